@@ -5,8 +5,9 @@ Two thirds of the matrix's CPU is the partner packages running their side of eac
 scenario's code, the partner packages and LangChain, the scripted mock server and how
 an exception is named (`Raised.of`); nothing of chatplex's drop-ins. So each module's
 partner outcomes are kept in `recorded/<module>.json.gz` under a key made of exactly those
-(`key_of`): every installed distribution's version, the Python, the matrix's kit and the
-module's own source, `chatplex/testing/` and the error modules. When the key is the
+(`key_of`): the versions of the LangChain distributions and what they require, the
+Python, the matrix's kit, the module's own source and the test helpers they import,
+`chatplex/testing/` and the error modules. When the key is the
 module's, a cell's partner side is read from there; otherwise (or for a cell not
 recorded) it runs live, as before. chatplex's side always runs live and is compared
 with it as before.
@@ -23,6 +24,7 @@ the run (`stale_modules`), until it is recorded again.
 
 from __future__ import annotations
 
+import ast
 import base64
 import gzip
 import hashlib
@@ -44,8 +46,13 @@ _ROOT = HERE.parents[2]
 
 #: What a partner side reads of chatplex: the mock server and what names its errors.
 _CHATPLEX_SOURCES = ("chatplex/testing", "chatplex/errors.py", "chatplex/sdk_error_families.py")
-#: The kit every module runs its cells with (not `_cells.py`: it judges, it runs nothing).
+#: The kit every module runs its cells with.
 _KIT = ("_kit.py", "_generated.py", "conftest.py", "__init__.py")
+#: Test modules that run no partner side: they judge (`_cells.py`, its tables edited
+#: often), record, count or report. Not part of any key.
+_NOT_RUN_HERE = frozenset(
+    HERE / name for name in ("_cells.py", "_recorded.py", "_census.py", "test_recorded.py")
+) | {_ROOT / "tests" / "_matrix_report.py"}
 #: Bumped when the encoding below changes.
 _FORMAT = 1
 
@@ -157,18 +164,53 @@ def _common_key() -> str:
     digest.update("\n".join(_partner_versions()).encode())
     for name in _CHATPLEX_SOURCES:
         _digest_tree(digest, _ROOT / name)
-    for name in _KIT:
-        _digest_tree(digest, HERE / name)
-    for helper in ("tests/_aws.py",):
-        _digest_tree(digest, _ROOT / helper)
+    for path in sorted(sources_of([HERE / name for name in _KIT])):
+        _digest_tree(digest, path)
     return digest.hexdigest()
 
 
 def key_of(module: Path, common: str) -> str:
-    """The key of a test module's recording: the shared part and the module's source."""
+    """The key of a test module's recording: the shared part, the module's source and
+    the test helpers it imports (`sources_of`)."""
     digest = hashlib.sha256(common.encode())
-    digest.update(module.read_bytes())
+    for path in sorted(sources_of([module])):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def sources_of(files: list[Path]) -> set[Path]:
+    """`files` and every module of the test tree they import, transitively (read from
+    their import statements: a helper's source is part of what a partner side runs),
+    but those that run none (`_NOT_RUN_HERE`)."""
+    found: set[Path] = set()
+    todo = list(files)
+    while todo:
+        path = todo.pop()
+        if path in found or path in _NOT_RUN_HERE or not path.exists():
+            continue
+        found.add(path)
+        todo += _imported_test_modules(path)
+    return found
+
+
+def _imported_test_modules(path: Path) -> list[Path]:
+    package = path.relative_to(_ROOT).parent.parts if path.is_relative_to(_ROOT) else ()
+    names: list[tuple[str, ...]] = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            names += [tuple(alias.name.split(".")) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = (*base, *(node.module or "").split(".")) if node.module else base
+            names.append(module)
+            names += [(*module, alias.name) for alias in node.names]
+    modules = []
+    for name in names:
+        if name[:1] != ("tests",):
+            continue
+        where = _ROOT.joinpath(*name)
+        modules += [p for p in (where.with_suffix(".py"), where / "__init__.py") if p.exists()]
+    return modules
 
 
 @dataclass

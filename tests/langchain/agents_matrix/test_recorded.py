@@ -19,6 +19,7 @@ from ._recorded import Unrecordable
 from ._recorded import decode
 from ._recorded import encode
 from ._recorded import key_of
+from ._recorded import sources_of
 
 HOST = "127.0.0.1:40111"
 OUTCOME = {
@@ -161,3 +162,13 @@ def test_a_recording_is_the_same_bytes_when_recorded_again(tmp_path: Path) -> No
     assert written[0] == written[1]
     data = json.loads(gzip.decompress(written[0]))
     assert list(data["outcomes"]) == ["test[a]#0"]
+
+
+def test_a_module_s_key_covers_the_test_helpers_it_imports_and_not_the_judge() -> None:
+    here = Path(__file__).parent
+    sources = sources_of([here / "test_content_scripts.py"])
+    root = here.parents[2]
+    assert root / "tests" / "partners" / "_sidebyside.py" in sources  # through the Google suite
+    assert root / "tests" / "_tiktoken.py" in sources
+    assert here / "_kit.py" in sources
+    assert here / "_cells.py" not in sources  # it judges: its tables change, no partner run
