@@ -100,10 +100,14 @@ class PartnerTraits:
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
     #: ValueError naming the forms read.
     sends_unread_tool_choice: bool = False
-    #: Whether its `with_structured_output` names `strict` beside the method in the
-    #: run's `ls_structured_output_format` (what callbacks and tracers get among a
-    #: run's options: langchain-openai's); False: the method alone.
-    traces_strict: bool = True
+    #: What its `with_structured_output` names in the run's `ls_structured_output_format`
+    #: beside the schema (what callbacks and tracers get among a run's options): the
+    #: method and `strict` (langchain-openai's), the method alone, the method as asked
+    #: (json_mode named so where the wire sends it as a schema: langchain-google-genai's
+    #: and -vertexai's).
+    structured_trace: Literal["method and strict", "method", "method as asked"] = (
+        "method and strict"
+    )
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
     #: (langchain-groq).

@@ -170,6 +170,7 @@ def structured_output(
     """`llm.with_structured_output(...)` for a ChatChatplex `llm`, a drop-in's too (see
     the module doc)."""
     inner = primary(llm.chatplex_model)
+    asked = method  # (what a partner naming the method as asked traces)
     # A drop-in over its engine: the partner class's model and method answer.
     partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
     if partner:
@@ -177,6 +178,7 @@ def structured_output(
         if inner is not llm.chatplex_model:
             llm = llm.model_copy(update={"chatplex_model": inner})
     method = method or default_method(inner)
+    asked = asked or method
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     provider = str(getattr(inner, "provider", "") or "")
@@ -212,10 +214,7 @@ def structured_output(
         settings["response_format"] = ClassFormat(settings["response_format"], schema)
     bound = llm.bind(
         **settings,
-        ls_structured_output_format={
-            "kwargs": _traced_kwargs(llm, adapter, method, strict),
-            "schema": _traced_schema(schema, spec),
-        },
+        **_traced(llm, adapter, method, strict, _traced_schema(schema, spec), asked),
     )
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
@@ -248,17 +247,26 @@ def parsed_key_parser(schema: type[BaseModel]) -> LCRunnable[Any, Any]:
     return RunnableLambda(partial(read)).with_types(output_type=schema)
 
 
-def _traced_kwargs(
-    llm: LangChainChat, adapter: Adapter | None, method: str, strict: bool | None
+def _traced(
+    llm: LangChainChat,
+    adapter: Adapter | None,
+    method: str,
+    strict: bool | None,
+    schema: Any,
+    asked: str | None = None,
 ) -> dict[str, Any]:
-    """What the run's `ls_structured_output_format` names beside the schema: the method
-    and `strict` (langchain-openai's, but for json_mode), or a drop-in's partner's
-    method alone (`PartnerTraits.traces_strict`)."""
-    if llm._under_partner_name and (
-        method == "json_mode" or not partner_traits(adapter).traces_strict
-    ):
-        return {"method": method}
-    return {"method": method, "strict": strict}
+    """The run's `ls_structured_output_format` (what callbacks and tracers get among its
+    options), as a keyword to bind: the method (as `asked` where its partner names that
+    one) and `strict` (langchain-openai's, but for json_mode) beside the schema, or what
+    a drop-in's partner names (`PartnerTraits.structured_trace`)."""
+    trace = partner_traits(adapter).structured_trace if llm._under_partner_name else None
+    if trace == "method as asked" and asked is not None:
+        method = asked
+    kwargs: dict[str, Any] = {"method": method}
+    # (ChatChatplex names `strict` for json_mode too; langchain-openai does not.)
+    if trace is None or (trace == "method and strict" and method != "json_mode"):
+        kwargs["strict"] = strict
+    return {"ls_structured_output_format": {"kwargs": kwargs, "schema": schema}}
 
 
 def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
@@ -291,10 +299,7 @@ def _function_calling(
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
         bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
-            ls_structured_output_format={
-                "kwargs": _traced_kwargs(llm, adapter, "function_calling", strict),
-                "schema": convert_to_openai_tool(schema),
-            }
+            **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
         declared = declared_spec(inner)
         whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser

@@ -60,7 +60,7 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
 #: The Messages adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "AnthropicAdapter": PartnerTraits(
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         bound_tool_form=_bound_tool_form,
         binds_as_given=_binds_as_given,
         # A call's response_format given as a pydantic class: its schema in

@@ -95,7 +95,7 @@ def _invoke_tool_form(
 #: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
         binds_unset_tool_choice=True,
         bound_tool_form=_converse_tool_form,

@@ -84,7 +84,9 @@ def _bound_tool_form(
 
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
-        traces_strict=False,  # LangChain's own with_structured_output: the method alone
+        # The method alone, where langchain-cohere binds none (a kept difference: LangChain's
+        # standard tests ask for it, and a tracer would lose the schema).
+        structured_trace="method",
         partner_refusal=_sdk_refusal,
         for_call=_for_call,
         missing_key=MISSING_KEY,

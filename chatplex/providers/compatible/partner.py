@@ -153,7 +153,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         think_stripped=profile.think_stripped,
         true_choice_names_lone_tool=profile.true_choice_names_lone_tool,
         kept_tool_choices=profile.kept_tool_choices,
-        traces_strict=profile.traces_strict,
+        structured_trace=profile.structured_trace,
         streams_json_format=profile.streams_json_format,
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from typing import Literal
 
 from ...specs import SdkModel
 
@@ -288,9 +289,9 @@ class Profile:
     #: would send its own (Mistral's "any", which langchain-mistralai sends as is; the
     #: OpenAI adapter sends "required" for it).
     kept_tool_choices: tuple[str, ...] = ()
-    #: Whether its partner's structured runs name `strict` beside the method
-    #: (`PartnerTraits.traces_strict`: langchain-openai's, and its subclasses').
-    traces_strict: bool = True
+    #: What its partner's structured runs name (`PartnerTraits.structured_trace`: the
+    #: method and `strict`, langchain-openai's and its subclasses', or the method alone).
+    structured_trace: Literal["method and strict", "method"] = "method and strict"
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True

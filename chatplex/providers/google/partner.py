@@ -45,7 +45,8 @@ def _unknown_keyword(adapter: Adapter, name: str, value: Any, asynchronous: bool
 #: langchain-google-vertexai, has the defaults but for the tool choice).
 TRAITS: dict[str, PartnerTraits] = {
     "GeminiAdapter": PartnerTraits(
-        traces_strict=False,  # its structured runs name the method alone
+        # Its structured runs name the method alone, json_mode as asked (sent as a schema).
+        structured_trace="method as asked",
         # langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
         # schemas are enforced as given): the tools go as without it, not made strict.
         bind_strict=False,
@@ -55,5 +56,7 @@ TRAITS: dict[str, PartnerTraits] = {
         bound_tool_form=_bound_tool_form,
         partner_unknown_keyword=_unknown_keyword,
     ),
-    "VertexAIAdapter": PartnerTraits(bound_tool_form=_bound_tool_form, traces_strict=False),
+    "VertexAIAdapter": PartnerTraits(
+        bound_tool_form=_bound_tool_form, structured_trace="method as asked"
+    ),
 }

@@ -67,7 +67,7 @@ def _client_refusal(
 #: The Ollama adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "OllamaAdapter": PartnerTraits(
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         # langchain-ollama passes `strict` on to its `_chat_params`, which drops it
         # (Ollama has no strict function schemas): the tools go as without it.
         bind_strict=False,

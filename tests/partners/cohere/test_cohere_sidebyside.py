@@ -303,6 +303,22 @@ def structured_tool(cls: Any, url: str) -> Any:
     return _model(cls, url).with_structured_output(add, method="function_calling").invoke("1+2?")
 
 
+def structured_traced(cls: Any, url: str) -> Any:
+    """What a callback's `on_chat_model_start` gets among a structured run's options
+    (`ls_structured_output_format`, which LangSmith and tracers record)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    seen: list[Any] = []
+
+    class Started(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            seen.append(kwargs["options"].get("ls_structured_output_format"))
+
+    structured = _model(cls, url).with_structured_output(add, method="function_calling")
+    structured.invoke("1+2?", config={"callbacks": [Started()]})
+    return seen
+
+
 def image_block(cls: Any, url: str) -> Any:
     image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
     message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
@@ -408,6 +424,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "json_mode": (cohere_replies('{"total": 3}'), json_mode),
     "structured_schema": (cohere_replies('{"total": 3}'), structured_schema),
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
+    "structured_traced": (cohere_replies(tool_call=ADD_CALL), structured_traced),
     "image_block": (cohere_replies("A pixel."), image_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
     "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
@@ -574,6 +591,14 @@ CITATIONS = Difference(
 )
 
 #: Script → (why it may differ, how the outcome is read before comparing).
+FORCED_TOOL = Difference(
+    Reason.LOSES_DATA,
+    "with_structured_output(method='function_calling') only offers the tool: "
+    "a reply in text leaves nothing to parse, and the script gets None",
+    "with_structured_output(method='function_calling') requires the tool "
+    "call (`tool_choice: REQUIRED`)",
+)
+
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stream_chunks": (STREAM_USAGE, _stream_usage),
     "astream_chunks": (ASTREAM_USAGE, _astream_usage),
@@ -583,19 +608,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
     "tool_call_astream": ((ASTREAM_USAGE, FLAT_TOOLS), _all(_astream_usage, _flat_tools)),
     "citations_reply": (CITATIONS, _plain_citations),
-    "structured_tool": (
-        (
-            Difference(
-                Reason.LOSES_DATA,
-                "with_structured_output(method='function_calling') only offers the tool: "
-                "a reply in text leaves nothing to parse, and the script gets None",
-                "with_structured_output(method='function_calling') requires the tool "
-                "call (`tool_choice: REQUIRED`)",
-            ),
-            FLAT_TOOLS,
-        ),
-        _all(_forced_tool, _flat_tools),
-    ),
+    "structured_tool": ((FORCED_TOOL, FLAT_TOOLS), _all(_forced_tool, _flat_tools)),
 }
 for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
     DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
@@ -652,6 +665,30 @@ def _empty_choice_sent(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _untraced_format(outcome: Outcome) -> Outcome:
+    """Our run's `ls_structured_output_format` taken out, once seen to name the method
+    and the tool's schema where theirs names nothing."""
+    theirs, ours, their_requests, our_requests = outcome
+    [traced] = ours
+    assert theirs == [None] and traced["kwargs"] == {"method": "function_calling"}
+    assert traced["schema"]["title"] == "add"
+    return theirs, [None], their_requests, our_requests
+
+
+DIFFERENCES["structured_traced"] = (
+    (
+        Difference(
+            Reason.LOSES_DATA,
+            "a with_structured_output run carries no `ls_structured_output_format`: "
+            "LangSmith and any tracer lose its method and schema (LangChain's standard "
+            "chat-model tests ask every model for it)",
+            "the run names the method and the schema, as the other LangChain packages' do",
+        ),
+        FORCED_TOOL,
+        FLAT_TOOLS,
+    ),
+    _all(_forced_tool, _flat_tools, _untraced_format),
+)
 DIFFERENCES["tool_choice_bound"] = (EMPTY_CHOICE, _empty_choice_bound)
 DIFFERENCES["tool_choice_empty_sent"] = (
     (EMPTY_CHOICE, FLAT_TOOLS),

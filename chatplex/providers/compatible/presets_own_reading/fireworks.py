@@ -47,7 +47,7 @@ FIREWORKS = Preset(
         # A hand-written call's `content: []` goes as it is.
         turns=TurnStyle(turn_names=False, empty_list_kept=True),
         sdk_path="/v1",
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="json_object",  # langchain-fireworks' response_format
         # Fireworks' API takes "any" as well as "required"; langchain-fireworks
         # sends "any" as given.

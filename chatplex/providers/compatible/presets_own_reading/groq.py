@@ -39,7 +39,7 @@ GROQ = Preset(
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-groq: every system message as "system"
         sdk_path="/openai/v1",
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="titled",  # langchain-groq's response_format
         # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
         stream_options=False,

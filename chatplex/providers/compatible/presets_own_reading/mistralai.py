@@ -38,7 +38,7 @@ MISTRALAI = Preset(
         renames={"seed": "random_seed"},
         # langchain-mistralai: the schema as a strict tool function; function
         # calling with tool_choice "any" (it names no tool).
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="function",
         structured_tool_choice="any",
         kept_tool_choices=("any",),

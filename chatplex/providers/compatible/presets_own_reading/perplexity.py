@@ -64,7 +64,7 @@ PERPLEXITY = Preset(
         structured_tools_refused=(
             "langchain-perplexity answers method='function_calling' with a JSON schema"
         ),
-        traces_strict=False,  # its structured runs name the method alone
+        structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="bare",  # langchain-perplexity's: the schema alone
         strict_dropped=frozenset({"json_schema"}),  # "currently ignored", it says
         think_stripped=True,  # its Reasoning... parsers: a reasoning model's <think>
