@@ -125,9 +125,11 @@ def decode(data: Any, server: str) -> Any:
 
 
 def _digest_tree(digest: Any, path: Path) -> None:
+    """Each file's path (from the checkout's root, wherever it is) and bytes."""
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     for file in files:
-        digest.update(str(file.relative_to(_ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
+        name = file.relative_to(_ROOT) if file.is_relative_to(_ROOT) else Path(file.name)
+        digest.update(str(name).encode() + b"\0" + file.read_bytes() + b"\0")
 
 
 def _partner_versions() -> list[str]:
@@ -174,7 +176,7 @@ def key_of(module: Path, common: str) -> str:
     the test helpers it imports (`sources_of`)."""
     digest = hashlib.sha256(common.encode())
     for path in sorted(sources_of([module])):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        _digest_tree(digest, path)
     return digest.hexdigest()
 
 

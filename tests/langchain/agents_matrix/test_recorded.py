@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from . import _recorded
 from ._kit import Hung
 from ._kit import Raised
 from ._recorded import SERVER
@@ -172,3 +173,20 @@ def test_a_module_s_key_covers_the_test_helpers_it_imports_and_not_the_judge() -
     assert root / "tests" / "_tiktoken.py" in sources
     assert here / "_kit.py" in sources
     assert here / "_cells.py" not in sources  # it judges: its tables change, no partner run
+
+
+def test_a_key_is_the_same_wherever_the_checkout_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = []
+    for root, helper in ((tmp_path / "a", "X = 1\n"), (tmp_path / "b" / "c", "X = 1\n")) * 2:
+        module = root / "tests" / "test_m.py"
+        module.parent.mkdir(parents=True, exist_ok=True)
+        module.write_text("from tests import _helper\n")
+        (root / "tests" / "_helper.py").write_text(helper)
+        monkeypatch.setattr(_recorded, "_ROOT", root)
+        keys.append(key_of(module, "common"))
+    assert len(set(keys)) == 1
+    (tmp_path / "a" / "tests" / "_helper.py").write_text("X = 2\n")  # a helper it imports
+    monkeypatch.setattr(_recorded, "_ROOT", tmp_path / "a")
+    assert key_of(tmp_path / "a" / "tests" / "test_m.py", "common") != keys[0]
