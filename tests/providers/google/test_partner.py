@@ -20,7 +20,9 @@ def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
 
 def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_method() -> None:
     vertex = VertexAIAdapter.__new__(VertexAIAdapter)
-    assert partner_traits(vertex) == PartnerTraits(bound_tool_form=_FORM, structured_trace="method as asked")
+    assert partner_traits(vertex) == PartnerTraits(
+        bound_tool_form=_FORM, structured_trace="method as asked"
+    )
 
 
 _FORM = TRAITS["GeminiAdapter"].bound_tool_form
