@@ -84,9 +84,7 @@ def _bound_tool_form(
 
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
-        # The method alone, where langchain-cohere binds none (a kept difference: LangChain's
-        # standard tests ask for it, and a tracer would lose the schema).
-        structured_trace="method",
+        structured_trace="method",  # where langchain-cohere binds none: a kept difference
         partner_refusal=_sdk_refusal,
         for_call=_for_call,
         missing_key=MISSING_KEY,
