@@ -54,6 +54,7 @@ from tests.partners._sidebyside import error_classes
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import metadata_key_orders
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import run_both as run_scripts
@@ -453,6 +454,11 @@ def tool_choice_any_per_call(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add]).invoke("1+2?", tool_choice="any")
 
 
+def tool_choice_named_per_call(cls: Any, p: Package, url: str) -> Any:
+    """A tool's name given to one call as its tool choice, rather than to `bind_tools`."""
+    return _model(cls, p, url).bind_tools([add, mul]).invoke("1+2?", tool_choice="add")
+
+
 def tool_choice_bound(cls: Any, p: Package, url: str) -> Any:
     """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
     tracers see), the tools aside: None, the words, a tool's name, True beside one tool
@@ -774,6 +780,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_choice_required": (TOOL, tool_choice_required),
     "tool_choice_any": (TOOL, tool_choice_any),
     "tool_choice_any_per_call": (TOOL, tool_choice_any_per_call),
+    "tool_choice_named_per_call": (TOOL, tool_choice_named_per_call),
     "tool_choice_bound": (Script(), tool_choice_bound),
     "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "service_tier_asked": (Script(), service_tier_asked),
@@ -923,6 +930,33 @@ ANY_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
 )
 for _package in ("groq", "xai", "deepseek", "together"):
     DIFFERENCES[_package, "tool_choice_any_per_call"] = ANY_PER_CALL
+
+
+def _name_sent_as_choice(outcome: Outcome) -> Outcome:
+    """Our request's named choice read as their bare name, once seen to be so."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["body"]["tool_choice"] for r in their_requests] == ["add"]
+    named = {"type": "function", "function": {"name": "add"}}
+    assert [r["body"]["tool_choice"] for r in our_requests] == [named]
+    our_requests[0]["body"]["tool_choice"] = "add"
+    return theirs, ours, their_requests, our_requests
+
+
+#: A tool's name given to one call: every partner here sends it as the bare string, a
+#: value no Chat Completions API takes (their SDKs type the choice as a word or an
+#: object naming the function); bound with `bind_tools`, they send the object.
+NAMED_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
+    Difference(
+        Reason.REJECTED,
+        'sends a tool\'s name given to one call (`tool_choice="add"`) as the bare string: '
+        "a value the API does not take, whose choices are a word or an object naming "
+        "the function (bound with `bind_tools`, the name becomes that object)",
+        "a call's tool name is sent as the object naming the function, as `bind_tools` sends it",
+    ),
+    _name_sent_as_choice,
+)
+for _package in ("groq", "xai", "deepseek", "fireworks", "together", "mistralai"):
+    DIFFERENCES[_package, "tool_choice_named_per_call"] = NAMED_PER_CALL
 
 
 def _stream_usage_in_body(outcome: Outcome) -> Outcome:
@@ -1243,6 +1277,11 @@ NOT_RUN: dict[tuple[str, str], str] = {
         )
         for s in ("tool_choice_named", "tool_choice_invocation_params")
     },
+    ("perplexity", "tool_choice_named_per_call"): (
+        "langchain-perplexity passes a call's tool name to its SDK, which refuses it "
+        "(ValidationError, nothing sent: a failure); chatplex sends the choice object "
+        "naming the tool"
+    ),
     ("perplexity", "service_tier_asked"): (
         "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
         "it (TypeError, nothing sent: a failure); chatplex sends it"

@@ -63,6 +63,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_stream": (_WHY_REASONING, _reasoning_kept),
     "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
     "tool_choice_any_per_call": suite.ANY_PER_CALL,
+    "tool_choice_named_per_call": suite.NAMED_PER_CALL,
 }
 
 #: Scripts whose partner run crashes, and why that is a failure of LangChain's.

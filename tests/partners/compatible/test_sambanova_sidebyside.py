@@ -74,6 +74,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
     "tool_choice_any_per_call": suite.ANY_PER_CALL,
+    "tool_choice_named_per_call": suite.NAMED_PER_CALL,
     "tool_choice_bound": (TRUE_BESIDE_TOOLS_REFUSED, choices_kept(suite.TRUE_BESIDE_TOOLS)),
     "stream_usage_off": (
         suite._sdk_refuses_stream_usage("sambanova"),
