@@ -80,48 +80,55 @@ def encode(value: Any, server: str) -> Any:
     """`value` (what `_kit.observe` gives) as JSON data that `decode` turns back into an
     equal value; the kit's `Raised` and `Hung` tagged by class, the server's address
     (`host:port`) as `SERVER`."""
-    from ._kit import Hung
+    from ._kit import Hung  # (here: the kit imports this module)
     from ._kit import Raised
 
-    if isinstance(value, str):
-        if SERVER in value:
-            raise Unrecordable(f"{SERVER} in an outcome")
-        return value.replace(server, SERVER)
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, list):
-        return [encode(v, server) for v in value]
-    if isinstance(value, dict):
-        if "__t__" in value or not all(isinstance(k, str) for k in value):
-            raise Unrecordable(f"a dict this encoding cannot hold: {list(value)[:5]}")
-        return {encode(k, server): encode(v, server) for k, v in value.items()}
-    if isinstance(value, Raised):
-        return {"__t__": "raised", "kind": value.kind, "model_error": value.model_error}
-    if isinstance(value, Hung):
-        return {"__t__": "hung", "after": value.after}
-    if isinstance(value, bytes):
-        return {"__t__": "bytes", "b64": base64.b64encode(value).decode()}
-    raise Unrecordable(f"a {type(value).__name__} in the outcome")
+    def encoded(value: Any) -> Any:
+        if isinstance(value, str):
+            if SERVER in value:
+                raise Unrecordable(f"{SERVER} in an outcome")
+            return value.replace(server, SERVER)
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, list):
+            return [encoded(v) for v in value]
+        if isinstance(value, dict):
+            if "__t__" in value or not all(isinstance(k, str) for k in value):
+                raise Unrecordable(f"a dict this encoding cannot hold: {list(value)[:5]}")
+            return {encoded(k): encoded(v) for k, v in value.items()}
+        if isinstance(value, Raised):
+            return {"__t__": "raised", "kind": value.kind, "model_error": value.model_error}
+        if isinstance(value, Hung):
+            return {"__t__": "hung", "after": value.after}
+        if isinstance(value, bytes):
+            return {"__t__": "bytes", "b64": base64.b64encode(value).decode()}
+        raise Unrecordable(f"a {type(value).__name__} in the outcome")
+
+    return encoded(value)
 
 
 def decode(data: Any, server: str) -> Any:
+    """The value `encode` made `data` of, with the server at `server`."""
     from ._kit import Hung
     from ._kit import Raised
 
-    if isinstance(data, str):
-        return data.replace(SERVER, server)
-    if isinstance(data, list):
-        return [decode(v, server) for v in data]
-    if isinstance(data, dict):
-        tag = data.get("__t__")
-        if tag == "raised":
-            return Raised(data["kind"], data["model_error"])
-        if tag == "hung":
-            return Hung(data["after"])
-        if tag == "bytes":
-            return base64.b64decode(data["b64"])
-        return {decode(k, server): decode(v, server) for k, v in data.items()}
-    return data
+    def decoded(data: Any) -> Any:
+        if isinstance(data, str):
+            return data.replace(SERVER, server)
+        if isinstance(data, list):
+            return [decoded(v) for v in data]
+        if isinstance(data, dict):
+            tag = data.get("__t__")
+            if tag == "raised":
+                return Raised(data["kind"], data["model_error"])
+            if tag == "hung":
+                return Hung(data["after"])
+            if tag == "bytes":
+                return base64.b64decode(data["b64"])
+            return {decoded(k): decoded(v) for k, v in data.items()}
+        return data
+
+    return decoded(data)
 
 
 def _digest_tree(digest: Any, path: Path) -> None:
