@@ -906,13 +906,18 @@ DIFFERENCES["mistralai", "model_kwargs_sent"] = (
 )
 
 
-def _any_sent_as_required(outcome: Outcome) -> Outcome:
-    """Our request's "required" read as their "any", once seen to be so."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert [r["body"]["tool_choice"] for r in their_requests] == ["any"]
-    assert [r["body"]["tool_choice"] for r in our_requests] == ["required"]
-    our_requests[0]["body"]["tool_choice"] = "any"
-    return theirs, ours, their_requests, our_requests
+def _choice_read_as_theirs(theirs_sent: Any, ours_sent: Any) -> Callable[[Outcome], Outcome]:
+    """A normaliser reading our one request's `tool_choice` as theirs, once each request
+    is seen to carry what it does (`theirs_sent`, `ours_sent`)."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert [r["body"]["tool_choice"] for r in their_requests] == [theirs_sent]
+        assert [r["body"]["tool_choice"] for r in our_requests] == [ours_sent]
+        our_requests[0]["body"]["tool_choice"] = theirs_sent
+        return theirs, ours, their_requests, our_requests
+
+    return read
 
 
 #: Where a call's "any" is not a word its provider's API takes (its SDK types
@@ -926,20 +931,10 @@ ANY_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
         'whose choices are "none", "auto", "required" or a named tool',
         'a call\'s "any" is sent as "required", as `bind_tools` sends it',
     ),
-    _any_sent_as_required,
+    _choice_read_as_theirs("any", "required"),
 )
 for _package in ("groq", "xai", "deepseek", "together"):
     DIFFERENCES[_package, "tool_choice_any_per_call"] = ANY_PER_CALL
-
-
-def _name_sent_as_choice(outcome: Outcome) -> Outcome:
-    """Our request's named choice read as their bare name, once seen to be so."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert [r["body"]["tool_choice"] for r in their_requests] == ["add"]
-    named = {"type": "function", "function": {"name": "add"}}
-    assert [r["body"]["tool_choice"] for r in our_requests] == [named]
-    our_requests[0]["body"]["tool_choice"] = "add"
-    return theirs, ours, their_requests, our_requests
 
 
 #: A tool's name given to one call: every partner here sends it as the bare string, a
@@ -953,7 +948,7 @@ NAMED_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
         "the function (bound with `bind_tools`, the name becomes that object)",
         "a call's tool name is sent as the object naming the function, as `bind_tools` sends it",
     ),
-    _name_sent_as_choice,
+    _choice_read_as_theirs("add", {"type": "function", "function": {"name": "add"}}),
 )
 for _package in ("groq", "xai", "deepseek", "fireworks", "together", "mistralai"):
     DIFFERENCES[_package, "tool_choice_named_per_call"] = NAMED_PER_CALL
@@ -1211,7 +1206,17 @@ def without_added_fields(outcome: Outcome) -> Outcome:
 def run_package(package: Package, name: str, server: ScriptedServer) -> Outcome:
     """The script `name` run with `package`'s partner class and chatplex's, our error's
     added fields taken out (the suites of one package each run it too)."""
-    script, run = SCRIPTS[name]
+    return run_script(package, *SCRIPTS[name], server)
+
+
+def run_script(
+    package: Package,
+    script: Script,
+    run: Callable[[Any, Package, str], Any],
+    server: ScriptedServer,
+) -> Outcome:
+    """`run` with `package`'s partner class and chatplex's, the server answering as
+    `script` says, our error's added fields taken out."""
     server.handler = answer(script, package)
     with pytest.MonkeyPatch.context() as patch:
         if package.base_in_environment:

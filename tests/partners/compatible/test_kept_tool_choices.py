@@ -16,14 +16,11 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import mul
-from tests.partners._sidebyside import run_both
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import TOOL
 from tests.partners.compatible.test_compatible_sidebyside import Package
-from tests.partners.compatible.test_compatible_sidebyside import _comparable_request
-from tests.partners.compatible.test_compatible_sidebyside import _comparable_result
 from tests.partners.compatible.test_compatible_sidebyside import _model
-from tests.partners.compatible.test_compatible_sidebyside import answer
+from tests.partners.compatible.test_compatible_sidebyside import run_script
 
 
 def per_call_choices(cls: Any, p: Package, url: str) -> list[Any]:
@@ -46,16 +43,8 @@ def per_call_choices(cls: Any, p: Package, url: str) -> list[Any]:
 def test_a_call_s_tool_choice_is_sent_as_its_partner_sends_it(
     package: str, server: ScriptedServer
 ) -> None:
-    p = PACKAGES[package]
-    server.handler = answer(TOOL, p)
-    theirs, ours, their_requests, our_requests = run_both(
-        server,
-        lambda: per_call_choices(p.partner(), p, server.url),
-        lambda: per_call_choices(p.ours(), p, server.url),
-        result=lambda value: _comparable_result(value, p),
-        request=_comparable_request,
-        collect=True,
-    )
+    outcome = run_script(PACKAGES[package], TOOL, per_call_choices, server)
+    theirs, ours, their_requests, our_requests = outcome
     sent = Counter(r["body"]["tool_choice"] for r in their_requests)
     assert sent == {"any": 3, "auto": 1, "required": 1, "none": 1}
     assert ours == theirs
