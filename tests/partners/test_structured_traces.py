@@ -9,9 +9,7 @@ langchain-cohere's, which binds none, tests/partners/cohere/ (a kept difference)
 from __future__ import annotations
 
 import contextlib
-import importlib
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from pydantic import BaseModel
 
 import chatplex.langchain
 from chatplex.testing import MockServer
+from tests.langchain.agents_matrix._kit import WIRES as MATRIX_WIRES
 
 METHODS = ("function_calling", "json_schema", "json_mode")
 _NONE = "<not traced>"
@@ -30,30 +29,8 @@ class Sum(BaseModel):
     total: int
 
 
-def _vertex_credentials() -> Any:
-    from google.oauth2 import credentials
-
-    return credentials.Credentials(token="ya29.mock-token")  # type: ignore[no-untyped-call]
-
-
-#: name -> (partner module, constructor call for the server's URL)
-CLASSES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
-    "ChatGoogleGenerativeAI": (
-        "langchain_google_genai",
-        lambda url: {"model": "gemini-2.0-flash", "google_api_key": "k", "base_url": url},
-    ),
-    "ChatVertexAI": (
-        "langchain_google_vertexai",
-        lambda url: {
-            "model": "gemini-2.5-flash",
-            "project": "proj",
-            "location": "us-east5",
-            "credentials": _vertex_credentials(),
-            "api_transport": "rest",
-            "base_url": url,
-        },
-    ),
-}
+#: The partner classes compared, pointed at the server as the agents matrix points them.
+WIRES = ("gemini", "vertex")
 
 
 def traced(cls: Any, settings: dict[str, Any]) -> dict[str, Any]:
@@ -79,12 +56,11 @@ def traced(cls: Any, settings: dict[str, Any]) -> dict[str, Any]:
     return seen
 
 
-@pytest.mark.parametrize("name", sorted(CLASSES))
-def test_a_structured_run_is_traced_as_its_partner_traces_it(name: str) -> None:
-    module, settings = CLASSES[name]
-    partner = getattr(importlib.import_module(module), name)
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_structured_run_is_traced_as_its_partner_traces_it(wire: str) -> None:
+    row = MATRIX_WIRES[wire]
     with MockServer() as server:
-        theirs = traced(partner, settings(server.url))
-        ours = traced(getattr(chatplex.langchain, name), settings(server.url))
+        theirs = traced(row.partner(), row.settings(server.url))
+        ours = traced(getattr(chatplex.langchain, row.cls), row.settings(server.url))
     assert ours == theirs
     assert theirs["json_mode"] == {"method": "json_mode"}
