@@ -8,8 +8,10 @@ overrides the hooks.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from collections.abc import Coroutine
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
@@ -37,16 +39,18 @@ def send(
     return sending.cached_post(call, cache)
 
 
-async def asend(
+def asend(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-) -> AIMessage:
+) -> Coroutine[Any, Any, AIMessage]:
+    # The request made now and the sending's coroutine returned, awaited at once by
+    # `_asend`'s caller: no frame of this function's held while the call is in flight.
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
     cache = reply_cache(self.cache)
     if cache is None:
-        return await sending.apost(call)
-    return await sending.acached_post(call, cache)
+        return sending.apost(call)
+    return sending.acached_post(call, cache)
 
 
 def send_stream(
