@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator
-from collections.abc import Coroutine
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -530,11 +529,10 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> AIMessage:
         return send_hooks.send(self, messages, settings, config)
 
-    def _asend(
+    async def _asend(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> Coroutine[Any, Any, AIMessage]:
-        # (The hook's coroutine itself: one frame fewer held by every call in flight.)
-        return send_hooks.asend(self, messages, settings, config)
+    ) -> AIMessage:
+        return await send_hooks.asend(self, messages, settings, config)
 
     def _send_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
@@ -574,10 +572,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return run_hooks.invoke(self, input, config, overrides)
 
-    def _ainvoke(
-        self, input: Any, config: RunnableConfig, **overrides: Any
-    ) -> Coroutine[Any, Any, AIMessage]:
-        return run_hooks.ainvoke(self, input, config, overrides)  # (as `_asend`)
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
+        return await run_hooks.ainvoke(self, input, config, overrides)
 
     def _stream(
         self, input: Any, config: RunnableConfig, **overrides: Any

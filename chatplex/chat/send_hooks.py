@@ -8,10 +8,8 @@ overrides the hooks.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from collections.abc import Coroutine
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
@@ -39,18 +37,16 @@ def send(
     return sending.cached_post(call, cache)
 
 
-def asend(
+async def asend(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-) -> Coroutine[Any, Any, AIMessage]:
-    # The request made now and the sending's coroutine returned, awaited at once by
-    # `_asend`'s caller: no frame of this function's held while the call is in flight.
+) -> AIMessage:
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
     cache = reply_cache(self.cache)
     if cache is None:
-        return sending.apost(call)
-    return sending.acached_post(call, cache)
+        return await sending.apost(call)
+    return await sending.acached_post(call, cache)
 
 
 def send_stream(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Coroutine
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
@@ -397,18 +396,16 @@ class ChatChatplex(BaseChatModel):
             )
         return await abatch_keeping_finished(self, inputs, config, kwargs)
 
-    def _agenerate(
+    async def _agenerate(
         self,
         messages: list[LCBaseMessage],
         stop: list[str] | None = None,
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
-    ) -> Coroutine[Any, Any, ChatResult]:
-        # The coroutine that makes the call, awaited by LangChain: no frame of this
-        # method's own held while the call is in flight.
+    ) -> ChatResult:
         if self._async_through_sync("_generate"):
-            return super()._agenerate(messages, stop, run_manager, **kwargs)
-        return Generation(self, messages, stop, kwargs).agenerate(run_manager)
+            return await super()._agenerate(messages, stop, run_manager, **kwargs)
+        return await Generation(self, messages, stop, kwargs).agenerate(run_manager)
 
     def _async_through_sync(self, method: str) -> bool:
         """Whether an async call runs the sync `method` in a thread, as LangChain runs
