@@ -20,6 +20,7 @@ def budget_actors(ray: Any) -> list[str]:
 
 def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     from _scalekit import REQUEST_TOKENS
+    from _scalekit import StartLine
     from _scalekit import drive
 
     from chatplex.http._budget_ray import NAMESPACE
@@ -30,9 +31,14 @@ def test_four_actors_share_one_budget(ray_cluster: Any) -> None:
     limit = {"requests_per_minute": rpm, "tokens_per_minute": rpm * REQUEST_TOKENS}
     limit["scope"] = "cluster"
     before = set(budget_actors(ray))
-    with LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS) as srv:
-        start = time.time() + 3.0  # the workers are up before the clock starts
-        refs = [remote_drive.remote(srv.base_url, limit, start, 3.0, 4, w) for w in range(4)]
+    server = LimitedServer(requests_per_minute=rpm, tokens_per_minute=rpm * REQUEST_TOKENS)
+    with server as srv, StartLine(4) as line:
+        # The four send for 3 s from when the last of them is up (a worker's cold start
+        # takes ~1 s idle, several loaded), not from a time fixed in advance.
+        refs = [
+            remote_drive.remote(srv.base_url, limit, 0.0, 3.0, 4, w, ready=line.waiter())
+            for w in range(4)
+        ]
         results = ray.get(refs, timeout=120)
         stats = srv.stats
     assert sum(r["failed"] for r in results) == 0

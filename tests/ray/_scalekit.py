@@ -5,7 +5,10 @@ plain process or a Ray actor. Imported by bare name (tests/ray is on the path)."
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
+from types import TracebackType
 from typing import Any
 
 #: 100 tokens a request as the server counts them (ceil(185 / 4) + 3 + 50): at
@@ -28,8 +31,8 @@ def drive(*args: Any, **kwargs: Any) -> dict[str, int]:
     A worker's first call pays for its cold start (imports, the async pool: seconds on a
     loaded machine), which would eat a short window unevenly. `warm_url`: a server to
     make that first call to, outside the measured one; `ready`: a barrier (a
-    multiprocessing Manager's) every worker waits at once warm, so all start together
-    whatever their cold start cost."""
+    multiprocessing Manager's, or a `StartLine`'s waiter) every worker waits at once
+    warm, so all start together whatever their cold start cost."""
     return asyncio.run(adrive(*args, **kwargs))
 
 
@@ -73,3 +76,55 @@ async def adrive(
 
     await asyncio.gather(*(loop() for _ in range(concurrency)))
     return counts
+
+
+class StartLine:
+    """A barrier for processes that share no parent, such as Ray's workers: each
+    `waiter().wait(timeout)` returns once `parties` of them are waiting. The process that
+    holds it answers on 127.0.0.1 from a thread; a waiter pickles as that address. With
+    it the workers start as soon as the last is up, where a start time fixed in advance
+    had to guess how long their cold starts take (too long idle, too short loaded)."""
+
+    def __init__(self, parties: int) -> None:
+        self.parties = parties
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._thread = threading.Thread(target=self._gather, name="start-line", daemon=True)
+
+    def __enter__(self) -> StartLine:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._server.close()  # a gather still waiting for a party ends
+        self._thread.join(10)
+
+    def waiter(self) -> StartWaiter:
+        host, port = self._server.getsockname()[:2]
+        return StartWaiter(host, port)
+
+    def _gather(self) -> None:
+        waiting: list[socket.socket] = []
+        try:
+            while len(waiting) < self.parties:
+                waiting.append(self._server.accept()[0])
+            for conn in waiting:
+                conn.sendall(b"go")
+        except OSError:
+            pass  # closed before every party came: their waits fail
+        finally:
+            for conn in waiting:
+                conn.close()
+
+
+class StartWaiter:
+    """One party's side of a `StartLine` (picklable: an address)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+
+    def wait(self, timeout: float) -> None:
+        with socket.create_connection((self.host, self.port), timeout=timeout) as conn:
+            if conn.recv(2) != b"go":
+                raise RuntimeError("the start line closed before every party came")
