@@ -43,6 +43,13 @@ def srv(server: LimitedServer) -> LimitedServer:
     return server
 
 
+def dataset(ray: Any, items: list[dict[str, Any]], batch_size: int) -> Any:
+    """`items` in blocks of one batch each. `from_items` alone makes a block per row, each
+    an object in the store that the executor moves and Ray Data's actors join into
+    batches: the same batches and tasks, at ~1.1 s more CPU per 100 rows (measured)."""
+    return ray.data.from_items(items, override_num_blocks=-(-len(items) // batch_size))
+
+
 def read(path: Path) -> list[dict[str, Any]]:
     table = pads.dataset(str(path), format="parquet").to_table()
     return sorted(table.to_pylist(), key=lambda row: row["id"])
@@ -53,7 +60,7 @@ def test_failing_rows_become_error_rows_and_every_row_is_written(
 ) -> None:
     # 100 rows in 4 batches: each of the 2 actors gets some; the count is not the point
     # (400 rows cost ~1 s more CPU and checked nothing more).
-    ds = ray_cluster.data.from_items(rows(100))
+    ds = dataset(ray_cluster, rows(100), 25)
     model = functools.partial(make_model, srv.base_url)
     run = map_chat(ds, model, concurrency=2, batch_size=25)
     run.dataset.write_parquet(str(tmp_path / "out"))
@@ -75,10 +82,10 @@ def test_a_resumed_run_sends_only_the_missing_rows(
     ray_cluster: Any, srv: LimitedServer, tmp_path: Path
 ) -> None:
     model = functools.partial(make_model, srv.base_url)
-    first = map_chat(ray_cluster.data.from_items(rows(100)[:60]), model, concurrency=1)
+    first = map_chat(dataset(ray_cluster, rows(100)[:60], 64), model, concurrency=1)
     first.dataset.write_parquet(str(tmp_path / "part1"))
     sent_first = srv.stats.requests
-    everything = ray_cluster.data.from_items(rows(100))
+    everything = dataset(ray_cluster, rows(100), 64)
     rest = map_chat(everything, model, concurrency=1, skip_done=str(tmp_path / "part1"))
     rest.dataset.write_parquet(str(tmp_path / "part2"))
     ids = [row["id"] for row in read(tmp_path / "part1") + read(tmp_path / "part2")]
@@ -90,7 +97,7 @@ def test_a_worker_lost_mid_batch_loses_no_row_and_its_rows_are_counted_as_resent
     ray_cluster: Any, srv: LimitedServer, tmp_path: Path
 ) -> None:
     runnable = functools.partial(dies_once, srv.base_url, "q130", str(tmp_path / "died"))
-    ds = ray_cluster.data.from_items(rows(200, fail_every=None))
+    ds = dataset(ray_cluster, rows(200, fail_every=None), 20)
     run = map_chat(ds, runnable, concurrency=2, batch_size=20, max_in_flight=4)
     run.dataset.write_parquet(str(tmp_path / "out"))
     answered = Counter(srv.stats.prompts)
