@@ -5,6 +5,7 @@ plain process or a Ray actor. Imported by bare name (tests/ray is on the path)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -97,7 +98,11 @@ class StartLine:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._server.close()  # a gather still waiting for a party ends
+        # A gather still waiting for a party ends: shutdown wakes its accept() (close
+        # alone leaves it blocked).
+        with contextlib.suppress(OSError):  # some systems refuse it on a listening socket
+            self._server.shutdown(socket.SHUT_RDWR)
+        self._server.close()
         self._thread.join(10)
 
     def waiter(self) -> StartWaiter:
