@@ -86,6 +86,10 @@ class _RayCluster:
                 _node_ip_address="127.0.0.1",
                 log_to_driver=False,
                 configure_logging=False,
+                # Ray starts its workers at nice 15, under the test workers at 0: on a
+                # busy machine they got ~3 % of a core each, and the group's runs took
+                # 5-30 times as long as on an idle one (actors pending for a minute).
+                _system_config={"worker_niceness": 0},
             )
         self.ray = ray
         return ray
