@@ -1,5 +1,6 @@
 """JSON bytes as chatplex's LangSmith sender writes them: orjson when installed (not a
-dependency: several times faster), else json, the same bytes either way.
+dependency: several times faster), else json: the same JSON either way (json spaces its
+separators).
 
 What a JSON writer does not know by itself (`default`): datetimes, UUIDs, sets, messages
 nested in a message's fields (`serialize.dumpd` and `serialize.jsonable` leave them in
