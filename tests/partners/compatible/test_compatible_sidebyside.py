@@ -386,6 +386,21 @@ def history_with_foreign_ids(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add]).invoke(history).content
 
 
+def message_names(cls: Any, p: Package, url: str) -> Any:
+    """A history whose turns name their speakers (`name=`), as multi-party scripts write."""
+    history = [
+        lc.HumanMessage("Hi, I am Bob.", name="bob"),
+        lc.AIMessage("Hello Bob.", name="helper"),
+        lc.HumanMessage("Who am I?"),
+    ]
+    return _model(cls, p, url).invoke(history)
+
+
+def bind_tools_strict(cls: Any, p: Package, url: str) -> Any:
+    """`bind_tools(..., strict=True)`: tools whose arguments follow their schema exactly."""
+    return _model(cls, p, url).bind_tools([add], strict=True).invoke("1+2?")
+
+
 def tool_choice_named(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="add").invoke("1+2?")
 
@@ -764,6 +779,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
+    "message_names": (Script(), message_names),
+    "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
     "structured_raw": (SUM, structured_raw),
@@ -952,6 +969,35 @@ NAMED_PER_CALL: tuple[Why, Callable[[Outcome], Outcome]] = (
 )
 for _package in ("groq", "xai", "deepseek", "fireworks", "together", "mistralai"):
     DIFFERENCES[_package, "tool_choice_named_per_call"] = NAMED_PER_CALL
+
+
+def _strict_in_tools(outcome: Outcome) -> Outcome:
+    """Our request's strict tool (its function marked strict, its parameters closed) read
+    as theirs: the tool as given, and `strict` beside it in the body."""
+    theirs, ours, their_requests, our_requests = outcome
+    (their_body,), (our_body,) = (
+        [r["body"] for r in their_requests],
+        [r["body"] for r in our_requests],
+    )
+    assert their_body["strict"] is True and "strict" not in our_body
+    (tool,) = our_body["tools"]
+    assert tool["function"].pop("strict") is True
+    assert tool["function"]["parameters"].pop("additionalProperties") is False
+    assert "strict" not in their_body["tools"][0]["function"]
+    our_body["strict"] = True
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "bind_tools_strict"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends `bind_tools(..., strict=True)`'s `strict` as a field of the request's body, "
+        "beside the tools (which go without it): a field Mistral's API refuses (422)",
+        "`strict` is sent in each tool's function, its parameters closed "
+        "(`additionalProperties: false`), where Mistral's API takes it",
+    ),
+    _strict_in_tools,
+)
 
 
 def _stream_usage_in_body(outcome: Outcome) -> Outcome:
@@ -1273,6 +1319,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_choice_any",
             "tool_choice_any_per_call",
             "invalid_tool_arguments",
+            "bind_tools_strict",
         )
     },
     **{

@@ -89,7 +89,7 @@ def test_chatplex_reasoning_blocks_are_not_sent_back() -> None:
 
 
 def test_openai_style_is_untouched_without_a_turn_style() -> None:
-    assert PROFILES["groq"].turns is None and PROFILES["mistralai"].turns is not None
+    assert PROFILES["xai"].turns is None and PROFILES["mistralai"].turns is not None
     message = cp.AIMessage("", tool_calls=[CALL])
     wire = [{"role": "assistant", "content": None, "tool_calls": [{"id": "x"}], "name": "n"}]
     assert styled_turns([message], wire, TurnStyle()) == wire

@@ -26,6 +26,7 @@ from ..preset import openai_style_fields
 from ..preset import own_reading
 from ..preset import partner_module
 from ..preset import same_names
+from ..profile import TurnStyle
 
 GROQ = Preset(
     hosted(
@@ -38,6 +39,8 @@ GROQ = Preset(
         true_choice_names_lone_tool=True,  # langchain-groq's tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-groq: every system message as "system"
+        # langchain-groq writes no message's `name` (only one in its additional_kwargs).
+        turns=TurnStyle(turn_names=False),
         sdk_path="/openai/v1",
         structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="titled",  # langchain-groq's response_format
