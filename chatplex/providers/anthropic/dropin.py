@@ -137,7 +137,10 @@ class ChatAnthropic(DropInEngine):
                 "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
             )
         },
-        unwritten=dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
+        unwritten={
+            **dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
+            "model_kwargs": {},
+        },
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
         dump_aliases=dumped_under_aliases(_ALIASES),
@@ -170,6 +173,17 @@ class ChatAnthropic(DropInEngine):
             "context_management container reuse_last_container inference_geo "
             "user_profile_id"
         ),
+        # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
+        shown=field_names(
+            "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+            "disable_streaming output_version profile model max_tokens temperature top_k "
+            "top_p default_request_timeout max_retries stop_sequences anthropic_api_url "
+            "anthropic_api_key anthropic_proxy default_headers betas model_kwargs "
+            "streaming stream_usage thinking output_config reasoning_effort mcp_servers "
+            "context_management container reuse_last_container inference_geo "
+            "user_profile_id"
+        ),
+        shown_unless_none=frozenset({"output_version", "anthropic_proxy", "model_kwargs"}),
         # Its SDK clients, private there (`llm._client.models.list()`), under its
         # User-Agent.
         clients={

@@ -104,6 +104,16 @@ class ChatOllama(DropInEngine):
             "tfs_z top_k top_p format keep_alive base_url client_kwargs "
             "async_client_kwargs sync_client_kwargs"
         ),
+        # Its repr's fields (langchain-ollama's, in its order: `print(llm)` and `dumpd`).
+        shown=field_names(
+            "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+            "disable_streaming output_version profile model reasoning validate_model_on_init "
+            "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
+            "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
+            "tfs_z top_k top_p format keep_alive base_url client_kwargs "
+            "async_client_kwargs sync_client_kwargs"
+        ),
+        shown_unless_none=frozenset({"output_version"}),
     )
 
     def __init__(
