@@ -39,6 +39,10 @@ _KEY_VARIABLES = {
     "ChatPerplexity": "PPLX_API_KEY",
     "ChatOpenAI": "OPENAI_API_KEY",
     "ChatAnthropic": "ANTHROPIC_API_KEY",
+    "ChatGroq": "GROQ_API_KEY",
+    "ChatMistralAI": "MISTRAL_API_KEY",
+    "ChatFireworks": "FIREWORKS_API_KEY",
+    "ChatXAI": "XAI_API_KEY",
 }
 
 
@@ -67,6 +71,12 @@ _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatOpenAI": keyed("langchain_openai", "gpt-4o-mini"),
     "ChatAnthropic": keyed("langchain_anthropic", "claude-sonnet-4-5"),
     "ChatOllama": ("langchain_ollama", {"model": "llama3.2", "base_url": UNIT_BASE_URL}),
+    "ChatGroq": keyed("langchain_groq", "llama-3.3-70b-versatile"),
+    "ChatMistralAI": keyed("langchain_mistralai", "mistral-small-latest"),
+    "ChatFireworks": keyed(
+        "langchain_fireworks", "accounts/fireworks/models/llama-v3p1-8b-instruct"
+    ),
+    "ChatXAI": keyed("langchain_xai", "grok-3-mini"),
 }
 
 #: More keywords, each case built on top of the wire's.

@@ -11,7 +11,9 @@ from typing import Any
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
@@ -161,7 +163,8 @@ XAI = Preset(
             default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
             unwritten={
                 **OPENAI_SUBCLASS_UNWRITTEN,
-                **dict.fromkeys(("openai_api_key", "search_parameters")),
+                **dict.fromkeys(("openai_api_key", "search_parameters", "temperature")),
+                "model_name": "grok-4",
             },
             dumped=(
                 *BASE_CHAT_OPENAI_DUMPED,
@@ -172,6 +175,11 @@ XAI = Preset(
             clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
             client_arguments=openai_client_arguments("xai_api_key", "xai_api_base"),
             client_optional=frozenset({"max_retries"}),
+            # Its repr's fields: langchain-openai's, then its own (`print(llm)`).
+            shown=(*BASE_CHAT_OPENAI_SHOWN, "xai_api_key", "xai_api_base", "search_parameters"),
+            # (`stream_usage`: its validator's True, over langchain-openai's default)
+            shown_unless_none=BASE_CHAT_OPENAI_FACTORIES
+            | {"xai_api_key", "xai_api_base", "stream_usage"},
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI

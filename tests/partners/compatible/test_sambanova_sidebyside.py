@@ -100,6 +100,10 @@ NOT_RUN = {
         "langchain-sambanova passes service_tier to its SDK's create(), which refuses it "
         "(TypeError, nothing sent: a failure); chatplex sends it"
     ),
+    "bind_tools_strict": (
+        "langchain-sambanova passes bind_tools' strict=True to its SDK's create(), which "
+        "refuses it (TypeError, nothing sent: a failure); chatplex sends each tool strict"
+    ),
 }
 
 

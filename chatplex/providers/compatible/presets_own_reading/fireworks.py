@@ -147,6 +147,17 @@ FIREWORKS = Preset(
                 "timeout": "request_timeout",
             },
             client_fixed={"max_retries": 0},
+            # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
+            shown=field_names(
+                "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+                "disable_streaming output_version profile client async_client model_name "
+                "temperature stop model_kwargs fireworks_api_key fireworks_api_base "
+                "request_timeout streaming stream_usage n max_tokens max_retries service_tier "
+                "reasoning_effort"
+            ),
+            shown_unless_none=frozenset({"output_version", "model_kwargs"}),
+            # Its validator's `model_kwargs`, whatever was given; its `temperature` unset.
+            unwritten={"model_kwargs": {}, "temperature": None},
         ),
         api_fields=("reasoning_effort", "service_tier"),
         refused=CLIENTS,

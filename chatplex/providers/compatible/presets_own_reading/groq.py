@@ -148,6 +148,18 @@ GROQ = Preset(
                 "default_query": "default_query",
             },
             client_headers={"User-Agent": "langchain/{partner_version}"},
+            # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
+            shown=field_names(
+                "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+                "disable_streaming output_version profile client async_client model_name "
+                "temperature stop reasoning_format reasoning_effort model_kwargs groq_api_key "
+                "groq_api_base groq_proxy request_timeout max_retries streaming n max_tokens "
+                "service_tier default_headers default_query http_client http_async_client"
+            ),
+            shown_unless_none=frozenset(
+                {"output_version", "model_kwargs", "groq_api_key", "groq_api_base", "groq_proxy"}
+            ),
+            unwritten={"model_kwargs": {}},  # its validator's, whatever was given
         ),
         temperature=0.7,
         body_defaults=GROQ_BODY,

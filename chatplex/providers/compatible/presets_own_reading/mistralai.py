@@ -146,6 +146,15 @@ MISTRALAI = Preset(
                 "Authorization": "Bearer {mistral_api_key}",
             },
             "client_headers_keyword": "headers",
+            # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
+            "shown": field_names(
+                "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+                "disable_streaming output_version profile client async_client mistral_api_key "
+                "endpoint max_retries timeout max_concurrent_requests model temperature "
+                "max_tokens stop top_p random_seed safe_mode streaming model_kwargs"
+            ),
+            "shown_unless_none": frozenset({"output_version", "mistral_api_key", "model_kwargs"}),
+            "unwritten": {"model_kwargs": {}},  # its validator's, whatever was given
         },
         default_model="mistral-small",
         temperature=0.7,
