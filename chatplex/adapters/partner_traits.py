@@ -147,6 +147,12 @@ class PartnerTraits:
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
     #: False: made whole, as its partner makes it (langchain-groq).
     streams_json_format: bool = True
+    #: How its partner writes a stream's `output_version="v1"` blocks itself, where
+    #: LangChain numbers them in order of kind: "kinds", each kind under its own index
+    #: (reasoning "lc_reasoning", text "lc_text", tool call i "lc_tc_i":
+    #: langchain-fireworks); "content", its text as a text block numbered among the
+    #: content's blocks alone, tool calls aside (langchain-mistralai); None: LangChain's.
+    v1_stream_indexed: Literal["kinds", "content"] | None = None
     #: The `with_structured_output` methods whose `strict=` its partner drops, sending
     #: the schema as without it (langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema, langchain-aws's ChatBedrock's function calling).

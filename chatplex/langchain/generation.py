@@ -15,6 +15,7 @@ from typing import cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
@@ -122,13 +123,17 @@ class Generation:
         adds none inside it), so this only translates."""
         plan = self._stream_plan(asynchronous=False)
         report = _failure_report(self.model, plan.target)
-        return plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
+        pieces = plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
+        how = _v1_written(self.model, plan.target)
+        return pieces if how is None else _V1Blocks(how).pieces(pieces)
 
     def astream(self) -> AsyncIterator[ChatGenerationChunk]:
         """`model._astream(messages, stop, **kwargs)`."""
         plan = self._stream_plan(asynchronous=True)
         report = _failure_report(self.model, plan.target)
-        return plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
+        pieces = plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
+        how = _v1_written(self.model, plan.target)
+        return pieces if how is None else _V1Blocks(how).apieces(pieces)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
         model, messages, kwargs = self.model, self.messages, self.kwargs
@@ -142,6 +147,80 @@ class Generation:
             streaming=True,
         )
         return _StreamPlan(model, messages, call, kwargs)
+
+
+def _v1_written(model: LangChainChat, target: Runnable[Any, Any]) -> str | None:
+    """How this stream's v1 blocks are written where its partner writes them itself
+    (`PartnerTraits.v1_stream_indexed`); None: LangChain's way."""
+    if getattr(model, "output_version", None) != "v1":
+        return None
+    return partner_traits(adapter_of(primary(target))).v1_stream_indexed
+
+
+class _V1Blocks:
+    """A stream's pieces with their v1 blocks written as its partner writes them: "kinds"
+    as langchain-fireworks' `_format_chunk_for_v1` (reasoning, text and tool-call pieces
+    indexed "lc_reasoning", "lc_text", "lc_tc_<i>": numbered in order of kind, a call 0
+    would merge into the reasoning before it), "content" as langchain-mistralai's chunks
+    (text as a text block, numbered among the content's blocks alone). In place: the
+    pieces are this stream's own."""
+
+    __slots__ = ("how", "index", "kind")
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+        self.index = -1  # "content": the last block's number, and its kind
+        self.kind: Any = ""
+
+    def piece(self, piece: ChatGenerationChunk) -> ChatGenerationChunk:
+        message = piece.message
+        if not isinstance(message, LCAIMessageChunk):
+            return piece
+        if self.how == "kinds":
+            if isinstance(message.content, str):
+                message.content = _kinds(message)
+                metadata = message.response_metadata
+                message.response_metadata = {**metadata, "output_version": "v1"}
+            return piece
+        content = message.content
+        blocks: list[Any] = (
+            [{"type": "text", "text": content}] if isinstance(content, str) else content
+        )
+        for block in blocks:
+            if isinstance(block, dict):
+                kind = "reference" if "reference" in block else block.get("type")
+                if kind is not None and kind != self.kind:
+                    self.kind, self.index = kind, self.index + 1
+                # (over the number the plain stream gave it, where its text is a str)
+                block["index"] = self.index
+        message.content = blocks
+        return piece
+
+    def pieces(self, pieces: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChunk]:
+        return (self.piece(piece) for piece in pieces)
+
+    async def apieces(
+        self, pieces: AsyncIterator[ChatGenerationChunk]
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        async for piece in pieces:
+            yield self.piece(piece)
+
+
+def _kinds(message: LCAIMessageChunk) -> list[Any]:
+    """A chunk's reasoning, text and tool-call pieces as v1 blocks, each kind indexed
+    apart (langchain-fireworks')."""
+    blocks: list[Any] = []
+    if reasoning := message.additional_kwargs.get("reasoning_content"):
+        blocks.append({"type": "reasoning", "reasoning": reasoning, "index": "lc_reasoning"})
+    if message.content:
+        blocks.append({"type": "text", "text": message.content, "index": "lc_text"})
+    for call in message.tool_call_chunks:
+        block = {"type": "tool_call_chunk", "id": call["id"], "name": call["name"]}
+        block["args"] = call["args"]
+        if call["index"] is not None:
+            block["index"] = f"lc_tc_{call['index']}"
+        blocks.append(block)
+    return blocks
 
 
 def _target(

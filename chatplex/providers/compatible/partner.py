@@ -155,6 +155,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         kept_tool_choices=profile.kept_tool_choices,
         structured_trace=profile.structured_trace,
         streams_json_format=profile.streams_json_format,
+        v1_stream_indexed=profile.v1_stream_indexed,
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
         binds_response_format=profile.sdk_helper,

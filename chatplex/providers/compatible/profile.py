@@ -362,6 +362,9 @@ class Profile:
     #: False: made whole, as its partner package does (langchain-groq: Groq refuses to
     #: stream structured outputs and JSON mode).
     streams_json_format: bool = True
+    #: How its partner package writes a stream's v1 blocks, where not as LangChain
+    #: (`PartnerTraits.v1_stream_indexed`): langchain-fireworks', langchain-mistralai's.
+    v1_stream_indexed: Literal["kinds", "content"] | None = None
     #: Whether its replies' `content` may be a list with `thinking` parts (Mistral's
     #: Magistral: `[{"type": "thinking", "thinking": [{"type": "text", "text": ...}]},
     #: {"type": "text", "text": ...}]`), read as reasoning blocks before the text. Off:

@@ -14,6 +14,7 @@ outcome differs otherwise fails.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import json
 from collections.abc import Callable
@@ -401,6 +402,20 @@ def bind_tools_strict(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], strict=True).invoke("1+2?")
 
 
+def v1_stream_chunks(cls: Any, p: Package, url: str) -> Any:
+    """A stream of LangChain's standard blocks (`output_version="v1"`): each chunk's
+    blocks, and the merged message."""
+    chunks = list(_model(cls, p, url, output_version="v1").stream("Say hello"))
+    return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
+
+
+def v1_stream_call(cls: Any, p: Package, url: str) -> Any:
+    """A tool call streamed as LangChain's standard blocks (`output_version="v1"`)."""
+    model = _model(cls, p, url, output_version="v1").bind_tools([add])
+    chunks = list(model.stream("1+2?"))
+    return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
+
+
 def tool_choice_named(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="add").invoke("1+2?")
 
@@ -622,6 +637,13 @@ def thinking_stream(cls: Any, p: Package, url: str) -> Any:
     return merged(list(model.stream("r in berry?")))
 
 
+def thinking_v1_stream(cls: Any, p: Package, url: str) -> Any:
+    """Magistral's thinking parts streamed as LangChain's standard blocks
+    (`output_version="v1"`): each chunk's blocks, and the merged message."""
+    chunks = list(_model(cls, p, url, output_version="v1").stream("How many r's?"))
+    return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
+
+
 def thinking_chunks(cls: Any, p: Package, url: str) -> Any:
     """Each chunk's content as it comes (the thinking pieces and their indexes), the
     empty ones and LangChain's closing chunk included."""
@@ -780,6 +802,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
     "message_names": (Script(), message_names),
+    "v1_stream_chunks": (Script(), v1_stream_chunks),
+    "v1_stream_call": (TOOL, v1_stream_call),
     "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
@@ -837,6 +861,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "thinking_invoke": (THINKING, thinking_invoke),
     "thinking_stream": (THINKING, thinking_stream),
     "thinking_chunks": (THINKING, thinking_chunks),
+    "thinking_v1_stream": (THINKING, thinking_v1_stream),
     "thinking_history": (THINKING, thinking_history),
     "base_url_from_environment": (Script(), base_url_from_environment),
     "key_from_environment": (Script(), key_from_environment),
@@ -1303,7 +1328,13 @@ NOT_RUN: dict[tuple[str, str], str] = {
         (package, s): _MAGISTRAL
         for package in PACKAGES
         if package != "mistralai"
-        for s in ("thinking_invoke", "thinking_stream", "thinking_chunks", "thinking_history")
+        for s in (
+            "thinking_invoke",
+            "thinking_stream",
+            "thinking_chunks",
+            "thinking_history",
+            "thinking_v1_stream",
+        )
     },
     **{
         ("perplexity", s): _BASE_IN_CODE
@@ -1320,6 +1351,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_choice_any_per_call",
             "invalid_tool_arguments",
             "bind_tools_strict",
+            "v1_stream_call",
         )
     },
     **{
@@ -1377,6 +1409,22 @@ def test_same_as_the_partner_package(package: str, name: str, server: ScriptedSe
     theirs, ours, their_requests, our_requests = run_both(PACKAGES[package], name, server)
     assert ours == theirs
     assert our_requests == their_requests
+
+
+def test_fireworks_v1_stream_keeps_a_call_beside_its_reasoning(server: ScriptedServer) -> None:
+    """A reasoning model's stream of v1 blocks with a tool call: langchain-fireworks
+    indexes each kind apart, so the call is its own block (numbered in order of kind,
+    LangChain's way, the call would merge into the reasoning block before it)."""
+    fireworks = PACKAGES["fireworks"]
+    reasoner = dataclasses.replace(fireworks, model=fireworks.reasoning_model)
+    script = Script(reasoning="Add them.", tool_args={"a": 1, "b": 2})
+    theirs, ours, their_requests, our_requests = run_script(
+        reasoner, script, v1_stream_call, server
+    )
+    assert ours == theirs and our_requests == their_requests
+    blocks = ours["merged"]["content"]
+    assert [b["type"] for b in blocks] == ["reasoning", "tool_call"]
+    assert blocks[1]["args"] == {"a": 1, "b": 2}
 
 
 def test_at_least_25_scripts_per_package() -> None:

@@ -81,7 +81,13 @@ CRASHES = {
 #: Scripts not run here, and why.
 NOT_RUN = {
     name: suite._MAGISTRAL
-    for name in ("thinking_invoke", "thinking_stream", "thinking_chunks", "thinking_history")
+    for name in (
+        "thinking_invoke",
+        "thinking_stream",
+        "thinking_chunks",
+        "thinking_history",
+        "thinking_v1_stream",
+    )
 }
 
 

@@ -90,7 +90,13 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 NOT_RUN = {
     **{
         name: suite._MAGISTRAL
-        for name in ("thinking_invoke", "thinking_stream", "thinking_chunks", "thinking_history")
+        for name in (
+            "thinking_invoke",
+            "thinking_stream",
+            "thinking_chunks",
+            "thinking_history",
+            "thinking_v1_stream",
+        )
     },
     "model_kwargs_sent": (
         "langchain-sambanova refuses `top_p` inside model_kwargs (a ValueError when the "

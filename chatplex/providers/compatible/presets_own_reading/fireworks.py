@@ -53,6 +53,7 @@ FIREWORKS = Preset(
         # sends "any" as given.
         kept_tool_choices=("any",),
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        v1_stream_indexed="kinds",  # its `_format_chunk_for_v1`
         style=own_reading(
             "fireworks",
             absent_fingerprint="",  # its SDK's reply model has no such field
