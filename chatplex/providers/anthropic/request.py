@@ -31,6 +31,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .response import _PROVIDER
 
 __all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
@@ -142,14 +143,34 @@ def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
 
 
+def _is_reasoning(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("type") == "reasoning"
+
+
+def _thinking(block: dict[str, Any]) -> dict[str, Any]:
+    """A v1 reasoning block of Anthropic's as its thinking block, with its signature
+    (langchain-anthropic's `_convert_from_v1_to_anthropic`)."""
+    thinking: dict[str, Any] = {}
+    if "reasoning" in block:
+        thinking["thinking"] = block["reasoning"]
+    thinking["type"] = "thinking"
+    extras = block.get("extras")
+    if isinstance(extras, dict) and extras.get("signature"):
+        thinking["signature"] = extras["signature"]
+    return thinking
+
+
 def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     content = msg.content
     if not isinstance(content, str) and any(
         isinstance(b, dict) and b.get("type") == "reasoning" for b in content
     ):
-        # The other blocks go as a list, as langchain-anthropic sends them.
-        kept = [b for b in content if not (isinstance(b, dict) and b.get("type") == "reasoning")]
-        content = kept or ""
+        # The other blocks go as a list, as langchain-anthropic sends them. An Anthropic
+        # reply's own thinking, written as LangChain's v1 reasoning block, goes back as
+        # the thinking block it was (the API refuses a tool call's turn without it).
+        own = msg.response_metadata.get("model_provider") == _PROVIDER
+        kept = [(_thinking(b) if own else None) if _is_reasoning(b) else b for b in content]
+        content = [b for b in kept if b is not None] or ""
     if isinstance(content, str):
         if not msg.tool_calls:
             if not content:

@@ -26,6 +26,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
@@ -83,11 +84,41 @@ def tool_choice_invocation_params(cls: Any, url: str) -> Any:
     return called_choice(_model(cls, url))
 
 
+THINKING = {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"}
+ANSWER = {"type": "text", "text": "Calling add."}
+
+
+def v1_thinking_history(cls: Any, url: str) -> Any:
+    """A thinking reply with a tool call, read as LangChain's v1 blocks
+    (`output_version="v1"`), sent back with the tool's result: the reasoning block goes
+    back as its thinking block, signature included (the API refuses a tool call's turn
+    without it while thinking is on)."""
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    model = cls(
+        model=MODEL,
+        api_key=KEY,
+        base_url=url,
+        output_version="v1",
+        thinking=thinking,
+        max_tokens=2048,
+    ).bind_tools([add])
+    first = model.invoke("1+2?")
+    result = ToolMessage("3", tool_call_id=first.tool_calls[0]["id"])
+    return {"first": first, "second": model.invoke([HumanMessage("1+2?"), first, result])}
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "tool_choice_bound": (messages_reply(), tool_choice_bound),
     "tool_choice_invocation_params": (
         messages_reply(ADD_CALL, stop="tool_use"),
         tool_choice_invocation_params,
+    ),
+    "v1_thinking_history": (
+        messages_reply(THINKING, ANSWER, ADD_CALL, stop="tool_use"),
+        v1_thinking_history,
     ),
 }
 
