@@ -262,6 +262,8 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
             continue
         if kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
             block = {k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS}
+            if block.get("citations"):
+                block["citations"] = [_sent_citation(c) for c in block["citations"]]
         elif kind == "image_url":
             block = _image(block, i)
         elif kind == "image" and "source" not in block:
@@ -270,6 +272,14 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
             block = _with_document_keys(_standard_file(block, i), block)
         out.append(block)
     return out
+
+
+def _sent_citation(citation: Any) -> Any:
+    """A reply's citation as sent back: without the null `file_id` the SDK's model dumps
+    (langchain-anthropic drops it too)."""
+    if isinstance(citation, dict) and "file_id" in citation and citation["file_id"] is None:
+        return {k: v for k, v in citation.items() if k != "file_id"}
+    return citation
 
 
 def _standard_file(block: _Block, i: int) -> _Block:

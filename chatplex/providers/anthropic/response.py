@@ -179,7 +179,8 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
             citations = block.get("citations")
             if isinstance(citations, list):
                 only_text = False
-                blocks.append({"type": "text", "text": text or "", "citations": citations})
+                cited = [_citation(c) for c in citations]
+                blocks.append({"type": "text", "text": text or "", "citations": cited})
                 continue
             blocks.append({"type": "text", "text": text or ""})
         elif kind == "tool_use":
@@ -209,6 +210,62 @@ _SDK_FIELDS = {
     "tool_use": ("id", "caller", "input", "name", "type", "toolset_name"),
     "thinking": ("signature", "thinking", "type"),
 }
+
+
+#: The fields of the SDK's citation models, in their order, by type; those it fills
+#: with None when the API leaves them out (`Optional[...] = None`) in `_CITATION_NULLS`.
+_CITATION_FIELDS = {
+    "char_location": (
+        "cited_text",
+        "document_index",
+        "document_title",
+        "end_char_index",
+        "file_id",
+        "start_char_index",
+        "type",
+    ),
+    "page_location": (
+        "cited_text",
+        "document_index",
+        "document_title",
+        "end_page_number",
+        "file_id",
+        "start_page_number",
+        "type",
+    ),
+    "content_block_location": (
+        "cited_text",
+        "document_index",
+        "document_title",
+        "end_block_index",
+        "file_id",
+        "start_block_index",
+        "type",
+    ),
+    "web_search_result_location": ("cited_text", "encrypted_index", "title", "type", "url"),
+    "search_result_location": (
+        "cited_text",
+        "end_block_index",
+        "search_result_index",
+        "source",
+        "start_block_index",
+        "title",
+        "type",
+    ),
+}
+_CITATION_NULLS = frozenset({"document_title", "file_id", "title"})
+
+
+def _citation(citation: Any) -> Any:
+    """A citation as the SDK's model dumps it (langchain-anthropic's content): its
+    fields in order, those the API left out that the model fills with None as None,
+    any other key after them; a citation of a type the SDK does not know, as sent."""
+    kind = citation.get("type") if isinstance(citation, dict) else None
+    fields = _CITATION_FIELDS.get(kind) if isinstance(kind, str) else None
+    if fields is None:
+        return citation
+    ordered = {k: citation.get(k) for k in fields if k in citation or k in _CITATION_NULLS}
+    return {**ordered, **citation}
 
 
 def _in_sdk_order(block: _Block) -> _Block:

@@ -19,6 +19,7 @@ from .response import _MESSAGE_FIELDS
 from .response import _PROVIDER
 from .response import _RETRYABLE_STREAM_ERRORS
 from .response import _Block
+from .response import _citation
 from .response import _in_sdk_order
 from .response import _start_metadata
 from .response import _stop_metadata
@@ -110,7 +111,7 @@ class AnthropicStreamParser:
                 return None
             # An empty one is a chunk too (""), as langchain-anthropic yields it.
             if self._cited and text and data.get("index") in self._cited:
-                return _block_chunk({"type": "text", "text": text, "index": data.get("index")})
+                return _block_chunk({"text": text, "type": "text", "index": data.get("index")})
             if self._apart and data.get("index") in self._apart:
                 return _block_chunk({"text": text, "type": "text", "index": data.get("index")})
             return text_chunk(text)
@@ -145,9 +146,9 @@ class AnthropicStreamParser:
             if citation is None or index not in self._texts:
                 return None  # no text block started at that index to carry it
             self._cited.add(index)
-            return _block_chunk(
-                {"type": "text", "text": "", "citations": [citation], "index": index}
-            )
+            # The delta as langchain-anthropic writes it: a text block of no text.
+            cited = [_citation(citation)]
+            return _block_chunk({"type": "text", "index": index, "citations": cited})
         return None  # delta types added later: tolerated
 
     def _start(self, data: dict[str, Any]) -> AIMessageChunk | None:
@@ -166,8 +167,12 @@ class AnthropicStreamParser:
             )
             self._texts.add(index)
             if isinstance(citations, list):
+                # Its pieces come as blocks of this index; an empty start is no piece
+                # (langchain-anthropic's), a start with text the SDK's block, dumped.
                 self._cited.add(index)
-                block = {"type": "text", "text": text or "", "citations": citations}
+                if not text:
+                    return None
+                block = {"citations": citations, "text": text, "type": "text"}
                 return _block_chunk({**block, "index": index})
             if follows_text:
                 self._apart.add(index)

@@ -31,6 +31,7 @@ from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import compared_headers
+from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 
 partner = pytest.importorskip("langchain_anthropic")
@@ -61,6 +62,71 @@ def messages_reply(*content: dict[str, Any], stop: str = "end_turn") -> Callable
 
 
 ADD_CALL = {"type": "tool_use", "id": "toolu_01", "name": "add", "input": {"a": 1, "b": 2}}
+CITED = {
+    "type": "text",
+    "text": "Paris.",
+    "citations": [
+        {
+            "type": "char_location",
+            "cited_text": "Paris is the capital of France.",
+            "document_index": 0,
+            "document_title": "Atlas",
+            "start_char_index": 0,
+            "end_char_index": 31,
+        }
+    ],
+}
+
+
+def cited_stream(seen: Seen) -> Reply:
+    """A scripted Messages API streaming `CITED` as the API does when the request enables
+    citations: the block declared with `citations: []`, its text, then its citation."""
+    index, text = 0, CITED["text"]
+    events = [
+        {
+            "type": "message_start",
+            "message": {
+                "id": "msg_01",
+                "type": "message",
+                "role": "assistant",
+                "model": MODEL,
+                "content": [],
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": 12, "output_tokens": 1},
+            },
+        },
+        {
+            "type": "content_block_start",
+            "index": index,
+            "content_block": {"type": "text", "text": "", "citations": []},
+        },
+        *(
+            {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "text_delta", "text": piece},
+            }
+            for piece in (text[:3], text[3:])
+        ),
+        *(
+            {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "citations_delta", "citation": citation},
+            }
+            for citation in CITED["citations"]
+        ),
+        {"type": "content_block_stop", "index": index},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"input_tokens": 12, "output_tokens": 7},
+        },
+        {"type": "message_stop"},
+    ]
+    pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
+    return Reply(200, pieces, "text/event-stream", headers={"request-id": "req_01"})
 
 
 def _model(cls: Any, url: str) -> Any:
@@ -110,12 +176,42 @@ def v1_thinking_history(cls: Any, url: str) -> Any:
     return {"first": first, "second": model.invoke([HumanMessage("1+2?"), first, result])}
 
 
+def _document_question() -> Any:
+    from langchain_core.messages import HumanMessage
+
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": "Paris is the capital."},
+        "citations": {"enabled": True},
+    }
+    return HumanMessage([document, {"type": "text", "text": "The capital?"}])
+
+
+def cited_history(cls: Any, url: str) -> Any:
+    """A reply citing a document (its citations as the SDK reads them), sent back in the
+    history (as the API takes them)."""
+    from langchain_core.messages import HumanMessage
+
+    model = _model(cls, url)
+    first = model.invoke([_document_question()])
+    again = [_document_question(), first, HumanMessage("Sure?")]
+    return {"first": first, "second": model.invoke(again)}
+
+
+def cited_stream_chunks(cls: Any, url: str) -> Any:
+    """A cited reply streamed: each chunk's content, and the merged message."""
+    chunks = list(_model(cls, url).stream([_document_question()]))
+    return {"chunks": [c.content for c in chunks], "merged": merged(chunks)}
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "tool_choice_bound": (messages_reply(), tool_choice_bound),
     "tool_choice_invocation_params": (
         messages_reply(ADD_CALL, stop="tool_use"),
         tool_choice_invocation_params,
     ),
+    "cited_history": (messages_reply(CITED), cited_history),
+    "cited_stream_chunks": (cited_stream, cited_stream_chunks),
     "v1_thinking_history": (
         messages_reply(THINKING, ANSWER, ADD_CALL, stop="tool_use"),
         v1_thinking_history,

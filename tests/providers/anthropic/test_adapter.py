@@ -571,6 +571,9 @@ CITE_A = {
     "start_char_index": 0,
     "end_char_index": 20,
 }
+#: CITE_A as a reply reads it: the SDK's model fills its `file_id` with None, as
+#: langchain-anthropic's content shows it (and drops it when sending the block back).
+CITE_A_READ = {**CITE_A, "file_id": None}
 CITE_B = {
     "type": "web_search_result_location",
     "cited_text": "Blue sky.",
@@ -703,7 +706,12 @@ def test_a_stream_without_message_delta_reports_usage_at_message_stop(
 
 def test_citations_are_kept_on_their_text_blocks(adapter: AnthropicAdapter) -> None:
     msg = adapter.parse_response(json.dumps(REPLIES["citations"]).encode(), {})
-    assert msg.content == REPLIES["citations"]["content"]
+    assert msg.content == [
+        {**b, "citations": [CITE_A_READ if c is CITE_A else c for c in b["citations"]]}
+        if "citations" in b
+        else b
+        for b in REPLIES["citations"]["content"]
+    ]
     assert msg.text == "According to the document, the grass is green and the sky is blue."
     # Without citations (absent or null) several text blocks stay apart, as
     # langchain-anthropic's content keeps them; one is its text.
@@ -751,7 +759,7 @@ def test_stream_citations_in_any_order(
     # pieces, so text sent before its block was known to be cited stays in its block.
     assert text_as_blocks(merged.content) == [
         {"type": "text", "text": "A "},
-        {"type": "text", "text": "Grass.", "citations": [CITE_A]},
+        {"type": "text", "text": "Grass.", "citations": [CITE_A_READ]},
     ]
 
 
