@@ -229,6 +229,10 @@ class TurnStyle:
     #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
     #: langchain-deepseek sends it.
     tool_list_json: bool = False
+    #: Whether an assistant turn of LangChain's v1 blocks (`output_version="v1"`) whose
+    #: content is one text block goes as its text, as langchain-groq's
+    #: `_convert_from_v1_to_groq` sends it.
+    v1_lone_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)

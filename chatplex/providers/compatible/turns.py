@@ -60,6 +60,13 @@ def styled_turns(
 def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
+    if style.v1_lone_text and message.response_metadata.get("output_version") == "v1":
+        content = turn.get("content")
+        block = content[0] if isinstance(content, list) and len(content) == 1 else None
+        if isinstance(block, dict) and block.get("type") == "text":
+            text = block.get("text")
+            if isinstance(text, str) and text:
+                turn["content"] = text
     calls = message.tool_calls or message.invalid_tool_calls
     if calls and style.empty_call_content:
         # Its text dropped; an empty list (a call written by hand) goes as it is.

@@ -416,6 +416,14 @@ def v1_stream_call(cls: Any, p: Package, url: str) -> Any:
     return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
 
 
+def v1_history(cls: Any, p: Package, url: str) -> Any:
+    """A reply read as LangChain's v1 blocks (`output_version="v1"`) sent back in the
+    history."""
+    model = _model(cls, p, url, output_version="v1")
+    first = model.invoke("Say hello")
+    return model.invoke([lc.HumanMessage("Say hello"), first, lc.HumanMessage("Again")])
+
+
 def tool_choice_named(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], tool_choice="add").invoke("1+2?")
 
@@ -804,6 +812,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "message_names": (Script(), message_names),
     "v1_stream_chunks": (Script(), v1_stream_chunks),
     "v1_stream_call": (TOOL, v1_stream_call),
+    "v1_history": (Script(), v1_history),
     "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
