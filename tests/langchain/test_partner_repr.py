@@ -70,7 +70,6 @@ _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatPerplexity": ("langchain_perplexity", {"api_key": _KEY}),
     "ChatOpenAI": keyed("langchain_openai", "gpt-4o-mini"),
     "ChatAnthropic": keyed("langchain_anthropic", "claude-sonnet-4-5"),
-    "ChatOllama": ("langchain_ollama", {"model": "llama3.2", "base_url": UNIT_BASE_URL}),
     "ChatGroq": keyed("langchain_groq", "llama-3.3-70b-versatile"),
     "ChatMistralAI": keyed("langchain_mistralai", "mistral-small-latest"),
     "ChatFireworks": keyed(
@@ -86,6 +85,13 @@ _CASES: dict[str, dict[str, Any]] = {
     "at_defaults": {"streaming": False, "max_tokens": None},
     "streaming": {"streaming": True, "tags": ["t"], "metadata": {"m": 1}},
 }
+
+#: The drop-ins whose partner's repr is declared and that build no SDK client of the
+#: partner's (tests/langchain/test_sdk_clients.py checks `_DECLARED`'s clients).
+_CLIENTLESS: dict[str, tuple[str, dict[str, Any]]] = {
+    "ChatOllama": ("langchain_ollama", {"model": "llama3.2", "base_url": UNIT_BASE_URL}),
+}
+_REPRS = {**_DECLARED, **_CLIENTLESS}
 
 #: A drop-in's own spelling of a case, where it differs: langchain-ollama has no
 #: `max_tokens` (it drops the keyword, a kept difference: chatplex's takes it as
@@ -104,7 +110,7 @@ def _form(name: str) -> PartnerFields | None:
 
 
 def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:
-    module, params = _DECLARED[name]
+    module, params = _REPRS[name]
     given = {**params, **more}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the partners' own
@@ -125,12 +131,12 @@ def _unplaced(value: Any) -> Any:
 
 def test_every_declared_repr_is_checked() -> None:
     declared = {name for name in DROP_IN_MODULES if (form := _form(name)) and form.shown}
-    assert declared == set(_DECLARED)
+    assert declared == set(_REPRS)
 
 
 @pytest.mark.filterwarnings("ignore")  # the partners' own
 @pytest.mark.parametrize("case", list(_CASES))
-@pytest.mark.parametrize("name", list(_DECLARED))
+@pytest.mark.parametrize("name", list(_REPRS))
 def test_the_repr_is_the_partners(name: str, case: str) -> None:
     ours, theirs = _pair(name, _OWN_CASES.get(name, {}).get(case, _CASES[case]))
     assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
@@ -188,7 +194,7 @@ class TestPartnerReprArgs:
 
 
 @pytest.mark.filterwarnings("ignore")  # the partners' own
-@pytest.mark.parametrize("name", list(_DECLARED))
+@pytest.mark.parametrize("name", list(_REPRS))
 def test_langchains_own_args_are_read_as_langchain_reads_them(name: str) -> None:
     """The fields of LangChain's the partner's repr shows (`metadata`, `tags`...), read
     alone: what LangChain's own repr arguments hold of them."""
@@ -226,7 +232,7 @@ def _args(model: Any) -> list[tuple[str, Any]]:
 
 
 @pytest.mark.filterwarnings("ignore")
-@pytest.mark.parametrize("name", list(_DECLARED))
+@pytest.mark.parametrize("name", list(_REPRS))
 def test_a_model_shown_equals_its_copies_and_a_copy_shows_the_same(name: str) -> None:
     ours, _ = _pair(name, _CASES["settings"])
     shown = _unplaced(repr(ours))
