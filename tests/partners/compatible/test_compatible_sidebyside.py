@@ -416,6 +416,15 @@ def v1_stream_call(cls: Any, p: Package, url: str) -> Any:
     return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
 
 
+def fractional_timeout(cls: Any, p: Package, url: str) -> Any:
+    """A timeout in fractions of a second (`timeout=2.5`), as scripts give any class."""
+    try:
+        model = _model(cls, p, url, timeout=2.5)
+    except Exception as exc:  # noqa: BLE001 - what it raises is observed
+        return {"refused": type(exc).__name__}
+    return {"reply": model.invoke("Say hello").content}
+
+
 def v1_history(cls: Any, p: Package, url: str) -> Any:
     """A reply read as LangChain's v1 blocks (`output_version="v1"`) sent back in the
     history."""
@@ -813,6 +822,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "v1_stream_chunks": (Script(), v1_stream_chunks),
     "v1_stream_call": (TOOL, v1_stream_call),
     "v1_history": (Script(), v1_history),
+    "fractional_timeout": (Script(), fractional_timeout),
     "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
@@ -1223,6 +1233,26 @@ def _refused_before_sending(outcome: Outcome) -> Outcome:
     assert theirs == {"ended": 401, "sent": ["Bearer None"]}
     assert ours == {"ended": "refused", "sent": []}
     return theirs, theirs, their_requests, our_requests
+
+
+def _fractional_timeout_taken(outcome: Outcome) -> Outcome:
+    """Theirs refused the model before any request; ours made the call: read as theirs
+    once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "ValidationError"} and not their_requests
+    assert ours == {"reply": "Hello there, friend."} and len(our_requests) == 1
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["mistralai", "fractional_timeout"] = (
+    Difference(
+        Reason.RAISES,
+        "refuses `timeout=2.5` with a pydantic ValidationError when the model is built "
+        "(its `timeout` field takes whole seconds only)",
+        "the timeout is taken as given, in seconds, as every other class takes it",
+    ),
+    _fractional_timeout_taken,
+)
 
 
 DIFFERENCES["mistralai", "missing_key_own_host"] = (
