@@ -178,6 +178,7 @@ TRAITS: dict[str, PartnerTraits] = {
         missing_key=None,  # a preset's own (`MISSING_KEY`), not ChatOpenAI's
         passed_tool_extras=(),  # a preset's own (`Profile.passes_tool_extras`)
         binds_response_format=False,
+        partner_reading=None,  # (ChatOpenAI's reasoning reading: a preset's style reads it)
         for_call=_for_call,
         sdk_helper_adapter=_sdk_helper_adapter,
         strict_dropped_for=_strict_dropped_for,

@@ -181,6 +181,20 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
     return reading
 
 
+def _openai_partner_reading(adapter: Adapter) -> Adapter:
+    """ChatOpenAI's adapter reading a compatible server's reasoning as its drop-in keeps
+    it (`reasoning_kwarg.py`): langchain-openai drops it. Another class's as it is."""
+    from .adapter import OpenAIAdapter
+    from .reasoning_kwarg import ReasoningAsKwargAdapter
+
+    if type(adapter) is not OpenAIAdapter:
+        return adapter
+    # A copy (the same connection and pools), as Azure's reading is made.
+    reading = ReasoningAsKwargAdapter.__new__(ReasoningAsKwargAdapter)
+    reading.__dict__.update(adapter.__dict__)
+    return reading
+
+
 #: What langchain-openai's `bind_tools`, one method for both APIs, does: it rewrites a
 #: bound response_format into its own form, copies a LangChain tool's extras
 #: defer_loading and async, and binds the tools and choice in OpenAI's form.
@@ -200,6 +214,7 @@ TRAITS: dict[str, PartnerTraits] = {
         builtin_tools="elsewhere",
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
+        partner_reading=_openai_partner_reading,
         **_BIND_TOOLS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(

@@ -59,7 +59,8 @@ def test_the_records_say_how_each_langchain_openai_class_differs() -> None:
     # AzureChatOpenAI sends a call's max_tokens as given; ChatOpenAI as the model's goes.
     assert (azure.call_max_tokens_field, chat.call_max_tokens_field) == ("max_tokens", None)
     assert azure.sdk_helper_adapter is chat.sdk_helper_adapter  # Azure's is OpenAI's
-    assert azure.partner_reading is not None and chat.partner_reading is None
+    # Each reads replies its partner's way: Azure's withheld ones, ChatOpenAI's reasoning.
+    assert None is not azure.partner_reading is not chat.partner_reading is not None
 
 
 def test_azures_partner_reading_is_a_copy_whose_record_is_azures() -> None:
