@@ -32,6 +32,7 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
 from .response import _PROVIDER
+from .v1_citations import cited_text_block
 
 __all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
@@ -162,13 +163,16 @@ def _thinking(block: dict[str, Any]) -> dict[str, Any]:
 
 def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     content = msg.content
+    own = msg.response_metadata.get("model_provider") == _PROVIDER
+    if own and not isinstance(content, str):
+        # Its cited text read as v1 blocks goes back cited (`v1_citations.py`).
+        content = [cited_text_block(b) if isinstance(b, dict) else b for b in content]
     if not isinstance(content, str) and any(
         isinstance(b, dict) and b.get("type") == "reasoning" for b in content
     ):
         # The other blocks go as a list, as langchain-anthropic sends them. An Anthropic
         # reply's own thinking, written as LangChain's v1 reasoning block, goes back as
         # the thinking block it was (the API refuses a tool call's turn without it).
-        own = msg.response_metadata.get("model_provider") == _PROVIDER
         kept = [(_thinking(b) if own else None) if _is_reasoning(b) else b for b in content]
         content = [b for b in kept if b is not None] or ""
     if isinstance(content, str):

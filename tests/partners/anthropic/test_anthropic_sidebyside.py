@@ -198,6 +198,17 @@ def cited_history(cls: Any, url: str) -> Any:
     return {"first": first, "second": model.invoke(again)}
 
 
+def v1_cited_history(cls: Any, url: str) -> Any:
+    """A cited reply read as LangChain's v1 blocks (its citations as `annotations`), sent
+    back in the history: cited, as it came."""
+    from langchain_core.messages import HumanMessage
+
+    model = cls(model=MODEL, api_key=KEY, base_url=url, output_version="v1")
+    first = model.invoke([_document_question()])
+    again = [_document_question(), first, HumanMessage("Sure?")]
+    return {"first": first, "second": model.invoke(again)}
+
+
 def cited_stream_chunks(cls: Any, url: str) -> Any:
     """A cited reply streamed: each chunk's content, and the merged message."""
     chunks = list(_model(cls, url).stream([_document_question()]))
@@ -212,6 +223,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (cited_stream, cited_stream_chunks),
+    "v1_cited_history": (messages_reply(CITED), v1_cited_history),
     "v1_thinking_history": (
         messages_reply(THINKING, ANSWER, ADD_CALL, stop="tool_use"),
         v1_thinking_history,

@@ -1,0 +1,94 @@
+"""An Anthropic reply's cited text read as LangChain's v1 blocks (`output_version="v1"`:
+its citations as `annotations`), sent back as the cited text block it was, as
+langchain-anthropic's `_convert_annotation_from_v1` writes it: each annotation as the
+citation of its kind (the one whose fields its `extras` carry), keys as that function
+orders them. Without this the block went back with no citations.
+
+>>> annotation = {"type": "citation", "cited_text": "Paris is...", "title": "Atlas",
+...               "extras": {"document_index": 0, "start_char_index": 0, "end_char_index": 9}}
+>>> cited_text_block({"type": "text", "text": "Paris.", "annotations": [annotation]})
+{'type': 'text', 'citations': [{'cited_text': 'Paris is...', 'document_index': 0, \
+'document_title': 'Atlas', 'end_char_index': 9, 'start_char_index': 0, 'type': 'char_location'}], \
+'text': 'Paris.'}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["cited_text_block"]
+
+
+def cited_text_block(block: dict[str, Any]) -> dict[str, Any]:
+    """A v1 text block with `annotations` as Anthropic's text block with `citations`; any
+    other block as it is."""
+    if block.get("type") != "text" or not isinstance(block.get("annotations"), list):
+        return block
+    out: dict[str, Any] = {"type": "text"}
+    out["citations"] = [_citation(a) for a in block["annotations"]]
+    if "text" in block:
+        out["text"] = block["text"]
+    return out
+
+
+def _citation(annotation: Any) -> Any:
+    if not isinstance(annotation, dict):
+        return annotation
+    if annotation.get("type") == "non_standard_annotation":
+        return annotation.get("value")
+    if annotation.get("type") != "citation":
+        return annotation
+    extras = annotation.get("extras") or {}
+    if "url" in annotation:
+        return _web_search_result(annotation, extras)
+    if "start_char_index" in extras:
+        out: dict[str, Any] = {"type": "char_location"}
+        if cited := annotation.get("cited_text"):
+            out["cited_text"] = cited
+        if title := annotation.get("title"):
+            out["document_title"] = title
+        out.update(extras)
+        return dict(sorted(out.items()))
+    if "search_result_index" in extras:
+        out = {"type": "search_result_location"}
+        out.update((k, v) for k in ("cited_text", "title") if (v := annotation.get(k)))
+        out.update(extras)
+        return out
+    if "start_block_index" in extras:
+        return _content_block(annotation, extras)
+    if "start_page_number" in extras:
+        out = {"type": "page_location"}
+        if cited := annotation.get("cited_text"):
+            out["cited_text"] = cited
+        if title := annotation.get("title"):
+            out["document_title"] = title
+        out.update(extras)
+        return out
+    return annotation
+
+
+def _web_search_result(annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if cited := annotation.get("cited_text"):
+        out["cited_text"] = cited
+    if "encrypted_index" in extras:
+        out["encrypted_index"] = extras["encrypted_index"]
+    if "title" in annotation:
+        out["title"] = annotation["title"]
+    out["type"] = "web_search_result_location"
+    out["url"] = annotation.get("url")
+    out.update((k, v) for k, v in extras.items() if k not in out)
+    return out
+
+
+def _content_block(annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if cited := annotation.get("cited_text"):
+        out["cited_text"] = cited
+    if "document_index" in extras:
+        out["document_index"] = extras["document_index"]
+    if "title" in annotation:
+        out["document_title"] = annotation["title"]
+    out.update((k, v) for k, v in extras.items() if k not in out)
+    out["type"] = "content_block_location"
+    return out
