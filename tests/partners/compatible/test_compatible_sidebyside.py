@@ -416,6 +416,18 @@ def v1_stream_call(cls: Any, p: Package, url: str) -> Any:
     return {"blocks": [c.content for c in chunks], "merged": merged(chunks)}
 
 
+def configurable_model_name(cls: Any, p: Package, url: str) -> Any:
+    """The model chosen per call by `configurable_fields(model_name=...)`, the name
+    langchain-openai's classes give the model's field."""
+    from langchain_core.runnables import ConfigurableField
+
+    try:
+        model = _model(cls, p, url).configurable_fields(model_name=ConfigurableField(id="m"))
+        return model.invoke("Hi", config={"configurable": {"m": "other-model"}})
+    except Exception as exc:  # noqa: BLE001 - what it raises is observed
+        return {"refused": type(exc).__name__}
+
+
 def fractional_timeout(cls: Any, p: Package, url: str) -> Any:
     """A timeout in fractions of a second (`timeout=2.5`), as scripts give any class."""
     try:
@@ -823,6 +835,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "v1_stream_call": (TOOL, v1_stream_call),
     "v1_history": (Script(), v1_history),
     "fractional_timeout": (Script(), fractional_timeout),
+    "configurable_model_name": (Script(), configurable_model_name),
     "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
@@ -1242,6 +1255,30 @@ def _fractional_timeout_taken(outcome: Outcome) -> Outcome:
     assert theirs == {"refused": "ValidationError"} and not their_requests
     assert ours == {"reply": "Hello there, friend."} and len(our_requests) == 1
     return theirs, theirs, their_requests, their_requests
+
+
+def _configured_model_taken(outcome: Outcome) -> Outcome:
+    """Theirs refused the configurable field before any request; ours called the model
+    the call named: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "ValueError"} and not their_requests
+    assert [r["body"]["model"] for r in our_requests] == ["other-model"]
+    assert ours["content"] == "Hello there, friend."
+    return theirs, theirs, their_requests, their_requests
+
+
+for _package in ("mistralai", "perplexity"):
+    DIFFERENCES[_package, "configurable_model_name"] = (
+        Difference(
+            Reason.RAISES,
+            "refuses `configurable_fields(model_name=...)` with a ValueError (its field "
+            "is `model`, `model_name` only its alias), where langchain-openai's classes "
+            "take it",
+            "`model_name` names the model's field, as on the other classes: the call "
+            "sends the model it names",
+        ),
+        _configured_model_taken,
+    )
 
 
 DIFFERENCES["mistralai", "fractional_timeout"] = (
