@@ -1248,6 +1248,27 @@ def _refused_before_sending(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, our_requests
 
 
+def _names_sent(outcome: Outcome) -> Outcome:
+    """Our request's turns without the speakers' names, once seen to be the only
+    difference from theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    (turns,) = [r["body"]["messages"] for r in our_requests]
+    assert [t.pop("name", None) for t in turns] == ["bob", "helper", None]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["groq", "message_names"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "sends a message's `name` only from additional_kwargs: HumanMessage(name='bob') "
+        "and AIMessage(name='helper') go without it, though Groq's Chat Completions take "
+        "a participant's `name` (who said what in a multi-party history)",
+        "each turn goes with its message's `name`, as ChatOpenAI sends it",
+    ),
+    _names_sent,
+)
+
+
 def _fractional_timeout_taken(outcome: Outcome) -> Outcome:
     """Theirs refused the model before any request; ours made the call: read as theirs
     once both are checked."""

@@ -39,9 +39,9 @@ GROQ = Preset(
         true_choice_names_lone_tool=True,  # langchain-groq's tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-groq: every system message as "system"
-        # langchain-groq writes no message's `name` (only one in its additional_kwargs),
-        # and a v1 reply's lone text block as its text.
-        turns=TurnStyle(turn_names=False, v1_lone_text=True),
+        # langchain-groq writes a v1 reply's lone text block as its text. (Its turns
+        # without their `name`, which Groq takes, are a kept difference: names are sent.)
+        turns=TurnStyle(v1_lone_text=True),
         sdk_path="/openai/v1",
         structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="titled",  # langchain-groq's response_format
