@@ -266,3 +266,21 @@ def test_an_sdk_client_that_cannot_be_built_is_tried_once_per_build(
     llm.temperature = 0.5  # built again
     assert "temperature=0.5" in repr(llm)
     assert len(tried) == 2 * len(set(tried))
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_base_url_left_to_its_default_shows_as_the_partners(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ChatDeepSeek given no base URL: its field's default factory's URL (or
+    DEEPSEEK_API_BASE's) shows in both reprs."""
+    monkeypatch.delenv("DEEPSEEK_API_BASE", raising=False)
+    given = {"model": "deepseek-chat", "api_key": _KEY}
+    theirs = importlib.import_module("langchain_deepseek").ChatDeepSeek(**given)
+    ours = chatplex.langchain.ChatDeepSeek(**given)
+    assert "api_base='https://api.deepseek.com/v1'" in repr(theirs)
+    assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
+    monkeypatch.setenv("DEEPSEEK_API_BASE", "http://127.0.0.1:9/v1")
+    theirs = importlib.import_module("langchain_deepseek").ChatDeepSeek(**given)
+    ours = chatplex.langchain.ChatDeepSeek(**given)
+    assert _unplaced(repr(ours)) == _unplaced(repr(theirs))

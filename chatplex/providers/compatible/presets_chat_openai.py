@@ -81,6 +81,10 @@ DEEPSEEK = Preset(
             own=("api_key", "api_base"),
             factories=frozenset({"model_name"}),  # required: no static default
             base_url="api_base",
+            # Its base URL's default factory (its repr shows it: `print(llm)`).
+            fallbacks={
+                "api_base": ("https://api.deepseek.com/v1", ("DEEPSEEK_API_BASE",), (), True)
+            },
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
