@@ -167,9 +167,7 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     if own and not isinstance(content, str):
         # Its cited text read as v1 blocks goes back cited (`v1_citations.py`).
         content = [cited_text_block(b) if isinstance(b, dict) else b for b in content]
-    if not isinstance(content, str) and any(
-        isinstance(b, dict) and b.get("type") == "reasoning" for b in content
-    ):
+    if not isinstance(content, str) and any(_is_reasoning(b) for b in content):
         # The other blocks go as a list, as langchain-anthropic sends them. An Anthropic
         # reply's own thinking, written as LangChain's v1 reasoning block, goes back as
         # the thinking block it was (the API refuses a tool call's turn without it).

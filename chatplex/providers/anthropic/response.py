@@ -264,17 +264,21 @@ def _citation(citation: Any) -> Any:
     fields = _CITATION_FIELDS.get(kind) if isinstance(kind, str) else None
     if fields is None:
         return citation
-    ordered = {k: citation.get(k) for k in fields if k in citation or k in _CITATION_NULLS}
-    return {**ordered, **citation}
+    return _in_order(citation, fields, _CITATION_NULLS)
 
 
 def _in_sdk_order(block: _Block) -> _Block:
     """`block` with its keys in the SDK model's field order (others after them)."""
     kind = block.get("type")
     order = _SDK_FIELDS.get(kind) if isinstance(kind, str) else None
-    if order is None:
-        return block
-    return {**{k: block[k] for k in order if k in block}, **block}
+    return block if order is None else _in_order(block, order)
+
+
+def _in_order(
+    value: dict[str, Any], order: tuple[str, ...], nulls: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """`value`'s keys in `order`, any other after them; those of `nulls` it lacks as None."""
+    return {**{k: value.get(k) for k in order if k in value or k in nulls}, **value}
 
 
 _COUNTS = (

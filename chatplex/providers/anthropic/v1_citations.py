@@ -42,29 +42,29 @@ def _citation(annotation: Any) -> Any:
     if "url" in annotation:
         return _web_search_result(annotation, extras)
     if "start_char_index" in extras:
-        out: dict[str, Any] = {"type": "char_location"}
-        if cited := annotation.get("cited_text"):
-            out["cited_text"] = cited
-        if title := annotation.get("title"):
-            out["document_title"] = title
-        out.update(extras)
-        return dict(sorted(out.items()))
+        return dict(sorted(_in_document("char_location", annotation, extras).items()))
     if "search_result_index" in extras:
-        out = {"type": "search_result_location"}
+        out: dict[str, Any] = {"type": "search_result_location"}
         out.update((k, v) for k in ("cited_text", "title") if (v := annotation.get(k)))
         out.update(extras)
         return out
     if "start_block_index" in extras:
         return _content_block(annotation, extras)
     if "start_page_number" in extras:
-        out = {"type": "page_location"}
-        if cited := annotation.get("cited_text"):
-            out["cited_text"] = cited
-        if title := annotation.get("title"):
-            out["document_title"] = title
-        out.update(extras)
-        return out
+        return _in_document("page_location", annotation, extras)
     return annotation
+
+
+def _in_document(kind: str, annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """A citation of a document's characters or pages (`kind`): its text and title, then
+    the extras."""
+    out: dict[str, Any] = {"type": kind}
+    if cited := annotation.get("cited_text"):
+        out["cited_text"] = cited
+    if title := annotation.get("title"):
+        out["document_title"] = title
+    out.update(extras)
+    return out
 
 
 def _web_search_result(annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
