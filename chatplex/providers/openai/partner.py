@@ -173,12 +173,9 @@ def _azure_partner_reading(adapter: Adapter) -> Adapter:
     reason in the metadata. Every other reply and error is read alike."""
     from .azure import _PartnerReadingAzureAdapter  # loaded with Azure's engines only
 
-    # A copy (the same connection and pools) of a class that declares the two, not
-    # instance attributes: the families hold closures, which a model holding the
-    # adapter could then not pickle.
-    reading = _PartnerReadingAzureAdapter.__new__(_PartnerReadingAzureAdapter)
-    reading.__dict__.update(adapter.__dict__)
-    return reading
+    # Of a class that declares the two, not instance attributes: the families hold
+    # closures, which a model holding the adapter could then not pickle.
+    return _copied_as(adapter, _PartnerReadingAzureAdapter)
 
 
 def _openai_partner_reading(adapter: Adapter) -> Adapter:
@@ -189,8 +186,12 @@ def _openai_partner_reading(adapter: Adapter) -> Adapter:
 
     if type(adapter) is not OpenAIAdapter:
         return adapter
-    # A copy (the same connection and pools), as Azure's reading is made.
-    reading = ReasoningAsKwargAdapter.__new__(ReasoningAsKwargAdapter)
+    return _copied_as(adapter, ReasoningAsKwargAdapter)
+
+
+def _copied_as(adapter: Adapter, cls: type[Adapter]) -> Adapter:
+    """A copy of `adapter` (the same connection and pools) as a `cls`, its subclass."""
+    reading = cls.__new__(cls)
     reading.__dict__.update(adapter.__dict__)
     return reading
 
