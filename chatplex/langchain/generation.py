@@ -158,12 +158,12 @@ def _v1_written(model: LangChainChat, target: Runnable[Any, Any]) -> str | None:
 
 
 class _V1Blocks:
-    """A stream's pieces with their v1 blocks written as its partner writes them: "kinds"
-    as langchain-fireworks' `_format_chunk_for_v1` (reasoning, text and tool-call pieces
-    indexed "lc_reasoning", "lc_text", "lc_tc_<i>": numbered in order of kind, a call 0
-    would merge into the reasoning before it), "content" as langchain-mistralai's chunks
-    (text as a text block, numbered among the content's blocks alone). In place: the
-    pieces are this stream's own."""
+    """A stream's pieces with their v1 blocks written as its partner writes them
+    (`PartnerTraits.v1_stream_indexed` names the partners): "kinds", reasoning, text and
+    tool-call pieces indexed "lc_reasoning", "lc_text", "lc_tc_<i>" (numbered in order
+    of kind, a call 0 would merge into the reasoning before it); "content", text as a
+    text block, numbered among the content's blocks alone. In place: the pieces are this
+    stream's own."""
 
     __slots__ = ("how", "index", "kind")
 
@@ -208,7 +208,7 @@ class _V1Blocks:
 
 def _kinds(message: LCAIMessageChunk) -> list[Any]:
     """A chunk's reasoning, text and tool-call pieces as v1 blocks, each kind indexed
-    apart (langchain-fireworks')."""
+    apart ("kinds")."""
     blocks: list[Any] = []
     if reasoning := message.additional_kwargs.get("reasoning_content"):
         blocks.append({"type": "reasoning", "reasoning": reasoning, "index": "lc_reasoning"})
