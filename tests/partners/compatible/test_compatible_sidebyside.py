@@ -1420,18 +1420,14 @@ _MAGISTRAL = (
     "a reply whose content is a list of thinking and text parts is Magistral's "
     "(Mistral's) own shape; this provider's API sends no such list"
 )
+#: The scripts whose reply is that shape (each other suite of a preset skips them too).
+MAGISTRAL_SCRIPTS = tuple(name for name, (script, _) in SCRIPTS.items() if script is THINKING)
 NOT_RUN: dict[tuple[str, str], str] = {
     **{
         (package, s): _MAGISTRAL
         for package in PACKAGES
         if package != "mistralai"
-        for s in (
-            "thinking_invoke",
-            "thinking_stream",
-            "thinking_chunks",
-            "thinking_history",
-            "thinking_v1_stream",
-        )
+        for s in MAGISTRAL_SCRIPTS
     },
     **{
         ("perplexity", s): _BASE_IN_CODE

@@ -79,16 +79,7 @@ CRASHES = {
 
 
 #: Scripts not run here, and why.
-NOT_RUN = {
-    name: suite._MAGISTRAL
-    for name in (
-        "thinking_invoke",
-        "thinking_stream",
-        "thinking_chunks",
-        "thinking_history",
-        "thinking_v1_stream",
-    )
-}
+NOT_RUN = dict.fromkeys(suite.MAGISTRAL_SCRIPTS, suite._MAGISTRAL)
 
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:

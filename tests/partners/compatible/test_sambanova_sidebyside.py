@@ -88,16 +88,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 
 #: Scripts not run here, and why.
 NOT_RUN = {
-    **{
-        name: suite._MAGISTRAL
-        for name in (
-            "thinking_invoke",
-            "thinking_stream",
-            "thinking_chunks",
-            "thinking_history",
-            "thinking_v1_stream",
-        )
-    },
+    **dict.fromkeys(suite.MAGISTRAL_SCRIPTS, suite._MAGISTRAL),
     "model_kwargs_sent": (
         "langchain-sambanova refuses `top_p` inside model_kwargs (a ValueError when the "
         "model is built: it has a field of that name); chatplex sends model_kwargs as given"
