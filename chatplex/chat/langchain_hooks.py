@@ -60,6 +60,12 @@ class DropInEngine(ChatModel):
     #: `_stream` in a thread for `ainvoke` / `astream`): a script's subclass overriding
     #: one changes the async calls too, as the drop-in's then do.
     langchain_async_through_sync: ClassVar[bool] = False
+    #: Whether that class takes its own fields given inside `model_kwargs` as those
+    #: fields, with langchain-core's warning (its `build_model_kwargs`), and where the
+    #: warning points: the frames above the line that built the model (where the
+    #: validator's fixed `stacklevel` lands). None: it does not; the engine reads
+    #: `model_kwargs` (a setting inside it refused, naming it).
+    langchain_lifts_model_kwargs: ClassVar[int | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..specs import MoveWarning
 
-__all__ = ["moved_to_model_kwargs", "say_moved", "unexpected_argument"]
+__all__ = ["moved_to_model_kwargs", "say", "say_lifted", "say_moved", "unexpected_argument"]
 
 #: The frames a drop-in's construction passes through before its own code: chatplex's,
 #: and pydantic's and langchain-core's where it is a LangChain chat model.
@@ -58,6 +58,22 @@ def say_moved(name: str, how: MoveWarning) -> None:
         logging.getLogger(how.logger).warning(words)
         return
     warnings.warn(words, UserWarning, stacklevel=_caller() + how.outer)
+
+
+def say_lifted(names: set[str], *, outer: int = 0) -> None:
+    """The warning langchain-core's `build_model_kwargs` gives as a partner class takes
+    its fields `names`, given inside `model_kwargs`, as those fields."""
+    say(
+        f"Parameters {names} should be specified explicitly. "
+        f"Instead they were passed in as part of `model_kwargs` parameter.",
+        outer=outer,
+    )
+
+
+def say(words: str, *, outer: int = 0) -> None:
+    """A partner class's warning at construction, in its `words`: a UserWarning at the
+    line that built the model, or `outer` frames above it."""
+    warnings.warn(words, UserWarning, stacklevel=_caller() + outer)
 
 
 def unexpected_argument(logger: str, owner: str, name: str, suggestion: str | None) -> None:

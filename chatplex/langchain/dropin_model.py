@@ -60,6 +60,7 @@ from .partner_fields import ABSENT
 from .partner_fields import FieldReads
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
+from .partner_fields import lift_model_kwargs
 from .partner_fields import partner_default
 from .partner_fields import partner_environment
 from .partner_fields import reading_form
@@ -154,6 +155,7 @@ class DropInChatModel(ChatChatplex):
             rebuilt = cls(**{k: v for k, v in values.items() if k in own}, **keywords)
             held = {k: rebuilt.__dict__[k] for k in _HELD}
             return {**values, **held}
+        lift_model_kwargs(cls._engine, values)  # (the partner's "before" validator)
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()

@@ -42,6 +42,7 @@ from typing import Any
 from typing import Final
 from typing import cast
 
+from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 
@@ -49,6 +50,7 @@ from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import PartnerFields
+from ..chat.partner_warnings import say_lifted
 from ..secret import Secret
 from ..secret import masked_headers
 from ..secret import secret_values
@@ -193,6 +195,33 @@ def partner_default(engine_type: type[DropInEngine], name: str) -> Any:
 @functools.cache
 def _default(engine_type: type, name: str) -> Any:
     return partner_value(engine_type, name, {}, {})
+
+
+def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
+    """The partner class's own fields given inside `model_kwargs`, taken out as those
+    fields (in `values`, the constructor's keywords; the dict given is not changed), with
+    langchain-core's warning, where that class does so
+    (`DropInEngine.langchain_lifts_model_kwargs`). A keyword also given inside
+    `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
+    extra, outer = values.get("model_kwargs"), engine_type.langchain_lifts_model_kwargs
+    form = reading_form(engine_type)
+    if outer is None or form is None or not isinstance(extra, Mapping):
+        return
+    twice = next((name for name in values if name in extra), None)
+    if twice is not None:
+        raise ValueError(f"Found {twice} supplied twice.")
+    # (its fields: those it dumps, its SDK clients, LangChain's; under any of their names)
+    lifted = {
+        name
+        for name in extra
+        if form.name(name) in form.dumped
+        or name in form.clients
+        or name in BaseChatModel.model_fields
+    }
+    if lifted:
+        say_lifted(lifted, outer=outer)
+        values["model_kwargs"] = {k: v for k, v in extra.items() if k not in lifted}
+        values.update((name, extra[name]) for name in lifted)
 
 
 def configured_field(

@@ -121,6 +121,7 @@ class ChatAnthropic(DropInEngine):
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
     langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
+    langchain_lifts_model_kwargs = 0
     langchain_fields = PartnerFields(
         annotations={"model": str},
         aliases=_ALIASES,

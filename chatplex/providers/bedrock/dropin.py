@@ -54,6 +54,7 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
 from ...chat.sdk_agents import RetryHeaders
 from ...specs import dumped_under_aliases
@@ -301,6 +302,22 @@ class ChatBedrockConverse(DropInEngine):
         ),
     )
     langchain_profiles = "aws"
+
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """As langchain-aws's `build_extra` leaves them: `model_kwargs` (which it has no
+        field for) merged into `additional_model_request_fields` (whose own keys win),
+        with its warning (at the partner's `stacklevel=2`: in pydantic's `__init__`)."""
+        moved = settings.pop("model_kwargs", None)
+        if moved:
+            say(
+                "ChatBedrockConverse uses 'additional_model_request_fields' instead of "
+                "'model_kwargs'. Your parameters have been automatically converted.",
+                outer=-3,
+            )
+            own = settings.get("additional_model_request_fields") or {}
+            settings["additional_model_request_fields"] = {**moved, **own}
+        return settings
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         # The model id, then its base model (`base_model_id`, else without its regional

@@ -207,6 +207,12 @@ class ChatBedrock(ChatBedrockConverse):
         ),
     )
 
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """As given: its `model_kwargs` are its own field (taken apart by `__init__`),
+        not moved as `ChatBedrockConverse`'s are."""
+        return settings
+
     def __init__(
         self,
         model: str | None = None,

@@ -103,6 +103,7 @@ class PresetChatModel(TiktokenCounted):
         cls.langchain_partner_class = cls.dropin.partner_class
         cls.langchain_fields = partner_fields(_with_moved(cls.dropin))
         cls.langchain_profiles = cls.dropin.profiles
+        cls.langchain_lifts_model_kwargs = cls.dropin.lifts_model_kwargs
         _declare(cls)
         DROP_INS[provider] = cls
 

@@ -149,6 +149,10 @@ class DropIn:
     #: (a subclass: tiktoken, `tiktoken_model_name`; `providers/openai/tokens.py`);
     #: False: as LangChain's base class counts them.
     counts_with_tiktoken: bool = False
+    #: Whether its LangChain class takes its own fields given inside `model_kwargs` as
+    #: those fields, with langchain-core's warning, and where that warning points
+    #: (`DropInEngine.langchain_lifts_model_kwargs`: every BaseChatOpenAI does, at 0).
+    lifts_model_kwargs: int | None = None
     #: Whether its LangChain class sends a given `n=1` (langchain-openai's
     #: `BaseChatOpenAI` leaves out only a None `n`); False: a 1 is the API's default,
     #: left out.
@@ -419,6 +423,7 @@ def renamed_chat_openai(
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        lifts_model_kwargs=0,
         sends_n_of_one=True,
         default_model=default_model,
         refused=CLIENTS,

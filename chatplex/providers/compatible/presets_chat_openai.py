@@ -88,6 +88,7 @@ DEEPSEEK = Preset(
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        lifts_model_kwargs=0,
         sends_n_of_one=True,
         refused=CLIENTS,
         stream_usage=False,
@@ -187,6 +188,7 @@ XAI = Preset(
         ),
         api_fields=BASE_CHAT_OPENAI,
         counts_with_tiktoken=True,  # a BaseChatOpenAI
+        lifts_model_kwargs=0,
         sends_n_of_one=True,
         default_model="grok-4",
         responses_api=True,  # xAI serves POST /v1/responses

@@ -136,6 +136,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     langchain_llm_type = "chat-google-generative-ai"
     langchain_namespace = ("langchain_google_genai", "chat_models")
     langchain_partner_class = "langchain_google_genai.chat_models:ChatGoogleGenerativeAI"
+    langchain_lifts_model_kwargs = 1  # (its validator is a frame deeper)
     langchain_fields = PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),

@@ -202,6 +202,7 @@ class ChatOpenAI(TiktokenCounted):
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
     langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
+    langchain_lifts_model_kwargs = 0
     langchain_fields = PartnerFields(
         annotations={"model_name": str},
         attributes=("openai_organization", "openai_api_base", "openai_proxy"),

@@ -13,6 +13,7 @@ import json
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -391,6 +392,20 @@ def unknown_keyword_bound(cls: Any, url: str) -> Any:
     return [refused(lambda: bound.invoke("Hi")), refused(lambda: list(bound.stream("Hi")))]
 
 
+def model_kwargs_sent(cls: Any, url: str) -> Any:
+    """`model_kwargs`, which the class has no field for: what its construction warns and
+    holds (`additional_model_request_fields`, where it moves them), and what is sent."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        model = make(cls, url, model_kwargs={"top_k": 5, "temperature": 0.1})
+    warned = [
+        (str(w.message), Path(w.filename).name, w.lineno)
+        for w in said
+        if "model_kwargs" in str(w.message)
+    ]
+    return model.invoke("Hi"), warned, model.additional_model_request_fields, model.temperature
+
+
 def converse_keywords_per_call(cls: Any, url: str) -> Any:
     # Converse's own fields per call, in LangChain's spelling, are taken.
     return make(cls, url).invoke(
@@ -615,6 +630,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unknown_keyword_per_call": (converse(), unknown_keyword_per_call),
     "unknown_keyword_bound": (converse(), unknown_keyword_bound),
     "converse_keywords_per_call": (converse(), converse_keywords_per_call),
+    "model_kwargs_sent": (converse(), model_kwargs_sent),
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),
     "reasoning_effort_none_per_call": (converse(), reasoning_effort_none_per_call),

@@ -17,6 +17,8 @@ import asyncio
 import dataclasses
 import importlib
 import json
+import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -709,7 +711,18 @@ def options_sent(cls: Any, p: Package, url: str) -> Any:
 
 
 def model_kwargs_sent(cls: Any, p: Package, url: str) -> Any:
-    return _model(cls, p, url, model_kwargs={"top_p": 0.5, "seed": 3}).invoke("Hi")
+    """The call, and what the construction warned of `model_kwargs`: a class whose
+    validator is langchain-core's `build_model_kwargs` takes its field `top_p` out of
+    them, warning; `seed` (no field of theirs) stays and is sent."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        model = _model(cls, p, url, model_kwargs={"top_p": 0.5, "seed": 3})
+    lifted = [
+        (w.category.__name__, sorted(re.findall(r"'(\w+)'", str(w.message))))
+        for w in said
+        if "model_kwargs" in str(w.message)
+    ]
+    return model.invoke("Hi"), lifted
 
 
 def length_finish(cls: Any, p: Package, url: str) -> Any:

@@ -96,6 +96,7 @@ FIREWORKS = Preset(
     aliases=key_and_base("fireworks"),
     dropin=DropIn(
         profiles="fireworks",
+        lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
         llm_type="fireworks-chat",
         body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
         lc_namespace=("langchain", "chat_models", "fireworks"),

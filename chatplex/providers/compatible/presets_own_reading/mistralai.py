@@ -99,6 +99,7 @@ MISTRALAI = Preset(
     body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
     dropin=DropIn(
         profiles="mistralai",
+        lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
         llm_type="mistralai-chat",
         lc_namespace=("langchain", "chat_models", "mistralai"),
         package="langchain-mistralai",

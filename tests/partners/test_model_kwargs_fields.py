@@ -1,0 +1,184 @@
+"""A partner class's own field given inside `model_kwargs` (`ChatOpenAI(model_kwargs=
+{"temperature": 0.3})`) is taken as that field, with langchain-core's warning, by the partner
+classes whose validator calls langchain-core's `build_model_kwargs`; the drop-in of each
+does the same. Before, the drop-in refused it (OpenAI, Azure, Anthropic, Gemini, Vertex
+AI) or kept it in `model_kwargs` beside the field's default (the presets on langchain-
+openai's BaseChatOpenAI, Mistral, Fireworks) beside the field's default.
+
+Each case builds the partner's class and the drop-in with the same keywords, compares
+what the construction warned (class, words, the script's line), the field and
+`model_kwargs` read back, and, where the class is built against a local server, the
+request a call sends."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests._replies import anthropic_message
+from tests._replies import chat_completion
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import plain_request
+from tests.partners._sidebyside import scripted_server
+from tests.partners._sidebyside import sent_once
+
+_COMPLETION = chat_completion("hi", created=1, usage={"prompt_tokens": 1, "completion_tokens": 1})
+_MESSAGE = anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1})
+_OPENAI_KEYS = {"api_key": "sk-k", "max_retries": 0}
+
+#: Drop-in name -> (partner module, constructor keywords but `model_kwargs`, the keyword
+#: naming the base URL and its path on the server (None: built only, no call), the reply).
+CASES: dict[str, tuple[str, dict[str, Any], tuple[str, str] | None, dict[str, Any]]] = {
+    "ChatOpenAI": (
+        "langchain_openai",
+        {"model": "gpt-4o-mini", **_OPENAI_KEYS},
+        ("base_url", "/v1"),
+        _COMPLETION,
+    ),
+    "ChatAnthropic": (
+        "langchain_anthropic",
+        {"model": "claude-3-5-haiku-latest", **_OPENAI_KEYS},
+        ("base_url", ""),
+        _MESSAGE,
+    ),
+    "ChatMistralAI": (
+        "langchain_mistralai",
+        {"model": "mistral-small-latest", **_OPENAI_KEYS},
+        ("base_url", "/v1"),
+        _COMPLETION,
+    ),
+    "ChatDeepSeek": (
+        "langchain_deepseek",
+        {"model": "deepseek-chat", **_OPENAI_KEYS},
+        ("api_base", "/v1"),
+        _COMPLETION,
+    ),
+    "ChatXAI": (
+        "langchain_xai",
+        {"model": "grok-2", **_OPENAI_KEYS},
+        ("xai_api_base", "/v1"),
+        _COMPLETION,
+    ),
+    "ChatTogether": (
+        "langchain_together",
+        {"model": "meta-llama/Llama-3-8b-chat-hf", **_OPENAI_KEYS},
+        ("base_url", "/v1"),
+        _COMPLETION,
+    ),
+    "ChatFireworks": (
+        "langchain_fireworks",
+        {"model": "accounts/fireworks/models/llama-v3p1-8b-instruct", **_OPENAI_KEYS},
+        None,
+        _COMPLETION,
+    ),
+    "ChatNebius": ("langchain_nebius", {"model": "m", **_OPENAI_KEYS}, None, _COMPLETION),
+    "AzureChatOpenAI": (
+        "langchain_openai",
+        {
+            "azure_deployment": "d",
+            "api_version": "2024-06-01",
+            "azure_endpoint": "https://x.openai.azure.com",
+            **_OPENAI_KEYS,
+        },
+        None,
+        _COMPLETION,
+    ),
+    "ChatGoogleGenerativeAI": (
+        "langchain_google_genai",
+        {"model": "gemini-2.0-flash", "google_api_key": "k"},
+        None,
+        {},
+    ),
+    "ChatVertexAI": (
+        "langchain_google_vertexai",
+        {"model": "gemini-2.0-flash", "project": "p"},
+        None,
+        {},
+    ),
+}
+
+
+def _made(cls: type, keywords: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    return constructed(lambda: cls(**keywords, model_kwargs={"temperature": 0.3}))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_field_inside_model_kwargs_is_that_field_as_on_the_partner(name: str) -> None:
+    module, keywords, at, reply = CASES[name]
+    partner = getattr(pytest.importorskip(module), name)
+    seen = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        model, said = _made(cls, keywords)
+        seen.append((said, model.temperature, model.model_kwargs))
+    theirs, ours = seen
+    assert ours == theirs
+    assert ours[1] == 0.3 and "temperature" not in ours[2]
+    assert any("should be specified explicitly" in w[1] for w in ours[0]["warned"])
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("name", sorted(k for k, v in CASES.items() if v[2] is not None))
+def test_the_field_taken_is_sent_as_by_the_partner(name: str) -> None:
+    module, keywords, at, reply = CASES[name]
+    assert at is not None
+    partner = getattr(pytest.importorskip(module), name)
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
+        sent = []
+        for cls in (partner, getattr(chatplex.langchain, name)):
+            model, _ = _made(cls, {**keywords, at[0]: server.url + at[1]})
+            server.seen.clear()
+            sent_once(model, "invoke")
+            sent.append(plain_request(server.seen[0]))
+    theirs, ours = sent
+    assert ours == theirs
+    assert ours["body"]["temperature"] == 0.3
+
+
+def test_a_keyword_also_inside_model_kwargs_is_refused_as_by_the_partner() -> None:
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+    for cls in (partner, chatplex.langchain.ChatOpenAI):
+        with pytest.raises(ValueError, match="Found temperature supplied twice"):
+            cls(
+                model="gpt-4o-mini",
+                api_key="sk-k",
+                temperature=0.1,
+                model_kwargs={"temperature": 0.5},
+            )
+
+
+def test_the_dict_given_is_left_as_it_was() -> None:
+    given = {"top_p": 0.3, "user": "u"}
+    with pytest.warns(UserWarning, match="should be specified explicitly"):
+        model = chatplex.langchain.ChatOpenAI(
+            model="gpt-4o-mini", api_key="sk-k", model_kwargs=given
+        )
+    assert given == {"top_p": 0.3, "user": "u"}
+    assert model.model_kwargs == {"user": "u"} and model.top_p == 0.3
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("ChatGroq", "langchain_groq"),
+        ("ChatPerplexity", "langchain_perplexity"),
+        ("ChatSambaNova", "langchain_sambanova"),
+    ],
+)
+def test_where_the_partner_refuses_a_field_inside_model_kwargs_it_is_sent_as_given(
+    name: str, module: str
+) -> None:
+    # The kept difference's reason: these partners' own validators raise a ValueError.
+    partner = getattr(pytest.importorskip(module), name)
+    keywords = {"model": "m1", "api_key": "k", "model_kwargs": {"temperature": 0.5}}
+    with pytest.raises(ValueError, match="should be specified explicitly"):
+        partner(**keywords)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning from the drop-in
+        model = getattr(chatplex.langchain, name)(**keywords)
+    assert model.model_kwargs == {"temperature": 0.5}
