@@ -205,6 +205,16 @@ class IdentifyingParams:
         return out
 
     @cached_property
+    def fields(self) -> frozenset[str]:
+        """The fields `of` and `invoked` read (a dotted path's field); the engine's
+        attributes (`derived`) aside."""
+        paths = [*self.always.values(), *self.unless_none.values(), *self.unless_empty.values()]
+        paths += [name for items in self.merged.values() for name in items.values()]
+        paths += [name for names in self.invoked_first.values() for name in names]
+        paths += [*self.invoked_last.values(), *([self.spread] if self.spread else [])]
+        return frozenset(path.partition(".")[0] for path in paths)
+
+    @cached_property
     def _steps(
         self,
     ) -> tuple[_Steps, tuple[tuple[str, Callable[[object], Any]], ...], _Steps, _Steps]:

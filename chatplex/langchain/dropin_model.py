@@ -18,6 +18,7 @@ from typing import Self
 from typing import cast
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LangSmithParams
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
@@ -44,6 +45,7 @@ from ..secret import secret_values
 from ..secret.arguments import hold_keys
 from . import dropin_serialized
 from .dropin_serialized import CHATPLEX_FIELDS
+from .dropin_serialized import PLAIN_TYPES
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
 from .dropin_settings import changed_settings as _changed_settings
 from .dropin_settings import engine_settings as _engine_settings
@@ -90,6 +92,9 @@ _LANGCHAIN_WRITTEN = frozenset({"profile"})
 #: What a drop-in holds of its settings (never assigned as one: `__setattr__`).
 _HELD = frozenset({"chatplex_model", "partner_given"})
 
+#: What `trace_params.ls_params` reads of the model itself (the engine, its settings).
+_LS_READ = ("chatplex_model", "model", "temperature", "max_tokens", "stop")
+
 
 class DropInChatModel(ChatChatplex):
     """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
@@ -122,6 +127,11 @@ class DropInChatModel(ChatChatplex):
         return dict(memo[2])
 
     _written_memo: tuple[Any, Any, dict[str, Any]] | None = PrivateAttr(default=None)
+    #: The partner's field values and identifying params, with what they were read from
+    #: (`dropin_serialized._identified`).
+    _identified_memo: tuple[Any, ...] | None = PrivateAttr(default=None)
+    #: A plain call's LangSmith params, with what they were read from (`_get_ls_params`).
+    _ls_memo: tuple[tuple[Any, ...], LangSmithParams] | None = PrivateAttr(default=None)
 
     _sdk_clients: ClientCache = PrivateAttr(default_factory=ClientCache)
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
@@ -237,7 +247,9 @@ class DropInChatModel(ChatChatplex):
         if engine is not held and _engine_settings(engine) != _engine_settings(held):
             return False
         theirs = other.model_copy(update={"chatplex_model": engine})
-        theirs._written_memo = self._written_memo  # (derived from the fields: not compared)
+        # (derived from the fields: not compared)
+        theirs._written_memo, theirs._identified_memo = self._written_memo, self._identified_memo
+        theirs._ls_memo = self._ls_memo
         return super().__eq__(theirs)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -529,6 +541,23 @@ class DropInChatModel(ChatChatplex):
                 stop=stop, **kwargs
             ),
         )
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        """ChatChatplex's; a call's with no stop and no keywords (nearly every one)
+        remembered while the engine and the settings they read (plain values) are the
+        same objects: LangChain asks for them at every request."""
+        if stop is not None or kwargs:
+            return super()._get_ls_params(stop, **kwargs)
+        held = self.__dict__
+        key = tuple(held.get(name) for name in _LS_READ)
+        # (Read in pydantic's store: as an attribute, its lookup fails twice first.)
+        private = self.__pydantic_private__
+        memo = None if private is None else private.get("_ls_memo")
+        if memo is None or any(a is not b for a, b in zip(memo[0], key, strict=True)):
+            memo = (key, super()._get_ls_params(stop))
+            if private is not None and all(type(value) in PLAIN_TYPES for value in key[1:]):
+                private["_ls_memo"] = memo
+        return cast("LangSmithParams", dict(memo[1]))  # (LangChain adds its own keys)
 
     @property
     def _llm_type(self) -> str:

@@ -32,12 +32,14 @@ from .partner_fields import partner_default
 from .partner_fields import partner_dump
 from .partner_fields import partner_fields_set
 from .partner_fields import reading_form
+from .trace_params import langchain_dict
 
 if TYPE_CHECKING:
     from ..chat.langchain_hooks import DropInEngine
 
 __all__ = [
     "CHATPLEX_FIELDS",
+    "PLAIN_TYPES",
     "AsPartner",
     "default_params",
     "identifying_params",
@@ -68,6 +70,8 @@ class AsPartner(Protocol):
     def _wire(self) -> str: ...
     @property
     def _identifying_params(self) -> dict[str, Any]: ...
+    @property
+    def _llm_type(self) -> str: ...
 
     def _partner_value(self, name: str) -> Any: ...
     def _partner_default(self, name: str) -> Any: ...
@@ -147,13 +151,64 @@ def invocation_params(
     form = reading_form(model._engine)
     if form is None or isinstance(form.identifying, bool):
         return langchain_own()
-    values, engine = partner_values(model), model.chatplex_model
-    reported = form.identifying.of(values, engine)
+    read = _identified(model, form.identifying)
+    values, reported = read["values"], read["reported"]
+    # A call with no stop and no keywords (nearly every one): the same params each time.
+    plain = own_identifying and stop is None and not kwargs and langchain_dict(type(model))
+    if plain and read.get("type") == (llm_type := model._llm_type):
+        return dict(read["params"])
     # (LangChain's params start from `_identifying_params`, which are these where a
     # subclass does not report its own: read once, for both.)
     identifying = reported if own_identifying else model._identifying_params
     params = model._langchain_invocation_params(identifying, stop, kwargs)
-    return {**form.identifying.invoked(values, engine, params, reported), **kwargs}
+    engine = model.chatplex_model
+    params = {**form.identifying.invoked(values, engine, params, reported), **kwargs}
+    if plain:
+        read["type"], read["params"] = llm_type, dict(params)
+    return params
+
+
+#: Settings of these types are never changed in place: what is read from them is still
+#: theirs while they are the same objects.
+PLAIN_TYPES = (type(None), bool, int, float, str)
+
+
+def _identified(model: AsPartner, identifying: IdentifyingParams) -> dict[str, Any]:
+    """The partner's field values (`partner_values`, "values") and the identifying
+    params they report ("reported"; "params": a plain call's invocation params, once
+    read), remembered while the keywords given, the engine and the LangChain settings
+    those params read (plain values) are the same objects: LangChain asks for them at
+    every request, through `_get_invocation_params`."""
+    held = model.__dict__
+    given, engine = held.get("partner_given"), held.get("chatplex_model")
+    side = tuple(held.get(name) for name in _side_read(identifying))
+    private = cast("Any", model).__pydantic_private__
+    memo = None if private is None else private.get("_identified_memo")
+    if (
+        memo is not None
+        and memo[0] is given
+        and memo[1] is engine
+        and all(a is b for a, b in zip(memo[2], side, strict=True))
+    ):
+        return cast("dict[str, Any]", memo[3])
+    values = partner_values(model)
+    read = {"values": values, "reported": identifying.of(values, engine)}
+    if private is not None and all(type(value) in PLAIN_TYPES for value in side):
+        private["_identified_memo"] = (given, engine, side, read)
+    return read
+
+
+#: `_side_read`'s answers, by the forms' ids (each held: module-level forms).
+_SIDE_READ: dict[int, tuple[IdentifyingParams, tuple[str, ...]]] = {}
+
+
+def _side_read(identifying: IdentifyingParams) -> tuple[str, ...]:
+    """LangChain's own settings that `identifying` reads (ChatOpenAI's: `streaming`)."""
+    known = _SIDE_READ.get(id(identifying))
+    if known is None or known[0] is not identifying:
+        known = (identifying, tuple(sorted(identifying.fields & LANGCHAIN_SIDE)))
+        _SIDE_READ[id(identifying)] = known
+    return known[1]
 
 
 def partner_values(model: AsPartner) -> dict[str, Any]:

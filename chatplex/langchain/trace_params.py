@@ -22,7 +22,7 @@ from .wrapped import primary
 if TYPE_CHECKING:
     from .chat_protocol import LangChainChat
 
-__all__ = ["invocation_params", "ls_params"]
+__all__ = ["invocation_params", "langchain_dict", "ls_params"]
 
 #: What a model without a partner's form reads its settings through (`ls_params`).
 _NO_FORM = PartnerFields()
@@ -42,7 +42,7 @@ def invocation_params(
     through its deprecation shim on every call (a `warnings.catch_warnings()` and two
     filters: a third of the cost of each call's params); None where a subclass has a
     `dict()` or `asdict()` of its own (LangChain's own then)."""
-    if not _langchain_dict(type(model)):
+    if not langchain_dict(type(model)):
         return None
     return {**identifying, "_type": model._llm_type, "stop": stop, **kwargs}
 
@@ -107,7 +107,7 @@ def _ls_rule(model: LangChainChat, engine: Any) -> tuple[str, LangSmithRule]:
 
 
 @functools.cache
-def _langchain_dict(cls: type[BaseChatModel]) -> bool:
+def langchain_dict(cls: type[BaseChatModel]) -> bool:
     """Whether `cls` has LangChain's `dict()` (`asdict()`: the identifying params and
     `_type`), not one of its own."""
     names = ("dict", "asdict", "_dict_for_compat")

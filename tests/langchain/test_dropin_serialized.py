@@ -396,3 +396,34 @@ PARTNER_KEY_VARIABLES = (
     "FIREWORKS_API_KEY",
     "SAMBANOVA_API_KEY",
 )
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_invocation_and_langsmith_params_follow_what_changes_between_calls() -> None:
+    # Read again after every change that reaches them (LangChain's `streaming` switch
+    # assigned, a setting assigned, a copy), each call's own stop and keywords, and a
+    # report handed out and changed by its reader changes none read later.
+    from langchain_openai import ChatOpenAI as PartnerOpenAI
+
+    params = {"model": "gpt-4o-mini", "api_key": "sk-test", "base_url": UNIT_BASE_URL}
+    dropin, partner = ChatOpenAI(**params), PartnerOpenAI(**params)
+
+    def same() -> dict[str, Any]:
+        for call in ({}, {"stop": ["x"]}, {"stop": ["x"], "temperature": 0.2}, {}):
+            invoked = dropin._get_invocation_params(**call)
+            assert invoked == partner._get_invocation_params(**call)
+            assert dropin._get_ls_params(**call) == partner._get_ls_params(**call)
+        return invoked
+
+    same()["model_name"] = "changed by a reader"
+    dropin._get_ls_params()["ls_model_name"] = "changed by a reader"
+    assert same()["stream"] is False
+    dropin.streaming = partner.streaming = True
+    assert same()["stream"] is True
+    dropin.temperature = partner.temperature = 0.25
+    assert same()["temperature"] == 0.25
+    assert dropin._get_ls_params()["ls_temperature"] == 0.25
+    dropin = dropin.model_copy(update={"model_name": "gpt-4o"})
+    partner = partner.model_copy(update={"model_name": "gpt-4o"})
+    assert same()["model_name"] == "gpt-4o"
+    assert dropin._get_ls_params()["ls_model_name"] == "gpt-4o"
