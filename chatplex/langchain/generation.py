@@ -389,7 +389,9 @@ def _as_partner(
         metadata = mark_last_attempt(message.response_metadata, allowed)
         if model._under_partner_name:
             wire = metadata.get("provider") or metadata.get("model_provider")
-            message.id = message.id if cached else partner_id(message.id, wire)
+            kept = message.id if cached else partner_id(message.id, wire)
+            if kept is not message.id:  # (an assignment is pydantic's, a call each)
+                message.id = kept
             metadata = partner_metadata(metadata)
         if metadata is not message.response_metadata:
             message.response_metadata = metadata
