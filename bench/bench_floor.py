@@ -142,12 +142,12 @@ def traced(rounds: int, n: int, warmup: int) -> dict[str, Any]:
     }
 
 
-def reader(rounds: int, size: int) -> dict[str, Any]:
+def reader(rounds: int, size: int, quick: bool) -> dict[str, Any]:
     saved = dict(bench_reader.PACINGS)
     bench_reader.PACINGS.clear()
     bench_reader.PACINGS["burst"] = 0.0  # trickled, every reader is level (bench/README.md)
     try:
-        rows = bench_reader.measure(size, 64, rounds)
+        rows = bench_reader.measure(size, 64, rounds, quick)
     finally:
         bench_reader.PACINGS.clear()
         bench_reader.PACINGS.update(saved)
@@ -230,7 +230,7 @@ def main() -> int:
         loads.append(os.getloadavg()[0])
     if "reader" in rows:
         result["reader"] = reader(max(1, rounds // 2) if not args.quick else 1,
-                                  int(2e4) if args.quick else int(8e6))  # fmt: skip
+                                  int(2e4) if args.quick else int(8e6), args.quick)  # fmt: skip
         loads.append(os.getloadavg()[0])
     shown = table(result)
     print(shown)
