@@ -40,6 +40,7 @@ from ..messages import Content
 from ..specs import KeyOrder
 from ..specs import ProviderSpec
 from ..specs import spec
+from .constructed import ai_message
 from .text_pieces import text_message_chunk
 
 __all__ = [
@@ -92,63 +93,17 @@ def to_langchain_message(message: AIMessage, model_name: str | None = None) -> L
         "id": message.id,
         # (Most replies call no tool: no comprehension run for an empty list, a call each.)
         "tool_calls": [_lc_call(c) for c in message.tool_calls] if message.tool_calls else [],
-        "invalid_tool_calls": (
-            [_lc_invalid(c) for c in message.invalid_tool_calls]
-            if message.invalid_tool_calls
-            else []
-        ),
+        "invalid_tool_calls": [_lc_invalid(c) for c in message.invalid_tool_calls or ()],
     }
     usage = _lc_usage(message.usage_metadata)
     if _as_validated(fields):
         # A text reply without calls: built as LangChain's validation would build it.
-        return _constructed(fields, usage)
+        return ai_message(fields, usage)
     reply = LCAIMessage(**fields)
     # Set after construction, as the partner packages set it: validation would put the
     # details' keys in the TypedDict's order, not the wire's (what print shows).
     reply.usage_metadata = usage
     return reply
-
-
-#: LangChain's AIMessage fields, in its order, as `to_langchain_message` gives them
-#: (`type` aside: its default).
-_AI_FIELDS = (
-    "content",
-    "additional_kwargs",
-    "response_metadata",
-    "type",
-    "name",
-    "id",
-    "tool_calls",
-    "invalid_tool_calls",
-    "usage_metadata",
-)
-#: Whether LangChain's AIMessage is still what `_constructed` writes: those fields, extra
-#: keys allowed, no private attributes, nothing run after construction.
-_CONSTRUCTED = (
-    tuple(LCAIMessage.model_fields) == _AI_FIELDS
-    and LCAIMessage.model_fields["type"].default == "ai"
-    and LCAIMessage.model_config.get("extra") == "allow"
-    and not LCAIMessage.__private_attributes__
-    and LCAIMessage.__pydantic_post_init__ is None
-)
-
-
-def _constructed(fields: dict[str, Any], usage: LCUsageMetadata | None) -> LCAIMessage:
-    """`LCAIMessage.model_construct(**fields, usage_metadata=usage)`, written as it writes
-    it: the same instance dict, fields set and extras, without its walk over each field's
-    default (a third of a reply's conversion, on every request)."""
-    if not _CONSTRUCTED:
-        return LCAIMessage.model_construct(**fields, usage_metadata=usage)
-    message = LCAIMessage.__new__(LCAIMessage)
-    held = {**fields, "type": "ai", "usage_metadata": usage}
-    _object_setattr(message, "__dict__", {name: held[name] for name in _AI_FIELDS})
-    _object_setattr(message, "__pydantic_fields_set__", {*fields, "usage_metadata"})
-    _object_setattr(message, "__pydantic_extra__", {})
-    _object_setattr(message, "__pydantic_private__", None)
-    return message
-
-
-_object_setattr = object.__setattr__
 
 
 def _as_validated(fields: dict[str, Any]) -> bool:

@@ -7,8 +7,6 @@ partner's fields is `dropin_settings.py`'s; how LangChain writes and reports it 
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -45,15 +43,16 @@ from ..secret import secret_values
 from ..secret.arguments import hold_keys
 from . import dropin_serialized
 from .dropin_serialized import CHATPLEX_FIELDS
-from .dropin_serialized import PLAIN_TYPES
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
 from .dropin_settings import changed_settings as _changed_settings
+from .dropin_settings import engine_parameters
 from .dropin_settings import engine_settings as _engine_settings
 from .dropin_settings import engine_shown as _shown
 from .dropin_settings import partner_field as _partner_field
 from .dropin_settings import partner_shown as _partner_shown
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
+from .dropin_settings import subclass_fields
 from .dropin_settings import with_settings as _with_settings
 from .dropin_settings import written_kwargs as _written
 from .from_langchain import counted_as_given
@@ -72,6 +71,7 @@ from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
 from .settings_fields import masked as _masked
 from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .trace_params import remembered_ls_params
 from .trace_versions import named_versions
 from .traits import missing_key_error
 from .traits import partner_calls
@@ -91,9 +91,6 @@ _LANGCHAIN_WRITTEN = frozenset({"profile"})
 
 #: What a drop-in holds of its settings (never assigned as one: `__setattr__`).
 _HELD = frozenset({"chatplex_model", "partner_given"})
-
-#: What `trace_params.ls_params` reads of the model itself (the engine, its settings).
-_LS_READ = ("chatplex_model", "model", "temperature", "max_tokens", "stop")
 
 
 class DropInChatModel(ChatChatplex):
@@ -160,7 +157,7 @@ class DropInChatModel(ChatChatplex):
             changed = _changed_settings(cls, values)
             if not changed:
                 return values
-            own = _LANGCHAIN_SIDE | _subclass_fields(cls)
+            own = _LANGCHAIN_SIDE | subclass_fields(cls, DropInChatModel)
             keywords = _with_settings(cls, values["partner_given"]["keywords"], changed)
             rebuilt = cls(**{k: v for k, v in values.items() if k in own}, **keywords)
             held = {k: rebuilt.__dict__[k] for k in _HELD}
@@ -169,14 +166,14 @@ class DropInChatModel(ChatChatplex):
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
-        kept = (_LANGCHAIN_SIDE | _subclass_fields(cls)) - ours
+        kept = (_LANGCHAIN_SIDE | subclass_fields(cls, DropInChatModel)) - ours
         langchain_side = {k: v for k, v in values.items() if k in kept}
         settings = {k: v for k, v in values.items() if k not in kept}
         # LangChain's settings that also choose the request: the engine takes them too
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
         # BaseChatModel writes those blocks from the engine's replies, as for every class.
-        for name in _SHARED & values.keys() & _parameters(cls):
+        for name in _SHARED & values.keys() & engine_parameters(cls):
             if values[name] != "v1":
                 settings[name] = values[name]
         # `streaming` is LangChain's, but where it also shapes the partner's request (an
@@ -277,7 +274,7 @@ class DropInChatModel(ChatChatplex):
         the partner builds once, whatever is assigned later) kept."""
         cls = type(self)
         keywords = _with_settings(cls, self.partner_given.get("keywords", {}), settings)
-        own = _LANGCHAIN_SIDE | _subclass_fields(cls)
+        own = _LANGCHAIN_SIDE | subclass_fields(cls, DropInChatModel)
         side = {k: self.__dict__[k] for k in self.model_fields_set & own}
         rebuilt = cls(**side, **keywords)
         self.__dict__.update(rebuilt.__dict__)
@@ -292,9 +289,9 @@ class DropInChatModel(ChatChatplex):
         if name.startswith("_") or name in _LANGCHAIN_SIDE or name in _HELD:
             return False
         private = getattr(self, "__pydantic_private__", None)
-        if name in _subclass_fields(cls) or not (private and private.get("_built")):
+        if name in subclass_fields(cls, DropInChatModel) or not (private and private.get("_built")):
             return False  # (being built: its validators set the fields shown)
-        return name in _parameters(cls) or self._partner_value(name) is not ABSENT
+        return name in engine_parameters(cls) or self._partner_value(name) is not ABSENT
 
     def __getattr__(self, name: str) -> Any:
         # The partner class's other fields (`openai_api_key`, `request_timeout`,
@@ -543,21 +540,10 @@ class DropInChatModel(ChatChatplex):
         )
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        """ChatChatplex's; a call's with no stop and no keywords (nearly every one)
-        remembered while the engine and the settings they read (plain values) are the
-        same objects: LangChain asks for them at every request."""
+        """ChatChatplex's; a plain call's remembered (LangChain asks at every request)."""
         if stop is not None or kwargs:
             return super()._get_ls_params(stop, **kwargs)
-        held = self.__dict__
-        key = tuple(held.get(name) for name in _LS_READ)
-        # (Read in pydantic's store: as an attribute, its lookup fails twice first.)
-        private = self.__pydantic_private__
-        memo = None if private is None else private.get("_ls_memo")
-        if memo is None or any(a is not b for a, b in zip(memo[0], key, strict=True)):
-            memo = (key, super()._get_ls_params(stop))
-            if private is not None and all(type(value) in PLAIN_TYPES for value in key[1:]):
-                private["_ls_memo"] = memo
-        return cast("LangSmithParams", dict(memo[1]))  # (LangChain adds its own keys)
+        return remembered_ls_params(self, lambda: super(DropInChatModel, self)._get_ls_params())
 
     @property
     def _llm_type(self) -> str:
@@ -612,20 +598,3 @@ class DropInChatModel(ChatChatplex):
         only where it is no alias of a `<provider>_api_key` (then the provider's
         variable). `dumpd` writes a reference, never the key."""
         return dropin_serialized.secrets(self)
-
-
-@functools.cache
-def _parameters(cls: type[DropInChatModel]) -> frozenset[str]:
-    """Its engine's named constructor parameters (read once: each setting assigned asks)."""
-    named = inspect.signature(cls._engine).parameters.values()
-    return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
-
-
-@functools.cache
-def _subclass_fields(cls: type[DropInChatModel]) -> frozenset[str]:
-    """The fields a script's subclass of a drop-in declares (`class Mine(ChatOpenAI):
-    suffix: str = "!"`): pydantic's, as on a subclass of the partner, not the engine's."""
-    made = next(
-        (k for k in cls.__mro__ if "_engine" in vars(k) and issubclass(k, DropInChatModel)), cls
-    )
-    return frozenset(cls.model_fields) - frozenset(made.model_fields)

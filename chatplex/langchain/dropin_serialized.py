@@ -32,6 +32,7 @@ from .partner_fields import partner_default
 from .partner_fields import partner_dump
 from .partner_fields import partner_fields_set
 from .partner_fields import reading_form
+from .trace_params import PLAIN_TYPES
 from .trace_params import langchain_dict
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHATPLEX_FIELDS",
-    "PLAIN_TYPES",
     "AsPartner",
     "default_params",
     "identifying_params",
@@ -166,11 +166,6 @@ def invocation_params(
     if plain:
         read["type"], read["params"] = llm_type, dict(params)
     return params
-
-
-#: Settings of these types are never changed in place: what is read from them is still
-#: theirs while they are the same objects.
-PLAIN_TYPES = (type(None), bool, int, float, str)
 
 
 def _identified(model: AsPartner, identifying: IdentifyingParams) -> dict[str, Any]:

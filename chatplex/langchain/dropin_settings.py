@@ -8,11 +8,14 @@ that reads them is `dropin_model.py`'s `DropInChatModel`."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel
 
 from ..chat.dropin import TAIL
 from ..chat.langchain_hooks import DropInEngine
@@ -166,3 +169,20 @@ def with_settings(
     field = form.name if form is not None else str
     changed = {field(name) for name in settings}
     return {**{k: v for k, v in keywords.items() if field(k) not in changed}, **settings}
+
+
+@functools.cache
+def engine_parameters(cls: type[Any]) -> frozenset[str]:
+    """A drop-in class's engine's named constructor parameters (read once: each setting
+    assigned asks)."""
+    named = inspect.signature(cls._engine).parameters.values()
+    return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
+
+
+@functools.cache
+def subclass_fields(cls: type[BaseModel], made: type[BaseModel]) -> frozenset[str]:
+    """The fields a script's subclass of a drop-in declares (`class Mine(ChatOpenAI):
+    suffix: str = "!"`): pydantic's, as on a subclass of the partner, not the engine's
+    (`made`: the drop-ins' base, whose subclass holding an `_engine` is the drop-in)."""
+    own = next((k for k in cls.__mro__ if "_engine" in vars(k) and issubclass(k, made)), cls)
+    return frozenset(cls.model_fields) - frozenset(own.model_fields)

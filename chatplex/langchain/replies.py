@@ -34,6 +34,8 @@ from ..messages import OTHER_CANDIDATES
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
+from .constructed import chat_generation
+from .constructed import chat_result_of
 from .convert import StreamTranslator
 from .convert import to_langchain_message
 from .cut_calls import CallsSeen
@@ -82,10 +84,10 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
             messages = [_choice_only(m, info) for m, info in zip(messages, infos, strict=True)]
         provided = (llm_output or {}).get("model_provider")
         generations = [
-            _generation(_provider_left_out(m, provided), info)
+            chat_generation(_provider_left_out(m, provided), info)
             for m, info in zip(messages, infos, strict=True)
         ]
-        return _result(generations, llm_output)
+        return chat_result_of(generations, llm_output)
     if style == "reply_fields":
         generations = [ChatGeneration(message=m) for m in messages]
         return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
@@ -94,62 +96,8 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
     if rest and response_fields_apart(style):
         keys = choice_keys(style)
         messages = [_choice_only(m, info, keys) for m, info in zip(messages, infos, strict=True)]
-    generations = [_generation(m, info) for m, info in zip(messages, infos, strict=True)]
-    return _result(generations, shaped_llm_output(first.response_metadata, style))
-
-
-#: Whether LangChain's ChatGeneration and ChatResult are still what `_generation` and
-#: `_result` write: these fields in this order, no extras kept, no private attributes,
-#: nothing run after construction.
-_BUILT = (
-    tuple(ChatGeneration.model_fields) == ("text", "generation_info", "type", "message")
-    and tuple(ChatResult.model_fields) == ("generations", "llm_output")
-    and all(
-        cls.model_config.get("extra") in (None, "ignore")
-        and not cls.__private_attributes__
-        and cls.__pydantic_post_init__ is None
-        for cls in (ChatGeneration, ChatResult)
-    )
-)
-
-_object_setattr = object.__setattr__
-
-
-def _generation(message: Any, info: dict[str, Any] | None) -> ChatGeneration:
-    """`ChatGeneration(message=message, generation_info=info)` of a reply made here; with
-    text content, written as its validation writes it (its `text` the message's, as its
-    `set_text` reads it): a reply's two LangChain objects were a fifth of its conversion."""
-    if not _BUILT or type(message.content) is not str:
-        return ChatGeneration(message=message, generation_info=info)
-    generation = ChatGeneration.__new__(ChatGeneration)
-    held = {
-        "text": message.text,
-        "generation_info": None if info is None else dict(info),
-        "type": "ChatGeneration",
-        "message": message,
-    }
-    _object_setattr(generation, "__dict__", held)
-    _object_setattr(generation, "__pydantic_fields_set__", {"text", "generation_info", "message"})
-    _object_setattr(generation, "__pydantic_extra__", None)
-    _object_setattr(generation, "__pydantic_private__", None)
-    return generation
-
-
-def _result(generations: list[ChatGeneration], llm_output: dict[str, Any] | None) -> ChatResult:
-    """`ChatResult(generations=generations, llm_output=llm_output)` of generations made
-    here, written as its validation writes it (a copy of each container)."""
-    if not _BUILT:
-        return ChatResult(generations=generations, llm_output=llm_output)
-    result = ChatResult.__new__(ChatResult)
-    held = {
-        "generations": list(generations),
-        "llm_output": None if llm_output is None else dict(llm_output),
-    }
-    _object_setattr(result, "__dict__", held)
-    _object_setattr(result, "__pydantic_fields_set__", {"generations", "llm_output"})
-    _object_setattr(result, "__pydantic_extra__", None)
-    _object_setattr(result, "__pydantic_private__", None)
-    return result
+    generations = [chat_generation(m, info) for m, info in zip(messages, infos, strict=True)]
+    return chat_result_of(generations, shaped_llm_output(first.response_metadata, style))
 
 
 def _candidate(message: Any, first: Any, usage: Any) -> Any:

@@ -5,9 +5,11 @@ params, as the wire's LangChain class reports them (its spec's `ls_rule`)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models import LangSmithParams
@@ -22,7 +24,13 @@ from .wrapped import primary
 if TYPE_CHECKING:
     from .chat_protocol import LangChainChat
 
-__all__ = ["invocation_params", "langchain_dict", "ls_params"]
+__all__ = [
+    "PLAIN_TYPES",
+    "invocation_params",
+    "langchain_dict",
+    "ls_params",
+    "remembered_ls_params",
+]
 
 #: What a model without a partner's form reads its settings through (`ls_params`).
 _NO_FORM = PartnerFields()
@@ -112,3 +120,26 @@ def langchain_dict(cls: type[BaseChatModel]) -> bool:
     `_type`), not one of its own."""
     names = ("dict", "asdict", "_dict_for_compat")
     return all(getattr(cls, n, None) is getattr(BaseChatModel, n, None) for n in names)
+
+
+#: What `ls_params` reads of a drop-in itself (the engine, its settings).
+_LS_READ = ("chatplex_model", "model", "temperature", "max_tokens", "stop")
+#: Settings of these types are never changed in place: what is read from them is still
+#: theirs while they are the same objects.
+PLAIN_TYPES = (type(None), bool, int, float, str)
+
+
+def remembered_ls_params(model: Any, read: Callable[[], LangSmithParams]) -> LangSmithParams:
+    """A drop-in's LangSmith params of a call with no stop and no keywords (nearly every
+    one): `read()`, remembered in its `_ls_memo` while the engine and the settings they
+    read (plain values) are the same objects. A copy each time (LangChain adds keys)."""
+    held = model.__dict__
+    key = tuple(held.get(name) for name in _LS_READ)
+    # (Read in pydantic's store: as an attribute, its lookup fails twice first.)
+    private = model.__pydantic_private__
+    memo = None if private is None else private.get("_ls_memo")
+    if memo is None or any(a is not b for a, b in zip(memo[0], key, strict=True)):
+        memo = (key, read())
+        if private is not None and all(type(value) in PLAIN_TYPES for value in key[1:]):
+            private["_ls_memo"] = memo
+    return cast("LangSmithParams", dict(memo[1]))

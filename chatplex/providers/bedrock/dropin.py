@@ -19,11 +19,8 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 from __future__ import annotations
 
 import copy
-import dataclasses
-import functools
 import logging
 import warnings
-from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -56,10 +53,11 @@ from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
-from ...chat.sdk_agents import RetryHeaders
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .auth import Boto3Defaults
+from .botocore_dropin import BotocoreHeaders
+from .botocore_dropin import botocore_headers
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -67,18 +65,13 @@ from .model_defaults import provider_of
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
-from .sdk_headers import SDK_INVOCATION
-from .sdk_headers import SDK_REQUEST
 from .sdk_headers import feature_ids
-from .sdk_headers import first_attempt
-from .sdk_headers import retried
-from .sdk_headers import user_agent
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
-__all__ = ["BotocoreHeaders", "ChatBedrockConverse"]
+__all__ = ["ChatBedrockConverse"]
 
 logger = logging.getLogger(__name__)
 #: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
@@ -155,51 +148,6 @@ _FIELDS = (
     MODEL_KWARGS,
     SERVICE_TIER,
 )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class BotocoreHeaders(PartnerHeaders):
-    """What boto3's client sends under langchain-aws's configuration: its User-Agent
-    (`cfg/retry-mode#<mode>`), and per attempt botocore's `amz-sdk-request`
-    (`handlers.add_retry_headers`): `attempt=1; max=<attempts>` first (`attempt=1` alone
-    in the legacy mode, whose `max` is set only when a retry is weighed), then
-    `ttl=<time>; attempt=<n>; max=<attempts>`, its `ttl` the last response's `Date` plus
-    the read timeout (`sdk_headers.retried`; none before a response); and the call's own
-    `amz-sdk-invocation-id` (`per_call`)."""
-
-    per_call: ClassVar[bool] = True
-    mode: str = "standard"
-    attempts: int = 3
-    #: botocore's read timeout (its default: 60; None: none, and no `ttl`).
-    seconds: float | None = 60.0
-
-    def first_attempt(
-        self, timeout: Any, named: Collection[str]
-    ) -> tuple[dict[str, str], RetryHeaders | None]:
-        first = first_attempt(self.mode, self.attempts, named)
-        if not first:  # given: kept, with no invocation id added
-            return first, None
-        return first, functools.partial(retried, self.attempts, self.seconds)
-
-
-def botocore_headers(
-    base: PartnerHeaders,
-    mode: str,
-    attempts: int,
-    seconds: float | None,
-    agent: tuple[str | None, str | None, str | None] = (None, None, None),
-    features: frozenset[str] = frozenset(),
-) -> BotocoreHeaders:
-    """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
-    botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`), a
-    Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`) and the
-    client's `features` (`sdk_headers.feature_ids`)."""
-    sent = {
-        name: user_agent(value, mode, *agent, features) if name.lower() == "user-agent" else value
-        for name, value in base.sync.items()
-    }
-    names = base.names | {SDK_REQUEST, SDK_INVOCATION}
-    return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
 
 
 #: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.

@@ -1,5 +1,5 @@
 """What boto3's client says of itself and of each attempt, as a drop-in sends it (pure:
-the drop-in's `BotocoreHeaders` puts these on its requests).
+`botocore_dropin.BotocoreHeaders` puts these on the drop-ins' requests).
 
 - `User-Agent`: botocore's (`useragent.UserAgentString`) under langchain-aws's
   `x-client-framework:langchain-aws`, the retry mode, a Config's options and the
