@@ -121,7 +121,6 @@ class ChatAnthropic(DropInEngine):
     langchain_llm_type = "anthropic-chat"
     langchain_namespace = ("langchain", "chat_models", "anthropic")
     langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
-    langchain_lifts_model_kwargs = 0
     langchain_fields = PartnerFields(
         annotations={"model": str},
         aliases=_ALIASES,
@@ -203,6 +202,7 @@ class ChatAnthropic(DropInEngine):
         client_proxy_classes=("anthropic:DefaultHttpxClient", "anthropic:DefaultAsyncHttpxClient"),
     )
     langchain_profiles = "anthropic"
+    langchain_lifts_model_kwargs = 0  # (langchain-core's build_model_kwargs)
 
     def __init__(
         self,

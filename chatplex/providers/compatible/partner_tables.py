@@ -9,6 +9,8 @@ Pure data: this module imports nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 #: chatplex's answer to a partner class's proxy setting (`DropIn.refused`).
 PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
 _SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
@@ -73,6 +75,17 @@ BASE_CHAT_OPENAI = (
     "store",
     "prompt_cache_options",
 )
+
+#: What every BaseChatOpenAI subclass's class does, as `DropIn` keywords: those API
+#: fields, tiktoken counts, a given `n=1` sent, and its own fields given inside
+#: `model_kwargs` taken as those fields (its validator: langchain-core's
+#: `build_model_kwargs`, its warning at the script's line).
+BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
+    "api_fields": BASE_CHAT_OPENAI,
+    "counts_with_tiktoken": True,
+    "sends_n_of_one": True,
+    "lifts_model_kwargs": 0,
+}
 
 
 #: langchain-groq's defaults sent in every body (and written by its serializer).

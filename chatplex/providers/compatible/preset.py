@@ -34,7 +34,7 @@ from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
-from .partner_tables import BASE_CHAT_OPENAI
+from .partner_tables import BASE_CHAT_OPENAI_CLASS
 from .partner_tables import CLIENTS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
@@ -151,7 +151,8 @@ class DropIn:
     counts_with_tiktoken: bool = False
     #: Whether its LangChain class takes its own fields given inside `model_kwargs` as
     #: those fields, with langchain-core's warning, and where that warning points
-    #: (`DropInEngine.langchain_lifts_model_kwargs`: every BaseChatOpenAI does, at 0).
+    #: (`DropInEngine.langchain_lifts_model_kwargs`; every BaseChatOpenAI does, at 0:
+    #: `partner_tables.BASE_CHAT_OPENAI_CLASS`).
     lifts_model_kwargs: int | None = None
     #: Whether its LangChain class sends a given `n=1` (langchain-openai's
     #: `BaseChatOpenAI` leaves out only a None `n`); False: a 1 is the API's default,
@@ -421,10 +422,7 @@ def renamed_chat_openai(
             # (its field's default factory: not counted set)
             fallbacks={base: (default_base, (f"{name.upper()}_API_BASE",), (), True)},
         ),
-        api_fields=BASE_CHAT_OPENAI,
-        counts_with_tiktoken=True,  # a BaseChatOpenAI
-        lifts_model_kwargs=0,
-        sends_n_of_one=True,
+        **BASE_CHAT_OPENAI_CLASS,
         default_model=default_model,
         refused=CLIENTS,
         stream_usage=False,

@@ -17,7 +17,7 @@ from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
-from .partner_tables import BASE_CHAT_OPENAI
+from .partner_tables import BASE_CHAT_OPENAI_CLASS
 from .partner_tables import CLIENTS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
@@ -86,10 +86,7 @@ DEEPSEEK = Preset(
                 "api_base": ("https://api.deepseek.com/v1", ("DEEPSEEK_API_BASE",), (), True)
             },
         ),
-        api_fields=BASE_CHAT_OPENAI,
-        counts_with_tiktoken=True,  # a BaseChatOpenAI
-        lifts_model_kwargs=0,
-        sends_n_of_one=True,
+        **BASE_CHAT_OPENAI_CLASS,
         refused=CLIENTS,
         stream_usage=False,
         structured_methods={"json_schema": "function_calling"},
@@ -186,10 +183,7 @@ XAI = Preset(
             shown_unless_none=BASE_CHAT_OPENAI_FACTORIES
             | {"xai_api_key", "xai_api_base", "stream_usage"},
         ),
-        api_fields=BASE_CHAT_OPENAI,
-        counts_with_tiktoken=True,  # a BaseChatOpenAI
-        lifts_model_kwargs=0,
-        sends_n_of_one=True,
+        **BASE_CHAT_OPENAI_CLASS,
         default_model="grok-4",
         responses_api=True,  # xAI serves POST /v1/responses
         refused=CLIENTS,
@@ -254,9 +248,7 @@ CEREBRAS = Preset(
         ),
     ),
     dropin=DropIn(
-        api_fields=BASE_CHAT_OPENAI,
-        counts_with_tiktoken=True,  # a BaseChatOpenAI
-        sends_n_of_one=True,
+        **BASE_CHAT_OPENAI_CLASS,
         refused={**CLIENTS, "cerebras_proxy": PROXY},
         package="langchain-cerebras",
         partner_class="langchain_cerebras.chat_models:ChatCerebras",
