@@ -57,7 +57,7 @@ def say_moved(name: str, how: MoveWarning) -> None:
     if how.logger is not None:
         logging.getLogger(how.logger).warning(words)
         return
-    warnings.warn(words, UserWarning, stacklevel=_caller() + how.outer)
+    say(words, outer=how.outer)
 
 
 def say_lifted(names: set[str], *, outer: int = 0) -> None:

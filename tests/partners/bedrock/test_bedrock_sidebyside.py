@@ -13,7 +13,6 @@ import json
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -395,14 +394,8 @@ def unknown_keyword_bound(cls: Any, url: str) -> Any:
 def model_kwargs_sent(cls: Any, url: str) -> Any:
     """`model_kwargs`, which the class has no field for: what its construction warns and
     holds (`additional_model_request_fields`, where it moves them), and what is sent."""
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        model = make(cls, url, model_kwargs={"top_k": 5, "temperature": 0.1})
-    warned = [
-        (str(w.message), Path(w.filename).name, w.lineno)
-        for w in said
-        if "model_kwargs" in str(w.message)
-    ]
+    model, said = constructed(lambda: make(cls, url, model_kwargs={"top_k": 5, "temperature": 0.1}))
+    warned = [w for w in said["warned"] if "model_kwargs" in w[1]]
     return model.invoke("Hi"), warned, model.additional_model_request_fields, model.temperature
 
 
