@@ -50,6 +50,7 @@ from .dropin_settings import engine_settings as _engine_settings
 from .dropin_settings import engine_shown as _shown
 from .dropin_settings import partner_field as _partner_field
 from .dropin_settings import partner_shown as _partner_shown
+from .dropin_settings import sent_over_fields
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
 from .dropin_settings import subclass_fields
@@ -91,6 +92,9 @@ _LANGCHAIN_WRITTEN = frozenset({"profile"})
 
 #: What a drop-in holds of its settings (never assigned as one: `__setattr__`).
 _HELD = frozenset({"chatplex_model", "partner_given"})
+
+#: Marks a build from a model's held keywords (`_resettle`): no partner validator runs.
+_AS_HELD = "_chatplex_as_held"
 
 
 class DropInChatModel(ChatChatplex):
@@ -151,6 +155,7 @@ class DropInChatModel(ChatChatplex):
         """Replaces ChatChatplex's: every keyword but LangChain's own builds the engine."""
         if not isinstance(values, dict):
             return values
+        as_held = values.pop(_AS_HELD, False)
         # Keys and credential URLs as Secrets first: no frame from here on holds one.
         hold_keys(values, is_secret_name)
         if values.get("chatplex_model") is not None:  # a copy, some settings changed
@@ -162,7 +167,8 @@ class DropInChatModel(ChatChatplex):
             rebuilt = cls(**{k: v for k, v in values.items() if k in own}, **keywords)
             held = {k: rebuilt.__dict__[k] for k in _HELD}
             return {**values, **held}
-        lift_model_kwargs(cls._engine, values)  # (the partner's "before" validator)
+        if not as_held:
+            lift_model_kwargs(cls._engine, values)  # (the partner's "before" validator)
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()
@@ -184,8 +190,9 @@ class DropInChatModel(ChatChatplex):
         # As the partner's "before" validators leave them: its fields are read from these.
         settings = cls._engine.langchain_settings(settings)
         form = serialized_form(cls._engine.langchain_fields)
+        sent = sent_over_fields(cls, settings) if as_held else settings
         try:
-            engine = cls._engine(**(settings if form is None else form.settable(settings)))
+            engine = cls._engine(**(sent if form is None else form.settable(sent)))
         except MissingKeyError as err:
             partner = missing_key_error(err)
             if partner is None:
@@ -227,10 +234,8 @@ class DropInChatModel(ChatChatplex):
             if default is not ABSENT:
                 self.__dict__["streaming"] = default
         elif default is ABSENT:
-            # A partner with no `streaming` field drops the keyword (its model config
-            # ignores unknown ones): given, it chooses nothing. LangChain's
-            # streaming choice never sees it, and configurable fields, rebuilding a model
-            # with every field set, must not turn its stream into one invoke.
+            # A partner with no `streaming` field drops the keyword: given, it chooses
+            # nothing (nor may configurable fields, setting every field, choose by it).
             self.__dict__["streaming"] = type(self).model_fields["streaming"].default
             self.model_fields_set.discard("streaming")
         return self
@@ -270,13 +275,13 @@ class DropInChatModel(ChatChatplex):
 
     def _resettle(self, settings: dict[str, Any]) -> None:
         """Built again from the keywords it holds, each of `settings` replacing what was
-        given under any spelling of it; LangChain's own fields and its SDK clients (which
-        the partner builds once, whatever is assigned later) kept."""
+        given under any spelling of it, none settled again by the partner's validators
+        (`_AS_HELD`); LangChain's own fields and its SDK clients (built once) kept."""
         cls = type(self)
         keywords = _with_settings(cls, self.partner_given.get("keywords", {}), settings)
         own = _LANGCHAIN_SIDE | subclass_fields(cls, DropInChatModel)
         side = {k: self.__dict__[k] for k in self.model_fields_set & own}
-        rebuilt = cls(**side, **keywords)
+        rebuilt = cls(**side, **keywords, **{_AS_HELD: True})
         self.__dict__.update(rebuilt.__dict__)
         object.__setattr__(self, "__pydantic_fields_set__", rebuilt.model_fields_set)
         private = {**(rebuilt.__pydantic_private__ or {}), "_sdk_clients": self._sdk_clients}
@@ -568,20 +573,17 @@ class DropInChatModel(ChatChatplex):
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        """The partner's namespace, serializable or not: LangChain's answers its module
-        path even for a class it does not serialize (`type(model).lc_id()` is read by
-        scripts and tracers), so the drop-in answers it too rather than raising."""
+        """The partner's namespace, serializable or not: LangChain's answers it for a
+        class it does not serialize too (scripts and tracers read `lc_id()`)."""
         namespace = cls._engine.langchain_lc_id_namespace or cls._engine.langchain_namespace
         if namespace is None:
             return super().get_lc_namespace()
         return list(namespace)
 
     def to_json(self) -> Any:
-        """LangChain's serialized form, as the partner class writes it: LangChain's own
-        settings as every chat model writes them, the engine's as the partner's fields
-        (`partner_kwargs`); without a serialized form declared, the keywords as given.
-        Where LangChain does not serialize the partner, its `not_implemented` form,
-        named by the partner's module path (`langchain_namespace`)."""
+        """LangChain's serialized form as the partner class writes it (`partner_kwargs`;
+        the keywords as given without a declared form); where LangChain does not
+        serialize the partner, its `not_implemented` form, named by its module path."""
         return dropin_serialized.json_form(self, super().to_json())
 
     @property
@@ -592,9 +594,7 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        """The partner class's, where its serialized form declares them (its fields,
-        not their aliases: `openai_api_key`, never `api_key`); else every credential the
-        constructor takes, by the environment variable `load` reads it from, `api_key`
-        only where it is no alias of a `<provider>_api_key` (then the provider's
-        variable). `dumpd` writes a reference, never the key."""
+        """The partner class's, where its form declares them (its fields, not their
+        aliases); else every credential the constructor takes, by the variable `load`
+        reads it from. `dumpd` writes a reference, never the key."""
         return dropin_serialized.secrets(self)

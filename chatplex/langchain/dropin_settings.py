@@ -24,6 +24,7 @@ from ..chat.partner_form import serialized_form
 from ..secret import Secret
 from ..secret import secret_values
 from .partner_fields import ABSENT
+from .partner_fields import fields_inside
 from .partner_fields import partner_value
 from .partner_fields import reading_form
 from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
@@ -169,6 +170,19 @@ def with_settings(
     field = form.name if form is not None else str
     changed = {field(name) for name in settings}
     return {**{k: v for k, v in keywords.items() if field(k) not in changed}, **settings}
+
+
+def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[str, Any]:
+    """The keywords a model holds as its engine sends them, where its partner's fields
+    inside `model_kwargs` were assigned, not given to the constructor (the partner's
+    validator did not lift them): sent over the fields they name, as the partner's
+    request merges `model_kwargs` last, while the fields read as given."""
+    extra = keywords.get("model_kwargs")
+    inside = fields_inside(cls._engine, extra)
+    if not inside or not isinstance(extra, Mapping):
+        return keywords
+    rest = {k: v for k, v in extra.items() if k not in inside}
+    return with_settings(cls, keywords, {**{k: extra[k] for k in inside}, "model_kwargs": rest})
 
 
 @functools.cache

@@ -61,7 +61,9 @@ __all__ = [
     "ABSENT",
     "FieldReads",
     "configured_field",
+    "fields_inside",
     "held_keywords",
+    "lift_model_kwargs",
     "partner_default",
     "partner_dump",
     "partner_environment",
@@ -203,25 +205,35 @@ def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -
     langchain-core's warning, where that class does so
     (`DropInEngine.langchain_lifts_model_kwargs`). A keyword also given inside
     `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
-    extra, outer = values.get("model_kwargs"), engine_type.langchain_lifts_model_kwargs
-    form = reading_form(engine_type)
-    if outer is None or form is None or not isinstance(extra, Mapping):
+    extra = values.get("model_kwargs")
+    lifted = fields_inside(engine_type, extra)
+    if not lifted:
         return
+    assert isinstance(extra, Mapping) and engine_type.langchain_lifts_model_kwargs is not None
     twice = next((name for name in values if name in extra), None)
     if twice is not None:
         raise ValueError(f"Found {twice} supplied twice.")
-    # (its fields: those it dumps, its SDK clients, LangChain's; under any of their names)
-    lifted = {
+    say_lifted(lifted, outer=engine_type.langchain_lifts_model_kwargs)
+    values["model_kwargs"] = {k: v for k, v in extra.items() if k not in lifted}
+    values.update((name, extra[name]) for name in lifted)
+
+
+def fields_inside(engine_type: type[DropInEngine], extra: Any) -> set[str]:
+    """The names in `extra` (a `model_kwargs`) that are the partner class's own fields
+    (those it dumps, its SDK clients, LangChain's; under any of their names), where that
+    class lifts them out (`DropInEngine.langchain_lifts_model_kwargs`); else none."""
+    form = reading_form(engine_type)
+    if engine_type.langchain_lifts_model_kwargs is None or form is None:
+        return set()
+    if not isinstance(extra, Mapping):
+        return set()
+    return {
         name
         for name in extra
         if form.name(name) in form.dumped
         or name in form.clients
         or name in BaseChatModel.model_fields
     }
-    if lifted:
-        say_lifted(lifted, outer=outer)
-        values["model_kwargs"] = {k: v for k, v in extra.items() if k not in lifted}
-        values.update((name, extra[name]) for name in lifted)
 
 
 def configured_field(

@@ -170,3 +170,22 @@ def test_a_copy_equals_its_model_after_either_was_serialized() -> None:
     dumpd(model)
     assert model == shallow and model == deep and deep == model
     assert model != ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.5)
+
+
+def test_fields_inside_an_assigned_model_kwargs_are_sent_over_the_fields() -> None:
+    # (`sent_over_fields`: the keywords a model holds, its engine built from these.)
+    from chatplex.langchain import ChatGroq
+    from chatplex.langchain.dropin_settings import sent_over_fields
+
+    held = {"model": "m", "temperature": 0.2, "model_kwargs": {"temperature": 0.9, "user": "u"}}
+    assert sent_over_fields(ChatOpenAI, held) == {
+        "model": "m",
+        "temperature": 0.9,
+        "model_kwargs": {"user": "u"},
+    }
+    assert held["model_kwargs"] == {"temperature": 0.9, "user": "u"}  # (left as held)
+    # Under another spelling of the field: the field's value replaced, not kept beside it.
+    spelled = {"model_name": "m", "model_kwargs": {"model": "n"}}
+    assert sent_over_fields(ChatOpenAI, spelled) == {"model": "n", "model_kwargs": {}}
+    # A partner that never lifts its fields out of `model_kwargs` sends them as held.
+    assert sent_over_fields(ChatGroq, held) is held

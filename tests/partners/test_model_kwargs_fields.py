@@ -182,3 +182,40 @@ def test_where_the_partner_refuses_a_field_inside_model_kwargs_it_is_sent_as_giv
         warnings.simplefilter("error")  # and no warning from the drop-in
         model = getattr(chatplex.langchain, name)(**keywords)
     assert model.model_kwargs == {"temperature": 0.5}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("how", ["assigned", "copied"])
+@pytest.mark.parametrize("name", sorted(k for k, v in CASES.items() if v[2] is not None))
+def test_a_field_inside_model_kwargs_set_after_construction_is_sent_over_the_field(
+    name: str, how: str
+) -> None:
+    # The partner's validator runs only in its constructor: a `model_kwargs` assigned (or
+    # copied in) later is held as given, the field keeps its value, and the request
+    # merges `model_kwargs` last. Before, the drop-in lifted it again, and refused it
+    # ("supplied twice") where the field was given at construction.
+    module, keywords, at, reply = CASES[name]
+    assert at is not None
+    partner = getattr(pytest.importorskip(module), name)
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
+        seen = []
+        for cls in (partner, getattr(chatplex.langchain, name)):
+            given = {**keywords, at[0]: server.url + at[1], "temperature": 0.2}
+
+            def later(model: Any) -> Any:
+                if how == "copied":
+                    return model.model_copy(update={"model_kwargs": {"temperature": 0.9}})
+                model.model_kwargs = {"temperature": 0.9}
+                model.top_p = 0.5  # a setting assigned after it is sent with it
+                return model
+
+            model, said = constructed(lambda: later(cls(**given)))  # noqa: B023
+            server.seen.clear()
+            sent_once(model, "invoke")
+            request = plain_request(server.seen[0])
+            seen.append((said, model.temperature, model.model_kwargs, request))
+    theirs, ours = seen
+    assert ours == theirs
+    assert ours[1:3] == (0.2, {"temperature": 0.9})
+    assert ours[3]["body"]["temperature"] == 0.9
