@@ -234,6 +234,10 @@ class PartnerTraits:
     #: JSON: "parser" (langchain_core's `parse_tool_call`), "decoder" (the JSON decoder's
     #: message alone); None: chatplex's own.
     invalid_arguments_words: Literal["parser", "decoder"] | None = None
+    #: The error its partner's parser of a reply to a pydantic `response_format` raises
+    #: for a refusal, `(module, class name)`, the refusal its words (langchain-openai's
+    #: `OpenAIRefusalError`); None: the reply is parsed as any other text.
+    refusal_error: tuple[str, str] | None = None
     #: The `additional_kwargs` fields whose items its partner keeps as its SDK's pydantic
     #: objects on a whole reply (langchain-perplexity's `search_results`), each with its
     #: SDK model; empty: none.

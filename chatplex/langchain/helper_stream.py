@@ -8,7 +8,7 @@ with `response_format` in the payload) and makes a piece of each of the helper's
 - a `chunk` event: the wire chunk's piece, read from the event rather than the chunk, so
   that neither the model's fields (`model_name`, `system_fingerprint`, `service_tier`)
   nor any usage ride on a piece, and a chunk without choices (the usage) is an empty
-  piece;
+  piece; a refusal's delta is not read into it;
 - every other event (a refusal's or a tool call's delta, logprobs, each `.done`): an
   empty piece whose `generation_info` is `{}`, as the usage chunk's;
 - after the last event, a piece of the final completion
@@ -142,6 +142,11 @@ class HelperPieces:
         if choiceless and "token_usage" in meta:
             return self._empty()
         message = piece.message
+        if "refusal" in message.additional_kwargs:
+            # langchain-openai reads no refusal from a delta: it comes whole on the final
+            # piece alone (kept here too, a merged stream's refusal would be doubled).
+            kwargs = message.additional_kwargs
+            message.additional_kwargs = {k: v for k, v in kwargs.items() if k != "refusal"}
         kept = {k: v for k, v in message.response_metadata.items() if k in _EVENT_METADATA}
         if self._stamp:
             kept["model_provider"] = self._stamp
@@ -156,7 +161,7 @@ class HelperPieces:
         fired = 0
         if chunk.content:
             self._seen.add("content")
-        if chunk.additional_kwargs.get("refusal"):
+        if chunk.additional_kwargs.get("refusal") is not None:  # ("" fires one too)
             self._seen.add("refusal")
             fired += 1  # refusal.delta
         fired += len(chunk.tool_call_chunks)  # tool_calls.function.arguments.delta, each

@@ -78,6 +78,7 @@ from ..chat.structured import output_schema
 from .reasoning_parsers import reasoning_parser
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
+from .traits import partner_error
 from .traits import partner_traits
 from .traits import strict_dropped
 from .wrapped import declared_spec
@@ -218,7 +219,7 @@ def structured_output(
     )
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
-        parser = parsed_key_parser(schema)
+        parser = parsed_key_parser(schema, partner_traits(adapter).refusal_error)
     elif partner_traits(adapter).think_stripped:
         parser = reasoning_parser(schema if pydantic else None)
     else:
@@ -226,19 +227,26 @@ def structured_output(
     return parsed(bound, parser, include_raw)
 
 
-def parsed_key_parser(schema: type[BaseModel]) -> LCRunnable[Any, Any]:
+def parsed_key_parser(
+    schema: type[BaseModel], refusal_error: tuple[str, str] | None = None
+) -> LCRunnable[Any, Any]:
     """langchain-openai's parser of a reply to a pydantic class bound as its
     `response_format`: a `RunnableLambda` reading the whole reply's
     `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
     and its events are a lambda's, not a parser's); None for a reply that calls a tool.
-    A reply without the object (a refusal, text not of the schema) is left to
-    LangChain's pydantic parser, which raises."""
+    A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`) in
+    the refusal's words. A reply without the object (text not of the schema, or a
+    refusal where the partner has no such error) is left to LangChain's pydantic
+    parser, which raises."""
     fallback = PydanticOutputParser(pydantic_object=schema)
 
     def read(message: Any) -> Any:
         found = message.additional_kwargs.get("parsed")
         if found is not None:
             return schema(**found) if isinstance(found, dict) else found
+        refusal = message.additional_kwargs.get("refusal")
+        if refusal and refusal_error is not None:
+            raise partner_error(refusal_error, refusal, args=(refusal,))
         if message.tool_calls:
             return None
         return fallback.invoke(message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Mapping
+from typing import Any
 
 from ..adapters.base import Adapter
 from ..adapters.partner_traits import PartnerTraits
@@ -23,7 +24,13 @@ from ..sdk_error_families import class_named
 from ..sdk_error_families import sdk_words
 from ..sdk_errors import sdk_compatible
 
-__all__ = ["missing_key_error", "partner_calls", "partner_traits", "strict_dropped"]
+__all__ = [
+    "missing_key_error",
+    "partner_calls",
+    "partner_error",
+    "partner_traits",
+    "strict_dropped",
+]
 
 _DEFAULT = PartnerTraits()
 
@@ -70,13 +77,27 @@ def missing_key_error(err: MissingKeyError) -> BaseException | None:
     form = None if cls is None else _class_traits(cls).missing_key
     if form is None:
         return None
-    words = form.text()
+    return partner_error((form.module, form.name), form.text(), args=form.args, fields=form.fields)
+
+
+def partner_error(
+    named: tuple[str, str],
+    words: str,
+    *,
+    args: tuple[Any, ...] | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> BaseException:
+    """A chatplex error in `words`, also the class `named` (module, class name) where
+    that module is imported (none is imported for it), named as that class: what a
+    partner raises of its own (its SDK client's refusal, its parser's). `args` and
+    `fields`: the attributes that class's constructor gives, where not just `words`."""
     partner = ChatplexError(words)
     sdk_words(partner, words)  # its str(), whatever its args
-    if form.args is not None:
-        partner.args = partner.__dict__["sdk_args"] = form.args
-    partner.__dict__.update(form.fields)
-    family = ErrorFamily(form.module, lambda _err, sdk: class_named(sdk, form.name))
+    if args is not None:
+        partner.args = partner.__dict__["sdk_args"] = args
+    partner.__dict__.update(fields or {})
+    module, name = named
+    family = ErrorFamily(module, lambda _err, sdk: class_named(sdk, name))
     return sdk_compatible(partner, (family,))
 
 

@@ -132,15 +132,19 @@ def test_a_stream_without_usage_ends_on_a_completion_with_none() -> None:
 def test_a_refusal_fires_a_delta_per_piece_and_its_done() -> None:
     chunks = [
         AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        # (a refusal's stream opens with `"refusal": ""`: the helper fires its delta too)
+        AIMessageChunk(content="", additional_kwargs={"refusal": ""}),
         AIMessageChunk(content="", additional_kwargs={"refusal": "I can"}),
         AIMessageChunk(content="", additional_kwargs={"refusal": "not."}),
         AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
     ]
     pieces = _run(chunks)
     kinds = [("empty" if _shape(p) == EMPTY else "chunk") for p in pieces[:-1]]
-    # chunk, (chunk, refusal.delta) twice, (chunk, refusal.done); no content.done.
-    assert kinds == ["chunk", "chunk", "empty", "chunk", "empty", "chunk", "empty"]
+    # chunk, (chunk, refusal.delta) three times, (chunk, refusal.done); no content.done.
+    assert kinds == ["chunk", *["chunk", "empty"] * 3, "chunk", "empty"]
     assert pieces[-1].message.additional_kwargs == {"parsed": None, "refusal": "I cannot."}
+    # The refusal comes whole on the final piece alone: the stream merges to it once.
+    assert all("refusal" not in p.message.additional_kwargs for p in pieces[:-1])
 
 
 def test_tool_call_fragments_fire_their_deltas_and_each_calls_done() -> None:

@@ -205,6 +205,10 @@ _BIND_TOOLS: dict[str, Any] = {
     "bound_tool_form": _bound_tool_form,
 }
 
+#: What langchain-openai's parser of a reply to a pydantic `response_format` raises for
+#: a refusal (its `_oai_structured_outputs_parser`).
+_REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
+
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
@@ -216,6 +220,7 @@ TRAITS: dict[str, PartnerTraits] = {
         for_call=usage_for_call,
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
+        refusal_error=_REFUSAL_ERROR,
         **_BIND_TOOLS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(

@@ -258,7 +258,7 @@ class _Choice:
             if calls:
                 tool_chunks = self._tool_chunks(calls)
             refusal = delta.get("refusal")
-            if refusal:
+            if isinstance(refusal, str):  # ("" too: the SDK's helper fires a delta for it)
                 self.refusal += refusal
                 additional["refusal"] = refusal  # this delta's piece, as langchain-openai
         # Most deltas carry neither a finish reason nor logprobs: no call for those.

@@ -1,0 +1,199 @@
+"""A model's refusal on Chat Completions, side by side: ChatOpenAI and the classes built on
+langchain-openai's `BaseChatOpenAI` (ChatXAI, ChatDeepSeek) against a scripted server whose
+reply is a refusal (`message.refusal`, streamed as `delta.refusal` pieces), each script run
+with the partner's class and with chatplex's.
+
+langchain-openai's parser of a reply to a pydantic `response_format` raises its
+`OpenAIRefusalError` in the refusal's words (`with_structured_output(method="json_schema")`,
+streamed too; `include_raw=True` gives it as `parsing_error`), and its stream of such a call
+carries the refusal whole on its final piece alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from tests.partners._openai_scripts import chunks_streamed
+from tests.partners._sidebyside import CHAT_USAGE
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
+from tests.partners._sidebyside import run_both
+from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import unset
+from tests.partners.compatible.test_compatible_sidebyside import KEY
+from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
+from tests.partners.compatible.test_compatible_sidebyside import Package
+from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
+
+base = pytest.importorskip("langchain_openai.chat_models.base")
+
+REFUSAL = "I can't help with that."
+
+#: The classes compared: ChatOpenAI's, and two partners on its `BaseChatOpenAI`.
+CLASSES = {"openai": OPENAI, "xai": PACKAGES["xai"], "deepseek": PACKAGES["deepseek"]}
+
+
+def refused(seen: Seen) -> Reply:
+    """A Chat Completions server refusing: the whole reply, or its stream (the refusal in
+    pieces, then the finish, then the usage where the request asks for it)."""
+    body = seen.body or {}
+    head = {"id": "chatcmpl-1", "created": 1764000000, "model": body.get("model")}
+    head["system_fingerprint"] = "fp_1"
+    if not body.get("stream"):
+        message = {"role": "assistant", "content": None, "refusal": REFUSAL}
+        choice = {"index": 0, "message": message, "finish_reason": "stop"}
+        whole = {**head, "object": "chat.completion", "choices": [choice], "usage": CHAT_USAGE}
+        return Reply(200, [json.dumps(whole).encode()])
+    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": None, "refusal": ""}]
+    deltas += [{"refusal": piece} for piece in thirds(REFUSAL)]
+    chunks = [
+        {**head, "object": "chat.completion.chunk", "choices": [choice]}
+        for choice in [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
+        + [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    ]
+    return chunks_streamed(body, chunks, head, CHAT_USAGE)
+
+
+class Answer(BaseModel):
+    """An answer."""
+
+    text: str
+
+
+def _model(cls: Any, p: Package, url: str) -> Any:
+    return cls(model=p.model, api_key=KEY, base_url=p.base(url))
+
+
+def _error(err: BaseException | None) -> dict[str, Any] | None:
+    """A refusal's error as a script reads it: whether it is langchain-openai's
+    `OpenAIRefusalError` (what its `except` clause catches), its words and args."""
+    if err is None:
+        return None
+    return {
+        "refusal_error": isinstance(err, base.OpenAIRefusalError),
+        "name": type(err).__name__,
+        "str": str(err),
+        "args": err.args,
+    }
+
+
+def _raised(run: Callable[[], Any]) -> Any:
+    """What `run` raised (`_error`), or returned (a class whose method reads no format)."""
+    try:
+        return {"returned": run()}
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return _error(exc)
+
+
+def refusal_invoke(cls: Any, p: Package, url: str) -> Any:
+    return _model(cls, p, url).invoke("Something bad")
+
+
+def refusal_structured(cls: Any, p: Package, url: str) -> Any:
+    model = _model(cls, p, url).with_structured_output(Answer, method="json_schema")
+    return _raised(lambda: model.invoke("Something bad"))
+
+
+def refusal_structured_raw(cls: Any, p: Package, url: str) -> Any:
+    model = _model(cls, p, url)
+    out = model.with_structured_output(Answer, method="json_schema", include_raw=True)
+    got = out.invoke("Something bad")
+    return {**got, "parsing_error": _error(got["parsing_error"])}
+
+
+def refusal_structured_stream(cls: Any, p: Package, url: str) -> Any:
+    model = _model(cls, p, url).with_structured_output(Answer, method="json_schema")
+    return _raised(lambda: list(model.stream("Something bad")))
+
+
+def refusal_response_format_stream(cls: Any, p: Package, url: str) -> Any:
+    """A call binding a pydantic `response_format` streamed: each piece's
+    `additional_kwargs`, and the merged message (its refusal once)."""
+    chunks = list(_model(cls, p, url).bind(response_format=Answer).stream("Something bad"))
+    return {"pieces": [c.additional_kwargs for c in chunks], "merged": merged(chunks)}
+
+
+def refusal_stream(cls: Any, p: Package, url: str) -> Any:
+    return merged(list(_model(cls, p, url).stream("Something bad")))
+
+
+SCRIPTS: dict[str, Callable[[Any, Package, str], Any]] = {
+    "refusal_invoke": refusal_invoke,
+    "refusal_structured": refusal_structured,
+    "refusal_structured_raw": refusal_structured_raw,
+    "refusal_structured_stream": refusal_structured_stream,
+    "refusal_response_format_stream": refusal_response_format_stream,
+    "refusal_stream": refusal_stream,
+}
+
+
+def _refusal_kept(outcome: Outcome) -> Outcome:
+    """Our merged stream's refusal taken out, once seen to be the server's whole."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "refusal" not in theirs["additional_kwargs"]
+    kwargs = dict(ours["additional_kwargs"])
+    assert kwargs.pop("refusal") == REFUSAL
+    return theirs, {**ours, "additional_kwargs": kwargs}, their_requests, our_requests
+
+
+#: What the scripts show kept, the same for each class.
+_KEPT: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "refusal_stream": (
+        Difference(
+            Reason.LOSES_DATA,
+            "a streamed refusal is dropped: the merged stream has no `refusal` "
+            "(langchain-openai reads none from a stream's deltas), though the whole reply "
+            "has it",
+            "the merged stream has the refusal in `additional_kwargs['refusal']`, as the "
+            "whole reply has it",
+        ),
+        _refusal_kept,
+    ),
+}
+#: (class, script) -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES = {(package, name): kept for package in CLASSES for name, kept in _KEPT.items()}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+@pytest.mark.parametrize("package", sorted(CLASSES))
+def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServer) -> None:
+    p, script = CLASSES[package], SCRIPTS[name]
+    server.handler = refused
+    with unset((p.base_variable, p.key_variable, "OPENAI_API_KEY", "OPENAI_BASE_URL")):
+        outcome = run_both(
+            server,
+            lambda: script(p.partner(), p, server.url),
+            lambda: script(p.ours(), p, server.url),
+            result=observe,
+            request=plain_request,
+            collect=True,
+        )
+    assert_same(kept_out(outcome, DIFFERENCES, (package, name)))
+
+
+def test_the_refusal_is_langchain_openais_error_in_its_words(server: ScriptedServer) -> None:
+    """What a script catching the partner's error gets: the class and the refusal."""
+    server.handler = refused
+    with unset(("OPENAI_API_KEY", "OPENAI_BASE_URL")):
+        got = refusal_structured(OPENAI.ours(), OPENAI, server.url)
+    assert got == {
+        "refusal_error": True,
+        "name": "OpenAIRefusalError",
+        "str": REFUSAL,
+        "args": (REFUSAL,),
+    }
