@@ -244,7 +244,7 @@ def parsed_key_parser(
         found = message.additional_kwargs.get("parsed")
         if found is not None:
             return schema(**found) if isinstance(found, dict) else found
-        refusal = message.additional_kwargs.get("refusal")
+        refusal = message.additional_kwargs.get("refusal") or _refusal_block(message)
         if refusal and refusal_error is not None:
             raise partner_error(refusal_error, refusal, args=(refusal,))
         if message.tool_calls:
@@ -253,6 +253,16 @@ def parsed_key_parser(
 
     # A partial's name: the lambda's runs are "RunnableLambda", as langchain-openai's are.
     return RunnableLambda(partial(read)).with_types(output_type=schema)
+
+
+def _refusal_block(message: Any) -> Any:
+    """The refusal of a reply whose content holds it as a block (the Responses API's),
+    read as langchain-openai's parser reads it: a standard block of no standard kind."""
+    for block in message.content_blocks:
+        value = block.get("value") if block.get("type") == "non_standard" else None
+        if isinstance(value, dict) and "refusal" in value:
+            return value["refusal"]
+    return None
 
 
 def _traced(

@@ -7,6 +7,7 @@ result (`comparable_result`) and the schema their structured scripts ask for.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,29 @@ def comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return openai_error(value["error"], openai)
     return observe(value)
+
+
+def refusal_read(err: BaseException | None) -> dict[str, Any] | None:
+    """A refusal's error as a script reads it: whether it is langchain-openai's
+    `OpenAIRefusalError` (what its `except` clause catches), its words and args."""
+    if err is None:
+        return None
+    refusal = importlib.import_module("langchain_openai.chat_models.base").OpenAIRefusalError
+    return {
+        "refusal_error": isinstance(err, refusal),
+        "name": type(err).__name__,
+        "str": str(err),
+        "args": err.args,
+    }
+
+
+def refusal_raised(run: Callable[[], Any]) -> Any:
+    """What `run` raised (`refusal_read`), or returned (a class whose method reads no
+    format)."""
+    try:
+        return {"returned": run()}
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return refusal_read(exc)
 
 
 def arguments_sent(script: Any) -> str:

@@ -231,6 +231,7 @@ TRAITS: dict[str, PartnerTraits] = {
         sends_unread_tool_choice=True,
         # Its Responses path gives the JSON decoder's message alone.
         invalid_arguments_words="decoder",
+        refusal_error=_REFUSAL_ERROR,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
         **_BIND_TOOLS,

@@ -19,6 +19,8 @@ import pytest
 from pydantic import BaseModel
 
 from tests.partners._openai_scripts import chunks_streamed
+from tests.partners._openai_scripts import refusal_raised
+from tests.partners._openai_scripts import refusal_read
 from tests.partners._sidebyside import CHAT_USAGE
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -40,7 +42,7 @@ from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
 from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
 
-base = pytest.importorskip("langchain_openai.chat_models.base")
+pytest.importorskip("langchain_openai")
 
 REFUSAL = "I can't help with that."
 
@@ -79,46 +81,25 @@ def _model(cls: Any, p: Package, url: str) -> Any:
     return cls(model=p.model, api_key=KEY, base_url=p.base(url))
 
 
-def _error(err: BaseException | None) -> dict[str, Any] | None:
-    """A refusal's error as a script reads it: whether it is langchain-openai's
-    `OpenAIRefusalError` (what its `except` clause catches), its words and args."""
-    if err is None:
-        return None
-    return {
-        "refusal_error": isinstance(err, base.OpenAIRefusalError),
-        "name": type(err).__name__,
-        "str": str(err),
-        "args": err.args,
-    }
-
-
-def _raised(run: Callable[[], Any]) -> Any:
-    """What `run` raised (`_error`), or returned (a class whose method reads no format)."""
-    try:
-        return {"returned": run()}
-    except Exception as exc:  # noqa: BLE001 - the error is what is observed
-        return _error(exc)
-
-
 def refusal_invoke(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke("Something bad")
 
 
 def refusal_structured(cls: Any, p: Package, url: str) -> Any:
     model = _model(cls, p, url).with_structured_output(Answer, method="json_schema")
-    return _raised(lambda: model.invoke("Something bad"))
+    return refusal_raised(lambda: model.invoke("Something bad"))
 
 
 def refusal_structured_raw(cls: Any, p: Package, url: str) -> Any:
     model = _model(cls, p, url)
     out = model.with_structured_output(Answer, method="json_schema", include_raw=True)
     got = out.invoke("Something bad")
-    return {**got, "parsing_error": _error(got["parsing_error"])}
+    return {**got, "parsing_error": refusal_read(got["parsing_error"])}
 
 
 def refusal_structured_stream(cls: Any, p: Package, url: str) -> Any:
     model = _model(cls, p, url).with_structured_output(Answer, method="json_schema")
-    return _raised(lambda: list(model.stream("Something bad")))
+    return refusal_raised(lambda: list(model.stream("Something bad")))
 
 
 def refusal_response_format_stream(cls: Any, p: Package, url: str) -> Any:

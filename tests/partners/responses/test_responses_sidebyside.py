@@ -21,6 +21,7 @@ from dataclasses import field
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import chatplex
 import chatplex.langchain
@@ -35,6 +36,8 @@ from tests.adapters._responses_fixtures import web_search_item
 from tests.adapters._responses_fixtures import with_done_events
 from tests.partners._openai_scripts import OpenAIScripts
 from tests.partners._openai_scripts import openai_suite
+from tests.partners._openai_scripts import refusal_raised
+from tests.partners._openai_scripts import refusal_read
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
@@ -304,6 +307,25 @@ def refusal(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke("Something bad")
 
 
+class Answer(BaseModel):
+    """An answer."""
+
+    text: str
+
+
+def refusal_structured(cls: Any, url: str) -> Any:
+    """A refusal to a pydantic schema: langchain-openai's `OpenAIRefusalError`."""
+    model = _model(cls, url).with_structured_output(Answer, method="json_schema")
+    return refusal_raised(lambda: model.invoke("Something bad"))
+
+
+def refusal_structured_raw(cls: Any, url: str) -> Any:
+    model = _model(cls, url)
+    got = model.with_structured_output(Answer, method="json_schema", include_raw=True)
+    out = got.invoke("Something bad")
+    return {**out, "parsing_error": refusal_read(out["parsing_error"])}
+
+
 def incomplete(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=3).invoke("Tell a story")
 
@@ -394,6 +416,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "usage_details": (REASONING, OPENAI.usage_details),
     "usage_in_stream": (REASONING, OPENAI.usage_in_stream),
     "refusal": (Script([REFUSAL_ITEM]), refusal),
+    "refusal_structured": (Script([REFUSAL_ITEM]), refusal_structured),
+    "refusal_structured_raw": (Script([REFUSAL_ITEM]), refusal_structured_raw),
     "incomplete": (INCOMPLETE, incomplete),
     "options_sent": (Script(), options_sent),
     "call_max_tokens_beside_constructors": (Script(), call_max_tokens_beside_constructors),
