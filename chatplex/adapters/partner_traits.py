@@ -205,6 +205,10 @@ class PartnerTraits:
     #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
     #: chatplex's backoff.
     partner_counts_attempts: bool = False
+    #: Whether its partner retries a stream's request as it retries a call's; False: it
+    #: sends it once, whatever fails (the cohere SDK's `chat_stream`, which retries
+    #: nothing), and so does the drop-in, but for a `retry_policy=` of its own.
+    partner_retries_streams: bool = True
     #: The failures in transit ("connection": one that failed, "timeout", "stream": a
     #: stream that broke off or carried a malformed event; `failure_kind`) whose error its
     #: partner raises with a `response` attribute (botocore's ReadTimeoutError, whose

@@ -29,6 +29,9 @@ class PartnerCalls:
     #: LangChain's `create_base_retry_decorator` waits; False: the retries after the
     #: first attempt, with chatplex's backoff.
     counts_attempts: bool = False
+    #: Whether a stream's request is retried as a call's; False: sent once (its
+    #: partner's SDK retries no stream), but for the model's own `retry_policy`.
+    streams_retried: bool = True
     #: The failures in transit whose error keeps its `response` (its partner's has one);
     #: any other's is dropped, as its partner's error has none (langchain-core builds an
     #: error generation for `on_llm_error` from it).

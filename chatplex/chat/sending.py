@@ -301,15 +301,19 @@ _END: Any = object()  # a stream that ended before its first chunk
 # ---- what a call runs under: retries, rate budget, its run, its price ------------------
 
 
-def retry_policy_for(model: Transport) -> RetryPolicy:
+def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
     `max_retry_after` make; under a LangChain name, retrying only the failures its
-    partner package retries where the drop-in says so (`PartnerCalls.retries`:
-    chatplex's retries stay reachable as `retry_policy=`)."""
+    partner package retries where the drop-in says so (`PartnerCalls.retries`), and a
+    `stream`'s request not at all where its partner retries none
+    (`PartnerCalls.streams_retried`): chatplex's retries stay reachable as
+    `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
     calls = model.partner_calls
+    if stream and not calls.streams_retried:
+        return make(0, model.max_retry_after)
     if calls.retries is None:
         return make(model.max_retries, model.max_retry_after)
     only = _failures_of(calls.retries)
@@ -492,7 +496,7 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
     budget and bounds, priced when it ends."""
     http = _http_layer()
     model, adapter, request, config = call.model, call.adapter, call.request, call.config
-    client, retry = model.http_client, retry_policy_for(model)
+    client, retry = model.http_client, retry_policy_for(model, stream=True)
     if config.get("callbacks"):
         from ..core.interrupt import interrupter_of
 
@@ -518,7 +522,7 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     """The async `open_stream` (the request authorised when the stream starts)."""
     http = _http_layer()
     model, adapter = call.model, call.adapter
-    bounds = _bounds(call, retry_policy_for(model))
+    bounds = _bounds(call, retry_policy_for(model, stream=True))
 
     def opened(sent: HTTPRequest) -> AsyncIterator[AIMessageChunk]:
         chunks: AsyncIterator[AIMessageChunk] = http.astream(

@@ -164,6 +164,23 @@ def test_the_retry_policy_is_the_models_own_or_made_from_its_settings() -> None:
     assert sending.retry_policy_for(FakeChatModel(retry_policy=own)) is own
 
 
+def test_a_stream_is_sent_once_where_the_partner_retries_no_stream() -> None:
+    """A drop-in whose partner's SDK retries a call's 429 but never a stream's request
+    (`PartnerCalls.streams_retried`: the cohere SDK's) sends a stream's once; its calls
+    keep their retries, and a `retry_policy` of its own is the stream's too."""
+    from chatplex.errors import status_error
+
+    busy = status_error(provider="p", status=429, message="slow down")
+    model = FakeChatModel(max_retries=2)
+    model.partner_calls = PartnerCalls(streams_retried=False)  # (as a drop-in's is set)
+    assert sending.retry_policy_for(model).delay(busy, 1) is not None
+    assert sending.retry_policy_for(model, stream=True).delay(busy, 1) is None
+    assert sending.retry_policy_for(FakeChatModel(max_retries=2), stream=True).delay(busy, 1)
+    own = retry_policy(3)
+    model.retry_policy = own
+    assert sending.retry_policy_for(model, stream=True) is own
+
+
 def test_the_budget_is_shared_capped_by_max_retry_after_or_absent() -> None:
     wire = Wire()
     model = model_over(wire, max_retry_after=5.0)

@@ -90,5 +90,7 @@ TRAITS: dict[str, PartnerTraits] = {
         missing_key=MISSING_KEY,
         bound_tool_form=_bound_tool_form,
         binds_given_none_choice=True,
+        # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`).
+        partner_retries_streams=False,
     ),
 }

@@ -345,6 +345,19 @@ def error_in_stream_request(cls: Any, url: str) -> Any:
     return raised(lambda: list(_model(cls, url).stream("Hi")))
 
 
+UNAVAILABLE = cohere_replies(status=503, error="service unavailable")
+
+
+def server_error_in_astream(cls: Any, url: str) -> Any:
+    """A 503 to a stream's request, async: raised at once, its request sent once (the
+    cohere SDK retries a call's, never a stream's)."""
+
+    async def run() -> list[Any]:
+        return [c async for c in _model(cls, url).astream("Hi")]
+
+    return raised(lambda: asyncio.run(run()))
+
+
 CONVERSATION = [
     lc.SystemMessage("Be brief."),
     lc.HumanMessage("Say hello to Ann"),
@@ -438,6 +451,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         cohere_replies(status=422, error="too many tokens"),
         error_in_stream_request,
     ),
+    # (a stream's request the cohere SDK sends once, whatever its status)
+    "server_error_in_stream": (UNAVAILABLE, error_in_stream_request),
+    "server_error_in_astream": (UNAVAILABLE, server_error_in_astream),
+    "rate_limited_stream": (cohere_replies(status=429, error="busy"), error_in_stream_request),
     "last_message_not_users": (cohere_replies(), last_message_not_users),
     "count_tokens": (cohere_counts(), count_tokens),
     "count_tokens_by_the_endpoint": (
