@@ -238,6 +238,11 @@ class PartnerTraits:
     #: JSON: "parser" (langchain_core's `parse_tool_call`), "decoder" (the JSON decoder's
     #: message alone); None: chatplex's own.
     invalid_arguments_words: Literal["parser", "decoder"] | None = None
+    #: Whether its partner streams a call whose `response_format` is a pydantic class
+    #: with the class's JSON schema as given in a dict (`strict`, its title the format's
+    #: name, its description beside), where a whole call sends the SDK's parse() form
+    #: (langchain-openai's Responses path); False: a stream sends what a call sends.
+    streams_class_as_schema: bool = False
     #: The error its partner's parser of a reply to a pydantic `response_format` raises
     #: for a refusal, `(module, class name)`, the refusal its words (langchain-openai's
     #: `OpenAIRefusalError`); None: the reply is parsed as any other text.

@@ -49,6 +49,7 @@ from .structured import aparsed_at_end
 from .structured import call_format
 from .structured import mark_parsed
 from .structured import parsed_at_end
+from .structured import streamed_format
 from .tool_binding import choice_kept_without_tools
 from .tool_binding import sent_as_given
 from .tool_errors import partner_words
@@ -411,6 +412,8 @@ class _StreamPlan:
         kwargs: dict[str, Any],
     ) -> None:
         called, target = call
+        if model._under_partner_name:
+            kwargs = streamed_format(primary(target), kwargs)
         self.target = target
         self.translate = StreamTranslator(
             blocks=_blocks_requested(target, kwargs, messages),

@@ -95,6 +95,7 @@ __all__ = [
     "parsed",
     "parsed_value",
     "schema_json",
+    "streamed_format",
     "structured_output",
 ]
 
@@ -225,6 +226,24 @@ def structured_output(
     else:
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
     return parsed(bound, parser, include_raw)
+
+
+def streamed_format(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A stream's call `kwargs`, a pydantic class's `response_format` sent as the partner
+    of the chatplex model `engine` sends it in a stream, where that differs from a whole
+    call's (`PartnerTraits.streams_class_as_schema`): the class's JSON schema, strict, as
+    a format given as a dict is sent; the class still read into `parsed`."""
+    given = kwargs.get("response_format")
+    adapter = _adapter(engine)
+    if not isinstance(given, ClassFormat) or adapter is None:
+        return kwargs
+    if not partner_traits(adapter).streams_class_as_schema:
+        return kwargs
+    schema = given.schema.model_json_schema()
+    sent = format_settings(
+        str(engine.provider), output_schema(schema), schema, "json_schema", True, adapter
+    )["response_format"]
+    return {**kwargs, "response_format": ClassFormat(sent, given.schema)}
 
 
 def parsed_key_parser(

@@ -232,6 +232,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # Its Responses path gives the JSON decoder's message alone.
         invalid_arguments_words="decoder",
         refusal_error=_REFUSAL_ERROR,
+        # Its stream of a class's format goes by responses.create(), not parse().
+        streams_class_as_schema=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
         **_BIND_TOOLS,

@@ -319,6 +319,23 @@ def refusal_structured(cls: Any, url: str) -> Any:
     return refusal_raised(lambda: model.invoke("Something bad"))
 
 
+def refusal_structured_stream(cls: Any, url: str) -> Any:
+    model = _model(cls, url).with_structured_output(Answer, method="json_schema")
+    return refusal_raised(lambda: list(model.stream("Something bad")))
+
+
+def structured_class_stream(cls: Any, url: str) -> Any:
+    """A pydantic schema streamed: its format sent as the class's JSON schema (strict),
+    where a whole call sends the SDK's parse() form."""
+    model = _model(cls, url).with_structured_output(Answer, method="json_schema")
+    return list(model.stream("Say hi"))
+
+
+def class_format_stream(cls: Any, url: str) -> Any:
+    """A pydantic class bound as the `response_format`, streamed: each piece."""
+    return list(_model(cls, url).bind(response_format=Answer).stream("Say hi"))
+
+
 def refusal_structured_raw(cls: Any, url: str) -> Any:
     model = _model(cls, url)
     got = model.with_structured_output(Answer, method="json_schema", include_raw=True)
@@ -418,6 +435,9 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "refusal": (Script([REFUSAL_ITEM]), refusal),
     "refusal_structured": (Script([REFUSAL_ITEM]), refusal_structured),
     "refusal_structured_raw": (Script([REFUSAL_ITEM]), refusal_structured_raw),
+    "refusal_structured_stream": (Script([REFUSAL_ITEM]), refusal_structured_stream),
+    "structured_class_stream": (Script([message_item('{"text": "hi"}')]), structured_class_stream),
+    "class_format_stream": (Script([message_item('{"text": "hi"}')]), class_format_stream),
     "incomplete": (INCOMPLETE, incomplete),
     "options_sent": (Script(), options_sent),
     "call_max_tokens_beside_constructors": (Script(), call_max_tokens_beside_constructors),
