@@ -52,7 +52,9 @@ STATUSES: dict[int, tuple[type, type, type]] = {
     ),
     429: (errors.RateLimitError, openai.RateLimitError, anthropic.RateLimitError),
     500: (errors.ServerError, openai.InternalServerError, anthropic.InternalServerError),
-    503: (errors.ServerError, openai.InternalServerError, anthropic.ServiceUnavailableError),
+    # (langchain-anthropic re-raises the SDK's ServiceUnavailableError as its
+    # AnthropicAPIError, an InternalServerError only: tests/partners/anthropic)
+    503: (errors.ServerError, openai.InternalServerError, anthropic.InternalServerError),
     529: (errors.OverloadedError, openai.InternalServerError, anthropic.OverloadedError),
 }
 

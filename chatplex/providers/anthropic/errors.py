@@ -7,7 +7,12 @@ langchain-anthropic)."""
 
 from __future__ import annotations
 
+import dataclasses
+from types import ModuleType
+
 from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import Picker
+from ...sdk_error_families import class_named
 from ...sdk_error_families import cut_stream_family
 from ...sdk_error_families import decode_family
 from ...sdk_error_langchain import model_error_family
@@ -19,13 +24,32 @@ __all__ = ["ERROR_FAMILIES"]
 #: The only words langchain-anthropic reads as a context overflow in a 400's message.
 _OVERFLOW = ("prompt is too long",)
 
+
+def _as_wrapped(pick: Picker) -> Picker:
+    """`pick`, a 5xx's class as langchain-anthropic re-raises it: its `AnthropicAPIError`
+    subclasses the SDK's InternalServerError alone, not the SDK's own class of a 503 or
+    504 (`ServiceUnavailableError`, `GatewayTimeoutError`); a 529 stays OverloadedError
+    (its `AnthropicOverloadedError`'s)."""
+
+    def picked(err: BaseException, sdk: ModuleType) -> type[BaseException] | None:
+        found = pick(err, sdk)
+        server = class_named(sdk, "InternalServerError")
+        if found is None or server is None or not issubclass(found, server):
+            return found
+        return found if found is class_named(sdk, "OverloadedError") else server
+
+    return picked
+
+
+#: The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
+#: breaks off, and words an error event as the event's body.
+_SDK = stainless_family("anthropic", cuts_through=True, body_events=True)
+
 #: What the Anthropic adapter declares (`error_families`), the partner package's first.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
-    # The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
-    # breaks off, and words an error event as the event's body.
-    stainless_family("anthropic", cuts_through=True, body_events=True),
+    dataclasses.replace(_SDK, pick=_as_wrapped(_SDK.pick)),
     cut_stream_family("httpx2"),
     model_error_family(_OVERFLOW),
 )

@@ -31,8 +31,10 @@ from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import compared_headers
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import raised
 
 partner = pytest.importorskip("langchain_anthropic")
 
@@ -215,7 +217,37 @@ def cited_stream_chunks(cls: Any, url: str) -> Any:
     return {"chunks": [c.content for c in chunks], "merged": merged(chunks)}
 
 
+def failing(status: int, kind: str) -> Callable[[Seen], Reply]:
+    """A scripted Messages API answering every request with an error `status`."""
+    body = {"type": "error", "error": {"type": kind, "message": "Try again later."}}
+    return lambda seen: Reply(status, [json.dumps(body).encode()], headers={"request-id": "r1"})
+
+
+def _server_error(err: BaseException) -> dict[str, Any]:
+    """A server error as a script's `except` clauses see it: its class name, and which
+    of the anthropic SDK's server error classes and langchain-anthropic's it is."""
+    sdk = pytest.importorskip("anthropic")
+    names = ("InternalServerError", "ServiceUnavailableError", "GatewayTimeoutError")
+    classes = [getattr(sdk, n) for n in (*names, "OverloadedError") if hasattr(sdk, n)]
+    classes += [partner.chat_models.AnthropicAPIError, partner.chat_models.AnthropicOverloadedError]
+    return {"name": type(err).__name__, **instance_of(err, *classes)}
+
+
+def server_error(cls: Any, url: str) -> Any:
+    model = cls(model=MODEL, api_key=KEY, base_url=url, max_retries=0)
+    return _server_error(raised(lambda: model.invoke("Hi"))["error"])
+
+
+def server_error_stream(cls: Any, url: str) -> Any:
+    model = cls(model=MODEL, api_key=KEY, base_url=url, max_retries=0)
+    return _server_error(raised(lambda: list(model.stream("Hi")))["error"])
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "unavailable_503": (failing(503, "api_error"), server_error),
+    "unavailable_503_stream": (failing(503, "api_error"), server_error_stream),
+    "gateway_timeout_504": (failing(504, "api_error"), server_error),
+    "overloaded_529_stream": (failing(529, "overloaded_error"), server_error_stream),
     "tool_choice_bound": (messages_reply(), tool_choice_bound),
     "tool_choice_invocation_params": (
         messages_reply(ADD_CALL, stop="tool_use"),
