@@ -181,6 +181,9 @@ _SHAPES: dict[str, _Shape] = {
             "token_count",
         ),
         output=None,
+        # The stream's last piece: its finish, billed counts and the call's documents
+        # and tool calls (langchain-cohere's `_get_stream_info_v2`).
+        streamed=("finish_reason", "token_count", "documents", "tool_calls"),
     ),
 }
 #: The styles a spec's `llm_output` may name.

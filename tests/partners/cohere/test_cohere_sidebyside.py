@@ -348,6 +348,26 @@ def error_in_stream_request(cls: Any, url: str) -> Any:
 UNAVAILABLE = cohere_replies(status=503, error="service unavailable")
 
 
+def stream_generation_info(cls: Any, url: str, tools: tuple[Any, ...] = ()) -> Any:
+    """A stream's generation as a callback's `on_llm_end` gets it: its `generation_info`
+    (the finish, billed counts, tool calls of the stream's last piece) and text."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    ended: list[Any] = []
+
+    class Ended(BaseCallbackHandler):
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            ended.extend((g.generation_info, g.text) for g in response.generations[0])
+
+    model = _model(cls, url).bind_tools(list(tools)) if tools else _model(cls, url)
+    list(model.stream("What is 1+2?", config={"callbacks": [Ended()]}))
+    return ended
+
+
+def tool_stream_generation_info(cls: Any, url: str) -> Any:
+    return stream_generation_info(cls, url, (add,))
+
+
 def server_error_in_astream(cls: Any, url: str) -> Any:
     """A 503 to a stream's request, async: raised at once, its request sent once (the
     cohere SDK retries a call's, never a stream's)."""
@@ -450,6 +470,11 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_stream_request": (
         cohere_replies(status=422, error="too many tokens"),
         error_in_stream_request,
+    ),
+    "stream_generation_info": (cohere_replies(), stream_generation_info),
+    "tool_stream_generation_info": (
+        cohere_replies(tool_call=ADD_CALL),
+        tool_stream_generation_info,
     ),
     # (a stream's request the cohere SDK sends once, whatever its status)
     "server_error_in_stream": (UNAVAILABLE, error_in_stream_request),
@@ -627,7 +652,12 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "citations_reply": (CITATIONS, _plain_citations),
     "structured_tool": ((FORCED_TOOL, FLAT_TOOLS), _all(_forced_tool, _flat_tools)),
 }
-for _name in ("tool_call_invoke", "tool_choice_required", "tool_round_trip"):
+for _name in (
+    "tool_call_invoke",
+    "tool_choice_required",
+    "tool_round_trip",
+    "tool_stream_generation_info",
+):
     DIFFERENCES[_name] = (FLAT_TOOLS, _flat_tools)
 
 
