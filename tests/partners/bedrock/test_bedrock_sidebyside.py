@@ -302,6 +302,25 @@ def structured_json_schema(cls: Any, url: str) -> Any:
     return make(cls, url).with_structured_output(Sum, method="json_schema").invoke("1+2?")
 
 
+def structured_typeddict(cls: Any, url: str) -> Any:
+    """A TypedDict schema with method="json_schema": parsed, or what refused it."""
+    from typing_extensions import TypedDict
+
+    class Sum(TypedDict):
+        """A sum."""
+
+        total: int
+
+    try:
+        return {
+            "parsed": make(cls, url)
+            .with_structured_output(Sum, method="json_schema")
+            .invoke("1+2?")
+        }
+    except ValueError as exc:
+        return {"refused": type(exc).__name__}
+
+
 def guard_content_block(cls: Any, url: str) -> Any:
     message = lc.HumanMessage(
         content=[{"type": "text", "text": "Hi"}, {"guardContent": {"text": {"text": "Hi"}}}]
@@ -619,6 +638,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "config_region": (converse(), BEDROCK.config_region),
     "base_model_named": (converse(), base_model_named),
     "structured_json_schema": (converse(text('{"total": 3}')), structured_json_schema),
+    "structured_typeddict": (converse(text('{"total": 3}')), structured_typeddict),
     "guard_content_block": (converse(), guard_content_block),
     "unknown_keyword_per_call": (converse(), unknown_keyword_per_call),
     "unknown_keyword_bound": (converse(), unknown_keyword_bound),
@@ -680,6 +700,26 @@ DIFFERENCES["stream_usage_given"] = (
         "the same warning, and `stream_usage` is not sent",
     ),
     _stream_usage_unsent,
+)
+
+
+def _typeddict_parsed(outcome: Outcome) -> Outcome:
+    """Our parsed TypedDict and its request read as their refusal, once seen to be so."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "ValueError"} and not their_requests
+    assert ours == {"parsed": {"total": 3}} and len(our_requests) == 1
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["structured_typeddict"] = (
+    Difference(
+        Reason.RAISES,
+        'with_structured_output(method="json_schema") refuses a TypedDict schema with a '
+        "ValueError (it takes only a pydantic class or a dict)",
+        "the TypedDict's JSON schema is sent as the output format and the reply parsed "
+        "into a dict, as a dict schema is",
+    ),
+    _typeddict_parsed,
 )
 
 #: What langchain-aws's ChatBedrockConverse binds where it differs, and what chatplex
