@@ -64,9 +64,10 @@ class OpenAIStreamParser:
     With `sdk_events=True` (a call langchain-openai streams through the openai SDK's
     parsing helper, `beta.chat.completions.stream`: `PartnerTraits.sdk_helper_adapter`) the
     events are read as that helper reads them: one that is not a
-    `chat.completion.chunk` (Azure's filter verdicts) is skipped, and a chunk with usage
+    `chat.completion.chunk` (Azure's filter verdicts) is skipped, a chunk with usage
     keeps it raw, as the SDK shows it, in `token_usage` (the helper's final completion
-    has it, `langchain/helper_stream.py`).
+    has it, `langchain/helper_stream.py`), and an empty refusal delta is kept (`""`: the
+    helper fires its refusal delta event too).
     """
 
     __slots__ = (
@@ -158,6 +159,8 @@ class OpenAIStreamParser:
             parts = state.parts(choice)
             if index == 0:
                 content, tool_chunks, additional, meta = parts
+                if self._sdk_events and (choice.get("delta") or {}).get("refusal") == "":
+                    additional["refusal"] = ""  # (the helper fires a refusal.delta for it)
             else:
                 self._others.add(index, _as_chunk(*parts))
         usage = None
@@ -258,7 +261,7 @@ class _Choice:
             if calls:
                 tool_chunks = self._tool_chunks(calls)
             refusal = delta.get("refusal")
-            if isinstance(refusal, str):  # ("" too: the SDK's helper fires a delta for it)
+            if refusal:
                 self.refusal += refusal
                 additional["refusal"] = refusal  # this delta's piece, as langchain-openai
         # Most deltas carry neither a finish reason nor logprobs: no call for those.
