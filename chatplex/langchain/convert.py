@@ -547,10 +547,6 @@ class StreamTranslator:
         self, additional: dict[str, Any], metadata: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         whole = additional.get("refusal") or metadata.get("refusal")
-        if not whole and "" in (additional.get("refusal"), metadata.get("refusal")):
-            # An empty delta (a refusal stream's opening): no piece of it, as LangChain's.
-            additional = {k: v for k, v in additional.items() if k != "refusal"}
-            return additional, {k: v for k, v in metadata.items() if k != "refusal"}
         if not isinstance(whole, str):
             return additional, metadata
         new = whole[len(self._refusal) :] if whole.startswith(self._refusal) else whole

@@ -112,15 +112,12 @@ def test_stream_translator_sends_refusal_increments() -> None:
     translate = StreamTranslator()
     pieces = [
         AIMessageChunk(content="", id="c1", response_metadata={"model_name": "m"}),
-        # (a refusal stream opens on an empty one: no refusal piece of its own)
-        AIMessageChunk(content="", id="c1", additional_kwargs={"refusal": ""}),
         AIMessageChunk(content="", id="c1", additional_kwargs={"refusal": "I can"}),
         AIMessageChunk(content="", id="c1", additional_kwargs={"refusal": "I can't help."}),
     ]
     out = [translate.chunk(p) for p in pieces]
     assert out[0].response_metadata == {"model_name": "m"}
-    assert "refusal" not in out[1].additional_kwargs
-    merged = out[0] + out[1] + out[2] + out[3]
+    merged = out[0] + out[1] + out[2]
     assert merged.additional_kwargs["refusal"] == "I can't help."
     whole = StreamTranslator().chunk(AIMessageChunk(content="", tool_calls=[CALL]))  # type: ignore[list-item]
     assert whole.tool_call_chunks[0]["index"] is None and whole.tool_calls == [
