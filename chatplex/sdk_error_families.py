@@ -64,6 +64,9 @@ class ErrorFamily:
     pick: Picker
     #: Sets the attributes that module's users read and chatplex has no name for.
     fill: Callable[[BaseException], None] | None = None
+    #: The class under a LangChain name (a drop-in's call), where the partner re-raises
+    #: the SDK's error as another class; None: `pick`'s.
+    partner_pick: Picker | None = None
 
 
 def broke_off(err: BaseException) -> bool:

@@ -105,7 +105,8 @@ def sdk_compatible(
             module = sys.modules.get(family.module)
             if module is None:
                 continue
-            cls = family.pick(err, module)
+            pick = family.partner_pick if words and family.partner_pick else family.pick
+            cls = pick(err, module)
             if cls is not None:
                 picked.append((family.module, cls, family))
         if all(isinstance(err, cls) for _, cls, _ in picked):

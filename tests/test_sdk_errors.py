@@ -412,6 +412,33 @@ async def test_a_dropins_broken_stream_holds_no_response_as_the_partners(sync: b
     assert kept.response is not None and kept.response.status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("status", "sdk_own"),
+    [(503, anthropic.ServiceUnavailableError), (504, anthropic.GatewayTimeoutError)],
+)
+def test_a_5xx_is_the_sdks_own_class_on_chatplexs_model_and_the_partners_on_the_dropin(
+    status: int, sdk_own: type[Exception]
+) -> None:
+    """The anthropic SDK raises its own class of a 503 and a 504; langchain-anthropic
+    re-raises both as its AnthropicAPIError, an InternalServerError alone. Each family
+    keeps the class its users catch (`ErrorFamily.partner_pick`)."""
+    from chatplex.chat import init_chat_model
+
+    own = init_chat_model("anthropic:claude-sonnet-4-5", api_key="sk-ant-test", max_retries=0)
+    raised = []
+    with respx.mock:
+        respx.post(ANTHROPIC_URL).mock(
+            return_value=httpx.Response(status, json=error_body(status, "anthropic"))
+        )
+        for model in (own, dropin_model("anthropic")):
+            with pytest.raises(anthropic.InternalServerError) as caught:
+                model.invoke("hi")
+            raised.append(caught.value)
+    kept, dropin = raised
+    assert isinstance(kept, sdk_own) and isinstance(kept, errors.ServerError)
+    assert not isinstance(dropin, sdk_own) and isinstance(dropin, errors.ServerError)
+
+
 def test_a_family_of_a_builtin_laid_out_otherwise_gets_a_copy() -> None:
     """`ConnectionError` (an `OSError`) cannot take a chatplex error's `__class__`: the
     error returned is a copy in the joined class, with its fields, words, chain and

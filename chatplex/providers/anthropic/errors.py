@@ -26,7 +26,8 @@ _OVERFLOW = ("prompt is too long",)
 
 
 def _as_wrapped(pick: Picker) -> Picker:
-    """`pick`, a 5xx's class as langchain-anthropic re-raises it: its `AnthropicAPIError`
+    """`pick` under LangChain's name, a 5xx's class as langchain-anthropic re-raises it
+    (chatplex's own models keep the SDK's own class): its `AnthropicAPIError`
     subclasses the SDK's InternalServerError alone, not the SDK's own class of a 503 or
     504 (`ServiceUnavailableError`, `GatewayTimeoutError`); a 529 stays OverloadedError
     (its `AnthropicOverloadedError`'s)."""
@@ -49,7 +50,7 @@ _SDK = stainless_family("anthropic", cuts_through=True, body_events=True)
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
-    dataclasses.replace(_SDK, pick=_as_wrapped(_SDK.pick)),
+    dataclasses.replace(_SDK, partner_pick=_as_wrapped(_SDK.pick)),
     cut_stream_family("httpx2"),
     model_error_family(_OVERFLOW),
 )
