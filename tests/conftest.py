@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests import _logscan
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
@@ -286,6 +287,7 @@ _NETWORK = NetGuard()
 def pytest_configure(config: pytest.Config) -> None:
     _CHILDREN.install()
     _NETWORK.install()
+    _logscan.install()  # pytest's log capture finds the non-propagating loggers without a walk
     # langchain-tests' `test_init_time` is a pytest-benchmark timing loop (hundreds of
     # rounds of ten constructions, ~50 s of CPU over the standard suites): timing is
     # bench/'s job, never a unit test's; disabled, it builds the model once, still
@@ -380,6 +382,7 @@ def _compile_once_for_the_workers(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    _logscan.uninstall()
     _NETWORK.uninstall()
     _CHILDREN.uninstall()
 

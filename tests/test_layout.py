@@ -58,6 +58,7 @@ CROSS_CUTTING = {
     "core/test_conformance.py",  # chatplex's Runnable, prompt and parsers vs langchain-core's
     "core/test_conformance_behaviour.py",  # the same scenarios on both libraries
     "test_netguard.py",  # the suite's own guard against connections beyond loopback
+    "test_logscan.py",  # the suite's log capture (tests/_logscan.py) finds what pytest's walk did
     "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
     "test_architecture.py",  # the layers and import rules, over the whole package
     "test_architecture_map.py",  # ARCHITECTURE.md: at most 300 lines, every name it gives real
