@@ -21,8 +21,19 @@ from typing import Any
 
 __all__ = ["install", "not_propagating", "uninstall"]
 
-_NOT_PROPAGATING: weakref.WeakSet[logging.Logger] = weakref.WeakSet()
+#: Weak references to the loggers set not to propagate (one leaves when its logger dies).
+#: A set copied whole at each look: a thread setting `propagate` meanwhile changes no
+#: set being walked.
+_NOT_PROPAGATING: set[weakref.ref[logging.Logger]] = set()
 _SAVED: dict[str, Any] = {}
+
+
+def _track(logger: logging.Logger, value: Any) -> None:
+    ref = weakref.ref(logger, _NOT_PROPAGATING.discard)  # equal to any live ref to it
+    if value:
+        _NOT_PROPAGATING.discard(ref)
+    else:
+        _NOT_PROPAGATING.add(ref)
 
 
 class _Propagate:
@@ -38,23 +49,21 @@ class _Propagate:
 
     def __set__(self, logger: logging.Logger, value: Any) -> None:
         logger.__dict__["propagate"] = value
-        if value:
-            _NOT_PROPAGATING.discard(logger)
-        else:
-            _NOT_PROPAGATING.add(logger)
+        _track(logger, value)
 
     def __delete__(self, logger: logging.Logger) -> None:
         del logger.__dict__["propagate"]
-        _NOT_PROPAGATING.discard(logger)
+        _track(logger, True)
 
 
 def not_propagating() -> list[logging.Logger]:
     """The manager's loggers, root aside, that do not propagate: what pytest's walk finds."""
     loggers = logging.Logger.manager.loggerDict
+    found = (ref() for ref in list(_NOT_PROPAGATING))
     return [
         logger
-        for logger in list(_NOT_PROPAGATING)
-        if loggers.get(logger.name) is logger and not logger.propagate
+        for logger in found
+        if logger is not None and loggers.get(logger.name) is logger and not logger.propagate
     ]
 
 
@@ -88,7 +97,7 @@ def install() -> None:
     # Those set before, found once; from now on each is seen as it is set.
     for logger in [logging.root, *logging.Logger.manager.loggerDict.values()]:
         if isinstance(logger, logging.Logger) and not logger.propagate:
-            _NOT_PROPAGATING.add(logger)
+            _track(logger, False)
     _SAVED["enter"] = catching_logs.__enter__
     catching_logs.__enter__ = _enter  # type: ignore[method-assign]
 

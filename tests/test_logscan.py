@@ -3,6 +3,7 @@ it attaches to the loggers the walk would have found, no more, no fewer."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import Iterator
@@ -67,3 +68,13 @@ def test_caplog_sees_a_logger_that_does_not_propagate(
 ) -> None:
     quiet_logger.warning("heard")
     assert [r.getMessage() for r in caplog.records] == ["heard"]
+
+
+def test_a_logger_that_dies_leaves_the_record() -> None:
+    before = len(_logscan._NOT_PROPAGATING)
+    loose = logging.Logger("tests.logscan.loose")
+    loose.propagate = False
+    assert len(_logscan._NOT_PROPAGATING) == before + 1
+    del loose
+    gc.collect()
+    assert len(_logscan._NOT_PROPAGATING) == before
