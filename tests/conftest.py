@@ -314,10 +314,10 @@ def _controls_workers(config: pytest.Config) -> bool:
 def _compile_once_for_the_workers(config: pytest.Config) -> None:
     """The test modules under the run's paths rewritten by pytest's assertion rewriter,
     their helper modules, chatplex's and the installed packages' compiled, once, before
-    the workers start. On a
-    fresh checkout each worker rewrote and compiled all of them, all at the same time:
-    with `make test`'s 4 workers, ~31 s of the ~81 s of CPU of collecting (measured with
-    no test selected), now ~9 s once. The work is split over the cores in forked
+    the workers start. On a fresh checkout each worker rewrote and compiled all of them,
+    all at the same time: with `make test`'s 4 workers, ~31 s of the ~81 s of CPU of
+    collecting (measured with no test selected), now ~9 s once (the installed packages:
+    `_library_sources`). The work is split over the cores in forked
     processes; the workers find the caches made (pytest's hash-checked pycs and Python's
     own). A module missed here (another pytest's layout) the workers rewrite as before."""
     if sys.dont_write_bytecode or config.getoption("assertmode") != "rewrite":
