@@ -205,15 +205,14 @@ def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -
     langchain-core's warning, where that class does so
     (`DropInEngine.langchain_lifts_model_kwargs`). A keyword also given inside
     `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
-    extra = values.get("model_kwargs")
+    extra, outer = values.get("model_kwargs"), engine_type.langchain_lifts_model_kwargs
     lifted = fields_inside(engine_type, extra)
-    if not lifted:
+    if not lifted or outer is None or not isinstance(extra, Mapping):
         return
-    assert isinstance(extra, Mapping) and engine_type.langchain_lifts_model_kwargs is not None
     twice = next((name for name in values if name in extra), None)
     if twice is not None:
         raise ValueError(f"Found {twice} supplied twice.")
-    say_lifted(lifted, outer=engine_type.langchain_lifts_model_kwargs)
+    say_lifted(lifted, outer=outer)
     values["model_kwargs"] = {k: v for k, v in extra.items() if k not in lifted}
     values.update((name, extra[name]) for name in lifted)
 
