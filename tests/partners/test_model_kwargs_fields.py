@@ -12,8 +12,10 @@ request a call sends."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ import chatplex.langchain
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import scripted_server
@@ -103,6 +106,22 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, str] | None, dict[str, An
 }
 
 
+@contextlib.contextmanager
+def _served(name: str) -> Iterator[tuple[ScriptedServer, list[type], dict[str, Any]]]:
+    """A server answering with the case's reply, the partner's class and the drop-in,
+    and the case's keywords pointing at the server."""
+    module, keywords, at, reply = CASES[name]
+    assert at is not None
+    partner = getattr(pytest.importorskip(module), name)
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
+        yield (
+            server,
+            [partner, getattr(chatplex.langchain, name)],
+            {**keywords, at[0]: server.url + at[1]},
+        )
+
+
 def _made(cls: type, keywords: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return constructed(lambda: cls(**keywords, model_kwargs={"temperature": 0.3}))
 
@@ -124,14 +143,10 @@ def test_a_field_inside_model_kwargs_is_that_field_as_on_the_partner(name: str) 
 @pytest.mark.filterwarnings("ignore")  # the partner packages' own
 @pytest.mark.parametrize("name", sorted(k for k, v in CASES.items() if v[2] is not None))
 def test_the_field_taken_is_sent_as_by_the_partner(name: str) -> None:
-    module, keywords, at, reply = CASES[name]
-    assert at is not None
-    partner = getattr(pytest.importorskip(module), name)
-    with scripted_server() as server:
-        server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
+    with _served(name) as (server, classes, keywords):
         sent = []
-        for cls in (partner, getattr(chatplex.langchain, name)):
-            model, _ = _made(cls, {**keywords, at[0]: server.url + at[1]})
+        for cls in classes:
+            model, _ = _made(cls, keywords)
             server.seen.clear()
             sent_once(model, "invoke")
             sent.append(plain_request(server.seen[0]))
@@ -194,14 +209,10 @@ def test_a_field_inside_model_kwargs_set_after_construction_is_sent_over_the_fie
     # copied in) later is held as given, the field keeps its value, and the request
     # merges `model_kwargs` last. Before, the drop-in lifted it again, and refused it
     # ("supplied twice") where the field was given at construction.
-    module, keywords, at, reply = CASES[name]
-    assert at is not None
-    partner = getattr(pytest.importorskip(module), name)
-    with scripted_server() as server:
-        server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
+    with _served(name) as (server, classes, keywords):
         seen = []
-        for cls in (partner, getattr(chatplex.langchain, name)):
-            given = {**keywords, at[0]: server.url + at[1], "temperature": 0.2}
+        for cls in classes:
+            given = {**keywords, "temperature": 0.2}
 
             def later(model: Any) -> Any:
                 if how == "copied":
