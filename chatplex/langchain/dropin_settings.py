@@ -24,9 +24,9 @@ from ..chat.partner_form import serialized_form
 from ..secret import Secret
 from ..secret import secret_values
 from .partner_fields import ABSENT
-from .partner_fields import fields_inside
 from .partner_fields import partner_value
 from .partner_fields import reading_form
+from .partner_fields import split_model_kwargs
 from .settings_fields import FIELD_SETTINGS as _FIELD_SETTINGS
 from .settings_fields import masked as _masked
 from .wrapped import adapter_of as _adapter_of
@@ -177,12 +177,10 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
     inside `model_kwargs` were assigned, not given to the constructor (the partner's
     validator did not lift them): sent over the fields they name, as the partner's
     request merges `model_kwargs` last, while the fields read as given."""
-    extra = keywords.get("model_kwargs")
-    inside = fields_inside(cls._engine, extra)
-    if not inside or not isinstance(extra, Mapping):
+    fields, rest = split_model_kwargs(cls._engine, keywords.get("model_kwargs"))
+    if not fields:
         return keywords
-    rest = {k: v for k, v in extra.items() if k not in inside}
-    return with_settings(cls, keywords, {**{k: extra[k] for k in inside}, "model_kwargs": rest})
+    return with_settings(cls, keywords, {**fields, "model_kwargs": rest})
 
 
 @functools.cache

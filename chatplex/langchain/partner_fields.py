@@ -61,7 +61,6 @@ __all__ = [
     "ABSENT",
     "FieldReads",
     "configured_field",
-    "fields_inside",
     "held_keywords",
     "lift_model_kwargs",
     "partner_default",
@@ -70,6 +69,7 @@ __all__ = [
     "partner_fields_set",
     "partner_value",
     "reading_form",
+    "split_model_kwargs",
 ]
 
 
@@ -205,34 +205,40 @@ def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -
     langchain-core's warning, where that class does so
     (`DropInEngine.langchain_lifts_model_kwargs`). A keyword also given inside
     `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
-    extra, outer = values.get("model_kwargs"), engine_type.langchain_lifts_model_kwargs
-    lifted = fields_inside(engine_type, extra)
-    if not lifted or outer is None or not isinstance(extra, Mapping):
+    fields, rest = split_model_kwargs(engine_type, values.get("model_kwargs"))
+    outer = engine_type.langchain_lifts_model_kwargs
+    if not fields or outer is None:
         return
-    twice = next((name for name in values if name in extra), None)
+    twice = next((name for name in values if name in fields or name in rest), None)
     if twice is not None:
         raise ValueError(f"Found {twice} supplied twice.")
-    say_lifted(lifted, outer=outer)
-    values["model_kwargs"] = {k: v for k, v in extra.items() if k not in lifted}
-    values.update((name, extra[name]) for name in lifted)
+    say_lifted(set(fields), outer=outer)
+    values["model_kwargs"] = rest
+    values.update(fields)
 
 
-def fields_inside(engine_type: type[DropInEngine], extra: Any) -> set[str]:
-    """The names in `extra` (a `model_kwargs`) that are the partner class's own fields
-    (those it dumps, its SDK clients, LangChain's; under any of their names), where that
-    class lifts them out (`DropInEngine.langchain_lifts_model_kwargs`); else none."""
+def split_model_kwargs(
+    engine_type: type[DropInEngine], extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`extra` (a `model_kwargs`) split into the partner class's own fields (those it
+    dumps, its SDK clients, LangChain's; under any of their names) and the rest, where
+    that class lifts its fields out (`DropInEngine.langchain_lifts_model_kwargs`); no
+    fields where it does not, or `extra` is no mapping."""
     form = reading_form(engine_type)
     if engine_type.langchain_lifts_model_kwargs is None or form is None:
-        return set()
+        return {}, {}
     if not isinstance(extra, Mapping):
-        return set()
-    return {
-        name
-        for name in extra
-        if form.name(name) in form.dumped
-        or name in form.clients
-        or name in BaseChatModel.model_fields
-    }
+        return {}, {}
+    fields: dict[str, Any] = {}
+    rest: dict[str, Any] = {}
+    for name, value in extra.items():
+        own = (
+            form.name(name) in form.dumped
+            or name in form.clients
+            or name in BaseChatModel.model_fields
+        )
+        (fields if own else rest)[name] = value
+    return fields, rest
 
 
 def configured_field(
