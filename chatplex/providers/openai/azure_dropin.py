@@ -38,6 +38,7 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
+from ...chat.partner_form import Fallback
 from ...chat.partner_form import SdkClient
 from ...secret.urls import shown_url
 from ...specs import dumped_under_aliases
@@ -109,8 +110,22 @@ class AzureChatOpenAI(ChatOpenAI):
             "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
             "openai_api_version": "OPENAI_API_VERSION",
             "openai_api_type": "OPENAI_API_TYPE",
-            "openai_organization": "OPENAI_ORG_ID",
             "openai_proxy": "OPENAI_PROXY",
+        },
+        # Its validator reads no base URL variable: usage asked for unless a base URL,
+        # proxy (its field reads OPENAI_PROXY) or HTTP client is given.
+        fallbacks={
+            "openai_organization": ChatOpenAI.langchain_fields.fallbacks["openai_organization"],
+            "stream_usage": Fallback(
+                True,
+                unless=(
+                    "openai_api_base",
+                    "openai_proxy",
+                    "http_client",
+                    "http_async_client",
+                    "OPENAI_PROXY",
+                ),
+            ),
         },
         unwritten={
             **ChatOpenAI.langchain_fields.unwritten,

@@ -53,7 +53,6 @@ from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import lacks_structured_outputs
 from .choices import langchain_temperature
-from .choices import stream_usage_default
 from .choices import wants_responses_api
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
@@ -101,6 +100,14 @@ _FIELDS = (*CLIENT_FIELDS, *_SENT)
 
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
+
+#: Where langchain-openai's classes read the organization when none is given: its
+#: variable, then (its validator's) the older one.
+_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
+
+
+def _first_set(variables: Sequence[str]) -> str | None:
+    return next((os.environ[v] for v in variables if os.environ.get(v)), None)
 
 
 class TiktokenCounted(DropInEngine):
@@ -223,6 +230,7 @@ class ChatOpenAI(TiktokenCounted):
         # Usage in streams by default to OpenAI's own API only (its validator's test).
         fallbacks={
             "openai_api_base": Fallback(None, ("OPENAI_API_BASE",)),
+            "openai_organization": _ORGANIZATION,
             "stream_usage": Fallback(
                 True,
                 unless=(
@@ -236,11 +244,7 @@ class ChatOpenAI(TiktokenCounted):
                 ),
             ),
         },
-        environment={
-            "openai_api_base": "OPENAI_API_BASE",
-            "openai_organization": "OPENAI_ORG_ID",
-            "openai_proxy": "OPENAI_PROXY",
-        },
+        environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
         dumped=BASE_CHAT_OPENAI_DUMPED,
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
@@ -340,19 +344,24 @@ class ChatOpenAI(TiktokenCounted):
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        # langchain-openai's default (issue 47): asked for of OpenAI's own host only.
+        # langchain-openai's default: asked for of OpenAI's own host only, as its
+        # validator tells it from the fields given and the environment (the form's
+        # `stream_usage` fallback, which the field read back answers from too).
         asks_usage = given["stream_usage"]
         if asks_usage is None:
-            asks_usage = stream_usage_default(
-                {"base_url": given["base_url"], **taken.tail.settings}
-            )
+            form = self.langchain_fields
+            named = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
+            given_fields = {form.name(k) for k, v in named.items() if v is not None}
+            asks_usage = bool(form.fallen_back(given_fields, os.environ).get("stream_usage"))
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
             AdapterSettings(
                 api_key=given["api_key"],
                 base_url=given["base_url"],
-                organization=organization,
+                organization=organization
+                if organization is not None
+                else _first_set(_ORGANIZATION.variables),
                 project=project,
                 default_headers=given["default_headers"],
                 default_query=given["default_query"],
@@ -439,9 +448,7 @@ class ChatOpenAI(TiktokenCounted):
         connection: dict[str, Any] = {
             "api_key": api_key,
             "base_url": with_query(base_url, wanted.default_query),
-            "organization": wanted.organization
-            if wanted.organization is not None
-            else os.environ.get("OPENAI_ORG_ID"),
+            "organization": wanted.organization,
             "project": wanted.project,
             "default_headers": wanted.default_headers,
         }
