@@ -365,6 +365,8 @@ def openai_subclass_reading(
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
         "attributes": attributes,
         "fallbacks": fallbacks or {},
+        # langchain-openai's field, read from its variable (its clients here ignore it).
+        "environment": {"openai_proxy": "OPENAI_PROXY"},
     }
 
 

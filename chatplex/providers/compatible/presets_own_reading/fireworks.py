@@ -105,6 +105,8 @@ FIREWORKS = Preset(
         partner_fields=openai_style_fields(
             "fireworks",
             attributes=("fireworks_api_base",),
+            # Its validator fills it from its variable when not given.
+            fallbacks={"fireworks_api_base": (None, ("FIREWORKS_API_BASE",))},
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},
             # Its request defaults after `model_name`: `stop` even unset.
             identifying={
