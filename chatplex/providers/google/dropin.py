@@ -17,6 +17,7 @@ differs.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -48,6 +49,10 @@ DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
 #: langchain-google-genai's temperature when none is given (none for Gemini 3 and later,
 #: which it leaves to the model's own default).
 DEFAULT_GENAI_TEMPERATURE = 0.7
+_ON_VERTEX = "use ChatVertexAI (provider google_vertexai) for Vertex AI"
+#: The variable that turns langchain-google-genai's class to Vertex AI where `vertexai`
+#: is not given (`_ON`), and its SDK client even where vertexai=False is (`_SDK_ON`).
+_VERTEX_VARIABLE, _ON, _SDK_ON = "GOOGLE_GENAI_USE_VERTEXAI", ("true", "1", "yes"), ("true", "1")
 #: Settings of langchain-google-genai chatplex cannot honour, and why (a TypeError,
 #: never ignored).
 REFUSED = {
@@ -55,7 +60,9 @@ REFUSED = {
     "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
     "credentials": "the Gemini API takes an API key; for google-auth credentials use "
     "ChatVertexAI (provider google_vertexai)",
-    "vertexai": "use ChatVertexAI (provider google_vertexai) for Vertex AI",
+    "vertexai": _ON_VERTEX,
+    # (given, langchain-google-genai speaks to Vertex AI instead of the Gemini API)
+    "project": _ON_VERTEX,
     "tuned_model_name": "tuned models are named by model=",
 }
 GENAI_FIELDS = google_fields(temperature=UNSET, safety_settings=(), logprobs=None)
@@ -227,6 +234,13 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         from .adapter import GeminiAdapter
 
         _clients_of_client_args(type(self).__name__, client_args, params)
+        switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
+        if switch in _SDK_ON or (switch in _ON and params.get("vertexai") is None):
+            # The partner then sends to Vertex AI: never to the Gemini API instead.
+            raise TypeError(
+                f"{type(self).__name__} with {_VERTEX_VARIABLE} set is not supported: "
+                f"{_ON_VERTEX}, or unset it for the Gemini API"
+            )
         taken = google_params(
             self,
             params,
