@@ -486,6 +486,8 @@ class PartnerFields:
         out = dict(self.defaults) if defaults else {}
         if defaults and engine is not None:
             for name, attr in self.filled.items():
+                if name in self.excluded:
+                    continue
                 value = attrgetter(attr)(engine)
                 out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
         for keyword, value in given.items():

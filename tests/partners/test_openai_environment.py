@@ -5,11 +5,14 @@ which decide whether a stream asks for its usage), and the fields read back.
 
 Each case sets the variables, builds the partner's class and the drop-in with the same
 keywords, pointed at one local server, and compares the fields read and the request a
-streamed call sends (path, body, the organization header)."""
+streamed call sends (path, body, the organization header). The last cases: the bound
+langchain-openai puts on the wait for each chunk of an async stream."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,6 +38,7 @@ _VARIABLES = (
     "OPENAI_ORGANIZATION",
     "AZURE_OPENAI_ENDPOINT",
     "LANGSMITH_GATEWAY",
+    "LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S",
 )
 _FIELDS = ("openai_organization", "openai_api_base", "openai_proxy", "stream_usage")
 
@@ -102,3 +106,72 @@ def test_a_base_url_or_proxy_in_the_environment_decides_stream_usage_as_on_the_p
         monkeypatch.setenv(variable, server.url + "/v1")
     theirs, ours = _seen(name, keywords, server)
     assert ours == theirs
+
+
+# ---- the bound on an async stream's chunks (`stream_chunk_timeout`) ----------------------
+
+#: How long the server pauses between the stream's two chunks: well past the bounds below
+#: (0.2 s), so whether a bound applies decides the outcome, not the machine's speed.
+_PAUSE = 1.0
+
+
+def _chunk(content: str, finish: str | None = None) -> bytes:
+    event = {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}],
+    }
+    return b"data: " + json.dumps(event).encode() + b"\n\n"
+
+
+def _paused() -> Iterator[bytes]:
+    yield _chunk("Hel")
+    time.sleep(_PAUSE)
+    yield _chunk("lo", "stop")
+    yield b"data: [DONE]\n\n"
+
+
+def _streamed(model: Any, asynchronous: bool) -> str:
+    """The text a stream gave, or the builtin class its error is (TimeoutError)."""
+
+    async def collect() -> str:
+        return "".join([chunk.text async for chunk in model.astream("hi")])
+
+    try:
+        if asynchronous:
+            return asyncio.run(collect())
+        return "".join(chunk.text for chunk in model.stream("hi"))
+    except TimeoutError:
+        return "TimeoutError"
+
+
+@pytest.mark.parametrize(
+    ("given", "variable", "asynchronous", "expected"),
+    [
+        ({"stream_chunk_timeout": 0.2}, None, True, "TimeoutError"),
+        ({"stream_chunk_timeout": 0.2}, None, False, "Hello"),  # (sync streams: unbounded)
+        ({}, "0.2", True, "TimeoutError"),  # its variable, when not given
+        ({"stream_chunk_timeout": 0}, "0.2", True, "Hello"),  # 0: off
+        ({"stream_chunk_timeout": None}, "0.2", True, "Hello"),  # None: off
+    ],
+)
+def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
+    given: dict[str, Any],
+    variable: str | None,
+    asynchronous: bool,
+    expected: str,
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if variable is not None:
+        monkeypatch.setenv("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", variable)
+    server.handler = lambda seen: Reply(200, _paused(), content_type="text/event-stream")
+    outcomes = []
+    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
+        model = cls(**_keywords("ChatOpenAI", server.url), **given)
+        outcomes.append((model.stream_chunk_timeout, _streamed(model, asynchronous)))
+    theirs, ours = outcomes
+    assert ours == theirs
+    assert ours[1] == expected

@@ -15,8 +15,10 @@ logs, schemas and callbacks. Everything is resolved here, once: calls cost what 
 
 from __future__ import annotations
 
+import copy
 import os
 import warnings
+from collections.abc import AsyncIterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,10 +26,10 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.tools import builtin_spec
+from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
-from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
@@ -49,6 +51,7 @@ from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...core.frames import user_stacklevel
 from ...secret.urls import hold_url
+from . import choices
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import lacks_structured_outputs
@@ -68,6 +71,9 @@ from .tokens import token_ids
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
+    from ...adapters.request_types import CallSettings
+    from ...core.run_config import RunnableConfig
+    from ...messages import AIMessageChunk
     from ...messages import BaseMessage
     from ...secret import Secret
     from .responses_adapter import OpenAIResponsesAdapter
@@ -223,8 +229,11 @@ class ChatOpenAI(TiktokenCounted):
             "stop_sequences": "stop",
         },
         defaults={"model_name": DEFAULT_MODEL},
+        # (its variable, or 120; a field it never writes)
+        filled={"stream_chunk_timeout": "stream_chunk_timeout"},
+        excluded=frozenset({"stream_chunk_timeout"}),
         secrets={"openai_api_key": "OPENAI_API_KEY"},
-        floats=frozenset({"temperature", "request_timeout"}),
+        floats=frozenset({"temperature", "request_timeout", "stream_chunk_timeout"}),
         identifying=CHAT_OPENAI_IDENTIFYING,
         default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
         # Usage in streams by default to OpenAI's own API only (its validator's test).
@@ -287,7 +296,7 @@ class ChatOpenAI(TiktokenCounted):
         store: bool | None = None,
         organization: str | None = None,
         project: str | None = None,
-        stream_chunk_timeout: float | None = None,
+        stream_chunk_timeout: float | None = UNSET,
         stream_idle_timeout: float | None = None,
         use_responses_api: bool | None = None,
         output_version: str | None = None,
@@ -301,6 +310,10 @@ class ChatOpenAI(TiktokenCounted):
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
+        #: langchain-openai's bound on each chunk's wait, async streams only (None: off).
+        self.stream_chunk_timeout = choices.stream_chunk_timeout(
+            stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
+        )
         langchain_temperature(self._named_model_of(model, params), params, reasoning)
         if openai_proxy is not None and not self.calls_through_openai_proxy:
             params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
@@ -377,15 +390,26 @@ class ChatOpenAI(TiktokenCounted):
             self,
             adapter,
             model or DEFAULT_MODEL,
-            stream_idle_timeout=pick(
-                owner,
-                stream_idle_timeout=stream_idle_timeout,
-                stream_chunk_timeout=stream_chunk_timeout,
-            ),
+            stream_idle_timeout=stream_idle_timeout,
             stream_usage=asks_usage,
             **body,
             **self._proxied(openai_proxy, taken.tail.settings),
         )
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        """An async stream waits for each chunk at most `stream_chunk_timeout`, as
+        langchain-openai's (its sync streams do not); `stream_idle_timeout`, chatplex's
+        own bound on both, wins where given."""
+        from ...chat import send_hooks
+
+        bound = self.stream_chunk_timeout
+        if bound is None or self.stream_idle_timeout is not None:
+            return super()._asend_stream(messages, settings, config)
+        bounded = copy.copy(self)
+        bounded.stream_idle_timeout = bound
+        return send_hooks.asend_stream(bounded, messages, settings, config)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """ "json_schema" (asked, or the default) by function calling for a model without
