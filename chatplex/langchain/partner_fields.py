@@ -386,7 +386,7 @@ def _as_held(form: PartnerFields, name: str, keyword: str, value: Any) -> Any:
     if name in form.secrets or isinstance(value, Secret):
         return SecretStr(_revealed(value))
     written = form.written({keyword: value}, {}, defaults=False)
-    return written.get(name, value)
+    return written.get(name, form.typed(name, value))  # (typed too where never written)
 
 
 def _parameter_default(engine_type: type[DropInEngine], spellings: list[str]) -> Any:

@@ -147,6 +147,18 @@ def _streamed(model: Any, asynchronous: bool) -> str:
         return "TimeoutError"
 
 
+#: The classes on langchain-openai's BaseChatOpenAI (its streams): drop-in name ->
+#: (partner module, the keyword naming its base URL).
+_BASE_CHAT_OPENAI = {
+    "ChatOpenAI": ("langchain_openai", "base_url"),
+    "ChatDeepSeek": ("langchain_deepseek", "api_base"),
+    "ChatXAI": ("langchain_xai", "xai_api_base"),
+    "ChatTogether": ("langchain_together", "base_url"),
+    "ChatNebius": ("langchain_nebius", "base_url"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BASE_CHAT_OPENAI))
 @pytest.mark.parametrize(
     ("given", "variable", "asynchronous", "expected"),
     [
@@ -158,6 +170,7 @@ def _streamed(model: Any, asynchronous: bool) -> str:
     ],
 )
 def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
+    name: str,
     given: dict[str, Any],
     variable: str | None,
     asynchronous: bool,
@@ -168,10 +181,12 @@ def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
     if variable is not None:
         monkeypatch.setenv("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", variable)
     server.handler = lambda seen: Reply(200, _paused(), content_type="text/event-stream")
+    module, base = _BASE_CHAT_OPENAI[name]
+    keywords = {"model": "m-1", "api_key": "k-test", base: server.url + "/v1", "max_retries": 0}
     outcomes = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        model = cls(**_keywords("ChatOpenAI", server.url), **given)
-        outcomes.append((model.stream_chunk_timeout, _streamed(model, asynchronous)))
+    for cls in (getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name)):
+        model = cls(**keywords, **given)
+        outcomes.append((repr(model.stream_chunk_timeout), _streamed(model, asynchronous)))
     theirs, ours = outcomes
     assert ours == theirs
     assert ours[1] == expected

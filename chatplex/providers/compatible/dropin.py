@@ -46,7 +46,9 @@ from ...chat.partner_form import partner_fields
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.choices import check_responses_only
+from ..openai.choices import stream_chunk_timeout
 from ..openai.choices import wants_responses_api
+from ..openai.dropin import CHUNK_BOUND_READ
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .preset import DropIn
@@ -112,8 +114,12 @@ class PresetChatModel(TiktokenCounted):
         from .spec import PROFILES
 
         spec = self.dropin
-        if spec.counts_with_tiktoken:  # its class's field (langchain-openai's)
+        if spec.counts_with_tiktoken:  # its class's fields (langchain-openai's)
             self.tiktoken_model_name = params.pop("tiktoken_model_name", None)
+            chunk_bound = params.pop("stream_chunk_timeout", UNSET)
+            self.stream_chunk_timeout = stream_chunk_timeout(
+                chunk_bound, was_given=chunk_bound is not UNSET
+            )
         _move_to_model_kwargs(spec, params)
         if spec.stream_usage_moved is not None and "stream_usage" in params:
             # LangChain's warning, its class having no such field. "unsent": its class
@@ -328,6 +334,9 @@ _RESPONSES_SETTINGS = ("reasoning",)
 #: it, unless its row says its class moves it (`DropIn.moved`).
 _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 
+#: The fields a BaseChatOpenAI preset's class takes beside the API's (langchain-openai's).
+_BASE_CHAT_OPENAI_OWN = ("tiktoken_model_name", "stream_chunk_timeout")
+
 
 def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
     """The keywords its LangChain class has no field for (`DropIn.moved`) put in
@@ -346,8 +355,13 @@ def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
 
 def _with_moved(row: DropIn) -> Mapping[str, Any]:
     """Its class's form (`DropIn.partner_fields`), with the keywords it moves into
-    `model_kwargs` (`moved`, a `stream_usage_moved`) read there."""
+    `model_kwargs` (`moved`, a `stream_usage_moved`) read there, and a BaseChatOpenAI's
+    `stream_chunk_timeout` read as the engine holds it."""
     form = row.partner_fields
+    if form and row.counts_with_tiktoken:
+        form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
+        for key in ("excluded", "floats"):
+            form[key] = frozenset(form.get(key, ())) | CHUNK_BOUND_READ[key]
     moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()))
     if not form or not moved:
         return form
@@ -367,7 +381,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
     class names, and those it takes and ignores with that class's warning."""
     row = cls.dropin
     aliases = _aliases(row)
-    counting = ("tiktoken_model_name",) if row.counts_with_tiktoken else ()
+    base_fields = _BASE_CHAT_OPENAI_OWN if row.counts_with_tiktoken else ()
     responses = ("use_responses_api", *_RESPONSES_SETTINGS) if row.responses_api else ()
     declared = [
         *aliases,
@@ -375,7 +389,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
         *row.adapter_settings,
         *row.api_fields,
         *row.ignored,
-        *counting,
+        *base_fields,
         *responses,
     ]
     dropin(cls, declared=declared, aliases=aliases)

@@ -107,6 +107,15 @@ _FIELDS = (*CLIENT_FIELDS, *_SENT)
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
 
+#: How a BaseChatOpenAI class's `stream_chunk_timeout` field reads (`PartnerFields`
+#: keywords): as the engine holds it (its variable, or 120), a float, never written
+#: (pydantic's `exclude` there).
+CHUNK_BOUND_READ: dict[str, Any] = {
+    "filled": {"stream_chunk_timeout": "stream_chunk_timeout"},
+    "excluded": frozenset({"stream_chunk_timeout"}),
+    "floats": frozenset({"stream_chunk_timeout"}),
+}
+
 #: Where langchain-openai's classes read the organization when none is given: its
 #: variable, then (its validator's) the older one.
 _ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
@@ -119,10 +128,14 @@ def _first_set(variables: Sequence[str]) -> str | None:
 class TiktokenCounted(DropInEngine):
     """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
     (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
-    `model_name`. The base of the drop-ins whose partner class is one."""
+    `model_name`, and bounding an async stream's chunks as it does. The base of the
+    drop-ins whose partner class is one."""
 
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None
+    #: langchain-openai's bound on each chunk's wait, async streams only (None: off; a
+    #: class whose partner is a BaseChatOpenAI sets it: `choices.stream_chunk_timeout`).
+    stream_chunk_timeout: float | None = None
 
     @property
     def counts_with_tiktoken(self) -> bool:
@@ -143,6 +156,21 @@ class TiktokenCounted(DropInEngine):
         if set(keywords) - {"allow_fetching_images"}:
             return None
         return count_message_tokens(self._counted_model(), messages, tools, **keywords)
+
+    def _asend_stream(
+        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+    ) -> AsyncIterator[AIMessageChunk]:
+        """An async stream waits for each chunk at most `stream_chunk_timeout`, as
+        langchain-openai's (its sync streams do not); `stream_idle_timeout`, chatplex's
+        own bound on both, wins where given."""
+        from ...chat import send_hooks
+
+        bound = self.stream_chunk_timeout
+        if bound is None or self.stream_idle_timeout is not None:
+            return super()._asend_stream(messages, settings, config)
+        bounded = copy.copy(self)
+        bounded.stream_idle_timeout = bound
+        return send_hooks.asend_stream(bounded, messages, settings, config)
 
     def _counted_model(self) -> Any:
         # The partner's model_name (None for an Azure deployment without `model`, which
@@ -229,11 +257,10 @@ class ChatOpenAI(TiktokenCounted):
             "stop_sequences": "stop",
         },
         defaults={"model_name": DEFAULT_MODEL},
-        # (its variable, or 120; a field it never writes)
-        filled={"stream_chunk_timeout": "stream_chunk_timeout"},
-        excluded=frozenset({"stream_chunk_timeout"}),
+        filled=CHUNK_BOUND_READ["filled"],
+        excluded=CHUNK_BOUND_READ["excluded"],
         secrets={"openai_api_key": "OPENAI_API_KEY"},
-        floats=frozenset({"temperature", "request_timeout", "stream_chunk_timeout"}),
+        floats=frozenset({"temperature", "request_timeout"}) | CHUNK_BOUND_READ["floats"],
         identifying=CHAT_OPENAI_IDENTIFYING,
         default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
         # Usage in streams by default to OpenAI's own API only (its validator's test).
@@ -310,7 +337,6 @@ class ChatOpenAI(TiktokenCounted):
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
-        #: langchain-openai's bound on each chunk's wait, async streams only (None: off).
         self.stream_chunk_timeout = choices.stream_chunk_timeout(
             stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
         )
@@ -395,21 +421,6 @@ class ChatOpenAI(TiktokenCounted):
             **body,
             **self._proxied(openai_proxy, taken.tail.settings),
         )
-
-    def _asend_stream(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> AsyncIterator[AIMessageChunk]:
-        """An async stream waits for each chunk at most `stream_chunk_timeout`, as
-        langchain-openai's (its sync streams do not); `stream_idle_timeout`, chatplex's
-        own bound on both, wins where given."""
-        from ...chat import send_hooks
-
-        bound = self.stream_chunk_timeout
-        if bound is None or self.stream_idle_timeout is not None:
-            return super()._asend_stream(messages, settings, config)
-        bounded = copy.copy(self)
-        bounded.stream_idle_timeout = bound
-        return send_hooks.asend_stream(bounded, messages, settings, config)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """ "json_schema" (asked, or the default) by function calling for a model without
