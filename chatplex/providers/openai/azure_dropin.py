@@ -44,6 +44,7 @@ from ...secret.urls import shown_url
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin import CHAT_OPENAI_IDENTIFYING
+from .dropin import USAGE_UNLESS_GIVEN
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
 
@@ -116,16 +117,7 @@ class AzureChatOpenAI(ChatOpenAI):
         # proxy (its field reads OPENAI_PROXY) or HTTP client is given.
         fallbacks={
             "openai_organization": ChatOpenAI.langchain_fields.fallbacks["openai_organization"],
-            "stream_usage": Fallback(
-                True,
-                unless=(
-                    "openai_api_base",
-                    "openai_proxy",
-                    "http_client",
-                    "http_async_client",
-                    "OPENAI_PROXY",
-                ),
-            ),
+            "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
         },
         unwritten={
             **ChatOpenAI.langchain_fields.unwritten,

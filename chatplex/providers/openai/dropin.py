@@ -116,6 +116,10 @@ CHUNK_BOUND_READ: dict[str, Any] = {
     "floats": frozenset({"stream_chunk_timeout"}),
 }
 
+#: The fields that, given, keep langchain-openai's classes from asking a stream for its
+#: usage (their `stream_usage` default is for OpenAI's own API only).
+USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
+
 #: Where langchain-openai's classes read the organization when none is given: its
 #: variable, then (its validator's) the older one.
 _ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
@@ -269,15 +273,7 @@ class ChatOpenAI(TiktokenCounted):
             "openai_organization": _ORGANIZATION,
             "stream_usage": Fallback(
                 True,
-                unless=(
-                    "openai_api_base",
-                    "openai_proxy",
-                    "http_client",
-                    "http_async_client",
-                    "OPENAI_API_BASE",
-                    "OPENAI_BASE_URL",
-                    "OPENAI_PROXY",
-                ),
+                unless=(*USAGE_UNLESS_GIVEN, "OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_PROXY"),
             ),
         },
         environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
