@@ -2,15 +2,22 @@
 keys, read by their drop-ins the same way: langchain-openai's `openai_proxy` (its
 subclasses' clients do not use it, but the field reads OPENAI_PROXY), Fireworks' and
 SambaNova's base URL. Each case builds the partner's class and the drop-in with the
-variable set and compares the field and the class's `lc_attributes`."""
+variable set and compares the field and the class's `lc_attributes`. Then the base URL
+variables of the partners' SDKs (read there where none is given): where both send."""
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
 
 import chatplex.langchain
+from tests._replies import chat_completion
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import plain_request
+from tests.partners._sidebyside import scripted_server
+from tests.partners._sidebyside import sent_once
 
 _URL = "http://127.0.0.1:9/from-the-environment"
 
@@ -40,3 +47,33 @@ def test_a_field_read_from_the_environment_reads_the_same(
     theirs, ours = read
     assert ours == theirs
     assert ours[0] == _URL
+
+
+#: (drop-in name, partner module, its SDK's base URL variable, the path given in it):
+#: read by the partner's SDK client where no base URL is given nor in its own variable.
+SDK_BASES = [
+    ("ChatGroq", "langchain_groq", "GROQ_BASE_URL", ""),
+    ("ChatSambaNova", "langchain_sambanova", "SAMBA_NOVA_BASE_URL", "/v1"),
+]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize(("name", "module", "variable", "path"), SDK_BASES)
+def test_the_sdks_base_url_variable_is_where_both_send(
+    name: str, module: str, variable: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = getattr(pytest.importorskip(module), name)
+    for own in ("GROQ_API_BASE", "SAMBANOVA_API_BASE"):
+        monkeypatch.delenv(own, raising=False)
+    reply = json.dumps(chat_completion("hi", created=1)).encode()
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [reply])
+        monkeypatch.setenv(variable, server.url + path)
+        sent = []
+        for cls in (partner, getattr(chatplex.langchain, name)):
+            server.seen.clear()
+            sent_once(cls(model="m-1", api_key="k-test", max_retries=0), "invoke")
+            sent.append([plain_request(seen) for seen in server.seen])
+    theirs, ours = sent
+    assert ours == theirs
+    assert len(ours) == 1

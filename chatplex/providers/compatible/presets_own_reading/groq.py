@@ -43,6 +43,8 @@ GROQ = Preset(
         # without their `name`, which Groq takes, are a kept difference: names are sent.)
         turns=TurnStyle(v1_lone_text=True),
         sdk_path="/openai/v1",
+        # langchain-groq's variable, then its SDK's (read where no base URL is given)
+        base_variables=("GROQ_API_BASE", "GROQ_BASE_URL"),
         structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="titled",  # langchain-groq's response_format
         # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.

@@ -50,6 +50,8 @@ SAMBANOVA = Preset(
         "sambanova",
         "SambaNova",
         "https://api.sambanova.ai/v1",
+        # langchain-sambanova's variable, then its SDK's (read where no base URL is given)
+        base_variables=("SAMBANOVA_API_BASE", "SAMBA_NOVA_BASE_URL"),
         dropped_input_blocks=frozenset(),  # langchain-sambanova sends every block
         text_extras_roles=frozenset({"user", "system", "tool"}),
         rebuilt_text_roles=frozenset(),  # its tool result's blocks as given
