@@ -190,3 +190,54 @@ def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
     theirs, ours = outcomes
     assert ours == theirs
     assert ours[1] == expected
+
+
+# ---- LangSmith's gateway (`LANGSMITH_GATEWAY`) -------------------------------------------
+
+#: The classes whose partner sends through LangSmith's gateway: drop-in name -> (partner
+#: module, the gateway's path for it, the partner's own base URL variable).
+_GATEWAY = {
+    "ChatOpenAI": ("langchain_openai", "/openai/v1", "OPENAI_API_BASE"),
+    "ChatFireworks": ("langchain_fireworks", "/fireworks/v1", "FIREWORKS_API_BASE"),
+}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("name", sorted(_GATEWAY))
+def test_where_the_partner_sends_through_the_gateway_the_drop_in_refuses(
+    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not built in chatplex: refused before any request, never sent to the provider.
+    module, path, own = _GATEWAY[name]
+    monkeypatch.delenv(own, raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
+    monkeypatch.setenv("LANGSMITH_API_KEY", "lsv2_test")
+    partner = getattr(pytest.importorskip(module), name)
+    sent_once(partner(model="m-1", max_retries=0), "invoke")
+    assert [seen.path for seen in server.seen] == [path + "/chat/completions"]
+    with pytest.raises(NotImplementedError, match="LANGSMITH_GATEWAY"):
+        getattr(chatplex.langchain, name)(model="m-1", max_retries=0)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", sorted(_GATEWAY))
+@pytest.mark.parametrize("given", ["keyword", "variable"])
+def test_a_base_url_given_goes_before_the_gateway_on_both(
+    name: str, given: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, _, own = _GATEWAY[name]
+    monkeypatch.setenv("LANGSMITH_GATEWAY", "true")
+    keywords: dict[str, Any] = {"model": "m-1", "api_key": "k-test", "max_retries": 0}
+    if given == "keyword":
+        keywords["base_url"] = server.url + "/v1"
+    else:
+        monkeypatch.setenv(own, server.url + "/v1")
+    sent = []
+    for cls in (getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name)):
+        server.seen.clear()
+        sent_once(cls(**keywords), "invoke")
+        sent.append([seen.path for seen in server.seen])
+    theirs, ours = sent
+    assert ours == theirs
+    assert len(ours) == 1

@@ -46,6 +46,7 @@ from ...chat.partner_form import partner_fields
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.choices import check_responses_only
+from ..openai.choices import refuse_langsmith_gateway
 from ..openai.choices import stream_chunk_timeout
 from ..openai.choices import wants_responses_api
 from ..openai.dropin import CHUNK_BOUND_READ
@@ -164,6 +165,8 @@ class PresetChatModel(TiktokenCounted):
                 raise ValueError(
                     f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
                 )
+        if spec.routes_langsmith_gateway:  # (its class's own base URL variable first)
+            refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
         name_of_model = model or spec.default_model
         if not name_of_model:
             raise TypeError(f"{owner} needs model=...")

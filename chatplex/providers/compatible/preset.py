@@ -164,6 +164,9 @@ class DropIn:
     #: then so does the drop-in, over the preset's connection. False: those keywords are
     #: unknown to it (the provider serves no Responses API, or its class cannot switch).
     responses_api: bool = False
+    #: Whether its class sends through LangSmith's gateway when LANGSMITH_GATEWAY is on
+    #: and no base URL is given nor in its own variable (langchain-fireworks'): refused.
+    routes_langsmith_gateway: bool = False
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ class AzureChatOpenAI(ChatOpenAI):
         return profile or None
 
     calls_through_openai_proxy = False  # langchain-openai's Azure clients ignore it
+    routes_langsmith_gateway = False  # (its validator does not look)
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "langchain_temperature",
     "lacks_structured_outputs",
     "prefers_responses_api",
+    "refuse_langsmith_gateway",
     "responses_provider",
     "stream_chunk_timeout",
     "stream_usage_default",
@@ -239,6 +240,22 @@ def stream_chunk_timeout(given: Any, *, was_given: bool) -> float | None:
         )
         return STREAM_CHUNK_DEFAULT
     return value or None
+
+
+def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> None:
+    """Where `LANGSMITH_GATEWAY` is on, langchain-openai's ChatOpenAI (and
+    langchain-fireworks') sends through LangSmith's gateway, with a LangSmith key, when
+    no base URL is given nor in its `variable`: chatplex does not build that routing, so
+    it refuses (NotImplementedError) rather than send to the provider instead."""
+    if base_url is not None or os.environ.get(variable):
+        return
+    raw = os.environ.get("LANGSMITH_GATEWAY", "")
+    if raw and raw.lower() not in ("false", "0", "no"):
+        raise NotImplementedError(
+            f"{owner}: sending through the LangSmith gateway (LANGSMITH_GATEWAY={raw!r}) is "
+            "not built in chatplex; unset LANGSMITH_GATEWAY, or give the gateway's "
+            "base_url= and api_key= (an OpenAI-compatible endpoint)"
+        )
 
 
 _LOGGER = logging.getLogger(__name__)

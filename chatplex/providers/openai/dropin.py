@@ -290,6 +290,9 @@ class ChatOpenAI(TiktokenCounted):
         shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
     )
     langchain_profiles = "openai"
+    #: Whether its partner sends through LangSmith's gateway when LANGSMITH_GATEWAY is
+    #: on and no base URL is given (langchain-openai's ChatOpenAI; not its Azure class).
+    routes_langsmith_gateway = True
     #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as
     #: langchain-openai's ChatOpenAI builds its httpx clients through it (its
     #: AzureChatOpenAI does not: False there, the keyword refused as before).
@@ -341,6 +344,8 @@ class ChatOpenAI(TiktokenCounted):
             params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
         taken = take_params(self, params, _FIELDS)
         owner, given = taken.owner, taken.given
+        if self.routes_langsmith_gateway:
+            choices.refuse_langsmith_gateway(owner, given["base_url"], "OPENAI_API_BASE")
         api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
         responses_only = {
             "reasoning": reasoning,

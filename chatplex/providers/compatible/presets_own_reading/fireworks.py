@@ -102,6 +102,7 @@ FIREWORKS = Preset(
         lc_namespace=("langchain", "chat_models", "fireworks"),
         package="langchain-fireworks",
         partner_class="langchain_fireworks.chat_models:ChatFireworks",
+        routes_langsmith_gateway=True,
         partner_fields=openai_style_fields(
             "fireworks",
             attributes=("fireworks_api_base",),
