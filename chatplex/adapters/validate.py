@@ -432,6 +432,10 @@ def check_headers(headers: Mapping[str, Any] | None, setting: str) -> None:
     ...
     ValueError: default_headers: the value of 'x-note' has a character that is not ...
     """
+    if headers is not None and not isinstance(headers, Mapping):
+        raise TypeError(
+            f"{setting} must be a dict of header names to values, got {type(headers).__name__}"
+        )
     for name, value in (headers or {}).items():
         if not isinstance(name, str) or not name or not _TOKEN_CHARS.issuperset(name):
             raise ValueError(f"{setting}: {name!r} is not a header name (an HTTP token)")

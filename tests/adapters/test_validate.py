@@ -390,6 +390,7 @@ def test_base64_may_leave_off_its_padding() -> None:
         ({"x-note": "a\r\nx-injected: 1"}, "the value of 'x-note' has a character that is not"),
         ({"x note": "a"}, "'x note' is not a header name"),
         ({"x-count": 3}, "the value of 'x-count' is a int, not a str"),
+        (5, "must be a dict of header names to values, got int"),  # (an AttributeError)
     ],
 )
 @pytest.mark.parametrize("wire", list(WIRES))

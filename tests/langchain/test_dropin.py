@@ -23,6 +23,8 @@ from langchain_core.messages import AIMessageChunk
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
 
+import chatplex.langchain
+from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
@@ -172,3 +174,45 @@ def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
         AzureChatOpenAI(
             azure_endpoint="https://res.openai.azure.com", api_key="k", azure_deploymnt="x"
         )
+
+
+@pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
+def test_headers_that_are_no_mapping_are_refused_naming_the_setting(name: str) -> None:
+    # Where a drop-in takes default_headers, a value that is no mapping is a TypeError
+    # naming it, before any request (it was an AttributeError or "'int' object is not
+    # iterable" from deep inside); the partners refuse it too (a ValidationError) or drop
+    # it. A drop-in without the setting refuses the keyword.
+    cls = getattr(chatplex.langchain, name)
+    with pytest.raises(TypeError, match="default_headers"):
+        cls(default_headers=5, **_built_with(name))
+
+
+def _built_with(name: str) -> dict[str, Any]:
+    """Keywords that build the drop-in `name` but for the one a test adds."""
+    keywords: dict[str, Any] = {"model": "m-1", "api_key": "k-test"}
+    if "Bedrock" in name:
+        return {
+            "model": "anthropic.claude-3-haiku-20240307-v1:0",
+            "region_name": "us-east-1",
+            "aws_access_key_id": "AKIAX",
+            "aws_secret_access_key": "s",
+        }
+    if name == "AzureChatOpenAI":
+        return {
+            "azure_deployment": "d",
+            "azure_endpoint": "https://x.openai.azure.com",
+            "api_version": "2024-06-01",
+            "api_key": "k-test",
+        }
+    if name == "ChatVertexAI":
+        return {"model": "gemini-2.0-flash", "project": "p", "api_key": "k-test"}
+    if name == "ChatWatsonx":
+        return {
+            "model_id": "ibm/granite-3-8b-instruct",
+            "url": "https://us-south.ml.cloud.ibm.com",
+            "project_id": "p",
+            "apikey": "k-test",
+        }
+    if name == "ChatOllama":
+        del keywords["api_key"]
+    return keywords

@@ -22,6 +22,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.keys import as_secret
+from ...adapters.validate import check_headers
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin_fields import BODY
@@ -227,6 +228,7 @@ class ChatAnthropic(DropInEngine):
         if not model:
             raise TypeError(f"{taken.owner} needs model=... (e.g. 'claude-sonnet-4-5')")
         given, api_params = taken.given, taken.api_params
+        check_headers(given["default_headers"], "default_headers")  # (before merging them)
         headers = merged_headers(given["default_headers"])
         if betas:
             headers["anthropic-beta"] = ",".join(betas)

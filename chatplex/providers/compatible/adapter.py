@@ -55,6 +55,7 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import BESIDE_FIELDS
+from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import MissingKeyError
 from ...messages import AIMessage
@@ -406,6 +407,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             "X-OpenRouter-Categories": ",".join(app_categories) if app_categories else None,
         }
         headers = {k: v for k, v in attribution.items() if v}
+        check_headers(default_headers, "default_headers")  # (before merging them)
         super().__init__(
             api_key=api_key,
             base_url=base_url,
