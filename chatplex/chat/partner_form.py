@@ -368,6 +368,10 @@ class PartnerFields:
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
+    #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
+    #: ValueError: langchain-openai's, -groq's, -fireworks' and most BaseChatOpenAI
+    #: subclasses').
+    checks_candidates: bool = False
     #: Its `lc_attributes` (what scripts and tracers read of its settings; LangChain's
     #: serializer adds them to the keywords): these fields, each where it holds a value
     #: (not None or empty), in this order; and those of `attributes_always`, whatever

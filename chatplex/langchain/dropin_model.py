@@ -62,10 +62,10 @@ from .partner_fields import ABSENT
 from .partner_fields import FieldReads
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
-from .partner_fields import lift_model_kwargs
 from .partner_fields import partner_default
 from .partner_fields import partner_environment
 from .partner_fields import reading_form
+from .partner_fields import settle_as_partner
 from .partner_repr import langchain_repr_args
 from .partner_repr import partner_repr_args
 from .sdk_clients import ClientCache
@@ -168,7 +168,7 @@ class DropInChatModel(ChatChatplex):
             held = {k: rebuilt.__dict__[k] for k in _HELD}
             return {**values, **held}
         if not as_held:
-            lift_model_kwargs(cls._engine, values)  # (the partner's "before" validator)
+            settle_as_partner(cls._engine, values)  # (the partner's "before" validators)
         # A chatplex cache (`cache=SQLiteCache(...)`) is the engine's: LangChain's `cache`
         # field takes only LangChain's caches, which stay LangChain's.
         ours = {"cache"} if isinstance(values.get("cache"), BaseCache) else set()

@@ -63,6 +63,7 @@ __all__ = [
     "configured_field",
     "held_keywords",
     "lift_model_kwargs",
+    "settle_as_partner",
     "partner_default",
     "partner_dump",
     "partner_environment",
@@ -197,6 +198,21 @@ def partner_default(engine_type: type[DropInEngine], name: str) -> Any:
 @functools.cache
 def _default(engine_type: type, name: str) -> Any:
     return partner_value(engine_type, name, {}, {})
+
+
+def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
+    """What the partner class's validators do to the constructor's keywords `values`
+    before anything is built: its fields lifted out of `model_kwargs`, its candidate
+    count checked (`PartnerFields.checks_candidates`, its words)."""
+    lift_model_kwargs(engine_type, values)
+    form = reading_form(engine_type)
+    n = values.get("n")
+    if form is None or not form.checks_candidates or not isinstance(n, int):
+        return
+    if n < 1:
+        raise ValueError("n must be at least 1.")
+    if n > 1 and values.get("streaming"):
+        raise ValueError("n must be 1 when streaming.")
 
 
 def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:

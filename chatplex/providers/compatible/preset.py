@@ -310,6 +310,7 @@ def openai_subclass_reading(
     unwritten: Mapping[str, Any] | None = None,
     attributes: tuple[str, ...] = (),
     fallbacks: Mapping[str, tuple[Any, ...]] | None = None,
+    checks_candidates: bool = False,
     **aliases: str,
 ) -> dict[str, Any]:
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
@@ -322,7 +323,8 @@ def openai_subclass_reading(
     its SDK `clients` built as langchain-openai's, from its own key and base URL, the
     keywords `client_optional` left out when None (all: langchain-openai's way);
     `unwritten`, its other defaults; `attributes`, its `lc_attributes`; `fallbacks`, the
-    fields its default factories fill in (`Fallback`'s fields).
+    fields its default factories fill in (`Fallback`'s fields); `checks_candidates`,
+    whether its validator checks `n` (langchain-openai's, where it keeps that one).
 
     >>> form = openai_subclass_reading(
     ...     {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
@@ -368,6 +370,7 @@ def openai_subclass_reading(
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
         "attributes": attributes,
         "fallbacks": fallbacks or {},
+        "checks_candidates": checks_candidates,
         # langchain-openai's field, read from its variable (its clients here ignore it).
         "environment": {"openai_proxy": "OPENAI_PROXY"},
     }
@@ -426,6 +429,7 @@ def renamed_chat_openai(
             attributes=(base,),  # its own class's, in place of langchain-openai's
             # (its field's default factory: not counted set)
             fallbacks={base: (default_base, (f"{name.upper()}_API_BASE",), (), True)},
+            checks_candidates=True,  # (langchain-openai's validator, theirs)
         ),
         **BASE_CHAT_OPENAI_CLASS,
         default_model=default_model,

@@ -162,6 +162,7 @@ XAI = Preset(
             # (its field's default factory: not counted set)
             fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
             environment={"openai_proxy": "OPENAI_PROXY"},  # (langchain-openai's field)
+            checks_candidates=True,
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
             default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
             unwritten={

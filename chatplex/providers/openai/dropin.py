@@ -261,6 +261,7 @@ class ChatOpenAI(TiktokenCounted):
             "stop_sequences": "stop",
         },
         defaults={"model_name": DEFAULT_MODEL},
+        checks_candidates=True,
         filled=CHUNK_BOUND_READ["filled"],
         excluded=CHUNK_BOUND_READ["excluded"],
         secrets={"openai_api_key": "OPENAI_API_KEY"},

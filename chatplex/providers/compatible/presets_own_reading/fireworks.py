@@ -106,6 +106,7 @@ FIREWORKS = Preset(
         partner_fields=openai_style_fields(
             "fireworks",
             attributes=("fireworks_api_base",),
+            checks_candidates=True,
             # Its validator fills it from its variable when not given.
             fallbacks={"fireworks_api_base": (None, ("FIREWORKS_API_BASE",))},
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},

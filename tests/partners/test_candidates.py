@@ -1,0 +1,55 @@
+"""The candidate count (`n`) as each partner's validator checks it at construction: below
+1, or above 1 with `streaming=True`, is langchain-openai's ValueError (a pydantic
+ValidationError, its words) on the classes whose validators check it, and built on
+langchain-deepseek's, which checks nothing. The drop-ins of the others sent it on (the
+provider refused n=0 with a 400) or built a streaming model that could not stream."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+import chatplex.langchain
+
+#: drop-in name -> (partner module, keywords that build it).
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "ChatOpenAI": ("langchain_openai", {"model": "m-1", "api_key": "k-test"}),
+    "AzureChatOpenAI": (
+        "langchain_openai",
+        {
+            "azure_deployment": "d",
+            "azure_endpoint": "https://x.openai.azure.com",
+            "api_version": "2024-06-01",
+            "api_key": "k-test",
+        },
+    ),
+    "ChatGroq": ("langchain_groq", {"model": "m-1", "api_key": "k-test"}),
+    "ChatFireworks": ("langchain_fireworks", {"model": "m-1", "api_key": "k-test"}),
+    "ChatXAI": ("langchain_xai", {"model": "m-1", "api_key": "k-test"}),
+    "ChatTogether": ("langchain_together", {"model": "m-1", "api_key": "k-test"}),
+    "ChatNebius": ("langchain_nebius", {"model": "m-1", "api_key": "k-test"}),
+    "ChatDeepSeek": ("langchain_deepseek", {"model": "m-1", "api_key": "k-test"}),
+}
+
+
+def _outcome(cls: type, keywords: dict[str, Any]) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cls(**keywords)
+    except ValidationError as err:
+        return ("ValidationError", [e["msg"] for e in err.errors()])
+    return "built"
+
+
+@pytest.mark.parametrize("given", [{"n": 0}, {"n": 2, "streaming": True}, {"n": 2}])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_candidate_count_is_checked_as_by_the_partner(name: str, given: dict[str, Any]) -> None:
+    module, keywords = CASES[name]
+    partner = getattr(pytest.importorskip(module), name)
+    theirs = _outcome(partner, {**keywords, **given})
+    ours = _outcome(getattr(chatplex.langchain, name), {**keywords, **given})
+    assert ours == theirs
