@@ -249,6 +249,34 @@ def _server_call(block: _Block) -> _Block:
 _ANTHROPIC_TEXT_KEYS = frozenset({"type", "text", "cache_control", "citations"})
 
 
+#: A reply's blocks sent back, and the keys the API takes of each (langchain-anthropic's):
+#: a stream's `index`, which the API refuses as an extra input, is left out.
+_RESULT_KEYS = ("type", "content", "tool_use_id", "is_error", "cache_control", "retrieved_at")
+_REPLY_BLOCK_KEYS: dict[str, tuple[str, ...]] = {
+    "thinking": ("type", "thinking", "cache_control", "signature"),
+    "redacted_thinking": ("type", "cache_control", "data"),
+    "tool_search_tool_result": ("type", "content", "tool_use_id", "cache_control"),
+    **dict.fromkeys(
+        (
+            "code_execution_tool_result",
+            "bash_code_execution_tool_result",
+            "text_editor_code_execution_tool_result",
+            "mcp_tool_result",
+            "web_search_tool_result",
+            "web_fetch_tool_result",
+        ),
+        _RESULT_KEYS,
+    ),
+}
+
+
+def _reply_block(block: _Block, keys: tuple[str, ...]) -> _Block:
+    out = {k: v for k, v in block.items() if k in keys}
+    if out.get("type") == "thinking" and "signature" in out:
+        out.setdefault("thinking", "")  # a signature alone streamed (an empty thought)
+    return out
+
+
 def _blocks(content: list[Any], i: int) -> list[_Block]:
     """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
     out: list[_Block] = []
@@ -262,7 +290,9 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         kind = block.get("type")
         if kind == "text" and not block.get("text"):
             continue
-        if kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
+        if kind in _REPLY_BLOCK_KEYS:
+            block = _reply_block(block, _REPLY_BLOCK_KEYS[kind])
+        elif kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
             block = {k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS}
             if block.get("citations"):
                 block["citations"] = [_sent_citation(c) for c in block["citations"]]

@@ -80,55 +80,69 @@ CITED = {
 }
 
 
-def cited_stream(seen: Seen) -> Reply:
-    """A scripted Messages API streaming `CITED` as the API does when the request enables
-    citations: the block declared with `citations: []`, its text, then its citation."""
-    index, text = 0, CITED["text"]
-    events = [
-        {
-            "type": "message_start",
-            "message": {
-                "id": "msg_01",
-                "type": "message",
-                "role": "assistant",
-                "model": MODEL,
-                "content": [],
-                "stop_reason": None,
-                "stop_sequence": None,
-                "usage": {"input_tokens": 12, "output_tokens": 1},
-            },
-        },
-        {
-            "type": "content_block_start",
-            "index": index,
-            "content_block": {"type": "text", "text": "", "citations": []},
-        },
-        *(
-            {
-                "type": "content_block_delta",
-                "index": index,
-                "delta": {"type": "text_delta", "text": piece},
-            }
-            for piece in (text[:3], text[3:])
-        ),
-        *(
-            {
-                "type": "content_block_delta",
-                "index": index,
-                "delta": {"type": "citations_delta", "citation": citation},
-            }
-            for citation in CITED["citations"]
-        ),
-        {"type": "content_block_stop", "index": index},
-        {
-            "type": "message_delta",
-            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-            "usage": {"input_tokens": 12, "output_tokens": 7},
-        },
-        {"type": "message_stop"},
-    ]
-    pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
-    return Reply(200, pieces, "text/event-stream", headers={"request-id": "req_01"})
+def _opening(block: dict[str, Any]) -> dict[str, Any]:
+    """A block as its `content_block_start` event opens it: empty where deltas fill it."""
+    kind = block["type"]
+    if kind == "text":
+        return {"type": "text", "text": "", **({"citations": []} if "citations" in block else {})}
+    if kind == "thinking":
+        return {"type": "thinking", "thinking": "", "signature": ""}
+    if kind in ("tool_use", "server_tool_use"):
+        return {**block, "input": {}}
+    return block  # a result or redacted thinking comes whole
+
+
+def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """The deltas of a streamed block, each of its texts in two pieces (as the API streams
+    a text with citations: its text, then each citation)."""
+    kind = block["type"]
+    if kind == "text":
+        text = block["text"]
+        pieces = [{"type": "text_delta", "text": p} for p in (text[:3], text[3:])]
+        cited = [{"type": "citations_delta", "citation": c} for c in block.get("citations", [])]
+        return pieces + cited
+    if kind == "thinking":
+        thought = block["thinking"]
+        pieces = [{"type": "thinking_delta", "thinking": p} for p in (thought[:3], thought[3:])]
+        return [*pieces, {"type": "signature_delta", "signature": block["signature"]}]
+    if kind in ("tool_use", "server_tool_use"):
+        raw = json.dumps(block["input"])
+        return [{"type": "input_json_delta", "partial_json": p} for p in (raw[:5], raw[5:])]
+    return []
+
+
+def streamed(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen], Reply]:
+    """A scripted Messages API answering `content` as `messages_reply` does, and a stream
+    request with its events (each block opened, its deltas, closed)."""
+    whole = messages_reply(*content, stop=stop)
+
+    def answer(seen: Seen) -> Reply:
+        if not (seen.body or {}).get("stream"):
+            return whole(seen)
+        usage = {"input_tokens": 12, "output_tokens": 1}
+        head = {"id": "msg_01", "type": "message", "role": "assistant", "model": MODEL}
+        message = {**head, "content": [], "stop_reason": None, "stop_sequence": None}
+        events: list[dict[str, Any]] = [
+            {"type": "message_start", "message": {**message, "usage": usage}}
+        ]
+        for index, block in enumerate(content):
+            events.append(
+                {"type": "content_block_start", "index": index, "content_block": _opening(block)}
+            )
+            events += [
+                {"type": "content_block_delta", "index": index, "delta": delta}
+                for delta in _deltas(block)
+            ]
+            events.append({"type": "content_block_stop", "index": index})
+        delta = {"stop_reason": stop, "stop_sequence": None}
+        events.append(
+            {"type": "message_delta", "delta": delta, "usage": {**usage, "output_tokens": 7}}
+        )
+        events.append({"type": "message_stop"})
+        pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
+        return Reply(200, pieces, "text/event-stream", headers={"request-id": "req_01"})
+
+    return answer
 
 
 def _model(cls: Any, url: str) -> Any:
@@ -176,6 +190,54 @@ def v1_thinking_history(cls: Any, url: str) -> Any:
     first = model.invoke("1+2?")
     result = ToolMessage("3", tool_call_id=first.tool_calls[0]["id"])
     return {"first": first, "second": model.invoke([HumanMessage("1+2?"), first, result])}
+
+
+REDACTED = {"type": "redacted_thinking", "data": "EncryptedThought=="}
+
+
+def thinking_stream_history(cls: Any, url: str) -> Any:
+    """A streamed reply thinking (a thought, a redacted one) before its tool call, merged
+    and sent back with the tool's result: its blocks go back without the stream's
+    `index` (an extra input the API refuses), the thinking with its signature."""
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    model = cls(model=MODEL, api_key=KEY, base_url=url, thinking=thinking, max_tokens=2048)
+    bound = model.bind_tools([add])
+    first = merged(list(bound.stream("1+2?")))
+    result = ToolMessage("3", tool_call_id=first.tool_calls[0]["id"])
+    return {"first": first, "second": bound.invoke([HumanMessage("1+2?"), first, result])}
+
+
+SEARCHED = (
+    {"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search", "input": {"query": "q"}},
+    {
+        "type": "web_search_tool_result",
+        "tool_use_id": "srvtoolu_01",
+        "content": [
+            {
+                "type": "web_search_result",
+                "title": "W",
+                "url": "https://w.example",
+                "encrypted_content": "EC==",
+                "page_age": "1 day",
+            }
+        ],
+    },
+    {"type": "text", "text": "Sunny."},
+)
+
+
+def server_results_stream_history(cls: Any, url: str) -> Any:
+    """A streamed reply holding the server's own tool call and its result (a web search),
+    merged and sent back in the next turn: the result without the stream's `index`."""
+    from langchain_core.messages import HumanMessage
+
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 1}
+    model = _model(cls, url).bind_tools([search])
+    first = merged(list(model.stream("Weather?")))
+    return {"first": first, "second": model.invoke([HumanMessage("Weather?"), first, "Thanks"])}
 
 
 def _document_question() -> Any:
@@ -254,8 +316,13 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         tool_choice_invocation_params,
     ),
     "cited_history": (messages_reply(CITED), cited_history),
-    "cited_stream_chunks": (cited_stream, cited_stream_chunks),
+    "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
     "v1_cited_history": (messages_reply(CITED), v1_cited_history),
+    "thinking_stream_history": (
+        streamed(THINKING, REDACTED, ADD_CALL, stop="tool_use"),
+        thinking_stream_history,
+    ),
+    "server_results_stream_history": (streamed(*SEARCHED), server_results_stream_history),
     "v1_thinking_history": (
         messages_reply(THINKING, ANSWER, ADD_CALL, stop="tool_use"),
         v1_thinking_history,
