@@ -354,13 +354,15 @@ class CompatibleAdapter(OpenAIAdapter):
         them; keeps the profile's fields (from the first event that carries them) when it
         has any."""
         # With the reply's id and raw usage, which a style reads (unlike OpenAI's own).
+        style = self.profile.style
         parser = OpenAIStreamParser(
             header_value(headers, "x-request-id"),
             thinking_parts=self.profile.thinking_parts,
             sdk_events=self.reads_sdk_events,
+            tiers_apart=style is None or style.tiers_apart,
         )
-        if self.profile.style is not None:
-            parser = StyledStreamParser(parser, self.profile.style)
+        if style is not None:
+            parser = StyledStreamParser(parser, style)
         if not self.profile.kept_fields:
             return parser
         return KeepingStreamParser(

@@ -443,11 +443,13 @@ def renamed_chat_openai(
 def own_reading(provider: str, **style: Any) -> ReplyStyle:
     """The reply style of a partner package that reads the provider's reply itself, not
     through langchain-openai's conversion (langchain-groq, -mistralai, -fireworks,
-    -perplexity, -sambanova): no `refusal` or `parsed` key, no empty token details, the
-    raw tool calls kept in `additional_kwargs`; `style`: its other differences."""
+    -perplexity, -sambanova): no `refusal` or `parsed` key, no empty token details, no
+    tier's tokens counted apart, the raw tool calls kept in `additional_kwargs`; `style`:
+    its other differences."""
     return ReplyStyle(
         provider,
         empty_token_details=False,
+        tiers_apart=False,
         refusal_key=False,
         parsed_key=False,
         raw_tool_calls=True,

@@ -157,6 +157,9 @@ class ReplyStyle:
     detail_keys: tuple[str, ...] | None = None
     #: Whether a detail of 0 is kept (langchain-groq drops them).
     zero_details: bool = True
+    #: Whether the `priority` / `flex` tiers' tokens are counted apart (`flex`,
+    #: `flex_cache_read`...), as langchain-openai's usage does when the reply names one.
+    tiers_apart: bool = True
     #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
     #: then a str); False: it stays the content's reasoning blocks.
     split_reasoning: bool = True

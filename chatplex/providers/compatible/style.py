@@ -111,8 +111,13 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))
     shaped.update((k, v) for k, v in meta.items() if k not in _STYLED)
     message.response_metadata = shaped
-    if message.usage_metadata is not None:
-        message.usage_metadata = _usage(dict(message.usage_metadata), style, raw_usage)
+    read = message.usage_metadata
+    tier = data.get("service_tier") if isinstance(data, dict) else None
+    if read is not None and tier is not None and not style.tiers_apart:
+        # (the OpenAI reading counted a `flex` / `priority` tier's tokens apart)
+        read = usage_metadata(raw_usage) or read
+    if read is not None:
+        message.usage_metadata = _usage(dict(read), style, raw_usage)
     return message
 
 

@@ -54,7 +54,9 @@ class OpenAIStreamParser:
     their ids and names are sent once per call. Usage is emitted as the increase over
     the usage seen before, so servers that report cumulative usage on many chunks still sum
     right; the raw usage dict goes in `response_metadata["token_usage"]` (later values
-    win when merging: the last, cumulative one). A refusal's pieces are each chunk's
+    win when merging: the last, cumulative one); a usage chunk naming the `priority` or
+    `flex` tier counts its tokens apart, as a reply's usage does (unless `tiers_apart=False`:
+    a partner that reads replies itself counts no tier). A refusal's pieces are each chunk's
     `additional_kwargs["refusal"]` (merging joins them, as LangChain's does), and the
     whole-so-far refusal is `response_metadata["refusal"]` (the last one wins).
     With `raw_keys=False` the chunks carry none of `REPLY_ONLY_KEYS` in
@@ -81,6 +83,7 @@ class OpenAIStreamParser:
         "_raw_keys",
         "_req_id",
         "_sdk_events",
+        "_tiers",
         "_usage",
     )
 
@@ -91,8 +94,10 @@ class OpenAIStreamParser:
         thinking_parts: bool = False,
         raw_keys: bool = True,
         sdk_events: bool = False,
+        tiers_apart: bool = True,
     ) -> None:
         self._req_id = request_id
+        self._tiers = tiers_apart
         self._raw_keys = raw_keys
         self._sdk_events = sdk_events
         self._done = False
@@ -166,7 +171,8 @@ class OpenAIStreamParser:
         usage = None
         raw_usage = reply_field(obj.get("usage"), dict, "usage")
         if raw_usage:
-            usage = self._usage.increase(usage_metadata(raw_usage))
+            tier = obj.get("service_tier") if self._tiers else None
+            usage = self._usage.increase(usage_metadata(raw_usage, tier))
             if self._sdk_events:  # (before raw keys: a preset's helper reads both)
                 meta["token_usage"] = sdk_usage(raw_usage)
             elif self._raw_keys:

@@ -191,6 +191,8 @@ class Script(ChatScript):
     #: Magistral's content list (thinking parts, then text), sent instead of `content`:
     #: whole in a reply, a stream's deltas a thinking piece each, then the text as str.
     parts: tuple[tuple[str, str], ...] | None = None
+    #: The reply's (and every chunk's) `service_tier`, where it names one.
+    tier: str | None = None
 
 
 USAGE = CHAT_USAGE
@@ -230,6 +232,8 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
             "model": body.get("model", "m"),
             "system_fingerprint": "fp_1",
         }
+        if script.tier is not None:
+            head["service_tier"] = script.tier
         if package.name == "perplexity":  # its sources, on the reply and every chunk
             head["citations"] = ["https://a.example"]
             head["search_results"] = [
@@ -601,6 +605,21 @@ def usage_in_stream(cls: Any, p: Package, url: str) -> Any:
     return merged(list(_model(cls, p, url).stream("Hi"))).usage_metadata
 
 
+#: The packages whose stream takes no `stream_usage` of its own (their SDK's create()
+#: refuses it, or it is sent to an API that refuses it: `stream_usage_per_call`).
+NO_STREAM_USAGE = frozenset({"groq", "mistralai", "fireworks", "perplexity", "sambanova"})
+
+
+def tier_usage(cls: Any, p: Package, url: str) -> Any:
+    """A reply and a stream naming the `flex` tier: their usage (langchain-openai counts
+    the tier's tokens apart, `flex` and `flex_cache_read`; the packages reading replies
+    themselves count no tier), with usage asked of the stream where the class can ask."""
+    model = _model(cls, p, url)
+    asked = {} if p.name in NO_STREAM_USAGE else {"stream_usage": True}
+    streamed = merged(list(model.stream("Hi", **asked)))
+    return {"reply": model.invoke("Hi").usage_metadata, "stream": streamed.usage_metadata}
+
+
 def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
     """`stream_usage=False` given: what the construction says, where the model holds it
     (a class without that field: in `model_kwargs`), and a stream's usage."""
@@ -897,6 +916,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     ),
     "usage_details": (Script(usage=DETAILED_USAGE), usage_details),
     "usage_in_stream": (Script(usage=DETAILED_USAGE), usage_in_stream),
+    "tier_usage": (Script(usage=DETAILED_USAGE, tier="flex"), tier_usage),
     "usage_zero_and_audio_details": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_details),
     "usage_search_fields": (Script(usage=SEARCH_USAGE), usage_and_search),
     "usage_zero_details_in_stream": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_in_stream),
@@ -1203,17 +1223,23 @@ def _reasoning_tokens_kept(outcome: Outcome) -> Outcome:
     return theirs, {**ours, "output_token_details": details}, their_requests, our_requests
 
 
+def _reply_reasoning_tokens_kept(outcome: Outcome) -> Outcome:
+    """`_reasoning_tokens_kept` of the reply's usage (the stream's has none)."""
+    theirs, ours, their_requests, our_requests = outcome
+    reply = _reasoning_tokens_kept((theirs["reply"], ours["reply"], [], []))[1]
+    return theirs, {**ours, "reply": reply}, their_requests, our_requests
+
+
+_NESTED_REASONING_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "reads only Perplexity's top-level `reasoning_tokens` and drops "
+    "`completion_tokens_details.reasoning_tokens` (the OpenAI form)",
+    "`completion_tokens_details.reasoning_tokens` is read as the reasoning detail "
+    "(Perplexity's own top-level fields are read alike)",
+)
 for _script in ("usage_details", "usage_zero_and_audio_details"):
-    DIFFERENCES["perplexity", _script] = (
-        Difference(
-            Reason.LOSES_DATA,
-            "reads only Perplexity's top-level `reasoning_tokens` and drops "
-            "`completion_tokens_details.reasoning_tokens` (the OpenAI form)",
-            "`completion_tokens_details.reasoning_tokens` is read as the reasoning detail "
-            "(Perplexity's own top-level fields are read alike)",
-        ),
-        _reasoning_tokens_kept,
-    )
+    DIFFERENCES["perplexity", _script] = (_NESTED_REASONING_DROPPED, _reasoning_tokens_kept)
+DIFFERENCES["perplexity", "tier_usage"] = (_NESTED_REASONING_DROPPED, _reply_reasoning_tokens_kept)
 
 
 def _required_choice(outcome: Outcome) -> Outcome:
