@@ -457,6 +457,8 @@ def stream_generation_info(meta: dict[str, Any], style: str | None = None) -> di
     if style in _SHAPES:
         return shaped_generation_info(meta, style, streamed=True)
     info = _generation_info(meta, streamed=True)
+    if style == "chat_completions" and "headers" in meta:
+        info = kept_headers(meta, info)
     if info is not None and style == "chat_completions":
         if not meta.get("logprobs"):
             info.pop("logprobs", None)
@@ -464,6 +466,12 @@ def stream_generation_info(meta: dict[str, Any], style: str | None = None) -> di
             {k: meta[k] for k in ("model_name", "system_fingerprint", "service_tier") if k in meta}
         )
     return info or None
+
+
+def kept_headers(meta: dict[str, Any], info: dict[str, Any] | None) -> dict[str, Any]:
+    """`info` led by the response's headers a drop-in keeps (langchain-openai's
+    `include_response_headers`: first in its generation_info, a stream's first piece's)."""
+    return {"headers": meta["headers"], **(info or {})}
 
 
 def _generation_info(meta: dict[str, Any], *, streamed: bool = False) -> dict[str, Any] | None:
@@ -474,6 +482,8 @@ def _generation_info(meta: dict[str, Any], *, streamed: bool = False) -> dict[st
     if style in _SHAPES:
         return shaped_generation_info(meta, style)
     info: dict[str, Any] = {}
+    if style == "chat_completions" and "headers" in meta and not streamed:
+        info = kept_headers(meta, info)
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
         info["finish_reason"] = raw

@@ -295,7 +295,9 @@ class _Ending:
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else self._firsts(self.helper.pieces(ours, None))
-        info = self._info(ours, message) if self.style else None
+        # (Azure's first piece names no provider yet: the headers kept on it are its info.)
+        named = self.style or (self.style is None and "headers" in ours.response_metadata)
+        info = self._info(ours, message) if named else None
         piece = (
             text_piece(message)
             if info is None
@@ -326,7 +328,8 @@ class _Ending:
         meta = message.response_metadata
         if not chunk.response_metadata and meta == self.quiet:
             return None
-        info = _piece_info(chunk, message, self.provider, self.style)
+        provider = self.provider or chunk.response_metadata.get("provider") or self.label
+        info = _piece_info(chunk, message, provider, self.style)
         if info is None and not chunk.response_metadata:
             self.quiet = dict(meta)
         return info
@@ -368,7 +371,7 @@ def _piece_info(
     the stream's, which a partner's finishing piece may not name (a "completions_fields" one's);
     `style`: the stream's, where no piece names a provider.)"""
     meta = dict(piece.response_metadata)
-    if "finish_reason" in meta and "model_provider" not in meta:
+    if ("finish_reason" in meta or "headers" in meta) and "model_provider" not in meta:
         meta["model_provider"] = provider  # (read for the style; not in the info)
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]

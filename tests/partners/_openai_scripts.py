@@ -119,6 +119,40 @@ def openai_suite(
     )
 
 
+def headers_read(model: Any) -> dict[str, Any]:
+    """What a script reads of a model made with `include_response_headers=True`: a
+    reply's metadata (the headers kept, and where among its keys), its `generation_info`
+    (`generate`), a stream's chunks' metadata and the `generation_info` its `on_llm_end`
+    gets. The headers without `date` (each response's own)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    infos: list[Any] = []
+
+    class Ended(BaseCallbackHandler):
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            infos.extend(g.generation_info for gs in response.generations for g in gs)
+
+    reply = model.invoke("Hi")
+    generated = model.generate([[lc.HumanMessage("Hi")]]).generations[0][0]
+    chunks = list(model.stream("Hi", config={"callbacks": [Ended()]}))
+    return {
+        "reply": _undated(reply.response_metadata),
+        "generation_info": _undated(generated.generation_info),
+        "chunks": [_undated(c.response_metadata) for c in chunks],
+        "stream_info": [_undated(info) for info in infos],
+    }
+
+
+def _undated(meta: dict[str, Any] | None) -> Any:
+    """`meta` with its keys' order (what `print` shows) and its headers but `date`."""
+    if not meta:
+        return meta
+    kept = {**meta}
+    if isinstance(kept.get("headers"), dict):
+        kept["headers"] = {k: v for k, v in kept["headers"].items() if k != "date"}
+    return {"order": list(meta), **observe(kept)}
+
+
 class OpenAIScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **more)`."""
 
@@ -181,3 +215,6 @@ class OpenAIScripts(ScriptsOver):
 
     def streaming_invoke(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, streaming=True).invoke("Hi")
+
+    def response_headers(self, cls: Any, url: str) -> Any:
+        return headers_read(self.model(cls, url, include_response_headers=True))

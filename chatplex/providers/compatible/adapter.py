@@ -360,6 +360,7 @@ class CompatibleAdapter(OpenAIAdapter):
             thinking_parts=self.profile.thinking_parts,
             sdk_events=self.reads_sdk_events,
             tiers_apart=style is None or style.tiers_apart,
+            headers=self.kept_headers(headers),
         )
         if style is not None:
             parser = StyledStreamParser(parser, style)

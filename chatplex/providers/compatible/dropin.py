@@ -121,6 +121,8 @@ class PresetChatModel(TiktokenCounted):
             self.stream_chunk_timeout = stream_chunk_timeout(
                 chunk_bound, was_given=chunk_bound is not UNSET
             )
+        # ... and this one, read by its adapter (set below)
+        headers_kept = spec.keeps_response_headers and params.pop("include_response_headers", False)
         _move_to_model_kwargs(spec, params)
         if spec.stream_usage_moved is not None and "stream_usage" in params:
             # LangChain's warning, its class having no such field. "unsent": its class
@@ -190,6 +192,8 @@ class PresetChatModel(TiktokenCounted):
                 adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
             )
             api_params.update(responses)
+        if headers_kept:
+            adapter.keeps_response_headers = True
         model_kwargs = dict(given["model_kwargs"] or {})
         # Its SDK's request option, not a body field: headers, under the call's.
         held_headers = (
@@ -385,6 +389,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
     row = cls.dropin
     aliases = _aliases(row)
     base_fields = _BASE_CHAT_OPENAI_OWN if row.counts_with_tiktoken else ()
+    headers = ("include_response_headers",) if row.keeps_response_headers else ()
     responses = ("use_responses_api", *_RESPONSES_SETTINGS) if row.responses_api else ()
     declared = [
         *aliases,
@@ -393,6 +398,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
         *row.api_fields,
         *row.ignored,
         *base_fields,
+        *headers,
         *responses,
     ]
     dropin(cls, declared=declared, aliases=aliases)

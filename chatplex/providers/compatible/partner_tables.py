@@ -77,12 +77,14 @@ BASE_CHAT_OPENAI = (
 )
 
 #: What every BaseChatOpenAI subclass's class does, as `DropIn` keywords: those API
-#: fields, tiktoken counts, a given `n=1` sent, and its own fields given inside
+#: fields, tiktoken counts, response headers kept when asked, a given `n=1` sent, and its
+#: own fields given inside
 #: `model_kwargs` taken as those fields (its validator: langchain-core's
 #: `build_model_kwargs`, its warning at the script's line).
 BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
     "api_fields": BASE_CHAT_OPENAI,
     "counts_with_tiktoken": True,
+    "keeps_response_headers": True,
     "sends_n_of_one": True,
     "lifts_model_kwargs": 0,
 }

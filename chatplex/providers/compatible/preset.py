@@ -149,6 +149,9 @@ class DropIn:
     #: (a subclass: tiktoken, `tiktoken_model_name`; `providers/openai/tokens.py`);
     #: False: as LangChain's base class counts them.
     counts_with_tiktoken: bool = False
+    #: Whether its LangChain class takes langchain-openai's `include_response_headers`
+    #: (a `BaseChatOpenAI`): the response's headers kept in `response_metadata`.
+    keeps_response_headers: bool = False
     #: Whether its LangChain class takes its own fields given inside `model_kwargs` as
     #: those fields, with langchain-core's warning, and where that warning points
     #: (`DropInEngine.langchain_lifts_model_kwargs`; every BaseChatOpenAI does, at 0:

@@ -67,6 +67,7 @@ from ...errors import MissingKeyError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import SystemMessage
+from ...messages import set_metadata
 from ...secret import Secret
 from .errors import CHAT_ERROR_FAMILIES
 from .request import LANGCHAIN_OPENAI_REBUILT_TEXT
@@ -336,19 +337,35 @@ class OpenAIAdapter(Adapter):
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call: choice 0, with the other choices (`n > 1`) in
         `response_metadata["other_candidates"]` (see `parse_candidates`)."""
-        return parse_reply(body, headers)
+        message = parse_reply(body, headers)
+        kept = self.kept_headers(headers)
+        if kept is not None:
+            set_metadata(message, "headers", kept)
+        return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         """A fresh parser for one stream's events, whose chunks carry the metadata
         langchain-openai's do (read as the openai SDK's parsing helper reads them, for
         the adapter its partner record's `sdk_helper_adapter` gives)."""
         return OpenAIStreamParser(
-            header_value(headers, "x-request-id"), raw_keys=False, sdk_events=self.reads_sdk_events
+            header_value(headers, "x-request-id"),
+            raw_keys=False,
+            sdk_events=self.reads_sdk_events,
+            headers=self.kept_headers(headers),
         )
 
     #: Whether its streams are read as the openai SDK's parsing helper reads them (set on
     #: the copy its partner record's `sdk_helper_adapter` gives).
     reads_sdk_events = False
+    #: Whether a reply (and a stream's first chunk) holds the response's headers in
+    #: `response_metadata["headers"]`: set on a drop-in's adapter made with
+    #: langchain-openai's `include_response_headers=True`.
+    keeps_response_headers = False
+
+    def kept_headers(self, headers: Mapping[str, str]) -> dict[str, str] | None:
+        """The response's headers a reply keeps (`keeps_response_headers`), as the
+        openai SDK's raw response gives them to langchain-openai: `dict(headers)`."""
+        return dict(headers) if self.keeps_response_headers else None
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response; never raises, whatever the body."""

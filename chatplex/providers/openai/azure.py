@@ -402,6 +402,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             header_value(headers, "x-request-id"),
             sdk_events=self.reads_sdk_events,
             withheld_raises=self.withheld_raises,
+            headers=self.kept_headers(headers),
         )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:

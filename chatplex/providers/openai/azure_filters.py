@@ -20,6 +20,7 @@ from ...sdk_error_families import ErrorFamily
 from ...sdk_error_families import sdk_words
 from .errors import CHAT_ERROR_FAMILIES
 from .errors import skipping
+from .response import PROVIDER
 from .stream import OpenAIStreamParser
 
 __all__ = [
@@ -120,15 +121,20 @@ class AzureStreamParser(OpenAIStreamParser):
         *,
         sdk_events: bool = False,
         withheld_raises: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(request_id, raw_keys=False, sdk_events=sdk_events)
+        super().__init__(request_id, raw_keys=False, sdk_events=sdk_events, headers=headers)
         self._filter_meta: dict[str, Any] = {}
         self._withheld_raises = withheld_raises
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         choices = obj.get("choices") or []
         if not choices and "prompt_filter_results" in obj and not obj.get("usage"):
-            return AIMessageChunk(content="")  # the filter-only first event (issue 47)
+            # The filter-only first event (issue 47), with the headers kept, if any (and
+            # the wire that names the style their generation_info is written in).
+            kept = self.first_headers()
+            meta = {"headers": kept, "provider": PROVIDER} if kept else {}
+            return AIMessageChunk(content="", response_metadata=meta)
         first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
         chunk = super()._chunk(obj)
         if first is not None and "content_filter_results" in first:

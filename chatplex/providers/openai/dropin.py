@@ -201,6 +201,18 @@ class AdapterSettings:
     switchable: bool
 
 
+def keep_response_headers(*adapters: Adapter | None) -> None:
+    """`adapters` (those an OpenAI drop-in made) keeping the response's headers in each
+    reply's `response_metadata["headers"]`: langchain-openai's
+    `include_response_headers=True`."""
+    from .adapter import OpenAIAdapter
+    from .responses_adapter import OpenAIResponsesAdapter
+
+    for made in adapters:
+        if isinstance(made, (OpenAIAdapter, OpenAIResponsesAdapter)):
+            made.keeps_response_headers = True
+
+
 class ChatOpenAI(TiktokenCounted):
     """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
     constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
@@ -226,9 +238,11 @@ class ChatOpenAI(TiktokenCounted):
     `stream_usage` defaults as langchain-openai's: asked for of OpenAI's own host only
     (no base URL, none in OPENAI_BASE_URL, no HTTP client of the user's); pass True to
     ask any server. Usage a server sends unasked is kept, as LangChain keeps it.
+    `include_response_headers=True` keeps the response's headers in each reply's
+    `response_metadata["headers"]` (a stream's first chunk's), as langchain-openai does.
     Deliberate differences from langchain-openai: unknown keywords raise instead of being moved to
     `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`http_socket_options`, `include_response_headers`, ...) raise with the reason. `cache=`
+    (`http_socket_options`, `disabled_params`, ...) raise with the reason. `cache=`
     takes a chatplex or a LangChain cache, as in LangChain.
 
     Examples:
@@ -334,6 +348,7 @@ class ChatOpenAI(TiktokenCounted):
         use_previous_response_id: bool = False,
         tiktoken_model_name: str | None = None,
         openai_proxy: str | None = None,
+        include_response_headers: bool = False,
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
@@ -412,6 +427,8 @@ class ChatOpenAI(TiktokenCounted):
                 switchable=use_responses_api is None,  # built-in tools bound later switch
             )
         )
+        if include_response_headers:
+            keep_response_headers(adapter, self._responses_adapter)
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
         taken.settle(

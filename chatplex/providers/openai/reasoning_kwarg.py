@@ -68,5 +68,8 @@ class ReasoningAsKwargAdapter(OpenAIAdapter):
 
     def stream_parser(self, headers: Mapping[str, str]) -> OpenAIStreamParser:
         return _ReasoningAsKwargParser(
-            header_value(headers, "x-request-id"), raw_keys=False, sdk_events=self.reads_sdk_events
+            header_value(headers, "x-request-id"),
+            raw_keys=False,
+            sdk_events=self.reads_sdk_events,
+            headers=self.kept_headers(headers),
         )

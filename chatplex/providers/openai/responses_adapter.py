@@ -60,6 +60,7 @@ from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...messages import set_metadata
 from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
 from ...secret.urls import hold_url
@@ -243,13 +244,21 @@ class OpenAIResponsesAdapter(Adapter):
             self._url, body, connection._headers, connection._secret_names, self._secret_url
         )
 
+    #: Whether a reply (and a stream's first chunk) holds the response's headers:
+    #: `OpenAIAdapter.keeps_response_headers`'s.
+    keeps_response_headers = False
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call (`APIError` for a failed response)."""
-        return parse_reply(body, headers)
+        message = parse_reply(body, headers)
+        if self.keeps_response_headers:
+            set_metadata(message, "headers", dict(headers))
+        return message
 
     def stream_parser(self, headers: Mapping[str, str]) -> ResponsesStreamParser:
         """A fresh parser for one stream's events."""
-        return ResponsesStreamParser(header_value(headers, "x-request-id"))
+        kept = dict(headers) if self.keeps_response_headers else None
+        return ResponsesStreamParser(header_value(headers, "x-request-id"), headers=kept)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response (OpenAI's error shapes); never raises."""

@@ -84,10 +84,24 @@ def _event_failure(source: dict[str, Any], event: dict[str, Any], req_id: str | 
 class ResponsesStreamParser:
     """Turns the events of one Responses API stream into `AIMessageChunk`s."""
 
-    __slots__ = ("_done", "_index", "_output", "_part", "_pinned", "_req_id", "_unargued")
+    __slots__ = (
+        "_done",
+        "_headers",
+        "_index",
+        "_output",
+        "_part",
+        "_pinned",
+        "_req_id",
+        "_unargued",
+    )
 
-    def __init__(self, request_id: str | None = None) -> None:
+    def __init__(
+        self, request_id: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> None:
         self._req_id = request_id
+        #: The response's headers kept (`OpenAIResponsesAdapter.keeps_response_headers`),
+        #: until the first chunk takes them, as langchain-openai's first chunk has them.
+        self._headers = headers
         self._done = False
         # langchain-openai's cursor: the block index, the output item and content part
         # it belongs to, and each item's first `output_index` (an item's later events
@@ -103,6 +117,13 @@ class ResponsesStreamParser:
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
+        chunk = self._read(event)
+        if chunk is not None and self._headers is not None:
+            chunk.response_metadata = {"headers": self._headers, **chunk.response_metadata}
+            self._headers = None
+        return chunk
+
+    def _read(self, event: SSEEvent) -> AIMessageChunk | None:
         if self._done or not event.data or event.data.startswith("[DONE]"):
             return None
         obj = event_object(event.data, PROVIDER, self._req_id)

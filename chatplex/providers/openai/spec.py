@@ -118,6 +118,7 @@ LANGCHAIN_OPENAI_ORDER = KeyOrder(
     first=(
         "token_usage",
         *CHAT_COMPLETIONS_OUTPUT,
+        "headers",  # the response's, where kept (`include_response_headers=True`)
         "finish_reason",
         "logprobs",
         *CHAT_COMPLETIONS_INFO,

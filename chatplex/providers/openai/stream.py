@@ -56,7 +56,8 @@ class OpenAIStreamParser:
     right; the raw usage dict goes in `response_metadata["token_usage"]` (later values
     win when merging: the last, cumulative one); a usage chunk naming the `priority` or
     `flex` tier counts its tokens apart, as a reply's usage does (unless `tiers_apart=False`:
-    a partner that reads replies itself counts no tier). A refusal's pieces are each chunk's
+    a partner that reads replies itself counts no tier). `headers`: the response's, kept
+    on the first chunk (`response_metadata["headers"]`). A refusal's pieces are each chunk's
     `additional_kwargs["refusal"]` (merging joins them, as LangChain's does), and the
     whole-so-far refusal is `response_metadata["refusal"]` (the last one wins).
     With `raw_keys=False` the chunks carry none of `REPLY_ONLY_KEYS` in
@@ -76,6 +77,7 @@ class OpenAIStreamParser:
         "_choice_type",
         "_choices",
         "_done",
+        "_headers",
         "_first",
         "_head",
         "_id",
@@ -95,9 +97,11 @@ class OpenAIStreamParser:
         raw_keys: bool = True,
         sdk_events: bool = False,
         tiers_apart: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self._req_id = request_id
         self._tiers = tiers_apart
+        self._headers = headers
         self._raw_keys = raw_keys
         self._sdk_events = sdk_events
         self._done = False
@@ -182,6 +186,9 @@ class OpenAIStreamParser:
         if self._first:
             self._first = False
             meta = {**self._head, **meta}
+            kept = self.first_headers()
+            if kept:  # (first, as langchain-openai's first chunk has them)
+                meta = {"headers": kept, **meta}
             if not self._raw_keys:
                 del meta["id"]  # (kept in the head: other candidates carry it)
         elif not (content or tool_chunks or usage or meta or _has_delta(choices)):
@@ -194,6 +201,12 @@ class OpenAIStreamParser:
             tool_call_chunks=tool_chunks,
             usage_metadata=usage,
         )
+
+    def first_headers(self) -> dict[str, Any]:
+        """The response's headers kept (`headers`), the first time asked: the stream's
+        first chunk's `response_metadata["headers"]`; after that, and without, {}."""
+        kept, self._headers = self._headers, None
+        return kept or {}
 
     def _take_others(self) -> dict[str, Any]:
         """The other candidates, whole, as the non-stream reply has them."""

@@ -408,6 +408,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "astream_chunks": (Script(), astream_chunks),
     "batch_two": (Script(), OPENAI.batch_two),
     "metadata_key_order": (Script(), OPENAI.metadata_key_order),
+    "response_headers": (Script(), OPENAI.response_headers),
     "tool_call_invoke": (TOOL, OPENAI.tool_call_invoke),
     "tool_call_stream": (TOOL, OPENAI.tool_call_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
