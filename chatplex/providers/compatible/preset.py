@@ -202,11 +202,13 @@ class Preset:
     #: The `model_provider` of that `llm_output` (`ProviderSpec.llm_output_provider`).
     llm_output_provider: str | None = None
     #: Its class's stream: the chunks' key order, the keys on the finishing chunk alone
-    #: and whether that chunk names no provider (`ProviderSpec.stream_metadata_order`,
-    #: `stream_finish_keys`, `stream_finish_unmarked`).
+    #: and whether that chunk, or the usage record's, names no provider
+    #: (`ProviderSpec.stream_metadata_order`, `stream_finish_keys`,
+    #: `stream_finish_unmarked`, `stream_usage_unmarked`).
     stream_metadata_order: KeyOrder = KeyOrder()
     stream_finish_keys: tuple[str, ...] = ()
     stream_finish_unmarked: bool = False
+    stream_usage_unmarked: bool = False
     #: The rate-limit headers it sends (`ProviderSpec.limit_headers`); None: none read.
     limit_headers: LimitHeaders | None = None
     dropin: DropIn | None = None
@@ -234,6 +236,7 @@ class Preset:
             stream_metadata_order=self.stream_metadata_order,
             stream_finish_keys=self.stream_finish_keys,
             stream_finish_unmarked=self.stream_finish_unmarked,
+            stream_usage_unmarked=self.stream_usage_unmarked,
             limit_headers=self.limit_headers,
         )
 

@@ -68,6 +68,9 @@ DEEPSEEK = Preset(
     ),
     langchain_class="ChatDeepSeek",
     **_CHAT_OPENAI_REPLIES,
+    # ChatDeepSeek names itself on the chunks with a choice only: its usage chunk bare,
+    # as langchain-openai's.
+    stream_usage_unmarked=True,
     otel_name="deepseek",
     model_prefixes=("deepseek",),
     aliases=(("api_base", "base_url"),),

@@ -620,6 +620,13 @@ def tier_usage(cls: Any, p: Package, url: str) -> Any:
     return {"reply": model.invoke("Hi").usage_metadata, "stream": streamed.usage_metadata}
 
 
+def usage_chunk_metadata(cls: Any, p: Package, url: str) -> Any:
+    """Each chunk's metadata of a stream with usage asked (where the class can ask):
+    which ones name the provider (the usage chunk's)."""
+    asked = {} if p.name in NO_STREAM_USAGE else {"stream_usage": True}
+    return [c.response_metadata for c in _model(cls, p, url).stream("Hi", **asked)]
+
+
 def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
     """`stream_usage=False` given: what the construction says, where the model holds it
     (a class without that field: in `model_kwargs`), and a stream's usage."""
@@ -917,6 +924,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "usage_details": (Script(usage=DETAILED_USAGE), usage_details),
     "usage_in_stream": (Script(usage=DETAILED_USAGE), usage_in_stream),
     "tier_usage": (Script(usage=DETAILED_USAGE, tier="flex"), tier_usage),
+    "usage_chunk_metadata": (Script(), usage_chunk_metadata),
     "usage_zero_and_audio_details": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_details),
     "usage_search_fields": (Script(usage=SEARCH_USAGE), usage_and_search),
     "usage_zero_details_in_stream": (Script(usage=ZERO_AND_AUDIO_USAGE), usage_in_stream),
