@@ -18,7 +18,9 @@ from ...adapters.tools import is_typed_tool
 __all__ = [
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
+    "ORGANIZATION_VARIABLES",
     "check_responses_only",
+    "environment_organization",
     "init_defaults",
     "init_settings",
     "is_builtin_tool",
@@ -240,6 +242,16 @@ def stream_chunk_timeout(given: Any, *, was_given: bool) -> float | None:
         )
         return STREAM_CHUNK_DEFAULT
     return value or None
+
+
+#: Where langchain-openai's classes read the organization when none is given: its
+#: variable, then (its validator's) the older one.
+ORGANIZATION_VARIABLES = ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION")
+
+
+def environment_organization() -> str | None:
+    """The organization langchain-openai's classes send when none is given."""
+    return next((os.environ[v] for v in ORGANIZATION_VARIABLES if os.environ.get(v)), None)
 
 
 def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> None:

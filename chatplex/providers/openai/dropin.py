@@ -120,13 +120,8 @@ CHUNK_BOUND_READ: dict[str, Any] = {
 #: usage (their `stream_usage` default is for OpenAI's own API only).
 USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
 
-#: Where langchain-openai's classes read the organization when none is given: its
-#: variable, then (its validator's) the older one.
-_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
-
-
-def _first_set(variables: Sequence[str]) -> str | None:
-    return next((os.environ[v] for v in variables if os.environ.get(v)), None)
+#: Where langchain-openai's classes read the organization when none is given.
+_ORGANIZATION = Fallback(None, choices.ORGANIZATION_VARIABLES)
 
 
 class TiktokenCounted(DropInEngine):
@@ -417,7 +412,7 @@ class ChatOpenAI(TiktokenCounted):
                 base_url=given["base_url"],
                 organization=organization
                 if organization is not None
-                else _first_set(_ORGANIZATION.variables),
+                else choices.environment_organization(),
                 project=project,
                 default_headers=given["default_headers"],
                 default_query=given["default_query"],
