@@ -202,12 +202,22 @@ def _default(engine_type: type, name: str) -> Any:
 
 def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
     """What the partner class's validators do to the constructor's keywords `values`
-    before anything is built: its fields lifted out of `model_kwargs`, its candidate
+    before anything is built: its fields lifted out of `model_kwargs`, None refused for
+    a field it types without None (`PartnerFields.annotations`: its model's name, where
+    the drop-in would take None as not given and call its default model), its candidate
     count checked (`PartnerFields.checks_candidates`, its words)."""
     lift_model_kwargs(engine_type, values)
     form = reading_form(engine_type)
+    if form is None:
+        return
+    given = {form.name(k) for k, v in values.items() if v is not None}
+    for keyword in [k for k, v in values.items() if v is None]:
+        kind = form.annotations.get(form.name(keyword))
+        # (a plain class has no None in it; another spelling given a value is the field's)
+        if isinstance(kind, type) and form.name(keyword) not in given:
+            raise ValueError(f"{keyword}: input should be a valid {kind.__name__}, not None")
     n = values.get("n")
-    if form is None or not form.checks_candidates or not isinstance(n, int):
+    if not form.checks_candidates or not isinstance(n, int):
         return
     if n < 1:
         raise ValueError("n must be at least 1.")

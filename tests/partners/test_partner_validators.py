@@ -1,8 +1,12 @@
-"""The candidate count (`n`) as each partner's validator checks it at construction: below
-1, or above 1 with `streaming=True`, is langchain-openai's ValueError (a pydantic
-ValidationError, its words) on the classes whose validators check it, and built on
-langchain-deepseek's, which checks nothing. The drop-ins of the others sent it on (the
-provider refused n=0 with a 400) or built a streaming model that could not stream."""
+"""What each partner's validators refuse at construction, refused by its drop-in with
+the same class (a pydantic ValidationError):
+- the candidate count (`n`): below 1, or above 1 with `streaming=True`, langchain-openai's
+  words, on the classes whose validators check it; built on langchain-deepseek's, which
+  checks nothing. The drop-ins of the others sent it on (the provider refused n=0 with
+  a 400) or built a streaming model that could not stream;
+- `model=None` (a script's `model=os.environ.get(...)` with the variable unset), where
+  the partner types its model a string: some drop-ins took it as not given and would
+  call their default model, others raised a TypeError."""
 
 from __future__ import annotations
 
@@ -53,3 +57,27 @@ def test_the_candidate_count_is_checked_as_by_the_partner(name: str, given: dict
     theirs = _outcome(partner, {**keywords, **given})
     ours = _outcome(getattr(chatplex.langchain, name), {**keywords, **given})
     assert ours == theirs
+
+
+#: drop-in name -> (partner module, keywords that build it but for its model).
+NAMED: dict[str, tuple[str, dict[str, Any]]] = {
+    **{
+        name: (module, keywords)
+        for name, (module, keywords) in CASES.items()
+        if "model" in keywords
+    },
+    "ChatAnthropic": ("langchain_anthropic", {"api_key": "k-test"}),
+    "ChatMistralAI": ("langchain_mistralai", {"api_key": "k-test"}),
+    "ChatPerplexity": ("langchain_perplexity", {"api_key": "k-test"}),
+    "ChatOllama": ("langchain_ollama", {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_a_model_given_as_none_is_refused_as_by_the_partner(name: str) -> None:
+    module, keywords = NAMED[name]
+    keywords = {k: v for k, v in keywords.items() if k != "model"}
+    partner = getattr(pytest.importorskip(module), name)
+    theirs = _outcome(partner, {**keywords, "model": None})
+    ours = _outcome(getattr(chatplex.langchain, name), {**keywords, "model": None})
+    assert ours[0] == theirs[0] == "ValidationError"
