@@ -187,32 +187,21 @@ def test_headers_that_are_no_mapping_are_refused_naming_the_setting(name: str) -
         cls(default_headers=5, **_built_with(name))
 
 
+_AWS = {"region_name": "us-east-1", "aws_access_key_id": "AKIAX", "aws_secret_access_key": "s"}
+_BEDROCK = {"model": "anthropic.claude-3-haiku-20240307-v1:0", **_AWS}
+_AZURE = {"azure_deployment": "d", "azure_endpoint": "https://x.openai.azure.com"}
+_IBM = {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p", "apikey": "k-test"}
+#: Keywords that build a drop-in but for the one a test adds, where a model and a key
+#: are not all it needs.
+_BUILT: dict[str, dict[str, Any]] = {
+    "ChatBedrock": _BEDROCK,
+    "ChatBedrockConverse": _BEDROCK,
+    "AzureChatOpenAI": {**_AZURE, "api_version": "2024-06-01", "api_key": "k-test"},
+    "ChatVertexAI": {"model": "gemini-2.0-flash", "project": "p", "api_key": "k-test"},
+    "ChatWatsonx": {"model_id": "ibm/granite-3-8b-instruct", **_IBM},
+    "ChatOllama": {"model": "m-1"},
+}
+
+
 def _built_with(name: str) -> dict[str, Any]:
-    """Keywords that build the drop-in `name` but for the one a test adds."""
-    keywords: dict[str, Any] = {"model": "m-1", "api_key": "k-test"}
-    if "Bedrock" in name:
-        return {
-            "model": "anthropic.claude-3-haiku-20240307-v1:0",
-            "region_name": "us-east-1",
-            "aws_access_key_id": "AKIAX",
-            "aws_secret_access_key": "s",
-        }
-    if name == "AzureChatOpenAI":
-        return {
-            "azure_deployment": "d",
-            "azure_endpoint": "https://x.openai.azure.com",
-            "api_version": "2024-06-01",
-            "api_key": "k-test",
-        }
-    if name == "ChatVertexAI":
-        return {"model": "gemini-2.0-flash", "project": "p", "api_key": "k-test"}
-    if name == "ChatWatsonx":
-        return {
-            "model_id": "ibm/granite-3-8b-instruct",
-            "url": "https://us-south.ml.cloud.ibm.com",
-            "project_id": "p",
-            "apikey": "k-test",
-        }
-    if name == "ChatOllama":
-        del keywords["api_key"]
-    return keywords
+    return _BUILT.get(name, {"model": "m-1", "api_key": "k-test"})
