@@ -216,6 +216,23 @@ def _fill_submit_batch_slot(late_module: Any) -> None:
 when_imported("chatplex.core._late", _fill_submit_batch_slot)
 
 
+def _message_runnable(function: Any, name: str) -> Any:
+    # Loads the Runnable core on the first such call: a script's first use of chatplex
+    # can be `trim_messages(max_tokens=...)`, before anything imported the core.
+    from .core import RunnableLambda
+
+    return RunnableLambda(function, name=name)
+
+
+def _fill_message_runnable_slot(utils_module: Any) -> None:
+    utils_module.runnable_factory = _message_runnable
+
+
+# `trim_messages(max_tokens=...)` without messages is a runnable of core, a layer above
+# chatplex.messages: its slot is filled when chatplex.messages.utils loads.
+when_imported("chatplex.messages.utils", _fill_message_runnable_slot)
+
+
 def close() -> None:
     """Close chatplex's shared connection pools: the sync one and the async one that sync
     `batch` uses on chatplex's private loop (the next call opens new ones).

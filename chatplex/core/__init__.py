@@ -4,12 +4,10 @@ models or HTTP (see ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ..postimport import lazy_names
-from ..postimport import when_imported
 from ._late import LATE
 from .base import Runnable
 from .binding import RunnableBinding
@@ -195,18 +193,6 @@ def _alternatives(
         which, runnable, alternatives, default_key=default_key, prefix_keys=prefix_keys
     )
 
-
-def _message_runnable(function: Any, name: str) -> Runnable[Any, Any]:
-    return RunnableLambda(function, name=name)
-
-
-def _give_message_utils_runnables(module: ModuleType) -> None:
-    module.__dict__["runnable_factory"] = _message_runnable
-
-
-# `trim_messages(max_tokens=...)` without messages is a runnable (messages/utils.py, one
-# layer down, loaded on first use: its slot is filled when it is imported).
-when_imported("chatplex.messages.utils", _give_message_utils_runnables)
 
 LATE.coerce = coerce_to_runnable
 LATE.binding = RunnableBinding

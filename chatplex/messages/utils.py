@@ -6,9 +6,9 @@ They take what `convert_to_messages` takes (messages of either library, tuples, 
 a prompt value) and give what LangChain's give (compared in the tests). As in LangChain,
 `trim_messages`, `filter_messages` and `merge_message_runs` called without messages
 return a runnable, for a chain: `itemgetter("messages") | trim_messages(max_tokens=...)`.
-That runnable is a `RunnableLambda` of chatplex.core, a layer above: core sets
-`runnable_factory` as this module is imported (`chatplex.postimport`; `import chatplex`
-always runs core first), one of the inversions ARCHITECTURE.md lists.
+That runnable is a `RunnableLambda` of chatplex.core, a layer above: the package root sets
+`runnable_factory` as this module is imported (`chatplex.postimport`), and the factory
+loads the core on its first call, one of the inversions ARCHITECTURE.md lists.
 
 >>> from chatplex import AIMessage, HumanMessage
 >>> [m.text for m in trim_messages(
@@ -61,7 +61,7 @@ def _is_type(message: BaseMessage, spec: TypeSpec) -> bool:
     return message.type in names or isinstance(message, classes)
 
 
-#: `(function, name) -> runnable`: chatplex.core's RunnableLambda, set by chatplex.core.
+#: `(function, name) -> runnable`: chatplex.core's RunnableLambda, set by the package root.
 runnable_factory: Callable[[Callable[..., Any], str], Any] | None = None
 
 

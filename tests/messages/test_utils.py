@@ -5,6 +5,7 @@ become runnables when called without messages."""
 from __future__ import annotations
 
 import asyncio
+import json
 from operator import itemgetter
 from typing import Any
 
@@ -20,6 +21,7 @@ from chatplex.messages import BaseMessage
 from chatplex.messages import messages_to_dict
 from chatplex.messages import to_langchain
 from chatplex.messages import utils as ours
+from tests._fresh import fresh_python
 from tests.messages._builders import opening
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -205,3 +207,21 @@ def test_without_messages_a_wrong_or_missing_option_fails_at_once() -> None:
         ours.trim_messages(token_counter=len)
     with pytest.raises(TypeError, match="include_typos"):
         ours.filter_messages(include_typos=["human"])
+
+
+def test_without_messages_right_after_import_chatplex_is_langchains_runnable() -> None:
+    # A script's first use of chatplex can be this call: nothing has loaded the Runnable
+    # core yet, and the runnable must still come, trimming as LangChain's does.
+    code = (
+        "import json\n"
+        "from chatplex import HumanMessage, AIMessage, SystemMessage, trim_messages\n"
+        "msgs = [SystemMessage('s'), HumanMessage('a'), AIMessage('b'), HumanMessage('c')]\n"
+        "trimmer = trim_messages(max_tokens=2, token_counter=len, include_system=True)\n"
+        "print(json.dumps([(m.type, m.content) for m in trimmer.invoke(msgs)]))\n"
+    )
+    ported = json.loads(fresh_python(code).stdout)
+    lc_trimmer = lc.trim_messages(max_tokens=2, token_counter=len, include_system=True)
+    theirs = lc_trimmer.invoke(
+        [lc.SystemMessage("s"), lc.HumanMessage("a"), lc.AIMessage("b"), lc.HumanMessage("c")]
+    )
+    assert ported == [[m.type, m.content] for m in theirs] == [["system", "s"], ["human", "c"]]
