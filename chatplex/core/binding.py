@@ -42,7 +42,10 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         self.output_type = output_type
 
     def _base_name(self) -> str:
-        return self.config.get("run_name") or self.bound.get_name()
+        # A config's run_name names the runs (the bound runnable's run gets the merged
+        # config), not the runnable: as LangChain's, get_name and the tool name
+        # `as_tool` picks stay the bound runnable's.
+        return self.bound.get_name()
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         return self.bound._listener_inputs(input)  # the bound runnable's run is the run

@@ -132,7 +132,7 @@ def test_docstring_examples() -> None:
 
 def test_the_methods_that_build_a_runnable_from_this_one() -> None:
     echo = Echo()
-    assert echo.with_config(run_name="renamed").get_name() == "renamed"
+    assert echo.with_config(run_name="renamed").get_name() == "Echo"  # run_name names runs
     assert isinstance(echo | (lambda x: x), RunnableSequence)
     assert isinstance((lambda x: x) | echo, RunnableSequence)
     piped = echo.pipe(lambda x: x, lambda x: x)

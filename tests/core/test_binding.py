@@ -4,6 +4,8 @@ runnable's, and `bind_tools` on it binds again."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from chatplex import FakeChatModel
@@ -48,3 +50,36 @@ def test_a_binding_forwards_attributes_and_rebinds_tools() -> None:
     with_tools = bound.bind_tools([lookup])  # type: ignore[attr-defined]
     assert isinstance(with_tools, RunnableBinding) and with_tools.config == {"tags": ["t"]}
     assert [t.name for t in with_tools.bound.tools] == ["lookup"]
+
+
+def test_a_run_name_names_the_runs_not_the_runnable_as_in_langchain() -> None:
+    # LangChain's binding answers get_name (and so the tool name `as_tool` picks, the
+    # `.map()` name, the suffixed schema names) with the bound runnable's name; the
+    # config's run_name names only the runs, in events and traces.
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    def double(text: str) -> str:
+        return text * 2
+
+    def names(lambda_class: type) -> list[str]:
+        named = lambda_class(double).with_config(run_name="dbl")
+        return [
+            named.get_name(),
+            named.get_name("Input"),
+            named.map().get_name(),
+            named.as_tool(description="doubles").name,
+        ]
+
+    with pytest.warns(Warning, match="beta"):  # LangChain's as_tool is beta
+        theirs = names(lc.RunnableLambda)
+    assert (
+        names(RunnableLambda)
+        == theirs
+        == ["double", "double_input", "RunnableEach<double>", "double"]
+    )
+
+    async def run_names() -> set[str]:
+        named = RunnableLambda(double).with_config(run_name="dbl")
+        return {e["name"] async for e in named.astream_events("a", version="v2")}
+
+    assert asyncio.run(run_names()) == {"dbl"}
