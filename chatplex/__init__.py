@@ -224,13 +224,26 @@ def _message_runnable(function: Any, name: str) -> Any:
     return RunnableLambda(function, name=name)
 
 
+def _message_prompt(message: Any) -> Any:
+    # As above: the first `message + other` loads the core.
+    from .core import ChatPromptTemplate
+
+    return ChatPromptTemplate([message])
+
+
 def _fill_message_runnable_slot(utils_module: Any) -> None:
     utils_module.runnable_factory = _message_runnable
 
 
-# `trim_messages(max_tokens=...)` without messages is a runnable of core, a layer above
-# chatplex.messages: its slot is filled when chatplex.messages.utils loads.
+def _fill_message_prompt_slot(messages_module: Any) -> None:
+    messages_module.prompt_factory = _message_prompt
+
+
+# `trim_messages(max_tokens=...)` without messages is a runnable of core, and `message +
+# other` a prompt of core, a layer above chatplex.messages: their slots are filled when
+# the modules holding them load.
 when_imported("chatplex.messages.utils", _fill_message_runnable_slot)
+when_imported("chatplex.messages._messages", _fill_message_prompt_slot)
 
 
 def close() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import KW_ONLY
 from dataclasses import dataclass
@@ -98,6 +99,11 @@ class _FieldDict:
         }
 
 
+#: `(message) -> prompt`: a chatplex.core `ChatPromptTemplate` of that message, for
+#: `message + other` (core is a layer above: the package root sets it).
+prompt_factory: Callable[[BaseMessage], Any] | None = None
+
+
 @dataclass(slots=True)
 class BaseMessage(_FieldDict):
     """Common fields of every message. Use a concrete subclass."""
@@ -137,6 +143,13 @@ class BaseMessage(_FieldDict):
         from ._pretty import is_interactive
 
         print(self.pretty_repr(html=is_interactive()))
+
+    def __add__(self, other: Any) -> Any:
+        """LangChain's `message + other`: a `ChatPromptTemplate` of this message with
+        `other` added as a prompt adds it (a message, a template string, a tuple...)."""
+        if prompt_factory is None:  # cannot happen after `import chatplex`
+            return NotImplemented
+        return prompt_factory(self) + other
 
     # LangChain's view of this message (see `_border.py` and ARCHITECTURE.md, "LangChain
     # objects meet chatplex"): once LangChain's message classes are loaded, `__class__`

@@ -216,3 +216,24 @@ def test_deeply_nested_args_do_not_raise() -> None:
     result = message.to_message()
     assert result.tool_calls == []
     assert [i["args"] for i in result.invalid_tool_calls] == [raw]
+
+
+def test_message_plus_message_is_langchains_chat_prompt() -> None:
+    # LangChain's prompt-composition guide: `SystemMessage(...) + HumanMessage(...) +
+    # "{input}"` is a ChatPromptTemplate; chunks still merge instead.
+    lc = pytest.importorskip("langchain_core.messages")
+
+    def composed(system: Any, human: Any, ai: Any) -> list[Any]:
+        prompt = system("You are a nice pirate") + human("hi") + ai("what?") + "{input}"
+        shown = prompt.format_messages(input="i said hi")
+        return [type(prompt).__name__, prompt.input_variables, [(m.type, m.content) for m in shown]]
+
+    theirs = composed(lc.SystemMessage, lc.HumanMessage, lc.AIMessage)
+    assert composed(SystemMessage, HumanMessage, AIMessage) == theirs
+    assert theirs[0] == "ChatPromptTemplate" and theirs[2][-1] == ("human", "i said hi")
+    ours = (HumanMessage("a") + ("ai", "b {x}")).format_messages(x=1)
+    pair = (lc.HumanMessage("a") + ("ai", "b {x}")).format_messages(x=1)
+    assert [(m.type, m.content) for m in ours] == [(m.type, m.content) for m in pair]
+    assert (AIMessageChunk("a") + AIMessageChunk("b")).content == "ab"
+    with pytest.raises(TypeError):
+        AIMessageChunk("a") + "b"  # noqa: B018
