@@ -182,6 +182,10 @@ class RunnableLambda(Runnable[Any, Any]):
             await agen.aclose()
 
 
+#: A generator function over input pieces, sync or async.
+_Generator = Callable[..., Any]
+
+
 class RunnableGenerator(Runnable[Any, Any]):
     """A generator over the stream of input pieces: `def f(chunks): for c in chunks: yield`.
 
@@ -193,17 +197,26 @@ class RunnableGenerator(Runnable[Any, Any]):
         'HI'
     """
 
-    def __init__(self, transform: Callable[..., Any], *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        transform: _Generator,
+        atransform: _Generator | None = None,
+        *,
+        name: str | None = None,
+    ) -> None:
         if not is_stream_transformer(transform):
             raise TypeError("RunnableGenerator needs a generator or async generator function")
+        if atransform is not None and not inspect.isasyncgenfunction(atransform):
+            raise TypeError("RunnableGenerator's atransform must be an async generator function")
         self.func = transform
         self.name = name or _func_name(transform)
-        self._is_async = inspect.isasyncgenfunction(transform)
-        self._takes_config = _takes_config(transform)
+        self._is_async = inspect.isasyncgenfunction(transform)  # no sync side
+        # As LangChain's: async calls run `atransform` where given (or an async transform).
+        self.afunc = transform if self._is_async else atransform
 
-    def _call(self, chunks: Any, config: RunnableConfig) -> Any:
-        kw = {"config": user_config(child_config(config))} if self._takes_config else {}
-        return self.func(chunks, **kw)
+    def _call(self, chunks: Any, config: RunnableConfig, func: Callable[..., Any]) -> Any:
+        kw = {"config": user_config(child_config(config))} if _takes_config(func) else {}
+        return func(chunks, **kw)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return collect_chunks(self._transform(iter([input]), config))
@@ -231,22 +244,22 @@ class RunnableGenerator(Runnable[Any, Any]):
                     for chunk in pieces:
                         yield chunk
 
-                return [piece async for piece in self._call(source(), config)]
+                return [piece async for piece in self._call(source(), config, self.func)]
 
             yield from run_sync(run())
             return
-        yield from self._call(chunks, config)
+        yield from self._call(chunks, config, self.func)
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        if self._is_async:
-            async for piece in self._call(chunks, config):
+        if self.afunc is not None:
+            async for piece in self._call(chunks, config, self.afunc):
                 yield piece
             return
         # A sync generator cannot pull from an async source: gather the input first.
         pieces = [chunk async for chunk in chunks]
-        for piece in self._call(iter(pieces), config):
+        for piece in self._call(iter(pieces), config, self.func):
             yield piece
 
 

@@ -172,3 +172,28 @@ def test_the_chain_decorator_makes_a_named_runnable_as_langchains() -> None:
         return text.upper()
 
     assert theirs.name == "theirs"  # both name the runnable after the function
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_generator_pair_runs_its_sync_or_async_side_as_langchains(sync: bool) -> None:
+    # LangChain's `RunnableGenerator(transform, atransform)`: the sync side for sync
+    # calls, the async one for async calls, named after the sync one.
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    def upper(pieces: Any) -> Any:
+        for piece in pieces:
+            yield piece.upper()
+
+    async def lower(pieces: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for piece in pieces:
+            yield piece.lower()
+
+    def seen(generator: Any) -> Any:
+        return generator.get_name(), generator
+
+    name, ours = seen(RunnableGenerator(upper, lower))
+    lc_name, theirs = seen(lc.RunnableGenerator(upper, lower))
+    assert name == lc_name == "upper"
+    assert await stream(ours, sync, "Ab") == await stream(theirs, sync, "Ab")
+    expected = "AB" if sync else "ab"
+    assert await call(ours, sync, "Ab") == await call(theirs, sync, "Ab") == expected
