@@ -190,12 +190,35 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> Iterator[dict[str, Any]]:
         """Yield `{key: piece}` as each branch streams, branches interleaved."""
+        return self._pumped(lambda step, cfg: step.stream(input, cfg), config)
+
+    def _transform(
+        self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """As LangChain's map: each branch transforms the input stream as it comes (a
+        passthrough branch yields every piece); a single piece is streamed as above."""
+        first, second = next(chunks, _DONE), next(chunks, _DONE)
+        if second is _DONE:
+            yield from (
+                super()._transform(iter(()), config)
+                if first is _DONE
+                else self._stream(first, config)
+            )
+            return
+        shared = _SharedInput([first, second], chunks)
+        yield from self._pumped(lambda step, cfg: step.transform(shared.reader(), cfg), config)
+
+    def _pumped(
+        self,
+        open_branch: Callable[[Runnable[Any, Any], RunnableConfig], Iterator[Any]],
+        config: RunnableConfig,
+    ) -> Iterator[dict[str, Any]]:
         out: queue.Queue[tuple[str, Any, bool]] = queue.Queue()
         stop = threading.Event()
 
         def pump(key: str, step: Runnable[Any, Any]) -> None:
             try:
-                for piece in step.stream(input, self._branch_config(config, key)):
+                for piece in open_branch(step, self._branch_config(config, key)):
                     if stop.is_set():
                         return
                     out.put((key, piece, False))
@@ -215,14 +238,39 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             finally:
                 stop.set()
 
-    async def _astream(
+    def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        return self._apumped(lambda step, cfg: step.astream(input, cfg), config)
+
+    async def _atransform(
+        self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        first, second = await anext(chunks, _DONE), await anext(chunks, _DONE)
+        if second is _DONE:
+            pieces = (
+                super()._atransform(_none(), config)
+                if first is _DONE
+                else self._astream(first, config)
+            )
+            async for piece in pieces:
+                yield piece
+            return
+        shared = _SharedInput([first, second], chunks)
+        opened = self._apumped(lambda step, cfg: step.atransform(shared.areader(), cfg), config)
+        async for piece in opened:
+            yield piece
+
+    async def _apumped(
+        self,
+        open_branch: Callable[[Runnable[Any, Any], RunnableConfig], AsyncIterator[Any]],
+        config: RunnableConfig,
     ) -> AsyncIterator[dict[str, Any]]:
         out: asyncio.Queue[tuple[str, Any, bool]] = asyncio.Queue()
 
         async def pump(key: str, step: Runnable[Any, Any]) -> None:
             try:
-                async for piece in step.astream(input, self._branch_config(config, key)):
+                async for piece in open_branch(step, self._branch_config(config, key)):
                     out.put_nowait((key, piece, False))
             except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
                 # Any failure, as in the sync pump: a BaseException left in the task
@@ -273,6 +321,72 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
 
 
 _DONE: Any = object()
+
+
+class _SharedInput:
+    """One input stream read by every branch of a map, each at its own pace (a tee safe
+    across the branches' threads): each piece is pulled once, under a lock, and kept."""
+
+    def __init__(self, pieces: list[Any], rest: Any) -> None:
+        self._pieces = pieces
+        self._rest = rest  # the rest of the stream, sync or async
+        self._lock = threading.Lock()
+        self._alock = asyncio.Lock()
+        #: None while the stream runs; then StopIteration, or what the stream raised.
+        self._end: BaseException | None = None
+
+    def _has(self, index: int) -> bool:
+        """Whether piece `index` is there, once a pull was tried; the stream's error
+        is raised to every branch that reads past it."""
+        if index < len(self._pieces):
+            return True
+        if isinstance(self._end, StopIteration):
+            return False
+        raise self._end  # type: ignore[misc]
+
+    def reader(self) -> Iterator[Any]:
+        index = 0
+        while True:
+            with self._lock:
+                if index == len(self._pieces) and self._end is None:
+                    self._end = _pulled(lambda: self._pieces.append(next(self._rest)))
+                if not self._has(index):
+                    return
+            yield self._pieces[index]
+            index += 1
+
+    async def areader(self) -> AsyncIterator[Any]:
+        index = 0
+        while True:
+            async with self._alock:
+                if index == len(self._pieces) and self._end is None:
+                    try:
+                        self._pieces.append(await anext(self._rest))
+                    except StopAsyncIteration:
+                        self._end = StopIteration()
+                    except BaseException as exc:  # noqa: BLE001 - raised to each branch
+                        self._end = exc
+                if not self._has(index):
+                    return
+            yield self._pieces[index]
+            index += 1
+
+
+def _pulled(pull: Callable[[], None]) -> BaseException | None:
+    """None once `pull` got a piece; else how the stream ended (StopIteration, or its
+    error)."""
+    try:
+        pull()
+    except StopIteration:
+        return StopIteration()
+    except BaseException as exc:  # noqa: BLE001 - raised to each branch
+        return exc
+    return None
+
+
+async def _none() -> AsyncIterator[Any]:
+    return
+    yield  # an empty async stream
 
 
 class _Branches:

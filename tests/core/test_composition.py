@@ -14,6 +14,7 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
+from chatplex import core
 from chatplex.core import Runnable
 from chatplex.core import RunnableSequence
 from chatplex.core.batching import Batch
@@ -171,3 +172,57 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(composition)
     assert failures == 0 and tried > 0
+
+
+def _pieces_by_key(pieces: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """A map's streamed pieces per branch (branches interleave in any order)."""
+    by_key: dict[str, list[Any]] = {}
+    for piece in pieces:
+        for key, value in piece.items():
+            by_key.setdefault(key, []).append(value)
+    return by_key
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_map_after_a_streaming_step_streams_its_input_through_as_langchains(
+    sync: bool,
+) -> None:
+    # Each branch transforms the input stream as it comes: a passthrough branch yields
+    # every upstream piece, one that needs the whole input gets it collected.
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    def twice(pieces: Any) -> Any:
+        for piece in pieces:
+            yield piece
+            yield piece
+
+    async def atwice(pieces: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for piece in pieces:
+            yield piece
+            yield piece
+
+    def chain(kit: Any) -> Any:
+        upstream = kit.RunnableGenerator(twice, atwice)
+        return upstream | kit.RunnableParallel(same=kit.RunnablePassthrough(), size=len)
+
+    ours = _pieces_by_key(await stream(chain(core), sync, "ab"))
+    theirs = _pieces_by_key(await stream(chain(lc), sync, "ab"))
+    assert ours == theirs == {"same": ["ab", "ab"], "size": [4]}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_streamed_input_that_fails_fails_the_map(sync: bool) -> None:
+    def broken(pieces: Any) -> Any:
+        yield from ("a", "b")
+        raise ValueError("upstream broke")
+
+    async def abroken(pieces: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        for piece in ("a", "b"):
+            yield piece
+        raise ValueError("upstream broke")
+
+    chain = core.RunnableGenerator(broken, abroken) | RunnableParallel(
+        same=RunnablePassthrough(), size=len
+    )
+    with pytest.raises(ValueError, match="upstream broke"):
+        await stream(chain, sync, "x")
