@@ -44,10 +44,10 @@ from typing import Protocol
 from ..adapters.output_formats import openai_json_schema
 from ..adapters.output_formats import response_format_schema
 from ..adapters.structured_profile import StructuredProfile
+from ..core import OutputParserException
 from ..core import Runnable
 from ..core import RunnableParallel
 from ..core.run_config import RunnableConfig
-from ..errors import ChatplexError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
@@ -88,17 +88,18 @@ class Structurable(OnWire, Protocol):
     ) -> Runnable[Any, AIMessage]: ...
 
 
-class StructuredOutputError(ChatplexError, ValueError):
+class StructuredOutputError(OutputParserException):
     """A reply that does not fit the schema. `.raw`: the model's message; `.value`: the
     JSON that came (None when none parsed); `__cause__`: the validation error.
 
-    When the script has imported langchain_core, it is also LangChain's
-    `OutputParserException` (with its `llm_output`, `observation`, `send_to_llm`), so an
-    `except OutputParserException:` or a `with_retry`/`with_fallbacks` on it still holds
-    after the import swap."""
+    An `OutputParserException` (chatplex's, with the reply's text as `llm_output`), as
+    LangChain's structured output raises; when the script has imported langchain_core,
+    LangChain's too, so an `except OutputParserException:` or a
+    `with_retry`/`with_fallbacks` on it still holds after the import swap, whichever
+    family the script's names come from."""
 
     def __init__(self, message: str, *, raw: AIMessage | None, value: Any = None) -> None:
-        super().__init__(message)
+        super().__init__(message, llm_output=raw.text if isinstance(raw, AIMessage) else None)
         self.raw = raw
         self.value = value
         sdk_compatible(self, (_OUTPUT_PARSER_ERRORS,))

@@ -122,6 +122,23 @@ def test_not_json_and_no_tool_call_are_typed_errors() -> None:
     assert caught.value.raw is not None and caught.value.raw.text == "not json"
 
 
+def test_a_reply_that_does_not_parse_is_chatplexs_output_parser_exception() -> None:
+    # The ported script's `except OutputParserException` (now chatplex's) catches what the
+    # LangChain script's caught: LangChain's json_mode parser raises its own on this reply.
+    from chatplex import OutputParserException
+
+    lc_parsers = pytest.importorskip("langchain_core.output_parsers")
+    lc_exceptions = pytest.importorskip("langchain_core.exceptions")
+    with pytest.raises(lc_exceptions.OutputParserException) as theirs:
+        lc_parsers.PydanticOutputParser(pydantic_object=Person).invoke("not json")
+    fake = FakeChatModel(responses=["not json"])
+    with pytest.raises(OutputParserException) as ours:
+        fake.with_structured_output(Person, method="json_mode").invoke("x")
+    assert ours.value.llm_output == theirs.value.llm_output == "not json"
+    assert ours.value.send_to_llm is theirs.value.send_to_llm is False
+    assert isinstance(ours.value, StructuredOutputError)
+
+
 def test_a_reply_that_does_not_parse_is_langchains_output_parser_exception_too() -> None:
     # As LangChain's parsers raise it: `except OutputParserException`, a fallback or a
     # retry on it, and include_raw's parsing_error keep working after the import swap.
