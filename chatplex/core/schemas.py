@@ -50,6 +50,8 @@ from .base import Runnable
 from .binding import RunnableBinding
 from .composition import RunnableParallel
 from .composition import RunnableSequence
+from .configurable import RunnableConfigurableAlternatives
+from .configurable import RunnableConfigurableFields
 from .few_shot import FewShotChatMessagePromptTemplate
 from .lambdas import RunnableGenerator
 from .lambdas import RunnableLambda
@@ -388,8 +390,14 @@ def _typed(name: str, type_: Any) -> type[BaseModel]:
     return _root(name, type_)
 
 
+#: The runnables picked per call: their schemas are their default runnable's.
+_CONFIGURABLE = (RunnableConfigurableFields, RunnableConfigurableAlternatives)
+
+
 def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     """The pydantic model of `runnable`'s input."""
+    if isinstance(runnable, _CONFIGURABLE):  # as LangChain's: the default runnable's
+        return runnable.default.get_input_schema()
     name = runnable.get_name("Input")
     declared = _declared(runnable, "InputType")  # a runnable may name its input type
     if declared is not None:
@@ -411,6 +419,8 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
 
 def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     """The pydantic model of `runnable`'s output."""
+    if isinstance(runnable, _CONFIGURABLE):
+        return runnable.default.get_output_schema()
     name = runnable.get_name("Output")
     declared = _declared(runnable, "OutputType")
     if declared is ChatModelOutput:

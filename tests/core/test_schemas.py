@@ -225,3 +225,29 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(schemas)
     assert failures == 0 and tried > 0
+
+
+def test_a_configurable_runnable_has_its_defaults_schemas_as_in_langchain() -> None:
+    # LangChain's configurable runnables answer with the default runnable's schemas, so
+    # a chain starting with a configurable prompt still lists the prompt's variables.
+    from chatplex import ConfigurableField
+    from chatplex import PromptTemplate
+
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+    lc_runnables = pytest.importorskip("langchain_core.runnables")
+
+    def schemas(prompt_class: Any, field_class: Any) -> list[Any]:
+        fields = prompt_class.from_template("a {x}").configurable_fields(
+            template=field_class(id="t")
+        )
+        alternatives = prompt_class.from_template("a {y}").configurable_alternatives(
+            field_class(id="k"), default_key="a", b=prompt_class.from_template("b {y}")
+        )
+        return [
+            (r.input_schema.model_json_schema(), r.output_schema.model_json_schema()["title"])
+            for r in (fields, alternatives)
+        ]
+
+    theirs = schemas(lc_prompts.PromptTemplate, lc_runnables.ConfigurableField)
+    assert schemas(PromptTemplate, ConfigurableField) == theirs
+    assert theirs[0][0]["required"] == ["x"]
