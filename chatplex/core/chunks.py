@@ -14,6 +14,7 @@ from typing import Any
 from typing import TypeVar
 
 from ..messages import AIMessageChunk
+from ..messages import BaseMessage
 from ..messages import merge_chunks
 
 T = TypeVar("T")
@@ -38,6 +39,8 @@ def add_chunks(a: Any, b: Any) -> Any:
         for key, value in b.items():
             out[key] = add_chunks(out[key], value) if key in out else value
         return out
+    if isinstance(a, BaseMessage) and not isinstance(a, AIMessageChunk):
+        return b  # a whole message's `+` composes a prompt: no merge of stream pieces
     try:
         return a + b
     except TypeError:

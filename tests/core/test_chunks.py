@@ -47,6 +47,25 @@ def test_add_chunks_keeps_the_newer_piece_when_nothing_adds() -> None:
     assert add_chunks(None, {"a": 1}) == {"a": 1}
 
 
+def test_whole_messages_streamed_as_pieces_keep_the_newer_not_a_prompt() -> None:
+    # `message + message` is a prompt (LangChain's composition), so a stream of whole
+    # messages must not be summed with it: LangChain's collection turns a generator of
+    # AIMessages into a ChatPromptTemplate (or a TypeError further on); the newer
+    # message is the stream's value here, as before messages could be added.
+    from chatplex import AIMessage
+    from chatplex import RunnableLambda
+
+    def replies(text: str) -> Iterator[AIMessage]:
+        yield AIMessage("draft")
+        yield AIMessage("final")
+
+    assert add_chunks(AIMessage("a"), AIMessage("b")) == AIMessage("b")
+    assert RunnableLambda(replies).invoke("x") == AIMessage("final")
+    assert add_chunks(AIMessageChunk("a"), AIMessageChunk("b")) == merge_chunks(
+        [AIMessageChunk("a"), AIMessageChunk("b")]
+    )
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_collect_merges_the_pieces_in_order(sync: bool) -> None:
     pieces = [{"a": "x"}, {"a": "y", "b": 1}, {"b": 2}]
