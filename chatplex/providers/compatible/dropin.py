@@ -47,9 +47,9 @@ from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.choices import check_responses_only
 from ..openai.choices import refuse_langsmith_gateway
-from ..openai.choices import stream_chunk_timeout
 from ..openai.choices import wants_responses_api
-from ..openai.dropin import CHUNK_BOUND_READ
+from ..openai.chunk_bound import CHUNK_BOUND_READ
+from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
 from .preset import DropIn

@@ -1,14 +1,11 @@
 """What `init_chat_model("openai:...")` and the provider registry decide as
 langchain-openai does (the Responses API or Chat Completions, the `stream_usage`
-default, `max_completion_tokens`, the bound on an async stream's chunks), and what
-tells a built-in tool: shared with the
+default, `max_completion_tokens`), and what tells a built-in tool: shared with the
 `ChatOpenAI` drop-in (`dropin.py`) and the presets' (`providers/compatible/dropin.py`).
 """
 
 from __future__ import annotations
 
-import logging
-import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +26,6 @@ __all__ = [
     "prefers_responses_api",
     "refuse_langsmith_gateway",
     "responses_provider",
-    "stream_chunk_timeout",
     "stream_usage_default",
     "wants_responses_api",
 ]
@@ -207,43 +203,6 @@ def init_settings(settings: dict[str, Any]) -> None:
         settings["stream_usage"] = stream_usage_default(settings)
 
 
-#: langchain-openai's bound on an async stream's wait for each chunk: its variable and
-#: its default.
-STREAM_CHUNK_VARIABLE, STREAM_CHUNK_DEFAULT = "LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", 120.0
-
-
-def stream_chunk_timeout(given: Any, *, was_given: bool) -> float | None:
-    """langchain-openai's `stream_chunk_timeout`: as given (None or 0: off), else from
-    its variable, else 120 s; a negative or unreadable value falls back to the variable
-    or the default, with a warning, as there. It bounds the wait for each chunk of an
-    async stream only (None: no bound of its own).
-
-    >>> stream_chunk_timeout(None, was_given=True), stream_chunk_timeout(0, was_given=True)
-    (None, None)
-    >>> stream_chunk_timeout(5, was_given=True)
-    5.0
-    """
-    if was_given:
-        if given is None:
-            return None
-        if given >= 0:
-            return float(given) or None
-        _LOGGER.warning("Invalid stream_chunk_timeout=%r (negative); using the default", given)
-    raw = os.environ.get(STREAM_CHUNK_VARIABLE)
-    if raw is None:
-        return STREAM_CHUNK_DEFAULT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not value >= 0:  # (negative, or no number)
-        _LOGGER.warning(
-            "Invalid value for %s=%r; using %s", STREAM_CHUNK_VARIABLE, raw, STREAM_CHUNK_DEFAULT
-        )
-        return STREAM_CHUNK_DEFAULT
-    return value or None
-
-
 #: Where langchain-openai's classes read the organization when none is given: its
 #: variable, then (its validator's) the older one.
 ORGANIZATION_VARIABLES = ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION")
@@ -268,6 +227,3 @@ def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> Non
             "not built in chatplex; unset LANGSMITH_GATEWAY, or give the gateway's "
             "base_url= and api_key= (an OpenAI-compatible endpoint)"
         )
-
-
-_LOGGER = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ logs, schemas and callbacks. Everything is resolved here, once: calls cost what 
 
 from __future__ import annotations
 
-import copy
 import os
 import warnings
 from collections.abc import AsyncIterator
@@ -52,11 +51,14 @@ from ...chat.proxied import proxied_clients
 from ...core.frames import user_stacklevel
 from ...secret.urls import hold_url
 from . import choices
+from . import chunk_bound
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import lacks_structured_outputs
 from .choices import langchain_temperature
 from .choices import wants_responses_api
+from .chunk_bound import CHUNK_BOUND_READ
+from .chunk_bound import bounded_for_async
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
@@ -107,15 +109,6 @@ _FIELDS = (*CLIENT_FIELDS, *_SENT)
 #: LangChain's default model when none is named (`ChatOpenAI()`).
 DEFAULT_MODEL = "gpt-3.5-turbo"
 
-#: How a BaseChatOpenAI class's `stream_chunk_timeout` field reads (`PartnerFields`
-#: keywords): as the engine holds it (its variable, or 120), a float, never written
-#: (pydantic's `exclude` there).
-CHUNK_BOUND_READ: dict[str, Any] = {
-    "filled": {"stream_chunk_timeout": "stream_chunk_timeout"},
-    "excluded": frozenset({"stream_chunk_timeout"}),
-    "floats": frozenset({"stream_chunk_timeout"}),
-}
-
 #: The fields that, given, keep langchain-openai's classes from asking a stream for its
 #: usage (their `stream_usage` default is for OpenAI's own API only).
 USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
@@ -133,7 +126,7 @@ class TiktokenCounted(DropInEngine):
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None
     #: langchain-openai's bound on each chunk's wait, async streams only (None: off; a
-    #: class whose partner is a BaseChatOpenAI sets it: `choices.stream_chunk_timeout`).
+    #: class whose partner is a BaseChatOpenAI sets it: `chunk_bound.py`).
     stream_chunk_timeout: float | None = None
 
     @property
@@ -160,15 +153,13 @@ class TiktokenCounted(DropInEngine):
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AsyncIterator[AIMessageChunk]:
         """An async stream waits for each chunk at most `stream_chunk_timeout`, as
-        langchain-openai's (its sync streams do not); `stream_idle_timeout`, chatplex's
-        own bound on both, wins where given."""
+        langchain-openai's (`chunk_bound.py`; its sync streams do not)."""
         from ...chat import send_hooks
+        from ...http import pool_settings
 
-        bound = self.stream_chunk_timeout
-        if bound is None or self.stream_idle_timeout is not None:
+        bounded = bounded_for_async(self, self.stream_chunk_timeout, pool_settings().read_timeout)
+        if bounded is None:
             return super()._asend_stream(messages, settings, config)
-        bounded = copy.copy(self)
-        bounded.stream_idle_timeout = bound
         return send_hooks.asend_stream(bounded, messages, settings, config)
 
     def _counted_model(self) -> Any:
@@ -347,7 +338,7 @@ class ChatOpenAI(TiktokenCounted):
         **params: Any,
     ) -> None:
         self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
-        self.stream_chunk_timeout = choices.stream_chunk_timeout(
+        self.stream_chunk_timeout = chunk_bound.stream_chunk_timeout(
             stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
         )
         langchain_temperature(self._named_model_of(model, params), params, reasoning)
