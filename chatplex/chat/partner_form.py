@@ -372,6 +372,9 @@ class PartnerFields:
     #: ValueError: langchain-openai's, -groq's, -fireworks' and most BaseChatOpenAI
     #: subclasses').
     checks_candidates: bool = False
+    #: Fields its class requires (no default): not given, or given None, is its
+    #: ValidationError, where the drop-in's engine would take its own default.
+    required: frozenset[str] = frozenset()
     #: Its `lc_attributes` (what scripts and tracers read of its settings; LangChain's
     #: serializer adds them to the keywords): these fields, each where it holds a value
     #: (not None or empty), in this order; and those of `attributes_always`, whatever

@@ -63,13 +63,13 @@ __all__ = [
     "configured_field",
     "held_keywords",
     "lift_model_kwargs",
-    "settle_as_partner",
     "partner_default",
     "partner_dump",
     "partner_environment",
     "partner_fields_set",
     "partner_value",
     "reading_form",
+    "settle_as_partner",
     "split_model_kwargs",
 ]
 
@@ -202,15 +202,19 @@ def _default(engine_type: type, name: str) -> Any:
 
 def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
     """What the partner class's validators do to the constructor's keywords `values`
-    before anything is built: its fields lifted out of `model_kwargs`, None refused for
-    a field it types without None (`PartnerFields.annotations`: its model's name, where
-    the drop-in would take None as not given and call its default model), its candidate
-    count checked (`PartnerFields.checks_candidates`, its words)."""
+    before anything is built: its fields lifted out of `model_kwargs`, a field it
+    requires refused when missing (`PartnerFields.required`) and None refused for a
+    field it types without None (`PartnerFields.annotations`: its model's name, where
+    the drop-in would take either as not given and call its default model), its
+    candidate count checked (`PartnerFields.checks_candidates`, its words)."""
     lift_model_kwargs(engine_type, values)
     form = reading_form(engine_type)
     if form is None:
         return
     given = {form.name(k) for k, v in values.items() if v is not None}
+    missing = sorted(form.required - given - {form.name(k) for k in values})
+    if missing:
+        raise ValueError(f"{missing[0]}: field required")
     for keyword in [k for k, v in values.items() if v is None]:
         kind = form.annotations.get(form.name(keyword))
         # (a plain class has no None in it; another spelling given a value is the field's)

@@ -81,3 +81,30 @@ def test_a_model_given_as_none_is_refused_as_by_the_partner(name: str) -> None:
     theirs = _outcome(partner, {**keywords, "model": None})
     ours = _outcome(getattr(chatplex.langchain, name), {**keywords, "model": None})
     assert ours[0] == theirs[0] == "ValidationError"
+
+
+#: drop-in name -> (partner module, keywords that build it but for its model): those
+#: whose partner requires a model, and some whose partner has a default one.
+UNNAMED: dict[str, tuple[str, dict[str, Any]]] = {
+    **{
+        name: (module, {k: v for k, v in keywords.items() if k != "model"})
+        for name, (module, keywords) in NAMED.items()
+    },
+    "ChatGoogleGenerativeAI": ("langchain_google_genai", {"google_api_key": "k-test"}),
+    "ChatVertexAI": ("langchain_google_vertexai", {"project": "p", "location": "us-central1"}),
+}
+
+
+@pytest.mark.filterwarnings("ignore")  # (langchain-google-vertexai's deprecation)
+@pytest.mark.parametrize("name", sorted(UNNAMED))
+def test_a_model_not_given_is_refused_where_the_partner_requires_one(name: str) -> None:
+    # Where the partner requires its model (langchain-anthropic, -google-genai,
+    # -google-vertexai, -ollama, -groq, -fireworks, -deepseek), the drop-in called a
+    # default model of its own (Gemini, Vertex AI) or raised a TypeError; where the
+    # partner has a default (langchain-openai, -mistralai, -xai...), both build.
+    module, keywords = UNNAMED[name]
+    partner = getattr(pytest.importorskip(module), name)
+    theirs = _outcome(partner, keywords)
+    ours = _outcome(getattr(chatplex.langchain, name), keywords)
+    refused = isinstance(theirs, tuple)  # (its ValidationError and its messages)
+    assert (ours[0] if refused else ours) == (theirs[0] if refused else theirs)

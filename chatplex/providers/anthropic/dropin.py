@@ -124,6 +124,7 @@ class ChatAnthropic(DropInEngine):
     langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
     langchain_fields = PartnerFields(
         annotations={"model": str},
+        required=frozenset({"model"}),
         aliases=_ALIASES,
         defaults={"max_retries": 2, "stream_usage": True},
         filled={"max_tokens": "adapter.default_max_tokens"},

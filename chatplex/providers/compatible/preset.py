@@ -317,6 +317,7 @@ def openai_subclass_reading(
     attributes: tuple[str, ...] = (),
     fallbacks: Mapping[str, tuple[Any, ...]] | None = None,
     checks_candidates: bool = False,
+    required: frozenset[str] = frozenset(),
     **aliases: str,
 ) -> dict[str, Any]:
     """`DropIn.partner_fields` of a langchain-openai subclass LangChain does not
@@ -330,7 +331,8 @@ def openai_subclass_reading(
     keywords `client_optional` left out when None (all: langchain-openai's way);
     `unwritten`, its other defaults; `attributes`, its `lc_attributes`; `fallbacks`, the
     fields its default factories fill in (`Fallback`'s fields); `checks_candidates`,
-    whether its validator checks `n` (langchain-openai's, where it keeps that one).
+    whether its validator checks `n` (langchain-openai's, where it keeps that one);
+    `required`, the fields it has no default for.
 
     >>> form = openai_subclass_reading(
     ...     {"api_key": "DEEPSEEK_API_KEY"}, own=("api_key", "api_base"), base_url="api_base"
@@ -377,6 +379,7 @@ def openai_subclass_reading(
         "attributes": attributes,
         "fallbacks": fallbacks or {},
         "checks_candidates": checks_candidates,
+        "required": required,
         # langchain-openai's field, read from its variable (its clients here ignore it).
         "environment": {"openai_proxy": "OPENAI_PROXY"},
     }

@@ -83,6 +83,7 @@ DEEPSEEK = Preset(
             {"api_key": "DEEPSEEK_API_KEY"},
             own=("api_key", "api_base"),
             factories=frozenset({"model_name"}),  # required: no static default
+            required=frozenset({"model_name"}),
             base_url="api_base",
             # Its base URL's default factory (its repr shows it: `print(llm)`).
             fallbacks={

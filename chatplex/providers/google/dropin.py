@@ -148,6 +148,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
         annotations={"model": str},
+        required=frozenset({"model"}),
         aliases=_ALIASES,
         defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
         inert=frozenset({"default_metadata"}),

@@ -97,6 +97,7 @@ class ChatVertexAI(GoogleDropin):
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
         annotations={"model_name": str},
+        required=frozenset({"model_name"}),
         aliases=_ALIASES,
         defaults={
             "location": "us-central1",

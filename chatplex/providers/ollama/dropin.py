@@ -93,6 +93,7 @@ class ChatOllama(DropInEngine):
     # reports no identifying params (LangChain's default).
     langchain_fields = PartnerFields(
         annotations={"model": str},
+        required=frozenset({"model"}),
         serialized=False,
         identifying=False,
         aliases={"max_tokens": "num_predict"},

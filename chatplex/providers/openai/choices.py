@@ -13,9 +13,9 @@ from typing import Any
 from ...adapters.tools import is_typed_tool
 
 __all__ = [
+    "ORGANIZATION_VARIABLES",
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
-    "ORGANIZATION_VARIABLES",
     "check_responses_only",
     "environment_organization",
     "init_defaults",

@@ -107,6 +107,7 @@ FIREWORKS = Preset(
             "fireworks",
             attributes=("fireworks_api_base",),
             checks_candidates=True,
+            required=frozenset({"model_name"}),
             # Its validator fills it from its variable when not given.
             fallbacks={"fireworks_api_base": (None, ("FIREWORKS_API_BASE",))},
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},

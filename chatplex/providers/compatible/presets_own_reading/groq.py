@@ -116,6 +116,7 @@ GROQ = Preset(
             "groq",
             annotations={"temperature": float},  # not Optional there
             checks_candidates=True,
+            required=frozenset({"model_name"}),
             defaults={"temperature": 0.7, "max_retries": 2, **GROQ_BODY},
             zero_temperature=1e-8,  # langchain-groq's validator raises 0 to it
             identifying=False,
