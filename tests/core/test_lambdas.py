@@ -197,3 +197,17 @@ async def test_a_generator_pair_runs_its_sync_or_async_side_as_langchains(sync: 
     assert await stream(ours, sync, "Ab") == await stream(theirs, sync, "Ab")
     expected = "AB" if sync else "ab"
     assert await call(ours, sync, "Ab") == await call(theirs, sync, "Ab") == expected
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_each_side_of_a_generator_pair_gets_the_config_it_asks_for(sync: bool) -> None:
+    def tagged(pieces: Any, config: Any) -> Any:
+        for piece in pieces:
+            yield f"{piece}:{config['tags']}"
+
+    async def plain(pieces: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for piece in pieces:
+            yield piece
+
+    pair = RunnableGenerator(tagged, plain).with_config(tags=["t"])
+    assert await call(pair, sync, "x") == ("x:['t']" if sync else "x")
