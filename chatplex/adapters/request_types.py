@@ -12,7 +12,14 @@ from typing import Any
 from ..secret import Secret
 from ..secret.urls import redact_url
 
-__all__ = ["CallSettings", "HTTPRequest", "ToolSpec"]
+__all__ = ["CallSettings", "HTTPRequest", "ToolDefinitionError", "ToolSpec"]
+
+
+class ToolDefinitionError(TypeError, ValueError):
+    """A tool, tool choice or output schema no request can carry (`bind_tools(5)`, a
+    dict that is no tool, `tool_choice=5`): a TypeError, chatplex's class for a value of
+    the wrong kind, and a ValueError, what LangChain raises for the same input, so an
+    `except` of either holds."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .request_types import ToolDefinitionError
+
 __all__ = ["anthropic_output_schema", "strict_model_schema", "strict_tool_schema"]
 
 
@@ -72,7 +74,7 @@ def strict_model_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _model_strict(schema: Any, root: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(schema, dict):
-        raise TypeError(f"expected a JSON schema object, got {schema!r:.80}")
+        raise ToolDefinitionError(f"expected a JSON schema object, got {schema!r:.80}")
     for key in ("$defs", "definitions"):
         defs = schema.get(key)
         if isinstance(defs, dict):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
+from .request_types import ToolDefinitionError
 from .request_types import ToolSpec
 
 __all__ = ["normalise_tool_choice", "parallel_from_choice"]
@@ -57,7 +58,7 @@ def normalise_tool_choice(
             return str(kind)  # a bound built-in tool, by its type (the Responses API's form)
         keyword, name = _choice_from_dict(tool_choice)
     else:
-        raise TypeError(
+        raise ToolDefinitionError(
             f"tool_choice must be a str, dict, bool or None, got {type(tool_choice).__name__}"
         )
     if keyword in ("auto", "none"):

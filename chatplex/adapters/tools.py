@@ -49,6 +49,7 @@ from .pydantic_schema import model_schema
 from .pydantic_schema import pydantic_base_model
 from .pydantic_schema import quiet_generator
 from .pydantic_schema import strip_titles
+from .request_types import ToolDefinitionError
 from .request_types import ToolSpec
 from .typeddicts import is_typeddict
 from .typeddicts import typeddict_generator
@@ -102,7 +103,7 @@ def to_tool_spec(tool: object) -> ToolSpec:
         return _from_tool_object(tool)
     elif inspect.isfunction(tool) or inspect.ismethod(tool):
         return _from_function(tool)
-    raise TypeError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
+    raise ToolDefinitionError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
 
 
 def to_tool_specs(
@@ -130,7 +131,9 @@ def to_tool_specs(
     # Sequence, not Iterable: a BaseTool is a pydantic model, and models iterate their fields.
     if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
         kind = type(tools).__name__
-        raise TypeError(f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list")
+        raise ToolDefinitionError(
+            f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list"
+        )
     specs = tuple(_builtin_or_spec(tool, builtin) for tool in tools)
     if strict is not None:
         # A tool already in OpenAI's wire form ({"type": "function", ...}) goes as it
@@ -207,7 +210,9 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
     if kind == "function":
         function = tool.get("function")
         if not isinstance(function, Mapping):
-            raise TypeError('an OpenAI tool dict {"type": "function"} needs a "function" dict')
+            raise ToolDefinitionError(
+                'an OpenAI tool dict {"type": "function"} needs a "function" dict'
+            )
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
         spec = _with_flags(
             spec, function.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
@@ -216,7 +221,9 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
         return replace(spec, beside=beside) if beside else spec
     if "input_schema" in tool:
         if kind not in (None, "custom"):
-            raise TypeError(f"Anthropic server tool type {kind!r} is not a client tool definition")
+            raise ToolDefinitionError(
+                f"Anthropic server tool type {kind!r} is not a client tool definition"
+            )
         spec = _make(tool.get("name"), tool.get("description"), tool["input_schema"])
         return _with_flags(
             spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
@@ -229,7 +236,9 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
     if "title" in tool:
         schema = {k: v for k, v in tool.items() if k not in ("title", "description")}
         return _make(tool["title"], tool.get("description"), schema)
-    raise TypeError(f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}")
+    raise ToolDefinitionError(
+        f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}"
+    )
 
 
 def _with_flags(
@@ -240,9 +249,9 @@ def _with_flags(
     if strict is None and cache_control is None and not fields:
         return spec
     if strict is not None and not isinstance(strict, bool):
-        raise TypeError(f"tool {spec.name!r}: strict must be a bool, got {strict!r:.80}")
+        raise ToolDefinitionError(f"tool {spec.name!r}: strict must be a bool, got {strict!r:.80}")
     if cache_control is not None and not isinstance(cache_control, Mapping):
-        raise TypeError(
+        raise ToolDefinitionError(
             f"tool {spec.name!r}: cache_control must be a dict such as "
             f'{{"type": "ephemeral"}}, got {cache_control!r:.80}'
         )
@@ -260,7 +269,7 @@ def _from_tool_object(tool: Any) -> ToolSpec:
     elif isinstance(schema, type) and issubclass(schema, pydantic_base_model()):
         params = model_schema(schema)
     else:
-        raise TypeError(
+        raise ToolDefinitionError(
             f"tool {tool.name!r}: args_schema must be a pydantic model class or a JSON-schema "
             f"dict, got {schema!r:.80}"
         )
@@ -302,13 +311,13 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
     for param in inspect.signature(fn).parameters.values():
         # Tool arguments arrive as one JSON object, i.e. by name: no *args, **kwargs or "/".
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
-            raise TypeError(
+            raise ToolDefinitionError(
                 f"tool function {name!r}: {param.kind.description} parameter {param.name!r} "
                 "can't be described by a JSON schema; use named, typed parameters"
             )
         if param.annotation is param.empty:
             what = f"tool function {name!r}: parameter {param.name!r}"
-            raise TypeError(f"{what} has no type annotation")
+            raise ToolDefinitionError(f"{what} has no type annotation")
     from pydantic import PydanticUserError
     from pydantic import TypeAdapter
 
@@ -316,7 +325,9 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
         adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, fn))
         schema = adapter.json_schema(schema_generator=quiet_generator())
     except (PydanticUserError, NameError) as exc:
-        raise TypeError(f"tool function {name!r}: can't build a JSON schema: {exc}") from exc
+        raise ToolDefinitionError(
+            f"tool function {name!r}: can't build a JSON schema: {exc}"
+        ) from exc
     schema = strip_titles(schema)
     # pydantic closes a function's arguments (`additionalProperties: false`); LangChain's
     # `convert_to_openai_tool` does not, and strict tools close it again (`with_strict`).
@@ -332,13 +343,15 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
 
 def _make(name: object, description: object, parameters: object) -> ToolSpec:
     if not isinstance(name, str):
-        raise TypeError(f"tool name must be a string, got {name!r:.80}")
+        raise ToolDefinitionError(f"tool name must be a string, got {name!r:.80}")
     if not _NAME.fullmatch(name):
         raise ValueError(f"invalid tool name {name!r}: it must match ^[a-zA-Z0-9_-]{{1,64}}$")
     if description is None:
         description = ""
     if not isinstance(description, str):
-        raise TypeError(f"tool {name!r}: description must be a str, got {description!r:.80}")
+        raise ToolDefinitionError(
+            f"tool {name!r}: description must be a str, got {description!r:.80}"
+        )
     return ToolSpec(name, description, _object_schema(name, parameters))
 
 
@@ -346,13 +359,13 @@ def _object_schema(name: str, parameters: object) -> dict[str, Any]:
     if parameters is None:
         parameters = {}
     if not isinstance(parameters, Mapping):
-        raise TypeError(
+        raise ToolDefinitionError(
             f"tool {name!r}: parameters must be a JSON-schema dict, got {parameters!r:.80}"
         )
     try:  # the round trip also deep-copies, so later edits of the user's dict don't leak in
         schema = json.loads(json.dumps(dict(parameters), allow_nan=False))
     except (TypeError, ValueError, RecursionError) as exc:
-        raise TypeError(f"tool {name!r}: non-serialisable tool schema ({exc})") from exc
+        raise ToolDefinitionError(f"tool {name!r}: non-serialisable tool schema ({exc})") from exc
     kind = schema.get("type")
     if kind not in ("object", None) or (kind is None and schema and "properties" not in schema):
         raise ValueError(
@@ -362,8 +375,10 @@ def _object_schema(name: str, parameters: object) -> dict[str, Any]:
     schema = {"type": "object", **schema}
     schema.setdefault("properties", {})
     if not isinstance(schema["properties"], dict):
-        raise TypeError(f"tool {name!r}: schema 'properties' must be a dict")
+        raise ToolDefinitionError(f"tool {name!r}: schema 'properties' must be a dict")
     required = schema.get("required", [])
     if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
-        raise TypeError(f"tool {name!r}: schema 'required' must be a list of property names")
+        raise ToolDefinitionError(
+            f"tool {name!r}: schema 'required' must be a list of property names"
+        )
     return schema

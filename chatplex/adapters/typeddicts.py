@@ -24,6 +24,7 @@ from typing import cast
 from .docstrings import doc_summary
 from .docstrings import param_docs
 from .pydantic_schema import quiet_generator
+from .request_types import ToolDefinitionError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -73,7 +74,7 @@ def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseM
             hint, *meta = get_args(hint)
             extra = dict(zip(("default", "description"), meta, strict=False))
             if "description" in extra and not isinstance(extra["description"], str):
-                raise TypeError(
+                raise ToolDefinitionError(
                     f"TypedDict {cls.__name__}: field {name!r}: the third argument of "
                     f"Annotated must be a description (str), got {extra['description']!r:.80}"
                 )

@@ -43,6 +43,7 @@ from typing import Protocol
 
 from ..adapters.output_formats import openai_json_schema
 from ..adapters.output_formats import response_format_schema
+from ..adapters.request_types import ToolDefinitionError
 from ..adapters.structured_profile import StructuredProfile
 from ..core import OutputParserException
 from ..core import Runnable
@@ -186,7 +187,7 @@ def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
         inner = response_format_schema(schema) or {}
         name, described = inner.get("name"), inner.get("description")
         if not isinstance(name, str) or not isinstance(inner.get("schema"), Mapping):
-            raise TypeError(
+            raise ToolDefinitionError(
                 f"a json_schema response format needs a name and a schema: {schema!r:.80}"
             )
         spec = to_tool_spec({"name": name, "parameters": inner["schema"]})

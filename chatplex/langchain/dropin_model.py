@@ -71,7 +71,7 @@ from .partner_repr import partner_repr_args
 from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
 from .settings_fields import masked as _masked
-from .tool_binding import is_builtin_tool as _is_builtin_tool
+from .tool_binding import functions_only
 from .trace_params import remembered_ls_params
 from .trace_versions import named_versions
 from .traits import missing_key_error
@@ -442,7 +442,7 @@ class DropInChatModel(ChatChatplex):
         model = self
         given_none = tool_choice is None
         tool_choice = None if tool_choice is _NOT_GIVEN else tool_choice
-        if isinstance(engine, ChatModel) and not any(_is_builtin_tool(t) for t in tools):
+        if isinstance(engine, ChatModel) and functions_only(tools):
             # (what it binds as functions: all of them, or those the partner keeps)
             tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
         bound = ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)

@@ -49,3 +49,16 @@ def test_sampling_settings_go_under_the_wires_names_in_its_order() -> None:
     assert CallSettings("m", stop=()).sampling(top_p="p", stop="s") == {"s": []}
     with pytest.raises(AttributeError):
         settings.sampling(seed="seed")  # a name CallSettings does not have
+
+
+def test_a_tool_no_request_can_carry_is_refused_as_a_type_and_a_value_error() -> None:
+    # chatplex's own family raised TypeError here; LangChain's partners a ValueError:
+    # the one class is both, so a script's `except` of either holds in both families.
+    from chatplex import init_chat_model
+    from chatplex.adapters.request_types import ToolDefinitionError
+
+    model = init_chat_model("openai:gpt-4o-mini", api_key="sk-test")
+    for bad in (lambda: model.bind_tools([5]), lambda: model.bind_tools(5)):
+        with pytest.raises(ToolDefinitionError) as info:
+            bad()
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
