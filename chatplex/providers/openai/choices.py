@@ -13,11 +13,9 @@ from typing import Any
 from ...adapters.tools import is_typed_tool
 
 __all__ = [
-    "ORGANIZATION_VARIABLES",
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
     "check_responses_only",
-    "environment_organization",
     "init_defaults",
     "init_settings",
     "is_builtin_tool",
@@ -201,16 +199,6 @@ def init_settings(settings: dict[str, Any]) -> None:
     them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
     if "stream_usage" not in settings:
         settings["stream_usage"] = stream_usage_default(settings)
-
-
-#: Where langchain-openai's classes read the organization when none is given: its
-#: variable, then (its validator's) the older one.
-ORGANIZATION_VARIABLES = ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION")
-
-
-def environment_organization() -> str | None:
-    """The organization langchain-openai's classes send when none is given."""
-    return next((os.environ[v] for v in ORGANIZATION_VARIABLES if os.environ.get(v)), None)
 
 
 def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> None:

@@ -113,8 +113,9 @@ DEFAULT_MODEL = "gpt-3.5-turbo"
 #: usage (their `stream_usage` default is for OpenAI's own API only).
 USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
 
-#: Where langchain-openai's classes read the organization when none is given.
-_ORGANIZATION = Fallback(None, choices.ORGANIZATION_VARIABLES)
+#: Where langchain-openai's classes read the organization when none is given: its
+#: variable, then (its validator's) the older one.
+_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
 
 
 class TiktokenCounted(DropInEngine):
@@ -386,15 +387,17 @@ class ChatOpenAI(TiktokenCounted):
             "store": store,
         }
         body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        # langchain-openai's default: asked for of OpenAI's own host only, as its
-        # validator tells it from the fields given and the environment (the form's
-        # `stream_usage` fallback, which the field read back answers from too).
+        # What langchain-openai's validators fill in from the fields given and the
+        # environment (the form's fallbacks, which the fields read back answer from too):
+        # stream usage asked for of OpenAI's own host only, the organization's variables.
+        form = self.langchain_fields
+        keywords = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
+        filled = form.fallen_back(
+            {form.name(k) for k, v in keywords.items() if v is not None}, os.environ
+        )
         asks_usage = given["stream_usage"]
         if asks_usage is None:
-            form = self.langchain_fields
-            named = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
-            given_fields = {form.name(k) for k, v in named.items() if v is not None}
-            asks_usage = bool(form.fallen_back(given_fields, os.environ).get("stream_usage"))
+            asks_usage = bool(filled.get("stream_usage"))
         #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
         self._responses_adapter: OpenAIResponsesAdapter | None
         adapter, self._responses_adapter = self._make_adapter(
@@ -403,7 +406,7 @@ class ChatOpenAI(TiktokenCounted):
                 base_url=given["base_url"],
                 organization=organization
                 if organization is not None
-                else choices.environment_organization(),
+                else filled.get("openai_organization"),
                 project=project,
                 default_headers=given["default_headers"],
                 default_query=given["default_query"],
