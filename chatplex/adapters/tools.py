@@ -64,6 +64,7 @@ __all__ = [
     "is_typed_tool",
     "to_tool_spec",
     "to_tool_specs",
+    "tool_list",
     "with_strict",
 ]
 
@@ -106,6 +107,24 @@ def to_tool_spec(tool: object) -> ToolSpec:
     raise ToolDefinitionError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
 
 
+def tool_list(tools: Any) -> Sequence[Any]:
+    """`tools` where it is a list of tools (each checked later); else ToolDefinitionError.
+
+    >>> try:
+    ...     tool_list("get_weather")
+    ... except ValueError as err:  # (a TypeError too)
+    ...     print(err)
+    bind_tools expects a list of tools, got str; wrap one tool in a list
+    """
+    # Sequence, not Iterable: a BaseTool is a pydantic model, and models iterate their fields.
+    if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
+        kind = type(tools).__name__
+        raise ToolDefinitionError(
+            f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list"
+        )
+    return tools
+
+
 def to_tool_specs(
     tools: Sequence[object],
     *,
@@ -128,13 +147,7 @@ def to_tool_specs(
         >>> [s.name for s in to_tool_specs([{"name": "a"}, {"name": "b"}])]
         ['a', 'b']
     """
-    # Sequence, not Iterable: a BaseTool is a pydantic model, and models iterate their fields.
-    if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
-        kind = type(tools).__name__
-        raise ToolDefinitionError(
-            f"bind_tools expects a list of tools, got {kind}; wrap one tool in a list"
-        )
-    specs = tuple(_builtin_or_spec(tool, builtin) for tool in tools)
+    specs = tuple(_builtin_or_spec(tool, builtin) for tool in tool_list(tools))
     if strict is not None:
         # A tool already in OpenAI's wire form ({"type": "function", ...}) goes as it
         # is, as LangChain's convert_to_openai_tool passes it through.

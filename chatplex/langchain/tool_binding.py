@@ -19,12 +19,12 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
 from ..adapters.output_formats import openai_json_schema
-from ..adapters.request_types import ToolDefinitionError
 from ..adapters.tool_choice import normalise_tool_choice
 from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import given_cache_control
 from ..adapters.tools import given_tool_fields
 from ..adapters.tools import to_tool_specs
+from ..adapters.tools import tool_list
 from ..chat.dropin import tool_call_body
 from ..chat.structured import output_schema
 from ..chat.tool_binding import builtin_tool_reader
@@ -55,20 +55,16 @@ def is_builtin_tool(tool: Any) -> bool:
 
 
 def functions_only(tools: Any) -> bool:
-    """Whether `tools` is a list of tools of which none is a built-in one (False for
-    what is no list: binding it then refuses it, a `ToolDefinitionError`)."""
-    if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
-        return False
-    return not any(is_builtin_tool(tool) for tool in tools)
+    """Whether `tools`, a list of tools (else `tool_list`'s ToolDefinitionError), holds
+    no built-in one."""
+    return not any(is_builtin_tool(tool) for tool in tool_list(tools))
 
 
 def bind_tools(
     model: LangChainChat, tools: Sequence[Any], tool_choice: Any, kwargs: dict[str, Any]
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model.bind_tools(tools, tool_choice=tool_choice, **kwargs)`."""
-    if isinstance(tools, (str, bytes)) or not isinstance(tools, Sequence):
-        kind = type(tools).__name__
-        raise ToolDefinitionError(f"bind_tools expects a list of tools, got {kind}")
+    tools = tool_list(tools)
     # A tool_choice object carrying the parallel-calls flag (Anthropic's form, as
     # langchain-anthropic takes it) binds it as `parallel_tool_calls=` would.
     tool_choice, parallel = parallel_from_choice(tool_choice)
