@@ -369,8 +369,7 @@ class PartnerFields:
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
     #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
-    #: ValueError: langchain-openai's, -groq's, -fireworks' and most BaseChatOpenAI
-    #: subclasses').
+    #: ValueError, in langchain-openai's words, which most classes like it use).
     checks_candidates: bool = False
     #: Fields its class requires (no default): not given, or given None, is its
     #: ValidationError, where the drop-in's engine would take its own default.

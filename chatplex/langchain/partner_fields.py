@@ -211,10 +211,10 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
     form = reading_form(engine_type)
     if form is None:
         return
-    given = {form.name(k) for k, v in values.items() if v is not None}
-    missing = sorted(form.required - given - {form.name(k) for k in values})
+    missing = sorted(form.required - {form.name(k) for k in values})
     if missing:
         raise ValueError(f"{missing[0]}: field required")
+    given = {form.name(k) for k, v in values.items() if v is not None}
     for keyword in [k for k, v in values.items() if v is None]:
         kind = form.annotations.get(form.name(keyword))
         # (a plain class has no None in it; another spelling given a value is the field's)

@@ -104,7 +104,7 @@ class PresetChatModel(TiktokenCounted):
         cls.langchain_versions = cls.dropin.versions
         cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
         cls.langchain_partner_class = cls.dropin.partner_class
-        cls.langchain_fields = partner_fields(_with_moved(cls.dropin))
+        cls.langchain_fields = partner_fields(_form_of(cls.dropin))
         cls.langchain_profiles = cls.dropin.profiles
         cls.langchain_lifts_model_kwargs = cls.dropin.lifts_model_kwargs
         _declare(cls)
@@ -360,10 +360,10 @@ def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
         params["model_kwargs"] = held
 
 
-def _with_moved(row: DropIn) -> Mapping[str, Any]:
-    """Its class's form (`DropIn.partner_fields`), with the keywords it moves into
-    `model_kwargs` (`moved`, a `stream_usage_moved`) read there, and a BaseChatOpenAI's
-    `stream_chunk_timeout` read as the engine holds it."""
+def _form_of(row: DropIn) -> Mapping[str, Any]:
+    """Its class's form (`DropIn.partner_fields`) as the drop-in reads it: the keywords
+    it moves into `model_kwargs` (`moved`, a `stream_usage_moved`) read there, and a
+    BaseChatOpenAI's `stream_chunk_timeout` as the engine holds it."""
     form = row.partner_fields
     if form and row.counts_with_tiktoken:
         form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
