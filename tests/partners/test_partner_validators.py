@@ -17,25 +17,22 @@ import pytest
 from pydantic import ValidationError
 
 import chatplex.langchain
+from tests.partners._builds import PARTNER_BUILDS
+from tests.partners._builds import without_model
 
-#: drop-in name -> (partner module, keywords that build it).
-CASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "ChatOpenAI": ("langchain_openai", {"model": "m-1", "api_key": "k-test"}),
-    "AzureChatOpenAI": (
-        "langchain_openai",
-        {
-            "azure_deployment": "d",
-            "azure_endpoint": "https://x.openai.azure.com",
-            "api_version": "2024-06-01",
-            "api_key": "k-test",
-        },
-    ),
-    "ChatGroq": ("langchain_groq", {"model": "m-1", "api_key": "k-test"}),
-    "ChatFireworks": ("langchain_fireworks", {"model": "m-1", "api_key": "k-test"}),
-    "ChatXAI": ("langchain_xai", {"model": "m-1", "api_key": "k-test"}),
-    "ChatTogether": ("langchain_together", {"model": "m-1", "api_key": "k-test"}),
-    "ChatNebius": ("langchain_nebius", {"model": "m-1", "api_key": "k-test"}),
-    "ChatDeepSeek": ("langchain_deepseek", {"model": "m-1", "api_key": "k-test"}),
+#: The classes whose partner checks `n` (all but ChatDeepSeek's), with ChatDeepSeek.
+CASES = {
+    name: PARTNER_BUILDS[name]
+    for name in (
+        "ChatOpenAI",
+        "AzureChatOpenAI",
+        "ChatGroq",
+        "ChatFireworks",
+        "ChatXAI",
+        "ChatTogether",
+        "ChatNebius",
+        "ChatDeepSeek",
+    )
 }
 
 
@@ -60,23 +57,21 @@ def test_the_candidate_count_is_checked_as_by_the_partner(name: str, given: dict
 
 
 #: drop-in name -> (partner module, keywords that build it but for its model).
-NAMED: dict[str, tuple[str, dict[str, Any]]] = {
-    **{
-        name: (module, keywords)
-        for name, (module, keywords) in CASES.items()
-        if "model" in keywords
-    },
-    "ChatAnthropic": ("langchain_anthropic", {"api_key": "k-test"}),
-    "ChatMistralAI": ("langchain_mistralai", {"api_key": "k-test"}),
-    "ChatPerplexity": ("langchain_perplexity", {"api_key": "k-test"}),
-    "ChatOllama": ("langchain_ollama", {}),
+NAMED = {
+    name: without_model(name)
+    for name in (
+        *(name for name in CASES if name != "AzureChatOpenAI"),
+        "ChatAnthropic",
+        "ChatMistralAI",
+        "ChatPerplexity",
+        "ChatOllama",
+    )
 }
 
 
 @pytest.mark.parametrize("name", sorted(NAMED))
 def test_a_model_given_as_none_is_refused_as_by_the_partner(name: str) -> None:
     module, keywords = NAMED[name]
-    keywords = {k: v for k, v in keywords.items() if k != "model"}
     partner = getattr(pytest.importorskip(module), name)
     theirs = _outcome(partner, {**keywords, "model": None})
     ours = _outcome(getattr(chatplex.langchain, name), {**keywords, "model": None})
@@ -85,13 +80,9 @@ def test_a_model_given_as_none_is_refused_as_by_the_partner(name: str) -> None:
 
 #: drop-in name -> (partner module, keywords that build it but for its model): those
 #: whose partner requires a model, and some whose partner has a default one.
-UNNAMED: dict[str, tuple[str, dict[str, Any]]] = {
-    **{
-        name: (module, {k: v for k, v in keywords.items() if k != "model"})
-        for name, (module, keywords) in NAMED.items()
-    },
-    "ChatGoogleGenerativeAI": ("langchain_google_genai", {"google_api_key": "k-test"}),
-    "ChatVertexAI": ("langchain_google_vertexai", {"project": "p", "location": "us-central1"}),
+UNNAMED = {
+    **NAMED,
+    **{name: without_model(name) for name in ("ChatGoogleGenerativeAI", "ChatVertexAI")},
 }
 
 

@@ -14,15 +14,10 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
+from tests.partners._builds import PARTNER_BUILDS
 
-#: drop-in name -> (partner module, keywords that build it)
-CLASSES: dict[str, tuple[str, dict[str, Any]]] = {
-    "ChatOpenAI": ("langchain_openai", {"model": "gpt-4o", "api_key": "k-test"}),
-    "ChatAnthropic": ("langchain_anthropic", {"model": "claude-sonnet-4-5", "api_key": "k-test"}),
-    "ChatGoogleGenerativeAI": (
-        "langchain_google_genai",
-        {"model": "gemini-2.0-flash", "google_api_key": "k-test"},
-    ),
+CLASSES = {
+    name: PARTNER_BUILDS[name] for name in ("ChatOpenAI", "ChatAnthropic", "ChatGoogleGenerativeAI")
 }
 
 
