@@ -61,6 +61,7 @@ class Bindable(OnWire, Protocol):
     tool_choice: str | None
     tool_list_bound: bool
     extra_headers: dict[str, str]
+    extra_query: Mapping[str, Any]
     rate_limit: RateLimit | Literal[False] | None
     cache: BaseCache | bool | None
     stream_usage: bool
@@ -143,6 +144,11 @@ def _add_headers(model: Bindable, key: str, value: Any) -> None:
     model.extra_headers = merged_headers(model.extra_headers, value)  # on the model's own
 
 
+def _add_query(model: Bindable, key: str, value: Any) -> None:
+    if value:  # a new mapping: the model bound from keeps its own
+        model.extra_query = {**model.extra_query, **value}
+
+
 def _set_rate_limit(model: Bindable, key: str, value: Any) -> None:
     model.rate_limit = coerce_rate_limit(value)
 
@@ -197,6 +203,7 @@ _SETTERS: dict[str, Callable[[Any, str, Any], None]] = {
     **dict.fromkeys((*CALL_SETTINGS, *TRANSPORT_SETTINGS), setattr),
     "tools": _set_tools,
     "extra_headers": _add_headers,
+    "extra_query": _add_query,
     "rate_limit": _set_rate_limit,
     "cache": _set_cache,
     "model_kwargs": merge_body,

@@ -60,6 +60,7 @@ class Transport(Protocol):
     http_client: httpx.Client | None
     http_async_client: httpx.AsyncClient | None
     extra_headers: dict[str, str]
+    extra_query: Mapping[str, Any]
     sdk_headers: PartnerHeaders | None
     partner_words: bool
     partner_calls: PartnerCalls

@@ -96,7 +96,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         cache: a `BaseCache` (or a LangChain cache) for this model's replies, False for
             none, None for the one `chatplex.set_llm_cache` set. Per call too:
             `model.invoke(x, cache=False)`.
-        extra_headers: headers sent with every request (and per call).
+        extra_headers: headers sent with every request (and per call; a call or `bind`
+            takes `extra_query` too: URL query parameters, as the SDKs add them).
         stream_idle_timeout: the longest a stream may go without content (default:
             `timeout`); keep-alive comments and pings do not count.
         max_response_bytes: the largest reply read (64 MiB): `ResponseTooLargeError`.
@@ -248,6 +249,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         self.run_defaults: RunnableConfig = {}
         # Its repr masks credential headers (a user may pass `authorization` here).
         self.extra_headers: dict[str, str] = masked_headers(extra_headers or {})
+        self.extra_query: Mapping[str, Any] = {}
         self.stream_idle_timeout = stream_idle_timeout
         self.max_response_bytes = max_response_bytes
         self.http_client = http_client

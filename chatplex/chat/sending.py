@@ -28,6 +28,7 @@ from ..core.chunks import aclosing_iterator
 from ..core.chunks import close_iterator
 from ..core.chunks import closing_iterator
 from ..errors import AuthenticationError
+from ..secret.urls import query_added
 from . import credentials
 from .call_hooks import apriced_stream
 from .call_hooks import charge
@@ -114,10 +115,20 @@ def _http_request(
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
     request = adapter.build_request(messages, settings, stream=stream)
+    if model.extra_query:
+        request = _with_query(request, model.extra_query)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
         request = credentials.authorized(model, adapter, request, deadline)
     headers, retried = _call_headers(model, request, sync)
     return adapter, adapter.with_call_headers(request, headers), retried
+
+
+def _with_query(request: HTTPRequest, query: Mapping[str, Any]) -> HTTPRequest:
+    """`request` with a call's `extra_query` added to its URL (`query_added`)."""
+    if request.content is not None:  # its URL is under a signature (AWS SigV4)
+        raise ValueError("extra_query cannot be added to a request its wire signs")
+    url, secret_url = query_added(request.url, request.secret_url, query)
+    return dataclasses.replace(request, url=url, secret_url=secret_url)
 
 
 def with_extra_headers(model: Transport, request: HTTPRequest) -> HTTPRequest:

@@ -46,6 +46,7 @@ SETTING_NAMES = (
     "rate_limit",
     "rate_limiter",
     "extra_headers",
+    "extra_query",
     "http_client",
     "http_async_client",
     "name",
@@ -111,6 +112,9 @@ def check_settings(values: Mapping[str, Any]) -> None:
         ):
             raise TypeError("extra_headers must be a dict of str to str")
         check_headers(headers, "extra_headers")
+    query = values.get("extra_query")
+    if query is not None and not isinstance(query, Mapping):
+        raise TypeError(f"extra_query must be a mapping of URL query parameters, got {query!r}")
 
 
 def check_body_fields(kind: str, values: Mapping[str, Any], owner: str) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "is_secret_query",
     "joined_held",
     "path_joined",
+    "query_added",
     "query_with",
     "redact_url",
     "redact_urls_in",
@@ -227,6 +228,61 @@ def url_with_query(url: str | Secret, query: Mapping[str, Any]) -> str | Secret:
     ]
     joined = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
     return Secret(joined) if isinstance(url, Secret) else joined
+
+
+def query_added(
+    url: str, secret_url: Secret | None, query: Mapping[str, Any]
+) -> tuple[str, Secret | None]:
+    """A request's URL pair (`url`, the one shown; `secret_url`, the one sent when it holds
+    a credential) with a call's `query` added as the Stainless SDKs add an `extra_query`:
+    a name already in the URL replaced, None left out, booleans as `true`/`false`, lists
+    as `name[]=`, mappings as `name[key]=`. A value named like a credential is masked in
+    the URL shown and makes the one sent a `Secret`.
+
+    >>> query_added("https://gw.example/v1/chat?a=1", None, {"a": 2, "on": True, "x": None})
+    ('https://gw.example/v1/chat?a=2&on=true', None)
+    >>> shown, sent = query_added("https://gw.example/v1/chat", None, {"sig": "s1"})
+    >>> shown, sent.get()
+    ('https://gw.example/v1/chat?sig=***', 'https://gw.example/v1/chat?sig=s1')
+    """
+    held = secret_url.get() if secret_url is not None else url
+    sent = _with_pairs(held, query)
+    shown = redact_url(_with_pairs(url, query))
+    return shown, (Secret(sent) if secret_url is not None or sent != shown else None)
+
+
+def _with_pairs(url: str, query: Mapping[str, Any]) -> str:
+    from urllib.parse import parse_qsl
+    from urllib.parse import urlencode
+
+    base, _, old = url.partition("?")
+    names = {str(name) for name in query}
+    kept = [
+        (name, value)
+        for name, value in parse_qsl(old, keep_blank_values=True)
+        if name.partition("[")[0] not in names
+    ]
+    pairs = [*kept, *_flattened(query, "")]
+    return f"{base}?{urlencode(pairs, safe='*')}" if pairs else base
+
+
+def _flattened(values: Mapping[str, Any], prefix: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        key = f"{prefix}[{name}]" if prefix else str(name)
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            pairs += _flattened(value, key)
+        elif isinstance(value, (list, tuple)):
+            pairs += [(f"{key}[]", _text(item)) for item in value if item is not None]
+        else:
+            pairs.append((key, _text(value)))
+    return pairs
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def joined_held(*pieces: str | Secret) -> str | Secret:

@@ -83,6 +83,36 @@ def test_extra_headers_are_added_to_the_adapters_headers_keeping_their_type() ->
     assert "x-app" not in plain.headers and request.json["stream"] is True
 
 
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_calls_extra_query_is_added_to_the_url_and_a_bound_one_kept(sync: bool) -> None:
+    wire = Wire()
+    model = model_over(wire).bind(extra_query={"a": "1", "b": "x"})
+    await model_wire.invoke(model, "hi", sync, extra_query={"b": "y", "on": True})
+    await model_wire.stream(model, "hi", sync)
+    queries = [str(request.url.query, "ascii") for request in wire.requests]
+    assert queries == ["a=1&b=y&on=true", "a=1&b=x"]  # the call's over the bound, per call
+
+
+def test_a_query_value_named_like_a_key_is_sent_but_never_shown() -> None:
+    model = ChatModel(OpenAIAdapter(api_key=KEY), "gpt-x").bind(extra_query={"sig": "s-1"})
+    _, request = sending.http_request(model, MESSAGES, model._settings({}), stream=False)
+    assert request.url.endswith("?sig=***") and "s-1" not in repr(request)
+    assert request.secret_url is not None and request.secret_url.get().endswith("?sig=s-1")
+
+
+def test_extra_query_is_refused_on_a_signed_request_before_it_is_sent() -> None:
+    class Signed(OpenAIAdapter):
+        def build_request(self, *args: Any, **kwargs: Any) -> HTTPRequest:
+            request = super().build_request(*args, **kwargs)
+            return dataclasses.replace(request, content=b"{}")  # as AWS's, signed over them
+
+    model = ChatModel(Signed(api_key=KEY), "gpt-x")
+    with pytest.raises(ValueError, match="extra_query"):
+        model.invoke("hi", extra_query={"a": 1})
+    with pytest.raises(TypeError, match="extra_query must be a mapping"):
+        model.invoke("hi", extra_query=5)
+
+
 class Authorizing(OpenAIAdapter):
     """An adapter with per-call tokens (as Azure's Entra ID one) and one per model."""
 

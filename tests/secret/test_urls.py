@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chatplex.secret import Secret
+from chatplex.secret.urls import query_added
 from tests.secret.test_init import KEY
 
 
@@ -124,3 +125,14 @@ def test_url_pieces_stay_held_when_held() -> None:
     assert back == Secret("https://u:p%40w@gw.example/v1")  # as it came: percent-encoded
     assert with_userinfo("https://gw.example", None) == "https://gw.example"
     assert shown_url(held) == "http://gw.example/"
+
+
+def test_a_query_added_to_a_held_url_stays_held_and_replaces_names_it_repeats() -> None:
+    held = Secret("https://gw.example/v1/chat?code=c1&a=1")
+    shown, sent = query_added("https://gw.example/v1/chat?code=***&a=1", held, {"a": [2, 3]})
+    assert shown == "https://gw.example/v1/chat?code=***&a%5B%5D=2&a%5B%5D=3"
+    assert (
+        sent is not None and sent.get() == "https://gw.example/v1/chat?code=c1&a%5B%5D=2&a%5B%5D=3"
+    )
+    bare = "https://gw.example/v1"
+    assert query_added(bare, None, {"gone": None}) == (bare, None)
