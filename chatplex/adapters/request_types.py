@@ -48,6 +48,13 @@ class ToolSpec:
     #: them from a LangChain tool's `extras` (`PartnerTraits.passed_tool_extras`); sent
     #: beside the function by the wires that take them.
     beside: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: False where the definition (a tool dict, a JSON schema) gave no description: the
+    #: wires then send none, as LangChain sends such a definition as it was given.
+    described: bool = field(default=True, repr=False)
+
+    def description_field(self) -> dict[str, str]:
+        """`{"description": ...}` as a wire sends it: empty where none was given."""
+        return {"description": self.description} if self.described else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,7 @@ def to_tool_spec(tool: object) -> ToolSpec:
             return tool
         spec = _make(tool.name, tool.description, tool.parameters)
         spec = _with_flags(spec, tool.strict, tool.cache_control, tool.fields)
+        spec = spec if tool.described else replace(spec, described=False)
         spec = replace(spec, beside=dict(tool.beside)) if tool.beside else spec
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
@@ -227,6 +228,7 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
                 'an OpenAI tool dict {"type": "function"} needs a "function" dict'
             )
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
+        spec = _described(spec, function)
         spec = _with_flags(
             spec, function.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
@@ -237,21 +239,30 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
             raise ToolDefinitionError(
                 f"Anthropic server tool type {kind!r} is not a client tool definition"
             )
-        spec = _make(tool.get("name"), tool.get("description"), tool["input_schema"])
+        spec = _described(
+            _make(tool.get("name"), tool.get("description"), tool["input_schema"]), tool
+        )
         return _with_flags(
             spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
     if "name" in tool and ("parameters" in tool or kind is None):
-        spec = _make(tool["name"], tool.get("description"), tool.get("parameters"))
+        spec = _described(
+            _make(tool["name"], tool.get("description"), tool.get("parameters")), tool
+        )
         return _with_flags(
             spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
     if "title" in tool:
         schema = {k: v for k, v in tool.items() if k not in ("title", "description")}
-        return _make(tool["title"], tool.get("description"), schema)
+        return _described(_make(tool["title"], tool.get("description"), schema), tool)
     raise ToolDefinitionError(
         f"unrecognised tool dict with keys {sorted(tool)}; expected {_ACCEPTED}"
     )
+
+
+def _described(spec: ToolSpec, given: Mapping[str, Any]) -> ToolSpec:
+    """`spec` marked undescribed where the dict it was made from gave no description."""
+    return spec if given.get("description") is not None else replace(spec, described=False)
 
 
 def _with_flags(

@@ -144,6 +144,8 @@ class OutputSchema:
     parameters: dict[str, Any]
     kind: str  # "pydantic" | "typeddict" | "json" | "none" (json_mode without schema)
     target: Any = None
+    #: False where a dict schema gave no description (`ToolSpec.described`).
+    described: bool = True
 
     def validate(self, value: Any, raw: AIMessage | None) -> Any:
         """The schema's value for `value` (JSON); StructuredOutputError if it does not fit."""
@@ -209,7 +211,7 @@ def output_schema(schema: Any, *, untitled: bool = False) -> OutputSchema:
         return OutputSchema(spec.name, spec.description, inlined, "typeddict", schema)
     is_model = isinstance(schema, type) and hasattr(schema, "model_validate")
     kind = "pydantic" if is_model else "json"
-    return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema)
+    return OutputSchema(spec.name, spec.description, spec.parameters, kind, schema, spec.described)
 
 
 # LangChain's parser class for each (source, kind), used as the parser's run name so
@@ -476,7 +478,7 @@ def _forced_tool(
     form takes instead (`StructuredProfile.tool_choice`, e.g. "any")."""
     from ..adapters.request_types import ToolSpec
 
-    tool = ToolSpec(spec.name, spec.description, spec.parameters)
+    tool = ToolSpec(spec.name, spec.description, spec.parameters, described=spec.described)
     adapter = model.adapter
     profile = adapter.structured if adapter is not None else StructuredProfile()
     choice = profile.tool_choice or spec.name

@@ -235,7 +235,7 @@ def test_dict_shapes_give_the_same_spec(tool: object) -> None:
 
 def test_dict_normalisation_fills_type_properties_and_description() -> None:
     assert to_tool_spec({"name": "ping"}) == ToolSpec(
-        "ping", "", {"type": "object", "properties": {}}
+        "ping", "", {"type": "object", "properties": {}}, described=False
     )
     spec = to_tool_spec({"name": "f", "parameters": {"properties": {"a": {"type": "integer"}}}})
     assert spec.parameters == {"type": "object", "properties": {"a": {"type": "integer"}}}
@@ -255,7 +255,7 @@ def test_dict_parameters_are_copied() -> None:
 
 def test_a_dicts_strict_and_cache_control_are_carried() -> None:
     tool = {"type": "function", "function": {"name": "f", "parameters": SCHEMA, "strict": True}}
-    assert to_tool_spec(tool) == ToolSpec("f", "", SCHEMA, strict=True)
+    assert to_tool_spec(tool) == ToolSpec("f", "", SCHEMA, strict=True, described=False)
     anthropic = {"name": "g", "input_schema": SCHEMA, "cache_control": {"type": "ephemeral"}}
     spec = to_tool_spec(anthropic)
     assert spec.cache_control == {"type": "ephemeral"} and spec.strict is None
@@ -819,3 +819,12 @@ def test_an_openai_form_dict_keeps_the_keys_given_beside_its_function() -> None:
     assert spec.beside == {"defer_loading": True, "async": False}
     assert to_tool_spec(spec) is spec  # a ToolSpec keeps its own
     assert to_tool_spec({**given, "defer_loading": None}).beside["defer_loading"] is None
+
+
+def test_a_dict_without_a_description_is_marked_so_through_a_round_trip() -> None:
+    bare = to_tool_spec({"type": "function", "function": {"name": "d"}})
+    given = to_tool_spec({"name": "d", "description": "", "parameters": {}})
+    assert (bare.described, given.described) == (False, True)
+    assert bare.description_field() == {} and given.description_field() == {"description": ""}
+    assert to_tool_spec(bare).described is False  # a ToolSpec given keeps it
+    assert to_tool_spec({"title": "J", "type": "object", "properties": {}}).described is False

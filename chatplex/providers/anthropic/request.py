@@ -466,7 +466,7 @@ def _wire_tool(tool: ToolSpec) -> _Block:
         return dict(tool.builtin)
     out: _Block = {
         "name": tool.name,
-        "description": tool.description,
+        **tool.description_field(),
         "input_schema": tool.parameters,
     }
     if tool.strict is not None:  # strict tool use, as langchain-anthropic sends it

@@ -199,7 +199,7 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
         "type": "function",
         "function": {
             "name": tool.name,
-            "description": tool.description,
+            **tool.description_field(),
             "parameters": _without_echoes(tool),
         },
     }

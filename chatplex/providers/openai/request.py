@@ -234,7 +234,7 @@ def wire_tool(tool: ToolSpec, beside: tuple[str, ...] = ()) -> dict[str, Any]:
     `ToolSpec.beside` next to the function (`OpenAIAdapter.sent_tool_extras`)."""
     function: dict[str, Any] = {
         "name": tool.name,
-        "description": tool.description,
+        **tool.description_field(),
         "parameters": tool.parameters,
     }
     if tool.strict is not None:  # as LangChain: sent only when set, True or False

@@ -401,7 +401,7 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": "function",
         "name": tool.name,
-        "description": tool.description,
+        **tool.description_field(),
         "parameters": tool.parameters,
     }
     if tool.strict is not None:

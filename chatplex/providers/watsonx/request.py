@@ -113,7 +113,7 @@ def wire_body(
 
 
 def _tool(tool: ToolSpec) -> dict[str, Any]:
-    function: dict[str, Any] = {"name": tool.name, "description": tool.description}
+    function: dict[str, Any] = {"name": tool.name, **tool.description_field()}
     function["parameters"] = tool.parameters
     if tool.strict is not None:
         function["strict"] = tool.strict
