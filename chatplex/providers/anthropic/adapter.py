@@ -90,6 +90,7 @@ from .response import _stop_metadata
 from .response import _str_or_none
 from .response import _usage
 from .response import sdk_usage
+from .spec import HEADER_PARAMETERS
 from .stream import AnthropicStreamParser
 
 if TYPE_CHECKING:
@@ -355,9 +356,14 @@ class AnthropicAdapter(Adapter):
             headers["authorization"] = Secret(f"Bearer {self._key.get()}")
         headers.update(self._extra_headers)
         # A tool type or body field in beta is refused without its beta: named as
-        # langchain-anthropic does.
+        # langchain-anthropic does, after a call's `betas` (over the model's) or the model's.
         name = next((k for k in headers if k.lower() == "anthropic-beta"), "anthropic-beta")
-        betas = with_request_betas(headers.get(name), body)
+        given = headers.get(name)
+        if body.get("betas") is not None:
+            given = ",".join(str(beta) for beta in body["betas"])
+        profiled = any(k.lower() == "anthropic-user-profile-id" for k in headers)
+        betas = with_request_betas(given, body, profiled=profiled)
+        _move_header_parameters(body, headers)
         if betas is not None:
             headers[name] = betas
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
@@ -487,3 +493,14 @@ def _sdk_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     for key in SDK_MESSAGE_FIELDS:
         meta.setdefault(key, None)
     return meta
+
+
+def _move_header_parameters(body: dict[str, Any], headers: dict[str, Any]) -> None:
+    """The parameters the anthropic SDK sends as headers out of `body`, into `headers`
+    (a call's over the model's); `betas` leaves the body too (its header is written
+    with the betas the request needs)."""
+    body.pop("betas", None)
+    for param, header in HEADER_PARAMETERS:
+        value = body.pop(param, None)
+        if value is not None:
+            headers[header] = str(value)

@@ -51,6 +51,7 @@ INPUT_EXAMPLES_BETA = "advanced-tool-use-2025-11-20"
 MCP_SERVERS_BETA = "mcp-client-2025-11-20"
 TASK_BUDGET_BETA = "task-budgets-2026-03-13"
 THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
+USER_PROFILES_BETA = "user-profiles-2026-03-24"
 
 
 def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> str | None:
@@ -68,9 +69,13 @@ def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> st
     return ",".join([*betas, *added])
 
 
-def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
+def with_request_betas(
+    given: str | None, body: Mapping[str, Any], *, profiled: bool = False
+) -> str | None:
     """The `anthropic-beta` header value for a request `body`: `given`, then what its
-    tools need (`with_tool_betas`), then what its beta fields need, each once."""
+    tools need (`with_tool_betas`), then what its beta fields need, then the user
+    profiles' where the request names a user profile (`profiled`, or the body's
+    `user_profile_id`), each once."""
     tools = body.get("tools")
     header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
     output_config, thinking = body.get("output_config"), body.get("thinking")
@@ -84,6 +89,7 @@ def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None
             THINKING_UPDATES_BETA,
             isinstance(thinking, Mapping) and thinking.get("display") == "updates",
         ),
+        (USER_PROFILES_BETA, profiled or bool(body.get("user_profile_id"))),
     )
     betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
     added = [beta for beta, wanted in needed if wanted and beta not in betas]
@@ -103,7 +109,7 @@ def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
     tools, its body fields) bring one. A model's own `mcp_servers` or `task_budget`,
     held in its body rather than in the call's settings, is not seen here."""
     body = {**(settings.get("extra_body") or {}), **settings}
-    return bool(header) or with_request_betas(None, body) is not None
+    return bool(header) or "betas" in body or with_request_betas(None, body) is not None
 
 
 def with_beta_fields(metadata: Any) -> None:

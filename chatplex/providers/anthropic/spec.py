@@ -11,6 +11,7 @@ from ...specs import ProviderSpec
 #: `messages`, `system`, `max_tokens` and `stream`, which chatplex sets itself.
 _MESSAGES = frozenset(
     {
+        "betas",
         "cache_control",
         "container",
         "context_management",
@@ -44,6 +45,10 @@ _BEYOND_SDK = (
     ),
     ("top_p", "as temperature"),
     ("top_k", "as temperature"),
+    (
+        "betas",
+        "the SDK's beta.messages.create names it: the anthropic-beta header, over the model's",
+    ),
     ("context_management", "a beta parameter (the SDK's beta.messages.create names it)"),
     ("mcp_servers", "a beta parameter (the SDK's beta.messages.create names it)"),
     (
@@ -52,6 +57,12 @@ _BEYOND_SDK = (
         "moves it there)",
     ),
     ("effort", "as reasoning_effort (its alias there, winning over it)"),
+)
+
+#: Parameters the SDK sends as request headers, not in the body: name → header.
+HEADER_PARAMETERS = (
+    ("user_profile_id", "anthropic-user-profile-id"),
+    ("workspace_id", "anthropic-workspace-id"),
 )
 
 #: LangChain settings of ChatAnthropic chatplex does not have, and why.
@@ -96,11 +107,7 @@ SPECS = (
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
         beyond_sdk=_BEYOND_SDK,
-        # Parameters the SDK sends as request headers, not in the body: name → header.
-        header_parameters=(
-            ("user_profile_id", "anthropic-user-profile-id"),
-            ("workspace_id", "anthropic-workspace-id"),
-        ),
+        header_parameters=HEADER_PARAMETERS,
         refused_settings=_REFUSED,
         # langchain-anthropic's: the SDK Message's dump (its fields as declared, usage's
         # too), then the model's names; a stream's first chunk names the model first.

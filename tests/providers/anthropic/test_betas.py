@@ -210,4 +210,57 @@ def test_beta_call_reads_the_header_and_the_calls_settings() -> None:
     assert beta_call("b1", {})
     assert beta_call(None, {"tools": [{"type": "memory_20250818", "name": "memory"}]})
     assert beta_call(None, {"extra_body": {"mcp_servers": [{"type": "url"}]}})
+    assert beta_call(None, {"extra_body": {"betas": []}})  # an empty list goes through it too
+    assert beta_call(None, {"extra_body": {"user_profile_id": "uprof_1"}})
     assert not beta_call(None, {"tools": [{"name": "f", "input_schema": {}}]})
+
+
+#: A call's (or the model's) betas and the parameters the anthropic SDK sends as headers:
+#: (constructor keywords, call keywords), as langchain-anthropic sends them.
+HEADER_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "a call's betas, over the model's": ({"betas": ["files-api-2025-04-14"]}, {"betas": ["b1"]}),
+    "a call's betas and a beta field": (
+        {},
+        {"betas": ["b1"], "mcp_servers": [{"type": "url", "url": "https://m", "name": "n"}]},
+    ),
+    "a call's empty betas": ({}, {"betas": []}),
+    "a call's user profile": ({}, {"user_profile_id": "uprof_1"}),
+    "the model's user profile and betas": ({"user_profile_id": "uprof_1", "betas": ["b1"]}, {}),
+    "a call's workspace": ({}, {"workspace_id": "wrkspc_1"}),
+}
+_HEADERS = ("anthropic-beta", "anthropic-user-profile-id", "anthropic-workspace-id")
+
+
+@pytest.mark.parametrize("case", list(HEADER_CASES))
+@pytest.mark.parametrize("awaited", [False, True])
+def test_a_calls_betas_and_header_parameters_go_as_langchain_anthropics(
+    case: str, awaited: bool
+) -> None:
+    settings, keywords = HEADER_CASES[case]
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        common: dict[str, Any] = {"model": MODEL, "api_key": "sk-ant-test", **settings}
+        common["base_url"] = server.anthropic_base_url
+        for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
+            model = cls(**common)
+            if awaited:
+                asyncio.run(model.ainvoke("Hi", **keywords))
+            else:
+                model.invoke("Hi", **keywords)
+    theirs, ours = ({h: r.headers.get(h) for h in _HEADERS} for r in seen)
+    assert ours == theirs and any(value is not None for value in theirs.values())
+    assert {k for k in seen[1].json or {} if k in (*keywords, *settings)} <= {"mcp_servers"}
+
+
+def test_chatplex_own_anthropic_model_sends_a_calls_betas_and_profile_as_headers() -> None:
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        adapter = AnthropicAdapter(api_key="sk-ant-test", base_url=server.anthropic_base_url)
+        model = chatplex.ChatModel(adapter, MODEL)
+        model.invoke([HumanMessage("Hi")], betas=["b1"], user_profile_id="uprof_1")
+        asyncio.run(model.ainvoke([HumanMessage("Hi")], workspace_id="wrkspc_1"))
+    profiled, in_workspace = seen
+    assert profiled.headers.get("anthropic-beta") == "b1,user-profiles-2026-03-24"
+    assert profiled.headers.get("anthropic-user-profile-id") == "uprof_1"
+    assert in_workspace.headers.get("anthropic-workspace-id") == "wrkspc_1"
+    assert not {"betas", "user_profile_id", "workspace_id"} & {*profiled.json, *in_workspace.json}

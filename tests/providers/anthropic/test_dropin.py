@@ -23,7 +23,8 @@ def test_anthropic_headers_from_langchain_settings() -> None:
     request = model.adapter.build_request(  # type: ignore[union-attr]
         [__import__("chatplex").HumanMessage("hi")], model._settings({}), stream=False
     )
-    assert request.headers["anthropic-beta"] == "a-1,b-2"
+    # the user profile's beta after the model's, as langchain-anthropic adds it (test_betas)
+    assert request.headers["anthropic-beta"] == "a-1,b-2,user-profiles-2026-03-24"
     assert request.headers["anthropic-user-profile-id"] == "p"
     assert request.json["output_config"] == {"effort": "high"}
 
