@@ -14,7 +14,8 @@ The conversation's turns are `conversation.py`'s (`wire_messages`), the tools'
   top-level fields go as they are, in camelCase or in LangChain's snake_case
   (`additional_model_request_fields`, `guardrail_config`, `performance_config`,
   `request_metadata`, `additional_model_response_field_paths`, `prompt_variables`,
-  `service_tier`, `output_config`); inferenceConfig's `topP` / `maxTokens` go there, a
+  `service_tier`, `output_config`); inferenceConfig's `topP` / `maxTokens` /
+  `stopSequences` (`stop_sequences`) go there, a
   call's `model_id` is the URL's model (`converse_model`) and a None `reasoning_effort`
   is not sent, as langchain-aws's `_converse_params` takes them; a call's
   `cache_control` becomes `cachePoint` blocks (`cache_marks.py`); OpenAI's
@@ -59,11 +60,15 @@ CONVERSE_FIELDS = {
     "requestMetadata": "request_metadata",
     "serviceTier": "service_tier",
 }
-_SNAKE = {snake: camel for camel, snake in CONVERSE_FIELDS.items()}
+#: `stop_sequences` too, which langchain-aws respells as `_converse_params`' own keyword.
+_SNAKE = {
+    **{snake: camel for camel, snake in CONVERSE_FIELDS.items()},
+    "stop_sequences": "stopSequences",
+}
 #: `inferenceConfig`'s fields given as keywords in camelCase, where langchain-aws puts
-#: them (its `_converse_params` takes them so; None: the model's own); snake_case ones
-#: are chatplex's settings.
-_INFERENCE_FIELDS = frozenset({"maxTokens", "topP"})
+#: them (its `_converse_params` takes them so; None: the model's own); the other
+#: snake_case ones are chatplex's settings.
+_INFERENCE_FIELDS = frozenset({"maxTokens", "topP", "stopSequences"})
 #: `inferenceConfig`'s fields in the order langchain-aws writes them.
 _INFERENCE_ORDER = ("maxTokens", "temperature", "topP", "stopSequences")
 #: The model a call's keywords name, which langchain-aws's `_converse_params` takes as

@@ -9,7 +9,6 @@ a Gemini request's fields. Only how the two classes reach Google differs
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -51,7 +50,6 @@ __all__ = [
     "google_params",
     "moved_keywords",
     "google_settings",
-    "safety_settings",
 ]
 
 _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
@@ -83,20 +81,6 @@ _MODEL_SETTINGS = (
     "streaming",
     "model_kwargs",
 )
-
-
-def _enum_word(value: Any) -> Any:
-    """An enum member as the word the REST API takes: its name (google-genai's str enums
-    have it as value too; aiplatform's proto enums have a number there)."""
-    return value.name if isinstance(value, enum.Enum) else value
-
-
-def safety_settings(given: Any) -> Any:
-    """LangChain's `safety_settings` (a {category: threshold} dict, enums or their
-    names) as the request's list; a list is sent as given."""
-    if isinstance(given, Mapping):
-        return [{"category": _enum_word(c), "threshold": _enum_word(t)} for c, t in given.items()]
-    return given
 
 
 def attempts_as_retries(max_retries: int | None) -> int:

@@ -12,6 +12,7 @@ Schemas are sent as given (their property names are data, never re-cased).
 
 from __future__ import annotations
 
+import enum
 import re
 import warnings
 from collections.abc import Callable
@@ -111,6 +112,21 @@ _CHOICE_MODES = {"auto": "AUTO", "none": "NONE", "required": "ANY", "any": "ANY"
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 
+def _enum_word(value: Any) -> Any:
+    """An enum member as the word the REST API takes: its name (google-genai's str enums
+    have it as value too; aiplatform's proto enums have a number there)."""
+    return value.name if isinstance(value, enum.Enum) else value
+
+
+def safety_settings(given: Any) -> Any:
+    """LangChain's `safety_settings` (a {category: threshold} dict, enums or their
+    names) as the request's list, on the model or a call, as both LangChain classes send
+    it; a list is sent as given."""
+    if isinstance(given, Mapping):
+        return [{"category": _enum_word(c), "threshold": _enum_word(t)} for c, t in given.items()]
+    return given
+
+
 def camel(name: str) -> str:
     """snake_case → camelCase (an API field name; camelCase stays as it is).
 
@@ -197,6 +213,8 @@ def build_body(
             thinking[key] = value
             continue
         name = camel(key)
+        if name == "safetySettings":
+            value = safety_settings(value)
         if name in _RECASED:
             value = _recase(value)
         if name == "generationConfig" and isinstance(value, Mapping):

@@ -34,7 +34,7 @@ from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
 from .dropin_settings import google_params
 from .dropin_settings import google_settings
-from .dropin_settings import safety_settings
+from .request import safety_settings
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel

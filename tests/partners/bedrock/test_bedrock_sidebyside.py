@@ -430,6 +430,17 @@ def converse_keywords_per_call(cls: Any, url: str) -> Any:
     )
 
 
+def stop_sequences_per_call(cls: Any, url: str) -> Any:
+    # A call's stop sequences in langchain-aws's spellings: inferenceConfig's, over the
+    # model's own, streamed and async alike.
+    model = make(cls, url, stop_sequences=["model"])
+    return [
+        model.invoke("Hi", stop_sequences=["call"]),
+        list(model.stream("Hi", stopSequences=["camel"])),
+        asyncio.run(model.ainvoke("Hi", stop_sequences=["async"])),
+    ]
+
+
 def model_id_per_call(cls: Any, url: str) -> Any:
     # langchain-aws takes `model_id=` per call as Converse's `modelId`: the URL's model
     # (the reply still names the model's own), streamed and async alike.
@@ -643,6 +654,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unknown_keyword_per_call": (converse(), unknown_keyword_per_call),
     "unknown_keyword_bound": (converse(), unknown_keyword_bound),
     "converse_keywords_per_call": (converse(), converse_keywords_per_call),
+    "stop_sequences_per_call": (converse(), stop_sequences_per_call),
     "model_kwargs_sent": (converse(), model_kwargs_sent),
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),

@@ -227,6 +227,18 @@ def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(model(cls, url, max_retries=1).ainvoke("Hi")))
 
 
+def safety_settings_per_call(cls: Any, url: str) -> Any:
+    # LangChain's {category: threshold} form given to one call, as to the constructor:
+    # sent as the API's list, streamed and async alike.
+    settings = {"HARM_CATEGORY_HARASSMENT": "BLOCK_NONE"}
+    chat = model(cls, url)
+    return [
+        chat.invoke("Hi", safety_settings=settings),
+        list(chat.stream("Hi", safety_settings=settings)),
+        asyncio.run(chat.ainvoke("Hi", safety_settings={"HARM_CATEGORY_HATE_SPEECH": "OFF"})),
+    ]
+
+
 def client_options_endpoint(cls: Any, url: str) -> Any:
     return cls(model=MODEL, client_options={"api_endpoint": url}, google_api_key=KEY).invoke("Hi")
 
@@ -393,6 +405,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_async,
     ),
     "client_options_endpoint": (gemini_replies(), client_options_endpoint),
+    "safety_settings_per_call": (gemini_replies(), safety_settings_per_call),
     "additional_headers": (gemini_replies(), GEMINI.additional_headers),
     "key_from_google_api_key": (gemini_replies(), key_from_google_api_key),
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),

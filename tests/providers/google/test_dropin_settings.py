@@ -4,7 +4,6 @@ request's fields, checked as LangChain's classes check them."""
 from __future__ import annotations
 
 import doctest
-import enum
 import warnings
 
 import pytest
@@ -15,27 +14,10 @@ from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import google_fields
 from chatplex.providers.google.dropin_settings import google_params
 from chatplex.providers.google.dropin_settings import moved_keywords
-from chatplex.providers.google.dropin_settings import safety_settings
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
-
-
-class Harm(enum.Enum):
-    HARM_CATEGORY_HATE_SPEECH = 8
-
-
-class Threshold(enum.Enum):
-    BLOCK_NONE = 4
-
-
-def test_safety_settings_as_a_dict_of_enums_become_the_request_list() -> None:
-    assert safety_settings({Harm.HARM_CATEGORY_HATE_SPEECH: Threshold.BLOCK_NONE}) == [
-        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}
-    ]
-    given = [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "OFF"}]
-    assert safety_settings(given) is given and safety_settings(None) is None
 
 
 def test_max_retries_counts_attempts() -> None:

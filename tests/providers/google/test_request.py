@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import enum
+
 import pytest
 
 from chatplex.adapters.request_types import CallSettings
@@ -11,6 +13,7 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.google.openapi_schema import openapi_parameters
 from chatplex.providers.google.request import build_body
 from chatplex.providers.google.request import camel
+from chatplex.providers.google.request import safety_settings
 from chatplex.providers.google.request import wire_tool_config
 from chatplex.providers.google.request import wire_tools
 
@@ -310,3 +313,28 @@ def test_reasoning_effort_is_langchain_google_genais_thinking_level() -> None:
     )
     body = model.build_request("Hi").json
     assert body["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "LOW"}
+
+
+class Harm(enum.Enum):
+    HARM_CATEGORY_HATE_SPEECH = 8
+
+
+class Threshold(enum.Enum):
+    BLOCK_NONE = 4
+
+
+def test_safety_settings_as_a_dict_of_enums_become_the_request_list() -> None:
+    assert safety_settings({Harm.HARM_CATEGORY_HATE_SPEECH: Threshold.BLOCK_NONE}) == [
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}
+    ]
+    given = [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "OFF"}]
+    assert safety_settings(given) is given and safety_settings(None) is None
+
+
+def test_a_calls_safety_settings_dict_is_sent_as_the_list() -> None:
+    settings = CallSettings(
+        model="gemini-2.5-flash",
+        extra_body={"safety_settings": {"HARM_CATEGORY_HARASSMENT": "OFF"}},
+    )
+    body = build_body([HumanMessage("hi")], settings)
+    assert body["safetySettings"] == [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "OFF"}]
