@@ -43,7 +43,6 @@ REFUSED_PARAMETERS = {
     "presence_penalty": "the Responses API has no presence_penalty",
     "frequency_penalty": "the Responses API has no frequency_penalty",
     "logit_bias": "the Responses API has no logit_bias",
-    "stream_options": "the Responses API always reports usage in response.completed",
     "modalities": "the Responses API takes no modalities; use the image_generation tool",
     "audio": "the Responses API has no audio output",
     "prediction": "the Responses API has no predicted outputs",

@@ -145,6 +145,14 @@ def _model(cls: Any, url: str, **more: Any) -> Any:
 OPENAI = OpenAIScripts(_model)
 
 
+def stream_options_per_call(cls: Any, url: str) -> Any:
+    # The Responses API's own stream_options (include_obfuscation), sent as given.
+    chunks = list(
+        _model(cls, url).stream("Say hello", stream_options={"include_obfuscation": False})
+    )
+    return merged(chunks)
+
+
 def stream_chunks(cls: Any, url: str) -> Any:
     chunks = list(_model(cls, url).stream("Say hello"))
     return {
@@ -404,6 +412,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "invoke_text": (Script(), OPENAI.invoke_text),
     "invoke_messages": (Script(), OPENAI.invoke_messages),
     "stream_chunks": (Script(), stream_chunks),
+    "stream_options_per_call": (Script(), stream_options_per_call),
     "ainvoke_text": (Script(), ainvoke_text),
     "astream_chunks": (Script(), astream_chunks),
     "batch_two": (Script(), OPENAI.batch_two),

@@ -351,10 +351,18 @@ def test_reasoning_and_responses_parameters() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["seed", "presence_penalty", "logit_bias", "n", "stream_options"])
+@pytest.mark.parametrize("name", ["seed", "presence_penalty", "logit_bias", "n"])
 def test_chat_completions_only_parameters_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match=f"{name}= is a Chat Completions parameter"):
         body([HumanMessage("x")], extra_body={name: 2})
+
+
+def test_stream_options_are_the_responses_apis_too_and_sent_as_given() -> None:
+    # The Responses API's stream_options (include_obfuscation), as langchain-openai sends it.
+    options = {"include_obfuscation": False}
+    assert body([HumanMessage("x")], extra_body={"stream_options": options})["stream_options"] == (
+        options
+    )
 
 
 def test_stop_is_left_out_as_langchain_openai_does() -> None:
