@@ -363,11 +363,8 @@ class ChatOpenAI(TiktokenCounted):
             body={**(given["model_kwargs"] or {}), **api_params, **responses_only},
             model=model,
         )
-        check_responses_only(
-            owner,
-            responses,
-            {**responses_only, "use_previous_response_id": use_previous_response_id},
-        )
+        # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
+        check_responses_only(owner, responses, responses_only)
         if responses and output_version == "v0":
             raise NotImplementedError(
                 f"{owner}: the Responses API replies in the 'responses/v1' content format "

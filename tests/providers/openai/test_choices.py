@@ -118,6 +118,11 @@ def test_responses_only_models_switch_by_name(name: str) -> None:
 def test_stays_on_chat_completions_otherwise() -> None:
     assert ChatOpenAI(api_key="k", reasoning_effort="low").provider == "openai"
     assert ChatOpenAI(api_key="k", use_responses_api=False).provider == "openai"
+    # use_previous_response_id unused there, as langchain-openai leaves it (it raised)
+    kept = {"use_responses_api": False, "use_previous_response_id": True}
+    assert ChatOpenAI(api_key="k", **kept).provider == "openai"
+    langchain_openai = pytest.importorskip("langchain_openai")
+    assert not langchain_openai.ChatOpenAI(api_key="k", **kept)._use_responses_api({})
     with pytest.raises(ValueError, match="Responses API settings"):
         ChatOpenAI(api_key="k", use_responses_api=False, reasoning={"effort": "low"})
     with pytest.raises(NotImplementedError, match="responses/v1"):
