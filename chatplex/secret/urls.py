@@ -27,6 +27,7 @@ __all__ = [
     "hold_url",
     "is_secret_query",
     "joined_held",
+    "encoded_query",
     "path_joined",
     "query_added",
     "query_with",
@@ -264,6 +265,18 @@ def _with_pairs(url: str, query: Mapping[str, Any]) -> str:
     ]
     pairs = [*kept, *_flattened(query, "")]
     return f"{base}?{urlencode(pairs, safe='*')}" if pairs else base
+
+
+def encoded_query(query: Mapping[str, Any]) -> str:
+    """`query` as the Stainless SDKs encode a `default_query` or an `extra_query`
+    (`query_added`), without the "?".
+
+    >>> encoded_query({"tenant": "t 1", "on": True, "ids": [1, 2], "gone": None})
+    'tenant=t+1&on=true&ids%5B%5D=1&ids%5B%5D=2'
+    """
+    from urllib.parse import urlencode
+
+    return urlencode(_flattened(query, ""), safe="*")
 
 
 def _flattened(values: Mapping[str, Any], prefix: str) -> list[tuple[str, str]]:

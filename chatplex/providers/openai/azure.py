@@ -85,6 +85,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...sdk_error_families import ErrorFamily
 from ...secret import Secret
+from ...secret.urls import encoded_query
 from ...secret.urls import hold_url
 from ...secret.urls import joined_held
 from ...secret.urls import query_with
@@ -184,6 +185,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         completion_tokens: bool | None = None,
         model_version: str = "",
         body_model: bool = True,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a credential in clear.
         azure_endpoint, base_url = hold_url(azure_endpoint), hold_url(base_url)
@@ -200,7 +202,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         if azure_deployment:
             azure_deployment = quote(azure_deployment, safe="")
         self._prefix, query, self.v1 = _url_parts(
-            azure_endpoint, base_url, azure_deployment, api_version
+            azure_endpoint, base_url, azure_deployment, api_version, default_query or {}
         )
         self._query = query  # "?api-version=...", and what else the URL's query had
         #: Whether the deployment in the URL is each call's model name (as the SDK does
@@ -434,10 +436,12 @@ def _url_parts(
     base_url: str | Secret | None,
     deployment: str | None,
     api_version: str | None,
+    default_query: Mapping[str, Any],
 ) -> tuple[str | Secret, Secret, bool]:
     """(URL up to where the deployment goes, "?api-version=..." or "", v1 API?): the
     first held (a `Secret`) when the URL had user info, the second always (its query may
-    carry a credential, `?code=`). No local holds a credential in clear."""
+    carry a credential, `?code=`). The URL's own query comes first, then `default_query`
+    (as the SDK adds it), then the version. No local holds a credential in clear."""
     given = base_url if base_url is not None else endpoint
     if not isinstance(given, (str, Secret)) or not given:
         raise TypeError(f"azure_endpoint / base_url must be a URL (str), got {given!r}")
@@ -454,7 +458,8 @@ def _url_parts(
     if base_url is None and not path.endswith("/openai/v1"):
         path += "/openai/v1" if v1 else "/openai"
     version = _V1_VERSIONS.get(api_version or "v1") if v1 else api_version
-    query = query_with(taken, urlencode({"api-version": version}) if version else "")
+    added = (encoded_query(default_query), urlencode({"api-version": version}) if version else "")
+    query = query_with(taken, "&".join(part for part in added if part))
     prefix = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     return with_userinfo(prefix, taken.userinfo), query, v1
 

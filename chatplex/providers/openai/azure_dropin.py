@@ -37,7 +37,6 @@ from typing import Any
 
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import with_query
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import SdkClient
 from ...secret.urls import shown_url
@@ -220,6 +219,11 @@ class AzureChatOpenAI(ChatOpenAI):
         # validators read `model_name`, None for a deployment alone).
         return self._named_model
 
+    def _token_given(self) -> bool:
+        azure = self._azure
+        keys = ("azure_ad_token", "azure_ad_token_provider", "azure_ad_async_token_provider")
+        return any(azure[key] is not None for key in keys)
+
     def _make_adapter(
         self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
@@ -239,8 +243,11 @@ class AzureChatOpenAI(ChatOpenAI):
             _check_base_url(base_url, self._azure["azure_deployment"])
         connection: dict[str, Any] = {
             **self._azure,
-            "api_key": wanted.api_key,  # held by the adapters only, as a Secret
-            "base_url": with_query(base_url, wanted.default_query) if base_url else None,
+            # held by the adapters only, as a Secret; a token given wins over a key, as
+            # langchain-openai hands the SDK no key then
+            "api_key": None if self._token_given() else wanted.api_key,
+            "base_url": base_url,
+            "default_query": wanted.default_query,
             "organization": wanted.organization,
             "default_headers": wanted.default_headers,
         }

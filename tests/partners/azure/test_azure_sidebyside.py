@@ -222,6 +222,21 @@ def ad_token_provider(cls: Any, url: str) -> Any:
     return [model.invoke("Hi"), model.invoke("Hi again")]
 
 
+def ad_token_over_key(cls: Any, url: str) -> Any:
+    # A token given beside a key (the key's variable set, or the key given): langchain-openai
+    # hands its SDK no key then, so the token authorises every call.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AZURE_OPENAI_API_KEY", "env-key")
+        from_env = _model(cls, url, api_key=None, azure_ad_token_provider=lambda: "token-1")
+        given = _model(cls, url, azure_ad_token="entra-token")
+        return [from_env.invoke("Hi"), given.invoke("Hi"), asyncio.run(given.ainvoke("Hi"))]
+
+
+def default_query_sent(cls: Any, url: str) -> Any:
+    # default_query on an endpoint (not only on a base_url): before the API version.
+    return _model(cls, url, default_query={"tenant": "t-1"}).invoke("Hi")
+
+
 def ad_async_token_provider(cls: Any, url: str) -> Any:
     async def token() -> str:
         return "async-token"
@@ -397,6 +412,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "ad_token": (Script(), ad_token),
     "ad_token_provider": (Script(), ad_token_provider),
     "ad_async_token_provider": (Script(), ad_async_token_provider),
+    "ad_token_over_key": (Script(), ad_token_over_key),
+    "default_query_sent": (Script(), default_query_sent),
     "environment_settings": (Script(), environment_settings),
     "legacy_aliases": (Script(), legacy_aliases),
     "base_url_with_deployment": (Script(), base_url_with_deployment),
