@@ -194,12 +194,17 @@ class ChatOllama(DropInEngine):
         )
         taken.tail.default("timeout", client_timeout)
         max_tokens = num_predict if num_predict is not None else max_tokens
+        if type(max_tokens) is int and max_tokens < 1:
+            # Ollama's own limits (-1: none, -2: the context's), sent as its option
+            body["num_predict"], max_tokens = max_tokens, None
         taken.settle(self, adapter, model, max_tokens=max_tokens, **body)
 
     @property
     def num_predict(self) -> int | None:
-        """langchain-ollama's name for `max_tokens`."""
-        return self.max_tokens
+        """langchain-ollama's name for `max_tokens` (or Ollama's -1 or -2, as given)."""
+        return (
+            self.max_tokens if self.max_tokens is not None else self.extra_body.get("num_predict")
+        )
 
     @property
     def base_url(self) -> str:

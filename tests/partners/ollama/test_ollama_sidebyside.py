@@ -223,6 +223,15 @@ def options_sent(cls: Any, url: str) -> Any:
     return model.invoke("Hi")
 
 
+def num_predict_without_limit(cls: Any, url: str) -> Any:
+    # Ollama's own limits below 1: -1 (none), -2 (the context's), sent and read back.
+    replies = []
+    for limit in (-1, -2, 0):
+        model = cls(model=MODEL, base_url=url, num_predict=limit)
+        replies.append((model.invoke("Hi"), model.num_predict))
+    return replies
+
+
 def stop_sequences(cls: Any, url: str) -> Any:
     mine = cls(model=MODEL, base_url=url, stop=["\n"]).invoke("Hi")
     per_call = cls(model=MODEL, base_url=url).invoke("Hi", stop=["END"])
@@ -361,6 +370,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         reasoning_sent_back,
     ),
     "options_sent": (ollama_replies(), options_sent),
+    "num_predict_without_limit": (ollama_replies(), num_predict_without_limit),
     "max_tokens_given": (ollama_replies(), max_tokens_given),
     "stop_sequences": (ollama_replies(), stop_sequences),
     "json_format": (ollama_replies('{"a": 1}'), json_format),
