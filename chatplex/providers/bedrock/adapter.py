@@ -175,6 +175,9 @@ class BedrockAdapter(Adapter):
     #: What a call's `reasoning_effort` becomes (the model's profile levels and base
     #: model, `reasoning_effort.py`); set by `ChatBedrockConverse`. None: sent as it is.
     effort_rule: EffortRule | None = None
+    #: Whether the last user turn goes under the guardrail alone (langchain-aws's
+    #: `guard_last_turn_only`, `request.guarded_last_turn`); set by `ChatBedrockConverse`.
+    guard_last_turn: bool = False
 
     def __init__(
         self,
@@ -292,7 +295,12 @@ class BedrockAdapter(Adapter):
         self._refuse_key_in_clear()
         self._check_messages(messages)
         body = converse_body(
-            messages, settings, self.base_model_id or settings.model, self.effort_rule, self.vendor
+            messages,
+            settings,
+            self.base_model_id or settings.model,
+            self.effort_rule,
+            self.vendor,
+            guard_last_turn=self.guard_last_turn,
         )
         headers = merged_headers(self._headers, {"content-type": _JSON})
         if stream:

@@ -86,8 +86,6 @@ _CLIENTS = (
 REFUSED = {
     "client": _CLIENTS,
     "bedrock_client": _CLIENTS,
-    "guard_last_turn_only": "not built in chatplex: wrap the last user text in a "
-    "guardContent block yourself",
     "raw_blocks": "not built in chatplex: pass messages",
 }
 
@@ -197,10 +195,11 @@ class ChatBedrockConverse(DropInEngine):
     read, those attributes are boto3's, built as langchain-aws builds them, for the
     script's own calls; of a botocore `config`, chatplex's requests follow
     `region_name`, the timeouts and `retries`, and refuse the rest) and LangChain-only
-    features
-    (`raw_blocks`, `guard_last_turn_only`, `method="prompt_prefill"`) raise with the
-    reason. As in langchain-aws, `supports_tool_choice_values` (given, or inferred from
-    the model id and `thinking`) decides whether `with_structured_output` forces the
+    features (`raw_blocks`, `method="prompt_prefill"`) raise with the reason.
+    `guard_last_turn_only=True` puts the last user turn alone under the guardrail
+    (`guardContent`), as langchain-aws sends it. As in langchain-aws,
+    `supports_tool_choice_values` (given, or inferred from the model id and `thinking`)
+    decides whether `with_structured_output` forces the
     schema's tool; `chatplex.langchain.init_chat_model("bedrock_converse:...")` builds
     on this class, as LangChain's builds langchain-aws's.
     """
@@ -360,6 +359,9 @@ class ChatBedrockConverse(DropInEngine):
         moved_to_model_kwargs(params, "stream_usage", outer=2)
         taken = take_params(self, params, _FIELDS)
         owner, given, rest = taken.owner, taken.given, taken.api_params
+        guard_last_turn = rest.pop("guard_last_turn_only", False)
+        if not isinstance(guard_last_turn, bool):
+            raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
         for key, value in rest.items():
             if key in REFUSED and value not in (None, False):
                 raise TypeError(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
@@ -433,6 +435,7 @@ class ChatBedrockConverse(DropInEngine):
         adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
         adapter.vendor = self.provider_name
         adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
+        adapter.guard_last_turn = guard_last_turn
         body: dict[str, Any] = {
             "system": list(system) if system else None,
             "guardrailConfig": guardrail_config,

@@ -45,6 +45,7 @@ __all__ = [
     "converse_body",
     "converse_fields",
     "converse_model",
+    "guarded_last_turn",
 ]
 
 
@@ -102,18 +103,47 @@ def converse_body(
     base_model: str | None = None,
     effort_rule: EffortRule | None = None,
     vendor: str | None = None,
+    *,
+    guard_last_turn: bool = False,
 ) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here);
     `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) and
     `vendor` (the model's `provider`) say where a call's `cache_control` puts cache
     points, as langchain-aws's `_get_base_model()` and `provider` do; `effort_rule` (a
-    ChatBedrockConverse's) what a call's `reasoning_effort` becomes."""
+    ChatBedrockConverse's) what a call's `reasoning_effort` becomes; `guard_last_turn`
+    puts the last user turn under the guardrail (`guarded_last_turn`)."""
     body = converse_fields(messages, settings, effort_rule)
+    if guard_last_turn:
+        body["messages"] = guarded_last_turn(body["messages"])
     cache_control = settings.extra_body.get(_CACHE_KEYWORD)
     add_cache_points(body, cache_control, base_model or settings.model, vendor)
     if "toolConfig" not in body and has_tool_blocks(body["messages"]):
         body["messages"] = tool_blocks_as_text(body["messages"])
     return body
+
+
+def guarded_last_turn(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`turns` with the last user turn's text blocks as `guardContent` (and one saying
+    "[tool_result]" where it has no text), as langchain-aws's `guard_last_turn_only`
+    sends them: a guardrail then assesses that turn alone, not the whole history.
+
+    >>> guarded_last_turn([{"role": "user", "content": [{"text": "hi"}]}])
+    [{'role': 'user', 'content': [{'guardContent': {'text': {'text': 'hi'}}}]}]
+    """
+    out = list(turns)
+    for index in range(len(out) - 1, -1, -1):
+        turn = out[index]
+        if turn.get("role") != "user":
+            continue
+        blocks = turn["content"]
+        content = [
+            {"guardContent": {"text": {"text": b["text"]}}} if "text" in b else b for b in blocks
+        ]
+        if not any("text" in block for block in blocks):
+            content.append({"guardContent": {"text": {"text": "[tool_result]"}}})
+        out[index] = {**turn, "content": content}
+        break
+    return out
 
 
 def converse_fields(

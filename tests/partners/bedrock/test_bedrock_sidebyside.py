@@ -441,6 +441,25 @@ def stop_sequences_per_call(cls: Any, url: str) -> Any:
     ]
 
 
+def guard_last_turn_only(cls: Any, url: str) -> Any:
+    # The last user turn alone under the guardrail: its text as guardContent, and a
+    # "[tool_result]" one for a turn of tool results; earlier turns as they are.
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    guard = {"guardrailIdentifier": "g-1", "guardrailVersion": "1"}
+    model = make(cls, url, guard_last_turn_only=True, guardrail_config=guard)
+    called = AIMessage("", tool_calls=[{"name": "add", "args": {"a": 1}, "id": "t-1"}])
+    return [
+        model.invoke([HumanMessage("a"), AIMessage("b"), HumanMessage("c")]),
+        model.bind_tools([add]).invoke(
+            [HumanMessage("a"), called, ToolMessage("3", tool_call_id="t-1")]
+        ),
+        asyncio.run(model.ainvoke("Hi")),
+    ]
+
+
 def model_id_per_call(cls: Any, url: str) -> Any:
     # langchain-aws takes `model_id=` per call as Converse's `modelId`: the URL's model
     # (the reply still names the model's own), streamed and async alike.
@@ -655,6 +674,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unknown_keyword_bound": (converse(), unknown_keyword_bound),
     "converse_keywords_per_call": (converse(), converse_keywords_per_call),
     "stop_sequences_per_call": (converse(), stop_sequences_per_call),
+    "guard_last_turn_only": (converse(), guard_last_turn_only),
     "model_kwargs_sent": (converse(), model_kwargs_sent),
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),

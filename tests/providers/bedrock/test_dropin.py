@@ -250,7 +250,7 @@ def test_langchains_aliases_and_fields() -> None:
         ({"client": object()}, "sends its own requests"),
         ({"config": object()}, "botocore.config.Config"),
         ({"raw_blocks": [{}]}, "not built in chatplex"),
-        ({"guard_last_turn_only": True}, "guardContent"),
+        ({"guard_last_turn_only": "yes"}, "guard_last_turn_only must be True or False"),
         ({"model": "a", "model_id": "b"}, "pass one of them"),
     ],
 )
@@ -260,7 +260,9 @@ def test_what_is_refused_says_why(kwargs: dict[str, Any], match: str) -> None:
         ChatBedrockConverse(region_name="us-east-1", **kwargs)
 
 
-def test_guard_last_turn_only_off_is_accepted() -> None:
+def test_guard_last_turn_only_on_or_off_is_accepted() -> None:
+    guarded = ChatBedrockConverse(model=MODEL, region_name="us-east-1", guard_last_turn_only=True)
+    assert guarded.adapter.guard_last_turn is True  # type: ignore[union-attr]
     llm = ChatBedrockConverse(model=MODEL, region_name="us-east-1", guard_last_turn_only=False)
     assert llm.model == MODEL
     # The refused setting's name never becomes the model's name (it once shadowed name=).
