@@ -26,9 +26,10 @@ models. This class does the same for the families chatplex builds:
 
 The constructor is `ChatBedrockConverse`'s (region, endpoint, credentials, config,
 retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel body as
-they are (`{"top_k": 5, "thinking": {...}}`), `guardrails` (`guardrailIdentifier`,
-`guardrailVersion`, `trace`), `service_tier` and `request_metadata` as Bedrock's
-request headers.
+they are (`{"top_k": 5, "thinking": {...}}`; Claude's body fields given as keywords are
+moved there, with langchain-core's warning, as langchain-aws moves them), `guardrails`
+(`guardrailIdentifier`, `guardrailVersion`, `trace`), `service_tier` and
+`request_metadata` as Bedrock's request headers.
 Converse-only parameters (`system`, `additional_model_request_fields`,
 `performance_config`...) are a TypeError in InvokeModel mode.
 
@@ -55,6 +56,7 @@ from ...chat.model import ChatModel
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_warnings import moved_to_model_kwargs
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...specs import dumped_under_aliases
@@ -99,6 +101,11 @@ _CONVERSE_ONLY = (
     "guardrail_config",
 )
 _NOVA = "amazon.nova"
+#: Body fields of a family's InvokeModel request that are no keyword of ChatBedrock's:
+#: langchain-aws moves such a keyword into `model_kwargs` (with langchain-core's
+#: warning), which its body carries; another unknown keyword stays a TypeError here (its
+#: provider would refuse the body).
+_BODY_KEYWORDS = {"anthropic": ("thinking", "top_k", "metadata", "anthropic_beta")}
 _EFFORT_HINT = "; ChatBedrockConverse(reasoning_effort=...) translates it for the model"
 #: The constructor's keyword arguments that hold a credential.
 _KEY_SETTINGS = (
@@ -252,6 +259,13 @@ class ChatBedrock(ChatBedrockConverse):
             beta_use_converse_api = bool(model_name) and _NOVA in f"{model_name} {base or ''}"
         #: Whether calls go to Converse (LangChain's field).
         self.beta_use_converse_api = bool(beta_use_converse_api)
+        if not self.beta_use_converse_api:
+            family = provider or (model_name and model_family(model_name))
+            moved = [k for k in _BODY_KEYWORDS.get(family or "", ()) if k in settings]
+            if moved:
+                model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
+                for name in moved:
+                    moved_to_model_kwargs(settings, name, outer=2)
         guardrail = guardrails if _guardrails_enabled(guardrails) else None
         #: langchain-aws's fields, as it keeps them (the endpoint and profile as given).
         self.model_kwargs = dict(model_kwargs or {})

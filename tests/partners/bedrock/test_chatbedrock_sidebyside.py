@@ -196,6 +196,14 @@ BEDROCK = BedrockScripts(make)
 # ---- the scripts: (server reply, script(ChatBedrock, url) -> result) --------------------
 
 
+def body_keywords_moved(cls: Any, url: str) -> Any:
+    # Claude's body fields given as ChatBedrock keywords: langchain-aws moves them into
+    # model_kwargs (with langchain-core's warning) and its InvokeModel body sends them.
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    model, said = constructed(lambda: make(cls, url, thinking=thinking, top_k=3, max_tokens=2048))
+    return model.invoke("Hi"), model.model_kwargs, [w[1] for w in said["warned"]]
+
+
 def invoke_messages(cls: Any, url: str) -> Any:
     model = make(cls, url, temperature=0, max_tokens=64)
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
@@ -864,6 +872,7 @@ CACHED = (12, 7, 100, 20)
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "invoke_text": (invoke(), BEDROCK.invoke_text),
     "invoke_messages": (invoke(), invoke_messages),
+    "body_keywords_moved": (invoke(), body_keywords_moved),
     "invoke_tuples": (invoke(), BEDROCK.invoke_tuples),
     "stream_chunks": (invoke(), stream_chunks),
     "ainvoke_text": (invoke(), BEDROCK.ainvoke_text),
