@@ -179,15 +179,18 @@ def hold_url(value: Any) -> Any:
 
 
 def url_joined(url: str | Secret, path: str) -> str | Secret:
-    """`url` without its trailing slashes, then `path`; a URL held as a `Secret` stays
-    held (what an adapter appends to a base URL it is given).
+    """`url`'s path without its trailing slashes, then `path`, then its query; a URL held
+    as a `Secret` stays held (what an adapter appends to a base URL it is given).
 
     >>> url_joined("http://gw.example/", "/v1"), url_joined(Secret("http://u:p@gw/"), "/v1")
     ('http://gw.example/v1', Secret('**********'))
+    >>> url_joined("http://gw.example/api/?tenant=t1", "/openai/v1")
+    'http://gw.example/api/openai/v1?tenant=t1'
     """
-    if isinstance(url, Secret):
-        return Secret(url.get().rstrip("/") + path)
-    return url.rstrip("/") + path
+    text = url.get() if isinstance(url, Secret) else url
+    base, mark, query = text.partition("?")
+    joined = base.rstrip("/") + path + mark + query
+    return Secret(joined) if isinstance(url, Secret) else joined
 
 
 @overload

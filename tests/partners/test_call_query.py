@@ -1,7 +1,8 @@
 """A call's `extra_query`: the partner classes built on a Stainless SDK (langchain-openai's,
 -anthropic's, -groq's, -deepseek's) hand it to the SDK, which adds it to the request's
 URL. Their drop-ins send the same URL, sync and async, bound or given per call, and a
-value named like a credential never shows in what the drop-in's error says."""
+value named like a credential never shows in what the drop-in's error says. The
+constructor's `default_query` goes where theirs goes too, after the path the SDK adds."""
 
 from __future__ import annotations
 
@@ -103,3 +104,17 @@ def test_a_query_value_named_like_a_key_never_shows_in_the_error() -> None:
         assert "sk-SENTINEL-query-1" in served.seen[0].path  # sent, as the SDK sends it
     shown = [str(raised.value), repr(raised.value), repr(getattr(raised.value, "request", None))]
     assert not any("sk-SENTINEL-query-1" in text for text in shown)
+
+
+@pytest.mark.parametrize("name", ["ChatOpenAI", "ChatGroq", "ChatDeepSeek"])
+def test_a_default_query_stays_after_the_path_the_sdk_adds(
+    name: str, server: ScriptedServer
+) -> None:
+    module, keywords = PARTNER_BUILDS[name]
+    pytest.importorskip(module)
+    where = {"base_url": server.url} if name == "ChatGroq" else {"base_url": server.url + "/v1"}
+    built = {**keywords, **where, "max_retries": 0, "default_query": {"tenant": "t-1"}}
+    models = [getattr(importlib.import_module(module), name)(**built)]
+    models.append(getattr(chatplex.langchain, name)(**built))
+    theirs, ours = _paths(models, server, lambda m: m.invoke("hi"))
+    assert ours == theirs and ours[1] == [("tenant", "t-1")]
