@@ -53,6 +53,8 @@ FIREWORKS = Preset(
         # sends "any" as given.
         kept_tool_choices=("any",),
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        # ... and pops `strict=` first, whatever the method.
+        strict_dropped=frozenset({"function_calling", "json_schema", "json_mode"}),
         v1_stream_indexed="kinds",  # its `_format_chunk_for_v1`
         style=own_reading(
             "fireworks",

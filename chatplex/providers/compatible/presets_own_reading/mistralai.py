@@ -57,6 +57,9 @@ MISTRALAI = Preset(
         # Mistral refuses any other id in a history (400).
         tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
+        # ... and pops `strict=` first, whatever the method (its schema's function
+        # is strict anyway).
+        strict_dropped=frozenset({"function_calling", "json_schema", "json_mode"}),
         v1_stream_indexed="content",  # its `_convert_chunk_to_message_chunk`
         # langchain-mistralai reads the JSON itself (httpx, no SDK): the usage as
         # sent, no details, the raw tool calls kept, its errors httpx's.
