@@ -31,6 +31,7 @@ __all__ = [
     "combining_style",
     "choice_keys",
     "combine_shaped_outputs",
+    "combined_keys",
     "reply_result",
     "response_fields_apart",
     "usage_on_each_candidate",
@@ -108,6 +109,9 @@ class _Shape:
     combined: tuple[str, ...] | None = None
     #: Each candidate's message carries the response's usage (`n > 1`).
     usage_each: bool = False
+    #: `generate()`'s sum skips a row's None counts (the partner's `if v is None:
+    #: continue`); False: a None takes the sum's place.
+    nulls_skipped: bool = False
     #: The response's fields its partner writes on every choice's message besides the
     #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
     #: None: every field on the message.
@@ -153,6 +157,7 @@ _SHAPES: dict[str, _Shape] = {
         streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
         combined=("system_fingerprint",),
         usage_each=True,
+        nulls_skipped=True,
         choice_keys=("model_provider", "model_name", "service_tier"),
     ),
     "model_and_usage": _Shape(
@@ -334,12 +339,26 @@ def combine_shaped_outputs(
     usage: dict[str, Any] = {}
     rows = [o for o in outputs if o is not None]  # a streamed row has none
     for output in rows:
-        _add_replacing(usage, output.get("token_usage") or {})
+        counts = output.get("token_usage") or {}
+        if shape.nulls_skipped:
+            counts = {k: v for k, v in counts.items() if v is not None}
+        _add_replacing(usage, counts)
     combined: dict[str, Any] = {"token_usage": usage, "model_name": _first(rows, "model_name")}
     for key in shape.combined:
         if value := _first(rows, key):
             combined[key] = value
     return combined
+
+
+def combined_keys(style: str | None) -> tuple[str, ...]:
+    """The keys besides usage and `model_name` that `combine_shaped_outputs` writes for
+    a style (`_Shape.combined`; none for a style it does not spell out).
+
+    >>> combined_keys("completions_fields"), combined_keys("chat_completions")
+    (('system_fingerprint', 'service_tier'), ())
+    """
+    shape = _SHAPES.get(style or "")
+    return shape.combined or () if shape is not None else ()
 
 
 def _first(rows: Sequence[dict[str, Any]], key: str) -> Any:

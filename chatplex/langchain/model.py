@@ -44,6 +44,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.llm_results import combine_llm_outputs
 from ..chat.llm_results import combine_shaped_outputs
+from ..chat.llm_results import combined_keys
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
@@ -367,6 +368,12 @@ class ChatChatplex(BaseChatModel):
             # Those partners write their own field, not a row's (langchain-fireworks'
             # rows have none; an AzureChatOpenAI named by its deployment has None).
             combined["model_name"] = getattr(self, "model_name", combined["model_name"])
+        if self._under_partner_name and "service_tier" in combined_keys(style):
+            # ... and their model's tier, where they have one (a cached row has none).
+            tier = getattr(self, "service_tier", None)
+            combined.pop("service_tier", None)
+            if tier:
+                combined["service_tier"] = tier
         return combined
 
     def batch(

@@ -201,6 +201,9 @@ class Preset:
     llm_output: str | None = None
     #: The `model_provider` of that `llm_output` (`ProviderSpec.llm_output_provider`).
     llm_output_provider: str | None = None
+    #: How its class's `generate()` combines rows that carry no `llm_output` (a cached
+    #: reply's), where its replies' style does not say (`ProviderSpec.combined_llm_output`).
+    combined_llm_output: str | None = None
     #: Its class's stream: the chunks' key order, the keys on the finishing chunk alone
     #: and whether that chunk, or the usage record's, names no provider
     #: (`ProviderSpec.stream_metadata_order`, `stream_finish_keys`,
@@ -233,6 +236,7 @@ class Preset:
             langchain_init=self.langchain_init,
             llm_output=self.llm_output,
             llm_output_provider=self.llm_output_provider,
+            combined_llm_output=self.combined_llm_output,
             stream_metadata_order=self.stream_metadata_order,
             stream_finish_keys=self.stream_finish_keys,
             stream_finish_unmarked=self.stream_finish_unmarked,

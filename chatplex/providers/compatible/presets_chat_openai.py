@@ -223,6 +223,9 @@ TOGETHER = Preset(
         passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     langchain_class="ChatTogether",
+    # Its replies name OpenAI's style; rows without one (a cached reply's) are combined
+    # as langchain-openai's `generate()` combines them too.
+    combined_llm_output="chat_completions",
     aliases=key_and_base("together"),
     dropin=renamed_chat_openai(
         "together",
