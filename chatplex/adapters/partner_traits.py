@@ -104,10 +104,11 @@ class PartnerTraits:
     #: beside the schema (what callbacks and tracers get among a run's options): the
     #: method and `strict` (langchain-openai's), the method alone, the method as asked
     #: (json_mode named so where the wire sends it as a schema: langchain-google-genai's
-    #: and -vertexai's).
-    structured_trace: Literal["method and strict", "method", "method as asked"] = (
-        "method and strict"
-    )
+    #: and -vertexai's), the method and a json_schema's `strict` where one is sent
+    #: (langchain-groq's).
+    structured_trace: Literal[
+        "method and strict", "method", "method as asked", "method and schema strict"
+    ] = "method and strict"
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
     #: (langchain-groq).
@@ -160,6 +161,10 @@ class PartnerTraits:
     #: Those methods on one model, `(adapter, model) -> methods` (langchain-groq keeps
     #: json_schema's only for some models); None: `strict_dropped`, whatever the model.
     strict_dropped_for: Callable[[Adapter, str], frozenset[str]] | None = None
+    #: Of those methods, the ones whose partner drops only `strict=True` and sends a
+    #: `strict=False` as given (langchain-xai's function calling: `if strict`,
+    #: langchain-groq's json_schema: `strict is True`).
+    strict_false_kept: frozenset[str] = frozenset()
     #: Whether its partner's `with_structured_output` parses the reply's text with
     #: `<think>` blocks and code fences stripped first (langchain-perplexity's
     #: `ReasoningStructuredOutputParser`).

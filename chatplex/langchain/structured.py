@@ -191,7 +191,7 @@ def structured_output(
     adapter = _adapter(inner)
     if method == "json_mode" and adapter is not None:
         method = adapter.structured.json_mode  # Anthropic's has none: "json_schema"
-    if method in strict_dropped(adapter, inner.model):
+    if method in strict_dropped(adapter, inner.model, strict):
         strict = None  # dropped, as its partner package drops it
     if strict is not None and method == "json_mode":
         raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
@@ -214,9 +214,11 @@ def structured_output(
     keyed = profile is not None and profile.parsed_key and method == "json_schema"
     if keyed and pydantic and isinstance(settings.get("response_format"), Mapping):
         settings["response_format"] = ClassFormat(settings["response_format"], schema)
+    # (langchain-groq traces a json_schema's schema as strict as it is sent.)
+    strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
     bound = llm.bind(
         **settings,
-        **_traced(llm, adapter, method, strict, _traced_schema(schema, spec), asked),
+        **_traced(llm, adapter, method, strict, _traced_schema(schema, spec, strictly), asked),
     )
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
@@ -296,23 +298,32 @@ def _traced(
     options), as a keyword to bind: the method (as `asked` where its partner names that
     one) and `strict` (langchain-openai's, but for json_mode) beside the schema, or what
     a drop-in's partner names (`PartnerTraits.structured_trace`)."""
-    trace = partner_traits(adapter).structured_trace if llm._under_partner_name else None
+    trace = _trace(llm, adapter)
     if trace == "method as asked" and asked is not None:
         method = asked
     kwargs: dict[str, Any] = {"method": method}
     # (ChatChatplex names `strict` for json_mode too; langchain-openai does not.)
-    if trace is None or (trace == "method and strict" and method != "json_mode"):
+    named = trace is None or (trace == "method and strict" and method != "json_mode")
+    # (langchain-groq's: a json_schema's, where one is sent.)
+    sent = trace == "method and schema strict" and method == "json_schema" and strict is not None
+    if named or sent:
         kwargs["strict"] = strict
     return {"ls_structured_output_format": {"kwargs": kwargs, "schema": schema}}
 
 
-def _traced_schema(schema: Any, spec: OutputSchema) -> Any:
+def _trace(llm: LangChainChat, adapter: Adapter | None) -> str | None:
+    """What a drop-in's partner names in its structured runs (`_traced`); None: ours."""
+    return partner_traits(adapter).structured_trace if llm._under_partner_name else None
+
+
+def _traced_schema(schema: Any, spec: OutputSchema, strict: bool | None = None) -> Any:
     """The schema the run's `ls_structured_output_format` names: langchain-core's JSON
-    schema of it, or a nameless dict (`output_schema`'s `untitled`) as given, which
-    LangChain's run then leaves untraced, as it leaves the partner's."""
+    schema of it (`strict`, as `convert_to_json_schema` takes it), or a nameless dict
+    (`output_schema`'s `untitled`) as given, which LangChain's run then leaves untraced,
+    as it leaves the partner's."""
     if schema is None or not spec.name:
         return schema
-    return convert_to_json_schema(schema)
+    return convert_to_json_schema(schema, strict=strict)
 
 
 def _function_calling(
@@ -331,7 +342,7 @@ def _function_calling(
     if partner and forced and not kwargs and schema is not None:
         # The partner class's: the tool as LangChain declares it (a class's nested models
         # inlined, no $defs) forced as its partner forces it, read by its partner's parser.
-        if "function_calling" in strict_dropped(adapter, inner.model):
+        if "function_calling" in strict_dropped(adapter, inner.model, strict):
             warn_strict_dropped(adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
         forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)

@@ -42,13 +42,16 @@ def partner_traits(adapter: Adapter | None) -> PartnerTraits:
     return _DEFAULT if adapter is None else _class_traits(type(adapter))
 
 
-def strict_dropped(adapter: Adapter | None, model: str) -> frozenset[str]:
-    """The `with_structured_output` methods whose `strict=` the partner of `adapter`'s
-    wire drops on `model` (`PartnerTraits.strict_dropped_for`, else `strict_dropped`)."""
+def strict_dropped(adapter: Adapter | None, model: str, strict: Any = True) -> frozenset[str]:
+    """The `with_structured_output` methods whose `strict=` (of the value `strict`) the
+    partner of `adapter`'s wire drops on `model` (`PartnerTraits.strict_dropped_for`,
+    else `strict_dropped`; a False less those of `strict_false_kept`)."""
     traits = partner_traits(adapter)
     if adapter is None or traits.strict_dropped_for is None:
-        return traits.strict_dropped
-    return traits.strict_dropped_for(adapter, model)
+        dropped = traits.strict_dropped
+    else:
+        dropped = traits.strict_dropped_for(adapter, model)
+    return dropped - traits.strict_false_kept if strict is False else dropped
 
 
 def partner_calls(adapter: Adapter | None) -> PartnerCalls:

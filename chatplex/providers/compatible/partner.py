@@ -150,6 +150,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         TRAITS["CompatibleAdapter"],
         bind_strict=profile.bind_strict,
         strict_dropped=profile.strict_dropped,
+        strict_false_kept=profile.strict_false_kept,
         think_stripped=profile.think_stripped,
         true_choice_names_lone_tool=profile.true_choice_names_lone_tool,
         kept_tool_choices=profile.kept_tool_choices,

@@ -116,8 +116,10 @@ XAI = Preset(
         sdk_helper=True,
         passes_tool_extras=True,  # as langchain-openai's bind_tools
         helper_provider="xai",  # on every helper piece (its chunk conversion's)
-        # ChatXAI's with_structured_output sets strict=None for function calling.
+        # ChatXAI's with_structured_output sets strict=None for function calling
+        # (`if strict`: a False is sent).
         strict_dropped=frozenset({"function_calling"}),
+        strict_false_kept=frozenset({"function_calling"}),
         # ChatXAI drops `stop`, which xAI rejects for reasoning models: by its
         # profiles (profiles/xai.json: their `reasoning_output`), else by the name.
         stop_dropped=StopRule(

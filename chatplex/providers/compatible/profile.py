@@ -298,7 +298,9 @@ class Profile:
     kept_tool_choices: tuple[str, ...] = ()
     #: What its partner's structured runs name (`PartnerTraits.structured_trace`: the
     #: method and `strict`, langchain-openai's and its subclasses', or the method alone).
-    structured_trace: Literal["method and strict", "method"] = "method and strict"
+    structured_trace: Literal["method and strict", "method", "method and schema strict"] = (
+        "method and strict"
+    )
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
@@ -362,6 +364,9 @@ class Profile:
     #: langchain-groq does outside its `_STRICT_STRUCTURED_OUTPUT_MODELS`. None: every
     #: model keeps it.
     strict_schema_models: frozenset[str] | None = None
+    #: Of the methods whose `strict=` is dropped, those whose partner package drops only
+    #: `strict=True`, a False sent (`PartnerTraits.strict_false_kept`).
+    strict_false_kept: frozenset[str] = frozenset()
     #: Whether its partner package parses a structured reply with `<think>` blocks and
     #: code fences stripped first (`PartnerTraits.think_stripped`): langchain-perplexity.
     think_stripped: bool = False

@@ -45,7 +45,8 @@ GROQ = Preset(
         sdk_path="/openai/v1",
         # langchain-groq's variable, then its SDK's (read where no base URL is given)
         base_variables=("GROQ_API_BASE", "GROQ_BASE_URL"),
-        structured_trace="method",  # its structured runs name the method alone
+        # Its structured runs name the method, and json_schema's strict where sent.
+        structured_trace="method and schema strict",
         json_schema_shape="titled",  # langchain-groq's response_format
         # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
         stream_options=False,
@@ -54,6 +55,7 @@ GROQ = Preset(
         strict_dropped=frozenset({"json_mode"}),  # ... and JSON mode's, where OpenAI raises
         # ... and json_schema's but on these (langchain-groq's _STRICT_STRUCTURED_OUTPUT_MODELS)
         strict_schema_models=frozenset({"openai/gpt-oss-20b", "openai/gpt-oss-120b"}),
+        strict_false_kept=frozenset({"json_schema"}),  # (`strict is True` dropped alone)
         streams_json_format=False,  # Groq streams no structured or JSON-mode reply
         style=own_reading(
             "groq",
