@@ -4,9 +4,9 @@ Messages go as `{"role", "content", "images"?, "thinking"?, "tool_calls"?, "tool
 text blocks are joined into `content`, each after a newline (as langchain-ollama does);
 images (OpenAI-style `image_url` blocks with a base64 data URL, or LangChain's base64
 `image` blocks) go as base64 strings in `images`
-(Ollama takes no image URLs); an assistant turn's reasoning (its reasoning blocks, or
-`additional_kwargs["reasoning_content"]`, where langchain-ollama keeps it) goes back as
-`thinking`
+(Ollama takes no image URLs); an assistant turn's reasoning (its reasoning blocks, but
+a LangChain v1 turn's, or `additional_kwargs["reasoning_content"]`, where
+langchain-ollama keeps it) goes back as `thinking`
 and its tool calls with their arguments as objects; a `ToolMessage` goes as role `tool`
 with the `tool_name` of the call it answers (Ollama matches results by name, not id).
 An empty member (`content` of an empty turn) is left out, as the ollama SDK sends it.
@@ -278,11 +278,14 @@ def wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
 def _assistant(message: AIMessage, i: int) -> dict[str, Any]:
     content: Any = message.content
     thinking = ""
+    # A LangChain v1 turn's reasoning blocks are not sent, as langchain-ollama's v1
+    # reading drops them (its `reasoning_content` still goes).
+    v1 = message.response_metadata.get("output_version") == "v1"
     if isinstance(content, list):
         thinking = "".join(
             b.get("reasoning") or b.get("thinking") or ""
             for b in content
-            if isinstance(b, dict) and b.get("type") in ("reasoning", "thinking")
+            if isinstance(b, dict) and b.get("type") in ("reasoning", "thinking") and not v1
         )
         content = [
             b

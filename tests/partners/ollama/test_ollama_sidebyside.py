@@ -203,6 +203,32 @@ def reasoning_sent_back(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("How many r?"), first, lc.HumanMessage("Sure?")])
 
 
+def reasoning_sent_back_v1(cls: Any, url: str) -> Any:
+    """A reasoning reply in LangChain's v1 blocks, whole and streamed, sent back."""
+    model = cls(model=MODEL, base_url=url, reasoning=True, output_version="v1")
+    first = model.invoke("How many r?")
+    streamed = merged(list(model.stream("How many r?")))
+    history = [lc.HumanMessage("How many r?"), first, lc.HumanMessage("Sure?"), streamed]
+    return model.invoke([*history, lc.HumanMessage("Really?")])
+
+
+def foreign_v1_reasoning_sent(cls: Any, url: str) -> Any:
+    """Another provider's v1 reply (reasoning, text, a call) continued on Ollama."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
+    blocks: list[Any] = [
+        {"type": "reasoning", "reasoning": "Add them."},
+        {"type": "text", "text": "Adding."},
+        {"type": "tool_call", "id": "call_1", "name": "add", "args": {"a": 1, "b": 2}},
+    ]
+    reply = lc.AIMessage(
+        content=blocks,
+        tool_calls=[call],
+        response_metadata={"output_version": "v1", "model_provider": "openai"},
+    )
+    history = [lc.HumanMessage("1+2?"), reply, lc.ToolMessage("3", tool_call_id="call_1")]
+    return cls(model=MODEL, base_url=url).invoke(history)
+
+
 def max_tokens_given(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, max_tokens=5).invoke("Hi")
 
@@ -369,6 +395,11 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         ollama_replies("Three.", thinking="Count them."),
         reasoning_sent_back,
     ),
+    "reasoning_sent_back_v1": (
+        ollama_replies("Three.", thinking="Count them."),
+        reasoning_sent_back_v1,
+    ),
+    "foreign_v1_reasoning_sent": (ollama_replies(), foreign_v1_reasoning_sent),
     "options_sent": (ollama_replies(), options_sent),
     "num_predict_without_limit": (ollama_replies(), num_predict_without_limit),
     "max_tokens_given": (ollama_replies(), max_tokens_given),
@@ -416,6 +447,9 @@ DIFFERENCES["tool_round_trip"] = (
     ),
     _named_tool_results,
 )
+
+
+DIFFERENCES["foreign_v1_reasoning_sent"] = DIFFERENCES["tool_round_trip"]
 
 
 def _limit_sent(outcome: Outcome) -> Outcome:
