@@ -247,9 +247,11 @@ def test_bad_combinations_are_clear_errors(server: MockServer) -> None:
     llm = ollama(server)
     with pytest.raises(ValueError, match="method must be one of"):
         llm.with_structured_output(Joke, method="xml")
-    # langchain-openai's words
+    # langchain-openai's words, where it raises them (langchain-ollama drops strict=:
+    # test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it)
+    openai = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
     with pytest.raises(ValueError, match="^Argument `strict` is not supported with `method`="):
-        llm.with_structured_output(Joke, method="json_mode", strict=True)
+        openai.with_structured_output(Joke, method="json_mode", strict=True)
     with pytest.raises(ValueError, match="needs a schema"):
         llm.with_structured_output(None)
     with pytest.raises(TypeError, match="unexpected arguments"):
@@ -498,8 +500,8 @@ async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, 
 async def test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it(
     server: MockServer, sync: bool
 ) -> None:
-    # langchain-groq ignores strict= in JSON mode and sends the call (langchain-openai
-    # raises before sending: test_bad_combinations_are_clear_errors).
+    # langchain-groq and -ollama ignore strict= in JSON mode and send the call
+    # (langchain-openai raises before sending: test_bad_combinations_are_clear_errors).
     from chatplex.langchain import ChatGroq
 
     groq = ChatGroq(model="llama-3.3-70b-versatile", base_url=server.url, api_key="k")
@@ -508,6 +510,12 @@ async def test_strict_beside_json_mode_is_dropped_where_the_partner_drops_it(
     )
     _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
     assert SENT[-1][1]["response_format"] == {"type": "json_object"}
+    # So does langchain-ollama (it pops strict= whatever the method).
+    structured = ollama(server).with_structured_output(
+        None, method="json_mode", strict=True, include_raw=True
+    )
+    _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
+    assert SENT[-1][1]["format"] == "json"
 
 
 @pytest.mark.parametrize("sync", [True, False])

@@ -71,6 +71,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # langchain-ollama passes `strict` on to its `_chat_params`, which drops it
         # (Ollama has no strict function schemas): the tools go as without it.
         bind_strict=False,
+        # ... and its with_structured_output pops `strict=` first, whatever the method.
+        strict_dropped=frozenset({"function_calling", "json_schema", "json_mode"}),
         # Its `logprobs`: the ollama SDK's `Logprob`s, as its `ChatResponse` parsed them
         # (invoked and streamed).
         metadata_sdk_models=_METADATA_SDK_MODELS,

@@ -284,6 +284,18 @@ def structured_raw(cls: Any, url: str) -> Any:
     return got.invoke("1+2?")
 
 
+def structured_strict_each_method(cls: Any, url: str) -> Any:
+    """`strict=` with each method: langchain-ollama pops it before reading the method
+    (JSON mode with it works)."""
+    model = cls(model=MODEL, base_url=url)
+    return {
+        method: model.with_structured_output(sum_schema(), method=method, strict=True).invoke(
+            "1+2?"
+        )
+        for method in ("json_schema", "json_mode")
+    }
+
+
 def response_format_ignored(cls: Any, url: str) -> Any:
     """A call's `response_format` langchain-ollama cannot read (a pydantic class, a
     string, another type, a schema envelope without its schema; or beside `format`):
@@ -407,6 +419,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "json_format": (ollama_replies('{"a": 1}'), json_format),
     "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
     "structured_raw": (ollama_replies('{"total": 3}'), structured_raw),
+    "structured_strict_each_method": (
+        ollama_replies('{"total": 3}'),
+        structured_strict_each_method,
+    ),
     "response_format_ignored": (ollama_replies('{"total": 3}'), response_format_ignored),
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
     "image_block": (ollama_replies("A pixel."), SHARED.image_data_url),
