@@ -232,9 +232,15 @@ class TurnStyle:
     #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
     #: langchain-deepseek sends it.
     tool_list_json: bool = False
-    #: Whether an assistant turn of LangChain's v1 blocks (`output_version="v1"`) whose
-    #: content is one text block goes as its text, as langchain-groq's
-    #: `_convert_from_v1_to_groq` sends it.
+    #: The provider whose LangChain v1 turns (`output_version="v1"`) its partner reads
+    #: as its own: their reasoning blocks go back as the provider takes them
+    #: (langchain-mistralai's: a thinking part, with `assistant_parts`; langchain-groq's:
+    #: `reasoning_content`, not a block); another provider's stay blocks.
+    v1_provider: str | None = None
+    #: Whether an assistant turn of v1 blocks that are one text block goes as its text,
+    #: as langchain-groq's `_convert_from_v1_to_groq` sends it: the blocks counted before
+    #: its partner keeps the text alone, so a turn with tool calls, or with reasoning not
+    #: `v1_provider`'s, stays a list.
     v1_lone_text: bool = False
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from typing import cast
 
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
@@ -60,7 +61,7 @@ def styled_turns(
 def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
-    if style.v1_lone_text and message.response_metadata.get("output_version") == "v1":
+    if style.v1_lone_text and _v1_lone_text(message, style.v1_provider):
         content = turn.get("content")
         block = content[0] if isinstance(content, list) and len(content) == 1 else None
         if isinstance(block, dict) and block.get("type") == "text":
@@ -74,10 +75,21 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
     elif calls and style.empty_list_kept and message.content == []:
         turn["content"] = []
     elif not calls and style.assistant_parts and isinstance(message.content, list):
-        turn["content"] = _parts(message.content)
+        turn["content"] = _parts(_own_v1_thinking(message, style.v1_provider))
     if calls and not style.call_type:
         turn["tool_calls"] = _calls(message, style)
     return turn
+
+
+def _v1_lone_text(message: AIMessage, own: str | None) -> bool:
+    """Whether `message` is a v1 turn its partner may send as one text: no tool call
+    (a v1 turn's calls are blocks too) and no reasoning but `own` provider's."""
+    meta = message.response_metadata
+    if meta.get("output_version") != "v1" or message.tool_calls or message.invalid_tool_calls:
+        return False
+    content = message.content if isinstance(message.content, list) else []
+    reasoning = any(isinstance(b, dict) and b.get("type") == "reasoning" for b in content)
+    return not reasoning or meta.get("model_provider") == own
 
 
 def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
@@ -99,6 +111,25 @@ def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
 def _text_pieces(content: list[Any]) -> list[str]:
     return [
         str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"
+    ]
+
+
+def _own_v1_thinking(message: AIMessage, own: str | None) -> list[Any]:
+    """The message's list content, where it is a v1 turn of the `own` provider its
+    reasoning blocks as that provider's thinking parts (langchain-mistralai's
+    `_convert_from_v1_to_mistral`)."""
+    content = cast("list[Any]", message.content)
+    meta = message.response_metadata
+    if own is None or meta.get("output_version") != "v1" or meta.get("model_provider") != own:
+        return content
+    return [
+        {"type": "thinking", "thinking": [{"type": "text", "text": b["reasoning"]}]}
+        if isinstance(b, dict)
+        and b.get("type") == "reasoning"
+        and isinstance(b.get("reasoning"), str)
+        and b["reasoning"]
+        else b
+        for b in content
     ]
 
 

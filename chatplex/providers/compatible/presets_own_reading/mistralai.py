@@ -53,6 +53,7 @@ MISTRALAI = Preset(
             tool_name=True,
             turn_names=False,
             assistant_parts=True,
+            v1_provider="mistralai",  # its own v1 reasoning back as thinking parts
         ),
         # Mistral refuses any other id in a history (400).
         tool_call_id_pattern=r"[a-zA-Z0-9]{9}",
