@@ -21,7 +21,9 @@ from tests.partners._sidebyside import ANTHROPIC_KEPT
 from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import TOOL_NAMED_NONE
 from tests.partners._sidebyside import TRUE_REFUSED
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
@@ -31,8 +33,10 @@ from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import compared_headers
+from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 
@@ -164,6 +168,16 @@ def tool_choice_invocation_params(cls: Any, url: str) -> Any:
     """The tool choice a callback's `on_chat_model_start` receives among the invocation
     params for a call forcing a tool by its name, and the reply (the request compared)."""
     return called_choice(_model(cls, url))
+
+
+#: The tool choices a call gives beside tools bound without one.
+PER_CALL_CHOICES = ("add", "any", "auto")
+
+
+def tool_choice_per_call(cls: Any, url: str) -> Any:
+    """`tool_choice=` given to one call (not to `bind_tools`): a tool's name, the words."""
+    bound = _model(cls, url).bind_tools([add, mul])
+    return [bound.invoke("1+2?", tool_choice=choice) for choice in PER_CALL_CHOICES]
 
 
 THINKING = {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"}
@@ -315,6 +329,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         messages_reply(ADD_CALL, stop="tool_use"),
         tool_choice_invocation_params,
     ),
+    "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
     "v1_cited_history": (messages_reply(CITED), v1_cited_history),
@@ -336,6 +351,39 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "tool_choice_bound": ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT)),
 }
+
+
+def _choices_as_objects(outcome: Outcome) -> Outcome:
+    """Their calls' bare-string tool_choice, ours Anthropic's object for it; then ours
+    read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    objects = {
+        "add": {"type": "tool", "name": "add"},
+        "any": {"type": "any"},
+        "auto": {"type": "auto"},
+    }
+    assert sorted(r["body"]["tool_choice"] for r in their_requests) == sorted(PER_CALL_CHOICES)
+    assert sorted(str(r["body"]["tool_choice"]) for r in our_requests) == sorted(
+        str(objects[c]) for c in PER_CALL_CHOICES
+    )
+    ours_read = []
+    for request in our_requests:
+        choice = request["body"]["tool_choice"]
+        word = next(c for c, o in objects.items() if o == choice)
+        ours_read.append({**request, "body": {**request["body"], "tool_choice": word}})
+    return theirs, ours, their_requests, in_order(ours_read)
+
+
+DIFFERENCES["tool_choice_per_call"] = (
+    Difference(
+        Reason.REJECTED,
+        "a tool choice given to one call (`invoke(..., tool_choice='add')`) is sent as "
+        "the bare string, which Anthropic's API refuses (it takes an object)",
+        "it is sent as Anthropic's object: `{'type': 'tool', 'name': 'add'}`, "
+        "`{'type': 'any'}`, `{'type': 'auto'}`",
+    ),
+    _choices_as_objects,
+)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.
