@@ -52,6 +52,7 @@ from ..openai.chunk_bound import CHUNK_BOUND_READ
 from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.dropin import TiktokenCounted
 from .blocks import register_parts_blocks
+from .partner_tables import SDK_REQUEST_OPTIONS
 from .preset import DropIn
 from .spec import DROPINS
 from .spec import SPECS
@@ -89,6 +90,10 @@ class PresetChatModel(TiktokenCounted):
     settings (`chat.dropin.TAIL`) are taken by every one."""
 
     dropin: ClassVar[DropIn]
+    #: The API parameters its LangChain class names nowhere (`_unnamed_parameters`): its
+    #: validator moves them into `model_kwargs`, with its warning: shown there, warned,
+    #: and sent as any API parameter is (renamed where its wire names it otherwise).
+    unnamed_parameters: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, provider: str | None = None, **kwargs: Any) -> None:
         """A preset's class names its preset (`class ChatGroq(PresetChatModel,
@@ -104,10 +109,11 @@ class PresetChatModel(TiktokenCounted):
         cls.langchain_versions = cls.dropin.versions
         cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
         cls.langchain_partner_class = cls.dropin.partner_class
-        cls.langchain_fields = partner_fields(_form_of(cls.dropin))
         cls.langchain_profiles = cls.dropin.profiles
         cls.langchain_lifts_model_kwargs = cls.dropin.lifts_model_kwargs
         _declare(cls)
+        cls.unnamed_parameters = _unnamed_parameters(cls)
+        cls.langchain_fields = partner_fields(_form_of(cls.dropin, cls.unnamed_parameters))
         DROP_INS[provider] = cls
 
     def __init__(self, model: str | None = None, **params: Any) -> None:
@@ -124,6 +130,9 @@ class PresetChatModel(TiktokenCounted):
         # ... and this one, read by its adapter (set below)
         headers_kept = spec.keeps_response_headers and params.pop("include_response_headers", False)
         _move_to_model_kwargs(spec, params)
+        unnamed = [k for k in params if k in self.unnamed_parameters]
+        for name in unnamed:  # sent as any API parameter is; shown in model_kwargs
+            say_moved(name, spec.moves)
         if spec.stream_usage_moved is not None and "stream_usage" in params:
             # LangChain's warning, its class having no such field. "unsent": its class
             # sends it in the body (langchain-mistralai's, which Mistral refuses: 422);
@@ -162,7 +171,7 @@ class PresetChatModel(TiktokenCounted):
                     "Send parameters newer than chatplex with model_kwargs={...}"
                 )
                 raise unknown_keyword(owner, key, [*names, *known], hint)
-        for key in (*body, *api_params):
+        for key in (*body, *api_params, *unnamed):
             if key in profile.rejects:
                 raise ValueError(
                     f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
@@ -345,6 +354,17 @@ _COMMON_ALIASES = {"max_completion_tokens": "max_tokens"}
 _BASE_CHAT_OPENAI_OWN = ("tiktoken_model_name", "stream_chunk_timeout")
 
 
+def _unnamed_parameters(cls: type[PresetChatModel]) -> frozenset[str]:
+    """The API parameters its class names nowhere (no field, no other spelling): the Chat
+    Completions API's, and those its partner's SDK `create()` takes (`Profile.sdk_keywords`:
+    the groq SDK's `include_reasoning`...)."""
+    from .spec import PROFILES
+
+    sdk = PROFILES[cls.dropin.provider].sdk_keywords or frozenset()
+    known = (api_parameters("openai") or frozenset()) | (sdk - SDK_REQUEST_OPTIONS)
+    return known - set(constructor_names(cls))
+
+
 def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
     """The keywords its LangChain class has no field for (`DropIn.moved`) put in
     `model_kwargs`, with that class's warning, as its validator (`build_extra`) does:
@@ -360,16 +380,17 @@ def _move_to_model_kwargs(spec: DropIn, params: dict[str, Any]) -> None:
         params["model_kwargs"] = held
 
 
-def _form_of(row: DropIn) -> Mapping[str, Any]:
+def _form_of(row: DropIn, unnamed: frozenset[str]) -> Mapping[str, Any]:
     """Its class's form (`DropIn.partner_fields`) as the drop-in reads it: the keywords
-    it moves into `model_kwargs` (`moved`, a `stream_usage_moved`) read there, and a
-    BaseChatOpenAI's `stream_chunk_timeout` as the engine holds it."""
+    it moves into `model_kwargs` (`moved`, a `stream_usage_moved`, the API parameters
+    it names nowhere) read there, and a BaseChatOpenAI's `stream_chunk_timeout` as the
+    engine holds it."""
     form = row.partner_fields
     if form and row.counts_with_tiktoken:
         form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
         for key in ("excluded", "floats"):
             form[key] = frozenset(form.get(key, ())) | CHUNK_BOUND_READ[key]
-    moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()))
+    moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()), *sorted(unnamed))
     if not form or not moved:
         return form
     return {**form, "kept_in": {**form.get("kept_in", {}), **dict.fromkeys(moved, "model_kwargs")}}

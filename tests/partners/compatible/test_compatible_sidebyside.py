@@ -540,8 +540,16 @@ def tool_choice_invocation_params(cls: Any, p: Package, url: str) -> Any:
 def service_tier_asked(cls: Any, p: Package, url: str) -> Any:
     """The tier asked for, as the reply's metadata reports it (langchain-groq: the one
     asked, when the server names none; issue 47)."""
-    model = _model(cls, p, url, service_tier="flex")
-    return [model.invoke("Hi"), merged(list(model.stream("Hi")))]
+    # (no field of some partners': moved into model_kwargs, with their warning)
+    model, said = constructed(lambda: _model(cls, p, url, service_tier="flex"))
+    return [model.invoke("Hi"), merged(list(model.stream("Hi"))), said["warned"]]
+
+
+def unnamed_parameters_moved(cls: Any, p: Package, url: str) -> Any:
+    """Chat Completions parameters given to a class that names no such field: moved into
+    model_kwargs with its warning (langchain-core's build_extra) and sent as given."""
+    model, said = constructed(lambda: _model(cls, p, url, seed=7))
+    return [model.invoke("Hi"), model.model_kwargs, said["warned"]]
 
 
 def per_call_stop(cls: Any, p: Package, url: str) -> Any:
@@ -896,6 +904,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_choice_bound": (Script(), tool_choice_bound),
     "tool_choice_invocation_params": (TOOL, tool_choice_invocation_params),
     "service_tier_asked": (Script(), service_tier_asked),
+    "unnamed_parameters_moved": (Script(), unnamed_parameters_moved),
     "per_call_stop": (Script(), per_call_stop),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_per_call": (Script(), stream_usage_per_call),
@@ -1011,14 +1020,13 @@ for _script in ("reasoning_invoke", "reasoning_stream"):
     )
 
 
-DIFFERENCES["mistralai", "model_kwargs_sent"] = (
-    Difference(
-        Reason.REJECTED,
-        "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
-        "a `seed` is sent as `random_seed`, Mistral's name for it",
-    ),
-    _seed_renamed,
+_SEED_AS_GIVEN = Difference(
+    Reason.REJECTED,
+    "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
+    "a `seed` is sent as `random_seed`, Mistral's name for it",
 )
+for _script in ("model_kwargs_sent", "unnamed_parameters_moved"):
+    DIFFERENCES["mistralai", _script] = (_SEED_AS_GIVEN, _seed_renamed)
 
 
 def _choice_read_as_theirs(theirs_sent: Any, ours_sent: Any) -> Callable[[Outcome], Outcome]:
@@ -1510,10 +1518,13 @@ NOT_RUN: dict[tuple[str, str], str] = {
         "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
         "it (TypeError, nothing sent: a failure); chatplex sends it"
     ),
-    ("perplexity", "model_kwargs_sent"): (
-        "langchain-perplexity passes model_kwargs to its SDK's create(), which refuses "
-        "`seed` (TypeError, nothing sent: a failure); chatplex sends them"
-    ),
+    **{
+        ("perplexity", s): (
+            "langchain-perplexity passes model_kwargs to its SDK's create(), which refuses "
+            "`seed` (TypeError, nothing sent: a failure); chatplex sends them"
+        )
+        for s in ("model_kwargs_sent", "unnamed_parameters_moved")
+    },
     **{
         ("perplexity", s): (
             "langchain-perplexity sends LangChain's standard image blocks unconverted and "

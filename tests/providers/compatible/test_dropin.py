@@ -289,9 +289,17 @@ def test_a_call_keyword_its_partners_sdk_sends_in_the_body_is_sent_as_given(
 
 
 def test_chat_completions_parameters_are_taken_and_checked() -> None:
-    model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
+    # seed is no field of langchain-groq's: moved into model_kwargs with its warning
+    with pytest.warns(UserWarning, match="seed is not default parameter"):
+        model = ChatGroq(model="m", api_key="k", seed=3, reasoning_effort="low")
     assert {"seed": 3, "reasoning_effort": "low"}.items() <= _body(model).items()
-    with pytest.raises(ValueError, match="ChatGroq: Groq does not accept 'logprobs'"):
+    with pytest.warns(UserWarning, match="seed is not default parameter"):
+        shown = chatplex.langchain.ChatGroq(model="m", api_key="k", seed=3).model_kwargs
+    assert shown == {"seed": 3}  # where langchain-groq shows it
+    with (
+        pytest.warns(UserWarning, match="logprobs is not default parameter"),
+        pytest.raises(ValueError, match="ChatGroq: Groq does not accept 'logprobs'"),
+    ):
         ChatGroq(model="m", api_key="k", logprobs=True)
 
 
@@ -462,7 +470,8 @@ def test_mistral_sends_its_own_names_on_the_wire(respx_mock: Any) -> None:
     route = respx_mock.post("https://api.mistral.ai/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )
-    model = ChatMistralAI(mistral_api_key="k-m", random_seed=4, safe_mode=True, seed=None)
+    with pytest.warns(UserWarning, match="seed is not default parameter"):  # as its partner
+        model = ChatMistralAI(mistral_api_key="k-m", random_seed=4, safe_mode=True, seed=None)
     tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     assert model.bind_tools([tool], tool_choice="required").invoke("hi").text == "ok"
     sent = json.loads(route.calls.last.request.content)
