@@ -101,12 +101,13 @@ def check_construction(
             "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
             f"(the interface shared code calls), got {type(adapter).__name__}"
         )
-    if adapter is not None and provider_extras:
+    # (the body fields its partner's SDK takes too, as a call's keywords: `call_body_fields`)
+    unchecked = adapter.call_body_fields if adapter is not None else ()
+    extras = {k: v for k, v in provider_extras.items() if k not in unchecked}
+    if adapter is not None and extras:
         from .params import check_api_parameters  # loaded when extras are first given
 
-        check_api_parameters(
-            adapter.provider, provider_extras, settings=SETTING_NAMES, owner=owner()
-        )
+        check_api_parameters(adapter.provider, extras, settings=SETTING_NAMES, owner=owner())
     if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
         raise TypeError("streaming and stream_usage must be True or False")
     check_settings(settings)

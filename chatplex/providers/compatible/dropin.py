@@ -147,7 +147,7 @@ class PresetChatModel(TiktokenCounted):
         body: dict[str, Any] = {}
         adapter_settings: dict[str, Any] = {}
         api_params: dict[str, Any] = {}
-        known = api_parameters("openai") or frozenset()
+        known = (api_parameters("openai") or frozenset()) | self.unnamed_parameters
         aliases = _aliases(spec)
         for key, value in check_refused(owner, "common", taken.api_params).items():
             if key in spec.body:

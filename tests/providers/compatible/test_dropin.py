@@ -726,3 +726,18 @@ def test_a_base_chat_openai_sends_a_given_n_of_one(respx_mock: Any) -> None:
     assert json.loads(route.calls.last.request.content)["n"] == 1
     together(api_key="k").invoke("hi")
     assert "n" not in json.loads(route.calls.last.request.content)
+
+
+def test_the_groq_sdks_own_parameters_are_taken_at_construction_as_per_call() -> None:
+    # langchain-groq moves them into model_kwargs (with langchain-core's warning) and
+    # hands them to its SDK's create(); they were a TypeError here, taken per call only.
+    langchain_groq = pytest.importorskip("langchain_groq")
+    given = {"include_reasoning": True, "disable_tool_validation": True}
+    with pytest.warns(UserWarning, match="is not default parameter"):
+        theirs = langchain_groq.ChatGroq(model="m", api_key="k", **given)
+    with pytest.warns(UserWarning, match="is not default parameter"):
+        ours = chatplex.langchain.ChatGroq(model="m", api_key="k", **given)
+    assert ours.model_kwargs == theirs.model_kwargs == given
+    with pytest.warns(UserWarning, match="is not default parameter"):
+        engine = ChatGroq(model="m", api_key="k", **given)
+    assert given.items() <= _body(engine).items()
