@@ -11,6 +11,7 @@ from ..postimport import lazy_names
 from ._late import LATE
 from .base import Runnable
 from .binding import RunnableBinding
+from .chunks import AddableDict
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .composition import coerce_to_runnable
@@ -89,6 +90,7 @@ __getattr__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
+    "AddableDict",
     "ChatPromptTemplate",
     "ChatPromptValue",
     "ConfigurableField",

@@ -1,13 +1,19 @@
 """Stream pieces: merging them, collecting a stream into one value, closing iterators.
 
->>> add_chunks({"a": "x"}, {"a": "y", "b": 1})
+A map's pieces (`AddableDict`) add up key by key; any other dict is a whole value (a
+JSON parser's partial object), so the newer piece replaces it, as in LangChain:
+
+>>> add_chunks(AddableDict(a="x"), AddableDict(a="y", b=1))
 {'a': 'xy', 'b': 1}
+>>> add_chunks({"a": "x"}, {"a": "xy"})
+{'a': 'xy'}
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +26,7 @@ from ..messages import merge_chunks
 T = TypeVar("T")
 
 __all__ = [
+    "AddableDict",
     "aclose_iterator",
     "aclosing_iterator",
     "acollect_chunks",
@@ -32,13 +39,36 @@ __all__ = [
 ]
 
 
+class AddableDict(dict[str, Any]):
+    """A piece of a dict stream that adds to the next key by key: what a map, `assign`
+    and `pick` stream, as LangChain's `AddableDict` (a branch's pieces are one key's).
+    A value that does not add is replaced by the newer one (LangChain raises TypeError
+    there, and its stream then keeps only the newer piece, dropping the other keys)."""
+
+    def __add__(self, other: Any) -> AddableDict:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return _merged(self, other)
+
+    def __radd__(self, other: Any) -> AddableDict:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return _merged(other, self)
+
+
+def _merged(first: Mapping[str, Any], then: Mapping[str, Any]) -> AddableDict:
+    out = AddableDict(first)
+    for key, value in then.items():
+        if out.get(key) is None:
+            out[key] = value
+        elif value is not None:
+            out[key] = add_chunks(out[key], value)
+    return out
+
+
 def add_chunks(a: Any, b: Any) -> Any:
-    """Merge two stream pieces: `+` where defined, dicts key by key, else the newer."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = dict(a)
-        for key, value in b.items():
-            out[key] = add_chunks(out[key], value) if key in out else value
-        return out
+    """Merge two stream pieces: `+` where defined (an `AddableDict` key by key), else the
+    newer piece."""
     if isinstance(a, BaseMessage) and not isinstance(a, AIMessageChunk):
         return b  # a whole message's `+` composes a prompt: no merge of stream pieces
     try:

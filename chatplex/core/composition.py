@@ -27,6 +27,7 @@ from .batch_forwarding import BatchForwarding
 from .batch_forwarding import BatchPlan
 from .batch_forwarding import BatchTarget
 from .batching import Batch
+from .chunks import AddableDict
 from .chunks import aiter_one
 from .foreign import ForeignRunnable
 from .foreign import is_foreign_runnable
@@ -406,7 +407,7 @@ class _Branches:
         if piece is _DONE:
             self.running -= 1
             return None
-        return {key: piece}
+        return AddableDict({key: piece})
 
 
 def _concurrency_of(config: RunnableConfig) -> RunnableConfig:

@@ -13,6 +13,7 @@ from typing import Any
 from ._pure import PureRunnable
 from .batch_forwarding import BatchForwarding
 from .batch_forwarding import BatchTarget
+from .chunks import AddableDict
 from .chunks import add_chunks
 from .chunks import aiter_one
 from .composition import RunnableParallel
@@ -95,7 +96,8 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
 
     def _passed_on(self, chunk: Any) -> dict[str, Any]:
         """An input piece as passed on: the keys the map computes are the map's."""
-        return {k: v for k, v in self._check(chunk).items() if k not in self.mapper.steps}
+        items = self._check(chunk).items()
+        return AddableDict({k: v for k, v in items if k not in self.mapper.steps})
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
         yield from self._transform(iter([input]), config, **kwargs)
@@ -175,7 +177,7 @@ class RunnablePick(PureRunnable[Any, Any]):
             raise TypeError(f"pick() needs a dict input, got {type(value).__name__}")
         if isinstance(self.keys, str):
             return value.get(self.keys)
-        picked = {k: value[k] for k in self.keys if k in value}
+        picked = AddableDict({k: value[k] for k in self.keys if k in value})
         return picked or None
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from chatplex import core
+from chatplex.core import AddableDict
 from chatplex.core import chunks
 from chatplex.core.chunks import aclose_iterator
 from chatplex.core.chunks import aclosing_iterator
@@ -23,6 +25,8 @@ from chatplex.core.chunks import merge_outputs
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import merge_chunks
 
+from ._twins import stream
+
 
 async def aiter_of(items: list[Any]) -> AsyncIterator[Any]:
     for item in items:
@@ -35,11 +39,43 @@ def test_add_chunks_adds_what_adds() -> None:
     assert add_chunks(AIMessageChunk("a"), AIMessageChunk("b")).text == "ab"
 
 
-def test_add_chunks_merges_dicts_key_by_key() -> None:
-    a = {"text": "x", "nested": {"n": "1"}}
-    b = {"text": "y", "nested": {"n": "2", "m": 0}, "new": True}
-    assert add_chunks(a, b) == {"text": "xy", "nested": {"n": "12", "m": 0}, "new": True}
-    assert a == {"text": "x", "nested": {"n": "1"}}  # the pieces are left alone
+def test_a_maps_pieces_add_key_by_key_and_other_dicts_are_whole() -> None:
+    a = AddableDict(text="x", nested=AddableDict(n="1"), whole={"n": "1"}, gap=None)
+    b = {"text": "y", "nested": {"n": "2", "m": 0}, "whole": {"n": "12"}, "gap": "g", "new": 1}
+    merged = add_chunks(a, b)
+    expected = {"text": "xy", "nested": {"n": "12", "m": 0}, "whole": {"n": "12"}, "gap": "g"}
+    assert merged == {**expected, "new": 1} and isinstance(merged, AddableDict)
+    assert a == {"text": "x", "nested": {"n": "1"}, "whole": {"n": "1"}, "gap": None}
+    assert add_chunks(AddableDict(a="x"), {"a": None}) == {"a": "x"}  # None adds nothing
+    assert add_chunks({"a": "x"}, AddableDict(a="y", b=2)) == {"a": "xy", "b": 2}
+    # A plain dict is a whole value (a JSON parser's partial object): the newer wins.
+    assert add_chunks({"a": "x", "b": [1]}, {"a": "xy", "b": [1, 2]}) == {"a": "xy", "b": [1, 2]}
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_stream_of_partial_objects_is_its_last_one_as_in_langchain(sync: bool) -> None:
+    # A JSON parser streams whole partial objects: what follows it gets the last one
+    # (summing them gave {"name": "AAnAnn", "tags": ["a", "a", "b"]}), and a map after
+    # it still adds its own keyed pieces.
+    runnables = pytest.importorskip("langchain_core.runnables")
+    parsers = pytest.importorskip("langchain_core.output_parsers")
+    text = ['{"name": "A', "n", 'n", "tags": ["a"', ', "b"]}']
+
+    def reply(_: Iterator[Any]) -> Iterator[str]:
+        yield from text
+
+    async def areply(_: AsyncIterator[Any]) -> AsyncIterator[str]:
+        for piece in text:
+            yield piece
+
+    def chain(runnables: Any, parsers: Any) -> Any:
+        parsed = runnables.RunnableGenerator(reply, areply) | parsers.JsonOutputParser()
+        keyed = runnables.RunnableParallel(same=lambda d: d, size=len)
+        return parsed | keyed | runnables.RunnableLambda(lambda d: (d["same"], d["size"]))
+
+    ours = await stream(chain(core, core), sync, "x")
+    theirs = await stream(chain(runnables, parsers), sync, "x")
+    assert ours == theirs == [({"name": "Ann", "tags": ["a", "b"]}, 2)]
 
 
 def test_add_chunks_keeps_the_newer_piece_when_nothing_adds() -> None:
@@ -68,11 +104,13 @@ def test_whole_messages_streamed_as_pieces_keep_the_newer_not_a_prompt() -> None
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_collect_merges_the_pieces_in_order(sync: bool) -> None:
-    pieces = [{"a": "x"}, {"a": "y", "b": 1}, {"b": 2}]
+    pieces = [AddableDict(a="x"), AddableDict(a="y", b=1), AddableDict(b=2)]
     if sync:
         assert collect_chunks(iter(pieces)) == {"a": "xy", "b": 3}
     else:
         assert await acollect_chunks(aiter_of(pieces)) == {"a": "xy", "b": 3}
+    whole = [{"a": "x"}, {"a": "xy"}]
+    assert collect_chunks(iter(whole)) == await acollect_chunks(aiter_of(whole)) == whole[1]
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -95,7 +133,8 @@ def test_merge_outputs() -> None:
     assert merge_outputs(["a", "b", "c"]) == "abc"
     message = [AIMessageChunk("a", id="m"), AIMessageChunk("b")]
     assert merge_outputs(message) == merge_chunks(message)
-    assert merge_outputs([{"a": "x"}, {"a": "y"}]) == {"a": "xy"}
+    assert merge_outputs([AddableDict(a="x"), AddableDict(a="y")]) == {"a": "xy"}
+    assert merge_outputs([{"a": "x"}, {"a": "xy"}]) == {"a": "xy"}
     assert merge_outputs(["a", 1]) == 1  # no common way to add: the last piece
 
 

@@ -102,14 +102,22 @@ def test_assign_passes_input_pieces_on_as_they_come_without_the_maps_keys() -> N
     import asyncio
 
     from chatplex import RunnableLambda
+    from chatplex.core import AddableDict
 
-    def words(_: Any) -> Any:
-        yield {"text": "a", "n": "dropped"}
-        yield {"text": "b"}
+    def words(_: Any) -> Any:  # a map's pieces, which add up to the whole input
+        yield AddableDict(text="a", n="dropped")
+        yield AddableDict(text="b")
 
     chain = RunnableLambda(words) | RunnablePassthrough.assign(n=lambda d: len(d["text"]))
     assert list(chain.stream(None)) == [{"text": "a"}, {"text": "b"}, {"n": 2}]
     assert chain.invoke(None) == {"text": "ab", "n": 2}
+
+    def wholes(_: Any) -> Any:  # plain dicts are whole values, the newer replacing the last
+        yield {"text": "a"}
+        yield {"text": "b"}
+
+    taken = RunnableLambda(wholes) | RunnablePassthrough.assign(n=lambda d: len(d["text"]))
+    assert taken.invoke(None) == {"text": "b", "n": 1}  # LangChain's too
 
     async def astream() -> list[Any]:
         return [p async for p in chain.astream(None)]
