@@ -373,7 +373,15 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
                 out.append(part)
             elif isinstance(part, MessagesPlaceholder):
                 value = values.get(part.variable_name)
-                if value is None or value == []:
+                if value is not None and not isinstance(value, list):
+                    # As LangChain's: a str or a tuple would be read as messages of its
+                    # own (a tuple's role a human message), a wrong history unnoticed.
+                    # (None is no messages, where LangChain raises.)
+                    raise ValueError(
+                        f"variable {part.variable_name} should be a list of messages, "
+                        f"got {value!r} of type {type(value).__name__}"
+                    )
+                if not value:
                     continue
                 messages = coerce_messages(value)
                 if part.n_messages is not None:

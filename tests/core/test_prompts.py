@@ -175,6 +175,26 @@ def test_placeholder_with_nothing_adds_nothing(history: Any) -> None:
     assert messages_of(prompt, {"history": history, "q": "x"}) == [HumanMessage("x")]
 
 
+@pytest.mark.parametrize("history", ["some text", ("human", "hi"), {"role": "user"}, 5])
+@pytest.mark.parametrize("optional", [False, True])
+def test_a_placeholder_given_no_list_is_langchains_value_error(
+    history: Any, optional: bool
+) -> None:
+    # A str was read as a human message and a tuple as two, where LangChain refuses both.
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+    for kit in (lc_prompts, sys.modules["chatplex"]):
+        slot = kit.MessagesPlaceholder("history", optional=optional)
+        prompt = kit.ChatPromptTemplate.from_messages([slot, ("human", "{q}")])
+        with pytest.raises(ValueError, match="variable history should be a list of"):
+            prompt.invoke({"history": history, "q": "x"})
+    listed = [("human", "hi"), ("ai", "yes")]
+    theirs = lc_prompts.ChatPromptTemplate.from_messages([lc_prompts.MessagesPlaceholder("h")])
+    ours = ChatPromptTemplate.from_messages([MessagesPlaceholder("h")])
+    assert [(m.type, m.content) for m in messages_of(ours, {"h": listed})] == [
+        (m.type, m.content) for m in theirs.invoke({"h": listed}).to_messages()
+    ]
+
+
 def test_optional_messages_placeholder() -> None:
     prompt = ChatPromptTemplate.from_messages(
         [MessagesPlaceholder("history", optional=True), ("human", "{q}")]
