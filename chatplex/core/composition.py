@@ -132,12 +132,7 @@ class RunnableSequence(BatchForwarding[Input, Output]):
         for i, step in enumerate(self.steps):
             if not alive:
                 break
-            step_configs = []
-            for j in alive:
-                cfg = self._step_config(configs[j], i)
-                if "max_concurrency" in configs[j]:
-                    cfg["max_concurrency"] = configs[j]["max_concurrency"]
-                step_configs.append(cfg)
+            step_configs = [self._step_config(configs[j], i) for j in alive]
             outs = yield BatchTarget(step, [results[j] for j in alive], step_configs, {})
             for j, out in zip(alive, outs, strict=True):
                 results[j] = out
@@ -168,12 +163,17 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
     def _branch_config(self, config: RunnableConfig, key: str) -> RunnableConfig:
         return child_config(config, tag=f"map:key:{key}")
 
+    def _threads(self, config: RunnableConfig) -> int:
+        """A thread per branch, at most the config's `max_concurrency` (LangChain's
+        executor for a map's sync calls is bounded so too)."""
+        return min(len(self.steps), config.get("max_concurrency") or len(self.steps))
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         if len(self.steps) == 1:
             key, step = next(iter(self.steps.items()))
             return {key: step.invoke(input, self._branch_config(config, key))}
         # Branches may block on I/O; a thread each lets them overlap.
-        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+        with ThreadPoolExecutor(max_workers=self._threads(config)) as pool:
             futures = {
                 key: _submit(pool, step.invoke, input, self._branch_config(config, key))
                 for key, step in self.steps.items()
@@ -228,7 +228,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             finally:
                 out.put((key, _DONE, False))
 
-        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+        with ThreadPoolExecutor(max_workers=self._threads(config)) as pool:
             for key, step in self.steps.items():
                 _submit(pool, pump, key, step)
             branches = _Branches(len(self.steps))
@@ -296,12 +296,13 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
     def _batch(self, batch: Batch) -> list[Any]:
         # Each branch batches all inputs (a model branch uses its own batch path).
         def branch(key: str) -> list[Any]:
-            cfgs = [self._branch_config(c, key) | _concurrency_of(c) for c in batch.configs]
+            cfgs = [self._branch_config(c, key) for c in batch.configs]
             return self.steps[key].batch(
                 batch.inputs, cfgs, return_exceptions=batch.return_exceptions
             )
 
-        with ThreadPoolExecutor(max_workers=len(self.steps)) as pool:
+        threads = self._threads(batch.configs[0] if batch.configs else {})
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             futures = {k: _submit(pool, branch, k) for k in self.steps}
             columns = {k: f.result() for k, f in futures.items()}
         return _rows(columns, len(batch.inputs))
@@ -312,7 +313,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             [
                 self.steps[k].abatch(
                     batch.inputs,
-                    [self._branch_config(c, k) | _concurrency_of(c) for c in batch.configs],
+                    [self._branch_config(c, k) for c in batch.configs],
                     return_exceptions=batch.return_exceptions,
                 )
                 for k in keys
@@ -408,11 +409,6 @@ class _Branches:
             self.running -= 1
             return None
         return AddableDict({key: piece})
-
-
-def _concurrency_of(config: RunnableConfig) -> RunnableConfig:
-    mc = config.get("max_concurrency")
-    return {"max_concurrency": mc} if mc else {}
 
 
 def _rows(columns: dict[str, list[Any]], count: int) -> list[Any]:

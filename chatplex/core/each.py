@@ -28,11 +28,7 @@ class RunnableEach(Runnable[list[Any], list[Any]]):
         return self.name or f"RunnableEach<{self.bound.get_name()}>"
 
     def _items_config(self, config: RunnableConfig) -> RunnableConfig:
-        # The batch keeps the caller's concurrency limit (LangChain's does).
-        child = child_config(config)
-        if "max_concurrency" in config:
-            child["max_concurrency"] = config["max_concurrency"]
-        return child
+        return child_config(config)  # with the caller's concurrency limit, as LangChain's
 
     def _invoke(self, input: list[Any], config: RunnableConfig, **kwargs: Any) -> list[Any]:
         return self.bound.batch(input, self._items_config(config), **kwargs)

@@ -17,7 +17,6 @@ from .chunks import AddableDict
 from .chunks import add_chunks
 from .chunks import aiter_one
 from .composition import RunnableParallel
-from .composition import _concurrency_of
 from .run_config import RunnableConfig
 from .run_config import child_config
 
@@ -135,7 +134,7 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
         for item in inputs:
             self._check(item)
         # The map gets no call keywords, as in `_invoke`.
-        cfgs = [child_config(c) | _concurrency_of(c) for c in configs]
+        cfgs = [child_config(c) for c in configs]
         return BatchTarget(self.mapper, inputs, cfgs, {})
 
     def _batch_results(self, inputs: list[Any], outs: Sequence[Any]) -> list[Any]:

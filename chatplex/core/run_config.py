@@ -47,7 +47,8 @@ class RunnableConfig(TypedDict, total=False):
     """Options for one call (a dict: `config={"timeout": 30, "tags": ["nightly"]}`).
 
     Attributes:
-        max_concurrency: at most this many calls in flight in `batch`/`abatch`.
+        max_concurrency: at most this many calls in flight in `batch`/`abatch`, and
+            branches of a map on the sync path, everywhere under the call (as LangChain).
         timeout: seconds for the whole call, retries and rate-limit waits included;
             raises `DeadlineExceededError` (a `TimeoutError`). In `batch`, each input
             gets its own budget when it starts.
@@ -177,14 +178,14 @@ def _as_list(callbacks: Any) -> list[Any]:
 
 
 def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableConfig:
-    """The config a composite passes to a child: everything but its own name and
-    concurrency, plus an optional positional tag (`seq:step:2`, `map:key:joke`).
+    """The config a composite passes to a child: everything but its own name, plus an
+    optional positional tag (`seq:step:2`, `map:key:joke`). `max_concurrency` is kept:
+    as in LangChain, it bounds every batch and map under the call.
 
     The positional tag is also recorded as `_position_tag`, which is not passed further
     down: runs label themselves with their own position, not their ancestors'."""
     child: dict[str, Any] = dict(config)  # a C-level copy, then drop: faster than filtering
     child.pop("run_name", None)
-    child.pop("max_concurrency", None)
     child.pop("_position_tag", None)
     if tag is not None:
         child["tags"] = [*config.get("tags", ()), tag]

@@ -226,3 +226,41 @@ async def test_a_streamed_input_that_fails_fails_the_map(sync: bool) -> None:
     )
     with pytest.raises(ValueError, match="upstream broke"):
         await stream(chain, sync, "x")
+
+
+@pytest.mark.parametrize(
+    ("run", "calls"),
+    [
+        pytest.param(lambda r, c: r.invoke(1, c), 4, id="invoke"),
+        pytest.param(lambda r, c: list(r.stream(1, c)), 4, id="stream"),
+        pytest.param(lambda r, c: r.batch([1, 2], c), 8, id="batch"),
+    ],
+)
+@pytest.mark.parametrize("nested", [False, True])
+def test_max_concurrency_bounds_a_maps_branches_as_in_langchain(
+    run: Any, calls: int, nested: bool
+) -> None:
+    # A map ran every branch at once whatever `max_concurrency` said (a chain's child
+    # map did not even see it); LangChain's sync map runs at most that many.
+    import threading
+    import time
+
+    lc = pytest.importorskip("langchain_core.runnables")
+    lock = threading.Lock()
+    running, peaks = [0], []
+
+    def slow(x: Any) -> Any:
+        with lock:
+            running[0] += 1
+            peaks.append(running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return x
+
+    for kit in (lc, core):
+        branches = kit.RunnableParallel({str(i): kit.RunnableLambda(slow) for i in range(4)})
+        runnable = kit.RunnableLambda(lambda x: x) | branches if nested else branches
+        peaks.clear()
+        run(runnable, {"max_concurrency": 1})
+        assert len(peaks) == calls and max(peaks) == 1, kit.__name__

@@ -132,13 +132,14 @@ def test_child_config_drops_the_parents_own_fields_and_adds_a_position() -> None
     parent: RunnableConfig = {
         "tags": ["t"],
         "run_name": "parent",
-        "max_concurrency": 2,
+        "max_concurrency": 2,  # kept: it bounds everything under the call, as in LangChain
         "_position_tag": "seq:step:1",
         "metadata": {"m": 1},
     }
     child = child_config(parent, tag="map:key:a")
-    assert child == {"tags": ["t", "map:key:a"], "_position_tag": "map:key:a", "metadata": {"m": 1}}
-    assert child_config(parent) == {"tags": ["t"], "metadata": {"m": 1}}
+    kept = {"max_concurrency": 2, "metadata": {"m": 1}}
+    assert child == {"tags": ["t", "map:key:a"], "_position_tag": "map:key:a", **kept}
+    assert child_config(parent) == {"tags": ["t"], **kept}
     assert parent["tags"] == ["t"] and parent["run_name"] == "parent"
 
 
