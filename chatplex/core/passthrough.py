@@ -20,7 +20,18 @@ from .composition import RunnableParallel
 from .run_config import RunnableConfig
 from .run_config import child_config
 
-__all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick", "assign_steps"]
+__all__ = [
+    "DictInputError",
+    "RunnableAssign",
+    "RunnablePassthrough",
+    "RunnablePick",
+    "assign_steps",
+]
+
+
+class DictInputError(TypeError, ValueError):
+    """`assign()` or `pick()` given something other than a dict: a TypeError, and the
+    ValueError LangChain raises there, so a ported `except ValueError` still catches."""
 
 
 class RunnablePassthrough(PureRunnable[Any, Any]):
@@ -83,7 +94,7 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     @staticmethod
     def _check(input: Any) -> Mapping[str, Any]:
         if not isinstance(input, Mapping):
-            raise TypeError(f"assign() needs a dict input, got {type(input).__name__}")
+            raise DictInputError(f"assign() needs a dict input, got {type(input).__name__}")
         return input
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
@@ -173,7 +184,7 @@ class RunnablePick(PureRunnable[Any, Any]):
 
     def _pick(self, value: Any) -> Any:
         if not isinstance(value, Mapping):
-            raise TypeError(f"pick() needs a dict input, got {type(value).__name__}")
+            raise DictInputError(f"pick() needs a dict input, got {type(value).__name__}")
         if isinstance(self.keys, str):
             return value.get(self.keys)
         picked = AddableDict({k: value[k] for k in self.keys if k in value})

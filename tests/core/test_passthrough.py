@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from chatplex import RunnablePassthrough
+from chatplex import core
 from chatplex.core import Runnable
 
 
@@ -143,3 +144,23 @@ async def test_assign_fed_an_empty_stream_has_no_input_to_add_keys_to(sync: bool
                     yield piece
 
             [piece async for piece in assign.atransform(nothing())]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        pytest.param(lambda kit: kit.RunnablePassthrough.assign(x=len).invoke("text"), id="assign"),
+        pytest.param(
+            lambda kit: list(kit.RunnablePassthrough.assign(x=len).stream("text")), id="stream"
+        ),
+        pytest.param(lambda kit: kit.RunnablePassthrough().pick("a").invoke("a"), id="pick"),
+        pytest.param(lambda kit: kit.RunnablePassthrough().pick(["a"]).invoke(["a"]), id="list"),
+    ],
+)
+def test_a_non_dict_input_is_langchains_value_error_and_still_a_type_error(run: Any) -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    with pytest.raises(ValueError, match="must be a dict"):
+        run(lc)
+    with pytest.raises(ValueError, match="needs a dict input") as caught:
+        run(core)
+    assert isinstance(caught.value, TypeError)  # what chatplex raised before
