@@ -175,11 +175,13 @@ class EventListener(RunListener):
 
     def on_custom(self, run: RunNode, name: str, data: Any) -> None:
         # As in LangChain: named after the event, filtered by that name (as name and
-        # as type) and the dispatching run's tags, placed under that run's parents.
-        if self.filter.keep(name, name, run.tags):
+        # as type) and the tags the dispatching run passes on, under that run's parents.
+        tags = run.inherited_tags
+        if self.filter.keep(name, name, tags):
             parent_ids = list(run.parent_ids[self.depth :])
             event = self._event(run, "on_custom_event", data, parent_ids)
             event["name"] = name
+            event["tags"] = tags
             self.push(event)
 
 

@@ -266,6 +266,13 @@ class RunNode:
     def parent_run_id(self) -> uuid.UUID | None:
         return None if self.parent is None else self.parent.run_id
 
+    @property
+    def inherited_tags(self) -> list[str]:
+        """The tags code running inside this run passes on: all but its own position
+        (`seq:step:2`), which LangChain's child callback manager does not inherit. A
+        custom event dispatched inside the run carries these."""
+        return [t for t in self.tags if not t.startswith(POSITIONAL_PREFIXES)]
+
     def abandoned(self) -> bool:
         """Whether the event stream watching this call was closed: the call is being
         stopped (its error is the stop signal, or a consequence of it), not failing."""
@@ -297,7 +304,7 @@ class RunNode:
     ) -> list[tuple[Any, Callable[..., Any], dict[str, Any]]]:
         calls = []
         if method == "on_custom_event":  # LangChain's keywords here: `name` is positional
-            kwargs = {"run_id": self.run_id, "tags": self.tags, "metadata": self.metadata}
+            kwargs = {"run_id": self.run_id, "tags": self.inherited_tags, "metadata": self.metadata}
         else:
             kwargs = {
                 "run_id": self.run_id,

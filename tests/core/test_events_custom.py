@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chatplex import RunnableLambda
+from chatplex import core
 from chatplex.core import Runnable
 from chatplex.core import adispatch_custom_event
 from chatplex.core import dispatch_custom_event
@@ -42,7 +43,7 @@ async def test_custom_event_from_a_lambda(sync: bool) -> None:
     assert custom["data"] == {"done": 3, "of": 10}
     assert custom["run_id"] == lam["run_id"]  # reported by the lambda's run
     assert custom["parent_ids"] == lam["parent_ids"] == [events[0]["run_id"]]
-    assert custom["tags"] == ["seq:step:2"]
+    assert custom["tags"] == []  # its own position is not passed on (LangChain)
     kinds = [e["event"] for e in events if e["run_id"] == lam["run_id"]]
     assert kinds == ["on_chain_start", "on_custom_event", "on_chain_stream", "on_chain_end"]
 
@@ -120,3 +121,37 @@ def test_the_name_must_be_a_string() -> None:
 
     with pytest.raises(TypeError, match="name"):
         list(RunnableLambda(step).stream_events(1))
+
+
+async def test_a_custom_event_has_the_tags_its_run_passes_on_as_in_langchain() -> None:
+    # Not the dispatching run's own position (`seq:step:3`, `map:key:a`): LangChain's
+    # event and handler get the tags of the run's child manager, which does not inherit
+    # it; an include_tags filter on a position matched chatplex's event alone.
+    runnables = pytest.importorskip("langchain_core.runnables")
+    manager = pytest.importorskip("langchain_core.callbacks.manager")
+    base = pytest.importorskip("langchain_core.callbacks")
+
+    class Handler(base.BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.tags: list[Any] = []
+
+        def on_custom_event(self, name: str, data: Any, **kw: Any) -> None:
+            self.tags.append(kw["tags"])
+
+    async def seen(kit: Any, dispatch: Any) -> tuple[list[Any], list[Any]]:
+        def step(x: Any, config: Any) -> Any:
+            dispatch("e", x, config=config)
+            return x
+
+        own = kit.RunnableLambda(step).with_config(tags=["own"])
+        chain = kit.RunnableLambda(lambda x: x) | {"a": own} | kit.RunnableLambda(step)
+        config = {"tags": ["top"]}
+        events = chain.astream_events(1, version="v2", config=config)
+        tags = [e["tags"] async for e in events if e["event"] == "on_custom_event"]
+        handler = Handler()
+        chain.invoke(1, {**config, "callbacks": [handler]})
+        return tags, handler.tags
+
+    theirs = await seen(runnables, manager.dispatch_custom_event)
+    ours = await seen(core, dispatch_custom_event)
+    assert ours == theirs == ([["own", "top"], ["top"]], [["own", "top"], ["top"]])
