@@ -30,11 +30,13 @@ if TYPE_CHECKING:
     from .chat import track_usage as track_usage
     from .chat.callbacks import UsageMetadataCallbackHandler as UsageMetadataCallbackHandler
     from .chat.callbacks import get_usage_metadata_callback as get_usage_metadata_callback
+    from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
     from .core import ChatPromptTemplate as ChatPromptTemplate
     from .core import ChatPromptValue as ChatPromptValue
     from .core import ConfigurableField as ConfigurableField
     from .core import ConfigurableFieldSpec as ConfigurableFieldSpec
     from .core import FewShotChatMessagePromptTemplate as FewShotChatMessagePromptTemplate
+    from .core import HumanMessagePromptTemplate as HumanMessagePromptTemplate
     from .core import JsonOutputParser as JsonOutputParser
     from .core import MessagesPlaceholder as MessagesPlaceholder
     from .core import OutputParserException as OutputParserException
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from .core import RunnableSequence as RunnableSequence
     from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
     from .core import StrOutputParser as StrOutputParser
+    from .core import SystemMessagePromptTemplate as SystemMessagePromptTemplate
     from .core import adispatch_custom_event as adispatch_custom_event
     from .core import chain as chain
     from .core import dispatch_custom_event as dispatch_custom_event
@@ -110,6 +113,9 @@ _LAZY = {
             "ConfigurableField",
             "ConfigurableFieldSpec",
             "FewShotChatMessagePromptTemplate",
+            "SystemMessagePromptTemplate",
+            "HumanMessagePromptTemplate",
+            "AIMessagePromptTemplate",
             "JsonOutputParser",
             "MessagesPlaceholder",
             "OutputParserException",

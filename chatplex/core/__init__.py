@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .json_parser import SimpleJsonOutputParser
     from .listeners import Run
     from .listeners import RunnableListeners
+    from .message_templates import AIMessagePromptTemplate
+    from .message_templates import HumanMessagePromptTemplate
+    from .message_templates import SystemMessagePromptTemplate
     from .parsers import OutputParserException
     from .parsers import StrOutputParser
     from .prompts import ChatPromptTemplate
@@ -79,6 +82,9 @@ _LAZY = {
     "PydanticOutputParser": ".json_parser",
     "SimpleJsonOutputParser": ".json_parser",
     "Run": ".listeners",
+    "AIMessagePromptTemplate": ".message_templates",
+    "HumanMessagePromptTemplate": ".message_templates",
+    "SystemMessagePromptTemplate": ".message_templates",
     "RunnableListeners": ".listeners",
     "PromptTemplate": ".string_prompts",
     "StringPromptValue": ".string_prompts",
@@ -90,6 +96,7 @@ __getattr__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
+    "AIMessagePromptTemplate",
     "AddableDict",
     "ChatPromptTemplate",
     "ChatPromptValue",
@@ -99,6 +106,7 @@ __all__ = [
     "ConfigurableFieldSpec",
     "FewShotChatMessagePromptTemplate",
     "ForeignRunnable",
+    "HumanMessagePromptTemplate",
     "JsonOutputParser",
     "MessagesPlaceholder",
     "OutputParserException",
@@ -125,6 +133,7 @@ __all__ = [
     "StrOutputParser",
     "StreamEvent",
     "StringPromptValue",
+    "SystemMessagePromptTemplate",
     "adispatch_custom_event",
     "chain",
     "coerce_to_runnable",
@@ -164,6 +173,12 @@ def _as_tool(runnable: Runnable[Any, Any], args_schema: Any, **options: Any) -> 
     return as_tool(runnable, args_schema, **options)
 
 
+def _prompt_template(template: str) -> Any:
+    from .string_prompts import PromptTemplate
+
+    return PromptTemplate(template)
+
+
 def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:
     from .listeners import RunnableListeners
 
@@ -197,6 +212,7 @@ def _alternatives(
 
 
 LATE.coerce = coerce_to_runnable
+LATE.prompt_template = _prompt_template
 LATE.binding = RunnableBinding
 LATE.pick = RunnablePick
 LATE.assign = assign_steps

@@ -40,6 +40,7 @@ class Late:
         "listeners",
         "output_schema",
         "pick",
+        "prompt_template",
         "retry",
         "sequence",
         "submit_batch",
@@ -62,6 +63,9 @@ class Late:
     graph: Callable[..., Any]  # graph.runnable_graph (imported on first use)
     each: Callable[..., Any]  # each.RunnableEach
     as_tool: Callable[..., Any]  # tools.as_tool (imported on first use: pydantic)
+    #: string_prompts.PromptTemplate, for a message template's `prompt` (imported on
+    #: first use: string_prompts sits above the chat prompts that hold those templates).
+    prompt_template: Callable[..., Any]
     #: (runnable, inputs, config, is_async) -> BatchJob (or its awaitable): filled by
     #: `chatplex/__init__.py` from `chatplex.batches`, two layers above core.
     submit_batch: Callable[..., Any]

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import string
 import sys
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -25,6 +24,10 @@ from ..postimport import when_imported
 from ._pure import PureRunnable
 from .content_templates import format_parts
 from .content_templates import part_variables
+from .message_templates import MessagePromptTemplate
+from .message_templates import check_format as _check_format
+from .message_templates import message_template
+from .message_templates import template_variables as _variables
 from .run_config import RunnableConfig
 
 __all__ = [
@@ -36,21 +39,6 @@ __all__ = [
     "expose_prompt_value",
     "prompt_values",
 ]
-
-_FORMATTER = string.Formatter()
-
-
-def _variables(template: str) -> list[str]:
-    names = []
-    for _, field, _, _ in _FORMATTER.parse(template):
-        if field is not None:
-            if field == "" or not field.isidentifier():
-                raise ValueError(
-                    f"template {template!r}: placeholders must be names like {{topic}}, "
-                    f"got {{{field}}} (write {{{{ and }}}} for literal braces)"
-                )
-            names.append(field)
-    return names
 
 
 def _content_variables(content: Any) -> list[str]:
@@ -69,15 +57,6 @@ def _format(content: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(content, list):
         return format_parts(content, values, _variables)
     return content
-
-
-def _check_format(template_format: str) -> None:
-    """chatplex fills f-string templates; LangChain's other formats are not built."""
-    if template_format != "f-string":
-        raise NotImplementedError(
-            f"template_format={template_format!r} is not built yet: chatplex fills "
-            "f-string templates ({name})"
-        )
 
 
 def prompt_values(
@@ -179,13 +158,7 @@ class MessagesPlaceholder:
             raise ValueError(f"MessagesPlaceholder n_messages must be a positive int, got {n!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class _MessageTemplate:
-    role: str
-    content: Any  # str or list of content blocks containing `{var}` strings
-
-
-_Part = Any  # _MessageTemplate | MessagesPlaceholder | BaseMessage | a nested template
+_Part = Any  # MessagePromptTemplate | MessagesPlaceholder | BaseMessage | a nested template
 
 
 def _is_nested(item: Any) -> bool:
@@ -199,12 +172,12 @@ def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
     templates, and parts already made."""
     parts: list[_Part] = []
     for index, item in enumerate(messages):
-        if isinstance(item, (MessagesPlaceholder, BaseMessage, _MessageTemplate)) or _is_nested(
-            item
-        ):
+        if isinstance(
+            item, (MessagesPlaceholder, BaseMessage, MessagePromptTemplate)
+        ) or _is_nested(item):
             parts.append(item)
         elif isinstance(item, str):
-            parts.append(_MessageTemplate("human", item))
+            parts.append(message_template("human", "human", item))
         elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             role, content = item
             if role == "placeholder":
@@ -215,12 +188,13 @@ def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
                     )
                 parts.append(MessagesPlaceholder(names[0], optional=True))
             else:
-                if normalise_role(role, index=index) == "tool":
+                kind = normalise_role(role, index=index)
+                if kind == "tool":
                     raise ValueError(
                         f"prompt part {index}: tool messages need a tool_call_id; "
                         "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
                     )
-                parts.append(_MessageTemplate(role, content))
+                parts.append(message_template(role, kind, content))
         else:
             raise TypeError(
                 f"prompt part {index}: expected (role, template), a str, a message, "
@@ -285,7 +259,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         self.parts = parts
         names: list[str] = []
         for part in self.parts:
-            if isinstance(part, _MessageTemplate):
+            if isinstance(part, MessagePromptTemplate):
                 names.extend(_content_variables(part.content))
             elif isinstance(part, MessagesPlaceholder):
                 names.append(part.variable_name)
@@ -342,6 +316,15 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         """The parts, as LangChain names them (message templates, messages, placeholders)."""
         return list(self.parts)
 
+    def __getitem__(self, index: int | slice) -> Any:
+        """A part, or a chat prompt of a slice of them (as LangChain's)."""
+        if isinstance(index, slice):
+            return ChatPromptTemplate(self.parts[index], partial_variables=self.partial_variables)
+        return self.parts[index]
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
     def __add__(self, other: Any) -> ChatPromptTemplate:
         """LangChain's prompt concatenation: another chat prompt, a list of what
         `from_messages` takes, a message or placeholder, or a str (a human template)."""
@@ -387,7 +370,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
                 if part.n_messages is not None:
                     messages = messages[-part.n_messages :]
                 out.extend(messages)
-            elif isinstance(part, _MessageTemplate):
+            elif isinstance(part, MessagePromptTemplate):
                 content = _format(part.content, values)
                 out.append(message_from_role(part.role, content))
             else:  # a nested template (a few-shot prompt may give no message)

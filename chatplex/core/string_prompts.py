@@ -18,9 +18,9 @@ from typing import Any
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ._pure import PureRunnable
+from .message_templates import template_variables as _variables
 from .prompts import LangChainView
 from .prompts import _format
-from .prompts import _variables
 from .prompts import expose_prompt_value
 from .prompts import prompt_values
 from .run_config import RunnableConfig
@@ -84,7 +84,8 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
                     f"PromptTemplate: the template uses {sorted(set(found) - declared)}, "
                     f"not among input_variables {list(input_variables)}"
                 )
-        self.input_variables = [n for n in found if n not in self.partial_variables]
+        # Sorted, as LangChain lists them (and as a chat prompt's are).
+        self.input_variables = sorted(n for n in found if n not in self.partial_variables)
 
     def __repr__(self) -> str:
         return f"PromptTemplate(template={self.template!r})"

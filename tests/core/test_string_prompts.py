@@ -11,7 +11,7 @@ from chatplex.core import StringPromptValue
 
 def test_from_template_format_and_invoke() -> None:
     prompt = PromptTemplate.from_template("Translate {text} to {lang}.")
-    assert prompt.input_variables == ["text", "lang"]
+    assert prompt.input_variables == ["lang", "text"]  # sorted, as LangChain lists them
     assert prompt.format(text="hi", lang="French") == "Translate hi to French."
     value = prompt.invoke({"text": "hi", "lang": "German"})
     assert value == StringPromptValue("Translate hi to German.")

@@ -1,0 +1,105 @@
+"""Message prompt templates (`core/message_templates.py`): LangChain's
+`SystemMessagePromptTemplate` / `HumanMessagePromptTemplate` / `AIMessagePromptTemplate`,
+the parts of a chat prompt."""
+
+from __future__ import annotations
+
+import doctest
+from typing import Any
+
+import pytest
+
+import chatplex
+from chatplex import ChatPromptTemplate
+from chatplex import HumanMessage
+from chatplex import HumanMessagePromptTemplate
+from chatplex import PromptTemplate
+from chatplex import SystemMessagePromptTemplate
+from chatplex.core import message_templates
+
+PARTS = [("system", "You are {role}"), ("user", "{q} in {n} words"), ("assistant", "ok {q}")]
+
+
+def _read(kit: Any) -> dict[str, Any]:
+    """What a script reads of a chat prompt's message templates, on either library."""
+    prompt = kit.ChatPromptTemplate.from_messages(
+        [*PARTS, kit.HumanMessagePromptTemplate.from_template("more {q}")]
+    )
+    first = prompt.messages[0]
+    read = {
+        "classes": [type(m).__name__ for m in prompt.messages],
+        "templates": [m.prompt.template for m in prompt.messages],
+        "variables": [m.input_variables for m in prompt.messages],
+        "prompt_variables": [m.prompt.input_variables for m in prompt.messages],
+        "format": [(m.type, m.content) for m in [first.format(role="r")]],
+        "format_messages": [(m.type, m.content) for m in first.format_messages(role="r")],
+        "item": type(prompt[1]).__name__,
+        "slice": [type(m).__name__ for m in prompt[1:3].messages],
+        "len": len(prompt),
+    }
+    first.prompt.template = "You are {role}, always"  # a script's edit of a loaded prompt
+    values = {"role": "r", "q": "why", "n": 3}
+    read["edited"] = [(m.type, m.content) for m in prompt.format_messages(**values)]
+    given = kit.SystemMessagePromptTemplate(prompt=kit.PromptTemplate.from_template("S {x}"))
+    read["given"] = (given.prompt.template, given.format(x=1).content)
+    return read
+
+
+def test_a_chat_prompts_message_templates_read_as_langchains() -> None:
+    # They were one private class with no `prompt`, `input_variables` or `format`, and
+    # LangChain's names could not be imported from chatplex.
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+    ours = _read(chatplex)
+    theirs = _read(lc_prompts)
+    assert ours == theirs
+    assert ours["classes"] == [
+        "SystemMessagePromptTemplate",
+        "HumanMessagePromptTemplate",
+        "AIMessagePromptTemplate",
+        "HumanMessagePromptTemplate",
+    ]
+
+
+def test_a_template_of_content_parts_fills_each_part() -> None:
+    parts = [{"type": "text", "text": "look at {thing}"}, {"type": "text", "text": "{other}"}]
+    template = HumanMessagePromptTemplate.from_template(parts)
+    assert template.input_variables == ["other", "thing"]
+    assert [p.template for p in template.prompt] == ["look at {thing}", "{other}"]
+    filled = template.format(thing="this", other="that")
+    assert filled == HumanMessage(
+        [{"type": "text", "text": "look at this"}, {"type": "text", "text": "that"}]
+    )
+
+
+def test_templates_compare_by_class_role_and_content() -> None:
+    assert HumanMessagePromptTemplate.from_template("{q}") == HumanMessagePromptTemplate(
+        prompt=PromptTemplate("{q}")
+    )
+    assert HumanMessagePromptTemplate.from_template("{q}") != SystemMessagePromptTemplate(
+        content="{q}"
+    )
+    prompt = ChatPromptTemplate.from_messages([("human", "{q}")])
+    assert prompt.messages == [HumanMessagePromptTemplate.from_template("{q}")]
+
+
+@pytest.mark.parametrize(
+    ("build", "error"),
+    [
+        (lambda: message_templates.MessagePromptTemplate(content="x"), TypeError),
+        (lambda: HumanMessagePromptTemplate(prompt="a", content="b"), TypeError),
+        (lambda: HumanMessagePromptTemplate(content=3), TypeError),
+        (lambda: HumanMessagePromptTemplate.from_template("{q}", partial_variables={}), TypeError),
+        (
+            lambda: HumanMessagePromptTemplate.from_template("{{q}}", "mustache"),
+            NotImplementedError,
+        ),
+    ],
+)
+def test_what_a_template_refuses(build: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        build()
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(message_templates)
+    assert failures == 0 and tried > 0
