@@ -255,11 +255,21 @@ def _list_counter(token_counter: TokenCounter) -> Callable[[list[BaseMessage]], 
     by_model = getattr(token_counter, "get_num_tokens_from_messages", None)
     if callable(by_model):
         return by_model  # type: ignore[no-any-return]
-    if not callable(token_counter):
+    # A runnable is callable (its `invoke`) but no counter: a chatplex chat model
+    # would be sent the messages, a paid call, and its reply read as a count.
+    runnable = callable(getattr(token_counter, "invoke", None))
+    if not callable(token_counter) or runnable:
+        why = (
+            " A runnable is no counter (chatplex's own chat models count no tokens: pass "
+            "'approximate', a function of the messages, or a chatplex.langchain model, "
+            "which counts as its partner package does)."
+            if runnable
+            else ""
+        )
         raise ValueError(
             "'token_counter' expected to be a model that implements "
             "'get_num_tokens_from_messages()' or a function. Received object of type "
-            f"{type(token_counter)}."
+            f"{type(token_counter)}.{why}"
         )
     parameters = list(inspect.signature(token_counter).parameters.values())
     if parameters and _names_a_message(parameters[0].annotation):

@@ -93,6 +93,23 @@ def test_trim_with_a_per_message_counter_or_a_model() -> None:
     assert characters(by_one) <= 30 < characters(MESSAGES[-len(by_one) - 1 :])
 
 
+def test_a_runnable_given_as_the_counter_is_refused_before_any_call_as_in_langchain() -> None:
+    # chatplex's runnables are callable (`invoke`): a chat model given as token_counter
+    # was sent the history (a paid call) and trim failed on `int - AIMessage`.
+    from langchain_core.runnables import RunnableLambda as LangChainLambda
+
+    from chatplex import FakeChatModel
+    from chatplex import RunnableLambda
+
+    with pytest.raises(ValueError, match="expected to be a model that implements"):
+        lc.trim_messages(langchain(MESSAGES), max_tokens=5, token_counter=LangChainLambda(len))
+    model = FakeChatModel(responses=["a reply, not a count"])
+    for runnable in (model, RunnableLambda(len)):
+        with pytest.raises(ValueError, match="A runnable is no counter"):
+            ours.trim_messages(MESSAGES, max_tokens=5, token_counter=runnable)
+    assert model.calls == []  # nothing was sent
+
+
 def test_trim_rejects_what_langchain_rejects() -> None:
     with pytest.raises(ValueError, match="start_on parameter is only valid"):
         ours.trim_messages(
