@@ -52,6 +52,7 @@ from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .configurable import RunnableConfigurableAlternatives
 from .configurable import RunnableConfigurableFields
+from .each import RunnableEach
 from .few_shot import FewShotChatMessagePromptTemplate
 from .lambdas import RunnableGenerator
 from .lambdas import RunnableLambda
@@ -199,6 +200,14 @@ def _root(name: str, type_: Any) -> type[BaseModel]:
     except Exception:  # a type pydantic cannot describe: say Any rather than fail
         model = create_model(name, __base__=root[Any])
     return model
+
+
+def _list_of(name: str, item: type[BaseModel], default: Any) -> type[BaseModel]:
+    """A map's (`RunnableEach`) schema: a list of its runnable's, as LangChain's (`...`
+    for a required value; LangChain's map input has a default of None)."""
+    items = list[item]  # type: ignore[valid-type]
+    root: Any = RootModel[items]  # parametrised with a type known only at run time
+    return create_model(name, __base__=root, root=(items, default))
 
 
 def _object(name: str, fields: dict[str, tuple[Any, Any]]) -> type[BaseModel]:
@@ -408,6 +417,8 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _parallel_input(runnable)
     if isinstance(runnable, RunnableAssign):
         return runnable.mapper.get_input_schema()
+    if isinstance(runnable, RunnableEach):
+        return _list_of(name, runnable.bound.get_input_schema(), None)
     if isinstance(runnable, ChatPromptTemplate):
         return _prompt_input(runnable)
     if isinstance(runnable, (PromptTemplate, FewShotChatMessagePromptTemplate)):
@@ -433,6 +444,8 @@ def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _parallel_output(runnable)
     if isinstance(runnable, RunnableAssign):
         return _assign_output(runnable)
+    if isinstance(runnable, RunnableEach):
+        return _list_of(name, runnable.bound.get_output_schema(), ...)
     if isinstance(runnable, (ChatPromptTemplate, FewShotChatMessagePromptTemplate)):
         return _root(name, ChatPromptValue)
     if isinstance(runnable, PromptTemplate):

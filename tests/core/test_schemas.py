@@ -17,6 +17,7 @@ from chatplex import RunnableLambda
 from chatplex import RunnableParallel
 from chatplex import RunnablePassthrough
 from chatplex import StrOutputParser
+from chatplex import core
 from chatplex.core import Runnable
 from tests._fresh import fresh_python
 
@@ -251,3 +252,18 @@ def test_a_configurable_runnable_has_its_defaults_schemas_as_in_langchain() -> N
     theirs = schemas(lc_prompts.PromptTemplate, lc_runnables.ConfigurableField)
     assert schemas(PromptTemplate, ConfigurableField) == theirs
     assert theirs[0][0]["required"] == ["x"]
+
+
+def test_a_maps_schemas_are_lists_of_its_runnables_as_in_langchain() -> None:
+    # `.map()`'s schemas were its runnable's own (an int where LangChain says a list).
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    def schemas(kit: Any) -> list[Any]:
+        each = kit.RunnableLambda(lambda x: x * 2).with_types(input_type=int, output_type=int)
+        chain = kit.RunnableLambda(lambda x: x) | each.map()
+        maps = [each.map(), chain]
+        return [(m.get_input_jsonschema(), m.get_output_jsonschema()) for m in maps]
+
+    ours = schemas(core)
+    assert ours == schemas(lc)
+    assert ours[0][0]["type"] == "array" and ours[0][0]["default"] is None
