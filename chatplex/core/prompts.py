@@ -269,7 +269,10 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
             p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
         }
         # As in LangChain: optional placeholders are not input variables, so a prompt with
-        # one required variable still takes the bare value; the names are sorted.
+        # one required variable still takes the bare value; the names are sorted. Each is
+        # a partial variable of no messages, unless given one.
+        for name in optional:
+            self.partial_variables.setdefault(name, [])
         self.input_variables = sorted(
             n for n in set(names) if n not in self.partial_variables and n not in optional
         )

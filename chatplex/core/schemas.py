@@ -299,8 +299,10 @@ def _prompt_input(prompt: ChatPromptTemplate) -> type[BaseModel]:
     fields: dict[str, tuple[Any, Any]] = {}
     for name in prompt.input_variables:
         fields[name] = (list[AnyMessage], ...) if name in placeholders else (str, ...)
-    for name, part in placeholders.items():  # optional placeholders are not input variables
-        if part.optional and name not in prompt.partial_variables:
+    # Optional placeholders are not input variables, and are in the schema even filled
+    # in ahead (a partial variable), as LangChain's optional_variables are.
+    for name, part in placeholders.items():
+        if part.optional:
             fields[name] = (list[AnyMessage] | None, None)
     return _object("PromptInput", fields)
 

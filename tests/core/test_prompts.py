@@ -195,6 +195,26 @@ def test_a_placeholder_given_no_list_is_langchains_value_error(
     ]
 
 
+def test_an_optional_placeholder_is_a_partial_variable_of_no_messages_as_in_langchain() -> None:
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+
+    def read(kit: Any) -> list[Any]:
+        prompt = kit.ChatPromptTemplate.from_messages(
+            [("placeholder", "{examples}"), kit.MessagesPlaceholder("h"), ("human", "{q}")]
+        )
+        given = prompt.partial(examples=[("human", "x")])
+        return [
+            (
+                p.partial_variables,
+                p.optional_variables,
+                sorted(p.get_input_jsonschema()["properties"]),
+            )
+            for p in (prompt, given)
+        ]
+
+    assert read(sys.modules["chatplex"]) == read(lc_prompts)
+
+
 def test_optional_messages_placeholder() -> None:
     prompt = ChatPromptTemplate.from_messages(
         [MessagesPlaceholder("history", optional=True), ("human", "{q}")]
