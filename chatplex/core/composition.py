@@ -156,6 +156,11 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             key: coerce_to_runnable(value) for key, value in merged.items()
         }
 
+    @property
+    def steps__(self) -> dict[str, Runnable[Any, Any]]:
+        """The branches under LangChain's field name (`RunnableParallel.steps__`)."""
+        return self.steps
+
     def _base_name(self) -> str:
         # LangChain's name for a map, which event and log filters may rely on.
         return self.name or f"RunnableParallel<{','.join(self.steps)}>"

@@ -264,3 +264,10 @@ def test_max_concurrency_bounds_a_maps_branches_as_in_langchain(
         peaks.clear()
         run(runnable, {"max_concurrency": 1})
         assert len(peaks) == calls and max(peaks) == 1, kit.__name__
+
+
+def test_a_maps_branches_read_under_langchains_field_name() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    maps = [kit.RunnableParallel(b=lambda x: x, a={"c": lambda x: x}) for kit in (lc, core)]
+    theirs, ours = ([(k, type(v).__name__) for k, v in m.steps__.items()] for m in maps)
+    assert ours == theirs == [("b", "RunnableLambda"), ("a", "RunnableParallel")]
