@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "URLCredentials",
+    "encoded_query",
     "hold_url",
     "is_secret_query",
     "joined_held",
-    "encoded_query",
     "path_joined",
     "query_added",
     "query_with",
