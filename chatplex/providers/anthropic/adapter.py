@@ -361,8 +361,7 @@ class AnthropicAdapter(Adapter):
         given = headers.get(name)
         if body.get("betas") is not None:
             given = ",".join(str(beta) for beta in body["betas"])
-        profiled = any(k.lower() == "anthropic-user-profile-id" for k in headers)
-        betas = with_request_betas(given, body, profiled=profiled)
+        betas = with_request_betas(given, body)
         _move_header_parameters(body, headers)
         if betas is not None:
             headers[name] = betas

@@ -69,13 +69,10 @@ def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> st
     return ",".join([*betas, *added])
 
 
-def with_request_betas(
-    given: str | None, body: Mapping[str, Any], *, profiled: bool = False
-) -> str | None:
+def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
     """The `anthropic-beta` header value for a request `body`: `given`, then what its
-    tools need (`with_tool_betas`), then what its beta fields need, then the user
-    profiles' where the request names a user profile (`profiled`, or the body's
-    `user_profile_id`), each once."""
+    tools need (`with_tool_betas`), then what its beta fields need (a `user_profile_id`
+    too, which the request sends as a header), each once."""
     tools = body.get("tools")
     header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
     output_config, thinking = body.get("output_config"), body.get("thinking")
@@ -89,7 +86,7 @@ def with_request_betas(
             THINKING_UPDATES_BETA,
             isinstance(thinking, Mapping) and thinking.get("display") == "updates",
         ),
-        (USER_PROFILES_BETA, profiled or bool(body.get("user_profile_id"))),
+        (USER_PROFILES_BETA, bool(body.get("user_profile_id"))),
     )
     betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
     added = [beta for beta, wanted in needed if wanted and beta not in betas]

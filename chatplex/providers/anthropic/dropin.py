@@ -14,6 +14,7 @@ events, logs, schemas and callbacks. Everything is resolved here, once.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Mapping
@@ -228,15 +229,12 @@ class ChatAnthropic(DropInEngine):
         taken = take_params(self, params, _FIELDS, "anthropic")
         if not model:
             raise TypeError(f"{taken.owner} needs model=... (e.g. 'claude-sonnet-4-5')")
-        given, api_params = taken.given, taken.api_params
+        given = taken.given
         check_headers(given["default_headers"], "default_headers")  # (before merging them)
         headers = merged_headers(given["default_headers"])
         if betas:
             headers["anthropic-beta"] = ",".join(betas)
-        for param, header in HEADER_PARAMETERS["anthropic"].items():
-            value = user_profile_id if param == "user_profile_id" else api_params.pop(param, None)
-            if value is not None:
-                headers[header] = str(value)
+        # (the SDK's header parameters, `user_profile_id`...: moved there by the adapter)
         body: dict[str, Any] = {
             k: v
             for k, v in {
@@ -246,6 +244,7 @@ class ChatAnthropic(DropInEngine):
                 "context_management": context_management,
                 "container": container,
                 "inference_geo": inference_geo,
+                "user_profile_id": user_profile_id,
             }.items()
             if v is not None
         }
@@ -321,6 +320,13 @@ class ChatAnthropic(DropInEngine):
         }
         given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
         model = self.bind_tools(tools) if tools else self
+        if any(param in model.extra_body for param in HEADER_PARAMETERS["anthropic"]):
+            # The model's own (`user_profile_id`...) go with its calls, not its counts:
+            # langchain-anthropic counts with the count's keywords alone.
+            model = copy.copy(model)
+            model.extra_body = {
+                k: v for k, v in model.extra_body.items() if k not in HEADER_PARAMETERS["anthropic"]
+            }
         # A system prompt alone (or nothing) is counted with no turn, as langchain-anthropic
         # sends it: trim_messages(token_counter=model) counts the system message by itself.
         # A chat request needs a turn, so one is built with a placeholder, then dropped.

@@ -227,6 +227,8 @@ HEADER_CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "a call's user profile": ({}, {"user_profile_id": "uprof_1"}),
     "the model's user profile and betas": ({"user_profile_id": "uprof_1", "betas": ["b1"]}, {}),
     "a call's workspace": ({}, {"workspace_id": "wrkspc_1"}),
+    # a header given is no user_profile_id: no beta for it, as langchain-anthropic
+    "the profile header given": ({"default_headers": {"anthropic-user-profile-id": "u"}}, {}),
 }
 _HEADERS = ("anthropic-beta", "anthropic-user-profile-id", "anthropic-workspace-id")
 

@@ -61,6 +61,9 @@ CASES = {
     "extra_body": ({}, {"extra_body": {"speed": "fast"}}),
     "header_parameters": ({}, {"user_profile_id": "u1", "extra_headers": {"x-trace": "t"}}),
     "beta_parameters": ({"betas": ["b1"]}, {"mcp_servers": []}),
+    # the model's user profile goes with its calls, not its counts; a default header does
+    "model_user_profile": ({"user_profile_id": "up", "betas": ["b1"]}, {}),
+    "default_header_profile": ({"default_headers": {"anthropic-user-profile-id": "up"}}, {}),
 }
 
 
