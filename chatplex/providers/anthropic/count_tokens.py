@@ -22,12 +22,11 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.keys import as_secret
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
 from ...adapters.request_types import HTTPRequest
 from ...secret import Secret
-from ...secret.urls import url_with_query
+from ...secret.urls import query_added
 from .root_composition import without_root_composition
 
 __all__ = [
@@ -95,10 +94,8 @@ def count_request(
     given = dict(kwargs)
     extra_headers = given.pop("extra_headers", None) or {}
     extra_query = given.pop("extra_query", None)
-    if extra_query:
-        url = str(url_with_query(url, extra_query))
-        if secret_url is not None:
-            secret_url = as_secret(url_with_query(secret_url, extra_query))
+    if extra_query:  # as a call's (`chat.sending`): a credential in it held and masked
+        url, secret_url = query_added(url, secret_url, extra_query)
     base = chat.headers  # copied, not rebuilt: keeps a key-masking dict subclass
     headers = copy.copy(base) if isinstance(base, dict) else dict(base)
     if betas is not None:
