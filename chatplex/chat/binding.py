@@ -101,12 +101,12 @@ def check_construction(
             "adapter must be an instance of a subclass of chatplex.adapters.base.Adapter "
             f"(the interface shared code calls), got {type(adapter).__name__}"
         )
-    # (the body fields its partner's SDK takes too, as a call's keywords: `call_body_fields`)
-    unchecked = adapter.call_body_fields if adapter is not None else ()
-    extras = {k: v for k, v in provider_extras.items() if k not in unchecked}
-    if adapter is not None and extras:
+    if adapter is not None and provider_extras:
         from .params import check_api_parameters  # loaded when extras are first given
 
+        # (not the body fields its partner's SDK takes too, as a call's keywords are not)
+        taken = adapter.call_body_fields
+        extras = {k: v for k, v in provider_extras.items() if k not in taken}
         check_api_parameters(adapter.provider, extras, settings=SETTING_NAMES, owner=owner())
     if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
         raise TypeError("streaming and stream_usage must be True or False")
