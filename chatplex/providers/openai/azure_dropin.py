@@ -20,18 +20,24 @@ itself: `reasoning=`, `output_version="responses/v1"`, built-in tools bound...) 
 
 Deliberate differences from langchain-openai: the model name defaults to the deployment
 (LangChain's `model` is only a label there; chatplex names the call by it, and sends it as
-the body's `model` only on Azure's v1 API, which needs it, or when it was given); no
-credentials at all is an error, not a fallback to `azure-identity`'s workload identity
-(pass `azure_ad_token_provider=`); `OPENAI_API_KEY` and `OPENAI_API_BASE` are not read
-(only Azure's variables).
+the body's `model` only on Azure's v1 API, which needs it, or when it was given);
+`OPENAI_API_KEY` and `OPENAI_API_BASE` are not read (only Azure's variables).
+
+With no credential given or in the environment, it falls back to Azure workload identity
+as langchain-openai does: when `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and
+`AZURE_FEDERATED_TOKEN_FILE` are all set and `azure-identity` is installed, tokens come
+from its `WorkloadIdentityCredential` (`_workload_identity`); otherwise a missing
+credential is refused as there.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -56,6 +62,12 @@ __all__ = ["AzureChatOpenAI"]
 
 #: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
+#: The credentials Azure's variables give; with neither set (nor one given), workload
+#: identity is tried, where all of its variables are set.
+_AZURE_CREDENTIAL_VARIABLES = ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN")
+_WORKLOAD_IDENTITY_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")
+#: The scope of a token for Azure OpenAI (Cognitive Services).
+_AZURE_OPENAI_SCOPE = "https://cognitiveservices.azure.com/.default"
 
 #: langchain-openai's AzureChatOpenAI's pydantic aliases, alias -> field: ChatOpenAI's
 #: and its deployment's and API version's.
@@ -98,6 +110,11 @@ class AzureChatOpenAI(ChatOpenAI):
             {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
         ),
         dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
+        filled={
+            **ChatOpenAI.langchain_fields.filled,
+            "azure_ad_token_provider": "_workload_token_provider",
+            "azure_ad_async_token_provider": "_workload_async_token_provider",
+        },
         annotations={},  # its model_name is `str | None`, as the drop-in's model
         secrets={
             "openai_api_key": "AZURE_OPENAI_API_KEY",
@@ -155,6 +172,11 @@ class AzureChatOpenAI(ChatOpenAI):
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class
         return profile or None
+
+    #: The token providers of the workload identity fallback (`_workload_identity`),
+    #: which the partner's fields then hold.
+    _workload_token_provider: Callable[[], str] | None = None
+    _workload_async_token_provider: Callable[[], Awaitable[str]] | None = None
 
     calls_through_openai_proxy = False  # langchain-openai's Azure clients ignore it
     routes_langsmith_gateway = False  # (its validator does not look)
@@ -224,6 +246,31 @@ class AzureChatOpenAI(ChatOpenAI):
         keys = ("azure_ad_token", "azure_ad_token_provider", "azure_ad_async_token_provider")
         return any(azure[key] is not None for key in keys)
 
+    def _workload_identity(self) -> dict[str, Any]:
+        """langchain-openai's last resort where no credential is given or set: token
+        providers over azure-identity's `WorkloadIdentityCredential` when its three
+        variables are set and it is installed (none otherwise: the adapter then says
+        what is missing)."""
+        if self._token_given() or any(map(os.environ.get, _AZURE_CREDENTIAL_VARIABLES)):
+            return {}
+        if not all(map(os.environ.get, _WORKLOAD_IDENTITY_VARIABLES)):
+            return {}
+        try:
+            identity = import_module("azure.identity")
+            identity_aio = import_module("azure.identity.aio")
+        except ImportError:
+            return {}
+        self._workload_token_provider = identity.get_bearer_token_provider(
+            identity.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
+        )
+        self._workload_async_token_provider = identity_aio.get_bearer_token_provider(
+            identity_aio.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
+        )
+        return {
+            "azure_ad_token_provider": self._workload_token_provider,
+            "azure_ad_async_token_provider": self._workload_async_token_provider,
+        }
+
     def _make_adapter(
         self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
@@ -246,6 +293,7 @@ class AzureChatOpenAI(ChatOpenAI):
             # held by the adapters only, as a Secret; a token given wins over a key, as
             # langchain-openai hands the SDK no key then
             "api_key": None if self._token_given() else wanted.api_key,
+            **(self._workload_identity() if wanted.api_key is None else {}),
             "base_url": base_url,
             "default_query": wanted.default_query,
             "organization": wanted.organization,
