@@ -110,8 +110,9 @@ class AzureChatOpenAI(ChatOpenAI):
             {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
         ),
         dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
-        filled={
-            **ChatOpenAI.langchain_fields.filled,
+        # Its validator's workload identity fallback (held where it was taken).
+        completed={
+            **ChatOpenAI.langchain_fields.completed,
             "azure_ad_token_provider": "_workload_token_provider",
             "azure_ad_async_token_provider": "_workload_async_token_provider",
         },
