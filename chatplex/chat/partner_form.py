@@ -510,6 +510,10 @@ class PartnerFields:
         named = {self.name(k) for k, v in given.items() if v is not None}
         if defaults:
             out.update(self.fallen_back(named, environ))
+            for name, variable in self.environment.items():
+                # read from its variable, the field holds a value: written, as any set
+                if name not in named and name not in out and environ.get(variable):
+                    out[name] = self.typed(name, environ[variable])
         for name, variable in self.secrets.items():
             if name in named or environ.get(variable):
                 out[name] = secret_reference(variable)
