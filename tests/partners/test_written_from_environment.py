@@ -1,7 +1,8 @@
 """A field read from its environment variable is written by `dumpd` as the partner writes
 it: LangChain's serializer writes every field holding a truthy value, so a base URL,
-proxy, endpoint or API version a partner class read from the environment is in its
-serialized kwargs, and in the drop-in's (`PartnerFields.written`)."""
+proxy, endpoint, location or API version a partner class read from the environment is in
+its serialized kwargs, and in the drop-in's (`PartnerFields.written`), and is the field's
+value read on the model."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ CASES = [
         "ChatAnthropic",
         {"model": "claude-3-5-haiku-latest"},
         {"ANTHROPIC_PROXY": "http://proxy.local:3128"},
+    ),
+    (
+        "langchain_google_genai",
+        "ChatGoogleGenerativeAI",
+        {"model": "gemini-2.5-flash"},
+        {"GOOGLE_CLOUD_LOCATION": "europe-west4"},
     ),
     (
         "langchain_openai",
@@ -60,3 +67,6 @@ def test_a_field_read_from_its_variable_is_written_as_the_partner_writes_it(
     )
     assert ours == theirs
     assert all(value in ours.values() for value in variables.values())  # (each written)
+    models = [cls(**built) for cls in (partner, getattr(chatplex.langchain, name))]
+    for field in [k for k, v in ours.items() if v in variables.values()]:
+        assert getattr(models[1], field) == getattr(models[0], field), field

@@ -153,6 +153,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
         inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
+        environment={"location": "GOOGLE_CLOUD_LOCATION"},  # (its field's factory)
         floats=frozenset({"temperature", "timeout"}),
         unwritten={
             **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
