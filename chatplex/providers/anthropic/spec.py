@@ -8,7 +8,9 @@ from ...specs import LimitHeaders
 from ...specs import ProviderSpec
 
 #: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
-#: `messages`, `system`, `max_tokens` and `stream`, which chatplex sets itself.
+#: `messages`, `max_tokens` and `stream`, which chatplex sets itself. `system` is the
+#: messages' system message, unless one is given (to a call, or the constructor): that
+#: one, as the SDK's `create()` names it and langchain-anthropic sends it.
 _MESSAGES = frozenset(
     {
         "betas",
@@ -25,6 +27,7 @@ _MESSAGES = frozenset(
         "service_tier",
         "speed",
         "stop_sequences",
+        "system",
         "temperature",
         "thinking",
         "tool_choice",

@@ -293,6 +293,36 @@ def cited_stream_chunks(cls: Any, url: str) -> Any:
     return {"chunks": [c.content for c in chunks], "merged": merged(chunks)}
 
 
+def _terse_history() -> list[Any]:
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import SystemMessage
+
+    return [SystemMessage("Be terse."), HumanMessage("Hi")]
+
+
+def system_per_call(cls: Any, url: str) -> Any:
+    """`system=` given to a call, over the history's system message: as text and as
+    blocks, invoked, awaited and streamed (langchain-anthropic hands it to the SDK's
+    `create()`, which sends it as the request's system)."""
+    import asyncio
+
+    model = _model(cls, url)
+    blocks = [{"type": "text", "text": "Be kind.", "cache_control": {"type": "ephemeral"}}]
+    return {
+        "text": model.invoke(_terse_history(), system="Be kind."),
+        "blocks": model.invoke(_terse_history(), system=blocks),
+        "awaited": asyncio.run(model.ainvoke("Hi", system="Be brief.")),
+        "streamed": merged(list(model.stream(_terse_history(), system="Be kind."))),
+    }
+
+
+def system_in_constructor(cls: Any, url: str) -> Any:
+    """`system=` given to the constructor (langchain-anthropic keeps it in
+    `model_kwargs`): sent over the history's system message, a call's over it."""
+    model = cls(model=MODEL, api_key=KEY, base_url=url, system="Be kind.")
+    return [model.invoke(_terse_history()), model.invoke(_terse_history(), system="Be brief.")]
+
+
 def failing(status: int, kind: str) -> Callable[[Seen], Reply]:
     """A scripted Messages API answering every request with an error `status`."""
     body = {"type": "error", "error": {"type": kind, "message": "Try again later."}}
@@ -330,6 +360,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         tool_choice_invocation_params,
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
+    "system_per_call": (streamed(ANSWER), system_per_call),
+    "system_in_constructor": (messages_reply(), system_in_constructor),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
     "v1_cited_history": (messages_reply(CITED), v1_cited_history),
