@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Hashable
@@ -51,15 +52,18 @@ from ..chat.dropin import UNSET
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_warnings import say_lifted
+from ..errors import MissingKeyError
 from ..secret import Secret
 from ..secret import masked_headers
 from ..secret import secret_values
 from ..secret.urls import redact_url
 from .remembered import Remembered
+from .traits import missing_key_error
 
 __all__ = [
     "ABSENT",
     "FieldReads",
+    "built_as_partner",
     "configured_field",
     "held_keywords",
     "lift_model_kwargs",
@@ -227,6 +231,33 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
         raise ValueError("n must be at least 1.")
     if n > 1 and values.get("streaming"):
         raise ValueError("n must be 1 when streaming.")
+
+
+#: chatplex's words for a keyword, or an environment variable, that the engine does not
+#: take (an unknown keyword; a setting or variable it refuses, with why; two spellings
+#: of one setting given different values): every other TypeError it raises while built
+#: is about a value given.
+_NAME_REFUSED = re.compile(r"unexpected keyword argument| is not supported: |: pass one of them$")
+
+
+def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) -> DropInEngine:
+    """The engine built from the constructor's settled `keywords`, refused as its
+    partner class refuses them: a value of the wrong type (chatplex's TypeError) as a
+    ValueError, which pydantic raises as its ValidationError, as the partner's field
+    validation does (a script's `except ValidationError` catches it); a missing key
+    as its partner's error (`missing_key_error`). A name it does not take stays a
+    TypeError."""
+    try:
+        return engine_type(**keywords)
+    except MissingKeyError as err:
+        partner = missing_key_error(err)
+        if partner is None:
+            raise  # a ValueError, as its partner's: pydantic's ValidationError
+        raise partner from None  # its partner's class and words, no ValueError
+    except TypeError as err:
+        if _NAME_REFUSED.search(str(err)):
+            raise
+        raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
 
 
 def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
