@@ -36,7 +36,6 @@ from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_form import serialized_form
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
-from ..errors import MissingKeyError
 from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret import secret_values
@@ -60,6 +59,7 @@ from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
 from .partner_fields import FieldReads
+from .partner_fields import built_as_partner
 from .partner_fields import configured_field
 from .partner_fields import held_keywords
 from .partner_fields import partner_default
@@ -74,7 +74,6 @@ from .settings_fields import masked as _masked
 from .tool_binding import functions_only
 from .trace_params import remembered_ls_params
 from .trace_versions import named_versions
-from .traits import missing_key_error
 from .traits import partner_calls
 from .traits import partner_traits
 from .wrapped import adapter_of as _adapter_of
@@ -191,13 +190,7 @@ class DropInChatModel(ChatChatplex):
         settings = cls._engine.langchain_settings(settings)
         form = serialized_form(cls._engine.langchain_fields)
         sent = sent_over_fields(cls, settings) if as_held else settings
-        try:
-            engine = cls._engine(**(sent if form is None else form.settable(sent)))
-        except MissingKeyError as err:
-            partner = missing_key_error(err)
-            if partner is None:
-                raise  # a ValueError, as its partner's: pydantic's ValidationError
-            raise partner from None  # its partner's class and words, no ValueError
+        engine = built_as_partner(cls._engine, sent if form is None else form.settable(sent))
         engine.partner_words = True  # under LangChain's name, its partner's error words
         engine.partner_calls = partner_calls(engine.adapter)  # ... retries and failures
         reading = partner_traits(engine.adapter).partner_reading

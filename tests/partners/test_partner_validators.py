@@ -99,3 +99,50 @@ def test_a_model_not_given_is_refused_where_the_partner_requires_one(name: str) 
     ours = _outcome(getattr(chatplex.langchain, name), keywords)
     refused = isinstance(theirs, tuple)  # (its ValidationError and its messages)
     assert (ours[0] if refused else ours) == (theirs[0] if refused else theirs)
+
+
+#: (drop-in name, keyword, a value of a type its partner's field does not take): each
+#: refused by the partner's pydantic validation. The drop-ins raised chatplex's TypeError
+#: for most (a script's `except ValidationError` let it through).
+WRONG_TYPES = [
+    ("ChatOpenAI", "temperature", "hot"),
+    ("ChatOpenAI", "stop", 5),
+    ("ChatOpenAI", "default_headers", 3),
+    ("ChatOpenAI", "api_key", 5),
+    ("AzureChatOpenAI", "stop", [1]),
+    ("ChatAnthropic", "max_tokens", "x"),
+    ("ChatAnthropic", "stop", [1]),
+    ("ChatAnthropic", "default_headers", {"a": 1}),
+    ("ChatGroq", "max_retries", "a"),
+    ("ChatGroq", "api_key", 5),
+    ("ChatDeepSeek", "default_headers", {"a": 1}),
+    ("ChatMistralAI", "stop", 5),
+    ("ChatGoogleGenerativeAI", "max_retries", "a"),
+    ("ChatGoogleGenerativeAI", "stop", 5),
+    ("ChatVertexAI", "streaming", "maybe"),
+    ("ChatBedrockConverse", "default_headers", 3),
+    ("ChatOllama", "stop", [1]),
+    ("ChatCohere", "stop", 5),
+]
+
+
+@pytest.mark.filterwarnings("ignore")  # (langchain-google-vertexai's deprecation)
+@pytest.mark.parametrize(("name", "keyword", "value"), WRONG_TYPES)
+def test_a_value_of_the_wrong_type_is_refused_as_by_the_partner(
+    name: str, keyword: str, value: Any
+) -> None:
+    module, keywords = PARTNER_BUILDS[name]
+    partner = getattr(pytest.importorskip(module), name)
+    given = {**keywords, keyword: value}
+    assert _outcome(partner, given)[0] == "ValidationError"
+    with pytest.raises(ValidationError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        getattr(chatplex.langchain, name)(**given)
+
+
+def test_a_name_the_drop_in_does_not_take_is_still_a_type_error() -> None:
+    # Not a value's type: chatplex's refusal of a name (its partner would send it on).
+    with pytest.raises(TypeError, match="did you mean 'temperature'"):
+        chatplex.langchain.ChatOpenAI(model="m", api_key="k", temprature=0)
+    with pytest.raises(TypeError, match="is not supported"):
+        chatplex.langchain.ChatAnthropic(model="m", api_key="k", reuse_last_container=True)
