@@ -826,6 +826,32 @@ def raised(run: Callable[[], Any]) -> dict[str, Any]:
     raise AssertionError("the script was expected to raise")
 
 
+def attempted(run: Callable[[], Any]) -> Any:
+    """What `run` returned, or the class name of what it raised (`{"refused": name}`): a
+    script of a kept RAISES row (`refused_before_sending` reads it)."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"refused": type(exc).__name__}
+
+
+def refused_before_sending(
+    error: str, sent: Callable[[dict[str, Any]], bool]
+) -> Callable[[Outcome], Outcome]:
+    """A kept RAISES row's normaliser: their `attempted` script refused, raising `error`
+    (a class name), before any request; ours answered, its one request's body as `sent`
+    checks it. Then ours is read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs == {"refused": error} and not their_requests, (theirs, their_requests)
+        assert not (isinstance(ours, dict) and "refused" in ours), ours
+        assert len(our_requests) == 1 and sent(our_requests[0]["body"]), our_requests
+        return theirs, theirs, their_requests, their_requests
+
+    return normalise
+
+
 def with_content_or_last(chunks: list[Any], *, by_text: bool = False) -> list[Any]:
     """The chunks with content, and LangChain's closing chunk (`chunk_position="last"`),
     which every wire's stream must end on. For the wires whose other empty chunks still

@@ -30,13 +30,16 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import thirds
 from tests.partners._sidebyside import with_content_or_last
 from tests.partners.bedrock._scripts import KEYS
@@ -206,6 +209,12 @@ def tool_choice_bound(cls: Any, url: str) -> Any:
 
 #: Converse's own choice object naming the tool `add`.
 _CONVERSE = {"tool": {"name": "add"}}
+
+
+def tool_choice_openai_object_per_call(cls: Any, url: str) -> Any:
+    """OpenAI's choice object given to one call, over two tools bound without one."""
+    bound = make(cls, url).bind_tools([add, mul])
+    return attempted(lambda: bound.invoke("What is 1+2?", tool_choice=NAMED))
 
 
 def reasoning_invoke(cls: Any, url: str) -> Any:
@@ -610,6 +619,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unverified_model_stream": (converse(), unverified_model_stream),
     "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), BEDROCK.tool_choice_forced),
     "tool_choice_bound": (converse(), tool_choice_bound),
+    "tool_choice_openai_object_per_call": (
+        converse(ADD_CALL, stop="tool_use"),
+        tool_choice_openai_object_per_call,
+    ),
     "tool_choice_invocation_params": (
         converse(ADD_CALL, stop="tool_use"),
         BEDROCK.tool_choice_invocation_params,
@@ -766,6 +779,20 @@ CONVERSE_KEPT: dict[str, tuple[Any, Any]] = {
 DIFFERENCES["tool_choice_bound"] = (
     (CONVERSE_WORDS_AS_TOOL, CONVERSE_OBJECT_REFUSED),
     choices_kept(CONVERSE_KEPT),
+)
+DIFFERENCES["tool_choice_openai_object_per_call"] = (
+    Difference(
+        Reason.RAISES,
+        "hands OpenAI's tool_choice object given to a call (`{'type': 'function', "
+        "'function': {'name': ...}}`) to boto3 as Converse's `toolChoice`, which refuses "
+        "it (a ParamValidationError) before sending",
+        "the object is read, and sent as Converse's object of the same choice "
+        "(`{'tool': {'name': ...}}`), as when it is bound",
+    ),
+    refused_before_sending(
+        "ParamValidationError",
+        lambda body: body["toolConfig"]["toolChoice"] == {"tool": {"name": "add"}},
+    ),
 )
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it

@@ -21,12 +21,14 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
@@ -421,7 +423,15 @@ def last_message_not_users(cls: Any, url: str) -> Any:
 THINKING = "The user wants a greeting."
 CITATIONS = [{"start": 0, "end": 5, "text": "Hello", "sources": [], "type": "TEXT_CONTENT"}]
 
+
+def bind_tools_strict(cls: Any, url: str) -> Any:
+    """`bind_tools([add], strict=True)`, invoked."""
+    bound = _model(cls, url).bind_tools([add], strict=True)
+    return attempted(lambda: bound.invoke("What is 1+2?"))
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "bind_tools_strict": (cohere_replies(tool_call=ADD_CALL), bind_tools_strict),
     "invoke_text": (cohere_replies(), invoke_text),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
@@ -686,6 +696,23 @@ DIFFERENCES["tool_choice_invocation_params"] = (
     _all(_flat_tools, _named_tool_alone),
 )
 DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
+
+
+def _closed_parameters(body: dict[str, Any]) -> bool:
+    [tool] = body["tools"]
+    return tool["function"]["parameters"]["additionalProperties"] is False
+
+
+DIFFERENCES["bind_tools_strict"] = (
+    Difference(
+        Reason.RAISES,
+        "binds `strict=True` and hands it to the cohere SDK's chat(), whose TypeError "
+        "every call of the bound model raises",
+        "the tools are sent with their parameters closed (`additionalProperties: false`), "
+        "as `strict=True` binds them on the OpenAI-style classes",
+    ),
+    refused_before_sending("TypeError", _closed_parameters),
+)
 
 #: langchain-cohere binds any tool choice as given and its SDK sends it.
 EMPTY_CHOICE = Difference(

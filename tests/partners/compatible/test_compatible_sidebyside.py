@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import importlib
 import json
 import re
@@ -638,7 +639,16 @@ def usage_chunk_metadata(cls: Any, p: Package, url: str) -> Any:
 def stream_usage_off(cls: Any, p: Package, url: str) -> Any:
     """`stream_usage=False` given: what the construction says, where the model holds it
     (a class without that field: in `model_kwargs`), and a stream's usage."""
-    built, said = constructed(lambda: _model(cls, p, url, stream_usage=False))
+    return _stream_usage_given(cls, p, url, False)
+
+
+def stream_usage_on(cls: Any, p: Package, url: str) -> Any:
+    """`stream_usage=True` given, as `stream_usage_off`."""
+    return _stream_usage_given(cls, p, url, True)
+
+
+def _stream_usage_given(cls: Any, p: Package, url: str, given: bool) -> Any:
+    built, said = constructed(lambda: _model(cls, p, url, stream_usage=given))
     said["model_kwargs"] = built.model_kwargs
     try:
         usage = merged(list(built.stream("Hi"))).usage_metadata
@@ -907,6 +917,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "unnamed_parameters_moved": (Script(), unnamed_parameters_moved),
     "per_call_stop": (Script(), per_call_stop),
     "stream_usage_off": (Script(), stream_usage_off),
+    "stream_usage_on": (Script(), stream_usage_on),
     "stream_usage_per_call": (Script(), stream_usage_per_call),
     "max_completion_tokens_moved": (Script(), max_completion_tokens_moved),
     "error_400": (
@@ -1106,22 +1117,25 @@ DIFFERENCES["mistralai", "bind_tools_strict"] = (
 )
 
 
-def _stream_usage_in_body(outcome: Outcome) -> Outcome:
-    """Their request's `stream_usage` body field taken out; ours sent none."""
+def _stream_usage_in_body(outcome: Outcome, *, given: bool = False) -> Outcome:
+    """Their request's `stream_usage` body field (the value `given`) taken out; ours sent
+    none."""
     theirs, ours, their_requests, our_requests = outcome
-    assert [r["body"].pop("stream_usage") for r in their_requests] == [False]
+    assert [r["body"].pop("stream_usage") for r in their_requests] == [given]
     assert not any("stream_usage" in r["body"] for r in our_requests)
     return theirs, ours, their_requests, our_requests
 
 
-DIFFERENCES["mistralai", "stream_usage_off"] = (
-    Difference(
-        Reason.REJECTED,
-        "has no `stream_usage` field: it warns that it moved it to model_kwargs, then "
-        "sends it in every request's body, a field Mistral's API refuses (422)",
-        "the same warning, and `stream_usage` is not sent",
-    ),
-    _stream_usage_in_body,
+_MISTRAL_STREAM_USAGE = Difference(
+    Reason.REJECTED,
+    "has no `stream_usage` field: it warns that it moved it to model_kwargs, then "
+    "sends it in every request's body, a field Mistral's API refuses (422)",
+    "the same warning, and `stream_usage` is not sent",
+)
+DIFFERENCES["mistralai", "stream_usage_off"] = (_MISTRAL_STREAM_USAGE, _stream_usage_in_body)
+DIFFERENCES["mistralai", "stream_usage_on"] = (
+    _MISTRAL_STREAM_USAGE,
+    functools.partial(_stream_usage_in_body, given=True),
 )
 
 
@@ -1171,17 +1185,21 @@ for _package in ("fireworks", "perplexity"):
     )
 
 
-def _stream_usage_refused(outcome: Outcome) -> Outcome:
+def _stream_usage_refused(outcome: Outcome, *, given: bool = False) -> Outcome:
     """Their stream raised the SDK's TypeError before any request, after their warning
     (each package's own words, which ours gives too, holding it where they do: compared);
-    ours streamed without asking for usage: its usage read as theirs once both are
+    ours streamed, without asking for usage where `stream_usage` was False (`given`), and
+    with the stream's usage where it was True: its usage read as theirs once both are
     checked."""
     theirs, ours, their_requests, our_requests = outcome
     assert "unexpected keyword argument 'stream_usage'" in theirs["usage"]["error"]
     assert theirs["warned"] or theirs["logged"]
     assert not their_requests and len(our_requests) == 1
-    assert "stream_options" not in our_requests[0]["body"]
-    assert "error" not in (ours["usage"] or {})
+    if given:
+        assert ours["usage"]["input_tokens"] == 12  # the scripted stream's count
+    else:
+        assert "stream_options" not in our_requests[0]["body"]
+        assert "error" not in (ours["usage"] or {})
     return theirs, {**ours, "usage": theirs["usage"]}, their_requests, their_requests
 
 
@@ -1200,6 +1218,10 @@ for _package in ("groq", "perplexity"):
     DIFFERENCES[_package, "stream_usage_off"] = (
         _sdk_refuses_stream_usage(_package),
         _stream_usage_refused,
+    )
+    DIFFERENCES[_package, "stream_usage_on"] = (
+        _sdk_refuses_stream_usage(_package),
+        functools.partial(_stream_usage_refused, given=True),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -25,12 +26,15 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
 from tests.partners.google._scripts import ADD_CALL
 from tests.partners.google._scripts import THINKING_USAGE
@@ -325,6 +329,24 @@ def safety_settings_dict(cls: Any, url: str) -> Any:
     return model(cls, url, safety_settings=settings).invoke("Hi")
 
 
+def tool_choice_openai_object(cls: Any, url: str) -> Any:
+    """OpenAI's choice object (`{"type": "function", "function": {"name": "add"}}`)
+    bound with two tools, then invoked."""
+    bound = model(cls, url).bind_tools([add, mul], tool_choice=NAMED)
+    return attempted(lambda: bound.invoke("Add 1 and 2"))
+
+
+def tool_choice_openai_object_per_call(cls: Any, url: str) -> Any:
+    """OpenAI's choice object given to one call, over two tools bound without one."""
+    bound = model(cls, url).bind_tools([add, mul])
+    return attempted(lambda: bound.invoke("Add 1 and 2", tool_choice=NAMED))
+
+
+def max_tokens_per_call(cls: Any, url: str) -> Any:
+    """`max_tokens=` given to one call (`invoke(..., max_tokens=5)`)."""
+    return attempted(lambda: model(cls, url).invoke("Hi", max_tokens=5))
+
+
 def request_timeout(cls: Any, url: str) -> Any:
     return model(cls, url, timeout=30).invoke("Hi")
 
@@ -411,6 +433,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "key_from_gemini_api_key": (gemini_replies(), key_from_gemini_api_key),
     "environment_key_to_coded_url": (gemini_replies(), environment_key_to_coded_url),
     "count_tokens": (gemini_replies(), count_tokens),
+    "tool_choice_openai_object": (gemini_replies(ADD_CALL), tool_choice_openai_object),
+    "tool_choice_openai_object_per_call": (
+        gemini_replies(ADD_CALL),
+        tool_choice_openai_object_per_call,
+    ),
+    "max_tokens_per_call": (gemini_replies(), max_tokens_per_call),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -465,6 +493,35 @@ def _default_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+#: langchain-google-genai's refusal of another API's choice object.
+OPENAI_OBJECT_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses OpenAI's tool_choice object (`{'type': 'function', 'function': {'name': "
+    "...}}`), bound or given to a call, with a ValueError when called (an unrecognized "
+    "tool choice format)",
+    "the object is read as the choice of that tool: Gemini's `ANY` mode allowing that "
+    "function alone is sent",
+)
+
+
+def _forces_add(body: dict[str, Any]) -> bool:
+    config = {"mode": "ANY", "allowedFunctionNames": ["add"]}
+    return bool(body["toolConfig"]["functionCallingConfig"] == config)
+
+
+for _name in ("tool_choice_openai_object", "tool_choice_openai_object_per_call"):
+    DIFFERENCES[_name] = (OPENAI_OBJECT_REFUSED, refused_before_sending("ValueError", _forces_add))
+DIFFERENCES["max_tokens_per_call"] = (
+    Difference(
+        Reason.RAISES,
+        "refuses `max_tokens=` given to a call (`invoke(..., max_tokens=5)`) with a "
+        "pydantic ValidationError (its request config has no such field)",
+        "a call's `max_tokens` is sent as the request's `maxOutputTokens`, as the constructor's is",
+    ),
+    refused_before_sending(
+        "ValidationError", lambda body: body["generationConfig"]["maxOutputTokens"] == 5
+    ),
+)
 DIFFERENCES["tool_with_default"] = (
     Difference(
         Reason.LOSES_DATA,

@@ -21,11 +21,13 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 
@@ -229,6 +231,21 @@ def foreign_v1_reasoning_sent(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url).invoke(history)
 
 
+def anthropic_thinking_sent(cls: Any, url: str) -> Any:
+    """Anthropic's reply (a thinking block, a text, a tool call) continued on Ollama."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_01", "type": "tool_call"}
+    blocks: list[Any] = [
+        {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"},
+        {"type": "text", "text": "Adding."},
+        {"type": "tool_use", "id": "toolu_01", "name": "add", "input": {"a": 1, "b": 2}},
+    ]
+    reply = lc.AIMessage(
+        content=blocks, tool_calls=[call], response_metadata={"model_provider": "anthropic"}
+    )
+    history = [lc.HumanMessage("1+2?"), reply, lc.ToolMessage("3", tool_call_id="toolu_01")]
+    return attempted(lambda: cls(model=MODEL, base_url=url).invoke(history))
+
+
 def max_tokens_given(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, max_tokens=5).invoke("Hi")
 
@@ -377,6 +394,7 @@ def traced_model_override(cls: Any, url: str) -> Any:
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "anthropic_thinking_sent": (ollama_replies(), anthropic_thinking_sent),
     "invoke_text": (ollama_replies(), invoke_text),
     "invoke_messages": (ollama_replies(), invoke_messages),
     "invoke_tuples": (ollama_replies(), invoke_tuples),
@@ -453,6 +471,24 @@ def _named_tool_results(outcome: Outcome) -> Outcome:
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+
+
+def _thinking_sent(body: dict[str, Any]) -> bool:
+    turn = body["messages"][1]
+    return bool(turn["thinking"] == "Add them." and turn["content"] == "\nAdding.")
+
+
+DIFFERENCES["anthropic_thinking_sent"] = (
+    Difference(
+        Reason.RAISES,
+        "refuses a history holding Anthropic's reply with a thinking block (an "
+        "unsupported content type, a ValueError): a conversation cannot move from "
+        "Claude to Ollama",
+        "the thinking is sent as the assistant turn's Ollama `thinking`, beside its "
+        "text and tool call",
+    ),
+    refused_before_sending("ValueError", _thinking_sent),
+)
 DIFFERENCES["tool_round_trip"] = (
     Difference(
         Reason.LOSES_DATA,
