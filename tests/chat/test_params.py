@@ -15,7 +15,7 @@ from chatplex.chat.params import HEADER_PARAMETERS
 #: builds them from the messages and the call, or they shape the HTTP exchange.
 _BUILT_BY_CHATPLEX = {
     "openai": {"messages", "model", "stream"},
-    "anthropic": {"messages", "model", "stream", "system", "max_tokens"},
+    "anthropic": {"messages", "model", "stream", "max_tokens"},
 }
 _TRANSPORT = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
 
