@@ -8,6 +8,7 @@ tables of differences stay importable for the docs).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pytest
@@ -79,6 +80,10 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stream_usage_off": (
         suite._sdk_refuses_stream_usage("sambanova"),
         suite._stream_usage_refused,
+    ),
+    "stream_usage_on": (
+        suite._sdk_refuses_stream_usage("sambanova"),
+        functools.partial(suite._stream_usage_refused, given=True),
     ),
     **{
         name: (_WHY_IMAGES, _image_parts)
