@@ -47,6 +47,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 
+from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
 from ..chat.langchain_hooks import DropInEngine
@@ -248,7 +249,7 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
     as its partner's error (`missing_key_error`). A name it does not take stays a
     TypeError."""
     try:
-        return engine_type(**keywords)
+        return engine_type(**_as_held_by_partner(engine_type, keywords))
     except MissingKeyError as err:
         partner = missing_key_error(err)
         if partner is None:
@@ -258,6 +259,21 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
         if _NAME_REFUSED.search(str(err)):
             raise
         raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
+
+
+def _as_held_by_partner(
+    engine_type: type[DropInEngine], keywords: dict[str, Any]
+) -> dict[str, Any]:
+    """`keywords` with an int timeout as the float its partner holds (unless its form
+    types that field otherwise: `PartnerFields.floats` without it): its SDK client is
+    built from that value, and a Stainless SDK writes it in its
+    `x-stainless-read-timeout` header (`5.0`), where a call's goes to the SDK as given
+    (`5`)."""
+    form = reading_form(engine_type)
+    if form is not None and form.name("timeout") not in form.floats:
+        return keywords
+    timeouts = {k for k, v in LANGCHAIN_ALIASES.items() if v == "timeout"} | {"timeout"}
+    return {k: float(v) if type(v) is int and k in timeouts else v for k, v in keywords.items()}
 
 
 def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
