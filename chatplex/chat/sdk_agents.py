@@ -22,7 +22,7 @@ True
 True
 >>> sdk_agent("ChatModel") is None
 True
->>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30, frozenset())
+>>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30.0, frozenset())
 >>> first
 {'x-stainless-retry-count': '0', 'x-stainless-read-timeout': '30.0'}
 >>> retried(1, None)
@@ -116,14 +116,13 @@ def _counted(names: tuple[str, ...], retries: int, _date: str | None) -> list[tu
 
 
 def _read_timeout(timeout: Any, default: str | None) -> str | None:
-    """The read timeout as the Stainless SDKs write it (`str` of the value the partner
-    holds: its fields are floats); `default` where the drop-in has none."""
+    """The read timeout as the Stainless SDKs write it (`str` of the value the SDK was
+    given: the model's as its partner holds it, a float; a call's as given, `5`);
+    `default` where the drop-in has none."""
     if timeout is None:
         return default
     read = getattr(timeout, "read", timeout)  # an httpx.Timeout: its read timeout, as given
-    if read is None:
-        return None
-    return str(read) if read is not timeout else str(float(read))
+    return None if read is None else str(read)
 
 
 @functools.cache

@@ -143,7 +143,8 @@ _CallHeaders = tuple[Mapping[str, str], "RetryHeaders | None"]
 
 #: `_call_headers` of a model without headers of its own (a drop-in's, nearly always),
 #: by its (empty) `extra_headers`, its partner's headers, sync or not, the request's
-#: header names and the model's timeout (its SDK's read timeout): the same for every
+#: header names and the model's timeout and its type (its SDK's read timeout: 5 is
+#: written `5`, 5.0 `5.0`): the same for every
 #: request of that model (unless the partner's are `per_call`), so made once. Each entry
 #: holds the objects its key names by id (so no id is reused while it is kept).
 _PARTNER_ONLY: dict[tuple[Any, ...], tuple[Any, Any, _CallHeaders]] = {}
@@ -162,7 +163,7 @@ def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> 
     key = None
     timeout = model.timeout
     if not extra and not partner.per_call and (timeout is None or type(timeout) in (int, float)):
-        key = (id(extra), id(partner), sync, tuple(request.headers), timeout)
+        key = (id(extra), id(partner), sync, tuple(request.headers), timeout, type(timeout))
         known = _PARTNER_ONLY.get(key)
         if known is not None and known[0] is extra and known[1] is partner:
             return known[2]

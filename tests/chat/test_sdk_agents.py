@@ -162,13 +162,20 @@ def _settings(name: str, url: str) -> dict[str, Any]:
 
 
 def _sent(
-    seen: Seen, build: Callable[..., Any], name: str, sync: bool = True, **more: Any
+    seen: Seen,
+    build: Callable[..., Any],
+    name: str,
+    sync: bool = True,
+    call: dict[str, Any] | None = None,
+    **more: Any,
 ) -> dict[str, str]:
-    """The headers saying who calls of the first request `build(...)` sends."""
+    """The headers saying who calls of the first request `build(...)` sends (invoked
+    with the keywords `call`)."""
     seen.headers.clear()
     with contextlib.suppress(Exception):  # the 400: only the request is wanted
         model = build(**_settings(name, seen.url), **more)
-        model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
+        call = call or {}
+        model.invoke("hi", **call) if sync else asyncio.run(model.ainvoke("hi", **call))
     assert seen.headers, f"{name} sent nothing"
     return {k: v for k, v in seen.headers[0].items() if _WHO.fullmatch(k)}
 
@@ -219,6 +226,19 @@ def test_the_read_timeout_is_the_partners(seen: Seen, name: str, sync: bool) -> 
     ours = _sent(seen, getattr(chatplex.langchain, name), name, sync, timeout=30)
     assert theirs["x-stainless-read-timeout"] == "30.0"  # the partner's fields are floats
     assert ours == theirs
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("name", [n for n in STAINLESS if n != "ChatCerebras"])
+def test_a_calls_read_timeout_is_written_as_given(seen: Seen, name: str, sync: bool) -> None:
+    # A call's `timeout=5` goes to the SDK's create() as given: written `5`, where the
+    # constructor's is its field's float (`5.0`, above). The drop-ins wrote `5.0`.
+    partner = getattr(pytest.importorskip(PARTNERS[name][0]), name)
+    ours = getattr(chatplex.langchain, name)
+    for call, written in (({"timeout": 5}, "5"), ({"timeout": 5.0}, "5.0"), ({}, "30.0")):
+        for cls in (partner, ours):
+            sent = _sent(seen, cls, name, sync, call, timeout=30)
+            assert sent["x-stainless-read-timeout"] == written, cls
 
 
 _USAGE = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}

@@ -309,7 +309,7 @@ def test_a_dropins_request_carries_its_sdks_first_attempt_and_retries_restamp_it
     read timeout from the model's, made once per timeout), the retry count set again
     before each retry (`retry_headers`); one given is kept and never set again; chatplex's
     own family has neither."""
-    model = model_over(Wire(), timeout=30)
+    model = model_over(Wire(), timeout=30.0)  # (a drop-in's engine holds its partner's float)
     own = call(model, stream=False, sync=True)
     assert own.retry_headers is None and "retry_headers" not in sending._bounds(own, None)
     assert not [h for h in own.request.headers if h.lower().startswith("x-stainless")]
@@ -321,8 +321,10 @@ def test_a_dropins_request_carries_its_sdks_first_attempt_and_retries_restamp_it
         ("x-stainless-retry-count", "2")
     ]
     assert sending._bounds(out, None)["retry_headers"] is out.retry_headers
-    model.timeout = 5
-    assert call(model, stream=False, sync=True).request.headers["x-stainless-read-timeout"] == "5.0"
+    for timeout, written in ((5.0, "5.0"), (5, "5"), (5.0, "5.0")):  # (5 == 5.0: kept apart)
+        model.timeout = timeout
+        headers = call(model, stream=False, sync=True).request.headers
+        assert headers["x-stainless-read-timeout"] == written
     model.extra_headers = {"X-Stainless-Retry-Count": "9"}
     given = call(model, stream=False, sync=True)
     assert given.request.headers["X-Stainless-Retry-Count"] == "9"
