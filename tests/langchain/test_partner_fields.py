@@ -613,3 +613,20 @@ def test_a_partners_default_read_once_is_the_default_read_each_time(name: str) -
     names = {*form.dumped, *form.shown, "no_such_field"} if form else {"model"}
     for field in names:
         assert partner_default(engine, field) == partner_value(engine, field, {}, {})
+
+
+def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> None:
+    from chatplex.langchain.partner_fields import built_as_partner
+    from chatplex.providers.compatible.dropin import ChatMistralAI
+    from chatplex.providers.openai.dropin import ChatOpenAI
+
+    # An int timeout as the float langchain-openai holds; Mistral's partner types it int.
+    assert built_as_partner(ChatOpenAI, {"api_key": "k", "timeout": 5}).timeout == 5.0
+    assert type(built_as_partner(ChatOpenAI, {"api_key": "k", "timeout": 5}).timeout) is float
+    assert type(built_as_partner(ChatMistralAI, {"api_key": "k", "timeout": 5}).timeout) is int
+    # A value of the wrong type: a ValueError (pydantic's ValidationError in a validator);
+    # a name the engine does not take stays a TypeError.
+    with pytest.raises(ValueError, match="stop must be"):
+        built_as_partner(ChatOpenAI, {"api_key": "k", "stop": 5})
+    with pytest.raises(TypeError, match="did you mean 'temperature'"):
+        built_as_partner(ChatOpenAI, {"api_key": "k", "temprature": 0})
