@@ -649,6 +649,14 @@ class ScriptsOver:
         params for a call forcing a tool by its name, and the reply (the request compared)."""
         return called_choice(self.model(cls, url))
 
+    def stop_text(self, cls: Any, url: str) -> Any:
+        """`stop` given as one string (not a list), to a call and to the constructor:
+        each attempted (`text_stop_kept` reads the outcome where a partner refuses it)."""
+        return {
+            "per_call": attempted(lambda: self.model(cls, url).invoke("Hi", stop="END")),
+            "constructed": attempted(lambda: self.model(cls, url, stop="END").invoke("Hi")),
+        }
+
     def stream_chunks(self, cls: Any, url: str) -> Any:
         chunks = list(self.model(cls, url).stream("Say hello"))
         return {
@@ -847,6 +855,29 @@ def refused_before_sending(
         assert theirs == {"refused": error} and not their_requests, (theirs, their_requests)
         assert not (isinstance(ours, dict) and "refused" in ours), ours
         assert len(our_requests) == 1 and sent(our_requests[0]["body"]), our_requests
+        return theirs, theirs, their_requests, their_requests
+
+    return normalise
+
+
+def text_stop_kept(
+    per_call: str | None, sent: Callable[[dict[str, Any]], Any]
+) -> Callable[[Outcome], Outcome]:
+    """`ScriptsOver.stop_text`'s normaliser where the partner refuses `stop="END"` given to
+    its constructor (pydantic's ValidationError: its field is a list), and given to a call
+    raises `per_call` (a class name) before sending, or, where None, sends it as the bare
+    string: ours sent both as the list `["END"]`, read from each request's body by `sent`.
+    Then ours is read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs["constructed"] == {"refused": "ValidationError"}, theirs
+        if per_call is None:
+            assert [sent(r["body"]) for r in their_requests] == ["END"], their_requests
+        else:
+            assert theirs["per_call"] == {"refused": per_call} and not their_requests
+        assert [sent(r["body"]) for r in our_requests] == [["END"], ["END"]], our_requests
+        assert not any(isinstance(v, dict) and "refused" in v for v in ours.values()), ours
         return theirs, theirs, their_requests, their_requests
 
     return normalise

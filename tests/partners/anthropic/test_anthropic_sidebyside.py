@@ -25,6 +25,7 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
@@ -39,6 +40,7 @@ from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import text_stop_kept
 
 partner = pytest.importorskip("langchain_anthropic")
 
@@ -151,6 +153,10 @@ def streamed(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen
 
 def _model(cls: Any, url: str) -> Any:
     return cls(model=MODEL, api_key=KEY, base_url=url)
+
+
+#: The scripts this suite runs as every wire's does (`_sidebyside.ScriptsOver`).
+COMMON = ScriptsOver(lambda cls, url, **more: cls(model=MODEL, api_key=KEY, base_url=url, **more))
 
 
 # ---- the scripts: (server reply, script(ChatAnthropic, url) -> result) -------------------
@@ -361,6 +367,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "system_per_call": (streamed(ANSWER), system_per_call),
+    "stop_text": (messages_reply(), COMMON.stop_text),
     "system_in_constructor": (messages_reply(), system_in_constructor),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
@@ -415,6 +422,24 @@ DIFFERENCES["tool_choice_per_call"] = (
         "`{'type': 'any'}`, `{'type': 'auto'}`",
     ),
     _choices_as_objects,
+)
+
+DIFFERENCES["stop_text"] = (
+    (
+        Difference(
+            Reason.RAISES,
+            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
+            "a pydantic ValidationError (its field takes a list)",
+            'one string is one stop sequence: sent as `stop_sequences: ["END"]`',
+        ),
+        Difference(
+            Reason.REJECTED,
+            "sends `stop` given to a call as one string as the bare string "
+            '(`stop_sequences: "END"`), which Anthropic\'s API refuses (it takes a list)',
+            'sent as `stop_sequences: ["END"]`',
+        ),
+    ),
+    text_stop_kept(None, lambda body: body["stop_sequences"]),
 )
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK

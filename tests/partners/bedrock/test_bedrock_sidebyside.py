@@ -40,6 +40,7 @@ from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
+from tests.partners._sidebyside import text_stop_kept
 from tests.partners._sidebyside import thirds
 from tests.partners._sidebyside import with_content_or_last
 from tests.partners.bedrock._scripts import KEYS
@@ -619,6 +620,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unverified_model_stream": (converse(), unverified_model_stream),
     "tool_choice_forced": (converse(ADD_CALL, stop="tool_use"), BEDROCK.tool_choice_forced),
     "tool_choice_bound": (converse(), tool_choice_bound),
+    "stop_text": (converse(), BEDROCK.stop_text),
     "tool_choice_openai_object_per_call": (
         converse(ADD_CALL, stop="tool_use"),
         tool_choice_openai_object_per_call,
@@ -779,6 +781,16 @@ CONVERSE_KEPT: dict[str, tuple[Any, Any]] = {
 DIFFERENCES["tool_choice_bound"] = (
     (CONVERSE_WORDS_AS_TOOL, CONVERSE_OBJECT_REFUSED),
     choices_kept(CONVERSE_KEPT),
+)
+DIFFERENCES["stop_text"] = (
+    Difference(
+        Reason.RAISES,
+        'refuses `stop` given as one string (`stop="END"`): given to the constructor, '
+        "with a pydantic ValidationError; to a call, boto3 refuses it (a "
+        "ParamValidationError: `stopSequences` takes a list)",
+        'one string is one stop sequence: sent as `stopSequences: ["END"]`',
+    ),
+    text_stop_kept("ParamValidationError", lambda body: body["inferenceConfig"]["stopSequences"]),
 )
 DIFFERENCES["tool_choice_openai_object_per_call"] = (
     Difference(

@@ -30,6 +30,7 @@ from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
+from tests.partners._sidebyside import text_stop_kept
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -432,6 +433,7 @@ def bind_tools_strict(cls: Any, url: str) -> Any:
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "bind_tools_strict": (cohere_replies(tool_call=ADD_CALL), bind_tools_strict),
+    "stop_text": (cohere_replies(), COMMON.stop_text),
     "invoke_text": (cohere_replies(), invoke_text),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
@@ -703,6 +705,23 @@ def _closed_parameters(body: dict[str, Any]) -> bool:
     return tool["function"]["parameters"]["additionalProperties"] is False
 
 
+DIFFERENCES["stop_text"] = (
+    (
+        Difference(
+            Reason.RAISES,
+            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
+            "a pydantic ValidationError (its field takes a list)",
+            'one string is one stop sequence: sent as `stop_sequences: ["END"]`',
+        ),
+        Difference(
+            Reason.REJECTED,
+            "sends `stop` given to a call as one string as the bare string "
+            '(`stop_sequences: "END"`), where Cohere\'s API takes a list of strings',
+            'sent as `stop_sequences: ["END"]`',
+        ),
+    ),
+    text_stop_kept(None, lambda body: body["stop_sequences"]),
+)
 DIFFERENCES["bind_tools_strict"] = (
     Difference(
         Reason.RAISES,

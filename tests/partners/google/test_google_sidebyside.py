@@ -36,6 +36,7 @@ from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
+from tests.partners._sidebyside import text_stop_kept
 from tests.partners.google._scripts import ADD_CALL
 from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
@@ -439,6 +440,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         tool_choice_openai_object_per_call,
     ),
     "max_tokens_per_call": (gemini_replies(), max_tokens_per_call),
+    "stop_text": (gemini_replies(), GEMINI.stop_text),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -521,6 +523,15 @@ DIFFERENCES["max_tokens_per_call"] = (
     refused_before_sending(
         "ValidationError", lambda body: body["generationConfig"]["maxOutputTokens"] == 5
     ),
+)
+DIFFERENCES["stop_text"] = (
+    Difference(
+        Reason.RAISES,
+        'refuses `stop` given as one string (`stop="END"`), to the constructor or to a '
+        "call, with a pydantic ValidationError (its field and request config take a list)",
+        'one string is one stop sequence: sent as `stopSequences: ["END"]`',
+    ),
+    text_stop_kept("ValidationError", lambda body: body["generationConfig"]["stopSequences"]),
 )
 DIFFERENCES["tool_with_default"] = (
     Difference(

@@ -29,6 +29,7 @@ from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
+from tests.partners._sidebyside import text_stop_kept
 from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
@@ -395,6 +396,7 @@ def traced_model_override(cls: Any, url: str) -> Any:
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "anthropic_thinking_sent": (ollama_replies(), anthropic_thinking_sent),
+    "stop_text": (ollama_replies(), SHARED.stop_text),
     "invoke_text": (ollama_replies(), invoke_text),
     "invoke_messages": (ollama_replies(), invoke_messages),
     "invoke_tuples": (ollama_replies(), invoke_tuples),
@@ -478,6 +480,24 @@ def _thinking_sent(body: dict[str, Any]) -> bool:
     return bool(turn["thinking"] == "Add them." and turn["content"] == "\nAdding.")
 
 
+DIFFERENCES["stop_text"] = (
+    (
+        Difference(
+            Reason.RAISES,
+            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
+            "a pydantic ValidationError (its field takes a list)",
+            'one string is one stop sequence: sent as `options.stop: ["END"]`',
+        ),
+        Difference(
+            Reason.REJECTED,
+            "sends `stop` given to a call as one string as the bare string "
+            '(`options.stop: "END"`), which Ollama\'s server refuses (its `stop` option '
+            "is a list of strings)",
+            'sent as `options.stop: ["END"]`',
+        ),
+    ),
+    text_stop_kept(None, lambda body: body["options"]["stop"]),
+)
 DIFFERENCES["anthropic_thinking_sent"] = (
     Difference(
         Reason.RAISES,
