@@ -332,6 +332,10 @@ def constructor_max_tokens(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=5).invoke("Hi")
 
 
+def constructor_stop(cls: Any, url: str) -> Any:
+    return _model(cls, url, stop=["END"]).invoke("Hi")
+
+
 def error_unauthorized(cls: Any, url: str) -> Any:
     return raised(lambda: _model(cls, url).invoke("Hi"))
 
@@ -472,6 +476,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_traced": (cohere_replies(tool_call=ADD_CALL), structured_traced),
     "image_block": (cohere_replies("A pixel."), image_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
+    "constructor_stop": (cohere_replies(), constructor_stop),
     "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
     "error_unauthorized": (
         cohere_replies(status=401, error="invalid api token"),
@@ -818,6 +823,25 @@ DIFFERENCES["constructor_max_tokens"] = (
         "ChatCohere(max_tokens=5) is sent",
     ),
     _kept_max_tokens,
+)
+
+
+def _kept_stop(outcome: Outcome) -> Outcome:
+    """Our `stop_sequences` (the constructor's, which theirs drops) taken out, once seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert not any("stop_sequences" in r["body"] for r in their_requests)
+    assert [r["body"].pop("stop_sequences") for r in our_requests] == [["END"]]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["constructor_stop"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "drops the constructor's `stop` (ChatCohere(stop=[...])) without a word: only a "
+        "call's own stop sequences are sent",
+        "the constructor's stop sequences are sent, a call's over them",
+    ),
+    _kept_stop,
 )
 
 
