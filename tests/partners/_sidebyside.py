@@ -860,6 +860,28 @@ def refused_before_sending(
     return normalise
 
 
+def text_stop_refused(sent_as: str, per_call: str = "") -> Difference:
+    """Why `stop="END"` is kept where the partner refuses it given to its constructor
+    (and to a call, as `per_call` tells): chatplex sends it as `sent_as` (a body field)."""
+    return Difference(
+        Reason.RAISES,
+        'refuses `stop` given to the constructor as one string (`stop="END"`) with a '
+        f"pydantic ValidationError (its field takes a list){per_call}",
+        f'one string is one stop sequence: sent as `{sent_as}: ["END"]`',
+    )
+
+
+def text_stop_bare(sent_as: str, refusal: str) -> Difference:
+    """Why `stop="END"` given to a call is kept where the partner sends the bare string
+    as `sent_as`, which its provider refuses (`refusal`, how)."""
+    return Difference(
+        Reason.REJECTED,
+        "sends `stop` given to a call as one string as the bare string "
+        f'(`{sent_as}: "END"`), {refusal}',
+        f'sent as `{sent_as}: ["END"]`',
+    )
+
+
 def text_stop_kept(
     per_call: str | None, sent: Callable[[dict[str, Any]], Any]
 ) -> Callable[[Outcome], Outcome]:

@@ -40,7 +40,9 @@ from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import text_stop_bare
 from tests.partners._sidebyside import text_stop_kept
+from tests.partners._sidebyside import text_stop_refused
 
 partner = pytest.importorskip("langchain_anthropic")
 
@@ -426,18 +428,8 @@ DIFFERENCES["tool_choice_per_call"] = (
 
 DIFFERENCES["stop_text"] = (
     (
-        Difference(
-            Reason.RAISES,
-            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
-            "a pydantic ValidationError (its field takes a list)",
-            'one string is one stop sequence: sent as `stop_sequences: ["END"]`',
-        ),
-        Difference(
-            Reason.REJECTED,
-            "sends `stop` given to a call as one string as the bare string "
-            '(`stop_sequences: "END"`), which Anthropic\'s API refuses (it takes a list)',
-            'sent as `stop_sequences: ["END"]`',
-        ),
+        text_stop_refused("stop_sequences"),
+        text_stop_bare("stop_sequences", "which Anthropic's API refuses (it takes a list)"),
     ),
     text_stop_kept(None, lambda body: body["stop_sequences"]),
 )

@@ -41,6 +41,7 @@ from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import text_stop_kept
+from tests.partners._sidebyside import text_stop_refused
 from tests.partners._sidebyside import thirds
 from tests.partners._sidebyside import with_content_or_last
 from tests.partners.bedrock._scripts import KEYS
@@ -782,16 +783,6 @@ DIFFERENCES["tool_choice_bound"] = (
     (CONVERSE_WORDS_AS_TOOL, CONVERSE_OBJECT_REFUSED),
     choices_kept(CONVERSE_KEPT),
 )
-DIFFERENCES["stop_text"] = (
-    Difference(
-        Reason.RAISES,
-        'refuses `stop` given as one string (`stop="END"`): given to the constructor, '
-        "with a pydantic ValidationError; to a call, boto3 refuses it (a "
-        "ParamValidationError: `stopSequences` takes a list)",
-        'one string is one stop sequence: sent as `stopSequences: ["END"]`',
-    ),
-    text_stop_kept("ParamValidationError", lambda body: body["inferenceConfig"]["stopSequences"]),
-)
 DIFFERENCES["tool_choice_openai_object_per_call"] = (
     Difference(
         Reason.RAISES,
@@ -805,6 +796,13 @@ DIFFERENCES["tool_choice_openai_object_per_call"] = (
         "ParamValidationError",
         lambda body: body["toolConfig"]["toolChoice"] == {"tool": {"name": "add"}},
     ),
+)
+
+DIFFERENCES["stop_text"] = (
+    text_stop_refused(
+        "stopSequences", "; to a call, boto3 refuses it (a ParamValidationError) before sending"
+    ),
+    text_stop_kept("ParamValidationError", lambda body: body["inferenceConfig"]["stopSequences"]),
 )
 
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it

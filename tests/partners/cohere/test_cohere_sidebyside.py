@@ -30,7 +30,9 @@ from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
+from tests.partners._sidebyside import text_stop_bare
 from tests.partners._sidebyside import text_stop_kept
+from tests.partners._sidebyside import text_stop_refused
 from tests.partners._sidebyside import thirds
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
@@ -712,18 +714,8 @@ def _closed_parameters(body: dict[str, Any]) -> bool:
 
 DIFFERENCES["stop_text"] = (
     (
-        Difference(
-            Reason.RAISES,
-            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
-            "a pydantic ValidationError (its field takes a list)",
-            'one string is one stop sequence: sent as `stop_sequences: ["END"]`',
-        ),
-        Difference(
-            Reason.REJECTED,
-            "sends `stop` given to a call as one string as the bare string "
-            '(`stop_sequences: "END"`), where Cohere\'s API takes a list of strings',
-            'sent as `stop_sequences: ["END"]`',
-        ),
+        text_stop_refused("stop_sequences"),
+        text_stop_bare("stop_sequences", "where Cohere's API takes a list of strings"),
     ),
     text_stop_kept(None, lambda body: body["stop_sequences"]),
 )

@@ -37,6 +37,7 @@ from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import text_stop_kept
+from tests.partners._sidebyside import text_stop_refused
 from tests.partners.google._scripts import ADD_CALL
 from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
@@ -525,12 +526,7 @@ DIFFERENCES["max_tokens_per_call"] = (
     ),
 )
 DIFFERENCES["stop_text"] = (
-    Difference(
-        Reason.RAISES,
-        'refuses `stop` given as one string (`stop="END"`), to the constructor or to a '
-        "call, with a pydantic ValidationError (its field and request config take a list)",
-        'one string is one stop sequence: sent as `stopSequences: ["END"]`',
-    ),
+    text_stop_refused("stopSequences", "; to a call too (its request config takes a list)"),
     text_stop_kept("ValidationError", lambda body: body["generationConfig"]["stopSequences"]),
 )
 DIFFERENCES["tool_with_default"] = (

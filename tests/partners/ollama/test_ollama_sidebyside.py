@@ -29,7 +29,9 @@ from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import sum_schema
+from tests.partners._sidebyside import text_stop_bare
 from tests.partners._sidebyside import text_stop_kept
+from tests.partners._sidebyside import text_stop_refused
 from tests.partners._sidebyside import thirds
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
@@ -482,18 +484,9 @@ def _thinking_sent(body: dict[str, Any]) -> bool:
 
 DIFFERENCES["stop_text"] = (
     (
-        Difference(
-            Reason.RAISES,
-            'refuses `stop` given to the constructor as one string (`stop="END"`) with '
-            "a pydantic ValidationError (its field takes a list)",
-            'one string is one stop sequence: sent as `options.stop: ["END"]`',
-        ),
-        Difference(
-            Reason.REJECTED,
-            "sends `stop` given to a call as one string as the bare string "
-            '(`options.stop: "END"`), which Ollama\'s server refuses (its `stop` option '
-            "is a list of strings)",
-            'sent as `options.stop: ["END"]`',
+        text_stop_refused("options.stop"),
+        text_stop_bare(
+            "options.stop", "which Ollama's server refuses (its `stop` option is a list)"
         ),
     ),
     text_stop_kept(None, lambda body: body["options"]["stop"]),
