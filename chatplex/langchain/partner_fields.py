@@ -46,6 +46,7 @@ from typing import cast
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 from pydantic import SerializationInfo
+from pydantic import TypeAdapter
 
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import TAIL
@@ -211,7 +212,8 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
     requires refused when missing (`PartnerFields.required`) and None refused for a
     field it types without None (`PartnerFields.annotations`: its model's name, where
     the drop-in would take either as not given and call its default model), its
-    candidate count checked (`PartnerFields.checks_candidates`, its words)."""
+    candidate count read as its int field reads it (`n` among `PartnerFields.dumped`)
+    and checked (`PartnerFields.checks_candidates`, its words)."""
     lift_model_kwargs(engine_type, values)
     form = reading_form(engine_type)
     if form is None:
@@ -226,6 +228,9 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
         if isinstance(kind, type) and form.name(keyword) not in given:
             raise ValueError(f"{keyword}: input should be a valid {kind.__name__}, not None")
     n = values.get("n")
+    if n is not None and form.name("n") in form.dumped:
+        # (its field is an int: pydantic's reading of one, "2" taken, "two" refused)
+        n = values["n"] = TypeAdapter(int).validate_python(n)
     if not form.checks_candidates or not isinstance(n, int):
         return
     if n < 1:

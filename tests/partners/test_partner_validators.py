@@ -123,6 +123,10 @@ WRONG_TYPES = [
     ("ChatBedrockConverse", "default_headers", 3),
     ("ChatOllama", "stop", [1]),
     ("ChatCohere", "stop", 5),
+    ("ChatGroq", "n", "two"),
+    ("ChatDeepSeek", "n", "two"),
+    ("ChatTogether", "n", "two"),
+    ("ChatFireworks", "n", [2]),
 ]
 
 
