@@ -70,6 +70,7 @@ from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
 from ..secret.urls import url_with_query
 from ..specs import spec
+from .params import SettingRefused
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -444,7 +445,7 @@ def pick(owner: str, **candidates: Any) -> Any:
     # A key held as a Secret compares by its value (its repr is always masked).
     if len({v if isinstance(v, Secret) else repr(v) for v in given.values()}) > 1:
         shown = " and ".join(f"{k}={v!r}" for k, v in given.items())
-        raise TypeError(f"{owner} got {shown}: pass one of them")
+        raise SettingRefused(f"{owner} got {shown}: pass one of them")
     return next(iter(given.values()), None)
 
 
@@ -468,7 +469,7 @@ def check_refused(
         if name not in refused:
             kept[name] = value
         elif value not in off.get(name, (None,)):
-            raise TypeError(f"{owner}({name}=...) is not supported: {refused[name]}")
+            raise SettingRefused(f"{owner}({name}=...) is not supported: {refused[name]}")
     return kept
 
 

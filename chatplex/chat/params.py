@@ -87,13 +87,20 @@ def api_parameters(provider: str) -> frozenset[str] | None:
     return frozenset(own) if own is not None else None
 
 
+class SettingRefused(TypeError):
+    """A keyword (or environment variable) a constructor or call does not take: unknown,
+    not supported (with why), or one setting given under two spellings with two values.
+    Any other TypeError raised while a drop-in is built is about a value given, which its
+    partner's pydantic fields refuse as a ValidationError (`built_as_partner`)."""
+
+
 def unknown_keyword(owner: str, name: str, known: Iterable[str], hint: str = "") -> TypeError:
     """A TypeError for an unknown keyword, naming the closest known one."""
     import difflib  # an error path: not loaded by `import chatplex`
 
     close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
     suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-    return TypeError(f"{owner} got an unexpected keyword argument {name!r}{suggestion}{hint}")
+    return SettingRefused(f"{owner} got an unexpected keyword argument {name!r}{suggestion}{hint}")
 
 
 def check_api_parameters(

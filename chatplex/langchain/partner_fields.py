@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
-import re
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Hashable
@@ -52,6 +51,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
 from ..chat.langchain_hooks import DropInEngine
+from ..chat.params import SettingRefused
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
@@ -239,13 +239,6 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
         raise ValueError("n must be 1 when streaming.")
 
 
-#: chatplex's words for a keyword, or an environment variable, that the engine does not
-#: take (an unknown keyword; a setting or variable it refuses, with why; two spellings
-#: of one setting given different values): every other TypeError it raises while built
-#: is about a value given.
-_NAME_REFUSED = re.compile(r"unexpected keyword argument| is not supported: |: pass one of them$")
-
-
 def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) -> DropInEngine:
     """The engine built from the constructor's settled `keywords`, refused as its
     partner class refuses them: a value of the wrong type (chatplex's TypeError) as a
@@ -260,9 +253,9 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
         if partner is None:
             raise  # a ValueError, as its partner's: pydantic's ValidationError
         raise partner from None  # its partner's class and words, no ValueError
+    except SettingRefused:
+        raise  # a name it does not take
     except TypeError as err:
-        if _NAME_REFUSED.search(str(err)):
-            raise
         raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
 
 

@@ -17,6 +17,7 @@ from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOp
 from ..chat import init_chat_model
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
+from ..chat.params import SettingRefused
 from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret.arguments import masked_settings
@@ -100,7 +101,7 @@ def langchain_spellings(owner: str, values: dict[str, Any]) -> dict[str, Any]:
         given, value = out.get(setting), out.pop(alias)
         if is_secret_name(setting):
             if given is not None and value is not None and _raw(given) != _raw(value):
-                raise TypeError(f"{owner} got {setting}= and {alias}=: pass one of them")
+                raise SettingRefused(f"{owner} got {setting}= and {alias}=: pass one of them")
             out[setting] = given if given is not None else value
         else:
             out[setting] = pick(owner, **{setting: given, alias: value})

@@ -45,6 +45,7 @@ from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
+from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
@@ -364,7 +365,7 @@ class ChatBedrockConverse(DropInEngine):
             raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
         for key, value in rest.items():
             if key in REFUSED and value not in (None, False):
-                raise TypeError(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
+                raise SettingRefused(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
         unknown = {k: v for k, v in rest.items() if k not in REFUSED}
         for key in check_refused(owner, "bedrock_converse", unknown):
             hint = "; send model request fields with additional_model_request_fields={...}"

@@ -53,6 +53,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
+from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
@@ -296,7 +297,7 @@ class ChatBedrock(ChatBedrockConverse):
             return
         for name in _CONVERSE_ONLY:
             if settings.get(name) is not None:
-                raise TypeError(
+                raise SettingRefused(
                     f"{owner}({name}=...) is a Converse parameter: pass "
                     f"beta_use_converse_api=True, or use ChatBedrockConverse (InvokeModel "
                     "takes the model's own body: model_kwargs={...})"

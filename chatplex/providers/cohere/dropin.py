@@ -28,6 +28,7 @@ from ...chat.dropin_fields import STREAM_USAGE
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
+from ...chat.params import SettingRefused
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
@@ -140,7 +141,7 @@ class ChatCohere(DropInEngine):
         taken = take_params(self, params, _FIELDS, "cohere")
         owner = taken.owner
         if client is not None or async_client is not None:
-            raise TypeError(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
+            raise SettingRefused(f"{owner}(client=...) is not supported: {_OWN_CLIENT}")
         if not model:
             raise TypeError(
                 f"{owner} needs model=... (e.g. 'command-a-03-2025'): chatplex makes no "

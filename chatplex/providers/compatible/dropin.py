@@ -39,6 +39,7 @@ from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import take_params
 from ...chat.dropin_fields import with_defaults
 from ...chat.model import ChatModel
+from ...chat.params import SettingRefused
 from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
@@ -160,7 +161,9 @@ class PresetChatModel(TiktokenCounted):
                     warnings.warn(spec.ignored[key], DeprecationWarning, stacklevel=3)
             elif key in spec.refused:
                 if value is not None:
-                    raise TypeError(f"{owner}({key}=...) is not supported: {spec.refused[key]}")
+                    raise SettingRefused(
+                        f"{owner}({key}=...) is not supported: {spec.refused[key]}"
+                    )
             elif key in known:
                 if value is not None:  # LangChain's "unset"
                     api_params[key] = value

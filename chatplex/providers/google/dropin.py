@@ -27,6 +27,7 @@ from ...chat.dropin import UNSET
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
+from ...chat.params import SettingRefused
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...specs import dumped_under_aliases
@@ -239,7 +240,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
         if switch in _SDK_ON or (switch in _ON and params.get("vertexai") is None):
             # The partner then sends to Vertex AI: never to the Gemini API instead.
-            raise TypeError(
+            raise SettingRefused(
                 f"{type(self).__name__} with {_VERTEX_VARIABLE} set is not supported: "
                 f"{_ON_VERTEX}, or unset it for the Gemini API"
             )

@@ -29,6 +29,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
+from ...chat.params import SettingRefused
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
@@ -151,7 +152,7 @@ class ChatOllama(DropInEngine):
         if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
         if validate_model_on_init:
-            raise TypeError(
+            raise SettingRefused(
                 f"{owner}(validate_model_on_init=True) is not supported: chatplex makes no "
                 "request at construction; a model the server lacks is a NotFoundError on the "
                 "first call"
@@ -161,7 +162,7 @@ class ChatOllama(DropInEngine):
             ("async_client_kwargs", async_client_kwargs),
         ):
             if value:
-                raise TypeError(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
+                raise SettingRefused(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
         headers, client_timeout = _client_settings(owner, client_kwargs)
         max_tokens = given["max_tokens"]
         if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
@@ -236,7 +237,7 @@ def _client_settings(
         raise TypeError(f"client_kwargs must be a dict, got {client_kwargs!r}")
     other = sorted(set(client_kwargs) - set(_CLIENT_KWARGS))
     if other:
-        raise TypeError(
+        raise SettingRefused(
             f"{owner}(client_kwargs={{{', '.join(repr(k) for k in other)}: ...}}) is not "
             f"supported: client_kwargs takes {' and '.join(_CLIENT_KWARGS)} only; "
             f"{_OWN_CLIENT}"

@@ -43,6 +43,7 @@ from typing import Any
 
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
+from ...chat.params import SettingRefused
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import SdkClient
 from ...secret.urls import shown_url
@@ -199,7 +200,7 @@ class AzureChatOpenAI(ChatOpenAI):
     ) -> None:
         owner = type(self).__name__
         if openai_api_type not in _AZURE_API_TYPES:
-            raise TypeError(
+            raise SettingRefused(
                 f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
                 "this class speaks Azure ('azure'); use ChatOpenAI for other servers"
             )
@@ -283,7 +284,7 @@ class AzureChatOpenAI(ChatOpenAI):
         from .azure_responses import AzureResponsesAdapter
 
         if wanted.project is not None:
-            raise TypeError(
+            raise SettingRefused(
                 f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
             )
         base_url = wanted.base_url
