@@ -41,6 +41,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
@@ -49,6 +50,7 @@ from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import merged_headers
 from ...secret.urls import hold_url
+from ...specs import MoveWarning
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
@@ -71,6 +73,15 @@ _FIELDS = (
 
 
 #: langchain-anthropic's pydantic aliases, alias -> field.
+#: The Messages API parameters langchain-anthropic's class has no field for: given to
+#: its constructor, its validator (langchain-core's `_build_model_kwargs`) moves them
+#: into `model_kwargs` with its warning and sends them from there. Warned, shown there,
+#: and sent as any API parameter is.
+UNNAMED_PARAMETERS = frozenset(
+    {"cache_control", "diagnostics", "service_tier", "speed", "system", "tool_choice", "tools"}
+    | {"workspace_id"}
+)
+
 _ALIASES = {
     "model_name": "model",
     "max_tokens_to_sample": "max_tokens",
@@ -124,6 +135,7 @@ class ChatAnthropic(DropInEngine):
     langchain_namespace = ("langchain", "chat_models", "anthropic")
     langchain_partner_class = "langchain_anthropic.chat_models:ChatAnthropic"
     langchain_fields = PartnerFields(
+        kept_in=dict.fromkeys(UNNAMED_PARAMETERS, "model_kwargs"),
         annotations={"model": str},
         required=frozenset({"model"}),
         aliases=_ALIASES,
@@ -226,6 +238,8 @@ class ChatAnthropic(DropInEngine):
     ) -> None:
         from .adapter import AnthropicAdapter
 
+        for name in [name for name in params if name in UNNAMED_PARAMETERS]:
+            say_moved(name, MoveWarning(outer=2))  # (where its fixed stacklevel lands)
         taken = take_params(self, params, _FIELDS, "anthropic")
         if not model:
             raise TypeError(f"{taken.owner} needs model=... (e.g. 'claude-sonnet-4-5')")

@@ -34,6 +34,7 @@ from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import compared_headers
+from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
@@ -326,9 +327,26 @@ def system_per_call(cls: Any, url: str) -> Any:
 
 def system_in_constructor(cls: Any, url: str) -> Any:
     """`system=` given to the constructor (langchain-anthropic keeps it in
-    `model_kwargs`): sent over the history's system message, a call's over it."""
-    model = cls(model=MODEL, api_key=KEY, base_url=url, system="Be kind.")
-    return [model.invoke(_terse_history()), model.invoke(_terse_history(), system="Be brief.")]
+    `model_kwargs`, with langchain-core's warning): sent over the history's system
+    message, a call's over it."""
+    model, said = constructed(
+        lambda: cls(model=MODEL, api_key=KEY, base_url=url, system="Be kind.")
+    )
+    return [
+        model.invoke(_terse_history()),
+        model.invoke(_terse_history(), system="Be brief."),
+        model.model_kwargs,
+        said["warned"],
+    ]
+
+
+def unnamed_parameters_moved(cls: Any, url: str) -> Any:
+    """Messages API parameters its class has no field for, given to the constructor:
+    moved into `model_kwargs` with langchain-core's warning, and sent from there."""
+    model, said = constructed(
+        lambda: cls(model=MODEL, api_key=KEY, base_url=url, service_tier="auto", speed="fast")
+    )
+    return [model.invoke("Hi"), model.model_kwargs, said["warned"]]
 
 
 def failing(status: int, kind: str) -> Callable[[Seen], Reply]:
@@ -371,6 +389,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "system_per_call": (streamed(ANSWER), system_per_call),
     "stop_text": (messages_reply(), COMMON.stop_text),
     "system_in_constructor": (messages_reply(), system_in_constructor),
+    "unnamed_parameters_moved": (messages_reply(), unnamed_parameters_moved),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
     "v1_cited_history": (messages_reply(CITED), v1_cited_history),
@@ -455,3 +474,12 @@ test_same_as_langchain_anthropic = SUITE.same_test()
 def test_every_kept_difference_is_a_script_with_why() -> None:
     assert set(DIFFERENCES) <= set(SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values())
+
+
+def test_the_unnamed_parameters_are_those_its_class_has_no_field_for() -> None:
+    from chatplex.chat.params import api_parameters
+    from chatplex.providers.anthropic.dropin import UNNAMED_PARAMETERS
+
+    fields = partner.ChatAnthropic.model_fields
+    named = set(fields) | {f.alias for f in fields.values() if f.alias}
+    assert (api_parameters("anthropic") or frozenset()) - named == UNNAMED_PARAMETERS
