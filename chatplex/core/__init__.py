@@ -173,10 +173,10 @@ def _as_tool(runnable: Runnable[Any, Any], args_schema: Any, **options: Any) -> 
     return as_tool(runnable, args_schema, **options)
 
 
-def _prompt_template(template: str) -> Any:
+def _prompt_template(template: str, template_format: str = "f-string") -> Any:
     from .string_prompts import PromptTemplate
 
-    return PromptTemplate(template)
+    return PromptTemplate(template, template_format=template_format)
 
 
 def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:

@@ -9,19 +9,24 @@
 - any other dict (an `image`, `file` or `input_audio` block, a text part with
   `cache_control`) keeps its shape, every string inside it filled in.
 
-A content given as one string is filled in as one string (see `prompts.py`).
+A content given as one string is filled in as one string (see `prompts.py`). Each
+string is filled in by the template's format (`template_formats.py`); f-string unless
+told.
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["format_parts", "part_variables"]
 
-_FORMATTER = string.Formatter()
+Fill = Callable[[str, Mapping[str, Any]], str]
+
+
+def _format_map(text: str, values: Mapping[str, Any]) -> str:
+    return text.format_map(values)
 
 
 def _is_text(part: Any) -> bool:
@@ -83,19 +88,19 @@ def _dict_variables(value: Any, variables: Callable[[str], list[str]]) -> list[s
     return []
 
 
-def _fill(value: Any, values: Mapping[str, Any]) -> Any:
+def _fill(value: Any, values: Mapping[str, Any], fill: Fill) -> Any:
     """Every string inside `value` filled in; other values as they are."""
     if isinstance(value, str):
-        return value.format_map(values)
+        return fill(value, values)
     if isinstance(value, dict):
-        return {key: _fill(item, values) for key, item in value.items()}
+        return {key: _fill(item, values, fill) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_fill(item, values) for item in value)
+        return type(value)(_fill(item, values, fill) for item in value)
     return value
 
 
-def _image(template: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    filled = {k: v.format_map(values) if isinstance(v, str) else v for k, v in template.items()}
+def _image(template: Mapping[str, Any], values: Mapping[str, Any], fill: Fill) -> dict[str, Any]:
+    filled = {k: fill(v, values) if isinstance(v, str) else v for k, v in template.items()}
     if filled.get("path"):
         raise ValueError(
             "Loading images from 'path' has been removed as of 0.3.15 for security "
@@ -113,18 +118,21 @@ def _image(template: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, 
 
 
 def format_parts(
-    parts: list[Any], values: Mapping[str, Any], variables: Callable[[str], list[str]]
+    parts: list[Any],
+    values: Mapping[str, Any],
+    variables: Callable[[str], list[str]],
+    fill: Fill = _format_map,
 ) -> list[Any]:
-    """The content parts filled in (see the module doc)."""
+    """The content parts filled in (see the module doc): each string by `fill`."""
     content: list[Any] = []
     for part in parts:
         if _is_text(part):
-            text = _text(part).format_map(values)
+            text = fill(_text(part), values)
             if text:
                 content.append({"type": "text", "text": text})
         elif _is_image(part):
-            image = _image(_image_template(part, variables), values)
+            image = _image(_image_template(part, variables), values, fill)
             content.append({"type": "image_url", "image_url": image})
         else:
-            content.append(_fill(part, values))
+            content.append(_fill(part, values, fill))
     return content

@@ -20,7 +20,6 @@ what the message template fills in, as LangChain's does.
 
 from __future__ import annotations
 
-import string
 from typing import Any
 from typing import ClassVar
 
@@ -29,6 +28,10 @@ from ..messages import message_from_role
 from ._late import LATE
 from .content_templates import format_parts
 from .content_templates import part_variables
+from .template_formats import check_format
+from .template_formats import fill
+from .template_formats import template_variables
+from .template_formats import variables
 
 __all__ = [
     "AIMessagePromptTemplate",
@@ -40,45 +43,29 @@ __all__ = [
     "template_variables",
 ]
 
-_FORMATTER = string.Formatter()
-
-
-def template_variables(template: str) -> list[str]:
-    """The `{name}` placeholders of an f-string template, in order (ValueError for a
-    placeholder that is not a name)."""
-    names = []
-    for _, field, _, _ in _FORMATTER.parse(template):
-        if field is not None:
-            if field == "" or not field.isidentifier():
-                raise ValueError(
-                    f"template {template!r}: placeholders must be names like {{topic}}, "
-                    f"got {{{field}}} (write {{{{ and }}}} for literal braces)"
-                )
-            names.append(field)
-    return names
-
-
-def check_format(template_format: str) -> None:
-    """chatplex fills f-string templates; LangChain's other formats are not built."""
-    if template_format != "f-string":
-        raise NotImplementedError(
-            f"template_format={template_format!r} is not built yet: chatplex fills "
-            "f-string templates ({name})"
-        )
-
 
 class MessagePromptTemplate:
     """One message of a chat prompt: its role and its content, a str or a list of content
-    parts, with `{var}` placeholders. The role-named subclasses are LangChain's classes."""
+    parts, with `{var}` placeholders (or `{{var}}` ones, with `template_format="mustache"`
+    or `"jinja2"`). The role-named subclasses are LangChain's classes."""
 
     #: The message type the class fills in (its subclasses' role).
     kind: ClassVar[str] = ""
 
-    __slots__ = ("_content", "_prompt", "role")
+    __slots__ = ("_content", "_prompt", "role", "template_format")
 
-    def __init__(self, prompt: Any = None, *, role: str | None = None, content: Any = None) -> None:
+    def __init__(
+        self,
+        prompt: Any = None,
+        *,
+        role: str | None = None,
+        content: Any = None,
+        template_format: str = "f-string",
+    ) -> None:
         """`prompt=`: a `PromptTemplate` (LangChain's keyword), or the content itself;
         `role` defaults to the class's."""
+        check_format(template_format)
+        self.template_format = template_format
         if prompt is not None and content is not None:
             raise TypeError("give a message template its prompt= or its content=, not both")
         given = content if prompt is None else prompt
@@ -88,11 +75,17 @@ class MessagePromptTemplate:
         self._prompt: Any = None  # a PromptTemplate, once given or read
         if hasattr(given, "template") and hasattr(given, "format_prompt"):
             self._prompt = given  # a PromptTemplate: its template stays the source
+            self.template_format = getattr(given, "template_format", template_format)
             given = given.template
         if not isinstance(given, (str, list)):
             raise TypeError(
                 f"a message template's content is a str or a list of content parts, "
                 f"got {type(given).__name__}"
+            )
+        if template_format == "jinja2" and _has_dict_template(given):
+            raise ValueError(
+                "jinja2 is unsafe and is not supported for templates expressed as dicts. "
+                "Please use 'f-string' or 'mustache' format."
             )
         self._content = given
 
@@ -101,10 +94,9 @@ class MessagePromptTemplate:
         cls, template: Any, template_format: str = "f-string", **kwargs: Any
     ) -> MessagePromptTemplate:
         """The template of one message from its text (or content parts), as LangChain's."""
-        check_format(template_format)
         if kwargs:
             raise TypeError(f"from_template got unexpected arguments {sorted(kwargs)}")
-        return cls(content=template)
+        return cls(content=template, template_format=template_format)
 
     @property
     def content(self) -> Any:
@@ -115,7 +107,10 @@ class MessagePromptTemplate:
     def prompt(self) -> Any:
         """The template as LangChain's `prompt` field: a `PromptTemplate` for a str (the
         same one on every read, so that setting its `template` sticks), a list for parts."""
-        make = LATE.prompt_template
+
+        def make(text: str) -> Any:
+            return LATE.prompt_template(text, template_format=self.template_format)
+
         content = self.content
         if isinstance(content, list):
             return [_part_prompt(p, make) for p in content]
@@ -128,17 +123,28 @@ class MessagePromptTemplate:
         """The variables the template fills in, sorted (as LangChain's)."""
         content = self.content
         if isinstance(content, str):
-            return sorted(set(template_variables(content)))
-        return sorted(set(part_variables(content, template_variables)))
+            return sorted(set(self._variables(content)))
+        return sorted(set(part_variables(content, self._variables)))
+
+    def _variables(self, text: str) -> list[str]:
+        return variables(text, self.template_format)
+
+    def _fill(self, text: str, values: Any) -> str:
+        return fill(text, values, self.template_format)
+
+    def fill(self, values: Any) -> BaseMessage:
+        """The message filled in from a dict of values (what `format` and a chat prompt
+        call; a dict, so that no variable name clashes with an argument's)."""
+        content = self.content
+        if isinstance(content, str):
+            filled: Any = self._fill(content, values)
+        else:
+            filled = format_parts(content, values, self._variables, self._fill)
+        return message_from_role(self.role, filled)
 
     def format(self, **kwargs: Any) -> BaseMessage:
         """The filled-in message."""
-        content = self.content
-        if isinstance(content, str):
-            filled: Any = content.format_map(kwargs)
-        else:
-            filled = format_parts(content, kwargs, template_variables)
-        return message_from_role(self.role, filled)
+        return self.fill(kwargs)
 
     def format_messages(self, **kwargs: Any) -> list[BaseMessage]:
         """The filled-in message, as a list of one (what a chat prompt's parts give)."""
@@ -153,12 +159,27 @@ class MessagePromptTemplate:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MessagePromptTemplate):
             return NotImplemented
-        return (type(self), self.role, self.content) == (type(other), other.role, other.content)
+        mine = (type(self), self.role, self.content, self.template_format)
+        return mine == (type(other), other.role, other.content, other.template_format)
 
     __hash__ = None  # type: ignore[assignment]  # mutable: its prompt's template may change
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(role={self.role!r}, content={self.content!r})"
+
+
+def _has_dict_template(content: Any) -> bool:
+    """A dict part LangChain reads as neither a text nor an image template."""
+    if not isinstance(content, list):
+        return False
+    for part in content:
+        keys = set(part) if isinstance(part, dict) else set()
+        if keys and not (
+            ("text" in keys and keys <= {"type", "text"})
+            or ("image_url" in keys and keys <= {"type", "image_url"})
+        ):
+            return True
+    return False
 
 
 def _part_prompt(part: Any, make: Any) -> Any:
@@ -197,8 +218,10 @@ _BY_KIND: dict[str, type[MessagePromptTemplate]] = {
 }
 
 
-def message_template(role: str, kind: str, content: Any) -> MessagePromptTemplate:
+def message_template(
+    role: str, kind: str, content: Any, template_format: str = "f-string"
+) -> MessagePromptTemplate:
     """The template of a `(role, content)` part, of the class LangChain gives its `kind`
     (the role's message type); `role` is kept as written."""
     cls = _BY_KIND.get(kind, MessagePromptTemplate)
-    return cls(role=role, content=content)
+    return cls(role=role, content=content, template_format=template_format)

@@ -18,17 +18,14 @@ from typing import Any
 
 from ..messages import BaseMessage
 from ..messages import coerce_messages
-from ..messages import message_from_role
 from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
-from .content_templates import format_parts
-from .content_templates import part_variables
 from .message_templates import MessagePromptTemplate
-from .message_templates import check_format as _check_format
 from .message_templates import message_template
-from .message_templates import template_variables as _variables
 from .run_config import RunnableConfig
+from .template_formats import check_format as _check_format
+from .template_formats import template_variables as _variables
 
 __all__ = [
     "ChatFormatting",
@@ -39,24 +36,6 @@ __all__ = [
     "expose_prompt_value",
     "prompt_values",
 ]
-
-
-def _content_variables(content: Any) -> list[str]:
-    if isinstance(content, str):
-        return _variables(content)
-    if isinstance(content, list):
-        return part_variables(content, _variables)
-    return []
-
-
-def _format(content: Any, values: Mapping[str, Any]) -> Any:
-    """A message template's content filled in: a str as a str, a list of parts as
-    LangChain fills them (text, image and other parts: `content_templates.py`)."""
-    if isinstance(content, str):
-        return content.format_map(values)
-    if isinstance(content, list):
-        return format_parts(content, values, _variables)
-    return content
 
 
 def prompt_values(
@@ -167,9 +146,9 @@ def _is_nested(item: Any) -> bool:
     return callable(getattr(item, "format_messages", None)) and hasattr(item, "input_variables")
 
 
-def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
+def _parts(messages: Sequence[Any], template_format: str = "f-string") -> tuple[_Part, ...]:
     """Prompt parts from `(role, template)` tuples, strs, messages, placeholders, nested
-    templates, and parts already made."""
+    templates, and parts already made; `template_format` is the templates' format."""
     parts: list[_Part] = []
     for index, item in enumerate(messages):
         if isinstance(
@@ -177,7 +156,7 @@ def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
         ) or _is_nested(item):
             parts.append(item)
         elif isinstance(item, str):
-            parts.append(message_template("human", "human", item))
+            parts.append(message_template("human", "human", item, template_format))
         elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             role, content = item
             if role == "placeholder":
@@ -194,7 +173,7 @@ def _parts(messages: Sequence[Any]) -> tuple[_Part, ...]:
                         f"prompt part {index}: tool messages need a tool_call_id; "
                         "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
                     )
-                parts.append(message_template(role, kind, content))
+                parts.append(message_template(role, kind, content, template_format))
         else:
             raise TypeError(
                 f"prompt part {index}: expected (role, template), a str, a message, "
@@ -249,10 +228,12 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         messages: Sequence[Any] = (),
         *,
         partial_variables: Mapping[str, Any] | None = None,
+        template_format: str = "f-string",
     ) -> None:
         """`messages`: what `from_messages` takes (as LangChain's constructor does)."""
+        _check_format(template_format)
         self.partial_variables = dict(partial_variables or {})
-        self._set_parts(_parts(messages))
+        self._set_parts(_parts(messages, template_format))
 
     def _set_parts(self, parts: tuple[_Part, ...]) -> None:
         """The parts, and the variables they take."""
@@ -260,7 +241,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         names: list[str] = []
         for part in self.parts:
             if isinstance(part, MessagePromptTemplate):
-                names.extend(_content_variables(part.content))
+                names.extend(part.input_variables)
             elif isinstance(part, MessagesPlaceholder):
                 names.append(part.variable_name)
             elif _is_nested(part):
@@ -281,12 +262,15 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     def from_template(cls, template: str, **kwargs: Any) -> ChatPromptTemplate:
         """One human message: `ChatPromptTemplate.from_template("Tell me about {topic}")`.
 
-        Takes LangChain's `template_format` ("f-string") and `partial_variables`."""
-        _check_format(kwargs.pop("template_format", "f-string"))
+        Takes LangChain's `template_format` ("f-string", "mustache", "jinja2") and
+        `partial_variables`."""
+        template_format = kwargs.pop("template_format", "f-string")
         partials = kwargs.pop("partial_variables", None)
         if kwargs:
             raise TypeError(f"from_template got unexpected arguments {sorted(kwargs)}")
-        return cls([("human", template)], partial_variables=partials)
+        return cls(
+            [("human", template)], partial_variables=partials, template_format=template_format
+        )
 
     @classmethod
     def from_messages(
@@ -295,9 +279,9 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         """From `(role, template)` tuples, strs (human), messages and placeholders.
 
         `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
+        `template_format`: the templates' format, "f-string", "mustache" or "jinja2".
         """
-        _check_format(template_format)
-        return cls(messages)
+        return cls(messages, template_format=template_format)
 
     @property
     def optional_variables(self) -> list[str]:
@@ -374,8 +358,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
                     messages = messages[-part.n_messages :]
                 out.extend(messages)
             elif isinstance(part, MessagePromptTemplate):
-                content = _format(part.content, values)
-                out.append(message_from_role(part.role, content))
+                out.append(part.fill(values))
             else:  # a nested template (a few-shot prompt may give no message)
                 messages = part.format_messages(**values)
                 if messages:

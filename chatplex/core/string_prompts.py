@@ -18,12 +18,13 @@ from typing import Any
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ._pure import PureRunnable
-from .message_templates import template_variables as _variables
 from .prompts import LangChainView
-from .prompts import _format
 from .prompts import expose_prompt_value
 from .prompts import prompt_values
 from .run_config import RunnableConfig
+from .template_formats import check_format
+from .template_formats import fill
+from .template_formats import variables
 
 __all__ = ["PromptTemplate", "StringPromptValue"]
 
@@ -45,7 +46,8 @@ expose_prompt_value(StringPromptValue)  # LangChain's isinstance checks accept i
 
 
 class PromptTemplate(PureRunnable[Any, StringPromptValue]):
-    """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces).
+    """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces),
+    or, with `template_format="mustache"` or `"jinja2"`, `{{name}}` ones.
 
     `PromptTemplate.from_template(text)` or `PromptTemplate(template=..., input_variables=
     [...])` (the variables are read from the template; a given list is checked against
@@ -66,17 +68,13 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
     ) -> None:
         if unsupported:
             raise TypeError(f"PromptTemplate got unexpected argument(s) {sorted(unsupported)}")
-        if template_format != "f-string":
-            raise ValueError(
-                f"PromptTemplate supports template_format='f-string' only, got "
-                f"{template_format!r} (write the template with {{name}} placeholders)"
-            )
+        check_format(template_format)
         if not isinstance(template, str):
             raise TypeError(f"PromptTemplate needs a str template, got {type(template).__name__}")
         self.template = template
         self.template_format = template_format
         self.partial_variables = dict(partial_variables or {})
-        found = list(dict.fromkeys(_variables(template)))
+        found = list(dict.fromkeys(variables(template, template_format)))
         if input_variables is not None:
             declared = set(input_variables) | set(self.partial_variables)
             if not set(found) <= declared:
@@ -96,17 +94,24 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
     ) -> PromptTemplate:
         return cls(template, partial_variables=partial_variables, **kw)
 
+    def _with(self, template: str, partial_variables: Mapping[str, Any]) -> PromptTemplate:
+        return PromptTemplate(
+            template, partial_variables=partial_variables, template_format=self.template_format
+        )
+
     def partial(self, **values: Any) -> PromptTemplate:
         """A copy with some variables filled in ahead of time."""
-        return PromptTemplate(self.template, partial_variables={**self.partial_variables, **values})
+        return self._with(self.template, {**self.partial_variables, **values})
 
     def __add__(self, other: Any) -> PromptTemplate:
-        """Two templates (or a template and a str) joined into one."""
+        """Two templates (or a template and a str) joined into one, of one format."""
         if isinstance(other, PromptTemplate):
+            if other.template_format != self.template_format:
+                raise ValueError("Cannot add templates of different formats")
             partials = {**self.partial_variables, **other.partial_variables}
-            return PromptTemplate(self.template + other.template, partial_variables=partials)
+            return self._with(self.template + other.template, partials)
         if isinstance(other, str):
-            return PromptTemplate(self.template + other, partial_variables=self.partial_variables)
+            return self._with(self.template + other, self.partial_variables)
         return NotImplemented
 
     def _configure(self, values: Mapping[str, Any]) -> PromptTemplate:
@@ -120,15 +125,12 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
                 f"PromptTemplate can configure template or partial_variables, not {sorted(unknown)}"
             )
         fields.update(values)
-        return PromptTemplate(fields["template"], partial_variables=fields["partial_variables"])
+        return self._with(fields["template"], fields["partial_variables"])
 
     def format(self, **kwargs: Any) -> str:
         """The filled-in text."""
-        return str(
-            _format(
-                self.template, prompt_values(self.input_variables, self.partial_variables, kwargs)
-            )
-        )
+        values = prompt_values(self.input_variables, self.partial_variables, kwargs)
+        return fill(self.template, values, self.template_format)
 
     def format_prompt(self, **kwargs: Any) -> StringPromptValue:
         return StringPromptValue(self.format(**kwargs))
@@ -141,4 +143,4 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> StringPromptValue:
         values = prompt_values(self.input_variables, self.partial_variables, input)
-        return StringPromptValue(str(_format(self.template, values)))
+        return StringPromptValue(fill(self.template, values, self.template_format))

@@ -133,8 +133,6 @@ REASONS: dict[str, str] = {
     "astream_events": "not built yet: version='v3' (langchain-core 1.7's event protocol) "
     "raises NotImplementedError; v1 and v2 are built",
     "stream_events": "not built yet: version='v3' raises NotImplementedError; v1 and v2 are built",
-    "ChatPromptTemplate.from_messages": "not built yet: template_format other than "
-    "'f-string' (mustache, jinja2) raises NotImplementedError",
     "ChatPromptTemplate.input_types": "LangChain's per-variable type hints that feed its "
     "input schema; chatplex's prompt schema is built from the parts (`get_input_schema`)",
     "ChatPromptTemplate.metadata": "a BasePromptTemplate field for tracing; chatplex's "

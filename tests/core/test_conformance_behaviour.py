@@ -343,11 +343,6 @@ def test_prompts_grow_in_place_and_name_their_optional_variables() -> None:
     assert (prompt.input_variables, prompt.optional_variables) == (["q"], ["history"])
 
 
-def test_an_unbuilt_template_format_says_so() -> None:
-    with pytest.raises(NotImplementedError, match="mustache"):
-        core.ChatPromptTemplate.from_messages([("human", "{{q}}")], template_format="mustache")
-
-
 # ---- parsers ------------------------------------------------------------------------
 
 

@@ -89,10 +89,7 @@ def test_templates_compare_by_class_role_and_content() -> None:
         (lambda: HumanMessagePromptTemplate(prompt="a", content="b"), TypeError),
         (lambda: HumanMessagePromptTemplate(content=3), TypeError),
         (lambda: HumanMessagePromptTemplate.from_template("{q}", partial_variables={}), TypeError),
-        (
-            lambda: HumanMessagePromptTemplate.from_template("{{q}}", "mustache"),
-            NotImplementedError,
-        ),
+        (lambda: HumanMessagePromptTemplate.from_template("{{q}}", "handlebars"), ValueError),
     ],
 )
 def test_what_a_template_refuses(build: Any, error: type[Exception]) -> None:

@@ -33,8 +33,8 @@ def test_constructor_form_add_and_errors() -> None:
     assert (legacy + PromptTemplate.from_template(" {c}")).input_variables == ["a", "c"]
     with pytest.raises(ValueError, match="not among input_variables"):
         PromptTemplate(input_variables=["a"], template="{b}")
-    with pytest.raises(ValueError, match="f-string"):
-        PromptTemplate.from_template("{{ a }}", template_format="jinja2")
+    with pytest.raises(ValueError, match="Invalid template format 'jinja'"):
+        PromptTemplate.from_template("{{ a }}", template_format="jinja")
     with pytest.raises(KeyError, match="missing variable"):
         PromptTemplate.from_template("{a}{b}").invoke({"a": 1})
 

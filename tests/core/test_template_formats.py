@@ -1,0 +1,167 @@
+"""LangChain's mustache and jinja2 template formats in chatplex's prompts, compared with
+langchain-core's prompts on the same templates: input variables, filled-in text and
+messages, and what each refuses."""
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from langchain_core import prompts as lc_prompts
+
+from chatplex import core
+from chatplex.core import template_formats
+
+MUSTACHE = "Hi {{name}}{{#items}} - {{x}}{{/items}}{{^items}} none{{/items}} {{user.id}}"
+JINJA2 = "Hi {{ name }}{% for i in items %} - {{ i.x }}{% endfor %} {{ user.id }}"
+VALUES = {"name": "<Al>", "items": [{"x": 1}, {"x": 2}], "user": {"id": 7}}
+FORMATS = [("mustache", MUSTACHE), ("jinja2", JINJA2)]
+
+
+def _both(scenario: Callable[[Any], Any]) -> tuple[Any, Any]:
+    return scenario(core), scenario(lc_prompts)
+
+
+def _texts(value: Any) -> list[Any]:
+    return [m.content for m in value.to_messages()]
+
+
+@pytest.mark.parametrize(("fmt", "template"), FORMATS)
+def test_a_prompt_template_as_langchains(fmt: str, template: str) -> None:
+    def scenario(kit: Any) -> Any:
+        prompt = kit.PromptTemplate.from_template(template, template_format=fmt)
+        joined = prompt.partial(name="P") + " {{more}}"
+        return (
+            prompt.input_variables,
+            prompt.format(**VALUES),
+            prompt.invoke(VALUES).to_string(),
+            prompt.invoke({**VALUES, "items": []}).to_string(),
+            joined.input_variables,
+            joined.invoke({**VALUES, "more": "<M>"}).to_string(),
+        )
+
+    ours, theirs = _both(scenario)
+    assert ours == theirs
+    assert ours[0] == ["items", "name", "user"]
+
+
+@pytest.mark.parametrize(("fmt", "template"), FORMATS)
+def test_a_chat_prompt_as_langchains(fmt: str, template: str) -> None:
+    def scenario(kit: Any) -> Any:
+        prompt = kit.ChatPromptTemplate.from_messages(
+            [("system", "Be {{tone}}."), ("placeholder", "{history}"), ("human", template)],
+            template_format=fmt,
+        )
+        single = kit.ChatPromptTemplate.from_template(template, template_format=fmt)
+        message = kit.HumanMessagePromptTemplate.from_template(template, template_format=fmt)
+        return (
+            prompt.input_variables,
+            prompt.optional_variables,
+            _texts(prompt.invoke({**VALUES, "tone": "brief"})),
+            single.input_variables,
+            _texts(single.invoke(VALUES)),
+            message.input_variables,
+            message.format(**VALUES).content,
+            message.prompt.template_format,
+            message.prompt.input_variables,
+        )
+
+    ours, theirs = _both(scenario)
+    assert ours == theirs
+    assert ours[0] == ["items", "name", "tone", "user"]
+
+
+@pytest.mark.parametrize("fmt", ["mustache", "jinja2"])
+def test_content_parts_as_langchains(fmt: str) -> None:
+    parts = [
+        {"type": "text", "text": "Look: {{what}}"},
+        {"type": "image_url", "image_url": "{{img}}"},
+    ]
+
+    def scenario(kit: Any) -> Any:
+        prompt = kit.ChatPromptTemplate.from_messages([("human", parts)], template_format=fmt)
+        return prompt.input_variables, _texts(prompt.invoke({"what": "this", "img": "http://i"}))
+
+    ours, theirs = _both(scenario)
+    assert ours == theirs
+    assert ours[1] == [
+        [
+            {"type": "text", "text": "Look: this"},
+            {"type": "image_url", "image_url": {"url": "http://i"}},
+        ]
+    ]
+
+
+def test_a_dict_part_fills_by_mustache_and_is_refused_by_jinja2() -> None:
+    parts = [{"type": "text", "text": "a"}, {"type": "data", "value": "{{b}}"}]
+
+    def scenario(kit: Any) -> Any:
+        prompt = kit.ChatPromptTemplate.from_messages(
+            [("human", parts)], template_format="mustache"
+        )
+        return prompt.input_variables, _texts(prompt.invoke({"b": "B"}))
+
+    assert (
+        _both(scenario)
+        == ((["b"], [[{"type": "text", "text": "a"}, {"type": "data", "value": "B"}]]),) * 2
+    )
+    for kit in (core, lc_prompts):
+        with pytest.raises(ValueError, match="jinja2 is unsafe"):
+            kit.ChatPromptTemplate.from_messages([("human", parts)], template_format="jinja2")
+
+
+def test_formats_are_not_mixed() -> None:
+    for kit in (core, lc_prompts):
+        mustache = kit.PromptTemplate.from_template("{{a}}", template_format="mustache")
+        with pytest.raises(ValueError, match="different formats"):
+            mustache + kit.PromptTemplate.from_template("{b}")
+
+
+def test_jinja2_is_sandboxed_as_langchains() -> None:
+    def scenario(kit: Any) -> Any:
+        template = "{{ ''.__class__ }}|{{ x.upper() }}"
+        return kit.PromptTemplate.from_template(template, template_format="jinja2").format(x="a")
+
+    assert _both(scenario) == ("|A", "|A")
+    from jinja2.exceptions import SecurityError
+
+    for kit in (core, lc_prompts):
+        prompt = kit.PromptTemplate.from_template(
+            "{{ x.__class__.__mro__ }}", template_format="jinja2"
+        )
+        with pytest.raises(SecurityError):
+            prompt.format(x="a")
+
+
+def test_a_missing_variable_is_a_key_error_in_every_format() -> None:
+    for fmt, template in FORMATS:
+        for kit in (core, lc_prompts):
+            prompt = kit.PromptTemplate.from_template(template, template_format=fmt)
+            with pytest.raises(KeyError, match="items"):
+                prompt.invoke({"name": "n", "user": {}})
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="Invalid template format 'handlebars'"):
+        core.ChatPromptTemplate.from_messages([("human", "{q}")], template_format="handlebars")
+    with pytest.raises(ValueError, match="Invalid template format"):
+        template_formats.fill("x", {}, "handlebars")
+
+
+def test_jinja2_missing_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    monkeypatch.setitem(sys.modules, "jinja2.sandbox", None)
+    for call in (
+        lambda: template_formats.variables("{{ a }}", "jinja2"),
+        lambda: template_formats.fill("{{ a }}", {"a": 1}, "jinja2"),
+        lambda: core.PromptTemplate.from_template("{{ a }}", template_format="jinja2"),
+    ):
+        with pytest.raises(ImportError, match="pip install jinja2"):
+            call()
+    # mustache needs no package
+    assert template_formats.fill("{{a}}", {"a": 1}, "mustache") == "1"
+
+
+def test_f_string_is_unchanged() -> None:
+    assert template_formats.variables("{b} {a} {b}") == ["b", "a", "b"]
+    assert template_formats.fill("{a}", {"a": "<x>"}) == "<x>"
