@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MustacheError", "render", "tokenize", "top_level_variables"]
+__all__ = ["MustacheError", "render", "schema_tree", "tokenize", "top_level_variables"]
 
 Token = tuple[str, str]
 
@@ -122,6 +122,36 @@ def top_level_variables(template: str) -> set[str]:
         if kind in {"section", "inverted section"}:
             depth += 1
     return names
+
+
+def schema_tree(template: str) -> dict[str, Any]:
+    """The names a template reads, nested as it reads them (LangChain's `mustache_schema`
+    builds a prompt's input schema from the same tree): "" for a value shown, a dict for
+    a section or a dotted name's parent (empty for a section that reads nothing)."""
+    paths: dict[tuple[str, ...], bool] = {}  # path -> shown as a value
+    prefix: tuple[str, ...] = ()
+    outer: list[tuple[str, ...]] = []
+    for kind, key in tokenize(template):
+        if key == ".":
+            continue
+        if kind == "end":
+            if outer:
+                prefix = outer.pop()
+        elif kind in {"section", "inverted section"}:
+            outer.append(prefix)
+            prefix += tuple(key.split("."))
+            paths[prefix] = False
+        elif kind in {"variable", "no escape"}:
+            paths[prefix + tuple(key.split("."))] = True
+    tree: dict[str, Any] = {}
+    # Latest first, as LangChain pops them: a name read twice keeps its last reading.
+    for path, shown in reversed(paths.items()):
+        leaf = shown and not any(p != path and p[: len(path)] == path for p in paths)
+        current = tree
+        for part in path[:-1]:
+            current = current.setdefault(part, {})
+        current.setdefault(path[-1], "" if leaf else {})
+    return tree
 
 
 def _escape(text: str) -> str:

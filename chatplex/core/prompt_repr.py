@@ -8,13 +8,14 @@ they raise NotImplementedError.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ..messages import BaseMessage
 from ..messages import normalise_role
+from .template_formats import fill
+from .template_formats import variables
 
-__all__ = ["prompt_repr"]
+__all__ = ["highlight", "prompt_repr"]
 
 #: LangChain's title for a message template of each role (from its class name).
 _TITLES = {"human": "Human Message", "ai": "AI Message", "system": "System Message"}
@@ -29,14 +30,17 @@ def _title(title: str, *, bold: bool) -> str:
     return f"{side}{padded}{side}{'=' * (len(padded) % 2)}"
 
 
-def _highlight(name: str, html: bool) -> str:
+def highlight(name: str, html: bool) -> str:
+    """A variable as LangChain shows it in a template: `{name}`, yellow with `html`."""
     text = "{" + name + "}"
     return f"\u001b[33;1m\033[1;3m{text}\u001b[0m" if html else text
 
 
-def _template_repr(template: str, variables: Callable[[str], list[str]], html: bool) -> str:
-    """The template with each variable shown as itself (`{{` prints as `{`, as LangChain's)."""
-    return template.format_map({name: _highlight(name, html) for name in variables(template)})
+def _template_repr(template: str, template_format: str, html: bool) -> str:
+    """The template filled in with each variable shown as `{name}`, as LangChain's (an
+    f-string's `{{` prints as `{`; a mustache `{{a.b}}` as "", `{name}` being a str)."""
+    shown = {name: highlight(name, html) for name in variables(template, template_format)}
+    return fill(template, shown, template_format)
 
 
 def _text_of(part: Any) -> str:
@@ -47,17 +51,15 @@ def _text_of(part: Any) -> str:
     raise NotImplementedError("LangChain prints no text form of an image or other content part")
 
 
-def _message_template_repr(
-    role: str, content: Any, variables: Callable[[str], list[str]], html: bool
-) -> str:
+def _message_template_repr(role: str, content: Any, template_format: str, html: bool) -> str:
     normal = normalise_role(role)
     title = _TITLES.get(normal) or f"{role.title()} Message"
     parts = [content] if isinstance(content, str) else [_text_of(p) for p in content]
-    body = "\n\n".join(_template_repr(p, variables, html) for p in parts)
+    body = "\n\n".join(_template_repr(p, template_format, html) for p in parts)
     return f"{_title(title, bold=html)}\n\n{body}"
 
 
-def prompt_repr(parts: Any, variables: Callable[[str], list[str]], html: bool) -> str:
+def prompt_repr(parts: Any, html: bool) -> str:
     """The prompt's parts as LangChain prints them (see the module doc). The parts are
     told apart by their fields (`prompts.py` imports this module)."""
     blocks = []
@@ -66,9 +68,10 @@ def prompt_repr(parts: Any, variables: Callable[[str], list[str]], html: bool) -
             blocks.append(part.pretty_repr(html=html))
         elif hasattr(part, "variable_name"):  # a MessagesPlaceholder
             title = _title("Messages Placeholder", bold=html)
-            blocks.append(f"{title}\n\n{_highlight(part.variable_name, html)}")
+            blocks.append(f"{title}\n\n{highlight(part.variable_name, html)}")
         elif hasattr(part, "role") and hasattr(part, "content"):  # a message template
-            blocks.append(_message_template_repr(part.role, part.content, variables, html))
+            template_format = getattr(part, "template_format", "f-string")
+            blocks.append(_message_template_repr(part.role, part.content, template_format, html))
         else:
             raise NotImplementedError(f"no text form for a nested {type(part).__name__}")
     return "\n\n".join(blocks)

@@ -370,7 +370,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         `{name}` (highlighted with `html=True`). See `prompt_repr.py`."""
         from .prompt_repr import prompt_repr
 
-        return prompt_repr(self.parts, _variables, html)
+        return prompt_repr(self.parts, html)
 
     def pretty_print(self) -> None:
         """Print `pretty_repr`, highlighted in an interactive session (as LangChain)."""

@@ -56,6 +56,7 @@ from .each import RunnableEach
 from .few_shot import FewShotChatMessagePromptTemplate
 from .lambdas import RunnableGenerator
 from .lambdas import RunnableLambda
+from .mustache import schema_tree
 from .parsers import StrOutputParser
 from .passthrough import RunnableAssign
 from .passthrough import RunnablePassthrough
@@ -307,6 +308,16 @@ def _prompt_input(prompt: ChatPromptTemplate) -> type[BaseModel]:
     return _object("PromptInput", fields)
 
 
+def _mustache_input(name: str, tree: dict[str, Any]) -> type[BaseModel]:
+    """A mustache text prompt's input, as LangChain's: every name optional, a section or
+    a dotted name's parent an object of the names read inside it."""
+    fields: dict[str, Any] = {
+        key: (_mustache_input(key, value), None) if value else (type(value), None)
+        for key, value in tree.items()
+    }
+    return create_model(name, **fields)
+
+
 def _parallel_input(parallel: RunnableParallel[Any]) -> type[BaseModel]:
     # As in LangChain: branches that all take objects take the union of their fields.
     schemas = [step.get_input_schema() for step in parallel.steps.values()]
@@ -423,6 +434,8 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return _list_of(name, runnable.bound.get_input_schema(), None)
     if isinstance(runnable, ChatPromptTemplate):
         return _prompt_input(runnable)
+    if isinstance(runnable, PromptTemplate) and runnable.template_format == "mustache":
+        return _mustache_input("PromptInput", schema_tree(runnable.template))
     if isinstance(runnable, (PromptTemplate, FewShotChatMessagePromptTemplate)):
         return _object("PromptInput", {n: (str, ...) for n in runnable.input_variables})
     if isinstance(runnable, StrOutputParser):

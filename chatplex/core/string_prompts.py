@@ -10,6 +10,7 @@ LangChain's (a chat model takes the value as one human message).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,6 +132,17 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
         """The filled-in text."""
         values = prompt_values(self.input_variables, self.partial_variables, kwargs)
         return fill(self.template, values, self.template_format)
+
+    def pretty_repr(self, html: bool = False) -> str:
+        """The template filled in with each variable shown as `{name}` (yellow with
+        `html=True`) and the partials' values, as LangChain's."""
+        from .prompt_repr import highlight
+
+        return self.format(**{name: highlight(name, html) for name in self.input_variables})
+
+    def pretty_print(self) -> None:
+        """Print `pretty_repr`, highlighted in an interactive session (as LangChain)."""
+        print(self.pretty_repr(html=hasattr(sys, "ps2")))  # noqa: T201 - that is what it is for
 
     def format_prompt(self, **kwargs: Any) -> StringPromptValue:
         return StringPromptValue(self.format(**kwargs))

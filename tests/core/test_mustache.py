@@ -76,3 +76,8 @@ def test_a_lambda_section_is_refused_not_misfilled() -> None:
     # LangChain calls the function with the section's text; chatplex says it does not.
     with pytest.raises(NotImplementedError, match="lambda"):
         mustache.render("{{#wrap}}x{{/wrap}}", {"wrap": lambda text, render: text})
+
+
+def test_the_schema_tree_nests_sections_and_dotted_names() -> None:
+    tree = mustache.schema_tree("{{a}} {{b.c}} {{#l}}{{x}}{{/l}} {{#e}}{{/e}} {{a.d}}")
+    assert tree == {"a": {"d": ""}, "b": {"c": ""}, "l": {"x": ""}, "e": {}}

@@ -165,3 +165,41 @@ def test_jinja2_missing_names_the_package(monkeypatch: pytest.MonkeyPatch) -> No
 def test_f_string_is_unchanged() -> None:
     assert template_formats.variables("{b} {a} {b}") == ["b", "a", "b"]
     assert template_formats.fill("{a}", {"a": "<x>"}) == "<x>"
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize(
+    ("fmt", "template"),
+    [("f-string", "{a} {{x}} {b}"), ("mustache", "{{a}} {{b.c}} {{#l}}{{x}}{{/l}}"), *FORMATS],
+)
+def test_pretty_repr_as_langchains(fmt: str, template: str, html: bool) -> None:
+    def scenario(kit: Any) -> Any:
+        chat = kit.ChatPromptTemplate.from_messages(
+            [("system", "S"), ("human", template)], template_format=fmt
+        )
+        text = kit.PromptTemplate.from_template(template, template_format=fmt)
+        partial = text.partial(**{text.input_variables[0]: "P"})
+        return chat.pretty_repr(html=html), text.pretty_repr(html=html), partial.pretty_repr(html)
+
+    ours, theirs = _both(scenario)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        MUSTACHE,
+        "{{a}} {{b.c}} {{#l}}{{x}}{{/l}}",
+        "{{#a.b}}{{c}}{{^d}}{{e.f}}{{/d}}{{/a.b}}{{a.g}}",
+        "{{#empty}}{{/empty}}{{#dot}}{{.}}{{/dot}}{{x}}{{x.y}}",
+    ],
+)
+def test_a_mustache_prompts_input_schema_as_langchains(template: str) -> None:
+    def scenario(kit: Any) -> Any:
+        prompt = kit.PromptTemplate.from_template(template, template_format="mustache")
+        chat = kit.ChatPromptTemplate.from_template(template, template_format="mustache")
+        schemas = (prompt.get_input_schema(), chat.get_input_schema())
+        return [s.model_json_schema() for s in schemas]
+
+    ours, theirs = _both(scenario)
+    assert ours == theirs
