@@ -2,6 +2,7 @@
 langchain-core's prompts on the same templates: input variables, filled-in text and
 messages, and what each refuses."""
 
+import asyncio
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -201,5 +202,53 @@ def test_a_mustache_prompts_input_schema_as_langchains(template: str) -> None:
         schemas = (prompt.get_input_schema(), chat.get_input_schema())
         return [s.model_json_schema() for s in schemas]
 
+    ours, theirs = _both(scenario)
+    assert ours == theirs
+
+
+def _image_parts(kit: Any) -> Any:
+    part = {"type": "image_url", "image_url": {"url": "{{u}}", "detail": "{{d}}"}}
+    prompt = kit.ChatPromptTemplate.from_messages([("human", [part])], template_format="mustache")
+    # mustache escapes the URL's & as LangChain's does
+    return prompt.input_variables, _texts(prompt.invoke({"u": "http://a?b&c", "d": "low"}))
+
+
+def _mixed_formats(kit: Any) -> Any:
+    system = kit.SystemMessagePromptTemplate.from_template("{{a}}", template_format="mustache")
+    jinja = kit.AIMessagePromptTemplate.from_template("{{ c|upper }}", template_format="jinja2")
+    prompt = kit.ChatPromptTemplate.from_messages([system, ("human", "{b}"), jinja])
+    return prompt.input_variables, _texts(prompt.invoke({"a": "<A>", "b": "<B>", "c": "c"}))
+
+
+def _jinja2_declared_names(kit: Any) -> Any:
+    template = "{% set x = 1 %}{{ x }}{{ y|upper }}{% if z %}{{ w }}{% endif %}"
+    prompt = kit.PromptTemplate.from_template(template, template_format="jinja2")
+    return prompt.input_variables, prompt.format(y="y", z=True, w="w")
+
+
+def _message_parts(kit: Any) -> Any:
+    template = ["{{a}}", {"type": "text", "text": "{{b.c}}"}]
+    message = kit.HumanMessagePromptTemplate.from_template(template, template_format="mustache")
+    filled = message.format(a="", b={"c": "C"}).content
+    return message.input_variables, [p.template_format for p in message.prompt], filled
+
+
+def _partial_function(kit: Any) -> Any:
+    partials = {"a": lambda: "F"}
+    prompt = kit.PromptTemplate.from_template(
+        "{{a}} {{b}}", template_format="mustache", partial_variables=partials
+    )
+    return (
+        prompt.input_variables,
+        prompt.format(b="B"),
+        asyncio.run(prompt.ainvoke("B")).to_string(),
+    )
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [_image_parts, _mixed_formats, _jinja2_declared_names, _message_parts, _partial_function],
+)
+def test_more_scenarios_as_langchains(scenario: Callable[[Any], Any]) -> None:
     ours, theirs = _both(scenario)
     assert ours == theirs
