@@ -1,14 +1,20 @@
 """Field values built on first read: a reply's `response_metadata` (`LazyMetadata`) and
 `usage_metadata` (`LazyValue`) are made only when someone reads them, through the
 `BuiltOnRead` descriptor `_messages.py` puts on those fields. Most replies of a batch are
-never asked for them."""
+never asked for them.
+
+A reply is read on two threads when it is traced: the caller's and the tracer's sender's
+(which writes the run). Whichever builds a value first keeps it in the message
+(`keep_first`): both threads get that one object, and an edit made to it is not
+replaced by the other thread's build."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["LAZY_TYPES", "BuiltOnRead", "LazyMetadata", "LazyValue"]
+__all__ = ["LAZY_TYPES", "BuiltOnRead", "LazyMetadata", "LazyValue", "keep_first"]
 
 
 class LazyMetadata:
@@ -86,10 +92,25 @@ class BuiltOnRead:
         if obj is None:
             return self
         value = self.slot.__get__(obj, owner)
-        if type(value) in LAZY_TYPES:
-            value = value.build()
-            self.slot.__set__(obj, value)
+        while type(value) in LAZY_TYPES:  # (again if another lazy value replaced it)
+            value = keep_first(self.slot, obj, value, value.build())
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
         self.slot.__set__(obj, value)
+
+
+#: Held only to compare and store a slot (`keep_first`), never while building.
+_STORING = threading.Lock()
+
+
+def keep_first(slot: Any, obj: Any, unbuilt: Any, built: Any) -> Any:
+    """Store `built` in `obj`'s `slot` if it still holds `unbuilt`, and return what the
+    slot holds then: another thread's build that got there first is kept (the user may
+    already be editing it), and both threads return the same object."""
+    with _STORING:
+        now = slot.__get__(obj)
+        if now is unbuilt:
+            slot.__set__(obj, built)
+            return built
+        return now

@@ -23,6 +23,7 @@ from typing import Literal
 from ._lazy import BuiltOnRead
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
+from ._lazy import keep_first
 from ._merge import merged_fields
 from ._types import Content
 from ._types import InvalidToolCall
@@ -334,8 +335,10 @@ class AIMessageChunk(AIMessage):
         from ._tool_calls import parse_tool_call_chunks
 
         calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=self.is_complete)
-        _TOOL_CALLS.__set__(self, calls)
-        _INVALID_TOOL_CALLS.__set__(self, invalid)
+        # Each slot only if still pending: calls a user assigned, or another thread
+        # derived first (the tracer's sender reads a traced stream's chunk), are kept.
+        keep_first(_TOOL_CALLS, self, _PENDING, calls)
+        keep_first(_INVALID_TOOL_CALLS, self, _PENDING, invalid)
 
     @property
     def is_complete(self) -> bool:

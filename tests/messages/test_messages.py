@@ -237,3 +237,14 @@ def test_message_plus_message_is_langchains_chat_prompt() -> None:
     assert (AIMessageChunk("a") + AIMessageChunk("b")).content == "ab"
     with pytest.raises(TypeError):
         AIMessageChunk("a") + "b"  # noqa: B018
+
+
+def test_tool_calls_assigned_to_a_chunk_with_fragments_are_kept() -> None:
+    """A chunk's `tool_calls` set by hand while they are still to be derived from its
+    fragments: reading `invalid_tool_calls` derives those, and leaves the calls set."""
+    fragment = {"name": "f", "args": '{"a": 1}', "id": "c1", "index": 0}
+    chunk = AIMessageChunk("", tool_call_chunks=[fragment], chunk_position="last")  # type: ignore[list-item]
+    mine = [{"name": "g", "args": {}, "id": "c2", "type": "tool_call"}]
+    chunk.tool_calls = mine  # type: ignore[assignment]
+    assert chunk.invalid_tool_calls == []
+    assert chunk.tool_calls is mine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from chatplex import SystemMessage
 from chatplex import ToolMessage
 from chatplex.chat.llm_results import chat_result
 from chatplex.core.string_prompts import PromptTemplate
+from chatplex.messages import LazyMetadata
+from chatplex.messages import LazyValue
+from chatplex.messages import _tool_calls as tool_calls_module
 from chatplex.tracing.serialize import chain_inputs
 from chatplex.tracing.serialize import chain_outputs
 from chatplex.tracing.serialize import dumpd
@@ -238,3 +242,86 @@ def test_any_mapping_is_a_chain_runs_fields_each_time() -> None:
         assert chain_inputs(_Row(q="x")) == {"q": "x"}
         assert chain_outputs(_Row(a=1)) == {"a": 1}
         assert chain_outputs(HumanMessage("m"))["output"]["content"] == "m"
+
+
+def _lazy_reply() -> AIMessage:
+    """A reply as a provider makes it: metadata and usage built on first read."""
+    metadata = LazyMetadata({"model_provider": "p"}, ("finish_reason",), ("stop",))
+    usage = LazyValue(dict, USAGE)
+    return AIMessage("pong", response_metadata=metadata, usage_metadata=usage)  # type: ignore[arg-type]
+
+
+def _streamed_reply() -> AIMessageChunk:
+    """A traced stream's merged reply: its tool calls derived on first read."""
+    fragment = {"name": "f", "args": '{"a": 1}', "id": "c1", "index": 0}
+    return AIMessageChunk("", tool_call_chunks=[fragment], chunk_position="last")  # type: ignore[list-item]
+
+
+#: Per lazily built field: a reply holding it unbuilt, and what builds it, as (owner,
+#: name) (patched to pause the thread building first right after its build, before it
+#: is stored).
+_LAZY_FIELDS = {
+    "response_metadata": (_lazy_reply, LazyMetadata, "build"),
+    "usage_metadata": (_lazy_reply, LazyValue, "build"),
+    "tool_calls": (_streamed_reply, tool_calls_module, "parse_tool_call_chunks"),
+}
+
+
+def _edit(value: Any) -> None:
+    if type(value) is list:
+        value[0]["args"]["edited"] = True
+    else:
+        value["edited"] = True
+
+
+def _edited(value: Any) -> bool:
+    return bool(value[0]["args"].get("edited") if type(value) is list else value.get("edited"))
+
+
+@pytest.mark.parametrize("sender_first", [True, False], ids=["sender_builds_first", "user_first"])
+@pytest.mark.parametrize("field", list(_LAZY_FIELDS))
+def test_a_lazy_field_read_on_the_senders_thread_and_the_users_is_one_object(
+    monkeypatch: pytest.MonkeyPatch, field: str, sender_first: bool
+) -> None:
+    """The tracer's sender thread writes a traced reply (`dumpd`) while the user reads
+    the same reply: whichever thread builds a lazy field first, both get the object the
+    message keeps, and the user's edit of it stays in the message. Driven step by step:
+    the thread that builds first is held between its build and the store while the
+    other one reads (and the user edits) to the end."""
+    make, owner, name = _LAZY_FIELDS[field]
+    message = make()
+    build = getattr(owner, name)
+    built, go_on = threading.Event(), threading.Event()
+    first: list[threading.Thread] = []
+
+    def pausing_build(*args: Any, **kwargs: Any) -> Any:
+        value = build(*args, **kwargs)
+        if threading.current_thread() in first and not built.is_set():
+            built.set()
+            assert go_on.wait(10)
+        return value
+
+    monkeypatch.setattr(owner, name, pausing_build)
+
+    def send() -> Any:
+        return dumpd(message)["kwargs"][field]
+
+    def use() -> Any:
+        value = getattr(message, field)
+        _edit(value)
+        return value
+
+    seen: dict[str, Any] = {}
+    steps = [("sender", send), ("user", use)]
+    (first_name, first_step), (second_name, second_step) = steps if sender_first else steps[::-1]
+    thread = threading.Thread(target=lambda: seen.setdefault(first_name, first_step()))
+    first.append(thread)
+    thread.start()
+    assert built.wait(10)  # the first thread has built its value, not stored it
+    seen[second_name] = second_step()
+    go_on.set()
+    thread.join(10)
+    assert seen.keys() == {"sender", "user"}
+    kept = getattr(message, field)
+    assert _edited(kept)  # the user's edit is in the message
+    assert seen["user"] is kept and seen["sender"] is kept  # one object on both threads
