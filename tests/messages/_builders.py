@@ -1,13 +1,18 @@
 """Builders of the message records the tests compare: tool-call chunks, parsed calls,
-usage, a stream's chunks added up pairwise, a conversation's opening turns; and the
-thinking text of a content list."""
+usage, a stream's chunks added up pairwise, a conversation's opening turns; the
+thinking text of a content list; and two threads stepped through a lazy build
+(`held_after_build`)."""
 
 from __future__ import annotations
 
 import functools
 import operator
+import threading
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
+
+import pytest
 
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
@@ -76,3 +81,38 @@ def thinking_text(content: Any) -> str:
         if isinstance(block, dict) and block.get("type") == "thinking"
         for piece in block["thinking"]
     )
+
+
+def held_after_build(
+    monkeypatch: pytest.MonkeyPatch,
+    build: tuple[Any, str],
+    first: Callable[[], Any],
+    second: Callable[[], Any],
+) -> tuple[Any, Any]:
+    """`first()` on a thread of its own, held right after its first call of the builder
+    `build` (owner, name) returns (a lazy value built, not stored yet) while `second()`
+    runs on this thread to its end; then `first` goes on. Both results, in that order.
+    No timing: the steps are ordered by events (the waits' timeouts only stop a hang)."""
+    owner, name = build
+    original = getattr(owner, name)
+    built, go_on = threading.Event(), threading.Event()
+    held: list[threading.Thread] = []
+
+    def holding(*args: Any, **kwargs: Any) -> Any:
+        value = original(*args, **kwargs)
+        if threading.current_thread() in held and not built.is_set():
+            built.set()
+            assert go_on.wait(10)
+        return value
+
+    monkeypatch.setattr(owner, name, holding)
+    results: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: results.setdefault("first", first()))
+    held.append(thread)
+    thread.start()
+    assert built.wait(10)
+    results["second"] = second()
+    go_on.set()
+    thread.join(10)
+    assert "first" in results, "the held thread failed"
+    return results["first"], results["second"]

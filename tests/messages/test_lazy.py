@@ -8,6 +8,7 @@ import pytest
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import UsageMetadata
+from tests.messages._builders import held_after_build
 
 
 def test_lazy_metadata_copies_its_nested_dicts_at_every_depth() -> None:
@@ -79,3 +80,23 @@ def test_lazy_value_usage_is_made_on_read_and_passed_on_unbuilt() -> None:
     assert message.usage_metadata == peek_usage(chunk) and made == [3, 3, 3]
     assert message.usage_metadata is not chunk.usage_metadata  # each its own
     assert peek_usage(AIMessage(content="x")) is None
+
+
+def test_metadata_grown_while_another_thread_builds_it_is_built_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A thread builds a reply's metadata while another adds an entry to it unbuilt
+    (`set_metadata`): the build made from the metadata replaced is not stored; the
+    reading thread builds the new one, with the entry."""
+    from chatplex.messages import LazyMetadata
+    from chatplex.messages import set_metadata
+
+    message = AIMessage("a", response_metadata=LazyMetadata({"provider": "p"}, ("id",), ("i1",)))  # type: ignore[arg-type]
+    read, _ = held_after_build(
+        monkeypatch,
+        (LazyMetadata, "build"),
+        lambda: message.response_metadata,
+        lambda: set_metadata(message, "attempts", 2),
+    )
+    assert read == {"provider": "p", "id": "i1", "attempts": 2}
+    assert message.response_metadata is read

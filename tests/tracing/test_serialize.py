@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +26,7 @@ from chatplex.tracing.serialize import dumpd
 from chatplex.tracing.serialize import jsonable
 from chatplex.tracing.serialize import llm_result
 from chatplex.tracing.serialize import usage_of
+from tests.messages._builders import held_after_build
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 
@@ -290,18 +290,6 @@ def test_a_lazy_field_read_on_the_senders_thread_and_the_users_is_one_object(
     other one reads (and the user edits) to the end."""
     make, owner, name = _LAZY_FIELDS[field]
     message = make()
-    build = getattr(owner, name)
-    built, go_on = threading.Event(), threading.Event()
-    first: list[threading.Thread] = []
-
-    def pausing_build(*args: Any, **kwargs: Any) -> Any:
-        value = build(*args, **kwargs)
-        if threading.current_thread() in first and not built.is_set():
-            built.set()
-            assert go_on.wait(10)
-        return value
-
-    monkeypatch.setattr(owner, name, pausing_build)
 
     def send() -> Any:
         return dumpd(message)["kwargs"][field]
@@ -311,17 +299,10 @@ def test_a_lazy_field_read_on_the_senders_thread_and_the_users_is_one_object(
         _edit(value)
         return value
 
-    seen: dict[str, Any] = {}
-    steps = [("sender", send), ("user", use)]
-    (first_name, first_step), (second_name, second_step) = steps if sender_first else steps[::-1]
-    thread = threading.Thread(target=lambda: seen.setdefault(first_name, first_step()))
-    first.append(thread)
-    thread.start()
-    assert built.wait(10)  # the first thread has built its value, not stored it
-    seen[second_name] = second_step()
-    go_on.set()
-    thread.join(10)
-    assert seen.keys() == {"sender", "user"}
+    if sender_first:
+        sent, used = held_after_build(monkeypatch, (owner, name), send, use)
+    else:
+        used, sent = held_after_build(monkeypatch, (owner, name), use, send)
     kept = getattr(message, field)
     assert _edited(kept)  # the user's edit is in the message
-    assert seen["user"] is kept and seen["sender"] is kept  # one object on both threads
+    assert used is kept and sent is kept  # one object on both threads
