@@ -142,10 +142,11 @@ SDK_HEADERS: dict[str, dict[str, Form]] = {
         ),
         _OPENAI_SDK,
     ),
-    # anthropic's SDK also writes the call's own timeout, which langchain-anthropic never
-    # gives: its NOT_GIVEN sentinel.
+    # anthropic's SDK also writes the timeout given to the call (langchain-anthropic
+    # passes a call's `timeout=` to `create()`), its NOT_GIVEN sentinel where none is.
     "ChatAnthropic": _stainless(
-        "anthropic", **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "NOT_GIVEN"}
+        "anthropic",
+        **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "{call_timeout}"},
     ),
     "ChatGroq": _stainless("groq"),
     # langchain-fireworks retries with tenacity around calls the SDK does not retry.

@@ -66,6 +66,8 @@ class Bindable(OnWire, Protocol):
     cache: BaseCache | bool | None
     stream_usage: bool
     extra_body: dict[str, Any]
+    timeout: float | None
+    call_timeout: float | None
 
     def get_name(self) -> str: ...
     def _tools_to_bind(
@@ -141,6 +143,10 @@ def _set_tools(model: Bindable, key: str, value: Any) -> None:
     model.tool_list_bound = model._keeps_bound_tool_lists()
 
 
+def _set_timeout(model: Bindable, key: str, value: Any) -> None:
+    model.timeout = model.call_timeout = value  # a call's own (`ChatModel.call_timeout`)
+
+
 def _add_headers(model: Bindable, key: str, value: Any) -> None:
     model.extra_headers = merged_headers(model.extra_headers, value)  # on the model's own
 
@@ -203,6 +209,7 @@ def _check_call_keyword(
 _SETTERS: dict[str, Callable[[Any, str, Any], None]] = {
     **dict.fromkeys((*CALL_SETTINGS, *TRANSPORT_SETTINGS), setattr),
     "tools": _set_tools,
+    "timeout": _set_timeout,
     "extra_headers": _add_headers,
     "extra_query": _add_query,
     "rate_limit": _set_rate_limit,

@@ -62,6 +62,7 @@ class Transport(Protocol):
     extra_headers: dict[str, str]
     extra_query: Mapping[str, Any]
     sdk_headers: PartnerHeaders | None
+    call_timeout: float | None
     partner_words: bool
     partner_calls: PartnerCalls
     cache: BaseCache | bool | None

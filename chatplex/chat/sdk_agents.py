@@ -7,7 +7,8 @@ gateway that routes or admits clients by them treats the drop-in as the partner 
 chatplex is added as a suffix only where the SDK itself appends to its User-Agent
 (google-genai); a fixed form is sent exactly. What a Stainless SDK sets per attempt is
 sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
-`x-stainless-read-timeout`: the model's read timeout, where it has one): the request
+`x-stainless-read-timeout`: the model's read timeout, where it has one; anthropic's
+`x-stainless-timeout`: a call's own timeout, `for_call`): the request
 carries the first attempt's, and the http layer sets the count again before each retry
 (`PartnerHeaders.first_attempt`; botocore's `amz-sdk-request`: its subclass `BotocoreHeaders`).
 
@@ -31,13 +32,13 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import platform
 import sys
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from typing import ClassVar
 
@@ -60,9 +61,12 @@ class _Versions(dict[str, str]):
             return USER_AGENT_VERSIONS[name]
 
 
-#: The forms an SDK fills per attempt: the retries taken before it; the read timeout.
+#: The forms an SDK fills per attempt: the retries taken before it; the read timeout;
+#: the call's own timeout (the one given to the call, not the client's).
 RETRIES = "{retries}"
 READ_TIMEOUT = "{read_timeout}"
+CALL_TIMEOUT = "{call_timeout}"
+_PER_ATTEMPT = (RETRIES, READ_TIMEOUT, CALL_TIMEOUT)
 
 #: What a drop-in's http call runs before each retry: given the retries taken before
 #: the attempt (1 on the first retry) and the `Date` of the call's last response that
@@ -70,24 +74,35 @@ READ_TIMEOUT = "{read_timeout}"
 RetryHeaders = Callable[[int, str | None], list[tuple[str, str]]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PartnerHeaders:
     """The headers a drop-in's partner SDK sends on every request: its sync client's
     (`sync`) and its async client's (`aio`), and their names in lower case (`names`);
-    those it sets per attempt (`per_attempt`: name -> `RETRIES` or `READ_TIMEOUT`), and
-    the read timeout it reports where the drop-in has none (`read_timeout`)."""
+    those it sets per attempt (`per_attempt`: name -> `RETRIES`, `READ_TIMEOUT` or
+    `CALL_TIMEOUT`), the read timeout it reports where the drop-in has none
+    (`read_timeout`), and a call's own timeout as it writes it (`call_timeout`: a Stainless
+    SDK writes its `NOT_GIVEN` sentinel where the call gives none; `for_call`)."""
 
     sync: Mapping[str, str]
     aio: Mapping[str, str]
     names: frozenset[str]
     per_attempt: Mapping[str, str]
     read_timeout: str | None = None
+    call_timeout: str = "NOT_GIVEN"
     #: Whether a call's first attempt carries a value of its own (an id per call): then
     #: `first_attempt` runs for each call, not once per model and request shape.
     per_call: ClassVar[bool] = False
 
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
+
+    def for_call(self, timeout: Any) -> PartnerHeaders:
+        """These headers for a call given its own `timeout` (seconds or a `Timeout`):
+        written as its SDK writes the value given (`5`, `5.0`, a `Timeout`'s read
+        timeout), where a header says it; else these."""
+        if CALL_TIMEOUT not in self.per_attempt.values():
+            return self
+        return dataclasses.replace(self, call_timeout=str(_read_timeout(timeout, None)))
 
     def first_attempt(
         self, timeout: Any, named: Collection[str]
@@ -105,6 +120,8 @@ class PartnerHeaders:
             if form == RETRIES:
                 first[name] = "0"
                 counted.append(name)
+            elif form == CALL_TIMEOUT:
+                first[name] = self.call_timeout
             elif read is not None:
                 first[name] = read
         return first, functools.partial(_counted, tuple(counted)) if counted else None
@@ -133,7 +150,7 @@ def sdk_headers(name: str) -> PartnerHeaders | None:
     if agent is None:
         return None
     forms = {"User-Agent": agent, **SDK_HEADERS.get(name, {})}
-    per_attempt = {h: form for h, form in forms.items() if form in (RETRIES, READ_TIMEOUT)}
+    per_attempt = {h: form for h, form in forms.items() if form in _PER_ATTEMPT}
     fixed = {h: form for h, form in forms.items() if h not in per_attempt}
     known = _Versions(_platform())
     sync = {header: _form(form, 0).format_map(known) for header, form in fixed.items()}

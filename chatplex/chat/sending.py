@@ -162,7 +162,14 @@ def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> 
         return extra, None
     key = None
     timeout = model.timeout
-    if not extra and not partner.per_call and (timeout is None or type(timeout) in (int, float)):
+    if model.call_timeout is not None:  # a call's own: its SDK may write it as given
+        partner = partner.for_call(model.call_timeout)
+    if (
+        not extra
+        and partner is model.sdk_headers
+        and not partner.per_call
+        and (timeout is None or type(timeout) in (int, float))
+    ):
         key = (id(extra), id(partner), sync, tuple(request.headers), timeout, type(timeout))
         known = _PARTNER_ONLY.get(key)
         if known is not None and known[0] is extra and known[1] is partner:

@@ -64,4 +64,4 @@ def botocore_headers(
         for name, value in base.sync.items()
     }
     names = base.names | {SDK_REQUEST, SDK_INVOCATION}
-    return BotocoreHeaders(sent, sent, names, {}, None, mode, attempts, seconds)
+    return BotocoreHeaders(sent, sent, names, {}, mode=mode, attempts=attempts, seconds=seconds)

@@ -349,6 +349,26 @@ def unnamed_parameters_moved(cls: Any, url: str) -> Any:
     return [model.invoke("Hi"), model.model_kwargs, said["warned"]]
 
 
+def timeout_per_call(cls: Any, url: str) -> Any:
+    """`timeout=` given to one call (or bound), beside a model with and without one of
+    its own: the anthropic SDK writes the call's in `x-stainless-timeout` as given (`5`,
+    `5.0`; its `NOT_GIVEN` where the call gives none) and in `x-stainless-read-timeout`;
+    invoked, awaited and streamed (the requests compared)."""
+    import asyncio
+
+    bare = _model(cls, url)
+    timed = cls(model=MODEL, api_key=KEY, base_url=url, timeout=30)
+    return [
+        bare.invoke("Hi", timeout=5),
+        bare.invoke("Hi", timeout=5.0),
+        timed.invoke("Hi"),
+        timed.invoke("Hi", timeout=5),
+        bare.bind(timeout=8).invoke("Hi"),
+        asyncio.run(timed.ainvoke("Hi", timeout=4)),
+        merged(list(bare.stream("Hi", timeout=6))),
+    ]
+
+
 def failing(status: int, kind: str) -> Callable[[Seen], Reply]:
     """A scripted Messages API answering every request with an error `status`."""
     body = {"type": "error", "error": {"type": kind, "message": "Try again later."}}
@@ -389,6 +409,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "system_per_call": (streamed(ANSWER), system_per_call),
     "stop_text": (messages_reply(), COMMON.stop_text),
     "system_in_constructor": (messages_reply(), system_in_constructor),
+    "timeout_per_call": (streamed(ANSWER), timeout_per_call),
     "unnamed_parameters_moved": (messages_reply(), unnamed_parameters_moved),
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
@@ -453,9 +474,15 @@ DIFFERENCES["stop_text"] = (
     text_stop_kept(None, lambda body: body["stop_sequences"]),
 )
 
-#: Request headers a script's constructor decides, compared; the rest (user agents, SDK
-#: telemetry `x-stainless-*`) name the client that sent them.
-COMPARED_HEADERS = ("x-api-key", "anthropic-version", "content-type")
+#: Request headers a script decides (its constructor, a call's timeout), compared; the rest
+#: (user agents, the SDK's platform `x-stainless-*`) name the client that sent them.
+COMPARED_HEADERS = (
+    "x-api-key",
+    "anthropic-version",
+    "content-type",
+    "x-stainless-timeout",
+    "x-stainless-read-timeout",
+)
 
 
 SUITE = Suite(
