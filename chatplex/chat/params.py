@@ -94,6 +94,12 @@ class SettingRefused(TypeError):
     partner's pydantic fields refuse as a ValidationError (`built_as_partner`)."""
 
 
+class PartnerTypeError(TypeError):
+    """A TypeError a drop-in's partner raises from its own code reading a value (not from
+    its pydantic field validation, which is a ValidationError): raised as it is there, as
+    a script's `except TypeError` sees it (`built_as_partner` lets it through)."""
+
+
 def unknown_keyword(owner: str, name: str, known: Iterable[str], hint: str = "") -> TypeError:
     """A TypeError for an unknown keyword, naming the closest known one."""
     import difflib  # an error path: not loaded by `import chatplex`

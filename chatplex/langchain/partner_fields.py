@@ -51,6 +51,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import TAIL
 from ..chat.dropin import UNSET
 from ..chat.langchain_hooks import DropInEngine
+from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_warnings import say_lifted
@@ -253,8 +254,8 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
         if partner is None:
             raise  # a ValueError, as its partner's: pydantic's ValidationError
         raise partner from None  # its partner's class and words, no ValueError
-    except SettingRefused:
-        raise  # a name it does not take
+    except (SettingRefused, PartnerTypeError):
+        raise  # a name it does not take; its partner's own TypeError
     except TypeError as err:
         raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
 

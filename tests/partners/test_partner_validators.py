@@ -144,6 +144,30 @@ def test_a_value_of_the_wrong_type_is_refused_as_by_the_partner(
         getattr(chatplex.langchain, name)(**given)
 
 
+#: (drop-in name, its model keyword): a model id of the wrong type, which the partner's
+#: field does not check: it fails in a validator reading it, a script's `except` sees
+#: that class. ChatBedrock's raised AttributeError where langchain-aws's raises TypeError.
+UNCHECKED_MODELS = [("ChatBedrock", "model_id"), ("ChatBedrockConverse", "model")]
+
+
+@pytest.mark.parametrize(("name", "keyword"), UNCHECKED_MODELS)
+def test_a_model_id_of_the_wrong_type_fails_with_the_partners_class(
+    name: str, keyword: str
+) -> None:
+    module, keywords = PARTNER_BUILDS[name]
+    partner = getattr(pytest.importorskip(module), name)
+    given = {**keywords, keyword: 5}
+    failures = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        with pytest.raises(Exception) as failed, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cls(**given)
+        # (the first builtin class it is: what a script's `except` names)
+        kind = next(c for c in type(failed.value).__mro__ if c.__module__ == "builtins")
+        failures.append((kind, str(failed.value)))
+    assert failures[0] == failures[1]
+
+
 def test_a_name_the_drop_in_does_not_take_is_still_a_type_error() -> None:
     # Not a value's type: chatplex's refusal of a name (its partner would send it on).
     with pytest.raises(TypeError, match="did you mean 'temperature'"):

@@ -53,6 +53,7 @@ from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
+from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import IdentifyingParams
@@ -257,7 +258,11 @@ class ChatBedrock(ChatBedrockConverse):
             # model_kwargs (sent raw to InvokeModel, dropped over Converse). Unknown here.
             raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
         if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
-            beta_use_converse_api = bool(model_name) and _NOVA in f"{model_name} {base or ''}"
+            try:  # (read as it reads them: a model id that is no string fails as there)
+                named = bool(model_name) and (_NOVA in model_name or _NOVA in (base or ""))
+            except TypeError as err:
+                raise PartnerTypeError(str(err)) from None
+            beta_use_converse_api = named
         #: Whether calls go to Converse (LangChain's field).
         self.beta_use_converse_api = bool(beta_use_converse_api)
         if not self.beta_use_converse_api:
