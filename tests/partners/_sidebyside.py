@@ -657,6 +657,12 @@ class ScriptsOver:
             "constructed": attempted(lambda: self.model(cls, url, stop="END").invoke("Hi")),
         }
 
+    def unknown_keyword(self, cls: Any, url: str) -> Any:
+        """A keyword the class has no field for, a misspelt setting (`temprature=0.2`),
+        given to the constructor and called (`UNKNOWN_IGNORED` where its partner's
+        pydantic config ignores it)."""
+        return attempted(lambda: self.model(cls, url, temprature=0.2).invoke("Hi"))
+
     def stream_chunks(self, cls: Any, url: str) -> Any:
         chunks = list(self.model(cls, url).stream("Say hello"))
         return {
@@ -858,6 +864,30 @@ def refused_before_sending(
         return theirs, theirs, their_requests, their_requests
 
     return normalise
+
+
+def unknown_ignored(partner: str) -> Difference:
+    """Why a keyword the `partner` package's class ignores is refused by its drop-in."""
+    return Difference(
+        Reason.LOSES_DATA,
+        f"{partner} builds the model without a word and drops the keyword (its pydantic "
+        "config ignores a name it has no field for): a misspelt `temprature=0.2` is never "
+        "applied, the request is sent at the server's temperature",
+        "the constructor raises TypeError (`SettingRefused`), naming the closest setting "
+        "(`did you mean 'temperature'?`), before any request",
+    )
+
+
+def unknown_refused(outcome: Outcome) -> Outcome:
+    """An `unknown_keyword` row's normaliser: theirs built and called, its request without
+    the keyword; ours refused it with chatplex's TypeError, before any request. Then ours
+    is read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "SettingRefused"} and not our_requests, (ours, our_requests)
+    assert not (isinstance(theirs, dict) and "refused" in theirs), theirs
+    assert len(their_requests) == 1, their_requests
+    assert "temprature" not in str(their_requests[0]["body"]), their_requests
+    return theirs, theirs, their_requests, their_requests
 
 
 def text_stop_refused(sent_as: str, per_call: str = "") -> Difference:

@@ -34,6 +34,8 @@ from tests.partners._sidebyside import text_stop_bare
 from tests.partners._sidebyside import text_stop_kept
 from tests.partners._sidebyside import text_stop_refused
 from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import unknown_ignored
+from tests.partners._sidebyside import unknown_refused
 
 langchain_cohere = pytest.importorskip("langchain_cohere")
 cohere_sdk = pytest.importorskip("cohere")
@@ -440,6 +442,7 @@ def bind_tools_strict(cls: Any, url: str) -> Any:
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "bind_tools_strict": (cohere_replies(tool_call=ADD_CALL), bind_tools_strict),
     "stop_text": (cohere_replies(), COMMON.stop_text),
+    "unknown_keyword": (cohere_replies(), COMMON.unknown_keyword),
     "invoke_text": (cohere_replies(), invoke_text),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
@@ -712,6 +715,7 @@ def _closed_parameters(body: dict[str, Any]) -> bool:
     return tool["function"]["parameters"]["additionalProperties"] is False
 
 
+DIFFERENCES["unknown_keyword"] = (unknown_ignored("langchain-cohere"), unknown_refused)
 DIFFERENCES["stop_text"] = (
     (
         text_stop_refused("stop_sequences"),

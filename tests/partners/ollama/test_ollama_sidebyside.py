@@ -33,6 +33,8 @@ from tests.partners._sidebyside import text_stop_bare
 from tests.partners._sidebyside import text_stop_kept
 from tests.partners._sidebyside import text_stop_refused
 from tests.partners._sidebyside import thirds
+from tests.partners._sidebyside import unknown_ignored
+from tests.partners._sidebyside import unknown_refused
 
 langchain_ollama = pytest.importorskip("langchain_ollama")
 ollama_sdk = pytest.importorskip("ollama")
@@ -399,6 +401,7 @@ def traced_model_override(cls: Any, url: str) -> Any:
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "anthropic_thinking_sent": (ollama_replies(), anthropic_thinking_sent),
     "stop_text": (ollama_replies(), SHARED.stop_text),
+    "unknown_keyword": (ollama_replies(), SHARED.unknown_keyword),
     "invoke_text": (ollama_replies(), invoke_text),
     "invoke_messages": (ollama_replies(), invoke_messages),
     "invoke_tuples": (ollama_replies(), invoke_tuples),
@@ -482,6 +485,7 @@ def _thinking_sent(body: dict[str, Any]) -> bool:
     return bool(turn["thinking"] == "Add them." and turn["content"] == "\nAdding.")
 
 
+DIFFERENCES["unknown_keyword"] = (unknown_ignored("langchain-ollama"), unknown_refused)
 DIFFERENCES["stop_text"] = (
     (
         text_stop_refused("options.stop"),
