@@ -102,6 +102,8 @@ def wire_body(
     tools, choice = _tools(settings.tools, settings.tool_choice, listed)
     if tools or listed:
         body["tools"] = tools
+    if _strict(settings.tools, tools):
+        body["strict_tools"] = True
     if settings.max_tokens is not None:
         body["max_tokens"] = settings.max_tokens
     if settings.stop:
@@ -134,6 +136,20 @@ def _tools(
     if not named:
         raise ValueError(f"tool_choice names {choice!r}, which is not among the tools")
     return [_tool(named[0])], "REQUIRED"
+
+
+def _strict(tools: tuple[ToolSpec, ...], sent: list[dict[str, Any]]) -> bool:
+    """Whether Cohere's `strict_tools` is asked: every tool sent strict
+    (`bind_tools(strict=True)`). It is one switch for every tool: a strict tool sent
+    beside one that is not is refused, not sent loose."""
+    names = {tool["function"]["name"] for tool in sent}
+    marks = {tool.strict is True for tool in tools if tool.name in names}
+    if len(marks) > 1:
+        raise ValueError(
+            "Cohere's strict_tools holds every tool to its schema, or none: some tools "
+            "are strict and some are not; bind them alike (bind_tools(..., strict=True))"
+        )
+    return marks == {True}
 
 
 def _tool(tool: ToolSpec) -> dict[str, Any]:

@@ -712,7 +712,8 @@ DIFFERENCES["tool_round_trip_with_plan"] = (FLAT_TOOLS, _flat_tools)
 
 def _closed_parameters(body: dict[str, Any]) -> bool:
     [tool] = body["tools"]
-    return tool["function"]["parameters"]["additionalProperties"] is False
+    closed = tool["function"]["parameters"]["additionalProperties"] is False
+    return closed and body.get("strict_tools") is True
 
 
 DIFFERENCES["unknown_keyword"] = (unknown_ignored("langchain-cohere"), unknown_refused)
@@ -729,7 +730,8 @@ DIFFERENCES["bind_tools_strict"] = (
         "binds `strict=True` and hands it to the cohere SDK's chat(), whose TypeError "
         "every call of the bound model raises",
         "the tools are sent with their parameters closed (`additionalProperties: false`), "
-        "as `strict=True` binds them on the OpenAI-style classes",
+        "as `strict=True` binds them on the OpenAI-style classes, and with Cohere's "
+        "`strict_tools: true` (its switch holding every tool call to its schema)",
     ),
     refused_before_sending("TypeError", _closed_parameters),
 )

@@ -4,6 +4,7 @@ types where it is installed."""
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import json
 from typing import Any
@@ -100,6 +101,20 @@ def test_tool_choice(choice: str, sent: str | None, names: list[str]) -> None:
     body = _body([HumanMessage("hi")], tools=(WEATHER, other), tool_choice=choice)
     assert body.get("tool_choice") == sent
     assert [t["function"]["name"] for t in body["tools"]] == names
+
+
+def test_strict_tools_are_sent_as_coheres_strict_tools() -> None:
+    # Cohere's one switch for every tool (`strict_tools`, its Structured Outputs for
+    # tools): sent where every tool is strict; a strict tool beside one that is not
+    # cannot be said to it, and is refused rather than sent loose.
+    strict = dataclasses.replace(WEATHER, strict=True)
+    loose = ToolSpec("other", "", {"type": "object", "properties": {}})
+    assert _body([HumanMessage("hi")], tools=(strict,))["strict_tools"] is True
+    assert "strict_tools" not in _body([HumanMessage("hi")], tools=(WEATHER,))
+    unmarked = dataclasses.replace(WEATHER, strict=False)
+    assert "strict_tools" not in _body([HumanMessage("hi")], tools=(unmarked,))
+    with pytest.raises(ValueError, match="strict_tools"):
+        _body([HumanMessage("hi")], tools=(strict, loose))
 
 
 def test_a_tool_choice_naming_no_tool_is_refused() -> None:
