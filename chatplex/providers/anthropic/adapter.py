@@ -337,9 +337,9 @@ class AnthropicAdapter(Adapter):
             body["top_p"] = settings.top_p
         if settings.stop:
             body["stop_sequences"] = list(settings.stop)
-        body.update(
-            tool_fields(settings, self.empty_tool_list_sent, self.keeps_choice_without_tools)
-        )
+        # (a choice given without tools is sent: Anthropic's answer to it is its own)
+        beside = self.keeps_choice_without_tools
+        body.update(tool_fields(settings, self.empty_tool_list_sent, beside, choice_alone=True))
         if stream:
             body["stream"] = True
         effort = self.effort_set

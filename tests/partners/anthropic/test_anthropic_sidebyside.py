@@ -189,6 +189,20 @@ def tool_choice_per_call(cls: Any, url: str) -> Any:
     return [bound.invoke("1+2?", tool_choice=choice) for choice in PER_CALL_CHOICES]
 
 
+#: The tool choices a call gives with no tool bound (the others need one: refused).
+UNBOUND_CHOICES = ("auto", "none")
+
+
+def tool_choice_without_tools(cls: Any, url: str) -> Any:
+    """`tool_choice=` given to one call of a model with no tool bound: sent (the
+    provider's answer is its own), invoked and streamed."""
+    model = _model(cls, url)
+    return [
+        model.invoke("Hi", tool_choice="auto"),
+        merged(list(model.stream("Hi", tool_choice="none"))),
+    ]
+
+
 THINKING = {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"}
 ANSWER = {"type": "text", "text": "Calling add."}
 
@@ -406,6 +420,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         tool_choice_invocation_params,
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
+    "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "system_per_call": (streamed(ANSWER), system_per_call),
     "stop_text": (messages_reply(), COMMON.stop_text),
     "system_in_constructor": (messages_reply(), system_in_constructor),
@@ -434,25 +449,30 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 }
 
 
-def _choices_as_objects(outcome: Outcome) -> Outcome:
-    """Their calls' bare-string tool_choice, ours Anthropic's object for it; then ours
-    read as theirs."""
-    theirs, ours, their_requests, our_requests = outcome
+def _choices_as_objects(choices: tuple[str, ...]) -> Callable[[Outcome], Outcome]:
+    """Their calls' bare-string tool_choice (`choices`), ours Anthropic's object for
+    each; then ours read as theirs."""
     objects = {
         "add": {"type": "tool", "name": "add"},
         "any": {"type": "any"},
         "auto": {"type": "auto"},
+        "none": {"type": "none"},
     }
-    assert sorted(r["body"]["tool_choice"] for r in their_requests) == sorted(PER_CALL_CHOICES)
-    assert sorted(str(r["body"]["tool_choice"]) for r in our_requests) == sorted(
-        str(objects[c]) for c in PER_CALL_CHOICES
-    )
-    ours_read = []
-    for request in our_requests:
-        choice = request["body"]["tool_choice"]
-        word = next(c for c, o in objects.items() if o == choice)
-        ours_read.append({**request, "body": {**request["body"], "tool_choice": word}})
-    return theirs, ours, their_requests, in_order(ours_read)
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert sorted(r["body"]["tool_choice"] for r in their_requests) == sorted(choices)
+        assert sorted(str(r["body"]["tool_choice"]) for r in our_requests) == sorted(
+            str(objects[c]) for c in choices
+        )
+        ours_read = []
+        for request in our_requests:
+            choice = request["body"]["tool_choice"]
+            word = next(c for c, o in objects.items() if o == choice)
+            ours_read.append({**request, "body": {**request["body"], "tool_choice": word}})
+        return theirs, ours, their_requests, in_order(ours_read)
+
+    return normalise
 
 
 DIFFERENCES["tool_choice_per_call"] = (
@@ -461,9 +481,13 @@ DIFFERENCES["tool_choice_per_call"] = (
         "a tool choice given to one call (`invoke(..., tool_choice='add')`) is sent as "
         "the bare string, which Anthropic's API refuses (it takes an object)",
         "it is sent as Anthropic's object: `{'type': 'tool', 'name': 'add'}`, "
-        "`{'type': 'any'}`, `{'type': 'auto'}`",
+        "`{'type': 'any'}`, `{'type': 'auto'}`; with no tool bound too (`auto`, `none`)",
     ),
-    _choices_as_objects,
+    _choices_as_objects(PER_CALL_CHOICES),
+)
+DIFFERENCES["tool_choice_without_tools"] = (
+    DIFFERENCES["tool_choice_per_call"][0],
+    _choices_as_objects(UNBOUND_CHOICES),
 )
 
 DIFFERENCES["stop_text"] = (
