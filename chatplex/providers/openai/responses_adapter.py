@@ -131,8 +131,9 @@ class OpenAIResponsesAdapter(Adapter):
     #: The usage of `response.completed` is kept whatever `stream_usage` says, as
     #: langchain-openai's Responses path keeps it.
     keeps_sent_usage = True
-    #: A drop-in's `bind_tools([], tool_choice=...)` sends the choice alone (no tools),
-    #: as langchain-openai's Responses path sends it (`wire_body(choice_alone=...)`).
+    #: A tool choice with no tool (`bind_tools([], tool_choice=...)`, a call's with none
+    #: bound) is sent alone, as langchain-openai's Responses path sends it
+    #: (`wire_body(choice_alone=...)`); the API's answer to it is its own.
     keeps_choice_without_tools = True
     #: What its users catch: langchain-openai's classes and the openai SDK's; a failed
     #: response in a 200 body is langchain-openai's plain ValueError, one in a stream

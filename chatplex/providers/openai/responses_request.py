@@ -95,8 +95,9 @@ def wire_body(
     choice_alone: bool = False,
 ) -> dict[str, Any]:
     """The request body of one call (raises ValueError/TypeError for what cannot go);
-    a drop-in's `bind_tools([], tool_choice=...)` sends its choice alone where
-    `choice_alone` (`Adapter.keeps_choice_without_tools`, as langchain-openai sends it)."""
+    a tool choice with no tool (`bind_tools([], tool_choice=...)`, a call's
+    `tool_choice=` with none bound) is sent alone where `choice_alone`
+    (`Adapter.keeps_choice_without_tools`, as langchain-openai sends it)."""
     extra = dict(settings.extra_body)
     for name, reason in REFUSED_PARAMETERS.items():
         if extra.get(name) is not None and not (name == "n" and extra[name] == 1):
@@ -122,8 +123,7 @@ def wire_body(
     tools = [wire_tool(t) for t in settings.tools] + _builtin_tools(extra.pop("tools", None))
     if tools:
         body["tools"] = tools
-    alone = choice_alone and settings.tool_list_bound
-    choice = wire_tool_choice(settings.tool_choice, settings.tools, tools, alone=alone)
+    choice = wire_tool_choice(settings.tool_choice, settings.tools, tools, alone=choice_alone)
     if choice is not None:
         body["tool_choice"] = choice
     text = _text_config(extra)
@@ -430,7 +430,8 @@ def wire_tool_choice(
     alone: bool = False,
 ) -> Any:
     """`choice` as the body's `tool_choice` (None: not sent); `alone`: a choice word
-    goes even with no tool (a bound empty list, which the Responses body leaves out)."""
+    goes even with no tool (none bound, or a bound empty list, which the Responses
+    body leaves out)."""
     choice = standard_tool_choice(choice, bool(tools) or alone)
     if choice is None or choice in STANDARD_TOOL_CHOICES:
         return choice

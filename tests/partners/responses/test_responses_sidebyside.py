@@ -238,6 +238,14 @@ def web_search_stream(cls: Any, url: str) -> Any:
     return merged(list(model.stream("Weather in Paris?")))
 
 
+def tool_choice_without_tools(cls: Any, url: str) -> Any:
+    """`tool_choice=` given to one call of a model with no tool bound: sent as given
+    (the API's answer is its own), invoked and streamed."""
+    model = _model(cls, url)
+    streamed = list(model.stream("Hi", tool_choice="none"))
+    return [model.invoke("Hi", tool_choice="auto"), [c.content for c in streamed]]
+
+
 def builtin_tool_choice(cls: Any, url: str) -> Any:
     """A built-in tool forced by its type (the Responses API's object, and its name),
     and a function in the Responses API's own form: what is bound, and the replies to an
@@ -434,6 +442,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
     "builtin_tool_choice": (WEB, builtin_tool_choice),
+    "tool_choice_without_tools": (Script(), tool_choice_without_tools),
     "wire_tool_choice_kinds": (Script(), wire_tool_choice_kinds),
     "previous_response_id_auto": (Script(), previous_response_id_auto),
     "previous_response_id_given": (Script(), previous_response_id_given),

@@ -488,8 +488,8 @@ def test_a_choice_with_a_bound_empty_tool_list_goes_alone_where_asked(
     choice: str, sent: str
 ) -> None:
     # langchain-openai's Responses path sends bind_tools([], tool_choice=...) as the
-    # choice alone (no tools); chatplex where the adapter asks it
-    # (`Adapter.keeps_choice_without_tools`), never for a choice bound without a list.
+    # choice alone (no tools), and a call's tool_choice with no tool bound too; chatplex
+    # where the adapter asks it (`Adapter.keeps_choice_without_tools`).
     hi = [HumanMessage("hi")]
     bound = CallSettings(model="m", tool_list_bound=True, tool_choice=choice)
     body = wire_body(hi, bound, stream=False, choice_alone=True)
@@ -497,7 +497,8 @@ def test_a_choice_with_a_bound_empty_tool_list_goes_alone_where_asked(
     if choice in ("auto", "none"):
         assert "tool_choice" not in wire_body(hi, bound, stream=False)
         unbound = CallSettings(model="m", tool_choice=choice)
-        assert "tool_choice" not in wire_body(hi, unbound, stream=False, choice_alone=True)
+        alone = wire_body(hi, unbound, stream=False, choice_alone=True)
+        assert alone["tool_choice"] == sent and "tools" not in alone
     else:
         with pytest.raises(ValueError, match="needs tools"):
             wire_body(hi, bound, stream=False)
