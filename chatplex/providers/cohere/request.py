@@ -99,7 +99,7 @@ def wire_body(
         raise ValueError("the last message must be a HumanMessage or a ToolMessage (Cohere)")
     body: dict[str, Any] = {"model": settings.model, "messages": [_message(m) for m in messages]}
     listed = settings.tool_list_bound and empty_tool_list
-    tools, choice = _tools(settings.tools, settings.tool_choice, listed)
+    tools, choice = _tools(settings.tools, settings.tool_choice)
     if tools or listed:
         body["tools"] = tools
     if _strict(settings.tools, tools):
@@ -120,13 +120,17 @@ def wire_body(
 
 
 def _tools(
-    tools: tuple[ToolSpec, ...], choice: str | None, listed: bool = False
+    tools: tuple[ToolSpec, ...], choice: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The tools and Cohere's choice word; with no tool, the choice only beside a sent
-    `tools: []` (`listed`: a drop-in's `bind_tools([], tool_choice=...)`, as
-    langchain-cohere sends it, `Adapter.keeps_choice_without_tools`)."""
+    """The tools and Cohere's choice word; with no tool, the choice still sent (beside a
+    bound `tools: []`, or alone: a call's), as langchain-cohere's SDK sends it (the
+    API's answer is its own). "auto" is Cohere's default, which it has no word for;
+    Cohere's own words (`NONE`, `REQUIRED`) are read as chatplex's, unless a tool is so
+    named."""
+    if choice is not None and choice.lower() in _CHOICES and choice not in {t.name for t in tools}:
+        choice = choice.lower()
     if not tools:
-        return [], _CHOICES.get(choice or "") if listed else None
+        return [], _CHOICES.get(choice or "")
     if choice in (None, "auto"):
         return [_tool(t) for t in tools], None
     if choice in _CHOICES:

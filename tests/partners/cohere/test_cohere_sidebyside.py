@@ -433,6 +433,16 @@ THINKING = "The user wants a greeting."
 CITATIONS = [{"start": 0, "end": 5, "text": "Hello", "sources": [], "type": "TEXT_CONTENT"}]
 
 
+def tool_choice_without_tools(cls: Any, url: str) -> Any:
+    """`tool_choice=` given to one call of a model with no tool bound, in chatplex's
+    words and in Cohere's: each attempted."""
+    model = _model(cls, url)
+    return [
+        attempted(lambda choice=choice: model.invoke("Hi", tool_choice=choice))
+        for choice in ("none", "NONE", "auto")
+    ]
+
+
 def bind_tools_strict(cls: Any, url: str) -> Any:
     """`bind_tools([add], strict=True)`, invoked."""
     bound = _model(cls, url).bind_tools([add], strict=True)
@@ -443,6 +453,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "bind_tools_strict": (cohere_replies(tool_call=ADD_CALL), bind_tools_strict),
     "stop_text": (cohere_replies(), COMMON.stop_text),
     "unknown_keyword": (cohere_replies(), COMMON.unknown_keyword),
+    "tool_choice_without_tools": (cohere_replies(), tool_choice_without_tools),
     "invoke_text": (cohere_replies(), invoke_text),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
@@ -716,6 +727,27 @@ def _closed_parameters(body: dict[str, Any]) -> bool:
     return closed and body.get("strict_tools") is True
 
 
+def _choices_in_coheres_words(outcome: Outcome) -> Outcome:
+    """Their calls' tool_choice as given ("none", "NONE", "auto"), ours in Cohere's words
+    ("NONE", "NONE", and none for its default); then ours read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    given = ("none", "NONE", "auto")
+    assert sorted(r["body"]["tool_choice"] for r in their_requests) == sorted(given)
+    sent = sorted(str(r["body"].get("tool_choice")) for r in our_requests)
+    assert sent == ["NONE", "NONE", "None"], sent
+    return theirs, ours, their_requests, their_requests
+
+
+DIFFERENCES["tool_choice_without_tools"] = (
+    Difference(
+        Reason.REJECTED,
+        "a call's tool choice with no tool bound is sent as written (`none`, `auto`), "
+        "which Cohere's API does not take: it takes REQUIRED or NONE",
+        "it is sent in Cohere's words (`NONE`, `REQUIRED`); `auto`, Cohere's default, "
+        "which it has no word for, is left to it",
+    ),
+    _choices_in_coheres_words,
+)
 DIFFERENCES["unknown_keyword"] = (unknown_ignored("langchain-cohere"), unknown_refused)
 DIFFERENCES["stop_text"] = (
     (
