@@ -48,6 +48,7 @@ from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
@@ -442,6 +443,11 @@ def fractional_timeout(cls: Any, p: Package, url: str) -> Any:
     except Exception as exc:  # noqa: BLE001 - what it raises is observed
         return {"refused": type(exc).__name__}
     return {"reply": model.invoke("Say hello").content}
+
+
+def timeout_not_a_number(cls: Any, p: Package, url: str) -> Any:
+    """A timeout that is no number (`timeout="soon"`): built and called, no retries."""
+    return attempted(lambda: _model(cls, p, url, timeout="soon", max_retries=0).invoke("Hi"))
 
 
 def v1_history(cls: Any, p: Package, url: str) -> Any:
@@ -892,6 +898,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "v1_stream_call": (TOOL, v1_stream_call),
     "v1_history": (Script(), v1_history),
     "fractional_timeout": (Script(), fractional_timeout),
+    "timeout_not_a_number": (Script(), timeout_not_a_number),
     "configurable_model_name": (Script(), configurable_model_name),
     "bind_tools_strict": (TOOL, bind_tools_strict),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
@@ -1384,6 +1391,32 @@ DIFFERENCES["mistralai", "fractional_timeout"] = (
     ),
     _fractional_timeout_taken,
 )
+
+
+def _timeout_refused_when_built(outcome: Outcome) -> Outcome:
+    """Theirs built and raised at the call, before any request reached the server; ours
+    refused the value when built (ValidationError). Then ours read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "ValidationError"} and not our_requests, (ours, our_requests)
+    assert isinstance(theirs, dict) and theirs.get("refused") not in (None, "ValidationError")
+    assert not their_requests, their_requests
+    return theirs, theirs, their_requests, their_requests
+
+
+#: The packages whose class takes a timeout that is no number (its field is untyped).
+_UNCHECKED_TIMEOUT = ("deepseek", "groq", "together", "fireworks", "xai")
+for _package in _UNCHECKED_TIMEOUT:
+    DIFFERENCES[_package, "timeout_not_a_number"] = (
+        Difference(
+            Reason.RAISES,
+            "takes `timeout='soon'` when the model is built and raises at each call, "
+            "before sending (a TypeError from its HTTP client, or its SDK's connection "
+            "error wrapping it)",
+            "the value is refused when the model is built, with pydantic's "
+            "ValidationError naming `timeout`, as the classes that type the field do",
+        ),
+        _timeout_refused_when_built,
+    )
 
 
 DIFFERENCES["mistralai", "missing_key_own_host"] = (
