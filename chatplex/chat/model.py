@@ -149,7 +149,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     #: (`sdk_agents.py`); None: the User-Agent `chatplex/<version>` alone.
     sdk_headers: PartnerHeaders | None = None
     #: The timeout given to its call or `bind` (not its constructor's), which a drop-in's
-    #: partner SDK may write as given (`PartnerHeaders.for_call`).
+    #: partner SDK may write as given (`PartnerHeaders.with_call_timeout`).
     call_timeout: float | None = None
     _run_type = None  # reports itself (callbacks.ChatModelRun), as "chat_model"
     _async_native = True  # sync batch: N requests on the portal loop, not N threads

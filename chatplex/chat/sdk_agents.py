@@ -8,7 +8,7 @@ chatplex is added as a suffix only where the SDK itself appends to its User-Agen
 (google-genai); a fixed form is sent exactly. What a Stainless SDK sets per attempt is
 sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
 `x-stainless-read-timeout`: the model's read timeout, where it has one; anthropic's
-`x-stainless-timeout`: a call's own timeout, `for_call`): the request
+`x-stainless-timeout`: a call's own timeout, `with_call_timeout`): the request
 carries the first attempt's, and the http layer sets the count again before each retry
 (`PartnerHeaders.first_attempt`; botocore's `amz-sdk-request`: its subclass `BotocoreHeaders`).
 
@@ -81,7 +81,7 @@ class PartnerHeaders:
     those it sets per attempt (`per_attempt`: name -> `RETRIES`, `READ_TIMEOUT` or
     `CALL_TIMEOUT`), the read timeout it reports where the drop-in has none
     (`read_timeout`), and a call's own timeout as it writes it (`call_timeout`: a Stainless
-    SDK writes its `NOT_GIVEN` sentinel where the call gives none; `for_call`)."""
+    SDK writes its `NOT_GIVEN` sentinel where the call gives none; `with_call_timeout`)."""
 
     sync: Mapping[str, str]
     aio: Mapping[str, str]
@@ -96,7 +96,7 @@ class PartnerHeaders:
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
 
-    def for_call(self, timeout: Any) -> PartnerHeaders:
+    def with_call_timeout(self, timeout: Any) -> PartnerHeaders:
         """These headers for a call given its own `timeout` (seconds or a `Timeout`):
         written as its SDK writes the value given (`5`, `5.0`, a `Timeout`'s read
         timeout), where a header says it; else these."""

@@ -163,7 +163,7 @@ def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> 
     key = None
     timeout = model.timeout
     if model.call_timeout is not None:  # a call's own: its SDK may write it as given
-        partner = partner.for_call(model.call_timeout)
+        partner = partner.with_call_timeout(model.call_timeout)
     if (
         not extra
         and partner is model.sdk_headers

@@ -1403,20 +1403,20 @@ def _timeout_refused_when_built(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
-#: The packages whose class takes a timeout that is no number (its field is untyped).
-_UNCHECKED_TIMEOUT = ("deepseek", "groq", "together", "fireworks", "xai")
-for _package in _UNCHECKED_TIMEOUT:
-    DIFFERENCES[_package, "timeout_not_a_number"] = (
-        Difference(
-            Reason.RAISES,
-            "takes `timeout='soon'` when the model is built and raises at each call, "
-            "before sending (a TypeError from its HTTP client, or its SDK's connection "
-            "error wrapping it)",
-            "the value is refused when the model is built, with pydantic's "
-            "ValidationError naming `timeout`, as the classes that type the field do",
-        ),
-        _timeout_refused_when_built,
-    )
+#: The row of a class that takes a timeout that is no number (its field is untyped).
+TIMEOUT_REFUSED_WHEN_BUILT = (
+    Difference(
+        Reason.RAISES,
+        "takes `timeout='soon'` when the model is built and raises at each call, "
+        "before sending (a TypeError from its HTTP client, or its SDK's connection "
+        "error wrapping it)",
+        "the value is refused when the model is built, with pydantic's "
+        "ValidationError naming `timeout`, as the classes that type the field do",
+    ),
+    _timeout_refused_when_built,
+)
+for _package in ("deepseek", "groq", "together", "fireworks", "xai"):
+    DIFFERENCES[_package, "timeout_not_a_number"] = TIMEOUT_REFUSED_WHEN_BUILT
 
 
 DIFFERENCES["mistralai", "missing_key_own_host"] = (

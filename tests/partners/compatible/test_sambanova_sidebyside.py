@@ -71,6 +71,7 @@ _WHY_IMAGES = Difference(
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "timeout_not_a_number": suite.TIMEOUT_REFUSED_WHEN_BUILT,
     "reasoning_invoke": (_WHY_REASONING, suite._reasoning_kept),
     "reasoning_stream": (_WHY_REASONING, suite._reasoning_kept),
     "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
