@@ -62,7 +62,7 @@ def normalise_tool_choice(
             f"tool_choice must be a str, dict, bool or None, got {type(tool_choice).__name__}"
         )
     if keyword in ("auto", "none"):
-        return keyword  # valid even without tools: the adapters then leave it out
+        return keyword  # valid without tools: each wire sends it or leaves it out
     names = [spec.name for spec in specs]
     if not names:
         if kept_without_tools and keyword is not None:
