@@ -10,8 +10,7 @@
   `cache_control`) keeps its shape, every string inside it filled in.
 
 A content given as one string is filled in as one string (see `prompts.py`). Each
-string is filled in by the template's format (`template_formats.py`); f-string unless
-told.
+string is filled in by the template's format (`template_formats.py`).
 """
 
 from __future__ import annotations
@@ -22,11 +21,8 @@ from typing import Any
 
 __all__ = ["format_parts", "part_variables"]
 
+#: How a template's format fills in one string (`template_formats.fill`, bound to it).
 Fill = Callable[[str, Mapping[str, Any]], str]
-
-
-def _format_map(text: str, values: Mapping[str, Any]) -> str:
-    return text.format_map(values)
 
 
 def _is_text(part: Any) -> bool:
@@ -121,7 +117,7 @@ def format_parts(
     parts: list[Any],
     values: Mapping[str, Any],
     variables: Callable[[str], list[str]],
-    fill: Fill = _format_map,
+    fill: Fill,
 ) -> list[Any]:
     """The content parts filled in (see the module doc): each string by `fill`."""
     content: list[Any] = []

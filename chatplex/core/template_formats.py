@@ -11,6 +11,7 @@ ImportError names it when missing; no extra, as it is one `pip install jinja2`).
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -55,10 +56,8 @@ def variables(template: str, template_format: str = "f-string") -> list[str]:
     if template_format == "mustache":
         return sorted(mustache.top_level_variables(template))
     if template_format == "jinja2":
-        parsed = _jinja2().parse(template)
-        from jinja2 import meta
-
-        return sorted(meta.find_undeclared_variables(parsed))
+        environment, meta = _jinja2()
+        return sorted(meta.find_undeclared_variables(environment.parse(template)))
     check_format(template_format)
     return template_variables(template)
 
@@ -68,18 +67,22 @@ def fill(template: str, values: Mapping[str, Any], template_format: str = "f-str
     if template_format == "mustache":
         return mustache.render(template, values)
     if template_format == "jinja2":
-        return str(_jinja2().from_string(template).render(**values))
+        return str(_jinja2()[0].from_string(template).render(**values))
     check_format(template_format)
     return template.format_map(values)
 
 
-def _jinja2() -> Any:
+@functools.cache
+def _jinja2() -> tuple[Any, Any]:
     """jinja2's sandboxed environment, as LangChain fills jinja2 templates (no dunder
-    attributes; still, a jinja2 template from an untrusted source is not safe)."""
+    attributes; still, a jinja2 template from an untrusted source is not safe), and its
+    `meta` module. One for the process: an environment holds no template's state, and
+    each fill made one."""
     try:
+        from jinja2 import meta
         from jinja2.sandbox import SandboxedEnvironment
     except ImportError as exc:
         raise ImportError(
             "template_format='jinja2' needs the jinja2 package: pip install jinja2"
         ) from exc
-    return SandboxedEnvironment()
+    return SandboxedEnvironment(), meta

@@ -152,6 +152,7 @@ def test_an_unknown_format_is_refused() -> None:
 def test_jinja2_missing_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "jinja2", None)
     monkeypatch.setitem(sys.modules, "jinja2.sandbox", None)
+    template_formats._jinja2.cache_clear()  # (an environment built by an earlier test)
     for call in (
         lambda: template_formats.variables("{{ a }}", "jinja2"),
         lambda: template_formats.fill("{{ a }}", {"a": 1}, "jinja2"),
