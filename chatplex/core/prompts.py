@@ -229,11 +229,23 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         *,
         partial_variables: Mapping[str, Any] | None = None,
         template_format: str = "f-string",
+        input_variables: Sequence[str] | None = None,
+        validate_template: bool = False,
     ) -> None:
-        """`messages`: what `from_messages` takes (as LangChain's constructor does)."""
+        """`messages`: what `from_messages` takes (as LangChain's constructor does). The
+        variables are read from the messages; a given `input_variables` is checked
+        against them only with `validate_template=True`, as LangChain."""
         _check_format(template_format)
         self.partial_variables = dict(partial_variables or {})
+        self.validate_template = validate_template
         self._set_parts(_parts(messages, template_format))
+        if validate_template and input_variables is not None:
+            if set(input_variables) != set(self.input_variables):
+                raise ValueError(
+                    "Got mismatched input_variables. Expected: "
+                    f"{self.input_variables}. Got: {list(input_variables)}"
+                )
+            self.input_variables = list(input_variables)  # checked: kept as given, as LangChain
 
     def _set_parts(self, parts: tuple[_Part, ...]) -> None:
         """The parts, and the variables they take."""

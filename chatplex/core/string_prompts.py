@@ -11,6 +11,7 @@ LangChain's (a chat model takes the value as one human message).
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,14 +47,34 @@ class StringPromptValue(LangChainView):
 expose_prompt_value(StringPromptValue)  # LangChain's isinstance checks accept it
 
 
+def _check_declared(found: Sequence[str], declared: Sequence[str], template_format: str) -> None:
+    """LangChain's `validate_template=True`: an f-string template may use no variable
+    left undeclared; a jinja2 one is warned of any mismatch; a mustache one cannot be
+    checked."""
+    missing, extra = set(found) - set(declared), set(declared) - set(found)
+    if template_format == "mustache":
+        raise ValueError("Mustache templates cannot be validated.")
+    if template_format == "jinja2":
+        if missing or extra:
+            warnings.warn(
+                f"Missing variables: {missing} Extra variables: {extra}", UserWarning, stacklevel=3
+            )
+    elif missing:
+        raise ValueError(
+            f"PromptTemplate: the template uses {sorted(missing)}, not among input_variables "
+            f"{sorted(set(declared))}"
+        )
+
+
 class PromptTemplate(PureRunnable[Any, StringPromptValue]):
     """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces),
     or, with `template_format="mustache"` or `"jinja2"`, `{{name}}` ones.
 
     `PromptTemplate.from_template(text)` or `PromptTemplate(template=..., input_variables=
     [...])` (the variables are read from the template; a given list is checked against
-    it). Partials (`partial(...)`, `partial_variables=`) may be values or functions of no
-    arguments, called at format time.
+    it only with `validate_template=True`, as LangChain). Partials (`partial(...)`,
+    `partial_variables=`) may be values or functions of no arguments, called at format
+    time.
     """
 
     _run_type = "prompt"
@@ -65,6 +86,7 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
         *,
         partial_variables: Mapping[str, Any] | None = None,
         template_format: str = "f-string",
+        validate_template: bool = False,
         **unsupported: Any,
     ) -> None:
         if unsupported:
@@ -74,16 +96,14 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
             raise TypeError(f"PromptTemplate needs a str template, got {type(template).__name__}")
         self.template = template
         self.template_format = template_format
+        self.validate_template = validate_template
         self.partial_variables = dict(partial_variables or {})
         found = list(dict.fromkeys(variables(template, template_format)))
-        if input_variables is not None:
-            declared = set(input_variables) | set(self.partial_variables)
-            if not set(found) <= declared:
-                raise ValueError(
-                    f"PromptTemplate: the template uses {sorted(set(found) - declared)}, "
-                    f"not among input_variables {list(input_variables)}"
-                )
-        # Sorted, as LangChain lists them (and as a chat prompt's are).
+        if validate_template:
+            declared = [*(input_variables or found), *self.partial_variables]
+            _check_declared(found, declared, template_format)
+        # Read from the template, a given list or not (as LangChain), sorted as LangChain
+        # lists them (and as a chat prompt's are).
         self.input_variables = sorted(n for n in found if n not in self.partial_variables)
 
     def __repr__(self) -> str:

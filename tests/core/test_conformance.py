@@ -128,8 +128,6 @@ REASONS: dict[str, str] = {
     "construction; chatplex's prompt works its variables out in __init__",
     "ChatPromptTemplate.validate_variable_names": "a pydantic validator LangChain runs at "
     "construction; chatplex's prompt checks names in __init__ (`{0}` raises there)",
-    "ChatPromptTemplate.validate_template": "a pydantic field that asks the validator to "
-    "compare input_variables with the template; chatplex always derives them from it",
     "astream_events": "not built yet: version='v3' (langchain-core 1.7's event protocol) "
     "raises NotImplementedError; v1 and v2 are built",
     "stream_events": "not built yet: version='v3' raises NotImplementedError; v1 and v2 are built",

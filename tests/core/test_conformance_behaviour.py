@@ -37,6 +37,7 @@ def _kit(name: str, runnables: Any, prompts: Any, parsers: Any, ai: Any, model: 
         Parallel=runnables.RunnableParallel,
         Passthrough=runnables.RunnablePassthrough,
         Prompt=prompts.ChatPromptTemplate,
+        Text=prompts.PromptTemplate,
         Str=parsers.StrOutputParser,
         Json=parsers.JsonOutputParser,
         Pydantic=parsers.PydanticOutputParser,
@@ -614,3 +615,83 @@ def test_a_tools_events_are_langchains() -> None:
         return [(e["event"], e["name"], e["data"]) for e in events]
 
     assert same(scenario)[0][0] == "on_tool_start"
+
+
+# ---- input_variables given to a prompt's constructor ---------------------------------
+
+
+def _built(make: Callable[[], Any]) -> Any:
+    """The prompt's variables, or that it raised a ValueError (LangChain's is pydantic's
+    ValidationError, a ValueError)."""
+    try:
+        return make().input_variables
+    except ValueError:
+        return "ValueError"
+
+
+def test_a_given_input_variables_is_read_from_the_template() -> None:
+    """LangChain reads the variables from the template and checks a given list only with
+    `validate_template=True`: an f-string template may use no undeclared variable, a
+    mustache one cannot be checked, a chat prompt's list must be the same set."""
+
+    def scenario(kit: Any) -> Any:
+        text, chat = kit.Text, kit.Prompt
+        return [
+            _built(lambda: text(template="{a} {b}", input_variables=["a"])),
+            _built(lambda: text(template="{a}", input_variables=["a", "z"])),
+            _built(lambda: text(template="{a} {b}", input_variables=["a"], validate_template=True)),
+            _built(
+                lambda: text(template="{a}", input_variables=["a", "z"], validate_template=True)
+            ),
+            _built(
+                lambda: text(
+                    template="{a}",
+                    input_variables=[],
+                    partial_variables={"a": 1},
+                    validate_template=True,
+                )
+            ),
+            _built(
+                lambda: text(
+                    template="{{a}}",
+                    input_variables=["a"],
+                    template_format="mustache",
+                    validate_template=True,
+                )
+            ),
+            _built(lambda: chat([("human", "{a} {b}")], input_variables=["a"])),
+            _built(
+                lambda: chat(
+                    [("human", "{a} {b}")], input_variables=["b", "a"], validate_template=True
+                )
+            ),
+            _built(
+                lambda: chat([("human", "{a} {b}")], input_variables=["a"], validate_template=True)
+            ),
+            _built(
+                lambda: chat(
+                    [("human", "{a}"), ("placeholder", "{h}")],
+                    input_variables=["a", "h"],
+                    validate_template=True,
+                )
+            ),
+        ]
+
+    assert same(scenario) == [
+        ["a", "b"], ["a"], "ValueError", ["a"], [], "ValueError",
+        ["a", "b"], ["b", "a"], "ValueError", "ValueError",
+    ]  # fmt: skip
+
+
+def test_a_jinja2_template_mismatch_is_warned_of() -> None:
+    def scenario(kit: Any) -> Any:
+        with pytest.warns(UserWarning, match="Missing variables") as caught:
+            prompt = kit.Text(
+                template="{{ a }}",
+                input_variables=["b"],
+                template_format="jinja2",
+                validate_template=True,
+            )
+        return prompt.input_variables, [str(w.message) for w in caught]
+
+    assert same(scenario) == (["a"], ["Missing variables: {'a'} Extra variables: {'b'}"])

@@ -32,7 +32,7 @@ def test_constructor_form_add_and_errors() -> None:
     assert (legacy + " B").format(a=1) == "A=1 B"
     assert (legacy + PromptTemplate.from_template(" {c}")).input_variables == ["a", "c"]
     with pytest.raises(ValueError, match="not among input_variables"):
-        PromptTemplate(input_variables=["a"], template="{b}")
+        PromptTemplate(input_variables=["a"], template="{b}", validate_template=True)
     with pytest.raises(ValueError, match="Invalid template format 'jinja'"):
         PromptTemplate.from_template("{{ a }}", template_format="jinja")
     with pytest.raises(KeyError, match="missing variable"):
