@@ -222,6 +222,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     """
 
     _run_type = "prompt"  # events: on_prompt_start / on_prompt_end
+    input_variables: list[str]
 
     def __init__(
         self,
