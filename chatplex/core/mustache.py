@@ -6,7 +6,8 @@ mustache`); this is the part of it a prompt uses, with the same results: variabl
 dict or a truthy value, inverted sections, comments, set-delimiter tags, and standalone
 tags taking their line with them. A name not found fills in as "", and names reach only
 into dicts, lists and tuples (never an object's attributes). A prompt has no partials:
-`{{> name}}` fills in as "". Lambdas (a callable as a section) are not called.
+`{{> name}}` fills in as "". A callable as a section (a lambda) is called with the
+section's text and a `render` function, as LangChain calls it.
 
 >>> render("Hi {{user.name}}{{#tags}} #{{.}}{{/tags}}", {"user": {"name": "Al"}, "tags": [1, 2]})
 'Hi Al #1 #2'
@@ -218,6 +219,41 @@ def _section_body(tokens: Iterator[Token], key: str) -> list[Token]:
     return body
 
 
+#: The sigil a tag of each kind is written with, to give a lambda its section's text.
+_SIGILS = {
+    "comment": "!",
+    "section": "#",
+    "inverted section": "^",
+    "end": "/",
+    "partial": ">",
+    "set delimiter": "=",
+    "variable": "",
+}
+
+
+def _text(token: Token) -> str:
+    """A token written back as template text, as LangChain's mustache writes it."""
+    kind, key = token
+    if kind == "literal":
+        return key
+    if kind == "no escape":
+        return f"{{{{& {key} }}}}"
+    return f"{{{{{_SIGILS[kind]} {key}}}}}"
+
+
+def _called(function: Any, body: list[Token], scopes: list[Any]) -> str:
+    """A lambda section: the function gets the section's text and a `render(text,
+    data=None)` that fills a text in from the section's scopes (`data` first, if given)."""
+    text = "".join(map(_text, body))
+
+    def render(template: str, data: Any = None) -> str:
+        tokens = iter(body) if template == text else tokenize(template)
+        return _render(tokens, [data, *scopes] if data else list(scopes))
+
+    filled: str = function(text, render)
+    return filled
+
+
 def _render(tokens: Iterator[Token], scopes: list[Any]) -> str:
     out: list[str] = []
     for kind, key in tokens:
@@ -239,11 +275,8 @@ def _render(tokens: Iterator[Token], scopes: list[Any]) -> str:
         elif kind == "section":
             value = _get(key, scopes)
             if callable(value):
-                raise NotImplementedError(
-                    f"mustache section {key!r} is a function (a mustache lambda): "
-                    "chatplex fills sections over lists, dicts and plain values"
-                )
-            if isinstance(value, (Sequence, Iterator)) and not isinstance(value, str):
+                out.append(_called(value, _section_body(tokens, key), scopes))
+            elif isinstance(value, (Sequence, Iterator)) and not isinstance(value, str):
                 body = _section_body(tokens, key)
                 out.extend(_render(iter(body), [item, *scopes]) for item in value)
             else:

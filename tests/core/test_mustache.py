@@ -72,10 +72,28 @@ def test_refuses_what_langchain_refuses(template: str) -> None:
         mustache.render(template, {})
 
 
-def test_a_lambda_section_is_refused_not_misfilled() -> None:
-    # LangChain calls the function with the section's text; chatplex says it does not.
-    with pytest.raises(NotImplementedError, match="lambda"):
-        mustache.render("{{#wrap}}x{{/wrap}}", {"wrap": lambda text, render: text})
+LAMBDAS: list[tuple[str, dict[str, Any]]] = [
+    ("{{#up}}hi {{name}}{{/up}}", {"up": lambda text, render: render(text).upper(), "name": "b"}),
+    ("{{#up}}hi {{name}}{{/up}}", {"up": lambda text, render: text.upper(), "name": "b"}),
+    (
+        "{{#wrap}}{{! c }}{{{raw}}} {{&raw}} {{#xs}}{{.}}{{/xs}}{{^no}}-{{/no}}{{> p}}{{/wrap}}",
+        {"wrap": lambda text, render: f"<{text}>[{render(text)}]", "raw": "<i>", "xs": [1, 2]},
+    ),
+    ("{{#w}}{{n}}{{/w}}", {"w": lambda text, render: render(text, {"n": "given"}), "n": "outer"}),
+    ("{{#w}}{{n}}{{/w}}", {"w": lambda text, render: render("[" + text + "]"), "n": "x"}),
+    ("{{#items}}{{#b}}{{.}}{{/b}},{{/items}}", {"items": [1, 2], "b": lambda t, r: r(t) * 2}),
+    ("{{=<% %>=}}<%#w%>in <%n%><%/w%>", {"w": lambda text, render: text, "n": 1}),
+    ("{{#d}}{{#w}}{{k}}{{/w}}{{/d}}", {"d": {"k": "inner"}, "w": lambda t, r: r(t) + "!"}),
+]
+
+
+@pytest.mark.parametrize(("template", "values"), LAMBDAS)
+def test_a_lambda_section_is_called_as_langchain_calls_it(
+    template: str, values: dict[str, Any]
+) -> None:
+    """A callable as a section gets the section's text (its tags written back) and a
+    `render` over the section's scopes."""
+    assert mustache.render(template, values) == lc_mustache.render(template, values)
 
 
 def test_the_schema_tree_nests_sections_and_dotted_names() -> None:
