@@ -9,8 +9,10 @@ batch (and its efficient batch path) rather than one call per thread.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import queue
+import sys
 import threading
 from collections.abc import AsyncIterator
 from collections.abc import Callable
@@ -211,7 +213,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
                 else self._stream(first, config)
             )
             return
-        shared = _SharedInput([first, second], chunks)
+        shared = _SharedInput([first, second], chunks, len(self.steps))
         yield from self._pumped(lambda step, cfg: step.transform(shared.reader(), cfg), config)
 
     def _pumped(
@@ -262,7 +264,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             async for piece in pieces:
                 yield piece
             return
-        shared = _SharedInput([first, second], chunks)
+        shared = _SharedInput([first, second], chunks, len(self.steps))
         opened = self._apumped(lambda step, cfg: step.atransform(shared.areader(), cfg), config)
         async for piece in opened:
             yield piece
@@ -332,51 +334,85 @@ _DONE: Any = object()
 
 class _SharedInput:
     """One input stream read by every branch of a map, each at its own pace (a tee safe
-    across the branches' threads): each piece is pulled once, under a lock, and kept."""
+    across the branches' threads): each piece is pulled once, under a lock, and kept
+    until every branch has read it (or closed its reader), so what is held is bounded by
+    how far the slowest branch lags, not by the stream's length."""
 
-    def __init__(self, pieces: list[Any], rest: Any) -> None:
-        self._pieces = pieces
+    def __init__(self, pieces: list[Any], rest: Any, branches: int) -> None:
+        self._pieces = collections.deque(pieces)
+        self._first = 0  # the stream index of self._pieces[0]
         self._rest = rest  # the rest of the stream, sync or async
+        self._at = [0] * branches  # each branch's next index; handed out by _join
+        self._joined = 0
         self._lock = threading.Lock()
         self._alock = asyncio.Lock()
         #: None while the stream runs; then StopIteration, or what the stream raised.
         self._end: BaseException | None = None
 
-    def _has(self, index: int) -> bool:
-        """Whether piece `index` is there, once a pull was tried; the stream's error
-        is raised to every branch that reads past it."""
-        if index < len(self._pieces):
-            return True
+    def _join(self) -> int:
+        with self._lock:
+            self._joined += 1
+            return self._joined - 1
+
+    def _wants_more(self, me: int) -> bool:
+        return self._at[me] == self._first + len(self._pieces) and self._end is None
+
+    def _take(self, me: int) -> tuple[bool, Any]:
+        """The branch's next piece, if there is one; the stream's error is raised to
+        every branch that reads past it. Called under the lock."""
+        index = self._at[me]
+        if index < self._first + len(self._pieces):
+            piece = self._pieces[index - self._first]
+            self._at[me] = index + 1
+            self._forget()
+            return True, piece
         if isinstance(self._end, StopIteration):
-            return False
+            return False, None
         raise self._end  # type: ignore[misc]
 
+    def _forget(self) -> None:
+        """Drop the pieces every branch has read."""
+        while self._pieces and min(self._at) > self._first:
+            self._pieces.popleft()
+            self._first += 1
+
+    def _leave(self, me: int) -> None:
+        self._at[me] = sys.maxsize  # a closed reader holds nothing back
+        self._forget()
+
     def reader(self) -> Iterator[Any]:
-        index = 0
-        while True:
-            with self._lock:
-                if index == len(self._pieces) and self._end is None:
-                    self._end = _pulled(lambda: self._pieces.append(next(self._rest)))
-                if not self._has(index):
+        me = self._join()
+        try:
+            while True:
+                with self._lock:
+                    if self._wants_more(me):
+                        self._end = _pulled(lambda: self._pieces.append(next(self._rest)))
+                    found, piece = self._take(me)
+                if not found:
                     return
-            yield self._pieces[index]
-            index += 1
+                yield piece
+        finally:
+            with self._lock:
+                self._leave(me)
 
     async def areader(self) -> AsyncIterator[Any]:
-        index = 0
-        while True:
-            async with self._alock:
-                if index == len(self._pieces) and self._end is None:
-                    try:
-                        self._pieces.append(await anext(self._rest))
-                    except StopAsyncIteration:
-                        self._end = StopIteration()
-                    except BaseException as exc:  # noqa: BLE001 - raised to each branch
-                        self._end = exc
-                if not self._has(index):
+        me = self._join()
+        try:
+            while True:
+                async with self._alock:
+                    if self._wants_more(me):
+                        try:
+                            self._pieces.append(await anext(self._rest))
+                        except StopAsyncIteration:
+                            self._end = StopIteration()
+                        except BaseException as exc:  # noqa: BLE001 - raised to each branch
+                            self._end = exc
+                    found, piece = self._take(me)
+                if not found:
                     return
-            yield self._pieces[index]
-            index += 1
+                yield piece
+        finally:
+            self._leave(me)  # one loop: no other reader runs between these lines
 
 
 def _pulled(pull: Callable[[], None]) -> BaseException | None:

@@ -3,6 +3,7 @@ dicts, streaming and batching through chains."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -271,3 +272,48 @@ def test_a_maps_branches_read_under_langchains_field_name() -> None:
     maps = [kit.RunnableParallel(b=lambda x: x, a={"c": lambda x: x}) for kit in (lc, core)]
     theirs, ours = ([(k, type(v).__name__) for k, v in m.steps__.items()] for m in maps)
     assert ours == theirs == [("b", "RunnableLambda"), ("a", "RunnableParallel")]
+
+
+class _Piece:
+    """A piece of an input stream, counted while alive."""
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_streamed_map_keeps_only_the_input_its_branches_have_not_read(sync: bool) -> None:
+    """Two branches read one input stream; each piece is let go once both have read it.
+    So at every output, what is alive is at most the pieces made that the consumer has
+    not yet had from both branches (and the one or two the branches hold), whatever the
+    stream's length."""
+    import weakref
+
+    alive: weakref.WeakSet[_Piece] = weakref.WeakSet()
+    made: list[int] = []
+    had = {"a": 0, "b": 0}
+    excess: list[int] = []
+
+    def make(i: int) -> _Piece:
+        piece = _Piece()
+        alive.add(piece)
+        made.append(i)
+        return piece
+
+    def got(output: dict[str, Any]) -> None:
+        for key in output:
+            had[key] += 1
+        excess.append(len(alive) - (len(made) - min(had.values())))
+
+    parallel = RunnableParallel(a=RunnablePassthrough(), b=RunnablePassthrough())
+    if sync:
+        for output in parallel.transform(make(i) for i in range(200)):
+            got(output)
+    else:
+
+        async def produced() -> Any:
+            for i in range(200):
+                await asyncio.sleep(0)
+                yield make(i)
+
+        async for output in parallel.atransform(produced()):
+            got(output)
+    assert had == {"a": 200, "b": 200}
+    assert max(excess) <= 3, max(excess)
