@@ -33,15 +33,21 @@ if TYPE_CHECKING:
     from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
     from .core import ChatPromptTemplate as ChatPromptTemplate
     from .core import ChatPromptValue as ChatPromptValue
+    from .core import CommaSeparatedListOutputParser as CommaSeparatedListOutputParser
     from .core import ConfigurableField as ConfigurableField
     from .core import ConfigurableFieldSpec as ConfigurableFieldSpec
     from .core import FewShotChatMessagePromptTemplate as FewShotChatMessagePromptTemplate
     from .core import HumanMessagePromptTemplate as HumanMessagePromptTemplate
+    from .core import JsonOutputKeyToolsParser as JsonOutputKeyToolsParser
     from .core import JsonOutputParser as JsonOutputParser
+    from .core import JsonOutputToolsParser as JsonOutputToolsParser
+    from .core import MarkdownListOutputParser as MarkdownListOutputParser
     from .core import MessagesPlaceholder as MessagesPlaceholder
+    from .core import NumberedListOutputParser as NumberedListOutputParser
     from .core import OutputParserException as OutputParserException
     from .core import PromptTemplate as PromptTemplate
     from .core import PydanticOutputParser as PydanticOutputParser
+    from .core import PydanticToolsParser as PydanticToolsParser
     from .core import Runnable as Runnable
     from .core import RunnableBranch as RunnableBranch
     from .core import RunnableConfig as RunnableConfig
@@ -117,6 +123,12 @@ _LAZY = {
             "HumanMessagePromptTemplate",
             "AIMessagePromptTemplate",
             "JsonOutputParser",
+            "CommaSeparatedListOutputParser",
+            "JsonOutputKeyToolsParser",
+            "JsonOutputToolsParser",
+            "MarkdownListOutputParser",
+            "NumberedListOutputParser",
+            "PydanticToolsParser",
             "MessagesPlaceholder",
             "OutputParserException",
             "PromptTemplate",

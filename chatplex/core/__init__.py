@@ -45,6 +45,10 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .json_parser import JsonOutputParser
     from .json_parser import PydanticOutputParser
     from .json_parser import SimpleJsonOutputParser
+    from .list_parsers import CommaSeparatedListOutputParser
+    from .list_parsers import ListOutputParser
+    from .list_parsers import MarkdownListOutputParser
+    from .list_parsers import NumberedListOutputParser
     from .listeners import Run
     from .listeners import RunnableListeners
     from .message_templates import AIMessagePromptTemplate
@@ -57,6 +61,9 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .prompts import MessagesPlaceholder
     from .string_prompts import PromptTemplate
     from .string_prompts import StringPromptValue
+    from .tool_parsers import JsonOutputKeyToolsParser
+    from .tool_parsers import JsonOutputToolsParser
+    from .tool_parsers import PydanticToolsParser
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
 #: on (measured with `python -X importtime -c "import chatplex; chatplex.ChatModel"`):
@@ -81,6 +88,13 @@ _LAZY = {
     "JsonOutputParser": ".json_parser",
     "PydanticOutputParser": ".json_parser",
     "SimpleJsonOutputParser": ".json_parser",
+    "CommaSeparatedListOutputParser": ".list_parsers",
+    "ListOutputParser": ".list_parsers",
+    "MarkdownListOutputParser": ".list_parsers",
+    "NumberedListOutputParser": ".list_parsers",
+    "JsonOutputKeyToolsParser": ".tool_parsers",
+    "JsonOutputToolsParser": ".tool_parsers",
+    "PydanticToolsParser": ".tool_parsers",
     "Run": ".listeners",
     "AIMessagePromptTemplate": ".message_templates",
     "HumanMessagePromptTemplate": ".message_templates",
@@ -100,6 +114,7 @@ __all__ = [
     "AddableDict",
     "ChatPromptTemplate",
     "ChatPromptValue",
+    "CommaSeparatedListOutputParser",
     "ConfigurableField",
     "ConfigurableFieldMultiOption",
     "ConfigurableFieldSingleOption",
@@ -107,11 +122,17 @@ __all__ = [
     "FewShotChatMessagePromptTemplate",
     "ForeignRunnable",
     "HumanMessagePromptTemplate",
+    "JsonOutputKeyToolsParser",
     "JsonOutputParser",
+    "JsonOutputToolsParser",
+    "ListOutputParser",
+    "MarkdownListOutputParser",
     "MessagesPlaceholder",
+    "NumberedListOutputParser",
     "OutputParserException",
     "PromptTemplate",
     "PydanticOutputParser",
+    "PydanticToolsParser",
     "Run",
     "Runnable",
     "RunnableAssign",

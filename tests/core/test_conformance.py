@@ -56,6 +56,36 @@ PAIRS = [
         lambda: core.PydanticOutputParser(pydantic_object=_Joke),
     ),
     Counterpart(
+        "CommaSeparatedListOutputParser",
+        lc_parsers.CommaSeparatedListOutputParser,
+        core.CommaSeparatedListOutputParser,
+        core.CommaSeparatedListOutputParser,
+    ),
+    Counterpart(
+        "NumberedListOutputParser",
+        lc_parsers.NumberedListOutputParser,
+        core.NumberedListOutputParser,
+        core.NumberedListOutputParser,
+    ),
+    Counterpart(
+        "JsonOutputToolsParser",
+        lc_parsers.JsonOutputToolsParser,
+        core.JsonOutputToolsParser,
+        core.JsonOutputToolsParser,
+    ),
+    Counterpart(
+        "JsonOutputKeyToolsParser",
+        lc_parsers.JsonOutputKeyToolsParser,
+        core.JsonOutputKeyToolsParser,
+        lambda: core.JsonOutputKeyToolsParser(key_name="k"),
+    ),
+    Counterpart(
+        "PydanticToolsParser",
+        lc_parsers.PydanticToolsParser,
+        core.PydanticToolsParser,
+        lambda: core.PydanticToolsParser(tools=[_Joke]),
+    ),
+    Counterpart(
         "SimpleJsonOutputParser",
         lc_parsers.SimpleJsonOutputParser,
         core.SimpleJsonOutputParser,
