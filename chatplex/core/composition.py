@@ -222,11 +222,13 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         config: RunnableConfig,
     ) -> Iterator[dict[str, Any]]:
         out: queue.Queue[tuple[str, Any, bool]] = queue.Queue()
+        room = threading.Semaphore(_AHEAD)
         stop = threading.Event()
 
         def pump(key: str, step: Runnable[Any, Any]) -> None:
             try:
                 for piece in open_branch(step, self._branch_config(config, key)):
+                    room.acquire()
                     if stop.is_set():
                         return
                     out.put((key, piece, False))
@@ -242,9 +244,12 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
             try:
                 while branches.running:
                     if (piece := branches.piece(out.get())) is not None:
+                        room.release()
                         yield piece
             finally:
                 stop.set()
+                for _ in self.steps:
+                    room.release()  # a pump waiting for room wakes to see the stop
 
     def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
@@ -275,10 +280,12 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         config: RunnableConfig,
     ) -> AsyncIterator[dict[str, Any]]:
         out: asyncio.Queue[tuple[str, Any, bool]] = asyncio.Queue()
+        room = asyncio.Semaphore(_AHEAD)
 
         async def pump(key: str, step: Runnable[Any, Any]) -> None:
             try:
                 async for piece in open_branch(step, self._branch_config(config, key)):
+                    await room.acquire()
                     out.put_nowait((key, piece, False))
             except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
                 # Any failure, as in the sync pump: a BaseException left in the task
@@ -294,6 +301,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         try:
             while branches.running:
                 if (piece := branches.piece(await out.get())) is not None:
+                    room.release()
                     yield piece
         finally:
             for task in tasks:
@@ -330,6 +338,9 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
 
 
 _DONE: Any = object()
+#: How many pieces a streamed map's branches may have made that its consumer has not yet
+#: taken: past it they wait, so a slow consumer bounds what is held.
+_AHEAD = 64
 
 
 class _SharedInput:

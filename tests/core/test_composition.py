@@ -317,3 +317,48 @@ async def test_a_streamed_map_keeps_only_the_input_its_branches_have_not_read(sy
             got(output)
     assert had == {"a": 200, "b": 200}
     assert max(excess) <= 3, max(excess)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_streamed_map_waits_for_a_slow_consumer(sync: bool) -> None:
+    """A branch makes at most a bounded number of pieces the consumer has not taken:
+    while the consumer holds its first piece, the branch does not run ahead to the
+    end of its stream (it would under an unbounded queue); every piece still arrives."""
+    import threading
+
+    from chatplex.core.composition import _AHEAD
+
+    total, far = 500, _AHEAD + 10
+    made = 0
+    ran_ahead = threading.Event()
+
+    def count() -> int:
+        nonlocal made
+        made += 1
+        if made >= far:
+            ran_ahead.set()
+        return made
+
+    if sync:
+
+        def pieces(_: Any) -> Any:
+            for _ in range(total):
+                yield count()
+
+        stream = RunnableParallel(a=core.RunnableGenerator(pieces)).stream("go")
+        first = next(stream)
+        assert not ran_ahead.wait(1.0), made  # the branch waits for room
+        rest = list(stream)
+    else:
+
+        async def apieces(_: Any) -> Any:
+            for _ in range(total):
+                yield count()
+                await asyncio.sleep(0)
+
+        astream = RunnableParallel(a=core.RunnableGenerator(apieces)).astream("go")
+        first = await anext(astream)
+        await asyncio.sleep(0.2)  # the branch's task runs meanwhile, until it must wait
+        assert not ran_ahead.is_set(), made
+        rest = [piece async for piece in astream]
+    assert [first["a"], *(piece["a"] for piece in rest)] == list(range(1, total + 1))
