@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .chat import track_usage as track_usage
     from .chat.callbacks import UsageMetadataCallbackHandler as UsageMetadataCallbackHandler
     from .chat.callbacks import get_usage_metadata_callback as get_usage_metadata_callback
+    from .chat.function_tools import tool as tool
     from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
     from .core import ChatPromptTemplate as ChatPromptTemplate
     from .core import ChatPromptValue as ChatPromptValue
@@ -112,6 +113,7 @@ _LAZY = {
     **dict.fromkeys(
         ("UsageMetadataCallbackHandler", "get_usage_metadata_callback"), ".chat.callbacks"
     ),
+    "tool": ".chat.function_tools",
     **dict.fromkeys(
         (
             "ChatPromptTemplate",

@@ -54,6 +54,11 @@ class RunnableTool(Runnable[Any, Any]):
     name: str
     description: str
     args_schema: type[BaseModel] | None
+    #: LangChain's tool flags: an agent stops after this tool; "content_and_artifact":
+    #: the output is `(content, artifact)` and a tool call's answer carries both.
+    return_direct: bool = False
+    response_format: str = "content"
+    extras: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # LangChain's `tool()` (which `create_agent` and LangGraph's `ToolNode` apply to
@@ -92,27 +97,45 @@ class RunnableTool(Runnable[Any, Any]):
             if isinstance(args, Mapping) and len(args) == 1:
                 return next(iter(args.values()))
             return args
+        if isinstance(args, str) and self.args_schema.model_fields:
+            args = {next(iter(self.args_schema.model_fields)): args}  # its first argument
         if not isinstance(args, Mapping):
             raise TypeError(f"tool {self.name!r} takes a dict of arguments, got {args!r:.80}")
         validated = self.args_schema.model_validate(dict(args))
         return {key: getattr(validated, key) for key in args if key in type(validated).model_fields}
 
     def _answer(self, input: Any, output: Any) -> Any:
+        artifact = None
+        if self.response_format == "content_and_artifact":
+            if not (isinstance(output, tuple) and len(output) == 2):
+                raise ValueError(
+                    "Since response_format='content_and_artifact' a two-tuple of the message "
+                    "content and raw tool output is expected. Instead generated response of "
+                    f"type: {type(output)}."
+                )
+            output, artifact = output
         call = _tool_call(input)
         if call is None:
             return output
-        return ToolMessage(content=_content(output), tool_call_id=call["id"], name=self.name)
+        return ToolMessage(
+            content=_content(output), tool_call_id=call["id"], name=self.name, artifact=artifact
+        )
+
+    def _run(self, args: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return self.runnable.invoke(args, child_config(config), **kwargs)
+
+    async def _arun(self, args: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return await self.runnable.ainvoke(args, child_config(config), **kwargs)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         call = _tool_call(input)
         args = self._arguments(call["args"] if call else input)
-        return self._answer(input, self.runnable.invoke(args, child_config(config), **kwargs))
+        return self._answer(input, self._run(args, config, **kwargs))
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         call = _tool_call(input)
         args = self._arguments(call["args"] if call else input)
-        output = await self.runnable.ainvoke(args, child_config(config), **kwargs)
-        return self._answer(input, output)
+        return self._answer(input, await self._arun(args, config, **kwargs))
 
 
 def _tool_call(input: Any) -> Mapping[str, Any] | None:
