@@ -31,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from typing import Literal
-from typing import overload
 
 from ..core.base import Runnable
 from ..core.lambdas import RunnableLambda
@@ -190,26 +189,6 @@ def _make(
         function=function,
         config_parameter=config_parameter,
     )
-
-
-@overload
-def tool(name_or_callable: Callable[..., Any], /) -> FunctionTool: ...
-
-
-@overload
-def tool(
-    name_or_callable: str | None = None,
-    /,
-    *,
-    description: str | None = None,
-    return_direct: bool = False,
-    args_schema: Any = None,
-    infer_schema: bool = True,
-    response_format: Literal["content", "content_and_artifact"] = "content",
-    parse_docstring: bool = False,
-    error_on_invalid_docstring: bool = True,
-    extras: dict[str, Any] | None = None,
-) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
 def tool(

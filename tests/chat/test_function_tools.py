@@ -211,3 +211,12 @@ def test_the_tool_loop_of_a_script() -> None:
     final = bound.invoke([*said, reply, *answers])
     assert [(a.content, a.tool_call_id) for a in answers] == [("42", "c1")]
     assert final.text == "42 it is"
+
+
+def test_what_is_not_built_says_so() -> None:
+    from chatplex import RunnableLambda
+
+    with pytest.raises(NotImplementedError, match="as_tool"):
+        tool("named", RunnableLambda(lambda x: x))
+    with pytest.raises(NotImplementedError, match="args_schema"):
+        tool(infer_schema=False)
