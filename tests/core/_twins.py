@@ -3,6 +3,7 @@ the tests that run each case both ways."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -47,3 +48,18 @@ async def texts_until(
             async for chunk in model.astream(value):
                 received.append(chunk.text)
     return received, info.value
+
+
+def transformed(r: Runnable[Any, Any], sync: bool, pieces: list[Any]) -> list[Any]:
+    """What `r.transform` (or `atransform`, in its own loop) yields for these pieces."""
+    if sync:
+        return list(r.transform(iter(pieces)))
+
+    async def given() -> Any:
+        for piece in pieces:
+            yield piece
+
+    async def run() -> list[Any]:
+        return [out async for out in r.atransform(given())]
+
+    return asyncio.run(run())

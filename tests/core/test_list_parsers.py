@@ -3,9 +3,6 @@ whole and streamed (sync and async), and the same format instructions."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
 from langchain_core import output_parsers as lc_parsers
 from langchain_core.messages import AIMessageChunk as LCChunk
@@ -13,6 +10,7 @@ from langchain_core.messages import AIMessageChunk as LCChunk
 from chatplex import AIMessage
 from chatplex import AIMessageChunk
 from chatplex import core
+from tests.core._twins import transformed
 
 NAMES = ["CommaSeparatedListOutputParser", "NumberedListOutputParser", "MarkdownListOutputParser"]
 
@@ -51,19 +49,8 @@ def test_a_reply_becomes_the_same_list(name: str, text: str) -> None:
 @pytest.mark.parametrize("sync", [True, False])
 def test_a_stream_yields_the_same_items(name: str, pieces: list[str], sync: bool) -> None:
     theirs = list(getattr(lc_parsers, name)().transform(iter([LCChunk(p) for p in pieces])))
-    parser = getattr(core, name)()
-    if sync:
-        ours = list(parser.transform(iter([AIMessageChunk(p) for p in pieces])))
-    else:
-
-        async def chunks() -> Any:
-            for piece in pieces:
-                yield piece
-
-        async def run() -> list[Any]:
-            return [item async for item in parser.atransform(chunks())]
-
-        ours = asyncio.run(run())
+    chunks = [AIMessageChunk(p) for p in pieces] if sync else pieces  # async: bare strs
+    ours = transformed(getattr(core, name)(), sync, chunks)
     assert ours == theirs
 
 

@@ -3,7 +3,6 @@ replies (whole and streamed, sync and async), and the same failures."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from chatplex import AIMessage
 from chatplex import AIMessageChunk
 from chatplex import core
 from chatplex.core import OutputParserException
+from tests.core._twins import transformed
 
 
 class Add(BaseModel):
@@ -98,19 +98,7 @@ def test_a_stream_gives_the_same_values(name: str, keywords: dict[str, Any], syn
     pieces = [{}, *({"tool_call_chunks": [p]} for p in _pieces(CALLS))]
     theirs_parser, ours_parser = _both(name, keywords)
     theirs = list(theirs_parser.transform(iter([LCChunk("", **p) for p in pieces])))
-    chunks = [AIMessageChunk("", **p) for p in pieces]
-    if sync:
-        ours = list(ours_parser.transform(iter(chunks)))
-    else:
-
-        async def given() -> Any:
-            for chunk in chunks:
-                yield chunk
-
-        async def run() -> list[Any]:
-            return [value async for value in ours_parser.atransform(given())]
-
-        ours = asyncio.run(run())
+    ours = transformed(ours_parser, sync, [AIMessageChunk("", **p) for p in pieces])
     assert ours == theirs
 
 
