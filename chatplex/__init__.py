@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from .chat.callbacks import get_usage_metadata_callback as get_usage_metadata_callback
     from .chat.function_tools import tool as tool
     from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
+    from .core import AsyncCallbackHandler as AsyncCallbackHandler
+    from .core import BaseCallbackHandler as BaseCallbackHandler
     from .core import ChatPromptTemplate as ChatPromptTemplate
     from .core import ChatPromptValue as ChatPromptValue
     from .core import CommaSeparatedListOutputParser as CommaSeparatedListOutputParser
@@ -125,6 +127,8 @@ _LAZY = {
             "HumanMessagePromptTemplate",
             "AIMessagePromptTemplate",
             "JsonOutputParser",
+            "AsyncCallbackHandler",
+            "BaseCallbackHandler",
             "CommaSeparatedListOutputParser",
             "JsonOutputKeyToolsParser",
             "JsonOutputToolsParser",

@@ -40,6 +40,8 @@ from typing import Any
 
 from ..core.chunks import aclosing_iterator
 from ..core.chunks import closing_iterator
+from ..core.handlers import AsyncCallbackHandler
+from ..core.handlers import BaseCallbackHandler
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener
 from ..core.runs import RunNode
@@ -123,13 +125,13 @@ class ChatModelRun(RunNode):
         #: What LangChain's chat models give `on_chat_model_start` as `name`: the config's
         #: run_name, None without one (the run itself is still named after the model).
         self.run_name: str | None = config.get("run_name")
-        #: Per handler, in order: whether it is LangChain's own (and gets its objects).
+        #: Per handler, in order: PLAIN, RULED (a `BaseCallbackHandler` of chatplex's:
+        #: LangChain's manager rules) or LANGCHAIN (LangChain's own: those rules, and
+        #: LangChain's objects).
         base = _langchain_handler_class()
-        self.langchain = (
-            [False] * len(handlers) if base is None else [isinstance(h, base) for h in handlers]
-        )
-        #: Whether any is: only then are handlers fired one group at a time.
-        self.mixed = base is not None and any(self.langchain)
+        self.langchain = [_kind(h, base) for h in handlers]
+        #: Whether any is not plain: only then are handlers fired one group at a time.
+        self.mixed = any(self.langchain)
         #: Whether every handler records in place (`run_inline`: process-wide tracers,
         #: whose methods are plain functions): the async path then calls them as the
         #: sync one does, without a coroutine per step.
@@ -252,9 +254,9 @@ class ChatModelRun(RunNode):
     # Chatplex's objects for most handlers, LangChain's for LangChain's own: with both
     # kinds present, handlers are fired one at a time (`self.handlers` narrowed to each
     # in turn, so order is kept); LangChain's objects are built once, when first needed.
-    # LangChain's own handlers also get its manager's rules: `ignore_llm` /
-    # `ignore_chat_model` are honoured, and one without `on_chat_model_start` gets
-    # `on_llm_start` with the messages as text.
+    # LangChain's own handlers and chatplex's `BaseCallbackHandler`s also get its
+    # manager's rules: `ignore_llm` / `ignore_chat_model` are honoured, and one without
+    # `on_chat_model_start` gets `on_llm_start` with the messages as text.
 
     def _groups(
         self,
@@ -269,20 +271,23 @@ class ChatModelRun(RunNode):
         ignore = "ignore_chat_model" if method == "on_chat_model_start" else "ignore_llm"
         groups = []
         converted: tuple[tuple[Any, ...], dict[str, Any]] | None = None
-        for handler, is_langchain in zip(self.handlers, self.langchain, strict=True):
-            if not is_langchain:
+        for handler, kind in zip(self.handlers, self.langchain, strict=True):
+            if kind == PLAIN:
                 groups.append(([handler], method, plain, extra))
                 continue
             if getattr(handler, ignore, False):
                 continue
-            if converted is None:
-                kw = dict(extra)
-                if lc_chunk is not None:
-                    kw["chunk"] = lc_chunk()
-                converted = (langchain(), kw)
-            args, kw = converted
+            args, kw = plain, extra
+            if kind == LANGCHAIN:
+                if converted is None:
+                    kw = dict(extra)
+                    if lc_chunk is not None:
+                        kw["chunk"] = lc_chunk()
+                    converted = (langchain(), kw)
+                args, kw = converted
             if method == "on_chat_model_start" and not _has_chat_model_start(handler):
-                groups.append(([handler], "on_llm_start", _as_prompts(args), kw))
+                if not getattr(handler, "ignore_llm", False):  # LangChain's fallback asks
+                    groups.append(([handler], "on_llm_start", _as_prompts(args, kind), kw))
             else:
                 groups.append(([handler], method, args, kw))
         return groups
@@ -403,20 +408,40 @@ def _langchain_handler_class() -> type | None:
     return None if base is None else getattr(base, "BaseCallbackHandler", None)
 
 
+PLAIN, RULED, LANGCHAIN = 0, 1, 2
+
+
+def _kind(handler: Any, langchain_base: type | None) -> int:
+    if langchain_base is not None and isinstance(handler, langchain_base):
+        return LANGCHAIN
+    return RULED if isinstance(handler, BaseCallbackHandler) else PLAIN
+
+
 def _has_chat_model_start(handler: Any) -> bool:
-    from langchain_core.callbacks.base import BaseCallbackHandler
-
+    """Whether the handler's class gives `on_chat_model_start` (the bases' raises)."""
     method = getattr(type(handler), "on_chat_model_start", None)
-    return method is not None and method is not BaseCallbackHandler.on_chat_model_start
+    return method is not None and method not in _raising_starts()
 
 
-def _as_prompts(args: tuple[Any, ...]) -> tuple[Any, ...]:
+def _raising_starts() -> list[Any]:
+    bases: list[Any] = [BaseCallbackHandler, AsyncCallbackHandler]
+    langchain = sys.modules.get("langchain_core.callbacks.base")
+    if langchain is not None:
+        bases += [langchain.BaseCallbackHandler, langchain.AsyncCallbackHandler]
+    return [base.on_chat_model_start for base in bases]
+
+
+def _as_prompts(args: tuple[Any, ...], kind: int) -> tuple[Any, ...]:
     """(serialized, [messages]) → (serialized, [text]): LangChain's fallback for handlers
     that only know `on_llm_start`."""
-    from langchain_core.messages import get_buffer_string
+    from ..messages import get_buffer_string
+
+    buffer_string: Callable[[Any], str] = get_buffer_string
+    if kind == LANGCHAIN:
+        from langchain_core.messages import get_buffer_string as buffer_string
 
     serialized, batches = args
-    return serialized, [get_buffer_string(m) for m in batches]
+    return serialized, [buffer_string(m) for m in batches]
 
 
 # LangChain's objects are built only for LangChain's own handlers: `to_langchain` (and

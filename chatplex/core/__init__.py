@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .events import adispatch_custom_event
     from .events import dispatch_custom_event
     from .few_shot import FewShotChatMessagePromptTemplate
+    from .handlers import AsyncCallbackHandler
+    from .handlers import BaseCallbackHandler
     from .json_parser import JsonOutputParser
     from .json_parser import PydanticOutputParser
     from .json_parser import SimpleJsonOutputParser
@@ -85,6 +87,8 @@ _LAZY = {
     "RunnableConfigurableAlternatives": ".configurable",
     "RunnableConfigurableFields": ".configurable",
     "FewShotChatMessagePromptTemplate": ".few_shot",
+    "AsyncCallbackHandler": ".handlers",
+    "BaseCallbackHandler": ".handlers",
     "JsonOutputParser": ".json_parser",
     "PydanticOutputParser": ".json_parser",
     "SimpleJsonOutputParser": ".json_parser",
@@ -112,6 +116,8 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "AIMessagePromptTemplate",
     "AddableDict",
+    "AsyncCallbackHandler",
+    "BaseCallbackHandler",
     "ChatPromptTemplate",
     "ChatPromptValue",
     "CommaSeparatedListOutputParser",

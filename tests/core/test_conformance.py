@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("langchain_core")
 
+from langchain_core import callbacks as lc_callbacks  # noqa: E402
 from langchain_core import output_parsers as lc_parsers  # noqa: E402
 from langchain_core import prompts as lc_prompts  # noqa: E402
 from langchain_core import runnables as lc_runnables  # noqa: E402
@@ -54,6 +55,18 @@ PAIRS = [
         lc_parsers.PydanticOutputParser,
         core.PydanticOutputParser,
         lambda: core.PydanticOutputParser(pydantic_object=_Joke),
+    ),
+    Counterpart(
+        "BaseCallbackHandler",
+        lc_callbacks.BaseCallbackHandler,
+        core.BaseCallbackHandler,
+        core.BaseCallbackHandler,
+    ),
+    Counterpart(
+        "AsyncCallbackHandler",
+        lc_callbacks.AsyncCallbackHandler,
+        core.AsyncCallbackHandler,
+        core.AsyncCallbackHandler,
     ),
     Counterpart(
         "CommaSeparatedListOutputParser",

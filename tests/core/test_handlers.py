@@ -1,0 +1,143 @@
+"""chatplex's `BaseCallbackHandler` / `AsyncCallbackHandler` beside LangChain's: a
+handler written once, on either family's base and model, hears the same calls: the
+`on_llm_start` fallback for one without `on_chat_model_start`, tokens, the end, and
+nothing for steps it ignores (sync and async)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from langchain_core import callbacks as lc_callbacks
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+import chatplex
+from chatplex import FakeChatModel
+
+
+def _recorder(base: type, asynchronous: bool, ignore_llm: bool = False) -> Any:
+    """A handler class on `base` that records what it hears (no on_chat_model_start)."""
+
+    class Recorder(base):  # type: ignore[misc,valid-type]
+        def __init__(self) -> None:
+            self.heard: list[Any] = []
+
+        @property
+        def ignore_llm(self) -> bool:
+            return ignore_llm
+
+        def _note(self, *event: Any) -> None:
+            self.heard.append(event)
+
+    if asynchronous:
+
+        async def on_llm_start(self: Any, serialized: Any, prompts: Any, **kw: Any) -> None:
+            self._note("start", prompts)
+
+        async def on_llm_new_token(self: Any, token: str, **kw: Any) -> None:
+            self._note("token", token)
+
+        async def on_llm_end(self: Any, response: Any, **kw: Any) -> None:
+            self._note("end", response.generations[0][0].text)
+
+    else:
+
+        def on_llm_start(self: Any, serialized: Any, prompts: Any, **kw: Any) -> None:  # type: ignore[misc]
+            self._note("start", prompts)
+
+        def on_llm_new_token(self: Any, token: str, **kw: Any) -> None:  # type: ignore[misc]
+            self._note("token", token)
+
+        def on_llm_end(self: Any, response: Any, **kw: Any) -> None:  # type: ignore[misc]
+            self._note("end", response.generations[0][0].text)
+
+    Recorder.on_llm_start = on_llm_start  # type: ignore[attr-defined]
+    Recorder.on_llm_new_token = on_llm_new_token  # type: ignore[attr-defined]
+    Recorder.on_llm_end = on_llm_end  # type: ignore[attr-defined]
+    return Recorder
+
+
+FAMILIES = {
+    "langchain": (lc_callbacks, lambda: FakeListChatModel(responses=["hi there"])),
+    "chatplex": (chatplex, lambda: FakeChatModel(responses=["hi there"])),
+}
+
+
+def _heard(family: str, asynchronous: bool, stream: bool, ignore_llm: bool = False) -> Any:
+    module, model = FAMILIES[family]
+    base = module.AsyncCallbackHandler if asynchronous else module.BaseCallbackHandler
+    handler = _recorder(base, asynchronous, ignore_llm)()
+    config = {"callbacks": [handler]}
+    if stream:
+
+        async def consume() -> None:
+            async for _ in model().astream("hello", config):
+                pass
+
+        asyncio.run(consume()) if asynchronous else list(model().stream("hello", config))
+    elif asynchronous:
+        asyncio.run(model().ainvoke("hello", config))
+    else:
+        model().invoke("hello", config)
+    return handler.heard
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_handler_hears_the_same_calls(asynchronous: bool, stream: bool) -> None:
+    heard = _joined(_heard("chatplex", asynchronous, stream))
+    assert heard == _joined(_heard("langchain", asynchronous, stream))
+    assert heard[0] == ("start", ["Human: hello"])  # on_llm_start, its messages as text
+    assert heard[-1] == ("end", "hi there")
+    assert (("token", "hi there") in heard) is stream
+
+
+def _joined(heard: list[Any]) -> list[Any]:
+    """The tokens as one text (the two fake models cut a reply into different pieces)."""
+    tokens = "".join(event[1] for event in heard if event[0] == "token")
+    rest = [event for event in heard if event[0] != "token"]
+    return [rest[0], *([("token", tokens)] if tokens else []), *rest[1:]]
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_an_ignoring_handler_hears_nothing_of_the_model(asynchronous: bool) -> None:
+    ours = _heard("chatplex", asynchronous, True, ignore_llm=True)
+    assert ours == _heard("langchain", asynchronous, True, ignore_llm=True) == []
+
+
+def test_every_method_is_there_and_does_nothing() -> None:
+    for base in (chatplex.BaseCallbackHandler, chatplex.AsyncCallbackHandler):
+        handler = base()
+        assert not handler.raise_error and not handler.ignore_chain
+        result = handler.on_text("x", run_id="r")
+        if base is chatplex.AsyncCallbackHandler:
+            result = asyncio.run(result)
+        assert result is None
+        with pytest.raises(NotImplementedError, match="on_chat_model_start"):
+            outcome = handler.on_chat_model_start({}, [[]], run_id="r")
+            if base is chatplex.AsyncCallbackHandler:
+                asyncio.run(outcome)
+
+
+def test_the_seed_tutorials_progress_callback_runs_on_chatplex_alone() -> None:
+    """`../shared/seeds/001`'s progress callback, its import from chatplex."""
+
+    class ProgressCallback(chatplex.AsyncCallbackHandler):
+        def __init__(self) -> None:
+            self.tokens = 0
+
+        async def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            self.tokens += 1
+
+    progress = ProgressCallback()
+    chain = chatplex.ChatPromptTemplate.from_template("Tell me about {topic}") | FakeChatModel(
+        responses=["one two three four"]
+    )
+
+    async def run() -> None:
+        async for _ in chain.astream({"topic": "AI"}, config={"callbacks": [progress]}):
+            pass
+
+    asyncio.run(run())
+    assert progress.tokens == 4
