@@ -141,3 +141,20 @@ def test_the_seed_tutorials_progress_callback_runs_on_chatplex_alone() -> None:
 
     asyncio.run(run())
     assert progress.tokens == 4
+
+
+def test_langchains_async_handler_without_chat_model_start_gets_llm_start() -> None:
+    """LangChain's AsyncCallbackHandler raises from its own on_chat_model_start, as its
+    sync base does: chatplex's model falls back to on_llm_start for both."""
+
+    class OnlyStart(lc_callbacks.AsyncCallbackHandler):
+        def __init__(self) -> None:
+            self.heard: list[Any] = []
+
+        async def on_llm_start(self, serialized: Any, prompts: Any, **kwargs: Any) -> None:
+            self.heard.append(prompts)
+
+    ours, theirs = OnlyStart(), OnlyStart()
+    asyncio.run(FakeChatModel(responses=["x"]).ainvoke("hello", {"callbacks": [ours]}))
+    asyncio.run(FakeListChatModel(responses=["x"]).ainvoke("hello", {"callbacks": [theirs]}))
+    assert ours.heard == theirs.heard == [["Human: hello"]]
