@@ -203,6 +203,15 @@ def _fixed_parent_ids(run: Any, value: tuple[str, ...]) -> None:
 FOLLOWED_PARENT_IDS = property(_followed_parent_ids, _fixed_parent_ids)
 
 
+#: The flag that keeps a handler from a method's calls, as LangChain's manager reads it
+#: (a chat model's own steps: `chat/callbacks.py`).
+_IGNORED_BY = {
+    **dict.fromkeys(("on_chain_start", "on_chain_end", "on_chain_error"), "ignore_chain"),
+    "on_custom_event": "ignore_custom_event",
+    "on_retry": "ignore_retry",
+}
+
+
 class RunNode:
     """One node of the run tree: identity, labels, and who hears about it.
 
@@ -314,10 +323,13 @@ class RunNode:
                 "name": self.name,
                 **extra,
             }
+        ignored = _IGNORED_BY.get(method)
         for handler in self.handlers:
             fn = getattr(handler, method, None)
             if fn is None or not callable(fn):
                 continue
+            if ignored is not None and getattr(handler, ignored, False):
+                continue  # LangChain's manager rule: `ignore_chain = True` hears no chain
             accepted = _accepted(type(handler), method) if hasattr(type(handler), method) else None
             kw = kwargs if accepted is None else {k: v for k, v in kwargs.items() if k in accepted}
             calls.append((handler, fn, kw))

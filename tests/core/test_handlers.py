@@ -158,3 +158,56 @@ def test_langchains_async_handler_without_chat_model_start_gets_llm_start() -> N
     asyncio.run(FakeChatModel(responses=["x"]).ainvoke("hello", {"callbacks": [ours]}))
     asyncio.run(FakeListChatModel(responses=["x"]).ainvoke("hello", {"callbacks": [theirs]}))
     assert ours.heard == theirs.heard == [["Human: hello"]]
+
+
+@pytest.mark.parametrize(
+    ("handler", "family"),
+    [("langchain", "langchain"), ("chatplex", "chatplex"), ("langchain", "chatplex")],
+)
+def test_a_handler_ignoring_chains_hears_only_the_model(handler: str, family: str) -> None:
+    """`ignore_chain = True` keeps a handler from a chain's steps (prompt, model's
+    chain, parser), not from its model's; `ignore_custom_event` from custom events."""
+    module = lc_callbacks if handler == "langchain" else chatplex
+    heard: list[str] = []
+
+    class Quiet(module.BaseCallbackHandler):  # type: ignore[misc,name-defined]
+        ignore_chain = True
+        ignore_custom_event = True
+
+        def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+            heard.append("chain_start")
+
+        def on_chain_end(self, *args: Any, **kwargs: Any) -> None:
+            heard.append("chain_end")
+
+        def on_llm_start(self, *args: Any, **kwargs: Any) -> None:
+            heard.append("llm_start")
+
+        def on_custom_event(self, *args: Any, **kwargs: Any) -> None:
+            heard.append("custom")
+
+    from langchain_core import prompts as lc_prompts
+    from langchain_core.callbacks import dispatch_custom_event as lc_dispatch
+    from langchain_core.output_parsers import StrOutputParser as LCStr
+    from langchain_core.runnables import RunnableLambda as LCLambda
+
+    def tell(text: str) -> str:
+        (lc_dispatch if family == "langchain" else chatplex.dispatch_custom_event)("x", {})
+        return text
+
+    if family == "langchain":
+        chain = (
+            lc_prompts.ChatPromptTemplate.from_template("{q}")
+            | FakeListChatModel(responses=["a"])
+            | LCStr()
+            | LCLambda(tell)
+        )
+    else:
+        chain = (
+            chatplex.ChatPromptTemplate.from_template("{q}")
+            | FakeChatModel(responses=["a"])
+            | chatplex.StrOutputParser()
+            | chatplex.RunnableLambda(tell)
+        )
+    assert chain.invoke({"q": "hi"}, {"callbacks": [Quiet()]}) == "a"
+    assert heard == ["llm_start"]
