@@ -2,9 +2,10 @@
 chatplex's own family, so a script's handler needs no LangChain import.
 
 Any object with `on_*` methods is a handler to chatplex (`config["callbacks"]`); these
-bases add LangChain's rules: every method is there and does nothing until overridden,
-`ignore_llm` / `ignore_chat_model` (properties, False) skip a handler for those steps,
-and one that does not override `on_chat_model_start` gets `on_llm_start` with the
+bases add LangChain's rules: every method is there (with LangChain's signature) and does
+nothing until overridden, `ignore_llm` / `ignore_chat_model` / `ignore_chain` /
+`ignore_custom_event` / `ignore_retry` (properties, False) keep a handler from those
+steps, and one that does not override `on_chat_model_start` gets `on_llm_start` with the
 messages as text, as LangChain's callback manager gives it. Handlers get chatplex's
 messages and results (LangChain's own handler classes get LangChain's).
 
@@ -24,6 +25,29 @@ from typing import Any
 __all__ = ["AsyncCallbackHandler", "BaseCallbackHandler"]
 
 _NOT_IGNORED = property(lambda self: False, doc="False: LangChain's default.")
+_START = ("run_id", "parent_run_id", "tags", "metadata")  # a start's keywords
+_STEP = ("run_id", "parent_run_id")  # an end's, an error's, a note's
+_LLM = ("run_id", "parent_run_id", "tags")  # a model step's
+
+
+def _event(name: str, arguments: str, keywords: tuple[str, ...], doc: str) -> Any:
+    """A handler method doing nothing, with LangChain's signature: `(self, <arguments>, *,
+    <keywords>, **kwargs)`, `run_id` required and the other keywords None by default."""
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [inspect.Parameter(n, positional) for n in ("self", *arguments.split())]
+    for n in keywords:
+        default = inspect.Parameter.empty if n == "run_id" else None
+        parameters.append(inspect.Parameter(n, keyword, default=default))
+    parameters.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return None
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = doc
+    method.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    return method
 
 
 class BaseCallbackHandler:
@@ -48,164 +72,40 @@ class BaseCallbackHandler:
         """Not overridden: the handler gets `on_llm_start` instead (as in LangChain)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement `on_chat_model_start`")
 
-    def on_llm_start(
-        self,
-        serialized: dict[str, Any],
-        prompts: list[str],
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A model call starts (its messages as text, for a handler without
-        `on_chat_model_start`)."""
-
-    def on_llm_new_token(
-        self,
-        token: Any,
-        *,
-        chunk: Any = None,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A streamed piece of the reply."""
-
-    def on_llm_end(
-        self,
-        response: Any,
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A model call ended (`response.generations[0][0].message` is the reply)."""
-
-    def on_llm_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A model call failed."""
-
-    def on_chain_start(
-        self,
-        serialized: dict[str, Any],
-        inputs: dict[str, Any],
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A chain (or a prompt, parser, lambda) starts."""
-
-    def on_chain_end(
-        self, outputs: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A chain ended."""
-
-    def on_chain_error(
-        self, error: BaseException, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A chain failed."""
-
-    def on_tool_start(
-        self,
-        serialized: dict[str, Any],
-        input_str: str,
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        inputs: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A tool starts."""
-
-    def on_tool_end(
-        self, output: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A tool ended."""
-
-    def on_tool_error(
-        self, error: BaseException, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A tool failed."""
-
-    def on_retriever_start(
-        self,
-        serialized: dict[str, Any],
-        query: str,
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A retriever starts."""
-
-    def on_retriever_end(
-        self, documents: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A retriever ended."""
-
-    def on_retriever_error(
-        self, error: BaseException, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A retriever failed."""
-
-    def on_text(self, text: str, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any) -> Any:
-        """Text to show."""
-
-    def on_retry(
-        self, retry_state: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """A retry."""
-
-    def on_agent_action(
-        self, action: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """An agent's action."""
-
-    def on_agent_finish(
-        self, finish: Any, *, run_id: Any, parent_run_id: Any = None, **kwargs: Any
-    ) -> Any:
-        """An agent's finish."""
-
-    def on_custom_event(
-        self,
-        name: str,
-        data: Any,
-        *,
-        run_id: Any,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """`dispatch_custom_event(name, data)` inside a run."""
-
-    def on_stream_event(
-        self,
-        event: Any,
-        *,
-        run_id: Any,
-        parent_run_id: Any = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """A piece of langchain-core's v3 event stream (chatplex sends none)."""
+    on_llm_start = _event(
+        "on_llm_start", "serialized prompts", _START, "A model call starts (as text)."
+    )
+    on_llm_new_token = _event(
+        "on_llm_new_token", "token", ("chunk", *_LLM), "A streamed piece of the reply."
+    )
+    on_llm_end = _event("on_llm_end", "response", _LLM, "A model call ended.")
+    on_llm_error = _event("on_llm_error", "error", _LLM, "A model call failed.")
+    on_chain_start = _event("on_chain_start", "serialized inputs", _START, "A chain starts.")
+    on_chain_end = _event("on_chain_end", "outputs", _STEP, "A chain ended.")
+    on_chain_error = _event("on_chain_error", "error", _STEP, "A chain failed.")
+    on_tool_start = _event(
+        "on_tool_start", "serialized input_str", (*_START, "inputs"), "A tool starts."
+    )
+    on_tool_end = _event("on_tool_end", "output", _STEP, "A tool ended.")
+    on_tool_error = _event("on_tool_error", "error", _STEP, "A tool failed.")
+    on_retriever_start = _event(
+        "on_retriever_start", "serialized query", _START, "A retriever starts."
+    )
+    on_retriever_end = _event("on_retriever_end", "documents", _STEP, "A retriever ended.")
+    on_retriever_error = _event("on_retriever_error", "error", _STEP, "A retriever failed.")
+    on_text = _event("on_text", "text", _STEP, "Text to show.")
+    on_retry = _event("on_retry", "retry_state", _STEP, "A retry.")
+    on_agent_action = _event("on_agent_action", "action", _STEP, "An agent's action.")
+    on_agent_finish = _event("on_agent_finish", "finish", _STEP, "An agent's finish.")
+    on_custom_event = _event(
+        "on_custom_event",
+        "name data",
+        ("run_id", "tags", "metadata"),
+        "`dispatch_custom_event(name, data)` inside a run.",
+    )
+    on_stream_event = _event(
+        "on_stream_event", "event", _LLM, "A piece of langchain-core's v3 event stream."
+    )
 
 
 #: The methods whose async twins LangChain's `AsyncCallbackHandler` also gives `tags`.
