@@ -50,6 +50,7 @@ from .run_config import within_deadline
 from .runs import UNKNOWN
 from .runs import ChainRun
 from .runs import RecordedChainRun
+from .runs import ToolRun
 from .runs import split_callbacks
 from .stream_taps import StreamTaps
 
@@ -127,7 +128,13 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     if not handlers and not listeners:
         return None
     kind = _recording_class(handlers[0]) if not listeners and len(handlers) == 1 else None
-    run = (kind or ChainRun)(config, runnable.get_name(), run_type, handlers, listeners)
+    if kind is None and run_type == "tool":
+        description = getattr(runnable, "description", "")
+        run = ToolRun(
+            config, runnable.get_name(), run_type, handlers, listeners, description=description
+        )
+    else:
+        run = (kind or ChainRun)(config, runnable.get_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
     if reports_itself:
         config["_own_run"] = run

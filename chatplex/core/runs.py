@@ -207,6 +207,7 @@ FOLLOWED_PARENT_IDS = property(_followed_parent_ids, _fixed_parent_ids)
 #: (a chat model's own steps: `chat/callbacks.py`).
 _IGNORED_BY = {
     **dict.fromkeys(("on_chain_start", "on_chain_end", "on_chain_error"), "ignore_chain"),
+    **dict.fromkeys(("on_tool_start", "on_tool_end", "on_tool_error"), "ignore_agent"),
     "on_custom_event": "ignore_custom_event",
     "on_retry": "ignore_retry",
 }
@@ -403,10 +404,15 @@ class ChainRun(RunNode):
     """
 
     __slots__ = ()
+    start_callback: ClassVar[str] = "on_chain_start"
+    end_callback: ClassVar[str] = "on_chain_end"
 
     def _start_args(self, input: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
         inputs = {"input": ""} if input is UNKNOWN else input  # LangChain's placeholder
         return ({"name": self.name}, inputs), {"run_type": self.run_type}
+
+    def _end_extra(self, input: Any) -> dict[str, Any]:
+        return {"inputs": None if input is UNKNOWN else input}
 
     def _notify_start(self, input: Any) -> None:
         self.started = True
@@ -418,13 +424,13 @@ class ChainRun(RunNode):
         self._notify_start(input)
         if self.handlers:
             args, extra = self._start_args(input)
-            self.fire("on_chain_start", *args, **extra)
+            self.fire(self.start_callback, *args, **extra)
 
     async def astart(self, input: Any = UNKNOWN) -> None:
         self._notify_start(input)
         if self.handlers:
             args, extra = self._start_args(input)
-            await self.afire("on_chain_start", *args, **extra)
+            await self.afire(self.start_callback, *args, **extra)
 
     def stream(self, chunk: Any) -> None:
         for listener in self.listeners:
@@ -438,12 +444,37 @@ class ChainRun(RunNode):
     def end(self, output: Any, input: Any) -> None:
         self._notify_end(output, input)
         if self.handlers:
-            self.fire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
+            self.fire(self.end_callback, output, **self._end_extra(input))
 
     async def aend(self, output: Any, input: Any) -> None:
         self._notify_end(output, input)
         if self.handlers:
-            await self.afire("on_chain_end", output, inputs=None if input is UNKNOWN else input)
+            await self.afire(self.end_callback, output, **self._end_extra(input))
+
+
+class ToolRun(ChainRun):
+    """A tool's run: handlers get LangChain's `on_tool_start` (the tool's name and
+    description, its arguments as text and as `inputs`), `on_tool_end` (its output, a
+    `ToolMessage` when called with a tool call) and `on_tool_error`."""
+
+    __slots__ = ("description",)
+    start_callback = "on_tool_start"
+    end_callback = "on_tool_end"
+    error_callback = "on_tool_error"
+
+    def __init__(self, *args: Any, description: str = "") -> None:
+        super().__init__(*args)
+        self.description = description
+
+    def _start_args(self, input: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        if isinstance(input, dict) and input.get("type") == "tool_call" and "args" in input:
+            input = input["args"]  # a tool call's arguments, as LangChain's tools tell
+        serialized = {"name": self.name, "description": self.description}
+        text = input if isinstance(input, str) else str(input)
+        return (serialized, text), {"inputs": input if isinstance(input, dict) else None}
+
+    def _end_extra(self, input: Any) -> dict[str, Any]:
+        return {}
 
 
 class RecordedChainRun(ChainRun):

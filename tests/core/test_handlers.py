@@ -6,11 +6,13 @@ nothing for steps it ignores (sync and async)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
 from langchain_core import callbacks as lc_callbacks
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from typing_extensions import TypedDict
 
 import chatplex
 from chatplex import FakeChatModel
@@ -211,3 +213,75 @@ def test_a_handler_ignoring_chains_hears_only_the_model(handler: str, family: st
         )
     assert chain.invoke({"q": "hi"}, {"callbacks": [Quiet()]}) == "a"
     assert heard == ["llm_start"]
+
+
+def _tool_events(made: Any, given: Any) -> list[Any]:
+    heard: list[Any] = []
+
+    class ToolEars(lc_callbacks.BaseCallbackHandler):
+        def on_tool_start(self, serialized: Any, input_str: str, **kwargs: Any) -> None:
+            heard.append(("start", serialized, input_str, kwargs.get("inputs")))
+
+        def on_tool_end(self, output: Any, **kwargs: Any) -> None:
+            answer = (output.content, output.tool_call_id) if hasattr(output, "content") else output
+            heard.append(("end", answer))
+
+        def on_tool_error(self, error: BaseException, **kwargs: Any) -> None:
+            heard.append(("error", type(error).__name__))
+
+        def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+            heard.append(("chain_start",))
+
+    with contextlib.suppress(ValueError):  # the failing call: its events are compared
+        made.invoke(given, {"callbacks": [ToolEars()]})
+    return heard
+
+
+def _divide(a: int, b: int) -> float:
+    """Divide a by b."""
+    if b == 0:
+        raise ValueError("b is 0")
+    return a / b
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"a": 6, "b": 3},
+        {"name": "_divide", "args": {"a": 6, "b": 2}, "id": "c1", "type": "tool_call"},
+        {"a": 1, "b": 0},
+    ],
+)
+def test_a_tool_run_is_told_as_a_tool(given: Any) -> None:
+    """A handler hears a tool's run as on_tool_start / on_tool_end / on_tool_error, as
+    LangChain's tools tell it, not as a chain's."""
+    from langchain_core.tools import tool as lc_tool
+
+    heard = _tool_events(chatplex.tool(_divide), given)
+    assert heard == _tool_events(lc_tool(_divide), given)
+    assert heard[0][0] == "start"
+
+
+class _Pair(TypedDict):
+    a: int
+    b: int
+
+
+def _add(pair: _Pair) -> int:
+    return pair["a"] + pair["b"]
+
+
+_add.__annotations__ = {"pair": _Pair, "return": int}  # types, not this module's strings
+
+
+@pytest.mark.filterwarnings("ignore:This API is in beta")  # LangChain's as_tool says so
+def test_a_chain_as_a_tool_is_told_as_a_tool_around_its_chain() -> None:
+    from langchain_core.runnables import RunnableLambda as LCLambda
+
+    call = {"name": "adder", "args": {"a": 1, "b": 2}, "id": "c", "type": "tool_call"}
+    theirs = LCLambda(_add).as_tool(name="adder", description="Adds.")
+    ours = chatplex.RunnableLambda(_add).as_tool(name="adder", description="Adds.")
+    for given in ({"a": 1, "b": 2}, call):
+        heard = _tool_events(ours, given)
+        assert heard == _tool_events(theirs, given)
+        assert [event[0] for event in heard] == ["start", "chain_start", "end"]
