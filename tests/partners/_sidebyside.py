@@ -657,6 +657,15 @@ class ScriptsOver:
             "constructed": attempted(lambda: self.model(cls, url, stop="END").invoke("Hi")),
         }
 
+    def stop_empty(self, cls: Any, url: str) -> Any:
+        """`stop=[]` given to a call, to the constructor, and to a call of a model built
+        with a stop string: whether `[]` is sent or left out, each attempted."""
+        return {
+            "per_call": attempted(lambda: self.model(cls, url).invoke("Hi", stop=[])),
+            "constructed": attempted(lambda: self.model(cls, url, stop=[]).invoke("Hi")),
+            "over_text": attempted(lambda: self.model(cls, url, stop="END").invoke("Hi", stop=[])),
+        }
+
     def unknown_keyword(self, cls: Any, url: str) -> Any:
         """A keyword the class has no field for, a misspelt setting (`temprature=0.2`),
         given to the constructor and called (`UNKNOWN_IGNORED` where its partner's

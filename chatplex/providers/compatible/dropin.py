@@ -52,6 +52,7 @@ from ..openai.choices import wants_responses_api
 from ..openai.chunk_bound import CHUNK_BOUND_READ
 from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.dropin import TiktokenCounted
+from ..openai.stop_dropin import EmptyStop
 from .blocks import register_parts_blocks
 from .partner_tables import SDK_REQUEST_OPTIONS
 from .preset import DropIn
@@ -279,6 +280,10 @@ class PresetChatModel(TiktokenCounted):
     @property
     def counts_with_tiktoken(self) -> bool:
         return self.dropin.counts_with_tiktoken
+
+    @property
+    def empty_stop_sent(self) -> EmptyStop:
+        return self.dropin.empty_stop_sent
 
 
 def _responses_settings(

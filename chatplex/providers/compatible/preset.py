@@ -97,6 +97,9 @@ class DropIn:
     #: Body fields the class sends as null when nothing sets them (langchain-groq's
     #: `stop`, `reasoning_format`, `reasoning_effort`): a call's own value still wins.
     body_nulls: tuple[str, ...] = ()
+    #: Which empty `stop` lists the class sends: a call's (langchain-openai's default
+    #: params drop a falsy one), any ("always": it sends its `stop` field as set), none.
+    empty_stop_sent: Literal["call", "always", "never"] = "call"
     #: `with_structured_output` methods the class answers with another (langchain-
     #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
     structured_methods: Mapping[str, str] = field(default_factory=dict)

@@ -40,7 +40,6 @@ from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
-from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 from ...chat.partner_form import Fallback
@@ -68,6 +67,7 @@ from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
+from .stop_dropin import StopAsGiven
 from .tokens import count_message_tokens
 from .tokens import token_ids
 
@@ -118,11 +118,11 @@ USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_as
 _ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
 
 
-class TiktokenCounted(DropInEngine):
+class TiktokenCounted(StopAsGiven):
     """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
     (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
-    `model_name`, and bounding an async stream's chunks as it does. The base of the
-    drop-ins whose partner class is one."""
+    `model_name`, and bounding an async stream's chunks as it does; sending `stop` as
+    given (`stop_dropin.py`). The base of the drop-ins whose partner class is one."""
 
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None

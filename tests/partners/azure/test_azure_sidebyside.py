@@ -390,6 +390,8 @@ FILTERED_400 = _err(
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "invoke_text": (Script(), OPENAI.invoke_text),
     "invoke_messages": (Script(), OPENAI.invoke_messages),
+    "stop_text": (Script(), OPENAI.stop_text),
+    "stop_empty": (Script(), OPENAI.stop_empty),
     "invoke_with_model_name": (Script(), invoke_with_model_name),
     "stream_chunks": (Script(), OPENAI.stream_chunks),
     "ainvoke_text": (Script(), ainvoke_text),

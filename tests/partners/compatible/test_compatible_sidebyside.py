@@ -563,6 +563,14 @@ def per_call_stop(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke("Hi", stop=["END"])
 
 
+def stop_text(cls: Any, p: Package, url: str) -> Any:
+    return _over(p).stop_text(cls, url)
+
+
+def stop_empty(cls: Any, p: Package, url: str) -> Any:
+    return _over(p).stop_empty(cls, url)
+
+
 def _error(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: _model(cls, p, url, max_retries=0).invoke("Hi"))
 
@@ -923,6 +931,8 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "service_tier_asked": (Script(), service_tier_asked),
     "unnamed_parameters_moved": (Script(), unnamed_parameters_moved),
     "per_call_stop": (Script(), per_call_stop),
+    "stop_text": (Script(), stop_text),
+    "stop_empty": (Script(), stop_empty),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_on": (Script(), stream_usage_on),
     "stream_usage_per_call": (Script(), stream_usage_per_call),
@@ -1428,6 +1438,54 @@ DIFFERENCES["mistralai", "missing_key_own_host"] = (
         "`Bearer None` as LangChain does)",
     ),
     _refused_before_sending,
+)
+
+
+def _one_call_refused(key: str, error: str, stop: Any) -> Callable[[Outcome], Outcome]:
+    """A `stop_text` / `stop_empty` row's normaliser where their call `key` raised `error`
+    (a class name) before sending and ours answered, its one more request's `stop` as
+    `stop` (`LEFT_OUT`: none); the rest of both alike. Then ours is read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs[key] == {"refused": error}, theirs
+        assert not (isinstance(ours[key], dict) and "refused" in ours[key]), ours
+        assert {**ours, key: None} == {**theirs, key: None}
+        more = list(our_requests)
+        for request in their_requests:
+            more.remove(request)
+        assert [r["body"].get("stop", LEFT_OUT) for r in more] == [stop], more
+        return theirs, theirs, their_requests, their_requests
+
+    return normalise
+
+
+LEFT_OUT = "<left out>"
+#: langchain-mistralai's `stop` field is a list: one string refused when built.
+_MISTRAL_TEXT_STOP = Difference(
+    Reason.RAISES,
+    'refuses `stop` given to the constructor as one string (`stop="END"`) with a '
+    "pydantic ValidationError (its field takes a list), where it sends a call's string",
+    'one string is one stop sequence, sent as the string (`"stop": "END"`), as a call\'s is',
+)
+DIFFERENCES["mistralai", "stop_text"] = (
+    _MISTRAL_TEXT_STOP,
+    _one_call_refused("constructed", "ValidationError", "END"),
+)
+# (the model built with `stop="END"` before the call's `[]`, left out as its own `[]` is)
+DIFFERENCES["mistralai", "stop_empty"] = (
+    _MISTRAL_TEXT_STOP,
+    _one_call_refused("over_text", "ValidationError", LEFT_OUT),
+)
+DIFFERENCES["perplexity", "stop_empty"] = (
+    Difference(
+        Reason.RAISES,
+        "keeps a constructor's `stop` in model_kwargs (it has no such field), then refuses "
+        "a call's `stop` on that model with a ValueError (`stop` found in both the input "
+        "and default params), before any request",
+        "the call's `stop` replaces the constructor's, as ChatOpenAI takes it: sent as given",
+    ),
+    _one_call_refused("over_text", "ValueError", []),
 )
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,

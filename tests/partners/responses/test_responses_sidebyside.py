@@ -419,6 +419,9 @@ def _err(
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "invoke_text": (Script(), OPENAI.invoke_text),
     "invoke_messages": (Script(), OPENAI.invoke_messages),
+    # (the Responses API has no stop sequences: none sent, whatever is given)
+    "stop_text": (Script(), OPENAI.stop_text),
+    "stop_empty": (Script(), OPENAI.stop_empty),
     "stream_chunks": (Script(), stream_chunks),
     "stream_options_per_call": (Script(), stream_options_per_call),
     "ainvoke_text": (Script(), ainvoke_text),
@@ -516,6 +519,7 @@ HOSTS = {"xai": ("langchain_xai", "ChatXAI"), "together": ("langchain_together",
 #: built-in tools, its structured output), on every path: invoke, ainvoke, stream, errors.
 HOST_SCRIPTS = (
     "invoke_messages",
+    "stop_text",
     "call_max_tokens_beside_constructors",
     "ainvoke_text",
     "stream_chunks",

@@ -101,6 +101,7 @@ FIREWORKS = Preset(
         lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
         llm_type="fireworks-chat",
         body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
+        empty_stop_sent="always",  # (its `stop` field sent as set, `[]` too)
         lc_namespace=("langchain", "chat_models", "fireworks"),
         package="langchain-fireworks",
         partner_class="langchain_fireworks.chat_models:ChatFireworks",

@@ -171,6 +171,7 @@ GROQ = Preset(
         temperature=0.7,
         body_defaults=GROQ_BODY,
         body_nulls=GROQ_NULLS,
+        empty_stop_sent="always",  # (its `stop` field sent as set, `[]` too)
         refused={**CLIENTS, "groq_proxy": PROXY},
         # langchain-groq has no stream_usage field (and its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",

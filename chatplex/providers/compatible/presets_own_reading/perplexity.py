@@ -121,6 +121,7 @@ PERPLEXITY = Preset(
         profiles="perplexity",
         llm_type="perplexitychat",
         body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
+        empty_stop_sent="always",  # (a given `stop` sent from its model_kwargs, `[]` too)
         **partner_module("perplexity", "ChatPerplexity"),  # its module: not serialized
         # Not serialized by LangChain: its fields, for reading them only.
         partner_fields={

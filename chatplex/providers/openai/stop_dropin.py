@@ -1,0 +1,77 @@
+"""`stop` sent as the LangChain classes on Chat Completions send it: as given.
+
+langchain-openai (and the packages built on it or like it) hands `stop` to the SDK as
+given, and Chat Completions takes one string beside a list: `stop="END"` is sent as
+`"stop": "END"`, not `["END"]`. An empty list is sent where the class sends it: a
+call's `[]` (its constructor's left out: `BaseChatOpenAI._default_params` drops a falsy
+stop), every `[]` (langchain-groq, -fireworks, -perplexity), or none (langchain-mistralai).
+The engine's `CallSettings.stop` stays a tuple for every other reader; the form sent
+rides in the call's body fields, on Chat Completions only (the Responses API has no
+stop sequences, and langchain-openai sends none there).
+
+>>> sent_stop("END", None, "call"), sent_stop([], [], "call"), sent_stop([], None, "call")
+('END', [], None)
+>>> sent_stop([], None, "always"), sent_stop([], [], "never"), sent_stop(["a"], None, "call")
+([], None, None)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Literal
+
+from ...chat.langchain_hooks import DropInEngine
+from .adapter import OpenAIAdapter
+
+if TYPE_CHECKING:
+    from ...adapters.request_types import CallSettings
+
+__all__ = ["EmptyStop", "StopAsGiven", "sent_stop"]
+
+#: Which empty `stop` lists a class sends: a call's ("call"), any ("always"), none.
+EmptyStop = Literal["call", "always", "never"]
+
+
+def sent_stop(stop: Any, call_stop: Any, empty: EmptyStop) -> Any:
+    """The `stop` body field to send in place of the engine's list, or None where that
+    list is sent (`stop`: the model's after the call's overrides; `call_stop`: the
+    call's own, None when it gave none)."""
+    if isinstance(stop, str):
+        return stop
+    if stop is None or len(stop):
+        return None
+    if empty == "always" or (empty == "call" and call_stop is not None):
+        return []
+    return None
+
+
+class StopAsGiven(DropInEngine):
+    """A drop-in engine whose Chat Completions requests carry `stop` as its LangChain
+    class sends it (the module doc)."""
+
+    @property
+    def empty_stop_sent(self) -> EmptyStop:
+        """Which empty `stop` lists its LangChain class sends (`EmptyStop`)."""
+        return "call"
+
+    #: The `stop` the call (or `bind`) gave, as given; None: none given.
+    _call_stop: Any = None
+
+    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
+        super()._apply(settings, asynchronous=asynchronous)
+        if settings.get("stop") is not None:
+            self._call_stop = settings["stop"]
+
+    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
+        if overrides:  # read on the copy the overrides make, as a call reads it
+            return self.bind(**overrides)._settings({})
+        settings = super()._settings(overrides)
+        if not isinstance(self.adapter, OpenAIAdapter) or "stop" in settings.extra_body:
+            return settings
+        stop = sent_stop(self.stop, self._call_stop, self.empty_stop_sent)
+        if stop is None:
+            return settings
+        return dataclasses.replace(settings, extra_body={**settings.extra_body, "stop": stop})
