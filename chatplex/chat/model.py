@@ -456,7 +456,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     def generate(
         self,
         messages: Sequence[Any],
-        stop: Sequence[str] | None = None,
+        stop: str | Sequence[str] | None = None,
         callbacks: Any = None,
         *,
         tags: Sequence[str] | None = None,
@@ -470,14 +470,14 @@ class ChatModel(Runnable[Any, AIMessage]):
         from .generate import llm_result
 
         config = generate_config(callbacks, tags, metadata, run_name)
-        if stop is not None:
-            overrides["stop"] = list(stop)
+        if stop is not None:  # (one string is one sequence, as `invoke` takes it)
+            overrides["stop"] = stop if isinstance(stop, str) else list(stop)
         return llm_result(self.batch(list(messages), config, **overrides))
 
     async def agenerate(
         self,
         messages: Sequence[Any],
-        stop: Sequence[str] | None = None,
+        stop: str | Sequence[str] | None = None,
         callbacks: Any = None,
         *,
         tags: Sequence[str] | None = None,
@@ -490,8 +490,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         from .generate import llm_result
 
         config = generate_config(callbacks, tags, metadata, run_name)
-        if stop is not None:
-            overrides["stop"] = list(stop)
+        if stop is not None:  # (one string is one sequence, as `invoke` takes it)
+            overrides["stop"] = stop if isinstance(stop, str) else list(stop)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
     def check_call(self, overrides: Mapping[str, Any]) -> None:

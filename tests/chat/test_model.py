@@ -13,7 +13,9 @@ import pytest
 from chatplex import ChatModel
 from chatplex import FakeChatModel
 from tests.chat._model_wire import KEY
+from tests.chat._model_wire import Wire
 from tests.chat._model_wire import invoke
+from tests.chat._model_wire import model_over
 
 
 def test_a_copy_is_copy_copys_default_without_init() -> None:
@@ -99,3 +101,17 @@ def test_input_and_output_types_for_the_schemas() -> None:
     assert model.InputType is schemas.ChatModelInput
     assert model.OutputType is schemas.ChatModelOutput  # an AIMessage, described as LangChain
     assert "AIMessage" in model.get_output_jsonschema()["$defs"]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_generate_sends_a_stop_string_whole(sync: bool) -> None:
+    """`generate(..., stop="END")` is one stop sequence, as `invoke`'s: not split into
+    its characters."""
+    wire = Wire()
+    model = model_over(wire)
+    if sync:
+        model.generate([["hi"]], stop="END")
+    else:
+        await model.agenerate([["hi"]], stop="END")
+    model.generate([["hi"]], stop=("a", "b"))
+    assert [body["stop"] for body in wire.bodies] == [["END"], ["a", "b"]]
