@@ -54,6 +54,8 @@ _BUILT: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatFireworks": keyed("langchain_fireworks", "accounts/fireworks/models/m"),
     "ChatMistralAI": keyed("langchain_mistralai", "mistral-small-latest"),
     "ChatAnthropic": keyed("langchain_anthropic", "claude-haiku-4-5"),
+    "ChatSambaNova": keyed("langchain_sambanova", "Meta-Llama-3.3-70B-Instruct"),
+    "ChatGoogleGenerativeAI": keyed("langchain_google_genai", "gemini-2.5-flash"),
     **{
         name: (
             "langchain_aws",
@@ -133,6 +135,21 @@ def _made(client: Any) -> Any:
             meta.config.user_agent_extra,
             meta.config.read_timeout,
             meta.config.retries,
+        )
+    api = getattr(client, "_api_client", None)  # google-genai's (its `.aio` shares it)
+    if api is not None:
+        options = api._http_options
+        return (
+            type(client),
+            api.api_key,
+            api.vertexai,
+            options.base_url,
+            options.api_version,
+            (
+                options.headers,
+                options.client_args,
+                options.async_client_args,
+            ),
         )
     if isinstance(client, httpx.Client | httpx.AsyncClient):  # langchain-mistralai's
         return type(client), str(client.base_url), dict(client.headers), client.timeout
@@ -239,6 +256,29 @@ def test_a_root_the_partner_does_not_keep_reads_none() -> None:
     ours, theirs = _pair("ChatNebius", {})
     assert ours.root_client is None is theirs.root_client
     assert ours.client is not None
+
+
+def test_vertexs_clients_read_none_as_the_partners_before_a_call() -> None:
+    """langchain-google-vertexai's `client` / `async_client` hold None until its own first
+    call builds one (its `prediction_client`); the drop-in's calls are chatplex's."""
+    vertex = pytest.importorskip("langchain_google_vertexai")
+    params = {"model": "gemini-2.5-flash", "project": "p", "location": "us-central1"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its deprecation
+        theirs = vertex.ChatVertexAI(**params)
+    ours = chatplex.langchain.ChatVertexAI(**params)
+    for attribute in ("client", "async_client"):
+        assert getattr(ours, attribute) is None is getattr(theirs, attribute), attribute
+
+
+def test_geminis_clients_carry_the_scripts_headers_and_client_args() -> None:
+    more = {"additional_headers": {"x-team": "a"}, "client_args": {"trust_env": False}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = _pair("ChatGoogleGenerativeAI", more)
+    assert _made(ours.client) == _made(theirs.client)
+    assert _made(ours.async_client) == _made(theirs.async_client)
+    assert ours.client._api_client._http_options.headers["x-team"] == "a"
 
 
 def _against(server: MockServer) -> Any:

@@ -30,6 +30,7 @@ from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_base import GoogleDropin
@@ -38,6 +39,8 @@ from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
 from .dropin_settings import google_params
 from .dropin_settings import google_settings
+from .genai_client import USER_AGENT as GENAI_USER_AGENT
+from .genai_client import gemini_client
 from .request import safety_settings
 
 if TYPE_CHECKING:
@@ -206,6 +209,20 @@ class ChatGoogleGenerativeAI(GoogleDropin):
             "response_mime_type response_schema reasoning_effort thinking_config "
             "cached_content"
         ),
+        # Its SDK client (`async_client`: its `.aio`), the drop-in's built on first read.
+        clients={
+            "client": SdkClient(f"{gemini_client.__module__}:{gemini_client.__name__}"),
+            "async_client": SdkClient("client", "aio"),
+        },
+        client_arguments={
+            "api_key": "google_api_key",
+            "base_url": "base_url",
+            "api_version": "api_version",
+            "headers": "additional_headers",
+            "client_args": "client_args",
+        },
+        client_headers={"user-agent": GENAI_USER_AGENT},
+        client_headers_keyword="headers",
     )
     langchain_profiles = "google_genai"
 

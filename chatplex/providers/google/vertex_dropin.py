@@ -113,8 +113,12 @@ class ChatVertexAI(GoogleDropin):
         resolved={"full_model_name": "full_model_name"},
         floats=frozenset({"temperature", "timeout"}),
         unwritten={
+            # (its SDK clients `client`, `async_client`: None until its own first call
+            # builds one; the drop-in's calls are chatplex's, so they stay None)
             **dict.fromkeys(
                 (
+                    "client",
+                    "async_client",
                     "api_transport",
                     "client_cert_source",
                     "client_preview",
