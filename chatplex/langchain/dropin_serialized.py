@@ -19,11 +19,15 @@ from typing import Protocol
 from typing import cast
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.load.serializable import to_json_not_implemented
 from pydantic import SerializationInfo
 
 from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_form import serialized_form
+from ..secret import MASK
+from ..secret import Secret
 from ..secret import is_secret_name
+from ..secret import scrub_text
 from .dropin_settings import CHATPLEX_OWN
 from .dropin_settings import LANGCHAIN_SIDE
 from .model import ChatChatplex
@@ -74,6 +78,7 @@ class AsPartner(Protocol):
     def _partner_value(self, name: str) -> Any: ...
     def _partner_default(self, name: str) -> Any: ...
     def _dumped_value(self, name: str) -> Any: ...
+    def _keys(self) -> frozenset[Secret]: ...
     def _langchain_invocation_params(
         self, identifying: dict[str, Any], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> dict[str, Any]: ...
@@ -101,7 +106,12 @@ def model_dump(
     def read(name: str) -> Any:
         # An SDK client the partner dumps (`PartnerFields.clients`) is dumped, but written
         # None in JSON, where the partner's dump raises (a kept difference).
-        return None if json_mode and name in form.clients else model._dumped_value(name)
+        if json_mode and name in form.clients:
+            return None
+        value = model._dumped_value(name)
+        # A function masked for its name (a token provider) is no credential: held as the
+        # partner holds it (its JSON dump raises there, and here).
+        return _function_masked(model, name, value) or value
 
     return partner_dump(form, read, info, given=set_here, default=model._partner_default)
 
@@ -247,8 +257,46 @@ def json_form(model: AsPartner, serialized: Any) -> Any:
             langchain_side.pop(name, None)
             if getattr(model, name) != default:
                 langchain_side[name] = getattr(model, name)
-    serialized["kwargs"] = {**langchain_side, **model.partner_kwargs}
+    kwargs = {**langchain_side, **model.partner_kwargs}
+    for name, value in kwargs.items():
+        if (function := _function_masked(model, name, value)) is not None:
+            kwargs[name] = _function_written(function, model._keys())
+    serialized["kwargs"] = kwargs
     return serialized
+
+
+def _function_masked(model: AsPartner, name: str, value: Any) -> Any:
+    """The function the partner's field `name` holds where its written `value` was
+    masked for the field's name (`azure_ad_token_provider`: a function, no credential);
+    None otherwise."""
+    if not (isinstance(value, str) and value == MASK):
+        return None
+    held = model._partner_value(name)
+    return held if callable(held) and not isinstance(held, type) else None
+
+
+def _function_written(function: Any, keys: frozenset[Secret]) -> Any:
+    """A function as the partner's dump writes it: langchain-core's `not_implemented`
+    form of any object it cannot serialize (its module, name and repr), made by `dumpd`
+    from what this gives, with a key of the model's own in the repr (a `partial` bound to
+    one) masked. It is never called: no token is written."""
+    form = to_json_not_implemented(function)
+    if form["repr"] is None or not form["id"]:
+        return function
+    shown = scrub_text(form["repr"], [key.get() for key in keys])
+    return _Unserializable(form["id"], shown) if shown != form["repr"] else function
+
+
+class _Unserializable:
+    """What langchain-core writes as `{"type": "not_implemented", "id": id, "repr": shown}`
+    (read by its `to_json_not_implemented`: a `__name__` and `__module__`, and `repr`)."""
+
+    def __init__(self, id_: list[str], shown: str) -> None:
+        self.__module__, self.__name__ = ".".join(id_[:-1]), id_[-1]
+        self._shown = shown
+
+    def __repr__(self) -> str:
+        return self._shown
 
 
 def attributes(model: AsPartner) -> dict[str, Any]:
