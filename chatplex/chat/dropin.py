@@ -92,6 +92,7 @@ __all__ = [
     "spellings",
     "take_fields",
     "take_tail",
+    "timeout_in_seconds",
     "tool_call_body",
     "with_query",
 ]
@@ -534,3 +535,25 @@ def tool_call_body(
     if adapter is None:
         return {"parallel_tool_calls": parallel}
     return adapter.parallel_tool_calls_body(parallel, tool_choice)
+
+
+#: What an HTTP client's `Timeout` object has (httpx's, and the SDKs' own on httpx2).
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
+def timeout_in_seconds(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's settings with a `Timeout` object given as its `timeout` (what a partner
+    hands its SDK's create(), as `timeout=httpx.Timeout(5)`) taken in seconds: its read
+    timeout, the wait for the reply, which then bounds the attempt as any timeout does.
+    Other settings, and a timeout in seconds, as they are.
+
+    >>> import httpx
+    >>> timeout_in_seconds({"timeout": httpx.Timeout(5, connect=2), "stop": ["x"]})
+    {'timeout': 5.0, 'stop': ['x']}
+    """
+    given = settings.get("timeout")
+    if given is None or isinstance(given, (int, float, str)):
+        return settings
+    if not all(hasattr(given, part) for part in _TIMEOUT_PARTS):
+        return settings  # refused as any other value that is not seconds
+    return {**settings, "timeout": given.read}

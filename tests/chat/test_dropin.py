@@ -18,6 +18,7 @@ from chatplex.chat.dropin import field
 from chatplex.chat.dropin import spellings
 from chatplex.chat.dropin import take_fields
 from chatplex.chat.dropin import take_tail
+from chatplex.chat.dropin import timeout_in_seconds
 from chatplex.chat.model import ChatModel
 from chatplex.secret import Secret
 
@@ -239,3 +240,16 @@ def test_the_signature_names_the_partners_parameters(ours: str) -> None:
         # Not listed: refused (with the reason) or unknown, never silently taken.
         with pytest.raises(TypeError, match=missing):
             cls(model="m", **{missing: object()})
+
+
+def test_a_timeout_object_given_to_a_call_is_its_read_timeout_in_seconds() -> None:
+    import httpx
+
+    assert timeout_in_seconds({"timeout": httpx.Timeout(5, connect=2)}) == {"timeout": 5.0}
+    assert timeout_in_seconds({"timeout": httpx.Timeout(None)}) == {"timeout": None}
+    # (the SDKs' own, on httpx2, read alike)
+    httpx2 = pytest.importorskip("httpx2")
+    assert timeout_in_seconds({"timeout": httpx2.Timeout(3, read=7)}) == {"timeout": 7}
+    # anything else as it is (seconds taken, the rest refused by the settings' check)
+    for given in ({"timeout": 2.5}, {"timeout": "soon"}, {"timeout": object()}, {"stop": ["x"]}):
+        assert timeout_in_seconds(given) is given

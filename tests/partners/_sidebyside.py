@@ -666,6 +666,19 @@ class ScriptsOver:
             "over_text": attempted(lambda: self.model(cls, url, stop="END").invoke("Hi", stop=[])),
         }
 
+    def call_timeout_object(self, cls: Any, url: str, sdk: str = "openai") -> Any:
+        """`timeout` given to a call as an HTTP client's `Timeout` object, which a partner
+        hands its SDK's create(): httpx's (one value; per phase) and the `sdk`'s own,
+        each attempted."""
+        import httpx
+
+        own = importlib.import_module(sdk).Timeout
+        given = {"httpx": httpx.Timeout(5), "phases": httpx.Timeout(5, connect=2), sdk: own(5)}
+        return {
+            name: attempted(lambda t=timeout: self.model(cls, url).invoke("Hi", timeout=t))
+            for name, timeout in given.items()
+        }
+
     def unknown_keyword(self, cls: Any, url: str) -> Any:
         """A keyword the class has no field for, a misspelt setting (`temprature=0.2`),
         given to the constructor and called (`UNKNOWN_IGNORED` where its partner's

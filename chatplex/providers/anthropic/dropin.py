@@ -26,6 +26,7 @@ from ...adapters.keys import as_secret
 from ...adapters.validate import check_headers
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
+from ...chat.dropin import timeout_in_seconds
 from ...chat.dropin_fields import BODY
 from ...chat.dropin_fields import CONNECTION
 from ...chat.dropin_fields import REASONING_EFFORT
@@ -352,6 +353,10 @@ class ChatAnthropic(DropInEngine):
         adapter = cast("AnthropicAdapter", self.adapter)
         request = adapter.count_tokens_request(chat, given, self._betas)
         return side_call(self, request, read_input_tokens, timeout=timeout)
+
+    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
+        # (a call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands its SDK)
+        super()._apply(timeout_in_seconds(settings), asynchronous=asynchronous)
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
         """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level

@@ -30,6 +30,7 @@ from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
+from ...chat.dropin import timeout_in_seconds
 from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import FREQUENCY_PENALTY
@@ -162,6 +163,10 @@ class TiktokenCounted(StopAsGiven):
         if bounded is None:
             return super()._asend_stream(messages, settings, config)
         return send_hooks.asend_stream(bounded, messages, settings, config)
+
+    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
+        # (a call's `timeout=httpx.Timeout(...)`, which these partners hand their SDKs)
+        super()._apply(timeout_in_seconds(settings), asynchronous=asynchronous)
 
     def _counted_model(self) -> Any:
         # The partner's model_name (None for an Azure deployment without `model`, which

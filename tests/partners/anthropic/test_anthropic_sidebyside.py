@@ -10,6 +10,7 @@ comparison; a script whose outcome differs otherwise fails.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -423,6 +424,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "system_per_call": (streamed(ANSWER), system_per_call),
     "stop_text": (messages_reply(), COMMON.stop_text),
+    "call_timeout_object": (
+        messages_reply(),
+        functools.partial(COMMON.call_timeout_object, sdk="anthropic"),
+    ),
     "system_in_constructor": (messages_reply(), system_in_constructor),
     "timeout_per_call": (streamed(ANSWER), timeout_per_call),
     "unnamed_parameters_moved": (messages_reply(), unnamed_parameters_moved),
@@ -496,6 +501,30 @@ DIFFERENCES["stop_text"] = (
         text_stop_bare("stop_sequences", "which Anthropic's API refuses (it takes a list)"),
     ),
     text_stop_kept(None, lambda body: body["stop_sequences"]),
+)
+
+
+def _httpx_timeouts_taken(outcome: Outcome) -> Outcome:
+    """Theirs raised for both httpx `Timeout`s with nothing sent (the SDK's TypeError, or,
+    once an httpx-based SDK is imported, its connection error wrapping the TypeError its
+    socket raised) and answered with the SDK's own; ours answered all three, each request
+    as theirs: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    raised = {"refused": "TypeError"}, {"refused": "AnthropicConnectionError"}
+    assert theirs["httpx"] == theirs["phases"] and theirs["httpx"] in raised, theirs
+    assert ours["httpx"] == ours["phases"] == ours["anthropic"] == theirs["anthropic"]
+    assert len(their_requests) == 1 and our_requests == their_requests * 3, our_requests
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["call_timeout_object"] = (
+    Difference(
+        Reason.RAISES,
+        "fails a call given `timeout=httpx.Timeout(...)` before any request: its SDK, on "
+        "httpx2, raises a TypeError (or a connection error wrapping one) for httpx's object",
+        "an httpx `Timeout` is taken as the SDK's own is: its read timeout bounds the call",
+    ),
+    _httpx_timeouts_taken,
 )
 
 #: Request headers a script decides (its constructor, a call's timeout), compared; the rest

@@ -571,6 +571,11 @@ def stop_empty(cls: Any, p: Package, url: str) -> Any:
     return _over(p).stop_empty(cls, url)
 
 
+def call_timeout_object(cls: Any, p: Package, url: str) -> Any:
+    """A call's `timeout` as httpx's `Timeout` and as its SDK's own (`Package.sdk`)."""
+    return _over(p).call_timeout_object(cls, url, sdk=p.sdk)
+
+
 def _error(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: _model(cls, p, url, max_retries=0).invoke("Hi"))
 
@@ -933,6 +938,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "per_call_stop": (Script(), per_call_stop),
     "stop_text": (Script(), stop_text),
     "stop_empty": (Script(), stop_empty),
+    "call_timeout_object": (Script(), call_timeout_object),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_on": (Script(), stream_usage_on),
     "stream_usage_per_call": (Script(), stream_usage_per_call),
@@ -1487,6 +1493,28 @@ DIFFERENCES["perplexity", "stop_empty"] = (
     ),
     _one_call_refused("over_text", "ValueError", []),
 )
+
+
+def _timeouts_taken(outcome: Outcome) -> Outcome:
+    """Theirs refused each `Timeout` (TypeError, nothing sent); ours answered each, one
+    request apiece with no `timeout` in its body: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert all(v == {"refused": "TypeError"} for v in theirs.values()), theirs
+    assert not their_requests and len(our_requests) == len(ours), our_requests
+    assert not any(isinstance(v, dict) and "refused" in v for v in ours.values()), ours
+    assert not any("timeout" in r["body"] for r in our_requests), our_requests
+    return theirs, theirs, their_requests, their_requests
+
+
+#: langchain-mistralai's call `timeout`, a body field: its `Timeout` is no JSON.
+_TIMEOUT_IN_BODY = Difference(
+    Reason.RAISES,
+    "puts a call's `timeout` in the request body, so `timeout=httpx.Timeout(...)` "
+    "raises a TypeError (not JSON serializable) before any request",
+    "the `Timeout` is taken as the other classes' SDKs take it: its read timeout "
+    "bounds the call, and nothing is added to the body",
+)
+DIFFERENCES["mistralai", "call_timeout_object"] = (_TIMEOUT_IN_BODY, _timeouts_taken)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.

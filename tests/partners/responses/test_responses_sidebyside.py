@@ -422,6 +422,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     # (the Responses API has no stop sequences: none sent, whatever is given)
     "stop_text": (Script(), OPENAI.stop_text),
     "stop_empty": (Script(), OPENAI.stop_empty),
+    "call_timeout_object": (Script(), OPENAI.call_timeout_object),
     "stream_chunks": (Script(), stream_chunks),
     "stream_options_per_call": (Script(), stream_options_per_call),
     "ainvoke_text": (Script(), ainvoke_text),
