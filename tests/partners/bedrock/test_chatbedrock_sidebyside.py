@@ -33,6 +33,7 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
@@ -245,6 +246,21 @@ def tool_choice_bound_on_converse(cls: Any, url: str) -> Any:
     read as "any" first."""
     objects = {"Converse's object": {"tool": {"name": "add"}}}
     return bound_choices(make(cls, url, model=NOVA), objects)
+
+
+#: Anthropic's object forcing the tool `add`.
+NAMED_ADD = {"type": "tool", "name": "add"}
+
+
+def tool_choice_without_tools(cls: Any, url: str) -> Any:
+    """A tool choice given to one call of a model with no tools bound (each word, a
+    tool's name, Anthropic's object), each attempted: what is sent, or what raised."""
+    words = ("auto", "any", "none", "required")
+    choices: dict[str, Any] = {**{w: w for w in words}, "named": "add", "object": NAMED_ADD}
+    return {
+        label: attempted(lambda c=choice: make(cls, url).invoke("What is 1+2?", tool_choice=c))
+        for label, choice in choices.items()
+    }
 
 
 def tool_choice_any(cls: Any, url: str) -> Any:
@@ -883,6 +899,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_stream": (invoke(text("Let me add."), ADD_CALL, stop="tool_use"), tool_call_stream),
     "tool_choice_forced": (invoke(ADD_CALL, stop="tool_use"), BEDROCK.tool_choice_forced),
     "tool_choice_any": (invoke(ADD_CALL, stop="tool_use"), tool_choice_any),
+    "tool_choice_without_tools": (invoke(), tool_choice_without_tools),
     "tool_choice_bound": (invoke(), tool_choice_bound),
     "tool_choice_bound_on_converse": (invoke(), tool_choice_bound_on_converse),
     "tool_choice_invocation_params": (
@@ -1193,6 +1210,47 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 }
 
 DIFFERENCES["tool_choice_bound"] = ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT))
+
+
+def _unbound_choices_kept(outcome: Outcome) -> Outcome:
+    """Theirs sent every choice as given; ours sent 'auto' and 'none' as Anthropic's
+    objects (the rest of each request as theirs) and refused the others before sending:
+    read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    sent = {json.dumps(r["body"]["tool_choice"]) for r in their_requests}
+    assert sent == {json.dumps(c) for c in ("auto", "any", "none", "required", "add", NAMED_ADD)}
+    words = ("auto", "none")
+    assert all(ours[w] == theirs[w] for w in words), ours
+    assert all(ours[k] == {"refused": "ValueError"} for k in ours if k not in words), ours
+    ours_sent = sorted(json.dumps(r["body"]["tool_choice"]) for r in our_requests)
+    assert ours_sent == [json.dumps({"type": w}) for w in words], ours_sent
+
+    def rest(requests: list[Any]) -> list[str]:  # each request but its tool choice
+        return sorted(
+            json.dumps({**r, "body": {**r["body"], "tool_choice": None}}, sort_keys=True)
+            for r in requests
+        )
+
+    assert rest(our_requests) == rest(
+        [r for r in their_requests if r["body"]["tool_choice"] in words]
+    )
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["tool_choice_without_tools"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends a tool choice given to one call of a model with no tools as given: a word "
+        "or a tool's name as the bare string (`'tool_choice': 'auto'`), which Anthropic's "
+        "Messages API refuses (it takes an object), Anthropic's object naming a tool "
+        "nobody offered",
+        "'auto' and 'none' are sent as Anthropic's objects (`{'type': 'auto'}`, "
+        "`{'type': 'none'}`); a choice that needs a tool ('any', 'required', a tool's name "
+        "or object) is refused before any request, naming the missing tools",
+    ),
+    _unbound_choices_kept,
+)
+
 # On Converse it reads True as "any" first: only "none" and "required" differ.
 DIFFERENCES["tool_choice_bound_on_converse"] = (
     CONVERSE_WORDS_AS_TOOL,

@@ -123,6 +123,16 @@ def test_tools_and_tool_choice() -> None:
     assert anyone.json["tool_choice"] == {"type": "any"}
 
 
+def test_auto_or_none_without_tools_is_sent_and_the_rest_refused() -> None:
+    """A choice given with no tools: 'auto' and 'none' sent as Anthropic's objects (never
+    left out), one that needs a tool refused before any request."""
+    for word in ("auto", "none"):
+        _, request = call(keyed(), [HumanMessage("Hi")], tool_choice=word)
+        assert request.json["tool_choice"] == {"type": word} and "tools" not in request.json
+    with pytest.raises(ValueError, match="needs tools"):
+        call(keyed(), [HumanMessage("Hi")], tool_choice="any")
+
+
 def test_a_bound_empty_tool_list_goes_as_langchain_aws_sends_it() -> None:
     """ChatBedrock's bind_tools([]) leaves `tools: []` in its kwargs, which go in an
     Anthropic model's body, and a stream then reads its text as blocks (`"tools" in
