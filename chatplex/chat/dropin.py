@@ -542,10 +542,11 @@ _TIMEOUT_PARTS = ("connect", "read", "write", "pool")
 
 
 def timeout_in_seconds(settings: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A call's settings with a `Timeout` object given as its `timeout` (what a partner
-    hands its SDK's create(), as `timeout=httpx.Timeout(5)`) taken in seconds: its read
-    timeout, the wait for the reply, which then bounds the attempt as any timeout does.
-    Other settings, and a timeout in seconds, as they are.
+    """Settings (a call's, or a constructor's) with a `Timeout` object given as their
+    `timeout` (what a partner hands its SDK's create() or client, as
+    `timeout=httpx.Timeout(5)`) taken in seconds: its read timeout, the wait for the
+    reply, which then bounds the attempt as any timeout does. Other settings, and a
+    timeout in seconds, as they are.
 
     >>> import httpx
     >>> timeout_in_seconds({"timeout": httpx.Timeout(5, connect=2), "stop": ["x"]})

@@ -34,6 +34,7 @@ from .dropin import checked_api_params
 from .dropin import field
 from .dropin import take_fields
 from .dropin import take_tail
+from .dropin import timeout_in_seconds
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -181,12 +182,20 @@ def take_params(
     params: dict[str, Any],
     fields: Sequence[inspect.Parameter],
     wire: str | None = None,
+    *,
+    timeout_objects: bool = False,
 ) -> DropinParams:
     """A drop-in's `**params` taken apart: its `fields` (each one's default when not
     given), then the tail; what is left are its API parameters, checked against the
     `wire`'s API (`checked_api_params`) when one is named (a drop-in that checks them
-    its own way names none)."""
+    its own way names none). `timeout_objects`: its partner takes a `Timeout` object
+    as its timeout (its SDK client's), taken in seconds (`timeout_in_seconds`)."""
     given = take_fields(params, fields)
     tail = take_tail(params)
+    if timeout_objects:  # (a field of its own, or the tail's)
+        given, tail.settings = (
+            dict(timeout_in_seconds(given)),
+            dict(timeout_in_seconds(tail.settings)),
+        )
     api_params = checked_api_params(model, wire, params) if wire is not None else params
     return DropinParams(type(model).__name__, given, tail, api_params)

@@ -679,6 +679,20 @@ class ScriptsOver:
             for name, timeout in given.items()
         }
 
+    def constructed_timeout_object(self, cls: Any, url: str) -> Any:
+        """`timeout=httpx.Timeout(5, connect=2)` given to the constructor (for its SDK
+        client): the reply, the field as held and as `dumpd` writes it, attempted."""
+        import httpx
+        from langchain_core.load import dumpd
+
+        def run() -> Any:
+            model = self.model(cls, url, timeout=httpx.Timeout(5, connect=2))
+            held = getattr(model, "request_timeout", None)
+            written = dumpd(model).get("kwargs", {}).get("request_timeout")
+            return {"reply": model.invoke("Hi"), "held": repr(held), "written": written}
+
+        return attempted(run)
+
     def unknown_keyword(self, cls: Any, url: str) -> Any:
         """A keyword the class has no field for, a misspelt setting (`temprature=0.2`),
         given to the constructor and called (`UNKNOWN_IGNORED` where its partner's

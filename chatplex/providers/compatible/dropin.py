@@ -142,7 +142,7 @@ class PresetChatModel(TiktokenCounted):
             say_moved("stream_usage", spec.moves)
             if spec.stream_usage_moved == "unsent":
                 del params["stream_usage"]
-        taken = take_params(self, params, _FIELDS)
+        taken = take_params(self, params, _FIELDS, timeout_objects=spec.timeout_objects)
         owner, given = taken.owner, taken.given
         responses = _responses_settings(spec, owner, taken, model)
         profile = PROFILES[spec.provider]

@@ -100,6 +100,9 @@ class DropIn:
     #: Which empty `stop` lists the class sends: a call's (langchain-openai's default
     #: params drop a falsy one), any ("always": it sends its `stop` field as set), none.
     empty_stop_sent: Literal["call", "always", "never"] = "call"
+    #: Whether the class takes a `Timeout` object (httpx's) as its timeout, handing it
+    #: to its SDK client (langchain-mistralai's and -perplexity's fields take seconds).
+    timeout_objects: bool = True
     #: `with_structured_output` methods the class answers with another (langchain-
     #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
     structured_methods: Mapping[str, str] = field(default_factory=dict)

@@ -350,7 +350,7 @@ class ChatOpenAI(TiktokenCounted):
         langchain_temperature(self._named_model_of(model, params), params, reasoning)
         if openai_proxy is not None and not self.calls_through_openai_proxy:
             params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
-        taken = take_params(self, params, _FIELDS)
+        taken = take_params(self, params, _FIELDS, timeout_objects=True)
         owner, given = taken.owner, taken.given
         if self.routes_langsmith_gateway:
             choices.refuse_langsmith_gateway(owner, given["base_url"], "OPENAI_API_BASE")

@@ -571,6 +571,10 @@ def stop_empty(cls: Any, p: Package, url: str) -> Any:
     return _over(p).stop_empty(cls, url)
 
 
+def constructed_timeout_object(cls: Any, p: Package, url: str) -> Any:
+    return _over(p).constructed_timeout_object(cls, url)
+
+
 def call_timeout_object(cls: Any, p: Package, url: str) -> Any:
     """A call's `timeout` as httpx's `Timeout` and as its SDK's own (`Package.sdk`)."""
     return _over(p).call_timeout_object(cls, url, sdk=p.sdk)
@@ -939,6 +943,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "stop_text": (Script(), stop_text),
     "stop_empty": (Script(), stop_empty),
     "call_timeout_object": (Script(), call_timeout_object),
+    "constructed_timeout_object": (Script(), constructed_timeout_object),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_on": (Script(), stream_usage_on),
     "stream_usage_per_call": (Script(), stream_usage_per_call),

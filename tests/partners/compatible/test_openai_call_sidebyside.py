@@ -31,7 +31,13 @@ pytest.importorskip("langchain_openai")
 
 SCRIPTS = {
     name: suite.SCRIPTS[name]
-    for name in ("stop_text", "stop_empty", "per_call_stop", "call_timeout_object")
+    for name in (
+        "stop_text",
+        "stop_empty",
+        "per_call_stop",
+        "call_timeout_object",
+        "constructed_timeout_object",
+    )
 }
 
 

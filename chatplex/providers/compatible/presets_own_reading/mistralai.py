@@ -105,6 +105,7 @@ MISTRALAI = Preset(
         profiles="mistralai",
         lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
         empty_stop_sent="never",  # (`if stop:` before it sends one)
+        timeout_objects=False,  # (its `timeout` field takes seconds only)
         llm_type="mistralai-chat",
         lc_namespace=("langchain", "chat_models", "mistralai"),
         package="langchain-mistralai",

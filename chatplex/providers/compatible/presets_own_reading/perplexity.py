@@ -122,6 +122,7 @@ PERPLEXITY = Preset(
         llm_type="perplexitychat",
         body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
         empty_stop_sent="always",  # (a given `stop` sent from its model_kwargs, `[]` too)
+        timeout_objects=False,  # (its `timeout` field takes seconds only)
         **partner_module("perplexity", "ChatPerplexity"),  # its module: not serialized
         # Not serialized by LangChain: its fields, for reading them only.
         partner_fields={
