@@ -571,6 +571,11 @@ def stop_empty(cls: Any, p: Package, url: str) -> Any:
     return _over(p).stop_empty(cls, url)
 
 
+def call_timeout_seconds(cls: Any, p: Package, url: str) -> Any:
+    """A call's own `timeout`, in seconds (its SDK's per-request timeout)."""
+    return _model(cls, p, url).invoke("Hi", timeout=5)
+
+
 def constructed_timeout_object(cls: Any, p: Package, url: str) -> Any:
     return _over(p).constructed_timeout_object(cls, url)
 
@@ -943,6 +948,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "stop_text": (Script(), stop_text),
     "stop_empty": (Script(), stop_empty),
     "call_timeout_object": (Script(), call_timeout_object),
+    "call_timeout_seconds": (Script(), call_timeout_seconds),
     "constructed_timeout_object": (Script(), constructed_timeout_object),
     "stream_usage_off": (Script(), stream_usage_off),
     "stream_usage_on": (Script(), stream_usage_on),
@@ -1520,6 +1526,28 @@ _TIMEOUT_IN_BODY = Difference(
     "bounds the call, and nothing is added to the body",
 )
 DIFFERENCES["mistralai", "call_timeout_object"] = (_TIMEOUT_IN_BODY, _timeouts_taken)
+
+
+def _timeout_not_in_body(outcome: Outcome) -> Outcome:
+    """Their one request carried the call's timeout in its body; ours did not, and is
+    theirs otherwise: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    ((theirs_sent,), (ours_sent,)) = their_requests, our_requests
+    assert theirs_sent["body"]["timeout"] == 5 and "timeout" not in ours_sent["body"]
+    without = {k: v for k, v in theirs_sent["body"].items() if k != "timeout"}
+    assert ours == theirs and {**theirs_sent, "body": without} == ours_sent
+    return theirs, theirs, their_requests, their_requests
+
+
+#: langchain-mistralai's call `timeout` in the body: a field its API does not take.
+_TIMEOUT_SENT = Difference(
+    Reason.REJECTED,
+    "puts a call's `timeout=5` in the request body (`\"timeout\": 5`), a field Mistral's "
+    "API does not take (it refuses unknown fields with 422, as it does `strict`), and "
+    "bounds nothing",
+    "the call's timeout bounds the call, as the other classes' does; nothing is added to the body",
+)
+DIFFERENCES["mistralai", "call_timeout_seconds"] = (_TIMEOUT_SENT, _timeout_not_in_body)
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.
