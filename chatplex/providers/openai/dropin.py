@@ -166,7 +166,9 @@ class TiktokenCounted(StopAsGiven):
 
     def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
         # (a call's `timeout=httpx.Timeout(...)`, which these partners hand their SDKs)
-        super()._apply(timeout_in_seconds(settings), asynchronous=asynchronous)
+        if "timeout" in settings:
+            settings = timeout_in_seconds(settings)
+        super()._apply(settings, asynchronous=asynchronous)
 
     def _counted_model(self) -> Any:
         # The partner's model_name (None for an Azure deployment without `model`, which

@@ -69,9 +69,12 @@ class StopAsGiven(DropInEngine):
         if overrides:  # read on the copy the overrides make, as a call reads it
             return self.bind(**overrides)._settings({})
         settings = super()._settings(overrides)
+        stop = self.stop
+        if stop is None or (not isinstance(stop, str) and len(stop)):
+            return settings  # (nearly every call: the engine's list, or none, is sent)
         if not isinstance(self.adapter, OpenAIAdapter) or "stop" in settings.extra_body:
             return settings
-        stop = sent_stop(self.stop, self._call_stop, self.empty_stop_sent)
+        stop = sent_stop(stop, self._call_stop, self.empty_stop_sent)
         if stop is None:
             return settings
         return dataclasses.replace(settings, extra_body={**settings.extra_body, "stop": stop})
