@@ -117,6 +117,16 @@ EXPECTED = [
     "dispatch_custom_event",
     "adispatch_custom_event",
     "chain",
+    # Issue 63 (step 4): what a script of chatplex's own chains reached LangChain for.
+    "CommaSeparatedListOutputParser",
+    "NumberedListOutputParser",
+    "MarkdownListOutputParser",
+    "JsonOutputToolsParser",
+    "JsonOutputKeyToolsParser",
+    "PydanticToolsParser",
+    "BaseCallbackHandler",
+    "AsyncCallbackHandler",
+    "tool",
 ]
 
 #: The names issue 25 added, each one of LangChain's (where LangChain has it).
@@ -130,6 +140,7 @@ LANGCHAIN_MODULES = [
     "langchain_core.exceptions",
     "langchain_core.runnables",
     "langchain_core.callbacks",
+    "langchain_core.tools",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.
@@ -169,6 +180,7 @@ HOMES = {
     "count_tokens_approximately": messages,
     "message_chunk_to_message": messages,
     "convert_to_openai_messages": messages,
+    "tool": importlib.import_module("chatplex.chat.function_tools"),
 }
 
 
