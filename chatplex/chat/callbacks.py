@@ -111,7 +111,7 @@ class ChatModelRun(RunNode):
 
     error_callback = "on_llm_error"
 
-    __slots__ = ("inline", "input", "langchain", "mixed", "run_name", "token_handlers")
+    __slots__ = ("inline", "input", "kinds", "mixed", "run_name", "token_handlers")
 
     def __init__(
         self,
@@ -129,9 +129,9 @@ class ChatModelRun(RunNode):
         #: LangChain's manager rules) or LANGCHAIN (LangChain's own: those rules, and
         #: LangChain's objects).
         base = _langchain_handler_class()
-        self.langchain = [_kind(h, base) for h in handlers]
+        self.kinds = [_kind(h, base) for h in handlers]
         #: Whether any is not plain: only then are handlers fired one group at a time.
-        self.mixed = any(self.langchain)
+        self.mixed = any(self.kinds)
         #: Whether every handler records in place (`run_inline`: process-wide tracers,
         #: whose methods are plain functions): the async path then calls them as the
         #: sync one does, without a coroutine per step.
@@ -266,12 +266,12 @@ class ChatModelRun(RunNode):
         extra: dict[str, Any],
     ) -> list[tuple[list[Any], str, tuple[Any, ...], dict[str, Any]]]:
         lc_chunk = extra.pop("lc_chunk", None)
-        if not any(self.langchain):
+        if not any(self.kinds):
             return [(self.handlers, method, plain, extra)]
         ignore = "ignore_chat_model" if method == "on_chat_model_start" else "ignore_llm"
         groups = []
         converted: tuple[tuple[Any, ...], dict[str, Any]] | None = None
-        for handler, kind in zip(self.handlers, self.langchain, strict=True):
+        for handler, kind in zip(self.handlers, self.kinds, strict=True):
             if kind == PLAIN:
                 groups.append(([handler], method, plain, extra))
                 continue
@@ -352,25 +352,25 @@ class ChatModelRun(RunNode):
 
 
 class _Narrowed:
-    """A `ChatModelRun`'s handlers (and their LangChain flags) narrowed to `picks` for
+    """A `ChatModelRun`'s handlers (and their kinds) narrowed to `picks` for
     one token, restored after; once a token went through, the first-token-only handlers
     are told no more. (A class, not a generator: it runs for every token.)"""
 
-    __slots__ = ("flags", "handlers", "picks", "run")
+    __slots__ = ("handlers", "kinds", "picks", "run")
 
     def __init__(self, run: ChatModelRun, picks: list[int]) -> None:
         self.run, self.picks = run, picks
-        self.handlers, self.flags = run.handlers, run.langchain
+        self.handlers, self.kinds = run.handlers, run.kinds
 
     def __enter__(self) -> None:
         run, picks = self.run, self.picks
         if len(picks) != len(self.handlers):
             run.handlers = [self.handlers[i] for i in picks]
-            run.langchain = [self.flags[i] for i in picks]
+            run.kinds = [self.kinds[i] for i in picks]
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         run = self.run
-        run.handlers, run.langchain = self.handlers, self.flags
+        run.handlers, run.kinds = self.handlers, self.kinds
         if exc_type is None:
             run.token_handlers = [
                 i for i in self.picks if not getattr(self.handlers[i], "first_token_only", False)

@@ -95,7 +95,7 @@ class RecordedChatRun(ChatModelRun):
         self.started = False
         # ChatModelRun's: one plain handler, told in place.
         self.input = {}
-        self.langchain = [False]
+        self.kinds = [0]  # PLAIN
         self.mixed = False
         self.inline = True
         self.token_handlers = None

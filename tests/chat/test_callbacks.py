@@ -333,7 +333,7 @@ async def test_a_first_token_only_handler_hears_one_token_the_others_all(
             await run.atoken(AIMessageChunk(text))
     assert first.tokens == ["a"] and every.tokens == ["a", "b", "c"]
     assert lc_tokens == (["a", "b", "c"] if with_langchain_handler else [])
-    assert run.handlers == handlers and len(run.langchain) == len(handlers)  # restored
+    assert run.handlers == handlers and len(run.kinds) == len(handlers)  # restored
 
 
 def test_a_stream_with_no_token_handler_fires_nothing_per_chunk() -> None:
