@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -326,6 +327,44 @@ def structured_traced(cls: Any, url: str) -> Any:
     return seen
 
 
+def structured_include_raw(cls: Any, url: str) -> Any:
+    """`include_raw=True` (the default method, a JSON schema): the raw reply beside the
+    parsed one."""
+    schema = sum_schema()
+    return _model(cls, url).with_structured_output(schema, include_raw=True).invoke("1+2?")
+
+
+def structured_include_raw_failure(cls: Any, url: str) -> Any:
+    """`include_raw=True` where the reply is no JSON: what the script gets, or raises."""
+    model = _model(cls, url).with_structured_output(sum_schema(), include_raw=True)
+    try:
+        return model.invoke("1+2?")
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"error": exc}
+
+
+def structured_include_raw_tool(cls: Any, url: str) -> Any:
+    """`include_raw=True` by function calling (a tool's call to parse)."""
+    model = _model(cls, url).with_structured_output(
+        add, method="function_calling", include_raw=True
+    )
+    return attempted(lambda: model.invoke("1+2?"))
+
+
+def std_image_base64_block(cls: Any, url: str) -> Any:
+    """An image as a standard (v1) content block of base64 data, beside a text."""
+    image = {"type": "image", "base64": PNG, "mime_type": "image/png"}
+    message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
+    return _model(cls, url).invoke([message])
+
+
+def std_image_url_block(cls: Any, url: str) -> Any:
+    """An image as a standard (v1) content block naming its URL, beside a text."""
+    image = {"type": "image", "url": "https://example.com/pixel.png"}
+    message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
+    return _model(cls, url).invoke([message])
+
+
 def image_block(cls: Any, url: str) -> Any:
     image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
     message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
@@ -491,6 +530,17 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
     "structured_traced": (cohere_replies(tool_call=ADD_CALL), structured_traced),
     "image_block": (cohere_replies("A pixel."), image_block),
+    "structured_include_raw": (cohere_replies('{"total": 3}'), structured_include_raw),
+    "structured_include_raw_failure": (
+        cohere_replies("Three, I think."),
+        structured_include_raw_failure,
+    ),
+    "structured_include_raw_tool": (
+        cohere_replies(tool_call=ADD_CALL),
+        structured_include_raw_tool,
+    ),
+    "std_image_base64_block": (cohere_replies("A pixel."), std_image_base64_block),
+    "std_image_url_block": (cohere_replies("A pixel."), std_image_url_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
     "constructor_stop": (cohere_replies(), constructor_stop),
     "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
@@ -872,6 +922,118 @@ DIFFERENCES["constructor_stop"] = (
         "the constructor's stop sequences are sent, a call's over them",
     ),
     _kept_stop,
+)
+
+
+INCLUDE_RAW_IGNORED = Difference(
+    Reason.LOSES_DATA,
+    "ignores with_structured_output's `include_raw=True` (by a JSON schema or JSON "
+    "mode): the script gets the parsed object alone, and the raw reply (its usage, id, "
+    "finish reason) is lost",
+    "`{'raw': ..., 'parsed': ..., 'parsing_error': None}`, as every other chat model returns it",
+)
+INCLUDE_RAW_FAILURE_RAISES = Difference(
+    Reason.RAISES,
+    "with_structured_output(..., include_raw=True) raises OutputParserException on a "
+    "reply that does not parse, where `include_raw=True` hands the error back",
+    "the raw reply is handed back with `parsed: None` and the error as `parsing_error`",
+)
+
+
+def _raw_beside(outcome: Outcome) -> Outcome:
+    """Our `{'raw', 'parsed', 'parsing_error'}` read as their parsed object alone, once
+    its parsed object is seen to be theirs and its raw reply the server's text."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert set(ours) == {"raw", "parsed", "parsing_error"}, ours
+    assert ours["parsed"] == theirs and ours["parsing_error"] is None
+    assert ours["raw"]["content"] == '{"total": 3}'
+    return theirs, theirs, their_requests, our_requests
+
+
+def _parse_error_handed_back(outcome: Outcome) -> Outcome:
+    """Their OutputParserException (a ValueError of no status) read as our reply's, once
+    ours is seen to hand back the raw reply, no parsed object and that error."""
+    from langchain_core.exceptions import OutputParserException
+
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["ValueError"] and not theirs["ApiError"] and theirs["status_code"] is None
+    assert ours["parsed"] is None and ours["raw"]["content"] == "Three, I think."
+    assert isinstance(ours["parsing_error"], OutputParserException)
+    return theirs, theirs, their_requests, our_requests
+
+
+def _raw_kept(outcome: Outcome) -> Outcome:
+    return _schema_field(_raw_beside(outcome))
+
+
+def _failure_kept(outcome: Outcome) -> Outcome:
+    return _schema_field(_parse_error_handed_back(outcome))
+
+
+DIFFERENCES["structured_include_raw"] = (
+    (INCLUDE_RAW_IGNORED, DIFFERENCES["structured_schema"][0]),
+    _raw_kept,
+)
+DIFFERENCES["structured_include_raw_failure"] = (
+    (INCLUDE_RAW_FAILURE_RAISES, DIFFERENCES["structured_schema"][0]),
+    _failure_kept,
+)
+
+
+def _raw_tool_kept(outcome: Outcome) -> Outcome:
+    """Theirs refused (TypeError) before any request; ours sent the forced tool and gave
+    the call parsed beside the raw reply. Read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "TypeError"} and not their_requests, (theirs, their_requests)
+    assert ours["parsed"] == {"a": 1, "b": 2} and ours["parsing_error"] is None, ours
+    assert [r["body"]["tool_choice"] for r in our_requests] == ["REQUIRED"], our_requests
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["structured_include_raw_tool"] = (
+    Difference(
+        Reason.RAISES,
+        "with_structured_output(method='function_calling', include_raw=True) passes "
+        "`include_raw` on to the cohere SDK's chat call, which refuses it with a "
+        "TypeError (an unexpected keyword argument): no request is sent",
+        "the forced tool is sent and the call comes back parsed beside the raw reply",
+    ),
+    _raw_tool_kept,
+)
+
+
+def _image_dropped(sent_url: str) -> Callable[[Outcome], Outcome]:
+    """Our request's image (an `image_url` block of `sent_url`) taken out, once their
+    request is seen to hold the text alone."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        [their_body] = [r["body"] for r in their_requests]
+        [our_body] = [r["body"] for r in our_requests]
+        text = {"type": "text", "text": "What is this?"}
+        assert their_body["messages"][0]["content"] == [text], their_body
+        image = {"type": "image_url", "image_url": {"url": sent_url}}
+        assert our_body["messages"][0]["content"] == [text, image], our_body
+        our_body["messages"][0]["content"] = [text]
+        return theirs, ours, their_requests, our_requests
+
+    return normalise
+
+
+STD_IMAGE_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "drops an image given as a standard content block (`{'type': 'image', 'base64': ...}` "
+    "or `{'type': 'image', 'url': ...}`) without a word: the request holds the text "
+    "alone and the model never sees the image",
+    "the image is sent as Cohere's `image_url` block (base64 data as a data URL)",
+)
+DIFFERENCES["std_image_base64_block"] = (
+    STD_IMAGE_DROPPED,
+    _image_dropped(f"data:image/png;base64,{PNG}"),
+)
+DIFFERENCES["std_image_url_block"] = (
+    STD_IMAGE_DROPPED,
+    _image_dropped("https://example.com/pixel.png"),
 )
 
 
