@@ -77,17 +77,8 @@ class LLMResult:
 
 #: response_metadata keys chatplex adds that are not part of any provider's llm_output.
 _CHATPLEX_KEYS = frozenset(
-    {
-        "provider",
-        "finish_reason",
-        "raw_finish_reason",
-        "request_id",
-        "attempts",
-        "logprobs",
-        "refusal",
-        "other_candidates",
-        "token_usage",
-    }
+    {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "logprobs"}
+    | {"refusal", "other_candidates", "token_usage"}
 )
 
 
@@ -127,12 +118,21 @@ class _Shape:
 #: usage, `model_name` and `model`; "candidate_fields", the candidate's finish reason,
 #: model version and safety ratings, an llm_output of the prompt feedback alone;
 #: "reply_as_info", the whole reply as the generation's info and no llm_output (a
-#: partner that streams underneath); "usage_and_stop", no generation info, an
+#: partner that streams underneath); "candidate_info", the candidate's blocking,
+#: ratings, citations, raw usage, finish reason and message, and log probabilities as
+#: the generation's info, no llm_output; "usage_and_stop", no generation info, an
 #: llm_output of the body's usage, stop reason and model id (the partner writes the
 #: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
 #: is not rebuilt: LangChain's empty one). "reply_info", the reply's id, finish reason,
 #: documents, plan, calls, citations and token count as the generation's info (the
 #: message's additional_kwargs too), no llm_output.
+#: "candidate_info"'s keys, invoked and streamed alike (a chunk's info has no bool
+#: `is_blocked`, which would not merge, and keeps the grounding a reply's moves out).
+_CANDIDATE_KEYS = ("safety_ratings", "citation_metadata", "usage_metadata") + (
+    "finish_reason",
+    "finish_message",
+    "avg_logprobs",
+)
 _SHAPES: dict[str, _Shape] = {
     "completions_fields": _Shape(
         info=("finish_reason", "logprobs"),
@@ -174,6 +174,11 @@ _SHAPES: dict[str, _Shape] = {
         usage_each=True,
     ),
     "reply_as_info": _Shape(info=None, output=None, streamed=None),
+    "candidate_info": _Shape(
+        info=("is_blocked", *_CANDIDATE_KEYS, "logprobs_result"),
+        output=None,
+        streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
+    ),
     "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
     "reply_info": _Shape(
         info=(

@@ -166,7 +166,10 @@ def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_
     assert partner_style({"model_provider": "no-such-wire"}) is None
     # A preset's reply names its partner and comes over the Chat Completions wire.
     assert partner_style({"model_provider": "groq", "provider": "openai"}) == "completions_fields"
-    assert partner_style({"model_provider": "google_genai", "provider": "google_vertexai"}) is None
+    # A reply over a wire whose partner fills no result key by key: none.
+    assert partner_style({"model_provider": "google_genai", "provider": "bedrock_converse"}) is None
+    # Vertex AI's own: langchain-google-vertexai's candidate fields as generation_info.
+    assert partner_style({"model_provider": "google_vertexai"}) == "candidate_info"
 
 
 #: Two rows of a Groq generate(): its raw usage, a None count in both.

@@ -73,6 +73,7 @@ SPECS = (
         # langchain-google-vertexai's endpoint version, where Vertex AI's newest fields are.
         init_defaults=(SettingDefault("api_version", "v1beta1"),),
         ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
+        llm_output="candidate_info",  # the candidate's fields as generation_info
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,

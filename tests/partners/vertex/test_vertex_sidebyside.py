@@ -349,6 +349,35 @@ def gemini_3_text(cls: Any, url: str) -> Any:
     return {"invoked": chat.invoke("Say hello"), "texts": [c.content for c in chunks]}
 
 
+def generation_info_seen(cls: Any, url: str) -> Any:
+    """What a callback handler reads of each generation: `on_llm_new_token`'s chunk's
+    `generation_info`, `on_llm_end`'s generation's and `llm_output`, for an invoke and a
+    stream; and `generate()`'s."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Handler(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.seen: list[Any] = []
+
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            self.seen.append(("token", token, kwargs["chunk"].generation_info))
+
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            [[generation]] = response.generations
+            self.seen.append(("end", generation.generation_info, response.llm_output))
+
+    chat = model(cls, url)
+    invoked, streamed = Handler(), Handler()
+    chat.invoke("Say hello", config={"callbacks": [invoked]})
+    list(chat.stream("Say hello", config={"callbacks": [streamed]}))
+    generated = chat.generate([[lc.HumanMessage("Say hello")]])
+    return {
+        "invoke": invoked.seen,
+        "stream": streamed.seen,
+        "generate": [[g.generation_info for g in row] for row in generated.generations],
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     **GEMINI.rows(vertex_replies),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
@@ -362,6 +391,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "additional_headers": (vertex_replies(), GEMINI.additional_headers),
     "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
     "labels": (vertex_replies(), labels),
+    "generation_info_seen": (vertex_replies(), generation_info_seen),
     "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
@@ -675,6 +705,22 @@ def _invoked_stream_finish(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["streaming_flag"] = (_FINISH, _invoked_stream_finish)
+
+
+def _chunk_finish_words(outcome: Outcome) -> Outcome:
+    """As _finish_word, for the stream's generation_info a handler reads: their chunks'
+    `FINISH_REASON_UNSPECIFIED` left out, their merged generation's words read as ours."""
+    theirs, ours, their_requests, our_requests = outcome
+    *tokens, (_, info, _) = theirs["stream"]
+    for _, _, piece in tokens:
+        if piece and piece.get("finish_reason") == "FINISH_REASON_UNSPECIFIED":
+            del piece["finish_reason"]
+    assert info["finish_reason"] == "FINISH_REASON_UNSPECIFIEDSTOP"
+    info["finish_reason"] = "STOP"
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["generation_info_seen"] = (_FINISH, _chunk_finish_words)
 
 
 def _stream_finish_words(merged_message: Any) -> None:
