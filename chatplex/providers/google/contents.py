@@ -84,10 +84,13 @@ def wire_contents(
         if isinstance(message, SystemMessage):
             system.extend(_parts(message.content, i, signed))
         elif isinstance(message, ToolMessage) and vertex_history:
-            response = vertex_tool_response(message.content)
+            # Its media go as parts of their own, as langchain-google-genai sends them:
+            # langchain-google-vertexai runs their fields into the response's text.
+            media, rest = _media_apart(message.content, i)
+            response = vertex_tool_response(rest)
             name = _call_name(message, call_names, i)
             part = {"functionResponse": {"name": name, "response": response}}
-            contents.append({"role": "user", "parts": [part]})  # merged below
+            contents.append({"role": "user", "parts": [*media, part]})  # merged below
         elif isinstance(message, ToolMessage):
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
@@ -269,15 +272,19 @@ def _function_response(
         with contextlib.suppress(ValueError):  # plain text stays text
             content = json.loads(content)
     elif isinstance(content, list):
-        blocks = content
-        media = _parts(
-            [b for b in blocks if isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS], i
-        )
-        content = [
-            b for b in blocks if not (isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS)
-        ]
+        media, content = _media_apart(content, i)
     response = content if isinstance(content, dict) else {"output": content}
     return [*media, {"functionResponse": {"name": name, "response": response}}]
+
+
+def _media_apart(content: Any, i: int) -> tuple[list[dict[str, Any]], Any]:
+    """A tool result's media blocks (images, files...) as parts, and the rest of its
+    content (a str as it is)."""
+    if not isinstance(content, list):
+        return [], content
+    media = [b for b in content if isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS]
+    rest = [b for b in content if not (isinstance(b, Mapping) and b.get("type") in _MEDIA_BLOCKS)]
+    return _parts(media, i), rest
 
 
 def _call_name(message: ToolMessage, names: Mapping[str, str], i: int) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -378,6 +379,20 @@ def generation_info_seen(cls: Any, url: str) -> Any:
     }
 
 
+def tool_result_image(cls: Any, url: str) -> Any:
+    """A tool's result holding an image (a text block and a standard base64 image block),
+    answered."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
+    image = {"type": "image", "base64": PNG, "mime_type": "image/png"}
+    history = [
+        lc.HumanMessage("Draw 1 + 2"),
+        lc.AIMessage("", tool_calls=[call]),
+        lc.ToolMessage([{"type": "text", "text": "The chart:"}, image], tool_call_id="call_1"),
+        lc.HumanMessage("Describe it."),
+    ]
+    return model(cls, url).bind_tools([add]).invoke(history)
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     **GEMINI.rows(vertex_replies),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
@@ -392,6 +407,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "init_chat_model_vertex": (vertex_replies(), init_chat_model_vertex),
     "labels": (vertex_replies(), labels),
     "generation_info_seen": (vertex_replies(), generation_info_seen),
+    "tool_result_image": (vertex_replies(), tool_result_image),
     "thinking_stream": (vertex_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
     "aliases": (vertex_replies(), aliases),
     "safety_settings_enums": (vertex_replies(), safety_settings_enums),
@@ -721,6 +737,38 @@ def _chunk_finish_words(outcome: Outcome) -> Outcome:
 
 
 DIFFERENCES["generation_info_seen"] = (_FINISH, _chunk_finish_words)
+
+
+def _image_apart(outcome: Outcome) -> Outcome:
+    """Our tool result's image part and text response read as their one response of the
+    blocks' fields run together, once each is seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    [their_turn] = [c for c in their_requests[0]["body"]["contents"] if c["role"] == "user"][-1:]
+    [our_turn] = [c for c in our_requests[0]["body"]["contents"] if c["role"] == "user"][-1:]
+    run_together = {"type": "textimage", "text": "The chart:", "base64": PNG}
+    assert their_turn["parts"][0]["functionResponse"]["response"] == {
+        **run_together,
+        "mime_type": "image/png",
+    }
+    image, answer, question = our_turn["parts"]
+    assert image == {"inlineData": {"mimeType": "image/png", "data": PNG}}
+    assert answer["functionResponse"]["response"] == {"type": "text", "text": "The chart:"}
+    our_turn["parts"] = their_turn["parts"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_result_image"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a tool result holding an image (a text block and an image block) goes as one "
+        "`functionResponse.response` of the blocks' fields run together (`'type': "
+        "'textimage'`, the image's base64 as a text field): the model never sees the "
+        "image; an `image_url` block there raises TypeError",
+        "the image goes as an `inlineData` part beside the function's response, as "
+        "langchain-google-genai sends it, and the text as the response",
+    ),
+    _image_apart,
+)
 
 
 def _stream_finish_words(merged_message: Any) -> None:
