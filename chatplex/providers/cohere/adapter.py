@@ -69,7 +69,7 @@ KEY_VARIABLES = ("COHERE_API_KEY", "CO_API_KEY")
 BASE_VARIABLE = "CO_API_URL"
 _HOME = ProviderHome(_OFFICIAL_HOST, DEFAULT_BASE_URL, KEY_VARIABLES, BASE_VARIABLE)
 #: Content blocks this adapter sends: text and images (by URL or data URL).
-BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
+BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image", "thinking"}))
 
 
 class CohereAdapter(Adapter):

@@ -10,7 +10,7 @@ shapes it (its `get_cohere_chat_request_v2`).
 - An `AIMessage` with tool calls is `{"role": "assistant", "tool_plan": <its text, or
   LangChain's stock sentence>, "tool_calls": [{"id", "type": "function", "function":
   {"name", "arguments": <JSON text>}}]}`; without, `{"role": "assistant", "content"}`,
-  text blocks as `text` parts (as for a system message).
+  text blocks as `text` parts (as for a system message), thinking blocks as they are.
 - A `ToolMessage` is `{"role": "tool", "tool_call_id", "content": [documents]}`: its
   content as Cohere documents (a str → `{"output": str}`; a dict as it is; a list, each
   item so), as langchain-cohere's `convert_to_documents` makes them.
@@ -196,7 +196,7 @@ def _assistant(message: AIMessage) -> dict[str, Any]:
                 for call in message.tool_calls
             ],
         }
-    return {"role": "assistant", "content": _text_parts(message.content)}
+    return {"role": "assistant", "content": _text_parts(message.content, thinking=True)}
 
 
 def _documents(message: ToolMessage) -> list[dict[str, Any]]:
@@ -229,13 +229,19 @@ def _texts(content: Any) -> list[str]:
     return out
 
 
-def _text_parts(content: Any) -> Any:
+def _text_parts(content: Any, *, thinking: bool = False) -> Any:
     """A system or assistant message's content: a str as it is, blocks as Cohere's
     `text` parts (joining them would run one block's text into the next's), "" when
-    none is text."""
+    none is text; `thinking`: an assistant's thinking blocks too, in their place, as
+    they are (Cohere's `thinking` part; langchain-cohere passes them so)."""
     if isinstance(content, str):
         return content
-    parts = [{"type": "text", "text": text} for text in _texts(content)]
+    parts: list[dict[str, Any]] = []
+    for block in content or ():
+        if thinking and isinstance(block, Mapping) and block.get("type") == "thinking":
+            parts.append(dict(block))
+        else:
+            parts += [{"type": "text", "text": text} for text in _texts([block])]
     return parts or ""
 
 

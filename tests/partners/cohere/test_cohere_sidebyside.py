@@ -365,6 +365,18 @@ def std_image_url_block(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke([message])
 
 
+def thinking_history(cls: Any, url: str) -> Any:
+    """A reply's thinking block (as langchain-anthropic writes one, with its signature)
+    before its text, in the history sent back."""
+    said = lc.AIMessage(
+        [
+            {"type": "thinking", "thinking": "She said her name.", "signature": "c2ln"},
+            {"type": "text", "text": "Hello Ann."},
+        ]
+    )
+    return _model(cls, url).invoke([lc.HumanMessage("Hi, I am Ann"), said, lc.HumanMessage("Who?")])
+
+
 def image_block(cls: Any, url: str) -> Any:
     image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
     message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
@@ -530,6 +542,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
     "structured_traced": (cohere_replies(tool_call=ADD_CALL), structured_traced),
     "image_block": (cohere_replies("A pixel."), image_block),
+    "thinking_history": (cohere_replies("You are Ann."), thinking_history),
     "structured_include_raw": (cohere_replies('{"total": 3}'), structured_include_raw),
     "structured_include_raw_failure": (
         cohere_replies("Three, I think."),
