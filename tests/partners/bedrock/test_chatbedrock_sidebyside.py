@@ -40,6 +40,7 @@ from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import thirds
 from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock._scripts import MODEL
@@ -381,6 +382,22 @@ def citations_document(cls: Any, url: str) -> Any:
     }
     message = lc.HumanMessage(content=[document, {"type": "text", "text": "Colour?"}])
     return make(cls, url).invoke([message])
+
+
+def std_file_block(cls: Any, url: str) -> Any:
+    """A PDF as a standard (v1) file block of base64 data, beside a text."""
+    pdf = {"type": "file", "base64": "JVBERi0xLjQK", "mime_type": "application/pdf"}
+    message = lc.HumanMessage([{"type": "text", "text": "Summarise this."}, pdf])
+    return attempted(lambda: make(cls, url).invoke([message]))
+
+
+def v1_reasoning_history(cls: Any, url: str) -> Any:
+    """A reply's standard (v1) reasoning block before its text, in the history sent
+    back (a reply of another chat model's, or one read with output_version="v1")."""
+    said = lc.AIMessage(
+        [{"type": "reasoning", "reasoning": "She said."}, {"type": "text", "text": "Hello Ann."}]
+    )
+    return make(cls, url).invoke([lc.HumanMessage("Hi, I am Ann"), said, lc.HumanMessage("Who?")])
 
 
 def error_in_async_stream(cls: Any, url: str) -> Any:
@@ -957,6 +974,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
     "two_system_messages": (invoke(), two_system_messages),
+    "std_file_block": (invoke(), std_file_block),
+    "v1_reasoning_history": (invoke(), v1_reasoning_history),
     "citations_document": (
         invoke({"type": "text", "text": "Blue.", "citations": [{"cited_text": "blue"}]}),
         citations_document,
@@ -1249,6 +1268,47 @@ DIFFERENCES["tool_choice_without_tools"] = (
         "or object) is refused before any request, naming the missing tools",
     ),
     _unbound_choices_kept,
+)
+
+
+def _document_sent(body: dict[str, Any]) -> bool:
+    """Whether the PDF went as a base64 `document` block after the text."""
+    document = {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"}
+    return body["messages"][0]["content"][1] == {"type": "document", "source": document}
+
+
+DIFFERENCES["std_file_block"] = (
+    Difference(
+        Reason.RAISES,
+        "refuses a file given as a standard content block (`{'type': 'file', 'base64': "
+        "...}`, a PDF) with a ValueError, before any request",
+        "the file is sent as a base64 `document` block, as langchain-anthropic sends it",
+    ),
+    refused_before_sending("ValueError", _document_sent),
+)
+
+
+def _reasoning_left_out(outcome: Outcome) -> Outcome:
+    """Their request's reasoning block (sent as it is, after the text) taken out, once
+    seen; ours sends the text alone."""
+    theirs, ours, their_requests, our_requests = outcome
+    [body] = [r["body"] for r in their_requests]
+    text, reasoning = body["messages"][1]["content"]
+    assert reasoning == {"type": "reasoning", "reasoning": "She said."}, reasoning
+    body["messages"][1]["content"] = [text]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["v1_reasoning_history"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends a standard (v1) reasoning block of the history as it is (`{'type': "
+        "'reasoning', ...}`, moved after the text): a content block type Anthropic's "
+        "Messages API does not take",
+        "the reasoning block, which has no Anthropic signature to be sent back as "
+        "thinking, is left out; the text is sent",
+    ),
+    _reasoning_left_out,
 )
 
 # On Converse it reads True as "any" first: only "none" and "required" differ.

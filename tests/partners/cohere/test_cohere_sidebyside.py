@@ -377,6 +377,27 @@ def thinking_history(cls: Any, url: str) -> Any:
     return _model(cls, url).invoke([lc.HumanMessage("Hi, I am Ann"), said, lc.HumanMessage("Who?")])
 
 
+def foreign_tool_history(cls: Any, url: str) -> Any:
+    """A tool call made by another chat model (langchain-anthropic's reply: a text block
+    and a `tool_use` block beside its tool_calls), answered and sent on here."""
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_1", "type": "tool_call"}
+    use = {"type": "tool_use", "id": "toolu_1", "name": "add", "input": {"a": 1, "b": 2}}
+    said = lc.AIMessage([{"type": "text", "text": "Adding."}, use], tool_calls=[call])
+    history = [
+        lc.HumanMessage("What is 1 + 2?"),
+        said,
+        lc.ToolMessage("3", tool_call_id="toolu_1"),
+    ]
+    return attempted(lambda: _model(cls, url).bind_tools([add]).invoke(history))
+
+
+def std_file_block(cls: Any, url: str) -> Any:
+    """A PDF as a standard (v1) file block of base64 data, beside a text."""
+    pdf = {"type": "file", "base64": "JVBERi0xLjQK", "mime_type": "application/pdf"}
+    message = lc.HumanMessage([{"type": "text", "text": "Summarise this."}, pdf])
+    return attempted(lambda: _model(cls, url).invoke([message]))
+
+
 def image_block(cls: Any, url: str) -> Any:
     image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
     message = lc.HumanMessage([{"type": "text", "text": "What is this?"}, image])
@@ -542,12 +563,14 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_tool": (cohere_replies(tool_call=ADD_CALL), structured_tool),
     "structured_traced": (cohere_replies(tool_call=ADD_CALL), structured_traced),
     "image_block": (cohere_replies("A pixel."), image_block),
-    "thinking_history": (cohere_replies("You are Ann."), thinking_history),
-    "structured_include_raw": (cohere_replies('{"total": 3}'), structured_include_raw),
     "structured_include_raw_failure": (
         cohere_replies("Three, I think."),
         structured_include_raw_failure,
     ),
+    "thinking_history": (cohere_replies("You are Ann."), thinking_history),
+    "foreign_tool_history": (cohere_replies("It is 3."), foreign_tool_history),
+    "std_file_block": (cohere_replies("A summary."), std_file_block),
+    "structured_include_raw": (cohere_replies('{"total": 3}'), structured_include_raw),
     "structured_include_raw_tool": (
         cohere_replies(tool_call=ADD_CALL),
         structured_include_raw_tool,
@@ -1047,6 +1070,50 @@ DIFFERENCES["std_image_base64_block"] = (
 DIFFERENCES["std_image_url_block"] = (
     STD_IMAGE_DROPPED,
     _image_dropped("https://example.com/pixel.png"),
+)
+
+
+def _file_refused(outcome: Outcome) -> Outcome:
+    """Ours refused the file (ValueError, before any request); theirs sent the text
+    alone. Then ours is read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "ValueError"} and not our_requests, (ours, our_requests)
+    [body] = [r["body"] for r in their_requests]
+    assert body["messages"][0]["content"] == [{"type": "text", "text": "Summarise this."}]
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["std_file_block"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "drops a file given as a standard content block (`{'type': 'file', 'base64': "
+        "...}`, a PDF) without a word: the request holds the text alone and the model "
+        "answers without the document",
+        "a ValueError before any request, naming the block's type, which Cohere's chat "
+        "content has no part for",
+    ),
+    _file_refused,
+)
+
+
+def _plan_and_call(body: dict[str, Any]) -> bool:
+    """Whether the tool-calling turn went with its text as the plan and its one call."""
+    turn = body["messages"][1]
+    return turn["tool_plan"] == "Adding." and len(turn["tool_calls"]) == 1
+
+
+DIFFERENCES["foreign_tool_history"] = (
+    (
+        Difference(
+            Reason.RAISES,
+            "refuses a history whose tool-calling turn has list content (another chat "
+            "model's reply: a text block and its `tool_use` block) with a pydantic "
+            "ValidationError, before any request",
+            "the turn is sent as Cohere's: its text as the tool plan, its calls as `tool_calls`",
+        ),
+        FLAT_TOOLS,
+    ),
+    _all(_flat_tools, refused_before_sending("ValidationError", _plan_and_call)),
 )
 
 
