@@ -103,6 +103,11 @@ NOT_RUN = {
         "langchain-sambanova passes service_tier to its SDK's create(), which refuses it "
         "(TypeError, nothing sent: a failure); chatplex sends it"
     ),
+    "std_file_block": (
+        "langchain-sambanova sends a standard file block unconverted (`{'type': "
+        "'file', 'base64': ...}`), chatplex as OpenAI's `file` part; SambaNova documents "
+        "neither (its parts are text and image_url): which it takes is unmeasured"
+    ),
     "bind_tools_strict": (
         "langchain-sambanova passes bind_tools' strict=True to its SDK's create(), which "
         "refuses it (TypeError, nothing sent: a failure); chatplex sends each tool strict"
