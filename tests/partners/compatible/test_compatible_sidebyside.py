@@ -848,6 +848,14 @@ def std_file_block(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke([message])
 
 
+def text_blocks_history(cls: Any, p: Package, url: str) -> Any:
+    """A reply whose content is a list of text blocks (another chat model's, or one
+    read as blocks), in the history sent back."""
+    said = lc.AIMessage([{"type": "text", "text": "Hello Ann."}, {"type": "text", "text": " Hi!"}])
+    history = [lc.HumanMessage("Hi, I am Ann"), said, lc.HumanMessage("Who am I?")]
+    return _model(cls, p, url).invoke(history)
+
+
 def chain_with_prompt(cls: Any, p: Package, url: str) -> Any:
     return _over(p).chain_with_prompt(cls, url)
 
@@ -1008,6 +1016,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "std_image_url_block": (Script("A cat."), std_image_url_block),
     "std_image_source_type_block": (Script("A pixel."), std_image_source_type_block),
     "std_file_block": (Script("A summary."), std_file_block),
+    "text_blocks_history": (Script("You are Ann."), text_blocks_history),
     "chain_with_prompt": (Script(), chain_with_prompt),
     "missing_key": (Script(), missing_key),
     "missing_key_own_host": (Script(), missing_key_own_host),

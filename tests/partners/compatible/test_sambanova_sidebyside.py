@@ -69,6 +69,18 @@ _WHY_IMAGES = Difference(
     "standard image blocks are sent as `image_url` parts, as ChatOpenAI sends them",
 )
 
+
+def _text_dropped(outcome: Outcome) -> Outcome:
+    """Their assistant turn's empty content read as ours, once ours is seen to hold the
+    blocks' text."""
+    theirs, ours, their_requests, our_requests = outcome
+    said = their_requests[0]["body"]["messages"][1]
+    assert said == {"role": "assistant", "content": ""}, said
+    assert our_requests[0]["body"]["messages"][1]["content"] == "Hello Ann. Hi!"
+    said["content"] = "Hello Ann. Hi!"
+    return theirs, ours, their_requests, our_requests
+
+
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "timeout_not_a_number": suite.TIMEOUT_REFUSED_WHEN_BUILT,
@@ -78,6 +90,16 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "tool_choice_any_per_call": suite.ANY_PER_CALL,
     "tool_choice_named_per_call": suite.NAMED_PER_CALL,
     "tool_choice_bound": (TRUE_BESIDE_TOOLS_REFUSED, choices_kept(suite.TRUE_BESIDE_TOOLS)),
+    "text_blocks_history": (
+        Difference(
+            Reason.LOSES_DATA,
+            "sends an assistant turn whose content is a list of blocks (text blocks: "
+            "another chat model's reply) with empty content: what the model said is "
+            "lost from the history",
+            "the blocks' text is sent as the turn's content",
+        ),
+        _text_dropped,
+    ),
     "stream_usage_off": (
         suite._sdk_refuses_stream_usage("sambanova"),
         suite._stream_usage_refused,
