@@ -315,11 +315,21 @@ BASE_CHAT_OPENAI_FACTORIES = frozenset(
     {"output_version", "model_kwargs", "openai_proxy", "stream_chunk_timeout"}
 )
 
+
+def completions_clients(sync: str, asynchronous: str) -> dict[str, tuple[str, ...]]:
+    """A partner's `client` / `async_client` (`PartnerFields.clients`, as data): the chat
+    completions resource of the SDK clients `sync` and `asynchronous` name (a factory
+    "module:Class", or another field holding a root client)."""
+    return {
+        "client": (sync, "chat.completions"),
+        "async_client": (asynchronous, "chat.completions"),
+    }
+
+
 #: Its SDK clients (`PartnerFields.clients`, as data: factory, attribute path): the
 #: `openai` package's root clients, and the chat completions resource of each.
 BASE_CHAT_OPENAI_CLIENTS: dict[str, tuple[str, ...]] = {
-    "client": ("root_client", "chat.completions"),
-    "async_client": ("root_async_client", "chat.completions"),
+    **completions_clients("root_client", "root_async_client"),
     "root_client": ("openai:OpenAI",),
     "root_async_client": ("openai:AsyncOpenAI",),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
+from ...openai.spec import completions_clients
 from ..partner_tables import CLIENTS
 from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
@@ -146,8 +147,7 @@ FIREWORKS = Preset(
             # Its SDK clients, the fireworks package's, its roots private there (what
             # its `close()` closes); no SDK retries (it retries itself).
             clients={
-                "client": ("_sdk_client", "chat.completions"),
-                "async_client": ("_async_sdk_client", "chat.completions"),
+                **completions_clients("_sdk_client", "_async_sdk_client"),
                 "_sdk_client": ("fireworks:Fireworks", "", "fireworks-ai"),
                 "_async_sdk_client": ("fireworks:AsyncFireworks", "", "fireworks-ai"),
             },

@@ -10,6 +10,8 @@ from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ...openai.spec import OPENAI_LIMITS
+from ...openai.spec import completions_clients
+from ...openai.spec import openai_client_arguments
 from ..partner_tables import CLIENTS
 from ..partner_tables import GROQ_BODY
 from ..partner_tables import GROQ_CREATE
@@ -142,18 +144,8 @@ GROQ = Preset(
                 "http_async_client"
             ),
             # Its SDK clients, the groq package's, under its User-Agent.
-            clients={
-                "client": ("groq:Groq", "chat.completions"),
-                "async_client": ("groq:AsyncGroq", "chat.completions"),
-            },
-            client_arguments={
-                "api_key": "groq_api_key",
-                "base_url": "groq_api_base",
-                "timeout": "request_timeout",
-                "max_retries": "max_retries",
-                "default_headers": "default_headers",
-                "default_query": "default_query",
-            },
+            clients=completions_clients("groq:Groq", "groq:AsyncGroq"),
+            client_arguments=openai_client_arguments("groq_api_key", "groq_api_base"),
             client_headers={"User-Agent": "langchain/{partner_version}"},
             # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
             shown=field_names(

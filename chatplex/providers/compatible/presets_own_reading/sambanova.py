@@ -9,6 +9,7 @@ from __future__ import annotations
 from ....specs import MoveWarning
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
+from ...openai.spec import completions_clients
 from ...openai.spec import openai_client_arguments
 from ..partner_tables import CLIENTS
 from ..partner_tables import SAMBANOVA_CREATE
@@ -164,10 +165,7 @@ SAMBANOVA = Preset(
                 "http_async_client model_kwargs sambanova_integration_source"
             ),
             # Its SDK clients, the sambanova package's, as its validator builds them.
-            clients={
-                "client": ("sambanova:SambaNova", "chat.completions"),
-                "async_client": ("sambanova:AsyncSambaNova", "chat.completions"),
-            },
+            clients=completions_clients("sambanova:SambaNova", "sambanova:AsyncSambaNova"),
             client_arguments={
                 **openai_client_arguments("sambanova_api_key", "sambanova_api_base"),
                 "integration_source": "sambanova_integration_source",
