@@ -51,24 +51,31 @@ class FunctionTool(RunnableTool):
     function: Callable[..., Any] | None = None
     config_parameter: str | None = None
 
-    def _keywords(self, args: Any, config: RunnableConfig) -> dict[str, Any]:
-        given = dict(args) if isinstance(args, dict) else {}
+    def _arguments_of(
+        self, args: Any, config: RunnableConfig
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The function's arguments: a one-string tool's (no `args_schema`, as
+        `infer_schema=False` makes it) string first, else the arguments by name; the
+        run's config where the function takes one."""
+        keywords = dict(args) if isinstance(args, dict) and self.args_schema is not None else {}
         if self.config_parameter:
-            given[self.config_parameter] = config
-        return given
+            keywords[self.config_parameter] = config
+        return (() if self.args_schema is not None else (args,)), keywords
 
     def _run(self, args: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         assert self.function is not None
         if inspect.iscoroutinefunction(self.function):
             raise NotImplementedError("StructuredTool does not support sync invocation.")
-        return self.function(**self._keywords(args, config))
+        positional, keywords = self._arguments_of(args, config)
+        return self.function(*positional, **keywords)
 
     async def _arun(self, args: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         assert self.function is not None
+        positional, keywords = self._arguments_of(args, config)
         if inspect.iscoroutinefunction(self.function):
-            return await self.function(**self._keywords(args, config))
+            return await self.function(*positional, **keywords)
         # A sync function off the loop, as LangChain runs it (the context goes with it).
-        return await asyncio.to_thread(self.function, **self._keywords(args, config))
+        return await asyncio.to_thread(self.function, *positional, **keywords)
 
 
 def _config_parameter(signature: inspect.Signature) -> str | None:
@@ -159,6 +166,7 @@ def _make(
     response_format: str,
     parse_docstring: bool,
     error_on_invalid_docstring: bool,
+    infer_schema: bool,
     extras: dict[str, Any] | None,
 ) -> FunctionTool:
     if response_format not in ("content", "content_and_artifact"):
@@ -182,7 +190,8 @@ def _make(
         RunnableLambda(function),
         name=name,
         description=description,
-        args_schema=args_schema or _args_schema(function, name, config_parameter, docs),
+        args_schema=args_schema
+        or (_args_schema(function, name, config_parameter, docs) if infer_schema else None),
         return_direct=return_direct,
         response_format=response_format,
         extras=extras,
@@ -211,8 +220,6 @@ def tool(
         raise NotImplementedError(
             "tool(name, runnable) is not built: use runnable.as_tool(name=...)"
         )
-    if not infer_schema:
-        raise NotImplementedError("tool(infer_schema=False) is not built: pass args_schema=")
     keywords: dict[str, Any] = {
         "description": description,
         "return_direct": return_direct,
@@ -220,6 +227,7 @@ def tool(
         "response_format": response_format,
         "parse_docstring": parse_docstring,
         "error_on_invalid_docstring": error_on_invalid_docstring,
+        "infer_schema": infer_schema,
         "extras": extras,
     }
     if callable(name_or_callable):

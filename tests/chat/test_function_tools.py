@@ -218,5 +218,33 @@ def test_what_is_not_built_says_so() -> None:
 
     with pytest.raises(NotImplementedError, match="as_tool"):
         tool("named", RunnableLambda(lambda x: x))
-    with pytest.raises(NotImplementedError, match="args_schema"):
-        tool(infer_schema=False)
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_a_one_string_tool_without_an_inferred_schema(sync: bool) -> None:
+    """`infer_schema=False`: LangChain's `Tool`, one string argument (`__arg1` to the
+    model), given to the function as it is."""
+
+    def shout(text: str) -> str:
+        """Shout it."""
+        return text.upper()
+
+    theirs, ours = lc_tool(shout, infer_schema=False), tool(shout, infer_schema=False)
+    assert (ours.name, ours.description, ours.args) == (
+        theirs.name,
+        theirs.description,
+        theirs.args,
+    )
+    assert _shown(ours) == convert_to_openai_tool(theirs)
+    call = {"name": "shout", "args": {"__arg1": "hey"}, "id": "c", "type": "tool_call"}
+    for given in ("hi", {"text": "yo"}, call):
+        if sync:
+            mine, expected = ours.invoke(given), theirs.invoke(given)
+        else:
+            mine, expected = asyncio.run(ours.ainvoke(given)), asyncio.run(theirs.ainvoke(given))
+        if given is call:
+            mine, expected = (
+                (mine.content, mine.tool_call_id),
+                (expected.content, expected.tool_call_id),
+            )
+        assert mine == expected
