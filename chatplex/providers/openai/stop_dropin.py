@@ -4,7 +4,7 @@ langchain-openai (and the packages built on it or like it) hands `stop` to the S
 given, and Chat Completions takes one string beside a list: `stop="END"` is sent as
 `"stop": "END"`, not `["END"]`. An empty list is sent where the class sends it: a
 call's `[]` (its constructor's left out: `BaseChatOpenAI._default_params` drops a falsy
-stop), every `[]` (langchain-groq, -fireworks, -perplexity), or none (langchain-mistralai).
+stop), every `[]`, or none: which, each preset's row says (`DropIn.empty_stop_sent`).
 The engine's `CallSettings.stop` stays a tuple for every other reader; the form sent
 rides in the call's body fields, on Chat Completions only (the Responses API has no
 stop sequences, and langchain-openai sends none there).
