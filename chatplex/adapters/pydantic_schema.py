@@ -1,6 +1,8 @@
 """A pydantic model's JSON schema as a tool's parameters: pydantic's generated titles
-stripped (names come from the tool itself), a self-referencing model lifted to an object
-at the top, a default with no JSON form left out rather than warned about.
+stripped (names come from the tool itself), nested models inlined (no `$defs`) as
+langchain-core's `convert_to_openai_tool` sends them, a self-referencing model lifted to
+an object at the top, a default with no JSON form left out rather than warned about.
+A recursive model keeps its `$defs`: langchain-core writes `{}` where it recurses.
 
 pydantic is imported inside the functions: ``import chatplex`` stays cheap.
 
@@ -14,6 +16,8 @@ import inspect
 from functools import cache
 from typing import TYPE_CHECKING
 from typing import Any
+
+from .inline_refs import inline_refs
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -50,7 +54,7 @@ def model_schema(
         schema = {**defs[ref.removeprefix("#/$defs/")], "$defs": defs}
     stripped: dict[str, Any] = strip_titles(schema)
     stripped.pop("description", None)  # the docstring, which becomes ToolSpec.description
-    return stripped
+    return inline_refs(stripped)
 
 
 def core_titles_removed(node: dict[str, Any], parent: str = "") -> dict[str, Any]:

@@ -44,6 +44,7 @@ from typing import cast
 
 from .docstrings import doc_summary
 from .docstrings import param_docs
+from .inline_refs import inline_refs
 from .pydantic_schema import class_doc
 from .pydantic_schema import model_schema
 from .pydantic_schema import pydantic_base_model
@@ -289,7 +290,9 @@ def _from_tool_object(tool: Any) -> ToolSpec:
     # LangChain fills in when the tool runs; `args_schema` holds them all.
     schema = getattr(tool, "tool_call_schema", None) or tool.args_schema
     if isinstance(schema, Mapping):
-        params: object = {k: v for k, v in schema.items() if k not in ("title", "description")}
+        params: object = inline_refs(
+            {k: v for k, v in schema.items() if k not in ("title", "description")}
+        )
     elif isinstance(schema, type) and issubclass(schema, pydantic_base_model()):
         params = model_schema(schema)
     else:
@@ -352,7 +355,7 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
         raise ToolDefinitionError(
             f"tool function {name!r}: can't build a JSON schema: {exc}"
         ) from exc
-    schema = strip_titles(schema)
+    schema = inline_refs(strip_titles(schema))
     # pydantic closes a function's arguments (`additionalProperties: false`); LangChain's
     # `convert_to_openai_tool` does not, and strict tools close it again (`with_strict`).
     if schema.get("additionalProperties") is False:

@@ -33,13 +33,18 @@ class Node(BaseModel):
     children: list[Node] = []
 
 
-def test_a_nested_models_schema_is_langchains_declaration() -> None:
+def test_a_nested_models_tool_is_langchains_declaration() -> None:
+    # What `bind_tools` sends for a class: its nested models in place, no `$defs`.
     parameters = to_tool_spec(Trip).parameters
-    assert "$defs" in parameters
-    inlined = inline_refs(parameters)
-    assert inlined == convert_to_openai_tool(Trip)["function"]["parameters"]
-    assert "$defs" not in str(inlined) and "$ref" not in str(inlined)
-    assert "$defs" in parameters  # the input is left as it was
+    assert parameters == convert_to_openai_tool(Trip)["function"]["parameters"]
+    assert "$defs" not in str(parameters) and "$ref" not in str(parameters)
+
+
+def test_the_schema_given_is_left_as_it_was() -> None:
+    schema = Trip.model_json_schema()
+    before = str(schema)
+    assert "$defs" not in inline_refs(schema)
+    assert str(schema) == before
 
 
 def test_a_references_siblings_are_kept_over_what_it_points_to() -> None:

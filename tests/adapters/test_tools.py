@@ -11,6 +11,7 @@ from typing import Literal
 from typing import TypeAlias
 
 import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
 from pydantic import Field
 from pydantic import create_model
@@ -161,21 +162,25 @@ def test_pydantic_model_with_nested_model_and_field_descriptions() -> None:
     assert "title" not in params and "description" not in params
     props = params["properties"]
     assert list(props) == ["location", "days", "unit", "hours", "title"]
-    assert props["location"] == {"$ref": "#/$defs/Location", "description": "The place"}
+    location = props["location"]  # nested models in place, as LangChain sends them
+    assert location["description"] == "The place"  # the field's, over the class's docstring
     assert props["days"] == {
         "type": "integer",
         "default": 1,
         "minimum": 1,
         "description": "How many days",
     }
-    assert props["unit"] == {"$ref": "#/$defs/Unit", "default": "celsius"}
+    assert props["unit"] == {
+        "type": "string",
+        "enum": ["celsius", "fahrenheit"],
+        "default": "celsius",
+    }
     assert props["hours"] == {"type": "array", "items": {"type": "integer"}}
     assert props["title"] == {"type": "string", "default": ""}
-    location = params["$defs"]["Location"]
-    assert location["description"] == "Where to look."
     assert location["properties"]["city"] == {"type": "string", "description": "City name"}
-    assert params["$defs"]["Unit"] == {"type": "string", "enum": ["celsius", "fahrenheit"]}
+    assert "$defs" not in params
     assert schema_titles(params) == []
+    assert params == convert_to_openai_tool(Forecast)["function"]["parameters"]
 
 
 def test_model_without_docstring_gets_empty_description_not_basemodels() -> None:
@@ -331,16 +336,17 @@ def test_async_function_with_rest_docstring_and_optionals() -> None:
     assert "description" not in props["headers"]
 
 
-def test_field_description_wins_over_docstring_and_enum_uses_defs() -> None:
+def test_field_description_wins_over_docstring_and_an_enum_is_inlined() -> None:
     spec = to_tool_spec(annotated)
     props = spec.parameters["properties"]
     assert props["n"] == {"type": "integer", "description": "from Field"}
     assert props["unit"] == {
-        "$ref": "#/$defs/Unit",
+        "type": "string",
+        "enum": ["celsius", "fahrenheit"],
         "default": "celsius",
         "description": "Temperature unit.",
     }
-    assert spec.parameters["$defs"]["Unit"]["enum"] == ["celsius", "fahrenheit"]
+    assert "$defs" not in spec.parameters
 
 
 def test_function_without_docstring_and_list_of_int() -> None:

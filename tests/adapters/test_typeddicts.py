@@ -48,10 +48,11 @@ class Outer(TypedDict):  # module level: the annotations are strings to resolve
     one: Inner | None
 
 
-def test_nested_typeddicts_are_converted() -> None:
+def test_nested_typeddicts_are_converted_in_place() -> None:
     params = to_tool_spec(Outer).parameters
-    assert params["$defs"]["Inner"]["properties"] == {"x": {"type": "integer"}}
-    assert params["properties"]["items"]["items"] == {"$ref": "#/$defs/Inner"}
+    inner = {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}
+    assert params["properties"]["items"]["items"] == inner
+    assert "$defs" not in params
 
 
 def test_typeddict_description_must_be_a_string() -> None:

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
+from pydantic import Field
 
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
@@ -190,3 +192,54 @@ async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_i
     own = init_chat_model("anthropic:claude-haiku-4-5", **at)
     with pytest.raises(ValueError, match="needs bound tools"):
         own.bind_tools([], tool_choice="any")
+
+
+class _Place(BaseModel):
+    """A place."""
+
+    city: str
+    country: str | None = None
+
+
+class _Trip(BaseModel):
+    """Plan a trip."""
+
+    start: _Place
+    stops: list[_Place] = Field(description="Where it stops")
+
+
+def _partner_tools(provider: str) -> list[dict[str, Any]]:
+    """What the partner package sends for `bind_tools([_Trip])`: its own converter's."""
+    if provider.startswith("openai:"):
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
+        return [convert_to_openai_tool(_Trip)]
+    from langchain_anthropic.chat_models import convert_to_anthropic_tool
+
+    return [dict(convert_to_anthropic_tool(_Trip))]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize(
+    ("provider", "reply"),
+    [("openai:gpt-4o-mini", _OPENAI_REPLY), ("anthropic:claude-haiku-4-5", _ANTHROPIC_REPLY)],
+)
+async def test_a_nested_models_tool_is_sent_in_place_as_the_partner_sends_it(
+    provider: str, reply: dict[str, Any], sync: bool
+) -> None:
+    # langchain-core's `convert_to_openai_tool` (langchain-anthropic's converter reads
+    # it) inlines a class's nested models, no `$defs`; chatplex's own models send the
+    # same tool.
+    import respx
+
+    from chatplex import init_chat_model
+
+    model = init_chat_model(provider, api_key="k", base_url="https://gw.example")
+    bound = model.bind_tools([_Trip])
+    with respx.mock:
+        route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
+        answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
+    assert answer.text == "ok"
+    sent = json.loads(route.calls.last.request.content)["tools"]
+    assert sent == _partner_tools(provider)
+    assert "$defs" not in json.dumps(sent) and "$ref" not in json.dumps(sent)
