@@ -62,6 +62,11 @@ def test_a_references_siblings_are_kept_over_what_it_points_to() -> None:
 def test_a_recursive_model_is_left_as_it_is() -> None:
     parameters = to_tool_spec(Node).parameters
     assert inline_refs(parameters) == parameters
+    assert parameters["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+    # Kept difference: langchain-core writes `{}` where the model recurses (the
+    # children's shape is lost), where the tool keeps its reference.
+    theirs = convert_to_openai_tool(Node)["function"]["parameters"]
+    assert theirs["properties"]["children"]["items"] == {}
 
 
 def test_a_reference_to_nothing_is_a_value_error() -> None:
