@@ -339,7 +339,7 @@ class AnthropicAdapter(Adapter):
             body["stop_sequences"] = list(settings.stop)
         # (a choice given without tools is sent: Anthropic's answer to it is its own)
         beside = self.keeps_choice_without_tools
-        body.update(tool_fields(settings, self.empty_tool_list_sent, beside, choice_alone=True))
+        body.update(tool_fields(settings, self.empty_tool_list_sent, beside))
         if stream:
             body["stream"] = True
         effort = self.effort_set

@@ -421,11 +421,10 @@ def tool_fields(
     settings: CallSettings,
     empty_list: bool = False,
     choice_beside: bool = False,
-    choice_alone: bool = False,
 ) -> dict[str, Any]:
     """The body's `tools` and `tool_choice`, each only when there is one to send (an
-    `auto` or `none` choice without tools sent only where `choice_alone`, as
-    langchain-anthropic's `create()` sends it; a bound empty tool list `tools: []` where
+    `auto` or `none` choice without tools sent alone, as langchain-anthropic's
+    `create()` sends it; a bound empty tool list `tools: []` where
     `empty_list`, `AnthropicAdapter.empty_tool_list_sent`, and its choice beside it where
     `choice_beside`, `Adapter.keeps_choice_without_tools`, as langchain-anthropic sends
     them): what the Messages API and Bedrock's InvokeModel body for Anthropic models
@@ -437,7 +436,7 @@ def tool_fields(
             fields["tool_choice"] = {"type": _TOOL_CHOICES[settings.tool_choice]}
             return fields
     if settings.tool_choice is not None:
-        choice = wire_tool_choice(settings, choice_alone)
+        choice = wire_tool_choice(settings)
         if choice is not None:
             fields["tool_choice"] = choice
     return fields
@@ -481,9 +480,9 @@ def _wire_tool(tool: ToolSpec) -> _Block:
     return out
 
 
-def wire_tool_choice(settings: CallSettings, alone: bool = False) -> _Block | None:
-    """The request's tool choice; `auto` or `none` without tools is sent where `alone`
-    (the API's answer to it is its own), else left out."""
+def wire_tool_choice(settings: CallSettings) -> _Block | None:
+    """The request's tool choice; `auto` or `none` without tools is sent too (the API's
+    answer to it is its own)."""
     choice = settings.tool_choice
     extra = settings.extra_body.get("tools")  # server tools (web_search, ...) come this way
     names = {t.name for t in settings.tools}
@@ -491,7 +490,7 @@ def wire_tool_choice(settings: CallSettings, alone: bool = False) -> _Block | No
         names.update(t["name"] for t in extra if isinstance(t, dict) and "name" in t)
     if not settings.tools and not extra:
         if choice in ("auto", "none"):
-            return {"type": choice} if alone else None
+            return {"type": choice}
         raise ValueError(f"tool_choice={choice!r} needs tools, but none were given")
     if choice in _TOOL_CHOICES:
         return {"type": _TOOL_CHOICES[choice]}

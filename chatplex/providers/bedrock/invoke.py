@@ -275,7 +275,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         mark_last_block(turns, body.pop("cache_control", None))
         # (a call's `auto` or `none` with no tools is sent, as on Anthropic's own API)
         beside = cls.keeps_choice_without_tools
-        fields = tool_fields(settings, cls.empty_tool_list_sent, beside, choice_alone=True)
+        fields = tool_fields(settings, cls.empty_tool_list_sent, beside)
         for tool in fields.get("tools", ()):
             if "input_schema" in tool and not tool.get("description"):
                 # A tool with no description (with_structured_output of a class without a

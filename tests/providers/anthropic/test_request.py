@@ -287,8 +287,8 @@ def test_wire_tool_choice(choice: str, expected: dict[str, str]) -> None:
 
 
 def test_tool_choice_without_tools_and_server_tools() -> None:
-    assert wire_tool_choice(CallSettings(model="m", tool_choice="auto")) is None
-    assert wire_tool_choice(CallSettings(model="m", tool_choice="none")) is None
+    assert wire_tool_choice(CallSettings(model="m", tool_choice="auto")) == {"type": "auto"}
+    assert wire_tool_choice(CallSettings(model="m", tool_choice="none")) == {"type": "none"}
     with pytest.raises(ValueError, match="needs tools"):
         wire_tool_choice(CallSettings(model="m", tool_choice="required"))
     server = {"tools": [{"type": "web_search_20250305", "name": "web_search"}]}
@@ -356,7 +356,7 @@ def test_tool_fields_sends_tools_and_a_choice_only_when_there_are_some() -> None
 
     tool = ToolSpec(name="add", description="Add.", parameters={"type": "object"})
     assert tool_fields(CallSettings("m")) == {}
-    assert tool_fields(CallSettings("m", tool_choice="auto")) == {}  # a no-op alone
+    assert tool_fields(CallSettings("m", tool_choice="auto")) == {"tool_choice": {"type": "auto"}}
     fields = tool_fields(CallSettings("m", tools=(tool,), tool_choice="add"))
     assert list(fields) == ["tools", "tool_choice"]
     assert fields["tools"][0]["name"] == "add"
@@ -554,5 +554,8 @@ def test_tool_fields_sends_a_choice_beside_a_bound_empty_list_where_the_wire_doe
     bound = CallSettings("m", tool_list_bound=True, tool_choice=choice)
     both = {"tools": [], "tool_choice": {"type": sent}}
     assert tool_fields(bound, empty_list=True, choice_beside=True) == both
-    if choice in ("auto", "none"):  # a wire that does not: the list alone (InvokeModel)
-        assert tool_fields(bound, empty_list=True) == {"tools": []}
+    if choice in ("auto", "none"):  # a wire that does not: sent as a lone choice is
+        assert tool_fields(bound, empty_list=True) == both
+    else:  # ... and a choice that needs a tool is refused
+        with pytest.raises(ValueError, match="needs tools"):
+            tool_fields(bound, empty_list=True)
