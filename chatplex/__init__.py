@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
     from .core import AsyncCallbackHandler as AsyncCallbackHandler
     from .core import BaseCallbackHandler as BaseCallbackHandler
+    from .core import BaseChatMessageHistory as BaseChatMessageHistory
     from .core import ChatPromptTemplate as ChatPromptTemplate
     from .core import ChatPromptValue as ChatPromptValue
     from .core import CommaSeparatedListOutputParser as CommaSeparatedListOutputParser
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .core import ConfigurableFieldSpec as ConfigurableFieldSpec
     from .core import FewShotChatMessagePromptTemplate as FewShotChatMessagePromptTemplate
     from .core import HumanMessagePromptTemplate as HumanMessagePromptTemplate
+    from .core import InMemoryChatMessageHistory as InMemoryChatMessageHistory
     from .core import JsonOutputKeyToolsParser as JsonOutputKeyToolsParser
     from .core import JsonOutputParser as JsonOutputParser
     from .core import JsonOutputToolsParser as JsonOutputToolsParser
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from .core import RunnableParallel as RunnableParallel
     from .core import RunnablePassthrough as RunnablePassthrough
     from .core import RunnableSequence as RunnableSequence
+    from .core import RunnableWithMessageHistory as RunnableWithMessageHistory
     from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
     from .core import StrOutputParser as StrOutputParser
     from .core import SystemMessagePromptTemplate as SystemMessagePromptTemplate
@@ -149,6 +152,10 @@ _LAZY = {
             "RunnableSequence",
             "SimpleJsonOutputParser",
             "StrOutputParser",
+            # a chatbot's memory
+            "BaseChatMessageHistory",
+            "InMemoryChatMessageHistory",
+            "RunnableWithMessageHistory",
             "adispatch_custom_event",
             "chain",
             "dispatch_custom_event",

@@ -127,6 +127,10 @@ EXPECTED = [
     "BaseCallbackHandler",
     "AsyncCallbackHandler",
     "tool",
+    # A chatbot's memory: the history store and the runnable that reads and writes it.
+    "BaseChatMessageHistory",
+    "InMemoryChatMessageHistory",
+    "RunnableWithMessageHistory",
 ]
 
 #: The names issue 25 added, each one of LangChain's (where LangChain has it).
@@ -141,6 +145,7 @@ LANGCHAIN_MODULES = [
     "langchain_core.runnables",
     "langchain_core.callbacks",
     "langchain_core.tools",
+    "langchain_core.chat_history",
 ]
 
 # Where each public name is defined; the top level re-exports the same object.

@@ -32,6 +32,8 @@ from .run_config import RunnableConfig
 
 if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .branch import RunnableBranch
+    from .chat_history import BaseChatMessageHistory
+    from .chat_history import InMemoryChatMessageHistory
     from .configurable import ConfigurableField
     from .configurable import ConfigurableFieldMultiOption
     from .configurable import ConfigurableFieldSingleOption
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .few_shot import FewShotChatMessagePromptTemplate
     from .handlers import AsyncCallbackHandler
     from .handlers import BaseCallbackHandler
+    from .history import RunnableWithMessageHistory
     from .json_parser import JsonOutputParser
     from .json_parser import PydanticOutputParser
     from .json_parser import SimpleJsonOutputParser
@@ -80,6 +83,9 @@ _LAZY = {
     "adispatch_custom_event": ".events",
     "dispatch_custom_event": ".events",
     "RunnableBranch": ".branch",
+    "BaseChatMessageHistory": ".chat_history",
+    "InMemoryChatMessageHistory": ".chat_history",
+    "RunnableWithMessageHistory": ".history",
     "ConfigurableField": ".configurable",
     "ConfigurableFieldMultiOption": ".configurable",
     "ConfigurableFieldSingleOption": ".configurable",
@@ -118,6 +124,7 @@ __all__ = [
     "AddableDict",
     "AsyncCallbackHandler",
     "BaseCallbackHandler",
+    "BaseChatMessageHistory",
     "ChatPromptTemplate",
     "ChatPromptValue",
     "CommaSeparatedListOutputParser",
@@ -128,6 +135,7 @@ __all__ = [
     "FewShotChatMessagePromptTemplate",
     "ForeignRunnable",
     "HumanMessagePromptTemplate",
+    "InMemoryChatMessageHistory",
     "JsonOutputKeyToolsParser",
     "JsonOutputParser",
     "JsonOutputToolsParser",
@@ -156,6 +164,7 @@ __all__ = [
     "RunnableRetry",
     "RunnableSequence",
     "RunnableWithFallbacks",
+    "RunnableWithMessageHistory",
     "SimpleJsonOutputParser",
     "StrOutputParser",
     "StreamEvent",
