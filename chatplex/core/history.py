@@ -24,12 +24,15 @@ The output is stored as messages: a message as is, a text as an `AIMessage`, a d
 `output_messages_key` (or its only key, or `"output"`). A stream is stored once it ends,
 its pieces merged (a chat model's as one `AIMessageChunk`, as LangChain's); a call that
 fails stores nothing. Sync calls use the history's sync methods, async ones its async
-twins.
+twins. As in LangChain, where the write is a listener's, a turn that cannot be stored (an
+output without messages, a store that fails) is logged as a warning (logger
+`chatplex.history`) and the call still returns its output.
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -50,6 +53,8 @@ from .configurable import unique_specs
 from .run_config import RunnableConfig
 
 __all__ = ["RunnableWithMessageHistory"]
+
+logger = logging.getLogger("chatplex.history")
 
 #: The spec LangChain gives a history with no `history_factory_config`.
 _SESSION_ID = ConfigurableFieldSpec(
@@ -217,19 +222,31 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
 
     # ---- sync and async shells ---------------------------------------------------------
 
+    def _write(self, history: Any, given: Any, output: Any) -> None:
+        try:
+            history.add_messages(self._new(given, output, len(history.messages)))
+        except Exception as exc:  # LangChain's write is a listener: its error is logged
+            logger.warning("RunnableWithMessageHistory stored nothing: %r", exc)
+
+    async def _awrite(self, history: Any, given: Any, output: Any) -> None:
+        try:
+            stored = len(await history.aget_messages())
+            await history.aadd_messages(self._new(given, output, stored))
+        except Exception as exc:
+            logger.warning("RunnableWithMessageHistory stored nothing: %r", exc)
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         turn = self._turn(config)
         given = self._entered(input, turn.history.messages)
         output = self.runnable.invoke(given, turn.config, **kwargs)
-        turn.history.add_messages(self._new(given, output, len(turn.history.messages)))
+        self._write(turn.history, given, output)
         return output
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         turn = self._turn(config)
         given = self._entered(input, await turn.history.aget_messages())
         output = await self.runnable.ainvoke(given, turn.config, **kwargs)
-        stored = len(await turn.history.aget_messages())
-        await turn.history.aadd_messages(self._new(given, output, stored))
+        await self._awrite(turn.history, given, output)
         return output
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
@@ -239,8 +256,7 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
         for piece in self.runnable.stream(given, turn.config, **kwargs):
             output = piece if output is _NOTHING else add_chunks(output, piece)
             yield piece
-        output = None if output is _NOTHING else output
-        turn.history.add_messages(self._new(given, output, len(turn.history.messages)))
+        self._write(turn.history, given, None if output is _NOTHING else output)
 
     async def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
@@ -251,9 +267,7 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
         async for piece in self.runnable.astream(given, turn.config, **kwargs):
             output = piece if output is _NOTHING else add_chunks(output, piece)
             yield piece
-        output = None if output is _NOTHING else output
-        stored = len(await turn.history.aget_messages())
-        await turn.history.aadd_messages(self._new(given, output, stored))
+        await self._awrite(turn.history, given, None if output is _NOTHING else output)
 
     def _batch(self, batch: Batch) -> list[Any]:
         for config in batch.configs:  # every session key checked before any input runs
