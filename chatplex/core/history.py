@@ -143,6 +143,24 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
         self.history_factory_config = list(history_factory_config or [_SESSION_ID])
         self._parameters = list(inspect.signature(get_session_history).parameters)
 
+    def get_input_schema(self, config: RunnableConfig | None = None) -> Any:
+        """What a caller passes, as LangChain's: the input key's messages (a text or a
+        message too, when the history has its own key), else a list of messages. Not
+        the wrapped runnable's: the history is filled in, not passed."""
+        from typing import Union
+
+        from .schemas import AnyMessage
+        from .schemas import _object
+        from .schemas import _root
+
+        messages = list[AnyMessage]
+        name = "RunnableWithChatHistoryInput"
+        if not self.input_messages_key:
+            return _root(name, messages)
+        text_too = Union[str, AnyMessage, messages]  # noqa: UP007 - types known at run time
+        given = text_too if self.history_messages_key else messages
+        return _object(name, {self.input_messages_key: (given, ...)})
+
     @property
     def config_specs(self) -> list[ConfigurableFieldSpec]:
         """The wrapped runnable's specs and the session's, one per id."""

@@ -150,21 +150,34 @@ class Row:
         return self.difference is None and self.reason is None
 
 
+#: How a reason for a member that chatplex has, as a stub raising NotImplementedError,
+#: begins (its signature matches; what it does is not built).
+NOT_BUILT = "not built yet"
+
+
+def _reason_key(
+    pair: Counterpart, name: str, difference: str | None, reasons: dict[str, str]
+) -> str | None:
+    """The reason that applies: the class's own ("Class.member"), else the member's in
+    every class where chatplex's differs or is a stub (a pydantic model of chatplex's
+    has pydantic's members, which other classes list a reason for)."""
+    own = f"{pair.label}.{name}"
+    if own in reasons:
+        return own
+    general = reasons.get(name)
+    if general is not None and (difference is not None or general.startswith(NOT_BUILT)):
+        return name
+    return None
+
+
 def survey(pairs: list[Counterpart], reasons: dict[str, str]) -> list[Row]:
     """One row per (class, LangChain member)."""
     rows = []
     for pair in pairs:
         for name in members(pair.langchain):
-            key = f"{pair.label}.{name}" if f"{pair.label}.{name}" in reasons else name
-            rows.append(
-                Row(
-                    pair.label,
-                    name,
-                    check(pair, name),
-                    reasons.get(key),
-                    key if key in reasons else None,
-                )
-            )
+            difference = check(pair, name)
+            key = _reason_key(pair, name, difference, reasons)
+            rows.append(Row(pair.label, name, difference, reasons.get(key or ""), key))
     return rows
 
 

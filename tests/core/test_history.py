@@ -17,6 +17,7 @@ from tests.core._history_kit import both_ways
 from tests.core._history_kit import call_once
 from tests.core._history_kit import cfg
 from tests.core._history_kit import received
+from tests.core._history_kit import same
 from tests.core._history_kit import seen
 from tests.core._history_kit import sessions
 from tests.core._history_kit import streamed
@@ -322,6 +323,46 @@ def test_a_stream_left_early_or_a_failed_call_stores_nothing() -> None:
         return asyncio.run(run())
 
     assert both_ways(scenario) == ([], [])
+
+
+def _shape(schema: dict[str, Any]) -> Any:
+    """A JSON schema's outline: title, type, required keys, each property's kinds (the
+    message definitions are each library's own)."""
+
+    def kinds(node: dict[str, Any]) -> list[str]:
+        return sorted(str(n.get("type", "message")) for n in node.get("anyOf", [node]))
+
+    properties = schema.get("properties", {})
+    return (
+        schema["title"],
+        schema["type"],
+        schema.get("required"),
+        {key: kinds(value) for key, value in properties.items()},
+    )
+
+
+def test_the_input_schema_is_what_a_caller_passes() -> None:
+    def scenario(kit: Any) -> Any:
+        _, get = sessions(kit)
+        chain = _prompt(kit) | kit.model(["r"])
+        return [
+            _shape(kit.History(kit.model(["r"]), get).get_input_jsonschema()),
+            _shape(
+                kit.History(
+                    chain, get, input_messages_key="question", history_messages_key="history"
+                ).get_input_jsonschema()
+            ),
+            _shape(kit.History(chain, get, input_messages_key="question").get_input_jsonschema()),
+        ]
+
+    shapes = same(scenario)
+    # the history is filled in, so it is not part of what a caller passes
+    assert shapes[1] == (
+        "RunnableWithChatHistoryInput",
+        "object",
+        ["question"],
+        {"question": ["array", "message", "string"]},
+    )
 
 
 def test_the_docstring_examples_run() -> None:
