@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from chatplex.core import history as history_module
+from tests.core._history_kit import CHATPLEX
 from tests.core._history_kit import NO_DEPRECATION
 from tests.core._history_kit import both_ways
 from tests.core._history_kit import call_once
@@ -363,6 +364,12 @@ def test_the_input_schema_is_what_a_caller_passes() -> None:
         ["question"],
         {"question": ["array", "message", "string"]},
     )
+
+
+def test_langchains_binding_fields_are_not_built_and_say_so() -> None:
+    _, get = sessions(CHATPLEX)
+    with pytest.raises(NotImplementedError, match=r"\(config, kwargs\).*with_config"):
+        CHATPLEX.History(CHATPLEX.model(["r"]), get, config={"tags": ["t"]}, kwargs={})
 
 
 def test_the_docstring_examples_run() -> None:
