@@ -25,35 +25,45 @@ NO_DEPRECATION = pytest.mark.filterwarnings(
     "ignore::langchain_core._api.deprecation.LangChainDeprecationWarning"
 )
 
-LANGCHAIN = SimpleNamespace(
-    name="langchain",
-    History=lc_runnables.RunnableWithMessageHistory,
-    InMemory=lc_history.InMemoryChatMessageHistory,
-    Base=lc_history.BaseChatMessageHistory,
-    Spec=lc_runnables.ConfigurableFieldSpec,
-    Lambda=lc_runnables.RunnableLambda,
-    Prompt=lc_prompts.ChatPromptTemplate,
-    Placeholder=lc_prompts.MessagesPlaceholder,
-    Str=lc_parsers.StrOutputParser,
-    Human=lc_messages.HumanMessage,
-    AI=lc_messages.AIMessage,
-    System=lc_messages.SystemMessage,
-    model=lambda replies: FakeListChatModel(responses=replies),
+
+#: A kit's short name -> (the kind of module holding it, its name there).
+_NAMES = {
+    "History": ("runnables", "RunnableWithMessageHistory"),
+    "Spec": ("runnables", "ConfigurableFieldSpec"),
+    "Lambda": ("runnables", "RunnableLambda"),
+    "InMemory": ("histories", "InMemoryChatMessageHistory"),
+    "Base": ("histories", "BaseChatMessageHistory"),
+    "Prompt": ("prompts", "ChatPromptTemplate"),
+    "Placeholder": ("prompts", "MessagesPlaceholder"),
+    "Str": ("parsers", "StrOutputParser"),
+    "Human": ("messages", "HumanMessage"),
+    "AI": ("messages", "AIMessage"),
+    "System": ("messages", "SystemMessage"),
+}
+
+
+def _kit(name: str, modules: dict[str, Any], model: Callable[[list[str]], Any]) -> Any:
+    """The same names from either library's modules, so a scenario is written once."""
+    found = {short: getattr(modules[kind], long) for short, (kind, long) in _NAMES.items()}
+    return SimpleNamespace(name=name, model=model, **found)
+
+
+LANGCHAIN = _kit(
+    "langchain",
+    {
+        "runnables": lc_runnables,
+        "histories": lc_history,
+        "prompts": lc_prompts,
+        "parsers": lc_parsers,
+        "messages": lc_messages,
+    },
+    lambda replies: FakeListChatModel(responses=replies),
 )
-CHATPLEX = SimpleNamespace(
-    name="chatplex",
-    History=chatplex.RunnableWithMessageHistory,
-    InMemory=chatplex.InMemoryChatMessageHistory,
-    Base=chatplex.BaseChatMessageHistory,
-    Spec=chatplex.ConfigurableFieldSpec,
-    Lambda=chatplex.RunnableLambda,
-    Prompt=chatplex.ChatPromptTemplate,
-    Placeholder=chatplex.MessagesPlaceholder,
-    Str=chatplex.StrOutputParser,
-    Human=chatplex.HumanMessage,
-    AI=chatplex.AIMessage,
-    System=chatplex.SystemMessage,
-    model=lambda replies: chatplex.FakeChatModel(responses=replies),
+# chatplex's own family: every name from `chatplex` alone
+CHATPLEX = _kit(
+    "chatplex",
+    dict.fromkeys(("runnables", "histories", "prompts", "parsers", "messages"), chatplex),
+    lambda replies: chatplex.FakeChatModel(responses=replies),
 )
 
 

@@ -195,7 +195,7 @@ def test_the_output_messages(output: Any, key: str | None) -> None:
     assert all(m[0] == "AIMessage" for m in stored[1:])
 
 
-def test_an_input_without_messages_is_a_value_error_before_thecall_once() -> None:
+def test_an_input_without_messages_is_a_value_error_before_the_call() -> None:
     def scenario(kit: Any, sync: bool) -> Any:
         store, get = sessions(kit)
         calls: list[Any] = []

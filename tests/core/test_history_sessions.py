@@ -29,7 +29,7 @@ _MISSING = (
 )
 
 
-def test_a_missing_session_id_is_a_value_error_before_anycall_once() -> None:
+def test_a_missing_session_id_is_a_value_error_before_any_call() -> None:
     def scenario(kit: Any, sync: bool) -> Any:
         calls: list[Any] = []
         _, get = sessions(kit)
