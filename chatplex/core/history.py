@@ -38,6 +38,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from ..messages import AIMessage
@@ -287,12 +288,31 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
             yield piece
         await self._awrite(turn.history, given, None if output is _NOTHING else output)
 
+    # A batch checks every input's session keys before any runs, as LangChain's, then
+    # runs each input's call; the batch made each input's run, so the calls make none.
+
     def _batch(self, batch: Batch) -> list[Any]:
-        for config in batch.configs:  # every session key checked before any input runs
+        for config in batch.configs:
             self._check_keys(config)
-        return batch.default_batch()
+        return replace(batch, runnable=_Calls(self)).default_batch()
 
     async def _abatch(self, batch: Batch) -> list[Any]:
         for config in batch.configs:
             self._check_keys(config)
-        return await batch.default_abatch()
+        return await replace(batch, runnable=_Calls(self)).default_abatch()
+
+
+class _Calls(Runnable[Any, Any]):
+    """A `RunnableWithMessageHistory`'s calls with no run of their own: what its batch
+    runs per input, under the run the batch made for it."""
+
+    _run_type = None
+
+    def __init__(self, owner: RunnableWithMessageHistory) -> None:
+        self._owner = owner
+
+    def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return self._owner._invoke(input, config, **kwargs)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        return await self._owner._ainvoke(input, config, **kwargs)

@@ -13,6 +13,7 @@ import chatplex
 
 pytest.importorskip("langchain_core")
 
+from langchain_core import callbacks as lc_callbacks  # noqa: E402
 from langchain_core import chat_history as lc_history  # noqa: E402
 from langchain_core import messages as lc_messages  # noqa: E402
 from langchain_core import output_parsers as lc_parsers  # noqa: E402
@@ -39,6 +40,7 @@ _NAMES = {
     "Human": ("messages", "HumanMessage"),
     "AI": ("messages", "AIMessage"),
     "System": ("messages", "SystemMessage"),
+    "Handler": ("callbacks", "BaseCallbackHandler"),
 }
 
 
@@ -56,13 +58,16 @@ LANGCHAIN = _kit(
         "prompts": lc_prompts,
         "parsers": lc_parsers,
         "messages": lc_messages,
+        "callbacks": lc_callbacks,
     },
     lambda replies: FakeListChatModel(responses=replies),
 )
 # chatplex's own family: every name from `chatplex` alone
 CHATPLEX = _kit(
     "chatplex",
-    dict.fromkeys(("runnables", "histories", "prompts", "parsers", "messages"), chatplex),
+    dict.fromkeys(
+        ("runnables", "histories", "prompts", "parsers", "messages", "callbacks"), chatplex
+    ),
     lambda replies: chatplex.FakeChatModel(responses=replies),
 )
 

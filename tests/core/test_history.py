@@ -376,3 +376,47 @@ def test_the_docstring_examples_run() -> None:
     failures, tried = doctest.testmod(history_module)
     assert tried > 0
     assert failures == 0
+
+
+def test_inside_a_chain_its_stream_goes_on_and_the_turn_is_stored() -> None:
+    def scenario(kit: Any, sync: bool) -> Any:
+        store, get = sessions(kit)
+        chat = kit.History(kit.model(["streamed on", "again"]), get) | kit.Str()
+
+        async def run() -> Any:
+            pieces = await streamed(chat, sync, "q", cfg("c"))
+            return "".join(pieces), seen(store["c"].messages)
+
+        return asyncio.run(run())
+
+    on_sync, on_async = both_ways(scenario)
+    assert on_sync == on_async
+    assert on_sync == (
+        "streamed on",
+        [("HumanMessage", "human", "q"), ("AIMessageChunk", "AIMessageChunk", "streamed on")],
+    )
+
+
+def test_astream_events_show_the_run_and_the_models_tokens() -> None:
+    """What a chat UI reads: the root run's start and end, and the model's tokens
+    (LangChain's internal steps, `load_history` and the like, are its own)."""
+
+    def scenario(kit: Any) -> Any:
+        store, get = sessions(kit)
+        chat = kit.History(kit.model(["token by token"]), get)
+
+        async def run() -> Any:
+            events = [e async for e in chat.astream_events("q", cfg("ev"), version="v2")]
+            root = [e["event"] for e in events if e["name"] == "RunnableWithMessageHistory"]
+            tokens = [
+                e["data"]["chunk"].content for e in events if e["event"] == "on_chat_model_stream"
+            ]
+            ends = [e["data"]["output"] for e in events if e["event"] == "on_chain_end"]
+            return root[0], root[-1], "".join(tokens), seen(ends[-1]), seen(store["ev"].messages)
+
+        return asyncio.run(run())
+
+    first, last, text, output, stored = same(scenario)
+    assert (first, last, text) == ("on_chain_start", "on_chain_end", "token by token")
+    assert output[2] == "token by token"
+    assert len(stored) == 2

@@ -236,3 +236,28 @@ def test_the_runnable_finds_the_history_in_its_config() -> None:
         return asyncio.run(run())
 
     assert both_ways(scenario) == ([("h", True)], [("h", True)])
+
+
+def test_a_watched_batch_reports_one_run_per_input() -> None:
+    def scenario(kit: Any, sync: bool) -> Any:
+        store, get = sessions(kit)
+        names: list[str] = []
+
+        class Handler(kit.Handler):
+            def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
+                names.append(kw.get("name") or "")
+
+        chat = kit.History(kit.model(["r1", "r2"]), get)
+        configs = [{**cfg(s), "callbacks": [Handler()]} for s in ("x", "y")]
+
+        async def run() -> Any:
+            if sync:
+                outs = chat.batch(["1", "2"], configs)
+            else:
+                outs = await chat.abatch(["1", "2"], configs)
+            return len(outs), len(store["x"].messages), len(store["y"].messages)
+
+        counts = asyncio.run(run())
+        return counts, names.count("RunnableWithMessageHistory")
+
+    assert both_ways(scenario) == (((2, 2, 2), 2), ((2, 2, 2), 2))
