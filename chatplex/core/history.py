@@ -224,6 +224,11 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
     def _entered(self, input: Any, historic: list[BaseMessage]) -> Any:
         """What the wrapped runnable gets: the input with the history put in."""
         key = self.history_messages_key or self.input_messages_key
+        if key and not isinstance(input, dict):  # a ValueError, as LangChain's
+            raise ValueError(
+                f"RunnableWithMessageHistory with a messages key ({key!r}) takes a dict "
+                f"input, got {type(input).__name__}"
+            )
         if self.history_messages_key:
             return {**input, key: list(historic)}
         if self.input_messages_key:

@@ -216,6 +216,26 @@ def test_an_input_without_messages_is_a_value_error_before_the_call() -> None:
     assert stored == []
 
 
+def test_a_keyed_history_given_no_dict_is_a_value_error() -> None:
+    def scenario(kit: Any, sync: bool) -> Any:
+        store, get = sessions(kit)
+        keyed = [
+            {"input_messages_key": "q"},
+            {"input_messages_key": "q", "history_messages_key": "h"},
+        ]
+
+        async def run() -> Any:
+            for keys in keyed:
+                chat = kit.History(kit.model(["r"]), get, **keys)
+                with pytest.raises(ValueError, match="dict"):
+                    await call_once(chat, sync, "not a dict", cfg("v"))
+            return store["v"].messages
+
+        return asyncio.run(run())
+
+    assert both_ways(scenario) == ([], [])
+
+
 class _Failing:
     """A store whose writes fail (a database down), in either family."""
 
