@@ -261,3 +261,21 @@ def test_a_watched_batch_reports_one_run_per_input() -> None:
         return counts, names.count("RunnableWithMessageHistory")
 
     assert both_ways(scenario) == (((2, 2, 2), 2), ((2, 2, 2), 2))
+
+
+def test_a_session_bound_with_with_config() -> None:
+    def scenario(kit: Any, sync: bool) -> Any:
+        store, get = sessions(kit)
+        chat = kit.History(kit.model(["r1", "r2"]), get)
+        alice = chat.with_config(configurable={"session_id": "alice"})
+
+        async def run() -> Any:
+            await call_once(alice, sync, "q1", None)
+            await call_once(alice, sync, "q2", cfg("bob"))  # the call's config wins
+            return {k: seen(v.messages) for k, v in sorted(store.items())}
+
+        return asyncio.run(run())
+
+    stored, _ = both_ways(scenario)
+    assert [m[2] for m in stored["alice"]] == ["q1", "r1"]
+    assert [m[2] for m in stored["bob"]] == ["q2", "r2"]
