@@ -1,14 +1,15 @@
 """The OpenAI-format weather tool the wire tests bind (`get_weather(city)`): one copy for
 the spec and mock-wire tests of the native wires that translate it; the Python function
 of another (`get_weather`, its docstring read for the tool's description), a history
-that has called it (`weather_history`), and a schema for structured output (`City`),
-for the OpenAI mock tests."""
+that has called it (`weather_history`), a schema for structured output (`City`), for
+the OpenAI mock tests, and a tool class holding nested models (`Trip`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic import Field
 
 from chatplex.messages import AIMessage
 from chatplex.messages import ToolMessage
@@ -56,3 +57,17 @@ def weather_history() -> list[Any]:
 class City(BaseModel):
     name: str
     population: int
+
+
+class Place(BaseModel):
+    """A place."""
+
+    city: str
+    country: str | None = None
+
+
+class Trip(BaseModel):
+    """A trip."""
+
+    start: Place
+    stops: list[Place] = Field(description="Where it stops")

@@ -7,24 +7,10 @@ from typing import Any
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
-from pydantic import Field
 
 from chatplex.adapters.inline_refs import inline_refs
 from chatplex.adapters.tools import to_tool_spec
-
-
-class Place(BaseModel):
-    """A place."""
-
-    city: str
-    country: str | None = None
-
-
-class Trip(BaseModel):
-    """A trip."""
-
-    start: Place
-    stops: list[Place] = Field(description="Where it stops")
+from tests._weather import Trip
 
 
 class Node(BaseModel):

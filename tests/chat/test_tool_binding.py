@@ -7,11 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
-from pydantic import Field
 
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests._weather import Trip
 from tests.chat._model_wire import Wire
 from tests.chat._model_wire import model_over
 
@@ -194,29 +193,15 @@ async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_i
         own.bind_tools([], tool_choice="any")
 
 
-class _Place(BaseModel):
-    """A place."""
-
-    city: str
-    country: str | None = None
-
-
-class _Trip(BaseModel):
-    """Plan a trip."""
-
-    start: _Place
-    stops: list[_Place] = Field(description="Where it stops")
-
-
 def _partner_tools(provider: str) -> list[dict[str, Any]]:
-    """What the partner package sends for `bind_tools([_Trip])`: its own converter's."""
+    """What the partner package sends for `bind_tools([Trip])`: its own converter's."""
     if provider.startswith("openai:"):
         from langchain_core.utils.function_calling import convert_to_openai_tool
 
-        return [convert_to_openai_tool(_Trip)]
+        return [convert_to_openai_tool(Trip)]
     from langchain_anthropic.chat_models import convert_to_anthropic_tool
 
-    return [dict(convert_to_anthropic_tool(_Trip))]
+    return [dict(convert_to_anthropic_tool(Trip))]
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -235,7 +220,7 @@ async def test_a_nested_models_tool_is_sent_in_place_as_the_partner_sends_it(
     from chatplex import init_chat_model
 
     model = init_chat_model(provider, api_key="k", base_url="https://gw.example")
-    bound = model.bind_tools([_Trip])
+    bound = model.bind_tools([Trip])
     with respx.mock:
         route = respx.post(url__startswith="https://gw.example/").respond(200, json=reply)
         answer = bound.invoke("hi") if sync else await bound.ainvoke("hi")
