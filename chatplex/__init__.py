@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
     from .core import StrOutputParser as StrOutputParser
     from .core import SystemMessagePromptTemplate as SystemMessagePromptTemplate
+    from .core import XMLOutputParser as XMLOutputParser
     from .core import adispatch_custom_event as adispatch_custom_event
     from .core import chain as chain
     from .core import dispatch_custom_event as dispatch_custom_event
@@ -138,6 +139,7 @@ _LAZY = {
             "MarkdownListOutputParser",
             "NumberedListOutputParser",
             "PydanticToolsParser",
+            "XMLOutputParser",
             "MessagesPlaceholder",
             "OutputParserException",
             "PromptTemplate",

@@ -124,6 +124,7 @@ EXPECTED = [
     "JsonOutputToolsParser",
     "JsonOutputKeyToolsParser",
     "PydanticToolsParser",
+    "XMLOutputParser",
     "BaseCallbackHandler",
     "AsyncCallbackHandler",
     "tool",

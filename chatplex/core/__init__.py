@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .tool_parsers import JsonOutputKeyToolsParser
     from .tool_parsers import JsonOutputToolsParser
     from .tool_parsers import PydanticToolsParser
+    from .xml_parser import XMLOutputParser
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
 #: on (measured with `python -X importtime -c "import chatplex; chatplex.ChatModel"`):
@@ -105,6 +106,7 @@ _LAZY = {
     "JsonOutputKeyToolsParser": ".tool_parsers",
     "JsonOutputToolsParser": ".tool_parsers",
     "PydanticToolsParser": ".tool_parsers",
+    "XMLOutputParser": ".xml_parser",
     "Run": ".listeners",
     "AIMessagePromptTemplate": ".message_templates",
     "HumanMessagePromptTemplate": ".message_templates",
@@ -147,6 +149,7 @@ __all__ = [
     "PromptTemplate",
     "PydanticOutputParser",
     "PydanticToolsParser",
+    "XMLOutputParser",
     "Run",
     "Runnable",
     "RunnableAssign",

@@ -108,6 +108,12 @@ PAIRS = [
         lambda: core.PydanticToolsParser(tools=[_Joke]),
     ),
     Counterpart(
+        "XMLOutputParser",
+        lc_parsers.XMLOutputParser,
+        core.XMLOutputParser,
+        core.XMLOutputParser,
+    ),
+    Counterpart(
         "SimpleJsonOutputParser",
         lc_parsers.SimpleJsonOutputParser,
         core.SimpleJsonOutputParser,
