@@ -122,7 +122,7 @@ def sdk_compatible(
             for name, cls, _ in picked
             if not any(other is not cls and issubclass(other, cls) for _, other, _ in picked)
         ]
-        extra = tuple((name, cls.__name__) for name, cls in bases)
+        extra = tuple((name, _found_as(name, cls)) for name, cls in bases)
         held = None if words else (dict(err.__dict__), err.args, err.__cause__)
         classes = tuple(cls for _, cls in bases)
         # Named as the partner's class, else its SDK's: langchain_core's ModelError
@@ -136,6 +136,17 @@ def sdk_compatible(
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+def _found_as(module: str, cls: type) -> str:
+    """The name under which `module` gives `cls`, or the nearest of its bases it gives:
+    what unpickling looks up. A class made per error code (botocore's client errors)
+    is found by no name; it loads as its base (`ClientError`), as botocore's own does."""
+    found = sys.modules.get(module)
+    for candidate in cls.__mro__:
+        if found is not None and class_named(found, candidate.__name__) is candidate:
+            return candidate.__name__
+    return cls.__name__
 
 
 def _fill_families(

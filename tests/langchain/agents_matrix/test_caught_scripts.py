@@ -292,14 +292,7 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-CAUGHT_GAPS: dict[tuple[str, str], str] = {
-    ("error_pickled", wire): (
-        "pickled and loaded, chatplex's error is no longer botocore's ClientError (its "
-        "class, made per error code as botocore makes it, is found by no name when loaded); "
-        "langchain-aws's loads as a ClientError"
-    )
-    for wire in ("bedrock", "bedrock_converse")
-}
+CAUGHT_GAPS: dict[tuple[str, str], str] = {}
 
 #: The wires whose partner error cannot be loaded once pickled.
 UNPICKLABLE_WIRES = (
