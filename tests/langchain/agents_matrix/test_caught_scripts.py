@@ -4,8 +4,10 @@ refuses, beyond `test_error_words.py`'s 400/401/429/500 calls, on every wire: a 
 the error as a log prints it, the `retry-after` a script reads off `e.response`, the
 error pickled (a worker process handing it back), `with_retry` and `with_fallbacks`
 naming the partner SDK's own class, `with_fallbacks(exception_key=...)` handing the
-error to the fallback, and the error an `on_llm_error` handler is given (invoked and
-streamed). The partner package's class beside chatplex's, compared (`_kit.py`)."""
+error to the fallback, the error an `on_llm_error` handler is given (invoked and
+streamed), a proxy's HTML error page (what a script reads off the error, not its
+words), and `e.response.json()` and `e.request` of a 422. The partner package's class
+beside chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -270,6 +272,66 @@ def on_llm_error_class(streamed: bool) -> Scenario:
     return scenario
 
 
+def html_page(streamed: bool) -> Scenario:
+    """A proxy's HTML error page (an nginx 502) in place of the provider's JSON: the
+    error described, the call invoked or streamed."""
+
+    def scenario(run: Run) -> Any:
+        model = run.make(max_retries=0)
+        _every_request(run, "html_error=502")
+        try:
+            if streamed:
+                list(model.stream(HELLO))
+            else:
+                model.invoke(HELLO)
+        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+            # what a script reads off it, not its words (`str`, `args`, `message`)
+            return {k: v for k, v in described(exc).items() if k not in _WORDS}
+        return "not raised"
+
+    return scenario
+
+
+#: An error's words, which a script prints but does not read.
+_WORDS = ("str", "args", "message")
+
+
+def _body_read(response: Any) -> Any:
+    """What a script reads of an error's HTTP response: its status, its JSON (else its
+    text), botocore's response dict's `Error`."""
+    if isinstance(response, dict):
+        return {"Error": response.get("Error")}
+    if response is None or not hasattr(response, "status_code"):
+        return MISSING if response is None else type(response).__name__
+    try:
+        body: Any = response.json()
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        body = {"json_raised": type(exc).__name__, "text": masked(getattr(response, "text", None))}
+    return {"status": response.status_code, "json": masked(body)}
+
+
+def _request_read(request: Any) -> Any:
+    """What a script reads of an error's HTTP request: its method and URL."""
+    if request is None or not hasattr(request, "url"):
+        return MISSING if request is None else type(request).__name__
+    return {"method": request.method, "url": masked(str(request.url))}
+
+
+def response_read(run: Run) -> Any:
+    """A 422, and what a script reads of `e.response` (`.json()`) and `e.request`."""
+    model = run.make(max_retries=0)
+    _every_request(run, "status=422")
+    try:
+        model.invoke(HELLO)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return {
+            "raised": Raised.of(exc),
+            "response": _body_read(getattr(exc, "response", None)),
+            "request": _request_read(getattr(exc, "request", None)),
+        }
+    return "not raised"
+
+
 STATUSES = (403, 404, 413, 422)
 SCENARIOS: dict[str, Scenario] = {
     **{
@@ -289,10 +351,45 @@ SCENARIOS: dict[str, Scenario] = {
     "fallbacks_exception_key": fallbacks_exception_key,
     "on_llm_error_404": on_llm_error_class(streamed=False),
     "on_llm_error_404_stream": on_llm_error_class(streamed=True),
+    "html_502": html_page(streamed=False),
+    "html_502_stream": html_page(streamed=True),
+    "response_read": response_read,
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-CAUGHT_GAPS: dict[tuple[str, str], str] = {}
+CAUGHT_GAPS: dict[tuple[str, str], str] = {
+    **{
+        (scenario, wire): (
+            "a proxy's HTML page: botocore reads `response['Error']` as the status "
+            "(`Code: '502'`) and its reason phrase (`Message: 'Bad Gateway'`), no RequestId; "
+            "chatplex's has no Code and the page as its Message, and the request id"
+        )
+        for scenario in ("html_502", "html_502_stream")
+        for wire in ("bedrock", "bedrock_converse")
+    },
+    **{
+        (scenario, wire): (
+            f"a proxy's HTML page: the partner's error has `code` {code}, chatplex's None"
+        )
+        for scenario in ("html_502", "html_502_stream")
+        for wire, code in (("gemini", "502"), ("vertex", "HTTPStatus.BAD_GATEWAY"))
+    },
+    **{
+        (scenario, "anthropic"): (
+            "a proxy's HTML page: the anthropic SDK's `body` is the page's text stripped; "
+            "chatplex's has its whitespace run together"
+        )
+        for scenario in ("html_502", "html_502_stream")
+    },
+    **{
+        (scenario, wire): (
+            f"a proxy's HTML page: the SDK's `{field}` is the page's text as sent; "
+            "chatplex's has its closing line break stripped"
+        )
+        for scenario in ("html_502", "html_502_stream")
+        for wire, field in (("ollama", "error"), ("cohere", "body"))
+    },
+}
 
 #: The wires whose partner error cannot be loaded once pickled.
 UNPICKLABLE_WIRES = (
