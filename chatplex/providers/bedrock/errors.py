@@ -18,9 +18,11 @@ itself, as boto3 raises it; a modeled one carries its body's members (`message`)
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Mapping
+from http.client import responses as _REASONS
 from typing import Any
 from urllib.parse import quote
 from urllib.parse import unquote
@@ -108,6 +110,31 @@ def _members(code: str) -> tuple[str, ...] | None:
     return _MODELED.get(code, _MODELED.get("*"))
 
 
+def _generic(status: int, raw: bytes) -> bool:
+    """Whether botocore reads a reply as a generic error: a 5xx whose body is empty or an
+    HTML page (a proxy's), of which it keeps only the status and its reason phrase."""
+    return status >= 500 and (not raw.strip() or raw.strip().startswith(b"<html>"))
+
+
+def _unparsed(status: Any, code: Any, http: Any) -> tuple[dict[str, Any], bool] | None:
+    """botocore's `Error` for a reply whose body is no JSON (None for one that is), and
+    whether it is a generic error: its status and reason phrase; else the body's text as
+    it came as the message, and the error type (a header's), or the status, as the code."""
+    raw = getattr(http, "content", None)
+    if not isinstance(status, int) or not isinstance(raw, bytes):
+        return None
+    if _generic(status, raw):
+        return {"Code": str(status), "Message": _REASONS.get(status, "")}, True
+    if raw.strip():
+        try:
+            json.loads(raw)
+        except ValueError:
+            pass
+        else:
+            return None
+    return {"Message": raw.decode("utf-8", "replace"), "Code": code or str(status)}, False
+
+
 def _fill_client_error(err: BaseException) -> None:
     fields = err.__dict__
     http = fields.get("response")
@@ -122,6 +149,10 @@ def _fill_client_error(err: BaseException) -> None:
         "Message": message if isinstance(message, str) else fields.get("message"),
         "Code": code,
     }
+    unparsed = None if isinstance(err, StreamError) else _unparsed(status, code, http)
+    if unparsed is not None:
+        error = unparsed[0]
+        code = error["Code"]
     shown: dict[str, Any] = {"Error": error}
     members = _members(code or "") if not isinstance(err, StreamError) else None
     if isinstance(said, dict):  # a modeled error's members, read from its body
@@ -141,6 +172,8 @@ def _fill_client_error(err: BaseException) -> None:
             # retryable or not, and its words say so.
             shown["ResponseMetadata"]["MaxAttemptsReached"] = True
             retry = f" (reached max retries: {attempts - 1})"
+        if unparsed is not None and unparsed[1]:
+            del shown["ResponseMetadata"]["RequestId"]  # botocore reads none off a page
     fields["response"] = BotoResponse(shown, http)
     request = fields.get("request")
     url = str(getattr(request, "url", "") or "")

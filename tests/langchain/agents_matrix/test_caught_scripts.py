@@ -272,13 +272,13 @@ def on_llm_error_class(streamed: bool) -> Scenario:
     return scenario
 
 
-def html_page(streamed: bool) -> Scenario:
-    """A proxy's HTML error page (an nginx 502) in place of the provider's JSON: the
-    error described, the call invoked or streamed."""
+def html_page(status: int, streamed: bool) -> Scenario:
+    """A proxy's HTML error page (nginx's, of `status`) in place of the provider's JSON:
+    the error described, the call invoked or streamed."""
 
     def scenario(run: Run) -> Any:
         model = run.make(max_retries=0)
-        _every_request(run, "html_error=502")
+        _every_request(run, f"html_error={status}")
         try:
             if streamed:
                 list(model.stream(HELLO))
@@ -351,8 +351,9 @@ SCENARIOS: dict[str, Scenario] = {
     "fallbacks_exception_key": fallbacks_exception_key,
     "on_llm_error_404": on_llm_error_class(streamed=False),
     "on_llm_error_404_stream": on_llm_error_class(streamed=True),
-    "html_502": html_page(streamed=False),
-    "html_502_stream": html_page(streamed=True),
+    "html_502": html_page(502, streamed=False),
+    "html_502_stream": html_page(502, streamed=True),
+    "html_403": html_page(403, streamed=False),
     "response_read": response_read,
 }
 
@@ -360,35 +361,37 @@ SCENARIOS: dict[str, Scenario] = {
 CAUGHT_GAPS: dict[tuple[str, str], str] = {
     **{
         (scenario, wire): (
-            "a proxy's HTML page: botocore reads `response['Error']` as the status "
-            "(`Code: '502'`) and its reason phrase (`Message: 'Bad Gateway'`), no RequestId; "
-            "chatplex's has no Code and the page as its Message, and the request id"
-        )
-        for scenario in ("html_502", "html_502_stream")
-        for wire in ("bedrock", "bedrock_converse")
-    },
-    **{
-        (scenario, wire): (
             f"a proxy's HTML page: the partner's error has `code` {code}, chatplex's None"
         )
-        for scenario in ("html_502", "html_502_stream")
-        for wire, code in (("gemini", "502"), ("vertex", "HTTPStatus.BAD_GATEWAY"))
+        for scenario, wire, code in (
+            ("html_502", "gemini", "502"),
+            ("html_502_stream", "gemini", "502"),
+            ("html_502", "vertex", "HTTPStatus.BAD_GATEWAY"),
+            ("html_502_stream", "vertex", "HTTPStatus.BAD_GATEWAY"),
+            ("html_403", "vertex", "HTTPStatus.FORBIDDEN"),
+        )
     },
     **{
         (scenario, "anthropic"): (
             "a proxy's HTML page: the anthropic SDK's `body` is the page's text stripped; "
             "chatplex's has its whitespace run together"
         )
-        for scenario in ("html_502", "html_502_stream")
+        for scenario in ("html_502", "html_502_stream", "html_403")
     },
     **{
         (scenario, wire): (
             f"a proxy's HTML page: the SDK's `{field}` is the page's text as sent; "
             "chatplex's has its closing line break stripped"
         )
-        for scenario in ("html_502", "html_502_stream")
+        for scenario in ("html_502", "html_502_stream", "html_403")
         for wire, field in (("ollama", "error"), ("cohere", "body"))
+        if (scenario, wire) != ("html_403", "cohere")
     },
+    ("html_403", "cohere"): (
+        "a proxy's HTML page of a 403: the cohere SDK raises its ApiError (it reads no "
+        "JSON to make a ForbiddenError of), its body as sent; chatplex's is a "
+        "ForbiddenError, its body's closing line break stripped"
+    ),
 }
 
 #: The wires whose partner error cannot be loaded once pickled.
