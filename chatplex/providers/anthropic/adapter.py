@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
+from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
 from ...adapters.connection import post_json
@@ -457,7 +458,9 @@ class AnthropicAdapter(Adapter):
             headers=headers,
             error_type=error_type if isinstance(error_type, str) else None,
             request_id=request_id or header_value(headers, "request-id"),
-            body=data if data is not None else _snippet(body),
+            # the page's text as sent (stripped), as the SDK's `body`; the message's runs
+            # its whitespace together
+            body=data if data is not None else snippet(body),
         )
 
     def budget_key(self, model: str) -> tuple[str, ...]:
