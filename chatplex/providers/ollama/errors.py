@@ -35,6 +35,9 @@ def _fill_response_error(err: BaseException) -> None:
     fields = err.__dict__
     body = fields.get("body")
     said = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(body, dict) and fields.get("status") is not None:
+        # a body that is no JSON (a proxy's page): the SDK's `error` is its text as sent
+        said = getattr(fields.get("response"), "text", None)
     fields.setdefault("error", said if isinstance(said, str) else fields.get("message"))
     if fields.get("status") is None:  # an error line inside a stream: the SDK's -1
         fields.setdefault("http_status", -1)  # `status_code` (issue 47); `status` stays None
