@@ -1,14 +1,15 @@
 """The exceptions scripts written for langchain-cohere catch, as error families of the
 Cohere wire (`sdk_error_families.ErrorFamily`): an error status is the cohere SDK's class for
 it (`cohere.TooManyRequestsError` for 429, `cohere.UnauthorizedError` for 401...,
-`cohere.core.ApiError` for a status it names none for), with the SDK's `status_code`,
-`body` and `headers`; a failed connection is httpx's `ConnectError` and a timeout
-httpx's `TimeoutException`, which the cohere SDK lets through from its client. Its
-`str()` is the SDK's ("headers: ..., status_code: ..., body: ..."), and it has no `args`,
-as the SDK's `ApiError`."""
+`cohere.core.ApiError` for a status it names none for, and for a body that is no JSON),
+with the SDK's `status_code`, `body` and `headers`; a failed connection is httpx's
+`ConnectError` and a timeout httpx's `TimeoutException`, which the cohere SDK lets
+through from its client. Its `str()` is the SDK's ("headers: ..., status_code: ...,
+body: ..."), and it has no `args`, as the SDK's `ApiError`."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...errors import APIConnectionError
@@ -36,12 +37,26 @@ SDK_CLASSES = {
 }
 
 
+def _page(err: BaseException) -> str | None:
+    """The text of the error's reply where its body is no JSON (a proxy's page), else
+    None: the SDK raises its `ApiError` with that text as `body` for any status."""
+    raw = getattr(err.__dict__.get("response"), "content", None)
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+    return None
+
+
 def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
         return None
     if err.status is None:
         return None  # a broken stream: no status the SDK would raise for
-    found = getattr(cohere, SDK_CLASSES.get(err.status, ""), None)
+    named = SDK_CLASSES.get(err.status, "") if _page(err) is None else ""
+    found = getattr(cohere, named, None)
     if not isinstance(found, type):
         found = getattr(getattr(cohere, "core", None), "ApiError", None)
     return found if isinstance(found, type) else None
@@ -52,6 +67,9 @@ def _fill_sdk_error(err: BaseException) -> None:
     # and its words (its `__str__`; its `__init__` gives no `args`).
     fields = err.__dict__
     fields.setdefault("status_code", fields.get("status"))
+    page = _page(err)
+    if page is not None:
+        fields["body"] = page
     response = fields.get("response")
     headers = getattr(response, "headers", None)
     fields.setdefault("headers", dict(headers) if headers is not None else None)

@@ -371,27 +371,6 @@ CAUGHT_GAPS: dict[tuple[str, str], str] = {
             ("html_403", "vertex", "HTTPStatus.FORBIDDEN"),
         )
     },
-    **{
-        (scenario, "anthropic"): (
-            "a proxy's HTML page: the anthropic SDK's `body` is the page's text stripped; "
-            "chatplex's has its whitespace run together"
-        )
-        for scenario in ("html_502", "html_502_stream", "html_403")
-    },
-    **{
-        (scenario, wire): (
-            f"a proxy's HTML page: the SDK's `{field}` is the page's text as sent; "
-            "chatplex's has its closing line break stripped"
-        )
-        for scenario in ("html_502", "html_502_stream", "html_403")
-        for wire, field in (("ollama", "error"), ("cohere", "body"))
-        if (scenario, wire) != ("html_403", "cohere")
-    },
-    ("html_403", "cohere"): (
-        "a proxy's HTML page of a 403: the cohere SDK raises its ApiError (it reads no "
-        "JSON to make a ForbiddenError of), its body as sent; chatplex's is a "
-        "ForbiddenError, its body's closing line break stripped"
-    ),
 }
 
 #: The wires whose partner error cannot be loaded once pickled.
