@@ -26,6 +26,7 @@ __all__ = [
     "reply_object",
     "reply_status_error",
     "snippet",
+    "unparsed_text",
 ]
 
 #: How much of a body an error message quotes.
@@ -44,6 +45,20 @@ def snippet(body: bytes) -> str:
     """The first `SNIPPET_CHARS` characters of `body`, stripped (bytes that are not
     UTF-8 replaced), to quote in an error message."""
     return body.decode("utf-8", "replace").strip()[:SNIPPET_CHARS]
+
+
+def unparsed_text(response: Any) -> str | None:
+    """The text of an HTTP response (its `content`) whose body is no JSON, as it came (a
+    proxy's page, an empty body: what an SDK keeps of it); None for a JSON body, or a
+    response that holds no bytes."""
+    raw = getattr(response, "content", None)
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        json.loads(raw)
+    except ValueError:  # also UnicodeDecodeError
+        return raw.decode("utf-8", "replace")
+    return None
 
 
 def error_member(data: Any) -> str | dict[str, Any] | None:

@@ -14,6 +14,7 @@ from chatplex.adapters.bodies import loads
 from chatplex.adapters.bodies import reply_object
 from chatplex.adapters.bodies import reply_status_error
 from chatplex.adapters.bodies import snippet
+from chatplex.adapters.bodies import unparsed_text
 from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.errors import ServerError
@@ -96,3 +97,15 @@ def test_a_reply_that_is_not_json_is_chained_to_the_decoders_error() -> None:
     with pytest.raises(APIError) as whole:
         reply_object(b"[1, 2]", "openai")
     assert whole.value.__cause__ is None
+
+
+def test_an_unparsed_body_is_its_text_as_it_came() -> None:
+    """A proxy's page keeps its line breaks and spaces (what an SDK's error holds of
+    it); a JSON body, or a response with no bytes, has none."""
+    import httpx
+
+    page = b"<html>\r\n<body>502 Bad Gateway</body>\r\n</html>\r\n"
+    assert unparsed_text(httpx.Response(502, content=page)) == page.decode()
+    assert unparsed_text(httpx.Response(502, content=b"")) == ""
+    assert unparsed_text(httpx.Response(400, content=b'{"error": "no"}')) is None
+    assert unparsed_text(None) is None

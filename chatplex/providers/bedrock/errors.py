@@ -18,7 +18,6 @@ itself, as boto3 raises it; a modeled one carries its body's members (`message`)
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 from urllib.parse import unquote
 
+from ...adapters.bodies import unparsed_text
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
@@ -110,29 +110,22 @@ def _members(code: str) -> tuple[str, ...] | None:
     return _MODELED.get(code, _MODELED.get("*"))
 
 
-def _generic(status: int, raw: bytes) -> bool:
+def _generic(status: int, text: str) -> bool:
     """Whether botocore reads a reply as a generic error: a 5xx whose body is empty or an
     HTML page (a proxy's), of which it keeps only the status and its reason phrase."""
-    return status >= 500 and (not raw.strip() or raw.strip().startswith(b"<html>"))
+    return status >= 500 and (not text.strip() or text.strip().startswith("<html>"))
 
 
 def _unparsed(status: Any, code: Any, http: Any) -> tuple[dict[str, Any], bool] | None:
     """botocore's `Error` for a reply whose body is no JSON (None for one that is), and
     whether it is a generic error: its status and reason phrase; else the body's text as
     it came as the message, and the error type (a header's), or the status, as the code."""
-    raw = getattr(http, "content", None)
-    if not isinstance(status, int) or not isinstance(raw, bytes):
+    text = unparsed_text(http)
+    if not isinstance(status, int) or text is None:
         return None
-    if _generic(status, raw):
+    if _generic(status, text):
         return {"Code": str(status), "Message": _REASONS.get(status, "")}, True
-    if raw.strip():
-        try:
-            json.loads(raw)
-        except ValueError:
-            pass
-        else:
-            return None
-    return {"Message": raw.decode("utf-8", "replace"), "Code": code or str(status)}, False
+    return {"Message": text, "Code": code or str(status)}, False
 
 
 def _fill_client_error(err: BaseException) -> None:

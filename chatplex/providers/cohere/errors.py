@@ -9,9 +9,9 @@ body: ..."), and it has no `args`, as the SDK's `ApiError`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ...adapters.bodies import unparsed_text
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...sdk_error_families import ErrorFamily
@@ -40,14 +40,7 @@ SDK_CLASSES = {
 def _page(err: BaseException) -> str | None:
     """The text of the error's reply where its body is no JSON (a proxy's page), else
     None: the SDK raises its `ApiError` with that text as `body` for any status."""
-    raw = getattr(err.__dict__.get("response"), "content", None)
-    if not isinstance(raw, bytes):
-        return None
-    try:
-        json.loads(raw)
-    except ValueError:
-        return raw.decode("utf-8", "replace")
-    return None
+    return unparsed_text(err.__dict__.get("response"))
 
 
 def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:

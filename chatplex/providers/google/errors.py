@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import re
 import sys
+from http.client import responses as _REASONS
 from typing import Any
 
+from ...adapters.bodies import unparsed_text
 from ...errors import APIConnectionError
 from ...errors import APIError
 from ...errors import StreamError
@@ -44,6 +46,8 @@ from ...sdk_error_families import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
 
+#: google-api-core's module of error classes (Vertex AI's).
+_API_CORE = "google.api_core.exceptions"
 #: langchain-google-genai's module of error classes.
 _PARTNER_MODULE = "langchain_google_genai.chat_models"
 #: langchain-google-genai's class by HTTP status (its `_CLIENT_ERROR_TYPES`).
@@ -144,6 +148,12 @@ def _fill_sdk_error(err: BaseException) -> None:
     status = fields.get("status")
     if not isinstance(status, int) and _is_event(err):
         status = _code(err)  # an error event: its error's code stands for a status
+    page = None if _is_event(err) else unparsed_text(fields.get("response"))
+    if isinstance(status, int) and not word and page is not None and "sdk_text" not in fields:
+        # a body that is no JSON (a proxy's page): the SDK's details are its text and the
+        # reason phrase, its status that phrase, its code the HTTP status
+        word = _REASONS.get(status, "")
+        fields.update(details={"message": page, "status": word}, code=status)
     if isinstance(status, int) and isinstance(word, str) and word:
         fields["http_status"] = status
         fields["status"] = word
@@ -259,6 +269,9 @@ def _fill_api_core(err: BaseException) -> None:
     fields.setdefault("_details", details)
     fields.setdefault("_error_info", info[0] if info else None)
     fields.setdefault("_response", fields.get("response"))
+    if fields.get("code") is None:
+        # api-core's `code` is its class's (the HTTP status); chatplex's None hid it
+        fields["code"] = getattr(_api_core_error(err, sys.modules.get(_API_CORE)), "code", None)
     if "sdk_text" in fields:
         return  # filled already (an error raised again)
     # `message` and `str()` as api-core writes them (`format_http_response_error`,
@@ -287,5 +300,5 @@ def _rest_url(request: Any) -> str:
 
 #: What the Vertex AI adapter declares (`error_families`).
 VERTEX_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily("google.api_core.exceptions", _api_core_error, _fill_api_core),
+    ErrorFamily(_API_CORE, _api_core_error, _fill_api_core),
 )

@@ -358,20 +358,7 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-CAUGHT_GAPS: dict[tuple[str, str], str] = {
-    **{
-        (scenario, wire): (
-            f"a proxy's HTML page: the partner's error has `code` {code}, chatplex's None"
-        )
-        for scenario, wire, code in (
-            ("html_502", "gemini", "502"),
-            ("html_502_stream", "gemini", "502"),
-            ("html_502", "vertex", "HTTPStatus.BAD_GATEWAY"),
-            ("html_502_stream", "vertex", "HTTPStatus.BAD_GATEWAY"),
-            ("html_403", "vertex", "HTTPStatus.FORBIDDEN"),
-        )
-    },
-}
+CAUGHT_GAPS: dict[tuple[str, str], str] = {}
 
 #: The wires whose partner error cannot be loaded once pickled.
 UNPICKLABLE_WIRES = (
