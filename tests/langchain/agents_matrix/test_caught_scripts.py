@@ -2,12 +2,14 @@
 refuses, beyond `test_error_words.py`'s 400/401/429/500 calls, on every wire: a 403, a
 404, a 413 and a 422 (invoked and awaited), 4xx replies to a stream (sync and async),
 the error as a log prints it, the `retry-after` a script reads off `e.response`, the
-error pickled (a worker process handing it back), `with_retry` and `with_fallbacks`
-naming the partner SDK's own class, `with_fallbacks(exception_key=...)` handing the
-error to the fallback, the error an `on_llm_error` handler is given (invoked and
-streamed), a proxy's HTML error page (what a script reads off the error, not its
-words), and `e.response.json()` and `e.request` of a 422. The partner package's class
-beside chatplex's, compared (`_kit.py`)."""
+error pickled (a worker process handing it back), `with_retry` (invoked and awaited),
+an agent's `ModelRetryMiddleware(retry_on=...)` and `with_fallbacks` (invoked and
+streamed) naming the partner SDK's own class, `with_fallbacks(exception_key=...)`
+handing the error to the fallback, the error an `on_llm_error` handler is given (invoked
+and streamed), a proxy's HTML error page (invoked, streamed, awaited; what a script
+reads off the error, not its words), and `e.response.json()` and `e.request` of a 422
+(invoked and awaited). The partner package's class beside chatplex's, compared
+(`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -18,24 +20,31 @@ import traceback
 from typing import Any
 
 import pytest
+from langchain import agents
+from langchain.agents import middleware
 from langchain_core import callbacks
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda
 
 from chatplex.testing import MockServer
 
+from ._cells import _VERTEX_ASYNC_REST
 from ._cells import Difference
 from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import judge
 from ._cells import known_cells
+from ._kit import STEPS
+from ._kit import TURNS
 from ._kit import WIRES
 from ._kit import Raised
 from ._kit import Run
 from ._kit import Scenario
 from ._kit import arun
+from ._kit import get_weather
 from ._kit import run_cell
 from ._kit import text_of
+from .test_error_words import GAPS as WORDS_GAPS
 from .test_error_words import HELLO
 from .test_error_words import MISSING
 from .test_error_words import described
@@ -175,13 +184,8 @@ def error_pickled(run: Run) -> Any:
     return "not raised"
 
 
-def retry_sdk_class(run: Run) -> Any:
-    """`with_retry(retry_if_exception_type=(<the SDK's rate-limit class>,))`, the first
-    reply a 429: the reply, and how many requests it took."""
-    caught = _caught_class(run, 429)
-    model = run.make(max_retries=0).with_retry(
-        retry_if_exception_type=(caught,), stop_after_attempt=3, wait_exponential_jitter=False
-    )
+def _counted_after_429(run: Run) -> list[Any]:
+    """The first request answered with a 429, every request counted (in the list given)."""
     seen: list[Any] = []
     run.fail_first(1, "status=429;retry_after=0")
     plan = run.server.settings.fault_plan
@@ -191,11 +195,44 @@ def retry_sdk_class(run: Run) -> Any:
         return plan(request) if plan else None
 
     run.server.settings.fault_plan = counted
+    return seen
+
+
+def retry_sdk_class(use_async: bool) -> Scenario:
+    """`with_retry(retry_if_exception_type=(<the SDK's rate-limit class>,))`, the first
+    reply a 429, invoked or awaited: the reply, and how many requests it took."""
+
+    def scenario(run: Run) -> Any:
+        caught = _caught_class(run, 429)
+        model = run.make(max_retries=0).with_retry(
+            retry_if_exception_type=(caught,),
+            stop_after_attempt=3,
+            wait_exponential_jitter=False,
+        )
+        seen = _counted_after_429(run)
+        try:
+            reply = arun(lambda: model.ainvoke(HELLO)) if use_async else model.invoke(HELLO)
+        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+            return {"raised": Raised.of(exc), "requests": len(seen)}
+        return {"text": text_of(reply.content), "requests": len(seen)}
+
+    return scenario
+
+
+def agent_retry_sdk_class(run: Run) -> Any:
+    """An agent with `ModelRetryMiddleware(retry_on=(<the SDK's rate-limit class>,))`,
+    its model's first reply a 429: the messages it ends with, and the requests made."""
+    retry = middleware.ModelRetryMiddleware(
+        max_retries=2, retry_on=(_caught_class(run, 429),), initial_delay=0.0, jitter=False
+    )
+    tools = [get_weather] if run.wire.tools else []
+    agent = agents.create_agent(run.make(max_retries=0), tools=tools, middleware=[retry])
+    seen = _counted_after_429(run)
     try:
-        reply = model.invoke(HELLO)
+        ended = agent.invoke({"messages": [("user", TURNS[0])]}, STEPS)["messages"]
     except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
         return {"raised": Raised.of(exc), "requests": len(seen)}
-    return {"text": text_of(reply.content), "requests": len(seen)}
+    return {"messages": ended, "requests": len(seen)}
 
 
 def fallbacks_sdk_class(run: Run) -> Any:
@@ -208,6 +245,20 @@ def fallbacks_sdk_class(run: Run) -> Any:
     run.fail_first(1, "status=404")
     try:
         return text_of(chain.invoke(HELLO).content)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return exc
+
+
+def fallbacks_sdk_class_stream(run: Run) -> Any:
+    """A stream of `with_fallbacks([...], exceptions_to_handle=(<the SDK's not-found
+    class>,))`, the primary's reply a 404: the fallback's pieces."""
+    caught = _caught_class(run, 404)
+    chain = run.make(max_retries=0).with_fallbacks(
+        [run.make(max_retries=0)], exceptions_to_handle=(caught,)
+    )
+    run.fail_first(1, "status=404")
+    try:
+        return "".join(_collected(chain.stream(HELLO)))
     except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
         return exc
 
@@ -272,16 +323,18 @@ def on_llm_error_class(streamed: bool) -> Scenario:
     return scenario
 
 
-def html_page(status: int, streamed: bool) -> Scenario:
+def html_page(status: int, how: str) -> Scenario:
     """A proxy's HTML error page (nginx's, of `status`) in place of the provider's JSON:
-    the error described, the call invoked or streamed."""
+    the error described, the call made `how` (invoked, streamed or awaited)."""
 
     def scenario(run: Run) -> Any:
         model = run.make(max_retries=0)
         _every_request(run, f"html_error={status}")
         try:
-            if streamed:
+            if how == "stream":
                 list(model.stream(HELLO))
+            elif how == "ainvoke":
+                arun(lambda: model.ainvoke(HELLO))
             else:
                 model.invoke(HELLO)
         except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
@@ -317,19 +370,27 @@ def _request_read(request: Any) -> Any:
     return {"method": request.method, "url": masked(str(request.url))}
 
 
-def response_read(run: Run) -> Any:
-    """A 422, and what a script reads of `e.response` (`.json()`) and `e.request`."""
-    model = run.make(max_retries=0)
-    _every_request(run, "status=422")
-    try:
-        model.invoke(HELLO)
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return {
-            "raised": Raised.of(exc),
-            "response": _body_read(getattr(exc, "response", None)),
-            "request": _request_read(getattr(exc, "request", None)),
-        }
-    return "not raised"
+def response_read(use_async: bool) -> Scenario:
+    """A 422, and what a script reads of `e.response` (`.json()`) and `e.request`,
+    invoked or awaited."""
+
+    def scenario(run: Run) -> Any:
+        model = run.make(max_retries=0)
+        _every_request(run, "status=422")
+        try:
+            if use_async:
+                arun(lambda: model.ainvoke(HELLO))
+            else:
+                model.invoke(HELLO)
+        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+            return {
+                "raised": Raised.of(exc),
+                "response": _body_read(getattr(exc, "response", None)),
+                "request": _request_read(getattr(exc, "request", None)),
+            }
+        return "not raised"
+
+    return scenario
 
 
 STATUSES = (403, 404, 413, 422)
@@ -343,22 +404,31 @@ SCENARIOS: dict[str, Scenario] = {
     "status_429_stream": streamed_refused(429, use_async=False),
     "status_422_astream": streamed_refused(422, use_async=True),
     "status_429_astream": streamed_refused(429, use_async=True),
+    "status_404_astream": streamed_refused(404, use_async=True),
     "logged_404": logged_404,
     "retry_after_read": retry_after_read,
     "error_pickled": error_pickled,
-    "retry_sdk_class": retry_sdk_class,
+    "retry_sdk_class": retry_sdk_class(use_async=False),
+    "retry_sdk_class_async": retry_sdk_class(use_async=True),
+    "agent_retry_sdk_class": agent_retry_sdk_class,
     "fallbacks_sdk_class": fallbacks_sdk_class,
+    "fallbacks_sdk_class_stream": fallbacks_sdk_class_stream,
     "fallbacks_exception_key": fallbacks_exception_key,
     "on_llm_error_404": on_llm_error_class(streamed=False),
     "on_llm_error_404_stream": on_llm_error_class(streamed=True),
-    "html_502": html_page(502, streamed=False),
-    "html_502_stream": html_page(502, streamed=True),
-    "html_403": html_page(403, streamed=False),
-    "response_read": response_read,
+    "html_502": html_page(502, "invoke"),
+    "html_502_stream": html_page(502, "stream"),
+    "html_502_async": html_page(502, "ainvoke"),
+    "html_403": html_page(403, "invoke"),
+    "response_read": response_read(use_async=False),
+    "response_read_async": response_read(use_async=True),
 }
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-CAUGHT_GAPS: dict[tuple[str, str], str] = {}
+CAUGHT_GAPS: dict[tuple[str, str], str] = {
+    # the reply to google-genai's async client, as in `test_error_words.py`
+    ("html_502_async", "gemini"): WORDS_GAPS[("status_500_async", "gemini")],
+}
 
 #: The wires whose partner error cannot be loaded once pickled.
 UNPICKLABLE_WIRES = (
@@ -387,7 +457,13 @@ _UNPICKLABLE = Difference(
 
 #: Cells that differ on purpose (a closed reason, a check on LangChain's outcome).
 CAUGHT_DIFFERENCES: dict[tuple[str, str], Difference] = {
-    ("error_pickled", wire): _UNPICKLABLE for wire in UNPICKLABLE_WIRES
+    **{("error_pickled", wire): _UNPICKLABLE for wire in UNPICKLABLE_WIRES},
+    # the retried call's reply is met by langchain-google-vertexai's async REST path
+    ("retry_sdk_class_async", "vertex"): Difference(
+        _VERTEX_ASYNC_REST.reason,
+        _VERTEX_ASYNC_REST.shows,
+        lambda outcome: _VERTEX_ASYNC_REST.check(outcome.get("raised")),
+    ),
 }
 
 
