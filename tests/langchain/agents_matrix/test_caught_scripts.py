@@ -323,6 +323,21 @@ def on_llm_error_class(streamed: bool) -> Scenario:
     return scenario
 
 
+def _raised(model: Any, how: str) -> BaseException | None:
+    """What a call of `model` made `how` (invoked, streamed or awaited) raised, None
+    where it answered."""
+    try:
+        if how == "stream":
+            list(model.stream(HELLO))
+        elif how == "ainvoke":
+            arun(lambda: model.ainvoke(HELLO))
+        else:
+            model.invoke(HELLO)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return exc
+    return None
+
+
 def html_page(status: int, how: str) -> Scenario:
     """A proxy's HTML error page (nginx's, of `status`) in place of the provider's JSON:
     the error described, the call made `how` (invoked, streamed or awaited)."""
@@ -330,17 +345,11 @@ def html_page(status: int, how: str) -> Scenario:
     def scenario(run: Run) -> Any:
         model = run.make(max_retries=0)
         _every_request(run, f"html_error={status}")
-        try:
-            if how == "stream":
-                list(model.stream(HELLO))
-            elif how == "ainvoke":
-                arun(lambda: model.ainvoke(HELLO))
-            else:
-                model.invoke(HELLO)
-        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-            # what a script reads off it, not its words (`str`, `args`, `message`)
-            return {k: v for k, v in described(exc).items() if k not in _WORDS}
-        return "not raised"
+        exc = _raised(model, how)
+        if exc is None:
+            return "not raised"
+        # what a script reads off it, not its words (`str`, `args`, `message`)
+        return {k: v for k, v in described(exc).items() if k not in _WORDS}
 
     return scenario
 
@@ -377,18 +386,14 @@ def response_read(use_async: bool) -> Scenario:
     def scenario(run: Run) -> Any:
         model = run.make(max_retries=0)
         _every_request(run, "status=422")
-        try:
-            if use_async:
-                arun(lambda: model.ainvoke(HELLO))
-            else:
-                model.invoke(HELLO)
-        except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-            return {
-                "raised": Raised.of(exc),
-                "response": _body_read(getattr(exc, "response", None)),
-                "request": _request_read(getattr(exc, "request", None)),
-            }
-        return "not raised"
+        exc = _raised(model, "ainvoke" if use_async else "invoke")
+        if exc is None:
+            return "not raised"
+        return {
+            "raised": Raised.of(exc),
+            "response": _body_read(getattr(exc, "response", None)),
+            "request": _request_read(getattr(exc, "request", None)),
+        }
 
     return scenario
 
