@@ -1,15 +1,15 @@
 """A sixth set of LangChain scripts (issue 63): what a script catches when the provider
 refuses, beyond `test_error_words.py`'s 400/401/429/500 calls, on every wire: a 403, a
-404, a 413 and a 422 (invoked and awaited), 4xx replies to a stream (sync and async),
-the error as a log prints it, the `retry-after` a script reads off `e.response`, the
-error pickled (a worker process handing it back), `with_retry` (invoked and awaited),
-an agent's `ModelRetryMiddleware(retry_on=...)` and `with_fallbacks` (invoked and
-streamed) naming the partner SDK's own class, `with_fallbacks(exception_key=...)`
-handing the error to the fallback, the error an `on_llm_error` handler is given (invoked
-and streamed), a proxy's HTML error page (invoked, streamed, awaited; what a script
-reads off the error, not its words), and `e.response.json()` and `e.request` of a 422
-(invoked and awaited). The partner package's class beside chatplex's, compared
-(`_kit.py`)."""
+404, a 413 and a 422 (invoked and awaited), a 408, a 409 and a 529 (invoked), 4xx
+replies to a stream (sync and async), the error as a log prints it, the `retry-after` a
+script reads off `e.response`, the error pickled (a worker process handing it back),
+`with_retry` (invoked and awaited), an agent's `ModelRetryMiddleware(retry_on=...)` and
+`with_fallbacks` (invoked and streamed) naming the partner SDK's own class,
+`with_fallbacks(exception_key=...)` handing the error to the fallback, the error an
+`on_llm_error` handler is given (invoked and streamed), a proxy's HTML error page
+(invoked, streamed, awaited; what a script reads off the error, not its words), and
+`e.response.json()` and `e.request` of a 422 (invoked and awaited). The partner
+package's class beside chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -399,12 +399,16 @@ def response_read(use_async: bool) -> Scenario:
 
 
 STATUSES = (403, 404, 413, 422)
+#: Statuses an SDK names no common class for (a request timeout, a conflict, Anthropic's
+#: overload), invoked.
+UNUSUAL = (408, 409, 529)
 SCENARIOS: dict[str, Scenario] = {
     **{
         f"status_{status}{'_async' if use_async else ''}": refused(status, use_async)
         for status in STATUSES
         for use_async in (False, True)
     },
+    **{f"status_{status}": refused(status, False) for status in UNUSUAL},
     "status_404_stream": streamed_refused(404, use_async=False),
     "status_429_stream": streamed_refused(429, use_async=False),
     "status_422_astream": streamed_refused(422, use_async=True),
