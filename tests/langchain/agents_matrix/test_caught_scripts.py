@@ -6,7 +6,8 @@ script reads off `e.response`, the error pickled (a worker process handing it ba
 `with_retry` (invoked and awaited), an agent's `ModelRetryMiddleware(retry_on=...)` and
 `with_fallbacks` (invoked and streamed) naming the partner SDK's own class,
 `with_fallbacks(exception_key=...)` handing the error to the fallback, the error an
-`on_llm_error` handler is given (invoked and streamed), a proxy's HTML error page
+`on_llm_error` handler is given (invoked and streamed), `astream_events` and an agent
+streamed over a refused call (what they gave before the error), a proxy's HTML error page
 (invoked, streamed, awaited; what a script reads off the error, not its words), and
 `e.response.json()` and `e.request` of a 422 (invoked and awaited). The partner
 package's class beside chatplex's, compared (`_kit.py`)."""
@@ -235,6 +236,41 @@ def agent_retry_sdk_class(run: Run) -> Any:
     return {"messages": ended, "requests": len(seen)}
 
 
+def events_refused(run: Run) -> Any:
+    """`astream_events(version="v2")` of a call the server refuses with a 429: the events
+    seen before the error (kind and name), and the error."""
+    model = run.make(max_retries=0)
+    _every_request(run, "status=429;retry_after=0")
+    seen: list[Any] = []
+
+    async def body() -> None:
+        async for event in model.astream_events(HELLO, version="v2"):
+            seen.append([event["event"], event["name"]])
+
+    try:
+        arun(body)
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return {"events": seen, "raised": Raised.of(exc)}
+    return {"events": seen, "raised": None}
+
+
+def agent_stream_refused(run: Run) -> Any:
+    """An agent streamed (`stream_mode="updates"`) whose model's reply is a 404: the
+    updates before the error, and the error."""
+    tools = [get_weather] if run.wire.tools else []
+    agent = agents.create_agent(run.make(max_retries=0), tools=tools)
+    _every_request(run, "status=404")
+    updates: list[Any] = []
+    try:
+        for update in agent.stream(
+            {"messages": [("user", TURNS[0])]}, STEPS, stream_mode="updates"
+        ):
+            updates.append(sorted(update))
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return {"updates": updates, "raised": Raised.of(exc)}
+    return {"updates": updates, "raised": None}
+
+
 def fallbacks_sdk_class(run: Run) -> Any:
     """`with_fallbacks([...], exceptions_to_handle=(<the SDK's not-found class>,))`, the
     primary's reply a 404: the fallback's reply."""
@@ -423,6 +459,8 @@ SCENARIOS: dict[str, Scenario] = {
     "fallbacks_sdk_class": fallbacks_sdk_class,
     "fallbacks_sdk_class_stream": fallbacks_sdk_class_stream,
     "fallbacks_exception_key": fallbacks_exception_key,
+    "events_refused": events_refused,
+    "agent_stream_refused": agent_stream_refused,
     "on_llm_error_404": on_llm_error_class(streamed=False),
     "on_llm_error_404_stream": on_llm_error_class(streamed=True),
     "html_502": html_page(502, "invoke"),
