@@ -165,8 +165,10 @@ def _fill_client_error(err: BaseException) -> None:
             # retryable or not, and its words say so.
             shown["ResponseMetadata"]["MaxAttemptsReached"] = True
             retry = f" (reached max retries: {attempts - 1})"
-        if unparsed is not None and unparsed[1]:
-            del shown["ResponseMetadata"]["RequestId"]  # botocore reads none off a page
+        generic = unparsed is not None and unparsed[1]
+        if generic or fields.get("request_id") is None:
+            # botocore reads none off a page, nor from a reply without the header
+            del shown["ResponseMetadata"]["RequestId"]
     fields["response"] = BotoResponse(shown, http)
     request = fields.get("request")
     url = str(getattr(request, "url", "") or "")

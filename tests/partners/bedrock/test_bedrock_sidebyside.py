@@ -680,6 +680,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         converse(status=503, error=("ServiceUnavailableException", "Try again.")),
         retries_from_environment,
     ),
+    # a gateway's replies in front of the endpoint: no JSON, no request id
+    "error_plain_text_503": (
+        lambda seen: Reply(503, [b"upstream connect error or disconnect/reset"], "text/plain"),
+        BEDROCK.error_throttled,
+    ),
+    "error_empty_404": (lambda seen: Reply(404, [], "text/plain"), BEDROCK.error_throttled),
     "api_key_from_environment": (converse(), api_key_from_environment),
     "config_region": (converse(), BEDROCK.config_region),
     "base_model_named": (converse(), base_model_named),
@@ -839,7 +845,7 @@ def _comparable_result(value: Any) -> Any:
             "Code": response.get("Error", {}).get("Code"),
             "Message": response.get("Error", {}).get("Message"),
             "HTTPStatusCode": response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
-            "RequestId": response.get("ResponseMetadata", {}).get("RequestId"),
+            "RequestId": response.get("ResponseMetadata", {}).get("RequestId", "<absent>"),
             "operation_name": getattr(err, "operation_name", None),
         }
     return _without_reply_dates(observe(value))
