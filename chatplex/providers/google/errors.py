@@ -151,9 +151,11 @@ def _fill_sdk_error(err: BaseException) -> None:
     page = None if _is_event(err) else unparsed_text(fields.get("response"))
     if isinstance(status, int) and not word and page is not None and "sdk_text" not in fields:
         # a body that is no JSON (a proxy's page): the SDK's details are its text and the
-        # reason phrase, its status that phrase, its code the HTTP status
+        # reason phrase, its status that phrase, its code the HTTP status, its message
+        # the text as sent
         word = _REASONS.get(status, "")
-        fields.update(details={"message": page, "status": word}, code=status)
+        fields.setdefault("provider_message", fields.get("message"))
+        fields.update(details={"message": page, "status": word}, code=status, message=page)
     if isinstance(status, int) and isinstance(word, str) and word:
         fields["http_status"] = status
         fields["status"] = word
@@ -279,8 +281,10 @@ def _fill_api_core(err: BaseException) -> None:
     # before Google's words; the code and the details after.
     request = fields.get("request")
     method = getattr(request, "method", None)
+    # a body that is no JSON (a proxy's page) is quoted as sent
+    said = unparsed_text(fields.get("response")) or fields.get("message")
     if method:  # (an error built with no request keeps Google's words alone)
-        fields["message"] = f"{method.upper()} {_rest_url(request)}: {fields.get('message')}"
+        fields["message"] = f"{method.upper()} {_rest_url(request)}: {said}"
     text = f"{fields.get('http_status') or fields.get('status')} {fields['message']}"
     # api-core's `args` hold the message alone, its `str()` adds the code and details.
     sdk_words(err, f"{text} {details}" if details else text, fields["message"])

@@ -8,7 +8,7 @@ script reads off `e.response`, the error pickled (a worker process handing it ba
 `with_fallbacks(exception_key=...)` handing the error to the fallback, the error an
 `on_llm_error` handler is given (invoked and streamed), `astream_events` and an agent
 streamed over a refused call (what they gave before the error), a proxy's HTML error page
-(invoked, streamed, awaited; what a script reads off the error, not its words), and
+(invoked, streamed, awaited; what a script reads off the error, and once its words), and
 `e.response.json()` and `e.request` of a 422 (invoked and awaited). The partner
 package's class beside chatplex's, compared (`_kit.py`)."""
 
@@ -374,9 +374,10 @@ def _raised(model: Any, how: str) -> BaseException | None:
     return None
 
 
-def html_page(status: int, how: str) -> Scenario:
+def html_page(status: int, how: str, words: bool = False) -> Scenario:
     """A proxy's HTML error page (nginx's, of `status`) in place of the provider's JSON:
-    the error described, the call made `how` (invoked, streamed or awaited)."""
+    the error described, the call made `how` (invoked, streamed or awaited); its words
+    too (`words`: as `test_error_words.py` reads a JSON error's, the partner's)."""
 
     def scenario(run: Run) -> Any:
         model = run.make(max_retries=0)
@@ -384,8 +385,9 @@ def html_page(status: int, how: str) -> Scenario:
         exc = _raised(model, how)
         if exc is None:
             return "not raised"
-        # what a script reads off it, not its words (`str`, `args`, `message`)
-        return {k: v for k, v in described(exc).items() if k not in _WORDS}
+        shown = described(exc)
+        # what a script reads off it, and unless asked not its words
+        return shown if words else {k: v for k, v in shown.items() if k not in _WORDS}
 
     return scenario
 
@@ -467,6 +469,7 @@ SCENARIOS: dict[str, Scenario] = {
     "html_502_stream": html_page(502, "stream"),
     "html_502_async": html_page(502, "ainvoke"),
     "html_403": html_page(403, "invoke"),
+    "html_502_words": html_page(502, "invoke", words=True),
     "response_read": response_read(use_async=False),
     "response_read_async": response_read(use_async=True),
 }
