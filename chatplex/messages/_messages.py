@@ -497,6 +497,50 @@ class ToolMessage(BaseMessage):
             )
 
 
+#: Fields whose value LangChain's repr leaves out when it equals this default (pydantic's
+#: static defaults; a factory's `{}` and `[]` are always shown, as there).
+_REPR_DEFAULTS: dict[str, Any] = {
+    "name": None,
+    "id": None,
+    "usage_metadata": None,
+    "chunk_position": None,
+    "artifact": None,
+    "status": "success",
+}
+#: Fields LangChain's `ToolMessage` never shows (`repr=False` there).
+_TOOL_HIDDEN = frozenset({"additional_kwargs", "response_metadata"})
+
+
+def _repr_fields(message: BaseMessage) -> list[str]:
+    hidden = _TOOL_HIDDEN if isinstance(message, ToolMessage) else frozenset()
+    parts = []
+    for name in type(message)._field_order:
+        if name == "type" or name in hidden:
+            continue
+        value = getattr(message, name)
+        if name in _REPR_DEFAULTS and value == _REPR_DEFAULTS[name]:
+            continue
+        parts.append(f"{name}={value!r}")
+    return parts
+
+
+def _message_repr(message: BaseMessage) -> str:
+    """`HumanMessage(content='hi', additional_kwargs={}, response_metadata={})`: LangChain's
+    repr (its fields in its order, those at their default left out), so a script that
+    prints messages prints the same."""
+    return f"{type(message).__name__}({', '.join(_repr_fields(message))})"
+
+
+def _message_str(message: BaseMessage) -> str:
+    """`content='hi' additional_kwargs={} response_metadata={}`: pydantic's `str`."""
+    return " ".join(_repr_fields(message))
+
+
+for _klass in (BaseMessage, SystemMessage, HumanMessage, AIMessage, AIMessageChunk, ToolMessage):
+    # Set after the classes are made: a slots dataclass writes its own `__repr__`.
+    _klass.__repr__ = _message_repr  # type: ignore[method-assign,assignment]
+    _klass.__str__ = _message_str  # type: ignore[method-assign,assignment]
+
 AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMessage
 
 
