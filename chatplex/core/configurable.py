@@ -23,6 +23,7 @@ parts' specs, one per id (`config_specs_of`), as in LangChain.
 
 from __future__ import annotations
 
+import enum
 import inspect
 from collections.abc import AsyncIterator
 from collections.abc import Callable
@@ -225,9 +226,6 @@ class _Dynamic(DelegatingRunnable[Any, Any]):
 
     default: Runnable[Any, Any]
 
-    def _base_name(self) -> str:
-        return self.name or self.default.get_name()
-
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
@@ -353,6 +351,11 @@ class RunnableConfigurableAlternatives(_Dynamic):
         }
         self.default_key = default_key
         self.prefix_keys = prefix_keys
+        # The spec's annotation, as LangChain's: an enum of the keys (a config schema
+        # lists them), made once so the same runnable twice in a chain gives equal specs.
+        self._choices = enum.Enum(  # type: ignore[misc]
+            which.name or which.id, [(k, k) for k in [*self.alternatives, default_key]], type=str
+        )
 
     def configurable_fields(self, **fields: Any) -> Runnable[Any, Any]:
         return RunnableConfigurableAlternatives(
@@ -370,7 +373,12 @@ class RunnableConfigurableAlternatives(_Dynamic):
         which = self.which
         specs = [
             ConfigurableFieldSpec(
-                which.id, str, which.name, which.description, self.default_key, which.is_shared
+                which.id,
+                self._choices,
+                which.name,
+                which.description,
+                self.default_key,
+                which.is_shared,
             )
         ]
         options = [(self.default_key, self.default)]
@@ -391,10 +399,7 @@ class RunnableConfigurableAlternatives(_Dynamic):
         if key == self.default_key:
             return self.default
         if key not in self.alternatives:
-            raise ValueError(
-                f"configurable {self.which.id!r}: unknown alternative {key!r}; choose from "
-                f"{sorted([self.default_key, *self.alternatives])}"
-            )
+            raise ValueError(f"Unknown alternative: {key}")  # LangChain's words
         alt = self.alternatives[key]
         return alt if isinstance(alt, Runnable) else coerce_to_runnable(alt())
 

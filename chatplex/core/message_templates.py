@@ -11,7 +11,7 @@ and a script may build them itself, as in LangChain:
 >>> prompt.messages[0].prompt.template
 'You speak {language}.'
 >>> prompt.messages[1].format(q="Hello?")
-HumanMessage(content='Hello?', id=None, name=None, additional_kwargs={}, response_metadata={})
+HumanMessage(content='Hello?', additional_kwargs={}, response_metadata={})
 
 `prompt` is the template as a `PromptTemplate` (for a list of content parts, a list: a
 `PromptTemplate` per text part, the other parts as given); setting its `template` changes

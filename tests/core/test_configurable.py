@@ -84,7 +84,7 @@ def test_alternatives_are_chosen_per_call(sync: bool) -> None:
 
         got = asyncio.run(run())
     assert got == ["joke 1", "poem 1", "Human: chat 1", "joke 1"]
-    with pytest.raises(ValueError, match="unknown alternative 'x'"):
+    with pytest.raises(ValueError, match="Unknown alternative: x"):
         prompt.invoke({"t": 1}, {"configurable": {"p": "x"}})
     assert [s.id for s in prompt.config_specs] == ["p"]  # type: ignore[attr-defined]
 
