@@ -85,6 +85,17 @@ class LangChainView:
     def __reduce__(self) -> Any:
         return (type(self), tuple(getattr(self, f) for f in self.__dataclass_fields__))  # type: ignore[attr-defined]
 
+    def _repr_fields(self) -> list[str]:
+        return [f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__]  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        """`ChatPromptValue(messages=[...])`: LangChain's (pydantic's) repr."""
+        return f"{type(self).__name__}({', '.join(self._repr_fields())})"
+
+    def __str__(self) -> str:
+        """`messages=[...]`: pydantic's `str`, what a callback printing its output shows."""
+        return " ".join(self._repr_fields())
+
 
 def _learn_prompt_values(module: ModuleType) -> None:
     for ours in (ChatPromptValue, *_LATER_VALUES):
@@ -108,11 +119,11 @@ def expose_prompt_value(cls: type) -> None:
 _LANGCHAIN_VALUES = "langchain_core.prompt_values"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ChatPromptValue(LangChainView):
     """A filled-in prompt: what a chat model receives."""
 
-    messages: tuple[BaseMessage, ...]
+    messages: list[BaseMessage]
 
     def to_messages(self) -> list[BaseMessage]:
         return list(self.messages)
@@ -191,7 +202,7 @@ class ChatFormatting:
 
     def format_prompt(self, **kwargs: Any) -> ChatPromptValue:
         """The filled-in `ChatPromptValue` (what `invoke` returns)."""
-        return ChatPromptValue(tuple(self.format_messages(**kwargs)))
+        return ChatPromptValue(self.format_messages(**kwargs))
 
     def format(self, **kwargs: Any) -> str:
         """The filled-in messages as text: `"System: ...\nHuman: ..."`."""
@@ -395,7 +406,7 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         return self._messages(self._values(kwargs))
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> ChatPromptValue:
-        return ChatPromptValue(tuple(self._messages(self._values(input))))
+        return ChatPromptValue(self._messages(self._values(input)))
 
 
 when_imported(_LANGCHAIN_VALUES, _learn_prompt_values)

@@ -31,7 +31,7 @@ from .template_formats import variables
 __all__ = ["PromptTemplate", "StringPromptValue"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class StringPromptValue(LangChainView):
     """A filled-in text prompt."""
 
