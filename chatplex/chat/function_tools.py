@@ -90,9 +90,14 @@ def _config_parameter(signature: inspect.Signature) -> str | None:
 
 
 def _args_schema(
-    function: Callable[..., Any], name: str, skipped: str | None, docs: dict[str, str]
+    function: Callable[..., Any],
+    name: str,
+    skipped: str | None,
+    docs: dict[str, str],
+    doc: str | None,
 ) -> Any:
-    """The arguments' pydantic model, from the signature (LangChain's inferred schema)."""
+    """The arguments' pydantic model, from the signature (LangChain's inferred schema,
+    the docstring its description)."""
     from pydantic import Field
     from pydantic import create_model
 
@@ -106,7 +111,7 @@ def _args_schema(
         annotation = hints.get(parameter.name, Any)
         default = ... if parameter.default is parameter.empty else parameter.default
         fields[parameter.name] = (annotation, Field(default, description=docs.get(parameter.name)))
-    return create_model(name, **fields)
+    return create_model(name, __doc__=doc, **fields)
 
 
 def _hints(function: Callable[..., Any]) -> dict[str, Any]:
@@ -177,21 +182,23 @@ def _make(
     signature = inspect.signature(function)
     config_parameter = _config_parameter(signature)
     docs: dict[str, str] = {}
+    doc = textwrap.dedent(function.__doc__).strip() if function.__doc__ else None
     if parse_docstring:
         # LangChain checks the annotated arguments only.
         arguments = [n for n in _hints(function) if n not in {"return", *_HIDDEN}]
         summary, docs = _google_docstring(function, arguments, strict=error_on_invalid_docstring)
         description = description if description is not None else summary
+        doc = summary
     elif description is None:
-        if not function.__doc__:
+        if doc is None:
             raise ValueError("Function must have a docstring if description not provided.")
-        description = textwrap.dedent(function.__doc__).strip()
+        description = doc
     return FunctionTool(
         RunnableLambda(function),
         name=name,
         description=description,
         args_schema=args_schema
-        or (_args_schema(function, name, config_parameter, docs) if infer_schema else None),
+        or (_args_schema(function, name, config_parameter, docs, doc) if infer_schema else None),
         return_direct=return_direct,
         response_format=response_format,
         extras=extras,

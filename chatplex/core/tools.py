@@ -20,6 +20,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import KW_ONLY
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -79,8 +80,11 @@ class RunnableTool(Runnable[Any, Any]):
 
     @property
     def tool_call_schema(self) -> type[BaseModel] | dict[str, Any]:
-        """What a model is shown (read by `bind_tools`)."""
-        return self.args_schema if self.args_schema is not None else dict(_STRING_ARGS)
+        """What a model is shown (read by `bind_tools`): the arguments' model named as
+        the tool and described by its description, as LangChain's."""
+        if self.args_schema is None:
+            return dict(_STRING_ARGS)
+        return _call_schema(self.args_schema, self.name, self.description)
 
     def get_input_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
         """The arguments' model (LangChain builds a tool from a runnable's object input
@@ -136,6 +140,11 @@ class RunnableTool(Runnable[Any, Any]):
         call = _tool_call(input)
         args = self._arguments(call["args"] if call else input)
         return self._answer(input, await self._arun(args, config, **kwargs))
+
+
+@lru_cache(maxsize=256)  # a model per bind would be a class made per call
+def _call_schema(schema: type[BaseModel], name: str, description: str) -> type[BaseModel]:
+    return create_model(name, __base__=schema, __doc__=description)
 
 
 def _tool_call(input: Any) -> Mapping[str, Any] | None:
