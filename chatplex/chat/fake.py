@@ -49,6 +49,8 @@ class FakeChatModel(ChatModel):
         errors: `{text: exception}` raises that exception when the last message's text
             equals `text`; or a function `messages -> exception | None`.
         model: the model name its replies carry.
+        callbacks, tags, metadata: the config every call runs with (LangChain's
+            model-level run settings).
         **settings: `ChatModel`'s settings (`cache`, `callbacks`, `name`...).
 
     Raises:
@@ -73,6 +75,9 @@ class FakeChatModel(ChatModel):
         latency: float = 0.0,
         errors: ErrorRule | None = None,
         model: str = "fake-chat",
+        callbacks: Any = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
         **settings: Any,
     ) -> None:
         if not responses:
@@ -80,6 +85,10 @@ class FakeChatModel(ChatModel):
         if chunk_delay < 0 or latency < 0:
             raise ValueError("chunk_delay and latency must be >= 0")
         super().__init__(None, model, **settings)
+        if callbacks or tags or metadata:  # LangChain's fake models' run settings
+            from .dropin import run_config
+
+            self.run_defaults = run_config(callbacks, tags, metadata)
         self.chunk_delay = chunk_delay
         self.latency = latency
         self.errors = errors

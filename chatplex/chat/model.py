@@ -568,7 +568,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         settings = model._settings({})
         given = config
         if self.run_defaults:  # model-level callbacks, tags, metadata
-            config = merge_configs(self.run_defaults, config)
+            config = merge_configs(config, self.run_defaults)  # the model's after, as there
         run = start_run(config, self.get_name())  # recorded_run: tracers' own lane
         if run is not None:
             given["_chat_run"] = run  # the http layer's retries and waits are told to it

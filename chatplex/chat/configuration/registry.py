@@ -302,9 +302,16 @@ def build(model: str, settings: dict[str, Any]) -> ChatModel:
             f"LangChain's init_chat_model does), which is not available: {exc}. Write it as "
             "'provider:model' to pick another provider"
         ) from None
-    built = factory(model_name, **settings)
+    # LangChain's model-level `callbacks` and `tags` (its init_chat_model passes them to
+    # the class): the config every call runs with, not settings of the provider's API.
+    run = {key: settings[key] for key in ("callbacks", "tags") if key in settings}
+    built = factory(model_name, **{k: v for k, v in settings.items() if k not in run})
     if not isinstance(built, ChatModel):
         raise TypeError(
             f"the factory of provider {provider!r} returned {type(built).__name__}, not a ChatModel"
         )
+    if run:
+        from ..dropin import run_config
+
+        built.run_defaults = run_config(run.get("callbacks"), run.get("tags"), None)
     return built

@@ -1,0 +1,46 @@
+"""`FakeChatModel` beside langchain-core's `FakeListChatModel`: a ported script's
+model-level `callbacks`, `tags` and `metadata` reach every call, as there: the call's
+tags first, the model's metadata winning over the call's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+fake_models = pytest.importorskip("langchain_core.language_models.fake_chat_models")
+lc_callbacks = pytest.importorskip("langchain_core.callbacks")
+
+import chatplex  # noqa: E402
+
+
+def _seen(handler_base: type, make: Any) -> list[Any]:
+    seen: list[Any] = []
+
+    class Handler(handler_base):  # type: ignore[misc,valid-type]
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            seen.append(("start", kw.get("tags"), kw["metadata"].get("who")))
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            seen.append(("end", response.generations[0][0].text))
+
+    model = make(Handler())
+    model.invoke("a")
+    model.invoke("b", config={"tags": ["call"], "metadata": {"who": "call"}})
+    return seen
+
+
+def test_model_level_run_settings_reach_each_call() -> None:
+    def settings(handler: Any) -> dict[str, Any]:
+        return {"callbacks": [handler], "tags": ["model"], "metadata": {"who": "me"}}
+
+    theirs = _seen(
+        lc_callbacks.BaseCallbackHandler,
+        lambda h: fake_models.FakeListChatModel(responses=["x", "y"], **settings(h)),
+    )
+    ours = _seen(
+        chatplex.BaseCallbackHandler,
+        lambda h: chatplex.FakeChatModel(responses=["x", "y"], **settings(h)),
+    )
+    assert ours == theirs
+    assert [e[0] for e in ours] == ["start", "end", "start", "end"]
