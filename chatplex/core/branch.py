@@ -17,6 +17,7 @@ from typing import Any
 
 from .base import Runnable
 from .composition import coerce_to_runnable
+from .foreign import is_foreign_runnable
 from .run_config import RunnableConfig
 from .run_config import child_config
 
@@ -34,29 +35,26 @@ class RunnableBranch(Runnable[Any, Any]):
     """
 
     def __init__(self, *branches: Any) -> None:
+        # LangChain's checks, in its words (a ported script may print them).
         if len(branches) < 2:
-            raise ValueError(
-                "RunnableBranch needs at least one (condition, runnable) pair and a default "
-                f"runnable last; got {len(branches)} argument(s)"
-            )
+            raise ValueError("RunnableBranch requires at least two branches")
         *pairs, default = branches
-        if isinstance(default, (tuple, list)):
-            raise TypeError(
-                "RunnableBranch's last argument is the default runnable (run when no "
-                f"condition holds), got a {type(default).__name__}; add a default"
-            )
+        if isinstance(default, (tuple, list)) or not (
+            isinstance(default, (Runnable, dict))
+            or callable(default)
+            or is_foreign_runnable(default)
+        ):
+            raise TypeError("RunnableBranch default must be Runnable, callable or mapping.")
         self.default = coerce_to_runnable(default)
         self.branches: list[tuple[Runnable[Any, Any], Runnable[Any, Any]]] = []
-        for index, pair in enumerate(pairs, start=1):
+        for pair in pairs:
             if not isinstance(pair, (tuple, list)):
                 raise TypeError(
-                    f"RunnableBranch argument {index}: expected a (condition, runnable) "
-                    f"pair, got {type(pair).__name__}"
+                    f"RunnableBranch branches must be tuples or lists, not {type(pair)}"
                 )
             if len(pair) != 2:
                 raise ValueError(
-                    f"RunnableBranch argument {index}: a branch is a (condition, runnable) "
-                    f"pair, got {len(pair)} items"
+                    f"RunnableBranch branches must be tuples or lists of length 2, not {len(pair)}"
                 )
             condition, runnable = pair
             self.branches.append((coerce_to_runnable(condition), coerce_to_runnable(runnable)))
