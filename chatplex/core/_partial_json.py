@@ -14,7 +14,7 @@ from typing import Any
 
 from ..messages import parse_partial_json
 
-__all__ = ["parse_json_markdown"]
+__all__ = ["json_delta", "needs_jsonpatch", "parse_json_markdown"]
 
 _FENCE = re.compile(r"```(json)?(.*)", re.DOTALL)
 _ACTION_INPUT = re.compile(r'("action_input"\:\s*")(.*?)(")', re.DOTALL)
@@ -45,3 +45,23 @@ def parse_json_markdown(text: str) -> Any:
     except json.JSONDecodeError:
         match = _FENCE.search(text)
         return _parse(text if match is None else match.group(2))
+
+
+def needs_jsonpatch() -> None:
+    """A parser made with `diff=True` checks, when made, that it can make its deltas."""
+    try:
+        import jsonpatch  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            "diff=True (JSON Patch deltas, as LangChain's parsers stream them) needs the "
+            "jsonpatch package: pip install jsonpatch"
+        ) from exc
+
+
+def json_delta(previous: Any, value: Any) -> list[dict[str, Any]]:
+    """LangChain's `diff=True` piece: the JSON Patch operations from the value streamed
+    before (None at first) to this one, made by jsonpatch as LangChain makes them."""
+    import jsonpatch
+
+    ops: list[dict[str, Any]] = jsonpatch.make_patch(previous, value).patch
+    return ops

@@ -6,8 +6,9 @@ as a pydantic object; streamed, the value so far, as LangChain's parsers stream 
 >>> list(JsonOutputParser().transform(iter(['{"name": "te', 'a", "n": 1', "}"])))
 [{'name': 'te'}, {'name': 'tea'}, {'name': 'tea', 'n': 1}]
 
-Streaming yields the whole value parsed so far each time it changes (cumulative dicts,
-not deltas); `diff=True` (JSON-Patch deltas) is not supported and says so.
+Streaming yields the whole value parsed so far each time it changes (cumulative dicts);
+with `diff=True`, the JSON Patch operations from the last value to this one, as
+LangChain's (the jsonpatch package makes them, imported on first use).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
 
+from ._partial_json import json_delta
+from ._partial_json import needs_jsonpatch
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
 from .parsers import OutputParserException
@@ -72,12 +75,9 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
 
     def __init__(self, *, pydantic_object: Any = None, diff: bool = False) -> None:
         if diff:
-            raise ValueError(
-                "JsonOutputParser(diff=True) is not supported: streaming yields the whole "
-                "value so far (compare successive values for the changes)"
-            )
+            needs_jsonpatch()
         self.pydantic_object = pydantic_object
-        self.diff = False
+        self.diff = diff
 
     def get_format_instructions(self) -> str:
         """What to tell the model (LangChain's wording)."""
@@ -123,7 +123,7 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
             text += parser_text(chunk, type(self).__name__)
             value = self._step(text, previous)
             if value is not None and value != previous:
-                yield value
+                yield json_delta(previous, value) if self.diff else value
                 previous = value
 
     async def _atransform(
@@ -134,7 +134,7 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
             text += parser_text(chunk, type(self).__name__)
             value = self._step(text, previous)
             if value is not None and value != previous:
-                yield value
+                yield json_delta(previous, value) if self.diff else value
                 previous = value
 
 

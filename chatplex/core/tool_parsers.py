@@ -21,6 +21,8 @@ from typing import Any
 
 from ..messages import AIMessage
 from ..messages import BaseMessage
+from ._partial_json import json_delta
+from ._partial_json import needs_jsonpatch
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
 from .parsers import OutputParserException
@@ -96,14 +98,11 @@ class JsonOutputToolsParser(ParserMethods, PureRunnable[Any, Any]):
         diff: bool = False,
     ) -> None:
         if diff:
-            raise ValueError(
-                f"{type(self).__name__}(diff=True) is not supported: streaming yields the "
-                "calls so far (compare successive values for the changes)"
-            )
+            needs_jsonpatch()
         self.strict = strict
         self.return_id = return_id
         self.first_tool_only = first_tool_only
-        self.diff = False
+        self.diff = diff
 
     def parse(self, text: str) -> Any:
         raise NotImplementedError("a tools parser reads a message's tool calls, not text")
@@ -180,8 +179,8 @@ class _SoFar:
         value = self._parser.parse_result([_Generation(self._message)], partial=True)
         if value is None or value == self._value:
             return _SAME
-        self._value = value
-        return value
+        previous, self._value = self._value, value
+        return json_delta(previous, value) if self._parser.diff else value
 
 
 class JsonOutputKeyToolsParser(JsonOutputToolsParser):
@@ -195,8 +194,11 @@ class JsonOutputKeyToolsParser(JsonOutputToolsParser):
         strict: bool = False,
         return_id: bool = False,
         first_tool_only: bool = False,
+        diff: bool = False,
     ) -> None:
-        super().__init__(strict=strict, return_id=return_id, first_tool_only=first_tool_only)
+        super().__init__(
+            strict=strict, return_id=return_id, first_tool_only=first_tool_only, diff=diff
+        )
         self.key_name = key_name
 
     def parse_result(self, result: list[Any], *, partial: bool = False) -> Any:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -67,8 +68,13 @@ def test_invoke_reads_messages_fences_and_refuses_garbage() -> None:
     with pytest.raises(OutputParserException, match="Invalid json output: nope") as info:
         parser.invoke("nope")
     assert info.value.llm_output == "nope" and isinstance(info.value, ValueError)
-    with pytest.raises(ValueError, match="diff=True"):
+
+
+def test_diff_without_jsonpatch_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jsonpatch", None)  # as if not installed
+    with pytest.raises(ImportError, match="pip install jsonpatch"):
         JsonOutputParser(diff=True)
+    assert JsonOutputParser().diff is False  # made without it when no deltas are asked
 
 
 def test_format_instructions() -> None:
