@@ -25,14 +25,17 @@ Messages are described by pydantic models mirroring chatplex's message dataclass
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
+import textwrap
 import typing
 import uuid
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Sequence
 from importlib import resources
+from operator import itemgetter
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -48,6 +51,7 @@ from pydantic import create_model
 from .. import messages as _messages
 from .base import Runnable
 from .binding import RunnableBinding
+from .branch import RunnableBranch
 from .composition import RunnableParallel
 from .composition import RunnableSequence
 from .configurable import RunnableConfigurableAlternatives
@@ -432,6 +436,8 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
         return runnable.mapper.get_input_schema()
     if isinstance(runnable, RunnableEach):
         return _list_of(name, runnable.bound.get_input_schema(), None)
+    if isinstance(runnable, RunnableBranch):
+        return _branch_input(runnable) or _from_function_or_inner(runnable, name, 0)
     if isinstance(runnable, ChatPromptTemplate):
         return _prompt_input(runnable)
     if isinstance(runnable, PromptTemplate) and runnable.template_format == "mustache":
@@ -441,6 +447,17 @@ def input_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
     if isinstance(runnable, StrOutputParser):
         return _root(name, Union[str, AnyMessage])  # noqa: UP007
     return _from_function_or_inner(runnable, name, 0)
+
+
+def _branch_input(branch: RunnableBranch) -> type[BaseModel] | None:
+    """LangChain's: the first schema that says a type, of the default, then the
+    branches' runnables, then their conditions."""
+    parts = [branch.default, *(r for _, r in branch.branches), *(c for c, _ in branch.branches)]
+    for part in parts:
+        schema = part.get_input_schema()
+        if schema.model_json_schema().get("type") is not None:
+            return schema
+    return None
 
 
 def output_schema(runnable: Runnable[Any, Any]) -> type[BaseModel]:
@@ -477,6 +494,8 @@ def _from_function_or_inner(
     annotations), a passthrough (Any), a wrapper (its inner runnable's), or any other
     (its class's generic arguments)."""
     if isinstance(runnable, RunnableLambda):
+        if side == 0 and (keyed := _keyed_input(name, runnable.func)) is not None:
+            return keyed
         return _root(name, _function_types(runnable.func, streamed_input=False)[side])
     if isinstance(runnable, RunnableGenerator):
         return _root(name, _function_types(runnable.func, streamed_input=True)[side])
@@ -486,3 +505,81 @@ def _from_function_or_inner(
     if inner is not None:
         return inner.get_output_schema() if side else inner.get_input_schema()
     return _root(name, _generic_args(type(runnable))[side])
+
+
+def _keyed_input(name: str, func: Any) -> type[BaseModel] | None:
+    """LangChain's input schema of a function that reads keys of its input: an
+    `itemgetter("a", "b")` (its repr parsed, as there), or a function whose first
+    argument is not annotated (or is `Any` itself, not the text "Any") and whose source
+    reads `x["a"]` or `x.get("a")` of it (the whole source lines, so two lambdas on one
+    line share their keys, as there)."""
+    if isinstance(func, itemgetter):
+        items = repr(func).removeprefix("operator.itemgetter(")[:-1].split(", ")
+        if all(i[0] == "'" and i[-1] == "'" and i != "''" for i in items):
+            return _object(name, {i[1:-1]: (Any, ...) for i in items})
+        return _root(name, list[Any])
+    try:
+        first = next(iter(inspect.signature(func).parameters.values()), None)
+    except (TypeError, ValueError):
+        return None
+    if first is not None and first.annotation not in (inspect.Parameter.empty, Any):
+        return None
+    keys = _first_argument_keys(func)
+    return _object(name, {k: (Any, ...) for k in keys}) if keys else None
+
+
+def _first_argument_keys(func: Any) -> list[str]:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (SyntaxError, TypeError, OSError, SystemError):
+        return []
+    functions = _Functions()
+    functions.visit(tree)
+    return sorted(functions.keys)
+
+
+class _Functions(ast.NodeVisitor):
+    """Each function or lambda in the source, outermost only (a lambda inside one is
+    not looked into, as in LangChain's walk): the keys its first argument is read by."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def _read(self, node: ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if node.args.args:
+            reads = _Reads(node.args.args[0].arg, self.keys)
+            reads.visit(node.body if isinstance(node, ast.Lambda) else node)
+
+    visit_Lambda = visit_FunctionDef = visit_AsyncFunctionDef = _read  # noqa: N815
+
+
+class _Reads(ast.NodeVisitor):
+    """`argument[key]` and `argument.get(key[, default])` with a constant str key. As in
+    LangChain's walk, neither a subscript nor a call is looked into: `len(x["a"])` and
+    `x["a"]["b"]` read no key of `x`."""
+
+    def __init__(self, argument: str, keys: set[str]) -> None:
+        self.argument = argument
+        self.keys = keys
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:  # noqa: N802
+        if (
+            isinstance(node.ctx, ast.Load)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.argument
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            self.keys.add(node.slice.value)
+
+    def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+        if (
+            isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == self.argument
+            and node.func.attr == "get"
+            and len(node.args) in (1, 2)
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            self.keys.add(node.args[0].value)
