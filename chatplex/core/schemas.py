@@ -349,15 +349,18 @@ def _parallel_output(parallel: RunnableParallel[Any]) -> type[BaseModel]:
 
 
 def _assign_output(assign: RunnableAssign) -> type[BaseModel]:
-    fields: dict[str, tuple[Any, Any]] = {}
+    # As LangChain's: an object input's fields and the new keys, named
+    # RunnableAssignOutput; else (the input unknown) the mapper's output.
     given = assign.get_input_schema()
-    if not issubclass(given, RootModel):
-        for key, info in given.model_fields.items():
-            default = ... if info.is_required() else info.default
-            fields[info.alias or key] = (info.annotation, default)
+    if issubclass(given, RootModel):
+        return assign.mapper.get_output_schema()
+    fields: dict[str, tuple[Any, Any]] = {}
+    for key, info in given.model_fields.items():
+        default = ... if info.is_required() else info.default
+        fields[info.alias or key] = (info.annotation, default)
     for key, step in assign.mapper.steps.items():
         fields[key] = (_root_type(step.get_output_schema()), ...)
-    return _object(f"{assign.get_name()}Output", fields)
+    return _object("RunnableAssignOutput", fields)
 
 
 #: The config keys a config schema may include, in LangChain's order, with its types.

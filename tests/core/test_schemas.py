@@ -187,7 +187,7 @@ def test_passthrough_and_assign() -> None:
     assert RunnablePassthrough().get_output_jsonschema() == {"title": "RunnablePassthroughOutput"}
     add = RunnablePassthrough.assign(length=RunnableLambda(_length))
     schema = add.get_output_jsonschema()
-    assert schema["title"] == "RunnableAssign<length>Output"
+    assert schema["title"] == "RunnableParallel<length>Output"  # the mapper's, as LangChain's
     assert schema["properties"]["length"] == {"title": "Length", "type": "integer"}
 
 

@@ -69,3 +69,20 @@ def test_a_branch_takes_the_first_schema_that_says_a_type() -> None:
         return [b.input_schema.model_json_schema() for b in branches]
 
     same(scenario)
+
+
+def _typed_step(x: int) -> str:
+    return str(x)
+
+
+def test_an_assigns_output_schema_is_langchains() -> None:
+    # An object input: its fields and the new keys, as RunnableAssignOutput; an input
+    # of another type: the mapper's output.
+    def scenario(m: Any) -> Any:
+        assigns = [
+            m.RunnablePassthrough.assign(ctx=itemgetter("q"), n=lambda d: d["r"]),
+            m.RunnablePassthrough.assign(n=_typed_step),
+        ]
+        return [a.output_schema.model_json_schema() for a in assigns]
+
+    same(scenario)
