@@ -147,6 +147,13 @@ class Runnable(Introspection, Generic[Input, Output]):
 
     # ---- public API --------------------------------------------------------------------
 
+    def to_json(self) -> dict[str, Any]:
+        """Not built: LangChain's serialized form (what `dumpd` and `prompt.save` write)."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.to_json() is not built: chatplex's own family has no "
+            "serialized form or loader (LangChain's `dumpd`/`loads`)"
+        )
+
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         """The runnable's name (`name` given here first), with `suffix` added as
         LangChain adds it: `PromptInput`, `my_step_input`."""

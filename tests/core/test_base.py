@@ -141,3 +141,17 @@ def test_the_methods_that_build_a_runnable_from_this_one() -> None:
     assert isinstance(retry, RunnableRetry) and retry.bound is echo
     fallbacks = echo.with_fallbacks([Echo()], exceptions_to_handle=(KeyError,))
     assert isinstance(fallbacks, RunnableWithFallbacks) and fallbacks.runnable is echo
+
+
+def test_to_json_is_not_built_and_says_so() -> None:
+    # LangChain's serialized form has no loader in chatplex's family: a ported
+    # `prompt.to_json()` gets a NotImplementedError naming it, not an AttributeError.
+    from chatplex import ChatPromptTemplate
+
+    for runnable in (
+        ChatPromptTemplate.from_template("{a}"),
+        StrOutputParser(),
+        RunnableLambda(str),
+    ):
+        with pytest.raises(NotImplementedError, match=r"to_json\(\) is not built"):
+            runnable.to_json()

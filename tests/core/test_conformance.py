@@ -195,11 +195,11 @@ REASONS: dict[str, str] = {
             "lc_attributes",
             "lc_id",
             "lc_secrets",
-            "to_json",
             "to_json_not_implemented",
         ),
         _LC_SERIAL,
     ),
+    "to_json": f"{NOT_BUILT}: {_LC_SERIAL}; it raises NotImplementedError saying so",
     "asdict": "LangChain's serialized form of a prompt or parser (what `save` writes); "
     "chatplex has no loader for it",
     "ChatPromptTemplate.save": "writes LangChain's serialized prompt file (JSON/YAML) for "
