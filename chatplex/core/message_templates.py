@@ -164,8 +164,26 @@ class MessagePromptTemplate:
 
     __hash__ = None  # type: ignore[assignment]  # mutable: its prompt's template may change
 
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        return [("prompt", self.prompt), ("additional_kwargs", {})]
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(role={self.role!r}, content={self.content!r})"
+        return field_repr(self)
+
+    def __str__(self) -> str:
+        return field_str(self)
+
+
+def field_repr(obj: Any) -> str:
+    """`Name(a=..., b=...)`: LangChain's (pydantic's) repr of a prompt, from its
+    `_repr_fields()` (those LangChain shows, in its order)."""
+    shown = ", ".join(f"{k}={v!r}" for k, v in obj._repr_fields())
+    return f"{type(obj).__name__}({shown})"
+
+
+def field_str(obj: Any) -> str:
+    """`a=... b=...`: pydantic's `str`, what `print(prompt)` shows."""
+    return " ".join(f"{k}={v!r}" for k, v in obj._repr_fields())
 
 
 def _has_dict_template(content: Any) -> bool:

@@ -22,6 +22,8 @@ from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
 from .message_templates import MessagePromptTemplate
+from .message_templates import field_repr
+from .message_templates import field_str
 from .message_templates import message_template
 from .run_config import RunnableConfig
 from .template_formats import check_format as _check_format
@@ -133,7 +135,7 @@ class ChatPromptValue(LangChainView):
         return "\n".join(f"{labels.get(m.type, m.type)}: {m.text}" for m in self.messages)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class MessagesPlaceholder:
     """A slot filled with a list of messages from the input (e.g. chat history);
     `n_messages` keeps only the last n of them (as LangChain's)."""
@@ -141,6 +143,20 @@ class MessagesPlaceholder:
     variable_name: str
     optional: bool = False
     n_messages: int | None = None
+
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        shown: list[tuple[str, Any]] = [("variable_name", self.variable_name)]
+        if self.optional:
+            shown.append(("optional", True))
+        if self.n_messages is not None:
+            shown.append(("n_messages", self.n_messages))
+        return shown
+
+    def __repr__(self) -> str:
+        return field_repr(self)
+
+    def __str__(self) -> str:
+        return field_str(self)
 
     def __post_init__(self) -> None:
         n = self.n_messages
@@ -313,6 +329,21 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
         return [
             p.variable_name for p in self.parts if isinstance(p, MessagesPlaceholder) and p.optional
         ]
+
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        # LangChain's `input_types` holds a placeholder's message type annotation; the
+        # common prompt, with none, shows `{}` there too.
+        shown: list[tuple[str, Any]] = [("input_variables", self.input_variables)]
+        if self.optional_variables:
+            shown.append(("optional_variables", self.optional_variables))
+        shown += [("input_types", {}), ("partial_variables", self.partial_variables)]
+        return [*shown, ("messages", list(self.parts))]
+
+    def __repr__(self) -> str:
+        return field_repr(self)
+
+    def __str__(self) -> str:
+        return field_str(self)
 
     def append(self, message: Any) -> None:
         """Add one part at the end, in place (as LangChain's `append`)."""

@@ -20,6 +20,8 @@ from typing import Any
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ._pure import PureRunnable
+from .message_templates import field_repr
+from .message_templates import field_str
 from .prompts import LangChainView
 from .prompts import expose_prompt_value
 from .prompts import prompt_values
@@ -106,8 +108,22 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
         # lists them (and as a chat prompt's are).
         self.input_variables = sorted(n for n in found if n not in self.partial_variables)
 
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        shown = [
+            ("input_variables", self.input_variables),
+            ("input_types", {}),
+            ("partial_variables", self.partial_variables),
+            ("template", self.template),
+        ]
+        if self.template_format != "f-string":
+            shown.append(("template_format", self.template_format))
+        return shown
+
     def __repr__(self) -> str:
-        return f"PromptTemplate(template={self.template!r})"
+        return field_repr(self)
+
+    def __str__(self) -> str:
+        return field_str(self)
 
     @classmethod
     def from_template(
