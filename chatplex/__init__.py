@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
     from .core import StrOutputParser as StrOutputParser
     from .core import SystemMessagePromptTemplate as SystemMessagePromptTemplate
+    from .core import ToolException as ToolException
     from .core import XMLOutputParser as XMLOutputParser
     from .core import adispatch_custom_event as adispatch_custom_event
     from .core import chain as chain
@@ -158,6 +159,7 @@ _LAZY = {
             "BaseChatMessageHistory",
             "InMemoryChatMessageHistory",
             "RunnableWithMessageHistory",
+            "ToolException",
             "adispatch_custom_event",
             "chain",
             "dispatch_custom_event",

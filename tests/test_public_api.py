@@ -128,6 +128,7 @@ EXPECTED = [
     "BaseCallbackHandler",
     "AsyncCallbackHandler",
     "tool",
+    "ToolException",
     # A chatbot's memory: the history store and the runnable that reads and writes it.
     "BaseChatMessageHistory",
     "InMemoryChatMessageHistory",

@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # loaded on first use (see `__getattr__` below)
     from .tool_parsers import JsonOutputKeyToolsParser
     from .tool_parsers import JsonOutputToolsParser
     from .tool_parsers import PydanticToolsParser
+    from .tools import ToolException
     from .xml_parser import XMLOutputParser
 
 #: Names loaded when first used, so that a chat model pays only for the core it runs
@@ -107,6 +108,7 @@ _LAZY = {
     "JsonOutputToolsParser": ".tool_parsers",
     "PydanticToolsParser": ".tool_parsers",
     "XMLOutputParser": ".xml_parser",
+    "ToolException": ".tools",
     "Run": ".listeners",
     "AIMessagePromptTemplate": ".message_templates",
     "HumanMessagePromptTemplate": ".message_templates",
@@ -173,6 +175,7 @@ __all__ = [
     "StreamEvent",
     "StringPromptValue",
     "SystemMessagePromptTemplate",
+    "ToolException",
     "adispatch_custom_event",
     "chain",
     "coerce_to_runnable",

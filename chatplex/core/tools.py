@@ -60,6 +60,9 @@ class RunnableTool(Runnable[Any, Any]):
     return_direct: bool = False
     response_format: str = "content"
     extras: dict[str, Any] | None = None
+    #: LangChain's: a `ToolException` the tool raises becomes its answer (True: the
+    #: error's text; a str: that text; a function: what it returns for the error).
+    handle_tool_error: Any = False
 
     def __post_init__(self) -> None:
         # LangChain's `tool()` (which `create_agent` and LangGraph's `ToolNode` apply to
@@ -134,12 +137,49 @@ class RunnableTool(Runnable[Any, Any]):
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         call = _tool_call(input)
         args = self._arguments(call["args"] if call else input)
-        return self._answer(input, self._run(args, config, **kwargs))
+        try:
+            output = self._run(args, config, **kwargs)
+        except ToolException as error:
+            return self._failed(input, error)
+        return self._answer(input, output)
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         call = _tool_call(input)
         args = self._arguments(call["args"] if call else input)
-        return self._answer(input, await self._arun(args, config, **kwargs))
+        try:
+            output = await self._arun(args, config, **kwargs)
+        except ToolException as error:
+            return self._failed(input, error)
+        return self._answer(input, output)
+
+    def _failed(self, input: Any, error: ToolException) -> Any:
+        """The answer to a `ToolException` under `handle_tool_error` (else it is raised):
+        its text, or a tool call's error `ToolMessage`, as LangChain's."""
+        handle = self.handle_tool_error
+        if not handle:
+            raise error
+        if isinstance(handle, bool):
+            content = error.args[0] if error.args else "Tool execution error"
+        elif isinstance(handle, str):
+            content = handle
+        elif callable(handle):
+            content = handle(error)
+        else:
+            raise ValueError(
+                f"Got unexpected type of `handle_tool_error`. Expected bool, str or callable. "
+                f"Received: {handle}"
+            ) from error
+        call = _tool_call(input)
+        if call is None:
+            return content
+        return ToolMessage(
+            content=_content(content), tool_call_id=call["id"], name=self.name, status="error"
+        )
+
+
+class ToolException(Exception):  # noqa: N818 - LangChain's name
+    """Raised by a tool to say it failed in a way its `handle_tool_error` may answer
+    (LangChain's `ToolException`)."""
 
 
 @lru_cache(maxsize=256)  # a model per bind would be a class made per call

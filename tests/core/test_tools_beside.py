@@ -3,6 +3,7 @@ runnable's `as_tool`), its arguments' and the one a model is shown."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -66,5 +67,44 @@ def test_a_tools_schemas_are_named_and_described_as_langchains() -> None:
             )
             for t in _tools(m)
         ]
+
+    same(scenario)
+
+
+def _failing(m: Any, handle: Any) -> Any:
+    def risky(x: int) -> str:
+        """Might fail."""
+        if x < 0:
+            raise m.ToolException(f"negative: {x}")
+        return str(x)
+
+    made = m.tool(risky)
+    made.handle_tool_error = handle
+    return made
+
+
+@pytest.mark.parametrize(
+    "handle", [True, "it failed", lambda e: f"handled {type(e).__name__}: {e}"]
+)
+def test_a_tool_exception_becomes_the_answer_as_langchains(handle: Any) -> None:
+    def scenario(m: Any) -> Any:
+        made = _failing(m, handle)
+        call = {"name": "risky", "args": {"x": -2}, "id": "c1", "type": "tool_call"}
+        message = made.invoke(call)
+        return (
+            made.invoke({"x": 1}),
+            made.invoke({"x": -1}),
+            asyncio.run(made.ainvoke({"x": -3})),
+            (type(message).__name__, message.content, message.status, message.tool_call_id),
+        )
+
+    same(scenario)
+
+
+def test_an_unhandled_tool_exception_is_raised_as_langchains() -> None:
+    def scenario(m: Any) -> Any:
+        with pytest.raises(m.ToolException, match="negative: -1"):
+            _failing(m, False).invoke({"x": -1})
+        return _failing(m, False).handle_tool_error
 
     same(scenario)
