@@ -44,7 +44,25 @@ __all__ = [
 ]
 
 
-class MessagePromptTemplate:
+class FieldRepr:
+    """LangChain's (pydantic's) repr and str of a prompt, from `_repr_fields()`: the
+    fields LangChain shows, in its order. `Name(a=..., b=...)`, and `a=... b=...`,
+    what `print(prompt)` shows."""
+
+    __slots__ = ()
+
+    def _repr_fields(self) -> list[tuple[str, Any]]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._repr_fields())
+        return f"{type(self).__name__}({shown})"
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}={v!r}" for k, v in self._repr_fields())
+
+
+class MessagePromptTemplate(FieldRepr):
     """One message of a chat prompt: its role and its content, a str or a list of content
     parts, with `{var}` placeholders (or `{{var}}` ones, with `template_format="mustache"`
     or `"jinja2"`). The role-named subclasses are LangChain's classes."""
@@ -166,24 +184,6 @@ class MessagePromptTemplate:
 
     def _repr_fields(self) -> list[tuple[str, Any]]:
         return [("prompt", self.prompt), ("additional_kwargs", {})]
-
-    def __repr__(self) -> str:
-        return field_repr(self)
-
-    def __str__(self) -> str:
-        return field_str(self)
-
-
-def field_repr(obj: Any) -> str:
-    """`Name(a=..., b=...)`: LangChain's (pydantic's) repr of a prompt, from its
-    `_repr_fields()` (those LangChain shows, in its order)."""
-    shown = ", ".join(f"{k}={v!r}" for k, v in obj._repr_fields())
-    return f"{type(obj).__name__}({shown})"
-
-
-def field_str(obj: Any) -> str:
-    """`a=... b=...`: pydantic's `str`, what `print(prompt)` shows."""
-    return " ".join(f"{k}={v!r}" for k, v in obj._repr_fields())
 
 
 def _has_dict_template(content: Any) -> bool:

@@ -21,9 +21,8 @@ from ..messages import coerce_messages
 from ..messages import normalise_role
 from ..postimport import when_imported
 from ._pure import PureRunnable
+from .message_templates import FieldRepr
 from .message_templates import MessagePromptTemplate
-from .message_templates import field_repr
-from .message_templates import field_str
 from .message_templates import message_template
 from .run_config import RunnableConfig
 from .template_formats import check_format as _check_format
@@ -136,7 +135,7 @@ class ChatPromptValue(LangChainView):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class MessagesPlaceholder:
+class MessagesPlaceholder(FieldRepr):
     """A slot filled with a list of messages from the input (e.g. chat history);
     `n_messages` keeps only the last n of them (as LangChain's)."""
 
@@ -151,12 +150,6 @@ class MessagesPlaceholder:
         if self.n_messages is not None:
             shown.append(("n_messages", self.n_messages))
         return shown
-
-    def __repr__(self) -> str:
-        return field_repr(self)
-
-    def __str__(self) -> str:
-        return field_str(self)
 
     def __post_init__(self) -> None:
         n = self.n_messages
@@ -234,7 +227,7 @@ class ChatFormatting:
         return self.format(**kwargs)
 
 
-class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
+class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPromptValue]):
     """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
 
     With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
@@ -338,12 +331,6 @@ class ChatPromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
             shown.append(("optional_variables", self.optional_variables))
         shown += [("input_types", {}), ("partial_variables", self.partial_variables)]
         return [*shown, ("messages", list(self.parts))]
-
-    def __repr__(self) -> str:
-        return field_repr(self)
-
-    def __str__(self) -> str:
-        return field_str(self)
 
     def append(self, message: Any) -> None:
         """Add one part at the end, in place (as LangChain's `append`)."""

@@ -20,8 +20,7 @@ from typing import Any
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ._pure import PureRunnable
-from .message_templates import field_repr
-from .message_templates import field_str
+from .message_templates import FieldRepr
 from .prompts import LangChainView
 from .prompts import expose_prompt_value
 from .prompts import prompt_values
@@ -68,7 +67,7 @@ def _check_declared(found: Sequence[str], declared: Sequence[str], template_form
         )
 
 
-class PromptTemplate(PureRunnable[Any, StringPromptValue]):
+class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
     """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces),
     or, with `template_format="mustache"` or `"jinja2"`, `{{name}}` ones.
 
@@ -118,12 +117,6 @@ class PromptTemplate(PureRunnable[Any, StringPromptValue]):
         if self.template_format != "f-string":
             shown.append(("template_format", self.template_format))
         return shown
-
-    def __repr__(self) -> str:
-        return field_repr(self)
-
-    def __str__(self) -> str:
-        return field_str(self)
 
     @classmethod
     def from_template(
