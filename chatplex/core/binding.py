@@ -54,7 +54,7 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         # The binding's config is the base; what the caller passed wins. Not prepared
         # here: a bound `timeout` reaches the bound runnable's public method as a timeout,
         # so that call owns and enforces the deadline, as with a caller's own `timeout`.
-        return merge_configs(self.config, config) if self.config else config
+        return _bound_config(self.config, config)
 
     def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         return self.bound.invoke(input, self._merged(config), **{**self.kwargs, **kwargs})
@@ -83,7 +83,7 @@ class RunnableBinding(BatchForwarding[Input, Output]):
     def _batch_target(
         self, inputs: list[Input], configs: list[RunnableConfig], kwargs: dict[str, Any]
     ) -> BatchTarget:
-        merged = [merge_configs(self.config, c) for c in configs]
+        merged = [_bound_config(self.config, c) for c in configs]
         return BatchTarget(self.bound, inputs, merged, {**self.kwargs, **kwargs})
 
     def __getattr__(self, name: str) -> Any:
@@ -96,3 +96,12 @@ class RunnableBinding(BatchForwarding[Input, Output]):
 
             return rebind
         return attr
+
+
+def _bound_config(bound: RunnableConfig, config: RunnableConfig) -> RunnableConfig:
+    """A call's config merged over a binding's, as LangChain's binding merges them: the
+    tags of either, sorted (LangChain's `merge_configs`)."""
+    merged = merge_configs(bound, config) if bound else config
+    if merged.get("tags"):
+        merged = {**merged, "tags": sorted(set(merged["tags"]))}
+    return merged
