@@ -51,7 +51,7 @@ class FakeChatModel(ChatModel):
         model: the model name its replies carry.
         callbacks, tags, metadata: the config every call runs with (LangChain's
             model-level run settings).
-        **settings: `ChatModel`'s settings (`cache`, `callbacks`, `name`...).
+        **settings: `ChatModel`'s settings (`cache`, `name`...).
 
     Raises:
         ValueError: no responses, or a negative delay.
