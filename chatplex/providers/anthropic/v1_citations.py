@@ -68,13 +68,7 @@ def _in_document(kind: str, annotation: dict[str, Any], extras: dict[str, Any]) 
 
 
 def _web_search_result(annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if cited := annotation.get("cited_text"):
-        out["cited_text"] = cited
-    if "encrypted_index" in extras:
-        out["encrypted_index"] = extras["encrypted_index"]
-    if "title" in annotation:
-        out["title"] = annotation["title"]
+    out = _leading_fields(annotation, extras, "encrypted_index", "title")
     out["type"] = "web_search_result_location"
     out["url"] = annotation.get("url")
     out.update((k, v) for k, v in extras.items() if k not in out)
@@ -82,13 +76,23 @@ def _web_search_result(annotation: dict[str, Any], extras: dict[str, Any]) -> di
 
 
 def _content_block(annotation: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    out = _leading_fields(annotation, extras, "document_index", "document_title")
+    out.update((k, v) for k, v in extras.items() if k not in out)
+    out["type"] = "content_block_location"
+    return out
+
+
+def _leading_fields(
+    annotation: dict[str, Any], extras: dict[str, Any], index_key: str, title_key: str
+) -> dict[str, Any]:
+    """The keys a web search result and a content block citation start with, in
+    langchain-anthropic's order: the cited text, the index (from `extras`) and the
+    title (under `title_key`)."""
     out: dict[str, Any] = {}
     if cited := annotation.get("cited_text"):
         out["cited_text"] = cited
-    if "document_index" in extras:
-        out["document_index"] = extras["document_index"]
+    if index_key in extras:
+        out[index_key] = extras[index_key]
     if "title" in annotation:
-        out["document_title"] = annotation["title"]
-    out.update((k, v) for k, v in extras.items() if k not in out)
-    out["type"] = "content_block_location"
+        out[title_key] = annotation["title"]
     return out
