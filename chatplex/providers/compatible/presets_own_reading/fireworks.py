@@ -1,8 +1,5 @@
 """The Fireworks AI preset: langchain-fireworks' `ChatFireworks`, which reads the replies
-with the fireworks SDK. One of the presets whose partner reads the replies itself (this
-package's `__init__.py`).
-
-Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+with the fireworks SDK."""
 
 from __future__ import annotations
 

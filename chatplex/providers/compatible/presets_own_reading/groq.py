@@ -1,8 +1,4 @@
-"""The Groq preset: langchain-groq's `ChatGroq`, which reads the replies with the groq SDK.
-One of the presets whose partner reads the replies itself (this package's
-`__init__.py`).
-
-Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+"""The Groq preset: langchain-groq's `ChatGroq`, which reads the replies with the groq SDK."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
 """The Mistral AI preset: langchain-mistralai's `ChatMistralAI`, which reads the replies
-with httpx. One of the presets whose partner reads the replies itself (this package's
-`__init__.py`).
-
-Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+with httpx."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
 """The Perplexity preset: langchain-perplexity's `ChatPerplexity`, which reads the replies
-with the perplexity SDK. One of the presets whose partner reads the replies itself (this
-package's `__init__.py`).
-
-Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+with the perplexity SDK."""
 
 from __future__ import annotations
 

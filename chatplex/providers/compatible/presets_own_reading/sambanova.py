@@ -1,8 +1,5 @@
 """The SambaNova preset: langchain-sambanova's `ChatSambaNova`, which reads the replies
-with the sambanova SDK. One of the presets whose partner reads the replies itself (this
-package's `__init__.py`).
-
-Pure data, read by `spec.py` (its import-linter contract holds for what this imports)."""
+with the sambanova SDK."""
 
 from __future__ import annotations
 
