@@ -46,10 +46,9 @@ import struct
 import threading
 import time
 import weakref
-from collections.abc import Awaitable
-from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DeadlineExceededError
 from ..errors import LockTimeoutError
@@ -61,11 +60,17 @@ from ._budget_files import process_start
 from ._budget_shared import Outcome
 from ._budget_shared import RateLimit
 from ._budget_shared import SharedPermit
+from ._budget_shared import pacing_clock
 from ._schedule import MAX_PAUSE
 from ._schedule import Schedule
 from ._schedule import admit
 from ._schedule import schedule_fields
 from ._schedule import settle
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._budget_shared import PacingClock
 
 __all__ = ["POLL", "MachineBudget", "machine_budget"]
 
@@ -99,8 +104,8 @@ class MachineBudget:
     """A budget whose numbers are in a file every process of the machine maps.
 
     `limit` is this process's configured limits (each sharer paces by its own; give them
-    the same). `clock`/`sleep`/`asleep` are injectable for tests; the clock must be one
-    all sharers read (the default, `time.monotonic`, is system-wide on Linux).
+    the same). `clock`/`sleep`/`asleep`: a `PacingClock`, injectable for tests (the clock
+    one all sharers read).
     """
 
     counts_tokens: bool
@@ -111,9 +116,7 @@ class MachineBudget:
         path: Path,
         *,
         key: tuple[str, ...] = (),
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
-        asleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        **clocks: Unpack[PacingClock],
     ) -> None:
         self.key = key
         self.path = path
@@ -121,7 +124,7 @@ class MachineBudget:
         self.counts_tokens = bool(limit.tokens_per_minute)
         #: As `Budget.max_pause`: models lower it to their `max_retry_after`.
         self.max_pause = MAX_PAUSE
-        self._clock, self._sleep, self._asleep = clock, sleep, asleep
+        self._clock, self._sleep, self._asleep = pacing_clock(clocks)
         self._lock = threading.Lock()  # flock is per open file: threads take turns here
         self._head = threading.Lock()  # the sync waiter polling the file (see acquire)
         self._aheads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (

@@ -2,7 +2,7 @@
 limits a budget is given (`RateLimit`, read by the pace and the schedules below the
 budgets), the scopes a budget can have, and the permit a shared budget hands out --
 whose `release` (`Releasable`) and what it reports (`Outcome`) the in-process budget's
-permit shares too.
+permit shares too -- and the clock any budget paces by (`PacingClock`).
 
 A shared budget stands where the in-process `Budget` stands -- the attempt engine calls
 `acquire(tokens, deadline=)` / `aacquire(...)` and releases the permit -- but keeps its
@@ -16,22 +16,28 @@ learned) where every sharer can reach them, and applies the same rules to them
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
+from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import fields
 from typing import Any
 from typing import Literal
+from typing import TypedDict
 
 __all__ = [
     "SCOPES",
     "BudgetScope",
     "Outcome",
+    "PacingClock",
     "RateLimit",
     "Releasable",
     "SharedPermit",
     "budget_scope",
+    "pacing_clock",
 ]
 
 #: Who shares one budget: the calls of one process (the default), the processes of one
@@ -48,6 +54,28 @@ def budget_scope(value: str) -> BudgetScope:
     if value not in SCOPES:
         raise ValueError(f"rate limit scope must be one of {list(SCOPES)}, got {value!r}")
     return value
+
+
+class PacingClock(TypedDict, total=False):
+    """The clock a budget paces by and its sleeps: the keywords of `Budget` and
+    `MachineBudget`, injectable for tests (a fake clock whose sleeps advance it makes
+    pacing deterministic). A shared budget's clock must be one all sharers read."""
+
+    clock: Callable[[], float]
+    sleep: Callable[[float], object]
+    asleep: Callable[[float], Awaitable[object]]
+
+
+def pacing_clock(
+    given: PacingClock,
+) -> tuple[Callable[[], float], Callable[[float], object], Callable[[float], Awaitable[object]]]:
+    """`given`'s clock, sleep and asleep; the system's where left out (`time.monotonic`,
+    system-wide on Linux; `time.sleep`; `asyncio.sleep`)."""
+    return (
+        given.get("clock", time.monotonic),
+        given.get("sleep", time.sleep),
+        given.get("asleep", asyncio.sleep),
+    )
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -92,10 +92,7 @@ import asyncio
 import math
 import os
 import threading
-import time
 from collections import deque
-from collections.abc import Awaitable
-from collections.abc import Callable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -104,6 +101,7 @@ from ..errors import DeadlineExceededError
 from ._budget_shared import Outcome
 from ._budget_shared import RateLimit
 from ._budget_shared import Releasable
+from ._budget_shared import pacing_clock
 from ._learn import read_limits
 from ._pace import Pace
 from ._pace_state import COLD_WAIT
@@ -115,7 +113,10 @@ from ._schedule import delay
 from ._schedule import settle
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ..adapters.request_types import HTTPRequest
+    from ._budget_shared import PacingClock
 
 __all__ = [
     "Budget",
@@ -187,9 +188,8 @@ class Budget:
     """The shared state of one budget; get it with `get_budget`.
 
     `limit`: the configured `RateLimit`, or None -- nothing configured: the budget paces
-    only by what it learns (see the module docstring). `clock`, `sleep` and `asleep` are
-    injectable for tests (a fake clock whose sleeps advance it makes pacing
-    deterministic); deadlines are values of `clock`.
+    only by what it learns (see the module docstring). `clock`, `sleep` and `asleep`: a
+    `PacingClock`, injectable for tests; deadlines are values of `clock`.
 
     >>> budget = Budget(RateLimit(requests_per_minute=60))
     >>> budget.acquire(10).release(status=200)  # at once: the burst allowance is unused
@@ -200,17 +200,15 @@ class Budget:
         limit: RateLimit | None,
         *,
         key: tuple[str, ...] = (),
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
-        asleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        **clocks: Unpack[PacingClock],
     ) -> None:
         self.key = key
-        self._clock, self._sleep, self._asleep = clock, sleep, asleep
+        self._clock, self._sleep, self._asleep = pacing_clock(clocks)
         self._lock = threading.Lock()
         self._queue: deque[_Waiter] = deque()
         # The numbers (GCRA schedules, pause, all the pace learned: `_schedule.py`, as the
         # shared budgets keep them) and the policy on them (`_pace.py`).
-        self._numbers = Schedule.fresh(clock())
+        self._numbers = Schedule.fresh(self._clock())
         self._pace = Pace(limit, self._numbers)
         self._in_flight = 0
         #: The longest pause a `retry_after` puts on the budget; models lower it to their
