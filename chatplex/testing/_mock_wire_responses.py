@@ -25,7 +25,7 @@ from ._mock_wire_openai import openai_error
 from ._mock_wire_openai import openai_rate_limit_headers
 from ._mock_wire_openai import openai_rate_limited_headers
 
-__all__ = ["WIRE", "request_view", "response_events", "response_object", "responses_error"]
+__all__ = ["WIRE", "request_view", "response_events", "response_object"]
 
 
 def _message(item: dict[str, Any]) -> dict[str, Any]:
@@ -239,11 +239,6 @@ def response_events(reply: Reply, rid: str, view: dict[str, Any]) -> list[Event]
     ]
 
 
-def responses_error(status: int, type_: str, message: str, code: str | None) -> bytes:
-    """`{"error": {"message", "type", "param", "code"}}`: the Chat Completions shape."""
-    return openai_error(message, type_, code)
-
-
 def _stream_error(type_: str, message: str, code: str | None) -> bytes:
     # The Responses API's in-stream `error` event (ResponseErrorEvent).
     error = {"type": "error", "code": code or type_, "message": message, "param": None}
@@ -264,9 +259,8 @@ WIRE = MockWire(
     render_json=lambda reply, rid: _render_json(reply, rid, {}),
     render_json_asked=_render_json,
     render_events=response_events,
-    error_body=lambda status, type_, message, code, request_id: responses_error(
-        status, type_, message, code
-    ),
+    # `{"error": {"message", "type", "param", "code"}}`: the Chat Completions shape.
+    error_body=lambda status, type_, message, code, request_id: openai_error(message, type_, code),
     stream_error=_stream_error,
     rate_limit_headers=openai_rate_limit_headers,
     rate_limited_headers=openai_rate_limited_headers,
