@@ -70,7 +70,11 @@ def pacing_clock(
     given: PacingClock,
 ) -> tuple[Callable[[], float], Callable[[float], object], Callable[[float], Awaitable[object]]]:
     """`given`'s clock, sleep and asleep; the system's where left out (`time.monotonic`,
-    system-wide on Linux; `time.sleep`; `asyncio.sleep`)."""
+    system-wide on Linux; `time.sleep`; `asyncio.sleep`). Another keyword is a
+    TypeError, as a misspelt named parameter would be."""
+    unknown = sorted(given.keys() - PacingClock.__annotations__.keys())
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
     return (
         given.get("clock", time.monotonic),
         given.get("sleep", time.sleep),

@@ -3,13 +3,20 @@ _budget_shared.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
+
 import pytest
 
+from chatplex.http import Budget
 from chatplex.http import RateLimit
+from chatplex.http._budget_machine import MachineBudget
 from chatplex.http._budget_shared import SCOPES
 from chatplex.http._budget_shared import Outcome
 from chatplex.http._budget_shared import SharedPermit
 from chatplex.http._budget_shared import budget_scope
+from chatplex.http._budget_shared import pacing_clock
 
 
 def test_scopes_are_checked_by_name() -> None:
@@ -42,3 +49,16 @@ def test_a_permit_settles_once_with_what_the_answer_said() -> None:
     permit.release(used_tokens=1, status=200)
     assert seen == [Outcome(9, 429, 2.0, {"x": "y"})]  # the headers reach the budget too
     assert permit.released
+
+
+def test_a_budget_takes_its_clock_and_sleeps_by_name_and_refuses_another() -> None:
+    def clock() -> float:
+        return 5.0
+
+    budget = Budget(RateLimit(requests_per_minute=60), clock=clock)
+    assert budget._clock is clock  # the one given, not time.monotonic
+    assert pacing_clock({}) == (time.monotonic, time.sleep, asyncio.sleep)
+    with pytest.raises(TypeError, match="clokc"):
+        Budget(RateLimit(requests_per_minute=60), clokc=time.monotonic)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="slep"):
+        MachineBudget(RateLimit(requests_per_minute=60), Path("unused"), slep=time.sleep)  # type: ignore[call-arg]
