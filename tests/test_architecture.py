@@ -18,6 +18,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "chatplex"
 
+#: The checks share one pytest worker, so the package is parsed and its graphs built once
+#: a run (~6 s of CPU), not on each worker that meets one of them.
+pytestmark = pytest.mark.xdist_group("architecture")
+
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts

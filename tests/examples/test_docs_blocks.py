@@ -48,11 +48,19 @@ def _needs_ray(code: str) -> bool:
     return re.search(r"^import .*\bray\b", code, re.M) is not None
 
 
+#: The blocks share one pytest worker, so the two zygotes are started once a run, not once
+#: on each worker (the langchain one imports langchain-core: ~1.5 s of CPU a start).
+ONE_WORKER = pytest.mark.xdist_group("docs_blocks")
+
+
 def cases() -> list[object]:
     """Each block a case; those that start a Ray cluster marked `ray` (skipped without
-    the extra, and kept on the one pytest worker the Ray tests share)."""
+    the extra, and kept on the one pytest worker the Ray tests share), the others on
+    the docs blocks' one worker."""
     return [
-        pytest.param(where, code, id=where, marks=[pytest.mark.ray] if _needs_ray(code) else [])
+        pytest.param(
+            where, code, id=where, marks=[pytest.mark.ray if _needs_ray(code) else ONE_WORKER]
+        )
         for where, code in blocks()
     ]
 
@@ -168,6 +176,7 @@ def test_only_blocks_that_import_chatplex_first_are_forked() -> None:
     assert len(langchain) >= 20  # their own zygote is worth its start too
 
 
+@ONE_WORKER
 def test_a_forked_block_runs_as_python_c_would(zygote: Zygote, tmp_path: Path) -> None:
     first = zygote.run(
         "import atexit, os, sys\n"
