@@ -38,13 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatOllama"]
 
-#: What `client_kwargs=` (the ollama SDK client's httpx settings) may hold: its headers
-#: and timeout have chatplex equivalents; anything else is an httpx client setting.
+#: What of `client_kwargs=` (the ollama SDK client's httpx settings) has a chatplex
+#: equivalent; any other key is an httpx client setting, given to the clients it builds.
 _CLIENT_KWARGS = ("headers", "timeout")
-_OWN_CLIENT = (
-    "chatplex sends its own requests (no ollama SDK client); pass "
-    "http_client=httpx.Client(...) / http_async_client=httpx.AsyncClient(...) instead"
-)
 
 #: Model options it shares with other drop-ins, sent as given when set.
 _SENT = (SEED, LOGPROBS, TOP_LOGPROBS, TOP_K)
@@ -76,8 +72,7 @@ class ChatOllama(DropInEngine):
     thinking the server sends is kept even when `reasoning` is not on (LangChain drops
     it); tool calls without an id get a stable id derived from the call, not a random
     uuid; `response_metadata` also has chatplex's `finish_reason`,
-    `raw_finish_reason`, `provider` and `attempts`; `client_kwargs` takes only
-    `headers` and `timeout`; `max_tokens` (which
+    `raw_finish_reason`, `provider` and `attempts`; `max_tokens` (which
     langchain-ollama has no field for and drops without a word, leaving the reply
     unbounded) is sent as `num_predict`; `validate_model_on_init=True`
     is refused (no request is made at construction: a missing model is a
@@ -147,6 +142,9 @@ class ChatOllama(DropInEngine):
         # langchain-ollama has no such field and ignores it (Ollama's streams always end
         # with their usage), where other unknown keywords are refused below.
         params.pop("stream_usage", None)
+        _clients_of_kwargs(
+            type(self).__name__, client_kwargs, sync_client_kwargs, async_client_kwargs, params
+        )
         taken = take_params(self, params, _FIELDS, "ollama")
         owner, given = taken.owner, taken.given
         if not model:
@@ -157,12 +155,6 @@ class ChatOllama(DropInEngine):
                 "request at construction; a model the server lacks is a NotFoundError on the "
                 "first call"
             )
-        for setting, value in (
-            ("sync_client_kwargs", sync_client_kwargs),
-            ("async_client_kwargs", async_client_kwargs),
-        ):
-            if value:
-                raise SettingRefused(f"{owner}({setting}=...) is not supported: {_OWN_CLIENT}")
         headers, client_timeout = _client_settings(owner, client_kwargs)
         max_tokens = given["max_tokens"]
         if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
@@ -230,18 +222,11 @@ class ChatOllama(DropInEngine):
 def _client_settings(
     owner: str, client_kwargs: Mapping[str, Any] | None
 ) -> tuple[dict[str, str] | None, float | None]:
-    """(headers, timeout) from langchain-ollama's `client_kwargs`; other keys refused."""
+    """(headers, timeout) from langchain-ollama's `client_kwargs`."""
     if not client_kwargs:
         return None, None
     if not isinstance(client_kwargs, Mapping):
         raise TypeError(f"client_kwargs must be a dict, got {client_kwargs!r}")
-    other = sorted(set(client_kwargs) - set(_CLIENT_KWARGS))
-    if other:
-        raise SettingRefused(
-            f"{owner}(client_kwargs={{{', '.join(repr(k) for k in other)}: ...}}) is not "
-            f"supported: client_kwargs takes {' and '.join(_CLIENT_KWARGS)} only; "
-            f"{_OWN_CLIENT}"
-        )
     headers = client_kwargs.get("headers")
     if headers is not None and not isinstance(headers, Mapping):
         raise TypeError(f"client_kwargs['headers'] must be a dict, got {headers!r}")
@@ -252,3 +237,34 @@ def _client_settings(
             "pass timeout=... for chatplex's timeouts"
         )
     return (dict(headers) if headers else None), timeout
+
+
+def _clients_of_kwargs(
+    owner: str,
+    shared: Mapping[str, Any] | None,
+    sync: Mapping[str, Any] | None,
+    in_async: Mapping[str, Any] | None,
+    params: dict[str, Any],
+) -> None:
+    """langchain-ollama's httpx settings beyond `client_kwargs`' headers and timeout
+    (`verify`, `proxy`, `transport`, `event_hooks`..., and what `sync_client_kwargs` /
+    `async_client_kwargs` add for one client) honoured as the ollama SDK honours them:
+    chatplex's `http_client` and `http_async_client`, built with them (redirects
+    followed, as the SDK's clients follow them)."""
+    for setting, value in (("sync_client_kwargs", sync), ("async_client_kwargs", in_async)):
+        if value is not None and not isinstance(value, Mapping):
+            raise TypeError(f"{setting} must be a dict, got {value!r}")
+    shared_rest = {k: v for k, v in (shared or {}).items() if k not in _CLIENT_KWARGS}
+    if not (shared_rest or sync or in_async):
+        return
+    if "http_client" in params or "http_async_client" in params:
+        raise TypeError(
+            f"{owner}(client_kwargs / sync_client_kwargs / async_client_kwargs=...) build "
+            "the HTTP clients; with http_client= or http_async_client= as well, give the "
+            "clients those settings instead"
+        )
+    import httpx
+
+    built = {"follow_redirects": True, **shared_rest}
+    params["http_client"] = httpx.Client(**{**built, **(sync or {})})
+    params["http_async_client"] = httpx.AsyncClient(**{**built, **(in_async or {})})

@@ -398,14 +398,6 @@ RUNTIME_GAPS: dict[tuple[str, str], str] = {
         "(chatplex/providers/openai/responses_v1.py leaves tool_call blocks to the tool "
         "calls)"
     ),
-    ("own_client", "ollama"): (
-        "ChatOllama(sync_client_kwargs=...) is refused (SettingRefused, a TypeError): "
-        "langchain-ollama hands them to its httpx client"
-    ),
-    ("own_client_async", "ollama"): (
-        "ChatOllama(async_client_kwargs=...) is refused (SettingRefused, a TypeError): "
-        "langchain-ollama hands them to its httpx client"
-    ),
 }
 
 _COHERE_JSON_SCHEMA = Difference(

@@ -137,7 +137,7 @@ def test_max_tokens_and_a_different_num_predict_are_refused_before_any_request()
     assert server.bodies == []
 
 
-def test_client_kwargs_headers_and_timeout_only() -> None:
+def test_client_kwargs_headers_and_timeout() -> None:
     server = Server()
     seen: list[httpx.Request] = []
 
@@ -153,10 +153,33 @@ def test_client_kwargs_headers_and_timeout_only() -> None:
     model.invoke("Hi")
     assert seen[0].headers["authorization"] == "Bearer tok-9"
     assert "tok-9" not in repr(model)
-    with pytest.raises(TypeError, match="client_kwargs=\\{'verify': ...\\}.*http_client"):
-        ChatOllama(model="m", client_kwargs={"verify": False})
-    with pytest.raises(TypeError, match="sync_client_kwargs.*http_client"):
-        ChatOllama(model="m", sync_client_kwargs={"timeout": 3})
+
+
+def test_other_client_kwargs_build_the_clients_as_the_ollama_sdk_does() -> None:
+    """httpx settings in `client_kwargs` go to both clients, `sync_client_kwargs` /
+    `async_client_kwargs` to one each (a script's request hooks, its transport)."""
+    server = Server()
+    hooked: list[str] = []
+
+    def note(request: httpx.Request) -> None:
+        hooked.append(f"sync {request.url.path} {request.headers.get('x-team')}")
+
+    async def anote(request: httpx.Request) -> None:
+        hooked.append(f"async {request.url.path} {request.headers.get('x-team')}")
+
+    model = ChatOllama(
+        model="m",
+        client_kwargs={"transport": httpx.MockTransport(server), "headers": {"x-team": "a"}},
+        sync_client_kwargs={"event_hooks": {"request": [note]}},
+        async_client_kwargs={"event_hooks": {"request": [anote]}},
+    )
+    assert model.invoke("Hi").content
+    assert asyncio.run(model.ainvoke("Hi")).content
+    assert hooked == ["sync /api/chat a", "async /api/chat a"]
+    with pytest.raises(TypeError, match="http_client"):
+        ChatOllama(model="m", client_kwargs={"verify": False}, http_client=httpx.Client())
+    with pytest.raises(TypeError, match="sync_client_kwargs must be a dict"):
+        ChatOllama(model="m", sync_client_kwargs=[("timeout", 3)])
 
 
 def test_refused_and_unknown_settings() -> None:
