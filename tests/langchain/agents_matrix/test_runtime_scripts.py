@@ -1,15 +1,16 @@
 """A seventh set of LangChain scripts (issue 63): what a script hands the model at run
-time beyond its settings, on every wire: its own httpx client with event hooks (sync and
-async, where the partner takes one), LangChain's `LC_OUTPUT_VERSION` environment variable
-(a text reply, a tool call invoked and streamed, and the class's `output_version=` over
-it), an agent on `output_version="v1"` asked twice on one thread (what the second request
-carries), a rate limiter of the script's own counting its `acquire` calls (invoked,
-streamed, batched, sync and async, with a model cache and with structured output), a
-stream left after its first piece then the model called again (sync and async),
-structured output's `astream_events`, structured output falling back to a second model,
-`bind(stop=...)` then `bind_tools`, and `with_config(tags=...)` then
-`with_structured_output`. The partner package's class beside chatplex's, compared
-(`_kit.py`)."""
+time beyond its settings, on every wire: its own httpx client with event hooks (invoked,
+awaited and streamed, where the partner takes one), LangChain's `LC_OUTPUT_VERSION`
+environment variable (a text reply, a tool call invoked and streamed, the class's
+`output_version=` over it, structured output of a class with the raw reply and of a
+JSON-schema dict, an agent's `response_format`), an agent on `output_version="v1"` asked
+twice on one thread (what the second request carries), a rate limiter of the script's own
+counting its `acquire` calls (invoked, streamed, batched, sync and async, with a model
+cache, with structured output, in an agent), a stream left after its first piece then the
+model called again (sync and async), structured output's `astream_events`, structured
+output falling back to a second model, `bind(stop=...)` then `bind_tools`, and
+`with_config(tags=...)` then `with_structured_output`. The partner package's class beside
+chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ from ._kit import masked
 from ._kit import run_cell
 from ._kit import text_of
 from .test_content_scripts import _conversation
+from .test_model_api import FORECAST_DICT
 from .test_reply_scripts import _requests
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -184,16 +186,6 @@ def env_v1_class_v0(run: Run) -> Any:
         return {"output_version": model.output_version, **_shown(model.invoke(HELLO))}
 
 
-#: `Forecast` as a JSON-schema dict, as a script writes it by hand.
-FORECAST_SCHEMA = {
-    "title": "Forecast",
-    "description": "A forecast for a city.",
-    "type": "object",
-    "properties": {"city": {"type": "string"}, "degrees": {"type": "integer"}},
-    "required": ["city", "degrees"],
-}
-
-
 def env_v1_structured(run: Run) -> Any:
     """`LC_OUTPUT_VERSION=v1`, `with_structured_output` of a pydantic class (with the raw
     reply) and of a JSON-schema dict: what was parsed, and the raw reply's blocks."""
@@ -209,7 +201,7 @@ def env_v1_structured(run: Run) -> Any:
         except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
             shown = Raised.of(exc)
         try:
-            as_dict: Any = model.with_structured_output(FORECAST_SCHEMA).invoke(FORECAST)
+            as_dict: Any = model.with_structured_output(FORECAST_DICT).invoke(FORECAST)
         except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
             as_dict = Raised.of(exc)
     return {"class": shown, "dict": as_dict}
