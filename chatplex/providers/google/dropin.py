@@ -104,8 +104,26 @@ def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> No
         )
     import httpx
 
-    params["http_client"] = httpx.Client(**args)
-    params["http_async_client"] = httpx.AsyncClient(**args)
+    params["http_client"] = httpx.Client(**_with_hooks_it_runs(args, asynchronous=False))
+    params["http_async_client"] = httpx.AsyncClient(**_with_hooks_it_runs(args, asynchronous=True))
+
+
+def _with_hooks_it_runs(args: Mapping[str, Any], *, asynchronous: bool) -> dict[str, Any]:
+    """`client_args` for one of the two clients: its `event_hooks` those that client
+    can run (plain functions for the sync client, coroutine functions for the async
+    one). One dict serves both, as langchain-google-genai hands it to both; a plain
+    hook awaited by the async client would fail every async call, where the partner's
+    async calls (google-genai's aiohttp session) leave the hooks out and go on."""
+    hooks = args.get("event_hooks")
+    if not isinstance(hooks, Mapping):
+        return dict(args)
+    import inspect
+
+    kept = {
+        kind: [h for h in listed if inspect.iscoroutinefunction(h) == asynchronous]
+        for kind, listed in hooks.items()
+    }
+    return {**args, "event_hooks": kept}
 
 
 #: langchain-google-genai's pydantic aliases, alias -> field.

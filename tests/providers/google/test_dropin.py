@@ -234,6 +234,31 @@ def test_client_args_build_the_http_clients_sync_and_async() -> None:
     assert [r.headers.get("x-a") for r in server.requests] == ["1", "1"]
 
 
+def test_client_args_hooks_go_to_the_client_that_runs_them() -> None:
+    """A script's request hooks in `client_args`: the plain ones run on sync calls, the
+    coroutine ones on async calls; neither fails the other kind of call."""
+    server = Gemini()
+    hooked: list[str] = []
+
+    def note(request: httpx.Request) -> None:
+        hooked.append("sync")
+
+    async def anote(request: httpx.Request) -> None:
+        hooked.append("async")
+
+    model = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        api_key=KEY,
+        client_args={
+            "transport": httpx.MockTransport(server.handler),
+            "event_hooks": {"request": [note, anote]},
+        },
+    )
+    model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    assert hooked == ["sync", "async"]
+
+
 def test_client_options_api_endpoint_is_the_base_url() -> None:
     server = Gemini()
     model = ChatGoogleGenerativeAI(
