@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 __all__ = ["StructuredProfile"]
 
@@ -24,12 +25,16 @@ class StructuredProfile:
 
     # ---- the method ---------------------------------------------------------------------
 
-    #: The method `with_structured_output` uses when none is given (one that takes no
-    #: tools, or cannot force a call, asks "json_schema"); None: the model's.
+    #: The method `with_structured_output` uses when none is given, as the wire's
+    #: LangChain class defaults (OpenAI's wires: "json_schema"; one that takes no tools,
+    #: or cannot force a call, asks "json_schema" too); None: the model's.
     method: str | None = None
     #: The method "json_mode" becomes on this wire: itself, or "json_schema" where the
     #: wire has no JSON mode (Anthropic's, as LangChain maps it).
     json_mode: str = "json_mode"
+    #: Where the wire answers "json_schema" (asked or the default) by function calling for
+    #: some models: the warning said for a model (None: the model has it); None: never.
+    json_schema_fallback: Callable[[str | None], str | None] | None = None
 
     # ---- the schema -------------------------------------------------------------------
 

@@ -89,6 +89,13 @@ class DropInEngine(ChatModel):
         an Azure deployment without `model`); default: the model."""
         return self.model
 
+    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+        """As the wire answers `method` for the model its LangChain class names (an Azure
+        deployment without `model` names none: no fallback, as there)."""
+        from .structured import wire_method
+
+        return self, wire_method(self, method, self.langchain_model_name())
+
     def langchain_profile_names(self) -> tuple[str, ...]:
         """The names its LangChain class looks the model's profile up by, in order."""
         return (self.model,)

@@ -392,8 +392,10 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """The model and method `with_structured_output` uses for the method asked (None:
-        the default): a drop-in whose LangChain class answers a method otherwise says."""
-        return self, method
+        the default), as the wire answers it for the model; a drop-in may say otherwise."""
+        from .structured import wire_method
+
+        return self, wire_method(self, method, self.model)
 
     #: The method `with_structured_output` uses when none is named.
     structured_output_method = "function_calling"
@@ -414,14 +416,12 @@ class ChatModel(Runnable[Any, AIMessage]):
 
         Args:
             schema: a pydantic class, a TypedDict or a JSON-schema dict.
-            method: "function_calling" (the default of most providers), "json_schema"
-                or "json_mode".
+            method: "function_calling", "json_schema" or "json_mode" (None: the wire's).
             include_raw: return `{"raw", "parsed", "parsing_error"}` rather than raise.
             strict: ask the provider to hold the reply to the schema exactly.
 
         Returns:
-            A runnable whose output is an instance of `schema` (a dict for a TypedDict
-            or JSON schema).
+            A runnable returning a `schema` instance (a dict for a TypedDict or dict).
 
         Raises:
             StructuredOutputError: at call time, a reply that does not fit the schema.

@@ -31,6 +31,7 @@ Joke(setup='...', punchline='...')
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ from ..adapters.structured_profile import StructuredProfile
 from ..core import OutputParserException
 from ..core import Runnable
 from ..core import RunnableParallel
+from ..core.frames import user_stacklevel
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
@@ -68,6 +70,7 @@ __all__ = [
     "default_method",
     "format_settings",
     "structured_output",
+    "wire_method",
 ]
 
 METHODS = ("function_calling", "json_schema", "json_mode")
@@ -445,6 +448,22 @@ def default_method(adapter: Adapter | None, own: Any) -> str:
     "json_schema"), else the model's `own`, else LangChain's "function_calling"."""
     declared = None if adapter is None else adapter.structured.method
     return next((m for m in (declared, own) if isinstance(m, str)), "function_calling")
+
+
+def wire_method(model: Structurable, method: str | None, name: str | None) -> str | None:
+    """`method` (None: the default) as `model`'s wire answers it on the model `name`:
+    "json_schema" by function calling where its profile says the model lacks it (with
+    the wire's warning), else as asked."""
+    adapter = model.adapter
+    fallback = None if adapter is None else adapter.structured.json_schema_fallback
+    own = getattr(model, "structured_output_method", None)
+    if fallback is None or (method or default_method(adapter, own)) != "json_schema":
+        return method
+    warning = fallback(name)
+    if warning is None:
+        return method
+    warnings.warn(warning, stacklevel=user_stacklevel())  # either family's caller
+    return "function_calling"
 
 
 def format_settings(

@@ -70,7 +70,10 @@ def test_the_default_method_is_the_chatplex_models() -> None:
     base = {"api_key": "k", "base_url": "http://127.0.0.1:9"}
     assert default_method(init_chat_model("ollama:llama3.2", **base)) == "json_schema"
     assert default_method(init_chat_model("perplexity:sonar", **base)) == "json_schema"
-    assert default_method(init_chat_model("openai:gpt-4o-mini", **base)) == "function_calling"
+    assert default_method(init_chat_model("openai:gpt-4o-mini", **base)) == "json_schema"
+    assert default_method(init_chat_model("groq:llama-3.1-8b-instant", **base)) == (
+        "function_calling"
+    )
     assert default_method(ChatplexOpenAI(model="gpt-4o-mini", **base)) == "json_schema"
     assert default_method(object()) == "function_calling"  # LangChain's, for anything else
 
@@ -232,13 +235,15 @@ def test_perplexity_function_calling_is_refused_at_once(server: MockServer) -> N
     assert SENT == []
 
 
-def test_forcing_wires_keep_langchains_function_calling(server: MockServer) -> None:
+def test_the_openai_wire_defaults_to_json_schema_and_forces_a_tool_when_asked(
+    server: MockServer,
+) -> None:
     llm = ChatChatplex(model="openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
-    joke = llm.with_structured_output(Joke).invoke("a joke")
+    joke = llm.with_structured_output(Joke, method="function_calling").invoke("a joke")
     assert isinstance(joke, Joke)
     body = SENT[-1][1]
     assert body["tool_choice"] == "required" and "response_format" not in body
-    as_schema = llm.with_structured_output(Joke, method="json_schema").invoke("a joke")
+    as_schema = llm.with_structured_output(Joke).invoke("a joke")  # langchain-openai's default
     assert isinstance(as_schema, Joke)
     assert SENT[-1][1]["response_format"]["json_schema"]["strict"] is True  # langchain-openai's
 

@@ -69,6 +69,7 @@ from ...messages import BaseMessage
 from ...messages import SystemMessage
 from ...messages import set_metadata
 from ...secret import Secret
+from .choices import structured_outputs_fallback
 from .errors import CHAT_ERROR_FAMILIES
 from .request import LANGCHAIN_OPENAI_REBUILT_TEXT
 from .request import LANGCHAIN_OPENAI_TEXT_EXTRAS
@@ -158,11 +159,17 @@ class OpenAIAdapter(Adapter):
     #: What a 401 adds to its message where the key was withheld (none: ""): a class
     #: default too, for an error mapped by a subclass that builds its connection its own way.
     _withheld = ""
-    #: A structured call's raw reply carries `additional_kwargs["parsed"]`, as the openai
-    #: SDK's `parse()` gives it to langchain-openai (`chat.structured`). A forced
-    #: structured-output tool goes as langchain-openai binds it: `strict` on the tool
-    #: when given, `parallel_tool_calls` false.
-    structured = StructuredProfile(parsed_key=True, forced_tool_settings=True)
+    #: langchain-openai's structured output: "json_schema" by default (function calling
+    #: for a model without Structured Outputs, with its warning); the raw reply carries
+    #: `additional_kwargs["parsed"]`, as the openai SDK's `parse()` gives it; a forced
+    #: tool goes as it binds one: `strict` on the tool when given, `parallel_tool_calls`
+    #: false.
+    structured = StructuredProfile(
+        method="json_schema",
+        json_schema_fallback=structured_outputs_fallback,
+        parsed_key=True,
+        forced_tool_settings=True,
+    )
     #: The keys of a tool's `ToolSpec.beside` sent beside its function (defer_loading
     #: and async, langchain-openai's passthrough); (): none.
     sent_tool_extras: tuple[str, ...] = BESIDE_FIELDS

@@ -21,6 +21,7 @@ __all__ = [
     "is_builtin_tool",
     "langchain_temperature",
     "lacks_structured_outputs",
+    "structured_outputs_fallback",
     "prefers_responses_api",
     "refuse_langsmith_gateway",
     "responses_provider",
@@ -177,6 +178,27 @@ def lacks_structured_outputs(model: str | None) -> bool:
     (True, False)
     """
     return model is not None and (model.startswith(("gpt-3", "gpt-4-")) or model == "gpt-4")
+
+
+def structured_outputs_fallback(model: str | None) -> str | None:
+    """langchain-openai's warning where `model` lacks Structured Outputs (its
+    `with_structured_output` then calls a function instead); None where it has them.
+
+    >>> structured_outputs_fallback("gpt-4o") is None
+    True
+    >>> structured_outputs_fallback("gpt-4")[:44]
+    "Cannot use method='json_schema' with model g"
+    """
+    if not lacks_structured_outputs(model):
+        return None
+    return (
+        f"Cannot use method='json_schema' with model {model} "
+        f"since it doesn't support OpenAI's Structured Output API. You can "
+        f"see supported models here: "
+        f"https://platform.openai.com/docs/guides/structured-outputs#supported-models. "
+        "To fix this warning, set `method='function_calling'. "
+        "Overriding to method='function_calling'."
+    )
 
 
 def init_defaults(adapter_settings: dict[str, Any]) -> None:

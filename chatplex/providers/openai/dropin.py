@@ -16,7 +16,6 @@ logs, schemas and callbacks. Everything is resolved here, once: calls cost what 
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import AsyncIterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -48,13 +47,11 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
-from ...core.frames import user_stacklevel
 from ...secret.urls import hold_url
 from . import choices
 from . import chunk_bound
 from .choices import check_responses_only
 from .choices import is_builtin_tool
-from .choices import lacks_structured_outputs
 from .choices import langchain_temperature
 from .choices import wants_responses_api
 from .chunk_bound import CHUNK_BOUND_READ
@@ -251,7 +248,6 @@ class ChatOpenAI(TiktokenCounted):
         'Echo: hi'
     """
 
-    structured_output_method = "json_schema"  # langchain-openai's default
     langchain_llm_type = "openai-chat"
     langchain_namespace = ("langchain", "chat_models", "openai")
     langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
@@ -433,25 +429,6 @@ class ChatOpenAI(TiktokenCounted):
             **body,
             **self._proxied(openai_proxy, taken.tail.settings),
         )
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """ "json_schema" (asked, or the default) by function calling for a model without
-        Structured Outputs, with langchain-openai's warning, as it answers it."""
-        name = self.langchain_model_name()
-        if (method or self.structured_output_method) == "json_schema" and (
-            lacks_structured_outputs(name)
-        ):
-            warnings.warn(
-                f"Cannot use method='json_schema' with model {name} "
-                f"since it doesn't support OpenAI's Structured Output API. You can "
-                f"see supported models here: "
-                f"https://platform.openai.com/docs/guides/structured-outputs#supported-models. "
-                "To fix this warning, set `method='function_calling'. "
-                "Overriding to method='function_calling'.",
-                stacklevel=user_stacklevel(),  # (either family's with_structured_output)
-            )
-            method = "function_calling"
-        return super()._structured_target(method, schema)
 
     def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
         """The model the constructor names (langchain-openai's `model_name`), which its

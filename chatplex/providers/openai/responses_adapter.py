@@ -66,6 +66,7 @@ from ...secret import Secret
 from ...secret.urls import hold_url
 from ...secret.urls import take_url_credentials
 from .adapter import OpenAIAdapter
+from .choices import structured_outputs_fallback
 from .errors import RESPONSES_ERROR_FAMILIES
 from .errors import event_words
 from .responses_request import since_last_response
@@ -143,11 +144,18 @@ class OpenAIResponsesAdapter(Adapter):
         *RESPONSES_ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error, event_words),
     )
-    #: A structured call's raw reply carries `additional_kwargs["parsed"]` when a
-    #: pydantic object was parsed, only then: langchain-openai's Responses path. A
-    #: forced structured-output tool goes as langchain-openai binds it (`strict`,
-    #: `parallel_tool_calls` false).
-    structured = StructuredProfile(parsed_key=True, parsed_none=False, forced_tool_settings=True)
+    #: langchain-openai's Responses path: "json_schema" by default, as on Chat
+    #: Completions (function calling for a model without Structured Outputs); the raw
+    #: reply carries `additional_kwargs["parsed"]` when a pydantic object was parsed,
+    #: only then; a forced tool goes as it binds one (`strict`, `parallel_tool_calls`
+    #: false).
+    structured = StructuredProfile(
+        method="json_schema",
+        json_schema_fallback=structured_outputs_fallback,
+        parsed_key=True,
+        parsed_none=False,
+        forced_tool_settings=True,
+    )
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as
