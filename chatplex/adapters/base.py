@@ -22,6 +22,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -52,7 +53,23 @@ __all__ = [
     "FetchesCredential",
     "HoldsPieces",
     "StreamParser",
+    "TokenCounts",
 ]
+
+
+class TokenCounts(Protocol):
+    """A wire's local token counts (`Adapter.token_counts`), as its LangChain class
+    makes them, of the model named `model`."""
+
+    def token_ids(self, model: str, text: str) -> list[int]: ...
+
+    def count_messages(
+        self,
+        model: str,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        **keywords: Any,
+    ) -> int: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -281,6 +298,14 @@ class Adapter(ABC):
         binds to get the reply as JSON text ("json_schema" / "json_mode"); None: the
         shared default (`chat.structured.format_settings`: a `response_format`)."""
         return None
+
+    # ---- token counts ------------------------------------------------------------------
+
+    #: The tokens counted as the wire's LangChain class counts them where it counts
+    #: locally (a tokenizer it ships, such as tiktoken), by both families'
+    #: `get_num_tokens*`; None: it asks its provider or downloads a tokenizer (chatplex's
+    #: own models raise there).
+    token_counts: TokenCounts | None = None
 
     # ---- tools and call keywords --------------------------------------------------------
 

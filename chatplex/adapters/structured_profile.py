@@ -26,8 +26,8 @@ class StructuredProfile:
     # ---- the method ---------------------------------------------------------------------
 
     #: The method `with_structured_output` uses when none is given, as the wire's
-    #: LangChain class defaults (OpenAI's wires: "json_schema"; one that takes no tools,
-    #: or cannot force a call, asks "json_schema" too); None: the model's.
+    #: LangChain class defaults ("json_schema" where that class does, and where the wire
+    #: takes no tools or cannot force a call); None: the model's.
     method: str | None = None
     #: The method "json_mode" becomes on this wire: itself, or "json_schema" where the
     #: wire has no JSON mode (Anthropic's, as LangChain maps it).

@@ -43,7 +43,11 @@ def generate_config(
     tags: Sequence[str] | None,
     metadata: Mapping[str, Any] | None,
     run_name: str | None,
-) -> RunnableConfig:
+    stop: str | Sequence[str] | None,
+    overrides: dict[str, Any],
+) -> tuple[RunnableConfig, dict[str, Any]]:
+    """`generate`'s run config and call overrides (`stop` among them: one string is one
+    sequence, as `invoke` takes it)."""
     config: dict[str, Any] = {}
     if callbacks is not None:
         config["callbacks"] = callbacks
@@ -53,4 +57,6 @@ def generate_config(
         config["metadata"] = dict(metadata)
     if run_name:
         config["run_name"] = run_name
-    return config  # type: ignore[return-value]
+    if stop is not None:
+        overrides["stop"] = stop if isinstance(stop, str) else list(stop)
+    return config, overrides  # type: ignore[return-value]

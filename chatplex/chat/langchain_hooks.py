@@ -90,8 +90,8 @@ class DropInEngine(ChatModel):
         return self.model
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """As the wire answers `method` for the model its LangChain class names (an Azure
-        deployment without `model` names none: no fallback, as there)."""
+        """As the wire answers `method` for the model its LangChain class names (none, for
+        a deployment named without its model: no fallback, as there)."""
         from .structured import wire_method
 
         return self, wire_method(self, method, self.langchain_model_name())

@@ -38,6 +38,7 @@ from . import binding
 from . import description
 from . import run_hooks
 from . import send_hooks
+from . import token_counts
 from . import tool_binding
 from .call import Call
 from .call_hooks import check_cache
@@ -272,8 +273,7 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     @property
     def field_aliases(self) -> Mapping[str, str]:
-        """LangChain's other names for settings, for `configurable_fields(model_name=...)`
-        (loaded on first use: `import chatplex` does not pay for the drop-ins' table)."""
+        """LangChain's other names for settings (`configurable_fields(model_name=...)`)."""
         from .dropin import LANGCHAIN_ALIASES
 
         return LANGCHAIN_ALIASES
@@ -303,11 +303,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         return self._bound(settings)
 
     def __copy__(self) -> Self:
-        """`copy.copy(model)` as its default makes it (a new instance holding the same
-        attributes, no `__init__`), without the generic reduce protocol: a call given
-        settings copies its model (`bind`, a call's overrides, a drop-in's every call
-        through LangChain), and that protocol was most of the copy's cost. (A subclass
-        with slots or its own pickling state defines its own `__copy__`.)"""
+        """`copy.copy(model)` without the generic reduce protocol (most of a copy's cost)."""
         cls = type(self)
         clone = cls.__new__(cls)
         clone.__dict__.update(self.__dict__)
@@ -408,11 +404,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         include_raw: bool = False,
         strict: bool | None = None,
     ) -> Runnable[Any, Any]:
-        """A runnable whose replies are parsed into `schema` (a pydantic class, a
-        TypedDict or a JSON-schema dict): `method` is "function_calling", "json_schema"
-        or "json_mode". A reply that does not fit raises `StructuredOutputError` (with
-        the raw message); `include_raw=True` returns `{"raw", "parsed",
-        "parsing_error"}` instead. See `chatplex.chat.structured`.
+        """A runnable whose replies are parsed into `schema`; a reply that does not fit
+        raises `StructuredOutputError` (see `chatplex.chat.structured`).
 
         Args:
             schema: a pydantic class, a TypedDict or a JSON-schema dict.
@@ -469,9 +462,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         from .generate import generate_config
         from .generate import llm_result
 
-        config = generate_config(callbacks, tags, metadata, run_name)
-        if stop is not None:  # (one string is one sequence, as `invoke` takes it)
-            overrides["stop"] = stop if isinstance(stop, str) else list(stop)
+        config, overrides = generate_config(callbacks, tags, metadata, run_name, stop, overrides)
         return llm_result(self.batch(list(messages), config, **overrides))
 
     async def agenerate(
@@ -489,16 +480,26 @@ class ChatModel(Runnable[Any, AIMessage]):
         from .generate import generate_config
         from .generate import llm_result
 
-        config = generate_config(callbacks, tags, metadata, run_name)
-        if stop is not None:  # (one string is one sequence, as `invoke` takes it)
-            overrides["stop"] = stop if isinstance(stop, str) else list(stop)
+        config, overrides = generate_config(callbacks, tags, metadata, run_name, stop, overrides)
         return llm_result(await self.abatch(list(messages), config, **overrides))
 
+    def get_token_ids(self, text: str) -> list[int]:
+        """`text`'s token ids, as the wire's LangChain class gives them (`token_counts`)."""
+        return token_counts.token_ids(self, text)
+
+    def get_num_tokens(self, text: str) -> int:
+        """The tokens in `text` (as langchain-core: its token ids' count)."""
+        return len(self.get_token_ids(text))
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None, **keywords: Any
+    ) -> int:
+        """The tokens `messages` take in a request, for `trim_messages(token_counter=model)`."""
+        return token_counts.from_messages(self, messages, tools, keywords)
+
     def check_call(self, overrides: Mapping[str, Any]) -> None:
-        """Raise what a call's settings are refused for before the model reads them (a
-        drop-in's partner checks some before it refuses an unknown keyword, so the
-        keyword refusal runs this first: `langchain.wrapped.refuse_partner_keywords`); every
-        call with overrides runs it (`_prepare`). Default: nothing."""
+        """Raise what a call's settings are refused for before the model reads them (every
+        call with overrides, and first a drop-in's keyword refusal). Default: nothing."""
         return
 
     def _builtin_tool_reader(self) -> BuiltinReader | None:
@@ -558,9 +559,8 @@ class ChatModel(Runnable[Any, AIMessage]):
         overrides: Mapping[str, Any],
         asynchronous: bool = False,
     ) -> Call:
-        """The call: sent with this model, or a bound copy when the call overrides
-        settings (so per-call `timeout`, `max_retries`, `extra_headers`... apply too), its
-        messages, settings, config and callback run; `asynchronous`: an async call's."""
+        """The call: its model (a bound copy under the call's overrides), messages,
+        settings, config and callback run; `asynchronous`: an async call's."""
         messages = coerce_messages(input)
         if overrides:
             self.check_call(overrides)

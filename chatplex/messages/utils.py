@@ -260,9 +260,8 @@ def _list_counter(token_counter: TokenCounter) -> Callable[[list[BaseMessage]], 
     runnable = callable(getattr(token_counter, "invoke", None))
     if not callable(token_counter) or runnable:
         why = (
-            " A runnable is no counter (chatplex's own chat models count no tokens: pass "
-            "'approximate', a function of the messages, or a chatplex.langchain model, "
-            "which counts as its partner package does)."
+            " A runnable is no counter: pass 'approximate', a function of the messages, "
+            "or a chat model (its get_num_tokens_from_messages)."
             if runnable
             else ""
         )

@@ -103,10 +103,13 @@ def test_a_runnable_given_as_the_counter_is_refused_before_any_call_as_in_langch
 
     with pytest.raises(ValueError, match="expected to be a model that implements"):
         lc.trim_messages(langchain(MESSAGES), max_tokens=5, token_counter=LangChainLambda(len))
+    with pytest.raises(ValueError, match="A runnable is no counter"):
+        ours.trim_messages(MESSAGES, max_tokens=5, token_counter=RunnableLambda(len))
+    # A chat model counts as its wire's LangChain class counts (chat/token_counts.py);
+    # one that cannot count says so, and is not called.
     model = FakeChatModel(responses=["a reply, not a count"])
-    for runnable in (model, RunnableLambda(len)):
-        with pytest.raises(ValueError, match="A runnable is no counter"):
-            ours.trim_messages(MESSAGES, max_tokens=5, token_counter=runnable)
+    with pytest.raises(NotImplementedError, match="counts no tokens on the 'fake' wire"):
+        ours.trim_messages(MESSAGES, max_tokens=5, token_counter=model)
     assert model.calls == []  # nothing was sent
 
 

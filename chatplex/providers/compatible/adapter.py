@@ -70,6 +70,8 @@ from ...secret.urls import url_joined
 from ..openai.adapter import OpenAIAdapter
 from ..openai.response import parse_reply
 from ..openai.stream import OpenAIStreamParser
+from ..openai.tokens import TIKTOKEN_COUNTS
+from ..openai.tokens import TiktokenCounts
 from .affinity import with_affinity
 from .blocks import register_parts_blocks
 from .call_ids import with_call_ids
@@ -328,6 +330,15 @@ class CompatibleAdapter(OpenAIAdapter):
         own = frozenset() if dropin is None else frozenset(dropin.body.values())
         sdk = self.profile.sdk_keywords or frozenset()
         return own | (sdk - SDK_REQUEST_OPTIONS)
+
+    @property
+    def token_counts(self) -> TiktokenCounts | None:  # type: ignore[override]
+        """langchain-openai's counts where the preset's LangChain class extends it (its
+        `DropIn` row's `counts_with_tiktoken`, read by its drop-in too); else none."""
+        from .spec import DROPINS  # the rows import this module
+
+        dropin = DROPINS.get(self.profile.name)
+        return TIKTOKEN_COUNTS if dropin is not None and dropin.counts_with_tiktoken else None
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The OpenAI adapter's reply, with the profile's kept fields in its

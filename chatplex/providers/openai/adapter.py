@@ -83,6 +83,7 @@ from .response import error_fields
 from .response import parse_reply
 from .spec import LANGCHAIN_OPENAI_DROPPED
 from .stream import OpenAIStreamParser
+from .tokens import TIKTOKEN_COUNTS
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
@@ -170,6 +171,9 @@ class OpenAIAdapter(Adapter):
         parsed_key=True,
         forced_tool_settings=True,
     )
+    #: Tokens counted as langchain-openai's classes count them (tiktoken: `tokens.py`), by
+    #: chatplex's own models and the drop-ins alike (`chat.token_counts`).
+    token_counts = TIKTOKEN_COUNTS
     #: The keys of a tool's `ToolSpec.beside` sent beside its function (defer_loading
     #: and async, langchain-openai's passthrough); (): none.
     sent_tool_extras: tuple[str, ...] = BESIDE_FIELDS

@@ -47,6 +47,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
+from ...chat.token_counts import wire_counts
 from ...secret.urls import hold_url
 from . import choices
 from . import chunk_bound
@@ -66,8 +67,6 @@ from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 from .stop_dropin import StopAsGiven
-from .tokens import count_message_tokens
-from .tokens import token_ids
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -130,11 +129,13 @@ class TiktokenCounted(StopAsGiven):
 
     @property
     def counts_with_tiktoken(self) -> bool:
-        """Whether its LangChain class is a `BaseChatOpenAI` (a preset's says otherwise)."""
-        return True
+        """Whether it counts as langchain-openai's classes: its wire's `token_counts`, the
+        counter chatplex's own models read too (a preset's row says it)."""
+        return wire_counts(self.adapter) is not None
 
     def langchain_token_ids(self, text: str) -> list[int] | None:
-        return token_ids(self._counted_model(), text) if self.counts_with_tiktoken else None
+        counts = wire_counts(self.adapter) if self.counts_with_tiktoken else None
+        return None if counts is None else counts.token_ids(self._counted_model(), text)
 
     def langchain_counts_messages(self) -> bool:
         return self.counts_with_tiktoken
@@ -144,9 +145,10 @@ class TiktokenCounted(StopAsGiven):
     ) -> int | None:
         """langchain-openai's count; None for a keyword besides `allow_fetching_images`
         (its only one: langchain-core's count then refuses it with a TypeError)."""
-        if set(keywords) - {"allow_fetching_images"}:
+        counts = wire_counts(self.adapter) if self.counts_with_tiktoken else None
+        if counts is None or set(keywords) - {"allow_fetching_images"}:
             return None
-        return count_message_tokens(self._counted_model(), messages, tools, **keywords)
+        return counts.count_messages(self._counted_model(), messages, tools, **keywords)
 
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig

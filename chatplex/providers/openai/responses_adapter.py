@@ -38,6 +38,7 @@ organization, project, headers) are the Chat Completions adapter's: this one hol
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -51,7 +52,6 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
-from ...adapters.structured_profile import StructuredProfile
 from ...adapters.tools import is_typed_tool
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
@@ -66,7 +66,6 @@ from ...secret import Secret
 from ...secret.urls import hold_url
 from ...secret.urls import take_url_credentials
 from .adapter import OpenAIAdapter
-from .choices import structured_outputs_fallback
 from .errors import RESPONSES_ERROR_FAMILIES
 from .errors import event_words
 from .responses_request import since_last_response
@@ -74,6 +73,7 @@ from .responses_request import wire_body
 from .responses_response import PROVIDER
 from .responses_response import parse_reply
 from .responses_stream import ResponsesStreamParser
+from .tokens import TIKTOKEN_COUNTS
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
@@ -144,18 +144,14 @@ class OpenAIResponsesAdapter(Adapter):
         *RESPONSES_ERROR_FAMILIES,
         ErrorFamily("builtins", _value_error, event_words),
     )
-    #: langchain-openai's Responses path: "json_schema" by default, as on Chat
-    #: Completions (function calling for a model without Structured Outputs); the raw
-    #: reply carries `additional_kwargs["parsed"]` when a pydantic object was parsed,
-    #: only then; a forced tool goes as it binds one (`strict`, `parallel_tool_calls`
-    #: false).
-    structured = StructuredProfile(
-        method="json_schema",
-        json_schema_fallback=structured_outputs_fallback,
-        parsed_key=True,
-        parsed_none=False,
-        forced_tool_settings=True,
-    )
+    #: Chat Completions' structured output (`OpenAIAdapter.structured`: "json_schema" by
+    #: default, as langchain-openai), save that the raw reply carries
+    #: `additional_kwargs["parsed"]` only when a pydantic object was parsed: its
+    #: Responses path.
+    structured = dataclasses.replace(OpenAIAdapter.structured, parsed_none=False)
+    #: Tokens counted as langchain-openai's classes count them (tiktoken: `tokens.py`), by
+    #: chatplex's own models and the drop-ins alike (`chat.token_counts`).
+    token_counts = TIKTOKEN_COUNTS
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """OpenAI's built-in tools (`{"type": "web_search"}`, file_search, mcp...: as

@@ -4,10 +4,11 @@
 name, and each message as Chat Completions sends it, with the per-message, per-name,
 tool-call and image allowances of OpenAI's cookbook, as langchain-openai adds them.
 
-The drop-ins whose partner class is `BaseChatOpenAI` or a subclass (`ChatOpenAI`,
-`AzureChatOpenAI`, and the presets whose `DropIn` row says `counts_with_tiktoken`)
-answer `DropInEngine.langchain_token_ids` / `langchain_num_tokens_from_messages` with these
-(`dropin.TiktokenCounted`, a base of their classes).
+These are the wire's counts (`TIKTOKEN_COUNTS`, the `token_counts` of OpenAI's adapters
+and of the presets whose `DropIn` row says `counts_with_tiktoken`), read by both
+families: chatplex's own models (`chat/token_counts.py`) and the drop-ins whose partner
+class is `BaseChatOpenAI` or a subclass (`dropin.TiktokenCounted`, answering
+`DropInEngine.langchain_token_ids` / `langchain_num_tokens_from_messages`).
 
 tiktoken stays optional: it is imported on the first count, never by `import chatplex`,
 and its absence is an ImportError saying what to install. Its encodings are downloaded
@@ -33,7 +34,9 @@ from .request import wire_message
 from .spec import LANGCHAIN_OPENAI_DROPPED
 
 __all__ = [
+    "TIKTOKEN_COUNTS",
     "TIKTOKEN_MISSING",
+    "TiktokenCounts",
     "count_message_tokens",
     "encoding_model",
     "token_ids",
@@ -124,6 +127,26 @@ def count_message_tokens(
             if key == "name":
                 total += per_name
     return total + 3  # every reply is primed with <im_start>assistant
+
+
+class TiktokenCounts:
+    """langchain-openai's counts as a wire's counter (`adapters.base.TokenCounts`)."""
+
+    def token_ids(self, model: str, text: str) -> list[int]:
+        return token_ids(model, text)
+
+    def count_messages(
+        self,
+        model: str,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        **keywords: Any,
+    ) -> int:
+        return count_message_tokens(model, messages, tools, **keywords)
+
+
+#: The one counter OpenAI's wires and the langchain-openai subclasses' presets hold.
+TIKTOKEN_COUNTS = TiktokenCounts()
 
 
 def _counted(message: BaseMessage) -> dict[str, Any]:
