@@ -85,6 +85,7 @@ class Hooks(Protocol[Out_co]):
     def _starts_on_first_piece(self) -> bool: ...
 
     def get_name(self) -> str: ...
+    def _run_name(self) -> str: ...
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Out_co: ...
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Out_co: ...
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]: ...
@@ -119,7 +120,7 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
         only = callbacks[0]
         kind = _recording_class(only)
         if kind is not None:
-            run: ChainRun = kind(config, runnable.get_name(), run_type, [only], [])
+            run: ChainRun = kind(config, runnable._run_name(), run_type, [only], [])
             config["_parent_run"] = run
             return run
     handlers, listeners = split_callbacks(callbacks)
@@ -131,10 +132,10 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     if kind is None and run_type == "tool":
         description = getattr(runnable, "description", "")
         run = ToolRun(
-            config, runnable.get_name(), run_type, handlers, listeners, description=description
+            config, runnable._run_name(), run_type, handlers, listeners, description=description
         )
     else:
-        run = (kind or ChainRun)(config, runnable.get_name(), run_type, handlers, listeners)
+        run = (kind or ChainRun)(config, runnable._run_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
     if reports_itself:
         config["_own_run"] = run

@@ -45,7 +45,7 @@ Listener = TypeVar("Listener", bound=RunListener)
 
 class Watched(Protocol):
     """What the watchers call on the runnable they watch (`base.Runnable` has it): its
-    streams and its name. `Runnable` reaches the watchers, so they do not import it."""
+    streams and its runs' name. `Runnable` reaches the watchers, so they do not import it."""
 
     def stream(
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
@@ -55,7 +55,7 @@ class Watched(Protocol):
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[Any]: ...
 
-    def get_name(self) -> str: ...
+    def _run_name(self) -> str: ...
 
 
 #: The six filters of `astream_events` / `astream_log`, in the order their signatures

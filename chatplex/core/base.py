@@ -167,6 +167,10 @@ class Runnable(Introspection, Generic[Input, Output]):
         (`RunnableParallel<a,b>`) overrides this."""
         return self.name or type(self).__name__
 
+    def _run_name(self) -> str:
+        """Its runs' name where their config names none (default: its name)."""
+        return self.get_name()
+
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         """What a listener's `Run.inputs` shows for `input`: LangChain's shape, a dict as
         given, anything else as `{"input": value}` (a chat model shows its messages)."""

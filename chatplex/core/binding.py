@@ -47,6 +47,9 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         # `as_tool` picks stay the bound runnable's.
         return self.bound.get_name()
 
+    def _run_name(self) -> str:
+        return self.bound._run_name()
+
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         return self.bound._listener_inputs(input)  # the bound runnable's run is the run
 

@@ -144,6 +144,14 @@ class RunnableWithMessageHistory(Runnable[Any, Any]):
         self.history_factory_config = list(history_factory_config or [_SESSION_ID])
         self._parameters = list(inspect.signature(get_session_history).parameters)
 
+    def _base_name(self) -> str:
+        # LangChain's is a binding of `history | runnable` whose name is that chain's,
+        # "RunnableSequence" (`get_name()`, schema titles); its runs keep its own name.
+        return "RunnableSequence"
+
+    def _run_name(self) -> str:
+        return "RunnableWithMessageHistory"
+
     def get_input_schema(self, config: RunnableConfig | None = None) -> Any:
         """What a caller passes, as LangChain's: the input key's messages (a text or a
         message too, when the history has its own key), else a list of messages. Not

@@ -137,7 +137,7 @@ class RunnableListeners(RunnableBinding[Any, Any]):
 
     def _run(self, config: RunnableConfig, input: Any) -> Run:
         return Run(
-            config.get("run_name") or self.bound.get_name(),
+            config.get("run_name") or self.bound._run_name(),
             self.bound._run_type or "chain",
             config,
             self.bound._listener_inputs(input),

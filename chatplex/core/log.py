@@ -301,7 +301,7 @@ def _patches(
     call: WatchedCall, with_streamed_output_list: bool, event_filter: EventFilter
 ) -> AsyncIterator[RunLogPatch]:
     channel = AsyncChannel()
-    root_name = (call.config or {}).get("run_name") or call.runnable.get_name()
+    root_name = (call.config or {}).get("run_name") or call.runnable._run_name()
     cfg, listener = watch_config(
         call.config, lambda outer: LogListener(channel.push, event_filter, outer, root_name)
     )

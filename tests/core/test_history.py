@@ -440,3 +440,54 @@ def test_astream_events_show_the_run_and_the_models_tokens() -> None:
     assert (first, last, text) == ("on_chain_start", "on_chain_end", "token by token")
     assert output[2] == "token by token"
     assert len(stored) == 2
+
+
+def test_its_name_is_langchains_and_its_runs_keep_their_own() -> None:
+    """LangChain's is a binding of `history | runnable`: `get_name()` (and every title
+    made of it) is that chain's, "RunnableSequence", while its runs, sync and async, those
+    of a binding of it, its events and its run log are named "RunnableWithMessageHistory"."""
+
+    def scenario(kit: Any, sync: bool) -> Any:
+        _, get = sessions(kit)
+        prompt = kit.Prompt.from_messages([kit.Placeholder("q")])
+        keyed = kit.History(prompt | kit.model(["r"] * 4), get, input_messages_key="q")
+        chat = kit.History(kit.model(["r"] * 4), get)
+        names: list[str] = []
+        heard = {"on_start": lambda run: names.append(run.name)}
+
+        async def run() -> Any:
+            await call_once(chat.with_listeners(**heard), sync, "hi", cfg("a"))
+            bound = chat.with_config(tags=["t"]).with_listeners(**heard)
+            await call_once(bound, sync, "hi", cfg("a"))
+            await call_once(keyed.with_listeners(**heard), sync, {"q": "hi"}, cfg("b"))
+            events = [e async for e in chat.astream_events("hi", cfg("c"), version="v2")]
+            names.append(events[0]["name"])
+            log = [patch async for patch in chat.astream_log("hi", cfg("c"))]
+            state = log[0]
+            for patch in log[1:]:
+                state = state + patch
+            names.append(state.state["name"])
+            return names
+
+        described = [
+            chat.get_name(),
+            chat.get_name("Input"),
+            chat.get_name(name="mine"),
+            keyed.get_name(),
+            chat.with_config(tags=["t"]).get_name(),
+            chat.get_config_jsonschema()["title"],
+        ]
+        return described, asyncio.run(run())
+
+    on_sync, on_async = both_ways(scenario)
+    assert on_sync == on_async
+    described, runs = on_sync
+    assert described == [
+        "RunnableSequence",
+        "RunnableSequenceInput",
+        "mine",
+        "RunnableSequence",
+        "RunnableSequence",
+        "RunnableSequenceConfig",
+    ]
+    assert runs == ["RunnableWithMessageHistory"] * 5  # listeners, events, the run log
