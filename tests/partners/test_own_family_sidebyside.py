@@ -197,3 +197,35 @@ def test_the_openai_wires_default_is_langchain_openais(name: str, partner: str) 
     model = chatplex.init_chat_model(name, api_key=KEY, **(where if "azure" in name else {}))
     ours = default_method(model.adapter, model.structured_output_method)
     assert ours == _partner_default(f"langchain_openai:{partner}") == "json_schema"
+
+
+#: Each native wire's own family beside its LangChain class: (init_chat_model name and
+#: settings, the partner class). ChatVertexAI's default is None: function calling there.
+NATIVE_PARTNERS = {
+    "google_genai": ("google_genai:gemini-2.5-flash", {"api_key": "AIza-test"}),
+    "google_vertexai": ("google_vertexai:gemini-2.5-flash", {"project": "p", "location": "us"}),
+    "anthropic": ("anthropic:claude-sonnet-4-5", {"api_key": KEY}),
+    "ollama": ("ollama:llama3.1", {}),
+    "cohere": ("cohere:command-r", {"api_key": KEY}),
+    "bedrock_converse": ("bedrock_converse:amazon.nova-lite-v1:0", {"region_name": "us-east-1"}),
+}
+NATIVE_CLASSES = {
+    "google_genai": "langchain_google_genai:ChatGoogleGenerativeAI",
+    "google_vertexai": "langchain_google_vertexai:ChatVertexAI",
+    "anthropic": "langchain_anthropic:ChatAnthropic",
+    "ollama": "langchain_ollama:ChatOllama",
+    "cohere": "langchain_cohere:ChatCohere",
+    "bedrock_converse": "langchain_aws:ChatBedrockConverse",
+}
+
+
+@pytest.mark.parametrize("wire", sorted(NATIVE_PARTNERS))
+def test_each_native_wires_default_method_is_its_langchain_classes(wire: str) -> None:
+    partner = NATIVE_CLASSES[wire]
+    if importlib.util.find_spec(partner.partition(":")[0]) is None:
+        pytest.skip(f"{partner} is not installed")
+    name, settings = NATIVE_PARTNERS[wire]
+    model = chatplex.init_chat_model(name, **settings)
+    theirs = _partner_default(partner)
+    ours = default_method(model.adapter, model.structured_output_method)
+    assert ours == (theirs if theirs != "None" else "function_calling")

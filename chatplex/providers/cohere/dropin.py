@@ -78,7 +78,6 @@ class ChatCohere(DropInEngine):
     goes as v2's `response_format.json_schema`.
     """
 
-    structured_output_method = "json_schema"  # langchain-cohere's default
     langchain_llm_type = "cohere-chat"
     langchain_namespace = ("langchain_cohere", "chat_models")  # its module: not serialized
     langchain_partner_class = "langchain_cohere.chat_models:ChatCohere"

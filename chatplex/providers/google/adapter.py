@@ -316,9 +316,12 @@ class GeminiAdapter(_GoogleWire):
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
 
-    #: A JSON-schema dict without a title goes as `responseJsonSchema` as given, as
+    #: langchain-google-genai's `with_structured_output` default: the schema as
+    #: `responseJsonSchema`. A JSON-schema dict without a title goes as given, as
     #: langchain-google-genai sends it (no name is needed).
-    structured = StructuredProfile(schema_enforced=True, untitled_schema_sent=True)
+    structured = StructuredProfile(
+        method="json_schema", schema_enforced=True, untitled_schema_sent=True
+    )
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """Gemini has no such setting: langchain-google-genai passes it on into

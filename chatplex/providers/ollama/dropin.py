@@ -79,7 +79,6 @@ class ChatOllama(DropInEngine):
     `NotFoundError` on the first call).
     """
 
-    structured_output_method = "json_schema"  # langchain-ollama's default: format=schema
     langchain_llm_type = "chat-ollama"
     langchain_namespace = ("langchain_ollama", "chat_models")  # its module: not serialized
     langchain_partner_class = "langchain_ollama.chat_models:ChatOllama"
