@@ -4,10 +4,11 @@ the LangChain layer to send; the other way, and streams, are `convert.py`'s.
 What differs from a copy: LangChain's v1 standard blocks (`output_version="v1"`,
 LangGraph state written by any provider) carry stream bookkeeping (`index`, `id`) and
 repeat tool calls inside `content` (`{"type": "tool_call"}`); chatplex keeps tool calls
-in `tool_calls` only, so those blocks are dropped, as are Anthropic `tool_use` blocks
-(their call is kept in `tool_calls`, from which the Anthropic adapter writes `tool_use`
-again). Standard `image` blocks become `image_url` blocks, which both adapters send, and
-a provider block LangChain wrapped as `non_standard` is unwrapped.
+in `tool_calls` only, so those blocks are dropped (a `tool_call` block's `extras` kept
+on its call, as `extras`: a wire may send the call back as written), as are Anthropic
+`tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
+writes `tool_use` again). Standard `image` blocks become `image_url` blocks, which both
+adapters send, and a provider block LangChain wrapped as `non_standard` is unwrapped.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
         kept: list[Any] = []
         for block in content:
             if isinstance(block, dict) and block.get("type") in _CALL_BLOCKS:
+                _keep_extras(calls, block)
                 continue
             if isinstance(block, dict) and block.get("type") == "tool_use":
                 if block.get("id") not in known:  # a call only written in content
@@ -151,6 +153,18 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
         invalid_tool_calls=invalid,  # type: ignore[arg-type]
         usage_metadata=cast("Any", message.usage_metadata),
     )
+
+
+def _keep_extras(calls: list[dict[str, Any]], block: dict[str, Any]) -> None:
+    """A v1 `tool_call` block's `extras` (the wire's own facts about the call: its item
+    id, its arguments as written) on its call, as `extras`, for a wire that sends the
+    call back as the block was (the block itself is dropped: `tool_calls` has the call)."""
+    if block.get("type") != "tool_call":
+        return
+    for call in calls:
+        if call["id"] is not None and call["id"] == block.get("id"):
+            call["extras"] = dict(block.get("extras") or {})
+            return
 
 
 def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:

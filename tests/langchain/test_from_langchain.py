@@ -57,7 +57,8 @@ def test_v1_ai_content_keeps_text_and_moves_calls_to_tool_calls() -> None:
         {"type": "reasoning", "reasoning": "think", "id": "r", "index": 0},
         {"type": "text", "text": "Let me add.", "id": "lc_1", "annotations": []},
     ]
-    assert ai.tool_calls == [CALL] and ai.id == "msg_1"
+    # The call keeps its block's extras (none here): a wire may send it back as written.
+    assert ai.tool_calls == [{**CALL, "extras": {}}] and ai.id == "msg_1"
     assert ai.usage_metadata == {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}
 
 

@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import cast
 
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import ToolSpec
@@ -32,6 +33,7 @@ from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
 from .request import tool_result_text
+from .responses_v1 import function_call_item
 from .responses_v1 import responses_blocks
 
 __all__ = ["REFUSED_PARAMETERS", "since_last_response", "wire_body", "wire_input"]
@@ -292,7 +294,8 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
         message = message.to_message()
     content = message.content
     call_items = {
-        c["id"]: _call_item(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False))
+        c["id"]: function_call_item(cast("Mapping[str, Any]", c))
+        or _call_item(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False))
         for c in message.tool_calls
     }
     for bad in message.invalid_tool_calls:

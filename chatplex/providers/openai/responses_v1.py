@@ -10,14 +10,18 @@ back, as the Responses items and blocks they came from, as langchain-openai's
   as it is (the request leaves out what is no Responses item).
 - Citations: a text block's v1 `citation` annotations as `url_citation` (with a URL) or
   `file_citation`.
+- Function calls: a tool call that came as a v1 `tool_call` block (its `extras` on the
+  call) as its `function_call` item: the item's `id`, `arguments` as the reply wrote
+  them (else compact JSON) and `status` from the extras (`function_call_item`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["responses_blocks"]
+__all__ = ["function_call_item", "responses_blocks"]
 
 #: A tool result's status as the Responses API writes it.
 _STATUS = {"success": "completed", "error": "failed"}
@@ -28,6 +32,24 @@ def responses_blocks(content: list[Any]) -> list[Any]:
     blocks as they are."""
     cited = [_with_responses_citations(b) for b in content]
     return _calls_joined(_reasoning_joined(cited))
+
+
+def function_call_item(call: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The `function_call` item of a tool call whose v1 block's `extras` it carries (None
+    for another call), in langchain-openai's key order."""
+    extras = call.get("extras")
+    if not isinstance(extras, Mapping):
+        return None
+    item: dict[str, Any] = {"type": "function_call", "call_id": call["id"]}
+    if "item_id" in extras:
+        item["id"] = extras["item_id"]
+    item["name"] = call["name"]
+    if "arguments" in extras:
+        item["arguments"] = extras["arguments"]
+    else:
+        item["arguments"] = json.dumps(call["args"], separators=(",", ":"))
+    item.update({k: extras[k] for k in ("status", "namespace", "async") if k in extras})
+    return item
 
 
 def _reasoning_joined(content: list[Any]) -> list[Any]:

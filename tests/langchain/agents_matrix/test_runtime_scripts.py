@@ -474,14 +474,6 @@ RUNTIME_GAPS: dict[tuple[str, str], str] = {
         "(chatplex/providers/openai/dropin.py refuses v0 with the Responses API) where "
         "langchain-openai replies in its v0 Responses content"
     ),
-    ("v1_agent_second_turn", "responses"): (
-        "a v1 `tool_call` block given back on the Responses API goes as a function_call "
-        "item without the item's `id` and `status` and with its arguments re-written by "
-        "json.dumps; langchain-openai's _convert_from_v1_to_responses takes them from the "
-        "block's extras (item_id, arguments, status), else compact JSON "
-        "(chatplex/providers/openai/responses_v1.py leaves tool_call blocks to the tool "
-        "calls)"
-    ),
 }
 
 _COHERE_JSON_SCHEMA = Difference(

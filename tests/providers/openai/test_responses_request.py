@@ -531,3 +531,38 @@ def test_temperature_left_out_for_a_gpt5_model_as_langchain_openai(
     settings = CallSettings(model=model, temperature=0.4, extra_body=extra)
     body = wire_body([HumanMessage("hi")], settings, stream=False)
     assert ("temperature" in body) is sent
+
+
+def test_v1_tool_call_blocks_go_back_as_langchain_openai_sends_them() -> None:
+    """A LangChain v1 turn's `tool_call` blocks as `function_call` items: the item id,
+    the arguments as written and the status from the block's extras; a block without
+    extras with compact JSON; a call without a block as the reply's JSON.
+    langchain-openai's `_construct_responses_api_input`, side by side."""
+    from langchain_core import messages as lc
+    from langchain_openai.chat_models.base import _construct_responses_api_input
+
+    from chatplex.langchain import to_chatplex_messages
+
+    written = {"item_id": "fc_1", "arguments": '{"city": "Zürich"}', "status": "completed"}
+    calls = [
+        {"name": "weather", "args": {"city": "Zürich"}, "id": "call_1"},
+        {"name": "time", "args": {"tz": "Zürich", "n": 1}, "id": "call_2"},
+        {"name": "date", "args": {"tz": "Zürich"}, "id": "call_3"},
+    ]
+    turn = lc.AIMessage(
+        [
+            {"type": "text", "text": "Looking.", "id": "msg_1"},
+            {"type": "tool_call", **calls[0], "extras": written},
+            {"type": "tool_call", **calls[1]},
+        ],
+        tool_calls=calls,
+        response_metadata={"output_version": "v1"},
+    )
+    given = [lc.HumanMessage("Weather?"), turn]
+    ours = wire_input(to_chatplex_messages(given))
+    assert ours == _construct_responses_api_input(given)
+    assert [item.get("arguments") for item in ours[1:] if item["type"] == "function_call"] == [
+        '{"city": "Zürich"}',
+        '{"tz":"Z\\u00fcrich","n":1}',
+        '{"tz": "Zürich"}',
+    ]
