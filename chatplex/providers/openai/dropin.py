@@ -226,7 +226,8 @@ class ChatOpenAI(TiktokenCounted):
     (`previous_response_id`, `text`) in `model_kwargs`, or built-in tools bound
     (`bind_tools([{"type": "web_search"}])`). Replies then have langchain-openai's
     `responses/v1` content blocks (reasoning items, built-in tool items, text with
-    annotations); `output_version="v0"` with the Responses API is not supported.
+    annotations); `output_version="v0"` gives langchain-openai's v0.3 shape instead (text
+    in `content`; reasoning, built-in tool items and the refusal in `additional_kwargs`).
 
     `stream_usage` defaults as langchain-openai's: asked for of OpenAI's own host only
     (no base URL, none in OPENAI_BASE_URL, no HTTP client of the user's); pass True to
@@ -370,11 +371,6 @@ class ChatOpenAI(TiktokenCounted):
         )
         # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
         check_responses_only(owner, responses, responses_only)
-        if responses and output_version == "v0":
-            raise NotImplementedError(
-                f"{owner}: the Responses API replies in the 'responses/v1' content format "
-                "in chatplex; output_version='v0' is not supported with it"
-            )
         if output_version not in (None, "v0", "responses/v1"):
             raise ValueError(
                 f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
@@ -420,6 +416,10 @@ class ChatOpenAI(TiktokenCounted):
         )
         if include_response_headers:
             keep_response_headers(adapter, self._responses_adapter)
+        if output_version == "v0":
+            from .responses_adapter import replies_v03
+
+            replies_v03(adapter, self._responses_adapter)
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
         taken.settle(

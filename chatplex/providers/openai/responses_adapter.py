@@ -73,13 +73,14 @@ from .responses_request import wire_body
 from .responses_response import PROVIDER
 from .responses_response import parse_reply
 from .responses_stream import ResponsesStreamParser
+from .responses_v0 import v03_message
 from .tokens import TIKTOKEN_COUNTS
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
     from .batch import OpenAIBatches
 
-__all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter"]
+__all__ = ["BLOCK_TYPES", "OpenAIResponsesAdapter", "replies_v03"]
 
 #: Content blocks this adapter sends: inputs in Chat Completions', LangChain's and the
 #: Responses API's own forms, and the blocks of a Responses reply given back.
@@ -253,9 +254,15 @@ class OpenAIResponsesAdapter(Adapter):
     #: `OpenAIAdapter.keeps_response_headers`'s.
     keeps_response_headers = False
 
+    #: Whether replies (and streamed chunks) come in langchain-openai's v0.3 shape
+    #: (`output_version="v0"`: `responses_v0.v03_message`), not its `responses/v1` one.
+    replies_v03 = False
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call (`APIError` for a failed response)."""
         message = parse_reply(body, headers)
+        if self.replies_v03:
+            message = v03_message(message)
         if self.keeps_response_headers:
             set_metadata(message, "headers", dict(headers))
         return message
@@ -263,7 +270,9 @@ class OpenAIResponsesAdapter(Adapter):
     def stream_parser(self, headers: Mapping[str, str]) -> ResponsesStreamParser:
         """A fresh parser for one stream's events."""
         kept = dict(headers) if self.keeps_response_headers else None
-        return ResponsesStreamParser(header_value(headers, "x-request-id"), headers=kept)
+        return ResponsesStreamParser(
+            header_value(headers, "x-request-id"), headers=kept, v03=self.replies_v03
+        )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """A typed error from an error response (OpenAI's error shapes); never raises."""
@@ -284,3 +293,11 @@ class OpenAIResponsesAdapter(Adapter):
         from .batch import OpenAIBatches  # loaded with the first batch, not with the adapter
 
         return OpenAIBatches(self, limits) if limits else OpenAIBatches(self)
+
+
+def replies_v03(*adapters: Adapter | None) -> None:
+    """`adapters`' Responses replies in langchain-openai's `output_version="v0"` shape
+    (`replies_v03`; Chat Completions' have no other)."""
+    for made in adapters:
+        if isinstance(made, OpenAIResponsesAdapter):
+            made.replies_v03 = True

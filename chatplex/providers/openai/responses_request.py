@@ -33,6 +33,7 @@ from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
 from .request import tool_result_text
+from .responses_v0 import from_v03_message
 from .responses_v1 import function_call_item
 from .responses_v1 import responses_blocks
 
@@ -292,6 +293,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
     langchain-openai sends them (arguments as `json.dumps(args, ensure_ascii=False)`)."""
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
+    message = from_v03_message(message)
     content = message.content
     call_items = {
         c["id"]: function_call_item(cast("Mapping[str, Any]", c))

@@ -26,6 +26,9 @@ a message item), so pieces merge into one block. As langchain-openai's, the merg
 stream is not the invoked reply: a function call has no `status`, a text without
 annotations no `annotations` list.
 
+With `v03=True` each chunk is in langchain-openai's `output_version="v0"` shape
+(`responses_v0.v03_message`), a message item's id the chunk's.
+
 `response.failed` and `error` events raise `StreamError`; a stream that ends before
 `response.completed` (or `.incomplete`) is an error too (`finish`).
 """
@@ -46,6 +49,7 @@ from .responses_response import annotation_block
 from .responses_response import failure
 from .responses_response import message_of
 from .responses_response import without_none
+from .responses_v0 import v03_message
 
 __all__ = ["ResponsesStreamParser"]
 
@@ -86,6 +90,7 @@ class ResponsesStreamParser:
 
     __slots__ = (
         "_done",
+        "_has_reasoning",
         "_headers",
         "_index",
         "_output",
@@ -93,12 +98,21 @@ class ResponsesStreamParser:
         "_pinned",
         "_req_id",
         "_unargued",
+        "_v03",
     )
 
     def __init__(
-        self, request_id: str | None = None, *, headers: dict[str, str] | None = None
+        self,
+        request_id: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        v03: bool = False,
     ) -> None:
         self._req_id = request_id
+        # Chunks in langchain-openai's v0.3 shape (`output_version="v0"`), a reasoning
+        # item's later pieces without the id and type its first one brought.
+        self._v03 = v03
+        self._has_reasoning = False
         #: The response's headers kept (`OpenAIResponsesAdapter.keeps_response_headers`),
         #: until the first chunk takes them, as langchain-openai's first chunk has them.
         self._headers = headers
@@ -118,6 +132,9 @@ class ResponsesStreamParser:
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
         chunk = self._read(event)
+        if chunk is not None and self._v03:
+            chunk = v03_message(chunk, has_reasoning=self._has_reasoning)
+            self._has_reasoning = self._has_reasoning or "reasoning" in chunk.additional_kwargs
         if chunk is not None and self._headers is not None:
             chunk.response_metadata = {"headers": self._headers, **chunk.response_metadata}
             self._headers = None
@@ -171,6 +188,8 @@ class ResponsesStreamParser:
             index = self._advance(position, obj.get("content_index"))
             return _chunk([{"type": "text", "text": "", "id": item_id, "index": index}])
         if kind == "response.output_item.added" and item_type == "message":
+            if self._v03:  # the message item's id is the message's in v0.3
+                return AIMessageChunk(content=[], id=item_id)
             phase = item.get("phase")
             if phase is None:
                 return _chunk([])

@@ -468,13 +468,7 @@ _WITH_TOOLS = (
 )
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-RUNTIME_GAPS: dict[tuple[str, str], str] = {
-    ("env_v1_class_v0", "responses"): (
-        "ChatOpenAI(use_responses_api=True, output_version='v0') raises NotImplementedError "
-        "(chatplex/providers/openai/dropin.py refuses v0 with the Responses API) where "
-        "langchain-openai replies in its v0 Responses content"
-    ),
-}
+RUNTIME_GAPS: dict[tuple[str, str], str] = {}
 
 _COHERE_JSON_SCHEMA = Difference(
     "raises",

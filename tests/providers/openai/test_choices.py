@@ -125,8 +125,12 @@ def test_stays_on_chat_completions_otherwise() -> None:
     assert not langchain_openai.ChatOpenAI(api_key="k", **kept)._use_responses_api({})
     with pytest.raises(ValueError, match="Responses API settings"):
         ChatOpenAI(api_key="k", use_responses_api=False, reasoning={"effort": "low"})
-    with pytest.raises(NotImplementedError, match="responses/v1"):
-        ChatOpenAI(api_key="k", use_responses_api=True, output_version="v0")
+    # v0 on the Responses API: langchain-openai's v0.3 shape, also of a switch to it
+    # (built-in tools bound later)
+    assert ChatOpenAI(api_key="k", use_responses_api=True, output_version="v0").adapter.replies_v03
+    switched = ChatOpenAI(api_key="k", output_version="v0")._responses_adapter
+    assert switched is not None and switched.replies_v03
+    assert not ChatOpenAI(api_key="k", use_responses_api=True).adapter.replies_v03
     with pytest.raises(TypeError, match="use_responses_api must be"):
         ChatOpenAI(api_key="k", use_responses_api="yes")
     assert not wants_responses_api(None, "v0", use_previous_response_id=False, body={})
