@@ -49,30 +49,15 @@ from .responses_response import annotation_block
 from .responses_response import failure
 from .responses_response import message_of
 from .responses_response import without_none
+from .responses_v0 import TOOL_OUTPUTS
 from .responses_v0 import v03_message
 
 __all__ = ["ResponsesStreamParser"]
 
 _FINAL = ("response.completed", "response.incomplete")
-#: Items langchain-openai reads whole from their `response.output_item.done` event.
-_WHOLE_WHEN_DONE = frozenset(
-    {
-        "compaction",
-        "web_search_call",
-        "file_search_call",
-        "computer_call",
-        "code_interpreter_call",
-        "mcp_call",
-        "mcp_list_tools",
-        "mcp_approval_request",
-        "image_generation_call",
-        "tool_search_call",
-        "tool_search_output",
-        "apply_patch_call",
-        "apply_patch_call_output",
-        "custom_tool_call",
-    }
-)
+#: Items langchain-openai reads whole from their `response.output_item.done` event: those
+#: its v0.3 shape keeps as tool outputs, compaction and custom tool calls.
+_WHOLE_WHEN_DONE = TOOL_OUTPUTS | {"compaction", "custom_tool_call"}
 #: Events that yield an empty chunk (langchain-openai reads them and finds nothing).
 _EMPTY = frozenset({"response.image_generation_call.partial_image"})
 

@@ -22,14 +22,14 @@ from typing import TypeVar
 
 from ...messages import AIMessage
 
-__all__ = ["FUNCTION_CALL_IDS", "from_v03_message", "v03_message"]
+__all__ = ["FUNCTION_CALL_IDS", "TOOL_OUTPUTS", "from_v03_message", "v03_message"]
 
 _M = TypeVar("_M", bound=AIMessage)
 
 #: langchain-openai's key for the function call item ids (by call id).
 FUNCTION_CALL_IDS = "__openai_function_call_ids__"
 #: Items v0.3 keeps in `additional_kwargs["tool_outputs"]`.
-_TOOL_OUTPUTS = frozenset(
+TOOL_OUTPUTS = frozenset(
     {
         "web_search_call",
         "file_search_call",
@@ -79,7 +79,7 @@ def v03_message(message: _M, *, has_reasoning: bool = False) -> _M:
         elif kind == "reasoning":
             drop = ("index", "id", "type") if has_reasoning else ("index",)
             extra["reasoning"] = {k: v for k, v in block.items() if k not in drop}
-        elif kind in _TOOL_OUTPUTS:
+        elif kind in TOOL_OUTPUTS:
             extra["tool_outputs"] = [*extra.get("tool_outputs", []), block]
         elif kind == "function_call":
             ids = extra[FUNCTION_CALL_IDS] = dict(extra.get(FUNCTION_CALL_IDS) or {})
