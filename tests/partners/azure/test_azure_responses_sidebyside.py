@@ -120,6 +120,13 @@ def output_version_switch(cls: Any, url: str) -> Any:
     return _model(cls, url, use_responses_api=None, output_version="responses/v1").invoke("Hi")
 
 
+def output_version_v0(cls: Any, url: str) -> Any:
+    """langchain-openai's v0.3 reply shape (reasoning and built-in tool items in
+    `additional_kwargs`), invoked and streamed."""
+    model = _model(cls, url, output_version="v0").bind_tools([{"type": "web_search"}])
+    return [model.invoke("Weather in Paris?"), responses.merged(list(model.stream("Hi")))]
+
+
 def reasoning_switch(cls: Any, url: str) -> Any:
     model = _model(cls, url, use_responses_api=None, reasoning={"effort": "low"})
     return model.invoke("How many r in berry?")
@@ -205,6 +212,10 @@ _OWN: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "azure_aliases": (Script(), aliases),
     "azure_output_version_switch": (Script(), output_version_switch),
     "azure_reasoning_switch": (responses.REASONING, reasoning_switch),
+    "azure_output_version_v0": (
+        responses.Script([responses.REASONING_ITEM, responses.WEB_ITEM]),
+        output_version_v0,
+    ),
     "azure_builtin_tool_switch": (responses.WEB, builtin_tool_switch),
     "azure_ad_token": (Script(), ad_token),
     "azure_ad_token_provider": (Script(), ad_token_provider),
