@@ -21,13 +21,19 @@ PACKAGE = "tests.langchain.agents_matrix"
 
 
 def _scenario_tables() -> dict[str, dict[str, Any]]:
-    """Each matrix file's `SCENARIOS`, by module name."""
+    """Each matrix file's scenarios, by module name: its `SCENARIOS` and any other table
+    named so (`CLIENT_SCENARIOS`: those run on fewer wires)."""
     tables = {}
     for found in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if found.name.startswith("test_") and found.name != "test_cells":
             module = importlib.import_module(f"{PACKAGE}.{found.name}")
-            scenarios = getattr(module, "SCENARIOS", None)
-            if isinstance(scenarios, dict):
+            scenarios = {
+                name: scenario
+                for attribute, table in vars(module).items()
+                if attribute.endswith("SCENARIOS") and isinstance(table, dict)
+                for name, scenario in table.items()
+            }
+            if scenarios:
                 tables[found.name] = scenarios
     return tables
 
