@@ -87,6 +87,7 @@ __all__ = [
     "constructor_names",
     "dropin",
     "field",
+    "partner_http_clients",
     "pick",
     "run_config",
     "spellings",
@@ -558,3 +559,24 @@ def timeout_in_seconds(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     if not all(hasattr(given, part) for part in _TIMEOUT_PARTS):
         return settings  # refused as any other value that is not seconds
     return {**settings, "timeout": given.read}
+
+
+def partner_http_clients(
+    owner: str,
+    given: str,
+    sync: Mapping[str, Any],
+    in_async: Mapping[str, Any],
+    params: dict[str, Any],
+) -> None:
+    """chatplex's `http_client` and `http_async_client` in `params`, built from the httpx
+    keywords a partner class takes for its SDK's two clients (`given`: the setting that
+    passed them), as that SDK builds its own; a TypeError if a client was given too."""
+    if "http_client" in params or "http_async_client" in params:
+        raise TypeError(
+            f"{owner}({given}=...) builds the HTTP clients; with http_client= or "
+            "http_async_client= as well, give the clients those settings instead"
+        )
+    import httpx
+
+    params["http_client"] = httpx.Client(**sync)
+    params["http_async_client"] = httpx.AsyncClient(**in_async)

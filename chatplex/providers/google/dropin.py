@@ -25,6 +25,7 @@ from typing import Any
 
 from ...chat.dropin import UNSET
 from ...chat.dropin import dropin
+from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
@@ -97,15 +98,13 @@ def _clients_of_client_args(owner: str, args: Any, params: dict[str, Any]) -> No
             f"{owner}(client_args=...) takes a dict of httpx.Client keywords, "
             f"not {type(args).__name__}"
         )
-    if "http_client" in params or "http_async_client" in params:
-        raise TypeError(
-            f"{owner}(client_args=...) builds the HTTP clients; with http_client= or "
-            "http_async_client= as well, give the clients those settings instead"
-        )
-    import httpx
-
-    params["http_client"] = httpx.Client(**_with_hooks_it_runs(args, asynchronous=False))
-    params["http_async_client"] = httpx.AsyncClient(**_with_hooks_it_runs(args, asynchronous=True))
+    partner_http_clients(
+        owner,
+        "client_args",
+        _with_hooks_it_runs(args, asynchronous=False),
+        _with_hooks_it_runs(args, asynchronous=True),
+        params,
+    )
 
 
 def _with_hooks_it_runs(args: Mapping[str, Any], *, asynchronous: bool) -> dict[str, Any]:

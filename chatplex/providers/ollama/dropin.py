@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import dropin
+from ...chat.dropin import partner_http_clients
 from ...chat.dropin_fields import API_KEY
 from ...chat.dropin_fields import BASE_URL
 from ...chat.dropin_fields import LOGPROBS
@@ -256,14 +257,11 @@ def _clients_of_kwargs(
     shared_rest = {k: v for k, v in (shared or {}).items() if k not in _CLIENT_KWARGS}
     if not (shared_rest or sync or in_async):
         return
-    if "http_client" in params or "http_async_client" in params:
-        raise TypeError(
-            f"{owner}(client_kwargs / sync_client_kwargs / async_client_kwargs=...) build "
-            "the HTTP clients; with http_client= or http_async_client= as well, give the "
-            "clients those settings instead"
-        )
-    import httpx
-
     built = {"follow_redirects": True, **shared_rest}
-    params["http_client"] = httpx.Client(**{**built, **(sync or {})})
-    params["http_async_client"] = httpx.AsyncClient(**{**built, **(in_async or {})})
+    partner_http_clients(
+        owner,
+        "client_kwargs / sync_client_kwargs / async_client_kwargs",
+        {**built, **(sync or {})},
+        {**built, **(in_async or {})},
+        params,
+    )
