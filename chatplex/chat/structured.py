@@ -78,7 +78,11 @@ METHODS = ("function_calling", "json_schema", "json_mode")
 
 class Structurable(OnWire, Protocol):
     """What `structured_output` reads of a model (a `ChatModel`): its wire, provider and
-    model name, and the copies it binds settings or a forced tool on."""
+    model name, its own default method, and the copies it binds settings or a forced
+    tool on."""
+
+    #: The method it asks when none is named and its wire declares none.
+    structured_output_method: str
 
     def bind(self, **settings: Any) -> Runnable[Any, AIMessage]: ...
 
@@ -456,7 +460,7 @@ def wire_method(model: Structurable, method: str | None, name: str | None) -> st
     the wire's warning), else as asked."""
     adapter = model.adapter
     fallback = None if adapter is None else adapter.structured.json_schema_fallback
-    own = getattr(model, "structured_output_method", None)
+    own = model.structured_output_method
     if fallback is None or (method or default_method(adapter, own)) != "json_schema":
         return method
     warning = fallback(name)
