@@ -7,8 +7,9 @@ repeat tool calls inside `content` (`{"type": "tool_call"}`); chatplex keeps too
 in `tool_calls` only, so those blocks are dropped (a `tool_call` block's `extras` kept
 on its call, as `extras`: a wire may send the call back as written), as are Anthropic
 `tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
-writes `tool_use` again). Standard `image` blocks become `image_url` blocks, which both
-adapters send, and a provider block LangChain wrapped as `non_standard` is unwrapped.
+writes `tool_use` again); a call block with no entry in `tool_calls` becomes one.
+Standard `image` blocks become `image_url` blocks, which both adapters send, and a
+provider block LangChain wrapped as `non_standard` is unwrapped.
 """
 
 from __future__ import annotations
@@ -113,22 +114,27 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
     if isinstance(content, list):
         kept: list[Any] = []
         for block in content:
-            if isinstance(block, dict) and block.get("type") in _CALL_BLOCKS:
+            if not isinstance(block, dict):
+                kept.append(block)
+                continue
+            kind = block.get("type")
+            # A call written only in content (a history built by hand, or dumped without
+            # its `tool_calls`) is still a call: sent as one, never dropped.
+            if kind in ("tool_call", "tool_use") and block.get("id") not in known:
+                args = block.get("args" if kind == "tool_call" else "input")
+                calls.append(
+                    {
+                        "name": block.get("name") or "",
+                        "args": dict(args or {}),
+                        "id": block.get("id"),
+                        "type": "tool_call",
+                    }
+                )
+                known.add(block.get("id"))
+            if kind in _CALL_BLOCKS:
                 _keep_extras(calls, block)
-                continue
-            if isinstance(block, dict) and block.get("type") == "tool_use":
-                if block.get("id") not in known:  # a call only written in content
-                    calls.append(
-                        {
-                            "name": block.get("name") or "",
-                            "args": dict(block.get("input") or {}),
-                            "id": block.get("id"),
-                            "type": "tool_call",
-                        }
-                    )
-                    known.add(block.get("id"))
-                continue
-            kept.append(block)
+            elif kind != "tool_use":
+                kept.append(block)
         content = kept
     invalid = [
         {

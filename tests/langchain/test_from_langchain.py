@@ -137,3 +137,19 @@ def test_a_text_block_keeps_the_keys_the_wires_declare_and_drops_others() -> Non
     block.update(dict.fromkeys(declared, "v"))
     (message,) = to_chatplex_messages([LCHuman(content=[block])])
     assert message.content == [{"type": "text", "text": "x", **dict.fromkeys(declared, "v")}]
+
+
+def test_a_call_written_only_in_content_is_sent_as_a_call() -> None:
+    """A v1 `tool_call` block with no entry in `tool_calls` (`AIMessage(content=[...])`
+    leaves `tool_calls` empty) is a call all the same: dropping it would send the tool
+    result that answers it with no call before it, which every provider refuses."""
+    block = {"type": "tool_call", "id": "call_2", "name": "mul", "args": {"a": 2}}
+    message = LCAI(content=[{"type": "text", "text": "hm"}, block], tool_calls=[CALL])
+    assert message.tool_calls == [CALL]  # LangChain's own message keeps it in content only
+    (ai,) = to_chatplex_messages([message])
+    assert isinstance(ai, AIMessage)
+    assert ai.content == [{"type": "text", "text": "hm"}]
+    assert [(c["id"], c["name"], c["args"]) for c in ai.tool_calls] == [
+        ("call_1", "add", {"a": 1, "b": 2}),
+        ("call_2", "mul", {"a": 2}),
+    ]

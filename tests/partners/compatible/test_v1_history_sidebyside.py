@@ -70,7 +70,19 @@ def openai_v1_turns(cls: Any, p: Package, url: str) -> Any:
     return _sent_on(cls, p, url, "openai")
 
 
-SCRIPTS = {"own_v1_turns": own_v1_turns, "openai_v1_turns": openai_v1_turns}
+def content_only_call(cls: Any, p: Package, url: str) -> Any:
+    """A turn whose call is written only in its content (`AIMessage(content=[...])`
+    with a `tool_call` block leaves `tool_calls` empty), answered and sent on."""
+    turn = lc.AIMessage(content=[{"type": "text", "text": "Adding."}, {**CALL}])
+    history = [lc.HumanMessage("1+2?"), turn, lc.ToolMessage("3", tool_call_id="call_1")]
+    return _model(cls, p, url).bind_tools([add]).invoke(history)
+
+
+SCRIPTS = {
+    "own_v1_turns": own_v1_turns,
+    "openai_v1_turns": openai_v1_turns,
+    "content_only_call": content_only_call,
+}
 
 #: The runs whose partner fails: not compared, `test_the_partner_fails` holds each to
 #: its failure (as kept rows: (why, no normaliser), which the documentation lists).
@@ -88,6 +100,15 @@ KEPT["mistralai", "openai_v1_turns"] = Difference(
     "sends another provider's v1 reasoning block as it is, a content part Mistral's API refuses",
     "another provider's reasoning is left out of the turn",
 )
+for package in CLASSES:
+    KEPT[package, "content_only_call"] = Difference(
+        Reason.REJECTED,
+        "sends the turn without its call (the `tool_call` block left in the content, "
+        "or dropped), so the tool result that follows answers no call, which the API "
+        "refuses",
+        "the call is sent as the turn's tool call, before the result that answers it",
+    )
+KEPT["perplexity", "content_only_call"] = KEPT["perplexity", "own_v1_turns"]
 DIFFERENCES = {key: (why, None) for key, why in KEPT.items()}
 
 
@@ -118,6 +139,13 @@ def test_the_partner_fails(package: str, name: str, server: ScriptedServer) -> N
     server.seen.clear()
     SCRIPTS[name](p.ours(), p, server.url)
     ours = [m for seen in server.seen for m in seen.body["messages"]]
+    if name == "content_only_call":
+        assert not theirs[1].get("tool_calls")  # the result that follows answers no call
+        # (Mistral's ids are nine letters and digits: its turn and result carry the
+        # same id, as langchain-mistralai rewrites it.)
+        (call,) = ours[1]["tool_calls"]
+        assert call["function"]["name"] == "add" and ours[2]["tool_call_id"] == call["id"]
+        return
     assert "reasoning" in _part_types(theirs) and "reasoning" not in _part_types(ours)
 
 
