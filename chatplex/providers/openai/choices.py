@@ -45,7 +45,9 @@ RESPONSES_ONLY = (
 def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
     """The OpenAI specs' `wire_choice`: "openai_responses" when the settings ask for the
     Responses API (as `ChatOpenAI` decides), else None (the provider's own wire). Takes
-    `use_responses_api` and `output_version` out of `settings` (no adapter has them)."""
+    `use_responses_api` and `output_version` out of `settings`, but for the Responses
+    API's "v0" (langchain-openai's v0.3 shape), which its adapter takes
+    (`ProviderSpec.adapter_attributes`)."""
     use = settings.pop("use_responses_api", None)
     version = settings.pop("output_version", None)
     body = {
@@ -58,10 +60,7 @@ def responses_provider(model: str, settings: dict[str, Any]) -> str | None:
         use, version, use_previous_response_id=previous, body=body, model=model
     )
     if responses and version == "v0":
-        raise NotImplementedError(
-            "the Responses API replies in the 'responses/v1' content format in chatplex; "
-            "output_version='v0' is not supported with it"
-        )
+        settings["output_version"] = version
     return "openai_responses" if responses else None
 
 

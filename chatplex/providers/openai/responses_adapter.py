@@ -254,14 +254,15 @@ class OpenAIResponsesAdapter(Adapter):
     #: `OpenAIAdapter.keeps_response_headers`'s.
     keeps_response_headers = False
 
-    #: Whether replies (and streamed chunks) come in langchain-openai's v0.3 shape
-    #: (`output_version="v0"`: `responses_v0.v03_message`), not its `responses/v1` one.
-    replies_v03 = False
+    #: The shape replies (and streamed chunks) come in, langchain-openai's
+    #: `output_version`: "responses/v1", or "v0", its v0.3 shape
+    #: (`responses_v0.v03_message`).
+    output_version = "responses/v1"
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call (`APIError` for a failed response)."""
         message = parse_reply(body, headers)
-        if self.replies_v03:
+        if self.output_version == "v0":
             message = v03_message(message)
         if self.keeps_response_headers:
             set_metadata(message, "headers", dict(headers))
@@ -271,7 +272,9 @@ class OpenAIResponsesAdapter(Adapter):
         """A fresh parser for one stream's events."""
         kept = dict(headers) if self.keeps_response_headers else None
         return ResponsesStreamParser(
-            header_value(headers, "x-request-id"), headers=kept, v03=self.replies_v03
+            header_value(headers, "x-request-id"),
+            headers=kept,
+            v03=self.output_version == "v0",
         )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
@@ -297,7 +300,7 @@ class OpenAIResponsesAdapter(Adapter):
 
 def replies_v03(*adapters: Adapter | None) -> None:
     """`adapters`' Responses replies in langchain-openai's `output_version="v0"` shape
-    (`replies_v03`; Chat Completions' have no other)."""
+    (`output_version`; Chat Completions' have no other)."""
     for made in adapters:
         if isinstance(made, OpenAIResponsesAdapter):
-            made.replies_v03 = True
+            made.output_version = "v0"

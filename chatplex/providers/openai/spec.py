@@ -166,6 +166,10 @@ _BASE_CHAT_OPENAI: dict[str, Any] = {
     "limit_headers": OPENAI_LIMITS,
 }
 
+#: The Responses API's replies in langchain-openai's v0.3 shape (`output_version="v0"`),
+#: which only the Responses adapter takes (`choices.responses_provider` leaves it).
+_V03_REPLIES = (("output_version", "output_version"),)
+
 SPECS = (
     ProviderSpec(
         "openai",
@@ -176,6 +180,7 @@ SPECS = (
         batch_discount=0.5,  # 50% off every model its Batch API serves
         responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
         wire_choice="chatplex.providers.openai.choices:responses_provider",
+        adapter_attributes=_V03_REPLIES,
         llm_output="chat_completions",  # langchain-openai's llm_output and generation_info
         blocks="chatplex.providers.openai.blocks:reply_blocks",  # langchain-core ships it
         api_parameters=_CHAT_COMPLETIONS,
@@ -220,6 +225,7 @@ SPECS = (
         combined_llm_output="chat_completions",  # a BaseChatOpenAI's, of rows that carry none
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.providers.openai.choices:responses_provider",
+        adapter_attributes=_V03_REPLIES,
         **_BASE_CHAT_OPENAI,
     ),
 )

@@ -106,3 +106,48 @@ V0 = dataclasses.replace(SUITE, scripts=SCRIPTS, differences={})
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_v0_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
     assert_same(V0.run(name, server))
+
+
+def _fields(message: Any) -> dict[str, Any]:
+    calls = [{k: c[k] for k in ("name", "args", "id")} for c in message.tool_calls]
+    return {
+        "content": message.content,
+        "additional_kwargs": message.additional_kwargs,
+        "tool_calls": calls,
+        "id": message.id,
+    }
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream", "ainvoke"])
+def test_the_own_family_replies_in_v0_as_langchain_openai(how: str, server: ScriptedServer) -> None:
+    """`chatplex.init_chat_model(..., output_version="v0")` on the Responses API: the
+    v0.3 shape, as langchain-openai's ChatOpenAI gives it for the same reply."""
+    import chatplex
+    from chatplex.messages import AIMessageChunk
+    from chatplex.messages import HumanMessage
+    from tests.partners._sidebyside import add
+    from tests.partners.responses.test_responses_sidebyside import KEY
+    from tests.partners.responses.test_responses_sidebyside import answer
+
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+    server.handler = answer(EVERY)
+    settings = {"api_key": KEY, "base_url": server.url + "/v1", "use_responses_api": True}
+    theirs_model = partner(model="o4-mini", output_version="v0", **settings)
+    ours_model = chatplex.init_chat_model("openai:o4-mini", output_version="v0", **settings)
+    replies = []
+    for model, human in ((theirs_model, lc.HumanMessage), (ours_model, HumanMessage)):
+        bound = model.bind_tools([{"type": "web_search"}, add])
+        if how == "stream":
+            chunks = list(bound.stream([human(QUESTION)]))
+            reply = chunks[0]
+            for chunk in chunks[1:]:
+                reply = reply + chunk
+        elif how == "ainvoke":
+            reply = run_async(bound.ainvoke([human(QUESTION)]))
+        else:
+            reply = bound.invoke([human(QUESTION)])
+        replies.append(reply)
+    theirs, ours = replies
+    assert isinstance(ours, AIMessageChunk) == (how == "stream")
+    assert ours.additional_kwargs["reasoning"]["id"] == "rs_1"  # (not responses/v1 blocks)
+    assert _fields(ours) == _fields(theirs)

@@ -127,10 +127,11 @@ def test_stays_on_chat_completions_otherwise() -> None:
         ChatOpenAI(api_key="k", use_responses_api=False, reasoning={"effort": "low"})
     # v0 on the Responses API: langchain-openai's v0.3 shape, also of a switch to it
     # (built-in tools bound later)
-    assert ChatOpenAI(api_key="k", use_responses_api=True, output_version="v0").adapter.replies_v03
+    on = ChatOpenAI(api_key="k", use_responses_api=True, output_version="v0").adapter
+    assert on.output_version == "v0"
     switched = ChatOpenAI(api_key="k", output_version="v0")._responses_adapter
-    assert switched is not None and switched.replies_v03
-    assert not ChatOpenAI(api_key="k", use_responses_api=True).adapter.replies_v03
+    assert switched is not None and switched.output_version == "v0"
+    assert ChatOpenAI(api_key="k", use_responses_api=True).adapter.output_version != "v0"
     with pytest.raises(TypeError, match="use_responses_api must be"):
         ChatOpenAI(api_key="k", use_responses_api="yes")
     assert not wants_responses_api(None, "v0", use_previous_response_id=False, body={})
