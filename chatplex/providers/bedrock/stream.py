@@ -46,7 +46,6 @@ class BedrockStreamParser:
     __slots__ = (
         "_done",
         "_headers",
-        "_meta_seen",
         "_model",
         "_request_id",
         "_results",
@@ -68,7 +67,6 @@ class BedrockStreamParser:
         #: block index → result pieces of a server tool result, until its stop.
         self._results: dict[Any, list[Any]] = {}
         self._stopped = False
-        self._meta_seen = False
         self._done = False
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
