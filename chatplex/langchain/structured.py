@@ -260,20 +260,28 @@ def parsed_key_parser(
     refusal where the partner has no such error) is left to LangChain's pydantic
     parser, which raises."""
     fallback = PydanticOutputParser(pydantic_object=schema)
+    # A partial of a module function, not a closure: the structured model pickles and
+    # deep-copies; a partial's name keeps the lambda's runs "RunnableLambda", as
+    # langchain-openai's are.
+    read = partial(_read_parsed, schema, refusal_error, fallback)
+    return RunnableLambda(read).with_types(output_type=schema)
 
-    def read(message: Any) -> Any:
-        found = message.additional_kwargs.get("parsed")
-        if found is not None:
-            return schema(**found) if isinstance(found, dict) else found
-        refusal = message.additional_kwargs.get("refusal") or _refusal_block(message)
-        if refusal and refusal_error is not None:
-            raise partner_error(refusal_error, refusal, args=(refusal,))
-        if message.tool_calls:
-            return None
-        return fallback.invoke(message)
 
-    # A partial's name: the lambda's runs are "RunnableLambda", as langchain-openai's are.
-    return RunnableLambda(partial(read)).with_types(output_type=schema)
+def _read_parsed(
+    schema: type[BaseModel],
+    refusal_error: tuple[str, str] | None,
+    fallback: PydanticOutputParser[Any],
+    message: Any,
+) -> Any:
+    found = message.additional_kwargs.get("parsed")
+    if found is not None:
+        return schema(**found) if isinstance(found, dict) else found
+    refusal = message.additional_kwargs.get("refusal") or _refusal_block(message)
+    if refusal and refusal_error is not None:
+        raise partner_error(refusal_error, refusal, args=(refusal,))
+    if message.tool_calls:
+        return None
+    return fallback.invoke(message)
 
 
 def _refusal_block(message: Any) -> Any:

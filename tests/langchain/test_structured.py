@@ -472,6 +472,18 @@ def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
         read.invoke(LCAIMessage("not json"))
 
 
+def test_a_class_bound_as_response_format_pickles_and_deep_copies(server: MockServer) -> None:
+    # A script keeps a structured model (a worker's pickle, a deep copy per task); the
+    # copies read the reply as the original does.
+    import copy
+    import pickle
+
+    llm = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+    structured = llm.with_structured_output(Joke)
+    for copied in (pickle.loads(pickle.dumps(structured)), copy.deepcopy(structured)):
+        assert isinstance(copied.invoke("a joke"), Joke)
+
+
 class Remark(BaseModel):
     """A remark, its mood optional (what `strict=` would make required)."""
 
