@@ -242,6 +242,14 @@ class TurnStyle:
     #: its partner keeps the text alone, so a turn with tool calls, or with reasoning not
     #: `v1_provider`'s, stays a list.
     v1_lone_text: bool = False
+    #: The field an assistant turn sends its `additional_kwargs["reasoning_content"]`
+    #: back in, as its partner does (langchain-fireworks' `reasoning_content`,
+    #: langchain-sambanova's `reasoning`); None: not sent.
+    reasoning_key: str | None = None
+    #: With `reasoning_key`: sent only from a turn whose `model_provider` is none or this
+    #: one (langchain-fireworks': another provider's reasoning may not be valid input);
+    #: None: from any turn.
+    reasoning_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,22 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         turn["content"] = _parts(_own_v1_thinking(message, style.v1_provider))
     if calls and not style.call_type:
         turn["tool_calls"] = _calls(message, style)
+    if style.reasoning_key is not None and _reasoning_sent(message, style):
+        turn[style.reasoning_key] = message.additional_kwargs["reasoning_content"]
     return turn
+
+
+def _reasoning_sent(message: AIMessage, style: TurnStyle) -> bool:
+    """Whether the turn's `reasoning_content` goes back, as its partner decides."""
+    if "reasoning_content" not in message.additional_kwargs:
+        return False
+    if style.reasoning_from is None:
+        return True
+    provider = message.response_metadata.get("model_provider")
+    return isinstance(message.additional_kwargs["reasoning_content"], str) and provider in (
+        None,
+        style.reasoning_from,
+    )
 
 
 def _v1_lone_text(message: AIMessage, own: str | None) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._cells import _VERTEX_ASYNC_REST
+from ._cells import FIELD_DIFFERENCES
 from ._cells import Difference
 from ._cells import ollama_unnamed_results
 from ._cells import raises
@@ -117,12 +118,29 @@ def _answered_without_calls(theirs: Any) -> bool:
     return isinstance(theirs, dict) and isinstance(theirs.get("calls"), str)
 
 
-_PERPLEXITY_DETAILS = (
-    "langchain-perplexity reads only a top-level `reasoning_tokens` and drops the "
-    "`completion_tokens_details` of Perplexity's usage (as "
-    "FIELD_DIFFERENCES keeps for every reply's usage_metadata): its usage's "
-    "output_token_details are empty; chatplex's have 'reasoning'"
-)
+#: What langchain-perplexity's usage lacks, as every reply's usage_metadata keeps it.
+_PERPLEXITY_DETAILS = FIELD_DIFFERENCES[("perplexity", "usage_metadata.output_token_details")].shows
+
+_CHAT_BEDROCK = "langchain-aws's ChatBedrock"
+_CONVERSE = "langchain-aws's ChatBedrockConverse"
+
+
+def _raised_before_sending(
+    scenario: str, refused: str, instead: str, partners: tuple[tuple[str, str, str], ...]
+) -> dict[tuple[str, str], Difference]:
+    """The rows of `scenario` on each (wire, partner package, what it raised) of
+    `partners`: the package `refused` the history and raised before sending; the
+    drop-in does `instead`."""
+    return {
+        (scenario, wire): Difference(
+            "raises",
+            f"{kind.rsplit('.', 1)[-1]}: {package} {refused} and fails before sending; "
+            f"the drop-in {instead}",
+            _reply_raised(kind),
+        )
+        for wire, package, kind in partners
+    }
+
 
 #: Cells that differ on purpose (a closed reason, a check on LangChain's outcome).
 AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
@@ -155,6 +173,7 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
             ("gathered_configs", "vertex"),
             ("usage_agent_async", "vertex"),
             ("async_handler_tool_stream", "vertex"),
+            ("run_id_given", "vertex"),
         ],
         _VERTEX_ASYNC_REST,
     ),
@@ -169,36 +188,29 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
             and len(theirs["calls"]) > 1
         ),
     ),
-    **{
-        ("chat_message_roles", wire): Difference(
-            "raises",
-            f"{kind.rsplit('.', 1)[-1]}: {package} converts no ChatMessage (a generic "
-            "role and text: LangChain's message for a role of the script's choosing) and "
-            "fails before sending; the drop-in sends each by its role",
-            _reply_raised(kind),
-        )
-        for wire, package, kind in (
+    **_raised_before_sending(
+        "chat_message_roles",
+        "converts no ChatMessage (a generic role and text: LangChain's message for a role "
+        "of the script's choosing)",
+        "sends each by its role",
+        (
             ("anthropic", "langchain-anthropic", "builtins.KeyError"),
-            ("bedrock", "langchain-aws's ChatBedrock", "builtins.KeyError"),
-            ("bedrock_converse", "langchain-aws's ChatBedrockConverse", "builtins.ValueError"),
+            ("bedrock", _CHAT_BEDROCK, "builtins.KeyError"),
+            ("bedrock_converse", _CONVERSE, "builtins.ValueError"),
             ("gemini", "langchain-google-genai", "builtins.ValueError"),
             ("vertex", "langchain-google-vertexai", "builtins.ValueError"),
             ("cohere", "langchain-cohere", "builtins.ValueError"),
-        )
-    },
-    **{
-        ("chunk_history", wire): Difference(
-            "raises",
-            f"KeyError: {package} takes a SystemMessageChunk or HumanMessageChunk for no "
-            "role it knows and fails before sending; the drop-in sends them as the "
-            "messages they are chunks of",
-            _reply_raised("builtins.KeyError"),
-        )
-        for wire, package in (
-            ("anthropic", "langchain-anthropic"),
-            ("bedrock", "langchain-aws's ChatBedrock"),
-        )
-    },
+        ),
+    ),
+    **_raised_before_sending(
+        "chunk_history",
+        "takes a SystemMessageChunk or HumanMessageChunk for no role it knows",
+        "sends them as the messages they are chunks of",
+        (
+            ("anthropic", "langchain-anthropic", "builtins.KeyError"),
+            ("bedrock", _CHAT_BEDROCK, "builtins.KeyError"),
+        ),
+    ),
     ("system_alone", "anthropic"): Difference(
         "rejected by provider",
         "langchain-anthropic sends a system prompt with an empty messages list, which "
@@ -254,20 +266,16 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
             )
         ),
     ),
-    **{
-        ("function_message", wire): Difference(
-            "raises",
-            f"{kind.rsplit('.', 1)[-1]}: {package} converts no FunctionMessage and fails "
-            "before sending; the drop-in raises a TypeError naming the message and the "
-            "ToolMessage to use",
-            _reply_raised(kind),
-        )
-        for wire, package, kind in (
+    **_raised_before_sending(
+        "function_message",
+        "converts no FunctionMessage",
+        "raises a TypeError naming the message and the ToolMessage to use",
+        (
             ("anthropic", "langchain-anthropic", "builtins.KeyError"),
-            ("bedrock", "langchain-aws's ChatBedrock", "builtins.KeyError"),
-            ("bedrock_converse", "langchain-aws's ChatBedrockConverse", "builtins.ValueError"),
+            ("bedrock", _CHAT_BEDROCK, "builtins.KeyError"),
+            ("bedrock_converse", _CONVERSE, "builtins.ValueError"),
             ("cohere", "langchain-cohere", "builtins.ValueError"),
             ("mistralai", "langchain-mistralai", "builtins.ValueError"),
-        )
-    },
+        ),
+    ),
 }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import pickle
+import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -282,6 +283,36 @@ def gathered_configs(run: Run) -> Any:
     }
 
 
+def run_id_given(run: Run) -> Any:
+    """`config={"run_id": ...}` given to `invoke` and `ainvoke`: whether the handler's
+    start and the reply's id carry it (LangChain names a reply the provider gave no id
+    `lc_run--<run id>`)."""
+    model = run.make()
+    handler = _RunIds()
+    given = [uuid.UUID(int=1301), uuid.UUID(int=1302)]
+    replies = [
+        model.invoke(HELLO, {"run_id": given[0], "callbacks": [handler]}),
+        arun(lambda: model.ainvoke(HELLO, {"run_id": given[1], "callbacks": [handler]})),
+    ]
+    return {
+        "started": [seen == want for seen, want in zip(handler.ids, given, strict=True)],
+        "reply_ids": [
+            "run" if r.id == f"lc_run--{want}" else "own" if r.id else None
+            for r, want in zip(replies, given, strict=True)
+        ],
+    }
+
+
+class _RunIds(callbacks.BaseCallbackHandler):
+    """The run id of each chat model start."""
+
+    def __init__(self) -> None:
+        self.ids: list[Any] = []
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        self.ids.append(kwargs.get("run_id"))
+
+
 def threaded_configs(run: Run) -> Any:
     """Three threads invoking one model, each with its own config and handler."""
     model = run.make()
@@ -449,6 +480,20 @@ def assistant_last(run: Run) -> Any:
     return _sent(run, [lc.HumanMessage(HELLO), lc.AIMessage("Hello")])
 
 
+def kwargs_carried(run: Run) -> Any:
+    """A history whose messages carry `additional_kwargs` of the script's (a user turn's
+    note, an assistant turn's `reasoning_content` as DeepSeek's replies hold it): what
+    was sent."""
+    return _sent(
+        run,
+        [
+            lc.HumanMessage("Hi there.", additional_kwargs={"note": "kept by the script"}),
+            lc.AIMessage("Hello.", additional_kwargs={"reasoning_content": "I greet back."}),
+            lc.HumanMessage(HELLO),
+        ],
+    )
+
+
 def raw_bound_tools(run: Run) -> Any:
     """`bind(tools=[convert_to_openai_tool(get_weather)])`, not `bind_tools`: the reply's
     calls and the tools the request offered."""
@@ -470,6 +515,8 @@ SCENARIOS: dict[str, Scenario] = {
     "two_systems": two_systems,
     "system_alone": system_alone,
     "assistant_last": assistant_last,
+    "run_id_given": run_id_given,
+    "kwargs_carried": kwargs_carried,
 }
 #: The scenarios that need client-side tools (Perplexity's Sonar takes none).
 TOOL_SCENARIOS: dict[str, Scenario] = {

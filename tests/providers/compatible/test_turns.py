@@ -193,3 +193,23 @@ def test_joined_text_and_tool_list_json_change_only_their_turns() -> None:
     plain = [{"role": "assistant", "content": "x"}, {"role": "tool", "content": "3"}]
     both = TurnStyle(joined_text=True, tool_list_json=True)
     assert styled_turns([ai, tool], plain, both) == plain
+
+
+def test_reasoning_goes_back_under_the_partners_key_from_the_turns_it_takes() -> None:
+    # langchain-sambanova sends any turn's reasoning_content back as `reasoning`;
+    # langchain-fireworks as `reasoning_content`, from its own turns or untagged ones.
+    wire = [{"role": "assistant", "content": "A"}]
+    kept = {"reasoning_content": "R"}
+    own = cp.AIMessage("A", additional_kwargs=kept, response_metadata={"model_provider": "f"})
+    other = cp.AIMessage("A", additional_kwargs=kept, response_metadata={"model_provider": "o"})
+    untagged = cp.AIMessage("A", additional_kwargs=kept)
+    anywhere = TurnStyle(reasoning_key="reasoning")
+    assert [styled_turns([m], wire, anywhere)[0].get("reasoning") for m in (own, other)] == [
+        "R",
+        "R",
+    ]
+    from_own = TurnStyle(reasoning_key="reasoning_content", reasoning_from="f")
+    sent = [styled_turns([m], wire, from_own)[0].get("reasoning_content") for m in (own, other)]
+    assert sent == ["R", None]
+    assert styled_turns([untagged], wire, from_own)[0]["reasoning_content"] == "R"
+    assert styled_turns([untagged], wire, TurnStyle()) == wire

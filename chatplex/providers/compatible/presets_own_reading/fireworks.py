@@ -43,7 +43,12 @@ FIREWORKS = Preset(
         # other keys), and no name on a turn (its API's message has none).
         content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
         # A hand-written call's `content: []` goes as it is.
-        turns=TurnStyle(turn_names=False, empty_list_kept=True),
+        turns=TurnStyle(
+            turn_names=False,
+            empty_list_kept=True,
+            reasoning_key="reasoning_content",
+            reasoning_from="fireworks",
+        ),
         sdk_path="/v1",
         structured_trace="method",  # its structured runs name the method alone
         json_schema_shape="json_object",  # langchain-fireworks' response_format

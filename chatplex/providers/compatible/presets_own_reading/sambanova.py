@@ -64,7 +64,7 @@ SAMBANOVA = Preset(
         # No name on a turn (SambaNova's message is a role and its content); an
         # assistant's list content as its text joined, where langchain-sambanova
         # sends "" or null (the text lost: a kept difference).
-        turns=TurnStyle(turn_names=False, joined_text=True),
+        turns=TurnStyle(turn_names=False, joined_text=True, reasoning_key="reasoning"),
         forced_tool_settings=False,  # its with_structured_output binds the tool alone
         # ...and pops `strict` from its kwargs, whatever the method.
         strict_dropped=frozenset({"function_calling", "json_schema"}),
