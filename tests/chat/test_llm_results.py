@@ -331,10 +331,12 @@ def test_a_reply_that_names_no_provider_is_read_by_its_wire_where_it_fills_key_b
     # langchain-sambanova names no provider; its wire's style is langchain-groq's.
     assert unnamed_reply_style({"provider": "openai"}, "sambanova") == "completions_fields"
     # A reply that names one is partner_style's; langchain-openai's style always names
-    # it; a wire that declares no style (Perplexity's) or no wire at all gives none.
+    # it; a wire that declares no style (Cerebras') or no wire at all gives none.
     assert unnamed_reply_style({"model_provider": "groq"}, "sambanova") is None
     assert unnamed_reply_style({"provider": "openai"}, "openai") is None
-    assert unnamed_reply_style({"provider": "openai"}, "perplexity") is None
+    assert unnamed_reply_style({"provider": "openai"}, "cerebras") is None
+    # langchain-perplexity's: on a stream's pieces alone (its model name, then finish).
+    assert unnamed_reply_style({"provider": "openai"}, "perplexity") == "stream_info"
     assert unnamed_reply_style({"provider": "openai"}, None) is None
 
 

@@ -19,11 +19,6 @@ _TYPE = "builtins.TypeError"
 
 #: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
 AROUND_GAPS: dict[tuple[str, str], str] = {
-    ("llm_end_payloads", "perplexity"): (
-        "langchain-perplexity's streamed run ends with the finish reason and model name "
-        "as its generation's generation_info (on_llm_end sees them); the drop-in's "
-        "stream gives none"
-    ),
     **{
         ("function_message", wire): (
             "a legacy function call answered by a FunctionMessage (the assistant's "

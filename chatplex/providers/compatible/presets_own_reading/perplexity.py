@@ -111,6 +111,7 @@ PERPLEXITY = Preset(
     otel_name="perplexity",
     model_prefixes=("sonar",),
     aliases=(("pplx_api_key", "api_key"),),
+    llm_output="stream_info",  # langchain-perplexity's: on a stream's pieces alone
     # LangChain's default rule: a stop of its own (no field of its class) not reported.
     ls_rule=LangSmithRule(stop_setting=False),
     body=same_names(*PERPLEXITY_SEARCH_FIELDS, "media_response"),
