@@ -7,12 +7,19 @@ one timer event per idle period, not one per chunk); if not, it cancels the task
 only while the task is waiting inside the driver (`inside`), never while the consumer
 holds a chunk. The driver turns that cancellation into the bound's typed error
 (`translate`), and a cancellation from anyone else stays a cancellation.
+
+A bound further off than `_FAR` (an SDK's default of minutes, most calls' only one) gets
+no timer of its own: the loop's one sweep looks at every such watch each `_FAR / 2`
+seconds and arms its timer once the bound is near, so it still fires on time. A call
+answered well within its bound (the usual case) then costs a set's add and discard, not
+a timer made, cancelled and left in the loop's heap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import weakref
 from typing import TYPE_CHECKING
 
 from ..errors import APITimeoutError
@@ -23,11 +30,54 @@ if TYPE_CHECKING:
 
 __all__ = ["Watch"]
 
+#: Seconds: a bound further off than this is left to the loop's sweep (`_Sweep`).
+_FAR = 30.0
+
+
+class _Sweep:
+    """The watches of one loop whose bound is far off, looked at every `_FAR / 2`
+    seconds by one timer (armed while there are any): each arms its own timer once its
+    bound is within `_FAR`. Only its own timer keeps it: what it holds lives as long as
+    the loop, never longer (`_sweeps` holds it and its loop weakly)."""
+
+    __slots__ = ("__weakref__", "_handle", "watches")
+
+    def __init__(self) -> None:
+        self._handle: asyncio.TimerHandle | None = None
+        self.watches: set[Watch] = set()
+
+    def add(self, watch: Watch) -> None:
+        self.watches.add(watch)
+        if self._handle is None:
+            self._handle = watch._loop.call_later(_FAR / 2, self._run)
+
+    def _run(self) -> None:
+        self._handle = None
+        watches, self.watches = self.watches, set()
+        for watch in watches:
+            watch._swept = False
+            watch._check()  # (adds it again while its bound is still far)
+
+
+#: loop -> its sweep, while its timer is armed.
+_sweeps: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.ref[_Sweep]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sweep(loop: asyncio.AbstractEventLoop) -> _Sweep:
+    held = _sweeps.get(loop)
+    sweep = held() if held is not None else None
+    if sweep is None:
+        sweep = _Sweep()
+        _sweeps[loop] = weakref.ref(sweep)
+    return sweep
+
 
 class Watch:
     """Bounds the waits of one call's attempts on the running loop."""
 
-    __slots__ = ("_call", "_fired", "_handle", "_loop", "_task", "inside")
+    __slots__ = ("_call", "_fired", "_handle", "_loop", "_swept", "_task", "inside")
 
     def __init__(self, call: Call) -> None:
         self._call = call
@@ -35,13 +85,14 @@ class Watch:
         self._task: asyncio.Task[object] | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._fired = False
+        self._swept = False  # in the loop's sweep (`_Sweep`), with no timer of its own
         self.inside = False
 
     def enter(self) -> None:
         """The driver is about to wait for the server (again): the timer runs."""
         self._task = asyncio.current_task()
         self.inside = True
-        if self._handle is None:
+        if self._handle is None and not self._swept:
             self._check()
 
     def leave(self) -> None:
@@ -51,6 +102,9 @@ class Watch:
     def stop(self) -> None:
         """The attempt ended: no timer left behind."""
         self.inside = False
+        if self._swept:
+            self._swept = False
+            _sweep(self._loop).watches.discard(self)
         handle = self._handle
         if handle is not None:
             self._handle = None
@@ -85,7 +139,10 @@ class Watch:
         if until == math.inf:
             return
         left = until - call.clock()
-        if left > 0:
+        if left > _FAR:
+            self._swept = True
+            _sweep(self._loop).add(self)
+        elif left > 0:
             self._handle = self._loop.call_at(self._loop.time() + left, self._check)
         elif self.inside and not self._fired and self._task is not None:
             self._fired = True

@@ -89,3 +89,56 @@ async def test_the_bounds_timeout_says_aiohttps_total_timeout_raises_asyncios_ow
     timeout, deadline = seen
     assert getattr(timeout, AIOHTTP_CLASS) is TimeoutError
     assert isinstance(deadline, DeadlineExceededError) and not hasattr(deadline, AIOHTTP_CLASS)
+
+
+async def test_a_far_bound_is_swept_without_a_timer_of_its_own() -> None:
+    """A bound further off than `_FAR` arms no timer per call: the loop's sweep holds
+    the watch until the attempt ends."""
+    from chatplex.http import _watch
+
+    watch = Watch(Bound(_watch._FAR * 4))  # type: ignore[arg-type]
+    watch.enter()
+    sweep = _watch._sweep(asyncio.get_running_loop())
+    assert watch._handle is None and watch in sweep.watches
+    watch.enter()  # a stream's next wait: still swept, not added again
+    assert watch in sweep.watches
+    watch.stop()
+    assert watch not in sweep.watches
+
+
+async def test_a_swept_bound_still_cuts_the_wait_on_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep arms the watch's own timer once its bound is near: the wait is cut at
+    the bound, not at the sweep after it."""
+    from chatplex.http import _watch
+
+    monkeypatch.setattr(_watch, "_FAR", 0.1)
+    watch = Watch(Bound(0.35))  # type: ignore[arg-type]
+    start = time.monotonic()
+    watch.enter()
+    assert watch._swept
+    with pytest.raises(asyncio.CancelledError) as info:
+        await asyncio.sleep(60)
+    assert 0.34 <= time.monotonic() - start < 0.45
+    assert isinstance(watch.translate(info.value), APITimeoutError)
+    watch.stop()
+    assert watch not in _watch._sweep(asyncio.get_running_loop()).watches
+
+
+def test_a_sweep_keeps_no_loop_alive() -> None:
+    """A watch left swept when its loop is dropped (a call abandoned mid-wait) is held
+    by that loop alone: nothing of the module keeps the loop, its tasks or the call."""
+    import gc
+    import weakref
+
+    from chatplex.http import _watch
+
+    async def abandoned() -> None:
+        Watch(Bound(_watch._FAR * 4)).enter()  # type: ignore[arg-type]
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(abandoned())
+    gone = weakref.ref(loop)
+    loop.close()
+    del loop
+    gc.collect()
+    assert gone() is None
