@@ -15,6 +15,7 @@ import importlib
 import sys
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "apriced_stream",
+    "call_cache",
     "charge",
     "check_budget",
     "check_cache",
@@ -91,6 +93,15 @@ def cache_under_langchain(setting: BaseCache | bool | None) -> BaseCache | bool:
     replies = loaded(_CACHE)
     own: BaseCache | None = replies.get_llm_cache() if replies is not None else None
     return own if own is not None else False
+
+
+def call_cache(setting: BaseCache | bool | None, config: Mapping[str, Any]) -> BaseCache | None:
+    """The cache a call uses (`reply_cache`); a call LangChain makes (its config's
+    `_traced_by`) of a model with no cache setting, `cache_under_langchain`'s: LangChain
+    ran its own caches around it."""
+    if setting is None and config.get("_traced_by") == "langchain":
+        setting = cache_under_langchain(None)
+    return reply_cache(setting)
 
 
 # ---- usage tracking (chat/accounting/usage.py's functions, a no-op while it is not loaded)

@@ -15,7 +15,7 @@ from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
-from .call_hooks import reply_cache
+from .call_hooks import call_cache
 
 if TYPE_CHECKING:
     from ..adapters.request_types import CallSettings
@@ -31,7 +31,7 @@ def send(
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=False)
-    cache = reply_cache(self.cache)
+    cache = call_cache(self.cache, config)
     if cache is None:
         return sending.post(call)
     return sending.cached_post(call, cache)
@@ -43,7 +43,7 @@ async def asend(
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
-    cache = reply_cache(self.cache)
+    cache = call_cache(self.cache, config)
     if cache is None:
         return await sending.apost(call)
     return await sending.acached_post(call, cache)
@@ -55,7 +55,7 @@ def send_stream(
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=True)
-    cache = reply_cache(self.cache)
+    cache = call_cache(self.cache, config)
     # Cached with its usage; `stream_usage=False` strips it from hits too.
     chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
     if _keeps_usage(self):
@@ -71,7 +71,7 @@ def asend_stream(
     if sending is None:  # the first call
         _load_sending()
     call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
-    cache = reply_cache(self.cache)
+    cache = call_cache(self.cache, config)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
     if _keeps_usage(self):
         return chunks

@@ -25,6 +25,7 @@ from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
+from ..chat.model import ChatModel
 from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
 from .convert import StreamTranslator
@@ -276,10 +277,19 @@ def _target(
         kwargs.setdefault("cache", False)
     engine = primary(target)  # (the call's: read once, for what follows)
     if "cache" not in kwargs:  # LangChain's caches are LangChain's to run
-        kwargs["cache"] = cache_under_langchain(getattr(engine, "cache", None))
+        chosen = cache_under_langchain(getattr(engine, "cache", None))
+        # A chat model called itself with no cache setting reads a call LangChain makes
+        # so already (`call_hooks.call_cache`): nothing to bind, no copy of it a call.
+        if chosen is not False or target is not engine or not _unset_cache(engine):
+            kwargs["cache"] = chosen
     partner_max_tokens(engine, kwargs)
     call_format(engine, kwargs)  # an agent's response_format, as the wire spells it
     return (name if isinstance(name, str) and name else model._sent_model_name), target
+
+
+def _unset_cache(engine: Any) -> bool:
+    """Whether `engine` is a chat model without a cache setting of its own."""
+    return isinstance(engine, ChatModel) and engine.cache is None
 
 
 def _failure_report(model: LangChainChat, target: Any) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from chatplex.chat.call_hooks import call_cache
 from chatplex.chat.call_hooks import check_cache
 from chatplex.chat.call_hooks import reply_cache
 from chatplex.testing import MockServer
@@ -120,6 +121,28 @@ def test_check_cache_passes_plain_settings_and_checks_objects() -> None:
 
 def test_reply_cache_false_is_no_cache_whatever_is_set() -> None:
     assert reply_cache(False) is None
+
+
+def test_a_call_langchain_makes_of_a_model_without_a_cache_skips_langchains() -> None:
+    """LangChain ran its process-wide cache around the call already (the model's
+    `cache=None` reads it where LangChain did not make the call); a cache setting of the
+    model's own is its own either way."""
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    from chatplex import InMemoryCache as OwnCache
+
+    under_langchain = {"_traced_by": "langchain"}
+    set_llm_cache(InMemoryCache())
+    try:
+        assert call_cache(None, under_langchain) is None
+        assert call_cache(None, {}) is not None  # LangChain's, wrapped
+        assert call_cache(True, under_langchain) is not None  # asked for: as before
+        own = OwnCache()
+        assert call_cache(own, under_langchain) is own
+        assert call_cache(False, {}) is None
+    finally:
+        set_llm_cache(None)
 
 
 def test_a_cache_object_is_used_though_the_process_wide_cache_never_loaded(

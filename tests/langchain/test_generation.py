@@ -199,6 +199,29 @@ async def test_chatchatplex_answers_a_stream_from_chatplexs_cache(sync: bool) ->
         set_llm_cache(None)
 
 
+def test_a_plain_call_binds_no_cache_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A chat model without a cache setting reads a call LangChain makes so itself: the
+    # call passes no `cache=` (which would copy the model a call), and looks nowhere.
+    from langchain_core.messages import HumanMessage
+
+    from chatplex.chat import call_hooks
+    from chatplex.langchain.generation import _target
+
+    model = llm("openai")
+    plain: dict[str, Any] = {}
+    _target(model, [HumanMessage("hi")], None, plain)
+    assert "cache" not in plain
+    cached = llm("openai", model_kwargs={"cache": InMemoryCache()})
+    own: dict[str, Any] = {}
+    _target(cached, [HumanMessage("hi")], None, own)
+    assert own["cache"] is cached.chatplex_model.cache  # the model's own, as given
+    seen: list[Any] = []
+    reply_cache = call_hooks.reply_cache
+    monkeypatch.setattr(call_hooks, "reply_cache", lambda s: seen.append(s) or reply_cache(s))
+    model.invoke("a b")
+    assert seen == [False]
+
+
 def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
     from langchain_core.caches import InMemoryCache
     from langchain_core.globals import set_llm_cache
