@@ -189,6 +189,28 @@ def _sharing_alias_names(hooks: Any) -> Callable[..., None]:
     return __init__
 
 
+# ---- pytest-recording's autouse fixtures, made no-ops -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def vcr() -> None:
+    """pytest-recording's `vcr` (installed with langchain-tests), which is autouse: with
+    what it asks for (`vcr_markers`, `vcr_cassette_dir`, `record_mode`, `request`...)
+    and `block_network`, it set up three function-scoped fixtures for every test, ~0.3
+    of a trivial test's ~0.9 ms of CPU (~8 s over the suite); this one is set up once.
+    No test here records or replays a cassette: the one that asks for it, the standard
+    suites' `test_stream_time`, skips (`enable_vcr_tests` is off: the partners' cassettes
+    are recordings of the real APIs), and none blocks the network by pytest-recording's
+    mark (tests/_netguard.py refuses every address but loopback to every test)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def block_network() -> None:
+    """pytest-recording's `block_network`, autouse too (`vcr`)."""
+    return None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection(session: pytest.Session) -> Generator[None, object, object]:
     """Collection runs with the automatic garbage collector off. It imports every test
