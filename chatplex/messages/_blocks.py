@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 from typing import cast
 
+from ..postimport import when_imported
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
@@ -65,6 +66,23 @@ def register_blocks(
         if not callable(func) and (func is not None or name == "translate"):
             raise TypeError(f"register_blocks: {name} must be callable, got {type(func).__name__}")
     _REGISTERED[provider] = (translate, translate_chunk or translate)
+    when_imported(_LANGCHAIN_TRANSLATORS, functools.partial(_share, provider))
+
+
+#: Where langchain-core keeps the translators its messages' `content_blocks` read.
+_LANGCHAIN_TRANSLATORS = "langchain_core.messages.block_translators"
+
+
+def _share(provider: str, translators: Any) -> None:
+    """`provider`'s translators read LangChain's messages too (once langchain-core is
+    loaded; now if it is), where no one registered one with it: a partner package
+    registers its own when imported (langchain-mistralai's), which a script on a drop-in
+    or `ChatChatplex` may never import, and LangChain's best-effort reading of a v1
+    stream piece gives its tool calls empty `args`. A partner's, registered before or
+    after, is kept."""
+    if translators.get_translator(provider) is None:
+        translate, translate_chunk = _REGISTERED[provider]
+        translators.register_translator(provider, translate, translate_chunk)
 
 
 def content_blocks(message: MessageFields) -> list[_Block]:

@@ -478,3 +478,51 @@ def test_anthropic_style_blocks_asks_the_wire_for_its_own_blocks_only() -> None:
     ]
     anthropic_style_blocks(AIMessageChunk([mine]), own)  # type: ignore[list-item]
     assert seen == [("mine", False), ("mine", True)]
+
+
+_MISTRAL_V1_STREAM = """
+import sys
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.block_translators import get_translator
+from chatplex.langchain import ChatMistralAI
+ChatMistralAI(api_key="k")  # the drop-in, as a script builds it
+assert "langchain_mistralai" not in sys.modules
+piece = AIMessageChunk(
+    content="",
+    tool_call_chunks=[{"name": "add", "args": '{"a": 1}', "id": "c1", "index": 0}],
+    response_metadata={"model_provider": "mistralai"},
+)
+assert get_translator("mistralai") is not None
+assert [b["args"] for b in piece.content_blocks if b["type"] == "tool_call"] == [{"a": 1}]
+"""
+
+
+def test_a_folders_reading_reads_langchains_messages_where_no_partner_registered_one() -> None:
+    """chatplex's reading of Mistral's content parts (registered when its folder loads)
+    is langchain-core's for `model_provider="mistralai"` too, where langchain-mistralai,
+    which registers its own when imported, is not: LangChain's best-effort reading gave a
+    v1 stream piece's tool call empty `args` (a fresh interpreter: nothing preloaded)."""
+    from tests._fresh import fresh_python
+
+    fresh_python(_MISTRAL_V1_STREAM)
+
+
+def test_a_partners_own_reading_is_kept() -> None:
+    from langchain_core.messages import block_translators
+
+    from chatplex.messages import register_blocks
+
+    def partner(message: Any) -> list[Any]:
+        return [{"type": "text", "text": "the partner's"}]
+
+    block_translators.register_translator("test-partner-provider", partner, partner)
+    try:
+        register_blocks("test-partner-provider", lambda message: [])
+        found = block_translators.get_translator("test-partner-provider")
+        assert found is not None and found["translate_content"] is partner
+        register_blocks("test-unclaimed-provider", partner)
+        unclaimed = block_translators.get_translator("test-unclaimed-provider")
+        assert unclaimed is not None and unclaimed["translate_content_chunk"] is partner
+    finally:
+        block_translators.PROVIDER_TRANSLATORS.pop("test-partner-provider", None)
+        block_translators.PROVIDER_TRANSLATORS.pop("test-unclaimed-provider", None)
