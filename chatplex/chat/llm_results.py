@@ -180,7 +180,6 @@ _SHAPES: dict[str, _Shape] = {
         streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
     ),
     "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
-    # A reply of none; a stream's pieces its model name, then its finish reason.
     "stream_info": _Shape(info=(), output=None, streamed=("finish_reason", "model_name")),
     "reply_info": _Shape(
         info=(
