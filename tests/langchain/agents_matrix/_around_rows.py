@@ -103,9 +103,9 @@ def _no_reasoning(key: str) -> Callable[[Any], bool]:
     return check
 
 
-def _reply_raised(kind: str) -> Callable[[Any], bool]:
-    """LangChain's call raised `kind`."""
-    return lambda theirs: isinstance(theirs, dict) and raises(kind)(theirs.get("reply"))
+def _reply_raised(kind: str, key: str = "reply") -> Callable[[Any], bool]:
+    """LangChain's call (its outcome's `key`) raised `kind`."""
+    return lambda theirs: isinstance(theirs, dict) and raises(kind)(theirs.get(key))
 
 
 def _answered_without_calls(theirs: Any) -> bool:
@@ -118,6 +118,18 @@ _PERPLEXITY_DETAILS = FIELD_DIFFERENCES[("perplexity", "usage_metadata.output_to
 
 _CHAT_BEDROCK = "langchain-aws's ChatBedrock"
 _CONVERSE = "langchain-aws's ChatBedrockConverse"
+
+
+def _openai_shaped_tools_sent(package: str) -> Difference:
+    """`package` sent tools given by `bind(tools=[...])` as written, in OpenAI's shape."""
+    return Difference(
+        "rejected by provider",
+        f"{package} sends tools given by bind(tools=[...]) in OpenAI's shape "
+        "({'type': 'function', 'function': {...}}) as they are, which the Messages "
+        "API refuses (a tool needs a name and an input_schema); the drop-in sends "
+        "them in the wire's shape, and the model can call them",
+        _answered_without_calls,
+    )
 
 
 def _raised_before_sending(
@@ -151,10 +163,7 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "OutputParserException: langchain-cohere's with_structured_output (json_schema) "
         "sends the schema where Cohere's v2 API does not read it (as structured_strict "
         "in test_side_wires.py); chatplex's parses the reply and tallies its usage",
-        lambda theirs: (
-            isinstance(theirs, dict)
-            and raises("langchain_core.exceptions.OutputParserException")(theirs.get("raised"))
-        ),
+        _reply_raised("langchain_core.exceptions.OutputParserException", "raised"),
     ),
     ("llm_end_payloads", "vertex"): Difference(
         "loses data",
@@ -221,8 +230,7 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "contents, which Vertex AI refuses (400); the drop-in raises a ValueError saying "
         "so before sending",
         lambda theirs: (
-            isinstance(theirs, dict)
-            and raises("google.api_core.exceptions.BadRequest")(theirs.get("reply"))
+            _reply_raised("google.api_core.exceptions.BadRequest")(theirs)
             and "contents" not in (theirs.get("sent") or {})
         ),
     ),
@@ -233,20 +241,8 @@ AROUND_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "so before sending",
         _reply_raised("botocore.errorfactory.ValidationException"),
     ),
-    **{
-        ("raw_bound_tools", wire): Difference(
-            "rejected by provider",
-            f"{package} sends tools given by bind(tools=[...]) in OpenAI's shape "
-            "({'type': 'function', 'function': {...}}) as they are, which the Messages "
-            "API refuses (a tool needs a name and an input_schema); the drop-in sends "
-            "them in the wire's shape, and the model can call them",
-            _answered_without_calls,
-        )
-        for wire, package in (
-            ("anthropic", "langchain-anthropic"),
-            ("bedrock", "langchain-aws's ChatBedrock"),
-        )
-    },
+    ("raw_bound_tools", "anthropic"): _openai_shaped_tools_sent("langchain-anthropic"),
+    ("raw_bound_tools", "bedrock"): _openai_shaped_tools_sent(_CHAT_BEDROCK),
     **ollama_unnamed_results("kwargs_tool_call"),
     ("function_message", "responses"): Difference(
         "rejected by provider",
