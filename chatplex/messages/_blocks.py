@@ -71,6 +71,8 @@ def register_blocks(
 
 #: Where langchain-core keeps the translators its messages' `content_blocks` read.
 _LANGCHAIN_TRANSLATORS = "langchain_core.messages.block_translators"
+#: model_provider -> the translator `_share` registered with langchain-core.
+_SHARED: dict[str, Translate] = {}
 
 
 def _share(provider: str, translators: Any) -> None:
@@ -79,10 +81,12 @@ def _share(provider: str, translators: Any) -> None:
     registers its own when imported (langchain-mistralai's), which a script on a drop-in
     or `ChatChatplex` may never import, and LangChain's best-effort reading of a v1
     stream piece gives its tool calls empty `args`. A partner's, registered before or
-    after, is kept."""
-    if translators.get_translator(provider) is None:
+    after, is kept; one registered here before is replaced, as `register_blocks` says."""
+    current = translators.get_translator(provider)
+    if current is None or current["translate_content"] is _SHARED.get(provider):
         translate, translate_chunk = _REGISTERED[provider]
         translators.register_translator(provider, translate, translate_chunk)
+        _SHARED[provider] = translate
 
 
 def content_blocks(message: MessageFields) -> list[_Block]:

@@ -523,6 +523,13 @@ def test_a_partners_own_reading_is_kept() -> None:
         register_blocks("test-unclaimed-provider", partner)
         unclaimed = block_translators.get_translator("test-unclaimed-provider")
         assert unclaimed is not None and unclaimed["translate_content_chunk"] is partner
+
+        def again(message: Any) -> list[Any]:
+            return []
+
+        register_blocks("test-unclaimed-provider", again)  # chatplex's own, replaced
+        replaced = block_translators.get_translator("test-unclaimed-provider")
+        assert replaced is not None and replaced["translate_content"] is again
     finally:
         block_translators.PROVIDER_TRANSLATORS.pop("test-partner-provider", None)
         block_translators.PROVIDER_TRANSLATORS.pop("test-unclaimed-provider", None)
