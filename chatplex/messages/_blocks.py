@@ -78,9 +78,9 @@ _SHARED: dict[str, Translate] = {}
 def _share(provider: str, translators: Any) -> None:
     """`provider`'s translators read LangChain's messages too (once langchain-core is
     loaded; now if it is), where no one registered one with it: a partner package
-    registers its own when imported (langchain-mistralai's), which a script on a drop-in
-    or `ChatChatplex` may never import, and LangChain's best-effort reading of a v1
-    stream piece gives its tool calls empty `args`. A partner's, registered before or
+    may register its own when imported, which a script on a drop-in or `ChatChatplex`
+    may never import, and LangChain's best-effort reading of a v1 stream piece gives
+    its tool calls empty `args`. A partner's, registered before or
     after, is kept; one registered here before is replaced, as `register_blocks` says."""
     current = translators.get_translator(provider)
     if current is None or current["translate_content"] is _SHARED.get(provider):
