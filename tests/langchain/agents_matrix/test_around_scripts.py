@@ -30,13 +30,11 @@ from langchain_core import load
 from langchain_core import messages as lc
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from chatplex.testing import MockServer
-
 from ._around_rows import AROUND_DIFFERENCES
 from ._around_rows import AROUND_GAPS
 from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._cells import known_cells
 from ._kit import STEPS
 from ._kit import TURNS
@@ -47,7 +45,6 @@ from ._kit import Scenario
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
-from ._kit import run_cell
 from ._kit import text_of
 from .test_content_scripts import _conversation
 from .test_reply_scripts import _requests
@@ -539,11 +536,9 @@ def _cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_around_script(server: MockServer, scenario: str, wire: str) -> None:
-    run = {**SCENARIOS, **TOOL_SCENARIOS}[scenario]
-    theirs, ours = run_cell(run, WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, AROUND_DIFFERENCES)
+test_around_script = family_test(
+    {**SCENARIOS, **TOOL_SCENARIOS}, params=_cells(), differences=AROUND_DIFFERENCES
+)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:

@@ -28,15 +28,13 @@ from langchain_core import caches
 from langchain_core import rate_limiters
 from langgraph.checkpoint.memory import InMemorySaver
 
-from chatplex.testing import MockServer
-
 from . import _cells
 from ._cells import _VERTEX_ASYNC_REST
 from ._cells import Difference
 from ._cells import _call_split
 from ._cells import assert_rows_name_cells
 from ._cells import cells
-from ._cells import judge
+from ._cells import family_test
 from ._cells import known_cells
 from ._cells import ollama_unnamed_results
 from ._cells import raises
@@ -49,7 +47,6 @@ from ._kit import Scenario
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
-from ._kit import run_cell
 from ._kit import text_of
 from .test_content_scripts import _conversation
 from .test_model_api import FORECAST_DICT
@@ -599,11 +596,9 @@ def _cells() -> list[Any]:
     )
 
 
-@pytest.mark.parametrize(("scenario", "wire"), _cells())
-def test_runtime_script(server: MockServer, scenario: str, wire: str) -> None:
-    run = {**SCENARIOS, **CLIENT_SCENARIOS}[scenario]
-    theirs, ours = run_cell(run, WIRES[wire], server)
-    judge(scenario, wire, theirs, ours, RUNTIME_DIFFERENCES)
+test_runtime_script = family_test(
+    {**SCENARIOS, **CLIENT_SCENARIOS}, params=_cells(), differences=RUNTIME_DIFFERENCES
+)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
