@@ -50,6 +50,7 @@ import json
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -178,6 +179,9 @@ class BedrockAdapter(Adapter):
     #: Whether the last user turn goes under the guardrail alone (langchain-aws's
     #: `guard_last_turn_only`, `request.guarded_last_turn`); set by `ChatBedrockConverse`.
     guard_last_turn: bool = False
+    #: Converse turns sent as they are in place of a call's messages (langchain-aws's
+    #: `raw_blocks`); set by `ChatBedrockConverse`.
+    raw_turns: Sequence[Mapping[str, Any]] | None = None
 
     def __init__(
         self,
@@ -293,7 +297,8 @@ class BedrockAdapter(Adapter):
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()
-        self._check_messages(messages)
+        if self.raw_turns is None:
+            self._check_messages(messages)  # (else not sent)
         body = converse_body(
             messages,
             settings,
@@ -301,6 +306,7 @@ class BedrockAdapter(Adapter):
             self.effort_rule,
             self.vendor,
             guard_last_turn=self.guard_last_turn,
+            raw_turns=self.raw_turns,
         )
         headers = merged_headers(self._headers, {"content-type": _JSON})
         if stream:

@@ -87,7 +87,6 @@ _CLIENTS = (
 REFUSED = {
     "client": _CLIENTS,
     "bedrock_client": _CLIENTS,
-    "raw_blocks": "not built in chatplex: pass messages",
 }
 
 
@@ -196,7 +195,9 @@ class ChatBedrockConverse(DropInEngine):
     read, those attributes are boto3's, built as langchain-aws builds them, for the
     script's own calls; of a botocore `config`, chatplex's requests follow
     `region_name`, the timeouts and `retries`, and refuse the rest) and LangChain-only
-    features (`raw_blocks`, `method="prompt_prefill"`) raise with the reason.
+    features (`method="prompt_prefill"`) raise with the reason. `raw_blocks` are sent
+    as Converse's turns in place of the messages, with no system prompt, as
+    langchain-aws relays them.
     `guard_last_turn_only=True` puts the last user turn alone under the guardrail
     (`guardContent`), as langchain-aws sends it. As in langchain-aws,
     `supports_tool_choice_values` (given, or inferred from the model id and `thinking`)
@@ -363,6 +364,13 @@ class ChatBedrockConverse(DropInEngine):
         guard_last_turn = rest.pop("guard_last_turn_only", False)
         if not isinstance(guard_last_turn, bool):
             raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
+        raw_turns = rest.pop("raw_blocks", None)
+        if raw_turns is not None and not (
+            isinstance(raw_turns, list) and all(isinstance(t, dict) for t in raw_turns)
+        ):
+            raise TypeError(
+                f"raw_blocks must be a list of dicts (Converse turns), got {raw_turns!r}"
+            )
         for key, value in rest.items():
             if key in REFUSED and value not in (None, False):
                 raise SettingRefused(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
@@ -437,6 +445,7 @@ class ChatBedrockConverse(DropInEngine):
         adapter.vendor = self.provider_name
         adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
         adapter.guard_last_turn = guard_last_turn
+        adapter.raw_turns = raw_turns
         body: dict[str, Any] = {
             "system": list(system) if system else None,
             "guardrailConfig": guardrail_config,
@@ -539,7 +548,10 @@ class ChatBedrockConverse(DropInEngine):
         try:
             # The chat body's fields, tool blocks kept: a chat call without tools
             # writes them as text (and warns), langchain-aws's count sends them as they are.
-            chat = converse_fields(messages, self._settings({}))
+            # Its `raw_blocks` in place of the messages, where there are any.
+            chat = converse_fields(
+                messages, self._settings({}), raw_turns=adapter.raw_turns or None
+            )
             request = adapter.count_tokens_request(self._counted_model_id(), converse_input(chat))
             return side_call(self, request, read_input_tokens)
         except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
+from copy import deepcopy
 from typing import Any
 
 from ...adapters.request_types import CallSettings
@@ -105,15 +106,17 @@ def converse_body(
     vendor: str | None = None,
     *,
     guard_last_turn: bool = False,
+    raw_turns: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole Converse body for one call (the model id goes in the URL, not here);
     `base_model` (the model's own, else `settings.model`; not a call's `model_id=`) and
     `vendor` (the model's `provider`) say where a call's `cache_control` puts cache
     points, as langchain-aws's `_get_base_model()` and `provider` do; `effort_rule` (a
     ChatBedrockConverse's) what a call's `reasoning_effort` becomes; `guard_last_turn`
-    puts the last user turn under the guardrail (`guarded_last_turn`)."""
-    body = converse_fields(messages, settings, effort_rule)
-    if guard_last_turn:
+    puts the last user turn under the guardrail (`guarded_last_turn`); `raw_turns`
+    (langchain-aws's `raw_blocks`) are sent in place of the messages."""
+    body = converse_fields(messages, settings, effort_rule, raw_turns)
+    if guard_last_turn and raw_turns is None:
         body["messages"] = guarded_last_turn(body["messages"])
     cache_control = settings.extra_body.get(_CACHE_KEYWORD)
     add_cache_points(body, cache_control, base_model or settings.model, vendor)
@@ -147,12 +150,20 @@ def guarded_last_turn(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def converse_fields(
-    messages: Sequence[BaseMessage], settings: CallSettings, effort_rule: EffortRule | None = None
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    effort_rule: EffortRule | None = None,
+    raw_turns: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The Converse body with the conversation's tool blocks as they are, tools offered
     or not: what CountTokens counts (langchain-aws counts them so; only a chat call
-    without `toolConfig` needs them as text, `converse_body`)."""
-    system, turns = wire_messages(messages)
+    without `toolConfig` needs them as text, `converse_body`). Given `raw_turns`, the
+    body's turns are a copy of them, the messages unread, and it has no system prompt
+    (langchain-aws's `raw_blocks`: relayed as given, `system=` too left out)."""
+    if raw_turns is None:
+        system, turns = wire_messages(messages)
+    else:  # a copy: cache points are added in place
+        system, turns = [], [deepcopy(dict(turn)) for turn in raw_turns]
     # `system` and `inferenceConfig` go even when empty, as langchain-aws sends them.
     body: dict[str, Any] = {"messages": turns, "system": system}
     inference = settings.sampling(
@@ -166,6 +177,8 @@ def converse_fields(
         # sends it: `Adapter.keeps_choice_without_tools`)
         raise ValueError(f"tool_choice={settings.tool_choice!r} needs tools (bind_tools)")
     _add_extras(body, settings.extra_body, effort_rule)
+    if raw_turns is not None:
+        body["system"] = []
     return body
 
 

@@ -471,6 +471,25 @@ def guard_last_turn_only(cls: Any, url: str) -> Any:
     ]
 
 
+def raw_blocks(cls: Any, url: str) -> Any:
+    # Converse turns relayed as given in place of the messages, with no system prompt
+    # (its `system=` too), streamed and async alike; the field shows them.
+    from langchain_core.messages import HumanMessage
+
+    raw = [
+        {"role": "user", "content": [{"text": "a"}]},
+        {"role": "assistant", "content": [{"text": "b"}]},
+        {"role": "user", "content": [{"guardContent": {"text": {"text": "c"}}}]},
+    ]
+    model = make(cls, url, raw_blocks=raw, system=["Be brief."])
+    return [
+        model.raw_blocks,
+        model.invoke("ignored"),
+        list(model.stream([HumanMessage("ignored")])),
+        asyncio.run(model.ainvoke("ignored")),
+    ]
+
+
 def model_id_per_call(cls: Any, url: str) -> Any:
     # langchain-aws takes `model_id=` per call as Converse's `modelId`: the URL's model
     # (the reply still names the model's own), streamed and async alike.
@@ -698,6 +717,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "stop_sequences_per_call": (converse(), stop_sequences_per_call),
     "guard_last_turn_only": (converse(), guard_last_turn_only),
     "model_kwargs_sent": (converse(), model_kwargs_sent),
+    "raw_blocks": (converse(), raw_blocks),
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),
     "reasoning_effort_none_per_call": (converse(), reasoning_effort_none_per_call),

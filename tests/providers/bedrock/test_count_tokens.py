@@ -104,6 +104,18 @@ def test_converse_counts_tool_blocks_as_they_are() -> None:
     assert "toolUse" in str(counted.json) and "toolResult" in str(counted.json)
 
 
+def test_converse_counts_its_raw_blocks_in_place_of_the_messages() -> None:
+    """With `raw_blocks`, what a call sends is what is counted, as langchain-aws counts."""
+    raw = [{"role": "user", "content": [{"text": "Hello there, counted"}]}]
+    seen, record = recording()
+    with MockServer(fault_plan=record) as server:
+        theirs, ours = both("ChatBedrockConverse", server, raw_blocks=raw)
+        assert ours.get_num_tokens_from_messages(SAID) == theirs.get_num_tokens_from_messages(SAID)
+    partner, counted = seen
+    assert counted.json == partner.json
+    assert "counted" in str(counted.json) and "Be brief" not in str(counted.json)
+
+
 @pytest.mark.parametrize("settings", [{}, {"max_tokens": 100}, {"beta_use_converse_api": True}])
 def test_chatbedrock_count_is_langchain_aws(settings: dict[str, Any]) -> None:
     partner, counted = counted_beside("ChatBedrock", **settings)

@@ -18,7 +18,9 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from chatplex import HumanMessage
 from chatplex import init_chat_model
+from chatplex.adapters.request_types import CallSettings
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
@@ -249,7 +251,7 @@ def test_langchains_aliases_and_fields() -> None:
         ({"temprature": 0}, r"'temprature' \(did you mean 'temperature'\?\)"),
         ({"client": object()}, "sends its own requests"),
         ({"config": object()}, "botocore.config.Config"),
-        ({"raw_blocks": [{}]}, "not built in chatplex"),
+        ({"raw_blocks": {"role": "user"}}, "raw_blocks must be a list of dicts"),
         ({"guard_last_turn_only": "yes"}, "guard_last_turn_only must be True or False"),
         ({"model": "a", "model_id": "b"}, "pass one of them"),
     ],
@@ -269,6 +271,38 @@ def test_guard_last_turn_only_on_or_off_is_accepted() -> None:
     assert llm.get_name() == "ChatBedrockConverse"
     named = ChatBedrockConverse(model=MODEL, region_name="us-east-1", raw_blocks=None, name="m")
     assert named.get_name() == "m"
+
+
+def test_raw_blocks_are_sent_in_place_of_the_messages_and_left_as_given() -> None:
+    # langchain-aws's `raw_blocks`: Converse turns relayed as given, the call's messages
+    # unread (an image chatplex would refuse included) and no system prompt (its
+    # `system=` too), cache points put on a copy.
+    raw = [{"role": "user", "content": [{"text": "hi"}, {"guardContent": {"text": {"text": "x"}}}]}]
+    kept = json.loads(json.dumps(raw))
+    llm = ChatBedrockConverse(
+        model=MODEL,
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key=SECRET,
+        raw_blocks=raw,
+        system=["Be brief."],
+    )
+    unread = [{"role": "user", "content": [{"type": "image", "url": "http://x/y.png"}]}]
+    body = llm.build_request(unread).json
+    assert (body["messages"], body["system"]) == (raw, [])
+    settings = CallSettings(model=MODEL, extra_body={"cache_control": {"type": "ephemeral"}})
+    marked = llm.adapter.build_request([HumanMessage("unread")], settings, stream=False).json  # type: ignore[union-attr]
+    assert {"cachePoint": {"type": "default"}} in marked["messages"][0]["content"]
+    assert raw == kept
+    guarded = ChatBedrockConverse(
+        model=MODEL,
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key=SECRET,
+        raw_blocks=raw,
+        guard_last_turn_only=True,
+    )
+    assert guarded.build_request("ignored").json["messages"] == raw
 
 
 def test_stream_usage_is_langchains_warning_and_not_sent() -> None:
