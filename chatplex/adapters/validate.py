@@ -30,6 +30,9 @@ instead of a provider's 400 about the JSON body, or something silently sent.
     OpenAI, Azure and the compatible servers, the Responses API's `call_id` lookup,
     Anthropic's `tool_use_id`, each wire's own pairing of a result with its call), which
     LangChain's partner packages send to get that 400: chatplex says so before sending;
+  - a result answering a function call by name (legacy function calling,
+    `messages.FUNCTION_RESULT_KEY`): refused, a TypeError, unless the wire sends it
+    (`function_results=True`), where it answers no call id;
   - always refused (every provider does): inline data that is not valid base64 (a data
     URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
     URL or a standard `image` block whose media type is not an image, an `image_url`
@@ -55,6 +58,7 @@ from ..messages import AIMessage
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ..messages import ToolMessage
+from ..messages import answers_by_name
 
 __all__ = [
     "BlockTypes",
@@ -104,6 +108,7 @@ class CheckRules(TypedDict):
     empty_text: NotRequired[bool]
     empty_list: NotRequired[bool]
     empty_reply: NotRequired[bool]
+    function_results: NotRequired[bool]
 
 
 def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[str]) -> str | None:
@@ -153,14 +158,16 @@ def check_messages(
     empty_text: bool = False,
     empty_list: bool = False,
     empty_reply: bool = False,
+    function_results: bool = False,
 ) -> None:
     """Raise ValueError/TypeError for the first message an adapter must not send.
 
     What providers differ on, each wire says (see the module docstring): with
     `results_need_calls=False` a `ToolMessage` may answer no earlier tool call (a server
     that only fills a prompt template with it); with `empty_text=True` a user turn may
-    be empty text, with `empty_list=True` any turn an empty list of blocks, and with
-    `empty_reply=True` an assistant turn."""
+    be empty text, with `empty_list=True` any turn an empty list of blocks, with
+    `empty_reply=True` an assistant turn, and with `function_results=True` a result may
+    answer a function call by name (`messages.answers_by_name`)."""
     calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):
@@ -206,6 +213,14 @@ def check_messages(
             for call in message.tool_calls:
                 _check_strings(call, i, f"tool call {call.get('name')!r}")
             calls.update(_call_ids(message))
+        elif answers_by_name(message):
+            if not function_results:
+                # Not named by `provider`: a preset's wire names its base API there.
+                raise TypeError(
+                    f"message {i}: a function result by name (LangChain's FunctionMessage, "
+                    "legacy function calling), which this chat model's API does not take; "
+                    "use ToolMessage (with the tool_call_id of the call it answers)"
+                )
         elif (
             results_need_calls
             and isinstance(message, ToolMessage)

@@ -9,7 +9,9 @@ on its call, as `extras`: a wire may send the call back as written), as are Anth
 `tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
 writes `tool_use` again); a call block with no entry in `tool_calls` becomes one.
 Standard `image` blocks become `image_url` blocks, which both adapters send, and a
-provider block LangChain wrapped as `non_standard` is unwrapped.
+provider block LangChain wrapped as `non_standard` is unwrapped. A `FunctionMessage`
+(legacy function calling, whose call stays in the assistant turn's `additional_kwargs`)
+becomes a `ToolMessage` marked as a result by name (`messages.FUNCTION_RESULT_KEY`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import SystemMessage as LCSystemMessage
 from langchain_core.messages import ToolMessage as LCToolMessage
 
+from ..messages import FUNCTION_RESULT_KEY
 from ..messages import AIMessage
 from ..messages import BaseMessage
 from ..messages import Content
@@ -97,11 +100,23 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
     if isinstance(message, ChatMessage):
         return message_from_role(message.role, _content(message.content), index=index)
     if isinstance(message, FunctionMessage):
-        raise TypeError(
-            f"message {index}: FunctionMessage is OpenAI's legacy function-calling format; "
-            "use ToolMessage (with the tool_call_id of the call it answers)"
-        )
+        return _function_result(message, index)
     raise TypeError(f"message {index}: unsupported LangChain message {type(message).__name__}")
+
+
+def _function_result(message: FunctionMessage, index: int) -> ToolMessage:
+    """A legacy function call's answer (it answers the assistant turn's
+    `additional_kwargs["function_call"]`, by name) as a tool result marked so: a wire
+    that takes it sends it by name, every other refuses it before any request."""
+    if not message.name:
+        raise ValueError(f"message {index}: a FunctionMessage needs the function's name")
+    return ToolMessage(
+        content=_content(message.content),
+        tool_call_id=message.name,
+        id=message.id,
+        name=message.name,
+        additional_kwargs={FUNCTION_RESULT_KEY: True},
+    )
 
 
 def _ai_message(message: LCAIMessage) -> AIMessage:

@@ -18,6 +18,7 @@ from ._coerce import normalise_role
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
 from ._merge import merge_content
+from ._messages import FUNCTION_RESULT_KEY
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import AnyMessage
@@ -25,6 +26,7 @@ from ._messages import BaseMessage
 from ._messages import HumanMessage
 from ._messages import SystemMessage
 from ._messages import ToolMessage
+from ._messages import answers_by_name
 from ._messages import content_text
 from ._messages import has_metadata
 from ._messages import merge_chunks
@@ -106,6 +108,7 @@ __all__ = [
     "AnyMessage",
     "BaseMessage",
     "Content",
+    "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "InputTokenDetails",
     "InvalidToolCall",
@@ -121,6 +124,7 @@ __all__ = [
     "ToolMessage",
     "UsageMetadata",
     "add_usage",
+    "answers_by_name",
     "anthropic_style_blocks",
     "chat_completions_blocks",
     "chunk_with_calls",

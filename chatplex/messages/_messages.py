@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 from typing import Literal
+from typing import TypeGuard
 
 from ._lazy import BuiltOnRead
 from ._lazy import LazyMetadata
@@ -39,9 +40,11 @@ __all__ = [
     "AIMessageChunk",
     "AnyMessage",
     "BaseMessage",
+    "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "SystemMessage",
     "ToolMessage",
+    "answers_by_name",
     "content_text",
     "has_metadata",
     "merge_chunks",
@@ -495,6 +498,22 @@ class ToolMessage(BaseMessage):
             raise ValueError(
                 f"ToolMessage status must be 'success' or 'error', not {self.status!r}"
             )
+
+
+#: `ToolMessage.additional_kwargs` key marking a result that answers a function call made
+#: by name (legacy function calling: an assistant turn's `additional_kwargs["function_call"]`,
+#: with no call id; LangChain's `FunctionMessage`). Its `name` is the function's, and so is
+#: its `tool_call_id`, which no call carries. A wire that takes such results sends it by
+#: name; every other refuses it before any request (`check_messages`' `function_results`).
+FUNCTION_RESULT_KEY = "__function_result"
+
+
+def answers_by_name(message: BaseMessage) -> TypeGuard[ToolMessage]:
+    """Whether `message` is a result answering a function call by name
+    (`FUNCTION_RESULT_KEY`)."""
+    return isinstance(message, ToolMessage) and bool(
+        message.additional_kwargs.get(FUNCTION_RESULT_KEY)
+    )
 
 
 #: Fields whose value LangChain's repr leaves out when it equals this default (pydantic's

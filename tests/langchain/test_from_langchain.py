@@ -11,10 +11,12 @@ from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex.langchain import to_chatplex_messages
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.messages import answers_by_name
 from chatplex.providers.openai.request import OPENAI_ROLE_KEY
 
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
@@ -36,8 +38,26 @@ def test_system_human_tool_and_chat_messages() -> None:
     assert isinstance(tool, ToolMessage)
     assert (tool.tool_call_id, tool.status, tool.content) == ("call_1", "error", "3")
     assert isinstance(chat, HumanMessage) and chat.text == "again"
-    with pytest.raises(TypeError, match="FunctionMessage"):
-        to_chatplex_messages([FunctionMessage("1", name="f")])
+
+
+def test_a_function_message_is_a_result_by_name_and_its_call_stays_on_the_turn() -> None:
+    legacy = {"name": "f", "arguments": '{"x": 1}'}
+    turn, answer = to_chatplex_messages(
+        [LCAI("", additional_kwargs={"function_call": legacy}), FunctionMessage("1", name="f")]
+    )
+    assert isinstance(turn, AIMessage) and turn.tool_calls == []
+    assert turn.additional_kwargs == {"function_call": legacy}
+    assert isinstance(answer, ToolMessage) and answers_by_name(answer)
+    assert (answer.content, answer.name, answer.tool_call_id) == ("1", "f", "f")
+    assert answer.additional_kwargs == {FUNCTION_RESULT_KEY: True}
+    # A ToolMessage is never one, whatever its name.
+    (tool,) = to_chatplex_messages([LCTool("1", tool_call_id="call_1", name="f")])
+    assert not answers_by_name(tool)
+
+
+def test_a_function_message_without_a_name_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match=r"message 1: a FunctionMessage needs the function's"):
+        to_chatplex_messages([LCHuman("hi"), FunctionMessage("1", name="")])
 
 
 def test_v1_ai_content_keeps_text_and_moves_calls_to_tool_calls() -> None:

@@ -225,6 +225,8 @@ class CompatibleAdapter(OpenAIAdapter):
 
     developer_role_sent = _ProfileField[bool]()
 
+    function_calls_sent = _ProfileField[bool]()
+
     content_part_keys = _ProfileField[frozenset[str] | None]()
 
     @property

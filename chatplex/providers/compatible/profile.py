@@ -441,6 +441,12 @@ class Profile:
     #: "system", as langchain-groq, -mistralai, -fireworks and -sambanova write every
     #: system message.
     developer_role_sent: bool = True
+    #: Whether legacy function calling goes (an assistant turn's `function_call`, a
+    #: result by name as a `function` turn), as langchain-openai and the partners built
+    #: on it, langchain-groq and -fireworks send it; off: the call left out and the
+    #: result refused before any request, where the partner converts neither
+    #: (langchain-sambanova, -mistralai, -perplexity raise).
+    function_calls_sent: bool = True
     #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
     #: only (an assistant's `{"type", "text"}`, a tool result's with its
     #: `prompt_cache_breakpoint`: a reply's `id`, `annotations` not sent back), as a

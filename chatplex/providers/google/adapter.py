@@ -147,7 +147,10 @@ class _GoogleWire(Adapter):
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
-        check_call(messages, provider=self.provider, block_types=self.block_types)
+        # Legacy function calling: both partners send a result by name.
+        check_call(
+            messages, provider=self.provider, block_types=self.block_types, function_results=True
+        )
         if self._partner_replies and settings.tool_choice is not None and not settings.tools:
             # langchain-google-genai refuses a choice with no tools before sending
             raise ValueError(

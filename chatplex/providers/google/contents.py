@@ -15,6 +15,9 @@ langchain-google-genai's history conversion write them; the rest of the body is
   but an object wrapped as `{"output": ...}`, as LangChain does; Vertex AI's as
   langchain-google-vertexai writes them, with its turns and system role:
   `vertex_history.py`);
+- legacy function calling: an assistant turn's `additional_kwargs["function_call"]` →
+  a `functionCall` part, its answer by name (`messages.answers_by_name`) → a
+  `functionResponse` part of a `user` content of its own (`_answer_by_name`);
 - images: base64 data URLs / standard `image` blocks → `inlineData`, URLs → `fileData`;
 - a user turn of no content at all is left out, with langchain-google-genai's warning
   (`without_empty_user_turns`).
@@ -36,6 +39,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from ...messages import answers_by_name
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
 from .vertex_history import typed_files
@@ -83,6 +87,8 @@ def wire_contents(
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
             system.extend(_parts(message.content, i, signed))
+        elif answers_by_name(message):
+            contents.append(_answer_by_name(message, i, vertex_history))
         elif isinstance(message, ToolMessage) and vertex_history:
             # Its media go as parts of their own, as langchain-google-genai sends them:
             # langchain-google-vertexai runs their fields into the response's text.
@@ -251,7 +257,44 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
         if signature:
             part["thoughtSignature"] = signature
         parts.append(part)
+    legacy = message.additional_kwargs.get("function_call")
+    if legacy and not message.tool_calls:
+        # langchain-google-genai sends a legacy call alone, its text left out.
+        # -vertexai sends none (a model content of no parts, which Vertex AI refuses):
+        # here after the text, where it puts a turn's tool calls.
+        call_part = {"functionCall": _legacy_call(legacy, i)}
+        return [call_part] if signed == _GENAI_SIGNATURES else [*parts, call_part]
     return parts
+
+
+def _legacy_call(call: Any, i: int) -> dict[str, Any]:
+    """An assistant turn's legacy `function_call` (`{"name", "arguments"}`, the
+    arguments a JSON object's text) as a `functionCall`."""
+    try:
+        args = json.loads(call["arguments"])
+        name = call["name"]
+    except (TypeError, KeyError, ValueError):
+        args = name = None
+    if not isinstance(args, dict) or not isinstance(name, str):
+        raise ValueError(
+            f"message {i}: a function_call needs a name and its arguments as a JSON "
+            f"object's text, got {call!r:.80}"
+        )
+    return {"name": name, "args": args}
+
+
+def _answer_by_name(message: ToolMessage, i: int, vertex_history: bool) -> dict[str, Any]:
+    """A result answering a legacy function call by name as a user content of its own,
+    as the partners write a FunctionMessage: langchain-google-genai's as a tool
+    result's (`_function_response`); -vertexai's with its content as it is, under
+    `content` (merged with a user turn before it, as `merged_turns` merges)."""
+    if vertex_history:
+        response = {"content": message.content}
+        return {
+            "role": "user",
+            "parts": [{"functionResponse": {"name": message.name, "response": response}}],
+        }
+    return {"role": "user", "parts": _function_response(message, {}, i)}
 
 
 #: The block types langchain-google-genai sends from a tool result as parts of their own

@@ -203,6 +203,10 @@ class OpenAIAdapter(Adapter):
     #: Whether a system message marked for the developer role goes with it
     #: (langchain-openai sends `developer`).
     developer_role_sent = True
+    #: Whether legacy function calling goes (an assistant turn's `function_call`, a
+    #: result by name as a `function` turn), as langchain-openai sends it; off: the
+    #: call left out and the result refused before any request.
+    function_calls_sent = True
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -297,7 +301,13 @@ class OpenAIAdapter(Adapter):
     ) -> HTTPRequest:
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         # An empty user turn is answered (langchain-openai sends it): sent.
-        check_call(messages, provider=_PROVIDER, block_types=self.block_types, empty_text=True)
+        check_call(
+            messages,
+            provider=_PROVIDER,
+            block_types=self.block_types,
+            empty_text=True,
+            function_results=self.function_calls_sent,
+        )
         body: dict[str, Any] = {
             "model": settings.model,
             "messages": [
@@ -311,6 +321,7 @@ class OpenAIAdapter(Adapter):
                     rebuilt_text=self.rebuilt_text_roles,
                     tool_text_keys=self.tool_text_keys,
                     developer_role=self.developer_role_sent,
+                    function_calls=self.function_calls_sent,
                 )
                 for m in messages
             ],

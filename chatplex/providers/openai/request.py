@@ -2,7 +2,10 @@
 
 System messages go as `system` (or `developer`, see `OPENAI_ROLE_KEY`); AI messages carry
 their tool calls (invalid ones with their raw arguments, so the matching tool results stay
-valid); reasoning blocks are not sent back and cited text goes back as plain text.
+valid); reasoning blocks are not sent back and cited text goes back as plain text. A
+function call made the legacy way (`additional_kwargs["function_call"]`) goes as the
+assistant's `function_call`, and its result by name (`messages.answers_by_name`) as a
+`function` turn, as langchain-openai sends them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from ...messages import answers_by_name
 from .blocks import to_parts
 
 __all__ = [
@@ -85,6 +89,7 @@ def wire_message(
     rebuilt_text: frozenset[str] = LANGCHAIN_OPENAI_REBUILT_TEXT,
     tool_text_keys: frozenset[str] = LANGCHAIN_OPENAI_TOOL_TEXT_KEYS,
     developer_role: bool = True,
+    function_calls: bool = True,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -102,8 +107,9 @@ def wire_message(
     `prompt_cache_breakpoint`; langchain-mistralai's type and text only);
     `developer_role`, whether a system message marked for the developer role goes
     with it (else as "system", as a partner that writes every system message so
-    sends it)."""
-    out = _wire_message(message, dropped, text_blocks)
+    sends it); `function_calls`, whether an assistant turn's legacy `function_call`
+    goes with it (else left out, as a partner that writes none leaves it)."""
+    out = _wire_message(message, dropped, text_blocks, function_calls)
     if out["role"] == "developer" and not developer_role:
         out["role"] = "system"
     role = "system" if out["role"] == "developer" else out["role"]
@@ -126,10 +132,10 @@ def wire_message(
 
 
 def _wire_message(
-    message: BaseMessage, dropped: frozenset[str], text_blocks: bool
+    message: BaseMessage, dropped: frozenset[str], text_blocks: bool, function_calls: bool
 ) -> dict[str, Any]:
     if isinstance(message, AIMessage):
-        return _wire_ai(message, dropped, text_blocks)
+        return _wire_ai(message, dropped, text_blocks, function_calls)
     content = message.content
     if dropped and isinstance(content, list):
         content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
@@ -137,6 +143,9 @@ def _wire_message(
         out: dict[str, Any] = {"role": "user", "content": to_parts(content)}
     elif isinstance(message, SystemMessage):
         out = {"role": system_role(message), "content": to_parts(content)}
+    elif answers_by_name(message):
+        # Refused before translation where the wire does not send it (`check_messages`).
+        return {"role": "function", "content": to_parts(content), "name": message.name}
     elif isinstance(message, ToolMessage):
         content = to_parts(content)
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
@@ -147,7 +156,9 @@ def _wire_message(
     return out
 
 
-def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> dict[str, Any]:
+def _wire_ai(
+    message: AIMessage, dropped: frozenset[str], text_blocks: bool, function_calls: bool
+) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     # Non-ASCII kept as is, as langchain-openai (and every preset's partner) writes it.
@@ -173,13 +184,18 @@ def _wire_ai(message: AIMessage, dropped: frozenset[str], text_blocks: bool) -> 
         plain = all(b["type"] == "text" for b in kept)
         joined = plain and not (text_blocks and kept)
         content = "".join(b["text"] for b in kept) if joined else kept
-    # OpenAI requires content unless tool calls are present; then empty text goes as null.
+    # A legacy call goes only where no tool call does: OpenAI refuses a turn with both.
+    legacy = message.additional_kwargs.get("function_call") if function_calls else None
+    legacy = None if calls else legacy
+    # OpenAI requires content unless a call is present; then empty text goes as null.
     out: dict[str, Any] = {
         "role": "assistant",
-        "content": None if calls and not content else content,
+        "content": None if (calls or legacy) and not content else content,
     }
     if calls:
         out["tool_calls"] = calls
+    elif legacy:
+        out["function_call"] = legacy
     if message.name:
         out["name"] = message.name
     audio = message.additional_kwargs.get("audio")

@@ -26,6 +26,7 @@ MISTRALAI = Preset(
         empty_tool_list_sent=True,  # langchain-mistralai's bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-mistralai: every system message as "system"
+        function_calls_sent=False,  # langchain-mistralai converts no FunctionMessage (ValueError)
         tool_text_keys=frozenset({"type", "text"}),  # Mistral refuses other keys
         key_variables=("MISTRAL_API_KEY",),
         base_variables=("MISTRAL_BASE_URL",),

@@ -68,6 +68,7 @@ PERPLEXITY = Preset(
         # No name on a turn: the perplexity SDK's ChatMessageInput has none, and
         # langchain-perplexity sends a HumanMessage(name=...) without it.
         turns=TurnStyle(turn_names=False),
+        function_calls_sent=False,  # langchain-perplexity converts no FunctionMessage (TypeError)
         # langchain-perplexity builds its message itself from the SDK's reply: only
         # the model name as metadata, reasoning and citation tokens as the details,
         # a stream's deltas' raw tool calls kept whole.

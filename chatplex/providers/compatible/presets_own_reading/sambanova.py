@@ -58,6 +58,7 @@ SAMBANOVA = Preset(
         true_choice_names_lone_tool=True,  # langchain-sambanova's tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-sambanova: every system message as "system"
+        function_calls_sent=False,  # langchain-sambanova converts no FunctionMessage (TypeError)
         # langchain-sambanova sends stream_options only when its field is set.
         stream_options=False,
         says_stream_false=False,  # langchain-sambanova's body has no "stream" then
