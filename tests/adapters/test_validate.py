@@ -27,6 +27,7 @@ from chatplex.adapters.validate import inline_image
 from chatplex.adapters.validate import not_sendable
 from chatplex.adapters.validate import unexpected_keyword
 from chatplex.errors import APIError
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.openai.adapter import BLOCK_TYPES as OPENAI_TYPES
@@ -361,6 +362,71 @@ def test_a_tool_result_answering_an_earlier_call_passes() -> None:
         block_types=OPENAI_TYPES,
         results_need_calls=False,
     )
+
+
+#: A function call made the legacy way and its answer by name (as the drop-ins convert
+#: LangChain's FunctionMessage).
+LEGACY_CALL = AIMessage(
+    "", additional_kwargs={"function_call": {"name": "f", "arguments": '{"x": 1}'}}
+)
+BY_NAME = ToolMessage(
+    "sunny", tool_call_id="f", name="f", additional_kwargs={FUNCTION_RESULT_KEY: True}
+)
+
+
+def test_a_result_by_name_is_refused_unless_the_wire_sends_it() -> None:
+    history = [HumanMessage("hi"), LEGACY_CALL, BY_NAME]
+    words = (
+        r"message 2: a function result by name \(LangChain's FunctionMessage, legacy "
+        r"function calling\), which this chat model's API does not take; use ToolMessage"
+    )
+    with pytest.raises(TypeError, match=words):
+        check_messages(history, provider="anthropic", block_types=ANTHROPIC_TYPES)
+    with pytest.raises(TypeError, match=words):  # taking results without calls is not this
+        check_messages(
+            history, provider="ollama", block_types=OPENAI_TYPES, results_need_calls=False
+        )
+    # Where the wire sends it, it answers its call by name: no call id to pair it with.
+    check_messages(history, provider="openai", block_types=OPENAI_TYPES, function_results=True)
+    # A plain tool result still needs its call there.
+    with pytest.raises(ValueError, match="tool call 'f', which no earlier"):
+        check_messages(
+            [HumanMessage("hi"), LEGACY_CALL, ToolMessage("sunny", tool_call_id="f")],
+            provider="openai",
+            block_types=OPENAI_TYPES,
+            function_results=True,
+        )
+
+
+#: The wires whose partner sends a result by name (langchain-openai, -groq,
+#: -google-genai): the others' partners raise, or (the Responses API's) send what the
+#: API refuses.
+SEND_RESULTS_BY_NAME = {"openai", "azure", "groq", "google"}
+#: Wires beyond `WIRES` whose partner converts no FunctionMessage.
+NO_RESULTS_BY_NAME = {
+    "cohere": ("cohere:command-a-03-2025", {"api_key": KEY}),
+    "mistralai": ("mistralai:mistral-small-latest", {"api_key": KEY}),
+    "sambanova": ("sambanova:Meta-Llama-3.3-70B-Instruct", {"api_key": KEY}),
+    "perplexity": ("perplexity:sonar", {"api_key": KEY}),
+}
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize("wire", [*WIRES, *NO_RESULTS_BY_NAME])
+async def test_a_result_by_name_is_sent_only_where_the_wire_sends_it(
+    router: respx.MockRouter, wire: str, sync: bool
+) -> None:
+    name, settings = {**WIRES, **NO_RESULTS_BY_NAME}[wire]
+    chat = init_chat_model(name, max_retries=0, **settings)
+    history = [HumanMessage("hi"), LEGACY_CALL, BY_NAME]
+    if wire in SEND_RESULTS_BY_NAME:
+        with pytest.raises(APIError):  # sent: the scripted 500 comes back
+            await call(chat, sync, "invoke", history)
+        assert router.calls.call_count == 1
+        return
+    with pytest.raises(TypeError, match="message 2: a function result by name"):
+        await call(chat, sync, "invoke", history)
+    assert router.calls.call_count == 0
 
 
 def test_an_empty_reply_is_taken_only_where_the_wire_says() -> None:

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.messages import answers_by_name
 from chatplex.messages import content_text
 from tests.messages._builders import add_all
 from tests.messages._builders import call
@@ -48,6 +50,15 @@ def test_tool_message_content_is_positional() -> None:
         "success",
         "tool",
     )
+
+
+def test_a_result_by_name_is_a_tool_message_marked_so() -> None:
+    marked = {FUNCTION_RESULT_KEY: True}
+    assert answers_by_name(ToolMessage("1", tool_call_id="f", name="f", additional_kwargs=marked))
+    assert not answers_by_name(ToolMessage("1", tool_call_id="f", name="f"))
+    assert not answers_by_name(HumanMessage("1", name="f", additional_kwargs=marked))
+    unmarked = {FUNCTION_RESULT_KEY: False}
+    assert not answers_by_name(ToolMessage("1", tool_call_id="f", additional_kwargs=unmarked))
 
 
 def test_type_discriminators_are_distinct() -> None:

@@ -110,6 +110,8 @@ def wire_message(
     sends it); `function_calls`, whether an assistant turn's legacy `function_call`
     goes with it (else left out, as a partner that writes none leaves it)."""
     out = _wire_message(message, dropped, text_blocks, function_calls)
+    if out["role"] == "function":
+        return out  # its blocks as given: no partner that sends one rebuilds them
     if out["role"] == "developer" and not developer_role:
         out["role"] = "system"
     role = "system" if out["role"] == "developer" else out["role"]

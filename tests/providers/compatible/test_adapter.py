@@ -23,9 +23,11 @@ from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
 from chatplex.errors import AuthenticationError
 from chatplex.errors import MissingKeyError
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
+from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
@@ -130,6 +132,38 @@ def test_a_developer_message_keeps_its_role_where_the_profile_says(name: str) ->
     expected = "system" if name in DEVELOPER_AS_SYSTEM else "developer"
     assert adapter.developer_role_sent is (name not in DEVELOPER_AS_SYSTEM)
     assert sent == {"role": expected, "content": "Be brief."}
+
+
+#: The presets whose partner package converts no FunctionMessage (it raises): the legacy
+#: call is left out, its answer refused before any request.
+NO_FUNCTION_CALLS = ("mistralai", "sambanova", "perplexity")
+_LEGACY = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_legacy_function_calling_goes_where_the_profile_says(name: str) -> None:
+    adapter = adapter_class(name)(api_key="k")
+    call = AIMessage("", additional_kwargs={"function_call": _LEGACY})
+    answer = ToolMessage(
+        "It is sunny.",
+        tool_call_id="get_weather",
+        name="get_weather",
+        additional_kwargs={FUNCTION_RESULT_KEY: True},
+    )
+    history = [HumanMessage("Weather?"), call, answer]
+    sends = name not in NO_FUNCTION_CALLS
+    assert adapter.function_calls_sent is sends
+    if not sends:
+        with pytest.raises(TypeError, match="message 2: a function result by name"):
+            adapter.build_request(history, CallSettings("m"), stream=False)
+        turn = adapter.build_request(history[:2], CallSettings("m"), stream=False).json
+        assert "function_call" not in turn["messages"][1]
+        return
+    sent = adapter.build_request(history, CallSettings("m"), stream=False).json["messages"]
+    assert sent[1:] == [
+        {"role": "assistant", "content": None, "function_call": _LEGACY},
+        {"role": "function", "content": "It is sunny.", "name": "get_weather"},
+    ]
 
 
 def test_every_profile_is_a_registered_provider_with_its_own_adapter() -> None:

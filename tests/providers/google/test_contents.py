@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chatplex.adapters.request_types import CallSettings
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
@@ -163,3 +164,91 @@ def test_a_tool_result_of_blocks_goes_as_its_blocks_its_media_as_parts() -> None
             },
         ],
     }
+
+
+#: A function call made the legacy way, and its two answers by name (as the drop-ins
+#: convert LangChain's FunctionMessage), then a user turn.
+_LEGACY = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+_BY_NAME = {FUNCTION_RESULT_KEY: True}
+LEGACY_HISTORY = [
+    HumanMessage("Weather?"),
+    AIMessage("Let me look.", additional_kwargs={"function_call": _LEGACY}),
+    ToolMessage(
+        '{"temp": 21}', tool_call_id="get_weather", name="get_weather", additional_kwargs=_BY_NAME
+    ),
+    ToolMessage(
+        "It is sunny.", tool_call_id="get_weather", name="get_weather", additional_kwargs=_BY_NAME
+    ),
+    HumanMessage("Thanks"),
+]
+_CALL_PART = {"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}
+
+
+def test_a_legacy_call_and_its_answers_go_as_langchain_google_genai_sends_them() -> None:
+    # Its _parse_chat_history: the call alone (the turn's text left out), each answer
+    # as a tool result's, in a user content of its own.
+    _, contents = wire_contents(LEGACY_HISTORY)
+    assert contents == [
+        {"role": "user", "parts": [{"text": "Weather?"}]},
+        {"role": "model", "parts": [_CALL_PART]},
+        {
+            "role": "user",
+            "parts": [{"functionResponse": {"name": "get_weather", "response": {"temp": 21}}}],
+        },
+        {
+            "role": "user",
+            "parts": [
+                {
+                    "functionResponse": {
+                        "name": "get_weather",
+                        "response": {"output": "It is sunny."},
+                    }
+                }
+            ],
+        },
+        {"role": "user", "parts": [{"text": "Thanks"}]},
+    ]
+
+
+def test_a_legacy_call_goes_to_vertex_with_its_text_and_its_answers_as_vertexai_writes_them() -> (
+    None
+):
+    # langchain-google-vertexai's _parse_chat_history_gemini sends the turn's text
+    # without the call (Vertex AI refuses a model turn of no parts, where it has none):
+    # the call goes after its text. Each answer's content as it is, under "content",
+    # in one user turn with the turns around it.
+    _, contents = wire_contents(LEGACY_HISTORY, vertex_history=True)
+    answers = [
+        {"functionResponse": {"name": "get_weather", "response": {"content": '{"temp": 21}'}}},
+        {"functionResponse": {"name": "get_weather", "response": {"content": "It is sunny."}}},
+    ]
+    assert contents == [
+        {"role": "user", "parts": [{"text": "Weather?"}]},
+        {"role": "model", "parts": [{"text": "Let me look."}, _CALL_PART]},
+        {"role": "user", "parts": [*answers, {"text": "Thanks"}]},
+    ]
+
+
+def test_a_legacy_call_goes_only_where_no_tool_call_does() -> None:
+    call = {"name": "f", "args": {}, "id": "c1", "type": "tool_call"}
+    both = AIMessage("", tool_calls=[call], additional_kwargs={"function_call": _LEGACY})  # type: ignore[list-item]
+    _, contents = wire_contents([HumanMessage("hi"), both])
+    assert contents[1]["parts"] == [{"functionCall": {"name": "f", "args": {}}}]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        {"name": "f", "arguments": "not json"},
+        {"name": "f", "arguments": "[1]"},
+        {"arguments": "{}"},
+        {"name": "f", "arguments": {"x": 1}},
+    ],
+)
+def test_a_legacy_call_that_is_no_name_and_json_object_is_refused_naming_the_message(
+    call: dict[str, object],
+) -> None:
+    turn = AIMessage("", additional_kwargs={"function_call": call})
+    for vertex in (False, True):
+        with pytest.raises(ValueError, match=r"message 1: a function_call needs a name and its"):
+            wire_contents([HumanMessage("hi"), turn], vertex_history=vertex)

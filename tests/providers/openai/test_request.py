@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chatplex.adapters.request_types import ToolSpec
+from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage
@@ -58,6 +59,52 @@ def test_a_system_message_may_go_as_developer() -> None:
     assert wire_message(developer, developer_role=False) == {"role": "system", "content": "rules"}
     with pytest.raises(ValueError, match="'system' or 'developer'"):
         wire_message(SystemMessage("x", additional_kwargs={OPENAI_ROLE_KEY: "admin"}))
+
+
+LEGACY = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+BY_NAME = ToolMessage(
+    "It is sunny.",
+    tool_call_id="get_weather",
+    name="get_weather",
+    additional_kwargs={FUNCTION_RESULT_KEY: True},
+)
+
+
+def test_a_legacy_function_call_and_its_answer_go_as_langchain_openai_sends_them() -> None:
+    # langchain-openai's _convert_message_to_dict: the call as given, empty text as null;
+    # the answer a `function` turn with the function's name.
+    turn = AIMessage("", additional_kwargs={"function_call": LEGACY})
+    assert wire_message(turn) == {"role": "assistant", "content": None, "function_call": LEGACY}
+    assert wire_message(BY_NAME) == {
+        "role": "function",
+        "content": "It is sunny.",
+        "name": "get_weather",
+    }
+    said = AIMessage("Let me look.", additional_kwargs={"function_call": LEGACY})
+    assert wire_message(said)["content"] == "Let me look."
+    # Its blocks go as given (langchain-openai rebuilds an assistant's and a tool
+    # result's text blocks, not these), in each partner's way of writing them.
+    blocks = [{"type": "text", "text": "sunny", "id": "t1", "extras": {"signature": "s"}}]
+    answer = ToolMessage(
+        blocks, tool_call_id="f", name="f", additional_kwargs=BY_NAME.additional_kwargs
+    )
+    for written in (
+        wire_message(answer),
+        wire_message(answer, lone_text=True, part_keys=frozenset({"type", "text"})),
+    ):
+        assert written["content"] == blocks
+    assert (
+        wire_message(AIMessage([], additional_kwargs={"function_call": LEGACY}))["content"] is None
+    )
+
+
+def test_a_legacy_call_goes_only_where_no_tool_call_does_and_where_the_wire_sends_it() -> None:
+    call = {"name": "f", "args": {}, "id": "c1", "type": "tool_call"}
+    both = AIMessage("", tool_calls=[call], additional_kwargs={"function_call": LEGACY})  # type: ignore[list-item]
+    sent = wire_message(both)
+    assert "function_call" not in sent and sent["tool_calls"][0]["id"] == "c1"
+    alone = AIMessage("", additional_kwargs={"function_call": LEGACY})
+    assert wire_message(alone, function_calls=False) == {"role": "assistant", "content": ""}
 
 
 def test_other_message_types_are_refused() -> None:
