@@ -85,7 +85,18 @@ def _parts() -> list[Any]:
     ]
 
 
-MESSAGE_SETS = {"conversation": _conversation, "parts": _parts}
+def _legacy() -> list[Any]:
+    """A function call made the legacy way, answered by a FunctionMessage."""
+    m = lc_messages
+    call = {"name": "get_weather", "arguments": '{"city": "Paris"}'}
+    return [
+        m.HumanMessage("What's the weather in Paris?"),
+        m.AIMessage("", additional_kwargs={"function_call": call}),
+        m.FunctionMessage("Sunny, 21°C", name="get_weather"),
+    ]
+
+
+MESSAGE_SETS = {"conversation": _conversation, "parts": _parts, "legacy": _legacy}
 CL100K_MODELS = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo", "gpt-3.5-turbo-0301")
 
 
