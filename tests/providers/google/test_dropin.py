@@ -586,3 +586,38 @@ def test_a_tool_choice_with_no_tools_is_refused_as_langchain_google_genai_refuse
     with pytest.raises(ValueError, match="can only be specified if 'tools'"):
         asyncio.run(bound.ainvoke("Hi"))
     assert words[0] == words[1] and sent == []
+
+
+def test_a_function_message_goes_as_langchain_google_genai_sends_it_sync_and_async() -> None:
+    # Its _parse_chat_history: the legacy call (the assistant turn's additional_kwargs)
+    # as a functionCall alone, the FunctionMessage as a tool result's functionResponse.
+    from langchain_core import messages as lc
+
+    import chatplex.langchain
+
+    server = Gemini()
+    model = chatplex.langchain.ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        google_api_key=KEY,
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        max_retries=0,
+    )
+    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+    history = [
+        lc.HumanMessage("Weather?"),
+        lc.AIMessage("Let me look.", additional_kwargs={"function_call": call}),
+        lc.FunctionMessage("It is sunny.", name="get_weather"),
+    ]
+    model.invoke(history)
+    asyncio.run(model.ainvoke(history))
+    answer = {"name": "get_weather", "response": {"output": "It is sunny."}}
+    for n in (0, 1):
+        assert server.body(n)["contents"] == [
+            {"role": "user", "parts": [{"text": "Weather?"}]},
+            {
+                "role": "model",
+                "parts": [{"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}],
+            },
+            {"role": "user", "parts": [{"functionResponse": answer}]},
+        ]

@@ -361,3 +361,39 @@ def test_a_dropins_service_account_signs_its_own_jwt_from_its_construction() -> 
     assert model.adapter.auth._jwt is True  # type: ignore[union-attr]
     model.sdk_headers = None
     assert model.adapter.auth._jwt is True  # type: ignore[union-attr]
+
+
+def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -> None:
+    # langchain-google-vertexai drops the legacy call (the assistant turn in
+    # additional_kwargs) and sends a model turn of no parts, which Vertex AI refuses:
+    # the call goes as a functionCall, the answer as that partner writes it.
+    from langchain_core import messages as lc
+
+    import chatplex.langchain
+
+    server = Gemini()
+    model = chatplex.langchain.ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+    )
+    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+    history = [
+        lc.HumanMessage("Weather?"),
+        lc.AIMessage("", additional_kwargs={"function_call": call}),
+        lc.FunctionMessage("It is sunny.", name="get_weather"),
+    ]
+    model.invoke(history)
+    asyncio.run(model.ainvoke(history))
+    answer = {"name": "get_weather", "response": {"content": "It is sunny."}}
+    for n in (0, 1):
+        assert server.body(n)["contents"] == [
+            {"role": "user", "parts": [{"text": "Weather?"}]},
+            {
+                "role": "model",
+                "parts": [{"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}],
+            },
+            {"role": "user", "parts": [{"functionResponse": answer}]},
+        ]

@@ -218,3 +218,34 @@ def test_json_schema_goes_by_function_calling_on_a_model_without_it(
     assert [b["tool_choice"]["function"]["name"] for b in sent[:2]] == ["_Subjects"] * 2
     assert all("response_format" not in b for b in sent[:2])
     assert sent[2]["response_format"]["type"] == "json_schema" and "tools" not in sent[2]
+
+
+def test_a_function_message_goes_as_langchain_openai_sends_it_sync_and_async() -> None:
+    """A legacy function call (in the assistant turn's additional_kwargs) and its
+    FunctionMessage answer: the messages langchain-openai's payload holds, by invoke
+    and by ainvoke."""
+    import asyncio
+
+    import langchain_openai
+    from langchain_core import messages as lc
+
+    import chatplex.langchain
+    from chatplex.testing import MockServer
+
+    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+    history = [
+        lc.HumanMessage("Weather?"),
+        lc.AIMessage("", additional_kwargs={"function_call": call}),
+        lc.FunctionMessage("It is sunny.", name="get_weather"),
+    ]
+    theirs = langchain_openai.ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")
+    expected = theirs._get_request_payload(history)["messages"]
+    assert expected[2] == {"content": "It is sunny.", "name": "get_weather", "role": "function"}
+    with MockServer() as server:
+        ours = chatplex.langchain.ChatOpenAI(
+            model="gpt-4o-mini", api_key="sk-test", base_url=server.openai_base_url
+        )
+        sent = _recorded(server)
+        ours.invoke(history)
+        asyncio.run(ours.ainvoke(history))
+    assert [body["messages"] for body in sent] == [expected, expected]
