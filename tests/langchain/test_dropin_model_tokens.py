@@ -46,7 +46,7 @@ def test_gemini_counts_with_gemini_one_message_at_a_time_as_its_partner() -> Non
     assert llm.get_num_tokens_from_messages(SAID) == 3 + 3 + 4
     texts = [b["contents"][0]["parts"][0]["text"] for b in counter.bodies[1:]]
     assert texts == ["System: Be brief.", "Human: Say hello", "AI: Hello there, Ann!"]
-    # A kind no API takes is still counted as text, as langchain-core counts it.
+    # A FunctionMessage too, one message at a time as its text, as langchain-core counts it.
     assert llm.get_num_tokens_from_messages([FunctionMessage("ok", name="f")]) == 2
 
 
