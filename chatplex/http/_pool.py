@@ -320,6 +320,7 @@ def _new_sync_client() -> httpx.Client:
         )
         # Every wait on its sockets ends at the bound of the call using it (`_clamp`).
         bound_client(_sync_client)
+        _skip_cookieless_responses(_sync_client)
         share_slots(_sync_client, lean)  # one connection limit for both paths
         if not _atexit_registered:
             # Closing at exit returns sockets politely instead of leaving them to the GC.
@@ -408,7 +409,7 @@ def _proxy_mounts(settings: PoolSettings) -> dict[str, httpx.AsyncBaseTransport 
     )
 
 
-def _skip_cookieless_responses(client: httpx.AsyncClient) -> None:
+def _skip_cookieless_responses(client: httpx.Client | httpx.AsyncClient) -> None:
     """Per-request CPU: see `ResponseCookies`. Setting httpx's private `_cookies` is
     fail-safe: if httpx renamed it, the client would keep its plain (slower) cookies."""
     from ._transport import ResponseCookies
