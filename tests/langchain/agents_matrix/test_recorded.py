@@ -104,6 +104,9 @@ def test_a_recorded_cell_is_replayed_once_a_live_one_matched(tmp_path: Path) -> 
         (True, OUTCOME),
         (True, "second"),
     ]
+    # An xfailed cell runs live: it fails, and a test failing on a replayed side runs
+    # again live (the conftest), so a replayed run would be one run more.
+    assert _partner_runs(replayer, _Item(module, "test[b]", xfail=True), ["b"]) == [(False, "b")]
     assert replayer.replays == 0  # counted per test: reset once it ended
     assert replayer.stale_modules() == []
 
