@@ -440,7 +440,7 @@ def _compile_once_for_the_workers(config: pytest.Config) -> None:
 #: Parts of the installed packages that no process of the run imports (measured: after a
 #: whole run on a fresh venv, none of their modules had a pyc), left uncompiled: the
 #: tools the Makefile runs as commands, and the libraries' parts no test reaches.
-#: ~73 MB of the ~275 MB of sources, ~14 s of the ~45 s of CPU of compiling them all; one
+#: ~73 MB of the ~275 MB of sources, ~13 s of the ~45 s of CPU of compiling them all; one
 #: that a test comes to import is compiled by the process importing it, as any was.
 _NEVER_IMPORTED = frozenset(
     {
