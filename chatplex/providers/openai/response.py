@@ -51,6 +51,7 @@ from ...messages import with_other_candidates
 
 __all__ = [
     "FINISH_REASONS",
+    "LEGACY_CALL",
     "OTHER_CANDIDATES",
     "PROVIDER",
     "ThinkingParts",
@@ -60,6 +61,7 @@ __all__ = [
     "content_from_parts",
     "error_fields",
     "head_metadata",
+    "legacy_call",
     "parse_candidates",
     "parse_reply",
     "payload_error",
@@ -71,7 +73,6 @@ FINISH_REASONS = {
     "stop": "stop",
     "length": "length",
     "tool_calls": "tool_calls",
-    "function_call": "tool_calls",
     "content_filter": "content_filter",
 }
 _RETRYABLE_MARKERS = ("server_error", "overload", "unavailable", "internal", "timeout")
@@ -163,6 +164,9 @@ def _message(
     audio = message.get("audio")
     if audio:  # a spoken reply's (`modalities=["audio"]`), kept as langchain-openai keeps it
         additional["audio"] = audio
+    call = message.get("function_call")
+    if call:
+        additional[LEGACY_CALL] = legacy_call(call)
     refusal = message.get("refusal")
     if refusal:
         additional["refusal"] = own["refusal"] = refusal
@@ -335,6 +339,27 @@ def head_metadata(
     if request_id:
         meta["request_id"] = request_id
     return meta
+
+
+#: Where a reply's legacy function call (a `functions=` request's answer) is kept, as
+#: langchain-openai keeps it: `additional_kwargs`, no tool call made of it.
+LEGACY_CALL = "function_call"
+
+
+def legacy_call(call: Any, *, delta: bool = False) -> Any:
+    """A reply's `function_call` as langchain-openai gives it back, read through the openai
+    SDK's model (its fields first, in its order, then any other key). A stream's `delta`
+    piece has both fields, a missing one null, and a null name is "" (its merging joins
+    the pieces' strings)."""
+    if not isinstance(call, dict):
+        return call
+    fields = ("arguments", "name")
+    own = (
+        {"arguments": call.get("arguments"), "name": call.get("name") or ""}
+        if delta
+        else {k: call[k] for k in fields if k in call}
+    )
+    return {**own, **{k: v for k, v in call.items() if k not in fields}}
 
 
 def args_text(arguments: Any) -> str | None:

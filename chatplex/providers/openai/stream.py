@@ -21,12 +21,14 @@ from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from ...messages import text_chunk
+from .response import LEGACY_CALL
 from .response import OTHER_CANDIDATES
 from .response import PROVIDER
 from .response import ThinkingParts
 from .response import args_text
 from .response import choice_metadata
 from .response import head_metadata
+from .response import legacy_call
 from .response import payload_error
 from .response import sdk_usage
 from .response import usage_metadata
@@ -283,6 +285,9 @@ class _Choice:
             if refusal:
                 self.refusal += refusal
                 additional["refusal"] = refusal  # this delta's piece, as langchain-openai
+            call = delta.get("function_call")
+            if call:
+                additional[LEGACY_CALL] = legacy_call(call, delta=True)
         # Most deltas carry neither a finish reason nor logprobs: no call for those.
         if choice.get("finish_reason") is None and choice.get("logprobs") is None:
             meta: dict[str, Any] = {}

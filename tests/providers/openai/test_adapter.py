@@ -495,7 +495,7 @@ def test_parse_text_and_metadata() -> None:
         ("stop", "stop"),
         ("length", "length"),
         ("tool_calls", "tool_calls"),
-        ("function_call", "tool_calls"),
+        ("function_call", "function_call"),  # a legacy call: no tool call, said as sent
         ("content_filter", "content_filter"),
         ("eos", "eos"),
         (None, None),

@@ -257,3 +257,15 @@ def test_a_spoken_replys_audio_is_kept_as_langchain_openai_keeps_it() -> None:
     reply = parse_reply(json.dumps(raw).encode(), None)
     assert reply.additional_kwargs == {"audio": audio, "refusal": None}
     assert reply.content == ""
+
+
+def test_a_legacy_function_call_is_kept_as_langchain_openai_keeps_it() -> None:
+    call = {"name": "add", "arguments": '{"a": 1}', "x": 1}
+    raw = json.loads(body(1))
+    raw["choices"][0]["message"] = {"role": "assistant", "content": None, "function_call": call}
+    raw["choices"][0]["finish_reason"] = "function_call"
+    reply = parse_reply(json.dumps(raw).encode(), None)
+    kept = reply.additional_kwargs["function_call"]
+    assert kept == call and list(kept) == ["arguments", "name", "x"]  # the SDK model's order
+    assert reply.tool_calls == [] and reply.content == ""
+    assert reply.response_metadata["finish_reason"] == "function_call"

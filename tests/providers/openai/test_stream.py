@@ -62,3 +62,23 @@ def test_read_as_any_stream_the_filter_event_is_a_chunk_and_the_usage_as_it_came
     assert len(chunks) == 4  # the filter event's too
     usage = chunks[-1].response_metadata
     assert usage.get("token_usage") == (USAGE if raw_keys else None)
+
+
+def test_a_legacy_function_calls_pieces_are_kept_as_langchain_openai_keeps_them() -> None:
+    pieces = [{"name": "add", "arguments": ""}, {"name": None, "arguments": '{"a"'}]
+    pieces.append({"arguments": ": 1}"})
+    stream = _events(
+        *({**HEAD, "choices": [{"index": 0, "delta": {"function_call": p}}]} for p in pieces),
+        {**HEAD, "choices": [{"index": 0, "delta": {}, "finish_reason": "function_call"}]},
+    )
+    chunks = _chunks(stream)
+    assert [c.additional_kwargs.get("function_call") for c in chunks] == [
+        {"arguments": "", "name": "add"},
+        {"arguments": '{"a"', "name": ""},  # (a null name is "": merging joins the strings)
+        {"arguments": ": 1}", "name": ""},
+        None,
+    ]
+    whole = chunks[0] + chunks[1] + chunks[2] + chunks[3]
+    assert whole.additional_kwargs["function_call"] == {"arguments": '{"a": 1}', "name": "add"}
+    assert whole.tool_call_chunks == []
+    assert chunks[-1].response_metadata["finish_reason"] == "function_call"
