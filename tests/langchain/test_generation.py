@@ -84,7 +84,7 @@ async def test_model_override_per_call(provider: str, sync: bool) -> None:
 
 @pytest.mark.parametrize("sync", [True, False])
 async def test_a_calls_model_reaches_the_adapter_even_when_it_is_the_models(sync: bool) -> None:
-    # AzureChatOpenAI named by its deployment sends no `model`, but a call naming one (the
+    # AzureChatOpenAI named by its deployment sends `model` null, but a call naming one (the
     # deployment's name too) does, as langchain-openai's payload names it: the adapter
     # hears the call's `model=` (`Adapter.for_call`).
     from chatplex.langchain import AzureChatOpenAI
@@ -109,7 +109,7 @@ async def test_a_calls_model_reaches_the_adapter_even_when_it_is_the_models(sync
                 await model.ainvoke("hi", **called)
                 [c async for c in model.astream("hi", **called)]
     named = [body.get("model", "<none>") for body in sent]
-    assert named == ["<none>", "<none>", *["gpt-4o-mini"] * 2, *["other"] * 2]
+    assert named == [None, None, *["gpt-4o-mini"] * 2, *["other"] * 2]
 
 
 class _Tokens(BaseCallbackHandler):

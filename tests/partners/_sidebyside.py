@@ -406,27 +406,23 @@ def assert_sound_tables(
     assert all(why for why, _ in differences.values())
 
 
-def comparable_request(seen: Seen, headers: tuple[str, ...], *, nulls: bool = False) -> Any:
+def comparable_request(seen: Seen, headers: tuple[str, ...]) -> Any:
     """A request of an OpenAI-style wire as the comparison reads it: method, path (with
     the query), the `headers` a script's constructor decides (the rest, user agents and
     SDK telemetry `x-stainless-*`, name the client that sent them), and the body without
-    `stream: false` (the API's default) and, unless `nulls`, without fields sent as null
-    (a field sent as null is one not sent)."""
+    `stream: false` (the API's default). Fields sent as null are compared: a script
+    asserting a body (respx) sees them."""
     body = seen.body
     if isinstance(body, dict):
-        body = {
-            k: v
-            for k, v in body.items()
-            if (nulls or v is not None) and (k, v) != ("stream", False)
-        }
+        body = {k: v for k, v in body.items() if (k, v) != ("stream", False)}
     compared = {k: v for k, v in seen.headers.items() if k in headers}
     return {"method": seen.method, "path": seen.path, "headers": compared, "body": body}
 
 
-def compared_headers(headers: tuple[str, ...], *, nulls: bool = False) -> Callable[[Seen], Any]:
+def compared_headers(headers: tuple[str, ...]) -> Callable[[Seen], Any]:
     """A suite's `request` for an OpenAI-style wire: `comparable_request` comparing
-    `headers` (and, with `nulls`, fields sent as null)."""
-    return functools.partial(comparable_request, headers=headers, nulls=nulls)
+    `headers`."""
+    return functools.partial(comparable_request, headers=headers)
 
 
 def plain_request(seen: Seen) -> Any:

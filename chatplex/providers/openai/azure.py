@@ -304,13 +304,13 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     ) -> HTTPRequest:
         """The OpenAI adapter's request, sent to the deployment's URL."""
         request = super().build_request(messages, settings, stream=stream)
-        # The deployment taken as the model is not named in the body; another model than
+        # The deployment taken as the model is not named in the body (its `model` null, as
+        # langchain-openai's payload sends an unset model_name); another model than
         # `azure_deployment=` (a call's, a copy's `model_copy(update={"model_name": ...})`)
-        # is, as langchain-openai's payload names it.
+        # is, as that payload names it.
         deployment = self.azure_deployment
         if not self._body_model and (deployment is None or settings.model in (None, deployment)):
-            body = {k: v for k, v in request.json.items() if k != "model"}
-            request = dataclasses.replace(request, json=body)
+            request = dataclasses.replace(request, json={**request.json, "model": None})
         if not self._per_model:
             return request  # the URL does not depend on the model
         where = self._where(settings.model)

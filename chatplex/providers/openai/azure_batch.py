@@ -4,8 +4,8 @@ The files and batches of a resource live at `{endpoint}/openai/files` and
 `{endpoint}/openai/batches` (or under `/openai/v1`), every call with the adapter's query
 (`?api-version=`, and a credential the URL gave), which the base URL carries
 (`AzureOpenAIAdapter.batch_base_url`, held as a `Secret`: no call's path holds it).
-Request lines name the deployment as the body's `model` (added when the adapter's body
-leaves it out, as langchain-openai's does on deployment URLs) and `url`
+Request lines name the deployment as the body's `model` (where the adapter's body has it
+null, as langchain-openai's does on deployment URLs) and `url`
 "/chat/completions" ("/v1/chat/completions" on the v1 API), as Azure's docs write them.
 Rows are parsed by the Azure adapter, so a row keeps its content-filter results and a
 filtered row is its `ContentFilterError`.
@@ -51,6 +51,6 @@ class AzureBatches(OpenAIBatches):
 
     def request_line(self, cid: str, request: HTTPRequest) -> bytes:
         deployment = self._azure.azure_deployment
-        if "model" not in request.json and deployment:
-            request = dataclasses.replace(request, json={"model": deployment, **request.json})
+        if request.json.get("model") is None and deployment:
+            request = dataclasses.replace(request, json={**request.json, "model": deployment})
         return super().request_line(cid, request)

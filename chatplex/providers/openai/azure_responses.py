@@ -95,7 +95,7 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
                 f"AzureResponsesAdapter() got an unexpected keyword argument {chat_only[0]!r}"
             )
         #: Whether the body names the model: langchain-openai's payload names it (the
-        #: deployment unless `model` was given), and leaves it out when neither was given.
+        #: deployment unless `model` was given), and sends it null when neither was given.
         self._body_model = body_model
         try:
             self._connection: AzureOpenAIAdapter = AzureOpenAIAdapter(**connection)
@@ -110,12 +110,11 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
-        """The Responses request, without `model` when none was given (see `body_model`)."""
+        """The Responses request, its `model` null when none was given (see `body_model`)."""
         request = super().build_request(messages, settings, stream=stream)
         if self._body_model:
             return request
-        body = {k: v for k, v in request.json.items() if k != "model"}
-        return dataclasses.replace(request, json=body)
+        return dataclasses.replace(request, json={**request.json, "model": None})
 
     def _responses_where(self) -> BaseURL:
         return self._connection.responses_where()

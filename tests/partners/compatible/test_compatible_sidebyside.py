@@ -1571,10 +1571,10 @@ DIFFERENCES["mistralai", "call_timeout_seconds"] = (_TIMEOUT_SENT, _timeout_not_
 COMPARED_HEADERS = ("authorization", "content-type")
 
 
-#: A request as the comparison reads it (`comparable_request`), fields sent as null
-#: compared too (the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
+#: A request as the comparison reads it (`comparable_request`: fields sent as null
+#: compared too, the partners' `_default_params`: `DropIn.body_nulls`); chatplex sends
 #: `stream: false` where the partner does (`Profile.says_stream_false`).
-_comparable_request = compared_headers(COMPARED_HEADERS, nulls=True)
+_comparable_request = compared_headers(COMPARED_HEADERS)
 
 
 #: The classes a script catches: the SDK's, and httpx's, what langchain-mistralai raises.

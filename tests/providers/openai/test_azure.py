@@ -179,7 +179,8 @@ def named_by_deployment() -> AzureOpenAIAdapter:
 
 
 def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> None:
-    # AzureChatOpenAI named by its deployment sends no `model`; a copy renamed by
+    # AzureChatOpenAI named by its deployment sends `model` null, in its place (as
+    # langchain-openai's payload sends an unset model_name); a copy renamed by
     # model_copy(update={"model_name": ...}) (or a call's model) sends it, to the same
     # deployment, as langchain-openai's payload then names it.
     adapter = named_by_deployment()
@@ -187,8 +188,10 @@ def test_a_deployment_without_a_model_names_only_another_model_in_the_body() -> 
     def sent(model: str) -> Any:
         return adapter.build_request([HumanMessage("hi")], CallSettings(model), stream=False)
 
-    assert "model" not in sent("gpt-4o-mini").json
+    unnamed = sent("gpt-4o-mini").json
+    assert unnamed["model"] is None
     renamed = sent("other-model")
+    assert list(unnamed) == list(renamed.json)
     assert renamed.json["model"] == "other-model"
     assert renamed.url == sent("gpt-4o-mini").url
 
@@ -204,7 +207,7 @@ def test_a_call_naming_a_model_names_it_in_the_body() -> None:
     assert request.json["model"] == "gpt-4o-mini"
     assert request.json["stream_options"] == {"include_usage": True}
     plain = adapter.build_request([HumanMessage("hi")], CallSettings("gpt-4o-mini"), stream=False)
-    assert "model" not in plain.json
+    assert plain.json["model"] is None
     assert for_call(adapter, {"stream_usage": adapter.include_usage}) is adapter
 
 

@@ -181,14 +181,14 @@ def test_submit_batch_runs_a_whole_job(
 
 
 def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
-    # AzureChatOpenAI(azure_deployment=...) without model=: the body names no model on
-    # the deployment URL (as langchain-openai's), but a Batch API line must.
+    # AzureChatOpenAI(azure_deployment=...) without model=: the body's model is null on
+    # the deployment URL (as langchain-openai's), but a Batch API line must name one.
     from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 
     model = AzureChatOpenAI(
         azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"
     )
     request = model.build_request("hi")
-    assert "model" not in request.json
+    assert request.json["model"] is None
     line = json.loads(batch_api(model).request_line("cp-0", request))
     assert line["body"]["model"] == "prod"

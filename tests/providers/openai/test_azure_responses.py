@@ -139,11 +139,15 @@ def test_environment_keys_go_only_to_azure_hosts(monkeypatch: pytest.MonkeyPatch
     assert "api-key" not in {k.lower() for k in request_of(gateway).headers}
 
 
-def test_body_model_false_leaves_the_model_out() -> None:
+def test_body_model_false_sends_the_model_null() -> None:
+    # As langchain-openai's payload sends an unset model_name; the key stays in its place.
     adapter = AzureResponsesAdapter(
         azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY, body_model=False
     )
-    assert "model" not in request_of(adapter).json
+    named = AzureResponsesAdapter(azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY)
+    body = request_of(adapter).json
+    assert body["model"] is None
+    assert list(body) == list(request_of(named).json)
 
 
 def test_errors_are_the_openai_wires_typed_errors() -> None:
