@@ -206,9 +206,13 @@ class _GoogleWire(Adapter):
         """`POST .../models/{model}:countTokens` with `body` (`count.py`'s)."""
         return self._post(model, "countTokens", body, stream=False)
 
+    def _model_route(self, model: str) -> str:
+        """The URL path of `model`, before its method."""
+        return f"{self._prefix}/{_model_path(model)}"
+
     def _post(self, model: str, method: str, body: dict[str, Any], *, stream: bool) -> HTTPRequest:
         """The request of `method` of `model` with `body`, carrying the call's headers."""
-        path = f"{self._prefix}/{_model_path(model)}:{method}"
+        path = f"{self._model_route(model)}:{method}"
         headers = self._call_headers()
         names = self._secret_names | {"x-goog-api-key"}
         secret_url = None

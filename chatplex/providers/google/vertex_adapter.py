@@ -35,6 +35,7 @@ from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret.urls import hold_url
 from .adapter import _GoogleWire
+from .adapter import _model_path
 from .errors import VERTEX_ERROR_FAMILIES
 from .openapi_schema import openapi_parameters
 from .request import vertex_builtin_tool
@@ -93,6 +94,15 @@ class VertexAIAdapter(_GoogleWire):
 
     `own_jwt=True`: a service account signs its own JWT (`VertexAuth`), as a drop-in's
     partner does.
+
+    A model named by a resource path of its own (a tuned model's endpoint,
+    `projects/<p>/locations/<l>/endpoints/<id>`) is called at that path
+    (`{base}/{api_version}/{path}:generateContent`), as the aiplatform client routes it.
+    `resource=`: the resource every call goes to, whatever model it names
+    (langchain-google-vertexai's `full_model_name`, from its `tuned_model_name=`).
+    `named_as_asked=True`: a reply's `model_name` is the model asked, not the reply's
+    `modelVersion` (langchain-google-vertexai's: its `model_name` field, which a tuned
+    model's endpoint or a resource path given as the model is).
     """
 
     provider = "google_vertexai"
@@ -136,6 +146,8 @@ class VertexAIAdapter(_GoogleWire):
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
         own_jwt: bool = False,
+        resource: str | None = None,
+        named_as_asked: bool = False,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key) or None
@@ -148,6 +160,8 @@ class VertexAIAdapter(_GoogleWire):
             raise ValueError(f"api_version must look like 'v1' or 'v1beta1', got {api_version!r}")
         self.location = location
         self.api_version = api_version
+        self.resource = resource
+        self._named_as_asked = named_as_asked
         self._auth: VertexAuth | None = None
         if api_key is None:
             self._auth = VertexAuth(credentials, project, own_jwt)
@@ -191,6 +205,10 @@ class VertexAIAdapter(_GoogleWire):
         express = self._api_key is not None
         return vertex_model_name(model, self.project, self.location, express=express)
 
+    def _model_route(self, model: str) -> str:
+        """The path of the model's resource name (or of `resource`, given)."""
+        return f"/{self.api_version}/{_model_path(self.resource or self.full_model_name(model))}"
+
     def for_model(self, model: str) -> Self:
         """This adapter for one call to `model`: a reply naming no model is named by it
         (a shallow copy: credentials and endpoint are shared)."""
@@ -212,13 +230,14 @@ class VertexAIAdapter(_GoogleWire):
             metas.append(other.response_metadata)
         for position, meta in enumerate(metas):
             vertex_metadata(meta, data, position, streaming=False, version=version)
-            if meta.get("model_name") is None:
+            if meta.get("model_name") is None or (self._named_as_asked and self.model):
                 meta["model_name"] = self.model
         return reply
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events, its metadata in the Vertex shape."""
-        return VertexStreamParser(header_value(headers, "x-request-id"), self.provider)
+        asked = self.model if self._named_as_asked else None
+        return VertexStreamParser(header_value(headers, "x-request-id"), self.provider, asked=asked)
 
     def __repr__(self) -> str:
         return (

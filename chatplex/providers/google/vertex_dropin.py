@@ -54,9 +54,6 @@ REFUSED = {
     "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
     # langchain-google-vertexai's alias of api_transport
     "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
-    "tuned_model_name": "tuned models and endpoints are named by model=",
-    "full_model_name": "name the model with model=, the project and location with "
-    "project= and location=",
 }
 VERTEX_FIELDS = google_fields(
     temperature=None,
@@ -231,16 +228,26 @@ class ChatVertexAI(GoogleDropin):
             )
         adapter = self.adapter
         assert isinstance(adapter, VertexAIAdapter)  # built on one
-        return self._count_tokens(contents_body(adapter.full_model_name(self.model), messages))
+        named = adapter.resource or adapter.full_model_name(self.model)
+        return self._count_tokens(contents_body(named, messages))
+
+    #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
+    #: endpoint's resource path) every call goes to, `model` naming it in replies.
+    tuned_model_name: str | None = None
+    #: Its `full_model_name=`, given: the resource every call goes to, as given.
+    _full_model_name: str | None = None
 
     @property
     def full_model_name(self) -> str:
-        """The model's resource name as langchain-google-vertexai's field holds it
+        """The resource every call goes to, as langchain-google-vertexai's field holds it:
+        as given (`full_model_name=`), else the tuned model's or the model's resource name
         (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
         name holding a path of its own is kept)."""
         from .vertex_adapter import vertex_model_name
 
-        return vertex_model_name(self.model, self.project, self.location)
+        if self._full_model_name is not None:
+            return self._full_model_name
+        return vertex_model_name(self.tuned_model_name or self.model, self.project, self.location)
 
     def __init__(
         self,
@@ -254,6 +261,8 @@ class ChatVertexAI(GoogleDropin):
         base_url: str | None = None,
         endpoint_version: str = "v1beta1",
         additional_headers: Mapping[str, str] | None = None,
+        tuned_model_name: str | None = None,
+        full_model_name: str | None = None,
         **params: Any,
     ) -> None:
         from .vertex_adapter import VertexAIAdapter
@@ -272,9 +281,12 @@ class ChatVertexAI(GoogleDropin):
         if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
 
+        self.tuned_model_name = tuned_model_name
+        self._full_model_name = full_model_name
+
         def adapter() -> VertexAIAdapter:
             try:
-                return VertexAIAdapter(
+                built = VertexAIAdapter(
                     project=project,
                     location=location,
                     credentials=credentials,
@@ -284,11 +296,15 @@ class ChatVertexAI(GoogleDropin):
                     api_version=endpoint_version,
                     default_headers=additional_headers,
                     own_jwt=True,  # as the partner's generated client signs its own
+                    named_as_asked=True,
                 )
             except Exception as err:
                 if project is not None:
                     raise
                 raise _project_not_found(err) from err
+            if full_model_name is not None or tuned_model_name is not None:
+                built.resource = full_model_name or built.full_model_name(tuned_model_name or "")
+            return built
 
         logprobs = given["logprobs"]
         google_settings(

@@ -154,11 +154,21 @@ def vertex_metadata(
 class VertexStreamParser(GeminiStreamParser):
     """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape, its
     tool-call chunks without an index (each call comes whole in one part; langchain-
-    google-vertexai reads an index off the call's `function_call`, which has none)."""
+    google-vertexai reads an index off the call's `function_call`, which has none).
+    `asked`: the model a chunk naming one is named by, whatever the reply says (as
+    langchain-google-vertexai names its chunks by its `model_name`)."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self, *args: Any, asked: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.asked = asked
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         chunk = super()._chunk(obj)
         if chunk is not None:
+            if self.asked is not None and "model_name" in chunk.response_metadata:
+                chunk.response_metadata["model_name"] = self.asked
             vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
             chunk.content = vertex_signed_texts(unindexed_thoughts(chunk.content))
             for call in chunk.tool_call_chunks:

@@ -225,3 +225,40 @@ def test_the_credentials_quota_project_goes_with_each_request() -> None:
     plain = VertexAIAdapter(project="p", credentials=oauth2.Credentials("t"))
     request = plain.build_request([HumanMessage("hi")], CallSettings(model="m"), stream=False)
     assert not [k for k in request.headers if k.lower() == "x-goog-user-project"]
+
+
+def test_a_model_named_by_its_own_resource_path_is_called_at_that_path() -> None:
+    # As the aiplatform client routes `model`: a tuned model's endpoint (any path that is
+    # not a publisher's model) under the API version, not under publishers/google/models.
+    adapter = VertexAIAdapter(project="p", location="europe-west4", credentials=FakeCredentials())
+    endpoint = "projects/p/locations/europe-west4/endpoints/123"
+    base = "https://europe-west4-aiplatform.googleapis.com/v1/"
+
+    def url(model: str, on: VertexAIAdapter = adapter) -> str:
+        return on.build_request(HI, CallSettings(model=model), stream=False).url
+
+    assert url(endpoint) == f"{base}{endpoint}:generateContent"
+    assert url("models/gemini-2.5-pro") == (
+        f"{base}projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-pro"
+        ":generateContent"
+    )
+    adapter.resource = endpoint  # every call goes there, whatever model it names
+    assert url("gemini-2.5-pro") == f"{base}{endpoint}:generateContent"
+    with pytest.raises(ValueError, match="not a Gemini model name"):
+        url("projects/p/../x", VertexAIAdapter(project="p", credentials=FakeCredentials()))
+
+
+def test_named_as_asked_a_reply_and_its_stream_are_named_by_the_model_asked() -> None:
+    # langchain-google-vertexai names replies by its model_name, not the reply's
+    # modelVersion (a tuned endpoint's reply names its base model).
+    shared = VertexAIAdapter(project="p", credentials=FakeCredentials(), named_as_asked=True)
+    reply = {"candidates": [{"content": {"parts": [{"text": "ok"}]}, "finishReason": "STOP"}]}
+    raw = json.dumps({**reply, "modelVersion": "gemini-2.5-flash-001"}).encode()
+    asked = shared.for_model("projects/p/locations/l/endpoints/1")
+    assert asked.parse_response(raw, {}).response_metadata["model_name"] == asked.model
+    chunk = asked.stream_parser({}).feed(SSEEvent(data=raw.decode()))
+    assert chunk is not None and chunk.response_metadata["model_name"] == asked.model
+    own = VertexAIAdapter(project="p", credentials=FakeCredentials()).for_model("m")
+    assert own.parse_response(raw, {}).response_metadata["model_name"] == "gemini-2.5-flash-001"
+    chunk = own.stream_parser({}).feed(SSEEvent(data=raw.decode()))
+    assert chunk is not None and chunk.response_metadata["model_name"] == "gemini-2.5-flash-001"

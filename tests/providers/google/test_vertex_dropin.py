@@ -397,3 +397,47 @@ def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -
             },
             {"role": "user", "parts": [{"functionResponse": answer}]},
         ]
+
+
+@pytest.mark.parametrize(
+    ("named", "resource"),
+    [
+        (
+            {"tuned_model_name": "projects/p/locations/us-central1/endpoints/7"},
+            "projects/p/locations/us-central1/endpoints/7",
+        ),
+        (
+            {"tuned_model_name": "my-tuned"},
+            "projects/p/locations/us-central1/publishers/google/models/my-tuned",
+        ),
+        # full_model_name= is taken as given, over tuned_model_name=
+        (
+            {
+                "full_model_name": "projects/q/locations/asia-east1/endpoints/8",
+                "tuned_model_name": "x",
+            },
+            "projects/q/locations/asia-east1/endpoints/8",
+        ),
+    ],
+)
+def test_a_tuned_model_or_full_name_is_where_every_call_goes(
+    named: dict[str, str], resource: str
+) -> None:
+    # As langchain-google-vertexai's validate_environment: full_model_name, else made of
+    # tuned_model_name; model_name (replies, user agent) stays the model given.
+    server = Gemini()
+    model = vertex(server, **named)
+    assert model.full_model_name == resource
+    assert model.tuned_model_name == named.get("tuned_model_name")
+    reply = model.invoke("Hi")
+    asyncio.run(model.ainvoke("Hi"))
+    list(model.stream("Hi"))
+    assert [r.url.path for r in server.requests] == [
+        f"/v1beta1/{resource}:generateContent",
+        f"/v1beta1/{resource}:generateContent",
+        f"/v1beta1/{resource}:streamGenerateContent",
+    ]
+    assert reply.response_metadata["model_name"] == "gemini-2.5-flash"
+    assert model.langchain_num_tokens("Hi") == 4
+    assert server.requests[-1].url.path == f"/v1beta1/{resource}:countTokens"
+    assert server.body()["model"] == resource
