@@ -64,6 +64,7 @@ from .genai_schema import genai_parameters
 from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
+from .request import sdk_thinking
 from .response import error_fields
 from .response import parse_reply
 from .stream import GeminiStreamParser
@@ -166,6 +167,8 @@ class _GoogleWire(Adapter):
         )
         if not body["contents"]:
             raise ValueError("Gemini needs at least one message besides system messages")
+        if self._partner_replies:
+            sdk_thinking(body)
         return body
 
     def _route(

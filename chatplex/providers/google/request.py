@@ -254,6 +254,27 @@ def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:
         config["thinkingConfig"] = thinking
 
 
+#: google-genai's `ThinkingConfig` fields, in its order, by their camelCase names.
+_SDK_THINKING = {
+    "includeThoughts": "include_thoughts",
+    "thinkingBudget": "thinking_budget",
+    "thinkingLevel": "thinking_level",
+}
+
+
+def sdk_thinking(body: dict[str, Any]) -> None:
+    """`body`'s `thinkingConfig` spelled as langchain-google-genai's request has it: the
+    google-genai SDK writes its `ThinkingConfig` by field name (snake_case, in its
+    order; the API reads either spelling), other keys after, as they were."""
+    config = body.get("generationConfig")
+    thinking = config.get("thinkingConfig") if isinstance(config, dict) else None
+    if not isinstance(thinking, Mapping):
+        return
+    spelled = {name: thinking[key] for key, name in _SDK_THINKING.items() if key in thinking}
+    spelled.update((k, v) for k, v in thinking.items() if k not in _SDK_THINKING)
+    config["thinkingConfig"] = spelled
+
+
 def _level_over_budget(config: dict[str, Any]) -> None:
     """A `thinkingConfig` with a level and a budget, however they were given (the
     model's settings, its `thinking_config`, a call's keywords), keeps the level, with

@@ -571,9 +571,9 @@ DIFFERENCES["two_candidates"] = (
 
 
 #: Body objects whose field names the server reads in either spelling (proto3 JSON takes
-#: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends some of them
-#: snake_case, chatplex camelCase; compared in one spelling.
-_EITHER_SPELLING = ("thinkingConfig", "inlineData", "fileData")
+#: `mime_type` and `mimeType` alike): the google-genai SDK sends these snake_case,
+#: chatplex camelCase; compared in one spelling (`thinkingConfig` as sent).
+_EITHER_SPELLING = ("inlineData", "fileData")
 
 
 def _camel(name: str) -> str:

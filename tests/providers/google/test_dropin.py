@@ -43,8 +43,13 @@ def test_langchain_parameters_become_the_gemini_body() -> None:
         "maxOutputTokens": 100,
         "topK": 4,
         "candidateCount": 2,
-        "thinkingConfig": {"thinkingBudget": 256, "includeThoughts": True},
+        # as google-genai writes its ThinkingConfig (field names, in its order)
+        "thinkingConfig": {"include_thoughts": True, "thinking_budget": 256},
     }
+    assert list(body["generationConfig"]["thinkingConfig"]) == [
+        "include_thoughts",
+        "thinking_budget",
+    ]
     assert body["safetySettings"][0]["threshold"] == "BLOCK_NONE"
     assert server.requests[0].headers["x-goog-api-key"] == KEY
     assert KEY not in repr(model)
