@@ -267,7 +267,9 @@ def sdk_thinking(body: dict[str, Any]) -> None:
     google-genai SDK writes its `ThinkingConfig` by field name (snake_case, in its
     order; the API reads either spelling), other keys after, as they were."""
     config = body.get("generationConfig")
-    thinking = config.get("thinkingConfig") if isinstance(config, dict) else None
+    if not isinstance(config, dict):
+        return
+    thinking = config.get("thinkingConfig")
     if not isinstance(thinking, Mapping):
         return
     spelled = {name: thinking[key] for key, name in _SDK_THINKING.items() if key in thinking}
