@@ -18,22 +18,22 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
+from langchain_core.utils.function_calling import convert_to_openai_function
 
 from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._sidebyside import CHAT_USAGE
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import plain_request
-from tests.partners._sidebyside import run_both
 from tests.partners._sidebyside import unset
 from tests.partners.compatible.test_compatible_sidebyside import KEY
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
 from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
+from tests.partners.compatible.test_openai_refusal_sidebyside import run_over
 
 pytest.importorskip("langchain_openai")
 
@@ -41,17 +41,7 @@ pytest.importorskip("langchain_openai")
 CLASSES = {"openai": OPENAI, "xai": PACKAGES["xai"], "deepseek": PACKAGES["deepseek"]}
 
 ARGUMENTS = '{"a": 1, "b": 2}'
-FUNCTIONS = [
-    {
-        "name": "add",
-        "description": "Add two integers.",
-        "parameters": {
-            "type": "object",
-            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-            "required": ["a", "b"],
-        },
-    }
-]
+FUNCTIONS = [convert_to_openai_function(add)]
 
 
 def called(seen: Seen) -> Reply:
@@ -134,18 +124,8 @@ SCRIPTS: dict[str, Callable[[Any, Package, str], Any]] = {
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 @pytest.mark.parametrize("package", sorted(CLASSES))
 def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServer) -> None:
-    p, script = CLASSES[package], SCRIPTS[name]
     server.handler = called
-    with unset((p.base_variable, p.key_variable, "OPENAI_API_KEY", "OPENAI_BASE_URL")):
-        outcome = run_both(
-            server,
-            lambda: script(p.partner(), p, server.url),
-            lambda: script(p.ours(), p, server.url),
-            result=observe,
-            request=plain_request,
-            collect=True,
-        )
-    assert_same(outcome)
+    assert_same(run_over(CLASSES[package], SCRIPTS[name], server))
 
 
 def test_the_call_is_in_additional_kwargs(server: ScriptedServer) -> None:

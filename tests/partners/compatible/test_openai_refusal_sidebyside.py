@@ -150,13 +150,13 @@ _KEPT: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 DIFFERENCES = {(package, name): kept for package in CLASSES for name, kept in _KEPT.items()}
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-@pytest.mark.parametrize("package", sorted(CLASSES))
-def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServer) -> None:
-    p, script = CLASSES[package], SCRIPTS[name]
-    server.handler = refused
+def run_over(
+    p: Package, script: Callable[[Any, Package, str], Any], server: ScriptedServer
+) -> Outcome:
+    """`script` run with `p`'s partner class and chatplex's, against `server`'s handler,
+    without the environment either reads."""
     with unset((p.base_variable, p.key_variable, "OPENAI_API_KEY", "OPENAI_BASE_URL")):
-        outcome = run_both(
+        return run_both(
             server,
             lambda: script(p.partner(), p, server.url),
             lambda: script(p.ours(), p, server.url),
@@ -164,6 +164,13 @@ def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServe
             request=plain_request,
             collect=True,
         )
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+@pytest.mark.parametrize("package", sorted(CLASSES))
+def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServer) -> None:
+    server.handler = refused
+    outcome = run_over(CLASSES[package], SCRIPTS[name], server)
     assert_same(kept_out(outcome, DIFFERENCES, (package, name)))
 
 

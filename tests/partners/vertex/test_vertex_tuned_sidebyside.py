@@ -11,21 +11,19 @@ every request goes to it; `model_name` stays the model given.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import merged
 from tests.partners.vertex.test_vertex_sidebyside import _FINISH
 from tests.partners.vertex.test_vertex_sidebyside import LOCATION
 from tests.partners.vertex.test_vertex_sidebyside import PROJECT
+from tests.partners.vertex.test_vertex_sidebyside import SUITE
 from tests.partners.vertex.test_vertex_sidebyside import OurChat
-from tests.partners.vertex.test_vertex_sidebyside import _comparable_request
-from tests.partners.vertex.test_vertex_sidebyside import _comparable_result
 from tests.partners.vertex.test_vertex_sidebyside import _finish_word
 from tests.partners.vertex.test_vertex_sidebyside import model
-from tests.partners.vertex.test_vertex_sidebyside import vertex_partner
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
 #: A tuned model's endpoint, as Vertex AI names it.
@@ -90,15 +88,8 @@ DIFFERENCES = {
     name: (_FINISH, _finish_word) for name in ("tuned_endpoint_stream", "model_as_endpoint_stream")
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    vertex_partner.ChatVertexAI,
-    OurChat,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_comparable_request,
-)
-test_same_as_langchain_google_vertexai = pytest.mark.filterwarnings("ignore")(SUITE.same_test())
+TUNED = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCES)
+test_same_as_langchain_google_vertexai = pytest.mark.filterwarnings("ignore")(TUNED.same_test())
 
 
 def test_the_request_goes_to_the_endpoint(server: Any) -> None:
