@@ -262,19 +262,32 @@ _SDK_THINKING = {
 }
 
 
+#: ... its `Blob` and `FileData` fields (a part's `inlineData`, `fileData`).
+_SDK_PART_FIELDS = {
+    "inlineData": {"data": "data", "displayName": "display_name", "mimeType": "mime_type"},
+    "fileData": {"displayName": "display_name", "fileUri": "file_uri", "mimeType": "mime_type"},
+}
+
+
 def sdk_thinking(body: dict[str, Any]) -> None:
-    """`body`'s `thinkingConfig` spelled as langchain-google-genai's request has it: the
-    google-genai SDK writes its `ThinkingConfig` by field name (snake_case, in its
-    order; the API reads either spelling), other keys after, as they were."""
+    """`body` spelled as langchain-google-genai's request has it: the google-genai SDK
+    writes its `ThinkingConfig` (`generationConfig.thinkingConfig`) and a part's `Blob`
+    and `FileData` by field name (snake_case, in its order; the API reads either
+    spelling), other keys after, as they were."""
     config = body.get("generationConfig")
-    if not isinstance(config, dict):
-        return
-    thinking = config.get("thinkingConfig")
-    if not isinstance(thinking, Mapping):
-        return
-    spelled = {name: thinking[key] for key, name in _SDK_THINKING.items() if key in thinking}
-    spelled.update((k, v) for k, v in thinking.items() if k not in _SDK_THINKING)
-    config["thinkingConfig"] = spelled
+    if isinstance(config, dict) and isinstance(config.get("thinkingConfig"), Mapping):
+        config["thinkingConfig"] = _sdk_spelled(config["thinkingConfig"], _SDK_THINKING)
+    for content in body.get("contents") or ():
+        for part in content.get("parts") or () if isinstance(content, dict) else ():
+            for key, fields in _SDK_PART_FIELDS.items():
+                if isinstance(part, dict) and isinstance(part.get(key), Mapping):
+                    part[key] = _sdk_spelled(part[key], fields)
+
+
+def _sdk_spelled(value: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    spelled = {name: value[key] for key, name in fields.items() if key in value}
+    spelled.update((k, v) for k, v in value.items() if k not in fields)
+    return spelled
 
 
 def _level_over_budget(config: dict[str, Any]) -> None:

@@ -461,8 +461,8 @@ def _image_by_uri(outcome: Outcome) -> Outcome:
     their_requests = [r for r in their_requests if r["method"] == "POST"]
     their_part = their_requests[0]["body"]["contents"][0]["parts"][1]
     our_part = our_requests[0]["body"]["contents"][0]["parts"][1]
-    assert their_part["inlineData"]["mimeType"] == "image/png"
-    assert our_part["fileData"]["fileUri"].endswith("/pixel.png")
+    assert their_part["inlineData"]["mime_type"] == "image/png"
+    assert our_part["fileData"]["file_uri"].endswith("/pixel.png")
     our_part.clear()
     our_part.update(their_part)
     return theirs, ours, their_requests, our_requests
@@ -571,9 +571,10 @@ DIFFERENCES["two_candidates"] = (
 
 
 #: Body objects whose field names the server reads in either spelling (proto3 JSON takes
-#: `mime_type` and `mimeType` alike): the google-genai SDK sends these snake_case,
-#: chatplex camelCase; compared in one spelling (`thinkingConfig` as sent).
-_EITHER_SPELLING = ("inlineData", "fileData")
+#: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends them
+#: snake_case, chatplex's own family camelCase. This suite compares bodies as sent; the
+#: agents matrix reads them in one spelling (`_one_spelling`).
+_EITHER_SPELLING = ("thinkingConfig", "inlineData", "fileData")
 
 
 def _camel(name: str) -> str:
@@ -598,10 +599,10 @@ def _one_spelling(value: Any) -> Any:
 
 def _comparable_request(seen: Seen) -> Any:
     """A request as the server reads it: method, path, the headers it reads (the rest
-    name the client: user agents, encodings), the body in one spelling."""
+    name the client: user agents, encodings), the body as sent (its keys' spelling too:
+    the google-genai SDK writes some objects snake_case)."""
     headers = {k: v for k, v in seen.headers.items() if k in READ_HEADERS}
-    body = _one_spelling(seen.body)
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": body}
+    return {"method": seen.method, "path": seen.path, "headers": headers, "body": seen.body}
 
 
 def _comparable_result(value: Any) -> Any:

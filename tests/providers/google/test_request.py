@@ -341,3 +341,26 @@ def test_a_calls_safety_settings_dict_is_sent_as_the_list() -> None:
     )
     body = build_body([HumanMessage("hi")], settings)
     assert body["safetySettings"] == [{"category": "HARM_CATEGORY_HARASSMENT", "threshold": "OFF"}]
+
+
+def test_the_drop_in_spells_blobs_and_file_data_as_google_genai_writes_them() -> None:
+    # langchain-google-genai's request (the SDK's Blob and FileData by field name, in its
+    # order); chatplex's own family keeps proto3 JSON's camelCase (the API reads both).
+    import chatplex
+    import chatplex.langchain
+    from chatplex.messages import HumanMessage as OwnHuman
+
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+    file = {"type": "file", "file_id": "https://generativelanguage.googleapis.com/v1/f"}
+    file["mime_type"] = "application/pdf"
+    said = [{"type": "text", "text": "What?"}, image, file]
+    dropin = chatplex.langchain.ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="k")
+    parts = dropin.build_request([OwnHuman(said)]).json["contents"][0]["parts"]
+    assert [list(p.get("inlineData") or p.get("fileData") or {}) for p in parts[1:]] == [
+        ["data", "mime_type"],
+        ["file_uri", "mime_type"],
+    ]
+    own = chatplex.init_chat_model("google_genai:gemini-2.5-flash", api_key="k")
+    parts = own.build_request([OwnHuman(said)]).json["contents"][0]["parts"]
+    assert parts[1]["inlineData"] == {"mimeType": "image/png", "data": "iVBORw0KGgo="}
+    assert parts[2]["fileData"]["mimeType"] == "application/pdf"
