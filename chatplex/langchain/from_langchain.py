@@ -30,6 +30,7 @@ from langchain_core.messages import HumanMessage as LCHumanMessage
 from langchain_core.messages import SystemMessage as LCSystemMessage
 from langchain_core.messages import ToolMessage as LCToolMessage
 
+from ..messages import CALL_PLACE_KEY
 from ..messages import FUNCTION_RESULT_KEY
 from ..messages import AIMessage
 from ..messages import BaseMessage
@@ -128,6 +129,7 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
     content = message.content
     if isinstance(content, list):
         kept: list[Any] = []
+        placed = 0  # the tool_call blocks kept as calls so far
         for block in content:
             if not isinstance(block, dict):
                 kept.append(block)
@@ -147,7 +149,7 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
                 )
                 known.add(block.get("id"))
             if kind in _CALL_BLOCKS:
-                _keep_extras(calls, block)
+                placed += _keep_extras(calls, block, len(kept) + placed)
             elif kind != "tool_use":
                 kept.append(block)
         content = kept
@@ -176,16 +178,19 @@ def _ai_message(message: LCAIMessage) -> AIMessage:
     )
 
 
-def _keep_extras(calls: list[dict[str, Any]], block: dict[str, Any]) -> None:
+def _keep_extras(calls: list[dict[str, Any]], block: dict[str, Any], place: int) -> int:
     """A v1 `tool_call` block's `extras` (the wire's own facts about the call: its item
-    id, its arguments as written) on its call, as `extras`, for a wire that sends the
-    call back as the block was (the block itself is dropped: `tool_calls` has the call)."""
+    id, its arguments as written) on its call, as `extras`, with the block's `place` in
+    the turn's content (`CALL_PLACE_KEY`), for a wire that sends the call back as the
+    block was, where it was (the block itself is dropped: `tool_calls` has the call).
+    1 where the block was kept so, else 0."""
     if block.get("type") != "tool_call":
-        return
+        return 0
     for call in calls:
         if call["id"] is not None and call["id"] == block.get("id"):
-            call["extras"] = dict(block.get("extras") or {})
-            return
+            call["extras"] = {**(block.get("extras") or {}), CALL_PLACE_KEY: place}
+            return 1
+    return 0
 
 
 def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:

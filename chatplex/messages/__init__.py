@@ -18,6 +18,7 @@ from ._coerce import normalise_role
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
 from ._merge import merge_content
+from ._messages import CALL_PLACE_KEY
 from ._messages import FUNCTION_RESULT_KEY
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
@@ -108,6 +109,7 @@ __all__ = [
     "AnyMessage",
     "BaseMessage",
     "Content",
+    "CALL_PLACE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "InputTokenDetails",

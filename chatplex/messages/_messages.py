@@ -40,6 +40,7 @@ __all__ = [
     "AIMessageChunk",
     "AnyMessage",
     "BaseMessage",
+    "CALL_PLACE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "SystemMessage",
@@ -506,6 +507,13 @@ class ToolMessage(BaseMessage):
 #: its `tool_call_id`, which no call carries. A wire that takes such results sends it by
 #: name; every other refuses it before any request (`check_messages`' `function_results`).
 FUNCTION_RESULT_KEY = "__function_result"
+
+
+#: A tool call's `extras` key: where its v1 `tool_call` block stood in the turn's content
+#: (its index there, counting the blocks kept in content and the calls placed so), for a
+#: wire that writes a turn's calls among its content items (the Responses API, as
+#: langchain-openai places them).
+CALL_PLACE_KEY = "__content_place"
 
 
 def answers_by_name(message: BaseMessage) -> TypeGuard[ToolMessage]:

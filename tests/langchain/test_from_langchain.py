@@ -11,6 +11,7 @@ from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex.langchain import to_chatplex_messages
+from chatplex.messages import CALL_PLACE_KEY
 from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
@@ -77,8 +78,9 @@ def test_v1_ai_content_keeps_text_and_moves_calls_to_tool_calls() -> None:
         {"type": "reasoning", "reasoning": "think", "id": "r", "index": 0},
         {"type": "text", "text": "Let me add.", "id": "lc_1", "annotations": []},
     ]
-    # The call keeps its block's extras (none here): a wire may send it back as written.
-    assert ai.tool_calls == [{**CALL, "extras": {}}] and ai.id == "msg_1"
+    # The call keeps its block's extras (none here) and place: a wire may send it back as
+    # written, where it was.
+    assert ai.tool_calls == [{**CALL, "extras": {CALL_PLACE_KEY: 2}}] and ai.id == "msg_1"
     assert ai.usage_metadata == {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}
 
 
@@ -157,6 +159,26 @@ def test_a_text_block_keeps_the_keys_the_wires_declare_and_drops_others() -> Non
     block.update(dict.fromkeys(declared, "v"))
     (message,) = to_chatplex_messages([LCHuman(content=[block])])
     assert message.content == [{"type": "text", "text": "x", **dict.fromkeys(declared, "v")}]
+
+
+def test_a_v1_call_blocks_place_in_content_goes_with_its_call() -> None:
+    """Each v1 `tool_call` block's index in the turn's content (other blocks and the
+    calls placed before it counted) rides on its call (`CALL_PLACE_KEY`, beside the
+    block's own `extras`), for the Responses API's items in their written order."""
+    second = {"name": "add", "args": {"a": 3}, "id": "call_2", "type": "tool_call"}
+    message = LCAI(
+        content=[
+            {"type": "tool_call", "id": "call_1", "name": "add", "args": {"a": 1, "b": 2}},
+            {"type": "text", "text": "and"},
+            {**second, "extras": {"item_id": "fc_2"}},
+        ],
+        tool_calls=[CALL, second],
+    )
+    (ai,) = to_chatplex_messages([message])
+    assert isinstance(ai, AIMessage)
+    assert ai.content == [{"type": "text", "text": "and"}]
+    extras = [c.get("extras") for c in ai.tool_calls]
+    assert extras == [{CALL_PLACE_KEY: 0}, {"item_id": "fc_2", CALL_PLACE_KEY: 2}]
 
 
 def test_a_call_written_only_in_content_is_sent_as_a_call() -> None:

@@ -23,6 +23,7 @@ from typing import cast
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import ToolSpec
 from ...adapters.validate import not_sendable
+from ...messages import CALL_PLACE_KEY
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
@@ -313,7 +314,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
         )
         return items + list(call_items.values())
     items = []
-    for block in responses_blocks(content):
+    for block in responses_blocks(_calls_in_place(content, call_items, message.tool_calls)):
         kind = block.get("type")
         if kind in ("text", "output_text", "refusal"):
             current = _message_item(items, block.get("id"), stored)
@@ -337,6 +338,24 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
             items.append(_item_of(block))
         # other blocks (another provider's thinking, tool_use...) are not sent back
     return items + list(call_items.values())
+
+
+def _calls_in_place(
+    content: list[Any], call_items: Mapping[Any, dict[str, Any]], calls: Sequence[Any]
+) -> list[Any]:
+    """`content` with the function call item of each call whose v1 block stood in it
+    (`CALL_PLACE_KEY`) put back at that place, as langchain-openai writes a v1 turn."""
+    placed = [
+        (extras[CALL_PLACE_KEY], call_items[c["id"]])
+        for c in calls
+        if isinstance(extras := c.get("extras"), Mapping)
+        and isinstance(extras.get(CALL_PLACE_KEY), int)
+        and c["id"] in call_items
+    ]
+    out = list(content)
+    for place, item in sorted(placed, key=lambda p: p[0]):
+        out.insert(place, item)  # in order: each place counts the calls placed before it
+    return out
 
 
 def _message_item(items: list[dict[str, Any]], msg_id: Any, stored: bool) -> dict[str, Any]:

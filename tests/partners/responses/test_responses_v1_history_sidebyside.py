@@ -6,17 +6,23 @@ requests are compared, the turn's items in order.
 langchain-openai's `_construct_responses_api_input` turns a v1 `tool_call` block into its
 `function_call` item at the block's place in `content` (`_convert_from_v1_to_responses`:
 name and arguments the block's `extras`, else the turn's tool call's, as compact JSON),
-and appends the turn's other tool calls after every item.
+and appends the turn's other tool calls after every item; chatplex's drop-in carries
+each block's place to the Responses request (`messages.CALL_PLACE_KEY`).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import merged
 from tests.partners.responses.test_responses_sidebyside import SUITE
@@ -82,15 +88,40 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     for turn in TURNS
     for how in ("invoke", "ainvoke", "stream")
 }
-#: Why every row differs today: the LangChain layer's message conversion
-#: (chatplex/langchain/from_langchain.py) drops a turn's `tool_call` blocks, keeping the
-#: calls in `tool_calls` alone, so the wire cannot tell where a block stood and writes
-#: every call after the turn's text.
-_PLACE_LOST = (
-    "a v1 tool_call block's place in content is dropped before the Responses request is "
-    "written: its function_call item goes after the turn's other items"
-)
-V1_HISTORY = dataclasses.replace(
-    SUITE, scripts=SCRIPTS, differences={}, not_yet=dict.fromkeys(SCRIPTS, _PLACE_LOST)
-)
+
+
+def _partner_drops_the_text(outcome: Outcome) -> Outcome:
+    """Theirs sent the turn without its text and its call without the item's id and
+    status (checked); ours as theirs, those taken out."""
+    theirs, ours, their_requests, our_requests = outcome
+    their_items = [item for r in their_requests for item in r["body"]["input"]]
+    assert not any(item.get("role") == "assistant" for item in their_items)
+    assert all("id" not in i for i in their_items if i.get("type") == "function_call")
+    ours_as_theirs = copy.deepcopy(our_requests)
+    for request in ours_as_theirs:
+        body = request["body"]
+        body["input"] = [i for i in body["input"] if i.get("role") != "assistant"]
+        for item in body["input"]:
+            if item.get("type") == "function_call":
+                item.pop("id", None)
+                item.pop("status", None)
+    return theirs, ours, their_requests, ours_as_theirs
+
+
+#: A turn mixing a block and a plain string: langchain-openai's v1 reading leaves the
+#: string out, and the item's id and status with it.
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    f"call_with_extras_{how}": (
+        Difference(
+            Reason.LOSES_DATA,
+            "sends an assistant turn written as a tool call block then a plain string "
+            "without the string, and its call without the item's id and status",
+            "sends the text after the call, and the call as the block gave it",
+        ),
+        _partner_drops_the_text,
+    )
+    for how in ("invoke", "ainvoke", "stream")
+}
+
+V1_HISTORY = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCES)
 test_v1_history_same_as_langchain_openai = V1_HISTORY.same_test()
