@@ -279,14 +279,8 @@ def test_raw_blocks_are_sent_in_place_of_the_messages_and_left_as_given() -> Non
     # `system=` too), cache points put on a copy.
     raw = [{"role": "user", "content": [{"text": "hi"}, {"guardContent": {"text": {"text": "x"}}}]}]
     kept = json.loads(json.dumps(raw))
-    llm = ChatBedrockConverse(
-        model=MODEL,
-        region_name="us-east-1",
-        aws_access_key_id="AK",
-        aws_secret_access_key=SECRET,
-        raw_blocks=raw,
-        system=["Be brief."],
-    )
+    keys = {"aws_access_key_id": "AK", "aws_secret_access_key": SECRET, "raw_blocks": raw}
+    llm = ChatBedrockConverse(model=MODEL, region_name="us-east-1", system=["Be brief."], **keys)
     unread = [{"role": "user", "content": [{"type": "image", "url": "http://x/y.png"}]}]
     body = llm.build_request(unread).json
     assert (body["messages"], body["system"]) == (raw, [])
@@ -295,12 +289,7 @@ def test_raw_blocks_are_sent_in_place_of_the_messages_and_left_as_given() -> Non
     assert {"cachePoint": {"type": "default"}} in marked["messages"][0]["content"]
     assert raw == kept
     guarded = ChatBedrockConverse(
-        model=MODEL,
-        region_name="us-east-1",
-        aws_access_key_id="AK",
-        aws_secret_access_key=SECRET,
-        raw_blocks=raw,
-        guard_last_turn_only=True,
+        model=MODEL, region_name="us-east-1", guard_last_turn_only=True, **keys
     )
     assert guarded.build_request("ignored").json["messages"] == raw
 

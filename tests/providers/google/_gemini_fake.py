@@ -4,6 +4,7 @@ credentials for Vertex AI."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -111,3 +112,29 @@ def stops_sent(server: Gemini, model: Any) -> list[Any]:
     model.invoke("Hi", stop=["HALT"])
     asyncio.run(model.ainvoke("Hi", stop=["HALT"]))
     return [server.body(n)["generationConfig"]["stopSequences"] for n in range(-3, 0)]
+
+
+def sends_a_legacy_call(model: Any, server: Gemini, said: str, response: dict[str, Any]) -> None:
+    """`model` (a drop-in on `server`) sends a legacy function call (the assistant turn's
+    `additional_kwargs`, its text `said`) answered by a `FunctionMessage`, by invoke and
+    ainvoke: the call as a `functionCall` alone, the answer as `response`."""
+    from langchain_core import messages as lc
+
+    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
+    history = [
+        lc.HumanMessage("Weather?"),
+        lc.AIMessage(said, additional_kwargs={"function_call": call}),
+        lc.FunctionMessage("It is sunny.", name="get_weather"),
+    ]
+    model.invoke(history)
+    asyncio.run(model.ainvoke(history))
+    answer = {"name": "get_weather", "response": response}
+    for n in (0, 1):
+        assert server.body(n)["contents"] == [
+            {"role": "user", "parts": [{"text": "Weather?"}]},
+            {
+                "role": "model",
+                "parts": [{"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}],
+            },
+            {"role": "user", "parts": [{"functionResponse": answer}]},
+        ]

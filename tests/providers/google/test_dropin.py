@@ -21,6 +21,7 @@ from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import sends_a_legacy_call
 from tests.providers.google._gemini_fake import stops_sent
 
 
@@ -596,8 +597,6 @@ def test_a_tool_choice_with_no_tools_is_refused_as_langchain_google_genai_refuse
 def test_a_function_message_goes_as_langchain_google_genai_sends_it_sync_and_async() -> None:
     # Its _parse_chat_history: the legacy call (the assistant turn's additional_kwargs)
     # as a functionCall alone, the FunctionMessage as a tool result's functionResponse.
-    from langchain_core import messages as lc
-
     import chatplex.langchain
 
     server = Gemini()
@@ -608,21 +607,4 @@ def test_a_function_message_goes_as_langchain_google_genai_sends_it_sync_and_asy
         http_async_client=server.async_client(),
         max_retries=0,
     )
-    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
-    history = [
-        lc.HumanMessage("Weather?"),
-        lc.AIMessage("Let me look.", additional_kwargs={"function_call": call}),
-        lc.FunctionMessage("It is sunny.", name="get_weather"),
-    ]
-    model.invoke(history)
-    asyncio.run(model.ainvoke(history))
-    answer = {"name": "get_weather", "response": {"output": "It is sunny."}}
-    for n in (0, 1):
-        assert server.body(n)["contents"] == [
-            {"role": "user", "parts": [{"text": "Weather?"}]},
-            {
-                "role": "model",
-                "parts": [{"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}],
-            },
-            {"role": "user", "parts": [{"functionResponse": answer}]},
-        ]
+    sends_a_legacy_call(model, server, "Let me look.", {"output": "It is sunny."})

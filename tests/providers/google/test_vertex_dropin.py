@@ -19,6 +19,7 @@ from chatplex.version import USER_AGENT
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import sends_a_legacy_call
 from tests.providers.google._gemini_fake import stops_sent
 
 
@@ -367,8 +368,6 @@ def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -
     # langchain-google-vertexai drops the legacy call (the assistant turn in
     # additional_kwargs) and sends a model turn of no parts, which Vertex AI refuses:
     # the call goes as a functionCall, the answer as that partner writes it.
-    from langchain_core import messages as lc
-
     import chatplex.langchain
 
     server = Gemini()
@@ -379,24 +378,7 @@ def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -
         http_client=server.client(),
         http_async_client=server.async_client(),
     )
-    call = {"name": "get_weather", "arguments": '{"location": "Paris"}'}
-    history = [
-        lc.HumanMessage("Weather?"),
-        lc.AIMessage("", additional_kwargs={"function_call": call}),
-        lc.FunctionMessage("It is sunny.", name="get_weather"),
-    ]
-    model.invoke(history)
-    asyncio.run(model.ainvoke(history))
-    answer = {"name": "get_weather", "response": {"content": "It is sunny."}}
-    for n in (0, 1):
-        assert server.body(n)["contents"] == [
-            {"role": "user", "parts": [{"text": "Weather?"}]},
-            {
-                "role": "model",
-                "parts": [{"functionCall": {"name": "get_weather", "args": {"location": "Paris"}}}],
-            },
-            {"role": "user", "parts": [{"functionResponse": answer}]},
-        ]
+    sends_a_legacy_call(model, server, "", {"content": "It is sunny."})
 
 
 @pytest.mark.parametrize(
