@@ -511,8 +511,7 @@ FUNCTION_RESULT_KEY = "__function_result"
 
 #: A tool call's `extras` key: where its v1 `tool_call` block stood in the turn's content
 #: (its index there, counting the blocks kept in content and the calls placed so), for a
-#: wire that writes a turn's calls among its content items (the Responses API, as
-#: langchain-openai places them).
+#: wire that writes a turn's calls among its content items, where the block stood.
 CALL_PLACE_KEY = "__content_place"
 
 
