@@ -107,6 +107,11 @@ class _Shape:
     #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
     #: None: every field on the message.
     choice_keys: tuple[str, ...] | None = None
+    #: `generate()`'s `llm_output` as a partner that merges the rows' dicts whole (a
+    #: later row's keys over an earlier's) with this key's counts summed key by key (a
+    #: row without an `llm_output` adding nothing; the key always written); None: as
+    #: `combined` says.
+    merged_sum: str | None = None
 
 
 #: The styles other than "chat_completions" and "reply_fields" (their own code, below),
@@ -122,8 +127,8 @@ class _Shape:
 #: ratings, citations, raw usage, finish reason and message, and log probabilities as
 #: the generation's info, no llm_output; "usage_and_stop", no generation info, an
 #: llm_output of the body's usage, stop reason and model id (the partner writes the
-#: same dict as the message's additional_kwargs; its `generate()`'s merge of the rows
-#: is not rebuilt: LangChain's empty one). "reply_info", the reply's id, finish reason,
+#: same dict as the message's additional_kwargs; its `generate()` merges the rows, their
+#: usage summed: `merged_sum`). "reply_info", the reply's id, finish reason,
 #: documents, plan, calls, citations and token count as the generation's info (the
 #: message's additional_kwargs too), no llm_output.
 #: "candidate_info"'s keys, invoked and streamed alike (a chunk's info has no bool
@@ -179,7 +184,9 @@ _SHAPES: dict[str, _Shape] = {
         output=None,
         streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
     ),
-    "usage_and_stop": _Shape(info=(), output=("usage", "stop_reason", "model_id")),
+    "usage_and_stop": _Shape(
+        info=(), output=("usage", "stop_reason", "model_id"), merged_sum="usage"
+    ),
     "stream_info": _Shape(info=(), output=None, streamed=("finish_reason", "model_name")),
     "reply_info": _Shape(
         info=(
@@ -340,6 +347,8 @@ def combine_shaped_outputs(
     {'token_usage': {'prompt_tokens': 5, 'queue_time': None}, 'model_name': None}
     """
     shape = _SHAPES.get(style or "")
+    if shape is not None and shape.merged_sum is not None:
+        return _merged_rows(outputs, shape.merged_sum)
     if shape is None or shape.combined is None:
         return {}
     usage: dict[str, Any] = {}
@@ -354,6 +363,22 @@ def combine_shaped_outputs(
         if value := _first(rows, key):
             combined[key] = value
     return combined
+
+
+def _merged_rows(outputs: Sequence[dict[str, Any] | None], counts: str) -> dict[str, Any]:
+    """The rows merged in order, the `counts` records summed key by key (`_Shape.merged_sum`).
+
+    >>> _merged_rows([{"usage": {"a": 1}, "stop": "x"}, None, {"usage": {"a": 2}}], "usage")
+    {'usage': {'a': 3}, 'stop': 'x'}
+    """
+    total: dict[str, Any] = {}
+    merged: dict[str, Any] = {}
+    for output in outputs:
+        for name, count in ((output or {}).get(counts) or {}).items():
+            total[name] = total.get(name, 0) + count
+        merged.update(output or {})
+    merged[counts] = total
+    return merged
 
 
 def combined_keys(style: str | None) -> tuple[str, ...]:

@@ -356,7 +356,9 @@ class ChatChatplex(BaseChatModel):
         # them (langchain-openai's for its Responses API's rows too, which carry none;
         # a preset's partner by its `llm_output` style), else LangChain's empty one.
         engine = primary(self.chatplex_model)
-        style = combining_style(getattr(engine, "provider_label", None) or self._wire)
+        style = getattr(engine, "langchain_combined_output", None) or combining_style(
+            getattr(engine, "provider_label", None) or self._wire
+        )
         # (The drop-in's own style first: it answers without reading every row.)
         if (self._under_partner_name and style == "chat_completions") or any(
             o and partner_style(o) == "chat_completions" for o in llm_outputs

@@ -152,6 +152,7 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_llm_type = "amazon_bedrock_chat"
     langchain_namespace = ("langchain", "chat_models", "bedrock")
     langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"
+    langchain_combined_output = "usage_and_stop"  # its rows merged, on Converse too
     langchain_fields = PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),

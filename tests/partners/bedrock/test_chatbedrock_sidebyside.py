@@ -352,6 +352,34 @@ def converse_stream_when_asked(cls: Any, url: str) -> Any:
     return merged(list(make(cls, url, beta_use_converse_api=True).stream("Hi")))
 
 
+def _generated(result: Any) -> Any:
+    """What a script reads of `generate()`'s result: the combined `llm_output` (the
+    rows' usage summed: a cost tracker's total) and each row's message."""
+    return {
+        "llm_output": result.llm_output,
+        "messages": [[g.message for g in row] for row in result.generations],
+    }
+
+
+def generate_two_prompts(cls: Any, url: str, **settings: Any) -> Any:
+    prompts = [[lc.HumanMessage("Say hello")], [lc.HumanMessage("Say hi")]]
+    return _generated(make(cls, url, **settings).generate(prompts))
+
+
+def agenerate_two_prompts(cls: Any, url: str) -> Any:
+    prompts = [[lc.HumanMessage("Say hello")], [lc.HumanMessage("Say hi")]]
+    return _generated(asyncio.run(make(cls, url).agenerate(prompts)))
+
+
+def generate_on_converse(cls: Any, url: str) -> Any:
+    return generate_two_prompts(cls, url, beta_use_converse_api=True)
+
+
+def generate_streaming(cls: Any, url: str) -> Any:
+    """`streaming=True`: the rows have no `llm_output`, merged to an empty usage."""
+    return generate_two_prompts(cls, url, streaming=True)
+
+
 WRITER = "us.writer.palmyra-x5-v1:0"
 
 
@@ -970,6 +998,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "nova_speaks_converse": (converse(), nova_speaks_converse),
     "converse_when_asked": (converse(), converse_when_asked),
     "converse_stream_when_asked": (converse(), converse_stream_when_asked),
+    "generate_two_prompts": (invoke(), generate_two_prompts),
+    "agenerate_two_prompts": (invoke(), agenerate_two_prompts),
+    "generate_on_converse": (converse(), generate_on_converse),
+    "generate_streaming": (invoke(), generate_streaming),
     "unsupported_family": (invoke(), unsupported_family),
     "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
