@@ -33,12 +33,13 @@ from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
 from ...sdk_error_families import broke_off
 from ...sdk_error_families import decode_failure
+from ...sdk_error_families import decode_family
 from ...sdk_error_families import except_where
 from ...sdk_error_families import failure_kind
 from ...sdk_error_families import sdk_words
 from .eventstream import UnfinishedMessage
 
-__all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "BotoResponse"]
+__all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "INVOKE_ERRORS", "BotoResponse"]
 
 
 class BotoResponse(dict):  # type: ignore[type-arg]
@@ -322,6 +323,16 @@ def _ended_early(err: BaseException) -> bool:
     return err.__dict__.get("ended_before") == "messageStop" or isinstance(
         err.__cause__, UnfinishedMessage
     )
+
+
+#: What the InvokeModel adapter declares (`BedrockInvokeAdapter.error_families`):
+#: botocore's classes, and for a reply whose body is not JSON the decoder's
+#: `json.JSONDecodeError`, which langchain-aws's ChatBedrock lets through from its
+#: `json.loads` of the body (botocore raises nothing there).
+INVOKE_ERRORS: tuple[ErrorFamily, ...] = (
+    decode_family(),
+    *(except_where(family, _undecoded_reply) for family in CLIENT_ERRORS),
+)
 
 
 def _partner_builtin(err: BaseException, builtins: Any) -> type[BaseException] | None:

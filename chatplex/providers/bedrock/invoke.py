@@ -57,7 +57,7 @@ from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .cache_marks import mark_last_block
 from .conversation import EMPTY_TEXT
-from .errors import CLIENT_ERRORS
+from .errors import INVOKE_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
 from .invoke_families import PromptFamily
@@ -155,8 +155,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
     `BedrockAdapter`'s (region, endpoint, credentials, headers, config)."""
 
     provider = INVOKE_PROVIDER
-    #: botocore's classes alone: langchain-aws's ChatBedrock reads no context overflow.
-    error_families = CLIENT_ERRORS
+    #: botocore's classes (langchain-aws's ChatBedrock reads no context overflow), and
+    #: the decoder's error for a body that is not JSON.
+    error_families = INVOKE_ERRORS
     #: Anthropic enforces an `output_config.format` schema by design: `strict=` is moot
     #: (refused by chatplex's own models, dropped through LangChain, as on Anthropic's wire).
     structured = dataclasses.replace(BedrockAdapter.structured, schema_enforced=True)

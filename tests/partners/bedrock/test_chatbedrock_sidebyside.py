@@ -375,6 +375,39 @@ def generate_on_converse(cls: Any, url: str) -> Any:
     return generate_two_prompts(cls, url, beta_use_converse_api=True)
 
 
+def cut_in_half(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s reply with its body cut in half: a 200 whose JSON never ends."""
+
+    def cut(seen: Seen) -> Reply:
+        reply = answer(seen)
+        body = b"".join(reply.pieces)
+        return Reply(reply.status, [body[: len(body) // 2]], reply.content_type, reply.headers)
+
+    return cut
+
+
+def truncated_reply(cls: Any, url: str) -> Any:
+    """A 200 whose JSON body is cut short: what a script catching it reads (langchain-aws
+    lets its `json.loads` error through: botocore does not read an InvokeModel body)."""
+    import botocore.exceptions
+
+    def read(run: Callable[[], Any]) -> Any:
+        err = raised(run)["error"]
+        return {
+            "JSONDecodeError": isinstance(err, json.JSONDecodeError),
+            "ValueError": isinstance(err, ValueError),
+            "ClientError": isinstance(err, botocore.exceptions.ClientError),
+            "str": str(err),
+            "fields": [getattr(err, n, None) for n in ("msg", "pos", "lineno", "colno")],
+        }
+
+    model = make(cls, url, max_retries=0)
+    return {
+        "invoke": read(lambda: model.invoke("Hi")),
+        "ainvoke": read(lambda: asyncio.run(model.ainvoke("Hi"))),
+    }
+
+
 def generate_streaming(cls: Any, url: str) -> Any:
     """`streaming=True`: the rows have no `llm_output`, merged to an empty usage."""
     return generate_two_prompts(cls, url, streaming=True)
@@ -1002,6 +1035,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "agenerate_two_prompts": (invoke(), agenerate_two_prompts),
     "generate_on_converse": (converse(), generate_on_converse),
     "generate_streaming": (invoke(), generate_streaming),
+    "truncated_reply": (cut_in_half(invoke()), truncated_reply),
     "unsupported_family": (invoke(), unsupported_family),
     "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
