@@ -408,6 +408,30 @@ def truncated_reply(cls: Any, url: str) -> Any:
     }
 
 
+def error_payload(seen: Seen) -> Reply:
+    """A 200 whose body is Anthropic's error payload (an overloaded model), as a proxy or
+    a misrouted endpoint answers."""
+    error = {"type": "overloaded_error", "message": "Overloaded"}
+    return Reply(200, [json.dumps({"type": "error", "error": error}).encode()])
+
+
+def error_payload_as_reply(cls: Any, url: str) -> Any:
+    return attempted(lambda: make(cls, url, max_retries=0).invoke("Hi"))
+
+
+def stream_cut_inside_event(cls: Any, url: str) -> Any:
+    """A stream whose body ends inside an event-stream message: the texts it gave, then
+    how it ended."""
+    texts: list[Any] = []
+
+    def run() -> Any:
+        for chunk in make(cls, url, max_retries=0).stream("Say hello"):
+            texts.append(chunk.content)
+        return "ended"
+
+    return {"ended": attempted(run), "texts": texts}
+
+
 def generate_streaming(cls: Any, url: str) -> Any:
     """`streaming=True`: the rows have no `llm_output`, merged to an empty usage."""
     return generate_two_prompts(cls, url, streaming=True)
@@ -1036,6 +1060,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "generate_on_converse": (converse(), generate_on_converse),
     "generate_streaming": (invoke(), generate_streaming),
     "truncated_reply": (cut_in_half(invoke()), truncated_reply),
+    "error_payload_as_reply": (error_payload, error_payload_as_reply),
+    "stream_cut_inside_event": (cut_in_half(invoke()), stream_cut_inside_event),
     "unsupported_family": (invoke(), unsupported_family),
     "cohere_refused": (invoke(), cohere_refused),
     "class_stop": (invoke(), class_stop),
@@ -1295,6 +1321,54 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 }
 
 DIFFERENCES["tool_choice_bound"] = ((TOOL_NAMED_NONE, TRUE_REFUSED), choices_kept(ANTHROPIC_KEPT))
+
+
+def _error_raised(outcome: Outcome) -> Outcome:
+    """Theirs an empty reply with no usage and no stop reason, ours botocore's
+    ClientError (the same request): read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["type"] == "AIMessage" and theirs["content"] == "", theirs
+    assert theirs["usage_metadata"]["total_tokens"] == 0, theirs
+    assert theirs["response_metadata"]["stop_reason"] is None, theirs
+    assert ours == {"refused": "ClientError"}, ours
+    return theirs, theirs, their_requests, our_requests
+
+
+DIFFERENCES["error_payload_as_reply"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "reads a 200 whose InvokeModel body is Anthropic's error payload (`{'type': "
+        "'error', ...}`, an overloaded model) as an empty reply: no content, zero usage, "
+        "no stop reason; the error's type and message are lost and an agent carries on "
+        "with an empty answer",
+        "raises botocore's ClientError with the payload's error type and message",
+    ),
+    _error_raised,
+)
+
+
+def _cut_stream_raised(outcome: Outcome) -> Outcome:
+    """Theirs ended quietly on a closing empty chunk after the texts the stream gave,
+    ours raised botocore's EventStreamError after the same texts: read as theirs once
+    both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["ended"] == "ended" and theirs["texts"][-1] == "", theirs
+    assert ours["ended"] == {"refused": "EventStreamError"}, ours
+    assert ours["texts"] == theirs["texts"][:-1], (ours, theirs)
+    return theirs, theirs, their_requests, our_requests
+
+
+DIFFERENCES["stream_cut_inside_event"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ends a stream whose body stops inside an event-stream message without an error "
+        "(botocore drops the unfinished message): the reply is cut short and reads as "
+        "complete",
+        "raises botocore's EventStreamError after the chunks that came, naming the "
+        "unfinished message",
+    ),
+    _cut_stream_raised,
+)
 
 
 def _unbound_choices_kept(outcome: Outcome) -> Outcome:
