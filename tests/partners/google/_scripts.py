@@ -91,6 +91,7 @@ ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
         for name in ("safety_stopped", "safety_stopped_stream")
     },
     "json_mode": ("json_mode", [{"text": '{"a": 1}'}], {}),
+    "empty_ai_turn": ("empty_ai_turn", None, {}),
     "multi_turn": ("multi_turn", [{"text": "Your name is Ann."}], {}),
     "thinking_hidden": ("thinking_hidden", [{"text": "Three."}], {}),
     "max_tokens_stop": ("max_tokens_stop", [{"text": "Once upon"}], {"finish": "MAX_TOKENS"}),
@@ -137,6 +138,13 @@ class GeminiScripts(ScriptsOver):
     def invoke_system(self, cls: Any, url: str) -> Any:
         return self.model(cls, url, temperature=0).invoke(
             [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")]
+        )
+
+    def empty_ai_turn(self, cls: Any, url: str) -> Any:
+        """A history holding an assistant turn of no text (a blank answer kept as it
+        came), then the next question."""
+        return self.model(cls, url).invoke(
+            [lc.HumanMessage("Hi"), lc.AIMessage(""), lc.HumanMessage("Say hello")]
         )
 
     def multi_turn(self, cls: Any, url: str) -> Any:

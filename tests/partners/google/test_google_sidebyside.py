@@ -570,6 +570,31 @@ DIFFERENCES["two_candidates"] = (
 )
 
 
+def _empty_turn_left_out(outcome: Outcome) -> Outcome:
+    """Their request with the blank assistant turn as an empty text part, ours without
+    that turn (the rest the same): read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    (their_request,) = their_requests
+    (our_request,) = our_requests
+    hi, blank, question = their_request["body"]["contents"]
+    assert blank == {"parts": [{"text": ""}], "role": "model"}, blank
+    assert our_request["body"]["contents"] == [hi, question], our_request
+    return theirs, ours, their_requests, [their_request]
+
+
+DIFFERENCES["empty_ai_turn"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends an assistant turn of no text (`AIMessage('')`) as a model turn holding an "
+        "empty text part, which the Gemini API refuses (400: the request has an empty "
+        "text parameter)",
+        "the blank assistant turn is left out of the request; the turns around it are "
+        "sent as they are",
+    ),
+    _empty_turn_left_out,
+)
+
+
 #: Body objects whose field names the server reads in either spelling (proto3 JSON takes
 #: `thinking_budget` and `thinkingBudget` alike): the google-genai SDK sends them
 #: snake_case, chatplex's own family camelCase. This suite compares bodies as sent; the

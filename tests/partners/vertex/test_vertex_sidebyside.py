@@ -809,6 +809,32 @@ DIFFERENCES["two_candidates"] = (
 )
 
 
+def _empty_turn_merged(outcome: Outcome) -> Outcome:
+    """Their request with the blank assistant turn as a model turn of no parts, ours with
+    the two user turns around it as one (the rest the same): read as theirs once both
+    are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    (their_request,) = their_requests
+    (our_request,) = our_requests
+    hi, blank, question = their_request["body"]["contents"]
+    assert blank["role"] == "model" and not blank.get("parts"), blank
+    merged_turn = {"role": "user", "parts": [*hi["parts"], *question["parts"]]}
+    assert our_request["body"]["contents"] == [merged_turn], our_request
+    return theirs, ours, their_requests, [their_request]
+
+
+DIFFERENCES["empty_ai_turn"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends an assistant turn of no text (`AIMessage('')`) as a model turn with no "
+        "parts, which Vertex AI refuses (400: a content must include at least one part)",
+        "the blank assistant turn is left out and the user turns around it are sent as "
+        "one, as langchain-google-vertexai joins consecutive user turns",
+    ),
+    _empty_turn_merged,
+)
+
+
 #: The aiplatform REST transport's framing, the same request on the wire as chatplex's:
 #: its query asks for JSON replies with enums as numbers (`$alt=json;enum-encoding=int`),
 #: chatplex's for a stream as server-sent events (`alt=sse`); taken off the path.
