@@ -155,20 +155,28 @@ class VertexStreamParser(GeminiStreamParser):
     """The Gemini wire's stream parser, its chunks' metadata in the Vertex shape, its
     tool-call chunks without an index (each call comes whole in one part; langchain-
     google-vertexai reads an index off the call's `function_call`, which has none).
-    `asked`: the model a chunk naming one is named by, whatever the reply says (as
-    langchain-google-vertexai names its chunks by its `model_name`)."""
+    The model is named on the chunk that finishes the reply (the one with a finish
+    reason), not the first, as langchain-google-vertexai names it: `asked`, the model
+    it is named by whatever the reply says (as langchain-google-vertexai names its
+    chunks by its `model_name`), else the one the reply named."""
 
-    __slots__ = ("asked",)
+    __slots__ = ("asked", "named")
 
     def __init__(self, *args: Any, asked: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.asked = asked
+        #: The model the reply named (its first chunk's), for the finishing chunk.
+        self.named: str | None = None
 
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         chunk = super()._chunk(obj)
         if chunk is not None:
-            if self.asked is not None and "model_name" in chunk.response_metadata:
-                chunk.response_metadata["model_name"] = self.asked
+            meta = chunk.response_metadata
+            named = meta.pop("model_name", None)
+            if self.named is None:
+                self.named = named
+            if meta.get("finish_reason") and (self.asked or self.named) is not None:
+                meta["model_name"] = self.asked or self.named
             vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
             chunk.content = vertex_signed_texts(unindexed_thoughts(chunk.content))
             for call in chunk.tool_call_chunks:

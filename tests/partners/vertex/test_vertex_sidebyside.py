@@ -236,6 +236,12 @@ def tool_choice_auto_stream(cls: Any, url: str) -> Any:
     return merged(list(bound.stream("What is 1+2?")))
 
 
+def stream_model_named(cls: Any, url: str) -> Any:
+    """Which chunks of a stream name the model (a script printing it as the reply
+    finishes), and the name each gives."""
+    return [c.response_metadata.get("model_name") for c in model(cls, url).stream("Hi")]
+
+
 def error_404(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
@@ -426,6 +432,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_404,
     ),
     "tool_choice_auto_stream": (vertex_replies(ADD_CALL), tool_choice_auto_stream),
+    "stream_model_named": (vertex_replies(), stream_model_named),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
