@@ -408,6 +408,14 @@ def constructor_max_tokens(cls: Any, url: str) -> Any:
     return _model(cls, url, max_tokens=5).invoke("Hi")
 
 
+#: Cohere's sampling settings given to the constructor, as the API names them.
+SAMPLING = {"p": 0.9, "k": 3, "seed": 7, "frequency_penalty": 0.1, "presence_penalty": 0.2}
+
+
+def constructor_sampling(cls: Any, url: str) -> Any:
+    return _model(cls, url, **SAMPLING).invoke("Hi")
+
+
 def constructor_stop(cls: Any, url: str) -> Any:
     return _model(cls, url, stop=["END"]).invoke("Hi")
 
@@ -578,6 +586,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "std_image_base64_block": (cohere_replies("A pixel."), std_image_base64_block),
     "std_image_url_block": (cohere_replies("A pixel."), std_image_url_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
+    "constructor_sampling": (cohere_replies(), constructor_sampling),
     "constructor_stop": (cohere_replies(), constructor_stop),
     "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
     "error_unauthorized": (
@@ -939,6 +948,28 @@ DIFFERENCES["constructor_max_tokens"] = (
         "ChatCohere(max_tokens=5) is sent",
     ),
     _kept_max_tokens,
+)
+
+
+def _kept_sampling(outcome: Outcome) -> Outcome:
+    """Our sampling settings (which theirs drops) taken out, once seen sent as given."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        assert not set(SAMPLING) & set(request["body"]), request
+    for request in our_requests:
+        assert {k: request["body"].pop(k, None) for k in SAMPLING} == SAMPLING, request
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["constructor_sampling"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatCohere has no `p`, `k`, `seed`, `frequency_penalty` or `presence_penalty` "
+        "field and drops them given to the constructor without a word: the model samples "
+        "at the server's defaults, a seeded run is not reproducible",
+        "each is sent as Cohere's chat API names it",
+    ),
+    _kept_sampling,
 )
 
 
