@@ -432,6 +432,13 @@ def stream_cut_inside_event(cls: Any, url: str) -> Any:
     return {"ended": attempted(run), "texts": texts}
 
 
+def tools_per_call(cls: Any, url: str) -> Any:
+    """Tools given to one call in OpenAI's format (`invoke(..., tools=[...])`), not bound."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    return make(cls, url).invoke("What is 1+2?", tools=[convert_to_openai_tool(add)])
+
+
 def generate_streaming(cls: Any, url: str) -> Any:
     """`streaming=True`: the rows have no `llm_output`, merged to an empty usage."""
     return generate_two_prompts(cls, url, streaming=True)
@@ -1060,6 +1067,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "generate_on_converse": (converse(), generate_on_converse),
     "generate_streaming": (invoke(), generate_streaming),
     "truncated_reply": (cut_in_half(invoke()), truncated_reply),
+    "tools_per_call": (invoke(), tools_per_call),
     "error_payload_as_reply": (error_payload, error_payload_as_reply),
     "stream_cut_inside_event": (cut_in_half(invoke()), stream_cut_inside_event),
     "unsupported_family": (invoke(), unsupported_family),
@@ -1344,6 +1352,38 @@ DIFFERENCES["error_payload_as_reply"] = (
         "raises botocore's ClientError with the payload's error type and message",
     ),
     _error_raised,
+)
+
+
+def _tools_as_anthropic_reads_them(outcome: Outcome) -> Outcome:
+    """Their body's tools in OpenAI's format as given, ours the same tool in Anthropic's
+    (the rest of the request the same): read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    (their_request,) = their_requests
+    (our_request,) = our_requests
+    (given,) = their_request["body"]["tools"]
+    function = given["function"]
+    assert given["type"] == "function", given
+    assert our_request["body"]["tools"] == [
+        {
+            "name": function["name"],
+            "description": function["description"],
+            "input_schema": function["parameters"],
+        }
+    ], our_request
+    our_request["body"]["tools"] = their_request["body"]["tools"]
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tools_per_call"] = (
+    Difference(
+        Reason.REJECTED,
+        "sends tools given to one call (`invoke(..., tools=[...])`, OpenAI's format) into "
+        "the InvokeModel body as they are: Anthropic's Messages API refuses a tool without "
+        "`name` and `input_schema` (400)",
+        "the tools are sent in Anthropic's format, as bind_tools sends them",
+    ),
+    _tools_as_anthropic_reads_them,
 )
 
 
