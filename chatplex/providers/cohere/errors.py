@@ -14,6 +14,7 @@ from typing import Any
 from ...adapters.bodies import unparsed_text
 from ...errors import APIConnectionError
 from ...errors import APIError
+from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
 from ...sdk_error_families import sdk_words
 from ...sdk_error_families import transport_family
@@ -46,8 +47,8 @@ def _page(err: BaseException) -> str | None:
 def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
         return None
-    if err.status is None:
-        return None  # a broken stream: no status the SDK would raise for
+    if err.status is None and (isinstance(err, StreamError) or _page(err) is None):
+        return None  # a broken stream, a reply it reads: no status the SDK would raise for
     named = SDK_CLASSES.get(err.status, "") if _page(err) is None else ""
     found = getattr(cohere, named, None)
     if not isinstance(found, type):
@@ -59,17 +60,17 @@ def _fill_sdk_error(err: BaseException) -> None:
     # The fields the SDK's ApiError has: status_code, body (the parsed body), headers;
     # and its words (its `__str__`; its `__init__` gives no `args`).
     fields = err.__dict__
-    fields.setdefault("status_code", fields.get("status"))
+    response = fields.get("response")
+    if fields.get("status") is None:
+        # A reply whose body is no JSON has no error status: the SDK gives the reply's.
+        fields["http_status"] = getattr(response, "status_code", None)
+    status = getattr(err, "status_code", None)
     page = _page(err)
     if page is not None:
         fields["body"] = page
-    response = fields.get("response")
     headers = getattr(response, "headers", None)
     fields.setdefault("headers", dict(headers) if headers is not None else None)
-    text = (
-        f"headers: {fields['headers']}, status_code: {fields['status_code']}, "
-        f"body: {fields.get('body')}"
-    )
+    text = f"headers: {fields['headers']}, status_code: {status}, body: {fields.get('body')}"
     sdk_words(err, text)
     err.args = ()
 

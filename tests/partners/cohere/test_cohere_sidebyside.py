@@ -439,6 +439,28 @@ def error_in_stream_request(cls: Any, url: str) -> Any:
 UNAVAILABLE = cohere_replies(status=503, error="service unavailable")
 
 
+def cut_in_half(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s reply with its body cut in half: a 200 whose JSON never ends."""
+
+    def cut(seen: Seen) -> Reply:
+        reply = answer(seen)
+        body = b"".join(reply.pieces)
+        return Reply(reply.status, [body[: len(body) // 2]], reply.content_type, reply.headers)
+
+    return cut
+
+
+def truncated_reply(cls: Any, url: str) -> Any:
+    """A 200 whose JSON body is cut short, invoked and awaited: the cohere SDK raises its
+    ApiError with the reply's status and text. (`max_retries=0`, chatplex's own setting
+    there, which langchain-cohere drops: a cut-off body is retried by chatplex.)"""
+    model = _model(cls, url, max_retries=0)
+    return {
+        "invoke": _comparable_result(raised(lambda: model.invoke("Hi"))),
+        "ainvoke": _comparable_result(raised(lambda: asyncio.run(model.ainvoke("Hi")))),
+    }
+
+
 def stream_generation_info(cls: Any, url: str, tools: tuple[Any, ...] = ()) -> Any:
     """A stream's generation as a callback's `on_llm_end` gets it: its `generation_info`
     (the finish, billed counts, tool calls of the stream's last piece) and text."""
@@ -594,6 +616,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         error_unauthorized,
     ),
     "error_bad_request": (cohere_replies(status=400, error="invalid model"), error_bad_request),
+    "truncated_reply": (cut_in_half(cohere_replies()), truncated_reply),
     "error_async": (cohere_replies(status=404, error="model not found"), error_async),
     "error_in_stream_request": (
         cohere_replies(status=422, error="too many tokens"),
