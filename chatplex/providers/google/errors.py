@@ -42,6 +42,7 @@ from ...sdk_error_families import aiohttp_families
 from ...sdk_error_families import decode_failure
 from ...sdk_error_families import decode_family
 from ...sdk_error_families import except_where
+from ...sdk_error_families import failure_kind
 from ...sdk_error_families import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
@@ -302,7 +303,27 @@ def _rest_url(request: Any) -> str:
     return url + _REST_QUERY
 
 
-#: What the Vertex AI adapter declares (`error_families`).
+def _requests_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """requests' class for a failure in transit, which the aiplatform REST transport
+    (google-auth's `AuthorizedSession`, on requests) lets through: `ConnectionError` for
+    a failed connection, `ConnectTimeout` or `ReadTimeout` for a timeout."""
+    kind = failure_kind(err)
+    if kind == "connection":
+        return _class(exceptions, "ConnectionError")
+    if kind == "timeout":
+        connecting = type(err.__cause__).__name__ == "ConnectTimeout"
+        return _class(exceptions, "ConnectTimeout" if connecting else "ReadTimeout")
+    return None
+
+
+def _fill_requests_error(err: BaseException) -> None:
+    # requests' `response` is None for a failure in transit (no reply came).
+    err.__dict__.setdefault("response", None)
+
+
+#: What the Vertex AI adapter declares (`error_families`): google-api-core's classes for
+#: an error reply, requests' for a failure in transit (the REST transport's).
 VERTEX_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     ErrorFamily(_API_CORE, _api_core_error, _fill_api_core),
+    ErrorFamily("requests.exceptions", _requests_error, _fill_requests_error),
 )

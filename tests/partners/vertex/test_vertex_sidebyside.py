@@ -19,6 +19,7 @@ enums sent as numbers, an empty `generationConfig`, `systemInstruction`'s `role`
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -242,6 +243,43 @@ def stream_model_named(cls: Any, url: str) -> Any:
     return [c.response_metadata.get("model_name") for c in model(cls, url).stream("Hi")]
 
 
+def _transit_failure(err: BaseException) -> Any:
+    """A failure in transit as a script catches it: the REST transport lets requests'
+    errors through (google-auth's session is on requests), none of google-api-core's."""
+    import requests
+    from google.api_core import exceptions
+
+    return instance_of(
+        err,
+        requests.exceptions.RequestException,
+        requests.exceptions.ConnectionError,
+        requests.exceptions.Timeout,
+        requests.exceptions.ConnectTimeout,
+        requests.exceptions.ReadTimeout,
+        exceptions.GoogleAPIError,
+    )
+
+
+def connection_refused(cls: Any, url: str) -> Any:
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    return _transit_failure(raised(lambda: model(cls, closed, max_retries=1).invoke("Hi"))["error"])
+
+
+def stalled(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`, half a second late: past a call's `timeout=0.1`."""
+
+    def late(seen: Seen) -> Reply:
+        time.sleep(0.5)
+        return answer(seen)
+
+    return late
+
+
+def read_timeout(cls: Any, url: str) -> Any:
+    built = model(cls, url, max_retries=1, timeout=0.1)
+    return _transit_failure(raised(lambda: built.invoke("Hi"))["error"])
+
+
 def error_404(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1).invoke("Hi"))
 
@@ -433,6 +471,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "tool_choice_auto_stream": (vertex_replies(ADD_CALL), tool_choice_auto_stream),
     "stream_model_named": (vertex_replies(), stream_model_named),
+    "connection_refused": (vertex_replies(), connection_refused),
+    "read_timeout": (stalled(vertex_replies()), read_timeout),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
