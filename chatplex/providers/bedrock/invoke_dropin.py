@@ -240,7 +240,6 @@ class ChatBedrock(ChatBedrockConverse):
         region_name: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
-        stream_usage: bool = True,
         **settings: Any,
     ) -> None:
         from ...adapters.keys import as_secret
@@ -249,6 +248,12 @@ class ChatBedrock(ChatBedrockConverse):
         for name in _KEY_SETTINGS:
             if name in settings:
                 settings[name] = as_secret(settings[name])
+        # LangChain's stream_usage, which langchain-aws's ChatBedrock lacks: its warning,
+        # and held in model_kwargs as there, but not sent (its body would carry it, which
+        # the model refuses); a stream's usage comes whatever it says.
+        held = {"stream_usage": settings.get("stream_usage")}
+        if not moved_to_model_kwargs(settings, "stream_usage", outer=2):
+            held.clear()
         owner = type(self).__name__
         model_kwargs = self._fields_taken(model_kwargs, settings)
         model_name = pick(owner, model=model, model_id=model_id)
@@ -299,7 +304,7 @@ class ChatBedrock(ChatBedrockConverse):
                 supports_tool_choice_values=supports_tool_choice_values,
                 **{**lifted, **settings},
             )
-            self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
+            self.model_kwargs.update(held)
             return
         for name in _CONVERSE_ONLY:
             if settings.get(name) is not None:
@@ -323,7 +328,7 @@ class ChatBedrock(ChatBedrockConverse):
             supports_tool_choice_values=supports_tool_choice_values,
             **settings,
         )
-        self.stream_usage = stream_usage  # (ChatBedrockConverse takes none)
+        self.model_kwargs.update(held)
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
         invoke.family = self.provider_name
         invoke.model_cache_control = (model_kwargs or {}).get("cache_control")

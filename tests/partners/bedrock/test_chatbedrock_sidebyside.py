@@ -439,6 +439,14 @@ def tools_per_call(cls: Any, url: str) -> Any:
     return make(cls, url).invoke("What is 1+2?", tools=[convert_to_openai_tool(add)])
 
 
+def stream_usage_off(cls: Any, url: str) -> Any:
+    """`stream_usage=False` (LangChain's setting, which ChatBedrock has no field for):
+    what its construction says, where it holds it, and a stream's usage."""
+    built, said = constructed(lambda: make(cls, url, stream_usage=False))
+    usage = merged(list(built.stream("Say hello"))).usage_metadata
+    return {**said, "model_kwargs": built.model_kwargs, "usage": usage}
+
+
 def generate_streaming(cls: Any, url: str) -> Any:
     """`streaming=True`: the rows have no `llm_output`, merged to an empty usage."""
     return generate_two_prompts(cls, url, streaming=True)
@@ -1068,6 +1076,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "generate_streaming": (invoke(), generate_streaming),
     "truncated_reply": (cut_in_half(invoke()), truncated_reply),
     "tools_per_call": (invoke(), tools_per_call),
+    "stream_usage_off": (invoke(), stream_usage_off),
     "error_payload_as_reply": (error_payload, error_payload_as_reply),
     "stream_cut_inside_event": (cut_in_half(invoke()), stream_cut_inside_event),
     "unsupported_family": (invoke(), unsupported_family),
@@ -1384,6 +1393,27 @@ DIFFERENCES["tools_per_call"] = (
         "the tools are sent in Anthropic's format, as bind_tools sends them",
     ),
     _tools_as_anthropic_reads_them,
+)
+
+
+def _stream_usage_unsent(outcome: Outcome) -> Outcome:
+    """Their body's `stream_usage` (from model_kwargs) taken out; ours sent none."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        assert request["body"].pop("stream_usage") is False, request
+    assert not any("stream_usage" in r["body"] for r in our_requests), our_requests
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["stream_usage_off"] = (
+    Difference(
+        Reason.REJECTED,
+        "ChatBedrock has no `stream_usage` field: it warns that it moved it to "
+        "model_kwargs, then sends it in every InvokeModel body, which the model refuses "
+        '("extraneous key [stream_usage] is not permitted")',
+        "the same warning and model_kwargs, and `stream_usage` is not sent",
+    ),
+    _stream_usage_unsent,
 )
 
 
