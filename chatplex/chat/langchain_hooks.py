@@ -67,9 +67,9 @@ class DropInEngine(ChatModel):
     #: `model_kwargs` (a setting inside it refused, naming it).
     langchain_lifts_model_kwargs: ClassVar[int | None] = None
     #: How that class's `generate()` combines its rows' `llm_output`, a
-    #: `ProviderSpec.llm_output` style, whichever API a call went over (langchain-aws's
-    #: ChatBedrock on Converse merges them as on InvokeModel); None: as the wire's
-    #: provider name combines them.
+    #: `ProviderSpec.llm_output` style, whichever API a call went over (a class that
+    #: speaks two APIs combines its rows one way); None: as the wire's provider name
+    #: combines them.
     langchain_combined_output: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
