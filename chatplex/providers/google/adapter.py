@@ -57,6 +57,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from .contents import system_as_human
 from .contents import without_empty_user_turns
 from .errors import ERROR_FAMILIES
 from .errors import quota_failure
@@ -139,6 +140,9 @@ class _GoogleWire(Adapter):
     #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
     #: (`vertex_history.py`), or as the Gemini API's does.
     _vertex_history = False
+    #: Whether a leading system message goes merged into the user turn after it
+    #: (langchain-google-genai's `convert_system_message_to_human=True`).
+    system_as_human = False
 
     def _parameters_subset(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """A function's parameters in the OpenAPI subset as langchain-google-genai
@@ -148,6 +152,8 @@ class _GoogleWire(Adapter):
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         if self._drops_empty_user_turns and messages:
             messages = without_empty_user_turns(messages)
+        if self.system_as_human:
+            messages = system_as_human(messages)
         # Legacy function calling: both partners send a result by name.
         check_call(
             messages, provider=self.provider, block_types=self.block_types, function_results=True

@@ -46,7 +46,9 @@ from .vertex_history import typed_files
 
 __all__ = [
     "EMPTY_TURN_WARNING",
+    "SYSTEM_AS_HUMAN_WARNING",
     "FUNCTION_SIGNATURES_KEY",
+    "system_as_human",
     "wire_contents",
     "without_empty_user_turns",
 ]
@@ -56,6 +58,38 @@ FUNCTION_SIGNATURES_KEY = "__gemini_function_call_thought_signatures__"
 
 #: langchain-google-genai's words when it leaves an empty user turn out.
 EMPTY_TURN_WARNING = "HumanMessage with empty content was removed to prevent API error"
+
+
+#: langchain-google-genai's words for `convert_system_message_to_human=True`, at each call.
+SYSTEM_AS_HUMAN_WARNING = (
+    "The 'convert_system_message_to_human' parameter is deprecated and will be "
+    "removed in a future version. Use system instructions instead."
+)
+
+
+def system_as_human(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` as langchain-google-genai's `convert_system_message_to_human=True`
+    sends them (with its DeprecationWarning): a leading system message merged into the
+    user turn right after it (tool results not counted), its parts first, and no system
+    message sent after that; without such a pair, as they are (system instruction)."""
+    warnings.warn(SYSTEM_AS_HUMAN_WARNING, DeprecationWarning, stacklevel=3)
+    turns = [m for m in messages if not isinstance(m, ToolMessage)]
+    if len(turns) < 2 or not isinstance(turns[0], SystemMessage):
+        return list(messages)
+    system, human = turns[0], turns[1]
+    if not isinstance(human, HumanMessage):
+        return list(messages)
+    merged = human.model_copy(update={"content": [*_blocks(system), *_blocks(human)]})
+    return [
+        merged if m is human else m
+        for m in messages
+        if m is human or not isinstance(m, SystemMessage)
+    ]
+
+
+def _blocks(message: BaseMessage) -> list[Any]:
+    content = message.content
+    return [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
 
 
 def without_empty_user_turns(messages: Sequence[BaseMessage]) -> list[BaseMessage]:

@@ -297,14 +297,19 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         if temperature is UNSET:
             temperature = _default_temperature(name_given)
 
+        # Its deprecated switch: a leading system message merged into the next user turn.
+        merged = bool(taken.api_params.pop("convert_system_message_to_human", False))
+
         def adapter() -> GeminiAdapter:
-            return GeminiAdapter(
+            built = GeminiAdapter(
                 api_key=google_api_key,
                 base_url=url,
                 default_headers=additional_headers,
                 api_version=api_version or "v1beta",
                 partner_replies=True,
             )
+            built.system_as_human = merged
+            return built
 
         google_settings(
             self,

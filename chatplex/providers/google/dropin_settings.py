@@ -58,8 +58,6 @@ _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_clien
 REFUSED_ALIKE = {
     "client": _SDK_CLIENTS,
     "async_client": _SDK_CLIENTS,
-    "convert_system_message_to_human": "deprecated in LangChain; system messages go as "
-    "systemInstruction",
 }
 #: Of the refused settings, the values that change nothing (accepted).
 _OFF: dict[str, tuple[Any, ...]] = {

@@ -54,6 +54,9 @@ REFUSED = {
     "api_transport": "chatplex speaks REST (JSON over HTTP); api_transport='rest' only",
     # langchain-google-vertexai's alias of api_transport
     "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
+    # (langchain-google-genai's setting, which ChatGoogleGenerativeAI takes)
+    "convert_system_message_to_human": "not a setting of langchain-google-vertexai; "
+    "system messages go as systemInstruction",
 }
 VERTEX_FIELDS = google_fields(
     temperature=None,

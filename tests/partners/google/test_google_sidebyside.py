@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -331,6 +332,32 @@ def safety_settings_dict(cls: Any, url: str) -> Any:
     return model(cls, url, safety_settings=settings).invoke("Hi")
 
 
+def system_as_human(cls: Any, url: str) -> Any:
+    """`convert_system_message_to_human=True` (deprecated there, still honoured): the
+    leading system message sent inside the first user turn, the warning each call gives
+    (its class and words), and the setting as `dumpd` writes it."""
+    from langchain_core.load import dumpd
+
+    built = model(cls, url, convert_system_message_to_human=True)
+    conversations = [
+        [lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")],
+        # a later system message: dropped once the first is merged
+        [lc.SystemMessage("Be brief."), lc.HumanMessage("Hi"), lc.SystemMessage("Be kind.")],
+        # no user turn right after it: the system instruction, as without the setting
+        [lc.SystemMessage("Be brief."), lc.AIMessage("Hello."), lc.HumanMessage("Hi")],
+    ]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        replies = [built.invoke(c) for c in conversations]
+    said = [(w.category.__name__, str(w.message)) for w in seen]
+    said = [(kind, words) for kind, words in said if "convert_system" in words]
+    return {
+        "replies": replies,
+        "warned": said,
+        "dumped": dumpd(built)["kwargs"].get("convert_system_message_to_human"),
+    }
+
+
 def tool_choice_openai_object(cls: Any, url: str) -> Any:
     """OpenAI's choice object (`{"type": "function", "function": {"name": "add"}}`)
     bound with two tools, then invoked."""
@@ -413,6 +440,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         v1_thought_replayed,
     ),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
+    "system_as_human": (gemini_replies(), system_as_human),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
     "astream_text": (gemini_replies(), GEMINI.astream_chunks),
