@@ -65,6 +65,7 @@ from .genai_schema import genai_parameters
 from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
+from .request import sdk_json_schema
 from .request import sdk_thinking
 from .response import error_fields
 from .response import parse_reply
@@ -175,6 +176,7 @@ class _GoogleWire(Adapter):
             raise ValueError("Gemini needs at least one message besides system messages")
         if self._partner_replies:
             sdk_thinking(body)
+            sdk_json_schema(body)
         return body
 
     def _route(

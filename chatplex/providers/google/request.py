@@ -284,6 +284,38 @@ def sdk_thinking(body: dict[str, Any]) -> None:
                     part[key] = _sdk_spelled(part[key], fields)
 
 
+#: langchain-google-genai's words for a response schema without the JSON MIME type.
+SCHEMA_WITHOUT_JSON = (
+    "JSON schema structured output is only supported when response_mime_type is set to "
+    "'application/json'"
+)
+
+
+def sdk_json_schema(body: dict[str, Any]) -> None:
+    """A response schema as langchain-google-genai sends it: `response_schema` (the
+    model's or a call's) as `responseJsonSchema` (a call's `response_json_schema` over
+    it), and refused, before any request, unless the MIME type is JSON (its ValueError,
+    in its words).
+
+    >>> body = {"generationConfig": {"responseMimeType": "application/json",
+    ...                              "responseSchema": {"type": "object"}}}
+    >>> sdk_json_schema(body); body["generationConfig"]
+    {'responseMimeType': 'application/json', 'responseJsonSchema': {'type': 'object'}}
+    """
+    config = body.get("generationConfig")
+    if not isinstance(config, dict):
+        return
+    schema = config.pop("responseSchema", None)
+    if config.get("responseJsonSchema") is None and schema:
+        config["responseJsonSchema"] = schema
+    mime = config.get("responseMimeType")
+    if config.get("responseJsonSchema") and mime != "application/json":
+        words = SCHEMA_WITHOUT_JSON
+        if mime == "text/x.enum":
+            words += ". Instead of 'text/x.enum', define enums using your JSON schema."
+        raise ValueError(words)
+
+
 def _sdk_spelled(value: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
     spelled = {name: value[key] for key, name in fields.items() if key in value}
     spelled.update((k, v) for k, v in value.items() if k not in fields)

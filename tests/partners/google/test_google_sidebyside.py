@@ -358,6 +358,26 @@ def system_as_human(cls: Any, url: str) -> Any:
     }
 
 
+def response_schema_given(cls: Any, url: str) -> Any:
+    """`response_schema` given to the constructor and to a call (with the JSON MIME
+    type), a call's `response_json_schema` over the model's `response_schema`, and a
+    schema without the MIME type (refused before any request, there)."""
+    json_mime = {"response_mime_type": "application/json"}
+    other = sum_schema(description="Another sum.")
+    return {
+        "model": model(cls, url, response_schema=sum_schema(), **json_mime).invoke("Hi"),
+        "call": model(cls, url).invoke("Hi", response_schema=sum_schema(), **json_mime),
+        "both": model(cls, url, response_schema=sum_schema(), **json_mime).invoke(
+            "Hi", response_json_schema=other
+        ),
+        "no_mime": attempted(lambda: model(cls, url, response_schema=sum_schema()).invoke("Hi")),
+    }
+
+
+def media_resolution_given(cls: Any, url: str) -> Any:
+    return model(cls, url, media_resolution="MEDIA_RESOLUTION_LOW").invoke("Hi")
+
+
 def tool_choice_openai_object(cls: Any, url: str) -> Any:
     """OpenAI's choice object (`{"type": "function", "function": {"name": "add"}}`)
     bound with two tools, then invoked."""
@@ -441,6 +461,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "safety_settings_dict": (gemini_replies(), safety_settings_dict),
     "system_as_human": (gemini_replies(), system_as_human),
+    "response_schema_given": (gemini_replies([{"text": '{"total": 3}'}]), response_schema_given),
+    "media_resolution_given": (gemini_replies(), media_resolution_given),
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
     "astream_text": (gemini_replies(), GEMINI.astream_chunks),
@@ -595,6 +617,28 @@ DIFFERENCES["two_candidates"] = (
         "with n > 1 the usage is on the first candidate only",
     ),
     _usage_once,
+)
+
+
+def _media_resolution_sent(outcome: Outcome) -> Outcome:
+    """Our request's `mediaResolution` (which theirs never sends) taken out, once seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert not any("mediaResolution" in r["body"]["generationConfig"] for r in their_requests)
+    for request in our_requests:
+        resolution = request["body"]["generationConfig"].pop("mediaResolution")
+        assert resolution == "MEDIA_RESOLUTION_LOW", request
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["media_resolution_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "keeps ChatGoogleGenerativeAI(media_resolution=...) as a field and never sends it: "
+        "images and videos are read at the model's default resolution, billed for it, "
+        "without a word",
+        "the resolution is sent as the request's generationConfig.mediaResolution",
+    ),
+    _media_resolution_sent,
 )
 
 
