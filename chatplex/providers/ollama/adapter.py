@@ -164,6 +164,8 @@ class OllamaAdapter(Adapter):
         del raw, base_url
         where = BaseURL.parse(parts, "/api/chat")
         self._url, self._secret_url = where.url, where.secret_url
+        listing = BaseURL.parse(parts, "/api/tags")
+        self._tags_url, self._tags_secret_url = listing.url, listing.secret_url
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
         if api_key is None:
@@ -194,6 +196,19 @@ class OllamaAdapter(Adapter):
         self._check_messages(messages)
         body = wire_body(messages, settings, stream=stream)
         return post_json(self._url, body, self._headers, self._secret_names, self._secret_url)
+
+    def tags_request(self) -> HTTPRequest:
+        """The GET of the server's local models (`/api/tags`, the ollama client's
+        `list()`), with the chat's headers."""
+        request = post_json(self._tags_url, {}, self._headers, self._secret_names)
+        return HTTPRequest(
+            "GET",
+            request.url,
+            headers=request.headers,
+            secret_headers=request.secret_headers,
+            secret_url=self._tags_secret_url,
+            content=b"",
+        )
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:
         # Ollama takes a tool result with no call before it, an empty user turn and an

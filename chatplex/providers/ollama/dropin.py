@@ -30,12 +30,11 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
-from ...chat.params import SettingRefused
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
 if TYPE_CHECKING:
-    pass
+    from .adapter import OllamaAdapter
 
 __all__ = ["ChatOllama"]
 
@@ -75,9 +74,9 @@ class ChatOllama(DropInEngine):
     uuid; `response_metadata` also has chatplex's `finish_reason`,
     `raw_finish_reason`, `provider` and `attempts`; `max_tokens` (which
     langchain-ollama has no field for and drops without a word, leaving the reply
-    unbounded) is sent as `num_predict`; `validate_model_on_init=True`
-    is refused (no request is made at construction: a missing model is a
-    `NotFoundError` on the first call).
+    unbounded) is sent as `num_predict`. `validate_model_on_init=True` asks the server
+    for its local models at construction (`/api/tags`), as langchain-ollama does: a
+    ValueError unless the model is one of them.
     """
 
     langchain_llm_type = "chat-ollama"
@@ -149,12 +148,6 @@ class ChatOllama(DropInEngine):
         owner, given = taken.owner, taken.given
         if not model:
             raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
-        if validate_model_on_init:
-            raise SettingRefused(
-                f"{owner}(validate_model_on_init=True) is not supported: chatplex makes no "
-                "request at construction; a model the server lacks is a NotFoundError on the "
-                "first call"
-            )
         headers, client_timeout = _client_settings(owner, client_kwargs)
         max_tokens = given["max_tokens"]
         if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
@@ -191,6 +184,8 @@ class ChatOllama(DropInEngine):
             # Ollama's own limits (-1: none, -2: the context's), sent as its option
             body["num_predict"], max_tokens = max_tokens, None
         taken.settle(self, adapter, model, max_tokens=max_tokens, **body)
+        if validate_model_on_init:
+            _validate_model(self, adapter, model)
 
     @property
     def num_predict(self) -> int | None:
@@ -217,6 +212,56 @@ class ChatOllama(DropInEngine):
         call is an error, raised before its client refuses an unknown keyword."""
         if self.stop is not None and overrides.get("stop") is not None:
             raise ValueError("`stop` found in both the input and default params.")
+
+
+#: The ollama client's words for a server it cannot reach.
+_NO_CONNECTION = (
+    "Failed to connect to Ollama. Please check that Ollama is downloaded, running and "
+    "accessible. https://ollama.com/download"
+)
+
+
+def _validate_model(model: ChatOllama, adapter: OllamaAdapter, name: str) -> None:
+    """langchain-ollama's `validate_model_on_init=True`: the server's local models asked
+    for once (`/api/tags`, one attempt), a ValueError in its words unless `name` is one of
+    them (or one of its tags) or where the server answers an error; a server that cannot
+    be reached is the ollama client's ConnectionError, in its words."""
+    from ...chat.side_call import side_call
+    from ...errors import APIError
+    from ...sdk_error_families import failure_kind
+
+    try:
+        names = side_call(model, adapter.tags_request(), local_models, retried=False)
+    except APIError as err:
+        if failure_kind(err) == "connection":
+            # the ollama client's own (its `list()`), which langchain-ollama lets through
+            raise ConnectionError(_NO_CONNECTION) from None
+        if failure_kind(err) is not None:
+            raise  # a timeout: httpx's, as the client lets it through
+        raise ValueError(
+            "Received an error from the Ollama API. Please check your Ollama server logs."
+        ) from err
+    if not any(name == m or m.startswith(f"{name}:") for m in names):
+        raise ValueError(
+            f"Model `{name}` not found in Ollama. Please pull the model (using `ollama pull "
+            f"{name}`) or specify a valid model name. Available local models: "
+            f"{', '.join(names)}"
+        )
+
+
+def local_models(body: bytes) -> list[str]:
+    """The model names of an `/api/tags` reply (`{"models": [{"model": ...}, ...]}`).
+
+    >>> local_models(b'{"models": [{"model": "llama3.2:latest"}, {"name": "x"}]}')
+    ['llama3.2:latest']
+    """
+    import json
+
+    data = json.loads(body)
+    models = data.get("models") if isinstance(data, dict) else None
+    return [
+        m["model"] for m in models or () if isinstance(m, dict) and isinstance(m.get("model"), str)
+    ]
 
 
 def _client_settings(

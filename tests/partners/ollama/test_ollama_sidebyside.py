@@ -24,6 +24,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
@@ -381,6 +382,63 @@ def connection_refused(cls: Any, url: str) -> Any:
     return raised(lambda: cls(model=MODEL, base_url="http://127.0.0.1:9").invoke("Hi"))
 
 
+def with_local_models(answer: Callable[[Seen], Reply], *names: str) -> Callable[[Seen], Reply]:
+    """`answer`, and the server's local models for `GET /api/tags` (`names`, or an error
+    where none: a server too old to list them)."""
+
+    def listing(seen: Seen) -> Reply:
+        if seen.method == "GET" and seen.path == "/api/tags":
+            if not names:
+                return Reply(404, [b'{"error": "not found"}'])
+            models = [{"name": n, "model": n, "size": 1} for n in names]
+            return Reply(200, [json.dumps({"models": models}).encode()])
+        return answer(seen)
+
+    return listing
+
+
+def validated_on_init(cls: Any, url: str) -> Any:
+    """`validate_model_on_init=True`: the model's own name, a name the server lacks, and a
+    server that cannot be reached (each the class of what construction raises, and its
+    message), then a call of the one built."""
+
+    def built(name: str, where: str = url) -> Any:
+        try:
+            return cls(model=name, base_url=where, validate_model_on_init=True)
+        except Exception as exc:  # noqa: BLE001 - the error is what is observed
+            return _refusal(exc)
+
+    return {
+        "found": built(f"{MODEL}:latest").invoke("Hi"),
+        "tagged": built(MODEL).invoke("Hi"),  # a tag of the name listed
+        "missing": built("qwen3"),
+        "unreachable": built(MODEL, "http://127.0.0.1:9"),
+    }
+
+
+def validated_without_a_listing(cls: Any, url: str) -> Any:
+    """`validate_model_on_init=True` against a server that answers the listing with an
+    error."""
+    try:
+        cls(model=MODEL, base_url=url, validate_model_on_init=True)
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return _refusal(exc)
+    raise AssertionError("expected a refusal")
+
+
+def _refusal(exc: BaseException) -> Any:
+    """A construction's error as a script catches it (pydantic's ValidationError, a
+    ValueError, the ollama client's ConnectionError), and for a refusal the sentence
+    langchain-ollama says (pydantic's words around it aside: its input's repr)."""
+    from pydantic import ValidationError
+
+    said = ("Received an error", "not found in Ollama")
+    return {
+        **instance_of(exc, ValidationError, ValueError, ConnectionError),
+        "says": [w for w in said if isinstance(exc, ValueError) and w in str(exc)],
+    }
+
+
 def traced_model_override(cls: Any, url: str) -> Any:
     """The model a run's LangSmith metadata names, for a call that asks for another."""
     from langchain_core.callbacks import BaseCallbackHandler
@@ -460,6 +518,14 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "error_in_stream": (ollama_replies(mid_stream_error="model crashed"), error_in_stream),
     "error_async": (ollama_replies(status=404, error="model 'nope' not found"), error_async),
     "connection_refused": (ollama_replies(), connection_refused),
+    "validated_on_init": (
+        with_local_models(ollama_replies(), f"{MODEL}:latest"),
+        validated_on_init,
+    ),
+    "validated_without_a_listing": (
+        with_local_models(ollama_replies()),
+        validated_without_a_listing,
+    ),
     "chain_with_prompt": (ollama_replies(), SHARED.chain_with_prompt),
     "traced_model_override": (ollama_replies(), traced_model_override),
 }

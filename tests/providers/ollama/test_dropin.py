@@ -183,8 +183,6 @@ def test_other_client_kwargs_build_the_clients_as_the_ollama_sdk_does() -> None:
 
 
 def test_refused_and_unknown_settings() -> None:
-    with pytest.raises(TypeError, match="validate_model_on_init"):
-        ChatOllama(model="m", validate_model_on_init=True)
     with pytest.raises(TypeError, match="needs model"):
         ChatOllama()
     with pytest.raises(TypeError, match="did you mean 'num_ctx'"):
