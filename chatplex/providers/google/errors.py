@@ -272,9 +272,11 @@ def _fill_api_core(err: BaseException) -> None:
     fields.setdefault("_details", details)
     fields.setdefault("_error_info", info[0] if info else None)
     fields.setdefault("_response", fields.get("response"))
-    if fields.get("code") is None:
-        # api-core's `code` is its class's (the HTTP status); chatplex's None hid it
-        fields["code"] = getattr(_api_core_error(err, sys.modules.get(_API_CORE)), "code", None)
+    # api-core's `code` is its class's (the HTTP status, an `HTTPStatus`: its `phrase`
+    # and `name` are read); chatplex's (the body's number, or None) hid it
+    found = getattr(_api_core_error(err, sys.modules.get(_API_CORE)), "code", None)
+    if found is not None or fields.get("code") is None:
+        fields["code"] = found
     if "sdk_text" in fields:
         return  # filled already (an error raised again)
     # `message` and `str()` as api-core writes them (`format_http_response_error`,

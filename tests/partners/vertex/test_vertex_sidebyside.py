@@ -955,6 +955,8 @@ def _comparable_result(value: Any) -> Any:
         )
         for name in ("code", "message", "reason", "domain", "details", "errors"):
             out[name] = getattr(err, name, None)
+        # (api-core's `code` is an HTTPStatus: its `phrase` and `name` are read too)
+        out["code_repr"] = repr(out["code"])
         out["str"] = str(err)
         return out
     return observe(value)
