@@ -495,21 +495,34 @@ def format_settings(
 def _forced_tool(
     model: Structurable, spec: OutputSchema, strict: bool | None
 ) -> Runnable[Any, AIMessage]:
-    """The schema as the one tool the model must call; on OpenAI, as langchain-openai
-    binds it: `parallel_tool_calls` false, and `strict` on the tool when given. The
-    `tool_choice` names the tool, unless the wire's profile declares the keyword its
-    form takes instead (`StructuredProfile.tool_choice`, e.g. "any")."""
+    """The schema as the one tool the model must call (`forced_tool_keywords`)."""
     from ..adapters.request_types import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters, described=spec.described)
+    return model.bind_tools([tool], **_forced_keywords(model, spec.name, strict))
+
+
+def _forced_keywords(model: Structurable, name: str, strict: bool | None) -> dict[str, Any]:
     adapter = model.adapter
     profile = adapter.structured if adapter is not None else StructuredProfile()
-    choice = profile.tool_choice or spec.name
+    keywords: dict[str, Any] = {"tool_choice": profile.tool_choice or name}
     if not profile.forced_tool_settings:
-        return model.bind_tools([tool], tool_choice=choice)
-    if not profile.single_call(model.model):
-        return model.bind_tools([tool], tool_choice=choice, strict=strict)
-    return model.bind_tools([tool], tool_choice=choice, strict=strict, parallel_tool_calls=False)
+        return keywords
+    keywords["strict"] = strict
+    if profile.single_call(model.model):
+        keywords["parallel_tool_calls"] = False
+    return keywords
+
+
+def forced_tool_keywords(
+    model: Structurable, schema: Any, strict: bool | None = None
+) -> dict[str, Any]:
+    """The `bind_tools` keywords `forced_tool_model` binds `schema` with, as its partner
+    package binds them for `with_structured_output(method="function_calling")`: the
+    `tool_choice` names the tool, unless the wire's profile declares the keyword its
+    form takes instead (`StructuredProfile.tool_choice`, e.g. "any"); on OpenAI,
+    `parallel_tool_calls` false and `strict` as given."""
+    return _forced_keywords(model, output_schema(schema).name, strict)
 
 
 def forced_tool_model(

@@ -527,6 +527,7 @@ class DropInChatModel(ChatChatplex):
     ) -> dict[str, Any]:
         """The partner class's (what callbacks get as `invocation_params`): LangChain's,
         with the keys the partner adds around them."""
+        kwargs = self._shown_with(kwargs)
         return dropin_serialized.invocation_params(
             self,
             stop,

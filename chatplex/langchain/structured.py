@@ -72,10 +72,12 @@ from ..chat.params import api_parameters
 from ..chat.structured import METHODS
 from ..chat.structured import OutputSchema
 from ..chat.structured import default_method as _default_method
+from ..chat.structured import forced_tool_keywords
 from ..chat.structured import forced_tool_model
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 from .reasoning_parsers import reasoning_parser
+from .tool_binding import forced_tool_shown
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .traits import partner_error
@@ -353,8 +355,13 @@ def _function_calling(
         if "function_calling" in strict_dropped(adapter, inner.model, strict):
             warn_strict_dropped(adapter, strict, stacklevel=1)  # (here, as the partner)
             strict = None  # dropped, as its partner package drops it
-        forcing = forced_tool_model(inner, convert_to_openai_tool(schema)["function"], strict)
-        bound = llm.model_copy(update={"chatplex_model": forcing}).bind(
+        declared_tool = convert_to_openai_tool(schema)["function"]
+        forcing = forced_tool_model(inner, declared_tool, strict)
+        forced = llm.model_copy(update={"chatplex_model": forcing})
+        forced._bound_shown = forced_tool_shown(
+            llm, schema, forced_tool_keywords(inner, declared_tool, strict)
+        )
+        bound = forced.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
         declared = declared_spec(inner)

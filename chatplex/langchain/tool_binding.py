@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "bind_tools",
     "choice_kept_without_tools",
+    "forced_tool_shown",
     "functions_only",
     "is_builtin_tool",
     "sent_as_given",
@@ -276,3 +277,12 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {
         "extra_body": {**getattr(engine, "extra_body", {}), **kwargs.get("extra_body", {}), **body}
     }
+
+
+def forced_tool_shown(llm: Any, schema: Any, keywords: dict[str, Any]) -> dict[str, Any]:
+    """The call keywords a drop-in's partner binds for `with_structured_output`'s forced
+    tool call (`chatplex.chat.structured.forced_tool_keywords`), the tool and its choice in
+    the partner's form, as the drop-in's own `bind_tools` writes them (`strict` left out
+    when not given, as the partners leave it)."""
+    given = {k: v for k, v in keywords.items() if v is not None}
+    return dict(getattr(llm.bind_tools([schema], **given), "kwargs", {}))

@@ -582,3 +582,45 @@ async def test_a_responses_stream_carries_the_parsed_object_on_its_last_piece(
     assert (await last(as_dict)).additional_kwargs["parsed"].keys() == {"setup", "punchline"}
     json_mode = model.with_structured_output(None, method="json_mode").first  # type: ignore[attr-defined]
     assert "parsed" not in (await last(json_mode)).additional_kwargs
+
+
+#: Drop-ins whose `with_structured_output` forces a tool call, with their partner class.
+_FORCING_PARTNERS = [
+    ("langchain_openai", "ChatOpenAI", "gpt-4o-mini", "function_calling"),
+    ("langchain_anthropic", "ChatAnthropic", "claude-sonnet-4-5", None),
+    ("langchain_groq", "ChatGroq", "llama-3.3-70b-versatile", None),
+    ("langchain_mistralai", "ChatMistralAI", "mistral-large-latest", None),
+    ("langchain_xai", "ChatXAI", "grok-3", None),
+    ("langchain_aws", "ChatBedrockConverse", "anthropic.claude-3-5-sonnet-20240620-v1:0", None),
+]
+
+
+def _cache_key_and_params(model: Any, method: str | None) -> tuple[str, dict[str, Any]]:
+    named = {} if method is None else {"method": method}  # (None: the partner's default)
+    binding = model.with_structured_output(Joke, **named).first
+    kwargs = {k: v for k, v in binding.kwargs.items() if k != "ls_structured_output_format"}
+    key = binding.bound._get_llm_string(**kwargs).split("---")[1]
+    params = binding.bound._get_invocation_params(**kwargs)
+    return key, {k: params.get(k) for k in ("tools", "tool_choice", "parallel_tool_calls")}
+
+
+@pytest.mark.parametrize(("package", "name", "model", "method"), _FORCING_PARTNERS)
+def test_a_forced_tool_calls_cache_key_and_params_are_its_partners(
+    package: str, name: str, model: str, method: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The drop-in's engine carries the forced tool, so LangChain's cache key and the
+    # callbacks' invocation_params showed none of it: a structured call and a plain one
+    # of the same prompt shared a cached reply (the structured one read back None). Both
+    # now show the partner's bound tool and choice, as its `bind_tools` writes them.
+    partner_module = pytest.importorskip(package)
+    for var in ("OPENAI", "ANTHROPIC", "GROQ", "MISTRAL", "XAI"):
+        monkeypatch.setenv(f"{var}_API_KEY", "k")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "k")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    partner = getattr(partner_module, name)(model=model)
+    dropin = getattr(chatplex.langchain, name)(model=model)
+    theirs, ours = _cache_key_and_params(partner, method), _cache_key_and_params(dropin, method)
+    assert "'tools'" in theirs[0] and ours == theirs
+    plain = dropin._get_llm_string().split("---")[1]
+    assert plain != ours[0]
