@@ -3,6 +3,7 @@ both read it)."""
 
 from __future__ import annotations
 
+from compat_cases_around import AROUND_CASES
 from compat_cases_border import BORDER_CASES
 from compat_cases_chains import CHAIN_CASES
 from compat_cases_patterns import PATTERN_CASES
@@ -11,6 +12,13 @@ from compat_cases_seeds import SEED_BLOCKS
 from compat_cases_seeds import SEED_CASES
 from compat_harness import Case
 
-CASES: list[Case] = [*SEED_CASES, *PATTERN_CASES, *CHAIN_CASES, *BORDER_CASES, *SCRIPT_CASES]
+CASES: list[Case] = [
+    *SEED_CASES,
+    *PATTERN_CASES,
+    *CHAIN_CASES,
+    *BORDER_CASES,
+    *SCRIPT_CASES,
+    *AROUND_CASES,
+]
 
 __all__ = ["CASES", "SEED_BLOCKS"]
