@@ -112,6 +112,11 @@ class ClassFormat(dict[str, Any]):
         super().__init__(sent)
         self.schema = schema
 
+    def __repr__(self) -> str:
+        # The class, as the partner's bound `response_format` reads: LangChain's cache
+        # key of the call is written with it, so the partner's cached replies are found.
+        return repr(self.schema)
+
 
 def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
     """A reply's `additional_kwargs["parsed"]` as the openai SDK's parse() gives it: its

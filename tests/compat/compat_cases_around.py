@@ -305,6 +305,27 @@ def main():
         wire=("tool_choice", "tools[].name"),
     ),
     Case(
+        "around_cache_keys_structured_json_schema_openai",
+        "pattern: with_structured_output's default (a class as response_format) under a cache",
+        _CITY
+        + """
+from langchain_core.caches import InMemoryCache
+from langchain_core.globals import set_llm_cache
+from langchain_openai import ChatOpenAI
+
+def main():
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        structured = ChatOpenAI(model="gpt-4o-mini").with_structured_output(City)
+        replies = [structured.invoke("Paris"), structured.invoke("Paris")]
+        return [replies, sorted(key[1].split("---")[1] for key in cache._cache)]
+    finally:
+        set_llm_cache(None)
+""",
+        wire=("response_format.type",),
+    ),
+    Case(
         "around_rate_limiter_field",
         "pattern: InMemoryRateLimiter passed as rate_limiter=, read back",
         """
