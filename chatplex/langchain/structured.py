@@ -363,9 +363,8 @@ def _function_calling(
         declared_tool = convert_to_openai_tool(schema)["function"]
         forcing = forced_tool_model(inner, declared_tool, strict)
         forced = llm.model_copy(update={"chatplex_model": forcing})
-        forced._bound_shown = forced_tool_shown(
-            llm, schema, forced_tool_keywords(inner, declared_tool, strict)
-        )
+        keywords = forced_tool_keywords(inner, declared_tool, strict)
+        forced._bound_shown = forced_tool_shown(llm, convert_to_openai_tool(schema), keywords)
         bound = forced.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )

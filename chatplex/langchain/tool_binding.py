@@ -279,10 +279,16 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def forced_tool_shown(llm: Any, schema: Any, keywords: dict[str, Any]) -> dict[str, Any]:
+def forced_tool_shown(llm: Any, tool: Any, keywords: dict[str, Any]) -> dict[str, Any]:
     """The call keywords a drop-in's partner binds for `with_structured_output`'s forced
-    tool call (`chatplex.chat.structured.forced_tool_keywords`), the tool and its choice in
-    the partner's form, as the drop-in's own `bind_tools` writes them (`strict` left out
-    when not given, as the partners leave it)."""
+    call of `tool` (as LangChain declares it; `forced_tool_keywords` of
+    `chatplex.chat.structured`), the tool and its choice in the partner's form, as the
+    drop-in's own `bind_tools` writes them (`strict` left out when not given, as the
+    partners leave it); none where that `bind_tools` refuses them (the call is sent by
+    the engine all the same)."""
     given = {k: v for k, v in keywords.items() if v is not None}
-    return dict(getattr(llm.bind_tools([schema], **given), "kwargs", {}))
+    try:
+        binding = llm.bind_tools([tool], **given)
+    except (TypeError, ValueError):
+        return {}
+    return dict(getattr(binding, "kwargs", {}))
