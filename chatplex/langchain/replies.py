@@ -298,6 +298,8 @@ class _Ending:
         # (Azure's first piece names no provider yet: the headers kept on it are its info.)
         named = self.style or (self.style is None and "headers" in ours.response_metadata)
         info = self._info(ours, message) if named else None
+        if info is None and self.first is None and self.style == "reply_fields":
+            info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
         piece = (
             text_piece(message)
             if info is None

@@ -48,8 +48,7 @@ class Recorder(BaseCallbackHandler):
         })
 
     def on_llm_new_token(self, token, *, chunk=None, **kw):
-        # (`or None`: langchain-anthropic's first piece carries `{}`, the drop-in's None)
-        info = chunk.generation_info or None
+        info = chunk.generation_info
         self.seen.append(["token", token, type(chunk).__name__, info, sorted(kw)])
 
     def on_llm_end(self, response, **kw):
