@@ -325,6 +325,86 @@ def main():
         wire=("response_format.type",),
     ),
     Case(
+        "around_cache_hit_stream_callbacks",
+        "pattern: a cached reply streamed: callbacks and astream_events of the hit",
+        _RECORDER
+        + """
+from langchain_core.caches import InMemoryCache
+from langchain_core.globals import set_llm_cache
+from langchain_anthropic import ChatAnthropic
+
+async def main():
+    set_llm_cache(InMemoryCache())
+    try:
+        handler = Recorder()
+        model = ChatAnthropic(model="claude-sonnet-4-5")
+        model.invoke("hit me", config={"callbacks": [handler]})
+        list(model.stream("hit me", config={"callbacks": [handler]}))
+        events = []
+        async for event in model.astream_events("hit me", version="v2"):
+            data = event["data"]
+            chunk, output = data.get("chunk"), data.get("output")
+            events.append([event["event"], sorted(data), getattr(chunk, "content", None),
+                           getattr(output, "response_metadata", None)])
+        return [handler.seen, events]
+    finally:
+        set_llm_cache(None)
+""",
+        wire=("stream",),
+    ),
+    Case(
+        "around_history_with_trimmer",
+        "pattern: RunnableWithMessageHistory over prompt | trim_messages | model, then streamed",
+        """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.messages import trim_messages
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables.history import RunnableWithMessageHistory
+from langchain_openai import ChatOpenAI
+
+store = {}
+
+def history(session_id):
+    return store.setdefault(session_id, InMemoryChatMessageHistory())
+
+def main():
+    trimmer = trim_messages(max_tokens=6, strategy="last", token_counter=len, include_system=True)
+    prompt = ChatPromptTemplate.from_messages(
+        [("system", "sys"), MessagesPlaceholder("history"), ("human", "{q}")])
+    chain = RunnableWithMessageHistory(prompt | trimmer | ChatOpenAI(model="gpt-4o-mini"), history,
+                                       input_messages_key="q", history_messages_key="history")
+    config = {"configurable": {"session_id": "s"}}
+    out = [chain.invoke({"q": q}, config=config) for q in ["one", "two", "three", "four"]]
+    out.append([(m.type, m.content, m.response_metadata, getattr(m, "usage_metadata", None))
+                for m in store["s"].messages])
+    out.append([c.content for c in chain.stream({"q": "five"}, config=config)])
+    return out
+""",
+        wire=("messages",),
+    ),
+    Case(
+        "around_fallbacks_stream_and_batch",
+        "pattern: with_fallbacks streamed and batched, the primary failing before or mid-stream",
+        """
+from langchain_anthropic import ChatAnthropic
+from langchain_openai import ChatOpenAI
+
+def main():
+    backup = ChatOpenAI(model="gpt-4o")
+    out = []
+    for fault in ("status=500", "midstream_close;after=2"):
+        primary = ChatAnthropic(model="claude-sonnet-4-5", max_retries=0,
+                                default_headers={"x-mock-fault": fault})
+        chain = primary.with_fallbacks([backup])
+        try:
+            out.append([c.content for c in chain.stream("a b c")])
+        except Exception as err:
+            out.append(type(err).__name__)
+        out.append(chain.batch(["x", "y"], return_exceptions=True))
+    return out
+""",
+    ),
+    Case(
         "around_rate_limiter_field",
         "pattern: InMemoryRateLimiter passed as rate_limiter=, read back",
         """
