@@ -501,6 +501,9 @@ class PartnerFields:
             if name in self.secrets or name in self.excluded or isinstance(value, Secret):
                 continue  # a credential (a base URL holding one, too) is never written
             unset = value is None or (value is False and name not in self.fallbacks)
+            # An empty `model_kwargs` (its fields lifted out) is its default, a factory's
+            # `{}`, which LangChain's serializer leaves out.
+            unset = unset or (name == "model_kwargs" and value == {})
             if unset and name not in self.defaults:
                 continue  # at its default, as LangChain leaves it out
             out[name] = self.typed(name, value)

@@ -405,6 +405,31 @@ def main():
 """,
     ),
     Case(
+        "around_dumpd_model_kwargs_lifted",
+        "pattern: model_kwargs holding a field (seed), the model dumped and used as a cache key",
+        """
+from langchain_core.caches import InMemoryCache
+from langchain_core.globals import set_llm_cache
+from langchain_core.load import dumpd
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    cache = InMemoryCache()
+    set_llm_cache(cache)
+    try:
+        openai = ChatOpenAI(model="gpt-4o-mini", model_kwargs={"seed": 1, "top_p": 0.5})
+        anthropic = ChatAnthropic(model="claude-sonnet-4-5", model_kwargs={})
+        for model in (openai, anthropic):
+            model.invoke("keyed")
+        keys = sorted(key[1].split("---")[0] for key in cache._cache)
+        return [dumpd(openai)["kwargs"], dumpd(anthropic)["kwargs"], keys]
+    finally:
+        set_llm_cache(None)
+""",
+        wire=("seed", "top_p"),
+    ),
+    Case(
         "around_rate_limiter_field",
         "pattern: InMemoryRateLimiter passed as rate_limiter=, read back",
         """
