@@ -430,6 +430,45 @@ def main():
         wire=("seed", "top_p"),
     ),
     Case(
+        "around_dumpd_settings",
+        "pattern: dumpd() and _identifying_params of models built with many settings",
+        """
+from langchain_core.load import dumpd
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+OPENAI = [
+    dict(timeout=10, max_retries=5),
+    dict(streaming=True, stream_usage=False),
+    dict(n=2, logprobs=True, top_logprobs=2),
+    dict(reasoning_effort="low", model="o3-mini"),
+    dict(use_responses_api=True, output_version="responses/v1"),
+    dict(default_headers={"X-A": "b"}),
+    dict(model_kwargs={"stop": ["z"], "user": "u"}),
+    dict(temperature=0, max_completion_tokens=5, frequency_penalty=0.1, seed=3, top_p=0.9),
+    dict(disable_streaming="tool_calling", tags=["a"], metadata={"m": 1}, cache=False),
+    dict(extra_body={"x": 1}, include_response_headers=True, service_tier="flex", store=True),
+]
+ANTHROPIC = [
+    dict(max_tokens=10, timeout=3, max_retries=1),
+    dict(thinking={"type": "enabled", "budget_tokens": 1024}, max_tokens=2000),
+    dict(top_k=3, top_p=0.5, stop=["q"]),
+    dict(default_headers={"anthropic-beta": "x"}, betas=["b1"]),
+    dict(streaming=True, stream_usage=False),
+    dict(model_kwargs={"metadata": {"user_id": "u"}}),
+]
+
+def main():
+    out = []
+    for cls, model, settings in [(ChatOpenAI, "gpt-4o-mini", OPENAI),
+                                 (ChatAnthropic, "claude-sonnet-4-5", ANTHROPIC)]:
+        for given in settings:
+            built = cls(**{"model": model, **given})
+            out.append([dumpd(built)["kwargs"], built._identifying_params])
+    return out
+""",
+    ),
+    Case(
         "around_rate_limiter_field",
         "pattern: InMemoryRateLimiter passed as rate_limiter=, read back",
         """
