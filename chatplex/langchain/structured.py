@@ -364,7 +364,7 @@ def _function_calling(
         forcing = forced_tool_model(inner, declared_tool, strict)
         forced = llm.model_copy(update={"chatplex_model": forcing})
         keywords = forced_tool_keywords(inner, declared_tool, strict)
-        forced._bound_shown = forced_tool_shown(llm, convert_to_openai_tool(schema), keywords)
+        forced._bound_shown = forced_tool_shown(llm, schema, keywords)
         bound = forced.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )

@@ -279,16 +279,17 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def forced_tool_shown(llm: Any, tool: Any, keywords: dict[str, Any]) -> dict[str, Any]:
+def forced_tool_shown(llm: Any, schema: Any, keywords: dict[str, Any]) -> dict[str, Any]:
     """The call keywords a drop-in's partner binds for `with_structured_output`'s forced
-    call of `tool` (as LangChain declares it; `forced_tool_keywords` of
-    `chatplex.chat.structured`), the tool and its choice in the partner's form, as the
-    drop-in's own `bind_tools` writes them (`strict` left out when not given, as the
-    partners leave it); none where that `bind_tools` refuses them (the call is sent by
-    the engine all the same)."""
+    call of `schema` (`forced_tool_keywords` of `chatplex.chat.structured`), the tool and
+    its choice in the partner's form, as the drop-in's own `bind_tools` writes them
+    (`strict` left out when not given, as the partners leave it). A schema that
+    `bind_tools` does not read (a pydantic v1 class) is given as LangChain declares it;
+    none is shown where it refuses that too (the engine sends the call all the same)."""
     given = {k: v for k, v in keywords.items() if v is not None}
-    try:
-        binding = llm.bind_tools([tool], **given)
-    except (TypeError, ValueError):
-        return {}
-    return dict(getattr(binding, "kwargs", {}))
+    for tool in (schema, convert_to_openai_tool(schema)):
+        try:
+            return dict(getattr(llm.bind_tools([tool], **given), "kwargs", {}))
+        except (TypeError, ValueError):
+            continue
+    return {}

@@ -595,9 +595,11 @@ _FORCING_PARTNERS = [
 ]
 
 
-def _cache_key_and_params(model: Any, method: str | None) -> tuple[str, dict[str, Any]]:
+def _cache_key_and_params(
+    model: Any, method: str | None, **more: Any
+) -> tuple[str, dict[str, Any]]:
     named = {} if method is None else {"method": method}  # (None: the partner's default)
-    binding = model.with_structured_output(Joke, **named).first
+    binding = model.with_structured_output(Joke, **named, **more).first
     kwargs = {k: v for k, v in binding.kwargs.items() if k != "ls_structured_output_format"}
     key = binding.bound._get_llm_string(**kwargs).split("---")[1]
     params = binding.bound._get_invocation_params(**kwargs)
@@ -624,3 +626,17 @@ def test_a_forced_tool_calls_cache_key_and_params_are_its_partners(
     assert "'tools'" in theirs[0] and ours == theirs
     plain = dropin._get_llm_string().split("---")[1]
     assert plain != ours[0]
+
+
+def test_a_strict_forced_tool_shows_the_strict_tool_its_partner_binds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # langchain-openai binds the class itself with strict=True: its tool is written
+    # strict (additionalProperties false), which a tool dict given to bind_tools is not.
+    langchain_openai = pytest.importorskip("langchain_openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    partner = langchain_openai.ChatOpenAI(model="gpt-4o-mini")
+    dropin = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini")
+    theirs = _cache_key_and_params(partner, "function_calling", strict=True)
+    ours = _cache_key_and_params(dropin, "function_calling", strict=True)
+    assert "'strict': True" in theirs[0] and ours == theirs
