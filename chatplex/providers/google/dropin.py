@@ -266,6 +266,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
         client_args: Mapping[str, Any] | None = None,
+        convert_system_message_to_human: bool = False,
         **params: Any,
     ) -> None:
         from .adapter import GeminiAdapter
@@ -298,7 +299,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
             temperature = _default_temperature(name_given)
 
         # Its deprecated switch: a leading system message merged into the next user turn.
-        merged = bool(taken.api_params.pop("convert_system_message_to_human", False))
+        merged = bool(convert_system_message_to_human)
 
         def adapter() -> GeminiAdapter:
             built = GeminiAdapter(
