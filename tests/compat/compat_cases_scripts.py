@@ -716,4 +716,21 @@ def main():
     return [full.content, full.usage_metadata["output_tokens"] > 0, stop]
 """,
     ),
+    Case(
+        "script_openai_system_prompt_o_series",
+        "pattern: a system prompt template on an o-series model and on a gpt one",
+        """
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_openai import ChatOpenAI
+
+prompt = ChatPromptTemplate.from_messages([("system", "Be {style}."), ("human", "{q}")])
+
+def main():
+    names = ("o3-mini", "o1", "gpt-4o-mini")
+    chains = [prompt | ChatOpenAI(model=m) | StrOutputParser() for m in names]
+    return [chain.invoke({"style": "brief", "q": "hi"}) for chain in chains]
+""",
+        wire=("model", "messages[].role"),
+    ),
 ]

@@ -40,6 +40,7 @@ With `n > 1` every candidate is kept: the reply is choice 0 and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -103,6 +104,8 @@ _HOME = ProviderHome(_OPENAI_HOST, DEFAULT_BASE_URL, ("OPENAI_API_KEY",), "OPENA
 _PROVIDER = PROVIDER
 #: Models on api.openai.com that take `max_completion_tokens` and reject `max_tokens`.
 _COMPLETION_TOKENS_MODELS = ("o1", "o3", "o4", "gpt-5")
+#: The model names whose system turns langchain-openai's ChatOpenAI sends as `developer`.
+_O_SERIES = re.compile(r"o\d")
 #: Content blocks this adapter sends: Chat Completions' own, the audio/video URLs of
 #: compatible servers (vLLM), LangChain's standard `image` / `audio` / `file` blocks (sent
 #: as `image_url` / `input_audio` / `file` parts, as langchain-openai does), and
@@ -203,6 +206,10 @@ class OpenAIAdapter(Adapter):
     #: Whether a system message marked for the developer role goes with it
     #: (langchain-openai sends `developer`).
     developer_role_sent = True
+    #: Whether every system turn goes as `developer` to a model named `o` and a digit
+    #: (o1, o3-mini): set on langchain-openai's ChatOpenAI's drop-in, whose payload
+    #: rewrites them so (its AzureChatOpenAI and the classes built on it do not).
+    developer_role_for_o_series = False
     #: Whether legacy function calling goes (an assistant turn's `function_call`, a
     #: result by name as a `function` turn), as langchain-openai sends it; off: the
     #: call left out and the result refused before any request.
@@ -326,6 +333,10 @@ class OpenAIAdapter(Adapter):
                 for m in messages
             ],
         }
+        if self.developer_role_for_o_series and _O_SERIES.match(settings.model):
+            for sent in body["messages"]:
+                if sent["role"] == "system":
+                    sent["role"] = "developer"
         if settings.temperature is not None:
             body["temperature"] = settings.temperature
         if settings.max_tokens is not None:

@@ -490,6 +490,7 @@ class ChatOpenAI(TiktokenCounted):
                 include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
             )
+            chat.developer_role_for_o_series = True  # (ChatOpenAI's own step, not Azure's)
             return chat, OpenAIResponsesAdapter(**connection) if wanted.switchable else None
         finally:
             connection.clear()
