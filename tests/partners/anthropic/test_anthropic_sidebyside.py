@@ -53,9 +53,13 @@ MODEL = "claude-haiku-4-5"
 ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
 
 
-def messages_reply(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen], Reply]:
-    """A scripted Messages API: one whole reply of `content` blocks (a text by default)."""
+def messages_reply(
+    *content: dict[str, Any], stop: str = "end_turn", usage: dict[str, Any] | None = None
+) -> Callable[[Seen], Reply]:
+    """A scripted Messages API: one whole reply of `content` blocks (a text by default),
+    its `usage` as given (default: 12 tokens in, 7 out)."""
     blocks = list(content) or [{"type": "text", "text": "Hello there, friend."}]
+    counted = usage or {"input_tokens": 12, "output_tokens": 7}
 
     def answer(seen: Seen) -> Reply:
         reply = {
@@ -66,7 +70,7 @@ def messages_reply(*content: dict[str, Any], stop: str = "end_turn") -> Callable
             "content": blocks,
             "stop_reason": stop,
             "stop_sequence": None,
-            "usage": {"input_tokens": 12, "output_tokens": 7},
+            "usage": counted,
         }
         return Reply(200, [json.dumps(reply).encode()], headers={"request-id": "req_01"})
 
@@ -121,19 +125,26 @@ def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def streamed(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen], Reply]:
+def streamed(
+    *content: dict[str, Any],
+    stop: str = "end_turn",
+    usage: dict[str, Any] | None = None,
+    closing: dict[str, Any] | None = None,
+) -> Callable[[Seen], Reply]:
     """A scripted Messages API answering `content` as `messages_reply` does, and a stream
-    request with its events (each block opened, its deltas, closed)."""
-    whole = messages_reply(*content, stop=stop)
+    request with its events (each block opened, its deltas, closed). `usage`: the whole
+    reply's and message_start's (its output_tokens 1 there); `closing`: message_delta's
+    (default: the same, 7 tokens out)."""
+    whole = messages_reply(*content, stop=stop, usage=usage)
 
     def answer(seen: Seen) -> Reply:
         if not (seen.body or {}).get("stream"):
             return whole(seen)
-        usage = {"input_tokens": 12, "output_tokens": 1}
+        counted = {**(usage or {"input_tokens": 12}), "output_tokens": 1}
         head = {"id": "msg_01", "type": "message", "role": "assistant", "model": MODEL}
         message = {**head, "content": [], "stop_reason": None, "stop_sequence": None}
         events: list[dict[str, Any]] = [
-            {"type": "message_start", "message": {**message, "usage": usage}}
+            {"type": "message_start", "message": {**message, "usage": counted}}
         ]
         for index, block in enumerate(content):
             events.append(
@@ -145,9 +156,8 @@ def streamed(*content: dict[str, Any], stop: str = "end_turn") -> Callable[[Seen
             ]
             events.append({"type": "content_block_stop", "index": index})
         delta = {"stop_reason": stop, "stop_sequence": None}
-        events.append(
-            {"type": "message_delta", "delta": delta, "usage": {**usage, "output_tokens": 7}}
-        )
+        last = closing or {**counted, "output_tokens": 7}
+        events.append({"type": "message_delta", "delta": delta, "usage": last})
         events.append({"type": "message_stop"})
         pieces = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
         return Reply(200, pieces, "text/event-stream", headers={"request-id": "req_01"})
@@ -410,6 +420,35 @@ def server_error_stream(cls: Any, url: str) -> Any:
     return _server_error(raised(lambda: list(model.stream("Hi")))["error"])
 
 
+#: A reply that wrote the prompt cache: its usage as the API sends it whole and in
+#: message_start (the writes split by time to live in `cache_creation`), and in
+#: message_delta, whose usage has the counts but no split.
+CACHE_WRITE_USAGE = {
+    "input_tokens": 20,
+    "cache_creation_input_tokens": 100,
+    "cache_read_input_tokens": 2000,
+    "cache_creation": {"ephemeral_5m_input_tokens": 60, "ephemeral_1h_input_tokens": 40},
+    "output_tokens": 9,
+    "service_tier": "standard",
+}
+CACHE_WRITE_CLOSING = {
+    "input_tokens": 20,
+    "cache_creation_input_tokens": 100,
+    "cache_read_input_tokens": 2000,
+    "output_tokens": 9,
+}
+
+
+def cache_write_usage(cls: Any, url: str) -> Any:
+    """A prompt-caching script's token counts: the reply invoked, and streamed and merged
+    (its `usage_metadata`, what a cost tracker reads)."""
+    model = _model(cls, url)
+    return {
+        "invoked": model.invoke("Hi").usage_metadata,
+        "streamed": merged(list(model.stream("Hi"))).usage_metadata,
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "unavailable_503": (failing(503, "api_error"), server_error),
     "unavailable_503_stream": (failing(503, "api_error"), server_error_stream),
@@ -442,6 +481,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "v1_thinking_history": (
         messages_reply(THINKING, ANSWER, ADD_CALL, stop="tool_use"),
         v1_thinking_history,
+    ),
+    "cache_write_usage": (
+        streamed(usage=CACHE_WRITE_USAGE, closing=CACHE_WRITE_CLOSING),
+        cache_write_usage,
     ),
 }
 
@@ -525,6 +568,38 @@ DIFFERENCES["call_timeout_object"] = (
         "an httpx `Timeout` is taken as the SDK's own is: its read timeout bounds the call",
     ),
     _httpx_timeouts_taken,
+)
+
+
+def _cache_split_kept(outcome: Outcome) -> Outcome:
+    """Their merged stream's cache writes as one count, ours split by time to live as
+    both classes' invoked reply has them; ours read as theirs once each is seen so."""
+    theirs, ours, their_requests, our_requests = outcome
+    split = {
+        "cache_read": 2000,
+        "cache_creation": 0,
+        "ephemeral_5m_input_tokens": 60,
+        "ephemeral_1h_input_tokens": 40,
+    }
+    assert theirs["invoked"] == ours["invoked"] == ours["streamed"]
+    assert ours["streamed"]["input_token_details"] == split
+    assert theirs["streamed"]["input_token_details"] == {"cache_read": 2000, "cache_creation": 100}
+    assert theirs["streamed"]["input_tokens"] == ours["streamed"]["input_tokens"] == 2120
+    return theirs, {**ours, "streamed": theirs["streamed"]}, their_requests, our_requests
+
+
+DIFFERENCES["cache_write_usage"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a streamed reply that wrote the prompt cache loses how its writes split by time "
+        "to live: the merged stream's usage has only `cache_creation` (their sum), as the "
+        "stream's last usage event carries no split, though the whole reply's usage has "
+        "`ephemeral_5m_input_tokens` and `ephemeral_1h_input_tokens` (priced apart) and "
+        "`cache_creation` 0",
+        "the merged stream's usage is the whole reply's, the split by time to live kept "
+        "from the stream's first event",
+    ),
+    _cache_split_kept,
 )
 
 #: Request headers a script decides (its constructor, a call's timeout), compared; the rest
