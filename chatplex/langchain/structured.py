@@ -78,6 +78,7 @@ from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 from .reasoning_parsers import reasoning_parser
 from .tool_binding import forced_tool_shown
+from .tool_binding import partner_output_schema
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .traits import partner_error
@@ -212,7 +213,7 @@ def structured_output(
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
     untitled = profile is not None and profile.untitled_schema_sent
-    spec = output_schema(given, untitled=untitled)
+    spec = partner_output_schema(given, untitled=untitled)
     settings = format_settings(provider, spec, given, method, strict, adapter)
     pydantic = _is_pydantic_class(schema)
     # Where the partner's raw reply to a response_format call carries

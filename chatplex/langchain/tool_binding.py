@@ -5,6 +5,7 @@ wire's partner binds them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from ..adapters.tools import given_tool_fields
 from ..adapters.tools import to_tool_specs
 from ..adapters.tools import tool_list
 from ..chat.dropin import tool_call_body
+from ..chat.structured import OutputSchema
 from ..chat.structured import output_schema
 from ..chat.tool_binding import builtin_tool_reader
 from .traits import partner_traits
@@ -43,6 +45,7 @@ __all__ = [
     "forced_tool_shown",
     "functions_only",
     "is_builtin_tool",
+    "partner_output_schema",
     "sent_as_given",
     "warn_strict_dropped",
 ]
@@ -164,6 +167,19 @@ def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: extras[k] for k in keys if k in extras} if isinstance(extras, dict) else {}
 
 
+def partner_output_schema(given: Any, *, untitled: bool = False) -> OutputSchema:
+    """`output_schema` of what a drop-in's `with_structured_output` (or a bound
+    `response_format`) was given, described as the partner packages describe it: a
+    TypedDict without a docstring gets what langchain-core's `convert_to_openai_tool`
+    reads for it (`inspect.getdoc`, which finds `dict`'s own docstring), which every
+    partner sends as its description, as the drop-ins' `bind_tools` sends it."""
+    spec = output_schema(given, untitled=untitled)
+    if spec.kind != "typeddict" or spec.description:
+        return spec
+    described = convert_to_openai_tool(given)["function"].get("description")
+    return dataclasses.replace(spec, description=described) if described else spec
+
+
 def _bound_format(given: Any, strict: bool | None) -> Any:
     """A `response_format` bound beside tools as langchain-openai's `bind_tools` binds it
     (`PartnerTraits.binds_response_format`): LangChain's agents' form is read as its schema and
@@ -175,7 +191,7 @@ def _bound_format(given: Any, strict: bool | None) -> Any:
             strict, given = inner.get("strict"), inner["schema"]
     if isinstance(given, type) and is_basemodel_subclass(given):
         return given
-    return openai_json_schema(output_schema(given), given, strict)
+    return openai_json_schema(partner_output_schema(given), given, strict)
 
 
 def _bound(

@@ -733,4 +733,34 @@ def main():
 """,
         wire=("model", "messages[].role"),
     ),
+    Case(
+        "script_typeddict_without_docstring_json_schema",
+        "pattern: with_structured_output of a TypedDict with no docstring",
+        """
+from typing_extensions import TypedDict
+from langchain_anthropic import ChatAnthropic
+from langchain_openai import ChatOpenAI
+
+class Person(TypedDict):
+    name: str
+    age: int
+
+def main():
+    models = [ChatOpenAI(model="gpt-4o-mini"), ChatAnthropic(model="claude-sonnet-4-5")]
+    out = []
+    for model in models:
+        for method in ("json_schema", "function_calling"):
+            try:
+                out.append(model.with_structured_output(Person, method=method).invoke("hi"))
+            except Exception as err:
+                out.append(type(err).__name__)
+    return out
+""",
+        wire=(
+            "response_format.json_schema.description",
+            "tools[].function.description",
+            "tools[].description",
+            "output_config.format.schema.description",
+        ),
+    ),
 ]

@@ -493,6 +493,24 @@ def structured_json_schema(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).with_structured_output(Sum, method="json_schema").invoke("1+2?")
 
 
+def structured_typeddict_undocumented(cls: Any, p: Package, url: str) -> Any:
+    """`with_structured_output` of a TypedDict without a docstring, by JSON schema and by
+    function calling: the description sent is langchain-core's reading of it (`dict`'s
+    own docstring, `inspect.getdoc` finding it), as every partner sends it."""
+    from typing_extensions import TypedDict
+
+    class Sum(TypedDict):
+        total: int
+
+    model = _model(cls, p, url)
+    return {
+        method: attempted(
+            lambda m=method: model.with_structured_output(Sum, method=m).invoke("1+2?")
+        )
+        for method in ("json_schema", "function_calling")
+    }
+
+
 def structured_json_schema_stream(cls: Any, p: Package, url: str) -> Any:
     """`with_structured_output(method="json_schema", include_raw=True)` streamed: every
     piece (a BaseChatOpenAI streams it through the openai SDK's helper, whose pieces
@@ -950,6 +968,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "structured_json_schema_stream": (
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_json_schema_stream,
+    ),
+    "structured_typeddict_undocumented": (
+        Script('{"total": 3}', tool_args={"total": 3}),
+        structured_typeddict_undocumented,
     ),
     "tool_choice_required": (TOOL, tool_choice_required),
     "tool_choice_any": (TOOL, tool_choice_any),
