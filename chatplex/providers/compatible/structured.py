@@ -78,7 +78,10 @@ def _titled(spec: SchemaSpec, strict: bool | None) -> dict[str, Any]:
 def _core_parameters(spec: SchemaSpec) -> dict[str, Any]:
     """The schema's parameters as langchain-core's `convert_to_openai_tool` has them:
     nested models in place; a pydantic class's titles removed as it removes them (kept
-    on the models inside `anyOf`)."""
+    on the models inside `anyOf`); a JSON-schema dict's as given, its `$defs` and `$ref`s
+    kept (it takes a dict as it is)."""
+    if spec.kind == "json":
+        return dict(spec.parameters)
     if spec.kind != "pydantic":
         return inline_refs(spec.parameters)
     own = inline_refs(spec.target.model_json_schema(schema_generator=quiet_generator()))

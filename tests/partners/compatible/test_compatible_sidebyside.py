@@ -504,10 +504,31 @@ def structured_typeddict_undocumented(cls: Any, p: Package, url: str) -> Any:
 
     model = _model(cls, p, url)
     return {
-        method: attempted(
-            lambda m=method: model.with_structured_output(Sum, method=m).invoke("1+2?")
-        )
+        method: model.with_structured_output(Sum, method=method).invoke("1+2?")
         for method in ("json_schema", "function_calling")
+    }
+
+
+def structured_schema_dict_defs(cls: Any, p: Package, url: str) -> Any:
+    """`with_structured_output` of a JSON-schema dict whose nested models are `$defs`
+    (a pydantic model's `model_json_schema()`), by JSON schema, strict and not: the
+    partners send the dict as given, `$defs` and `$ref`s kept."""
+    from pydantic import BaseModel
+
+    class Part(BaseModel):
+        total: int
+
+    class Sums(BaseModel):
+        first: Part
+        rest: list[Part]
+
+    schema = Sums.model_json_schema()
+    model = _model(cls, p, url)
+    return {
+        str(strict): model.with_structured_output(
+            schema, method="json_schema", strict=strict
+        ).invoke("1+2?")
+        for strict in (None, True)
     }
 
 
@@ -968,6 +989,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "structured_json_schema_stream": (
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_json_schema_stream,
+    ),
+    "structured_schema_dict_defs": (
+        Script('{"total": 3}', tool_args={"total": 3}),
+        structured_schema_dict_defs,
     ),
     "structured_typeddict_undocumented": (
         Script('{"total": 3}', tool_args={"total": 3}),

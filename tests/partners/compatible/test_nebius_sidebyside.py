@@ -75,7 +75,13 @@ CRASHES = {
         "root_client.chat.completions.parse, or its stream helper) raise AttributeError "
         "on every call"
     )
-    for name in ("structured_json_mode", "structured_json_schema", "structured_json_schema_stream")
+    for name in (
+        "structured_json_mode",
+        "structured_json_schema",
+        "structured_json_schema_stream",
+        "structured_schema_dict_defs",
+        "structured_typeddict_undocumented",
+    )
 }
 
 
