@@ -214,7 +214,7 @@ class PresetChatModel(TiktokenCounted):
         )
         held_headers = held_headers or {}
         headers = {**held_headers, **(taken.tail.settings.get("extra_headers") or {})}
-        _report_asked(adapter, {**body, **api_params, **model_kwargs})
+        _report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
         n = given["n"]
         if n is not None and (n != 1 or spec.sends_n_of_one or "n" in spec.body_defaults):
             api_params["n"] = n
@@ -306,11 +306,13 @@ def _responses_settings(
     return {k: v for k, v in given.items() if v is not None} if responses else None
 
 
-def _report_asked(adapter: Any, asked: Mapping[str, Any]) -> None:
+def _report_asked(adapter: Any, asked: Mapping[str, Any], model: str) -> None:
     """langchain-groq reports the `service_tier` asked for (not its default) in
     `response_metadata` when the reply names none, and the `reasoning_effort` asked
-    for: this model's adapter reports what its constructor asked for. (A tier given per
-    call is sent, but the reply names the constructor's when the server names none.)"""
+    for; langchain-groq, -fireworks and -mistralai report the `model` they were made
+    with as its `model_name` (`ReplyStyle.model_asked_in`): this model's adapter reports
+    what its constructor asked for. (A tier given per call is sent, but the reply names
+    the constructor's when the server names none.)"""
     from .adapter import CompatibleAdapter  # loaded already: the model was built on it
 
     if not isinstance(adapter, CompatibleAdapter):
@@ -323,8 +325,11 @@ def _report_asked(adapter: Any, asked: Mapping[str, Any]) -> None:
         tier = style.service_tier
     if "reasoning_effort" not in style.reply_keys or not isinstance(effort, str):
         effort = style.reasoning_effort
-    if (tier, effort) != (style.service_tier, style.reasoning_effort):
-        style = dataclasses.replace(style, service_tier=tier, reasoning_effort=effort)
+    named = model if style.model_asked_in else style.asked_model
+    if (tier, effort, named) != (style.service_tier, style.reasoning_effort, style.asked_model):
+        style = dataclasses.replace(
+            style, service_tier=tier, reasoning_effort=effort, asked_model=named
+        )
         adapter.profile = dataclasses.replace(adapter.profile, style=style)
 
 

@@ -203,6 +203,12 @@ class ReplyStyle:
     #: model was made with (langchain-groq reports it, on a reply and a stream's
     #: finishing chunk); None: not reported.
     reasoning_effort: str | None = None
+    #: Where the package reports the model it was made with as `model_name` (and
+    #: langchain-mistralai's second name, `model`), not the one the reply names: "reply"
+    #: (a whole reply), "stream" (a stream's pieces). Empty: the reply's own.
+    model_asked_in: frozenset[str] = frozenset()
+    #: That model, set on each drop-in's adapter from its constructor.
+    asked_model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,8 +89,8 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
             else (None if isinstance(data, dict) and "usage" in data else _absent_usage(style))
         ),
         "model_provider": style.model_provider,
-        "model_name": meta.get("model_name"),
-        "model": meta.get("model_name"),  # langchain-mistralai's second name for it
+        "model_name": _model_name(meta, style, "reply"),
+        "model": _model_name(meta, style, "reply"),  # langchain-mistralai's second name
         "system_fingerprint": data.get("system_fingerprint", style.absent_fingerprint),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),
@@ -178,6 +178,8 @@ class StyledStreamParser(OpenAIStreamParser):
             shaped["logprobs"] = _with_logprob_nulls(shaped["logprobs"], style.logprobs_nulls)
         if "model_provider" in shaped:
             shaped["model_provider"] = style.model_provider
+        if "model_name" in shaped:
+            shaped["model_name"] = _model_name(meta, style, "stream")
         if style.helper_piece_provider is not None:
             shaped[HELPER_PIECE_PROVIDER] = style.helper_piece_provider
         if meta.get("finish_reason") is not None and "service_tier" in style.reply_keys:
@@ -194,6 +196,15 @@ class StyledStreamParser(OpenAIStreamParser):
                 dict(chunk.usage_metadata), style, meta.get("token_usage")
             )
         return chunk
+
+
+def _model_name(meta: Mapping[str, Any], style: ReplyStyle, where: str) -> Any:
+    """The `model_name` a reply (`where`: "reply") or a stream's piece ("stream") reports:
+    the model the drop-in was made with where its partner reports that
+    (`ReplyStyle.model_asked_in`), else the one the reply names."""
+    if where in style.model_asked_in and style.asked_model:
+        return style.asked_model
+    return meta.get("model_name")
 
 
 def _raw_deltas(obj: Any, style: ReplyStyle) -> list[Any] | None:

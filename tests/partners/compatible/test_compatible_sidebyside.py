@@ -195,6 +195,8 @@ class Script(ChatScript):
     parts: tuple[tuple[str, str], ...] | None = None
     #: The reply's (and every chunk's) `service_tier`, where it names one.
     tier: str | None = None
+    #: The model the reply (and every chunk) names; None: the one the request asked for.
+    served_model: str | None = None
 
 
 USAGE = CHAT_USAGE
@@ -231,7 +233,7 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         head = {
             "id": "chatcmpl-1",
             "created": 1764000000,
-            "model": body.get("model", "m"),
+            "model": script.served_model or body.get("model", "m"),
             "system_fingerprint": "fp_1",
         }
         if script.tier is not None:
@@ -529,6 +531,26 @@ def structured_schema_dict_defs(cls: Any, p: Package, url: str) -> Any:
             schema, method="json_schema", strict=strict
         ).invoke("1+2?")
         for strict in (None, True)
+    }
+
+
+def served_model_named(cls: Any, p: Package, url: str) -> Any:
+    """A server whose reply names another model than the one asked for (an alias
+    resolved, a gateway's routing): the `model_name` a reply, a merged stream and the
+    run's `llm_output` report (the model asked for, where the partner reports its own)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    ended: list[Any] = []
+
+    class Ended(BaseCallbackHandler):
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            ended.append(response.llm_output)
+
+    model = _model(cls, p, url, callbacks=[Ended()])
+    return {
+        "invoked": model.invoke("Say hello").response_metadata,
+        "streamed": merged(list(model.stream("Say hello"))).response_metadata,
+        "llm_output": ended,
     }
 
 
@@ -990,6 +1012,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_json_schema_stream,
     ),
+    "served_model_named": (Script(served_model="served-model-2"), served_model_named),
     "structured_schema_dict_defs": (
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_schema_dict_defs,

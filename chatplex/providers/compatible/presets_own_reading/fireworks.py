@@ -61,6 +61,7 @@ FIREWORKS = Preset(
         v1_stream_indexed="kinds",  # its `_format_chunk_for_v1`
         style=own_reading(
             "fireworks",
+            model_asked_in=frozenset({"reply", "stream"}),  # its own `model_name`
             absent_fingerprint="",  # its SDK's reply model has no such field
             reply_keys=(
                 "token_usage",

@@ -57,6 +57,7 @@ GROQ = Preset(
         streams_json_format=False,  # Groq streams no structured or JSON-mode reply
         style=own_reading(
             "groq",
+            model_asked_in=frozenset({"reply", "stream"}),  # its own `model_name`
             reply_keys=(
                 "token_usage",
                 "model_name",

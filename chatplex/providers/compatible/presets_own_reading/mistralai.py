@@ -64,6 +64,7 @@ MISTRALAI = Preset(
         # sent, no details, the raw tool calls kept, its errors httpx's.
         style=own_reading(
             "mistralai",
+            model_asked_in=frozenset({"reply"}),  # its own `model`; a stream's the reply's
             reply_keys=(
                 "token_usage",
                 "model_provider",

@@ -74,6 +74,7 @@ SAMBANOVA = Preset(
         # tool calls kept, reasoning in additional_kwargs.
         style=own_reading(
             "sambanova",
+            model_asked_in=frozenset({"reply", "stream"}),  # its own `model_name`
             absent_fingerprint="",  # as langchain-sambanova reads it: .get(..., "")
             reply_keys=(
                 "token_usage",
