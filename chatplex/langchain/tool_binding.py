@@ -94,6 +94,10 @@ def _bind_functions(
     if not traits.bind_strict:
         warn_strict_dropped(adapter, strict, stacklevel=5)  # (the line binding the tools)
         strict = None  # dropped, as its partner package drops it
+    elif _strict_beside_format(model, traits.binds_response_format, strict, kwargs):
+        # langchain-openai's: Chat Completions takes only strict tools beside a
+        # response format, so its bind_tools makes them strict unless told not to.
+        strict = True
     builtin = builtin_tool_reader(adapter)
     passed = traits.passed_tool_extras
     for tool in tools:
@@ -158,6 +162,22 @@ def _bind_functions(
         # (a keyword its partner refuses stays bound as given: refused when called)
         kwargs.update(_parallel_calls(model.chatplex_model, kwargs))
     return _bound(model, formatted, kwargs, given)
+
+
+def _strict_beside_format(
+    model: LangChainChat, binds_format: bool, strict: bool | None, kwargs: dict[str, Any]
+) -> bool:
+    """Whether a drop-in's `bind_tools` makes its tools strict for the `response_format`
+    bound beside them, as langchain-openai's does (`PartnerTraits.binds_response_format`):
+    `strict` not given, and the class not made with `use_responses_api=True` (whose API
+    takes other tools beside a format)."""
+    return (
+        strict is None
+        and binds_format
+        and model._under_partner_name
+        and bool(kwargs.get("response_format"))
+        and getattr(model, "use_responses_api", None) is not True
+    )
 
 
 def _passed_extras(tool: Any, keys: tuple[str, ...]) -> dict[str, Any]:

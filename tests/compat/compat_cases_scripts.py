@@ -763,4 +763,30 @@ def main():
             "output_config.format.schema.description",
         ),
     ),
+    Case(
+        "script_openai_bind_tools_beside_response_format",
+        "pattern: bind_tools with a response_format (tools or a structured answer)",
+        """
+from pydantic import BaseModel
+from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
+
+class Answer(BaseModel):
+    text: str
+
+@tool
+def get_weather(city: str) -> str:
+    \"\"\"Current weather for a city.\"\"\"
+    return f"sunny in {city}"
+
+def main():
+    model = ChatOpenAI(model="gpt-4o-mini")
+    out = []
+    for strict in (None, True):
+        bound = model.bind_tools([get_weather], response_format=Answer, strict=strict)
+        out.append(bound.invoke("weather in Paris?").content)
+    return out
+""",
+        wire=("tools[].function.strict", "tools[].function.parameters.additionalProperties"),
+    ),
 ]

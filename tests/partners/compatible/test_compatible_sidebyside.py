@@ -412,6 +412,21 @@ def bind_tools_strict(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add], strict=True).invoke("1+2?")
 
 
+def bind_tools_beside_format(cls: Any, p: Package, url: str) -> Any:
+    """`bind_tools([add], response_format=Sum)`, `strict` not given: the tools as sent
+    beside a response format (langchain-openai makes them strict, as Chat Completions
+    requires of tools beside one, where `strict` is not False)."""
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    model = _model(cls, p, url)
+    return attempted(lambda: model.bind_tools([add], response_format=Sum).invoke("1+2?"))
+
+
 def v1_stream_chunks(cls: Any, p: Package, url: str) -> Any:
     """A stream of LangChain's standard blocks (`output_version="v1"`): each chunk's
     blocks, and the merged message."""
@@ -999,6 +1014,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "timeout_not_a_number": (Script(), timeout_not_a_number),
     "configurable_model_name": (Script(), configurable_model_name),
     "bind_tools_strict": (TOOL, bind_tools_strict),
+    "bind_tools_beside_format": (TOOL, bind_tools_beside_format),
     "history_with_foreign_ids": (Script("It is 3."), history_with_foreign_ids),
     "structured_pydantic": (SUM, structured_pydantic),
     "structured_raw": (SUM, structured_raw),
@@ -1756,6 +1772,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
             "tool_choice_any_per_call",
             "invalid_tool_arguments",
             "bind_tools_strict",
+            "bind_tools_beside_format",
             "v1_stream_call",
         )
     },
