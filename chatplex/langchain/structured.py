@@ -192,6 +192,11 @@ def structured_output(
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     provider = str(getattr(inner, "provider", "") or "")
+    # langchain-openai's BaseChatOpenAI takes `tools=` to bind beside a json_schema
+    # format (its other methods leave them unbound), the classes built on it too.
+    beside: list[Any] | None = None
+    if partner and "tools" in kwargs and partner_traits(_adapter(inner)).binds_response_format:
+        beside = list(kwargs.pop("tools") or ())
     if method == "function_calling":
         return _function_calling(llm, inner, schema, include_raw, strict, kwargs, partner)
     if kwargs:
@@ -222,6 +227,8 @@ def structured_output(
     keyed = profile is not None and profile.parsed_key and method == "json_schema"
     if keyed and pydantic and isinstance(settings.get("response_format"), Mapping):
         settings["response_format"] = ClassFormat(settings["response_format"], schema)
+    if beside and method == "json_schema":
+        settings["tools"] = [convert_to_openai_tool(t, strict=strict) for t in beside]
     # (langchain-groq traces a json_schema's schema as strict as it is sent.)
     strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
     bound = llm.bind(

@@ -789,4 +789,33 @@ def main():
 """,
         wire=("tools[].function.strict", "tools[].function.parameters.additionalProperties"),
     ),
+    Case(
+        "script_openai_structured_output_beside_tools",
+        "pattern: with_structured_output(..., tools=[...]): a structured answer or a tool call",
+        """
+from pydantic import BaseModel
+from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
+
+class Answer(BaseModel):
+    text: str
+
+@tool
+def get_weather(city: str) -> str:
+    \"\"\"Current weather for a city.\"\"\"
+    return f"sunny in {city}"
+
+def main():
+    model = ChatOpenAI(model="gpt-4o-mini")
+    out = []
+    for method in ("json_schema", "function_calling"):
+        structured = model.with_structured_output(
+            Answer, method=method, tools=[get_weather], strict=True, include_raw=True
+        )
+        got = structured.invoke("weather in Paris?")
+        out.append([got["raw"].tool_calls, type(got["parsing_error"]).__name__])
+    return out
+""",
+        wire=("tools[].function.name", "tools[].function.strict", "tool_choice"),
+    ),
 ]
