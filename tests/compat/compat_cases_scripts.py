@@ -818,4 +818,20 @@ def main():
 """,
         wire=("tools[].function.name", "tools[].function.strict", "tool_choice"),
     ),
+    Case(
+        "script_openai_json_mode_in_model_kwargs",
+        "pattern: JSON mode asked in the constructor's model_kwargs",
+        """
+import json
+from langchain_openai import ChatOpenAI
+
+def main():
+    model = ChatOpenAI(
+        model="gpt-4o-mini", model_kwargs={"response_format": {"type": "json_object"}}
+    )
+    reply = model.invoke("Answer in JSON")
+    return [reply.content, reply.additional_kwargs]
+""",
+        wire=("response_format",),
+    ),
 ]
