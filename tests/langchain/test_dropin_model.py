@@ -199,8 +199,10 @@ async def test_structured_output_include_raw_and_anthropics_json_schema(sync: bo
         llm("openai").with_structured_output(Person, method="xml")
     with pytest.raises(ValueError, match="Argument `strict` is not supported"):
         llm("openai").with_structured_output(Person, method="json_mode", strict=True)
+    # langchain-openai's own keyword: tools bound beside a json_schema format (none here)
+    llm("openai").with_structured_output(Person, method="json_schema", tools=[])
     with pytest.raises(TypeError, match="unexpected arguments"):
-        llm("openai").with_structured_output(Person, method="json_schema", tools=[])
+        llm("openai").with_structured_output(Person, method="json_schema", colour="red")
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
