@@ -63,18 +63,27 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     """OpenAI's where a stream asks for usage (a call's own `stream_usage`, as
     langchain-openai's subclasses read it), and a copy reporting the call's own
     `reasoning_effort` where its style reports the effort asked (langchain-groq reports
-    the call's over the model's)."""
+    the call's over the model's), and the call's own `model=` where its style reports
+    the model asked (`ReplyStyle.model_asked_in`: the model that answered, where its
+    partner names its constructor's)."""
     own = cast(CompatibleAdapter, adapter)
     base = usage_for_call(own, settings) if own.profile.stream_options else own
     style = own.profile.style
-    effort = settings.get("reasoning_effort")
-    if style is None or "reasoning_effort" not in style.reply_keys:
+    if style is None:
         return base
-    if not isinstance(effort, str) or effort == style.reasoning_effort:
+    changes: dict[str, Any] = {}
+    effort = settings.get("reasoning_effort")
+    reported = "reasoning_effort" in style.reply_keys
+    if reported and isinstance(effort, str) and effort != style.reasoning_effort:
+        changes["reasoning_effort"] = effort
+    model = settings.get("model")
+    if style.model_asked_in and isinstance(model, str) and model != style.asked_model:
+        changes["asked_model"] = model
+    if not changes:
         return base
     # (OpenAI's copy where it made one: a fresh one, this wire's type)
     clone = base if base is not own and isinstance(base, CompatibleAdapter) else copy.copy(own)
-    style = dataclasses.replace(style, reasoning_effort=effort)
+    style = dataclasses.replace(style, **changes)
     clone.profile = dataclasses.replace(own.profile, style=style)
     return clone
 

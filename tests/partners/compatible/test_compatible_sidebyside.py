@@ -569,6 +569,17 @@ def served_model_named(cls: Any, p: Package, url: str) -> Any:
     }
 
 
+def model_override_named(cls: Any, p: Package, url: str) -> Any:
+    """A call naming another model (`invoke(..., model=...)`, a fallback or an A/B
+    script's): the `model_name` its reply and its merged stream report (the server
+    names the model asked for)."""
+    model = _model(cls, p, url)
+    return {
+        "invoked": model.invoke("Say hello", model=OVERRIDE).response_metadata,
+        "streamed": merged(list(model.stream("Say hello", model=OVERRIDE))).response_metadata,
+    }
+
+
 def structured_json_schema_stream(cls: Any, p: Package, url: str) -> Any:
     """`with_structured_output(method="json_schema", include_raw=True)` streamed: every
     piece (a BaseChatOpenAI streams it through the openai SDK's helper, whose pieces
@@ -1029,6 +1040,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
         structured_json_schema_stream,
     ),
     "served_model_named": (Script(served_model="served-model-2"), served_model_named),
+    "model_override_named": (Script(), model_override_named),
     "structured_schema_dict_defs": (
         Script('{"total": 3}', tool_args={"total": 3}),
         structured_schema_dict_defs,
@@ -1124,6 +1136,37 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
     (_package, "invalid_tool_arguments_stream"): (CUT_CALL, cut_call_invalid)
     for _package in PACKAGES
 }
+
+
+#: The model a call names in `model_override_named`.
+OVERRIDE = "override-model-2"
+
+#: A call naming another model: its partner reports its constructor's model.
+CALLED_MODEL = Difference(
+    Reason.LOSES_DATA,
+    "a call naming another model (`invoke(..., model=...)`) reports the constructor's "
+    "model as the reply's `model_name`, though the model named answered: usage and "
+    "cost go to the wrong model",
+    "the reply names the model the call asked for, as it names the constructor's when "
+    "the call names none",
+)
+
+
+def called_model_kept(made: str, keys: tuple[str, ...]) -> Callable[[Outcome], Outcome]:
+    """`model_override_named`'s normaliser: their `keys` of a whole reply ("invoked")
+    and a merged stream ("streamed") the constructor's model `made`, ours the called
+    one; then ours read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        ours = {k: dict(v) for k, v in ours.items()}
+        for where in keys:
+            part, key = where.split(".")
+            assert theirs[part][key] == made and ours[part][key] == OVERRIDE
+            ours[part][key] = theirs[part][key]
+        return theirs, ours, their_requests, our_requests
+
+    return normalise
 
 
 def _reasoning_kept(outcome: Outcome) -> Outcome:
@@ -1252,6 +1295,17 @@ DIFFERENCES["mistralai", "bind_tools_strict"] = (
     ),
     _strict_in_tools,
 )
+
+
+for _package, _kept in (
+    ("groq", ("invoked.model_name", "streamed.model_name")),
+    ("fireworks", ("invoked.model_name", "streamed.model_name")),
+    ("mistralai", ("invoked.model_name", "invoked.model")),
+):
+    DIFFERENCES[_package, "model_override_named"] = (
+        CALLED_MODEL,
+        called_model_kept(PACKAGES[_package].model, _kept),
+    )
 
 
 def _stream_usage_in_body(outcome: Outcome, *, given: bool = False) -> Outcome:

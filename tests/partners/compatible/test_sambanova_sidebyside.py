@@ -90,6 +90,10 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "tool_choice_any_per_call": suite.ANY_PER_CALL,
     "tool_choice_named_per_call": suite.NAMED_PER_CALL,
     "tool_choice_bound": (TRUE_BESIDE_TOOLS_REFUSED, choices_kept(suite.TRUE_BESIDE_TOOLS)),
+    "model_override_named": (
+        suite.CALLED_MODEL,
+        suite.called_model_kept(SAMBANOVA.model, ("invoked.model_name", "streamed.model_name")),
+    ),
     "text_blocks_history": (
         Difference(
             Reason.LOSES_DATA,
