@@ -476,7 +476,10 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     asked for a `response_format` and its wire's partner package's reply carries the key
     (langchain-openai's, through the SDK's parse(): `parsed_value`)."""
     adapter = _adapter(inner)
-    given = settings.get("response_format", _held_format(inner))
+    # (or one sent on every call: model_kwargs', in each of langchain-openai's payloads)
+    given = settings.get(
+        "response_format", (getattr(inner, "extra_body", {}) or {}).get("response_format")
+    )
     if given is None or adapter is None or not adapter.structured.parsed_key:
         return result
     message = result.generations[0].message
@@ -490,14 +493,6 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
                 return result
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
-
-
-def _held_format(inner: Any) -> Any:
-    """A `response_format` the chatplex model `inner` sends on every call (a drop-in's
-    `model_kwargs={"response_format": ...}`, which langchain-openai puts in each
-    payload, so that each reply goes through the SDK's parse()); None: none."""
-    held = getattr(inner, "extra_body", None)
-    return held.get("response_format") if isinstance(held, Mapping) else None
 
 
 class _StreamParsed:
