@@ -49,7 +49,8 @@ def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
         return None
     if err.status is None and (isinstance(err, StreamError) or _page(err) is None):
         return None  # a broken stream, a reply it reads: no status the SDK would raise for
-    named = SDK_CLASSES.get(err.status, "") if _page(err) is None else ""
+    status = err.status
+    named = SDK_CLASSES.get(status, "") if status is not None and _page(err) is None else ""
     found = getattr(cohere, named, None)
     if not isinstance(found, type):
         found = getattr(getattr(cohere, "core", None), "ApiError", None)
