@@ -36,6 +36,9 @@ from .deadline import engine_config
 from .from_langchain import to_chatplex_messages
 from .helper_stream import HelperPieces
 from .helper_stream import helper_target
+from .parsed_key import aparsed_at_end
+from .parsed_key import mark_parsed
+from .parsed_key import parsed_at_end
 from .replies import ageneration_chunks
 from .replies import amerged_result
 from .replies import chat_result
@@ -46,10 +49,7 @@ from .sdk_replies import asdk_pieces
 from .sdk_replies import sdk_pieces
 from .sdk_replies import with_sdk_objects
 from .stream_call import from_stream
-from .structured import aparsed_at_end
 from .structured import call_format
-from .structured import mark_parsed
-from .structured import parsed_at_end
 from .structured import streamed_format
 from .tool_binding import choice_kept_without_tools
 from .tool_binding import sent_as_given

@@ -35,7 +35,7 @@ from ..chat import ChatModel
 from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
-from .structured import parsed_value
+from .parsed_key import parsed_value
 from .traits import partner_traits
 
 __all__ = ["HelperPieces", "helper_target"]

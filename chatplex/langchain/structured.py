@@ -34,16 +34,14 @@ binds on every model, through `bind_tools`) is read as the partner packages read
 (`call_format`): sent as given where the wire takes that field, else in the wire's own
 spelling (Anthropic's `output_config`, another's schema field); and where the
 partner's reply to it carries `additional_kwargs["parsed"]` (langchain-openai's: the
-SDK's parse()), so does ours (`mark_parsed`).
+SDK's parse()), so does ours (`parsed_key.py`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
-from functools import partial
 from operator import itemgetter
 from typing import TYPE_CHECKING
 from typing import Any
@@ -52,11 +50,8 @@ from typing import TypeGuard
 from langchain_core.exceptions import OutputParserException
 from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
-from langchain_core.outputs import ChatGenerationChunk
-from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableGenerator
-from langchain_core.runnables import RunnableLambda
 from langchain_core.runnables import RunnableMap
 from langchain_core.runnables import RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema
@@ -76,12 +71,13 @@ from ..chat.structured import forced_tool_keywords
 from ..chat.structured import forced_tool_model
 from ..chat.structured import format_settings
 from ..chat.structured import output_schema
+from .parsed_key import ClassFormat
+from .parsed_key import parsed_key_parser
 from .reasoning_parsers import reasoning_parser
 from .tool_binding import forced_tool_shown
 from .tool_binding import partner_output_schema
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
-from .traits import partner_error
 from .traits import partner_traits
 from .traits import strict_dropped
 from .wrapped import declared_spec
@@ -91,76 +87,12 @@ if TYPE_CHECKING:
     from .chat_protocol import LangChainChat
 
 __all__ = [
-    "ClassFormat",
     "call_format",
     "default_method",
-    "mark_parsed",
     "parsed",
-    "parsed_value",
-    "schema_json",
     "streamed_format",
     "structured_output",
 ]
-
-
-class ClassFormat(dict[str, Any]):
-    """A `response_format` given as a pydantic class (v2's or v1's), as langchain-openai
-    binds it (its `with_structured_output(method="json_schema")`, or a script's `bind`):
-    the format the wire is sent (the SDK sends the class's JSON schema), holding the
-    class the SDK's parse() reads the reply into, its `parsed`."""
-
-    def __init__(self, sent: Mapping[str, Any], schema: type[Any]) -> None:
-        super().__init__(sent)
-        self.schema = schema
-
-    def __repr__(self) -> str:
-        # The class, as the partner's bound `response_format` reads: LangChain's cache
-        # key of the call is written with it, so the partner's cached replies are found.
-        return repr(self.schema)
-
-
-def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
-    """A reply's `additional_kwargs["parsed"]` as the openai SDK's parse() gives it: its
-    text (a Responses reply's: its text blocks) read into the class of a `ClassFormat`
-    (a validation error raised, as the SDK raises it), None for a refusal, an empty text
-    or a format given as a dict."""
-    if not isinstance(response_format, ClassFormat) or refusal:
-        return None
-    text = _reply_text(content)
-    if not text:
-        return None
-    schema = response_format.schema
-    read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
-    return read(text)
-
-
-def schema_json(response_format: Any, content: Any) -> Any:
-    """langchain-openai's Responses path's `additional_kwargs["parsed"]` for a JSON
-    schema given as a dict (which it sends without the SDK's parse()): the reply's text
-    read as JSON, since the finished response echoes the schema format; None for another
-    format, an empty text or text that is not JSON (left unparsed, as it leaves it)."""
-    if not _dict_schema(response_format):
-        return None
-    text = _reply_text(content)
-    try:
-        return json.loads(text) if text else None
-    except json.JSONDecodeError:
-        return None
-
-
-def _dict_schema(response_format: Any) -> bool:
-    """Whether a call's `response_format` is a JSON schema given as a dict."""
-    if isinstance(response_format, ClassFormat) or not isinstance(response_format, Mapping):
-        return False
-    return response_format.get("type") == "json_schema"
-
-
-def _reply_text(content: Any) -> str:
-    """A reply's text: its string, or (the Responses API's reply) its text blocks."""
-    if isinstance(content, str):
-        return content
-    texts = [b.get("text") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-    return "".join(t for t in texts if isinstance(t, str))
 
 
 def default_method(inner: Any) -> str:
@@ -263,52 +195,6 @@ def streamed_format(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {**kwargs, "response_format": ClassFormat(sent, given.schema)}
 
 
-def parsed_key_parser(
-    schema: type[BaseModel], refusal_error: tuple[str, str] | None = None
-) -> LCRunnable[Any, Any]:
-    """langchain-openai's parser of a reply to a pydantic class bound as its
-    `response_format`: a `RunnableLambda` reading the whole reply's
-    `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
-    and its events are a lambda's, not a parser's); None for a reply that calls a tool.
-    A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`) in
-    the refusal's words. A reply without the object (text not of the schema, or a
-    refusal where the partner has no such error) is left to LangChain's pydantic
-    parser, which raises."""
-    fallback = PydanticOutputParser(pydantic_object=schema)
-    # A partial of a module function, not a closure: the structured model pickles and
-    # deep-copies; a partial's name keeps the lambda's runs "RunnableLambda", as
-    # langchain-openai's are.
-    read = partial(_read_parsed, schema, refusal_error, fallback)
-    return RunnableLambda(read).with_types(output_type=schema)
-
-
-def _read_parsed(
-    schema: type[BaseModel],
-    refusal_error: tuple[str, str] | None,
-    fallback: PydanticOutputParser[Any],
-    message: Any,
-) -> Any:
-    found = message.additional_kwargs.get("parsed")
-    if found is not None:
-        return schema(**found) if isinstance(found, dict) else found
-    refusal = message.additional_kwargs.get("refusal") or _refusal_block(message)
-    if refusal and refusal_error is not None:
-        raise partner_error(refusal_error, refusal, args=(refusal,))
-    if message.tool_calls:
-        return None
-    return fallback.invoke(message)
-
-
-def _refusal_block(message: Any) -> Any:
-    """The refusal of a reply whose content holds it as a block (the Responses API's),
-    read as langchain-openai's parser reads it: a standard block of no standard kind."""
-    for block in message.content_blocks:
-        value = block.get("value") if block.get("type") == "non_standard" else None
-        if isinstance(value, dict) and "refusal" in value:
-            return value["refusal"]
-    return None
-
-
 def _traced(
     llm: LangChainChat,
     adapter: Adapter | None,
@@ -370,10 +256,10 @@ def _function_calling(
             strict = None  # dropped, as its partner package drops it
         declared_tool = convert_to_openai_tool(schema)["function"]
         forcing = forced_tool_model(inner, declared_tool, strict)
-        forced = llm.model_copy(update={"chatplex_model": forcing})
+        shown = llm.model_copy(update={"chatplex_model": forcing})
         keywords = forced_tool_keywords(inner, declared_tool, strict)
-        forced._bound_shown = forced_tool_shown(llm, schema, keywords)
-        bound = forced.bind(
+        shown._bound_shown = forced_tool_shown(llm, schema, keywords)
+        bound = shown.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
         declared = declared_spec(inner)
@@ -469,96 +355,6 @@ def _merge(settings: dict[str, Any], own: Mapping[str, Any]) -> None:
         if isinstance(held, Mapping) and isinstance(value, Mapping):
             value = {**held, **value}
         settings[key] = value
-
-
-def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> ChatResult:
-    """`result` with `additional_kwargs["parsed"]` None on its first message when the call
-    asked for a `response_format` and its wire's partner package's reply carries the key
-    (langchain-openai's, through the SDK's parse(): `parsed_value`)."""
-    adapter = _adapter(inner)
-    # (or one sent on every call: model_kwargs', in each of langchain-openai's payloads)
-    given = settings.get(
-        "response_format", (getattr(inner, "extra_body", {}) or {}).get("response_format")
-    )
-    if given is None or adapter is None or not adapter.structured.parsed_key:
-        return result
-    message = result.generations[0].message
-    if "parsed" not in message.additional_kwargs:
-        kwargs = message.additional_kwargs
-        value = parsed_value(given, message.content, kwargs.get("refusal"))
-        if value is None and not adapter.structured.parsed_none:
-            # The Responses API's: the key only for a parsed object (a dict schema's JSON).
-            value = schema_json(given, message.content)
-            if value is None:
-                return result
-        message.additional_kwargs = {"parsed": value, **kwargs}
-    return result
-
-
-class _StreamParsed:
-    """What `parsed_at_end` reads of a stream: the text of its pieces so far, and
-    whether its last piece (`chunk_position="last"`, the finished response's) gets the
-    object parsed from it."""
-
-    __slots__ = ("format", "texts")
-
-    def __init__(self, inner: Any, settings: Mapping[str, Any]) -> None:
-        adapter = _adapter(inner)
-        given = settings.get("response_format")
-        # langchain-openai's Responses stream (the key only with a parsed object) reads
-        # the object from the finished response; its Chat Completions stream is the
-        # SDK helper's (`helper_stream.py`).
-        profile = adapter.structured if adapter is not None else None
-        wanted = profile is not None and profile.parsed_key and not profile.parsed_none
-        keyed = isinstance(given, ClassFormat) or _dict_schema(given)
-        self.format = given if wanted and keyed else None
-        self.texts: list[Any] = []
-
-    def passed(self, piece: ChatGenerationChunk) -> ChatGenerationChunk:
-        message = piece.message
-        content = message.content
-        self.texts.extend(
-            content if isinstance(content, list) else [{"type": "text", "text": content}]
-        )
-        if (
-            getattr(message, "chunk_position", None) == "last"
-            and "parsed" not in message.additional_kwargs
-        ):
-            # Text not of the schema's JSON is left unparsed, as langchain-openai leaves it.
-            try:
-                value = parsed_value(self.format, self.texts, None)
-            except ValueError:
-                value = None
-            if value is None:
-                value = schema_json(self.format, self.texts)
-            if value:  # (a falsy object is left out, as langchain-openai's stream leaves it)
-                message.additional_kwargs = {**message.additional_kwargs, "parsed": value}
-        return piece
-
-
-def parsed_at_end(
-    pieces: Iterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
-) -> Iterator[ChatGenerationChunk]:
-    """A drop-in's stream, its last piece carrying `additional_kwargs["parsed"]` where
-    the call asked for a pydantic class's `response_format` (or a JSON schema as a dict:
-    the JSON read) and the wire's partner reads the object into its stream's last chunk
-    (langchain-openai's Responses stream, which its structured-output lambda reads
-    there). A stream with nothing to parse is `pieces` itself (no layer each piece
-    passes through)."""
-    reading = _StreamParsed(inner, settings)
-    if reading.format is None:
-        return pieces
-    return (reading.passed(piece) for piece in pieces)
-
-
-def aparsed_at_end(
-    pieces: AsyncIterator[ChatGenerationChunk], inner: Any, settings: Mapping[str, Any]
-) -> AsyncIterator[ChatGenerationChunk]:
-    """`parsed_at_end` of an async stream."""
-    reading = _StreamParsed(inner, settings)
-    if reading.format is None:
-        return pieces
-    return (reading.passed(piece) async for piece in pieces)
 
 
 def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:

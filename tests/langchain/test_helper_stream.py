@@ -25,7 +25,7 @@ from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.convert import StreamTranslator
 from chatplex.langchain.helper_stream import HelperPieces
 from chatplex.langchain.helper_stream import helper_target
-from chatplex.langchain.structured import ClassFormat
+from chatplex.langchain.parsed_key import ClassFormat
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer

@@ -6,7 +6,6 @@ force a tool), LangChain's methods by name, and no combination that gives a sile
 from __future__ import annotations
 
 import contextlib
-import json
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel
 from pydantic import Field
-from pydantic import ValidationError
 from typing_extensions import TypedDict
 
 import chatplex
@@ -23,11 +21,9 @@ from chatplex.chat import init_chat_model
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatOpenAI
-from chatplex.langchain.structured import ClassFormat
+from chatplex.langchain.parsed_key import ClassFormat
 from chatplex.langchain.structured import call_format
 from chatplex.langchain.structured import default_method
-from chatplex.langchain.structured import parsed_value
-from chatplex.langchain.structured import schema_json
 from chatplex.providers.openai.dropin import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockServer
 from tests._recorded import SENT
@@ -313,16 +309,6 @@ async def test_a_response_format_reply_carries_parsed_where_the_partners_does(
         assert "parsed" not in plain.additional_kwargs
 
 
-def test_parsed_value_reads_a_responses_replys_text_blocks() -> None:
-    # The Responses API's reply is a list of blocks: its text is what the SDK parses.
-    fmt = ClassFormat({"type": "json_schema"}, Joke)
-    text = '{"setup": "a", "punchline": "b"}'
-    blocks = [{"type": "reasoning", "summary": []}, {"type": "text", "text": text, "id": "m"}]
-    assert parsed_value(fmt, blocks, None) == Joke(setup="a", punchline="b")
-    assert parsed_value(fmt, [{"type": "reasoning", "summary": []}], None) is None
-    assert parsed_value({"type": "json_schema"}, blocks, None) is None  # a dict: no object
-
-
 @pytest.mark.parametrize(
     "cls", [chatplex.langchain.ChatOpenAI, ChatplexOpenAI], ids=["dropin", "lean"]
 )
@@ -351,38 +337,12 @@ async def test_the_responses_api_s_raw_reply_carries_parsed_only_with_the_object
     assert "parsed" not in await raw(Joke.model_json_schema(), "json_mode")
 
 
-def test_schema_json_reads_a_dict_schemas_reply_only() -> None:
-    # langchain-openai's Responses path: a dict JSON schema's reply text read as JSON;
-    # none for JSON mode, a class's format (the SDK's parse() has it), or text not JSON.
-    schema = {"type": "json_schema", "json_schema": {"name": "Joke", "schema": {}}}
-    blocks = [{"type": "text", "text": '{"setup": "a"}', "id": "m"}]
-    assert schema_json(schema, blocks) == {"setup": "a"}
-    assert schema_json(schema, '{"setup": "a"}') == {"setup": "a"}
-    assert schema_json(schema, "not JSON") is None
-    assert schema_json(schema, []) is None
-    assert schema_json({"type": "json_object"}, blocks) is None
-    assert schema_json(ClassFormat(schema, Joke), blocks) is None
-
-
 # ---- a response_format given as a pydantic class (langchain-openai's binding) -------------
 
 
 class _City(BaseModel):
     city: str
     degrees: int
-
-
-def test_a_class_format_reads_the_reply_into_its_class() -> None:
-    sent = {"type": "json_schema", "json_schema": {"name": "_City", "schema": {}}}
-    given = ClassFormat(sent, _City)
-    assert dict(given) == sent and json.loads(json.dumps(given)) == sent  # sent as the dict
-    assert parsed_value(given, '{"city": "x", "degrees": 1}', None) == _City(city="x", degrees=1)
-    # As the SDK's parse(): None for a refusal, an empty text or a format given as a dict.
-    assert parsed_value(given, '{"city": "x", "degrees": 1}', "I can't") is None
-    assert parsed_value(given, "", None) is None
-    assert parsed_value(sent, '{"city": "x", "degrees": 1}', None) is None
-    with pytest.raises(ValidationError):  # a reply not of the schema fails, as the SDK's
-        parsed_value(given, '{"city": "x"}', None)
 
 
 def test_a_class_bound_as_response_format_is_sent_as_its_json_schema() -> None:
@@ -455,21 +415,6 @@ async def test_a_class_format_is_parsed_by_langchain_openais_lambda(
     else:
         pieces = [p async for p in structured.astream("a joke")]
     assert len(pieces) == 1 and isinstance(pieces[0], Joke)
-
-
-def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
-    from langchain_core.messages import AIMessage as LCAIMessage
-
-    from chatplex.langchain.structured import parsed_key_parser
-
-    read = parsed_key_parser(Joke)
-    joke = {"setup": "a", "punchline": "b"}
-    assert read.invoke(LCAIMessage("", additional_kwargs={"parsed": joke})) == Joke(**joke)
-    called = LCAIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
-    assert read.invoke(called) is None  # a reply calling a tool: None, as langchain-openai's
-    assert read.invoke(LCAIMessage(json.dumps(joke))) == Joke(**joke)
-    with pytest.raises(OutputParserException):
-        read.invoke(LCAIMessage("not json"))
 
 
 def test_a_class_bound_as_response_format_pickles_and_deep_copies(server: MockServer) -> None:
