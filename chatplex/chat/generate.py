@@ -19,9 +19,9 @@ from typing import Any
 
 from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
+from .combined_outputs import combine_llm_outputs
 from .llm_results import LLMResult
 from .llm_results import chat_result
-from .llm_results import combine_llm_outputs
 
 __all__ = ["generate_config", "llm_result"]
 

@@ -41,11 +41,11 @@ from pydantic import PrivateAttr
 from pydantic import SecretStr
 from pydantic import model_validator
 
+from ..chat.combined_outputs import combine_llm_outputs
+from ..chat.combined_outputs import combine_shaped_outputs
+from ..chat.combined_outputs import combined_keys
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.langchain_hooks import DropInEngine
-from ..chat.llm_results import combine_llm_outputs
-from ..chat.llm_results import combine_shaped_outputs
-from ..chat.llm_results import combined_keys
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel

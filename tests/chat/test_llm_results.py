@@ -9,14 +9,12 @@ import pytest
 
 pytest.importorskip("langchain_openai")
 
-from langchain_openai import ChatOpenAI  # noqa: E402
 
+from chatplex.chat.combined_outputs import combine_shaped_outputs  # noqa: E402
 from chatplex.chat.llm_results import ChatGeneration  # noqa: E402
 from chatplex.chat.llm_results import ChatGenerationChunk  # noqa: E402
 from chatplex.chat.llm_results import LLMResult  # noqa: E402
 from chatplex.chat.llm_results import chat_result  # noqa: E402
-from chatplex.chat.llm_results import combine_llm_outputs  # noqa: E402
-from chatplex.chat.llm_results import combine_shaped_outputs  # noqa: E402
 from chatplex.chat.llm_results import combining_style  # noqa: E402
 from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.messages import AIMessageChunk  # noqa: E402
@@ -101,56 +99,6 @@ def test_combining_style_is_the_specs_combined_one_else_its_llm_output() -> None
     assert combining_style("openai") == "chat_completions"
     assert combining_style("anthropic") == "reply_fields"
     assert combining_style("no such provider") is None
-
-
-def test_combine_llm_outputs_is_langchain_openais() -> None:
-    """For generate(): the rows' llm_output combined as langchain-openai combines them."""
-    rows = [
-        {
-            "token_usage": {
-                "prompt_tokens": 4,
-                "completion_tokens": 2,
-                "total_tokens": 6,
-                "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
-            },
-            "model_name": "gpt-4o-mini",
-            "system_fingerprint": "fp_1",
-        },
-        None,
-        {
-            "token_usage": {
-                "prompt_tokens": 5,
-                "completion_tokens": 3,
-                "total_tokens": 8,
-                "prompt_tokens_details": {"cached_tokens": 2},
-            },
-            "model_name": "gpt-4o-mini",
-            "system_fingerprint": "fp_2",
-        },
-    ]
-    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs(rows)
-    assert combine_llm_outputs(rows) == theirs
-
-
-def test_one_row_combined_is_langchain_openais_and_a_copy_of_its_counts() -> None:
-    """LangChain's `agenerate` combines one row a call: its counts are copied at once (a
-    None count left out at the top, kept in a nested record), as langchain-openai's
-    combine gives them, and the combined record is not the row's (a later row's sum
-    never changes the row it came from)."""
-    row = {
-        "token_usage": {
-            "prompt_tokens": 4,
-            "reasoning": None,
-            "prompt_tokens_details": {"cached_tokens": 1, "audio_tokens": None},
-        },
-        "model_name": "gpt-4o-mini",
-    }
-    theirs = ChatOpenAI(model="gpt-4o-mini", api_key="sk-test")._combine_llm_outputs([row])
-    ours = combine_llm_outputs([row])
-    assert ours == theirs
-    assert list(ours["token_usage"]) == ["prompt_tokens", "prompt_tokens_details"]
-    ours["token_usage"]["prompt_tokens_details"]["cached_tokens"] += 1
-    assert row["token_usage"]["prompt_tokens_details"] == {"cached_tokens": 1, "audio_tokens": None}
 
 
 def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_wire() -> None:
