@@ -155,6 +155,17 @@ class Seen:
 Handler = Callable[[Seen], Reply]
 
 
+def cut_in_half(answer: Handler) -> Handler:
+    """`answer`'s reply with its body cut in half: a 200 whose JSON never ends."""
+
+    def cut(seen: Seen) -> Reply:
+        reply = answer(seen)
+        body = b"".join(reply.pieces)
+        return Reply(reply.status, [body[: len(body) // 2]], reply.content_type, reply.headers)
+
+    return cut
+
+
 class ScriptedServer:
     """A local HTTP/1.1 server answering with `handler(request)` (set per script) and
     keeping every request it received in `seen`."""

@@ -37,6 +37,7 @@ from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import cut_in_half
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
@@ -373,17 +374,6 @@ def agenerate_two_prompts(cls: Any, url: str) -> Any:
 
 def generate_on_converse(cls: Any, url: str) -> Any:
     return generate_two_prompts(cls, url, beta_use_converse_api=True)
-
-
-def cut_in_half(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
-    """`answer`'s reply with its body cut in half: a 200 whose JSON never ends."""
-
-    def cut(seen: Seen) -> Reply:
-        reply = answer(seen)
-        body = b"".join(reply.pieces)
-        return Reply(reply.status, [body[: len(body) // 2]], reply.content_type, reply.headers)
-
-    return cut
 
 
 def truncated_reply(cls: Any, url: str) -> Any:

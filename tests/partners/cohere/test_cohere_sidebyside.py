@@ -25,6 +25,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
+from tests.partners._sidebyside import cut_in_half
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
@@ -437,17 +438,6 @@ def error_in_stream_request(cls: Any, url: str) -> Any:
 
 
 UNAVAILABLE = cohere_replies(status=503, error="service unavailable")
-
-
-def cut_in_half(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
-    """`answer`'s reply with its body cut in half: a 200 whose JSON never ends."""
-
-    def cut(seen: Seen) -> Reply:
-        reply = answer(seen)
-        body = b"".join(reply.pieces)
-        return Reply(reply.status, [body[: len(body) // 2]], reply.content_type, reply.headers)
-
-    return cut
 
 
 def truncated_reply(cls: Any, url: str) -> Any:
