@@ -110,6 +110,21 @@ from langchain_anthropic import ChatAnthropic
 model = ChatAnthropic(model="claude-sonnet-4-5")
 """
 
+#: A script's opening: a pydantic answer and a weather tool, for the cases that offer both.
+_WEATHER_OR_ANSWER = """
+from pydantic import BaseModel
+from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
+
+class Answer(BaseModel):
+    text: str
+
+@tool
+def get_weather(city: str) -> str:
+    \"\"\"Current weather for a city.\"\"\"
+    return f"sunny in {city}"
+"""
+
 _OPENAI_WIRE = (
     "response_format.type",
     "response_format.json_schema.name",
@@ -766,18 +781,8 @@ def main():
     Case(
         "script_openai_bind_tools_beside_response_format",
         "pattern: bind_tools with a response_format (tools or a structured answer)",
-        """
-from pydantic import BaseModel
-from langchain_core.tools import tool
-from langchain_openai import ChatOpenAI
-
-class Answer(BaseModel):
-    text: str
-
-@tool
-def get_weather(city: str) -> str:
-    \"\"\"Current weather for a city.\"\"\"
-    return f"sunny in {city}"
+        _WEATHER_OR_ANSWER
+        + """
 
 def main():
     model = ChatOpenAI(model="gpt-4o-mini")
@@ -792,18 +797,8 @@ def main():
     Case(
         "script_openai_structured_output_beside_tools",
         "pattern: with_structured_output(..., tools=[...]): a structured answer or a tool call",
-        """
-from pydantic import BaseModel
-from langchain_core.tools import tool
-from langchain_openai import ChatOpenAI
-
-class Answer(BaseModel):
-    text: str
-
-@tool
-def get_weather(city: str) -> str:
-    \"\"\"Current weather for a city.\"\"\"
-    return f"sunny in {city}"
+        _WEATHER_OR_ANSWER
+        + """
 
 def main():
     model = ChatOpenAI(model="gpt-4o-mini")
