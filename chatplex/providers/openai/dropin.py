@@ -464,6 +464,7 @@ class ChatOpenAI(TiktokenCounted):
         `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
         Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
         overrides it; everything else is shared."""
+        from .adapter import DEFAULT_BASE_URL
         from .adapter import OpenAIAdapter
         from .responses_adapter import OpenAIResponsesAdapter
 
@@ -471,6 +472,13 @@ class ChatOpenAI(TiktokenCounted):
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = hold_url(os.environ["OPENAI_API_BASE"])  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        elif base_url is None and wanted.default_query:
+            # The query joins the URL the openai SDK would use: OPENAI_BASE_URL (with the
+            # environment's key, as a base URL from there gets it), else the public API.
+            from_env = os.environ.get("OPENAI_BASE_URL")
+            base_url = hold_url(from_env or DEFAULT_BASE_URL)
+            if from_env and api_key is None:
+                api_key = os.environ.get("OPENAI_API_KEY")
         connection: dict[str, Any] = {
             "api_key": api_key,
             "base_url": with_query(base_url, wanted.default_query),
