@@ -67,6 +67,7 @@ from ...secret.urls import hold_url
 from ...secret.urls import shown_url
 from ...secret.urls import take_url_credentials
 from ...secret.urls import url_joined
+from ...secret.urls import url_with_query
 from ..openai.adapter import OpenAIAdapter
 from ..openai.response import parse_reply
 from ..openai.stream import OpenAIStreamParser
@@ -127,7 +128,8 @@ class CompatibleAdapter(OpenAIAdapter):
     Settings: `api_key` (else the profile's key variables, as `environment_key`
     allows), `base_url` (else its base variables, else its default), `default_headers`,
     `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s;
-    `sent_nulls`, body fields sent as null when the request sets none.
+    `sent_nulls`, body fields sent as null when the request sets none; `default_query`,
+    parameters added to the query of the base URL it chose.
     """
 
     profile: Profile
@@ -142,6 +144,7 @@ class CompatibleAdapter(OpenAIAdapter):
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
         sent_nulls: Sequence[str] = (),
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
@@ -152,6 +155,8 @@ class CompatibleAdapter(OpenAIAdapter):
             raise TypeError(f"base_url must be a str, got {type(chosen).__name__}")
         # A given base URL is the SDK's: its path follows (the default has it already).
         url = url_joined(chosen, profile.sdk_path) if chosen else profile.base_url
+        if default_query:  # on every request, wherever the URL came from (the SDKs' way)
+            url = url_with_query(url, default_query)
         host = (urlsplit(shown_url(url)).hostname or "").lower()
         official = profile.official_host
         held = given and host != official and holds_environment_key()
@@ -412,6 +417,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         app_url: str | Secret | None = None,
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         # Rebound first: no local holds a credential in clear.
         base_url, api_key = hold_url(base_url), as_secret(api_key)
@@ -432,6 +438,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
             sent_nulls=sent_nulls,
+            default_query=default_query,
         )
 
 

@@ -33,7 +33,6 @@ from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import take_params
@@ -189,7 +188,8 @@ class PresetChatModel(TiktokenCounted):
         include_usage = spec.stream_usage if stream_usage is None else bool(stream_usage)
         adapter = adapter_class(spec.provider)(
             api_key=given["api_key"],
-            base_url=with_query(given["base_url"], given["default_query"]),
+            base_url=given["base_url"],
+            default_query=given["default_query"],
             default_headers=given["default_headers"],
             include_usage=include_usage,
             sent_nulls=spec.body_nulls,
