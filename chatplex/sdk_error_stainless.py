@@ -126,8 +126,10 @@ def stainless_pick(*, plain_events: bool, cuts_through: bool) -> Picker:
 
 
 def _is_error_event(err: BaseException) -> bool:
-    """Whether `err` is an error event inside a stream (no HTTP status of its own)."""
-    return isinstance(err, StreamError) and bool(err.error_type) and err.status_code is None
+    """Whether `err` is an error event inside a stream (no HTTP status of its own).
+    chatplex's own `status` is read, not `status_code`: under the anthropic SDK's class
+    that is the stream's 200 (`with_event_body`)."""
+    return isinstance(err, StreamError) and bool(err.error_type) and err.status is None
 
 
 def event_as_api_error(err: BaseException, sdk: Any) -> type[BaseException] | None:
@@ -139,12 +141,17 @@ def event_as_api_error(err: BaseException, sdk: Any) -> type[BaseException] | No
 
 
 def with_event_words(fill: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
-    """`fill`, and an error event worded as those SDKs word it: its message alone."""
+    """`fill`, and an error event worded as those SDKs word it: its message alone. Nor
+    has it a `response`, as the SDK's plain `APIError` has none: langchain-core adds a
+    generation built from an error's `response` to what `on_llm_error` receives."""
 
     def filled(err: BaseException) -> None:
         fill(err)
+        if not _is_error_event(err):
+            return
+        err.__dict__.pop("response", None)
         message = err.__dict__.get("message")
-        if _is_error_event(err) and isinstance(message, str) and "sdk_text" not in err.__dict__:
+        if isinstance(message, str) and "sdk_text" not in err.__dict__:
             sdk_words(err, message)
 
     return filled
@@ -153,11 +160,16 @@ def with_event_words(fill: Callable[[BaseException], None]) -> Callable[[BaseExc
 def with_event_body(fill: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
     """`fill`, and an error event worded as the anthropic SDK's stream words it: its
     decoded body written out (`f"{body}"`: "{'type': 'error', 'error': {...}}");
-    chatplex's words, the event's message, stay as `provider_message`."""
+    chatplex's words, the event's message, stay as `provider_message`. Its
+    `status_code` is the stream's own status (a 200), as the SDK's `APIStatusError`
+    reads it from the response; chatplex's `status` stays None."""
 
     def filled(err: BaseException) -> None:
         fill(err)
         fields = err.__dict__
+        stream_status = getattr(fields.get("response"), "status_code", None)
+        if _is_error_event(err) and isinstance(stream_status, int):
+            fields.setdefault("http_status", stream_status)
         body = fields.get("body")
         if _is_error_event(err) and isinstance(body, dict) and "sdk_text" not in fields:
             fields.setdefault("provider_message", fields.get("message"))
