@@ -6,6 +6,7 @@ against the same scripted stream."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -45,15 +46,22 @@ def _generation(generation: Any) -> tuple[Any, ...]:
     return type(generation.message).__name__, sorted(metadata), metadata.get("status_code")
 
 
-def _streamed_then_failed(cls: Any, url: str, **settings: Any) -> dict[str, Any]:
-    """Stream one call of `cls` with a recording callback; what the callback and the
-    raised error showed."""
+def _streamed_then_failed(cls: Any, url: str, how: str, **settings: Any) -> dict[str, Any]:
+    """Stream one call of `cls` (`how`: "stream" or "astream") with a recording
+    callback; what the callback and the raised error showed."""
     recorder = _Recorder()
     model = cls(base_url=url, max_retries=0, callbacks=[recorder], **settings)
     raised: BaseException | None = None
-    pieces = []
+    pieces: list[Any] = []
+
+    async def collected() -> None:
+        pieces.extend([chunk.content async for chunk in model.astream("hi")])
+
     try:
-        pieces.extend(chunk.content for chunk in model.stream("hi"))
+        if how == "astream":
+            asyncio.run(collected())
+        else:
+            pieces.extend(chunk.content for chunk in model.stream("hi"))
     except Exception as err:  # the error event, as each raises it
         raised = err
     assert raised is not None
@@ -103,8 +111,9 @@ def _anthropic_stream(seen: Seen) -> Reply:
     return Reply(200, events, "text/event-stream", headers={"request-id": "req_01"})
 
 
+@pytest.mark.parametrize("how", ["stream", "astream"])
 def test_openai_error_event_reaches_callbacks_as_langchain_openais(
-    server: ScriptedServer,
+    server: ScriptedServer, how: str
 ) -> None:
     """The openai SDK raises its plain APIError for an error event, which has no
     `response`: langchain-core's `on_llm_error` then gets the streamed chunk's
@@ -114,8 +123,8 @@ def test_openai_error_event_reaches_callbacks_as_langchain_openais(
     settings = {"model": "gpt-4o-mini", "api_key": "sk-test-0000"}
     theirs, ours, *_ = run_both(
         server,
-        lambda: _streamed_then_failed(partner.ChatOpenAI, server.url, **settings),
-        lambda: _streamed_then_failed(chatplex.langchain.ChatOpenAI, server.url, **settings),
+        lambda: _streamed_then_failed(partner.ChatOpenAI, server.url, how, **settings),
+        lambda: _streamed_then_failed(chatplex.langchain.ChatOpenAI, server.url, how, **settings),
         result=lambda outcome: outcome,
         request=lambda seen: seen.path,
     )
@@ -124,7 +133,8 @@ def test_openai_error_event_reaches_callbacks_as_langchain_openais(
     assert ours == theirs
 
 
-def test_anthropic_error_event_status_code_is_the_streams(server: ScriptedServer) -> None:
+@pytest.mark.parametrize("how", ["stream", "astream"])
+def test_anthropic_error_event_status_code_is_the_streams(server: ScriptedServer, how: str) -> None:
     """The anthropic SDK raises APIStatusError for an error event, its `status_code` the
     stream's own status (200), as langchain-anthropic lets it through."""
     partner = pytest.importorskip("langchain_anthropic")
@@ -132,8 +142,10 @@ def test_anthropic_error_event_status_code_is_the_streams(server: ScriptedServer
     settings = {"model": "claude-haiku-4-5", "api_key": "sk-ant-test-0000"}
     theirs, ours, *_ = run_both(
         server,
-        lambda: _streamed_then_failed(partner.ChatAnthropic, server.url, **settings),
-        lambda: _streamed_then_failed(chatplex.langchain.ChatAnthropic, server.url, **settings),
+        lambda: _streamed_then_failed(partner.ChatAnthropic, server.url, how, **settings),
+        lambda: _streamed_then_failed(
+            chatplex.langchain.ChatAnthropic, server.url, how, **settings
+        ),
         result=lambda outcome: outcome,
         request=lambda seen: seen.path,
     )
