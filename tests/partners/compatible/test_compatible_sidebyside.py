@@ -407,6 +407,11 @@ def message_names(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).invoke(history)
 
 
+def default_query_given(cls: Any, p: Package, url: str) -> Any:
+    """`default_query=`: parameters a gateway reads from every request's URL."""
+    return attempted(lambda: _model(cls, p, url, default_query={"tenant": "t1"}).invoke("Hi"))
+
+
 def bind_tools_strict(cls: Any, p: Package, url: str) -> Any:
     """`bind_tools(..., strict=True)`: tools whose arguments follow their schema exactly."""
     return _model(cls, p, url).bind_tools([add], strict=True).invoke("1+2?")
@@ -1018,6 +1023,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_round_trip": (TOOL, tool_round_trip),
     "tool_choice_named": (TOOL, tool_choice_named),
     "message_names": (Script(), message_names),
+    "default_query_given": (Script(), default_query_given),
     "v1_stream_chunks": (Script(), v1_stream_chunks),
     "v1_stream_call": (TOOL, v1_stream_call),
     "v1_history": (Script(), v1_history),
@@ -1564,6 +1570,50 @@ for _package in ("mistralai", "perplexity"):
         ),
         _configured_model_taken,
     )
+
+
+def _query_sent_alone(outcome: Outcome) -> Outcome:
+    """Theirs refused the call (the SDK's `create()` takes no `default_query`) before any
+    request; ours sent the query on the URL. Then theirs read as ours."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "TypeError"} and not their_requests, (theirs, their_requests)
+    assert [r["path"].endswith("?tenant=t1") for r in our_requests] == [True], our_requests
+    return ours, ours, our_requests, our_requests
+
+
+for _package in ("fireworks", "perplexity"):
+    DIFFERENCES[_package, "default_query_given"] = (
+        Difference(
+            Reason.RAISES,
+            "takes `default_query=` into `model_kwargs` (it has no such field) and passes it "
+            "to its SDK's `create()`, which raises a TypeError at every call",
+            "the parameters are added to the URL of every request, as `ChatOpenAI` adds them",
+        ),
+        _query_sent_alone,
+    )
+
+
+def _query_in_body(outcome: Outcome) -> Outcome:
+    """Theirs sent `default_query` as a body field; ours on the URL. Then both without it."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        assert request["body"].pop("default_query") == {"tenant": "t1"}, request
+    for request in our_requests:
+        path, _, query = request["path"].partition("?")
+        assert query == "tenant=t1" and "default_query" not in request["body"], request
+        request["path"] = path
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["mistralai", "default_query_given"] = (
+    Difference(
+        Reason.REJECTED,
+        "takes `default_query=` into `model_kwargs` (it has no such field) and sends it as a "
+        "`default_query` field of the body, which the API refuses as an extra input",
+        "the parameters are added to the URL of every request, as `ChatOpenAI` adds them",
+    ),
+    _query_in_body,
+)
 
 
 DIFFERENCES["mistralai", "fractional_timeout"] = (
