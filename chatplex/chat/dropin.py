@@ -68,7 +68,6 @@ from ..core.run_config import RunnableConfig
 from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
-from ..secret.urls import url_with_query
 from ..specs import spec
 from .params import SettingRefused
 
@@ -95,7 +94,6 @@ __all__ = [
     "take_tail",
     "timeout_in_seconds",
     "tool_call_body",
-    "with_query",
 ]
 
 _NO_TOKENIZER = "chatplex does not count tokens locally; usage comes from the provider"
@@ -507,18 +505,6 @@ def run_config(
             raise TypeError(f"metadata must be a dict, got {metadata!r}")
         config["metadata"] = dict(metadata)
     return config  # type: ignore[return-value]
-
-
-def with_query(
-    base_url: str | Secret | None, query: Mapping[str, Any] | None
-) -> str | Secret | None:
-    """`default_query`: parameters added to the base URL's query, which chatplex keeps
-    on every request (Azure-style `?api-version=`); a held URL stays held."""
-    if not query:
-        return base_url
-    if base_url is None:
-        raise ValueError("default_query needs base_url= (the server it is meant for)")
-    return url_with_query(base_url, query)
 
 
 def tool_call_body(

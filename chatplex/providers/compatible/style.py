@@ -81,6 +81,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         message.additional_kwargs = {**extra, **additional}
     meta = message.response_metadata
     usage = data.get("usage") if isinstance(data, dict) else None
+    model_name = _model_name(meta, style, "reply")
     source = {
         "token_usage": (
             _in_order(_with_nulls(usage, style.usage_nulls), style.usage_order)
@@ -89,8 +90,8 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
             else (None if isinstance(data, dict) and "usage" in data else _absent_usage(style))
         ),
         "model_provider": style.model_provider,
-        "model_name": _model_name(meta, style, "reply"),
-        "model": _model_name(meta, style, "reply"),  # langchain-mistralai's second name
+        "model_name": model_name,
+        "model": model_name,  # langchain-mistralai's second name for it
         "system_fingerprint": data.get("system_fingerprint", style.absent_fingerprint),
         "id": data.get("id"),
         "finish_reason": meta.get("finish_reason"),

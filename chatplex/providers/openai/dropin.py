@@ -30,7 +30,6 @@ from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.dropin import timeout_in_seconds
-from ...chat.dropin import with_query
 from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import FREQUENCY_PENALTY
 from ...chat.dropin_fields import LOGPROBS
@@ -49,6 +48,7 @@ from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...chat.token_counts import wire_counts
 from ...secret.urls import hold_url
+from ...secret.urls import url_with_query
 from . import choices
 from . import chunk_bound
 from .choices import check_responses_only
@@ -468,7 +468,8 @@ class ChatOpenAI(TiktokenCounted):
         from .adapter import OpenAIAdapter
         from .responses_adapter import OpenAIResponsesAdapter
 
-        api_key, base_url = wanted.api_key, wanted.base_url
+        api_key = wanted.api_key
+        base_url: str | Secret | None = wanted.base_url
         if base_url is None and os.environ.get("OPENAI_API_BASE"):
             base_url = hold_url(os.environ["OPENAI_API_BASE"])  # LangChain's variable, as the env's
             api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
@@ -479,9 +480,11 @@ class ChatOpenAI(TiktokenCounted):
             base_url = hold_url(from_env or DEFAULT_BASE_URL)
             if from_env and api_key is None:
                 api_key = os.environ.get("OPENAI_API_KEY")
+        if wanted.default_query and base_url is not None:  # (one is chosen above for a query)
+            base_url = url_with_query(base_url, wanted.default_query)
         connection: dict[str, Any] = {
             "api_key": api_key,
-            "base_url": with_query(base_url, wanted.default_query),
+            "base_url": base_url,
             "organization": wanted.organization,
             "project": wanted.project,
             "default_headers": wanted.default_headers,
