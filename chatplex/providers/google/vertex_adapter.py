@@ -205,9 +205,14 @@ class VertexAIAdapter(_GoogleWire):
         express = self._api_key is not None
         return vertex_model_name(model, self.project, self.location, express=express)
 
+    def called_resource(self, model: str) -> str:
+        """The resource a call to `model` goes to: `resource` where given, else the
+        model's resource name."""
+        return self.resource or self.full_model_name(model)
+
     def _model_route(self, model: str) -> str:
-        """The path of the model's resource name (or of `resource`, given)."""
-        return f"/{self.api_version}/{_model_path(self.resource or self.full_model_name(model))}"
+        """The path of the resource a call to `model` goes to (`called_resource`)."""
+        return f"/{self.api_version}/{_model_path(self.called_resource(model))}"
 
     def for_model(self, model: str) -> Self:
         """This adapter for one call to `model`: a reply naming no model is named by it

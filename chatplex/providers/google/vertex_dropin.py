@@ -231,8 +231,7 @@ class ChatVertexAI(GoogleDropin):
             )
         adapter = self.adapter
         assert isinstance(adapter, VertexAIAdapter)  # built on one
-        named = adapter.resource or adapter.full_model_name(self.model)
-        return self._count_tokens(contents_body(named, messages))
+        return self._count_tokens(contents_body(adapter.called_resource(self.model), messages))
 
     #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
     #: endpoint's resource path) every call goes to, `model` naming it in replies.
