@@ -318,14 +318,25 @@ Scenario = Callable[[Run], Any]
 T = TypeVar("T")
 
 
-@contextmanager
-def requests_seen(run: Run, what: Callable[[MockRequest], T]) -> Iterator[list[T]]:
-    """`what` of each request the server gets meanwhile (answered as scripted), in
-    arrival order."""
-    seen: list[T] = []
+#: How the server answers the request it got as the `count`th meanwhile: a fault spec, or
+#: None (as scripted).
+Answer = Callable[[MockRequest, int], "str | None"]
 
-    def plan(request: MockRequest) -> None:
-        seen.append(what(request))
+
+@contextmanager
+def requests_seen(
+    run: Run, what: Callable[[MockRequest], T], answer: Answer | None = None
+) -> Iterator[list[T]]:
+    """`what` of each request the server gets meanwhile, in arrival order; each answered
+    as `answer` says (as scripted where it says None or is not given)."""
+    seen: list[T] = []
+    lock = threading.Lock()
+
+    def plan(request: MockRequest) -> str | None:
+        with lock:
+            seen.append(what(request))
+            count = len(seen)
+        return answer(request, count) if answer else None
 
     run.server.settings.fault_plan = plan
     try:

@@ -49,9 +49,7 @@ import contextlib
 import io
 import operator
 import re
-import threading
 import warnings
-from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -70,7 +68,6 @@ from pydantic import BaseModel
 from pydantic import Field
 from pydantic import ValidationError
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
@@ -87,8 +84,10 @@ from ._kit import STEPS
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
+from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import requests_seen
 from ._kit import run_cell
 from ._kit import scripted
 from .test_model_api import _caught
@@ -285,24 +284,6 @@ ACADEMY_SCRIPT = MockScript(
 _academy_script = scripted(ACADEMY_SCRIPT)
 
 
-@contextlib.contextmanager
-def _requests(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """The JSON bodies of the requests the server gets meanwhile, in arrival order."""
-    seen: list[dict[str, Any]] = []
-    lock = threading.Lock()
-
-    def plan(request: MockRequest) -> str | None:
-        with lock:
-            seen.append(request.json or {})
-        return None
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
-
-
 def _sent(bodies: list[dict[str, Any]]) -> list[Any]:
     """The request bodies, ids masked, a top-level null left out (one the API reads as
     absent: AzureChatOpenAI's `model`)."""
@@ -383,7 +364,7 @@ def academy_basics(run: Run) -> Any:
     `pretty_print` shows of the conversation, and what each request carried."""
     chat = run.make(temperature=0)
     llm = run.make()
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         first = chat.invoke([HumanMessage(content="Hello world", name="Lance")])
         second = chat.invoke("hello world")
         result = llm.invoke(_ocean_chat())
@@ -421,7 +402,7 @@ def academy_router(run: Run) -> Any:
     notebook's graph (`ToolNode`, `tools_condition`): each run's messages printed."""
     llm = run.make()
     llm_with_tools = llm.bind_tools([multiply])
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         tool_call = llm_with_tools.invoke(
             [HumanMessage(content="What is 2 multiplied by 3", name="Lance")]
         )
@@ -475,7 +456,7 @@ def academy_agent_memory(run: Run) -> Any:
     react_graph_memory = builder.compile(checkpointer=memory.MemorySaver())
     config = _thread("1")
     react_graph_memory.invoke({"messages": [HumanMessage(content="Add 3 and 4.")]}, config)
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         second = react_graph_memory.invoke(
             {"messages": [HumanMessage(content="Multiply that by 2.")]}, config
         )
@@ -560,7 +541,7 @@ def academy_summary_bot(run: Run) -> Any:
     async def last_turn() -> Any:
         return await graph.ainvoke({"messages": [HumanMessage(content="and his team?")]}, config)
 
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         last = arun(last_turn)
     return {
         "printed": printed,
@@ -656,7 +637,7 @@ def academy_filter_messages(run: Run) -> Any:
             "Yes, I know about whales. But what others should I learn about?", name="Lance", id="4"
         ),
     ]
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         plain = graph_of(("chat_model", chat_model_node)).invoke({"messages": messages})
         filtered = graph_of(("filter", filter_messages), ("chat_model", chat_model_node)).invoke(
             {"messages": preamble}
@@ -701,7 +682,7 @@ def academy_breakpoints(run: Run) -> Any:
             ]
         },
     )
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         forked = [
             _printed(e["messages"][-1])
             for e in travel.stream(None, fork_config, stream_mode="values")
@@ -757,7 +738,7 @@ def academy_edit_state(run: Run) -> Any:
     graph.update_state(
         thread, {"messages": [HumanMessage(content="No, actually multiply 3 and 3!")]}
     )
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         for _ in range(2):
             steps.append(
                 [
@@ -841,7 +822,7 @@ def academy_map_reduce(run: Run) -> Any:
     graph.add_edge("generate_joke", "best_joke")
     graph.add_edge("best_joke", END)
     app = graph.compile()
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         streamed = _caught(lambda: list(app.stream({"topic": "animals"}, STEPS)))
     return {"streamed": streamed, "sent": _sent(seen[:1])}
 
@@ -959,7 +940,7 @@ def academy_analysts(run: Run) -> Any:
     graph = builder.compile(interrupt_before=["human_feedback"], checkpointer=memory.MemorySaver())
     thread = _thread("1")
     topic = "The benefits of adopting LangGraph as an agent framework"
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         first = [
             _analysts_printed(e)
             for e in graph.stream({"topic": topic, "max_analysts": 3}, thread, stream_mode="values")
@@ -1091,7 +1072,7 @@ def academy_interview(run: Run) -> Any:
     seen: list[dict[str, Any]] = []
 
     def run_it() -> Any:
-        with _requests(run) as bodies:
+        with requests_seen(run, json_body) as bodies:
             out = graph.invoke(
                 {"analyst": analyst, "messages": [opening], "max_num_turns": 2}, _thread("1")
             )
@@ -1225,7 +1206,7 @@ def academy_research_assistant(run: Run) -> Any:
         await graph.aupdate_state(
             thread, {"human_analyst_feedback": None}, as_node="human_feedback"
         )
-        with _requests(run) as seen:
+        with requests_seen(run, json_body) as seen:
             nodes = sorted(
                 [
                     next(iter(e.keys()))
@@ -1292,7 +1273,7 @@ def academy_memory_store(run: Run) -> Any:
             stream_mode="values",
         )
     ]
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         printed += [
             _printed(chunk["messages"][-1])
             for chunk in graph.stream(
@@ -1318,7 +1299,7 @@ def academy_profile_schemas(run: Run) -> Any:
     of described models, and the nested preferences of optional lists (its
     `ValidationError` printed where it comes): the outcomes and the schemas sent."""
     model = run.make(temperature=0)
-    with _requests(run) as seen:
+    with requests_seen(run, json_body) as seen:
         profile = _caught(
             lambda: model.with_structured_output(UserProfile).invoke(
                 [HumanMessage("My name is Lance, I like to bike.")]
@@ -1418,7 +1399,7 @@ def academy_memory_agent(run: Run) -> Any:
     said = "When you add todos, keep these instructions: always add a deadline."
 
     async def body() -> Any:
-        with _requests(run) as seen:
+        with requests_seen(run, json_body) as seen:
             printed = [
                 _printed(chunk["messages"][-1])
                 async for chunk in graph.astream(
@@ -1452,7 +1433,7 @@ def academy_models(run: Run) -> Any:
     out = {}
     for name in ACADEMY_MODELS:
         model = run.make(model=name, **({} if name == "o1" else {"temperature": 0}))
-        with _requests(run) as seen, warnings.catch_warnings(record=True) as warned:
+        with requests_seen(run, json_body) as seen, warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
             reply = model.invoke([HumanMessage(content="Hello world", name="Lance")])
             subjects = _caught(

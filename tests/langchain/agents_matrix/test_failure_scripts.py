@@ -11,11 +11,10 @@ for the model's context: the partner package's class and chatplex's, compared
 from __future__ import annotations
 
 import gc
-import threading
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from langchain_core import callbacks
 from langchain_core import exceptions
 from langgraph.checkpoint import memory
 
-from chatplex.testing import MockRequest
 from tests._silent import refusing_port
 
 from ._cells import Difference
@@ -38,6 +36,7 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import observe
+from ._kit import requests_seen
 from ._kit import text_of
 from .test_error_words import masked
 from .test_scripts import HELLO
@@ -62,23 +61,12 @@ pytestmark = [
 LONG = "Say hello to my friend and to all of my neighbours in the street"
 
 
-@contextmanager
-def _faults(run: Run, *specs: str | None) -> Iterator[list[str]]:
+def _faults(run: Run, *specs: str | None) -> AbstractContextManager[list[str]]:
     """The server answers its next requests with `specs` in turn (None: as scripted),
     then as scripted; yields the paths of the requests it gets meanwhile."""
-    seen: list[str] = []
-    lock = threading.Lock()
-
-    def plan(request: MockRequest) -> str | None:
-        with lock:
-            seen.append(request.path)
-            return specs[len(seen) - 1] if len(seen) <= len(specs) else None
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
+    return requests_seen(
+        run, lambda request: request.path, lambda _, n: specs[n - 1] if n <= len(specs) else None
+    )
 
 
 def _error(exc: BaseException) -> dict[str, Any]:

@@ -31,9 +31,7 @@ streamed in order, the states and checkpoints a script prints, what reached the 
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
@@ -49,7 +47,6 @@ from langchain_core.messages import SystemMessage
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
-from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import ScriptRule
 
@@ -66,8 +63,10 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import ask
 from ._kit import get_weather
+from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import requests_seen
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
@@ -107,25 +106,12 @@ HOWTO_SCRIPT = MockScript(
 _howto_script = scripted(HOWTO_SCRIPT)
 
 
-@contextmanager
 def _requests(
     run: Run, failing: int = 0, fault: str = "status=500"
-) -> Iterator[list[dict[str, Any]]]:
+) -> AbstractContextManager[list[dict[str, Any]]]:
     """The JSON bodies of the requests the server gets meanwhile (in arrival order), the
     first `failing` of them answered with `fault`."""
-    seen: list[dict[str, Any]] = []
-    lock = threading.Lock()
-
-    def plan(request: MockRequest) -> str | None:
-        with lock:
-            seen.append(request.json or {})
-            return fault if len(seen) <= failing else None
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
+    return requests_seen(run, json_body, lambda _, count: fault if count <= failing else None)
 
 
 def _where(namespace: Any) -> list[str]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import gc
 import json
 import re
-import threading
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,15 +29,15 @@ from langchain_core import prompts
 from langchain_core import rate_limiters
 from langchain_core import runnables
 
-from chatplex.testing import MockRequest
-
 from ._cells import family_test
 from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
+from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import requests_seen
 from .test_agents import token
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -58,23 +58,14 @@ def _caught(call: Callable[[], Any]) -> Any:
         return observe(exc)
 
 
-@contextmanager
-def _requests(run: Run, refuse: str | None = None) -> Iterator[list[dict[str, Any]]]:
+def _requests(run: Run, refuse: str | None = None) -> AbstractContextManager[list[dict[str, Any]]]:
     """The JSON bodies of the requests the server gets meanwhile (in arrival order);
     those whose body mentions `refuse` answered with a 400."""
-    seen: list[dict[str, Any]] = []
-    lock = threading.Lock()
-
-    def plan(request: MockRequest) -> str | None:
-        with lock:
-            seen.append(request.json or {})
-        return "status=400" if refuse and refuse in str(request.json) else None
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
+    return requests_seen(
+        run,
+        json_body,
+        lambda request, _: "status=400" if refuse and refuse in str(request.json) else None,
+    )
 
 
 @contextmanager

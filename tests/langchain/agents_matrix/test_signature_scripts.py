@@ -12,8 +12,6 @@ Responses API, Vertex AI and Ollama) are not this set's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -30,6 +28,7 @@ from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
+from ._kit import requests_seen
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_signatures")
 
@@ -37,27 +36,17 @@ pytestmark = pytest.mark.xdist_group("agents_matrix_signatures")
 SIGNATURE = "c2lnbmF0dXJl"
 #: What a request's body holds of the conversation, by wire: the keys compared.
 _CONVERSATION = ("messages", "contents", "systemInstruction", "system", "input")
+
+
+def _conversation(request: MockRequest) -> dict[str, Any]:
+    """What a request carried of the conversation."""
+    return {k: v for k, v in (request.json or {}).items() if k in _CONVERSATION}
+
+
 #: The wires whose requests carry the history alike but for a text block's `extras`.
 SIGNATURE_WIRES = tuple(
     w for w in WIRES if w not in ("responses", "ollama", "cohere", "deepseek", "sambanova")
 )
-
-
-@contextmanager
-def _conversations(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """What each request the server gets meanwhile carried of the conversation."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> str | None:
-        body = request.json or {}
-        seen.append({k: v for k, v in body.items() if k in _CONVERSATION})
-        return None
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
 
 
 def _signed(words: str) -> list[str | dict[str, Any]]:
@@ -98,7 +87,7 @@ def signed_text_replayed(run: Run) -> Any:
     """The history replayed with Gemini's own replies and with a foreign provider's,
     invoked: the replies and the conversation each request carried."""
     model = _model(run)
-    with _conversations(run) as sent:
+    with requests_seen(run, _conversation) as sent:
         replies = [model.invoke(_history(p)) for p in _PROVIDERS]
     return {"replies": replies, "sent": sent}
 
@@ -109,7 +98,7 @@ def signed_text_replayed_async(run: Run) -> Any:
     async def awaited() -> Any:
         return [await model.ainvoke(_history(p)) for p in _PROVIDERS]
 
-    with _conversations(run) as sent:
+    with requests_seen(run, _conversation) as sent:
         try:
             replies = arun(awaited)
         except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
