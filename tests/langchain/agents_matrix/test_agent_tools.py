@@ -52,6 +52,7 @@ from .test_model_api import _tool_keys
 from .test_response_format import _outcome
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
+from .test_scripts import INIT_PROVIDER
 from .test_scripts import SCRIPT_WIRES
 from .test_scripts import Forecast
 
@@ -511,18 +512,6 @@ def tool_error_sent(run: Run) -> Any:
     return [masked({k: b[k] for k in _CONVERSATION_KEYS if k in b}) for b in seen[1:]]
 
 
-#: The provider name `init_chat_model` takes for each wire of `SCRIPT_WIRES`.
-PROVIDERS = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "gemini": "google_genai",
-    "bedrock_converse": "bedrock_converse",
-    "ollama": "ollama",
-    "groq": "groq",
-    "mistralai": "mistralai",
-}
-
-
 def init_model_agent(run: Run) -> Any:
     """`create_agent(init_chat_model("provider:model", ...))`: LangChain's
     `init_chat_model` for the partner, chatplex.langchain's for the drop-in (the import line
@@ -531,7 +520,7 @@ def init_model_agent(run: Run) -> Any:
     init_chat_model = importlib.import_module(module).init_chat_model
     settings = run.wire.settings(run.server.url)
     name = settings.pop("model")
-    model = init_chat_model(f"{PROVIDERS[run.wire.name]}:{name}", **settings)
+    model = init_chat_model(f"{INIT_PROVIDER[run.wire.name]}:{name}", **settings)
 
     agent = agents.create_agent(model, tools=[get_weather])
     return {

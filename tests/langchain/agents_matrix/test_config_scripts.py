@@ -51,6 +51,7 @@ from .test_agents import token
 from .test_model_api import _caught
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
+from .test_scripts import INIT_PROVIDER
 from .test_scripts import SCRIPT_WIRES
 from .test_scripts import SECRETS
 from .test_scripts import Forecast
@@ -95,17 +96,6 @@ def _requests(run: Run, fail: int = 0, fault: str = "status=400") -> Iterator[_S
 
 # ---- init_chat_model ------------------------------------------------------------------------
 
-#: The provider name `init_chat_model` knows each wire by.
-PROVIDER = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "gemini": "google_genai",
-    "bedrock_converse": "bedrock_converse",
-    "ollama": "ollama",
-    "groq": "groq",
-    "mistralai": "mistralai",
-}
-
 
 def _init(run: Run) -> Callable[..., Any]:
     """The script's `init_chat_model`: LangChain's, or chatplex's (the import swapped)."""
@@ -134,13 +124,15 @@ def _made(model: Any) -> dict[str, Any]:
 def init_provider_string(run: Run) -> Any:
     """`init_chat_model("provider:model", ...)`."""
     name, settings = _settings(run)
-    return _made(_init(run)(f"{PROVIDER[run.wire.name]}:{name}", **settings))
+    return _made(_init(run)(f"{INIT_PROVIDER[run.wire.name]}:{name}", **settings))
 
 
 def init_model_provider(run: Run) -> Any:
     """`init_chat_model("model", model_provider=..., temperature=...)`."""
     name, settings = _settings(run)
-    model = _init(run)(name, model_provider=PROVIDER[run.wire.name], temperature=0.5, **settings)
+    model = _init(run)(
+        name, model_provider=INIT_PROVIDER[run.wire.name], temperature=0.5, **settings
+    )
     return {"class": type(model).__name__, "temperature": model.temperature, **_made(model)}
 
 
@@ -149,7 +141,7 @@ def init_prefixed(run: Run) -> Any:
     call: the reply and the settings each request carried."""
     name, settings = _settings(run)
     model = _init(run)(
-        f"{PROVIDER[run.wire.name]}:{name}",
+        f"{INIT_PROVIDER[run.wire.name]}:{name}",
         configurable_fields="any",
         config_prefix="foo",
         **settings,
@@ -166,7 +158,7 @@ def init_listed_fields(run: Run) -> Any:
     listed (ignored), then `with_config(configurable=...)` making it the default."""
     name, settings = _settings(run)
     model = _init(run)(
-        f"{PROVIDER[run.wire.name]}:{name}",
+        f"{INIT_PROVIDER[run.wire.name]}:{name}",
         configurable_fields=("temperature",),
         config_prefix="x",
         **settings,
@@ -197,7 +189,7 @@ def _unnamed(run: Run) -> tuple[Any, dict[str, Any]]:
     """`init_chat_model(**settings)` with no model, and the config naming it per call."""
     name, settings = _settings(run)
     model = _init(run)(**settings)
-    return model, {"configurable": {"model": f"{PROVIDER[run.wire.name]}:{name}"}}
+    return model, {"configurable": {"model": f"{INIT_PROVIDER[run.wire.name]}:{name}"}}
 
 
 def init_no_model(run: Run) -> Any:

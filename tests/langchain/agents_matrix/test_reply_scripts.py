@@ -13,6 +13,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,6 @@ import pytest
 from langchain_core import callbacks
 from langchain_core import messages
 
-from chatplex.testing import MockRequest
 from tests._tiktoken import offline_tiktoken
 
 from ._cells import family_test
@@ -29,8 +29,10 @@ from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
+from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import requests_seen
 from .test_graph_scripts import _id_shape
 from .test_model_api import _caught
 from .test_scripts import HELLO
@@ -39,21 +41,10 @@ from .test_scripts import SCRIPT_WIRES
 pytestmark = pytest.mark.xdist_group("agents_matrix_replies")
 
 
-@contextmanager
-def _requests(run: Run, fault: str | None = None) -> Iterator[list[dict[str, Any]]]:
+def _requests(run: Run, fault: str | None = None) -> AbstractContextManager[list[dict[str, Any]]]:
     """The JSON bodies of the requests the server gets meanwhile (in arrival order),
     each answered with `fault` when given."""
-    seen: list[dict[str, Any]] = []
-
-    def plan(request: MockRequest) -> str | None:
-        seen.append(request.json or {})
-        return fault
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
+    return requests_seen(run, json_body, lambda _, __: fault)
 
 
 def _merged(chunks: list[Any]) -> Any:

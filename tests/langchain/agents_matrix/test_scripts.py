@@ -62,6 +62,9 @@ SCRIPT_WIRES = (
     "mistralai",
 )
 
+#: The provider name `init_chat_model` knows each wire of `SCRIPT_WIRES` by.
+INIT_PROVIDER = {wire: {"gemini": "google_genai"}.get(wire, wire) for wire in SCRIPT_WIRES}
+
 #: What a script reading a missing attribute gets (an AttributeError, caught).
 MISSING = "<AttributeError>"
 
