@@ -32,11 +32,8 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -58,6 +55,7 @@ from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_content_scripts import _unschemed
 from .test_model_api import _caught
@@ -100,26 +98,9 @@ def _safety_by_name(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "safetySettings": named}
 
 
-@contextmanager
-def _traffic(run: Run) -> Iterator[list[dict[str, Any]]]:
-    """What each request the server gets meanwhile carried (`_heard`), in order."""
-    seen: list[dict[str, Any]] = []
-    lock = threading.Lock()
-
-    def plan(request: MockRequest) -> None:
-        with lock:
-            seen.append(_heard(request))
-
-    run.server.settings.fault_plan = plan
-    try:
-        yield seen
-    finally:
-        run.server.settings.fault_plan = None
-
-
 def _sent(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
     """`call()`'s outcome (or what it raised) and what each request it made carried."""
-    with _traffic(run) as seen:
+    with requests_seen(run, _heard) as seen:
         out = _caught(call)
     return {"out": observe(out), "sent": seen}
 
