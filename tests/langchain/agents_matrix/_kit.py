@@ -565,11 +565,12 @@ def run_side(scenario: Scenario, wire: Wire, side: str, server: MockServer) -> A
     try:
         if side == "chatplex":
             with warnings.catch_warnings():
-                # LangChain's own beta and deprecation warnings, given once per process by
-                # whichever side calls first: live, the partner's side (where they are
-                # ignored); replayed, this one. Not what is compared.
-                warnings.filterwarnings("ignore", category=LangChainDeprecationWarning)
-                warnings.filterwarnings("ignore", category=LangChainBetaWarning)
+                if PARTNERS.replays:
+                    # LangChain's own beta and deprecation warnings are given once per
+                    # process, by whichever side calls first: live, the partner's (where
+                    # they are ignored); replayed, this one.
+                    warnings.filterwarnings("ignore", category=LangChainDeprecationWarning)
+                    warnings.filterwarnings("ignore", category=LangChainBetaWarning)
                 for words in PARTNER_WARNINGS:  # given as the partner gives them (ignored)
                     warnings.filterwarnings("ignore", words, UserWarning)
                 return observe(_in_thread(lambda: scenario(run)))
