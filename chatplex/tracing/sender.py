@@ -222,23 +222,27 @@ class LangSmithSender:
         add = chunks.append
         runtime = _runtime_json()
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="post.'.encode()
+        written = None  # the templates of a written run's parts, made at the first one
         for run in runs:
-            if type(run) is tuple:  # written already: each part as it is
+            if type(run) is tuple:  # written already: its parts in one template
                 _, run_id, main, inputs, outputs, events, extra, error, serialized = run
-                opening = head + run_id
-                add(_PART % (opening, b"", len(main), main))
+                if written is None:
+                    written = _written_templates(head)
                 if hide_inputs:
                     inputs = b"{}"
-                add(_PART % (opening, b".inputs", len(inputs), inputs))
                 if hide_outputs:
                     outputs = b"{}"
-                add(_PART % (opening, b".outputs", len(outputs), outputs))
-                add(_PART % (opening, b".events", len(events), events))
                 extra = _with_runtime(extra, runtime)
-                add(_PART % (opening, b".extra", len(extra), extra))
-                if error is not None:
-                    add(_PART % (opening, b".error", len(error), error))
-                add(_PART % (opening, b".serialized", len(serialized), serialized))
+                if error is None:
+                    add(written[0] % (run_id, len(main), main, run_id, len(inputs), inputs,
+                                      run_id, len(outputs), outputs, run_id, len(events), events,
+                                      run_id, len(extra), extra,
+                                      run_id, len(serialized), serialized))  # fmt: skip
+                else:
+                    add(written[1] % (run_id, len(main), main, run_id, len(inputs), inputs,
+                                      run_id, len(outputs), outputs, run_id, len(events), events,
+                                      run_id, len(extra), extra, run_id, len(error), error,
+                                      run_id, len(serialized), serialized))  # fmt: skip
                 continue
             # Each part: `--boundary`, its name, type and length, the JSON (one format).
             opening = head + dumps(run["id"])[1:-1]  # the id's JSON string, unquoted
@@ -335,6 +339,22 @@ class LangSmithSender:
 #: suffix, the part's type and length, the JSON.
 _PART = b'%s%s"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s\r\n'
 _BIG_PARTS = tuple((key, f".{key}".encode()) for key in BIG_FIELDS)
+
+
+def _written_templates(head: bytes) -> tuple[bytes, bytes]:
+    """A written run's (`records.WireRun`) parts as one bytes template each, without and
+    with its `error` part, `head` (`--boundary` and `post.`) filled in: a run is then one
+    formatting of its id, lengths and JSON, not one per part and their join (~5 us less
+    a traced chain of four runs)."""
+    tail = _PART.split(b"%s", 2)[2]  # after the part's suffix: its type, length, JSON
+    opening = head.replace(b"%", b"%%") + b"%s"  # (a boundary given to `encode` may hold %)
+    parts = {suffix: opening + suffix + tail for suffix in _WRITTEN}
+    without = b"".join(part for suffix, part in parts.items() if suffix != b".error")
+    return without, b"".join(parts.values())
+
+
+#: A written run's parts in their order (the run's own first).
+_WRITTEN = (b"", b".inputs", b".outputs", b".events", b".extra", b".error", b".serialized")
 
 
 def _with_runtime(extra_json: bytes, runtime_json: bytes) -> bytes:
