@@ -17,7 +17,9 @@ LangSmith one, whose sender is chatplex's own):
    same chain in LangChain, langchain-openai under LangChain's own tracer, as reference);
    OpenTelemetry on (`chatplex.otel.instrument()` over the SDK's TracerProvider with a
    BatchSpanProcessor into an in-memory exporter, and an in-memory metric reader).
-   Median of `--repeat` processes per mode, modes alternating.
+   Median of `--repeat` processes per mode, modes alternating. Each also on the calls'
+   own thread alone (`time.thread_time`): the rest is the tracers' threads (chatplex's
+   LangSmith sender, OTel's span processor), so where tracing's cost falls is read off.
 2. The hook's cost when off: the one check `ensure_config` makes (`tracers.ACTIVE`),
    timed alone, as a share of a request's CPU.
 3. `chatplex run` over `--rows` rows (64 in flight, 20 ms server latency) with LangSmith
@@ -185,13 +187,16 @@ for workload in workloads:  # one JSON line each (several: --quick's processes o
     # (its HTTP client, `platform.platform()`'s `uname -p`), outside the per-request cost.
     sent()
     start = resource.getrusage(resource.RUSAGE_SELF)
+    caller = time.thread_time()
     for _ in range(n):
         call()
+    caller = time.thread_time() - caller  # the calls' own thread (not the tracers' senders)
     sent()  # the sending is part of the cost
     end = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
     loaded = sorted({m.split(".")[0] for m in sys.modules} & {"langsmith", "opentelemetry"})
-    print(json.dumps({"workload": workload, "cpu_us": cpu / n * 1e6, "loaded": loaded}))
+    print(json.dumps({"workload": workload, "cpu_us": cpu / n * 1e6,
+                      "caller_us": caller / n * 1e6, "loaded": loaded}))
 """
 
 
@@ -331,6 +336,9 @@ def main() -> int:
     langsmith = Process(_serve_langsmith)
     try:
         samples: dict[str, dict[str, list[float]]] = {}
+        #: The part of `samples` spent on the calls' own thread (the rest: other threads,
+        #: the LangSmith sender's, OTel's span processor).
+        caller_samples: dict[str, dict[str, list[float]]] = {}
         loaded: dict[str, list[str]] = {}
         # LangChain's chain is the LangSmith reference only: chatplex's OTel is not its.
         modes_of: dict[str, tuple[str, ...]] = {
@@ -350,11 +358,18 @@ def main() -> int:
                 )
                 for workload, result in zip(workloads, results, strict=True):
                     samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
+                    caller_samples.setdefault(workload, {}).setdefault(mode, []).append(
+                        result["caller_us"]
+                    )
                     if workload != "langchain-chain":  # langchain_core imports langsmith
                         loaded[mode] = result["loaded"]
         received = langsmith.ask("count")
         cpu = {
             w: {m: statistics.median(v) for m, v in modes.items()} for w, modes in samples.items()
+        }
+        caller_cpu = {
+            w: {m: statistics.median(v) for m, v in modes.items()}
+            for w, modes in caller_samples.items()
         }
         check_ns = hook_check_ns(hook_checks)
         if options.bulk_only:  # the ratios below divide by these: nothing was measured
@@ -417,6 +432,12 @@ def main() -> int:
                 f"| {cell('before')} | {ratio('langsmith')} | {ratio('otel')} "
                 f"| {ratio('before')} |"
             )
+        print("\nOf which on the calls' own thread (µs; the rest is other threads: the tracers')\n")
+        print("| workload | off | LangSmith on | OTel on | LangSmith before |")
+        print("|---|---:|---:|---:|---:|")
+        for workload, row in caller_cpu.items():
+            cells = " | ".join(f"{row[m]:.0f}" if m in row else "-" for m in (*MODES, "before"))
+            print(f"| {workload} | {cells} |")
         print(f"\nLibraries loaded per mode: {loaded}")
         print(f"Runs the fake LangSmith endpoint received: {received}")
         print(
@@ -462,6 +483,7 @@ def main() -> int:
         },
         "cpu_us_per_request": cpu,
         "samples_us": samples,
+        "caller_cpu_us_per_request": caller_cpu,
         "loaded": loaded,
         "hook_check_ns": check_ns,
         "bulk": bulk,

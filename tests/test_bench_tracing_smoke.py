@@ -18,6 +18,10 @@ def test_bench_tracing_quick_run(tmp_path: Path) -> None:
     cpu = result["cpu_us_per_request"]
     assert set(cpu) == {"invoke", "chain", "stream", "langchain-chain"}
     assert all(v > 0 for row in cpu.values() for v in row.values())
+    # The calls' own thread's share, per workload and mode measured.
+    caller = result["caller_cpu_us_per_request"]
+    assert {w: set(row) for w, row in caller.items()} == {w: set(row) for w, row in cpu.items()}
+    assert all(v > 0 for row in caller.values() for v in row.values())
     # Every row of every traced `chatplex run` reached the fake LangSmith endpoint.
     rows = result["settings"]["rows"]
     assert result["bulk_traced_runs"] == [rows] * result["settings"]["repeat"]
