@@ -174,6 +174,8 @@ def test_a_record_written_for_the_sender_is_the_same_bytes(project: str | None) 
         assert type(wire) is tuple
         plain = sender._parts([as_run(record)], "b")
         assert sender._parts([wire], "b") == plain
+        # (a boundary given to `encode` is the caller's: a `%` in it is written as it is)
+        assert sender._parts([wire], "b%s%d") == plain.replace(b"--b\r\n", b"--b%s%d\r\n")
     written = sender._parts([as_wire(r, "p") for r in tracer.queued], "b")
     assert b'"k":"v"' in written and b'"name":"error"' in written and b'"usage_metadata"' in written
     assert (b'"session_name":"p"' in written) is (project is None)
