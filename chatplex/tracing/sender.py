@@ -24,6 +24,7 @@ uses the `langsmith` client when it is installed).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -341,26 +342,17 @@ _PART = b'%s%s"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%
 _BIG_PARTS = tuple((key, f".{key}".encode()) for key in BIG_FIELDS)
 
 
+@functools.lru_cache(maxsize=8)
 def _written_templates(head: bytes) -> tuple[bytes, bytes]:
     """A written run's (`records.WireRun`) parts as one bytes template each, without and
     with its `error` part, `head` (`--boundary` and `post.`) filled in: a run is then one
     formatting of its id, lengths and JSON, not one per part and their join (~5 us less
     a traced chain of four runs). Made once per boundary (a sender keeps one)."""
-    global _TEMPLATES
-    known = _TEMPLATES
-    if known[0] == head:
-        return known[1]
     tail = _PART.split(b"%s", 2)[2]  # after the part's suffix: its type, length, JSON
     opening = head.replace(b"%", b"%%") + b"%s"  # (a boundary given to `encode` may hold %)
     parts = {suffix: opening + suffix + tail for suffix in _WRITTEN}
     without = b"".join(part for suffix, part in parts.items() if suffix != b".error")
-    templates = (without, b"".join(parts.values()))
-    _TEMPLATES = (head, templates)
-    return templates
-
-
-#: The last boundary's `head` and its templates (`_written_templates`).
-_TEMPLATES: tuple[bytes, tuple[bytes, bytes]] = (b"", (b"", b""))
+    return without, b"".join(parts.values())
 
 
 #: A written run's parts in their order (the run's own first).
