@@ -34,7 +34,9 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
@@ -437,8 +439,24 @@ def tool_result_image(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add]).invoke(history)
 
 
+def per_call_settings(cls: Any, url: str) -> Any:
+    """Settings given to one call that langchain-google-genai sends and
+    langchain-google-vertexai's `_allowed_params` leaves out: a JSON schema
+    (`response_json_schema`, beside the JSON MIME type), `max_tokens`, `thinking_level`;
+    and a misspelt one (`temprature=0.2`), attempted."""
+    llm = model(cls, url)
+    json_mime = {"response_mime_type": "application/json"}
+    return {
+        "schema": llm.invoke("Hi", response_json_schema=sum_schema(), **json_mime),
+        "max_tokens": llm.invoke("Hi", max_tokens=5),
+        "thinking_level": llm.invoke("Hi", thinking_level="low"),
+        "misspelt": attempted(lambda: llm.invoke("Hi", temprature=0.2)),
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     **GEMINI.rows(vertex_replies),
+    "per_call_settings": (vertex_replies(), per_call_settings),
     "gemini_3_text": (gemini_3_replies([{"text": "Hello there."}]), gemini_3_text),
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
@@ -879,6 +897,43 @@ DIFFERENCES["empty_ai_turn"] = (
         "one, as langchain-google-vertexai joins consecutive user turns",
     ),
     _empty_turn_merged,
+)
+
+
+def _per_call_sent(outcome: Outcome) -> Outcome:
+    """Our three requests read without the setting each call gave (its schema, maximum
+    and thinking level, once each, as given), beside their four without any; our refusal
+    of the misspelt keyword, before any request, read as their reply of a request like
+    the plain ones."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours["misspelt"] == {"refused": "SettingRefused"}, ours["misspelt"]
+    ours = {**ours, "misspelt": theirs["misspelt"]}
+    given = {
+        "responseJsonSchema": sum_schema(),
+        "maxOutputTokens": 5,
+        "thinkingConfig": {"thinkingLevel": "LOW"},
+    }
+    for key, value in given.items():
+        sent = [r["body"]["generationConfig"].pop(key, None) for r in our_requests]
+        assert sent.count(value) == 1 and sent.count(None) == len(sent) - 1, (key, sent)
+    plain = [r for r in our_requests if "responseMimeType" not in r["body"]["generationConfig"]]
+    assert len(their_requests) == 4 and len(our_requests) == 3 and plain
+    return theirs, ours, their_requests, in_order([*our_requests, plain[0]])
+
+
+DIFFERENCES["per_call_settings"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "silently leaves out of the request a setting given to one call that its "
+        "generation config does not list: a JSON schema (`response_json_schema`), "
+        "`max_tokens`, `thinking_level`, and a misspelt keyword (`temprature=0.2`) alike: "
+        "the model answers without the schema, the limit or the thinking level asked",
+        "`response_json_schema`, `max_tokens` and `thinking_level` given to a call are sent "
+        "(`responseJsonSchema`, `maxOutputTokens`, `thinkingConfig.thinkingLevel`), as "
+        "langchain-google-genai sends them; a keyword no setting has raises TypeError "
+        "(`SettingRefused`) before any request",
+    ),
+    _per_call_sent,
 )
 
 
