@@ -95,6 +95,8 @@ def to_tool_spec(tool: object) -> ToolSpec:
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
         return _from_mapping(tool)
+    if _is_sdk_tool(tool):
+        return _from_mapping(cast("Any", tool).model_dump(exclude_unset=True))
     if isinstance(tool, type):
         if issubclass(tool, pydantic_base_model()):
             return _make(tool.__name__, class_doc(tool), model_schema(tool))
@@ -107,6 +109,18 @@ def to_tool_spec(tool: object) -> ToolSpec:
     elif inspect.isfunction(tool) or inspect.ismethod(tool):
         return _from_function(tool)
     raise ToolDefinitionError(f"can't make a tool from {tool!r:.80}; expected {_ACCEPTED}")
+
+
+def _is_sdk_tool(tool: object) -> bool:
+    """An SDK's tool object in OpenAI's tool form (a pydantic model whose `type` is
+    "function" and which has a `function`: the cohere SDK's `ToolV2`, as langchain-cohere
+    binds it), read as its dump."""
+    return (
+        not isinstance(tool, type)
+        and hasattr(tool, "model_dump")
+        and getattr(tool, "type", None) == "function"
+        and hasattr(tool, "function")
+    )
 
 
 def tool_list(tools: Any) -> Sequence[Any]:

@@ -712,6 +712,23 @@ def test_specs_round_trip_through_json() -> None:
         assert json.loads(json.dumps(spec.parameters, allow_nan=False)) == spec.parameters
 
 
+def test_an_sdks_tool_object_in_openai_form_is_read_as_its_dump() -> None:
+    # (the cohere SDK's ToolV2, as langchain-cohere's bind_tools binds it)
+    class Function(BaseModel):
+        name: str
+        description: str | None = None
+        parameters: dict[str, Any] | None = None
+
+    class Tool(BaseModel):
+        type: str
+        function: Function
+
+    given = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
+    assert to_tool_spec(Tool.model_validate(given)) == to_tool_spec(given)
+    described = {"type": "function", "function": {**given["function"], "description": "F."}}
+    assert to_tool_spec(Tool.model_validate(described)).description == "F."
+
+
 # --- module hygiene -----------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ Built with no key, it raises the cohere SDK client's `ApiError` (`MISSING_KEY`).
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -76,10 +77,19 @@ MISSING_KEY = MissingKeyForm(
 #: The Cohere adapter's record.
 def _bound_tool_form(
     adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
-) -> tuple[list[dict[str, Any]], Any]:
-    """The tools as given, and the tool choice as given ("any", True, a tool's name...):
-    langchain-cohere's `bind_tools` binds it among its keywords, unread."""
-    return tools, given
+) -> tuple[list[Any], Any]:
+    """The tools as the cohere SDK's `ToolV2` objects, which langchain-cohere's
+    `bind_tools` binds (a callback reads `tool.function.name` among the invocation
+    params; the engine reads them back as their dumps), a dict where the SDK is not
+    installed; and the tool choice as given ("any", True, a tool's name...): it binds it
+    among its keywords, unread."""
+    try:
+        tool_class = importlib.import_module("cohere").ToolV2
+    except (ImportError, AttributeError):
+        return tools, given
+    return [
+        tool_class.model_validate(t) if t.get("type") == "function" else t for t in tools
+    ], given
 
 
 TRAITS: dict[str, PartnerTraits] = {

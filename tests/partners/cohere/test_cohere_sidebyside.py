@@ -27,6 +27,7 @@ from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import cut_in_half
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
@@ -541,7 +542,31 @@ def bind_tools_strict(cls: Any, url: str) -> Any:
     return attempted(lambda: bound.invoke("What is 1+2?"))
 
 
+def tool_objects_seen(cls: Any, url: str) -> Any:
+    """The tools a callback's `on_chat_model_start` receives among the invocation params
+    (and the bound runnable holds), read as a handler logging them reads them: each
+    one's class and its function's name and description as attributes; and the reply."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    def read(tool: Any) -> Any:
+        kind = type(tool)
+        function = getattr(tool, "function", None)
+        named = (getattr(function, "name", None), getattr(function, "description", None))
+        return (kind.__module__.split(".")[0], kind.__name__, getattr(tool, "type", None), named)
+
+    seen: list[Any] = []
+
+    class Started(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            seen.append([read(t) for t in kwargs["invocation_params"]["tools"]])
+
+    bound = _model(cls, url).bind_tools([add, mul])
+    reply = bound.invoke("What is 1 + 2?", config={"callbacks": [Started()]})
+    return {"seen": seen, "bound": [read(t) for t in bound.kwargs["tools"]], "reply": reply}
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "tool_objects_seen": (cohere_replies(tool_call=ADD_CALL), tool_objects_seen),
     "bind_tools_strict": (cohere_replies(tool_call=ADD_CALL), bind_tools_strict),
     "stop_text": (cohere_replies(), COMMON.stop_text),
     "unknown_keyword": (cohere_replies(), COMMON.unknown_keyword),
@@ -796,6 +821,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 for _name in (
     "tool_call_invoke",
     "tool_choice_required",
+    "tool_objects_seen",
     "tool_round_trip",
     "tool_stream_generation_info",
 ):

@@ -4,8 +4,11 @@ client's ApiError for no key."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from chatplex.adapters.tools import to_tool_spec
 from chatplex.providers.cohere.adapter import CohereAdapter
 from tests.providers._partner import bound_form
 from tests.providers._partner import for_call
@@ -57,9 +60,23 @@ def test_built_with_no_key_it_raises_the_cohere_clients_api_error(
     assert (ours.status_code, ours.headers, ours.args) == (None, None, ())  # type: ignore[attr-defined]
 
 
-def test_the_tool_choice_is_bound_as_given() -> None:
-    # langchain-cohere's bind_tools binds `tool_choice` among its keywords, unread.
+def test_the_tool_choice_is_bound_as_given_and_the_tools_as_the_sdks_objects() -> None:
+    # langchain-cohere's bind_tools binds `tool_choice` among its keywords, unread, and
+    # its tools as the cohere SDK's ToolV2 objects (what a callback's invocation params
+    # hold), which read back as the tools given.
+    cohere = pytest.importorskip("cohere")
     tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
     adapter = CohereAdapter(api_key="k")
     for given, read in (("any", "required"), (True, "required"), ("f", "f")):
-        assert bound_form(adapter, [tool], read, given) == ([tool], given)
+        [bound], choice = bound_form(adapter, [tool], read, given)
+        assert choice == given
+        assert isinstance(bound, cohere.ToolV2) and bound.function.name == "f"
+        assert to_tool_spec(bound) == to_tool_spec(tool)
+
+
+def test_without_the_cohere_sdk_the_tools_are_bound_as_dicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    monkeypatch.setitem(sys.modules, "cohere", None)  # (its import raises ImportError)
+    assert bound_form(CohereAdapter(api_key="k"), [tool], "f") == ([tool], "f")
