@@ -40,6 +40,7 @@ from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import sum_schema
@@ -307,6 +308,13 @@ def tool_choice_none(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="none").invoke("Hi")
 
 
+def tool_choice_required(cls: Any, url: str) -> Any:
+    """`tool_choice="required"` (LangChain's word for any tool, as `create_agent` and
+    langchain-openai scripts write it) over two tools: what is bound, and the reply."""
+    bound = model(cls, url).bind_tools([add, mul], tool_choice="required")
+    return {"bound": bound.kwargs["tool_choice"], "reply": bound.invoke("Add 1 and 2")}
+
+
 def builtin_search_with_function(cls: Any, url: str) -> Any:
     """A built-in tool bound as a dict beside a function: one tool holding both."""
     return model(cls, url).bind_tools([{"google_search": {}}, add]).invoke("What is 1+2?")
@@ -478,6 +486,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "model_attributes": (vertex_replies(), model_attributes),
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
     "tool_choice_none": (vertex_replies(), tool_choice_none),
+    "tool_choice_required": (vertex_replies(ADD_CALL), tool_choice_required),
     "pdf_base64": (vertex_replies(), pdf_base64),
     "cached_content": (vertex_replies(), cached_content),
     "response_logprobs": (with_logprobs(vertex_replies()), response_logprobs),
@@ -934,6 +943,37 @@ DIFFERENCES["per_call_settings"] = (
         "(`SettingRefused`) before any request",
     ),
     _per_call_sent,
+)
+
+
+def _any_of_the_declared(outcome: Outcome) -> Outcome:
+    """Their forced call of a function named "required" read as our choice of any
+    declared function, once each is seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    (their_request,) = their_requests
+    (our_request,) = our_requests
+    their_config = their_request["body"]["toolConfig"]["functionCallingConfig"]
+    our_config = our_request["body"]["toolConfig"]["functionCallingConfig"]
+    assert their_config == {"mode": "ANY", "allowedFunctionNames": ["required"]}, their_config
+    assert our_config == {"mode": "ANY", "allowedFunctionNames": ["add", "mul"]}, our_config
+    our_request["body"]["toolConfig"] = their_request["body"]["toolConfig"]
+    _float_arguments(outcome)
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["tool_choice_required"] = (
+    (
+        Difference(
+            Reason.REJECTED,
+            "sends tool_choice='required' as a function of that name "
+            "(`allowedFunctionNames: ['required']`), which no declaration has: Vertex "
+            "AI refuses a name that matches no declared function",
+            "'required' is sent as a choice of any declared function (`mode: ANY` with "
+            "every declared name), as langchain-google-genai sends it",
+        ),
+        _FLOAT_ARGUMENTS,
+    ),
+    _any_of_the_declared,
 )
 
 
