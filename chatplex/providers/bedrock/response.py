@@ -107,14 +107,16 @@ FINISH_REASONS = {
     "content_filtered": "content_filter",
 }
 
-#: Error type (Bedrock's exception name) → (class, retryable).
+#: Error type (Bedrock's exception name) → (class, retryable): retryable as botocore's
+#: standard retries take it (a 500 or 503, a throttling code, a shape its service model
+#: marks retryable: `ModelNotReadyException`); not `ModelTimeoutException`, a 408.
 ERROR_TYPES: dict[str, tuple[type[APIError], bool]] = {
     "ThrottlingException": (RateLimitError, True),
     "ServiceQuotaExceededException": (QuotaExceededError, False),
     "ModelNotReadyException": (OverloadedError, True),
     "ServiceUnavailableException": (OverloadedError, True),
     "InternalServerException": (ServerError, True),
-    "ModelTimeoutException": (ServerError, True),
+    "ModelTimeoutException": (ServerError, False),
     "ModelErrorException": (ServerError, False),
     "ModelStreamErrorException": (ServerError, False),
     "ValidationException": (BadRequestError, False),

@@ -91,6 +91,12 @@ class BedrockScripts(ScriptsOver):
     def error_throttled(self, cls: Any, url: str) -> Any:
         return raised(lambda: self.model(cls, url, max_retries=0).invoke("Hi"))
 
+    def error_model_timeout(self, cls: Any, url: str) -> Any:
+        """Bedrock's 408 `ModelTimeoutException` (the model ran past its time), invoked
+        with the default retries: what is raised, and how often it was sent (once:
+        botocore retries no 408)."""
+        return raised(lambda: self.model(cls, url).invoke("Hi"))
+
     def error_access_denied(self, cls: Any, url: str) -> Any:
         return raised(lambda: self.model(cls, url).invoke("Hi"))
 

@@ -710,6 +710,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         converse(status=500, error=("InternalServerException", "Internal error.")),
         error_server_retried,
     ),
+    "error_model_timeout": (
+        converse(status=408, error=("ModelTimeoutException", "Model timed out.")),
+        BEDROCK.error_model_timeout,
+    ),
     "retries_from_environment": (
         converse(status=503, error=("ServiceUnavailableException", "Try again.")),
         retries_from_environment,

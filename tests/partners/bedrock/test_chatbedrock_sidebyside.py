@@ -1045,6 +1045,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         invoke(status=429, error=("ThrottlingException", "Too many requests.")),
         BEDROCK.error_throttled,
     ),
+    "error_model_timeout": (
+        invoke(status=408, error=("ModelTimeoutException", "Model timed out.")),
+        BEDROCK.error_model_timeout,
+    ),
     "error_access_denied": (
         invoke(status=403, error=("AccessDeniedException", "You don't have access.")),
         BEDROCK.error_access_denied,
