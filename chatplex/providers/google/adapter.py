@@ -92,7 +92,19 @@ _HOME = ProviderHome(
 #: standard data blocks, langchain-google-genai's `media`, and thinking from history.
 BLOCK_TYPES = BlockTypes(
     frozenset(
-        {"text", "image_url", "image", "audio", "video", "file", "media", "thinking", "reasoning"}
+        {
+            "text",
+            "image_url",
+            "image",
+            "audio",
+            "video",
+            "file",
+            "media",
+            "thinking",
+            "reasoning",
+            "executable_code",
+            "code_execution_result",
+        }
     )
 )
 _MODEL_NAME = re.compile(r"[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*")

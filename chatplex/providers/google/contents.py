@@ -188,6 +188,8 @@ def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dic
         return part
     if kind in ("thinking", "reasoning"):
         return None  # sent back only from assistant turns (see `_model_parts`)
+    if kind in ("executable_code", "code_execution_result"):
+        return _code_part(block, i)
     if kind == "image_url":
         ref = block.get("image_url")
         url = ref.get("url") if isinstance(ref, Mapping) else ref
@@ -211,6 +213,29 @@ def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dic
             file_data["mimeType"] = mime or "application/octet-stream"
         return {"fileData": file_data}
     raise ValueError(f"message {i}: {kind} block has no base64 data, url or file_id")
+
+
+#: A code execution result's outcome as langchain-google-genai reads a block's number.
+_OUTCOMES = {1: "OUTCOME_OK", 2: "OUTCOME_FAILED"}
+
+
+def _code_part(block: Mapping[str, Any], i: int) -> dict[str, Any]:
+    """A code execution block of a Gemini reply (`executable_code`,
+    `code_execution_result`) as its part again, as langchain-google-genai sends it back:
+    the code and its language; the output and its outcome (1 OUTCOME_OK, 2
+    OUTCOME_FAILED, another number unspecified, a name as given, none OUTCOME_OK)."""
+    if block["type"] == "executable_code":
+        if "executable_code" not in block or "language" not in block:
+            raise ValueError(f"message {i}: executable_code block needs its code and language")
+        language = getattr(block["language"], "value", block["language"])
+        return {"executableCode": {"language": language, "code": block["executable_code"]}}
+    if "code_execution_result" not in block:
+        raise ValueError(f"message {i}: code_execution_result block needs its output")
+    outcome = block.get("outcome", 1)
+    if isinstance(outcome, int):
+        outcome = _OUTCOMES.get(outcome, "OUTCOME_UNSPECIFIED")
+    outcome = getattr(outcome, "value", outcome)
+    return {"codeExecutionResult": {"outcome": outcome, "output": block["code_execution_result"]}}
 
 
 def _inline(mime: Any, data: Any, i: int) -> dict[str, Any]:

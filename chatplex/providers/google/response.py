@@ -111,6 +111,7 @@ class PartReader:
     __slots__ = (
         "calls",
         "candidate",
+        "codes",
         "index",
         "kind",
         "listed",
@@ -134,6 +135,7 @@ class PartReader:
         self.listed = False
         self.response_id: Any = None
         self.calls = 0
+        self.codes = 0  # executable code blocks read (each one's id drawn from it)
         self.index = -1  # the index of the current block
         self.kind: str | None = None  # "thinking" or "text": the current block's kind
         self.thoughts = False  # once a thought came, text goes as blocks
@@ -176,6 +178,10 @@ class PartReader:
 
     def _content(self, part: dict[str, Any]) -> str | list[Any]:
         signature = part.get("thoughtSignature")
+        if self.partner:
+            other = self._other_block(part, signature)
+            if other is not None:
+                return [other] if other else ""
         if part.get("thought"):
             self.thoughts = True
             block: dict[str, Any] = {"type": "thinking", "thinking": part.get("text") or ""}
@@ -198,6 +204,51 @@ class PartReader:
         if self.listed or (self.thoughts and not self.streaming):
             return [{"type": "text", "text": text}] if text else ""
         return text
+
+    def _other_block(self, part: dict[str, Any], signature: Any) -> dict[str, Any] | None:
+        """A code execution part or a generated image as langchain-google-genai reads it
+        into content: `executable_code` (its code, language and a drawn id, shaped as the
+        partner's uuid4), `code_execution_result` (its output, outcome 1 for OUTCOME_OK or
+        none, else 2; `tool_call_id` ""), an image's `image_url` data URL (its signature
+        in `extras`); {} for such a part the partner leaves out (no code, no output);
+        None for any other part. A stream's block takes the next index."""
+        code = reply_field(part.get("executableCode"), dict, "executableCode")
+        result = reply_field(part.get("codeExecutionResult"), dict, "codeExecutionResult")
+        data = reply_field(part.get("inlineData"), dict, "inlineData")
+        block: dict[str, Any]
+        if code is not None:
+            if not (code.get("code") and code.get("language")):
+                return {}
+            key = f"{self.response_id or ''}:{self.candidate}:code:{self.codes}"
+            self.codes += 1
+            block = {
+                "type": "executable_code",
+                "executable_code": code["code"],
+                "language": code["language"],
+                "id": drawn_call_id(key),
+            }
+        elif result is not None:
+            if not result.get("output"):
+                return {}
+            block = {
+                "type": "code_execution_result",
+                "code_execution_result": result["output"],
+                "outcome": 1 if result.get("outcome") in (None, "OUTCOME_OK") else 2,
+                "tool_call_id": "",
+            }
+        elif data is not None and str(data.get("mimeType") or "").startswith("image/"):
+            if not data.get("data"):
+                return {}
+            url = f"data:{data['mimeType']};base64,{data['data']}"
+            block = {"type": "image_url", "image_url": {"url": url}}
+            if signature:
+                block["extras"] = {"signature": signature}
+        else:
+            return None
+        if self.streaming:
+            self.index, self.kind = self.index + 1, block["type"]
+            block["index"] = self.index
+        return block
 
     def _indexed(self, block: dict[str, Any]) -> dict[str, Any]:
         """`block` with its index: the current one for a piece of the same kind, else

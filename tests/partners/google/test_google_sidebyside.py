@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import uuid
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 
 from tests.partners._sidebyside import NAMED
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import RANDOM
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -396,6 +398,48 @@ def max_tokens_per_call(cls: Any, url: str) -> Any:
     return attempted(lambda: model(cls, url).invoke("Hi", max_tokens=5))
 
 
+#: A reply of code execution: the code run, its output, then the answer.
+CODE_PARTS = [
+    {"executableCode": {"language": "PYTHON", "code": "print(1 + 2)"}},
+    {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "3\n"}},
+    {"text": "It is 3."},
+]
+#: A reply holding a generated image after its text.
+IMAGE_PARTS = [{"text": "Here:"}, {"inlineData": {"mimeType": "image/png", "data": PNG}}]
+
+
+def _code_ids_masked(message: Any) -> Any:
+    """`message` with each executable code block's id (random, a uuid4, in
+    langchain-google-genai's) as `RANDOM`, once seen to be one."""
+    if isinstance(message.content, list):
+        for block in message.content:
+            if isinstance(block, dict) and block.get("type") == "executable_code":
+                assert len(str(uuid.UUID(block["id"]))) == 36
+                block["id"] = RANDOM
+    return message
+
+
+def code_execution(cls: Any, url: str) -> Any:
+    """The code execution tool bound: the reply's code and output blocks, invoked and
+    streamed (merged), and the reply sent back in the next turn."""
+    chat = model(cls, url).bind_tools([{"code_execution": {}}])
+    first = chat.invoke("What is 1 + 2? Run code.")
+    streamed = merged(list(chat.stream("What is 1 + 2? Run code.")))
+    again = chat.invoke(
+        [lc.HumanMessage("What is 1 + 2? Run code."), first, lc.HumanMessage("Why?")]
+    )
+    return [_code_ids_masked(m) for m in (first, streamed, again)]
+
+
+def image_output(cls: Any, url: str) -> Any:
+    """A generated image in the reply (`response_modalities`): the content and its
+    standard blocks, invoked and streamed (merged)."""
+    chat = model(cls, url, response_modalities=["TEXT", "IMAGE"])
+    invoked = chat.invoke("Draw a dot.")
+    streamed = merged(list(chat.stream("Draw a dot.")))
+    return {"invoked": invoked, "blocks": invoked.content_blocks, "streamed": streamed}
+
+
 def request_timeout(cls: Any, url: str) -> Any:
     return model(cls, url, timeout=30).invoke("Hi")
 
@@ -492,6 +536,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "max_tokens_per_call": (gemini_replies(), max_tokens_per_call),
     "stop_text": (gemini_replies(), GEMINI.stop_text),
+    "code_execution": (gemini_replies(CODE_PARTS), code_execution),
+    "image_output": (gemini_replies(IMAGE_PARTS), image_output),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
