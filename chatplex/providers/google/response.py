@@ -40,6 +40,8 @@ for safety are replies, not errors, as in langchain-google-genai: an empty messa
 
 from __future__ import annotations
 
+import copy
+import importlib
 import json
 import re
 from collections.abc import Mapping
@@ -75,6 +77,7 @@ __all__ = [
     "head_metadata",
     "parse_candidates",
     "parse_reply",
+    "partner_grounding",
     "payload_error",
     "tool_call_id",
     "usage_metadata",
@@ -371,7 +374,54 @@ def candidate_metadata(candidate: Mapping[str, Any], *, partner: bool = False) -
     for wire, ours in _PARTNER_CANDIDATE_FIELDS if partner else _CANDIDATE_FIELDS:
         if candidate.get(wire) is not None:
             meta[ours] = candidate[wire]
+    if partner and isinstance(meta.get("grounding_metadata"), dict):
+        meta["grounding_metadata"] = partner_grounding(meta["grounding_metadata"])
     return meta
+
+
+#: The grounding lists langchain-google-genai gives as [] where the SDK has None.
+_GROUNDING_LISTS = (
+    "grounding_supports",
+    "grounding_chunks",
+    "web_search_queries",
+    "image_search_queries",
+)
+
+
+def partner_grounding(raw: dict[str, Any]) -> dict[str, Any]:
+    """A candidate's `groundingMetadata` as langchain-google-genai gives it: the
+    google-genai SDK's `GroundingMetadata` dumped (snake_case, every field, None where
+    not sent; a field the installed SDK does not know left out, as its reading of a
+    reply leaves it), its lists [] where None. As sent where the SDK is not installed."""
+    try:
+        model = importlib.import_module("google.genai.types").GroundingMetadata
+    except (ImportError, AttributeError):
+        return raw
+    data = copy.deepcopy(raw)
+    for _ in range(32):  # (each round leaves out the fields the SDK refused)
+        try:
+            dumped: dict[str, Any] = model.model_validate(data).model_dump()
+        except ValueError as err:  # pydantic's ValidationError
+            errors = err.errors() if hasattr(err, "errors") else []
+            extra = [e["loc"] for e in errors if e.get("type") == "extra_forbidden"]
+            if not extra or len(extra) != len(errors):
+                return raw
+            for location in extra:
+                _drop(data, location)
+            continue
+        for name in _GROUNDING_LISTS:
+            if name in dumped and dumped[name] is None:
+                dumped[name] = []
+        return dumped
+    return raw
+
+
+def _drop(data: Any, location: tuple[Any, ...]) -> None:
+    """`data` without the item at `location` (a path of keys and indexes)."""
+    *path, last = location
+    for key in path:
+        data = data[key]
+    del data[last]
 
 
 def usage_metadata(raw: Any) -> UsageMetadata | None:

@@ -440,6 +440,60 @@ def image_output(cls: Any, url: str) -> Any:
     return {"invoked": invoked, "blocks": invoked.content_blocks, "streamed": streamed}
 
 
+#: Search grounding of a reply, with fields a newer API sends (unknown to the SDK).
+GROUNDING = {
+    "webSearchQueries": ["weather paris"],
+    "groundingChunks": [{"web": {"uri": "https://example.com/a", "title": "example.com"}}],
+    "groundingSupports": [
+        {
+            "segment": {"startIndex": 0, "endIndex": 5, "text": "Hello"},
+            "groundingChunkIndices": [0],
+            "confidenceScores": [0.9],
+        }
+    ],
+    "searchEntryPoint": {"renderedContent": "<div></div>", "futureField": 1},
+    "futureList": [1],
+}
+
+
+def with_grounding(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s replies with `GROUNDING` on each finished candidate (a stream's last
+    event)."""
+
+    def grounded(event: dict[str, Any]) -> dict[str, Any]:
+        for candidate in event.get("candidates", []):
+            if candidate.get("finishReason"):
+                candidate["groundingMetadata"] = GROUNDING
+        return event
+
+    def reply(seen: Seen) -> Reply:
+        sent = answer(seen)
+        pieces = []
+        for piece in sent.pieces:
+            if piece.startswith(b"data: "):
+                event = grounded(json.loads(piece.removeprefix(b"data: ")))
+                pieces.append(b"data: " + json.dumps(event).encode() + b"\r\n\r\n")
+            else:
+                pieces.append(json.dumps(grounded(json.loads(piece))).encode())
+        return Reply(sent.status, pieces, sent.content_type, sent.headers)
+
+    return reply
+
+
+def search_grounding(cls: Any, url: str) -> Any:
+    """Google Search bound: the reply's `grounding_metadata` (as a script reads its
+    sources: `grounding_chunks[0]["web"]["uri"]`), invoked and streamed (merged)."""
+    chat = model(cls, url).bind_tools([{"google_search": {}}])
+    invoked = chat.invoke("Weather in Paris?")
+    streamed = merged(list(chat.stream("Weather in Paris?")))
+    grounding = invoked.response_metadata["grounding_metadata"]
+    return {
+        "invoked": invoked,
+        "streamed": streamed,
+        "source": grounding["grounding_chunks"][0]["web"]["uri"],
+    }
+
+
 def request_timeout(cls: Any, url: str) -> Any:
     return model(cls, url, timeout=30).invoke("Hi")
 
@@ -538,6 +592,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "stop_text": (gemini_replies(), GEMINI.stop_text),
     "code_execution": (gemini_replies(CODE_PARTS), code_execution),
     "image_output": (gemini_replies(IMAGE_PARTS), image_output),
+    "search_grounding": (with_grounding(gemini_replies()), search_grounding),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------

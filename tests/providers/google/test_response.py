@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from chatplex.providers.google.response import error_fields
 from chatplex.providers.google.response import gemini_3_or_later
 from chatplex.providers.google.response import parse_candidates
 from chatplex.providers.google.response import parse_reply
+from chatplex.providers.google.response import partner_grounding
 from chatplex.providers.google.response import tool_call_id
 from chatplex.providers.google.response import usage_metadata
 
@@ -245,4 +247,29 @@ def test_under_the_partners_name_log_probabilities_and_citations_are_not_kept() 
     assert ours["avg_logprobs"] == -0.5 and ours["model_name"] is None
     theirs = parse_reply(raw, None, partner=True).response_metadata
     assert "avg_logprobs" not in theirs and "citation_metadata" not in theirs
-    assert theirs["grounding_metadata"] == grounding and theirs["model_name"] == ""
+    assert theirs["grounding_metadata"] == partner_grounding(grounding)  # (its SDK's form)
+    assert theirs["model_name"] == ""
+
+
+def test_partner_grounding_is_the_sdks_dump_without_fields_it_does_not_know() -> None:
+    pytest.importorskip("google.genai")
+    raw = {
+        "webSearchQueries": ["q"],
+        "groundingChunks": [{"web": {"uri": "https://a", "title": "a", "newer": 1}}],
+        "newerTop": True,
+    }
+    dumped = partner_grounding(raw)
+    assert dumped["web_search_queries"] == ["q"]
+    assert dumped["grounding_chunks"][0]["web"] == {
+        "domain": None,
+        "title": "a",
+        "uri": "https://a",
+    }
+    assert dumped["grounding_supports"] == [] and dumped["image_search_queries"] == []
+    assert "newerTop" not in dumped and "newer" in raw["groundingChunks"][0]["web"]  # raw kept
+
+
+def test_partner_grounding_is_as_sent_without_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "google.genai.types", None)  # (its import fails)
+    raw = {"webSearchQueries": ["q"]}
+    assert partner_grounding(raw) is raw
