@@ -22,6 +22,8 @@ from the Gemini Developer API's (langchain-google-genai's):
 
 from __future__ import annotations
 
+import importlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +31,13 @@ from typing import Any
 from ...messages import AIMessageChunk
 from .stream import GeminiStreamParser
 
-__all__ = ["VertexStreamParser", "plain_texts", "vertex_metadata", "vertex_signed_texts"]
+__all__ = [
+    "VertexStreamParser",
+    "plain_texts",
+    "proto_form",
+    "vertex_metadata",
+    "vertex_signed_texts",
+]
 
 #: The fields of aiplatform's `UsageMetadata` and their proto defaults.
 _USAGE_DEFAULTS: dict[str, Any] = {
@@ -47,6 +55,36 @@ _V1_USAGE_DEFAULTS: dict[str, Any] = {
     "tool_use_prompt_tokens_details": [],
     "traffic_type": "TRAFFIC_TYPE_UNSPECIFIED",
 }
+
+
+#: A candidate's fields langchain-google-vertexai gives as aiplatform's proto types dump
+#: them: (the metadata key, the proto type).
+_PROTO_FIELDS = (
+    ("grounding_metadata", "GroundingMetadata"),
+    ("citation_metadata", "CitationMetadata"),
+)
+
+
+def proto_form(raw: Mapping[str, Any], proto: str, version: str = "v1beta1") -> Any:
+    """`raw` (a reply's JSON of the aiplatform proto type `proto`) as langchain-google-
+    vertexai gives it: read into that type as its REST transport reads a reply (fields
+    it does not know left out) and dumped by `proto.Message.to_dict` (snake_case field
+    names, every scalar and list at its default where not sent). As sent where
+    google-cloud-aiplatform is not installed."""
+    module = (
+        "google.cloud.aiplatform_v1.types"
+        if version == "v1"
+        else ("google.cloud.aiplatform_v1beta1.types")
+    )
+    try:
+        cls = getattr(importlib.import_module(module), proto)
+        parse_error = importlib.import_module("google.protobuf.json_format").ParseError
+    except (ImportError, AttributeError):
+        return raw
+    try:
+        return cls.to_dict(cls.from_json(json.dumps(raw), ignore_unknown_fields=True))
+    except (parse_error, ValueError):  # a value of the wrong type
+        return raw
 
 
 def _snake(name: str) -> str:
@@ -140,6 +178,9 @@ def vertex_metadata(
         meta["safety_ratings"] = ratings
     if isinstance(meta.get("logprobs_result"), Mapping):
         meta["logprobs_result"] = _logprobs(meta["logprobs_result"])
+    for key, proto in _PROTO_FIELDS:
+        if isinstance(meta.get(key), Mapping):
+            meta[key] = proto_form(meta[key], proto, version)
     if streaming:
         if candidates:
             meta["usage_metadata"] = {}

@@ -456,14 +456,16 @@ GROUNDING = {
 }
 
 
-def with_grounding(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
-    """`answer`'s replies with `GROUNDING` on each finished candidate (a stream's last
-    event)."""
+def with_grounding(answer: Callable[[Seen], Reply], **fields: Any) -> Callable[[Seen], Reply]:
+    """`answer`'s replies with `GROUNDING` (or the candidate `fields` given) on each
+    finished candidate (a stream's last event; in a JSON array of events too)."""
+    fields = fields or {"groundingMetadata": GROUNDING}
 
-    def grounded(event: dict[str, Any]) -> dict[str, Any]:
-        for candidate in event.get("candidates", []):
-            if candidate.get("finishReason"):
-                candidate["groundingMetadata"] = GROUNDING
+    def grounded(event: Any) -> Any:
+        for one in event if isinstance(event, list) else [event]:
+            for candidate in one.get("candidates", []):
+                if candidate.get("finishReason"):
+                    candidate.update(fields)
         return event
 
     def reply(seen: Seen) -> Reply:

@@ -50,7 +50,9 @@ from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
 from tests.partners.google._scripts import error_body
 from tests.partners.google.test_google_sidebyside import CONVERSATION
+from tests.partners.google.test_google_sidebyside import GROUNDING
 from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import with_grounding
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
 oauth2 = pytest.importorskip("google.oauth2.credentials")
@@ -308,6 +310,18 @@ def tool_choice_none(cls: Any, url: str) -> Any:
     return model(cls, url).bind_tools([add], tool_choice="none").invoke("Hi")
 
 
+#: Citations of a reply, with a field a newer API sends.
+CITATIONS = {"citations": [{"startIndex": 0, "endIndex": 5, "uri": "https://x", "newer": 1}]}
+
+
+def grounding_and_citations(cls: Any, url: str) -> Any:
+    """Google Search bound: the reply's `grounding_metadata` and `citation_metadata`
+    (as a script reads its sources: `grounding_chunks[0]["web"]["uri"]`)."""
+    reply = model(cls, url).bind_tools([{"google_search": {}}]).invoke("Weather in Paris?")
+    grounding = reply.response_metadata["grounding_metadata"]
+    return {"reply": reply, "source": grounding["grounding_chunks"][0]["web"]["uri"]}
+
+
 def tool_choice_required(cls: Any, url: str) -> Any:
     """`tool_choice="required"` (LangChain's word for any tool, as `create_agent` and
     langchain-openai scripts write it) over two tools: what is bound, and the reply."""
@@ -487,6 +501,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
     "tool_choice_none": (vertex_replies(), tool_choice_none),
     "tool_choice_required": (vertex_replies(ADD_CALL), tool_choice_required),
+    "grounding_and_citations": (
+        with_grounding(vertex_replies(), groundingMetadata=GROUNDING, citationMetadata=CITATIONS),
+        grounding_and_citations,
+    ),
     "pdf_base64": (vertex_replies(), pdf_base64),
     "cached_content": (vertex_replies(), cached_content),
     "response_logprobs": (with_logprobs(vertex_replies()), response_logprobs),

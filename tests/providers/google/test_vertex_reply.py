@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
+
+import pytest
 
 from chatplex.adapters.sse_event import SSEEvent
 from chatplex.messages import merge_chunks
 from chatplex.providers.google.stream import GeminiStreamParser
 from chatplex.providers.google.vertex_reply import VertexStreamParser
 from chatplex.providers.google.vertex_reply import plain_texts
+from chatplex.providers.google.vertex_reply import proto_form
 from chatplex.providers.google.vertex_reply import vertex_metadata
 from chatplex.providers.google.vertex_reply import vertex_signed_texts
 
@@ -126,3 +130,19 @@ def test_a_streamed_call_has_no_index_as_langchain_google_vertexai_streams_it() 
     assert [c["name"] for c in merge_chunks([chunk]).tool_calls] == ["f", "g"]
     indexed = gemini.feed(SSEEvent(data=json.dumps(event)))
     assert indexed is not None and [c["index"] for c in indexed.tool_call_chunks] == [0, 1]
+
+
+def test_proto_form_is_aiplatforms_dump_and_as_sent_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("google.cloud.aiplatform_v1beta1")
+    raw = {"citations": [{"startIndex": 0, "endIndex": 5, "uri": "https://x", "newer": 1}]}
+    dumped = proto_form(raw, "CitationMetadata")
+    assert dumped == {
+        "citations": [
+            {"start_index": 0, "end_index": 5, "uri": "https://x", "title": "", "license_": ""}
+        ]
+    }
+    assert proto_form({"citations": 5}, "CitationMetadata") == {"citations": 5}  # no such JSON
+    monkeypatch.setitem(sys.modules, "google.cloud.aiplatform_v1beta1.types", None)
+    assert proto_form(raw, "CitationMetadata") is raw
