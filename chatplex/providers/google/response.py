@@ -40,10 +40,13 @@ for safety are replies, not errors, as in langchain-google-genai: an empty messa
 
 from __future__ import annotations
 
+import base64
 import copy
 import importlib
+import io
 import json
 import re
+import wave
 from collections.abc import Mapping
 from typing import Any
 
@@ -160,6 +163,8 @@ class PartReader:
             reply_field(part, dict, "part")
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
+            if self.partner and (audio := _audio(part)) is not None:
+                additional["audio"] = audio  # (langchain-google-genai's: the last part's)
             if not piece:
                 pass
             elif content is None:
@@ -279,6 +284,24 @@ class PartReader:
         if part.get("thoughtSignature"):
             additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
         return chunk
+
+
+def _audio(part: Mapping[str, Any]) -> bytes | None:
+    """A generated audio part as langchain-google-genai keeps it in
+    `additional_kwargs["audio"]`: its PCM data in a WAV file (one channel, 16-bit, 24 kHz,
+    as it writes it whatever the MIME type says); None for any other part."""
+    data = part.get("inlineData")
+    if not isinstance(data, dict) or not str(data.get("mimeType") or "").startswith("audio/"):
+        return None
+    if not isinstance(data.get("data"), str) or not data["data"]:
+        return None
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(24000)
+        out.writeframes(base64.b64decode(data["data"]))
+    return buffer.getvalue()
 
 
 def _side_by_side(content: str | list[Any], piece: str | list[Any]) -> list[Any]:

@@ -408,6 +408,26 @@ CODE_PARTS = [
 IMAGE_PARTS = [{"text": "Here:"}, {"inlineData": {"mimeType": "image/png", "data": PNG}}]
 
 
+#: A reply of generated speech: raw PCM audio after a text.
+AUDIO_PARTS = [
+    {"text": "Hi there"},
+    {"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000", "data": PNG}},
+]
+
+
+def audio_output(cls: Any, url: str) -> Any:
+    """Generated speech (`response_modalities=["AUDIO"]`): the reply, the WAV file a
+    script saves from `additional_kwargs["audio"]`, invoked and per streamed chunk."""
+    chat = model(cls, url, response_modalities=["AUDIO"])
+    invoked = chat.invoke("Say hi.")
+    chunks = list(chat.stream("Say hi."))
+    return {
+        "invoked": invoked,
+        "blocks": invoked.content_blocks,
+        "chunks": [c.additional_kwargs.get("audio") for c in chunks],
+    }
+
+
 def _code_ids_masked(message: Any) -> Any:
     """`message` with each executable code block's id (random, a uuid4, in
     langchain-google-genai's) as `RANDOM`, once seen to be one."""
@@ -594,6 +614,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "stop_text": (gemini_replies(), GEMINI.stop_text),
     "code_execution": (gemini_replies(CODE_PARTS), code_execution),
     "image_output": (gemini_replies(IMAGE_PARTS), image_output),
+    "audio_output": (gemini_replies(AUDIO_PARTS), audio_output),
     "search_grounding": (with_grounding(gemini_replies()), search_grounding),
 }
 
