@@ -149,6 +149,9 @@ class _GoogleWire(Adapter):
     #: (`PartReader.partner`: a Gemini 3 reply's content a list always); Vertex AI's
     #: partner has no such rule.
     _partner_replies = False
+    #: Whose reading of a reply's code execution and media parts (`PartReader.others`):
+    #: None, the Gemini drop-in's partner's under its name.
+    _other_parts: str | None = None
     #: Whether tool results, turns, the system instruction and text signatures (from
     #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
     #: (`vertex_history.py`), or as the Gemini API's does.
@@ -255,7 +258,9 @@ class _GoogleWire(Adapter):
         """The reply of a non-stream call: candidate 0, the others (`candidateCount > 1`)
         in `response_metadata["other_candidates"]`."""
         try:
-            reply = parse_reply(body, headers, partner=self._partner_replies)
+            reply = parse_reply(
+                body, headers, partner=self._partner_replies, others=self._other_parts
+            )
         except APIError as exc:
             exc.provider = self.provider  # the same parsing serves Vertex AI
             raise
@@ -283,7 +288,10 @@ class _GoogleWire(Adapter):
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events."""
         return GeminiStreamParser(
-            header_value(headers, "x-request-id"), self.provider, partner=self._partner_replies
+            header_value(headers, "x-request-id"),
+            self.provider,
+            partner=self._partner_replies,
+            others=self._other_parts,
         )
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:

@@ -40,13 +40,10 @@ for safety are replies, not errors, as in langchain-google-genai: an empty messa
 
 from __future__ import annotations
 
-import base64
 import copy
 import importlib
-import io
 import json
 import re
-import wave
 from collections.abc import Mapping
 from typing import Any
 
@@ -69,6 +66,9 @@ from ...messages import UsageMetadata
 from ...messages import merge_content
 from ...messages import with_other_candidates
 from .contents import FUNCTION_SIGNATURES_KEY
+from .reply_parts import audio_wav
+from .reply_parts import genai_block
+from .reply_parts import vertex_block
 
 __all__ = [
     "OTHER_CANDIDATES",
@@ -121,6 +121,7 @@ class PartReader:
         "index",
         "kind",
         "listed",
+        "others",
         "partner",
         "response_id",
         "streaming",
@@ -128,9 +129,18 @@ class PartReader:
     )
 
     def __init__(
-        self, candidate: int = 0, *, streaming: bool = False, partner: bool = False
+        self,
+        candidate: int = 0,
+        *,
+        streaming: bool = False,
+        partner: bool = False,
+        others: str | None = None,
     ) -> None:
         self.candidate = candidate
+        # Whose reading of code execution and generated media parts ("genai", under
+        # langchain-google-genai's name; "vertex", langchain-google-vertexai's); None:
+        # left out.
+        self.others = others or ("genai" if partner else None)
         # A stream's text pieces stay str after thoughts, as langchain-google-genai
         # streams them (its merged stream: [thinking block, "text"]).
         self.streaming = streaming
@@ -163,7 +173,7 @@ class PartReader:
             reply_field(part, dict, "part")
             reply_field(part.get("text"), str, "part's text")
             piece = self._content(part)
-            if self.partner and (audio := _audio(part)) is not None:
+            if self.partner and (audio := audio_wav(part)) is not None:
                 additional["audio"] = audio  # (langchain-google-genai's: the last part's)
             if not piece:
                 pass
@@ -186,7 +196,7 @@ class PartReader:
 
     def _content(self, part: dict[str, Any]) -> str | list[Any]:
         signature = part.get("thoughtSignature")
-        if self.partner:
+        if self.others is not None:
             other = self._other_block(part, signature)
             if other is not None:
                 return [other] if other else ""
@@ -214,46 +224,16 @@ class PartReader:
         return text
 
     def _other_block(self, part: dict[str, Any], signature: Any) -> dict[str, Any] | None:
-        """A code execution part or a generated image as langchain-google-genai reads it
-        into content: `executable_code` (its code, language and a drawn id, shaped as the
-        partner's uuid4), `code_execution_result` (its output, outcome 1 for OUTCOME_OK or
-        none, else 2; `tool_call_id` ""), an image's `image_url` data URL (its signature
-        in `extras`); {} for such a part the partner leaves out (no code, no output);
-        None for any other part. A stream's block takes the next index."""
-        code = reply_field(part.get("executableCode"), dict, "executableCode")
-        result = reply_field(part.get("codeExecutionResult"), dict, "codeExecutionResult")
-        data = reply_field(part.get("inlineData"), dict, "inlineData")
-        block: dict[str, Any]
-        if code is not None:
-            if not (code.get("code") and code.get("language")):
-                return {}
-            key = f"{self.response_id or ''}:{self.candidate}:code:{self.codes}"
+        """A code execution or generated image part's block, as `self.others` reads it
+        (`reply_parts`); {} for one it leaves out, None for any other part. A stream's
+        genai block takes the next index."""
+        if self.others == "vertex":
+            return vertex_block(part)
+        key = f"{self.response_id or ''}:{self.candidate}:code:{self.codes}"
+        block = genai_block(part, signature, drawn_call_id(key))
+        if block and block["type"] == "executable_code":
             self.codes += 1
-            block = {
-                "type": "executable_code",
-                "executable_code": code["code"],
-                "language": code["language"],
-                "id": drawn_call_id(key),
-            }
-        elif result is not None:
-            if not result.get("output"):
-                return {}
-            block = {
-                "type": "code_execution_result",
-                "code_execution_result": result["output"],
-                "outcome": 1 if result.get("outcome") in (None, "OUTCOME_OK") else 2,
-                "tool_call_id": "",
-            }
-        elif data is not None and str(data.get("mimeType") or "").startswith("image/"):
-            if not data.get("data"):
-                return {}
-            url = f"data:{data['mimeType']};base64,{data['data']}"
-            block = {"type": "image_url", "image_url": {"url": url}}
-            if signature:
-                block["extras"] = {"signature": signature}
-        else:
-            return None
-        if self.streaming:
+        if block and self.streaming:
             self.index, self.kind = self.index + 1, block["type"]
             block["index"] = self.index
         return block
@@ -284,24 +264,6 @@ class PartReader:
         if part.get("thoughtSignature"):
             additional.setdefault(FUNCTION_SIGNATURES_KEY, {})[call_id] = part["thoughtSignature"]
         return chunk
-
-
-def _audio(part: Mapping[str, Any]) -> bytes | None:
-    """A generated audio part as langchain-google-genai keeps it in
-    `additional_kwargs["audio"]`: its PCM data in a WAV file (one channel, 16-bit, 24 kHz,
-    as it writes it whatever the MIME type says); None for any other part."""
-    data = part.get("inlineData")
-    if not isinstance(data, dict) or not str(data.get("mimeType") or "").startswith("audio/"):
-        return None
-    if not isinstance(data.get("data"), str) or not data["data"]:
-        return None
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(24000)
-        out.writeframes(base64.b64decode(data["data"]))
-    return buffer.getvalue()
 
 
 def _side_by_side(content: str | list[Any], piece: str | list[Any]) -> list[Any]:
@@ -470,15 +432,24 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
 
 
 def parse_reply(
-    body: bytes, headers: Mapping[str, str] | None, *, partner: bool = False
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    *,
+    partner: bool = False,
+    others: str | None = None,
 ) -> AIMessage:
     """The reply of a non-stream call: candidate 0, the others in its metadata
-    (`partner`: read as under langchain-google-genai's name, `PartReader.partner`)."""
-    return with_other_candidates(parse_candidates(body, headers, partner=partner))
+    (`partner`: read as under langchain-google-genai's name, `PartReader.partner`;
+    `others`: `PartReader.others`)."""
+    return with_other_candidates(parse_candidates(body, headers, partner=partner, others=others))
 
 
 def parse_candidates(
-    body: bytes, headers: Mapping[str, str] | None = None, *, partner: bool = False
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    *,
+    partner: bool = False,
+    others: str | None = None,
 ) -> list[AIMessage]:
     """Every candidate of a `generateContent` body, in index order, as `AIMessage`s (usage
     on the first only); a blocked prompt is one empty message. Raises `APIError` for an
@@ -494,7 +465,7 @@ def parse_candidates(
     head = head_metadata(data, request_id, partner=partner)
     messages = []
     for position, candidate in enumerate(candidates or [{}]):
-        reader = PartReader(candidate.get("index") or position, partner=partner)
+        reader = PartReader(candidate.get("index") or position, partner=partner, others=others)
         reader.response_id = data.get("responseId")
         reader.reads_model(data.get("modelVersion"))
         content, calls, additional = reader.read((candidate.get("content") or {}).get("parts"))

@@ -43,6 +43,7 @@ class GeminiStreamParser:
         "_first",
         "_head",
         "_id",
+        "_other_parts",
         "_others",
         "_partner",
         "_provider",
@@ -57,10 +58,12 @@ class GeminiStreamParser:
         provider: str = "google_genai",
         *,
         partner: bool = False,
+        others: str | None = None,
     ) -> None:
         self._req_id = request_id
         self._provider = provider
         self._partner = partner  # read as under langchain-google-genai's name
+        self._other_parts = others  # (`PartReader.others`)
         self._first = True
         self._finished = False
         self._id: str | None = None
@@ -128,7 +131,9 @@ class GeminiStreamParser:
             index = candidate.get("index") or 0
             reader = self._readers.get(index)
             if reader is None:
-                reader = PartReader(index, streaming=True, partner=self._partner)
+                reader = PartReader(
+                    index, streaming=True, partner=self._partner, others=self._other_parts
+                )
                 self._readers[index] = reader
                 reader.response_id = self._id
             reader.reads_model(obj.get("modelVersion"))

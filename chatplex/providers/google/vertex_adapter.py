@@ -106,6 +106,7 @@ class VertexAIAdapter(_GoogleWire):
     """
 
     provider = "google_vertexai"
+    _other_parts = "vertex"  # code execution and images read as langchain-google-vertexai
     #: A drop-in's `bind_tools([], tool_choice="any")` is bound and sent as mode ANY with
     #: no function declared, as langchain-google-vertexai sends it (its 'required' as a
     #: function named 'required', which Vertex AI refuses: chatplex's ANY for it too).
@@ -242,7 +243,9 @@ class VertexAIAdapter(_GoogleWire):
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events, its metadata in the Vertex shape."""
         asked = self.model if self._named_as_asked else None
-        return VertexStreamParser(header_value(headers, "x-request-id"), self.provider, asked=asked)
+        return VertexStreamParser(
+            header_value(headers, "x-request-id"), self.provider, asked=asked, others="vertex"
+        )
 
     def __repr__(self) -> str:
         return (

@@ -49,6 +49,7 @@ from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
 from tests.partners.google._scripts import error_body
+from tests.partners.google.test_google_sidebyside import CODE_PARTS
 from tests.partners.google.test_google_sidebyside import CONVERSATION
 from tests.partners.google.test_google_sidebyside import GROUNDING
 from tests.partners.google.test_google_sidebyside import gemini_replies
@@ -322,6 +323,17 @@ def grounding_and_citations(cls: Any, url: str) -> Any:
     return {"reply": reply, "source": grounding["grounding_chunks"][0]["web"]["uri"]}
 
 
+def code_execution(cls: Any, url: str) -> Any:
+    """The code execution tool bound: the reply's code and output blocks, and the reply
+    sent back in the next turn."""
+    chat = model(cls, url).bind_tools([{"code_execution": {}}])
+    first = chat.invoke("What is 1 + 2? Run code.")
+    again = chat.invoke(
+        [lc.HumanMessage("What is 1 + 2? Run code."), first, lc.HumanMessage("Why?")]
+    )
+    return [first, again]
+
+
 def tool_choice_required(cls: Any, url: str) -> Any:
     """`tool_choice="required"` (LangChain's word for any tool, as `create_agent` and
     langchain-openai scripts write it) over two tools: what is bound, and the reply."""
@@ -501,6 +513,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "anonymous_credentials": (vertex_replies(), anonymous_credentials),
     "tool_choice_none": (vertex_replies(), tool_choice_none),
     "tool_choice_required": (vertex_replies(ADD_CALL), tool_choice_required),
+    "code_execution": (vertex_replies(CODE_PARTS), code_execution),
     "grounding_and_citations": (
         with_grounding(vertex_replies(), groundingMetadata=GROUNDING, citationMetadata=CITATIONS),
         grounding_and_citations,
@@ -1002,10 +1015,13 @@ _FRAMING = ("?%24alt=json%3Benum-encoding%3Dint", "?alt=sse")
 
 #: Proto enums the REST transport sends as numbers (`enum-encoding=int`), read as their
 #: names (Vertex AI takes either): `Type` of a schema, `Mode` of function calling, a
-#: safety setting's `HarmCategory` and `HarmBlockThreshold`.
+#: safety setting's `HarmCategory` and `HarmBlockThreshold`, code execution's `Language`
+#: and `Outcome`.
 _ENUM_NAMES = {
     "type": {1: "STRING", 2: "NUMBER", 3: "INTEGER", 4: "BOOLEAN", 5: "ARRAY", 6: "OBJECT"},
     "mode": {1: "AUTO", 2: "ANY", 3: "NONE", 4: "VALIDATED"},
+    "language": {1: "PYTHON"},
+    "outcome": {1: "OUTCOME_OK", 2: "OUTCOME_FAILED", 3: "OUTCOME_DEADLINE_EXCEEDED"},
 }
 
 
