@@ -8,6 +8,7 @@ validators settle the keywords given, names the model, looks its profile up, set
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -88,6 +89,12 @@ class DropInEngine(ChatModel):
         builds this model from and reads the partner's fields back from. Default: as
         given."""
         return settings
+
+    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
+        """The engine a call with `keywords` (as given, a per-call `model` among them)
+        runs on, where its LangChain class reads one of them as replacing a setting of
+        the constructor's (langchain-openai's `extra_body`); default: itself."""
+        return self
 
     def langchain_model_name(self) -> str | None:
         """What its LangChain class holds as `model_name` (None where it holds none:

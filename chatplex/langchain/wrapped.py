@@ -12,6 +12,7 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 
 from ..adapters.base import Adapter
 from ..chat import ChatModel
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.sending import retry_policy_for
 from ..core import Runnable
 from ..specs import ProviderSpec
@@ -187,7 +188,10 @@ def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
 
 def for_call(target: Runnable[Any, Any], kwargs: dict[str, Any]) -> Runnable[Any, Any]:
     """`target`, or a shallow copy over the adapter this call's settings need
-    (`PartnerTraits.for_call`)."""
+    (`PartnerTraits.for_call`) and of the engine its keywords as given call for
+    (`DropInEngine.langchain_call_engine`)."""
+    if isinstance(target, DropInEngine):
+        target = target.langchain_call_engine(kwargs)
     if not isinstance(target, ChatModel) or target.adapter is None:
         return target
     adapter = target.adapter

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.tools import builtin_spec
+from ...chat.binding import merge_body
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
@@ -57,6 +58,8 @@ from .choices import langchain_temperature
 from .choices import wants_responses_api
 from .chunk_bound import CHUNK_BOUND_READ
 from .chunk_bound import bounded_for_async
+from .extra_body_layer import ExtraBodyLayer
+from .extra_body_layer import engine_for_call
 from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
@@ -305,6 +308,8 @@ class ChatOpenAI(TiktokenCounted):
     #: langchain-openai's ChatOpenAI builds its httpx clients through it (its
     #: AzureChatOpenAI does not: False there, the keyword refused as before).
     calls_through_openai_proxy = True
+    #: The constructor's `extra_body`, which a call's own replaces (`extra_body_layer.py`).
+    _extra_body_layer = ExtraBodyLayer()
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
@@ -422,6 +427,7 @@ class ChatOpenAI(TiktokenCounted):
             replies_v03(adapter, self._responses_adapter)
         if responses:
             body.update({k: v for k, v in responses_only.items() if v is not None})
+        extra_body, given["extra_body"] = given["extra_body"], None  # (merged last, below)
         taken.settle(
             self,
             adapter,
@@ -431,6 +437,15 @@ class ChatOpenAI(TiktokenCounted):
             **body,
             **self._proxied(openai_proxy, taken.tail.settings),
         )
+        self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
+        merge_body(self, "extra_body", extra_body)
+
+    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
+        return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
+
+    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
+        super()._apply(settings, asynchronous=asynchronous)
+        self.extra_body.update(self._extra_body_layer.given)  # (the SDK merges it last)
 
     def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
         """The model the constructor names (langchain-openai's `model_name`), which its

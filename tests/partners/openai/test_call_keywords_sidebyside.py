@@ -1,0 +1,73 @@
+"""A call's keywords where langchain-openai's ChatOpenAI reads the constructor's own.
+
+Each script builds langchain-openai's class and the drop-in alike against one local
+server and compares the requests they send: a call's `extra_body` (given or bound)
+replaces the constructor's, which the SDK merges over the body, `model_kwargs` kept; a
+per-call `model` leaves the system turn's role to the constructor's model (its
+developer-role switch reads `model_name`); a model switched by `configurable_fields`
+gets the temperature rule of the model switched to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests._replies import chat_completion
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+
+langchain_openai = pytest.importorskip("langchain_openai")
+
+_REPLY = json.dumps(chat_completion("hi", created=1)).encode()
+
+
+def _sent(server: ScriptedServer, script: Callable[[Any], object], **keywords: Any) -> list[Any]:
+    """Per class (the partner's, the drop-in), the bodies `script` made it send (what
+    the reply then raises aside: a stream's reply here is no stream)."""
+    server.handler = lambda seen: Reply(200, [_REPLY])
+    built = {"model": "gpt-4o-mini", "api_key": "sk-k", "max_retries": 0, **keywords}
+    bodies = []
+    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
+        server.seen.clear()
+        with contextlib.suppress(ValueError):
+            script(cls(base_url=server.url + "/v1", **built))
+        bodies.append([seen.body for seen in server.seen])
+    return bodies
+
+
+_BODY = {
+    "extra_body": {"a": 1, "user": "e"},
+    "model_kwargs": {"user": "m", "parallel_tool_calls": False},
+}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.invoke("hi", extra_body={"c": 3}),
+        lambda m: asyncio.run(m.ainvoke("hi", extra_body={"c": 3})),
+        lambda m: list(m.stream("hi", extra_body={"c": 3})),
+        lambda m: m.bind(extra_body={"d": 4}).invoke("hi", extra_body={"c": 3}),
+        lambda m: m.bind(extra_body={"d": 4}).invoke("hi"),
+    ],
+    ids=["invoke", "ainvoke", "stream", "bound-then-called", "bound"],
+)
+def test_a_calls_extra_body_replaces_the_constructors(
+    server: ScriptedServer, call: Callable[[Any], object]
+) -> None:
+    theirs, ours = _sent(server, call, **_BODY)
+    assert ours == theirs
+    (body,) = ours
+    assert "a" not in body and body["user"] == "m" and body["parallel_tool_calls"] is False
+
+
+def test_without_a_calls_extra_body_the_constructors_is_sent(server: ScriptedServer) -> None:
+    theirs, ours = _sent(server, lambda m: (m.invoke("hi"), m.invoke("hi", user="u")), **_BODY)
+    assert ours == theirs
+    assert [(b["a"], b["user"]) for b in ours] == [(1, "e"), (1, "e")]
