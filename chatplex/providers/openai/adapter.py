@@ -210,6 +210,9 @@ class OpenAIAdapter(Adapter):
     #: (o1, o3-mini): set on langchain-openai's ChatOpenAI's drop-in, whose payload
     #: rewrites them so (its AzureChatOpenAI and the classes built on it do not).
     developer_role_for_o_series = False
+    #: The model name that switch reads (None: the call's): langchain-openai's payload
+    #: reads its `model_name`, so a call's own `model` leaves the roles as they were.
+    developer_role_model: str | None = None
     #: Whether legacy function calling goes (an assistant turn's `function_call`, a
     #: result by name as a `function` turn), as langchain-openai sends it; off: the
     #: call left out and the result refused before any request.
@@ -333,7 +336,8 @@ class OpenAIAdapter(Adapter):
                 for m in messages
             ],
         }
-        if self.developer_role_for_o_series and _O_SERIES.match(settings.model):
+        named = self.developer_role_model or settings.model
+        if self.developer_role_for_o_series and _O_SERIES.match(named):
             for sent in body["messages"]:
                 if sent["role"] == "system":
                     sent["role"] = "developer"

@@ -15,6 +15,7 @@ from ...adapters.tools import is_typed_tool
 __all__ = [
     "RESPONSES_ONLY",
     "RESPONSES_ONLY_MODELS",
+    "candidates",
     "check_responses_only",
     "init_defaults",
     "init_settings",
@@ -236,3 +237,14 @@ def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> Non
             "not built in chatplex; unset LANGSMITH_GATEWAY, or give the gateway's "
             "base_url= and api_key= (an OpenAI-compatible endpoint)"
         )
+
+
+def candidates(n: int | None, streaming: bool) -> int | None:
+    """`n` as langchain-openai takes it: an int of at least 1, 1 when streaming."""
+    if n is None:
+        return None
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    if n > 1 and streaming:
+        raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
+    return n

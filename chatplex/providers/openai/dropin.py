@@ -195,6 +195,8 @@ class AdapterSettings:
     use_previous_response_id: bool
     #: Whether built-in tools bound later switch to a Responses adapter.
     switchable: bool
+    #: The model named (its o-series turns system messages to `developer`, a call's not).
+    model: str | None = None
 
 
 def keep_response_headers(*adapters: Adapter | None) -> None:
@@ -383,7 +385,7 @@ class ChatOpenAI(TiktokenCounted):
         wire = "openai_responses" if responses else "openai"
         check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
         named = {
-            "n": _candidates(given["n"], given["streaming"]),
+            "n": choices.candidates(given["n"], given["streaming"]),
             **taken.sent(_SENT),
             "logit_bias": logit_bias,
             "verbosity": verbosity,
@@ -417,6 +419,7 @@ class ChatOpenAI(TiktokenCounted):
                 responses=responses,
                 use_previous_response_id=use_previous_response_id,
                 switchable=use_responses_api is None,  # built-in tools bound later switch
+                model=model or DEFAULT_MODEL,
             )
         )
         if include_response_headers:
@@ -516,7 +519,8 @@ class ChatOpenAI(TiktokenCounted):
                 include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
             )
-            chat.developer_role_for_o_series = True  # (ChatOpenAI's own step, not Azure's)
+            # (ChatOpenAI's own step, not Azure's; of the constructor's model, as its payload)
+            chat.developer_role_for_o_series, chat.developer_role_model = True, wanted.model
             return chat, OpenAIResponsesAdapter(**connection) if wanted.switchable else None
         finally:
             connection.clear()
@@ -588,13 +592,3 @@ def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> s
     """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
     kinds = {t["type"] for t in builtin}
     return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
-
-
-def _candidates(n: int | None, streaming: bool) -> int | None:
-    if n is None:
-        return None
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
-    if n > 1 and streaming:
-        raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
-    return n

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from langchain_core.messages import HumanMessage
+from langchain_core.messages import SystemMessage
 
 import chatplex.langchain
 from tests._replies import chat_completion
@@ -71,3 +73,26 @@ def test_without_a_calls_extra_body_the_constructors_is_sent(server: ScriptedSer
     theirs, ours = _sent(server, lambda m: (m.invoke("hi"), m.invoke("hi", user="u")), **_BODY)
     assert ours == theirs
     assert [(b["a"], b["user"]) for b in ours] == [(1, "e"), (1, "e")]
+
+
+def _roles(bodies: list[Any]) -> list[Any]:
+    return [(b["model"], [m["role"] for m in b["messages"]]) for b in bodies]
+
+
+_TURNS = [SystemMessage("be brief"), HumanMessage("hi")]
+
+
+@pytest.mark.parametrize(
+    ("built", "called", "role"),
+    [("gpt-4o-mini", "o3", "system"), ("o3", "gpt-4o", "developer")],
+)
+def test_a_calls_model_leaves_the_system_role_to_the_constructors(
+    server: ScriptedServer, built: str, called: str, role: str
+) -> None:
+    theirs, ours = _sent(
+        server,
+        lambda m: (m.invoke(_TURNS, model=called), list(m.stream(_TURNS, model=called))),
+        model=built,
+    )
+    assert _roles(ours) == _roles(theirs)
+    assert _roles(ours)[0] == (called, [role, "user"])
