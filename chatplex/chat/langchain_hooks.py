@@ -90,6 +90,14 @@ class DropInEngine(ChatModel):
         given."""
         return settings
 
+    @classmethod
+    def langchain_rebuilt_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """The keywords a copy LangChain builds of a model (`configurable_fields`) is
+        rebuilt from: it hands its LangChain class every field, so a validator reading
+        whether one was given sees them all (langchain-openai's temperature rule).
+        Default: as given."""
+        return settings
+
     def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
         """The engine a call with `keywords` (as given, a per-call `model` among them)
         runs on, where its LangChain class reads one of them as replacing a setting of

@@ -163,6 +163,7 @@ class DropInChatModel(ChatChatplex):
                 return values
             own = _LANGCHAIN_SIDE | subclass_fields(cls, DropInChatModel)
             keywords = _with_settings(cls, values["partner_given"]["keywords"], changed)
+            keywords = cls._engine.langchain_rebuilt_settings(keywords)
             rebuilt = cls(**{k: v for k, v in values.items() if k in own}, **keywords)
             held = {k: rebuilt.__dict__[k] for k in _HELD}
             return {**values, **held}

@@ -322,6 +322,10 @@ class ChatOpenAI(TiktokenCounted):
         langchain_temperature(named, settled, settled.get("reasoning"))
         return settled
 
+    @classmethod
+    def langchain_rebuilt_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        return {"temperature": None, **settings}  # (given: no o1 default, as there)
+
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         # As langchain-openai: only the Responses API carries a tool added mid-conversation.
         if profile.get("mid_conversation_tools") and self.provider != "openai_responses":

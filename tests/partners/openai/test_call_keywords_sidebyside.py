@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
+from langchain_core.runnables import ConfigurableField
 
 import chatplex.langchain
 from tests._replies import chat_completion
@@ -96,3 +97,16 @@ def test_a_calls_model_leaves_the_system_role_to_the_constructors(
     )
     assert _roles(ours) == _roles(theirs)
     assert _roles(ours)[0] == (called, [role, "user"])
+
+
+@pytest.mark.parametrize("given", [{}, {"temperature": 0.5}])
+def test_a_model_switched_to_o1_by_configurable_fields_keeps_its_temperature(
+    server: ScriptedServer, given: dict[str, Any]
+) -> None:
+    def switched(model: Any) -> None:
+        chosen = model.configurable_fields(model_name=ConfigurableField(id="m"))
+        chosen.invoke("hi", config={"configurable": {"m": "o1"}})
+
+    theirs, ours = _sent(server, switched, model="gpt-4o", **given)
+    assert ours == theirs
+    assert ours[0]["model"] == "o1" and ours[0].get("temperature") == given.get("temperature")
