@@ -176,6 +176,11 @@ class PartnerTraits:
     #: adapter`: another where its replies report a call's own settings
     #: (langchain-groq's `reasoning_effort`); None: the adapter itself.
     for_call: Callable[[Adapter, Mapping[str, Any]], Adapter] | None = None
+    #: The reply a call's adapter kept (its `for_call` copy), `(adapter) -> (url, body,
+    #: headers)`, where its partner's error parsing a reply to a class's
+    #: `response_format` carries the HTTP response as `.response` (langchain-openai's);
+    #: None, or a None returned: none kept.
+    kept_reply: Callable[[Adapter], tuple[str, bytes, dict[str, str]] | None] | None = None
     #: The words of the TypeError its partner raises, before any request, for a call's
     #: keywords, `(adapter, keywords, asynchronous, streaming) -> words` (an SDK's async
     #: client or stream method names itself); None, or a None returned: it takes them.

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from ..adapters.base import Adapter
 from ..chat import ChatModel
 from .traits import partner_error
+from .traits import partner_traits
 
 __all__ = [
     "ClassFormat",
@@ -158,7 +159,11 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     message = result.generations[0].message
     if "parsed" not in message.additional_kwargs:
         kwargs = message.additional_kwargs
-        value = parsed_value(given, message.content, kwargs.get("refusal"))
+        try:
+            value = parsed_value(given, message.content, kwargs.get("refusal"))
+        except ValueError as err:  # (pydantic's ValidationError, as the SDK's parse() raises)
+            _with_response(err, adapter)
+            raise
         if value is None and not adapter.structured.parsed_none:
             # The Responses API's: the key only for a parsed object (a dict schema's JSON).
             value = schema_json(given, message.content)
@@ -166,6 +171,20 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
                 return result
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
+
+
+def _with_response(err: ValueError, adapter: Adapter) -> None:
+    """`err` carrying the call's HTTP response as `.response`, where its partner's does
+    and the call's adapter kept the reply (`PartnerTraits.kept_reply`)."""
+    read = partner_traits(adapter).kept_reply
+    reply = None if read is None else read(adapter)
+    if reply is None:
+        return
+    import httpx  # (only for a reply that failed its schema)
+
+    url, body, headers = reply
+    request = httpx.Request("POST", url)
+    err.response = httpx.Response(200, headers=headers, content=body, request=request)  # type: ignore[attr-defined]
 
 
 class _StreamParsed:

@@ -72,6 +72,8 @@ from ...messages import set_metadata
 from ...secret import Secret
 from .choices import structured_outputs_fallback
 from .errors import CHAT_ERROR_FAMILIES
+from .kept_reply import KeptReply
+from .kept_reply import keep
 from .request import LANGCHAIN_OPENAI_REBUILT_TEXT
 from .request import LANGCHAIN_OPENAI_TEXT_EXTRAS
 from .request import LANGCHAIN_OPENAI_TOOL_TEXT_KEYS
@@ -375,6 +377,7 @@ class OpenAIAdapter(Adapter):
         """The reply of a non-stream call: choice 0, with the other choices (`n > 1`) in
         `response_metadata["other_candidates"]` (see `parse_candidates`)."""
         message = parse_reply(body, headers)
+        keep(self, self._url, body, headers)
         kept = self.kept_headers(headers)
         if kept is not None:
             set_metadata(message, "headers", kept)
@@ -391,6 +394,8 @@ class OpenAIAdapter(Adapter):
             headers=self.kept_headers(headers),
         )
 
+    #: The reply a call's copy keeps (`kept_reply.py`); None: none kept.
+    kept_reply: list[KeptReply] | None = None
     #: Whether its streams are read as the openai SDK's parsing helper reads them (set on
     #: the copy its partner record's `sdk_helper_adapter` gives).
     reads_sdk_events = False

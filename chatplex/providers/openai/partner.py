@@ -29,6 +29,8 @@ from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import CreateRefusal
+from .kept_reply import keeping
+from .kept_reply import kept
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -153,12 +155,18 @@ def _bound_tool_form(
     return tools, bound_choice(tools, given)
 
 
+def _chat_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """`usage_for_call`'s, keeping its reply where the call asks for a `response_format`
+    (`kept_reply.py`)."""
+    return keeping(usage_for_call(adapter, settings), settings)
+
+
 def _azure_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
-    """OpenAI's (a stream's usage as the call asks), and one whose body names the model
-    where the call names one (`model=`, the deployment's name too), as langchain-openai's
-    payload then does."""
+    """OpenAI's (a stream's usage as the call asks, its reply kept for a format), and one
+    whose body names the model where the call names one (`model=`, the deployment's name
+    too), as langchain-openai's payload then does."""
     own = cast("AzureOpenAIAdapter", adapter)
-    base = usage_for_call(own, settings)
+    base = _chat_for_call(own, settings)
     if own._body_model or not isinstance(settings.get("model"), str):
         return base
     clone = cast("AzureOpenAIAdapter", base if base is not own else copy.copy(own))
@@ -217,7 +225,8 @@ TRAITS: dict[str, PartnerTraits] = {
         invalid_arguments_words="parser",
         # OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
         builtin_tools="elsewhere",
-        for_call=usage_for_call,
+        for_call=_chat_for_call,
+        kept_reply=kept,
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
@@ -227,6 +236,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
         # Responses payload lets the constructor's `max_completion_tokens` win.
         call_max_tokens_yields=True,
+        for_call=keeping,
+        kept_reply=kept,
         # langchain-openai sends any `tool_choice` object to the Responses API as given.
         sends_unread_tool_choice=True,
         # Its Responses path gives the JSON decoder's message alone.

@@ -68,6 +68,8 @@ from ...secret.urls import take_url_credentials
 from .adapter import OpenAIAdapter
 from .errors import RESPONSES_ERROR_FAMILIES
 from .errors import event_words
+from .kept_reply import KeptReply
+from .kept_reply import keep
 from .responses_request import since_last_response
 from .responses_request import wire_body
 from .responses_response import PROVIDER
@@ -253,6 +255,8 @@ class OpenAIResponsesAdapter(Adapter):
     #: Whether a reply (and a stream's first chunk) holds the response's headers:
     #: `OpenAIAdapter.keeps_response_headers`'s.
     keeps_response_headers = False
+    #: The reply a call's copy keeps (`kept_reply.py`); None: none kept.
+    kept_reply: list[KeptReply] | None = None
 
     #: The shape replies (and streamed chunks) come in, langchain-openai's
     #: `output_version`: "responses/v1", or "v0", its v0.3 shape
@@ -262,6 +266,7 @@ class OpenAIResponsesAdapter(Adapter):
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call (`APIError` for a failed response)."""
         message = parse_reply(body, headers)
+        keep(self, self._url, body, headers)
         if self.output_version == "v0":
             message = v03_message(message)
         if self.keeps_response_headers:

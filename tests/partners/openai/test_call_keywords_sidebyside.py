@@ -28,6 +28,9 @@ from tests.partners._sidebyside import ScriptedServer
 langchain_openai = pytest.importorskip("langchain_openai")
 
 _REPLY = json.dumps(chat_completion("hi", created=1)).encode()
+#: One loop for every async call: langchain-openai shares its default async client
+#: across models, bound to the loop that first used it.
+_LOOP = asyncio.new_event_loop()
 
 
 def _sent(server: ScriptedServer, script: Callable[[Any], object], **keywords: Any) -> list[Any]:
@@ -54,7 +57,7 @@ _BODY = {
     "call",
     [
         lambda m: m.invoke("hi", extra_body={"c": 3}),
-        lambda m: asyncio.run(m.ainvoke("hi", extra_body={"c": 3})),
+        lambda m: _LOOP.run_until_complete(m.ainvoke("hi", extra_body={"c": 3})),
         lambda m: list(m.stream("hi", extra_body={"c": 3})),
         lambda m: m.bind(extra_body={"d": 4}).invoke("hi", extra_body={"c": 3}),
         lambda m: m.bind(extra_body={"d": 4}).invoke("hi"),

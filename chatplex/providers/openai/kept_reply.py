@@ -1,0 +1,57 @@
+"""A call's reply, kept where langchain-openai's error for it carries the HTTP response.
+
+langchain-openai's `_generate` sets `.response` (the httpx response of the call) on any
+error its request block raises once the reply is in: the pydantic `ValidationError` of
+the openai SDK's `parse()` reading a reply to a class's `response_format` is one. The
+drop-in parses that reply after the call (`chatplex.langchain.parsed_key`), so the
+adapter of such a call is a copy that keeps its reply (`keeping`), read back there
+(`PartnerTraits.kept_reply`).
+
+>>> class Wire:
+...     kept_reply = None
+>>> adapter = keeping(Wire(), {"response_format": {"type": "json_object"}})
+>>> keep(adapter, "https://api.example/v1/chat/completions", b"{}", {"x-request-id": "r"})
+>>> kept(adapter)
+('https://api.example/v1/chat/completions', b'{}', {'x-request-id': 'r'})
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+from typing import TypeVar
+
+from ...secret import Secret
+from ...secret.urls import shown_url
+
+__all__ = ["KeptReply", "keep", "keeping", "kept"]
+
+#: A reply as kept: the URL it came from (credentials masked), its body, its headers.
+KeptReply = tuple[str, bytes, dict[str, str]]
+
+A = TypeVar("A")
+
+
+def keeping(adapter: A, settings: Mapping[str, Any]) -> A:
+    """`adapter`, or a copy keeping its reply where the call asks for a
+    `response_format` (whose parse may fail)."""
+    if settings.get("response_format") is None:
+        return adapter
+    clone = copy.copy(adapter)
+    clone.kept_reply = []  # type: ignore[attr-defined]
+    return clone
+
+
+def keep(adapter: Any, url: str | Secret, body: bytes, headers: Mapping[str, str]) -> None:
+    """The reply `adapter` read, kept where it is a copy that keeps one (the last
+    attempt's)."""
+    kept_list = adapter.kept_reply
+    if kept_list is not None:
+        kept_list[:] = [(shown_url(url), body, dict(headers))]
+
+
+def kept(adapter: Any) -> KeptReply | None:
+    """The reply `adapter` kept, if any."""
+    kept_list = getattr(adapter, "kept_reply", None)
+    return kept_list[-1] if kept_list else None

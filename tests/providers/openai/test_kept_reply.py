@@ -1,0 +1,37 @@
+"""A call's reply kept on the adapter copy a call with a `response_format` uses, read
+back for the error of a reply that fails its class; other calls keep nothing."""
+
+from __future__ import annotations
+
+import json
+
+from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.kept_reply import keeping
+from chatplex.providers.openai.kept_reply import kept
+from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests._replies import chat_completion
+
+_BODY = json.dumps(chat_completion("{}", created=1)).encode()
+
+
+def test_only_a_call_with_a_format_keeps_its_reply() -> None:
+    adapter = OpenAIAdapter(api_key="sk-k", base_url="http://h.example/v1?api-key=s3cr3t")
+    assert keeping(adapter, {"seed": 1}) is adapter
+    called = keeping(adapter, {"response_format": {"type": "json_object"}})
+    called.parse_response(_BODY, {"x-request-id": "r"})
+    adapter.parse_response(_BODY, {})
+    assert kept(adapter) is None
+    url, body, headers = kept(called)  # type: ignore[misc]
+    assert body == _BODY and headers == {"x-request-id": "r"}
+    assert url.startswith("http://h.example/v1/chat/completions") and "s3cr3t" not in url
+
+
+def test_the_responses_adapter_keeps_its_reply_too() -> None:
+    from tests.adapters._responses_fixtures import message_item
+    from tests.adapters._responses_fixtures import response
+
+    body = json.dumps(response([message_item("{}")], model="gpt-4.1")).encode()
+    adapter = keeping(OpenAIResponsesAdapter(api_key="sk-k"), {"response_format": {}})
+    adapter.parse_response(body, {})
+    reply = kept(adapter)
+    assert reply is not None and reply[0].endswith("/responses") and reply[1] == body
