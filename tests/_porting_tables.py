@@ -35,6 +35,7 @@ PORTING = DOCS / "porting.md"
 SUITE_PAGES: dict[str, str | None] = {
     "anthropic": "anthropic",
     "ollama": "ollama",
+    "openai": "openai",
     "azure": "azure_openai",
     "responses": "openai_responses",
     "google": "google_genai",
@@ -52,6 +53,7 @@ MODULE_PAGES = {"test_chatbedrock_sidebyside": "bedrock"}
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {
     "anthropic": "### Anthropic (langchain-anthropic)",
+    "openai": "### OpenAI and Azure OpenAI (langchain-openai)",
     "azure": "### OpenAI and Azure OpenAI (langchain-openai)",
     "responses": "### OpenAI and Azure OpenAI (langchain-openai)",
     "google": "### Google Gemini and Vertex AI (langchain-google-genai)",

@@ -61,6 +61,11 @@ class StructuredProfile:
     #: parsed (a dict schema, JSON mode, a parsing error), as Chat Completions' `parse()`
     #: gives it; the Responses API's sets it only with the object.
     parsed_none: bool = True
+    #: Where `parsed_key`: whether a reply parsed for a class's format has, on each
+    #: function-call block of a strict tool, its arguments read as JSON
+    #: (`parsed_arguments`, the openai SDK's Responses `parse()`, whose output items
+    #: langchain-openai's blocks are).
+    parsed_arguments: bool = False
 
     # ---- the forced tool ("function_calling") -------------------------------------------
 

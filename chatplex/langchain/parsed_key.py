@@ -9,6 +9,7 @@ is their `StructuredProfile.parsed_key`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from langchain_core.runnables import RunnableLambda
 from pydantic import BaseModel
 
 from ..adapters.base import Adapter
+from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
 from .traits import partner_error
 from .traits import partner_traits
@@ -164,6 +166,8 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
         except ValueError as err:  # (pydantic's ValidationError, as the SDK's parse() raises)
             _with_response(err, adapter)
             raise
+        if isinstance(given, ClassFormat) and adapter.structured.parsed_arguments:
+            message.content = _with_parsed_arguments(message.content, inner, adapter, settings)
         if value is None and not adapter.structured.parsed_none:
             # The Responses API's: the key only for a parsed object (a dict schema's JSON).
             value = schema_json(given, message.content)
@@ -171,6 +175,27 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
                 return result
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
+
+
+def _with_parsed_arguments(
+    content: Any, inner: Any, adapter: Adapter, settings: Mapping[str, Any]
+) -> Any:
+    """`content` with each function-call block of a strict tool (the call's, else the
+    model's) carrying its arguments read as JSON, `parsed_arguments`
+    (`StructuredProfile.parsed_arguments`); a block whose arguments are no JSON as it is."""
+    if not isinstance(content, list):
+        return content
+    given = settings.get("tools")
+    tools = to_tool_specs(given, builtin=adapter.builtin_tool) if given else inner.tools
+    strict = {tool.name for tool in tools if tool.strict and tool.builtin is None}
+    blocks = []
+    for block in content:
+        called = isinstance(block, dict) and block.get("type") == "function_call"
+        if called and block.get("name") in strict and "parsed_arguments" not in block:
+            with contextlib.suppress(TypeError, ValueError):
+                block = {**block, "parsed_arguments": json.loads(block["arguments"])}
+        blocks.append(block)
+    return blocks
 
 
 def _with_response(err: ValueError, adapter: Adapter) -> None:

@@ -151,7 +151,9 @@ class OpenAIResponsesAdapter(Adapter):
     #: default, as langchain-openai), save that the raw reply carries
     #: `additional_kwargs["parsed"]` only when a pydantic object was parsed: its
     #: Responses path.
-    structured = dataclasses.replace(OpenAIAdapter.structured, parsed_none=False)
+    structured = dataclasses.replace(
+        OpenAIAdapter.structured, parsed_none=False, parsed_arguments=True
+    )
     #: Tokens counted as langchain-openai's classes count them (tiktoken: `tokens.py`), by
     #: chatplex's own models and the drop-ins alike (`chat.token_counts`).
     token_counts = TIKTOKEN_COUNTS
