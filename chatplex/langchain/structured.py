@@ -62,6 +62,7 @@ from pydantic import BaseModel
 
 from ..adapters.base import Adapter
 from ..adapters.output_formats import response_format_schema
+from ..adapters.typeddicts import is_typeddict
 from ..chat import ChatModel
 from ..chat.params import api_parameters
 from ..chat.structured import METHODS
@@ -150,7 +151,7 @@ def structured_output(
     if isinstance(schema, type) and is_pydantic_v1_subclass(schema):
         given = convert_to_openai_tool(schema)["function"]  # chatplex reads pydantic v2 only
     untitled = profile is not None and profile.untitled_schema_sent
-    spec = partner_output_schema(given, untitled=untitled)
+    spec = _partner_spec(given, method, untitled)
     settings = format_settings(provider, spec, given, method, strict, adapter)
     pydantic = _is_pydantic_class(schema)
     # Where the partner's raw reply to a response_format call carries
@@ -223,6 +224,22 @@ def _traced(
 def _trace(llm: LangChainChat, adapter: Adapter | None) -> str | None:
     """What a drop-in's partner names in its structured runs (`_traced`); None: ours."""
     return partner_traits(adapter).structured_trace if llm._under_partner_name else None
+
+
+def _partner_spec(given: Any, method: str, untitled: bool) -> OutputSchema:
+    """`partner_output_schema` of `given`; where langchain-core cannot convert a
+    TypedDict (a `NotRequired` field), its TypeError, as the partner's
+    `with_structured_output` raises it, but in JSON mode, which sends no schema: the
+    partner's call raises it there (langchain-core tracing the schema), and so does
+    the drop-in's, the schema left unconverted for that trace (a spec of no name)."""
+    if is_typeddict(given):
+        try:
+            convert_to_openai_tool(given)
+        except TypeError:
+            if method != "json_mode":
+                raise
+            return OutputSchema("", "", {}, "none")
+    return partner_output_schema(given, untitled=untitled)
 
 
 def _traced_schema(schema: Any, spec: OutputSchema, strict: bool | None = None) -> Any:
