@@ -56,7 +56,7 @@ Picker = Callable[[BaseException, ModuleType], "type[BaseException] | None"]
 class ErrorFamily:
     """A module whose exception classes users of a wire catch, and how an error maps to
     one of them. Declared by the wire (its adapter's `error_families`); used only when
-    `module` is already imported."""
+    `module` is already imported, or (`partner_loads`) a drop-in's error loads it."""
 
     #: The module holding the classes ("openai", "langchain_core.exceptions").
     module: str
@@ -67,6 +67,10 @@ class ErrorFamily:
     #: The class under a LangChain name (a drop-in's call), where the partner re-raises
     #: the SDK's error as another class; None: `pick`'s.
     partner_pick: Picker | None = None
+    #: Whether a drop-in's error (under its partner's name) loads `module` where it is
+    #: installed but not imported: the SDK its partner package imports, so a script on
+    #: the partner always had its classes, whatever its own imports.
+    partner_loads: bool = False
 
 
 def broke_off(err: BaseException) -> bool:

@@ -116,7 +116,9 @@ def stainless_family(
     if body_events:
         fill = with_event_body(fill)
     pick = stainless_pick(plain_events=plain_events, cuts_through=cuts_through)
-    return ErrorFamily(module, pick, with_event_words(fill) if plain_events else fill)
+    fill = with_event_words(fill) if plain_events else fill
+    # (the SDK a drop-in's partner package always imports)
+    return ErrorFamily(module, pick, fill, partner_loads=True)
 
 
 def stainless_pick(*, plain_events: bool, cuts_through: bool) -> Picker:

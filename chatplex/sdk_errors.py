@@ -7,7 +7,9 @@ hierarchy (ABC registration does not count), so an error that must be caught by 
 class that subclasses both. `sdk_compatible` builds such a class (once, then cached) and
 moves the error into it, at raise time only: errors are rare, and only when the SDK is
 already imported (`sys.modules`): a script that names `openai.RateLimitError` has
-imported `openai`, and `import chatplex` never imports an SDK.
+imported `openai`, and `import chatplex` never imports an SDK. A drop-in's error is its
+partner's whatever the script imported: the SDK its partner package always imports is
+loaded then, where installed (`ErrorFamily.partner_loads`).
 
 Which SDK: the wire the call spoke declares it (its adapter's `error_families`, one
 `ErrorFamily` per module whose classes its users catch: `openai` for the OpenAI wire,
@@ -103,6 +105,8 @@ def sdk_compatible(
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         for family in families:
             module = sys.modules.get(family.module)
+            if module is None and words and family.partner_loads:
+                module = _loaded(family.module)
             if module is None:
                 continue
             pick = family.partner_pick if words and family.partner_pick else family.pick
@@ -136,6 +140,15 @@ def sdk_compatible(
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+def _loaded(name: str) -> Any:
+    """The module `name`, imported where it is installed (None where it is not, or its
+    import fails: the error is then left as chatplex's)."""
+    try:
+        return importlib.import_module(name)
+    except Exception:  # not installed, or broken
+        return None
 
 
 def _found_as(module: str, cls: type) -> str:

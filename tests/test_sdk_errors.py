@@ -5,6 +5,7 @@ keeping chatplex's words on every wire whatever SDK was imported."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import sys
@@ -288,10 +289,38 @@ def test_import_chatplex_loads_no_sdk() -> None:
 
 
 def test_without_the_sdk_imported_the_error_is_left_as_it_is(monkeypatch: Any) -> None:
+    """chatplex's own models' errors (`words=False`), and a drop-in's where the family
+    does not load its module."""
     monkeypatch.delitem(sys.modules, "openai")
     monkeypatch.setitem(sys.modules, "langchain_core.exceptions", None)
     err = errors.status_error(provider="openai", status=429, message="slow")
-    assert type(sdk_compatible(err, OPENAI)) is errors.RateLimitError
+    assert type(sdk_compatible(err, OPENAI, words=False)) is errors.RateLimitError
+    unloaded = (dataclasses.replace(OPENAI[0], partner_loads=False),)
+    assert type(sdk_compatible(err, unloaded)) is errors.RateLimitError
+    assert "openai" not in sys.modules
+
+
+def test_a_drop_ins_error_loads_the_sdk_its_partner_imports() -> None:
+    """Under a drop-in's name the error is the SDK's class whatever the script imported:
+    its partner package imports the SDK (`ErrorFamily.partner_loads`); a module not
+    installed leaves it chatplex's."""
+    code = (
+        "import sys\n"
+        "from chatplex import errors\n"
+        "from chatplex.sdk_error_stainless import stainless_family\n"
+        "from chatplex.sdk_errors import sdk_compatible\n"
+        "err = errors.status_error(provider='openai', status=429, message='slow')\n"
+        "own = sdk_compatible(err, (stainless_family('openai'),), words=False)\n"
+        "print(type(own).__module__, 'openai' in sys.modules)\n"
+        "err = errors.status_error(provider='openai', status=429, message='slow')\n"
+        "dropin = sdk_compatible(err, (stainless_family('openai'),))\n"
+        "print(type(dropin).__module__, type(dropin).__name__)\n"
+        "err = errors.status_error(provider='x', status=429, message='slow')\n"
+        "none = sdk_compatible(err, (stainless_family('no_such_sdk_module'),))\n"
+        "print(type(none) is errors.RateLimitError)\n"
+    )
+    out = fresh_python(code).stdout.split("\n")
+    assert out[:3] == ["chatplex.errors False", "openai RateLimitError", "True"]
 
 
 def test_chatplex_class_names_the_class_raised() -> None:

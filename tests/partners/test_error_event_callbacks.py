@@ -14,6 +14,7 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 import chatplex.langchain
+from tests._fresh import fresh_python
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -152,3 +153,37 @@ def test_anthropic_error_event_status_code_is_the_streams(server: ScriptedServer
     assert theirs["status_code"] == 200
     assert [seen["status_code"] for seen in theirs["callbacks"]] == [200]
     assert ours == theirs
+
+
+_WITHOUT_THE_SDK = """
+import json, sys
+import chatplex.langchain
+from tests.partners.test_error_event_callbacks import _streamed_then_failed
+name, url, how, settings = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+sdk = {"ChatOpenAI": "openai", "ChatAnthropic": "anthropic"}[name]
+assert sdk not in sys.modules
+outcome = _streamed_then_failed(getattr(chatplex.langchain, name), url, how, **settings)
+print(json.dumps(outcome))
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "partner", "answer", "settings"),
+    [
+        ("ChatOpenAI", "langchain_openai", _openai_stream, {"model": "gpt-4o-mini"}),
+        ("ChatAnthropic", "langchain_anthropic", _anthropic_stream, {"model": "claude-haiku-4-5"}),
+    ],
+)
+def test_the_error_event_is_the_partners_without_the_sdk_imported(
+    server: ScriptedServer, name: str, partner: str, answer: Any, settings: dict[str, Any]
+) -> None:
+    """A script that imports chatplex's drop-in alone (not the SDK, which the partner
+    package always imports) gets the partner's error and callbacks all the same: the
+    drop-in's error loads the SDK its partner imports."""
+    module = pytest.importorskip(partner)
+    server.handler = answer
+    settings = {**settings, "api_key": "sk-test-0000"}
+    theirs = _streamed_then_failed(getattr(module, name), server.url, "stream", **settings)
+    ran = fresh_python(_WITHOUT_THE_SDK, name, server.url, "stream", json.dumps(settings))
+    ours = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert ours == json.loads(json.dumps(theirs))

@@ -122,7 +122,7 @@ def skipping(family: ErrorFamily, where: Callable[[BaseException], bool]) -> Err
     def pick(err: BaseException, module: Any) -> type[BaseException] | None:
         return None if where(err) else family.pick(err, module)
 
-    return ErrorFamily(family.module, pick, family.fill)
+    return ErrorFamily(family.module, pick, family.fill, partner_loads=family.partner_loads)
 
 
 def _plain_value_error(err: BaseException) -> bool:

@@ -193,9 +193,9 @@ def test_a_responses_failure_event_the_sdk_passes_is_langchain_openais_value_err
 def test_without_the_openai_sdk_a_responses_error_body_is_worded_as_its_object(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No script of langchain-openai's (the SDK not imported): the object's dict is the
-    ValueError's argument and words, as on Chat Completions."""
-    monkeypatch.delitem(sys.modules, "openai")
+    """Without the SDK installed (which a drop-in's error otherwise loads): the object's
+    dict is the ValueError's argument and words, as on Chat Completions."""
+    monkeypatch.setitem(sys.modules, "openai", None)  # (an environment without it)
     err = errors.APIError("overloaded", provider="openai_responses", body={"error": ERROR_OBJECT})
     err = sdk_compatible(err, RESPONSES_ERROR_FAMILIES)
     assert first_outside_chatplex(err) is ValueError
