@@ -23,6 +23,7 @@ from ..secret import held_keys
 from ..secret.urls import URLCredentials
 from ..secret.urls import redact_url
 from ..secret.urls import take_url_credentials
+from ..secret.urls import url_with_query
 from .base_url import BaseURL
 from .base_url import take_base_url
 from .keys import environment_key
@@ -97,16 +98,29 @@ class ProviderHome:
         return take_url_credentials(base_url)
 
     def connect(
-        self, api_key: Secret | None, base_url: URLCredentials | None, path: str
+        self,
+        api_key: Secret | None,
+        base_url: URLCredentials | None,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
     ) -> Connection:
         """An adapter's connection to this API or a server in its place: the base URL is
         `base_url` (`take_url`'s form: None when not given), else `base_variable`'s, else
-        `default_base_url` (taken apart by `BaseURL.parse`, `path` its endpoint); the key
-        is `api_key` (`as_secret`'s form: an explicit "" sends none), else the
-        environment's where `environment_key` lets it go."""
+        `default_base_url`, with `query` added to its query once it is chosen (a client's
+        `default_query`: on every request, after `path`); taken apart by `BaseURL.parse`,
+        `path` its endpoint. The key is `api_key` (`as_secret`'s form: an explicit ""
+        sends none), else the environment's where `environment_key` lets it go.
+
+        >>> home = ProviderHome("api.example", "https://api.example/v1", ("K",), "NO_SUCH_URL")
+        >>> home.connect(None, None, "/chat", query={"tenant": "t1"}).where.url
+        'https://api.example/v1/chat?tenant=t1'
+        """
         given = base_url is not None
         if base_url is None or not base_url.shown:
             base_url = take_base_url(None, self.base_variable, self.default_base_url)
+        if query:
+            base_url = _with_query(base_url, query)
         where = BaseURL.parse(base_url, path)
         if api_key is None:
             api_key = environment_key(
@@ -123,6 +137,15 @@ class ProviderHome:
             if note:
                 return note
         return ""
+
+
+def _with_query(base_url: URLCredentials, query: Mapping[str, Any]) -> URLCredentials:
+    """`base_url` with `query`'s parameters added to its query (`url_with_query`), its
+    credentials held as they were."""
+    if not isinstance(query, Mapping):
+        raise TypeError(f"default_query must be a mapping, got {type(query).__name__}")
+    joined = take_url_credentials(url_with_query(Secret(base_url.url()), query))
+    return URLCredentials(joined.shown, joined.secret, base_url.userinfo)
 
 
 def set_header(headers: dict[str, Any], name: str, value: Any) -> None:

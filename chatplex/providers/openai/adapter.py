@@ -146,7 +146,8 @@ class OpenAIAdapter(Adapter):
     (`base.BaseURL`): a query credential (`?api-key=`, `?code=`, `?sig=`...) is sent
     with each request and shown masked everywhere else (`base_url` included); user info
     (`https://user:password@host`) is sent as `Authorization: Basic ...`, so it cannot be
-    combined with an API key (both would be the Authorization header).
+    combined with an API key (both would be the Authorization header). `default_query=`
+    adds its parameters to every request's URL, as the openai SDK's client does.
 
     >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # a local server, no key
     >>> local.budget_key("llama3.2")
@@ -247,13 +248,15 @@ class OpenAIAdapter(Adapter):
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
         completion_tokens: bool | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url
-        link = _HOME.connect(api_key, url, "/chat/completions")
+        # (`default_query`: on every request's URL, as the openai SDK's client adds it)
+        link = _HOME.connect(api_key, url, "/chat/completions", query=default_query)
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).

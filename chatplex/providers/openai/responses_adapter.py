@@ -175,6 +175,7 @@ class OpenAIResponsesAdapter(Adapter):
         extra_block_types: Sequence[str] = (),
         use_previous_response_id: bool = False,
         connection: OpenAIAdapter | None = None,
+        default_query: Mapping[str, Any] | None = None,
     ) -> None:
         # The connection (key, headers, base URL) is the Chat Completions adapter's (or
         # `connection`, one built by a subclass: Azure's); its secret base URL is only ever
@@ -189,6 +190,7 @@ class OpenAIResponsesAdapter(Adapter):
                 project=project,
                 default_headers=default_headers,
                 secret_headers=secret_headers,
+                default_query=default_query,
             )
         elif api_key is not None or base_url is not None or default_headers is not None:
             raise TypeError("pass the connection's settings to it, not beside connection=")
