@@ -14,7 +14,9 @@ shows a key. Pure, as the rest of the kit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,10 +106,13 @@ class ProviderHome:
         path: str,
         *,
         query: Mapping[str, Any] | None = None,
+        variables: Sequence[str] | None = None,
     ) -> Connection:
         """An adapter's connection to this API or a server in its place: the base URL is
-        `base_url` (`take_url`'s form: None when not given), else `base_variable`'s, else
-        `default_base_url`, with `query` added to its query once it is chosen (a client's
+        `base_url` (`take_url`'s form: None when not given), else the first of `variables`
+        set (None: `base_variable`; an environment's base URL gets the environment's key
+        as `base_variable`'s does), else `default_base_url`, with `query` added to its
+        query once it is chosen (a client's
         `default_query`: on every request, after `path`); taken apart by `BaseURL.parse`,
         `path` its endpoint. The key is `api_key` (`as_secret`'s form: an explicit ""
         sends none), else the environment's where `environment_key` lets it go.
@@ -118,7 +123,9 @@ class ProviderHome:
         """
         given = base_url is not None
         if base_url is None or not base_url.shown:
-            base_url = take_base_url(None, self.base_variable, self.default_base_url)
+            named = variables or (self.base_variable,)
+            variable = next((v for v in named if os.environ.get(v)), self.base_variable)
+            base_url = take_base_url(None, variable, self.default_base_url)
         if query:
             base_url = _with_query(base_url, query)
         where = BaseURL.parse(base_url, path)

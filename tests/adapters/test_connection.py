@@ -131,6 +131,35 @@ def test_connect_sends_an_explicit_key_anywhere_and_an_empty_one_nowhere(
     assert empty.key is None and "EXAMPLE_KEY" in empty.withheld
 
 
+def test_connect_reads_the_first_base_url_variable_set_and_sends_the_environment_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CHATPLEX_HOLD_ENVIRONMENT_KEY", "1")  # an environment's URL gets it
+    monkeypatch.setenv("EXAMPLE_KEY", "k-env")
+    monkeypatch.delenv("EXAMPLE_URL", raising=False)
+    monkeypatch.setenv("EXAMPLE_LEGACY_URL", "https://legacy.example/v1")
+    variables = ("EXAMPLE_LEGACY_URL", "EXAMPLE_URL")
+    legacy = _HOME.connect(None, None, "/chat", variables=variables)
+    assert legacy.where.url == "https://legacy.example/v1/chat"
+    assert legacy.key == Secret("k-env")
+    monkeypatch.delenv("EXAMPLE_LEGACY_URL")
+    assert _HOME.connect(None, None, "/chat", variables=variables).where.url == (
+        "https://api.example/v1/chat"
+    )
+
+
+def test_connect_adds_the_query_to_the_base_url_chosen_keeping_its_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXAMPLE_URL", "https://u:p@env.example/v1?sig=s1")
+    link = _HOME.connect(Secret("k"), None, "/chat", query={"tenant": "t1"})
+    assert link.where.url == "https://env.example/v1/chat?sig=***&tenant=t1"
+    assert link.where.secret_url is not None
+    assert link.where.secret_url.get() == "https://env.example/v1/chat?sig=s1&tenant=t1"
+    with pytest.raises(TypeError):
+        _HOME.connect(None, None, "/chat", query=["tenant"])  # type: ignore[arg-type]
+
+
 def test_held_headers_put_the_callers_over_ours_and_hold_credentials() -> None:
     held = connection.held_headers(
         {"content-type": "application/json", "X-Key": "k-1"}, {"x-key": "k-2"}, frozenset({"x-key"})

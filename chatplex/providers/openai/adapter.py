@@ -147,7 +147,9 @@ class OpenAIAdapter(Adapter):
     with each request and shown masked everywhere else (`base_url` included); user info
     (`https://user:password@host`) is sent as `Authorization: Basic ...`, so it cannot be
     combined with an API key (both would be the Authorization header). `default_query=`
-    adds its parameters to every request's URL, as the openai SDK's client does.
+    adds its parameters to every request's URL, as the openai SDK's client does;
+    `base_variables=` names the environment variables read for the base URL, the first
+    set (`ChatOpenAI`'s: LangChain's `OPENAI_API_BASE`, then `OPENAI_BASE_URL`).
 
     >>> local = OpenAIAdapter(base_url="http://localhost:11434/v1")  # a local server, no key
     >>> local.budget_key("llama3.2")
@@ -249,6 +251,7 @@ class OpenAIAdapter(Adapter):
         extra_block_types: Sequence[str] = (),
         completion_tokens: bool | None = None,
         default_query: Mapping[str, Any] | None = None,
+        base_variables: Sequence[str] | None = None,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -256,7 +259,9 @@ class OpenAIAdapter(Adapter):
         url = _HOME.take_url(base_url)
         del base_url
         # (`default_query`: on every request's URL, as the openai SDK's client adds it)
-        link = _HOME.connect(api_key, url, "/chat/completions", query=default_query)
+        link = _HOME.connect(
+            api_key, url, "/chat/completions", query=default_query, variables=base_variables
+        )
         where, secret = link.where, link.key
         self._url, self._secret_url = where.url, where.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).

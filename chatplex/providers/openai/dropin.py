@@ -48,8 +48,6 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...chat.token_counts import wire_counts
-from ...secret.urls import hold_url
-from ...secret.urls import url_with_query
 from . import choices
 from . import chunk_bound
 from .choices import check_responses_only
@@ -486,32 +484,20 @@ class ChatOpenAI(TiktokenCounted):
         `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
         Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
         overrides it; everything else is shared."""
-        from .adapter import DEFAULT_BASE_URL
         from .adapter import OpenAIAdapter
         from .responses_adapter import OpenAIResponsesAdapter
 
-        api_key = wanted.api_key
-        base_url: str | Secret | None = wanted.base_url
-        if base_url is None and os.environ.get("OPENAI_API_BASE"):
-            base_url = hold_url(os.environ["OPENAI_API_BASE"])  # LangChain's variable, as the env's
-            api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
-        elif base_url is None and wanted.default_query:
-            # The query joins the URL the openai SDK would use: OPENAI_BASE_URL (with the
-            # environment's key, as a base URL from there gets it), else the public API.
-            from_env = os.environ.get("OPENAI_BASE_URL")
-            base_url = hold_url(from_env or DEFAULT_BASE_URL)
-            if from_env and api_key is None:
-                api_key = os.environ.get("OPENAI_API_KEY")
-        if wanted.default_query and base_url is not None:  # (one is chosen above for a query)
-            base_url = url_with_query(base_url, wanted.default_query)
         connection: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
+            "api_key": wanted.api_key,
+            "base_url": wanted.base_url,
             "organization": wanted.organization,
             "project": wanted.project,
             "default_headers": wanted.default_headers,
+            # On the URL the openai SDK would use, as it adds it.
+            "default_query": wanted.default_query,
+            # LangChain's variable first, then the SDK's (the environment's key goes along).
+            "base_variables": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
         }
-        del api_key  # held by the adapters only, as a Secret
         try:
             if wanted.responses:
                 adapter = OpenAIResponsesAdapter(

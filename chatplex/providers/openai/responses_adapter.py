@@ -176,6 +176,7 @@ class OpenAIResponsesAdapter(Adapter):
         use_previous_response_id: bool = False,
         connection: OpenAIAdapter | None = None,
         default_query: Mapping[str, Any] | None = None,
+        base_variables: Sequence[str] | None = None,
     ) -> None:
         # The connection (key, headers, base URL) is the Chat Completions adapter's (or
         # `connection`, one built by a subclass: Azure's); its secret base URL is only ever
@@ -191,6 +192,7 @@ class OpenAIResponsesAdapter(Adapter):
                 default_headers=default_headers,
                 secret_headers=secret_headers,
                 default_query=default_query,
+                base_variables=base_variables,
             )
         elif api_key is not None or base_url is not None or default_headers is not None:
             raise TypeError("pass the connection's settings to it, not beside connection=")
