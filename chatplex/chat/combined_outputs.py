@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .llm_results import _SHAPES
+from .llm_results import output_shape
 
 __all__ = ["combine_llm_outputs", "combine_shaped_outputs", "combined_keys"]
 
@@ -44,8 +44,8 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
 def combine_shaped_outputs(
     outputs: Sequence[dict[str, Any] | None], style: str | None
 ) -> dict[str, Any]:
-    """`generate()`'s `llm_output` for a partner of a `_SHAPES` style, as its
-    `_combine_llm_outputs` (`_Shape.combined`): the rows' raw usage summed (a later None
+    """`generate()`'s `llm_output` for a partner of an `output_shape` style, as its
+    `_combine_llm_outputs` (`OutputShape.combined`): the rows' raw usage summed (a later None
     count taking the sum's place), the first `model_name` and the style's other keys;
     LangChain's empty one for a style that combines nothing. (A partner that raises
     TypeError on nested counts, adding dicts, has them summed here, as its flat counts
@@ -56,7 +56,7 @@ def combine_shaped_outputs(
     ...                        "completions_fields")
     {'token_usage': {'prompt_tokens': 5, 'queue_time': None}, 'model_name': None}
     """
-    shape = _SHAPES.get(style or "")
+    shape = output_shape(style)
     if shape is not None and shape.merged_sum is not None:
         return _merged_rows(outputs, shape.merged_sum)
     if shape is None or shape.combined is None:
@@ -76,7 +76,7 @@ def combine_shaped_outputs(
 
 
 def _merged_rows(outputs: Sequence[dict[str, Any] | None], counts: str) -> dict[str, Any]:
-    """The rows merged in order, the `counts` records summed key by key (`_Shape.merged_sum`).
+    """The rows merged in order, the `counts` records summed key by key (`OutputShape.merged_sum`).
 
     >>> _merged_rows([{"usage": {"a": 1}, "stop": "x"}, None, {"usage": {"a": 2}}], "usage")
     {'usage': {'a': 3}, 'stop': 'x'}
@@ -93,12 +93,12 @@ def _merged_rows(outputs: Sequence[dict[str, Any] | None], counts: str) -> dict[
 
 def combined_keys(style: str | None) -> tuple[str, ...]:
     """The keys besides usage and `model_name` that `combine_shaped_outputs` writes for
-    a style (`_Shape.combined`; none for a style it does not spell out).
+    a style (`OutputShape.combined`; none for a style it does not spell out).
 
     >>> combined_keys("completions_fields"), combined_keys("chat_completions")
     (('system_fingerprint', 'service_tier'), ())
     """
-    shape = _SHAPES.get(style or "")
+    shape = output_shape(style)
     return shape.combined or () if shape is not None else ()
 
 

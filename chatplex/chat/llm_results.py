@@ -22,11 +22,13 @@ from ..specs import spec
 
 __all__ = [
     "STYLES",
+    "OutputShape",
     "ChatGeneration",
     "ChatGenerationChunk",
     "LLMResult",
     "chat_result",
     "combining_style",
+    "output_shape",
     "choice_keys",
     "reply_result",
     "response_fields_apart",
@@ -79,7 +81,7 @@ _CHATPLEX_KEYS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class _Shape:
+class OutputShape:
     """What a partner class copies from its reply, key by key, into its result: a
     `ProviderSpec.llm_output` style read from this table (`_SHAPES`)."""
 
@@ -134,8 +136,8 @@ _CANDIDATE_KEYS = ("safety_ratings", "citation_metadata", "usage_metadata") + (
     "finish_message",
     "avg_logprobs",
 )
-_SHAPES: dict[str, _Shape] = {
-    "completions_fields": _Shape(
+_SHAPES: dict[str, OutputShape] = {
+    "completions_fields": OutputShape(
         info=("finish_reason", "logprobs"),
         output=("model_name", "system_fingerprint", "service_tier", "reasoning_effort"),
         # The SDK model's dump has `usage`: None where the body has none.
@@ -151,7 +153,7 @@ _SHAPES: dict[str, _Shape] = {
         combined=("system_fingerprint", "service_tier"),
         usage_each=True,
     ),
-    "fingerprint_fields": _Shape(
+    "fingerprint_fields": OutputShape(
         info=("finish_reason", "logprobs"),
         output=("system_fingerprint", "service_tier"),
         required=(("token_usage", {}), ("system_fingerprint", "")),
@@ -161,30 +163,30 @@ _SHAPES: dict[str, _Shape] = {
         nulls_skipped=True,
         choice_keys=("model_provider", "model_name", "service_tier"),
     ),
-    "model_and_usage": _Shape(
+    "model_and_usage": OutputShape(
         info=("finish_reason",),
         output=("model_name", "model"),
         required=(("token_usage", {}),),
         combined=(),
         usage_each=True,
     ),
-    "candidate_fields": _Shape(
+    "candidate_fields": OutputShape(
         info=("finish_reason", "model_name", "safety_ratings", "grounding_metadata"),
         output=("prompt_feedback",),
         streamed=None,
         usage_each=True,
     ),
-    "reply_as_info": _Shape(info=None, output=None, streamed=None),
-    "candidate_info": _Shape(
+    "reply_as_info": OutputShape(info=None, output=None, streamed=None),
+    "candidate_info": OutputShape(
         info=("is_blocked", *_CANDIDATE_KEYS, "logprobs_result"),
         output=None,
         streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
     ),
-    "usage_and_stop": _Shape(
+    "usage_and_stop": OutputShape(
         info=(), output=("usage", "stop_reason", "model_id"), merged_sum="usage"
     ),
-    "stream_info": _Shape(info=(), output=None, streamed=("finish_reason", "model_name")),
-    "reply_info": _Shape(
+    "stream_info": OutputShape(info=(), output=None, streamed=("finish_reason", "model_name")),
+    "reply_info": OutputShape(
         info=(
             "id",
             "finish_reason",
@@ -202,6 +204,18 @@ _SHAPES: dict[str, _Shape] = {
 }
 #: The styles a spec's `llm_output` may name.
 STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})
+
+
+def output_shape(style: str | None) -> OutputShape | None:
+    """What a partner of the `ProviderSpec.llm_output` style copies into its result, key
+    by key (`_SHAPES`); None for a style not spelled out there.
+
+    >>> output_shape("completions_fields").combined, output_shape("chat_completions")
+    (('system_fingerprint', 'service_tier'), None)
+    """
+    return _SHAPES.get(style or "")
+
+
 #: response_metadata keys of chatplex's own, never a reply's field (`reply_as_info`).
 _ADDED_KEYS = frozenset(
     {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "other_candidates"}
@@ -223,7 +237,7 @@ def response_fields_apart(style: str | None) -> bool:
 
 def choice_keys(style: str | None) -> tuple[str, ...]:
     """The response's fields a partner of this style writes on each of several
-    candidates' messages besides the choice's own (`_Shape.choice_keys`), in its order;
+    candidates' messages besides the choice's own (`OutputShape.choice_keys`), in its order;
     () for one that writes none there."""
     shape = _SHAPES.get(style or "")
     return (shape.choice_keys or ()) if shape is not None else ()

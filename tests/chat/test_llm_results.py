@@ -336,3 +336,13 @@ def test_a_reply_without_usage_has_no_token_usage_as_langchain_openai_writes_it(
         reply = AIMessage("a", response_metadata={"model_provider": provider, "model_name": "m"})
         llm_output = chat_result(reply).llm_output
         assert llm_output is not None and llm_output["token_usage"] is None, provider
+
+
+def test_output_shape_gives_a_styles_key_by_key_shape_and_none_for_others() -> None:
+    from chatplex.chat.llm_results import STYLES
+    from chatplex.chat.llm_results import output_shape
+
+    shaped = {style for style in STYLES if output_shape(style) is not None}
+    assert "completions_fields" in shaped
+    assert output_shape("chat_completions") is None and output_shape(None) is None
+    assert shaped == STYLES - {"chat_completions", "reply_fields"}
