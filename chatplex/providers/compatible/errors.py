@@ -23,6 +23,7 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_error_familie
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from ...errors import APIError
@@ -103,10 +104,12 @@ def _sdk_family(
     raises it so). `body_events`: an error event is a status error worded as the
     event's decoded body (perplexity's and sambanova's streams: `f"{body}"`).
     `cuts_through`: a stream that broke off is none of its classes
-    (`except_cut_streams`)."""
+    (`except_cut_streams`). A drop-in's error loads the SDK where it is installed
+    (`partner_loads`): its partner package always imports it."""
     pick = stainless_pick(plain_events=plain_events, cuts_through=cuts_through)
     fill = with_event_words(_fill_sdk_error) if plain_events else _fill_sdk_error
-    return ErrorFamily(sdk, pick, with_event_body(fill) if body_events else fill)
+    fill = with_event_body(fill) if body_events else fill
+    return ErrorFamily(sdk, pick, fill, partner_loads=True)
 
 
 def _letting_cuts_through(sdk: str) -> tuple[ErrorFamily, ...]:
@@ -133,7 +136,8 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         bridged_failures(
             partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW)
         ),
-        bridged_failures(_sdk_family("fireworks", cuts_through=True)),
+        # (bridging keeps the pick and the fill, not `partner_loads`)
+        replace(bridged_failures(_sdk_family("fireworks", cuts_through=True)), partner_loads=True),
         bridged_failures(model_error_family(_FIREWORKS_OVERFLOW)),
         aiohttp_bridge_cut_family(),
     ),

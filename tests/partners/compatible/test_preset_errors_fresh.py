@@ -1,0 +1,76 @@
+"""A preset's error status in a script that imports chatplex's drop-in alone (a fresh
+interpreter), side by side with its partner package: the partner package always imports
+its SDK, so its error is the SDK's class (or the partner's own over it) in the SDK's
+words, whatever the script imported; the drop-in's error loads that SDK where it is
+installed (`ErrorFamily.partner_loads`) and is the same class in the same words."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests._fresh import fresh_python
+from tests._local_server import Answering
+from tests._local_server import serving
+from tests.partners.compatible._error_seen import raised
+from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
+from tests.partners.compatible.test_compatible_sidebyside import Package
+from tests.partners.compatible.test_sambanova_sidebyside import SAMBANOVA
+
+#: The presets whose partner raises through a Stainless SDK other than openai's, and one
+#: on langchain-openai's (openai's family, loaded the same way).
+CASES = {
+    **{name: PACKAGES[name] for name in ("groq", "fireworks", "perplexity", "xai")},
+    "sambanova": SAMBANOVA,
+}
+
+_SCRIPT = """
+import json, sys
+import chatplex.langchain
+from tests.partners.compatible._error_seen import raised
+name, sdk, model = sys.argv[1:4]
+imported = sdk in sys.modules
+print(json.dumps({"sdk_imported_first": imported, **raised(chatplex.langchain, name, sdk, model)}))
+"""
+
+
+class _Forbidden(Answering):
+    def _answer(self) -> None:
+        self.read_body()
+        error = {"message": "no", "type": "permission_error", "code": "forbidden"}
+        self.answer(403, json.dumps({"error": error}).encode())
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serving(_Forbidden) as url:
+        yield url
+
+
+def _environment(package: Package, url: str) -> dict[str, str]:
+    return {package.base_variable: package.base(url), package.key_variable: "sk-test-0000"}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_presets_error_is_its_sdks_without_the_sdk_imported(
+    name: str, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = CASES[name]
+    partner = pytest.importorskip(package.module)
+    env = _environment(package, server)
+    ran = fresh_python(_SCRIPT, package.cls, package.sdk, package.model, env={**os.environ, **env})
+    ours = json.loads(ran.stdout.strip().splitlines()[-1])
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    theirs = raised(partner, package.cls, package.sdk, package.model)
+    assert ours["sdk_imported_first"] is False
+    # The partner package's own class over the SDK's (langchain-fireworks',
+    # langchain-openai's) is the partner's: not loaded for a script that never imported it.
+    assert ours["class"] == theirs["sdk_class"] == ours["sdk_class"]
+    assert ours["words"] == theirs["words"]
+    assert ours["status_code"] == theirs["status_code"] == 403
