@@ -199,8 +199,10 @@ class AnthropicAdapter(Adapter):
     AnthropicAdapter(base_url='https://api.anthropic.com', anthropic_version='2026-10-21')
 
     The key comes from `api_key=` or `ANTHROPIC_API_KEY`, the base URL from `base_url=`,
-    `ANTHROPIC_BASE_URL` or the public API. A missing key is an error at construction,
-    except for a non-public base URL (a local mock or proxy), where no key header is sent.
+    `ANTHROPIC_BASE_URL` (`base_variables=`: the variables read, the first set;
+    `ChatAnthropic`'s: LangChain's `ANTHROPIC_API_URL`, then it) or the public API. A
+    missing key is an error at construction, except for a non-public base URL (a local
+    mock or proxy), where no key header is sent.
 
     `ANTHROPIC_API_KEY` goes only to api.anthropic.com and to a base URL that comes from
     the environment too (`ANTHROPIC_BASE_URL`); a `base_url=` written in code for another
@@ -259,6 +261,7 @@ class AnthropicAdapter(Adapter):
         *,
         api_key: str | Secret | None = None,
         base_url: str | Secret | None = None,
+        base_variables: Sequence[str] | None = None,
         anthropic_version: str = ANTHROPIC_VERSION,
         default_headers: Mapping[str, str] | None = None,
         default_max_tokens: int | None = None,
@@ -271,10 +274,11 @@ class AnthropicAdapter(Adapter):
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url
-        link = _HOME.connect(api_key, url, "/v1/messages")
+        link = _HOME.connect(api_key, url, "/v1/messages", variables=base_variables)
         where = link.where
         self._url, self._secret_url = where.url, where.secret_url
-        count = _HOME.connect(api_key, url, "/v1/messages/count_tokens").where
+        count_path = "/v1/messages/count_tokens"
+        count = _HOME.connect(api_key, url, count_path, variables=base_variables).where
         self._count_url, self._secret_count_url = count.url, count.secret_url
         #: The base URL, credentials in its query masked (`secret_base_url`: to send).
         self.base_url = where.base_url

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 from typing import cast
 
-from ...adapters.keys import as_secret
 from ...adapters.validate import check_headers
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
@@ -50,7 +48,6 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import merged_headers
-from ...secret.urls import hold_url
 from ...specs import MoveWarning
 from ...specs import dumped_under_aliases
 from ...specs import field_names
@@ -268,14 +265,11 @@ class ChatAnthropic(DropInEngine):
             body["output_config"] = {**(output_config or {})}
             if reasoning_effort is not None:
                 body["output_config"]["effort"] = reasoning_effort
-        api_key, base_url = given["api_key"], given["base_url"]
-        if base_url is None and os.environ.get("ANTHROPIC_API_URL"):
-            base_url = hold_url(os.environ["ANTHROPIC_API_URL"])  # LangChain's, as the env's
-            if api_key is None:
-                api_key = as_secret(os.environ.get("ANTHROPIC_API_KEY"))
         adapter = AnthropicAdapter(
-            api_key=api_key,
-            base_url=base_url,
+            api_key=given["api_key"],
+            base_url=given["base_url"],
+            # LangChain's variable first, then the SDK's (the environment's key goes along).
+            base_variables=("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"),
             anthropic_version=anthropic_version,
             default_headers=headers,
             default_max_tokens=(
