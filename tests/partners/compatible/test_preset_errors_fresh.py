@@ -15,10 +15,13 @@ import pytest
 from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests.partners._sidebyside import scripted_server
 from tests.partners.compatible._error_seen import raised
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
 from tests.partners.compatible.test_sambanova_sidebyside import SAMBANOVA
+from tests.partners.test_error_event_callbacks import _openai_stream
+from tests.partners.test_error_event_callbacks import _streamed_then_failed
 
 #: The presets whose partner raises through a Stainless SDK other than openai's, and one
 #: on langchain-openai's (openai's family, loaded the same way).
@@ -74,3 +77,30 @@ def test_a_presets_error_is_its_sdks_without_the_sdk_imported(
     assert ours["class"] == theirs["sdk_class"] == ours["sdk_class"]
     assert ours["words"] == theirs["words"]
     assert ours["status_code"] == theirs["status_code"] == 403
+
+
+_STREAMED = """
+import json, sys
+import chatplex.langchain
+from tests.partners.test_error_event_callbacks import _streamed_then_failed
+url = sys.argv[1]
+assert "groq" not in sys.modules
+outcome = _streamed_then_failed(chatplex.langchain.ChatGroq, url, "stream", model="m", api_key="k")
+print(json.dumps(outcome))
+"""
+
+
+def test_a_groq_streams_error_event_is_the_sdks_without_the_sdk_imported() -> None:
+    """An error event inside a stream (the groq SDK raises its plain `APIError` for it):
+    the same class and callbacks as langchain-groq's, with no second generation built
+    from a response the partner's error has not."""
+    partner = pytest.importorskip("langchain_groq")
+    with scripted_server() as served:
+        served.handler = _openai_stream
+        theirs = _streamed_then_failed(
+            partner.ChatGroq, served.url, "stream", model="m", api_key="k"
+        )
+        ran = fresh_python(_STREAMED, served.url)
+    ours = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert ours == json.loads(json.dumps(theirs))
+    assert ours["raised"] == "APIError"
