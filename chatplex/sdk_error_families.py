@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 from typing import cast
@@ -183,7 +184,7 @@ def bridged_failures(family: ErrorFamily) -> ErrorFamily:
     def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
         return family.pick(_as_timeout(err) if _bridged_timeout(err) else err, module)
 
-    return ErrorFamily(family.module, pick, family.fill)
+    return replace(family, pick=pick, partner_pick=None)
 
 
 def sdk_words(err: BaseException, text: str, *args: Any) -> None:
@@ -385,7 +386,7 @@ def except_where(family: ErrorFamily, other: Callable[[BaseException], bool]) ->
     def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
         return None if other(err) else family.pick(err, module)
 
-    return ErrorFamily(family.module, pick, family.fill)
+    return replace(family, pick=pick, partner_pick=None)
 
 
 def decode_family() -> ErrorFamily:

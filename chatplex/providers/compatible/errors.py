@@ -23,7 +23,6 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_error_familie
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from ...errors import APIError
@@ -136,8 +135,7 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         bridged_failures(
             partner_family("langchain_fireworks.chat_models", "Fireworks", _FIREWORKS_OVERFLOW)
         ),
-        # (bridging keeps the pick and the fill, not `partner_loads`)
-        replace(bridged_failures(_sdk_family("fireworks", cuts_through=True)), partner_loads=True),
+        bridged_failures(_sdk_family("fireworks", cuts_through=True)),
         bridged_failures(model_error_family(_FIREWORKS_OVERFLOW)),
         aiohttp_bridge_cut_family(),
     ),
