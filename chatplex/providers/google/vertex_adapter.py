@@ -100,9 +100,12 @@ class VertexAIAdapter(_GoogleWire):
     (`{base}/{api_version}/{path}:generateContent`), as the aiplatform client routes it.
     `resource=`: the resource every call goes to, whatever model it names
     (langchain-google-vertexai's `full_model_name`, from its `tuned_model_name=`).
-    `named_as_asked=True`: a reply's `model_name` is the model asked, not the reply's
-    `modelVersion` (langchain-google-vertexai's: its `model_name` field, which a tuned
-    model's endpoint or a resource path given as the model is).
+    `as_partner=True` (a drop-in's): replies as langchain-google-vertexai gives them. A
+    reply's `model_name` is the model asked, not the reply's `modelVersion` (its
+    `model_name` field, which a tuned model's endpoint or a resource path given as the
+    model is); its grounding and citation metadata are aiplatform's proto types dumped
+    (`vertex_reply.proto_form`), which chatplex's own family leaves as sent, whatever is
+    installed.
     """
 
     provider = "google_vertexai"
@@ -148,7 +151,7 @@ class VertexAIAdapter(_GoogleWire):
         extra_block_types: Sequence[str] = (),
         own_jwt: bool = False,
         resource: str | None = None,
-        named_as_asked: bool = False,
+        as_partner: bool = False,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key) or None
@@ -162,7 +165,7 @@ class VertexAIAdapter(_GoogleWire):
         self.location = location
         self.api_version = api_version
         self.resource = resource
-        self._named_as_asked = named_as_asked
+        self._as_partner = as_partner
         self._auth: VertexAuth | None = None
         if api_key is None:
             self._auth = VertexAuth(credentials, project, own_jwt)
@@ -235,16 +238,22 @@ class VertexAIAdapter(_GoogleWire):
             other.response_metadata["model_provider"] = self.provider
             metas.append(other.response_metadata)
         for position, meta in enumerate(metas):
-            vertex_metadata(meta, data, position, streaming=False, version=version)
-            if meta.get("model_name") is None or (self._named_as_asked and self.model):
+            vertex_metadata(
+                meta, data, position, streaming=False, version=version, proto=self._as_partner
+            )
+            if meta.get("model_name") is None or (self._as_partner and self.model):
                 meta["model_name"] = self.model
         return reply
 
     def stream_parser(self, headers: Mapping[str, str]) -> GeminiStreamParser:
         """A fresh parser for one stream's events, its metadata in the Vertex shape."""
-        asked = self.model if self._named_as_asked else None
+        asked = self.model if self._as_partner else None
         return VertexStreamParser(
-            header_value(headers, "x-request-id"), self.provider, asked=asked, others="vertex"
+            header_value(headers, "x-request-id"),
+            self.provider,
+            asked=asked,
+            proto=self._as_partner,
+            others="vertex",
         )
 
     def __repr__(self) -> str:

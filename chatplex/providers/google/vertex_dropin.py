@@ -298,7 +298,7 @@ class ChatVertexAI(GoogleDropin):
                     api_version=endpoint_version,
                     default_headers=additional_headers,
                     own_jwt=True,  # as the partner's generated client signs its own
-                    named_as_asked=True,
+                    as_partner=True,
                 )
             except Exception as err:
                 if project is not None:

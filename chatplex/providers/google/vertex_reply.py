@@ -166,9 +166,11 @@ def vertex_metadata(
     *,
     streaming: bool,
     version: str = "v1beta1",
+    proto: bool = False,
 ) -> None:
     """Rewrite `meta` (chatplex's metadata of `candidate` of the decoded reply `data`)
-    in langchain-google-vertexai's shape, in place. A stream chunk's `usage_metadata` is
+    in langchain-google-vertexai's shape, in place (its grounding and citation metadata
+    too where `proto`: `proto_form`). A stream chunk's `usage_metadata` is
     `{}` there (the usage is on the chunk's `usage_metadata` attribute) and only a chunk
     with candidates has metadata."""
     candidates = data.get("candidates") or []
@@ -178,9 +180,9 @@ def vertex_metadata(
         meta["safety_ratings"] = ratings
     if isinstance(meta.get("logprobs_result"), Mapping):
         meta["logprobs_result"] = _logprobs(meta["logprobs_result"])
-    for key, proto in _PROTO_FIELDS:
+    for key, proto_type in _PROTO_FIELDS if proto else ():
         if isinstance(meta.get(key), Mapping):
-            meta[key] = proto_form(meta[key], proto, version)
+            meta[key] = proto_form(meta[key], proto_type, version)
     if streaming:
         if candidates:
             meta["usage_metadata"] = {}
@@ -201,11 +203,14 @@ class VertexStreamParser(GeminiStreamParser):
     it is named by whatever the reply says (as langchain-google-vertexai names its
     chunks by its `model_name`), else the one the reply named."""
 
-    __slots__ = ("asked", "named")
+    __slots__ = ("asked", "named", "proto")
 
-    def __init__(self, *args: Any, asked: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, asked: str | None = None, proto: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.asked = asked
+        self.proto = proto  # grounding and citation metadata dumped (`vertex_metadata`)
         #: The model the reply named (its first chunk's), for the finishing chunk.
         self.named: str | None = None
 
@@ -218,7 +223,7 @@ class VertexStreamParser(GeminiStreamParser):
                 self.named = named
             if meta.get("finish_reason") and (self.asked or self.named) is not None:
                 meta["model_name"] = self.asked or self.named
-            vertex_metadata(chunk.response_metadata, obj, 0, streaming=True)
+            vertex_metadata(chunk.response_metadata, obj, 0, streaming=True, proto=self.proto)
             chunk.content = vertex_signed_texts(unindexed_thoughts(chunk.content))
             for call in chunk.tool_call_chunks:
                 call["index"] = None

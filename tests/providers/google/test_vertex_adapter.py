@@ -248,10 +248,10 @@ def test_a_model_named_by_its_own_resource_path_is_called_at_that_path() -> None
         url("projects/p/../x", VertexAIAdapter(project="p", credentials=FakeCredentials()))
 
 
-def test_named_as_asked_a_reply_and_its_stream_are_named_by_the_model_asked() -> None:
+def test_as_partner_a_reply_and_its_stream_are_named_by_the_model_asked() -> None:
     # langchain-google-vertexai names replies by its model_name, not the reply's
     # modelVersion (a tuned endpoint's reply names its base model).
-    shared = VertexAIAdapter(project="p", credentials=FakeCredentials(), named_as_asked=True)
+    shared = VertexAIAdapter(project="p", credentials=FakeCredentials(), as_partner=True)
     reply = {"candidates": [{"content": {"parts": [{"text": "ok"}]}, "finishReason": "STOP"}]}
     raw = json.dumps({**reply, "modelVersion": "gemini-2.5-flash-001"}).encode()
     asked = shared.for_model("projects/p/locations/l/endpoints/1")

@@ -146,3 +146,18 @@ def test_proto_form_is_aiplatforms_dump_and_as_sent_without_it(
     assert proto_form({"citations": 5}, "CitationMetadata") == {"citations": 5}  # no such JSON
     monkeypatch.setitem(sys.modules, "google.cloud.aiplatform_v1beta1.types", None)
     assert proto_form(raw, "CitationMetadata") is raw
+
+
+def test_grounding_is_dumped_as_the_partner_dumps_it_for_a_drop_in_only() -> None:
+    # chatplex's own family gives the metadata as sent, whatever is installed; a drop-in
+    # (`as_partner`) gives aiplatform's dump, as langchain-google-vertexai does.
+    pytest.importorskip("google.cloud.aiplatform_v1beta1")
+    cited = {"citations": [{"startIndex": 0, "endIndex": 5, "uri": "https://x"}]}
+    reply = {"candidates": [{"citationMetadata": cited}]}
+    own: dict[str, Any] = {"citation_metadata": cited}
+    vertex_metadata(own, reply, 0, streaming=False)
+    assert own["citation_metadata"] == cited
+    partner: dict[str, Any] = {"citation_metadata": cited}
+    vertex_metadata(partner, reply, 0, streaming=False, proto=True)
+    assert partner["citation_metadata"]["citations"][0]["start_index"] == 0
+    assert "startIndex" not in partner["citation_metadata"]["citations"][0]
