@@ -6,6 +6,7 @@ from __future__ import annotations
 from compat_cases_around import AROUND_CASES
 from compat_cases_border import BORDER_CASES
 from compat_cases_chains import CHAIN_CASES
+from compat_cases_machinery import MACHINERY_CASES
 from compat_cases_patterns import PATTERN_CASES
 from compat_cases_scripts import SCRIPT_CASES
 from compat_cases_seeds import SEED_BLOCKS
@@ -19,6 +20,7 @@ CASES: list[Case] = [
     *BORDER_CASES,
     *SCRIPT_CASES,
     *AROUND_CASES,
+    *MACHINERY_CASES,
 ]
 
 __all__ = ["CASES", "SEED_BLOCKS"]

@@ -42,7 +42,19 @@ TARGET = os.environ.get("COMPAT_TARGET", "chatplex.langchain")
 TARGETS = ("chatplex", "chatplex.langchain")
 
 #: The modules a LangChain script imports chat models from.
-MODEL_MODULES = frozenset({"langchain_openai", "langchain_anthropic", "langchain.chat_models"})
+MODEL_MODULES = frozenset(
+    {
+        "langchain_openai",
+        "langchain_anthropic",
+        "langchain.chat_models",
+        "langchain_groq",
+        "langchain_deepseek",
+        "langchain_xai",
+        "langchain_mistralai",
+        "langchain_together",
+        "langchain_fireworks",
+    }
+)
 
 #: The langchain_core modules whose names a porting user takes from chatplex when chatplex
 #: exports them (the public modules LangChain's how-to guides import from). Deeper paths

@@ -45,6 +45,18 @@ def _point_both_libraries_at_the_server(
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", compat_server.anthropic_base_url)
     monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    # The OpenAI-compatible partners, each at the mock's Chat Completions wire (Groq's
+    # and Mistral's under their prefixes, streaming usage as they do).
+    for base, url in (
+        ("GROQ_API_BASE", compat_server.url + "/groq"),
+        ("MISTRAL_BASE_URL", compat_server.url + "/mistral/v1"),
+        ("DEEPSEEK_API_BASE", compat_server.openai_base_url),
+        ("XAI_API_BASE", compat_server.openai_base_url),
+        ("TOGETHER_API_BASE", compat_server.openai_base_url),
+    ):
+        monkeypatch.setenv(base, url)
+    for key in ("GROQ", "MISTRAL", "DEEPSEEK", "XAI", "TOGETHER", "FIREWORKS"):
+        monkeypatch.setenv(f"{key}_API_KEY", API_KEY)
     monkeypatch.delenv("LANGSMITH_TRACING", raising=False)
     monkeypatch.delenv("LANGCHAIN_TRACING_V2", raising=False)
 
