@@ -300,6 +300,8 @@ class _Ending:
         info = self._info(ours, message) if named else None
         if info is None and self.first is None and self.style == "reply_fields":
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
+        elif info is None and self.style == "chat_completions" and _usage_alone(ours, message):
+            info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)
         piece = (
             text_piece(message)
             if info is None
@@ -378,6 +380,17 @@ def _piece_info(
     if "raw_finish_reason" in chunk.response_metadata:
         meta["raw_finish_reason"] = chunk.response_metadata["raw_finish_reason"]
     return stream_generation_info(meta, style)
+
+
+def _usage_alone(chunk: AIMessageChunk, message: Any) -> bool:
+    """Whether a piece carries the usage alone: no text, call or finish reason (the
+    chunk a Chat Completions stream sends after its choices, with none of its own)."""
+    return bool(
+        chunk.usage_metadata
+        and "finish_reason" not in chunk.response_metadata
+        and not message.content
+        and not getattr(message, "tool_call_chunks", None)
+    )
 
 
 def _is_empty(piece: ChatGenerationChunk) -> bool:

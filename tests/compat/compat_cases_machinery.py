@@ -367,6 +367,71 @@ async def main():
 """,
     ),
     Case(
+        "machinery_callbacks_new_token_xai",
+        "pattern: a callback handler on ChatXAI and ChatDeepSeek streams: on_llm_new_token's "
+        "chunk, on_llm_end's generation",
+        """
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_xai import ChatXAI
+from langchain_deepseek import ChatDeepSeek
+
+class Recorder(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    def on_chat_model_start(self, serialized, messages, **kw):
+        self.seen.append(["start", serialized.get("id"), kw.get("invocation_params"),
+                          kw.get("metadata")])
+
+    def on_llm_new_token(self, token, *, chunk=None, **kw):
+        self.seen.append(["token", token, type(chunk).__name__, chunk.generation_info,
+                          chunk.message.response_metadata, chunk.message.usage_metadata])
+
+    def on_llm_end(self, response, **kw):
+        g = response.generations[0][0]
+        self.seen.append(["end", response.llm_output, g.text, g.generation_info,
+                          g.message.response_metadata, g.message.usage_metadata])
+
+def main():
+    out = []
+    for model in (ChatXAI(model="grok-4"), ChatDeepSeek(model="deepseek-chat")):
+        handler = Recorder()
+        list(model.stream("hello there", config={"callbacks": [handler]}))
+        model.invoke("hello", config={"callbacks": [handler]})
+        out.append(handler.seen)
+    return out
+""",
+    ),
+    Case(
+        "machinery_callbacks_async_usage_chunk_together",
+        "pattern: an async handler on ChatTogether's and ChatDeepSeek's astream with "
+        "stream_usage=True: each token's chunk (the usage one's generation_info)",
+        """
+from langchain_core.callbacks import AsyncCallbackHandler
+from langchain_together import ChatTogether
+from langchain_deepseek import ChatDeepSeek
+
+class Recorder(AsyncCallbackHandler):
+    def __init__(self):
+        self.seen = []
+
+    async def on_llm_new_token(self, token, *, chunk=None, **kw):
+        self.seen.append([token, chunk.generation_info, chunk.message.usage_metadata,
+                          chunk.message.chunk_position])
+
+async def main():
+    out = []
+    for model in (ChatTogether(model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                               stream_usage=True),
+                  ChatDeepSeek(model="deepseek-chat", stream_usage=True)):
+        handler = Recorder()
+        async for _ in model.astream("hello there", config={"callbacks": [handler]}):
+            pass
+        out.append(handler.seen)
+    return out
+""",
+    ),
+    Case(
         "machinery_init_chat_model_config_prefix",
         "pattern: init_chat_model(configurable_fields=..., config_prefix='llm') switched "
         "between Anthropic and Groq per call, bound tools kept",
