@@ -355,9 +355,11 @@ class ChatAnthropic(DropInEngine):
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
         """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level
         `oneOf`/`anyOf` is dropped with a warning, and binding fails where that leaves no
-        tool or a forced choice unmet (`root_composition`)."""
+        tool or a forced choice unmet; with thinking on, a forced choice is dropped with a
+        warning (`root_composition`)."""
+        from .root_composition import choice_beside_thinking
         from .root_composition import drop_root_composition_tools
 
         thinking = self.extra_body.get("thinking")
         kept = drop_root_composition_tools(tools, tool_choice, thinking)
-        return kept, tool_choice
+        return kept, choice_beside_thinking(tool_choice, thinking)

@@ -1,7 +1,9 @@
 """langchain-anthropic's `bind_tools` filter: a tool whose input schema has a top-level
 `oneOf`/`anyOf` is dropped with a warning (the Messages API rejects the whole request
 for it), and binding fails where what is left cannot do what was asked (no tool left,
-or a forced choice that needs a dropped tool). Same words, same outcomes.
+or a forced choice that needs a dropped tool). Same words, same outcomes. And its
+thinking filter: with thinking on, a forced choice is dropped with a warning (the API
+refuses forced tool use beside thinking), `choice_beside_thinking`.
 
 >>> import warnings
 >>> union = {"name": "pick", "input_schema": {"type": "object", "anyOf": []}}
@@ -21,7 +23,7 @@ from typing import Any
 
 from ...core.frames import user_stacklevel
 
-__all__ = ["drop_root_composition_tools", "without_root_composition"]
+__all__ = ["choice_beside_thinking", "drop_root_composition_tools", "without_root_composition"]
 
 _KEYS = ("oneOf", "anyOf")
 _SHOWN = "/".join(_KEYS)
@@ -76,16 +78,54 @@ def without_root_composition(
     return kept, dropped
 
 
+#: langchain-anthropic's warning as it drops a forced choice beside thinking.
+_UNFORCED = (
+    "tool_choice is forced but thinking is enabled. The Anthropic API does not support "
+    "forced tool use with thinking. Dropping tool_choice to avoid an API error. Tool calls "
+    "are not guaranteed. Consider disabling thinking or adjusting your prompt to ensure "
+    "the tool is called."
+)
+
+
+def _kind_and_name(tool_choice: Any) -> tuple[Any, Any]:
+    """A tool choice as langchain-anthropic reads it: a mapping's type and name; "any"
+    and "auto" as such; any other word a tool's name."""
+    if isinstance(tool_choice, Mapping):
+        return tool_choice.get("type"), tool_choice.get("name")
+    if isinstance(tool_choice, str):
+        keyword = tool_choice in ("any", "auto")
+        return (tool_choice, None) if keyword else ("tool", tool_choice)
+    return None, None
+
+
+def _thinks(thinking: Mapping[str, Any] | None) -> bool:
+    return isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive")
+
+
+def choice_beside_thinking(tool_choice: Any, thinking: Mapping[str, Any] | None) -> Any:
+    """The tool choice `bind_tools` binds beside the model's `thinking`: a forced one
+    (a tool's name, "any") dropped with langchain-anthropic's UserWarning while thinking
+    is on, as its `bind_tools` does; else `tool_choice`.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     choice_beside_thinking("add", {"type": "adaptive"})
+    >>> choice_beside_thinking("auto", {"type": "adaptive"}), choice_beside_thinking("add", None)
+    ('auto', 'add')
+    """
+    if not tool_choice or not _thinks(thinking):
+        return tool_choice
+    if _kind_and_name(tool_choice)[0] not in ("any", "tool"):
+        return tool_choice
+    warnings.warn(_UNFORCED, UserWarning, stacklevel=user_stacklevel())
+    return None
+
+
 def _check_choice(tool_choice: Any, dropped: set[str], thinking: Mapping[str, Any] | None) -> None:
     """langchain-anthropic's refusal of a forced choice the dropped tools leave unmet."""
-    kind, name = None, None
-    if isinstance(tool_choice, Mapping):
-        kind, name = tool_choice.get("type"), tool_choice.get("name")
-    elif isinstance(tool_choice, str):
-        keyword = tool_choice in ("any", "auto")
-        kind, name = (tool_choice, None) if keyword else ("tool", tool_choice)
-    thinks = thinking is not None and thinking.get("type") in ("enabled", "adaptive")
-    if thinks and kind in ("any", "tool"):
+    kind, name = _kind_and_name(tool_choice)
+    if _thinks(thinking) and kind in ("any", "tool"):
         return  # thinking discards a forced choice before the request goes
     if kind == "tool" and name in dropped:
         raise ValueError(

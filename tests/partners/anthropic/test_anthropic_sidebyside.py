@@ -394,6 +394,35 @@ def timeout_per_call(cls: Any, url: str) -> Any:
     ]
 
 
+def forced_choice_beside_thinking(cls: Any, url: str) -> Any:
+    """Tools bound with a forced choice (a tool's name, "any", Anthropic's object) on a
+    model that thinks (enabled, adaptive), and `with_structured_output` over it: the
+    choice is dropped with a warning (the API refuses forced tool use beside thinking),
+    "auto" and `parallel_tool_calls=False` kept; each warning's class counted."""
+    import warnings
+
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    out = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for thinking in ({"type": "enabled", "budget_tokens": 1024}, {"type": "adaptive"}):
+            model = _model_with(cls, url, thinking=thinking, max_tokens=2048)
+            for choice in ("add", "any", "auto", {"type": "tool", "name": "add"}):
+                out.append(model.bind_tools([add], tool_choice=choice).invoke("1+2?"))
+            single = model.bind_tools([add], tool_choice="add", parallel_tool_calls=False)
+            out.append(single.invoke("1+2?"))
+            out.append(model.with_structured_output(Sum).invoke("1+2?"))
+    return {"replies": out, "warned": sorted({w.category.__name__ for w in caught})}
+
+
+def _model_with(cls: Any, url: str, **more: Any) -> Any:
+    return cls(model=MODEL, api_key=KEY, base_url=url, **more)
+
+
 def failing(status: int, kind: str) -> Callable[[Seen], Reply]:
     """A scripted Messages API answering every request with an error `status`."""
     body = {"type": "error", "error": {"type": kind, "message": "Try again later."}}
@@ -461,6 +490,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
+    "forced_choice_beside_thinking": (
+        messages_reply(
+            THINKING, {**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"
+        ),
+        forced_choice_beside_thinking,
+    ),
     "system_per_call": (streamed(ANSWER), system_per_call),
     "stop_text": (messages_reply(), COMMON.stop_text),
     "call_timeout_object": (
