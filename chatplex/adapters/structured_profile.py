@@ -9,6 +9,8 @@ wire declares only where it differs from the defaults (a Chat Completions wire's
 True
 >>> StructuredProfile(forced_tool_settings=True, single_call_models=frozenset()).single_call("m")
 False
+>>> StructuredProfile(unforced_models=("claude-sonnet-5-5",)).forces("claude-sonnet-5-5-x")
+False
 """
 
 from __future__ import annotations
@@ -83,6 +85,15 @@ class StructuredProfile:
     #: Where `forced_tool_settings`: the models on which it asks for a single call
     #: (Azure's "gpt-4o" alone; none on a wire without that setting); None: every model.
     single_call_models: frozenset[str] | None = None
+
+    #: Model-name prefixes on which the forced tool goes unforced (offered, no
+    #: `tool_choice`), as the wire's partner binds it for models its API refuses a forced
+    #: choice on (langchain-anthropic's Claude 5.5 family).
+    unforced_models: tuple[str, ...] = ()
+
+    def forces(self, model: str | None) -> bool:
+        """Whether the forced tool on `model` names its `tool_choice`."""
+        return not (model and self.unforced_models and model.startswith(self.unforced_models))
 
     def single_call(self, model: str) -> bool:
         """Whether the forced tool on `model` asks for a single call."""

@@ -499,13 +499,23 @@ def _forced_tool(
     from ..adapters.request_types import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters, described=spec.described)
-    return model.bind_tools([tool], **_forced_keywords(model, spec.name, strict))
+    keywords = _forced_keywords(model, spec.name, strict)
+    if "tool_choice" not in keywords:  # the model refuses a forced choice
+        warnings.warn(
+            f"{model.model} refuses a forced tool choice: the tool {spec.name!r} is offered "
+            "unforced, and a reply may come without its call. Consider method='json_schema'.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return model.bind_tools([tool], **keywords)
 
 
 def _forced_keywords(model: Structurable, name: str, strict: bool | None) -> dict[str, Any]:
     adapter = model.adapter
     profile = adapter.structured if adapter is not None else StructuredProfile()
-    keywords: dict[str, Any] = {"tool_choice": profile.tool_choice or name}
+    keywords: dict[str, Any] = {}
+    if profile.forces(model.model):
+        keywords["tool_choice"] = profile.tool_choice or name
     if not profile.forced_tool_settings:
         return keywords
     keywords["strict"] = strict

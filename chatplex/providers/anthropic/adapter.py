@@ -224,8 +224,14 @@ class AnthropicAdapter(Adapter):
     error_families = ERROR_FAMILIES
     #: Structured output as langchain-anthropic asks it: no JSON mode ("json_mode" is
     #: "json_schema"), no `strict=` (its schema outputs are constrained), partial values
-    #: streamed.
-    structured = StructuredProfile(json_mode="json_schema", strict_refused=True, partials=True)
+    #: streamed; the tool unforced on the models that refuse a forced choice (its
+    #: `_supports_forced_tool_choice`).
+    structured = StructuredProfile(
+        json_mode="json_schema",
+        strict_refused=True,
+        partials=True,
+        unforced_models=("claude-fable-5-1", "claude-opus-5-5", "claude-sonnet-5-5"),
+    )
     #: A bound empty tool list goes as `tools: []`, as langchain-anthropic sends it.
     empty_tool_list_sent: bool = True
     #: And a tool choice beside it, as langchain-anthropic sends it (`tool_fields`).

@@ -419,6 +419,26 @@ def forced_choice_beside_thinking(cls: Any, url: str) -> Any:
     return {"replies": out, "warned": sorted({w.category.__name__ for w in caught})}
 
 
+def structured_on_unforcing_models(cls: Any, url: str) -> Any:
+    """`with_structured_output` on the models whose API refuses a forced tool choice
+    (Claude 5.5's): the tool offered unforced; `bind_tools` naming a tool still forces it."""
+    import warnings
+
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        total: int
+
+    out = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in ("claude-sonnet-5-5", "claude-opus-5-5-20270101", "claude-fable-5-1"):
+            model = cls(model=name, api_key=KEY, base_url=url)
+            out.append(model.with_structured_output(Sum, include_raw=True).invoke("1+2?"))
+            out.append(model.bind_tools([add], tool_choice="add").invoke("1+2?"))
+    return {"replies": out, "warned": sorted({w.category.__name__ for w in caught})}
+
+
 def _model_with(cls: Any, url: str, **more: Any) -> Any:
     return cls(model=MODEL, api_key=KEY, base_url=url, **more)
 
@@ -490,6 +510,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
+    "structured_on_unforcing_models": (
+        messages_reply({**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"),
+        structured_on_unforcing_models,
+    ),
     "forced_choice_beside_thinking": (
         messages_reply(
             THINKING, {**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"
