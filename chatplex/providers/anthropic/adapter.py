@@ -77,6 +77,8 @@ from .betas import with_beta_fields
 from .betas import with_request_betas
 from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
+from .later_systems import Later
+from .later_systems import later_mode
 from .request import builtin_tool
 from .request import to_wire_messages
 from .request import tool_fields
@@ -274,6 +276,7 @@ class AnthropicAdapter(Adapter):
         secret_headers: Sequence[str] = (),
         extra_block_types: Sequence[str] = (),
         effort_set: bool = False,
+        later_systems: bool = False,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -303,6 +306,9 @@ class AnthropicAdapter(Adapter):
         #: Whether the model sets a reasoning effort (langchain-anthropic's
         #: `reasoning_effort`): its calls then think adaptively where the model does.
         self.effort_set = effort_set
+        #: Whether a system message after the conversation started is read as
+        #: langchain-anthropic reads it (in place or hoisted, `later_systems`), not refused.
+        self.later_systems = later_systems
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
@@ -333,7 +339,8 @@ class AnthropicAdapter(Adapter):
             max_tokens = self.default_max_tokens or default_max_tokens_for(settings.model)
         elif max_tokens < 0:
             raise ValueError(f"max_tokens must be >= 0, got {max_tokens}")
-        system, turns = to_wire_messages(messages)
+        later = Later(later_mode(True, settings.model), settings.model)
+        system, turns = to_wire_messages(messages, later=later if self.later_systems else None)
         body: dict[str, Any] = {"model": settings.model, "max_tokens": max_tokens}
         if system is not None:
             body["system"] = system

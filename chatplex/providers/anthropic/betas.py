@@ -52,6 +52,10 @@ MCP_SERVERS_BETA = "mcp-client-2025-11-20"
 TASK_BUDGET_BETA = "task-budgets-2026-03-13"
 THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 USER_PROFILES_BETA = "user-profiles-2026-03-24"
+#: The betas of a system turn sent in place that changes the tool set (one defining a
+#: tool inline needs the second, which covers the first).
+TOOL_CHANGES_BETA = "mid-conversation-tool-changes-2026-07-01"
+INLINE_TOOLS_BETA = "inline-tools-2026-09-15"
 
 
 def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> str | None:
@@ -89,8 +93,44 @@ def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None
         (USER_PROFILES_BETA, bool(body.get("user_profile_id"))),
     )
     betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
-    added = [beta for beta, wanted in needed if wanted and beta not in betas]
+    added = [beta for beta, wanted in needed[:-1] if wanted and beta not in betas]
+    changes = _tool_change_beta(body.get("messages"), [*betas, *added])
+    if changes is not None:
+        added.append(changes)
+    if needed[-1][1] and needed[-1][0] not in betas:
+        added.append(needed[-1][0])
     return ",".join([*betas, *added]) if added else header
+
+
+def _tool_change_beta(messages: Any, betas: list[str]) -> str | None:
+    """The beta the system turns sent in place need to change the tool set (None: none,
+    or `betas` have it), as langchain-anthropic adds it."""
+    contents = [
+        turn["content"]
+        for turn in (messages if isinstance(messages, list) else [])
+        if isinstance(turn, Mapping)
+        and turn.get("role") == "system"
+        and isinstance(turn.get("content"), list)
+    ]
+    blocks = [
+        block
+        for content in contents
+        for block in content
+        if isinstance(block, Mapping) and block.get("type") in ("tool_addition", "tool_removal")
+    ]
+    inline = any(
+        block.get("type") == "tool_addition"
+        and isinstance(block.get("tool"), Mapping)
+        and block["tool"].get("type") == "tool_definition"
+        for block in blocks
+    )
+    if inline:
+        beta = INLINE_TOOLS_BETA
+    elif blocks and INLINE_TOOLS_BETA not in betas:
+        beta = TOOL_CHANGES_BETA
+    else:
+        return None
+    return None if beta in betas else beta
 
 
 #: Fields of the anthropic SDK's `BetaMessage` and `BetaUsage` beyond `Message`'s and

@@ -53,6 +53,7 @@ from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
 from .adapter import default_max_tokens_for
+from .later_systems import TOOL_CHANGES
 
 __all__ = ["ChatAnthropic"]
 
@@ -278,6 +279,8 @@ class ChatAnthropic(DropInEngine):
                 else default_max_tokens_for(model)
             ),
             effort_set=bool(reasoning_effort),
+            later_systems=True,  # a later system message in place or hoisted, as theirs
+            extra_block_types=TOOL_CHANGES,  # (a system message's, sent where it stands)
         )
         # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
         proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)

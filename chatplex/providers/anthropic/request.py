@@ -31,6 +31,10 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .later_systems import TOOL_CHANGES
+from .later_systems import Later
+from .later_systems import dropped_system_block
+from .later_systems import unwrapped
 from .response import _PROVIDER
 from .v1_citations import cited_text_block
 
@@ -55,13 +59,18 @@ _BUILTIN_TOOL_PREFIXES = (
 
 
 def to_wire_messages(
-    messages: Sequence[BaseMessage], *, error_flags: bool = True, empty_reply: str | None = None
+    messages: Sequence[BaseMessage],
+    *,
+    error_flags: bool = True,
+    empty_reply: str | None = None,
+    later: Later | None = None,
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
     langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent).
     `empty_reply`: the text an empty AI message before the last goes as (langchain-aws'
-    ChatBedrock: "."); None: it is left out."""
+    ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
+    (`later_systems`); None: refused."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -69,11 +78,23 @@ def to_wire_messages(
         start += 1
     if start == len(messages):
         raise ValueError("Anthropic needs a user or assistant message; got only system messages")
+    system = _system(messages[:start], None if later is None else True)
     turns: list[_Block] = []
     joined = True
     last = len(messages) - 1
-    for i in range(start, len(messages)):
+    if later is not None:  # the rules for the last turn are the last non-system one's
+        last = max(i for i, m in enumerate(messages) if not isinstance(m, SystemMessage))
+    i = start - 1
+    while i + 1 < len(messages):
+        i += 1
         content: str | list[_Block]
+        if later is not None and isinstance(messages[i], SystemMessage):
+            end = i
+            while end + 1 < len(messages) and isinstance(messages[end + 1], SystemMessage):
+                end += 1
+            system = later.take(messages[i : end + 1], turns, system, _system)
+            i, joined = end, False  # the turns around it stay apart
+            continue
         if _empty_reply(messages[i]):
             if i < last and empty_reply is None:
                 # The API refuses empty content but in a final assistant turn: an empty
@@ -87,6 +108,8 @@ def to_wire_messages(
             role, content = _turn(messages[i], i, error_flags)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
+        if later is not None and later.pending:
+            system = later.before(role, turns, system, _system)
         if joined and turns and turns[-1]["role"] == role == "user":
             # Consecutive user turns (tool results among them) become one, as
             # langchain-anthropic's and langchain-aws' _merge_messages merge them; assistant
@@ -95,7 +118,9 @@ def to_wire_messages(
         else:
             turns.append({"role": role, "content": content})
         joined = True
-    return _system(messages[:start]), turns
+    if later is not None:
+        later.end(turns, _system)
+    return system, turns
 
 
 def _without_trailing_space(content: str | list[_Block]) -> str | list[_Block]:
@@ -398,10 +423,15 @@ def _join(a: str | list[_Block], b: str | list[_Block], role: str) -> list[_Bloc
     return out
 
 
-def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
+def _system(
+    messages: Sequence[BaseMessage], tool_changes: bool | None = None
+) -> str | list[_Block] | None:
     """One text system message is sent as its string; more are a list of text blocks, one
     per message, as langchain-anthropic merges them (empty texts left out: Anthropic
-    rejects an empty text block; each narrowed to the fields Anthropic takes)."""
+    rejects an empty text block; each narrowed to the fields Anthropic takes).
+    `tool_changes`: None, a block of another type is a ValueError; else it is dropped
+    with langchain-anthropic's warning, save a tool change (`tool_addition`,
+    `tool_removal`) where `tool_changes` is true (a system message sent where it stands)."""
     contents = [m.content for m in messages]
     if len(contents) == 1 and isinstance(contents[0], str):
         return contents[0] or None
@@ -410,6 +440,14 @@ def _system(messages: Sequence[BaseMessage]) -> str | list[_Block] | None:
         for block in [content] if isinstance(content, str) else content:
             if isinstance(block, str):
                 block = {"type": "text", "text": block}
+            if tool_changes is not None:
+                block = unwrapped(block)
+                if block.get("type") in TOOL_CHANGES and tool_changes:
+                    blocks.append(block)
+                    continue
+                if block.get("type") != "text":
+                    dropped_system_block(block.get("type"))
+                    continue
             if block.get("type") != "text":
                 raise ValueError(f"message {i}: Anthropic system prompts take text blocks only")
             if block.get("text"):  # narrowed as its turns' text blocks are

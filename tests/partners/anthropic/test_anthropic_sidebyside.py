@@ -439,6 +439,70 @@ def structured_on_unforcing_models(cls: Any, url: str) -> Any:
     return {"replies": out, "warned": sorted({w.category.__name__ for w in caught})}
 
 
+#: Conversations with a system message after the first turn (a "later" one).
+LATER_SYSTEMS = {
+    "after a reply": [("human", "hi"), ("ai", "hello"), ("system", "French."), ("human", "how?")],
+    "last": [("human", "hi"), ("ai", "hello"), ("human", "how?"), ("system", "French.")],
+    "two prompts": [("system", "Terse."), ("human", "hi"), ("system", "French."), ("human", "x")],
+    "a run, last": [("human", "hi"), ("system", "A"), ("system", "B")],
+    "a reply before": [("human", "hi"), ("ai", "well "), ("system", "B")],
+    "blocks": [
+        ("human", "hi"),
+        ("system", [{"type": "text", "text": "French."}, {"type": "image", "url": "x"}]),
+        ("human", "how?"),
+    ],
+    "a tool change, last": [("human", "hi"), ("system", [{"type": "tool_removal", "name": "add"}])],
+    "a tool change, hoisted": [
+        ("human", "hi"),
+        ("system", [{"type": "text", "text": "T"}, {"type": "tool_removal", "name": "add"}]),
+        ("human", "x"),
+    ],
+    "a tool defined, before a reply": [
+        ("human", "hi"),
+        (
+            "system",
+            [
+                {
+                    "type": "tool_addition",
+                    "tool": {"type": "tool_definition", "name": "mul", "input_schema": {}},
+                }
+            ],
+        ),
+        ("ai", "ok"),
+        ("human", "go"),
+    ],
+    "a tool change in the prompt": [
+        ("system", [{"type": "text", "text": "T"}, {"type": "tool_addition", "name": "add"}]),
+        ("human", "x"),
+    ],
+}
+
+
+def later_system_messages(cls: Any, url: str) -> Any:
+    """A system message after the conversation started, on a model that takes one in
+    place (claude-opus-5) and on one that does not (claude-haiku-4-5): in place as a
+    `system` turn after a user turn (last, or before a reply; tool changes kept, with
+    their beta), else hoisted into the system prompt with a warning (a second prompt a
+    ValueError); blocks other than text dropped with a warning. Each reply's text, what
+    was warned, the request's beta header (the requests compared)."""
+    import warnings
+
+    from langchain_core.messages import convert_to_messages
+
+    out = []
+    for name in ("claude-haiku-4-5", "claude-opus-5"):
+        model = cls(model=name, api_key=KEY, base_url=url)
+        for case, conversation in LATER_SYSTEMS.items():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    answer: Any = model.invoke(convert_to_messages(conversation)).content
+                except ValueError as err:
+                    answer = {"ValueError": str(err)}
+            out.append([name, case, answer, sorted({w.category.__name__ for w in caught})])
+    return out
+
+
 def _model_with(cls: Any, url: str, **more: Any) -> Any:
     return cls(model=MODEL, api_key=KEY, base_url=url, **more)
 
@@ -510,6 +574,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
+    "later_system_messages": (messages_reply(), later_system_messages),
     "structured_on_unforcing_models": (
         messages_reply({**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"),
         structured_on_unforcing_models,
@@ -665,6 +730,7 @@ DIFFERENCES["cache_write_usage"] = (
 #: (user agents, the SDK's platform `x-stainless-*`) name the client that sent them.
 COMPARED_HEADERS = (
     "x-api-key",
+    "anthropic-beta",
     "anthropic-version",
     "content-type",
     "x-stainless-timeout",
