@@ -130,6 +130,7 @@ BLOCK_TYPES = BlockTypes(
         {"text", "image", "document", "search_result", "tool_use", "tool_result"}
         | {"thinking", "redacted_thinking", "server_tool_use", "mcp_tool_use"}
         | {"container_upload", "image_url", "reasoning", "file", "text-plain"}
+        | {"server_tool_call", "server_tool_result"}  # (a reply's, read as v1 blocks)
     ),
     suffixes=("_tool_result",),
 )

@@ -37,6 +37,7 @@ from .later_systems import dropped_system_block
 from .later_systems import unwrapped
 from .response import _PROVIDER
 from .v1_citations import cited_text_block
+from .v1_citations import server_block
 
 __all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
@@ -190,8 +191,9 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
     content = msg.content
     own = msg.response_metadata.get("model_provider") == _PROVIDER
     if own and not isinstance(content, str):
-        # Its cited text read as v1 blocks goes back cited (`v1_citations.py`).
-        content = [cited_text_block(b) if isinstance(b, dict) else b for b in content]
+        # Its cited text read as v1 blocks goes back cited, its server tools' calls and
+        # results as their blocks (`v1_citations.py`).
+        content = [server_block(cited_text_block(b)) if isinstance(b, dict) else b for b in content]
     if not isinstance(content, str) and any(_is_reasoning(b) for b in content):
         # The other blocks go as a list, as langchain-anthropic sends them. An Anthropic
         # reply's own thinking, written as LangChain's v1 reasoning block, goes back as

@@ -2,7 +2,9 @@
 its citations as `annotations`), sent back as the cited text block it was, as
 langchain-anthropic's `_convert_annotation_from_v1` writes it: each annotation as the
 citation of its kind (the one whose fields its `extras` carry), keys as that function
-orders them. Without this the block went back with no citations.
+orders them. Without this the block went back with no citations. Its server tools'
+calls and results (v1 `server_tool_call`, `server_tool_result`) go back as the blocks
+they were, as its `_convert_from_v1_to_anthropic` writes them (`server_block`).
 
 >>> annotation = {"type": "citation", "cited_text": "Paris is...", "title": "Atlas",
 ...               "extras": {"document_index": 0, "start_char_index": 0, "end_char_index": 9}}
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cited_text_block"]
+__all__ = ["cited_text_block", "server_block"]
 
 
 def cited_text_block(block: dict[str, Any]) -> dict[str, Any]:
@@ -29,6 +31,48 @@ def cited_text_block(block: dict[str, Any]) -> dict[str, Any]:
     if "text" in block:
         out["text"] = block["text"]
     return out
+
+
+def server_block(block: dict[str, Any]) -> dict[str, Any]:
+    """A v1 server tool call or result as Anthropic's block (`server_tool_use`, an MCP
+    server's `mcp_tool_use`, the result's own type); any other block as it is.
+
+    >>> call = {"type": "server_tool_call", "id": "s1", "name": "code_interpreter", "args": {}}
+    >>> server_block(call)
+    {'id': 's1', 'input': {}, 'name': 'code_execution', 'type': 'server_tool_use'}
+    """
+    kind = block.get("type")
+    extras = block.get("extras")
+    extras = extras if isinstance(extras, dict) else {}
+    out: dict[str, Any] = {}
+    if kind == "server_tool_call":
+        if "id" in block:
+            out["id"] = block["id"]
+        out["input"] = block.get("args", {})
+        if extras.get("partial_json"):
+            out["input"], out["partial_json"] = {}, extras["partial_json"]
+        name = block.get("name")
+        if name == "code_interpreter":
+            out["name"] = "code_execution"
+        elif name == "remote_mcp":
+            out.update({k: extras[k] for k in ("server_name",) if k in extras})
+            if "tool_name" in extras:
+                out["name"] = extras["tool_name"]
+        else:
+            out["name"] = block.get("name", "")
+        out["type"] = "mcp_tool_use" if name == "remote_mcp" else "server_tool_use"
+        return out
+    if kind == "server_tool_result":
+        if "output" in block:
+            out["content"] = block["output"]
+        result_type = extras.get("block_type", "")
+        if result_type == "mcp_tool_result":
+            out["is_error"] = block.get("status") == "error"
+        if "tool_call_id" in block:
+            out["tool_use_id"] = block["tool_call_id"]
+        out["type"] = result_type
+        return out
+    return block
 
 
 def _citation(annotation: Any) -> Any:

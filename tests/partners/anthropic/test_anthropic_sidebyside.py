@@ -288,6 +288,45 @@ def server_results_stream_history(cls: Any, url: str) -> Any:
     return {"first": first, "second": model.invoke([HumanMessage("Weather?"), first, "Thanks"])}
 
 
+CODE_RUN = (
+    {
+        "type": "server_tool_use",
+        "id": "srvtoolu_02",
+        "name": "code_execution",
+        "input": {"code": "print(1+2)"},
+    },
+    {
+        "type": "code_execution_tool_result",
+        "tool_use_id": "srvtoolu_02",
+        "content": {
+            "type": "code_execution_result",
+            "stdout": "3\n",
+            "stderr": "",
+            "return_code": 0,
+            "content": [],
+        },
+    },
+    {"type": "text", "text": "It is 3."},
+)
+
+
+def v1_server_tools_history(cls: Any, url: str) -> Any:
+    """A reply holding the server's own tool calls and results (a web search, a code
+    run), read as LangChain's v1 blocks (`server_tool_call`, `server_tool_result`),
+    invoked and streamed, and sent back in the next turn: as the blocks they were."""
+    from langchain_core.messages import HumanMessage
+
+    tools = [
+        {"type": "web_search_20250305", "name": "web_search", "max_uses": 1},
+        {"type": "code_execution_20250825", "name": "code_execution"},
+    ]
+    model = cls(model=MODEL, api_key=KEY, base_url=url, output_version="v1").bind_tools(tools)
+    out = []
+    for first in (model.invoke("Weather?"), merged(list(model.stream("Weather?")))):
+        out.append([first, model.invoke([HumanMessage("Weather?"), first, "Thanks"])])
+    return out
+
+
 def _document_question() -> Any:
     from langchain_core.messages import HumanMessage
 
@@ -575,6 +614,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "later_system_messages": (messages_reply(), later_system_messages),
+    "v1_server_tools_history": (streamed(*SEARCHED[:2], *CODE_RUN), v1_server_tools_history),
     "structured_on_unforcing_models": (
         messages_reply({**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"),
         structured_on_unforcing_models,
