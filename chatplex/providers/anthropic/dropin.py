@@ -53,6 +53,7 @@ from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
 from .adapter import default_max_tokens_for
+from .betas import with_request_betas
 from .later_systems import TOOL_CHANGES
 
 __all__ = ["ChatAnthropic"]
@@ -282,6 +283,9 @@ class ChatAnthropic(DropInEngine):
             later_systems=True,  # a later system message in place or hoisted, as theirs
             extra_block_types=TOOL_CHANGES,  # (a system message's, sent where it stands)
         )
+        # Its own beta fields (`mcp_servers`...) send every call through the SDK's beta
+        # client in langchain-anthropic: its replies show the beta models' fields.
+        adapter._beta_replies = with_request_betas(None, body) is not None
         # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
         proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)
         taken.settle(self, adapter, model, **body, **proxied)

@@ -197,7 +197,7 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
             blocks.append(_thinking(block))
         else:
             only_text = False
-            blocks.append(block)
+            blocks.append(sdk_result(block))
     if only_text:
         return (blocks[0]["text"] if blocks else ""), tool_calls
     return [_in_sdk_order(b) for b in blocks], tool_calls
@@ -265,6 +265,21 @@ def _citation(citation: Any) -> Any:
     if fields is None:
         return citation
     return _in_order(citation, fields, _CITATION_NULLS)
+
+
+def sdk_result(block: _Block) -> _Block:
+    """A server tool's result as the SDK's model dumps it: an MCP server's text blocks
+    with their `citations`, None where the API left them out."""
+    content = block.get("content")
+    if block.get("type") != "mcp_tool_result" or not isinstance(content, list):
+        return block
+    texts = [
+        _in_order(item, _SDK_FIELDS["text"], frozenset({"citations"}))
+        if isinstance(item, dict) and item.get("type") == "text"
+        else item
+        for item in content
+    ]
+    return {**block, "content": texts}
 
 
 def _in_sdk_order(block: _Block) -> _Block:

@@ -28,6 +28,7 @@ from .response import _thinking
 from .response import _usage
 from .response import _usage_diff
 from .response import _with_toolset
+from .response import sdk_result
 
 __all__ = ["AnthropicStreamParser"]
 
@@ -207,7 +208,7 @@ class AnthropicStreamParser:
         # redacted_thinking, server_tool_use, *_tool_result, future types: kept whole.
         if "input" in block:
             self._inputs[index] = (str(kind), [])
-        return _block_chunk({**block, "index": index})
+        return _block_chunk({**sdk_result(block), "index": index})
 
     def _stop(self, data: dict[str, Any]) -> AIMessageChunk | None:
         index = data.get("index")

@@ -327,6 +327,35 @@ def v1_server_tools_history(cls: Any, url: str) -> Any:
     return out
 
 
+MCP_LOOKUP = (
+    {
+        "type": "mcp_tool_use",
+        "id": "mcptoolu_01",
+        "name": "lookup",
+        "server_name": "docs",
+        "input": {"q": "x"},
+    },
+    {
+        "type": "mcp_tool_result",
+        "tool_use_id": "mcptoolu_01",
+        "is_error": False,
+        "content": [{"type": "text", "text": "found"}],
+    },
+    {"type": "text", "text": "Found."},
+)
+
+
+def mcp_server_history(cls: Any, url: str) -> Any:
+    """A model given `mcp_servers`: a reply holding the MCP server's tool call and
+    result (its text blocks as the SDK dumps them), invoked and streamed, then sent back."""
+    from langchain_core.messages import HumanMessage
+
+    servers = [{"type": "url", "url": "https://mcp.example/sse", "name": "docs"}]
+    model = cls(model=MODEL, api_key=KEY, base_url=url, mcp_servers=servers)
+    first, streamed_first = model.invoke("Look x up"), merged(list(model.stream("Look x up")))
+    return [first, streamed_first, model.invoke([HumanMessage("x?"), streamed_first, "Thanks"])]
+
+
 def _document_question() -> Any:
     from langchain_core.messages import HumanMessage
 
@@ -614,6 +643,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "later_system_messages": (messages_reply(), later_system_messages),
+    "mcp_server_history": (streamed(*MCP_LOOKUP), mcp_server_history),
     "v1_server_tools_history": (streamed(*SEARCHED[:2], *CODE_RUN), v1_server_tools_history),
     "structured_on_unforcing_models": (
         messages_reply({**ADD_CALL, "name": "Sum", "input": {"total": 3}}, stop="tool_use"),
