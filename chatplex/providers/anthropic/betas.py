@@ -144,7 +144,8 @@ def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
     """Whether langchain-anthropic makes a call through the SDK's beta client: one with
     betas (`header`: the model's, None: none), or whose call `settings` (its bound
     tools, its body fields) bring one. A model's own `mcp_servers` or `task_budget`,
-    held in its body rather than in the call's settings, is not seen here."""
+    held in its body rather than in the call's settings, is not seen here: the drop-in
+    marks its adapter for them when it is built."""
     body = {**(settings.get("extra_body") or {}), **settings}
     return bool(header) or "betas" in body or with_request_betas(None, body) is not None
 
