@@ -466,13 +466,16 @@ AIMessage.usage_metadata = BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignme
 
 
 def _strip_block_indexes(content: Content) -> Content:
-    """Drop the stream-only `index` key that merging uses to line blocks up."""
+    """Drop the stream-only `index` key that merging uses to line blocks up, and the
+    raw `partial_json` fragments of a block whose parsed `input` came too."""
     if isinstance(content, str):
         return content
-    return [
-        {k: v for k, v in block.items() if k != "index"} if isinstance(block, dict) else block
-        for block in content
-    ]
+    return [_streamed_keys_out(block) if isinstance(block, dict) else block for block in content]
+
+
+def _streamed_keys_out(block: dict[str, Any]) -> dict[str, Any]:
+    parsed = "partial_json" in block and "input" in block
+    return {k: v for k, v in block.items() if k != "index" and not (parsed and k == "partial_json")}
 
 
 @dataclass(slots=True, kw_only=True)

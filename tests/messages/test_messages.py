@@ -259,3 +259,19 @@ def test_tool_calls_assigned_to_a_chunk_with_fragments_are_kept() -> None:
     chunk.tool_calls = mine  # type: ignore[assignment]
     assert chunk.invalid_tool_calls == []
     assert chunk.tool_calls is mine
+
+
+def test_to_message_drops_a_streamed_blocks_raw_input_once_it_is_parsed() -> None:
+    """A server call's input streams as `partial_json` fragments, then its parsed `input`:
+    the message keeps the input alone (as the whole reply has it), and `index` goes."""
+    start = {"type": "server_tool_use", "id": "s1", "input": {}, "index": 0}
+    pieces = [{"type": "server_tool_use", "partial_json": p, "index": 0} for p in ('{"q":', '"x"}')]
+    end = {"type": "server_tool_use", "input": {"q": "x"}, "index": 0}
+    chunks = [AIMessageChunk(content=[block]) for block in (start, *pieces, end)]
+    merged = chunks[0] + chunks[1] + chunks[2] + chunks[3]
+    assert merged.content[0]["partial_json"] == '{"q":"x"}'  # type: ignore[index]
+    assert merged.to_message().content == [
+        {"type": "server_tool_use", "id": "s1", "input": {"q": "x"}}
+    ]
+    unparsed = AIMessageChunk(content=[{"type": "x", "partial_json": "{", "index": 1}])
+    assert unparsed.to_message().content == [{"type": "x", "partial_json": "{"}]

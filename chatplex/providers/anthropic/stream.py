@@ -126,6 +126,8 @@ class AnthropicStreamParser:
                 # An empty fragment (Anthropic sends one first) is a chunk too, as in
                 # langchain-anthropic's stream: a tool call's pieces come as the wire's.
                 return _tool_chunk(None, part, None, index)
+            if pending is not None:  # a server call's input: its block's `partial_json`
+                return _block_chunk({"type": pending[0], "partial_json": part, "index": index})
             return None
         if kind == "thinking_delta":
             value = delta.get("thinking")

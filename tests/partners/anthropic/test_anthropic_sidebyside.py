@@ -356,6 +356,30 @@ def mcp_server_history(cls: Any, url: str) -> Any:
     return [first, streamed_first, model.invoke([HumanMessage("x?"), streamed_first, "Thanks"])]
 
 
+def server_call_input_pieces(cls: Any, url: str) -> Any:
+    """A streamed reply whose server tool call (a web search) streams its input: each
+    fragment its own piece (`input_json_delta`; in v1, a `server_tool_call_chunk`), as
+    the API sends them, heard by a callback; the merged message."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Tokens(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.pieces: list[Any] = []
+
+        def on_llm_new_token(self, token: str, *, chunk: Any = None, **kw: Any) -> None:
+            self.pieces.append(chunk.message.content)
+
+    search = {"type": "web_search_20250305", "name": "web_search", "max_uses": 1}
+    out = []
+    for version in ("v0", "v1"):
+        model = cls(model=MODEL, api_key=KEY, base_url=url, output_version=version)
+        heard = Tokens()
+        chunks = list(model.bind_tools([search]).stream("Weather?", config={"callbacks": [heard]}))
+        out.append({"chunks": [c.content for c in chunks], "heard": heard.pieces})
+        out.append(merged(chunks))
+    return out
+
+
 def _document_question() -> Any:
     from langchain_core.messages import HumanMessage
 
@@ -643,6 +667,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "later_system_messages": (messages_reply(), later_system_messages),
+    "server_call_input_pieces": (streamed(*SEARCHED), server_call_input_pieces),
     "mcp_server_history": (streamed(*MCP_LOOKUP), mcp_server_history),
     "v1_server_tools_history": (streamed(*SEARCHED[:2], *CODE_RUN), v1_server_tools_history),
     "structured_on_unforcing_models": (
