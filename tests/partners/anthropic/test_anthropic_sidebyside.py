@@ -654,6 +654,23 @@ def cache_write_usage(cls: Any, url: str) -> Any:
     }
 
 
+def output_only_closing_usage(cls: Any, url: str) -> Any:
+    """A stream whose closing usage counts the output alone (the Messages API's older
+    `message_delta`; its input counted in `message_start`): the merged message's usage,
+    streamed and astreamed."""
+    import asyncio
+
+    model = _model(cls, url)
+
+    async def pieces() -> list[Any]:
+        return [c async for c in model.astream("Hi")]
+
+    return {
+        "streamed": merged(list(model.stream("Hi"))).usage_metadata,
+        "astreamed": merged(asyncio.run(pieces())).usage_metadata,
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "unavailable_503": (failing(503, "api_error"), server_error),
     "unavailable_503_stream": (failing(503, "api_error"), server_error_stream),
@@ -667,6 +684,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "later_system_messages": (messages_reply(), later_system_messages),
+    "output_only_closing_usage": (
+        streamed(ANSWER, closing={"output_tokens": 7}),
+        output_only_closing_usage,
+    ),
     "server_call_input_pieces": (streamed(*SEARCHED), server_call_input_pieces),
     "mcp_server_history": (streamed(*MCP_LOOKUP), mcp_server_history),
     "v1_server_tools_history": (streamed(*SEARCHED[:2], *CODE_RUN), v1_server_tools_history),
@@ -819,6 +840,31 @@ DIFFERENCES["cache_write_usage"] = (
         "from the stream's first event",
     ),
     _cache_split_kept,
+)
+
+
+def _input_count_kept(outcome: Outcome) -> Outcome:
+    """Their merged stream's input count 0 (the closing usage's, which has none), ours
+    message_start's; ours read as theirs once each is seen so."""
+    theirs, ours, their_requests, our_requests = outcome
+    for way in ("streamed", "astreamed"):
+        assert theirs[way]["input_tokens"] == 0 and theirs[way]["total_tokens"] == 7
+        assert ours[way]["input_tokens"] == 12 and ours[way]["total_tokens"] == 19
+        assert ours[way]["output_tokens"] == theirs[way]["output_tokens"] == 7
+    return theirs, theirs, their_requests, our_requests
+
+
+DIFFERENCES["output_only_closing_usage"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a stream whose closing `message_delta` usage counts the output alone (the "
+        "Messages API's older form, still sent by some Anthropic-compatible servers) "
+        "reports 0 input tokens: its usage is read from that event alone, the input "
+        "count `message_start` carried dropped",
+        "the merged stream's usage has the input count of `message_start` where the "
+        "closing usage has none",
+    ),
+    _input_count_kept,
 )
 
 #: Request headers a script decides (its constructor, a call's timeout), compared; the rest
