@@ -503,4 +503,170 @@ def main():
 """,
         wire=("temperature", "max_tokens"),
     ),
+    Case(
+        "machinery_batch_return_exceptions_anthropic",
+        "pattern: batch(return_exceptions=True) of a failing ChatAnthropic, and batch with "
+        "max_concurrency",
+        """
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    ok = ChatAnthropic(model="claude-sonnet-4-5")
+    bad = ChatAnthropic(model="claude-sonnet-4-5", max_retries=0,
+                        default_headers={"x-mock-fault": "status=429"})
+    chain = ok.with_fallbacks([bad])
+    out = bad.batch(["a", "b"], return_exceptions=True)
+    out2 = ok.batch(["a", "b"], config={"max_concurrency": 1})
+    return [[type(o).__name__ for o in out], [getattr(o, "status_code", None) for o in out], out2]
+""",
+    ),
+    Case(
+        "machinery_history_tool_loop_anthropic",
+        "pattern: RunnableWithMessageHistory over a ChatAnthropic with tools: the call, the "
+        "tool's ToolMessage fed back",
+        _WEATHER
+        + """
+from langchain_core.chat_history import InMemoryChatMessageHistory
+from langchain_core.messages import ToolMessage
+from langchain_core.runnables.history import RunnableWithMessageHistory
+from langchain_anthropic import ChatAnthropic
+
+store = {}
+
+def main():
+    model = ChatAnthropic(model="claude-sonnet-4-5").bind_tools([get_weather])
+    chat = RunnableWithMessageHistory(
+        model, lambda s: store.setdefault(s, InMemoryChatMessageHistory()))
+    cfg = {"configurable": {"session_id": "a"}}
+    first = chat.invoke("Use the tool for Lisbon", cfg)
+    call = first.tool_calls[0]
+    result = get_weather.invoke(call)
+    second = chat.invoke([result], cfg)
+    return [first, second, [(type(m).__name__, m.content) for m in store["a"].messages]]
+""",
+    ),
+    Case(
+        "machinery_astream_with_retry_anthropic",
+        "pattern: astream of with_retry(...) over an overloaded ChatAnthropic: the error caught",
+        """
+import anthropic
+from langchain_anthropic import ChatAnthropic
+
+async def main():
+    model = ChatAnthropic(model="claude-sonnet-4-5", max_retries=0,
+                          default_headers={"x-mock-fault": "status=529"})
+    r = model.with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
+    try:
+        async for c in r.astream("hi"):
+            pass
+    except Exception as e:
+        return [type(e).__name__, isinstance(e, anthropic.APIStatusError),
+                getattr(e, "status_code", None)]
+""",
+    ),
+    Case(
+        "machinery_events_include_types_groq",
+        "pattern: astream_events v2 of prompt | ChatGroq | StrOutputParser, include_types",
+        """
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.output_parsers import StrOutputParser
+from langchain_groq import ChatGroq
+
+async def main():
+    prompt = ChatPromptTemplate.from_messages([("human", "{q}")])
+    chain = prompt | ChatGroq(model="llama-3.3-70b-versatile") | StrOutputParser()
+    out = []
+    async for e in chain.astream_events({"q": "hello"}, version="v2",
+                                        include_types=["chat_model", "parser"]):
+        d = e["data"]
+        out.append([e["event"], e["name"], sorted(d), sorted(e["metadata"]),
+                    getattr(d.get("chunk"), "content", d.get("chunk"))])
+    return out
+""",
+    ),
+    Case(
+        "machinery_configurable_alternatives_presets",
+        "pattern: configurable_alternatives between ChatGroq, ChatDeepSeek and ChatAnthropic",
+        """
+from langchain_core.runnables import ConfigurableField
+from langchain_groq import ChatGroq
+from langchain_deepseek import ChatDeepSeek
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    model = ChatGroq(model="llama-3.3-70b-versatile", temperature=0).configurable_alternatives(
+        ConfigurableField(id="llm"), default_key="groq",
+        deepseek=ChatDeepSeek(model="deepseek-chat"),
+        claude=ChatAnthropic(model="claude-sonnet-4-5"))
+    out = []
+    for key in ("groq", "deepseek", "claude"):
+        r = model.with_config(configurable={"llm": key}).invoke("hi")
+        out.append([r, sorted(r.response_metadata)])
+    return out
+""",
+        wire=("model",),
+    ),
+    Case(
+        "machinery_configurable_fields_anthropic",
+        "pattern: configurable_fields(max_tokens, temperature) of ChatAnthropic, set per call",
+        """
+from langchain_core.runnables import ConfigurableField
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    model = ChatAnthropic(model="claude-sonnet-4-5", max_tokens=100).configurable_fields(
+        max_tokens=ConfigurableField(id="max_tokens"), temperature=ConfigurableField(id="temp"))
+    a = model.invoke("hi")
+    b = model.with_config(configurable={"max_tokens": 7, "temp": 0.2}).invoke("hi")
+    return [a, b, [s.id for s in model.config_specs]]
+""",
+        wire=("max_tokens", "temperature"),
+    ),
+    Case(
+        "machinery_stop_bind_stream_mistral",
+        "pattern: ChatMistralAI with bind(stop=...) and a call's stop= streamed",
+        """
+from langchain_mistralai import ChatMistralAI
+
+def main():
+    m = ChatMistralAI(model="mistral-small-latest")
+    return [m.bind(stop=["END"]).invoke("hi"), [c.content for c in m.stream("hi", stop=["X"])]]
+""",
+        wire=("stop",),
+    ),
+    Case(
+        "machinery_get_num_tokens_anthropic",
+        "pattern: ChatAnthropic.get_num_tokens_from_messages, with tools",
+        _WEATHER
+        + """
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    m = ChatAnthropic(model="claude-sonnet-4-5")
+    msgs = [SystemMessage("be brief"), HumanMessage("hello there")]
+    return [m.get_num_tokens_from_messages(msgs),
+            m.get_num_tokens_from_messages(msgs, tools=[get_weather])]
+""",
+    ),
+    Case(
+        "machinery_agent_stream_values_xai",
+        "pattern: create_agent over ChatXAI with a system prompt, stream_mode='values'",
+        _WEATHER
+        + """
+from langchain.agents import create_agent
+from langchain_xai import ChatXAI
+
+def main():
+    agent = create_agent(ChatXAI(model="grok-4"), tools=[get_weather], system_prompt="be brief")
+    out = []
+    asked = {"messages": [("user", "Use the tool for Oslo")]}
+    for state in agent.stream(asked, stream_mode="values"):
+        m = state["messages"][-1]
+        out.append([type(m).__name__, m.content, sorted(m.response_metadata),
+                    [(c["name"], c["args"]) for c in getattr(m, "tool_calls", [])],
+                    getattr(m, "usage_metadata", None)])
+    return out
+""",
+    ),
 ]
