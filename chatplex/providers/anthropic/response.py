@@ -63,8 +63,15 @@ def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
         meta["usage"] = dict(usage)
     for key, value in message.items():
         if key not in _MESSAGE_FIELDS and value is not None:
-            meta[key] = value
+            meta[key] = sdk_container(value) if key == "container" else value
     return meta
+
+
+def sdk_container(container: Any) -> Any:
+    """A reply's `container` as the SDK's model dumps it: its `skills` None when left out."""
+    if isinstance(container, dict) and "skills" not in container:
+        return {**container, "skills": None}
+    return container
 
 
 def _lazy_reply_metadata(

@@ -28,6 +28,7 @@ from .response import _thinking
 from .response import _usage
 from .response import _usage_diff
 from .response import _with_toolset
+from .response import sdk_container
 from .response import sdk_result
 
 __all__ = ["AnthropicStreamParser"]
@@ -252,7 +253,10 @@ class AnthropicStreamParser:
             meta["usage"] = dict(self._usage)
         for key, value in delta.items():
             if key not in _MESSAGE_FIELDS and value is not None:
-                meta[key] = value  # e.g. `container`, which the delta may update
+                # e.g. `container`, which the delta may update
+                meta[key] = sdk_container(value) if key == "container" else value
+        if data.get("context_management") is not None:  # the context edits it applied
+            meta["context_management"] = data["context_management"]
         # With a stop reason it is the reply's last chunk, marked so as langchain-anthropic
         # marks it: `stream` adds no empty closing chunk after it.
         return AIMessageChunk(

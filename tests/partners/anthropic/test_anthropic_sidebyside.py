@@ -656,19 +656,49 @@ def cache_write_usage(cls: Any, url: str) -> Any:
 
 def output_only_closing_usage(cls: Any, url: str) -> Any:
     """A stream whose closing usage counts the output alone (the Messages API's older
-    `message_delta`; its input counted in `message_start`): the merged message's usage,
-    streamed and astreamed."""
-    import asyncio
+    `message_delta`; its input counted in `message_start`): the merged message's usage.
+    (Not awaited here: langchain-anthropic keeps one async client per process, bound to
+    the first event loop that used it, which a later script's `asyncio.run` would meet
+    closed.)"""
+    return {"streamed": merged(list(_model(cls, url).stream("Hi"))).usage_metadata}
 
-    model = _model(cls, url)
 
-    async def pieces() -> list[Any]:
-        return [c async for c in model.astream("Hi")]
+def closing_fields(**event: Any) -> Callable[[Seen], Reply]:
+    """A scripted Messages API streaming a text reply whose closing `message_delta`
+    carries `event`'s fields (a `delta` of its own merged into the stop's)."""
+    whole = streamed(ANSWER)
 
-    return {
-        "streamed": merged(list(model.stream("Hi"))).usage_metadata,
-        "astreamed": merged(asyncio.run(pieces())).usage_metadata,
-    }
+    def answer(seen: Seen) -> Reply:
+        reply = whole(seen)
+        if not (seen.body or {}).get("stream"):
+            return reply
+        pieces = []
+        for piece in reply.pieces:
+            if piece.startswith(b"event: message_delta"):
+                data = json.loads(piece.split(b"data: ", 1)[1])
+                data["delta"].update(event.get("delta", {}))
+                data.update({k: v for k, v in event.items() if k != "delta"})
+                piece = f"event: message_delta\ndata: {json.dumps(data)}\n\n".encode()
+            pieces.append(piece)
+        return Reply(reply.status, pieces, reply.content_type, reply.headers)
+
+    return answer
+
+
+def closing_metadata(cls: Any, url: str) -> Any:
+    """A stream's closing metadata: the context edits the API applied (a model given
+    `context_management`, with its beta), the code container it ran in (its fields as
+    the SDK's model dumps them): each chunk's, and the merged message's."""
+    edits = {"edits": [{"type": "clear_tool_uses_20250919"}]}
+    model = cls(
+        model=MODEL,
+        api_key=KEY,
+        base_url=url,
+        betas=["context-management-2025-06-27"],
+        context_management=edits,
+    )
+    chunks = list(model.stream("Hi"))
+    return {"each": [c.response_metadata for c in chunks], "merged": merged(chunks)}
 
 
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
@@ -684,6 +714,24 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_choice_per_call": (messages_reply(ADD_CALL, stop="tool_use"), tool_choice_per_call),
     "tool_choice_without_tools": (streamed(ANSWER), tool_choice_without_tools),
     "later_system_messages": (messages_reply(), later_system_messages),
+    "closing_context_edits": (
+        closing_fields(
+            context_management={
+                "applied_edits": [
+                    {
+                        "type": "clear_tool_uses_20250919",
+                        "cleared_tool_uses": 2,
+                        "cleared_input_tokens": 100,
+                    }
+                ]
+            }
+        ),
+        closing_metadata,
+    ),
+    "closing_container": (
+        closing_fields(delta={"container": {"id": "cntr_1", "expires_at": "2026-12-01T00:00:00Z"}}),
+        closing_metadata,
+    ),
     "output_only_closing_usage": (
         streamed(ANSWER, closing={"output_tokens": 7}),
         output_only_closing_usage,
@@ -847,10 +895,10 @@ def _input_count_kept(outcome: Outcome) -> Outcome:
     """Their merged stream's input count 0 (the closing usage's, which has none), ours
     message_start's; ours read as theirs once each is seen so."""
     theirs, ours, their_requests, our_requests = outcome
-    for way in ("streamed", "astreamed"):
-        assert theirs[way]["input_tokens"] == 0 and theirs[way]["total_tokens"] == 7
-        assert ours[way]["input_tokens"] == 12 and ours[way]["total_tokens"] == 19
-        assert ours[way]["output_tokens"] == theirs[way]["output_tokens"] == 7
+    streamed, theirs_streamed = ours["streamed"], theirs["streamed"]
+    assert theirs_streamed["input_tokens"] == 0 and theirs_streamed["total_tokens"] == 7
+    assert streamed["input_tokens"] == 12 and streamed["total_tokens"] == 19
+    assert streamed["output_tokens"] == theirs_streamed["output_tokens"] == 7
     return theirs, theirs, their_requests, our_requests
 
 
