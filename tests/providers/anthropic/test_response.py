@@ -165,7 +165,11 @@ def test_unmodelled_fields_and_odd_usage_keep_the_eager_build() -> None:
     reply = parse(data)
     assert type(raw_slot(reply)) is dict
     assert list(reply.response_metadata.items()) == list(eager(data)[0].items())
-    assert reply.response_metadata["container"] == {"id": "c1", "expires_at": "soon", "skills": None}
+    assert reply.response_metadata["container"] == {
+        "id": "c1",
+        "expires_at": "soon",
+        "skills": None,
+    }
     with pytest.raises(AttributeError):  # as before: a usage that is not an object
         parse(reply_data(10, usage=["odd"]))
 
