@@ -54,8 +54,7 @@ __all__ = [
 #: The keys of the piece chatplex's Anthropic parser sends at the end of a block with an
 #: `input` (tool_use, server_tool_use): the input parsed from the block's fragments.
 _END_KEYS = frozenset({"type", "input", "index"})
-#: The keys of a server call's input fragment (chatplex's Anthropic stream).
-_FRAGMENT = frozenset({"type", "partial_json", "index"})
+_FRAGMENT = frozenset({"type", "partial_json", "index"})  # (a server call's, streamed)
 #: What chatplex's stream of an `indexed_stream` provider (Anthropic's) reports in
 #: response_metadata (as its non-stream reply does) and langchain-anthropic's stream does
 #: not: its message_start gives `model_name` alone, its message_delta the stop reason, and
@@ -290,7 +289,6 @@ class StreamTranslator:
         "_finish_unmarked",
         "_usage_unmarked",
         "_input_blocks",
-        "_streamed_inputs",
         "_label",
         "_last_index",
         "_model_name",
@@ -326,9 +324,8 @@ class StreamTranslator:
         self._indexed = False  # the provider's LangChain class streams indexed blocks
         self._blocks = blocks  # Anthropic: text as indexed blocks
         self._last_index: int | None = None  # of the last indexed Anthropic block
-        self._tool_blocks: set[Any] = set()  # indexes of Anthropic tool_use blocks
+        self._tool_blocks: set[Any] = set()  # indexes of blocks whose input streams
         self._input_blocks: set[Any] = set()  # ... and of all blocks with an `input`
-        self._streamed_inputs: set[Any] = set()  # ... whose input came in fragments
         self._sent: dict[str, Any] = {}  # the metadata strings sent so far, by key
         self._finish_keys: tuple[str, ...] | None = None  # None: not looked up yet
         self._empty_lists: tuple[str, ...] = ()  # keys on every chunk, [] by default
@@ -518,24 +515,16 @@ class StreamTranslator:
                     self._blocks = True
                     if self._last_index is None or index > self._last_index:
                         self._last_index = index
-                if index is not None and index in self._input_blocks and set(block) == _FRAGMENT:
-                    # A server call's input fragment, as langchain-anthropic streams it.
-                    self._streamed_inputs.add(index)
-                    partial = block["partial_json"]
-                    out.append(
-                        {"partial_json": partial, "type": "input_json_delta", "index": index}
-                    )
+                if index in self._input_blocks and set(block) == _FRAGMENT:
+                    self._tool_blocks.add(index)  # (a server call's input, in fragments)
+                    out.append(_input_piece(block["partial_json"], index))
                     continue
                 if index is not None and index in self._input_blocks and set(block) == _END_KEYS:
                     # The block's parsed `input`, which chatplex sends at its end. A
-                    # tool_use block's fragments went as input_json_delta blocks already,
-                    # a server call's as its `partial_json`; one that streamed none (a
-                    # proxy's whole input) goes as one fragment.
-                    if index not in self._tool_blocks and index not in self._streamed_inputs:
-                        partial = json.dumps(block["input"])
-                        out.append(
-                            {"partial_json": partial, "type": "input_json_delta", "index": index}
-                        )
+                    # tool_use block's fragments, or a server call's, went as input_json_delta
+                    # blocks already; a whole input (a proxy's) goes as one fragment.
+                    if index not in self._tool_blocks:
+                        out.append(_input_piece(json.dumps(block["input"]), index))
                     ended = True
                     continue
                 if index is not None and "input" in block:
@@ -547,13 +536,7 @@ class StreamTranslator:
         for fragment in fragments:
             index = fragment.get("index")
             if index in self._tool_blocks and index not in started:
-                out.append(
-                    {
-                        "partial_json": fragment.get("args") or "",
-                        "type": "input_json_delta",
-                        "index": index,
-                    }
-                )
+                out.append(_input_piece(fragment.get("args") or "", index))
         return None if ended and not out and not fragments else out
 
     def _refusal_delta(
@@ -568,6 +551,11 @@ class StreamTranslator:
             {**additional, "refusal": new} if "refusal" in additional else additional,
             {**metadata, "refusal": new} if "refusal" in metadata else metadata,
         )
+
+
+def _input_piece(partial: str, index: Any) -> dict[str, Any]:
+    """A fragment of a block's input as langchain-anthropic streams it (its key order)."""
+    return {"partial_json": partial, "type": "input_json_delta", "index": index}
 
 
 #: The keys of a piece of an uncited text block (chatplex's and ChatAnthropic's).

@@ -466,16 +466,13 @@ AIMessage.usage_metadata = BuiltOnRead(_USAGE_METADATA)  # type: ignore[assignme
 
 
 def _strip_block_indexes(content: Content) -> Content:
-    """Drop the stream-only `index` key that merging uses to line blocks up, and the
-    raw `partial_json` fragments of a block whose parsed `input` came too."""
-    if isinstance(content, str):
-        return content
-    return [_streamed_keys_out(block) if isinstance(block, dict) else block for block in content]
+    """Drop the stream-only keys merging uses: `index`, `partial_json` once parsed."""
+    return content if isinstance(content, str) else [_stream_keys_out(b) for b in content]
 
 
-def _streamed_keys_out(block: dict[str, Any]) -> dict[str, Any]:
-    parsed = "partial_json" in block and "input" in block
-    return {k: v for k, v in block.items() if k != "index" and not (parsed and k == "partial_json")}
+def _stream_keys_out(block: Any) -> Any:
+    drop = ("index", "partial_json") if "input" in block else ("index",)
+    return {k: v for k, v in block.items() if k not in drop} if isinstance(block, dict) else block
 
 
 @dataclass(slots=True, kw_only=True)

@@ -173,4 +173,4 @@ def test_a_name_the_drop_in_does_not_take_is_still_a_type_error() -> None:
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
         chatplex.langchain.ChatOpenAI(model="m", api_key="k", temprature=0)
     with pytest.raises(TypeError, match="is not supported"):
-        chatplex.langchain.ChatAnthropic(model="m", api_key="k", reuse_last_container=True)
+        chatplex.langchain.ChatOpenAI(model="m", api_key="k", disabled_params={"seed": None})

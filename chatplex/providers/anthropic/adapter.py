@@ -181,6 +181,24 @@ ADAPTIVE_THINKING_MODELS = frozenset(
 ADAPTIVE_THINKING = {"type": "adaptive", "display": "summarized"}
 
 
+def _reuse_last_container(body: dict[str, Any], messages: Sequence[BaseMessage]) -> None:
+    """`body`'s container, where it names none by id: the one the last reply among
+    `messages` ran in (its `response_metadata["container"]`), as langchain-anthropic's
+    `reuse_last_container` finds it; a container given as an object keeps its fields."""
+    given = body.get("container")
+    if isinstance(given, str) or (isinstance(given, Mapping) and given.get("id")):
+        return
+    for message in reversed(messages):
+        last = (
+            message.response_metadata.get("container") if isinstance(message, AIMessage) else None
+        )
+        if isinstance(last, Mapping) and last.get("id"):
+            body["container"] = (
+                {**given, "id": last["id"]} if isinstance(given, Mapping) else last["id"]
+            )
+            return
+
+
 def default_max_tokens_for(model: str) -> int:
     """The `max_tokens` langchain-anthropic sends for `model` when none is set.
 
@@ -278,6 +296,7 @@ class AnthropicAdapter(Adapter):
         extra_block_types: Sequence[str] = (),
         effort_set: bool = False,
         later_systems: bool = False,
+        reuse_last_container: bool = False,
     ) -> None:
         # The arguments are rebound first, so that no local of this frame (what a
         # traceback rendered with locals shows) holds a key or a credential in clear.
@@ -310,6 +329,9 @@ class AnthropicAdapter(Adapter):
         #: Whether a system message after the conversation started is read as
         #: langchain-anthropic reads it (in place or hoisted, `later_systems`), not refused.
         self.later_systems = later_systems
+        #: Whether a call without a container id runs in the one the last reply among
+        #: its messages named (langchain-anthropic's `reuse_last_container`).
+        self.reuse_last_container = reuse_last_container
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
@@ -367,6 +389,8 @@ class AnthropicAdapter(Adapter):
             effort = _effort_in_output_config(body) or effort
         if effort and "thinking" not in body and settings.model in ADAPTIVE_THINKING_MODELS:
             body["thinking"] = dict(ADAPTIVE_THINKING)  # as langchain-anthropic defaults it
+        if self.reuse_last_container:
+            _reuse_last_container(body, messages)
         headers: dict[str, Any] = {
             "anthropic-version": self.anthropic_version,
             "content-type": "application/json",

@@ -153,7 +153,7 @@ class ChatAnthropic(DropInEngine):
             )
         },
         unwritten={
-            **dict.fromkeys(("anthropic_proxy", "reuse_last_container")),
+            **dict.fromkeys(("anthropic_proxy",)),
             "model_kwargs": {},
         },
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
@@ -231,6 +231,7 @@ class ChatAnthropic(DropInEngine):
         container: str | None = None,
         inference_geo: str | None = None,
         user_profile_id: str | None = None,
+        reuse_last_container: bool | None = None,
         anthropic_proxy: str | None = None,
         anthropic_version: str = ANTHROPIC_VERSION,
         default_max_tokens: int | None = None,
@@ -281,6 +282,7 @@ class ChatAnthropic(DropInEngine):
             ),
             effort_set=bool(reasoning_effort),
             later_systems=True,  # a later system message in place or hoisted, as theirs
+            reuse_last_container=bool(reuse_last_container),
             extra_block_types=TOOL_CHANGES,  # (a system message's, sent where it stands)
         )
         # Its own beta fields (`mcp_servers`...) send every call through the SDK's beta

@@ -68,13 +68,8 @@ HEADER_PARAMETERS = (
     ("workspace_id", "anthropic-workspace-id"),
 )
 
-#: LangChain settings of ChatAnthropic chatplex does not have, and why.
-_REFUSED = (
-    (
-        "reuse_last_container",
-        "chatplex does not track containers between calls; pass container=... per call",
-    ),
-)
+#: LangChain settings of ChatAnthropic chatplex does not have, and why (none now).
+_REFUSED: tuple[tuple[str, str], ...] = ()
 
 SPECS = (
     ProviderSpec(

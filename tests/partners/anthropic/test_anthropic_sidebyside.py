@@ -701,6 +701,25 @@ def closing_metadata(cls: Any, url: str) -> Any:
     return {"each": [c.response_metadata for c in chunks], "merged": merged(chunks)}
 
 
+def reuse_last_container(cls: Any, url: str) -> Any:
+    """`reuse_last_container=True` with the code execution tool: a call whose history
+    holds a reply that ran in a container runs in it again (its id sent as `container`;
+    a given container's id wins), the field read back as given."""
+    from langchain_core.messages import HumanMessage
+
+    tool = {"type": "code_execution_20250825", "name": "code_execution"}
+    model = cls(model=MODEL, api_key=KEY, base_url=url, reuse_last_container=True)
+    bound = model.bind_tools([tool])
+    first = merged(list(bound.stream("Run it")))
+    history = [HumanMessage("Run it"), first, HumanMessage("Again")]
+    return {
+        "field": [model.reuse_last_container, "reuse_last_container" in repr(model)],
+        "container": first.response_metadata.get("container"),
+        "again": bound.invoke(history),
+        "own": bound.invoke(history, container="cntr_9"),
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "unavailable_503": (failing(503, "api_error"), server_error),
     "unavailable_503_stream": (failing(503, "api_error"), server_error_stream),
@@ -727,6 +746,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
             }
         ),
         closing_metadata,
+    ),
+    "reuse_last_container": (
+        closing_fields(delta={"container": {"id": "cntr_1", "expires_at": "2026-12-01T00:00:00Z"}}),
+        reuse_last_container,
     ),
     "closing_container": (
         closing_fields(delta={"container": {"id": "cntr_1", "expires_at": "2026-12-01T00:00:00Z"}}),
