@@ -21,7 +21,9 @@ translator would leave out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 from typing import cast
@@ -353,22 +355,25 @@ def _server_tool_use(block: _Block, chunk: PieceFields | None) -> _Block:
     name = block.get("name", "")
     if name == "code_execution":
         name = "code_interpreter"
-    known = {"type", "name", "input", "id", "index"}
-    if chunk is not None and block.get("input") == {} and chunk.chunk_position != "last":
+    streamed = "partial_json" in block  # its input's fragments, merged
+    first = chunk is not None and chunk.chunk_position != "last" and not streamed
+    if first and block.get("input") == {}:
         out: _Block = {
             "type": "server_tool_call_chunk",
             "name": name,
             "args": "",
             "id": block.get("id", ""),
         }
-    else:
-        out = {
-            "type": "server_tool_call",
-            "name": name,
-            "args": block.get("input", {}),
-            "id": block.get("id", ""),
-        }
-    keep_index_and_extras(out, block, known)
+        keep_index_and_extras(out, block, {"type", "name", "input", "id", "index"})
+        return out
+    out = {"type": "server_tool_call", "name": name, "args": block.get("input", {})}
+    out["id"] = block.get("id", "")
+    if streamed and block.get("input") == {}:
+        with contextlib.suppress(json.JSONDecodeError):
+            parsed = json.loads(block["partial_json"])
+            if isinstance(parsed, dict):
+                out["args"] = parsed
+    keep_index_and_extras(out, block, {"type", "name", "input", "partial_json", "id", "index"})
     return out
 
 

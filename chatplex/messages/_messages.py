@@ -455,8 +455,7 @@ def peek_usage(message: AIMessage) -> UsageMetadata | None:
 
 
 def _metadata_copy(message: BaseMessage) -> Any:
-    """The metadata for another message: a copy of a built dict; a `LazyMetadata` is
-    immutable, so the other message takes the same one (each builds its own dict)."""
+    """Metadata for another message: a built dict copied, an immutable `LazyMetadata` shared."""
     meta = _RESPONSE_METADATA.__get__(message)
     return meta if type(meta) is LazyMetadata else dict(meta)
 
@@ -471,8 +470,10 @@ def _strip_block_indexes(content: Content) -> Content:
 
 
 def _stream_keys_out(block: Any) -> Any:
+    if not isinstance(block, dict):
+        return block
     drop = ("index", "partial_json") if "input" in block else ("index",)
-    return {k: v for k, v in block.items() if k not in drop} if isinstance(block, dict) else block
+    return {k: v for k, v in block.items() if k not in drop}
 
 
 @dataclass(slots=True, kw_only=True)

@@ -84,9 +84,9 @@ from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import scripted
-from .test_agent_tools import PROVIDERS
 from .test_handler_scripts import _printed
 from .test_model_api import _requests
+from .test_scripts import INIT_PROVIDER
 from .test_scripts import SCRIPT_WIRES
 
 agents = pytest.importorskip("langchain.agents")
@@ -305,7 +305,7 @@ def _init_chat_model(run: Run, **more: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # construction's deprecations are not compared
         init_chat_model = importlib.import_module(module).init_chat_model
-        return init_chat_model(f"{PROVIDERS[run.wire.name]}:{name}", **settings)
+        return init_chat_model(f"{INIT_PROVIDER[run.wire.name]}:{name}", **settings)
 
 
 def _quickstart_agent(run: Run, model: Any = None) -> Any:
