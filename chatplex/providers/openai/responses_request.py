@@ -30,6 +30,7 @@ from ...messages import BaseMessage
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from ...messages import ToolMessage
+from .blocks import file_name
 from .request import STANDARD_TOOL_CHOICES
 from .request import standard_tool_choice
 from .request import system_role
@@ -279,8 +280,7 @@ def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
         mime = block.get("mime_type") or ("application/pdf" if file else "image/png")
         url = f"data:{mime};base64,{data}"
         if file:
-            name = block.get("filename") or (block.get("extras") or {}).get("filename") or "file"
-            return {"file_data": url, "filename": name}
+            return {"file_data": url, "filename": file_name(block)}
         return {"image_url": url}
     if block.get("url"):
         return {"file_url": block["url"]} if file else {"image_url": block["url"]}
