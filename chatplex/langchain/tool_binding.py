@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.runnables import Runnable as LCRunnable
+from langchain_core.tools import Tool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
@@ -69,6 +70,8 @@ def bind_tools(
 ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
     """`model.bind_tools(tools, tool_choice=tool_choice, **kwargs)`."""
     tools = tool_list(tools)
+    if _builtin_tools(model) is not None:
+        tools = [_custom_tool_dict(tool) for tool in tools]
     # A tool_choice object carrying the parallel-calls flag (Anthropic's form, as
     # langchain-anthropic takes it) binds it as `parallel_tool_calls=` would.
     tool_choice, parallel = parallel_from_choice(tool_choice)
@@ -80,6 +83,22 @@ def bind_tools(
         # takes them (switched to), each sent in its bound place (`_bind_functions`).
         return _bind_functions(_with_builtin_tools(model, builtin), tools, tool_choice, kwargs)
     return _bind_functions(model, tools, tool_choice, kwargs)
+
+
+def _custom_tool_dict(tool: Any) -> Any:
+    """A LangChain custom tool (a `Tool` marked `"custom_tool"`: langchain-openai's
+    `custom_tool`, a free-form text input) as langchain-core's `convert_to_openai_tool`
+    makes it, `{"type": "custom", ...}`, which a wire with built-in tools binds as one
+    of them (switching a `ChatOpenAI` to the Responses API, as its partner's payload
+    does); any other tool as given."""
+    metadata = getattr(tool, "metadata", None)
+    if (
+        isinstance(tool, Tool)
+        and isinstance(metadata, dict)
+        and metadata.get("type") == "custom_tool"
+    ):
+        return convert_to_openai_tool(tool)
+    return tool
 
 
 def _bind_functions(

@@ -329,7 +329,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
                     }
                 )
             continue
-        if kind == "function_call":
+        if kind in ("function_call", "custom_tool_call"):  # the item of its tool call
             call_items.pop(block.get("call_id"), None)
             items.append(_item_of(block))
         elif kind == "reasoning" and not stored and not block.get("encrypted_content"):

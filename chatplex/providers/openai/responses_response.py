@@ -24,6 +24,7 @@ A refusal is its block only, as langchain-openai has it (not also in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,6 +96,8 @@ def message_of(response: Mapping[str, Any], request_id: str | None) -> AIMessage
         for block in item_blocks(item):
             if block["type"] == "function_call":
                 calls.append(tool_call_chunk(block, len(blocks)))
+            elif block["type"] == "custom_tool_call":
+                calls.append(custom_call_chunk(block, len(blocks)))
             blocks.append(block)
     # The same tool-call parsing as a merged stream, so the two always agree...
     message = AIMessageChunk(
@@ -190,6 +193,17 @@ def annotation_block(annotation: Any) -> Any:
     if out.get("type") == "file_citation" and "index" in out:
         out["file_index"] = out.pop("index")
     return out
+
+
+def custom_call_chunk(block: Mapping[str, Any], index: int) -> ToolCallChunk:
+    """A custom tool's call (its free-form `input`) as langchain-openai reads it: a tool
+    call whose one argument is `__arg1`, the input (what its `custom_tool` takes)."""
+    return {
+        "name": reply_text(block.get("name"), "custom_tool_call's name"),
+        "args": json.dumps({"__arg1": block.get("input")}),
+        "id": block.get("call_id"),
+        "index": index,
+    }
 
 
 def tool_call_chunk(block: Mapping[str, Any], index: int) -> ToolCallChunk:
