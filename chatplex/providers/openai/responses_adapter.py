@@ -93,7 +93,8 @@ BLOCK_TYPES = BlockTypes(
         | {"thinking", "redacted_thinking", "tool_use", "server_tool_use"}  # not sent back
         | {"web_search_call", "file_search_call", "computer_call", "code_interpreter_call"}
         | {"image_generation_call", "mcp_call", "mcp_list_tools", "mcp_approval_request"}
-        | {"custom_tool_call", "local_shell_call", "tool_search_call", "tool_search_output"}
+        | {"custom_tool_call", "custom_tool_call_output", "local_shell_call"}
+        | {"tool_search_call", "tool_search_output"}
         | {"apply_patch_call", "apply_patch_call_output", "compaction"}
         # Input items a user or system message carries (`responses_request._OWN_ITEMS`).
         | {"additional_tools", "mcp_approval_response", "configuration_update"}

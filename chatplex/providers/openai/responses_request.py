@@ -188,7 +188,8 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
             items.extend(_ai_items(message, stored))
         elif isinstance(message, ToolMessage):
             items.append(
-                {
+                _custom_tool_output(message)
+                or {
                     "type": "function_call_output",
                     "output": _tool_output(message.content),
                     "call_id": message.tool_call_id,
@@ -399,6 +400,21 @@ _OUTPUT_PARTS = frozenset(
 )
 #: Blocks langchain-openai leaves out of a tool result (`_format_message_content`).
 _NOT_IN_OUTPUT = frozenset({"tool_use", "thinking", "reasoning_content"})
+
+
+def _custom_tool_output(message: ToolMessage) -> dict[str, Any] | None:
+    """The `custom_tool_call_output` item of a custom tool's result (what
+    langchain-openai's `custom_tool` returns: a list holding that block), as
+    langchain-openai sends it; None for any other result."""
+    for block in message.content if isinstance(message.content, list) else ():
+        if isinstance(block, dict) and block.get("type") == "custom_tool_call_output":
+            output = block.get("output") or ""
+            return {
+                "type": "custom_tool_call_output",
+                "call_id": message.tool_call_id,
+                "output": output,
+            }
+    return None
 
 
 def _tool_output(content: Any) -> Any:

@@ -5,7 +5,8 @@ drop-in against one local server, what the script reads and the requests compare
 langchain-openai reads a `custom_tool_call` item as a tool call whose one argument is
 `__arg1`, the input (what a `custom_tool` takes, so an agent's ToolNode runs it), from a
 whole reply as from a stream; given back, the turn's item stands for that call (no
-`function_call` item is added for it)."""
+`function_call` item is added for it); the tool's result, a `custom_tool_call_output`
+block, goes as that item."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ _ITEM = {
     "call_id": "call_9",
     "name": "run_sql",
     "input": "SELECT name FROM users",
+}
+_ANSWER = {
+    "id": "msg_1",
+    "type": "message",
+    "status": "completed",
+    "role": "assistant",
+    "content": [{"type": "output_text", "text": "Alice.", "annotations": []}],
 }
 _RESPONSE = {
     "id": "resp_1",
@@ -118,3 +126,36 @@ def test_a_custom_tools_call_given_back_is_its_item_alone(
         "custom_tool_call",
         "function_call_output",
     ]
+
+
+def test_an_agent_runs_a_custom_tool_and_sends_its_output_item(server: ScriptedServer) -> None:
+    """langchain's `create_agent` runs the call; the tool's result (a
+    `custom_tool_call_output` block) goes back as that item, as langchain-openai sends it."""
+    agents = pytest.importorskip("langchain.agents")
+    answered = {**_RESPONSE, "id": "resp_2", "output": [_ANSWER]}
+
+    def answer(seen: Any) -> Reply:
+        reply = answered if len(seen.body["input"]) > 1 else _RESPONSE
+        return Reply(200, [json.dumps(reply).encode()])
+
+    server.handler = answer
+    out = []
+    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
+        server.seen.clear()
+
+        @langchain_openai.custom_tool
+        def run_sql(code: str) -> str:
+            """Run a SQL query."""
+            return "alice"
+
+        model = cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
+        agent = agents.create_agent(model, tools=[run_sql])
+        messages = agent.invoke({"messages": [HumanMessage("Who are the users?")]})["messages"]
+        out.append((observe(messages), [seen.body for seen in server.seen]))
+    theirs, ours = out
+    assert ours == theirs
+    assert ours[1][-1]["input"][-1] == {
+        "type": "custom_tool_call_output",
+        "call_id": "call_9",
+        "output": "alice",
+    }
