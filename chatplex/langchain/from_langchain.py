@@ -91,12 +91,16 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
             _content(message.content), id=message.id, name=name, additional_kwargs=extra
         )
     if isinstance(message, LCToolMessage):
+        # Its additional_kwargs kept for the wire that reads them (a computer-use
+        # result's `type`), save chatplex's own mark of a result by name.
+        extra = {k: v for k, v in message.additional_kwargs.items() if k != FUNCTION_RESULT_KEY}
         return ToolMessage(
             content=_content(message.content),
             tool_call_id=message.tool_call_id,
             status=message.status,
             id=message.id,
             name=name,
+            additional_kwargs=extra,
         )
     if isinstance(message, ChatMessage):
         return message_from_role(message.role, _content(message.content), index=index)

@@ -188,7 +188,8 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
             items.extend(_ai_items(message, stored))
         elif isinstance(message, ToolMessage):
             items.append(
-                _custom_tool_output(message)
+                _computer_call_output(message)
+                or _custom_tool_output(message)
                 or {
                     "type": "function_call_output",
                     "output": _tool_output(message.content),
@@ -400,6 +401,28 @@ _OUTPUT_PARTS = frozenset(
 )
 #: Blocks langchain-openai leaves out of a tool result (`_format_message_content`).
 _NOT_IN_OUTPUT = frozenset({"tool_use", "thinking", "reasoning_content"})
+
+
+def _computer_call_output(message: ToolMessage) -> dict[str, Any] | None:
+    """The `computer_call_output` item of a computer-use action's result (a ToolMessage
+    marked `additional_kwargs["type"] = "computer_call_output"`: its first `input_image`
+    block, or its text as the screenshot's URL, with the safety checks acknowledged), as
+    langchain-openai sends it; None for any other result."""
+    extra = message.additional_kwargs
+    if extra.get("type") != "computer_call_output":
+        return None
+    content = message.content
+    if isinstance(content, str):
+        image: Any = {"type": "input_image", "image_url": content}
+    else:
+        images = [b for b in content if isinstance(b, dict) and b.get("type") == "input_image"]
+        if not images:
+            return None
+        image = images[0]
+    item = {"call_id": message.tool_call_id, "type": "computer_call_output", "output": image}
+    if "acknowledged_safety_checks" in extra:
+        item["acknowledged_safety_checks"] = extra["acknowledged_safety_checks"]
+    return item
 
 
 def _custom_tool_output(message: ToolMessage) -> dict[str, Any] | None:
