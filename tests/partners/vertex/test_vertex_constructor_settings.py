@@ -1,0 +1,108 @@
+"""ChatVertexAI settings given to the constructor that langchain-google-vertexai does not
+take as given, side by side with its class against the suite's scripted Vertex AI REST
+server (`test_vertex_sidebyside`): `thinking_level=` (not one of its fields: it warns,
+moves it to `model_kwargs`, and no request carries it) and `response_modalities=` as the
+API's words (`["TEXT", "IMAGE"]`: its field takes only its `Modality` enum). The enum
+itself is sent alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import refused_before_sending
+from tests.partners.vertex.test_vertex_sidebyside import SUITE
+from tests.partners.vertex.test_vertex_sidebyside import OurChat
+from tests.partners.vertex.test_vertex_sidebyside import model
+from tests.partners.vertex.test_vertex_sidebyside import vertex_partner
+from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
+
+
+def thinking_level_constructed(cls: Any, url: str) -> Any:
+    llm = model(cls, url, thinking_level="low")
+    return {"model_kwargs": llm.model_kwargs, "reply": llm.invoke("Hi")}
+
+
+def modalities_as_words(cls: Any, url: str) -> Any:
+    return attempted(lambda: model(cls, url, response_modalities=["TEXT", "IMAGE"]).invoke("Hi"))
+
+
+def modalities_as_enum(cls: Any, url: str) -> Any:
+    modality = vertex_partner.Modality
+    llm = model(cls, url, response_modalities=[modality.TEXT, modality.IMAGE])
+    return llm.invoke("Hi")
+
+
+SCRIPTS = {
+    "thinking_level_constructed": (vertex_replies(), thinking_level_constructed),
+    "modalities_as_words": (vertex_replies(), modalities_as_words),
+    "modalities_as_enum": (vertex_replies(), modalities_as_enum),
+}
+
+
+def _thinking_level_sent(outcome: Outcome) -> Outcome:
+    """Their model with the level in `model_kwargs` and a request without it; ours with
+    it as its field and sent: read as theirs once both are seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["model_kwargs"] == {"thinking_level": "low"}, theirs
+    assert ours["model_kwargs"] == {}, ours
+    (their_request,) = their_requests
+    (our_request,) = our_requests
+    assert "thinkingConfig" not in (their_request["body"].get("generationConfig") or {})
+    config = our_request["body"]["generationConfig"]
+    assert config.pop("thinkingConfig") == {"thinkingLevel": "LOW"}, config
+    return theirs, {**ours, "model_kwargs": theirs["model_kwargs"]}, their_requests, our_requests
+
+
+def _modalities_sent(body: dict[str, Any]) -> bool:
+    return bool(body["generationConfig"]["responseModalities"] == ["TEXT", "IMAGE"])
+
+
+DIFFERENCES = {
+    "thinking_level_constructed": (
+        Difference(
+            Reason.LOSES_DATA,
+            "takes `thinking_level` given to the constructor as an unknown keyword: it "
+            "warns, moves it to `model_kwargs`, and no request carries it, so the model "
+            "thinks at its default level, not the one asked",
+            "`thinking_level` is a field of the model and every request sends it "
+            "(`thinkingConfig.thinkingLevel`), as langchain-google-genai does; "
+            "`model_kwargs` stays empty",
+        ),
+        _thinking_level_sent,
+    ),
+    "modalities_as_words": (
+        Difference(
+            Reason.RAISES,
+            '`response_modalities=["TEXT", "IMAGE"]` (the API\'s own words) raises a '
+            "ValidationError when the model is built: the field takes only the package's "
+            "`Modality` enum",
+            "the modalities given as words are taken and sent as `responseModalities`, as "
+            "langchain-google-genai takes them; the enum is taken and sent alike",
+        ),
+        refused_before_sending("ValidationError", _modalities_sent),
+    ),
+}
+
+CONSTRUCTOR = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCES)
+test_same_as_langchain_google_vertexai = pytest.mark.filterwarnings("ignore")(
+    CONSTRUCTOR.same_test()
+)
+
+
+def test_the_level_is_sent_in_every_way(server: Any) -> None:
+    """Constructed once, the level goes with a call and with a stream."""
+    server.handler = vertex_replies()
+    server.seen.clear()
+    llm = model(OurChat, server.url, thinking_level="high")
+    llm.invoke("Hi")
+    list(llm.stream("Hi"))
+    sent = [seen.body["generationConfig"].get("thinkingConfig") for seen in server.seen]
+    assert sent == [{"thinkingLevel": "HIGH"}] * 2
