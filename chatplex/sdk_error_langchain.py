@@ -32,12 +32,13 @@ __all__ = [
 def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseException] | None:
     """The class of langchain_core's ModelError family `err` should also be, as
     langchain-openai picks it (400 → `ModelInvalidRequestError`, or `ContextOverflowError`
-    when the message says the context is exceeded; 401, 403, 404, 429, 5xx, a timeout, a
-    failed connection, a stream that broke off); None for the rest (LangChain re-raises
-    those unchanged)."""
+    when the error's text says the context is exceeded: its message, as the openai SDK
+    writes it, not the body's `code`; 401, 403, 404, 429, 5xx, a timeout, a failed
+    connection, a stream that broke off); None for the rest (LangChain re-raises those
+    unchanged)."""
     if _broke_off(err):
         return class_named(exceptions, "ModelConnectionError")
-    return class_named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW))
+    return class_named(exceptions, _model_error_name(err, _CONTEXT_OVERFLOW, in_body=False))
 
 
 def _broke_off(err: BaseException) -> bool:
@@ -53,9 +54,13 @@ def _broke_off(err: BaseException) -> bool:
     )
 
 
-def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None:
+def _model_error_name(
+    err: BaseException, overflow: Sequence[str], *, in_body: bool = True
+) -> str | None:
     """The name of langchain_core's ModelError class for `err` (see `langchain_class_for`),
-    a 400 whose text holds one of `overflow` being a context overflow."""
+    a 400 whose text holds one of `overflow` being a context overflow: its text and body
+    where the partner's SDK writes the whole body into its error's text (`in_body`), else
+    its text alone (the openai SDK writes only the body's message there)."""
     failure = transport_failure(err, timeout="ModelTimeoutError", connection="ModelConnectionError")
     if failure is not None:
         return failure
@@ -63,7 +68,7 @@ def _model_error_name(err: BaseException, overflow: Sequence[str]) -> str | None
         return None
     status = err.status_code  # the HTTP status, whatever an SDK's `status` says
     if status == 400:
-        text = f"{err} {err.body}"
+        text = f"{err} {err.body}" if in_body else str(err)
         if any(words in text for words in overflow):
             return "ContextOverflowError"
         return "ModelInvalidRequestError"
@@ -89,13 +94,17 @@ def partner_family(
     where it has one, `ConnectionError`, `TimeoutError`, `ContextOverflowError` for a 400
     holding one of `overflow`, default langchain-openai's words). `broken_stream`: a
     stream that broke off is its `ConnectionError` too (langchain-openai's, whose SDK
-    raises it as a failed connection). An error the partner re-raises unchanged (a 409,
-    a 422) is none of its classes."""
+    raises it as a failed connection). The words of `overflow` are read in the error's
+    text and body, as in the text of the SDKs that write the whole body there; without
+    `overflow`, langchain-openai's are read as it reads them, in the text alone (the
+    openai SDK writes only the body's message there, not its `code`). An error the
+    partner re-raises unchanged (a 409, a 422) is none of its classes."""
     words = _CONTEXT_OVERFLOW if overflow is None else tuple(overflow)
+    in_body = overflow is not None
 
     def pick(err: BaseException, package: ModuleType) -> type[BaseException] | None:
         broken = broken_stream and _broke_off(err)
-        name = "ModelConnectionError" if broken else _model_error_name(err, words)
+        name = "ModelConnectionError" if broken else _model_error_name(err, words, in_body=in_body)
         if name is None:
             return None
         if name == "ModelAPIError" and getattr(err, "status_code", None) == 529:
@@ -121,7 +130,7 @@ _PARTNER_WORD = {
 }
 
 
-#: What langchain-openai reads as a context overflow in a 400's message.
+#: What langchain-openai reads as a context overflow in a 400's text (its message).
 _CONTEXT_OVERFLOW = (
     "context_length_exceeded",
     "Input tokens exceed the configured limit",

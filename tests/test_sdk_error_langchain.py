@@ -123,10 +123,21 @@ def test_a_stream_that_broke_off_is_langchain_openais_connection_error() -> None
 
 
 def test_context_overflow_and_timeouts() -> None:
-    overflow = errors.status_error(
+    # langchain-openai reads the overflow in the error's text, which the openai SDK
+    # writes of the body's message alone: OpenAI's code `context_length_exceeded` beside
+    # plain words is an invalid request to it (tests/partners/openai/
+    # test_context_overflow_sidebyside.py), its words in the message an overflow.
+    coded = errors.status_error(
         provider="openai",
         status=400,
         message="This model's maximum context length is 8192",
+        body={"error": {"code": "context_length_exceeded", "message": "too long"}},
+    )
+    assert langchain_class_for(coded, lc_exceptions) is lc_exceptions.ModelInvalidRequestError
+    overflow = errors.status_error(
+        provider="openai",
+        status=400,
+        message="context_length_exceeded: 8192 tokens at most",
         body={"error": {"code": "context_length_exceeded", "message": "too long"}},
     )
     assert langchain_class_for(overflow, lc_exceptions) is lc_exceptions.ContextOverflowError

@@ -469,19 +469,6 @@ def _lost_body(partner: str, kind: str, words: str) -> Difference:
     )
 
 
-def _overflow_not_seen(outcome: Any) -> bool:
-    """Both calls raised langchain-openai's plain invalid-request class, no
-    `ContextOverflowError`: the 400's `context_length_exceeded` code was not read."""
-    sides = [outcome.get("sync"), outcome.get("async")] if isinstance(outcome, dict) else []
-    plain = "langchain_openai.chat_models.base.OpenAIInvalidRequestError"
-    return len(sides) == 2 and all(
-        isinstance(side, dict)
-        and getattr(side.get("raised"), "kind", None) == plain
-        and side.get("overflow") is False
-        for side in sides
-    )
-
-
 def _waited_out_the_stall(outcome: Any) -> bool:
     """Both calls answered (an AIMessage) though the server stalled past `timeout`: the
     partner ignored the bound."""
@@ -525,15 +512,6 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
     ("error_body", "bedrock_converse"): _lost_body(
         "langchain-aws", "builtins.ValueError", "No 'output' key found in the response..."
-    ),
-    ("context_overflow", "openai"): Difference(
-        "loses data",
-        "langchain-openai reads 'context_length_exceeded' in str(error), which the openai "
-        "SDK 3.x writes as the message alone: OpenAI's context-length 400 (its body's code "
-        "context_length_exceeded) is its plain OpenAIInvalidRequestError, the overflow "
-        "lost to LangChain's ContextOverflowError handling; chatplex reads the body's "
-        "code too and raises OpenAIContextOverflowError",
-        _overflow_not_seen,
     ),
     ("read_timeout", "ollama"): Difference(
         "hangs",
