@@ -90,13 +90,16 @@ def _custom_tool_dict(tool: Any) -> Any:
     `custom_tool`, a free-form text input) as langchain-core's `convert_to_openai_tool`
     makes it, `{"type": "custom", ...}`, which a wire with built-in tools binds as one
     of them (switching a `ChatOpenAI` to the Responses API, as its partner's payload
-    does); any other tool as given."""
+    does). A plain dict of that type is not one to it: `convert_to_openai_tool` passes
+    only the types it knows, and makes a function of its name and description (no
+    parameters, its `format` dropped), as langchain-openai binds and sends it. Any other
+    tool as given."""
     metadata = getattr(tool, "metadata", None)
     if (
         isinstance(tool, Tool)
         and isinstance(metadata, dict)
         and metadata.get("type") == "custom_tool"
-    ):
+    ) or (isinstance(tool, Mapping) and tool.get("type") == "custom"):
         return convert_to_openai_tool(tool)
     return tool
 
