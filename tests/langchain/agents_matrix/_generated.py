@@ -25,6 +25,7 @@ from chatplex.testing import MockServer
 
 from ._cells import Table
 from ._cells import cells
+from ._cells import family_test
 from ._cells import where_they_differ
 from ._kit import WIRES
 from ._kit import Scenario
@@ -96,6 +97,32 @@ def check_kept_shapes(kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, s
     scenarios = {scenario for scenario, _ in rows}
     for name, shape in kept.items():
         assert shape.scenario in scenarios, f"{name}: no row for {shape.scenario}"
+
+
+@dataclass(frozen=True)
+class NamedFamily:
+    """A file's named scenarios (`scenarios` on `wires`, or on the wires `only` gives one)
+    judged against its own tables: their cells, the test of them, and the check that the
+    tables name those cells."""
+
+    scenarios: Mapping[str, Scenario]
+    wires: tuple[str, ...]
+    only: Mapping[str, tuple[str, ...]]
+    gaps: Table
+    differences: Table
+
+    def cells(self) -> list[Any]:
+        return named_cells(
+            self.scenarios, self.wires, self.only, gaps=self.gaps, differences=self.differences
+        )
+
+    def test(self) -> Callable[[MockServer, str, str], None]:
+        """The test of the named cells, for the file to name `test_*`."""
+        return family_test(self.scenarios, params=self.cells(), differences=self.differences)
+
+    def check_rows(self) -> None:
+        """Every row of the file's tables is one of its named cells, none in both."""
+        check_rows(self.cells(), self.gaps, self.differences)
 
 
 def assert_same_reply(

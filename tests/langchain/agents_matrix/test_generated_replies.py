@@ -41,9 +41,8 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
-from ._cells import family_test
+from ._generated import NamedFamily
 from ._generated import assert_same_reply
-from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -989,17 +988,13 @@ def scenario_wires(
     return {name: (wire,) for name, wire in named}
 
 
-test_known_reply = family_test(
+test_known_reply = NamedFamily(
     SCENARIOS,
-    params=named_cells(
-        SCENARIOS,
-        (),
-        scenario_wires(_KNOWN, _FIXED),
-        gaps=GENERATED_GAPS,
-        differences=GENERATED_DIFFERENCES,
-    ),
+    (),
+    scenario_wires(_KNOWN, _FIXED),
+    gaps=GENERATED_GAPS,
     differences=GENERATED_DIFFERENCES,
-)
+).test()
 
 
 def drawn_cases(

@@ -34,13 +34,11 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import family_test
 from ._generated import Kept
+from ._generated import NamedFamily
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
-from ._generated import check_rows
 from ._generated import kept_out
-from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import WIRES
 from ._kit import Raised
@@ -482,19 +480,14 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
 }
 
 
-def _named_cells() -> list[Any]:
-    return named_cells(
-        SCENARIOS,
-        SCRIPT_WIRES,
-        ONLY,
-        gaps=GENERATED_SETTINGS_GAPS,
-        differences=GENERATED_SETTINGS_DIFFERENCES,
-    )
-
-
-test_named_settings = family_test(
-    SCENARIOS, params=_named_cells(), differences=GENERATED_SETTINGS_DIFFERENCES
+NAMED = NamedFamily(
+    SCENARIOS,
+    SCRIPT_WIRES,
+    ONLY,
+    gaps=GENERATED_SETTINGS_GAPS,
+    differences=GENERATED_SETTINGS_DIFFERENCES,
 )
+test_named_settings = NAMED.test()
 
 
 @pytest.mark.parametrize(
@@ -506,6 +499,6 @@ def test_generated_settings(server: MockServer, wire: str, number: int) -> None:
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    check_rows(_named_cells(), GENERATED_SETTINGS_GAPS, GENERATED_SETTINGS_DIFFERENCES)
+    NAMED.check_rows()
     rows = {*GENERATED_SETTINGS_GAPS, *GENERATED_SETTINGS_DIFFERENCES}
     check_kept_shapes(KEPT_SHAPES, rows)

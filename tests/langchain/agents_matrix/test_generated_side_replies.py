@@ -35,11 +35,10 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_aws import event_message
 
 from ._cells import Difference
-from ._cells import family_test
 from ._cells import field_gaps_out
 from ._cells import raises
+from ._generated import NamedFamily
 from ._generated import assert_same_reply
-from ._generated import named_cells
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import run_cell
@@ -660,17 +659,13 @@ SIDE_REPLY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-test_known_side_reply = family_test(
+test_known_side_reply = NamedFamily(
     SCENARIOS,
-    params=named_cells(
-        SCENARIOS,
-        (),
-        scenario_wires(_KNOWN, _FIXED),
-        gaps=SIDE_REPLY_GAPS,
-        differences=SIDE_REPLY_DIFFERENCES,
-    ),
+    (),
+    scenario_wires(_KNOWN, _FIXED),
+    gaps=SIDE_REPLY_GAPS,
     differences=SIDE_REPLY_DIFFERENCES,
-)
+).test()
 
 
 @pytest.mark.parametrize(("wire", "case"), drawn_cases(GENERATED_WIRES, SEED, CASES, draw))

@@ -30,12 +30,10 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import Difference
 from ._cells import _declarations
-from ._cells import family_test
 from ._generated import Kept
+from ._generated import NamedFamily
 from ._generated import assert_same_case
-from ._generated import check_rows
 from ._generated import kept_out
-from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Run
 from .test_generated_requests import _CALL
@@ -632,19 +630,10 @@ def side_cases(wire: str) -> tuple[Case, ...]:
     return tuple(itertools.islice(kept, CASES_PER_WIRE))
 
 
-def _named_cells() -> list[Any]:
-    return named_cells(
-        SCENARIOS,
-        SIDE_WIRES,
-        ONLY,
-        gaps=SIDE_GENERATED_GAPS,
-        differences=SIDE_GENERATED_DIFFERENCES,
-    )
-
-
-test_named_side_request = family_test(
-    SCENARIOS, params=_named_cells(), differences=SIDE_GENERATED_DIFFERENCES
+NAMED = NamedFamily(
+    SCENARIOS, SIDE_WIRES, ONLY, gaps=SIDE_GENERATED_GAPS, differences=SIDE_GENERATED_DIFFERENCES
 )
+test_named_side_request = NAMED.test()
 
 
 @pytest.mark.parametrize(("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE))
@@ -654,7 +643,7 @@ def test_generated_side_request(server: MockServer, wire: str, number: int) -> N
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    check_rows(_named_cells(), SIDE_GENERATED_GAPS, SIDE_GENERATED_DIFFERENCES)
+    NAMED.check_rows()
     assert all(set(wires) <= set(SIDE_WIRES) for wires in ONLY.values())
     rows = {
         *DIFFERENCES,

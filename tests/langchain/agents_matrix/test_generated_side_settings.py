@@ -22,12 +22,10 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._cells import Difference
-from ._cells import family_test
 from ._generated import Kept
+from ._generated import NamedFamily
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
-from ._generated import check_rows
-from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Run
 from .test_generated_settings import _NOT_RESPONSES
@@ -414,19 +412,14 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
 }
 
 
-def _named_cells() -> list[Any]:
-    return named_cells(
-        SCENARIOS,
-        SIDE_WIRES,
-        ONLY,
-        gaps=GENERATED_SIDE_SETTINGS_GAPS,
-        differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
-    )
-
-
-test_named_side_settings = family_test(
-    SCENARIOS, params=_named_cells(), differences=GENERATED_SIDE_SETTINGS_DIFFERENCES
+NAMED = NamedFamily(
+    SCENARIOS,
+    SIDE_WIRES,
+    ONLY,
+    gaps=GENERATED_SIDE_SETTINGS_GAPS,
+    differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
 )
+test_named_side_settings = NAMED.test()
 
 
 @pytest.mark.parametrize(
@@ -438,6 +431,6 @@ def test_generated_side_settings(server: MockServer, wire: str, number: int) -> 
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    check_rows(_named_cells(), GENERATED_SIDE_SETTINGS_GAPS, GENERATED_SIDE_SETTINGS_DIFFERENCES)
+    NAMED.check_rows()
     rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
     check_kept_shapes(KEPT_SHAPES, rows)

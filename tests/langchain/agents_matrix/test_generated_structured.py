@@ -41,13 +41,11 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
-from ._cells import family_test
 from ._generated import Kept
+from ._generated import NamedFamily
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
-from ._generated import check_rows
 from ._generated import kept_out
-from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
@@ -421,15 +419,10 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
 }
 
 
-def _named_cells() -> list[Any]:
-    return named_cells(
-        SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES
-    )
-
-
-test_named_structured = family_test(
-    SCENARIOS, params=_named_cells(), differences=GENERATED_DIFFERENCES
+NAMED = NamedFamily(
+    SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES
 )
+test_named_structured = NAMED.test()
 
 
 @pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE))
@@ -439,6 +432,6 @@ def test_generated_structured(server: MockServer, wire: str, number: int) -> Non
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    check_rows(_named_cells(), GENERATED_GAPS, GENERATED_DIFFERENCES)
+    NAMED.check_rows()
     rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
     check_kept_shapes(KEPT_SHAPES, rows)

@@ -49,13 +49,11 @@ from chatplex.testing import MockServer
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
-from ._cells import family_test
 from ._generated import Kept
+from ._generated import NamedFamily
 from ._generated import assert_same_case
 from ._generated import check_kept_shapes
-from ._generated import check_rows
 from ._generated import kept_out
-from ._generated import named_cells
 from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
@@ -568,19 +566,10 @@ def _view(wire: str) -> Callable[[dict[str, Any]], Any] | None:
     return next((k.view for k in KEPT_VIEWS.values() if k.wire == wire), None)
 
 
-def _named_cells() -> list[Any]:
-    return named_cells(
-        SCENARIOS,
-        SCRIPT_WIRES,
-        ONLY,
-        gaps=GENERATED_TOOL_GAPS,
-        differences=GENERATED_TOOL_DIFFERENCES,
-    )
-
-
-test_named_tools = family_test(
-    SCENARIOS, params=_named_cells(), differences=GENERATED_TOOL_DIFFERENCES
+NAMED = NamedFamily(
+    SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_TOOL_GAPS, differences=GENERATED_TOOL_DIFFERENCES
 )
+test_named_tools = NAMED.test()
 
 
 @pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "tools"))
@@ -590,7 +579,7 @@ def test_generated_tools(server: MockServer, wire: str, number: int) -> None:
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    check_rows(_named_cells(), GENERATED_TOOL_GAPS, GENERATED_TOOL_DIFFERENCES)
+    NAMED.check_rows()
     rows = {*DIFFERENCES, *GAPS, *GENERATED_TOOL_DIFFERENCES, *GENERATED_TOOL_GAPS}
     check_kept_shapes(KEPT_SHAPES, rows)
     for name, view in KEPT_VIEWS.items():
