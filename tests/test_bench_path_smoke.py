@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from tests._script_module import script_module
 
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "path_of_a_setting.py"
 
 
 def _bench() -> object:
-    where = importlib.util.spec_from_file_location("bench_path_of_a_setting", SCRIPT)
-    assert where is not None and where.loader is not None
-    module = importlib.util.module_from_spec(where)
-    where.loader.exec_module(module)
-    return module
+    return script_module("bench_path_of_a_setting", SCRIPT)
 
 
 @pytest.mark.parametrize("family", ["chatplex", "langchain"])

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests._script_module import script_module
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,12 +65,7 @@ def test_bench_quick_runs_chatplex_end_to_end(tmp_path: Path) -> None:
 
 
 def test_the_raw_anthropic_client_sends_the_sdks_api_version() -> None:
-    import importlib.util
-
     from chatplex.providers.anthropic.adapter import ANTHROPIC_VERSION
 
-    where = importlib.util.spec_from_file_location("bench_clients", ROOT / "bench" / "clients.py")
-    assert where is not None and where.loader is not None
-    clients = importlib.util.module_from_spec(where)
-    where.loader.exec_module(clients)
+    clients = script_module("bench_clients", ROOT / "bench" / "clients.py")
     assert clients.headers("anthropic")["anthropic-version"] == ANTHROPIC_VERSION

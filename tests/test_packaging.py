@@ -13,7 +13,6 @@ from it fails here naming that target.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests._script_module import script_module
 
 try:
     import uv
@@ -498,11 +499,7 @@ def test_each_extra_enables_its_feature(fresh: Env, dist: Dist) -> None:
 
 def _compat_install() -> ModuleType:
     """`.ci/compat_install.py`, the script of `make compat-install`, as a module."""
-    spec = importlib.util.spec_from_file_location("compat_install", ROOT / ".ci/compat_install.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module("compat_install", ROOT / ".ci/compat_install.py")
 
 
 def test_compat_install_takes_the_lowest_and_highest_python_the_metadata_declares() -> None:

@@ -4,7 +4,6 @@ the suite quick; the FastAPI app is also exercised in process through ASGITransp
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from chatplex import init_chat_model
 from chatplex.errors import OverloadedError
 from chatplex.testing import FakeChatModel
 from chatplex.testing import MockServer
+from tests._script_module import script_module
 
 #: Under pytest-xdist the module's tests share one worker: `outputs` runs the scripts once
 #: (each worker reaching it started all seven again).
@@ -167,11 +167,7 @@ def test_swap_providers(outputs: dict[str, str]) -> None:
 def load(name: str) -> ModuleType:
     sys.path.insert(0, str(EXAMPLES))  # the examples import their `_demo` helper
     try:
-        spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        return script_module(f"example_{name}", EXAMPLES / f"{name}.py")
     finally:
         sys.path.remove(str(EXAMPLES))
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import time
 from pathlib import Path
 from types import ModuleType
 
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
+from tests._script_module import script_module
 
 from ._scripts import SideBySide
 from .conftest import SCRIPTS_GROUP
@@ -20,11 +20,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "watch_events.py"
 
 
 def load_example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("watch_events_example", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module("watch_events_example", SCRIPT)
 
 
 def test_the_script_runs_on_both_wires(scripts: SideBySide) -> None:
