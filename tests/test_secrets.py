@@ -27,10 +27,12 @@ import io
 import logging
 import pickle
 import traceback
+from collections.abc import Callable
 from collections.abc import Iterator
 from types import FrameType
 from types import MethodType
 from typing import Any
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -590,6 +592,17 @@ def no_env_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+Test = TypeVar("Test", bound=Callable[..., Any])
+
+
+def on_every_form(test: Test) -> Test:
+    """`test` run for each credential form of URL_FORMS, on both providers, sync and
+    async."""
+    test = pytest.mark.parametrize("form", list(URL_FORMS))(test)
+    test = pytest.mark.parametrize("provider", ["openai", "anthropic"])(test)
+    return pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])(test)
+
+
 def form_model(form: str, provider: str, port: int) -> ChatModel:
     template, settings = URL_FORMS[form]
     path = "/v1" if provider == "openai" else ""
@@ -632,9 +645,7 @@ ECHO_CASES = [
 
 
 @pytest.mark.parametrize(("mode", "fault"), ECHO_CASES, ids=[f"{m}-{f}" for m, f in ECHO_CASES])
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-@pytest.mark.parametrize("provider", ["openai", "anthropic"])
-@pytest.mark.parametrize("form", list(URL_FORMS))
+@on_every_form
 async def test_a_credential_anywhere_in_the_base_url_is_sent_and_never_shown(
     echo: EchoServer,
     closed_port: int,
@@ -668,9 +679,7 @@ ECHOED = [case for case in ECHO_CASES if case[1] != "refused"]
 
 
 @pytest.mark.parametrize(("mode", "fault"), ECHOED, ids=[f"{m}-{f}" for m, f in ECHOED])
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-@pytest.mark.parametrize("provider", ["openai", "anthropic"])
-@pytest.mark.parametrize("form", list(URL_FORMS))
+@on_every_form
 async def test_a_credential_the_server_echoes_is_masked_in_the_error_and_logs(
     echo: EchoServer,
     all_logs: io.StringIO,
@@ -979,9 +988,7 @@ def test_chatchatplex_declares_its_secret_to_langchains_serializer() -> None:
     assert_no_echo_key("dumpd", repr(data))
 
 
-@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-@pytest.mark.parametrize("provider", ["openai", "anthropic"])
-@pytest.mark.parametrize("form", list(URL_FORMS))
+@on_every_form
 async def test_chatchatplex_callbacks_and_traces_never_see_a_credential(
     form: str,
     provider: str,
