@@ -21,30 +21,18 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
+from tests.partners.responses.test_custom_tool_sidebyside import _ITEM
+from tests.partners.responses.test_custom_tool_sidebyside import run_sql_tool
 from tests.partners.responses.test_responses_sidebyside import SUITE
 from tests.partners.responses.test_responses_sidebyside import Script
 from tests.partners.responses.test_responses_sidebyside import _model
 
-partner = pytest.importorskip("langchain_openai")
-
-_CALL = {
-    "id": "ctc_1",
-    "type": "custom_tool_call",
-    "status": "completed",
-    "call_id": "call_9",
-    "name": "run_sql",
-    "input": "SELECT name FROM users",
-}
+pytest.importorskip("langchain_openai")
 
 
 def _forced(choice: Any, how: str = "invoke") -> Callable[[Any, str], Any]:
     def script(cls: Any, url: str) -> Any:
-        @partner.custom_tool
-        def run_sql(code: str) -> str:
-            """Run a SQL query."""
-            return "alice"
-
-        model = _model(cls, url, model="gpt-5").bind_tools([run_sql], tool_choice=choice)
+        model = _model(cls, url, model="gpt-5").bind_tools([run_sql_tool()], tool_choice=choice)
         if how == "stream":
             return attempted(lambda: list(model.stream("Who are the users?")))
         return attempted(lambda: model.invoke("Who are the users?"))
@@ -54,12 +42,12 @@ def _forced(choice: Any, how: str = "invoke") -> Callable[[Any, str], Any]:
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "custom_choice_custom_type": (
-        Script(output=[_CALL]),
+        Script(output=[_ITEM]),
         _forced({"type": "custom", "name": "run_sql"}),
     ),
-    "custom_choice_required": (Script(output=[_CALL]), _forced("required")),
-    "custom_choice_by_name": (Script(output=[_CALL]), _forced("run_sql")),
-    "custom_choice_by_name_stream": (Script(output=[_CALL]), _forced("run_sql", "stream")),
+    "custom_choice_required": (Script(output=[_ITEM]), _forced("required")),
+    "custom_choice_by_name": (Script(output=[_ITEM]), _forced("run_sql")),
+    "custom_choice_by_name_stream": (Script(output=[_ITEM]), _forced("run_sql", "stream")),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -71,6 +72,31 @@ def _answer(seen: Any) -> Reply:
     return Reply(200, [json.dumps(_RESPONSE).encode()])
 
 
+def run_sql_tool() -> Any:
+    """The custom tool the scripts bind (a new one per side): SQL in, the users out."""
+
+    @langchain_openai.custom_tool
+    def run_sql(code: str) -> str:
+        """Run a SQL query."""
+        return "alice"
+
+    return run_sql
+
+
+def _sides(server: ScriptedServer) -> Iterator[tuple[Any, Any]]:
+    """Per class (the partner's, the drop-in), the server's record cleared: the model on
+    `server`, and its custom tool."""
+    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
+        server.seen.clear()
+        model = cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
+        yield model, run_sql_tool()
+
+
+def _seen(server: ScriptedServer, result: Any) -> tuple[Any, list[Any]]:
+    """What a side's script returned, and the bodies it sent."""
+    return observe(result), [seen.body for seen in server.seen]
+
+
 def _asked(model: Any, stream: bool) -> Any:
     if not stream:
         return model.invoke("Who are the users?")
@@ -84,19 +110,7 @@ def _run(server: ScriptedServer, script: Callable[[Any], Any]) -> list[tuple[Any
     """Per class (the partner's, the drop-in): what `script` returned, and the bodies it
     sent."""
     server.handler = _answer
-    out = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        server.seen.clear()
-
-        @langchain_openai.custom_tool
-        def run_sql(code: str) -> str:
-            """Run a SQL query."""
-            return "alice"
-
-        model = cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
-        result = script(model.bind_tools([run_sql]))
-        out.append((observe(result), [seen.body for seen in server.seen]))
-    return out
+    return [_seen(server, script(model.bind_tools([tool]))) for model, tool in _sides(server)]
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["invoke", "stream"])
@@ -140,18 +154,10 @@ def test_an_agent_runs_a_custom_tool_and_sends_its_output_item(server: ScriptedS
 
     server.handler = answer
     out = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        server.seen.clear()
-
-        @langchain_openai.custom_tool
-        def run_sql(code: str) -> str:
-            """Run a SQL query."""
-            return "alice"
-
-        model = cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
-        agent = agents.create_agent(model, tools=[run_sql])
+    for model, tool in _sides(server):
+        agent = agents.create_agent(model, tools=[tool])
         messages = agent.invoke({"messages": [HumanMessage("Who are the users?")]})["messages"]
-        out.append((observe(messages), [seen.body for seen in server.seen]))
+        out.append(_seen(server, messages))
     theirs, ours = out
     assert ours == theirs
     assert ours[1][-1]["input"][-1] == {
