@@ -18,6 +18,8 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -120,21 +122,41 @@ def _parameters(method: object) -> str:
     return str(inspect.Signature(bare))[1:-1]
 
 
-def table() -> str:
-    """The generated part of the page: a table per section of the class."""
-    out: list[str] = [BEGIN]
+def _sectioned(
+    begin: str,
+    end: str,
+    found: Iterable[Member],
+    heading: str,
+    columns: tuple[str, ...],
+    row: Callable[[Member], str],
+) -> str:
+    """`found` as a table per section, each under a `heading` (`###`, `####`) naming
+    it, its columns `columns` and a row a member (`row`), between the `begin` and `end`
+    marks."""
+    out: list[str] = [begin]
     section = None
-    for member in members():
+    for member in found:
         if member.section != section:
             section = member.section
-            out += ["", f"### {section[0].upper()}{section[1:]}", ""]
-            out += ["| member | kind | default | what it is |", "|---|---|---|---|"]
-        default = member.default
-        if not default.startswith("(") and default != "—":
-            default = f"`{default}`"
-        out.append(f"| `{member.name}` | {member.kind} | {default} | {member.doc} |")
-    out += ["", END]
+            out += ["", f"{heading} {section[0].upper()}{section[1:]}", ""]
+            out += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        out.append(row(member))
+    out += ["", end]
     return "\n".join(out)
+
+
+def table() -> str:
+    """The generated part of the page: a table per section of the class."""
+    return _sectioned(
+        BEGIN, END, members(), "###", ("member", "kind", "default", "what it is"), _member_row
+    )
+
+
+def _member_row(member: Member) -> str:
+    default = member.default
+    if not default.startswith("(") and default != "—":
+        default = f"`{default}`"
+    return f"| `{member.name}` | {member.kind} | {default} | {member.doc} |"
 
 
 def structured_fields() -> list[Member]:
@@ -145,18 +167,14 @@ def structured_fields() -> list[Member]:
 def structured_table() -> str:
     """The structured-output record's fields: a table per section (its one method, the
     reading of the fields, aside)."""
-    out: list[str] = [STRUCTURED_BEGIN]
-    section = None
-    for member in structured_fields():
-        if member.kind != "attribute":
-            continue
-        if member.section != section:
-            section = member.section
-            out += ["", f"#### {section[0].upper()}{section[1:]}", ""]
-            out += ["| field | default | what it is |", "|---|---|---|"]
-        out.append(f"| `{member.name}` | `{member.default}` | {member.doc} |")
-    out += ["", STRUCTURED_END]
-    return "\n".join(out)
+    return _sectioned(
+        STRUCTURED_BEGIN,
+        STRUCTURED_END,
+        (member for member in structured_fields() if member.kind == "attribute"),
+        "####",
+        ("field", "default", "what it is"),
+        lambda member: f"| `{member.name}` | `{member.default}` | {member.doc} |",
+    )
 
 
 def partner_fields() -> list[Member]:
@@ -166,18 +184,20 @@ def partner_fields() -> list[Member]:
 
 def partner_table() -> str:
     """The partner record's fields: a table per section, a callable's marked so."""
-    out: list[str] = [PARTNER_BEGIN]
-    section = None
-    for member in partner_fields():
-        if member.section != section:
-            section = member.section
-            out += ["", f"#### {section[0].upper()}{section[1:]}", ""]
-            out += ["| field | holds | default | what it is |", "|---|---|---|---|"]
-        holds = "a callable, the adapter first" if _is_callable(member.name) else "a value"
-        default = member.default.replace("dataclasses.field(default_factory=dict)", "{}")
-        out.append(f"| `{member.name}` | {holds} | `{default}` | {member.doc} |")
-    out += ["", PARTNER_END]
-    return "\n".join(out)
+    return _sectioned(
+        PARTNER_BEGIN,
+        PARTNER_END,
+        partner_fields(),
+        "####",
+        ("field", "holds", "default", "what it is"),
+        _partner_row,
+    )
+
+
+def _partner_row(member: Member) -> str:
+    holds = "a callable, the adapter first" if _is_callable(member.name) else "a value"
+    default = member.default.replace("dataclasses.field(default_factory=dict)", "{}")
+    return f"| `{member.name}` | {holds} | `{default}` | {member.doc} |"
 
 
 def _is_callable(field: str) -> bool:
