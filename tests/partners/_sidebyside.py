@@ -257,6 +257,18 @@ def sent_once(model: Any, how: str, prompt: str = "hi") -> None:
             list(model.stream(prompt))
 
 
+def each_side(
+    server: ScriptedServer, classes: tuple[Any, Any], script: Callable[[Any], Any]
+) -> list[tuple[Any, list[Any]]]:
+    """Per class of `classes` (the partner's, then chatplex's), the server's record
+    cleared first: what `script(cls)` returned (`observe`d), and the bodies it sent."""
+    out = []
+    for cls in classes:
+        server.seen.clear()
+        out.append((observe(script(cls)), [seen.body for seen in server.seen]))
+    return out
+
+
 def in_order(requests: list[Any]) -> list[Any]:
     """Requests in a stable order: a batch's run concurrently, in any order."""
     return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))

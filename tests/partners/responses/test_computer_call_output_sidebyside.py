@@ -20,7 +20,7 @@ from langchain_core.messages import ToolMessage
 import chatplex.langchain
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
-from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import each_side
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -68,9 +68,8 @@ def test_a_screenshot_goes_back_as_the_computer_calls_output(
     server.handler = lambda seen: Reply(
         200, [_reply([done], 2) if len(seen.body["input"]) > 1 else _reply([_CALL], 1)]
     )
-    out = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        server.seen.clear()
+
+    def run(cls: Any) -> Any:
         model = cls(
             model="computer-use-preview",
             api_key="sk-k",
@@ -78,9 +77,11 @@ def test_a_screenshot_goes_back_as_the_computer_calls_output(
             truncation="auto",
         ).bind_tools([{**_TOOL, "environment": "browser"}])
         turn = model.invoke("Click the button.")
-        answer = model.invoke([HumanMessage("Click the button."), turn, _RESULTS[result]])
-        out.append((observe([turn, answer]), [seen.body for seen in server.seen]))
-    theirs, ours = out
+        return [turn, model.invoke([HumanMessage("Click the button."), turn, _RESULTS[result]])]
+
+    theirs, ours = each_side(
+        server, (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI), run
+    )
     assert ours == theirs
     sent = ours[1][-1]["input"][-1]
     assert (sent["type"], sent["call_id"]) == ("computer_call_output", "call_c")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from langchain_core.messages import ToolMessage
 import chatplex.langchain
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
-from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import each_side
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -83,18 +82,12 @@ def run_sql_tool() -> Any:
     return run_sql
 
 
-def _sides(server: ScriptedServer) -> Iterator[tuple[Any, Any]]:
-    """Per class (the partner's, the drop-in), the server's record cleared: the model on
-    `server`, and its custom tool."""
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        server.seen.clear()
-        model = cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
-        yield model, run_sql_tool()
+#: The partner's class, then the drop-in.
+_CLASSES = (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI)
 
 
-def _seen(server: ScriptedServer, result: Any) -> tuple[Any, list[Any]]:
-    """What a side's script returned, and the bodies it sent."""
-    return observe(result), [seen.body for seen in server.seen]
+def _model(cls: Any, server: ScriptedServer) -> Any:
+    return cls(model="gpt-5", api_key="sk-k", base_url=server.url + "/v1", max_retries=0)
 
 
 def _asked(model: Any, stream: bool) -> Any:
@@ -110,7 +103,9 @@ def _run(server: ScriptedServer, script: Callable[[Any], Any]) -> list[tuple[Any
     """Per class (the partner's, the drop-in): what `script` returned, and the bodies it
     sent."""
     server.handler = _answer
-    return [_seen(server, script(model.bind_tools([tool]))) for model, tool in _sides(server)]
+    return each_side(
+        server, _CLASSES, lambda cls: script(_model(cls, server).bind_tools([run_sql_tool()]))
+    )
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["invoke", "stream"])
@@ -153,12 +148,12 @@ def test_an_agent_runs_a_custom_tool_and_sends_its_output_item(server: ScriptedS
         return Reply(200, [json.dumps(reply).encode()])
 
     server.handler = answer
-    out = []
-    for model, tool in _sides(server):
-        agent = agents.create_agent(model, tools=[tool])
-        messages = agent.invoke({"messages": [HumanMessage("Who are the users?")]})["messages"]
-        out.append(_seen(server, messages))
-    theirs, ours = out
+
+    def run(cls: Any) -> Any:
+        agent = agents.create_agent(_model(cls, server), tools=[run_sql_tool()])
+        return agent.invoke({"messages": [HumanMessage("Who are the users?")]})["messages"]
+
+    theirs, ours = each_side(server, _CLASSES, run)
     assert ours == theirs
     assert ours[1][-1]["input"][-1] == {
         "type": "custom_tool_call_output",

@@ -19,6 +19,7 @@ import chatplex.langchain
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import each_side
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -56,9 +57,8 @@ def _sent(server: ScriptedServer, block: dict[str, Any], responses: bool) -> lis
     reply = _RESPONSE if responses else chat_completion("A report.", created=1)
     server.handler = lambda seen: Reply(200, [json.dumps(reply).encode()])
     message = HumanMessage(content=[{"type": "text", "text": "Summarize."}, block])
-    bodies = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        server.seen.clear()
+
+    def run(cls: Any) -> Any:
         model = cls(
             model="gpt-4o-mini",
             api_key="sk-k",
@@ -66,9 +66,10 @@ def _sent(server: ScriptedServer, block: dict[str, Any], responses: bool) -> lis
             max_retries=0,
             use_responses_api=responses,
         )
-        model.invoke([message])
-        bodies.append([seen.body for seen in server.seen])
-    return bodies
+        return model.invoke([message])
+
+    classes = (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI)
+    return [bodies for _, bodies in each_side(server, classes, run)]
 
 
 @pytest.mark.filterwarnings("ignore:OpenAI may require a filename")
