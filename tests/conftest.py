@@ -20,6 +20,7 @@ from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 import pytest
@@ -28,12 +29,25 @@ from tests import _logscan
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
+if TYPE_CHECKING:
+    from chatplex.testing import MockServer
+
 #: Modules whose fixtures every test may ask for (`silent`, `stops_mid_stream`), and the
 #: summary line of the agents matrix's recordings.
 pytest_plugins = ["tests._silent", "tests._matrix_report"]
 
 ROOT = Path(__file__).resolve().parents[1]
 RAY_MISSING = "needs Ray: pip install 'chatplex[ray]' (make test installs it)"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    """A mock server shared by a module's tests: for the modules that ask for `server`
+    and define none (a suite's own `server` fixture takes its place)."""
+    from chatplex.testing import MockServer
+
+    with MockServer() as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,12 +27,6 @@ from tests.core._twins import texts_until
 
 PROVIDERS = ["openai", "anthropic"]
 SENTINEL = "sk-SENTINEL-e2e-0123456789"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 def make(server: MockServer, provider: str, **settings: Any) -> ChatModel:

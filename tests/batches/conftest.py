@@ -1,9 +1,8 @@
-"""One mock server for the batch tests, and models pointed at it."""
+"""Models pointed at the module's mock server (tests/conftest.py's `server`) for the batch tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,6 @@ from chatplex.chat import ChatModel
 from chatplex.testing import MockServer
 
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 @pytest.fixture

@@ -46,12 +46,6 @@ from tests._leaks import frozen_heap
 PROVIDERS = ["openai", "anthropic"]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _frozen_heap() -> Iterator[None]:
     """Each test's collection (below) walks what this module made, not the worker's whole

@@ -3,7 +3,6 @@ API-parameter check, model_kwargs, streaming, stream_usage, rate_limiter, genera
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,12 +13,6 @@ from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._replies import chat_completion
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 def openai(server: MockServer, **kw: Any) -> ChatOpenAI:

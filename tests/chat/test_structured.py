@@ -4,7 +4,6 @@ method on both providers, sync and async, streaming, include_raw and typed error
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 from typing import Optional
@@ -50,12 +49,6 @@ EXPECTED = {
     Movie: {"title": "x", "year": 1},
     "city": {"name": "x"},
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 def make(server: MockServer, provider: str, **kw: Any) -> ChatModel:

@@ -27,12 +27,6 @@ ANTHROPIC = "anthropic:claude-sonnet-4-5"
 SECRET = "sk-SENTINEL-configurable-0123456789"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     for var in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG", *ENV_SETTINGS):

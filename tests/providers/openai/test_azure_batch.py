@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,12 +152,6 @@ def test_a_filtered_row_is_its_content_filter_error() -> None:
     assert isinstance(filtered, ContentFilterError)
     assert reply.text == "hi"  # type: ignore[union-attr]
     assert reply.response_metadata["content_filter_results"] == {"hate": SAFE}  # type: ignore[union-attr]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
 
 
 def test_submit_batch_runs_a_whole_job(

@@ -32,12 +32,6 @@ KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
 async def invoke(model: Any, sync: bool, value: Any) -> Any:
     return model.invoke(value) if sync else await model.ainvoke(value)
 
