@@ -456,6 +456,14 @@ def _message(message: Any) -> dict[str, Any]:
     return out
 
 
+def merged_chunks(chunks: list[Any]) -> Any:
+    """A stream's chunks added up, as a script that merges them does (None: no chunk)."""
+    merged = None
+    for chunk in chunks:
+        merged = chunk if merged is None else merged + chunk
+    return merged
+
+
 def text_of(content: Any) -> str:
     """A message's or chunk's text: its string, or its text blocks joined."""
     if isinstance(content, str):

@@ -55,6 +55,7 @@ from ._cells import family_test
 from ._kit import STEPS
 from ._kit import Run
 from ._kit import arun
+from ._kit import merged_chunks
 from ._kit import observe
 from ._kit import text_of
 from .test_agents import token
@@ -115,13 +116,6 @@ def _arrivals(run: Run, fault: dict[str, str] | None = None) -> Iterator[list[st
 def _texts(replies: Any) -> list[Any]:
     """Each reply's text, or what was raised in its place (as plain data)."""
     return [text_of(r.content) if hasattr(r, "content") else observe(r) for r in replies]
-
-
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
 
 
 # ---- batches ------------------------------------------------------------------------------
@@ -283,7 +277,7 @@ def limiter_batch(run: Run) -> Any:
 
     async def body() -> Any:
         replies = await model.abatch(list(ASKS[:3]))
-        streamed = _merged([c async for c in model.astream(NEIGHBOUR)])
+        streamed = merged_chunks([c async for c in model.astream(NEIGHBOUR)])
         return {"replies": _texts(replies), "streamed": text_of(streamed.content)}
 
     with _arrivals(run) as seen:
@@ -303,7 +297,7 @@ def gather_calls(run: Run) -> Any:
     model = run.make()
 
     async def streamed(text: str) -> Any:
-        merged = _merged([c async for c in model.astream(text)])
+        merged = merged_chunks([c async for c in model.astream(text)])
         return {"text": text_of(merged.content), "usage": merged.usage_metadata}
 
     async def body() -> Any:
@@ -339,7 +333,7 @@ def threads_invoke(run: Run) -> Any:
     model = run.make()
 
     def streamed(text: str) -> Any:
-        merged = _merged(list(model.stream(text)))
+        merged = merged_chunks(list(model.stream(text)))
         return {"text": text_of(merged.content), "usage": merged.usage_metadata}
 
     with _arrivals(run) as seen, ThreadPoolExecutor(max_workers=4) as pool:
@@ -384,7 +378,7 @@ def interleaved(run: Run) -> Any:
 
     async def body() -> Any:
         blocking = text_of(model.invoke(ASKS[2]).content)
-        streamed = text_of(_merged(list(model.stream(ASKS[3]))).content)
+        streamed = text_of(merged_chunks(list(model.stream(ASKS[3]))).content)
         gathered = await asyncio.gather(model.ainvoke(HELLO), model.ainvoke(NEIGHBOUR))
         return {"blocking": blocking, "streamed": streamed, "gathered": _texts(gathered)}
 
@@ -449,7 +443,7 @@ def cancel_mid_stream(run: Run) -> Any:
         )
         run.server.settings.chunk_delay = 0.0
         after = await model.ainvoke(NEIGHBOUR)
-        whole = _merged([c async for c in model.astream(NEIGHBOUR)])
+        whole = merged_chunks([c async for c in model.astream(NEIGHBOUR)])
         return {
             "astream": {**streamed, "heard": handler.heard()},
             "events": {**events, "heard": events_handler.heard()},

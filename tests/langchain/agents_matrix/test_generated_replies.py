@@ -47,6 +47,7 @@ from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
+from ._kit import merged_chunks
 from ._kit import observe
 from ._kit import run_cell
 from .test_scripts import SCRIPT_WIRES
@@ -728,13 +729,6 @@ def render(d: Draw, wire: str, request: MockRequest) -> bytes | list[bytes]:
 # ---- running a case ---------------------------------------------------------------------
 
 
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
-
-
 def _caught(call: Callable[[], Any]) -> Any:
     try:
         return call()
@@ -809,7 +803,7 @@ def replied(
             return {
                 "invoked": observe(invoked),
                 "chunks": observe(chunks),
-                "merged": observe(_merged(chunks)),
+                "merged": observe(merged_chunks(chunks)),
             }
         finally:
             run.server.settings.raw_reply = None

@@ -55,6 +55,7 @@ from ._cells import family_test
 from ._kit import Run
 from ._kit import arun
 from ._kit import masked
+from ._kit import merged_chunks
 from .test_model_api import FORECAST_DICT
 from .test_model_api import _caught
 from .test_scripts import FORECAST
@@ -172,13 +173,6 @@ def completion(
     return [*frames, b"data: [DONE]\n\n"]
 
 
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
-
-
 def _three_ways(
     run: Run,
     model: Any,
@@ -190,7 +184,7 @@ def _three_ways(
     keywords (or what that raised), answered by `write`, and what each request carried."""
     with _server(run, write) as seen:
         reply = model.invoke(said)
-        merged = _merged(list(model.stream(said)))
+        merged = merged_chunks(list(model.stream(said)))
         again = _caught(lambda: model.invoke(said, **per_call))
     return {"reply": reply, "merged": merged, "per_call": again, "sent": [s["body"] for s in seen]}
 
@@ -236,8 +230,8 @@ def kwargs_and_extra_body(run: Run) -> Any:
         reply = spoken.invoke(TRANSLATE)
         spoken.invoke([*TRANSLATE, reply, ("human", "Say it again.")])  # the page's next turn
         beams = custom.invoke(TRANSLATE)
-        merged = _merged(list(custom.stream(TRANSLATE)))
-        counted_merged = _caught(lambda: _merged(list(counted.stream(TRANSLATE))))
+        merged = merged_chunks(list(custom.stream(TRANSLATE)))
+        counted_merged = _caught(lambda: merged_chunks(list(counted.stream(TRANSLATE))))
     return {
         "audio": reply.additional_kwargs.get("audio"),
         "reply": reply,
@@ -295,7 +289,7 @@ def predicted_output(run: Run) -> Any:
 
     with _server(run, write) as seen:
         reply = model.invoke(asked, prediction=prediction)
-        merged = _merged(list(model.stream(asked, prediction=prediction)))
+        merged = merged_chunks(list(model.stream(asked, prediction=prediction)))
     return {
         "usage": reply.usage_metadata,
         "token_usage": reply.response_metadata.get("token_usage"),
@@ -409,12 +403,12 @@ def reasoning_summaries(run: Run) -> Any:
     standard = run.make(model="o4-mini", reasoning=reasoning, output_version="v1")
     with _server(run, _reasoned) as seen:
         reply = v1.invoke("What is 3^3?")
-        merged = _merged(list(v1.stream("What is 3^3?")))
+        merged = merged_chunks(list(v1.stream("What is 3^3?")))
         default = plain.invoke("What is 3^3?")
-        streamed = _merged(list(plain.stream("What is 3^3?")))
+        streamed = merged_chunks(list(plain.stream("What is 3^3?")))
         v1.invoke(["What is 3^3?", reply, "And 4^3?"])
         blocks = standard.invoke("What is 3^3?")
-        blocks_merged = _merged(list(standard.stream("What is 3^3?")))
+        blocks_merged = merged_chunks(list(standard.stream("What is 3^3?")))
         standard.invoke(["What is 3^3?", blocks, "And 4^3?"])
     return {
         "standard": blocks,
@@ -468,7 +462,7 @@ def web_search_tool(run: Run) -> Any:
 
     with _server(run, _searched) as seen:
         reply = model.invoke(QUESTION)
-        merged = _merged(list(model.stream(QUESTION)))
+        merged = merged_chunks(list(model.stream(QUESTION)))
         default = plain.invoke(QUESTION)
         later = arun(body)
     return {
@@ -590,7 +584,7 @@ def azure_page(run: Run) -> Any:
 
     with _server(run) as seen:
         reply = versioned.invoke(TRANSLATE)
-        merged = _merged(list(versioned.stream(TRANSLATE)))
+        merged = merged_chunks(list(versioned.stream(TRANSLATE)))
         by_token = token.invoke(TRANSLATE).text
         by_provider = provider.invoke(TRANSLATE).text
         later = arun(body)
@@ -615,7 +609,7 @@ def azure_call_model(run: Run) -> Any:
         names = [
             model.invoke(TRANSLATE).response_metadata.get("model_name"),
             model.invoke(TRANSLATE, model="gpt-4o-mini").response_metadata.get("model_name"),
-            _merged(list(model.stream(TRANSLATE, model="gpt-4o-mini"))).response_metadata,
+            merged_chunks(list(model.stream(TRANSLATE, model="gpt-4o-mini"))).response_metadata,
             model.bind(model="gpt-4o").invoke(TRANSLATE).response_metadata.get("model_name"),
             arun(awaited).get("model_name"),
         ]
@@ -674,7 +668,7 @@ def deepseek_reasoner(run: Run) -> Any:
     return {
         "reply": reply,
         "printed": [c.text for c in chunks],
-        "merged": _merged(chunks),
+        "merged": merged_chunks(chunks),
         "sent": [s["body"] for s in seen],
     }
 
@@ -700,7 +694,7 @@ def xai_reasoning_search(run: Run) -> Any:
     thinking = run.make(model="grok-3-mini", reasoning_effort="low")
     with _server(run, write) as seen:
         reply = thinking.invoke(TRANSLATE)
-        merged = _merged(list(thinking.stream(TRANSLATE)))
+        merged = merged_chunks(list(thinking.stream(TRANSLATE)))
         searched = _caught(lambda: searching.invoke(TRANSLATE))
     return {
         "reply": reply,
@@ -825,7 +819,7 @@ def logprobs_bound(run: Run) -> Any:
         "logprobs": getattr(reply, "response_metadata", {}).get("logprobs", "<absent>"),
         "reply": reply,
         "chunk_logprobs": [c.response_metadata.get("logprobs", "<absent>") for c in pieces],
-        "merged": _merged(pieces) if pieces else chunks,
+        "merged": merged_chunks(pieces) if pieces else chunks,
         "sent": [s["body"] for s in seen],
     }
 

@@ -69,6 +69,7 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
+from ._kit import merged_chunks
 from ._kit import requests_seen
 from .test_config_scripts import ENV
 from .test_config_scripts import KEY_WORDS
@@ -76,7 +77,6 @@ from .test_config_scripts import _construct
 from .test_config_scripts import _key_env
 from .test_graph_scripts import _id_shape
 from .test_model_api import _caught
-from .test_reply_scripts import _merged
 from .test_reply_scripts import _requests
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -110,7 +110,7 @@ def _replies(run: Run) -> dict[str, Any]:
     model = run.make()
     return {
         "invoked": model.invoke(HELLO),
-        "merged": _merged(list(model.stream(HELLO))),
+        "merged": merged_chunks(list(model.stream(HELLO))),
         "called": model.bind_tools([get_weather]).invoke(TURNS[0]),
     }
 
@@ -346,7 +346,7 @@ def model_dumps_loaded(run: Run) -> Any:
         return {
             "class": type(back).__name__,
             "reply": back.invoke(HELLO),
-            "streamed": _merged(list(back.stream(HELLO))),
+            "streamed": merged_chunks(list(back.stream(HELLO))),
             "load": [type(again).__name__, again == back],
             "chain": chain.invoke({"said": HELLO}),
         }
@@ -427,7 +427,7 @@ def copies_used(run: Run) -> Any:
     with requests_seen(run, _path_and_body) as seen:
         replies = [
             shallow.invoke(HELLO),
-            _merged(list(shallow.stream(HELLO))),
+            merged_chunks(list(shallow.stream(HELLO))),
             updated.invoke(HELLO),
             model.invoke(HELLO),
             _caught(lambda: renamed.invoke(HELLO)),

@@ -54,12 +54,12 @@ from ._kit import arun
 from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
+from ._kit import merged_chunks
 from ._kit import observe
 from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_content_scripts import _unschemed
 from .test_model_api import _caught
-from .test_reply_scripts import _merged
 from .test_scripts import HELLO
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_provider_pages")
@@ -107,7 +107,7 @@ def _sent(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
 
 def _asked_and_streamed(model: Any, said: Any) -> dict[str, Any]:
     """The reply to `said`, invoked and as a merged stream."""
-    return {"invoked": model.invoke(said), "streamed": _merged(list(model.stream(said)))}
+    return {"invoked": model.invoke(said), "streamed": merged_chunks(list(model.stream(said)))}
 
 
 # ---- ChatAnthropic ------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def claude_builtin_tools(run: Run) -> Any:
         return {
             **out,
             "any": anyone,
-            "betas_streamed": _merged(list(betas.stream(TURNS[0]))),
+            "betas_streamed": merged_chunks(list(betas.stream(TURNS[0]))),
             "betas_async": arun(body),
         }
 
@@ -265,7 +265,7 @@ def claude_stream_no_usage(run: Run) -> Any:
             chunks = list(runnable.stream(said))
             out[name] = {
                 "pieces": [(c.usage_metadata, masked(c.response_metadata)) for c in chunks],
-                "merged": _merged(chunks),
+                "merged": merged_chunks(chunks),
             }
         return out
 
@@ -504,7 +504,7 @@ def mistral_page_settings(run: Run) -> Any:
         model = run.make(temperature=0, max_retries=2, random_seed=7, safe_mode=True, top_p=0.9)
         out = _asked_and_streamed(model, HELLO)
         bound = model.bind_tools([get_weather], tool_choice="any")
-        return {**out, "forced": _merged(list(bound.stream(TURNS[0])))}
+        return {**out, "forced": merged_chunks(list(bound.stream(TURNS[0])))}
 
     return _sent(run, call)
 
@@ -539,7 +539,7 @@ def cohere_documents(run: Run) -> Any:
         model = run.make()
 
         async def body() -> Any:
-            return _merged([c async for c in model.astream(HELLO, documents=documents)])
+            return merged_chunks([c async for c in model.astream(HELLO, documents=documents)])
 
         return {"invoked": model.invoke(HELLO, documents=documents), "async": arun(body)}
 

@@ -31,6 +31,7 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import json_body
 from ._kit import masked
+from ._kit import merged_chunks
 from ._kit import observe
 from ._kit import requests_seen
 from .test_graph_scripts import _id_shape
@@ -45,13 +46,6 @@ def _requests(run: Run, fault: str | None = None) -> AbstractContextManager[list
     """The JSON bodies of the requests the server gets meanwhile (in arrival order),
     each answered with `fault` when given."""
     return requests_seen(run, json_body, lambda _, __: fault)
-
-
-def _merged(chunks: list[Any]) -> Any:
-    merged = None
-    for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk
-    return merged
 
 
 def _ending(reply: Any) -> dict[str, Any]:
@@ -79,7 +73,7 @@ def stop_reasons(run: Run) -> Any:
         out[name] = {
             "invoked": _ending(runnable.invoke(said)),
             "last": _ending(chunks[-1]),
-            "merged": _ending(_merged(chunks)),
+            "merged": _ending(merged_chunks(chunks)),
             "ids": sorted({_id_shape(c.id) for c in chunks}),
         }
     return out
@@ -92,7 +86,7 @@ def stop_reasons_async(run: Run) -> Any:
         return {
             "invoked": _ending(await bound.ainvoke(TURNS[0])),
             "last": _ending(chunks[-1]),
-            "merged": _ending(_merged(chunks)),
+            "merged": _ending(merged_chunks(chunks)),
         }
 
     return arun(body)
@@ -114,7 +108,7 @@ def length_stop(run: Run) -> Any:
         return {
             "invoked": _ending(model.invoke(HELLO)),
             "last": _ending(chunks[-1]),
-            "merged": _ending(_merged(chunks)),
+            "merged": _ending(merged_chunks(chunks)),
             "info": masked(generated.generations[0][0].generation_info),
             "async": arun(body),
         }
@@ -130,10 +124,10 @@ def content_filtered(run: Run) -> Any:
 
     async def body() -> Any:
         with _requests(run, "content_filter"):
-            return _merged([c async for c in model.astream(HELLO)])
+            return merged_chunks([c async for c in model.astream(HELLO)])
 
     with _requests(run, "content_filter"):
-        streamed = _merged(list(model.stream(HELLO)))
+        streamed = merged_chunks(list(model.stream(HELLO)))
         refused = _caught(lambda: model.invoke(HELLO))
     return {"streamed": streamed, "refused": refused, "async": arun(body)}
 
@@ -165,7 +159,7 @@ def usage_details(run: Run) -> Any:
     model = run.make()
     with _detailed(run):
         reply = model.invoke(HELLO)
-        merged = _merged(list(model.stream(HELLO)))
+        merged = merged_chunks(list(model.stream(HELLO)))
         return {
             "invoked": reply.usage_metadata,
             "raw": masked({k: v for k, v in reply.response_metadata.items() if "usage" in k}),
@@ -204,7 +198,7 @@ def logprobs(run: Run) -> Any:
         model = run.make(logprobs=True, top_logprobs=2)
         with _requests(run) as seen:
             invoked = model.invoke(HELLO)
-            merged = _merged(list(model.stream(HELLO)))
+            merged = merged_chunks(list(model.stream(HELLO)))
             per_call = _caught(lambda: run.make().invoke(HELLO, logprobs=True))
         return {
             "invoked": invoked.response_metadata.get("logprobs", "<absent>"),
@@ -283,7 +277,7 @@ def stream_usage_flags(run: Run) -> Any:
         def call() -> Any:
             model = run.make(**how)
             with _requests(run) as seen:
-                merged = _merged(list(model.stream(HELLO, **per_call)))
+                merged = merged_chunks(list(model.stream(HELLO, **per_call)))
             return {"usage": merged.usage_metadata, "sent": _sent(seen, "stream_", "usage")}
 
         return _caught(call)
@@ -321,7 +315,7 @@ def back_to_message(run: Run) -> Any:
     """The merged stream of a tool-call reply turned back into a message
     (`message_chunk_to_message`) and its tool-call chunks, beside the invoked reply."""
     bound = run.make().bind_tools([get_weather])
-    merged = _merged(list(bound.stream(TURNS[0])))
+    merged = merged_chunks(list(bound.stream(TURNS[0])))
     return {
         "message": messages.message_chunk_to_message(merged),
         "chunks": masked(merged.tool_call_chunks),

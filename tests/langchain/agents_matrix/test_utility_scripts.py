@@ -80,6 +80,7 @@ from ._kit import arun
 from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
+from ._kit import merged_chunks
 from ._kit import observe
 from ._kit import scripted
 from ._kit import text_of
@@ -88,7 +89,6 @@ from .test_config_scripts import _deprecated_alike
 from .test_config_scripts import _requests
 from .test_model_api import _caught
 from .test_model_api import _ids_masked
-from .test_reply_scripts import _merged
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
@@ -224,7 +224,7 @@ def approximate_counts(run: Run) -> Any:
     replies = {
         "text": model.invoke(HELLO),
         "called": bound.invoke(TURNS[0]),
-        "merged": _merged(list(bound.stream(TURNS[0]))),
+        "merged": merged_chunks(list(bound.stream(TURNS[0]))),
     }
     said = _history(run, model)
     count = message_utils.count_tokens_approximately
@@ -297,7 +297,7 @@ def openai_format_replies(run: Run) -> Any:
     replies = [
         model.invoke(HELLO),
         called,
-        _merged(list(bound.stream(TURNS[0]))),
+        merged_chunks(list(bound.stream(TURNS[0]))),
     ]
     replies.append(messages.ToolMessage("sunny", tool_call_id=replies[2].tool_calls[0]["id"]))
     plain = messages.convert_to_openai_messages(replies)
@@ -337,7 +337,7 @@ def chunk_dicts(run: Run) -> Any:
     and of `message_chunk_to_message(merged)` (the class and whether it equals)."""
     bound = run.make().bind_tools([get_weather])
     chunks = list(bound.stream(TURNS[0]))
-    merged = _merged(chunks)
+    merged = merged_chunks(chunks)
     whole = messages.message_chunk_to_message(merged)
     picked = [chunks[0], chunks[-1], merged]
     dicts = [messages.message_to_dict(m) for m in picked]
@@ -373,7 +373,7 @@ def pretty_streams(run: Run) -> Any:
     the reply after its result (captured)."""
     model = run.make()
     said = _history(run, model)
-    merged = _merged(list(model.bind_tools([get_weather]).stream(TURNS[0])))
+    merged = merged_chunks(list(model.bind_tools([get_weather]).stream(TURNS[0])))
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         said[4].pretty_print()
@@ -438,7 +438,7 @@ def placeholder_partials(run: Run) -> Any:
     with _requests(run) as seen:
         bare = chain.invoke({"question": HELLO})
         held = chain.invoke({"question": HELLO, "history": said[1:3], "recent": said[5:]})
-        streamed = _merged(list(chain.stream({"question": TURNS[1], "history": said[1:7]})))
+        streamed = merged_chunks(list(chain.stream({"question": TURNS[1], "history": said[1:7]})))
     return {
         "replies": [bare, held, streamed],
         "variables": template.input_variables,
