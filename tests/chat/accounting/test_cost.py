@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -136,13 +135,6 @@ def test_the_table_is_loaded_lazily() -> None:
 
 
 # ---- on replies ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def mock() -> Iterator[MockServer]:
-    with MockServer() as server:
-        yield server
-    chatplex.close()
 
 
 def make(mock: MockServer, provider: str, model: str) -> Any:

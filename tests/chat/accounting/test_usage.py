@@ -8,12 +8,10 @@ import asyncio
 import pickle
 import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-import chatplex
 from chatplex import BudgetExceededError
 from chatplex import InMemoryCache
 from chatplex import UsageCallbackHandler
@@ -24,13 +22,6 @@ from chatplex.chat.accounting.cost import reply_cost
 from chatplex.testing import MockServer
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-
-
-@pytest.fixture(scope="module")
-def mock() -> Iterator[MockServer]:
-    with MockServer() as server:
-        yield server
-    chatplex.close()
 
 
 @pytest.fixture(autouse=True)
