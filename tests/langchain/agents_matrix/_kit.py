@@ -439,6 +439,14 @@ def observe(value: Any) -> Any:
     return value
 
 
+def outcome_of(call: Callable[[], Any]) -> Any:
+    """`call()`'s value, or the exception it raised (as plain data, `Raised`)."""
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
+        return Raised.of(exc)
+
+
 def _message(message: Any) -> dict[str, Any]:
     kind = type(message).__name__
     out: dict[str, Any] = {

@@ -87,10 +87,10 @@ from ._kit import arun
 from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import requests_seen
 from ._kit import run_cell
 from ._kit import scripted
-from .test_model_api import _caught
 from .test_scripts import SCRIPT_WIRES
 from .test_tutorial_scripts import _answers
 
@@ -461,7 +461,7 @@ def academy_agent_memory(run: Run) -> Any:
             {"messages": [HumanMessage(content="Multiply that by 2.")]}, config
         )
     return {
-        "agent": _caught(agent),
+        "agent": outcome_of(agent),
         "forgetful": forgetful,
         "memory": _printed(second["messages"]),
         "sent": _sent(seen[:1]),
@@ -823,7 +823,7 @@ def academy_map_reduce(run: Run) -> Any:
     graph.add_edge("best_joke", END)
     app = graph.compile()
     with requests_seen(run, json_body) as seen:
-        streamed = _caught(lambda: list(app.stream({"topic": "animals"}, STEPS)))
+        streamed = outcome_of(lambda: list(app.stream({"topic": "animals"}, STEPS)))
     return {"streamed": streamed, "sent": _sent(seen[:1])}
 
 
@@ -1079,7 +1079,7 @@ def academy_interview(run: Run) -> Any:
             seen.extend(bodies)
         return out
 
-    interview = _caught(run_it)
+    interview = outcome_of(run_it)
     if not isinstance(interview, dict):
         return {"raised": interview, "sent": _sent(seen)}
     return {
@@ -1300,17 +1300,17 @@ def academy_profile_schemas(run: Run) -> Any:
     `ValidationError` printed where it comes): the outcomes and the schemas sent."""
     model = run.make(temperature=0)
     with requests_seen(run, json_body) as seen:
-        profile = _caught(
+        profile = outcome_of(
             lambda: model.with_structured_output(UserProfile).invoke(
                 [HumanMessage("My name is Lance, I like to bike.")]
             )
         )
-        collection = _caught(
+        collection = outcome_of(
             lambda: model.with_structured_output(MemoryCollection).invoke(
                 [HumanMessage("My name is Lance. I like to bike.")]
             )
         )
-        nested = _caught(
+        nested = outcome_of(
             lambda: _captured(
                 lambda: model.with_structured_output(TelegramAndTrustFallPreferences).invoke(
                     "Extract the preferences from the following conversation:\n<convo>\n"
@@ -1318,7 +1318,7 @@ def academy_profile_schemas(run: Run) -> Any:
                 )
             )
         )
-        misfit = _caught(lambda: _captured(lambda: _extract_printing_errors(model)))
+        misfit = outcome_of(lambda: _captured(lambda: _extract_printing_errors(model)))
     return {
         "profile": profile,
         "collection": collection,
@@ -1436,7 +1436,7 @@ def academy_models(run: Run) -> Any:
         with requests_seen(run, json_body) as seen, warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
             reply = model.invoke([HumanMessage(content="Hello world", name="Lance")])
-            subjects = _caught(
+            subjects = outcome_of(
                 lambda model=model: model.with_structured_output(Subjects).invoke(
                     "Generate a list of 3 sub-topics that are all related to this overall "
                     "topic: animals."

@@ -45,6 +45,7 @@ from ._kit import Scenario
 from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
+from ._kit import outcome_of
 from ._kit import text_of
 from .test_content_scripts import _conversation
 from .test_reply_scripts import _requests
@@ -63,13 +64,6 @@ pytestmark = [
         ":pytest.PytestUnraisableExceptionWarning"
     ),
 ]
-
-
-def _caught(call: Any) -> Any:
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return Raised.of(exc)
 
 
 def _calls(reply: Any) -> Any:
@@ -96,7 +90,7 @@ def bound_copies(run: Run) -> Any:
     out: dict[str, Any] = {}
     for name, make in copies.items():
         with _requests(run) as seen:
-            out[name] = _calls(_caught(lambda make=make: make().invoke(TURNS[0])))
+            out[name] = _calls(outcome_of(lambda make=make: make().invoke(TURNS[0])))
         out[f"{name}_tools"] = _tool_names(seen[-1]) if seen else None
     return out
 
@@ -106,8 +100,8 @@ def structured_copies(run: Run) -> Any:
     copy invoked: what was parsed."""
     structured = run.make().with_structured_output(Forecast)
     return {
-        "deepcopy": _caught(lambda: copy.deepcopy(structured).invoke(FORECAST)),
-        "pickle": _caught(lambda: pickle.loads(pickle.dumps(structured)).invoke(FORECAST)),
+        "deepcopy": outcome_of(lambda: copy.deepcopy(structured).invoke(FORECAST)),
+        "pickle": outcome_of(lambda: pickle.loads(pickle.dumps(structured)).invoke(FORECAST)),
     }
 
 
@@ -137,7 +131,7 @@ def bound_loaded(run: Run) -> Any:
             "tools": _tool_names(seen[-1]) if seen else None,
         }
 
-    return _caught(loaded)
+    return outcome_of(loaded)
 
 
 # ---- usage as a script tallies it -------------------------------------------------------
@@ -155,7 +149,7 @@ def usage_structured_raw(run: Run) -> Any:
     """`get_usage_metadata_callback()` around `with_structured_output(Forecast,
     include_raw=True)`: the tally, the parsed object and the raw reply's usage."""
     with callbacks.get_usage_metadata_callback() as tally:
-        out = _caught(
+        out = outcome_of(
             lambda: run.make().with_structured_output(Forecast, include_raw=True).invoke(FORECAST)
         )
     if isinstance(out, Raised):
@@ -374,7 +368,7 @@ def _sent(run: Run, history: list[Any]) -> Any:
     model = run.make()
     with _requests(run) as seen, warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
-        reply = _caught(lambda: model.invoke(history))
+        reply = outcome_of(lambda: model.invoke(history))
     return {
         "reply": reply if isinstance(reply, Raised) else text_of(reply.content),
         "sent": _conversation(seen[-1]) if seen else None,
@@ -496,7 +490,7 @@ def raw_bound_tools(run: Run) -> Any:
     calls and the tools the request offered."""
     model = run.make().bind(tools=[convert_to_openai_tool(get_weather)])
     with _requests(run) as seen:
-        reply = _caught(lambda: model.invoke(TURNS[0]))
+        reply = outcome_of(lambda: model.invoke(TURNS[0]))
     return {"calls": _calls(reply), "tools": _tool_names(seen[-1]) if seen else None}
 
 

@@ -50,10 +50,10 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import text_of
 from .test_agents import token
 from .test_config_scripts import _requests
-from .test_model_api import _caught
 from .test_model_api import _event as model_api_event
 from .test_model_api import _replying
 from .test_scripts import HELLO
@@ -109,7 +109,9 @@ def input_shapes(run: Run) -> Any:
         return [text_of((await model.ainvoke(SHAPES[k])).content) for k in ("tuples", "mixed")]
 
     return {
-        "ok": {k: _caught(lambda v=v: text_of(model.invoke(v).content)) for k, v in SHAPES.items()},
+        "ok": {
+            k: outcome_of(lambda v=v: text_of(model.invoke(v).content)) for k, v in SHAPES.items()
+        },
         "bad": {k: _refusal(model, v) for k, v in BAD_SHAPES.items()},
         "async": arun(body),
     }
@@ -445,9 +447,9 @@ def tool_parsers_stream(run: Run) -> Any:
         return observe(await pydantic_chain.ainvoke(TURNS[0]))
 
     return {
-        "pydantic": _caught(lambda: [observe(p) for p in pydantic_chain.stream(TURNS[0])]),
-        "key": _caught(lambda: list(key_chain.stream(TURNS[0]))),
-        "async": _caught(lambda: arun(body)),
+        "pydantic": outcome_of(lambda: [observe(p) for p in pydantic_chain.stream(TURNS[0])]),
+        "key": outcome_of(lambda: list(key_chain.stream(TURNS[0]))),
+        "async": outcome_of(lambda: arun(body)),
     }
 
 
@@ -593,7 +595,7 @@ def configurable_model(run: Run) -> Any:
     call, and `configurable_alternatives(...)` choosing another model: the replies'
     model names and where each request went."""
     with _requests(run) as seen:
-        switched = _caught(
+        switched = outcome_of(
             lambda: _configurable(run).invoke(
                 HELLO, {"configurable": {"model": OTHER_MODEL[run.wire.name], "temperature": 0.4}}
             )
@@ -602,7 +604,7 @@ def configurable_model(run: Run) -> Any:
             runnables.ConfigurableField(id="which"), default_key="small", large=run.make(top_p=0.5)
         )
         chosen = [
-            _caught(lambda k=k: alternatives.invoke(HELLO, {"configurable": {"which": k}}))
+            outcome_of(lambda k=k: alternatives.invoke(HELLO, {"configurable": {"which": k}}))
             for k in ("small", "large")
         ]
     sent = [[r.path, (r.json or {}).get("model")] for r in seen.requests]
@@ -617,7 +619,7 @@ def configurable_schema(run: Run) -> Any:
         runnables.ConfigurableField(id="which"), default_key="small", large=run.make()
     )
     return {
-        "fields": _caught(lambda: _configurable(run).get_config_jsonschema()),
+        "fields": outcome_of(lambda: _configurable(run).get_config_jsonschema()),
         "alternatives": alternatives.get_config_jsonschema(),
     }
 

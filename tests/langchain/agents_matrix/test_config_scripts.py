@@ -47,8 +47,8 @@ from ._kit import chatplex_class
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from .test_agents import token
-from .test_model_api import _caught
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
 from .test_scripts import INIT_PROVIDER
@@ -216,7 +216,7 @@ def configurable_tools(run: Run) -> Any:
     """`bind_tools` and `with_structured_output` on a model named per call."""
     model, config = _unnamed(run)
     called = model.bind_tools([get_weather]).invoke(TURNS[0], config=config)
-    structured = _caught(
+    structured = outcome_of(
         lambda: model.with_structured_output(Forecast).invoke(FORECAST, config=config)
     )
     return {"called": called, "structured": observe(structured)}
@@ -327,7 +327,7 @@ def _from_env(run: Run, base: str | None) -> Any:
             patch.setenv(base, run.server.url + env.path)
         kept = {k: v for k, v in settings.items() if k not in drop}
         with _requests(run) as seen:
-            reply = _caught(lambda: _construct(run, kept).invoke(HELLO))
+            reply = outcome_of(lambda: _construct(run, kept).invoke(HELLO))
     return {"reply": reply, "seen": [_shown(r) for r in seen.requests]}
 
 
@@ -356,7 +356,7 @@ def env_key_read_when(run: Run) -> Any:
         model = _construct(run, {k: v for k, v in settings.items() if k not in in_code})
         _key_env(patch, env, KEY_WORDS[1])
         with _requests(run) as seen:
-            reply = _caught(lambda: model.invoke(HELLO))
+            reply = outcome_of(lambda: model.invoke(HELLO))
     return {"reply": reply, "seen": [_shown(r) for r in seen.requests]}
 
 
@@ -369,13 +369,13 @@ def env_no_key(run: Run) -> Any:
             patch.delenv(name, raising=False)
         settings = run.wire.settings(run.server.url)
         in_code = set(env.in_code) - {"base_url"}
-        built = _caught(
+        built = outcome_of(
             lambda: _construct(run, {k: v for k, v in settings.items() if k not in in_code})
         )
         if not hasattr(built, "invoke"):
             return {"built": built}
         with _requests(run) as seen:
-            reply = _caught(lambda: built.invoke(HELLO))
+            reply = outcome_of(lambda: built.invoke(HELLO))
     return {"built": type(built).__name__, "reply": reply, "sent": len(seen.requests)}
 
 
@@ -497,7 +497,7 @@ def hooks(run: Run) -> Any:
         out[name] = handler.seen
     handler = _Hooks()
     with _requests(run, fail=1):
-        out["refused"] = _caught(lambda: model.invoke(HELLO, {"callbacks": [handler]}))
+        out["refused"] = outcome_of(lambda: model.invoke(HELLO, {"callbacks": [handler]}))
     out["refused_hooks"] = handler.seen
     return out
 
@@ -701,9 +701,9 @@ def copies(run: Run) -> Any:
     """`copy.deepcopy`, `model_copy(update=...)`, `pickle` (what the partner does: raises
     or works) and `model == model.model_copy()`."""
     model = run.make(temperature=0.3)
-    deep = _caught(lambda: copy.deepcopy(model))
+    deep = outcome_of(lambda: copy.deepcopy(model))
     updated = model.model_copy(update={"temperature": 0.9})
-    pickled = _caught(lambda: type(pickle.loads(pickle.dumps(model))).__name__)
+    pickled = outcome_of(lambda: type(pickle.loads(pickle.dumps(model))).__name__)
     copied = hasattr(deep, "invoke")
     return {
         "deep": type(deep).__name__ if copied else deep,
@@ -721,7 +721,7 @@ def load_namespaces(run: Run) -> Any:
     package as the namespace), then `dumpd` of a bound model in a chain."""
     model = run.make(temperature=0.3)
     namespace = run.wire.module.split(".")[0]
-    loaded = _caught(
+    loaded = outcome_of(
         lambda: load.loads(
             load.dumps(model),
             secrets_map=SECRETS,

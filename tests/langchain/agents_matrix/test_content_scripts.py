@@ -28,7 +28,7 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
-from .test_model_api import _caught
+from ._kit import outcome_of
 from .test_model_api import _ids_masked
 from .test_model_api import _requests
 from .test_model_api import v1_replies
@@ -90,7 +90,7 @@ def _sent(run: Run, call: Callable[[], Any]) -> Any:
     """`call()`'s outcome (a reply, or what it raised) and the conversation each request
     it made carried."""
     with _requests(run) as seen:
-        reply = _caught(call)
+        reply = outcome_of(call)
     return {"reply": observe(reply), "sent": [_conversation(b) for b in seen]}
 
 
@@ -193,7 +193,7 @@ def _tool_stream(model: Any) -> Any:
 def v1_tool_stream(run: Run) -> Any:
     """`output_version="v1"` over a streamed tool call: each chunk's content and call
     pieces, the merged reply and its `content_blocks`."""
-    return _caught(lambda: _tool_stream(run.make(output_version="v1")))
+    return outcome_of(lambda: _tool_stream(run.make(output_version="v1")))
 
 
 def responses_v1_tool_stream(run: Run) -> Any:
@@ -215,7 +215,7 @@ def responses_v1_tool_stream(run: Run) -> Any:
             )
         return {**out, "again": observe(again), "sent": [_conversation(b) for b in seen]}
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 _AI_KEYS = ("content", "additional_kwargs", "response_metadata", "tool_calls", "id")
@@ -271,7 +271,7 @@ def reasoning_settings(run: Run) -> Any:
         return {"reply": observe(reply), "streamed": observe(merged)}
 
     with _requests(run) as seen:
-        out = _caught(call)
+        out = outcome_of(call)
     return {"out": out, "sent": [_reasoning_sent(_one_spelling(b)) for b in seen]}
 
 
@@ -279,8 +279,8 @@ def reasoning_per_call(run: Run) -> Any:
     """OpenAI's `reasoning={"effort": ...}` (a dict, Responses-style) on the class, and
     `reasoning_effort` given to `invoke` (where the partner takes it)."""
     with _requests(run) as seen:
-        bound = _caught(lambda: run.make(reasoning={"effort": "low"}).invoke(HELLO))
-        per_call = _caught(lambda: run.make().invoke(HELLO, reasoning_effort="high"))
+        bound = outcome_of(lambda: run.make(reasoning={"effort": "low"}).invoke(HELLO))
+        per_call = outcome_of(lambda: run.make().invoke(HELLO, reasoning_effort="high"))
     return {
         "bound": observe(bound),
         "per_call": observe(per_call),
@@ -338,7 +338,7 @@ def server_tool(run: Run) -> Any:
         return {"reply": observe(reply), "blocks": masked(reply.content_blocks)}
 
     with _requests(run) as seen:
-        out = _caught(call)
+        out = outcome_of(call)
     return {"out": out, "sent": [masked(_tools_of(b)) for b in seen]}
 
 

@@ -80,10 +80,10 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from .test_content_scripts import _one_spelling
 from .test_handler_scripts import _printed
-from .test_model_api import _caught
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
 from .test_tutorial_scripts import _bodies
@@ -442,7 +442,7 @@ def docs_movie_structured(run: Run) -> Any:
     ask = "Provide details about the movie Inception"
 
     def shown(schema: Any, **how: Any) -> Any:
-        return _caught(lambda: repr(model.with_structured_output(schema, **how).invoke(ask)))
+        return outcome_of(lambda: repr(model.with_structured_output(schema, **how).invoke(ask)))
 
     def raw() -> Any:
         response = model.with_structured_output(Movie, include_raw=True).invoke(ask)
@@ -452,8 +452,8 @@ def docs_movie_structured(run: Run) -> Any:
         "pydantic": shown(Movie),
         "typed_dict": shown(MovieDict),
         "json_schema": shown(MOVIE_SCHEMA, method="json_schema"),
-        "include_raw": _caught(raw),
-        "nested": _caught(
+        "include_raw": outcome_of(raw),
+        "nested": outcome_of(
             lambda: repr(
                 model.with_structured_output(MovieDetails).invoke(
                     "Provide the cast of the movie Inception"
@@ -506,7 +506,7 @@ def docs_message_lifecycle(run: Run) -> Any:
     ]
     with _requests(run) as seen, warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
-        replies = [_caught(lambda said=said: model.invoke(said)) for said in conversations]
+        replies = [outcome_of(lambda said=said: model.invoke(said)) for said in conversations]
     return {
         "replies": [
             {"text": r.text, "blocks": masked(r.content_blocks), "usage": r.usage_metadata}
@@ -792,7 +792,7 @@ def _structured_run(run: Run, strategy: Any, said: str) -> Any:
             "printed": _pretty(result["messages"]),
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def docs_structured_errors(run: Run) -> Any:
@@ -956,7 +956,7 @@ def _reviewed(run: Run, strategy: Any) -> Any:
             "offered": _one_spelling(json.loads(shown)),
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def docs_review_schemas(run: Run) -> Any:
@@ -1076,7 +1076,7 @@ def docs_multimodal_ids(run: Run) -> Any:
     with _requests(run) as seen, warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         replies = [
-            _caught(lambda content=content: model.invoke([HumanMessage(content=content)]).text)
+            outcome_of(lambda content=content: model.invoke([HumanMessage(content=content)]).text)
             for content in said
         ]
     return {"replies": replies, "warned": _warned(warned), "sent": _sent(seen)}

@@ -66,11 +66,11 @@ from ._kit import get_weather
 from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import requests_seen
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
-from .test_model_api import _caught
 from .test_prebuilt_scripts import _loop_graph
 from .test_reply_scripts import _sent
 from .test_scripts import HELLO
@@ -311,7 +311,7 @@ def retry_on_partner_error(run: Run) -> Any:
     for name, (kind, fault) in kinds.items():
         app = _model_node_graph(model, retry_policy=_retry(kind)).compile()
         with _requests(run, failing=1, fault=fault) as seen:
-            ended = _caught(lambda app=app: app.invoke(ask(HELLO), STEPS)["messages"])
+            ended = outcome_of(lambda app=app: app.invoke(ask(HELLO), STEPS)["messages"])
         out[name] = {"ended": ended, "requests": len(seen)}
     app = _model_node_graph(model, retry_policy=_retry(server_error)).compile()
 
@@ -319,7 +319,7 @@ def retry_on_partner_error(run: Run) -> Any:
         return (await app.ainvoke(ask(HELLO), STEPS))["messages"]
 
     with _requests(run, failing=1) as seen:
-        out["async"] = {"ended": _caught(lambda: arun(body)), "requests": len(seen)}
+        out["async"] = {"ended": outcome_of(lambda: arun(body)), "requests": len(seen)}
     return out
 
 
@@ -383,7 +383,7 @@ def durable_task_resumed(run: Run) -> Any:
         return {"reply": reply, "loud": shout(text_of(reply.content)).result()}
 
     with _requests(run) as seen:
-        failed = _caught(lambda: workflow.invoke(HELLO, THREAD, durability="sync"))
+        failed = outcome_of(lambda: workflow.invoke(HELLO, THREAD, durability="sync"))
         resumed = workflow.invoke(None, THREAD, durability="sync")
     state = workflow.get_state(THREAD)
     return {

@@ -60,8 +60,8 @@ from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
-from .test_model_api import _caught
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
 from .test_tutorial_scripts import _answers
@@ -334,7 +334,7 @@ def deep_agent_structured(run: Run) -> Any:
     for the model (its profile), the structured answer and what was sent."""
     agent = deepagents.create_deep_agent(model=run.make(), response_format=Outing)
     with _requests(run) as seen:
-        state = _caught(lambda: agent.invoke(ask("Suggest an outing"), STEPS))
+        state = outcome_of(lambda: agent.invoke(ask("Suggest an outing"), STEPS))
     if not isinstance(state, dict) or "messages" not in state:
         return state
     return {"answer": state.get("structured_response"), "sent": _bodies(seen)}
@@ -364,7 +364,7 @@ def judge_correctness(run: Run) -> Any:
             evaluator = openevals_llm.create_llm_as_judge(
                 prompt=prompt, feedback_key="correctness", judge=model, **how
             )
-            out[name] = _caught(lambda e=evaluator: e(**graded))  # type: ignore[misc]
+            out[name] = outcome_of(lambda e=evaluator: e(**graded))  # type: ignore[misc]
     return {"results": out, "sent": _bodies(seen)}
 
 
@@ -423,7 +423,7 @@ def simulated_conversation(run: Run) -> Any:
         judge=model,
     )
     with _requests(run) as seen:
-        result = _caught(
+        result = outcome_of(
             lambda: simulators.run_multiturn_simulation(
                 app=app, user=user, max_turns=2, trajectory_evaluators=[judged]
             )

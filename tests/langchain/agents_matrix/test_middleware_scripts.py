@@ -60,10 +60,10 @@ from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from ._kit import text_of
 from .test_chain_scripts import OTHER_MODEL
-from .test_model_api import _caught
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
 from .test_scripts import Forecast
@@ -207,7 +207,7 @@ def model_by_context(run: Run) -> Any:
     for tier in ("other", "bound", "default"):
         context = Caller("Ada", tier)
         with _requests(run) as seen:
-            state = _caught(lambda: agent.invoke(ask(TURNS[0]), STEPS, context=context))  # noqa: B023
+            state = outcome_of(lambda: agent.invoke(ask(TURNS[0]), STEPS, context=context))  # noqa: B023
         out[tier] = {
             "messages": state["messages"] if isinstance(state, dict) else state,
             "sent": [_picked(b) for b in seen],
@@ -317,8 +317,8 @@ def summarized_by_tokens(run: Run) -> Any:
         return agent.invoke(ask(TURNS[1]), THREAD)["messages"]
 
     return {
-        "tokens": _caught(lambda: two_turns(("tokens", 60), ("messages", 2))),
-        "fraction": _caught(lambda: two_turns(("fraction", 0.0004), ("tokens", 40))),
+        "tokens": outcome_of(lambda: two_turns(("tokens", 60), ("messages", 2))),
+        "fraction": outcome_of(lambda: two_turns(("fraction", 0.0004), ("tokens", 40))),
     }
 
 
@@ -347,7 +347,7 @@ def context_edited_by_model_count(run: Run) -> Any:
         warnings.catch_warnings(),  # LangChain's GPT-2 fallback warns: not compared
     ):
         warnings.simplefilter("ignore")
-        return _caught(two_turns)
+        return outcome_of(two_turns)
 
 
 def run_limit_streamed_async(run: Run) -> Any:
@@ -410,7 +410,7 @@ def pii_guarded(run: Run) -> Any:
     )
     with _requests(run) as seen:
         found = agent.invoke(ask("What is the contact for Jo?"), STEPS)["messages"]
-    blocked = _caught(lambda: agent.invoke(ask("My card is 4111 1111 1111 1111."), STEPS))
+    blocked = outcome_of(lambda: agent.invoke(ask("My card is 4111 1111 1111 1111."), STEPS))
     return {
         "messages": found,
         "hash_sent": ["<email_hash:" in json.dumps(b) for b in seen],
@@ -446,7 +446,7 @@ def tool_retry_exhausted(run: Run) -> Any:
         )
         return await raising.ainvoke(ask(TURNS[0]), STEPS)
 
-    return {"messages": said, "last_sent": last_sent, "raised": _caught(lambda: arun(body))}
+    return {"messages": said, "last_sent": last_sent, "raised": outcome_of(lambda: arun(body))}
 
 
 def _last_turn(body: dict[str, Any]) -> Any:
@@ -558,7 +558,7 @@ def provider_strategy_tools(run: Run) -> Any:
         run.make(), tools=[get_weather], response_format=structured.ProviderStrategy(Forecast)
     )
     with _requests(run) as seen:
-        state = _caught(lambda: agent.invoke(ask(TURNS[0]), STEPS))
+        state = outcome_of(lambda: agent.invoke(ask(TURNS[0]), STEPS))
     answer = state.get("structured_response") if isinstance(state, dict) else state
     return {"strict": [_marked(b, frozenset({"strict"})) for b in seen], "answer": answer}
 

@@ -37,6 +37,7 @@ from ._kit import get_weather
 from ._kit import json_body
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import requests_seen
 from .test_agents import token
 from .test_scripts import FORECAST
@@ -48,14 +49,6 @@ pytestmark = pytest.mark.xdist_group("agents_matrix_model_api")
 
 #: The input the server refuses (400) in the batch scenarios.
 REFUSED = "Refuse this one"
-
-
-def _caught(call: Callable[[], Any]) -> Any:
-    """`call()`'s value, or the exception it raised (as plain data)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return observe(exc)
 
 
 def _requests(run: Run, refuse: str | None = None) -> AbstractContextManager[list[dict[str, Any]]]:
@@ -186,7 +179,7 @@ def identity(run: Run) -> Any:
         "name": model.get_name(),
         "lc_id": type(model).lc_id(),
         "identifying": masked(model._identifying_params),
-        "profile": _caught(lambda: model.profile),
+        "profile": outcome_of(lambda: model.profile),
     }
 
 
@@ -195,7 +188,7 @@ def default_params(run: Run) -> Any:
     have (read by their identifying params and by callback and tracing code): their
     values, or the AttributeError of a class that has none."""
     model = run.make()
-    return _caught(lambda: masked(model._default_params))
+    return outcome_of(lambda: masked(model._default_params))
 
 
 def fields(run: Run) -> Any:
@@ -310,7 +303,7 @@ def _structured(run: Run, schema: Any, **how: Any) -> Any:
             "error": observe(out["parsing_error"]),
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def structured_methods(run: Run) -> Any:
@@ -342,7 +335,7 @@ def _choice(run: Run, **how: Any) -> Any:
             reply = run.make().bind_tools([get_weather], **how).invoke(HELLO)
         return {"reply": observe(reply), "sent": [_tool_keys(b) for b in seen]}
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def tool_choices(run: Run) -> Any:
@@ -476,7 +469,7 @@ def structured_stream(run: Run) -> Any:
 
     def pieces(**how: Any) -> Any:
         structured = run.make().with_structured_output(Forecast, **how)
-        return _caught(lambda: [observe(p) for p in structured.stream(FORECAST)])
+        return outcome_of(lambda: [observe(p) for p in structured.stream(FORECAST)])
 
     return {"default": pieces(), "function_calling": pieces(method="function_calling")}
 
@@ -501,9 +494,9 @@ def response_format_class(run: Run) -> Any:
         warnings.simplefilter("ignore")
         warnings.simplefilter("always", UserWarning)  # what the class read says, each call
         out = {
-            "invoke": _caught(lambda: observe(bound.invoke(asked))),
-            "last": _caught(lambda: kwargs(list(bound.stream(asked)))),
-            "async": _caught(lambda: arun(abody)),
+            "invoke": outcome_of(lambda: observe(bound.invoke(asked))),
+            "last": outcome_of(lambda: kwargs(list(bound.stream(asked)))),
+            "async": outcome_of(lambda: arun(abody)),
         }
     # (not pydantic's serializer warnings from inside the openai SDK's parsed replies)
     said = [w for w in seen if w.category is UserWarning and "pydantic" not in w.filename]
@@ -519,8 +512,8 @@ def structured_stream_raw(run: Run) -> Any:
         return _settled([observe(p) async for p in structured.astream(FORECAST)])
 
     return {
-        "sync": _caught(lambda: _settled([observe(p) for p in structured.stream(FORECAST)])),
-        "async": _caught(lambda: arun(apieces)),
+        "sync": outcome_of(lambda: _settled([observe(p) for p in structured.stream(FORECAST)])),
+        "async": outcome_of(lambda: arun(apieces)),
     }
 
 
@@ -597,7 +590,7 @@ def per_call_settings(run: Run) -> Any:
     """`invoke(..., temperature=..., max_tokens=...)`: the reply and where each value
     went in the request (a key naming it, at the top level or one level down)."""
     with _requests(run) as seen:
-        reply = _caught(lambda: run.make().invoke(HELLO, **PER_CALL))
+        reply = outcome_of(lambda: run.make().invoke(HELLO, **PER_CALL))
     return {"reply": reply, "sent": [_settings_sent(b) for b in seen]}
 
 

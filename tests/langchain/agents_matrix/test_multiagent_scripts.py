@@ -73,9 +73,9 @@ from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from .test_agents import token
-from .test_model_api import _caught
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
 from .test_tutorial_scripts import _answers
@@ -910,7 +910,7 @@ def guarded_agent(run: Run) -> Any:
                     updates.append(observe(piece))
         return {"pieces": pieces, "updates": updates, "requests": len(seen)}
 
-    out["unsafe_async"] = _caught(lambda: arun(body))
+    out["unsafe_async"] = outcome_of(lambda: arun(body))
     return out
 
 

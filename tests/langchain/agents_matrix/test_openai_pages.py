@@ -56,8 +56,8 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import masked
 from ._kit import merged_chunks
+from ._kit import outcome_of
 from .test_model_api import FORECAST_DICT
-from .test_model_api import _caught
 from .test_scripts import FORECAST
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_openai_pages")
@@ -185,7 +185,7 @@ def _three_ways(
     with _server(run, write) as seen:
         reply = model.invoke(said)
         merged = merged_chunks(list(model.stream(said)))
-        again = _caught(lambda: model.invoke(said, **per_call))
+        again = outcome_of(lambda: model.invoke(said, **per_call))
     return {"reply": reply, "merged": merged, "per_call": again, "sent": [s["body"] for s in seen]}
 
 
@@ -193,7 +193,7 @@ def _warned(call: Callable[[], Any]) -> tuple[Any, list[str]]:
     """`call()`'s outcome and the warnings it gave (their class and first line)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        outcome = _caught(call)
+        outcome = outcome_of(call)
     said = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught})
     return outcome, [s for s in said if "chatplex" not in s]
 
@@ -231,7 +231,7 @@ def kwargs_and_extra_body(run: Run) -> Any:
         spoken.invoke([*TRANSLATE, reply, ("human", "Say it again.")])  # the page's next turn
         beams = custom.invoke(TRANSLATE)
         merged = merged_chunks(list(custom.stream(TRANSLATE)))
-        counted_merged = _caught(lambda: merged_chunks(list(counted.stream(TRANSLATE))))
+        counted_merged = outcome_of(lambda: merged_chunks(list(counted.stream(TRANSLATE))))
     return {
         "audio": reply.additional_kwargs.get("audio"),
         "reply": reply,
@@ -320,8 +320,8 @@ def prompt_caching(run: Run) -> Any:
     kept = run.make(prompt_cache_options={"mode": "explicit", "ttl": "30m"})
     with _server(run) as seen:
         outcomes = [
-            _caught(lambda: plain.invoke(TRANSLATE, prompt_cache_key="example-key-a").text),
-            _caught(
+            outcome_of(lambda: plain.invoke(TRANSLATE, prompt_cache_key="example-key-a").text),
+            outcome_of(
                 lambda: (
                     plain.invoke(
                         marked,
@@ -330,8 +330,8 @@ def prompt_caching(run: Run) -> Any:
                     ).text
                 )
             ),
-            _caught(lambda: kept.invoke(TRANSLATE).text),
-            _caught(lambda: plain.invoke(TRANSLATE, prompt_cache_retention="24h").text),
+            outcome_of(lambda: kept.invoke(TRANSLATE).text),
+            outcome_of(lambda: plain.invoke(TRANSLATE, prompt_cache_retention="24h").text),
         ]
     return {"outcomes": outcomes, "sent": seen}
 
@@ -491,7 +491,7 @@ def standard_blocks_back(run: Run) -> Any:
     model = run.make(output_version="v1").bind_tools([{"type": "web_search"}])
     with _server(run, _searched) as seen:
         reply = model.invoke(QUESTION)
-        again = _caught(lambda: model.invoke([QUESTION, reply, "Tell me more."]).text)
+        again = outcome_of(lambda: model.invoke([QUESTION, reply, "Tell me more."]).text)
     return {"reply": reply, "again": again, "sent": [s["body"].get("input") for s in seen]}
 
 
@@ -523,7 +523,7 @@ def conversation_state(run: Run) -> Any:
         later = chained.invoke(
             [messages.HumanMessage("Hi, I'm Bob."), first, messages.HumanMessage("My name?")]
         )
-        added = _caught(lambda: run.make().invoke(tooled))
+        added = outcome_of(lambda: run.make().invoke(tooled))
     return {
         "texts": [first.text, second.text, later.text],
         "previous": _previous_ids(seen, first.response_metadata["id"]),
@@ -557,7 +557,7 @@ def include_and_store(run: Run) -> Any:
     with _server(run, write) as seen:
         reply = model.invoke("What is 3^3?")
         model.invoke(["What is 3^3?", reply, "And 4^3?"])  # the reasoning sent back sealed
-        again = _caught(
+        again = outcome_of(
             lambda: plain.invoke("Hi", include=["message.output_text.logprobs"], store=False).text
         )
     fields = ("include", "store", "truncation", "text", "max_output_tokens", "reasoning", "input")
@@ -695,7 +695,7 @@ def xai_reasoning_search(run: Run) -> Any:
     with _server(run, write) as seen:
         reply = thinking.invoke(TRANSLATE)
         merged = merged_chunks(list(thinking.stream(TRANSLATE)))
-        searched = _caught(lambda: searching.invoke(TRANSLATE))
+        searched = outcome_of(lambda: searching.invoke(TRANSLATE))
     return {
         "reply": reply,
         "merged": merged,
@@ -812,8 +812,8 @@ def logprobs_bound(run: Run) -> Any:
         return completion(request, {"content": FRENCH}, deltas=deltas, logprobs=TOKENS)
 
     with _server(run, write) as seen:
-        reply = _caught(lambda: model.invoke(TRANSLATE))
-        chunks = _caught(lambda: list(model.stream(TRANSLATE)))
+        reply = outcome_of(lambda: model.invoke(TRANSLATE))
+        chunks = outcome_of(lambda: list(model.stream(TRANSLATE)))
     pieces = chunks if isinstance(chunks, list) else []
     return {
         "logprobs": getattr(reply, "response_metadata", {}).get("logprobs", "<absent>"),
@@ -833,12 +833,12 @@ def responses_structured_dict(run: Run) -> Any:
     structured = run.make().with_structured_output(FORECAST_DICT, include_raw=True)
     legacy = run.make(output_version="responses/v1")
     return {
-        "invoked": _caught(lambda: structured.invoke(question)),
-        "streamed": _caught(lambda: list(structured.stream(question))),
-        "awaited": _caught(
+        "invoked": outcome_of(lambda: structured.invoke(question)),
+        "streamed": outcome_of(lambda: list(structured.stream(question))),
+        "awaited": outcome_of(
             lambda: arun(lambda: run.make().with_structured_output(FORECAST_DICT).ainvoke(question))
         ),
-        "responses_v1": _caught(
+        "responses_v1": outcome_of(
             lambda: legacy.with_structured_output(FORECAST_DICT, include_raw=True).invoke(question)
         ),
     }

@@ -70,13 +70,13 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import merged_chunks
+from ._kit import outcome_of
 from ._kit import requests_seen
 from .test_config_scripts import ENV
 from .test_config_scripts import KEY_WORDS
 from .test_config_scripts import _construct
 from .test_config_scripts import _key_env
 from .test_graph_scripts import _id_shape
-from .test_model_api import _caught
 from .test_reply_scripts import _requests
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -354,7 +354,7 @@ def model_dumps_loaded(run: Run) -> Any:
     return {
         "leaks": _leaks(run, text),
         **_dumped_model(text),
-        "loaded": _caught(loaded),
+        "loaded": outcome_of(loaded),
     }
 
 
@@ -410,7 +410,7 @@ def model_dumps_env_key(run: Run) -> Any:
         return {
             "leaks": KEY_WORDS[0] in text,
             **_dumped_model(text),
-            "loaded": _caught(loaded),
+            "loaded": outcome_of(loaded),
         }
 
 
@@ -430,7 +430,7 @@ def copies_used(run: Run) -> Any:
             merged_chunks(list(shallow.stream(HELLO))),
             updated.invoke(HELLO),
             model.invoke(HELLO),
-            _caught(lambda: renamed.invoke(HELLO)),
+            outcome_of(lambda: renamed.invoke(HELLO)),
         ]
     return {
         "first": first,
@@ -461,7 +461,7 @@ def pickled_used(run: Run) -> Any:
     model.invoke(HELLO)
 
     def answered(make_copy: Any) -> Any:
-        return _caught(lambda: make_copy(model).invoke(HELLO))
+        return outcome_of(lambda: make_copy(model).invoke(HELLO))
 
     return {
         "pickled": answered(lambda m: pickle.loads(pickle.dumps(m))),
@@ -475,8 +475,8 @@ def model_dump_fields(run: Run) -> Any:
     and `bind_tools(...).to_json()`, and whether any of them (or the model's and the
     bound model's repr) holds the key."""
     model = run.make()
-    dumped = _caught(model.model_dump)
-    as_json = _caught(model.model_dump_json)
+    dumped = outcome_of(model.model_dump)
+    as_json = outcome_of(model.model_dump_json)
     shown = dumped if isinstance(dumped, dict) else {}
     configured = model.with_config(tags=["kept"], run_name="saved").to_json()
     bound = model.bind_tools([get_weather]).to_json()
@@ -495,8 +495,8 @@ def model_dump_options(run: Run) -> Any:
     """`model_dump(exclude_unset=True)` and `model_dump(by_alias=True)`: their keys."""
     model = run.make()
     return {
-        "set": _caught(lambda: sorted(model.model_dump(exclude_unset=True))),
-        "by_alias": _caught(lambda: sorted(model.model_dump(by_alias=True))),
+        "set": outcome_of(lambda: sorted(model.model_dump(exclude_unset=True))),
+        "by_alias": outcome_of(lambda: sorted(model.model_dump(by_alias=True))),
     }
 
 

@@ -51,6 +51,7 @@ from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
@@ -114,14 +115,6 @@ def _react(*args: Any, **kwargs: Any) -> Any:
         return prebuilt.create_react_agent(*args, **kwargs)
 
 
-def _caught(call: Any) -> Any:
-    """`call()`'s value, or the exception it raised (as plain data)."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is the outcome
-        return observe(exc)
-
-
 def _loop_graph(
     model: Any, tools: list[Any], node: Any = None, state: Any = None, **tool_node: Any
 ) -> Any:
@@ -169,7 +162,7 @@ def tool_node_errors(run: Run) -> Any:
     out = {}
     for name, handling in variants.items():
         graph = _loop_graph(model, [failing_weather], handle_tool_errors=handling).compile()
-        out[name] = _caught(lambda g=graph: g.invoke(ask(TURNS[0]), STEPS)["messages"])
+        out[name] = outcome_of(lambda g=graph: g.invoke(ask(TURNS[0]), STEPS)["messages"])
     return out
 
 
@@ -255,7 +248,7 @@ def step_limits(run: Run) -> Any:
     model = run.make()
     app = _loop_graph(model, [get_weather]).compile(checkpointer=memory.InMemorySaver())
     config = {**THREAD, "recursion_limit": 6}
-    raised = _caught(lambda: app.invoke(ask(LOOPING), config))
+    raised = outcome_of(lambda: app.invoke(ask(LOOPING), config))
     left = app.get_state(config).values["messages"]
 
     def node(bound: Any) -> Any:
@@ -350,7 +343,7 @@ def react_hook_cut(run: Run) -> Any:
     """A `pre_model_hook` sending the last message alone: after the tool ran, a tool
     result cut from the call it answers (a history trimmed carelessly)."""
     agent = _react(run.make(), [get_weather], pre_model_hook=_last_only)
-    return _caught(lambda: list(agent.stream(ask(TURNS[0]), STEPS, stream_mode="updates")))
+    return outcome_of(lambda: list(agent.stream(ask(TURNS[0]), STEPS, stream_mode="updates")))
 
 
 def react_prebound(run: Run) -> Any:
@@ -361,12 +354,14 @@ def react_prebound(run: Run) -> Any:
     model = run.make()
     both = model.bind_tools([get_weather, book_table])
     out: dict[str, Any] = {}
-    out["bound"] = _caught(
+    out["bound"] = outcome_of(
         lambda: _react(both, [get_weather, book_table]).invoke(ask(TURNS[0]), STEPS)["messages"]
     )
-    out["fewer"] = _caught(lambda: _react(model.bind_tools([get_weather]), [get_weather, recall]))
+    out["fewer"] = outcome_of(
+        lambda: _react(model.bind_tools([get_weather]), [get_weather, recall])
+    )
     tagged = both.with_config(tags=["agent"])
-    out["configured"] = _caught(
+    out["configured"] = outcome_of(
         lambda: _react(tagged, [get_weather, book_table]).invoke(ask(TURNS[1]), STEPS)["messages"]
     )
     return out
@@ -391,7 +386,7 @@ def _dynamic_model(run: Run) -> Any:
 def _streaming_field(run: Run) -> Any:
     """`create_react_agent` over a model made with `streaming=True` (invoke streams
     underneath), invoked and then `ainvoke`d: the messages, usage included."""
-    model = _caught(lambda: run.make(streaming=True))
+    model = outcome_of(lambda: run.make(streaming=True))
     if not hasattr(model, "invoke"):
         return model
     agent = _react(model, [get_weather])

@@ -56,10 +56,10 @@ from ._kit import get_weather
 from ._kit import masked
 from ._kit import merged_chunks
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import requests_seen
 from .test_content_scripts import _one_spelling
 from .test_content_scripts import _unschemed
-from .test_model_api import _caught
 from .test_scripts import HELLO
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_provider_pages")
@@ -101,7 +101,7 @@ def _safety_by_name(body: dict[str, Any]) -> dict[str, Any]:
 def _sent(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
     """`call()`'s outcome (or what it raised) and what each request it made carried."""
     with requests_seen(run, _heard) as seen:
-        out = _caught(call)
+        out = outcome_of(call)
     return {"out": observe(out), "sent": seen}
 
 
@@ -129,7 +129,7 @@ def claude_thinking_turns(run: Run) -> Any:
         ]
         again = model.invoke(history)
         effort = run.make(effort="medium").invoke(HELLO)
-        per_call = _caught(lambda: run.make().invoke(HELLO, reasoning_effort="high"))
+        per_call = outcome_of(lambda: run.make().invoke(HELLO, reasoning_effort="high"))
         # A model with adaptive thinking (its profile's effort levels hold "xhigh").
         adaptive = run.make(model="claude-opus-4-7", effort="high").invoke(HELLO)
         return {
@@ -306,10 +306,10 @@ def google_thinking_safety(run: Run) -> Any:
             max_output_tokens=512,
             temperature=0,
         )
-        per_call = _caught(lambda: run.make().invoke(HELLO, thinking_budget=0))
+        per_call = outcome_of(lambda: run.make().invoke(HELLO, thinking_budget=0))
         if run.wire.name == "vertex":
             return {"invoked": model.invoke(HELLO), "per_call": per_call}
-        level = _caught(
+        level = outcome_of(
             lambda: run.make(model="gemini-3-pro-preview", reasoning_effort="low").invoke(HELLO)
         )
         return {**_asked_and_streamed(model, HELLO), "per_call": per_call, "level": level}
@@ -355,7 +355,7 @@ def google_builtin_tools(run: Run) -> Any:
         model = run.make()
         coded = model.bind_tools([{"code_execution": {}}]).invoke("What is 2 ** 10?")
         bound = model.bind_tools([{"url_context": {}}, get_weather])
-        return {"code": coded, "url": _caught(lambda: bound.invoke(TURNS[0]))}
+        return {"code": coded, "url": outcome_of(lambda: bound.invoke(TURNS[0]))}
 
     return _sent(run, call)
 
@@ -370,8 +370,8 @@ def google_media_uri(run: Run) -> Any:
     def call() -> Any:
         model = run.make()
         return {
-            "video": _caught(lambda: model.invoke([messages.HumanMessage([asked, video])])),
-            "pdf": _caught(lambda: model.invoke([messages.HumanMessage([asked, pdf])])),
+            "video": outcome_of(lambda: model.invoke([messages.HumanMessage([asked, video])])),
+            "pdf": outcome_of(lambda: model.invoke([messages.HumanMessage([asked, pdf])])),
         }
 
     return _sent(run, call)
@@ -402,7 +402,7 @@ def converse_request_fields(run: Run) -> Any:
         async def body() -> Any:
             return await model.ainvoke(HELLO)
 
-        effort = _caught(
+        effort = outcome_of(
             lambda: run.make(
                 model="us.anthropic.claude-sonnet-4-5-20250929-v1:0", reasoning_effort="low"
             ).invoke(HELLO)
@@ -561,7 +561,7 @@ def _warned(run: Run, call: Callable[[], Any]) -> dict[str, Any]:
     home = os.path.dirname(sys.modules[cls.__module__.split(".")[0]].__file__ or "")
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        out = _caught(call)
+        out = outcome_of(call)
     return {
         "out": observe(out),
         "warned": [
@@ -588,7 +588,7 @@ def converse_effort_profile(run: Run) -> Any:
         model = make(profile=low, reasoning_effort="low")
         return {
             "low": model.invoke(HELLO),
-            "high": _caught(lambda: model.invoke(HELLO, reasoning_effort="high")),
+            "high": outcome_of(lambda: model.invoke(HELLO, reasoning_effort="high")),
         }
 
     def unlisted() -> Any:

@@ -33,9 +33,9 @@ from ._kit import json_body
 from ._kit import masked
 from ._kit import merged_chunks
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import requests_seen
 from .test_graph_scripts import _id_shape
-from .test_model_api import _caught
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
 
@@ -128,7 +128,7 @@ def content_filtered(run: Run) -> Any:
 
     with _requests(run, "content_filter"):
         streamed = merged_chunks(list(model.stream(HELLO)))
-        refused = _caught(lambda: model.invoke(HELLO))
+        refused = outcome_of(lambda: model.invoke(HELLO))
     return {"streamed": streamed, "refused": refused, "async": arun(body)}
 
 
@@ -199,7 +199,7 @@ def logprobs(run: Run) -> Any:
         with _requests(run) as seen:
             invoked = model.invoke(HELLO)
             merged = merged_chunks(list(model.stream(HELLO)))
-            per_call = _caught(lambda: run.make().invoke(HELLO, logprobs=True))
+            per_call = outcome_of(lambda: run.make().invoke(HELLO, logprobs=True))
         return {
             "invoked": invoked.response_metadata.get("logprobs", "<absent>"),
             "merged": merged.response_metadata.get("logprobs", "<absent>"),
@@ -207,7 +207,7 @@ def logprobs(run: Run) -> Any:
             "sent": _sent(seen, "logprob"),
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def _generations(result: Any) -> Any:
@@ -233,7 +233,7 @@ def candidates(run: Run) -> Any:
             "sent": _sent(seen, '"n"', "candidate"),
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 class _Ends(callbacks.AsyncCallbackHandler):
@@ -280,7 +280,7 @@ def stream_usage_flags(run: Run) -> Any:
                 merged = merged_chunks(list(model.stream(HELLO, **per_call)))
             return {"usage": merged.usage_metadata, "sent": _sent(seen, "stream_", "usage")}
 
-        return _caught(call)
+        return outcome_of(call)
 
     return {
         "off": usage({}, stream_usage=False),
@@ -338,10 +338,10 @@ def sampling_sent(run: Run) -> Any:
         model = run.make(temperature=0, top_p=0.5, max_tokens=40)
         with _requests(run) as seen:
             first = model.invoke(HELLO)
-            second = _caught(lambda: model.invoke(HELLO, seed=7, stop=["END"], max_tokens=9))
+            second = outcome_of(lambda: model.invoke(HELLO, seed=7, stop=["END"], max_tokens=9))
         return {"replies": [first, second], "sent": _sent(seen, *_SAMPLING)}
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def sampling_sent_async(run: Run) -> Any:
@@ -355,7 +355,7 @@ def sampling_sent_async(run: Run) -> Any:
                 second = exc
         return {"replies": [first, observe(second)], "sent": _sent(seen, *_SAMPLING)}
 
-    return _caught(lambda: arun(body))
+    return outcome_of(lambda: arun(body))
 
 
 # ---- counting tokens ---------------------------------------------------------------------------
@@ -374,9 +374,9 @@ def token_numbers(run: Run) -> Any:
     ):
         warnings.simplefilter("ignore")
         return {
-            "num": _caught(lambda: model.get_num_tokens(HELLO)),
-            "ids": _caught(lambda: model.get_token_ids(HELLO)),
-            "with_tools": _caught(
+            "num": outcome_of(lambda: model.get_num_tokens(HELLO)),
+            "ids": outcome_of(lambda: model.get_token_ids(HELLO)),
+            "with_tools": outcome_of(
                 lambda: model.get_num_tokens_from_messages(said, tools=[get_weather])
             ),
         }

@@ -50,10 +50,10 @@ from ._kit import Run
 from ._kit import arun
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from ._kit import text_of
 from .test_agents import token
-from .test_model_api import _caught
 from .test_model_api import _requests
 from .test_scripts import SCRIPT_WIRES
 
@@ -244,7 +244,7 @@ def _bound(run: Run, tools: list[Any], ask: str = "Hello there", **how: Any) -> 
             reply = run.make().bind_tools(tools, **how).invoke(ask)
         return {"reply": observe(reply), "sent": [_schema_keys(b) for b in seen]}
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 # ---- tools -----------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def dict_tools_async(run: Run) -> Any:
             reply = await bound.ainvoke("Hello there")
         return {"reply": observe(reply), "sent": [_schema_keys(b) for b in seen]}
 
-    return _caught(lambda: arun(body))
+    return outcome_of(lambda: arun(body))
 
 
 def strict_tools(run: Run) -> Any:
@@ -428,15 +428,15 @@ def parallel_off(run: Run) -> Any:
             reply = model.invoke(PARALLEL_ASK)
         return {"calls": _calls_of(reply), "sent": [_schema_keys(b) for b in seen]}
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def invalid_args(run: Run) -> Any:
     """A call whose arguments are cut short (not JSON): `invalid_tool_calls` invoked and
     streamed, where the wire carries text; the script's object where it carries one."""
     model = run.make().bind_tools([book_table, current_time])
-    called = _caught(lambda: _calls_of(model.invoke(BROKEN_ASK)))
-    streamed = _caught(lambda: _streamed(list(model.stream(BROKEN_ASK))))
+    called = outcome_of(lambda: _calls_of(model.invoke(BROKEN_ASK)))
+    streamed = outcome_of(lambda: _streamed(list(model.stream(BROKEN_ASK))))
     return {"called": called, "streamed": streamed}
 
 
@@ -476,7 +476,7 @@ def _structured(run: Run, schema: Any, ask: str = OUTLOOK_ASK, **how: Any) -> An
             "sent": [_schema_keys(b) for b in seen],
         }
 
-    return _caught(call)
+    return outcome_of(call)
 
 
 def structured_nested(run: Run) -> Any:
@@ -500,7 +500,7 @@ def structured_nested_async(run: Run) -> Any:
             )
         return {"parsed": out["parsed"], "sent": [_schema_keys(b) for b in seen]}
 
-    return _caught(lambda: arun(body))
+    return outcome_of(lambda: arun(body))
 
 
 def structured_strict(run: Run) -> Any:
@@ -534,7 +534,7 @@ def structured_misfit(run: Run) -> Any:
 
     def raised(**how: Any) -> Any:
         structured = run.make().with_structured_output(Outlook, **how)
-        return _caught(lambda: structured.invoke(MISFIT_ASK))
+        return outcome_of(lambda: structured.invoke(MISFIT_ASK))
 
     return {
         "raw": _structured(run, Outlook, MISFIT_ASK),

@@ -53,10 +53,10 @@ from ._kit import ask
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import outcome_of
 from .test_chain_scripts import JSON_REPLY
 from .test_chain_scripts import GetWeather
 from .test_graph_scripts import _id_shape
-from .test_model_api import _caught
 from .test_model_api import _replying
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -220,7 +220,7 @@ def events_v2_structured(run: Run) -> Any:
     async def body() -> Any:
         return _events([e async for e in structured.astream_events(FORECAST, version="v2")])
 
-    return _caught(lambda: arun(body))
+    return outcome_of(lambda: arun(body))
 
 
 def _projections(stream: Any) -> dict[str, Any]:
@@ -246,13 +246,13 @@ def events_v3_projections(run: Run) -> Any:
     with warnings.catch_warnings():  # LangChain's beta warning, either side
         warnings.simplefilter("ignore")
         return {
-            "text": _caught(lambda: _projections(model.stream_events(HELLO, version="v3"))),
-            "called": _caught(
+            "text": outcome_of(lambda: _projections(model.stream_events(HELLO, version="v3"))),
+            "called": outcome_of(
                 lambda: _projections(
                     model.bind_tools([get_weather]).stream_events(TURNS[0], version="v3")
                 )
             ),
-            "async": _caught(lambda: arun(body)),
+            "async": outcome_of(lambda: arun(body)),
         }
 
 
@@ -412,7 +412,7 @@ def parsers_astreamed(run: Run) -> Any:
             "key": await pieces(key_chain, TURNS[0]),
         }
 
-    return _caught(lambda: arun(body))
+    return outcome_of(lambda: arun(body))
 
 
 class _Heard(callbacks.AsyncCallbackHandler):

@@ -82,12 +82,12 @@ from ._kit import get_weather
 from ._kit import masked
 from ._kit import merged_chunks
 from ._kit import observe
+from ._kit import outcome_of
 from ._kit import scripted
 from ._kit import text_of
 from .test_config_scripts import FALLBACK_WIRE
 from .test_config_scripts import _deprecated_alike
 from .test_config_scripts import _requests
-from .test_model_api import _caught
 from .test_model_api import _ids_masked
 from .test_scripts import HELLO
 from .test_scripts import SCRIPT_WIRES
@@ -180,10 +180,10 @@ def trim_strategies(run: Run) -> Any:
         def trim(how: dict[str, Any]) -> Any:
             return messages.trim_messages(said, max_tokens=budget, token_counter=counter, **how)
 
-        return {name: _caught(partial(trim, how)) for name, how in ways.items()}
+        return {name: outcome_of(partial(trim, how)) for name, how in ways.items()}
 
     with _offline_counting(), _requests(run) as seen:
-        count = _caught(lambda: model.get_num_tokens_from_messages(said))
+        count = outcome_of(lambda: model.get_num_tokens_from_messages(said))
         by_model = trimmed(model, count // 2) if isinstance(count, int) else count
     rough = message_utils.count_tokens_approximately(said)
     return {
@@ -305,7 +305,7 @@ def openai_format_replies(run: Run) -> Any:
     # The streamed call (as a dict) and its result, then a user turn.
     sent = [messages.HumanMessage(TURNS[0]), *plain[2:], {"role": "user", "content": HELLO}]
     with _requests(run) as seen:
-        reply = _caught(lambda: model.invoke(sent))
+        reply = outcome_of(lambda: model.invoke(sent))
     return {
         "plain": masked(plain),
         "blocks": masked(blocks),
@@ -482,7 +482,7 @@ def foreign_replies(run: Run) -> Any:
     with _requests(run) as seen:
         for name, maker, taker in (("in", there, this), ("out", this, there)):
             said = _history(run, maker)
-            out[name] = _caught(partial(taker.invoke, said))
+            out[name] = outcome_of(partial(taker.invoke, said))
     return {**out, "sent": [_conversation(b) for b in seen.bodies]}
 
 
