@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OWN_CORPUS", "Case", "case_file", "corpus_dir", "corpus_dirs", "load_cases"]
+import pytest
+
+__all__ = [
+    "OWN_CORPUS",
+    "Case",
+    "case_file",
+    "corpus_dir",
+    "corpus_dirs",
+    "load_cases",
+    "shared_corpus_bytes",
+]
 
 OWN_CORPUS = Path(__file__).resolve().parents[1] / "wire-corpus"
 
@@ -59,6 +69,14 @@ def corpus_dir() -> Path | None:
     env = os.environ.get("CHATPLEX_WIRE_CORPUS")
     path = Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
     return path if path.is_dir() else None
+
+
+def shared_corpus_bytes(name: str) -> bytes:
+    """A file of the shared corpus, as recorded; the test skipped where it is not there."""
+    folder = corpus_dir()
+    if folder is None or not (folder / name).exists():
+        pytest.skip("the shared wire corpus is not here")
+    return (folder / name).read_bytes()
 
 
 def corpus_dirs() -> list[Path]:

@@ -25,7 +25,7 @@ from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.batch import LIMITS
 from chatplex.providers.anthropic.batch import AnthropicBatches
 from chatplex.providers.anthropic.batch import stream_body
-from tests.adapters._corpus import corpus_dir
+from tests.adapters._corpus import shared_corpus_bytes
 from tests.batches._sdk import validate_sdk
 
 ADAPTER = AnthropicAdapter(api_key="sk-ant-test-secret")
@@ -88,13 +88,6 @@ def test_poll_and_download() -> None:
     assert call.path == "/v1/messages/batches/msgbatch_1/results"
 
 
-def _corpus(name: str) -> bytes:
-    folder = corpus_dir()
-    if folder is None or not (folder / name).exists():
-        pytest.skip("the shared wire corpus is not here")
-    return (folder / name).read_bytes()
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -105,7 +98,7 @@ def _corpus(name: str) -> bytes:
     ],
 )
 def test_a_succeeded_row_parses_to_the_real_time_message(name: str) -> None:
-    body = _corpus(name)
+    body = shared_corpus_bytes(name)
     line = {"custom_id": "cpb1-0", "result": {"type": "succeeded", "message": json.loads(body)}}
     cid, message = API.parse_row(json.dumps(line).encode())
     assert cid == "cpb1-0" and isinstance(message, AIMessage)
@@ -113,7 +106,7 @@ def test_a_succeeded_row_parses_to_the_real_time_message(name: str) -> None:
 
 
 def test_an_errored_row_is_the_typed_error_of_its_type() -> None:
-    body = json.loads(_corpus("anthropic_error_400_invalid_request.json"))
+    body = json.loads(shared_corpus_bytes("anthropic_error_400_invalid_request.json"))
     line = {"custom_id": "c-1", "result": {"type": "errored", "error": body}}
     _, error = API.parse_row(json.dumps(line).encode())
     assert isinstance(error, BadRequestError)

@@ -26,7 +26,7 @@ from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.batch import ENDPOINT
 from chatplex.providers.openai.batch import LIMITS
 from chatplex.providers.openai.batch import OpenAIBatches
-from tests.adapters._corpus import corpus_dir
+from tests.adapters._corpus import shared_corpus_bytes
 from tests.batches._sdk import validate_sdk
 from tests.batches._steps import drive
 
@@ -110,16 +110,9 @@ def test_an_in_progress_batch_reports_its_pending_rows() -> None:
     assert not state.ended and state.counts["pending"] == 4
 
 
-def _corpus(name: str) -> bytes:
-    folder = corpus_dir()
-    if folder is None or not (folder / name).exists():
-        pytest.skip("the shared wire corpus is not here")
-    return (folder / name).read_bytes()
-
-
 @pytest.mark.parametrize("name", ["openai_nonstream_text.json", "openai_nonstream_tool_call.json"])
 def test_an_output_row_parses_to_the_real_time_message(name: str) -> None:
-    body = _corpus(name)
+    body = shared_corpus_bytes(name)
     line = {
         "id": "batch_req_1",
         "custom_id": "cpb1-0",
@@ -133,7 +126,7 @@ def test_an_output_row_parses_to_the_real_time_message(name: str) -> None:
 
 
 def test_an_error_status_row_is_the_typed_error_a_real_time_call_raises() -> None:
-    body = json.loads(_corpus("openai_error_400_unsupported_value.json"))
+    body = json.loads(shared_corpus_bytes("openai_error_400_unsupported_value.json"))
     line = {"custom_id": "c-1", "response": {"status_code": 400, "request_id": "r", "body": body}}
     _, error = API.parse_row(json.dumps(line).encode())
     assert isinstance(error, BadRequestError)
