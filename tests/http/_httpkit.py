@@ -33,8 +33,10 @@ from chatplex.errors import StreamError
 from chatplex.errors import status_error
 from chatplex.http import asend
 from chatplex.http import astream
+from chatplex.http import get_async_client
 from chatplex.http import send
 from chatplex.http import stream
+from chatplex.http._transport import AioHTTPTransport
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import BaseMessage
@@ -187,6 +189,13 @@ class HoldingAdapter(FakeAdapter):
 def held(args: str) -> bytes:
     """The event by which `HoldingParser` holds a piece of a call's arguments."""
     return f"event: hold\ndata: {json.dumps({'a': args})}\n\n".encode()
+
+
+def shared_transport() -> AioHTTPTransport:
+    """The transport of chatplex's shared async client (its aiohttp one)."""
+    transport = get_async_client()._transport
+    assert isinstance(transport, AioHTTPTransport)
+    return transport
 
 
 def sse(*texts: str, done: bool = True) -> bytes:

@@ -20,6 +20,7 @@ import pytest
 import respx
 from _httpkit import SECRET
 from _httpkit import FakeAdapter
+from _httpkit import shared_transport
 from _httpkit import sse
 from test_transport import Handler
 from test_transport import raw_server
@@ -37,12 +38,6 @@ from chatplex.http import send
 from chatplex.http._direct import DirectResponse
 from chatplex.http._direct import direct_transport
 from chatplex.http._transport import AioHTTPTransport
-
-
-def shared_transport() -> AioHTTPTransport:
-    transport = get_async_client()._transport
-    assert isinstance(transport, AioHTTPTransport)
-    return transport
 
 
 async def own_client() -> httpx.AsyncClient:

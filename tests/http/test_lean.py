@@ -26,6 +26,7 @@ import pytest
 from _httpkit import NEVER
 from _httpkit import PROMPTLY
 from _httpkit import FakeAdapter
+from _httpkit import shared_transport
 from _httpkit import sse
 from _httpkit import until
 from test_transport import Handler
@@ -46,12 +47,6 @@ from chatplex.http._lean import LeanBody
 from chatplex.http._lean import as_aiohttp_connector_error
 from chatplex.http._lean import connect_failure_words
 from chatplex.http._transport import AioHTTPTransport
-
-
-def shared_transport() -> AioHTTPTransport:
-    transport = get_async_client()._transport
-    assert isinstance(transport, AioHTTPTransport)
-    return transport
 
 
 def reply(body: bytes, *headers: bytes, version: bytes = b"HTTP/1.1") -> bytes:
