@@ -18,7 +18,10 @@ and when none is named it is the one the wrapped chatplex model would use
   partner class's request instead: its engine names the model and method that answer
   (`ChatModel._structured_target`), the tool is bound as its partner binds it
   (`chatplex.chat.structured.forced_tool_model`, `strict=` dropped where its partner
-  drops it), and read by its partner's parsers (`tool_parsers.tools_parser`).
+  drops it), and read by its partner's parsers (`tool_parsers.tools_parser`). Where
+  the drop-in's tool goes unforced (a model refusing a forced choice, or thinking on),
+  a reply without the call raises `OutputParserException` and a stream gives the whole
+  reply's value alone, as the partners' `_raise_if_no_tool_calls` step does.
 - "json_schema" / "json_mode": the request settings chatplex's own structured output
   sends on that wire (`chatplex.chat.structured.format_settings`: OpenAI's
   `response_format`, Anthropic's `output_config`, or what an adapter's own
@@ -48,10 +51,12 @@ from typing import Any
 from typing import TypeGuard
 
 from langchain_core.exceptions import OutputParserException
+from langchain_core.messages import AIMessage
 from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableGenerator
+from langchain_core.runnables import RunnableLambda
 from langchain_core.runnables import RunnableMap
 from langchain_core.runnables import RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema
@@ -279,6 +284,11 @@ def _function_calling(
         bound = shown.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
+        if getattr(forcing, "tool_choice", "") is None:
+            # Offered unforced (a model that refuses a forced choice, or one thinking):
+            # a reply without the call raises, its whole message read at once, as the
+            # partners' `llm | _raise_if_no_tool_calls` does.
+            bound = bound | _raise_if_no_tool_calls(declared_tool["name"])
         declared = declared_spec(inner)
         whole_unless_streaming = declared is not None and declared.whole_reply_tool_parser
         repairing = declared is not None and declared.repairing_tool_parsers
@@ -381,6 +391,25 @@ def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:
 def _adapter(inner: Any) -> Adapter | None:
     """The wire of the chatplex model underneath (None for another runnable)."""
     return inner.adapter if isinstance(inner, ChatModel) else None
+
+
+def _raise_if_no_tool_calls(name: str) -> LCRunnable[Any, Any]:
+    """The partners' step after a forced tool that went unforced: the reply passed on
+    whole (a stream's pieces merged first), or `OutputParserException` where it has no
+    tool call."""
+    why = (
+        f"the reply has no call of the tool {name!r}: this model was not forced to call "
+        "it (its API refuses a forced tool choice on this model, or beside thinking). "
+        "Consider method='json_schema', turning thinking off where it can be, or a "
+        "prompt that asks for the tool."
+    )
+
+    def _raise_if_no_tool_calls(message: AIMessage) -> AIMessage:
+        if not message.tool_calls:
+            raise OutputParserException(why)
+        return message
+
+    return RunnableLambda(_raise_if_no_tool_calls)
 
 
 def _call_required(why: str) -> LCRunnable[Any, Any]:
