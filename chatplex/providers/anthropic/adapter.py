@@ -73,6 +73,7 @@ from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret import merged_headers
+from .betas import check_plain_call
 from .betas import with_beta_fields
 from .betas import with_request_betas
 from .count_tokens import count_request
@@ -260,6 +261,9 @@ class AnthropicAdapter(Adapter):
     #: Whether its replies show the beta models' fields (set by its partner record's
     #: `for_call`, `partner.py`).
     _beta_replies = False
+    #: Whether a request without betas raises where it holds a beta client's field, as
+    #: langchain-anthropic's does (`betas.check_plain_call`; set by its drop-in).
+    _plain_calls_checked = False
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent
@@ -404,6 +408,8 @@ class AnthropicAdapter(Adapter):
         given = headers.get(name)
         if body.get("betas") is not None:
             given = ",".join(str(beta) for beta in body["betas"])
+        elif self._plain_calls_checked:
+            check_plain_call(body)  # (the drop-in's: a beta field without betas)
         betas = with_request_betas(given, body)
         _move_header_parameters(body, headers)
         if betas is not None:

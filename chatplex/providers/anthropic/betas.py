@@ -27,6 +27,7 @@ from typing import Any
 __all__ = [
     "TOOL_TYPE_BETAS",
     "beta_call",
+    "check_plain_call",
     "with_beta_fields",
     "with_request_betas",
     "with_tool_betas",
@@ -148,6 +149,29 @@ def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
     marks its adapter for them when it is built."""
     body = {**(settings.get("extra_body") or {}), **settings}
     return bool(header) or "betas" in body or with_request_betas(None, body) is not None
+
+
+#: Body fields the SDK's plain `Messages.create()` takes no keyword for (its beta
+#: client's does): langchain-anthropic, calling without betas, raises its TypeError.
+BETA_ONLY_FIELDS = ("context_management",)
+
+
+def check_plain_call(body: Mapping[str, Any]) -> None:
+    """langchain-anthropic's TypeError, before any request, for a request `body` (its
+    tools and messages as sent) it would make through the SDK's plain client (no betas
+    given, none its fields need) holding a field only the beta client takes
+    (`context_management`): the drop-in's, whose model was given no `betas`.
+
+    >>> check_plain_call({"context_management": {"edits": []}})
+    Traceback (most recent call last):
+    TypeError: Messages.create() got an unexpected keyword argument 'context_management'
+    >>> check_plain_call({"context_management": {}, "betas": ["context-management-2025-06-27"]})
+    >>> check_plain_call({"context_management": {}, "tools": [{"type": "memory_20250818"}]})
+    """
+    fields = [field for field in BETA_ONLY_FIELDS if field in body]
+    if not fields or body.get("betas") is not None or with_request_betas(None, body):
+        return
+    raise TypeError(f"Messages.create() got an unexpected keyword argument '{fields[0]}'")
 
 
 def with_beta_fields(metadata: Any) -> None:

@@ -288,6 +288,8 @@ class ChatAnthropic(DropInEngine):
         # Its own beta fields (`mcp_servers`...) send every call through the SDK's beta
         # client in langchain-anthropic: its replies show the beta models' fields.
         adapter._beta_replies = with_request_betas(None, body) is not None
+        # Without betas it calls the SDK's plain client, which refuses the beta fields.
+        adapter._plain_calls_checked = not betas
         # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
         proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)
         taken.settle(self, adapter, model, **body, **proxied)
@@ -350,6 +352,11 @@ class ChatAnthropic(DropInEngine):
         # A chat request needs a turn, so one is built with a placeholder, then dropped.
         alone = all(isinstance(m, SystemMessage) for m in messages)
         asked = [*messages, HumanMessage(".")] if alone else messages
+        if cast("AnthropicAdapter", model.adapter)._plain_calls_checked:
+            # (a beta field without betas: the count's own TypeError, `count_request`)
+            model = copy.copy(model)
+            model.adapter = copy.copy(model.adapter)
+            cast("AnthropicAdapter", model.adapter)._plain_calls_checked = False
         chat = model.build_request(asked)  # bad messages or tools raise here, unsent
         if alone:
             chat = dataclasses.replace(chat, json={**chat.json, "messages": []})

@@ -1,0 +1,108 @@
+"""ChatAnthropic side by side on `context_management`, a field only the anthropic SDK's
+beta client takes: langchain-anthropic, calling without betas (none given, none its
+tools or fields bring), hands it to the plain client's `Messages.create()`, which raises
+TypeError before any request; with betas (given, or a tool's: the memory tool's
+`context-management-2025-06-27`) it is sent. Each script runs with both classes
+against the same scripted Messages server; what it returns, raises and sends is
+compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
+from tests.partners._sidebyside import compared_headers
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+from tests.partners.anthropic.test_anthropic_sidebyside import ANSWER
+from tests.partners.anthropic.test_anthropic_sidebyside import COMPARED_HEADERS
+from tests.partners.anthropic.test_anthropic_sidebyside import ENV
+from tests.partners.anthropic.test_anthropic_sidebyside import KEY
+from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
+from tests.partners.anthropic.test_anthropic_sidebyside import streamed
+
+partner = pytest.importorskip("langchain_anthropic")
+
+EDITS = {"edits": [{"type": "clear_tool_uses_20250919"}]}
+BETA = "context-management-2025-06-27"
+MEMORY = {"type": "memory_20250818", "name": "memory"}
+
+
+def _outcome(run: Callable[[], Any]) -> Any:
+    """What `run` returned, or the class of what it raised."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"raised": type(exc).__name__}
+
+
+def without_betas(cls: Any, url: str) -> Any:
+    """`context_management` given to the constructor (invoked, streamed, its tokens
+    counted), to one call, bound, and beside an `anthropic-beta` default header (not
+    betas: the partner's request still goes to the plain client)."""
+    from langchain_core.messages import HumanMessage
+
+    model = cls(model=MODEL, api_key=KEY, base_url=url, context_management=EDITS)
+    bare = cls(model=MODEL, api_key=KEY, base_url=url)
+    headed = cls(
+        model=MODEL,
+        api_key=KEY,
+        base_url=url,
+        context_management=EDITS,
+        default_headers={"anthropic-beta": BETA},
+    )
+    return {
+        "invoke": _outcome(lambda: model.invoke("Hi")),
+        "stream": _outcome(lambda: merged(list(model.stream("Hi")))),
+        "count": _outcome(lambda: model.get_num_tokens_from_messages([HumanMessage("Hi")])),
+        "per_call": _outcome(lambda: bare.invoke("Hi", context_management=EDITS)),
+        "bound": _outcome(lambda: bare.bind(context_management=EDITS).invoke("Hi")),
+        "default_header": _outcome(lambda: headed.invoke("Hi")),
+    }
+
+
+def with_betas(cls: Any, url: str) -> Any:
+    """`context_management` beside betas: the model's, a call's, or the memory tool's."""
+    model = cls(model=MODEL, api_key=KEY, base_url=url, context_management=EDITS)
+    given = cls(model=MODEL, api_key=KEY, base_url=url, context_management=EDITS, betas=[BETA])
+    return {
+        "model_betas": _outcome(lambda: given.invoke("Hi")),
+        "model_betas_stream": _outcome(lambda: merged(list(given.stream("Hi")))),
+        "call_betas": _outcome(lambda: model.invoke("Hi", betas=[BETA])),
+        "memory_tool": _outcome(lambda: model.bind_tools([MEMORY]).invoke("Hi")),
+    }
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "context_management_without_betas": (streamed(ANSWER), without_betas),
+    "context_management_with_betas": (streamed(ANSWER), with_betas),
+}
+
+SUITE = Suite(
+    SCRIPTS,
+    partner.ChatAnthropic,
+    chatplex.langchain.ChatAnthropic,
+    {},
+    result=observe,
+    request=compared_headers(COMPARED_HEADERS),
+    collect=True,
+    env=ENV,
+)
+test_same_as_langchain_anthropic = SUITE.same_test()
+
+
+def test_without_betas_nothing_is_sent(server: Any) -> None:
+    """What the comparison holds both to, read from ours: TypeError, no request."""
+    _, ours, _, requests = SUITE.run("context_management_without_betas", server)
+    assert all(outcome == {"raised": "TypeError"} for outcome in ours.values())
+    assert requests == []
+    _, ours, _, requests = SUITE.run("context_management_with_betas", server)
+    assert all("raised" not in outcome for outcome in ours.values())
+    assert [r["headers"]["anthropic-beta"] for r in requests] == [BETA] * 4
