@@ -5,6 +5,8 @@ behaviour they implement."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections.abc import Mapping
 from typing import Any
 from typing import cast
@@ -63,15 +65,34 @@ def _start_metadata(message: Mapping[str, Any]) -> dict[str, Any]:
         meta["usage"] = dict(usage)
     for key, value in message.items():
         if key not in _MESSAGE_FIELDS and value is not None:
-            meta[key] = sdk_container(value) if key == "container" else value
+            meta[key] = sdk_container(value, whole=True) if key == "container" else value
     return meta
 
 
-def sdk_container(container: Any) -> Any:
-    """A reply's `container` as the SDK's model dumps it: its `skills` None when left out."""
-    if isinstance(container, dict) and "skills" not in container:
-        return {**container, "skills": None}
-    return container
+def sdk_container(container: Any, *, whole: bool = False) -> Any:
+    """A reply's `container` as langchain-anthropic gives the SDK's model of it: its
+    `skills` None when left out, its `expires_at` read as the SDK's datetime (a string
+    it cannot read as given), then written as `isoformat()` for a whole reply (`whole`:
+    "+00:00" for UTC) or as its JSON dump for a stream's ("Z" for UTC).
+
+    >>> sdk_container({"id": "c", "expires_at": "2026-12-01T00:00:00.25Z"}, whole=True)
+    {'id': 'c', 'expires_at': '2026-12-01T00:00:00.250000+00:00', 'skills': None}
+    >>> sdk_container({"id": "c", "expires_at": "2026-12-01T00:00:00.25+00:00"})
+    {'id': 'c', 'expires_at': '2026-12-01T00:00:00.250000Z', 'skills': None}
+    """
+    if not isinstance(container, dict):
+        return container
+    dumped = {**container}
+    dumped.setdefault("skills", None)
+    expires = dumped.get("expires_at")
+    if isinstance(expires, str):
+        with contextlib.suppress(ValueError):
+            when = datetime.datetime.fromisoformat(expires)
+            written = when.isoformat()
+            if not whole and when.utcoffset() == datetime.timedelta(0):
+                written = written.removesuffix("+00:00") + "Z"  # (pydantic's JSON form)
+            dumped["expires_at"] = written
+    return dumped
 
 
 def _lazy_reply_metadata(
