@@ -113,8 +113,9 @@ class ProviderHome:
         set (None: `base_variable`; an environment's base URL gets the environment's key
         as `base_variable`'s does), else `default_base_url`, with `query` added to its
         query once it is chosen (a client's `default_query`: on every request, after
-        `path`); taken apart by `BaseURL.parse`, `path` its endpoint. The key is `api_key` (`as_secret`'s form: an explicit ""
-        sends none), else the environment's where `environment_key` lets it go.
+        `path`); taken apart by `BaseURL.parse`, `path` its endpoint. The key is
+        `api_key` (`as_secret`'s form: an explicit "" sends none), else the environment's
+        where `environment_key` lets it go.
 
         >>> home = ProviderHome("api.example", "https://api.example/v1", ("K",), "NO_SUCH_URL")
         >>> home.connect(None, None, "/chat", query={"tenant": "t1"}).where.url
