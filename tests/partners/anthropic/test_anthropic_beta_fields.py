@@ -14,18 +14,13 @@ from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
-from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import observe
 from tests.partners.anthropic.test_anthropic_sidebyside import ANSWER
-from tests.partners.anthropic.test_anthropic_sidebyside import COMPARED_HEADERS
-from tests.partners.anthropic.test_anthropic_sidebyside import ENV
 from tests.partners.anthropic.test_anthropic_sidebyside import KEY
 from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
+from tests.partners.anthropic.test_anthropic_sidebyside import anthropic_suite
 from tests.partners.anthropic.test_anthropic_sidebyside import streamed
 
 partner = pytest.importorskip("langchain_anthropic")
@@ -85,16 +80,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "context_management_with_betas": (streamed(ANSWER), with_betas),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    partner.ChatAnthropic,
-    chatplex.langchain.ChatAnthropic,
-    {},
-    result=observe,
-    request=compared_headers(COMPARED_HEADERS),
-    collect=True,
-    env=ENV,
-)
+SUITE = anthropic_suite(SCRIPTS)
 test_same_as_langchain_anthropic = SUITE.same_test()
 
 

@@ -950,16 +950,22 @@ COMPARED_HEADERS = (
 )
 
 
-SUITE = Suite(
-    SCRIPTS,
-    partner.ChatAnthropic,
-    chatplex.langchain.ChatAnthropic,
-    DIFFERENCES,
-    result=observe,
-    request=compared_headers(COMPARED_HEADERS),
-    collect=True,
-    env=ENV,
-)
+def anthropic_suite(scripts: Any, differences: Any = None) -> Suite:
+    """A side-by-side suite of ChatAnthropic compared as this module's: the partner's class
+    and the drop-in, their results and headers, in this module's environment."""
+    return Suite(
+        scripts,
+        partner.ChatAnthropic,
+        chatplex.langchain.ChatAnthropic,
+        differences or {},
+        result=observe,
+        request=compared_headers(COMPARED_HEADERS),
+        collect=True,
+        env=ENV,
+    )
+
+
+SUITE = anthropic_suite(SCRIPTS, DIFFERENCES)
 test_same_as_langchain_anthropic = SUITE.same_test()
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -23,13 +22,8 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_same
-from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import plain_request
-from tests.partners._sidebyside import run_both
-from tests.partners._sidebyside import unset
+from tests.partners.openai._both import assert_same_as_langchain_openai
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -95,14 +89,4 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
     server.handler = _streamed
-    script = SCRIPTS[name]
-    with unset(("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE")):
-        outcome = run_both(
-            server,
-            lambda: script(langchain_openai.ChatOpenAI, server.url),
-            lambda: script(chatplex.langchain.ChatOpenAI, server.url),
-            result=observe,
-            request=plain_request,
-            collect=True,
-        )
-    assert_same(kept_out(outcome, DIFFERENCES, name))
+    assert_same_as_langchain_openai(server, SCRIPTS[name], DIFFERENCES, name)

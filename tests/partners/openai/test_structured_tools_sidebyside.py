@@ -18,21 +18,15 @@ import pytest
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
-import chatplex.langchain
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
-from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import attempted
-from tests.partners._sidebyside import kept_out
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import refused_before_sending
-from tests.partners._sidebyside import run_both
-from tests.partners._sidebyside import unset
+from tests.partners.openai._both import assert_same_as_langchain_openai
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -89,14 +83,4 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
 def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
     reply = json.dumps(chat_completion('{"name": "Paris"}', created=1)).encode()
     server.handler = lambda seen: Reply(200, [reply])
-    script = SCRIPTS[name]
-    with unset(("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE")):
-        outcome = run_both(
-            server,
-            lambda: script(langchain_openai.ChatOpenAI, server.url),
-            lambda: script(chatplex.langchain.ChatOpenAI, server.url),
-            result=observe,
-            request=plain_request,
-            collect=True,
-        )
-    assert_same(kept_out(outcome, DIFFERENCES, name))
+    assert_same_as_langchain_openai(server, SCRIPTS[name], DIFFERENCES, name)

@@ -1,0 +1,40 @@
+"""The comparison the OpenAI side-by-side scripts share: one script run with
+langchain-openai's `ChatOpenAI` and with the drop-in, on one scripted server, with no key
+or base URL in the environment, then held to be the same but for its kept differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+
+import chatplex.langchain
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
+from tests.partners._sidebyside import run_both
+from tests.partners._sidebyside import unset
+
+
+def assert_same_as_langchain_openai(
+    server: ScriptedServer,
+    script: Callable[[Any, str], Any],
+    differences: Mapping[Any, Any],
+    name: str,
+) -> None:
+    """`script(cls, server.url)` with both classes: the same results and requests, but
+    for `differences`' row of `name`."""
+    import langchain_openai
+
+    with unset(("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE")):
+        outcome = run_both(
+            server,
+            lambda: script(langchain_openai.ChatOpenAI, server.url),
+            lambda: script(chatplex.langchain.ChatOpenAI, server.url),
+            result=observe,
+            request=plain_request,
+            collect=True,
+        )
+    assert_same(kept_out(outcome, differences, name))
