@@ -53,7 +53,6 @@ from ..openai.chunk_bound import CHUNK_BOUND_READ
 from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.dropin import TiktokenCounted
 from ..openai.extra_body_layer import ExtraBodyLayer
-from ..openai.extra_body_layer import engine_for_call
 from ..openai.stop_dropin import EmptyStop
 from .blocks import register_parts_blocks
 from .partner_tables import SDK_REQUEST_OPTIONS
@@ -100,7 +99,6 @@ class PresetChatModel(TiktokenCounted):
     unnamed_parameters: ClassVar[frozenset[str]] = frozenset()
     #: The constructor's `extra_body`, which a call's own replaces where its partner hands
     #: it to an SDK (`extra_body_layer.py`; langchain-mistralai posts it as a field).
-    _extra_body_layer = ExtraBodyLayer()
 
     def __init_subclass__(cls, provider: str | None = None, **kwargs: Any) -> None:
         """A preset's class names its preset (`class ChatGroq(PresetChatModel,
@@ -255,13 +253,6 @@ class PresetChatModel(TiktokenCounted):
         if profile.sdk_request_options:  # (its SDK's `extra_body`, merged over the body)
             self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
         merge_body(self, "extra_body", extra_body)
-
-    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
-        return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
-
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        super()._apply(settings, asynchronous=asynchronous)
-        self.extra_body.update(self._extra_body_layer.given)  # (the SDK merges it last)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """`with_structured_output` with the methods its LangChain class answers

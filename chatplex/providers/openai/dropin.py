@@ -120,7 +120,11 @@ class TiktokenCounted(StopAsGiven):
     """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
     (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
     `model_name`, and bounding an async stream's chunks as it does; sending `stop` as
-    given (`stop_dropin.py`). The base of the drop-ins whose partner class is one."""
+    given (`stop_dropin.py`); holding the constructor's `extra_body` as a layer a call's
+    own replaces (`extra_body_layer.py`; a class whose SDK merges it sets it). The base of
+    the drop-ins whose partner class is one."""
+
+    _extra_body_layer = ExtraBodyLayer()
 
     #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
     tiktoken_model_name: str | None = None
@@ -133,6 +137,9 @@ class TiktokenCounted(StopAsGiven):
         """Whether it counts as langchain-openai's classes: its wire's `token_counts`, the
         counter chatplex's own models read too (a preset's row says it)."""
         return wire_counts(self.adapter) is not None
+
+    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
+        return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
 
     def langchain_token_ids(self, text: str) -> list[int] | None:
         counts = wire_counts(self.adapter) if self.counts_with_tiktoken else None
@@ -169,6 +176,7 @@ class TiktokenCounted(StopAsGiven):
         if "timeout" in settings:
             settings = timeout_in_seconds(settings)
         super()._apply(settings, asynchronous=asynchronous)
+        self.extra_body.update(self._extra_body_layer.given)  # (the SDK merges it last)
 
     def _counted_model(self) -> Any:
         # The partner's model_name (None for an Azure deployment without `model`, which
@@ -309,7 +317,6 @@ class ChatOpenAI(TiktokenCounted):
     #: AzureChatOpenAI does not: False there, the keyword refused as before).
     calls_through_openai_proxy = True
     #: The constructor's `extra_body`, which a call's own replaces (`extra_body_layer.py`).
-    _extra_body_layer = ExtraBodyLayer()
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
@@ -444,13 +451,6 @@ class ChatOpenAI(TiktokenCounted):
         )
         self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
         merge_body(self, "extra_body", extra_body)
-
-    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
-        return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
-
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        super()._apply(settings, asynchronous=asynchronous)
-        self.extra_body.update(self._extra_body_layer.given)  # (the SDK merges it last)
 
     def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
         """The model the constructor names (langchain-openai's `model_name`), which its

@@ -47,7 +47,7 @@ class ExtraBodyLayer:
 
 
 class Layered(Protocol):
-    """A chat model holding the constructor's `extra_body` layer (`ChatOpenAI`)."""
+    """A chat model holding the constructor's `extra_body` layer (`dropin.TiktokenCounted`)."""
 
     extra_body: dict[str, Any]
     _extra_body_layer: ExtraBodyLayer
