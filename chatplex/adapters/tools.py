@@ -113,8 +113,8 @@ def to_tool_spec(tool: object) -> ToolSpec:
 
 def _is_sdk_tool(tool: object) -> bool:
     """An SDK's tool object in OpenAI's tool form (a pydantic model whose `type` is
-    "function" and which has a `function`: the cohere SDK's `ToolV2`, as langchain-cohere
-    binds it), read as its dump."""
+    "function" and which has a `function`, as a partner package may bind its SDK's tool
+    class: `PartnerTraits.bound_tool_form`), read as its dump."""
     return (
         not isinstance(tool, type)
         and hasattr(tool, "model_dump")

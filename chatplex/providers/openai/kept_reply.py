@@ -53,5 +53,5 @@ def keep(adapter: Any, url: str | Secret, body: bytes, headers: Mapping[str, str
 
 def kept(adapter: Any) -> KeptReply | None:
     """The reply `adapter` kept, if any."""
-    kept_list = getattr(adapter, "kept_reply", None)
+    kept_list = adapter.kept_reply  # (both OpenAI adapters declare it, None by default)
     return kept_list[-1] if kept_list else None
