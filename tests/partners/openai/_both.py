@@ -38,3 +38,20 @@ def assert_same_as_langchain_openai(
             collect=True,
         )
     assert_same(kept_out(outcome, differences, name))
+
+
+def both_models(server: ScriptedServer, *, responses: bool) -> list[Any]:
+    """langchain-openai's `ChatOpenAI` and the drop-in, built alike against `server`
+    (gpt-4.1, no retries; on the Responses API where `responses`)."""
+    import langchain_openai
+
+    return [
+        cls(
+            model="gpt-4.1",
+            api_key="sk-k",
+            base_url=server.url + "/v1",
+            max_retries=0,
+            use_responses_api=responses,
+        )
+        for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI)
+    ]

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import instance_of
+from tests.partners.openai._both import both_models
 
 openai = pytest.importorskip("openai")
 langchain_openai = pytest.importorskip("langchain_openai")
@@ -97,14 +97,7 @@ def test_an_overflow_is_the_partners_class(
     body = json.dumps({"error": ERRORS[error]}).encode()
     server.handler = lambda seen: Reply(400, [body])
     seen = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        model = cls(
-            model="gpt-4.1",
-            api_key="sk-k",
-            base_url=server.url + "/v1",
-            max_retries=0,
-            use_responses_api=responses,
-        )
+    for model in both_models(server, responses=responses):
         with pytest.raises(openai.BadRequestError) as raised:
             model.invoke("hi") if how == "invoke" else list(model.stream("hi"))
         seen.append(_read(raised.value))

@@ -14,13 +14,13 @@ import pytest
 from pydantic import BaseModel
 from pydantic import ValidationError
 
-import chatplex.langchain
 from tests._replies import chat_completion
 from tests.adapters._responses_fixtures import message_item
 from tests.adapters._responses_fixtures import response
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners.openai._both import both_models
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -63,14 +63,7 @@ def test_a_reply_failing_its_class_raises_with_the_response(
 ) -> None:
     server.handler = _reply
     seen = []
-    for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
-        model = cls(
-            model="gpt-4.1",
-            api_key="sk-k",
-            base_url=server.url + "/v1",
-            max_retries=0,
-            use_responses_api=responses,
-        )
+    for model in both_models(server, responses=responses):
         structured = model.with_structured_output(
             Answer, method="json_schema", include_raw=how == "include_raw"
         )
