@@ -1,8 +1,10 @@
 """TypedDict classes as tools and schemas, read as in LangChain
 (`convert_to_openai_tool`): ``Annotated[type, default, "description"]`` (``...`` as the
 default: required), or a plain type (required); an ``Args:`` section of the class
-docstring describes fields too. A TypedDict becomes a pydantic model with those fields
-(`typeddict_model`), whose schema `typeddict_generator` writes as LangChain does.
+docstring describes fields too. A ``NotRequired[...]`` key is optional (LangChain's
+conversion refuses the qualifier, and the drop-ins refuse it with it). A TypedDict
+becomes a pydantic model with those fields (`typeddict_model`), whose schema
+`typeddict_generator` writes as LangChain does.
 
 pydantic is imported inside the functions: ``import chatplex`` stays cheap.
 
@@ -69,6 +71,9 @@ def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseM
         hints = dict(cls.__annotations__)
     fields: dict[str, Any] = {}
     for name, hint in hints.items():
+        # A key the dict may leave out is optional in the schema (a None default, which
+        # `typeddict_generator` does not write).
+        hint, required = _required(hint)
         extra: dict[str, Any] = {"default": ...}
         if get_origin(hint) is Annotated:
             hint, *meta = get_args(hint)
@@ -80,10 +85,24 @@ def _typeddict_model(cls: type, seen: dict[type, Any], depth: int) -> type[BaseM
                 )
         if name in arg_docs:
             extra["description"] = arg_docs[name]
+        if not required and extra.get("default", ...) is ...:
+            extra["default"] = None
         fields[name] = (_typeddicts_inside(hint, seen, depth + 1), Field(**extra))
     model: type[BaseModel] = create_model(cls.__name__, __doc__=doc_summary(doc) or None, **fields)
     seen[cls] = model
     return model
+
+
+def _required(hint: Any) -> tuple[Any, bool]:
+    """`hint` without its `Required` / `NotRequired` qualifier, and whether the key must be
+    present. An unmarked key is required whatever the class's `total` says, as LangChain's
+    conversion reads it (the drop-ins send what their partners send)."""
+    import typing
+
+    origin = getattr(hint, "__origin__", None)
+    if origin is typing.NotRequired:
+        return hint.__args__[0], False
+    return (hint.__args__[0] if origin is typing.Required else hint), True
 
 
 def _typeddicts_inside(hint: Any, seen: dict[type, Any], depth: int) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import doctest
 from typing import Annotated
+from typing import NotRequired
+from typing import Required
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -64,6 +66,46 @@ def test_typeddict_description_must_be_a_string() -> None:
 
     with pytest.raises(TypeError, match="must be a description"):
         to_tool_spec(Bad)
+
+
+class Person(TypedDict, total=False):
+    """A person."""
+
+    name: Required[str]
+    nickname: NotRequired[Annotated[str, ..., "what friends say"]]
+    age: int
+
+
+def test_a_not_required_key_is_optional_and_an_unmarked_one_required_whatever_total_says() -> None:
+    # LangChain's conversion raises for either qualifier (the drop-ins raise with it, before
+    # any request: tests/partners/openai/test_typeddict_not_required_sidebyside.py); for an
+    # unmarked key of a `total=False` class it writes the key as required, and so does this.
+    params = to_tool_spec(Person).parameters
+    assert params["required"] == ["name", "age"]
+    assert params["properties"]["nickname"] == {"type": "string", "description": "what friends say"}
+    with pytest.raises(TypeError):
+        convert_to_openai_tool(Person)
+
+
+@pytest.mark.parametrize("method", ["json_schema", "function_calling"])
+def test_chatplex_structured_output_of_a_not_required_key_is_sent_and_parsed(method: str) -> None:
+    import chatplex
+    from chatplex.testing import ChatMock
+
+    with ChatMock() as mock:
+        if method == "json_schema":
+            mock.openai.reply_text('{"name": "Ada"}')
+        else:
+            mock.openai.reply_tool_call("Person", {"name": "Ada"})
+        model = chatplex.init_chat_model("openai:gpt-4o", api_key="sk-test")
+        assert model.with_structured_output(Person, method=method).invoke("who?") == {"name": "Ada"}
+    sent = mock.openai.requests[-1]
+    schema = (
+        sent["response_format"]["json_schema"]["schema"]
+        if method == "json_schema"
+        else sent["tools"][0]["function"]["parameters"]
+    )
+    assert schema["required"] == ["name", "age"]
 
 
 def test_docstring_examples() -> None:
