@@ -311,35 +311,41 @@ def _reported(
         run_manager.on_llm_error(error)
 
 
+class _Opening:
+    """A stream's opening, watched: a failure before its first piece (the request
+    refused) is logged as its partner logs it (`_reported`'s log; it tells no callback
+    there). The sync and async streams drive it alike."""
+
+    def __init__(self, report: tuple[str, str]) -> None:
+        self.report = report
+        self.opened = False
+
+    def __enter__(self) -> _Opening:
+        return self
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
+        if isinstance(error, Exception) and not self.opened:
+            _log_failure(self.report)
+
+
 def _logged_if_refused(
     pieces: Iterator[ChatGenerationChunk], report: tuple[str, str]
 ) -> Iterator[ChatGenerationChunk]:
-    """`pieces`, a stream whose failure before its first piece (the request refused)
-    is logged as its partner logs it (`_reported`'s log; it tells no callback there)."""
-    opened = False
-    try:
+    """`pieces`, a stream whose failure before its first piece is logged (`_Opening`)."""
+    with _Opening(report) as opening:
         for piece in pieces:
-            opened = True
+            opening.opened = True
             yield piece
-    except Exception:
-        if not opened:
-            _log_failure(report)
-        raise
 
 
 async def _alogged_if_refused(
     pieces: AsyncIterator[ChatGenerationChunk], report: tuple[str, str]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`_logged_if_refused` of an async stream."""
-    opened = False
-    try:
+    with _Opening(report) as opening:
         async for piece in pieces:
-            opened = True
+            opening.opened = True
             yield piece
-    except Exception:
-        if not opened:
-            _log_failure(report)
-        raise
 
 
 def _log_failure(report: tuple[str, str]) -> None:
