@@ -14,7 +14,6 @@ import pytest
 import chatplex
 from chatplex import ChatModel
 from chatplex import ToolMessage
-from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.errors import AuthenticationError
 from chatplex.errors import NotFoundError
@@ -23,6 +22,10 @@ from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_merged
+from tests._calls import ask_stream
+from tests._calls import mock_model
 from tests.core._twins import texts_until
 
 PROVIDERS = ["openai", "anthropic"]
@@ -32,25 +35,7 @@ SENTINEL = "sk-SENTINEL-e2e-0123456789"
 def make(server: MockServer, provider: str, **settings: Any) -> ChatModel:
     if provider == "openai":
         settings.setdefault("stream_usage", True)  # a custom base URL, as with LangChain's
-        return init_chat_model(
-            "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key=SENTINEL, **settings
-        )
-    return init_chat_model(
-        "anthropic:claude-sonnet-4-5",
-        base_url=server.anthropic_base_url,
-        api_key=SENTINEL,
-        **settings,
-    )
-
-
-async def invoke(model: Any, sync: bool, value: Any) -> Any:
-    return model.invoke(value) if sync else await model.ainvoke(value)
-
-
-async def chunks(model: Any, sync: bool, value: Any) -> list[Any]:
-    if sync:
-        return list(model.stream(value))
-    return [c async for c in model.astream(value)]
+    return mock_model(server, provider, api_key=SENTINEL, **settings)
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -58,7 +43,7 @@ async def chunks(model: Any, sync: bool, value: Any) -> list[Any]:
 async def test_invoke_reply_usage_and_metadata(
     server: MockServer, provider: str, sync: bool
 ) -> None:
-    reply = await invoke(make(server, provider), sync, "hello over http")
+    reply = await ask(make(server, provider), sync, "hello over http")
     assert reply.text == "Echo: hello over http"
     assert reply.usage_metadata["output_tokens"] == 4
     assert reply.usage_metadata["total_tokens"] == (
@@ -76,10 +61,10 @@ async def test_stream_merges_to_the_non_stream_reply(
     server: MockServer, provider: str, sync: bool
 ) -> None:
     model = make(server, provider)
-    pieces = await chunks(model, sync, "stream these words please")
+    pieces = await ask_stream(model, sync, "stream these words please")
     assert sum(1 for c in pieces if c.text) >= 4  # word by word, not one blob
     merged = merge_chunks(pieces).to_message()
-    whole = await invoke(model, sync, "stream these words please")
+    whole = await ask(model, sync, "stream these words please")
     assert merged.text == whole.text
     assert merged.usage_metadata == whole.usage_metadata
     assert merged.response_metadata["finish_reason"] == whole.response_metadata["finish_reason"]
@@ -110,16 +95,16 @@ def get_weather(city: str, unit: str = "celsius") -> str:
 async def test_tool_call_round_trip(server: MockServer, provider: str, sync: bool) -> None:
     model = make(server, provider).bind_tools([get_weather])
     question = "use the tool to get the weather"
-    first = await invoke(model, sync, question)
+    first = await ask(model, sync, question)
     assert first.response_metadata["finish_reason"] == "tool_calls"
     [call] = first.tool_calls
     assert call["name"] == "get_weather"
     assert call["args"] == {"city": "x"}
-    streamed = merge_chunks(await chunks(model, sync, question)).to_message()
+    streamed = await ask_merged(model, sync, question)
     assert [(c["name"], c["args"]) for c in streamed.tool_calls] == [("get_weather", {"city": "x"})]
 
     answer = ToolMessage(get_weather(**call["args"]), tool_call_id=call["id"] or "")
-    final = await invoke(model, sync, [("human", question), first, answer])
+    final = await ask(model, sync, [("human", question), first, answer])
     assert final.response_metadata["finish_reason"] == "stop"
 
 
@@ -139,7 +124,7 @@ async def test_error_statuses_become_typed_errors(
 ) -> None:
     model = make(server, provider, max_retries=0, default_headers={"x-mock-fault": fault})
     with pytest.raises(error) as info:
-        await invoke(model, sync, "x")
+        await ask(model, sync, "x")
     err = info.value
     assert err.status == int(fault.split(";")[0].split("=")[1])
     assert err.provider == provider

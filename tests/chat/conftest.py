@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex import AIMessage
-from chatplex import init_chat_model
 from chatplex import set_llm_cache
 from chatplex.testing import MockServer
+from tests._calls import mock_model
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
@@ -46,15 +45,7 @@ def clean_cache(mock: MockServer) -> Iterator[None]:
 
 def make(mock: MockServer, provider: str = "openai", **settings: Any) -> Any:
     settings.setdefault("api_key", f"sk-test-{uuid.uuid4().hex}")  # a budget of its own
-    if provider == "openai":
-        return init_chat_model("openai:gpt-4o-mini", base_url=mock.openai_base_url, **settings)
-    return init_chat_model(
-        "anthropic:claude-sonnet-4-5", base_url=mock.anthropic_base_url, **settings
-    )
-
-
-async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> AIMessage:
-    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+    return mock_model(mock, provider, **settings)
 
 
 async def ask_batch(model: Any, sync: bool, values: list[Any], **kw: Any) -> list[Any]:

@@ -15,9 +15,9 @@ import pytest
 
 import chatplex
 from chatplex import ChatModel
-from chatplex import init_chat_model
 from chatplex.core import portal
 from chatplex.testing import MockServer
+from tests._calls import mock_model
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="fork only"),
@@ -40,9 +40,7 @@ def server() -> Iterator[MockServer]:
 
 
 def make_model(server: MockServer, provider: str) -> ChatModel:
-    base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
-    name = "openai:gpt-4o-mini" if provider == "openai" else "anthropic:claude-sonnet-4-5"
-    return init_chat_model(name, base_url=base, api_key="sk-fork-test", max_retries=0)
+    return mock_model(server, provider, api_key="sk-fork-test", max_retries=0)
 
 
 def child(model: ChatModel, number: int, results: Any) -> None:

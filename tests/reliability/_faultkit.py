@@ -1,5 +1,5 @@
 """Helpers of the fault-injection suite: the fault plan, models pointed at the mock
-server, and sync/async call helpers (fixtures are in conftest.py).
+server, and sync/async call helpers beside tests/_calls.py's (fixtures are in conftest.py).
 
 Faults are planned per request *key* and attempt: a test sends `x-request-key` (through
 the model's per-call `extra_headers`) and the plan injects `specs[n]` on attempt n+1,
@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from chatplex import ChatModel
-from chatplex import init_chat_model
 from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests._calls import mock_model
 
 PROVIDERS = ("openai", "anthropic")
 API_KEY = "sk-reliability-suite-0000"
@@ -137,21 +137,7 @@ def make_model(server: MockServer, provider: str, **settings: Any) -> ChatModel:
     """A real OpenAI / Anthropic chat model talking to the mock server."""
     settings.setdefault("retry_policy", FAST)
     settings.setdefault("api_key", API_KEY)
-    if provider == "openai":
-        return init_chat_model("openai:gpt-4o-mini", base_url=server.openai_base_url, **settings)
-    return init_chat_model(
-        "anthropic:claude-sonnet-4-5", base_url=server.anthropic_base_url, **settings
-    )
-
-
-async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> Any:
-    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
-
-
-async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]:
-    if sync:
-        return list(model.stream(value, **kw))
-    return [chunk async for chunk in model.astream(value, **kw)]
+    return mock_model(server, provider, **settings)
 
 
 async def stream_into(seen: list[Any], model: Any, sync: bool, value: Any, **kw: Any) -> None:

@@ -22,8 +22,6 @@ import pytest
 from _faultkit import API_KEY
 from _faultkit import PROMPTLY
 from _faultkit import PROVIDERS
-from _faultkit import ask
-from _faultkit import ask_stream
 from _faultkit import parity
 from _faultkit import until
 from _hostile import FAULTS
@@ -41,6 +39,8 @@ from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http import retry_policy
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
+from tests._calls import ask
+from tests._calls import ask_stream
 from tests._leaks import frozen_heap
 from tests._leaks import no_resource_warnings
 

@@ -12,8 +12,6 @@ from _faultkit import NEVER
 from _faultkit import PROMPTLY
 from _faultkit import FaultPlan
 from _faultkit import VirtualTime
-from _faultkit import ask
-from _faultkit import ask_stream
 from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import stream_into
@@ -26,6 +24,8 @@ from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http import retry_policy
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
 
 @each_way

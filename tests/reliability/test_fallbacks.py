@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _faultkit import ask
 from _faultkit import ask_batch
-from _faultkit import ask_stream
 from _faultkit import make_model
 from _faultkit import own_key
 from _faultkit import parity
@@ -18,6 +16,8 @@ from chatplex.errors import ServerError
 from chatplex.errors import StreamError
 from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
 Keys = dict[str, str]
 

@@ -11,8 +11,6 @@ import pytest
 from _faultkit import NEVER
 from _faultkit import FaultPlan
 from _faultkit import VirtualTime
-from _faultkit import ask
-from _faultkit import ask_stream
 from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import parity
@@ -31,6 +29,8 @@ from chatplex.http import retry_policy
 from chatplex.messages import merge_chunks
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
 #: Faults injected on the first attempt only; the second attempt must succeed.
 TRANSIENT = {

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from _faultkit import PROMPTLY
 from _faultkit import FaultPlan
-from _faultkit import ask
 from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import providers
@@ -22,6 +21,7 @@ from chatplex.http._budget_shared import RateLimit
 from chatplex.http._ratelimit import get_budget
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests._calls import ask
 
 QUICK_503 = "status=503;retry_after_ms=5"  # retried after 5 ms, whatever the backoff
 

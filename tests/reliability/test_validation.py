@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _faultkit import ask
 from _faultkit import ask_batch
-from _faultkit import ask_stream
 from _faultkit import each_way
 from _faultkit import make_model
 from _faultkit import parity
@@ -19,6 +17,8 @@ from _faultkit import parity
 from chatplex import ToolMessage
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
 
 @pytest.fixture

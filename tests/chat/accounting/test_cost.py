@@ -22,8 +22,9 @@ from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import load_prices
 from chatplex.chat.accounting.cost import price_table_version
 from chatplex.chat.accounting.cost import reply_cost
-from chatplex.messages import merge_chunks
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_merged
 from tests._fresh import fresh_python
 from tests._replies import chat_completion
 
@@ -146,16 +147,6 @@ def make(mock: MockServer, provider: str, model: str) -> Any:
     )
 
 
-async def ask(model: Any, sync: bool, text: str) -> Any:
-    return model.invoke(text) if sync else await model.ainvoke(text)
-
-
-async def stream(model: Any, sync: bool, text: str) -> Any:
-    if sync:
-        return merge_chunks(list(model.stream(text))).to_message()
-    return merge_chunks([c async for c in model.astream(text)]).to_message()
-
-
 @pytest.mark.parametrize(
     ("provider", "model"), [("openai", "gpt-4o-mini"), ("anthropic", "claude-sonnet-4-5")]
 )
@@ -166,7 +157,7 @@ async def test_replies_and_merged_streams_carry_the_same_cost(
     chat = make(mock, provider, model)
     with track_usage():
         reply = await ask(chat, sync, "price me")
-        streamed = await stream(chat, sync, "price me")
+        streamed = await ask_merged(chat, sync, "price me")
     expected = cost_of(reply.usage_metadata, model, provider=provider)
     assert expected is not None and expected["total"] > 0
     assert reply.response_metadata["cost"] == expected
@@ -180,7 +171,7 @@ async def test_outside_a_tracker_replies_are_not_priced_until_asked(
 ) -> None:
     """No tracker: no table loaded for nothing; `reply_cost` prices a reply afterwards."""
     reply = await ask(make(mock, "anthropic", "claude-sonnet-4-5"), sync, "later")
-    streamed = await stream(make(mock, "openai", "gpt-4o-mini"), sync, "later")
+    streamed = await ask_merged(make(mock, "openai", "gpt-4o-mini"), sync, "later")
     assert "cost" not in reply.response_metadata and "cost" not in streamed.response_metadata
     expected = cost_of(reply.usage_metadata, "claude-sonnet-4-5", provider="anthropic")
     assert expected is not None and reply_cost(reply) == expected

@@ -20,6 +20,8 @@ from chatplex import track_usage
 from chatplex.chat.accounting.cost import cost_of
 from chatplex.chat.accounting.cost import reply_cost
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import mock_model
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -34,14 +36,7 @@ def make(mock: MockServer, provider: str = "openai", **settings: Any) -> Any:
     if provider == "openai":
         # A custom base URL: stream usage asked for explicitly, as with LangChain's.
         settings.setdefault("stream_usage", True)
-        return init_chat_model("openai:gpt-4o-mini", base_url=mock.openai_base_url, **settings)
-    return init_chat_model(
-        "anthropic:claude-sonnet-4-5", base_url=mock.anthropic_base_url, **settings
-    )
-
-
-async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> Any:
-    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+    return mock_model(mock, provider, **settings)
 
 
 @parity

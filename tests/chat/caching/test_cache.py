@@ -18,8 +18,8 @@ from chatplex import set_llm_cache
 from chatplex.chat import sending
 from chatplex.chat.accounting.cost import reply_cost
 from chatplex.testing import MockServer
+from tests._calls import ask
 
-from ..conftest import ask
 from ..conftest import ask_batch
 from ..conftest import make
 from ..conftest import parity

@@ -15,8 +15,8 @@ from chatplex.chat.caching.entries import cache_key
 from chatplex.chat.caching.entries import dump_reply
 from chatplex.chat.caching.entries import load_reply
 from chatplex.testing import MockServer
+from tests._calls import ask
 
-from ..conftest import ask
 from ..conftest import ask_batch
 from ..conftest import make
 from ..conftest import parity

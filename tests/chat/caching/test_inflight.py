@@ -11,7 +11,6 @@ import asyncio
 import logging
 import threading
 import time
-from typing import Any
 
 import pytest
 
@@ -26,8 +25,9 @@ from chatplex.errors import BadRequestError
 from chatplex.messages import merge_chunks
 from chatplex.messages import reply_as_chunk
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
-from ..conftest import ask
 from ..conftest import ask_batch
 from ..conftest import make
 from ..conftest import parity
@@ -123,20 +123,14 @@ def test_a_waiter_gives_up_at_its_deadline(mock: MockServer) -> None:
 # ---- streams ------------------------------------------------------------------------------
 
 
-async def collect(model: Any, sync: bool, value: Any) -> list[Any]:
-    if sync:
-        return list(model.stream(value))
-    return [chunk async for chunk in model.astream(value)]
-
-
 @providers
 @parity
 async def test_a_stream_from_the_cache_replays_the_reply(
     mock: MockServer, provider: str, sync: bool
 ) -> None:
     model = make(mock, provider, cache=InMemoryCache())
-    live = await collect(model, sync, "stream me")
-    again = await collect(model, sync, "stream me")
+    live = await ask_stream(model, sync, "stream me")
+    again = await ask_stream(model, sync, "stream me")
     assert mock.stats.requests == 1
     stored = merge_chunks(live).to_message()
     replayed = merge_chunks(again).to_message()

@@ -21,9 +21,9 @@ from chatplex import InMemoryCache
 from chatplex import set_llm_cache
 from chatplex.chat.caching import langchain_cache
 from chatplex.testing import MockServer
+from tests._calls import ask
 from tests._fresh import fresh_python
 
-from ..conftest import ask
 from ..conftest import make
 from ..conftest import parity
 

@@ -15,8 +15,8 @@ import pytest
 from chatplex import SQLiteCache
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
+from tests._calls import ask
 
-from ..conftest import ask
 from ..conftest import make
 from ..conftest import parity
 

@@ -28,8 +28,8 @@ from chatplex import AIMessage
 from chatplex import SQLiteCache
 from chatplex.chat.caching import inflight
 from chatplex.testing import MockServer
+from tests._calls import ask
 
-from ..conftest import ask
 from ..conftest import make
 from ..conftest import parity
 

@@ -23,6 +23,8 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_merged
 from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
@@ -30,16 +32,6 @@ from tests._weather import weather_history
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
-
-
-async def invoke(model: Any, sync: bool, value: Any) -> Any:
-    return model.invoke(value) if sync else await model.ainvoke(value)
-
-
-async def streamed(model: Any, sync: bool, value: Any) -> Any:
-    if sync:
-        return merge_chunks(model.stream(value)).to_message()
-    return merge_chunks([c async for c in model.astream(value)]).to_message()
 
 
 class TestAzureOverTheMockServer:
@@ -55,7 +47,7 @@ class TestAzureOverTheMockServer:
     @pytest.mark.parametrize("version", [VERSION, "v1"])
     async def test_invoke_with_usage(self, server: MockServer, sync: bool, version: str) -> None:
         model = self.model(server, api_version=version)
-        reply = await invoke(model, sync, "hello azure")
+        reply = await ask(model, sync, "hello azure")
         assert reply.text == "Echo: hello azure"
         assert reply.usage_metadata["output_tokens"] == 3  # the mock counts words
         assert reply.response_metadata["finish_reason"] == "stop"
@@ -73,8 +65,8 @@ class TestAzureOverTheMockServer:
         self, server: MockServer, sync: bool
     ) -> None:
         model = self.model(server)
-        merged = await streamed(model, sync, "stream me")
-        whole = await invoke(model, sync, "stream me")
+        merged = await ask_merged(model, sync, "stream me")
+        whole = await ask(model, sync, "stream me")
         assert merged.text == whole.text == "Echo: stream me"
         assert merged.usage_metadata == whole.usage_metadata
 
@@ -82,15 +74,15 @@ class TestAzureOverTheMockServer:
     async def test_tool_call_round_trip(self, server: MockServer, sync: bool) -> None:
         model = self.model(server).bind_tools([get_weather])
         question = "use the tool to get the weather"
-        first = await invoke(model, sync, question)
+        first = await ask(model, sync, question)
         [call] = first.tool_calls
         assert (call["name"], call["args"]) == ("get_weather", {"city": "x"})
-        again = await streamed(model, sync, question)
+        again = await ask_merged(model, sync, question)
         assert [(c["name"], c["args"]) for c in again.tool_calls] == [
             ("get_weather", {"city": "x"})
         ]
         answer = ToolMessage(get_weather(**call["args"]), tool_call_id=call["id"] or "")
-        final = await invoke(model, sync, [("human", question), first, answer])
+        final = await ask(model, sync, [("human", question), first, answer])
         assert final.response_metadata["finish_reason"] == "stop"
 
     @pytest.mark.parametrize("sync", [True, False])
@@ -101,19 +93,19 @@ class TestAzureOverTheMockServer:
             api_version=VERSION,
             api_key=KEY,
         ).with_structured_output(City)
-        city = await invoke(model, sync, "a city please")
+        city = await ask(model, sync, "a city please")
         assert isinstance(city, City)
 
     @pytest.mark.parametrize("sync", [True, False])
     async def test_entra_id_token_provider(self, server: MockServer, sync: bool) -> None:
         model = self.model(server, azure_ad_token_provider=lambda: "entra-token")
-        assert (await invoke(model, sync, "hi")).text == "Echo: hi"
+        assert (await ask(model, sync, "hi")).text == "Echo: hi"
 
     @pytest.mark.parametrize("sync", [True, False])
     async def test_content_filter_refusal(self, server: MockServer, sync: bool) -> None:
         model = self.model(server, default_headers={"x-mock-fault": "content_filter"})
         with pytest.raises(ContentFilterError) as info:
-            await invoke(model, sync, "hi")
+            await ask(model, sync, "hi")
         assert info.value.status == 400 and info.value.filter_results
         assert KEY not in str(info.value) + repr(info.value)
 
@@ -258,9 +250,9 @@ class TestTheSDKReadsTheSameReplies:
         chat = build(self.chat(recorded, version))
         SEEN.clear()
         if stream:
-            reply = await streamed(chat, sync, value)
+            reply = await ask_merged(chat, sync, value)
         else:
-            reply = await invoke(chat, sync, value)
+            reply = await ask(chat, sync, value)
         if case == "structured":
             assert reply["parsed"] == City(name="x", population=1)
             reply = reply["raw"]

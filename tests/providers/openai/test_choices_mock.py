@@ -15,9 +15,10 @@ from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessage
-from chatplex.messages import merge_chunks
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_merged
 from tests._recorded import SENT
 from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
 from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
@@ -34,16 +35,6 @@ def chat(server: MockServer, how: str = "class", **settings: Any) -> Any:
     if how == "class":
         return ChatOpenAI(model="gpt-4.1", use_responses_api=True, **settings)
     return init_chat_model("openai:gpt-4.1", use_responses_api=True, **settings)
-
-
-async def invoke(model: Any, sync: bool, value: Any) -> Any:
-    return model.invoke(value) if sync else await model.ainvoke(value)
-
-
-async def streamed(model: Any, sync: bool, value: Any) -> AIMessage:
-    if sync:
-        return merge_chunks(list(model.stream(value))).to_message()
-    return merge_chunks([c async for c in model.astream(value)]).to_message()
 
 
 def comparable(message: AIMessage) -> dict[str, Any]:
@@ -63,7 +54,7 @@ def comparable(message: AIMessage) -> dict[str, Any]:
 async def test_invoke_with_usage_details(server: MockServer, sync: bool, how: str) -> None:
     model = chat(server, how)
     assert model.provider == "openai_responses"
-    reply = await invoke(model, sync, "hello responses")
+    reply = await ask(model, sync, "hello responses")
     assert reply.text == "Echo: hello responses"
     assert reply.usage_metadata == {
         "input_tokens": 5,  # the mock counts words: its prompt and the reply
@@ -89,8 +80,8 @@ async def test_stream_merges_into_exactly_the_non_stream_reply(
     if tools:
         model = model.bind_tools([get_weather])
     prompt = "use the tool for Paris" if tools else "one two three four"
-    whole = await invoke(model, sync, prompt)
-    merged = await streamed(model, sync, prompt)
+    whole = await ask(model, sync, prompt)
+    merged = await ask_merged(model, sync, prompt)
     assert SENT[-1][1]["stream"] is True
     assert comparable(merged) == as_streamed(comparable(whole))
     assert bool(whole.tool_calls) is tools
@@ -115,14 +106,14 @@ def as_streamed(data: dict[str, Any]) -> dict[str, Any]:
 async def test_function_tool_and_its_result_turn(server: MockServer, sync: bool) -> None:
     model = chat(server).bind_tools([get_weather])
     question = "use the tool to get the weather"
-    first = await invoke(model, sync, question)
+    first = await ask(model, sync, question)
     [call] = first.tool_calls
     assert (call["name"], call["args"]) == ("get_weather", {"city": "x"})
     assert call["id"] == "call_" + first.id.removeprefix("resp_")
     tool_spec = SENT[-1][1]["tools"][0]
     assert (tool_spec["type"], tool_spec["name"]) == ("function", "get_weather")
     answer = ToolMessage(get_weather(**call["args"]), tool_call_id=call["id"])
-    final = await invoke(model, sync, [("human", question), first, answer])
+    final = await ask(model, sync, [("human", question), first, answer])
     assert final.text == f"Echo: {question}" and not final.tool_calls
     sent = SENT[-1][1]["input"]
     calls = [i for i in sent if i.get("type") == "function_call"]
@@ -139,7 +130,7 @@ async def test_structured_output_by_both_methods(
     server: MockServer, sync: bool, method: str
 ) -> None:
     structured = chat(server).with_structured_output(City, method=method)
-    city = await invoke(structured, sync, "a city please")
+    city = await ask(structured, sync, "a city please")
     assert city == City(name="x", population=1)  # the mock's example values
     body = SENT[-1][1]
     if method == "json_schema":
@@ -162,9 +153,9 @@ async def test_429_is_a_rate_limit_error(server: MockServer, sync: bool, stream:
     model = chat(server, max_retries=0, default_headers={"x-mock-fault": "status=429"})
     with pytest.raises(RateLimitError) as info:
         if stream:
-            await streamed(model, sync, "x")
+            await ask_merged(model, sync, "x")
         else:
-            await invoke(model, sync, "x")
+            await ask(model, sync, "x")
     error = info.value
     assert error.status == 429 and error.provider == "openai_responses"
     assert error.request_id and error.request_id.startswith("req_")

@@ -1,0 +1,40 @@
+"""A chat model on the mock server, and its sync and async calls behind one `sync` switch:
+what the suites over OpenAI's and Anthropic's wires (chat/, reliability/, the end-to-end
+and mock-wire tests) each wrote once of their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatplex import AIMessage
+from chatplex import ChatModel
+from chatplex import init_chat_model
+from chatplex.messages import merge_chunks
+from chatplex.testing import MockServer
+
+#: The model each wire's tests ask the mock server for.
+MOCK_MODELS = {"openai": "openai:gpt-4o-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
+
+
+def mock_model(server: MockServer, provider: str = "openai", **settings: Any) -> ChatModel:
+    """`init_chat_model` of `provider`'s model (MOCK_MODELS) at the mock server's base URL
+    for that wire, with `settings`."""
+    base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
+    return init_chat_model(MOCK_MODELS[provider], base_url=base, **settings)
+
+
+async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> Any:
+    """`invoke` or `ainvoke`."""
+    return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
+
+
+async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]:
+    """The chunks of `stream` or `astream`."""
+    if sync:
+        return list(model.stream(value, **kw))
+    return [chunk async for chunk in model.astream(value, **kw)]
+
+
+async def ask_merged(model: Any, sync: bool, value: Any, **kw: Any) -> AIMessage:
+    """The chunks of `stream` or `astream` merged into one message."""
+    return merge_chunks(await ask_stream(model, sync, value, **kw)).to_message()
