@@ -15,7 +15,6 @@ from chatplex import StrOutputParser
 from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
 from chatplex.chat.configuration.configurable import _split_budget
-from chatplex.chat.configuration.profiles import ENV_SETTINGS
 from chatplex.core import Runnable
 from chatplex.core.run_config import RunnableConfig
 from chatplex.messages import merge_chunks
@@ -27,13 +26,7 @@ ANTHROPIC = "anthropic:claude-sonnet-4-5"
 SECRET = "sk-SENTINEL-configurable-0123456789"
 
 
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    for var in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG", *ENV_SETTINGS):
-        monkeypatch.delenv(var, raising=False)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from chatplex import FakeChatModel
 from chatplex import init_chat_model
 from chatplex.chat.configuration.configurable import ConfigurableChatModel
 from chatplex.chat.configuration.factory import _build_spec
-from chatplex.chat.configuration.profiles import ENV_SETTINGS
 from chatplex.chat.configuration.profiles import ConfigError
 from chatplex.chat.configuration.profiles import ModelSpec
 from chatplex.chat.configuration.profiles import _reveal
@@ -49,17 +48,6 @@ def test_configurable_checks_the_default_name_now_and_builds_later() -> None:
 
 
 # --- from the configuration ---------------------------------------------------------------
-
-
-@pytest.fixture
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No CHATPLEX_* or provider variables, and an empty working directory."""
-    for var in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG", *ENV_SETTINGS):
-        monkeypatch.delenv(var, raising=False)
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_secrets_are_revealed_only_when_the_model_is_built() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +28,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 
 SECRET = "sk-SENTINEL-config-0123456789"
-PROVIDER_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")
-
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    for var in ("CHATPLEX_MODEL", "CHATPLEX_PROFILE", "CHATPLEX_CONFIG", *ENV_SETTINGS):
-        monkeypatch.delenv(var, raising=False)
-    for var in PROVIDER_VARS:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def write(path: Path, text: str) -> Path:
