@@ -33,8 +33,10 @@ from typing import Any
 from typing import TypeVar
 
 import pytest
+from langchain_core import chat_history
 from langchain_core._api import LangChainBetaWarning
 from langchain_core._api import LangChainDeprecationWarning
+from langchain_core.runnables import history
 from langchain_core.tools import tool
 
 import chatplex
@@ -481,6 +483,21 @@ def text_of(content: Any) -> str:
         for b in content
         if isinstance(b, str) or b.get("type") == "text"
     )
+
+
+def with_history(runnable: Any, **keys: Any) -> tuple[Any, dict[str, Any]]:
+    """`RunnableWithMessageHistory(runnable, ..., **keys)` over in-memory sessions (the
+    class's own deprecation by LangChain ignored, either side), and the store of its
+    sessions' histories by session id."""
+    store: dict[str, Any] = {}
+
+    def session(session_id: str) -> Any:
+        return store.setdefault(session_id, chat_history.InMemoryChatMessageHistory())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chain = history.RunnableWithMessageHistory(runnable, session, **keys)
+    return chain, store
 
 
 # ---- running one cell ----------------------------------------------------------------------

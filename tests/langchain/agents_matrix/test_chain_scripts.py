@@ -28,19 +28,16 @@ chatplex's, compared (`_kit.py`).
 from __future__ import annotations
 
 import gc
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from langchain_core import callbacks
-from langchain_core import chat_history
 from langchain_core import messages
 from langchain_core import output_parsers
 from langchain_core import prompts
 from langchain_core import runnables
 from langchain_core.output_parsers import openai_tools
-from langchain_core.runnables import history
 from pydantic import create_model
 
 from ._cells import family_test
@@ -52,6 +49,7 @@ from ._kit import masked
 from ._kit import observe
 from ._kit import outcome_of
 from ._kit import text_of
+from ._kit import with_history
 from .test_agents import token
 from .test_config_scripts import _requests
 from .test_model_api import _event as model_api_event
@@ -258,11 +256,6 @@ def streaming_invoke(run: Run) -> Any:
 
 
 def _history_chain(run: Run) -> tuple[Any, dict[str, Any]]:
-    store: dict[str, Any] = {}
-
-    def session(session_id: str) -> Any:
-        return store.setdefault(session_id, chat_history.InMemoryChatMessageHistory())
-
     prompt = prompts.ChatPromptTemplate.from_messages(
         [
             ("system", "You are helpful."),
@@ -270,15 +263,9 @@ def _history_chain(run: Run) -> tuple[Any, dict[str, Any]]:
             ("user", "{question}"),
         ]
     )
-    with warnings.catch_warnings():  # LangChain's own deprecation of the class, either side
-        warnings.simplefilter("ignore")
-        chain = history.RunnableWithMessageHistory(
-            prompt | run.make(),
-            session,
-            input_messages_key="question",
-            history_messages_key="history",
-        )
-    return chain, store
+    return with_history(
+        prompt | run.make(), input_messages_key="question", history_messages_key="history"
+    )
 
 
 HISTORY_CONFIG: Any = {"configurable": {"session_id": "s"}}

@@ -21,12 +21,10 @@ from typing import Any
 import pytest
 from langchain_core import caches
 from langchain_core import callbacks
-from langchain_core import chat_history
 from langchain_core import globals as globals_module
 from langchain_core import load
 from langchain_core import messages
 from langchain_core import runnables
-from langchain_core.runnables import history
 from pydantic import BaseModel
 
 from tests._tiktoken import offline_tiktoken
@@ -41,6 +39,7 @@ from ._kit import arun
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
+from ._kit import with_history
 from .test_agents import token
 
 agents = pytest.importorskip("langchain.agents")
@@ -371,14 +370,7 @@ def _first(pair: Any) -> Any:
 
 def message_history(run: Run) -> Any:
     """`RunnableWithMessageHistory` over two turns of one session."""
-    store: dict[str, Any] = {}
-
-    def session(session_id: str) -> Any:
-        return store.setdefault(session_id, chat_history.InMemoryChatMessageHistory())
-
-    with warnings.catch_warnings():  # LangChain's own deprecation of the class, either side
-        warnings.simplefilter("ignore")
-        chain = history.RunnableWithMessageHistory(run.make(), session)
+    chain, store = with_history(run.make())
     config = {"configurable": {"session_id": "s"}}
     chain.invoke(HELLO, config)
     chain.invoke("And to my neighbour", config)

@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core import chat_history
 from langchain_core import load
 from langchain_core import messages
 from langchain_core import output_parsers
@@ -57,7 +56,6 @@ from langchain_core import prompts
 from langchain_core import runnables
 from langchain_core.messages import utils as message_utils
 from langchain_core.output_parsers import openai_tools
-from langchain_core.runnables import history
 from pydantic import create_model
 
 from chatplex.testing import MockScript
@@ -85,6 +83,7 @@ from ._kit import observe
 from ._kit import outcome_of
 from ._kit import scripted
 from ._kit import text_of
+from ._kit import with_history
 from .test_config_scripts import FALLBACK_WIRE
 from .test_config_scripts import _deprecated_alike
 from .test_config_scripts import _requests
@@ -392,14 +391,7 @@ def two_sessions(run: Run) -> Any:
     """`RunnableWithMessageHistory(model, ...)` over sessions "a" and "b" taking turns,
     then a third session async: each store's messages and how many messages each
     request carried."""
-    stores: dict[str, Any] = {}
-
-    def session(session_id: str) -> Any:
-        return stores.setdefault(session_id, chat_history.InMemoryChatMessageHistory())
-
-    with warnings.catch_warnings():  # LangChain's own deprecation of the class, either side
-        warnings.simplefilter("ignore")
-        chain = history.RunnableWithMessageHistory(run.make(), session)
+    chain, stores = with_history(run.make())
 
     def config(name: str) -> Any:
         return {"configurable": {"session_id": name}}
