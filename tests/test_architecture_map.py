@@ -17,6 +17,8 @@ from types import ModuleType
 
 import pytest
 
+from tests._dotted import resolve
+
 ROOT = Path(__file__).resolve().parents[1]
 MAP = ROOT / "ARCHITECTURE.md"
 TEXT = MAP.read_text(encoding="utf-8")
@@ -65,20 +67,6 @@ def _module_of(file: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _resolve(dotted: str) -> object:
-    """Import the longest module prefix of `dotted`, then getattr the rest."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            value: object = importlib.import_module(".".join(parts[:cut]))
-        except ModuleNotFoundError:
-            continue
-        for name in parts[cut:]:
-            value = getattr(value, name)
-        return value
-    raise ModuleNotFoundError(dotted)
-
-
 def test_the_map_is_at_most_300_lines() -> None:
     assert len(TEXT.splitlines()) <= 300
 
@@ -96,7 +84,7 @@ def test_every_path_the_map_names_exists(span: str) -> None:
 
 @pytest.mark.parametrize("dotted", sorted({m for s in SPANS for m in _DOTTED.findall(s)}))
 def test_every_dotted_chatplex_name_resolves(dotted: str) -> None:
-    _resolve(dotted)
+    resolve(dotted)
 
 
 @pytest.mark.parametrize("span", [s for s in SPANS if _MEMBER.match(s) and not _FILE.search(s)])
@@ -129,5 +117,5 @@ def test_the_checks_find_what_the_map_names() -> None:
     assert "chatplex.adapters.base.Adapter" in TEXT
     assert len(LINKS) > 10
     with pytest.raises(AttributeError):
-        _resolve("chatplex.adapters.base.NoSuchName")
+        resolve("chatplex.adapters.base.NoSuchName")
     assert not _existing("chatplex/no_such_module.py")

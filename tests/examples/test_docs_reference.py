@@ -20,6 +20,7 @@ import pytest
 
 import chatplex
 from tests import _error_table as error_table
+from tests._dotted import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "docs" / "reference"
@@ -59,21 +60,6 @@ def documented() -> dict[str, Path]:
         for identifier in _DIRECTIVE.findall(page.read_text(encoding="utf-8")):
             found.setdefault(identifier, page)
     return found
-
-
-def resolve(identifier: str) -> Any:
-    """The object an identifier names, as mkdocstrings finds it: the longest importable
-    module prefix, then attributes."""
-    parts = identifier.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj: Any = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(identifier)
 
 
 def public_names() -> list[tuple[str, str]]:
