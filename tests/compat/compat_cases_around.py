@@ -8,16 +8,8 @@ updates streams, checkpointed state, `interrupt`, `create_agent`'s middleware an
 
 from __future__ import annotations
 
+from compat_cases_scripts import WEATHER_TOOL
 from compat_harness import Case
-
-_WEATHER = '''
-from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    """Get the weather for a city."""
-    return f"It is sunny in {city}."
-'''
 
 _CITY = """
 from pydantic import BaseModel
@@ -605,7 +597,7 @@ def main():
     Case(
         "around_init_chat_model_configurable",
         "pattern: a configurable init_chat_model: both providers, tools bound, prefixed fields",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain.chat_models import init_chat_model
 
@@ -633,7 +625,7 @@ def main():
     Case(
         "around_react_agent_messages_stream",
         "pattern: create_react_agent streamed with stream_mode='messages' (chunk, metadata)",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langgraph.prebuilt import create_react_agent
 from langchain_openai import ChatOpenAI
@@ -654,7 +646,7 @@ def main():
     Case(
         "around_react_agent_updates_and_state",
         "pattern: stream_mode='updates' with a checkpointer, the state read back, a second turn",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langgraph.prebuilt import create_react_agent
 from langgraph.checkpoint.memory import InMemorySaver

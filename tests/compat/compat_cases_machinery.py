@@ -7,16 +7,8 @@ serialization. Pure import swaps, as everywhere in the suite."""
 
 from __future__ import annotations
 
+from compat_cases_scripts import WEATHER_TOOL
 from compat_harness import Case
-
-_WEATHER = '''
-from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    """Get the weather for a city."""
-    return f"It is sunny in {city}."
-'''
 
 #: How a script shows an agent's or a graph's messages.
 _SHOWN = """
@@ -31,7 +23,7 @@ MACHINERY_CASES = [
     Case(
         "machinery_fallback_middleware_groq_to_anthropic",
         "pattern: create_agent with ModelFallbackMiddleware, the primary (Groq) failing",
-        _WEATHER
+        WEATHER_TOOL
         + _SHOWN
         + """
 from langchain.agents import create_agent
@@ -76,7 +68,7 @@ def main():
     Case(
         "machinery_tool_call_limit_deepseek",
         "pattern: create_agent with ToolCallLimitMiddleware (run limit 1) on ChatDeepSeek",
-        _WEATHER
+        WEATHER_TOOL
         + _SHOWN
         + """
 from langchain.agents import create_agent
@@ -93,7 +85,7 @@ def main():
     Case(
         "machinery_human_in_the_loop_groq",
         "pattern: HumanInTheLoopMiddleware interrupting a tool call, then approved and edited",
-        _WEATHER
+        WEATHER_TOOL
         + _SHOWN
         + """
 from langchain.agents import create_agent
@@ -126,7 +118,7 @@ def main():
         "machinery_state_graph_tool_node_anthropic_messages",
         "pattern: a hand-made StateGraph (model node, ToolNode, tools_condition), "
         "stream_mode='messages' with a checkpointer",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langgraph.graph import StateGraph, MessagesState, START
 from langgraph.prebuilt import ToolNode, tools_condition
@@ -322,7 +314,7 @@ def main():
         "machinery_events_v2_anthropic_tool_stream",
         "pattern: astream_events v2 of ChatAnthropic with a bound tool: each chunk's "
         "tool_call_chunks and the end event's output",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain_anthropic import ChatAnthropic
 
@@ -435,7 +427,7 @@ async def main():
         "machinery_init_chat_model_config_prefix",
         "pattern: init_chat_model(configurable_fields=..., config_prefix='llm') switched "
         "between Anthropic and Groq per call, bound tools kept",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain.chat_models import init_chat_model
 
@@ -524,7 +516,7 @@ def main():
         "machinery_history_tool_loop_anthropic",
         "pattern: RunnableWithMessageHistory over a ChatAnthropic with tools: the call, the "
         "tool's ToolMessage fed back",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain_core.chat_history import InMemoryChatMessageHistory
 from langchain_core.messages import ToolMessage
@@ -637,7 +629,7 @@ def main():
     Case(
         "machinery_get_num_tokens_anthropic",
         "pattern: ChatAnthropic.get_num_tokens_from_messages, with tools",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_anthropic import ChatAnthropic
@@ -652,7 +644,7 @@ def main():
     Case(
         "machinery_agent_stream_values_xai",
         "pattern: create_agent over ChatXAI with a system prompt, stream_mode='values'",
-        _WEATHER
+        WEATHER_TOOL
         + """
 from langchain.agents import create_agent
 from langchain_xai import ChatXAI

@@ -50,6 +50,15 @@ CITY = {
     "required": ["name", "population"],
 }
 """
+#: The weather tool the scripts around the model (compat_cases_around, _machinery) bind.
+WEATHER_TOOL = '''
+from langchain_core.tools import tool
+
+@tool
+def get_weather(city: str) -> str:
+    """Get the weather for a city."""
+    return f"It is sunny in {city}."
+'''
 GET_WEATHER = """
 @tool
 def get_weather(city: str) -> str:
