@@ -83,6 +83,25 @@ def assert_same_case(
     )
 
 
+def generated_test(
+    wires: Iterable[str],
+    count: int,
+    generate: Callable[[str, int], Case],
+    scenario: Callable[[Case], Scenario],
+    prefix: str = "case",
+) -> Callable[[MockServer, str, int], None]:
+    """The test of a file's generated cases, for the file to name `test_*`: `count` per
+    wire of `wires` (`numbered_cases`), each `generate(wire, number)` run as
+    `scenario(case)` on both sides and compared (`assert_same_case`)."""
+
+    @pytest.mark.parametrize(("wire", "number"), numbered_cases(wires, count, prefix))
+    def test(server: MockServer, wire: str, number: int) -> None:
+        case = generate(wire, number)
+        assert_same_case(scenario(case), case, number, wire, server)
+
+    return test
+
+
 def check_rows(named: list[Any], gaps: Table, differences: Table) -> None:
     """Every row of a file's own tables is one of its named cells, and none is both a gap
     and a kept difference."""
@@ -123,6 +142,14 @@ class NamedFamily:
     def check_rows(self) -> None:
         """Every row of the file's tables is one of its named cells, none in both."""
         check_rows(self.cells(), self.gaps, self.differences)
+
+    def check_rows_and_kept(
+        self, kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, str]]
+    ) -> None:
+        """`check_rows`, and every shape `kept` keeps out names a scenario with a row in
+        `rows` (the tables that may hold it, the file's own and others')."""
+        self.check_rows()
+        check_kept_shapes(kept, rows)
 
 
 def assert_same_reply(

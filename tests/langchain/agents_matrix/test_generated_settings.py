@@ -31,15 +31,12 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 from chatplex.testing import MockRequest
-from chatplex.testing import MockServer
 
 from ._cells import Difference
 from ._generated import Kept
 from ._generated import NamedFamily
-from ._generated import assert_same_case
-from ._generated import check_kept_shapes
+from ._generated import generated_test
 from ._generated import kept_out
-from ._generated import numbered_cases
 from ._kit import WIRES
 from ._kit import Raised
 from ._kit import Run
@@ -490,15 +487,9 @@ NAMED = NamedFamily(
 test_named_settings = NAMED.test()
 
 
-@pytest.mark.parametrize(
-    ("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "settings")
-)
-def test_generated_settings(server: MockServer, wire: str, number: int) -> None:
-    case = generate(wire, number)
-    assert_same_case(sent(case), case, number, wire, server)
+test_generated_settings = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generate, sent, "settings")
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    NAMED.check_rows()
     rows = {*GENERATED_SETTINGS_GAPS, *GENERATED_SETTINGS_DIFFERENCES}
-    check_kept_shapes(KEPT_SHAPES, rows)
+    NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

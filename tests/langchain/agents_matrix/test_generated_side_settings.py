@@ -19,14 +19,10 @@ from typing import Any
 
 import pytest
 
-from chatplex.testing import MockServer
-
 from ._cells import Difference
 from ._generated import Kept
 from ._generated import NamedFamily
-from ._generated import assert_same_case
-from ._generated import check_kept_shapes
-from ._generated import numbered_cases
+from ._generated import generated_test
 from ._kit import Run
 from .test_generated_settings import _NOT_RESPONSES
 from .test_generated_settings import BY_WIRE
@@ -422,15 +418,11 @@ NAMED = NamedFamily(
 test_named_side_settings = NAMED.test()
 
 
-@pytest.mark.parametrize(
-    ("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE, "side-settings")
+test_generated_side_settings = generated_test(
+    SIDE_WIRES, CASES_PER_WIRE, generate, sent, "side-settings"
 )
-def test_generated_side_settings(server: MockServer, wire: str, number: int) -> None:
-    case = generate(wire, number)
-    assert_same_case(sent(case), case, number, wire, server)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    NAMED.check_rows()
     rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
-    check_kept_shapes(KEPT_SHAPES, rows)
+    NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

@@ -36,17 +36,13 @@ import pytest
 from pydantic import BaseModel
 from pydantic import Field
 
-from chatplex.testing import MockServer
-
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
 from ._generated import Kept
 from ._generated import NamedFamily
-from ._generated import assert_same_case
-from ._generated import check_kept_shapes
+from ._generated import generated_test
 from ._generated import kept_out
-from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
@@ -425,13 +421,9 @@ NAMED = NamedFamily(
 test_named_structured = NAMED.test()
 
 
-@pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE))
-def test_generated_structured(server: MockServer, wire: str, number: int) -> None:
-    case = generate(wire, number)
-    assert_same_case(asked(case), case, number, wire, server)
+test_generated_structured = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generate, asked)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    NAMED.check_rows()
     rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
-    check_kept_shapes(KEPT_SHAPES, rows)
+    NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

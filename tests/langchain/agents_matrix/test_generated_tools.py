@@ -44,17 +44,13 @@ from langgraph.prebuilt import InjectedState
 from pydantic import BaseModel
 from pydantic import Field
 
-from chatplex.testing import MockServer
-
 from ._cells import DIFFERENCES
 from ._cells import GAPS
 from ._cells import Difference
 from ._generated import Kept
 from ._generated import NamedFamily
-from ._generated import assert_same_case
-from ._generated import check_kept_shapes
+from ._generated import generated_test
 from ._generated import kept_out
-from ._generated import numbered_cases
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
@@ -572,15 +568,11 @@ NAMED = NamedFamily(
 test_named_tools = NAMED.test()
 
 
-@pytest.mark.parametrize(("wire", "number"), numbered_cases(SCRIPT_WIRES, CASES_PER_WIRE, "tools"))
-def test_generated_tools(server: MockServer, wire: str, number: int) -> None:
-    case = generate(wire, number)
-    assert_same_case(sent(case), case, number, wire, server)
+test_generated_tools = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generate, sent, "tools")
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    NAMED.check_rows()
     rows = {*DIFFERENCES, *GAPS, *GENERATED_TOOL_DIFFERENCES, *GENERATED_TOOL_GAPS}
-    check_kept_shapes(KEPT_SHAPES, rows)
+    NAMED.check_rows_and_kept(KEPT_SHAPES, rows)
     for name, view in KEPT_VIEWS.items():
         assert (view.scenario, view.wire) in rows, f"{name}: no row for {view.scenario}"
