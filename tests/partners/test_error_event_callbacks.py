@@ -112,6 +112,24 @@ def _anthropic_stream(seen: Seen) -> Reply:
     return Reply(200, events, "text/event-stream", headers={"request-id": "req_01"})
 
 
+def _both_streamed_then_failed(
+    server: ScriptedServer, package: str, name: str, how: str, settings: dict[str, Any]
+) -> tuple[Any, Any]:
+    """`_streamed_then_failed` of the partner package's class `name` and of chatplex's
+    (`chatplex.langchain`'s), against `server`: (theirs, ours)."""
+    partner = getattr(pytest.importorskip(package), name)
+    theirs, ours, *_ = run_both(
+        server,
+        lambda: _streamed_then_failed(partner, server.url, how, **settings),
+        lambda: _streamed_then_failed(
+            getattr(chatplex.langchain, name), server.url, how, **settings
+        ),
+        result=lambda outcome: outcome,
+        request=lambda seen: seen.path,
+    )
+    return theirs, ours
+
+
 @pytest.mark.parametrize("how", ["stream", "astream"])
 def test_openai_error_event_reaches_callbacks_as_langchain_openais(
     server: ScriptedServer, how: str
@@ -119,15 +137,10 @@ def test_openai_error_event_reaches_callbacks_as_langchain_openais(
     """The openai SDK raises its plain APIError for an error event, which has no
     `response`: langchain-core's `on_llm_error` then gets the streamed chunk's
     generation alone, no second one built from the error's response."""
-    partner = pytest.importorskip("langchain_openai")
     server.handler = _openai_stream
     settings = {"model": "gpt-4o-mini", "api_key": "sk-test-0000"}
-    theirs, ours, *_ = run_both(
-        server,
-        lambda: _streamed_then_failed(partner.ChatOpenAI, server.url, how, **settings),
-        lambda: _streamed_then_failed(chatplex.langchain.ChatOpenAI, server.url, how, **settings),
-        result=lambda outcome: outcome,
-        request=lambda seen: seen.path,
+    theirs, ours = _both_streamed_then_failed(
+        server, "langchain_openai", "ChatOpenAI", how, settings
     )
     assert theirs["has_response"] is False
     assert theirs["callbacks"]  # the callback saw the error
@@ -138,17 +151,10 @@ def test_openai_error_event_reaches_callbacks_as_langchain_openais(
 def test_anthropic_error_event_status_code_is_the_streams(server: ScriptedServer, how: str) -> None:
     """The anthropic SDK raises APIStatusError for an error event, its `status_code` the
     stream's own status (200), as langchain-anthropic lets it through."""
-    partner = pytest.importorskip("langchain_anthropic")
     server.handler = _anthropic_stream
     settings = {"model": "claude-haiku-4-5", "api_key": "sk-ant-test-0000"}
-    theirs, ours, *_ = run_both(
-        server,
-        lambda: _streamed_then_failed(partner.ChatAnthropic, server.url, how, **settings),
-        lambda: _streamed_then_failed(
-            chatplex.langchain.ChatAnthropic, server.url, how, **settings
-        ),
-        result=lambda outcome: outcome,
-        request=lambda seen: seen.path,
+    theirs, ours = _both_streamed_then_failed(
+        server, "langchain_anthropic", "ChatAnthropic", how, settings
     )
     assert theirs["status_code"] == 200
     assert [seen["status_code"] for seen in theirs["callbacks"]] == [200]
