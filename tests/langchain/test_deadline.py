@@ -15,6 +15,7 @@ from langchain_core.runnables import RunnableLambda
 from chatplex.errors import DeadlineExceededError
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
+from tests._calls import ask_stream
 from tests._silent import SilentServer
 
 #: Far above any deadline here, far below the test's patience: a call that ignored its
@@ -59,12 +60,7 @@ def test_invoke_and_stream_end_at_the_deadline_against_a_silent_server(
     _bounded(lambda: model.invoke("hi", config=config))
     _bounded(lambda: list(model.stream("hi", config=config)))
     _bounded(lambda: asyncio.run(model.ainvoke("hi", config=config)))
-
-    async def astream() -> None:
-        async for _ in model.astream("hi", config=config):
-            pass
-
-    _bounded(lambda: asyncio.run(astream()))
+    _bounded(lambda: asyncio.run(ask_stream(model, False, "hi", config=config)))
 
 
 def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
@@ -79,12 +75,7 @@ def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
 
     _bounded(read)
     assert "Hel" in got  # the piece that came is handed on before the deadline ends it
-
-    async def aread() -> None:
-        async for _ in model.astream("hi", config={"timeout": 0.5}):
-            pass
-
-    _bounded(lambda: asyncio.run(aread()))
+    _bounded(lambda: asyncio.run(ask_stream(model, False, "hi", config={"timeout": 0.5})))
 
 
 def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
