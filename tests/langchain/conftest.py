@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+from collections.abc import Callable
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from _lckit import STANDARD_SCRIPT
@@ -34,6 +36,31 @@ def standard_server() -> Iterator[MockServer]:
         set_server(server)
         yield server
         set_server(None)
+
+
+def _process_wide(set_llm_cache: Callable[[Any], None], cache: Any) -> Iterator[Any]:
+    set_llm_cache(cache)
+    yield cache
+    set_llm_cache(None)
+
+
+@pytest.fixture
+def chatplex_llm_cache() -> Iterator[Any]:
+    """chatplex's process-wide reply cache (`chatplex.set_llm_cache`), an empty
+    InMemoryCache for the test, unset after it."""
+    import chatplex
+
+    yield from _process_wide(chatplex.set_llm_cache, chatplex.InMemoryCache())
+
+
+@pytest.fixture
+def langchain_llm_cache() -> Iterator[Any]:
+    """LangChain's process-wide cache (`langchain_core.globals.set_llm_cache`), an empty
+    InMemoryCache for the test, unset after it."""
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    yield from _process_wide(set_llm_cache, InMemoryCache())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -239,31 +239,26 @@ async def test_a_chatplex_cache_is_the_engines(sync: bool) -> None:
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_a_stream_skips_chatplexs_process_wide_cache(sync: bool) -> None:
+async def test_a_stream_skips_chatplexs_process_wide_cache(
+    sync: bool, chatplex_llm_cache: Any
+) -> None:
     # Under `set_llm_cache` (LangChain's name) a drop-in streams as its partner class:
     # LangChain's `stream()` skips every cache and files nothing, while an invoke, even
     # one streaming underneath (`streaming=True`), is answered from it.
-    from chatplex import InMemoryCache
-    from chatplex import set_llm_cache
     from chatplex.testing import MockServer
 
-    cache = InMemoryCache()
-    set_llm_cache(cache)
-    try:
-        with MockServer() as server:
-            model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
-            streaming = model.model_copy(update={"streaming": True})
-            if sync:
-                replies = [model.invoke("hi"), streaming.invoke("hi")]
-                pieces = list(model.stream("hi"))
-            else:
-                replies = [await model.ainvoke("hi"), await streaming.ainvoke("hi")]
-                pieces = [p async for p in model.astream("hi")]
-            assert [r.text for r in replies] == ["Echo: hi"] * 2
-            assert "".join(p.text for p in pieces) == "Echo: hi" and len(pieces) > 2
-            assert server.stats.requests == 2 and len(cache) == 1
-    finally:
-        set_llm_cache(None)
+    with MockServer() as server:
+        model = ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k")
+        streaming = model.model_copy(update={"streaming": True})
+        if sync:
+            replies = [model.invoke("hi"), streaming.invoke("hi")]
+            pieces = list(model.stream("hi"))
+        else:
+            replies = [await model.ainvoke("hi"), await streaming.ainvoke("hi")]
+            pieces = [p async for p in model.astream("hi")]
+        assert [r.text for r in replies] == ["Echo: hi"] * 2
+        assert "".join(p.text for p in pieces) == "Echo: hi" and len(pieces) > 2
+        assert server.stats.requests == 2 and len(chatplex_llm_cache) == 1
 
 
 def test_a_count_the_partner_leaves_to_langchain_is_langchains() -> None:

@@ -153,50 +153,38 @@ async def test_an_invoke_streams_underneath_where_the_partner_class_does(sync: b
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-async def test_langchains_cache_is_run_by_langchain_alone(sync: bool) -> None:
+async def test_langchains_cache_is_run_by_langchain_alone(
+    sync: bool, langchain_llm_cache: Any
+) -> None:
     # LangChain's BaseChatModel looks in its cache on invoke and never on stream: the
     # call underneath looks there no second time (a stream after an invoke streams from
     # the server, as the partner class's does) and files no entry of its own.
-    from langchain_core.caches import InMemoryCache
-    from langchain_core.globals import set_llm_cache
-
-    cache = InMemoryCache()
-    set_llm_cache(cache)
-    try:
-        model = llm("openai")
-        if sync:
-            first, second = model.invoke("a b"), model.invoke("a b")
-            pieces = list(model.stream("a b"))
-        else:
-            first, second = await model.ainvoke("a b"), await model.ainvoke("a b")
-            pieces = [p async for p in model.astream("a b")]
-    finally:
-        set_llm_cache(None)
+    cache = langchain_llm_cache
+    model = llm("openai")
+    if sync:
+        first, second = model.invoke("a b"), model.invoke("a b")
+        pieces = list(model.stream("a b"))
+    else:
+        first, second = await model.ainvoke("a b"), await model.ainvoke("a b")
+        pieces = [p async for p in model.astream("a b")]
     assert first.content == second.content == "Echo: a b"
     assert len(pieces) > 2 and "".join(p.text for p in pieces) == "Echo: a b"
     assert len(cache._cache) == 1  # LangChain's one entry, none under chatplex's key
 
 
 @pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.usefixtures("chatplex_llm_cache")
 async def test_chatchatplex_answers_a_stream_from_chatplexs_cache(sync: bool) -> None:
     # chatplex's own name keeps chatplex's behaviour: a stream of a cached prompt is the
     # cached reply (the drop-ins, under their partners' names, stream from the server).
-    from chatplex import InMemoryCache
-    from chatplex import set_llm_cache
-
-    cache = InMemoryCache()
-    set_llm_cache(cache)
-    try:
-        with MockServer() as server:
-            model = ChatChatplex(model="openai:m", base_url=server.openai_base_url, api_key="k")
-            if sync:
-                first, pieces = model.invoke("a b"), list(model.stream("a b"))
-            else:
-                first, pieces = await model.ainvoke("a b"), [p async for p in model.astream("a b")]
-            assert "".join(p.text for p in pieces) == first.text == "Echo: a b"
-            assert server.stats.requests == 1
-    finally:
-        set_llm_cache(None)
+    with MockServer() as server:
+        model = ChatChatplex(model="openai:m", base_url=server.openai_base_url, api_key="k")
+        if sync:
+            first, pieces = model.invoke("a b"), list(model.stream("a b"))
+        else:
+            first, pieces = await model.ainvoke("a b"), [p async for p in model.astream("a b")]
+        assert "".join(p.text for p in pieces) == first.text == "Echo: a b"
+        assert server.stats.requests == 1
 
 
 def test_a_plain_call_binds_no_cache_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,16 +210,8 @@ def test_a_plain_call_binds_no_cache_setting(monkeypatch: pytest.MonkeyPatch) ->
     assert seen == [False]
 
 
-def test_cache_false_keeps_langchains_process_wide_cache_out() -> None:
-    from langchain_core.caches import InMemoryCache
-    from langchain_core.globals import set_llm_cache
-
-    cache = InMemoryCache()
-    set_llm_cache(cache)
-    try:
-        model = llm("openai", cache=False)
-        model.invoke("a b")
-        model.invoke("a b")
-    finally:
-        set_llm_cache(None)
-    assert cache._cache == {}
+def test_cache_false_keeps_langchains_process_wide_cache_out(langchain_llm_cache: Any) -> None:
+    model = llm("openai", cache=False)
+    model.invoke("a b")
+    model.invoke("a b")
+    assert langchain_llm_cache._cache == {}
