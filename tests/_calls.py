@@ -23,18 +23,18 @@ def mock_model(server: MockServer, provider: str = "openai", **settings: Any) ->
     return init_chat_model(MOCK_MODELS[provider], base_url=base, **settings)
 
 
-async def ask(model: Any, sync: bool, value: Any, **kw: Any) -> Any:
-    """`invoke` or `ainvoke`."""
+async def ask(model: Any, sync: bool, value: Any, /, **kw: Any) -> Any:
+    """`invoke` or `ainvoke` (`kw`: the call's keywords, `model=` among them)."""
     return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)
 
 
-async def ask_stream(model: Any, sync: bool, value: Any, **kw: Any) -> list[Any]:
+async def ask_stream(model: Any, sync: bool, value: Any, /, **kw: Any) -> list[Any]:
     """The chunks of `stream` or `astream`."""
     if sync:
         return list(model.stream(value, **kw))
     return [chunk async for chunk in model.astream(value, **kw)]
 
 
-async def ask_merged(model: Any, sync: bool, value: Any, **kw: Any) -> AIMessage:
+async def ask_merged(model: Any, sync: bool, value: Any, /, **kw: Any) -> AIMessage:
     """The chunks of `stream` or `astream` merged into one message."""
     return merge_chunks(await ask_stream(model, sync, value, **kw)).to_message()

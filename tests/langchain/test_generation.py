@@ -15,6 +15,8 @@ from chatplex import InMemoryCache
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._calls import ask
+from tests._calls import ask_stream
 
 
 def test_a_provider_tool_choice_dict_bound_directly() -> None:
@@ -102,12 +104,8 @@ async def test_a_calls_model_reaches_the_adapter_even_when_it_is_the_models(sync
             api_key="k",
         )
         for called in ({}, {"model": "gpt-4o-mini"}, {"model": "other"}):
-            if sync:
-                model.invoke("hi", **called)
-                list(model.stream("hi", **called))
-            else:
-                await model.ainvoke("hi", **called)
-                [c async for c in model.astream("hi", **called)]
+            await ask(model, sync, "hi", **called)
+            await ask_stream(model, sync, "hi", **called)
     named = [body.get("model", "<none>") for body in sent]
     assert named == [None, None, *["gpt-4o-mini"] * 2, *["other"] * 2]
 

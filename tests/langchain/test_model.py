@@ -34,6 +34,8 @@ from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockServer
 from chatplex.testing import NetworkBlockedError
+from tests._calls import ask
+from tests._calls import ask_stream
 from tests._fresh import fresh_python
 from tests.core._twins import reply_and_chunks
 
@@ -359,12 +361,8 @@ async def test_an_azure_calls_own_max_tokens_goes_as_langchain_openai_sends_it(
 
     async def limits(model: Any, **call: Any) -> list[dict[str, Any]]:
         sent.clear()
-        if sync:
-            model.invoke("hi", **call)
-            list(model.stream("hi", **call))
-        else:
-            await model.ainvoke("hi", **call)
-            [c async for c in model.astream("hi", **call)]
+        await ask(model, sync, "hi", **call)
+        await ask_stream(model, sync, "hi", **call)
         return sent[:]
 
     with MockServer(fault_plan=record) as server:
