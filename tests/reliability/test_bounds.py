@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from _faultkit import API_KEY
 from _faultkit import PROMPTLY
-from _faultkit import PROVIDERS
 from _faultkit import parity
+from _faultkit import providers
 from _faultkit import until
 from _hostile import FAULTS
 from _hostile import HostileServer
@@ -59,7 +59,12 @@ SIZE_FAULTS = ("huge_announced", "endless")
 assert set(TIMING_FAULTS + SIZE_FAULTS) == set(FAULTS)
 
 modes = pytest.mark.parametrize("mode", ["invoke", "stream"])
-providers = pytest.mark.parametrize("provider", PROVIDERS)
+
+
+def every_way(test: Any) -> Any:
+    """`test` for each provider, invoke and stream, sync and async (`providers`, `modes`,
+    `parity`)."""
+    return parity(modes(providers(test)))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -125,9 +130,7 @@ async def assert_let_go(server: HostileServer, sync: bool) -> None:
     assert connections_in_use(client) == 0
 
 
-@parity
-@modes
-@providers
+@every_way
 @pytest.mark.parametrize("fault", TIMING_FAULTS)
 async def test_a_server_that_never_finishes_is_cut_at_the_timeout(
     server: HostileServer, fault: str, provider: str, mode: str, sync: bool
@@ -148,9 +151,7 @@ async def test_a_server_that_never_finishes_is_cut_at_the_timeout(
     await assert_let_go(server, sync)
 
 
-@parity
-@modes
-@providers
+@every_way
 @pytest.mark.parametrize("fault", ["trickle_body", "keepalive", "stall"])
 async def test_a_deadline_ends_the_call_whatever_the_server_does(
     server: HostileServer, fault: str, provider: str, mode: str, sync: bool
@@ -165,9 +166,7 @@ async def test_a_deadline_ends_the_call_whatever_the_server_does(
     await assert_let_go(server, sync)
 
 
-@parity
-@modes
-@providers
+@every_way
 @pytest.mark.parametrize("fault", SIZE_FAULTS)
 async def test_a_reply_past_max_response_bytes_is_refused_once(
     server: HostileServer, fault: str, provider: str, mode: str, sync: bool
