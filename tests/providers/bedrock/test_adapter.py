@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.secret import Secret
-from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -29,10 +27,7 @@ TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
 WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
 
 
-@pytest.fixture(autouse=True)
-def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    isolate_aws(monkeypatch, tmp_path)
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_aws")
 
 
 def keyed(**settings: object) -> BedrockAdapter:

@@ -10,8 +10,6 @@ import datetime
 import json
 import logging
 from collections.abc import Callable
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,7 +26,6 @@ from chatplex.errors import RateLimitError
 from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.secret import Secret
-from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -37,10 +34,7 @@ TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 
-@pytest.fixture(autouse=True)
-def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    isolate_aws(monkeypatch, tmp_path)
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_aws")
 
 
 class Wire:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +19,6 @@ from chatplex.providers.bedrock import invoke
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke import model_family
-from tests._aws import isolate_aws
 
 pytest.importorskip("botocore")
 
@@ -35,10 +32,7 @@ ADD = ToolSpec(
 )
 
 
-@pytest.fixture(autouse=True)
-def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    isolate_aws(monkeypatch, tmp_path)
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_aws")
 
 
 def keyed(**settings: object) -> BedrockInvokeAdapter:
