@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from chatplex.adapters.batch_api import Reply
 from chatplex.adapters.request_types import CallSettings
-from chatplex.adapters.request_types import ToolSpec
 from chatplex.batches.errors import BatchCanceledError
 from chatplex.batches.errors import BatchExpiredError
 from chatplex.batches.errors import BatchFormatError
@@ -21,7 +20,6 @@ from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
-from chatplex.messages import SystemMessage
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.batch import ENDPOINT
 from chatplex.providers.openai.batch import LIMITS
@@ -29,18 +27,14 @@ from chatplex.providers.openai.batch import OpenAIBatches
 from tests.adapters._corpus import shared_corpus_bytes
 from tests.batches._sdk import validate_sdk
 from tests.batches._steps import drive
+from tests.providers.openai._batch import batch_request
 
 ADAPTER = OpenAIAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)
 
 
 def _request(**settings: Any) -> Any:
-    tools = (ToolSpec("lookup", "Find a word", {"type": "object", "properties": {}}),)
-    return ADAPTER.build_request(
-        [SystemMessage("Be brief."), HumanMessage("Define batch")],
-        CallSettings("gpt-4o-mini", temperature=0.2, max_tokens=50, tools=tools, **settings),
-        stream=False,
-    )
+    return batch_request(ADAPTER, "gpt-4o-mini", stream=False, **settings)
 
 
 def test_the_documented_limits() -> None:

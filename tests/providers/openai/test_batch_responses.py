@@ -11,18 +11,15 @@ from openai.types import BatchCreateParams
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 
 from chatplex.adapters.batch_api import Reply
-from chatplex.adapters.request_types import CallSettings
-from chatplex.adapters.request_types import ToolSpec
 from chatplex.batches.submit import batch_api
 from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage
-from chatplex.messages import HumanMessage
-from chatplex.messages import SystemMessage
 from chatplex.providers.openai.batch import OpenAIBatches
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from tests.adapters._responses_fixtures import message_item
 from tests.batches._sdk import validate_sdk
+from tests.providers.openai._batch import batch_request
 
 ADAPTER = OpenAIResponsesAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)
@@ -37,12 +34,7 @@ REPLY = {
 
 
 def _request(**settings: Any) -> Any:
-    tools = (ToolSpec("lookup", "Find a word", {"type": "object", "properties": {}}),)
-    return ADAPTER.build_request(
-        [SystemMessage("Be brief."), HumanMessage("Define batch")],
-        CallSettings("gpt-4.1", temperature=0.2, max_tokens=50, tools=tools, **settings),
-        stream=True,
-    )
+    return batch_request(ADAPTER, "gpt-4.1", stream=True, **settings)
 
 
 def test_a_request_line_goes_to_responses_with_the_sdks_fields() -> None:
