@@ -35,6 +35,8 @@ from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.adapter import developer_message
+from tests.providers.openai._sdk import answering
+from tests.providers.openai._sdk import sdk_client
 
 openai = pytest.importorskip("openai")
 
@@ -45,31 +47,12 @@ def ids(cases: list[Case]) -> list[str]:
     return [c.name for c in cases]
 
 
-Handler = Any
-
-
-def sdk_client(handler: Handler, **kwargs: Any) -> Any:
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return openai.OpenAI(
-        api_key="sk-test", base_url="http://test/v1", http_client=http, max_retries=0, **kwargs
-    )
-
-
-def serve(case: Case) -> Handler:
-    content_type = "text/event-stream" if case.kind == "sse" else "application/json"
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=case.body, headers={"content-type": content_type})
-
-    return handler
-
-
 # -- responses ----------------------------------------------------------------------------
 
 
 def sdk_view(case: Case) -> dict[str, Any]:
     """What the SDK makes of the recorded bytes, reduced to comparable plain values."""
-    client = sdk_client(serve(case))
+    client = sdk_client(answering(case.body, case.kind))
     try:
         kwargs = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
         if case.kind == "json":

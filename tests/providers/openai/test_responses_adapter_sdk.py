@@ -31,6 +31,8 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests.providers.openai._sdk import answering
+from tests.providers.openai._sdk import sdk_client
 
 openai = pytest.importorskip("openai")
 
@@ -43,25 +45,9 @@ BODIES = [
 ]
 
 
-def sdk_client(handler: Any) -> Any:
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return openai.OpenAI(
-        api_key="sk-test", base_url="http://test/v1", http_client=http, max_retries=0
-    )
-
-
-def serve(kind: str, body: bytes) -> Any:
-    content_type = "text/event-stream" if kind == "sse" else "application/json"
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": content_type})
-
-    return handler
-
-
 def sdk_view(kind: str, body: bytes) -> dict[str, Any]:
     """What the SDK makes of the bytes: text, calls, usage, id."""
-    with sdk_client(serve(kind, body)) as client:
+    with sdk_client(answering(body, kind)) as client:
         if kind == "json":
             response = client.responses.create(model="m", input="hi")
             return view_of_sdk_response(response)
