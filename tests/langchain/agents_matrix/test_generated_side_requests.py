@@ -25,16 +25,13 @@ from typing import Any
 import pytest
 from langchain_core import messages
 
-from chatplex.testing import MockServer
-
 from ._cells import DIFFERENCES
 from ._cells import Difference
 from ._cells import _declarations
 from ._generated import Kept
 from ._generated import NamedFamily
-from ._generated import assert_same_case
+from ._generated import generated_test
 from ._generated import kept_out
-from ._generated import numbered_cases
 from ._kit import Run
 from .test_generated_requests import _CALL
 from .test_generated_requests import GENERATED_DIFFERENCES
@@ -636,10 +633,12 @@ NAMED = NamedFamily(
 test_named_side_request = NAMED.test()
 
 
-@pytest.mark.parametrize(("wire", "number"), numbered_cases(SIDE_WIRES, CASES_PER_WIRE))
-def test_generated_side_request(server: MockServer, wire: str, number: int) -> None:
-    case = side_cases(wire)[number]
-    assert_same_case(side_sent(case), case, number, wire, server)
+def side_case(wire: str, number: int) -> Case:
+    """Case `number` of `side_cases(wire)`."""
+    return side_cases(wire)[number]
+
+
+test_generated_side_request = generated_test(SIDE_WIRES, CASES_PER_WIRE, side_case, side_sent)
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
