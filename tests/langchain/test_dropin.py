@@ -1,27 +1,22 @@
 """`from chatplex.langchain import ChatOpenAI, ChatAnthropic`: the LangChain classes
 `dropin.py` makes, one per drop-in name, from its engine: LangChain chat models with
 langchain-openai's / langchain-anthropic's constructors over chatplex's engine, through
-the mock server (invoke, stream, tools, LangGraph), and LangChain's standard suites."""
+the mock server (invoke, stream, tools, LangGraph). LangChain's standard suites run on
+every drop-in class in test_standard_suites_dropins.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from _dropinkit import CLASSES
 from _dropinkit import MODELS
 from _dropinkit import PROVIDERS
 from _dropinkit import Person
 from _dropinkit import get_weather
 from _dropinkit import llm
-from _lckit import UNIT_BASE_URL
-from _lckit import Capabilities
-from _lckit import base_url
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.messages import AIMessageChunk
-from langchain_tests.integration_tests import ChatModelIntegrationTests
-from langchain_tests.unit_tests import ChatModelUnitTests
 from pydantic import ValidationError
 
 import chatplex.langchain
@@ -83,62 +78,6 @@ def test_a_langgraph_react_agent_runs_on_it(provider: str) -> None:
     kinds = [type(m).__name__ for m in out["messages"]]
     assert kinds == ["HumanMessage", "AIMessage", "ToolMessage", "AIMessage"], kinds
     assert out["messages"][2].content == "It is sunny in San Francisco, CA."
-
-
-# ---- LangChain's standard suites -------------------------------------------------------
-
-
-class _Capabilities(Capabilities):
-    @property
-    def chat_model_class(self) -> type[BaseChatModel]:
-        return CLASSES[self.provider]  # type: ignore[return-value]
-
-
-class _Unit(_Capabilities, ChatModelUnitTests):
-    @property
-    def chat_model_params(self) -> dict[str, Any]:
-        return {"model": MODELS[self.provider], "base_url": UNIT_BASE_URL, "api_key": "k"}
-
-    @property
-    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
-        if self.provider == "openai":  # langchain-openai's variables
-            env = {"OPENAI_API_KEY": "sk-env", "OPENAI_API_BASE": UNIT_BASE_URL + "/v1"}
-        else:
-            env = {"ANTHROPIC_API_KEY": "sk-env", "ANTHROPIC_API_URL": UNIT_BASE_URL}
-        expected = {"model_name": MODELS[self.provider], "base_url": list(env.values())[1]}
-        return env, {"model": MODELS[self.provider]}, expected
-
-
-class _Integration(_Capabilities, ChatModelIntegrationTests):
-    @property
-    def chat_model_params(self) -> dict[str, Any]:
-        return {
-            "model": MODELS[self.provider],
-            "base_url": base_url(self.provider),
-            "api_key": "mock-key",
-        }
-
-
-class TestChatOpenAIUnit(_Unit):
-    provider = "openai"
-
-
-class TestChatAnthropicUnit(_Unit):
-    provider = "anthropic"
-
-
-class TestChatOpenAIIntegration(_Integration):
-    provider = "openai"
-
-    @property
-    def chat_model_params(self) -> dict[str, Any]:
-        # Of a base URL, stream usage is asked only when asked for, as langchain-openai
-        # asks it (issue 47): LangChain's streaming-usage test asks.
-        return {**super().chat_model_params, "stream_usage": True}
-
-
-class TestChatAnthropicIntegration(_Integration):
-    provider = "anthropic"
 
 
 def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
