@@ -106,15 +106,6 @@ def test_bad_env_values_name_the_variable(var: str, value: str, message: str) ->
     assert str(info.value).startswith(var)
 
 
-def test_init_chat_model_reads_chatplex_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHATPLEX_MODEL", "fake:from-env")
-    monkeypatch.setenv("CHATPLEX_TEMPERATURE", "0.25")
-    model = init_chat_model(responses=["pong"])
-    assert isinstance(model, FakeChatModel)
-    assert (model.model, model.temperature) == ("from-env", 0.25)
-    assert model.invoke("ping").text == "pong"
-
-
 def test_chatplex_model_swaps_the_provider(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("ANTHROPIC_API_KEY", SECRET)
