@@ -34,6 +34,8 @@ MIN_WAIT = 0.001
 
 def observe(run: ChatModelRun, retry: RetryPolicy | None, budget: Any) -> tuple[Any, Any]:
     """`retry` and `budget` reporting to `run` (either may be None: left as is)."""
+    if getattr(type(run), "records_retries", False):  # a `RecordedChatRun`: its retries only
+        return (None if retry is None else ObservedRetry(retry, run)), budget
     handlers = run.handlers
     if not handlers:  # event streams only: they have no retry events
         return retry, budget
@@ -47,23 +49,28 @@ def observe(run: ChatModelRun, retry: RetryPolicy | None, budget: Any) -> tuple[
 
 
 class ObservedRetry(RetryPolicy):
-    """`policy`, whose decisions to retry are also told to the run's handlers."""
+    """`policy`, whose decisions to retry are also told to the run's handlers.
+
+    Made for every watched call, read only when an attempt failed: nothing is copied
+    from the policy when it is made; its fields (`stop`, `sleep`, ...) are the policy's,
+    read through it (`__getattr__`: this class's own slots for them stay empty)."""
 
     __slots__ = ("_policy", "_run")
 
     def __init__(self, policy: RetryPolicy, run: ChatModelRun) -> None:
-        # The policy's own strategies and clock (no new tenacity objects built).
-        for name in RetryPolicy.__slots__:
-            setattr(self, name, getattr(policy, name))
         self._policy = policy
         self._run = run
+
+    def __getattr__(self, name: str) -> Any:  # the policy's fields, as the policy has them
+        return getattr(self._policy, name)
 
     def delay(
         self, error: BaseException, attempt: int, deadline: float | None = None
     ) -> float | None:
-        seconds = self._policy.delay(error, attempt, deadline)
+        policy = self._policy
+        seconds = policy.delay(error, attempt, deadline)
         if seconds is not None:
-            state = RetryCallState(self._owner, None, (), {})
+            state = RetryCallState(policy._owner, None, (), {})
             state.attempt_number = attempt
             state.set_exception((type(error), error, error.__traceback__))
             state.next_action = RetryAction(seconds)

@@ -113,6 +113,10 @@ class RecordedChatRun(ChatModelRun):
 
     parent_ids = FOLLOWED_PARENT_IDS  # RunNode's slot, made when read
 
+    #: What the http layer tells a record is its retries alone (`fire`), never a wait:
+    #: `observed.observe` wraps its call's retry policy without asking its handler.
+    records_retries = True
+
     # ---- start, tokens, end: noted, nothing built --------------------------------------
 
     def start(

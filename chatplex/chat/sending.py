@@ -400,9 +400,20 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
     run = config.get("_chat_run")
     if run is None:
         return retry, budget
+    return (_observe or _load_observe())(run, retry, budget)
+
+
+#: `observed.observe`, bound by the first watched call (a per-call import costs as much
+#: as what `observe` then does for a traced call).
+_observe: Callable[[Any, Any, Any], tuple[Any, Any]] | None = None
+
+
+def _load_observe() -> Callable[[Any, Any, Any], tuple[Any, Any]]:
+    global _observe
     from .observed import observe
 
-    return observe(run, retry, budget)
+    _observe = observe
+    return observe
 
 
 def _bounds(call: Outgoing, retry: RetryPolicy) -> CallOptions:

@@ -128,3 +128,30 @@ def test_observe_wraps_only_for_a_handler_that_hears_it() -> None:
     assert observe(run_with(AsyncWaits()), policy, budget) == (policy, budget)
     _, timed = observe(run_with(RetriesOnly(), Handler()), None, budget)
     assert isinstance(timed, ObservedBudget)
+
+
+def test_a_recorded_runs_retry_policy_is_wrapped_unasked_and_its_budget_never() -> None:
+    """A `RecordedChatRun` hears retries only (its `fire` notes them): its policy is
+    wrapped without asking its tracer (the wrapper reads the policy's fields through it),
+    its budget left as is; a retry is noted with tenacity's state, as a handler is told."""
+    from chatplex.chat.recorded_run import RecordedChatRun
+
+    class Tracer:
+        project_name = None
+
+        def on_retry(self, retry_state: Any, **kw: Any) -> None: ...
+
+        def on_rate_limit_wait(self, seconds: float, **kw: Any) -> None: ...
+
+    run = RecordedChatRun(Tracer(), {}, "Model")
+    policy, budget = retry_policy(max_retries=2, jitter=0.0), SlowBudget()
+    wrapped, same = observe(run, policy, budget)
+    assert isinstance(wrapped, ObservedRetry) and same is budget
+    assert observe(run, None, None) == (None, None)
+    assert (wrapped.stop, wrapped.sleep, wrapped.clock) == (policy.stop, policy.sleep, policy.clock)
+    error = ServerError("down")
+    assert wrapped.delay(error, 1) == 0.5 and wrapped.delay(error, 3) is None
+    assert run.retries is not None
+    ((_, state),) = run.retries
+    assert state.attempt_number == 1 and state.next_action.sleep == 0.5
+    assert state.outcome.exception() is error
