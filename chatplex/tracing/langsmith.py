@@ -112,6 +112,8 @@ class LangSmithTracer(Tracer):
             sender = LangSmithSender()
         self.sender = sender
         self.project_name = project_name
+        #: The handlers of every run it alone hears (its records': one list, shared).
+        self.alone_handlers = [self]
         #: Open runs by id: run dicts (the handler protocol's) and `ChainRecord`s.
         self._runs: dict[UUID, Any] = {}
         self._lock = threading.Lock()

@@ -32,6 +32,7 @@ from typing import Protocol
 from ..chat.callbacks import ls_params
 from ..chat.llm_results import reply_result
 from ..chat.llm_results import result_of
+from ..chat.recorded_run import NO_LISTENERS
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
@@ -113,6 +114,11 @@ class ChainRecord(RecordedChainRun):
     def _place(self, parent: Any) -> None:
         # Its tracer's (the one handler), and the trace it is in; `parent_ids` made when read.
         self.tracer = tracer = self.handlers[0]
+        # Lists shared by every record, never changed in place, instead of the two made
+        # for it: a record waits queued, and each container it keeps counts towards the
+        # next garbage collection (`recorded_run.NO_LISTENERS`).
+        self.handlers = getattr(tracer, "alone_handlers", None) or self.handlers
+        self.listeners = NO_LISTENERS
         self.dotted: str | None = None
         self.failure: BaseException | None = None
         self.output: Any = None

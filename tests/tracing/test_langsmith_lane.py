@@ -278,3 +278,34 @@ def test_a_chain_run_takes_the_lane_only_when_the_tracer_listens_alone(
     assert len(lane) == 3 and all(issubclass(kind, RecordedChainRun) for kind in lane)
     assert lane == [ChainRecord] * 3  # the tracer's own, its record written in place
     assert not any(issubclass(kind, RecordedChainRun) for kind in made) and len(made) == 3
+
+
+def test_a_chains_records_share_their_handler_and_listener_lists(mock: MockServer) -> None:
+    """The records of a traced chain wait queued until the tracer's thread writes them:
+    the lists no one changes in place are one per tracer (its handlers) or one for all
+    (no listeners, the one plain handler's kinds), not two or three per record, so a
+    queue of them keeps fewer containers for Python's garbage collector to count."""
+    from chatplex.chat.recorded_run import NO_LISTENERS
+    from chatplex.chat.recorded_run import SHARED_KINDS
+    from chatplex.tracing.records import ChainRecord
+
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | model(mock) | StrOutputParser()
+    tracer = LangSmithTracer(sender=CapturingSender(), project_name="lane")
+    queued: list[Any] = []
+    put = tracer._batcher.put
+    tracer._batcher.put = lambda run: (queued.append(run), put(run))  # type: ignore[method-assign]
+    add_tracer(tracer)
+    try:
+        chain.invoke({"q": "a"})
+        chain.invoke({"q": "b"})
+        tracer.flush()
+    finally:
+        remove_tracer(tracer)
+    kinds = [type(run) for run in queued]
+    assert kinds.count(ChainRecord) == 6 and kinds.count(RecordedChatRun) == 2
+    assert all(run.handlers is tracer.alone_handlers for run in queued)
+    assert tracer.alone_handlers == [tracer]
+    assert all(run.listeners is NO_LISTENERS for run in queued) and NO_LISTENERS == []
+    chat_runs = [run for run in queued if type(run) is RecordedChatRun]
+    assert all(run.kinds is SHARED_KINDS for run in chat_runs) and SHARED_KINDS == [0]
+    assert len(tracer.sender.bodies) >= 1  # type: ignore[union-attr]
