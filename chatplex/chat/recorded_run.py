@@ -34,7 +34,14 @@ from .callbacks import _CONTEXT_HANDLERS
 from .callbacks import ChatModelRun
 from .callbacks import start_chat_model_run
 
-__all__ = ["RecordedChatRun", "recorder_of", "start_run"]
+__all__ = [
+    "NO_LISTENERS",
+    "SHARED_KINDS",
+    "RecordedChatRun",
+    "recorder_of",
+    "shared_tags",
+    "start_run",
+]
 
 
 def recorder_of(callbacks: Any) -> Any:
@@ -63,6 +70,20 @@ def start_run(config: RunnableConfig, name: str) -> ChatModelRun | None:
 #: older generations, whose full collections cost ~10 us a chain more.
 NO_LISTENERS: list[Any] = []
 SHARED_KINDS: list[int] = [0]  # PLAIN
+#: Records' tags, one list per set of tags (`shared_tags`), never changed in place.
+_TAGS: dict[tuple[str, ...], list[str]] = {(): []}
+
+
+def shared_tags(tags: list[str]) -> list[str]:
+    """The one list of these tags shared by every record that has them (`["seq:step:2"]`:
+    a list less per queued record); `tags` itself past 1,000 sets (tags made on the fly)."""
+    key = tuple(tags)
+    known = _TAGS.get(key)
+    if known is None:
+        if len(_TAGS) >= 1_000:
+            return tags
+        known = _TAGS[key] = tags
+    return known
 
 
 class RecordedChatRun(ChatModelRun):
@@ -96,7 +117,7 @@ class RecordedChatRun(ChatModelRun):
         self.parent = parent
         self.name = config.get("run_name") or name
         self.run_type = "chat_model"
-        self.tags = run_tags(config) if config.get("tags") else []
+        self.tags = shared_tags(run_tags(config) if config.get("tags") else [])
         metadata = config.get("metadata")
         self.metadata = dict(metadata) if metadata else {}
         # Lists no one changes in place, shared by every record (`alone_handlers`: its

@@ -33,6 +33,7 @@ from ..chat.callbacks import ls_params
 from ..chat.llm_results import reply_result
 from ..chat.llm_results import result_of
 from ..chat.recorded_run import NO_LISTENERS
+from ..chat.recorded_run import shared_tags
 from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
@@ -119,6 +120,7 @@ class ChainRecord(RecordedChainRun):
         # next garbage collection (`recorded_run.NO_LISTENERS`).
         self.handlers = getattr(tracer, "alone_handlers", None) or self.handlers
         self.listeners = NO_LISTENERS
+        self.tags = shared_tags(self.tags)
         self.dotted: str | None = None
         self.failure: BaseException | None = None
         self.output: Any = None

@@ -144,3 +144,29 @@ def test_a_call_inside_a_chain_asks_for_its_parents_record(
     assert record.parent.parent_ids == ()
     with pytest.raises(AttributeError, match="parent_ids follow its parent"):
         record.parent_ids = ()  # they follow the parent, never set apart from it
+
+
+def test_records_share_one_list_per_set_of_tags_within_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A queued record's tags are the one list of those tags (a container less per record
+    for the garbage collector to count); past the bound, tags made on the fly are kept
+    as they come, not remembered."""
+    from chatplex.chat import recorded_run
+
+    first, again = ["seq:step:2", "mine"], ["seq:step:2", "mine"]
+    assert recorded_run.shared_tags(first) is first
+    assert recorded_run.shared_tags(again) is first and again == first
+    assert recorded_run.shared_tags([]) is recorded_run.shared_tags([]) == []
+    monkeypatch.setattr(recorded_run, "_TAGS", {(str(n),): [str(n)] for n in range(1_000)})
+    fresh = ["made-on-the-fly"]
+    assert recorded_run.shared_tags(fresh) is fresh
+    assert ("made-on-the-fly",) not in recorded_run._TAGS
+
+
+def test_a_recorded_calls_tags_are_shared(mock: MockServer, recorder: Recorder) -> None:
+    chat = model(mock)
+    chat.invoke("a", {"tags": ["mine"]})
+    chat.invoke("b", {"tags": ["mine"]})
+    one, two = recorder.records
+    assert one.tags == ["mine"] and one.tags is two.tags
