@@ -8,6 +8,7 @@ from compat_cases_border import BORDER_CASES
 from compat_cases_chains import CHAIN_CASES
 from compat_cases_machinery import MACHINERY_CASES
 from compat_cases_patterns import PATTERN_CASES
+from compat_cases_probe_k import PROBE_K_CASES
 from compat_cases_scripts import SCRIPT_CASES
 from compat_cases_seeds import SEED_BLOCKS
 from compat_cases_seeds import SEED_CASES
@@ -21,6 +22,7 @@ CASES: list[Case] = [
     *SCRIPT_CASES,
     *AROUND_CASES,
     *MACHINERY_CASES,
+    *PROBE_K_CASES,
 ]
 
 __all__ = ["CASES", "SEED_BLOCKS"]
