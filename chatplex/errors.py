@@ -159,6 +159,11 @@ class APIError(ChatplexError):
         return f"{text} ({', '.join(tail)})" if tail else text
 
     def __repr__(self) -> str:
+        if isinstance(self.__dict__.get("sdk_text"), str):
+            # Made one of an SDK's classes, it speaks that SDK's words: its repr is the
+            # SDK error's, its class name and args (LangGraph keeps it as a failed
+            # task's error; `{err!r}` in logs).
+            return Exception.__repr__(self)
         # getattr with defaults: a repr never raises (an error built by `__new__` alone,
         # or a subclass that skipped __init__, still shows).
         fields = ("status", "provider", "error_type", "message", "request_id", "retryable")

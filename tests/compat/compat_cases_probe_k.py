@@ -963,4 +963,47 @@ async def main():
         ),
         langchain_fails=lambda seen: all(row[0] == "complete" for row in seen),
     ),
+    Case(
+        "workflow_graph_resume_after_error",
+        "pattern: a StateGraph with a checkpointer whose model node fails (429), the failed "
+        "task's error as the snapshot shows it, then resumed with invoke(None)",
+        """
+import re
+from typing import TypedDict
+from langgraph.graph import StateGraph, START, END
+from langgraph.checkpoint.memory import InMemorySaver
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+def plain(text):
+    return re.sub(r'req_\\w+', 'req_id', text)  # ids differ from call to call
+
+
+class State(TypedDict):
+    question: str
+    answer: str
+
+def main():
+    out = []
+    for cls, name in ((ChatOpenAI, "gpt-4o-mini"), (ChatAnthropic, "claude-sonnet-4-5")):
+        broken = {"on": True}
+        def answer(state):
+            headers = {"x-mock-fault": "status=429"} if broken["on"] else {}
+            model = cls(model=name, max_retries=0, default_headers=headers)
+            return {"answer": model.invoke(state["question"]).content}
+        graph = StateGraph(State).add_node("answer", answer)
+        app = graph.add_edge(START, "answer").add_edge("answer", END).compile(
+            checkpointer=InMemorySaver())
+        config = {"configurable": {"thread_id": "1"}}
+        try:
+            app.invoke({"question": "hello graph"}, config)
+        except Exception as err:
+            out.append([type(err).__name__, err.status_code, plain(repr(err)), plain(f"{err!r}")])
+        snap = app.get_state(config)
+        out.append([snap.next, [(t.name, plain(t.error)) for t in snap.tasks]])
+        broken["on"] = False
+        out.append(app.invoke(None, config))
+    return out
+""",
+    ),
 ]
