@@ -1006,4 +1006,34 @@ def main():
     return out
 """,
     ),
+    Case(
+        "workflow_error_crosses_processes",
+        "pattern: an error sent to another process (multiprocessing, a process pool): "
+        "pickled and unpickled, its class and fields",
+        """
+import pickle
+from langchain_openai import ChatOpenAI
+
+def main():
+    model = ChatOpenAI(model="gpt-4o-mini", max_retries=0,
+                       default_headers={"x-mock-fault": "status=429"})
+    try:
+        model.invoke("hi")
+    except Exception as err:
+        try:
+            back = pickle.loads(pickle.dumps(err))
+        except TypeError as failed:
+            return ["TypeError", str(failed)[:60]]
+        return [type(back).__name__, back.status_code, str(back) == str(err)]
+""",
+        status="deliberate",
+        kept=Difference(
+            Reason.RAISES,
+            "an error of langchain-openai (and of the openai SDK) cannot be unpickled "
+            "(TypeError: `__init__` missing its `response` and `body`): a process pool or "
+            "multiprocessing cannot send it back",
+            "the error unpickles as the same classes, with its status and text",
+        ),
+        langchain_fails=lambda seen: seen[0] == "TypeError",
+    ),
 ]
