@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from .errors import APIError
+from .errors import APITimeoutError
 from .errors import StreamError
 from .sdk_error_families import ErrorFamily
 from .sdk_error_families import class_named
@@ -43,11 +44,14 @@ def langchain_class_for(err: BaseException, exceptions: Any) -> type[BaseExcepti
 
 def _broke_off(err: BaseException) -> bool:
     """Whether `err` is a stream whose connection failed under it (the transport's error
-    is its cause): neither an error event nor a malformed one. The openai SDK raises it
-    as `APIConnectionError`, which langchain-openai re-raises as its connection error."""
+    is its cause): neither an error event nor a malformed one, nor a timeout (which
+    langchain-openai re-raises as its timeout error, before or after the first chunk).
+    The openai SDK raises it as `APIConnectionError`, which langchain-openai re-raises as
+    its connection error."""
     cause = err.__cause__
     return (
         isinstance(err, StreamError)
+        and not isinstance(err, APITimeoutError)
         and not err.error_type
         and cause is not None
         and decode_failure(err) is None

@@ -1036,4 +1036,43 @@ def main():
         ),
         langchain_fails=lambda seen: seen[0] == "TypeError",
     ),
+    Case(
+        "workflow_stream_timeout_error_class",
+        "pattern: a stream that times out, before its first chunk and between two, sync "
+        "and async, caught by langchain_core's ModelTimeoutError or the SDK's class",
+        """
+import openai, anthropic
+from langchain_core.exceptions import ModelTimeoutError, ModelConnectionError
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+def kinds(err):
+    return [type(err).__name__, isinstance(err, ModelTimeoutError),
+            isinstance(err, ModelConnectionError), isinstance(err, openai.APITimeoutError),
+            isinstance(err, anthropic.APITimeoutError), str(err)[:40]]
+
+async def main():
+    models = [ChatOpenAI(model="gpt-4o-mini", timeout=0.3, max_retries=0,
+                         default_headers={"x-mock-latency": "2"}),
+              ChatOpenAI(model="gpt-4o-mini", timeout=0.3, max_retries=0,
+                         default_headers={"x-mock-chunk-delay": "1"}),
+              ChatAnthropic(model="claude-sonnet-4-5", default_request_timeout=0.3,
+                            max_retries=0, default_headers={"x-mock-latency": "2"})]
+    out = []
+    for model in models:
+        got = []
+        try:
+            for chunk in model.stream("one two three"):
+                got.append(chunk.text)
+        except Exception as err:
+            out.append(["sync", got, kinds(err)])
+        got = []
+        try:
+            async for chunk in model.astream("one two three"):
+                got.append(chunk.text)
+        except Exception as err:
+            out.append(["async", got, kinds(err)])
+    return out
+""",
+    ),
 ]
