@@ -43,12 +43,47 @@ def describe(err):
 
 #: How a script shows messages, content blocks and tool calls without their ids.
 _STRIP = """
+import re
+
 def strip_ids(value):
     if isinstance(value, dict):
-        return {k: strip_ids(v) for k, v in value.items() if k not in ("id", "tool_call_id")}
+        return {k: strip_ids(v) for k, v in value.items()
+                if k not in ("id", "tool_call_id", "run_id", "created", "system_fingerprint")}
     if isinstance(value, list):
         return [strip_ids(v) for v in value]
+    if isinstance(value, str):
+        return re.sub(r"(req_|msg_|chatcmpl-|lc_run--|run-|toolu_|call_)[\\w-]+", r"\\1X", value)
     return value
+"""
+
+#: The tool the agents and tool loops call.
+_WEATHER = """
+from langchain_core.tools import tool
+
+@tool
+def get_weather(city: str) -> str:
+    '''Get the weather for a city.'''
+    return f"It is sunny in {city}."
+"""
+
+#: Models a script cannot reach: a port nothing listens on, and a server slower than
+#: the model's timeout.
+_UNREACHABLE = """
+import socket
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+def unreachable_and_slow():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    down = f"http://127.0.0.1:{s.getsockname()[1]}"
+    s.close()
+    slow = {"x-mock-latency": "2"}
+    return [ChatOpenAI(model="gpt-4o-mini", base_url=down + "/v1", max_retries=0),
+            ChatAnthropic(model="claude-sonnet-4-5", base_url=down, max_retries=0),
+            ChatOpenAI(model="gpt-4o-mini", timeout=0.2, max_retries=0, default_headers=slow),
+            ChatAnthropic(model="claude-sonnet-4-5", default_request_timeout=0.2,
+                          max_retries=0, default_headers=slow)]
 """
 
 PROBE_K_CASES = [
@@ -802,41 +837,14 @@ async def main():
         "workflow_fallbacks_connection_and_timeout",
         "pattern: with_fallbacks(exceptions_to_handle=(openai.APIConnectionError,)) from a "
         "server that is down and from one too slow, invoke and stream, the errors' classes",
-        """
-import socket, openai, anthropic, httpx
-from langchain_openai import ChatOpenAI
-from langchain_anthropic import ChatAnthropic
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+        _UNREACHABLE
+        + """
+import openai, anthropic
 
 
 def main():
-    down = f'http://127.0.0.1:{free_port()}/v1'
     out = []
-    for broken in (
-        ChatOpenAI(model='gpt-4o-mini', base_url=down, max_retries=0),
-        ChatAnthropic(
-            model='claude-sonnet-4-5', base_url=down.rsplit('/v1', 1)[0], max_retries=0
-        ),
-        ChatOpenAI(
-            model='gpt-4o-mini',
-            timeout=0.2,
-            max_retries=0,
-            default_headers={'x-mock-latency': '2'},
-        ),
-        ChatAnthropic(
-            model='claude-sonnet-4-5',
-            default_request_timeout=0.2,
-            max_retries=0,
-            default_headers={'x-mock-latency': '2'},
-        ),
-    ):
+    for broken in unreachable_and_slow():
         try:
             broken.invoke('hi')
         except Exception as err:
@@ -1072,6 +1080,231 @@ async def main():
                 got.append(chunk.text)
         except Exception as err:
             out.append(["async", got, kinds(err)])
+    return out
+""",
+    ),
+    Case(
+        "workflow_cross_provider_history",
+        "pattern: one conversation carried between ChatAnthropic and ChatOpenAI (a tool "
+        "call by one, its result answered by the other, invoke and merged streams), "
+        "every message dumped and what each request carried",
+        _STRIP
+        + _WEATHER
+        + """
+from langchain_core.messages import HumanMessage, ToolMessage
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+
+def run_turns(first, second, stream):
+    msgs = [HumanMessage('Use the tool for Paris')]
+    bound = first.bind_tools([get_weather])
+    if stream:
+        total = None
+        for c in bound.stream(msgs):
+            total = c if total is None else total + c
+        reply = total
+    else:
+        reply = bound.invoke(msgs)
+    msgs.append(reply)
+    for call in reply.tool_calls:
+        msgs.append(ToolMessage(get_weather.invoke(call['args']), tool_call_id=call['id']))
+    final = second.bind_tools([get_weather]).invoke(msgs)
+    msgs.append(final)
+    msgs.append(HumanMessage('thanks'))
+    again = first.invoke(msgs)
+    return strip_ids([m.model_dump() for m in msgs + [again]])
+
+
+def main():
+    o, a = ChatOpenAI(model='gpt-4o-mini'), ChatAnthropic(model='claude-sonnet-4-5')
+    return [
+        run_turns(a, o, False),
+        run_turns(a, o, True),
+        run_turns(o, a, False),
+        run_turns(o, a, True),
+    ]
+""",
+        wire=(
+            "messages[].role",
+            "messages[].content[].type",
+            "messages[].tool_calls[].function",
+            "system",
+        ),
+    ),
+    Case(
+        "workflow_error_words_every_kind",
+        "pattern: a script that prints repr(err), str(err) and err.args for every kind "
+        "of failure (refused connection, timeout, context overflow, 529, error event, "
+        "broken stream), invoke, stream and ainvoke",
+        _STRIP
+        + _UNREACHABLE
+        + """
+async def main():
+    out = []
+    for model in (
+        *unreachable_and_slow(),
+        ChatOpenAI(
+            model='gpt-4o-mini',
+            max_retries=0,
+            default_headers={
+                'x-mock-fault': 'status=400;code=context_length_exceeded;'
+                "message=This model's maximum context length is 128000 tokens"
+            },
+        ),
+        ChatAnthropic(
+            model='claude-sonnet-4-5',
+            max_retries=0,
+            default_headers={'x-mock-fault': 'status=529'},
+        ),
+        ChatOpenAI(
+            model='gpt-4o-mini',
+            max_retries=0,
+            default_headers={'x-mock-fault': 'stream_error_event;after=1'},
+        ),
+        ChatOpenAI(
+            model='gpt-4o-mini',
+            max_retries=0,
+            default_headers={'x-mock-fault': 'midstream_close;after=1'},
+        ),
+    ):
+        for how in ('invoke', 'stream', 'ainvoke'):
+            try:
+                if how == 'invoke':
+                    model.invoke('hi')
+                elif how == 'stream':
+                    list(model.stream('hi'))
+                else:
+                    await model.ainvoke('hi')
+                out.append('ok')
+            except Exception as err:
+                out.append(
+                    [
+                        how,
+                        type(err).__name__,
+                        strip_ids(repr(err)),
+                        strip_ids(str(err)),
+                        strip_ids(repr(err.args)),
+                    ]
+                )
+    return out
+""",
+    ),
+    Case(
+        "workflow_tracer_run_tree",
+        "pattern: a BaseTracer subclass persisting each run tree: names, types, tags, "
+        "extra, the llm runs' inputs and outputs, a failed run's error",
+        _STRIP
+        + """
+from langchain_core.tracers.base import BaseTracer
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.output_parsers import StrOutputParser
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+
+class Collect(BaseTracer):
+    def __init__(self):
+        super().__init__()
+        self.runs = []
+
+    def _persist_run(self, run):
+        self.runs.append(run)
+
+
+def flat(run, depth=0):
+    rows = [
+        [
+            depth,
+            run.name,
+            run.run_type,
+            sorted(run.tags or []),
+            sorted(run.extra or {}),
+            strip_ids((run.extra or {}).get('invocation_params')),
+            strip_ids(run.outputs) if run.run_type == 'llm' else None,
+            strip_ids(run.inputs) if run.run_type == 'llm' else None,
+            (run.error or '').splitlines()[-1:],
+            [e['name'] for e in run.events],
+        ]
+    ]
+    for child in run.child_runs:
+        rows += flat(child, depth + 1)
+    return rows
+
+
+def main():
+    out = []
+    for model in (
+        ChatOpenAI(model='gpt-4o-mini', temperature=0.3),
+        ChatAnthropic(model='claude-sonnet-4-5', max_tokens=50),
+        ChatOpenAI(
+            model='gpt-4o-mini', max_retries=0, default_headers={'x-mock-fault': 'status=429'}
+        ),
+    ):
+        chain = ChatPromptTemplate.from_template('say {x}') | model | StrOutputParser()
+        t = Collect()
+        try:
+            chain.invoke({'x': 'hi'}, config={'callbacks': [t]})
+        except Exception:
+            pass
+        list(chain.stream({'x': 'hi'}, config={'callbacks': [t]})) if 'fault' not in str(
+            getattr(model, 'default_headers', {})
+        ) else None
+        for run in t.runs:
+            out.append(flat(run))
+    return out
+""",
+    ),
+    Case(
+        "workflow_agent_events_payloads",
+        "pattern: astream_events v2 of create_agent filtered to chat models and tools, "
+        "each event's data payload and metadata keys",
+        _WEATHER
+        + """
+import re
+from langchain.agents import create_agent
+from langchain_openai import ChatOpenAI
+from langchain_anthropic import ChatAnthropic
+
+
+def show(v):
+    if hasattr(v, 'content') and hasattr(v, 'type'):
+        return [
+            type(v).__name__,
+            v.content
+            if isinstance(v.content, str)
+            else [{k: x for k, x in b.items() if k not in ('id',)} for b in v.content],
+            [(c['name'], c['args']) for c in getattr(v, 'tool_calls', [])],
+            getattr(v, 'usage_metadata', None),
+            sorted(getattr(v, 'response_metadata', {})),
+        ]
+    if isinstance(v, dict):
+        return {k: show(x) for k, x in v.items() if k not in ('id', 'tool_call_id', 'run_id')}
+    if isinstance(v, list):
+        return [show(x) for x in v]
+    return v if isinstance(v, (str, int, float, bool, type(None))) else type(v).__name__
+
+
+async def main():
+    out = []
+    for model in (ChatOpenAI(model='gpt-4o-mini'), ChatAnthropic(model='claude-sonnet-4-5')):
+        agent = create_agent(model, tools=[get_weather]).with_config(tags=['agent'])
+        async for ev in agent.astream_events(
+            {'messages': [('user', 'Use the tool for Oslo')]},
+            version='v2',
+            include_types=['chat_model', 'tool'],
+        ):
+            if ev['event'].endswith('_stream'):
+                continue
+            out.append(
+                [
+                    ev['event'],
+                    ev['name'],
+                    sorted(ev['tags']),
+                    show(ev['data']),
+                    sorted(k for k in ev['metadata'] if not k.startswith('checkpoint')),
+                ]
+            )
     return out
 """,
     ),
