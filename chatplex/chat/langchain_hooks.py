@@ -72,6 +72,11 @@ class DropInEngine(ChatModel):
     #: speaks two APIs combines its rows one way); None: as the wire's provider name
     #: combines them.
     langchain_combined_output: ClassVar[str | None] = None
+    #: Whether, where `with_structured_output`'s tool goes unforced (the model refuses a
+    #: forced choice), a reply without its call raises `OutputParserException` (the
+    #: partners' `_raise_if_no_tool_calls` step) rather than parsing to None, as a
+    #: partner that adds that step only for some models leaves it.
+    langchain_unforced_reply_raises: bool = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

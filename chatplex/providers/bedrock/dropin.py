@@ -63,6 +63,7 @@ from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
 from .model_defaults import provider_of
+from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
@@ -78,6 +79,12 @@ logger = logging.getLogger(__name__)
 #: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
 _PARTNER_LOG = logging.getLogger("langchain_aws.chat_models.bedrock_converse")
 
+#: langchain-aws's warning as with_structured_output offers the tool unforced.
+_UNFORCED = (
+    "ChatBedrockConverse structured output relies on forced tool calling, which is not "
+    "supported for this model: a reply without the tool's call raises "
+    "OutputParserException. Consider adjusting your prompt to ensure the tool is called."
+)
 _FORCED = object()  # with_structured_output forces the schema's tool (the default)
 _CLIENTS = (
     "chatplex sends its own requests through its engine, not a given boto3 client; pass "
@@ -487,7 +494,18 @@ class ChatBedrockConverse(DropInEngine):
             return self, method
         loose = copy.copy(self)
         loose._structured_choice = "any" if "any" in values else None
+        if loose._structured_choice is None:
+            loose.langchain_unforced_reply_raises = self._unforced_reply_raises()
         return loose, method
+
+    def _unforced_reply_raises(self) -> bool:
+        """Whether a structured reply without the unforced tool's call raises: langchain-
+        aws's ChatBedrockConverse checks it (and warns) only for the models that refuse a
+        forced tool beside thinking; on any other a reply without the call is None."""
+        raises = thinking_unforced(self._counted_model_id())
+        if raises:
+            warnings.warn(_UNFORCED, UserWarning, stacklevel=4)
+        return raises
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
         """`bind_tools` sends the tool choice as given; inside `with_structured_output`,

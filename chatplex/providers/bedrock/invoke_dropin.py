@@ -382,6 +382,11 @@ class ChatBedrock(ChatBedrockConverse):
             method = "function_calling"
         return super()._structured_target(method, schema)
 
+    def _unforced_reply_raises(self) -> bool:
+        # Over InvokeModel langchain-aws's ChatBedrock checks every unforced reply
+        # (without a warning); over Converse it is ChatBedrockConverse's.
+        return not self.beta_use_converse_api or super()._unforced_reply_raises()
+
     #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
     #: ChatBedrockConverse's): LangChain's default, or the value given.
     langchain_disable_streaming = DropInEngine.langchain_disable_streaming

@@ -137,6 +137,20 @@ def _llama_values(base: str) -> tuple[str, ...]:
     return ()
 
 
+def thinking_unforced(base: str) -> bool:
+    """Whether the base model `base` refuses (or ignores) a forced tool beside thinking,
+    as langchain-aws's `thinking_forced_tool_use_unsupported` names them: where its
+    `with_structured_output` offers the tool unforced, only these raise at a reply
+    without the call.
+
+    >>> thinking_unforced("anthropic.claude-sonnet-4-20250514-v1:0")
+    True
+    >>> thinking_unforced("meta.llama3-1-70b-instruct-v1:0")
+    False
+    """
+    return "claude-opus-4-8" not in base and any(n in base for n in _THINKING_UNFORCED)
+
+
 def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
     """The tool choices a Bedrock model takes, as langchain-aws infers them from its id
     (regional prefix dropped) and from thinking in the model request fields.
@@ -150,8 +164,7 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     if "claude" in base:
         if any(name in base for name in _NEVER_FORCED):
             return ("auto",)
-        unforced = "claude-opus-4-8" not in base and any(n in base for n in _THINKING_UNFORCED)
-        return ("auto",) if unforced and _thinking(fields) else _ALL
+        return ("auto",) if thinking_unforced(base) and _thinking(fields) else _ALL
     if "grok" in base:
         return _ALL
     if base.startswith("zai.glm-"):
