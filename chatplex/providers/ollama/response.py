@@ -6,10 +6,10 @@
   only when `reasoning` is on and drops it otherwise; chatplex keeps whatever thinking
   the server sent).
 - `message.tool_calls` carry arguments as objects and, from older servers, no id: each
-  call gets a stable id, `call_` + a digest of its position, name and arguments, so the
-  stream and the non-stream reply of the same answer agree (langchain-ollama draws a
-  random uuid per call; Ollama matches results by `tool_name`, not by id). An id the
-  server sends is kept.
+  call gets a uuid4-shaped id, a digest of a draw per reply (or stream) and the call's
+  position, name and arguments, so the same call in two replies of one history has two
+  ids, as langchain-ollama's random uuid per call gives (a script keying results by id
+  sees each call). An id the server sends is kept.
 - `response_metadata` is langchain-ollama's: the ollama SDK's reply fields (`model`,
   `created_at`, `done`, `done_reason`, `total_duration`, `load_duration`,
   `prompt_eval_count`, `prompt_eval_duration`, `eval_count`, `eval_duration`,
@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +65,7 @@ def parse_reply(body: bytes) -> AIMessage:
     if data.get("error"):
         raise payload_error(data, APIError)
     message = reply_dict(data.get("message"), "message")
-    content, thinking, tool_chunks = _parts(message, start=0)
+    content, thinking, tool_chunks = _parts(message, start=0, draw=uuid.uuid4().hex)
     meta = {**_head(data), **final_metadata(data, called_tools=bool(tool_chunks))}
     # Built as one chunk, as a merged stream is: the two parse tool calls the same way.
     return AIMessageChunk(
@@ -82,12 +83,13 @@ class OllamaStreamParser:
     finish reason and the usage; a body that ends without it is a `StreamError`, and
     an `{"error": ...}` line is one too (Ollama's mid-stream error)."""
 
-    __slots__ = ("_calls", "_done", "_first")
+    __slots__ = ("_calls", "_done", "_draw", "_first")
 
     def __init__(self) -> None:
         self._first = True
         self._done = False
         self._calls = 0  # tool calls so far: the next one's index
+        self._draw = uuid.uuid4().hex  # the stream's part of its calls' ids
 
     def feed(self, line: str) -> AIMessageChunk | None:
         """The chunk one NDJSON line contributes, or None."""
@@ -98,7 +100,9 @@ class OllamaStreamParser:
             raise payload_error(obj, StreamError)
         message = reply_dict(obj.get("message"), "message")
         # As langchain-ollama's stream: whole tool calls, chunks without an index.
-        content, thinking, tool_chunks = _parts(message, start=self._calls, indexed=False)
+        content, thinking, tool_chunks = _parts(
+            message, start=self._calls, indexed=False, draw=self._draw
+        )
         self._calls += len(tool_chunks)
         meta: dict[str, Any] = {}
         if self._first:
@@ -164,11 +168,12 @@ def _reasoning(thinking: str) -> dict[str, Any]:
 
 
 def _parts(
-    message: Mapping[str, Any], *, start: int, indexed: bool = True
+    message: Mapping[str, Any], *, start: int, draw: str, indexed: bool = True
 ) -> tuple[str, str, list[ToolCallChunk]]:
     """(text, thinking, tool-call chunks) of one message object; tool calls numbered
-    from `start` (their ids, and their chunks' `index` unless `indexed` is False: each
-    streamed call comes whole, and langchain-ollama's chunks carry index None)."""
+    from `start` (their ids, with the reply's `draw`, and their chunks' `index` unless
+    `indexed` is False: each streamed call comes whole, and langchain-ollama's chunks
+    carry index None)."""
     content = reply_text(message.get("content"), "message's content") or ""
     thinking = reply_text(message.get("thinking"), "message's thinking") or ""
     tool_chunks: list[ToolCallChunk] = []
@@ -182,7 +187,7 @@ def _parts(
             {
                 "name": name,
                 "args": args,
-                "id": call.get("id") or tool_call_id(index, name, args),
+                "id": call.get("id") or tool_call_id(index, name, args, draw),
                 "index": index if indexed else None,
                 "type": "tool_call_chunk",
             }
@@ -190,15 +195,16 @@ def _parts(
     return content, thinking, tool_chunks
 
 
-def tool_call_id(index: int, name: str, args: str) -> str:
-    """A stable id for a tool call the server sent without one, shaped as
-    langchain-ollama's random uuid4.
+def tool_call_id(index: int, name: str, args: str, draw: str = "") -> str:
+    """The id of a tool call the server sent without one, shaped as langchain-ollama's
+    random uuid4: the same for the same `draw` (the reply's), call and position.
 
-    >>> tool_call_id(0, "get_weather", '{"city": "Paris"}') == tool_call_id(
-    ...     0, "get_weather", '{"city": "Paris"}')
+    >>> tool_call_id(0, "get_weather", '{"city": "Paris"}', "a") == tool_call_id(
+    ...     0, "get_weather", '{"city": "Paris"}', "a") != tool_call_id(
+    ...     0, "get_weather", '{"city": "Paris"}', "b")
     True
     """
-    return drawn_call_id(f"{index}\0{name}\0{args}")
+    return drawn_call_id(f"{draw}\0{index}\0{name}\0{args}")
 
 
 def usage_metadata(obj: Mapping[str, Any]) -> UsageMetadata | None:

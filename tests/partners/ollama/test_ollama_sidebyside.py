@@ -151,6 +151,24 @@ def tool_round_trip(cls: Any, url: str) -> Any:
     return model.invoke([lc.HumanMessage("What is 1+2?"), first, result]).content
 
 
+def tool_call_ids_across_turns(cls: Any, url: str) -> Any:
+    """A hand-written agent loop that runs each call once, keyed by its id: the model
+    asks for the same call on two turns (a polling tool), invoked and streamed; each
+    turn's call is a call of its own (langchain-ollama draws every id)."""
+    model = cls(model=MODEL, base_url=url).bind_tools([add])
+    history: list[Any] = [lc.HumanMessage("What is 1+2? Check twice.")]
+    ran: dict[str, Any] = {}
+    for turn in range(4):
+        reply = model.invoke(history) if turn % 2 else merged(list(model.stream(history)))
+        history.append(reply)
+        for call in reply.tool_calls:
+            if call["id"] not in ran:
+                ran[call["id"]] = add(**call["args"])
+            history.append(lc.ToolMessage(str(ran[call["id"]]), tool_call_id=call["id"]))
+    ids = [c["id"] for m in history for c in getattr(m, "tool_calls", None) or []]
+    return {"calls": len(ids), "distinct_ids": len(set(ids)), "ran": len(ran)}
+
+
 def tool_choice_bound(cls: Any, url: str) -> Any:
     """`bind_tools(tool_choice=...)`: what is bound and sent ("none" too)."""
     got = {}
@@ -471,6 +489,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tool_call_invoke": (ollama_replies("", tool_calls=ADD_CALL), tool_call_invoke),
     "tool_call_stream": (ollama_replies("", tool_calls=ADD_CALL), tool_call_stream),
     "tool_round_trip": (ollama_replies("", tool_calls=ADD_CALL), tool_round_trip),
+    "tool_call_ids_across_turns": (
+        ollama_replies("", tool_calls=ADD_CALL),
+        tool_call_ids_across_turns,
+    ),
     "tool_choice_bound": (ollama_replies("", tool_calls=ADD_CALL), tool_choice_bound),
     "tool_choice_per_call": (ollama_replies(), tool_choice_per_call),
     "tool_choice_bound_each_choice": (ollama_replies(), tool_choice_bound_each_choice),
@@ -585,6 +607,7 @@ DIFFERENCES["tool_round_trip"] = (
 
 
 DIFFERENCES["foreign_v1_reasoning_sent"] = DIFFERENCES["tool_round_trip"]
+DIFFERENCES["tool_call_ids_across_turns"] = DIFFERENCES["tool_round_trip"]
 
 
 def _limit_sent(outcome: Outcome) -> Outcome:
