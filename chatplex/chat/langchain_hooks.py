@@ -84,6 +84,12 @@ class DropInEngine(ChatModel):
         if where is not None and "langchain_package" not in vars(cls):
             cls.langchain_package = where.partition(".")[0].replace("_", "-")
 
+    def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """Where its LangChain class hands `bind_tools` and `with_structured_output` to a
+        model of another class it builds from its fields (`keywords`: the constructor's,
+        as held): that drop-in's name and keywords; None (the default): its own."""
+        return None
+
     def _keeps_bound_tool_lists(self) -> bool:
         return self.langchain_partner_class is not None
 

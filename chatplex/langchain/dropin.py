@@ -26,11 +26,16 @@ from __future__ import annotations
 import functools
 import inspect
 from importlib import import_module
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AIMessage as LCAIMessage
+from langchain_core.runnables import Runnable as LCRunnable
 
 from ..chat.langchain_hooks import DropInEngine
 from ..dropins import DROP_IN_MODULES
+from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
 from .partner_class import class_view
@@ -76,9 +81,37 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     for attribute, value in vars(engine).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
-    cls = type(name, (DropInChatModel,), namespace)
+    hands_over = engine.langchain_bound_on is not DropInEngine.langchain_bound_on
+    cls = type(name, (_BoundOnAnother if hands_over else DropInChatModel,), namespace)
     cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
     return cls
+
+
+class _BoundOnAnother(DropInChatModel):
+    """A drop-in whose partner class binds tools and structured output on a model of
+    another class it builds (`DropInEngine.langchain_bound_on`), where it does."""
+
+    def _bound_on(self) -> DropInChatModel | None:
+        other = self.chatplex_model.langchain_bound_on(self.partner_given["keywords"])
+        return None if other is None else langchain_class(other[0])(**other[1])
+
+    def _handed_tools(
+        self, tools: Any, choice: Any, kwargs: dict[str, Any]
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage] | None:
+        """Tools bound on the other class's model, where the partner hands them over
+        (None: bound here). A choice of True or False is read first, as it reads it."""
+        other = self._bound_on()
+        if other is None:
+            return None
+        if isinstance(choice, bool) or choice is _NOT_GIVEN:
+            choice = "any" if choice is True else None
+        return other.bind_tools(tools, tool_choice=choice, **kwargs)
+
+    def with_structured_output(self, schema: Any = None, **kwargs: Any) -> Any:
+        other = self._bound_on()
+        if other is None:
+            return super().with_structured_output(schema, **kwargs)
+        return other.with_structured_output(schema, **kwargs)
 
 
 def _signature(engine: type[DropInEngine]) -> inspect.Signature:

@@ -382,6 +382,39 @@ class ChatBedrock(ChatBedrockConverse):
             method = "function_calling"
         return super()._structured_target(method, schema)
 
+    def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """Over Converse, langchain-aws's ChatBedrock binds tools and structured output on
+        the ChatBedrockConverse its `_as_converse` builds from its fields (its model,
+        region, credentials, endpoint, guardrails, sampling and the Converse keys of its
+        model_kwargs; not its callbacks or other LangChain settings): the run a callback
+        or an event stream sees is that class's."""
+        if not self.beta_use_converse_api:
+            return None
+        given = {k: v for k, v in keywords.items() if v is not None}
+        built: dict[str, Any] = {
+            k: v for k, v in self.model_kwargs.items() if k in _CONVERSE_KEYS and v is not None
+        }
+        for name in ("max_tokens", "service_tier", "request_metadata"):
+            if given.get(name):
+                built[name] = given[name]
+        if given.get("temperature") is not None:
+            built["temperature"] = given["temperature"]
+        if stop := given.get("stop_sequences") or given.get("stop"):
+            built["stop_sequences"] = stop
+        for name in (*_KEY_SETTINGS, "credentials_profile_name", "config", "client"):
+            if name in given:
+                built[name] = given[name]
+        if _guardrails_enabled(self.guardrails):
+            built["guardrail_config"] = self.guardrails
+        if self.endpoint_url:
+            built["base_url"] = self.endpoint_url
+        return "ChatBedrockConverse", {
+            **built,
+            "model": self.model,
+            "region_name": self.region_name,
+            "provider": self.provider_name,
+        }
+
     def _unforced_reply_raises(self) -> bool:
         # Over InvokeModel langchain-aws's ChatBedrock checks every unforced reply
         # (without a warning); over Converse it is ChatBedrockConverse's.

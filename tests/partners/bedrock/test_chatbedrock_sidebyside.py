@@ -42,11 +42,13 @@ from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import refused_before_sending
+from tests.partners._sidebyside import sum_schema
 from tests.partners._sidebyside import thirds
 from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock._scripts import MODEL
 from tests.partners.bedrock._scripts import BedrockScripts
 from tests.partners.bedrock._scripts import exception_event
+from tests.partners.bedrock.test_bedrock_sidebyside import ADD_CALL as CONVERSE_ADD_CALL
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_request
 from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
@@ -54,6 +56,7 @@ from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa:
 
 langchain_aws = pytest.importorskip("langchain_aws")
 lc = pytest.importorskip("langchain_core.messages")
+lc_callbacks = pytest.importorskip("langchain_core.callbacks")
 
 from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
 from chatplex.testing._mock_aws import event_message  # noqa: E402
@@ -342,6 +345,37 @@ def provider_given(cls: Any, url: str) -> Any:
 def nova_speaks_converse(cls: Any, url: str) -> Any:
     model = make(cls, url, model=NOVA)
     return {"converse": model.beta_use_converse_api, "reply": model.invoke("Hi")}
+
+
+def nova_tools_bound_on_converse(cls: Any, url: str) -> Any:
+    """A Nova model's tools and structured output, as a callback handler and an event
+    stream see their runs: langchain-aws's ChatBedrock hands both to a ChatBedrockConverse
+    it builds (`_as_converse`), which has none of the constructor's callbacks."""
+    seen: list[Any] = []
+
+    class Handler(lc_callbacks.BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            params = kwargs.get("invocation_params") or {}
+            seen.append((serialized.get("name"), params.get("_type"), sorted(params)))
+
+    model = make(cls, url, model=NOVA, temperature=0.5, callbacks=[Handler()])
+    bound = model.bind_tools([add], tool_choice=True)
+    reply = bound.invoke("What is 1+2?", config={"callbacks": [Handler()]})
+    structured = model.with_structured_output(sum_schema(), include_raw=True)
+    raw = structured.invoke("Sum?", config={"callbacks": [Handler()]})["raw"]
+
+    async def events() -> list[Any]:
+        return [(e["event"], e["name"]) async for e in bound.astream_events("Hi", version="v2")]
+
+    plain = model.invoke("Hi")
+    return {
+        "bound": type(bound.bound).__name__,
+        "reply": reply,
+        "raw": raw,
+        "events": asyncio.run(events()),
+        "plain": plain,
+        "seen": seen,
+    }
 
 
 def converse_when_asked(cls: Any, url: str) -> Any:
@@ -1062,6 +1096,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         BEDROCK.error_async,
     ),
     "nova_speaks_converse": (converse(), nova_speaks_converse),
+    "nova_tools_bound_on_converse": (
+        converse(CONVERSE_ADD_CALL, stop="tool_use"),
+        nova_tools_bound_on_converse,
+    ),
     "converse_when_asked": (converse(), converse_when_asked),
     "converse_stream_when_asked": (converse(), converse_stream_when_asked),
     "generate_two_prompts": (invoke(), generate_two_prompts),

@@ -119,26 +119,8 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[Non
     yield
 
 
-#: Not the same yet (a strict xfail each).
-NOT_YET = {
-    ("invoke_on_converse_llama31", "stream"): (
-        "langchain-aws's ChatBedrock over Converse structures on its `_as_converse` "
-        "ChatBedrockConverse, whose per-model disable_streaming ('tool_calling') picks "
-        "the whole-reply parser: [None], ours streams and gives []"
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    ("name", "how"),
-    [
-        pytest.param(n, h, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n, h]))
-        if (n, h) in NOT_YET
-        else (n, h)
-        for n in sorted(MODELS)
-        for h in ("invoke", "include_raw", "stream", "dict_schema")
-    ],
-)
+@pytest.mark.parametrize("how", ["invoke", "include_raw", "stream", "dict_schema"])
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_reply_without_the_unforced_call(name: str, how: str, server: ScriptedServer) -> None:
     kind, model, settings = MODELS[name]
     theirs, ours = CLASSES[kind]
