@@ -14,6 +14,7 @@ callbacks.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
+from ...chat.model import ChatModel
 from ...chat.partner_form import PartnerFields
 from ...specs import field_names
 
@@ -206,6 +208,19 @@ class ChatOllama(DropInEngine):
         none, and its partner ignores it), so "none" offers the tools too, and nothing is
         bound that a call would give its client (whose `chat()` refuses `tool_choice`)."""
         return tools, None
+
+    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
+        """As langchain-ollama's `_chat_params`: a call's own `options` are the model
+        options sent, in place of the constructor's (`num_ctx`, `temperature`, `seed`,
+        `stop`, ...), which that call does not send."""
+        if keywords.get("options") is None:
+            return self
+        from .request import OPTION_NAMES
+
+        clone = copy.copy(self)
+        clone.extra_body = {k: v for k, v in self.extra_body.items() if k not in OPTION_NAMES}
+        clone.temperature = clone.top_p = clone.max_tokens = clone.stop = None
+        return clone
 
     def check_call(self, overrides: Mapping[str, Any]) -> None:
         """As langchain-ollama's `_chat_params`: a stop list given both here and to the

@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from tests.partners._machinery import Weather
+from tests.partners._machinery import get_weather
+from tests.partners._machinery import shown
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -29,8 +32,6 @@ from tests.partners.bedrock.test_bedrock_sidebyside import tool_use
 
 langchain_aws = pytest.importorskip("langchain_aws")
 pytest.importorskip("langchain.agents")
-tools = pytest.importorskip("langchain_core.tools")
-pydantic = pytest.importorskip("pydantic")
 
 from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
 from chatplex.langchain import ChatBedrockConverse as OurChatBedrockConverse  # noqa: E402
@@ -39,32 +40,8 @@ HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 NOVA = "us.amazon.nova-lite-v1:0"
 
 
-@tools.tool
-def get_weather(city: str) -> str:
-    """Get the weather for a city."""
-    return f"It is sunny in {city}."
-
-
-class Weather(pydantic.BaseModel):
-    city: str
-    sunny: bool
-
-
 def _make(cls: Any, url: str, model: str = HAIKU, **settings: Any) -> Any:
     return cls(model=model, endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
-
-
-def _shown(messages: list[Any]) -> list[Any]:
-    return [
-        (
-            type(m).__name__,
-            m.content,
-            [(c["name"], c["args"]) for c in getattr(m, "tool_calls", None) or []],
-            sorted(getattr(m, "response_metadata", None) or {}),
-            getattr(m, "usage_metadata", None),
-        )
-        for m in messages
-    ]
 
 
 def _turns(*answers: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
@@ -106,7 +83,7 @@ def hitl_edit_resumed(cls: Any, url: str) -> Any:
             action.pop("description", None)
     edit = {"type": "edit", "edited_action": {"name": "get_weather", "args": {"city": "Bern"}}}
     done = agent.invoke(Command(resume={"decisions": [edit]}), config)
-    return {"asked": asked, "messages": _shown(done["messages"])}
+    return {"asked": asked, "messages": shown(done["messages"])}
 
 
 def fallback_middleware(cls: Any, url: str) -> Any:
@@ -120,7 +97,7 @@ def fallback_middleware(cls: Any, url: str) -> Any:
         middleware=[ModelFallbackMiddleware(backup)],
     )
     result = agent.invoke({"messages": [{"role": "user", "content": "Weather?"}]})
-    return _shown(result["messages"])
+    return shown(result["messages"])
 
 
 def response_format(cls: Any, url: str) -> Any:
@@ -128,7 +105,7 @@ def response_format(cls: Any, url: str) -> Any:
 
     agent = create_agent(_make(cls, url), tools=[get_weather], response_format=Weather)
     result = agent.invoke({"messages": [{"role": "user", "content": "Weather?"}]})
-    return {"messages": _shown(result["messages"]), "out": result["structured_response"]}
+    return {"messages": shown(result["messages"]), "out": result["structured_response"]}
 
 
 def summarized(cls: Any, url: str) -> Any:
@@ -140,7 +117,7 @@ def summarized(cls: Any, url: str) -> Any:
     agent = create_agent(model, tools=[], middleware=[summary])
     said = ["a", "b", "c", "d", "e"]
     history = [{"role": ("user", "assistant")[n % 2], "content": w} for n, w in enumerate(said)]
-    return _shown(agent.invoke({"messages": history})["messages"])
+    return shown(agent.invoke({"messages": history})["messages"])
 
 
 def fallbacks_past_throttling(cls: Any, url: str) -> Any:
