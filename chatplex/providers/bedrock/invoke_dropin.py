@@ -394,11 +394,17 @@ class ChatBedrock(ChatBedrockConverse):
         built: dict[str, Any] = {
             k: v for k, v in self.model_kwargs.items() if k in _CONVERSE_KEYS and v is not None
         }
-        for name in ("max_tokens", "service_tier", "request_metadata"):
-            if given.get(name):
-                built[name] = given[name]
-        if given.get("temperature") is not None:
-            built["temperature"] = given["temperature"]
+        # Its fields (model_kwargs' temperature and max_tokens where those were not given),
+        # each where langchain-aws's `_as_converse` finds it set.
+        if (temperature := given.get("temperature", self.partner_temperature)) is not None:
+            built["temperature"] = temperature
+        for name, value in (
+            ("max_tokens", given.get("max_tokens") or self.partner_max_tokens),
+            ("service_tier", given.get("service_tier")),
+            ("request_metadata", given.get("request_metadata")),
+        ):
+            if value:
+                built[name] = value
         if stop := given.get("stop_sequences") or given.get("stop"):
             built["stop_sequences"] = stop
         for name in (*_KEY_SETTINGS, "credentials_profile_name", "config", "client"):

@@ -358,7 +358,14 @@ def nova_tools_bound_on_converse(cls: Any, url: str) -> Any:
             params = kwargs.get("invocation_params") or {}
             seen.append((serialized.get("name"), params.get("_type"), sorted(params)))
 
-    model = make(cls, url, model=NOVA, temperature=0.5, callbacks=[Handler()])
+    model = make(
+        cls,
+        url,
+        model=NOVA,
+        model_kwargs={"temperature": 0.2, "top_p": 0.9},  # (its temperature: a field)
+        stop_sequences=["END"],
+        callbacks=[Handler()],
+    )
     bound = model.bind_tools([add], tool_choice=True)
     reply = bound.invoke("What is 1+2?", config={"callbacks": [Handler()]})
     structured = model.with_structured_output(sum_schema(), include_raw=True)
