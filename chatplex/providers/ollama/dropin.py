@@ -72,8 +72,7 @@ class ChatOllama(DropInEngine):
     `chatplex.langchain.ChatOllama`, none are, as langchain-ollama retries none:
     `retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's);
     thinking the server sends is kept even when `reasoning` is not on (LangChain drops
-    it); tool calls without an id get a stable id derived from the call, not a random
-    uuid; `response_metadata` also has chatplex's `finish_reason`,
+    it); `response_metadata` also has chatplex's `finish_reason`,
     `raw_finish_reason`, `provider` and `attempts`; `max_tokens` (which
     langchain-ollama has no field for and drops without a word, leaving the reply
     unbounded) is sent as `num_predict`. `validate_model_on_init=True` asks the server
