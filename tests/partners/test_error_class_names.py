@@ -5,10 +5,13 @@ an instance of the partner's class. chatplex's own family names chatplex's class
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
 import json
 import warnings
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -75,6 +78,33 @@ def server(request: pytest.FixtureRequest) -> Iterator[str]:
 def _aws(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in (("AWS_ACCESS_KEY_ID", "a"), ("AWS_SECRET_ACCESS_KEY", "b")):
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The classes left at their default retries (Cohere's, Bedrock's, their drop-ins')
+    retry a 429 or a 500 as many times as ever, without waiting between the attempts:
+    cohere's SDK slept 1 + 2 s, botocore and chatplex's policy about as much, ~15 s of
+    the module's time. The error compared is the last attempt's either way."""
+    from chatplex.chat import sending
+    from chatplex.core.retry import retry_policy
+
+    async def no_wait(seconds: float) -> None:
+        pass
+
+    monkeypatch.setattr(
+        sending,
+        "_retry_policy",
+        functools.partial(retry_policy, sleep=lambda seconds: None, asleep=no_wait),
+    )
+    with contextlib.suppress(ImportError):
+        import cohere.core.http_client
+
+        monkeypatch.setattr(cohere.core.http_client, "_retry_timeout", lambda **given: 0.0)
+    with contextlib.suppress(ImportError):
+        import botocore.endpoint
+
+        monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=lambda s: None))
 
 
 def _raised(build: Any) -> BaseException:
