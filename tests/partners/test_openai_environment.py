@@ -110,9 +110,14 @@ def test_a_base_url_or_proxy_in_the_environment_decides_stream_usage_as_on_the_p
 
 # ---- the bound on an async stream's chunks (`stream_chunk_timeout`) ----------------------
 
-#: How long the server pauses between the stream's two chunks: well past the bounds below
-#: (0.2 s), so whether a bound applies decides the outcome, not the machine's speed.
-_PAUSE = 1.0
+#: How long the server pauses between the stream's two chunks: past the bounds below
+#: (0.2 s), so whether a bound applies decides the outcome, not the machine's speed. Where
+#: the bound cuts the stream, the pause is 5 times it and never waited in full (the client
+#: gives up at the bound, the server's daemon thread ends the pause alone); where no bound
+#: applies both streams wait it through, so it is 3 times the bound: a bound wrongly
+#: applied still cuts it.
+_CUT_PAUSE = 1.0
+_WAITED_PAUSE = 0.6
 
 
 def _chunk(content: str, finish: str | None = None) -> bytes:
@@ -126,9 +131,9 @@ def _chunk(content: str, finish: str | None = None) -> bytes:
     return b"data: " + json.dumps(event).encode() + b"\n\n"
 
 
-def _paused() -> Iterator[bytes]:
+def _paused(pause: float) -> Iterator[bytes]:
     yield _chunk("Hel")
-    time.sleep(_PAUSE)
+    time.sleep(pause)
     yield _chunk("lo", "stop")
     yield b"data: [DONE]\n\n"
 
@@ -180,7 +185,8 @@ def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
 ) -> None:
     if variable is not None:
         monkeypatch.setenv("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", variable)
-    server.handler = lambda seen: Reply(200, _paused(), content_type="text/event-stream")
+    pause = _CUT_PAUSE if expected == "TimeoutError" else _WAITED_PAUSE
+    server.handler = lambda seen: Reply(200, _paused(pause), content_type="text/event-stream")
     module, base = _BASE_CHAT_OPENAI[name]
     keywords = {"model": "m-1", "api_key": "k-test", base: server.url + "/v1", "max_retries": 0}
     outcomes = []
