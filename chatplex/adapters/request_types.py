@@ -51,10 +51,19 @@ class ToolSpec:
     #: False where the definition (a tool dict, a JSON schema) gave no description: the
     #: wires then send none, as LangChain sends such a definition as it was given.
     described: bool = field(default=True, repr=False)
+    #: False where a tool dict gave no `parameters` (`{"name": "f"}`, an OpenAI tool's
+    #: function without them): `parameters` is then the empty object schema, which the
+    #: wires that may leave it out do not send, as LangChain sends the dict as given.
+    parameters_given: bool = field(default=True, repr=False)
 
     def description_field(self) -> dict[str, str]:
         """`{"description": ...}` as a wire sends it: empty where none was given."""
         return {"description": self.description} if self.described else {}
+
+    def parameters_field(self) -> dict[str, dict[str, Any]]:
+        """`{"parameters": ...}` as a wire that may leave it out sends it: empty where
+        the tool dict gave none."""
+        return {"parameters": self.parameters} if self.parameters_given else {}
 
 
 @dataclass(frozen=True, slots=True)

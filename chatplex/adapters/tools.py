@@ -91,6 +91,7 @@ def to_tool_spec(tool: object) -> ToolSpec:
         spec = _make(tool.name, tool.description, tool.parameters)
         spec = _with_flags(spec, tool.strict, tool.cache_control, tool.fields)
         spec = spec if tool.described else replace(spec, described=False)
+        spec = spec if tool.parameters_given else replace(spec, parameters_given=False)
         spec = replace(spec, beside=dict(tool.beside)) if tool.beside else spec
         return tool if spec == tool else spec
     if isinstance(tool, Mapping):
@@ -243,7 +244,7 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
                 'an OpenAI tool dict {"type": "function"} needs a "function" dict'
             )
         spec = _make(function.get("name"), function.get("description"), function.get("parameters"))
-        spec = _described(spec, function)
+        spec = _given(spec, function)
         spec = _with_flags(
             spec, function.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
@@ -261,9 +262,7 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
             spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
     if "name" in tool and ("parameters" in tool or kind is None):
-        spec = _described(
-            _make(tool["name"], tool.get("description"), tool.get("parameters")), tool
-        )
+        spec = _given(_make(tool["name"], tool.get("description"), tool.get("parameters")), tool)
         return _with_flags(
             spec, tool.get("strict"), tool.get("cache_control"), given_tool_fields(tool)
         )
@@ -278,6 +277,13 @@ def _from_mapping(tool: Mapping[str, Any]) -> ToolSpec:
 def _described(spec: ToolSpec, given: Mapping[str, Any]) -> ToolSpec:
     """`spec` marked undescribed where the dict it was made from gave no description."""
     return spec if given.get("description") is not None else replace(spec, described=False)
+
+
+def _given(spec: ToolSpec, given: Mapping[str, Any]) -> ToolSpec:
+    """`spec` marked as the function dict it was made from gave it: undescribed without
+    a description, without parameters where it gave none (`ToolSpec.parameters_given`)."""
+    spec = _described(spec, given)
+    return spec if given.get("parameters") is not None else replace(spec, parameters_given=False)
 
 
 def _with_flags(

@@ -240,7 +240,7 @@ def test_dict_shapes_give_the_same_spec(tool: object) -> None:
 
 def test_dict_normalisation_fills_type_properties_and_description() -> None:
     assert to_tool_spec({"name": "ping"}) == ToolSpec(
-        "ping", "", {"type": "object", "properties": {}}, described=False
+        "ping", "", {"type": "object", "properties": {}}, described=False, parameters_given=False
     )
     spec = to_tool_spec({"name": "f", "parameters": {"properties": {"a": {"type": "integer"}}}})
     assert spec.parameters == {"type": "object", "properties": {"a": {"type": "integer"}}}

@@ -253,7 +253,7 @@ def wire_tool(tool: ToolSpec, beside: tuple[str, ...] = ()) -> dict[str, Any]:
     function: dict[str, Any] = {
         "name": tool.name,
         **tool.description_field(),
-        "parameters": tool.parameters,
+        **tool.parameters_field(),
     }
     if tool.strict is not None:  # as LangChain: sent only when set, True or False
         function["strict"] = tool.strict

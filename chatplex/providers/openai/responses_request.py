@@ -464,7 +464,7 @@ def wire_tool(tool: ToolSpec) -> dict[str, Any]:
         "type": "function",
         "name": tool.name,
         **tool.description_field(),
-        "parameters": tool.parameters,
+        **tool.parameters_field(),
     }
     if tool.strict is not None:
         out["strict"] = tool.strict

@@ -117,18 +117,32 @@ def test_streamed_on_chat_completions(server: ScriptedServer) -> None:
     assert theirs["paths"] == ["/v1/chat/completions"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chatplex sends a function without parameters with an empty object schema "
-    "(`parameters: {type: object, properties: {}}`); langchain-openai sends none",
+#: Function dicts without `parameters`, which langchain-openai sends without them: the
+#: custom dict, an OpenAI tool's function (strict too: that form goes as given), an OpenAI
+#: function (made strict, langchain-core's converter raises its KeyError).
+_NO_PARAMETERS = {
+    "custom": TOOL,
+    "openai-tool": {"type": "function", "function": {"name": "code_exec"}},
+    "openai-function": {"name": "code_exec", "description": "Runs Python code."},
+}
+
+
+@pytest.mark.parametrize(
+    ("tool", "strict"),
+    [(tool, None) for tool in _NO_PARAMETERS] + [("openai-tool", True)],
+    ids=[*_NO_PARAMETERS, "openai-tool-strict"],
 )
 @pytest.mark.parametrize("responses", [False, True], ids=["chat-completions", "responses"])
-def test_the_tool_sent_as_langchain_sends_it(server: ScriptedServer, responses: bool) -> None:
+def test_the_tool_sent_as_langchain_sends_it(
+    server: ScriptedServer, responses: bool, tool: str, strict: bool | None
+) -> None:
     server.handler = _reply
     sent = []
     for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI):
         server.seen.clear()
-        _model(cls, server, responses).bind_tools([TOOL]).invoke("Run print(1)")
+        bound = _model(cls, server, responses).bind_tools([_NO_PARAMETERS[tool]], strict=strict)
+        bound.invoke("Run print(1)")
         sent.append(_tools_sent(server))
     theirs, ours = sent
     assert ours == theirs
+    assert all("parameters" not in str(tools) for tools in theirs)
