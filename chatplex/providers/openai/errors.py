@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ...errors import APIError
 from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import Picker
+from ...sdk_error_families import class_named
 from ...sdk_error_families import decode_family
 from ...sdk_error_families import sdk_words
 from ...sdk_error_langchain import LANGCHAIN_MODEL_ERRORS
@@ -31,13 +34,39 @@ __all__ = [
     "skipping",
 ]
 
+#: What langchain-openai reads as a context overflow in any openai error that is no 400
+#: (`_handle_openai_api_error`: a stream's error data, a 5xx), which it raises as its
+#: `OpenAIAPIContextOverflowError`, a plain `openai.APIError` of no status.
+_API_OVERFLOW = "exceeds the context window"
+
+
+def _api_overflow(err: BaseException) -> bool:
+    if not isinstance(err, APIError) or err.status_code == 400:
+        return False
+    return _API_OVERFLOW in f"{err} {err.message} {err.body}"
+
+
+def _overflow_picks(family: ErrorFamily, name: str) -> ErrorFamily:
+    """`family`, picking its class `name` for an overflow of `_api_overflow` under
+    langchain-openai's name (a drop-in's error)."""
+    pick = family.partner_pick or family.pick
+
+    def picked(err: BaseException, module: Any) -> type[BaseException] | None:
+        return class_named(module, name) if _api_overflow(err) else pick(err, module)
+
+    return replace(family, partner_pick=picked)
+
+
 #: What the OpenAI adapters declare (`error_families`); the partner package's family
 #: first, so its class leads the error's hierarchy as in langchain-openai's own error.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
-    partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
-    stainless_family("openai", inner_body=True, plain_events=True),
-    LANGCHAIN_MODEL_ERRORS,
+    _overflow_picks(
+        partner_family("langchain_openai.chat_models.base", "OpenAI", broken_stream=True),
+        "OpenAIAPIContextOverflowError",
+    ),
+    _overflow_picks(stainless_family("openai", inner_body=True, plain_events=True), "APIError"),
+    _overflow_picks(LANGCHAIN_MODEL_ERRORS, "ContextOverflowError"),
 )
 
 
@@ -119,10 +148,18 @@ def skipping(family: ErrorFamily, where: Callable[[BaseException], bool]) -> Err
     """`family`, picking no class for an error `where` holds of (one langchain-openai
     raises as a plain ValueError, no class of the SDK's)."""
 
-    def pick(err: BaseException, module: Any) -> type[BaseException] | None:
-        return None if where(err) else family.pick(err, module)
+    def skipped(pick: Picker) -> Picker:
+        def picked(err: BaseException, module: Any) -> type[BaseException] | None:
+            return None if where(err) else pick(err, module)
 
-    return ErrorFamily(family.module, pick, family.fill, partner_loads=family.partner_loads)
+        return picked
+
+    partner = family.partner_pick
+    return replace(
+        family,
+        pick=skipped(family.pick),
+        partner_pick=None if partner is None else skipped(partner),
+    )
 
 
 def _plain_value_error(err: BaseException) -> bool:

@@ -130,7 +130,12 @@ class ResponsesStreamParser:
             return None
         obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
-        if kind == "error" or event.event == "error":
+        # (an `error` object in any other event's data: the openai SDK raises it too)
+        if (
+            kind == "error"
+            or event.event == "error"
+            or (kind != "response.failed" and obj.get("error"))
+        ):
             raise _event_failure(obj, obj, self._req_id)
         if kind == "response.failed":
             response = _dict(obj.get("response"))
