@@ -648,7 +648,7 @@ def unnamed_parameters_moved(cls: Any, p: Package, url: str) -> Any:
     """Chat Completions parameters given to a class that names no such field: moved into
     model_kwargs with its warning (langchain-core's build_extra) and sent as given."""
     model, said = constructed(lambda: _model(cls, p, url, seed=7))
-    return [model.invoke("Hi"), model.model_kwargs, said["warned"]]
+    return [_sdk_refused(lambda: model.invoke("Hi")), model.model_kwargs, said["warned"]]
 
 
 def per_call_stop(cls: Any, p: Package, url: str) -> Any:
@@ -803,11 +803,16 @@ def max_completion_tokens_moved(cls: Any, p: Package, url: str) -> Any:
     says, where the model holds it, and a reply, sync and async (the body sent with it)."""
     built, said = constructed(lambda: _model(cls, p, url, max_completion_tokens=16))
     said["held"] = [built.model_kwargs, built.max_tokens]
-    try:
-        replies = [built.invoke("Hi"), asyncio.run(built.ainvoke("Hi"))]
-    except TypeError as exc:  # an SDK refusing the keyword it was handed
-        replies = {"error": str(exc)}
+    replies = _sdk_refused(lambda: [built.invoke("Hi"), asyncio.run(built.ainvoke("Hi"))])
     return {**said, "replies": replies}
+
+
+def _sdk_refused(call: Callable[[], Any]) -> Any:
+    """`call()`, or the words of the TypeError of an SDK refusing a keyword it was handed."""
+    try:
+        return call()
+    except TypeError as exc:
+        return {"error": str(exc)}
 
 
 def streaming_invoke(cls: Any, p: Package, url: str) -> Any:
@@ -886,7 +891,7 @@ def model_kwargs_sent(cls: Any, p: Package, url: str) -> Any:
         for w in said
         if "model_kwargs" in str(w.message)
     ]
-    return model.invoke("Hi"), lifted
+    return _sdk_refused(lambda: model.invoke("Hi")), lifted
 
 
 def length_finish(cls: Any, p: Package, url: str) -> Any:
@@ -1215,6 +1220,32 @@ for _script in ("reasoning_invoke", "reasoning_stream"):
         ),
         _reasoning_block_kept,
     )
+
+
+def _seed_refused(outcome: Outcome) -> Outcome:
+    """Their call raised the perplexity SDK's TypeError for `seed` before any request;
+    ours sent it: read as theirs once both are checked (the rest of the script, what the
+    construction warned and holds, compared)."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "unexpected keyword argument 'seed'" in theirs[0]["error"]
+    assert not their_requests and [r["body"]["seed"] for r in our_requests] in ([3], [7])
+    assert "error" not in ours[0]
+    return theirs, [theirs[0], *ours[1:]], their_requests, their_requests
+
+
+_SEED_REFUSED = Difference(
+    Reason.RAISES,
+    "hands model_kwargs (a `seed` given to the constructor, or in model_kwargs) to the "
+    "perplexity SDK's create(), whose TypeError every call raises",
+    "the same warning and `model_kwargs`, the `seed` sent in the body as the other Chat "
+    "Completions presets send it",
+)
+DIFFERENCES.update(
+    {
+        ("perplexity", s): (_SEED_REFUSED, _seed_refused)
+        for s in ("model_kwargs_sent", "unnamed_parameters_moved")
+    }
+)
 
 
 _SEED_AS_GIVEN = Difference(
@@ -1896,13 +1927,6 @@ NOT_RUN: dict[tuple[str, str], str] = {
         "langchain-perplexity passes service_tier to its SDK's create(), which refuses "
         "it (TypeError, nothing sent: a failure); chatplex sends it"
     ),
-    **{
-        ("perplexity", s): (
-            "langchain-perplexity passes model_kwargs to its SDK's create(), which refuses "
-            "`seed` (TypeError, nothing sent: a failure); chatplex sends them"
-        )
-        for s in ("model_kwargs_sent", "unnamed_parameters_moved")
-    },
     **{
         ("perplexity", s): (
             "langchain-perplexity sends LangChain's standard image blocks unconverted and "
