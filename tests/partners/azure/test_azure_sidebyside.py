@@ -91,7 +91,8 @@ def answer(script: Script) -> Callable[[Seen], Reply]:
         message: dict[str, Any] = {"role": "assistant", "content": script.content}
         calls = None
         finish = script.finish
-        if script.tool_args is not None and body.get("tools"):
+        answered = [m.get("role") for m in body.get("messages") or ()][-1:] == ["tool"]
+        if script.tool_args is not None and body.get("tools") and not answered:
             calls = [
                 {
                     "id": "call_1",
@@ -372,6 +373,45 @@ BAD_ARGS = Script(tool_args={}, raw_args='{"a": 1, "b": ')
 SUM = Script('{"total": 3}', tool_args={"total": 3})
 
 
+def _agent(cls: Any, url: str, **more: Any) -> Any:
+    """langchain's create_agent over the model, with one tool."""
+    from langchain.agents import create_agent
+    from langchain_core.tools import tool
+
+    @tool
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    return create_agent(_model(cls, url, max_retries=0, **more), tools=[add])
+
+
+def _asked(text: str) -> dict[str, Any]:
+    return {"messages": [("user", text)]}
+
+
+def content_filter_400_in_agent(cls: Any, url: str) -> Any:
+    """A prompt the content filter refuses, inside an agent: the error it raises."""
+    return raised(lambda: _agent(cls, url).invoke(_asked("Something violent")))
+
+
+def content_filter_results_in_agent(cls: Any, url: str) -> Any:
+    """The agent's tool round trip, then each reply's filter results and finish."""
+    final = _agent(cls, url).invoke(_asked("Add 1 and 2"))
+    return [m.response_metadata for m in final["messages"] if m.type == "ai"]
+
+
+def content_filter_finish_in_agent_stream(cls: Any, url: str) -> Any:
+    """A streaming agent whose reply the filter stops: the stream's messages by node,
+    then the last message's metadata."""
+    agent = _agent(cls, url, streaming=True)
+    pieces = [
+        [type(chunk).__name__, meta["langgraph_node"], chunk.content]
+        for chunk, meta in agent.stream(_asked("Something violent"), stream_mode="messages")
+    ]
+    return {"pieces": pieces, "last": agent.invoke(_asked("Again"))["messages"][-1]}
+
+
 def _err(status: int, message: str, code: str | None, kind: str | None, **more: Any) -> Script:
     return Script(
         status=status, error={"message": message, "type": kind, "code": code, "param": None, **more}
@@ -479,6 +519,12 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "std_audio_block": (Script("Silence."), std_audio_block),
     "image_url_block": (Script("A pixel."), image_url_block),
     "chain_with_prompt": (Script(), OPENAI.chain_with_prompt),
+    "content_filter_400_in_agent": (FILTERED_400, content_filter_400_in_agent),
+    "content_filter_results_in_agent": (TOOL, content_filter_results_in_agent),
+    "content_filter_finish_in_agent_stream": (
+        Script("Some", finish="content_filter", filters=HIGH),
+        content_filter_finish_in_agent_stream,
+    ),
 }
 
 # ---- what differs on purpose, and why ------------------------------------------------------

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import chatplex.langchain
+from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import observe
@@ -55,3 +57,20 @@ def both_models(server: ScriptedServer, *, responses: bool) -> list[Any]:
         )
         for cls in (langchain_openai.ChatOpenAI, chatplex.langchain.ChatOpenAI)
     ]
+
+
+def scripts_test(
+    scripts: Mapping[str, Callable[[Any, str], Any]],
+    handler: Callable[[Seen], Reply],
+    differences: Mapping[Any, Any] | None = None,
+) -> Callable[[str, ScriptedServer], None]:
+    """A suite's test: each of `scripts` run with both classes against the server
+    answering with `handler`, the same but for `differences`."""
+    import pytest
+
+    @pytest.mark.parametrize("name", sorted(scripts))
+    def test_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
+        server.handler = handler
+        assert_same_as_langchain_openai(server, scripts[name], differences or {}, name)
+
+    return test_same_as_langchain_openai
