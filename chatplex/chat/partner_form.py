@@ -364,6 +364,9 @@ class PartnerFields:
     #: environment variable or a default; langchain-xai's `xai_api_base`): written then,
     #: and a given False written too (their default is None, which it leaves out).
     fallbacks: Mapping[str, Fallback] = field(default_factory=dict)
+    #: Its flags whose default is None: a given False is written, as its serializer
+    #: writes a falsy value that is not the default (langchain-openai's `store`).
+    false_written: frozenset[str] = frozenset()
     #: Fields its validators assign at construction whatever was given (pydantic counts
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
@@ -500,7 +503,8 @@ class PartnerFields:
             name = self.name(keyword)
             if name in self.secrets or name in self.excluded or isinstance(value, Secret):
                 continue  # a credential (a base URL holding one, too) is never written
-            unset = value is None or (value is False and name not in self.fallbacks)
+            kept = name in self.fallbacks or name in self.false_written
+            unset = value is None or (value is False and not kept)
             # An empty `model_kwargs` (its fields lifted out) is its default, a factory's
             # `{}`, which LangChain's serializer leaves out.
             unset = unset or (name == "model_kwargs" and value == {})

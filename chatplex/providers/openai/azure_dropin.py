@@ -137,6 +137,7 @@ class AzureChatOpenAI(ChatOpenAI):
             "openai_organization": ChatOpenAI.langchain_fields.fallbacks["openai_organization"],
             "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
         },
+        false_written=ChatOpenAI.langchain_fields.false_written,
         unwritten={
             **ChatOpenAI.langchain_fields.unwritten,
             "model_name": None,  # only a label there: no default model

@@ -297,6 +297,8 @@ class ChatOpenAI(TiktokenCounted):
         },
         environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
+        completed={"use_responses_api": "responses_by_fields"},
+        false_written=frozenset({"store", "logprobs", "use_responses_api"}),
         dumped=BASE_CHAT_OPENAI_DUMPED,
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
@@ -387,6 +389,19 @@ class ChatOpenAI(TiktokenCounted):
         )
         # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
         check_responses_only(owner, responses, responses_only)
+        #: True where its fields alone send it to the Responses API (no call's payload),
+        #: as langchain-openai's validator then sets `use_responses_api` (else None).
+        self.responses_by_fields = (
+            use_responses_api is None
+            and wants_responses_api(
+                None,
+                output_version,
+                use_previous_response_id=use_previous_response_id,
+                body=responses_only,
+                model=model,
+            )
+            or None
+        )
         if output_version not in (None, "v0", "responses/v1"):
             raise ValueError(
                 f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
