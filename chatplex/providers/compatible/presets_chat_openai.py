@@ -12,6 +12,7 @@ from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
+from ..openai.spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
@@ -167,6 +168,7 @@ XAI = Preset(
             assigned=frozenset({"stream_usage"}),  # by its validator, whatever was given
             # (its field's default factory: not counted set)
             fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
+            false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
             environment={"openai_proxy": "OPENAI_PROXY"},  # (langchain-openai's field)
             checks_candidates=True,
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged

@@ -63,6 +63,7 @@ from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_FACTORIES
+from .spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import BASE_CHAT_OPENAI_UNWRITTEN
@@ -298,7 +299,7 @@ class ChatOpenAI(TiktokenCounted):
         environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
         unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
         completed={"use_responses_api": "responses_by_fields"},
-        false_written=frozenset({"store", "logprobs", "use_responses_api"}),
+        false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
         dumped=BASE_CHAT_OPENAI_DUMPED,
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),

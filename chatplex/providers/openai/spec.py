@@ -287,6 +287,10 @@ BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
     "model_kwargs": {},
 }
 
+#: `BaseChatOpenAI`'s flags whose default is None, written when given False
+#: (`chat.partner_form.PartnerFields.false_written`), shared by the classes built on it.
+BASE_CHAT_OPENAI_FALSE_WRITTEN = frozenset({"store", "logprobs", "use_responses_api"})
+
 #: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
 #: then its fields but its SDK clients and the others it excludes.
 BASE_CHAT_OPENAI_DUMPED = field_names(

@@ -59,3 +59,15 @@ def test_held_and_written_as_langchain_openai(name: str, azure: bool) -> None:
         )
     theirs, ours = seen
     assert ours == theirs
+
+
+@pytest.mark.parametrize("name", ["store_false", "logprobs_false", "chat_completions_pinned"])
+def test_chatxai_writes_a_false_flag_as_langchain_xai(name: str) -> None:
+    """langchain-xai's ChatXAI, a BaseChatOpenAI: the same flags written."""
+    langchain_xai = pytest.importorskip("langchain_xai")
+    written = [
+        load.dumpd(cls(model="grok-4", api_key="k", **GIVEN[name]))["kwargs"]
+        for cls in (langchain_xai.ChatXAI, chatplex.langchain.ChatXAI)
+    ]
+    assert written[1] == written[0]
+    assert written[0][next(iter(GIVEN[name]))] is False
