@@ -104,6 +104,9 @@ BLOCK_TYPES = BlockTypes(
             "reasoning",
             "executable_code",
             "code_execution_result",
+            "server_tool_call",
+            "server_tool_result",
+            "non_standard",
         }
     )
 )

@@ -289,8 +289,20 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
         if content:
             parts.append({"text": content})
     else:
+        v1 = message.response_metadata.get("output_version") == "v1"
         for block in content or ():
-            if isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
+            if isinstance(block, Mapping) and block.get("type") == "non_standard" and v1:
+                # a v1 reply's Gemini block LangChain's v1 could not name: sent as it
+                # was (another provider's is dropped, as langchain-google-genai drops it)
+                value = block.get("value")
+                if foreign or not isinstance(value, dict):
+                    continue
+                block = value
+            if isinstance(block, Mapping) and block.get("type") in _SERVER_BLOCKS:
+                server = _server_part(block, v1=v1 and signed == _GENAI_SIGNATURES)
+                if server is not None:
+                    parts.append(server)
+            elif isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
                 if foreign:
                     continue
                 text = block.get("thinking", block.get("reasoning", ""))
@@ -324,6 +336,59 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
         call_part = {"functionCall": _legacy_call(legacy, i)}
         return [call_part] if signed == _GENAI_SIGNATURES else [*parts, call_part]
     return parts
+
+
+#: A server-side tool's blocks (a v1 reply's code execution, Gemini's media processing
+#: and search steps).
+_SERVER_BLOCKS = ("server_tool_call", "server_tool_result")
+#: langchain-google-genai's name of the step Gemini refuses back (`reply_parts`'s).
+_MEDIA_PROCESSING = "media_processing"
+
+
+def _server_part(block: Mapping[str, Any], *, v1: bool) -> dict[str, Any] | None:
+    """A server-side tool's block of an assistant turn as langchain-google-genai sends
+    it back, or None where it sends nothing: a media processing step never (Gemini
+    refuses it); a code interpreter call as `executableCode`; another call with a
+    warning. A result: in a v1 reply, a code execution result's only (its outcome from
+    `extras`); else every one as a `codeExecutionResult`, its output as text, its
+    outcome from `status` (or `extras`).
+
+    >>> call = {"type": "server_tool_call", "name": "code_interpreter", "args": {"code": "1"}}
+    >>> _server_part(call, v1=False)
+    {'executableCode': {'language': 'python', 'code': '1'}}
+    """
+    raw_extras = block.get("extras")
+    extras: Mapping[str, Any] = raw_extras if isinstance(raw_extras, Mapping) else {}
+    if block["type"] == "server_tool_call":
+        name = block.get("name")
+        if name == _MEDIA_PROCESSING:
+            return None
+        if name != "code_interpreter":
+            if not v1:
+                warnings.warn(
+                    f"Server tool call with name '{name}' is not currently supported by "
+                    "Google GenAI. Only 'code_interpreter' is supported.",
+                    stacklevel=6,
+                )
+            return None
+        args = block.get("args") or {}
+        language = args.get("language", "" if v1 else "python")
+        code = {"language": getattr(language, "value", language), "code": args.get("code", "")}
+        return {"executableCode": code}
+    if extras.get("block_type") == _MEDIA_PROCESSING:
+        return None
+    if v1:
+        if extras.get("block_type") != "code_execution_result":
+            return None
+        outcome = extras.get("outcome", "")
+        output = block.get("output", "")
+    else:
+        outcome = "OUTCOME_OK" if block.get("status", "success") == "success" else "OUTCOME_FAILED"
+        outcome = extras.get("outcome", outcome)
+        output = str(block.get("output", ""))
+    if isinstance(outcome, int):
+        outcome = _OUTCOMES.get(outcome, "OUTCOME_UNSPECIFIED")
+    return {"codeExecutionResult": {"outcome": outcome, "output": output}}
 
 
 def _legacy_call(call: Any, i: int) -> dict[str, Any]:

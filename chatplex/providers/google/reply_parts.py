@@ -4,7 +4,10 @@ read them into a message (`response.PartReader`, under a partner's name):
 - langchain-google-genai: `executable_code` (its code, language as sent, and an id
   shaped as its random uuid4), `code_execution_result` (its output, outcome 1 for
   OUTCOME_OK or none, else 2, and `tool_call_id` ""), an image as an `image_url` data
-  URL (its signature in `extras`), speech as a WAV file in `additional_kwargs["audio"]`;
+  URL (its signature in `extras`), speech as a WAV file in `additional_kwargs["audio"]`,
+  a server-side tool's step (`toolCall`, `toolResponse`: media processing, a search) as
+  `server_tool_call` / `server_tool_result` named by its lower-cased `toolType`
+  (`media_processing` when none is given);
 - langchain-google-vertexai: the same code blocks with aiplatform's proto enums as
   numbers (language, outcome) and no id, and the image block without a signature.
 
@@ -81,6 +84,9 @@ def genai_block(part: Mapping[str, Any], signature: Any, code_id: str) -> dict[s
             "outcome": 1 if result.get("outcome") in (None, "OUTCOME_OK") else 2,
             "tool_call_id": "",
         }
+    server = _server_block(part, signature, code_id)
+    if server is not None:
+        return server
     if _is_image(data):
         if not data.get("data"):
             return {}
@@ -89,6 +95,51 @@ def genai_block(part: Mapping[str, Any], signature: Any, code_id: str) -> dict[s
             block["extras"] = {"signature": signature}
         return block
     return None
+
+
+#: The name langchain-google-genai gives a server-side step that names no tool type
+#: (Gemini's agentic video understanding sends none).
+MEDIA_PROCESSING = "media_processing"
+
+
+def _server_tool_name(raw: Mapping[str, Any]) -> str:
+    tool_type = raw.get("toolType")
+    return MEDIA_PROCESSING if tool_type is None else str(tool_type).lower()
+
+
+def _server_block(part: Mapping[str, Any], signature: Any, call_id: str) -> dict[str, Any] | None:
+    """A server-side tool's call or result part as langchain-google-genai's block, or
+    None for any other part.
+
+    >>> step = {"toolCall": {"toolType": "GOOGLE_SEARCH_WEB", "id": "s1", "args": {"q": 1}}}
+    >>> _server_block(step, None, "")
+    {'type': 'server_tool_call', 'name': 'google_search_web', 'id': 's1', 'args': {'q': 1}}
+    """
+    call = reply_field(part.get("toolCall"), dict, "toolCall")
+    if call is not None:
+        block: dict[str, Any] = {
+            "type": "server_tool_call",
+            "name": _server_tool_name(call),
+            "id": call.get("id") or call_id,
+            "args": dict(reply_field(call.get("args"), dict, "toolCall's args") or {}),
+        }
+        if signature:
+            block["extras"] = {"signature": signature}
+        return block
+    result = reply_field(part.get("toolResponse"), dict, "toolResponse")
+    if result is None:
+        return None
+    extras: dict[str, Any] = {"block_type": _server_tool_name(result)}
+    if signature:
+        extras["signature"] = signature
+    output = reply_field(result.get("response"), dict, "toolResponse's response")
+    return {
+        "type": "server_tool_result",
+        "tool_call_id": result.get("id") or "",
+        "status": "success",
+        "output": dict(output or {}),
+        "extras": extras,
+    }
 
 
 def vertex_block(part: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -224,14 +224,15 @@ class PartReader:
         return text
 
     def _other_block(self, part: dict[str, Any], signature: Any) -> dict[str, Any] | None:
-        """A code execution or generated image part's block, as `self.others` reads it
+        """A code execution, server-side tool or generated image part's block, as
+        `self.others` reads it
         (`reply_parts`); {} for one it leaves out, None for any other part. A stream's
         genai block takes the next index."""
         if self.others == "vertex":
             return vertex_block(part)
         key = f"{self.response_id or ''}:{self.candidate}:code:{self.codes}"
         block = genai_block(part, signature, drawn_call_id(key))
-        if block and block["type"] == "executable_code":
+        if block and block["type"] in ("executable_code", "server_tool_call"):
             self.codes += 1
         if block and self.streaming:
             self.index, self.kind = self.index + 1, block["type"]
