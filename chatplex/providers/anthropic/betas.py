@@ -20,11 +20,13 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "FIELD_BETAS",
     "TOOL_TYPE_BETAS",
     "beta_call",
     "check_plain_call",
@@ -74,38 +76,26 @@ def with_tool_betas(given: str | None, tools: Iterable[Mapping[str, Any]]) -> st
     return ",".join([*betas, *added])
 
 
-def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
-    """The `anthropic-beta` header value for a request `body`: `given`, then what its
-    tools need (`with_tool_betas`), then what its beta fields need (a `user_profile_id`
-    too, which the request sends as a header), each once."""
-    tools = body.get("tools")
-    header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
-    output_config, thinking = body.get("output_config"), body.get("thinking")
-    needed = (
-        (MCP_SERVERS_BETA, bool(body.get("mcp_servers"))),
-        (
-            TASK_BUDGET_BETA,
-            isinstance(output_config, Mapping) and bool(output_config.get("task_budget")),
-        ),
-        (
-            THINKING_UPDATES_BETA,
-            isinstance(thinking, Mapping) and thinking.get("display") == "updates",
-        ),
-        (USER_PROFILES_BETA, bool(body.get("user_profile_id"))),
-    )
-    betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
-    added = [beta for beta, wanted in needed[:-1] if wanted and beta not in betas]
-    changes = _tool_change_beta(body.get("messages"), [*betas, *added])
-    if changes is not None:
-        added.append(changes)
-    if needed[-1][1] and needed[-1][0] not in betas:
-        added.append(needed[-1][0])
-    return ",".join([*betas, *added]) if added else header
+def _mcp_servers_beta(body: Mapping[str, Any], betas: list[str]) -> str | None:
+    return MCP_SERVERS_BETA if body.get("mcp_servers") else None
 
 
-def _tool_change_beta(messages: Any, betas: list[str]) -> str | None:
+def _task_budget_beta(body: Mapping[str, Any], betas: list[str]) -> str | None:
+    output_config = body.get("output_config")
+    budget = isinstance(output_config, Mapping) and output_config.get("task_budget")
+    return TASK_BUDGET_BETA if budget else None
+
+
+def _thinking_updates_beta(body: Mapping[str, Any], betas: list[str]) -> str | None:
+    thinking = body.get("thinking")
+    updates = isinstance(thinking, Mapping) and thinking.get("display") == "updates"
+    return THINKING_UPDATES_BETA if updates else None
+
+
+def _tool_change_beta(body: Mapping[str, Any], betas: list[str]) -> str | None:
     """The beta the system turns sent in place need to change the tool set (None: none,
     or `betas` have it), as langchain-anthropic adds it."""
+    messages = body.get("messages")
     contents = [
         turn["content"]
         for turn in (messages if isinstance(messages, list) else [])
@@ -126,12 +116,39 @@ def _tool_change_beta(messages: Any, betas: list[str]) -> str | None:
         for block in blocks
     )
     if inline:
-        beta = INLINE_TOOLS_BETA
-    elif blocks and INLINE_TOOLS_BETA not in betas:
-        beta = TOOL_CHANGES_BETA
-    else:
-        return None
-    return None if beta in betas else beta
+        return INLINE_TOOLS_BETA
+    return TOOL_CHANGES_BETA if blocks and INLINE_TOOLS_BETA not in betas else None
+
+
+def _user_profile_beta(body: Mapping[str, Any], betas: list[str]) -> str | None:
+    return USER_PROFILES_BETA if body.get("user_profile_id") else None
+
+
+#: The betas a request body's fields need, each found from the body and the betas so
+#: far, in the order langchain-anthropic's `_get_request_payload` appends them (a new
+#: one goes where it appends it).
+FIELD_BETAS: tuple[Callable[[Mapping[str, Any], list[str]], str | None], ...] = (
+    _mcp_servers_beta,
+    _task_budget_beta,
+    _thinking_updates_beta,
+    _tool_change_beta,
+    _user_profile_beta,
+)
+
+
+def with_request_betas(given: str | None, body: Mapping[str, Any]) -> str | None:
+    """The `anthropic-beta` header value for a request `body`: `given`, then what its
+    tools need (`with_tool_betas`), then what its fields need (`FIELD_BETAS`, a
+    `user_profile_id` too, which the request sends as a header), each once."""
+    tools = body.get("tools")
+    header = with_tool_betas(given, tools) if isinstance(tools, list) and tools else given
+    betas = [beta.strip() for beta in header.split(",") if beta.strip()] if header else []
+    known = len(betas)
+    for needed in FIELD_BETAS:
+        beta = needed(body, betas)
+        if beta is not None and beta not in betas:
+            betas.append(beta)
+    return ",".join(betas) if len(betas) > known else header
 
 
 #: Fields of the anthropic SDK's `BetaMessage` and `BetaUsage` beyond `Message`'s and

@@ -17,6 +17,7 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from chatplex.providers.anthropic.betas import INPUT_EXAMPLES_BETA
 from chatplex.providers.anthropic.betas import TOOL_TYPE_BETAS
+from chatplex.providers.anthropic.betas import USER_PROFILES_BETA
 from chatplex.providers.anthropic.betas import beta_call
 from chatplex.providers.anthropic.betas import with_request_betas
 from chatplex.providers.anthropic.betas import with_tool_betas
@@ -266,3 +267,39 @@ def test_chatplex_own_anthropic_model_sends_a_calls_betas_and_profile_as_headers
     assert profiled.headers.get("anthropic-user-profile-id") == "uprof_1"
     assert in_workspace.headers.get("anthropic-workspace-id") == "wrkspc_1"
     assert not {"betas", "user_profile_id", "workspace_id"} & {*profiled.json, *in_workspace.json}
+
+
+#: The body fields that bring a beta, each as the partner's constructor takes it (the
+#: tool change as a conversation whose system turn, sent in place, removes a tool).
+FIELDS_WITH_BETAS: dict[str, dict[str, Any]] = {
+    "mcp_servers": {"mcp_servers": [{"type": "url", "url": "https://mcp.test", "name": "m"}]},
+    "task_budget": {"output_config": {"task_budget": {"type": "tokens", "total": 128_000}}},
+    "thinking_updates": {"thinking": {"type": "adaptive", "display": "updates"}},
+    "tool_change": {},
+    "user_profile": {"user_profile_id": "uprof_01"},
+}
+
+
+@pytest.mark.parametrize("given", [None, ["files-api-2025-04-14"], [USER_PROFILES_BETA]])
+def test_field_betas_keep_langchain_anthropics_order(given: list[str] | None) -> None:
+    """Every set of beta-bringing fields (a tool's beta too), with or without betas
+    given: the header is langchain-anthropic's request betas, in its order."""
+    import itertools
+
+    from langchain_core.messages import HumanMessage as LCHuman
+    from langchain_core.messages import SystemMessage as LCSystem
+
+    fetch = {"type": "web_fetch_20250910", "name": "web_fetch"}
+    for size in range(len(FIELDS_WITH_BETAS) + 1):
+        for names in itertools.combinations(FIELDS_WITH_BETAS, size):
+            settings = {k: v for name in names for k, v in FIELDS_WITH_BETAS[name].items()}
+            partner = langchain_anthropic.ChatAnthropic(
+                model="claude-opus-5", api_key="sk-ant-test", betas=given, **settings
+            )
+            conversation: list[Any] = [LCHuman("hi")]
+            if "tool_change" in names:
+                conversation.append(LCSystem([{"type": "tool_removal", "name": "add"}]))
+            payload = partner._get_request_payload(conversation, tools=[fetch])
+            body = {k: v for k, v in payload.items() if k != "betas"}
+            header = with_request_betas(",".join(given) if given else None, body)
+            assert header == ",".join(payload["betas"]), names
