@@ -379,3 +379,39 @@ class ChatAnthropic(DropInEngine):
         thinking = self.extra_body.get("thinking")
         kept = drop_root_composition_tools(tools, tool_choice, thinking)
         return kept, choice_beside_thinking(tool_choice, thinking)
+
+    def _send(self, messages: list[BaseMessage], settings: Any, config: Any) -> Any:
+        return super(ChatAnthropic, self._beta_for(messages, settings))._send(
+            messages, settings, config
+        )
+
+    async def _asend(self, messages: list[BaseMessage], settings: Any, config: Any) -> Any:
+        model = self._beta_for(messages, settings)
+        return await super(ChatAnthropic, model)._asend(messages, settings, config)
+
+    def _beta_for(self, messages: list[BaseMessage], settings: Any) -> ChatAnthropic:
+        """Itself, or a copy whose replies show the beta models' fields where only the
+        conversation brings a beta (a system turn sent in place that changes the tools):
+        langchain-anthropic then calls through the SDK's beta client, as for the
+        model's, the call's or its tools' betas (which its partner record sees)."""
+        from .adapter import AnthropicAdapter
+
+        adapter = self.adapter
+        if not isinstance(adapter, AnthropicAdapter) or adapter._beta_replies:
+            return self
+        changes = any(
+            isinstance(m, SystemMessage)
+            and isinstance(m.content, list)
+            and any(isinstance(b, Mapping) and b.get("type") in TOOL_CHANGES for b in m.content)
+            for m in messages
+        )
+        if not changes:
+            return self
+        request = adapter.build_request(messages, settings, stream=False)
+        if not any(name.lower() == "anthropic-beta" for name in request.headers):
+            return self  # (a model that hoists the system turn drops its tool changes)
+        beta = copy.copy(adapter)
+        beta._beta_replies = True
+        model = copy.copy(self)
+        model.adapter = beta
+        return model

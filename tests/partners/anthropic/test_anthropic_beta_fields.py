@@ -2,9 +2,10 @@
 beta client takes: langchain-anthropic, calling without betas (none given, none its
 tools or fields bring), hands it to the plain client's `Messages.create()`, which raises
 TypeError before any request; with betas (given, or a tool's: the memory tool's
-`context-management-2025-06-27`) it is sent. Each script runs with both classes
-against the same scripted Messages server; what it returns, raises and sends is
-compared.
+`context-management-2025-06-27`) it is sent. A call whose only beta is its
+conversation's (a system turn changing the tools) goes through the beta client too.
+Each script runs with both classes against the same scripted Messages server; what it
+returns, raises and sends is compared.
 """
 
 from __future__ import annotations
@@ -75,9 +76,39 @@ def with_betas(cls: Any, url: str) -> Any:
     }
 
 
+def tool_change_betas(cls: Any, url: str) -> Any:
+    """The only beta a call brings is its conversation's: a system turn sent in place
+    (claude-opus-5) that removes a tool, or defines one inline beside bound tools. The
+    partner calls through the SDK's beta client: its reply shows the beta models'
+    fields (None), invoked, awaited and streamed; hoisted (claude-haiku-4-5), the tool
+    change is dropped, and so is the beta."""
+    import asyncio
+    import warnings
+
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import SystemMessage
+
+    removal = [HumanMessage("hi"), SystemMessage([{"type": "tool_removal", "name": "add"}])]
+    defined = {"type": "tool_definition", "name": "mul", "input_schema": {"type": "object"}}
+    inline = [HumanMessage("hi"), SystemMessage([{"type": "tool_addition", "tool": defined}])]
+    placed = cls(model="claude-opus-5", api_key=KEY, base_url=url)
+    hoisted = cls(model=MODEL, api_key=KEY, base_url=url)
+    with warnings.catch_warnings(record=True) as caught:  # (the hoisted block dropped)
+        warnings.simplefilter("always")
+        dropped = hoisted.invoke(removal).response_metadata
+    return {
+        "invoke": placed.invoke(removal),
+        "ainvoke": asyncio.run(placed.ainvoke(removal)),
+        "stream": merged(list(placed.stream(removal))),
+        "inline": placed.bind_tools([MEMORY]).invoke(inline),
+        "hoisted": [dropped, sorted({w.category.__name__ for w in caught})],
+    }
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "context_management_without_betas": (streamed(ANSWER), without_betas),
     "context_management_with_betas": (streamed(ANSWER), with_betas),
+    "tool_change_betas": (streamed(ANSWER), tool_change_betas),
 }
 
 SUITE = anthropic_suite(SCRIPTS)
