@@ -311,7 +311,7 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
                 if v1_gemini and block.get("type") == "reasoning" and not signature:
                     _PARTNER_LOG.warning(UNSIGNED_V1_REASONING)
                     continue
-                if signature:
+                if signature and signed != _VERTEX_SIGNATURES:  # (-vertexai sends none)
                     part["thoughtSignature"] = signature
                 parts.append(part)
             else:

@@ -11,8 +11,8 @@ from the Gemini Developer API's (langchain-google-genai's):
   for the counts it lacks (0, [] for the per-modality details);
 - content: a text part after a thought is a str (`plain_texts`), not a text block; a
   signed text part's block carries its signature as `thought_signature` (not in
-  `extras`, `vertex_signed_texts`); a stream's thought pieces and signed text pieces
-  carry no `index`, so they merge as one block each, as there;
+  `extras`, `vertex_signed_texts`), a thinking block none; a stream's thought pieces
+  and signed text pieces carry no `index`, so they merge as one block each, as there;
 - `finish_message`: the candidate's `finishMessage`, where it has one (not on stream
   chunks);
 - `logprobs_result`: one `{"token", "logprob", "top_logprobs"}` per chosen token (the
@@ -234,13 +234,17 @@ def vertex_signed_texts(content: Any) -> Any:
     """A content's text blocks signed in `extras` (the Gemini reader's) as
     langchain-google-vertexai writes them: `{"type": "text", "text": ...,
     "thought_signature": ...}`, no `index` (a stream's signed pieces stay one block each,
-    their signatures whole, as there)."""
+    their signatures whole, as there); its thinking blocks without a signature, as there
+    (it never sends one back: a thought's signature is not checked, a function call's
+    is, and that one is kept)."""
     if not isinstance(content, list):
         return content
     return [_vertex_signed(block) for block in content]
 
 
 def _vertex_signed(block: Any) -> Any:
+    if isinstance(block, dict) and block.get("type") == "thinking" and "signature" in block:
+        return {k: v for k, v in block.items() if k != "signature"}
     extras = block.get("extras") if isinstance(block, dict) else None
     if not isinstance(extras, dict) or "signature" not in extras or block.get("type") != "text":
         return block

@@ -164,6 +164,28 @@ SIGNED_TEXT = [
 ]
 
 
+#: A reply whose thought Gemini signed, before its answer.
+SIGNED_THOUGHT = [
+    {"text": "Count the letters.", "thought": True, "thoughtSignature": "c2lnbmF0dXJl"},
+    {"text": "There are three."},
+]
+
+
+def signed_thought_round_trip(cls: Any, url: str) -> Any:
+    """A signed thought read (invoked, its standard blocks, and streamed) and replayed
+    from the reply and from the merged stream: its thinking blocks hold no signature
+    and it goes back unsigned, as langchain-google-vertexai sends every thought (a
+    function call's signature, which Gemini checks, is kept: `tool_round_trip`)."""
+    chat = model(cls, url, include_thoughts=True)
+    first = chat.invoke("How many r?")
+    whole = merged(list(chat.stream("How many r?")))
+    again = [
+        chat.invoke([lc.HumanMessage("How many r?"), said, lc.HumanMessage("Sure?")]).content
+        for said in (first, whole)
+    ]
+    return [first, first.content_blocks, whole.content, again]
+
+
 def signed_text_round_trip(cls: Any, url: str) -> Any:
     """A signed text part read (invoked, and streamed: each piece's signature whole) and
     replayed, from the reply and from the merged stream."""
@@ -495,6 +517,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "structured_default": (vertex_replies(ADD_CALL), structured_default),
     "structured_json_mode": (vertex_replies([{"text": '{"total": 3}'}]), structured_json_mode),
     "signed_text_round_trip": (vertex_replies(SIGNED_TEXT), signed_text_round_trip),
+    "signed_thought_round_trip": (vertex_replies(SIGNED_THOUGHT), signed_thought_round_trip),
     "count_tokens": (vertex_replies(), count_tokens),
     "builtin_search_with_function": (vertex_replies(ADD_CALL), builtin_search_with_function),
     "builtin_tools_only": (vertex_replies(), builtin_tools_only),
