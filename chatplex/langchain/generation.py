@@ -490,11 +490,26 @@ def _blocks_requested(
     if isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive"):
         return True
     return any(
-        isinstance(block, dict)
-        and block.get("type") == "document"
-        and isinstance(block.get("citations"), dict)
-        and bool(block["citations"].get("enabled"))
+        _cited_document(block)
         for message in messages
         if isinstance(message.content, list)
         for block in message.content
     )
+
+
+def _cited_document(block: Any) -> bool:
+    """Whether a content block is sent as a document with citations on: a `document`
+    block's own `citations`, or a standard `file` / `text-plain` block's (given on it,
+    in its `extras` or its `metadata`, as the partner reads them)."""
+    if not isinstance(block, dict):
+        return False
+    if block.get("type") == "document":
+        citations = block.get("citations")
+    elif block.get("type") in ("file", "text-plain"):
+        found = (block, block.get("extras"), block.get("metadata"))
+        citations = next(
+            (f["citations"] for f in found if isinstance(f, dict) and "citations" in f), None
+        )
+    else:
+        return False
+    return isinstance(citations, dict) and bool(citations.get("enabled"))
