@@ -53,6 +53,7 @@ from .dropin_settings import sent_over_fields
 from .dropin_settings import serializable as _serializable
 from .dropin_settings import shown_extras as _shown_extras
 from .dropin_settings import subclass_fields
+from .dropin_settings import with_partner_fields as _with_partner_fields
 from .dropin_settings import with_settings as _with_settings
 from .dropin_settings import written_kwargs as _written
 from .from_langchain import counted_as_given
@@ -455,7 +456,7 @@ class DropInChatModel(ChatChatplex):
         (`get_config_jsonschema()`: its model a string, not `str | None`)."""
         form, own = reading_form(self._engine), type(self).model_fields
         fields = dict(configured_field(form, k, f, own) for k, f in kwargs.items())
-        return super().configurable_fields(**fields)
+        return _with_partner_fields(super().configurable_fields, fields, form, own)
 
     def get_token_ids(self, text: str) -> list[int]:
         """As the partner class gives them (`custom_get_token_ids` first): the engine's

@@ -3,7 +3,8 @@ class holds them: the settings shown as its fields (`engine_shown`, `partner_sho
 `shown_extras`: the model, sampling settings, base URL, `model_kwargs` masked), written
 in its serialized form (`written_kwargs`, credentials masked), compared (`engine_settings`)
 and changed when LangChain rebuilds the model with some changed (`changed_settings`,
-`with_settings`: its configurable fields, `model_copy`, an assignment). The model class
+`with_settings`: its configurable fields, the partner's too (`with_partner_fields`),
+`model_copy`, an assignment). The model class
 that reads them is `dropin_model.py`'s `DropInChatModel`."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
@@ -158,7 +160,38 @@ def changed_settings(cls: type[EngineClass], values: dict[str, Any]) -> dict[str
     extras = values.pop("model_kwargs", None)  # the partner's, shown (_show_settings)
     if extras and extras != shown_extras(cls, given, engine):
         changed["model_kwargs"] = extras
+    fields = cast("type[BaseModel]", cls).model_fields
+    for name in [n for n in values if n not in fields]:  # (a partner field's)
+        changed[name] = values.pop(name)
     return changed
+
+
+def with_partner_fields(
+    configure: Any, fields: dict[str, Any], form: PartnerFields | None, own: Mapping[str, Any]
+) -> Any:
+    """`configurable_fields(**fields)` where some name a field of the partner class the
+    drop-in holds in its engine (langchain-google-genai's `thinking_budget`): LangChain's
+    check (`configure`) of the rest, then those fields too (typed `Any` and described by
+    their name where not given: the schema's type and text are not the partner's). A
+    configured value rebuilds the model with it, as the partner's is (`changed_settings`)."""
+    from langchain_core.runnables.configurable import RunnableConfigurableFields
+
+    from .settings_fields import langchain_field
+
+    dumped = form.dumped if form is not None else ()
+    theirs = {
+        # (LangChain's schema reads a field's type and text from the class's own fields)
+        k: langchain_field(f)._replace(
+            annotation=langchain_field(f).annotation or Any,
+            description=langchain_field(f).description or k,
+        )
+        for k, f in fields.items()
+        if k not in own and k in dumped
+    }
+    checked = configure(**{k: f for k, f in fields.items() if k not in theirs})
+    if not theirs:
+        return checked
+    return RunnableConfigurableFields(default=checked.default, fields={**checked.fields, **theirs})
 
 
 def with_settings(
