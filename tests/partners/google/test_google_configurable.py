@@ -13,16 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.partners._sidebyside import Suite
 from tests.partners.google import test_google_sidebyside as gemini
+from tests.partners.google._suites import gemini_suite
+from tests.partners.google._suites import vertex_suite
 from tests.partners.vertex import test_vertex_sidebyside as vertex
 
-genai_partner = pytest.importorskip("langchain_google_genai")
-vertex_partner = pytest.importorskip("langchain_google_vertexai")
 configurable = pytest.importorskip("langchain_core.runnables")
-
-from chatplex.langchain import ChatGoogleGenerativeAI  # noqa: E402
-from chatplex.langchain import ChatVertexAI  # noqa: E402
 
 
 def _refused(run: Callable[[], Any]) -> str:
@@ -62,21 +58,11 @@ def vertex_partner_fields(cls: Any, url: str) -> Any:
     return _configured(vertex.model(cls, url, temperature=0.2))
 
 
-GEMINI_SUITE = Suite(
+GEMINI_SUITE = gemini_suite(
     {"partner_fields": (gemini.gemini_replies(), gemini_partner_fields)},
-    genai_partner.ChatGoogleGenerativeAI,
-    ChatGoogleGenerativeAI,
-    {},
-    result=gemini._comparable_result,
-    request=gemini._comparable_request,
 )
-VERTEX_SUITE = Suite(
+VERTEX_SUITE = vertex_suite(
     {"partner_fields": (vertex.vertex_replies(), vertex_partner_fields)},
-    vertex_partner.ChatVertexAI,
-    ChatVertexAI,
-    {},
-    result=vertex._comparable_result,
-    request=vertex._comparable_request,
 )
 test_gemini_configurable_same_as_langchain = GEMINI_SUITE.same_test()
 test_vertex_configurable_same_as_langchain = VERTEX_SUITE.same_test()
