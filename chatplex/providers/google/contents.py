@@ -25,9 +25,11 @@ langchain-google-genai's history conversion write them; the rest of the body is
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
+import re
 import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -48,6 +50,9 @@ __all__ = [
     "EMPTY_TURN_WARNING",
     "SYSTEM_AS_HUMAN_WARNING",
     "FUNCTION_SIGNATURES_KEY",
+    "PART_RESOLUTION_WARNING",
+    "per_part_resolution",
+    "video_metadata",
     "system_as_human",
     "wire_contents",
     "without_empty_user_turns",
@@ -194,10 +199,8 @@ def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dic
         ref = block.get("image_url")
         url = ref.get("url") if isinstance(ref, Mapping) else ref
         return _media_part(url, None, i)
-    if kind == "media":  # langchain-google-genai's own block
-        if block.get("file_uri"):
-            return {"fileData": {"fileUri": block["file_uri"], "mimeType": block.get("mime_type")}}
-        return _inline(block.get("mime_type"), block.get("data"), i)
+    if kind == "media":  # the partners' own block
+        return _media(block, i, vertex=signed == _VERTEX_SIGNATURES)
     # LangChain's standard data blocks: image / audio / video / file
     mime = block.get("mime_type")
     if block.get("base64") is not None or block.get("source_type") == "base64":
@@ -236,6 +239,114 @@ def _code_part(block: Mapping[str, Any], i: int) -> dict[str, Any]:
         outcome = _OUTCOMES.get(outcome, "OUTCOME_UNSPECIFIED")
     outcome = getattr(outcome, "value", outcome)
     return {"codeExecutionResult": {"outcome": outcome, "output": block["code_execution_result"]}}
+
+
+def _media(block: Mapping[str, Any], i: int, *, vertex: bool) -> dict[str, Any]:
+    """A `media` block's part, as the partner sends it: its data inline (bytes, or
+    base64 text, checked and whitespace dropped: langchain-google-genai's), else its
+    `file_uri` (the MIME type, which -vertexai always needs, where given); its
+    `video_metadata` (offsets checked); langchain-google-genai's `media_resolution`
+    (kept for Gemini 3 and later only: `request.per_part_resolution`),
+    `media_processing` and the signature in its `extras`."""
+    mime = block.get("mime_type")
+    if (vertex or "data" in block) and not mime:
+        raise ValueError(f"message {i}: a media block needs its mime_type")
+    if "data" in block:
+        part: dict[str, Any] = {"inlineData": {"mimeType": mime, "data": _base64(block, i, vertex)}}
+    elif "file_uri" in block:
+        part = {"fileData": {"fileUri": block["file_uri"], **({"mimeType": mime} if mime else {})}}
+    else:
+        raise ValueError(f"message {i}: a media block needs data or a file_uri")
+    if "video_metadata" in block:
+        part["videoMetadata"] = video_metadata(block["video_metadata"], i)
+    extras = block.get("extras")
+    if vertex:
+        return part
+    if "media_resolution" in block:
+        part["mediaResolution"] = {"level": block["media_resolution"]}
+    if "media_processing" in block:
+        part["mediaProcessing"] = block["media_processing"]
+    if isinstance(extras, Mapping) and isinstance(extras.get("signature"), str):
+        part["thoughtSignature"] = extras["signature"]
+    return part
+
+
+#: langchain-google-genai's words when a per-part resolution goes unsent.
+PART_RESOLUTION_WARNING = (
+    "Setting per-part media resolution requests to Gemini 2.5 models and older is not "
+    "supported. The media_resolution parameter will be ignored."
+)
+_MAJOR = re.compile(r"gemini-(\d+)")
+
+
+def per_part_resolution(contents: list[dict[str, Any]], model: Any) -> None:
+    """The media parts' `mediaResolution` left where langchain-google-genai sends it:
+    to Gemini 3 and later; a Gemini 2.5's dropped with its warning, another's dropped."""
+    parts = [p for c in contents for p in c.get("parts") or () if "mediaResolution" in p]
+    name = re.sub(r"^[a-z]{2,}\.(?=(?:gemini|gemma)-)", "", str(model or "").lower())
+    name = name.rsplit("/", 1)[-1]
+    if not parts or any(int(major) >= 3 for major in _MAJOR.findall(name)):
+        return
+    if "gemini-2.5" in name:
+        warnings.warn(PART_RESOLUTION_WARNING, UserWarning, stacklevel=6)
+    for part in parts:
+        del part["mediaResolution"]
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def _base64(block: Mapping[str, Any], i: int, vertex: bool) -> Any:
+    """A media block's data as sent: bytes encoded; base64 text decoded and encoded
+    again, as each partner's types read it (-vertexai's proto: URL-safe, its error
+    raised as it is; langchain-google-genai's: whitespace dropped, checked first)."""
+    data = block["data"]
+    if isinstance(data, (bytes, bytearray)):
+        return base64.b64encode(data).decode()
+    if not isinstance(data, str):
+        return data
+    if vertex:
+        return base64.b64encode(base64.urlsafe_b64decode(data)).decode()
+    clean = re.sub(r"\s+", "", data)
+    if not _BASE64.match(clean) or len(clean) % 4:
+        raise ValueError(f"message {i}: a media block's data should be valid base64")
+    return base64.b64encode(base64.b64decode(clean)).decode()
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str) and value.endswith("s"):
+            return float(value[:-1])
+        if isinstance(value, Mapping):
+            return float(value.get("seconds", 0)) + float(value.get("nanos", 0)) / 1e9
+    return None
+
+
+def video_metadata(raw: Any, i: int) -> dict[str, Any]:
+    """A media block's `video_metadata` as sent (camelCase), once its offsets are seen
+    to be no negative span, as the partners check them before sending.
+
+    >>> video_metadata({"start_offset": "1s", "end_offset": "5s"}, 0)
+    {'startOffset': '1s', 'endOffset': '5s'}
+    """
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"message {i}: video_metadata must be a mapping")
+    out = {_camel(k): v for k, v in raw.items()}
+    start, end = _seconds(out.get("startOffset")), _seconds(out.get("endOffset"))
+    if (start is not None and start < 0) or (end is not None and end < 0):
+        raise ValueError(f"message {i}: video_metadata offsets must be non-negative")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"message {i}: video_metadata's start_offset is after its end_offset")
+    return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
 
 
 def _inline(mime: Any, data: Any, i: int) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import Any
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import ToolSpec
 from ...messages import BaseMessage
+from .contents import per_part_resolution
 from .contents import wire_contents
 from .vertex_history import SYSTEM_ROLE as VERTEX_SYSTEM_ROLE
 
@@ -194,6 +195,7 @@ def build_body(
     OpenAPI subset where that loses nothing (`wire_tools`); `vertex_history`: the
     conversation as langchain-google-vertexai writes it (`vertex_history.py`)."""
     system, contents = wire_contents(messages, vertex_history=vertex_history)
+    per_part_resolution(contents, settings.model)
     body: dict[str, Any] = {"contents": contents}
     if system and vertex_history:
         body["systemInstruction"] = {"role": VERTEX_SYSTEM_ROLE, "parts": system}
@@ -266,6 +268,7 @@ _SDK_THINKING = {
 _SDK_PART_FIELDS = {
     "inlineData": {"data": "data", "displayName": "display_name", "mimeType": "mime_type"},
     "fileData": {"displayName": "display_name", "fileUri": "file_uri", "mimeType": "mime_type"},
+    "videoMetadata": {"endOffset": "end_offset", "fps": "fps", "startOffset": "start_offset"},
 }
 
 
