@@ -194,7 +194,7 @@ class Pace(PaceTrials):
             changed = self._judge_trial(now) or changed
         evidence = False
         if status < 400:
-            changed = self._succeeded(now) or changed
+            changed = self._succeeded(now, admitted_at) or changed
         elif limited:
             evidence = self._at_limit(exhausted)
             changed = (evidence and self._limited(now, admitted_at, exhausted)) or changed
@@ -265,7 +265,7 @@ class Pace(PaceTrials):
         s.pause_began = now
         return s.pause_len
 
-    def _succeeded(self, now: float) -> bool:
+    def _succeeded(self, now: float, admitted_at: float) -> bool:
         s = self.state
         self._roll(now)
         s.minute_ok += 1.0
@@ -280,7 +280,11 @@ class Pace(PaceTrials):
             if s.window >= WINDOW_OPEN or now - s.last_overload >= WINDOW_CALM:
                 s.window = 0.0
             changed = True
-        if not trial and now - s.bound_at < RATE_WINDOW:  # a cut pace holds callers back
+        # A cut pace holds callers back: one was held lately, or this request was (held
+        # at most an interval before its admission: under a slow pace, or a call longer
+        # than RATE_WINDOW, its answer comes long after the hold began).
+        held = 0.0 <= admitted_at - s.bound_at <= self.per_request + RATE_WINDOW
+        if not trial and (now - s.bound_at < RATE_WINDOW or held):
             # No 429 for long: probe faster... (never cut: a hand-built state; not at once)
             calm = now - s.last_decrease if s.last_decrease != _NEVER else 0.0
             step = LEARN_GROWTH * 60.0 * (1.0 + calm / 10.0)  # requests/min
