@@ -15,6 +15,7 @@ from ._pace_state import FEW_DECREASE
 from ._pace_state import FLOOR
 from ._pace_state import FREE_KEPT
 from ._pace_state import LEARN_DECREASE
+from ._pace_state import MIN_RPM
 from ._pace_state import NOISE_MARGIN
 from ._pace_state import NOISE_MOST
 from ._pace_state import TRIAL_ANSWERS
@@ -92,7 +93,7 @@ class PaceCuts(PaceMeasures):
         if self.rated_rpm:
             s.factor = max(FLOOR, min(s.factor, target / self.rated_rpm))
         else:
-            s.discovered_rpm = max(1.0, target)
+            s.discovered_rpm = max(MIN_RPM, target)
         # Remembered: where the 429s came back. The pace probes up to it quickly and
         # beyond it slowly, so it settles under the limit instead of saw-toothing. Not
         # far below the pace unless a window is shut: a minute's average under a climbing

@@ -16,6 +16,7 @@ __all__ = ["PaceState"]
 
 DECREASE = 0.5  #: a cut with no accepted rate to go by multiplies a known rate by this...
 FLOOR = 0.1  #: ...and no cut goes below this fraction of the configured/announced rates
+MIN_RPM = 1.0  #: ...nor a pace learned from 429s alone below this many requests/min
 LEARN_DECREASE = 0.9  #: a cut paces at this share of the accepted rate (or of the pace)
 FEW_DECREASE = 0.95  #: ...and a few 429s at a confirmed limit cut the pace to this share
 LEARN_GROWTH = 0.015  #: requests/s added per success while a cut pace binds...

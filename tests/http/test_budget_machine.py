@@ -414,3 +414,32 @@ def test_close_settles_what_is_owed(tmp_path: Path) -> None:
     permit.released = True
     b.close()
     assert b._owed == [] and MachineBudget(RateLimit(4), tmp_path / "b").in_flight == 0
+
+
+def test_a_pace_cut_by_one_script_does_not_hold_back_later_scripts(tmp_path: Path) -> None:
+    """A machine budget keeps what its pace learned for every later process: one script
+    whose calls each met a 429 saying nothing is `remaining` leaves a pace of a few
+    requests a minute in the file. A later script pays two intervals of it at most (its
+    first held request's, and the next, charged before that request's success grew the
+    pace -- by more the longer no 429 came); then its waits keep falling."""
+    clock, limit = FakeClock(), RateLimit(max_in_flight=4, scope="machine")
+    first = budget(tmp_path / "b", limit, clock)
+    nothing_left = {"x-ratelimit-remaining-requests": "0"}
+    for _ in range(12):  # each call: a 429, then its retry's 200
+        before = clock.now
+        first.acquire(1).release(status=429, retry_after=0.0, headers=nothing_left)
+        clock.sleep(0.5)
+        first.acquire(1).release(status=200)
+        call = clock.now - before
+    assert call > 5.0  # the pace was cut: each call waits out its intervals
+    clock.sleep(600.0)  # ten minutes later, another process of the machine
+    later = budget(tmp_path / "b", limit, clock)
+    waits = []
+    for _ in range(12):
+        before = clock.now
+        later.acquire(1).release(status=200)
+        waits.append(clock.now - before)
+        clock.sleep(0.1)
+    assert max(waits) <= call
+    assert all(w < 1.0 for w in waits[3:])  # grown past 60/min...
+    assert waits[3:] == sorted(waits[3:], reverse=True)  # ...and still growing

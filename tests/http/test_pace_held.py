@@ -8,6 +8,7 @@ import pytest
 
 from chatplex.http._budget_shared import Outcome
 from chatplex.http._pace import Pace
+from chatplex.http._pace_state import MIN_RPM
 from chatplex.http._pace_state import RATE_WINDOW
 from chatplex.http._schedule import Schedule
 from chatplex.http._schedule import admit
@@ -58,3 +59,31 @@ def test_a_sequential_callers_waits_shrink_once_the_429s_stop() -> None:
     assert waits[1] == pytest.approx(8.0)  # 10 s an interval, 2 s of it spent in the call
     assert waits[-1] == 0.0
     assert all(b <= a for a, b in zip(waits[1:], waits[2:], strict=False))
+
+
+def test_a_limit_that_never_lets_up_slows_a_script_to_a_bounded_wait() -> None:
+    """The probe's server: every call's first attempt a 429 saying nothing is `remaining`
+    (no limit, no reset, retry-after 0), its retry a 200. Each such 429 is a limit's
+    evidence and cuts the pace learned from 429s alone -- halved while fewer than
+    DISCOVER_MIN successes a minute tell a rate -- so a script's waits grow call after
+    call, but never past MIN_RPM's interval a request, and the pace grows back between."""
+    s = Schedule.fresh(0.0)
+    now, nothing_left = 0.0, {"x-ratelimit-remaining-requests": "0"}
+    waits: list[float] = []
+    for _ in range(60):
+        for status in (429, 200):
+            waited = 0.0
+            while (wait := admit(s, None, now=now, tokens=1, in_flight=0)) > 0.0:
+                waited, now = waited + wait, now + wait
+            admitted, now = now, now + 0.05
+            headers = nothing_left if status == 429 else None
+            answer = Outcome(status=status, retry_after=0.0, headers=headers)
+            settle(s, None, answer, now=now, admitted_at=admitted, tokens=1)
+            waits.append(waited)
+            now += 0.5  # the retry's backoff, or the script's own work between calls
+    assert s.discovered_rpm >= MIN_RPM
+    assert max(waits) <= 60.0 / MIN_RPM
+    assert waits[3] < waits[-1]  # grown, as designed: each 429 said the bucket was empty
+    # ...and settled: the growth between two calls' 429s makes up for each cut.
+    calls = [a + b for a, b in zip(waits[-20::2], waits[-19::2], strict=True)]
+    assert max(calls) - min(calls) < 1e-6
