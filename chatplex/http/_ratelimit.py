@@ -32,9 +32,11 @@ slows everyone only on evidence, read from the answers:
   once per round trip (429s of requests sent before the last cut are that cut's news):
   to LEARN_DECREASE of the rate the server was accepting (successes decayed over
   RATE_TAU s), or of the pace if that is lower; with too few
-  successes to tell a rate, a configured/announced pace is halved (DECREASE, never
-  below FLOOR of it) and an unknown one only paused. While a cut pace holds callers
-  back, each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
+  successes to tell a rate, a known pace is halved (DECREASE, never below FLOOR of a
+  configured/announced one, nor below MIN_RPM one learned from 429s alone) and an
+  unknown one only paused. While a cut pace holds callers back (one was held in the
+  last RATE_WINDOW s, or the answering request itself was, however long its call),
+  each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
   probing back up to the configured/announced rate: a budget configured above the
   server's real limit settles just below that limit, it does not saw-tooth around it.
 - a cut made on a share alone is a trial of whether slowing down helps. Its first phase
