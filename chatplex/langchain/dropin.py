@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
@@ -96,19 +95,14 @@ class _BoundOnAnother(DropInChatModel):
         other = self.chatplex_model.langchain_bound_on(self.partner_given["keywords"])
         return None if other is None else langchain_class(other[0])(**other[1])
 
-    def bind_tools(
-        self,
-        tools: Sequence[Any],
-        *,
-        tool_choice: str | dict[str, Any] | bool | None = _NOT_GIVEN,
-        **kwargs: Any,
-    ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
-        """Bound on the other class's model where the partner hands them over (a choice
-        of True or False read first, as it reads it); else the drop-in's own."""
+    def _handed_tools(
+        self, tools: Any, choice: Any, kwargs: dict[str, Any]
+    ) -> LCRunnable[LanguageModelInput, LCAIMessage] | None:
+        """Tools bound on the other class's model, where the partner hands them over
+        (None: bound here). A choice of True or False is read first, as it reads it."""
         other = self._bound_on()
         if other is None:
-            return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
-        choice = tool_choice
+            return None
         if isinstance(choice, bool) or choice is _NOT_GIVEN:
             choice = "any" if choice is True else None
         return other.bind_tools(tools, tool_choice=choice, **kwargs)

@@ -433,6 +433,8 @@ class DropInChatModel(ChatChatplex):
     ) -> LCRunnable[LanguageModelInput, LCAIMessage]:
         """`ChatChatplex.bind_tools`, with the tool choice spelled as the partner class
         takes it (an upper-case `"REQUIRED"`...): the engine's own reading of it."""
+        if (handed := self._handed_tools(tools, tool_choice, kwargs)) is not None:
+            return handed  # (bound on another class's model: `dropin._BoundOnAnother`)
         engine, model, given_none = self.chatplex_model, self, tool_choice is None
         tool_choice = None if tool_choice is _NOT_GIVEN else tool_choice
         if isinstance(engine, ChatModel) and functions_only(tools):
@@ -442,6 +444,9 @@ class DropInChatModel(ChatChatplex):
         if given_none and partner_traits(_adapter_of(engine)).binds_given_none_choice:
             return bound.bind(tool_choice=None)  # as its partner binds it, given so
         return bound
+
+    def _handed_tools(self, tools: Any, choice: Any, kwargs: Any) -> LCRunnable[Any, Any] | None:
+        return None  # (tools bound on another class's model: `dropin._BoundOnAnother`'s)
 
     def configurable_fields(self, **kwargs: Any) -> Any:
         """LangChain's, as on the partner class: its field names (langchain-aws'
