@@ -97,6 +97,8 @@ class PresetChatModel(TiktokenCounted):
     #: validator moves them into `model_kwargs`, with its warning: shown there, warned,
     #: and sent as any API parameter is (renamed where its wire names it otherwise).
     unnamed_parameters: ClassVar[frozenset[str]] = frozenset()
+    #: True where its Responses API fields alone send it there (`_responses_settings`).
+    responses_by_fields: bool | None = None
     #: The constructor's `extra_body`, which a call's own replaces where its partner hands
     #: it to an SDK (`extra_body_layer.py`; langchain-mistralai posts it as a field).
 
@@ -147,7 +149,7 @@ class PresetChatModel(TiktokenCounted):
                 del params["stream_usage"]
         taken = take_params(self, params, _FIELDS, timeout_objects=spec.timeout_objects)
         owner, given = taken.owner, taken.given
-        responses = _responses_settings(spec, owner, taken, model)
+        responses = _responses_settings(self, owner, taken, model)
         profile = PROFILES[spec.provider]
         body: dict[str, Any] = {}
         adapter_settings: dict[str, Any] = {}
@@ -295,22 +297,28 @@ class PresetChatModel(TiktokenCounted):
 
 
 def _responses_settings(
-    spec: DropIn, owner: str, taken: DropinParams, model: str | None
+    engine: PresetChatModel, owner: str, taken: DropinParams, model: str | None
 ) -> dict[str, Any] | None:
     """Where the preset's class goes over the Responses API as langchain-openai's
     BaseChatOpenAI decides (`wants_responses_api`) and its provider serves it
     (`DropIn.responses_api`): that API's settings given, taken out of `taken`'s API
     parameters; else None (Chat Completions)."""
-    if not spec.responses_api:
+    if not engine.dropin.responses_api:
         return None  # `reasoning` and `use_responses_api` are unknown keywords there
     params = taken.api_params
     use = params.pop("use_responses_api", None)
     given = {name: params.pop(name, None) for name in _RESPONSES_SETTINGS}
+    if given["include"] is not None:
+        given["include"] = list(given["include"])
     body = {**(taken.given["model_kwargs"] or {}), **params, **given}
     responses = wants_responses_api(
         use, None, use_previous_response_id=False, body=body, model=model
     )
-    check_responses_only(owner, responses, given)
+    check_responses_only(owner, responses, {k: v for k, v in given.items() if v is not None})
+    # Its partner's validator sets `use_responses_api` where its fields alone choose
+    # that API (read back through `completed`, `_form_of`).
+    by_fields = wants_responses_api(None, None, use_previous_response_id=False, body=given)
+    engine.responses_by_fields = (use is None and by_fields) or None
     return {k: v for k, v in given.items() if v is not None} if responses else None
 
 
@@ -365,7 +373,7 @@ _SHARED_NAMES = (
 
 #: The Responses API settings langchain-openai's BaseChatOpenAI names as fields, taken by
 #: a preset that serves that API (`DropIn.responses_api`; beside `use_responses_api`).
-_RESPONSES_SETTINGS = ("reasoning",)
+_RESPONSES_SETTINGS = ("reasoning", "include", "truncation", "context_management")
 
 #: Every class's other name for a shared parameter, as langchain-openai's ChatOpenAI names
 #: it, unless its row says its class moves it (`DropIn.moved`).
@@ -411,6 +419,8 @@ def _form_of(row: DropIn, unnamed: frozenset[str]) -> Mapping[str, Any]:
         form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
         for key in ("excluded", "floats"):
             form[key] = frozenset(form.get(key, ())) | CHUNK_BOUND_READ[key]
+    if form and row.responses_api:  # as langchain-openai's validator completes it
+        form = {**form, "completed": {"use_responses_api": "responses_by_fields"}}
     moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()), *sorted(unnamed))
     if not form or not moved:
         return form

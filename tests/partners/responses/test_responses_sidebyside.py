@@ -229,6 +229,17 @@ def reasoning_switches_wire(cls: Any, url: str) -> Any:
     return model.invoke("How many r in berry?")
 
 
+def responses_fields_switch(cls: Any, url: str) -> Any:
+    """A Responses field alone (none of `use_responses_api`) sends it there: the field
+    `use_responses_api` reads True after, and an empty `include` is sent as given."""
+    read, replies = [], []
+    for fields in ({"reasoning": {"effort": "low"}}, {"include": []}, {"truncation": "auto"}):
+        model = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1", **fields)
+        read.append((model.use_responses_api, model.include, model.truncation))
+        replies.append(model.invoke("Hi"))
+    return read, replies
+
+
 def web_search_invoke(cls: Any, url: str) -> Any:
     return _model(cls, url).bind_tools([{"type": "web_search"}]).invoke("Weather in Paris?")
 
@@ -442,6 +453,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "reasoning_stream": (REASONING, reasoning_stream),
     "reasoning_round_trip": (REASONING, reasoning_round_trip),
     "reasoning_switches_wire": (REASONING, reasoning_switches_wire),
+    "responses_fields_switch": (Script(), responses_fields_switch),
     "reasoning_round_trip_unstored": (REASONING, reasoning_round_trip_unstored),
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
@@ -529,6 +541,7 @@ HOST_SCRIPTS = (
     "reasoning_invoke",
     "reasoning_stream",
     "reasoning_switches_wire",
+    "responses_fields_switch",
     "usage_details",
     "error_400",
     "error_async",
