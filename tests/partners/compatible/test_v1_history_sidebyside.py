@@ -78,7 +78,20 @@ def content_only_call(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add]).invoke(history)
 
 
+def reasoning_block_replayed(cls: Any, p: Package, url: str) -> Any:
+    """A turn holding a reasoning block in its content, not marked v1 (a Responses
+    API reply of ChatOpenAI's, or written by hand), sent on after a switch of model."""
+    turn = lc.AIMessage(
+        content=[
+            {"type": "reasoning", "id": "rs_1", "summary": [], "reasoning": "Add them."},
+            {"type": "text", "text": "3."},
+        ]
+    )
+    return _model(cls, p, url).invoke([lc.HumanMessage("1+2?"), turn, lc.HumanMessage("Sure?")])
+
+
 SCRIPTS = {
+    "reasoning_block_replayed": reasoning_block_replayed,
     "own_v1_turns": own_v1_turns,
     "openai_v1_turns": openai_v1_turns,
     "content_only_call": content_only_call,
@@ -99,6 +112,12 @@ KEPT["mistralai", "openai_v1_turns"] = Difference(
     Reason.REJECTED,
     "sends another provider's v1 reasoning block as it is, a content part Mistral's API refuses",
     "another provider's reasoning is left out of the turn",
+)
+KEPT["mistralai", "reasoning_block_replayed"] = Difference(
+    Reason.REJECTED,
+    "sends a reasoning block of a turn's content as it is, a content part Mistral's API "
+    "refuses (its parts are text, image, document, reference, file, thinking and audio)",
+    "the reasoning block is left out of the turn, its text sent",
 )
 for package in CLASSES:
     KEPT[package, "content_only_call"] = Difference(
