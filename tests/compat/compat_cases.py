@@ -9,6 +9,8 @@ from compat_cases_chains import CHAIN_CASES
 from compat_cases_machinery import MACHINERY_CASES
 from compat_cases_patterns import PATTERN_CASES
 from compat_cases_probe_k import PROBE_K_CASES
+from compat_cases_probe_l import PROBE_L_CASES
+from compat_cases_probe_l2 import PROBE_L2_CASES
 from compat_cases_scripts import SCRIPT_CASES
 from compat_cases_seeds import SEED_BLOCKS
 from compat_cases_seeds import SEED_CASES
@@ -23,6 +25,8 @@ CASES: list[Case] = [
     *AROUND_CASES,
     *MACHINERY_CASES,
     *PROBE_K_CASES,
+    *PROBE_L_CASES,
+    *PROBE_L2_CASES,
 ]
 
 __all__ = ["CASES", "SEED_BLOCKS"]
