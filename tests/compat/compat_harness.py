@@ -53,6 +53,7 @@ MODEL_MODULES = frozenset(
         "langchain_mistralai",
         "langchain_together",
         "langchain_fireworks",
+        "langchain_sambanova",
     }
 )
 
