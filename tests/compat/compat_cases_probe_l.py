@@ -7,6 +7,7 @@ import swaps, as everywhere in the suite."""
 
 from __future__ import annotations
 
+from compat_cases_scripts import WEATHER_TOOL
 from compat_harness import Case
 
 from tests.partners._sidebyside import Difference
@@ -33,6 +34,26 @@ def presets(**kw):
         ChatFireworks(model="accounts/fireworks/models/llama-v3p3-70b-instruct",
                       base_url=os.environ["OPENAI_BASE_URL"], **kw),
     ]
+"""
+
+#: The tool the scripts bind.
+_WEATHER = WEATHER_TOOL
+
+#: A callback handler that logs what each chat model's start is told.
+_START_LOG = """
+from langchain_core.callbacks import BaseCallbackHandler
+
+class Log(BaseCallbackHandler):
+    def __init__(self):
+        self.seen = []
+    def on_chat_model_start(self, serialized, messages, **kwargs):
+        params = kwargs.get("invocation_params") or {}
+        self.seen.append([serialized.get("id"), sorted(params),
+                          params.get("_type"), params.get("model") or params.get("model_name"),
+                          params.get("temperature"), params.get("stream"),
+                          sorted(kwargs.get("metadata") or {}),
+                          {k: v for k, v in (kwargs.get("metadata") or {}).items()
+                           if k.startswith("ls_")}])
 """
 
 _SCHEMA = '''
@@ -76,14 +97,8 @@ def main():
         "pattern: bind_tools then stream on each preset: the tool "
         "call chunks piece by piece, the usage chunk, the merged message's metadata keys",
         _PRESETS
+        + _WEATHER
         + """
-from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    '''Get the weather for a city.'''
-    return "sunny"
-
 def main():
     out = []
     for model in presets():
@@ -140,14 +155,9 @@ def main():
         "probe_l_mistral_tool_call_args_in_pieces",
         "pattern: ChatMistralAI with tools streamed from a server that sends a call's "
         "arguments in pieces (OpenAI's stream shape), the merged message's tool calls",
-        """
-from langchain_core.tools import tool
+        _WEATHER
+        + """
 from langchain_mistralai import ChatMistralAI
-
-@tool
-def get_weather(city: str) -> str:
-    '''Get the weather for a city.'''
-    return "sunny"
 
 def main():
     model = ChatMistralAI(model="mistral-small-latest").bind_tools([get_weather])

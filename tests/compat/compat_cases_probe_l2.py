@@ -6,6 +6,8 @@ with each provider's prefix. Pure import swaps, as everywhere in the suite."""
 from __future__ import annotations
 
 from compat_cases_probe_l import _PRESETS
+from compat_cases_probe_l import _START_LOG
+from compat_cases_probe_l import _WEATHER
 from compat_harness import Case
 
 PROBE_L2_CASES = [
@@ -102,27 +104,9 @@ def main():
         "pattern: a callback handler logging on_chat_model_start's serialized id, "
         "invocation_params and metadata, for each preset with bound tools",
         _PRESETS
+        + _START_LOG
+        + _WEATHER
         + """
-from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    '''Get the weather for a city.'''
-    return "sunny"
-
-class Log(BaseCallbackHandler):
-    def __init__(self):
-        self.seen = []
-    def on_chat_model_start(self, serialized, messages, **kwargs):
-        params = kwargs.get("invocation_params") or {}
-        self.seen.append([serialized.get("id"), sorted(params),
-                          params.get("_type"), params.get("model") or params.get("model_name"),
-                          params.get("temperature"), params.get("stream"),
-                          sorted(kwargs.get("metadata") or {}),
-                          {k: v for k, v in (kwargs.get("metadata") or {}).items()
-                           if k.startswith("ls_")}])
-
 def main():
     log = Log()
     for model in presets(temperature=0.2):

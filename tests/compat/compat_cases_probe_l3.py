@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from compat_cases_probe_l import _PRESETS
 from compat_cases_probe_l import _SCHEMA
+from compat_cases_probe_l import _START_LOG
+from compat_cases_probe_l import _WEATHER
 from compat_harness import Case
-
-_WEATHER = """
-from langchain_core.tools import tool
-
-@tool
-def get_weather(city: str) -> str:
-    '''Get the weather for a city.'''
-    return f"It is sunny in {city}."
-"""
 
 PROBE_L3_CASES = [
     Case(
@@ -193,18 +186,9 @@ def main():
         "pattern: ChatSambaNova: errors per status (401, 404, 429, 500), then a callback "
         "handler's invocation params and ls_ metadata",
         _SAMBANOVA
+        + _START_LOG
         + """
 import httpx, openai
-from langchain_core.callbacks import BaseCallbackHandler
-
-class Log(BaseCallbackHandler):
-    def __init__(self):
-        self.seen = []
-    def on_chat_model_start(self, serialized, messages, **kwargs):
-        params = kwargs.get("invocation_params") or {}
-        self.seen.append([serialized.get("id"), sorted(params),
-                          {k: v for k, v in (kwargs.get("metadata") or {}).items()
-                           if k.startswith("ls_")}])
 
 def main():
     out = []
