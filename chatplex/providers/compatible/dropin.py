@@ -99,6 +99,8 @@ class PresetChatModel(TiktokenCounted):
     unnamed_parameters: ClassVar[frozenset[str]] = frozenset()
     #: True where its Responses API fields alone send it there (`_responses_settings`).
     responses_by_fields: bool | None = None
+    #: langchain-openai's `use_previous_response_id`, for its Responses adapter.
+    previous_response_id: bool = False
     #: The constructor's `extra_body`, which a call's own replaces where its partner hands
     #: it to an SDK (`extra_body_layer.py`; langchain-mistralai posts it as a field).
 
@@ -206,7 +208,9 @@ class PresetChatModel(TiktokenCounted):
 
             # Its class's Responses requests go where its Chat Completions go, alike (a
             # call's `max_tokens` beside the model's: its partner record, `partner.py`).
-            adapter = PresetResponsesAdapter(connection=adapter)
+            adapter = PresetResponsesAdapter(
+                connection=adapter, use_previous_response_id=self.previous_response_id
+            )
             check_api_parameters(
                 adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
             )
@@ -307,17 +311,21 @@ def _responses_settings(
         return None  # `reasoning` and `use_responses_api` are unknown keywords there
     params = taken.api_params
     use = params.pop("use_responses_api", None)
+    # langchain-openai's switches beside the fields: the v1 Responses output, the previous
+    # reply's id sent in place of the turns it answered (`engine.previous_response_id`).
+    version = params.pop("output_version", None)
+    previous = engine.previous_response_id = params.pop("use_previous_response_id", False)
     given = {name: params.pop(name, None) for name in _RESPONSES_SETTINGS}
     if given["include"] is not None:
         given["include"] = list(given["include"])
     body = {**(taken.given["model_kwargs"] or {}), **params, **given}
     responses = wants_responses_api(
-        use, None, use_previous_response_id=False, body=body, model=model
+        use, version, use_previous_response_id=previous, body=body, model=model
     )
     check_responses_only(owner, responses, {k: v for k, v in given.items() if v is not None})
     # Its partner's validator sets `use_responses_api` where its fields alone choose
     # that API (read back through `completed`, `_form_of`).
-    by_fields = wants_responses_api(None, None, use_previous_response_id=False, body=given)
+    by_fields = wants_responses_api(None, version, use_previous_response_id=previous, body=given)
     engine.responses_by_fields = (use is None and by_fields) or None
     return {k: v for k, v in given.items() if v is not None} if responses else None
 
@@ -374,6 +382,8 @@ _SHARED_NAMES = (
 #: The Responses API settings langchain-openai's BaseChatOpenAI names as fields, taken by
 #: a preset that serves that API (`DropIn.responses_api`; beside `use_responses_api`).
 _RESPONSES_SETTINGS = ("reasoning", "include", "truncation", "context_management")
+#: ... and its switches to that API.
+_RESPONSES_SWITCHES = ("use_responses_api", "output_version", "use_previous_response_id")
 
 #: Every class's other name for a shared parameter, as langchain-openai's ChatOpenAI names
 #: it, unless its row says its class moves it (`DropIn.moved`).
@@ -442,7 +452,7 @@ def _declare(cls: type[PresetChatModel]) -> None:
     aliases = _aliases(row)
     base_fields = _BASE_CHAT_OPENAI_OWN if row.counts_with_tiktoken else ()
     headers = ("include_response_headers",) if row.keeps_response_headers else ()
-    responses = ("use_responses_api", *_RESPONSES_SETTINGS) if row.responses_api else ()
+    responses = (*_RESPONSES_SWITCHES, *_RESPONSES_SETTINGS) if row.responses_api else ()
     declared = [
         *aliases,
         *row.body,

@@ -240,6 +240,22 @@ def responses_fields_switch(cls: Any, url: str) -> Any:
     return read, replies
 
 
+def responses_switches_alone(cls: Any, url: str) -> Any:
+    """langchain-openai's switches to the Responses API, without `use_responses_api`:
+    the v1 Responses output, and the previous reply's id sent in place of its turns."""
+    versioned = cls(
+        model="o4-mini", api_key=KEY, base_url=url + "/v1", output_version="responses/v1"
+    )
+    chained = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1", use_previous_response_id=True)
+    first = chained.invoke("Say hello")
+    again = chained.invoke([lc.HumanMessage("Say hello"), first, lc.HumanMessage("Again")])
+    read = [
+        (m.use_responses_api, m.output_version, m.use_previous_response_id)
+        for m in (versioned, chained)
+    ]
+    return read, versioned.invoke("Hi"), again
+
+
 def web_search_invoke(cls: Any, url: str) -> Any:
     return _model(cls, url).bind_tools([{"type": "web_search"}]).invoke("Weather in Paris?")
 
@@ -454,6 +470,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "reasoning_round_trip": (REASONING, reasoning_round_trip),
     "reasoning_switches_wire": (REASONING, reasoning_switches_wire),
     "responses_fields_switch": (Script(), responses_fields_switch),
+    "responses_switches_alone": (Script(), responses_switches_alone),
     "reasoning_round_trip_unstored": (REASONING, reasoning_round_trip_unstored),
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
@@ -542,6 +559,9 @@ HOST_SCRIPTS = (
     "reasoning_stream",
     "reasoning_switches_wire",
     "responses_fields_switch",
+    "responses_switches_alone",
+    "previous_response_id_auto",
+    "previous_response_id_given",
     "usage_details",
     "error_400",
     "error_async",
