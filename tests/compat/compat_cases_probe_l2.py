@@ -137,4 +137,27 @@ def main():
 """,
         wire=("model", "temperature"),
     ),
+    Case(
+        "probe_l_init_chat_model_responses_fields",
+        "pattern: init_chat_model('xai:...', reasoning=...), ('together:...', include=[]), "
+        "output_version='responses/v1', and a configurable model switched to xAI with "
+        "reasoning, then to Groq: use_responses_api read, the replies",
+        """
+from langchain.chat_models import init_chat_model
+
+def main():
+    out = []
+    for name, kw in (("xai:grok-4", {"reasoning": {"effort": "low"}}),
+                     ("together:meta-llama/Llama-3.3-70B-Instruct-Turbo", {"include": []}),
+                     ("xai:grok-4", {"output_version": "responses/v1"})):
+        model = init_chat_model(name, **kw)
+        out.append([name, model.use_responses_api, model.invoke("hi").content])
+    chooser = init_chat_model(configurable_fields="any", config_prefix="x")
+    for cfg in ({"x_model": "xai:grok-4", "x_reasoning": {"effort": "low"}},
+                {"x_model": "groq:llama-3.3-70b-versatile", "x_temperature": 0.3}):
+        out.append(chooser.invoke("hi", config={"configurable": cfg}).content)
+    return out
+""",
+        wire=("model", "reasoning", "include", "temperature"),
+    ),
 ]
