@@ -208,6 +208,8 @@ def _block_part(block: Any, i: int, signed: frozenset[str] = frozenset()) -> dic
     url = block.get("url") or (block.get("data") if block.get("source_type") == "url" else None)
     if url:
         return _media_part(url, mime, i)
+    if signed == _VERTEX_SIGNATURES:  # Vertex AI has no Files API: -vertexai raises
+        raise ValueError("source_type must be url or base64.")
     if block.get("file_id"):
         # As langchain-google-genai builds it: a file block's type defaults to
         # octet-stream, another block by id without one sends none.

@@ -392,6 +392,18 @@ def pdf_base64(cls: Any, url: str) -> Any:
     return model(cls, url).invoke([message])
 
 
+def file_by_id(cls: Any, url: str) -> Any:
+    """A standard file block given by `file_id` (a Files API id, which Vertex AI has
+    not): langchain-google-vertexai raises ValueError before any request."""
+    message = lc.HumanMessage(
+        content=[
+            {"type": "text", "text": "Summarise."},
+            {"type": "file", "file_id": "files/abc123", "mime_type": "application/pdf"},
+        ]
+    )
+    return raised(lambda: model(cls, url).invoke([message]))
+
+
 def cached_content(cls: Any, url: str) -> Any:
     name = f"projects/{PROJECT}/locations/{LOCATION}/cachedContents/c1"
     return model(cls, url, cached_content=name).invoke("Hi")
@@ -542,6 +554,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         grounding_and_citations,
     ),
     "pdf_base64": (vertex_replies(), pdf_base64),
+    "file_by_id": (vertex_replies(), file_by_id),
     "cached_content": (vertex_replies(), cached_content),
     "response_logprobs": (with_logprobs(vertex_replies()), response_logprobs),
     "structured_include_raw": (vertex_replies(ADD_CALL), structured_include_raw),
