@@ -24,6 +24,7 @@ from .errors import APIError
 from .errors import APITimeoutError
 from .errors import DeadlineExceededError
 from .errors import StreamError
+from .errors import StreamIdleTimeoutError
 
 __all__ = [
     "JOINED_MARK",
@@ -102,12 +103,29 @@ def _cut_stream_class(err: BaseException, client: ModuleType) -> type[BaseExcept
     return class_named(client, type(err.__cause__).__name__) if broke_off(err) else None
 
 
-def cut_stream_family(module: str) -> ErrorFamily:
+def _idle_stream(err: BaseException) -> bool:
+    """Whether `err` is an opened stream that then sent nothing for too long: its
+    `partial` is what had arrived (none: the reply's headers never came)."""
+    return isinstance(err, StreamIdleTimeoutError) and err.partial is not None
+
+
+def _cut_or_idle_class(err: BaseException, client: ModuleType) -> type[BaseException] | None:
+    return (
+        class_named(client, "ReadTimeout") if _idle_stream(err) else _cut_stream_class(err, client)
+    )
+
+
+def cut_stream_family(module: str, *, idle: bool = False) -> ErrorFamily:
     """The HTTP client's error (`module`: "httpx", "httpx2") an SDK lets through for a
     stream that broke off (`except_cut_streams`): the class of the httpx error under
     chatplex's, in its words ("peer closed connection without sending complete message
-    body (incomplete chunked read)"); any other error is none of its."""
-    return ErrorFamily(module, _cut_stream_class, _fill_httpx_request)
+    body (incomplete chunked read)"); `idle`: also its `ReadTimeout` for an opened
+    stream that then timed out (`_idle_stream`), which an SDK iterating the client's
+    events outside its request's error handling lets through too; any other error is
+    none of its."""
+    return ErrorFamily(
+        module, _cut_or_idle_class if idle else _cut_stream_class, _fill_httpx_request
+    )
 
 
 def _bridged(made: type[BaseException]) -> type[BaseException] | None:

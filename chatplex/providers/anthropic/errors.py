@@ -43,7 +43,7 @@ def _as_wrapped(pick: Picker) -> Picker:
 
 
 #: The anthropic SDK lets its HTTP client's error (httpx2's) through when a stream
-#: breaks off, and words an error event as the event's body.
+#: breaks off or times out once opened, and words an error event as the event's body.
 _SDK = stainless_family("anthropic", cuts_through=True, body_events=True)
 
 #: What the Anthropic adapter declares (`error_families`), the partner package's first.
@@ -51,6 +51,6 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
     partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
     dataclasses.replace(_SDK, partner_pick=_as_wrapped(_SDK.pick)),
-    cut_stream_family("httpx2"),
+    cut_stream_family("httpx2", idle=True),
     model_error_family(_OVERFLOW),
 )
