@@ -1,0 +1,120 @@
+"""ChatGoogleGenerativeAI side by side in scripts that combine features: a tool-calling
+agent with a checkpointer whose model is unavailable (503), its thread resumed by an
+agent on another model; structured output streamed (the provider's JSON schema, a tool,
+with its raw reply); token counting of a tool round trip with tools given. Compared as
+the suite of `test_google_sidebyside.py` compares its scripts."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import add
+from tests.partners.google._scripts import ADD_CALL
+from tests.partners.google._scripts import error_body
+from tests.partners.google._suites import gemini_suite
+from tests.partners.google.test_google_agent_scripts import ANSWER_JSON
+from tests.partners.google.test_google_agent_scripts import Answer
+from tests.partners.google.test_google_agent_scripts import tool_turns
+from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import model
+
+#: The model name the scripted server answers 503 for.
+DOWN = "gemini-down"
+
+
+def down_or(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """503 UNAVAILABLE for the `DOWN` model, `answer` for the others."""
+    unavailable = gemini_replies(
+        status=503, error=error_body(503, "UNAVAILABLE", "The model is overloaded.")
+    )
+
+    def answer_or_down(seen: Seen) -> Reply:
+        return (unavailable if f"/{DOWN}:" in seen.path else answer)(seen)
+
+    return answer_or_down
+
+
+def agent_resumes_after_503(cls: Any, url: str) -> Any:
+    from langchain.agents import create_agent
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    saver = InMemorySaver()
+    config = {"configurable": {"thread_id": "t1"}}
+    down = cls(model=DOWN, base_url=url, google_api_key="k", max_retries=1)
+    out: list[Any] = []
+    try:
+        create_agent(down, tools=[add], checkpointer=saver).invoke(
+            {"messages": [("user", "1+2?")]}, config
+        )
+    except Exception as err:  # noqa: BLE001 - what the script shows
+        out.append([type(err).__name__, getattr(err, "code", None)])
+    snap = create_agent(down, tools=[add], checkpointer=saver).get_state(config)
+    out.append([snap.next, [t.name for t in snap.tasks], len(snap.values["messages"])])
+    healthy = create_agent(model(cls, url), tools=[add], checkpointer=saver)
+    out.append(healthy.invoke(None, config))
+    return out
+
+
+def structured_streamed(cls: Any, url: str) -> Any:
+    out = []
+    for method in ("json_schema", "function_calling"):
+        structured = model(cls, url).with_structured_output(Answer, method=method)
+        out.append([method, list(structured.stream("1+2?"))])
+        final: dict[str, Any] = {}
+        with_raw = model(cls, url).with_structured_output(Answer, method=method, include_raw=True)
+        pieces = list(with_raw.stream("1+2?"))
+        for piece in pieces:
+            final.update(piece)
+        raw = final["raw"]
+        calls = [{k: v for k, v in c.items() if k != "id"} for c in raw.tool_calls]
+        parsed = [final["parsed"], final["parsing_error"], raw.content, calls]
+        out.append([method, [sorted(p) for p in pieces], parsed])
+    return out
+
+
+def tokens_with_tools(cls: Any, url: str) -> Any:
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import SystemMessage
+    from langchain_core.messages import ToolMessage
+
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "c1", "type": "tool_call"}
+    history = [
+        SystemMessage("Be brief."),
+        HumanMessage("1+2?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("3", tool_call_id="c1"),
+    ]
+    chat = model(cls, url)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        counts = [
+            chat.get_num_tokens_from_messages(history),
+            chat.get_num_tokens_from_messages(history, tools=[add]),
+            chat.get_num_tokens("one two three"),
+        ]
+    return [counts, [(w.category.__name__, str(w.message)) for w in warned]]
+
+
+def _structured_reply(seen: Seen) -> Reply:
+    """The JSON answer for a schema asked, the `Answer` function called for a tool."""
+    tools = (seen.body or {}).get("tools")
+    call = [{"functionCall": {"name": "Answer", "args": {"value": 3, "reason": "sum"}}}]
+    return gemini_replies(call if tools else ANSWER_JSON)(seen)
+
+
+SCRIPTS = {
+    "agent_resumes_after_503": (
+        down_or(tool_turns(gemini_replies(ADD_CALL), gemini_replies())),
+        agent_resumes_after_503,
+    ),
+    "structured_streamed": (_structured_reply, structured_streamed),
+    "tokens_with_tools": (gemini_replies(), tokens_with_tools),
+}
+
+SUITE = gemini_suite(SCRIPTS)
+test_probe_m_scripts_same_as_langchain_google_genai = SUITE.same_test()
