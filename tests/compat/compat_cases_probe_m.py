@@ -189,4 +189,86 @@ def main():
     return out
 """,
     ),
+    Case(
+        "probe_m_structured_astream_events",
+        "pattern: a prompt | ChatAnthropic.with_structured_output chain's astream_events "
+        "(v2): each event's kind, name, tags and the type of its data",
+        """
+import asyncio
+from pydantic import BaseModel
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_anthropic import ChatAnthropic
+
+class Weather(BaseModel):
+    city: str
+    degrees: int
+
+async def run():
+    prompt = ChatPromptTemplate.from_messages([("human", "Weather in {city}?")])
+    out = []
+    for kwargs in ({}, {"method": "json_schema"}):
+        chain = prompt | ChatAnthropic(model="claude-sonnet-4-5").with_structured_output(
+            Weather, **kwargs)
+        async for event in chain.astream_events({"city": "Oslo"}, version="v2"):
+            data = event["data"]
+            out.append([event["event"], event["name"], event["tags"],
+                        sorted(data), type(data.get("chunk")).__name__,
+                        type(data.get("output")).__name__])
+    return out
+
+def main():
+    return asyncio.run(run())
+""",
+    ),
+    Case(
+        "probe_m_agent_stream_tool_chunks",
+        "pattern: create_agent over ChatAnthropic streamed with stream_mode=['updates', "
+        "'messages']: the tool call chunks of each message piece and each update's node",
+        _STRIP
+        + _WEATHER
+        + """
+from langchain.agents import create_agent
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    agent = create_agent(ChatAnthropic(model="claude-sonnet-4-5"), tools=[get_weather])
+    out = []
+    for mode, item in agent.stream(
+            {"messages": [{"role": "user", "content": "Use a tool: weather in Oslo"}]},
+            stream_mode=["updates", "messages"]):
+        if mode == "messages":
+            chunk, meta = item
+            out.append([mode, type(chunk).__name__,
+                        strip_ids(getattr(chunk, "tool_call_chunks", None)),
+                        getattr(chunk, "chunk_position", None),
+                        strip_ids(chunk.content), meta["langgraph_node"]])
+        else:
+            out.append([mode, sorted(item)])
+    return out
+""",
+    ),
+    Case(
+        "probe_m_fallback_on_overload_streamed",
+        "pattern: an overloaded ChatAnthropic (529) with_fallbacks to another, "
+        "exception_key set, streamed and invoked: what each run yields",
+        _STRIP
+        + """
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+from langchain_anthropic import ChatAnthropic
+
+def main():
+    overloaded = ChatAnthropic(model="claude-sonnet-4-5", max_retries=0,
+                               default_headers={"x-mock-fault": "status=529"})
+    backup = ChatAnthropic(model="claude-haiku-4-5")
+    prompt = ChatPromptTemplate.from_messages([("human", "{question}")])
+    chain = (prompt | overloaded).with_fallbacks([prompt | backup])
+    keyed = (prompt | overloaded).with_fallbacks(
+        [RunnableLambda(lambda d: [type(d["error"]).__name__, d["error"].status_code])],
+        exception_key="error")
+    return [strip_ids(chain.invoke({"question": "hi"}).content),
+            [strip_ids(c.content) for c in chain.stream({"question": "hi"})],
+            keyed.invoke({"question": "hi"}), list(keyed.stream({"question": "hi"}))]
+""",
+    ),
 ]
