@@ -43,6 +43,7 @@ __all__ = [
     "failure_kind",
     "httpx_transport_class",
     "httpx_words",
+    "idle_stream",
     "joined_classes",
     "sdk_words",
     "transport_failure",
@@ -103,7 +104,7 @@ def _cut_stream_class(err: BaseException, client: ModuleType) -> type[BaseExcept
     return class_named(client, type(err.__cause__).__name__) if broke_off(err) else None
 
 
-def _idle_stream(err: BaseException) -> bool:
+def idle_stream(err: BaseException) -> bool:
     """Whether `err` is an opened stream that then sent nothing for too long: its
     `partial` is what had arrived (none: the reply's headers never came)."""
     return isinstance(err, StreamIdleTimeoutError) and err.partial is not None
@@ -111,7 +112,7 @@ def _idle_stream(err: BaseException) -> bool:
 
 def _cut_or_idle_class(err: BaseException, client: ModuleType) -> type[BaseException] | None:
     return (
-        class_named(client, "ReadTimeout") if _idle_stream(err) else _cut_stream_class(err, client)
+        class_named(client, "ReadTimeout") if idle_stream(err) else _cut_stream_class(err, client)
     )
 
 
@@ -120,7 +121,7 @@ def cut_stream_family(module: str, *, idle: bool = False) -> ErrorFamily:
     stream that broke off (`except_cut_streams`): the class of the httpx error under
     chatplex's, in its words ("peer closed connection without sending complete message
     body (incomplete chunked read)"); `idle`: also its `ReadTimeout` for an opened
-    stream that then timed out (`_idle_stream`), which an SDK iterating the client's
+    stream that then timed out (`idle_stream`), which an SDK iterating the client's
     events outside its request's error handling lets through too; any other error is
     none of its."""
     return ErrorFamily(

@@ -43,6 +43,7 @@ from ...sdk_error_families import decode_failure
 from ...sdk_error_families import decode_family
 from ...sdk_error_families import except_where
 from ...sdk_error_families import failure_kind
+from ...sdk_error_families import idle_stream
 from ...sdk_error_families import sdk_words
 
 __all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES", "VERTEX_ERROR_FAMILIES", "quota_failure"]
@@ -308,9 +309,11 @@ def _rest_url(request: Any) -> str:
 def _requests_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
     """requests' class for a failure in transit, which the aiplatform REST transport
     (google-auth's `AuthorizedSession`, on requests) lets through: `ConnectionError` for
-    a failed connection, `ConnectTimeout` or `ReadTimeout` for a timeout."""
+    a failed connection, `ConnectTimeout` or `ReadTimeout` for a timeout; once a
+    stream opened, `ConnectionError` for its timeout too (requests' `iter_content`
+    raises urllib3's read timeout as one)."""
     kind = failure_kind(err)
-    if kind == "connection":
+    if kind == "connection" or idle_stream(err):
         return _class(exceptions, "ConnectionError")
     if kind == "timeout":
         connecting = type(err.__cause__).__name__ == "ConnectTimeout"
