@@ -217,16 +217,6 @@ SIDE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     # Their async call's TypeError ends the scenario (its sync stream is compared in
     # usage_callback_stream, stream_usage_flags).
     **{(scenario, "vertex"): _VERTEX_ASYNC_REST for scenario in ("metadata_order", "length_stop")},
-    ("docs_multimodal_ids", "vertex"): Difference(
-        "raises",
-        "ValueError: langchain-google-vertexai refuses a file or image block given by "
-        "`file_id` before sending; chatplex sends it as Gemini's fileData, as "
-        "langchain-google-genai does",
-        lambda theirs: (
-            isinstance(theirs, dict)
-            and all(raises("builtins.ValueError")(r) for r in theirs["replies"][:2])
-        ),
-    ),
     ("listener_runs", "vertex"): Difference(
         "raises",
         "TypeError: langchain-google-vertexai's async calls over api_transport='rest' "
