@@ -110,6 +110,7 @@ class ChatModelRun(RunNode):
     """
 
     error_callback = "on_llm_error"
+    records_retries = False  #: told its retries alone, no wait (`observed.observe`)
 
     __slots__ = ("inline", "input", "kinds", "mixed", "run_name", "token_handlers")
 

@@ -34,7 +34,7 @@ MIN_WAIT = 0.001
 
 def observe(run: ChatModelRun, retry: RetryPolicy | None, budget: Any) -> tuple[Any, Any]:
     """`retry` and `budget` reporting to `run` (either may be None: left as is)."""
-    if getattr(type(run), "records_retries", False):  # a `RecordedChatRun`: its retries only
+    if run.records_retries:  # a `RecordedChatRun`: its retries only
         return (None if retry is None else ObservedRetry(retry, run)), budget
     handlers = run.handlers
     if not handlers:  # event streams only: they have no retry events

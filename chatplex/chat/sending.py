@@ -400,19 +400,15 @@ def watched(config: RunnableConfig, retry: Any, budget: Any) -> tuple[Any, Any]:
     run = config.get("_chat_run")
     if run is None:
         return retry, budget
-    return (_observe or _load_observe())(run, retry, budget)
+    return _observer()(run, retry, budget)
 
 
-#: `observed.observe`, bound by the first watched call (a per-call import costs as much
-#: as what `observe` then does for a traced call).
-_observe: Callable[[Any, Any, Any], tuple[Any, Any]] | None = None
-
-
-def _load_observe() -> Callable[[Any, Any, Any], tuple[Any, Any]]:
-    global _observe
+@functools.cache
+def _observer() -> Callable[[Any, Any, Any], tuple[Any, Any]]:
+    """`observed.observe`, imported once (a per-call import costs as much as what
+    `observe` then does for a traced call)."""
     from .observed import observe
 
-    _observe = observe
     return observe
 
 
