@@ -179,14 +179,11 @@ def with_partner_fields(
     from .settings_fields import langchain_field
 
     dumped = form.dumped if form is not None else ()
+    # (LangChain's schema reads a field's type and text from the class's own fields)
+    specs = {k: langchain_field(f) for k, f in fields.items() if k not in own and k in dumped}
     theirs = {
-        # (LangChain's schema reads a field's type and text from the class's own fields)
-        k: langchain_field(f)._replace(
-            annotation=langchain_field(f).annotation or Any,
-            description=langchain_field(f).description or k,
-        )
-        for k, f in fields.items()
-        if k not in own and k in dumped
+        k: spec._replace(annotation=spec.annotation or Any, description=spec.description or k)
+        for k, spec in specs.items()
     }
     checked = configure(**{k: f for k, f in fields.items() if k not in theirs})
     if not theirs:
