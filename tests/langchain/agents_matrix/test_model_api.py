@@ -39,6 +39,7 @@ from ._kit import masked
 from ._kit import observe
 from ._kit import outcome_of
 from ._kit import requests_seen
+from ._kit import settled
 from .test_agents import token
 from .test_scripts import FORECAST
 from .test_scripts import HELLO
@@ -509,32 +510,12 @@ def structured_stream_raw(run: Run) -> Any:
     structured = run.make().with_structured_output(Forecast, include_raw=True)
 
     async def apieces() -> Any:
-        return _settled([observe(p) async for p in structured.astream(FORECAST)])
+        return settled([observe(p) async for p in structured.astream(FORECAST)])
 
     return {
-        "sync": outcome_of(lambda: _settled([observe(p) for p in structured.stream(FORECAST)])),
+        "sync": outcome_of(lambda: settled([observe(p) for p in structured.stream(FORECAST)])),
         "async": outcome_of(lambda: arun(apieces)),
     }
-
-
-#: The keys LangChain's `include_raw` chain fills side by side (`RunnablePassthrough.assign`
-#: runs them in parallel): a stream yields their pieces in whichever order they finish.
-_SIDE_BY_SIDE = frozenset({"parsed", "parsing_error"})
-
-
-def _side_by_side(piece: dict[str, Any]) -> bool:
-    return bool(piece) and set(piece) <= _SIDE_BY_SIDE
-
-
-def _settled(pieces: list[Any]) -> list[Any]:
-    """`pieces` with the side-by-side pieces in key order where they stand: their order is
-    the scheduler's, on either side, not the model's."""
-    spots = [i for i, p in enumerate(pieces) if isinstance(p, dict) and _side_by_side(p)]
-    ordered = sorted((pieces[i] for i in spots), key=lambda p: sorted(p))
-    out = list(pieces)
-    for i, piece in zip(spots, ordered, strict=True):
-        out[i] = piece
-    return out
 
 
 def pretty(run: Run) -> Any:

@@ -57,6 +57,7 @@ from ._kit import arun
 from ._kit import masked
 from ._kit import merged_chunks
 from ._kit import outcome_of
+from ._kit import settled
 from .test_model_api import FORECAST_DICT
 from .test_scripts import FORECAST
 
@@ -834,7 +835,7 @@ def responses_structured_dict(run: Run) -> Any:
     legacy = run.make(output_version="responses/v1")
     return {
         "invoked": outcome_of(lambda: structured.invoke(question)),
-        "streamed": outcome_of(lambda: list(structured.stream(question))),
+        "streamed": outcome_of(lambda: settled(list(structured.stream(question)))),
         "awaited": outcome_of(
             lambda: arun(lambda: run.make().with_structured_output(FORECAST_DICT).ainvoke(question))
         ),
