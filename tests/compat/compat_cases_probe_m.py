@@ -71,7 +71,10 @@ def main():
         for piece in pieces:  # as scripts gather them
             final.update(piece)
         raw = final.get("raw")
-        out.append([kwargs, [sorted(p) for p in pieces], repr(final.get("parsed")),
+        # parsed and parsing_error come from parallel branches: in either order
+        keys = [sorted(p) for p in pieces if "raw" in p]
+        keys += sorted(sorted(p) for p in pieces if "raw" not in p)
+        out.append([kwargs, keys, repr(final.get("parsed")),
                     repr(final.get("parsing_error")), type(raw).__name__,
                     strip_ids(getattr(raw, "content", None)),
                     strip_ids(getattr(raw, "tool_calls", None)),

@@ -92,7 +92,10 @@ def structured_streamed(cls: Any, url: str, build: Callable[..., Any] = model) -
         raw = final["raw"]
         calls = [{k: v for k, v in c.items() if k != "id"} for c in raw.tool_calls]
         parsed = [final["parsed"], final["parsing_error"], raw.content, calls]
-        out.append([method, [sorted(p) for p in pieces], parsed])
+        # (`parsed` and `parsing_error` come from parallel branches: in either order)
+        raw_keys = [sorted(p) for p in pieces if "raw" in p]
+        branch_keys = sorted(sorted(p) for p in pieces if "raw" not in p)
+        out.append([method, raw_keys + branch_keys, parsed])
     return out
 
 
