@@ -232,8 +232,9 @@ def test_watched_reports_to_the_calls_run_only_when_one_listens() -> None:
 
         def on_rate_limit_wait(self, seconds: float, **kw: Any) -> None: ...
 
-    class Run:
+    class Run:  # a ChatModelRun's face (a RecordedChatRun's records its retries itself)
         handlers: list[Any] = [Listening()]
+        records_retries = False
 
     config: RunnableConfig = {"_chat_run": Run()}  # type: ignore[typeddict-unknown-key]
     observed_retry, observed_budget = sending.watched(config, retry, budget)
