@@ -49,6 +49,7 @@ from ._kit import arun
 from ._kit import json_body
 from ._kit import masked
 from ._kit import requests_seen
+from ._kit import settled
 from .test_content_scripts import _one_spelling
 from .test_docs_scripts import DOCS_DIFFERENCES
 from .test_scripts import SCRIPT_WIRES
@@ -227,13 +228,13 @@ def generate(wire: str, number: int) -> Case:
 
 def _call(model: Any, how: str) -> Any:
     if how == "stream":
-        return _branches_in_order(list(model.stream(ASK)))
+        return settled(list(model.stream(ASK)))
     if how == "astream":
 
         async def pieces() -> Any:
             return [piece async for piece in model.astream(ASK)]
 
-        return _branches_in_order(arun(pieces))
+        return settled(arun(pieces))
     if how == "ainvoke":
 
         async def body() -> Any:
@@ -241,16 +242,6 @@ def _call(model: Any, how: str) -> Any:
 
         return arun(body)
     return model.invoke(ASK)
-
-
-def _branches_in_order(pieces: list[Any]) -> list[Any]:
-    """A stream's pieces, those of `include_raw=True`'s parallel branches (`parsed`,
-    `parsing_error`: LangChain's `RunnablePassthrough.assign` runs them side by side, on
-    either class, and yields each as it ends) put in the order of their key, so that the
-    scheduler's order is not compared; the `raw` pieces keep theirs."""
-    raw = [p for p in pieces if not isinstance(p, dict) or "raw" in p]
-    branches = [p for p in pieces if isinstance(p, dict) and "raw" not in p]
-    return raw + sorted(branches, key=lambda piece: sorted(piece))
 
 
 def asked(case: Case) -> Callable[[Run], Any]:
