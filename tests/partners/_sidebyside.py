@@ -35,6 +35,8 @@ from typing import Any
 
 import pytest
 
+from tests._branches import settled
+
 
 class Reason(enum.Enum):
     """Why a difference from LangChain is kept: the closed set. Under a LangChain name
@@ -516,7 +518,7 @@ def observe(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): observe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [observe(v) for v in value]
+        return settled([observe(v) for v in value])
     if hasattr(value, "model_dump") and not isinstance(value, type):
         return {"model": type(value).__name__, **observe(value.model_dump())}
     return value

@@ -45,6 +45,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from tests._branches import settled as settled
 
 from ._recorded import PARTNERS
 
@@ -439,26 +440,6 @@ def observe(value: Any) -> Any:
     if hasattr(value, "model_dump") and not isinstance(value, type):
         return {"model": type(value).__name__, **observe(value.model_dump())}
     return value
-
-
-#: The keys LangChain's `include_raw` chain fills side by side (`RunnablePassthrough.assign`
-#: runs them in parallel): a stream yields their pieces in whichever order they finish.
-_SIDE_BY_SIDE = frozenset({"parsed", "parsing_error"})
-
-
-def _side_by_side(piece: dict[str, Any]) -> bool:
-    return bool(piece) and set(piece) <= _SIDE_BY_SIDE
-
-
-def settled(pieces: list[Any]) -> list[Any]:
-    """`pieces` with the side-by-side pieces in key order where they stand: their order is
-    the scheduler's, on either side, not the model's."""
-    spots = [i for i, p in enumerate(pieces) if isinstance(p, dict) and _side_by_side(p)]
-    ordered = sorted((pieces[i] for i in spots), key=lambda p: sorted(p))
-    out = list(pieces)
-    for i, piece in zip(spots, ordered, strict=True):
-        out[i] = piece
-    return out
 
 
 def outcome_of(call: Callable[[], Any]) -> Any:
