@@ -14,9 +14,13 @@ HTTP defaults, as in the OpenAI and Anthropic SDKs:
   `x-should-retry: false`, `DeadlineExceededError`, and a 200 reply sent whole with a
   field of the wrong type (it would come again, billed again).
 * `max_retries=2` (3 attempts).
-* delay: the server's `retry-after-ms` / `retry-after` (seconds or HTTP date), capped at
-  `max_retry_after` (60 s); otherwise exponential backoff 0.5 s, 1 s, 2 s, 4 s, 8 s (cap),
-  each shortened by up to 25 % at random so clients that failed together spread out.
+* delay: the server's `retry-after-ms` / `retry-after` (seconds or HTTP date) when it
+  asks for more than 0 s, capped at `max_retry_after` (60 s); otherwise exponential
+  backoff 0.5 s, 1 s, 2 s, 4 s, 8 s (cap), each shortened by up to 25 % at random so
+  clients that failed together spread out. A `retry-after: 0` (or `-ms: 0`, or a date
+  already past) is no hint: it gets the backoff, as in both SDKs (`0 < value` is their
+  test), so a server that says "now" to every client is not answered by a retry storm.
+  Both families wait so: a drop-in waits as its partner's SDK does.
 * a deadline (a `time.monotonic()` value) bounds everything: when the next attempt
   could not start before it, the call fails at once with `DeadlineExceededError`
   (chained to the last error) instead of sleeping into the deadline.
@@ -79,7 +83,8 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 class wait_retry_after(wait_base):  # lower case, as tenacity names its strategies
-    """The failed attempt's `retry_after` (capped at `cap`) when it has one, else `otherwise`.
+    """The failed attempt's `retry_after` (capped at `cap`) when it asks for a wait (more
+    than 0 s), else `otherwise` (the SDKs' rule: a `retry-after: 0` gets the backoff).
 
     >>> wait_retry_after(wait_exponential(), cap=60.0).cap
     60.0
@@ -93,7 +98,7 @@ class wait_retry_after(wait_base):  # lower case, as tenacity names its strategi
         outcome = retry_state.outcome
         exc = outcome.exception() if outcome is not None else None
         after = getattr(exc, "retry_after", None)
-        if isinstance(after, (int, float)) and after >= 0:
+        if isinstance(after, (int, float)) and after > 0:
             return min(float(after), self.cap)
         return self.otherwise(retry_state)
 

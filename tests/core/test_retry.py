@@ -104,7 +104,7 @@ def test_jitter_shortens_the_backoff_by_up_to_a_quarter() -> None:
 
 @pytest.mark.parametrize(
     ("retry_after", "cap", "expected"),
-    [(3.0, 60.0, 3.0), (0.0, 60.0, 0.0), (100.0, 60.0, 60.0), (10.0, 2.5, 2.5)],
+    [(3.0, 60.0, 3.0), (0.0, 60.0, 0.5), (100.0, 60.0, 60.0), (10.0, 2.5, 2.5)],
 )
 def test_retry_after_wins_over_backoff_and_is_capped(
     retry_after: float, cap: float, expected: float
@@ -170,6 +170,17 @@ def test_wait_retry_after_uses_the_errors_hint_else_the_fallback() -> None:
     assert policy.delay(ServerError("x", retry_after=30.0), 1) == 10.0
     assert policy.delay(ServerError("x", retry_after=-1.0), 1) == 7.0  # nonsense: ignored
     assert policy.delay(ServerError("x"), 1) == 7.0
+
+
+def test_a_retry_after_of_zero_gets_the_backoff_as_in_the_sdks() -> None:
+    # openai's and anthropic's `_calculate_retry_timeout` honour a server's wait only
+    # when `0 < retry_after`: "retry now" to every client would be a retry storm.
+    p = retry_policy(max_retries=3, random=lambda: 0.0)
+    zero = [p.delay(RateLimitError("slow down", retry_after=0.0), n) for n in (1, 2, 3)]
+    assert zero == [0.5, 1.0, 2.0]
+    jittered = retry_policy(random=lambda: 1.0).delay(ServerError("x", retry_after=0.0), 1)
+    assert jittered == 0.375  # the backoff's jitter too
+    assert p.delay(RateLimitError("slow down", retry_after=0.001), 1) == 0.001  # a wait
 
 
 def test_docstring_examples() -> None:

@@ -147,6 +147,25 @@ async def test_retry_after_headers_set_the_delay(
 
 
 @parity
+@pytest.mark.parametrize(
+    "headers",
+    [{"retry-after": "0"}, {"retry-after-ms": "0"}, {"retry-after-ms": "0", "retry-after": "5"}],
+    ids=["seconds", "ms", "ms-first"],
+)
+async def test_a_retry_after_of_zero_waits_the_backoff(sync: bool, headers: dict[str, str]) -> None:
+    _, handler = answers(
+        httpx.Response(429, json={"error": "slow"}, headers=headers),
+        httpx.Response(503, json={"error": "busy"}, headers=headers),
+        httpx.Response(200, json={"text": "ok"}),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    await call(
+        sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
+    )
+    assert sleeps.delays == [0.5, 1.0]  # as the SDKs: "0" is no wait asked for
+
+
+@parity
 async def test_retry_after_as_an_http_date(sync: bool) -> None:
     when = formatdate(time.time() + 30, usegmt=True)
     _, handler = answers(
