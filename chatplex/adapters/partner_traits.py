@@ -219,6 +219,12 @@ class PartnerTraits:
     #: sends it once, whatever fails (the cohere SDK's `chat_stream`, which retries
     #: nothing), and so does the drop-in, but for a `retry_policy=` of its own.
     partner_retries_streams: bool = True
+    #: Whether, where it retries a stream's request, it also retries one that failed
+    #: after its reply's success headers, before the first event (a stall, a cut); False:
+    #: its SDK's retries end where its streamed `create()` returns, the events iterated
+    #: outside them (the anthropic SDK's: one request, httpx's `ReadTimeout` raw), and
+    #: so do the drop-in's, but for a `retry_policy=` of its own.
+    partner_retries_stream_bodies: bool = True
     #: The failures in transit ("connection": one that failed, "timeout", "stream": a
     #: stream that broke off or carried a malformed event; `failure_kind`) whose error its
     #: partner raises with a `response` attribute (botocore's ReadTimeoutError, whose

@@ -32,6 +32,10 @@ class PartnerCalls:
     #: Whether a stream's request is retried as a call's; False: sent once (its
     #: partner's SDK retries no stream), but for the model's own `retry_policy`.
     streams_retried: bool = True
+    #: Where a stream's request is retried, whether one that failed after its reply's
+    #: success headers (before anything reached the caller) is too; False: its partner's
+    #: SDK retries nothing past the headers (`RetryPolicy.stream_bodies`).
+    stream_bodies_retried: bool = True
     #: The failures in transit whose error keeps its `response` (its partner's has one);
     #: any other's is dropped, as its partner's error has none (langchain-core builds an
     #: error generation for `on_llm_error` from it).

@@ -325,22 +325,25 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     `max_retry_after` make; under a LangChain name, retrying only the failures its
     partner package retries where the drop-in says so (`PartnerCalls.retries`), and a
     `stream`'s request not at all where its partner retries none
-    (`PartnerCalls.streams_retried`): chatplex's retries stay reachable as
-    `retry_policy=`."""
+    (`PartnerCalls.streams_retried`), nor past its reply's headers where its partner's
+    retries end there (`PartnerCalls.stream_bodies_retried`): chatplex's retries stay
+    reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
     calls = model.partner_calls
     if stream and not calls.streams_retried:
         return make(0, model.max_retry_after)
+    # (a keyword given is a cached policy of its own: the default one is passed by none)
+    ends = {"stream_bodies": False} if stream and not calls.stream_bodies_retried else {}
     if calls.retries is None:
-        return make(model.max_retries, model.max_retry_after)
+        return make(model.max_retries, model.max_retry_after, **ends)
     only = _failures_of(calls.retries)
     if calls.counts_attempts:
         # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
         retries = max(model.max_retries - 1, 0)
-        return make(retries, model.max_retry_after, only=only, **LANGCHAIN_BASE_WAITS)
-    return make(model.max_retries, model.max_retry_after, only=only)
+        return make(retries, model.max_retry_after, only=only, **ends, **LANGCHAIN_BASE_WAITS)
+    return make(model.max_retries, model.max_retry_after, only=only, **ends)
 
 
 #: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,

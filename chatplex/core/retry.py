@@ -121,7 +121,10 @@ class RetryPolicy:
     """tenacity `retry` / `stop` / `wait` strategies, plus how to sleep and read the clock.
 
     `sleep`, `asleep` and `clock` are injectable so tests run without waiting; `clock`
-    must tell `time.monotonic()` time (deadlines are monotonic values).
+    must tell `time.monotonic()` time (deadlines are monotonic values). `stream_bodies`:
+    whether a stream that failed after its reply's success headers, before anything
+    reached the caller (a stall before the first event), is retried; False: only what
+    fails before them (an SDK whose retries end where its streamed `create()` returns).
 
     Examples:
         >>> from tenacity import retry_if_exception_type, stop_after_attempt, wait_fixed
@@ -137,6 +140,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     asleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = time.monotonic
+    stream_bodies: bool = True
     _owner: Retrying = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -148,7 +152,7 @@ class RetryPolicy:
         # a thread-local) is built again, as on construction.
         return {
             name: getattr(self, name)
-            for name in ("retry", "stop", "wait", "sleep", "asleep", "clock")
+            for name in ("retry", "stop", "wait", "sleep", "asleep", "clock", "stream_bodies")
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -190,12 +194,15 @@ def retry_policy(
     asleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
     only: Callable[[BaseException], bool] | None = None,
+    stream_bodies: bool = True,
 ) -> RetryPolicy:
     """The HTTP retry policy (see the module docstring), every knob exposed. Built once per
     set of arguments and shared (a policy holds no per-call state), so a call pays a
     cache lookup for it. `only`: a retryable error is retried only where it also says
     so (a drop-in whose partner retries fewer failures). `min_delay`: the shortest
     backoff (LangChain's base retry decorator holds its waits at 4 s at least).
+    `stream_bodies`: see `RetryPolicy` (False: a drop-in whose partner's SDK retries
+    nothing once a stream's headers came).
 
     Examples:
         >>> from chatplex.errors import ServerError
@@ -218,4 +225,5 @@ def retry_policy(
         sleep=sleep,
         asleep=asleep,
         clock=clock,
+        stream_bodies=stream_bodies,
     )

@@ -30,12 +30,12 @@ after `budget.acquire(call.tokens)`
 GeneratorExit and CancelledError included      `(policy, delay)`: sleep, then `begin()`
 =============================================  ==============================================
 
-The engine owns the attempt counter, the retry decision (`RetryPolicy.delay`), the
-deadline checks, the metadata-only chunks held back until the first content (so a
-failure before any content is retried unseen), the partial replies of failed streams,
-and the permit: released exactly once per attempt, on every way out. A driver only has
-to close the response. What a read response becomes (the parsed reply, a broken
-stream's failure) is `_reply.py`'s; what a failure becomes, `_attempt_errors.py`'s.
+The engine owns the attempt counter, the retry decision (`RetryPolicy.delay`; none past
+a stream's success headers without `RetryPolicy.stream_bodies`), the deadline checks, the
+metadata-only chunks held back until the first content (so a failure before any content is
+retried unseen), the partial replies of failed streams, and the permit: released exactly
+once per attempt, on every way out. A driver only has to close the response. What a read
+response becomes is `_reply.py`'s; what a failure becomes, `_attempt_errors.py`'s.
 
 Bounds. Every wait for the server ends by `until()`: the earlier of the call's deadline
 and `waiting_since + limit`, where `limit` is the per-request read timeout (a whole
@@ -285,8 +285,7 @@ class Call:
             deadline=self.deadline,
         )
         budget = self.budget
-        # The estimate walks the whole body: only for a budget that paces tokens (one
-        # without `counts_tokens` is assumed to).
+        # The estimate walks the whole body: for a budget pacing tokens (or not saying).
         if budget is not None and getattr(budget, "counts_tokens", True):
             self.tokens = estimate(self.request)
         self.limit = wait_limit(http, self.timeout, self.idle_timeout if self.stream else None)
@@ -504,7 +503,8 @@ class Call:
         err.max_attempts = getattr(getattr(retry, "stop", None), "max_attempt_number", 1)
         if permit is not None:
             release_failed(permit, err, self._headers())
-        if self.started or retry is None:
+        opened = self.stream and (self.status or 600) < 300  # a stream's success headers came
+        if self.started or retry is None or (opened and not retry.stream_bodies):
             raise self._shown(err)
         try:
             delay = retry.delay(err, self.attempt, self.deadline)

@@ -57,7 +57,8 @@ def strict_dropped(adapter: Adapter | None, model: str, strict: Any = True) -> f
 def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     """How the drop-in over `adapter` retries and fails as its partner does, from its
     record (`partner_retries`, `partner_counts_attempts`, `partner_retries_streams`,
-    `failure_responses`, `partner_unknown_keyword`): what its engine is handed
+    `partner_retries_stream_bodies`, `failure_responses`, `partner_unknown_keyword`): what
+    its engine is handed
     (`ChatModel.partner_calls`)."""
     traits = partner_traits(adapter)
     refusal = traits.partner_unknown_keyword
@@ -65,6 +66,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         retries=traits.partner_retries,
         counts_attempts=traits.partner_counts_attempts,
         streams_retried=traits.partner_retries_streams,
+        stream_bodies_retried=traits.partner_retries_stream_bodies,
         kept_responses=traits.failure_responses,
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)

@@ -257,6 +257,30 @@ async def test_a_stream_is_retried_before_its_first_chunk(sync: bool) -> None:
 
 
 @parity
+@pytest.mark.parametrize("error", [httpx.ReadTimeout("stalled"), httpx.ReadError("reset")])
+async def test_without_stream_bodies_retries_end_at_the_streams_headers(
+    sync: bool, error: Exception
+) -> None:
+    # An SDK whose streamed create() returns at the headers (anthropic's) retries what
+    # failed before them, never its events: a stall before the first event is one request.
+    seen, handler = answers(
+        httpx.Response(529, json={"error": "overloaded"}),
+        sse_response(Body([], error=error)),
+        sse_response(sse("never")),
+    )
+    sleeps, adapter = Sleeps(), FakeAdapter()
+    with pytest.raises(APIError) as info:
+        await collect(
+            sync,
+            adapter,
+            adapter.request(),
+            clients=mock_clients(handler),
+            retry=policy(sleeps, stream_bodies=False),
+        )
+    assert len(seen) == 2 and info.value.attempts == 2 and sleeps.delays == [0.5]
+
+
+@parity
 async def test_leading_metadata_chunks_are_held_until_content(sync: bool) -> None:
     _, handler = answers(sse_response(sse("", "", "x", "")))
     adapter = FakeAdapter()

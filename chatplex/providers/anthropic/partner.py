@@ -70,5 +70,9 @@ TRAITS: dict[str, PartnerTraits] = {
         # langchain-anthropic hands a call's keywords to the anthropic SDK's
         # `Messages.create()` (its beta client's is named so too).
         partner_unknown_keyword=CreateRefusal("Messages"),
+        # The anthropic SDK retries a stream's request up to its headers; its events are
+        # iterated outside those retries: a stall before the first event is one request,
+        # its `ReadTimeout` raised raw (tests/partners/anthropic/*_waits3.py).
+        partner_retries_stream_bodies=False,
     ),
 }
