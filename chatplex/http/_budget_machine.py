@@ -122,7 +122,9 @@ class MachineBudget:
         self.path = path
         self.limit = limit
         self.counts_tokens = bool(limit.tokens_per_minute)
-        #: As `Budget.max_pause`: models lower it to their `max_retry_after`.
+        #: As `Budget.max_pause` (the longest pause, and the longest spacing of this
+        #: process's admissions under a learned pace): models lower it to their
+        #: `max_retry_after`.
         self.max_pause = MAX_PAUSE
         self._clock, self._sleep, self._asleep = pacing_clock(clocks)
         self._lock = threading.Lock()  # flock is per open file: threads take turns here
@@ -209,11 +211,11 @@ class MachineBudget:
             schedule, in_flight = _read(view)
             if schedule.is_stale(now):
                 schedule = Schedule.fresh(now)
-            limit = self.limit
-            wait = admit(schedule, limit, now=now, tokens=tokens, in_flight=in_flight)
+            limit, bounds = self.limit, {"max_pause": self.max_pause}
+            wait = admit(schedule, limit, now=now, tokens=tokens, in_flight=in_flight, **bounds)
             if wait == math.inf:  # at the cap: maybe dead processes hold some of it
                 in_flight = _reap(view, in_flight)
-                wait = admit(schedule, limit, now=now, tokens=tokens, in_flight=in_flight)
+                wait = admit(schedule, limit, now=now, tokens=tokens, in_flight=in_flight, **bounds)
             if wait <= 0.0:
                 in_flight += 1
                 self._count(view, +1)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import itertools
 import math
@@ -77,6 +78,9 @@ class BudgetActor:
         self._queued = 0  # callers waiting for the head (reservations never pass them)
         self._released: asyncio.Event | None = None
         self.granted = self.expired = self.calls = 0
+        #: The longest spacing of a learned pace: the latest release's `max_pause` (as the
+        #: latest caller's limits: sharers should agree).
+        self.max_pause = MAX_PAUSE
 
     async def stats(self) -> dict[str, Any]:
         """Permits granted, leases expired, in flight, and the pace factor. (Every method
@@ -111,7 +115,12 @@ class BudgetActor:
                 now = self._clock()
                 self._expire(now)
                 wait = admit(
-                    self._schedule, self.limit, now=now, tokens=tokens, in_flight=len(self._leases)
+                    self._schedule,
+                    self.limit,
+                    now=now,
+                    tokens=tokens,
+                    in_flight=len(self._leases),
+                    max_pause=self.max_pause,
                 )
                 if wait <= 0.0:
                     lease = next(self._ids)
@@ -157,11 +166,14 @@ class BudgetActor:
         """A grant at the first free slot if it is within HORIZON s, else None."""
         schedule, in_flight = self._schedule, len(self._leases)
         probe = dataclasses.replace(schedule)  # the wait, without charging yet
-        wait = admit(probe, self.limit, now=now, tokens=tokens, in_flight=in_flight)
+        asked = functools.partial(
+            admit, limit=self.limit, tokens=tokens, in_flight=in_flight, max_pause=self.max_pause
+        )
+        wait = asked(probe, now=now)
         if wait > HORIZON:  # math.inf too: the cap is full
             return None
         at = now + max(0.0, wait)
-        if admit(schedule, self.limit, now=at, tokens=tokens, in_flight=in_flight) != 0.0:
+        if asked(schedule, now=at) != 0.0:
             return None
         lease = next(self._ids)
         self._leases[lease] = at + LEASE
@@ -178,6 +190,7 @@ class BudgetActor:
         now = self._clock()
         for lease, admitted_at, tokens, answer, max_pause, told in releases:
             self._leases.pop(lease, None)
+            self.max_pause = max_pause
             settle(
                 self._schedule,
                 self.limit,

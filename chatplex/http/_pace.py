@@ -88,7 +88,11 @@ class Pace(PaceTrials):
 
     `limit` is the configured `RateLimit`; `state` (a `PaceState`, made fresh unless one
     is handed in: a budget hands in its `_schedule.Schedule`) is everything learned; the
-    cold start (`cold`, `cold_until`) is the in-process budget's alone.
+    cold start (`cold`, `cold_until`) is the in-process budget's alone. `max_interval`:
+    the longest spacing (s) a pace learned from 429s puts between two requests (the
+    budget's `max_pause`, its models' `max_retry_after`), but for the configured or
+    announced rate's own interval: what is learned stays as learned, the pace in force
+    is bounded.
     """
 
     __slots__ = (
@@ -97,15 +101,22 @@ class Pace(PaceTrials):
         "cold_until",
         "counts_tokens",
         "limit",
+        "max_interval",
         "open",
         "per_request",
         "per_token",
     )
 
     def __init__(
-        self, limit: RateLimit | None, state: PaceState | None = None, *, cold: bool | None = None
+        self,
+        limit: RateLimit | None,
+        state: PaceState | None = None,
+        *,
+        cold: bool | None = None,
+        max_interval: float = math.inf,
     ) -> None:
         self.limit = limit
+        self.max_interval = max_interval
         self.state = PaceState() if state is None else state
         # No answer yet, and nothing configured (a shared budget, always configured and
         # handing in its stored state, has no cold start: `cold=False`).
@@ -121,13 +132,15 @@ class Pace(PaceTrials):
         rpm = _least(conf.requests_per_minute if conf else None, s.announced_rpm or None)
         tpm = _least(conf.tokens_per_minute if conf else None, s.announced_tpm or None)
         self.rated_rpm = float(rpm or 0.0)
-        if rpm:
-            self.per_request = 60.0 / (rpm * s.factor)
+        factor, longest = s.factor, self.max_interval
+        if rpm:  # a cut spaces requests at most `longest` apart (or the rate's own interval)
+            factor = max(factor, min(1.0, 60.0 / (rpm * longest) if longest > 0 else 1.0))
+            self.per_request = 60.0 / (rpm * factor)
         elif s.discovered_rpm:
-            self.per_request = 60.0 / s.discovered_rpm
+            self.per_request = min(60.0 / s.discovered_rpm, longest)
         else:
             self.per_request = 0.0
-        self.per_token = 60.0 / (tpm * s.factor) if tpm else 0.0
+        self.per_token = 60.0 / (tpm * factor) if tpm else 0.0
         # Without a tokens/min pace a permit's `tokens` may be 0: usage is charged at release.
         self.counts_tokens = bool(self.per_token)
         cap = conf.max_in_flight if conf else None
@@ -135,6 +148,12 @@ class Pace(PaceTrials):
             cap = _least(cap, max(1, int(s.window)))
         self.cap = cap
         self.open = not (self.per_request or self.per_token or cap is not None or self.cold)
+
+    def bound(self, max_interval: float) -> None:
+        """Space requests at most `max_interval` s apart from now on (see the class)."""
+        if max_interval != self.max_interval:
+            self.max_interval = max_interval
+            self.refresh()
 
     def set_limit(self, limit: RateLimit | None) -> None:
         self.limit = limit

@@ -34,7 +34,9 @@ slows everyone only on evidence, read from the answers:
   RATE_TAU s), or of the pace if that is lower; with too few
   successes to tell a rate, a known pace is halved (DECREASE, never below FLOOR of a
   configured/announced one, nor below MIN_RPM one learned from 429s alone) and an
-  unknown one only paused. While a cut pace holds callers back (one was held in the
+  unknown one only paused. However cut, a pace spaces requests at most `max_pause` apart
+  (its models' `max_retry_after`), or the configured/announced rate's own interval.
+  While a cut pace holds callers back (one was held in the
   last RATE_WINDOW s, or the answering request itself was, however long its call),
   each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
   probing back up to the configured/announced rate: a budget configured above the
@@ -213,9 +215,21 @@ class Budget:
         self._numbers = Schedule.fresh(self._clock())
         self._pace = Pace(limit, self._numbers)
         self._in_flight = 0
-        #: The longest pause a `retry_after` puts on the budget; models lower it to their
-        #: `max_retry_after`, so a caller's cap on waiting holds while it shares a budget.
         self.max_pause = MAX_PAUSE
+
+    @property
+    def max_pause(self) -> float:
+        """The longest pause a `retry_after` puts on the budget, and the longest spacing
+        its learned pace puts between requests (`Pace.max_interval`); models lower it to
+        their `max_retry_after`, so a caller's cap on waiting holds while it shares a
+        budget."""
+        return self._pace.max_interval
+
+    @max_pause.setter
+    def max_pause(self, seconds: float) -> None:
+        with self._lock:
+            self._pace.bound(seconds)
+            self._wake_head()  # a waiter held by a longer spacing may go sooner
 
     # ---- what is in force ---------------------------------------------------------------
 

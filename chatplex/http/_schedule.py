@@ -95,9 +95,12 @@ def schedule_fields() -> tuple[str, ...]:
     return tuple(f.name for f in fields(Schedule))
 
 
-def intervals(limit: RateLimit | None, s: Schedule) -> tuple[float, float]:
-    """Seconds per request and per token in force (0: unpaced)."""
-    pace = Pace(limit, s, cold=False)
+def intervals(
+    limit: RateLimit | None, s: Schedule, max_pause: float = MAX_PAUSE
+) -> tuple[float, float]:
+    """Seconds per request and per token in force (0: unpaced; a learned spacing of
+    requests at most `max_pause`, `Pace.max_interval`)."""
+    pace = Pace(limit, s, cold=False, max_interval=max_pause)
     return pace.per_request, pace.per_token
 
 
@@ -123,11 +126,19 @@ def charge(s: Schedule, pace: Pace, now: float, tokens: int) -> None:
 
 
 def admit(
-    s: Schedule, limit: RateLimit | None, *, now: float, tokens: int, in_flight: int
+    s: Schedule,
+    limit: RateLimit | None,
+    *,
+    now: float,
+    tokens: int,
+    in_flight: int,
+    max_pause: float = MAX_PAUSE,
 ) -> float:
     """Admit a request of `tokens` (charging the schedules) and return 0.0, or return the
-    seconds to wait before asking again (math.inf: only a release can make room)."""
-    pace = Pace(limit, s, cold=False)
+    seconds to wait before asking again (math.inf: only a release can make room).
+    `max_pause`: the longest spacing a learned pace puts between requests, as the
+    longest pause (`Pace.max_interval`)."""
+    pace = Pace(limit, s, cold=False, max_interval=max_pause)
     wait = delay(s, pace, now)
     if wait > _EPSILON:
         if s.paused_until <= now:
@@ -157,13 +168,14 @@ def settle(
     status and its headers (or their `announced` limits, already read); for an answer
     that is evidence of a limit or of a persisting overload, its `retry_after` pauses
     everyone, and after such a 429 the schedule restarts with the burst allowance spent;
-    a low `remaining` count holds the next admissions back. `pace`: the budget's own
+    a low `remaining` count holds the next admissions back. `max_pause` bounds the pause
+    and the spacing a learned pace puts between requests. `pace`: the budget's own
     (the in-process one keeps its cold start there), else one made on `s`. Returns
     whether the answer was such evidence."""
     if announced is None and answer.headers is not None:
         announced = read_limits(answer.headers)
     used, status, retry_after = answer.used, answer.status, answer.retry_after
-    pace = Pace(limit, s, cold=False) if pace is None else pace
+    pace = Pace(limit, s, cold=False, max_interval=max_pause) if pace is None else pace
     used = 0 if used is None and status == 429 else used  # a 429 did no work
     if used is not None and pace.per_token:  # at the pace the estimate was charged at
         s.token_tat += (used - tokens) * pace.per_token
