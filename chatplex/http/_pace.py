@@ -37,7 +37,9 @@ pace, or what was sustained if less, not below LEARN_DECREASE of the pace unless
 window is shut) is remembered: the pace probes back up to it fast, beyond it
 CEILING_GROWTH as fast (both faster the longer no 429 came); and a pace learned from
 429s goes evenly spaced, no burst.
-Independent processes each doing so converge as AIMD senders do.
+Independent processes each doing so converge as AIMD senders do. What was learned is
+forgotten after FORGET_AFTER s with no cut, limit's pause, overload or trial (`forget`,
+run at each admission: a machine budget's file outlives the scripts that taught it).
 
 Everything learned sits in `PaceState`, a fixed set of floats (no deques, no None), so a
 budget whose numbers live elsewhere -- a file shared by a machine's processes, an actor
@@ -55,12 +57,14 @@ alone) and here `Pace` (what is in force, what an answer teaches, how long a pau
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 from typing import Any
 
 from ._pace_state import _NEVER
 from ._pace_state import CEILING_GROWTH
+from ._pace_state import FORGET_AFTER
 from ._pace_state import GROWN_PAUSE
 from ._pace_state import LEARN_GROWTH
 from ._pace_state import OVERLOAD_SHARE
@@ -148,6 +152,24 @@ class Pace(PaceTrials):
             cap = _least(cap, max(1, int(s.window)))
         self.cap = cap
         self.open = not (self.per_request or self.per_token or cap is not None or self.cold)
+
+    def forget(self, now: float) -> bool:
+        """Forget what 429s and 503s taught (a cut pace, a discovered one, a narrowed
+        window, the shares, a trial) once FORGET_AFTER s passed since the last cut, limit's
+        pause, overload or trial began: back to the announced limits (kept: the server's
+        word) or none. A pace cut yesterday and saved in a machine's file no longer holds
+        a script today; a limit still there is met again and learned again. True if it
+        forgot (the pace in force is refreshed)."""
+        s = self.state
+        last = max(s.last_decrease, s.pause_began, s.last_cut, s.last_overload, s.trial_at)
+        if last == _NEVER or now - last < FORGET_AFTER:
+            return False
+        announced = s.announced_rpm, s.announced_tpm
+        for name, value in _FRESH:
+            setattr(s, name, value)
+        s.announced_rpm, s.announced_tpm = announced
+        self.refresh()
+        return True
 
     def bound(self, max_interval: float) -> None:
         """Space requests at most `max_interval` s apart from now on (see the class)."""
@@ -329,6 +351,10 @@ class Pace(PaceTrials):
         if rpm:
             s.discovered_rpm = 0.0  # the server's word beats our guess
         return True
+
+
+#: Each learned number's value before anything was learned.
+_FRESH = tuple((f.name, getattr(PaceState(), f.name)) for f in dataclasses.fields(PaceState))
 
 
 def _exhausted(announced: Announced) -> bool:

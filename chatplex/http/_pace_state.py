@@ -50,6 +50,9 @@ WINDOW_OPEN = 4096.0  #: a window grown this wide is dropped (nothing caps in-fl
 COLD_WINDOW = 8  #: in flight before an unconfigured budget's first answer...
 COLD_WAIT = 1.0  #: ...for at most this many seconds after its first admission
 GROWN_PAUSE = 4.0  #: a limit's pause doubles while its retry_after proves short, up to this
+#: Seconds with no cut, no limit's pause and no overload after which what 429s and 503s
+#: taught is forgotten (ten LONG_WINDOWs: a machine budget's file outlives its scripts)
+FORGET_AFTER = 600.0
 
 _NEVER = -math.inf
 

@@ -35,7 +35,9 @@ slows everyone only on evidence, read from the answers:
   successes to tell a rate, a known pace is halved (DECREASE, never below FLOOR of a
   configured/announced one, nor below MIN_RPM one learned from 429s alone) and an
   unknown one only paused. However cut, a pace spaces requests at most `max_pause` apart
-  (its models' `max_retry_after`), or the configured/announced rate's own interval.
+  (its models' `max_retry_after`), or the configured/announced rate's own interval;
+  and what 429s and 503s taught is forgotten FORGET_AFTER s after the last cut, limit's
+  pause, overload or trial (`_pace.Pace.forget`: a machine's file outlives its scripts).
   While a cut pace holds callers back (one was held in the
   last RATE_WINDOW s, or the answering request itself was, however long its call),
   each success adds LEARN_GROWTH requests/s (faster the longer no 429 came),
@@ -363,8 +365,9 @@ class Budget:
         """A permit, seconds to sleep before polling again, or None: wait to be woken."""
         now = self._clock()
         first = self._queue[0] is waiter if waiter.queued else not self._queue
-        wait = delay(self._numbers, self._pace, now) if first else 0.0
         pace = self._pace
+        pace.forget(now)  # a lesson long past, as every scope (`_schedule.admit`)
+        wait = delay(self._numbers, pace, now) if first else 0.0
         cap = pace.cap
         if pace.cold:
             if now >= pace.cold_until:  # no answer came in time: stop holding back

@@ -139,6 +139,7 @@ def admit(
     `max_pause`: the longest spacing a learned pace puts between requests, as the
     longest pause (`Pace.max_interval`)."""
     pace = Pace(limit, s, cold=False, max_interval=max_pause)
+    pace.forget(now)  # a lesson long past (a machine's file keeps it across scripts)
     wait = delay(s, pace, now)
     if wait > _EPSILON:
         if s.paused_until <= now:
