@@ -164,6 +164,12 @@ class DropInEngine(ChatModel):
         no API takes)."""
         return False
 
+    #: Whether its LangChain class counts any input LangChain coerces to messages
+    #: (`("human", "hi")`, a string, a dict) as those messages, where
+    #: `langchain_counts_messages()` (langchain-aws' ChatBedrockConverse); False: a
+    #: list of LangChain's messages alone (anything else a TypeError).
+    langchain_counts_coerced: ClassVar[bool] = False
+
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int | None:

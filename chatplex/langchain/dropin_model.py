@@ -21,6 +21,7 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models import ModelProfile
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.messages import BaseMessage as LCBaseMessage
+from langchain_core.messages import convert_to_messages
 from langchain_core.runnables import Runnable as LCRunnable
 from pydantic import Field
 from pydantic import PrivateAttr
@@ -480,13 +481,13 @@ class DropInChatModel(ChatChatplex):
         **kwargs: Any,
     ) -> int:
         """As the partner class counts: the engine's count of the messages at once where
-        the partner counts them its own way (`DropInEngine.langchain_counts_messages`: a
-        tokenizer, a count endpoint), else langchain-core's, with the messages and
-        keywords as given (one `get_num_tokens` per message; a keyword a TypeError)."""
+        the partner counts them its own way (`DropInEngine.langchain_counts_messages`;
+        LangChain's inputs coerced where it coerces them), else langchain-core's."""
         engine = _primary(self.chatplex_model)
         if isinstance(engine, DropInEngine) and engine.langchain_counts_messages():
+            given = convert_to_messages(messages) if engine.langchain_counts_coerced else messages
             counted = engine.langchain_num_tokens_from_messages(
-                counted_as_given(messages), tools, kwargs
+                counted_as_given(given), tools, kwargs
             )
             if counted is not None:
                 return counted

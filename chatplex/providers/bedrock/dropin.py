@@ -214,6 +214,7 @@ class ChatBedrockConverse(DropInEngine):
     """
 
     langchain_async_through_sync = True  # langchain-aws's: LangChain's thread for async
+    langchain_counts_coerced = True  # its count's conversion: LangChain's coercion
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).

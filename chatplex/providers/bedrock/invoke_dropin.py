@@ -430,6 +430,8 @@ class ChatBedrock(ChatBedrockConverse):
     #: ChatBedrockConverse's): LangChain's default, or the value given.
     langchain_disable_streaming = DropInEngine.langchain_disable_streaming
 
+    langchain_counts_coerced = False  # its count reads each as a message (an AttributeError)
+
     def langchain_counts_messages(self) -> bool:
         """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names
         (`count_tokens.counted`), whichever API the calls use; LangChain's count for any
