@@ -318,6 +318,10 @@ class PartnerFields:
     #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
     #: `credentials`).
     excluded: frozenset[str] = frozenset()
+    #: Credential fields it writes masked where given (a pydantic `SecretStr`, which
+    #: LangChain's serializer writes by its repr), not in its `lc_secrets`
+    #: (langchain-xai's inherited `openai_api_key`).
+    masked: frozenset[str] = frozenset()
     #: Fields it types float: a given int is written as a float (`0` as `0.0`).
     floats: frozenset[str] = frozenset({"temperature"})
     #: Its fields' annotations where the drop-in's field types the setting otherwise
@@ -501,6 +505,9 @@ class PartnerFields:
                 out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
         for keyword, value in given.items():
             name = self.name(keyword)
+            if name in self.masked and value is not None:
+                out[name] = "**********"  # (its value never written: masked)
+                continue
             if name in self.secrets or name in self.excluded or isinstance(value, Secret):
                 continue  # a credential (a base URL holding one, too) is never written
             kept = name in self.fallbacks or name in self.false_written

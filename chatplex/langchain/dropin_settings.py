@@ -18,6 +18,7 @@ from typing import cast
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
+from pydantic import SecretStr
 
 from ..chat.dropin import TAIL
 from ..chat.langchain_hooks import DropInEngine
@@ -138,7 +139,10 @@ def _without_credentials(
     header carrying one of `keys`, secret-named keys of `extra_body`, a URL's user
     info), as every chatplex form shows them: the partner class would write them in
     clear."""
-    return {k: v if k in form.secrets else _masked(v, k, keys) for k, v in written.items()}
+    out = {k: v if k in form.secrets else _masked(v, k, keys) for k, v in written.items()}
+    for name in form.masked & out.keys():  # a SecretStr, as LangChain's serializer has it
+        out[name] = SecretStr("masked")
+    return out
 
 
 def changed_settings(cls: type[EngineClass], values: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ import json
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
@@ -133,6 +134,9 @@ class CompatibleAdapter(OpenAIAdapter):
     """
 
     profile: Profile
+    #: langchain-openai's `disabled_params` its drop-in was given: the structured output
+    #: parameters its partner leaves out (`structured`); None: none.
+    disabled_params: Mapping[str, Any] | None = None
 
     def __init__(
         self,
@@ -239,8 +243,16 @@ class CompatibleAdapter(OpenAIAdapter):
         """The profile's: its default method, its refusal of tools (with its reason), its
         forced tool's choice and settings, and whether a raw reply carries
         `additional_kwargs["parsed"]` (its style's: langchain-openai's subclasses do,
-        the others not)."""
-        return _structured(self.profile)
+        the others not); without `parallel_tool_calls=False` where its drop-in's
+        `disabled_params` disable it, as langchain-openai's `_filter_disabled_params`."""
+        structured = _structured(self.profile)
+        disabled = self.disabled_params or {}
+        if "parallel_tool_calls" not in disabled:
+            return structured
+        values = disabled["parallel_tool_calls"]
+        if values is None or False in values:  # (the value it binds: False)
+            return replace(structured, single_call_models=frozenset())
+        return structured
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None

@@ -158,8 +158,13 @@ class PresetChatModel(TiktokenCounted):
         api_params: dict[str, Any] = {}
         known = (api_parameters("openai") or frozenset()) | self.unnamed_parameters
         aliases = _aliases(spec)
+        disabled = None
         for key, value in check_refused(owner, "common", taken.api_params).items():
-            if key in spec.body:
+            if key in spec.unused:
+                continue  # held as its class holds it (`DropIn.unused`), never sent
+            if key == "disabled_params" and spec.reads_disabled_params:
+                disabled = value
+            elif key in spec.body:
                 if value is not None and value is not False:
                     body[spec.body[key]] = value
             elif key in spec.adapter_settings:
@@ -203,6 +208,7 @@ class PresetChatModel(TiktokenCounted):
             sent_nulls=spec.body_nulls,
             **adapter_settings,
         )
+        adapter.disabled_params = disabled
         if responses is not None:
             from .responses import PresetResponsesAdapter
 

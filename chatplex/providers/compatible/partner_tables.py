@@ -76,13 +76,25 @@ BASE_CHAT_OPENAI = (
     "prompt_cache_options",
 )
 
+#: langchain-openai's fields a BaseChatOpenAI subclass takes and never reads: its own
+#: validator builds its clients from its own key and base URL alone (`DropIn.unused`).
+BASE_CHAT_OPENAI_UNUSED = frozenset(
+    {
+        *("openai_api_key", "openai_api_base", "organization", "openai_organization"),
+        *("openai_proxy", "http_socket_options"),
+    }
+)
+
 #: What every BaseChatOpenAI subclass's class does, as `DropIn` keywords: those API
-#: fields, tiktoken counts, response headers kept when asked, a given `n=1` sent, and its
+#: fields, tiktoken counts, response headers kept when asked, a given `n=1` sent, its
 #: own fields given inside
 #: `model_kwargs` taken as those fields (its validator: langchain-core's
-#: `build_model_kwargs`, its warning at the script's line).
+#: `build_model_kwargs`, its warning at the script's line), langchain-openai's fields it
+#: holds unread, and `disabled_params` read by its structured output.
 BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
     "api_fields": BASE_CHAT_OPENAI,
+    "unused": BASE_CHAT_OPENAI_UNUSED,
+    "reads_disabled_params": True,
     "counts_with_tiktoken": True,
     "keeps_response_headers": True,
     "sends_n_of_one": True,

@@ -91,6 +91,13 @@ class DropIn:
     #: Settings its LangChain class takes and never sends, warning (a DeprecationWarning
     #: in these words) when one is given (langchain-xai's retired `search_parameters`).
     ignored: Mapping[str, str] = field(default_factory=dict)
+    #: Fields its LangChain class takes and never reads (langchain-openai's, on a subclass
+    #: whose own validator builds its clients from its own key and base URL alone): held,
+    #: as its class holds them, never sent.
+    unused: frozenset[str] = frozenset()
+    #: Whether its class reads langchain-openai's `disabled_params` (its structured output
+    #: leaves out the parameters it disables); False: an unknown keyword.
+    reads_disabled_params: bool = False
     #: Body fields the class always sends (its defaults: langchain-groq's `n` and
     #: `service_tier`), unless given otherwise.
     body_defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -361,6 +368,7 @@ def openai_subclass_reading(
         "serialized": False,
         "aliases": {
             **{k: v for k, v in BASE_CHAT_OPENAI_ALIASES.items() if k != "max_completion_tokens"},
+            "organization": "openai_organization",
             **aliases,
         },
         "annotations": {"model_name": str},  # langchain-openai's

@@ -169,6 +169,10 @@ XAI = Preset(
             # (its field's default factory: not counted set)
             fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
             false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
+            # langchain-openai's fields: its key not among its `lc_secrets`, and its
+            # socket options pydantic's `exclude`
+            masked=frozenset({"openai_api_key"}),
+            excluded=frozenset({"http_socket_options"}),
             environment={"openai_proxy": "OPENAI_PROXY"},  # (langchain-openai's field)
             checks_candidates=True,
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
