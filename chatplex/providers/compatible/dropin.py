@@ -101,6 +101,8 @@ class PresetChatModel(TiktokenCounted):
     responses_by_fields: bool | None = None
     #: langchain-openai's `use_previous_response_id`, for its Responses adapter.
     previous_response_id: bool = False
+    #: langchain-openai's `output_version` ("v0": its Responses replies in the v0.3 shape).
+    output_version: str | None = None
     #: The constructor's `extra_body`, which a call's own replaces where its partner hands
     #: it to an SDK (`extra_body_layer.py`; langchain-mistralai posts it as a field).
 
@@ -217,6 +219,10 @@ class PresetChatModel(TiktokenCounted):
             adapter = PresetResponsesAdapter(
                 connection=adapter, use_previous_response_id=self.previous_response_id
             )
+            if self.output_version == "v0":
+                from ..openai.responses_adapter import replies_v03
+
+                replies_v03(adapter)
             check_api_parameters(
                 adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
             )
@@ -319,7 +325,7 @@ def _responses_settings(
     use = params.pop("use_responses_api", None)
     # langchain-openai's switches beside the fields: the v1 Responses output, the previous
     # reply's id sent in place of the turns it answered (`engine.previous_response_id`).
-    version = params.pop("output_version", None)
+    version = engine.output_version = params.pop("output_version", None)
     previous = engine.previous_response_id = params.pop("use_previous_response_id", False)
     given = {name: params.pop(name, None) for name in _RESPONSES_SETTINGS}
     if given["include"] is not None:
