@@ -13,6 +13,15 @@ from compat_cases_probe_k import _STRIP
 from compat_cases_probe_k import _WEATHER
 from compat_harness import Case
 
+#: The schema the structured-output scripts parse into.
+_WEATHER_MODEL = """
+from pydantic import BaseModel
+
+class Weather(BaseModel):
+    city: str
+    degrees: int
+"""
+
 PROBE_O_CASES = [
     Case(
         "probe_o_structured_batch_two_providers",
@@ -20,16 +29,12 @@ PROBE_O_CASES = [
         "ChatDeepSeek batched with return_exceptions, the last provider's calls rejected "
         "(400): the parsed objects, then the error classes and statuses",
         _STRIP
+        + _WEATHER_MODEL
         + """
-from pydantic import BaseModel
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_groq import ChatGroq
 from langchain_mistralai import ChatMistralAI
 from langchain_deepseek import ChatDeepSeek
-
-class Weather(BaseModel):
-    city: str
-    degrees: int
 
 def main():
     prompt = ChatPromptTemplate.from_messages([("human", "Weather in {city}?")])
@@ -160,16 +165,12 @@ def main():
         "fallbacks to ChatMistralAI's and ChatXAI's, invoked then streamed, and the "
         "fallbacks narrowed to a class that does not match (the error then)",
         _STRIP
+        + _WEATHER_MODEL
         + """
 import groq
-from pydantic import BaseModel
 from langchain_groq import ChatGroq
 from langchain_mistralai import ChatMistralAI
 from langchain_xai import ChatXAI
-
-class Weather(BaseModel):
-    city: str
-    degrees: int
 
 def main():
     failing = ChatGroq(model="llama-3.3-70b-versatile", max_retries=0,
