@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.partners._combined_scripts import rate_limited_batch
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import plain_request
@@ -88,22 +89,15 @@ def configurable_fields_switch(cls: Any, url: str) -> Any:
     return out
 
 
-def rate_limited_batch(cls: Any, url: str) -> Any:
-    from langchain_core.rate_limiters import InMemoryRateLimiter
-
-    limiter = InMemoryRateLimiter(
-        requests_per_second=1000, check_every_n_seconds=0.001, max_bucket_size=10
-    )
-    model = _model(cls, url, rate_limiter=limiter)
-    return [[r.content for r in model.batch(["a", "b", "c"])], model.rate_limiter is limiter]
-
-
 SCRIPTS: dict[str, tuple[Any, Any]] = {
     "errors_by_status_in_batch": (_by_model, errors_by_status_in_batch),
     "structured_batch_one_failing": (_by_model, structured_batch_one_failing),
     "retry_then_fallback": (_by_model, retry_then_fallback),
     "configurable_fields_switch": (cohere_replies(), configurable_fields_switch),
-    "rate_limited_batch": (cohere_replies(), rate_limited_batch),
+    "rate_limited_batch": (
+        cohere_replies(),
+        lambda cls, url: rate_limited_batch(lambda **k: _model(cls, url, **k)),
+    ),
 }
 
 SUITE = Suite(

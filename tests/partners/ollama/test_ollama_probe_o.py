@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.partners._combined_scripts import agent_streamed_messages
+from tests.partners._combined_scripts import copied
+from tests.partners._combined_scripts import rate_limited_batch
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
-from tests.partners._sidebyside import add
 from tests.partners._sidebyside import observe
 from tests.partners.ollama.test_ollama_sidebyside import ADD_CALL
 from tests.partners.ollama.test_ollama_sidebyside import DIFFERENCES
@@ -71,19 +73,6 @@ def retry_then_fallback(cls: Any, url: str) -> Any:
     return [reply.content, reply.usage_metadata, reply.response_metadata.get("model_name")]
 
 
-def agent_streamed_messages(cls: Any, url: str) -> Any:
-    from langchain.agents import create_agent
-
-    agent = create_agent(cls(model=MODEL, base_url=url), tools=[add])
-    seen = []
-    for chunk, meta in agent.stream(
-        {"messages": [{"role": "user", "content": "add 1 and 2"}]}, stream_mode="messages"
-    ):
-        calls = [(c["name"], c["args"]) for c in getattr(chunk, "tool_calls", [])]
-        seen.append([type(chunk).__name__, chunk.content, calls, meta["langgraph_node"]])
-    return seen
-
-
 def stream_usage_per_chunk(cls: Any, url: str) -> Any:
     chunks = list(cls(model=MODEL, base_url=url).stream("Hi"))
     return [[c.content, c.usage_metadata, sorted(c.response_metadata)] for c in chunks]
@@ -115,31 +104,26 @@ def dumpd_loads_round_trip(cls: Any, url: str) -> Any:
     return [form, type(back).__name__, back.invoke("Hi").content]
 
 
-def rate_limited_batch(cls: Any, url: str) -> Any:
-    from langchain_core.rate_limiters import InMemoryRateLimiter
-
-    limiter = InMemoryRateLimiter(
-        requests_per_second=1000, check_every_n_seconds=0.001, max_bucket_size=10
-    )
-    model = cls(model=MODEL, base_url=url, rate_limiter=limiter)
-    return [[r.content for r in model.batch(["a", "b", "c"])], model.rate_limiter is limiter]
-
-
-def model_copy_update(cls: Any, url: str) -> Any:
-    model = cls(model=MODEL, base_url=url, temperature=0)
-    copy = model.model_copy(update={"temperature": 0.7, "num_predict": 9})
-    return [copy.temperature, copy.num_predict, model.temperature, copy.invoke("Hi").content]
-
-
 SCRIPTS: dict[str, tuple[Any, Any]] = {
     "structured_batch_missing_model": (_by_model, structured_batch_missing_model),
     "retry_then_fallback": (_by_model, retry_then_fallback),
-    "agent_streamed_messages": (_agent_turns, agent_streamed_messages),
+    "agent_streamed_messages": (
+        _agent_turns,
+        lambda cls, url: agent_streamed_messages(cls(model=MODEL, base_url=url)),
+    ),
     "stream_usage_per_chunk": (ollama_replies(), stream_usage_per_chunk),
     "configurable_fields_switch": (ollama_replies(), configurable_fields_switch),
     "dumpd_loads_round_trip": (ollama_replies(), dumpd_loads_round_trip),
-    "rate_limited_batch": (ollama_replies(), rate_limited_batch),
-    "model_copy_update": (ollama_replies(), model_copy_update),
+    "rate_limited_batch": (
+        ollama_replies(),
+        lambda cls, url: rate_limited_batch(lambda **k: cls(model=MODEL, base_url=url, **k)),
+    ),
+    "model_copy_update": (
+        ollama_replies(),
+        lambda cls, url: copied(
+            cls(model=MODEL, base_url=url, temperature=0), {"temperature": 0.7, "num_predict": 9}
+        ),
+    ),
 }
 
 SUITE = Suite(
