@@ -245,14 +245,7 @@ class CompatibleAdapter(OpenAIAdapter):
         `additional_kwargs["parsed"]` (its style's: langchain-openai's subclasses do,
         the others not); without `parallel_tool_calls=False` where its drop-in's
         `disabled_params` disable it, as langchain-openai's `_filter_disabled_params`."""
-        structured = _structured(self.profile)
-        disabled = self.disabled_params or {}
-        if "parallel_tool_calls" not in disabled:
-            return structured
-        values = disabled["parallel_tool_calls"]
-        if values is None or False in values:  # (the value it binds: False)
-            return replace(structured, single_call_models=frozenset())
-        return structured
+        return without_disabled(_structured(self.profile), self.disabled_params)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
@@ -508,6 +501,20 @@ def __getattr__(attribute: str) -> type[CompatibleAdapter]:
         if _class_name(name) == attribute:
             return preset_adapter_class(name)
     raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
+
+
+def without_disabled(
+    structured: StructuredProfile, disabled: Mapping[str, Any] | None
+) -> StructuredProfile:
+    """`structured` without `parallel_tool_calls=False` where langchain-openai's
+    `disabled_params` disable it (its `_filter_disabled_params`: None, or a list holding
+    the value it binds)."""
+    if not disabled or "parallel_tool_calls" not in disabled:
+        return structured
+    values = disabled["parallel_tool_calls"]
+    if values is None or False in values:
+        return replace(structured, single_call_models=frozenset())
+    return structured
 
 
 def _structured(profile: Profile) -> StructuredProfile:

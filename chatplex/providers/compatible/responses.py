@@ -8,6 +8,7 @@ the model's, not given way.
 from __future__ import annotations
 
 from ...adapters.connection import adapter_repr
+from ...adapters.structured_profile import StructuredProfile
 from ..openai.responses_adapter import OpenAIResponsesAdapter
 
 __all__ = ["PresetResponsesAdapter"]
@@ -16,6 +17,15 @@ __all__ = ["PresetResponsesAdapter"]
 class PresetResponsesAdapter(OpenAIResponsesAdapter):
     """`OpenAIResponsesAdapter` for a preset's drop-in (built with `connection=`, the
     preset's adapter); its translation is OpenAI's."""
+
+    @property
+    def structured(self) -> StructuredProfile:  # type: ignore[override]
+        """OpenAI's Responses profile, less what the preset's `disabled_params` disable
+        (its partner's structured output filters them on either API)."""
+        from .adapter import without_disabled
+
+        disabled = getattr(self._connection, "disabled_params", None)
+        return without_disabled(OpenAIResponsesAdapter.structured, disabled)
 
     def __repr__(self) -> str:
         # Shown as the wire's adapter, as before it had a class of its own.

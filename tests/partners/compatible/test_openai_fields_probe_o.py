@@ -50,6 +50,16 @@ _READ = (
 )
 
 
+#: The schema the structured-output scripts bind (as its one function).
+PLACE = {
+    "title": "Place",
+    "description": "A place.",
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+}
+
+
 def _partner(name: str, module: str) -> Any:
     return getattr(pytest.importorskip(module), name)
 
@@ -103,13 +113,6 @@ def test_disabled_params_leave_structured_outputs_parameters_out(
     call = chat_completion("", created=1)
     call["choices"][0]["message"] = tool_call_message("Place", args)
     call["choices"][0]["finish_reason"] = "tool_calls"
-    schema = {
-        "title": "Place",
-        "description": "A place.",
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-    }
     seen = []
     with scripted_server() as server:
         server.handler = lambda _: Reply(200, [json.dumps(call).encode()])
@@ -118,7 +121,7 @@ def test_disabled_params_leave_structured_outputs_parameters_out(
             model = cls(
                 model="m-1", api_key="k-test", base_url=server.url, disabled_params=disabled
             )
-            parsed = model.with_structured_output(schema, method="function_calling").invoke("hi")
+            parsed = model.with_structured_output(PLACE, method="function_calling").invoke("hi")
             seen.append((parsed, [plain_request(s) for s in server.seen]))
     theirs, ours = seen
     assert ours == theirs

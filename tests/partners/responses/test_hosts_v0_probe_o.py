@@ -2,7 +2,8 @@
 langchain-together's ChatTogether: each a BaseChatOpenAI going over `/v1/responses` as
 langchain-openai's does): their replies in langchain-openai's v0.3 shape (text in
 `content`, reasoning in `additional_kwargs`, the function calls' ids beside), and a
-reply sent back as that shape's turns, side by side."""
+reply sent back as that shape's turns, side by side; and `disabled_params` read by
+their structured output over that API."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import scripted_server
+from tests.partners.compatible.test_openai_fields_probe_o import PLACE
 from tests.partners.responses.test_responses_sidebyside import HOSTS
 from tests.partners.responses.test_responses_sidebyside import REASONING_ITEM
 from tests.partners.responses.test_responses_sidebyside import Script
@@ -72,3 +74,25 @@ def test_a_hosts_v0_replies_are_its_partners(host: str, name: str) -> None:
     theirs, ours = seen
     assert ours == theirs
     assert all(request["path"] == "/v1/responses" for request in theirs[1])
+
+
+@pytest.mark.parametrize("host", HOSTS)
+@pytest.mark.parametrize("disabled", [{"parallel_tool_calls": None}, {"seed": None}])
+def test_disabled_params_filter_structured_output_over_responses(
+    host: str, disabled: dict[str, Any]
+) -> None:
+    """langchain-openai's `disabled_params` leave `parallel_tool_calls` out of function
+    calling structured output over the Responses API too (the same `with_structured_output`)."""
+    module, cls_name = HOSTS[host]
+    partner = getattr(pytest.importorskip(module), cls_name)
+    seen = []
+    with scripted_server() as server:
+        server.handler = answer(Script(output=[call_item("Place", {"city": "Oslo"})]))
+        for cls in (partner, getattr(chatplex.langchain, cls_name)):
+            server.seen.clear()
+            model = _model(cls, server.url, model="grok-4", disabled_params=disabled)
+            parsed = model.with_structured_output(PLACE, method="function_calling").invoke("hi")
+            seen.append((parsed, [plain_request(s) for s in server.seen]))
+    theirs, ours = seen
+    assert ours == theirs
+    assert theirs[0] == {"city": "Oslo"}
