@@ -4,6 +4,8 @@ model where langchain-core is installed) and on `ChatChatplex`, vs on langchain-
 
     python bench/bench_langchain.py            # ~2 minutes
     python bench/bench_langchain.py --quick    # a smoke test of the harness
+    python bench/bench_langchain.py --clients dropin,langchain-openai,langchain-floor \
+        --modes abatch                         # some rows only: paired before/after runs
 
 The chain is LangChain's `ChatPromptTemplate | model | StrOutputParser()`, the same for
 both models, on the OpenAI wire against one local mock server process
@@ -260,27 +262,26 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
     )
     print("|---|--:|--:|--:|--:|")
     for client in CLIENTS:
-        row = table[client]
-        print(
-            f"| {client} | {row['abatch']:,.0f} | {row['abatch_req_per_s']:,.0f} "
-            f"| {row['astream']:.1f} | {row['astream_model']:.1f} |"
-        )
-    peer = table["langchain-openai"]
-    ratios = {mode: table["chatchatplex"][mode] / peer[mode] for mode in MODES}
-    dropin = {mode: table["dropin"][mode] / peer[mode] for mode in MODES}
+        if client in table:
+            print(f"| {client} | " + " | ".join(_cells(table[client])) + " |")
+    peer = table.get("langchain-openai", {})
+    # (A row measured without `--clients`/`--modes` naming it has no ratio.)
+    ratios, dropin, floor = (
+        {m: table[client][m] / peer[m] for m in MODES if m in peer and m in table.get(client, {})}
+        for client in ("chatchatplex", "dropin", "langchain-floor")
+    )
     print(
-        f"\nChatChatplex ÷ langchain-openai's ChatOpenAI: {ratios['abatch']:.2f}× CPU per "
-        f"request, {ratios['astream']:.2f}× CPU per streamed chunk (below 1× is better)"
+        f"\nChatChatplex ÷ langchain-openai's ChatOpenAI: {_x(ratios, 'abatch')} CPU per "
+        f"request, {_x(ratios, 'astream')} CPU per streamed chunk (below 1× is better)"
         f"\nchatplex.langchain.ChatOpenAI (the drop-in) ÷ langchain-openai's: "
-        f"{dropin['abatch']:.2f}× per request, {dropin['astream']:.2f}× per chunk of the "
-        f"chain, {dropin['astream_model']:.2f}× per chunk of the model alone "
+        f"{_x(dropin, 'abatch')} per request, {_x(dropin, 'astream')} per chunk of the "
+        f"chain, {_x(dropin, 'astream_model')} per chunk of the model alone "
         "(issue 47's mark: at most 0.35×)"
     )
-    floor = {mode: table["langchain-floor"][mode] / peer[mode] for mode in MODES}
     print(
         f"LangChain's own machinery (a chat model with nothing to do) ÷ langchain-openai's: "
-        f"{floor['abatch']:.2f}× per request, {floor['astream']:.2f}× per chunk of the chain, "
-        f"{floor['astream_model']:.2f}× per chunk of the model alone (no LangChain chat "
+        f"{_x(floor, 'abatch')} per request, {_x(floor, 'astream')} per chunk of the chain, "
+        f"{_x(floor, 'astream_model')} per chunk of the model alone (no LangChain chat "
         "model can go below these)"
     )
     return {
@@ -289,6 +290,17 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
         "dropin_vs_chatopenai": dropin,
         "floor_vs_chatopenai": floor,
     }
+
+
+def _cells(row: dict[str, float]) -> list[str]:
+    """A table row's cells ("-" for a mode not measured)."""
+    formats = {"abatch": "{:,.0f}", "abatch_req_per_s": "{:,.0f}"}
+    keys = ("abatch", "abatch_req_per_s", "astream", "astream_model")
+    return [formats.get(k, "{:.1f}").format(row[k]) if k in row else "-" for k in keys]
+
+
+def _x(ratios: dict[str, float], mode: str) -> str:
+    return f"{ratios[mode]:.2f}×" if mode in ratios else "-"
 
 
 def versions() -> dict[str, str]:
@@ -311,12 +323,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=200, help="content deltas per reply")
     parser.add_argument("--repeat", type=int, default=3, help="processes per variant")
     parser.add_argument("--quick", action="store_true", help="tiny counts (harness smoke test)")
+    parser.add_argument(
+        "--clients", default=",".join(CLIENTS), help="comma-separated clients to measure"
+    )
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated modes")
     parser.add_argument("--out", type=Path, default=HERE / "results_langchain.json")
     args = parser.parse_args(argv)
 
     if args.worker:
         asyncio.run(worker(args))
         return 0
+    clients = tuple(c for c in CLIENTS if c in args.clients.split(","))
+    modes = tuple(m for m in MODES if m in args.modes.split(","))
+    if not clients or not modes:
+        parser.error(f"--clients among {CLIENTS}, --modes among {MODES}")
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.repeat = 4, 1, 5, 1
 
@@ -327,9 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # --quick: every client and mode in one worker (the harness, not the numbers:
             # a worker's time is mostly its imports); else each in a fresh process.
             groups = (
-                [(CLIENTS, MODES)]
+                [(clients, modes)]
                 if args.quick
-                else [((client,), (mode,)) for client in CLIENTS for mode in MODES]
+                else [((client,), (mode,)) for client in clients for mode in modes]
             )
             for clients, modes in groups:
                 for run in run_worker(clients, modes, url, args, not args.quick):
