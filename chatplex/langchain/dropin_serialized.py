@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from operator import is_
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -186,14 +187,15 @@ def _identified(model: AsPartner, identifying: IdentifyingParams) -> dict[str, A
     every request, through `_get_invocation_params`."""
     held = model.__dict__
     given, engine = held.get("partner_given"), held.get("chatplex_model")
-    side = tuple(held.get(name) for name in _side_read(identifying))
+    side = tuple(map(held.get, _side_read(identifying)))  # (`map`: at every request)
     private = cast("Any", model).__pydantic_private__
     memo = None if private is None else private.get("_identified_memo")
     if (
         memo is not None
         and memo[0] is given
         and memo[1] is engine
-        and all(a is b for a, b in zip(memo[2], side, strict=True))
+        and len(memo[2]) == len(side)
+        and all(map(is_, memo[2], side))
     ):
         return cast("dict[str, Any]", memo[3])
     values = partner_values(model)

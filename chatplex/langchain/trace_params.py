@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from operator import attrgetter
+from operator import is_
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
@@ -133,12 +134,12 @@ def remembered_ls_params(model: Any, read: Callable[[], LangSmithParams]) -> Lan
     """A drop-in's LangSmith params of a call with no stop and no keywords (nearly every
     one): `read()`, remembered in its `_ls_memo` while the engine and the settings they
     read (plain values) are the same objects. A copy each time (LangChain adds keys)."""
-    held = model.__dict__
-    key = tuple(held.get(name) for name in _LS_READ)
-    # (Read in pydantic's store: as an attribute, its lookup fails twice first.)
+    # (Read in pydantic's store: as an attribute, its lookup fails twice first. Compared
+    # by `map`, not a generator: LangChain asks at every request.)
+    key = tuple(map(model.__dict__.get, _LS_READ))
     private = model.__pydantic_private__
     memo = None if private is None else private.get("_ls_memo")
-    if memo is None or any(a is not b for a, b in zip(memo[0], key, strict=True)):
+    if memo is None or not all(map(is_, memo[0], key)):
         memo = (key, read())
         if private is not None and all(type(value) in PLAIN_TYPES for value in key[1:]):
             private["_ls_memo"] = memo
