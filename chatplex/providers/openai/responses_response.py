@@ -28,8 +28,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...adapters.bodies import loads
-from ...adapters.bodies import snippet
+from ...adapters.bodies import reply_object
 from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -75,13 +74,7 @@ _INCOMPLETE = {"max_output_tokens": "length", "content_filter": "content_filter"
 
 def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
     """The `AIMessage` of a non-stream reply; `APIError` for an error or failed response."""
-    data = loads(body)
-    if not isinstance(data, dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a JSON object: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=True,
-        )
+    data = reply_object(body, PROVIDER)
     request_id = header_value(headers, "x-request-id")
     if data.get("error") or data.get("status") == "failed":
         raise failure(data, APIError, request_id)

@@ -195,6 +195,8 @@ def test_body_that_is_not_an_object_is_retryable() -> None:
     with pytest.raises(APIError, match="not a JSON object") as info:
         parse_reply(b"<html>bad gateway", {})
     assert info.value.retryable
+    # Chained to the decoder's error: a drop-in raises that one, as langchain-openai does.
+    assert isinstance(info.value.__cause__, json.JSONDecodeError)
 
 
 @pytest.mark.parametrize("case", REPLIES, ids=[c.name for c in REPLIES])
