@@ -13,6 +13,7 @@ from compat_cases_probe_l import PROBE_L_CASES
 from compat_cases_probe_l2 import PROBE_L2_CASES
 from compat_cases_probe_l3 import PROBE_L3_CASES
 from compat_cases_probe_m import PROBE_M_CASES
+from compat_cases_probe_n import PROBE_N_CASES
 from compat_cases_probe_o import PROBE_O_CASES
 from compat_cases_scripts import SCRIPT_CASES
 from compat_cases_seeds import SEED_BLOCKS
@@ -32,6 +33,7 @@ CASES: list[Case] = [
     *PROBE_L2_CASES,
     *PROBE_L3_CASES,
     *PROBE_M_CASES,
+    *PROBE_N_CASES,
     *PROBE_O_CASES,
 ]
 
