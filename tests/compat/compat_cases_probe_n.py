@@ -13,6 +13,9 @@ from compat_cases_probe_k import _STRIP
 from compat_cases_probe_k import _WEATHER
 from compat_harness import Case
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+
 #: Two tools, a scripted server that calls both at once when asked about two cities, and
 #: a handler that records what a logging handler logs.
 _TWO_TOOLS = (
@@ -792,5 +795,68 @@ def main():
                             getattr(err, "msg", None), getattr(err, "pos", None), len(sent)])
     return out
 """,
+    ),
+]
+
+#: An agent streamed as messages, over each model of `MODELS` (given by the case).
+_MESSAGES_MODE = """
+from langchain.agents import create_agent
+
+def pieces(model):
+    agent = create_agent(model, tools=[get_weather])
+    return [[type(piece).__name__, strip_ids(piece.content),
+             strip_ids(getattr(piece, "tool_call_chunks", None)),
+             getattr(piece, "usage_metadata", None),
+             sorted(getattr(piece, "response_metadata", {})), meta.get("langgraph_node")]
+            for piece, meta in agent.stream(
+                {"messages": [("user", "Use a tool: weather in Oslo")]},
+                stream_mode="messages")]
+
+def main():
+    return [pieces(model) for model in MODELS]
+"""
+
+PROBE_N_CASES += [
+    Case(
+        "probe_n_agent_streaming_switches_messages_mode",
+        "pattern: agents streamed as messages over ChatOpenAI(disable_streaming="
+        "'tool_calling') and ChatOpenAI on the Responses API with disable_streaming=True: "
+        "each piece's type, content, tool call chunks, usage, metadata keys and node",
+        _STRIP
+        + _WEATHER
+        + """
+from langchain_openai import ChatOpenAI
+
+MODELS = [ChatOpenAI(model="gpt-4o-mini", disable_streaming="tool_calling"),
+          ChatOpenAI(model="gpt-4.1-mini", use_responses_api=True, disable_streaming=True)]
+"""
+        + _MESSAGES_MODE,
+        wire=("stream",),
+    ),
+    Case(
+        "probe_n_anthropic_stream_usage_off_agent",
+        "pattern: an agent over ChatAnthropic(streaming=True, stream_usage=False) streamed "
+        "as messages: each piece's type, content, tool call chunks, usage, metadata keys "
+        "and node",
+        _STRIP
+        + _WEATHER
+        + """
+from langchain_anthropic import ChatAnthropic
+
+MODELS = [ChatAnthropic(model="claude-sonnet-4-5", streaming=True, stream_usage=False)]
+"""
+        + _MESSAGES_MODE,
+        status="deliberate",
+        kept=Difference(
+            Reason.LOSES_DATA,
+            "with `stream_usage=False`, drops the stream's first and last chunks along with "
+            "the usage: the merged reply has no `stop_reason`, `stop_sequence` or "
+            "`model_name`, so a reply cut at `max_tokens` reads as finished",
+            "drops the usage alone: the stream still opens on an empty chunk naming the "
+            "model and ends on the stop reason, as with `stream_usage=True`",
+        ),
+        langchain_fails=lambda seen: (
+            not any("stop_reason" in piece[4] or "model_name" in piece[4] for piece in seen[0])
+        ),
     ),
 ]
