@@ -111,7 +111,51 @@ def fanned_out_usage(cls: Any, url: str) -> Any:
     return [sorted(result["answers"], key=lambda a: (a[0], a[1])), totals.usage_metadata]
 
 
+def recorded_agent(cls: Any, url: str) -> Any:
+    """A thinking agent (streaming) watched by a handler recording each model start's
+    serialized kwargs, invocation params, ls_ metadata and messages, each token's chunk
+    and each end's llm_output."""
+    from langchain.agents import create_agent
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Recorder(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.seen: list[Any] = []
+
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
+            meta = {k: v for k, v in (kw.get("metadata") or {}).items() if k.startswith("ls_")}
+            self.seen.append(
+                [
+                    "start",
+                    sorted(serialized.get("kwargs") or {}),
+                    sorted(kw),
+                    kw.get("invocation_params"),
+                    meta,
+                    messages,
+                ]
+            )
+
+        def on_llm_new_token(self, token: str, *, chunk: Any = None, **kw: Any) -> None:
+            self.seen.append(["token", token, type(chunk).__name__, chunk.generation_info])
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            self.seen.append(["end", response.llm_output, response.generations[0][0].text])
+
+    recorder = Recorder()
+    chat = model(cls, url, thinking_budget=512, include_thoughts=True, streaming=True)
+    agent = create_agent(chat, tools=[add], system_prompt="Be brief.")
+    agent.invoke({"messages": [("user", "1+2?")]}, {"callbacks": [recorder]})
+    return recorder.seen
+
+
 SCRIPTS = {
+    "recorded_agent": (
+        tool_turns(
+            gemini_replies(SIGNED_THOUGHT_CALL, usage=THINKING_USAGE),
+            gemini_replies(THOUGHT, usage=THINKING_USAGE),
+        ),
+        recorded_agent,
+    ),
     "signed_agent_streamed_twice": (
         tool_turns(
             gemini_replies(SIGNED_THOUGHT_CALL, usage=THINKING_USAGE),
