@@ -142,6 +142,8 @@ def _bridged(made: type[BaseException]) -> type[BaseException] | None:
 
 
 def _bridged_cut_class(err: BaseException, httpx: ModuleType) -> type[BaseException] | None:
+    if idle_stream(err):  # let through as the sync client's (tests/partners/*_stall*)
+        return class_named(httpx, "ReadTimeout")
     made = _from_aiohttp(err.__cause__) if broke_off(err) else None
     return _cut_stream_class(err, httpx) if made is None else _bridged(made)
 
@@ -225,6 +227,8 @@ def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException]
     transport = getattr(httpx, "TransportError", None)
     if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
         return cast("type[BaseException]", type(cause))
+    if idle_stream(err):  # an opened stream that then sent nothing: httpx's read timeout
+        return getattr(httpx, "ReadTimeout", None)
     if isinstance(err, (APITimeoutError, DeadlineExceededError)):
         return getattr(httpx, "TimeoutException", None)
     if isinstance(err, APIConnectionError) and err.status is None:

@@ -140,11 +140,12 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
         aiohttp_bridge_cut_family(),
     ),
     "httpx": (decode_family(), ErrorFamily("httpx", _httpx_class, _fill_httpx)),
-    # The groq SDK lets httpx's error through when a stream breaks off.
+    # The groq SDK lets httpx's error through when a stream breaks off or times out
+    # once opened.
     "groq": (
         decode_family(),
         _sdk_family("groq", plain_events=True, cuts_through=True),
-        cut_stream_family("httpx"),
+        cut_stream_family("httpx", idle=True),
     ),
     "perplexity": _letting_cuts_through("perplexity"),
     "sambanova": _letting_cuts_through("sambanova"),

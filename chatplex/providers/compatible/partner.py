@@ -176,6 +176,8 @@ def _preset(profile: Profile) -> PartnerTraits:
         missing_key=MISSING_KEY.get(profile.name),
         partner_retries=profile.partner_retries,
         partner_counts_attempts=profile.partner_counts_attempts,
+        partner_retries_streams=profile.partner_retries_streams,
+        partner_retries_stream_bodies=profile.partner_retries_stream_bodies,
         bound_tool_form=_bound_tool_form,
     )
 

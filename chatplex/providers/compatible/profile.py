@@ -296,6 +296,14 @@ class Profile:
     #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
     #: waits (`PartnerTraits.partner_counts_attempts`; langchain-mistralai's tenacity).
     partner_counts_attempts: bool = False
+    #: Whether its partner retries a stream's request (`PartnerTraits.
+    #: partner_retries_streams`; langchain-mistralai's retried function returns the
+    #: stream's generator, whose request is sent outside the retries).
+    partner_retries_streams: bool = True
+    #: Whether its partner's SDK retries a stream that failed after its reply's headers
+    #: (`PartnerTraits.partner_retries_stream_bodies`): the fireworks SDK does; a
+    #: Stainless SDK's retries end where its streamed create() returns.
+    partner_retries_stream_bodies: bool = False
     #: Whether an error's `body` is the body's `error` object (the openai SDK's
     #: `APIStatusError.body`), not the whole body (the groq and fireworks SDKs').
     error_body_inner: bool = False

@@ -230,6 +230,9 @@ TRAITS: dict[str, PartnerTraits] = {
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
+        # The openai SDK's retries end where its streamed create() returns (the reply's
+        # headers): a stream stalled before its first event was one request.
+        partner_retries_stream_bodies=False,
         **_BIND_TOOLS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
@@ -245,6 +248,7 @@ TRAITS: dict[str, PartnerTraits] = {
         refusal_error=_REFUSAL_ERROR,
         # Its stream of a class's format goes by responses.create(), not parse().
         streams_class_as_schema=True,
+        partner_retries_stream_bodies=False,  # (as its Chat Completions path's)
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
         **_BIND_TOOLS,

@@ -89,6 +89,8 @@ FIREWORKS = Preset(
             detail_keys=("cache_read", "reasoning"),
         ),
         sdk="fireworks",
+        # The fireworks SDK retries a stream that stalls after its headers, too.
+        partner_retries_stream_bodies=True,
         # Its FireworksPromptCachingMiddleware's thread affinity, which its
         # ChatFireworks sends at request time.
         session_affinity=SessionAffinity(

@@ -88,6 +88,9 @@ MISTRALAI = Preset(
         partner_retries=frozenset({"connection", "timeout"}),
         # ... `stop_after_attempt(max_retries)`: attempts, 4-10 s apart.
         partner_counts_attempts=True,
+        # ... but not a stream's request: it is sent by the generator the retried
+        # function returns, outside the retries.
+        partner_retries_streams=False,
     ),
     langchain_class="ChatMistralAI",
     # Its stream: the model's name on the finishing chunk, before the finish reason.

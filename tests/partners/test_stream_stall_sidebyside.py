@@ -1,0 +1,107 @@
+"""A stream whose reply stalls after its headers, before its first event, side by side
+at each partner's default retries: how many requests each sends and what a script's
+`except` meets. An SDK whose retries end where its streamed `create()` returns (openai's,
+groq's: Stainless) sends one; langchain-mistralai sends a stream's request outside its
+retries; the fireworks SDK retries it. The drop-in's error is also the class the
+partner raised (the SDK's timeout, or httpx's `ReadTimeout` let through raw).
+ChatAnthropic: tests/partners/anthropic/test_anthropic_stream_stall_waits3.py."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import scripted_server
+
+#: Name → (partner module, its constructor's keywords for a server at `url`).
+CASES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
+    "ChatOpenAI": ("langchain_openai", lambda url: {"model": "gpt-4o-mini", "base_url": url}),
+    "ChatGroq": ("langchain_groq", lambda url: {"model": "llama-3.1-8b-instant", "base_url": url}),
+    "ChatDeepSeek": ("langchain_deepseek", lambda url: {"model": "deepseek-chat", "api_base": url}),
+    "ChatXAI": ("langchain_xai", lambda url: {"model": "grok-4", "xai_api_base": url}),
+    "ChatTogether": ("langchain_together", lambda url: {"model": "m", "base_url": url}),
+    "ChatFireworks": ("langchain_fireworks", lambda url: {"model": "f", "base_url": url}),
+    # (its `timeout` is whole seconds)
+    "ChatMistralAI": ("langchain_mistralai", lambda url: {"model": "m", "endpoint": url}),
+}
+TIMEOUTS = {"ChatMistralAI": 1}
+
+
+class _Stalled(list[bytes]):
+    """A 200 stream's body that sends nothing until `released` (the script's end)."""
+
+    def __init__(self, released: threading.Event) -> None:
+        super().__init__([b": never\n\n"])
+        self.released = released
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.released.wait(10)
+        yield from list.__iter__(self)
+
+
+def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseException]:
+    """Requests sent to a server whose every stream stalls, and what the stream raised."""
+    released = threading.Event()
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, _Stalled(released), "text/event-stream")
+        try:
+            model = make(server.url)
+            if asynchronous:
+
+                async def drain() -> None:
+                    async for _ in model.astream("Hi"):
+                        pass
+
+                asyncio.run(drain())
+            else:
+                for _ in model.stream("Hi"):
+                    pass
+        except Exception as exc:  # noqa: BLE001 - what was raised is compared
+            raised: BaseException = exc
+        else:
+            raise AssertionError("a stalled stream ended without an error")
+        finally:
+            released.set()
+        return len(server.seen), raised
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
+    name: str, asynchronous: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, keywords = CASES[name]
+    partner = getattr(pytest.importorskip(module), name)
+    ours = getattr(chatplex.langchain, name)
+    for variable in ("OPENAI", "GROQ", "DEEPSEEK", "XAI", "TOGETHER", "FIREWORKS", "MISTRAL"):
+        monkeypatch.setenv(f"{variable}_API_KEY", "test-key")
+
+    def make(cls: Any) -> Callable[[str], Any]:
+        return lambda url: cls(**keywords(url), timeout=TIMEOUTS.get(name, 0.25))
+
+    sent_theirs, theirs = _run(make(partner), asynchronous)
+    sent_ours, raised = _run(make(ours), asynchronous)
+    assert sent_ours == sent_theirs
+    assert isinstance(raised, type(theirs)), (type(theirs).__mro__, type(raised).__mro__)
+
+
+def test_the_openai_responses_api_stream_is_sent_once_as_by_langchain_openai() -> None:
+    partner = pytest.importorskip("langchain_openai").ChatOpenAI
+
+    def make(cls: Any) -> Callable[[str], Any]:
+        return lambda url: cls(
+            model="gpt-4o-mini", api_key="sk-test", base_url=url, timeout=0.25,
+            use_responses_api=True,
+        )  # fmt: skip
+
+    sent_theirs, theirs = _run(make(partner), False)
+    sent_ours, raised = _run(make(chatplex.langchain.ChatOpenAI), False)
+    assert (sent_ours, sent_theirs) == (1, 1)
+    assert isinstance(raised, type(theirs))
