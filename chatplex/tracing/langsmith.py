@@ -123,12 +123,14 @@ class LangSmithTracer(Tracer):
             # A post through httpx costs ~0.9 ms of CPU whatever its size (and ~0.3 ms a
             # MB): one per half second on a busy process, as LangSmith's own client sends
             # its compressed bodies (up to 2,000 runs, 8 MB; its client posts up to 20 MB).
-            # Runs are written 64 at a time: a wake-up of the thread and its writing code
-            # per 16 runs cost ~20 us more a traced chain (bench/README.md).
+            # Runs are written 256 at a time (64 traced chains of four runs): each wake-up
+            # of the thread hands the GIL over and runs its writing code cold; 64 at a
+            # time cost ~16 us more a traced chain, 1,024 ~13 us more (its records then
+            # outlive collections; bench/README.md).
             self._batcher = RunBatcher(
                 self._post_prepared,
                 prepare=self._prepare,
-                prepare_every=64,
+                prepare_every=256,
                 interval=0.5,
                 max_batch=2_000,
                 weigh=_weight,
