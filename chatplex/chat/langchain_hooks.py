@@ -166,7 +166,7 @@ class DropInEngine(ChatModel):
 
     #: Whether its LangChain class counts any input LangChain coerces to messages
     #: (`("human", "hi")`, a string, a dict) as those messages, where
-    #: `langchain_counts_messages()` (langchain-aws' ChatBedrockConverse); False: a
+    #: `langchain_counts_messages()` (langchain-aws' Converse class); False: a
     #: list of LangChain's messages alone (anything else a TypeError).
     langchain_counts_coerced: ClassVar[bool] = False
 
