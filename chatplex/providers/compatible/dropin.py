@@ -459,7 +459,8 @@ def _aliases(row: DropIn) -> dict[str, str]:
 def _declare(cls: type[PresetChatModel]) -> None:
     """The class's signature also names what its row declares: its spellings of shared
     parameters, the body fields, adapter settings and API parameters its LangChain
-    class names, and those it takes and ignores with that class's warning."""
+    class names, those it takes and ignores with that class's warning, and those it
+    holds unread (`DropIn.unused`, `reads_disabled_params`)."""
     row = cls.dropin
     aliases = _aliases(row)
     base_fields = _BASE_CHAT_OPENAI_OWN if row.counts_with_tiktoken else ()
@@ -471,6 +472,8 @@ def _declare(cls: type[PresetChatModel]) -> None:
         *row.adapter_settings,
         *row.api_fields,
         *row.ignored,
+        *sorted(row.unused),
+        *(("disabled_params",) if row.reads_disabled_params else ()),
         *base_fields,
         *headers,
         *responses,
