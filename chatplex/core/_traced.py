@@ -296,7 +296,11 @@ class _Traced(Generic[Out]):
 
     def stream(self, input: Any) -> Iterator[Any]:
         run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, True))
-        if not run.started:  # else started on the first piece of its input (`_starting`)
+        if run.started:  # started on the first piece of its input (`_starting`)
+            pass
+        elif self.runnable._starts_on_first_piece:
+            run.start_before_reading(input)
+        else:
             run.start(input)
         iterator = self.runnable._stream(input, self.config, **self.kwargs)
         try:
@@ -313,7 +317,11 @@ class _Traced(Generic[Out]):
 
     async def astream(self, input: Any) -> AsyncIterator[Any]:
         run, pieces = self.run, _Pieces(self.run, _streams_natively(self.runnable, False))
-        if not run.started:
+        if run.started:
+            pass
+        elif self.runnable._starts_on_first_piece:
+            await run.astart_before_reading(input)
+        else:
             await run.astart(input)
         iterator = self.runnable._astream(input, self.config, **self.kwargs)
         try:

@@ -85,10 +85,10 @@ class Runnable(Introspection, Generic[Input, Output]):
     #: `batch_as_completed` then run the async path on chatplex's portal loop (one loop
     #: and pool for N requests, see `portal.py`) instead of a thread per call.
     _async_native: bool = False
-    #: True when LangChain's class of the same name consumes a streamed input as a
-    #: transform (RunnableLambda): fed a stream, its run starts when the first input piece
-    #: arrives (with no input yet, as LangChain reports it), though the work waits for
-    #: the whole input.
+    #: True when LangChain's class of the same name streams as a transform (its `stream`
+    #: is `transform(iter([x]))`: lambdas, sequences, maps, passthroughs, generators): its
+    #: run starts before it reads its input (told none yet, as LangChain tells it), and,
+    #: fed a stream, at the first input piece, though the work may wait for them all.
     _starts_on_first_piece: bool = False
     #: The names of the stream and batch hooks this class overrides (set per subclass):
     #: how tracing tells a real stream from a single result without calling anything.

@@ -66,6 +66,8 @@ def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:
 class RunnableSequence(BatchForwarding[Input, Output]):
     """Steps run one after another, each getting the previous step's output."""
 
+    _starts_on_first_piece = True  # LangChain's sequence streams as a transform
+
     steps: list[Runnable[Any, Any]]
 
     def __init__(self, *steps: Runnable[Any, Any], name: str | None = None) -> None:
@@ -149,6 +151,8 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         >>> RunnableParallel(a=lambda x: x + 1, b=lambda x: x * 2).invoke(3)
         {'a': 4, 'b': 6}
     """
+
+    _starts_on_first_piece = True  # LangChain's map streams as a transform
 
     def __init__(self, steps: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
         merged = {**(steps or {}), **kwargs}

@@ -108,7 +108,9 @@ class EventListener(RunListener):
 
     `outer` is the run the watched call nests under (None at top level): `parent_ids`
     are reported from the watched call's own run down, as LangChain does. `v1`: the
-    deprecated version's shapes where a script can tell (`_v1_output`).
+    deprecated version's shapes where a script can tell (`_v1_output`). `given`: the
+    watched call's input, which its own start carries even when the run starts before
+    reading it (as LangChain puts it there).
     """
 
     push: Callable[[Any], None]
@@ -116,6 +118,7 @@ class EventListener(RunListener):
     outer: RunNode | None
     _: KW_ONLY
     v1: bool = False
+    given: Any = None
 
     def __post_init__(self) -> None:
         outer = self.outer
@@ -138,6 +141,8 @@ class EventListener(RunListener):
         if self.filter.keep(run.name, run.run_type, run.tags):
             if run.run_type == "chat_model":
                 data = _model_start_data(data)
+            elif "input" not in data and run.parent is self.outer:
+                data = {"input": self.given}
             parent_ids = list(run.parent_ids[self.depth :])
             names = _names(run.run_type)
             self.kept[run] = (parent_ids, names)
@@ -232,7 +237,8 @@ def astream_events(call: WatchedCall, version: str) -> AsyncIterator[StreamEvent
     event_filter, v1 = EventFilter(call.filters), version == "v1"
     channel = AsyncChannel()
     cfg, listener = watch_config(
-        call.config, lambda outer: EventListener(channel.push, event_filter, outer, v1=v1)
+        call.config,
+        lambda outer: EventListener(channel.push, event_filter, outer, v1=v1, given=call.input),
     )
 
     async def produce() -> None:
@@ -286,7 +292,8 @@ def stream_events(call: WatchedCall, version: str) -> Iterator[StreamEvent]:
 def _stream_events(call: WatchedCall, event_filter: EventFilter, v1: bool) -> Iterator[StreamEvent]:
     out: queue.SimpleQueue[Any] = queue.SimpleQueue()
     cfg, watcher = watch_config(
-        call.config, lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1)
+        call.config,
+        lambda outer: _SyncListener(out.put, event_filter, outer, v1=v1, given=call.input),
     )
 
     def produce() -> None:

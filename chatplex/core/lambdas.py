@@ -68,7 +68,7 @@ class RunnableLambda(Runnable[Any, Any]):
         'HI'
     """
 
-    _starts_on_first_piece = True  # LangChain's lambda transforms a streamed input
+    _starts_on_first_piece = True  # LangChain's lambda streams as a transform
 
     def __init__(
         self,
@@ -196,6 +196,8 @@ class RunnableGenerator(Runnable[Any, Any]):
         >>> RunnableGenerator(shout).invoke("hi")
         'HI'
     """
+
+    _starts_on_first_piece = True  # LangChain's generator streams as a transform
 
     def __init__(
         self,

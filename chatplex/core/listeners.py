@@ -143,6 +143,16 @@ class RunnableListeners(RunnableBinding[Any, Any]):
             self.bound._listener_inputs(input),
         )
 
+    def _stream_run(self, config: RunnableConfig, input: Any) -> tuple[Run, dict[str, Any]]:
+        """A stream's run, and the inputs it shows once started: where LangChain's bound
+        runnable streams as a transform, its start shows no input yet (LangChain's
+        placeholder), the input being filled in after, as LangChain's tracer fills it in."""
+        run = self._run(config, input)
+        inputs = run.inputs
+        if self.bound._starts_on_first_piece:
+            run.inputs = {"input": ""}
+        return run, inputs
+
     def _args(self, fn: Listener, run: Run, config: RunnableConfig) -> tuple[Any, ...]:
         return (run, user_config(config)) if _takes_config(fn) else (run,)
 
@@ -190,8 +200,9 @@ class RunnableListeners(RunnableBinding[Any, Any]):
         return output
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
-        run = self._run(config, input)
+        run, inputs = self._stream_run(config, input)
         self._call(self.on_start, run, config)
+        run.inputs = inputs
         pieces: list[Any] = []
         try:
             for piece in super()._stream(input, config, **kwargs):
@@ -206,8 +217,9 @@ class RunnableListeners(RunnableBinding[Any, Any]):
     async def _astream(
         self, input: Any, config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        run = self._run(config, input)
+        run, inputs = self._stream_run(config, input)
         await self._acall(self.on_start, run, config)
+        run.inputs = inputs
         pieces: list[Any] = []
         try:
             async for piece in super()._astream(input, config, **kwargs):

@@ -43,6 +43,8 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
         {'orig': 'abc', 'n': 3}
     """
 
+    _starts_on_first_piece = True  # LangChain's passthrough streams as a transform
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         return input
 
@@ -84,6 +86,8 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
     keys the map computes), then the map's pieces (`{key: piece}`) as its branches
     stream; the map runs on the whole input, once it has arrived.
     """
+
+    _starts_on_first_piece = True  # LangChain's assign streams as a transform
 
     def __init__(self, mapper: RunnableParallel[Any]) -> None:
         self.mapper = mapper
@@ -169,6 +173,8 @@ class RunnablePick(PureRunnable[Any, Any]):
     >>> RunnablePick(["a", "c"]).invoke({"a": 1, "b": 2})
     {'a': 1}
     """
+
+    _starts_on_first_piece = True  # LangChain's pick streams as a transform
 
     def __init__(self, keys: str | Sequence[str]) -> None:
         if not isinstance(keys, str):

@@ -396,6 +396,14 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
+def _told_before_reading(handlers: list[Any], input: Any) -> list[tuple[list[Any], Any]]:
+    """The handlers of a run started before it reads `input`, in groups, each with the
+    input it is told: tracers that record runs themselves `input`, the others none yet."""
+    recorders = [h for h in handlers if getattr(h, "records_chain_runs", False)]
+    others = [h for h in handlers if not getattr(h, "records_chain_runs", False)]
+    return [(group, told) for group, told in ((recorders, input), (others, UNKNOWN)) if group]
+
+
 class ChainRun(RunNode):
     """A run of any runnable but a chat model: chains, lambdas, prompts, parsers...
 
@@ -431,6 +439,30 @@ class ChainRun(RunNode):
         if self.handlers:
             args, extra = self._start_args(input)
             await self.afire(self.start_callback, *args, **extra)
+
+    def start_before_reading(self, input: Any) -> None:
+        """The start of a run LangChain begins before it reads `input` (a stream that is
+        a transform there): handlers and listeners are told no input yet, as `start()`
+        tells them; a tracer that records runs itself (`records_chain_runs`) is told
+        `input`, what LangChain's tracer holds once the run ends."""
+        self._notify_start(UNKNOWN)
+        everyone = self.handlers
+        try:
+            for self.handlers, told in _told_before_reading(everyone, input):
+                args, extra = self._start_args(told)
+                self.fire(self.start_callback, *args, **extra)
+        finally:
+            self.handlers = everyone
+
+    async def astart_before_reading(self, input: Any) -> None:
+        self._notify_start(UNKNOWN)
+        everyone = self.handlers
+        try:
+            for self.handlers, told in _told_before_reading(everyone, input):
+                args, extra = self._start_args(told)
+                await self.afire(self.start_callback, *args, **extra)
+        finally:
+            self.handlers = everyone
 
     def stream(self, chunk: Any) -> None:
         for listener in self.listeners:
@@ -496,6 +528,12 @@ class RecordedChainRun(ChainRun):
             _handler_failed(tracer, "on_chain_start", exc)
 
     async def astart(self, input: Any = UNKNOWN) -> None:
+        self.start(input)
+
+    def start_before_reading(self, input: Any) -> None:
+        self.start(input)  # the recorded run's input: what LangChain's end tells its tracer
+
+    async def astart_before_reading(self, input: Any) -> None:
         self.start(input)
 
     def end(self, output: Any, input: Any) -> None:
