@@ -47,6 +47,7 @@ from .run_config import RunnableConfig
 from .run_config import current_config
 from .run_config import merge_configs
 from .run_config import within_deadline
+from .runs import TOLD
 from .runs import UNKNOWN
 from .runs import ChainRun
 from .runs import RecordedChainRun
@@ -108,6 +109,15 @@ def _recording_class(handler: Any) -> type[ChainRun] | None:
     return kind
 
 
+def _styled(run: ChainRun, runnable: Any) -> ChainRun:
+    """`run`, with how LangChain's class of `runnable` starts its runs (`ChainRun.style`:
+    a class's `_run_start_style`; else unset, a start told `run_type`)."""
+    style = getattr(runnable, "_run_start_style", None)
+    if style is not None:
+        run.style = style
+    return run
+
+
 def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     run_type = runnable._run_type
     callbacks = config.get("callbacks")
@@ -122,7 +132,7 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
         if kind is not None:
             run: ChainRun = kind(config, runnable._run_name(), run_type, [only], [])
             config["_parent_run"] = run
-            return run
+            return _styled(run, runnable)
     handlers, listeners = split_callbacks(callbacks)
     if reports_itself:  # a foreign object tells the handlers itself; ours: events, logs
         handlers = []
@@ -137,6 +147,7 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     else:
         run = (kind or ChainRun)(config, runnable._run_name(), run_type, handlers, listeners)
     config["_parent_run"] = run  # the hooks' config: children nest under this run
+    _styled(run, runnable)
     if reports_itself:
         config["_own_run"] = run
         run.metadata.update(runnable.run_metadata())  # type: ignore[attr-defined]
@@ -216,24 +227,33 @@ async def _within(call: Awaitable[Out], deadline: float | None) -> Out:
 
 
 @contextmanager
-def _failing(run: ChainRun) -> Iterator[None]:
-    """Tell `run` of an error raised inside, if it is one to report (`_reportable`)."""
+def _failing(run: ChainRun, read: list[Any] | None = None) -> Iterator[None]:
+    """Tell `run` of an error raised inside, if it is one to report (`_reportable`);
+    `read`: the input pieces read so far, which a run started before it read them tells
+    its error (as LangChain's does)."""
     try:
         yield
     except BaseException as exc:
         if _reportable(run, exc):
+            _note_read(run, read)
             run.error(exc)
         raise
 
 
 @asynccontextmanager
-async def _afailing(run: ChainRun) -> AsyncIterator[None]:
+async def _afailing(run: ChainRun, read: list[Any] | None = None) -> AsyncIterator[None]:
     try:
         yield
     except BaseException as exc:
         if _reportable(run, exc):
+            _note_read(run, read)
             await run.aerror(exc)
         raise
+
+
+def _note_read(run: ChainRun, read: list[Any] | None) -> None:
+    if read and getattr(run, "given", TOLD) is None:
+        run.given = merge_outputs(read)
 
 
 def _reportable(run: ChainRun, exc: BaseException) -> bool:
@@ -304,7 +324,7 @@ class _Traced(Generic[Out]):
             run.start(input)
         iterator = self.runnable._stream(input, self.config, **self.kwargs)
         try:
-            with _failing(run):
+            with _failing(run, [input]):
                 for piece in iterator:
                     if pieces.take(piece):
                         yield piece
@@ -325,7 +345,7 @@ class _Traced(Generic[Out]):
             await run.astart(input)
         iterator = self.runnable._astream(input, self.config, **self.kwargs)
         try:
-            async with _afailing(run):
+            async with _afailing(run, [input]):
                 async for piece in iterator:
                     if pieces.take(piece):
                         yield piece
@@ -371,7 +391,7 @@ class _Traced(Generic[Out]):
 
         iterator = self.runnable._transform(tap(), self.config, **self.kwargs)
         try:
-            with _failing(run):
+            with _failing(run, inputs):
                 for piece in iterator:
                     if not run.started:
                         run.start()
@@ -396,7 +416,7 @@ class _Traced(Generic[Out]):
         source = tap()
         iterator = self.runnable._atransform(source, self.config, **self.kwargs)
         try:
-            async with _afailing(run):
+            async with _afailing(run, inputs):
                 async for piece in iterator:
                     if not run.started:
                         await run.astart()

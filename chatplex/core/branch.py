@@ -20,6 +20,7 @@ from .composition import coerce_to_runnable
 from .foreign import is_foreign_runnable
 from .run_config import RunnableConfig
 from .run_config import child_config
+from .runs import OWN_START
 
 __all__ = ["RunnableBranch"]
 
@@ -33,6 +34,8 @@ class RunnableBranch(Runnable[Any, Any]):
     tagged `condition:N`; the chosen branch is tagged `branch:N` or `branch:default`, and
     streams when it streams.
     """
+
+    _run_start_style = OWN_START  # LangChain's branch starts its own run
 
     def __init__(self, *branches: Any) -> None:
         # LangChain's checks, in its words (a ported script may print them).

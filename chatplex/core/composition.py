@@ -39,6 +39,7 @@ from .lambdas import is_stream_transformer
 from .run_config import RunnableConfig
 from .run_config import check_deadline
 from .run_config import child_config
+from .runs import OWN_START
 
 __all__ = ["RunnableParallel", "RunnableSequence", "coerce_to_runnable"]
 
@@ -67,6 +68,7 @@ class RunnableSequence(BatchForwarding[Input, Output]):
     """Steps run one after another, each getting the previous step's output."""
 
     _starts_on_first_piece = True  # LangChain's sequence streams as a transform
+    _run_start_style = OWN_START  # LangChain's sequence starts its own run
 
     steps: list[Runnable[Any, Any]]
 
@@ -153,6 +155,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
     """
 
     _starts_on_first_piece = True  # LangChain's map streams as a transform
+    _run_start_style = OWN_START  # LangChain's map starts its own run
 
     def __init__(self, steps: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
         merged = {**(steps or {}), **kwargs}

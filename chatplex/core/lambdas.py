@@ -35,6 +35,7 @@ from .run_config import child_config
 from .run_config import current_config
 from .run_config import nested_config
 from .run_config import user_config
+from .runs import DEFERS
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
 
@@ -198,6 +199,7 @@ class RunnableGenerator(Runnable[Any, Any]):
     """
 
     _starts_on_first_piece = True  # LangChain's generator streams as a transform
+    _run_start_style = DEFERS  # and says it defers its inputs
 
     def __init__(
         self,

@@ -48,6 +48,7 @@ from .chunks import close_iterator
 from .composition import coerce_to_runnable
 from .run_config import RunnableConfig
 from .run_config import child_config
+from .runs import OWN_START
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy
@@ -197,6 +198,8 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     >>> RunnableLambda(broken).with_fallbacks([RunnableLambda(str.upper)]).invoke("ok")
     'OK'
     """
+
+    _run_start_style = OWN_START  # LangChain's fallbacks starts its own run
 
     def __init__(
         self,

@@ -24,6 +24,7 @@ import inspect
 import logging
 import os
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FOLLOWED_PARENT_IDS",
+    "DEFERS",
+    "OWN_START",
+    "TOLD",
+    "TOLD_RUN_TYPE",
     "UNKNOWN",
     "ChainRun",
     "RecordedChainRun",
@@ -213,6 +218,19 @@ _IGNORED_BY = {
 }
 
 
+#: The handler methods LangChain calls with the run's ids and tags alone (and what the
+#: run adds: `inputs`, a token's `chunk`), no name or metadata.
+_CLOSING = {"on_chain_end", "on_chain_error", "on_llm_end", "on_llm_error", "on_llm_new_token"}
+
+#: `ChainRun.style`: LangChain's class starts its run told `run_type` (`_call_with_config`),
+#: or its own without it (sequences, maps, branches, fallbacks; not in a stream that is a
+#: transform); a generator's stream also says `defers_inputs=True`.
+TOLD_RUN_TYPE, OWN_START, DEFERS = 0, 1, 2
+
+#: `ChainRun.given` once the run's start was told its input.
+TOLD: Any = object()
+
+
 class RunNode:
     """One node of the run tree: identity, labels, and who hears about it.
 
@@ -297,7 +315,7 @@ class RunNode:
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:
-            self.fire(self.error_callback, exc)
+            self.fire(self.error_callback, exc, **self._error_extra())
 
     async def aerror(self, exc: BaseException) -> None:
         if self.abandoned():
@@ -305,7 +323,11 @@ class RunNode:
         for listener in self.listeners:
             listener.on_error(self, exc)
         if self.handlers:
-            await self.afire(self.error_callback, exc)
+            await self.afire(self.error_callback, exc, **self._error_extra())
+
+    def _error_extra(self) -> dict[str, Any]:
+        """Keywords the error callback takes besides LangChain's ids and tags."""
+        return {}
 
     # ---- user handlers ---------------------------------------------------------------
 
@@ -315,6 +337,13 @@ class RunNode:
         calls = []
         if method == "on_custom_event":  # LangChain's keywords here: `name` is positional
             kwargs = {"run_id": self.run_id, "tags": self.inherited_tags, "metadata": self.metadata}
+        elif method in _CLOSING:  # LangChain tells an end or error no name or metadata
+            kwargs = {
+                "run_id": self.run_id,
+                "parent_run_id": self.parent_run_id,
+                "tags": self.tags,
+                **extra,
+            }
         else:
             kwargs = {
                 "run_id": self.run_id,
@@ -396,14 +425,6 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _told_before_reading(handlers: list[Any], input: Any) -> list[tuple[list[Any], Any]]:
-    """The handlers of a run started before it reads `input`, in groups, each with the
-    input it is told: tracers that record runs themselves `input`, the others none yet."""
-    recorders = [h for h in handlers if getattr(h, "records_chain_runs", False)]
-    others = [h for h in handlers if not getattr(h, "records_chain_runs", False)]
-    return [(group, told) for group, told in ((recorders, input), (others, UNKNOWN)) if group]
-
-
 class ChainRun(RunNode):
     """A run of any runnable but a chat model: chains, lambdas, prompts, parsers...
 
@@ -411,19 +432,39 @@ class ChainRun(RunNode):
     (with `run_type="prompt"` / `"parser"` for those), listeners everything.
     """
 
-    __slots__ = ()
+    #: `style`: how LangChain's class of the runnable starts it (`TOLD_RUN_TYPE` when
+    #: unset). `given`: `TOLD` once a start was told the input, else the input (None:
+    #: unknown), which LangChain's end and error then tell (`inputs`).
+    __slots__ = ("given", "style")
+    style: int
+    given: Any
     start_callback: ClassVar[str] = "on_chain_start"
     end_callback: ClassVar[str] = "on_chain_end"
 
     def _start_args(self, input: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        inputs = {"input": ""} if input is UNKNOWN else input  # LangChain's placeholder
-        return ({"name": self.name}, inputs), {"run_type": self.run_type}
+        run_type = None if self.run_type == "chain" else self.run_type
+        # LangChain's chains pass no serialized form; its prompts and parsers their own.
+        serialized = None if run_type is None else {"name": self.name}
+        if input is UNKNOWN:  # LangChain's placeholder, in a stream that is a transform
+            told = {"run_type": run_type, "defers_inputs": self._style() == DEFERS}
+            return (serialized, {"input": ""}), told
+        own = self._style() == OWN_START
+        return (serialized, input), {} if own else {"run_type": run_type}
+
+    def _style(self) -> int:  # set for a runnable that says (`_traced._styled`)
+        return getattr(self, "style", TOLD_RUN_TYPE)
 
     def _end_extra(self, input: Any) -> dict[str, Any]:
-        return {"inputs": None if input is UNKNOWN else input}
+        told = getattr(self, "given", TOLD) is TOLD
+        return {} if told else {"inputs": None if input is UNKNOWN else input}
+
+    def _error_extra(self) -> dict[str, Any]:
+        given = getattr(self, "given", TOLD)
+        return {} if given is TOLD else {"inputs": given}
 
     def _notify_start(self, input: Any) -> None:
         self.started = True
+        self.given = None if input is UNKNOWN else TOLD
         data = {} if input is UNKNOWN else {"input": input}
         for listener in self.listeners:
             listener.on_start(self, data)
@@ -445,22 +486,24 @@ class ChainRun(RunNode):
         a transform there): handlers and listeners are told no input yet, as `start()`
         tells them; a tracer that records runs itself (`records_chain_runs`) is told
         `input`, what LangChain's tracer holds once the run ends."""
-        self._notify_start(UNKNOWN)
-        everyone = self.handlers
-        try:
-            for self.handlers, told in _told_before_reading(everyone, input):
-                args, extra = self._start_args(told)
-                self.fire(self.start_callback, *args, **extra)
-        finally:
-            self.handlers = everyone
+        for args, extra in self._told_before_reading(input):
+            self.fire(self.start_callback, *args, **extra)
 
     async def astart_before_reading(self, input: Any) -> None:
+        for args, extra in self._told_before_reading(input):
+            await self.afire(self.start_callback, *args, **extra)
+
+    def _told_before_reading(self, input: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        """Each group of handlers in turn (`self.handlers` while it is told), and its
+        start's arguments: tracers that record runs themselves `input`, the rest none."""
         self._notify_start(UNKNOWN)
-        everyone = self.handlers
+        self.given, everyone = input, self.handlers
+        recorders = [h for h in everyone if getattr(h, "records_chain_runs", False)]
+        others = [h for h in everyone if h not in recorders]
         try:
-            for self.handlers, told in _told_before_reading(everyone, input):
-                args, extra = self._start_args(told)
-                await self.afire(self.start_callback, *args, **extra)
+            for self.handlers, told in ((recorders, input), (others, UNKNOWN)):
+                if self.handlers:
+                    yield self._start_args(told)
         finally:
             self.handlers = everyone
 

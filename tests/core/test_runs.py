@@ -195,7 +195,9 @@ def test_handlers_get_langchains_arguments() -> None:
         "name": "step",
         "run_type": "prompt",
     }
-    assert end == "on_chain_end" and end_args == ("out",) and end_kw["inputs"] == {"topic": "x"}
+    # An end is told the run's ids and tags alone (its start had the input), as LangChain's.
+    assert end == "on_chain_end" and end_args == ("out",)
+    assert end_kw == {"run_id": run.run_id, "parent_run_id": parent.run_id, "tags": ["t"]}
     assert listener.seen == [
         ("start", "step", {"input": {"topic": "x"}}),
         ("end", "step", {"output": "out", "input": {"topic": "x"}}),
@@ -208,7 +210,10 @@ def test_an_input_still_streaming_in_is_reported_as_langchain_does() -> None:
     run = ChainRun({}, "step", "chain", [handler], [listener])
     run.start()  # the input is not known yet
     run.end("out", UNKNOWN)
-    assert handler.calls[0][1] == ({"name": "step"}, {"input": ""})
+    # LangChain's chains pass no serialized form, and `run_type` None for a chain.
+    assert handler.calls[0][1] == (None, {"input": ""})
+    assert handler.calls[0][2]["run_type"] is None
+    assert handler.calls[0][2]["defers_inputs"] is False
     assert handler.calls[1][2]["inputs"] is None
     assert listener.seen == [("start", "step", {}), ("end", "step", {"output": "out"})]
 

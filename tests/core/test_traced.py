@@ -45,7 +45,8 @@ class Tracer:
         **kw: Any,
     ) -> None:
         self.starts.append(
-            {"run_id": run_id, "parent": parent_run_id, "name": name, "type": run_type,
+            # As LangChain's tracers: a chain's `run_type` is None or absent.
+            {"run_id": run_id, "parent": parent_run_id, "name": name, "type": run_type or "chain",
              "inputs": inputs, "tags": tags}
         )  # fmt: skip
 

@@ -36,7 +36,9 @@ class Recorder(Tracer):
     def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
         with self._lock:
             self.threads.add(threading.current_thread().name)
-            self.starts.append((kw["run_type"], kw["name"], kw["parent_run_id"]))
+            # As LangChain's tracers: a chain's `run_type` is None or absent.
+            run_type = kw.get("run_type") or "chain"
+            self.starts.append((run_type, kw["name"], kw["parent_run_id"]))
 
     def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
         with self._lock:

@@ -46,7 +46,7 @@ def _root_handler(m: Any) -> Any:
 
         def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
             if kw.get("parent_run_id") is None:
-                self.seen.append(("start", kw.get("name"), inputs))
+                self.seen.append(("start", kw.get("name"), inputs, kw.get("defers_inputs")))
 
     return Roots()
 
@@ -67,8 +67,8 @@ def test_a_streamed_runs_start_is_told_what_langchains_is() -> None:
         return out
 
     seen = dict((name, s) for name, s, _ in same(scenario))
-    assert seen["sequence"][0] == ("start", "RunnableSequence", {"input": ""})
-    assert seen["branch"][0] == ("start", "RunnableBranch", {"x": "v"})
+    assert seen["sequence"][0] == ("start", "RunnableSequence", {"input": ""}, False)
+    assert seen["branch"][0] == ("start", "RunnableBranch", {"x": "v"}, None)
 
 
 def test_a_generators_stream_starts_as_langchains() -> None:
@@ -80,7 +80,8 @@ def test_a_generators_stream_starts_as_langchains() -> None:
         list(m.RunnableGenerator(words).stream("ab", {"callbacks": [handler]}))
         return handler.seen
 
-    assert same(scenario) == [("start", "words", {"input": ""})]
+    # ... and it says so (`defers_inputs`), as LangChain's generator alone does.
+    assert same(scenario) == [("start", "words", {"input": ""}, True)]
 
 
 def test_a_listener_of_a_streamed_chain_sees_langchains_inputs() -> None:
