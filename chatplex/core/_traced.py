@@ -208,7 +208,9 @@ def _streamed(
     """The traced call's `method` (`stream`, `astream`, `transform`, `atransform`) of
     `arg` (the input, or its chunks), or the runnable's own hook of that name (`_stream`,
     ...) when it makes no run."""
-    call = _Traced.of(runnable, config, kwargs)
+    # A runnable LangChain streams as a binding (a retry) makes no run of its own there.
+    streams_bound = getattr(runnable, "_streams_as_binding", False)
+    call = None if streams_bound else _Traced.of(runnable, config, kwargs)
     if call is None:
         return getattr(runnable, f"_{method}")(arg, config, **kwargs)
     return getattr(call, method)(arg)

@@ -72,7 +72,13 @@ class RunnableRetry(Runnable[Input, Output]):
     attempts in all (first included). `wait_exponential_jitter`: wait between attempts
     per tenacity's `wait_exponential_jitter(**exponential_jitter_params)` (by default
     1 s, 2 s, 4 s... plus up to 1 s of jitter), or not at all when False.
+
+    Streamed, it makes no run of its own (LangChain's is then its binding: the events
+    are the bound runnable's), and retries until the first piece, where LangChain's
+    does not retry a stream.
     """
+
+    _streams_as_binding = True
 
     def __init__(
         self,
@@ -125,6 +131,11 @@ class RunnableRetry(Runnable[Input, Output]):
     def _attempt_config(self, config: RunnableConfig, attempt: int) -> RunnableConfig:
         return child_config(config, tag=f"retry:attempt:{attempt}" if attempt > 1 else None)
 
+    def _stream_config(self, config: RunnableConfig, attempt: int) -> RunnableConfig:
+        """A streamed attempt's: the first is the bound runnable's own call (its run
+        where the retry sits, as LangChain's binding streams it), a later one tagged."""
+        return config if attempt == 1 else self._attempt_config(config, attempt)
+
     def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         policy, deadline = self.policy, config.get("deadline")
         attempt = 1
@@ -156,7 +167,7 @@ class RunnableRetry(Runnable[Input, Output]):
         policy, deadline = self.policy, config.get("deadline")
         attempt = 1
         while True:
-            iterator = self.bound.stream(input, self._attempt_config(config, attempt), **kwargs)
+            iterator = self.bound.stream(input, self._stream_config(config, attempt), **kwargs)
             started = _started(iterator, (Exception,))
             if not isinstance(started, BaseException):
                 yield from started
@@ -173,7 +184,7 @@ class RunnableRetry(Runnable[Input, Output]):
         policy, deadline = self.policy, config.get("deadline")
         attempt = 1
         while True:
-            cfg = self._attempt_config(config, attempt)
+            cfg = self._stream_config(config, attempt)
             started = await _astarted(self.bound.astream(input, cfg, **kwargs), (Exception,))
             if not isinstance(started, BaseException):
                 async with aclosing(started):  # closed with this stream, not when collected

@@ -92,7 +92,7 @@ class RunnableConfig(TypedDict, total=False):
 
 #: Prefixes of the tags composites give one child only (`child_config`): a run's own
 #: position, never inherited (LangChain keeps them on the callback manager instead).
-POSITIONAL_PREFIXES = ("seq:step:", "map:key:", "condition:", "branch:")
+POSITIONAL_PREFIXES = ("seq:step:", "map:key:", "condition:", "branch:", "retry:attempt:")
 
 # Set while a user function (a lambda) runs, so a model invoked inside it without a
 # config still inherits callbacks, tags and the deadline of the surrounding call.
