@@ -53,6 +53,7 @@ from ..messages import UsageMetadata
 from ..messages import add_usage
 from ..messages import merge_chunks
 from ..specs import spec
+from ..version import __version__
 from .llm_results import LLMResult
 from .llm_results import result_of as _result
 
@@ -78,13 +79,13 @@ def ls_provider(provider: str) -> str:
 
 def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     """The `ls_*` metadata LangChain's chat models add to their runs (`_get_ls_params`,
-    with the `ls_integration` every chat model's run carries), from a call's invocation
-    params.
+    with the `ls_integration` and `lc_versions` every chat model's run carries: here
+    chatplex's), from a call's invocation params.
 
     >>> ls_params({"provider": "openai", "model": "gpt-4o", "temperature": 0, "stop": "x"})
-    ... # doctest: +NORMALIZE_WHITESPACE
+    ... # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
     {'ls_provider': 'openai', 'ls_model_name': 'gpt-4o', 'ls_model_type': 'chat',
-     'ls_temperature': 0, 'ls_stop': ['x'], 'ls_integration': 'langchain_chat_model'}
+     'ls_temperature': 0, 'ls_stop': ['x'], 'ls_integration': 'langchain_chat_model', ...}
     """
     provider = params.get("provider")
     out = {
@@ -98,7 +99,7 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     stop = params.get("stop")
     if stop:
         out["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
-    out["ls_integration"] = "langchain_chat_model"
+    out.update(ls_integration="langchain_chat_model", lc_versions={"chatplex": __version__})
     return out
 
 

@@ -22,6 +22,7 @@ from chatplex.core.runs import RunNode
 from chatplex.messages import AIMessage
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
+from chatplex.version import __version__ as chatplex_version
 from tests.core._twins import call
 
 
@@ -258,6 +259,7 @@ async def test_chat_model_events_carry_ls_metadata(sync: bool) -> None:
         "ls_max_tokens": 5,
         "ls_stop": ["\n"],
         "ls_integration": "langchain_chat_model",
+        "lc_versions": {"chatplex": chatplex_version},
     }
     kinds = {e["event"] for e in events}
     assert {"on_chat_model_start", "on_chat_model_stream", "on_chat_model_end"} <= kinds
