@@ -54,6 +54,7 @@ from ..messages import add_usage
 from ..messages import merge_chunks
 from ..specs import spec
 from ..version import __version__
+from .llm_results import ChatGenerationChunk
 from .llm_results import LLMResult
 from .llm_results import result_of as _result
 
@@ -379,26 +380,6 @@ class _Narrowed:
             ]
 
 
-class _Generation:
-    """`chunk=` for on_llm_new_token: LangChain passes a ChatGenerationChunk. (A plain
-    class: a dataclass costs ~0.3 ms to build at `import chatplex`.)"""
-
-    __slots__ = ("generation_info", "message")
-
-    def __init__(
-        self, message: AIMessageChunk, generation_info: dict[str, Any] | None = None
-    ) -> None:
-        self.message = message
-        self.generation_info = generation_info
-
-    def __repr__(self) -> str:
-        return f"_Generation(message={self.message!r}, generation_info={self.generation_info!r})"
-
-    @property
-    def text(self) -> str:
-        return self.message.text
-
-
 # -- LangChain's own objects, for LangChain's own handlers -------------------------------------
 
 
@@ -461,7 +442,9 @@ def _token_event(
 ) -> tuple[tuple[Any, ...], Callable[[], tuple[Any, ...]], dict[str, Any]]:
     """What `on_llm_new_token` is given for `chunk` (see `_fire_each`): the plain
     arguments, LangChain's, and the keywords."""
-    extra = {"chunk": _Generation(chunk), "lc_chunk": lambda: _lc_generation(chunk)}
+    # LangChain's handlers get its ChatGenerationChunk, the others chatplex's.
+    generation = ChatGenerationChunk(chunk, chunk.text)
+    extra = {"chunk": generation, "lc_chunk": lambda: _lc_generation(chunk)}
     return (chunk.text,), lambda: (chunk.text,), extra
 
 

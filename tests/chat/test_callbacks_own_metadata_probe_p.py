@@ -41,3 +41,28 @@ def test_an_own_chat_models_run_metadata_has_langchains_keys() -> None:
         k: v for k, v in theirs.items() if k != "lc_versions"
     }
     assert ours["lc_versions"] == {"chatplex": chatplex.__version__}
+
+
+def test_a_token_handler_gets_langchains_generation_chunk() -> None:
+    """`on_llm_new_token`'s `chunk=`: a `ChatGenerationChunk` (its name, `type`, `text`
+    and `message`) beside LangChain's."""
+    from langchain_core.callbacks import BaseCallbackHandler
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    def told(model: Any, handler_base: type) -> set[Any]:
+        class Tokens(handler_base):  # type: ignore[misc, valid-type]
+            def __init__(self) -> None:
+                self.seen: set[Any] = set()
+
+            def on_llm_new_token(self, token: str, *, chunk: Any = None, **kw: Any) -> None:
+                message = type(chunk.message).__name__
+                self.seen.add((type(chunk).__name__, chunk.type, chunk.text == token, message))
+
+        handler = Tokens()
+        list(model.stream("hi", {"callbacks": [handler]}))
+        return handler.seen
+
+    theirs = told(FakeListChatModel(responses=["a b"]), BaseCallbackHandler)
+    ours = told(chatplex.FakeChatModel(responses=["a b"]), chatplex.BaseCallbackHandler)
+    assert ours == theirs
+    assert ours == {("ChatGenerationChunk", "ChatGenerationChunk", True, "AIMessageChunk")}
