@@ -287,13 +287,15 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         config: RunnableConfig,
     ) -> AsyncIterator[dict[str, Any]]:
         out: asyncio.Queue[tuple[str, Any, bool]] = asyncio.Queue()
-        room = asyncio.Semaphore(_AHEAD)
+        # As LangChain's map: a branch is asked for its next piece once the one before has
+        # gone on (so its run ends after its last piece went on, as there).
+        turns = {key: asyncio.Semaphore(0) for key in self.steps}
 
         async def pump(key: str, step: Runnable[Any, Any]) -> None:
             try:
                 async for piece in open_branch(step, self._branch_config(config, key)):
-                    await room.acquire()
                     out.put_nowait((key, piece, False))
+                    await turns[key].acquire()
             except BaseException as exc:  # noqa: BLE001 - re-raised in the consumer
                 # Any failure, as in the sync pump: a BaseException left in the task
                 # would be dropped and the map would end as if the branch had finished.
@@ -307,9 +309,10 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         branches = _Branches(len(tasks))
         try:
             while branches.running:
-                if (piece := branches.piece(await out.get())) is not None:
-                    room.release()
+                item = await out.get()
+                if (piece := branches.piece(item)) is not None:
                     yield piece
+                    turns[item[0]].release()
         finally:
             for task in tasks:
                 task.cancel()
@@ -345,8 +348,8 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
 
 
 _DONE: Any = object()
-#: How many pieces a streamed map's branches may have made that its consumer has not yet
-#: taken: past it they wait, so a slow consumer bounds what is held.
+#: How many pieces a map's branches streamed in threads may have made that its consumer has
+#: not yet taken: past it they wait, so a slow consumer bounds what is held.
 _AHEAD = 64
 
 
