@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from .. import version
 from ..core.chunks import aclosing_iterator
 from ..core.chunks import closing_iterator
 from ..core.handlers import AsyncCallbackHandler
@@ -53,7 +54,6 @@ from ..messages import UsageMetadata
 from ..messages import add_usage
 from ..messages import merge_chunks
 from ..specs import spec
-from ..version import __version__
 from .llm_results import ChatGenerationChunk
 from .llm_results import LLMResult
 from .llm_results import result_of as _result
@@ -100,7 +100,7 @@ def ls_params(params: dict[str, Any]) -> dict[str, Any]:
     stop = params.get("stop")
     if stop:
         out["ls_stop"] = [stop] if isinstance(stop, str) else list(stop)
-    out.update(ls_integration="langchain_chat_model", lc_versions={"chatplex": __version__})
+    out.update(ls_integration="langchain_chat_model", lc_versions={"chatplex": version.__version__})
     return out
 
 

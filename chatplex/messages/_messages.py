@@ -28,9 +28,11 @@ from ._lazy import keep_first
 from ._merge import merged_fields
 from ._types import Content
 from ._types import InvalidToolCall
+from ._types import TextAccessor
 from ._types import ToolCall
 from ._types import ToolCallChunk
 from ._types import UsageMetadata
+from ._types import content_text
 
 if TYPE_CHECKING:  # annotations only: at run time typing_extensions costs ~2-4 ms of imports
     from typing import Self
@@ -69,21 +71,6 @@ def _langchain_class_of(own: type) -> type:
         if found is not None:
             return found
     return own
-
-
-def content_text(content: Content) -> str:
-    """The text of some content: the string itself, or its str elements and text blocks
-    joined (a merged stream's list holds both, as in LangChain)."""
-    if isinstance(content, str):
-        return content
-    return "".join(
-        block
-        if isinstance(block, str)
-        else block.get("text", "")
-        if isinstance(block, dict) and block.get("type") == "text"
-        else ""
-        for block in content
-    )
 
 
 class _FieldDict:
@@ -125,9 +112,10 @@ class BaseMessage(_FieldDict):
     _field_order: ClassVar[tuple[str, ...]] = _COMMON_FIELDS
 
     @property
-    def text(self) -> str:
-        """The message's text, whether `content` is a string or a list of blocks."""
-        return content_text(self.content)
+    def text(self) -> TextAccessor:
+        """The message's text, whether `content` is a string or a list of blocks (a str,
+        which LangChain's `.text()` of before 1.0 also calls, warning, as LangChain's)."""
+        return TextAccessor(content_text(self.content))
 
     @property
     def content_blocks(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ written for either library, and so that building one costs no more than a dict l
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 from typing import Literal
 from typing import NotRequired
@@ -24,15 +25,49 @@ __all__ = [
     "PieceFields",
     "ReplyFields",
     "ToolCall",
+    "TextAccessor",
     "ToolCallChunk",
     "UsageMetadata",
     "add_usage",
+    "content_text",
 ]
 
 #: Message content: plain text, or a list of provider-style content blocks
 #: (`{"type": "text", "text": ...}`, `{"type": "image_url", ...}`, `{"type": "thinking", ...}`)
 #: and, as in LangChain, str elements (a merged stream's text beside blocks).
 Content = str | list[dict[str, Any]]
+
+
+def content_text(content: Content) -> str:
+    """The text of some content: the string itself, or its str elements and text blocks
+    joined (a merged stream's list holds both, as in LangChain)."""
+    if isinstance(content, str):
+        return content
+    return "".join(
+        block
+        if isinstance(block, str)
+        else block.get("text", "")
+        if isinstance(block, dict) and block.get("type") == "text"
+        else ""
+        for block in content
+    )
+
+
+class TextAccessor(str):
+    """A message's `.text`: a str that can also be called, as LangChain's `TextAccessor`
+    (`.text()` was a method before LangChain 1.0: calling it warns and gives the str)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        warnings.warn(
+            "Calling .text() as a method is deprecated. "
+            "Use .text as a property instead (e.g., message.text).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return str(self)
+
 
 #: Role names (of tuples, dicts, LangChain's ChatMessage) mapped to the message type
 #: they build.
