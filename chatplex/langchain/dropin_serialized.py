@@ -313,11 +313,12 @@ def attributes(model: AsPartner) -> dict[str, Any]:
 
 
 def secrets(model: AsPartner) -> dict[str, str]:
-    """The partner class's `lc_secrets`, where its serialized form declares them (its
-    fields, not their aliases: `openai_api_key`, never `api_key`); else every credential
-    the constructor takes, by the environment variable `load` reads it from, `api_key`
-    only where it is no alias of a `<provider>_api_key` (then the provider's variable)."""
-    form = serialized_form(model._engine.langchain_fields)
+    """The partner class's `lc_secrets`, where its fields declare them (its fields, not
+    their aliases: `openai_api_key`, never `api_key`), serialized by LangChain or not;
+    else every credential the constructor takes, by the environment variable `load`
+    reads it from, `api_key` only where it is no alias of a `<provider>_api_key` (then
+    the provider's variable)."""
+    form = model._engine.langchain_fields
     if form is not None and form.secrets:
         return dict(form.secrets)
     names = [n for n in inspect.signature(type(model)).parameters if is_secret_name(n)]

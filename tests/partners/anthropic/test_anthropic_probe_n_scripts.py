@@ -80,7 +80,10 @@ def v1_thread_reloaded(cls: Any, url: str) -> Any:
     agent = create_agent(chat, tools=[add], checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     agent.invoke({"messages": [("user", "1+2?")]}, config)
-    back = [load(dumpd(m)) for m in agent.get_state(config).values["messages"]]
+    back = [
+        load(dumpd(m), allowed_objects="messages")
+        for m in agent.get_state(config).values["messages"]
+    ]
     return [back, chat.bind_tools([add]).invoke([*back, ("user", "Sure?")])]
 
 
