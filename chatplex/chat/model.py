@@ -87,7 +87,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         timeout: seconds one HTTP attempt may take for the whole reply, however slowly
             a server trickles it (default: the shared pool's read timeout, 600).
         max_retries: retries after the first attempt (2).
-        max_retry_after: the longest server-asked wait honoured, in seconds (60).
+        max_retry_after: the longest server-asked or 429-learned wait, in seconds (60).
         retry_policy: replaces both retry settings (`chatplex.http.retry_policy(...)`:
             other backoff, an injected sleep and clock for tests).
         rate_limit: a `RateLimit` or a dict (`requests_per_minute`,

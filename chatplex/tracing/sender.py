@@ -321,7 +321,8 @@ class LangSmithSender:
                 if response.status_code not in RETRIED_STATUSES:
                     raise RuntimeError(f"LangSmith refused {count} runs at {url}: {problem}")
                 asked = retry_after_from(response.headers)  # seconds or an HTTP date
-                wait = self._backoff(attempt) if asked is None else asked
+                # A wait of 0 (or a date past) is no hint: the backoff, as a model's retries.
+                wait = asked if asked is not None and asked > 0 else self._backoff(attempt)
             if attempt == self.max_attempts:
                 break
             logger.debug("LangSmith: %s, retrying in %.2f s", problem, wait)

@@ -190,6 +190,14 @@ def test_429_and_5xx_are_retried_honoring_retry_after_with_a_cap() -> None:
     assert handler.requests[0].content == handler.requests[-1].content  # the same body
 
 
+def test_a_retry_after_of_0_gets_the_backoff_not_an_immediate_retry() -> None:
+    handler = Answers(httpx.Response(429, headers={"retry-after": "0"}), 202)
+    sender, slept = mocked(handler, max_attempts=2, max_retry_wait=5.0)
+    sender.send([run("x")])
+    assert len(handler.requests) == 2
+    assert slept == [0.5]  # the first backoff, as a model's retries: 0 is no hint
+
+
 def test_prepared_pieces_go_as_one_body_of_their_length_and_again_on_a_retry() -> None:
     """`post_prepared` sends the pieces `prepare` wrote without joining them: one body,
     its `Content-Length` given (not chunked), the same bytes on a retry."""
