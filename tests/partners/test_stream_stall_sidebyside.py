@@ -4,7 +4,8 @@ at each partner's default retries: how many requests each sends and what a scrip
 groq's: Stainless) sends one; langchain-mistralai sends a stream's request outside its
 retries; the fireworks SDK retries it. The drop-in's error is also the class the
 partner raised (the SDK's timeout, or httpx's `ReadTimeout` let through raw).
-ChatAnthropic: tests/partners/anthropic/test_anthropic_stream_stall_waits3.py."""
+The anthropic SDK's retries end there too, and it lets httpx2's `ReadTimeout` through
+raw. chatplex's own models keep retrying a stream whose first event never came."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
+from chatplex import init_chat_model
+from chatplex.errors import APITimeoutError
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import scripted_server
+
+MODEL = "claude-haiku-4-5"
 
 #: Name → (partner module, its constructor's keywords for a server at `url`).
 CASES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
@@ -30,6 +35,7 @@ CASES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "ChatFireworks": ("langchain_fireworks", lambda url: {"model": "f", "base_url": url}),
     # (its `timeout` is whole seconds)
     "ChatMistralAI": ("langchain_mistralai", lambda url: {"model": "m", "endpoint": url}),
+    "ChatAnthropic": ("langchain_anthropic", lambda url: {"model": MODEL, "base_url": url}),
 }
 TIMEOUTS = {"ChatMistralAI": 1}
 
@@ -80,7 +86,8 @@ def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
     module, keywords = CASES[name]
     partner = getattr(pytest.importorskip(module), name)
     ours = getattr(chatplex.langchain, name)
-    for variable in ("OPENAI", "GROQ", "DEEPSEEK", "XAI", "TOGETHER", "FIREWORKS", "MISTRAL"):
+    for variable in ("OPENAI", "GROQ", "DEEPSEEK", "XAI", "TOGETHER", "FIREWORKS", "MISTRAL",
+                     "ANTHROPIC"):  # fmt: skip
         monkeypatch.setenv(f"{variable}_API_KEY", "test-key")
 
     def make(cls: Any) -> Callable[[str], Any]:
@@ -105,3 +112,15 @@ def test_the_openai_responses_api_stream_is_sent_once_as_by_langchain_openai() -
     sent_ours, raised = _run(make(chatplex.langchain.ChatOpenAI), False)
     assert (sent_ours, sent_theirs) == (1, 1)
     assert isinstance(raised, type(theirs))
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_chatplexs_own_model_retries_a_stream_with_no_first_event(asynchronous: bool) -> None:
+    def make(url: str) -> Any:
+        return init_chat_model(
+            f"anthropic:{MODEL}", api_key="sk-ant-test", base_url=url, timeout=0.25
+        )
+
+    sent, raised = _run(make, asynchronous)
+    assert sent == 3  # max_retries=2: nothing had reached the caller
+    assert isinstance(raised, APITimeoutError)
