@@ -72,7 +72,7 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_unknown_keyword=CreateRefusal("Messages"),
         # The anthropic SDK retries a stream's request up to its headers; its events are
         # iterated outside those retries: a stall before the first event is one request,
-        # its `ReadTimeout` raised raw (tests/partners/anthropic/*_waits3.py).
+        # its `ReadTimeout` raised raw (tests/partners/test_stream_stall_sidebyside.py).
         partner_retries_stream_bodies=False,
     ),
 }
