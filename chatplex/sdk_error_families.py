@@ -142,10 +142,8 @@ def _bridged(made: type[BaseException]) -> type[BaseException] | None:
 
 
 def _bridged_cut_class(err: BaseException, httpx: ModuleType) -> type[BaseException] | None:
-    if idle_stream(err):  # let through as the sync client's (tests/partners/*_stall*)
-        return class_named(httpx, "ReadTimeout")
     made = _from_aiohttp(err.__cause__) if broke_off(err) else None
-    return _cut_stream_class(err, httpx) if made is None else _bridged(made)
+    return _cut_or_idle_class(err, httpx) if made is None else _bridged(made)
 
 
 def _fill_bridged(err: BaseException) -> None:
@@ -168,7 +166,8 @@ def aiohttp_bridge_cut_family() -> ErrorFamily:
     the fireworks SDK's default): sync, httpx's own error (`cut_stream_family`'s class
     and words); async, the httpx class that transport maps aiohttp's exception to
     (`httpx.ReadError` for a `ClientPayloadError`), in aiohttp's words ("Response
-    payload is not completed: ..."); any other error is none of httpx's."""
+    payload is not completed: ..."); an opened stream that then timed out, httpx's
+    `ReadTimeout` on both (`idle_stream`); any other error is none of httpx's."""
     return ErrorFamily("httpx", _bridged_cut_class, _fill_bridged)
 
 
