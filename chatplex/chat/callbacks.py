@@ -443,9 +443,9 @@ def _token_event(
     """What `on_llm_new_token` is given for `chunk` (see `_fire_each`): the plain
     arguments, LangChain's, and the keywords."""
     # LangChain's handlers get its ChatGenerationChunk, the others chatplex's.
-    generation = ChatGenerationChunk(chunk, chunk.text)
-    extra = {"chunk": generation, "lc_chunk": lambda: _lc_generation(chunk)}
-    return (chunk.text,), lambda: (chunk.text,), extra
+    text = chunk.text  # (built from the content at each read)
+    extra = {"chunk": ChatGenerationChunk(chunk, text), "lc_chunk": lambda: _lc_generation(chunk)}
+    return (text,), lambda: (text,), extra
 
 
 def _lc_generation(chunk: AIMessageChunk) -> Any:
