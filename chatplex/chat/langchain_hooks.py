@@ -15,12 +15,38 @@ from typing import Any
 from typing import ClassVar
 
 from .model import ChatModel
+from .partner_form import PartnerClass
 
 if TYPE_CHECKING:
     from ..messages import BaseMessage
     from .partner_form import PartnerFields
 
 __all__ = ["DropInEngine"]
+
+
+class _FactsRecord:
+    """An engine's `PartnerClass` made from its `langchain_*` facts, for the engines that
+    do not declare one yet (`partner_record = PartnerClass(...)` in the class body),
+    made once per class on first read (a preset's facts are set after its class body)."""
+
+    def __get__(self, model: object, cls: type[DropInEngine]) -> PartnerClass:
+        made = cls.__dict__.get("_facts_record")
+        if made is None:
+            made = PartnerClass(
+                llm_type=cls.langchain_llm_type,
+                namespace=cls.langchain_namespace,
+                lc_id_namespace=cls.langchain_lc_id_namespace,
+                fields=cls.langchain_fields,
+                profiles=cls.langchain_profiles,
+                partner_class=cls.langchain_partner_class,
+                package=cls.langchain_package,
+                versions=cls.langchain_versions,
+                async_through_sync=cls.langchain_async_through_sync,
+                lifts_model_kwargs=cls.langchain_lifts_model_kwargs,
+                combined_output=cls.langchain_combined_output,
+            )
+            cls._facts_record = made
+        return made
 
 
 class DropInEngine(ChatModel):
@@ -78,6 +104,10 @@ class DropInEngine(ChatModel):
     #: partner that adds that step only for some models leaves it.
     langchain_unforced_reply_raises: bool = True
 
+    #: Its LangChain class, as data (read only by `chatplex.langchain`).
+    partner_record: ClassVar[PartnerClass] = _FactsRecord()  # type: ignore[assignment]
+    _facts_record: ClassVar[PartnerClass | None] = None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         where = vars(cls).get("langchain_partner_class")
@@ -91,7 +121,7 @@ class DropInEngine(ChatModel):
         return None
 
     def _keeps_bound_tool_lists(self) -> bool:
-        return self.langchain_partner_class is not None
+        return self.partner_record.partner_class is not None
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
     mappings: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, module in DROP_IN_MODULES.items():
         engine = getattr(import_module(module), name)
-        namespace = engine.langchain_namespace
+        namespace = engine.partner_record.namespace
         if namespace is not None and _serializable(engine):
             mappings[(*namespace, name)] = (*__name__.split("."), name)
     return mappings
@@ -76,7 +76,7 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     )
     namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
     # `isinstance(model, <the partner class>)` holds once the partner's module is loaded.
-    namespace.update(class_view(engine.langchain_partner_class))
+    namespace.update(class_view(engine.partner_record.partner_class))
     # The partner class's class-level helpers (a static `create_cache_point`...).
     for attribute, value in vars(engine).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):

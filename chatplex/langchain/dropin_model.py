@@ -191,7 +191,7 @@ class DropInChatModel(ChatChatplex):
             settings["streaming"] = values["streaming"]
         # As the partner's "before" validators leave them: its fields are read from these.
         settings = cls._engine.langchain_settings(settings)
-        form = serialized_form(cls._engine.langchain_fields)
+        form = serialized_form(cls._engine.partner_record.fields)
         sent = sent_over_fields(cls, settings) if as_held else settings
         engine = built_as_partner(cls._engine, sent if form is None else form.settable(sent))
         engine.partner_words = True  # under LangChain's name, its partner's error words
@@ -362,7 +362,7 @@ class DropInChatModel(ChatChatplex):
             return None if value is ABSENT else value
 
         # (the partner package's version, where its User-Agent names it; else chatplex's)
-        version = named_versions(self._engine.langchain_package, None)[0][1]
+        version = named_versions(self._engine.partner_record.distribution, None)[0][1]
         return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _repr_value(self, name: str) -> Any:
@@ -420,7 +420,8 @@ class DropInChatModel(ChatChatplex):
     def _named_versions(self) -> tuple[tuple[str, str], ...]:
         """What the partner class names in a trace's `lc_versions` where its package is
         installed (each at its installed version), else chatplex (`trace_versions.py`)."""
-        return named_versions(self._engine.langchain_package, self._engine.langchain_versions)
+        record = self._engine.partner_record
+        return named_versions(record.distribution, record.versions)
 
     def _partner_shown(self) -> dict[str, Any]:
         return _partner_shown(type(self), self.partner_given, self.chatplex_model)
@@ -552,13 +553,13 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _llm_type(self) -> str:
-        return self._engine.langchain_llm_type or "chatplex"
+        return self._engine.partner_record.llm_type or "chatplex"
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         """The partner class's profile of this model (its data, shipped by chatplex in
         `profiles/`), adjusted by the engine as the partner adjusts it."""
         engine = self.chatplex_model
-        table = self._engine.langchain_profiles
+        table = self._engine.partner_record.profiles
         if not profile_table(table) or not isinstance(engine, DropInEngine):
             return None
         found = found_profile(table, engine.langchain_profile_names())
@@ -575,7 +576,7 @@ class DropInChatModel(ChatChatplex):
     def get_lc_namespace(cls) -> list[str]:
         """The partner's namespace, serializable or not: LangChain's answers it for a
         class it does not serialize too (scripts and tracers read `lc_id()`)."""
-        namespace = cls._engine.langchain_lc_id_namespace or cls._engine.langchain_namespace
+        namespace = cls._engine.partner_record.id_namespace
         if namespace is None:
             return super().get_lc_namespace()
         return list(namespace)

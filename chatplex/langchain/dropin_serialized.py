@@ -244,9 +244,10 @@ def json_form(model: AsPartner, serialized: Any) -> Any:
     declared, the keywords as given. Where LangChain does not serialize the partner,
     its `not_implemented` form, named by the partner's module path."""
     engine = model._engine
-    if serialized.get("type") == "not_implemented" and engine.langchain_namespace is not None:
-        serialized["id"] = [*engine.langchain_namespace, type(model).__name__]
-    form = serialized_form(engine.langchain_fields)
+    record = engine.partner_record
+    if serialized.get("type") == "not_implemented" and record.namespace is not None:
+        serialized["id"] = [*record.namespace, type(model).__name__]
+    form = serialized_form(record.fields)
     if form is None or serialized.get("type") != "constructor":
         return serialized
     kwargs = cast("dict[str, Any]", serialized["kwargs"])
@@ -318,7 +319,7 @@ def secrets(model: AsPartner) -> dict[str, str]:
     else every credential the constructor takes, by the environment variable `load`
     reads it from, `api_key` only where it is no alias of a `<provider>_api_key` (then
     the provider's variable)."""
-    form = model._engine.langchain_fields
+    form = model._engine.partner_record.fields
     if form is not None and form.secrets:
         return dict(form.secrets)
     names = [n for n in inspect.signature(type(model)).parameters if is_secret_name(n)]

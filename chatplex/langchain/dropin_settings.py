@@ -54,10 +54,10 @@ CHATPLEX_OWN = frozenset(TAIL) - {"timeout", "max_retries"} - LANGCHAIN_SIDE
 
 def serializable(engine: type[DropInEngine]) -> bool:
     """Whether LangChain serializes the engine's partner class: it names one
-    (`langchain_namespace`) and its form is not declared read-only (there the namespace
+    (`PartnerClass.namespace`) and its form is not declared read-only (there the namespace
     is the partner's module path, which its `not_implemented` form writes)."""
-    form = engine.langchain_fields
-    return engine.langchain_namespace is not None and (form is None or form.serialized)
+    record = engine.partner_record
+    return record.namespace is not None and (record.fields is None or record.fields.serialized)
 
 
 def engine_shown(engine: Any) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def written_kwargs(cls: type[EngineClass], given: dict[str, Any], engine: Any) -
     the keywords as held, the environment read) with `engine` its engine, credentials
     masked (none: no serialized form declared). Read at each dump, never stored: the
     keywords and the engine are the one record of the settings."""
-    form = serialized_form(cls._engine.langchain_fields)
+    form = serialized_form(cls._engine.partner_record.fields)
     if form is None:
         return {}
     keywords = {k: v for k, v in given.get("keywords", {}).items() if k not in CHATPLEX_OWN}

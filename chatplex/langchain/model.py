@@ -375,7 +375,8 @@ class ChatChatplex(BaseChatModel):
         # them (langchain-openai's for its Responses API's rows too, which carry none;
         # a preset's partner by its `llm_output` style), else LangChain's empty one.
         engine = primary(self.chatplex_model)
-        style = getattr(engine, "langchain_combined_output", None) or combining_style(
+        record = getattr(engine, "partner_record", None)
+        style = (record and record.combined_output) or combining_style(
             getattr(engine, "provider_label", None) or self._wire
         )
         # (The drop-in's own style first: it answers without reading every row.)
@@ -446,7 +447,7 @@ class ChatChatplex(BaseChatModel):
         return (
             self._under_partner_name
             and isinstance(engine, DropInEngine)
-            and engine.langchain_async_through_sync
+            and engine.partner_record.async_through_sync
         )
 
     def _should_stream(

@@ -16,7 +16,7 @@ A field's value is found, in turn, in
    take the partner's constructor, with its defaults).
 
 A name none of these knows is not the partner's field (`ABSENT`). The partner's form is
-its engine's `langchain_fields`, declared beside the engine, serialized by LangChain or
+its engine's `partner_record.fields`, declared beside the engine, serialized by LangChain or
 not (`PartnerFields.serialized`): this module names no partner; `PartnerFields.set_only_by`
 names the fields that share an alias with another (langchain-openai's subclasses:
 `api_key=` sets `openai_api_key`).
@@ -279,10 +279,10 @@ def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -
     """The partner class's own fields given inside `model_kwargs`, taken out as those
     fields (in `values`, the constructor's keywords; the dict given is not changed), with
     langchain-core's warning, where that class does so
-    (`DropInEngine.langchain_lifts_model_kwargs`). A keyword also given inside
+    (`PartnerClass.lifts_model_kwargs`). A keyword also given inside
     `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
     fields, rest = split_model_kwargs(engine_type, values.get("model_kwargs"))
-    outer = engine_type.langchain_lifts_model_kwargs
+    outer = engine_type.partner_record.lifts_model_kwargs
     if not fields or outer is None:
         return
     twice = next((name for name in values if name in fields or name in rest), None)
@@ -298,10 +298,10 @@ def split_model_kwargs(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """`extra` (a `model_kwargs`) split into the partner class's own fields (those it
     dumps, its SDK clients, LangChain's; under any of their names) and the rest, where
-    that class lifts its fields out (`DropInEngine.langchain_lifts_model_kwargs`); no
+    that class lifts its fields out (`PartnerClass.lifts_model_kwargs`); no
     fields where it does not, or `extra` is no mapping."""
     form = reading_form(engine_type)
-    if engine_type.langchain_lifts_model_kwargs is None or form is None:
+    if engine_type.partner_record.lifts_model_kwargs is None or form is None:
         return {}, {}
     if not isinstance(extra, Mapping):
         return {}, {}
@@ -413,7 +413,7 @@ def _as_float(value: Any) -> Any:
 def reading_form(engine_type: type[DropInEngine]) -> PartnerFields | None:
     """The partner's fields as the engine declares them (serialized by LangChain or
     not: `PartnerFields.serialized`); None: none declared."""
-    return engine_type.langchain_fields
+    return engine_type.partner_record.fields
 
 
 def partner_environment(

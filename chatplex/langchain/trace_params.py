@@ -64,7 +64,8 @@ def ls_params(
     field holds it: `PartnerFields.held`)."""
     engine = primary(model.chatplex_model)
     name, rule = _ls_rule(model, engine)
-    form = serialized_form(getattr(engine, "langchain_fields", None)) or _NO_FORM
+    record = getattr(engine, "partner_record", None)
+    form = serialized_form(record and record.fields) or _NO_FORM
 
     def setting(field: str) -> Any:
         return form.held(field, model._setting(field, engine), engine)

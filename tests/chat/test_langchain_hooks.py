@@ -6,6 +6,7 @@ from __future__ import annotations
 from chatplex import ChatModel
 from chatplex import FakeChatModel
 from chatplex.chat.langchain_hooks import DropInEngine
+from chatplex.chat.partner_form import PartnerClass
 
 
 class _Engine(DropInEngine, FakeChatModel):
@@ -53,3 +54,26 @@ def test_a_partner_package_is_named_after_the_declared_partner_module_unless_giv
     assert _Engine.langchain_package is None  # no partner class: chatplex's own
     assert _Partnered.langchain_package == "langchain-acme-cloud"
     assert _Given.langchain_package == _Inherited.langchain_package == "acme-langchain"
+
+
+def test_an_engine_declaring_its_partner_record_is_read_by_it() -> None:
+    record = PartnerClass(llm_type="acme-chat", partner_class="langchain_acme.chat_models:A")
+
+    class _Declared(_Engine):
+        partner_record = record
+
+    assert _Declared.partner_record is record
+    assert _Declared(responses=["a"])._keeps_bound_tool_lists() is True
+    assert record.distribution == "langchain-acme"
+
+
+def test_an_engine_with_its_facts_as_class_attributes_has_its_record_made_of_them() -> None:
+    class _Facts(_Engine):
+        langchain_llm_type = "acme-chat"
+        langchain_partner_class = "langchain_acme.chat_models:A"
+        langchain_package = "acme-langchain"
+
+    made = _Facts.partner_record
+    assert (made.llm_type, made.distribution) == ("acme-chat", "acme-langchain")
+    assert _Facts.partner_record is made  # made once per class
+    assert _Engine.partner_record.partner_class is None

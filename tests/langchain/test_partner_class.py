@@ -33,7 +33,7 @@ from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.dropin import langchain_class
 from chatplex.langchain.partner_class import seen_class
 
-#: Where langchain-anthropic defines its class (`ChatAnthropic.langchain_partner_class`).
+#: Where langchain-anthropic defines its class (`ChatAnthropic.partner_record.partner_class`).
 _ANTHROPIC_MODULE = "langchain_anthropic.chat_models"
 
 
@@ -76,15 +76,15 @@ def test_every_drop_in_over_langchain_openai_is_a_base_chat_openai() -> None:
 
 @pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
 def test_each_declared_partner_class_is_where_it_is_declared(name: str) -> None:
-    engine = langchain_class(name)._engine
-    where = engine.langchain_partner_class
+    record = langchain_class(name)._engine.partner_record
+    where = record.partner_class
     if where is None:  # only chatplex names it (no partner package)
-        assert engine.langchain_package is None
+        assert record.distribution is None
         return
     module_name, _, class_name = where.partition(":")
     assert class_name == name
     if importlib.util.find_spec(module_name.partition(".")[0]) is None:
-        pytest.skip(f"{engine.langchain_package} is not installed")
+        pytest.skip(f"{record.distribution} is not installed")
     partner = getattr(importlib.import_module(module_name), class_name)
     assert partner.__module__ == module_name  # where it is defined, not re-exported
     assert issubclass(seen_class(langchain_class(name), partner), partner)

@@ -30,6 +30,7 @@ from test_dropin_serialized import _params
 
 import chatplex
 import chatplex.langchain
+from chatplex.chat.partner_form import PartnerClass
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
@@ -398,7 +399,7 @@ def test_a_completed_field_is_read_and_counted_set_from_the_engine() -> None:
     form = PartnerFields(kept_in={"stream_usage": "fields"}, completed={"fields": "partner_fields"})
     engine = SimpleNamespace(partner_fields={"thinking": "on", "top_k": 5})
     given = {"fields": {"top_k": 5}, "stream_usage": False}
-    with_form = type("Engine", (), {"langchain_fields": form})
+    with_form = type("Engine", (), {"partner_record": PartnerClass(fields=form)})
     read = partner_value(with_form, "fields", given, {}, engine)  # type: ignore[arg-type]
     assert read == {"thinking": "on", "top_k": 5, "stream_usage": False}
     as_given = SimpleNamespace(partner_fields=None)

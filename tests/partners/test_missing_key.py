@@ -67,7 +67,7 @@ def _partner_class(name: str) -> Any:
     """The partner package's class of drop-in `name` (skipped where the package is not
     installed), or None where it has none (ChatHyperbolic)."""
     engine = getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
-    where = engine.langchain_partner_class
+    where = engine.partner_record.partner_class
     if where is None:
         return None
     module, _, attribute = where.partition(":")
