@@ -15,7 +15,7 @@ from typing import Any
 from typing import ClassVar
 
 from .model import ChatModel
-from .partner_form import PartnerClass
+from .partner_record import PartnerClass
 
 if TYPE_CHECKING:
     from ..messages import BaseMessage

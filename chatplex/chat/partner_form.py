@@ -35,7 +35,6 @@ from ..secret import Secret
 __all__ = [
     "Fallback",
     "IdentifyingParams",
-    "PartnerClass",
     "PartnerFields",
     "SdkClient",
     "partner_fields",
@@ -533,58 +532,6 @@ class PartnerFields:
             if name in named or environ.get(variable):
                 out[name] = secret_reference(variable)
         return out
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerClass:
-    """The LangChain partner class a drop-in stands in for, as data: what its LangChain
-    chat model (`chatplex.langchain`, which alone reads this) reports and does as that
-    class. A drop-in's engine names its record (`DropInEngine.partner_record`).
-
-    >>> PartnerClass("x", partner_class="langchain_x.chat_models:ChatX").distribution
-    'langchain-x'
-    """
-
-    #: Its `_llm_type` (LangChain's cache keys include it).
-    llm_type: str | None = None
-    #: Its serializer namespace (None: LangChain does not serialize it), and the one its
-    #: `lc_id()` names where that is not this (a class LangChain does not serialize that
-    #: still answers its package's legacy `["langchain", "chat_models", ...]`).
-    namespace: tuple[str, ...] | None = None
-    lc_id_namespace: tuple[str, ...] | None = None
-    #: How it names and writes its fields (None: the constructor's keywords as given).
-    fields: PartnerFields | None = None
-    #: Its model profiles (`chatplex/langchain/profiles/<name>.json`); None: it has none.
-    profiles: str | None = None
-    #: Where it is defined, "module:Class" (its `__module__`): once that module is loaded
-    #: the drop-in's models pass `isinstance` checks of it. None: no class.
-    partner_class: str | None = None
-    #: Its distribution (None: named after `partner_class`'s top module) and the packages
-    #: it names in a trace's `metadata["lc_versions"]` (None: its own; `()`: none).
-    package: str | None = None
-    versions: tuple[str, ...] | None = None
-    #: Whether it has no async path of its own (LangChain runs `_generate` / `_stream` in
-    #: a thread for `ainvoke` / `astream`).
-    async_through_sync: bool = False
-    #: Whether it takes its own fields given inside `model_kwargs` as those fields, with
-    #: langchain-core's warning, and the frames above the building line that warning
-    #: points at; None: it does not.
-    lifts_model_kwargs: int | None = None
-    #: How its `generate()` combines its rows' `llm_output` (a `ProviderSpec.llm_output`
-    #: style); None: as the wire's provider name combines them.
-    combined_output: str | None = None
-
-    @property
-    def id_namespace(self) -> tuple[str, ...] | None:
-        """The namespace its `lc_id()` names: `lc_id_namespace`, else `namespace`."""
-        return self.lc_id_namespace or self.namespace
-
-    @property
-    def distribution(self) -> str | None:
-        """`package`, else the distribution `partner_class`'s top module is named after."""
-        if self.package is not None or self.partner_class is None:
-            return self.package
-        return self.partner_class.partition(".")[0].replace("_", "-")
 
 
 def _inverted(mapping: Mapping[str, str]) -> dict[str, tuple[str, ...]]:

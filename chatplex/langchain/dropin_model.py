@@ -418,8 +418,7 @@ class DropInChatModel(ChatChatplex):
                 yield field, shown
 
     def _named_versions(self) -> tuple[tuple[str, str], ...]:
-        """What the partner class names in a trace's `lc_versions` where its package is
-        installed (each at its installed version), else chatplex (`trace_versions.py`)."""
+        """The partner's packages a trace's `lc_versions` names, else chatplex's."""
         record = self._engine.partner_record
         return named_versions(record.distribution, record.versions)
 

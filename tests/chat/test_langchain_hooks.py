@@ -6,7 +6,7 @@ from __future__ import annotations
 from chatplex import ChatModel
 from chatplex import FakeChatModel
 from chatplex.chat.langchain_hooks import DropInEngine
-from chatplex.chat.partner_form import PartnerClass
+from chatplex.chat.partner_record import PartnerClass
 
 
 class _Engine(DropInEngine, FakeChatModel):

@@ -30,8 +30,8 @@ from test_dropin_serialized import _params
 
 import chatplex
 import chatplex.langchain
-from chatplex.chat.partner_form import PartnerClass
 from chatplex.chat.partner_form import PartnerFields
+from chatplex.chat.partner_record import PartnerClass
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT

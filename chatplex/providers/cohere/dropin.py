@@ -30,9 +30,9 @@ from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import SettingRefused
 from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerClass
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.partner_record import PartnerClass
 from ...specs import field_names
 
 if TYPE_CHECKING:

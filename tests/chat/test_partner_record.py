@@ -1,0 +1,35 @@
+"""A partner class's record: its fields' spellings and defaults, and the namespace and
+distribution it names."""
+
+from __future__ import annotations
+
+from chatplex.chat.partner_record import REQUIRED
+from chatplex.chat.partner_record import PartnerClass
+from chatplex.chat.partner_record import PartnerField
+
+
+def test_a_field_is_taken_by_its_name_then_its_alias() -> None:
+    assert PartnerField("model_name", str, "m", alias="model").spellings == ("model_name", "model")
+    assert PartnerField("temperature").spellings == ("temperature",)
+
+
+def test_a_factory_default_is_fresh_each_time() -> None:
+    kwargs = PartnerField("model_kwargs", factory=dict)
+    first = kwargs.default_value()
+    first["x"] = 1
+    assert kwargs.default_value() == {}
+    assert PartnerField("model", str, REQUIRED).default_value() is REQUIRED
+    assert repr(REQUIRED) == "REQUIRED"
+
+
+def test_the_namespace_and_distribution_it_names() -> None:
+    record = PartnerClass(
+        namespace=("langchain", "chat_models", "x"),
+        lc_id_namespace=("langchain_x", "chat_models"),
+        partner_class="langchain_x.chat_models:ChatX",
+    )
+    assert record.id_namespace == ("langchain_x", "chat_models")
+    assert record.distribution == "langchain-x"
+    assert PartnerClass(namespace=("a",), package="pkg").id_namespace == ("a",)
+    assert PartnerClass(package="pkg", partner_class="a.b:C").distribution == "pkg"
+    assert PartnerClass().distribution is None

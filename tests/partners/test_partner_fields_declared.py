@@ -1,0 +1,116 @@
+"""Each drop-in's declared partner fields (`PartnerClass.declared`) are its partner class's
+own pydantic fields (not `BaseChatModel`'s): the same names, annotations, defaults,
+aliases and exclusions, and each environment variable declared is one the partner reads
+that field from. A difference is listed with its reason, and a listed one must still
+differ."""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from typing import Any
+
+import pytest
+
+from chatplex.chat.partner_record import REQUIRED
+from chatplex.chat.partner_record import PartnerClass
+from chatplex.chat.partner_record import PartnerField
+from chatplex.dropins import DROP_IN_MODULES
+from tests.partners._builds import PARTNER_BUILDS
+
+BaseChatModel = pytest.importorskip("langchain_core.language_models").BaseChatModel
+PydanticUndefined = pytest.importorskip("pydantic_core").PydanticUndefined
+
+#: (drop-in name, field name, fact) -> why the declared one differs from the partner's
+#: ("name": the field itself is declared by one side only).
+DIFFERENCES: dict[tuple[str, str, str], str] = {}
+
+#: The value a variable is set to when checking that a field is read from it, where a
+#: plain string would not pass the partner's validation.
+ENV_VALUES: dict[str, str] = {}
+
+
+def record(name: str) -> PartnerClass:
+    return getattr(import_module(DROP_IN_MODULES[name]), name).partner_record  # type: ignore[no-any-return]
+
+
+def partner_class(name: str) -> Any:
+    return getattr(pytest.importorskip(PARTNER_BUILDS[name][0]), name)
+
+
+def own_fields(cls: Any) -> dict[str, Any]:
+    return {n: f for n, f in cls.model_fields.items() if n not in BaseChatModel.model_fields}
+
+
+def partner_facts(field: Any) -> dict[str, Any]:
+    if field.default_factory is None:
+        default = REQUIRED if field.default is PydanticUndefined else field.default
+    else:
+        default = field.get_default(call_default_factory=True, validated_data={})
+    return {
+        "annotation": field.annotation,
+        "default": default,
+        "alias": field.alias,
+        "excluded": bool(field.exclude),
+    }
+
+
+def declared_facts(field: PartnerField) -> dict[str, Any]:
+    return {
+        "annotation": field.annotation,
+        "default": field.default_value(),
+        "alias": field.alias,
+        "excluded": field.excluded,
+    }
+
+
+def declared(name: str) -> tuple[PartnerField, ...]:
+    fields = record(name).declared
+    if not fields:
+        pytest.skip(f"{name}'s fields are not declared yet (decision 013, slice 2)")
+    return fields
+
+
+@pytest.fixture
+def no_declared_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every variable any record declares is unset: defaults are the partner's own."""
+    for name in DROP_IN_MODULES:
+        for field in record(name).declared:
+            for variable in field.env:
+                monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.mark.usefixtures("no_declared_variables")
+@pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
+def test_the_declared_fields_are_the_partners(name: str) -> None:
+    fields = {f.name: f for f in declared(name)}
+    theirs = own_fields(partner_class(name))
+    found: dict[tuple[str, str, str], str] = {}
+    for field in sorted(set(fields) ^ set(theirs)):
+        found[(name, field, "name")] = "declared" if field in fields else "not declared"
+    for field in sorted(set(fields) & set(theirs)):
+        ours, partner = declared_facts(fields[field]), partner_facts(theirs[field])
+        for fact in ours:
+            if ours[fact] != partner[fact]:
+                found[(name, field, fact)] = f"{ours[fact]!r} != {partner[fact]!r}"
+    listed = {key for key in DIFFERENCES if key[0] == name}
+    assert {k: v for k, v in found.items() if k not in listed} == {}
+    assert sorted(listed - set(found)) == []  # a listed difference still differs
+
+
+@pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
+def test_each_declared_variable_is_read_into_its_field(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fields = declared(name)
+    cls = partner_class(name)
+    reads = [(f, variable) for f in fields for variable in f.env]
+    for field, variable in reads:
+        for other in {v for _, v in reads}:
+            monkeypatch.delenv(other, raising=False)
+        value = ENV_VALUES.get(variable, "value-from-" + variable.lower())
+        monkeypatch.setenv(variable, value)
+        keywords = {k: v for k, v in PARTNER_BUILDS[name][1].items() if k not in field.spellings}
+        held = getattr(cls(**keywords), field.name)
+        read = held.get_secret_value() if hasattr(held, "get_secret_value") else held
+        assert read == value, (field.name, variable, os.environ.get(variable))
