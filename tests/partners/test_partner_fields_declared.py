@@ -114,3 +114,19 @@ def test_each_declared_variable_is_read_into_its_field(
         held = getattr(cls(**keywords), field.name)
         read = held.get_secret_value() if hasattr(held, "get_secret_value") else held
         assert read == value, (field.name, variable, os.environ.get(variable))
+
+
+@pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
+def test_the_declared_fields_hold_what_its_form_names(name: str) -> None:
+    """Without the partner package too: each field the record's form dumps or shows (but
+    LangChain's own) is declared once, and each alias the form knows is the field's."""
+    fields = declared(name)
+    names = [f.name for f in fields]
+    assert len(set(names)) == len(names)
+    form = record(name).fields
+    if form is None:
+        return
+    base = set(BaseChatModel.model_fields)
+    assert sorted({*form.dumped, *form.shown} - base - set(names)) == []
+    aliases = {f.alias: f.name for f in fields if f.alias is not None}
+    assert {k: v for k, v in form.aliases.items() if k in aliases and aliases[k] != v} == {}
