@@ -251,8 +251,11 @@ class APIConnectionError(APIError):
     retryable = True
 
 
-class APITimeoutError(APIConnectionError, builtins.TimeoutError):
-    """A connect/read/write/pool timeout of one HTTP request."""
+class APITimeoutError(APIConnectionError):
+    """A connect/read/write/pool timeout of one HTTP request. Not a builtin `TimeoutError`
+    (an `OSError`), as the SDKs' timeouts are not: LangGraph's default `RetryPolicy`
+    retries it as it retries theirs. The whole call's deadline is one
+    (`DeadlineExceededError`)."""
 
 
 class StreamError(APIError):

@@ -308,7 +308,8 @@ def test_deadlines(
     # The model's timeout bounds each attempt: APITimeoutError, retried.
     model = family.openai(base_url=f"{silent.url}/v1", timeout=0.2, max_retries=1)
     attempt = _raised(lambda: model.invoke("hi"), APITimeoutError)
-    assert isinstance(attempt, TimeoutError) and attempt.retryable and attempt.attempts == 2
+    assert attempt.retryable and attempt.attempts == 2
+    assert not isinstance(attempt, TimeoutError)  # (an SDK's is none: LangGraph retries it)
     words = _chatplex_words(family, attempt)
     assert "read timeout: 127.0.0.1 sent no complete reply within 0.2 s" in words
     idle = _raised(lambda: list(model.stream("hi")), StreamIdleTimeoutError)  # an APITimeoutError

@@ -50,6 +50,7 @@ from typing import TypeVar
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..errors import APIConnectionError
+from ..errors import APITimeoutError
 from ..secret.urls import redact_urls_in
 from .idset import IdSet
 from .idset import id_key
@@ -144,7 +145,9 @@ class _Control:
 
 def _unreachable(error: BaseException) -> bool:
     """No connection, or refused for the key, a permission, the URL or the model."""
-    if isinstance(error, APIConnectionError) and not isinstance(error, TimeoutError):
+    if isinstance(error, APIConnectionError) and not isinstance(
+        error, APITimeoutError | TimeoutError
+    ):
         return True
     return getattr(error, "status_code", getattr(error, "status", None)) in (401, 403, 404)
 

@@ -404,7 +404,7 @@ async def within(start: Callable[[], Awaitable[T]], deadline: float) -> T:
         async with scope:
             return await start()
     except TimeoutError:
-        # APITimeoutError is a TimeoutError too: only our own scope's expiry counts.
+        # (a partner's timeout class may be a TimeoutError: only our scope's expiry counts)
         if scope.expired():
             raise DeadlineExceededError("the call's deadline passed") from None
         raise

@@ -139,7 +139,9 @@ def _paused(pause: float) -> Iterator[bytes]:
 
 
 def _streamed(model: Any, asynchronous: bool) -> str:
-    """The text a stream gave, or the builtin class its error is (TimeoutError)."""
+    """The text a stream gave, or the name of its error's class, a builtin TimeoutError
+    (langchain-openai's `StreamChunkTimeoutError`, which LangGraph's default RetryPolicy
+    does not retry, where the SDK's timeout it retries)."""
 
     async def collect() -> str:
         return "".join([chunk.text async for chunk in model.astream("hi")])
@@ -148,8 +150,8 @@ def _streamed(model: Any, asynchronous: bool) -> str:
         if asynchronous:
             return asyncio.run(collect())
         return "".join(chunk.text for chunk in model.stream("hi"))
-    except TimeoutError:
-        return "TimeoutError"
+    except TimeoutError as err:
+        return type(err).__name__
 
 
 #: The classes on langchain-openai's BaseChatOpenAI (its streams): drop-in name ->
@@ -167,9 +169,9 @@ _BASE_CHAT_OPENAI = {
 @pytest.mark.parametrize(
     ("given", "variable", "asynchronous", "expected"),
     [
-        ({"stream_chunk_timeout": 0.2}, None, True, "TimeoutError"),
+        ({"stream_chunk_timeout": 0.2}, None, True, "StreamChunkTimeoutError"),
         ({"stream_chunk_timeout": 0.2}, None, False, "Hello"),  # (sync streams: unbounded)
-        ({}, "0.2", True, "TimeoutError"),  # its variable, when not given
+        ({}, "0.2", True, "StreamChunkTimeoutError"),  # its variable, when not given
         ({"stream_chunk_timeout": 0}, "0.2", True, "Hello"),  # 0: off
         ({"stream_chunk_timeout": None}, "0.2", True, "Hello"),  # None: off
     ],
@@ -185,7 +187,7 @@ def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
 ) -> None:
     if variable is not None:
         monkeypatch.setenv("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", variable)
-    pause = _CUT_PAUSE if expected == "TimeoutError" else _WAITED_PAUSE
+    pause = _CUT_PAUSE if expected == "StreamChunkTimeoutError" else _WAITED_PAUSE
     server.handler = lambda seen: Reply(200, _paused(pause), content_type="text/event-stream")
     module, base = _BASE_CHAT_OPENAI[name]
     keywords = {"model": "m-1", "api_key": "k-test", base: server.url + "/v1", "max_retries": 0}

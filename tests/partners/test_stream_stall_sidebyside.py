@@ -23,6 +23,8 @@ from chatplex.errors import APITimeoutError
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import scripted_server
 
+retried_by_langgraph = pytest.importorskip("langgraph.types").default_retry_on
+
 MODEL = "claude-haiku-4-5"
 
 #: Name → (partner module, its constructor's keywords for a server at `url`).
@@ -97,6 +99,8 @@ def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
     sent_ours, raised = _run(make(ours), asynchronous)
     assert sent_ours == sent_theirs
     assert isinstance(raised, type(theirs)), (type(theirs).__mro__, type(raised).__mro__)
+    # (LangGraph's default RetryPolicy retries a node after it as after the partner's)
+    assert retried_by_langgraph(raised) == retried_by_langgraph(theirs), type(raised).__mro__
 
 
 def test_the_openai_responses_api_stream_is_sent_once_as_by_langchain_openai() -> None:

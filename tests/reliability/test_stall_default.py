@@ -23,6 +23,7 @@ import asyncio, json, sys, time
 from chatplex.http import configure_pool
 configure_pool(read_timeout=0.25)
 import chatplex
+from chatplex.errors import APITimeoutError
 from chatplex.langchain import ChatOpenAI
 
 url = sys.argv[1] + "/v1"
@@ -48,7 +49,7 @@ for family, model in models.items():
         try:
             call(model)
             outcome = "returned"
-        except TimeoutError as err:
+        except APITimeoutError as err:
             outcome = type(err).__name__
         seen[f"{family} {mode}"] = [outcome, time.monotonic() - started]
 print(json.dumps(seen))

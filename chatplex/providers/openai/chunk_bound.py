@@ -2,8 +2,8 @@
 (`stream_chunk_timeout`), as its BaseChatOpenAI classes hold and apply it: read from the
 constructor or its variable (`stream_chunk_timeout`), shown as the partner's field
 (`CHUNK_BOUND_READ`), and applied to an async stream where it is shorter than the read
-timeout the stream waits by already (`bounded_for_async`). Its sync streams are not
-bounded by it, so neither are the drop-ins'."""
+timeout the stream waits by already (`bounded_for_async`), raising what it raises
+(`chunk_timeouts`). Its sync streams are not bounded by it, so neither are the drop-ins'."""
 
 from __future__ import annotations
 
@@ -11,17 +11,24 @@ import copy
 import logging
 import math
 import os
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...errors import StreamIdleTimeoutError
+from ...sdk_error_families import ErrorFamily
+from ...sdk_errors import sdk_compatible
+
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
+    from ...messages import AIMessageChunk
 
 __all__ = [
     "CHUNK_BOUND_READ",
     "STREAM_CHUNK_DEFAULT",
     "STREAM_CHUNK_VARIABLE",
     "bounded_for_async",
+    "chunk_timeouts",
     "stream_chunk_timeout",
 ]
 
@@ -96,3 +103,33 @@ def bounded_for_async(
     bounded = copy.copy(model)
     bounded.stream_idle_timeout = bound
     return bounded
+
+
+#: langchain-openai's class for its chunk bound (a builtin `TimeoutError`, which the
+#: SDK's timeouts are not); the builtin where langchain-openai is not imported.
+_CHUNK_TIMEOUT_CLASSES = (
+    ErrorFamily(
+        "langchain_openai.chat_models._client_utils",
+        lambda err, module: getattr(module, "StreamChunkTimeoutError", None),
+    ),
+    ErrorFamily("builtins", lambda err, module: TimeoutError),
+)
+
+
+async def chunk_timeouts(
+    stream: AsyncIterator[AIMessageChunk], bounded: ChatModel
+) -> AsyncIterator[AIMessageChunk]:
+    """`stream`, whose idle timeout (`bounded_for_async`'s bound) is raised as
+    langchain-openai's chunk bound raises: its `StreamChunkTimeoutError`, with its
+    `timeout_s`, `model_name` and `chunks_received`, and not the SDK's timeout class."""
+    received = 0
+    try:
+        async for chunk in stream:
+            received += 1
+            yield chunk
+    except StreamIdleTimeoutError as err:
+        _LOGGER.warning("langchain_openai.stream_chunk_timeout fired")
+        raised = sdk_compatible(err, _CHUNK_TIMEOUT_CLASSES)
+        bound, name = bounded.stream_idle_timeout, bounded.model
+        raised.__dict__.update(timeout_s=bound, model_name=name, chunks_received=received)
+        raise raised from err.__cause__

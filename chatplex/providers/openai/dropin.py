@@ -162,15 +162,15 @@ class TiktokenCounted(StopAsGiven):
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AsyncIterator[AIMessageChunk]:
-        """An async stream waits for each chunk at most `stream_chunk_timeout`, as
-        langchain-openai's (`chunk_bound.py`; its sync streams do not)."""
+        """An async stream bounds its wait for each chunk (`chunk_bound.py`)."""
         from ...chat import send_hooks
         from ...http import pool_settings
 
         bounded = bounded_for_async(self, self.stream_chunk_timeout, pool_settings().read_timeout)
+        sent = (messages, settings, config)
         if bounded is None:
-            return super()._asend_stream(messages, settings, config)
-        return send_hooks.asend_stream(bounded, messages, settings, config)
+            return super()._asend_stream(*sent)
+        return chunk_bound.chunk_timeouts(send_hooks.asend_stream(bounded, *sent), bounded)
 
     def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
         # (a call's `timeout=httpx.Timeout(...)`, which these partners hand their SDKs)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from chatplex.chat.model import ChatModel
+from chatplex.messages import AIMessageChunk
 from chatplex.providers.openai.chunk_bound import STREAM_CHUNK_VARIABLE
 from chatplex.providers.openai.chunk_bound import bounded_for_async
 from chatplex.providers.openai.chunk_bound import stream_chunk_timeout
@@ -95,3 +96,33 @@ def test_an_async_stream_is_bounded_only_where_the_bound_is_shorter(
 
 def test_no_bound_bounds_nothing() -> None:
     assert bounded_for_async(_model(), None, 600.0) is None
+
+
+def test_a_chunk_bound_timeout_is_raised_as_langchain_openai_raises_it() -> None:
+    """A builtin TimeoutError (which LangGraph's default RetryPolicy leaves alone, as it
+    leaves langchain-openai's), with the partner's fields; chatplex's class and words
+    kept, the cause too."""
+    import asyncio
+
+    from chatplex.errors import StreamIdleTimeoutError
+    from chatplex.providers.openai.chunk_bound import chunk_timeouts
+
+    cause = httpx.ReadTimeout("quiet")
+
+    async def stream():  # type: ignore[no-untyped-def]
+        yield AIMessageChunk(content="Hel")
+        raise StreamIdleTimeoutError("h sent no content for 5 s", provider="openai") from cause
+
+    async def drain() -> list[AIMessageChunk]:
+        return [chunk async for chunk in chunk_timeouts(stream(), bounded)]
+
+    bounded = ChatModel(None, "gpt-4o-mini", stream_idle_timeout=5.0)
+    # (its class where a script could name it: langchain-openai imported)
+    partner = pytest.importorskip("langchain_openai.chat_models._client_utils")
+    with pytest.raises(TimeoutError) as raised:
+        asyncio.run(drain())
+    err = raised.value
+    assert isinstance(err, StreamIdleTimeoutError) and err.__cause__ is cause
+    assert (err.timeout_s, err.model_name, err.chunks_received) == (5.0, "gpt-4o-mini", 1)
+    assert isinstance(err, partner.StreamChunkTimeoutError)
+    assert type(err).__name__ == "StreamChunkTimeoutError"
