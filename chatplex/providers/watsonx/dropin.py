@@ -26,6 +26,7 @@ from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
+from ...chat.partner_record import PartnerClass
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -99,9 +100,10 @@ class ChatWatsonx(DropInEngine):
     """
 
     structured_output_method = "function_calling"  # langchain-ibm's default
-    langchain_llm_type = "watsonx-chat"
-    langchain_namespace = None
-    langchain_partner_class = "langchain_ibm.chat_models:ChatWatsonx"
+    partner_record = PartnerClass(
+        llm_type="watsonx-chat",
+        partner_class="langchain_ibm.chat_models:ChatWatsonx",
+    )
 
     def __init__(
         self,
