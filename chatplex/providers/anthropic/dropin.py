@@ -36,11 +36,6 @@ from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import HEADER_PARAMETERS
-from ...chat.partner_form import Fallback
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_form import SdkClient
-from ...chat.partner_record import PartnerClass
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
 from ...chat.side_call import side_call
@@ -50,11 +45,11 @@ from ...messages import SystemMessage
 from ...messages import message_list
 from ...secret import merged_headers
 from ...specs import MoveWarning
-from ...specs import dumped_under_aliases
-from ...specs import field_names
 from .adapter import ANTHROPIC_VERSION
 from .adapter import default_max_tokens_for
 from .betas import with_request_betas
+from .dropin_record import CHAT_ANTHROPIC
+from .dropin_record import UNNAMED_PARAMETERS
 from .later_systems import TOOL_CHANGES
 
 __all__ = ["ChatAnthropic"]
@@ -71,27 +66,6 @@ _FIELDS = (
     TOP_K,
     REASONING_EFFORT,
 )
-
-
-#: langchain-anthropic's pydantic aliases, alias -> field.
-#: The Messages API parameters langchain-anthropic's class has no field for: given to
-#: its constructor, its validator (langchain-core's `_build_model_kwargs`) moves them
-#: into `model_kwargs` with its warning and sends them from there. Warned, shown there,
-#: and sent as any API parameter is.
-UNNAMED_PARAMETERS = frozenset(
-    {"cache_control", "diagnostics", "service_tier", "speed", "system", "tool_choice", "tools"}
-    | {"workspace_id"}
-)
-
-_ALIASES = {
-    "model_name": "model",
-    "max_tokens_to_sample": "max_tokens",
-    "timeout": "default_request_timeout",
-    "stop": "stop_sequences",
-    "base_url": "anthropic_api_url",
-    "api_key": "anthropic_api_key",
-    "effort": "reasoning_effort",
-}
 
 
 @dropin(
@@ -132,101 +106,7 @@ class ChatAnthropic(DropInEngine):
         'Echo: hi'
     """
 
-    partner_record = PartnerClass(
-        llm_type="anthropic-chat",
-        namespace=("langchain", "chat_models", "anthropic"),
-        partner_class="langchain_anthropic.chat_models:ChatAnthropic",
-        fields=PartnerFields(
-            kept_in=dict.fromkeys(UNNAMED_PARAMETERS, "model_kwargs"),
-            annotations={"model": str},
-            required=frozenset({"model"}),
-            aliases=_ALIASES,
-            defaults={"max_retries": 2, "stream_usage": True},
-            filled={"max_tokens": "adapter.default_max_tokens"},
-            secrets={
-                "anthropic_api_key": "ANTHROPIC_API_KEY",
-                "mcp_servers": "ANTHROPIC_MCP_SERVERS",
-            },
-            floats=frozenset({"temperature", "default_request_timeout"}),
-            environment={
-                "anthropic_api_url": "ANTHROPIC_API_URL",
-                "anthropic_proxy": "ANTHROPIC_PROXY",
-            },
-            fallbacks={
-                "anthropic_api_url": Fallback(
-                    "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
-                )
-            },
-            unwritten={
-                **dict.fromkeys(("anthropic_proxy",)),
-                "model_kwargs": {},
-            },
-            # Set by its validators whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"model_kwargs", "max_tokens"}),
-            dump_aliases=dumped_under_aliases(_ALIASES),
-            # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
-            identifying=IdentifyingParams(
-                always={
-                    name: name
-                    for name in (
-                        "model",
-                        "max_tokens",
-                        "temperature",
-                        "top_k",
-                        "top_p",
-                        "model_kwargs",
-                        "streaming",
-                        "max_retries",
-                        "default_request_timeout",
-                        "thinking",
-                        "output_config",
-                    )
-                },
-                unset={"model_kwargs": {}},
-                merged={"output_config": {"effort": "reasoning_effort"}},
-            ),
-            dumped=field_names(
-                "name disable_streaming output_version model max_tokens temperature top_k "
-                "top_p default_request_timeout max_retries stop_sequences anthropic_api_url "
-                "anthropic_api_key anthropic_proxy default_headers betas model_kwargs "
-                "streaming stream_usage thinking output_config reasoning_effort mcp_servers "
-                "context_management container reuse_last_container inference_geo "
-                "user_profile_id"
-            ),
-            # Its repr's fields, in its order (`print(llm)`; `dumpd` writes it too).
-            shown=field_names(
-                "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
-                "disable_streaming output_version profile model max_tokens temperature top_k "
-                "top_p default_request_timeout max_retries stop_sequences anthropic_api_url "
-                "anthropic_api_key anthropic_proxy default_headers betas model_kwargs "
-                "streaming stream_usage thinking output_config reasoning_effort mcp_servers "
-                "context_management container reuse_last_container inference_geo "
-                "user_profile_id"
-            ),
-            shown_unless_none=frozenset({"output_version", "anthropic_proxy", "model_kwargs"}),
-            # Its SDK clients, private there (`llm._client.models.list()`), under its
-            # User-Agent.
-            clients={
-                "_client": SdkClient("anthropic:Anthropic"),
-                "_async_client": SdkClient("anthropic:AsyncAnthropic"),
-            },
-            client_arguments={
-                "api_key": "anthropic_api_key",
-                "base_url": "anthropic_api_url",
-                "max_retries": "max_retries",
-                "default_headers": "default_headers",
-                "timeout": "default_request_timeout",
-            },
-            client_headers={"User-Agent": "langchain-anthropic/{partner_version}"},
-            client_proxy="anthropic_proxy",  # (given, else read from ANTHROPIC_PROXY)
-            client_proxy_classes=(
-                "anthropic:DefaultHttpxClient",
-                "anthropic:DefaultAsyncHttpxClient",
-            ),
-        ),
-        profiles="anthropic",
-        lifts_model_kwargs=0,  # (langchain-core's build_model_kwargs)
-    )
+    partner_record = CHAT_ANTHROPIC
 
     def __init__(
         self,

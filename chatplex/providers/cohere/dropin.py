@@ -29,11 +29,7 @@ from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import SettingRefused
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_form import SdkClient
-from ...chat.partner_record import PartnerClass
-from ...specs import field_names
+from .dropin_record import CHAT_COHERE
 
 if TYPE_CHECKING:
     from ...adapters.request_types import CallSettings
@@ -79,52 +75,7 @@ class ChatCohere(DropInEngine):
     goes as v2's `response_format.json_schema`.
     """
 
-    partner_record = PartnerClass(
-        llm_type="cohere-chat",
-        namespace=("langchain_cohere", "chat_models"),  # its module: not serialized
-        partner_class="langchain_cohere.chat_models:ChatCohere",
-        versions=(),  # langchain-cohere names none
-        # Not serialized by LangChain: its fields, for reading them on the drop-in only. Its
-        # key field stays None unless given (its client reads CO_API_KEY).
-        fields=PartnerFields(
-            serialized=False,
-            aliases={"api_key": "cohere_api_key"},
-            secrets={"cohere_api_key": "COHERE_API_KEY"},
-            # Its `_default_params`: these fields where set.
-            identifying=IdentifyingParams(
-                unless_none={k: k for k in ("model", "temperature", "preamble")}
-            ),
-            default_params=frozenset(),  # its identifying params are these
-            unwritten={"timeout_seconds": 300},
-            floats=frozenset({"temperature", "timeout_seconds"}),
-            # Its SDK clients among them (not excluded): the drop-in's, built on first read;
-            # set by its validator whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"client", "async_client"}),
-            dumped=field_names(
-                "name client async_client model temperature cohere_api_key stop streaming "
-                "user_agent timeout_seconds base_url disable_streaming output_version "
-                "preamble"
-            ),
-            # Its repr: its own fields first, LangChain's after them.
-            shown=field_names(
-                "name client async_client model temperature cohere_api_key stop streaming "
-                "user_agent timeout_seconds base_url cache callbacks tags metadata "
-                "custom_get_token_ids rate_limiter disable_streaming output_version profile "
-                "preamble"
-            ),
-            shown_unless_none=frozenset({"cohere_api_key", "output_version"}),
-            clients={
-                "client": SdkClient("cohere:Client"),
-                "async_client": SdkClient("cohere:AsyncClient"),
-            },
-            client_arguments={
-                "api_key": "cohere_api_key",
-                "timeout": "timeout_seconds",
-                "client_name": "user_agent",
-                "base_url": "base_url",
-            },
-        ),
-    )
+    partner_record = CHAT_COHERE
 
     def __init__(
         self,

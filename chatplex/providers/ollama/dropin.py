@@ -32,9 +32,7 @@ from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_record import PartnerClass
-from ...specs import field_names
+from .dropin_record import CHAT_OLLAMA
 
 if TYPE_CHECKING:
     from .adapter import OllamaAdapter
@@ -81,42 +79,7 @@ class ChatOllama(DropInEngine):
     ValueError unless the model is one of them.
     """
 
-    partner_record = PartnerClass(
-        llm_type="chat-ollama",
-        namespace=("langchain_ollama", "chat_models"),  # its module: not serialized
-        partner_class="langchain_ollama.chat_models:ChatOllama",
-        versions=(),  # langchain-ollama 1.1 names none (later ones name theirs)
-        # Not serialized by LangChain: its fields, for reading them on the drop-in only.
-        # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It
-        # reports no identifying params (LangChain's default).
-        fields=PartnerFields(
-            annotations={"model": str},
-            required=frozenset({"model"}),
-            serialized=False,
-            identifying=False,
-            aliases={"max_tokens": "num_predict"},
-            unwritten=dict.fromkeys(
-                ("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}
-            ),
-            dumped=field_names(
-                "name disable_streaming output_version model reasoning validate_model_on_init "
-                "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
-                "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
-                "tfs_z top_k top_p format keep_alive base_url client_kwargs "
-                "async_client_kwargs sync_client_kwargs"
-            ),
-            # Its repr's fields (langchain-ollama's, in its order: `print(llm)` and `dumpd`).
-            shown=field_names(
-                "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
-                "disable_streaming output_version profile model reasoning validate_model_on_init "
-                "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
-                "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
-                "tfs_z top_k top_p format keep_alive base_url client_kwargs "
-                "async_client_kwargs sync_client_kwargs"
-            ),
-            shown_unless_none=frozenset({"output_version"}),
-        ),
-    )
+    partner_record = CHAT_OLLAMA
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
-from ...chat.partner_record import PartnerClass
+from .dropin_record import CHAT_WATSONX
 
 if TYPE_CHECKING:
     from ...secret import Secret
@@ -100,10 +100,7 @@ class ChatWatsonx(DropInEngine):
     """
 
     structured_output_method = "function_calling"  # langchain-ibm's default
-    partner_record = PartnerClass(
-        llm_type="watsonx-chat",
-        partner_class="langchain_ibm.chat_models:ChatWatsonx",
-    )
+    partner_record = CHAT_WATSONX
 
     def __init__(
         self,
