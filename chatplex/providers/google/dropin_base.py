@@ -20,7 +20,6 @@ class GoogleDropin(DropInEngine):
     """The LangChain-facing bits both classes share."""
 
     structured_output_method = "json_schema"  # langchain-google-genai's default
-    langchain_lifts_model_kwargs = 0  # both partners' validators
 
     @property
     def model_name(self) -> str:
