@@ -29,20 +29,13 @@ from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_form import SdkClient
-from ...chat.partner_record import PartnerClass
-from ...specs import dumped_under_aliases
-from ...specs import field_names
 from .dropin_base import GoogleDropin
-from .dropin_settings import NO_FIELD
+from .dropin_record import GENAI_NO_FIELD
+from .dropin_record import GENAI_RECORD
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
 from .dropin_settings import google_params
 from .dropin_settings import google_settings
-from .genai_client import USER_AGENT as GENAI_USER_AGENT
-from .genai_client import gemini_client
 from .request import safety_settings
 
 if TYPE_CHECKING:
@@ -72,14 +65,6 @@ REFUSED = {
     "tuned_model_name": "tuned models are named by model=",
 }
 GENAI_FIELDS = google_fields(temperature=UNSET, safety_settings=(), logprobs=None)
-#: Keywords langchain-google-genai's class has no field for (its warnings' suggestions):
-#: LangChain's `logprobs` / `top_logprobs` too, which it never sends.
-GENAI_NO_FIELD = {
-    **NO_FIELD,
-    "logprobs": None,
-    "top_logprobs": None,
-    "response_logprobs": "response_schema",
-}
 
 
 def _default_temperature(model: str) -> float | None:
@@ -126,18 +111,6 @@ def _with_hooks_it_runs(args: Mapping[str, Any], *, asynchronous: bool) -> dict[
     return {**args, "event_hooks": kept}
 
 
-#: langchain-google-genai's pydantic aliases, alias -> field.
-_ALIASES = {
-    "api_key": "google_api_key",
-    "max_tokens": "max_output_tokens",
-    "candidate_count": "n",
-    "retries": "max_retries",
-    "request_timeout": "timeout",
-    "stop_sequences": "stop",
-    "thinking_level": "reasoning_effort",
-}
-
-
 class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
@@ -162,91 +135,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     `chatplex.langchain.init_chat_model("google_genai:...")` builds on this class.
     """
 
-    partner_record = PartnerClass(
-        llm_type="chat-google-generative-ai",
-        namespace=("langchain_google_genai", "chat_models"),
-        partner_class="langchain_google_genai.chat_models:ChatGoogleGenerativeAI",
-        lifts_model_kwargs=1,  # (its validator is a frame deeper)
-        profiles="google_genai",
-        fields=PartnerFields(
-            # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
-            kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
-            annotations={"model": str},
-            required=frozenset({"model"}),
-            aliases=_ALIASES,
-            defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
-            inert=frozenset({"default_metadata"}),
-            secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
-            environment={"location": "GOOGLE_CLOUD_LOCATION"},  # (its field's factory)
-            floats=frozenset({"temperature", "timeout"}),
-            unwritten={
-                **dict.fromkeys(
-                    ("credentials", "vertexai", "project", "location", "safety_settings")
-                ),
-                "convert_system_message_to_human": False,
-                "default_metadata": (),
-                "streaming": None,  # LangChain's switch, unset: None there
-            },
-            # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
-            identifying=IdentifyingParams(
-                always={
-                    **{
-                        name: name
-                        for name in (
-                            "model",
-                            "temperature",
-                            "frequency_penalty",
-                            "presence_penalty",
-                            "top_p",
-                            "top_k",
-                            "max_output_tokens",
-                            "n",
-                            "safety_settings",
-                            "response_modalities",
-                            "media_resolution",
-                            "thinking_budget",
-                            "include_thoughts",
-                        )
-                    },
-                    "thinking_level": "reasoning_effort",
-                    "thinking_config": "thinking_config",
-                    "image_config": "image_config",
-                }
-            ),
-            # Set by its validators whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"model_kwargs", "default_metadata"}),
-            dump_aliases={
-                **dumped_under_aliases(_ALIASES),
-                # its other pydantic aliases, of fields the drop-in takes under another name
-                "base_url": "client_options",
-                "default_metadata": "default_metadata_input",
-            },
-            dumped=field_names(
-                "name disable_streaming output_version google_api_key credentials vertexai "
-                "project location base_url additional_headers client_args api_version model "
-                "temperature frequency_penalty presence_penalty top_p top_k max_output_tokens "
-                "n max_retries timeout response_modalities media_resolution image_config "
-                "thinking_budget include_thoughts safety_settings seed labels "
-                "default_metadata model_kwargs streaming convert_system_message_to_human stop "
-                "response_mime_type response_schema reasoning_effort thinking_config "
-                "cached_content"
-            ),
-            # Its SDK client (`async_client`: its `.aio`), the drop-in's built on first read.
-            clients={
-                "client": SdkClient(f"{gemini_client.__module__}:{gemini_client.__name__}"),
-                "async_client": SdkClient("client", "aio"),
-            },
-            client_arguments={
-                "api_key": "google_api_key",
-                "base_url": "base_url",
-                "api_version": "api_version",
-                "headers": "additional_headers",
-                "client_args": "client_args",
-            },
-            client_headers={"user-agent": GENAI_USER_AGENT},
-            client_headers_keyword="headers",
-        ),
-    )
+    partner_record = GENAI_RECORD
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         # langchain-google-genai's key: no resource path, no regional or version suffix.

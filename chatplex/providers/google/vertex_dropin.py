@@ -23,14 +23,10 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_record import PartnerClass
 from ...chat.sdk_agents import PartnerHeaders
-from ...specs import dumped_under_aliases
-from ...specs import field_names
 from .dropin_base import GoogleDropin
-from .dropin_settings import NO_FIELD
+from .dropin_record import VERTEX_NO_FIELD
+from .dropin_record import VERTEX_RECORD
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import google_fields
 from .dropin_settings import google_params
@@ -68,21 +64,6 @@ VERTEX_FIELDS = google_fields(
 )
 
 
-#: Keywords langchain-google-vertexai's class has no field for (its warnings'
-#: suggestions): LangChain's `top_logprobs` too (its `logprobs` takes the number).
-VERTEX_NO_FIELD = {**NO_FIELD, "top_logprobs": "logprobs"}
-
-
-#: langchain-google-vertexai's pydantic aliases, alias -> field.
-_ALIASES = {
-    "model": "model_name",
-    "base_url": "api_endpoint",
-    "transport": "api_transport",
-    "max_tokens": "max_output_tokens",
-    "stop_sequences": "stop",
-}
-
-
 class ChatVertexAI(GoogleDropin):
     """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
     `model_name`, `project`, `location`, `credentials` (google-auth; default:
@@ -91,84 +72,7 @@ class ChatVertexAI(GoogleDropin):
     `with_structured_output` calls a function by default, as langchain-google-vertexai.
     """
 
-    partner_record = PartnerClass(
-        llm_type="vertexai",
-        namespace=("langchain", "chat_models", "vertexai"),
-        partner_class="langchain_google_vertexai.chat_models:ChatVertexAI",
-        lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
-        profiles="google_vertexai",
-        fields=PartnerFields(
-            # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
-            kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
-            annotations={"model_name": str},
-            required=frozenset({"model_name"}),
-            aliases=_ALIASES,
-            defaults={
-                "location": "us-central1",
-                "request_parallelism": 5,
-                "max_retries": 6,
-                "default_metadata": [],
-                "endpoint_version": "v1beta1",
-                "n": 1,
-            },
-            inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
-            excluded=frozenset({"credentials"}),
-            # Its validator names the model with its project and location (never written).
-            resolved={"full_model_name": "full_model_name"},
-            floats=frozenset({"temperature", "timeout"}),
-            unwritten={
-                # (its SDK clients `client`, `async_client`: None until its own first call
-                # builds one; the drop-in's calls are chatplex's, so they stay None)
-                **dict.fromkeys(
-                    (
-                        "client",
-                        "async_client",
-                        "api_transport",
-                        "client_cert_source",
-                        "client_preview",
-                        "tuned_model_name",
-                        "examples",
-                        "wait_exponential_kwargs",
-                    )
-                ),
-                "logprobs": False,
-                "perform_literal_eval_on_string_raw_content": False,
-                "default_metadata": (),
-            },
-            # Its model and its request defaults that are set (`n` as `candidate_count`).
-            identifying=IdentifyingParams(
-                always={"model_name": "model_name"},
-                unless_none={
-                    "temperature": "temperature",
-                    "max_output_tokens": "max_output_tokens",
-                    "candidate_count": "n",
-                    "seed": "seed",
-                    "top_k": "top_k",
-                    "top_p": "top_p",
-                },
-                # added by its `_get_invocation_params` (a call's keyword replaces it)
-                invoked_last={
-                    "thinking_budget": "thinking_budget",
-                    "include_thoughts": "include_thoughts",
-                },
-            ),
-            default_params=frozenset({"model_name"}),  # its identifying params but that
-            # Set by its validators whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"api_transport", "default_metadata", "model_kwargs"}),
-            dump_aliases=dumped_under_aliases(_ALIASES),
-            dumped=field_names(
-                "name disable_streaming output_version project location request_parallelism "
-                "max_retries stop model_name api_endpoint api_transport default_metadata "
-                "additional_headers client_cert_source endpoint_version temperature "
-                "frequency_penalty presence_penalty max_output_tokens top_p top_k n seed "
-                "streaming safety_settings tuned_model_name response_modalities "
-                "thinking_budget include_thoughts audio_timestamp timeout examples "
-                "response_mime_type response_schema cached_content logprobs labels "
-                "perform_literal_eval_on_string_raw_content wait_exponential_kwargs "
-                "model_kwargs"
-            ),
-        ),
-    )
+    partner_record = VERTEX_RECORD
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
