@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import ClassVar
 from typing import cast
 
 from ...chat.dropin import check_refused
@@ -51,6 +50,7 @@ from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
+from ...chat.partner_record import PartnerClass
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
@@ -213,52 +213,54 @@ class ChatBedrockConverse(DropInEngine):
     on this class, as LangChain's builds langchain-aws's.
     """
 
-    langchain_async_through_sync = True  # langchain-aws's: LangChain's thread for async
     langchain_counts_coerced = True  # its count's conversion: LangChain's coercion
 
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"
-    langchain_llm_type = "amazon_bedrock_converse_chat"
-    langchain_namespace: ClassVar[tuple[str, ...] | None] = ("langchain_aws", "chat_models")
-    langchain_partner_class = "langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse"
-    langchain_fields: ClassVar[PartnerFields | None] = PartnerFields(
-        # LangChain's `stream_usage`, which it moves to its model request fields.
-        kept_in={"stream_usage": "additional_model_request_fields"},
-        # Its validator puts the fields `reasoning_effort` becomes under those given.
-        completed={"additional_model_request_fields": "partner_request_fields"},
-        annotations={"model_id": str},
-        # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
-        aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
-        filled={
-            "provider": "provider_name",
-            "supports_tool_choice_values": "supports_tool_choice_values",
-        },
-        secrets=AWS_SECRETS,
-        clients=BOTO3_CLIENTS,
-        client_arguments=BOTO3_CLIENT_ARGUMENTS,
-        client_optional=BOTO3_CLIENT_OPTIONAL,
-        unwritten={
-            "guard_last_turn_only": False,
-            **dict.fromkeys(("raw_blocks", "reasoning_effort")),
-        },
-        # None (LangChain's default); its invocation params name the model first.
-        identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
-        dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
-        dumped=field_names(
-            "name disable_streaming output_version model_id base_model_id system "
-            "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "
-            "aws_secret_access_key aws_session_token bedrock_api_key provider streaming "
-            "endpoint_url default_headers config timeout max_retries guardrail_config "
-            "additional_model_request_fields reasoning_effort "
-            "additional_model_response_field_paths supports_tool_choice_values "
-            "performance_config service_tier output_config request_metadata "
-            "guard_last_turn_only raw_blocks"
+    partner_record = PartnerClass(
+        llm_type="amazon_bedrock_converse_chat",
+        namespace=("langchain_aws", "chat_models"),
+        partner_class="langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse",
+        profiles="aws",
+        async_through_sync=True,  # langchain-aws's: LangChain's thread for async
+        fields=PartnerFields(
+            # LangChain's `stream_usage`, which it moves to its model request fields.
+            kept_in={"stream_usage": "additional_model_request_fields"},
+            # Its validator puts the fields `reasoning_effort` becomes under those given.
+            completed={"additional_model_request_fields": "partner_request_fields"},
+            annotations={"model_id": str},
+            # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
+            aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
+            filled={
+                "provider": "provider_name",
+                "supports_tool_choice_values": "supports_tool_choice_values",
+            },
+            secrets=AWS_SECRETS,
+            clients=BOTO3_CLIENTS,
+            client_arguments=BOTO3_CLIENT_ARGUMENTS,
+            client_optional=BOTO3_CLIENT_OPTIONAL,
+            unwritten={
+                "guard_last_turn_only": False,
+                **dict.fromkeys(("raw_blocks", "reasoning_effort")),
+            },
+            # None (LangChain's default); its invocation params name the model first.
+            identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
+            # Set by its validators whatever was given (its `exclude_unset` keeps them).
+            assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
+            dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
+            dumped=field_names(
+                "name disable_streaming output_version model_id base_model_id system "
+                "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "
+                "aws_secret_access_key aws_session_token bedrock_api_key provider streaming "
+                "endpoint_url default_headers config timeout max_retries guardrail_config "
+                "additional_model_request_fields reasoning_effort "
+                "additional_model_response_field_paths supports_tool_choice_values "
+                "performance_config service_tier output_config request_metadata "
+                "guard_last_turn_only raw_blocks"
+            ),
         ),
     )
-    langchain_profiles = "aws"
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
@@ -400,7 +402,7 @@ class ChatBedrockConverse(DropInEngine):
         # fields given win.
         base = base_model_id or base_model(model)
         if not profile:  # (an empty one is looked up too, as langchain-aws looks it up)
-            profile = found_profile(self.langchain_profiles, (model, base))
+            profile = found_profile(self.partner_record.profiles, (model, base))
         effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
         check_effort(effort := reasoning_effort)
         effort_fields = effort_rule.fields(effort) if effort is not None else {}

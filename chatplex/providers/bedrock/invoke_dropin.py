@@ -42,6 +42,7 @@ Converse-only parameters (`system`, `additional_model_request_fields`,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -149,71 +150,76 @@ class ChatBedrock(ChatBedrockConverse):
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""
 
-    langchain_llm_type = "amazon_bedrock_chat"
-    langchain_namespace = ("langchain", "chat_models", "bedrock")
-    langchain_partner_class = "langchain_aws.chat_models.bedrock:ChatBedrock"
-    langchain_combined_output = "usage_and_stop"  # its rows merged, on Converse too
-    langchain_fields = PartnerFields(
-        annotations={"model_id": str},
-        attributes=("region_name",),
-        # Its validator takes model_kwargs' temperature and max_tokens as those fields.
-        completed={
-            "temperature": "partner_temperature",
-            "max_tokens": "partner_max_tokens",
-            "model_kwargs": "partner_model_kwargs",
-        },
-        # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
-        aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
-        defaults={
-            "model_kwargs": {},
-            "provider_stop_sequence_key_name_map": {
-                "anthropic": "stop_sequences",
-                "amazon": "stopSequences",
-                "ai21": "stop_sequences",
-                "cohere": "stop_sequences",
-                "mistral": "stop_sequences",
+    partner_record = dataclasses.replace(
+        ChatBedrockConverse.partner_record,
+        llm_type="amazon_bedrock_chat",
+        namespace=("langchain", "chat_models", "bedrock"),
+        partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
+        combined_output="usage_and_stop",  # its rows merged, on Converse too
+        fields=PartnerFields(
+            annotations={"model_id": str},
+            attributes=("region_name",),
+            # Its validator takes model_kwargs' temperature and max_tokens as those fields.
+            completed={
+                "temperature": "partner_temperature",
+                "max_tokens": "partner_max_tokens",
+                "model_kwargs": "partner_model_kwargs",
             },
-            "provider_stop_reason_key_map": {
-                "anthropic": "stop_reason",
-                "amazon": "completionReason",
-                "ai21": "finishReason",
-                "cohere": "finish_reason",
-                "mistral": "stop_reason",
+            # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
+            aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
+            defaults={
+                "model_kwargs": {},
+                "provider_stop_sequence_key_name_map": {
+                    "anthropic": "stop_sequences",
+                    "amazon": "stopSequences",
+                    "ai21": "stop_sequences",
+                    "cohere": "stop_sequences",
+                    "mistral": "stop_sequences",
+                },
+                "provider_stop_reason_key_map": {
+                    "anthropic": "stop_reason",
+                    "amazon": "completionReason",
+                    "ai21": "finishReason",
+                    "cohere": "finish_reason",
+                    "mistral": "stop_reason",
+                },
+                "guardrails": {**_NO_GUARDRAILS},
             },
-            "guardrails": {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None},
-        },
-        inert=frozenset(
-            {"provider_stop_sequence_key_name_map", "provider_stop_reason_key_map", "guardrails"}
-        ),
-        secrets=AWS_SECRETS,
-        clients=BOTO3_CLIENTS,
-        client_arguments=BOTO3_CLIENT_ARGUMENTS,
-        client_optional=BOTO3_CLIENT_OPTIONAL,
-        # It speaks Converse to a model only Converse serves (Nova), when not told.
-        resolved={"beta_use_converse_api": "beta_use_converse_api"},
-        unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
-        # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
-        identifying=IdentifyingParams(
-            always={
-                "model_id": "model_id",
-                "base_model_id": "base_model_id",
-                "stream": "streaming",
-                **{key: f"guardrails.{key}" for key in _NO_GUARDRAILS},
-            },
-            derived={"provider": "provider_name"},
-            spread="model_kwargs",
-            invoked_first=INVOKED_MODEL,
-        ),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"beta_use_converse_api", "model_kwargs"}),
-        dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
-        dumped=field_names(
-            "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
-            "bedrock_api_key config timeout max_retries provider model_id base_model_id "
-            "model_kwargs endpoint_url streaming provider_stop_sequence_key_name_map "
-            "provider_stop_reason_key_map guardrails temperature max_tokens service_tier "
-            "request_metadata disable_streaming output_version system_prompt_with_tools "
-            "beta_use_converse_api stop_sequences"
+            inert=frozenset(
+                field_names(
+                    "provider_stop_sequence_key_name_map provider_stop_reason_key_map guardrails"
+                )
+            ),
+            secrets=AWS_SECRETS,
+            clients=BOTO3_CLIENTS,
+            client_arguments=BOTO3_CLIENT_ARGUMENTS,
+            client_optional=BOTO3_CLIENT_OPTIONAL,
+            # It speaks Converse to a model only Converse serves (Nova), when not told.
+            resolved={"beta_use_converse_api": "beta_use_converse_api"},
+            unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
+            # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
+            identifying=IdentifyingParams(
+                always={
+                    "model_id": "model_id",
+                    "base_model_id": "base_model_id",
+                    "stream": "streaming",
+                    **{key: f"guardrails.{key}" for key in _NO_GUARDRAILS},
+                },
+                derived={"provider": "provider_name"},
+                spread="model_kwargs",
+                invoked_first=INVOKED_MODEL,
+            ),
+            # Set by its validators whatever was given (its `exclude_unset` keeps them).
+            assigned=frozenset({"beta_use_converse_api", "model_kwargs"}),
+            dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
+            dumped=field_names(
+                "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
+                "bedrock_api_key config timeout max_retries provider model_id base_model_id "
+                "model_kwargs endpoint_url streaming provider_stop_sequence_key_name_map "
+                "provider_stop_reason_key_map guardrails temperature max_tokens service_tier "
+                "request_metadata disable_streaming output_version system_prompt_with_tools "
+                "beta_use_converse_api stop_sequences"
+            ),
         ),
     )
 
