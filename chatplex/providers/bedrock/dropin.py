@@ -46,19 +46,15 @@ from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_form import SdkClient
 from ...chat.partner_profiles import found_profile
-from ...chat.partner_record import PartnerClass
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
-from ...specs import dumped_under_aliases
-from ...specs import field_names
 from .auth import Boto3Defaults
 from .botocore_dropin import BotocoreHeaders
 from .botocore_dropin import botocore_headers
+from .dropin_record import AWS_SECRETS
+from .dropin_record import CONVERSE_RECORD
 from .model_defaults import base_model
 from .model_defaults import disable_streaming
 from .model_defaults import is_application_profile
@@ -97,41 +93,6 @@ REFUSED = {
 }
 
 
-#: langchain-aws's boto3 client attributes, built on first read from its fields
-#: (`sdk_clients.py`), with the keywords its `create_aws_client` takes.
-BOTO3_CLIENTS = {
-    "client": SdkClient("chatplex.providers.bedrock.sdk_clients:runtime_client", package="boto3"),
-    "bedrock_client": SdkClient(
-        "chatplex.providers.bedrock.sdk_clients:control_client", package="boto3"
-    ),
-}
-BOTO3_CLIENT_ARGUMENTS = {
-    name: name
-    for name in (
-        "region_name",
-        "credentials_profile_name",
-        "aws_access_key_id",
-        "aws_secret_access_key",
-        "aws_session_token",
-        "endpoint_url",
-        "config",
-        "timeout",
-        "max_retries",
-    )
-}
-BOTO3_CLIENT_OPTIONAL = frozenset(BOTO3_CLIENT_ARGUMENTS)
-
-#: langchain-aws' credential fields, by the environment variable each is read from.
-#: langchain-aws' invocation params name the model first: the base model id, else the id.
-INVOKED_MODEL = {"model": ("base_model_id", "model_id")}
-AWS_SECRETS = {
-    "aws_access_key_id": "AWS_ACCESS_KEY_ID",
-    "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
-    "aws_session_token": "AWS_SESSION_TOKEN",
-    "bedrock_api_key": "AWS_BEARER_TOKEN_BEDROCK",
-}
-
-
 #: langchain-aws's connection settings: its adapter's, handed to it as given (the keys
 #: held as Secrets before the constructor's code runs, as every field typed so is).
 _AWS_CONNECTION = (
@@ -153,17 +114,6 @@ _FIELDS = (
     MODEL_KWARGS,
     SERVICE_TIER,
 )
-
-
-#: langchain-aws' ChatBedrockConverse's pydantic aliases, alias -> field.
-_PYDANTIC_ALIASES = {
-    "model": "model_id",
-    "base_model": "base_model_id",
-    "stop": "stop_sequences",
-    "api_key": "bedrock_api_key",
-    "base_url": "endpoint_url",
-    "guardrails": "guardrail_config",
-}
 
 
 @dropin(
@@ -218,49 +168,7 @@ class ChatBedrockConverse(DropInEngine):
     #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     structured_output_method = "function_calling"
-    partner_record = PartnerClass(
-        llm_type="amazon_bedrock_converse_chat",
-        namespace=("langchain_aws", "chat_models"),
-        partner_class="langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse",
-        profiles="aws",
-        async_through_sync=True,  # langchain-aws's: LangChain's thread for async
-        fields=PartnerFields(
-            # LangChain's `stream_usage`, which it moves to its model request fields.
-            kept_in={"stream_usage": "additional_model_request_fields"},
-            # Its validator puts the fields `reasoning_effort` becomes under those given.
-            completed={"additional_model_request_fields": "partner_request_fields"},
-            annotations={"model_id": str},
-            # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
-            aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
-            filled={
-                "provider": "provider_name",
-                "supports_tool_choice_values": "supports_tool_choice_values",
-            },
-            secrets=AWS_SECRETS,
-            clients=BOTO3_CLIENTS,
-            client_arguments=BOTO3_CLIENT_ARGUMENTS,
-            client_optional=BOTO3_CLIENT_OPTIONAL,
-            unwritten={
-                "guard_last_turn_only": False,
-                **dict.fromkeys(("raw_blocks", "reasoning_effort")),
-            },
-            # None (LangChain's default); its invocation params name the model first.
-            identifying=IdentifyingParams(invoked_first=INVOKED_MODEL),
-            # Set by its validators whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
-            dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
-            dumped=field_names(
-                "name disable_streaming output_version model_id base_model_id system "
-                "max_tokens stop_sequences temperature top_p region_name aws_access_key_id "
-                "aws_secret_access_key aws_session_token bedrock_api_key provider streaming "
-                "endpoint_url default_headers config timeout max_retries guardrail_config "
-                "additional_model_request_fields reasoning_effort "
-                "additional_model_response_field_paths supports_tool_choice_values "
-                "performance_config service_tier output_config request_metadata "
-                "guard_last_turn_only raw_blocks"
-            ),
-        ),
-    )
+    partner_record = CONVERSE_RECORD
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:

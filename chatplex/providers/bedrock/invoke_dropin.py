@@ -42,7 +42,6 @@ Converse-only parameters (`system`, `additional_model_request_fields`,
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -57,19 +56,12 @@ from ...chat.model import ChatModel
 from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...messages import HumanMessage
 from ...messages import SystemMessage
-from ...specs import dumped_under_aliases
-from ...specs import field_names
-from .dropin import AWS_SECRETS
-from .dropin import BOTO3_CLIENT_ARGUMENTS
-from .dropin import BOTO3_CLIENT_OPTIONAL
-from .dropin import BOTO3_CLIENTS
-from .dropin import INVOKED_MODEL
 from .dropin import ChatBedrockConverse
+from .dropin_record import BEDROCK_RECORD
+from .dropin_record import NO_GUARDRAILS
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
@@ -118,8 +110,6 @@ _KEY_SETTINGS = (
     "api_key",
     "bedrock_api_key",
 )
-#: langchain-aws's default `guardrails` (off).
-_NO_GUARDRAILS = {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None}
 
 
 def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
@@ -134,94 +124,13 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
         ) from None
 
 
-#: langchain-aws' ChatBedrock's pydantic aliases, alias -> field.
-_PYDANTIC_ALIASES = {
-    "region": "region_name",
-    "api_key": "bedrock_api_key",
-    "model": "model_id",
-    "base_model": "base_model_id",
-    "stop": "stop_sequences",
-}
-
-
 @dropin
 class ChatBedrock(ChatBedrockConverse):
     """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""
 
-    partner_record = dataclasses.replace(
-        ChatBedrockConverse.partner_record,
-        llm_type="amazon_bedrock_chat",
-        namespace=("langchain", "chat_models", "bedrock"),
-        partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
-        combined_output="usage_and_stop",  # its rows merged, on Converse too
-        fields=PartnerFields(
-            annotations={"model_id": str},
-            attributes=("region_name",),
-            # Its validator takes model_kwargs' temperature and max_tokens as those fields.
-            completed={
-                "temperature": "partner_temperature",
-                "max_tokens": "partner_max_tokens",
-                "model_kwargs": "partner_model_kwargs",
-            },
-            # `request_timeout` is no pydantic alias of its: `timeout` dumps under its own name.
-            aliases={**_PYDANTIC_ALIASES, "request_timeout": "timeout"},
-            defaults={
-                "model_kwargs": {},
-                "provider_stop_sequence_key_name_map": {
-                    "anthropic": "stop_sequences",
-                    "amazon": "stopSequences",
-                    "ai21": "stop_sequences",
-                    "cohere": "stop_sequences",
-                    "mistral": "stop_sequences",
-                },
-                "provider_stop_reason_key_map": {
-                    "anthropic": "stop_reason",
-                    "amazon": "completionReason",
-                    "ai21": "finishReason",
-                    "cohere": "finish_reason",
-                    "mistral": "stop_reason",
-                },
-                "guardrails": {**_NO_GUARDRAILS},
-            },
-            inert=frozenset(
-                field_names(
-                    "provider_stop_sequence_key_name_map provider_stop_reason_key_map guardrails"
-                )
-            ),
-            secrets=AWS_SECRETS,
-            clients=BOTO3_CLIENTS,
-            client_arguments=BOTO3_CLIENT_ARGUMENTS,
-            client_optional=BOTO3_CLIENT_OPTIONAL,
-            # It speaks Converse to a model only Converse serves (Nova), when not told.
-            resolved={"beta_use_converse_api": "beta_use_converse_api"},
-            unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
-            # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
-            identifying=IdentifyingParams(
-                always={
-                    "model_id": "model_id",
-                    "base_model_id": "base_model_id",
-                    "stream": "streaming",
-                    **{key: f"guardrails.{key}" for key in _NO_GUARDRAILS},
-                },
-                derived={"provider": "provider_name"},
-                spread="model_kwargs",
-                invoked_first=INVOKED_MODEL,
-            ),
-            # Set by its validators whatever was given (its `exclude_unset` keeps them).
-            assigned=frozenset({"beta_use_converse_api", "model_kwargs"}),
-            dump_aliases=dumped_under_aliases(_PYDANTIC_ALIASES),
-            dumped=field_names(
-                "name region_name aws_access_key_id aws_secret_access_key aws_session_token "
-                "bedrock_api_key config timeout max_retries provider model_id base_model_id "
-                "model_kwargs endpoint_url streaming provider_stop_sequence_key_name_map "
-                "provider_stop_reason_key_map guardrails temperature max_tokens service_tier "
-                "request_metadata disable_streaming output_version system_prompt_with_tools "
-                "beta_use_converse_api stop_sequences"
-            ),
-        ),
-    )
+    partner_record = BEDROCK_RECORD
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
@@ -287,7 +196,7 @@ class ChatBedrock(ChatBedrockConverse):
         guardrail = guardrails if _guardrails_enabled(guardrails) else None
         #: langchain-aws's fields, as it keeps them (the endpoint and profile as given).
         self.model_kwargs = dict(model_kwargs or {})
-        self.guardrails = dict(guardrails) if guardrails is not None else dict(_NO_GUARDRAILS)
+        self.guardrails = dict(guardrails) if guardrails is not None else dict(NO_GUARDRAILS)
         self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
         self.credentials_profile_name = settings.get("credentials_profile_name")
         if self.beta_use_converse_api:
