@@ -8,6 +8,7 @@ field fails here until the drop-in answers it."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -88,6 +89,12 @@ _CLIENTS = (
     "the partner's SDK client objects: the drop-in calls through chatplex's HTTP layer, "
     "and builds no SDK client where its form declares none (`PartnerFields.clients`)"
 )
+
+
+def _engine_with_form(form: PartnerFields) -> type[EngineOpenAI]:
+    """ChatOpenAI's engine whose partner class has `form` in place of its own."""
+    record = dataclasses.replace(EngineOpenAI.partner_record, fields=form)
+    return type("ChatElsewhere", (EngineOpenAI,), {"partner_record": record})
 
 
 def _built_clients(name: str) -> frozenset[str]:
@@ -531,7 +538,7 @@ def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
         unwritten={"x_socket": None, "x_chunk_timeout": 30.0},
         set_only_by={"openai_api_key": "api_key"},
     )
-    engine_type = type("ChatElsewhere", (EngineOpenAI,), {"langchain_fields": form})
+    engine_type = _engine_with_form(form)
     assert partner_environment(engine_type, {"X_ORG": "o", "OPENAI_ORG_ID": "no"}) == {"X_ORG": "o"}
     assert partner_value(engine_type, "x_org", {}, {"X_ORG": "o"}) == "o"
     assert partner_value(engine_type, "x_org", {}, {}) is None
@@ -560,7 +567,7 @@ def test_a_field_anothers_alias_sets_counts_as_set_when_that_keyword_is_given() 
 
 def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
     form = PartnerFields(kept_in={"stop": "model_kwargs"})
-    engine_type = type("ChatElsewhere", (EngineOpenAI,), {"langchain_fields": form})
+    engine_type = _engine_with_form(form)
     given = {"stop": ["x"], "model_kwargs": {"user": "u1"}}
     assert partner_value(engine_type, "model_kwargs", given, {}) == {"user": "u1", "stop": ["x"]}
     assert partner_value(engine_type, "model_kwargs", {"stop": ["x"]}, {}) == {"stop": ["x"]}

@@ -4,6 +4,7 @@ chatplex where it is not; chatplex's own class names chatplex."""
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import metadata
 from typing import Any
 
@@ -71,7 +72,8 @@ def test_a_drop_in_names_its_partners_installed_version(
 
 
 def test_a_drop_in_whose_partner_is_not_installed_names_chatplex() -> None:
-    engine = type("ChatElsewhere", (EngineOpenAI,), {"langchain_package": _MISSING})
+    record = dataclasses.replace(EngineOpenAI.partner_record, package=_MISSING)
+    engine = type("ChatElsewhere", (EngineOpenAI,), {"partner_record": record})
     namespace = {"__module__": __name__, "__qualname__": "ChatElsewhere", "_engine": engine}
     cls = type("ChatElsewhere", (DropInChatModel,), namespace)
     versions = _versions(cls(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL))

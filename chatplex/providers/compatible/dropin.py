@@ -44,6 +44,7 @@ from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
 from ...chat.partner_form import partner_fields
+from ...chat.partner_record import PartnerClass
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.choices import check_responses_only
@@ -113,18 +114,20 @@ class PresetChatModel(TiktokenCounted):
         super().__init_subclass__(**kwargs)
         if provider is None:
             return  # a subclass of a preset's class (a user's): its base's row
-        cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
-        cls.langchain_llm_type = cls.dropin.llm_type
-        cls.langchain_namespace = cls.dropin.lc_namespace
-        cls.langchain_package = cls.dropin.package
-        cls.langchain_versions = cls.dropin.versions
-        cls.langchain_lc_id_namespace = cls.dropin.lc_id_namespace
-        cls.langchain_partner_class = cls.dropin.partner_class
-        cls.langchain_profiles = cls.dropin.profiles
-        cls.langchain_lifts_model_kwargs = cls.dropin.lifts_model_kwargs
+        row = cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
         _declare(cls)
         cls.unnamed_parameters = _unnamed_parameters(cls)
-        cls.langchain_fields = partner_fields(_form_of(cls.dropin, cls.unnamed_parameters))
+        cls.partner_record = PartnerClass(
+            llm_type=row.llm_type,
+            namespace=row.lc_namespace,
+            lc_id_namespace=row.lc_id_namespace,
+            fields=partner_fields(_form_of(row, cls.unnamed_parameters)),
+            profiles=row.profiles,
+            partner_class=row.partner_class,
+            package=row.package,
+            versions=row.versions,
+            lifts_model_kwargs=row.lifts_model_kwargs,
+        )
         DROP_INS[provider] = cls
 
     def __init__(self, model: str | None = None, **params: Any) -> None:
@@ -248,7 +251,7 @@ class PresetChatModel(TiktokenCounted):
                 (api_params if key in CALL_SETTINGS else body)[key] = value
         taken.api_params = api_params
         temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
-        held = self.langchain_fields  # (None: a preset LangChain has no class for)
+        held = self.partner_record.fields  # (None: a preset LangChain has no class for)
         if temperature is UNSET:
             temperature = spec.temperature
         elif held is not None:  # sent as its partner holds it (langchain-groq: 0 as 1e-8)

@@ -32,7 +32,6 @@ credential is refused as there.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Awaitable
 from collections.abc import Callable
@@ -44,15 +43,10 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
-from ...chat.partner_form import Fallback
-from ...chat.partner_form import SdkClient
 from ...secret.urls import shown_url
-from ...specs import dumped_under_aliases
-from ...specs import field_names
-from .dropin import CHAT_OPENAI_IDENTIFYING
-from .dropin import USAGE_UNLESS_GIVEN
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
+from .dropin_record import AZURE_CHAT_OPENAI_RECORD
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -70,107 +64,13 @@ _WORKLOAD_IDENTITY_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FED
 #: The scope of a token for Azure OpenAI (Cognitive Services).
 _AZURE_OPENAI_SCOPE = "https://cognitiveservices.azure.com/.default"
 
-#: langchain-openai's AzureChatOpenAI's pydantic aliases, alias -> field: ChatOpenAI's
-#: and its deployment's and API version's.
-_AZURE_ALIASES = {
-    **ChatOpenAI.langchain_fields.aliases,
-    "azure_deployment": "deployment_name",
-    "api_version": "openai_api_version",
-}
-
-#: langchain-openai's AzureChatOpenAI reports ChatOpenAI's params after its deployment.
-_AZURE_IDENTIFYING = dataclasses.replace(
-    CHAT_OPENAI_IDENTIFYING,
-    always={"azure_deployment": "deployment_name", **CHAT_OPENAI_IDENTIFYING.always},
-)
-
 
 @dropin(aliases=spellings(deployment_name="azure_deployment", openai_api_version="api_version"))
 class AzureChatOpenAI(ChatOpenAI):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
 
-    langchain_llm_type = "azure-openai-chat"
-    langchain_namespace = ("langchain", "chat_models", "azure_openai")
-    langchain_partner_class = "langchain_openai.chat_models.azure:AzureChatOpenAI"
-    langchain_fields = dataclasses.replace(
-        ChatOpenAI.langchain_fields,
-        attributes=(),  # its own, in place of ChatOpenAI's
-        attributes_always=("openai_api_type", "openai_api_version"),
-        aliases=_AZURE_ALIASES,
-        defaults={
-            **{k: v for k, v in ChatOpenAI.langchain_fields.defaults.items() if k != "model_name"},
-            "stream_usage": True,
-            "disabled_params": {"parallel_tool_calls": None},
-            "openai_api_type": "azure",
-            "validate_base_url": True,
-        },
-        inert=frozenset({"disabled_params", "validate_base_url"}),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset(
-            {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
-        ),
-        dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
-        # Its validator's workload identity fallback (held where it was taken).
-        completed={
-            **ChatOpenAI.langchain_fields.completed,
-            "azure_ad_token_provider": "_workload_token_provider",
-            "azure_ad_async_token_provider": "_workload_async_token_provider",
-        },
-        annotations={},  # its model_name is `str | None`, as the drop-in's model
-        secrets={
-            "openai_api_key": "AZURE_OPENAI_API_KEY",
-            "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
-        },
-        identifying=_AZURE_IDENTIFYING,
-        # (its identifying params put its deployment before BaseChatOpenAI's)
-        default_params=frozenset({"azure_deployment", "model_name"}),
-        environment={
-            "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
-            "openai_api_version": "OPENAI_API_VERSION",
-            "openai_api_type": "OPENAI_API_TYPE",
-            "openai_proxy": "OPENAI_PROXY",
-        },
-        # Its validator reads no base URL variable: usage asked for unless a base URL,
-        # proxy (its field reads OPENAI_PROXY) or HTTP client is given.
-        fallbacks={
-            "openai_organization": ChatOpenAI.langchain_fields.fallbacks["openai_organization"],
-            "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
-        },
-        false_written=ChatOpenAI.langchain_fields.false_written,
-        unwritten={
-            **ChatOpenAI.langchain_fields.unwritten,
-            "model_name": None,  # only a label there: no default model
-            "disabled_params": {"parallel_tool_calls": None},
-        },
-        dumped=(
-            *ChatOpenAI.langchain_fields.dumped,
-            *field_names(
-                "azure_endpoint deployment_name openai_api_version azure_ad_token "
-                "azure_ad_token_provider azure_ad_async_token_provider model_version "
-                "openai_api_type validate_base_url"
-            ),
-        ),
-        # Its SDK clients: the `openai` package's Azure ones, built as ChatOpenAI's but
-        # with no proxy, under its own User-Agent.
-        clients={
-            "client": SdkClient("root_client", "chat.completions"),
-            "async_client": SdkClient("root_async_client", "chat.completions"),
-            "root_client": SdkClient("openai:AzureOpenAI"),
-            "root_async_client": SdkClient("openai:AsyncAzureOpenAI"),
-        },
-        client_arguments={
-            **ChatOpenAI.langchain_fields.client_arguments,
-            "api_version": "openai_api_version",
-            "azure_endpoint": "azure_endpoint",
-            "azure_deployment": "deployment_name",
-            "azure_ad_token": "azure_ad_token",
-            "azure_ad_token_provider": "azure_ad_token_provider",
-        },
-        client_headers={"User-Agent": "langchain-partner-python-azure-openai"},
-        client_proxy="",
-        shown=(),
-    )
+    partner_record = AZURE_CHAT_OPENAI_RECORD
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
         profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class

@@ -42,10 +42,6 @@ from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
-from ...chat.partner_form import Fallback
-from ...chat.partner_form import IdentifyingParams
-from ...chat.partner_form import PartnerFields
-from ...chat.partner_form import SdkClient
 from ...chat.proxied import proxied_clients
 from ...chat.token_counts import wire_counts
 from . import choices
@@ -54,20 +50,11 @@ from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import langchain_temperature
 from .choices import wants_responses_api
-from .chunk_bound import CHUNK_BOUND_READ
 from .chunk_bound import bounded_for_async
+from .dropin_record import CHAT_OPENAI_RECORD
+from .dropin_record import DEFAULT_MODEL
 from .extra_body_layer import ExtraBodyLayer
 from .extra_body_layer import engine_for_call
-from .spec import BASE_CHAT_OPENAI_CLIENTS
-from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
-from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
-from .spec import BASE_CHAT_OPENAI_DUMPED
-from .spec import BASE_CHAT_OPENAI_FACTORIES
-from .spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
-from .spec import BASE_CHAT_OPENAI_IDENTIFYING
-from .spec import BASE_CHAT_OPENAI_SHOWN
-from .spec import BASE_CHAT_OPENAI_UNWRITTEN
-from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 from .stop_dropin import StopAsGiven
 
 if TYPE_CHECKING:
@@ -81,18 +68,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatOpenAI", "TiktokenCounted"]
 
-#: langchain-openai's ChatOpenAI reports `BaseChatOpenAI`'s params, `max_tokens` under
-#: the name it sends (`max_completion_tokens`).
-CHAT_OPENAI_IDENTIFYING = IdentifyingParams(
-    **{
-        **BASE_CHAT_OPENAI_IDENTIFYING,
-        "unless_none": {
-            ("max_completion_tokens" if k == "max_tokens" else k): v
-            for k, v in BASE_CHAT_OPENAI_IDENTIFYING["unless_none"].items()
-        },
-    }
-)
-
 #: Request parameters it shares with other drop-ins, sent as given when set.
 _SENT = (
     SEED,
@@ -104,17 +79,6 @@ _SENT = (
     SERVICE_TIER,
 )
 _FIELDS = (*CLIENT_FIELDS, *_SENT)
-
-#: LangChain's default model when none is named (`ChatOpenAI()`).
-DEFAULT_MODEL = "gpt-3.5-turbo"
-
-#: The fields that, given, keep langchain-openai's classes from asking a stream for its
-#: usage (their `stream_usage` default is for OpenAI's own API only).
-USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
-
-#: Where langchain-openai's classes read the organization when none is given: its
-#: variable, then (its validator's) the older one.
-_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
 
 
 class TiktokenCounted(StopAsGiven):
@@ -263,55 +227,7 @@ class ChatOpenAI(TiktokenCounted):
         'Echo: hi'
     """
 
-    langchain_llm_type = "openai-chat"
-    langchain_namespace = ("langchain", "chat_models", "openai")
-    langchain_partner_class = "langchain_openai.chat_models.base:ChatOpenAI"
-    langchain_lifts_model_kwargs = 0
-    langchain_fields = PartnerFields(
-        annotations={"model_name": str},
-        attributes=("openai_organization", "openai_api_base", "openai_proxy"),
-        aliases={
-            "model": "model_name",
-            "api_key": "openai_api_key",
-            "base_url": "openai_api_base",
-            "organization": "openai_organization",
-            "timeout": "request_timeout",
-            "max_completion_tokens": "max_tokens",
-            "stop_sequences": "stop",
-        },
-        defaults={"model_name": DEFAULT_MODEL},
-        checks_candidates=True,
-        filled=CHUNK_BOUND_READ["filled"],
-        excluded=CHUNK_BOUND_READ["excluded"],
-        secrets={"openai_api_key": "OPENAI_API_KEY"},
-        floats=frozenset({"temperature", "request_timeout"}) | CHUNK_BOUND_READ["floats"],
-        identifying=CHAT_OPENAI_IDENTIFYING,
-        default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
-        # Usage in streams by default to OpenAI's own API only (its validator's test).
-        fallbacks={
-            "openai_api_base": Fallback(None, ("OPENAI_API_BASE",)),
-            "openai_organization": _ORGANIZATION,
-            "stream_usage": Fallback(
-                True,
-                unless=(*USAGE_UNLESS_GIVEN, "OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_PROXY"),
-            ),
-        },
-        environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
-        unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
-        completed={"use_responses_api": "responses_by_fields"},
-        false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
-        dumped=BASE_CHAT_OPENAI_DUMPED,
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
-        dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
-        clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
-        client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
-        client_optional=frozenset({"max_retries"}),
-        client_proxy="openai_proxy",  # (given, else read from OPENAI_PROXY)
-        shown=BASE_CHAT_OPENAI_SHOWN,
-        shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
-    )
-    langchain_profiles = "openai"
+    partner_record = CHAT_OPENAI_RECORD
     #: Whether its partner sends through LangSmith's gateway when LANGSMITH_GATEWAY is
     #: on and no base URL is given (langchain-openai's ChatOpenAI; not its Azure class).
     routes_langsmith_gateway = True
@@ -420,7 +336,8 @@ class ChatOpenAI(TiktokenCounted):
         # What langchain-openai's validators fill in from the fields given and the
         # environment (the form's fallbacks, which the fields read back answer from too):
         # stream usage asked for of OpenAI's own host only, the organization's variables.
-        form = self.langchain_fields
+        form = self.partner_record.fields
+        assert form is not None  # (its record's, or a subclass's: each declares one)
         keywords = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
         filled = form.fallen_back(
             {form.name(k) for k, v in keywords.items() if v is not None}, os.environ

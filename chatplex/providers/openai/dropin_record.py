@@ -1,0 +1,216 @@
+"""The LangChain partner classes of this folder's drop-ins as records (decision 013):
+langchain-openai's `ChatOpenAI` and `AzureChatOpenAI`, each a `PartnerClass` its engine
+names (`ChatOpenAI.partner_record`), read only by `chatplex.langchain`."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ...chat.partner_form import Fallback
+from ...chat.partner_form import IdentifyingParams
+from ...chat.partner_form import PartnerFields
+from ...chat.partner_form import SdkClient
+from ...chat.partner_record import PartnerClass
+from ...specs import dumped_under_aliases
+from ...specs import field_names
+from .chunk_bound import CHUNK_BOUND_READ
+from .spec import BASE_CHAT_OPENAI_CLIENTS
+from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
+from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
+from .spec import BASE_CHAT_OPENAI_DUMPED
+from .spec import BASE_CHAT_OPENAI_FACTORIES
+from .spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
+from .spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .spec import BASE_CHAT_OPENAI_SHOWN
+from .spec import BASE_CHAT_OPENAI_UNWRITTEN
+from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
+
+__all__ = ["AZURE_CHAT_OPENAI_RECORD", "CHAT_OPENAI_RECORD", "DEFAULT_MODEL"]
+
+#: langchain-openai's ChatOpenAI reports `BaseChatOpenAI`'s params, `max_tokens` under
+#: the name it sends (`max_completion_tokens`).
+CHAT_OPENAI_IDENTIFYING = IdentifyingParams(
+    **{
+        **BASE_CHAT_OPENAI_IDENTIFYING,
+        "unless_none": {
+            ("max_completion_tokens" if k == "max_tokens" else k): v
+            for k, v in BASE_CHAT_OPENAI_IDENTIFYING["unless_none"].items()
+        },
+    }
+)
+
+#: LangChain's default model when none is named (`ChatOpenAI()`).
+DEFAULT_MODEL = "gpt-3.5-turbo"
+
+#: The fields that, given, keep langchain-openai's classes from asking a stream for its
+#: usage (their `stream_usage` default is for OpenAI's own API only).
+USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
+
+#: Where langchain-openai's classes read the organization when none is given: its
+#: variable, then (its validator's) the older one.
+_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
+
+
+#: How langchain-openai's ChatOpenAI names, reads and writes its fields.
+CHAT_OPENAI_FORM = PartnerFields(
+    annotations={"model_name": str},
+    attributes=("openai_organization", "openai_api_base", "openai_proxy"),
+    aliases={
+        "model": "model_name",
+        "api_key": "openai_api_key",
+        "base_url": "openai_api_base",
+        "organization": "openai_organization",
+        "timeout": "request_timeout",
+        "max_completion_tokens": "max_tokens",
+        "stop_sequences": "stop",
+    },
+    defaults={"model_name": DEFAULT_MODEL},
+    checks_candidates=True,
+    filled=CHUNK_BOUND_READ["filled"],
+    excluded=CHUNK_BOUND_READ["excluded"],
+    secrets={"openai_api_key": "OPENAI_API_KEY"},
+    floats=frozenset({"temperature", "request_timeout"}) | CHUNK_BOUND_READ["floats"],
+    identifying=CHAT_OPENAI_IDENTIFYING,
+    default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
+    # Usage in streams by default to OpenAI's own API only (its validator's test).
+    fallbacks={
+        "openai_api_base": Fallback(None, ("OPENAI_API_BASE",)),
+        "openai_organization": _ORGANIZATION,
+        "stream_usage": Fallback(
+            True,
+            unless=(
+                *USAGE_UNLESS_GIVEN,
+                "OPENAI_API_BASE",
+                "OPENAI_BASE_URL",
+                "OPENAI_PROXY",
+            ),
+        ),
+    },
+    environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
+    unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
+    completed={"use_responses_api": "responses_by_fields"},
+    false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
+    dumped=BASE_CHAT_OPENAI_DUMPED,
+    # Set by its validators whatever was given (its `exclude_unset` keeps them).
+    assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
+    dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
+    clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
+    client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
+    client_optional=frozenset({"max_retries"}),
+    client_proxy="openai_proxy",  # (given, else read from OPENAI_PROXY)
+    shown=BASE_CHAT_OPENAI_SHOWN,
+    shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
+)
+
+
+#: langchain-openai's ChatOpenAI.
+CHAT_OPENAI_RECORD = PartnerClass(
+    llm_type="openai-chat",
+    namespace=("langchain", "chat_models", "openai"),
+    partner_class="langchain_openai.chat_models.base:ChatOpenAI",
+    lifts_model_kwargs=0,
+    fields=CHAT_OPENAI_FORM,
+    profiles="openai",
+)
+
+
+#: langchain-openai's AzureChatOpenAI's pydantic aliases, alias -> field: ChatOpenAI's
+#: and its deployment's and API version's.
+_AZURE_ALIASES = {
+    **CHAT_OPENAI_FORM.aliases,
+    "azure_deployment": "deployment_name",
+    "api_version": "openai_api_version",
+}
+
+#: langchain-openai's AzureChatOpenAI reports ChatOpenAI's params after its deployment.
+_AZURE_IDENTIFYING = dataclasses.replace(
+    CHAT_OPENAI_IDENTIFYING,
+    always={"azure_deployment": "deployment_name", **CHAT_OPENAI_IDENTIFYING.always},
+)
+
+
+#: langchain-openai's AzureChatOpenAI: ChatOpenAI's, with its own names and form.
+AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
+    CHAT_OPENAI_RECORD,
+    llm_type="azure-openai-chat",
+    namespace=("langchain", "chat_models", "azure_openai"),
+    partner_class="langchain_openai.chat_models.azure:AzureChatOpenAI",
+    fields=dataclasses.replace(
+        CHAT_OPENAI_FORM,
+        attributes=(),  # its own, in place of ChatOpenAI's
+        attributes_always=("openai_api_type", "openai_api_version"),
+        aliases=_AZURE_ALIASES,
+        defaults={
+            **{k: v for k, v in CHAT_OPENAI_FORM.defaults.items() if k != "model_name"},
+            "stream_usage": True,
+            "disabled_params": {"parallel_tool_calls": None},
+            "openai_api_type": "azure",
+            "validate_base_url": True,
+        },
+        inert=frozenset({"disabled_params", "validate_base_url"}),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset(
+            {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
+        ),
+        dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
+        # Its validator's workload identity fallback (held where it was taken).
+        completed={
+            **CHAT_OPENAI_FORM.completed,
+            "azure_ad_token_provider": "_workload_token_provider",
+            "azure_ad_async_token_provider": "_workload_async_token_provider",
+        },
+        annotations={},  # its model_name is `str | None`, as the drop-in's model
+        secrets={
+            "openai_api_key": "AZURE_OPENAI_API_KEY",
+            "azure_ad_token": "AZURE_OPENAI_AD_TOKEN",
+        },
+        identifying=_AZURE_IDENTIFYING,
+        # (its identifying params put its deployment before BaseChatOpenAI's)
+        default_params=frozenset({"azure_deployment", "model_name"}),
+        environment={
+            "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
+            "openai_api_version": "OPENAI_API_VERSION",
+            "openai_api_type": "OPENAI_API_TYPE",
+            "openai_proxy": "OPENAI_PROXY",
+        },
+        # Its validator reads no base URL variable: usage asked for unless a base URL,
+        # proxy (its field reads OPENAI_PROXY) or HTTP client is given.
+        fallbacks={
+            "openai_organization": CHAT_OPENAI_FORM.fallbacks["openai_organization"],
+            "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
+        },
+        false_written=CHAT_OPENAI_FORM.false_written,
+        unwritten={
+            **CHAT_OPENAI_FORM.unwritten,
+            "model_name": None,  # only a label there: no default model
+            "disabled_params": {"parallel_tool_calls": None},
+        },
+        dumped=(
+            *CHAT_OPENAI_FORM.dumped,
+            *field_names(
+                "azure_endpoint deployment_name openai_api_version azure_ad_token "
+                "azure_ad_token_provider azure_ad_async_token_provider model_version "
+                "openai_api_type validate_base_url"
+            ),
+        ),
+        # Its SDK clients: the `openai` package's Azure ones, built as ChatOpenAI's but
+        # with no proxy, under its own User-Agent.
+        clients={
+            "client": SdkClient("root_client", "chat.completions"),
+            "async_client": SdkClient("root_async_client", "chat.completions"),
+            "root_client": SdkClient("openai:AzureOpenAI"),
+            "root_async_client": SdkClient("openai:AsyncAzureOpenAI"),
+        },
+        client_arguments={
+            **CHAT_OPENAI_FORM.client_arguments,
+            "api_version": "openai_api_version",
+            "azure_endpoint": "azure_endpoint",
+            "azure_deployment": "deployment_name",
+            "azure_ad_token": "azure_ad_token",
+            "azure_ad_token_provider": "azure_ad_token_provider",
+        },
+        client_headers={"User-Agent": "langchain-partner-python-azure-openai"},
+        client_proxy="",
+        shown=(),
+    ),
+)
