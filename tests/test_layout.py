@@ -51,7 +51,16 @@ NOT_YET_MIRRORED: dict[str, str] = {
     **dict.fromkeys(  # the drop-ins' partner records (decision 013)
         (
             f"chatplex/providers/{wire}/dropin_record.py"
-            for wire in ("anthropic", "bedrock", "cohere", "google", "ollama", "openai", "watsonx")
+            for wire in (
+                "anthropic",
+                "bedrock",
+                "cohere",
+                "compatible",
+                "google",
+                "ollama",
+                "openai",
+                "watsonx",
+            )
         ),
         "tests/partners/test_partner_fields_declared.py",
     ),

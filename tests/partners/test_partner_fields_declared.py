@@ -44,6 +44,10 @@ DIFFERENCES: dict[tuple[str, str, str], str] = {
     ("ChatVertexAI", "safety_settings", "annotation"): (
         "the Vertex AI SDK's SafetySetting list or int-enum dict"
     ),
+    **dict.fromkeys(
+        [("ChatPerplexity", f, "annotation") for f in ("web_search_options", "media_response")],
+        "langchain-perplexity's own types: chatplex imports no partner package",
+    ),
 }
 
 #: The value a variable is set to when checking that a field is read from it, where a
@@ -52,6 +56,7 @@ ENV_VALUES: dict[str, str] = {
     # (the Vertex AI SDK checks a region it reads: ChatVertexAI's location)
     "GOOGLE_CLOUD_REGION": "europe-west4",
     "CLOUD_ML_REGION": "europe-west4",
+    "OPENAI_PROXY": "http://proxy.example:8080",  # its httpx clients are built through it
 }
 
 #: Keywords given beside a variable where the partner checks its field together with

@@ -43,8 +43,6 @@ from ...chat.params import SettingRefused
 from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.params import unknown_keyword
-from ...chat.partner_form import partner_fields
-from ...chat.partner_record import PartnerClass
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ..openai.choices import check_responses_only
@@ -56,6 +54,7 @@ from ..openai.dropin import TiktokenCounted
 from ..openai.extra_body_layer import ExtraBodyLayer
 from ..openai.stop_dropin import EmptyStop
 from .blocks import register_parts_blocks
+from .dropin_record import preset_record
 from .partner_tables import SDK_REQUEST_OPTIONS
 from .preset import DropIn
 from .spec import DROPINS
@@ -117,17 +116,7 @@ class PresetChatModel(TiktokenCounted):
         row = cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
         _declare(cls)
         cls.unnamed_parameters = _unnamed_parameters(cls)
-        cls.partner_record = PartnerClass(
-            llm_type=row.llm_type,
-            namespace=row.lc_namespace,
-            lc_id_namespace=row.lc_id_namespace,
-            fields=partner_fields(_form_of(row, cls.unnamed_parameters)),
-            profiles=row.profiles,
-            partner_class=row.partner_class,
-            package=row.package,
-            versions=row.versions,
-            lifts_model_kwargs=row.lifts_model_kwargs,
-        )
+        cls.partner_record = preset_record(row, _form_of(row, cls.unnamed_parameters))
         DROP_INS[provider] = cls
 
     def __init__(self, model: str | None = None, **params: Any) -> None:

@@ -137,17 +137,19 @@ class DropIn:
     llm_type: str | None = None
     lc_namespace: tuple[str, ...] | None = None
     #: Its LangChain class's package and the packages that class names in a trace's
-    #: `lc_versions` (`DropInEngine.langchain_package` / `langchain_versions`; None: its own).
+    #: `lc_versions` (`PartnerClass.package` / `versions`; None: its own).
     package: str | None = None
     versions: tuple[str, ...] | None = None
     #: The namespace its class's `lc_id()` names, where not `lc_namespace` (a class not
     #: serialized that answers its package's legacy namespace).
     lc_id_namespace: tuple[str, ...] | None = None
     #: Where its LangChain class is defined, "module:Class"
-    #: (`DropInEngine.langchain_partner_class`); None: no partner class.
+    #: (`PartnerClass.partner_class`); None: no partner class.
     partner_class: str | None = None
     #: How that class serializes itself: `chat.partner_form.PartnerFields`' keywords
     #: (its fields' aliases, the defaults it writes, its credentials' variables...).
+    #: (Its partner class's own pydantic fields are `dropin_record.DECLARED`'s, not a
+    #: row's: they are `PartnerField`s, of chat/, which no spec module may import.)
     partner_fields: Mapping[str, Any] = field(default_factory=dict)
     #: Its LangChain class's model profiles (`chatplex/langchain/profiles/<name>.json`);
     #: None: that class has none.
@@ -167,7 +169,7 @@ class DropIn:
     keeps_response_headers: bool = False
     #: Whether its LangChain class takes its own fields given inside `model_kwargs` as
     #: those fields, with langchain-core's warning, and where that warning points
-    #: (`DropInEngine.langchain_lifts_model_kwargs`; every BaseChatOpenAI does, at 0:
+    #: (`PartnerClass.lifts_model_kwargs`; every BaseChatOpenAI does, at 0:
     #: `partner_tables.BASE_CHAT_OPENAI_CLASS`).
     lifts_model_kwargs: int | None = None
     #: Whether its LangChain class sends a given `n=1` (langchain-openai's

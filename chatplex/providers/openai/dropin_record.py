@@ -5,12 +5,20 @@ names (`ChatOpenAI.partner_record`), read only by `chatplex.langchain`."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import SecretStr
 
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_record import PartnerClass
+from ...chat.partner_record import PartnerField
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .chunk_bound import CHUNK_BOUND_READ
@@ -103,6 +111,89 @@ CHAT_OPENAI_FORM = PartnerFields(
 )
 
 
+def redeclared(fields: tuple[PartnerField, ...], *own: PartnerField) -> tuple[PartnerField, ...]:
+    """`fields` as a subclass declares them: `own` in place of those of the same name,
+    the rest of `own` after them."""
+    mine = {f.name: f for f in own}
+    kept = tuple(mine.pop(f.name, f) for f in fields)
+    return (*kept, *mine.values())
+
+
+#: langchain-openai's BaseChatOpenAI's own fields (not `BaseChatModel`'s), as it
+#: declares them: what its subclasses (langchain-deepseek's, -xai's, -together's,
+#: -nebius') share. Its validator reads the key, base URL and organization's variables
+#: (`CHAT_OPENAI_FIELDS`); a subclass's own validator replaces it.
+BASE_CHAT_OPENAI_FIELDS: tuple[PartnerField, ...] = (
+    PartnerField("client", Any, excluded=True),
+    PartnerField("async_client", Any, excluded=True),
+    PartnerField("root_client", Any, excluded=True),
+    PartnerField("root_async_client", Any, excluded=True),
+    PartnerField("model_name", str, DEFAULT_MODEL, alias="model"),
+    PartnerField("temperature", float | None),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField(
+        "openai_api_key",
+        SecretStr | None | Callable[[], str] | Callable[[], Awaitable[str]],
+        alias="api_key",
+    ),
+    PartnerField("openai_api_base", str | None, alias="base_url"),
+    PartnerField("openai_organization", str | None, alias="organization"),
+    PartnerField("openai_proxy", str | None, env=("OPENAI_PROXY",)),
+    PartnerField("request_timeout", float | tuple[float, float] | Any | None, alias="timeout"),
+    PartnerField("stream_usage", bool | None),
+    PartnerField("max_retries", int | None),
+    PartnerField("presence_penalty", float | None),
+    PartnerField("frequency_penalty", float | None),
+    PartnerField("seed", int | None),
+    PartnerField("logprobs", bool | None),
+    PartnerField("top_logprobs", int | None),
+    PartnerField("logit_bias", dict[int, int] | None),
+    PartnerField("streaming", bool, False),
+    PartnerField("n", int | None),
+    PartnerField("top_p", float | None),
+    PartnerField("max_tokens", int | None),
+    PartnerField("reasoning_effort", str | None),
+    PartnerField("reasoning", dict[str, Any] | None),
+    PartnerField("verbosity", str | None),
+    PartnerField("tiktoken_model_name", str | None),
+    PartnerField("default_headers", Mapping[str, str] | None),
+    PartnerField("default_query", Mapping[str, object] | None),
+    PartnerField("http_client", Any | None, excluded=True),
+    PartnerField("http_async_client", Any | None, excluded=True),
+    PartnerField("http_socket_options", Sequence[tuple[int, int, int]] | None, excluded=True),
+    # (and LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S, read as a float: `chunk_bound.py`)
+    PartnerField("stream_chunk_timeout", float | None, 120.0, excluded=True),
+    PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
+    PartnerField("extra_body", Mapping[str, Any] | None),
+    PartnerField("include_response_headers", bool, False),
+    PartnerField("disabled_params", dict[str, Any] | None),
+    PartnerField("context_management", list[dict[str, Any]] | None),
+    PartnerField("include", list[str] | None),
+    PartnerField("prompt_cache_options", dict[str, Any] | None),
+    PartnerField("service_tier", str | None),
+    PartnerField("store", bool | None),
+    PartnerField("truncation", str | None),
+    PartnerField("use_previous_response_id", bool, False),
+    PartnerField("use_responses_api", bool | None),
+)
+
+#: langchain-openai's ChatOpenAI's: its base class's, `max_tokens` also spelled
+#: `max_completion_tokens`, and the variables its validator reads (the key and base URL
+#: through langchain-core's gateway settings, then the organization's two).
+CHAT_OPENAI_FIELDS = redeclared(
+    BASE_CHAT_OPENAI_FIELDS,
+    dataclasses.replace(BASE_CHAT_OPENAI_FIELDS[7], env=("OPENAI_API_KEY",)),
+    PartnerField("openai_api_base", str | None, alias="base_url", env=("OPENAI_API_BASE",)),
+    PartnerField(
+        "openai_organization",
+        str | None,
+        alias="organization",
+        env=("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"),
+    ),
+    PartnerField("max_tokens", int | None, alias="max_completion_tokens"),
+)
+
+
 #: langchain-openai's ChatOpenAI.
 CHAT_OPENAI_RECORD = PartnerClass(
     llm_type="openai-chat",
@@ -111,6 +202,7 @@ CHAT_OPENAI_RECORD = PartnerClass(
     lifts_model_kwargs=0,
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
+    declared=CHAT_OPENAI_FIELDS,
 )
 
 
@@ -126,6 +218,32 @@ _AZURE_ALIASES = {
 _AZURE_IDENTIFYING = dataclasses.replace(
     CHAT_OPENAI_IDENTIFYING,
     always={"azure_deployment": "deployment_name", **CHAT_OPENAI_IDENTIFYING.always},
+)
+
+
+#: langchain-openai's AzureChatOpenAI's: ChatOpenAI's, its key read from Azure's variable
+#: first and its model a label only, and Azure's own.
+AZURE_CHAT_OPENAI_FIELDS = redeclared(
+    CHAT_OPENAI_FIELDS,
+    PartnerField("model_name", str | None, alias="model"),
+    PartnerField(
+        "openai_api_key",
+        SecretStr | None,
+        alias="api_key",
+        env=("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"),
+    ),
+    PartnerField("openai_api_base", str | None, alias="base_url"),
+    PartnerField("azure_endpoint", str | None, env=("AZURE_OPENAI_ENDPOINT",)),
+    PartnerField("deployment_name", str | None, alias="azure_deployment"),
+    PartnerField(
+        "openai_api_version", str | None, alias="api_version", env=("OPENAI_API_VERSION",)
+    ),
+    PartnerField("azure_ad_token", SecretStr | None, env=("AZURE_OPENAI_AD_TOKEN",)),
+    PartnerField("azure_ad_token_provider", Callable[[], str] | None),
+    PartnerField("azure_ad_async_token_provider", Callable[[], Awaitable[str]] | None),
+    PartnerField("model_version", str, ""),
+    PartnerField("openai_api_type", str | None, "azure", env=("OPENAI_API_TYPE",)),
+    PartnerField("validate_base_url", bool, True),
 )
 
 
@@ -213,4 +331,5 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         client_proxy="",
         shown=(),
     ),
+    declared=AZURE_CHAT_OPENAI_FIELDS,
 )

@@ -1,0 +1,226 @@
+"""The LangChain partner classes of the OpenAI-compatible presets as records (decision
+013): a preset's class's record is made from its `DropIn` row (`preset_record`, its
+facts and its form) and its partner class's own pydantic fields, declared here
+(`DECLARED`, by provider name: the rows are pure data, which this module is not). Those
+of langchain-openai's BaseChatOpenAI subclasses are its fields (`BASE_CHAT_OPENAI_FIELDS`)
+and their own. A preset whose partner package is not installed here declares none yet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from typing import Literal
+
+import httpx
+from pydantic import SecretStr
+
+from ...chat.partner_form import partner_fields
+from ...chat.partner_record import REQUIRED
+from ...chat.partner_record import PartnerClass
+from ...chat.partner_record import PartnerField
+from ..openai.dropin_record import BASE_CHAT_OPENAI_FIELDS
+from ..openai.dropin_record import redeclared
+from .preset import DropIn
+
+__all__ = ["DECLARED", "preset_record"]
+
+_TIMEOUT = float | tuple[float, float] | Any | None
+_CLIENTS = (
+    PartnerField("client", Any, excluded=True),
+    PartnerField("async_client", Any, excluded=True),
+)
+_HTTP_CLIENTS = (
+    PartnerField("http_client", Any | None),
+    PartnerField("http_async_client", Any | None),
+)
+
+
+def _renamed_chat_openai(name: str, model: str, base: str) -> tuple[PartnerField, ...]:
+    """A BaseChatOpenAI under another name (`preset.renamed_chat_openai`): its default
+    model, its key `<name>_api_key` and base URL `<name>_api_base` from its variables."""
+    return redeclared(
+        BASE_CHAT_OPENAI_FIELDS,
+        PartnerField("model_name", str, model, alias="model"),
+        PartnerField(
+            f"{name}_api_key", SecretStr | None, alias="api_key", env=(f"{name.upper()}_API_KEY",)
+        ),
+        PartnerField(
+            f"{name}_api_base", str, base, alias="base_url", env=(f"{name.upper()}_API_BASE",)
+        ),
+    )
+
+
+_GROQ = (
+    *_CLIENTS,
+    PartnerField("model_name", str, REQUIRED, alias="model"),
+    PartnerField("temperature", float, 0.7),
+    PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
+    PartnerField("reasoning_format", Literal["parsed", "raw", "hidden"] | None),
+    PartnerField("reasoning_effort", str | None),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField("groq_api_key", SecretStr | None, alias="api_key", env=("GROQ_API_KEY",)),
+    PartnerField("groq_api_base", str | None, alias="base_url", env=("GROQ_API_BASE",)),
+    PartnerField("groq_proxy", str | None, env=("GROQ_PROXY",)),
+    PartnerField("request_timeout", _TIMEOUT, alias="timeout"),
+    PartnerField("max_retries", int, 2),
+    PartnerField("streaming", bool, False),
+    PartnerField("n", int, 1),
+    PartnerField("max_tokens", int | None),
+    PartnerField("service_tier", Literal["on_demand", "flex", "auto"], "on_demand"),
+    PartnerField("default_headers", Mapping[str, str] | None),
+    PartnerField("default_query", Mapping[str, object] | None),
+    *_HTTP_CLIENTS,
+)
+
+_DEEPSEEK = redeclared(
+    BASE_CHAT_OPENAI_FIELDS,
+    PartnerField("model_name", str, REQUIRED, alias="model"),
+    PartnerField("api_key", SecretStr | None, env=("DEEPSEEK_API_KEY",)),
+    PartnerField(
+        "api_base",
+        str,
+        "https://api.deepseek.com/v1",
+        alias="base_url",
+        env=("DEEPSEEK_API_BASE",),
+    ),
+)
+
+_XAI = redeclared(
+    BASE_CHAT_OPENAI_FIELDS,
+    PartnerField("model_name", str, "grok-4", alias="model"),
+    PartnerField("openai_api_key", SecretStr | None),  # (no alias: its own key has it)
+    PartnerField("openai_api_base", str | None),
+    PartnerField("xai_api_key", SecretStr | None, alias="api_key", env=("XAI_API_KEY",)),
+    PartnerField(
+        "xai_api_base", str, "https://api.x.ai/v1/", alias="base_url", env=("XAI_API_BASE",)
+    ),
+    PartnerField("search_parameters", dict[str, Any] | None),
+)
+
+_MISTRALAI = (
+    PartnerField("client", httpx.Client, excluded=True),
+    PartnerField("async_client", httpx.AsyncClient, excluded=True),
+    PartnerField("mistral_api_key", SecretStr | None, alias="api_key", env=("MISTRAL_API_KEY",)),
+    # (its validator reads MISTRAL_BASE_URL where none is given)
+    PartnerField("endpoint", str | None, alias="base_url", env=("MISTRAL_BASE_URL",)),
+    PartnerField("max_retries", int, 5),
+    PartnerField("timeout", int, 120),
+    PartnerField("max_concurrent_requests", int, 64),
+    PartnerField("model", str, "mistral-small", alias="model_name"),
+    PartnerField("temperature", float, 0.7),
+    PartnerField("max_tokens", int | None),
+    PartnerField("stop", list[str] | None),
+    PartnerField("top_p", float, 1),
+    PartnerField("random_seed", int | None),
+    PartnerField("safe_mode", bool | None),
+    PartnerField("streaming", bool, False),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+)
+
+_FIREWORKS = (
+    *_CLIENTS,
+    PartnerField("model_name", str, REQUIRED, alias="model"),
+    PartnerField("temperature", float | None),
+    PartnerField("stop", str | list[str] | None, alias="stop_sequences"),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    # (both read by its validator, through langchain-core's gateway settings)
+    PartnerField(
+        "fireworks_api_key", SecretStr, SecretStr(""), alias="api_key", env=("FIREWORKS_API_KEY",)
+    ),
+    PartnerField("fireworks_api_base", str | None, alias="base_url", env=("FIREWORKS_API_BASE",)),
+    PartnerField("request_timeout", _TIMEOUT, alias="timeout"),
+    PartnerField("streaming", bool, False),
+    PartnerField("stream_usage", bool, True),
+    PartnerField("n", int, 1),
+    PartnerField("max_tokens", int | None),
+    PartnerField("max_retries", int | None, 2),
+    PartnerField("service_tier", str | None),
+    PartnerField("reasoning_effort", str | None),
+)
+
+_PERPLEXITY = (
+    *_CLIENTS,
+    PartnerField("model", str, "sonar"),
+    PartnerField("temperature", float, 0.7),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField("pplx_api_key", SecretStr | None, alias="api_key", env=("PPLX_API_KEY",)),
+    PartnerField("request_timeout", float | tuple[float, float] | None, alias="timeout"),
+    PartnerField("max_retries", int, 6),
+    PartnerField("streaming", bool, False),
+    PartnerField("max_tokens", int | None),
+    PartnerField("use_responses_api", bool | None),
+    PartnerField("search_mode", Literal["web", "academic", "sec"] | None),
+    PartnerField("reasoning_effort", Literal["low", "medium", "high"] | None),
+    PartnerField("language_preference", str | None),
+    PartnerField("search_domain_filter", list[str] | None),
+    PartnerField("return_images", bool, False),
+    PartnerField("return_related_questions", bool, False),
+    PartnerField("search_recency_filter", Literal["day", "week", "month", "year"] | None),
+    PartnerField("search_after_date_filter", str | None),
+    PartnerField("search_before_date_filter", str | None),
+    PartnerField("last_updated_after_filter", str | None),
+    PartnerField("last_updated_before_filter", str | None),
+    PartnerField("disable_search", bool, False),
+    PartnerField("enable_search_classifier", bool, False),
+    # (its package's own types there: chatplex imports no partner package)
+    PartnerField("web_search_options", Any),
+    PartnerField("media_response", Any),
+)
+
+_SAMBANOVA = (
+    *_CLIENTS,
+    PartnerField("sambanova_api_base", str | None, alias="base_url", env=("SAMBANOVA_API_BASE",)),
+    PartnerField(
+        "sambanova_api_key", SecretStr | None, alias="api_key", env=("SAMBANOVA_API_KEY",)
+    ),
+    PartnerField("model_name", str, "Llama-4-Maverick-17B-128E-Instruct", alias="model"),
+    PartnerField("max_tokens", int, 1024),
+    PartnerField("temperature", float, 0.7),
+    PartnerField("top_p", float | None),
+    PartnerField("top_k", int | None),
+    PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
+    PartnerField("streaming", bool, False),
+    PartnerField("stream_options", dict[str, Any] | None),
+    PartnerField("reasoning_effort", str | None),
+    PartnerField("default_headers", Mapping[str, str] | None),
+    PartnerField("default_query", Mapping[str, object] | None),
+    PartnerField("max_retries", int, 2, alias="retries"),
+    PartnerField("request_timeout", _TIMEOUT, alias="timeout"),
+    *_HTTP_CLIENTS,
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField("sambanova_integration_source", str, "langchain", alias="integration_source"),
+)
+
+#: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
+DECLARED: dict[str, tuple[PartnerField, ...]] = {
+    "groq": _GROQ,
+    "deepseek": _DEEPSEEK,
+    "xai": _XAI,
+    "mistralai": _MISTRALAI,
+    "fireworks": _FIREWORKS,
+    "together": _renamed_chat_openai(
+        "together", "Qwen/Qwen2.5-7B-Instruct-Turbo", "https://api.together.xyz/v1/"
+    ),
+    "perplexity": _PERPLEXITY,
+    "sambanova": _SAMBANOVA,
+    "nebius": _renamed_chat_openai(
+        "nebius", "meta-llama/Llama-3.3-70B-Instruct-fast", "https://api.studio.nebius.ai/v1/"
+    ),
+}
+
+
+def preset_record(row: DropIn, form: Mapping[str, Any]) -> PartnerClass:
+    """The record of a preset's class: its row's facts, its `form` (the row's
+    `partner_fields` as the drop-in reads them) and its declared fields."""
+    return PartnerClass(
+        llm_type=row.llm_type,
+        namespace=row.lc_namespace,
+        lc_id_namespace=row.lc_id_namespace,
+        fields=partner_fields(form),
+        declared=DECLARED.get(row.provider, ()),
+        profiles=row.profiles,
+        partner_class=row.partner_class,
+        package=row.package,
+        versions=row.versions,
+        lifts_model_kwargs=row.lifts_model_kwargs,
+    )
