@@ -3,7 +3,7 @@
 facts and its form) and its partner class's own pydantic fields, declared here
 (`DECLARED`, by provider name: the rows are pure data, which this module is not). Those
 of langchain-openai's BaseChatOpenAI subclasses are its fields (`BASE_CHAT_OPENAI_FIELDS`)
-and their own. A preset whose partner package is not installed here declares none yet."""
+and their own. ChatHyperbolic has no partner class: it declares none."""
 
 from __future__ import annotations
 
@@ -191,6 +191,57 @@ _SAMBANOVA = (
     PartnerField("sambanova_integration_source", str, "langchain", alias="integration_source"),
 )
 
+# (langchain-cerebras 0.8.2 and langchain-openrouter 0.2.9 are not installed here:
+# declared from their wheels' source, so the declared-fields test skips them.)
+_CEREBRAS = redeclared(
+    BASE_CHAT_OPENAI_FIELDS,
+    PartnerField("model_name", str, REQUIRED, alias="model"),
+    PartnerField("cerebras_api_key", SecretStr | None, alias="api_key", env=("CEREBRAS_API_KEY",)),
+    PartnerField(
+        "cerebras_api_base",
+        str,
+        "https://api.cerebras.ai/v1/",
+        alias="base_url",
+        env=("CEREBRAS_API_BASE",),
+    ),
+    PartnerField("cerebras_proxy", str, "", env=("CEREBRAS_PROXY",)),
+    PartnerField("reasoning_effort", Literal["low", "medium", "high"] | None),
+    PartnerField("disable_reasoning", bool | None),
+)
+
+_OPENROUTER = (
+    PartnerField("client", Any, excluded=True),
+    PartnerField(
+        "openrouter_api_key", SecretStr | None, alias="api_key", env=("OPENROUTER_API_KEY",)
+    ),
+    PartnerField("openrouter_api_base", str | None, alias="base_url", env=("OPENROUTER_API_BASE",)),
+    PartnerField("app_url", str | None, "https://docs.langchain.com", env=("OPENROUTER_APP_URL",)),
+    PartnerField("app_title", str | None, "LangChain", env=("OPENROUTER_APP_TITLE",)),
+    PartnerField("app_categories", list[str] | None),
+    PartnerField("request_timeout", int | None, alias="timeout"),
+    PartnerField("max_retries", int, 2),
+    PartnerField("model_name", str, REQUIRED, alias="model"),
+    PartnerField("temperature", float | None),
+    PartnerField("max_tokens", int | None),
+    PartnerField("max_completion_tokens", int | None),
+    PartnerField("top_p", float | None),
+    PartnerField("frequency_penalty", float | None),
+    PartnerField("presence_penalty", float | None),
+    PartnerField("seed", int | None),
+    PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
+    PartnerField("n", int, 1),
+    PartnerField("streaming", bool, False),
+    PartnerField("stream_usage", bool, True),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField("reasoning", dict[str, Any] | None),
+    PartnerField("openrouter_provider", dict[str, Any] | None),
+    PartnerField("route", str | None),
+    PartnerField("plugins", list[dict[str, Any]] | None),
+    PartnerField("default_headers", Mapping[str, str] | None, excluded=True),
+    PartnerField("session_id", str | None, env=("OPENROUTER_SESSION_ID",)),
+    PartnerField("trace", dict[str, Any] | None),
+)
+
 #: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
 DECLARED: dict[str, tuple[PartnerField, ...]] = {
     "groq": _GROQ,
@@ -203,6 +254,8 @@ DECLARED: dict[str, tuple[PartnerField, ...]] = {
     ),
     "perplexity": _PERPLEXITY,
     "sambanova": _SAMBANOVA,
+    "cerebras": _CEREBRAS,
+    "openrouter": _OPENROUTER,
     "nebius": _renamed_chat_openai(
         "nebius", "meta-llama/Llama-3.3-70B-Instruct-fast", "https://api.studio.nebius.ai/v1/"
     ),
