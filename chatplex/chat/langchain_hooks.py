@@ -1,9 +1,10 @@
 """`DropInEngine`: the base of a drop-in's engine (its provider folder's `dropin.py`), a
 `ChatModel` that also tells the drop-in layer (`chatplex.langchain`, which alone reads
-these) about the LangChain class it stands in for: that class's `_llm_type`, serializer
-namespace, fields, model profiles, package and `isinstance` target, and how that class's
-validators settle the keywords given, names the model, looks its profile up, sets
-`disable_streaming` and counts tokens. chatplex's own `ChatModel` has none of them.
+these) about the LangChain class it stands in for: its record (`partner_record`: that
+class's `_llm_type`, namespaces, fields, profiles, package and `isinstance` target), and
+how that class's validators settle the keywords given, names the model, looks its
+profile up, sets `disable_streaming` and counts tokens. chatplex's own `ChatModel` has
+none of them.
 """
 
 from __future__ import annotations
@@ -19,100 +20,24 @@ from .partner_record import PartnerClass
 
 if TYPE_CHECKING:
     from ..messages import BaseMessage
-    from .partner_form import PartnerFields
 
 __all__ = ["DropInEngine"]
 
 
-class _FactsRecord:
-    """An engine's `PartnerClass` made from its `langchain_*` facts, for the engines that
-    do not declare one yet (`partner_record = PartnerClass(...)` in the class body),
-    made once per class on first read (a preset's facts are set after its class body)."""
-
-    def __get__(self, model: object, cls: type[DropInEngine]) -> PartnerClass:
-        made = cls.__dict__.get("_facts_record")
-        if made is None:
-            made = PartnerClass(
-                llm_type=cls.langchain_llm_type,
-                namespace=cls.langchain_namespace,
-                lc_id_namespace=cls.langchain_lc_id_namespace,
-                fields=cls.langchain_fields,
-                profiles=cls.langchain_profiles,
-                partner_class=cls.langchain_partner_class,
-                package=cls.langchain_package,
-                versions=cls.langchain_versions,
-                async_through_sync=cls.langchain_async_through_sync,
-                lifts_model_kwargs=cls.langchain_lifts_model_kwargs,
-                combined_output=cls.langchain_combined_output,
-            )
-            cls._facts_record = made
-        return made
-
-
 class DropInEngine(ChatModel):
-    """A drop-in's engine: chatplex's model with its partner's constructor, and the
-    `langchain_*` facts of the partner's class (see the module doc). Each default is a
-    class's with nothing of its own there."""
+    """A drop-in's engine: chatplex's model with its partner's constructor, its partner
+    class's record, and the `langchain_*` hooks of that class (see the module doc). Each
+    default is a class's with nothing of its own there."""
 
-    #: The `_llm_type` of the LangChain class a drop-in stands in for (its LangChain chat
-    #: model, `chatplex.langchain`, reports it; LangChain's cache keys include it), and
-    #: that class's serializer namespace (None: LangChain does not serialize it).
-    langchain_llm_type: ClassVar[str | None] = None
-    langchain_namespace: ClassVar[tuple[str, ...] | None] = None
-    #: The namespace that class's `lc_id()` names where it is not that module path (a
-    #: class LangChain does not serialize that still answers its package's legacy
-    #: `["langchain", "chat_models", ...]`); None: `langchain_namespace`.
-    langchain_lc_id_namespace: ClassVar[tuple[str, ...] | None] = None
-    #: How that class names and writes its fields when serialized (`dumpd`): None, the
-    #: constructor's keywords as given.
-    langchain_fields: ClassVar[PartnerFields | None] = None
-    #: The model profiles its LangChain class reports (`chatplex/langchain/profiles/
-    #: <name>.json`, the partner package's data); None: LangChain's class has none.
-    langchain_profiles: ClassVar[str | None] = None
-    #: The partner package of that class (its distribution: "langchain-openai"; unless
-    #: given, named after the top module of the `langchain_partner_class` a class
-    #: declares) and the packages the class names in a trace's `metadata["lc_versions"]`
-    #: beside LangChain's own: None, its own package (as langchain-core asks every
-    #: partner to); a class built on another package's names that one's too
-    #: (langchain-xai's: langchain-openai and langchain-xai) or only that one
-    #: (langchain-together's), or none (an empty tuple). The drop-in names them where
-    #: the package is installed.
-    langchain_package: ClassVar[str | None] = None
-    langchain_versions: ClassVar[tuple[str, ...] | None] = None
-    #: Where that class is defined, "module:Class" (its `__module__`, not the package
-    #: that re-exports it): once that module is loaded, the drop-in's models pass
-    #: `isinstance` checks of that class (`langchain/partner_class.py`). None: no class.
-    langchain_partner_class: ClassVar[str | None] = None
-    #: Whether that class has no async path of its own (LangChain runs its `_generate` /
-    #: `_stream` in a thread for `ainvoke` / `astream`): a script's subclass overriding
-    #: one changes the async calls too, as the drop-in's then do.
-    langchain_async_through_sync: ClassVar[bool] = False
-    #: Whether that class takes its own fields given inside `model_kwargs` as those
-    #: fields, with langchain-core's warning (its `build_model_kwargs`), and where the
-    #: warning points: the frames above the line that built the model (where the
-    #: validator's fixed `stacklevel` lands). None: it does not; the engine reads
-    #: `model_kwargs` (a setting inside it refused, naming it).
-    langchain_lifts_model_kwargs: ClassVar[int | None] = None
-    #: How that class's `generate()` combines its rows' `llm_output`, a
-    #: `ProviderSpec.llm_output` style, whichever API a call went over (a class that
-    #: speaks two APIs combines its rows one way); None: as the wire's provider name
-    #: combines them.
-    langchain_combined_output: ClassVar[str | None] = None
     #: Whether, where `with_structured_output`'s tool goes unforced (the model refuses a
     #: forced choice), a reply without its call raises `OutputParserException` (the
     #: partners' `_raise_if_no_tool_calls` step) rather than parsing to None, as a
     #: partner that adds that step only for some models leaves it.
     langchain_unforced_reply_raises: bool = True
 
-    #: Its LangChain class, as data (read only by `chatplex.langchain`).
-    partner_record: ClassVar[PartnerClass] = _FactsRecord()  # type: ignore[assignment]
-    _facts_record: ClassVar[PartnerClass | None] = None
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        where = vars(cls).get("langchain_partner_class")
-        if where is not None and "langchain_package" not in vars(cls):
-            cls.langchain_package = where.partition(".")[0].replace("_", "-")
+    #: Its LangChain class, as data (read only by `chatplex.langchain`): its module's
+    #: record (`providers/<wire>/dropin_record.py`). Default: no partner class.
+    partner_record: ClassVar[PartnerClass] = PartnerClass()
 
     def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """Where its LangChain class hands `bind_tools` and `with_structured_output` to a

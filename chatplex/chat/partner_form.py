@@ -344,7 +344,7 @@ class PartnerFields:
     #: Whether LangChain serializes it (`dumpd`); False (a partner whose class is not
     #: `is_lc_serializable`): this form only reads its fields on
     #: the drop-in, whose `dumpd` is LangChain's `not_implemented` form, named by the
-    #: engine's `langchain_namespace` (there the partner's module path).
+    #: record's `namespace` (there the partner's module path).
     serialized: bool = True
     #: Fields other than its credentials it reads from an environment variable when not
     #: given, field -> variable (langchain-openai's `openai_api_base`: OPENAI_API_BASE).

@@ -148,8 +148,8 @@ _PROVIDER = "(?:{})".format(
 _BRANCH_ON_NAME = re.compile(rf"(?:==|!=|\bin|startswith\()\s*\(?\s*[\"']{_PROVIDER}[\"']")
 _TABLE_ROW = re.compile(rf"^\s*[\"']{_PROVIDER}[\"']\s*:")
 #: Every LangChain class name a spec declares, quoted: shared code that spells one keys
-#: a table by its partner, or branches on it (its facts are its engine's
-#: `langchain_fields`, declared beside the engine).
+#: a table by its partner, or branches on it (its facts are its engine's record,
+#: `providers/<wire>/dropin_record.py`).
 _CLASS_NAME = re.compile(
     r"[\"'](?:{})[\"']".format(
         "|".join(sorted({s.langchain_class for s in specs().values() if s.langchain_class}))

@@ -40,22 +40,6 @@ def test_chatplex_own_model_has_no_langchain_member() -> None:
     assert not FakeChatModel(responses=["a"])._keeps_bound_tool_lists()
 
 
-def test_a_partner_package_is_named_after_the_declared_partner_module_unless_given() -> None:
-    class _Partnered(_Engine):
-        langchain_partner_class = "langchain_acme_cloud.chat_models:ChatAcme"
-
-    class _Given(_Engine):
-        langchain_partner_class = "langchain_acme.chat_models:ChatAcme"
-        langchain_package = "acme-langchain"
-
-    class _Inherited(_Given):
-        pass
-
-    assert _Engine.langchain_package is None  # no partner class: chatplex's own
-    assert _Partnered.langchain_package == "langchain-acme-cloud"
-    assert _Given.langchain_package == _Inherited.langchain_package == "acme-langchain"
-
-
 def test_an_engine_declaring_its_partner_record_is_read_by_it() -> None:
     record = PartnerClass(llm_type="acme-chat", partner_class="langchain_acme.chat_models:A")
 
@@ -65,15 +49,4 @@ def test_an_engine_declaring_its_partner_record_is_read_by_it() -> None:
     assert _Declared.partner_record is record
     assert _Declared(responses=["a"])._keeps_bound_tool_lists() is True
     assert record.distribution == "langchain-acme"
-
-
-def test_an_engine_with_its_facts_as_class_attributes_has_its_record_made_of_them() -> None:
-    class _Facts(_Engine):
-        langchain_llm_type = "acme-chat"
-        langchain_partner_class = "langchain_acme.chat_models:A"
-        langchain_package = "acme-langchain"
-
-    made = _Facts.partner_record
-    assert (made.llm_type, made.distribution) == ("acme-chat", "acme-langchain")
-    assert _Facts.partner_record is made  # made once per class
-    assert _Engine.partner_record.partner_class is None
+    assert _Engine.partner_record.partner_class is None  # no record: no partner class
