@@ -53,6 +53,7 @@ DIFFERENCES: dict[tuple[str, str, str], str] = {
 #: The value a variable is set to when checking that a field is read from it, where a
 #: plain string would not pass the partner's validation.
 ENV_VALUES: dict[str, str] = {
+    "LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S": "7.5",
     # (the Vertex AI SDK checks a region it reads: ChatVertexAI's location)
     "GOOGLE_CLOUD_REGION": "europe-west4",
     "CLOUD_ML_REGION": "europe-west4",
@@ -106,8 +107,10 @@ def declared_facts(field: PartnerField) -> dict[str, Any]:
 
 def declared(name: str) -> tuple[PartnerField, ...]:
     fields = record(name).declared
-    if not fields:
-        pytest.skip(f"{name}'s fields are not declared yet (decision 013, slice 2)")
+    if record(name).partner_class is None:
+        assert fields == ()  # (no partner class: nothing to declare)
+        pytest.skip(f"{name} has no partner class")
+    assert fields, f"{name}'s partner fields are not declared"
     return fields
 
 
@@ -159,7 +162,8 @@ def test_each_declared_variable_is_read_into_its_field(
         keywords = {k: v for k, v in given.items() if k not in field.spellings}
         held = getattr(cls(**keywords), field.name)
         read = held.get_secret_value() if hasattr(held, "get_secret_value") else held
-        assert read == value, (field.name, variable, os.environ.get(variable))
+        # (a number's variable is read as the field's number)
+        assert read == value or str(read) == value, (field.name, variable, os.environ.get(variable))
 
 
 @pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))

@@ -161,8 +161,13 @@ BASE_CHAT_OPENAI_FIELDS: tuple[PartnerField, ...] = (
     PartnerField("http_client", Any | None, excluded=True),
     PartnerField("http_async_client", Any | None, excluded=True),
     PartnerField("http_socket_options", Sequence[tuple[int, int, int]] | None, excluded=True),
-    # (and LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S, read as a float: `chunk_bound.py`)
-    PartnerField("stream_chunk_timeout", float | None, 120.0, excluded=True),
+    PartnerField(
+        "stream_chunk_timeout",
+        float | None,
+        120.0,
+        env=("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S",),  # (a float: `chunk_bound.py`)
+        excluded=True,
+    ),
     PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
     PartnerField("extra_body", Mapping[str, Any] | None),
     PartnerField("include_response_headers", bool, False),
