@@ -36,6 +36,9 @@ class PartnerCalls:
     #: success headers (before anything reached the caller) is too; False: its partner's
     #: SDK retries nothing past the headers (`RetryPolicy.stream_bodies`).
     stream_bodies_retried: bool = True
+    #: Whether a success reply whose body is not JSON is retried (it may be a proxy's
+    #: passing page); False: its partner's SDK raises the decoder's error at the first.
+    malformed_replies_retried: bool = True
     #: The failures in transit whose error keeps its `response` (its partner's has one);
     #: any other's is dropped, as its partner's error has none (langchain-core builds an
     #: error generation for `on_llm_error` from it).

@@ -322,12 +322,9 @@ _END: Any = object()  # a stream that ended before its first chunk
 
 def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
-    `max_retry_after` make; under a LangChain name, retrying only the failures its
-    partner package retries where the drop-in says so (`PartnerCalls.retries`), and a
-    `stream`'s request not at all where its partner retries none
-    (`PartnerCalls.streams_retried`), nor past its reply's headers where its partner's
-    retries end there (`PartnerCalls.stream_bodies_retried`): chatplex's retries stay
-    reachable as `retry_policy=`."""
+    `max_retry_after` make; under a LangChain name, as its partner retries
+    (`PartnerCalls`: which failures, a stream at all, past its headers, a reply that is
+    not JSON): chatplex's retries stay reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
@@ -335,15 +332,15 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     if stream and not calls.streams_retried:
         return make(0, model.max_retry_after)
     # (a keyword given is a cached policy of its own: the default one is passed by none)
-    ends = {"stream_bodies": False} if stream and not calls.stream_bodies_retried else {}
-    if calls.retries is None:
-        return make(model.max_retries, model.max_retry_after, **ends)
-    only = _failures_of(calls.retries)
-    if calls.counts_attempts:
+    only = _retried(calls.retries, calls.malformed_replies_retried)
+    ends: dict[str, Any] = {} if only is None else {"only": only}
+    if stream and not calls.stream_bodies_retried:
+        ends["stream_bodies"] = False
+    if calls.retries is not None and calls.counts_attempts:
         # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
         retries = max(model.max_retries - 1, 0)
-        return make(retries, model.max_retry_after, only=only, **ends, **LANGCHAIN_BASE_WAITS)
-    return make(model.max_retries, model.max_retry_after, only=only, **ends)
+        return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
+    return make(model.max_retries, model.max_retry_after, **ends)
 
 
 #: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
@@ -352,12 +349,17 @@ LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.
 
 
 @functools.lru_cache(maxsize=8)
-def _failures_of(kinds: frozenset[str]) -> Callable[[BaseException], bool]:
-    """Whether an error is a failure in transit of one of `kinds` (one function per set:
-    the retry policies built with it are cached by it)."""
+def _retried(kinds: frozenset[str] | None, malformed: bool) -> Callable[..., bool] | None:
+    """What a drop-in retries: failures in transit of `kinds` (None: any), a reply that is
+    not JSON only where `malformed`; None: all (one per pair: policies are cached by it)."""
+    from ..sdk_error_families import decode_failure
     from ..sdk_error_families import failure_kind
 
-    return lambda exc: failure_kind(exc) in kinds
+    if kinds is None and malformed:
+        return None
+    return lambda exc: (
+        (kinds is None or failure_kind(exc) in kinds) and (malformed or decode_failure(exc) is None)
+    )
 
 
 # The http layer and the retry policies, bound by the first call that needs them (a

@@ -67,6 +67,9 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         counts_attempts=traits.partner_counts_attempts,
         streams_retried=traits.partner_retries_streams,
         stream_bodies_retried=traits.partner_retries_stream_bodies,
+        # (every partner's SDK raises the decoder's error at the first: side by side in
+        # tests/partners/test_malformed_reply_sidebyside.py)
+        malformed_replies_retried=False,
         kept_responses=traits.failure_responses,
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)

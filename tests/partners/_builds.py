@@ -4,6 +4,7 @@ for the suites that build every class or a few of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 #: Drop-in name -> (partner module, constructor keywords).
@@ -53,3 +54,20 @@ def without_model(name: str) -> tuple[str, dict[str, Any]]:
     """`name`'s entry, its model keyword left out."""
     module, keywords = PARTNER_BUILDS[name]
     return module, {k: v for k, v in keywords.items() if k not in ("model", "model_id")}
+
+
+#: Drop-in name -> (partner module, its constructor's keywords for a local server at
+#: `url`, a key read from the environment): the suites that answer both from one server.
+AT_URL: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
+    "ChatOpenAI": ("langchain_openai", lambda url: {"model": "gpt-4o-mini", "base_url": url}),
+    "ChatGroq": ("langchain_groq", lambda url: {"model": "llama-3.1-8b-instant", "base_url": url}),
+    "ChatDeepSeek": ("langchain_deepseek", lambda url: {"model": "deepseek-chat", "api_base": url}),
+    "ChatXAI": ("langchain_xai", lambda url: {"model": "grok-4", "xai_api_base": url}),
+    "ChatTogether": ("langchain_together", lambda url: {"model": "m", "base_url": url}),
+    "ChatFireworks": ("langchain_fireworks", lambda url: {"model": "f", "base_url": url}),
+    "ChatMistralAI": ("langchain_mistralai", lambda url: {"model": "m", "endpoint": url}),
+    "ChatAnthropic": (
+        "langchain_anthropic",
+        lambda url: {"model": "claude-haiku-4-5", "base_url": url},
+    ),
+}

@@ -20,6 +20,7 @@ import pytest
 import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.errors import APITimeoutError
+from tests.partners._builds import AT_URL
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import scripted_server
 
@@ -27,18 +28,7 @@ retried_by_langgraph = pytest.importorskip("langgraph.types").default_retry_on
 
 MODEL = "claude-haiku-4-5"
 
-#: Name → (partner module, its constructor's keywords for a server at `url`).
-CASES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
-    "ChatOpenAI": ("langchain_openai", lambda url: {"model": "gpt-4o-mini", "base_url": url}),
-    "ChatGroq": ("langchain_groq", lambda url: {"model": "llama-3.1-8b-instant", "base_url": url}),
-    "ChatDeepSeek": ("langchain_deepseek", lambda url: {"model": "deepseek-chat", "api_base": url}),
-    "ChatXAI": ("langchain_xai", lambda url: {"model": "grok-4", "xai_api_base": url}),
-    "ChatTogether": ("langchain_together", lambda url: {"model": "m", "base_url": url}),
-    "ChatFireworks": ("langchain_fireworks", lambda url: {"model": "f", "base_url": url}),
-    # (its `timeout` is whole seconds)
-    "ChatMistralAI": ("langchain_mistralai", lambda url: {"model": "m", "endpoint": url}),
-    "ChatAnthropic": ("langchain_anthropic", lambda url: {"model": MODEL, "base_url": url}),
-}
+CASES = AT_URL
 TIMEOUTS = {"ChatMistralAI": 1}
 
 

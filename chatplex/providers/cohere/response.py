@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from ...adapters.bodies import loads
+from ...adapters.bodies import reply_object
 from ...adapters.bodies import snippet
 from ...adapters.reading import read_calls
 from ...adapters.reading import reply_args
@@ -70,12 +70,10 @@ def parse_reply(body: bytes, documents: Sequence[Any] | None = None) -> AIMessag
     object with a `message` (retryable only when it is not JSON at all), `MalformedReply`
     for a field of the wrong type (`adapters/reading.py`: never read as empty), and
     `APIError` for a failed generation (`failed_generation`)."""
-    data = loads(body)
-    if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
-        raise APIError(  # a cut-off or proxy-mangled body: worth another attempt
-            f"response body is not a Cohere chat reply: {snippet(body)}",
-            provider=PROVIDER,
-            retryable=data is None,
+    data = reply_object(body, PROVIDER)  # (not JSON: retryable, the decoder's error its cause)
+    if not isinstance(data.get("message"), dict):
+        raise APIError(
+            f"response body is not a Cohere chat reply: {snippet(body)}", provider=PROVIDER
         )
     message: Mapping[str, Any] = data["message"]
     info: dict[str, Any] = {"id": data.get("id"), "finish_reason": data.get("finish_reason")}

@@ -121,9 +121,13 @@ def test_no_usage_and_a_body_that_is_not_a_reply() -> None:
         "output_tokens": 0,
         "total_tokens": 1,
     }
-    with pytest.raises(APIError, match="not a Cohere chat reply") as caught:
+    with pytest.raises(APIError, match="not a JSON object") as caught:
         parse_reply(b"<html>bad gateway</html>")
-    assert caught.value.retryable
+    # (retried by chatplex's own models; its cause tells a drop-in its SDK raised at once)
+    assert caught.value.retryable and isinstance(caught.value.__cause__, json.JSONDecodeError)
+    with pytest.raises(APIError, match="not a Cohere chat reply") as caught:
+        parse_reply(b'{"id": "x"}')  # JSON, not a reply: the server's whole answer
+    assert not caught.value.retryable
 
 
 def test_error_message() -> None:
