@@ -35,6 +35,8 @@ __all__ = [
     "CONVERSE_RECORD",
     "NO_GUARDRAILS",
     "SHARED",
+    "STOP_REASON_KEYS",
+    "STOP_SEQUENCE_KEYS",
 ]
 
 #: langchain-aws's boto3 client attributes, built on first read from its fields
@@ -65,14 +67,14 @@ _KEY_ALIASES = {"bedrock_api_key": "api_key"}
 #: langchain-aws's default `guardrails` (off): ChatBedrock's.
 NO_GUARDRAILS = {"trace": None, "guardrailIdentifier": None, "guardrailVersion": None}
 #: ChatBedrock's key maps by model vendor: the stop sequences' and the stop reason's.
-_STOP_SEQUENCE_KEYS = {
+STOP_SEQUENCE_KEYS = {
     "anthropic": "stop_sequences",
     "amazon": "stopSequences",
     "ai21": "stop_sequences",
     "cohere": "stop_sequences",
     "mistral": "stop_sequences",
 }
-_STOP_REASON_KEYS = {
+STOP_REASON_KEYS = {
     "anthropic": "stop_reason",
     "amazon": "completionReason",
     "ai21": "finishReason",
@@ -225,15 +227,11 @@ BEDROCK_RECORD = dataclasses.replace(
         aliases={**_BEDROCK_ALIASES, "request_timeout": "timeout"},
         defaults={
             "model_kwargs": {},
-            "provider_stop_sequence_key_name_map": _STOP_SEQUENCE_KEYS,
-            "provider_stop_reason_key_map": _STOP_REASON_KEYS,
+            "provider_stop_sequence_key_name_map": STOP_SEQUENCE_KEYS,
+            "provider_stop_reason_key_map": STOP_REASON_KEYS,
             "guardrails": {**NO_GUARDRAILS},
         },
-        inert=frozenset(
-            field_names(
-                "provider_stop_sequence_key_name_map provider_stop_reason_key_map guardrails"
-            )
-        ),
+        inert=frozenset({"guardrails"}),
         secrets=AWS_SECRETS,
         clients=_BOTO3_CLIENTS,
         client_arguments=_BOTO3_CLIENT_ARGUMENTS,
@@ -276,8 +274,8 @@ BEDROCK_RECORD = dataclasses.replace(
         PartnerField("provider", str | None),
         PartnerField("model_kwargs", Dict[str, Any] | None),
         PartnerField("endpoint_url", str | None),
-        PartnerField("provider_stop_sequence_key_name_map", Mapping[str, str], _STOP_SEQUENCE_KEYS),
-        PartnerField("provider_stop_reason_key_map", Mapping[str, str], _STOP_REASON_KEYS),
+        PartnerField("provider_stop_sequence_key_name_map", Mapping[str, str], STOP_SEQUENCE_KEYS),
+        PartnerField("provider_stop_reason_key_map", Mapping[str, str], STOP_REASON_KEYS),
         PartnerField("guardrails", Mapping[str, Any] | None, {**NO_GUARDRAILS}),
         PartnerField("system_prompt_with_tools", str, ""),
         PartnerField("beta_use_converse_api", bool, False),

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
@@ -180,6 +181,14 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: reply's text is cut at (as langchain-aws cuts it, whatever the family).
     _prompt_family: PromptFamily | None = None
     _cut_stop: tuple[str, ...] | None = None
+    #: Per model family, where `ChatBedrock(provider_stop_sequence_key_name_map=...)`
+    #: changes langchain-aws's entry, the key a stream's stop sequences go under, among
+    #: the model's kwargs, as langchain-aws sends them ("": none sent; None: no entry, a
+    #: stream with stop sequences refused). A family not named: its own key.
+    stream_stop_keys: Mapping[str, str | None] = MappingProxyType({})
+    #: langchain-aws's `system_prompt_with_tools`: put before an Anthropic model's system
+    #: prompt (its text first, or its own first block).
+    system_prompt_with_tools = ""
 
     def __init__(self, **settings: Any) -> None:
         hold_keys(settings, is_secret_name)  # first: no local holds a key in clear
@@ -234,6 +243,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
         self._prompt_family = PROMPT_FAMILIES.get(family)
         self._cut_stop = settings.stop
+        moved: tuple[str, list[str]] | None = None  # a stream's stop, under the map's key
+        if stream and settings.stop and family in self.stream_stop_keys:
+            moved = (self._stream_stop_key(family), list(settings.stop))
+            settings = dataclasses.replace(settings, stop=None)
         # A prompt family's stream: each event-stream message then a marker, room for
         # the closing chunk after the last event.
         prompt_stream = self._prompt_family is not None and stream
@@ -246,6 +259,11 @@ class BedrockInvokeAdapter(BedrockAdapter):
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations
             )
+            if self.system_prompt_with_tools:
+                body["system"] = _after_prompt(self.system_prompt_with_tools, body.get("system"))
+        if moved is not None and moved[0]:
+            kwargs_in = self._prompt_family and self._prompt_family.kwargs_in
+            (body[kwargs_in] if kwargs_in else body)[moved[0]] = moved[1]
         if self.model_cache_control is not None:  # (a call's sent at the top wins)
             body = {"cache_control": dict(self.model_cache_control), **body}
         headers = merged_headers(self._headers, {"content-type": _JSON})
@@ -256,6 +274,14 @@ class BedrockInvokeAdapter(BedrockAdapter):
         else:
             headers["accept"] = _JSON
         return self._signed_post(self.url(settings.model, stream=stream), body, headers)
+
+    def _stream_stop_key(self, family: str) -> str:
+        """The key the script's map gives a stream's stop sequences (ValueError, in
+        langchain-aws's words, where it has no entry for the family)."""
+        key = self.stream_stop_keys[family]
+        if key is None:
+            raise ValueError(f"Stop sequence key name for {family} is not supported.")
+        return key
 
     @classmethod
     def anthropic_body(cls, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
@@ -352,6 +378,17 @@ class BedrockInvokeAdapter(BedrockAdapter):
         err = super().map_error(status, body, headers)
         err.provider = INVOKE_PROVIDER
         return err
+
+
+def _after_prompt(prompt: str, system: Any) -> str | list[Any]:
+    """An Anthropic body's system prompt with `prompt` before it, as langchain-aws puts
+    its `system_prompt_with_tools`: alone, before the text on a line of its own, or as a
+    first text block (the others, their cache marks, kept)."""
+    if not system:
+        return prompt
+    if isinstance(system, str):
+        return f"{prompt}\n{system}"
+    return [{"type": "text", "text": prompt}, *system]
 
 
 #: langchain-aws's words for a block by a provider-managed file id, which it refuses

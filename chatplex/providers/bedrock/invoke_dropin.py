@@ -29,7 +29,11 @@ retries...), with `ChatBedrock`'s own: `model_kwargs` go into the InvokeModel bo
 they are (`{"top_k": 5, "thinking": {...}}`; Claude's body fields given as keywords are
 moved there, with langchain-core's warning, as langchain-aws moves them), `guardrails`
 (`guardrailIdentifier`, `guardrailVersion`, `trace`), `service_tier` and
-`request_metadata` as Bedrock's request headers.
+`request_metadata` as Bedrock's request headers, `system_prompt_with_tools` put before
+an Anthropic model's system prompt, and its key maps by vendor:
+`provider_stop_sequence_key_name_map` (a stream's stop sequences go under a key a script
+changes, as langchain-aws sends them; its own entries stay each family's key) and
+`provider_stop_reason_key_map` (held: langchain-aws reads it only where its call raises).
 Converse-only parameters (`system`, `additional_model_request_fields`,
 `performance_config`...) are a TypeError in InvokeModel mode.
 
@@ -62,6 +66,8 @@ from ...messages import SystemMessage
 from .dropin import ChatBedrockConverse
 from .dropin_record import BEDROCK_RECORD
 from .dropin_record import NO_GUARDRAILS
+from .dropin_record import STOP_REASON_KEYS
+from .dropin_record import STOP_SEQUENCE_KEYS
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
@@ -155,6 +161,9 @@ class ChatBedrock(ChatBedrockConverse):
         region_name: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
         supports_tool_choice_values: Sequence[str] | None = None,
+        provider_stop_sequence_key_name_map: Mapping[str, str] = STOP_SEQUENCE_KEYS,
+        provider_stop_reason_key_map: Mapping[str, str] = STOP_REASON_KEYS,
+        system_prompt_with_tools: str = "",
         **settings: Any,
     ) -> None:
         from ...adapters.keys import as_secret
@@ -199,6 +208,10 @@ class ChatBedrock(ChatBedrockConverse):
         self.guardrails = dict(guardrails) if guardrails is not None else dict(NO_GUARDRAILS)
         self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
         self.credentials_profile_name = settings.get("credentials_profile_name")
+        self._hold_key_maps(provider_stop_sequence_key_name_map, provider_stop_reason_key_map)
+        if not isinstance(system_prompt_with_tools, str):
+            raise TypeError("system_prompt_with_tools: input should be a valid string")
+        self.system_prompt_with_tools = system_prompt_with_tools
         if self.beta_use_converse_api:
             lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
             rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
@@ -247,6 +260,8 @@ class ChatBedrock(ChatBedrockConverse):
         invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
         invoke.family = self.provider_name
         invoke.model_cache_control = (model_kwargs or {}).get("cache_control")
+        invoke.system_prompt_with_tools = system_prompt_with_tools
+        invoke.stream_stop_keys = _changed_entries(provider_stop_sequence_key_name_map)
         if guardrail is not None:
             invoke.add_headers(
                 {
@@ -266,6 +281,22 @@ class ChatBedrock(ChatBedrockConverse):
             self.supports_tool_choice_values = tool_choice_values(
                 self.base_model_id or model_name or "", model_kwargs or {}
             )
+
+    def _hold_key_maps(self, stop_keys: Any, reason_keys: Any) -> None:
+        """langchain-aws's key maps by model vendor, as its fields hold them: the key of
+        a stream's stop sequences (`BedrockInvokeAdapter.stream_stop_keys` sends what a
+        script changes), and the stop reason's, which it reads only where its call then
+        raises (a non-Anthropic model with `streaming=True`, called without streaming:
+        an UnboundLocalError), so it changes nothing read here."""
+        for name, value in (
+            ("provider_stop_sequence_key_name_map", stop_keys),
+            ("provider_stop_reason_key_map", reason_keys),
+        ):
+            if not isinstance(value, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                raise TypeError(f"{name}: input should be a valid dictionary of strings")
+            setattr(self, name, dict(value))
 
     def _fields_taken(
         self, model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
@@ -392,6 +423,17 @@ class ChatBedrock(ChatBedrockConverse):
         if not stop:
             return None
         return [stop] if isinstance(stop, str) else list(stop)
+
+
+def _changed_entries(stop_keys: Mapping[str, str]) -> dict[str, str | None]:
+    """The entries of a `provider_stop_sequence_key_name_map` that are not
+    langchain-aws's own, by model vendor (None: one it dropped). Its own entries stay
+    each family's key: its Mistral one, `stop_sequences`, is a key Bedrock refuses."""
+    return {
+        family: stop_keys.get(family)
+        for family in {*stop_keys, *STOP_SEQUENCE_KEYS}
+        if stop_keys.get(family) != STOP_SEQUENCE_KEYS.get(family)
+    }
 
 
 def _without_cache(model_kwargs: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -178,6 +178,9 @@ class PromptFamily:
     finish_reasons: Mapping[str, str] = field(default_factory=dict)
     #: Whether the body takes stop sequences (else they are cut from the reply's text).
     takes_stop: bool = True
+    #: The body field holding the model's kwargs (Titan's `textGenerationConfig`); None:
+    #: the body itself.
+    kwargs_in: str | None = None
 
 
 _HIDDEN = frozenset({"prompt_token_count", "generation_token_count", "created"})
@@ -242,6 +245,7 @@ TITAN = PromptFamily(
         "LENGTH": "length",
         "CONTENT_FILTERED": "content_filter",
     },
+    kwargs_in="textGenerationConfig",
 )
 
 DEEPSEEK = _first_item_family(

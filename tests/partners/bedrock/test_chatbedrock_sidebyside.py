@@ -1030,6 +1030,91 @@ FAMILY_SCRIPTS.update(
     }
 )
 
+# ---- langchain-aws's key maps by vendor, and its system_prompt_with_tools ------------------
+
+#: langchain-aws's `provider_stop_sequence_key_name_map`, as it declares it.
+STOP_KEYS = {
+    "anthropic": "stop_sequences",
+    "amazon": "stopSequences",
+    "ai21": "stop_sequences",
+    "cohere": "stop_sequences",
+    "mistral": "stop_sequences",
+}
+KEY_FIELDS = (
+    "provider_stop_sequence_key_name_map",
+    "provider_stop_reason_key_map",
+    "system_prompt_with_tools",
+)
+
+
+def stream_stop_keyed(model: str, **changed: str) -> Callable[[Any, str], Any]:
+    """A stream with stop sequences, the stop key map given with `changed` entries
+    (None: the entry dropped): the key langchain-aws sends them under in a stream."""
+    keys = {k: v for k, v in {**STOP_KEYS, **changed}.items() if v is not None}
+
+    def script(cls: Any, url: str) -> Any:
+        model_ = make(cls, url, model=model, provider_stop_sequence_key_name_map=keys)
+        return attempted(lambda: merged(list(model_.stream("Hi", stop=["STOP"]))))
+
+    return script
+
+
+def invoke_stop_keyed(cls: Any, url: str) -> Any:
+    """An invoke does not read the map: Anthropic's `stop_sequences` whatever it says."""
+    keys = {**STOP_KEYS, "anthropic": "stop"}
+    return make(cls, url, provider_stop_sequence_key_name_map=keys).invoke("Hi", stop=["STOP"])
+
+
+def key_fields_held(cls: Any, url: str) -> Any:
+    """The three fields as each model holds and dumps them, at their defaults and given
+    (the stop reason map changes nothing read: langchain-aws reads it only where its
+    call then raises), and a call of the model given them."""
+    given = {
+        "provider_stop_sequence_key_name_map": {**STOP_KEYS, "deepseek": "stop"},
+        "provider_stop_reason_key_map": {"anthropic": "stop_reason"},
+        "system_prompt_with_tools": "",
+    }
+    models = (make(cls, url), make(cls, url, **given))
+    held = [{n: (getattr(m, n), m.model_dump()[n]) for n in KEY_FIELDS} for m in models]
+    return held, models[1].invoke("Hi"), merged(list(models[1].stream("Hi")))
+
+
+def key_fields_refused(cls: Any, url: str) -> Any:
+    """Values the fields do not take: each refused as the partner's pydantic refuses it."""
+    values = [
+        ("provider_stop_sequence_key_name_map", None),
+        ("provider_stop_reason_key_map", {"anthropic": 1}),
+        ("system_prompt_with_tools", None),
+        ("system_prompt_with_tools", ["Tools."]),
+    ]
+    return [attempted(lambda n=n, v=v: make(cls, url, **{n: v})) for n, v in values]
+
+
+TOOLS_PROMPT = "In this environment you have access to a set of tools: add(a, b)."
+
+
+def tools_prompt(model: str = MODEL, system: Any = None) -> Callable[[Any, str], Any]:
+    """`system_prompt_with_tools` on a model, with a system message (`system`: its
+    content) or none: invoked, and streamed."""
+
+    def script(cls: Any, url: str) -> Any:
+        given = [lc.SystemMessage(system)] if system is not None else []
+        messages = [*given, lc.HumanMessage("What is 1+2?")]
+        model_ = make(cls, url, model=model, system_prompt_with_tools=TOOLS_PROMPT)
+        return model_.invoke(messages), merged(list(model_.stream(messages)))
+
+    return script
+
+
+def tools_prompt_assigned(cls: Any, url: str) -> Any:
+    model = make(cls, url)
+    model.system_prompt_with_tools = TOOLS_PROMPT
+    return model.system_prompt_with_tools, model.invoke("What is 1+2?")
+
+
+#: A system message whose block is marked for the cache (its prompt is a list of blocks).
+CACHED_SYSTEM = [{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}]
+
 SUM_CALL = tool_use("Sum", {"total": 3})
 CACHED = (12, 7, 100, 20)
 
@@ -1152,6 +1237,35 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         thinking_tool_stream,
     ),
     **FAMILY_SCRIPTS,
+    "stream_stop_key_changed": (
+        invoke(stop="stop_sequence"),
+        stream_stop_keyed(MODEL, anthropic="stop"),
+    ),
+    "stream_stop_key_empty": (invoke(), stream_stop_keyed(MODEL, anthropic="")),
+    "stream_stop_key_dropped": (invoke(), stream_stop_keyed(MODEL, anthropic=None)),
+    "invoke_stop_key_map": (invoke(stop="stop_sequence"), invoke_stop_keyed),
+    "mistral_stream_with_stop": (prompt_invoke("mistral"), stream_stop_keyed(MISTRAL)),
+    "mistral_stream_stop_key": (
+        prompt_invoke("mistral"),
+        stream_stop_keyed(MISTRAL, mistral="stop"),
+    ),
+    "deepseek_stream_stop_key": (
+        prompt_invoke("deepseek"),
+        stream_stop_keyed(DEEPSEEK_R1, deepseek="stop"),
+    ),
+    "titan_stream_stop_key": (
+        prompt_invoke("amazon"),
+        stream_stop_keyed(TITAN, amazon="stop_sequences"),
+    ),
+    "meta_stream_stop_key": (prompt_invoke("meta"), stream_stop_keyed(LLAMA, meta="stop")),
+    "key_fields_held": (invoke(), key_fields_held),
+    "key_fields_refused": (invoke(), key_fields_refused),
+    "tools_prompt_alone": (invoke(), tools_prompt()),
+    "tools_prompt_before_system": (invoke(), tools_prompt(system="Be brief.")),
+    "tools_prompt_before_cached_system": (invoke(), tools_prompt(system=CACHED_SYSTEM)),
+    "tools_prompt_assigned": (invoke(), tools_prompt_assigned),
+    "tools_prompt_meta": (prompt_invoke("meta"), tools_prompt(LLAMA, system="Be brief.")),
+    "tools_prompt_nova": (converse(), tools_prompt(NOVA, system="Be brief.")),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -1328,6 +1442,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "gpt_oss_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
+    "mistral_stream_with_stop": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "meta_text_blocks": (
         Difference(
             Reason.LOSES_DATA,
@@ -1360,6 +1475,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
             "titan_astream",
             "titan_streaming_invoke",
             "titan_stream_cut",
+            "titan_stream_stop_key",
             "meta_stream_cut",
             "mistral_stream_cut",
         )

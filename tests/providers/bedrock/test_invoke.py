@@ -398,3 +398,59 @@ def test_the_invokemodel_adapter_takes_its_base_adapter_settings_too() -> None:
     names = adapter_parameters(adapter_class("bedrock"))
     assert names[0] == "region_name"
     assert set(adapter_parameters(adapter_class("bedrock_converse"))) <= set(names)
+
+
+def test_a_streams_stop_goes_under_the_key_a_script_mapped() -> None:
+    """`stream_stop_keys` (the entries a script's stop key map changes): a stream's stop
+    sequences under the key given, among the model's kwargs (Titan's in its
+    `textGenerationConfig`), none sent for "", refused before sending for a family the
+    map dropped; an invoke, or a family not named, keeps its own key."""
+    adapter = keyed()
+    adapter.stream_stop_keys = {"anthropic": "stop", "amazon": "stop_sequences", "mistral": ""}
+    hi = [HumanMessage("Hi")]
+    _, request = call(adapter, hi, stream=True, stop=("END",))
+    assert request.json["stop"] == ["END"] and "stop_sequences" not in request.json
+    _, request = call(adapter, hi, stop=("END",))
+    assert request.json["stop_sequences"] == ["END"] and "stop" not in request.json
+    titan = "amazon.titan-text-express-v1"
+    _, request = call(adapter, hi, stream=True, stop=("END",), model=titan)
+    assert request.json["textGenerationConfig"] == {"stop_sequences": ["END"]}
+    mistral = "mistral.mistral-large-2402-v1:0"
+    _, request = call(adapter, hi, stream=True, stop=("END",), model=mistral)
+    assert "stop" not in request.json and "stop_sequences" not in request.json
+    deepseek = "us.deepseek.r1-v1:0"
+    _, request = call(adapter, hi, stream=True, stop=("END",), model=deepseek)
+    assert request.json["stop"] == ["END"]
+    adapter.stream_stop_keys = {"anthropic": None}
+    with pytest.raises(ValueError, match="Stop sequence key name for anthropic is not supported"):
+        call(adapter, hi, stream=True, stop=("END",))
+    _, request = call(adapter, hi, stream=True)  # (no stop sequences: nothing refused)
+    assert "stop_sequences" not in request.json
+
+
+@pytest.mark.parametrize(
+    ("system", "sent"),
+    [
+        (None, "Tools."),
+        ("Be brief.", "Tools.\nBe brief."),
+        (
+            [{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}],
+            [
+                {"type": "text", "text": "Tools."},
+                {"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}},
+            ],
+        ),
+    ],
+)
+def test_the_system_prompt_with_tools_goes_before_an_anthropic_system_prompt(
+    system: object, sent: object
+) -> None:
+    adapter = keyed()
+    adapter.system_prompt_with_tools = "Tools."
+    given = [SystemMessage(system)] if system is not None else []  # type: ignore[arg-type]
+    for stream in (False, True):
+        _, request = call(adapter, [*given, HumanMessage("Hi")], stream=stream)
+        assert request.json["system"] == sent
+    llama = "us.meta.llama3-1-70b-instruct-v1:0"  # (a prompt family's body has no system)
+    _, request = call(adapter, [*given, HumanMessage("Hi")], model=llama)
+    assert "system" not in request.json and "Tools." not in request.json["prompt"]

@@ -351,3 +351,36 @@ def test_reasoning_effort_is_chatbedrockconverses_not_its_own(model: str) -> Non
     with pytest.raises(TypeError, match="'reasoning_effort'; ChatBedrockConverse"):
         make(model, reasoning_effort="low")
     assert make(model, reasoning_effort=None).model == model
+
+
+def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> None:
+    """langchain-aws's three fields: held as given (its defaults when not), on Converse
+    too; the stop key map's changed entries and the tools prompt on the InvokeModel
+    adapter (a dropped entry as None); values its pydantic fields refuse, refused."""
+    from chatplex.providers.bedrock.dropin_record import STOP_REASON_KEYS
+    from chatplex.providers.bedrock.dropin_record import STOP_SEQUENCE_KEYS
+
+    plain = make()
+    assert plain.provider_stop_sequence_key_name_map == STOP_SEQUENCE_KEYS
+    assert plain.provider_stop_reason_key_map == STOP_REASON_KEYS
+    assert plain.system_prompt_with_tools == ""
+    assert plain.adapter.stream_stop_keys == {}  # type: ignore[attr-defined]
+    keys = {**STOP_SEQUENCE_KEYS, "deepseek": "stop", "mistral": "stop"}
+    del keys["anthropic"]
+    model = make(provider_stop_sequence_key_name_map=keys, system_prompt_with_tools="Tools.")
+    assert model.provider_stop_sequence_key_name_map == keys
+    adapter = model.adapter
+    assert isinstance(adapter, BedrockInvokeAdapter)
+    assert adapter.stream_stop_keys == {"deepseek": "stop", "mistral": "stop", "anthropic": None}
+    assert adapter.system_prompt_with_tools == "Tools."
+    nova = make(
+        "amazon.nova-lite-v1:0", provider_stop_reason_key_map={}, system_prompt_with_tools="T"
+    )
+    assert nova.provider_stop_reason_key_map == {} and nova.system_prompt_with_tools == "T"
+    for name, value in (
+        ("provider_stop_sequence_key_name_map", None),
+        ("provider_stop_reason_key_map", {"anthropic": 1}),
+        ("system_prompt_with_tools", None),
+    ):
+        with pytest.raises(TypeError, match=name):
+            make(**{name: value})
