@@ -5,9 +5,14 @@ agent. Building a boto3 client sends nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 from botocore.config import Config
 
+from chatplex.chat.params import SettingRefused
+from chatplex.langchain import ChatBedrock
 from chatplex.langchain import ChatBedrockConverse
 from chatplex.providers.bedrock.sdk_clients import control_client
 from chatplex.providers.bedrock.sdk_clients import runtime_client
@@ -75,10 +80,47 @@ def test_the_drop_in_builds_them_on_first_read_and_keeps_them() -> None:
     assert "s3cret" not in repr(model)
 
 
-def test_a_given_client_is_still_refused_with_the_reason() -> None:
-    with pytest.raises(TypeError, match="not a given boto3 client"):
-        ChatBedrockConverse(
-            model="anthropic.claude-3-haiku-20240307-v1:0",
-            region_name="us-east-1",
-            client=object(),
-        )
+@pytest.mark.parametrize("name", ["client", "bedrock_client"])
+@pytest.mark.parametrize("cls", [ChatBedrock, ChatBedrockConverse])
+def test_a_given_client_is_still_refused_and_its_reason_holds(cls: Any, name: str) -> None:
+    """Both classes refuse a given boto3 client (either one) naming why, and what the
+    reason says holds: `http_client=` is where their requests go (ChatBedrock's over
+    InvokeModel, and over Converse), and reading either attribute gives boto3's."""
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    keys = {"aws_access_key_id": "AKIAEXAMPLE", "aws_secret_access_key": "s3cret"}
+    with pytest.raises(SettingRefused, match=rf"{name}=\.\.\.\) .*not a given boto3 client"):
+        cls(model=model, region_name="us-east-1", **keys, **{name: object()})
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path.endswith("/converse"):
+            message = {"role": "assistant", "content": [{"text": "Hi."}]}
+            return httpx.Response(200, json={"output": {"message": message}, **_CONVERSE})
+        return httpx.Response(200, json=_MESSAGE)
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    ways = ({"beta_use_converse_api": True}, {}) if cls is ChatBedrock else ({},)
+    for way in ways:
+        given = cls(model=model, region_name="us-east-1", **keys, http_client=http, **way)
+        assert given.invoke("Hi").content == "Hi."
+        held = getattr(given, name)
+        assert type(held).__module__ == "botocore.client" and held is getattr(given, name)
+    assert seen[-1].endswith("/invoke" if cls is ChatBedrock else "/converse")
+
+
+_CONVERSE = {
+    "stopReason": "end_turn",
+    "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
+    "metrics": {"latencyMs": 1},
+}
+_MESSAGE = {
+    "id": "msg_1",
+    "type": "message",
+    "role": "assistant",
+    "model": "claude",
+    "content": [{"type": "text", "text": "Hi."}],
+    "stop_reason": "end_turn",
+    "stop_sequence": None,
+    "usage": {"input_tokens": 1, "output_tokens": 1},
+}
