@@ -1112,6 +1112,14 @@ def tools_prompt_assigned(cls: Any, url: str) -> Any:
     return model.system_prompt_with_tools, model.invoke("What is 1+2?")
 
 
+def tools_bound_by_profile_name(cls: Any, url: str) -> Any:
+    """Tools bound on an Anthropic model named without `claude-` (an inference profile's
+    own name, no base model given), then a call of the model itself, unbound."""
+    model = make(cls, url, model="my-team-profile", provider="anthropic")
+    reply = model.bind_tools([add]).invoke("What is 1+2?")
+    return reply, model.system_prompt_with_tools, model.invoke("Hi").content
+
+
 #: A system message whose block is marked for the cache (its prompt is a list of blocks).
 CACHED_SYSTEM = [{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}]
 
@@ -1266,6 +1274,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tools_prompt_assigned": (invoke(), tools_prompt_assigned),
     "tools_prompt_meta": (prompt_invoke("meta"), tools_prompt(LLAMA, system="Be brief.")),
     "tools_prompt_nova": (converse(), tools_prompt(NOVA, system="Be brief.")),
+    "tools_bound_by_profile_name": (
+        invoke(ADD_CALL, stop="tool_use"),
+        tools_bound_by_profile_name,
+    ),
 }
 
 # ---- what differs on purpose, and why --------------------------------------------------
@@ -1538,6 +1550,37 @@ def _tools_as_anthropic_reads_them(outcome: Outcome) -> Outcome:
     our_request["body"]["tools"] = their_request["body"]["tools"]
     return theirs, ours, their_requests, our_requests
 
+
+def _tools_sent_as_tools(outcome: Outcome) -> Outcome:
+    """Theirs sent the tools as an XML prompt on the model (no `tools`), in the bound
+    call and the unbound one after it; ours sent Anthropic's tools, then none, the
+    model's own prompt left empty: read as ours once each is seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    prompt = theirs[1]
+    assert prompt.startswith("In this environment you have access to a set of tools")
+    assert "<tool_name>add</tool_name>" in prompt and ours[1] == ""
+    assert [r["body"].get("system") for r in their_requests] == [prompt, prompt]
+    assert not any("tools" in r["body"] for r in their_requests)
+    sent = sorted([t["name"] for t in r["body"].get("tools", [])] for r in our_requests)
+    assert sent == [[], ["add"]]  # (the bound call's tools; none in the unbound one)
+    assert not any("system" in r["body"] for r in our_requests)
+    return ours, ours, our_requests, our_requests
+
+
+DIFFERENCES["tools_bound_by_profile_name"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "for an Anthropic model named by an id without `claude-` (an inference profile's "
+        'own name, given with provider="anthropic" and no base model), bind_tools sends '
+        "no tools: it writes them as an XML prompt into the model's own "
+        "system_prompt_with_tools, so the model can answer only with XML text, which is "
+        "not read back as tool calls, and every later call of the model, unbound too, "
+        "carries that prompt",
+        "the tools are sent as Anthropic's tools, as for any Claude model, on the bound "
+        "model only; the model's system_prompt_with_tools is left as it was",
+    ),
+    _tools_sent_as_tools,
+)
 
 DIFFERENCES["tools_per_call"] = (
     Difference(
