@@ -1112,6 +1112,14 @@ def tools_prompt_assigned(cls: Any, url: str) -> Any:
     return model.system_prompt_with_tools, model.invoke("What is 1+2?")
 
 
+def stream_stop_kept_after(cls: Any, url: str) -> Any:
+    """A stream given stop sequences, by a model with model_kwargs, then an invoke
+    without any: what each sends, and the model_kwargs the model then holds."""
+    model = make(cls, url, model_kwargs={"top_k": 5})
+    streamed = merged(list(model.stream("Hi", stop=["END"])))
+    return streamed, model.invoke("Hi"), model.model_kwargs
+
+
 def tools_bound_by_profile_name(cls: Any, url: str) -> Any:
     """Tools bound on an Anthropic model named without `claude-` (an inference profile's
     own name, no base model given), then a call of the model itself, unbound."""
@@ -1274,6 +1282,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "tools_prompt_assigned": (invoke(), tools_prompt_assigned),
     "tools_prompt_meta": (prompt_invoke("meta"), tools_prompt(LLAMA, system="Be brief.")),
     "tools_prompt_nova": (converse(), tools_prompt(NOVA, system="Be brief.")),
+    "stream_stop_kept_after": (invoke(), stream_stop_kept_after),
     "tools_bound_by_profile_name": (
         invoke(ADD_CALL, stop="tool_use"),
         tools_bound_by_profile_name,
@@ -1580,6 +1589,30 @@ DIFFERENCES["tools_bound_by_profile_name"] = (
         "model only; the model's system_prompt_with_tools is left as it was",
     ),
     _tools_sent_as_tools,
+)
+
+
+def _stop_not_kept(outcome: Outcome) -> Outcome:
+    """Theirs kept the stream's stop sequences in its model_kwargs and sent them with the
+    invoke after it; ours sent them with the stream alone: read as ours once seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs[2] == {"top_k": 5, "stop_sequences": ["END"]} and ours[2] == {"top_k": 5}
+    assert [r["body"].get("stop_sequences") for r in their_requests] == [["END"], ["END"]]
+    sent = [r["body"].get("stop_sequences") for r in our_requests]  # (in either order)
+    assert len(sent) == 2 and ["END"] in sent and None in sent
+    return ours, ours, our_requests, our_requests
+
+
+DIFFERENCES["stream_stop_kept_after"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a stream's stop sequences are written into the model's own model_kwargs (when "
+        "it has any): every later call of the model, an invoke without stop sequences "
+        "too, sends them, and the model is cut short where the script asked for no stop",
+        "a call's stop sequences are sent with that call only; the model's model_kwargs "
+        "are left as they were",
+    ),
+    _stop_not_kept,
 )
 
 DIFFERENCES["tools_per_call"] = (
