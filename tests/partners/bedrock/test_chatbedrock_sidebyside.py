@@ -1274,6 +1274,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
         stream_stop_keyed(TITAN, amazon="stop_sequences"),
     ),
     "meta_stream_stop_key": (prompt_invoke("meta"), stream_stop_keyed(LLAMA, meta="stop")),
+    # (Converse reads no map: Nova's stream keeps Converse's stopSequences, dropped entry or not)
+    "nova_stream_stop_key": (converse(), stream_stop_keyed(NOVA, amazon=None)),
     "key_fields_held": (invoke(), key_fields_held),
     "key_fields_refused": (invoke(), key_fields_refused),
     "tools_prompt_alone": (invoke(), tools_prompt()),
