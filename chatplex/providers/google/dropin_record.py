@@ -302,6 +302,9 @@ VERTEX_RECORD = PartnerClass(
         },
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
         excluded=frozenset({"credentials"}),
+        # Its validator's location where none is given: its SDK's default, which the
+        # drop-in reads as it does (`vertex_dropin.partner_location`) and calls.
+        filled={"location": "location"},
         # Its validator names the model with its project and location (never written).
         resolved={"full_model_name": "full_model_name"},
         floats=frozenset({"temperature", "timeout"}),

@@ -44,6 +44,11 @@ _logger = logging.getLogger(__name__)
 
 #: LangChain's default model when none is named.
 DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
+#: Where langchain-google-vertexai calls when no `location=` is given: the Vertex AI
+#: SDK's default location (`initializer.global_config.location`), the first of these
+#: variables set, else its default region. GOOGLE_CLOUD_LOCATION (google-genai's, which
+#: chatplex's own Vertex AI model reads) is not one of them.
+LOCATION_VARIABLES, DEFAULT_LOCATION = ("GOOGLE_CLOUD_REGION", "CLOUD_ML_REGION"), "us-central1"
 #: Settings of langchain-google-vertexai chatplex cannot honour, and why (a TypeError,
 #: never ignored).
 REFUSED = {
@@ -69,6 +74,8 @@ class ChatVertexAI(GoogleDropin):
     `model_name`, `project`, `location`, `credentials` (google-auth; default:
     Application Default Credentials, the extra `chatplex[vertexai]`), or `api_key`
     for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
+    Without `location`, the calls go where langchain-google-vertexai's do:
+    `GOOGLE_CLOUD_REGION`, else `CLOUD_ML_REGION`, else "us-central1".
     `with_structured_output` calls a function by default, as langchain-google-vertexai.
     """
 
@@ -198,7 +205,7 @@ class ChatVertexAI(GoogleDropin):
             try:
                 built = VertexAIAdapter(
                     project=project,
-                    location=location,
+                    location=partner_location(location),
                     credentials=credentials,
                     api_key=api_key,
                     base_url=endpoint,
@@ -265,6 +272,13 @@ class ChatVertexAI(GoogleDropin):
     @sdk_headers.setter
     def sdk_headers(self, headers: PartnerHeaders | None) -> None:
         self._sdk_base = headers
+
+
+def partner_location(given: str | None) -> str:
+    """The location langchain-google-vertexai calls: `given`, else its SDK's default
+    (`LOCATION_VARIABLES`, `DEFAULT_LOCATION`)."""
+    found = (os.environ.get(variable) for variable in LOCATION_VARIABLES)
+    return given or next((value for value in found if value), DEFAULT_LOCATION)
 
 
 #: The distributions whose versions langchain-google-vertexai's requests name, and the

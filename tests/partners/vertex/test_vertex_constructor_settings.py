@@ -1,9 +1,11 @@
-"""ChatVertexAI settings given to the constructor that langchain-google-vertexai does not
-take as given, side by side with its class against the suite's scripted Vertex AI REST
+"""ChatVertexAI settings given to the constructor, or read from the environment, side by
+side with its class against the suite's scripted Vertex AI REST
 server (`test_vertex_sidebyside`): `thinking_level=` (not one of its fields: it warns,
 moves it to `model_kwargs`, and no request carries it) and `response_modalities=` as the
 API's words (`["TEXT", "IMAGE"]`: its field takes only its `Modality` enum). The enum
-itself is sent alike.
+itself is sent alike. With no `location=`, the location its Vertex AI SDK reads
+(GOOGLE_CLOUD_REGION, else CLOUD_ML_REGION; not google-genai's GOOGLE_CLOUD_LOCATION) is
+held, routed and written alike.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import refused_before_sending
+from tests.partners._sidebyside import unset
+from tests.partners.vertex.test_vertex_sidebyside import MODEL
+from tests.partners.vertex.test_vertex_sidebyside import PROJECT
 from tests.partners.vertex.test_vertex_sidebyside import SUITE
+from tests.partners.vertex.test_vertex_sidebyside import TOKEN
 from tests.partners.vertex.test_vertex_sidebyside import OurChat
 from tests.partners.vertex.test_vertex_sidebyside import model
+from tests.partners.vertex.test_vertex_sidebyside import oauth2
 from tests.partners.vertex.test_vertex_sidebyside import vertex_partner
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
@@ -40,7 +47,47 @@ def modalities_as_enum(cls: Any, url: str) -> Any:
     return llm.invoke("Hi")
 
 
+#: The variables a location is read from, by one client or another.
+LOCATIONS = ("GOOGLE_CLOUD_REGION", "CLOUD_ML_REGION", "GOOGLE_CLOUD_LOCATION")
+
+
+def _located(**variables: str) -> Any:
+    """The script of a model built with no `location=` (its URL given), `variables` set
+    (the others of `LOCATIONS` unset): the location it holds, routes and writes, and
+    the request's path."""
+    from langchain_core.load import dumpd
+
+    def built(cls: Any, url: str) -> Any:
+        with unset(LOCATIONS) as patch:
+            for variable, value in variables.items():
+                patch.setenv(variable, value)
+            llm = cls(
+                model=MODEL,
+                project=PROJECT,
+                credentials=oauth2.Credentials(token=TOKEN),
+                api_transport="rest",
+                base_url=url,
+            )
+            held = {"location": llm.location, "full_model_name": llm.full_model_name}
+            return {**held, "dumped": dumpd(llm)["kwargs"]["location"], "reply": llm.invoke("Hi")}
+
+    return lambda cls, url: attempted(lambda: built(cls, url))
+
+
 SCRIPTS = {
+    "location_from_google_cloud_region": (
+        vertex_replies(),
+        _located(GOOGLE_CLOUD_REGION="europe-west4", CLOUD_ML_REGION="asia-east1"),
+    ),
+    "location_from_cloud_ml_region": (vertex_replies(), _located(CLOUD_ML_REGION="asia-east1")),
+    "location_not_from_google_cloud_location": (
+        vertex_replies(),
+        _located(GOOGLE_CLOUD_LOCATION="europe-west4"),
+    ),
+    "location_region_unknown_to_its_sdk": (
+        vertex_replies(),
+        _located(GOOGLE_CLOUD_REGION="mars-central1"),
+    ),
     "thinking_level_constructed": (vertex_replies(), thinking_level_constructed),
     "modalities_as_words": (vertex_replies(), modalities_as_words),
     "modalities_as_enum": (vertex_replies(), modalities_as_enum),
@@ -66,6 +113,17 @@ def _modalities_sent(body: dict[str, Any]) -> bool:
 
 
 DIFFERENCES = {
+    "location_region_unknown_to_its_sdk": (
+        Difference(
+            Reason.RAISES,
+            "a location read from GOOGLE_CLOUD_REGION or CLOUD_ML_REGION that is not one of "
+            "the regions its installed Vertex AI SDK lists raises a ValidationError when "
+            "the model is built (a region opened after that SDK was released too), where "
+            "the same location given as `location=` is taken",
+            "the location is taken from the variable as from `location=`, and calls go to it",
+        ),
+        refused_before_sending("ValidationError", lambda body: bool(body["contents"])),
+    ),
     "thinking_level_constructed": (
         Difference(
             Reason.LOSES_DATA,
