@@ -111,6 +111,29 @@ def _with_hooks_it_runs(args: Mapping[str, Any], *, asynchronous: bool) -> dict[
     return {**args, "event_hooks": kept}
 
 
+def _url(given: str | Mapping[str, Any] | None) -> str | None:
+    """The server langchain-google-genai's `base_url` field names (`client_options` its
+    alias): a URL, or, as the removed `client_options` took it, a dict whose one key is
+    `api_endpoint` (a host alone: https); anything else a ValueError, as its validator's.
+    """
+    if isinstance(given, Mapping):
+        keys = list(given)
+        if keys != ["api_endpoint"]:
+            extra = [key for key in keys if key != "api_endpoint"]
+            raise ValueError(
+                "When providing base_url as a dict, it can only contain the api_endpoint "
+                f"key. Extra keys found: {extra}"
+                if "api_endpoint" in keys
+                else "base_url must be a string or a dict containing the api_endpoint key."
+            )
+        given = given["api_endpoint"]
+        if given and "://" not in given:
+            given = f"https://{given}"
+    if given is not None and not isinstance(given, str):
+        raise ValueError(f"base_url must be a string or a dict, not {type(given).__name__}")
+    return given
+
+
 class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
@@ -122,8 +145,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     anything else is a TypeError naming the closest known name.
 
     The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
-    `base_url` or `client_options={"api_endpoint": ...}` point at another server,
-    `api_version` picks the API version ("v1beta").
+    `base_url` or `client_options` (a URL, or `{"api_endpoint": ...}`) point at another
+    server, `api_version` picks the API version ("v1beta").
 
     As langchain-google-genai (compared side by side in tests/partners/google): the
     request carries `temperature` 0.7 unless given (none for Gemini 3 and later),
@@ -155,8 +178,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         model: str | None = None,
         *,
         google_api_key: str | Secret | None = None,
-        base_url: str | None = None,
-        client_options: Mapping[str, Any] | None = None,
+        base_url: str | Mapping[str, Any] | None = None,
+        client_options: str | Mapping[str, Any] | None = None,
         api_version: str | None = None,
         additional_headers: Mapping[str, str] | None = None,
         client_args: Mapping[str, Any] | None = None,
@@ -183,10 +206,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
             no_field=GENAI_NO_FIELD,
         )
         given = taken.given
-        endpoint = (client_options or {}).get("api_endpoint")
-        if endpoint and "://" not in endpoint:
-            endpoint = f"https://{endpoint}"
-        url = pick(type(self).__name__, base_url=base_url, api_endpoint=endpoint)
+        owner = type(self).__name__
+        url = pick(owner, base_url=_url(base_url), client_options=_url(client_options))
         name_given = model or DEFAULT_GENAI_MODEL
         temperature = given["temperature"]
         if temperature is UNSET:

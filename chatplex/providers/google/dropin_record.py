@@ -177,6 +177,8 @@ _GENAI_ALIASES = {
     "request_timeout": "timeout",
     "stop_sequences": "stop",
     "thinking_level": "reasoning_effort",
+    # (its alias, also the drop-in's keyword: written and read as base_url)
+    "client_options": "base_url",
 }
 
 GENAI_RECORD = PartnerClass(

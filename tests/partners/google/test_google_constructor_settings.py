@@ -1,0 +1,95 @@
+"""ChatGoogleGenerativeAI's constructor fields that are langchain-google-genai's own,
+side by side with its class against the suite's scripted Gemini server
+(`test_google_sidebyside`): `base_url` and its alias `client_options`, each a URL or
+`{"api_endpoint": URL}` (its removed `client_options`' form, any other key refused
+alike). What each holds and writes (`dumpd`) is compared with the requests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import attempted
+from tests.partners.google.test_google_sidebyside import KEY
+from tests.partners.google.test_google_sidebyside import MODEL
+from tests.partners.google.test_google_sidebyside import SUITE
+from tests.partners.google.test_google_sidebyside import gemini_replies
+
+dumpd = pytest.importorskip("langchain_core.load").dumpd
+
+
+def _held(llm: Any, *fields: str) -> dict[str, Any]:
+    """`fields` as the model holds them and as `dumpd` writes them, and a call's reply."""
+    written = dumpd(llm)["kwargs"]
+    return {
+        "held": {name: getattr(llm, name) for name in fields},
+        "written": {name: written.get(name) for name in (*fields, "client_options")},
+        "reply": llm.invoke("Hi"),
+    }
+
+
+def _at(**where: Any) -> Any:
+    """The script of a model pointed at the server by `where` (the URL as `url`)."""
+
+    def script(cls: Any, url: str) -> Any:
+        given = {k: url if v == "url" else {"api_endpoint": url} for k, v in where.items()}
+        return _held(cls(model=MODEL, google_api_key=KEY, **given), "base_url")
+
+    return script
+
+
+def endpoint_with_other_keys(cls: Any, url: str) -> Any:
+    options = {"api_endpoint": url, "scopes": ["cloud-platform"]}
+    return attempted(lambda: cls(model=MODEL, google_api_key=KEY, client_options=options))
+
+
+def base_url_and_client_options(cls: Any, url: str) -> Any:
+    gateway = "http://127.0.0.1:9/unused"
+    return attempted(
+        lambda: _held(
+            cls(model=MODEL, google_api_key=KEY, base_url=url, client_options=gateway), "base_url"
+        )
+    )
+
+
+SCRIPTS = {
+    "client_options_url": (gemini_replies(), _at(client_options="url")),
+    "base_url_endpoint_dict": (gemini_replies(), _at(base_url="dict")),
+    "client_options_endpoint_dict": (gemini_replies(), _at(client_options="dict")),
+    "endpoint_with_other_keys": (gemini_replies(), endpoint_with_other_keys),
+    "base_url_and_client_options": (gemini_replies(), base_url_and_client_options),
+}
+
+
+def _one_url_refused(outcome: Outcome) -> Outcome:
+    """Theirs built on `base_url` (the other URL dropped) and called; ours refused both,
+    before any request. Then ours is read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "SettingRefused"} and not our_requests, (ours, our_requests)
+    assert "refused" not in theirs and len(their_requests) == 1, (theirs, their_requests)
+    assert "unused" not in str(theirs["held"]) + str(theirs["written"]), theirs
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES = {
+    "base_url_and_client_options": (
+        Difference(
+            Reason.LOSES_DATA,
+            "`base_url` and `client_options` (its alias) given two different servers: "
+            "it keeps `base_url` without a word and drops the other, so the calls may go "
+            "to a server the script did not mean",
+            "the constructor raises TypeError (`SettingRefused`) naming both, before any "
+            "request; the same server given twice is taken",
+        ),
+        _one_url_refused,
+    ),
+}
+
+CONSTRUCTOR = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCES)
+test_same_as_langchain_google_genai = CONSTRUCTOR.same_test()
