@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -146,7 +147,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
 
     The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
     `base_url` or `client_options` (a URL, or `{"api_endpoint": ...}`) point at another
-    server, `api_version` picks the API version ("v1beta").
+    server, `api_version` picks the API version ("v1beta"). `location`, a Vertex AI
+    region, is held and sends nothing, as there on the Gemini API.
 
     As langchain-google-genai (compared side by side in tests/partners/google): the
     request carries `temperature` 0.7 unless given (none for Gemini 3 and later),
@@ -159,6 +161,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     """
 
     partner_record = GENAI_RECORD
+    #: langchain-google-genai's `default_metadata`: its additional headers' items.
+    _default_metadata: tuple[tuple[str, str], ...] = ()
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         # langchain-google-genai's key: no resource path, no regional or version suffix.
@@ -184,9 +188,18 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         additional_headers: Mapping[str, str] | None = None,
         client_args: Mapping[str, Any] | None = None,
         convert_system_message_to_human: bool = False,
+        location: str | None = None,
+        default_metadata: Sequence[tuple[str, str]] | None = None,
+        default_metadata_input: Sequence[tuple[str, str]] | None = None,
         **params: Any,
     ) -> None:
         from .adapter import GeminiAdapter
+
+        # Taken, sending nothing, as langchain-google-genai takes them on the Gemini API
+        # (its fields, read by chatplex.langchain): `location` names a Vertex AI region
+        # (held as given), and its validator replaces `default_metadata` (alias
+        # `default_metadata_input`) with the additional headers' items.
+        del location, default_metadata, default_metadata_input
 
         _clients_of_client_args(type(self).__name__, client_args, params)
         switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
@@ -240,6 +253,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
             # Sent even when empty, as langchain-google-genai sends it.
             safety_settings=list(safety_settings(given["safety_settings"]) or ()),
         )
+        self._default_metadata = tuple((additional_headers or {}).items())  # (checked)
 
 
 # The request fields LangChain's classes name as fields, sent as any API parameter is

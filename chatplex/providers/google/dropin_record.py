@@ -177,8 +177,9 @@ _GENAI_ALIASES = {
     "request_timeout": "timeout",
     "stop_sequences": "stop",
     "thinking_level": "reasoning_effort",
-    # (its alias, also the drop-in's keyword: written and read as base_url)
+    # (its aliases, also the drop-in's keywords: written and read as their fields)
     "client_options": "base_url",
+    "default_metadata_input": "default_metadata",
 }
 
 GENAI_RECORD = PartnerClass(
@@ -198,6 +199,8 @@ GENAI_RECORD = PartnerClass(
         inert=frozenset({"default_metadata"}),
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
         environment={"location": "GOOGLE_CLOUD_LOCATION"},  # (its field's factory)
+        # Its validator's, whatever was given: its additional headers' items.
+        completed={"default_metadata": "_default_metadata"},
         floats=frozenset({"temperature", "timeout"}),
         unwritten={
             **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),

@@ -2,7 +2,10 @@
 side by side with its class against the suite's scripted Gemini server
 (`test_google_sidebyside`): `base_url` and its alias `client_options`, each a URL or
 `{"api_endpoint": URL}` (its removed `client_options`' form, any other key refused
-alike). What each holds and writes (`dumpd`) is compared with the requests.
+alike); `location` (a Vertex AI region, held and sending nothing on the Gemini API);
+`default_metadata` and its alias `default_metadata_input` (taken, and replaced by the
+additional headers' items). What each holds and writes (`dumpd`) is compared with the
+requests.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tests.partners.google.test_google_sidebyside import KEY
 from tests.partners.google.test_google_sidebyside import MODEL
 from tests.partners.google.test_google_sidebyside import SUITE
 from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import model
 
 dumpd = pytest.importorskip("langchain_core.load").dumpd
 
@@ -58,12 +62,27 @@ def base_url_and_client_options(cls: Any, url: str) -> Any:
     )
 
 
+def location_on_gemini_api(cls: Any, url: str) -> Any:
+    return _held(model(cls, url, location="europe-west4"), "location")
+
+
+def _metadata(keyword: str) -> Any:
+    def script(cls: Any, url: str) -> Any:
+        given = {keyword: [("x-given", "1")], "additional_headers": {"x-team": "blue"}}
+        return _held(model(cls, url, **given), "default_metadata", "additional_headers")
+
+    return script
+
+
 SCRIPTS = {
     "client_options_url": (gemini_replies(), _at(client_options="url")),
     "base_url_endpoint_dict": (gemini_replies(), _at(base_url="dict")),
     "client_options_endpoint_dict": (gemini_replies(), _at(client_options="dict")),
     "endpoint_with_other_keys": (gemini_replies(), endpoint_with_other_keys),
     "base_url_and_client_options": (gemini_replies(), base_url_and_client_options),
+    "location_on_gemini_api": (gemini_replies(), location_on_gemini_api),
+    "default_metadata_given": (gemini_replies(), _metadata("default_metadata")),
+    "default_metadata_input_given": (gemini_replies(), _metadata("default_metadata_input")),
 }
 
 
