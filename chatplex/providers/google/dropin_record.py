@@ -306,7 +306,9 @@ VERTEX_RECORD = PartnerClass(
             "n": 1,
         },
         inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
-        excluded=frozenset({"credentials"}),
+        excluded=frozenset({"credentials", "client_options", "client_preview"}),
+        # Its validator's, whatever was given: its additional headers' items.
+        completed={"default_metadata": "_default_metadata"},
         # Its validator's location where none is given: its SDK's default, which the
         # drop-in reads as it does (`vertex_dropin.partner_location`) and calls.
         filled={"location": "location"},

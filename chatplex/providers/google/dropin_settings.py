@@ -65,6 +65,7 @@ _OFF: dict[str, tuple[Any, ...]] = {
     "api_transport": (None, "rest"),
     "convert_system_message_to_human": (None, False),
     "vertexai": (None, False),
+    "perform_literal_eval_on_string_raw_content": (None, False),
 }
 #: Of the fields, LangChain's flat thinking settings (sent as `thinkingConfig`) and
 #: those `ChatModel` takes; the others are Gemini body fields, sent when set.

@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import urllib.parse
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from typing import Any
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
+from ...chat.params import SettingRefused
 from ...chat.sdk_agents import PartnerHeaders
 from .dropin_base import GoogleDropin
 from .dropin_record import VERTEX_NO_FIELD
@@ -59,6 +61,10 @@ REFUSED = {
     # (langchain-google-genai's setting, which ChatGoogleGenerativeAI takes)
     "convert_system_message_to_human": "not a setting of langchain-google-vertexai; "
     "system messages go as systemInstruction",
+    "perform_literal_eval_on_string_raw_content": "a message's text is sent as written "
+    "(never read as a Python literal of content blocks); pass the blocks as a list",
+    "wait_exponential_kwargs": "retries wait as chatplex's retry policy sets (its own "
+    "waits: retry_policy=)",
 }
 VERTEX_FIELDS = google_fields(
     temperature=None,
@@ -148,6 +154,8 @@ class ChatVertexAI(GoogleDropin):
         assert isinstance(adapter, VertexAIAdapter)  # built on one
         return self._count_tokens(contents_body(adapter.called_resource(self.model), messages))
 
+    #: langchain-google-vertexai's `default_metadata`: its additional headers' items.
+    _default_metadata: tuple[tuple[str, str], ...] = ()
     #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
     #: endpoint's resource path) every call goes to, `model` naming it in replies.
     tuned_model_name: str | None = None
@@ -180,9 +188,29 @@ class ChatVertexAI(GoogleDropin):
         additional_headers: Mapping[str, str] | None = None,
         tuned_model_name: str | None = None,
         full_model_name: str | None = None,
+        request_parallelism: int = 5,
+        client_options: Any = None,
+        default_metadata: Sequence[tuple[str, str]] = (),
+        client_cert_source: Callable[[], tuple[bytes, bytes]] | None = None,
+        client_preview: Any = None,
+        examples: Sequence[Any] | None = None,
         **params: Any,
     ) -> None:
         from .vertex_adapter import VertexAIAdapter
+
+        # Taken, changing nothing, as langchain-google-vertexai takes them (its fields,
+        # read by chatplex.langchain): its `request_parallelism`, `client_preview` and
+        # `examples` are held and never read by its chat model, and its validator
+        # replaces `client_options` (with its endpoint's) and `default_metadata` (with
+        # the additional headers' items). Its `client_cert_source` is presented only
+        # where GOOGLE_API_USE_CLIENT_CERTIFICATE is "true" (mTLS): refused there.
+        del request_parallelism, client_options, default_metadata, client_preview, examples
+        if client_cert_source is not None and _presents_client_certificates():
+            raise SettingRefused(
+                f"{type(self).__name__}(client_cert_source=...) with "
+                f"{_CLIENT_CERTIFICATE}=true is not supported: chatplex presents no "
+                "client certificate (mutual TLS); unset the variable or leave the setting out"
+            )
 
         taken = google_params(
             self,
@@ -240,6 +268,7 @@ class ChatVertexAI(GoogleDropin):
             response_logprobs=given["response_logprobs"] or (True if logprobs else None),
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
+        self._default_metadata = tuple((additional_headers or {}).items())  # (checked)
         if self.sdk_headers is None:  # (a subclass may say who calls its own way)
             routed = None if self.project is None else self.full_model_name
             self._sdk_for = (type(self).__name__, model or DEFAULT_VERTEX_MODEL, routed)
@@ -272,6 +301,15 @@ class ChatVertexAI(GoogleDropin):
     @sdk_headers.setter
     def sdk_headers(self, headers: PartnerHeaders | None) -> None:
         self._sdk_base = headers
+
+
+#: The variable that makes the partner's SDK client present `client_cert_source`'s
+#: certificate (google-api-core's `should_use_client_cert`).
+_CLIENT_CERTIFICATE = "GOOGLE_API_USE_CLIENT_CERTIFICATE"
+
+
+def _presents_client_certificates() -> bool:
+    return os.environ.get(_CLIENT_CERTIFICATE, "false").lower() == "true"
 
 
 def partner_location(given: str | None) -> str:

@@ -5,7 +5,8 @@ moves it to `model_kwargs`, and no request carries it) and `response_modalities=
 API's words (`["TEXT", "IMAGE"]`: its field takes only its `Modality` enum). The enum
 itself is sent alike. With no `location=`, the location its Vertex AI SDK reads
 (GOOGLE_CLOUD_REGION, else CLOUD_ML_REGION; not google-genai's GOOGLE_CLOUD_LOCATION) is
-held, routed and written alike.
+held, routed and written alike. The fields it holds and its chat model never sends
+(`request_parallelism`, `examples`...) are taken and held alike.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from tests.partners.vertex.test_vertex_sidebyside import PROJECT
 from tests.partners.vertex.test_vertex_sidebyside import SUITE
 from tests.partners.vertex.test_vertex_sidebyside import TOKEN
 from tests.partners.vertex.test_vertex_sidebyside import OurChat
+from tests.partners.vertex.test_vertex_sidebyside import lc
 from tests.partners.vertex.test_vertex_sidebyside import model
 from tests.partners.vertex.test_vertex_sidebyside import oauth2
 from tests.partners.vertex.test_vertex_sidebyside import vertex_partner
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
+
+dumpd = pytest.importorskip("langchain_core.load").dumpd
 
 
 def thinking_level_constructed(cls: Any, url: str) -> Any:
@@ -55,7 +59,6 @@ def _located(**variables: str) -> Any:
     """The script of a model built with no `location=` (its URL given), `variables` set
     (the others of `LOCATIONS` unset): the location it holds, routes and writes, and
     the request's path."""
-    from langchain_core.load import dumpd
 
     def built(cls: Any, url: str) -> Any:
         with unset(LOCATIONS) as patch:
@@ -74,7 +77,38 @@ def _located(**variables: str) -> Any:
     return lambda cls, url: attempted(lambda: built(cls, url))
 
 
+def _certificate() -> tuple[bytes, bytes]:
+    return b"certificate", b"key"
+
+
+#: The fields langchain-google-vertexai holds and its chat model never sends, given.
+HELD = {
+    "request_parallelism": 2,
+    "client_preview": "preview",
+    "examples": [lc.HumanMessage("2+2?"), lc.AIMessage("4")],
+    "default_metadata": [("x-given", "1")],
+    "client_cert_source": _certificate,
+    "perform_literal_eval_on_string_raw_content": False,
+}
+
+
+def held_fields_given(cls: Any, url: str) -> Any:
+    """The fields of `HELD`, given (with additional headers, which its validator makes
+    `default_metadata` of, and a `client_options`, which it replaces): what the model
+    holds and writes, and a call (which goes to `base_url`)."""
+    with unset(("GOOGLE_API_USE_CLIENT_CERTIFICATE",)):
+        options = {"api_endpoint": "http://127.0.0.1:9/unused"}
+        llm = model(cls, url, **HELD, additional_headers={"x-team": "blue"}, client_options=options)
+        written = dumpd(llm)["kwargs"]
+        return {
+            "held": {name: getattr(llm, name) for name in HELD},
+            "written": {name: written.get(name) for name in (*HELD, "client_options")},
+            "reply": llm.invoke("Hi"),
+        }
+
+
 SCRIPTS = {
+    "held_fields_given": (vertex_replies(), held_fields_given),
     "location_from_google_cloud_region": (
         vertex_replies(),
         _located(GOOGLE_CLOUD_REGION="europe-west4", CLOUD_ML_REGION="asia-east1"),

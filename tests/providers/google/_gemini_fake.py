@@ -19,7 +19,14 @@ KEY = "AIza-test-key"
 @pytest.fixture(autouse=True)
 def no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No key, project or location from the environment of the machine running the tests."""
-    for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_CLOUD_PROJECT"):
+    for name in (
+        "GOOGLE_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_CLOUD_PROJECT",
+        "GOOGLE_CLOUD_LOCATION",
+        "GOOGLE_CLOUD_REGION",
+        "CLOUD_ML_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

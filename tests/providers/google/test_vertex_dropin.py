@@ -77,6 +77,38 @@ def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
         ChatVertexAI(model="m", api_transport="grpc")  # no project, no ADC: never reached
 
 
+@pytest.mark.parametrize(
+    ("setting", "reason"),
+    [
+        ({"perform_literal_eval_on_string_raw_content": True}, "Python literal"),
+        ({"wait_exponential_kwargs": {"min": 1.0}}, "retry_policy="),
+    ],
+)
+def test_settings_that_change_what_it_does_are_refused_saying_why(
+    setting: dict[str, Any], reason: str
+) -> None:
+    # langchain-google-vertexai's literal reading of a message's text and its retry
+    # waits: not done here, so refused (their off values are taken).
+    with pytest.raises(TypeError, match=reason):
+        ChatVertexAI(model="m", project="p", credentials=FakeCredentials(), **setting)
+
+
+def test_a_client_certificate_is_refused_only_where_it_would_be_presented(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server = Gemini()
+
+    def certificate() -> tuple[bytes, bytes]:
+        return b"certificate", b"key"
+
+    model = vertex(server, client_cert_source=certificate, request_parallelism=1)
+    model.invoke("Hi")
+    assert "certificate" not in str(server.requests[0].headers)
+    monkeypatch.setenv("GOOGLE_API_USE_CLIENT_CERTIFICATE", "True")
+    with pytest.raises(TypeError, match="mutual TLS"):
+        vertex(server, client_cert_source=certificate)
+
+
 def test_chat_vertexai_endpoint_version_names_the_path() -> None:
     server = Gemini()
     vertex(server, endpoint_version="v1").invoke("Hi")
