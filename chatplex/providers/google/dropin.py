@@ -135,6 +135,19 @@ def _url(given: str | Mapping[str, Any] | None) -> str | None:
     return given
 
 
+def _refuse_langsmith_gateway(owner: str) -> None:
+    """Where `LANGSMITH_GATEWAY` is on and no server is given, langchain-google-genai
+    sends through LangSmith's gateway (`<gateway>/gemini`) with a LangSmith key:
+    chatplex does not build that routing, so it refuses (NotImplementedError, as the
+    OpenAI drop-ins do) rather than send the Google key to Google instead."""
+    raw = os.environ.get("LANGSMITH_GATEWAY", "")
+    if raw and raw.lower() not in ("false", "0", "no"):
+        raise NotImplementedError(
+            f"{owner}: sending through the LangSmith gateway (LANGSMITH_GATEWAY={raw!r}) is "
+            "not built in chatplex; unset LANGSMITH_GATEWAY, or give the server as base_url="
+        )
+
+
 class ChatGoogleGenerativeAI(GoogleDropin):
     """The Gemini API with langchain-google-genai's constructor. Parameters are
     LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
@@ -221,6 +234,8 @@ class ChatGoogleGenerativeAI(GoogleDropin):
         given = taken.given
         owner = type(self).__name__
         url = pick(owner, base_url=_url(base_url), client_options=_url(client_options))
+        if url is None:
+            _refuse_langsmith_gateway(owner)
         name_given = model or DEFAULT_GENAI_MODEL
         temperature = given["temperature"]
         if temperature is UNSET:

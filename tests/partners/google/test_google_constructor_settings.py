@@ -18,11 +18,15 @@ import pytest
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import sent_once
 from tests.partners.google.test_google_sidebyside import KEY
 from tests.partners.google.test_google_sidebyside import MODEL
 from tests.partners.google.test_google_sidebyside import SUITE
+from tests.partners.google.test_google_sidebyside import OurChat
 from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import genai_partner
 from tests.partners.google.test_google_sidebyside import model
 
 dumpd = pytest.importorskip("langchain_core.load").dumpd
@@ -112,3 +116,27 @@ DIFFERENCES = {
 
 CONSTRUCTOR = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCES)
 test_same_as_langchain_google_genai = CONSTRUCTOR.same_test()
+
+
+def test_where_the_partner_sends_through_the_gateway_the_drop_in_refuses(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LANGSMITH_GATEWAY on and no server given: it sends to the gateway's /gemini with
+    # the LangSmith key; not built in chatplex, refused before any request (never sent
+    # to Google with the Google key instead).
+    server.handler = gemini_replies()
+    server.seen.clear()
+    monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
+    monkeypatch.setenv("LANGSMITH_GATEWAY_API_KEY", "lsv2_test")
+    monkeypatch.setenv("GOOGLE_API_KEY", KEY)
+    sent_once(genai_partner.ChatGoogleGenerativeAI(model=MODEL), "invoke")
+    (seen,) = server.seen
+    assert seen.path.startswith(f"/gemini/v1beta/models/{MODEL}:generateContent"), seen.path
+    assert seen.headers["x-goog-api-key"] == "lsv2_test"
+    with pytest.raises(NotImplementedError, match="LANGSMITH_GATEWAY"):
+        OurChat(model=MODEL)
+    # A server given goes before the gateway on both.
+    for cls in (genai_partner.ChatGoogleGenerativeAI, OurChat):
+        server.seen.clear()
+        cls(model=MODEL, client_options=server.url, google_api_key=KEY).invoke("Hi")
+        assert [seen.headers["x-goog-api-key"] for seen in server.seen] == [KEY]
