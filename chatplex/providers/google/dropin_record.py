@@ -235,7 +235,7 @@ GENAI_RECORD = PartnerClass(
             }
         ),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"model_kwargs", "default_metadata"}),
+        assigned=frozenset({"model_kwargs", "default_metadata", "base_url"}),
         dump_aliases={
             **dumped_under_aliases(_GENAI_ALIASES),
             # its other pydantic aliases, of fields the drop-in takes under another name

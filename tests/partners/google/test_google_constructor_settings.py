@@ -78,6 +78,12 @@ def _metadata(keyword: str) -> Any:
     return script
 
 
+def fields_set_by_its_validators(cls: Any, url: str) -> Any:
+    """The fields its `model_dump(exclude_unset=True)` keeps: those given, and those its
+    validators assign whatever was given (`base_url` among them: its gateway's)."""
+    return sorted(cls(model=MODEL, google_api_key=KEY).model_dump(exclude_unset=True))
+
+
 SCRIPTS = {
     "client_options_url": (gemini_replies(), _at(client_options="url")),
     "base_url_endpoint_dict": (gemini_replies(), _at(base_url="dict")),
@@ -85,6 +91,7 @@ SCRIPTS = {
     "endpoint_with_other_keys": (gemini_replies(), endpoint_with_other_keys),
     "base_url_and_client_options": (gemini_replies(), base_url_and_client_options),
     "location_on_gemini_api": (gemini_replies(), location_on_gemini_api),
+    "fields_set_by_its_validators": (gemini_replies(), fields_set_by_its_validators),
     "default_metadata_given": (gemini_replies(), _metadata("default_metadata")),
     "default_metadata_input_given": (gemini_replies(), _metadata("default_metadata_input")),
 }
