@@ -38,6 +38,8 @@ from ..dropins import DROP_IN_MODULES
 from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
+from .field_store import FieldStoreChatModel
+from .field_store import declared_fields
 from .partner_class import class_view
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
@@ -82,7 +84,15 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
     hands_over = engine.langchain_bound_on is not DropInEngine.langchain_bound_on
-    cls = type(name, (_BoundOnAnother if hands_over else DropInChatModel,), namespace)
+    base: type[DropInChatModel] = _BoundOnAnother if hands_over else DropInChatModel
+    record = engine.partner_record
+    if record.fields_store:  # its fields are the partner's, and hold its settings
+        form = record.fields
+        lazy = () if form is None else form.clients
+        annotations, fields = declared_fields(record.declared, lazy)
+        namespace.update(fields, __annotations__=annotations)
+        base = FieldStoreChatModel
+    cls = type(name, (base,), namespace)
     cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
     return cls
 

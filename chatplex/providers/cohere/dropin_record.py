@@ -83,4 +83,5 @@ CHAT_COHERE = PartnerClass(
         PartnerField("base_url", str | None),
         PartnerField("preamble", str | None),
     ),
+    fields_store=True,
 )

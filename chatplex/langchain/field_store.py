@@ -1,0 +1,332 @@
+"""A drop-in whose partner's fields are its pydantic fields, the only store of its
+settings (decision 013, slice 3), where its record says so (`PartnerClass.fields_store`).
+
+`langchain_class` gives such a class the partner's own fields (`declared_fields`: its
+annotations, defaults, environment variables, aliases, exclusions), on
+`FieldStoreChatModel`. The engine (`chatplex_model`) is derived from them: built from the
+fields that differ from their defaults (set, or filled from the environment) and the
+keywords no field takes (chatplex's own settings and API parameters, `chatplex_settings`),
+built again when an assignment or `model_copy(update=...)` changes what it is built from
+(compared by value). LangChain's own `__repr__`, `model_dump`, `__eq__` and
+`configurable_fields` then read the fields as the partner's do.
+
+>>> from chatplex.chat.partner_record import PartnerField
+>>> annotations, fields = declared_fields((PartnerField("preamble", str | None),), ())
+>>> annotations["preamble"], fields["preamble"].default
+(str | None, None)
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Any
+from typing import Self
+
+from langchain_core.utils import from_env
+from langchain_core.utils import secret_from_env
+from pydantic import AliasChoices
+from pydantic import BaseModel
+from pydantic import Field
+from pydantic import PrivateAttr
+from pydantic import SecretStr
+from pydantic import SerializationInfo
+from pydantic import SerializerFunctionWrapHandler
+from pydantic import model_serializer
+from pydantic import model_validator
+from pydantic.fields import FieldInfo
+
+from ..chat import BaseCache
+from ..chat.partner_form import IdentifyingParams
+from ..chat.partner_record import REQUIRED
+from ..chat.partner_record import PartnerField
+from ..secret import Secret
+from ..secret import secret_values
+from .dropin_model import DropInChatModel
+from .dropin_settings import LANGCHAIN_SIDE
+from .dropin_settings import engine_parameters
+from .dropin_settings import subclass_fields
+from .partner_fields import ABSENT
+from .partner_fields import built_as_partner
+from .partner_fields import reading_form
+from .partner_fields import settle_as_partner
+from .traits import partner_calls
+from .traits import partner_traits
+
+__all__ = ["FieldStoreChatModel", "declared_fields"]
+
+#: LangChain's settings that the engines take too, where they declare them.
+_SHARED = frozenset({"output_version", "profile"})
+
+#: Fields of the class held apart from the partner's (not settings sent).
+_DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings"})
+
+
+def declared_fields(
+    declared: Iterable[PartnerField], lazy: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The partner's fields as pydantic declares them (annotations, `FieldInfo`s), but
+    those of `lazy` (its SDK clients: built on first read, no field)."""
+    skipped = set(lazy)
+    annotations: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    for field in declared:
+        if field.name in skipped:
+            continue
+        annotations[field.name] = field.annotation
+        fields[field.name] = _field_info(field)
+    return annotations, fields
+
+
+def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
+    options: dict[str, Any] = {"exclude": True} if field.excluded else {}
+    if field.alias is not None:
+        options["validation_alias"] = AliasChoices(field.name, field.alias)
+    if field.env:
+        read = secret_from_env if _is_secret(field.annotation) else from_env
+        fallback = field.default_value()
+        return Field(default_factory=read(list(field.env), default=fallback), **options)
+    if field.factory is not None:
+        return Field(default_factory=field.factory, **options)
+    if field.default is REQUIRED:
+        return Field(**options)
+    return Field(default=field.default, **options)
+
+
+def _is_secret(annotation: Any) -> bool:
+    return annotation is SecretStr or SecretStr in getattr(annotation, "__args__", ())
+
+
+def _hidden(**default: Any) -> Any:
+    return Field(**default, exclude=True, repr=False)
+
+
+class FieldStoreChatModel(DropInChatModel):
+    """A drop-in whose partner's fields (declared on its class by `langchain_class`)
+    hold its settings; its engine is built from them."""
+
+    # ChatChatplex's own settings, where the partner has no field of that name: taken,
+    # sent, but neither dumped nor shown (a class declaring the field shows it).
+    max_tokens: int | None = _hidden(default=None)
+    top_p: float | None = _hidden(default=None)
+    timeout: float | None = _hidden(default=None)
+    max_retries: int | None = _hidden(default=None)
+    api_key: SecretStr | None = _hidden(default=None)
+    chatplex_profile: str | None = _hidden(default=None)
+    model_kwargs: dict[str, Any] = _hidden(default_factory=dict)
+    chatplex_settings: dict[str, Any] = _hidden(default_factory=dict)
+    """The keywords no field takes (chatplex's own settings, API parameters), as given."""
+
+    #: What the engine was built from (`_engine_keywords`), compared by value.
+    _built_from: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_settings(cls, values: Any) -> Any:
+        """The partner's "before" validators; its aliases read as its fields; keywords
+        no field takes kept as `chatplex_settings`. (Replaces DropInChatModel's.)"""
+        if not isinstance(values, dict):
+            return values
+        values = {k: v for k, v in values.items() if k not in ("chatplex_model", "partner_given")}
+        settle_as_partner(cls._engine, values)
+        form = reading_form(cls._engine)
+        fields = cls.model_fields
+        for keyword in list(values):
+            name = form.aliases.get(keyword) if form is not None else None
+            if name is not None and name in fields and name not in values:
+                values[name] = values.pop(keyword)
+        for name, value in values.items():
+            if isinstance(value, Secret):  # (held by `__init__`: as the field takes it)
+                secret = _is_secret(fields[name].annotation) if name in fields else False
+                values[name] = SecretStr(value.get()) if secret else value.get()
+        if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
+            values["stop"] = [values["stop"]]
+        spelled = {a for f in fields.values() for a in _aliases(f)}
+        rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
+        if isinstance(values.get("cache"), BaseCache):
+            rest["cache"] = values.pop("cache")  # a chatplex cache is the engine's
+        if rest:
+            values["chatplex_settings"] = {**values.get("chatplex_settings", {}), **rest}
+        return values
+
+    @model_validator(mode="after")
+    def _build(self) -> Self:
+        """The engine built from the fields. (Replaces ChatChatplex's.)"""
+        self._rebuild(self._engine_keywords())
+        return self
+
+    @model_validator(mode="after")
+    def _show_settings(self) -> Self:
+        return self  # (the fields are the settings: nothing copied back)
+
+    def _engine_keywords(self) -> dict[str, Any]:
+        """What the engine is built from: each field of the partner's or chatplex's
+        whose value differs from its default (given, or read from the environment),
+        keys as `Secret`s, then `chatplex_settings`."""
+        cls, held = type(self), self.__dict__
+        skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
+        out: dict[str, Any] = {}
+        defaults = _defaults(cls)
+        for name in cls.model_fields:
+            if name in skipped or name not in held:
+                continue
+            value = held[name]
+            if value is None or value == defaults.get(name, ABSENT):
+                continue
+            out[name] = Secret(value.get_secret_value()) if isinstance(value, SecretStr) else value
+        for name in _SHARED & self.model_fields_set & engine_parameters(cls):
+            if held[name] != "v1":
+                out[name] = held[name]
+        if held.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
+            out["streaming"] = held["streaming"]
+        out.update(held.get("chatplex_settings") or {})
+        return out
+
+    def _rebuild(self, keywords: dict[str, Any]) -> None:
+        """The engine built from `keywords`, as DropInChatModel builds it."""
+        cls = type(self)
+        settings = cls._engine.langchain_settings(dict(keywords))
+        engine = built_as_partner(cls._engine, settings)
+        engine.partner_words = True
+        engine.partner_calls = partner_calls(engine.adapter)
+        reading = partner_traits(engine.adapter).partner_reading
+        if engine.adapter is not None and reading is not None:
+            engine.adapter = reading(engine.adapter)
+        chosen = engine.langchain_disable_streaming(self.__dict__.get("disable_streaming"))
+        if chosen is not None:
+            self.__dict__["disable_streaming"] = chosen
+        self.__dict__["chatplex_model"] = engine
+        # (a copy of each mapping and list: one changed in place is seen as changed)
+        self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
+
+    def _refresh(self) -> None:
+        """The engine built again where what it is built from has changed."""
+        keywords = self._engine_keywords()
+        if keywords != self._built_from:
+            self._rebuild(keywords)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super(DropInChatModel, self).__setattr__(name, value)
+        if not name.startswith("_") and name in type(self).model_fields and self._built:
+            self._refresh()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super(DropInChatModel, self).model_copy(update=update, deep=deep)
+        copied._refresh()
+        return copied
+
+    def __eq__(self, other: object) -> bool:
+        """pydantic's: the same class, the same fields (the engine, derived, not compared)."""
+        if type(other) is not type(self) or not isinstance(other, BaseModel):
+            return NotImplemented
+        names = type(self).model_fields.keys() - {"chatplex_model"}
+        return all(self.__dict__.get(n) == other.__dict__.get(n) for n in names)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @model_serializer(mode="wrap")
+    def _dump_as_partner(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        """pydantic's dump of the fields, with the partner's SDK clients (set by its
+        validator; here built on first read, and written None in JSON, where the
+        partner's raises), in the partner's order."""
+        dumped: dict[str, Any] = handler(self)
+        form = reading_form(self._engine)
+        if form is None or not form.dumped:
+            return dumped
+        include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
+        for name in form.clients:
+            if (include is None or name in include) and name not in exclude:
+                value = None if json_mode else getattr(self, name)
+                if value is not None or not info.exclude_none:
+                    dumped[name] = value
+        aliases = form.dump_aliases
+        return _in_order(dumped, [aliases.get(k, k) if info.by_alias else k for k in form.dumped])
+
+    def __repr_args__(self) -> Any:
+        """LangChain's (the fields not at their defaults), with the partner's SDK
+        clients where they can be built, in the partner's order."""
+        args = dict(super(DropInChatModel, self).__repr_args__())
+        form = reading_form(self._engine)
+        if form is None or not form.shown:
+            return args.items()
+        for name in form.clients:
+            try:
+                args[name] = getattr(self, name)
+            except Exception:  # noqa: BLE001, S112 - a repr never raises (no SDK here)
+                continue
+        return _in_order(args, form.shown).items()
+
+    def configurable_fields(self, **kwargs: Any) -> Any:
+        return super(DropInChatModel, self).configurable_fields(**kwargs)
+
+    def _partner_value(self, name: str) -> Any:
+        fields = type(self).model_fields
+        return self.__dict__.get(name) if name in fields else ABSENT
+
+    def _keys(self) -> frozenset[Secret]:
+        held = self._built_from or {}
+        return secret_values([*held.values(), *(self.chatplex_settings or {}).values()])
+
+    def _values(self) -> dict[str, Any]:
+        held = self.__dict__
+        return {n: held.get(n) for n in type(self).model_fields}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        form = reading_form(self._engine)
+        reported = True if form is None else form.identifying
+        if isinstance(reported, bool):
+            return super(DropInChatModel, self)._identifying_params if reported else {}
+        return reported.of(self._values(), self.chatplex_model)
+
+    @property
+    def _default_params(self) -> dict[str, Any]:
+        form = reading_form(self._engine)
+        if form is None or form.default_params is None:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute '_default_params'"
+            )
+        values, engine = self._values(), self.chatplex_model
+        if isinstance(form.default_params, IdentifyingParams):
+            return form.default_params.of(values, engine)
+        reported = self._identifying_params
+        return {k: v for k, v in reported.items() if k not in form.default_params}
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        kwargs = self._shown_with(kwargs)
+        form = reading_form(self._engine)
+        identifying = self._identifying_params
+        params = self._langchain_invocation_params(identifying, stop, kwargs)
+        if form is None or isinstance(form.identifying, bool):
+            return params
+        values, engine = self._values(), self.chatplex_model
+        return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
+
+
+def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
+    """`items`, those named in `order` first, in that order (as the partner has them)."""
+    first = {name: items[name] for name in order if name in items}
+    return {**first, **items}
+
+
+@functools.cache
+def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
+    """Each field's default where nothing is given and no variable is set (one object
+    per class: compared with, never changed)."""
+    fields = cls.model_fields
+    plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
+    declared = {f.name: f.default_value() for f in cls._engine.partner_record.declared}
+    return {**plain, **{n: v for n, v in declared.items() if n in fields}}
+
+
+def _aliases(field: FieldInfo) -> tuple[str, ...]:
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        return tuple(a for a in alias.choices if isinstance(a, str))
+    return tuple(a for a in (alias, field.alias) if isinstance(a, str))

@@ -1,0 +1,98 @@
+"""A drop-in whose partner's fields are its store (`chatplex/langchain/field_store.py`,
+decision 013 slice 3): ChatCohere's record says so. Its fields are the partner's, its
+engine is built from them, and built again when an assignment or a copy changes one:
+what is sent follows the fields, never a second copy of them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from pydantic import SecretStr
+
+import chatplex.langchain
+from chatplex.langchain.field_store import FieldStoreChatModel
+from chatplex.providers.cohere.dropin_record import CHAT_COHERE
+from tests._env import without_variables
+
+URL = "https://api.cohere.com/v2/chat"
+REPLY = {
+    "id": "r-1",
+    "finish_reason": "COMPLETE",
+    "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+    "usage": {"tokens": {"input_tokens": 2, "output_tokens": 1}},
+}
+MODEL = "command-a-03-2025"
+
+_clean_env = without_variables("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL", name="_clean_env")
+
+
+def _sent(route: Any) -> dict[str, Any]:
+    return dict(json.loads(route.calls.last.request.content))
+
+
+def test_its_fields_are_the_partners_declared_ones() -> None:
+    cls = chatplex.langchain.ChatCohere
+    assert issubclass(cls, FieldStoreChatModel)
+    clients = set(CHAT_COHERE.fields.clients) if CHAT_COHERE.fields else set()
+    declared = {f.name for f in CHAT_COHERE.declared} - clients
+    assert declared <= set(cls.model_fields)
+    assert cls.model_fields["user_agent"].default == "langchain:partner"
+    assert cls.model_fields["stop"].validation_alias is None  # (ChatChatplex's alias gone)
+
+
+@respx.mock(assert_all_called=True)
+def test_an_assigned_field_is_sent_and_the_engine_kept_while_unchanged(respx_mock: Any) -> None:
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=REPLY))
+    llm = chatplex.langchain.ChatCohere(model=MODEL, cohere_api_key="co-key", temperature=0.2)
+    assert llm.partner_given == {}  # no second store
+    engine = llm.chatplex_model
+    llm.temperature = 0.2
+    assert llm.chatplex_model is engine  # the same value: not built again
+    llm.temperature = 0.7
+    llm.preamble = "Be terse."
+    llm.invoke("hi")
+    sent = _sent(route)
+    assert sent["temperature"] == 0.7
+    assert sent["messages"][0] == {"role": "system", "content": "Be terse."}
+
+
+@respx.mock(assert_all_called=True)
+def test_a_copy_sends_its_update_and_a_list_changed_in_place(respx_mock: Any) -> None:
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=REPLY))
+    llm = chatplex.langchain.ChatCohere(model=MODEL, cohere_api_key="co-key", stop=["END"])
+    copied = llm.model_copy(update={"temperature": 0.1})
+    copied.invoke("hi")
+    assert _sent(route)["temperature"] == 0.1
+    llm.invoke("hi")
+    assert "temperature" not in _sent(route)  # the original unchanged
+    assert llm.stop is not None
+    llm.stop.append("STOP")  # in place: seen by value at the next copy
+    llm.model_copy().invoke("hi")
+    assert _sent(route)["stop_sequences"] == ["END", "STOP"]
+
+
+@respx.mock(assert_all_called=True)
+def test_the_key_read_from_the_environment_at_construction(
+    respx_mock: Any, _clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=REPLY))
+    monkeypatch.setenv("COHERE_API_KEY", "co-env")
+    llm = chatplex.langchain.ChatCohere(model=MODEL)
+    monkeypatch.delenv("COHERE_API_KEY")
+    assert isinstance(llm.cohere_api_key, SecretStr)
+    assert "cohere_api_key" not in llm.model_fields_set  # (filled, not given)
+    llm.invoke("hi")
+    assert route.calls.last.request.headers["authorization"] == "Bearer co-env"
+    assert "co-env" not in repr(llm) and "co-env" not in llm.model_dump_json()
+
+
+def test_equal_copies_and_a_keyword_no_field_takes_kept_apart() -> None:
+    llm = chatplex.langchain.ChatCohere(model=MODEL, cohere_api_key="co-key", seed=7)
+    assert llm.chatplex_settings == {"seed": 7}
+    assert "seed" not in llm.model_dump() and "chatplex_settings" not in repr(llm)
+    assert llm == llm.model_copy(deep=True)
+    assert llm != llm.model_copy(update={"preamble": "x"})
