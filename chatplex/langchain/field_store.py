@@ -271,9 +271,10 @@ class FieldStoreChatModel(DropInChatModel):
         held = self._built_from or {}
         return secret_values([*held.values(), *(self.chatplex_settings or {}).values()])
 
-    def _values(self) -> dict[str, Any]:
+    def _values(self, read: IdentifyingParams) -> dict[str, Any]:
+        """The fields `read` reads (LangChain asks at every request: not all of them)."""
         held = self.__dict__
-        return {n: held.get(n) for n in type(self).model_fields}
+        return {n: held.get(n) for n in read.fields}
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -281,7 +282,7 @@ class FieldStoreChatModel(DropInChatModel):
         reported = True if form is None else form.identifying
         if isinstance(reported, bool):
             return super(DropInChatModel, self)._identifying_params if reported else {}
-        return reported.of(self._values(), self.chatplex_model)
+        return reported.of(self._values(reported), self.chatplex_model)
 
     @property
     def _default_params(self) -> dict[str, Any]:
@@ -290,9 +291,9 @@ class FieldStoreChatModel(DropInChatModel):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute '_default_params'"
             )
-        values, engine = self._values(), self.chatplex_model
         if isinstance(form.default_params, IdentifyingParams):
-            return form.default_params.of(values, engine)
+            read = form.default_params
+            return read.of(self._values(read), self.chatplex_model)
         reported = self._identifying_params
         return {k: v for k, v in reported.items() if k not in form.default_params}
 
@@ -305,7 +306,7 @@ class FieldStoreChatModel(DropInChatModel):
         params = self._langchain_invocation_params(identifying, stop, kwargs)
         if form is None or isinstance(form.identifying, bool):
             return params
-        values, engine = self._values(), self.chatplex_model
+        values, engine = self._values(form.identifying), self.chatplex_model
         return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
 
 
