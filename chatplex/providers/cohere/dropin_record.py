@@ -38,11 +38,8 @@ CHAT_COHERE = PartnerClass(
             unless_none={k: k for k in ("model", "temperature", "preamble")}
         ),
         default_params=frozenset(),  # its identifying params are these
-        unwritten={"timeout_seconds": 300},
-        floats=frozenset({"temperature", "timeout_seconds"}),
-        # Its SDK clients among them (not excluded): the drop-in's, built on first read;
-        # set by its validator whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"client", "async_client"}),
+        # Its dump's keys in its order, its SDK clients among them (not excluded): the
+        # drop-in's, built on first read, dumped as set (its validator sets them).
         dumped=field_names(
             "name client async_client model temperature cohere_api_key stop streaming "
             "user_agent timeout_seconds base_url disable_streaming output_version "
@@ -55,7 +52,6 @@ CHAT_COHERE = PartnerClass(
             "custom_get_token_ids rate_limiter disable_streaming output_version profile "
             "preamble"
         ),
-        shown_unless_none=frozenset({"cohere_api_key", "output_version"}),
         clients={
             "client": SdkClient("cohere:Client"),
             "async_client": SdkClient("cohere:AsyncClient"),
