@@ -208,11 +208,12 @@ class FieldStoreChatModel(DropInChatModel):
             self._rebuild(keywords)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        super(DropInChatModel, self).__setattr__(name, value)
+        super(DropInChatModel, self).__setattr__(name, _held(type(self), name, value))
         if not name.startswith("_") and name in type(self).model_fields and self._built:
             self._refresh()
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        update = {k: _held(type(self), k, v) for k, v in (update or {}).items()}
         copied = super(DropInChatModel, self).model_copy(update=update, deep=deep)
         copied._refresh()
         return copied
@@ -308,6 +309,16 @@ class FieldStoreChatModel(DropInChatModel):
             return params
         values, engine = self._values(form.identifying), self.chatplex_model
         return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
+
+
+def _held(cls: type[BaseModel], name: str, value: Any) -> Any:
+    """An assigned value as its field holds it: a key (a `str`, a `Secret`) as the
+    `SecretStr` pydantic makes of one given to the constructor, never shown in clear
+    (pydantic validates no assignment: the partner's would hold the string)."""
+    field = cls.model_fields.get(name)
+    if field is None or not isinstance(value, (str, Secret)) or not _is_secret(field.annotation):
+        return value
+    return SecretStr(value.get() if isinstance(value, Secret) else value)
 
 
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:

@@ -96,3 +96,18 @@ def test_equal_copies_and_a_keyword_no_field_takes_kept_apart() -> None:
     assert "seed" not in llm.model_dump() and "chatplex_settings" not in repr(llm)
     assert llm == llm.model_copy(deep=True)
     assert llm != llm.model_copy(update={"preamble": "x"})
+
+
+@respx.mock(assert_all_called=True)
+def test_a_key_assigned_or_copied_in_is_held_as_a_secret(respx_mock: Any) -> None:
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=REPLY))
+    llm = chatplex.langchain.ChatCohere(model=MODEL, cohere_api_key="co-old-key")
+    llm.cohere_api_key = "co-assigned-key"
+    copied = llm.model_copy(update={"cohere_api_key": "co-copied-key"})
+    for model, key in ((llm, "co-assigned-key"), (copied, "co-copied-key")):
+        assert isinstance(model.cohere_api_key, SecretStr)
+        assert model.cohere_api_key.get_secret_value() == key
+        model.invoke("hi")  # sent from then on
+        assert route.calls.last.request.headers["authorization"] == f"Bearer {key}"
+        for shown in (repr(model), model.model_dump_json(), str(vars(model))):
+            assert key not in shown and "co-old-key" not in shown

@@ -28,6 +28,12 @@ from tests.partners._sidebyside import sent_once
 
 _COMPLETION = chat_completion("hi", created=1, usage={"prompt_tokens": 1, "completion_tokens": 1})
 _MESSAGE = anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1})
+_COHERE = {
+    "id": "r-1",
+    "finish_reason": "COMPLETE",
+    "message": {"role": "assistant", "content": [{"type": "text", "text": "hi"}]},
+    "usage": {"tokens": {"input_tokens": 1, "output_tokens": 1}},
+}
 
 #: Drop-in name -> (partner module, constructor keywords but the base URL, its base URL's
 #: path on the server, the reply, settings assigned after construction, read back).
@@ -68,6 +74,14 @@ CASES: dict[str, tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]
         "/v1",
         _COMPLETION,
         {"temperature": 0.2, "max_tokens": 11, "top_p": 0.9, "random_seed": 5},
+    ),
+    # Its fields are the store (decision 013, slice 3: `langchain/field_store.py`).
+    "ChatCohere": (
+        "langchain_cohere",
+        {"model": "command-a-03-2025", "cohere_api_key": "co-k"},
+        "",
+        _COHERE,
+        {"temperature": 0.4, "preamble": "Be brief.", "model": "command-r7b-12-2024"},
     ),
 }
 
