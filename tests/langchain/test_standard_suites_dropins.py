@@ -310,6 +310,11 @@ COHERE_MODEL_NAME = (
     "libs/cohere/tests/unit_tests/test_standard.py), so no marking of its to quote: "
     "test_langchain_cohere_fails_them_too runs its class through these tests, on this server"
 )
+COHERE_BASE_URL_UNREAD = (
+    "as langchain-cohere's ChatCohere, whose `base_url` field stays None under CO_API_URL "
+    "(test_langchain_cohere_reads_no_base_url_from_the_environment_either); the drop-in's "
+    "fields are its store (decision 013, slice 3), none read back from the engine"
+)
 SERDES_ALLOWLIST = (
     "as langchain-sambanova's own tests/unit_tests/test_chat_models_standard.py, which "
     "marks test_serdes xfail ('Overridden to add allowed_objects=[ChatSambaNova] parameter "
@@ -383,6 +388,23 @@ class TestChatOllamaIntegration(_Integration):
 
 class TestChatCohereUnit(_Unit):
     name = "ChatCohere"
+
+    @pytest.mark.xfail(strict=True, raises=AssertionError, reason=COHERE_BASE_URL_UNREAD)
+    def test_init_from_env(self) -> None:
+        super().test_init_from_env()
+
+
+def test_langchain_cohere_reads_no_base_url_from_the_environment_either(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from langchain_cohere import ChatCohere as PartnerChatCohere
+
+    env, params, expected = TestChatCohereUnit().init_from_env_params
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    partner = PartnerChatCohere(**params)
+    assert expected["base_url"] is not None and partner.base_url is None
+    assert chatplex.langchain.ChatCohere(**params).base_url is None  # as its
 
 
 _COHERE_FAILS = pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
