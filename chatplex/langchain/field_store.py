@@ -44,6 +44,7 @@ from ..chat.partner_record import REQUIRED
 from ..chat.partner_record import PartnerField
 from ..secret import Secret
 from ..secret import secret_values
+from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
 from .dropin_settings import LANGCHAIN_SIDE
 from .dropin_settings import engine_parameters
@@ -52,6 +53,7 @@ from .partner_fields import ABSENT
 from .partner_fields import built_as_partner
 from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
+from .settings_fields import masked as _masked_setting
 from .traits import partner_calls
 from .traits import partner_traits
 
@@ -61,7 +63,7 @@ __all__ = ["FieldStoreChatModel", "declared_fields"]
 _SHARED = frozenset({"output_version", "profile"})
 
 #: Fields of the class held apart from the partner's (not settings sent).
-_DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings"})
+_DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
 
 
 def declared_fields(
@@ -118,6 +120,9 @@ class FieldStoreChatModel(DropInChatModel):
     model_kwargs: dict[str, Any] = _hidden(default_factory=dict)
     chatplex_settings: dict[str, Any] = _hidden(default_factory=dict)
     """The keywords no field takes (chatplex's own settings, API parameters), as given."""
+    chatplex_unmasked: dict[str, tuple[Any, Secret]] = _hidden(default_factory=dict)
+    """A field given with credentials in it (a URL's user info or query key): the masked
+    value its field holds and shows, and the value the engine is built from."""
 
     #: What the engine was built from (`_engine_keywords`), compared by value.
     _built_from: dict[str, Any] | None = PrivateAttr(default=None)
@@ -137,10 +142,11 @@ class FieldStoreChatModel(DropInChatModel):
             name = form.aliases.get(keyword) if form is not None else None
             if name is not None and name in fields and name not in values:
                 values[name] = values.pop(keyword)
+        unmasked = dict(values.get("chatplex_unmasked") or {})
         for name, value in values.items():
-            if isinstance(value, Secret):  # (held by `__init__`: as the field takes it)
-                secret = _is_secret(fields[name].annotation) if name in fields else False
-                values[name] = SecretStr(value.get()) if secret else value.get()
+            if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
+                values[name] = _held(fields[name].annotation, name, value, unmasked)
+        values["chatplex_unmasked"] = unmasked
         if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
             values["stop"] = [values["stop"]]
         spelled = {a for f in fields.values() for a in _aliases(f)}
@@ -175,6 +181,8 @@ class FieldStoreChatModel(DropInChatModel):
             value = held[name]
             if value is None or value == defaults.get(name, ABSENT):
                 continue
+            shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
+            value = clear if clear is not None and value == shown else value
             out[name] = Secret(value.get_secret_value()) if isinstance(value, SecretStr) else value
         for name in _SHARED & self.model_fields_set & engine_parameters(cls):
             if held[name] != "v1":
@@ -208,12 +216,20 @@ class FieldStoreChatModel(DropInChatModel):
             self._rebuild(keywords)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        super(DropInChatModel, self).__setattr__(name, _held(type(self), name, value))
+        field = type(self).model_fields.get(name)
+        if field is not None and name not in _DERIVED:
+            value = _held(field.annotation, name, value, self.chatplex_unmasked)
+        super(DropInChatModel, self).__setattr__(name, value)
         if not name.startswith("_") and name in type(self).model_fields and self._built:
             self._refresh()
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        update = {k: _held(type(self), k, v) for k, v in (update or {}).items()}
+        fields, unmasked = type(self).model_fields, dict(self.chatplex_unmasked)
+        update = {
+            k: _held(fields[k].annotation, k, v, unmasked) if k in fields else v
+            for k, v in (update or {}).items()
+        }
+        update.setdefault("chatplex_unmasked", unmasked)
         copied = super(DropInChatModel, self).model_copy(update=update, deep=deep)
         copied._refresh()
         return copied
@@ -245,12 +261,13 @@ class FieldStoreChatModel(DropInChatModel):
                 if value is not None or not info.exclude_none:
                     dumped[name] = value
         aliases = form.dump_aliases
+        dumped = self._masked(dumped)
         return _in_order(dumped, [aliases.get(k, k) if info.by_alias else k for k in form.dumped])
 
     def __repr_args__(self) -> Any:
         """LangChain's (the fields not at their defaults), with the partner's SDK
         clients where they can be built, in the partner's order."""
-        args = dict(super(DropInChatModel, self).__repr_args__())
+        args = self._masked(dict(super(DropInChatModel, self).__repr_args__()))
         form = reading_form(self._engine)
         if form is None or not form.shown:
             return args.items()
@@ -260,6 +277,20 @@ class FieldStoreChatModel(DropInChatModel):
             except Exception:  # noqa: BLE001, S112 - a repr never raises (no SDK here)
                 continue
         return _in_order(args, form.shown).items()
+
+    def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` with credentials masked as in every chatplex form (a URL's user info
+        or query key, credential headers, the model's own keys), where the partner
+        would show them in clear; a `SecretStr` as it is."""
+        keys, fields = self._keys(), type(self).model_fields
+        return {
+            k: v
+            if v is None
+            or isinstance(v, SecretStr)
+            or (k in fields and _is_secret(fields[k].annotation))
+            else _masked_setting(v, k, keys)
+            for k, v in values.items()
+        }
 
     def configurable_fields(self, **kwargs: Any) -> Any:
         return super(DropInChatModel, self).configurable_fields(**kwargs)
@@ -311,14 +342,23 @@ class FieldStoreChatModel(DropInChatModel):
         return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
 
 
-def _held(cls: type[BaseModel], name: str, value: Any) -> Any:
-    """An assigned value as its field holds it: a key (a `str`, a `Secret`) as the
-    `SecretStr` pydantic makes of one given to the constructor, never shown in clear
-    (pydantic validates no assignment: the partner's would hold the string)."""
-    field = cls.model_fields.get(name)
-    if field is None or not isinstance(value, (str, Secret)) or not _is_secret(field.annotation):
+def _held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> Any:
+    """A value as its field holds it: a key (a `str`, a `Secret`) as the `SecretStr`
+    pydantic makes of one given to the constructor (pydantic validates no assignment);
+    a text with credentials in it (a URL's user info) masked, the value held kept in
+    `unmasked` for the engine: never shown in clear, where the partner shows it."""
+    if _is_secret(annotation):
+        if isinstance(value, Secret):
+            return SecretStr(value.get())
+        return SecretStr(value) if isinstance(value, str) else value
+    if not isinstance(value, (str, Secret)):
         return value
-    return SecretStr(value.get() if isinstance(value, Secret) else value)
+    shown, held = shown_text(value, name)
+    if held is None:
+        unmasked.pop(name, None)
+    else:
+        unmasked[name] = (shown, held)
+    return shown
 
 
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:

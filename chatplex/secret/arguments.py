@@ -22,7 +22,7 @@ from . import secret_values
 from .urls import hold_url
 from .urls import redact_url
 
-__all__ = ["hold_keys", "hold_urls", "masked_settings"]
+__all__ = ["hold_keys", "hold_urls", "masked_settings", "shown_text"]
 
 
 def hold_keys(arguments: dict[str, Any], is_key: Callable[[str], bool]) -> None:
@@ -79,3 +79,20 @@ def masked_settings(
     if isinstance(value, str) and "://" in value:
         return redact_url(value)
     return value
+
+
+def shown_text(value: str | Secret, name: str = "") -> tuple[str, Secret | None]:
+    """A text setting as it may be shown (`masked_settings`: a URL without its user info
+    or query key), and, where that hid something, the value held (a `Secret`); read here,
+    so no caller's frame holds a held value in clear.
+
+    >>> shown_text("http://u:k-1@gw.invalid/v1", "base_url")[0]
+    'http://***@gw.invalid/v1'
+    >>> shown_text("http://gw.invalid/v1", "base_url")
+    ('http://gw.invalid/v1', None)
+    """
+    clear = value.get() if isinstance(value, Secret) else value
+    shown = masked_settings(clear, name)
+    if shown == clear:
+        return clear, None
+    return shown, value if isinstance(value, Secret) else Secret(clear)
