@@ -23,6 +23,7 @@ from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import raised
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
 SAMBANOVA = suite.Package(
@@ -154,3 +155,21 @@ def test_at_least_25_scripts() -> None:
     assert len(set(suite.SCRIPTS) - set(NOT_RUN)) >= 25
     assert set(DIFFERENCES) | set(NOT_RUN) <= set(suite.SCRIPTS)
     assert all(why for why, _ in DIFFERENCES.values()) and all(NOT_RUN.values())
+
+
+def _retries_named(cls: object, p: suite.Package, url: str) -> object:
+    """`retries=0`, langchain-sambanova's alias of `max_retries`: a 500 is raised at once,
+    one request sent."""
+    model = suite._model(cls, p, url, retries=0)
+    assert model.max_retries == 0
+    return raised(lambda: model.invoke("Hi"))
+
+
+def test_retries_is_max_retries_as_in_langchain_sambanova(server: ScriptedServer) -> None:
+    script = suite.SCRIPTS["error_500"][0]
+    theirs, ours, their_requests, our_requests = suite.run_script(
+        SAMBANOVA, script, _retries_named, server
+    )
+    assert len(their_requests) == 1
+    assert ours == theirs
+    assert our_requests == their_requests

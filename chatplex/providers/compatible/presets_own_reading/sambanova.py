@@ -123,7 +123,8 @@ SAMBANOVA = Preset(
     # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
     llm_output="completions_fields",
     **LANGCHAIN_OPENAI_STREAM,
-    aliases=key_and_base("sambanova"),
+    # its `max_retries` field's pydantic alias, `retries`, is taken too
+    aliases=(*key_and_base("sambanova"), ("retries", "max_retries")),
     body=same_names("top_k", "reasoning_effort", "stream_options"),
     # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
     dropin=DropIn(
