@@ -312,7 +312,9 @@ def _responses_settings(
     (`DropIn.responses_api`): that API's settings given, taken out of `taken`'s API
     parameters; else None (Chat Completions)."""
     if not engine.dropin.responses_api:
-        return None  # `reasoning` and `use_responses_api` are unknown keywords there
+        # `reasoning` and `use_responses_api` are unknown keywords there, or refused
+        _refuse_responses(engine.dropin.responses_refused, owner, taken.api_params)
+        return None
     params = taken.api_params
     use = params.pop("use_responses_api", None)
     # langchain-openai's switches beside the fields: the v1 Responses output, the previous
@@ -332,6 +334,24 @@ def _responses_settings(
     by_fields = wants_responses_api(None, version, use_previous_response_id=previous, body=given)
     engine.responses_by_fields = (use is None and by_fields) or None
     return {k: v for k, v in given.items() if v is not None} if responses else None
+
+
+def _refuse_responses(why: str | None, owner: str, params: dict[str, Any]) -> None:
+    """Where its class cannot go over the Responses API (`DropIn.responses_refused`):
+    that API's fields taken out of `params`, a SettingRefused for one that chooses it
+    (or one sent beside `use_responses_api=False`, which its class's Chat Completions
+    request cannot take); None and False do nothing, as there."""
+    if why is None:
+        return
+    use = params.pop("use_responses_api", None)
+    previous = params.pop("use_previous_response_id", False)
+    given = {name: params.pop(name, None) for name in _RESPONSES_SETTINGS}
+    wanted = wants_responses_api(use, None, use_previous_response_id=previous, body=given)
+    chosen = [name for name, value in given.items() if value is not None]
+    if wanted and not chosen:
+        chosen = ["use_responses_api" if use else "use_previous_response_id"]
+    if chosen:
+        raise SettingRefused(f"{owner}({chosen[0]}=...) is not supported: {why}")
 
 
 def _report_asked(adapter: Any, asked: Mapping[str, Any], model: str) -> None:
@@ -457,7 +477,11 @@ def _declare(cls: type[PresetChatModel]) -> None:
     aliases = _aliases(row)
     base_fields = _BASE_CHAT_OPENAI_OWN if row.counts_with_tiktoken else ()
     headers = ("include_response_headers",) if row.keeps_response_headers else ()
-    responses = (*_RESPONSES_SWITCHES, *_RESPONSES_SETTINGS) if row.responses_api else ()
+    responses: tuple[str, ...] = ()
+    if row.responses_api:
+        responses = (*_RESPONSES_SWITCHES, *_RESPONSES_SETTINGS)
+    elif row.responses_refused is not None:  # (`output_version`: every class takes it)
+        responses = ("use_responses_api", "use_previous_response_id", *_RESPONSES_SETTINGS)
     declared = [
         *aliases,
         *row.body,

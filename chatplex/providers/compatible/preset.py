@@ -182,6 +182,12 @@ class DropIn:
     #: then so does the drop-in, over the preset's connection. False: those keywords are
     #: unknown to it (the provider serves no Responses API, or its class cannot switch).
     responses_api: bool = False
+    #: Where its LangChain class (a BaseChatOpenAI) takes langchain-openai's Responses API
+    #: fields but cannot go there (it raises, or posts to a provider serving no such
+    #: API): why a value choosing that API (`use_responses_api=True`, `reasoning=`...)
+    #: is refused; one that does not (None, False) is taken and does nothing, as there.
+    #: None: those fields are unknown keywords (or, with `responses_api`, taken).
+    responses_refused: str | None = None
     #: Whether its class sends through LangSmith's gateway when LANGSMITH_GATEWAY is on
     #: and no base URL is given nor in its own variable (langchain-fireworks'): refused.
     routes_langsmith_gateway: bool = False
@@ -427,6 +433,7 @@ def renamed_chat_openai(
     default_base: str,
     roots: bool,
     responses_api: bool = False,
+    responses_refused: str | None = None,
 ) -> DropIn:
     """What a partner class takes that is langchain-openai's BaseChatOpenAI under another
     name and nothing more (langchain-together's, langchain-nebius'), named as `hosted`
@@ -436,7 +443,8 @@ def renamed_chat_openai(
     tiktoken, stream usage off (their validators leave it off), SDK clients refused,
     and built as its validator builds them, with its root clients where it keeps them
     (`roots`; else they read None); `responses_api`: its provider serves the Responses
-    API (`DropIn.responses_api`)."""
+    API (`DropIn.responses_api`); `responses_refused`: why its class cannot go there
+    (`DropIn.responses_refused`)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
     chat, root = OWN_CHAT_CLIENTS, OWN_ROOT_CLIENTS
     clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
@@ -465,6 +473,7 @@ def renamed_chat_openai(
         refused=CLIENTS,
         stream_usage=False,
         responses_api=responses_api,
+        responses_refused=responses_refused,
         moved=NO_MAX_COMPLETION_TOKENS,
     )
 

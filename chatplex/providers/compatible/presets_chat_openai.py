@@ -96,6 +96,10 @@ DEEPSEEK = Preset(
         stream_usage=False,
         structured_methods={"json_schema": "function_calling"},
         moved=NO_MAX_COMPLETION_TOKENS,
+        responses_refused=(
+            "DeepSeek serves no Responses API, and langchain-deepseek raises building "
+            "such a request (KeyError 'messages')"
+        ),
     ),
 )
 
@@ -271,6 +275,10 @@ CEREBRAS = Preset(
         partner_class="langchain_cerebras.chat_models:ChatCerebras",
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
+        responses_refused=(
+            "Cerebras serves no Responses API (langchain-cerebras posts to its "
+            "/v1/responses, and its stream raises TypeError)"
+        ),
     ),
 )
 
@@ -297,5 +305,9 @@ NEBIUS = Preset(
         default_model="meta-llama/Llama-3.3-70B-Instruct-fast",
         default_base="https://api.studio.nebius.ai/v1/",
         roots=False,
+        responses_refused=(
+            "langchain-nebius builds no client for the Responses API (AttributeError on "
+            "a call, TypeError on a stream)"
+        ),
     ),
 )

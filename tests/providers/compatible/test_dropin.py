@@ -20,7 +20,6 @@ from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import CompatibleAdapter
-from chatplex.providers.compatible.dropin import ChatDeepSeek
 from chatplex.providers.compatible.dropin import ChatFireworks
 from chatplex.providers.compatible.dropin import ChatGroq
 from chatplex.providers.compatible.dropin import ChatMistralAI
@@ -343,6 +342,29 @@ def test_openrouter_attribution_from_the_constructor() -> None:
     assert headers.headers["X-Title"] == "Me"
 
 
+@pytest.mark.parametrize(
+    ("provider", "why"),
+    [
+        ("deepseek", "DeepSeek serves no Responses API"),
+        ("nebius", "langchain-nebius builds no client for the Responses API"),
+        ("cerebras", "Cerebras serves no Responses API"),
+    ],
+)
+def test_responses_fields_refused_where_the_class_cannot_go_there(provider: str, why: str) -> None:
+    """langchain-openai's Responses API fields, on a BaseChatOpenAI whose partner raises or
+    is rejected there: a value choosing that API refused with why, None and False taken."""
+    cls = preset_dropin_class(provider)
+    chosen = {"use_responses_api": True, "use_previous_response_id": True, "reasoning": {}}
+    for name, value in {**chosen, "include": [], "truncation": "auto"}.items():
+        with pytest.raises(TypeError, match=rf"\({name}=\.\.\.\) is not supported: {why}"):
+            cls(model="m", api_key="k", **{name: value})
+    with pytest.raises(TypeError, match=r"\(reasoning=\.\.\.\) is not supported"):
+        cls(model="m", api_key="k", use_responses_api=False, reasoning={"effort": "low"})
+    unchosen = {"use_responses_api": False, "use_previous_response_id": False, "reasoning": None}
+    model = cls(model="m", api_key="k", include=None, context_management=None, **unchosen)
+    assert "reasoning" not in _body(model) and "include" not in _body(model)
+
+
 def test_perplexity_refuses_its_responses_api_switch() -> None:
     with pytest.raises(TypeError, match="use_responses_api"):
         ChatPerplexity(api_key="k", use_responses_api=True)
@@ -410,14 +432,10 @@ def test_the_responses_api_goes_to_the_presets_own_host(cls: type[PresetChatMode
     assert cls(model="m-1", api_key="k", use_responses_api=False).provider == "openai"
 
 
-@pytest.mark.parametrize("cls", [ChatGroq, ChatDeepSeek, preset_dropin_class("nebius")])
-def test_a_preset_whose_partner_cannot_go_over_the_responses_api_refuses_reasoning(
-    cls: type[PresetChatModel],
-) -> None:
-    # langchain-deepseek and -nebius raise once switched (their DIFFERENCES rows);
-    # langchain-groq has no such field.
+def test_a_preset_whose_partner_has_no_responses_fields_does_not_know_them() -> None:
+    # langchain-groq has no such field (a BaseChatOpenAI's are refused: above).
     with pytest.raises(TypeError, match="unexpected keyword argument 'reasoning'"):
-        cls(model="m-1", api_key="k", reasoning={"effort": "low"})
+        ChatGroq(model="m-1", api_key="k", reasoning={"effort": "low"})
 
 
 def test_init_chat_model_takes_the_same_body_fields() -> None:
