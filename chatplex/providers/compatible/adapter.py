@@ -403,9 +403,10 @@ class CompatibleAdapter(OpenAIAdapter):
 class OpenRouterAdapter(CompatibleAdapter):
     """OpenRouter, with its app attribution headers (openrouter.ai/docs/app-attribution):
     `app_url` → `HTTP-Referer`, `app_title` → `X-Title`, `app_categories` →
-    `X-OpenRouter-Categories`; unset, from `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`
-    (langchain-openrouter's variables). Unlike LangChain, nothing is sent when neither
-    is set (LangChain attributes calls to itself by default)."""
+    `X-OpenRouter-Categories`; None, from `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`
+    (langchain-openrouter's variables); empty, not sent. Nothing is sent when neither is
+    set (the drop-in `ChatOpenRouter` hands it LangChain's defaults, attributing calls to
+    LangChain as langchain-openrouter does)."""
 
     profile = PROFILES["openrouter"]
 
@@ -429,8 +430,8 @@ class OpenRouterAdapter(CompatibleAdapter):
         if isinstance(app_url, Secret):  # held as a URL with a credential-like query
             app_url = app_url.get()  # a referer, sent as given (not where calls go)
         attribution = {
-            "HTTP-Referer": app_url or os.environ.get("OPENROUTER_APP_URL"),
-            "X-Title": app_title or os.environ.get("OPENROUTER_APP_TITLE"),
+            "HTTP-Referer": os.environ.get("OPENROUTER_APP_URL") if app_url is None else app_url,
+            "X-Title": os.environ.get("OPENROUTER_APP_TITLE") if app_title is None else app_title,
             "X-OpenRouter-Categories": ",".join(app_categories) if app_categories else None,
         }
         headers = {k: v for k, v in attribution.items() if v}

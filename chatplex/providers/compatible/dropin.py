@@ -54,6 +54,7 @@ from ..openai.dropin import TiktokenCounted
 from ..openai.extra_body_layer import ExtraBodyLayer
 from ..openai.stop_dropin import EmptyStop
 from .blocks import register_parts_blocks
+from .dropin_record import declared_value
 from .dropin_record import preset_record
 from .partner_tables import SDK_REQUEST_OPTIONS
 from .preset import DropIn
@@ -181,6 +182,9 @@ class PresetChatModel(TiktokenCounted):
                     "Send parameters newer than chatplex with model_kwargs={...}"
                 )
                 raise unknown_keyword(owner, key, [*names, *known], hint)
+        for key in spec.adapter_settings:  # held as its class holds them (None: unsent)
+            given_or_held = adapter_settings.get(key, declared_value(self.partner_record, key))
+            adapter_settings[key] = "" if given_or_held is None else given_or_held
         for key in (*body, *api_params, *unnamed):
             if key in profile.rejects:
                 raise ValueError(
@@ -542,9 +546,9 @@ class ChatCerebras(PresetChatModel, provider="cerebras"):
 
 class ChatOpenRouter(PresetChatModel, provider="openrouter"):
     """langchain-openrouter's `ChatOpenRouter`: `openrouter_provider` goes as the body's
-    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers (sent
-    only when set here or in `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`: LangChain
-    attributes to itself by default)."""
+    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers, as
+    there: unset, from `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`, else LangChain's
+    own (`https://docs.langchain.com`, `LangChain`); None or empty: not sent."""
 
 
 def preset_dropin_class(provider: str) -> type[PresetChatModel]:

@@ -7,6 +7,7 @@ and their own. ChatHyperbolic has no partner class: it declares none."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 from typing import Literal
@@ -22,7 +23,7 @@ from ..openai.dropin_record import BASE_CHAT_OPENAI_FIELDS
 from ..openai.dropin_record import redeclared
 from .preset import DropIn
 
-__all__ = ["DECLARED", "preset_record"]
+__all__ = ["DECLARED", "declared_value", "preset_record"]
 
 _TIMEOUT = float | tuple[float, float] | Any | None
 _CLIENTS = (
@@ -277,3 +278,19 @@ def preset_record(row: DropIn, form: Mapping[str, Any]) -> PartnerClass:
         versions=row.versions,
         lifts_model_kwargs=row.lifts_model_kwargs,
     )
+
+
+def declared_value(record: PartnerClass, name: str) -> Any:
+    """What its partner class holds in its declared field `name` where it is not given,
+    as its default factory reads it (langchain-core's `from_env`): its first variable
+    set (an empty one too), else its default; None where it declares no such field.
+
+    >>> record = PartnerClass("x", declared=(PartnerField("title", str, "LangChain"),))
+    >>> declared_value(record, "title"), declared_value(record, "other")
+    ('LangChain', None)
+    """
+    field = next((f for f in record.declared if f.name == name), None)
+    if field is None:
+        return None
+    variable = next((v for v in field.env if v in os.environ), None)
+    return field.default_value() if variable is None else os.environ[variable]

@@ -333,6 +333,34 @@ def test_provider_body_fields() -> None:
     assert body["provider"] == {"order": ["x"]} and body["reasoning"] == {"effort": "low"}
 
 
+def test_openrouter_attribution_defaults_to_langchain_s_as_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """langchain-openrouter's `app_url` / `app_title` defaults: its variables, else
+    LangChain's own; None or empty sends none (side by side: the partners' suite)."""
+
+    def attribution(**given: Any) -> dict[str, str]:
+        adapter = ChatOpenRouter(model="m", api_key="k", **given).adapter
+        assert isinstance(adapter, CompatibleAdapter)
+        headers = adapter.build_request([HumanMessage("x")], CallSettings(model="m"), stream=False)
+        return {k: v for k, v in headers.headers.items() if k in ("HTTP-Referer", "X-Title")}
+
+    langchain = {"HTTP-Referer": "https://docs.langchain.com", "X-Title": "LangChain"}
+    assert attribution() == langchain
+    assert attribution(app_url=None, app_title="") == {}
+    monkeypatch.setenv("OPENROUTER_APP_URL", "https://env.example")
+    monkeypatch.setenv("OPENROUTER_APP_TITLE", "")
+    assert attribution() == {"HTTP-Referer": "https://env.example"}
+    assert attribution(app_url=None) == {}
+    # chatplex's own family attributes nothing unless set
+    own = init_chat_model("openrouter:m", api_key="k").build_request("hi").headers
+    assert own.get("HTTP-Referer") == "https://env.example" and "X-Title" not in own
+    assert (
+        "HTTP-Referer"
+        not in init_chat_model("openrouter:m", api_key="k", app_url="").build_request("hi").headers
+    )
+
+
 def test_openrouter_attribution_from_the_constructor() -> None:
     router = ChatOpenRouter(model="m", api_key="k", app_url="https://me.example", app_title="Me")
     adapter = router.adapter
