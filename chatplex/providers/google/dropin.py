@@ -21,7 +21,6 @@ import os
 import re
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import UNSET
@@ -30,6 +29,7 @@ from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
 from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
+from ...secret import Secret
 from .dropin_base import GoogleDropin
 from .dropin_record import GENAI_NO_FIELD
 from .dropin_record import GENAI_RECORD
@@ -38,9 +38,6 @@ from .dropin_settings import google_fields
 from .dropin_settings import google_params
 from .dropin_settings import google_settings
 from .request import safety_settings
-
-if TYPE_CHECKING:
-    from ...secret import Secret
 
 __all__ = ["ChatGoogleGenerativeAI"]
 
@@ -112,9 +109,10 @@ def _with_hooks_it_runs(args: Mapping[str, Any], *, asynchronous: bool) -> dict[
     return {**args, "event_hooks": kept}
 
 
-def _url(given: str | Mapping[str, Any] | None) -> str | None:
+def _url(given: str | Secret | Mapping[str, Any] | None) -> str | Secret | None:
     """The server langchain-google-genai's `base_url` field names (`client_options` its
-    alias): a URL, or, as the removed `client_options` took it, a dict whose one key is
+    alias): a URL (a `Secret` where it carries a credential, held so from the drop-in
+    on), or, as the removed `client_options` took it, a dict whose one key is
     `api_endpoint` (a host alone: https); anything else a ValueError, as its validator's.
     """
     if isinstance(given, Mapping):
@@ -128,11 +126,11 @@ def _url(given: str | Mapping[str, Any] | None) -> str | None:
                 else "base_url must be a string or a dict containing the api_endpoint key."
             )
         given = given["api_endpoint"]
-        if given and "://" not in given:
+        if isinstance(given, str) and given and "://" not in given:
             given = f"https://{given}"
-    if given is not None and not isinstance(given, str):
-        raise ValueError(f"base_url must be a string or a dict, not {type(given).__name__}")
-    return given
+    if given is None or isinstance(given, (str, Secret)):
+        return given  # (a Secret taken as a URL: the adapter reads what it carries)
+    raise ValueError(f"base_url must be a string or a dict, not {type(given).__name__}")
 
 
 def _refuse_langsmith_gateway(owner: str) -> None:
