@@ -43,6 +43,7 @@ from ...adapters.connection import post_json
 from ...adapters.error_detail import detail_message
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
+from ...adapters.keys import hold_secrets
 from ...adapters.keys import secret_header_names
 from ...adapters.output_formats import given_json_schema
 from ...adapters.request_types import CallSettings
@@ -57,6 +58,7 @@ from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
+from ...secret import held_keys
 from .contents import system_as_human
 from .contents import without_empty_user_turns
 from .errors import ERROR_FAMILIES
@@ -142,6 +144,9 @@ class _GoogleWire(Adapter):
     _headers: dict[str, Any]
     _secret_names: frozenset[str]
     _key_digest: str
+    #: The caller's `default_headers=` alone, as held (a credential's value a `Secret`:
+    #: named like one, or carrying the key), in order; the drop-ins' `default_metadata`.
+    held_default_headers: tuple[tuple[str, Any], ...] = ()
 
     #: Whether an empty user turn is left out (the Gemini API's partner leaves it out).
     _drops_empty_user_turns = False
@@ -216,7 +221,9 @@ class _GoogleWire(Adapter):
         self._secret_names = secret_header_names(secret_headers)
         self.block_types = BLOCK_TYPES.plus(extra_block_types)
         names = self._secret_names | {"x-goog-api-key"}
+        keys = held_keys(headers.values())  # (before the caller's are merged in)
         self._headers = held_headers(headers, default_headers, names)
+        self.held_default_headers = tuple(hold_secrets(default_headers or {}, names, keys).items())
 
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers of one call (Vertex AI adds its bearer token)."""

@@ -172,8 +172,6 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     """
 
     partner_record = GENAI_RECORD
-    #: langchain-google-genai's `default_metadata`: its additional headers' items.
-    _default_metadata: tuple[tuple[str, str], ...] = ()
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         # langchain-google-genai's key: no resource path, no regional or version suffix.
@@ -266,7 +264,7 @@ class ChatGoogleGenerativeAI(GoogleDropin):
             # Sent even when empty, as langchain-google-genai sends it.
             safety_settings=list(safety_settings(given["safety_settings"]) or ()),
         )
-        self._default_metadata = tuple((additional_headers or {}).items())  # (checked)
+        self._hold_metadata()
 
 
 # The request fields LangChain's classes name as fields, sent as any API parameter is

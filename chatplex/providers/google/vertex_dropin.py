@@ -154,8 +154,6 @@ class ChatVertexAI(GoogleDropin):
         assert isinstance(adapter, VertexAIAdapter)  # built on one
         return self._count_tokens(contents_body(adapter.called_resource(self.model), messages))
 
-    #: langchain-google-vertexai's `default_metadata`: its additional headers' items.
-    _default_metadata: tuple[tuple[str, str], ...] = ()
     #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
     #: endpoint's resource path) every call goes to, `model` naming it in replies.
     tuned_model_name: str | None = None
@@ -268,7 +266,7 @@ class ChatVertexAI(GoogleDropin):
             response_logprobs=given["response_logprobs"] or (True if logprobs else None),
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
-        self._default_metadata = tuple((additional_headers or {}).items())  # (checked)
+        self._hold_metadata()
         if self.sdk_headers is None:  # (a subclass may say who calls its own way)
             routed = None if self.project is None else self.full_model_name
             self._sdk_for = (type(self).__name__, model or DEFAULT_VERTEX_MODEL, routed)

@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from chatplex.errors import ServerError
 from chatplex.providers.google.dropin_base import GoogleDropin
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
+from chatplex.secret import MASK
+from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai
@@ -50,3 +52,23 @@ def test_a_count_is_one_attempt_whatever_max_retries_says() -> None:
         genai(server, max_retries=3).langchain_num_tokens("Hi")
     assert len(server.requests) == 1
     assert server.requests[0].url.path.endswith(":countTokens")
+
+
+def test_default_metadata_shows_a_credential_header_masked_and_sends_it() -> None:
+    # Both partners' validators set `default_metadata` to the additional headers'
+    # items and show and write them in clear; chatplex shows every credential header
+    # masked (named like one, or carrying the model's key), the others as given, and
+    # sends each as given.
+    headers = {"x-team": "blue", "x-api-key-2": "gw-secret-1", "x-tenant": KEY}
+    server = Gemini([{"text": "Hi"}])
+    gemini = genai(server, additional_headers=headers)
+    vertex = ChatVertexAI(
+        model="gemini-2.0-flash", api_key=KEY, additional_headers={"x-tenant": KEY}
+    )
+    shown = (("x-team", "blue"), ("x-api-key-2", MASK), ("x-tenant", MASK))
+    assert gemini._default_metadata == shown
+    assert vertex._default_metadata == (("x-tenant", MASK),)
+    assert KEY not in repr(vars(gemini)) + repr(vars(vertex))
+    gemini.invoke("Hi")
+    sent = server.requests[-1].headers
+    assert [sent[name] for name in headers] == ["blue", "gw-secret-1", KEY]
