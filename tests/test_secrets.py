@@ -103,8 +103,9 @@ def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
     handler = Everything(logging.DEBUG)
     root = logging.getLogger()
     saved = root.level, {name: logging.getLogger(name).level for name in LOGGERS}
-    root.setLevel(logging.DEBUG)
+    # (caplog first: it puts back the level it found, which must be the run's, not DEBUG)
     caplog.set_level(logging.DEBUG)
+    root.setLevel(logging.DEBUG)
     for name in LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG)
     root.addHandler(handler)
