@@ -115,6 +115,7 @@ class FieldStoreChatModel(DropInChatModel):
     top_p: float | None = _hidden(default=None)
     timeout: float | None = _hidden(default=None)
     max_retries: int | None = _hidden(default=None)
+    streaming: bool | None = _hidden(default=False)
     api_key: SecretStr | None = _hidden(default=None)
     chatplex_profile: str | None = _hidden(default=None)
     model_kwargs: dict[str, Any] = _hidden(default_factory=dict)
@@ -135,6 +136,8 @@ class FieldStoreChatModel(DropInChatModel):
         if not isinstance(values, dict):
             return values
         values = {k: v for k, v in values.items() if k not in ("chatplex_model", "partner_given")}
+        if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
+            values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
         form = reading_form(cls._engine)
         fields = cls.model_fields
