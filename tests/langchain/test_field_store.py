@@ -111,3 +111,15 @@ def test_a_key_assigned_or_copied_in_is_held_as_a_secret(respx_mock: Any) -> Non
         assert route.calls.last.request.headers["authorization"] == f"Bearer {key}"
         for shown in (repr(model), model.model_dump_json(), str(vars(model))):
             assert key not in shown and "co-old-key" not in shown
+
+
+def test_a_partner_with_no_streaming_field_drops_the_keyword_and_shows_no_empty_dict() -> None:
+    partner = pytest.importorskip("langchain_ollama").ChatOllama
+    ours = chatplex.langchain.ChatOllama
+    assert issubclass(ours, FieldStoreChatModel)
+    shown = []
+    for cls in (partner, ours):
+        llm = cls(model="llama3.2", streaming=True, num_ctx=2048)
+        shown.append((repr(llm), llm.model_dump(), getattr(llm, "streaming", False)))
+    assert shown[1] == shown[0]
+    assert "client_kwargs" not in shown[1][0] and shown[1][1]["client_kwargs"] == {}

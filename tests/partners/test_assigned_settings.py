@@ -34,6 +34,15 @@ _COHERE = {
     "message": {"role": "assistant", "content": [{"type": "text", "text": "hi"}]},
     "usage": {"tokens": {"input_tokens": 1, "output_tokens": 1}},
 }
+_OLLAMA = {
+    "model": "llama3.2",
+    "created_at": "2025-01-01T00:00:00Z",
+    "message": {"role": "assistant", "content": "hi"},
+    "done": True,
+    "done_reason": "stop",
+    "prompt_eval_count": 1,
+    "eval_count": 1,
+}
 
 #: Drop-in name -> (partner module, constructor keywords but the base URL, its base URL's
 #: path on the server, the reply, settings assigned after construction, read back).
@@ -82,6 +91,13 @@ CASES: dict[str, tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]
         "",
         _COHERE,
         {"temperature": 0.4, "preamble": "Be brief.", "model": "command-r7b-12-2024"},
+    ),
+    "ChatOllama": (
+        "langchain_ollama",
+        {"model": "llama3.2", "temperature": 0.1},
+        "",
+        _OLLAMA,
+        {"temperature": 0.6, "num_ctx": 4096, "num_predict": 7, "model": "llama3.1"},
     ),
 }
 

@@ -28,12 +28,9 @@ CHAT_OLLAMA = PartnerClass(
     # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It
     # reports no identifying params (LangChain's default).
     fields=PartnerFields(
-        annotations={"model": str},
-        required=frozenset({"model"}),
         serialized=False,
         identifying=False,
         aliases={"max_tokens": "num_predict"},
-        unwritten=dict.fromkeys(("client_kwargs", "async_client_kwargs", "sync_client_kwargs"), {}),
         dumped=field_names(
             "name disable_streaming output_version model reasoning validate_model_on_init "
             "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
@@ -50,7 +47,6 @@ CHAT_OLLAMA = PartnerClass(
             "tfs_z top_k top_p format keep_alive base_url client_kwargs "
             "async_client_kwargs sync_client_kwargs"
         ),
-        shown_unless_none=frozenset({"output_version"}),
     ),
     # Its own pydantic fields, in its order. It reads no variable: the ollama SDK client
     # reads OLLAMA_HOST where `base_url` is None, leaving the field None.
@@ -78,8 +74,9 @@ CHAT_OLLAMA = PartnerClass(
         PartnerField("format", Literal["", "json"] | dict[str, Any] | None),
         PartnerField("keep_alive", int | str | None),
         PartnerField("base_url", str | None),
-        PartnerField("client_kwargs", dict | None, factory=dict),
-        PartnerField("async_client_kwargs", dict | None, factory=dict),
-        PartnerField("sync_client_kwargs", dict | None, factory=dict),
+        PartnerField("client_kwargs", dict | None, {}),
+        PartnerField("async_client_kwargs", dict | None, {}),
+        PartnerField("sync_client_kwargs", dict | None, {}),
     ),
+    fields_store=True,
 )
