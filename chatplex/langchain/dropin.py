@@ -38,8 +38,8 @@ from ..dropins import DROP_IN_MODULES
 from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
-from .field_store import FieldStoreChatModel
 from .field_store import declared_fields
+from .field_store import field_store_class
 from .partner_class import class_view
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
@@ -91,8 +91,11 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         lazy = () if form is None else form.clients
         annotations, fields = declared_fields(record.declared, lazy)
         namespace.update(fields, __annotations__=annotations)
-        base = FieldStoreChatModel
-    cls = type(name, (base,), namespace)
+    cls = (
+        field_store_class(name, namespace)
+        if record.fields_store
+        else type(name, (base,), namespace)
+    )
     cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
     return cls
 

@@ -18,10 +18,13 @@ built again when an assignment or `model_copy(update=...)` changes what it is bu
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 from typing import Self
 
@@ -57,7 +60,7 @@ from .settings_fields import masked as _masked_setting
 from .traits import partner_calls
 from .traits import partner_traits
 
-__all__ = ["FieldStoreChatModel", "declared_fields"]
+__all__ = ["FieldStoreChatModel", "declared_fields", "field_store_class"]
 
 #: LangChain's settings that the engines take too, where they declare them.
 _SHARED = frozenset({"output_version", "profile"})
@@ -80,6 +83,15 @@ def declared_fields(
         annotations[field.name] = field.annotation
         fields[field.name] = _field_info(field)
     return annotations, fields
+
+
+def field_store_class(name: str, namespace: dict[str, Any]) -> type[FieldStoreChatModel]:
+    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`. A partner
+    field named as a property of the drop-in's (langchain-aws's `provider`) is a field
+    the property reads (`_partner_value`): pydantic's warning of the shadowing is moot."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
+        return type(name, (FieldStoreChatModel,), namespace)
 
 
 def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
@@ -139,19 +151,20 @@ class FieldStoreChatModel(DropInChatModel):
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
+        if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
+            values["stop"] = [values["stop"]]
         form = reading_form(cls._engine)
         fields = cls.model_fields
         for keyword in list(values):
             name = form.aliases.get(keyword) if form is not None else None
             if name is not None and name in fields and name not in values:
                 values[name] = values.pop(keyword)
+        values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         for name, value in values.items():
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
                 values[name] = _held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
-        if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
-            values["stop"] = [values["stop"]]
         spelled = {a for f in fields.values() for a in _aliases(f)}
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
         if isinstance(values.get("cache"), BaseCache):
@@ -162,9 +175,43 @@ class FieldStoreChatModel(DropInChatModel):
 
     @model_validator(mode="after")
     def _build(self) -> Self:
-        """The engine built from the fields. (Replaces ChatChatplex's.)"""
+        """The engine built from the fields, then the fields the partner's validators
+        write at construction. (Replaces ChatChatplex's.)"""
         self._rebuild(self._engine_keywords())
+        if self.profile is None:  # (LangChain's validator ran before the engine was built)
+            with contextlib.suppress(Exception):  # as LangChain's: never fails construction
+                profile = self._resolve_model_profile()
+                if profile is not None:
+                    self.__dict__["profile"] = profile
+                    self.__pydantic_fields_set__.add("profile")
+        self._validated()
         return self
+
+    def _validated(self) -> None:
+        """The fields the partner's validators write at construction, from the model
+        built: those filled when not given (`PartnerFields.filled`), those completed from
+        other settings (`completed`, where it completed them), and those counted as set
+        whatever was given (`assigned`). The engine, built from what they were filled
+        from, is kept (`_built_from` says what it is now built from)."""
+        form = reading_form(self._engine)
+        if form is None:
+            return
+        held, fields, engine = self.__dict__, type(self).model_fields, self.chatplex_model
+        given = set(self.model_fields_set)
+        for name, attr in form.filled.items():
+            if name in fields and name not in given:
+                held[name] = attrgetter(attr)(engine)
+        for name, attr in form.completed.items():
+            value = attrgetter(attr)(engine)
+            if name in fields and value is not None:
+                held[name] = value
+                given.add(name)
+        settings = self.chatplex_settings
+        for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
+            if keyword in settings and name in fields:
+                held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
+        self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
+        self._built_from = {k: copy.copy(v) for k, v in self._engine_keywords().items()}
 
     @model_validator(mode="after")
     def _show_settings(self) -> Self:
@@ -193,7 +240,22 @@ class FieldStoreChatModel(DropInChatModel):
         if held.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
             out["streaming"] = held["streaming"]
         out.update(held.get("chatplex_settings") or {})
-        return out
+        return self._kept_out(out)
+
+    def _kept_out(self, keywords: dict[str, Any]) -> dict[str, Any]:
+        """`keywords` without the settings the partner keeps in another field
+        (`PartnerFields.kept_in`), where they are given as themselves: the engine takes
+        them (and says where they are not sent) as given."""
+        form = reading_form(self._engine)
+        for keyword, name in (form.kept_in if form is not None else {}).items():
+            within = keywords.get(name)
+            if keyword in keywords and isinstance(within, Mapping) and keyword in within:
+                rest = {k: v for k, v in within.items() if k != keyword}
+                if rest:
+                    keywords[name] = rest
+                else:
+                    del keywords[name]
+        return keywords
 
     def _rebuild(self, keywords: dict[str, Any]) -> None:
         """The engine built from `keywords`, as DropInChatModel builds it."""
@@ -205,7 +267,10 @@ class FieldStoreChatModel(DropInChatModel):
         reading = partner_traits(engine.adapter).partner_reading
         if engine.adapter is not None and reading is not None:
             engine.adapter = reading(engine.adapter)
-        chosen = engine.langchain_disable_streaming(self.__dict__.get("disable_streaming"))
+        given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
+        chosen = engine.langchain_disable_streaming(
+            self.__dict__.get("disable_streaming") if given else None
+        )
         if chosen is not None:
             self.__dict__["disable_streaming"] = chosen
         self.__dict__["chatplex_model"] = engine
