@@ -174,7 +174,12 @@ class ChatBedrockConverse(DropInEngine):
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
         """As langchain-aws's `build_extra` leaves them: `model_kwargs` (which it has no
         field for) merged into `additional_model_request_fields` (whose own keys win),
-        with its warning (at the partner's `stacklevel=2`: in pydantic's `__init__`)."""
+        with its warning (at the partner's `stacklevel=2`: in pydantic's `__init__`).
+        A model id not a string fails where its validator first reads it, before its
+        field is checked (no provider given: an AttributeError, as there)."""
+        model = settings.get("model_id", settings.get("model"))
+        if model is not None and not isinstance(model, str) and not settings.get("provider"):
+            raise AttributeError(f"{type(model).__name__!r} object has no attribute 'startswith'")
         moved = settings.pop("model_kwargs", None)
         if moved:
             say(
