@@ -123,12 +123,15 @@ class FieldStoreChatModel(DropInChatModel):
 
     # ChatChatplex's own settings, where the partner has no field of that name: taken,
     # sent, but neither dumped nor shown (a class declaring the field shows it).
+    model: str | None = _hidden(default=None)
     max_tokens: int | None = _hidden(default=None)
     top_p: float | None = _hidden(default=None)
+    stop: list[str] | None = _hidden(default=None)  # (not read from `stop_sequences`)
     timeout: float | None = _hidden(default=None)
     max_retries: int | None = _hidden(default=None)
     streaming: bool | None = _hidden(default=False)
     api_key: SecretStr | None = _hidden(default=None)
+    base_url: str | None = _hidden(default=None)
     chatplex_profile: str | None = _hidden(default=None)
     model_kwargs: dict[str, Any] = _hidden(default_factory=dict)
     chatplex_settings: dict[str, Any] = _hidden(default_factory=dict)
@@ -323,7 +326,10 @@ class FieldStoreChatModel(DropInChatModel):
         if form is None or not form.dumped:
             return dumped
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
+        excluded = {f.name for f in self._engine.partner_record.declared if f.excluded}
         for name in form.clients:
+            if name in excluded:  # (`Field(exclude=True)`: not dumped by the partner)
+                continue
             if (include is None or name in include) and name not in exclude:
                 value = None if json_mode else getattr(self, name)
                 if value is not None or not info.exclude_none:
@@ -359,6 +365,15 @@ class FieldStoreChatModel(DropInChatModel):
             else _masked_setting(v, k, keys)
             for k, v in values.items()
         }
+
+    def to_json(self) -> Any:
+        """LangChain's own, of the fields (as the partner's writes them); where LangChain
+        does not serialize the partner, its `not_implemented` form by its module path."""
+        serialized = super(DropInChatModel, self).to_json()
+        namespace = self._engine.partner_record.namespace
+        if serialized.get("type") == "not_implemented" and namespace is not None:
+            serialized["id"] = [*namespace, type(self).__name__]
+        return serialized
 
     def configurable_fields(self, **kwargs: Any) -> Any:
         return super(DropInChatModel, self).configurable_fields(**kwargs)
