@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
 from operator import attrgetter
+from typing import Annotated
 from typing import Any
 from typing import Self
 
@@ -37,6 +38,8 @@ from pydantic import PrivateAttr
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 from pydantic import SerializerFunctionWrapHandler
+from pydantic import ValidatorFunctionWrapHandler
+from pydantic import WrapValidator
 from pydantic import model_serializer
 from pydantic import model_validator
 from pydantic.fields import FieldInfo
@@ -45,7 +48,9 @@ from ..chat import BaseCache
 from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_record import REQUIRED
 from ..chat.partner_record import PartnerField
+from ..secret import MaskedHeaders
 from ..secret import Secret
+from ..secret import masked_headers
 from ..secret import secret_values
 from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
@@ -80,7 +85,8 @@ def declared_fields(
     for field in declared:
         if field.name in skipped:
             continue
-        annotations[field.name] = field.annotation
+        # (headers held as pydantic validates them: never a plain dict showing a key)
+        annotations[field.name] = Annotated[field.annotation, WrapValidator(_kept_masked)]
         fields[field.name] = _field_info(field)
     return annotations, fields
 
@@ -96,8 +102,9 @@ def field_store_class(name: str, namespace: dict[str, Any]) -> type[FieldStoreCh
 
 def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
     options: dict[str, Any] = {"exclude": True} if field.excluded else {}
-    if field.alias is not None:
+    if field.alias is not None:  # (taken by either name; dumped by_alias as its alias)
         options["validation_alias"] = AliasChoices(field.name, field.alias)
+        options["serialization_alias"] = field.alias
     if field.env:
         read = secret_from_env if _is_secret(field.annotation) else from_env
         fallback = field.default_value()
@@ -164,6 +171,9 @@ class FieldStoreChatModel(DropInChatModel):
                 values[name] = values.pop(keyword)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
+        keys = secret_values(values.values())
+        for name in fields.keys() & values.keys():
+            values[name] = _held_headers(values[name], keys)
         for name, value in values.items():
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
                 values[name] = _held(fields[name].annotation, name, value, unmasked)
@@ -209,6 +219,13 @@ class FieldStoreChatModel(DropInChatModel):
             if name in fields and value is not None:
                 held[name] = value
                 given.add(name)
+        for name, attr in form.resolved.items():
+            value = attrgetter(attr)(engine)
+            if name in fields and name not in given and value is not None:
+                held[name] = value
+        for name, value in form.defaults.items():
+            if name in fields and held.get(name) is None:
+                held[name] = copy.deepcopy(value)
         settings = self.chatplex_settings
         for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
             if keyword in settings and name in fields:
@@ -234,6 +251,8 @@ class FieldStoreChatModel(DropInChatModel):
             value = held[name]
             if value is None or value == defaults.get(name, ABSENT):
                 continue
+            if name == "model" and not _declares(cls, name):
+                continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
             out[name] = Secret(value.get_secret_value()) if isinstance(value, SecretStr) else value
@@ -277,6 +296,8 @@ class FieldStoreChatModel(DropInChatModel):
         if chosen is not None:
             self.__dict__["disable_streaming"] = chosen
         self.__dict__["chatplex_model"] = engine
+        if not _declares(cls, "model"):  # (the partner's `model`: its model id's property)
+            self.__dict__["model"] = getattr(engine, "model", None)
         # (a copy of each mapping and list: one changed in place is seen as changed)
         self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
 
@@ -289,6 +310,7 @@ class FieldStoreChatModel(DropInChatModel):
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
         if field is not None and name not in _DERIVED:
+            value = _held_headers(value, self._keys())
             value = _held(field.annotation, name, value, self.chatplex_unmasked)
         super(DropInChatModel, self).__setattr__(name, value)
         if not name.startswith("_") and name in type(self).model_fields and self._built:
@@ -367,9 +389,12 @@ class FieldStoreChatModel(DropInChatModel):
         }
 
     def to_json(self) -> Any:
-        """LangChain's own, of the fields (as the partner's writes them); where LangChain
-        does not serialize the partner, its `not_implemented` form by its module path."""
-        serialized = super(DropInChatModel, self).to_json()
+        """LangChain's own, of the fields (as the partner's writes them, credentials in
+        them masked as in every chatplex form); where LangChain does not serialize the
+        partner, its `not_implemented` form by its module path."""
+        serialized: Any = super(DropInChatModel, self).to_json()
+        if serialized.get("type") == "constructor":  # (no credential written in clear)
+            serialized["kwargs"] = self._masked(serialized["kwargs"])
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
@@ -444,6 +469,20 @@ def _held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> A
     return shown
 
 
+def _kept_masked(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Headers held masked (`_collect_settings`) kept so: pydantic would copy them into
+    a plain dict, whose repr shows a key."""
+    return value if isinstance(value, MaskedHeaders) else handler(value)
+
+
+def _held_headers(value: Any, keys: frozenset[Secret]) -> Any:
+    """Headers (a mapping of strings) held in a `MaskedHeaders`, whose repr masks a
+    credential header and one carrying a key of `keys`; any other value as it is."""
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return masked_headers(value, keys)
+    return value
+
+
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
     """`items`, those named in `order` first, in that order (as the partner has them)."""
     first = {name: items[name] for name in order if name in items}
@@ -458,6 +497,12 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
     declared = {f.name: f.default_value() for f in cls._engine.partner_record.declared}
     return {**plain, **{n: v for n, v in declared.items() if n in fields}}
+
+
+@functools.cache
+def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
+    """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
+    return any(f.name == name for f in cls._engine.partner_record.declared)
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:

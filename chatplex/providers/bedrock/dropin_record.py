@@ -215,6 +215,8 @@ BEDROCK_RECORD = dataclasses.replace(
     namespace=("langchain", "chat_models", "bedrock"),
     partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
     combined_output="usage_and_stop",  # its rows merged, on Converse too
+    # Not on the field store yet: it binds on a Converse model (`_BoundOnAnother`, which
+    # reads `partner_given`), and its validators' moves into `model_kwargs` are the engine's.
     fields_store=False,
     fields=PartnerFields(
         annotations={"model_id": str},
