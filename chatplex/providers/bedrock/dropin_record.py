@@ -147,10 +147,6 @@ CONVERSE_RECORD = PartnerClass(
         clients=_BOTO3_CLIENTS,
         client_arguments=_BOTO3_CLIENT_ARGUMENTS,
         client_optional=frozenset(_BOTO3_CLIENT_ARGUMENTS),
-        unwritten={
-            "guard_last_turn_only": False,
-            **dict.fromkeys(("raw_blocks", "reasoning_effort")),
-        },
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=_INVOKED_MODEL),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
