@@ -173,6 +173,8 @@ CONVERSE_RECORD = PartnerClass(
         "performance_config service_tier output_config request_metadata "
         "guard_last_turn_only raw_blocks",
         PartnerField("system", List[str | Dict[str, Any]] | None),
+        # A float taken too: its int field refuses `timeout=0.1` (a kept difference).
+        PartnerField("timeout", int | float | None),
         PartnerField("top_p", float | None),
         PartnerField("region_name", str | None),
         PartnerField("provider", str, ""),
