@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import os
 import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -45,6 +46,8 @@ from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from ..chat import BaseCache
+from ..chat.dropin import pick
+from ..chat.params import SettingRefused
 from ..chat.partner_form import IdentifyingParams
 from ..chat.partner_record import REQUIRED
 from ..chat.partner_record import PartnerField
@@ -56,6 +59,7 @@ from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
 from .dropin_settings import LANGCHAIN_SIDE
 from .dropin_settings import engine_parameters
+from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
 from .partner_fields import ABSENT
 from .partner_fields import built_as_partner
@@ -100,6 +104,21 @@ def field_store_class(name: str, namespace: dict[str, Any]) -> type[FieldStoreCh
         return type(name, (FieldStoreChatModel,), namespace)
 
 
+def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
+    """A field given under its name and its alias: the value, where both are the same (a
+    SettingRefused, as the engine's, where not; a key's value never shown)."""
+    if not (isinstance(value, (Secret, SecretStr)) or isinstance(other, (Secret, SecretStr))):
+        return pick(owner, **{name: value, alias: other})
+    if _revealed(value) != _revealed(other):
+        raise SettingRefused(f"{owner} got {name}= and {alias}=: pass one of them")
+    return value
+
+
+def _revealed(value: Any) -> Any:
+    reveal = getattr(value, "get_secret_value", None) or getattr(value, "get", None)
+    return reveal() if callable(reveal) else value
+
+
 def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
     options: dict[str, Any] = {"exclude": True} if field.excluded else {}
     if field.alias is not None:  # (taken by either name; dumped by_alias as its alias)
@@ -108,6 +127,8 @@ def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `
     if field.env:
         read = secret_from_env if _is_secret(field.annotation) else from_env
         fallback = field.default_value()
+        if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
+            fallback = fallback.get_secret_value()
         return Field(default_factory=read(list(field.env), default=fallback), **options)
     if field.factory is not None:
         return Field(default_factory=field.factory, **options)
@@ -169,6 +190,8 @@ class FieldStoreChatModel(DropInChatModel):
             name = form.aliases.get(keyword) if form is not None else None
             if name is not None and name in fields and name not in values:
                 values[name] = values.pop(keyword)
+            elif name is not None and name in fields and keyword not in fields:
+                values[name] = _one(cls.__name__, name, values[name], keyword, values.pop(keyword))
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
@@ -212,7 +235,7 @@ class FieldStoreChatModel(DropInChatModel):
         held, fields, engine = self.__dict__, type(self).model_fields, self.chatplex_model
         given = set(self.model_fields_set)
         for name, attr in form.filled.items():
-            if name in fields and name not in given:
+            if name in fields and (name not in given or held.get(name) is None):  # (or None)
                 held[name] = attrgetter(attr)(engine)
         for name, attr in form.completed.items():
             value = attrgetter(attr)(engine)
@@ -226,6 +249,11 @@ class FieldStoreChatModel(DropInChatModel):
         for name, value in form.defaults.items():
             if name in fields and held.get(name) is None:
                 held[name] = copy.deepcopy(value)
+        named = {n for n in fields if held.get(n) is not None}
+        for name, value in form.fallen_back(named, os.environ).items():
+            if name in fields:  # (its validator's fill, not the engine's: not sent)
+                held[name] = value
+                given.add(name)
         settings = self.chatplex_settings
         for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
             if keyword in settings and name in fields:
@@ -304,8 +332,9 @@ class FieldStoreChatModel(DropInChatModel):
     def _refresh(self) -> None:
         """The engine built again where what it is built from has changed."""
         keywords = self._engine_keywords()
-        if keywords != self._built_from:
-            self._rebuild(keywords)
+        if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
+            self._rebuild(sent_over_fields(type(self), keywords))
+            self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
 
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
@@ -350,7 +379,7 @@ class FieldStoreChatModel(DropInChatModel):
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
         excluded = {f.name for f in self._engine.partner_record.declared if f.excluded}
         for name in form.clients:
-            if name in excluded:  # (`Field(exclude=True)`: not dumped by the partner)
+            if name in excluded or name.startswith("_"):  # (not dumped by the partner)
                 continue
             if (include is None or name in include) and name not in exclude:
                 value = None if json_mode else getattr(self, name)
@@ -367,7 +396,7 @@ class FieldStoreChatModel(DropInChatModel):
         form = reading_form(self._engine)
         if form is None or not form.shown:
             return args.items()
-        for name in form.clients:
+        for name in (n for n in form.clients if not n.startswith("_")):  # (private: unshown)
             try:
                 args[name] = getattr(self, name)
             except Exception:  # noqa: BLE001, S112 - a repr never raises (no SDK here)
@@ -404,7 +433,11 @@ class FieldStoreChatModel(DropInChatModel):
         return super(DropInChatModel, self).configurable_fields(**kwargs)
 
     def _partner_value(self, name: str) -> Any:
-        fields = type(self).model_fields
+        """Its field `name`, or the field an alias of its names (read as the partner_given
+        path reads it: langchain-anthropic's `effort` property)."""
+        fields, form = type(self).model_fields, reading_form(self._engine)
+        if name not in fields and form is not None and form.aliases.get(name) in fields:
+            name = form.aliases[name]
         return self.__dict__.get(name) if name in fields else ABSENT
 
     def _keys(self) -> frozenset[Secret]:
