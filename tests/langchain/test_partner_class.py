@@ -194,8 +194,8 @@ def test_a_partner_class_that_cannot_be_merged_is_skipped_with_a_warning(
     fake = type(sys)(_ANTHROPIC_MODULE)
     fake.ChatAnthropic = _AbcFirst  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, _ANTHROPIC_MODULE, fake)
-    model = anthropic()
-    with pytest.warns(RuntimeWarning, match="cannot be seen as"):
+    with pytest.warns(RuntimeWarning, match="cannot be seen as"):  # (read building it)
+        model = anthropic()
         assert model.__class__ is ChatAnthropic
     assert not isinstance(model, _AbcFirst)
 

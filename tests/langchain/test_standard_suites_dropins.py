@@ -112,7 +112,15 @@ DROP_INS: dict[str, DropIn] = {
         ),
     ),
     "ChatAnthropic": DropIn(
-        "anthropic", env=("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL"), anthropic_inputs=True
+        "anthropic",
+        env=("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL"),
+        anthropic_inputs=True,
+        # langchain-anthropic's fields (its `base_url` is an alias, no attribute)
+        env_params=(
+            {"ANTHROPIC_API_KEY": "env-key", "ANTHROPIC_API_URL": UNIT_BASE_URL},
+            {"model": "claude-haiku-4-5"},
+            {"anthropic_api_url": UNIT_BASE_URL, "anthropic_api_key": "env-key"},
+        ),
     ),
     "ChatOllama": DropIn("ollama", json_mode=True, tool_choice=False),
     "ChatCohere": DropIn("cohere", env=("CO_API_KEY", "CO_API_URL")),

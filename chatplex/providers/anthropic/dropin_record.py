@@ -141,6 +141,7 @@ CHAT_ANTHROPIC = PartnerClass(
     ),
     profiles="anthropic",
     lifts_model_kwargs=0,  # (langchain-core's build_model_kwargs)
+    fields_store=True,
     # Its own pydantic fields, in its order. `max_tokens` left None is the model's output
     # limit (its "before" validator); the base URL and key are read by its gateway
     # validator (langchain-core's `_apply_gateway_config`), the URL defaulting to
