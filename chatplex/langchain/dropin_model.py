@@ -44,6 +44,7 @@ from ..secret.arguments import hold_keys
 from . import dropin_serialized
 from .dropin_serialized import CHATPLEX_FIELDS
 from .dropin_settings import LANGCHAIN_SIDE as _LANGCHAIN_SIDE
+from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import changed_settings as _changed_settings
 from .dropin_settings import engine_parameters
 from .dropin_settings import engine_settings as _engine_settings
@@ -61,8 +62,8 @@ from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
 from .partner_fields import FieldReads
-from .partner_fields import built_as_partner
 from .partner_fields import configured_field
+from .partner_fields import engine_as_partner
 from .partner_fields import held_keywords
 from .partner_fields import partner_default
 from .partner_fields import partner_environment
@@ -76,17 +77,12 @@ from .settings_fields import masked as _masked
 from .tool_binding import functions_only
 from .trace_params import remembered_ls_params
 from .trace_versions import named_versions
-from .traits import partner_calls
 from .traits import partner_traits
 from .wrapped import adapter_of as _adapter_of
 from .wrapped import primary as _primary
 
 #: `bind_tools`' tool choice not given (a partner may bind one given as None).
 _NOT_GIVEN: Any = object()
-
-#: LangChain's settings that the engines take too, where they declare them (`profile`:
-#: langchain-aws's reasoning-effort levels are the profile's).
-_SHARED = frozenset({"output_version", "profile"})
 
 #: Of those, the ones the partner serializes as LangChain's alone (not its own kwargs).
 _LANGCHAIN_WRITTEN = frozenset({"profile"})
@@ -181,7 +177,7 @@ class DropInChatModel(ChatChatplex):
         # (`output_version="responses/v1"` is langchain-openai's switch to the Responses API).
         # `output_version="v1"` (LangChain's standard blocks) stays LangChain's alone: its
         # BaseChatModel writes those blocks from the engine's replies, as for every class.
-        for name in _SHARED & values.keys() & engine_parameters(cls):
+        for name in SHARED_SETTINGS & values.keys() & engine_parameters(cls):
             if values[name] != "v1":
                 settings[name] = values[name]
         # `streaming` is LangChain's, but where it also shapes the partner's request (an
@@ -193,12 +189,7 @@ class DropInChatModel(ChatChatplex):
         settings = cls._engine.langchain_settings(settings)
         form = serialized_form(cls._engine.partner_record.fields)
         sent = sent_over_fields(cls, settings) if as_held else settings
-        engine = built_as_partner(cls._engine, sent if form is None else form.settable(sent))
-        engine.partner_words = True  # under LangChain's name, its partner's error words
-        engine.partner_calls = partner_calls(engine.adapter)  # ... retries and failures
-        reading = partner_traits(engine.adapter).partner_reading
-        if engine.adapter is not None and reading is not None:  # and its reading of replies
-            engine.adapter = reading(engine.adapter)
+        engine = engine_as_partner(cls._engine, sent if form is None else form.settable(sent))
         for name in _LANGCHAIN_WRITTEN:
             settings.pop(name, None)
         # The partner's `disable_streaming` where it sets one per model.

@@ -37,6 +37,10 @@ from .wrapped import adapter_of as _adapter_of
 if TYPE_CHECKING:
     from .chat_protocol import EngineClass
 
+#: LangChain's settings that the engines take too, where they declare them (`profile`:
+#: langchain-aws's reasoning-effort levels are the profile's).
+SHARED_SETTINGS = frozenset({"output_version", "profile"})
+
 #: Keywords LangChain's side keeps: `BaseChatModel`'s fields, and `streaming` (LangChain
 #: streams on `invoke` with it, and callbacks see each token).
 LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}

@@ -58,21 +58,17 @@ from ..secret import secret_values
 from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
 from .dropin_settings import LANGCHAIN_SIDE
+from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import engine_parameters
 from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
 from .partner_fields import ABSENT
-from .partner_fields import built_as_partner
+from .partner_fields import engine_as_partner
 from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
 from .settings_fields import masked as _masked_setting
-from .traits import partner_calls
-from .traits import partner_traits
 
 __all__ = ["FieldStoreChatModel", "declared_fields", "field_store_class"]
-
-#: LangChain's settings that the engines take too, where they declare them.
-_SHARED = frozenset({"output_version", "profile"})
 
 #: Fields of the class held apart from the partner's (not settings sent).
 _DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
@@ -284,7 +280,7 @@ class FieldStoreChatModel(DropInChatModel):
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
             out[name] = Secret(value.get_secret_value()) if isinstance(value, SecretStr) else value
-        for name in _SHARED & self.model_fields_set & engine_parameters(cls):
+        for name in SHARED_SETTINGS & self.model_fields_set & engine_parameters(cls):
             if held[name] != "v1":
                 out[name] = held[name]
         if held.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
@@ -311,12 +307,7 @@ class FieldStoreChatModel(DropInChatModel):
         """The engine built from `keywords`, as DropInChatModel builds it."""
         cls = type(self)
         settings = cls._engine.langchain_settings(dict(keywords))
-        engine = built_as_partner(cls._engine, settings)
-        engine.partner_words = True
-        engine.partner_calls = partner_calls(engine.adapter)
-        reading = partner_traits(engine.adapter).partner_reading
-        if engine.adapter is not None and reading is not None:
-            engine.adapter = reading(engine.adapter)
+        engine = engine_as_partner(cls._engine, settings)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
         chosen = engine.langchain_disable_streaming(
             self.__dict__.get("disable_streaming") if given else None

@@ -62,11 +62,14 @@ from ..secret import secret_values
 from ..secret.urls import redact_url
 from .remembered import Remembered
 from .traits import missing_key_error
+from .traits import partner_calls
+from .traits import partner_traits
 
 __all__ = [
     "ABSENT",
     "FieldReads",
     "built_as_partner",
+    "engine_as_partner",
     "configured_field",
     "held_keywords",
     "lift_model_kwargs",
@@ -258,6 +261,19 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
         raise  # a name it does not take; its partner's own TypeError
     except TypeError as err:
         raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
+
+
+def engine_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) -> DropInEngine:
+    """The engine `built_as_partner`, then speaking as its partner under LangChain's
+    name: its error words, its retries and failures (`PartnerCalls`), its reading of
+    replies (`PartnerTraits.partner_reading`)."""
+    engine = built_as_partner(engine_type, keywords)
+    engine.partner_words = True
+    engine.partner_calls = partner_calls(engine.adapter)
+    reading = partner_traits(engine.adapter).partner_reading
+    if engine.adapter is not None and reading is not None:
+        engine.adapter = reading(engine.adapter)
+    return engine
 
 
 def _as_held_by_partner(
