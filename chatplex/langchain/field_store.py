@@ -125,6 +125,9 @@ def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `
         fallback = field.default_value()
         if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
             fallback = fallback.get_secret_value()
+        elif fallback is not None and not isinstance(fallback, str):  # (a number)
+            # from_env takes none: the engine reads the variable, `filled` writes it here
+            return Field(default=fallback, **options)
         return Field(default_factory=read(list(field.env), default=fallback), **options)
     if field.factory is not None:
         return Field(default_factory=field.factory, **options)
@@ -178,9 +181,13 @@ class FieldStoreChatModel(DropInChatModel):
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
-        if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
-            values["stop"] = [values["stop"]]
         form = reading_form(cls._engine)
+        kept = _kept_apart(cls)
+        for shared, keyword in (form.set_only_by if form is not None else {}).items():
+            if values.get(keyword) is not None and shared in cls.model_fields:
+                values[shared] = values[keyword]  # (its alias is another's: pydantic sets both)
+        if isinstance(values.get("stop"), str) and not ("stop" in kept or _takes_text(cls, "stop")):
+            values["stop"] = [values["stop"]]  # one stop sequence (where its field refuses it)
         fields = cls.model_fields
         for keyword in list(values):
             name = form.aliases.get(keyword) if form is not None else None
@@ -188,6 +195,11 @@ class FieldStoreChatModel(DropInChatModel):
                 values[name] = values.pop(keyword)
             elif name is not None and name in fields and keyword not in fields:
                 values[name] = _one(cls.__name__, name, values[name], keyword, values.pop(keyword))
+        for alias, names in _aliased(cls).items():  # (an alias no form names: each field's)
+            if alias in values:
+                held = values.pop(alias)
+                for name in names:
+                    values[name] = _one(cls.__name__, name, values.get(name, held), alias, held)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
@@ -198,7 +210,11 @@ class FieldStoreChatModel(DropInChatModel):
                 values[name] = _held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
         spelled = {a for f in fields.values() for a in _aliases(f)}
-        rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
+        rest = {
+            k: values.pop(k)
+            for k in list(values)
+            if (k not in fields and k not in spelled) or k in kept  # (its own field's: not)
+        }
         if isinstance(values.get("cache"), BaseCache):
             rest["cache"] = values.pop("cache")  # a chatplex cache is the engine's
         if rest:
@@ -272,8 +288,10 @@ class FieldStoreChatModel(DropInChatModel):
         for name in cls.model_fields:
             if name in skipped or name not in held:
                 continue
-            value = held[name]
-            if value is None or value == defaults.get(name, ABSENT):
+            value, default = held[name], defaults.get(name, ABSENT)
+            if value is None and (default is None or name not in self.model_fields_set):
+                continue  # (None given over another default: given, as the partner holds it)
+            if value is not None and value == default:
                 continue
             if name == "model" and not _declares(cls, name):
                 continue  # (the engine's, shown: `_rebuild`)
@@ -332,7 +350,11 @@ class FieldStoreChatModel(DropInChatModel):
         if field is not None and name not in _DERIVED:
             value = _held_headers(value, self._keys())
             value = _held(field.annotation, name, value, self.chatplex_unmasked)
-        super(DropInChatModel, self).__setattr__(name, value)
+        if field is not None and isinstance(getattr(type(self), name, None), property):
+            self.__dict__[name] = value  # (a field a property of the drop-in's reads)
+            self.__pydantic_fields_set__.add(name)
+        else:
+            super(DropInChatModel, self).__setattr__(name, value)
         if not name.startswith("_") and name in type(self).model_fields and self._built:
             self._refresh()
 
@@ -366,7 +388,7 @@ class FieldStoreChatModel(DropInChatModel):
         dumped: dict[str, Any] = handler(self)
         form = reading_form(self._engine)
         if form is None or not form.dumped:
-            return dumped
+            return self._masked(dumped)
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
         excluded = {f.name for f in self._engine.partner_record.declared if f.excluded}
         for name in form.clients:
@@ -527,6 +549,34 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
 def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
     """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
     return any(f.name == name for f in cls._engine.partner_record.declared)
+
+
+@functools.cache
+def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
+    """Each alias of the partner's fields that is no field of its own: the fields it sets
+    (pydantic sets each field an alias names, not ChatChatplex's field of that name)."""
+    aliased: dict[str, tuple[str, ...]] = {}
+    for field in cls._engine.partner_record.declared:
+        if field.alias is not None and field.alias != field.name:
+            aliased[field.alias] = (*aliased.get(field.alias, ()), field.name)
+    return {a: names for a, names in aliased.items() if not _declares(cls, a)}
+
+
+@functools.cache
+def _kept_apart(cls: type[FieldStoreChatModel]) -> frozenset[str]:
+    """The keywords the partner keeps in another field (`PartnerFields.kept_in`,
+    langchain-perplexity's `stop` in `model_kwargs`) and has no field of: taken as given
+    into `chatplex_settings`, not into ChatChatplex's field of that name."""
+    form = reading_form(cls._engine)
+    kept = form.kept_in if form is not None else {}
+    return frozenset(k for k in kept if not _declares(cls, k))
+
+
+@functools.cache
+def _takes_text(cls: type[FieldStoreChatModel], name: str) -> bool:
+    """Whether the partner declares a field `name` that holds a string as given."""
+    field = next((f for f in cls._engine.partner_record.declared if f.name == name), None)
+    return field is not None and str in getattr(field.annotation, "__args__", (field.annotation,))
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:
