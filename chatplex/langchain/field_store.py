@@ -199,7 +199,10 @@ class FieldStoreChatModel(DropInChatModel):
             if alias in values:
                 held = values.pop(alias)
                 for name in names:
-                    values[name] = _one(cls.__name__, name, values.get(name, held), alias, held)
+                    if name not in values:
+                        values[name] = held
+                    elif alias not in cls.model_fields:  # (else pydantic's choice: the name)
+                        values[name] = _one(cls.__name__, name, values[name], alias, held)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
