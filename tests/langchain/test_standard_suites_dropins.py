@@ -284,8 +284,25 @@ class _Unit(_Capabilities, ChatModelUnitTests):
         key, base = self.case.env
         env = {key: "env-key", base: UNIT_BASE_URL}
         model = MODELS[self.case.wire]
-        expected = {"model_name": model, "base_url": UNIT_BASE_URL + self.case.env_base_suffix}
+        base = _base_url_field(self.name)  # (the partner's field: as its variable says)
+        suffix = self.case.env_base_suffix if base == "base_url" else ""
+        expected = {"model_name": model, base: UNIT_BASE_URL + suffix}
+        if not base:  # (a partner with no base URL field: its SDK reads the variable)
+            del expected[base]
         return env, {"model": model}, expected
+
+
+def _base_url_field(name: str) -> str:
+    """The field holding the base URL: where the fields are the partner's (decision 013's
+    field store), the partner's own field `base_url` names (langchain-groq's
+    `groq_api_base`; `base_url` is its alias, no attribute there; the last: a
+    langchain-openai subclass's own, not langchain-openai's `openai_api_base`), or ""
+    where none does."""
+    record = getattr(chatplex.langchain, name)._engine.partner_record
+    if not record.fields_store:
+        return "base_url"
+    named = (f.name for f in reversed(record.declared) if "base_url" in (f.name, f.alias))
+    return next(named, "")
 
 
 class _Integration(_Capabilities, ChatModelIntegrationTests):

@@ -170,9 +170,6 @@ FIREWORKS = Preset(
                 "request_timeout streaming stream_usage n max_tokens max_retries service_tier "
                 "reasoning_effort"
             ),
-            shown_unless_none=frozenset({"output_version", "model_kwargs"}),
-            # Its validator's `model_kwargs`, whatever was given; its `temperature` unset.
-            unwritten={"model_kwargs": {}, "temperature": None},
         ),
         api_fields=("reasoning_effort", "service_tier"),
         refused=CLIENTS,
