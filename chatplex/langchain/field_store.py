@@ -91,13 +91,18 @@ def declared_fields(
     return annotations, fields
 
 
-def field_store_class(name: str, namespace: dict[str, Any]) -> type[FieldStoreChatModel]:
-    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`. A partner
-    field named as a property of the drop-in's (langchain-aws's `provider`) is a field
-    the property reads (`_partner_value`): pydantic's warning of the shadowing is moot."""
+def field_store_class(
+    name: str, namespace: dict[str, Any], base: type[DropInChatModel] = DropInChatModel
+) -> type[FieldStoreChatModel]:
+    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`, and on
+    `base` where the drop-in's class has behaviour of its own (a partner binding tools on
+    another class's model). A partner field named as a property of the drop-in's
+    (langchain-aws's `provider`) is a field the property reads (`_partner_value`):
+    pydantic's warning of the shadowing is moot."""
+    bases = (FieldStoreChatModel,) if base is DropInChatModel else (FieldStoreChatModel, base)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
-        return type(name, (FieldStoreChatModel,), namespace)
+        return type(name, bases, namespace)
 
 
 def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
