@@ -32,6 +32,7 @@ from ...specs import field_names
 __all__ = [
     "AWS_SECRETS",
     "BEDROCK_RECORD",
+    "BODY_KEYWORDS",
     "CONVERSE_RECORD",
     "NO_GUARDRAILS",
     "SHARED",
@@ -81,6 +82,12 @@ STOP_REASON_KEYS = {
     "cohere": "finish_reason",
     "mistral": "stop_reason",
 }
+
+#: Body fields of a family's InvokeModel request that are no keyword of ChatBedrock's:
+#: langchain-aws moves such a keyword into `model_kwargs` (with langchain-core's
+#: warning), which its body carries; another unknown keyword stays a TypeError (its
+#: provider would refuse the body).
+BODY_KEYWORDS = {"anthropic": ("thinking", "top_k", "metadata", "anthropic_beta")}
 
 #: The fields both classes declare alike (`BedrockBase`'s and Converse's), by name.
 SHARED = {
@@ -213,12 +220,13 @@ BEDROCK_RECORD = dataclasses.replace(
     namespace=("langchain", "chat_models", "bedrock"),
     partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
     combined_output="usage_and_stop",  # its rows merged, on Converse too
-    # Not on the field store yet: it binds on a Converse model (`_BoundOnAnother`, which
-    # reads `partner_given`), and its validators' moves into `model_kwargs` are the engine's.
-    fields_store=False,
+    fields_store=True,
     fields=PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),
+        # Keywords it has no field for, which its validator moves into `model_kwargs`
+        # (the engine takes them as given: an Anthropic body's fields, LangChain's one).
+        kept_in=dict.fromkeys((*BODY_KEYWORDS["anthropic"], "stream_usage"), "model_kwargs"),
         # Its validator takes model_kwargs' temperature and max_tokens as those fields.
         completed={
             "temperature": "partner_temperature",
