@@ -235,20 +235,13 @@ BEDROCK_RECORD = dataclasses.replace(
         },
         # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
         aliases={**_BEDROCK_ALIASES, "request_timeout": "timeout"},
-        defaults={
-            "model_kwargs": {},
-            "provider_stop_sequence_key_name_map": STOP_SEQUENCE_KEYS,
-            "provider_stop_reason_key_map": STOP_REASON_KEYS,
-            "guardrails": {**NO_GUARDRAILS},
-        },
-        inert=frozenset({"guardrails"}),
+        defaults={"model_kwargs": {}},  # (its validator's; None given is held None)
         secrets=AWS_SECRETS,
         clients=_BOTO3_CLIENTS,
         client_arguments=_BOTO3_CLIENT_ARGUMENTS,
         client_optional=frozenset(_BOTO3_CLIENT_ARGUMENTS),
         # It speaks Converse to a model only Converse serves (Nova), when not told.
         resolved={"beta_use_converse_api": "beta_use_converse_api"},
-        unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
         # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
         identifying=IdentifyingParams(
             always={
