@@ -373,9 +373,9 @@ class FieldStoreChatModel(DropInChatModel):
         if form is None or not form.dumped:
             return dumped
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
-        excluded = {f.name for f in self._engine.partner_record.declared if f.excluded}
+        dumps = {f.name for f in self._engine.partner_record.declared if not f.excluded}
         for name in form.clients:
-            if name in excluded or name.startswith("_"):  # (not dumped by the partner)
+            if name not in dumps:  # (excluded, private, or a property there: not dumped)
                 continue
             if (include is None or name in include) and name not in exclude:
                 value = None if json_mode else getattr(self, name)
