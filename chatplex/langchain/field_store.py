@@ -273,13 +273,13 @@ class FieldStoreChatModel(DropInChatModel):
         cls, held = type(self), self.__dict__
         skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
         out: dict[str, Any] = {}
-        defaults = _defaults(cls)
+        defaults, given = _defaults(cls), self.model_fields_set.__contains__
         for name in cls.model_fields:
             if name in skipped or name not in held:
                 continue
-            value = held[name]
-            if value is None or value == defaults.get(name, ABSENT):
-                continue
+            value, default = held[name], defaults.get(name, ABSENT)
+            if value == default or (value is None and (default is ABSENT or not given(name))):
+                continue  # (None given over another default: sent, as it was given)
             if name == "model" and not _declares(cls, name):
                 continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
