@@ -189,25 +189,16 @@ GENAI_RECORD = PartnerClass(
     lifts_model_kwargs=1,  # (its validator is a frame deeper)
     profiles="google_genai",
     declared=GENAI_DECLARED,
+    fields_store=True,
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
-        annotations={"model": str},
-        required=frozenset({"model"}),
         aliases=_GENAI_ALIASES,
-        defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
-        inert=frozenset({"default_metadata"}),
+        # Its validator's temperature where none is given: None for Gemini 3 and later.
+        filled={"temperature": "temperature"},
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
-        environment={"location": "GOOGLE_CLOUD_LOCATION"},  # (its field's factory)
         # Its validator's, whatever was given: its additional headers' items.
         completed={"default_metadata": "_default_metadata"},
-        floats=frozenset({"temperature", "timeout"}),
-        unwritten={
-            **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
-            "convert_system_message_to_human": False,
-            "default_metadata": (),
-            "streaming": None,  # LangChain's switch, unset: None there
-        },
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
             always={
