@@ -260,7 +260,7 @@ class FieldStoreChatModel(DropInChatModel):
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
         self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
-        self._built_from = {k: copy.copy(v) for k, v in self._engine_keywords().items()}
+        self._built_from = _snapshot(self._engine_keywords())
 
     @model_validator(mode="after")
     def _show_settings(self) -> Self:
@@ -280,7 +280,7 @@ class FieldStoreChatModel(DropInChatModel):
             value, default = held[name], defaults.get(name, ABSENT)
             if value == default or (value is None and (default is ABSENT or not given(name))):
                 continue  # (None given over another default: sent, as it was given)
-            if name == "model" and not _declares(cls, name):
+            if (name == "model" and not _declares(cls, name)) or name in _answered(cls):
                 continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
@@ -322,15 +322,16 @@ class FieldStoreChatModel(DropInChatModel):
         self.__dict__["chatplex_model"] = engine
         if not _declares(cls, "model"):  # (the partner's `model`: its model id's property)
             self.__dict__["model"] = getattr(engine, "model", None)
-        # (a copy of each mapping and list: one changed in place is seen as changed)
-        self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
+        for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
+            self.__dict__[name] = attrgetter(attr)(engine)
+        self._built_from = _snapshot(keywords)
 
     def _refresh(self) -> None:
         """The engine built again where what it is built from has changed."""
         keywords = self._engine_keywords()
         if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
             self._rebuild(sent_over_fields(type(self), keywords))
-            self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
+            self._built_from = _snapshot(keywords)
 
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
@@ -419,7 +420,14 @@ class FieldStoreChatModel(DropInChatModel):
         partner, its `not_implemented` form by its module path."""
         serialized: Any = super(DropInChatModel, self).to_json()
         if serialized.get("type") == "constructor":  # (no credential written in clear)
-            serialized["kwargs"] = self._masked(serialized["kwargs"])
+            # (nor a field it excludes: LangChain writes every `lc_secrets` name held,
+            # those of ChatChatplex's and of the drop-in's own, the partner's none)
+            fields, form = type(self).model_fields, reading_form(self._engine)
+            kept = set(form.secrets) if form is not None else set()
+            kwargs = serialized["kwargs"]
+            serialized["kwargs"] = self._masked(
+                {k: v for k, v in kwargs.items() if k in kept or not _excluded(fields, k)}
+            )
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
@@ -512,6 +520,16 @@ def _held_headers(value: Any, keys: frozenset[Secret]) -> Any:
     return value
 
 
+def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """`keywords` as compared later: a copy of each mapping, list and set (one changed in
+    place is seen as changed); any other value itself (a copy of an object compared by
+    identity, google-auth's credentials, is never equal to it: the engine was built again
+    at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
+    return {
+        k: copy.copy(v) if isinstance(v, (Mapping, list, set)) else v for k, v in keywords.items()
+    }
+
+
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
     """`items`, those named in `order` first, in that order (as the partner has them)."""
     first = {name: items[name] for name in order if name in items}
@@ -532,6 +550,20 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
 def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
     """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
     return any(f.name == name for f in cls._engine.partner_record.declared)
+
+
+def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:
+    return name in fields and bool(fields[name].exclude)
+
+
+@functools.cache
+def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
+    """ChatChatplex's settings the partner has no field of but answers as a property of
+    its fields (`PartnerFields.filled` naming one: langchain-google-vertexai's
+    `max_tokens`), by the engine's attribute: held as the engine has them, never sent."""
+    form = reading_form(cls._engine)
+    filled = {} if form is None else form.filled
+    return {n: a for n, a in filled.items() if n in cls.model_fields and not _declares(cls, n)}
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:
