@@ -1,9 +1,9 @@
 """Run many short scripts each in a process of its own without paying each one's imports:
 a "zygote" interpreter imports chatplex once, then forks one child per script.
 
-The child is what `python -c CODE` (`Zygote.run`) or `python -m MODULE ARGS...`
-(`Zygote.run_module`) started in the given folder, with this checkout first on
-`PYTHONPATH`, would be, except that chatplex (every
+The child is what `python -c CODE` (`Zygote.run`), `python -m MODULE ARGS...`
+(`Zygote.run_module`) or `python PATH` (`Zygote.run_script`) started in the given folder,
+with this checkout first on `PYTHONPATH`, would be, except that chatplex (every
 public name, and the modules of PRELOAD; or only the modules given, `public_names=False`)
 is already imported: a fresh `__main__`, `sys.argv` as Python sets it, the folder first
 on `sys.path`, stdin from /dev/null, stdout and stderr to files, and a normal interpreter
@@ -113,6 +113,13 @@ if "module" in _job:  # `python -m`: the folder (in full) first on the path
     sys.argv[:] = ["-m", *_job["args"]]  # argv[0] becomes the module's file
     sys.path[0] = os.getcwd()
     runpy._run_module_as_main(_job["module"])  # what `python -m` calls
+elif "script" in _job:  # `python PATH`: the script's own folder first on the path
+    sys.argv[:] = [_job["script"]]
+    sys.path[0] = os.path.dirname(os.path.realpath(_job["script"]))
+    _main.__file__, _main.__cached__ = _job["script"], None
+    with open(_job["script"], "rb") as _source:
+        _script = compile(_source.read(), _job["script"], "exec")
+    exec(_script, _main.__dict__)
 else:  # `python -c`: the folder, as ""
     sys.argv[:] = ["-c"]
     sys.path[0] = ""
@@ -169,6 +176,10 @@ class Zygote:
         return self._fork(
             {"module": module, "args": list(args)}, ["-m", module, *args], cwd, timeout
         )
+
+    def run_script(self, path: Path, cwd: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+        """`python path` in `cwd`, forked: its exit code, stdout and stderr."""
+        return self._fork({"script": str(path)}, [str(path)], cwd, timeout)
 
     def _fork(
         self, what: dict[str, object], argv: list[str], cwd: Path, timeout: int

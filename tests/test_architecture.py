@@ -40,34 +40,61 @@ def _type_checking_nodes(tree: ast.Module) -> set[int]:
     return skipped
 
 
-@functools.cache  # parsed once for the checks that read them
-def _imports(module: str, typing_too: bool = False) -> list[tuple[str, str | None, int]]:
-    """(imported module, imported name or None, line) for every runtime import, and
-    with `typing_too` the `if TYPE_CHECKING:` ones as well."""
+#: An import's (imported module, imported name or None, line).
+Import = tuple[str, str | None, int]
+
+
+@functools.cache  # each module parsed once, for every check that reads its imports
+def _parsed(module: str) -> tuple[list[Import], list[Import], list[tuple[list[str], int]]]:
+    """The module's chatplex imports at run time, the same with its `if TYPE_CHECKING:`
+    ones as well, and the top-level packages each absolute run-time import names (with
+    its line)."""
     path = MODULES[module]
     tree = ast.parse(path.read_text(), str(path))
-    skipped = set() if typing_too else _type_checking_nodes(tree)
+    skipped = _type_checking_nodes(tree)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: list[tuple[str, str | None, int]] = []
+    runtime: list[Import] = []
+    typed: list[Import] = []
+    roots: list[tuple[list[str], int]] = []
     for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
+        found: list[Import] = []
         if isinstance(node, ast.Import):
-            found += [(a.name, None, node.lineno) for a in node.names]
+            found = [(a.name, None, node.lineno) for a in node.names]
+            named = [a.name.partition(".")[0] for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
                 base = base[: len(base) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
+                named = []
             else:
                 target = node.module or ""
+                named = [target.partition(".")[0]]
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
                 if sub in MODULES:
                     found.append((sub, None, node.lineno))
                 else:
                     found.append((target, alias.name, node.lineno))
-    return [f for f in found if f[0] == "chatplex" or f[0].startswith("chatplex.")]
+        else:
+            continue
+        typed += found
+        if id(node) not in skipped:
+            runtime += found
+            if named:
+                roots.append((named, node.lineno))
+
+    def chatplex_only(imports: list[Import]) -> list[Import]:
+        return [f for f in imports if f[0] == "chatplex" or f[0].startswith("chatplex.")]
+
+    return chatplex_only(runtime), chatplex_only(typed), roots
+
+
+def _imports(module: str, typing_too: bool = False) -> list[Import]:
+    """(imported module, imported name or None, line) for every runtime import, and
+    with `typing_too` the `if TYPE_CHECKING:` ones as well."""
+    runtime, typed, _ = _parsed(module)
+    return typed if typing_too else runtime
 
 
 @functools.cache
@@ -201,15 +228,5 @@ def test_pure_layers_do_no_io_imports(module: str) -> None:
     # messages, core and adapters are logic without I/O: the http client stays in http/.
     for name in MODULES:
         if name == module or name.startswith(module + "."):
-            tree = ast.parse(MODULES[name].read_text())
-            skipped = _type_checking_nodes(tree)
-            for node in ast.walk(tree):
-                if id(node) in skipped:
-                    continue
-                if isinstance(node, ast.Import):
-                    roots = [a.name.partition(".")[0] for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and not node.level:
-                    roots = [(node.module or "").partition(".")[0]]
-                else:
-                    continue
-                assert not {"httpx", "aiohttp", "socket"} & set(roots), (name, node.lineno)
+            for roots, line in _parsed(name)[2]:
+                assert not {"httpx", "aiohttp", "socket"} & set(roots), (name, line)

@@ -444,8 +444,13 @@ def _token_event(
     arguments, LangChain's, and the keywords."""
     # LangChain's handlers get its ChatGenerationChunk, the others chatplex's.
     text = chunk.text  # (built from the content at each read)
-    extra = {"chunk": ChatGenerationChunk(chunk, text), "lc_chunk": lambda: _lc_generation(chunk)}
-    return (text,), lambda: (text,), extra
+    # The token as a keyword, as LangChain's callback manager tells it (`token=`).
+    extra = {
+        "token": text,
+        "chunk": ChatGenerationChunk(chunk, text),
+        "lc_chunk": lambda: _lc_generation(chunk),
+    }
+    return (), tuple, extra
 
 
 def _lc_generation(chunk: AIMessageChunk) -> Any:

@@ -38,6 +38,7 @@ from ..dropins import DROP_IN_MODULES
 from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
+from .field_store import FieldStoreChatModel
 from .field_store import declared_fields
 from .field_store import field_store_class
 from .partner_class import class_view
@@ -92,7 +93,7 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         annotations, fields = declared_fields(record.declared, lazy)
         namespace.update(fields, __annotations__=annotations)
     cls = (
-        field_store_class(name, namespace)
+        field_store_class(name, namespace, base)
         if record.fields_store
         else type(name, (base,), namespace)
     )
@@ -105,7 +106,14 @@ class _BoundOnAnother(DropInChatModel):
     another class it builds (`DropInEngine.langchain_bound_on`), where it does."""
 
     def _bound_on(self) -> DropInChatModel | None:
-        other = self.chatplex_model.langchain_bound_on(self.partner_given["keywords"])
+        """The other class's model, built from the keywords this one's engine was built
+        from (its fields not at their defaults, on the field store)."""
+        given = (
+            self._engine_keywords()
+            if isinstance(self, FieldStoreChatModel)
+            else self.partner_given["keywords"]
+        )
+        other = self.chatplex_model.langchain_bound_on(given)
         return None if other is None else langchain_class(other[0])(**other[1])
 
     def _handed_tools(

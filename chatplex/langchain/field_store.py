@@ -91,13 +91,18 @@ def declared_fields(
     return annotations, fields
 
 
-def field_store_class(name: str, namespace: dict[str, Any]) -> type[FieldStoreChatModel]:
-    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`. A partner
-    field named as a property of the drop-in's (langchain-aws's `provider`) is a field
-    the property reads (`_partner_value`): pydantic's warning of the shadowing is moot."""
+def field_store_class(
+    name: str, namespace: dict[str, Any], base: type[DropInChatModel] = DropInChatModel
+) -> type[FieldStoreChatModel]:
+    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`, and on
+    `base` where the drop-in's class has behaviour of its own (a partner binding tools on
+    another class's model). A partner field named as a property of the drop-in's
+    (langchain-aws's `provider`) is a field the property reads (`_partner_value`):
+    pydantic's warning of the shadowing is moot."""
+    bases = (FieldStoreChatModel,) if base is DropInChatModel else (FieldStoreChatModel, base)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
-        return type(name, (FieldStoreChatModel,), namespace)
+        return type(name, bases, namespace)
 
 
 def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
@@ -125,9 +130,6 @@ def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `
         fallback = field.default_value()
         if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
             fallback = fallback.get_secret_value()
-        elif fallback is not None and not isinstance(fallback, str):  # (a number)
-            # from_env takes none: the engine reads the variable, `filled` writes it here
-            return Field(default=fallback, **options)
         return Field(default_factory=read(list(field.env), default=fallback), **options)
     if field.factory is not None:
         return Field(default_factory=field.factory, **options)
@@ -182,11 +184,7 @@ class FieldStoreChatModel(DropInChatModel):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
         form = reading_form(cls._engine)
-        kept = _kept_apart(cls)
-        for shared, keyword in (form.set_only_by if form is not None else {}).items():
-            if values.get(keyword) is not None and shared in cls.model_fields:
-                values[shared] = values[keyword]  # (its alias is another's: pydantic sets both)
-        if isinstance(values.get("stop"), str) and not ("stop" in kept or _takes_text(cls, "stop")):
+        if isinstance(values.get("stop"), str) and not _takes_text(cls, "stop"):
             values["stop"] = [values["stop"]]  # one stop sequence (where its field refuses it)
         fields = cls.model_fields
         for keyword in list(values):
@@ -196,13 +194,11 @@ class FieldStoreChatModel(DropInChatModel):
             elif name is not None and name in fields and keyword not in fields:
                 values[name] = _one(cls.__name__, name, values[name], keyword, values.pop(keyword))
         for alias, names in _aliased(cls).items():  # (an alias no form names: each field's)
-            if alias in values:
-                held = values.pop(alias)
-                for name in names:
-                    if name not in values:
-                        values[name] = held
-                    elif alias not in cls.model_fields:  # (else pydantic's choice: the name)
-                        values[name] = _one(cls.__name__, name, values[name], alias, held)
+            held = values.pop(alias, ABSENT)
+            for name in names if held is not ABSENT else ():
+                other = values.setdefault(name, held)  # (else pydantic's choice: the name)
+                if alias not in fields:
+                    values[name] = _one(cls.__name__, name, other, alias, held)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
@@ -213,11 +209,7 @@ class FieldStoreChatModel(DropInChatModel):
                 values[name] = _held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
         spelled = {a for f in fields.values() for a in _aliases(f)}
-        rest = {
-            k: values.pop(k)
-            for k in list(values)
-            if (k not in fields and k not in spelled) or k in kept  # (its own field's: not)
-        }
+        rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
         if isinstance(values.get("cache"), BaseCache):
             rest["cache"] = values.pop("cache")  # a chatplex cache is the engine's
         if rest:
@@ -274,7 +266,7 @@ class FieldStoreChatModel(DropInChatModel):
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
         self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
-        self._built_from = {k: copy.copy(v) for k, v in self._engine_keywords().items()}
+        self._built_from = _snapshot(self._engine_keywords())
 
     @model_validator(mode="after")
     def _show_settings(self) -> Self:
@@ -287,16 +279,14 @@ class FieldStoreChatModel(DropInChatModel):
         cls, held = type(self), self.__dict__
         skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
         out: dict[str, Any] = {}
-        defaults = _defaults(cls)
+        defaults, given = _defaults(cls), self.model_fields_set.__contains__
         for name in cls.model_fields:
             if name in skipped or name not in held:
                 continue
             value, default = held[name], defaults.get(name, ABSENT)
-            if value is None and (default is None or name not in self.model_fields_set):
-                continue  # (None given over another default: given, as the partner holds it)
-            if value is not None and value == default:
-                continue
-            if name == "model" and not _declares(cls, name):
+            if value == default or (value is None and (default is ABSENT or not given(name))):
+                continue  # (None given over another default: sent, as it was given)
+            if (name == "model" and not _declares(cls, name)) or name in _answered(cls):
                 continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
@@ -338,15 +328,16 @@ class FieldStoreChatModel(DropInChatModel):
         self.__dict__["chatplex_model"] = engine
         if not _declares(cls, "model"):  # (the partner's `model`: its model id's property)
             self.__dict__["model"] = getattr(engine, "model", None)
-        # (a copy of each mapping and list: one changed in place is seen as changed)
-        self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
+        for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
+            self.__dict__[name] = attrgetter(attr)(engine)
+        self._built_from = _snapshot(keywords)
 
     def _refresh(self) -> None:
         """The engine built again where what it is built from has changed."""
         keywords = self._engine_keywords()
         if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
             self._rebuild(sent_over_fields(type(self), keywords))
-            self._built_from = {k: copy.copy(v) for k, v in keywords.items()}
+            self._built_from = _snapshot(keywords)
 
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
@@ -393,9 +384,9 @@ class FieldStoreChatModel(DropInChatModel):
         if form is None or not form.dumped:
             return self._masked(dumped)
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
-        excluded = {f.name for f in self._engine.partner_record.declared if f.excluded}
+        dumps = {f.name for f in self._engine.partner_record.declared if not f.excluded}
         for name in form.clients:
-            if name in excluded or name.startswith("_"):  # (not dumped by the partner)
+            if name not in dumps:  # (excluded, private, or a property there: not dumped)
                 continue
             if (include is None or name in include) and name not in exclude:
                 value = None if json_mode else getattr(self, name)
@@ -439,7 +430,14 @@ class FieldStoreChatModel(DropInChatModel):
         partner, its `not_implemented` form by its module path."""
         serialized: Any = super(DropInChatModel, self).to_json()
         if serialized.get("type") == "constructor":  # (no credential written in clear)
-            serialized["kwargs"] = self._masked(serialized["kwargs"])
+            # (nor a field it excludes: LangChain writes every `lc_secrets` name held,
+            # those of ChatChatplex's and of the drop-in's own, the partner's none)
+            fields, form = type(self).model_fields, reading_form(self._engine)
+            kept = set(form.secrets) if form is not None else set()
+            kwargs = serialized["kwargs"]
+            serialized["kwargs"] = self._masked(
+                {k: v for k, v in kwargs.items() if k in kept or not _excluded(fields, k)}
+            )
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
@@ -532,6 +530,16 @@ def _held_headers(value: Any, keys: frozenset[Secret]) -> Any:
     return value
 
 
+def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """`keywords` as compared later: a copy of each mapping, list and set (one changed in
+    place is seen as changed); any other value itself (a copy of an object compared by
+    identity, google-auth's credentials, is never equal to it: the engine was built again
+    at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
+    return {
+        k: copy.copy(v) if isinstance(v, (Mapping, list, set)) else v for k, v in keywords.items()
+    }
+
+
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
     """`items`, those named in `order` first, in that order (as the partner has them)."""
     first = {name: items[name] for name in order if name in items}
@@ -556,8 +564,7 @@ def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
 
 @functools.cache
 def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
-    """Each alias of the partner's fields that is no field of its own: the fields it sets
-    (pydantic sets each field an alias names, not ChatChatplex's field of that name)."""
+    """Each alias of the partner's that is no field of its: the fields it sets (each)."""
     aliased: dict[str, tuple[str, ...]] = {}
     for field in cls._engine.partner_record.declared:
         if field.alias is not None and field.alias != field.name:
@@ -566,20 +573,24 @@ def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _kept_apart(cls: type[FieldStoreChatModel]) -> frozenset[str]:
-    """The keywords the partner keeps in another field (`PartnerFields.kept_in`,
-    langchain-perplexity's `stop` in `model_kwargs`) and has no field of: taken as given
-    into `chatplex_settings`, not into ChatChatplex's field of that name."""
-    form = reading_form(cls._engine)
-    kept = form.kept_in if form is not None else {}
-    return frozenset(k for k in kept if not _declares(cls, k))
-
-
-@functools.cache
 def _takes_text(cls: type[FieldStoreChatModel], name: str) -> bool:
     """Whether the partner declares a field `name` that holds a string as given."""
     field = next((f for f in cls._engine.partner_record.declared if f.name == name), None)
     return field is not None and str in getattr(field.annotation, "__args__", (field.annotation,))
+
+
+def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:
+    return name in fields and bool(fields[name].exclude)
+
+
+@functools.cache
+def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
+    """ChatChatplex's settings the partner has no field of but answers as a property of
+    its fields (`PartnerFields.filled` naming one: langchain-google-vertexai's
+    `max_tokens`), by the engine's attribute: held as the engine has them, never sent."""
+    form = reading_form(cls._engine)
+    filled = {} if form is None else form.filled
+    return {n: a for n, a in filled.items() if n in cls.model_fields and not _declares(cls, n)}
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:

@@ -263,6 +263,7 @@ class LangSmithTracer(Tracer):
         outputs: Any = None,
         error: BaseException | None = None,
         usage_from: Any = None,
+        inputs: Any = None,
     ) -> None:
         """The run is sent once, whole, when it ends (LangChain's tracer sends a start
         and an end: one operation per run instead of two halves the sending). Its
@@ -274,6 +275,8 @@ class LangSmithTracer(Tracer):
         now = datetime.now(UTC)
         run["end_time"] = now
         run["outputs"] = {} if outputs is None else outputs
+        if inputs is not None:  # a streamed step's input, known only once it ended
+            run["inputs"] = inputs
         if error is not None:
             run["error"] = Later(stacktrace, error)
         run["events"].append({"name": "error" if error is not None else "end", "time": now})
@@ -290,10 +293,12 @@ class LangSmithTracer(Tracer):
         self._start(told, name, run_type, Later(chain_inputs, inputs), extra)
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, inputs: Any = None, **_: Any) -> None:
-        self._end(run_id, Later(chain_outputs, outputs))
+        self._end(run_id, Later(chain_outputs, outputs), inputs=_chain_inputs(inputs))
 
-    def on_chain_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
-        self._end(run_id, error=error)
+    def on_chain_error(
+        self, error: BaseException, *, run_id: UUID, inputs: Any = None, **_: Any
+    ) -> None:
+        self._end(run_id, error=error, inputs=_chain_inputs(inputs))
 
     #: A chain run this tracer alone listens to is a `records.ChainRecord`, made by
     #: `core/_traced.py`: the run node notes what happened in place and is queued when it
@@ -379,6 +384,12 @@ class LangSmithTracer(Tracer):
 
     def on_tool_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
         self._end(run_id, error=error)
+
+
+def _chain_inputs(inputs: Any) -> Later | None:
+    """A chain's inputs told at its end (LangChain tells them there where a step's input
+    was streamed to it: its start saw none), serialized later as its start's are."""
+    return None if inputs is None else Later(chain_inputs, inputs)
 
 
 def _named(told: dict[str, Any], serialized: dict[str, Any] | None, default: str) -> str:

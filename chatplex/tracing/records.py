@@ -92,6 +92,10 @@ def open_run(tracer: Recorder, run_id: Any, run: Any) -> None:
                 runs.pop(next(iter(runs)), None)
 
 
+#: A transform's input at its start: LangChain's placeholder until its end tells it.
+_DEFERRED: dict[str, Any] = {"input": ""}
+
+
 class ChainRecord(RecordedChainRun):
     """A chain run (sequence, prompt, parser, lambda) that one LangSmith tracer alone
     hears: the run node notes its start and end times, its input and its output (their
@@ -138,8 +142,9 @@ class ChainRecord(RecordedChainRun):
     def start(self, input: Any = UNKNOWN) -> None:
         self.started = True
         self.start_time = time.time()
-        if input is UNKNOWN:
-            self.input = {"input": ""}
+        if input is UNKNOWN:  # a transform's: told at its end or error, as LangChain's
+            self.input = _DEFERRED
+            self.given = None  # (the pieces it read before an error: `_traced._note_read`)
         else:  # (a call to `snapshot` only for what it copies)
             self.input = snapshot(input) if type(input) in _COPIED else input
         open_run(self.tracer, self.run_id, self)
@@ -147,11 +152,15 @@ class ChainRecord(RecordedChainRun):
     def end(self, output: Any, input: Any) -> None:
         self.end_time = time.time()
         self.output = snapshot(output) if type(output) in _COPIED else output
+        if self.input is _DEFERRED and input is not UNKNOWN:
+            self.input = snapshot(input) if type(input) in _COPIED else input
         self._close()
 
     def error(self, exc: BaseException) -> None:
         self.end_time = time.time()
         self.failure = exc
+        if self.input is _DEFERRED and getattr(self, "given", None) is not None:
+            self.input = self.given
         self._close()
 
     def _close(self) -> None:

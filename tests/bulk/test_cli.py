@@ -35,6 +35,11 @@ from .conftest import write_jsonl
 
 MODEL = "openai:gpt-4o-mini"
 
+#: The file's tests share one pytest-xdist worker, so the zygote of `cli` starts once a
+#: run: spread over the workers, each that reached the fixture started its own (~0.65 s of
+#: CPU each; four in a loaded run, measured).
+pytestmark = pytest.mark.xdist_group("bulk_cli")
+
 #: `chatplex run ARGS... ` in its folder, to the end: exit code, stdout, stderr.
 Cli = Callable[..., "subprocess.CompletedProcess[str]"]
 

@@ -1,13 +1,19 @@
 """call_hooks: the reply cache and usage tracking load when something uses them; a script
 that uses neither never imports them, and one that does behaves as before.
 
-Each case runs in a fresh interpreter: this test process has loaded everything already."""
+Each case runs in a fresh interpreter: this test process has loaded everything already.
+The interpreters are forked from a zygote (tests/_zygote.py) that has loaded only what
+every case's model call loads anyway (`PRELOAD`: the HTTP stack and the call path), none
+of OPTIONAL and nothing of LangChain (checked), so each case still loads the modules its
+script brings in, as a fresh `python -c` does."""
 
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +22,11 @@ from chatplex.chat.call_hooks import call_cache
 from chatplex.chat.call_hooks import check_cache
 from chatplex.chat.call_hooks import reply_cache
 from chatplex.testing import MockServer
+from tests._zygote import PRELOAD
+from tests._zygote import Zygote
+
+#: The module's tests share one pytest-xdist worker, so its zygote starts once.
+pytestmark = pytest.mark.xdist_group("call_hooks")
 
 #: The modules a call without a cache or a tracker must not load.
 OPTIONAL = [
@@ -32,14 +43,32 @@ def mock() -> MockServer:
         yield server  # type: ignore[misc]
 
 
-def run(code: str) -> dict[str, object]:
+#: Runs a script (which sets `out`) in a fresh interpreter; `out` as JSON.
+Run = Callable[[str], dict[str, object]]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     """Run `code` (which sets `out`) in a fresh interpreter; `out` as JSON."""
-    program = f"import json, sys\n{code}\nprint(json.dumps(out))\n"
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True
-    )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    folder = tmp_path_factory.mktemp("call-hooks")
+    zygote = Zygote(folder, dict(os.environ), PRELOAD, public_names=False)
+
+    def fresh(code: str) -> dict[str, object]:
+        program = (
+            "import json, sys\n"
+            f"early = [n for n in sys.modules if n in {OPTIONAL!r} or n.startswith('langchain')]\n"
+            "assert not early, early\n"
+            f"{code}\nprint(json.dumps(out))\n"
+        )
+        done = zygote.run(program, folder, timeout=120)
+        assert done.returncode == 0, done.stderr
+        result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
+    try:
+        yield fresh
+    finally:
+        zygote.close()
 
 
 def model_code(url: str, provider: str) -> str:
@@ -54,7 +83,9 @@ def model_code(url: str, provider: str) -> str:
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-def test_calls_without_a_cache_or_a_tracker_load_neither(mock: MockServer, provider: str) -> None:
+def test_calls_without_a_cache_or_a_tracker_load_neither(
+    mock: MockServer, provider: str, run: Run
+) -> None:
     url = mock.openai_base_url if provider == "openai" else mock.anthropic_base_url
     out = run(
         "import asyncio, chatplex\n"
@@ -66,7 +97,7 @@ def test_calls_without_a_cache_or_a_tracker_load_neither(mock: MockServer, provi
     assert out == {"texts": ["Echo: a", "Echo: b", "Echo: c"], "loaded": []}
 
 
-def test_a_cache_set_after_import_is_used(mock: MockServer) -> None:
+def test_a_cache_set_after_import_is_used(mock: MockServer, run: Run) -> None:
     out = run(
         "import chatplex\n"
         f"{model_code(mock.openai_base_url, 'openai')}\n"
@@ -80,7 +111,7 @@ def test_a_cache_set_after_import_is_used(mock: MockServer) -> None:
 
 
 def test_langchains_process_wide_cache_is_honoured_without_chatplex_loading_a_cache_first(
-    mock: MockServer,
+    mock: MockServer, run: Run
 ) -> None:
     pytest.importorskip("langchain_core")
     out = run(
@@ -97,7 +128,9 @@ def test_langchains_process_wide_cache_is_honoured_without_chatplex_loading_a_ca
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
-def test_usage_tracked_after_import_counts_every_reply(mock: MockServer, sync: bool) -> None:
+def test_usage_tracked_after_import_counts_every_reply(
+    mock: MockServer, sync: bool, run: Run
+) -> None:
     call = "m.invoke('z')" if sync else "asyncio.run(m.ainvoke('z'))"
     out = run(
         "import asyncio, chatplex\n"
@@ -146,7 +179,7 @@ def test_a_call_langchain_makes_of_a_model_without_a_cache_skips_langchains() ->
 
 
 def test_a_cache_object_is_used_though_the_process_wide_cache_never_loaded(
-    mock: MockServer,
+    mock: MockServer, run: Run
 ) -> None:
     # A backend's own module (chat/caching/memory.py) does not load chat/caching/cache.py:
     # a model holding its cache object, set on the attribute, still uses it.

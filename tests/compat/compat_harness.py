@@ -324,26 +324,20 @@ def run(source: str, name: str, *, quiet: bool = False, wire: tuple[str, ...] = 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             gc.collect()
-        _refreeze_after_imports()
+        _refreeze()
 
 
-#: How many modules were loaded when the heap was last frozen (`_refreeze_after_imports`).
-_FROZEN_AT = [0]
-#: New modules that make another freeze worth its collection: the first cases load the
-#: SDKs' and chatplex's lazily loaded parts (hundreds of modules at first, a few later).
-_REFREEZE_AFTER = 50
-
-
-def _refreeze_after_imports() -> None:
-    """What lives on once imports have grown the heap (modules, classes, their caches)
-    is frozen out of the collector again, as the suite's fixtures froze what was loaded
-    before: each case's `gc.collect()` then walks what the case made, not every module
-    a case loaded since (measured: 73 % of the side-by-side cases' CPU went to those
-    collections, ~27 ms each). Called just after a collection, so no garbage is frozen;
-    no client of LangChain's is cached then, so none is kept from its collection."""
-    if len(sys.modules) - _FROZEN_AT[0] >= _REFREEZE_AFTER:
-        gc.freeze()
-        _FROZEN_AT[0] = len(sys.modules)
+def _refreeze() -> None:
+    """What lives on after a case's collection (modules and classes it loaded, the
+    caches of typing, pydantic and LangChain that grew) is frozen out of the collector,
+    as the suite's fixtures froze what was loaded before: the next case's `gc.collect()`
+    walks what that case made, not all that every case before it left alive. Called just
+    after a collection, so no garbage is frozen; no client of LangChain's is cached then,
+    so none is kept from its collection. After every case: a collection then costs
+    about 1 ms, where one walking what many cases had left alive cost ~9 ms. What a
+    later case drops of what was frozen is never collected (~10k objects over the
+    side-by-side cases)."""
+    gc.freeze()
 
 
 def run_side(source: str, name: str, *, wire: tuple[str, ...] = ()) -> Any:

@@ -1,15 +1,16 @@
 """Every example runs as a script against the embedded mock server and prints what it
-promises, so none can rot. The scripts run concurrently (one module fixture) to keep
-the suite quick; the FastAPI app is also exercised in process through ASGITransport."""
+promises, so none can rot. The scripts run once for the module (one fixture), one after
+another, each in a child forked from an interpreter that has imported chatplex under the
+scripts' environment (tests/_zygote.py: as `python examples/NAME.py`, without paying
+chatplex's imports seven times); the FastAPI app is also exercised in process through
+ASGITransport."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +23,7 @@ from chatplex.errors import OverloadedError
 from chatplex.testing import FakeChatModel
 from chatplex.testing import MockServer
 from tests._script_module import script_module
+from tests._zygote import Zygote
 
 #: Under pytest-xdist the module's tests share one worker: `outputs` runs the scripts once
 #: (each worker reaching it started all seven again).
@@ -58,34 +60,39 @@ def clean_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def outputs() -> Iterator[dict[str, str]]:
-    procs = {
-        name: subprocess.Popen(
-            [sys.executable, str(EXAMPLES / f"{name}.py")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=clean_env(),
-        )
-        for name in MINE
-    }
-    results: dict[str, str] = {}
-    deadline = time.monotonic() + 120
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    """The scripts' zygote: chatplex imported with the scripts' environment (warnings
+    are errors there too: its imports are checked as strictly as a script's)."""
+    started = Zygote(tmp_path_factory.mktemp("examples-zygote"), clean_env())
     try:
-        for name, proc in procs.items():
-            out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            assert proc.returncode == 0, f"{name} failed:\n{err}"
-            assert err == "", f"{name} wrote to stderr:\n{err}"
-            results[name] = out
-        yield results
-    finally:  # after a failure, the scripts not yet read: killed, reaped, pipes closed
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=30)
-            for pipe in (proc.stdout, proc.stderr):
-                if pipe is not None:
-                    pipe.close()
+        yield started
+    finally:
+        started.close()
+
+
+@pytest.fixture(scope="module")
+def outputs(zygote: Zygote) -> dict[str, str]:
+    results: dict[str, str] = {}
+    for name in MINE:
+        done = zygote.run_script(EXAMPLES / f"{name}.py", cwd=Path.cwd(), timeout=120)
+        assert done.returncode == 0, f"{name} failed:\n{done.stderr}"
+        assert done.stderr == "", f"{name} wrote to stderr:\n{done.stderr}"
+        results[name] = done.stdout
+    return results
+
+
+def test_a_forked_script_runs_as_python_path_would(zygote: Zygote, tmp_path: Path) -> None:
+    script = tmp_path / "folder" / "script.py"
+    script.parent.mkdir()
+    (script.parent / "helper.py").write_text("WORD = 'beside'\n")
+    script.write_text(
+        "import os, sys\n"
+        "from helper import WORD  # the script's folder is first on the path\n"
+        "print(os.getcwd(), sys.argv, sys.path[0], __name__, __file__, WORD)\n"
+    )
+    done = zygote.run_script(script, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{tmp_path} {[str(script)]} {script.parent} __main__ {script} beside\n"
 
 
 def seconds(pattern: str, text: str) -> float:

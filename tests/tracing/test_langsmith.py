@@ -9,6 +9,7 @@ run types, tags, token usage, `ls_*` metadata, errors.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -633,3 +634,52 @@ def test_a_stream_records_its_first_token_as_langchain_does(
     # A call that does not stream has no token event (LangChain's neither).
     plain = _llm_events(chatplex_trees(client, endpoint, lambda cfg: ours.invoke({"q": "x"}, cfg)))
     assert [e["name"] for e in plain] == ["start", "end"]
+
+
+def _streamed_parser_inputs(tracer: Any, fail: bool) -> Any:
+    """A LangChain chain streamed with `tracer` as its callback: its parser's input is
+    streamed to it, so LangChain tells it at the parser's end (or error), not its start."""
+    from langchain_core.language_models import FakeListChatModel
+    from langchain_core.output_parsers import StrOutputParser as LCStrOutputParser
+    from langchain_core.runnables import RunnableLambda
+
+    def refuse(text: str) -> str:
+        raise ValueError("refused")
+
+    chain = FakeListChatModel(responses=["streamed reply"]) | LCStrOutputParser()
+    if fail:
+        chain = chain | RunnableLambda(refuse)
+    with contextlib.suppress(ValueError):
+        for _ in chain.stream("hi", {"callbacks": [tracer]}):
+            pass
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["ended", "failed"])
+def test_a_streamed_step_s_input_told_at_its_end_is_sent_as_langchain_sends_it(
+    client: langsmith.Client, endpoint: FakeLangSmith, fail: bool
+) -> None:
+    from langchain_core.tracers import LangChainTracer
+
+    _streamed_parser_inputs(LangChainTracer(client=client, project_name="p"), fail)
+    client.flush()
+    expected = {r["name"]: r.get("inputs") for r in endpoint.runs.values()}
+    endpoint.clear()
+    tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="p")
+    _streamed_parser_inputs(tracer, fail)
+    tracer.flush()
+    got = {r["name"]: r.get("inputs") for r in endpoint.runs.values()}
+    # The whole reply the parser read, not its start's empty input.
+    assert expected["StrOutputParser"]["input"]["content"] == "streamed reply"
+    assert got.keys() == expected.keys()
+    for name in expected:  # (a message's id is its run's own)
+        assert _without_ids(got[name]) == _without_ids(expected[name]), name
+    if fail:
+        assert expected["refuse"] == {"input": "s"}  # the first piece, on which it raised
+
+
+def _without_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from chatplex import ChatPromptTemplate
+from chatplex import RunnableLambda
 from chatplex import StrOutputParser
 from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.recorded_run import RecordedChatRun
@@ -214,22 +215,32 @@ def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) 
     assert len(tracer.sender.bodies) >= 1  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("how", ["invoke", "stream", "abatch", "fail"])
+def _refuse(text: str) -> str:
+    raise ValueError(f"refused {text}")
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream", "stream_fail", "abatch", "fail"])
 def test_a_chain_told_without_the_handler_protocol_is_sent_the_same(
     mock: MockServer, how: str
 ) -> None:
     """Chain runs the tracer alone hears (`RecordedChainRun`): the same parts as the
     handler protocol's, for an invoke, a stream (the parser starts on its first piece,
-    its input unknown then), a batch and a failing step."""
+    its input unknown then: its end tells it), a stream whose last step fails on what it
+    read (its error tells it), a batch and a failing step."""
     headers = {"x-mock-fault": "status=400"} if how == "fail" else {}
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     chain = prompt | model(mock, default_headers=headers) | StrOutputParser()
+    if how == "stream_fail":
+        chain = chain | RunnableLambda(_refuse)
 
     def call(cfg: Any) -> None:
         if how == "invoke":
             assert chain.invoke({"q": "a"}, cfg)
         elif how == "stream":
             assert "".join(chain.stream({"q": "a"}, cfg))
+        elif how == "stream_fail":
+            with pytest.raises(ValueError, match="refused"):
+                "".join(chain.stream({"q": "a"}, cfg))
         elif how == "abatch":
             assert len(asyncio.run(chain.abatch([{"q": "a"}, {"q": "b"}], cfg))) == 2
         else:
@@ -240,6 +251,8 @@ def test_a_chain_told_without_the_handler_protocol_is_sent_the_same(
     assert lane == general
     joined = b"".join(lane)
     assert b'"run_type":"prompt"' in joined
+    if how.startswith("stream"):  # the parser's input as its end told it, not the start's
+        assert b'"content":"Echo: a"' in joined and b'{"input":""}' not in joined
     if how == "fail":  # the model and the sequence failed; the parser never ran
         assert joined.count(b'"name":"error"') == 2 and b'"run_type":"parser"' not in joined
     else:

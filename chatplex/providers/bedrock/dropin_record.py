@@ -32,6 +32,7 @@ from ...specs import field_names
 __all__ = [
     "AWS_SECRETS",
     "BEDROCK_RECORD",
+    "BODY_KEYWORDS",
     "CONVERSE_RECORD",
     "NO_GUARDRAILS",
     "SHARED",
@@ -81,6 +82,12 @@ STOP_REASON_KEYS = {
     "cohere": "finish_reason",
     "mistral": "stop_reason",
 }
+
+#: Body fields of a family's InvokeModel request that are no keyword of ChatBedrock's:
+#: langchain-aws moves such a keyword into `model_kwargs` (with langchain-core's
+#: warning), which its body carries; another unknown keyword stays a TypeError (its
+#: provider would refuse the body).
+BODY_KEYWORDS = {"anthropic": ("thinking", "top_k", "metadata", "anthropic_beta")}
 
 #: The fields both classes declare alike (`BedrockBase`'s and Converse's), by name.
 SHARED = {
@@ -213,12 +220,13 @@ BEDROCK_RECORD = dataclasses.replace(
     namespace=("langchain", "chat_models", "bedrock"),
     partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
     combined_output="usage_and_stop",  # its rows merged, on Converse too
-    # Not on the field store yet: it binds on a Converse model (`_BoundOnAnother`, which
-    # reads `partner_given`), and its validators' moves into `model_kwargs` are the engine's.
-    fields_store=False,
+    fields_store=True,
     fields=PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),
+        # Keywords it has no field for, which its validator moves into `model_kwargs`
+        # (the engine takes them as given: an Anthropic body's fields, LangChain's one).
+        kept_in=dict.fromkeys((*BODY_KEYWORDS["anthropic"], "stream_usage"), "model_kwargs"),
         # Its validator takes model_kwargs' temperature and max_tokens as those fields.
         completed={
             "temperature": "partner_temperature",
@@ -227,20 +235,13 @@ BEDROCK_RECORD = dataclasses.replace(
         },
         # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
         aliases={**_BEDROCK_ALIASES, "request_timeout": "timeout"},
-        defaults={
-            "model_kwargs": {},
-            "provider_stop_sequence_key_name_map": STOP_SEQUENCE_KEYS,
-            "provider_stop_reason_key_map": STOP_REASON_KEYS,
-            "guardrails": {**NO_GUARDRAILS},
-        },
-        inert=frozenset({"guardrails"}),
+        defaults={"model_kwargs": {}},  # (its validator's; None given is held None)
         secrets=AWS_SECRETS,
         clients=_BOTO3_CLIENTS,
         client_arguments=_BOTO3_CLIENT_ARGUMENTS,
         client_optional=frozenset(_BOTO3_CLIENT_ARGUMENTS),
         # It speaks Converse to a model only Converse serves (Nova), when not told.
         resolved={"beta_use_converse_api": "beta_use_converse_api"},
-        unwritten={"system_prompt_with_tools": "", "beta_use_converse_api": False},
         # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
         identifying=IdentifyingParams(
             always={

@@ -65,6 +65,7 @@ from ...messages import HumanMessage
 from ...messages import SystemMessage
 from .dropin import ChatBedrockConverse
 from .dropin_record import BEDROCK_RECORD
+from .dropin_record import BODY_KEYWORDS
 from .dropin_record import NO_GUARDRAILS
 from .dropin_record import STOP_REASON_KEYS
 from .dropin_record import STOP_SEQUENCE_KEYS
@@ -102,11 +103,6 @@ _CONVERSE_ONLY = (
     "guardrail_config",
 )
 _NOVA = "amazon.nova"
-#: Body fields of a family's InvokeModel request that are no keyword of ChatBedrock's:
-#: langchain-aws moves such a keyword into `model_kwargs` (with langchain-core's
-#: warning), which its body carries; another unknown keyword stays a TypeError here (its
-#: provider would refuse the body).
-_BODY_KEYWORDS = {"anthropic": ("thinking", "top_k", "metadata", "anthropic_beta")}
 _EFFORT_HINT = "; ChatBedrockConverse(reasoning_effort=...) translates it for the model"
 #: The constructor's keyword arguments that hold a credential.
 _KEY_SETTINGS = (
@@ -141,7 +137,11 @@ class ChatBedrock(ChatBedrockConverse):
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
         """As given: its `model_kwargs` are its own field (taken apart by `__init__`),
-        not moved as `ChatBedrockConverse`'s are."""
+        not moved as `ChatBedrockConverse`'s are. Its model id is read first, as its
+        validator reads it before its fields are checked (5 fails as a TypeError there)."""
+        if settings.get("beta_use_converse_api") is None:
+            model = settings.get("model_id", settings.get("model"))
+            _speaks_converse(model, settings.get("base_model_id", settings.get("base_model")))
         return settings
 
     def __init__(
@@ -188,16 +188,12 @@ class ChatBedrock(ChatBedrockConverse):
             # model_kwargs (sent raw to InvokeModel, dropped over Converse). Unknown here.
             raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
         if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
-            try:  # (read as it reads them: a model id that is no string fails as there)
-                named = bool(model_name) and (_NOVA in model_name or _NOVA in (base or ""))
-            except TypeError as err:
-                raise PartnerTypeError(str(err)) from None
-            beta_use_converse_api = named
+            beta_use_converse_api = _speaks_converse(model_name, base)
         #: Whether calls go to Converse (LangChain's field).
         self.beta_use_converse_api = bool(beta_use_converse_api)
         if not self.beta_use_converse_api:
             family = provider or (model_name and model_family(model_name))
-            moved = [k for k in _BODY_KEYWORDS.get(family or "", ()) if k in settings]
+            moved = [k for k in BODY_KEYWORDS.get(family or "", ()) if k in settings]
             if moved:
                 model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
                 for name in moved:
@@ -423,6 +419,15 @@ class ChatBedrock(ChatBedrockConverse):
         if not stop:
             return None
         return [stop] if isinstance(stop, str) else list(stop)
+
+
+def _speaks_converse(model: Any, base: Any) -> bool:
+    """langchain-aws's default `beta_use_converse_api`: a Nova model, read as it reads
+    the ids (one that is no string fails with its TypeError)."""
+    try:
+        return bool(model) and (_NOVA in model or _NOVA in (base or ""))
+    except TypeError as err:
+        raise PartnerTypeError(str(err)) from None
 
 
 def _changed_entries(stop_keys: Mapping[str, str]) -> dict[str, str | None]:

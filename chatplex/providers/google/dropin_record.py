@@ -143,9 +143,11 @@ VERTEX_DECLARED = (
     PartnerField("n", int, 1),
     _BOTH["seed"],
     PartnerField("streaming", bool, False),
-    PartnerField("safety_settings", list[Any] | dict[int, int] | None),
+    PartnerField("safety_settings", list[Any] | dict[Any, Any] | None),
     PartnerField("tuned_model_name", str | None),
-    PartnerField("response_modalities", list[int] | None),
+    # (its SDK's enums, or their words: a kept difference; held as given, never made
+    # ints, which would be sent as numbers)
+    PartnerField("response_modalities", list[Any] | None),
     *_both("thinking_budget include_thoughts"),
     PartnerField("audio_timestamp", bool | None),
     PartnerField("timeout", float | httpx.Timeout | None),
@@ -189,25 +191,16 @@ GENAI_RECORD = PartnerClass(
     lifts_model_kwargs=1,  # (its validator is a frame deeper)
     profiles="google_genai",
     declared=GENAI_DECLARED,
+    fields_store=True,
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
-        annotations={"model": str},
-        required=frozenset({"model"}),
         aliases=_GENAI_ALIASES,
-        defaults={"temperature": 0.7, "n": 1, "max_retries": 6, "default_metadata": []},
-        inert=frozenset({"default_metadata"}),
+        # Its validator's temperature where none is given: None for Gemini 3 and later.
+        filled={"temperature": "temperature"},
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
-        environment={"location": "GOOGLE_CLOUD_LOCATION"},  # (its field's factory)
         # Its validator's, whatever was given: its additional headers' items.
         completed={"default_metadata": "_default_metadata"},
-        floats=frozenset({"temperature", "timeout"}),
-        unwritten={
-            **dict.fromkeys(("credentials", "vertexai", "project", "location", "safety_settings")),
-            "convert_system_message_to_human": False,
-            "default_metadata": (),
-            "streaming": None,  # LangChain's switch, unset: None there
-        },
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
             always={
@@ -291,49 +284,20 @@ VERTEX_RECORD = PartnerClass(
     lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
     profiles="google_vertexai",
     declared=VERTEX_DECLARED,
+    fields_store=True,
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
-        annotations={"model_name": str},
-        required=frozenset({"model_name"}),
         aliases=_VERTEX_ALIASES,
-        defaults={
-            "location": "us-central1",
-            "request_parallelism": 5,
-            "max_retries": 6,
-            "default_metadata": [],
-            "endpoint_version": "v1beta1",
-            "n": 1,
-        },
-        inert=frozenset({"request_parallelism", "default_metadata", "endpoint_version"}),
-        excluded=frozenset({"credentials", "client_options", "client_preview"}),
         # Its validator's, whatever was given: its additional headers' items.
         completed={"default_metadata": "_default_metadata"},
         # Its validator's location where none is given: its SDK's default, which the
-        # drop-in reads as it does (`vertex_dropin.partner_location`) and calls.
-        filled={"location": "location"},
+        # drop-in reads as it does (`vertex_dropin.partner_location`) and calls; and its
+        # project: the credentials', else the one looked up (the adapter's, called).
+        # Its `max_tokens` property reads its max_output_tokens (the engine's max_tokens).
+        filled={"location": "location", "project": "project", "max_tokens": "max_tokens"},
         # Its validator names the model with its project and location (never written).
         resolved={"full_model_name": "full_model_name"},
-        floats=frozenset({"temperature", "timeout"}),
-        unwritten={
-            # (its SDK clients `client`, `async_client`: None until its own first call
-            # builds one; the drop-in's calls are chatplex's, so they stay None)
-            **dict.fromkeys(
-                (
-                    "client",
-                    "async_client",
-                    "api_transport",
-                    "client_cert_source",
-                    "client_preview",
-                    "tuned_model_name",
-                    "examples",
-                    "wait_exponential_kwargs",
-                )
-            ),
-            "logprobs": False,
-            "perform_literal_eval_on_string_raw_content": False,
-            "default_metadata": (),
-        },
         # Its model and its request defaults that are set (`n` as `candidate_count`).
         identifying=IdentifyingParams(
             always={"model_name": "model_name"},

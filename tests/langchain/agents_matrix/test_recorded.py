@@ -193,3 +193,24 @@ def test_a_key_is_the_same_wherever_the_checkout_is(
     (tmp_path / "a" / "tests" / "_helper.py").write_text("X = 2\n")  # a helper it imports
     monkeypatch.setattr(_recorded, "_ROOT", tmp_path / "a")
     assert key_of(tmp_path / "a" / "tests" / "test_m.py", "common") != keys[0]
+
+
+def test_the_live_check_reads_a_json_object_s_keys_in_any_order() -> None:
+    """The partner's function-call arguments in another key order still match (the
+    Vertex SDK's order changes between runs); another value, or text, does not."""
+    recorded = {"call": {"arguments": '{"location": "Rome", "days": 3.0}'}, "text": "{x"}
+    _recorded._check_against_live(
+        "c", recorded, {"call": {"arguments": '{"days": 3.0, "location": "Rome"}'}, "text": "{x"}
+    )
+    with pytest.raises(AssertionError, match="not what the partner gives now"):
+        _recorded._check_against_live(
+            "c",
+            recorded,
+            {"call": {"arguments": '{"days": 4.0, "location": "Rome"}'}, "text": "{x"},
+        )
+    with pytest.raises(AssertionError, match="not what the partner gives now"):
+        _recorded._check_against_live(
+            "c",
+            recorded,
+            {"call": {"arguments": '{"location": "Rome", "days": 3.0}'}, "text": "{y"},
+        )

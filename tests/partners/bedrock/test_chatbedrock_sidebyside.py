@@ -639,7 +639,9 @@ def fields_as_kept(cls: Any, url: str) -> Any:
         base_model_id="anthropic.claude-3-5-haiku-20241022-v1:0",
     )
     nova = make(cls, url, model=NOVA)
-    return [{name: getattr(m, name) for name in FIELDS} for m in (plain, given, nova)]
+    unguarded = make(cls, url, guardrails=None, model_kwargs=None)  # (held None, and {})
+    models = (plain, given, nova, unguarded)
+    return [{name: getattr(m, name) for name in FIELDS} for m in models]
 
 
 def request_options(cls: Any, url: str) -> Any:

@@ -84,6 +84,21 @@ def fields_set_by_its_validators(cls: Any, url: str) -> Any:
     return sorted(cls(model=MODEL, google_api_key=KEY).model_dump(exclude_unset=True))
 
 
+def temperature_none(cls: Any, url: str) -> Any:
+    """temperature=None sends none (its field's default, 0.7, is not sent instead), also
+    after another field is assigned."""
+    llm = model(cls, url, temperature=None)
+    first = _held(llm, "temperature")
+    llm.top_k = 3
+    return first, _held(llm, "temperature", "top_k")
+
+
+def temperature_of_gemini_3(cls: Any, url: str) -> Any:
+    """No temperature given for Gemini 3: its validator holds None and sends none."""
+    llm = cls(model="gemini-3-flash-preview", base_url=url, google_api_key=KEY)
+    return _held(llm, "temperature")
+
+
 SCRIPTS = {
     "client_options_url": (gemini_replies(), _at(client_options="url")),
     "base_url_endpoint_dict": (gemini_replies(), _at(base_url="dict")),
@@ -92,6 +107,8 @@ SCRIPTS = {
     "base_url_and_client_options": (gemini_replies(), base_url_and_client_options),
     "location_on_gemini_api": (gemini_replies(), location_on_gemini_api),
     "fields_set_by_its_validators": (gemini_replies(), fields_set_by_its_validators),
+    "temperature_none": (gemini_replies(), temperature_none),
+    "temperature_of_gemini_3": (gemini_replies(), temperature_of_gemini_3),
     "default_metadata_given": (gemini_replies(), _metadata("default_metadata")),
     "default_metadata_input_given": (gemini_replies(), _metadata("default_metadata_input")),
 }

@@ -5,7 +5,8 @@ moves it to `model_kwargs`, and no request carries it) and `response_modalities=
 API's words (`["TEXT", "IMAGE"]`: its field takes only its `Modality` enum). The enum
 itself is sent alike. With no `location=`, the location its Vertex AI SDK reads
 (GOOGLE_CLOUD_REGION, else CLOUD_ML_REGION; not google-genai's GOOGLE_CLOUD_LOCATION) is
-held, routed and written alike. The fields it holds and its chat model never sends
+held, routed and written alike, and with no `project=` the credentials' project. The
+fields it holds and its chat model never sends
 (`request_parallelism`, `examples`...) are taken and held alike.
 """
 
@@ -77,6 +78,18 @@ def _located(**variables: str) -> Any:
     return lambda cls, url: attempted(lambda: built(cls, url))
 
 
+def project_of_credentials(cls: Any, url: str) -> Any:
+    """No `project=`: the project of the credentials given, held and called alike."""
+
+    class Credentials(oauth2.Credentials):  # type: ignore[misc]
+        project_id = PROJECT
+
+    with unset(("GOOGLE_CLOUD_PROJECT", *LOCATIONS)):
+        given = {"credentials": Credentials(token=TOKEN), "api_transport": "rest"}
+        llm = cls(model=MODEL, base_url=url, **given)
+        return {"project": llm.project, "reply": llm.invoke("Hi")}
+
+
 def _certificate() -> tuple[bytes, bytes]:
     return b"certificate", b"key"
 
@@ -124,6 +137,7 @@ SCRIPTS = {
     ),
     "thinking_level_constructed": (vertex_replies(), thinking_level_constructed),
     "modalities_as_words": (vertex_replies(), modalities_as_words),
+    "project_of_credentials": (vertex_replies(), project_of_credentials),
     "modalities_as_enum": (vertex_replies(), modalities_as_enum),
 }
 
