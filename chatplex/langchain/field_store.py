@@ -30,6 +30,7 @@ from typing import Annotated
 from typing import Any
 from typing import Self
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.utils import from_env
 from langchain_core.utils import secret_from_env
 from pydantic import AliasChoices
@@ -70,6 +71,9 @@ from .settings_fields import masked as _masked_setting
 
 __all__ = ["FieldStoreChatModel", "declared_fields", "field_store_class"]
 
+#: LangChain's own fields (`BaseChatModel`'s), configurable on every drop-in.
+_LANGCHAIN_FIELDS = frozenset(BaseChatModel.model_fields)
+
 #: Fields of the class held apart from the partner's (not settings sent).
 _DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
 
@@ -97,12 +101,26 @@ def field_store_class(
     """The class `name` on `FieldStoreChatModel`, its fields in `namespace`, and on
     `base` where the drop-in's class has behaviour of its own (a partner binding tools on
     another class's model). A partner field named as a property of the drop-in's
-    (langchain-aws's `provider`) is a field the property reads (`_partner_value`):
-    pydantic's warning of the shadowing is moot."""
+    (langchain-aws's `provider`, langchain-openai's `model_name`) is read and assigned as
+    the field it is there (pydantic would call the property, which has no setter)."""
     bases = (FieldStoreChatModel,) if base is DropInChatModel else (FieldStoreChatModel, base)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
-        return type(name, bases, namespace)
+        cls: type[FieldStoreChatModel] = type(name, bases, namespace)
+    for field in cls.model_fields:
+        if isinstance(getattr(cls, field, None), property):
+            setattr(cls, field, _AsField())
+    return cls
+
+
+class _AsField:
+    """A field shadowing a property of its base class: no data descriptor, so the
+    instance's value (the field's) is read, and pydantic assigns it as a field."""
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        raise AttributeError  # (the instance holds every field: not reached)
 
 
 def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
@@ -125,12 +143,15 @@ def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `
     if field.alias is not None:  # (taken by either name; dumped by_alias as its alias)
         options["validation_alias"] = AliasChoices(field.name, field.alias)
         options["serialization_alias"] = field.alias
-    if field.env:
+    fallback: Any = field.default_value()
+    if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
+        fallback = fallback.get_secret_value()
+    textual = isinstance(fallback, str | None)  # (from_env takes one; else the engine reads
+    if field.env and textual:  # the variable, its field `filled` from it)
         read = secret_from_env if _is_secret(field.annotation) else from_env
-        fallback = field.default_value()
-        if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
-            fallback = fallback.get_secret_value()
         return Field(default_factory=read(list(field.env), default=fallback), **options)
+    if field.env:  # (made by a factory, as the partner's: LangChain's repr shows it)
+        return Field(default_factory=functools.partial(copy.copy, fallback), **options)
     if field.factory is not None:
         return Field(default_factory=field.factory, **options)
     if field.default is REQUIRED:
@@ -171,6 +192,9 @@ class FieldStoreChatModel(DropInChatModel):
 
     #: What the engine was built from (`_engine_keywords`), compared by value.
     _built_from: dict[str, Any] | None = PrivateAttr(default=None)
+    #: The SDK clients that cannot be built from it: tried once per build, not at every
+    #: repr (a traceback's frames show the model many times).
+    _unbuilt: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="before")
     @classmethod
@@ -179,12 +203,12 @@ class FieldStoreChatModel(DropInChatModel):
         no field takes kept as `chatplex_settings`. (Replaces DropInChatModel's.)"""
         if not isinstance(values, dict):
             return values
-        values = {k: v for k, v in values.items() if k not in ("chatplex_model", "partner_given")}
+        values = {k: v for k, v in values.items() if k != "partner_given"}
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
-        if isinstance(values.get("stop"), str):  # one stop sequence (the partner refuses it)
-            values["stop"] = [values["stop"]]
+        if isinstance(values.get("stop"), str) and not _takes_text(cls, "stop"):
+            values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
         form = reading_form(cls._engine)
         fields = cls.model_fields
         for keyword in list(values):
@@ -213,8 +237,15 @@ class FieldStoreChatModel(DropInChatModel):
     @model_validator(mode="after")
     def _build(self) -> Self:
         """The engine built from the fields, then the fields the partner's validators
-        write at construction. (Replaces ChatChatplex's.)"""
+        write at construction. (Replaces ChatChatplex's.) A copy LangChain builds of a
+        model's fields (`configurable_fields`: its engine among them) keeps its base URL
+        and key, as the partner_given path: the partner's copy sends with its SDK clients."""
+        copied_from = self.__dict__.get("chatplex_model")
         self._rebuild(self._engine_keywords())
+        was, now = _connection(copied_from), _connection(self.chatplex_model)
+        for name, before, after in zip(("base_url", "api_key"), was[1:3], now[1:3], strict=True):
+            if copied_from is not None and before != after:
+                raise ValueError(f"{name} cannot change on a built model: build another one")
         if self.profile is None:  # (LangChain's validator ran before the engine was built)
             with contextlib.suppress(Exception):  # as LangChain's: never fails construction
                 profile = self._resolve_model_profile()
@@ -270,8 +301,10 @@ class FieldStoreChatModel(DropInChatModel):
         """What the engine is built from: each field of the partner's or chatplex's
         whose value differs from its default (given, or read from the environment),
         keys as `Secret`s, then `chatplex_settings`."""
-        cls, held = type(self), self.__dict__
+        cls, held, form = type(self), self.__dict__, reading_form(self._engine)
         skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
+        if form is not None:  # (what the engine resolved, not given: resolved again)
+            skipped = skipped | (form.resolved.keys() - self.model_fields_set)
         out: dict[str, Any] = {}
         defaults, given = _defaults(cls), self.model_fields_set.__contains__
         for name in cls.model_fields:
@@ -311,7 +344,8 @@ class FieldStoreChatModel(DropInChatModel):
     def _rebuild(self, keywords: dict[str, Any]) -> None:
         """The engine built from `keywords`, as DropInChatModel builds it."""
         cls = type(self)
-        settings = cls._engine.langchain_settings(dict(keywords))
+        # (the fields hold what its "before" validators left: read as a copy's, as given)
+        settings = cls._engine.langchain_settings(cls._engine.langchain_rebuilt_settings(keywords))
         engine = engine_as_partner(cls._engine, settings)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
         chosen = engine.langchain_disable_streaming(
@@ -325,6 +359,7 @@ class FieldStoreChatModel(DropInChatModel):
         for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
             self.__dict__[name] = attrgetter(attr)(engine)
         self._built_from = _snapshot(keywords)
+        self._unbuilt = set()
 
     def _refresh(self) -> None:
         """The engine built again where what it is built from has changed."""
@@ -394,10 +429,12 @@ class FieldStoreChatModel(DropInChatModel):
         if form is None or not form.shown:
             return args.items()
         for name in (n for n in form.clients if not n.startswith("_")):  # (private: unshown)
+            if name in self._unbuilt:
+                continue
             try:
                 args[name] = getattr(self, name)
-            except Exception:  # noqa: BLE001, S112 - a repr never raises (no SDK here)
-                continue
+            except Exception:  # noqa: BLE001 - a repr never raises (no SDK here)
+                self._unbuilt.add(name)
         return _in_order(args, form.shown).items()
 
     def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -434,6 +471,11 @@ class FieldStoreChatModel(DropInChatModel):
         return serialized
 
     def configurable_fields(self, **kwargs: Any) -> Any:
+        """LangChain's, of the partner's fields and LangChain's (chatplex's own, hidden,
+        are none of the partner's: refused as it refuses them)."""
+        names = {f.name for f in self._engine.partner_record.declared} | _LANGCHAIN_FIELDS
+        for key in kwargs.keys() - names:
+            raise ValueError(f"Configuration key {key} not found in {type(self).__name__}")
         return super(DropInChatModel, self).configurable_fields(**kwargs)
 
     def _partner_value(self, name: str) -> Any:
@@ -547,6 +589,13 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
 
 
 @functools.cache
+def _takes_text(cls: type[FieldStoreChatModel], name: str) -> bool:
+    """Whether the partner's field `name` takes a `str` (langchain-openai's `stop`)."""
+    declared = {f.name: f.annotation for f in cls._engine.partner_record.declared}
+    return str in getattr(declared.get(name), "__args__", ())
+
+
+@functools.cache
 def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
     """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
     return any(f.name == name for f in cls._engine.partner_record.declared)
@@ -564,6 +613,12 @@ def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
     form = reading_form(cls._engine)
     filled = {} if form is None else form.filled
     return {n: a for n, a in filled.items() if n in cls.model_fields and not _declares(cls, n)}
+
+
+def _connection(engine: Any) -> Any:
+    """Where an engine sends and with which key (a digest): its adapter's budget key."""
+    adapter = getattr(engine, "adapter", None)
+    return (None,) * 3 if adapter is None else adapter.budget_key("")
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:
