@@ -97,6 +97,8 @@ CHAT_OPENAI_FORM = PartnerFields(
     environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
     unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
     completed={"use_responses_api": "responses_by_fields"},
+    # Its httpx clients through `openai_proxy` where none is given (its validator's).
+    resolved={"http_client": "http_client", "http_async_client": "http_async_client"},
     false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
     dumped=BASE_CHAT_OPENAI_DUMPED,
     # Set by its validators whatever was given (its `exclude_unset` keeps them).
@@ -208,6 +210,7 @@ CHAT_OPENAI_RECORD = PartnerClass(
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
     declared=CHAT_OPENAI_FIELDS,
+    fields_store=True,
 )
 
 
@@ -337,4 +340,5 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         shown=(),
     ),
     declared=AZURE_CHAT_OPENAI_FIELDS,
+    fields_store=False,
 )
