@@ -58,6 +58,7 @@ from ..secret import masked_headers
 from ..secret import secret_values
 from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
+from .dropin_serialized import _function_written as function_written
 from .dropin_settings import LANGCHAIN_SIDE
 from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import engine_parameters
@@ -114,8 +115,7 @@ def field_store_class(
 
 
 class _AsField:
-    """A field shadowing a property of its base class: no data descriptor, so the
-    instance's value (the field's) is read, and pydantic assigns it as a field."""
+    """A field shadowing a base class's property: the instance's value read, assigned."""
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
@@ -159,8 +159,16 @@ def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `
     return Field(default=field.default, **options)
 
 
+def _is_function(value: Any) -> bool:  # (a token provider: not a credential)
+    return callable(value) and not isinstance(value, type)
+
+
 def _is_secret(annotation: Any) -> bool:
-    return annotation is SecretStr or SecretStr in getattr(annotation, "__args__", ())
+    return annotation is SecretStr or SecretStr in _args(annotation)
+
+
+def _args(annotation: Any) -> tuple[Any, ...]:
+    return getattr(annotation, "__args__", ())
 
 
 def _hidden(**default: Any) -> Any:
@@ -207,7 +215,7 @@ class FieldStoreChatModel(DropInChatModel):
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
-        if isinstance(values.get("stop"), str) and not _takes_text(cls, "stop"):
+        if isinstance(values.get("stop"), str) and str not in _args(_declared(cls).get("stop")):
             values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
         form = reading_form(cls._engine)
         fields = cls.model_fields
@@ -257,10 +265,9 @@ class FieldStoreChatModel(DropInChatModel):
 
     def _validated(self) -> None:
         """The fields the partner's validators write at construction, from the model
-        built: those filled when not given (`PartnerFields.filled`), those completed from
-        other settings (`completed`, where it completed them), and those counted as set
-        whatever was given (`assigned`). The engine, built from what they were filled
-        from, is kept (`_built_from` says what it is now built from)."""
+        built: filled when not given (`PartnerFields.filled`), completed from other
+        settings (`completed`), counted as set whatever was given (`assigned`). The
+        engine is kept (`_built_from` says what it is now built from)."""
         form = reading_form(self._engine)
         if form is None:
             return
@@ -278,8 +285,8 @@ class FieldStoreChatModel(DropInChatModel):
             value = attrgetter(attr)(engine)
             if name in fields and name not in given and value is not None:
                 held[name] = value
-        for name, value in form.defaults.items():
-            if name in fields and held.get(name) is None:
+        for name, value in form.defaults.items():  # (its fallbacks' first: below)
+            if name in fields and held.get(name) is None and name not in form.fallbacks:
                 held[name] = copy.deepcopy(value)
         named = {n for n in fields if held.get(n) is not None}
         for name, value in form.fallen_back(named, os.environ).items():
@@ -313,7 +320,7 @@ class FieldStoreChatModel(DropInChatModel):
             value, default = held[name], defaults.get(name, ABSENT)
             if value == default or (value is None and (default is ABSENT or not given(name))):
                 continue  # (None given over another default: sent, as it was given)
-            if (name == "model" and not _declares(cls, name)) or name in _answered(cls):
+            if (name == "model" and name not in _declared(cls)) or name in _answered(cls):
                 continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
@@ -354,7 +361,7 @@ class FieldStoreChatModel(DropInChatModel):
         if chosen is not None:
             self.__dict__["disable_streaming"] = chosen
         self.__dict__["chatplex_model"] = engine
-        if not _declares(cls, "model"):  # (the partner's `model`: its model id's property)
+        if "model" not in _declared(cls):  # (the partner's `model`: its model id's property)
             self.__dict__["model"] = getattr(engine, "model", None)
         for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
             self.__dict__[name] = attrgetter(attr)(engine)
@@ -440,12 +447,13 @@ class FieldStoreChatModel(DropInChatModel):
     def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
         """`values` with credentials masked as in every chatplex form (a URL's user info
         or query key, credential headers, the model's own keys), where the partner
-        would show them in clear; a `SecretStr` as it is."""
+        would show them in clear; a `SecretStr` and a function as they are."""
         keys, fields = self._keys(), type(self).model_fields
         return {
             k: v
             if v is None
             or isinstance(v, SecretStr)
+            or _is_function(v)
             or (k in fields and _is_secret(fields[k].annotation))
             else _masked_setting(v, k, keys)
             for k, v in values.items()
@@ -461,10 +469,17 @@ class FieldStoreChatModel(DropInChatModel):
             # those of ChatChatplex's and of the drop-in's own, the partner's none)
             fields, form = type(self).model_fields, reading_form(self._engine)
             kept = set(form.secrets) if form is not None else set()
-            kwargs = serialized["kwargs"]
-            serialized["kwargs"] = self._masked(
-                {k: v for k, v in kwargs.items() if k in kept or not _excluded(fields, k)}
+            keys = self._keys()
+            kwargs = self._masked(
+                {
+                    k: v
+                    for k, v in serialized["kwargs"].items()
+                    if k in kept or not _excluded(fields, k)
+                }
             )
+            serialized["kwargs"] = {
+                k: function_written(v, keys) if _is_function(v) else v for k, v in kwargs.items()
+            }
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
@@ -490,10 +505,10 @@ class FieldStoreChatModel(DropInChatModel):
         held = self._built_from or {}
         return secret_values([*held.values(), *(self.chatplex_settings or {}).values()])
 
-    def _values(self, read: IdentifyingParams) -> dict[str, Any]:
-        """The fields `read` reads (LangChain asks at every request: not all of them)."""
-        held = self.__dict__
-        return {n: held.get(n) for n in read.fields}
+    def _values(self, read: IdentifyingParams) -> Mapping[str, Any]:
+        """The fields `read` reads, as held: LangChain asks at every request (a copy of
+        them cost half of that)."""
+        return self.__dict__
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -585,20 +600,15 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     fields = cls.model_fields
     plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
     declared = {f.name: f.default_value() for f in cls._engine.partner_record.declared}
-    return {**plain, **{n: v for n, v in declared.items() if n in fields}}
+    form = reading_form(cls._engine)  # (its validators' defaults the engine has no setting for)
+    inert = {} if form is None else {n: form.defaults[n] for n in form.inert & form.defaults.keys()}
+    return {**plain, **{n: v for n, v in {**declared, **inert}.items() if n in fields}}
 
 
 @functools.cache
-def _takes_text(cls: type[FieldStoreChatModel], name: str) -> bool:
-    """Whether the partner's field `name` takes a `str` (langchain-openai's `stop`)."""
-    declared = {f.name: f.annotation for f in cls._engine.partner_record.declared}
-    return str in getattr(declared.get(name), "__args__", ())
-
-
-@functools.cache
-def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
-    """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
-    return any(f.name == name for f in cls._engine.partner_record.declared)
+def _declared(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
+    """The partner's own fields' annotations by name (not ChatChatplex's fields)."""
+    return {f.name: f.annotation for f in cls._engine.partner_record.declared}
 
 
 def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:
@@ -612,7 +622,7 @@ def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
     `max_tokens`), by the engine's attribute: held as the engine has them, never sent."""
     form = reading_form(cls._engine)
     filled = {} if form is None else form.filled
-    return {n: a for n, a in filled.items() if n in cls.model_fields and not _declares(cls, n)}
+    return {n: a for n, a in filled.items() if n in cls.model_fields and n not in _declared(cls)}
 
 
 def _connection(engine: Any) -> Any:
