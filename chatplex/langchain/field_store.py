@@ -1,19 +1,14 @@
 """A drop-in whose partner's fields are its pydantic fields, the only store of its
 settings (decision 013, slice 3), where its record says so (`PartnerClass.fields_store`).
 
-`langchain_class` gives such a class the partner's own fields (`declared_fields`: its
-annotations, defaults, environment variables, aliases, exclusions), on
+`langchain_class` gives such a class the partner's own fields (`field_values.py`'s
+`declared_fields`: its annotations, defaults, environment variables, aliases, exclusions), on
 `FieldStoreChatModel`. The engine (`chatplex_model`) is derived from them: built from the
 fields that differ from their defaults (set, or filled from the environment) and the
 keywords no field takes (chatplex's own settings and API parameters, `chatplex_settings`),
 built again when an assignment or `model_copy(update=...)` changes what it is built from
 (compared by value). LangChain's own `__repr__`, `model_dump`, `__eq__` and
 `configurable_fields` then read the fields as the partner's do.
-
->>> from chatplex.chat.partner_record import PartnerField
->>> annotations, fields = declared_fields((PartnerField("preamble", str | None),), ())
->>> annotations["preamble"], fields["preamble"].default
-(str | None, None)
 """
 
 from __future__ import annotations
@@ -26,13 +21,10 @@ import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
 from operator import attrgetter
-from typing import Annotated
 from typing import Any
 from typing import Self
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.utils import from_env
-from langchain_core.utils import secret_from_env
 from pydantic import AliasChoices
 from pydantic import BaseModel
 from pydantic import Field
@@ -40,23 +32,14 @@ from pydantic import PrivateAttr
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 from pydantic import SerializerFunctionWrapHandler
-from pydantic import ValidatorFunctionWrapHandler
-from pydantic import WrapValidator
 from pydantic import model_serializer
 from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from ..chat import BaseCache
-from ..chat.dropin import pick
-from ..chat.params import SettingRefused
 from ..chat.partner_form import IdentifyingParams
-from ..chat.partner_record import REQUIRED
-from ..chat.partner_record import PartnerField
-from ..secret import MaskedHeaders
 from ..secret import Secret
-from ..secret import masked_headers
 from ..secret import secret_values
-from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
 from .dropin_serialized import _function_written as function_written
 from .dropin_settings import LANGCHAIN_SIDE
@@ -64,36 +47,25 @@ from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import engine_parameters
 from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
+from .field_values import args_of
+from .field_values import held
+from .field_values import held_headers
+from .field_values import is_function
+from .field_values import is_secret
+from .field_values import one_of
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
 from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
 from .settings_fields import masked as _masked_setting
 
-__all__ = ["FieldStoreChatModel", "declared_fields", "field_store_class"]
+__all__ = ["FieldStoreChatModel", "field_store_class"]
 
 #: LangChain's own fields (`BaseChatModel`'s), configurable on every drop-in.
 _LANGCHAIN_FIELDS = frozenset(BaseChatModel.model_fields)
 
 #: Fields of the class held apart from the partner's (not settings sent).
 _DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
-
-
-def declared_fields(
-    declared: Iterable[PartnerField], lazy: Iterable[str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The partner's fields as pydantic declares them (annotations, `FieldInfo`s), but
-    those of `lazy` (its SDK clients: built on first read, no field)."""
-    skipped = set(lazy)
-    annotations: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
-    for field in declared:
-        if field.name in skipped:
-            continue
-        # (headers held as pydantic validates them: never a plain dict showing a key)
-        annotations[field.name] = Annotated[field.annotation, WrapValidator(_kept_masked)]
-        fields[field.name] = _field_info(field)
-    return annotations, fields
 
 
 def field_store_class(
@@ -121,54 +93,6 @@ class _AsField:
         if instance is None:
             return self
         raise AttributeError  # (the instance holds every field: not reached)
-
-
-def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
-    """A field given under its name and its alias: the value, where both are the same (a
-    SettingRefused, as the engine's, where not; a key's value never shown)."""
-    if not (isinstance(value, (Secret, SecretStr)) or isinstance(other, (Secret, SecretStr))):
-        return pick(owner, **{name: value, alias: other})
-    if _revealed(value) != _revealed(other):
-        raise SettingRefused(f"{owner} got {name}= and {alias}=: pass one of them")
-    return value
-
-
-def _revealed(value: Any) -> Any:
-    reveal = getattr(value, "get_secret_value", None) or getattr(value, "get", None)
-    return reveal() if callable(reveal) else value
-
-
-def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
-    options: dict[str, Any] = {"exclude": True} if field.excluded else {}
-    if field.alias is not None:  # (taken by either name; dumped by_alias as its alias)
-        options["validation_alias"] = AliasChoices(field.name, field.alias)
-        options["serialization_alias"] = field.alias
-    fallback: Any = field.default_value()
-    if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
-        fallback = fallback.get_secret_value()
-    textual = isinstance(fallback, str | None)  # (from_env takes one; else the engine reads
-    if field.env and textual:  # the variable, its field `filled` from it)
-        read = secret_from_env if _is_secret(field.annotation) else from_env
-        return Field(default_factory=read(list(field.env), default=fallback), **options)
-    if field.env:  # (made by a factory, as the partner's: LangChain's repr shows it)
-        return Field(default_factory=functools.partial(copy.copy, fallback), **options)
-    if field.factory is not None:
-        return Field(default_factory=field.factory, **options)
-    if field.default is REQUIRED:
-        return Field(**options)
-    return Field(default=field.default, **options)
-
-
-def _is_function(value: Any) -> bool:  # (a token provider: not a credential)
-    return callable(value) and not isinstance(value, type)
-
-
-def _is_secret(annotation: Any) -> bool:
-    return annotation is SecretStr or SecretStr in _args(annotation)
-
-
-def _args(annotation: Any) -> tuple[Any, ...]:
-    return getattr(annotation, "__args__", ())
 
 
 def _hidden(**default: Any) -> Any:
@@ -215,7 +139,7 @@ class FieldStoreChatModel(DropInChatModel):
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
-        if isinstance(values.get("stop"), str) and str not in _args(_declared(cls).get("stop")):
+        if isinstance(values.get("stop"), str) and str not in args_of(_declared(cls).get("stop")):
             values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
         form = reading_form(cls._engine)
         fields = cls.model_fields
@@ -224,15 +148,17 @@ class FieldStoreChatModel(DropInChatModel):
             if name is not None and name in fields and name not in values:
                 values[name] = values.pop(keyword)
             elif name is not None and name in fields and keyword not in fields:
-                values[name] = _one(cls.__name__, name, values[name], keyword, values.pop(keyword))
+                values[name] = one_of(
+                    cls.__name__, name, values[name], keyword, values.pop(keyword)
+                )
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
         for name in fields.keys() & values.keys():
-            values[name] = _held_headers(values[name], keys)
+            values[name] = held_headers(values[name], keys)
         for name, value in values.items():
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
-                values[name] = _held(fields[name].annotation, name, value, unmasked)
+                values[name] = held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
         spelled = {a for f in fields.values() for a in _aliases(f)}
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
@@ -378,8 +304,8 @@ class FieldStoreChatModel(DropInChatModel):
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
         if field is not None and name not in _DERIVED:
-            value = _held_headers(value, self._keys())
-            value = _held(field.annotation, name, value, self.chatplex_unmasked)
+            value = held_headers(value, self._keys())
+            value = held(field.annotation, name, value, self.chatplex_unmasked)
         super(DropInChatModel, self).__setattr__(name, value)
         if not name.startswith("_") and name in type(self).model_fields and self._built:
             self._refresh()
@@ -387,7 +313,7 @@ class FieldStoreChatModel(DropInChatModel):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         fields, unmasked = type(self).model_fields, dict(self.chatplex_unmasked)
         update = {
-            k: _held(fields[k].annotation, k, v, unmasked) if k in fields else v
+            k: held(fields[k].annotation, k, v, unmasked) if k in fields else v
             for k, v in (update or {}).items()
         }
         update.setdefault("chatplex_unmasked", unmasked)
@@ -453,8 +379,8 @@ class FieldStoreChatModel(DropInChatModel):
             k: v
             if v is None
             or isinstance(v, SecretStr)
-            or _is_function(v)
-            or (k in fields and _is_secret(fields[k].annotation))
+            or is_function(v)
+            or (k in fields and is_secret(fields[k].annotation))
             else _masked_setting(v, k, keys)
             for k, v in values.items()
         }
@@ -478,7 +404,7 @@ class FieldStoreChatModel(DropInChatModel):
                 }
             )
             serialized["kwargs"] = {
-                k: function_written(v, keys) if _is_function(v) else v for k, v in kwargs.items()
+                k: function_written(v, keys) if is_function(v) else v for k, v in kwargs.items()
             }
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
@@ -542,39 +468,6 @@ class FieldStoreChatModel(DropInChatModel):
             return params
         values, engine = self._values(form.identifying), self.chatplex_model
         return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
-
-
-def _held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> Any:
-    """A value as its field holds it: a key (a `str`, a `Secret`) as the `SecretStr`
-    pydantic makes of one given to the constructor (pydantic validates no assignment);
-    a text with credentials in it (a URL's user info) masked, the value held kept in
-    `unmasked` for the engine: never shown in clear, where the partner shows it."""
-    if _is_secret(annotation):
-        if isinstance(value, Secret):
-            return SecretStr(value.get())
-        return SecretStr(value) if isinstance(value, str) else value
-    if not isinstance(value, (str, Secret)):
-        return value
-    shown, held = shown_text(value, name)
-    if held is None:
-        unmasked.pop(name, None)
-    else:
-        unmasked[name] = (shown, held)
-    return shown
-
-
-def _kept_masked(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Headers held masked (`_collect_settings`) kept so: pydantic would copy them into
-    a plain dict, whose repr shows a key."""
-    return value if isinstance(value, MaskedHeaders) else handler(value)
-
-
-def _held_headers(value: Any, keys: frozenset[Secret]) -> Any:
-    """Headers (a mapping of strings) held in a `MaskedHeaders`, whose repr masks a
-    credential header and one carrying a key of `keys`; any other value as it is."""
-    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-        return masked_headers(value, keys)
-    return value
 
 
 def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
