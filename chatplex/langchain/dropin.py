@@ -39,8 +39,8 @@ from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
 from .dropin_settings import serializable as _serializable
 from .field_store import FieldStoreChatModel
-from .field_store import declared_fields
 from .field_store import field_store_class
+from .field_values import declared_fields
 from .partner_class import class_view
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]

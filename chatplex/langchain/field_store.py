@@ -1,19 +1,14 @@
 """A drop-in whose partner's fields are its pydantic fields, the only store of its
 settings (decision 013, slice 3), where its record says so (`PartnerClass.fields_store`).
 
-`langchain_class` gives such a class the partner's own fields (`declared_fields`: its
-annotations, defaults, environment variables, aliases, exclusions), on
+`langchain_class` gives such a class the partner's own fields (`field_values.py`'s
+`declared_fields`: its annotations, defaults, environment variables, aliases, exclusions), on
 `FieldStoreChatModel`. The engine (`chatplex_model`) is derived from them: built from the
 fields that differ from their defaults (set, or filled from the environment) and the
 keywords no field takes (chatplex's own settings and API parameters, `chatplex_settings`),
 built again when an assignment or `model_copy(update=...)` changes what it is built from
 (compared by value). LangChain's own `__repr__`, `model_dump`, `__eq__` and
 `configurable_fields` then read the fields as the partner's do.
-
->>> from chatplex.chat.partner_record import PartnerField
->>> annotations, fields = declared_fields((PartnerField("preamble", str | None),), ())
->>> annotations["preamble"], fields["preamble"].default
-(str | None, None)
 """
 
 from __future__ import annotations
@@ -26,12 +21,10 @@ import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
 from operator import attrgetter
-from typing import Annotated
 from typing import Any
 from typing import Self
 
-from langchain_core.utils import from_env
-from langchain_core.utils import secret_from_env
+from langchain_core.language_models import BaseChatModel
 from pydantic import AliasChoices
 from pydantic import BaseModel
 from pydantic import Field
@@ -39,56 +32,40 @@ from pydantic import PrivateAttr
 from pydantic import SecretStr
 from pydantic import SerializationInfo
 from pydantic import SerializerFunctionWrapHandler
-from pydantic import ValidatorFunctionWrapHandler
-from pydantic import WrapValidator
 from pydantic import model_serializer
 from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from ..chat import BaseCache
-from ..chat.dropin import pick
-from ..chat.params import SettingRefused
 from ..chat.partner_form import IdentifyingParams
-from ..chat.partner_record import REQUIRED
-from ..chat.partner_record import PartnerField
-from ..secret import MaskedHeaders
 from ..secret import Secret
-from ..secret import masked_headers
 from ..secret import secret_values
-from ..secret.arguments import shown_text
 from .dropin_model import DropInChatModel
+from .dropin_serialized import _function_written as function_written
 from .dropin_settings import LANGCHAIN_SIDE
 from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import engine_parameters
 from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
+from .field_values import args_of
+from .field_values import held
+from .field_values import held_headers
+from .field_values import is_function
+from .field_values import is_secret
+from .field_values import one_of
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
 from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
 from .settings_fields import masked as _masked_setting
 
-__all__ = ["FieldStoreChatModel", "declared_fields", "field_store_class"]
+__all__ = ["FieldStoreChatModel", "field_store_class"]
+
+#: LangChain's own fields (`BaseChatModel`'s), configurable on every drop-in.
+_LANGCHAIN_FIELDS = frozenset(BaseChatModel.model_fields)
 
 #: Fields of the class held apart from the partner's (not settings sent).
 _DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
-
-
-def declared_fields(
-    declared: Iterable[PartnerField], lazy: Iterable[str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The partner's fields as pydantic declares them (annotations, `FieldInfo`s), but
-    those of `lazy` (its SDK clients: built on first read, no field)."""
-    skipped = set(lazy)
-    annotations: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
-    for field in declared:
-        if field.name in skipped:
-            continue
-        # (headers held as pydantic validates them: never a plain dict showing a key)
-        annotations[field.name] = Annotated[field.annotation, WrapValidator(_kept_masked)]
-        fields[field.name] = _field_info(field)
-    return annotations, fields
 
 
 def field_store_class(
@@ -97,49 +74,25 @@ def field_store_class(
     """The class `name` on `FieldStoreChatModel`, its fields in `namespace`, and on
     `base` where the drop-in's class has behaviour of its own (a partner binding tools on
     another class's model). A partner field named as a property of the drop-in's
-    (langchain-aws's `provider`) is a field the property reads (`_partner_value`):
-    pydantic's warning of the shadowing is moot."""
+    (langchain-aws's `provider`, langchain-openai's `model_name`) is read and assigned as
+    the field it is there (pydantic would call the property, which has no setter)."""
     bases = (FieldStoreChatModel,) if base is DropInChatModel else (FieldStoreChatModel, base)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
-        return type(name, bases, namespace)
+        cls: type[FieldStoreChatModel] = type(name, bases, namespace)
+    for field in cls.model_fields:
+        if isinstance(getattr(cls, field, None), property):
+            setattr(cls, field, _AsField())
+    return cls
 
 
-def _one(owner: str, name: str, value: Any, alias: str, other: Any) -> Any:
-    """A field given under its name and its alias: the value, where both are the same (a
-    SettingRefused, as the engine's, where not; a key's value never shown)."""
-    if not (isinstance(value, (Secret, SecretStr)) or isinstance(other, (Secret, SecretStr))):
-        return pick(owner, **{name: value, alias: other})
-    if _revealed(value) != _revealed(other):
-        raise SettingRefused(f"{owner} got {name}= and {alias}=: pass one of them")
-    return value
+class _AsField:
+    """A field shadowing a base class's property: the instance's value read, assigned."""
 
-
-def _revealed(value: Any) -> Any:
-    reveal = getattr(value, "get_secret_value", None) or getattr(value, "get", None)
-    return reveal() if callable(reveal) else value
-
-
-def _field_info(field: PartnerField) -> Any:  # (a `FieldInfo`: pydantic types `Field` Any)
-    options: dict[str, Any] = {"exclude": True} if field.excluded else {}
-    if field.alias is not None:  # (taken by either name; dumped by_alias as its alias)
-        options["validation_alias"] = AliasChoices(field.name, field.alias)
-        options["serialization_alias"] = field.alias
-    if field.env:
-        read = secret_from_env if _is_secret(field.annotation) else from_env
-        fallback = field.default_value()
-        if isinstance(fallback, SecretStr):  # (secret_from_env takes a str default)
-            fallback = fallback.get_secret_value()
-        return Field(default_factory=read(list(field.env), default=fallback), **options)
-    if field.factory is not None:
-        return Field(default_factory=field.factory, **options)
-    if field.default is REQUIRED:
-        return Field(**options)
-    return Field(default=field.default, **options)
-
-
-def _is_secret(annotation: Any) -> bool:
-    return annotation is SecretStr or SecretStr in getattr(annotation, "__args__", ())
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        raise AttributeError  # (the instance holds every field: not reached)
 
 
 def _hidden(**default: Any) -> Any:
@@ -171,6 +124,9 @@ class FieldStoreChatModel(DropInChatModel):
 
     #: What the engine was built from (`_engine_keywords`), compared by value.
     _built_from: dict[str, Any] | None = PrivateAttr(default=None)
+    #: The SDK clients that cannot be built from it: tried once per build, not at every
+    #: repr (a traceback's frames show the model many times).
+    _unbuilt: set[str] = PrivateAttr(default_factory=set)
 
     @model_validator(mode="before")
     @classmethod
@@ -179,34 +135,36 @@ class FieldStoreChatModel(DropInChatModel):
         no field takes kept as `chatplex_settings`. (Replaces DropInChatModel's.)"""
         if not isinstance(values, dict):
             return values
-        values = {k: v for k, v in values.items() if k not in ("chatplex_model", "partner_given")}
+        values = {k: v for k, v in values.items() if k != "partner_given"}
         if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
+        if isinstance(values.get("stop"), str) and str not in args_of(_declared(cls).get("stop")):
+            values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
         form = reading_form(cls._engine)
-        if isinstance(values.get("stop"), str) and not _takes_text(cls, "stop"):
-            values["stop"] = [values["stop"]]  # one stop sequence (where its field refuses it)
         fields = cls.model_fields
         for keyword in list(values):
             name = form.aliases.get(keyword) if form is not None else None
             if name is not None and name in fields and name not in values:
                 values[name] = values.pop(keyword)
             elif name is not None and name in fields and keyword not in fields:
-                values[name] = _one(cls.__name__, name, values[name], keyword, values.pop(keyword))
+                values[name] = one_of(
+                    cls.__name__, name, values[name], keyword, values.pop(keyword)
+                )
         for alias, names in _aliased(cls).items():  # (an alias no form names: each field's)
             held = values.pop(alias, ABSENT)
             for name in names if held is not ABSENT else ():
                 other = values.setdefault(name, held)  # (else pydantic's choice: the name)
                 if alias not in fields:
-                    values[name] = _one(cls.__name__, name, other, alias, held)
+                    values[name] = one_of(cls.__name__, name, other, alias, held)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
         for name in fields.keys() & values.keys():
-            values[name] = _held_headers(values[name], keys)
+            values[name] = held_headers(values[name], keys)
         for name, value in values.items():
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
-                values[name] = _held(fields[name].annotation, name, value, unmasked)
+                values[name] = held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
         spelled = {a for f in fields.values() for a in _aliases(f)}
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
@@ -219,8 +177,15 @@ class FieldStoreChatModel(DropInChatModel):
     @model_validator(mode="after")
     def _build(self) -> Self:
         """The engine built from the fields, then the fields the partner's validators
-        write at construction. (Replaces ChatChatplex's.)"""
+        write at construction. (Replaces ChatChatplex's.) A copy LangChain builds of a
+        model's fields (`configurable_fields`: its engine among them) keeps its base URL
+        and key, as the partner_given path: the partner's copy sends with its SDK clients."""
+        copied_from = self.__dict__.get("chatplex_model")
         self._rebuild(self._engine_keywords())
+        was, now = _connection(copied_from), _connection(self.chatplex_model)
+        for name, before, after in zip(("base_url", "api_key"), was[1:3], now[1:3], strict=True):
+            if copied_from is not None and before != after:
+                raise ValueError(f"{name} cannot change on a built model: build another one")
         if self.profile is None:  # (LangChain's validator ran before the engine was built)
             with contextlib.suppress(Exception):  # as LangChain's: never fails construction
                 profile = self._resolve_model_profile()
@@ -232,10 +197,9 @@ class FieldStoreChatModel(DropInChatModel):
 
     def _validated(self) -> None:
         """The fields the partner's validators write at construction, from the model
-        built: those filled when not given (`PartnerFields.filled`), those completed from
-        other settings (`completed`, where it completed them), and those counted as set
-        whatever was given (`assigned`). The engine, built from what they were filled
-        from, is kept (`_built_from` says what it is now built from)."""
+        built: filled when not given (`PartnerFields.filled`), completed from other
+        settings (`completed`), counted as set whatever was given (`assigned`). The
+        engine is kept (`_built_from` says what it is now built from)."""
         form = reading_form(self._engine)
         if form is None:
             return
@@ -253,8 +217,8 @@ class FieldStoreChatModel(DropInChatModel):
             value = attrgetter(attr)(engine)
             if name in fields and name not in given and value is not None:
                 held[name] = value
-        for name, value in form.defaults.items():
-            if name in fields and held.get(name) is None:
+        for name, value in form.defaults.items():  # (its fallbacks' first: below)
+            if name in fields and held.get(name) is None and name not in form.fallbacks:
                 held[name] = copy.deepcopy(value)
         named = {n for n in fields if held.get(n) is not None}
         for name, value in form.fallen_back(named, os.environ).items():
@@ -276,8 +240,10 @@ class FieldStoreChatModel(DropInChatModel):
         """What the engine is built from: each field of the partner's or chatplex's
         whose value differs from its default (given, or read from the environment),
         keys as `Secret`s, then `chatplex_settings`."""
-        cls, held = type(self), self.__dict__
+        cls, held, form = type(self), self.__dict__, reading_form(self._engine)
         skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
+        if form is not None:  # (what the engine resolved, not given: resolved again)
+            skipped = skipped | (form.resolved.keys() - self.model_fields_set)
         out: dict[str, Any] = {}
         defaults, given = _defaults(cls), self.model_fields_set.__contains__
         for name in cls.model_fields:
@@ -286,7 +252,7 @@ class FieldStoreChatModel(DropInChatModel):
             value, default = held[name], defaults.get(name, ABSENT)
             if value == default or (value is None and (default is ABSENT or not given(name))):
                 continue  # (None given over another default: sent, as it was given)
-            if (name == "model" and not _declares(cls, name)) or name in _answered(cls):
+            if (name == "model" and name not in _declared(cls)) or name in _answered(cls):
                 continue  # (the engine's, shown: `_rebuild`)
             shown, clear = held["chatplex_unmasked"].get(name, (ABSENT, None))
             value = clear if clear is not None and value == shown else value
@@ -317,7 +283,8 @@ class FieldStoreChatModel(DropInChatModel):
     def _rebuild(self, keywords: dict[str, Any]) -> None:
         """The engine built from `keywords`, as DropInChatModel builds it."""
         cls = type(self)
-        settings = cls._engine.langchain_settings(dict(keywords))
+        # (the fields hold what its "before" validators left: read as a copy's, as given)
+        settings = cls._engine.langchain_settings(cls._engine.langchain_rebuilt_settings(keywords))
         engine = engine_as_partner(cls._engine, settings)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
         chosen = engine.langchain_disable_streaming(
@@ -326,11 +293,12 @@ class FieldStoreChatModel(DropInChatModel):
         if chosen is not None:
             self.__dict__["disable_streaming"] = chosen
         self.__dict__["chatplex_model"] = engine
-        if not _declares(cls, "model"):  # (the partner's `model`: its model id's property)
+        if "model" not in _declared(cls):  # (the partner's `model`: its model id's property)
             self.__dict__["model"] = getattr(engine, "model", None)
         for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
             self.__dict__[name] = attrgetter(attr)(engine)
         self._built_from = _snapshot(keywords)
+        self._unbuilt = set()
 
     def _refresh(self) -> None:
         """The engine built again where what it is built from has changed."""
@@ -342,8 +310,8 @@ class FieldStoreChatModel(DropInChatModel):
     def __setattr__(self, name: str, value: Any) -> None:
         field = type(self).model_fields.get(name)
         if field is not None and name not in _DERIVED:
-            value = _held_headers(value, self._keys())
-            value = _held(field.annotation, name, value, self.chatplex_unmasked)
+            value = held_headers(value, self._keys())
+            value = held(field.annotation, name, value, self.chatplex_unmasked)
         if field is not None and isinstance(getattr(type(self), name, None), property):
             self.__dict__[name] = value  # (a field a property of the drop-in's reads)
             self.__pydantic_fields_set__.add(name)
@@ -355,7 +323,7 @@ class FieldStoreChatModel(DropInChatModel):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         fields, unmasked = type(self).model_fields, dict(self.chatplex_unmasked)
         update = {
-            k: _held(fields[k].annotation, k, v, unmasked) if k in fields else v
+            k: held(fields[k].annotation, k, v, unmasked) if k in fields else v
             for k, v in (update or {}).items()
         }
         update.setdefault("chatplex_unmasked", unmasked)
@@ -404,22 +372,25 @@ class FieldStoreChatModel(DropInChatModel):
         if form is None or not form.shown:
             return args.items()
         for name in (n for n in form.clients if not n.startswith("_")):  # (private: unshown)
+            if name in self._unbuilt:
+                continue
             try:
                 args[name] = getattr(self, name)
-            except Exception:  # noqa: BLE001, S112 - a repr never raises (no SDK here)
-                continue
+            except Exception:  # noqa: BLE001 - a repr never raises (no SDK here)
+                self._unbuilt.add(name)
         return _in_order(args, form.shown).items()
 
     def _masked(self, values: dict[str, Any]) -> dict[str, Any]:
         """`values` with credentials masked as in every chatplex form (a URL's user info
         or query key, credential headers, the model's own keys), where the partner
-        would show them in clear; a `SecretStr` as it is."""
+        would show them in clear; a `SecretStr` and a function as they are."""
         keys, fields = self._keys(), type(self).model_fields
         return {
             k: v
             if v is None
             or isinstance(v, SecretStr)
-            or (k in fields and _is_secret(fields[k].annotation))
+            or is_function(v)
+            or (k in fields and is_secret(fields[k].annotation))
             else _masked_setting(v, k, keys)
             for k, v in values.items()
         }
@@ -434,16 +405,28 @@ class FieldStoreChatModel(DropInChatModel):
             # those of ChatChatplex's and of the drop-in's own, the partner's none)
             fields, form = type(self).model_fields, reading_form(self._engine)
             kept = set(form.secrets) if form is not None else set()
-            kwargs = serialized["kwargs"]
-            serialized["kwargs"] = self._masked(
-                {k: v for k, v in kwargs.items() if k in kept or not _excluded(fields, k)}
+            keys = self._keys()
+            kwargs = self._masked(
+                {
+                    k: v
+                    for k, v in serialized["kwargs"].items()
+                    if k in kept or not _excluded(fields, k)
+                }
             )
+            serialized["kwargs"] = {
+                k: function_written(v, keys) if is_function(v) else v for k, v in kwargs.items()
+            }
         namespace = self._engine.partner_record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
         return serialized
 
     def configurable_fields(self, **kwargs: Any) -> Any:
+        """LangChain's, of the partner's fields and LangChain's (chatplex's own, hidden,
+        are none of the partner's: refused as it refuses them)."""
+        names = {f.name for f in self._engine.partner_record.declared} | _LANGCHAIN_FIELDS
+        for key in kwargs.keys() - names:
+            raise ValueError(f"Configuration key {key} not found in {type(self).__name__}")
         return super(DropInChatModel, self).configurable_fields(**kwargs)
 
     def _partner_value(self, name: str) -> Any:
@@ -458,10 +441,10 @@ class FieldStoreChatModel(DropInChatModel):
         held = self._built_from or {}
         return secret_values([*held.values(), *(self.chatplex_settings or {}).values()])
 
-    def _values(self, read: IdentifyingParams) -> dict[str, Any]:
-        """The fields `read` reads (LangChain asks at every request: not all of them)."""
-        held = self.__dict__
-        return {n: held.get(n) for n in read.fields}
+    def _values(self, read: IdentifyingParams) -> Mapping[str, Any]:
+        """The fields `read` reads, as held: LangChain asks at every request (a copy of
+        them cost half of that)."""
+        return self.__dict__
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -497,39 +480,6 @@ class FieldStoreChatModel(DropInChatModel):
         return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
 
 
-def _held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> Any:
-    """A value as its field holds it: a key (a `str`, a `Secret`) as the `SecretStr`
-    pydantic makes of one given to the constructor (pydantic validates no assignment);
-    a text with credentials in it (a URL's user info) masked, the value held kept in
-    `unmasked` for the engine: never shown in clear, where the partner shows it."""
-    if _is_secret(annotation):
-        if isinstance(value, Secret):
-            return SecretStr(value.get())
-        return SecretStr(value) if isinstance(value, str) else value
-    if not isinstance(value, (str, Secret)):
-        return value
-    shown, held = shown_text(value, name)
-    if held is None:
-        unmasked.pop(name, None)
-    else:
-        unmasked[name] = (shown, held)
-    return shown
-
-
-def _kept_masked(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Headers held masked (`_collect_settings`) kept so: pydantic would copy them into
-    a plain dict, whose repr shows a key."""
-    return value if isinstance(value, MaskedHeaders) else handler(value)
-
-
-def _held_headers(value: Any, keys: frozenset[Secret]) -> Any:
-    """Headers (a mapping of strings) held in a `MaskedHeaders`, whose repr masks a
-    credential header and one carrying a key of `keys`; any other value as it is."""
-    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-        return masked_headers(value, keys)
-    return value
-
-
 def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
     """`keywords` as compared later: a copy of each mapping, list and set (one changed in
     place is seen as changed); any other value itself (a copy of an object compared by
@@ -553,13 +503,15 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     fields = cls.model_fields
     plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
     declared = {f.name: f.default_value() for f in cls._engine.partner_record.declared}
-    return {**plain, **{n: v for n, v in declared.items() if n in fields}}
+    form = reading_form(cls._engine)  # (its validators' defaults the engine has no setting for)
+    inert = {} if form is None else {n: form.defaults[n] for n in form.inert & form.defaults.keys()}
+    return {**plain, **{n: v for n, v in {**declared, **inert}.items() if n in fields}}
 
 
 @functools.cache
-def _declares(cls: type[FieldStoreChatModel], name: str) -> bool:
-    """Whether the partner declares a field `name` (not ChatChatplex's of that name)."""
-    return any(f.name == name for f in cls._engine.partner_record.declared)
+def _declared(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
+    """The partner's own fields' annotations by name (not ChatChatplex's fields)."""
+    return {f.name: f.annotation for f in cls._engine.partner_record.declared}
 
 
 @functools.cache
@@ -569,14 +521,7 @@ def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
     for field in cls._engine.partner_record.declared:
         if field.alias is not None and field.alias != field.name:
             aliased[field.alias] = (*aliased.get(field.alias, ()), field.name)
-    return {a: names for a, names in aliased.items() if not _declares(cls, a)}
-
-
-@functools.cache
-def _takes_text(cls: type[FieldStoreChatModel], name: str) -> bool:
-    """Whether the partner declares a field `name` that holds a string as given."""
-    field = next((f for f in cls._engine.partner_record.declared if f.name == name), None)
-    return field is not None and str in getattr(field.annotation, "__args__", (field.annotation,))
+    return {a: names for a, names in aliased.items() if a not in _declared(cls)}
 
 
 def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:
@@ -590,7 +535,13 @@ def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
     `max_tokens`), by the engine's attribute: held as the engine has them, never sent."""
     form = reading_form(cls._engine)
     filled = {} if form is None else form.filled
-    return {n: a for n, a in filled.items() if n in cls.model_fields and not _declares(cls, n)}
+    return {n: a for n, a in filled.items() if n in cls.model_fields and n not in _declared(cls)}
+
+
+def _connection(engine: Any) -> Any:
+    """Where an engine sends and with which key (a digest): its adapter's budget key."""
+    adapter = getattr(engine, "adapter", None)
+    return (None,) * 3 if adapter is None else adapter.budget_key("")
 
 
 def _aliases(field: FieldInfo) -> tuple[str, ...]:

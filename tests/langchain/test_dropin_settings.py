@@ -53,8 +53,10 @@ def test_langchains_configurable_fields_change_the_engines_settings() -> None:
     from chatplex.testing import ChatMock
 
     model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
+    with pytest.raises(ValueError, match="Configuration key model not found"):
+        model.configurable_fields(model=ConfigurableField(id="m"))  # (an alias, as there)
     switch = model.configurable_fields(
-        temperature=ConfigurableField(id="t"), model=ConfigurableField(id="m")
+        temperature=ConfigurableField(id="t"), model_name=ConfigurableField(id="m")
     )
     with ChatMock() as mock:
         mock.openai.reply_text("a").reply_text("b")
@@ -99,7 +101,7 @@ def test_the_base_url_of_a_built_model_does_not_change() -> None:
     from langchain_core.runnables import ConfigurableField
 
     switch = ChatOpenAI(model="m", api_key="k").configurable_fields(
-        base_url=ConfigurableField(id="url")
+        openai_api_base=ConfigurableField(id="url")  # (its field; `base_url` its alias)
     )
     with pytest.raises(ValueError, match="base_url cannot change"):
         switch.invoke("x", {"configurable": {"url": "http://127.0.0.1:9/v1"}})
@@ -145,7 +147,7 @@ def test_settings_changed_by_configurable_fields_are_serialized() -> None:
 
     model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0)
     switch = model.configurable_fields(
-        temperature=ConfigurableField(id="t"), model=ConfigurableField(id="m")
+        temperature=ConfigurableField(id="t"), model_name=ConfigurableField(id="m")
     )
     built, _ = switch._prepare({"configurable": {"t": 0.9, "m": "gpt-4o"}})
     kwargs = dumpd(built)["kwargs"]

@@ -216,8 +216,8 @@ def test_a_model_shown_then_built_again_shows_its_new_settings() -> None:
     llm = chatplex.langchain.ChatOpenAI(**params, timeout=5)
     assert "request_timeout=5.0" in repr(llm)
     llm.temperature = 0.5
-    llm.request_timeout = 7
-    copied = llm.model_copy(update={"max_tokens": 9, "request_timeout": 3})
+    llm.request_timeout = 7.0  # (as on the partner, neither is validated: a float given)
+    copied = llm.model_copy(update={"max_tokens": 9, "request_timeout": 3.0})
     built = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=7)
     assert _args(llm) == _args(built)
     again = chatplex.langchain.ChatOpenAI(**params, temperature=0.5, timeout=3, max_tokens=9)

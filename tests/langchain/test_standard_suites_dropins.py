@@ -85,7 +85,20 @@ class DropIn:
 
 DROP_INS: dict[str, DropIn] = {
     "ChatOpenAI": DropIn(
-        "openai", env=("OPENAI_API_KEY", "OPENAI_API_BASE"), json_mode=True, anthropic_inputs=True
+        "openai",
+        env=("OPENAI_API_KEY", "OPENAI_API_BASE"),
+        json_mode=True,
+        anthropic_inputs=True,
+        # langchain-openai's fields (its `base_url` is an alias, no attribute)
+        env_params=(
+            {"OPENAI_API_KEY": "env-key", "OPENAI_API_BASE": UNIT_BASE_URL},
+            {"model": "gpt-4o-mini"},
+            {
+                "model_name": "gpt-4o-mini",
+                "openai_api_base": UNIT_BASE_URL,
+                "openai_api_key": "env-key",
+            },
+        ),
     ),
     "AzureChatOpenAI": DropIn(
         "azure_openai",

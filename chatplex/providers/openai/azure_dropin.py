@@ -100,7 +100,8 @@ class AzureChatOpenAI(ChatOpenAI):
         **settings: Any,  # ChatOpenAI's parameters, checked there (its signature: @dropin)
     ) -> None:
         owner = type(self).__name__
-        if openai_api_type not in _AZURE_API_TYPES:
+        # (its field reads OPENAI_API_TYPE, which its clients never read: taken, unused)
+        if openai_api_type not in (*_AZURE_API_TYPES, os.environ.get("OPENAI_API_TYPE")):
             raise SettingRefused(
                 f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
                 "this class speaks Azure ('azure'); use ChatOpenAI for other servers"

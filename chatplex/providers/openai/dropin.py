@@ -284,8 +284,10 @@ class ChatOpenAI(TiktokenCounted):
             stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
         )
         langchain_temperature(self._named_model_of(model, params), params, reasoning)
-        if openai_proxy is not None and not self.calls_through_openai_proxy:
-            params["openai_proxy"] = openai_proxy  # (refused: `check_refused`)
+        if openai_proxy not in (None, os.environ.get("OPENAI_PROXY")) and not (
+            self.calls_through_openai_proxy
+        ):  # (refused: `check_refused`; its field reads the variable, which goes unused)
+            params["openai_proxy"] = openai_proxy
         taken = take_params(self, params, _FIELDS, timeout_objects=True)
         owner, given = taken.owner, taken.given
         if self.routes_langsmith_gateway:

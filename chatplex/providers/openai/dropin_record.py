@@ -26,7 +26,6 @@ from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
-from .spec import BASE_CHAT_OPENAI_FACTORIES
 from .spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
@@ -95,8 +94,10 @@ CHAT_OPENAI_FORM = PartnerFields(
         ),
     },
     environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
-    unwritten=BASE_CHAT_OPENAI_UNWRITTEN,
+    unwritten=BASE_CHAT_OPENAI_UNWRITTEN,  # (the partner_given path's reading: its tests)
     completed={"use_responses_api": "responses_by_fields"},
+    # Its httpx clients through `openai_proxy` where none is given (its validator's).
+    resolved={"http_client": "http_client", "http_async_client": "http_async_client"},
     false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
     dumped=BASE_CHAT_OPENAI_DUMPED,
     # Set by its validators whatever was given (its `exclude_unset` keeps them).
@@ -107,7 +108,6 @@ CHAT_OPENAI_FORM = PartnerFields(
     client_optional=frozenset({"max_retries"}),
     client_proxy="openai_proxy",  # (given, else read from OPENAI_PROXY)
     shown=BASE_CHAT_OPENAI_SHOWN,
-    shown_unless_none=BASE_CHAT_OPENAI_FACTORIES,
 )
 
 
@@ -208,6 +208,7 @@ CHAT_OPENAI_RECORD = PartnerClass(
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
     declared=CHAT_OPENAI_FIELDS,
+    fields_store=True,
 )
 
 
@@ -303,11 +304,6 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
             "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
         },
         false_written=CHAT_OPENAI_FORM.false_written,
-        unwritten={
-            **CHAT_OPENAI_FORM.unwritten,
-            "model_name": None,  # only a label there: no default model
-            "disabled_params": {"parallel_tool_calls": None},
-        },
         dumped=(
             *CHAT_OPENAI_FORM.dumped,
             *field_names(
@@ -337,4 +333,5 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         shown=(),
     ),
     declared=AZURE_CHAT_OPENAI_FIELDS,
+    fields_store=True,
 )
