@@ -152,11 +152,11 @@ class FieldStoreChatModel(DropInChatModel):
                     cls.__name__, name, values[name], keyword, values.pop(keyword)
                 )
         for alias, names in _aliased(cls).items():  # (an alias no form names: each field's)
-            held = values.pop(alias, ABSENT)
-            for name in names if held is not ABSENT else ():
-                other = values.setdefault(name, held)  # (else pydantic's choice: the name)
+            spelled_so = values.pop(alias, ABSENT)
+            for name in names if spelled_so is not ABSENT else ():
+                other = values.setdefault(name, spelled_so)  # (else pydantic's choice: the name)
                 if alias not in fields:
-                    values[name] = one_of(cls.__name__, name, other, alias, held)
+                    values[name] = one_of(cls.__name__, name, other, alias, spelled_so)
         values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
