@@ -143,6 +143,9 @@ class FieldStoreChatModel(DropInChatModel):
             values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
         form = reading_form(cls._engine)
         fields = cls.model_fields
+        for shared, keyword in (form.set_only_by if form is not None else {}).items():
+            if values.get(keyword) is not None and shared in fields:
+                values[shared] = values[keyword]  # (its alias is another's: pydantic sets both)
         for keyword in list(values):
             name = form.aliases.get(keyword) if form is not None else None
             if name is not None and name in fields and name not in values:

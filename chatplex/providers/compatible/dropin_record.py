@@ -245,7 +245,9 @@ _OPENROUTER = (
 
 #: The presets whose declared fields are their drop-in's only store (decision 013 slice
 #: 3); the others stay on the partner_given path.
-_FIELDS_STORE = frozenset({"fireworks", "sambanova", "openrouter"})
+_FIELDS_STORE = frozenset(
+    {"fireworks", "sambanova", "openrouter", "deepseek", "together", "nebius", "xai"}
+)
 
 #: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
 DECLARED: dict[str, tuple[PartnerField, ...]] = {
