@@ -495,9 +495,9 @@ def test_cohere_dumps_no_sdk_client_where_langchain_cohere_cannot_write_its_own(
 
 def test_chatplexs_own_name_and_an_undeclared_partner_dump_chatplexs_settings() -> None:
     # ChatChatplex keeps its own fields; so does a drop-in whose partner's keys are not
-    # declared (langchain-cerebras is not installed here to read them from).
+    # declared (ChatHyperbolic has no partner class to declare them).
     own = ChatChatplex(model="openai:gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL)
-    undeclared = chatplex.langchain.ChatCerebras(model="llama3.1-8b", api_key=_KEY)
+    undeclared = chatplex.langchain.ChatHyperbolic(model="llama3.1-8b", api_key=_KEY)
     for model in (own, undeclared):
         dumped = model.model_dump()
         assert {"model", "api_key", "base_url"} <= set(dumped)

@@ -246,7 +246,16 @@ _OPENROUTER = (
 #: The presets whose declared fields are their drop-in's only store (decision 013 slice
 #: 3); the others stay on the partner_given path.
 _FIELDS_STORE = frozenset(
-    {"fireworks", "sambanova", "openrouter", "deepseek", "together", "nebius", "xai"}
+    {
+        "fireworks",
+        "sambanova",
+        "openrouter",
+        "deepseek",
+        "together",
+        "nebius",
+        "xai",
+        "cerebras",
+    }
 )
 
 #: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
