@@ -315,11 +315,7 @@ class FieldStoreChatModel(DropInChatModel):
         if field is not None and name not in _DERIVED:
             value = held_headers(value, self._keys())
             value = held(field.annotation, name, value, self.chatplex_unmasked)
-        if field is not None and isinstance(getattr(type(self), name, None), property):
-            self.__dict__[name] = value  # (a field a property of the drop-in's reads)
-            self.__pydantic_fields_set__.add(name)
-        else:
-            super(DropInChatModel, self).__setattr__(name, value)
+        super(DropInChatModel, self).__setattr__(name, value)
         if not name.startswith("_") and name in type(self).model_fields and self._built:
             self._refresh()
 
