@@ -136,7 +136,7 @@ class FieldStoreChatModel(DropInChatModel):
         if not isinstance(values, dict):
             return values
         values = {k: v for k, v in values.items() if k != "partner_given"}
-        if not any(f.name == "streaming" for f in cls._engine.partner_record.declared):
+        if "streaming" not in _declared(cls):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
         if isinstance(values.get("stop"), str) and str not in args_of(_declared(cls).get("stop")):
@@ -185,10 +185,13 @@ class FieldStoreChatModel(DropInChatModel):
         and key, as the partner_given path: the partner's copy sends with its SDK clients."""
         copied_from = self.__dict__.get("chatplex_model")
         self._rebuild(self._engine_keywords())
-        was, now = _connection(copied_from), _connection(self.chatplex_model)
-        for name, before, after in zip(("base_url", "api_key"), was[1:3], now[1:3], strict=True):
-            if copied_from is not None and before != after:
-                raise ValueError(f"{name} cannot change on a built model: build another one")
+        if copied_from is not None:  # (a built model's connection, only for a copy of one)
+            was, now = _connection(copied_from), _connection(self.chatplex_model)
+            for name, before, after in zip(
+                ("base_url", "api_key"), was[1:3], now[1:3], strict=True
+            ):
+                if before != after:
+                    raise ValueError(f"{name} cannot change on a built model: build another one")
         if self.profile is None:  # (LangChain's validator ran before the engine was built)
             with contextlib.suppress(Exception):  # as LangChain's: never fails construction
                 profile = self._resolve_model_profile()
@@ -440,18 +443,14 @@ class FieldStoreChatModel(DropInChatModel):
         held = self._built_from or {}
         return secret_values([*held.values(), *(self.chatplex_settings or {}).values()])
 
-    def _values(self, read: IdentifyingParams) -> Mapping[str, Any]:
-        """The fields `read` reads, as held: LangChain asks at every request (a copy of
-        them cost half of that)."""
-        return self.__dict__
-
     @property
     def _identifying_params(self) -> dict[str, Any]:
         form = reading_form(self._engine)
         reported = True if form is None else form.identifying
         if isinstance(reported, bool):
             return super(DropInChatModel, self)._identifying_params if reported else {}
-        return reported.of(self._values(reported), self.chatplex_model)
+        # (the fields as held, not copied: LangChain asks at every request)
+        return reported.of(self.__dict__, self.chatplex_model)
 
     @property
     def _default_params(self) -> dict[str, Any]:
@@ -461,8 +460,7 @@ class FieldStoreChatModel(DropInChatModel):
                 f"{type(self).__name__!r} object has no attribute '_default_params'"
             )
         if isinstance(form.default_params, IdentifyingParams):
-            read = form.default_params
-            return read.of(self._values(read), self.chatplex_model)
+            return form.default_params.of(self.__dict__, self.chatplex_model)
         reported = self._identifying_params
         return {k: v for k, v in reported.items() if k not in form.default_params}
 
@@ -475,8 +473,8 @@ class FieldStoreChatModel(DropInChatModel):
         params = self._langchain_invocation_params(identifying, stop, kwargs)
         if form is None or isinstance(form.identifying, bool):
             return params
-        values, engine = self._values(form.identifying), self.chatplex_model
-        return {**form.identifying.invoked(values, engine, params, identifying), **kwargs}
+        invoked = form.identifying.invoked(self.__dict__, self.chatplex_model, params, identifying)
+        return {**invoked, **kwargs}
 
 
 def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:

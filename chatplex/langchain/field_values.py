@@ -125,11 +125,11 @@ def held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> An
         return SecretStr(value) if isinstance(value, str) else value
     if not isinstance(value, (str, Secret)):
         return value
-    shown, held = shown_text(value, name)
-    if held is None:
+    shown, clear = shown_text(value, name)
+    if clear is None:
         unmasked.pop(name, None)
     else:
-        unmasked[name] = (shown, held)
+        unmasked[name] = (shown, clear)
     return shown
 
 
