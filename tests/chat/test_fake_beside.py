@@ -12,22 +12,17 @@ fake_models = pytest.importorskip("langchain_core.language_models.fake_chat_mode
 lc_callbacks = pytest.importorskip("langchain_core.callbacks")
 
 import chatplex  # noqa: E402
+from tests._run_events import run_events  # noqa: E402
 
 
 def _seen(handler_base: type, make: Any) -> list[Any]:
-    seen: list[Any] = []
+    def calls(model: Any) -> None:
+        model.invoke("a")
+        model.invoke("b", config={"tags": ["call"], "metadata": {"who": "call"}})
 
-    class Handler(handler_base):  # type: ignore[misc,valid-type]
-        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
-            seen.append(("start", kw.get("tags"), kw["metadata"].get("who")))
-
-        def on_llm_end(self, response: Any, **kw: Any) -> None:
-            seen.append(("end", response.generations[0][0].text))
-
-    model = make(Handler())
-    model.invoke("a")
-    model.invoke("b", config={"tags": ["call"], "metadata": {"who": "call"}})
-    return seen
+    return run_events(
+        handler_base, make, lambda kw: (kw.get("tags"), kw["metadata"].get("who")), calls
+    )
 
 
 def test_model_level_run_settings_reach_each_call() -> None:

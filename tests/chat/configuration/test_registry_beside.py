@@ -14,24 +14,17 @@ lc_callbacks = pytest.importorskip("langchain_core.callbacks")
 
 import chatplex  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
+from tests._run_events import run_events  # noqa: E402
 
 
 def _seen(handler_base: type, make: Any) -> list[Any]:
-    seen: list[Any] = []
+    def calls(model: Any) -> None:
+        model.invoke("a")
+        list(model.stream("b"))
+        asyncio.run(model.ainvoke("c", config={"tags": ["call"]}))
+        model.bind(stop=["zz"]).invoke("d")
 
-    class Handler(handler_base):  # type: ignore[misc,valid-type]
-        def on_chat_model_start(self, serialized: Any, messages: Any, **kw: Any) -> None:
-            seen.append(("start", sorted(kw.get("tags") or [])))
-
-        def on_llm_end(self, response: Any, **kw: Any) -> None:
-            seen.append(("end", response.generations[0][0].text))
-
-    model = make(Handler())
-    model.invoke("a")
-    list(model.stream("b"))
-    asyncio.run(model.ainvoke("c", config={"tags": ["call"]}))
-    model.bind(stop=["zz"]).invoke("d")
-    return seen
+    return run_events(handler_base, make, lambda kw: (sorted(kw.get("tags") or []),), calls)
 
 
 def test_callbacks_and_tags_given_to_the_model_reach_each_call() -> None:
