@@ -18,14 +18,17 @@ KEY = "AIza-test-key"
 
 @pytest.fixture(autouse=True)
 def no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No key, project or location from the environment of the machine running the tests."""
+    """No key, project, location or base URL from the environment of the machine running
+    the tests."""
     for name in (
         "GOOGLE_API_KEY",
         "GEMINI_API_KEY",
+        "GOOGLE_GEMINI_BASE_URL",
         "GOOGLE_CLOUD_PROJECT",
         "GOOGLE_CLOUD_LOCATION",
         "GOOGLE_CLOUD_REGION",
         "CLOUD_ML_REGION",
+        "GOOGLE_VERTEX_BASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
 

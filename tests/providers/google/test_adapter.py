@@ -25,22 +25,10 @@ from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.vertex_adapter import VertexAIAdapter
+from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 
 KEY = "AIzaSy-secret-key-123"
 HI = [HumanMessage("Hi")]
-
-
-@pytest.fixture(autouse=True)
-def _no_google_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "GOOGLE_API_KEY",
-        "GEMINI_API_KEY",
-        "GOOGLE_GEMINI_BASE_URL",
-        "GOOGLE_CLOUD_PROJECT",
-        "GOOGLE_CLOUD_LOCATION",
-        "GOOGLE_VERTEX_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 def test_the_key_goes_in_the_header_never_in_the_url_or_repr() -> None:

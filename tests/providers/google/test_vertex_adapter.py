@@ -18,9 +18,9 @@ from chatplex.messages import ToolMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 from chatplex.providers.google.vertex_adapter import vertex_model_name
+from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 from tests.providers.google.test_adapter import HI
 from tests.providers.google.test_adapter import KEY
-from tests.providers.google.test_adapter import _no_google_env  # noqa: F401 (autouse)
 
 
 @pytest.mark.parametrize("stream", [False, True])
