@@ -4,7 +4,6 @@ framing hook, budget keys and reprs without secrets, errors and replies."""
 
 from __future__ import annotations
 
-import datetime
 import json
 from pathlib import Path
 
@@ -15,30 +14,22 @@ from chatplex.adapters.request_types import CallSettings
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.adapter import BedrockAdapter
-from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
-from chatplex.secret import Secret
+from tests.providers.bedrock._keys import SECRET
+from tests.providers.bedrock._keys import TOKEN
+from tests.providers.bedrock._keys import WHEN
+from tests.providers.bedrock._keys import example_signer
+from tests.providers.bedrock._keys import keyed_with
 
 pytest.importorskip("botocore")
-
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
-WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
 
 
 pytestmark = pytest.mark.usefixtures("isolated_aws")
 
 
 def keyed(**settings: object) -> BedrockAdapter:
-    return BedrockAdapter(
-        region_name="us-west-2",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key=SECRET,
-        aws_session_token=TOKEN,
-        now=lambda: WHEN,
-        **settings,  # type: ignore[arg-type]
-    )
+    return keyed_with(BedrockAdapter, aws_session_token=TOKEN, **settings)
 
 
 def test_registered_under_langchains_two_names() -> None:
@@ -86,13 +77,7 @@ def test_the_request_is_signed_over_the_bytes_it_sends() -> None:
     assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/us-west-2/bedrock/")
     assert "x-team" in auth  # default headers are signed too
     # The same bytes signed again at the same time give the same signature.
-    again = SigV4Signer(
-        "us-west-2",
-        access_key=Secret("AKIDEXAMPLE"),
-        secret_key=Secret(SECRET),
-        session_token=Secret(TOKEN),
-        now=lambda: WHEN,
-    ).sign(
+    again = example_signer("us-west-2", WHEN).sign(
         "POST",
         request.url,
         request.content,

@@ -22,6 +22,7 @@ from chatplex.providers.bedrock.auth import resolve_region
 from chatplex.secret import Secret
 from tests._aws import AWS_VARIABLES
 from tests._aws import isolate_aws
+from tests.providers.bedrock._keys import example_signer
 
 boto3 = pytest.importorskip("boto3")
 
@@ -85,13 +86,7 @@ def test_the_signature_is_botocores_for_the_same_request_and_time(
     when = datetime.datetime.strptime(sent.headers["X-Amz-Date"].decode(), "%Y%m%dT%H%M%SZ")
     adapter = BedrockAdapter(region_name="eu-west-1")  # for its URL of the model
     assert adapter.url(model_id, stream=False) == sent.url
-    signer = SigV4Signer(
-        "eu-west-1",
-        access_key=Secret("AKIDEXAMPLE"),
-        secret_key=Secret(SECRET),
-        session_token=Secret(token) if token else None,
-        now=lambda: when,
-    )
+    signer = example_signer("eu-west-1", when, token)
     signed = signer.sign("POST", sent.url, sent.body, {"Content-Type": "application/json"})
     assert signed["Authorization"] == sent.headers["Authorization"].decode()
     assert signed["X-Amz-Date"] == sent.headers["X-Amz-Date"].decode()

@@ -24,14 +24,13 @@ from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
-from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
-from chatplex.secret import Secret
+from tests.providers.bedrock._keys import SECRET
+from tests.providers.bedrock._keys import TOKEN
+from tests.providers.bedrock._keys import example_signer
 
 pytest.importorskip("botocore")
 
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 
 
@@ -63,14 +62,7 @@ class Wire:
             for n in signed_names.split(";")
             if n not in ("host", "x-amz-date", "x-amz-security-token")
         ]
-        signer = SigV4Signer(
-            "us-east-1",
-            access_key=Secret("AKIDEXAMPLE"),
-            secret_key=Secret(SECRET),
-            session_token=Secret(TOKEN),
-            now=lambda: when,
-        )
-        again = signer.sign(
+        again = example_signer("us-east-1", when).sign(
             "POST", str(request.url), request.content, {n: request.headers[n] for n in names}
         )
         return bool(again["Authorization"] == request.headers["authorization"])

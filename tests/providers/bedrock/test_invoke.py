@@ -4,7 +4,6 @@ any request, and errors named as InvokeModel's."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
@@ -19,11 +18,11 @@ from chatplex.providers.bedrock import invoke
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke import model_family
+from tests.providers.bedrock._keys import SECRET
+from tests.providers.bedrock._keys import keyed_with
 
 pytest.importorskip("botocore")
 
-SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-WHEN = datetime.datetime(2026, 11, 23, 12, 0, 0)
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 ADD = ToolSpec(
     name="add",
@@ -36,13 +35,7 @@ pytestmark = pytest.mark.usefixtures("isolated_aws")
 
 
 def keyed(**settings: object) -> BedrockInvokeAdapter:
-    return BedrockInvokeAdapter(
-        region_name="us-west-2",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key=SECRET,
-        now=lambda: WHEN,
-        **settings,
-    )
+    return keyed_with(BedrockInvokeAdapter, **settings)
 
 
 def call(adapter: BedrockInvokeAdapter, messages: list, stream: bool = False, **settings: object):
