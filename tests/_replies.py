@@ -45,9 +45,15 @@ def tool_call(name: str, args: dict[str, Any], id: str) -> dict[str, Any]:
 
 
 def anthropic_message(
-    text: str, *, usage: dict[str, int], model: str = "claude-sonnet-4-5", id: str = "msg_1"
+    text: str,
+    *,
+    usage: dict[str, int],
+    model: str = "claude-sonnet-4-5",
+    id: str = "msg_1",
+    **more: Any,
 ) -> dict[str, Any]:
-    """An Anthropic Messages reply of one text block that ended its turn."""
+    """An Anthropic Messages reply of one text block that ended its turn (`more`: its
+    other fields, such as stop_sequence)."""
     return {
         "id": id,
         "type": "message",
@@ -56,6 +62,7 @@ def anthropic_message(
         "content": [{"type": "text", "text": text}],
         "stop_reason": "end_turn",
         "usage": usage,
+        **more,
     }
 
 

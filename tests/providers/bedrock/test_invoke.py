@@ -18,6 +18,7 @@ from chatplex.providers.bedrock import invoke
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke import model_family
+from tests._replies import anthropic_message
 from tests.providers.bedrock._keys import SECRET
 from tests.providers.bedrock._keys import keyed_with
 
@@ -337,16 +338,12 @@ def test_an_anthropic_reply_s_text_is_cut_at_the_stop_words() -> None:
     """langchain-aws cuts every InvokeModel reply's text at the first stop word, an
     Anthropic model's too (a server that ignored them: the mock's); as text, not a
     regular expression. A call without stop words keeps the text whole."""
-    reply = {
-        "id": "msg_1",
-        "type": "message",
-        "role": "assistant",
-        "model": "claude",
-        "content": [{"type": "text", "text": "one. two END three"}],
-        "stop_reason": "end_turn",
-        "stop_sequence": None,
-        "usage": {"input_tokens": 3, "output_tokens": 5},
-    }
+    reply = anthropic_message(
+        "one. two END three",
+        model="claude",
+        usage={"input_tokens": 3, "output_tokens": 5},
+        stop_sequence=None,
+    )
     raw = json.dumps(reply).encode()
     view, _ = call(keyed(), [HumanMessage("Hi")], stop=("END", "."))
     assert view.parse_response(raw, {}).text == "one"

@@ -16,6 +16,7 @@ from chatplex.langchain import ChatBedrock
 from chatplex.langchain import ChatBedrockConverse
 from chatplex.providers.bedrock.sdk_clients import control_client
 from chatplex.providers.bedrock.sdk_clients import runtime_client
+from tests._replies import anthropic_message
 
 
 def test_each_client_is_its_service_in_the_region_given() -> None:
@@ -114,13 +115,6 @@ _CONVERSE = {
     "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
     "metrics": {"latencyMs": 1},
 }
-_MESSAGE = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude",
-    "content": [{"type": "text", "text": "Hi."}],
-    "stop_reason": "end_turn",
-    "stop_sequence": None,
-    "usage": {"input_tokens": 1, "output_tokens": 1},
-}
+_MESSAGE = anthropic_message(
+    "Hi.", model="claude", usage={"input_tokens": 1, "output_tokens": 1}, stop_sequence=None
+)
