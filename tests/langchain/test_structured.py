@@ -436,6 +436,16 @@ class Remark(BaseModel):
     mood: str | None = None
 
 
+def _loose_and_strict(loose: tuple[dict[str, Any], ...], strict: dict[str, Any]) -> None:
+    """Each of `loose` is Remark's json_schema as sent without `strict=` (mood optional,
+    other keys allowed); `strict` is it made strict, every key required and none other."""
+    for schema in loose:
+        assert "strict" not in schema and schema["schema"]["required"] == ["text"]
+        assert "additionalProperties" not in schema["schema"]
+    assert strict["strict"] is True and strict["schema"]["required"] == ["text", "mood"]
+    assert strict["schema"]["additionalProperties"] is False
+
+
 @pytest.mark.parametrize("sync", [True, False])
 async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, sync: bool) -> None:
     # langchain-sambanova pops `strict=` and langchain-perplexity ignores it: their
@@ -451,11 +461,7 @@ async def test_strict_is_dropped_where_the_partner_drops_it(server: MockServer, 
         )
         _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
     dropped, ignored, made = (body["response_format"]["json_schema"] for _, body in SENT)
-    for loose in (dropped, ignored):
-        assert "strict" not in loose and loose["schema"]["required"] == ["text"]
-        assert "additionalProperties" not in loose["schema"]
-    assert made["strict"] is True and made["schema"]["required"] == ["text", "mood"]
-    assert made["schema"]["additionalProperties"] is False
+    _loose_and_strict((dropped, ignored), made)
 
 
 @pytest.mark.parametrize("sync", [True, False])
@@ -495,10 +501,7 @@ async def test_strict_by_json_schema_is_kept_only_on_the_models_the_partner_keep
         )
         _ = structured.invoke("hi") if sync else await structured.ainvoke("hi")
     dropped, kept = (body["response_format"]["json_schema"] for _, body in SENT[-2:])
-    assert "strict" not in dropped and dropped["schema"]["required"] == ["text"]
-    assert "additionalProperties" not in dropped["schema"]
-    assert kept["strict"] is True and kept["schema"]["required"] == ["text", "mood"]
-    assert kept["schema"]["additionalProperties"] is False
+    _loose_and_strict((dropped,), kept)
 
 
 @pytest.mark.parametrize("sync", [True, False])
