@@ -33,6 +33,19 @@ def detailed_usage(prompt: int, completion: int, cached: int, reasoning: int) ->
     }
 
 
+def cached_usage(
+    input_tokens: int, output_tokens: int, *, cache_read: int = 0, cache_creation: int = 0
+) -> dict[str, Any]:
+    """A message's `usage_metadata` with its cache counts, as langchain-aws and
+    langchain-anthropic write it (`input_tokens` counts the cached tokens too)."""
+    return {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": input_tokens + output_tokens,
+        "input_token_details": {"cache_read": cache_read, "cache_creation": cache_creation},
+    }
+
+
 def tool_call_message(name: str, arguments: str, id: str = "call_1") -> dict[str, Any]:
     """An OpenAI assistant message that calls one tool, `arguments` as sent (JSON text)."""
     call = {"id": id, "type": "function", "function": {"name": name, "arguments": arguments}}

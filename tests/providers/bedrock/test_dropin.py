@@ -25,6 +25,7 @@ from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+from tests._replies import cached_usage
 from tests.providers.bedrock._keys import SECRET
 from tests.providers.bedrock._keys import TOKEN
 from tests.providers.bedrock._keys import example_signer
@@ -111,12 +112,7 @@ def test_invoke_sends_a_signed_converse_request_and_reads_the_reply() -> None:
     llm = model(wire, temperature=0, max_tokens=50, stop=["END"])
     message = llm.invoke([("system", "Translate."), ("human", "Hello")])
     assert message.text == "Bonjour"
-    assert message.usage_metadata == {
-        "input_tokens": 15,
-        "output_tokens": 4,
-        "total_tokens": 19,
-        "input_token_details": {"cache_read": 3, "cache_creation": 0},
-    }
+    assert message.usage_metadata == cached_usage(15, 4, cache_read=3)
     assert message.response_metadata["metrics"] == {"latencyMs": [99]}
     (request,) = wire.requests
     assert request.url.raw_path == b"/model/us.anthropic.claude-3-5-haiku-20241022-v1%3A0/converse"
@@ -505,12 +501,7 @@ class TestStreamsThroughTheEngine:
         llm = model(wire)
         merged = merge_chunks(list(llm.stream("hi")))
         assert merged.text == "Bonjour"
-        assert merged.usage_metadata == {
-            "input_tokens": 12,
-            "output_tokens": 4,
-            "total_tokens": 16,
-            "input_token_details": {"cache_read": 0, "cache_creation": 0},
-        }
+        assert merged.usage_metadata == cached_usage(12, 4)
         assert wire.requests[0].url.path.endswith("/converse-stream")
         assert wire.signature_covers_what_was_sent(wire.requests[0])
 

@@ -18,6 +18,7 @@ from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.invoke_response import InvokeStreamParser
 from chatplex.providers.bedrock.invoke_response import header_usage
 from chatplex.providers.bedrock.invoke_response import parse_invoke_reply
+from tests._replies import cached_usage
 
 MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
 HEADERS = {
@@ -68,12 +69,7 @@ def test_a_text_reply() -> None:
         "stop_reason": "end_turn",
         "model_id": MODEL,
     }
-    assert message.usage_metadata == {
-        "input_tokens": 132,
-        "output_tokens": 7,
-        "total_tokens": 139,
-        "input_token_details": {"cache_read": 100, "cache_creation": 20},
-    }
+    assert message.usage_metadata == cached_usage(132, 7, cache_read=100, cache_creation=20)
     meta = message.response_metadata
     assert (meta["model_provider"], meta["model_name"], meta["stop_reason"]) == (
         "bedrock",
@@ -163,12 +159,7 @@ def test_a_text_stream_is_str_pieces_then_stop_then_usage() -> None:
     assert all(c.response_metadata["model_provider"] == "bedrock" for c in chunks)
     assert chunks[3].response_metadata["stop_reason"] == "end_turn"
     assert chunks[4].response_metadata["model_name"] == MODEL
-    assert chunks[4].usage_metadata == {
-        "input_tokens": 12,
-        "output_tokens": 7,
-        "total_tokens": 19,
-        "input_token_details": {"cache_read": 0, "cache_creation": 0},
-    }
+    assert chunks[4].usage_metadata == cached_usage(12, 7)
 
 
 def test_with_tools_text_and_tool_input_come_as_indexed_blocks() -> None:

@@ -40,6 +40,7 @@ from chatplex.providers.bedrock.response import stream_cut
 from chatplex.providers.bedrock.response import usage_metadata
 from chatplex.providers.bedrock.stream import BedrockStreamParser
 from tests._aws import isolate_aws
+from tests._replies import cached_usage
 from tests.adapters._corpus import Case
 from tests.adapters._corpus import load_cases
 from tests.providers.bedrock._converse_events import event
@@ -123,12 +124,7 @@ def test_a_reply_with_reasoning_text_and_a_tool_call() -> None:
     assert message.tool_calls == [
         {"name": "get_weather", "args": {"city": "Paris"}, "id": "tu-1", "type": "tool_call"}
     ]
-    assert message.usage_metadata == {
-        "input_tokens": 117,
-        "output_tokens": 5,
-        "total_tokens": 122,
-        "input_token_details": {"cache_read": 100, "cache_creation": 7},
-    }
+    assert message.usage_metadata == cached_usage(117, 5, cache_read=100, cache_creation=7)
     meta = message.response_metadata
     assert meta["stopReason"] == "tool_use" and meta["finish_reason"] == "tool_calls"
     assert meta["metrics"] == {"latencyMs": [321]}  # in a list, as langchain-aws gives it
@@ -178,12 +174,7 @@ def test_plain_text_stays_a_str_in_both_forms() -> None:
     }
     reply = parse_reply(json.dumps(body).encode(), {}, "m-1")
     assert reply.content == "Hi there"
-    assert reply.usage_metadata == {
-        "input_tokens": 3,
-        "output_tokens": 2,
-        "total_tokens": 5,
-        "input_token_details": {"cache_read": 0, "cache_creation": 0},
-    }
+    assert reply.usage_metadata == cached_usage(3, 2)
     assert reply.response_metadata["model_name"] == "m-1"
     merged = run(
         [
@@ -292,12 +283,7 @@ def test_an_unknown_or_unreadable_error_falls_back_to_the_status() -> None:
 
 
 def test_usage_without_cache_counts_has_zero_details_as_langchain_aws() -> None:
-    assert usage_metadata({"inputTokens": 1, "outputTokens": 2}) == {
-        "input_tokens": 1,
-        "output_tokens": 2,
-        "total_tokens": 3,
-        "input_token_details": {"cache_read": 0, "cache_creation": 0},
-    }
+    assert usage_metadata({"inputTokens": 1, "outputTokens": 2}) == cached_usage(1, 2)
 
 
 def test_cache_writes_by_ttl_as_langchain_aws() -> None:
