@@ -37,12 +37,6 @@ OPTIONAL = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mock() -> MockServer:
-    with MockServer() as server:
-        yield server  # type: ignore[misc]
-
-
 #: Runs a script (which sets `out`) in a fresh interpreter; `out` as JSON.
 Run = Callable[[str], dict[str, object]]
 

@@ -50,12 +50,6 @@ class Recorder:
         """Has one: the http layer's retries are reported to the run only then."""
 
 
-@pytest.fixture(scope="module")
-def mock() -> Any:
-    with MockServer() as server:
-        yield server
-
-
 @pytest.fixture()
 def recorder() -> Any:
     tracer = Recorder()
