@@ -45,12 +45,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FAULT_400 = {"x-mock-fault": "status=400;message=no such thing"}
 
 
-@pytest.fixture(scope="module")
-def mock() -> Any:
-    with MockServer() as server:
-        yield server
-
-
 @pytest.fixture()
 def endpoint() -> Any:
     with FakeLangSmith() as fake:

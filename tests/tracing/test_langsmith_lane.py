@@ -65,12 +65,6 @@ class Bystander:
         self.ends += 1
 
 
-@pytest.fixture(scope="module")
-def mock() -> Any:
-    with MockServer() as server:
-        yield server
-
-
 def normalized(bodies: list[bytes]) -> list[bytes]:
     """The body's parts with run ids numbered by first appearance, times and the mock's
     reply ids blanked."""

@@ -67,12 +67,6 @@ class Otel:
         return out
 
 
-@pytest.fixture(scope="module")
-def mock() -> Iterator[MockServer]:
-    with MockServer() as server:
-        yield server
-
-
 @pytest.fixture()
 def otel() -> Iterator[Otel]:
     sink = Otel()
