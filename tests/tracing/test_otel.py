@@ -35,6 +35,7 @@ from chatplex.tracing.otel import OTelTracer  # noqa: E402
 from chatplex.tracing.otel import _finish_reason  # noqa: E402
 from chatplex.tracing.otel import instrument  # noqa: E402
 from chatplex.tracing.otel import uninstrument  # noqa: E402
+from tests._calls import ask
 
 from .wires import OPENAI  # noqa: E402, F401
 from .wires import WIRES  # noqa: E402, F401
@@ -192,10 +193,7 @@ async def test_an_error_sets_error_type_and_status(
 ) -> None:
     model = model_for(wire, mock, {"x-mock-fault": "status=400"}, max_retries=0)
     with pytest.raises(APIStatusError) as raised:
-        if use_async:
-            await model.ainvoke("hi")
-        else:
-            model.invoke("hi")
+        await ask(model, not use_async, "hi")
     assert raised.value.status == 400
     (span,) = otel.spans()
     attrs = dict(span.attributes or {})
@@ -215,10 +213,7 @@ async def test_retries_are_span_events(
     policy = retry_policy(max_retries=2, initial_delay=0.001, max_delay=0.002, jitter=0.0)
     model = model_for(wire, mock, {"x-mock-fault": "status=503"}, retry_policy=policy)
     with pytest.raises(APIStatusError) as raised:
-        if use_async:
-            await model.ainvoke("hi")
-        else:
-            model.invoke("hi")
+        await ask(model, not use_async, "hi")
     assert raised.value.status == 503
     (span,) = otel.spans()
     retries = [e for e in span.events if e.name == "gen_ai.client.retry"]
@@ -297,10 +292,7 @@ async def test_a_tool_call_reply(
     wire: Wire, use_async: bool, mock: MockServer, otel_with_content: Otel
 ) -> None:
     model = model_for(wire, mock).bind_tools([get_weather])
-    if use_async:
-        reply = await model.ainvoke("use the tool please")
-    else:
-        reply = model.invoke("use the tool please")
+    reply = await ask(model, not use_async, "use the tool please")
     (call,) = reply.tool_calls
     (span,) = otel_with_content.spans()
     attrs = dict(span.attributes or {})
