@@ -3,7 +3,8 @@ langchain-core's `merge_content` (a stream's text pieces stay str elements besid
 blocks, where a whole reply has text blocks): the content with each str element read as
 the text block it stands for, adjacent unindexed text joined. Tests that hold a merged
 stream equal to the non-stream reply compare through it, and check the merged content
-itself against langchain-core's own merge of the same chunks (`langchain_merge`)."""
+itself against langchain-core's own merge of the same chunks (`langchain_merge`). And
+the chunks of a stream added up as a script adds them (`merged`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ def text_as_blocks(content: Any) -> Any:
         elif block != {"type": "text", "text": ""}:
             out.append(dict(block) if isinstance(block, dict) else block)
     return out
+
+
+def merged(chunks: Sequence[Any]) -> Any:
+    """The chunks of a stream added up (`+`), as a script that merges them does."""
+    total = chunks[0]
+    for chunk in chunks[1:]:
+        total = total + chunk
+    return total
 
 
 def langchain_merge(chunks: Sequence[Any]) -> Any:

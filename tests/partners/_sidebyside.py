@@ -36,6 +36,7 @@ from typing import Any
 import pytest
 
 from tests._branches import settled
+from tests._merged_text import merged
 
 
 class Reason(enum.Enum):
@@ -840,14 +841,6 @@ PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
     "hQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-
-
-def merged(chunks: list[Any]) -> Any:
-    """The chunks of a stream added up, as a script that merges them does."""
-    total = chunks[0]
-    for chunk in chunks[1:]:
-        total = total + chunk
-    return total
 
 
 def metadata_key_orders(model: Any) -> dict[str, Any]:

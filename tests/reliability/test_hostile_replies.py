@@ -43,6 +43,7 @@ from _hostile import ollama_done
 
 from chatplex.errors import ChatplexError
 from chatplex.testing._mock_aws import encode_message
+from tests._merged_text import merged
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: the partners' clients)
 
 #: Arguments nested 100,000 deep: past what Python's JSON parser (and every SDK's) reads.
@@ -885,10 +886,7 @@ async def call(model: Any, mode: str, sync: bool) -> Any:
         if mode == "invoke":
             return model.invoke("hi") if sync else await model.ainvoke("hi")
         chunks = list(model.stream("hi")) if sync else [c async for c in model.astream("hi")]
-        total = chunks[0]
-        for chunk in chunks[1:]:
-            total = total + chunk
-        return total
+        return merged(chunks)
     except Exception as exc:  # noqa: BLE001 - judged by the caller
         return exc
 

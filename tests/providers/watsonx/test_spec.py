@@ -13,6 +13,7 @@ import chatplex
 import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.testing import MockServer
+from tests._merged_text import merged
 from tests._weather import WEATHER
 from tests.providers._speccheck import Answer
 from tests.providers._speccheck import check_wire
@@ -39,9 +40,7 @@ def test_calls_over_the_mock_server_sync_and_async(server: MockServer) -> None:
     assert reply.usage_metadata["total_tokens"] > 0
     streamed = list(model.stream("hi there"))
     assert "".join(c.text for c in streamed) == reply.text
-    total = streamed[0]
-    for chunk in streamed[1:]:
-        total = total + chunk
+    total = merged(streamed)
     assert total.usage_metadata == reply.usage_metadata
     assert asyncio.run(model.ainvoke("hi there")).text == reply.text
 
@@ -52,9 +51,7 @@ def test_tools_and_structured_output_over_the_mock_server(server: MockServer) ->
     assert called.tool_calls[0]["name"] == "get_weather"
     assert called.response_metadata["finish_reason"] == "tool_calls"
     streamed = list(model.bind_tools([WEATHER], tool_choice="required").stream("Paris?"))
-    total = streamed[0]
-    for chunk in streamed[1:]:
-        total = total + chunk
+    total = merged(streamed)
     assert total.tool_calls[0]["name"] == "get_weather"
     assert isinstance(model.with_structured_output(Answer).invoke("Paris?"), Answer)
     schema = model.with_structured_output(Answer, method="json_schema").invoke("Paris?")
