@@ -244,3 +244,17 @@ _HANDLERS: dict[str, Handler] = {
     "huge_announced": _huge_announced,
     "endless": _endless,
 }
+
+
+async def reply_or_error(
+    model: Any, sync: bool, mode: str, merge: Callable[[list[Any]], Any]
+) -> Any:
+    """What `model` made of a hostile reply to "hi": invoked (`mode` "invoke") or streamed
+    (its chunks merged by `merge`), sync or async; or what the call raised."""
+    try:
+        if mode == "invoke":
+            return model.invoke("hi") if sync else await model.ainvoke("hi")
+        chunks = list(model.stream("hi")) if sync else [c async for c in model.astream("hi")]
+        return merge(chunks)
+    except Exception as exc:  # noqa: BLE001 - judged by the caller
+        return exc

@@ -36,6 +36,7 @@ from _faultkit import PROMPTLY
 from _hostile import HostileServer
 from _hostile import Script
 from _hostile import ollama_done
+from _hostile import reply_or_error
 
 from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
@@ -681,13 +682,7 @@ async def outcome(chat: Any, sync: bool, mode: str) -> Any:
     """The call's reply (a stream's chunks merged), or its error."""
     from chatplex.messages import merge_chunks
 
-    try:
-        if mode == "invoke":
-            return chat.invoke("hi") if sync else await chat.ainvoke("hi")
-        chunks = list(chat.stream("hi")) if sync else [c async for c in chat.astream("hi")]
-        return merge_chunks(chunks)
-    except Exception as exc:  # noqa: BLE001 - judged by the caller
-        return exc
+    return await reply_or_error(chat, sync, mode, merge_chunks)
 
 
 def typed_or_sound(result: Any) -> str:

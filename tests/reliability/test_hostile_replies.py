@@ -40,6 +40,7 @@ import pytest
 from _hostile import HostileServer
 from _hostile import Script
 from _hostile import ollama_done
+from _hostile import reply_or_error
 
 from chatplex.errors import ChatplexError
 from chatplex.testing._mock_aws import encode_message
@@ -882,13 +883,7 @@ def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
 
 async def call(model: Any, mode: str, sync: bool) -> Any:
     """The reply (a stream's chunks added up), or what the call raised."""
-    try:
-        if mode == "invoke":
-            return model.invoke("hi") if sync else await model.ainvoke("hi")
-        chunks = list(model.stream("hi")) if sync else [c async for c in model.astream("hi")]
-        return merged(chunks)
-    except Exception as exc:  # noqa: BLE001 - judged by the caller
-        return exc
+    return await reply_or_error(model, sync, mode, merged)
 
 
 def shown(result: Any) -> str:
