@@ -23,6 +23,15 @@ def mock_model(server: MockServer, provider: str = "openai", **settings: Any) ->
     return init_chat_model(MOCK_MODELS[provider], base_url=base, **settings)
 
 
+def connections_left(sync: bool) -> int:
+    """The connections chatplex's shared client of that side (sync or async) holds in use."""
+    from chatplex.http import connections_in_use
+    from chatplex.http import get_async_client
+    from chatplex.http import get_sync_client
+
+    return connections_in_use(get_sync_client() if sync else get_async_client())
+
+
 async def ask(model: Any, sync: bool, value: Any, /, **kw: Any) -> Any:
     """`invoke` or `ainvoke` (`kw`: the call's keywords, `model=` among them)."""
     return model.invoke(value, **kw) if sync else await model.ainvoke(value, **kw)

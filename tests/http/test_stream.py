@@ -30,6 +30,7 @@ from chatplex.http import get_async_client
 from chatplex.http import get_sync_client
 from chatplex.http import stream
 from chatplex.messages import merge_chunks
+from tests._calls import connections_left
 
 parity = pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 
@@ -243,8 +244,7 @@ async def test_real_mid_stream_disconnect(sync: bool, local: FakeAdapter) -> Non
     err = info.value
     assert err.partial is not None and err.partial.text == "t0 t1 "
     assert isinstance(err.__cause__, httpx.RemoteProtocolError)
-    client = get_sync_client() if sync else get_async_client()
-    assert connections_in_use(client) == 0
+    assert connections_left(sync) == 0
 
 
 @parity

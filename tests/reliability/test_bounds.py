@@ -34,13 +34,11 @@ from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ResponseTooLargeError
 from chatplex.errors import StreamIdleTimeoutError
-from chatplex.http import connections_in_use
-from chatplex.http import get_async_client
-from chatplex.http import get_sync_client
 from chatplex.http import retry_policy
 from chatplex.sdk_errors import chatplex_class  # the class raised, SDK-compatible or not
 from tests._calls import ask
 from tests._calls import ask_stream
+from tests._calls import connections_left
 from tests._leaks import frozen_heap
 from tests._leaks import no_resource_warnings
 
@@ -126,8 +124,7 @@ async def timed_call(
 async def assert_let_go(server: HostileServer, sync: bool) -> None:
     # Awaited, not slept: an async client closes its sockets on the test's own loop.
     await until(lambda: server.open == 0, "every connection closed server-side")
-    client = get_sync_client() if sync else get_async_client()
-    assert connections_in_use(client) == 0
+    assert connections_left(sync) == 0
 
 
 @every_way

@@ -20,12 +20,11 @@ from chatplex.core.parsers import StrOutputParser
 from chatplex.errors import ChatplexError
 from chatplex.errors import DeadlineExceededError
 from chatplex.http import astream
-from chatplex.http import get_async_client
-from chatplex.http import get_sync_client
 from chatplex.http import stream as http_stream
 from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.testing import MockServer
+from tests._calls import connections_left
 
 WORDS = " ".join(f"w{i}" for i in range(100))
 #: Between events: 100 words take 5 s, far past DEADLINE.
@@ -81,10 +80,7 @@ async def test_a_model_stream_cut_by_the_deadline_keeps_its_partial(
     assert isinstance(err.partial, AIMessageChunk)
     assert err.partial.text == _text(seen) != ""
     assert WORDS.startswith(err.partial.text)
-    client = get_sync_client() if sync else get_async_client()
-    from chatplex.http import connections_in_use
-
-    assert connections_in_use(client) == 0
+    assert connections_left(sync) == 0
 
 
 @each_way

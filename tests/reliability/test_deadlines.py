@@ -19,13 +19,11 @@ from _faultkit import stream_into
 from chatplex.errors import APITimeoutError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ServerError
-from chatplex.http import connections_in_use
-from chatplex.http import get_async_client
-from chatplex.http import get_sync_client
 from chatplex.http import retry_policy
 from chatplex.testing import MockServer
 from tests._calls import ask
 from tests._calls import ask_stream
+from tests._calls import connections_left
 
 
 @each_way
@@ -62,8 +60,7 @@ async def test_a_slow_reply_is_cut_at_the_deadline(
     with pytest.raises(DeadlineExceededError):
         await ask(model, sync, "hi", config={"timeout": 0.3}, extra_headers=slow)
     assert 0.25 < time.monotonic() - started < PROMPTLY  # the deadline, not the reply
-    client = get_sync_client() if sync else get_async_client()
-    assert connections_in_use(client) == 0
+    assert connections_left(sync) == 0
 
 
 @each_way
@@ -80,8 +77,7 @@ async def test_the_deadline_ends_a_stream_midway(
     with pytest.raises(DeadlineExceededError):
         await stream_into(seen, model, sync, words, config=config, extra_headers=headers)
     assert seen  # it was streaming when the deadline came
-    client = get_sync_client() if sync else get_async_client()
-    assert connections_in_use(client) == 0
+    assert connections_left(sync) == 0
 
 
 @each_way
