@@ -76,6 +76,12 @@ class FakeLangSmith:
                     self._reply(404, {"detail": "not found"})
 
             def do_POST(self) -> None:  # noqa: N802
+                self._kept(202)
+
+            def do_PATCH(self) -> None:  # noqa: N802
+                self._kept(200)
+
+            def _kept(self, status: int) -> None:
                 body = self._body()
                 fake._seen(self.path, dict(self.headers))
                 # Kept, answered, and decoded only when a test or the bench reads the
@@ -83,14 +89,7 @@ class FakeLangSmith:
                 # must not compete for the CPU a measured client runs on.
                 with fake._lock:
                     fake._raw.append((self.path.split("?")[0], dict(self.headers), body))
-                self._reply(202, {})
-
-            def do_PATCH(self) -> None:  # noqa: N802
-                body = self._body()
-                fake._seen(self.path, dict(self.headers))
-                with fake._lock:
-                    fake._raw.append((self.path.split("?")[0], dict(self.headers), body))
-                self._reply(200, {})
+                self._reply(status, {})
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         # `shutdown()` waits for the serving loop to see it, which looks every
