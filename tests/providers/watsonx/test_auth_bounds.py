@@ -218,19 +218,30 @@ class _IAM:
         return httpx.Response(200, json={"access_token": f"tok-{self.count}", "expires_in": 3600})
 
 
-@SYNC
-@respx.mock
-def test_a_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
+def _first_token_revoked(
+    respx_mock: Any, url: str, answer: Callable[[], httpx.Response]
+) -> tuple[Any, _IAM, ChatModel]:
+    """The chat route at `url`, which refuses IAM's first token (tok-1, revoked early)
+    with a 401 and gives `answer()` to any other; IAM's tokens; a model over both."""
+
     def chat(request: httpx.Request) -> httpx.Response:
         if request.headers["authorization"] == "Bearer tok-1":  # revoked early
             return httpx.Response(401, json={"errors": [{"code": "x", "message": "expired"}]})
-        return httpx.Response(200, json=REPLY)
+        return answer()
 
-    route = respx_mock.post(url__startswith=CHAT).mock(side_effect=chat)
+    route = respx_mock.post(url__startswith=url).mock(side_effect=chat)
     tokens = _IAM()
     respx_mock.post(auth.IAM_URL).mock(side_effect=tokens)
     adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1")
-    model = ChatModel(adapter, "ibm/granite", max_retries=0)
+    return route, tokens, ChatModel(adapter, "ibm/granite", max_retries=0)
+
+
+@SYNC
+@respx.mock
+def test_a_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
+    route, tokens, model = _first_token_revoked(
+        respx_mock, CHAT, lambda: httpx.Response(200, json=REPLY)
+    )
     reply = model.invoke("hi") if sync else asyncio.run(model.ainvoke("hi"))
     assert reply.content == "ok" and tokens.count == 2 and route.call_count == 2
     assert route.calls.last.request.headers["authorization"] == "Bearer tok-2"
@@ -312,17 +323,13 @@ def test_a_dropins_unanswered_exchange_ends_at_its_own_bound(
 def test_a_stream_refused_with_401_fetches_a_fresh_token_once(respx_mock: Any, sync: bool) -> None:
     from tests.providers.watsonx.test_adapter import STREAM
 
-    def chat(request: httpx.Request) -> httpx.Response:
-        if request.headers["authorization"] == "Bearer tok-1":  # revoked early
-            return httpx.Response(401, json={"errors": [{"code": "x", "message": "expired"}]})
+    def streamed() -> httpx.Response:
         headers = {"content-type": "text/event-stream"}
         return httpx.Response(200, content=STREAM.encode(), headers=headers)
 
-    route = respx_mock.post(url__startswith=f"{BASE}/ml/v1/text/chat_stream").mock(side_effect=chat)
-    tokens = _IAM()
-    respx_mock.post(auth.IAM_URL).mock(side_effect=tokens)
-    adapter = WatsonxAdapter(api_key=KEY, base_url=BASE, project_id="p-1")
-    model = ChatModel(adapter, "ibm/granite", max_retries=0)
+    route, tokens, model = _first_token_revoked(
+        respx_mock, f"{BASE}/ml/v1/text/chat_stream", streamed
+    )
 
     async def collect() -> str:
         return "".join([str(c.content) async for c in model.astream("hi")])
