@@ -27,6 +27,7 @@ from chatplex.messages import reply_as_chunk
 from chatplex.testing import MockServer
 from tests._calls import ask
 from tests._calls import ask_stream
+from tests.chat.caching._cachelog import cache_warnings
 
 from ..conftest import ask_batch
 from ..conftest import make
@@ -206,12 +207,6 @@ class Failing(InMemoryCache):
         if self.fail_update:
             raise OSError(28, "No space left on device")
         super().update(key, value)
-
-
-def cache_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    records = [r for r in caplog.records if r.name == "chatplex.cache" and r.levelno >= 30]
-    assert all(r.exc_info is None for r in records)  # one line each, no traceback
-    return [r.getMessage() for r in records]
 
 
 @parity

@@ -23,6 +23,7 @@ from chatplex.chat.caching import langchain_cache
 from chatplex.testing import MockServer
 from tests._calls import ask
 from tests._fresh import fresh_python
+from tests.chat.caching._cachelog import cache_warnings
 
 from ..conftest import make
 from ..conftest import parity
@@ -122,12 +123,6 @@ def global_langchain_cache() -> Iterator[list[Any]]:
     set_langchain_cache(None)
 
 
-def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
-    records = [r for r in caplog.records if r.name == "chatplex.cache" and r.levelno >= 30]
-    assert all(r.exc_info is None for r in records)
-    return [r.getMessage() for r in records]
-
-
 @parity
 async def test_a_stuck_langchain_global_cache_is_a_miss_within_the_deadline(
     mock: MockServer,
@@ -170,7 +165,7 @@ async def test_a_stuck_langchain_global_cache_is_a_miss_within_the_deadline(
     assert mock.stats.requests == 20
     assert max(gaps) < 1.5
     assert stuck.asked == 1  # asked once; not again while it stays quiet
-    (warning,) = warnings_of(caplog)
+    (warning,) = cache_warnings(caplog)
     assert "TimeoutError" in warning and "LangChainCache" in warning
 
 
@@ -187,7 +182,7 @@ async def test_a_failing_langchain_cache_is_a_miss_said_once(
         assert "cached" not in reply.response_metadata
     assert mock.stats.requests == 20
     assert failing.asked == 40  # a lookup and a store each time: no wait to cut short
-    (warning,) = warnings_of(caplog)
+    (warning,) = cache_warnings(caplog)
     assert "is locked" in warning
 
 

@@ -29,6 +29,7 @@ from chatplex import SQLiteCache
 from chatplex.chat.caching import inflight
 from chatplex.testing import MockServer
 from tests._calls import ask
+from tests.chat.caching._cachelog import cache_warnings
 
 from ..conftest import make
 from ..conftest import parity
@@ -69,14 +70,6 @@ def locked_by_another_process(path: Path, journal: str) -> Iterator[subprocess.P
         holder.wait(30)
         if holder.stdout is not None:
             holder.stdout.close()
-
-
-def cache_warnings(caplog: pytest.LogCaptureFixture, phrase: str = "") -> list[str]:
-    records = [r for r in caplog.records if r.name == "chatplex.cache"]
-    assert all(r.exc_info is None for r in records if r.levelno >= logging.WARNING)
-    return [
-        r.getMessage() for r in records if r.levelno >= logging.WARNING and phrase in r.getMessage()
-    ]
 
 
 async def ticking(gaps: list[float], stop: asyncio.Event) -> None:
