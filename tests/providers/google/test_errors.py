@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import pytest
 
@@ -190,7 +191,12 @@ def test_a_refused_async_connection_names_the_ssl_context_as_google_genai_passes
 # ---- Vertex AI: google-api-core's classes, as the aiplatform client raises -------------
 
 
-def vertex_failed(status: int, google_status: str) -> BaseException:
+#: An error's ErrorInfo detail, as Vertex AI sends it.
+ERROR_INFO = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA", "domain": "d"}
+
+
+def vertex_adapter() -> Any:
+    """A VertexAIAdapter over credentials that are valid and never refreshed."""
     from chatplex.providers.google.vertex_adapter import VertexAIAdapter
 
     class Token:
@@ -199,8 +205,12 @@ def vertex_failed(status: int, google_status: str) -> BaseException:
         def refresh(self, request: object) -> None:
             raise AssertionError("never refreshed")
 
-    adapter = VertexAIAdapter(credentials=Token(), base_url="http://127.0.0.1:9")
-    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA", "domain": "d"}
+    return VertexAIAdapter(credentials=Token(), base_url="http://127.0.0.1:9")
+
+
+def vertex_failed(status: int, google_status: str) -> BaseException:
+    adapter = vertex_adapter()
+    info = ERROR_INFO
     body = {"error": {"code": status, "message": "No.", "status": google_status, "details": [info]}}
     err = adapter.map_error(status, json.dumps(body).encode(), {})
     return sdk_compatible(err, adapter.error_families)
@@ -235,18 +245,10 @@ def test_a_vertex_error_reads_as_api_cores_with_the_rest_url_and_no_query() -> N
     pytest.importorskip("google.api_core.exceptions")
     import httpx
 
-    from chatplex.providers.google.vertex_adapter import VertexAIAdapter
-
-    class Token:
-        token, valid, project_id = "t", True, "p"
-
-        def refresh(self, request: object) -> None:
-            raise AssertionError("never refreshed")
-
-    adapter = VertexAIAdapter(credentials=Token(), base_url="http://127.0.0.1:9")
+    adapter = vertex_adapter()
     url = "http://127.0.0.1:9/v1/projects/p/locations/l/publishers/google/models/m:generateContent"
     request = httpx.Request("post", url + "?key=secret-key")
-    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "QUOTA", "domain": "d"}
+    info = ERROR_INFO
     body = {
         "error": {"code": 429, "message": "No.", "status": "RESOURCE_EXHAUSTED", "details": [info]}
     }
