@@ -118,3 +118,11 @@ def load_cases(providers: set[str]) -> list[Case]:
                 continue
             found[name] = Case(name=name, meta=meta, body=body_path.read_bytes())
     return [found[name] for name in sorted(found)]
+
+
+def corpus_case(provider: str, name: str) -> Case:
+    """`provider`'s case `name` (the test is skipped where the corpus lacks it)."""
+    found = {c.name: c for c in load_cases({provider})}
+    if name not in found:
+        pytest.skip(f"wire corpus case {name} not present")
+    return found[name]

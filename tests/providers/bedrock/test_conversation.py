@@ -20,7 +20,7 @@ from chatplex.providers.bedrock.conversation import wire_messages
 from chatplex.providers.bedrock.request import converse_body
 from chatplex.providers.bedrock.response import parse_reply
 from tests.adapters._corpus import Case
-from tests.adapters._corpus import load_cases
+from tests.adapters._corpus import corpus_case
 
 from ._converse_requests import PNG
 from ._converse_requests import botocore_accepts
@@ -280,10 +280,7 @@ def test_converses_own_blocks_pass_as_they_are() -> None:
 
 
 def recorded(name: str) -> Case:
-    found = {c.name: c for c in load_cases({"bedrock_converse"})}
-    if name not in found:
-        pytest.skip(f"wire corpus case {name} not present")
-    return found[name]
+    return corpus_case("bedrock_converse", name)
 
 
 def test_a_server_tool_turn_goes_back_as_bedrock_took_it_in_the_recorded_next_turn() -> None:

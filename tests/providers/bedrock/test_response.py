@@ -42,7 +42,7 @@ from chatplex.providers.bedrock.stream import BedrockStreamParser
 from tests._aws import isolate_aws
 from tests._replies import cached_usage
 from tests.adapters._corpus import Case
-from tests.adapters._corpus import load_cases
+from tests.adapters._corpus import corpus_case as shared_corpus_case
 from tests.providers.bedrock._converse_events import event
 from tests.providers.bedrock._converse_events import run
 
@@ -305,10 +305,7 @@ def test_cache_writes_by_ttl_as_langchain_aws() -> None:
 
 
 def corpus_case(name: str) -> Case:
-    found = {c.name: c for c in load_cases({"bedrock_converse"})}
-    if name not in found:
-        pytest.skip(f"wire corpus case {name} not present")
-    return found[name]
+    return shared_corpus_case("bedrock_converse", name)
 
 
 def expected_blocks(expected: dict[str, Any]) -> list[dict[str, Any]]:
