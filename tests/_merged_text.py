@@ -60,3 +60,11 @@ def _plain(content: Any) -> Any:
         if isinstance(content, str)
         else [dict(b) if isinstance(b, dict) else b for b in content]
     )
+
+
+def without_call_type(message: Any) -> Any:
+    """`message` with its tool calls' "type" taken out (a merged stream's `to_message()`
+    builds them without "type": "tool_call"), so all else compares exactly."""
+    for call in message.tool_calls:
+        call.pop("type", None)
+    return message

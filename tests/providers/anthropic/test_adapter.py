@@ -32,6 +32,7 @@ from chatplex.secret import Secret
 from tests._env import without_variables
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
+from tests._merged_text import without_call_type
 from tests._sdk_nones import without_sdk_nones
 
 SENTINEL = "sk-ant-SENTINEL-123"
@@ -631,12 +632,6 @@ REPLIES = {
         ]
     ),
 }
-
-
-def without_call_type(msg: AIMessage) -> AIMessage:
-    for tc in msg.tool_calls:  # to_message() omits "type": "tool_call" (see the report)
-        tc.pop("type", None)
-    return msg
 
 
 @pytest.mark.parametrize("old_usage", [False, True], ids=["cumulative-usage", "output-only-usage"])

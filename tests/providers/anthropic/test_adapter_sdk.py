@@ -44,6 +44,7 @@ from chatplex.messages import merge_chunks
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
+from tests._merged_text import without_call_type
 from tests._sdk_nones import without_sdk_nones
 from tests._weather import object_schema
 
@@ -166,14 +167,6 @@ def test_response_agrees_with_sdk(case: Case, adapter: AnthropicAdapter) -> None
     assert msg.response_metadata["stop_sequence"] == sdk.stop_sequence
     assert msg.response_metadata["model_name"] == sdk.model
     assert msg.id == sdk.id
-
-
-def without_call_type(msg: AIMessage) -> AIMessage:
-    # to_message() builds tool calls without "type": "tool_call" (reported to the lead);
-    # compare everything else exactly.
-    for tc in msg.tool_calls:
-        tc.pop("type", None)
-    return msg
 
 
 @pytest.mark.parametrize("case", OK_STREAMS, ids=ids(OK_STREAMS))
