@@ -4,6 +4,7 @@ and mock-wire tests) each wrote once of their own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chatplex import AIMessage
@@ -21,6 +22,15 @@ def mock_model(server: MockServer, provider: str = "openai", **settings: Any) ->
     for that wire, with `settings`."""
     base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
     return init_chat_model(MOCK_MODELS[provider], base_url=base, **settings)
+
+
+def outcome(call: Callable[[], Any]) -> Any:
+    """What a call gives: its value, or its exception's class and words (to compare two
+    sides' calls, failures included)."""
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - the outcome compared
+        return (type(exc), str(exc))
 
 
 def connections_left(sync: bool) -> int:

@@ -26,6 +26,7 @@ import chatplex.langchain  # noqa: E402
 import chatplex.messages  # noqa: E402
 from chatplex.chat.token_counts import wire_counts  # noqa: E402
 from chatplex.providers.compatible.spec import DROPINS  # noqa: E402
+from tests._calls import outcome  # noqa: E402
 
 KEY = "sk-test"
 AZURE = {"azure_endpoint": "https://example.openai.azure.com", "api_version": "2024-06-01"}
@@ -62,13 +63,6 @@ def _conversation(m: ModuleType) -> list[Any]:
         ),
         m.AIMessage("Two pictures of Paris."),
     ]
-
-
-def _outcome(call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - the outcome compared
-        return (type(exc), str(exc))
 
 
 def _own(name: str, **more: Any) -> Any:
@@ -142,10 +136,10 @@ def test_failures_as_langchain_openai(model: str) -> None:
     to be had offline): the download's error, on both sides."""
     ours = _own(f"openai:{model}")
     theirs = langchain_openai.ChatOpenAI(model=model, api_key=KEY)
-    expected = _outcome(lambda: theirs.get_num_tokens_from_messages(_conversation(lc_messages)))
+    expected = outcome(lambda: theirs.get_num_tokens_from_messages(_conversation(lc_messages)))
     assert isinstance(expected, tuple)  # it raised
     assert (
-        _outcome(lambda: ours.get_num_tokens_from_messages(_conversation(chatplex.messages)))
+        outcome(lambda: ours.get_num_tokens_from_messages(_conversation(chatplex.messages)))
         == expected
     )
 

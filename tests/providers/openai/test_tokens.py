@@ -11,7 +11,6 @@ import importlib
 import logging
 import sys
 import warnings
-from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +25,7 @@ requests = pytest.importorskip("requests")
 import chatplex  # noqa: E402 - after the skips
 import chatplex.langchain  # noqa: E402
 from chatplex.providers.openai import tokens  # noqa: E402
+from tests._calls import outcome  # noqa: E402
 from tests._fresh import fresh_python  # noqa: E402
 
 KEYS = {"api_key": "sk-test"}
@@ -100,14 +100,6 @@ MESSAGE_SETS = {"conversation": _conversation, "parts": _parts, "legacy": _legac
 CL100K_MODELS = ("gpt-4", "gpt-3.5-turbo", "gpt-4-turbo", "gpt-3.5-turbo-0301")
 
 
-def _outcome(call: Callable[[], Any]) -> Any:
-    """What a call gives: its value, or its exception's class and words."""
-    try:
-        return call()
-    except Exception as exc:  # noqa: BLE001 - the outcome compared
-        return (type(exc), str(exc))
-
-
 @pytest.mark.parametrize("model", CL100K_MODELS)
 @pytest.mark.parametrize("kind", sorted(MESSAGE_SETS))
 def test_counts_as_langchain_openai(model: str, kind: str) -> None:
@@ -176,9 +168,9 @@ def test_failures_as_langchain_openai(model: str) -> None:
     said = _conversation()
     theirs = langchain_openai.ChatOpenAI(model=model, **KEYS)
     ours = chatplex.langchain.ChatOpenAI(model=model, **KEYS)
-    expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
+    expected = outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert isinstance(expected, tuple)  # it raised
-    assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
+    assert outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
 
 
 def test_warnings_as_langchain_openai() -> None:
@@ -219,9 +211,9 @@ def test_unknown_part_raises_as_langchain_openai() -> None:
     ]
     theirs = langchain_openai.ChatOpenAI(model="gpt-4", **KEYS)
     ours = chatplex.langchain.ChatOpenAI(model="gpt-4", **KEYS)
-    expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
+    expected = outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert expected[0] is ValueError
-    assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
+    assert outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
 
 
 def test_images_without_pillow_count_nothing_and_say_so(
@@ -259,12 +251,12 @@ def test_azure_counts_as_langchain_openai() -> None:
 def test_azure_without_a_model_fails_as_langchain_openai() -> None:
     """langchain-openai counts with its model_name, None without `model=`: tiktoken fails."""
     said = _conversation()
-    expected = _outcome(
+    expected = outcome(
         lambda: langchain_openai.AzureChatOpenAI(**AZURE).get_num_tokens_from_messages(said)
     )
     assert expected[0] is AttributeError
     ours = chatplex.langchain.AzureChatOpenAI(**AZURE)
-    assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
+    assert outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
 
 
 #: The presets whose partner class subclasses BaseChatOpenAI, by their installed packages.
@@ -285,9 +277,9 @@ def test_presets_of_base_chat_openai_count_as_theirs(name: str) -> None:
     said = _conversation()
     theirs = partner(model=model, **key)
     ours = getattr(chatplex.langchain, name)(model=model, **key)
-    expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
+    expected = outcome(lambda: theirs.get_num_tokens_from_messages(said))
     assert expected[0] is NotImplementedError
-    assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
+    assert outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
     assert ours.get_token_ids("hello there") == theirs.get_token_ids("hello there")
     theirs = partner(model=model, tiktoken_model_name="gpt-4", **key)
     ours = getattr(chatplex.langchain, name)(model=model, tiktoken_model_name="gpt-4", **key)
@@ -301,8 +293,8 @@ def test_other_presets_count_as_langchain_does() -> None:
     said = _conversation()
     theirs = groq.ChatGroq(model="llama-3.3-70b-versatile", api_key="k")
     ours = chatplex.langchain.ChatGroq(model="llama-3.3-70b-versatile", api_key="k")
-    expected = _outcome(lambda: theirs.get_num_tokens_from_messages(said))
-    assert _outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
+    expected = outcome(lambda: theirs.get_num_tokens_from_messages(said))
+    assert outcome(lambda: ours.get_num_tokens_from_messages(said)) == expected
     with pytest.raises(TypeError, match="tiktoken_model_name"):
         chatplex.langchain.ChatGroq(
             model="llama-3.3-70b-versatile", api_key="k", tiktoken_model_name="x"
