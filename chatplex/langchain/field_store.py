@@ -139,9 +139,11 @@ class FieldStoreChatModel(DropInChatModel):
         if "streaming" not in _declared(cls):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
-        if isinstance(values.get("stop"), str) and str not in args_of(_declared(cls).get("stop")):
-            values["stop"] = [values["stop"]]  # one stop sequence (the partner refuses it)
-        form = reading_form(cls._engine)
+        form, kept = reading_form(cls._engine), _kept_apart(cls)
+        if isinstance(values.get("stop"), str) and not (
+            "stop" in kept or str in args_of(_declared(cls).get("stop"))
+        ):
+            values["stop"] = [values["stop"]]  # one stop sequence (where its field refuses it)
         fields = cls.model_fields
         for shared, keyword in (form.set_only_by if form is not None else {}).items():
             if values.get(keyword) is not None and shared in fields:
@@ -171,6 +173,7 @@ class FieldStoreChatModel(DropInChatModel):
         values["chatplex_unmasked"] = unmasked
         spelled = {a for f in fields.values() for a in _aliases(f)}
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
+        rest |= {k: values.pop(k) for k in kept if values.get(k) is not None}  # (not its own)
         if isinstance(values.get("cache"), BaseCache):
             rest["cache"] = values.pop("cache")  # a chatplex cache is the engine's
         if rest:
@@ -509,6 +512,16 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
 def _declared(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     """The partner's own fields' annotations by name (not ChatChatplex's fields)."""
     return {f.name: f.annotation for f in cls._engine.partner_record.declared}
+
+
+@functools.cache
+def _kept_apart(cls: type[FieldStoreChatModel]) -> frozenset[str]:
+    """The keywords the partner keeps in another field (`PartnerFields.kept_in`) and has
+    no field of, where chatplex's drop-in has one (langchain-perplexity's `stop`): taken
+    as given into `chatplex_settings`, held in that field (`_validated`)."""
+    form = reading_form(cls._engine)
+    kept = form.kept_in.keys() - _declared(cls).keys() if form is not None else set()
+    return frozenset(kept - LANGCHAIN_SIDE)
 
 
 @functools.cache

@@ -255,6 +255,7 @@ _FIELDS_STORE = frozenset(
         "nebius",
         "xai",
         "cerebras",
+        "perplexity",
     }
 )
 

@@ -1589,18 +1589,17 @@ def _configured_model_taken(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
-for _package in ("mistralai", "perplexity"):
-    DIFFERENCES[_package, "configurable_model_name"] = (
-        Difference(
-            Reason.RAISES,
-            "refuses `configurable_fields(model_name=...)` with a ValueError (its field "
-            "is `model`, `model_name` only its alias), where langchain-openai's classes "
-            "take it",
-            "`model_name` names the model's field, as on the other classes: the call "
-            "sends the model it names",
-        ),
-        _configured_model_taken,
-    )
+DIFFERENCES["mistralai", "configurable_model_name"] = (
+    Difference(
+        Reason.RAISES,
+        "refuses `configurable_fields(model_name=...)` with a ValueError (its field "
+        "is `model`, `model_name` only its alias), where langchain-openai's classes "
+        "take it",
+        "`model_name` names the model's field, as on the other classes: the call "
+        "sends the model it names",
+    ),
+    _configured_model_taken,
+)
 
 
 def _query_sent_alone(outcome: Outcome) -> Outcome:
