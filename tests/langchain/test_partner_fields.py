@@ -493,9 +493,9 @@ def test_cohere_dumps_no_sdk_client_where_langchain_cohere_cannot_write_its_own(
     assert (written["client"], written["async_client"]) == (None, None)
 
 
-def test_chatplexs_own_name_and_an_undeclared_partner_dump_chatplexs_settings() -> None:
-    # ChatChatplex keeps its own fields; so does a drop-in whose partner's keys are not
-    # declared (ChatHyperbolic has no partner class to declare them).
+def test_chatplexs_own_name_and_a_class_with_no_partner_dump_chatplexs_settings() -> None:
+    # ChatChatplex keeps its own fields; so does a drop-in with no partner class
+    # (ChatHyperbolic declares its engine's settings as its fields, with no form).
     own = ChatChatplex(model="openai:gpt-4o", api_key=_KEY, base_url=UNIT_BASE_URL)
     undeclared = chatplex.langchain.ChatHyperbolic(model="llama3.1-8b", api_key=_KEY)
     for model in (own, undeclared):

@@ -6,6 +6,7 @@ differ."""
 
 from __future__ import annotations
 
+import inspect
 import os
 from importlib import import_module
 from typing import Any
@@ -77,6 +78,8 @@ def record(name: str) -> PartnerClass:
 
 
 def partner_class(name: str) -> Any:
+    if record(name).partner_class is None:
+        pytest.skip(f"{name} has no partner class: its fields are its own")
     if name not in PARTNER_BUILDS:  # its partner package is not installed here
         pytest.skip(f"{name}'s partner package is not installed")
     return getattr(pytest.importorskip(PARTNER_BUILDS[name][0]), name)
@@ -110,10 +113,7 @@ def declared_facts(field: PartnerField) -> dict[str, Any]:
 
 def declared(name: str) -> tuple[PartnerField, ...]:
     fields = record(name).declared
-    if record(name).partner_class is None:
-        assert fields == ()  # (no partner class: nothing to declare)
-        pytest.skip(f"{name} has no partner class")
-    assert fields, f"{name}'s partner fields are not declared"
+    assert fields, f"{name}'s fields are not declared"
     return fields
 
 
@@ -183,3 +183,17 @@ def test_the_declared_fields_hold_what_its_form_names(name: str) -> None:
     assert sorted({*form.dumped, *form.shown} - base - set(names)) == []
     aliases = {f.alias: f.name for f in fields if f.alias is not None}
     assert {k: v for k, v in form.aliases.items() if k in aliases and aliases[k] != v} == {}
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in sorted(DROP_IN_MODULES) if record(n).partner_class is None]
+)
+def test_a_class_with_no_partner_declares_settings_its_engine_takes(name: str) -> None:
+    """No partner class declares them (ChatHyperbolic): each field, and each alias, is a
+    keyword its engine takes, so what the class took before it had fields still reaches
+    the engine under the same names."""
+    engine = getattr(import_module(DROP_IN_MODULES[name]), name)
+    taken = inspect.signature(engine).parameters
+    fields = declared(name)
+    assert [f.name for f in fields if f.name not in taken] == []
+    assert [f.alias for f in fields if f.alias is not None and f.alias not in taken] == []

@@ -3,7 +3,7 @@
 facts and its form) and its partner class's own pydantic fields, declared here
 (`DECLARED`, by provider name: the rows are pure data, which this module is not). Those
 of langchain-openai's BaseChatOpenAI subclasses are its fields (`BASE_CHAT_OPENAI_FIELDS`)
-and their own. ChatHyperbolic has no partner class: it declares none."""
+and their own. ChatHyperbolic has no partner class: it declares its own engine's settings."""
 
 from __future__ import annotations
 
@@ -243,6 +243,30 @@ _OPENROUTER = (
     PartnerField("trace", dict[str, Any] | None),
 )
 
+#: ChatHyperbolic's own fields (no partner class declares them): the settings its engine
+#: (`PresetChatModel`) takes before chatplex's own, under its names and LangChain's other
+#: spellings, defaulting as there; its key from HYPERBOLIC_API_KEY is the engine's read
+#: (sent only to its own host), its base URL read from HYPERBOLIC_API_BASE as there.
+_HYPERBOLIC = (
+    PartnerField("model", str | None, alias="model_name"),
+    PartnerField("temperature", float | None),
+    PartnerField("max_tokens", int | None),
+    PartnerField("top_p", float | None),
+    PartnerField("stop", list[str] | str | None, alias="stop_sequences"),
+    PartnerField("n", int | None),
+    PartnerField("timeout", float | None, alias="request_timeout"),
+    PartnerField("max_retries", int, 2),
+    PartnerField("api_key", SecretStr | None),
+    PartnerField("base_url", str, "https://api.hyperbolic.xyz/v1", env=("HYPERBOLIC_API_BASE",)),
+    PartnerField("default_headers", Mapping[str, str] | None),
+    PartnerField("default_query", Mapping[str, object] | None),
+    PartnerField("streaming", bool, False),
+    PartnerField("stream_usage", bool | None),
+    PartnerField("model_kwargs", dict[str, Any], factory=dict),
+    PartnerField("extra_body", dict[str, Any] | None),
+    *_HTTP_CLIENTS,
+)
+
 #: The presets whose declared fields are their drop-in's only store (decision 013 slice
 #: 3); the others stay on the partner_given path.
 _FIELDS_STORE = frozenset(
@@ -256,6 +280,7 @@ _FIELDS_STORE = frozenset(
         "xai",
         "cerebras",
         "perplexity",
+        "hyperbolic",
     }
 )
 
@@ -273,6 +298,7 @@ DECLARED: dict[str, tuple[PartnerField, ...]] = {
     "sambanova": _SAMBANOVA,
     "cerebras": _CEREBRAS,
     "openrouter": _OPENROUTER,
+    "hyperbolic": _HYPERBOLIC,
     "nebius": _renamed_chat_openai(
         "nebius", "meta-llama/Llama-3.3-70B-Instruct-fast", "https://api.studio.nebius.ai/v1/"
     ),
