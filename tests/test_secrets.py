@@ -36,6 +36,9 @@ from typing import TypeVar
 
 import httpx
 import pytest
+import typing_extensions
+from pydantic._internal import _repr
+from pydantic._internal import _typing_extra
 
 import chatplex
 import chatplex.langchain
@@ -1615,8 +1618,9 @@ class FrameWatch:
     def __enter__(self) -> FrameWatch:
         import sys
 
-        self._kept = _factory_checks_kept()
-        self._kept.__enter__()
+        self._kept = contextlib.ExitStack()
+        self._kept.enter_context(_factory_checks_kept())
+        self._kept.enter_context(_type_displays_kept())
         self._saved = sys.gettrace()
         sys.settrace(self._call)
         return self
@@ -1762,6 +1766,56 @@ async def _traced_build_and_call(build: Any, what: str, form: str) -> FrameWatch
         assert_frame_free(f"{what}: the error and its frames", shown(err))
     watch.assert_clean(what)
     return watch
+
+
+def _fixed_type(annotation: Any) -> bool:
+    """Whether pydantic's display of `annotation` is fixed: a class (its qualified name),
+    or a typing form (`Optional[str]`, `dict[str, Any]`, `Literal["a"]`) over fixed ones
+    and literal values. Not an object pydantic displays by its repr (a `Representation`,
+    an instance: either may change)."""
+    if isinstance(annotation, _repr.Representation):
+        return False
+    if isinstance(annotation, type) or annotation is None or annotation is ...:
+        return True
+    if type(annotation) in (str, int, bool, bytes):  # (a Literal's values)
+        return True
+    if isinstance(annotation, list):  # (Callable's parameters)
+        return all(_fixed_type(arg) for arg in annotation)
+    if not isinstance(annotation, (_typing_extra.typing_base, _typing_extra.WithArgsTypes)):
+        return False
+    args = typing_extensions.get_args(annotation)
+    return typing_extensions.get_origin(annotation) is not None and all(
+        _fixed_type(arg) for arg in args
+    )
+
+
+@contextlib.contextmanager
+def _type_displays_kept() -> Iterator[None]:
+    """pydantic's repr of a `FieldInfo` displays its annotation (`display_as_type`, a
+    walk of the typing form): half the time of the repr of a class's `model_fields`,
+    which langchain-core's `to_json` and `_get_secret_keys` hold, looked at each of
+    their calls. A class's or a typing form's display does not change, so each one's
+    (`_fixed_type`) is kept while the watch runs: every repr's text is the same."""
+    display = getattr(_repr, "display_as_type", None)
+    if display is None:  # (another pydantic: nothing to keep)
+        yield
+        return
+    known: dict[int, tuple[Any, str]] = {}  # (the annotation held: its id stays its)
+
+    def kept(annotation: Any) -> str:
+        held = known.get(id(annotation))
+        if held is None:
+            text = display(annotation)
+            if not _fixed_type(annotation):
+                return text
+            held = known[id(annotation)] = (annotation, text)
+        return held[1]
+
+    _repr.display_as_type = kept
+    try:
+        yield
+    finally:
+        _repr.display_as_type = display
 
 
 def assert_frame_free(where: str, text: str) -> None:
