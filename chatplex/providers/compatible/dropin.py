@@ -120,6 +120,14 @@ class PresetChatModel(TiktokenCounted):
         cls.partner_record = preset_record(row, _form_of(row, cls.unnamed_parameters))
         DROP_INS[provider] = cls
 
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        # Its temperature of 0 as its class's validator leaves it (langchain-groq: 1e-8).
+        form, temperature = cls.partner_record.fields, settings.get("temperature")
+        if form is None or temperature != 0 or temperature is False or not form.zero_temperature:
+            return settings
+        return {**settings, "temperature": form.typed("temperature", temperature)}
+
     def __init__(self, model: str | None = None, **params: Any) -> None:
         from ...adapters import adapter_class
         from .spec import PROFILES
@@ -168,7 +176,9 @@ class PresetChatModel(TiktokenCounted):
                 if value:  # its class warns of a given one only, as it validates
                     warnings.warn(spec.ignored[key], DeprecationWarning, stacklevel=3)
             elif key in spec.refused:
-                if value is not None:
+                # (what its class's field reads where none is given, its variable's
+                # value among them: held, as there; langchain-groq's GROQ_PROXY)
+                if value is not None and value != declared_value(self.partner_record, key):
                     raise SettingRefused(
                         f"{owner}({key}=...) is not supported: {spec.refused[key]}"
                     )

@@ -281,6 +281,7 @@ _FIELDS_STORE = frozenset(
         "cerebras",
         "perplexity",
         "hyperbolic",
+        "groq",
     }
 )
 
