@@ -48,6 +48,8 @@ DIFFERENCES: dict[tuple[str, str, str], str] = {
     # A kept difference (agents matrix `read_timeout`, Reason.RAISES): langchain-aws's int
     # field refuses timeout=0.1 at construction; the drop-in times the call out.
     ("ChatBedrockConverse", "timeout", "annotation"): "a float timeout taken (its int refuses)",
+    # ... and compatible_sidebyside `fractional_timeout` (Reason.RAISES): langchain-mistralai's.
+    ("ChatMistralAI", "timeout", "annotation"): "a float timeout taken (its int refuses)",
     **dict.fromkeys(
         [("ChatPerplexity", f, "annotation") for f in ("web_search_options", "media_response")],
         "langchain-perplexity's own types: chatplex imports no partner package",

@@ -105,7 +105,7 @@ _MISTRALAI = (
     # (its validator reads MISTRAL_BASE_URL where none is given)
     PartnerField("endpoint", str | None, alias="base_url", env=("MISTRAL_BASE_URL",)),
     PartnerField("max_retries", int, 5),
-    PartnerField("timeout", int, 120),
+    PartnerField("timeout", int | float, 120),  # (a kept difference: its int refuses 2.5)
     PartnerField("max_concurrent_requests", int, 64),
     PartnerField("model", str, "mistral-small", alias="model_name"),
     PartnerField("temperature", float, 0.7),
@@ -282,6 +282,7 @@ _FIELDS_STORE = frozenset(
         "perplexity",
         "hyperbolic",
         "groq",
+        "mistralai",
     }
 )
 

@@ -1579,29 +1579,6 @@ def _fractional_timeout_taken(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
-def _configured_model_taken(outcome: Outcome) -> Outcome:
-    """Theirs refused the configurable field before any request; ours called the model
-    the call named: read as theirs once both are checked."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs == {"refused": "ValueError"} and not their_requests
-    assert [r["body"]["model"] for r in our_requests] == ["other-model"]
-    assert ours["content"] == "Hello there, friend."
-    return theirs, theirs, their_requests, their_requests
-
-
-DIFFERENCES["mistralai", "configurable_model_name"] = (
-    Difference(
-        Reason.RAISES,
-        "refuses `configurable_fields(model_name=...)` with a ValueError (its field "
-        "is `model`, `model_name` only its alias), where langchain-openai's classes "
-        "take it",
-        "`model_name` names the model's field, as on the other classes: the call "
-        "sends the model it names",
-    ),
-    _configured_model_taken,
-)
-
-
 def _query_sent_alone(outcome: Outcome) -> Outcome:
     """Theirs refused the call (the SDK's `create()` takes no `default_query`) before any
     request; ours sent the query on the URL. Then theirs read as ours."""
@@ -1720,11 +1697,12 @@ _MISTRAL_TEXT_STOP = Difference(
     Reason.RAISES,
     'refuses `stop` given to the constructor as one string (`stop="END"`) with a '
     "pydantic ValidationError (its field takes a list), where it sends a call's string",
-    'one string is one stop sequence, sent as the string (`"stop": "END"`), as a call\'s is',
+    'one string is one stop sequence, sent as the list of it (`"stop": ["END"]`), as the '
+    "classes whose `stop` field is a list send it",
 )
 DIFFERENCES["mistralai", "stop_text"] = (
     _MISTRAL_TEXT_STOP,
-    _one_call_refused("constructed", "ValidationError", "END"),
+    _one_call_refused("constructed", "ValidationError", ["END"]),
 )
 # (the model built with `stop="END"` before the call's `[]`, left out as its own `[]` is)
 DIFFERENCES["mistralai", "stop_empty"] = (
