@@ -152,10 +152,6 @@ GROQ = Preset(
                 "groq_api_base groq_proxy request_timeout max_retries streaming n max_tokens "
                 "service_tier default_headers default_query http_client http_async_client"
             ),
-            shown_unless_none=frozenset(
-                {"output_version", "model_kwargs", "groq_api_key", "groq_api_base", "groq_proxy"}
-            ),
-            unwritten={"model_kwargs": {}},  # its validator's, whatever was given
         ),
         temperature=0.7,
         body_defaults=GROQ_BODY,

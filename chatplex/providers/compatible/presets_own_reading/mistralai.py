@@ -163,8 +163,6 @@ MISTRALAI = Preset(
                 "endpoint max_retries timeout max_concurrent_requests model temperature "
                 "max_tokens stop top_p random_seed safe_mode streaming model_kwargs"
             ),
-            "shown_unless_none": frozenset({"output_version", "mistral_api_key", "model_kwargs"}),
-            "unwritten": {"model_kwargs": {}},  # its validator's, whatever was given
         },
         default_model="mistral-small",
         temperature=0.7,
