@@ -1,23 +1,10 @@
-"""How a drop-in's partner class writes itself in LangChain's serialized form (`dumpd`,
-`dumps`; LangChain's cache key is made of it too): its fields' names, the defaults it
-always writes, its credentials as references to environment variables, its floats.
-
-A partner class writes its pydantic fields under their names, not the constructor's
-short spellings (langchain-openai: `model_name`, `openai_api_base`, `request_timeout`,
-where the constructor took `model`, `base_url`, `timeout`), every field whose value is
-truthy or differs from its default, and a key as a reference (`{"lc": 1, "type":
-"secret", "id": ["OPENAI_API_KEY"]}`). Each drop-in declares these facts about its
-partner beside itself (`PartnerClass.fields`); `written` applies them to the keywords
-one construction was given.
-
->>> form = PartnerFields(
-...     aliases={"model": "model_name", "api_key": "openai_api_key"},
-...     secrets={"openai_api_key": "OPENAI_API_KEY"},
-... )
->>> written = form.written({"model": "gpt-4o", "temperature": 0, "api_key": "sk-..."}, {})
->>> written["model_name"], written["temperature"], written["openai_api_key"]["id"]
-('gpt-4o', 0.0, ['OPENAI_API_KEY'])
-"""
+"""What a drop-in's partner class does with its fields beyond declaring them, as data
+(`PartnerFields`, one per partner class, `PartnerClass.fields`): the fields its
+validators fill, complete or resolve from the model built, its aliases, its "before"
+validators' checks, the keys and order of its `model_dump()` and repr, its identifying
+and default params (`IdentifyingParams`), its `lc_secrets` and `lc_attributes`, and the
+SDK clients it builds (`SdkClient`). `chatplex.langchain` reads it (`field_store.py`);
+nothing here names a partner."""
 
 from __future__ import annotations
 
@@ -30,22 +17,14 @@ from operator import attrgetter
 from typing import Any
 from typing import NamedTuple
 
-from ..secret import Secret
-
 __all__ = [
     "Fallback",
     "IdentifyingParams",
     "PartnerFields",
     "SdkClient",
     "partner_fields",
-    "secret_reference",
     "serialized_form",
 ]
-
-
-def secret_reference(variable: str) -> dict[str, Any]:
-    """LangChain's reference to a credential: the variable `load` reads it from."""
-    return {"lc": 1, "type": "secret", "id": [variable]}
 
 
 def serialized_form(form: PartnerFields | None) -> PartnerFields | None:
@@ -89,8 +68,8 @@ class Fallback(NamedTuple):
     langchain-xai's `xai_api_base`).
 
     >>> form = PartnerFields(fallbacks={"base": Fallback("https://x.example", ("X_BASE",))})
-    >>> form.written({}, {})["base"], form.written({}, {"X_BASE": "http://h"})["base"]
-    ('https://x.example', 'http://h')
+    >>> form.fallen_back(set(), {})["base"], form.fallen_back(set(), {"X_BASE": "http://h"})
+    ('https://x.example', {'base': 'http://h'})
     """
 
     value: Any
@@ -313,15 +292,11 @@ class PartnerFields:
     completed: Mapping[str, str] = field(default_factory=dict)
     #: Of its `defaults`, those the drop-in has no setting for, as it does the same
     #: without one (a concurrency cap the engine's rate limit replaces): given at that
-    #: value (`loads` of its form gives them), they are dropped (`settable`).
+    #: value (`loads` of its form gives them), they are not handed to the engine.
     inert: frozenset[str] = frozenset()
     #: Fields it never writes (pydantic's `exclude`: langchain-google-vertexai's
     #: `credentials`).
     excluded: frozenset[str] = frozenset()
-    #: Credential fields it writes masked where given (a pydantic `SecretStr`, which
-    #: LangChain's serializer writes by its repr), not in its `lc_secrets`
-    #: (langchain-xai's inherited `openai_api_key`).
-    masked: frozenset[str] = frozenset()
     #: Fields it types float: a given int is written as a float (`0` as `0.0`).
     floats: frozenset[str] = frozenset({"temperature"})
     #: Its fields' annotations where the drop-in's field types the setting otherwise
@@ -346,17 +321,10 @@ class PartnerFields:
     #: the drop-in, whose `dumpd` is LangChain's `not_implemented` form, named by the
     #: record's `namespace` (there the partner's module path).
     serialized: bool = True
-    #: Fields other than its credentials it reads from an environment variable when not
-    #: given, field -> variable (langchain-openai's `openai_api_base`: OPENAI_API_BASE).
-    environment: Mapping[str, str] = field(default_factory=dict)
     #: Fields its validators set from the model when not given, by the engine's
     #: attribute (dotted) holding the same where it holds one (not None): read, never
     #: written (a partner that picks its API from the model's name).
     resolved: Mapping[str, str] = field(default_factory=dict)
-    #: Defaults it holds but does not write (falsy ones: its serializer leaves them out)
-    #: where the engine's parameter of that name has another or there is none; over
-    #: `defaults` where both name a field.
-    unwritten: Mapping[str, Any] = field(default_factory=dict)
     #: Fields it sets only from one keyword, which another field takes as its alias,
     #: field -> that keyword (langchain-openai's subclasses: `api_key=` sets
     #: `openai_api_key` too, and only it does).
@@ -365,12 +333,8 @@ class PartnerFields:
     #: (langchain-perplexity keeps a given `stop` in `model_kwargs`): read there.
     kept_in: Mapping[str, str] = field(default_factory=dict)
     #: Fields its validators fill in when not given, each by its `Fallback` (an
-    #: environment variable or a default; langchain-xai's `xai_api_base`): written then,
-    #: and a given False written too (their default is None, which it leaves out).
+    #: environment variable or a default; langchain-xai's `xai_api_base`).
     fallbacks: Mapping[str, Fallback] = field(default_factory=dict)
-    #: Its flags whose default is None: a given False is written, as its serializer
-    #: writes a falsy value that is not the default (langchain-openai's `store`).
-    false_written: frozenset[str] = frozenset()
     #: Fields its validators assign at construction whatever was given (pydantic counts
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
@@ -399,9 +363,6 @@ class PartnerFields:
     #: repr (and `dumpd` of a class it does not serialize) shows it (empty: not
     #: declared, the drop-in shows its own fields).
     shown: tuple[str, ...] = ()
-    #: Of `shown`, those whose default is a factory: LangChain's repr compares them to
-    #: None, so a value the factory made (`model_kwargs={}`) is shown.
-    shown_unless_none: frozenset[str] = frozenset()
     #: Its SDK client attributes, attribute -> how it builds it: the drop-in builds the
     #: same, from the same fields, on first read (`chatplex.langchain.sdk_clients`).
     clients: Mapping[str, SdkClient] = field(default_factory=dict)
@@ -426,25 +387,6 @@ class PartnerFields:
     #: proxy: httpx's (langchain-openai's), or its SDK's own (langchain-anthropic's
     #: `anthropic.DefaultHttpxClient`: that SDK refuses another package's clients).
     client_proxy_classes: tuple[str, str] = ("httpx:Client", "httpx:AsyncClient")
-
-    @cached_property
-    def aliases_of(self) -> Mapping[str, tuple[str, ...]]:
-        """`aliases` by field: each field's other spellings, in their order (read at
-        every field a drop-in shows: a repr reads dozens)."""
-        return _inverted(self.aliases)
-
-    @cached_property
-    def kept_of(self) -> Mapping[str, tuple[str, ...]]:
-        """`kept_in` by field: the keywords each dict field keeps."""
-        return _inverted(self.kept_in)
-
-    def settable(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        """`given` without the `inert` fields at their defaults."""
-        return {
-            k: v
-            for k, v in given.items()
-            if not (self.name(k) in self.inert and v == self.defaults.get(self.name(k)))
-        }
 
     def fallen_back(self, named: set[str], environ: Mapping[str, str]) -> dict[str, Any]:
         """The `fallbacks` its validators fill in, given the fields `named` (given, not
@@ -482,60 +424,3 @@ class PartnerFields:
         if value is None and name in self.filled:
             value = attrgetter(self.filled[name])(engine)
         return self.typed(name, value)
-
-    def written(
-        self,
-        given: Mapping[str, Any],
-        environ: Mapping[str, str],
-        *,
-        defaults: bool = True,
-        engine: object = None,
-    ) -> dict[str, Any]:
-        """The serialized kwargs of a construction given `given` (keywords as the
-        constructor took them; credentials in any form: only their presence is read),
-        with `environ` the environment it was built in; without the defaults not given
-        when `defaults` is False (settings changed on a built model); `engine`, the model
-        built, has the values of the fields `filled`."""
-        out = dict(self.defaults) if defaults else {}
-        if defaults and engine is not None:
-            for name, attr in self.filled.items():
-                if name in self.excluded:
-                    continue
-                value = attrgetter(attr)(engine)
-                out[name] = list(value) if isinstance(value, tuple) else value  # as JSON
-        for keyword, value in given.items():
-            name = self.name(keyword)
-            if name in self.masked and value is not None:
-                out[name] = "**********"  # (its value never written: masked)
-                continue
-            if name in self.secrets or name in self.excluded or isinstance(value, Secret):
-                continue  # a credential (a base URL holding one, too) is never written
-            kept = name in self.fallbacks or name in self.false_written
-            unset = value is None or (value is False and not kept)
-            # An empty `model_kwargs` (its fields lifted out) is its default, a factory's
-            # `{}`, which LangChain's serializer leaves out.
-            unset = unset or (name == "model_kwargs" and value == {})
-            if unset and name not in self.defaults:
-                continue  # at its default, as LangChain leaves it out
-            out[name] = self.typed(name, value)
-        for name, attr in self.completed.items() if engine is not None else ():
-            if (value := attrgetter(attr)(engine)) is not None:
-                out[name] = value
-        named = {self.name(k) for k, v in given.items() if v is not None}
-        if defaults:
-            out.update(self.fallen_back(named, environ))
-            for name, variable in self.environment.items():
-                # read from its variable, the field holds a value: written, as any set
-                if name not in named and name not in out and environ.get(variable):
-                    out[name] = self.typed(name, environ[variable])
-        for name, variable in self.secrets.items():
-            if name in named or environ.get(variable):
-                out[name] = secret_reference(variable)
-        return out
-
-
-def _inverted(mapping: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for key, value in mapping.items():
-        out[value] = (*out.get(value, ()), key)
-    return out

@@ -79,11 +79,9 @@ class PartnerClass:
     lc_id_namespace: tuple[str, ...] | None = None
     #: How it names and writes its fields (None: the constructor's keywords as given).
     fields: PartnerFields | None = None
-    #: Its own pydantic fields (empty: not declared yet; the fields' store, slice 3).
+    #: Its own pydantic fields: its LangChain class's, their only store of its settings
+    #: (`chatplex/langchain/field_store.py`; decision 013).
     declared: tuple[PartnerField, ...] = ()
-    #: Whether `declared` are its LangChain class's pydantic fields, their only store
-    #: (`chatplex/langchain/field_store.py`; decision 013, slice 3).
-    fields_store: bool = False
     #: Its model profiles (`chatplex/langchain/profiles/<name>.json`); None: it has none.
     profiles: str | None = None
     #: Where it is defined, "module:Class" (its `__module__`): once that module is loaded

@@ -17,8 +17,8 @@ names, aliases, checks and refusals, and the same requests. The settings of Lang
 `BaseChatModel` (`callbacks`, `tags`, `metadata`, `cache`, `rate_limiter`, `name`,
 `disable_streaming`, `profile`, ...) and `streaming` stay LangChain's: LangChain runs
 them. The engine is `model.chatplex_model`. Every class made here is a
-`DropInChatModel` (`dropin_model.py`), which holds its engine's settings as the partner's
-fields (`dropin_settings.py`).
+`FieldStoreChatModel` (`field_store.py`): the partner's fields, declared on it from its
+record, hold its settings, and its engine is built from them.
 """
 
 from __future__ import annotations
@@ -85,34 +85,26 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
     hands_over = engine.langchain_bound_on is not DropInEngine.langchain_bound_on
-    base: type[DropInChatModel] = _BoundOnAnother if hands_over else DropInChatModel
+    base = _BoundOnAnother if hands_over else FieldStoreChatModel
     record = engine.partner_record
-    if record.fields_store:  # its fields are the partner's, and hold its settings
-        form = record.fields
-        lazy = () if form is None else form.clients
-        annotations, fields = declared_fields(record.declared, lazy)
-        namespace.update(fields, __annotations__=annotations)
-    cls = (
-        field_store_class(name, namespace, base)
-        if record.fields_store
-        else type(name, (base,), namespace)
-    )
-    cls.__signature__ = _signature(engine)  # type: ignore[attr-defined]
+    # Its fields are the partner's, and hold its settings.
+    form = record.fields
+    lazy = () if form is None else form.clients
+    annotations, fields = declared_fields(record.declared, lazy)
+    namespace.update(fields, __annotations__=annotations)
+    cls = field_store_class(name, namespace, base)
+    cls.__signature__ = _signature(engine)
     return cls
 
 
-class _BoundOnAnother(DropInChatModel):
+class _BoundOnAnother(FieldStoreChatModel):
     """A drop-in whose partner class binds tools and structured output on a model of
     another class it builds (`DropInEngine.langchain_bound_on`), where it does."""
 
     def _bound_on(self) -> DropInChatModel | None:
         """The other class's model, built from the keywords this one's engine was built
         from (its fields not at their defaults, on the field store)."""
-        given = (
-            self._engine_keywords()
-            if isinstance(self, FieldStoreChatModel)
-            else self.partner_given["keywords"]
-        )
+        given = self._engine_keywords()
         other = self.chatplex_model.langchain_bound_on(given)
         return None if other is None else langchain_class(other[0])(**other[1])
 

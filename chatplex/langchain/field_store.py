@@ -1,5 +1,5 @@
 """A drop-in whose partner's fields are its pydantic fields, the only store of its
-settings (decision 013, slice 3), where its record says so (`PartnerClass.fields_store`).
+settings (decision 013): every class `langchain_class` makes.
 
 `langchain_class` gives such a class the partner's own fields (`field_values.py`'s
 `declared_fields`: its annotations, defaults, environment variables, aliases, exclusions), on
@@ -41,7 +41,7 @@ from ..chat.partner_form import IdentifyingParams
 from ..secret import Secret
 from ..secret import secret_values
 from .dropin_model import DropInChatModel
-from .dropin_serialized import _function_written as function_written
+from .dropin_serialized import function_written
 from .dropin_settings import LANGCHAIN_SIDE
 from .dropin_settings import SHARED_SETTINGS
 from .dropin_settings import engine_parameters
@@ -65,21 +65,20 @@ __all__ = ["FieldStoreChatModel", "field_store_class"]
 _LANGCHAIN_FIELDS = frozenset(BaseChatModel.model_fields)
 
 #: Fields of the class held apart from the partner's (not settings sent).
-_DERIVED = frozenset({"chatplex_model", "partner_given", "chatplex_settings", "chatplex_unmasked"})
+_DERIVED = frozenset({"chatplex_model", "chatplex_settings", "chatplex_unmasked"})
 
 
 def field_store_class(
-    name: str, namespace: dict[str, Any], base: type[DropInChatModel] = DropInChatModel
+    name: str, namespace: dict[str, Any], base: type[FieldStoreChatModel] | None = None
 ) -> type[FieldStoreChatModel]:
-    """The class `name` on `FieldStoreChatModel`, its fields in `namespace`, and on
-    `base` where the drop-in's class has behaviour of its own (a partner binding tools on
-    another class's model). A partner field named as a property of the drop-in's
+    """The class `name` on `base` (`FieldStoreChatModel`, or a subclass where the
+    drop-in's class has behaviour of its own: a partner binding tools on another class's
+    model), its fields in `namespace`. A partner field named as a property of the drop-in's
     (langchain-aws's `provider`, langchain-openai's `model_name`) is read and assigned as
     the field it is there (pydantic would call the property, which has no setter)."""
-    bases = (FieldStoreChatModel,) if base is DropInChatModel else (FieldStoreChatModel, base)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Field name .* shadows an attribute", UserWarning)
-        cls: type[FieldStoreChatModel] = type(name, bases, namespace)
+        cls: type[FieldStoreChatModel] = type(name, (base or FieldStoreChatModel,), namespace)
     for field in cls.model_fields:
         if isinstance(getattr(cls, field, None), property):
             setattr(cls, field, _AsField())
@@ -132,10 +131,9 @@ class FieldStoreChatModel(DropInChatModel):
     @classmethod
     def _collect_settings(cls, values: Any) -> Any:
         """The partner's "before" validators; its aliases read as its fields; keywords
-        no field takes kept as `chatplex_settings`. (Replaces DropInChatModel's.)"""
+        no field takes kept as `chatplex_settings`. (Replaces ChatChatplex's.)"""
         if not isinstance(values, dict):
             return values
-        values = {k: v for k, v in values.items() if k != "partner_given"}
         if "streaming" not in _declared(cls):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
         settle_as_partner(cls._engine, values)
@@ -185,7 +183,7 @@ class FieldStoreChatModel(DropInChatModel):
         """The engine built from the fields, then the fields the partner's validators
         write at construction. (Replaces ChatChatplex's.) A copy LangChain builds of a
         model's fields (`configurable_fields`: its engine among them) keeps its base URL
-        and key, as the partner_given path: the partner's copy sends with its SDK clients."""
+        and key: the partner's copy sends with the SDK clients it built."""
         copied_from = self.__dict__.get("chatplex_model")
         self._rebuild(self._engine_keywords())
         if copied_from is not None:  # (a built model's connection, only for a copy of one)
@@ -240,10 +238,6 @@ class FieldStoreChatModel(DropInChatModel):
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
         self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
         self._built_from = _snapshot(self._engine_keywords())
-
-    @model_validator(mode="after")
-    def _show_settings(self) -> Self:
-        return self  # (the fields are the settings: nothing copied back)
 
     def _engine_keywords(self) -> dict[str, Any]:
         """What the engine is built from: each field of the partner's or chatplex's
@@ -433,14 +427,6 @@ class FieldStoreChatModel(DropInChatModel):
         for key in kwargs.keys() - names:
             raise ValueError(f"Configuration key {key} not found in {type(self).__name__}")
         return super(DropInChatModel, self).configurable_fields(**kwargs)
-
-    def _partner_value(self, name: str) -> Any:
-        """Its field `name`, or the field an alias of its names (read as the partner_given
-        path reads it: langchain-anthropic's `effort` property)."""
-        fields, form = type(self).model_fields, reading_form(self._engine)
-        if name not in fields and form is not None and form.aliases.get(name) in fields:
-            name = form.aliases[name]
-        return self.__dict__.get(name) if name in fields else ABSENT
 
     def _keys(self) -> frozenset[Secret]:
         held = self._built_from or {}

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .chat_protocol import LangChainChat
 
 __all__ = [
-    "FIELD_SETTINGS",
     "build",
     "collect_settings",
     "langchain_field",
@@ -37,11 +36,18 @@ __all__ = [
     "masked",
 ]
 
-#: The settings LangChain's chat classes carry as fields (`llm.temperature`); so do
-#: LangChainChat and the drop-ins (`langchain/dropin_settings.py`).
-FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
-#: Fields that configure the chatplex model (the rest configure LangChain's side).
-_SETTINGS = (*FIELD_SETTINGS, "api_key", "base_url")
+#: Fields that configure the chatplex model (the rest configure LangChain's side): the
+#: settings LangChain's chat classes carry as fields (`llm.temperature`), and the connection.
+_SETTINGS = (
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "stop",
+    "timeout",
+    "max_retries",
+    "api_key",
+    "base_url",
+)
 
 
 #: The chatplex models ChatChatplex built from its own fields. LangChain copies a model

@@ -1,6 +1,6 @@
-"""`PartnerFields.written`: a construction's keywords in the partner class's serialized
-form (its field names, the defaults it writes, floats, credential references);
-`IdentifyingParams.of`: the identifying params it reports of them."""
+"""`PartnerFields`: what a partner class's validators fill (`fallen_back`), a value as its
+field holds it (`typed`, `held`); `IdentifyingParams.of`: the identifying params it
+reports of its fields."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from chatplex.chat.partner_form import Fallback
 from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import partner_fields
-from chatplex.chat.partner_form import secret_reference
 from chatplex.chat.partner_form import serialized_form
-from chatplex.secret import Secret
 
 FORM = PartnerFields(
     aliases={"model": "model_name", "api_key": "x_api_key", "timeout": "request_timeout"},
@@ -22,115 +20,24 @@ FORM = PartnerFields(
 )
 
 
-def test_keywords_are_written_under_the_partners_field_names_with_its_defaults() -> None:
-    written = FORM.written({"model": "m", "timeout": 60, "max_tokens": 100}, {})
-    assert written == {
-        "model_name": "m",
-        "request_timeout": 60.0,
-        "max_tokens": 100,
-        "n": 1,
-        "stream_usage": True,
-    }
-    assert isinstance(written["request_timeout"], float)
-    assert not isinstance(written["max_tokens"], float)  # an int field stays an int
-
-
-def test_a_given_value_wins_over_a_default_even_falsy() -> None:
-    written = FORM.written({"n": 2, "stream_usage": False}, {})
-    assert written["n"] == 2 and written["stream_usage"] is False
-
-
-def test_falsy_values_are_written_as_langchain_writes_them() -> None:
-    # None and False are the defaults of the fields not listed: left out; 0 and [] are not.
-    written = FORM.written({"top_p": None, "logprobs": False, "temperature": 0, "stop": []}, {})
-    assert "top_p" not in written and "logprobs" not in written
-    assert written["temperature"] == 0.0 and isinstance(written["temperature"], float)
-    assert written["stop"] == []
-
-
-def test_a_zero_temperature_is_written_as_the_partner_raises_it() -> None:
-    form = PartnerFields(zero_temperature=1e-8)
-    assert form.written({"temperature": 0}, {}) == {"temperature": 1e-8}
-    assert form.written({"temperature": 0.5}, {}) == {"temperature": 0.5}
-    assert form.written({"temperature": True}, {}) == {"temperature": True}  # not a number
-
-
-def test_credentials_are_references_given_or_from_the_environment_never_values() -> None:
-    given = {"api_key": Secret("sk-given"), "base_url": Secret("http://u:pw@host")}
-    written = FORM.written(given, {"X_TOKEN": "t-env", "OTHER": "o"})
-    assert written["x_api_key"] == secret_reference("X_API_KEY")
-    assert written["x_token"] == secret_reference("X_TOKEN")
-    assert "base_url" not in written  # a URL holding a credential is never written
-    assert "sk-given" not in repr(written) and "t-env" not in repr(written)
-    assert "x_token" not in FORM.written({}, {"X_TOKEN": ""})  # set but empty: none
-
-
-def test_excluded_fields_are_never_written() -> None:
-    form = PartnerFields(excluded=frozenset({"credentials"}))
-    assert form.written({"credentials": object(), "project": "p"}, {}) == {"project": "p"}
-
-
-def test_changed_settings_are_written_without_the_defaults() -> None:
-    assert FORM.written({"model": "m2"}, {}, defaults=False) == {"model_name": "m2"}
-
-
-def test_filled_fields_are_read_from_the_engine_as_json_values() -> None:
-    form = PartnerFields(
-        filled={"provider": "provider_name", "choices": "tool_choices", "n": "adapter.n"}
-    )
-    engine = SimpleNamespace(
-        provider_name="anthropic", tool_choices=("auto", "any"), adapter=SimpleNamespace(n=3)
-    )
-    written = form.written({}, {}, engine=engine)
-    assert written == {"provider": "anthropic", "choices": ["auto", "any"], "n": 3}
-    assert form.written({"provider": "meta"}, {}, engine=engine)["provider"] == "meta"
-    assert form.written({}, {}) == {}  # no engine: nothing filled
-
-
-def test_completed_fields_are_written_from_the_engine_where_it_completed_them() -> None:
-    form = PartnerFields(completed={"fields": "partner_fields"})
-    given = {"fields": {"top_k": 5}}
-    done = SimpleNamespace(partner_fields={"thinking": "on", "top_k": 5})
-    assert form.written(given, {}, engine=done) == {"fields": {"thinking": "on", "top_k": 5}}
-    untouched = SimpleNamespace(partner_fields=None)
-    assert form.written(given, {}, engine=untouched) == given
-    assert form.written(given, {}) == given  # no engine: as given
-
-
-def test_fallbacks_are_written_as_the_partners_validators_fill_them() -> None:
+def test_fallbacks_are_filled_as_the_partners_validators_fill_them() -> None:
     usage = Fallback(True, unless=("base", "BASE_URL"))
     form = PartnerFields(
         fallbacks={"url": Fallback("https://x", ("X_URL", "X_BASE")), "usage": usage}
     )
-    assert form.written({}, {}) == {"url": "https://x", "usage": True}
+    assert form.fallen_back(set(), {}) == {"url": "https://x", "usage": True}
     environ = {"X_URL": "", "X_BASE": "http://b"}  # the first variable set
-    assert form.written({}, environ)["url"] == "http://b"
-    assert form.written({"url": "http://u", "usage": None}, environ) == {
-        "url": "http://u",
-        "usage": True,
-    }
-    # Its default is None: a given False is written; given "base" (or BASE_URL set): unset.
-    assert form.written({"usage": False}, {})["usage"] is False
-    assert "usage" not in form.written({"base": "http://h"}, {})
-    assert "usage" not in form.written({}, {"BASE_URL": "http://h"})
-    assert form.written({}, {}, defaults=False) == {}  # settings changed on a built model
+    assert form.fallen_back(set(), environ)["url"] == "http://b"
+    assert form.fallen_back({"url"}, environ) == {"usage": True}  # given: not filled
+    # Given "base" (or BASE_URL set): usage left unset.
+    assert "usage" not in form.fallen_back({"base"}, {})
+    assert "usage" not in form.fallen_back(set(), {"BASE_URL": "http://h"})
     unset = PartnerFields(fallbacks={"base": Fallback(None, ("B",))})
-    assert unset.written({}, {}) == {} and unset.written({}, {"B": "h"}) == {"base": "h"}
+    assert unset.fallen_back(set(), {}) == {}
+    assert unset.fallen_back(set(), {"B": "h"}) == {"base": "h"}
     # As data (a provider's spec): its fields in order.
     read = partner_fields({"fallbacks": {"url": ("https://x", ("X_URL",))}})
     assert read is not None and read.fallbacks == {"url": Fallback("https://x", ("X_URL",))}
-
-
-def test_inert_defaults_given_at_their_value_are_not_handed_on() -> None:
-    form = PartnerFields(
-        aliases={"model": "model_name"},
-        defaults={"max_concurrent_requests": 64, "n": 1},
-        inert=frozenset({"max_concurrent_requests"}),
-    )
-    given = {"model_name": "m", "max_concurrent_requests": 64, "n": 1}
-    assert form.settable(given) == {"model_name": "m", "n": 1}  # n is not inert
-    changed = {"max_concurrent_requests": 8}
-    assert form.settable(changed) == changed  # another value: the drop-in's to refuse
 
 
 REPORTED = IdentifyingParams(
@@ -247,15 +154,6 @@ def test_a_form_for_reading_only_is_not_the_serialized_form() -> None:
     assert serialized_form(FORM) is FORM
     assert serialized_form(PartnerFields(serialized=False, aliases={"a": "b"})) is None
     assert serialized_form(None) is None
-    reading = partner_fields({"serialized": False, "environment": {"x_org": "X_ORG"}})
-    assert reading is not None and reading.environment == {"x_org": "X_ORG"}
+    reading = partner_fields({"serialized": False, "aliases": {"org": "x_org"}})
+    assert reading is not None and reading.name("org") == "x_org"
     assert serialized_form(reading) is None
-
-
-def test_aliases_and_kept_keywords_are_indexed_by_field_in_their_order() -> None:
-    form = PartnerFields(
-        aliases={"model": "model_name", "name": "model_name", "api_key": "openai_api_key"},
-        kept_in={"stop": "model_kwargs", "seed": "model_kwargs"},
-    )
-    assert form.aliases_of == {"model_name": ("model", "name"), "openai_api_key": ("api_key",)}
-    assert form.kept_of == {"model_kwargs": ("stop", "seed")}

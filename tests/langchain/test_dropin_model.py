@@ -49,7 +49,7 @@ def test_a_scripts_subclass_keeps_its_own_fields() -> None:
     model = Suffixed(
         model="gpt-4o-mini", base_url=base_url("openai"), api_key="sk-secret-123", suffix="!!"
     )
-    assert model.suffix == "!!" and "suffix" not in model.partner_kwargs
+    assert model.suffix == "!!" and "suffix" not in model.chatplex_settings  # (not sent)
     assert model.invoke("hi").content == "Echo: hi!!"
     assert Suffixed(model="m", api_key="k").suffix == "!"
     with pytest.raises(TypeError, match=r"did you mean 'temperature'"):

@@ -35,12 +35,9 @@ async def test_copies_and_pickles_equal_their_model_and_answer(provider: str, sy
     assert llm(provider, temperature=0.5) != model
     other_engine = llm(provider).chatplex_model
     engine_given = model.model_copy(update={"chatplex_model": other_engine})
-    if CLASSES[provider]._engine.partner_record.fields_store:
-        # The fields are the settings (pydantic's eq, the partner's); the engine given is
-        # the copy's (LangChain's binding copies so).
-        assert engine_given.chatplex_model is other_engine
-    else:
-        assert engine_given != model
+    # The fields are the settings (pydantic's eq, the partner's); the engine given is
+    # the copy's (LangChain's binding copies so).
+    assert engine_given.chatplex_model is other_engine
     other_key = CLASSES[provider](
         model=MODELS[provider], base_url=base_url(provider), api_key="sk-other", temperature=0.3
     )
@@ -174,9 +171,8 @@ def test_a_key_changed_on_a_built_drop_in_is_refused() -> None:
 
 
 def test_a_copy_equals_its_model_after_either_was_serialized() -> None:
-    """LangChain reads `partner_kwargs` at every request (its invocation params), which
-    the drop-in remembers: remembered on one side only, the two still compare by their
-    fields, as the partner's copies do."""
+    """A copy, shallow or deep, equals its model after either was serialized (`dumpd`
+    reads its fields): the two compare by their fields, as the partner's copies do."""
     from langchain_core.load import dumpd
 
     model = ChatOpenAI(model="gpt-4o-mini", api_key="k", temperature=0.3)

@@ -1,4 +1,4 @@
-"""The partner class's fields read on the drop-in (`chatplex/langchain/partner_fields.py`):
+"""The partner class's fields read on the drop-in (its declared fields, `field_store.py`):
 for every drop-in whose partner package is installed, every field of the partner class
 (`model_fields`, and its aliases where the partner answers them), read on both built with
 the same keywords, holds the same value; a key is a `SecretStr` giving the same string,
@@ -7,13 +7,9 @@ field fails here until the drop-in answers it."""
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import importlib
 import importlib.util
 import json
-import pickle
-from types import SimpleNamespace
 from typing import Any
 
 import pydantic
@@ -32,19 +28,10 @@ from test_dropin_serialized import _params
 import chatplex
 import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
-from chatplex.chat.partner_record import PartnerClass
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT
-from chatplex.langchain.partner_fields import FieldReads
-from chatplex.langchain.partner_fields import partner_default
-from chatplex.langchain.partner_fields import partner_environment
-from chatplex.langchain.partner_fields import partner_fields_set
-from chatplex.langchain.partner_fields import partner_value
 from chatplex.langchain.partner_fields import reading_form
-from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
-from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
-from chatplex.secret import Secret
 
 #: The drop-ins whose partner LangChain does not serialize (`test_dropin_model.py`'s
 #: `_SERIALIZED` has the others): the partner's module, its wire, its connection and key.
@@ -89,12 +76,6 @@ _CLIENTS = (
     "the partner's SDK client objects: the drop-in calls through chatplex's HTTP layer, "
     "and builds no SDK client where its form declares none (`PartnerFields.clients`)"
 )
-
-
-def _engine_with_form(form: PartnerFields) -> type[EngineOpenAI]:
-    """ChatOpenAI's engine whose partner class has `form` in place of its own."""
-    record = dataclasses.replace(EngineOpenAI.partner_record, fields=form)
-    return type("ChatElsewhere", (EngineOpenAI,), {"partner_record": record})
 
 
 def _built_clients(name: str) -> frozenset[str]:
@@ -382,40 +363,6 @@ def test_ollamas_max_tokens_is_kept_as_num_predict_where_langchain_ollama_drops_
     assert chatplex.langchain.ChatOllama(**params).num_predict == 100
 
 
-def test_partner_value_reads_each_source_in_turn() -> None:
-    environ = partner_environment(EngineOpenAI, {"OPENAI_API_KEY": "env", "OPENAI_ORG_ID": "o"})
-    assert isinstance(environ["OPENAI_API_KEY"], Secret)  # held from the start
-    given = {"api_key": Secret("given"), "organization": None}
-    key = partner_value(EngineOpenAI, "openai_api_key", given, environ)
-    assert key.get_secret_value() == "given"
-    assert partner_value(EngineOpenAI, "openai_api_key", {}, environ).get_secret_value() == "env"
-    assert partner_value(EngineOpenAI, "openai_organization", given, environ) == "o"
-    assert partner_value(EngineOpenAI, "openai_organization", {}, {}) is None
-    assert partner_value(EngineOpenAI, "stream_chunk_timeout", {}, {}) == 120.0
-    assert partner_value(EngineOpenAI, "temperature", {"temperature": 1}, {}) == 1.0
-    assert partner_value(EngineOpenAI, "no_such_field", {}, {}) is ABSENT
-    assert partner_value(EngineOpenAI, "rate_limit", {}, {}) is ABSENT  # chatplex's own
-    engine = EngineAnthropic(model="claude-haiku-4-5", api_key="k")
-    filled = partner_value(EngineAnthropic, "max_tokens", {}, {}, engine)
-    assert filled == engine.adapter.default_max_tokens
-
-
-def test_a_completed_field_is_read_and_counted_set_from_the_engine() -> None:
-    """langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
-    added to them: the engine's (with what the partner keeps there too), and set."""
-    form = PartnerFields(kept_in={"stream_usage": "fields"}, completed={"fields": "partner_fields"})
-    engine = SimpleNamespace(partner_fields={"thinking": "on", "top_k": 5})
-    given = {"fields": {"top_k": 5}, "stream_usage": False}
-    with_form = type("Engine", (), {"partner_record": PartnerClass(fields=form)})
-    read = partner_value(with_form, "fields", given, {}, engine)  # type: ignore[arg-type]
-    assert read == {"thinking": "on", "top_k": 5, "stream_usage": False}
-    as_given = SimpleNamespace(partner_fields=None)
-    read = partner_value(with_form, "fields", given, {}, as_given)  # type: ignore[arg-type]
-    assert read == {"top_k": 5, "stream_usage": False}
-    assert partner_fields_set(form, [], {}, engine) == {"fields"}
-    assert partner_fields_set(form, [], {}, as_given) == set()
-
-
 @pytest.mark.parametrize("case", list(_CASES))
 def test_model_dump_takes_the_partners_choices_of_keys(case: str) -> None:
     dropin, partner = _pair("ChatOpenAI", _CASES[case])
@@ -524,54 +471,7 @@ def test_a_partner_langchain_does_not_serialize_is_read_by_its_form_only(name: s
     assert form is not None and form.serialized is False
     module, provider, connection = _OTHERS[name]
     llm = getattr(chatplex.langchain, name)(model=MODELS[provider], temperature=0, **connection)
-    assert llm.partner_kwargs == {}
     assert dumpd(llm)["type"] == "not_implemented"
-
-
-def test_the_facts_read_are_the_engines_declared_form_not_its_name() -> None:
-    # An engine of any name reads what its form declares: nothing is keyed by a name.
-    form = PartnerFields(
-        aliases={"api_key": "x_api_key", "organization": "x_org"},
-        secrets={"x_api_key": "X_API_KEY"},
-        environment={"x_org": "X_ORG"},
-        resolved={"x_mode": "mode"},
-        unwritten={"x_socket": None, "x_chunk_timeout": 30.0},
-        set_only_by={"openai_api_key": "api_key"},
-    )
-    engine_type = _engine_with_form(form)
-    assert partner_environment(engine_type, {"X_ORG": "o", "OPENAI_ORG_ID": "no"}) == {"X_ORG": "o"}
-    assert partner_value(engine_type, "x_org", {}, {"X_ORG": "o"}) == "o"
-    assert partner_value(engine_type, "x_org", {}, {}) is None
-    assert partner_value(engine_type, "x_chunk_timeout", {}, {}) == 30.0
-    assert partner_value(engine_type, "x_socket", {}, {}) is None
-    assert partner_value(engine_type, "http_socket_options", {}, {}) is ABSENT  # ChatOpenAI's
-    # (a keyword of the engine, but ChatOpenAI's variable is not this form's to read)
-    assert partner_value(engine_type, "openai_proxy", {}, {"OPENAI_PROXY": "p"}) is None
-    engine = type("Built", (), {"mode": "converse"})()
-    assert partner_value(engine_type, "x_mode", {}, {}, engine) == "converse"
-    key = partner_value(engine_type, "openai_api_key", {"api_key": Secret("k")}, {})
-    assert key.get_secret_value() == "k"
-    assert partner_value(engine_type, "openai_api_key", {"openai_api_key": "k"}, {}) is None
-
-
-def test_a_field_anothers_alias_sets_counts_as_set_when_that_keyword_is_given() -> None:
-    # langchain-deepseek's `base_url=` is its `api_base`'s alias and langchain-openai's
-    # `openai_api_base`'s: pydantic sets both, so `model_dump(exclude_unset=True)` has
-    # both; its own field's name sets its own alone.
-    form = PartnerFields(
-        aliases={"base_url": "x_api_base"}, set_only_by={"openai_api_base": "base_url"}
-    )
-    assert partner_fields_set(form, ["base_url"], {}) == {"x_api_base", "openai_api_base"}
-    assert partner_fields_set(form, ["x_api_base"], {}) == {"x_api_base"}
-
-
-def test_a_keyword_the_partner_keeps_in_a_dict_field_is_read_there() -> None:
-    form = PartnerFields(kept_in={"stop": "model_kwargs"})
-    engine_type = _engine_with_form(form)
-    given = {"stop": ["x"], "model_kwargs": {"user": "u1"}}
-    assert partner_value(engine_type, "model_kwargs", given, {}) == {"user": "u1", "stop": ["x"]}
-    assert partner_value(engine_type, "model_kwargs", {"stop": ["x"]}, {}) == {"stop": ["x"]}
-    assert partner_value(engine_type, "model_kwargs", {"user": "u1"}, {}) is None  # not kept
 
 
 @pytest.mark.filterwarnings("ignore")  # langchain-perplexity's own ("stop was transferred")
@@ -585,44 +485,6 @@ def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None
         {"configurable": {"t": 0.5}}
     )
     assert copied.model_kwargs == llm.model_kwargs and copied.temperature == 0.5
-
-
-def test_field_reads_keep_what_nothing_changes_in_place_and_no_copy_holds_them() -> None:
-    reads, calls = FieldReads({"keywords": {}}, None), []
-
-    def reading(value: Any) -> Any:
-        return lambda: calls.append(value) or value
-
-    assert reads.read("model", reading("m")) == reads.read("model", reading("other")) == "m"
-    assert reads.read("url", reading(f"http://u:{_KEY}@h")) is reads.read("url", reading(None))
-    headers = reads.read("headers", reading({"a": "1"}))
-    assert reads.read("headers", reading({"a": "1"})) is not headers  # read again, anew
-    assert len(calls) == 4
-    assert repr(reads) == "FieldReads(2 kept)"  # (no value, in clear or not)
-    for copied in (copy.deepcopy(reads), pickle.loads(pickle.dumps(reads))):
-        assert copied == reads  # (no part of a model's state)
-        assert copied.read("model", reading("new")) == "new"
-
-
-def test_a_models_reads_are_kept_once_it_is_built_and_renewed_when_built_again() -> None:
-    private: dict[str, Any] = {"_built": False}
-    model = SimpleNamespace(partner_given={}, chatplex_model=None, __pydantic_private__=private)
-    assert FieldReads.of(model) is not FieldReads.of(model)  # its validators still run
-    private["_built"] = True
-    reads = FieldReads.of(model)
-    assert FieldReads.of(model) is reads is private["_field_reads"]
-    model.chatplex_model = object()  # built again (`partner_given` too, in a drop-in)
-    assert FieldReads.of(model) is not reads
-    assert FieldReads.of(model).engine is model.chatplex_model
-
-
-@pytest.mark.parametrize("name", list(DROP_IN_MODULES))
-def test_a_partners_default_read_once_is_the_default_read_each_time(name: str) -> None:
-    engine = getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
-    form = reading_form(engine)
-    names = {*form.dumped, *form.shown, "no_such_field"} if form else {"model"}
-    for field in names:
-        assert partner_default(engine, field) == partner_value(engine, field, {}, {})
 
 
 def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> None:

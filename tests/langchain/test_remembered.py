@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import pickle
 
-from chatplex.langchain.partner_fields import FieldReads
 from chatplex.langchain.remembered import Remembered
 from chatplex.langchain.sdk_clients import ClientCache
 
@@ -33,9 +32,6 @@ def test_a_copy_or_a_pickle_starts_with_nothing_remembered() -> None:
 
 
 def test_the_drop_ins_caches_are_remembered() -> None:
-    reads = FieldReads({"model": "m"}, object())
-    assert reads.read("model", lambda: "m") == "m"
-    assert copy.deepcopy(reads).read("model", lambda: "again") == "again"
     clients = ClientCache()
     clients.get("client", object)
     assert clients == ClientCache() and repr(copy.deepcopy(clients)) == "ClientCache([])"

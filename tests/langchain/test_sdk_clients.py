@@ -19,9 +19,9 @@ import httpx
 import pytest
 from _lckit import UNIT_BASE_URL
 from pydantic import SecretStr
-from test_partner_repr import _DECLARED
-from test_partner_repr import _KEY
-from test_partner_repr import keyed
+from test_field_store_repr import _DECLARED
+from test_field_store_repr import _KEY
+from test_field_store_repr import keyed
 
 import chatplex
 import chatplex.langchain

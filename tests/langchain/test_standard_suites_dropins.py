@@ -306,14 +306,11 @@ class _Unit(_Capabilities, ChatModelUnitTests):
 
 
 def _base_url_field(name: str) -> str:
-    """The field holding the base URL: where the fields are the partner's (decision 013's
-    field store), the partner's own field `base_url` names (langchain-groq's
-    `groq_api_base`; `base_url` is its alias, no attribute there; the last: a
-    langchain-openai subclass's own, not langchain-openai's `openai_api_base`), or ""
-    where none does."""
+    """The field holding the base URL: the partner's own field `base_url` names
+    (langchain-groq's `groq_api_base`; `base_url` is its alias, no attribute there; the
+    last: a langchain-openai subclass's own, not langchain-openai's `openai_api_base`),
+    or "" where none does."""
     record = getattr(chatplex.langchain, name)._engine.partner_record
-    if not record.fields_store:
-        return "base_url"
     named = (f.name for f in reversed(record.declared) if "base_url" in (f.name, f.alias))
     return next(named, "")
 

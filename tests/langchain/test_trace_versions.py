@@ -16,7 +16,8 @@ from _lckit import UNIT_BASE_URL
 import chatplex
 import chatplex.langchain
 from chatplex.chat.sdk_agents import sdk_headers
-from chatplex.langchain.dropin_model import DropInChatModel
+from chatplex.langchain.field_store import field_store_class
+from chatplex.langchain.field_values import declared_fields
 from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
@@ -74,8 +75,10 @@ def test_a_drop_in_names_its_partners_installed_version(
 def test_a_drop_in_whose_partner_is_not_installed_names_chatplex() -> None:
     record = dataclasses.replace(EngineOpenAI.partner_record, package=_MISSING)
     engine = type("ChatElsewhere", (EngineOpenAI,), {"partner_record": record})
+    annotations, fields = declared_fields(record.declared, ())
     namespace = {"__module__": __name__, "__qualname__": "ChatElsewhere", "_engine": engine}
-    cls = type("ChatElsewhere", (DropInChatModel,), namespace)
+    namespace |= {**fields, "__annotations__": annotations}
+    cls = field_store_class("ChatElsewhere", namespace)
     versions = _versions(cls(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL))
     assert versions["chatplex"] == __version__
     assert _MISSING not in versions and "langchain-openai" not in versions

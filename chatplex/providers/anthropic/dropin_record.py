@@ -63,18 +63,10 @@ CHAT_ANTHROPIC = PartnerClass(
             "mcp_servers": "ANTHROPIC_MCP_SERVERS",
         },
         floats=frozenset({"temperature", "default_request_timeout"}),
-        environment={
-            "anthropic_api_url": "ANTHROPIC_API_URL",
-            "anthropic_proxy": "ANTHROPIC_PROXY",
-        },
         fallbacks={
             "anthropic_api_url": Fallback(
                 "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
             )
-        },
-        unwritten={
-            **dict.fromkeys(("anthropic_proxy",)),
-            "model_kwargs": {},
         },
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
@@ -118,7 +110,6 @@ CHAT_ANTHROPIC = PartnerClass(
             "context_management container reuse_last_container inference_geo "
             "user_profile_id"
         ),
-        shown_unless_none=frozenset({"output_version", "anthropic_proxy", "model_kwargs"}),
         # Its SDK clients, private there (`llm._client.models.list()`), under its
         # User-Agent.
         clients={
@@ -141,7 +132,6 @@ CHAT_ANTHROPIC = PartnerClass(
     ),
     profiles="anthropic",
     lifts_model_kwargs=0,  # (langchain-core's build_model_kwargs)
-    fields_store=True,
     # Its own pydantic fields, in its order. `max_tokens` left None is the model's output
     # limit (its "before" validator); the base URL and key are read by its gateway
     # validator (langchain-core's `_apply_gateway_config`), the URL defaulting to

@@ -137,7 +137,6 @@ CONVERSE_RECORD = PartnerClass(
     partner_class="langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse",
     profiles="aws",
     async_through_sync=True,  # langchain-aws's: LangChain's thread for async
-    fields_store=True,
     fields=PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},
@@ -220,7 +219,6 @@ BEDROCK_RECORD = dataclasses.replace(
     namespace=("langchain", "chat_models", "bedrock"),
     partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
     combined_output="usage_and_stop",  # its rows merged, on Converse too
-    fields_store=True,
     fields=PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),

@@ -79,5 +79,4 @@ CHAT_COHERE = PartnerClass(
         PartnerField("base_url", str | None),
         PartnerField("preamble", str | None),
     ),
-    fields_store=True,
 )

@@ -267,25 +267,6 @@ _HYPERBOLIC = (
     *_HTTP_CLIENTS,
 )
 
-#: The presets whose declared fields are their drop-in's only store (decision 013 slice
-#: 3); the others stay on the partner_given path.
-_FIELDS_STORE = frozenset(
-    {
-        "fireworks",
-        "sambanova",
-        "openrouter",
-        "deepseek",
-        "together",
-        "nebius",
-        "xai",
-        "cerebras",
-        "perplexity",
-        "hyperbolic",
-        "groq",
-        "mistralai",
-    }
-)
-
 #: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
 DECLARED: dict[str, tuple[PartnerField, ...]] = {
     "groq": _GROQ,
@@ -321,7 +302,6 @@ def preset_record(row: DropIn, form: Mapping[str, Any]) -> PartnerClass:
         package=row.package,
         versions=row.versions,
         lifts_model_kwargs=row.lifts_model_kwargs,
-        fields_store=row.provider in _FIELDS_STORE,
     )
 
 

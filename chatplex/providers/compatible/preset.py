@@ -29,10 +29,8 @@ from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
-from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
-from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
 from .partner_tables import BASE_CHAT_OPENAI_CLASS
 from .partner_tables import CLIENTS
@@ -337,8 +335,6 @@ def openai_subclass_reading(
     own: tuple[str, ...],
     clients: Mapping[str, tuple[str, ...]] = BASE_CHAT_OPENAI_CLIENTS,
     client_optional: frozenset[str] | None = None,
-    factories: frozenset[str] = frozenset(),
-    unwritten: Mapping[str, Any] | None = None,
     attributes: tuple[str, ...] = (),
     fallbacks: Mapping[str, tuple[Any, ...]] | None = None,
     checks_candidates: bool = False,
@@ -351,10 +347,10 @@ def openai_subclass_reading(
     its credentials `secrets` (field -> variable); `openai_api_key` and
     `openai_api_base`, sharing its key's and base URL's aliases, are set by `api_key=`
     and `base_url=` only; its `model_dump()` keys and repr fields are langchain-openai's
-    then its `own` fields' (made by factories, reading the environment, as `factories`);
+    then its `own` fields';
     its SDK `clients` built as langchain-openai's, from its own key and base URL, the
     keywords `client_optional` left out when None (all: langchain-openai's way);
-    `unwritten`, its other defaults; `attributes`, its `lc_attributes`; `fallbacks`, the
+    `attributes`, its `lc_attributes`; `fallbacks`, the
     fields its default factories fill in (`Fallback`'s fields); `checks_candidates`,
     whether its validator checks `n` (langchain-openai's, where it keeps that one);
     `required`, the fields it has no default for.
@@ -387,18 +383,11 @@ def openai_subclass_reading(
         "floats": frozenset({"temperature", "request_timeout"}),
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "default_params": BASE_CHAT_OPENAI_DEFAULT_PARAMS,
-        "unwritten": {
-            **OPENAI_SUBCLASS_UNWRITTEN,
-            **dict.fromkeys(("max_retries", "stream_usage", "extra_body")),
-            "temperature": None,
-            **(unwritten or {}),
-        },
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
         # Set by its validators whatever was given (its key: the variable's value or None).
         "assigned": frozenset({"model_kwargs", "openai_api_key"}),
         "dump_aliases": {f: a for f, a in dump_aliases.items() if f != a},
         "shown": (*BASE_CHAT_OPENAI_SHOWN, *own),
-        "shown_unless_none": BASE_CHAT_OPENAI_FACTORIES | set(own) | factories,
         "clients": clients,
         "client_arguments": arguments,
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
@@ -406,8 +395,6 @@ def openai_subclass_reading(
         "fallbacks": fallbacks or {},
         "checks_candidates": checks_candidates,
         "required": required,
-        # langchain-openai's field, read from its variable (its clients here ignore it).
-        "environment": {"openai_proxy": "OPENAI_PROXY"},
     }
 
 
@@ -447,7 +434,7 @@ def renamed_chat_openai(
     (`DropIn.responses_refused`)."""
     key, base = f"{name}_api_key", f"{name}_api_base"
     chat, root = OWN_CHAT_CLIENTS, OWN_ROOT_CLIENTS
-    clients, clients_unset = ({**chat, **root}, ()) if roots else (chat, tuple(root))
+    clients = {**chat, **root} if roots else chat
     return DropIn(
         llm_type=f"{name}-chat",
         **partner_module(name, f"Chat{name.capitalize()}"),  # its module: not serialized
@@ -462,7 +449,6 @@ def renamed_chat_openai(
             # `max_retries` is left out.
             clients=clients,
             client_optional=frozenset({"max_retries"}),
-            unwritten={"model_name": default_model, **dict.fromkeys(clients_unset)},
             attributes=(base,),  # its own class's, in place of langchain-openai's
             # (its field's default factory: not counted set)
             fallbacks={base: (default_base, (f"{name.upper()}_API_BASE",), (), True)},

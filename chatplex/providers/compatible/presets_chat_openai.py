@@ -11,12 +11,9 @@ from typing import Any
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
-from ..openai.spec import BASE_CHAT_OPENAI_FACTORIES
-from ..openai.spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
-from ..openai.spec import OPENAI_SUBCLASS_UNWRITTEN
 from ..openai.spec import openai_client_arguments
 from .partner_tables import BASE_CHAT_OPENAI_CLASS
 from .partner_tables import CLIENTS
@@ -83,7 +80,6 @@ DEEPSEEK = Preset(
         partner_fields=openai_subclass_reading(
             {"api_key": "DEEPSEEK_API_KEY"},
             own=("api_key", "api_base"),
-            factories=frozenset({"model_name"}),  # required: no static default
             required=frozenset({"model_name"}),
             base_url="api_base",
             # Its base URL's default factory (its repr shows it: `print(llm)`).
@@ -172,20 +168,11 @@ XAI = Preset(
             assigned=frozenset({"stream_usage"}),  # by its validator, whatever was given
             # (its field's default factory: not counted set)
             fallbacks={"xai_api_base": ("https://api.x.ai/v1/", ("XAI_API_BASE",), (), True)},
-            false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
-            # langchain-openai's fields: its key not among its `lc_secrets`, and its
-            # socket options pydantic's `exclude`
-            masked=frozenset({"openai_api_key"}),
+            # langchain-openai's socket options: pydantic's `exclude`
             excluded=frozenset({"http_socket_options"}),
-            environment={"openai_proxy": "OPENAI_PROXY"},  # (langchain-openai's field)
             checks_candidates=True,
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
             default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
-            unwritten={
-                **OPENAI_SUBCLASS_UNWRITTEN,
-                **dict.fromkeys(("openai_api_key", "search_parameters", "temperature")),
-                "model_name": "grok-4",
-            },
             dumped=(
                 *BASE_CHAT_OPENAI_DUMPED,
                 "xai_api_key",
@@ -197,9 +184,6 @@ XAI = Preset(
             client_optional=frozenset({"max_retries"}),
             # Its repr's fields: langchain-openai's, then its own (`print(llm)`).
             shown=(*BASE_CHAT_OPENAI_SHOWN, "xai_api_key", "xai_api_base", "search_parameters"),
-            # (`stream_usage`: its validator's True, over langchain-openai's default)
-            shown_unless_none=BASE_CHAT_OPENAI_FACTORIES
-            | {"xai_api_key", "xai_api_base", "stream_usage"},
         ),
         **BASE_CHAT_OPENAI_CLASS,
         default_model="grok-4",

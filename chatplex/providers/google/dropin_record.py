@@ -191,7 +191,6 @@ GENAI_RECORD = PartnerClass(
     lifts_model_kwargs=1,  # (its validator is a frame deeper)
     profiles="google_genai",
     declared=GENAI_DECLARED,
-    fields_store=True,
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
@@ -284,7 +283,6 @@ VERTEX_RECORD = PartnerClass(
     lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
     profiles="google_vertexai",
     declared=VERTEX_DECLARED,
-    fields_store=True,
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),

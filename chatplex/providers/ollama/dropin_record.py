@@ -78,5 +78,4 @@ CHAT_OLLAMA = PartnerClass(
         PartnerField("async_client_kwargs", dict | None, {}),
         PartnerField("sync_client_kwargs", dict | None, {}),
     ),
-    fields_store=True,
 )

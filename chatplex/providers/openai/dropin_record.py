@@ -26,10 +26,8 @@ from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
-from .spec import BASE_CHAT_OPENAI_FALSE_WRITTEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
-from .spec import BASE_CHAT_OPENAI_UNWRITTEN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 
 __all__ = ["AZURE_CHAT_OPENAI_RECORD", "CHAT_OPENAI_RECORD", "DEFAULT_MODEL"]
@@ -93,12 +91,9 @@ CHAT_OPENAI_FORM = PartnerFields(
             ),
         ),
     },
-    environment={"openai_api_base": "OPENAI_API_BASE", "openai_proxy": "OPENAI_PROXY"},
-    unwritten=BASE_CHAT_OPENAI_UNWRITTEN,  # (the partner_given path's reading: its tests)
     completed={"use_responses_api": "responses_by_fields"},
     # Its httpx clients through `openai_proxy` where none is given (its validator's).
     resolved={"http_client": "http_client", "http_async_client": "http_async_client"},
-    false_written=BASE_CHAT_OPENAI_FALSE_WRITTEN,
     dumped=BASE_CHAT_OPENAI_DUMPED,
     # Set by its validators whatever was given (its `exclude_unset` keeps them).
     assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
@@ -208,7 +203,6 @@ CHAT_OPENAI_RECORD = PartnerClass(
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
     declared=CHAT_OPENAI_FIELDS,
-    fields_store=True,
 )
 
 
@@ -291,19 +285,12 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         identifying=_AZURE_IDENTIFYING,
         # (its identifying params put its deployment before BaseChatOpenAI's)
         default_params=frozenset({"azure_deployment", "model_name"}),
-        environment={
-            "azure_endpoint": "AZURE_OPENAI_ENDPOINT",
-            "openai_api_version": "OPENAI_API_VERSION",
-            "openai_api_type": "OPENAI_API_TYPE",
-            "openai_proxy": "OPENAI_PROXY",
-        },
         # Its validator reads no base URL variable: usage asked for unless a base URL,
         # proxy (its field reads OPENAI_PROXY) or HTTP client is given.
         fallbacks={
             "openai_organization": CHAT_OPENAI_FORM.fallbacks["openai_organization"],
             "stream_usage": Fallback(True, unless=(*USAGE_UNLESS_GIVEN, "OPENAI_PROXY")),
         },
-        false_written=CHAT_OPENAI_FORM.false_written,
         dumped=(
             *CHAT_OPENAI_FORM.dumped,
             *field_names(
@@ -333,5 +320,4 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         shown=(),
     ),
     declared=AZURE_CHAT_OPENAI_FIELDS,
-    fields_store=True,
 )

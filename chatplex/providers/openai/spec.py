@@ -277,20 +277,6 @@ BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
 #: (`{"model_name": ..., **self._default_params}`), shared by the classes built on it.
 BASE_CHAT_OPENAI_DEFAULT_PARAMS = frozenset({"model_name"})
 
-#: The defaults langchain-openai's `BaseChatOpenAI` holds but does not write (falsy,
-#: left out by its serializer), where an engine's parameter has another or there is
-#: none: `chat.partner_form.PartnerFields.unwritten`, shared by the classes built on it.
-BASE_CHAT_OPENAI_UNWRITTEN: dict[str, Any] = {
-    **dict.fromkeys(("tiktoken_model_name", "http_socket_options", "disabled_params")),
-    "stream_chunk_timeout": 120.0,
-    "include_response_headers": False,
-    "model_kwargs": {},
-}
-
-#: `BaseChatOpenAI`'s flags whose default is None, written when given False
-#: (`chat.partner_form.PartnerFields.false_written`), shared by the classes built on it.
-BASE_CHAT_OPENAI_FALSE_WRITTEN = frozenset({"store", "logprobs", "use_responses_api"})
-
 #: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
 #: then its fields but its SDK clients and the others it excludes.
 BASE_CHAT_OPENAI_DUMPED = field_names(
@@ -318,11 +304,6 @@ BASE_CHAT_OPENAI_SHOWN = field_names(
     "http_socket_options stream_chunk_timeout stop extra_body include_response_headers "
     "disabled_params context_management include prompt_cache_options service_tier "
     "store truncation use_previous_response_id use_responses_api"
-)
-
-#: Of those, the fields whose default is a factory (`PartnerFields.shown_unless_none`).
-BASE_CHAT_OPENAI_FACTORIES = frozenset(
-    {"output_version", "model_kwargs", "openai_proxy", "stream_chunk_timeout"}
 )
 
 
@@ -366,25 +347,6 @@ CHAT_OPENAI_CLIENT_ARGUMENTS = {
     "organization": "openai_organization",
 }
 
-
-#: Those of its subclasses in other packages (langchain-xai, -deepseek, -together,
-#: -nebius), whose engines take only some of its fields.
-OPENAI_SUBCLASS_UNWRITTEN: dict[str, Any] = {
-    **BASE_CHAT_OPENAI_UNWRITTEN,
-    **dict.fromkeys(
-        (
-            "openai_api_base",
-            "openai_organization",
-            "openai_proxy",
-            "reasoning",
-            "context_management",
-            "include",
-            "truncation",
-            "use_responses_api",
-        )
-    ),
-    "use_previous_response_id": False,
-}
 
 #: The pydantic aliases of `BaseChatOpenAI`'s fields, field -> alias, as its
 #: `model_dump(by_alias=True)` writes them (`PartnerFields.dump_aliases`).

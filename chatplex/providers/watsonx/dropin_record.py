@@ -21,7 +21,6 @@ __all__ = ["CHAT_WATSONX"]
 CHAT_WATSONX = PartnerClass(
     llm_type="watsonx-chat",
     partner_class="langchain_ibm.chat_models:ChatWatsonx",
-    fields_store=True,
     # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
     # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are
     # ibm-watsonx-ai's, not a dependency here: `Any`. Its aliases as it writes them (some

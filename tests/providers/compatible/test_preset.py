@@ -118,7 +118,7 @@ def test_a_renamed_chat_openai_is_named_after_its_provider_and_keeps_roots_if_to
     fields = together.partner_fields
     assert fields["secrets"] == {"together_api_key": "TOGETHER_API_KEY"}
     assert {"root_client", "root_async_client"} <= set(fields["clients"])
-    assert fields["unwritten"]["model_name"] == "m" and together.default_model == "m"
+    assert together.default_model == "m"
     assert fields["attributes"] == ("together_api_base",)
     assert fields["fallbacks"]["together_api_base"][:2] == (
         "https://x.test/v1/",
@@ -128,5 +128,3 @@ def test_a_renamed_chat_openai_is_named_after_its_provider_and_keeps_roots_if_to
         "nebius", default_model="m", default_base="https://x.test/v1/", roots=False
     ).partner_fields
     assert set(nebius["clients"]) == {"client", "async_client"}
-    assert nebius["unwritten"]["root_client"] is None
-    assert nebius["unwritten"]["root_async_client"] is None

@@ -132,7 +132,6 @@ GROQ = Preset(
                 "unless_none": {"max_tokens": "max_tokens"},
                 "spread": "model_kwargs",
             },
-            environment={"groq_api_base": "GROQ_API_BASE", "groq_proxy": "GROQ_PROXY"},
             dumped=field_names(
                 "name disable_streaming output_version model_name temperature stop "
                 "reasoning_format reasoning_effort model_kwargs groq_api_key "

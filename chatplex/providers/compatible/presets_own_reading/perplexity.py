@@ -147,22 +147,6 @@ PERPLEXITY = Preset(
             "kept_in": {"stop": "model_kwargs", "top_p": "model_kwargs"},
             "assigned": frozenset({"model_kwargs"}),  # by its validator, whatever was given
             "dump_aliases": dumped_under_aliases(_ALIASES),
-            "unwritten": {
-                "model": "sonar",
-                "temperature": 0.7,
-                "model_kwargs": {},
-                "use_responses_api": None,
-                "max_retries": 6,
-                **dict.fromkeys(
-                    (
-                        "return_images",
-                        "return_related_questions",
-                        "disable_search",
-                        "enable_search_classifier",
-                    ),
-                    False,
-                ),
-            },
             "shown": field_names(
                 "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
                 "disable_streaming output_version profile client async_client model "
@@ -174,7 +158,6 @@ PERPLEXITY = Preset(
                 "last_updated_after_filter last_updated_before_filter disable_search "
                 "enable_search_classifier web_search_options media_response"
             ),
-            "shown_unless_none": frozenset({"output_version", "model_kwargs", "pplx_api_key"}),
             # Its SDK clients: the `perplexityai` package's, its base URL read by the
             # SDK itself (PERPLEXITY_BASE_URL).
             "clients": {

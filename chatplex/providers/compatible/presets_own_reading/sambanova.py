@@ -145,7 +145,6 @@ SAMBANOVA = Preset(
                 "sambanova_integration_source": "langchain",
             },
             inert=frozenset({"sambanova_integration_source"}),
-            environment={"sambanova_api_base": "SAMBANOVA_API_BASE"},  # (its field's factory)
             identifying=False,
             # Its `_default_params`: its request fields where set.
             default_params={

@@ -1,4 +1,4 @@
-"""A drop-in's repr as its partner class's (`chatplex/langchain/partner_repr.py`), where
+"""A drop-in's repr as its partner class's (`FieldStoreChatModel.__repr_args__`), where
 the partner's repr fields are declared (`PartnerFields.shown`): the same text, SDK
 clients included (their addresses aside), for the same construction; and `dumpd`, which
 writes the repr of a class LangChain does not serialize, the same. No key shows."""
@@ -14,19 +14,14 @@ from typing import Any
 
 import pytest
 from _lckit import UNIT_BASE_URL
-from langchain_core.language_models import BaseChatModel
 from langchain_core.load import dumpd
-from langchain_core.load.serializable import Serializable
 
 import chatplex
 import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import DropInChatModel
-from chatplex.langchain.partner_fields import ABSENT
 from chatplex.langchain.partner_fields import reading_form
-from chatplex.langchain.partner_repr import langchain_repr_args
-from chatplex.langchain.partner_repr import partner_repr_args
 
 _KEY = "sk-repr-key-5c1d"
 
@@ -154,58 +149,6 @@ def test_the_key_from_the_environment(name: str, monkeypatch: pytest.MonkeyPatch
     theirs = getattr(importlib.import_module(module), name)(**given)
     assert _unplaced(repr(ours)) == _unplaced(repr(theirs))
     assert _KEY not in repr(ours)
-
-
-class TestPartnerReprArgs:
-    _FORM = PartnerFields(
-        shown=("name", "client", "model", "model_kwargs", "top_p", "frame"),
-        shown_unless_none=frozenset({"model_kwargs"}),
-    )
-
-    def _args(self, values: dict[str, Any], own: dict[str, Any]) -> list[tuple[str, Any]]:
-        defaults = {"model": "m0", "top_p": None, "frame": None}
-        return list(
-            partner_repr_args(
-                self._FORM, own, {"name"}, lambda n: values.get(n, ABSENT), defaults.get
-            )
-        )
-
-    def test_fields_in_the_partners_order_where_not_at_their_default(self) -> None:
-        values = {"model": "m1", "model_kwargs": {}, "top_p": None, "client": "c"}
-        assert self._args(values, {"name": "n"}) == [
-            ("name", "n"),
-            ("client", "c"),
-            ("model", "m1"),
-            ("model_kwargs", {}),
-        ]
-
-    def test_langchains_own_as_given_absent_and_factory_none_not_shown(self) -> None:
-        # `name` not among LangChain's shown (at its default) is not read as the partner's.
-        values = {"name": "x", "model": "m0", "model_kwargs": None}
-        assert self._args(values, {}) == []
-
-    def test_a_value_whose_comparison_is_not_a_bool_is_shown(self) -> None:
-        class Frame:
-            def __ne__(self, other: object) -> bool:
-                raise ValueError("ambiguous")
-
-        frame = Frame()
-        assert self._args({"frame": frame}, {}) == [("frame", frame)]
-
-
-@pytest.mark.filterwarnings("ignore")  # the partners' own
-@pytest.mark.parametrize("name", list(_REPRS))
-def test_langchains_own_args_are_read_as_langchain_reads_them(name: str) -> None:
-    """The fields of LangChain's the partner's repr shows (`metadata`, `tags`...), read
-    alone: what LangChain's own repr arguments hold of them."""
-    ours, _ = _pair(name, _CASES["streaming"])
-    form = _form(name)
-    assert form is not None
-    fields = BaseChatModel.model_fields
-    own = langchain_repr_args(ours, form.shown, fields)
-    langchains = dict(Serializable.__repr_args__(ours))
-    assert own == {k: v for k, v in langchains.items() if k in form.shown and k in fields}
-    assert {"tags", "metadata"} <= own.keys()
 
 
 @pytest.mark.filterwarnings("ignore")
