@@ -9,9 +9,9 @@ the Gemini wire (`sdk_error_families.ErrorFamily`):
   `GoogleContextOverflowError`); a 5xx is `GoogleAPIError`, a google-genai `ServerError`;
 - the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx (only where
   langchain-google-genai is not imported: its own 4xx classes are no ClientError),
-  `ServerError` for 5xx (an error event inside a stream by its error's code, as the
-  SDK raises it: `ServerError` for a 500, so `GoogleAPIError`), `APIError` for an
-  event with no code, with its
+  `ServerError` for 5xx (an error event inside a stream, or a stream's 200 body that is
+  the error payload, by its error's code, as the SDK raises it: `ServerError` for a 500,
+  so `GoogleAPIError`), `APIError` for an event with no code, with its
   `details` (the decoded error body) and `code`; chatplex's `message` is the SDK's
   (Google's own words).
 
@@ -93,7 +93,17 @@ def _code(err: BaseException) -> int | None:
 
 
 def _is_event(err: BaseException) -> bool:
-    return isinstance(err, StreamError) and bool(err.error_type) and err.status_code is None
+    """Whether `err` is an error payload that came after HTTP 200: an error event inside
+    a stream, or a stream's whole body being `{"error": {...}}` (google-genai reads both
+    as a chunk of the stream and raises it by its `error.code`: `request_streamed`)."""
+    if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return False
+    if err.status_code is not None:
+        return False
+    if isinstance(err, StreamError):
+        return bool(err.error_type)
+    body = err.body
+    return isinstance(body, dict) and isinstance(body.get("error"), dict)
 
 
 def _class(module: Any, name: str) -> type[BaseException] | None:

@@ -13,6 +13,7 @@ from _corpus import load_cases
 from pydantic import BaseModel
 
 from chatplex import init_chat_model
+from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
@@ -174,6 +175,35 @@ def test_init_chat_model_reaches_gemini() -> None:
     assert server.body()["generationConfig"] == {"topK": 2, "temperature": 0.7, "candidateCount": 1}
     assert "gemini-2.5-flash:generateContent" in str(server.requests[0].url)
     assert model.get_name() == "ChatGoogleGenerativeAI"
+
+
+def test_a_stream_whose_200_body_is_the_error_raises_it_typed() -> None:
+    """A stream request answered 200 with Gemini's error payload as its whole body (JSON
+    written on lines, no events): a typed error with Google's status, code, message and
+    the request id, streamed or awaited; never an empty reply."""
+    payload = {"error": {"code": 400, "message": "Bad field.", "status": "INVALID_ARGUMENT"}}
+    body = json.dumps(payload, indent=2).encode()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "x-request-id": "rq-9"}
+        return httpx.Response(200, content=body, headers=headers)
+
+    async def streamed_async(model: Any) -> list[Any]:
+        return [chunk async for chunk in model.astream("Hi")]
+
+    for run in (lambda m: list(m.stream("Hi")), lambda m: asyncio.run(streamed_async(m))):
+        model = init_chat_model(
+            "google_genai:gemini-2.5-flash",
+            api_key=KEY,
+            max_retries=0,
+            http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+            http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(answer)),
+        )
+        with pytest.raises(APIError) as caught:
+            run(model)
+        err = caught.value
+        assert (err.error_type, err.code, err.message) == ("INVALID_ARGUMENT", 400, "Bad field.")
+        assert err.request_id == "rq-9" and err.body == payload
 
 
 def test_typed_errors_reach_the_caller() -> None:

@@ -312,3 +312,28 @@ def test_a_429_with_a_retry_delay_and_a_quota_failure_is_a_spent_limit() -> None
     assert spent.limit_spent  # the budget takes it as a limit's 429, as `remaining: 0`
     delayed = ADAPTER.map_error(429, quota_error(RETRY), {})
     assert delayed.retry_after == 13.0 and not getattr(delayed, "limit_spent", False)
+
+
+@pytest.mark.parametrize(
+    ("code", "word", "name"),
+    [(400, "INVALID_ARGUMENT", "GoogleInvalidRequestError"), (500, "INTERNAL", "GoogleAPIError")],
+)
+def test_a_stream_whose_200_body_is_the_error_is_raised_by_its_code(
+    code: int, word: str, name: str
+) -> None:
+    """A stream request answered 200 with `{"error": {...}}` as the whole body:
+    google-genai reads it as a chunk of the stream and raises it by its `error.code`, as
+    a reply of that status (langchain-google-genai's class of it); so do the drop-ins."""
+    data = {"error": {"code": code, "message": "It failed.", "status": word}}
+    with pytest.raises(APIError) as caught:
+        ADAPTER.parse_response(json.dumps(data).encode(), {"x-request-id": "rq-7"})
+    assert caught.value.status_code is None and caught.value.code == code
+    err = sdk_compatible(caught.value, ADAPTER.error_families)
+    assert isinstance(err, getattr(partner, name))
+    assert err.request_id == "rq-7"  # type: ignore[attr-defined]
+    if code >= 500:
+        assert isinstance(err, genai_errors.ServerError)
+        assert err.code == code and err.details == data  # type: ignore[attr-defined]
+        assert str(err) == f"{code} {word}. {data}"
+    else:
+        assert str(err) == f"Error calling model 'unknown' ({word}): {code} {word}. {data}"

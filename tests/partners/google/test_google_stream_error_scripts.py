@@ -1,0 +1,82 @@
+"""ChatGoogleGenerativeAI side by side when a streamed call (`streamGenerateContent`)
+fails inside a 200: the body is Gemini's JSON error payload itself (`{"error": {...}}`,
+no server-sent events, as a front end answers), or an error event arrives after a first
+piece. google-genai raises such a chunk by its `error.code` (`APIError.raise_error`) and
+langchain-google-genai classifies it (`_classified_stream`): through `stream`,
+`astream` and `invoke` of a `streaming=True` model. Compared as the suite of
+`test_google_sidebyside.py` compares its scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import raised
+from tests.partners.google._scripts import error_body
+from tests.partners.google._suites import gemini_suite
+from tests.partners.google.test_google_sidebyside import model
+
+FIRST = {
+    "candidates": [{"index": 0, "content": {"role": "model", "parts": [{"text": "Hel"}]}}],
+    "modelVersion": "gemini-2.5-flash",
+    "responseId": "resp-1",
+}
+
+
+def body_is_the_error(code: int, word: str, message: str, *, pretty: bool = True) -> Any:
+    """A 200 whose body is the error payload, written on lines as Google writes it."""
+    payload = {"error": error_body(code, word, message)}
+    text = json.dumps(payload, indent=2 if pretty else None)
+
+    def answer(seen: Seen) -> Reply:
+        return Reply(200, [line.encode() + b"\n" for line in text.splitlines()])
+
+    return answer
+
+
+def event_after_a_piece(code: int, word: str, message: str) -> Any:
+    """A 200 event stream: one piece, then an error event."""
+    events = [FIRST, {"error": error_body(code, word, message)}]
+
+    def answer(seen: Seen) -> Reply:
+        lines = [b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events]
+        return Reply(200, lines, "text/event-stream")
+
+    return answer
+
+
+def streamed(cls: Any, url: str) -> Any:
+    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
+
+
+def astreamed(cls: Any, url: str) -> Any:
+    async def run() -> Any:
+        return [c async for c in model(cls, url, max_retries=1).astream("Hi")]
+
+    return raised(lambda: asyncio.run(run()))
+
+
+def invoked_streaming(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, max_retries=1, streaming=True).invoke("Hi"))
+
+
+_CASES = {
+    "body_400": body_is_the_error(400, "INVALID_ARGUMENT", "Bad field."),
+    "body_429": body_is_the_error(429, "RESOURCE_EXHAUSTED", "Quota."),
+    "body_500": body_is_the_error(500, "INTERNAL", "Internal error.", pretty=False),
+    "event_400": event_after_a_piece(400, "INVALID_ARGUMENT", "Bad field."),
+    "event_503": event_after_a_piece(503, "UNAVAILABLE", "Overloaded."),
+}
+_CALLS = {"stream": streamed, "astream": astreamed, "invoke_streaming": invoked_streaming}
+
+SCRIPTS = {
+    f"{case}_{call}": (answer, script)
+    for case, answer in _CASES.items()
+    for call, script in _CALLS.items()
+}
+
+SUITE = gemini_suite(SCRIPTS)
+test_stream_error_scripts_same_as_langchain_google_genai = SUITE.same_test()
