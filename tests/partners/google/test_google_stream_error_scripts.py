@@ -4,14 +4,20 @@ no server-sent events, as a front end answers), or an error event arrives after 
 piece. google-genai raises such a chunk by its `error.code` (`APIError.raise_error`) and
 langchain-google-genai classifies it (`_classified_stream`): through `stream`,
 `astream` and `invoke` of a `streaming=True` model. Compared as the suite of
-`test_google_sidebyside.py` compares its scripts."""
+`test_google_sidebyside.py` compares its scripts. A call that does not stream is given
+the same body (`body_400_invoke`): langchain-google-genai answers it with an empty
+message, the error unsaid (a kept difference)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import raised
@@ -63,6 +69,14 @@ def invoked_streaming(cls: Any, url: str) -> Any:
     return raised(lambda: model(cls, url, max_retries=1, streaming=True).invoke("Hi"))
 
 
+def invoked(cls: Any, url: str) -> Any:
+    """Not streamed: what comes back, or what is raised."""
+    try:
+        return model(cls, url, max_retries=1).invoke("Hi")
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"error": exc}
+
+
 _CASES = {
     "body_400": body_is_the_error(400, "INVALID_ARGUMENT", "Bad field."),
     "body_429": body_is_the_error(429, "RESOURCE_EXHAUSTED", "Quota."),
@@ -78,5 +92,34 @@ SCRIPTS = {
     for call, script in _CALLS.items()
 }
 
-SUITE = gemini_suite(SCRIPTS)
+SCRIPTS["body_400_invoke"] = (_CASES["body_400"], invoked)
+
+
+def _error_not_an_empty_reply(outcome: Outcome) -> Outcome:
+    """Their empty message, our error (the streamed call's, the same request sent):
+    read as ours once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "error" not in theirs and theirs["content"] == "", theirs
+    assert theirs["tool_calls"] == [] and not theirs["usage_metadata"], theirs
+    assert ours["ChatGoogleGenerativeAIError"] and ours["ModelError"], ours
+    assert ours["str"].startswith("Error calling model 'gemini-2.5-flash' (INVALID_ARGUMENT)")
+    return ours, ours, their_requests, our_requests
+
+
+#: Script -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES = {
+    "body_400_invoke": (
+        Difference(
+            Reason.LOSES_DATA,
+            "answers a call that gets Gemini's error payload with a success status as an "
+            "empty message (only a logged warning says the response was empty): the "
+            "error, its status and its message are lost",
+            "the error payload is raised as the error of its code, the class a streamed "
+            "call raises for it (a 400 is GoogleInvalidRequestError)",
+        ),
+        _error_not_an_empty_reply,
+    ),
+}
+
+SUITE = dataclasses.replace(gemini_suite(SCRIPTS), differences=DIFFERENCES)
 test_stream_error_scripts_same_as_langchain_google_genai = SUITE.same_test()
