@@ -39,6 +39,12 @@ class DropInEngine(ChatModel):
     #: record (`providers/<wire>/dropin_record.py`). Default: no partner class.
     partner_record: ClassVar[PartnerClass] = PartnerClass()
 
+    #: Whether its LangChain class's `_generate` streams the call (and merges the pieces,
+    #: each reported to the run's handlers) when its `streaming` field is True: a call
+    #: LangChain does not stream itself (`disable_streaming`) streams there all the
+    #: same. False: `_generate` makes the call whole.
+    langchain_generate_streams: ClassVar[bool] = False
+
     def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """Where its LangChain class hands `bind_tools` and `with_structured_output` to a
         model of another class it builds from its fields (`keywords`: the constructor's,

@@ -25,6 +25,7 @@ from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
+from ..chat.langchain_hooks import DropInEngine
 from ..chat.model import ChatModel
 from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
@@ -88,7 +89,7 @@ class Generation:
         """`model._generate(messages, stop, run_manager, **kwargs)`."""
         model, kwargs = self.model, self.kwargs
         called, target = _target(model, self.messages, self.stop, kwargs)
-        if not invoke_streams(target):
+        if not _streams_underneath(model, target):
             try:
                 reply = target.invoke(
                     to_chatplex_messages(self.messages), engine_config(), **kwargs
@@ -106,7 +107,7 @@ class Generation:
         """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
         model, kwargs = self.model, self.kwargs
         called, target = _target(model, self.messages, self.stop, kwargs, asynchronous=True)
-        if invoke_streams(target):
+        if _streams_underneath(model, target):
             apieces = _StreamPlan(model, self.messages, (called, target), kwargs).apieces()
             merged = await amerged_result(apieces, run_manager, _token_kwargs(model, target))
             return _as_partner(model, merged, primary(target), kwargs)
@@ -149,6 +150,20 @@ class Generation:
             streaming=True,
         )
         return _StreamPlan(model, messages, call, kwargs)
+
+
+def _streams_underneath(model: LangChainChat, target: Runnable[Any, Any]) -> bool:
+    """Whether an invoke streams underneath: the wire's partner class always does
+    (`ProviderSpec.invoke_streams`), or the drop-in's does when given `streaming=True`
+    (`DropInEngine.langchain_generate_streams`)."""
+    if invoke_streams(target):
+        return True
+    engine = primary(target)
+    return (
+        isinstance(engine, DropInEngine)
+        and engine.langchain_generate_streams
+        and getattr(model, "streaming", False) is True
+    )
 
 
 def _v1_written(model: LangChainChat, target: Runnable[Any, Any]) -> str | None:

@@ -368,6 +368,10 @@ class ChatBedrock(ChatBedrockConverse):
         # (without a warning); over Converse it is ChatBedrockConverse's.
         return not self.beta_use_converse_api or super()._unforced_reply_raises()
 
+    #: langchain-aws's ChatBedrock streams a call whenever it has `streaming=True` (its
+    #: `_generate`, the Converse path's too), `disable_streaming` set or not.
+    langchain_generate_streams = True
+
     #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
     #: ChatBedrockConverse's): LangChain's default, or the value given.
     langchain_disable_streaming = DropInEngine.langchain_disable_streaming

@@ -1,0 +1,174 @@
+"""ChatBedrock given `streaming=True`, called with a plain `invoke()` or `ainvoke()`, side
+by side with langchain-aws's: LangChain then streams the call (langchain-core's
+`_should_stream` reads the field), so both send `invoke-with-response-stream`; the
+message, usage and metadata are the merged stream's, and a callback handler sees each
+piece's token. Where LangChain does not stream the call itself (`disable_streaming`),
+langchain-aws's `_generate` streams it all the same, as it reads `streaming` too."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
+from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import attempted
+from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
+from tests.partners.bedrock.test_bedrock_sidebyside import converse
+from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
+from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import LLAMA
+from tests.partners.bedrock.test_chatbedrock_sidebyside import MISTRAL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import NOVA
+from tests.partners.bedrock.test_chatbedrock_sidebyside import _request_with_options
+from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
+from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+from tests.partners.bedrock.test_chatbedrock_sidebyside import prompt_invoke
+from tests.partners.bedrock.test_chatbedrock_sidebyside import text
+
+langchain_aws = pytest.importorskip("langchain_aws")
+lc = pytest.importorskip("langchain_core.messages")
+lc_callbacks = pytest.importorskip("langchain_core.callbacks")
+
+from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
+
+
+class Tokens(lc_callbacks.BaseCallbackHandler):
+    """What a callback handler sees of a call: each new token, with its chunk's text,
+    and the result's generations' messages."""
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    def on_llm_new_token(self, token: str, *, chunk: Any = None, **kwargs: Any) -> None:
+        self.seen.append(("token", token, type(chunk).__name__, getattr(chunk, "text", None)))
+
+    def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+        self.seen.append(("end", response.llm_output, response.generations[0][0].message))
+
+
+class AsyncTokens(lc_callbacks.AsyncCallbackHandler):
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    async def on_llm_new_token(self, token: str, *, chunk: Any = None, **kwargs: Any) -> None:
+        self.seen.append(("token", token, type(chunk).__name__, getattr(chunk, "text", None)))
+
+    async def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+        self.seen.append(("end", response.llm_output, response.generations[0][0].message))
+
+
+def streaming_calls(model: str | None = None, **settings: Any) -> Callable[[Any, str], Any]:
+    """`invoke()` and `ainvoke()` of a model given `streaming=True`, each with a handler
+    (sync, then async): the replies and what each handler saw."""
+
+    def script(cls: Any, url: str) -> Any:
+        model_ = make(cls, url, **({"model": model} if model else {}), streaming=True, **settings)
+        tokens, atokens = Tokens(), AsyncTokens()
+        reply = model_.invoke("Say hello", config={"callbacks": [tokens]})
+        areply = asyncio.run(model_.ainvoke("Say hello", config={"callbacks": [atokens]}))
+        return {"reply": reply, "areply": areply, "seen": tokens.seen, "aseen": atokens.seen}
+
+    return script
+
+
+def streaming_tool_call(**settings: Any) -> Callable[[Any, str], Any]:
+    """Tools bound on a model given `streaming=True`: an invoke, and what a handler saw."""
+
+    def script(cls: Any, url: str) -> Any:
+        tokens = Tokens()
+        bound = make(cls, url, streaming=True, **settings).bind_tools([_add])
+        return bound.invoke("What is 1+2?", config={"callbacks": [tokens]}), tokens.seen
+
+    return script
+
+
+def unstreamed_meta(cls: Any, url: str) -> Any:
+    """A Meta model given `streaming=True` whose calls LangChain does not stream
+    (`disable_streaming=True`): `invoke()` and `ainvoke()`, each with a handler."""
+    model = make(cls, url, model=LLAMA, streaming=True, disable_streaming=True)
+    tokens = Tokens()
+    reply = attempted(lambda: model.invoke("Say hello", config={"callbacks": [tokens]}))
+    areply = attempted(lambda: asyncio.run(model.ainvoke("Say hello")))
+    return {
+        "reply": reply,
+        "areply": areply,
+        "tokens": [s[1] for s in tokens.seen if s[0] == "token"],
+    }
+
+
+def _add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
+    "streaming_calls_anthropic": (invoke(), streaming_calls()),
+    "streaming_calls_thinking": (
+        invoke(text("Hi.")),
+        streaming_calls(model_kwargs={"thinking": {"type": "enabled", "budget_tokens": 1024}}),
+    ),
+    "streaming_tool_call": (
+        invoke(text("Let me add."), ADD_CALL, stop="tool_use"),
+        streaming_tool_call(),
+    ),
+    "streaming_calls_meta": (prompt_invoke("meta"), streaming_calls(LLAMA)),
+    "streaming_calls_nova": (converse(), streaming_calls(NOVA)),
+    "streaming_calls_converse": (converse(), streaming_calls(beta_use_converse_api=True)),
+    "streaming_unstreamed_anthropic": (invoke(), streaming_calls(disable_streaming=True)),
+    "streaming_unstreamed_nova": (converse(), streaming_calls(NOVA, disable_streaming=True)),
+    "streaming_unstreamed_tools": (
+        invoke(text("Let me add."), ADD_CALL, stop="tool_use"),
+        streaming_tool_call(disable_streaming="tool_calling"),
+    ),
+    "streaming_unstreamed_meta": (prompt_invoke("meta"), unstreamed_meta),
+    "streaming_calls_mistral": (prompt_invoke("mistral"), streaming_calls(MISTRAL)),
+}
+
+
+def _streamed_reply_kept(outcome: Outcome) -> Outcome:
+    """Theirs streamed each call, then raised UnboundLocalError; ours streamed the same
+    requests and returned the merged reply, its tokens reported: read as theirs once
+    both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    refused = {"refused": "UnboundLocalError"}
+    assert theirs["reply"] == theirs["areply"] == refused, theirs
+    assert ours["reply"]["content"] == ours["areply"]["content"] != "", ours
+    assert "".join(ours["tokens"]) == ours["reply"]["content"] == "".join(theirs["tokens"])
+    paths = {r["path"].rsplit("/", 1)[-1] for r in [*their_requests, *our_requests]}
+    assert paths == {"invoke-with-response-stream"}, paths
+    return theirs, theirs, their_requests, our_requests
+
+
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "streaming_unstreamed_meta": (
+        Difference(
+            Reason.RAISES,
+            "a model of a family other than Anthropic given streaming=True, whose call "
+            "LangChain does not stream itself (disable_streaming=True) streams the "
+            "call, then raises UnboundLocalError (its `_generate` reads a body it never "
+            "had): the reply is lost",
+            "the call streams the same request and returns the merged reply, each token "
+            "reported to the run's handlers",
+        ),
+        _streamed_reply_kept,
+    ),
+}
+
+SUITE = Suite(
+    SCRIPTS,
+    langchain_aws.ChatBedrock,
+    OurChatBedrock,
+    DIFFERENCES,
+    result=_comparable_result,
+    request=_request_with_options,
+)
+test_same_as_langchain_aws = SUITE.same_test()
