@@ -45,6 +45,12 @@ class DropInEngine(ChatModel):
     #: same. False: `_generate` makes the call whole.
     langchain_generate_streams: ClassVar[bool] = False
 
+    #: Its LangChain class's methods that assign one of its fields and do nothing else
+    #: (a `set_<field>(value)`): the method's name -> (its one parameter's name, the
+    #: field's). The drop-in's LangChain class has each, as that
+    #: field's assignment. Default: none.
+    langchain_field_setters: ClassVar[Mapping[str, tuple[str, str]]] = {}
+
     def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """Where its LangChain class hands `bind_tools` and `with_structured_output` to a
         model of another class it builds from its fields (`keywords`: the constructor's,

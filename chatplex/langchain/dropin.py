@@ -84,6 +84,8 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     for attribute, value in vars(engine).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
+    for method, (parameter, field) in engine.langchain_field_setters.items():
+        namespace.setdefault(method, _field_setter(method, parameter, field))
     hands_over = engine.langchain_bound_on is not DropInEngine.langchain_bound_on
     base = _BoundOnAnother if hands_over else FieldStoreChatModel
     record = engine.partner_record
@@ -125,6 +127,24 @@ class _BoundOnAnother(FieldStoreChatModel):
         if other is None:
             return super().with_structured_output(schema, **kwargs)
         return other.with_structured_output(schema, **kwargs)
+
+
+def _field_setter(name: str, parameter: str, field: str) -> Any:
+    """The partner's method `name(parameter)`, which assigns its field `field` (the
+    engine is then rebuilt from it, as for any assignment of a field)."""
+    arguments = [
+        inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in ("self", parameter)
+    ]
+    signature = inspect.Signature(arguments, return_annotation=None)
+
+    def setter(*args: Any, **kwargs: Any) -> None:
+        given = signature.bind(*args, **kwargs).arguments  # (a wrong call: its TypeError)
+        setattr(given["self"], field, given[parameter])
+
+    setter.__name__ = setter.__qualname__ = name
+    setter.__signature__ = signature  # type: ignore[attr-defined]
+    setter.__doc__ = f"The partner's `{name}`: sets its field `{field}`."
+    return setter
 
 
 def _signature(engine: type[DropInEngine]) -> inspect.Signature:

@@ -205,7 +205,9 @@ class ChatBedrock(ChatBedrockConverse):
         self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
         self.credentials_profile_name = settings.get("credentials_profile_name")
         self._hold_key_maps(provider_stop_sequence_key_name_map, provider_stop_reason_key_map)
-        if not isinstance(system_prompt_with_tools, str):
+        # (None: what the field holds once assigned it, as langchain-aws's holds it, and
+        # sends nothing; its constructor refuses it, as pydantic's field does)
+        if system_prompt_with_tools is not None and not isinstance(system_prompt_with_tools, str):
             raise TypeError("system_prompt_with_tools: input should be a valid string")
         self.system_prompt_with_tools = system_prompt_with_tools
         if self.beta_use_converse_api:
@@ -371,6 +373,12 @@ class ChatBedrock(ChatBedrockConverse):
     #: langchain-aws's ChatBedrock streams a call whenever it has `streaming=True` (its
     #: `_generate`, the Converse path's too), `disable_streaming` set or not.
     langchain_generate_streams = True
+
+    #: langchain-aws's `set_system_prompt_with_tools(xml_tools_system_prompt)`: its
+    #: field's assignment (its `bind_tools` calls it for a model it binds by an XML prompt).
+    langchain_field_setters = {
+        "set_system_prompt_with_tools": ("xml_tools_system_prompt", "system_prompt_with_tools")
+    }
 
     #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
     #: ChatBedrockConverse's): LangChain's default, or the value given.

@@ -3,7 +3,10 @@ by side with langchain-aws's: LangChain then streams the call (langchain-core's
 `_should_stream` reads the field), so both send `invoke-with-response-stream`; the
 message, usage and metadata are the merged stream's, and a callback handler sees each
 piece's token. Where LangChain does not stream the call itself (`disable_streaming`),
-langchain-aws's `_generate` streams it all the same, as it reads `streaming` too."""
+langchain-aws's `_generate` streams it all the same, as it reads `streaming` too.
+Also `set_system_prompt_with_tools`, langchain-aws's method that assigns its
+`system_prompt_with_tools` field (its own `bind_tools` calls it for a model it binds by
+an XML prompt; a script calls it to put a prompt before the system's)."""
 
 from __future__ import annotations
 
@@ -110,6 +113,34 @@ def _add(a: int, b: int) -> int:
     return a + b
 
 
+def system_prompt_set(system: Any = None, model: str | None = None) -> Callable[[Any, str], Any]:
+    """`set_system_prompt_with_tools` on a model, then a call (and a stream), with a
+    system message (`system`) or none: what the method returns, what the field then
+    holds and dumps."""
+
+    def script(cls: Any, url: str) -> Any:
+        model_ = make(cls, url, **({"model": model} if model else {}))
+        returned = model_.set_system_prompt_with_tools("Tools: add(a, b).")
+        given = [lc.SystemMessage(system)] if system is not None else []
+        messages = [*given, lc.HumanMessage("What is 1+2?")]
+        held = (model_.system_prompt_with_tools, model_.model_dump()["system_prompt_with_tools"])
+        return returned, held, model_.invoke(messages), list(model_.stream(messages))
+
+    return script
+
+
+def system_prompt_set_none(cls: Any, url: str) -> Any:
+    """The method called without its argument, with two, and given None (which the
+    field then holds: nothing is put before the system prompt)."""
+    model = make(cls, url)
+    called = [
+        attempted(lambda: model.set_system_prompt_with_tools()),
+        attempted(lambda: model.set_system_prompt_with_tools("A", "B")),
+    ]
+    returned = model.set_system_prompt_with_tools(xml_tools_system_prompt=None)
+    return called, returned, model.system_prompt_with_tools, model.invoke("Hi")
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "streaming_calls_anthropic": (invoke(), streaming_calls()),
     "streaming_calls_thinking": (
@@ -131,6 +162,10 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "streaming_unstreamed_meta": (prompt_invoke("meta"), unstreamed_meta),
     "streaming_calls_mistral": (prompt_invoke("mistral"), streaming_calls(MISTRAL)),
+    "system_prompt_set": (invoke(), system_prompt_set()),
+    "system_prompt_set_with_system": (invoke(), system_prompt_set("Be brief.")),
+    "system_prompt_set_none": (invoke(), system_prompt_set_none),
+    "system_prompt_set_nova": (converse(), system_prompt_set("Be brief.", NOVA)),
 }
 
 
@@ -172,3 +207,11 @@ SUITE = Suite(
     request=_request_with_options,
 )
 test_same_as_langchain_aws = SUITE.same_test()
+
+
+def test_set_system_prompt_with_tools_has_the_partners_signature() -> None:
+    import inspect
+
+    ours = inspect.signature(OurChatBedrock.set_system_prompt_with_tools)
+    theirs = inspect.signature(langchain_aws.ChatBedrock.set_system_prompt_with_tools)
+    assert list(ours.parameters) == list(theirs.parameters) == ["self", "xml_tools_system_prompt"]

@@ -356,7 +356,8 @@ def test_reasoning_effort_is_chatbedrockconverses_not_its_own(model: str) -> Non
 def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> None:
     """langchain-aws's three fields: held as given (its defaults when not), on Converse
     too; the stop key map's changed entries and the tools prompt on the InvokeModel
-    adapter (a dropped entry as None); values its pydantic fields refuse, refused."""
+    adapter (a dropped entry as None); values its pydantic fields refuse, refused (a
+    tools prompt of None taken: the field holds it after an assignment)."""
     from chatplex.providers.bedrock.dropin_record import STOP_REASON_KEYS
     from chatplex.providers.bedrock.dropin_record import STOP_SEQUENCE_KEYS
 
@@ -380,7 +381,12 @@ def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> N
     for name, value in (
         ("provider_stop_sequence_key_name_map", None),
         ("provider_stop_reason_key_map", {"anthropic": 1}),
-        ("system_prompt_with_tools", None),
+        ("system_prompt_with_tools", ["Tools."]),
     ):
         with pytest.raises(TypeError, match=name):
             make(**{name: value})
+    # None: what the LangChain class's field holds once assigned it (its constructor
+    # refuses it, as its pydantic field does): held, and no prompt sent.
+    unset = make(system_prompt_with_tools=None)
+    assert unset.system_prompt_with_tools is None
+    assert "system" not in unset.build_request("Hi").json
