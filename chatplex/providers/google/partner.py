@@ -55,6 +55,11 @@ TRAITS: dict[str, PartnerTraits] = {
         response_format_class="dropped",
         bound_tool_form=_bound_tool_form,
         partner_unknown_keyword=_unknown_keyword,
+        # google-genai retries a stream's request up to its status (`_request`); the body
+        # is read outside those retries (`request_streamed`): a 200 whose body or a later
+        # event is an error payload (a 429, a 5xx) is one request, its error raised
+        # (tests/partners/google/test_google_stream_retry_scripts.py).
+        partner_retries_stream_bodies=False,
     ),
     "VertexAIAdapter": PartnerTraits(
         bound_tool_form=_bound_tool_form, structured_trace="method as asked"

@@ -1,0 +1,121 @@
+"""ChatGoogleGenerativeAI side by side on how many requests a failed stream makes, at
+the default `max_retries` (6 attempts). google-genai retries a stream's request in
+`_request` up to its response's status (`raise_for_response`: a 429 or a 5xx status is
+retried); its body is read afterwards (`request_streamed`'s segments), outside those
+retries: a 200 whose body is Gemini's error payload, or an error event after a first
+piece, is one request, its error raised by its `error.code` (a 429 or a 5xx too). The
+requests each side received are compared as the suite compares them, one per attempt.
+chatplex's own family keeps its own retries (`test_own_family_retries_such_a_body`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import raised
+from tests.partners.google._scripts import error_body
+from tests.partners.google._suites import gemini_suite
+from tests.partners.google.test_google_sidebyside import model
+from tests.partners.google.test_google_stream_error_scripts import body_is_the_error
+from tests.partners.google.test_google_stream_error_scripts import event_after_a_piece
+
+
+def streamed(cls: Any, url: str) -> Any:
+    return raised(lambda: list(model(cls, url).stream("Hi")))
+
+
+def astreamed(cls: Any, url: str) -> Any:
+    async def run() -> Any:
+        return [c async for c in model(cls, url).astream("Hi")]
+
+    return raised(lambda: asyncio.run(run()))
+
+
+def invoked_streaming(cls: Any, url: str) -> Any:
+    return raised(lambda: model(cls, url, streaming=True).invoke("Hi"))
+
+
+_CASES = {
+    "body_429": lambda: body_is_the_error(429, "RESOURCE_EXHAUSTED", "Quota."),
+    "body_500": lambda: body_is_the_error(500, "INTERNAL", "Internal error.", pretty=False),
+    "body_503": lambda: body_is_the_error(503, "UNAVAILABLE", "Overloaded."),
+    "event_429": lambda: event_after_a_piece(429, "RESOURCE_EXHAUSTED", "Quota."),
+    "event_503": lambda: event_after_a_piece(503, "UNAVAILABLE", "Overloaded."),
+}
+_CALLS = {"stream": streamed, "astream": astreamed, "invoke_streaming": invoked_streaming}
+
+SCRIPTS: dict[str, Any] = {
+    f"{case}_{call}_default_retries": (answer(), script)
+    for case, answer in _CASES.items()
+    for call, script in _CALLS.items()
+}
+
+
+def status_error(code: int, word: str) -> Any:
+    """An HTTP error status with Gemini's payload: retried on both sides."""
+
+    def answer(seen: Seen) -> Reply:
+        return Reply(code, [json.dumps({"error": error_body(code, word, "No.")}).encode()])
+
+    return answer
+
+
+def stream_twice(cls: Any, url: str) -> Any:
+    return raised(lambda: list(model(cls, url, max_retries=2).stream("Hi")))
+
+
+def astream_twice(cls: Any, url: str) -> Any:
+    async def run() -> Any:
+        return [c async for c in model(cls, url, max_retries=2).astream("Hi")]
+
+    return raised(lambda: asyncio.run(run()))
+
+
+# An error status is retried (max_retries=2: two attempts, one wait of google-genai's).
+SCRIPTS["status_503_stream_two_attempts"] = (status_error(503, "UNAVAILABLE"), stream_twice)
+SCRIPTS["status_429_astream_two_attempts"] = (
+    status_error(429, "RESOURCE_EXHAUSTED"),
+    astream_twice,
+)
+SUITE = gemini_suite(SCRIPTS)
+test_stream_retry_scripts_same_as_langchain_google_genai = SUITE.same_test()
+
+
+def test_own_family_retries_such_a_body() -> None:
+    """`init_chat_model("google_genai:...")` keeps chatplex's retries: a 200 whose body is
+    a 503 payload is retried as a 503 is (max_retries=1: two requests, one short wait),
+    sync and async."""
+    from chatplex import init_chat_model
+    from chatplex.errors import APIError
+
+    body = body_is_the_error(503, "UNAVAILABLE", "Overloaded.")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        reply = body(None)  # (the answer reads no request)
+        headers = {"content-type": reply.content_type}
+        return httpx.Response(200, content=b"".join(reply.pieces), headers=headers)
+
+    chat = init_chat_model(
+        "google_genai:gemini-2.5-flash",
+        api_key="k-test",
+        max_retries=1,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+
+    async def astreamed() -> list[Any]:
+        return [c async for c in chat.astream("Hi")]
+
+    for run in (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed())):
+        sent.clear()
+        error = raised(run)["error"]
+        assert isinstance(error, APIError) and error.code == 503 and error.retryable, error
+        assert len(sent) == 2, sent
+        assert all(r.url.path.endswith(":streamGenerateContent") for r in sent)
