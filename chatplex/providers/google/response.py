@@ -458,7 +458,11 @@ def parse_candidates(
     request_id = header_value(headers, "x-request-id")
     data = reply_object(body, "google_genai")
     if data.get("error"):
-        raise payload_error(data, APIError, request_id)
+        error = payload_error(data, APIError, request_id)
+        # langchain-google-genai sends such a call once (answering it with an empty
+        # message): under its name, a 429 or 5xx code in it is not retried either.
+        error.retryable = error.retryable and not partner
+        raise error
     candidates = sorted(
         (reply_dict(c, "candidate") for c in reply_list(data.get("candidates"), "candidates")),
         key=lambda c: c.get("index") or 0,

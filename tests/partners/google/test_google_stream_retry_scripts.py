@@ -10,17 +10,20 @@ chatplex's own family keeps its own retries (`test_own_family_retries_such_a_bod
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
 import httpx
 
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import raised
 from tests.partners.google._scripts import error_body
 from tests.partners.google._suites import gemini_suite
 from tests.partners.google.test_google_sidebyside import model
+from tests.partners.google.test_google_stream_error_scripts import DIFFERENCES as ERROR_DIFFERENCES
 from tests.partners.google.test_google_stream_error_scripts import body_is_the_error
 from tests.partners.google.test_google_stream_error_scripts import event_after_a_piece
 
@@ -82,14 +85,42 @@ SCRIPTS["status_429_astream_two_attempts"] = (
     status_error(429, "RESOURCE_EXHAUSTED"),
     astream_twice,
 )
-SUITE = gemini_suite(SCRIPTS)
+
+
+def invoked(cls: Any, url: str) -> Any:
+    """Not streamed, at the default retries: what comes back, or what is raised."""
+    try:
+        return model(cls, url).invoke("Hi")
+    except Exception as exc:  # noqa: BLE001 - the error is what is observed
+        return {"error": exc}
+
+
+def _error_not_an_empty_reply(outcome: Outcome) -> Outcome:
+    """Their empty message, our error (the kept difference of `body_400_invoke`), each
+    after one request: read as ours once both are checked, the requests compared."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert "error" not in theirs and theirs["content"] == "", theirs
+    # (the class a streamed call raises for its code: GoogleAPIError for a 5xx)
+    assert ours["ModelError"] and (ours["ChatGoogleGenerativeAIError"] or ours["GoogleAPIError"])
+    return ours, ours, their_requests, our_requests
+
+
+# Not streamed, the error payload in a 200 is one request on both sides too.
+SCRIPTS["body_503_invoke_default_retries"] = (_CASES["body_503"](), invoked)
+SCRIPTS["body_429_invoke_default_retries"] = (_CASES["body_429"](), invoked)
+_KEPT = ERROR_DIFFERENCES["body_400_invoke"][0]
+DIFFERENCES = {
+    name: (_KEPT, _error_not_an_empty_reply)
+    for name in ("body_503_invoke_default_retries", "body_429_invoke_default_retries")
+}
+SUITE = dataclasses.replace(gemini_suite(SCRIPTS), differences=DIFFERENCES)
 test_stream_retry_scripts_same_as_langchain_google_genai = SUITE.same_test()
 
 
 def test_own_family_retries_such_a_body() -> None:
     """`init_chat_model("google_genai:...")` keeps chatplex's retries: a 200 whose body is
     a 503 payload is retried as a 503 is (max_retries=1: two requests, one short wait),
-    sync and async."""
+    streamed (sync and async) or not."""
     from chatplex import init_chat_model
     from chatplex.errors import APIError
 
@@ -113,9 +144,9 @@ def test_own_family_retries_such_a_body() -> None:
     async def astreamed() -> list[Any]:
         return [c async for c in chat.astream("Hi")]
 
-    for run in (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed())):
+    runs = (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed()))
+    for run in (*runs, lambda: chat.invoke("Hi")):
         sent.clear()
         error = raised(run)["error"]
         assert isinstance(error, APIError) and error.code == 503 and error.retryable, error
         assert len(sent) == 2, sent
-        assert all(r.url.path.endswith(":streamGenerateContent") for r in sent)
