@@ -22,6 +22,7 @@ __all__ = [
     "IdentifyingParams",
     "PartnerFields",
     "SdkClient",
+    "SharedHttpClient",
     "partner_fields",
     "serialized_form",
 ]
@@ -108,6 +109,25 @@ class SdkClient(NamedTuple):
         (True, False)
         """
         return self.factory.partition(":")[2].startswith("Async")
+
+
+class SharedHttpClient(NamedTuple):
+    """The httpx client the partner gives its SDK clients (`http_client=`) where none is
+    given: one per process for the same settings (its `functools.lru_cache`), so every
+    model of the same base URL and timeout shares it. Built from the SDK client's
+    keywords `keywords`, kept by their values (and its proxy's where `proxied`: else a
+    proxy gives each model its own, `PartnerFields.client_proxy`); `classes`, the httpx
+    client classes ("module:Class", sync then async); a base URL left None is
+    `base_url`'s (`Fallback`: its variables, else its value).
+
+    >>> SharedHttpClient(("sdk:Client", "sdk:AsyncClient")).keywords
+    ('base_url', 'timeout')
+    """
+
+    classes: tuple[str, str]
+    keywords: tuple[str, ...] = ("base_url", "timeout")
+    base_url: Fallback = Fallback(None)
+    proxied: bool = False
 
 
 @dataclass(frozen=True)
@@ -387,6 +407,13 @@ class PartnerFields:
     #: proxy: httpx's (langchain-openai's), or its SDK's own (langchain-anthropic's
     #: `anthropic.DefaultHttpxClient`: that SDK refuses another package's clients).
     client_proxy_classes: tuple[str, str] = ("httpx:Client", "httpx:AsyncClient")
+    #: The httpx client its SDK clients share with every model of the same settings
+    #: (None: each SDK client builds its own, as the SDK does).
+    client_shared: SharedHttpClient | None = None
+    #: The fields holding the script's own httpx clients (sync, async): given, each is
+    #: its SDK clients' `http_client` (langchain-openai's `http_client`,
+    #: `http_async_client`).
+    client_given: tuple[str, str] = ("", "")
 
     def fallen_back(self, named: set[str], environ: Mapping[str, str]) -> dict[str, Any]:
         """The `fallbacks` its validators fill in, given the fields `named` (given, not

@@ -22,7 +22,9 @@ works without them keeps working), and two models compare equal whatever they bu
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 import threading
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -31,8 +33,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from ..chat.partner_form import Fallback
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import SdkClient
+from ..chat.partner_form import SharedHttpClient
 from ..secret import Secret
 from .remembered import Remembered
 
@@ -90,9 +94,10 @@ def client_arguments(
     """The keywords the partner builds its SDK clients with: each field's value, a key
     revealed, headers as a plain dict; those `client_optional` left out when None; its
     `client_fixed` values; its `client_headers` under the script's (`{partner_version}`
-    in one: `version`); an httpx client
-    (async for an `asynchronous` SDK client) through its `client_proxy` where one is set
-    and no `http_client` is given.
+    in one: `version`); an httpx client (async for an `asynchronous` SDK client): the
+    script's (`client_given`), else the one
+    shared by every model of the same settings where the partner shares one
+    (`client_shared`), else through its `client_proxy` where one is set.
 
     >>> form = PartnerFields(
     ...     client_arguments={"api_key": "x_api_key", "timeout": "request_timeout"},
@@ -115,11 +120,50 @@ def client_arguments(
         own = {header: value.format_map(fields) for header, value in form.client_headers.items()}
         keyword = form.client_headers_keyword
         out[keyword] = {**own, **(out.get(keyword) or {})}
+    given = form.client_given[1 if asynchronous else 0]
+    if given and out.get("http_client") is None and (script := field(given)) is not None:
+        out["http_client"] = script
     proxy = field(form.client_proxy) if form.client_proxy else None
-    if proxy and out.get("http_client") is None:
+    shared = form.client_shared
+    if out.get("http_client") is None and shared and (shared.proxied or not proxy):
+        out["http_client"] = _shared_http_client(shared, out, proxy, asynchronous)
+    elif proxy and out.get("http_client") is None:
         made = form.client_proxy_classes[1 if asynchronous else 0]
         out["http_client"] = _factory(SdkClient(made))(proxy=proxy)
     return out
+
+
+def _shared_http_client(
+    shared: SharedHttpClient, arguments: Mapping[str, Any], proxy: Any, asynchronous: bool
+) -> Any:
+    """The httpx client the partner would give an SDK client built with `arguments`:
+    the one already built for the same settings, else a new one kept (a new one each
+    time where a setting is not hashable: an `httpx.Timeout`, as the partner's)."""
+    made = shared.classes[1 if asynchronous else 0]
+    keywords = {k: arguments[k] for k in shared.keywords if k in arguments}
+    if shared.proxied and proxy:
+        keywords["proxy"] = proxy
+    settings = tuple(keywords.items())
+    try:
+        hash(settings)
+    except TypeError:
+        return _new_http_client(made, settings, shared.base_url)
+    return _kept_http_client(made, settings, shared.base_url)
+
+
+def _new_http_client(made: str, settings: tuple[tuple[str, Any], ...], url: Fallback) -> Any:
+    """An httpx client of the class `made`, built with `settings`: a base URL left
+    empty is `url`'s (its variables read now, else its value)."""
+    keywords = dict(settings)
+    if not keywords.get("base_url"):
+        found = next((os.environ[v] for v in url.variables if os.environ.get(v)), None)
+        keywords["base_url"] = found or url.value
+    return _factory(SdkClient(made))(**keywords)
+
+
+#: Kept for the process by class and settings, as the partner's (its `lru_cache`'s
+#: default size).
+_kept_http_client = functools.lru_cache(maxsize=128)(_new_http_client)
 
 
 class _RevealedFields(dict[str, Any]):

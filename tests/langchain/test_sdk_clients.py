@@ -25,8 +25,10 @@ from test_field_store_repr import keyed
 
 import chatplex
 import chatplex.langchain
+from chatplex.chat.partner_form import Fallback
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import SdkClient
+from chatplex.chat.partner_form import SharedHttpClient
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain.partner_fields import reading_form
 from chatplex.langchain.sdk_clients import ClientCache
@@ -406,3 +408,150 @@ def test_client_arguments_keep_a_given_http_client() -> None:
     form = PartnerFields(client_arguments={"http_client": "http_client"}, client_proxy="proxy")
     given = {"proxy": "http://p.test:1", "http_client": "theirs"}
     assert client_arguments(form, given.get) == {"http_client": "theirs"}
+
+
+#: The drop-ins whose partner gives its SDK clients one httpx client shared by its models
+#: of the same settings (its `_get_default_httpx_client`), by the SDK clients holding it.
+_SHARING = {
+    "ChatOpenAI": ("root_client", "root_async_client"),
+    "ChatAnthropic": ("_client", "_async_client"),
+}
+
+
+def _http(client: Any) -> httpx.Client | httpx.AsyncClient:
+    http: httpx.Client | httpx.AsyncClient = client._client
+    return http
+
+
+def _shape(http: httpx.Client | httpx.AsyncClient) -> tuple[Any, ...]:
+    """What a script reads of a shared httpx client: where and how long it calls (the
+    SDK's httpx's timeout by its repr: another package's compares unequal)."""
+    return str(http.base_url), repr(http.timeout), _proxies(http)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", list(_SHARING))
+def test_models_of_the_same_settings_share_one_http_client_as_the_partners(name: str) -> None:
+    ours, theirs = _pair(name, {})
+    other, again = _pair(name, {})
+    sdk = importlib.import_module(_form(name).clients[_SHARING[name][0]].factory.partition(":")[0])
+    classes = (sdk.DefaultHttpxClient, sdk.DefaultAsyncHttpxClient)
+    for attribute, made in zip(_SHARING[name], classes, strict=True):
+        mine, partners = _http(getattr(ours, attribute)), _http(getattr(theirs, attribute))
+        assert _http(getattr(again, attribute)) is partners
+        assert _http(getattr(other, attribute)) is mine
+        # The SDK's public class, of which the partner's is a private subclass.
+        assert isinstance(partners, type(mine))
+        assert type(mine) is made
+        assert _shape(mine) == _shape(partners)
+
+
+#: The openai SDK's httpx's Timeout (not hashable: a model given one gets its own client).
+_SdkTimeout = importlib.import_module("openai").Timeout
+
+#: Settings that key the shared client or not, each given to a second model only.
+_SETTINGS: dict[str, dict[str, Any]] = {
+    "ChatOpenAI": {
+        "base URL": {"base_url": "http://other.test/v1"},
+        "timeout": {"timeout": 17},
+        "unhashable timeout": {"timeout": _SdkTimeout(17)},
+        "retries": {"max_retries": 7},
+        "headers": {"default_headers": {"x-team": "b"}},
+        "proxy": {"openai_proxy": "http://proxy.test:3128"},
+    },
+    "ChatAnthropic": {
+        "base URL": {"base_url": "http://other.test"},
+        "timeout": {"timeout": 17.0},
+        "retries": {"max_retries": 7},
+        "proxy": {"anthropic_proxy": "http://proxy.test:3128"},
+    },
+}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(
+    ("name", "setting"), [(name, s) for name, settings in _SETTINGS.items() for s in settings]
+)
+def test_the_shared_client_is_kept_by_the_partners_key(name: str, setting: str) -> None:
+    module, params = _BUILT[name]
+    more = {**params, **_SETTINGS[name][setting]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the partners' own
+        partner = getattr(importlib.import_module(module), name)
+        first, first_theirs = getattr(chatplex.langchain, name)(**params), partner(**params)
+        second, second_theirs = getattr(chatplex.langchain, name)(**more), partner(**more)
+        third, third_theirs = getattr(chatplex.langchain, name)(**more), partner(**more)
+    for attribute in _SHARING[name]:
+
+        def shared(a: Any, b: Any, attribute: str = attribute) -> bool:
+            return _http(getattr(a, attribute)) is _http(getattr(b, attribute))
+
+        assert shared(first, second) is shared(first_theirs, second_theirs)
+        assert shared(second, third) is shared(second_theirs, third_theirs)
+        assert _shape(_http(getattr(second, attribute))) == _shape(
+            _http(getattr(second_theirs, attribute))
+        )
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", ["AzureChatOpenAI", "ChatXAI", "ChatDeepSeek", "ChatTogether"])
+def test_a_partner_that_shares_none_is_matched(name: str) -> None:
+    ours, theirs = _pair(name, {})
+    other, again = _pair(name, {})
+    assert _http(theirs.root_client) is not _http(again.root_client)
+    assert _http(ours.root_client) is not _http(other.root_client)
+    assert type(_http(ours.root_client)) is type(_http(theirs.root_client))
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_shared_client_is_not_built_at_construction() -> None:
+    from chatplex.langchain import sdk_clients
+
+    url = "http://built-on-first-read.test/v1"
+    kept = sdk_clients._kept_http_client.cache_info().currsize
+    ours = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", api_key=_KEY, base_url=url)
+    assert sdk_clients._kept_http_client.cache_info().currsize == kept
+    assert str(_http(ours.root_client).base_url) == url + "/"
+
+
+def test_client_arguments_give_the_shared_http_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = SharedHttpClient(
+        ("httpx:Client", "httpx:AsyncClient"), base_url=Fallback("http://d.test", ("X_BASE",))
+    )
+    form = PartnerFields(
+        client_arguments={"base_url": "base", "timeout": "timeout", "api_key": "key"},
+        client_proxy="proxy",
+        client_shared=shared,
+    )
+    fields = {"base": None, "timeout": 31.5, "key": "a"}
+    made = client_arguments(form, fields.get)["http_client"]
+    assert str(made.base_url) == "http://d.test" and made.timeout == httpx.Timeout(31.5)
+    assert client_arguments(form, {**fields, "key": "b"}.get)["http_client"] is made
+    assert type(client_arguments(form, fields.get, True)["http_client"]) is httpx.AsyncClient
+    # Its variable read where the base URL is None, when it is built.
+    monkeypatch.setenv("X_BASE", "http://v.test")
+    assert str(client_arguments(form, {**fields, "timeout": 31.6}.get)["http_client"].base_url) == (
+        "http://v.test"
+    )
+    # A proxy gives a model its own (unless `proxied`), a given client wins.
+    proxied = client_arguments(form, {**fields, "proxy": "http://p.test:1"}.get)["http_client"]
+    assert proxied is not made and _proxies(proxied)
+    given = PartnerFields(client_arguments={"http_client": "http_client"}, client_shared=shared)
+    assert client_arguments(given, {"http_client": "theirs"}.get) == {"http_client": "theirs"}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(
+    "name", ["ChatOpenAI", "AzureChatOpenAI", "ChatXAI", "ChatDeepSeek", "ChatTogether"]
+)
+def test_the_scripts_http_clients_are_given_to_the_sdk_clients_as_the_partners(name: str) -> None:
+    sdk = importlib.import_module("openai")
+    given = {
+        "http_client": sdk.DefaultHttpxClient(),
+        "http_async_client": sdk.DefaultAsyncHttpxClient(),
+    }
+    ours, theirs = _pair(name, given)
+    for llm in (ours, theirs):
+        # (the chat completions resource's root client's)
+        assert _http(llm.client._client) is given["http_client"]
+        assert _http(llm.async_client._client) is given["http_async_client"]

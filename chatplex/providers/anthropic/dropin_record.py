@@ -18,6 +18,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.partner_form import SharedHttpClient
 from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
@@ -128,6 +129,13 @@ CHAT_ANTHROPIC = PartnerClass(
         client_proxy_classes=(
             "anthropic:DefaultHttpxClient",
             "anthropic:DefaultAsyncHttpxClient",
+        ),
+        # One httpx client per base URL, timeout and proxy, shared by its models (its
+        # `_get_default_httpx_client`).
+        client_shared=SharedHttpClient(
+            ("anthropic:DefaultHttpxClient", "anthropic:DefaultAsyncHttpxClient"),
+            base_url=Fallback("https://api.anthropic.com", ("ANTHROPIC_BASE_URL",)),
+            proxied=True,
         ),
     ),
     profiles="anthropic",

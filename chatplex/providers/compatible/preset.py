@@ -29,6 +29,7 @@ from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_GIVEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import openai_client_arguments
@@ -390,6 +391,7 @@ def openai_subclass_reading(
         "shown": (*BASE_CHAT_OPENAI_SHOWN, *own),
         "clients": clients,
         "client_arguments": arguments,
+        "client_given": BASE_CHAT_OPENAI_GIVEN,
         "client_optional": frozenset(arguments) if client_optional is None else client_optional,
         "attributes": attributes,
         "fallbacks": fallbacks or {},

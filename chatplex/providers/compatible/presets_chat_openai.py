@@ -11,6 +11,7 @@ from typing import Any
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_GIVEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
@@ -181,6 +182,7 @@ XAI = Preset(
             ),
             clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
             client_arguments=openai_client_arguments("xai_api_key", "xai_api_base"),
+            client_given=BASE_CHAT_OPENAI_GIVEN,
             client_optional=frozenset({"max_retries"}),
             # Its repr's fields: langchain-openai's, then its own (`print(llm)`).
             shown=(*BASE_CHAT_OPENAI_SHOWN, "xai_api_key", "xai_api_base", "search_parameters"),

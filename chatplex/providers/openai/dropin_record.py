@@ -17,6 +17,7 @@ from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
+from ...chat.partner_form import SharedHttpClient
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...specs import dumped_under_aliases
@@ -26,6 +27,7 @@ from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
+from .spec import BASE_CHAT_OPENAI_GIVEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
@@ -102,6 +104,13 @@ CHAT_OPENAI_FORM = PartnerFields(
     client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
     client_optional=frozenset({"max_retries"}),
     client_proxy="openai_proxy",  # (given, else read from OPENAI_PROXY)
+    client_given=BASE_CHAT_OPENAI_GIVEN,
+    # One httpx client per base URL and timeout, shared by its models (its
+    # `_get_default_httpx_client`); its TCP keep-alive socket options aside.
+    client_shared=SharedHttpClient(
+        ("openai:DefaultHttpxClient", "openai:DefaultAsyncHttpxClient"),
+        base_url=Fallback("https://api.openai.com/v1", ("OPENAI_BASE_URL",)),
+    ),
     shown=BASE_CHAT_OPENAI_SHOWN,
 )
 
@@ -317,6 +326,7 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         },
         client_headers={"User-Agent": "langchain-partner-python-azure-openai"},
         client_proxy="",
+        client_shared=None,  # (its validator gives its clients its `http_client` only)
         shown=(),
     ),
     declared=AZURE_CHAT_OPENAI_FIELDS,

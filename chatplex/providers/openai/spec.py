@@ -326,6 +326,11 @@ BASE_CHAT_OPENAI_CLIENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The fields holding the script's httpx clients a BaseChatOpenAI gives its SDK clients
+#: (`PartnerFields.client_given`: sync, async).
+BASE_CHAT_OPENAI_GIVEN = ("http_client", "http_async_client")
+
+
 def openai_client_arguments(key: str, base: str) -> dict[str, str]:
     """The keywords a BaseChatOpenAI builds its SDK clients with
     (`PartnerFields.client_arguments`), its key and base URL read from the fields `key`
