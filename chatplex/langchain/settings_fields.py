@@ -36,18 +36,10 @@ __all__ = [
     "masked",
 ]
 
-#: Fields that configure the chatplex model (the rest configure LangChain's side): the
-#: settings LangChain's chat classes carry as fields (`llm.temperature`), and the connection.
-_SETTINGS = (
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "stop",
-    "timeout",
-    "max_retries",
-    "api_key",
-    "base_url",
-)
+#: The settings LangChain's chat classes carry as fields (`llm.temperature`).
+_FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")
+#: Fields that configure the chatplex model (the rest configure LangChain's side).
+_SETTINGS = (*_FIELD_SETTINGS, "api_key", "base_url")
 
 
 #: The chatplex models ChatChatplex built from its own fields. LangChain copies a model
