@@ -1541,31 +1541,42 @@ def _shown(value: Any, shown: dict[int, str]) -> str:
 
 
 @contextlib.contextmanager
-def _factory_checks_kept() -> Iterator[None]:
-    """pydantic (2.14) takes a default factory's signature at every `FieldInfo.get_default()`,
-    which LangChain's repr asks of each field (`try_neq_default`): most of the time of an
-    AIMessage's repr, made at each look of every frame holding one. A function's signature
-    does not change, so each factory's answer is kept while the watch runs: every repr's
-    text is the same, and so is everything pydantic does with the answer."""
-    from pydantic._internal import _fields
-
-    asks = getattr(_fields, "takes_validated_data_argument", None)
+def _answers_kept(
+    module: Any, name: str, keeps: Callable[[Any], bool] = lambda _: True
+) -> Iterator[None]:
+    """`module.name`, a function of one argument whose answer for it does not change,
+    answered once per argument that `keeps` accepts while the watch runs (the argument
+    held, so its id stays its): every caller gets the same answer it got before."""
+    asks = getattr(module, name, None)
     if asks is None:  # (another pydantic: nothing to keep)
         yield
         return
-    known: dict[int, tuple[Any, bool]] = {}  # (the factory held: its id stays its)
+    known: dict[int, tuple[Any, Any]] = {}
 
-    def kept(factory: Any) -> bool:
-        held = known.get(id(factory))
+    def kept(argument: Any) -> Any:
+        held = known.get(id(argument))
         if held is None:
-            held = known[id(factory)] = (factory, asks(factory))
+            answer = asks(argument)
+            if not keeps(argument):
+                return answer
+            held = known[id(argument)] = (argument, answer)
         return held[1]
 
-    _fields.takes_validated_data_argument = kept
+    setattr(module, name, kept)
     try:
         yield
     finally:
-        _fields.takes_validated_data_argument = asks
+        setattr(module, name, asks)
+
+
+def _factory_checks_kept() -> contextlib.AbstractContextManager[None]:
+    """pydantic (2.14) takes a default factory's signature at every `FieldInfo.get_default()`,
+    which LangChain's repr asks of each field (`try_neq_default`): most of the time of an
+    AIMessage's repr, made at each look of every frame holding one. A function's signature
+    does not change, so each factory's answer is kept while the watch runs."""
+    from pydantic._internal import _fields
+
+    return _answers_kept(_fields, "takes_validated_data_argument")
 
 
 class FrameWatch:
@@ -1789,33 +1800,13 @@ def _fixed_type(annotation: Any) -> bool:
     )
 
 
-@contextlib.contextmanager
-def _type_displays_kept() -> Iterator[None]:
+def _type_displays_kept() -> contextlib.AbstractContextManager[None]:
     """pydantic's repr of a `FieldInfo` displays its annotation (`display_as_type`, a
     walk of the typing form): half the time of the repr of a class's `model_fields`,
     which langchain-core's `to_json` and `_get_secret_keys` hold, looked at each of
     their calls. A class's or a typing form's display does not change, so each one's
     (`_fixed_type`) is kept while the watch runs: every repr's text is the same."""
-    display = getattr(_repr, "display_as_type", None)
-    if display is None:  # (another pydantic: nothing to keep)
-        yield
-        return
-    known: dict[int, tuple[Any, str]] = {}  # (the annotation held: its id stays its)
-
-    def kept(annotation: Any) -> str:
-        held = known.get(id(annotation))
-        if held is None:
-            text = display(annotation)
-            if not _fixed_type(annotation):
-                return text
-            held = known[id(annotation)] = (annotation, text)
-        return held[1]
-
-    _repr.display_as_type = kept
-    try:
-        yield
-    finally:
-        _repr.display_as_type = display
+    return _answers_kept(_repr, "display_as_type", _fixed_type)
 
 
 def assert_frame_free(where: str, text: str) -> None:
