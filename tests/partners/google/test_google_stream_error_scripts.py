@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tests.partners._sidebyside import Difference
@@ -54,28 +55,38 @@ def event_after_a_piece(code: int, word: str, message: str) -> Any:
     return answer
 
 
-def streamed(cls: Any, url: str) -> Any:
-    return raised(lambda: list(model(cls, url, max_retries=1).stream("Hi")))
+def calls(**settings: Any) -> dict[str, Callable[[Any, str], Any]]:
+    """Each way a script makes its call on a model built with `settings`: streamed
+    (`stream`, `astream`, `invoke` with `streaming=True`: what is raised) and not
+    streamed (`invoke`: what comes back, or what is raised)."""
+
+    def streamed(cls: Any, url: str) -> Any:
+        return raised(lambda: list(model(cls, url, **settings).stream("Hi")))
+
+    def astreamed(cls: Any, url: str) -> Any:
+        async def run() -> Any:
+            return [c async for c in model(cls, url, **settings).astream("Hi")]
+
+        return raised(lambda: asyncio.run(run()))
+
+    def invoked_streaming(cls: Any, url: str) -> Any:
+        return raised(lambda: model(cls, url, **settings, streaming=True).invoke("Hi"))
+
+    def invoked(cls: Any, url: str) -> Any:
+        try:
+            return model(cls, url, **settings).invoke("Hi")
+        except Exception as exc:  # noqa: BLE001 - the error is what is observed
+            return {"error": exc}
+
+    return {
+        "stream": streamed,
+        "astream": astreamed,
+        "invoke_streaming": invoked_streaming,
+        "invoke": invoked,
+    }
 
 
-def astreamed(cls: Any, url: str) -> Any:
-    async def run() -> Any:
-        return [c async for c in model(cls, url, max_retries=1).astream("Hi")]
-
-    return raised(lambda: asyncio.run(run()))
-
-
-def invoked_streaming(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, max_retries=1, streaming=True).invoke("Hi"))
-
-
-def invoked(cls: Any, url: str) -> Any:
-    """Not streamed: what comes back, or what is raised."""
-    try:
-        return model(cls, url, max_retries=1).invoke("Hi")
-    except Exception as exc:  # noqa: BLE001 - the error is what is observed
-        return {"error": exc}
-
+_ONE_TRY = calls(max_retries=1)
 
 _CASES = {
     "body_400": body_is_the_error(400, "INVALID_ARGUMENT", "Bad field."),
@@ -84,7 +95,7 @@ _CASES = {
     "event_400": event_after_a_piece(400, "INVALID_ARGUMENT", "Bad field."),
     "event_503": event_after_a_piece(503, "UNAVAILABLE", "Overloaded."),
 }
-_CALLS = {"stream": streamed, "astream": astreamed, "invoke_streaming": invoked_streaming}
+_CALLS = {call: _ONE_TRY[call] for call in ("stream", "astream", "invoke_streaming")}
 
 SCRIPTS = {
     f"{case}_{call}": (answer, script)
@@ -92,7 +103,7 @@ SCRIPTS = {
     for call, script in _CALLS.items()
 }
 
-SCRIPTS["body_400_invoke"] = (_CASES["body_400"], invoked)
+SCRIPTS["body_400_invoke"] = (_CASES["body_400"], _ONE_TRY["invoke"])
 
 
 def _error_not_an_empty_reply(outcome: Outcome) -> Outcome:

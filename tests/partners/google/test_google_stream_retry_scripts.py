@@ -22,25 +22,13 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import raised
 from tests.partners.google._scripts import error_body
 from tests.partners.google._suites import gemini_suite
-from tests.partners.google.test_google_sidebyside import model
 from tests.partners.google.test_google_stream_error_scripts import DIFFERENCES as ERROR_DIFFERENCES
 from tests.partners.google.test_google_stream_error_scripts import body_is_the_error
+from tests.partners.google.test_google_stream_error_scripts import calls
 from tests.partners.google.test_google_stream_error_scripts import event_after_a_piece
 
-
-def streamed(cls: Any, url: str) -> Any:
-    return raised(lambda: list(model(cls, url).stream("Hi")))
-
-
-def astreamed(cls: Any, url: str) -> Any:
-    async def run() -> Any:
-        return [c async for c in model(cls, url).astream("Hi")]
-
-    return raised(lambda: asyncio.run(run()))
-
-
-def invoked_streaming(cls: Any, url: str) -> Any:
-    return raised(lambda: model(cls, url, streaming=True).invoke("Hi"))
+#: The calls at the default retries, and at two attempts.
+_DEFAULT, _TWICE = calls(), calls(max_retries=2)
 
 
 _CASES = {
@@ -50,7 +38,7 @@ _CASES = {
     "event_429": lambda: event_after_a_piece(429, "RESOURCE_EXHAUSTED", "Quota."),
     "event_503": lambda: event_after_a_piece(503, "UNAVAILABLE", "Overloaded."),
 }
-_CALLS = {"stream": streamed, "astream": astreamed, "invoke_streaming": invoked_streaming}
+_CALLS = {call: _DEFAULT[call] for call in ("stream", "astream", "invoke_streaming")}
 
 SCRIPTS: dict[str, Any] = {
     f"{case}_{call}_default_retries": (answer(), script)
@@ -68,31 +56,12 @@ def status_error(code: int, word: str) -> Any:
     return answer
 
 
-def stream_twice(cls: Any, url: str) -> Any:
-    return raised(lambda: list(model(cls, url, max_retries=2).stream("Hi")))
-
-
-def astream_twice(cls: Any, url: str) -> Any:
-    async def run() -> Any:
-        return [c async for c in model(cls, url, max_retries=2).astream("Hi")]
-
-    return raised(lambda: asyncio.run(run()))
-
-
 # An error status is retried (max_retries=2: two attempts, one wait of google-genai's).
-SCRIPTS["status_503_stream_two_attempts"] = (status_error(503, "UNAVAILABLE"), stream_twice)
+SCRIPTS["status_503_stream_two_attempts"] = (status_error(503, "UNAVAILABLE"), _TWICE["stream"])
 SCRIPTS["status_429_astream_two_attempts"] = (
     status_error(429, "RESOURCE_EXHAUSTED"),
-    astream_twice,
+    _TWICE["astream"],
 )
-
-
-def invoked(cls: Any, url: str) -> Any:
-    """Not streamed, at the default retries: what comes back, or what is raised."""
-    try:
-        return model(cls, url).invoke("Hi")
-    except Exception as exc:  # noqa: BLE001 - the error is what is observed
-        return {"error": exc}
 
 
 def _error_not_an_empty_reply(outcome: Outcome) -> Outcome:
@@ -106,8 +75,8 @@ def _error_not_an_empty_reply(outcome: Outcome) -> Outcome:
 
 
 # Not streamed, the error payload in a 200 is one request on both sides too.
-SCRIPTS["body_503_invoke_default_retries"] = (_CASES["body_503"](), invoked)
-SCRIPTS["body_429_invoke_default_retries"] = (_CASES["body_429"](), invoked)
+SCRIPTS["body_503_invoke_default_retries"] = (_CASES["body_503"](), _DEFAULT["invoke"])
+SCRIPTS["body_429_invoke_default_retries"] = (_CASES["body_429"](), _DEFAULT["invoke"])
 _KEPT = ERROR_DIFFERENCES["body_400_invoke"][0]
 DIFFERENCES = {
     name: (_KEPT, _error_not_an_empty_reply)
