@@ -58,6 +58,7 @@ from .partner_fields import engine_as_partner
 from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
 from .settings_fields import masked as _masked_setting
+from .wrapped import adapter_of
 
 __all__ = ["FieldStoreChatModel", "field_store_class"]
 
@@ -536,7 +537,7 @@ def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
 
 def _connection(engine: Any) -> Any:
     """Where an engine sends and with which key (a digest): its adapter's budget key."""
-    adapter = getattr(engine, "adapter", None)
+    adapter = adapter_of(engine)
     return (None,) * 3 if adapter is None else adapter.budget_key("")
 
 
