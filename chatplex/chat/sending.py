@@ -35,6 +35,7 @@ from .call_hooks import charge
 from .call_hooks import check_budget
 from .call_hooks import priced_stream
 from .call_hooks import record_hit
+from .retrying import retry_policy_for
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -72,7 +73,6 @@ __all__ = [
     "priced_as",
     "reauthorized",
     "renewing_stream",
-    "retry_policy_for",
     "watched",
     "with_extra_headers",
 ]
@@ -317,56 +317,12 @@ async def arenewing_stream(
 _END: Any = object()  # a stream that ended before its first chunk
 
 
-# ---- what a call runs under: retries, rate budget, its run, its price ------------------
+# ---- what a call runs under: its rate budget, its run, its price (retries: retrying.py) --
 
-
-def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
-    """The model's own `retry_policy`, else the one its `max_retries` and
-    `max_retry_after` make; under a LangChain name, as its partner retries
-    (`PartnerCalls`: which failures, a stream at all, past its headers, a reply that is
-    not JSON): chatplex's retries stay reachable as `retry_policy=`."""
-    if model.retry_policy is not None:
-        return model.retry_policy
-    make = _retry_policy or _load_retry_policy()
-    calls = model.partner_calls
-    if stream and not calls.streams_retried:
-        return make(0, model.max_retry_after)
-    # (a keyword given is a cached policy of its own: the default one is passed by none)
-    only = _retried(calls.retries, calls.malformed_replies_retried)
-    ends: dict[str, Any] = {} if only is None else {"only": only}
-    if stream and not calls.stream_bodies_retried:
-        ends["stream_bodies"] = False
-    if calls.retries is not None and calls.counts_attempts:
-        # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
-        retries = max(model.max_retries - 1, 0)
-        return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
-    return make(model.max_retries, model.max_retry_after, **ends)
-
-
-#: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
-#: min=4, max=10)`, no jitter.
-LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.0, "jitter": 0.0}
-
-
-@functools.lru_cache(maxsize=8)
-def _retried(kinds: frozenset[str] | None, malformed: bool) -> Callable[..., bool] | None:
-    """What a drop-in retries: failures in transit of `kinds` (None: any), a reply that is
-    not JSON only where `malformed`; None: all (one per pair: policies are cached by it)."""
-    from ..sdk_error_families import decode_failure
-    from ..sdk_error_families import failure_kind
-
-    if kinds is None and malformed:
-        return None
-    return lambda exc: (
-        (kinds is None or failure_kind(exc) in kinds) and (malformed or decode_failure(exc) is None)
-    )
-
-
-# The http layer and the retry policies, bound by the first call that needs them (a
-# reply served from the cache needs neither): a per-call `from ..http import ...` costs
-# more than most of what the call then does with it.
+# The http layer, bound by the first call that needs it (a reply served from the cache
+# needs none): a per-call `from ..http import ...` costs more than most of what the call
+# then does with it.
 _http: ModuleType | None = None
-_retry_policy: Callable[..., RetryPolicy] | None = None
 
 
 def _http_layer() -> ModuleType:
@@ -376,14 +332,6 @@ def _http_layer() -> ModuleType:
 
         _http = http
     return _http
-
-
-def _load_retry_policy() -> Callable[..., RetryPolicy]:
-    global _retry_policy
-    from ..core.retry import retry_policy
-
-    _retry_policy = retry_policy
-    return retry_policy
 
 
 def budget_for(model: Transport, adapter: Adapter, settings: CallSettings) -> Budget | None:

@@ -18,7 +18,7 @@ from typing import TypeVar
 from ..core.run_config import current_config
 from .body_reading import BodyReading
 from .credentials import authorized
-from .sending import retry_policy_for
+from .retrying import retry_policy_for
 from .sending import with_extra_headers
 
 if TYPE_CHECKING:

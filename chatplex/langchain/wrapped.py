@@ -13,7 +13,7 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 from ..adapters.base import Adapter
 from ..chat import ChatModel
 from ..chat.langchain_hooks import DropInEngine
-from ..chat.sending import retry_policy_for
+from ..chat.retrying import retry_policy_for
 from ..core import Runnable
 from ..specs import ProviderSpec
 from ..specs import spec

@@ -86,14 +86,14 @@ def _no_backoff_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     retry a 429 or a 500 as many times as ever, without waiting between the attempts:
     cohere's SDK slept 1 + 2 s, botocore and chatplex's policy about as much, ~15 s of
     the module's time. The error compared is the last attempt's either way."""
-    from chatplex.chat import sending
+    from chatplex.chat import retrying
     from chatplex.core.retry import retry_policy
 
     async def no_wait(seconds: float) -> None:
         pass
 
     monkeypatch.setattr(
-        sending,
+        retrying,
         "_retry_policy",
         functools.partial(retry_policy, sleep=lambda seconds: None, asleep=no_wait),
     )

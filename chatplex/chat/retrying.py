@@ -1,0 +1,78 @@
+"""Which retry policy a `ChatModel` call runs under: the model's own `retry_policy`, else
+the one its `max_retries` and `max_retry_after` make; a drop-in's as its partner retries
+(`PartnerCalls`: which failures, a stream at all, past its headers, a
+reply that is not JSON). `sending.py` sends with it; `side_call.py` and the LangChain
+family read it too.
+
+>>> from chatplex import FakeChatModel
+>>> retry_policy_for(FakeChatModel(max_retries=4)).stop.max_attempt_number
+5
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from typing import Any
+
+if TYPE_CHECKING:
+    from ..core.retry import RetryPolicy
+    from .call import Transport
+
+__all__ = ["LANGCHAIN_BASE_WAITS", "retry_policy_for"]
+
+
+def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
+    """The model's own `retry_policy`, else the one its `max_retries` and
+    `max_retry_after` make; under a LangChain name, as its partner retries
+    (`PartnerCalls`: which failures, a stream at all, past its headers, a
+    reply that is not JSON): chatplex's retries stay reachable as `retry_policy=`."""
+    if model.retry_policy is not None:
+        return model.retry_policy
+    make = _retry_policy or _load_retry_policy()
+    calls = model.partner_calls
+    if stream and not calls.streams_retried:
+        return make(0, model.max_retry_after)
+    # (a keyword given is a cached policy of its own: the default one is passed by none)
+    only = _retried(calls.retries, calls.malformed_replies_retried)
+    ends: dict[str, Any] = {} if only is None else {"only": only}
+    if stream and not calls.stream_bodies_retried:
+        ends["stream_bodies"] = False
+    if calls.retries is not None and calls.counts_attempts:
+        # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
+        retries = max(model.max_retries - 1, 0)
+        return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
+    return make(model.max_retries, model.max_retry_after, **ends)
+
+
+#: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
+#: min=4, max=10)`, no jitter.
+LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.0, "jitter": 0.0}
+
+
+@functools.lru_cache(maxsize=8)
+def _retried(kinds: frozenset[str] | None, malformed: bool) -> Callable[..., bool] | None:
+    """What a drop-in retries: failures in transit of `kinds` (None: any), a reply that is
+    not JSON only where `malformed`; None: all (one per pair: policies are cached by it)."""
+    from ..sdk_error_families import decode_failure
+    from ..sdk_error_families import failure_kind
+
+    if kinds is None and malformed:
+        return None
+    return lambda exc: (
+        (kinds is None or failure_kind(exc) in kinds) and (malformed or decode_failure(exc) is None)
+    )
+
+
+# The retry policies, bound by the first call that needs them (a reply served from the
+# cache needs none): a per-call import costs more than the policy's cached lookup.
+_retry_policy: Callable[..., RetryPolicy] | None = None
+
+
+def _load_retry_policy() -> Callable[..., RetryPolicy]:
+    global _retry_policy
+    from ..core.retry import retry_policy
+
+    _retry_policy = retry_policy
+    return retry_policy

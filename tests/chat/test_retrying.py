@@ -1,0 +1,134 @@
+"""`chat/retrying.py`: the retry policy a call runs under, the model's own or made from
+its settings, and a drop-in's as its partner retries (`PartnerCalls`: the failures, a
+stream at all)."""
+
+from __future__ import annotations
+
+import doctest
+from typing import Any
+
+import pytest
+
+from chatplex import FakeChatModel
+from chatplex.chat import retrying
+from chatplex.chat.partner_calls import PartnerCalls
+from chatplex.core.retry import retry_policy
+from chatplex.errors import status_error
+
+
+def test_the_retry_policy_is_the_models_own_or_made_from_its_settings() -> None:
+    assert retrying.retry_policy_for(FakeChatModel(max_retries=4, max_retry_after=9.0)) is (
+        retry_policy(4, 9.0)
+    )
+    own = retry_policy(0)
+    assert retrying.retry_policy_for(FakeChatModel(retry_policy=own)) is own
+
+
+def test_a_stream_is_sent_once_where_the_partner_retries_no_stream() -> None:
+    """A drop-in whose partner's SDK retries a call's 429 but never a stream's request
+    (`PartnerCalls.streams_retried`: the cohere SDK's) sends a stream's once; its calls
+    keep their retries, and a `retry_policy` of its own is the stream's too."""
+
+    busy = status_error(provider="p", status=429, message="slow down")
+    model = FakeChatModel(max_retries=2)
+    model.partner_calls = PartnerCalls(streams_retried=False)  # (as a drop-in's is set)
+    assert retrying.retry_policy_for(model).delay(busy, 1) is not None
+    assert retrying.retry_policy_for(model, stream=True).delay(busy, 1) is None
+    assert retrying.retry_policy_for(FakeChatModel(max_retries=2), stream=True).delay(busy, 1)
+    own = retry_policy(3)
+    model.retry_policy = own
+    assert retrying.retry_policy_for(model, stream=True) is own
+
+
+@pytest.mark.parametrize(
+    ("dropin", "kinds"),
+    [("ollama", frozenset()), ("mistralai", frozenset({"connection", "timeout"}))],
+)
+def test_a_dropins_retries_are_its_partners_chatplexs_as_an_option(
+    dropin: str, kinds: frozenset[str]
+) -> None:
+    """Under a LangChain name, a wire whose partner retries fewer failures
+    (`PartnerCalls.retries`, handed down from its partner record) retries only those:
+    langchain-ollama none, langchain-mistralai httpx's request errors, never a 429 or a
+    5xx; the same model under chatplex's own name, or given `retry_policy=`, retries
+    every transient failure."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import APITimeoutError
+    from chatplex.langchain import ChatMistralAI
+    from chatplex.langchain import ChatOllama
+
+    made = (
+        ChatOllama(model="llama3.2")
+        if dropin == "ollama"
+        else ChatMistralAI(model="mistral-small-latest", api_key="k")
+    )
+    engine = made.chatplex_model
+    assert engine.partner_calls.retries == kinds
+    busy = status_error(provider="p", status=429, message="slow down")
+    refused, slow = APIConnectionError("refused"), APITimeoutError("slow")
+    policy = retrying.retry_policy_for(engine)
+    assert policy.delay(busy, 1) is None
+    assert (policy.delay(refused, 1) is not None) is ("connection" in kinds)
+    assert (policy.delay(slow, 1) is not None) is ("timeout" in kinds)
+    partners, engine.partner_calls = engine.partner_calls, PartnerCalls()  # chatplex's own
+    try:
+        assert retrying.retry_policy_for(engine).delay(busy, 1) is not None
+    finally:
+        engine.partner_calls = partners
+    chatplexs = retry_policy(2)
+    engine.retry_policy = chatplexs
+    assert retrying.retry_policy_for(engine) is chatplexs
+
+
+def test_chatmistralai_max_retries_counts_attempts_with_langchains_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under ChatMistralAI, `max_retries` is langchain-mistralai's tenacity
+    `stop_after_attempt(max_retries)`: that many attempts in all (one at least), waiting
+    4, 4, 4, 8, 10 s (LangChain's base retry decorator). Side by side on a server that
+    resets each connection, the waits taken by injected sleeps (none real): the same
+    attempts and waits as the partner's sync call; async too on our side."""
+    import asyncio
+    import time
+    import warnings
+
+    import chatplex.langchain
+    from chatplex.testing import MockRequest
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_mistralai").ChatMistralAI
+    waits: list[float] = []
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    def injected(*args: Any, **kwargs: Any) -> Any:  # chatplex's policy, sleeps recorded
+        return retry_policy(*args, sleep=waits.append, asleep=asleep, **kwargs)
+
+    monkeypatch.setattr(retrying, "_retry_policy", injected)
+    monkeypatch.setattr(time, "sleep", waits.append)  # tenacity's sleep, the partner's
+    seen: list[MockRequest] = []
+
+    def attempts(cls: Any, retries: int, *, asynchronous: bool) -> tuple[int, list[float]]:
+        del seen[:], waits[:]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = cls(api_key="k", base_url=server.openai_base_url, max_retries=retries)
+        with pytest.raises(Exception):  # noqa: B017, PT011 - the count is compared
+            _ = asyncio.run(model.ainvoke("hi")) if asynchronous else model.invoke("hi")
+        return len(seen), list(waits)
+
+    plan = lambda request: seen.append(request) or "reset"  # noqa: E731
+    with MockServer(fault_plan=plan) as server:
+        for retries in (0, 1, 3, 6):
+            ours = attempts(chatplex.langchain.ChatMistralAI, retries, asynchronous=False)
+            assert ours[0] == max(retries, 1)
+            # (the partner's async retries sleep in asyncio, which is not injected)
+            assert ours == attempts(partner, retries, asynchronous=False)
+            assert ours == attempts(chatplex.langchain.ChatMistralAI, retries, asynchronous=True)
+    assert ours[1] == [4.0, 4.0, 4.0, 8.0, 10.0]
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(retrying)
+    assert result.attempted >= 1 and result.failed == 0
