@@ -206,9 +206,15 @@ class PartnerTraits:
     #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`)
     #: its partner retries, where it retries no error status (a 429, a 5xx), by default
     #: or with its `max_retries`; None: it retries what chatplex retries. A drop-in's
-    #: retries are then its partner's (`chat.sending.retry_policy_for`);
+    #: retries are then its partner's (`chat.retrying.retry_policy_for`);
     #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
     partner_retries: frozenset[str] | None = None
+    #: The HTTP error statuses its partner's SDK retries, where they are fewer than those
+    #: chatplex retries (`errors.RETRYABLE_STATUSES` and every 5xx): google-genai's
+    #: `_RETRY_HTTP_STATUS_CODES`. A drop-in raises an error of any other status at once,
+    #: as its partner does, but for a `retry_policy=` of its own. None: it retries the
+    #: statuses chatplex retries.
+    partner_retried_statuses: frozenset[int] | None = None
     #: Whether, where it retries those, its partner's `max_retries` counts the attempts
     #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
     #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no

@@ -23,8 +23,12 @@ class PartnerCalls:
 
     #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`)
     #: its partner retries, where it retries no error status; None: what chatplex retries
-    #: (`chat.sending.retry_policy_for`; `retry_policy=` gives chatplex's).
+    #: (`chat.retrying.retry_policy_for`; `retry_policy=` gives chatplex's).
     retries: frozenset[str] | None = None
+    #: The HTTP error statuses its partner retries, where they are fewer than those
+    #: chatplex retries: an error of any other status is raised at once; None: what
+    #: chatplex retries.
+    statuses: frozenset[int] | None = None
     #: Where `retries`: whether `max_retries` counts the attempts in all, waiting as
     #: LangChain's `create_base_retry_decorator` waits; False: the retries after the
     #: first attempt, with chatplex's backoff.

@@ -1,6 +1,6 @@
 """Which retry policy a `ChatModel` call runs under: the model's own `retry_policy`, else
 the one its `max_retries` and `max_retry_after` make; a drop-in's as its partner retries
-(`PartnerCalls`: which failures, a stream at all, past its headers, a
+(`PartnerCalls`: which failures and error statuses, a stream at all, past its headers, a
 reply that is not JSON). `sending.py` sends with it; `side_call.py` and the LangChain
 family read it too.
 
@@ -26,7 +26,7 @@ __all__ = ["LANGCHAIN_BASE_WAITS", "retry_policy_for"]
 def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
     `max_retry_after` make; under a LangChain name, as its partner retries
-    (`PartnerCalls`: which failures, a stream at all, past its headers, a
+    (`PartnerCalls`: which failures and statuses, a stream at all, past its headers, a
     reply that is not JSON): chatplex's retries stay reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
@@ -35,7 +35,7 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     if stream and not calls.streams_retried:
         return make(0, model.max_retry_after)
     # (a keyword given is a cached policy of its own: the default one is passed by none)
-    only = _retried(calls.retries, calls.malformed_replies_retried)
+    only = _retried(calls.retries, calls.malformed_replies_retried, calls.statuses)
     ends: dict[str, Any] = {} if only is None else {"only": only}
     if stream and not calls.stream_bodies_retried:
         ends["stream_bodies"] = False
@@ -52,17 +52,37 @@ LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.
 
 
 @functools.lru_cache(maxsize=8)
-def _retried(kinds: frozenset[str] | None, malformed: bool) -> Callable[..., bool] | None:
+def _retried(
+    kinds: frozenset[str] | None, malformed: bool, statuses: frozenset[int] | None
+) -> Callable[..., bool] | None:
     """What a drop-in retries: failures in transit of `kinds` (None: any), a reply that is
-    not JSON only where `malformed`; None: all (one per pair: policies are cached by it)."""
+    not JSON only where `malformed`, an error status only among `statuses` (None: any
+    chatplex retries); None: all (one per triple: policies are cached by it).
+
+    >>> only = _retried(None, True, frozenset({503}))
+    >>> from chatplex.errors import status_error
+    >>> [only(status_error(provider="p", status=s, message="no")) for s in (503, 529)]
+    [True, False]
+    """
+    from ..errors import APIError
     from ..sdk_error_families import decode_failure
     from ..sdk_error_families import failure_kind
 
-    if kinds is None and malformed:
+    if kinds is None and malformed and statuses is None:
         return None
-    return lambda exc: (
-        (kinds is None or failure_kind(exc) in kinds) and (malformed or decode_failure(exc) is None)
-    )
+
+    def retried(exc: BaseException) -> bool:
+        if kinds is not None and failure_kind(exc) not in kinds:
+            return False
+        if not malformed and decode_failure(exc) is not None:
+            return False
+        if statuses is None or not isinstance(exc, APIError):
+            return True
+        # (an SDK's class may hold a word as `status`: `status_code` is the HTTP one)
+        status = exc.status_code
+        return status is None or status in statuses
+
+    return retried
 
 
 # The retry policies, bound by the first call that needs them (a reply served from the

@@ -56,14 +56,14 @@ def strict_dropped(adapter: Adapter | None, model: str, strict: Any = True) -> f
 
 def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     """How the drop-in over `adapter` retries and fails as its partner does, from its
-    record (`partner_retries`, `partner_counts_attempts`, `partner_retries_streams`,
-    `partner_retries_stream_bodies`, `failure_responses`, `partner_unknown_keyword`): what
-    its engine is handed
-    (`ChatModel.partner_calls`)."""
+    record (`partner_retries`, `partner_retried_statuses`, `partner_counts_attempts`,
+    `partner_retries_streams`, `partner_retries_stream_bodies`, `failure_responses`,
+    `partner_unknown_keyword`): what its engine is handed (`ChatModel.partner_calls`)."""
     traits = partner_traits(adapter)
     refusal = traits.partner_unknown_keyword
     return PartnerCalls(
         retries=traits.partner_retries,
+        statuses=traits.partner_retried_statuses,
         counts_attempts=traits.partner_counts_attempts,
         streams_retried=traits.partner_retries_streams,
         stream_bodies_retried=traits.partner_retries_stream_bodies,

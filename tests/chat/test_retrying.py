@@ -1,6 +1,6 @@
 """`chat/retrying.py`: the retry policy a call runs under, the model's own or made from
-its settings, and a drop-in's as its partner retries (`PartnerCalls`: the failures, a
-stream at all)."""
+its settings, and a drop-in's as its partner retries (`PartnerCalls`: the failures, the
+statuses, a stream at all)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,36 @@ def test_a_stream_is_sent_once_where_the_partner_retries_no_stream() -> None:
     own = retry_policy(3)
     model.retry_policy = own
     assert retrying.retry_policy_for(model, stream=True) is own
+
+
+def test_a_dropin_retries_only_the_statuses_its_partner_retries() -> None:
+    """`PartnerCalls.statuses` (google-genai's six, from ChatGoogleGenerativeAI's partner
+    record): an error of another status chatplex retries (409, 501, 505, 529) is raised
+    at the first; a failure in transit and an error of no status keep their retries;
+    chatplex's own family and `retry_policy=` retry every status they retry."""
+    from chatplex.errors import APIConnectionError
+    from chatplex.errors import StreamError
+    from chatplex.langchain import ChatGoogleGenerativeAI
+
+    engine = ChatGoogleGenerativeAI(model="gemini-2.5-flash", google_api_key="k").chatplex_model
+    assert engine.partner_calls.statuses == {408, 429, 500, 502, 503, 504}
+    policy = retrying.retry_policy_for(engine)
+    for status in (408, 429, 500, 502, 503, 504, 409, 501, 505, 529, 400):
+        error = status_error(provider="google_genai", status=status, message="no")
+        retried = policy.delay(error, 1) is not None
+        assert retried is (status in engine.partner_calls.statuses), status
+        assert (retrying.retry_policy_for(FakeChatModel()).delay(error, 1) is not None) is (
+            status != 400
+        )
+    cut = StreamError("cut", retryable=True)
+    assert policy.delay(APIConnectionError("refused"), 1) is not None
+    assert policy.delay(cut, 1) is not None
+    partners, engine.partner_calls = engine.partner_calls, PartnerCalls()
+    try:
+        busy = status_error(provider="google_genai", status=529, message="no")
+        assert retrying.retry_policy_for(engine).delay(busy, 1) is not None
+    finally:
+        engine.partner_calls = partners
 
 
 @pytest.mark.parametrize(
@@ -131,4 +161,4 @@ def test_chatmistralai_max_retries_counts_attempts_with_langchains_waits(
 
 def test_docstring_examples() -> None:
     result = doctest.testmod(retrying)
-    assert result.attempted >= 1 and result.failed == 0
+    assert result.attempted >= 2 and result.failed == 0

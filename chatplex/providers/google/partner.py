@@ -60,6 +60,11 @@ TRAITS: dict[str, PartnerTraits] = {
         # event is an error payload (a 429, a 5xx) is one request, its error raised
         # (tests/partners/google/test_google_stream_retry_scripts.py).
         partner_retries_stream_bodies=False,
+        # google-genai retries these statuses alone (`_api_client._RETRY_HTTP_STATUS_CODES`,
+        # langchain-google-genai giving `HttpRetryOptions(attempts=max_retries)` and no
+        # codes): a 409, a 501, a 505 or a 529 is raised at the first
+        # (tests/partners/google/test_google_retry_statuses.py).
+        partner_retried_statuses=frozenset({408, 429, 500, 502, 503, 504}),
     ),
     "VertexAIAdapter": PartnerTraits(
         bound_tool_form=_bound_tool_form, structured_trace="method as asked"
