@@ -1,4 +1,4 @@
-"""What the byte framings of streams share (server-sent events in `chatplex.http`, NDJSON
+"""What the byte framings of streams share (server-sent events, `sse.py`; NDJSON
 lines, AWS event-stream messages): the bound of one event and, for the two that read
 lines, the pieces of a line not yet ended. Below the http layer, so that an adapter's
 own framing (its `stream_framing`) builds on it too. Pure, no I/O.

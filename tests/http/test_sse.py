@@ -166,15 +166,6 @@ def test_corpus_stream_byte_by_byte(path: Path) -> None:
     assert decode(*[body[i : i + 1] for i in range(len(body))]) == decode(body)
 
 
-def test_docstring_examples() -> None:
-    import doctest
-
-    from chatplex.http import _sse
-
-    failures, tried = doctest.testmod(_sse)
-    assert failures == 0 and tried > 0
-
-
 def test_the_inlined_path_decodes_exactly_as_the_line_by_line_one() -> None:
     """`feed` inlines the usual stream (one data line, a blank line); any other line
     hands over to `_line`. Both must give the same events whatever the shapes and splits."""

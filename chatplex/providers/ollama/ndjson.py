@@ -12,7 +12,7 @@ It lives with the adapters (below the http layer, which runs it): an adapter nam
 framing (`OllamaAdapter.stream_framing = NDJSONDecoder`), and adapters may not import
 from `chatplex.http`. It does no I/O.
 
-Cost is linear in the bytes received, whatever the read sizes, as in `_sse.py`: each
+Cost is linear in the bytes received, whatever the read sizes, as in `adapters/sse.py`: each
 chunk is scanned once, and the pieces of an unfinished line wait in a list joined once,
 when the line ends. A line longer than `max_event_bytes` raises `ResponseTooLargeError`
 instead of growing without end.
