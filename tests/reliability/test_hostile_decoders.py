@@ -5,8 +5,9 @@ held to, on the same bytes (the HTTP/1.1 parser's own suite is tests/http/test_h
   which boto3 and langchain-aws read Bedrock's streams with;
 - NDJSON (`providers/ollama/ndjson.py`) beside the ollama client's framing, which
   langchain-ollama reads with (httpx's `iter_lines`, then `json.loads` per line);
-- server-sent events (`http/_sse.py`, OpenAI's, Anthropic's and Gemini's streams) beside
-  the openai/anthropic SDKs' `SSEDecoder` and google-genai's line reader.
+- server-sent events (`adapters/sse.py`, OpenAI's, Anthropic's and Gemini's streams) beside
+  the openai/anthropic SDKs' `SSEDecoder` and google-genai's line reader; the Gemini wire's
+  framing (`providers/google/stream.py`: a JSON body outside events too) beside them.
 
 The rule: chatplex accepts only what at least one vetted decoder accepts, and what it
 reads is what that decoder reads. The differences kept, where the vetted decoder's
@@ -42,6 +43,7 @@ from chatplex.errors import ResponseTooLargeError
 from chatplex.http import SSEDecoder
 from chatplex.providers.bedrock.eventstream import MAX_HEADERS_BYTES
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+from chatplex.providers.google.stream import GeminiFraming
 from chatplex.providers.ollama.ndjson import NDJSONDecoder
 
 
@@ -371,8 +373,10 @@ def by_google_genai(raw: bytes) -> Verdict:
         return Verdict(refused=type(error).__name__)
 
 
-def by_sse(raw: bytes, piece: int | None = None, limit: int | None = None) -> Verdict:
-    decoder = SSEDecoder(max_event_bytes=limit)
+def by_sse(
+    raw: bytes, piece: int | None = None, limit: int | None = None, framing: Any = SSEDecoder
+) -> Verdict:
+    decoder = framing(max_event_bytes=limit)
     bound = limit or decoder.default_max_event_bytes
     step = piece or len(raw) or 1
     events = []
@@ -397,6 +401,49 @@ def test_sse_is_never_more_lenient_than_both_sdks(name: str) -> None:
 def test_sses_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
     whole, split = by_sse(SSE[name]), by_sse(SSE[name], piece)
     assert (whole.accepted, whole.items) == (split.accepted, split.items)
+
+
+#: Gemini's error payload outside events (a front end's, with a success status): what
+#: google-genai's line reader reads as one JSON chunk, as the Gemini wire's framing does.
+#: (A brace in its message is text to the framing; google-genai counts it, and so reads
+#: events after such a body before it: a body that ends with the object reads alike.)
+_PRETTY = json.dumps({"error": {"code": 503, "message": "No.", "status": "UNAVAILABLE"}}, indent=2)
+OUTSIDE: dict[str, bytes] = {
+    "json-outside-events": _PRETTY.encode() + b"\n",
+    "json-outside-one-line": b'{"error": {"code": 429}}\n',
+    "json-outside-crlf": _PRETTY.replace("\n", "\r\n").encode(),
+    "json-outside-brace-in-string": _PRETTY.replace("No.", "a {b").encode(),
+    "json-outside-then-events": _PRETTY.encode() + b"\n\ndata: " + DATA + b"\n\n",
+    "events-then-json-outside": b"data: " + DATA + b"\n\n" + _PRETTY.encode(),
+    "json-outside-unclosed": b'{\n  "error": {\n    "code": 500,\n',
+}
+
+
+@pytest.mark.parametrize("name", [*SSE, *OUTSIDE])
+def test_the_gemini_framing_is_never_more_lenient_than_both_sdks(name: str) -> None:
+    raw = {**SSE, **OUTSIDE}[name]
+    ours = by_sse(raw, framing=GeminiFraming)
+    held_to(name, ours, {"openai": by_openai_sdk(raw), "genai": by_google_genai(raw)})
+    if name in OUTSIDE:  # read as google-genai reads it
+        assert ours == by_google_genai(raw), name
+    else:  # no JSON outside events: read as the SSE decoder reads it
+        assert ours == by_sse(raw), name
+
+
+@pytest.mark.parametrize("piece", [1, 2, 4096])
+@pytest.mark.parametrize("name", list(OUTSIDE))
+def test_the_gemini_framings_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
+    whole = by_sse(OUTSIDE[name], framing=GeminiFraming)
+    split = by_sse(OUTSIDE[name], piece, framing=GeminiFraming)
+    assert (whole.accepted, whole.items) == (split.accepted, split.items)
+
+
+def test_an_endless_json_body_outside_events_is_refused_at_its_bound() -> None:
+    decoder = GeminiFraming(max_event_bytes=64 * 1024)
+    with pytest.raises(ResponseTooLargeError):
+        decoder.feed(b"{\n")
+        for _ in range(4 * 1024):  # 4 MB of lines that never close the object
+            decoder.feed(b'  "a": "' + b"x" * 1010 + b'",\n')
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,7 @@ from .request import sdk_json_schema
 from .request import sdk_thinking
 from .response import error_fields
 from .response import parse_reply
+from .stream import GeminiFraming
 from .stream import GeminiStreamParser
 
 if TYPE_CHECKING:
@@ -363,6 +364,9 @@ class GeminiAdapter(_GoogleWire):
 
     provider = "google_genai"
     _drops_empty_user_turns = True  # as langchain-google-genai does
+    #: Server-sent events, and a JSON body outside them read as google-genai reads it:
+    #: an error payload sent as `text/event-stream` is raised as its error.
+    stream_framing = GeminiFraming
 
     #: langchain-google-genai's `with_structured_output` default: the schema as
     #: `responseJsonSchema`. A JSON-schema dict without a title goes as given, as

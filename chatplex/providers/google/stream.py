@@ -7,10 +7,15 @@ what the non-stream reply reports); the safety ratings and the finish reason go 
 closing chunk only, so the merged stream equals the non-stream reply built from the same
 parts (`response.py`). A blocked prompt (an event without candidates, with
 `promptFeedback.blockReason`) ends the stream with one empty chunk carrying the feedback.
+
+The Gemini API's framing (`GeminiFraming`) is server-sent events, and a JSON body outside
+them, as google-genai reads one: the error payload a front end sends with a success
+status, written on lines, whatever its content type says.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...adapters.candidates import CumulativeUsage
@@ -18,7 +23,9 @@ from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_list
+from ...adapters.sse import SSEDecoder
 from ...adapters.sse_event import SSEEvent
+from ...adapters.sse_event import message_event
 from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
@@ -29,9 +36,72 @@ from .response import head_metadata
 from .response import payload_error
 from .response import usage_metadata
 
-__all__ = ["GeminiStreamParser"]
+__all__ = ["GeminiFraming", "GeminiStreamParser"]
 
 _MAX_TEXT = 500
+#: A JSON string on one line (a raw line end cannot be in one): its braces are text.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class GeminiFraming(SSEDecoder):
+    """Server-sent events, and a JSON object outside them, read as google-genai reads a
+    streamed body (`_iter_response_stream`): from a line outside an event that starts
+    with `{`, the lines (but `data:` lines and blank ones) gathered until their braces
+    close (a brace in a string is text), or the body ends, and handed on joined as one
+    event. Gemini's error payload sent with a success status, as `text/event-stream` or
+    as no type (a JSON type is read whole before any framing), pretty-printed over lines
+    as Google writes it, so reaches `GeminiStreamParser`, which raises it as the error it
+    is; events decode as ever.
+
+    >>> framing = GeminiFraming()
+    >>> framing.feed(b'{\\n  "error": {"code": 503, "message": "{busy}"}\\n')
+    []
+    >>> framing.feed(b"}\\n")[0].data
+    '{  "error": {"code": 503, "message": "{busy}"}}'
+    >>> framing.feed(b'data: {"candidates": []}\\n\\n')[0].data
+    '{"candidates": []}'
+    """
+
+    __slots__ = ("_depth", "_outside", "_outside_size")
+
+    def __init__(self, *, max_event_bytes: int | None = None) -> None:
+        super().__init__(max_event_bytes=max_event_bytes)
+        self._outside: list[str] | None = None  # the JSON lines gathered, while open
+        self._outside_size = 0
+        self._depth = 0  # its braces opened and not closed
+
+    def _line(self, raw: bytes, events: list[SSEEvent]) -> None:
+        if self._outside is None:
+            if not self._started:  # (the BOM the decoder drops from the first line)
+                self._started = True
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if self._data is not None or not raw.lstrip().startswith(b"{"):
+                super()._line(raw, events)
+                return
+            self._outside = []
+        elif not raw or raw.startswith(b"data:"):
+            super()._line(raw, events)  # as google-genai reads them: not the object's
+            return
+        self._outside_size += len(raw) + 1
+        if self._outside_size > self._max:
+            raise self._too_large("(a JSON body outside events)")
+        text = raw.decode("utf-8", "replace")
+        self._outside.append(text)
+        bare = _JSON_STRING.sub("", text) if '"' in text else text
+        self._depth += bare.count("{") - bare.count("}")
+        if self._depth <= 0:
+            self._dispatch_outside(events)
+
+    def flush(self) -> list[SSEEvent]:
+        events = super().flush()
+        if self._outside is not None:  # its braces never closed: handed on as it came
+            self._dispatch_outside(events)
+        return events
+
+    def _dispatch_outside(self, events: list[SSEEvent]) -> None:
+        # (joined as google-genai joins them: JSON's strings hold no line end)
+        events.append(message_event("".join(self._outside or ()), self._last_id, self._retry))
+        self._outside, self._outside_size, self._depth = None, 0, 0
 
 
 class GeminiStreamParser:

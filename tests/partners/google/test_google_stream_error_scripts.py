@@ -4,9 +4,11 @@ no server-sent events, as a front end answers), or an error event arrives after 
 piece. google-genai raises such a chunk by its `error.code` (`APIError.raise_error`) and
 langchain-google-genai classifies it (`_classified_stream`): through `stream`,
 `astream` and `invoke` of a `streaming=True` model. Compared as the suite of
-`test_google_sidebyside.py` compares its scripts. A call that does not stream is given
-the same body (`body_400_invoke`): langchain-google-genai answers it with an empty
-message, the error unsaid (a kept difference)."""
+`test_google_sidebyside.py` compares its scripts. The payload's body may say it is
+events, or give no type (`*_as_events`, `*_untyped`): google-genai reads JSON outside
+events as the error all the same, as the Gemini wire's framing does. A call that does
+not stream is given the same body (`body_400_invoke`): langchain-google-genai answers it
+with an empty message, the error unsaid (a kept difference)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
+
+import httpx
+import pytest
 
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -33,13 +38,21 @@ FIRST = {
 }
 
 
-def body_is_the_error(code: int, word: str, message: str, *, pretty: bool = True) -> Any:
-    """A 200 whose body is the error payload, written on lines as Google writes it."""
+def body_is_the_error(
+    code: int,
+    word: str,
+    message: str,
+    *,
+    pretty: bool = True,
+    content_type: str = "application/json",
+) -> Any:
+    """A 200 whose body is the error payload, written on lines as Google writes it, as
+    `content_type` (a front end may say `text/event-stream`, or nothing: "")."""
     payload = {"error": error_body(code, word, message)}
     text = json.dumps(payload, indent=2 if pretty else None)
 
     def answer(seen: Seen) -> Reply:
-        return Reply(200, [line.encode() + b"\n" for line in text.splitlines()])
+        return Reply(200, [line.encode() + b"\n" for line in text.splitlines()], content_type)
 
     return answer
 
@@ -94,6 +107,15 @@ _CASES = {
     "body_500": body_is_the_error(500, "INTERNAL", "Internal error.", pretty=False),
     "event_400": event_after_a_piece(400, "INVALID_ARGUMENT", "Bad field."),
     "event_503": event_after_a_piece(503, "UNAVAILABLE", "Overloaded."),
+    # The same bodies said to be events, or of no type: google-genai reads the JSON
+    # outside events as the error it is (`_iter_response_stream`), as the drop-in does.
+    "body_400_as_events": body_is_the_error(
+        400, "INVALID_ARGUMENT", "Bad field.", content_type="text/event-stream"
+    ),
+    "body_503_as_events": body_is_the_error(
+        503, "UNAVAILABLE", "Overloaded.", pretty=False, content_type="text/event-stream"
+    ),
+    "body_429_untyped": body_is_the_error(429, "RESOURCE_EXHAUSTED", "Quota.", content_type=""),
 }
 _CALLS = {call: _ONE_TRY[call] for call in ("stream", "astream", "invoke_streaming")}
 
@@ -134,3 +156,38 @@ DIFFERENCES = {
 
 SUITE = dataclasses.replace(gemini_suite(SCRIPTS), differences=DIFFERENCES)
 test_stream_error_scripts_same_as_langchain_google_genai = SUITE.same_test()
+
+
+@pytest.mark.parametrize("content_type", ["text/event-stream", None])
+def test_own_family_raises_such_a_body_as_its_error(content_type: str | None) -> None:
+    """`init_chat_model("google_genai:...")` streaming a 200 whose body is the error
+    payload, said to be events or of no type at all: the error of its code, words and
+    request id, streamed sync and async (it was a StreamError saying no finishReason
+    came)."""
+    from chatplex import init_chat_model
+    from chatplex.errors import APIError
+
+    text = json.dumps({"error": error_body(400, "INVALID_ARGUMENT", "Bad field.")}, indent=2)
+    headers = {"x-request-id": "req-77"}
+    if content_type is not None:
+        headers["content-type"] = content_type
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=text.encode(), headers=headers)
+
+    chat = init_chat_model(
+        "google_genai:gemini-2.5-flash",
+        api_key="k-test",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+
+    async def astreamed() -> list[Any]:
+        return [c async for c in chat.astream("Hi")]
+
+    for run in (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed())):
+        error = raised(run)["error"]
+        assert isinstance(error, APIError) and error.code == 400, error
+        assert (error.error_type, error.request_id) == ("INVALID_ARGUMENT", "req-77")
+        assert "Bad field." in str(error) and "finishReason" not in str(error)

@@ -1,5 +1,6 @@
 """Every recorded Gemini / Vertex AI reply of tests/wire-corpus, parsed by the
-adapter: text, thoughts, function calls, usage, finish reason, safety blocks, errors."""
+adapter (a stream framed by its `stream_framing`, as the http layer frames it): text,
+thoughts, function calls, usage, finish reason, safety blocks, errors."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 from _corpus import Case
 from _corpus import load_cases
 
+from chatplex.adapters.sse import SSEDecoder
+from chatplex.adapters.sse_event import SSEEvent
 from chatplex.errors import APIError
 from chatplex.errors import NotFoundError
-from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.google.adapter import GeminiAdapter
@@ -40,13 +42,19 @@ def parse(case: Case) -> AIMessage:
         return wire.parse_response(case.body, case.headers)
     parser = wire.stream_parser(case.headers)
     chunks = []
-    pieces = [case.body[i : i + 89] for i in range(0, len(case.body), 89)]  # uneven cuts
-    for event in iter_sse_events(pieces):
+    for event in framed(wire, case.body):
         chunk = parser.feed(event)
         if chunk is not None:
             chunks.append(chunk)
     parser.finish()
     return merge_chunks(chunks).to_message()
+
+
+def framed(wire: GeminiAdapter | VertexAIAdapter, body: bytes) -> list[SSEEvent]:
+    """`body`'s events as the adapter's framing gives them, in uneven reads."""
+    decoder = (wire.stream_framing or SSEDecoder)()
+    pieces = [body[i : i + 89] for i in range(0, len(body), 89)]
+    return [e for piece in pieces for e in decoder.feed(piece)] + decoder.flush()
 
 
 def ids(cases: list[Case]) -> list[str]:
@@ -120,3 +128,14 @@ def test_errors(case: Case) -> None:
     assert error.error_type == case.expected["error"]["status"]
     if case.status == 404:
         assert isinstance(error, NotFoundError)
+
+
+STREAMS = [c for c in CASES if c.kind != "json"]
+
+
+@pytest.mark.parametrize("case", STREAMS, ids=ids(STREAMS))
+def test_a_recorded_stream_frames_as_server_sent_events(case: Case) -> None:
+    """The Gemini wire's framing (a JSON body outside events read too) gives a recorded
+    stream's events as the plain SSE decoder does."""
+    plain = SSEDecoder()
+    assert framed(adapter(case), case.body) == plain.feed(case.body) + plain.flush()

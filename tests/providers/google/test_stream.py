@@ -1,4 +1,5 @@
-"""Gemini streams: their merged chunks equal the non-stream reply of the same parts."""
+"""Gemini streams: their merged chunks equal the non-stream reply of the same parts; the
+wire's framing reads a JSON body outside events as google-genai does."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from chatplex.errors import StreamError
 from chatplex.messages import AIMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.google.response import parse_reply
+from chatplex.providers.google.stream import GeminiFraming
 from chatplex.providers.google.stream import GeminiStreamParser
 from tests._merged_text import langchain_merge
 from tests._merged_text import text_as_blocks
@@ -226,3 +228,53 @@ def test_under_the_partners_name_each_chunks_safety_ratings_are_its_own() -> Non
     own = GeminiStreamParser("req-1")
     first = own.feed(SSEEvent(data=json.dumps(stream[0])))
     assert first is not None and "safety_ratings" not in first.response_metadata
+
+
+# ---- the framing: a JSON body outside events ---------------------------------------------
+
+ERROR = {"error": {"code": 400, "message": "Bad {field}.", "status": "INVALID_ARGUMENT"}}
+
+
+def framed(body: bytes, size: int) -> list[SSEEvent]:
+    """`body`'s events as `GeminiFraming` gives them, fed `size` bytes a read."""
+    framing = GeminiFraming()
+    got = [e for at in range(0, len(body), size) for e in framing.feed(body[at : at + size])]
+    return got + framing.flush()
+
+
+@pytest.mark.parametrize("size", [1, 7, 10_000])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_a_json_body_outside_events_is_one_event_whatever_the_reads(
+    size: int, ending: bytes
+) -> None:
+    """Google's error payload written on lines (a brace inside a string is text), with a
+    BOM: one event holding it, in any reads and line ends; events around it decode as an
+    SSE decoder decodes them."""
+    lines = json.dumps(ERROR, indent=2).encode().splitlines()
+    event = b"data: " + json.dumps(events([[{"text": "Hi"}]])[0]).encode()
+    body = ending.join([b"\xef\xbb\xbf" + lines[0], *lines[1:], b"", event, b"", b""])
+    got = framed(body, size)
+    assert [json.loads(e.data) for e in got] == [ERROR, events([[{"text": "Hi"}]])[0]]
+    assert framed(b": ping\n\n" + body.removeprefix(b"\xef\xbb\xbf"), size)[-1] == got[-1]
+
+
+def test_a_json_body_outside_events_is_raised_as_its_error() -> None:
+    """Through the parser: the error of its code, words and request id, as an error
+    event's; one cut short (its braces never closed) is a stream error, not a payload."""
+    parser = GeminiStreamParser("req-9")
+    [event] = framed(json.dumps(ERROR, indent=2).encode(), 5)
+    with pytest.raises(StreamError) as info:
+        parser.feed(event)
+    assert (info.value.code, info.value.error_type) == (400, "INVALID_ARGUMENT")
+    assert (str(info.value.message), info.value.request_id) == ("Bad {field}.", "req-9")
+    [cut] = framed(json.dumps(ERROR, indent=2).encode()[:-3], 5)
+    with pytest.raises(StreamError, match="not a JSON object"):
+        GeminiStreamParser().feed(cut)
+
+
+def test_a_json_body_outside_events_is_bounded_as_an_event() -> None:
+    from chatplex.errors import ResponseTooLargeError
+
+    framing = GeminiFraming(max_event_bytes=64)
+    with pytest.raises(ResponseTooLargeError):
+        framing.feed(b'{\n  "error": {\n' + b'    "message": "' + b"x" * 80 + b'"\n')
