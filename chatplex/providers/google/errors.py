@@ -92,6 +92,12 @@ def _code(err: BaseException) -> int | None:
     return _status(err)
 
 
+def _is_payload(err: BaseException) -> bool:
+    """Whether `err` is a 200 reply's whole body being the error payload (not an error
+    event inside a stream)."""
+    return _is_event(err) and not isinstance(err, StreamError)
+
+
 def _is_event(err: BaseException) -> bool:
     """Whether `err` is an error payload that came after HTTP 200: an error event inside
     a stream, or a stream's whole body being `{"error": {...}}` (google-genai reads both
@@ -260,8 +266,12 @@ COUNT_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
 def _api_core_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
     """google-api-core's class for the HTTP status (`exception_class_for_http_status`:
     BadRequest, Forbidden, TooManyRequests, InternalServerError...), as the aiplatform
-    client raises for a Vertex AI error reply."""
+    client raises for a Vertex AI error reply; for a 200 whose body is the error payload
+    (which langchain-google-vertexai answers with an empty message, or a ValueError
+    streamed), the class of its code, as that status would be."""
     status = _status(err)
+    if status is None and _is_payload(err):
+        status = _code(err)
     if status is None or status < 400:
         return None
     by_status = getattr(exceptions, "exception_class_for_http_status", None)
@@ -299,7 +309,8 @@ def _fill_api_core(err: BaseException) -> None:
     said = unparsed_text(fields.get("response")) or fields.get("message")
     if method:  # (an error built with no request keeps Google's words alone)
         fields["message"] = f"{method.upper()} {_rest_url(request)}: {said}"
-    text = f"{fields.get('http_status') or fields.get('status')} {fields['message']}"
+    status = fields.get("http_status") or fields.get("status") or found  # (a payload's code)
+    text = f"{int(status) if isinstance(status, int) else status} {fields['message']}"
     # api-core's `args` hold the message alone, its `str()` adds the code and details.
     sdk_words(err, f"{text} {details}" if details else text, fields["message"])
 

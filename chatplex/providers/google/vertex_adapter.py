@@ -30,6 +30,7 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
+from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -228,7 +229,14 @@ class VertexAIAdapter(_GoogleWire):
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """As the Gemini wire's, with `response_metadata` in langchain-google-vertexai's
         shape (`vertex_reply.py`)."""
-        reply = super().parse_response(body, headers)
+        try:
+            reply = super().parse_response(body, headers)
+        except APIError as error:
+            # langchain-google-vertexai reads a 200 whose body is an error payload into an
+            # empty response and sends it once: under its name, a 429 or 5xx code in it
+            # is not retried either.
+            error.retryable = error.retryable and not self._as_partner
+            raise
         data = loads(body)
         version = self.api_version
         reply.content = vertex_signed_texts(plain_texts(reply.content))
