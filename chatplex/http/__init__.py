@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..postimport import lazy_package
 
 if TYPE_CHECKING:
+    from ..adapters.sse import SSEDecoder
     from ..core.retry import RetryPolicy
     from ..core.retry import retry_policy
     from ._budget_shared import RateLimit
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from ._send import CallOptions
     from ._send import asend
     from ._send import send
-    from ._sse import SSEDecoder
     from ._sse import aiter_sse_events
     from ._sse import iter_sse_events
     from ._stream import astream
@@ -88,7 +88,7 @@ _HOME = {
     "RateLimit": "._budget_shared",
     "Releasable": "._budget_shared",
     "RetryPolicy": "..core.retry",
-    "SSEDecoder": "._sse",
+    "SSEDecoder": "..adapters.sse",
     "aclose": "._pool",
     "add_client_hook": "._pool",
     "aiter_sse_events": "._sse",

@@ -63,6 +63,7 @@ from typing import Any
 
 import httpx
 
+from ..adapters.sse import SSEDecoder
 from ..errors import APIError
 from ..errors import DeadlineExceededError
 from ..messages import AIMessageChunk
@@ -92,7 +93,6 @@ from ._request import wait_limit
 from ._retry import release_failed
 from ._retry import stream_used_tokens
 from ._retry import used_tokens
-from ._sse import SSEDecoder
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter

@@ -1,6 +1,6 @@
-"""Server-sent events over a body's byte chunks, as the http layer reads a stream: the
-decoder is the adapters' kit's (`chatplex.adapters.sse`, pure, which a wire's own
-framing builds on), named here as `chatplex.http` exports it."""
+"""Server-sent events over a body's byte chunks (sync or async iterables), decoded by the
+adapters' kit's `SSEDecoder` (`chatplex.adapters.sse`, pure, which a wire's own framing
+builds on)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterable
 from collections.abc import Iterator
 
-from ..adapters.sse import DEFAULT_MAX_EVENT_BYTES
 from ..adapters.sse import SSEDecoder
 from ..adapters.sse_event import SSEEvent
 
-__all__ = ["DEFAULT_MAX_EVENT_BYTES", "SSEDecoder", "aiter_sse_events", "iter_sse_events"]
+__all__ = ["aiter_sse_events", "iter_sse_events"]
 
 
 def iter_sse_events(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:

@@ -17,10 +17,9 @@ from chatplex.adapters.sse_event import SSEEvent
 
 def test_the_http_layer_decodes_with_it() -> None:
     import chatplex.http
-    from chatplex.http import _sse
+    from chatplex.http import _engine
 
-    assert chatplex.http.SSEDecoder is _sse.SSEDecoder is SSEDecoder
-    assert _sse.DEFAULT_MAX_EVENT_BYTES == sse.DEFAULT_MAX_EVENT_BYTES
+    assert chatplex.http.SSEDecoder is _engine.SSEDecoder is SSEDecoder
 
 
 class Seeing(SSEDecoder):

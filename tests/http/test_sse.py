@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from _corpus import corpus_dirs
 
+from chatplex.adapters.sse import SSEDecoder
 from chatplex.adapters.sse_event import SSEEvent
-from chatplex.http._sse import SSEDecoder
 from chatplex.http._sse import aiter_sse_events
 from chatplex.http._sse import iter_sse_events
 
