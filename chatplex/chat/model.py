@@ -367,9 +367,9 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _keeps_bound_tool_lists(self) -> bool:
         """Whether a tool list bound on it, an empty one too, reaches the request as bound
-        (a drop-in's engine, as its LangChain class does); chatplex's own models bind no
-        empty list."""
-        return False
+        (a drop-in's, as its LangChain class does: `PartnerCalls`); chatplex's own models
+        bind no empty list."""
+        return self.partner_calls.keeps_bound_tool_lists
 
     # Where a drop-in's LangChain class binds tools or structured output its own way, it
     # overrides these hooks, not the methods (whose signatures are LangChain's, once).

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Any
+
+if TYPE_CHECKING:
+    from ..adapters.base import Adapter
 
 __all__ = ["PartnerCalls"]
 
@@ -51,3 +55,10 @@ class PartnerCalls:
     #: nor chatplex knows, `(name, value, asynchronous) -> error`; None, or a None
     #: returned: chatplex's TypeError (`ChatModel.bind`).
     unknown_keyword: Callable[[str, Any, bool], Exception | None] | None = None
+    #: The adapter an async stream runs on, where its partner's async stream reads
+    #: replies otherwise than its sync one (each tool call whole, on the last chunk),
+    #: `(adapter) -> adapter`; None: the model's own.
+    async_stream_adapter: Callable[[Adapter], Adapter] | None = None
+    #: Whether a tool list bound on it, an empty one too, reaches the request as bound
+    #: (a drop-in of a partner class, as that class binds it): `_keeps_bound_tool_lists`.
+    keeps_bound_tool_lists: bool = False

@@ -7,6 +7,7 @@ overrides the hooks.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -70,6 +71,10 @@ def asend_stream(
 ) -> AsyncIterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
+    own, adapter = self.partner_calls.async_stream_adapter, self.adapter
+    if own is not None and adapter is not None:  # (its partner's async stream's reading)
+        self = copy.copy(self)
+        self.adapter = own(adapter)
     call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
     cache = call_cache(self.cache, config)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)

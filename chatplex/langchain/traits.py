@@ -74,6 +74,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)
         ),
+        async_stream_adapter=traits.partner_async_stream,
     )
 
 

@@ -74,7 +74,6 @@ MISSING_KEY = MissingKeyForm(
 )
 
 
-#: The Cohere adapter's record.
 def _bound_tool_form(
     adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
 ) -> tuple[list[Any], Any]:
@@ -92,6 +91,13 @@ def _bound_tool_form(
     ], given
 
 
+def _calls_whole(adapter: Adapter) -> Adapter:
+    """langchain-cohere's async stream (unlike its sync one) yields the tool plan and the
+    calls on the last chunk only, each call whole (`CohereAdapter.calls_whole`)."""
+    return cast("CohereAdapter", adapter).calls_whole()
+
+
+#: The Cohere adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
         structured_trace="method",  # where langchain-cohere binds none: a kept difference
@@ -102,5 +108,6 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_given_none_choice=True,
         # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`).
         partner_retries_streams=False,
+        partner_async_stream=_calls_whole,
     ),
 }
