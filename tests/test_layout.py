@@ -54,12 +54,10 @@ NOT_YET_MIRRORED: dict[str, str] = {
             for wire in (
                 "anthropic",
                 "bedrock",
-                "cohere",
                 "compatible",
                 "google",
                 "ollama",
                 "openai",
-                "watsonx",
             )
         ),
         "tests/partners/test_partner_fields_declared.py",

@@ -50,6 +50,7 @@ from chatplex.http import retry_policy
 from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests._dropins import engine
 
 KEY = "sk-SENTINEL-7f3a9c51-do-not-leak"
 TOKEN = "tok-SENTINEL-e41b2d07-gateway"  # the value of a header the user marks secret
@@ -1705,8 +1706,9 @@ def _every_provider() -> list[str]:
 
 
 def _engine(name: str) -> Any:
-    """The engine of the drop-in `name`: chatplex's model with its partner's constructor."""
-    return getattr(importlib.import_module(DROP_IN_MODULES[name]), name)
+    """The engine of the drop-in `name`: chatplex's model with its partner's constructor
+    (or what builds the model of a name with none: `tests/_dropins.py`)."""
+    return engine(name)
 
 
 def _every_dropin() -> list[tuple[str, str]]:
@@ -1913,7 +1915,6 @@ def _base_variables() -> list[str]:
     """The environment variables a base URL is read from, as the wires declare them:
     each adapter module's `ProviderHome` (`_HOME`), Cohere's, Ollama's, Azure's and the
     OpenAI-compatible presets' profiles."""
-    import importlib
 
     from chatplex.adapters import BUILTIN_ADAPTERS
     from chatplex.adapters import adapter_class

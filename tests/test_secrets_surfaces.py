@@ -32,6 +32,7 @@ import chatplex.langchain  # noqa: E402
 from chatplex.errors import ChatplexError  # noqa: E402
 from chatplex.langchain import ChatChatplex  # noqa: E402
 from chatplex.langchain import DropInChatModel  # noqa: E402
+from tests._dropins import engine  # noqa: E402
 from tests.test_secrets import FRAME_KEY  # noqa: E402
 from tests.test_secrets import FRAME_MODELS  # noqa: E402
 from tests.test_secrets import FRAME_NEEDLES  # noqa: E402
@@ -81,11 +82,9 @@ def _dropins() -> list[str]:
     ]
 
 
-def _engine(name: str) -> type[Any]:
-    cls = getattr(chatplex.langchain, name)
-    assert issubclass(cls, DropInChatModel)
-    engine: type[Any] = cls._engine
-    return engine
+def _engine(name: str) -> Any:
+    assert issubclass(getattr(chatplex.langchain, name), DropInChatModel)
+    return engine(name)  # (its engine class, or what builds its model: `tests/_dropins.py`)
 
 
 def _refused(name: str, form: str) -> bool:

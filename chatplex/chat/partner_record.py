@@ -1,7 +1,9 @@
 """The LangChain partner class a drop-in stands in for, as one typed record: the facts
 its LangChain class reports (`_llm_type`, namespaces, packages, profiles) and its pydantic
-fields as the partner declares them. Only `chatplex.langchain` reads a record; a drop-in's
-engine names its own (`DropInEngine.partner_record`; decision 013).
+fields as the partner declares them, and, for a name built without an engine class,
+how its model is built (`build`) and what its class does its own way (`PartnerHooks`).
+Only `chatplex.langchain` reads a record; a drop-in's engine names its own
+(`DropInEngine.partner_record`), else its module names the record (decision 013).
 
 >>> base = PartnerField("openai_api_base", str | None, alias="base_url", env=("OPENAI_API_BASE",))
 >>> base.spellings, PartnerField("model_kwargs", factory=dict).default_value()
@@ -10,16 +12,30 @@ engine names its own (`DropInEngine.partner_record`; decision 013).
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
+    from .model import ChatModel
     from .partner_form import PartnerFields
 
-__all__ = ["REQUIRED", "PartnerClass", "PartnerField"]
+__all__ = [
+    "REQUIRED",
+    "PartnerClass",
+    "PartnerField",
+    "PartnerHooks",
+    "checked_keywords",
+    "partner_model",
+    "take_settings",
+]
 
 
 class _Required:
@@ -58,6 +74,54 @@ class PartnerField:
     def default_value(self) -> Any:
         """Its default where nothing is given and no variable is set."""
         return self.factory() if self.factory is not None else self.default
+
+
+def _as_given(settings: dict[str, Any]) -> dict[str, Any]:
+    return settings
+
+
+def _given_streaming(model: ChatModel, given: bool | str | None) -> bool | str | None:
+    return given
+
+
+def _no_count(model: ChatModel, text: str) -> int | None:
+    return None
+
+
+def _tools_as_given(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    return tools, tool_choice
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerHooks:
+    """What a partner class does its own way, as plain functions `chatplex.langchain`
+    calls: of the constructor's keywords, or of the `ChatModel` built from them
+    (`PartnerClass.build`), never of a LangChain object. The defaults are a class's with
+    nothing of its own there. A name not moved off its engine has its engine's
+    `langchain_*` methods here (`chatplex.langchain.partner_fields.engine_record`)."""
+
+    #: Its "before" validators on the constructor's keywords (langchain-openai's
+    #: temperature rule): what its fields hold and its model is built from.
+    settings: Callable[[dict[str, Any]], dict[str, Any]] = _as_given
+    #: The same, for the keywords a copy LangChain builds (`configurable_fields`) is built
+    #: from: every field is handed to it, so a validator asking whether one was given
+    #: sees them all.
+    rebuilt_settings: Callable[[dict[str, Any]], dict[str, Any]] = _as_given
+    #: Its `disable_streaming` for the model built (`given`: the value passed, None where
+    #: none was), where it has per-model defaults; None leaves LangChain's default.
+    disable_streaming: Callable[[ChatModel, bool | str | None], bool | str | None] = (
+        _given_streaming
+    )
+    #: The tokens in `text` as its `get_num_tokens` counts them where it asks its
+    #: provider; None: langchain-core's count (the token ids').
+    num_tokens: Callable[[ChatModel, str], int | None] = _no_count
+    #: The tools and tool choice its `bind_tools` binds as functions, of those given:
+    #: its own choice words read as chatplex's (an upper-case `"REQUIRED"`).
+    tools_to_bind: Callable[[ChatModel, Sequence[Any], Any], tuple[Sequence[Any], Any]] = (
+        _tools_as_given
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +165,13 @@ class PartnerClass:
     #: How its `generate()` combines its rows' `llm_output` (a `ProviderSpec.llm_output`
     #: style); None: as the wire's provider name combines them.
     combined_output: str | None = None
+    #: Its model built from the constructor's keywords as its fields hold them (those
+    #: not at their defaults, keys as `Secret`s, then the keywords no field takes): a
+    #: plain `ChatModel` on its wire's adapter, refused before any request as the
+    #: partner refuses (a TypeError is its ValueError: pydantic's ValidationError).
+    #: None: its engine class builds it (`DropInEngine`, until slice 5 of decision 013).
+    build: Callable[[dict[str, Any]], ChatModel] | None = None
+    hooks: PartnerHooks = PartnerHooks()
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:
@@ -113,3 +184,63 @@ class PartnerClass:
         if self.package is not None or self.partner_class is None:
             return self.package
         return self.partner_class.partition(".")[0].replace("_", "-")
+
+
+# A record's `build`, in its provider folder, reads the keywords it is given with these:
+# what `ChatModel` takes by name, the rest checked as the partner refuses them, then the
+# model made under the partner's name.
+
+
+@functools.cache
+def _model_settings() -> frozenset[str]:
+    """`ChatModel.__init__`'s named settings (read once, from its signature)."""
+    from .model import ChatModel
+
+    params = inspect.signature(ChatModel.__init__).parameters.values()
+    return frozenset(p.name for p in params if p.kind is p.KEYWORD_ONLY)
+
+
+def take_settings(keywords: dict[str, Any]) -> dict[str, Any]:
+    """The settings `ChatModel` takes by name (`timeout`, `http_client`, ...) taken out
+    of `keywords`, those given (not None); what is left is the partner's own keywords
+    and the API's parameters."""
+    named = _model_settings()
+    taken = {k: keywords.pop(k) for k in [k for k in keywords if k in named]}
+    return {k: v for k, v in taken.items() if v is not None}
+
+
+def checked_keywords(
+    record: PartnerClass,
+    owner: str,
+    wire: str,
+    keywords: Mapping[str, Any],
+    *,
+    own: Mapping[str, str] | None = None,
+    own_off: Mapping[str, tuple[Any, ...]] | None = None,
+) -> dict[str, Any]:
+    """`keywords` (the API parameters left) without the settings chatplex refuses at
+    their "off" values, a TypeError saying why at any other (`dropin.check_refused`, the
+    partner's own refusals in `own`); then each must be a parameter of the `wire`'s API,
+    else a TypeError naming the closest of its names and the partner's fields."""
+    from .dropin import check_refused
+    from .params import check_api_parameters
+    from .settings import SETTING_NAMES
+
+    params = check_refused(owner, wire, keywords, own=own, own_off=own_off)
+    names = (*(f.name for f in record.declared), *SETTING_NAMES)
+    check_api_parameters(wire, params, settings=names, owner=owner)
+    return params
+
+
+def partner_model(
+    owner: str, adapter: Adapter, model: str, settings: Mapping[str, Any]
+) -> ChatModel:
+    """The `ChatModel` of the drop-in `owner` on `adapter`: `settings` (its named ones
+    and the API parameters), the User-Agent and SDK headers its partner's SDK sends
+    (`sdk_agents.py`)."""
+    from .model import ChatModel
+    from .sdk_agents import sdk_headers
+
+    built = ChatModel(adapter, model, **settings)
+    built.sdk_headers = sdk_headers(owner)
+    return built

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable as LCRunnable
     from pydantic import SecretStr
 
-    from ..chat.langchain_hooks import DropInEngine
+    from ..chat.partner_record import PartnerClass
 
 __all__ = ["EngineClass", "LangChainChat"]
 
@@ -65,7 +65,7 @@ class LangChainChat(Protocol):
 
 
 class EngineClass(Protocol):
-    """A drop-in's LangChain class (`DropInChatModel`'s): the chatplex drop-in it builds
-    its calls on."""
+    """A drop-in's LangChain class (`DropInChatModel`'s): the partner class's record it
+    builds its model from."""
 
-    _engine: ClassVar[type[DropInEngine]]
+    _record: ClassVar[PartnerClass]

@@ -11,12 +11,14 @@ call underneath is chatplex's.
 >>> llm = ChatOpenAI(model="gpt-4o-mini", temperature=0)              # doctest: +SKIP
 >>> create_agent(llm, tools).invoke({"messages": [("user", "hi")]})   # doctest: +SKIP
 
-Each class is made once, on first use, from the engine of the same name (chatplex's own
-drop-in, `providers/<wire>/dropin.py`), which takes the constructor parameters: the same
-names, aliases, checks and refusals, and the same requests. The settings of LangChain's
-`BaseChatModel` (`callbacks`, `tags`, `metadata`, `cache`, `rate_limiter`, `name`,
-`disable_streaming`, `profile`, ...) and `streaming` stay LangChain's: LangChain runs
-them. The engine is `model.chatplex_model`. Every class made here is a
+Each class is made once, on first use, from what its module names
+(`providers/<wire>/dropin.py`): the partner class's record (`PartnerClass`), whose
+`build` makes its chatplex model from the constructor's keywords, or, for a name not
+moved off it yet (decision 013, slice 4), the engine of the same name, which takes them:
+the same names, aliases, checks and refusals, and the same requests. The settings of
+LangChain's `BaseChatModel` (`callbacks`, `tags`, `metadata`, `cache`, `rate_limiter`,
+`name`, `disable_streaming`, `profile`, ...) and `streaming` stay LangChain's: LangChain
+runs them. The model built is `model.chatplex_model`. Every class made here is a
 `FieldStoreChatModel` (`field_store.py`): the partner's fields, declared on it from its
 record, hold its settings, and its engine is built from them.
 """
@@ -33,7 +35,11 @@ from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.runnables import Runnable as LCRunnable
 
+from ..chat.dropin import TAIL
 from ..chat.langchain_hooks import DropInEngine
+from ..chat.model import ChatModel
+from ..chat.partner_record import REQUIRED
+from ..chat.partner_record import PartnerClass
 from ..dropins import DROP_IN_MODULES
 from .dropin_model import _NOT_GIVEN
 from .dropin_model import DropInChatModel
@@ -42,6 +48,7 @@ from .field_store import FieldStoreChatModel
 from .field_store import field_store_class
 from .field_values import declared_fields
 from .partner_class import class_view
+from .partner_fields import record_of
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
@@ -56,9 +63,9 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
     """
     mappings: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, module in DROP_IN_MODULES.items():
-        engine = getattr(import_module(module), name)
-        namespace = engine.partner_record.namespace
-        if namespace is not None and _serializable(engine):
+        record = record_of(getattr(import_module(module), name))
+        namespace = record.namespace
+        if namespace is not None and _serializable(record):
             mappings[(*namespace, name)] = (*__name__.split("."), name)
     return mappings
 
@@ -66,37 +73,44 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
 @functools.cache
 def langchain_class(name: str) -> type[DropInChatModel]:
     """The LangChain chat model of the drop-in `name` (`ChatOpenAI`, ...): made once,
-    from its engine, with the engine's signature and LangChain's own settings."""
+    from its record (or its engine's: `partner_fields.engine_record`), with its
+    constructor's signature and LangChain's own settings."""
     module = DROP_IN_MODULES.get(name)
     if module is None:
         raise AttributeError(f"chatplex has no drop-in named {name!r}")
-    engine = getattr(import_module(module), name)
+    found = getattr(import_module(module), name)
+    record = record_of(found)
+    engine = None if isinstance(found, PartnerClass) else found
     doc = (
         f"LangChain's `{name}` as a LangChain chat model running on chatplex: the "
         f"constructor is the partner package's (see `{module}.{name}` for the parameters "
         "and the differences kept); LangChain's own settings (`callbacks`, `cache`, "
         "`rate_limiter`, `disable_streaming`, `profile`, ...) are LangChain's."
     )
-    namespace = {"__module__": __name__, "__qualname__": name, "__doc__": doc, "_engine": engine}
+    namespace: dict[str, Any] = {"__module__": __name__, "__qualname__": name, "__doc__": doc}
+    namespace.update(_engine=engine, _record=record)
     # `isinstance(model, <the partner class>)` holds once the partner's module is loaded.
-    namespace.update(class_view(engine.partner_record.partner_class))
+    namespace.update(class_view(record.partner_class))
     # The partner class's class-level helpers (a static `create_cache_point`...).
-    for attribute, value in vars(engine).items():
+    for attribute, value in vars(engine or object).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
-    for method, (parameter, field) in engine.langchain_field_setters.items():
+    setters = {} if engine is None else engine.langchain_field_setters
+    for method, (parameter, field) in setters.items():
         namespace.setdefault(method, _field_setter(method, parameter, field))
-    hands_over = engine.langchain_bound_on is not DropInEngine.langchain_bound_on
+    hands_over = engine is not None and engine.langchain_bound_on is not _NOT_BOUND
     base = _BoundOnAnother if hands_over else FieldStoreChatModel
-    record = engine.partner_record
     # Its fields are the partner's, and hold its settings.
     form = record.fields
     lazy = () if form is None else form.clients
     annotations, fields = declared_fields(record.declared, lazy)
     namespace.update(fields, __annotations__=annotations)
     cls = field_store_class(name, namespace, base)
-    cls.__signature__ = _signature(engine)
+    cls.__signature__ = _signature(engine) if engine is not None else _record_signature(record)
     return cls
+
+
+_NOT_BOUND = DropInEngine.langchain_bound_on
 
 
 class _BoundOnAnother(FieldStoreChatModel):
@@ -147,10 +161,33 @@ def _field_setter(name: str, parameter: str, field: str) -> Any:
     return setter
 
 
+def _record_signature(record: PartnerClass) -> inspect.Signature:
+    """A record's constructor: the partner's fields (keyword-only, in its order, with
+    their defaults), chatplex's own settings every drop-in takes (`chat.dropin.TAIL`:
+    `ChatModel`'s, and LangChain's run settings), LangChain's own, then `**api_params`."""
+    keyword, handed = inspect.Parameter.KEYWORD_ONLY, inspect.signature(ChatModel).parameters
+    named = [
+        inspect.Parameter(f.name, keyword, annotation=f.annotation)
+        if f.default is REQUIRED
+        else inspect.Parameter(f.name, keyword, default=f.default_value(), annotation=f.annotation)
+        for f in record.declared
+    ]
+    taken = {p.name for p in named}
+    tail = [handed.get(n) or inspect.Parameter(n, keyword, default=None) for n in TAIL]
+    named += [p.replace(kind=keyword) for p in tail if p.name not in taken]
+    rest = inspect.Parameter("api_params", inspect.Parameter.VAR_KEYWORD, annotation="Any")
+    return _signature_of([*named, rest])
+
+
 def _signature(engine: type[DropInEngine]) -> inspect.Signature:
     """The engine's parameters (the partner's constructor and chatplex's settings), then
     LangChain's own settings, then the engine's `**api_params`."""
-    params = list(inspect.signature(engine).parameters.values())
+    return _signature_of(list(inspect.signature(engine).parameters.values()))
+
+
+def _signature_of(params: list[inspect.Parameter]) -> inspect.Signature:
+    """`params`, then LangChain's own settings (those not among them), then the
+    `**api_params` among them."""
     tail = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
     named = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
     taken = {p.name for p in named}

@@ -24,6 +24,7 @@ from ..chat import ChatModel
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
+from ..chat.partner_record import PartnerClass
 from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
 from . import dropin_serialized
@@ -31,7 +32,6 @@ from .dropin_settings import serializable as _serializable
 from .from_langchain import counted_as_given
 from .model import ChatChatplex
 from .partner_fields import ABSENT
-from .partner_fields import reading_form
 from .sdk_clients import ClientCache
 from .sdk_clients import sdk_client
 from .tool_binding import functions_only
@@ -46,10 +46,12 @@ _NOT_GIVEN: Any = object()
 
 
 class DropInChatModel(ChatChatplex):
-    """A `ChatChatplex` whose constructor is a chatplex drop-in's (`_engine`): the base
+    """A `ChatChatplex` whose constructor is its partner class's (`_record`, built by
+    its `build`; `_engine`: its engine class, for a name not moved off it yet): the base
     of every class `langchain_class` makes."""
 
-    _engine: ClassVar[type[DropInEngine]]
+    _engine: ClassVar[type[DropInEngine] | None]
+    _record: ClassVar[PartnerClass]
     # Replies as the partner's (its metadata keys, no model name added), None for a
     # function_calling reply without the call (every partner's first_tool_only parser),
     # streams never answered from a cache (`ChatChatplex._under_partner_name`).
@@ -81,7 +83,7 @@ class DropInChatModel(ChatChatplex):
             engine = self.__dict__.get("chatplex_model")
             if name.startswith("__") or engine is None:
                 raise
-            form = reading_form(self._engine)
+            form = self._record.fields
             if form is not None and name in form.clients:
                 return self._partner_client(name)  # (langchain-anthropic's are `_client`...)
             if name.startswith("_"):
@@ -92,7 +94,7 @@ class DropInChatModel(ChatChatplex):
     def _partner_value(self, name: str) -> Any:
         """Its field `name`, or the field an alias of the partner's names (its
         `effort` property: langchain-anthropic's); `ABSENT`: no field of the partner's."""
-        fields, form = type(self).model_fields, reading_form(self._engine)
+        fields, form = type(self).model_fields, self._record.fields
         if name not in fields and form is not None and form.aliases.get(name) in fields:
             name = form.aliases[name]
         return self.__dict__.get(name) if name in fields else ABSENT
@@ -100,7 +102,7 @@ class DropInChatModel(ChatChatplex):
     def _partner_client(self, name: str) -> Any:
         """The partner's SDK client attribute `name`, built on first read from the
         partner's fields as this model holds them (`sdk_clients.py`)."""
-        form = reading_form(self._engine)
+        form = self._record.fields
         assert form is not None  # (a client attribute is declared on its form)
 
         def field(key: str) -> Any:
@@ -108,12 +110,12 @@ class DropInChatModel(ChatChatplex):
             return None if value is ABSENT else value
 
         # (the partner package's version, where its User-Agent names it; else chatplex's)
-        version = named_versions(self._engine.partner_record.distribution, None)[0][1]
+        version = named_versions(self._record.distribution, None)[0][1]
         return sdk_client(form, self._sdk_clients, name, field, version)
 
     def _named_versions(self) -> tuple[tuple[str, str], ...]:
         """The partner's packages a trace's `lc_versions` names, else chatplex's."""
-        record = self._engine.partner_record
+        record = self._record
         return named_versions(record.distribution, record.versions)
 
     def bind_tools(
@@ -131,7 +133,7 @@ class DropInChatModel(ChatChatplex):
         tool_choice = None if tool_choice is _NOT_GIVEN else tool_choice
         if isinstance(engine, ChatModel) and functions_only(tools):
             # (what it binds as functions: all of them, or those the partner keeps)
-            tools, tool_choice = engine._tools_to_bind(tools, tool_choice)
+            tools, tool_choice = self._record.hooks.tools_to_bind(engine, tools, tool_choice)
         bound = ChatChatplex.bind_tools(model, tools, tool_choice=tool_choice, **kwargs)
         if given_none and partner_traits(_adapter_of(engine)).binds_given_none_choice:
             return bound.bind(tool_choice=None)  # as its partner binds it, given so
@@ -152,9 +154,10 @@ class DropInChatModel(ChatChatplex):
 
     def get_num_tokens(self, text: str) -> int:
         """As the partner class counts: its provider's count where it asks its provider
-        (`DropInEngine.langchain_num_tokens`), else langchain-core's (`get_token_ids`')."""
+        (`PartnerHooks.num_tokens`), else langchain-core's (`get_token_ids`')."""
         engine = _primary(self.chatplex_model)
-        counted = engine.langchain_num_tokens(text) if isinstance(engine, DropInEngine) else None
+        hook = self._record.hooks.num_tokens
+        counted = hook(engine, text) if isinstance(engine, ChatModel) else None
         return super().get_num_tokens(text) if counted is None else counted
 
     def get_num_tokens_from_messages(
@@ -185,7 +188,9 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _wire(self) -> str:
-        return str(getattr(self.chatplex_model, "provider", None) or self._engine.provider)
+        return str(
+            getattr(self.chatplex_model, "provider", None) or getattr(self._engine, "provider", "")
+        )
 
     @property
     def model_name(self) -> str | None:
@@ -205,13 +210,13 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _llm_type(self) -> str:
-        return self._engine.partner_record.llm_type or "chatplex"
+        return self._record.llm_type or "chatplex"
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         """The partner class's profile of this model (its data, shipped by chatplex in
         `profiles/`), adjusted by the engine as the partner adjusts it."""
         engine = self.chatplex_model
-        table = self._engine.partner_record.profiles
+        table = self._record.profiles
         if not profile_table(table) or not isinstance(engine, DropInEngine):
             return None
         found = found_profile(table, engine.langchain_profile_names())
@@ -222,13 +227,13 @@ class DropInChatModel(ChatChatplex):
         """As the partner class: serializable where LangChain's is, with its id, so
         `dumpd` writes what the partner package writes (and `load` of it builds the
         partner package's class, as it would from the partner's dump)."""
-        return _serializable(cls._engine)
+        return _serializable(cls._record)
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
         """The partner's namespace, serializable or not: LangChain's answers it for a
         class it does not serialize too (scripts and tracers read `lc_id()`)."""
-        namespace = cls._engine.partner_record.id_namespace
+        namespace = cls._record.id_namespace
         if namespace is None:
             return super().get_lc_namespace()
         return list(namespace)

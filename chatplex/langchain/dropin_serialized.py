@@ -18,10 +18,9 @@ from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret import scrub_text
 from .partner_fields import ABSENT
-from .partner_fields import reading_form
 
 if TYPE_CHECKING:
-    from ..chat.langchain_hooks import DropInEngine
+    from ..chat.partner_record import PartnerClass
 
 __all__ = ["AsPartner", "attributes", "function_written", "secrets"]
 
@@ -29,7 +28,7 @@ __all__ = ["AsPartner", "attributes", "function_written", "secrets"]
 class AsPartner(Protocol):
     """A drop-in as these read it (`dropin_model.DropInChatModel`)."""
 
-    _engine: ClassVar[type[DropInEngine]]
+    _record: ClassVar[PartnerClass]
 
     @property
     def chatplex_model(self) -> Any: ...
@@ -66,7 +65,7 @@ class _Unserializable:
 def attributes(model: AsPartner) -> dict[str, Any]:
     """The partner class's `lc_attributes` (`PartnerFields.attributes`), read from the
     partner's fields as the model holds them; none declared: LangChain's (none)."""
-    form = reading_form(model._engine)
+    form = model._record.fields
     if form is None:
         return {}
     found = {name: model._partner_value(name) for name in form.attributes}
@@ -80,7 +79,7 @@ def secrets(model: AsPartner) -> dict[str, str]:
     else every credential the constructor takes, by the environment variable `load`
     reads it from, `api_key` only where it is no alias of a `<provider>_api_key` (then
     the provider's variable)."""
-    form = model._engine.partner_record.fields
+    form = model._record.fields
     if form is not None and form.secrets:
         return dict(form.secrets)
     names = [n for n in inspect.signature(type(model)).parameters if is_secret_name(n)]

@@ -15,8 +15,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 
-from ..chat.langchain_hooks import DropInEngine
-from .partner_fields import reading_form
+from ..chat.partner_record import PartnerClass
 from .partner_fields import split_model_kwargs
 
 if TYPE_CHECKING:
@@ -31,11 +30,10 @@ SHARED_SETTINGS = frozenset({"output_version", "profile"})
 LANGCHAIN_SIDE = frozenset(BaseChatModel.model_fields) | {"streaming"}
 
 
-def serializable(engine: type[DropInEngine]) -> bool:
-    """Whether LangChain serializes the engine's partner class: it names one
+def serializable(record: PartnerClass) -> bool:
+    """Whether LangChain serializes the partner class: it names one
     (`PartnerClass.namespace`) and its form is not declared read-only (there the namespace
     is the partner's module path, which its `not_implemented` form writes)."""
-    record = engine.partner_record
     return record.namespace is not None and (record.fields is None or record.fields.serialized)
 
 
@@ -44,7 +42,7 @@ def with_settings(
 ) -> dict[str, Any]:
     """The keywords a model was built with, each of `settings` replacing what was given
     under any spelling of it (`model_name` replaces `model`)."""
-    form = reading_form(cls._engine)
+    form = cls._record.fields
     field = form.name if form is not None else str
     changed = {field(name) for name in settings}
     return {**{k: v for k, v in keywords.items() if field(k) not in changed}, **settings}
@@ -55,7 +53,7 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
     inside `model_kwargs` were assigned, not given to the constructor (the partner's
     validator did not lift them): sent over the fields they name, as the partner's
     request merges `model_kwargs` last, while the fields read as given."""
-    fields, rest = split_model_kwargs(cls._engine, keywords.get("model_kwargs"))
+    fields, rest = split_model_kwargs(cls._record, keywords.get("model_kwargs"))
     if not fields:
         return keywords
     return with_settings(cls, keywords, {**fields, "model_kwargs": rest})
@@ -63,8 +61,10 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
 
 @functools.cache
 def engine_parameters(cls: type[Any]) -> frozenset[str]:
-    """A drop-in class's engine's named constructor parameters (read once: each setting
-    assigned asks)."""
+    """A drop-in class's engine's named constructor parameters, or its record's fields
+    (read once: each setting assigned asks)."""
+    if cls._engine is None:
+        return frozenset(f.name for f in cls._record.declared)
     named = inspect.signature(cls._engine).parameters.values()
     return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
 
@@ -73,6 +73,6 @@ def engine_parameters(cls: type[Any]) -> frozenset[str]:
 def subclass_fields(cls: type[BaseModel], made: type[BaseModel]) -> frozenset[str]:
     """The fields a script's subclass of a drop-in declares (`class Mine(ChatOpenAI):
     suffix: str = "!"`): pydantic's, as on a subclass of the partner, not the engine's
-    (`made`: the drop-ins' base, whose subclass holding an `_engine` is the drop-in)."""
-    own = next((k for k in cls.__mro__ if "_engine" in vars(k) and issubclass(k, made)), cls)
+    (`made`: the drop-ins' base, whose subclass holding a `_record` is the drop-in)."""
+    own = next((k for k in cls.__mro__ if "_record" in vars(k) and issubclass(k, made)), cls)
     return frozenset(cls.model_fields) - frozenset(own.model_fields)

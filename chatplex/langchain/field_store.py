@@ -55,7 +55,6 @@ from .field_values import is_secret
 from .field_values import one_of
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
-from .partner_fields import reading_form
 from .partner_fields import settle_as_partner
 from .settings_fields import masked as _masked_setting
 from .wrapped import adapter_of
@@ -137,8 +136,8 @@ class FieldStoreChatModel(DropInChatModel):
             return values
         if "streaming" not in _declared(cls):
             values.pop("streaming", None)  # a partner with no such field drops the keyword
-        settle_as_partner(cls._engine, values)
-        form, kept = reading_form(cls._engine), _kept_apart(cls)
+        settle_as_partner(cls._record, values)
+        form, kept = cls._record.fields, _kept_apart(cls)
         if isinstance(values.get("stop"), str) and not (
             "stop" in kept or str in args_of(_declared(cls).get("stop"))
         ):
@@ -161,7 +160,7 @@ class FieldStoreChatModel(DropInChatModel):
                 other = values.setdefault(name, spelled_so)  # (else pydantic's choice: the name)
                 if alias not in fields:
                     values[name] = one_of(cls.__name__, name, other, alias, spelled_so)
-        values = cls._engine.langchain_settings(values)  # (its fields as it holds them)
+        values = cls._record.hooks.settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
         for name in fields.keys() & values.keys():
@@ -208,7 +207,7 @@ class FieldStoreChatModel(DropInChatModel):
         built: filled when not given (`PartnerFields.filled`), completed from other
         settings (`completed`), counted as set whatever was given (`assigned`). The
         engine is kept (`_built_from` says what it is now built from)."""
-        form = reading_form(self._engine)
+        form = self._record.fields
         if form is None:
             return
         held, fields, engine = self.__dict__, type(self).model_fields, self.chatplex_model
@@ -244,7 +243,7 @@ class FieldStoreChatModel(DropInChatModel):
         """What the engine is built from: each field of the partner's or chatplex's
         whose value differs from its default (given, or read from the environment),
         keys as `Secret`s, then `chatplex_settings`."""
-        cls, held, form = type(self), self.__dict__, reading_form(self._engine)
+        cls, held, form = type(self), self.__dict__, self._record.fields
         skipped = LANGCHAIN_SIDE | _DERIVED | subclass_fields(cls, DropInChatModel)
         if form is not None:  # (what the engine resolved, not given: resolved again)
             skipped = skipped | (form.resolved.keys() - self.model_fields_set)
@@ -273,7 +272,7 @@ class FieldStoreChatModel(DropInChatModel):
         """`keywords` without the settings the partner keeps in another field
         (`PartnerFields.kept_in`), where they are given as themselves: the engine takes
         them (and says where they are not sent) as given."""
-        form = reading_form(self._engine)
+        form = self._record.fields
         for keyword, name in (form.kept_in if form is not None else {}).items():
             within = keywords.get(name)
             if keyword in keywords and isinstance(within, Mapping) and keyword in within:
@@ -285,14 +284,14 @@ class FieldStoreChatModel(DropInChatModel):
         return keywords
 
     def _rebuild(self, keywords: dict[str, Any]) -> None:
-        """The engine built from `keywords`, as DropInChatModel builds it."""
-        cls = type(self)
+        """The engine built from `keywords` (`PartnerClass.build`)."""
+        cls, hooks = type(self), type(self)._record.hooks
         # (the fields hold what its "before" validators left: read as a copy's, as given)
-        settings = cls._engine.langchain_settings(cls._engine.langchain_rebuilt_settings(keywords))
-        engine = engine_as_partner(cls._engine, settings)
+        settings = hooks.settings(hooks.rebuilt_settings(keywords))
+        engine = engine_as_partner(cls._record, settings)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
-        chosen = engine.langchain_disable_streaming(
-            self.__dict__.get("disable_streaming") if given else None
+        chosen = hooks.disable_streaming(
+            engine, self.__dict__.get("disable_streaming") if given else None
         )
         if chosen is not None:
             self.__dict__["disable_streaming"] = chosen
@@ -348,11 +347,11 @@ class FieldStoreChatModel(DropInChatModel):
         validator; here built on first read, and written None in JSON, where the
         partner's raises), in the partner's order."""
         dumped: dict[str, Any] = handler(self)
-        form = reading_form(self._engine)
+        form = self._record.fields
         if form is None or not form.dumped:
             return self._masked(dumped)
         include, exclude, json_mode = info.include, info.exclude or (), info.mode_is_json()
-        dumps = {f.name for f in self._engine.partner_record.declared if not f.excluded}
+        dumps = {f.name for f in self._record.declared if not f.excluded}
         for name in form.clients:
             if name not in dumps:  # (excluded, private, or a property there: not dumped)
                 continue
@@ -368,7 +367,7 @@ class FieldStoreChatModel(DropInChatModel):
         """LangChain's (the fields not at their defaults), with the partner's SDK
         clients where they can be built, in the partner's order."""
         args = self._masked(dict(super(DropInChatModel, self).__repr_args__()))
-        form = reading_form(self._engine)
+        form = self._record.fields
         if form is None or not form.shown:
             return args.items()
         for name in (n for n in form.clients if not n.startswith("_")):  # (private: unshown)
@@ -403,7 +402,7 @@ class FieldStoreChatModel(DropInChatModel):
         if serialized.get("type") == "constructor":  # (no credential written in clear)
             # (nor a field it excludes: LangChain writes every `lc_secrets` name held,
             # those of ChatChatplex's and of the drop-in's own, the partner's none)
-            fields, form = type(self).model_fields, reading_form(self._engine)
+            fields, form = type(self).model_fields, self._record.fields
             kept = set(form.secrets) if form is not None else set()
             keys = self._keys()
             kwargs = self._masked(
@@ -416,7 +415,7 @@ class FieldStoreChatModel(DropInChatModel):
             serialized["kwargs"] = {
                 k: function_written(v, keys) if is_function(v) else v for k, v in kwargs.items()
             }
-        namespace = self._engine.partner_record.namespace
+        namespace = self._record.namespace
         if serialized.get("type") == "not_implemented" and namespace is not None:
             serialized["id"] = [*namespace, type(self).__name__]
         return serialized
@@ -424,7 +423,7 @@ class FieldStoreChatModel(DropInChatModel):
     def configurable_fields(self, **kwargs: Any) -> Any:
         """LangChain's, of the partner's fields and LangChain's (chatplex's own, hidden,
         are none of the partner's: refused as it refuses them)."""
-        names = {f.name for f in self._engine.partner_record.declared} | _LANGCHAIN_FIELDS
+        names = {f.name for f in self._record.declared} | _LANGCHAIN_FIELDS
         for key in kwargs.keys() - names:
             raise ValueError(f"Configuration key {key} not found in {type(self).__name__}")
         return super(DropInChatModel, self).configurable_fields(**kwargs)
@@ -435,7 +434,7 @@ class FieldStoreChatModel(DropInChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        form = reading_form(self._engine)
+        form = self._record.fields
         reported = True if form is None else form.identifying
         if isinstance(reported, bool):
             return super(DropInChatModel, self)._identifying_params if reported else {}
@@ -444,7 +443,7 @@ class FieldStoreChatModel(DropInChatModel):
 
     @property
     def _default_params(self) -> dict[str, Any]:
-        form = reading_form(self._engine)
+        form = self._record.fields
         if form is None or form.default_params is None:
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute '_default_params'"
@@ -458,7 +457,7 @@ class FieldStoreChatModel(DropInChatModel):
         self, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         kwargs = self._shown_with(kwargs)
-        form = reading_form(self._engine)
+        form = self._record.fields
         identifying = self._identifying_params
         params = self._langchain_invocation_params(identifying, stop, kwargs)
         if form is None or isinstance(form.identifying, bool):
@@ -489,8 +488,8 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     per class: compared with, never changed)."""
     fields = cls.model_fields
     plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
-    declared = {f.name: f.default_value() for f in cls._engine.partner_record.declared}
-    form = reading_form(cls._engine)  # (its validators' defaults the engine has no setting for)
+    declared = {f.name: f.default_value() for f in cls._record.declared}
+    form = cls._record.fields  # (its validators' defaults the engine has no setting for)
     inert = {} if form is None else {n: form.defaults[n] for n in form.inert & form.defaults.keys()}
     return {**plain, **{n: v for n, v in {**declared, **inert}.items() if n in fields}}
 
@@ -498,7 +497,7 @@ def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
 @functools.cache
 def _declared(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     """The partner's own fields' annotations by name (not ChatChatplex's fields)."""
-    return {f.name: f.annotation for f in cls._engine.partner_record.declared}
+    return {f.name: f.annotation for f in cls._record.declared}
 
 
 @functools.cache
@@ -506,7 +505,7 @@ def _kept_apart(cls: type[FieldStoreChatModel]) -> frozenset[str]:
     """The keywords the partner keeps in another field (`PartnerFields.kept_in`) and has
     no field of, where chatplex's drop-in has one (langchain-perplexity's `stop`): taken
     as given into `chatplex_settings`, held in that field (`_validated`)."""
-    form = reading_form(cls._engine)
+    form = cls._record.fields
     kept = form.kept_in.keys() - _declared(cls).keys() if form is not None else set()
     return frozenset(kept - LANGCHAIN_SIDE)
 
@@ -515,7 +514,7 @@ def _kept_apart(cls: type[FieldStoreChatModel]) -> frozenset[str]:
 def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
     """Each alias of the partner's that is no field of its: the fields it sets (each)."""
     aliased: dict[str, tuple[str, ...]] = {}
-    for field in cls._engine.partner_record.declared:
+    for field in cls._record.declared:
         if field.alias is not None and field.alias != field.name:
             aliased[field.alias] = (*aliased.get(field.alias, ()), field.name)
     return {a: names for a, names in aliased.items() if a not in _declared(cls)}
@@ -530,7 +529,7 @@ def _answered(cls: type[FieldStoreChatModel]) -> dict[str, str]:
     """ChatChatplex's settings the partner has no field of but answers as a property of
     its fields (`PartnerFields.filled` naming one: langchain-google-vertexai's
     `max_tokens`), by the engine's attribute: held as the engine has them, never sent."""
-    form = reading_form(cls._engine)
+    form = cls._record.fields
     filled = {} if form is None else form.filled
     return {n: a for n, a in filled.items() if n in cls.model_fields and n not in _declared(cls)}
 

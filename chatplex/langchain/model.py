@@ -375,7 +375,7 @@ class ChatChatplex(BaseChatModel):
         # them (langchain-openai's for its Responses API's rows too, which carry none;
         # a preset's partner by its `llm_output` style), else LangChain's empty one.
         engine = primary(self.chatplex_model)
-        record = getattr(engine, "partner_record", None)
+        record = getattr(self, "_record", None) or getattr(engine, "partner_record", None)
         style = (record and record.combined_output) or combining_style(
             getattr(engine, "provider_label", None) or self._wire
         )

@@ -3,22 +3,28 @@ on the keywords given (`settle_as_partner`: fields lifted out of `model_kwargs`,
 required fields, None refused where its field's type has none, its candidate count),
 and the engine built from them, refused and speaking as the partner
 (`engine_as_partner`: its error classes and words, retries, reading of replies). The
-partner's form is its engine's `partner_record.fields`; this module names no partner."""
+partner's form is its record's `fields` (`chat/partner_record.py`: a name's module names
+its record, or its engine class does: `engine_record`); this module names no partner."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 from typing import Final
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import TypeAdapter
 
+from ..chat import ChatModel
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
 from ..chat.partner_form import PartnerFields
+from ..chat.partner_record import PartnerClass
+from ..chat.partner_record import PartnerHooks
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
 from .traits import missing_key_error
@@ -29,8 +35,10 @@ __all__ = [
     "ABSENT",
     "built_as_partner",
     "engine_as_partner",
+    "engine_record",
     "lift_model_kwargs",
     "reading_form",
+    "record_of",
     "settle_as_partner",
     "split_model_kwargs",
 ]
@@ -45,7 +53,50 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
-def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
+def record_of(found: PartnerClass | type[DropInEngine]) -> PartnerClass:
+    """The record of what a drop-in's module names: the record itself, or an engine
+    class's (`engine_record`)."""
+    return found if isinstance(found, PartnerClass) else engine_record(found)
+
+
+_ENGINE_RECORDS: dict[type[DropInEngine], PartnerClass] = {}
+
+
+def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
+    """An engine class's record (`partner_record`) with the engine as its `build` and
+    its `langchain_*` methods as its hooks: the one place a name not moved off its
+    engine yet differs (decision 013, slice 4; slice 5 deletes it with the engines)."""
+    record = _ENGINE_RECORDS.get(engine_type)
+    if record is None:
+        record = _ENGINE_RECORDS[engine_type] = dataclasses.replace(
+            engine_type.partner_record,
+            build=lambda keywords: engine_type(**keywords),
+            hooks=PartnerHooks(
+                settings=engine_type.langchain_settings,
+                rebuilt_settings=engine_type.langchain_rebuilt_settings,
+                disable_streaming=_engine_disable_streaming,
+                num_tokens=_engine_num_tokens,
+                tools_to_bind=_engine_tools_to_bind,
+            ),
+        )
+    return record
+
+
+def _engine_disable_streaming(model: ChatModel, given: bool | str | None) -> bool | str | None:
+    return model.langchain_disable_streaming(given) if isinstance(model, DropInEngine) else given
+
+
+def _engine_num_tokens(model: ChatModel, text: str) -> int | None:
+    return model.langchain_num_tokens(text) if isinstance(model, DropInEngine) else None
+
+
+def _engine_tools_to_bind(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    return model._tools_to_bind(tools, tool_choice)
+
+
+def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
     """What the partner class's validators do to the constructor's keywords `values`
     before anything is built: its fields lifted out of `model_kwargs`, a field it
     requires refused when missing (`PartnerFields.required`) and None refused for a
@@ -53,8 +104,8 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
     the drop-in would take either as not given and call its default model), its
     candidate count read as its int field reads it (`n` among `PartnerFields.dumped`)
     and checked (`PartnerFields.checks_candidates`, its words)."""
-    lift_model_kwargs(engine_type, values)
-    form = reading_form(engine_type)
+    lift_model_kwargs(record, values)
+    form = record.fields
     if form is None:
         return
     missing = sorted(form.required - {form.name(k) for k in values})
@@ -78,15 +129,16 @@ def settle_as_partner(engine_type: type[DropInEngine], values: dict[str, Any]) -
         raise ValueError("n must be 1 when streaming.")
 
 
-def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) -> DropInEngine:
-    """The engine built from the constructor's settled `keywords`, refused as its
-    partner class refuses them: a value of the wrong type (chatplex's TypeError) as a
+def built_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatModel:
+    """The model built (`PartnerClass.build`) from the constructor's settled `keywords`,
+    refused as its partner class refuses them: a value of the wrong type (chatplex's TypeError) as a
     ValueError, which pydantic raises as its ValidationError, as the partner's field
     validation does (a script's `except ValidationError` catches it); a missing key
     as its partner's error (`missing_key_error`). A name it does not take stays a
     TypeError."""
+    assert record.build is not None  # (every drop-in's: its own, or its engine's)
     try:
-        return engine_type(**_as_held_by_partner(engine_type, keywords))
+        return record.build(_as_held_by_partner(record, keywords))
     except MissingKeyError as err:
         partner = missing_key_error(err)
         if partner is None:
@@ -98,42 +150,42 @@ def built_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) 
         raise ValueError(str(err)) from None  # (pydantic shows the words, not a chain)
 
 
-def engine_as_partner(engine_type: type[DropInEngine], keywords: dict[str, Any]) -> DropInEngine:
-    """The engine `built_as_partner`, then speaking as its partner under LangChain's
-    name: its error words, its retries and failures (`PartnerCalls`), its reading of
-    replies (`PartnerTraits.partner_reading`)."""
-    engine = built_as_partner(engine_type, keywords)
+def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatModel:
+    """The model `built_as_partner`, then speaking as its partner under LangChain's
+    name: its error words, its retries and failures, its bound tool lists
+    (`PartnerCalls`), its reading of replies (`PartnerTraits.partner_reading`)."""
+    engine = built_as_partner(record, keywords)
     engine.partner_words = True
-    engine.partner_calls = partner_calls(engine.adapter)
+    calls = partner_calls(engine.adapter)
+    kept = record.partner_class is not None  # (its bound tool lists: as its class's)
+    engine.partner_calls = dataclasses.replace(calls, keeps_bound_tool_lists=kept)
     reading = partner_traits(engine.adapter).partner_reading
     if engine.adapter is not None and reading is not None:
         engine.adapter = reading(engine.adapter)
     return engine
 
 
-def _as_held_by_partner(
-    engine_type: type[DropInEngine], keywords: dict[str, Any]
-) -> dict[str, Any]:
+def _as_held_by_partner(record: PartnerClass, keywords: dict[str, Any]) -> dict[str, Any]:
     """`keywords` with an int timeout as the float its partner holds (unless its form
     types that field otherwise: `PartnerFields.floats` without it): its SDK client is
     built from that value, and a Stainless SDK writes it in its
     `x-stainless-read-timeout` header (`5.0`), where a call's goes to the SDK as given
     (`5`)."""
-    form = reading_form(engine_type)
+    form = record.fields
     if form is not None and form.name("timeout") not in form.floats:
         return keywords
     timeouts = {k for k, v in LANGCHAIN_ALIASES.items() if v == "timeout"} | {"timeout"}
     return {k: float(v) if type(v) is int and k in timeouts else v for k, v in keywords.items()}
 
 
-def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -> None:
+def lift_model_kwargs(record: PartnerClass, values: dict[str, Any]) -> None:
     """The partner class's own fields given inside `model_kwargs`, taken out as those
     fields (in `values`, the constructor's keywords; the dict given is not changed), with
     langchain-core's warning, where that class does so
     (`PartnerClass.lifts_model_kwargs`). A keyword also given inside
     `model_kwargs` is a ValueError there, as in langchain-core's `build_model_kwargs`."""
-    fields, rest = split_model_kwargs(engine_type, values.get("model_kwargs"))
-    outer = engine_type.partner_record.lifts_model_kwargs
+    fields, rest = split_model_kwargs(record, values.get("model_kwargs"))
+    outer = record.lifts_model_kwargs
     if not fields or outer is None:
         return
     twice = next((name for name in values if name in fields or name in rest), None)
@@ -144,15 +196,13 @@ def lift_model_kwargs(engine_type: type[DropInEngine], values: dict[str, Any]) -
     values.update(fields)
 
 
-def split_model_kwargs(
-    engine_type: type[DropInEngine], extra: Any
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_model_kwargs(record: PartnerClass, extra: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """`extra` (a `model_kwargs`) split into the partner class's own fields (those it
     dumps, its SDK clients, LangChain's; under any of their names) and the rest, where
     that class lifts its fields out (`PartnerClass.lifts_model_kwargs`); no
     fields where it does not, or `extra` is no mapping."""
-    form = reading_form(engine_type)
-    if engine_type.partner_record.lifts_model_kwargs is None or form is None:
+    form = record.fields
+    if record.lifts_model_kwargs is None or form is None:
         return {}, {}
     if not isinstance(extra, Mapping):
         return {}, {}
@@ -168,7 +218,7 @@ def split_model_kwargs(
     return fields, rest
 
 
-def reading_form(engine_type: type[DropInEngine]) -> PartnerFields | None:
-    """The partner's fields as the engine declares them (serialized by LangChain or
+def reading_form(found: PartnerClass | type[DropInEngine]) -> PartnerFields | None:
+    """The partner's fields as its record declares them (serialized by LangChain or
     not: `PartnerFields.serialized`); None: none declared."""
-    return engine_type.partner_record.fields
+    return record_of(found).fields

@@ -64,7 +64,7 @@ def ls_params(
     field holds it: `PartnerFields.held`)."""
     engine = primary(model.chatplex_model)
     name, rule = _ls_rule(model, engine)
-    record = getattr(engine, "partner_record", None)
+    record = getattr(model, "_record", None) or getattr(engine, "partner_record", None)
     form = serialized_form(record and record.fields) or _NO_FORM
 
     def setting(field: str) -> Any:

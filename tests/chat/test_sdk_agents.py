@@ -29,6 +29,7 @@ from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.dropins import SDK_HEADERS
 from chatplex.version import USER_AGENT
+from tests._dropins import engine
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._replies import anthropic_message
@@ -200,10 +201,10 @@ def test_a_dropin_sends_its_partner_sdks_headers(seen: Seen, name: str, sync: bo
     partner = getattr(pytest.importorskip(PARTNERS[name][0]), name)
     theirs = _partners_own(name, _sent(seen, partner, name, sync))
     ours = _sent(seen, getattr(chatplex.langchain, name), name, sync)
-    engine = _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync)
+    built = _sent(seen, engine(name), name, sync)
     if name == "ChatGoogleGenerativeAI":  # its SDK appends to its User-Agent: so do we
         theirs["user-agent"] += f" {USER_AGENT}"
-    assert ours == engine == theirs
+    assert ours == built == theirs
 
 
 #: The partners whose SDK is Stainless's (it sets `x-stainless-retry-count` and
@@ -338,7 +339,7 @@ def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
     if name == "ChatOpenRouter":  # (langchain-openrouter's default app_title, sent)
         expected["x-title"] = "LangChain"
     assert _sent(seen, getattr(chatplex.langchain, name), name, sync) == expected
-    assert _sent(seen, getattr(chatplex.langchain, name)._engine, name, sync) == expected
+    assert _sent(seen, engine(name), name, sync) == expected
 
 
 def test_every_dropin_name_sends_its_partners_headers_or_says_why_not() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatCohere
 from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.chat_protocol import EngineClass
 from chatplex.langchain.chat_protocol import LangChainChat
@@ -28,9 +29,9 @@ def test_every_member_the_collaborators_read_is_the_models(cls: type) -> None:
     assert missing == set()
 
 
-def test_a_drop_in_class_names_its_engine() -> None:
-    from chatplex.chat import ChatModel
+def test_a_drop_in_class_names_its_partner_record() -> None:
+    from chatplex.chat.partner_record import PartnerClass
 
-    assert _members(EngineClass) == {"_engine"}
-    for cls in (ChatOpenAI, ChatAnthropic):
-        assert issubclass(cls._engine, ChatModel)  # type: ignore[attr-defined]
+    assert _members(EngineClass) == {"_record"}
+    for cls in (ChatOpenAI, ChatAnthropic, ChatCohere):
+        assert isinstance(cls._record, PartnerClass)  # type: ignore[attr-defined]

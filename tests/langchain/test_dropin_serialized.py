@@ -119,8 +119,7 @@ def test_default_params_left_out_of_identifying_params_are_declared_beside_them(
 
     declared = 0
     for name in over_langchain.__all__:
-        engine = getattr(getattr(over_langchain, name), "_engine", None)
-        form = getattr(getattr(engine, "partner_record", None), "fields", None)
+        form = getattr(getattr(getattr(over_langchain, name), "_record", None), "fields", None)
         if isinstance(getattr(form, "default_params", None), frozenset):
             declared += 1
             assert isinstance(form.identifying, IdentifyingParams), name

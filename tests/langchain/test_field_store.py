@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 import chatplex.langchain
 from chatplex.langchain.field_store import FieldStoreChatModel
-from chatplex.providers.cohere.dropin_record import CHAT_COHERE
+from chatplex.providers.cohere.dropin import ChatCohere as CHAT_COHERE
 from tests._env import without_variables
 
 URL = "https://api.cohere.com/v2/chat"

@@ -76,7 +76,7 @@ def test_every_drop_in_over_langchain_openai_is_a_base_chat_openai() -> None:
 
 @pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
 def test_each_declared_partner_class_is_where_it_is_declared(name: str) -> None:
-    record = langchain_class(name)._engine.partner_record
+    record = langchain_class(name)._record
     where = record.partner_class
     if where is None:  # only chatplex names it (no partner package)
         assert record.distribution is None

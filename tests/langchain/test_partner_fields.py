@@ -251,7 +251,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         # a playground shows, each field typed as the partner's (its model a `str`
         # where the drop-in's `model` is `str | None`; langchain-groq's temperature a
         # `float`), under the partner's field name (langchain-aws' `model_id`).
-        form = reading_form(getattr(chatplex.langchain, name)._engine)
+        form = getattr(chatplex.langchain, name)._record.fields
         assert isinstance(form, PartnerFields)
         fields = {
             form.name("model"): ConfigurableField(id="model", name="Model"),
@@ -280,7 +280,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         ],
     )
     def test_the_key_from_the_environment(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        form = reading_form(getattr(chatplex.langchain, name)._engine)
+        form = getattr(chatplex.langchain, name)._record.fields
         assert isinstance(form, PartnerFields)
         field = form.name("api_key")
         variable = form.secrets[field]
@@ -449,7 +449,7 @@ def test_chatplexs_own_name_and_a_class_with_no_partner_dump_chatplexs_settings(
         dumped = model.model_dump()
         assert {"model", "api_key", "base_url"} <= set(dumped)
         assert _KEY not in model.model_dump_json()
-    assert reading_form(undeclared._engine) is None
+    assert undeclared._record.fields is None
 
 
 #: The drop-ins whose partner LangChain does not serialize and which declare its fields.
@@ -467,7 +467,7 @@ _READ_ONLY = (
 def test_a_partner_langchain_does_not_serialize_is_read_by_its_form_only(name: str) -> None:
     # Its form is declared beside its engine for reading its fields; the drop-in
     # serializes as chatplex's own class does, writing no partner field.
-    form = reading_form(getattr(chatplex.langchain, name)._engine)
+    form = getattr(chatplex.langchain, name)._record.fields
     assert form is not None and form.serialized is False
     module, provider, connection = _OTHERS[name]
     llm = getattr(chatplex.langchain, name)(model=MODELS[provider], temperature=0, **connection)
@@ -489,16 +489,18 @@ def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None
 
 def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> None:
     from chatplex.langchain.partner_fields import built_as_partner
+    from chatplex.langchain.partner_fields import engine_record
     from chatplex.providers.compatible.dropin import ChatMistralAI
     from chatplex.providers.openai.dropin import ChatOpenAI
 
+    openai, mistral = engine_record(ChatOpenAI), engine_record(ChatMistralAI)
     # An int timeout as the float langchain-openai holds; Mistral's partner types it int.
-    assert built_as_partner(ChatOpenAI, {"api_key": "k", "timeout": 5}).timeout == 5.0
-    assert type(built_as_partner(ChatOpenAI, {"api_key": "k", "timeout": 5}).timeout) is float
-    assert type(built_as_partner(ChatMistralAI, {"api_key": "k", "timeout": 5}).timeout) is int
+    assert built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout == 5.0
+    assert type(built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout) is float
+    assert type(built_as_partner(mistral, {"api_key": "k", "timeout": 5}).timeout) is int
     # A value of the wrong type: a ValueError (pydantic's ValidationError in a validator);
     # a name the engine does not take stays a TypeError.
     with pytest.raises(ValueError, match="stop must be"):
-        built_as_partner(ChatOpenAI, {"api_key": "k", "stop": 5})
+        built_as_partner(openai, {"api_key": "k", "stop": 5})
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
-        built_as_partner(ChatOpenAI, {"api_key": "k", "temprature": 0})
+        built_as_partner(openai, {"api_key": "k", "temprature": 0})

@@ -310,7 +310,7 @@ def _base_url_field(name: str) -> str:
     (langchain-groq's `groq_api_base`; `base_url` is its alias, no attribute there; the
     last: a langchain-openai subclass's own, not langchain-openai's `openai_api_base`),
     or "" where none does."""
-    record = getattr(chatplex.langchain, name)._engine.partner_record
+    record = getattr(chatplex.langchain, name)._record
     named = (f.name for f in reversed(record.declared) if "base_url" in (f.name, f.alias))
     return next(named, "")
 

@@ -117,12 +117,12 @@ def test_tokenize_counts_a_token_per_word() -> None:
 
 
 def test_the_drop_in_counts_with_the_mock_server() -> None:
+    from chatplex.langchain import ChatCohere
     from chatplex.providers.cohere import tokenizer
-    from chatplex.providers.cohere.dropin import ChatCohere
     from chatplex.testing import MockServer
 
     tokenizer.forget()
     with MockServer() as server:
         model = ChatCohere(model="command-r", cohere_api_key="k", base_url=server.url)
         # No model record is served (a 404): the count is the endpoint's.
-        assert model.langchain_num_tokens("one two three") == 3
+        assert model.get_num_tokens("one two three") == 3

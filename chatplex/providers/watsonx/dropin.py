@@ -1,14 +1,31 @@
-"""`ChatWatsonx`: a chatplex chat model that takes langchain-ibm's constructor.
+"""`ChatWatsonx`: langchain-ibm's class as a record (`PartnerClass`), built without an
+engine class: `chatplex.langchain.ChatWatsonx` makes its LangChain chat model from it.
 
 A script written for `langchain_ibm.ChatWatsonx` ports by changing its import line: the
 parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
-`project_id`, `space_id`, `params`, the chat parameters, `streaming`), the model is
-chatplex's over watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`), named
-`ChatWatsonx` in events, logs and callbacks.
+`project_id`, `space_id`, `params`, the chat parameters, `streaming`), plus chatplex's
+own (`max_retries`, `rate_limit`, `retry_policy`, `timeout`, `extra_headers`,
+`http_client`, `http_async_client`, `iam_url`...). Other keywords must be chat
+parameters of the API (`guided_json`, `guided_choice`...); anything else is a TypeError
+naming the closest known name. The model (`build`) is a plain `ChatModel` over
+watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`), named `ChatWatsonx`
+in events, logs and callbacks.
 
->>> model = ChatWatsonx(model_id="ibm/granite-3-8b-instruct", url="https://us-south.ml.cloud.ibm.com",
-...                     api_key="ibm-example", project_id="p-1", temperature=0)
->>> model.get_name(), model.model_id, model.temperature
+The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
+expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
+classes (`ApiRequestFailure`, `WMLClientError`) where it is installed. Deliberate
+differences from langchain-ibm (docs/providers/watsonx.md lists each with why): no
+request at construction (langchain-ibm asks the service for its model list and its
+token then); `model=` names the model as `model_id=` does (langchain-ibm sends it to
+the Model Gateway, which chatplex does not build); a per-call `stop` is sent as the
+chat API's `stop` (langchain-ibm sends `stop_sequences`, which the chat API does not
+take); tool-call arguments that are not JSON are an invalid tool call with the
+reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
+
+>>> model = build({"model_id": "ibm/granite-3-8b-instruct", "api_key": "ibm-example",
+...                "url": "https://us-south.ml.cloud.ibm.com", "project_id": "p-1",
+...                "temperature": 0})
+>>> model.get_name(), model.model, model.temperature
 ('ChatWatsonx', 'ibm/granite-3-8b-instruct', 0)
 """
 
@@ -17,22 +34,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Literal
+
+from pydantic import SecretStr
 
 from ...chat.dropin import check_refused
-from ...chat.dropin import checked_api_params
-from ...chat.dropin import dropin
-from ...chat.dropin_fields import API_KEY
-from ...chat.dropin_fields import SAMPLING
-from ...chat.dropin_fields import STREAMING
-from ...chat.dropin_fields import take_params
-from ...chat.langchain_hooks import DropInEngine
-from .dropin_record import CHAT_WATSONX
+from ...chat.dropin import pick
+from ...chat.partner_record import PartnerClass
+from ...chat.partner_record import PartnerField
+from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_settings
+from ...secret import is_secret_name
+from ...secret.arguments import hold_keys
 
 if TYPE_CHECKING:
-    from ...secret import Secret
+    from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx"]
+__all__ = ["ChatWatsonx", "build"]
 
+_OWNER = "ChatWatsonx"
 _CPD = (
     "IBM Cloud Pak for Data (username/password/instance_id/version) is not supported by "
     "chatplex's watsonx wire: use an IBM Cloud API key (api_key=) or a bearer token (token=)"
@@ -55,105 +76,44 @@ _REFUSED = {
 }
 #: The off values of those (langchain-ibm's `verify` default is None; True is the same).
 _OFF = {"verify": (None, True)}
-#: ChatWatsonx's fields that are chat parameters sent in the body as given.
-_BODY_FIELDS = (
-    "frequency_penalty",
-    "logprobs",
-    "top_logprobs",
-    "max_completion_tokens",
-    "n",
-    "presence_penalty",
-    "response_format",
-    "time_limit",
-    "logit_bias",
-    "seed",
-    "chat_template_kwargs",
-    "reasoning_effort",
-    "include_reasoning",
-    "repetition_penalty",
-    "length_penalty",
-)
+#: Its fields held on the model's settings: langchain-ibm's `params` hold them too.
+_SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
 
 
-#: The parameters it shares with other drop-ins.
-_FIELDS = (*SAMPLING, STREAMING, API_KEY)
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-ibm's constructor: the model from its fields as held (`PartnerClass.build`).
+    `params` (a dict, or ibm-watsonx-ai's `TextChatParameters`) and the fields may not
+    both give a chat parameter (langchain-ibm's `check_duplicate_chat_params`)."""
+    from .adapter import WatsonxAdapter
+    from .auth import IAM_URL
 
-
-@dropin(fields=_FIELDS, declared=_BODY_FIELDS, aliases={"apikey": "api_key", "model": "model_id"})
-class ChatWatsonx(DropInEngine):
-    """IBM watsonx.ai's text chat API with langchain-ibm's constructor. Parameters are
-    langchain-ibm's, plus chatplex's own (`max_retries`, `rate_limit`, `retry_policy`,
-    `timeout`, `extra_headers`, `http_client`, `http_async_client`...). Other keywords
-    must be chat parameters of the API (`guided_json`, `guided_choice`...); anything else
-    is a TypeError naming the closest known name.
-
-    The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
-    expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
-    classes (`ApiRequestFailure`, `WMLClientError`) where it is installed. Deliberate
-    differences from langchain-ibm (docs/providers/watsonx.md lists each with why): no
-    request at construction (langchain-ibm asks the service for its model list and its
-    token then); `model=` names the model as `model_id=` does (langchain-ibm sends it to
-    the Model Gateway, which chatplex does not build); a per-call `stop` is sent as the
-    chat API's `stop` (langchain-ibm sends `stop_sequences`, which the chat API does not
-    take); tool-call arguments that are not JSON are an invalid tool call with the
-    reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
-    """
-
-    structured_output_method = "function_calling"  # langchain-ibm's default
-    partner_record = CHAT_WATSONX
-
-    def __init__(
-        self,
-        model_id: str | None = None,
-        *,
-        url: str | Secret | None = None,
-        token: str | Secret | None = None,
-        project_id: str | None = None,
-        space_id: str | None = None,
-        params: Mapping[str, Any] | Any = None,
-        validate_model: bool = True,
-        iam_url: str | None = None,
-        **params_: Any,
-    ) -> None:
-        from .adapter import WatsonxAdapter
-        from .auth import IAM_URL
-
-        taken = take_params(self, params_, _FIELDS)
-        owner, given = taken.owner, taken.given
-        rest = check_refused(owner, "ibm", taken.api_params, own=_REFUSED, own_off=_OFF)
-        in_params = _given_params(params)
-        both = sorted(set(in_params) & {k for k, v in rest.items() if v is not None})
-        if both:  # langchain-ibm's check_duplicate_chat_params
-            raise ValueError(f"{owner}: {', '.join(both)} given both as a field and in params")
-        api_params = taken.api_params = checked_api_params(self, "ibm", {**in_params, **rest})
-        if not model_id:
-            raise TypeError(f"{owner} needs model_id=... (e.g. 'ibm/granite-3-8b-instruct')")
-        # langchain-ibm's `params` hold the sampling settings too: as its fields' values.
-        sampling = {f.name: _one(owner, f.name, given[f.name], api_params) for f in SAMPLING}
-        adapter = WatsonxAdapter(
-            api_key=given["api_key"],
-            base_url=url,
-            token=token,
-            project_id=project_id,
-            space_id=space_id,
-            iam_url=iam_url or IAM_URL,
-        )
-        taken.settle(self, adapter, model_id, streaming=given["streaming"], **sampling)
-        self.project_id = adapter.scope.get("project_id")
-        self.space_id = adapter.scope.get("space_id")
-        self.params = dict(in_params)
-        self.validate_model = validate_model  # accepted: chatplex asks nothing at build
-
-    @property
-    def model_id(self) -> str:
-        """langchain-ibm's name for the model."""
-        return self.model
-
-    @property
-    def url(self) -> str:
-        """The service URL (credentials masked)."""
-        adapter = self.adapter
-        return str(adapter.base_url or "") if adapter is not None else ""
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)
+    model_id = pick(_OWNER, model_id=given.pop("model_id", None), model=given.pop("model", None))
+    api_key = pick(_OWNER, api_key=given.pop("api_key", None), apikey=given.pop("apikey", None))
+    url, token, iam_url = (
+        given.pop("url", None),
+        given.pop("token", None),
+        given.pop("iam_url", None),
+    )
+    scope = {"project_id": given.pop("project_id", None), "space_id": given.pop("space_id", None)}
+    in_params = _given_params(given.pop("params", None))
+    given.pop("validate_model", None)  # accepted: chatplex asks nothing at build
+    sampling = {name: given.pop(name, None) for name in _SAMPLING}
+    settings = take_settings(given)
+    rest = check_refused(_OWNER, "ibm", given, own=_REFUSED, own_off=_OFF)
+    both = sorted(set(in_params) & {k for k, v in rest.items() if v is not None})
+    if both:  # langchain-ibm's check_duplicate_chat_params
+        raise ValueError(f"{_OWNER}: {', '.join(both)} given both as a field and in params")
+    api_params = checked_keywords(ChatWatsonx, _OWNER, "ibm", {**in_params, **rest})
+    if not model_id:
+        raise TypeError(f"{_OWNER} needs model_id=... (e.g. 'ibm/granite-3-8b-instruct')")
+    for name, value in sampling.items():  # (langchain-ibm's `params` hold them too)
+        settings[name] = _one(name, value, api_params)
+    adapter = WatsonxAdapter(
+        api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope
+    )
+    return partner_model(_OWNER, adapter, model_id, {**settings, **api_params})
 
 
 def _given_params(params: Any) -> Mapping[str, Any]:
@@ -171,10 +131,67 @@ def _given_params(params: Any) -> Mapping[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
-def _one(owner: str, name: str, value: Any, api_params: dict[str, Any]) -> Any:
+def _one(name: str, value: Any, api_params: dict[str, Any]) -> Any:
     """A sampling setting given as a field or in `params` (taken out of them): a
     ValueError when both give it, as langchain-ibm's `check_duplicate_chat_params`."""
     in_params = api_params.pop(name, None)
     if value is not None and in_params is not None:
-        raise ValueError(f"{owner}: {name} is given both as a field and in params")
+        raise ValueError(f"{_OWNER}: {name} is given both as a field and in params")
     return value if value is not None else in_params
+
+
+#: langchain-ibm's `ChatWatsonx` as data: the facts its LangChain class reports, its own
+#: pydantic fields, and how its model is built. It has no hooks of its own.
+ChatWatsonx = PartnerClass(
+    llm_type="watsonx-chat",
+    partner_class="langchain_ibm.chat_models:ChatWatsonx",
+    # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
+    # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are
+    # ibm-watsonx-ai's, not a dependency here: `Any`. Its aliases as it writes them (some
+    # are the field's own name).
+    declared=(
+        PartnerField("model_id", str | None),
+        PartnerField("model", str | None),
+        PartnerField("deployment_id", str | None),
+        PartnerField("project_id", str | None, alias="project_id", env=("WATSONX_PROJECT_ID",)),
+        PartnerField("space_id", str | None, alias="space_id", env=("WATSONX_SPACE_ID",)),
+        PartnerField("url", SecretStr, alias="url", env=("WATSONX_URL",)),
+        PartnerField("apikey", SecretStr | None),
+        # (taken as `api_key` or `apikey`: pydantic's validation alias, no `alias`)
+        PartnerField("api_key", SecretStr | None, env=("WATSONX_API_KEY", "WATSONX_APIKEY")),
+        PartnerField("token", SecretStr | None, alias="token", env=("WATSONX_TOKEN",)),
+        PartnerField("password", SecretStr | None, alias="password", env=("WATSONX_PASSWORD",)),
+        PartnerField("username", SecretStr | None, alias="username", env=("WATSONX_USERNAME",)),
+        PartnerField(
+            "instance_id", SecretStr | None, alias="instance_id", env=("WATSONX_INSTANCE_ID",)
+        ),
+        PartnerField("version", SecretStr | None),
+        PartnerField("params", Any),
+        PartnerField("frequency_penalty", float | None),
+        PartnerField("logprobs", bool | None),
+        PartnerField("top_logprobs", int | None),
+        PartnerField("max_tokens", int | None),
+        PartnerField("max_completion_tokens", int | None),
+        PartnerField("n", int | None),
+        PartnerField("presence_penalty", float | None),
+        PartnerField("temperature", float | None),
+        PartnerField("response_format", dict[str, Any] | None),
+        PartnerField("top_p", float | None),
+        PartnerField("time_limit", int | None),
+        PartnerField("logit_bias", dict[str, int] | None),
+        PartnerField("seed", int | None),
+        PartnerField("stop", list[str] | None),
+        PartnerField("chat_template_kwargs", dict[str, Any] | None),
+        PartnerField("reasoning_effort", Literal["low", "medium", "high"] | None),
+        PartnerField("include_reasoning", bool | None),
+        PartnerField("repetition_penalty", float | None),
+        PartnerField("length_penalty", float | None),
+        PartnerField("verify", str | bool | None),
+        PartnerField("validate_model", bool, True),
+        PartnerField("streaming", bool, False),
+        PartnerField("watsonx_model", Any, excluded=True),
+        PartnerField("watsonx_model_gateway", Any, excluded=True),
+        PartnerField("watsonx_client", Any, excluded=True),
+    ),
+    build=build,
+)

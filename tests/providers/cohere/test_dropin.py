@@ -1,5 +1,7 @@
-"""`ChatCohere` (`providers/cohere/dropin.py`): langchain-cohere's constructor, its
-defaults and names on the wire, refused settings, sync and async calls over respx."""
+"""`ChatCohere` (`providers/cohere/dropin.py`: its record's `build` and hooks), through
+the drop-in (`chatplex.langchain.ChatCohere`) and the model it builds (`chatplex_model`):
+langchain-cohere's constructor, its defaults and names on the wire, refused settings,
+sync and async calls over respx, its token counts."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from langchain_core.messages import HumanMessage
 
+from chatplex.langchain import ChatCohere
 from chatplex.providers.cohere import dropin as module
 from chatplex.providers.cohere import tokenizer
-from chatplex.providers.cohere.dropin import ChatCohere
 from tests._env import without_variables
 
 URL = "https://api.cohere.com/v2/chat"
@@ -61,29 +64,31 @@ def test_langchains_parameters_on_the_wire_sync_and_async(respx_mock: Any) -> No
 
 def test_defaults_and_names() -> None:
     model = ChatCohere(model="command-r", cohere_api_key="k")
-    assert model.get_name() == "ChatCohere" and model.model_name == "command-r"
-    assert model.timeout == 300 and model.max_retries == 2 and model.temperature is None
-    assert model.base_url == "https://api.cohere.com"
-    assert ChatCohere(model="m", api_key="k", timeout=5).timeout == 5
+    built = model.chatplex_model
+    assert model.get_name() == built.get_name() == "ChatCohere"
+    assert model.model_name == built.model == "command-r"
+    assert built.timeout == 300 and built.max_retries == 2 and built.temperature is None
+    assert str(built.adapter.base_url) == "https://api.cohere.com"
+    assert ChatCohere(model="m", api_key="k", timeout=5).chatplex_model.timeout == 5
 
 
 def test_the_environment_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COHERE_API_KEY", "co-env")
-    assert ChatCohere(model="m").adapter is not None
+    assert ChatCohere(model="m").chatplex_model.adapter is not None
     monkeypatch.delenv("COHERE_API_KEY")
     with pytest.raises(ValueError, match="Cohere API key missing"):
-        ChatCohere(model="m")
+        module.build({"model": "m"})  # (the drop-in raises its partner's: test_missing_key)
 
 
 def test_refusals_and_unknown_keywords() -> None:
-    with pytest.raises(TypeError, match="needs model"):
+    with pytest.raises(ValueError, match="needs model"):
         ChatCohere(cohere_api_key="k")
     with pytest.raises(TypeError, match="client=...\\) is not supported"):
         ChatCohere(model="m", cohere_api_key="k", client=object())
     with pytest.raises(TypeError, match="pass one of them"):
         ChatCohere(model="m", cohere_api_key="a", api_key="b")
     model = ChatCohere(model="m", cohere_api_key="k", seed=4, k=10)
-    assert model.extra_body == {"seed": 4, "k": 10}
+    assert model.chatplex_model.extra_body == {"seed": 4, "k": 10}
 
 
 #: A v2 stream: one text delta, then the end with the usage.
@@ -115,12 +120,12 @@ def test_langchains_stream_usage_is_taken_and_false_leaves_the_usage_out(
     )
     counted = {"input_tokens": 2, "output_tokens": 1, "total_tokens": 3}
 
-    async def merged_async(model: ChatCohere) -> Any:
+    async def merged_async(model: Any) -> Any:
         return _merged([chunk async for chunk in model.astream("hi")])
 
     for stream_usage, usage in ((True, counted), (False, None)):
         model = ChatCohere(model="m", cohere_api_key="k", stream_usage=stream_usage)
-        assert model.stream_usage is stream_usage
+        assert model.chatplex_model.stream_usage is stream_usage
         merged = _merged(list(model.stream("hi")))
         assert merged.content == "ok" and merged.usage_metadata == usage
         assert asyncio.run(merged_async(model)).usage_metadata == usage
@@ -183,7 +188,7 @@ def test_an_async_stream_yields_the_calls_whole_at_the_end_as_langchain_coheres(
     async def chunks_async(model: Any) -> list[Any]:
         return [chunk async for chunk in model.astream("hi")]
 
-    dropin = ChatCohere(model="m", cohere_api_key="k").bind_tools([_ADD])
+    dropin = ChatCohere(model="m", cohere_api_key="k").chatplex_model.bind_tools([_ADD])
     own = init_chat_model("cohere:m", api_key="k").bind_tools([_ADD])
     [last] = asyncio.run(chunks_async(dropin))
     assert last.content == "I will add." and last.chunk_position == "last"
@@ -213,8 +218,8 @@ def test_an_unknown_keyword_names_the_closest_one() -> None:
 def test_coheres_own_tool_choice_words() -> None:
     tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     model = ChatCohere(model="m", cohere_api_key="k")
-    assert model.bind_tools([tool], tool_choice="REQUIRED").tool_choice == "required"
-    assert model.bind_tools([tool], tool_choice="NONE").tool_choice == "none"
+    assert model.bind_tools([tool], tool_choice="REQUIRED").kwargs["tool_choice"] == "required"
+    assert model.bind_tools([tool], tool_choice="NONE").kwargs["tool_choice"] == "none"
 
 
 @respx.mock(assert_all_called=True)
@@ -231,14 +236,13 @@ def test_a_count_without_a_tokenizer_file_is_the_tokenize_endpoints(respx_mock: 
         side_effect=[httpx.Response(200, json=tokens), httpx.Response(401, json={"message": "no"})]
     )
     model = ChatCohere(model="command-r", cohere_api_key="co-key", max_retries=0)
-    assert model.langchain_num_tokens("a b c") == 3
+    assert model.get_num_tokens("a b c") == 3
     sent = route.calls.last.request
     assert json.loads(sent.content) == {"text": "a b c", "model": "command-r"}
     assert sent.headers["sdk-api-warning-message"] == "offline_tokenizer_failed"
     assert sent.headers["authorization"] == "Bearer co-key"
     with pytest.raises(AuthenticationError):
-        model.langchain_num_tokens("a b c")
-    assert not model.langchain_counts_messages()  # langchain-core's
+        model.get_num_tokens("a b c")
 
 
 FILE_URL = "https://storage.example/tokenizers/command-r.json"
@@ -260,7 +264,7 @@ class CohereCounts:
             return httpx.Response(200, json={"tokens": list(range(len(words)))})
         return httpx.Response(self.file_status, content=word_tokenizer_file())
 
-    def model(self, **settings: Any) -> ChatCohere:
+    def model(self, **settings: Any) -> Any:
         client = httpx.Client(transport=httpx.MockTransport(self.handler))
         return ChatCohere(
             model="command-r", cohere_api_key="co-key", http_client=client, **settings
@@ -272,7 +276,7 @@ def test_the_tokenizer_file_is_fetched_once_without_the_key_and_counts_offline()
     tokenizer.forget()
     cohere = CohereCounts()
     model = cohere.model(extra_headers={"x-gateway-token": "secret"})
-    assert model.langchain_num_tokens("one two three") == 3
+    assert model.get_num_tokens("one two three") == 3
     record, file = cohere.seen
     assert (record.method, str(record.url)) == ("GET", "https://api.cohere.com/v1/models/command-r")
     assert record.headers["authorization"] == "Bearer co-key" and not record.content
@@ -281,7 +285,9 @@ def test_the_tokenizer_file_is_fetched_once_without_the_key_and_counts_offline()
     assert "authorization" not in file.headers and "x-gateway-token" not in file.headers
     # Kept for every model of that name in the process, as the SDK's cache.
     again = CohereCounts()
-    assert again.model().langchain_num_tokens("a b") == 2
+    assert again.model().get_num_tokens("a b") == 2
+    # Messages: langchain-core's count, one per message of its buffer string ("Human: a b").
+    assert again.model().get_num_tokens_from_messages([HumanMessage("a b")]) == 3
     assert again.seen == []
     tokenizer.forget()
 
@@ -291,7 +297,7 @@ def test_the_tokenizer_file_is_fetched_once_without_the_key_and_counts_offline()
 )
 def test_without_a_tokenizer_file_the_count_is_the_endpoints(cohere: CohereCounts) -> None:
     tokenizer.forget()
-    assert cohere.model(max_retries=0).langchain_num_tokens("one two") == 2
+    assert cohere.model(max_retries=0).get_num_tokens("one two") == 2
     assert cohere.seen[-1].url.path == "/v1/tokenize"
     assert tokenizer.kept("command-r") is None
 

@@ -12,7 +12,7 @@ import pytest
 
 import chatplex
 from chatplex import init_chat_model
-from chatplex.providers.cohere.dropin import ChatCohere
+from chatplex.langchain import ChatCohere
 from chatplex.specs import infer_provider
 from chatplex.testing import MockServer
 from tests._env import without_variables

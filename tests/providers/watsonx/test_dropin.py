@@ -1,6 +1,7 @@
-"""`ChatWatsonx` (`providers/watsonx/dropin.py`): langchain-ibm's constructor, its
-parameters and `params` on the wire, refused settings, sync and async calls over respx
-with the IAM exchange injected."""
+"""`ChatWatsonx` (`providers/watsonx/dropin.py`: its record's `build`), through the
+drop-in (`chatplex.langchain.ChatWatsonx`) and the model it builds (`chatplex_model`):
+langchain-ibm's constructor, its parameters and `params` on the wire, refused settings,
+sync and async calls over respx with the IAM exchange injected."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ import httpx
 import pytest
 import respx
 
+from chatplex.langchain import ChatWatsonx
 from chatplex.providers.watsonx import dropin as module
 from chatplex.providers.watsonx.auth import IAM_URL
-from chatplex.providers.watsonx.dropin import ChatWatsonx
 from tests.providers.watsonx.conftest import chat_reply
 
 BASE = "https://us-south.ml.cloud.ibm.com"
@@ -25,7 +26,7 @@ CHAT = f"{BASE}/ml/v1/text/chat"
 REPLY = chat_reply("ok", 2)
 
 
-def _model(**given: Any) -> ChatWatsonx:
+def _model(**given: Any) -> Any:
     settings: dict[str, Any] = {
         "model_id": "ibm/granite",
         "url": BASE,
@@ -79,11 +80,15 @@ def test_an_api_key_is_exchanged_at_the_iam_url_given(respx_mock: Any) -> None:
 
 def test_names_and_defaults() -> None:
     model = _model(temperature=0)
-    assert model.get_name() == "ChatWatsonx" and model.model_id == "ibm/granite"
-    assert model.url == BASE and model.project_id == "p-1" and model.space_id is None
-    assert model.max_retries == 2 and model.temperature == 0 and model.streaming is False
-    assert _model(model_id=None, model="ibm/other").model_id == "ibm/other"
-    assert "tok" not in repr(_model(token="tok-secret-1")).replace("tok-secret-1", "")
+    built = model.chatplex_model
+    assert model.get_name() == built.get_name() == "ChatWatsonx"
+    assert model.model_id == built.model == "ibm/granite"
+    assert str(built.adapter.base_url) == BASE and model.project_id == "p-1"
+    assert built.adapter.scope == {"project_id": "p-1"} and model.space_id is None
+    assert built.max_retries == 2 and built.temperature == 0 and built.streaming is False
+    assert _model(model_id=None, model="ibm/other").chatplex_model.model == "ibm/other"
+    shown = repr(_model(token="tok-secret-1").chatplex_model)
+    assert "tok" not in shown.replace("tok-secret-1", "")
     assert "tok-secret-1" not in repr(_model(token="tok-secret-1"))
 
 
@@ -92,9 +97,9 @@ def test_params_may_be_an_object_with_to_dict() -> None:
         def to_dict(self) -> dict[str, Any]:
             return {"temperature": 0.4, "n": 2, "seed": None}
 
-    model = _model(params=TextChatParameters())
-    assert model.temperature == 0.4 and model.params == {"temperature": 0.4, "n": 2}
-    with pytest.raises(TypeError, match="params must be a dict"):
+    model = _model(params=TextChatParameters()).chatplex_model
+    assert model.temperature == 0.4 and model.extra_body == {"n": 2}
+    with pytest.raises(ValueError, match="params must be a dict"):
         _model(params=3)
 
 
@@ -126,11 +131,10 @@ def test_refused_settings_say_why(name: str, value: Any, reason: str) -> None:
 def test_unknown_keywords_name_the_closest_one() -> None:
     with pytest.raises(TypeError, match=r"'temprature' \(did you mean 'temperature'\?\)"):
         _model(temprature=0)
-    with pytest.raises(TypeError, match="needs model_id"):
+    with pytest.raises(ValueError, match="needs model_id"):
         _model(model_id=None)
-    assert _model(guided_json={"type": "object"}, validate_model=False).extra_body == {
-        "guided_json": {"type": "object"}
-    }
+    built = _model(guided_json={"type": "object"}, validate_model=False).chatplex_model
+    assert built.extra_body == {"guided_json": {"type": "object"}}
 
 
 def test_docstring_examples() -> None:
@@ -144,15 +148,13 @@ def test_a_model_with_an_api_key_deep_copies_and_pickles_and_the_copy_answers(
 ) -> None:
     # Its IAM token holds a lock, which cannot be copied: each copy gets its own (issue 65),
     # and the LangChain class's copies equal their model, as every drop-in's.
-    from chatplex.langchain import ChatWatsonx as LangChainWatsonx
-
     respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
     token = {"access_token": "iam-tok", "expires_in": 3600}
     exchanges = respx_mock.post(IAM_URL).mock(return_value=httpx.Response(200, json=token))
-    model = _model(token=None, apikey="ibm-key")
+    model = _model(token=None, apikey="ibm-key").chatplex_model
     for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
         assert copied.invoke("hi").content == "ok"
     assert exchanges.call_count == 2  # each copy exchanged the key for a token of its own
     given: dict[str, Any] = {"model_id": "ibm/granite", "project_id": "p", "apikey": "k"}
-    wrapped = LangChainWatsonx(**{**given, "url": BASE})
+    wrapped = ChatWatsonx(**{**given, "url": BASE})
     assert copy.deepcopy(wrapped) == wrapped == pickle.loads(pickle.dumps(wrapped))

@@ -29,7 +29,7 @@ def test_watsonx() -> None:
     assert spec.name == "ibm" and spec.langchain_class == "ChatWatsonx"
     assert spec.adapter == "chatplex.providers.watsonx.adapter:WatsonxAdapter"
     assert spec.otel_name == "ibm.watsonx.ai" and spec.ls_provider == "ibm"
-    assert chatplex.langchain.ChatWatsonx._engine.__name__ == "ChatWatsonx"
+    assert chatplex.langchain.ChatWatsonx._record.llm_type == "watsonx-chat"
 
 
 def test_calls_over_the_mock_server_sync_and_async(server: MockServer) -> None:

@@ -1,0 +1,36 @@
+"""Test helper: a drop-in's chatplex model, whatever builds it. A name with an engine
+class builds it from that class; a name built from its record (`PartnerClass.build`;
+decision 013, slice 4) has none, and its model is its LangChain class's
+`chatplex_model`."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from chatplex.chat import ChatModel
+from chatplex.langchain import langchain_class
+
+__all__ = ["chat_model", "engine"]
+
+
+def chat_model(name: str, **keywords: Any) -> ChatModel:
+    """The chatplex model the drop-in `name` builds from `keywords` (its
+    `chatplex_model`)."""
+    built: ChatModel = langchain_class(name)(**keywords).chatplex_model
+    return built
+
+
+def engine(name: str) -> Callable[..., Any]:
+    """The engine class of the drop-in `name`; for a name with none, a function building
+    its model (`chat_model`), with its LangChain class's signature."""
+    cls = langchain_class(name)
+    if cls._engine is not None:
+        return cls._engine
+
+    def build(**keywords: Any) -> ChatModel:
+        return chat_model(name, **keywords)
+
+    build.__signature__ = inspect.signature(cls)  # type: ignore[attr-defined]
+    return build
