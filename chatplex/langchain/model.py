@@ -17,9 +17,11 @@ import inspect
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 from typing import ClassVar
+from typing import Self
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -360,6 +362,27 @@ class ChatChatplex(BaseChatModel):
     #:   from the cache.
     _under_partner_name: ClassVar[bool] = False
 
+    _engine_given: bool = PrivateAttr(default=False)
+    """Whether this copy was given its chat model (`model_copy(update={"chatplex_model":
+    ...})`: `with_structured_output`'s forcing one), which its fields cannot build."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        if update and "chatplex_model" in update:
+            copied._engine_given = True
+        return copied
+
+    def _refresh(self) -> None:
+        """The chat model built again where a setting it was built from has changed
+        since, in place (`llm.model_kwargs["seed"] = 3`: a partner reads its fields at
+        each request). ChatChatplex's is built once: none."""
+
+    def _before_call(self) -> None:
+        """Asked before each call: the chat model as its settings now say (`_refresh`),
+        unless this copy was given its chat model."""
+        if not self._engine_given:
+            self._refresh()
+
     def _generate(
         self,
         messages: list[LCBaseMessage],
@@ -367,6 +390,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        self._before_call()
         return Generation(self, messages, stop, kwargs).generate(run_manager)
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
@@ -434,6 +458,7 @@ class ChatChatplex(BaseChatModel):
     ) -> ChatResult:
         if self._async_through_sync("_generate"):
             return await super()._agenerate(messages, stop, run_manager, **kwargs)
+        self._before_call()
         return await Generation(self, messages, stop, kwargs).agenerate(run_manager)
 
     def _async_through_sync(self, method: str) -> bool:
@@ -521,6 +546,7 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         # A generator: the call is made when LangChain first asks for a piece.
+        self._before_call()
         yield from Generation(self, messages, stop, kwargs).stream()
 
     async def _astream(
@@ -530,6 +556,7 @@ class ChatChatplex(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        self._before_call()
         pieces = (
             super()._astream(messages, stop, run_manager, **kwargs)
             if self._async_through_sync("_stream")
