@@ -52,10 +52,14 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
     """The keywords a model holds as its engine sends them, where its partner's fields
     inside `model_kwargs` were assigned, not given to the constructor (the partner's
     validator did not lift them): sent over the fields they name, as the partner's
-    request merges `model_kwargs` last, while the fields read as given."""
+    request merges `model_kwargs` last, while the fields read as given. A name of
+    LangChain's own settings (`metadata`: Anthropic's request field too) stays in
+    `model_kwargs`, sent in the body as the partner's request sends it."""
     fields, rest = split_model_kwargs(cls._record, keywords.get("model_kwargs"))
+    for name in fields.keys() & LANGCHAIN_SIDE:
+        rest[name] = fields.pop(name)
     if not fields:
-        return keywords
+        return keywords if not rest else {**keywords, "model_kwargs": rest}
     return with_settings(cls, keywords, {**fields, "model_kwargs": rest})
 
 

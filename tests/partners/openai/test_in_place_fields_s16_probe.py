@@ -100,7 +100,7 @@ CASES: dict[str, tuple[str, dict[str, Any], tuple[str, str], dict[str, Any], str
         ("base_url", ""),
         _MESSAGE,
         "model_kwargs",
-        ({"top_k": 3}, {"top_k": 5}),
+        ({"top_k": 3}, {"top_k": 5, "metadata": {"user_id": "u-1"}}),
     ),
 }
 
