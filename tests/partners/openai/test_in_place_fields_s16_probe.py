@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import re
 import warnings
 from typing import Any
 
@@ -190,3 +191,62 @@ def test_a_structured_model_made_before_a_change_in_place_keeps_its_forced_tool(
     theirs, ours = outcomes
     assert ours == theirs
     assert ours[0] == Sum(a=1, b=2)
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+class _Started(lc_callbacks.BaseCallbackHandler):  # type: ignore[misc]
+    """The LangSmith params (`ls_*`) of each call's `on_chat_model_start` metadata."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, Any]] = []
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        metadata = kwargs.get("metadata") or {}
+        self.seen.append({k: v for k, v in metadata.items() if k.startswith("ls_")})
+
+
+def _read_after_assigning(model: Any) -> dict[str, Any]:
+    """Settings assigned, a stop list changed in place, then what a script reads of the
+    model (`_get_ls_params`, `to_json`, with SDK objects' addresses masked) and what a
+    call's callbacks get."""
+    model.temperature = 0.4
+    model.max_tokens = 12
+    model.stop = ["END"]
+    model.stop.append("STOP")
+    handler = _Started()
+    model.invoke("one", config={"callbacks": [handler]})
+    shown = _ADDRESS.sub("", json.dumps(model.to_json(), sort_keys=True, default=repr))
+    return {
+        "ls": [model._get_ls_params(stop=["X"]), model._get_ls_params()],
+        "json": json.loads(shown),
+        "started": handler.seen,
+    }
+
+
+#: The cases whose partner class has a `stop` field (ChatAnthropic's is `stop_sequences`).
+_WITH_STOP = sorted(n for n in CASES if n.split()[0] != "ChatAnthropic" and " " not in n)
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("name", _WITH_STOP)
+def test_what_a_script_reads_after_assigning_is_the_partners(
+    name: str, server: ScriptedServer
+) -> None:
+    module, settings, (keyword, path), reply, _, _ = CASES[name]
+    partner = getattr(pytest.importorskip(module), name)
+    body = json.dumps(reply).encode()
+    server.handler = lambda seen: Reply(200, [body])
+    outcomes = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = cls(**copy.deepcopy(settings), **{keyword: server.url + path})
+        server.seen.clear()
+        read = _read_after_assigning(model)
+        outcomes.append((read, [plain_request(s)["body"] for s in server.seen]))
+    theirs, ours = outcomes
+    assert ours == theirs
+    (sent,) = ours[1]
+    assert sent["stop"] == ["END", "STOP"] and sent["temperature"] == 0.4
