@@ -27,6 +27,7 @@ from tests._replies import chat_completion
 from tests.compat.compat_harness import fresh_langchain_clients
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import add
 from tests.partners._sidebyside import plain_request
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Script
@@ -250,3 +251,53 @@ def test_what_a_script_reads_after_assigning_is_the_partners(
     assert ours == theirs
     (sent,) = ours[1]
     assert sent["stop"] == ["END", "STOP"] and sent["temperature"] == 0.4
+
+
+def _agent_turns(package: Any) -> Any:
+    """A call of the tool for the user's turn, the answer after the tool's result."""
+    call = answer(Script(tool_args={"a": 1, "b": 2}), package)
+    said = answer(Script(content="The sum is 3."), package)
+
+    def turn(seen: Any) -> Reply:
+        messages = (seen.body or {}).get("messages") or [{}]
+        return (said if messages[-1].get("role") == "tool" else call)(seen)
+
+    return turn
+
+
+async def _ended(agent: Any) -> list[str]:
+    """The names of the events of a run of `agent` that end a step, in order."""
+    stream = agent.astream_events({"messages": [("user", "1+2?")]}, version="v2")
+    return [e["event"] async for e in stream if e["event"].endswith("_end")]
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("name", ["deepseek", "groq"])
+def test_an_agent_whose_model_is_changed_in_place_between_runs(
+    name: str, server: ScriptedServer
+) -> None:
+    """A LangGraph agent run, a setting of its model assigned and its `model_kwargs`
+    changed in place, then the agent's events streamed: the same messages and events,
+    each request the same, the second run's with both changes, as the partner's."""
+    prebuilt = pytest.importorskip("langgraph.prebuilt")
+    package = PACKAGES[name]
+    server.handler = _agent_turns(package)
+    outcomes = []
+    for cls in (package.partner(), package.ours()):
+        fresh_langchain_clients()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = cls(model=package.model, api_key="k", base_url=package.base(server.url))
+            agent = prebuilt.create_react_agent(model, [add])
+        server.seen.clear()
+        ran = agent.invoke({"messages": [("user", "1+2?")]})
+        model.temperature = 0.2
+        model.model_kwargs["user"] = "u-1"  # (after: no assignment follows it)
+        seen = [[m.type for m in ran["messages"]], asyncio.run(_ended(agent))]
+        bodies = [plain_request(s)["body"] for s in server.seen]
+        outcomes.append((seen, [{k: v for k, v in b.items() if k != "stream"} for b in bodies]))
+    theirs, ours = outcomes
+    assert ours == theirs
+    sent = ours[1]
+    assert len(sent) == 4 and [b.get("user") for b in sent] == [None, None, "u-1", "u-1"]
+    assert [b.get("temperature") for b in sent][2:] == [0.2, 0.2]
