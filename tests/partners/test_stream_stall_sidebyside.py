@@ -44,6 +44,18 @@ class _Stalled(list[bytes]):
         yield from list.__iter__(self)
 
 
+@pytest.fixture
+def partner_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LangChain's base retry decorator (langchain-fireworks' retries: tenacity, waiting
+    4 s twice, 8 s of each Fireworks case) without its waits. The retried errors and the
+    attempt count are untouched: the same requests and the same error, only at once.
+    chatplex's side does not use that decorator; its own waits stay."""
+    import tenacity
+    from langchain_core.language_models import llms
+
+    monkeypatch.setattr(llms, "wait_exponential", lambda **_: tenacity.wait_none())
+
+
 def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseException]:
     """Requests sent to a server whose every stream stalls, and what the stream raised."""
     released = threading.Event()
@@ -72,6 +84,7 @@ def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseExcep
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.usefixtures("partner_retries_at_once")
 def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
     name: str, asynchronous: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
