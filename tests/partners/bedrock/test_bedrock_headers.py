@@ -8,7 +8,7 @@ joins a set, in an order of the process's), `amz-sdk-request` (`attempt=1; max=3
 `ttl=<time>; attempt=2; max=3`, the `max` from the retry configuration langchain-aws
 hands boto3, the `ttl` the 500's `Date` plus the read timeout) and
 `amz-sdk-invocation-id` (one uuid4 per call, the same on its retry). The server's `Date`
-is fixed; botocore's backoff is patched to 0."""
+is fixed; botocore's backoff and chatplex's are patched to 0."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ botocore_config = pytest.importorskip("botocore.config")
 
 import chatplex.langchain  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
+from chatplex.chat import sending  # noqa: E402
+from chatplex.core.retry import retry_policy  # noqa: E402
 from chatplex.version import USER_AGENT  # noqa: E402
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -72,7 +74,7 @@ class _Server(Answering):
             status, kind = (400, "ValidationException")
         self.send_response(status)
         self.send_header("x-amzn-ErrorType", kind)
-        self.send_header("retry-after", "0")  # chatplex's retry at once (botocore reads none)
+        self.send_header("retry-after", "0")  # (botocore reads none)
         self.send_header("content-type", "application/json")
         body = b'{"message": "no"}'
         self.send_header("content-length", str(len(body)))
@@ -94,6 +96,9 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str,
     # botocore's backoff (standard and legacy) at 0: the retry comes at once.
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", _no_wait)
     monkeypatch.setattr(botocore.retryhandler, "delay_exponential", _no_wait)
+    # chatplex's backoff at 0 too (its policy's sleeps injected): a `retry-after: 0` is no
+    # wait asked, so its own backoff came (~0.45 s a test, ~17 s over the file).
+    monkeypatch.setattr(sending, "_retry_policy", _retrying_at_once)
     headers: list[dict[str, str]] = []
     with serving(_Server, seen=headers) as url:
         yield url, headers
@@ -101,6 +106,15 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str,
 
 def _no_wait(*args: Any, **kwargs: Any) -> float:
     return 0
+
+
+def _retrying_at_once(*args: Any, **kwargs: Any) -> Any:
+    """chatplex's retry policy as made for the model, its waits not slept."""
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    return retry_policy(*args, sleep=_no_wait, asleep=no_wait, **kwargs)
 
 
 def _sent(
