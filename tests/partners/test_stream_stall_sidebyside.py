@@ -45,15 +45,26 @@ class _Stalled(list[bytes]):
 
 
 @pytest.fixture
-def partner_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """LangChain's base retry decorator (langchain-fireworks' retries: tenacity, waiting
-    4 s twice, 8 s of each Fireworks case) without its waits. The retried errors and the
-    attempt count are untouched: the same requests and the same error, only at once.
-    chatplex's side does not use that decorator; its own waits stay."""
+def retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides' retries without their waits: LangChain's base retry decorator
+    (langchain-fireworks' retries: tenacity, waiting 4 s twice, 8 s of each Fireworks
+    case) and chatplex's retry policy (its sleeps injected: ~1.5 s of backoff a call that
+    retries). What is retried and how many attempts are untouched: the same requests
+    and the same error, only at once."""
     import tenacity
     from langchain_core.language_models import llms
 
+    from chatplex.chat import sending
+    from chatplex.core.retry import retry_policy
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    def at_once(*args: Any, **kwargs: Any) -> Any:
+        return retry_policy(*args, sleep=lambda seconds: None, asleep=no_wait, **kwargs)
+
     monkeypatch.setattr(llms, "wait_exponential", lambda **_: tenacity.wait_none())
+    monkeypatch.setattr(sending, "_retry_policy", at_once)
 
 
 def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseException]:
@@ -84,7 +95,7 @@ def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseExcep
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("name", sorted(CASES))
-@pytest.mark.usefixtures("partner_retries_at_once")
+@pytest.mark.usefixtures("retries_at_once")
 def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
     name: str, asynchronous: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,6 +117,7 @@ def test_a_stalled_stream_is_sent_and_raised_as_by_the_partner(
     assert retried_by_langgraph(raised) == retried_by_langgraph(theirs), type(raised).__mro__
 
 
+@pytest.mark.usefixtures("retries_at_once")
 def test_the_openai_responses_api_stream_is_sent_once_as_by_langchain_openai() -> None:
     partner = pytest.importorskip("langchain_openai").ChatOpenAI
 
@@ -122,6 +134,7 @@ def test_the_openai_responses_api_stream_is_sent_once_as_by_langchain_openai() -
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.usefixtures("retries_at_once")
 def test_chatplexs_own_model_retries_a_stream_with_no_first_event(asynchronous: bool) -> None:
     def make(url: str) -> Any:
         return init_chat_model(
