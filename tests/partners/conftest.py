@@ -6,6 +6,7 @@ is compared: results, requests, errors)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,21 @@ def server() -> Iterator[ScriptedServer]:
     and `run_both` freezes again after each, so the next walks what one script made."""
     with frozen_heap(), scripted_server() as running:
         yield running
+
+
+@pytest.fixture
+def chatplex_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chatplex's retries, in both families, without their waits: the retry policy each
+    model is given has its sleeps injected (as tests/chat/test_sending.py's). What is
+    retried, and how many attempts, are the model's own: only the backoff (~0.5 s, then
+    ~1 s) is not slept, where a suite compares requests and errors, not waits."""
+    from chatplex.chat import sending
+    from chatplex.core.retry import retry_policy
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    def at_once(*args: Any, **kwargs: Any) -> Any:
+        return retry_policy(*args, sleep=lambda seconds: None, asleep=no_wait, **kwargs)
+
+    monkeypatch.setattr(sending, "_retry_policy", at_once)

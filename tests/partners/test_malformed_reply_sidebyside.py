@@ -69,6 +69,7 @@ def test_a_reply_that_is_not_json_is_sent_once_and_raised_as_by_the_partner(
     assert isinstance(ours, type(theirs)), (type(theirs).__mro__, type(ours).__mro__)
 
 
+@pytest.mark.usefixtures("chatplex_retries_at_once")
 def test_chatplexs_own_model_retries_a_reply_that_is_not_json() -> None:
     def own(url: str) -> Any:
         return init_chat_model("openai:gpt-4o-mini", base_url=url, api_key="sk-test")

@@ -45,26 +45,15 @@ class _Stalled(list[bytes]):
 
 
 @pytest.fixture
-def retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both sides' retries without their waits: LangChain's base retry decorator
-    (langchain-fireworks' retries: tenacity, waiting 4 s twice, 8 s of each Fireworks
-    case) and chatplex's retry policy (its sleeps injected: ~1.5 s of backoff a call that
-    retries). What is retried and how many attempts are untouched: the same requests
-    and the same error, only at once."""
+def retries_at_once(chatplex_retries_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides' retries without their waits: chatplex's (`chatplex_retries_at_once`)
+    and LangChain's base retry decorator (langchain-fireworks' retries: tenacity, waiting
+    4 s twice, 8 s of each Fireworks case). What is retried and how many attempts are
+    untouched: the same requests and the same error, only at once."""
     import tenacity
     from langchain_core.language_models import llms
 
-    from chatplex.chat import sending
-    from chatplex.core.retry import retry_policy
-
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    def at_once(*args: Any, **kwargs: Any) -> Any:
-        return retry_policy(*args, sleep=lambda seconds: None, asleep=no_wait, **kwargs)
-
     monkeypatch.setattr(llms, "wait_exponential", lambda **_: tenacity.wait_none())
-    monkeypatch.setattr(sending, "_retry_policy", at_once)
 
 
 def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseException]:

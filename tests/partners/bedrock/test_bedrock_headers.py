@@ -34,8 +34,6 @@ botocore_config = pytest.importorskip("botocore.config")
 
 import chatplex.langchain  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
-from chatplex.chat import sending  # noqa: E402
-from chatplex.core.retry import retry_policy  # noqa: E402
 from chatplex.version import USER_AGENT  # noqa: E402
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -83,7 +81,9 @@ class _Server(Answering):
 
 
 @pytest.fixture
-def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str, list[Any]]]:
+def seen(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chatplex_retries_at_once: None
+) -> Iterator[tuple[str, list[Any]]]:
     isolate_aws(monkeypatch, tmp_path, every_aws_variable())
     import boto3
     import botocore.retries.standard
@@ -96,9 +96,8 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str,
     # botocore's backoff (standard and legacy) at 0: the retry comes at once.
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", _no_wait)
     monkeypatch.setattr(botocore.retryhandler, "delay_exponential", _no_wait)
-    # chatplex's backoff at 0 too (its policy's sleeps injected): a `retry-after: 0` is no
-    # wait asked, so its own backoff came (~0.45 s a test, ~17 s over the file).
-    monkeypatch.setattr(sending, "_retry_policy", _retrying_at_once)
+    # chatplex's too (`chatplex_retries_at_once`): a `retry-after: 0` asks no wait, so its
+    # own backoff came (~0.45 s a test, ~17 s over the file).
     headers: list[dict[str, str]] = []
     with serving(_Server, seen=headers) as url:
         yield url, headers
@@ -106,15 +105,6 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[str,
 
 def _no_wait(*args: Any, **kwargs: Any) -> float:
     return 0
-
-
-def _retrying_at_once(*args: Any, **kwargs: Any) -> Any:
-    """chatplex's retry policy as made for the model, its waits not slept."""
-
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    return retry_policy(*args, sleep=_no_wait, asleep=no_wait, **kwargs)
 
 
 def _sent(
