@@ -11,6 +11,7 @@ langchain-openai puts on the wait for each chunk of an async stream."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import time
 from collections.abc import Iterator
@@ -191,11 +192,15 @@ def test_an_async_streams_chunk_wait_is_bounded_as_on_the_partner(
     server.handler = lambda seen: Reply(200, _paused(pause), content_type="text/event-stream")
     module, base = _BASE_CHAT_OPENAI[name]
     keywords = {"model": "m-1", "api_key": "k-test", base: server.url + "/v1", "max_retries": 0}
-    outcomes = []
-    for cls in (getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name)):
-        model = cls(**keywords, **given)
-        outcomes.append((repr(model.stream_chunk_timeout), _streamed(model, asynchronous)))
-    theirs, ours = outcomes
+    classes = (getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name))
+    models = [cls(**keywords, **given) for cls in classes]
+    # Both streams at once (the server answers each on a thread of its own): each waits
+    # the pause, where one after the other waited it twice.
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        texts = list(pool.map(lambda model: _streamed(model, asynchronous), models))
+    theirs, ours = [
+        (repr(model.stream_chunk_timeout), text) for model, text in zip(models, texts, strict=True)
+    ]
     assert ours == theirs
     assert ours[1] == expected
 
