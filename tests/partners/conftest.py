@@ -30,10 +30,10 @@ def server() -> Iterator[ScriptedServer]:
 @pytest.fixture
 def chatplex_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """chatplex's retries, in both families, without their waits: the retry policy each
-    model is given has its sleeps injected (as tests/chat/test_sending.py's). What is
+    model is given has its sleeps injected (as tests/chat/test_retrying.py's). What is
     retried, and how many attempts, are the model's own: only the backoff (~0.5 s, then
     ~1 s) is not slept, where a suite compares requests and errors, not waits."""
-    from chatplex.chat import sending
+    from chatplex.chat import retrying
     from chatplex.core.retry import retry_policy
 
     async def no_wait(seconds: float) -> None:
@@ -42,4 +42,4 @@ def chatplex_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     def at_once(*args: Any, **kwargs: Any) -> Any:
         return retry_policy(*args, sleep=lambda seconds: None, asleep=no_wait, **kwargs)
 
-    monkeypatch.setattr(sending, "_retry_policy", at_once)
+    monkeypatch.setattr(retrying, "_retry_policy", at_once)

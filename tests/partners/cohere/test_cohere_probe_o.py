@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.partners._combined_scripts import rate_limited_batch
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
@@ -99,6 +101,17 @@ SCRIPTS: dict[str, tuple[Any, Any]] = {
         lambda cls, url: rate_limited_batch(lambda **k: _model(cls, url, **k)),
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def _retries_at_once(chatplex_retries_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides' retries without their waits: chatplex's (`chatplex_retries_at_once`)
+    and the cohere SDK's (its backoff, 1 s then 2 s, read from `_retry_timeout`). The
+    attempts and the errors compared are each side's own."""
+    from cohere.core import http_client
+
+    monkeypatch.setattr(http_client, "_retry_timeout", lambda response, retries: 0.0)
+
 
 SUITE = Suite(
     SCRIPTS,
