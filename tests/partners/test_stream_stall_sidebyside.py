@@ -10,7 +10,9 @@ raw. chatplex's own models keep retrying a stream whose first event never came."
 from __future__ import annotations
 
 import asyncio
+import select
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -61,6 +63,7 @@ def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseExcep
     released = threading.Event()
     with scripted_server() as server:
         server.handler = lambda seen: Reply(200, _Stalled(released), "text/event-stream")
+        accepted = _accepted(server)
         try:
             model = make(server.url)
             if asynchronous:
@@ -79,7 +82,35 @@ def _run(make: Callable[[str], Any], asynchronous: bool) -> tuple[int, BaseExcep
             raise AssertionError("a stalled stream ended without an error")
         finally:
             released.set()
+        _all_read(server, accepted)
         return len(server.seen), raised
+
+
+def _accepted(server: Any) -> Callable[[], int]:
+    """The connections `server` has accepted so far (its loop hands each to
+    `process_request`), counted from now."""
+    inner, count = server._server, [0]
+    process = inner.process_request
+
+    def counted(request: Any, address: Any) -> None:
+        count[0] += 1
+        process(request, address)
+
+    inner.process_request = counted
+    return lambda: count[0]
+
+
+def _all_read(server: Any, accepted: Callable[[], int], limit: float = 10.0) -> None:
+    """Until every connection the client opened has its request in `seen`: none waits in
+    the listening socket's queue and each accepted one was read. The client raises only
+    after its last request went out, but a loaded machine's server thread may still be
+    behind it (bounded: a connection that never sends a request ends the wait at `limit`)."""
+    end = time.monotonic() + limit
+    listener = server._server.socket
+    while time.monotonic() < end:
+        if not select.select([listener], [], [], 0)[0] and len(server.seen) >= accepted():
+            return
+        time.sleep(0.01)
 
 
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
