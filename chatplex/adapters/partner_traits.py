@@ -188,6 +188,10 @@ class PartnerTraits:
     #: Raise what its partner raises formatting a call's messages, which it does before
     #: `partner_refusal`'s TypeError, `(adapter, messages) -> None`; None: nothing.
     check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
+    #: The words of the ValueError its partner raises, before any request, for a call
+    #: given a `stop` list where the model has one (langchain-ollama's `_chat_params`):
+    #: handed down as `PartnerCalls.stop_twice`. None: the call's list is sent.
+    partner_stop_twice: str | None = None
     #: The body field a call's own `max_tokens` is sent as, where its partner sends it
     #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
     #: "max_tokens"); None: as the model's setting goes.

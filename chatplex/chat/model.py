@@ -498,9 +498,9 @@ class ChatModel(Runnable[Any, AIMessage]):
         return token_counts.from_messages(self, messages, tools, keywords)
 
     def check_call(self, overrides: Mapping[str, Any]) -> None:
-        """Raise what a call's settings are refused for before the model reads them (every
-        call with overrides, and first a drop-in's keyword refusal). Default: nothing."""
-        return
+        """Refuse a call's `stop` where the model has one, as its partner (`stop_twice`)."""
+        if None not in (self.partner_calls.stop_twice, self.stop, overrides.get("stop")):
+            raise ValueError(self.partner_calls.stop_twice)
 
     def _builtin_tool_reader(self) -> BuiltinReader | None:
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""

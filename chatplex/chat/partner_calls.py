@@ -62,3 +62,6 @@ class PartnerCalls:
     #: Whether a tool list bound on it, an empty one too, reaches the request as bound
     #: (a drop-in of a partner class, as that class binds it): `_keeps_bound_tool_lists`.
     keeps_bound_tool_lists: bool = False
+    #: The words of the ValueError a call given a `stop` list raises where the model has
+    #: one, before any request (`ChatModel.check_call`); None: the call's list is sent.
+    stop_twice: str | None = None

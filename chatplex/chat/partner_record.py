@@ -94,6 +94,10 @@ def _tools_as_given(
     return tools, tool_choice
 
 
+def _same_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    return model
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -122,6 +126,10 @@ class PartnerHooks:
     tools_to_bind: Callable[[ChatModel, Sequence[Any], Any], tuple[Sequence[Any], Any]] = (
         _tools_as_given
     )
+    #: The model a call given these keywords (as given, a per-call `model` among them)
+    #: runs on, where its class reads one of them as replacing settings of the model's
+    #: (langchain-ollama's `options`): a copy; default: the model itself.
+    call_model: Callable[[ChatModel, Mapping[str, Any]], ChatModel] = _same_model
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,7 +262,9 @@ def _target(
         target = with_model_name(target, name)
     # The adapter sees the call's `model=` too (a wire whose body names a model only when
     # one is given: Azure's deployment URL).
-    target = for_call(target, kwargs if name is None else {**kwargs, "model": name})
+    record = getattr(model, "_record", None)  # (a drop-in's: its hooks)
+    hooks = None if record is None else record.hooks
+    target = for_call(target, kwargs if name is None else {**kwargs, "model": name}, hooks)
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if isinstance(choice, str) and choice in partner_traits(adapter_of(engine)).kept_tool_choices:

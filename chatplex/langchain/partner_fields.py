@@ -77,6 +77,7 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 disable_streaming=_engine_disable_streaming,
                 num_tokens=_engine_num_tokens,
                 tools_to_bind=_engine_tools_to_bind,
+                call_model=_engine_call_model,
             ),
         )
     return record
@@ -94,6 +95,10 @@ def _engine_tools_to_bind(
     model: ChatModel, tools: Sequence[Any], tool_choice: Any
 ) -> tuple[Sequence[Any], Any]:
     return model._tools_to_bind(tools, tool_choice)
+
+
+def _engine_call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    return model.langchain_call_engine(keywords) if isinstance(model, DropInEngine) else model
 
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:

@@ -75,6 +75,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)
         ),
         async_stream_adapter=traits.partner_async_stream,
+        stop_twice=traits.partner_stop_twice,
     )
 
 

@@ -12,7 +12,7 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 
 from ..adapters.base import Adapter
 from ..chat import ChatModel
-from ..chat.langchain_hooks import DropInEngine
+from ..chat.partner_record import PartnerHooks
 from ..chat.retrying import retry_policy_for
 from ..core import Runnable
 from ..specs import ProviderSpec
@@ -186,12 +186,14 @@ def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}
 
 
-def for_call(target: Runnable[Any, Any], kwargs: dict[str, Any]) -> Runnable[Any, Any]:
+def for_call(
+    target: Runnable[Any, Any], kwargs: dict[str, Any], hooks: PartnerHooks | None = None
+) -> Runnable[Any, Any]:
     """`target`, or a shallow copy over the adapter this call's settings need
-    (`PartnerTraits.for_call`) and of the engine its keywords as given call for
-    (`DropInEngine.langchain_call_engine`)."""
-    if isinstance(target, DropInEngine):
-        target = target.langchain_call_engine(kwargs)
+    (`PartnerTraits.for_call`) and of the model its keywords as given call for (a
+    drop-in's `hooks`: `PartnerHooks.call_model`)."""
+    if hooks is not None and isinstance(target, ChatModel):
+        target = hooks.call_model(target, kwargs)
     if not isinstance(target, ChatModel) or target.adapter is None:
         return target
     adapter = target.adapter

@@ -78,6 +78,8 @@ TRAITS: dict[str, PartnerTraits] = {
         metadata_sdk_models=_METADATA_SDK_MODELS,
         check_partner_messages=_check_messages,
         partner_refusal=_client_refusal,
+        # Its `_chat_params`: a stop list given to the model and to a call.
+        partner_stop_twice="`stop` found in both the input and default params.",
         # langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
         partner_retries=frozenset(),
     ),
