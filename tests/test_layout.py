@@ -56,7 +56,6 @@ NOT_YET_MIRRORED: dict[str, str] = {
                 "bedrock",
                 "compatible",
                 "google",
-                "ollama",
                 "openai",
             )
         ),

@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from ..providers.compatible.dropin import ChatXAI as ChatXAI
     from ..providers.google.dropin import ChatGoogleGenerativeAI as ChatGoogleGenerativeAI
     from ..providers.google.vertex_dropin import ChatVertexAI as ChatVertexAI
-    from ..providers.ollama.dropin import ChatOllama as ChatOllama
     from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI
     # A name built from its record (no engine class: decision 013, slice 4) is typed by

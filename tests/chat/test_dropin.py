@@ -191,7 +191,7 @@ def test_keys_reach_the_body_as_secrets_and_are_never_shown() -> None:
 
 #: chatplex's drop-in → its partner package's class.
 PARTNERS = {
-    "chatplex.providers.ollama.dropin:ChatOllama": "langchain_ollama:ChatOllama",
+    "chatplex.langchain.dropin:ChatOllama": "langchain_ollama:ChatOllama",
     "chatplex.langchain.dropin:ChatCohere": "langchain_cohere:ChatCohere",
     "chatplex.providers.compatible.dropin:ChatGroq": "langchain_groq:ChatGroq",
     "chatplex.providers.compatible.dropin:ChatDeepSeek": "langchain_deepseek:ChatDeepSeek",

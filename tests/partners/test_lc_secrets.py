@@ -27,7 +27,6 @@ NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 #: Where the partner declares no secrets (its dump writes the key field as it holds it):
 #: the drop-in's references, kept so that no dump carries a key.
 KEPT: dict[str, dict[str, str]] = {
-    "ChatOllama": {"api_key": "OLLAMA_API_KEY"},
     "ChatCohere": {"cohere_api_key": "COHERE_API_KEY"},
     "ChatVertexAI": {"credentials": "CREDENTIALS", "google_api_key": "GOOGLE_API_KEY"},
 }

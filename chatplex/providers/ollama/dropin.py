@@ -1,13 +1,35 @@
-"""`ChatOllama`: a chatplex chat model that takes langchain-ollama's constructor.
+"""`ChatOllama`: langchain-ollama's class as a record (`PartnerClass`), built without an
+engine class: `chatplex.langchain.ChatOllama` makes its LangChain chat model from it.
 
 A script written for `langchain_ollama.ChatOllama` ports by changing its import line:
 the parameters are langchain-ollama's (`model`, `base_url`, `temperature`, `num_ctx`,
 `num_predict`, `top_k`, `top_p`, `seed`, `stop`, `keep_alive`, `format`, `reasoning`,
-`mirostat`..., `client_kwargs`), the model is chatplex's over Ollama's native
-`/api/chat` wire (`chatplex.providers.ollama.adapter`), named `ChatOllama` in events, logs and
+`mirostat`..., `client_kwargs`), plus chatplex's own (`api_key`, `max_tokens`,
+`timeout`, `max_retries`, `rate_limit`, `retry_policy`, `max_retry_after`,
+`extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `http_client`,
+`http_async_client`). Other keywords must be Ollama API parameters or model options
+(`num_batch`, `min_p`, `think`, `options`...); anything else is a TypeError naming the
+closest known name, but for LangChain's `stream_usage`, which langchain-ollama ignores
+too. The model (`build`) is a plain `ChatModel` over Ollama's native `/api/chat` wire
+(`chatplex.providers.ollama.adapter`), named `ChatOllama` in events, logs and
 callbacks.
 
->>> model = ChatOllama(model="llama3.2", temperature=0, num_ctx=8192)
+The model options (`num_ctx`, `num_predict`, `temperature`, `top_k`, `mirostat`...) go
+inside the body's `options`; `reasoning` is sent as `think`, and the thinking comes back
+in `additional_kwargs["reasoning_content"]`, as there. A call's own `options` replace the
+constructor's (`call_model`); its bound tools carry no tool choice (`tools_to_bind`);
+a `stop` given to the model and to a call is refused (`partner.py`'s
+`partner_stop_twice`). Errors are also the classes langchain-ollama lets through
+(`ollama.ResponseError`, httpx's `ConnectError` / `TimeoutException`). Deliberate
+differences from langchain-ollama (tests/partners/ollama lists each with why): thinking
+the server sends is kept even when `reasoning` is not on (LangChain drops it);
+`response_metadata` also has chatplex's `finish_reason`, `raw_finish_reason`,
+`provider` and `attempts`; `max_tokens` (which langchain-ollama has no field for and
+drops without a word, leaving the reply unbounded) is sent as `num_predict`.
+`validate_model_on_init=True` asks the server for its local models at construction
+(`/api/tags`), as langchain-ollama does: a ValueError unless the model is one of them.
+
+>>> model = build({"model": "llama3.2", "temperature": 0, "num_ctx": 8192})
 >>> model.get_name(), model.model, model.extra_body
 ('ChatOllama', 'llama3.2', {'num_ctx': 8192})
 """
@@ -19,181 +41,117 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Literal
 
-from ...chat.dropin import dropin
 from ...chat.dropin import partner_http_clients
-from ...chat.dropin_fields import API_KEY
-from ...chat.dropin_fields import BASE_URL
-from ...chat.dropin_fields import LOGPROBS
-from ...chat.dropin_fields import SAMPLING
-from ...chat.dropin_fields import SEED
-from ...chat.dropin_fields import TOP_K
-from ...chat.dropin_fields import TOP_LOGPROBS
-from ...chat.dropin_fields import take_params
-from ...chat.langchain_hooks import DropInEngine
-from ...chat.model import ChatModel
-from .dropin_record import CHAT_OLLAMA
+from ...chat.partner_form import PartnerFields
+from ...chat.partner_record import REQUIRED
+from ...chat.partner_record import PartnerClass
+from ...chat.partner_record import PartnerField
+from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_settings
+from ...secret import is_secret_name
+from ...secret.arguments import hold_keys
+from ...specs import field_names
 
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from .adapter import OllamaAdapter
 
-__all__ = ["ChatOllama"]
+__all__ = ["ChatOllama", "build", "call_model", "local_models", "tools_to_bind"]
 
+_OWNER = "ChatOllama"
 #: What of `client_kwargs=` (the ollama SDK client's httpx settings) has a chatplex
 #: equivalent; any other key is an httpx client setting, given to the clients it builds.
 _CLIENT_KWARGS = ("headers", "timeout")
+#: Its fields sent in the body (its model options among them) as given, where set;
+#: `reasoning` is sent as `think`.
+_SENT = field_names(
+    "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread repeat_last_n "
+    "repeat_penalty seed logprobs top_logprobs top_k tfs_z format keep_alive"
+)
+#: Its fields the model's own settings hold (`max_tokens` is chatplex's).
+_SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
 
-#: Model options it shares with other drop-ins, sent as given when set.
-_SENT = (SEED, LOGPROBS, TOP_LOGPROBS, TOP_K)
-#: The parameters it shares with other drop-ins (`max_tokens` is chatplex's).
-_FIELDS = (*SAMPLING, BASE_URL, API_KEY, *_SENT)
 
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-ollama's constructor: the model from its fields as held
+    (`PartnerClass.build`). `num_predict` is the model's `max_tokens` (Ollama's -1 and
+    -2, no limit and the context's, sent as the option); `client_kwargs`' headers and
+    timeout are the adapter's headers and the model's timeout, its other httpx settings
+    build the model's HTTP clients."""
+    from .adapter import OllamaAdapter
 
-@dropin(fields=_FIELDS)
-class ChatOllama(DropInEngine):
-    """Ollama's native chat API with langchain-ollama's constructor. Parameters are
-    langchain-ollama's, plus chatplex's own (`api_key`, `timeout`, `max_retries`,
-    `rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,
-    `stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
-    Other keywords must be Ollama API parameters or model options (`num_batch`,
-    `min_p`, `think`, `options`...); anything else is a TypeError naming the closest
-    known name, but for LangChain's `stream_usage`, which langchain-ollama ignores too.
-
-    The model options (`num_ctx`, `num_predict`, `temperature`, `top_k`, `mirostat`...)
-    go inside the body's `options`; `reasoning` is sent as `think`, and the thinking
-    comes back in `additional_kwargs["reasoning_content"]`, as there. Errors are also
-    the classes langchain-ollama lets through (`ollama.ResponseError`, httpx's
-    `ConnectError` / `TimeoutException`). Deliberate differences from langchain-ollama
-    (tests/partners/ollama lists each with why): `invoke` of this model makes a
-    non-stream request (langchain-ollama's streams and merges, as the LangChain drop-in
-    `chatplex.langchain.ChatOllama` does); transient failures are retried
-    (`max_retries=2`; 0 for LangChain's single attempt; under the LangChain name,
-    `chatplex.langchain.ChatOllama`, none are, as langchain-ollama retries none:
-    `retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's);
-    thinking the server sends is kept even when `reasoning` is not on (LangChain drops
-    it); `response_metadata` also has chatplex's `finish_reason`,
-    `raw_finish_reason`, `provider` and `attempts`; `max_tokens` (which
-    langchain-ollama has no field for and drops without a word, leaving the reply
-    unbounded) is sent as `num_predict`. `validate_model_on_init=True` asks the server
-    for its local models at construction (`/api/tags`), as langchain-ollama does: a
-    ValueError unless the model is one of them.
-    """
-
-    partner_record = CHAT_OLLAMA
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        reasoning: bool | str | None = None,
-        validate_model_on_init: bool = False,
-        mirostat: int | None = None,
-        mirostat_eta: float | None = None,
-        mirostat_tau: float | None = None,
-        num_ctx: int | None = None,
-        num_gpu: int | None = None,
-        num_thread: int | None = None,
-        num_predict: int | None = None,
-        repeat_last_n: int | None = None,
-        repeat_penalty: float | None = None,
-        tfs_z: float | None = None,
-        format: str | Mapping[str, Any] | None = None,  # noqa: A002 (LangChain's name)
-        keep_alive: int | str | None = None,
-        client_kwargs: Mapping[str, Any] | None = None,
-        async_client_kwargs: Mapping[str, Any] | None = None,
-        sync_client_kwargs: Mapping[str, Any] | None = None,
-        **params: Any,
-    ) -> None:
-        from .adapter import OllamaAdapter
-
-        # LangChain's stream_usage, which scripts give every provider's class alike:
-        # langchain-ollama has no such field and ignores it (Ollama's streams always end
-        # with their usage), where other unknown keywords are refused below.
-        params.pop("stream_usage", None)
-        _clients_of_kwargs(
-            type(self).__name__, client_kwargs, sync_client_kwargs, async_client_kwargs, params
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)
+    # LangChain's stream_usage, which scripts give every provider's class alike:
+    # langchain-ollama has no such field and ignores it (Ollama's streams always end
+    # with their usage), where other unknown keywords are refused below.
+    given.pop("stream_usage", None)
+    model = given.pop("model", None)
+    validate = given.pop("validate_model_on_init", False)
+    client_kwargs = given.pop("client_kwargs", None)
+    clients = given.pop("sync_client_kwargs", None), given.pop("async_client_kwargs", None)
+    _clients_of_kwargs(_OWNER, client_kwargs, *clients, given)
+    body = {"think": given.pop("reasoning", None)}
+    body.update((name, given.pop(name, None)) for name in _SENT)
+    num_predict = given.pop("num_predict", None)
+    api_key, base_url = given.pop("api_key", None), given.pop("base_url", None)
+    sampling = {name: given.pop(name, None) for name in _SAMPLING}
+    settings = take_settings(given)
+    api_params = checked_keywords(ChatOllama, _OWNER, "ollama", given)
+    if not model:
+        raise TypeError(f"{_OWNER} needs model=... (e.g. 'llama3.2')")
+    headers, client_timeout = _client_settings(_OWNER, client_kwargs)
+    max_tokens = sampling["max_tokens"]
+    if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
+        raise ValueError(
+            f"{_OWNER} got max_tokens={max_tokens} and num_predict={num_predict}: they "
+            "are one limit (num_predict is Ollama's name); give one"
         )
-        taken = take_params(self, params, _FIELDS, "ollama")
-        owner, given = taken.owner, taken.given
-        if not model:
-            raise TypeError(f"{owner} needs model=... (e.g. 'llama3.2')")
-        headers, client_timeout = _client_settings(owner, client_kwargs)
-        max_tokens = given["max_tokens"]
-        if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
-            raise ValueError(
-                f"{owner} got max_tokens={max_tokens} and num_predict={num_predict}: they "
-                "are one limit (num_predict is Ollama's name); give one"
-            )
-        if given["top_logprobs"] is not None and given["logprobs"] is None:
-            given["logprobs"] = True  # as langchain-ollama: top_logprobs turns logprobs on
-        if given["top_logprobs"] is not None and given["logprobs"] is False:
-            raise ValueError("top_logprobs is set but logprobs is False: set logprobs=True")
-        named = {
-            "think": reasoning,
-            "mirostat": mirostat,
-            "mirostat_eta": mirostat_eta,
-            "mirostat_tau": mirostat_tau,
-            "num_ctx": num_ctx,
-            "num_gpu": num_gpu,
-            "num_thread": num_thread,
-            "repeat_last_n": repeat_last_n,
-            "repeat_penalty": repeat_penalty,
-            **taken.sent(_SENT),
-            "tfs_z": tfs_z,
-            "format": format,
-            "keep_alive": keep_alive,
-        }
-        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        adapter = OllamaAdapter(
-            api_key=given["api_key"], base_url=given["base_url"], default_headers=headers
-        )
-        taken.tail.default("timeout", client_timeout)
-        max_tokens = num_predict if num_predict is not None else max_tokens
-        if type(max_tokens) is int and max_tokens < 1:
-            # Ollama's own limits (-1: none, -2: the context's), sent as its option
-            body["num_predict"], max_tokens = max_tokens, None
-        taken.settle(self, adapter, model, max_tokens=max_tokens, **body)
-        if validate_model_on_init:
-            _validate_model(self, adapter, model)
+    if body["top_logprobs"] is not None and body["logprobs"] is None:
+        body["logprobs"] = True  # as langchain-ollama: top_logprobs turns logprobs on
+    if body["top_logprobs"] is not None and body["logprobs"] is False:
+        raise ValueError("top_logprobs is set but logprobs is False: set logprobs=True")
+    sent = {k: v for k, v in body.items() if v is not None}
+    adapter = OllamaAdapter(api_key=api_key, base_url=base_url, default_headers=headers)
+    if settings.get("timeout") is None and client_timeout is not None:
+        settings["timeout"] = client_timeout
+    max_tokens = num_predict if num_predict is not None else max_tokens
+    if type(max_tokens) is int and max_tokens < 1:
+        # Ollama's own limits (-1: none, -2: the context's), sent as its option
+        sent["num_predict"], max_tokens = max_tokens, None
+    sampling["max_tokens"] = max_tokens
+    held = {k: v for k, v in sampling.items() if v is not None}
+    built = partner_model(_OWNER, adapter, model, {**settings, **held, **sent, **api_params})
+    if validate:
+        _validate_model(built, adapter, model)
+    return built
 
-    @property
-    def num_predict(self) -> int | None:
-        """langchain-ollama's name for `max_tokens` (or Ollama's -1 or -2, as given)."""
-        return (
-            self.max_tokens if self.max_tokens is not None else self.extra_body.get("num_predict")
-        )
 
-    @property
-    def base_url(self) -> str:
-        """The server's URL (credentials masked)."""
-        from .adapter import OllamaAdapter  # loaded already: the model was built on it
+def tools_to_bind(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    """As langchain-ollama's `bind_tools`: the tool choice is not bound (Ollama has
+    none, and its partner ignores it), so "none" offers the tools too, and nothing is
+    bound that a call would give its client (whose `chat()` refuses `tool_choice`)."""
+    return tools, None
 
-        return str(self.adapter.base_url) if isinstance(self.adapter, OllamaAdapter) else ""
 
-    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        """As langchain-ollama's `bind_tools`: the tool choice is not bound (Ollama has
-        none, and its partner ignores it), so "none" offers the tools too, and nothing is
-        bound that a call would give its client (whose `chat()` refuses `tool_choice`)."""
-        return tools, None
+def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    """As langchain-ollama's `_chat_params`: a call's own `options` are the model
+    options sent, in place of the constructor's (`num_ctx`, `temperature`, `seed`,
+    `stop`, ...), which that call does not send."""
+    if keywords.get("options") is None:
+        return model
+    from .request import OPTION_NAMES
 
-    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
-        """As langchain-ollama's `_chat_params`: a call's own `options` are the model
-        options sent, in place of the constructor's (`num_ctx`, `temperature`, `seed`,
-        `stop`, ...), which that call does not send."""
-        if keywords.get("options") is None:
-            return self
-        from .request import OPTION_NAMES
-
-        clone = copy.copy(self)
-        clone.extra_body = {k: v for k, v in self.extra_body.items() if k not in OPTION_NAMES}
-        clone.temperature = clone.top_p = clone.max_tokens = clone.stop = None
-        return clone
-
-    def check_call(self, overrides: Mapping[str, Any]) -> None:
-        """As langchain-ollama's `_chat_params`: a stop list given both here and to the
-        call is an error, raised before its client refuses an unknown keyword."""
-        if self.stop is not None and overrides.get("stop") is not None:
-            raise ValueError("`stop` found in both the input and default params.")
+    clone = copy.copy(model)
+    clone.extra_body = {k: v for k, v in model.extra_body.items() if k not in OPTION_NAMES}
+    clone.temperature = clone.top_p = clone.max_tokens = clone.stop = None
+    return clone
 
 
 #: The ollama client's words for a server it cannot reach.
@@ -203,7 +161,7 @@ _NO_CONNECTION = (
 )
 
 
-def _validate_model(model: ChatOllama, adapter: OllamaAdapter, name: str) -> None:
+def _validate_model(model: ChatModel, adapter: OllamaAdapter, name: str) -> None:
     """langchain-ollama's `validate_model_on_init=True`: the server's local models asked
     for once (`/api/tags`, one attempt), a ValueError in its words unless `name` is one of
     them (or one of its tags) or where the server answers an error; a server that cannot
@@ -292,3 +250,70 @@ def _clients_of_kwargs(
         {**built, **(in_async or {})},
         params,
     )
+
+
+#: langchain-ollama's `ChatOllama` as data: the facts its LangChain class reports, how it
+#: writes its fields, its own pydantic fields, how its model is built, and what it does
+#: its own way (a call's `options`, no tool choice).
+ChatOllama = PartnerClass(
+    llm_type="chat-ollama",
+    namespace=("langchain_ollama", "chat_models"),  # its module: not serialized
+    partner_class="langchain_ollama.chat_models:ChatOllama",
+    versions=(),  # langchain-ollama 1.1 names none (later ones name theirs)
+    # Not serialized by LangChain: its fields, for reading them on the drop-in only.
+    # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It
+    # reports no identifying params (LangChain's default).
+    fields=PartnerFields(
+        serialized=False,
+        identifying=False,
+        aliases={"max_tokens": "num_predict"},
+        dumped=field_names(
+            "name disable_streaming output_version model reasoning validate_model_on_init "
+            "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
+            "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
+            "tfs_z top_k top_p format keep_alive base_url client_kwargs "
+            "async_client_kwargs sync_client_kwargs"
+        ),
+        # Its repr's fields (langchain-ollama's, in its order: `print(llm)` and `dumpd`).
+        shown=field_names(
+            "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+            "disable_streaming output_version profile model reasoning validate_model_on_init "
+            "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "
+            "repeat_last_n repeat_penalty temperature seed logprobs top_logprobs stop "
+            "tfs_z top_k top_p format keep_alive base_url client_kwargs "
+            "async_client_kwargs sync_client_kwargs"
+        ),
+    ),
+    # Its own pydantic fields, in its order. It reads no variable: the ollama SDK client
+    # reads OLLAMA_HOST where `base_url` is None, leaving the field None.
+    declared=(
+        PartnerField("model", str, REQUIRED),
+        PartnerField("reasoning", bool | str | None),
+        PartnerField("validate_model_on_init", bool, False),
+        PartnerField("mirostat", int | None),
+        PartnerField("mirostat_eta", float | None),
+        PartnerField("mirostat_tau", float | None),
+        PartnerField("num_ctx", int | None),
+        PartnerField("num_gpu", int | None),
+        PartnerField("num_thread", int | None),
+        PartnerField("num_predict", int | None),
+        PartnerField("repeat_last_n", int | None),
+        PartnerField("repeat_penalty", float | None),
+        PartnerField("temperature", float | None),
+        PartnerField("seed", int | None),
+        PartnerField("logprobs", bool | None),
+        PartnerField("top_logprobs", int | None),
+        PartnerField("stop", list[str] | None),
+        PartnerField("tfs_z", float | None),
+        PartnerField("top_k", int | None),
+        PartnerField("top_p", float | None),
+        PartnerField("format", Literal["", "json"] | dict[str, Any] | None),
+        PartnerField("keep_alive", int | str | None),
+        PartnerField("base_url", str | None),
+        PartnerField("client_kwargs", dict | None, {}),
+        PartnerField("async_client_kwargs", dict | None, {}),
+        PartnerField("sync_client_kwargs", dict | None, {}),
+    ),
+    build=build,
+    hooks=PartnerHooks(tools_to_bind=tools_to_bind, call_model=call_model),
+)

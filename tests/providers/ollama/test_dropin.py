@@ -1,6 +1,8 @@
-"""`ChatOllama`: langchain-ollama's constructor on chatplex's native Ollama wire; the
-same settings send the same request body as langchain-ollama's ChatOllama (captured from
-its own client on a mock transport) and the same reply reads the same."""
+"""`ChatOllama` (`providers/ollama/dropin.py`: its record's `build` and hooks), through
+the drop-in (`chatplex.langchain.ChatOllama`) and the model it builds (`chatplex_model`):
+langchain-ollama's constructor on chatplex's native Ollama wire; the same settings send
+the same request body as langchain-ollama's ChatOllama (captured from its own client on
+a mock transport) and the same reply reads the same."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from chatplex.chat import ChatModel
+from chatplex.langchain import ChatOllama
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
-from chatplex.providers.ollama.dropin import ChatOllama
+from chatplex.providers.ollama import dropin as module
 
 REPLY = {
     "model": "llama3.2",
@@ -63,9 +67,15 @@ class Server:
         return httpx.Response(200, json=self.reply)
 
 
-def ours(server: Server, **kw: Any) -> ChatOllama:
+def built(**kw: Any) -> ChatModel:
+    """The model the drop-in builds from `kw`."""
+    model: ChatModel = ChatOllama(**kw).chatplex_model
+    return model
+
+
+def ours(server: Server, **kw: Any) -> ChatModel:
     transport = httpx.MockTransport(server)
-    return ChatOllama(
+    return built(
         http_client=httpx.Client(transport=transport),
         http_async_client=httpx.AsyncClient(transport=transport),
         **kw,
@@ -94,8 +104,8 @@ SETTINGS: dict[str, Any] = {
 def test_the_constructor_sends_what_it_says() -> None:
     server = Server()
     model = ours(server, **SETTINGS)
-    assert model.get_name() == "ChatOllama" and model.num_predict == 128
-    assert model.base_url == "http://localhost:11434"
+    assert model.get_name() == "ChatOllama" and model.max_tokens == 128
+    assert str(model.adapter.base_url) == "http://localhost:11434"
     model.invoke("Hi")
     (sent,) = server.bodies
     assert sent["options"] == {
@@ -123,7 +133,7 @@ def test_max_tokens_is_sent_as_num_predict_where_langchain_ollama_drops_it() -> 
     assert "max_tokens" not in Partner(model="m", max_tokens=5)._chat_params([])["options"]
     server = Server()
     model = ours(server, model="m", max_tokens=5)
-    assert model.num_predict == 5
+    assert model.max_tokens == 5
     model.invoke("Hi")
     asyncio.run(model.ainvoke("Hi"))
     assert [body["options"] for body in server.bodies] == [{"num_predict": 5}] * 2
@@ -133,7 +143,7 @@ def test_max_tokens_and_a_different_num_predict_are_refused_before_any_request()
     server = Server()
     with pytest.raises(ValueError, match="max_tokens=5 and num_predict=9"):
         ours(server, model="m", max_tokens=5, num_predict=9)
-    assert ours(server, model="m", max_tokens=5, num_predict=5).num_predict == 5
+    assert ours(server, model="m", max_tokens=5, num_predict=5).max_tokens == 5
     assert server.bodies == []
 
 
@@ -145,7 +155,7 @@ def test_client_kwargs_headers_and_timeout() -> None:
         seen.append(request)
         return server(request)
 
-    model = ChatOllama(
+    model = built(
         model="m",
         client_kwargs={"headers": {"Authorization": "Bearer tok-9"}, "timeout": 30},
         http_client=httpx.Client(transport=httpx.MockTransport(spy)),
@@ -167,7 +177,7 @@ def test_other_client_kwargs_build_the_clients_as_the_ollama_sdk_does() -> None:
     async def anote(request: httpx.Request) -> None:
         hooked.append(f"async {request.url.path} {request.headers.get('x-team')}")
 
-    model = ChatOllama(
+    model = built(
         model="m",
         client_kwargs={"transport": httpx.MockTransport(server), "headers": {"x-team": "a"}},
         sync_client_kwargs={"event_hooks": {"request": [note]}},
@@ -177,22 +187,24 @@ def test_other_client_kwargs_build_the_clients_as_the_ollama_sdk_does() -> None:
     assert asyncio.run(model.ainvoke("Hi")).content
     assert hooked == ["sync /api/chat a", "async /api/chat a"]
     with pytest.raises(TypeError, match="http_client"):
-        ChatOllama(model="m", client_kwargs={"verify": False}, http_client=httpx.Client())
+        module.build(
+            {"model": "m", "client_kwargs": {"verify": False}, "http_client": httpx.Client()}
+        )
     with pytest.raises(TypeError, match="sync_client_kwargs must be a dict"):
-        ChatOllama(model="m", sync_client_kwargs=[("timeout", 3)])
+        module.build({"model": "m", "sync_client_kwargs": [("timeout", 3)]})
 
 
 def test_refused_and_unknown_settings() -> None:
     with pytest.raises(TypeError, match="needs model"):
-        ChatOllama()
+        module.build({})
     with pytest.raises(TypeError, match="did you mean 'num_ctx'"):
-        ChatOllama(model="m", num_ctxt=4096)
+        module.build({"model": "m", "num_ctxt": 4096})
     with pytest.raises(TypeError, match="custom_get_token_ids"):
-        ChatOllama(model="m", custom_get_token_ids=len)
+        module.build({"model": "m", "custom_get_token_ids": len})
     with pytest.raises(ValueError, match="logprobs"):
-        ChatOllama(model="m", logprobs=False, top_logprobs=3)
+        built(model="m", logprobs=False, top_logprobs=3)
     # Other Ollama options and API fields are taken as keywords.
-    assert ChatOllama(model="m", min_p=0.05, num_batch=8).extra_body == {
+    assert built(model="m", min_p=0.05, num_batch=8).extra_body == {
         "min_p": 0.05,
         "num_batch": 8,
     }
@@ -262,8 +274,13 @@ def test_bind_tools_binds_no_tool_choice_as_langchain_ollama(choice: Any) -> Non
         """Add two numbers."""
         return a + b
 
-    model = ours(server, model="llama3.2").bind_tools([add], tool_choice=choice)
-    assert model.tool_choice is None
+    transport = httpx.MockTransport(server)
+    model = ChatOllama(
+        model="llama3.2",
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+    ).bind_tools([add], tool_choice=choice)
+    assert model.kwargs.get("tool_choice") is None  # type: ignore[attr-defined]
     model.invoke("1+2?")
     asyncio.run(model.ainvoke("1+2?"))
     assert [[t["function"]["name"] for t in b["tools"]] for b in server.bodies] == [["add"]] * 2
@@ -288,9 +305,9 @@ def theirs(server: Server, **kw: Any) -> Any:
 
 def test_every_langchain_ollama_parameter_is_taken_or_refused() -> None:
     langchain_ollama = pytest.importorskip("langchain_ollama")
-    from chatplex.chat.dropin import constructor_names
+    import inspect
 
-    names = set(constructor_names(ChatOllama))
+    names = set(inspect.signature(ChatOllama).parameters)
     fields = set(langchain_ollama.ChatOllama.model_fields)
     refused = {"custom_get_token_ids", "disable_streaming", "output_version", "profile"}
     assert fields - names - refused == set()
@@ -351,8 +368,8 @@ def test_the_same_reply_reads_the_same_as_langchain_ollama() -> None:
 
 def test_check_call_refuses_a_stop_given_to_the_model_and_the_call() -> None:
     # langchain-ollama's check, which a drop-in's keyword refusal runs first too.
-    model = ChatOllama(model="m", base_url="http://127.0.0.1:9", stop=["END"])
+    model = built(model="m", base_url="http://127.0.0.1:9", stop=["END"])
     with pytest.raises(ValueError, match="`stop` found in both the input and default params"):
         model.check_call({"stop": ["HALT"]})
     model.check_call({"stop": None, "max_tokens": 42})  # the call's own stop only
-    ChatOllama(model="m", base_url="http://127.0.0.1:9").check_call({"stop": ["HALT"]})
+    built(model="m", base_url="http://127.0.0.1:9").check_call({"stop": ["HALT"]})
