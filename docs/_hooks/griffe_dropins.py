@@ -1,9 +1,11 @@
-"""A griffe extension for the API reference: the drop-in classes of the OpenAI-compatible
-presets declared only as data (`ChatSambaNova`, `ChatNebius`) are made when first
-imported, so reading the source (griffe's static analysis) does not find them. Each
-drop-in name of `chatplex.langchain` whose engine class exists only at run time is added
-to its module from the class itself: its docstring and its signature
-(`inspect.signature`)."""
+"""A griffe extension for the API reference: drop-in classes that reading the source
+(griffe's static analysis) does not find, added from the classes themselves (their
+docstring and `inspect.signature`):
+- the engine classes of the OpenAI-compatible presets declared only as data
+  (`ChatSambaNova`, `ChatNebius`), made when first imported, in their module;
+- each name built from its partner's record (no engine class: decision 013, slice 4),
+  as `chatplex.langchain` makes it, documented by its record's module (up to its
+  doctest, which the reference does not run)."""
 
 from __future__ import annotations
 
@@ -46,14 +48,35 @@ def _init(cls: type, parent: griffe.Class) -> griffe.Function:
     )
 
 
+def _from_record(name: str, home: str, family: griffe.Module) -> griffe.Class:
+    """`chatplex.langchain.<name>`, made from its record: the class's constructor, and
+    its record module's docstring (the constructor's parameters and the differences
+    kept) without the doctest at its end."""
+    cls = getattr(importlib.import_module("chatplex.langchain"), name)
+    text = (inspect.getdoc(importlib.import_module(home)) or "").split("\n>>>")[0]
+    parser = family.docstring.parser if family.docstring else None
+    made = griffe.Class(
+        name,
+        parent=family,
+        docstring=griffe.Docstring(text.strip(), parser=parser),
+        bases=[base.__name__ for base in cls.__bases__],
+    )
+    made.docstring.parent = made
+    made.set_member("__init__", _init(cls, made))
+    return made
+
+
 class RunTimeDropIns(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
         if pkg.name != "chatplex":
             return
         runtime = importlib.import_module("chatplex.dropins")
         family = pkg.members["langchain"]
-        for name in runtime.DROP_IN_MODULES:
+        for name, home in runtime.DROP_IN_MODULES.items():
             member = family.members.get(name)
+            if member is None:
+                family.set_member(name, _from_record(name, home, family))
+                continue
             if not isinstance(member, griffe.Alias):
                 continue
             try:
