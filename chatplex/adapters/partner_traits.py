@@ -285,3 +285,11 @@ class PartnerTraits:
     #: The `response_metadata` fields whose items its partner keeps as its SDK's pydantic
     #: objects, whole and streamed (langchain-ollama's `logprobs`); empty: none.
     metadata_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)
+    #: The adapter a call (not a stream) runs on, where its partner reads the reply
+    #: otherwise for what the conversation holds (langchain-anthropic: through its SDK's
+    #: beta client where a system turn brings a beta), `(adapter, messages, settings) ->
+    #: adapter`: handed down as `PartnerCalls.call_adapter`. None: the adapter itself.
+    partner_call_adapter: Callable[[Adapter, list[BaseMessage], Any], Adapter] | None = None
+    #: Whether its partner hands a call's `timeout=` object (`httpx.Timeout`, its SDK's)
+    #: to its SDK: taken in seconds, its read timeout (`PartnerCalls.timeout_objects`).
+    partner_timeout_objects: bool = False

@@ -119,6 +119,10 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
     """Set `settings` on `model` (a copy: `bind`'s, a call's), each checked; a name that
     is no setting is a parameter of the wire's API, sent in the request body. A call's
     `asynchronous` names the SDK's async method in a drop-in's refusal."""
+    if model.partner_calls.timeout_objects:  # (a `Timeout` object, in seconds)
+        from .dropin import timeout_in_seconds
+
+        settings = timeout_in_seconds(settings)
     check_settings(settings)
     for key, value in settings.items():
         setter = _SETTERS.get(key)

@@ -16,6 +16,7 @@ from typing import Any
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
+    from ..messages import BaseMessage
 
 __all__ = ["PartnerCalls"]
 
@@ -65,3 +66,9 @@ class PartnerCalls:
     #: The words of the ValueError a call given a `stop` list raises where the model has
     #: one, before any request (`ChatModel.check_call`); None: the call's list is sent.
     stop_twice: str | None = None
+    #: The adapter a call (not a stream) runs on, for the conversation it sends,
+    #: `(adapter, messages, settings) -> adapter`; None: the model's own.
+    call_adapter: Callable[[Adapter, list[BaseMessage], Any], Adapter] | None = None
+    #: Whether a call's `timeout=` object (`httpx.Timeout`...) is taken in seconds, its
+    #: read timeout (`dropin.timeout_in_seconds`), as its partner's SDK takes one.
+    timeout_objects: bool = False

@@ -24,6 +24,7 @@ from typing import Final
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
+    from ..messages import BaseMessage
     from .model import ChatModel
     from .partner_form import PartnerFields
 
@@ -98,6 +99,19 @@ def _same_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     return model
 
 
+def _counts_none(model: ChatModel) -> bool:
+    return False
+
+
+def _no_messages_count(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    tools: Sequence[Any] | None,
+    keywords: dict[str, Any],
+) -> int | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -130,6 +144,18 @@ class PartnerHooks:
     #: runs on, where its class reads one of them as replacing settings of the model's
     #: (langchain-ollama's `options`): a copy; default: the model itself.
     call_model: Callable[[ChatModel, Mapping[str, Any]], ChatModel] = _same_model
+    #: Whether its `get_num_tokens_from_messages` counts the messages its own way (only
+    #: then are they converted and `num_tokens_from_messages` asked); False:
+    #: langchain-core's count, one `get_num_tokens` per message, of the messages as given.
+    counts_messages: Callable[[ChatModel], bool] = _counts_none
+    #: The tokens in `messages` (and `tools`) as it counts them at once (`keywords`:
+    #: those the caller gave, its SDK's options); None: langchain-core's count after all.
+    num_tokens_from_messages: Callable[
+        [ChatModel, list[BaseMessage], Sequence[Any] | None, dict[str, Any]], int | None
+    ] = _no_messages_count
+    #: Whether that count takes any input LangChain coerces to messages (`("human",
+    #: "hi")`, a string); False: a list of LangChain's messages alone.
+    counts_coerced: bool = False
 
 
 @dataclass(frozen=True, slots=True)

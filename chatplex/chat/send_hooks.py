@@ -31,6 +31,7 @@ def send(
 ) -> AIMessage:
     if sending is None:  # the first call
         _load_sending()
+    self = _for_conversation(self, messages, settings)
     call = sending.outgoing(self, messages, settings, config, stream=False)
     cache = call_cache(self.cache, config)
     if cache is None:
@@ -43,11 +44,28 @@ async def asend(
 ) -> AIMessage:
     if sending is None:  # the first call
         _load_sending()
+    self = _for_conversation(self, messages, settings)
     call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
     cache = call_cache(self.cache, config)
     if cache is None:
         return await sending.apost(call)
     return await sending.acached_post(call, cache)
+
+
+def _for_conversation(
+    self: Transport, messages: list[BaseMessage], settings: CallSettings
+) -> Transport:
+    """Itself, or a copy on the adapter its partner reads this conversation's reply
+    with (`PartnerCalls.call_adapter`)."""
+    own, adapter = self.partner_calls.call_adapter, self.adapter
+    if own is None or adapter is None:
+        return self
+    chosen = own(adapter, messages, settings)
+    if chosen is adapter:
+        return self
+    self = copy.copy(self)
+    self.adapter = chosen
+    return self
 
 
 def send_stream(

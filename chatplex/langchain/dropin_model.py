@@ -166,15 +166,13 @@ class DropInChatModel(ChatChatplex):
         tools: Sequence[Any] | None = None,
         **kwargs: Any,
     ) -> int:
-        """As the partner class counts: the engine's count of the messages at once where
-        the partner counts them its own way (`DropInEngine.langchain_counts_messages`;
-        LangChain's inputs coerced where it coerces them), else langchain-core's."""
-        engine = _primary(self.chatplex_model)
-        if isinstance(engine, DropInEngine) and engine.langchain_counts_messages():
-            given = convert_to_messages(messages) if engine.langchain_counts_coerced else messages
-            counted = engine.langchain_num_tokens_from_messages(
-                counted_as_given(given), tools, kwargs
-            )
+        """As the partner class counts: its count of the messages at once where the
+        partner counts them its own way (`PartnerHooks.counts_messages`; LangChain's
+        inputs coerced where it coerces them), else langchain-core's."""
+        engine, hooks = _primary(self.chatplex_model), self._record.hooks
+        if isinstance(engine, ChatModel) and hooks.counts_messages(engine):
+            given = convert_to_messages(messages) if hooks.counts_coerced else messages
+            counted = hooks.num_tokens_from_messages(engine, counted_as_given(given), tools, kwargs)
             if counted is not None:
                 return counted
         return super().get_num_tokens_from_messages(messages, tools, **kwargs)

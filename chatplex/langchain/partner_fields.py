@@ -78,6 +78,9 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 num_tokens=_engine_num_tokens,
                 tools_to_bind=_engine_tools_to_bind,
                 call_model=_engine_call_model,
+                counts_messages=_engine_counts_messages,
+                num_tokens_from_messages=_engine_num_tokens_from_messages,
+                counts_coerced=engine_type.langchain_counts_coerced,
             ),
         )
     return record
@@ -99,6 +102,18 @@ def _engine_tools_to_bind(
 
 def _engine_call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     return model.langchain_call_engine(keywords) if isinstance(model, DropInEngine) else model
+
+
+def _engine_counts_messages(model: ChatModel) -> bool:
+    return isinstance(model, DropInEngine) and model.langchain_counts_messages()
+
+
+def _engine_num_tokens_from_messages(
+    model: ChatModel, messages: list[Any], tools: Sequence[Any] | None, keywords: dict[str, Any]
+) -> int | None:
+    if not isinstance(model, DropInEngine):
+        return None
+    return model.langchain_num_tokens_from_messages(messages, tools, keywords)
 
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:

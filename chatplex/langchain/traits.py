@@ -76,6 +76,8 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         ),
         async_stream_adapter=traits.partner_async_stream,
         stop_twice=traits.partner_stop_twice,
+        call_adapter=traits.partner_call_adapter,
+        timeout_objects=traits.partner_timeout_objects,
     )
 
 

@@ -264,6 +264,8 @@ class AnthropicAdapter(Adapter):
     #: Whether a request without betas raises where it holds a beta client's field, as
     #: langchain-anthropic's does (`betas.check_plain_call`; set by its drop-in).
     _plain_calls_checked = False
+    #: The betas its drop-in was given (None: none), which its token counts send.
+    _count_betas: tuple[str, ...] | None = None
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Anthropic's built-in tools (web search, code execution, text editor...), sent

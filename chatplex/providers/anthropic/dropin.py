@@ -24,7 +24,6 @@ from typing import cast
 from ...adapters.validate import check_headers
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
-from ...chat.dropin import timeout_in_seconds
 from ...chat.dropin_fields import BODY
 from ...chat.dropin_fields import CONNECTION
 from ...chat.dropin_fields import REASONING_EFFORT
@@ -35,6 +34,7 @@ from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import TOP_K
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
+from ...chat.model import ChatModel
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
@@ -182,7 +182,7 @@ class ChatAnthropic(DropInEngine):
         # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
         proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", taken.tail.settings)
         taken.settle(self, adapter, model, **body, **proxied)
-        self._betas = None if betas is None else tuple(betas)  # the count's beta endpoint
+        adapter._count_betas = None if betas is None else tuple(betas)  # (its counts')
 
     def get_num_tokens_from_messages(
         self,
@@ -208,7 +208,7 @@ class ChatAnthropic(DropInEngine):
             5
         """
         checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
-        return self.langchain_num_tokens_from_messages(checked, tools, kwargs)
+        return num_tokens_from_messages(self, checked, tools, kwargs)
 
     def langchain_counts_messages(self) -> bool:
         return True  # langchain-anthropic asks the count_tokens endpoint
@@ -216,91 +216,77 @@ class ChatAnthropic(DropInEngine):
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int:
-        from .adapter import AnthropicAdapter
-        from .count_tokens import read_input_tokens
-
-        given = dict(keywords)
-        timeout = given.pop("timeout", None)
-        # The SDK's header parameters, under its `extra_headers` (which win).
-        headers = {
-            header: str(given.pop(param))
-            for param, header in HEADER_PARAMETERS["anthropic"].items()
-            if given.get(param) is not None
-        }
-        given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
-        model = self.bind_tools(tools) if tools else self
-        if any(param in model.extra_body for param in HEADER_PARAMETERS["anthropic"]):
-            # The model's own (`user_profile_id`...) go with its calls, not its counts:
-            # langchain-anthropic counts with the count's keywords alone.
-            model = copy.copy(model)
-            model.extra_body = {
-                k: v for k, v in model.extra_body.items() if k not in HEADER_PARAMETERS["anthropic"]
-            }
-        # A system prompt alone (or nothing) is counted with no turn, as langchain-anthropic
-        # sends it: trim_messages(token_counter=model) counts the system message by itself.
-        # A chat request needs a turn, so one is built with a placeholder, then dropped.
-        alone = all(isinstance(m, SystemMessage) for m in messages)
-        asked = [*messages, HumanMessage(".")] if alone else messages
-        if cast("AnthropicAdapter", model.adapter)._plain_calls_checked:
-            # (a beta field without betas: the count's own TypeError, `count_request`)
-            model = copy.copy(model)
-            model.adapter = copy.copy(model.adapter)
-            cast("AnthropicAdapter", model.adapter)._plain_calls_checked = False
-        chat = model.build_request(asked)  # bad messages or tools raise here, unsent
-        if alone:
-            chat = dataclasses.replace(chat, json={**chat.json, "messages": []})
-        adapter = cast("AnthropicAdapter", self.adapter)
-        request = adapter.count_tokens_request(chat, given, self._betas)
-        return side_call(self, request, read_input_tokens, timeout=timeout)
-
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        # (a call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands its SDK)
-        super()._apply(timeout_in_seconds(settings), asynchronous=asynchronous)
+        return num_tokens_from_messages(self, messages, tools, keywords)
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level
-        `oneOf`/`anyOf` is dropped with a warning, and binding fails where that leaves no
-        tool or a forced choice unmet; with thinking on, a forced choice is dropped with a
-        warning (`root_composition`)."""
-        from .root_composition import choice_beside_thinking
-        from .root_composition import drop_root_composition_tools
+        return tools_to_bind(self, tools, tool_choice)
 
-        thinking = self.extra_body.get("thinking")
-        kept = drop_root_composition_tools(tools, tool_choice, thinking)
-        return kept, choice_beside_thinking(tool_choice, thinking)
 
-    def _send(self, messages: list[BaseMessage], settings: Any, config: Any) -> Any:
-        return super(ChatAnthropic, self._beta_for(messages, settings))._send(
-            messages, settings, config
-        )
+def counts_messages(model: ChatModel) -> bool:
+    """langchain-anthropic counts a list of messages at once (`num_tokens_from_messages`)."""
+    return True
 
-    async def _asend(self, messages: list[BaseMessage], settings: Any, config: Any) -> Any:
-        model = self._beta_for(messages, settings)
-        return await super(ChatAnthropic, model)._asend(messages, settings, config)
 
-    def _beta_for(self, messages: list[BaseMessage], settings: Any) -> ChatAnthropic:
-        """Itself, or a copy whose replies show the beta models' fields where only the
-        conversation brings a beta (a system turn sent in place that changes the tools):
-        langchain-anthropic then calls through the SDK's beta client, as for the
-        model's, the call's or its tools' betas (which its partner record sees)."""
-        from .adapter import AnthropicAdapter
+def num_tokens_from_messages(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    tools: Sequence[Any] | None,
+    keywords: dict[str, Any],
+) -> int:
+    """The tokens of `messages` (and `tools`), as langchain-anthropic counts them:
+    Anthropic's `POST /v1/messages/count_tokens`, with the model's betas, its
+    `context_management` and the keywords the anthropic SDK's `count_tokens` takes
+    (`tool_choice`, `thinking`, ... `user_profile_id`, `extra_body`, `extra_headers`,
+    `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
+    errors)."""
+    from .adapter import AnthropicAdapter
+    from .count_tokens import read_input_tokens
 
-        adapter = self.adapter
-        if not isinstance(adapter, AnthropicAdapter) or adapter._beta_replies:
-            return self
-        changes = any(
-            isinstance(m, SystemMessage)
-            and isinstance(m.content, list)
-            and any(isinstance(b, Mapping) and b.get("type") in TOOL_CHANGES for b in m.content)
-            for m in messages
-        )
-        if not changes:
-            return self
-        request = adapter.build_request(messages, settings, stream=False)
-        if not any(name.lower() == "anthropic-beta" for name in request.headers):
-            return self  # (a model that hoists the system turn drops its tool changes)
-        beta = copy.copy(adapter)
-        beta._beta_replies = True
-        model = copy.copy(self)
-        model.adapter = beta
-        return model
+    given = dict(keywords)
+    timeout = given.pop("timeout", None)
+    # The SDK's header parameters, under its `extra_headers` (which win).
+    headers = {
+        header: str(given.pop(param))
+        for param, header in HEADER_PARAMETERS["anthropic"].items()
+        if given.get(param) is not None
+    }
+    given["extra_headers"] = {**headers, **(given.get("extra_headers") or {})}
+    counted = model.bind_tools(tools) if tools else model
+    if any(param in counted.extra_body for param in HEADER_PARAMETERS["anthropic"]):
+        # The model's own (`user_profile_id`...) go with its calls, not its counts:
+        # langchain-anthropic counts with the count's keywords alone.
+        counted = copy.copy(counted)
+        counted.extra_body = {
+            k: v for k, v in counted.extra_body.items() if k not in HEADER_PARAMETERS["anthropic"]
+        }
+    # A system prompt alone (or nothing) is counted with no turn, as langchain-anthropic
+    # sends it: trim_messages(token_counter=model) counts the system message by itself.
+    # A chat request needs a turn, so one is built with a placeholder, then dropped.
+    alone = all(isinstance(m, SystemMessage) for m in messages)
+    asked = [*messages, HumanMessage(".")] if alone else messages
+    if cast("AnthropicAdapter", counted.adapter)._plain_calls_checked:
+        # (a beta field without betas: the count's own TypeError, `count_request`)
+        counted = copy.copy(counted)
+        counted.adapter = copy.copy(counted.adapter)
+        cast("AnthropicAdapter", counted.adapter)._plain_calls_checked = False
+    chat = counted.build_request(asked)  # bad messages or tools raise here, unsent
+    if alone:
+        chat = dataclasses.replace(chat, json={**chat.json, "messages": []})
+    adapter = cast("AnthropicAdapter", model.adapter)
+    request = adapter.count_tokens_request(chat, given, adapter._count_betas)
+    return side_call(model, request, read_input_tokens, timeout=timeout)
+
+
+def tools_to_bind(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    """langchain-anthropic's `bind_tools`: a tool whose schema has a top-level
+    `oneOf`/`anyOf` is dropped with a warning, and binding fails where that leaves no
+    tool or a forced choice unmet; with thinking on, a forced choice is dropped with a
+    warning (`root_composition`)."""
+    from .root_composition import choice_beside_thinking
+    from .root_composition import drop_root_composition_tools
+
+    thinking = model.extra_body.get("thinking")
+    kept = drop_root_composition_tools(tools, tool_choice, thinking)
+    return kept, choice_beside_thinking(tool_choice, thinking)

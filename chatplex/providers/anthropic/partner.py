@@ -18,11 +18,14 @@ from typing import cast
 
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import CreateRefusal
+from ...messages import SystemMessage
 from .betas import beta_call
 from .bound import bound_anthropic_tools
+from .later_systems import TOOL_CHANGES
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
+    from ...messages import BaseMessage
     from .adapter import AnthropicAdapter
 
 __all__ = ["TRAITS"]
@@ -57,6 +60,30 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     return beta
 
 
+def _conversation_betas(adapter: Adapter, messages: list[BaseMessage], settings: Any) -> Adapter:
+    """Itself, or one whose replies show the beta models' fields where only the
+    conversation brings a beta (a system turn sent in place that changes the tools):
+    langchain-anthropic then calls through the SDK's beta client, as for the model's,
+    the call's or its tools' betas (`for_call`)."""
+    own = cast("AnthropicAdapter", adapter)
+    if own._beta_replies:
+        return adapter
+    changes = any(
+        isinstance(m, SystemMessage)
+        and isinstance(m.content, list)
+        and any(isinstance(b, Mapping) and b.get("type") in TOOL_CHANGES for b in m.content)
+        for m in messages
+    )
+    if not changes:
+        return adapter
+    request = own.build_request(messages, settings, stream=False)
+    if not any(name.lower() == "anthropic-beta" for name in request.headers):
+        return adapter  # (a model that hoists the system turn drops its tool changes)
+    beta = copy.copy(own)
+    beta._beta_replies = True
+    return beta
+
+
 #: The Messages adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "AnthropicAdapter": PartnerTraits(
@@ -74,5 +101,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # iterated outside those retries: a stall before the first event is one request,
         # its `ReadTimeout` raised raw (tests/partners/test_stream_stall_sidebyside.py).
         partner_retries_stream_bodies=False,
+        partner_call_adapter=_conversation_betas,
+        # A call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands its SDK.
+        partner_timeout_objects=True,
     ),
 }
