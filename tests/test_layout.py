@@ -52,7 +52,6 @@ NOT_YET_MIRRORED: dict[str, str] = {
         (
             f"chatplex/providers/{wire}/dropin_record.py"
             for wire in (
-                "anthropic",
                 "bedrock",
                 "compatible",
                 "google",

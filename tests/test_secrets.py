@@ -911,8 +911,8 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex.providers.anthropic.dropin import ChatAnthropic
     from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import chat_model
 
     key_var, url_var, _ = PROVIDERS[provider]
     monkeypatch.setenv(key_var, "sk-from-the-environment")
@@ -922,7 +922,7 @@ def test_langchains_environment_base_url_variables_count_as_the_environment(
         model: ChatModel = ChatOpenAI(model="m")
     else:
         monkeypatch.setenv("ANTHROPIC_API_URL", "https://gateway.example")
-        model = ChatAnthropic(model="m")
+        model = chat_model("ChatAnthropic", model="m")
     assert model.adapter is not None
     assert model.adapter.base_url.startswith("https://gateway.example")  # type: ignore[attr-defined]
     assert model.adapter._key_digest != ""  # type: ignore[attr-defined] # a key goes
@@ -1110,8 +1110,18 @@ def test_a_dropin_construction_error_shows_no_key_in_its_frame(
     # The engine raises from its own frames; the LangChain chat model
     # (chatplex.langchain's name here) raises pydantic's ValidationError, whose traceback
     # holds no chatplex frame: its text and any chatplex frame must hold no key.
+    from chatplex.secret import is_secret_name
+    from chatplex.secret.arguments import hold_keys
+
+    dropin = getattr(chatplex.langchain, cls)
+
+    def build(**keywords: Any) -> Any:  # a name with no engine: its record's, keys held
+        hold_keys(keywords, is_secret_name)  # (as the fields hand them: `PartnerClass.build`)
+        return dropin._record.build(keywords)
+
+    built = dropin._engine or build
     with pytest.raises(ValueError) as info:
-        getattr(chatplex.langchain, cls)._engine(model=model, temperature=9, **{key_name: ECHO_KEY})
+        built(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
@@ -1130,7 +1140,7 @@ def test_chatanthropic_key_from_the_environment_shows_in_no_frame(
     monkeypatch.setenv("ANTHROPIC_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("ANTHROPIC_API_KEY", ECHO_KEY)
     with pytest.raises(ValueError) as info:
-        chatplex.providers.anthropic.dropin.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
+        chatplex.langchain.ChatAnthropic(model="claude-haiku-4-5", temperature=9)
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)

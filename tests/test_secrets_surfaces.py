@@ -106,7 +106,9 @@ def _settings(name: str, form: str) -> dict[str, Any]:
         keys = {"api_key": key, "api_version": "2024-10-21"}
     else:
         keys = {"api_key": key}
-    url = "base_url" if "base_url" in parameters else "url"
+    record = getattr(chatplex.langchain, name)._record  # (its fields' spellings too)
+    spelled = {n for f in record.declared for n in f.spellings}
+    url = "base_url" if "base_url" in {*parameters, *spelled} else "url"
     host = "http://gateway.invalid/openai/v1"
     if form == "query":
         keys[url] = f"{host}?api-key={FRAME_KEY}"

@@ -240,7 +240,8 @@ def with_tools(
     from ..adapters.tool_choice import normalise_tool_choice
     from ..adapters.tools import to_tool_specs
 
-    functions, choice = model._tools_to_bind(tools, tool_choice)
+    own = model.partner_calls.tools_to_bind  # (as its partner class binds them)
+    functions, choice = (own or type(model)._tools_to_bind)(model, tools, tool_choice)
     specs = to_tool_specs(functions, strict=strict, builtin=model._builtin_tool_reader())
     clone = copy.copy(model)
     clone.tools = specs

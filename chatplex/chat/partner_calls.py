@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -72,3 +73,11 @@ class PartnerCalls:
     #: Whether a call's `timeout=` object (`httpx.Timeout`...) is taken in seconds, its
     #: read timeout (`dropin.timeout_in_seconds`), as its partner's SDK takes one.
     timeout_objects: bool = False
+    #: The tools and tool choice `bind_tools` binds as functions, as its partner class
+    #: binds them, `(model, tools, tool_choice) -> (tools, tool_choice)` (a name built
+    #: from its record: its `PartnerHooks.tools_to_bind`); None: `_tools_to_bind`'s.
+    tools_to_bind: Callable[[Any, Sequence[Any], Any], tuple[Sequence[Any], Any]] | None = None
+    #: The tokens of a list of messages (and tools) as its partner class counts them,
+    #: `(model, messages, tools, keywords) -> count` (its `PartnerHooks`); None: the
+    #: wire's count (`ChatModel.get_num_tokens_from_messages`).
+    messages_count: Callable[[Any, list[BaseMessage], Any, dict[str, Any]], Any] | None = None

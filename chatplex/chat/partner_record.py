@@ -112,6 +112,14 @@ def _no_messages_count(
     return None
 
 
+def _model_name(model: ChatModel) -> tuple[str, ...]:
+    return (model.model,)
+
+
+def _profile_as_found(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
+    return profile or None
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -156,6 +164,11 @@ class PartnerHooks:
     #: Whether that count takes any input LangChain coerces to messages (`("human",
     #: "hi")`, a string); False: a list of LangChain's messages alone.
     counts_coerced: bool = False
+    #: The names its class looks the model's profile up by, in order (`profiles`).
+    profile_names: Callable[[ChatModel], tuple[str, ...]] = _model_name
+    #: The profile as its class adjusts it to the model's settings (`profile`: empty
+    #: where its data has none for the model); None: no profile.
+    profile: Callable[[ChatModel, dict[str, Any]], dict[str, Any] | None] = _profile_as_found
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,14 +24,20 @@ from typing import Protocol
 
 from ..adapters.base import Adapter
 from ..adapters.base import TokenCounts
+from ..messages import BaseMessage
 from ..messages import coerce_messages
+from ..messages import message_list
 from .call import OnWire
+from .partner_calls import PartnerCalls
 
 __all__ = ["from_messages", "token_ids", "wire_counts"]
 
 
 class Counted(OnWire, Protocol):
-    """What the counts read of a model (a `ChatModel`): its wire, model and label."""
+    """What the counts read of a model (a `ChatModel`): its wire, model, label and its
+    partner's count."""
+
+    partner_calls: PartnerCalls
 
     @property
     def provider_label(self) -> str: ...
@@ -56,6 +62,10 @@ def from_messages(
     """`model.get_num_tokens_from_messages(messages, tools, **keywords)`: the messages
     as a call takes them (messages, tuples, dicts); a keyword the wire's counter does not
     take is its TypeError, as in LangChain."""
+    own = model.partner_calls.messages_count  # (as its partner class counts them)
+    if own is not None:
+        checked = message_list(messages, BaseMessage, "get_num_tokens_from_messages")
+        return int(own(model, checked, tools, keywords))
     counts = _counts(model)
     return counts.count_messages(model.model, coerce_messages(list(messages)), tools, **keywords)
 

@@ -44,7 +44,6 @@ from .model import to_langchain
 if TYPE_CHECKING:
     # The engines' constructors (the partner's parameters) for type checkers and the API
     # reference; at run time each name is its engine's LangChain class (`dropin.py`).
-    from ..providers.anthropic.dropin import ChatAnthropic as ChatAnthropic
     from ..providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
     from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
     from ..providers.compatible.dropin import ChatCerebras as ChatCerebras

@@ -212,13 +212,13 @@ class DropInChatModel(ChatChatplex):
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         """The partner class's profile of this model (its data, shipped by chatplex in
-        `profiles/`), adjusted by the engine as the partner adjusts it."""
-        engine = self.chatplex_model
+        `profiles/`), adjusted as the partner adjusts it (`PartnerHooks.profile`)."""
+        engine, hooks = self.chatplex_model, self._record.hooks
         table = self._record.profiles
-        if not profile_table(table) or not isinstance(engine, DropInEngine):
+        if not profile_table(table) or not isinstance(engine, ChatModel):
             return None
-        found = found_profile(table, engine.langchain_profile_names())
-        return cast("ModelProfile | None", engine.langchain_profile(found))
+        found = found_profile(table, hooks.profile_names(engine))
+        return cast("ModelProfile | None", hooks.profile(engine, found))
 
     @classmethod
     def is_lc_serializable(cls) -> bool:

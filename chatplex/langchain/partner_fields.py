@@ -81,6 +81,8 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 counts_messages=_engine_counts_messages,
                 num_tokens_from_messages=_engine_num_tokens_from_messages,
                 counts_coerced=engine_type.langchain_counts_coerced,
+                profile_names=_engine_profile_names,
+                profile=_engine_profile,
             ),
         )
     return record
@@ -102,6 +104,14 @@ def _engine_tools_to_bind(
 
 def _engine_call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     return model.langchain_call_engine(keywords) if isinstance(model, DropInEngine) else model
+
+
+def _engine_profile_names(model: ChatModel) -> tuple[str, ...]:
+    return model.langchain_profile_names() if isinstance(model, DropInEngine) else (model.model,)
+
+
+def _engine_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
+    return model.langchain_profile(profile) if isinstance(model, DropInEngine) else profile or None
 
 
 def _engine_counts_messages(model: ChatModel) -> bool:
@@ -179,6 +189,12 @@ def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMod
     calls = partner_calls(engine.adapter)
     kept = record.partner_class is not None  # (its bound tool lists: as its class's)
     engine.partner_calls = dataclasses.replace(calls, keeps_bound_tool_lists=kept)
+    hooks = record.hooks
+    if not isinstance(engine, DropInEngine):  # (built from its record: its hooks)
+        counts = hooks.num_tokens_from_messages if hooks.counts_messages(engine) else None
+        engine.partner_calls = dataclasses.replace(
+            engine.partner_calls, tools_to_bind=hooks.tools_to_bind, messages_count=counts
+        )
     reading = partner_traits(engine.adapter).partner_reading
     if engine.adapter is not None and reading is not None:
         engine.adapter = reading(engine.adapter)

@@ -138,9 +138,9 @@ def test_call_settings_normalise_stop() -> None:
 
 
 def test_call_settings_tell_a_bound_empty_tool_list_under_a_langchain_name() -> None:
-    from chatplex.providers.anthropic.dropin import ChatAnthropic
+    from tests._dropins import chat_model
 
-    dropin = ChatAnthropic(model="claude-haiku-4-5", api_key="k")  # the drop-in's engine
+    dropin = chat_model("ChatAnthropic", model="claude-haiku-4-5", api_key="k")  # its model
     assert not dropin._settings({}).tool_list_bound
     assert dropin.bind_tools([])._settings({}).tool_list_bound
     assert dropin._settings({"tools": []}).tool_list_bound  # tools=[] per call

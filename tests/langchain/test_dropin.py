@@ -20,10 +20,10 @@ from langchain_core.messages import AIMessageChunk
 from pydantic import ValidationError
 
 import chatplex.langchain
+from chatplex import ChatModel
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
-from chatplex.providers.anthropic.dropin import ChatAnthropic as EngineAnthropic
 from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
 
 
@@ -34,7 +34,7 @@ def test_they_are_langchain_chat_models_over_chatplex_drop_ins() -> None:
     assert (openai.model_name, openai.temperature, openai.provider) == ("gpt-4o", 0.5, "openai")
     assert openai._llm_type == "openai-chat"
     claude = ChatAnthropic(model="claude-x", anthropic_api_key="k", max_tokens_to_sample=9)
-    assert isinstance(claude.chatplex_model, EngineAnthropic)
+    assert type(claude.chatplex_model) is ChatModel  # (built from its record)
     assert (claude.max_tokens, claude._llm_type) == (9, "anthropic-chat")
     assert "sk-secret-123" not in repr(openai) + str(openai.chatplex_model)
 

@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._dropins import engine
+
+ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]
 

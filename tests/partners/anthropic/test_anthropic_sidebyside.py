@@ -976,7 +976,7 @@ def test_every_kept_difference_is_a_script_with_why() -> None:
 
 def test_the_unnamed_parameters_are_those_its_class_has_no_field_for() -> None:
     from chatplex.chat.params import api_parameters
-    from chatplex.providers.anthropic.dropin_record import UNNAMED_PARAMETERS
+    from chatplex.providers.anthropic.dropin import UNNAMED_PARAMETERS
 
     fields = partner.ChatAnthropic.model_fields
     named = set(fields) | {f.alias for f in fields.values() if f.alias}

@@ -25,9 +25,11 @@ from chatplex.messages import HumanMessage
 from chatplex.providers.anthropic.count_tokens import COUNT_BETA
 from chatplex.providers.anthropic.count_tokens import count_body
 from chatplex.providers.anthropic.count_tokens import read_input_tokens
-from chatplex.providers.anthropic.dropin import ChatAnthropic as LeanChatAnthropic
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
+from tests._dropins import engine
+
+LeanChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 langchain_anthropic = pytest.importorskip("langchain_anthropic")
 anthropic = pytest.importorskip("anthropic")

@@ -11,9 +11,11 @@ import pytest
 
 import chatplex
 import chatplex.langchain
-from chatplex.providers.anthropic.dropin import ChatAnthropic
+from tests._dropins import engine
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
+
+ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 
 def test_anthropic_headers_from_langchain_settings() -> None:
@@ -241,5 +243,7 @@ def test_an_unknown_call_keyword_is_refused_in_langchain_anthropics_words(how: s
         outcomes.append(str(info.value))
     theirs, ours = outcomes
     assert ours == theirs == "Messages.create() got an unexpected keyword argument 'seed'"
-    with pytest.raises(TypeError, match="ChatAnthropic got an unexpected keyword argument 'seed'"):
-        ChatAnthropic(**at).bind(seed=3)
+    own = chatplex.init_chat_model("anthropic:claude-3-5-haiku-latest", api_key="k")
+    with pytest.raises(TypeError, match="got an unexpected keyword argument 'seed'") as info:
+        own.bind(seed=3)
+    assert "Messages.create()" not in str(info.value)

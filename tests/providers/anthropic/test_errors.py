@@ -13,11 +13,13 @@ import pytest
 
 from chatplex import errors
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
-from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.anthropic.errors import ERROR_FAMILIES
 from chatplex.sdk_errors import sdk_compatible
+from tests._dropins import engine
 from tests._status_calls import first_outside_chatplex
 from tests._status_calls import raised_both_ways
+
+ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 partner = pytest.importorskip("langchain_anthropic.chat_models")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from chatplex.langchain import ChatAnthropic as DropIn
-from chatplex.providers.anthropic.dropin import ChatAnthropic
 from chatplex.providers.anthropic.root_composition import drop_root_composition_tools
+from tests._dropins import engine
 from tests._recorded import sent_bodies
 from tests.chat.test_dropin_models import _chatplex_body
 from tests.chat.test_dropin_models import _langchain_body
+
+ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 _UNION = {
     "name": "pick",
