@@ -120,6 +120,10 @@ def _profile_as_found(model: ChatModel, profile: dict[str, Any]) -> dict[str, An
     return profile or None
 
 
+def _own_target(model: ChatModel, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
+    return model._structured_target(method, schema)
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -169,6 +173,12 @@ class PartnerHooks:
     #: The profile as its class adjusts it to the model's settings (`profile`: empty
     #: where its data has none for the model); None: no profile.
     profile: Callable[[ChatModel, dict[str, Any]], dict[str, Any] | None] = _profile_as_found
+    #: The model and method its `with_structured_output` uses for the method asked (None:
+    #: its default) and the schema (langchain-google-genai's json_mode with a schema is
+    #: its json_schema); default: the model's own answer (`ChatModel._structured_target`).
+    structured_target: Callable[[ChatModel, str | None, Any], tuple[ChatModel, str | None]] = (
+        _own_target
+    )
 
 
 @dataclass(frozen=True, slots=True)

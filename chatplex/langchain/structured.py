@@ -71,6 +71,7 @@ from ..adapters.typeddicts import is_typeddict
 from ..chat import ChatModel
 from ..chat.langchain_hooks import DropInEngine
 from ..chat.params import api_parameters
+from ..chat.partner_record import PartnerClass
 from ..chat.structured import METHODS
 from ..chat.structured import OutputSchema
 from ..chat.structured import default_method as _default_method
@@ -102,6 +103,10 @@ __all__ = [
 ]
 
 
+#: A class with no partner record answers as its model does.
+_NO_RECORD = PartnerClass()
+
+
 def default_method(inner: Any) -> str:
     """The method the chatplex model `inner` uses when none is named."""
     return _default_method(_adapter(inner), getattr(inner, "structured_output_method", None))
@@ -123,7 +128,8 @@ def structured_output(
     # A drop-in over its engine: the partner class's model and method answer.
     partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
     if partner:
-        inner, method = llm.chatplex_model._structured_target(method, schema)
+        hooks = getattr(llm, "_record", _NO_RECORD).hooks  # (its partner's answer)
+        inner, method = hooks.structured_target(llm.chatplex_model, method, schema)
         if inner is not llm.chatplex_model:
             llm = llm.model_copy(update={"chatplex_model": inner})
     method = method or default_method(inner)

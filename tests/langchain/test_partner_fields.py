@@ -504,3 +504,25 @@ def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> N
         built_as_partner(openai, {"api_key": "k", "stop": 5})
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
         built_as_partner(openai, {"api_key": "k", "temprature": 0})
+
+
+def test_an_engines_record_looks_its_profile_up_by_its_engines_names() -> None:
+    from chatplex.chat.langchain_hooks import DropInEngine
+    from chatplex.chat.partner_record import PartnerHooks
+    from chatplex.langchain.partner_fields import engine_record
+
+    class Named(DropInEngine):
+        def langchain_profile_names(self) -> tuple[str, ...]:
+            return ("named",)
+
+        def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+            return {**profile, "adjusted": True}
+
+    engine = Named(None, "models/m-001")
+    hooks = engine_record(Named).hooks
+    assert hooks.profile_names(engine) == ("named",)
+    assert hooks.profile(engine, {"a": 1}) == {"a": 1, "adjusted": True}
+    # The defaults: the model's own name, the profile as found, the model's own target.
+    assert PartnerHooks().profile_names(engine) == ("models/m-001",)
+    assert PartnerHooks().profile(engine, {}) is None
+    assert PartnerHooks().structured_target(engine, "json_mode", {}) == (engine, "json_mode")

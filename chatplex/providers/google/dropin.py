@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import UNSET
@@ -31,6 +32,7 @@ from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
 from ...secret import Secret
 from .dropin_base import GoogleDropin
+from .dropin_base import count_tokens
 from .dropin_record import GENAI_NO_FIELD
 from .dropin_record import GENAI_RECORD
 from .dropin_settings import REFUSED_ALIKE
@@ -39,7 +41,10 @@ from .dropin_settings import google_params
 from .dropin_settings import google_settings
 from .request import safety_settings
 
-__all__ = ["ChatGoogleGenerativeAI"]
+if TYPE_CHECKING:
+    from ...chat.model import ChatModel
+
+__all__ = ["ChatGoogleGenerativeAI", "num_tokens", "profile_names"]
 
 #: LangChain's default model when none is named.
 DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
@@ -133,6 +138,22 @@ def _url(given: str | Secret | Mapping[str, Any] | None) -> str | Secret | None:
     raise ValueError(f"base_url must be a string or a dict, not {type(given).__name__}")
 
 
+def profile_names(model: ChatModel) -> tuple[str, ...]:
+    """langchain-google-genai's profile key: the model's name without its resource path
+    or a regional or version suffix."""
+    name = re.sub(r"^[a-z]{2,}\.(?=(?:gemini|gemma)-)", "", model.model.lower().rsplit("/")[-1])
+    return (re.sub(r"-\d{3}$", "", name),)
+
+
+def num_tokens(model: ChatModel, text: str) -> int:
+    """langchain-google-genai's `get_num_tokens`: Gemini's count of the text (its
+    `get_num_tokens_from_messages` is langchain-core's, one count per message)."""
+    from .count import text_body
+    from .errors import COUNT_ERROR_FAMILIES
+
+    return count_tokens(model, text_body(text), COUNT_ERROR_FAMILIES)
+
+
 def _refuse_langsmith_gateway(owner: str) -> None:
     """Where `LANGSMITH_GATEWAY` is on and no server is given, langchain-google-genai
     sends through LangSmith's gateway (`<gateway>/gemini`) with a LangSmith key:
@@ -174,17 +195,10 @@ class ChatGoogleGenerativeAI(GoogleDropin):
     partner_record = GENAI_RECORD
 
     def langchain_profile_names(self) -> tuple[str, ...]:
-        # langchain-google-genai's key: no resource path, no regional or version suffix.
-        name = re.sub(r"^[a-z]{2,}\.(?=(?:gemini|gemma)-)", "", self.model.lower().rsplit("/")[-1])
-        return (re.sub(r"-\d{3}$", "", name),)
+        return profile_names(self)
 
     def langchain_num_tokens(self, text: str) -> int:
-        """langchain-google-genai's `get_num_tokens`: Gemini's count of the text (its
-        `get_num_tokens_from_messages` is langchain-core's, one count per message)."""
-        from .count import text_body
-        from .errors import COUNT_ERROR_FAMILIES
-
-        return self._count_tokens(text_body(text), COUNT_ERROR_FAMILIES)
+        return num_tokens(self, text)
 
     def __init__(
         self,

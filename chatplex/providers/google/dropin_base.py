@@ -15,7 +15,7 @@ from ...secret import Secret
 if TYPE_CHECKING:
     from ...sdk_error_families import ErrorFamily
 
-__all__ = ["GoogleDropin"]
+__all__ = ["GoogleDropin", "count_tokens", "structured_target"]
 
 
 class GoogleDropin(DropInEngine):
@@ -51,23 +51,35 @@ class GoogleDropin(DropInEngine):
     def _count_tokens(
         self, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
     ) -> int:
-        """`countTokens` of the model with `body` (`count.py`'s), sent as the model's
-        calls are (`side_call`) but in one attempt (neither partner retries a count),
-        raising `families`' errors where given."""
-        from ...chat.side_call import side_call
-        from .adapter import GeminiAdapter
-        from .count import total_tokens
-        from .vertex_adapter import VertexAIAdapter
-
-        adapter = self.adapter
-        assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
-        request = adapter.count_request(self.model, body)
-        return side_call(self, request, total_tokens, error_families=families, retried=False)
+        return count_tokens(self, body, families)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output(method="json_mode")` with a schema sends the schema:
-        both partners' json_mode is a response schema (langchain-google-genai's an alias
-        of "json_schema", langchain-google-vertexai's `response_schema`)."""
-        if method == "json_mode" and schema is not None:
-            method = "json_schema"
-        return self, method
+        return structured_target(self, method, schema)
+
+
+def count_tokens(
+    model: ChatModel, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
+) -> int:
+    """`countTokens` of `model` (on either Google adapter) with `body` (`count.py`'s),
+    sent as the model's calls are (`side_call`) but in one attempt (neither partner
+    retries a count), raising `families`' errors where given."""
+    from ...chat.side_call import side_call
+    from .adapter import GeminiAdapter
+    from .count import total_tokens
+    from .vertex_adapter import VertexAIAdapter
+
+    adapter = model.adapter
+    assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
+    request = adapter.count_request(model.model, body)
+    return side_call(model, request, total_tokens, error_families=families, retried=False)
+
+
+def structured_target(
+    model: ChatModel, method: str | None, schema: Any
+) -> tuple[ChatModel, str | None]:
+    """`with_structured_output(method="json_mode")` with a schema sends the schema:
+    both partners' json_mode is a response schema (langchain-google-genai's an alias
+    of "json_schema", langchain-google-vertexai's `response_schema`)."""
+    if method == "json_mode" and schema is not None:
+        method = "json_schema"
+    return model, method

@@ -72,3 +72,24 @@ def test_default_metadata_shows_a_credential_header_masked_and_sends_it() -> Non
     gemini.invoke("Hi")
     sent = server.requests[-1].headers
     assert [sent[name] for name in headers] == ["blue", "gw-secret-1", KEY]
+
+
+def test_the_partner_hooks_answer_for_a_plain_model_on_the_gemini_adapter() -> None:
+    # What ChatGoogleGenerativeAI does its own way, as functions of any ChatModel on a
+    # Google adapter (`PartnerHooks`), not of its engine class.
+    from chatplex.chat import ChatModel
+    from chatplex.providers.google.adapter import GeminiAdapter
+    from chatplex.providers.google.dropin import num_tokens
+    from chatplex.providers.google.dropin import profile_names
+    from chatplex.providers.google.dropin_base import structured_target
+
+    server = Gemini(status=500)
+    adapter = GeminiAdapter(api_key=KEY)
+    model = ChatModel(adapter, "models/gemini-2.5-flash-001", http_client=server.client())
+    assert profile_names(model) == ("gemini-2.5-flash",)
+    assert structured_target(model, "json_mode", {"type": "object"}) == (model, "json_schema")
+    assert structured_target(model, "json_mode", None) == (model, "json_mode")
+    with pytest.raises(ServerError):
+        num_tokens(model, "Hi")
+    assert len(server.requests) == 1  # (one attempt, as the engine's count)
+    assert server.requests[0].url.path.endswith("gemini-2.5-flash-001:countTokens")
