@@ -28,7 +28,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI  # noqa: E402
+from chatplex.providers.google.dropin import build  # noqa: E402
 
 
 def reply(text: str, last: bool) -> dict[str, Any]:
@@ -90,12 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     from google import genai
     from google.genai import types
 
-    ours = ChatGoogleGenerativeAI(
-        model="gemini-2.5-flash",
-        api_key="bench-key",
-        base_url="http://bench.test",
-        http_client=httpx.Client(transport=transport(chunks)),
-        max_retries=0,
+    ours = build(  # (the model ChatGoogleGenerativeAI's record builds)
+        {
+            "model": "gemini-2.5-flash",
+            "api_key": "bench-key",
+            "base_url": "http://bench.test",
+            "http_client": httpx.Client(transport=transport(chunks)),
+            "max_retries": 0,
+        }
     )
     options = types.HttpOptions(
         base_url="http://bench.test", client_args={"transport": transport(chunks)}

@@ -126,10 +126,10 @@ def bedrock_calls(client: str, url: str) -> Calls:
 def gemini_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Gemini API wire for `client`."""
     if client == "chatplex":
-        from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+        from chatplex.providers.google.dropin import build
 
-        ours = ChatGoogleGenerativeAI(
-            model=GEMINI_MODEL, api_key="bench-key", base_url=url, max_retries=0
+        ours = build(  # (the model ChatGoogleGenerativeAI's record builds)
+            {"model": GEMINI_MODEL, "api_key": "bench-key", "base_url": url, "max_retries": 0}
         )
         return (lambda: ours.invoke(PROMPT)), (lambda: list(ours.stream(PROMPT)))
     from google import genai

@@ -162,12 +162,12 @@ async def test_a_dropin_speaks_its_partners_words_its_engine_chatplexs(
 ) -> None:
     pytest.importorskip("langchain_google_genai")  # imported by the fixture: its words
     from chatplex.langchain import ChatGoogleGenerativeAI as DropIn
-    from chatplex.providers.google.dropin import ChatGoogleGenerativeAI as Engine
+    from chatplex.providers.google.dropin import build
 
     settings: dict[str, Any] = {"model": "gemini-2.5-flash", "base_url": mock.url}
     settings |= {"google_api_key": "k", "default_headers": FAULT, "max_retries": 0}
     partner = await raised(DropIn(**settings), use_async, "invoke")
-    own = await raised(Engine(**settings), use_async, "invoke")
+    own = await raised(build(settings), use_async, "invoke")  # (the model it builds)
     # langchain-google-genai's words (the SDK's text inside its own), as its class raises.
     words = "Error calling model 'gemini-2.5-flash' (RESOURCE_EXHAUSTED): 429 RESOURCE_EXHAUSTED."
     assert str(partner).startswith(words) and partner.args == (str(partner),)

@@ -58,7 +58,6 @@ if TYPE_CHECKING:
     from ..providers.compatible.dropin import ChatSambaNova as ChatSambaNova
     from ..providers.compatible.dropin import ChatTogether as ChatTogether
     from ..providers.compatible.dropin import ChatXAI as ChatXAI
-    from ..providers.google.dropin import ChatGoogleGenerativeAI as ChatGoogleGenerativeAI
     from ..providers.google.vertex_dropin import ChatVertexAI as ChatVertexAI
     from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI

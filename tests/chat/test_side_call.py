@@ -17,8 +17,8 @@ from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import ServerError
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.sdk_error_families import ErrorFamily
+from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 
 URL = "http://127.0.0.1:9/v1beta/models/m:countTokens"
 

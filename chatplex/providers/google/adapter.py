@@ -57,6 +57,7 @@ from ...errors import RateLimitError
 from ...errors import status_error
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...secret import MASK
 from ...secret import Secret
 from ...secret import held_keys
 from .contents import system_as_human
@@ -225,6 +226,15 @@ class _GoogleWire(Adapter):
         keys = held_keys(headers.values())  # (before the caller's are merged in)
         self._headers = held_headers(headers, default_headers, names)
         self.held_default_headers = tuple(hold_secrets(default_headers or {}, names, keys).items())
+
+    @property
+    def shown_default_metadata(self) -> tuple[tuple[str, Any], ...]:
+        """The partners' `default_metadata` (their validators set it to the additional
+        headers' items) as the drop-ins show and `dumpd` writes it: a credential
+        header's value masked, as chatplex shows every credential header (the partners'
+        field holds, shows and writes it in clear)."""
+        held = self.held_default_headers
+        return tuple((n, MASK if isinstance(v, Secret) else v) for n, v in held)
 
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers of one call (Vertex AI adds its bearer token)."""

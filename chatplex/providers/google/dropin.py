@@ -1,50 +1,111 @@
-"""`ChatGoogleGenerativeAI`: a chatplex chat model that takes the constructor of
-langchain-google-genai (`ChatVertexAI`, langchain-google-vertexai's, is
+"""`ChatGoogleGenerativeAI`: langchain-google-genai's class as a record (`PartnerClass`:
+its facts in `dropin_record.py`, how its model is built and what it does its own way
+here), built without an engine class: `chatplex.langchain.ChatGoogleGenerativeAI` makes
+its LangChain chat model from it (`ChatVertexAI`, langchain-google-vertexai's, is
 `vertex_dropin.py`).
 
 A script written for it ports by changing its import line: the parameter names and
-aliases are LangChain's (`model`/`model_name`, `google_api_key`/`api_key`,
+aliases are LangChain's (`model`, `google_api_key`/`api_key`,
 `max_output_tokens`/`max_tokens`, `n`, `safety_settings`, `thinking_budget`,
-`include_thoughts`, `response_mime_type`, `response_schema`...), the model is
-chatplex's, and it is named as LangChain's class in events, logs and callbacks. Both
-Google classes share one builder (`dropin_settings.py`): only how they reach Google
-differs.
+`include_thoughts`, `response_mime_type`, `response_schema`...), plus chatplex's own
+(`rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`,
+`stream_idle_timeout`, `max_response_bytes`, `http_client`, `http_async_client`).
+LangChain's `stream_usage`, `logprobs`, `top_logprobs` and `response_logprobs` are taken
+as langchain-google-genai takes them: warned of, and changing nothing (a stream keeps its
+usage; no logprobs are asked for). Other keywords must be fields of a Gemini request
+(`candidate_count`, `seed`, `response_json_schema`, `cached_content`...): anything else
+is a TypeError naming the closest known name. The model (`build`) is a plain `ChatModel`
+over the Gemini API (`adapter.py`), named as LangChain's class in events, logs and
+callbacks; its Gemini fields are read as `ChatVertexAI`'s are (`dropin_settings.py`).
 
->>> model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key="AIza-example", top_k=3)
+The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
+`base_url` or `client_options` (a URL, or `{"api_endpoint": ...}`) point at another
+server, `api_version` picks the API version ("v1beta"). `location`, a Vertex AI region,
+is held and sends nothing, as there on the Gemini API.
+
+As langchain-google-genai (compared side by side in tests/partners/google): the request
+carries `temperature` 0.7 unless given (none for Gemini 3 and later), `candidateCount`
+(`n`, 1) and `safetySettings` (a {category: threshold} dict or a list); `max_retries`
+counts attempts (6; 0 or 1: one attempt); replies keep Gemini's finish word (STOP,
+MAX_TOKENS, SAFETY...); a blocked prompt or a withheld candidate is an empty reply saying
+why, not an error; errors are also langchain-google-genai's and google-genai's classes
+when those are imported. `chatplex.langchain.init_chat_model("google_genai:...")` builds
+on this class.
+
+>>> model = build({"model": "gemini-2.5-flash", "google_api_key": "AIza-example", "top_k": 3})
 >>> model.get_name(), model.model, model.extra_body["top_k"], model.extra_body["candidate_count"]
 ('ChatGoogleGenerativeAI', 'gemini-2.5-flash', 3, 1)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import UNSET
-from ...chat.dropin import dropin
 from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
-from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
+from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_settings
 from ...secret import Secret
-from .dropin_base import GoogleDropin
+from ...secret import is_secret_name
+from ...secret.arguments import hold_keys
 from .dropin_base import count_tokens
+from .dropin_base import structured_target
 from .dropin_record import GENAI_NO_FIELD
 from .dropin_record import GENAI_RECORD
+from .dropin_settings import OFF_VALUES
 from .dropin_settings import REFUSED_ALIKE
-from .dropin_settings import google_fields
-from .dropin_settings import google_params
-from .dropin_settings import google_settings
+from .dropin_settings import attempts_as_retries
+from .dropin_settings import gemini_body
+from .dropin_settings import moved_keywords
 from .request import safety_settings
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatGoogleGenerativeAI", "num_tokens", "profile_names"]
+__all__ = ["ChatGoogleGenerativeAI", "build", "num_tokens", "profile_names"]
+
+_OWNER = "ChatGoogleGenerativeAI"
+#: Its other spellings of its keywords, each -> the one it stands for: its pydantic
+#: aliases (read as their fields by the drop-in before `build`), LangChain's
+#: `model_name` and `request_timeout`, and the Gemini adapter's `default_headers`, which
+#: `init_chat_model` took before.
+_SPELLINGS = {
+    "model_name": "model",
+    "request_timeout": "timeout",
+    "api_key": "google_api_key",
+    "default_headers": "additional_headers",
+    "max_tokens": "max_output_tokens",
+    "candidate_count": "n",
+    "retries": "max_retries",
+    "reasoning_effort": "thinking_level",  # (its field; `thinking_level` its alias there)
+    "stop_sequences": "stop",
+    "default_metadata_input": "default_metadata",
+}
+#: Its Gemini request fields, in its order, sent where set (`dropin_settings.gemini_body`).
+_GEMINI_FIELDS = (
+    "max_output_tokens",
+    "top_k",
+    "n",
+    "safety_settings",
+    "response_mime_type",
+    "response_schema",
+    "response_modalities",
+    "thinking_budget",
+    "include_thoughts",
+    "thinking_level",
+    "cached_content",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+)
 
 #: LangChain's default model when none is named.
 DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
@@ -67,7 +128,6 @@ REFUSED = {
     "project": _ON_VERTEX,
     "tuned_model_name": "tuned models are named by model=",
 }
-GENAI_FIELDS = google_fields(temperature=UNSET, safety_settings=(), logprobs=None)
 
 
 def _default_temperature(model: str) -> float | None:
@@ -167,138 +227,95 @@ def _refuse_langsmith_gateway(owner: str) -> None:
         )
 
 
-class ChatGoogleGenerativeAI(GoogleDropin):
-    """The Gemini API with langchain-google-genai's constructor. Parameters are
-    LangChain's, plus chatplex's own (`rate_limit`, `retry_policy`, `max_retry_after`,
-    `extra_headers`, `stream_idle_timeout`, `max_response_bytes`, `name`). LangChain's
-    `stream_usage`, `logprobs`, `top_logprobs` and `response_logprobs` are taken as
-    langchain-google-genai takes them: warned of, and changing nothing (a stream keeps
-    its usage; no logprobs are asked for). Other keywords must be fields of a Gemini
-    request (`candidate_count`, `seed`, `response_json_schema`, `cached_content`...):
-    anything else is a TypeError naming the closest known name.
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-google-genai's constructor: the model from its fields as held
+    (`PartnerClass.build`), refused before any request as the partner refuses."""
+    from .adapter import GeminiAdapter
 
-    The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
-    `base_url` or `client_options` (a URL, or `{"api_endpoint": ...}`) point at another
-    server, `api_version` picks the API version ("v1beta"). `location`, a Vertex AI
-    region, is held and sends nothing, as there on the Gemini API.
-
-    As langchain-google-genai (compared side by side in tests/partners/google): the
-    request carries `temperature` 0.7 unless given (none for Gemini 3 and later),
-    `candidateCount` (`n`, 1) and `safetySettings` (a {category: threshold} dict or a
-    list); `max_retries` counts attempts (6; 0 or 1: one attempt); replies keep
-    Gemini's finish word (STOP, MAX_TOKENS, SAFETY...); a blocked prompt or a withheld
-    candidate is an empty reply saying why, not an error; errors are also
-    langchain-google-genai's and google-genai's classes when those are imported.
-    `chatplex.langchain.init_chat_model("google_genai:...")` builds on this class.
-    """
-
-    partner_record = GENAI_RECORD
-
-    def langchain_profile_names(self) -> tuple[str, ...]:
-        return profile_names(self)
-
-    def langchain_num_tokens(self, text: str) -> int:
-        return num_tokens(self, text)
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        google_api_key: str | Secret | None = None,
-        base_url: str | Mapping[str, Any] | None = None,
-        client_options: str | Mapping[str, Any] | None = None,
-        api_version: str | None = None,
-        additional_headers: Mapping[str, str] | None = None,
-        client_args: Mapping[str, Any] | None = None,
-        convert_system_message_to_human: bool = False,
-        location: str | None = None,
-        default_metadata: Sequence[tuple[str, str]] | None = None,
-        default_metadata_input: Sequence[tuple[str, str]] | None = None,
-        **params: Any,
-    ) -> None:
-        from .adapter import GeminiAdapter
-
-        # Taken, sending nothing, as langchain-google-genai takes them on the Gemini API
-        # (its fields, read by chatplex.langchain): `location` names a Vertex AI region
-        # (held as given), and its validator replaces `default_metadata` (alias
-        # `default_metadata_input`) with the additional headers' items.
-        del location, default_metadata, default_metadata_input
-
-        _clients_of_client_args(type(self).__name__, client_args, params)
-        switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
-        if switch in _SDK_ON or (switch in _ON and params.get("vertexai") is None):
-            # The partner then sends to Vertex AI: never to the Gemini API instead.
-            raise SettingRefused(
-                f"{type(self).__name__} with {_VERTEX_VARIABLE} set is not supported: "
-                f"{_ON_VERTEX}, or unset it for the Gemini API"
-            )
-        taken = google_params(
-            self,
-            params,
-            GENAI_FIELDS,
-            "ChatGoogleGenerativeAI",
-            "langchain_google_genai.chat_models",
-            outer=1,
-            no_field=GENAI_NO_FIELD,
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)  # (first: no local holds a key in clear)
+    for spelled, name in _SPELLINGS.items():
+        if spelled in given:
+            value = pick(_OWNER, **{name: given.get(name), spelled: given.pop(spelled)})
+            if value is not None:
+                given[name] = value
+    _clients_of_client_args(_OWNER, given.pop("client_args", None), given)
+    switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
+    if switch in _SDK_ON or (switch in _ON and given.get("vertexai") is None):
+        # The partner then sends to Vertex AI: never to the Gemini API instead.
+        raise SettingRefused(
+            f"{_OWNER} with {_VERTEX_VARIABLE} set is not supported: "
+            f"{_ON_VERTEX}, or unset it for the Gemini API"
         )
-        given = taken.given
-        owner = type(self).__name__
-        url = pick(owner, base_url=_url(base_url), client_options=_url(client_options))
-        if url is None:
-            _refuse_langsmith_gateway(owner)
-        name_given = model or DEFAULT_GENAI_MODEL
-        temperature = given["temperature"]
-        if temperature is UNSET:
-            temperature = _default_temperature(name_given)
+    moved_keywords(given, _OWNER, "langchain_google_genai.chat_models", 1, GENAI_NO_FIELD)
+    # Taken, sending nothing, as langchain-google-genai takes them on the Gemini API (its
+    # fields, read by chatplex.langchain): `location` names a Vertex AI region, and its
+    # validator replaces `default_metadata` with the additional headers' items.
+    for held in ("location", "default_metadata"):
+        given.pop(held, None)
+    model = given.pop("model", None) or DEFAULT_GENAI_MODEL
+    key, headers = given.pop("google_api_key", None), given.pop("additional_headers", None)
+    url = pick(
+        _OWNER,
+        base_url=_url(given.pop("base_url", None)),
+        client_options=_url(given.pop("client_options", None)),
+    )
+    api_version = given.pop("api_version", None)
+    # Its deprecated switch: a leading system message merged into the next user turn.
+    merged = bool(given.pop("convert_system_message_to_human", False))
+    temperature = given.pop("temperature") if "temperature" in given else _UNSET
+    fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
+    settings = take_settings(given)
+    if url is None:
+        _refuse_langsmith_gateway(_OWNER)
+    if temperature is _UNSET:
+        temperature = _default_temperature(model)
+    api_params = checked_keywords(
+        ChatGoogleGenerativeAI, _OWNER, "google_genai", given, own=REFUSED, own_off=OFF_VALUES
+    )
+    body = gemini_body(
+        _OWNER,
+        fields,
+        api_params,
+        streaming=settings.get("streaming"),
+        # Always sent (1 by default), as langchain-google-genai sends it.
+        n=fields["n"] or 1,
+        # Sent even when empty, as langchain-google-genai sends it.
+        safety_settings=list(safety_settings(fields["safety_settings"]) or ()),
+    )
+    adapter = GeminiAdapter(
+        api_key=key,
+        base_url=url,
+        default_headers=headers,
+        api_version=api_version or "v1beta",
+        partner_replies=True,
+    )
+    adapter.system_as_human = merged
+    settings.update(
+        temperature=temperature,
+        max_tokens=fields["max_output_tokens"],
+        max_retries=attempts_as_retries(settings.get("max_retries")),
+    )
+    built = partner_model(_OWNER, adapter, model, {**settings, **body, **api_params})
+    built.structured_output_method = "json_schema"  # langchain-google-genai's default
+    return built
 
-        # Its deprecated switch: a leading system message merged into the next user turn.
-        merged = bool(convert_system_message_to_human)
 
-        def adapter() -> GeminiAdapter:
-            built = GeminiAdapter(
-                api_key=google_api_key,
-                base_url=url,
-                default_headers=additional_headers,
-                api_version=api_version or "v1beta",
-                partner_replies=True,
-            )
-            built.system_as_human = merged
-            return built
-
-        google_settings(
-            self,
-            "google_genai",
-            adapter,
-            name_given,
-            taken,
-            refused=REFUSED,
-            temperature=temperature,
-            # Always sent (1 by default), as langchain-google-genai sends it.
-            n=given["n"] or 1,
-            # Sent even when empty, as langchain-google-genai sends it.
-            safety_settings=list(safety_settings(given["safety_settings"]) or ()),
-        )
-        self._hold_metadata()
+class _Unset:
+    def __repr__(self) -> str:
+        return "<its LangChain default>"
 
 
-# The request fields LangChain's classes name as fields, sent as any API parameter is
-# (listed in their signatures), and their other spellings of parameters.
-dropin(
-    ChatGoogleGenerativeAI,
-    fields=GENAI_FIELDS,
-    declared=("image_config", "labels", "media_resolution", "stop_sequences", "thinking_config"),
-    aliases=spellings(
-        "model_name",
-        "request_timeout",
-        api_key="google_api_key",
-        # the Gemini adapter's name, which init_chat_model took before
-        default_headers="additional_headers",
-        max_tokens="max_output_tokens",
-        candidate_count="n",
-        retries="max_retries",
-        # langchain-google-genai's field (`thinking_level` its alias there)
-        reasoning_effort="thinking_level",
-        # its `stop` field's alias: a call's `stop` replaces it
-        stop_sequences="stop",
+#: No temperature given: the partner's default for the model (`_default_temperature`).
+_UNSET = _Unset()
+
+#: langchain-google-genai's `ChatGoogleGenerativeAI`: its facts (`dropin_record.py`), how
+#: its model is built, and what it does its own way (its profile key, its token count,
+#: json_mode with a schema as json_schema).
+ChatGoogleGenerativeAI = dataclasses.replace(
+    GENAI_RECORD,
+    build=build,
+    hooks=PartnerHooks(
+        num_tokens=num_tokens, profile_names=profile_names, structured_target=structured_target
     ),
 )

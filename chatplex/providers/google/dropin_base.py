@@ -9,8 +9,6 @@ from typing import Any
 
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.model import ChatModel
-from ...secret import MASK
-from ...secret import Secret
 
 if TYPE_CHECKING:
     from ...sdk_error_families import ErrorFamily
@@ -22,26 +20,16 @@ class GoogleDropin(DropInEngine):
     """The LangChain-facing bits both classes share."""
 
     structured_output_method = "json_schema"  # langchain-google-genai's default
-    #: The partners' `default_metadata` (their validators set it to the additional
-    #: headers' items) as the adapter holds those headers: a credential's value a
-    #: `Secret`. Set by each constructor (`_hold_metadata`).
-    _held_metadata: tuple[tuple[str, Any], ...] = ()
 
     @property
-    def _default_metadata(self) -> tuple[tuple[str, str], ...]:
-        """`default_metadata` as the drop-in's field shows it and `dumpd` writes it: a
-        credential header's value masked, as chatplex shows every credential header
-        (the partners' field holds, shows and writes it in clear)."""
-        return tuple((n, MASK if isinstance(v, Secret) else v) for n, v in self._held_metadata)
-
-    def _hold_metadata(self) -> None:
-        """Keeps the additional headers' items as the adapter built holds them."""
+    def _default_metadata(self) -> tuple[tuple[str, Any], ...]:
+        """`default_metadata` as the drop-in shows it (the adapter's)."""
         from .adapter import GeminiAdapter
         from .vertex_adapter import VertexAIAdapter
 
         adapter = self.adapter
         assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
-        self._held_metadata = adapter.held_default_headers
+        return adapter.shown_default_metadata
 
     @property
     def model_name(self) -> str:

@@ -1,6 +1,6 @@
 """The LangChain classes the two Google drop-ins stand in for, as records (decision
-013): langchain-google-genai's `ChatGoogleGenerativeAI` (`GENAI_RECORD`, read by
-`dropin.py`'s engine) and langchain-google-vertexai's `ChatVertexAI` (`VERTEX_RECORD`,
+013): langchain-google-genai's `ChatGoogleGenerativeAI` (`GENAI_RECORD`: `dropin.py`
+adds how its model is built) and langchain-google-vertexai's `ChatVertexAI` (`VERTEX_RECORD`,
 `vertex_dropin.py`'s). Their own pydantic fields (`declared`) are written as each
 partner declares them, the fields both declare alike once (`_BOTH`);
 `tests/partners/test_partner_fields_declared.py` compares them with the partners' and
@@ -199,7 +199,7 @@ GENAI_RECORD = PartnerClass(
         filled={"temperature": "temperature"},
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},
         # Its validator's, whatever was given: its additional headers' items.
-        completed={"default_metadata": "_default_metadata"},
+        completed={"default_metadata": "adapter.shown_default_metadata"},
         # Its generation fields, unset ones too (`thinking_level`: its reasoning_effort).
         identifying=IdentifyingParams(
             always={

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NO_FIELD",
+    "OFF_VALUES",
     "REFUSED_ALIKE",
     "attempts_as_retries",
+    "gemini_body",
     "google_fields",
     "google_params",
     "moved_keywords",
@@ -60,7 +62,7 @@ REFUSED_ALIKE = {
     "async_client": _SDK_CLIENTS,
 }
 #: Of the refused settings, the values that change nothing (accepted).
-_OFF: dict[str, tuple[Any, ...]] = {
+OFF_VALUES: dict[str, tuple[Any, ...]] = {
     "transport": (None, "rest"),
     "api_transport": (None, "rest"),
     "convert_system_message_to_human": (None, False),
@@ -176,6 +178,35 @@ def google_fields(
     )
 
 
+def gemini_body(
+    owner: str,
+    given: Mapping[str, Any],
+    api_params: Mapping[str, Any],
+    *,
+    streaming: bool | None,
+    **shaped: Any,
+) -> dict[str, Any]:
+    """The Gemini body fields of a construction: its fields `given` that are set, as
+    `shaped` by the class where it differs, `n` as `candidate_count` (checked: one
+    candidate when `streaming`), LangChain's flat thinking settings as `thinkingConfig`
+    (refused beside a `thinking_config` among the `api_params`)."""
+    generation = {k: v for k, v in given.items() if k not in (*_THINKING, *_MODEL_SETTINGS)}
+    body: dict[str, Any] = {k: v for k, v in {**generation, **shaped}.items() if v is not None}
+    n = body.pop("n", None)
+    if n is not None:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"n must be an int >= 1, got {n!r}")
+        if n > 1 and streaming:
+            raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
+        body["candidate_count"] = n
+    config = {k: given[k] for k in _THINKING if given.get(k) is not None}
+    if config:
+        if "thinking_config" in api_params:
+            raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
+        body["thinking_config"] = config
+    return body
+
+
 def google_settings(
     model: ChatModel,
     provider: str,
@@ -194,23 +225,10 @@ def google_settings(
     after the checks: Vertex AI's may look up Application Default Credentials."""
     owner, given = taken.owner, taken.given
     api_params = taken.api_params = check_refused(
-        owner, provider, taken.api_params, own=refused, own_off=_OFF
+        owner, provider, taken.api_params, own=refused, own_off=OFF_VALUES
     )
     check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
-    generation = {k: v for k, v in given.items() if k not in (*_THINKING, *_MODEL_SETTINGS)}
-    body: dict[str, Any] = {k: v for k, v in {**generation, **shaped}.items() if v is not None}
-    n = body.pop("n", None)
-    if n is not None:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be an int >= 1, got {n!r}")
-        if n > 1 and given["streaming"]:
-            raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
-        body["candidate_count"] = n
-    config = {k: given[k] for k in _THINKING if given[k] is not None}
-    if config:
-        if "thinking_config" in api_params:
-            raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
-        body["thinking_config"] = config
+    body = gemini_body(owner, given, api_params, streaming=given["streaming"], **shaped)
     taken.settle(
         model,
         adapter(),

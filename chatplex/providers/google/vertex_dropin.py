@@ -266,7 +266,6 @@ class ChatVertexAI(GoogleDropin):
             response_logprobs=given["response_logprobs"] or (True if logprobs else None),
             logprobs=None if isinstance(logprobs, bool) else logprobs or None,
         )
-        self._hold_metadata()
         if self.sdk_headers is None:  # (a subclass may say who calls its own way)
             routed = None if self.project is None else self.full_model_name
             self._sdk_for = (type(self).__name__, model or DEFAULT_VERTEX_MODEL, routed)

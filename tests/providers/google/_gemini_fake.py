@@ -11,9 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+from chatplex.chat import ChatModel
+from chatplex.providers.google.dropin import build
 
 KEY = "AIza-test-key"
+
+
+def ChatGoogleGenerativeAI(**keywords: Any) -> ChatModel:  # noqa: N802 (the engine's name)
+    """The model the drop-in builds from `keywords` (`dropin.build`), called as the engine
+    class it replaced (decision 013, slice 4)."""
+    return build(keywords)
 
 
 @pytest.fixture(autouse=True)
@@ -102,14 +109,17 @@ class FakeCredentials:
         self.token, self.valid = "ya29.vertex", True
 
 
-def genai(server: Gemini, **settings: Any) -> ChatGoogleGenerativeAI:
+def genai(server: Gemini, **settings: Any) -> ChatModel:
     """ChatGoogleGenerativeAI over `server`, in one attempt unless `settings` say more."""
-    return ChatGoogleGenerativeAI(
-        model="gemini-2.5-flash",
-        google_api_key=KEY,
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **{"max_retries": 0, **settings},
+    return build(
+        {
+            "model": "gemini-2.5-flash",
+            "google_api_key": KEY,
+            "http_client": server.client(),
+            "http_async_client": server.async_client(),
+            "max_retries": 0,
+            **settings,
+        }
     )
 
 

@@ -21,8 +21,8 @@ from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.providers.google.adapter import GeminiAdapter
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.request import camel
+from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 
 genai = pytest.importorskip("google.genai")
 types = pytest.importorskip("google.genai.types")

@@ -20,7 +20,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.providers.google.adapter import GeminiAdapter
 from chatplex.providers.google.batch import GeminiBatches
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 
 KEY = "AIza-batch-secret"
 ADAPTER = GeminiAdapter(api_key=KEY)

@@ -15,9 +15,10 @@ from pydantic import BaseModel
 from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
+from chatplex.providers.google import dropin
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
+from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai
@@ -320,15 +321,16 @@ def test_batch_apis_gemini_batch_mode_and_vertex_not_built() -> None:
 def test_gemini_counts_a_text_with_count_tokens_as_langchain_google_genai() -> None:
     server = Gemini()
     model = genai(server, extra_headers={"x-team": "blue"})
-    assert model.langchain_num_tokens("Say hi") == 4
+    assert dropin.num_tokens(model, "Say hi") == 4
     request = server.requests[0]
     assert str(request.url) == (
         "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:countTokens"
     )
     assert request.headers["x-goog-api-key"] == KEY and request.headers["x-team"] == "blue"
     assert server.body() == {"contents": [{"parts": [{"text": "Say hi"}]}]}
-    # Its messages are counted by langchain-core, one text at a time.
-    assert not model.langchain_counts_messages()  # langchain-core's, one count per message
+    # The drop-in asks it (its record's hook); its messages are counted by langchain-core,
+    # one text at a time (no hook of its own for them).
+    assert dropin.ChatGoogleGenerativeAI.hooks.num_tokens is dropin.num_tokens
 
 
 #: A signature as Gemini sends it (base64), on a text part or a function call.
@@ -592,8 +594,6 @@ def test_a_replayed_text_blocks_signature_is_sent_as_langchain_google_genai_send
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.providers.google import dropin
-
     result = doctest.testmod(dropin)
     assert result.attempted >= 2 and result.failed == 0
 
@@ -613,7 +613,9 @@ def test_a_tool_choice_with_no_tools_is_refused_as_langchain_google_genai_refuse
 
     transport = httpx.MockTransport(handler)
     words = []
-    for cls in (partner.ChatGoogleGenerativeAI, ChatGoogleGenerativeAI):
+    from chatplex.langchain import ChatGoogleGenerativeAI as Ours
+
+    for cls in (partner.ChatGoogleGenerativeAI, Ours):
         model = cls(model="gemini-2.5-flash", api_key="k", client_args={"transport": transport})
         bound = model.bind_tools([], tool_choice=choice)
         with pytest.raises(ValueError) as raised:

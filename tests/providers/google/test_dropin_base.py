@@ -1,4 +1,5 @@
-"""GoogleDropin: what both Google drop-ins share once built (LangChain's `model_name`,
+"""What both Google drop-ins share once built (`GoogleDropin`, ChatVertexAI's engine;
+the functions ChatGoogleGenerativeAI's record names) (LangChain's `model_name`,
 json_mode's target, a count in one attempt), over an httpx MockTransport answering as
 Gemini does."""
 
@@ -10,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex.errors import ServerError
+from chatplex.providers.google.dropin import num_tokens
 from chatplex.providers.google.dropin_base import GoogleDropin
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from chatplex.secret import MASK
@@ -20,10 +22,12 @@ from tests.providers.google._gemini_fake import genai
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 
 
-def test_both_classes_are_google_dropins_named_by_model_name() -> None:
-    gemini = genai(Gemini())
+def test_both_classes_are_named_by_model_name() -> None:
+    from chatplex.langchain import ChatGoogleGenerativeAI
+
+    gemini = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY)
     vertex = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
-    assert isinstance(gemini, GoogleDropin) and isinstance(vertex, GoogleDropin)
+    assert isinstance(vertex, GoogleDropin)
     assert (gemini.model_name, vertex.model_name) == ("gemini-2.5-flash", "gemini-2.0-flash")
 
 
@@ -35,8 +39,16 @@ def test_json_mode_with_a_schema_sends_the_schema(sync: bool) -> None:
         name: str
         born: int
 
+    from chatplex.langchain import ChatGoogleGenerativeAI
+
     server = Gemini([{"text": '{"name": "Ada", "born": 1815}'}])
-    structured = genai(server).with_structured_output(Person, method="json_mode")
+    model = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        api_key=KEY,
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+    )
+    structured = model.with_structured_output(Person, method="json_mode")
     person = (
         structured.invoke("Who is Ada?") if sync else asyncio.run(structured.ainvoke("Who is Ada?"))
     )
@@ -49,7 +61,7 @@ def test_json_mode_with_a_schema_sends_the_schema(sync: bool) -> None:
 def test_a_count_is_one_attempt_whatever_max_retries_says() -> None:
     server = Gemini(status=500)
     with pytest.raises(ServerError):
-        genai(server, max_retries=3).langchain_num_tokens("Hi")
+        num_tokens(genai(server, max_retries=3), "Hi")
     assert len(server.requests) == 1
     assert server.requests[0].url.path.endswith(":countTokens")
 
@@ -66,7 +78,7 @@ def test_default_metadata_shows_a_credential_header_masked_and_sends_it() -> Non
         model="gemini-2.0-flash", api_key=KEY, additional_headers={"x-tenant": KEY}
     )
     shown = (("x-team", "blue"), ("x-api-key-2", MASK), ("x-tenant", MASK))
-    assert gemini._default_metadata == shown
+    assert gemini.adapter.shown_default_metadata == shown
     assert vertex._default_metadata == (("x-tenant", MASK),)
     assert KEY not in repr(vars(gemini)) + repr(vars(vertex))
     gemini.invoke("Hi")
@@ -79,7 +91,6 @@ def test_the_partner_hooks_answer_for_a_plain_model_on_the_gemini_adapter() -> N
     # Google adapter (`PartnerHooks`), not of its engine class.
     from chatplex.chat import ChatModel
     from chatplex.providers.google.adapter import GeminiAdapter
-    from chatplex.providers.google.dropin import num_tokens
     from chatplex.providers.google.dropin import profile_names
     from chatplex.providers.google.dropin_base import structured_target
 

@@ -9,13 +9,13 @@ import warnings
 import pytest
 
 from chatplex.providers.google import dropin_settings
-from chatplex.providers.google.dropin import ChatGoogleGenerativeAI
 from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import google_fields
 from chatplex.providers.google.dropin_settings import google_params
 from chatplex.providers.google.dropin_settings import moved_keywords
 from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
+from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 
@@ -93,7 +93,7 @@ def test_keywords_without_a_field_are_logged_each_then_warned_each_in_the_given_
 def test_google_params_takes_the_keywords_without_a_field_out_before_the_fields(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    model = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY)
+    model = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
     params = {"stream_usage": False, "top_k": 3, "seed": 7}
     with pytest.warns(UserWarning, match="stream_usage was transferred") as seen:
         taken = google_params(
@@ -107,7 +107,7 @@ def test_google_params_takes_the_keywords_without_a_field_out_before_the_fields(
         )
     assert [w.filename for w in seen] == [__file__]
     assert (taken.owner, taken.given["top_k"], taken.given["seed"]) == (
-        "ChatGoogleGenerativeAI",
+        "ChatVertexAI",
         3,
         7,
     )
