@@ -40,7 +40,15 @@ if TYPE_CHECKING:
     from ...messages import BaseMessage
     from ...secret import Secret
 
-__all__ = ["ChatVertexAI", "partner_headers"]
+__all__ = [
+    "ChatVertexAI",
+    "count_messages",
+    "num_tokens",
+    "num_tokens_from_messages",
+    "partner_headers",
+    "profile_names",
+    "structured_target",
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -88,16 +96,12 @@ class ChatVertexAI(GoogleDropin):
     partner_record = VERTEX_RECORD
 
     def langchain_profile_names(self) -> tuple[str, ...]:
-        return (re.sub(r"-\d{3}$", "", self.model.replace("models/", "")),)
+        return profile_names(self)
 
     structured_output_method = "function_calling"  # langchain-google-vertexai's default
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """langchain-google-vertexai answers every method but "json_mode" by function
-        calling: "json_schema" too."""
-        if method == "json_schema":
-            method = "function_calling"
-        return super()._structured_target(method, schema)
+        return structured_target(self, method, schema)
 
     #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
     #: tells the engine (chatplex/langchain/dropin_model.py).
@@ -123,11 +127,7 @@ class ChatVertexAI(GoogleDropin):
         return self.max_tokens
 
     def langchain_num_tokens(self, text: str) -> int:
-        """langchain-google-vertexai's `get_num_tokens`: the text counted as one human
-        message."""
-        from ...messages import HumanMessage
-
-        return self._count_messages([HumanMessage(text)], None)
+        return num_tokens(self, text)
 
     def langchain_counts_messages(self) -> bool:
         return True  # langchain-google-vertexai asks countTokens
@@ -135,24 +135,7 @@ class ChatVertexAI(GoogleDropin):
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int | None:
-        """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any
-        keyword (its signature takes none: langchain-core's count then refuses it)."""
-        return None if keywords else self._count_messages(messages, tools)
-
-    def _count_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None) -> int:
-        """One `countTokens` of the conversation's contents (system messages left out,
-        tools ignored with a warning, as langchain-google-vertexai does)."""
-        from .count import contents_body
-        from .vertex_adapter import VertexAIAdapter
-
-        if tools:
-            _logger.warning(
-                "Tool token counting is not yet supported for ChatVertexAI. "
-                "The tools parameter will be ignored."
-            )
-        adapter = self.adapter
-        assert isinstance(adapter, VertexAIAdapter)  # built on one
-        return self._count_tokens(contents_body(adapter.called_resource(self.model), messages))
+        return num_tokens_from_messages(self, messages, tools, keywords)
 
     #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
     #: endpoint's resource path) every call goes to, `model` naming it in replies.
@@ -307,6 +290,61 @@ _CLIENT_CERTIFICATE = "GOOGLE_API_USE_CLIENT_CERTIFICATE"
 
 def _presents_client_certificates() -> bool:
     return os.environ.get(_CLIENT_CERTIFICATE, "false").lower() == "true"
+
+
+def profile_names(model: ChatModel) -> tuple[str, ...]:
+    """langchain-google-vertexai's profile key: the model's name without `models/` or a
+    version suffix."""
+    return (re.sub(r"-\d{3}$", "", model.model.replace("models/", "")),)
+
+
+def structured_target(
+    model: ChatModel, method: str | None, schema: Any
+) -> tuple[ChatModel, str | None]:
+    """langchain-google-vertexai answers every method but "json_mode" by function
+    calling: "json_schema" too (json_mode with a schema: both Google classes' answer,
+    `dropin_base.structured_target`)."""
+    from .dropin_base import structured_target as google_target
+
+    return google_target(model, "function_calling" if method == "json_schema" else method, schema)
+
+
+def num_tokens(model: ChatModel, text: str) -> int:
+    """langchain-google-vertexai's `get_num_tokens`: the text counted as one human
+    message."""
+    from ...messages import HumanMessage
+
+    return count_messages(model, [HumanMessage(text)], None)
+
+
+def num_tokens_from_messages(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    tools: Sequence[Any] | None,
+    keywords: dict[str, Any],
+) -> int | None:
+    """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any keyword
+    (its signature takes none: langchain-core's count then refuses it)."""
+    return None if keywords else count_messages(model, messages, tools)
+
+
+def count_messages(
+    model: ChatModel, messages: list[BaseMessage], tools: Sequence[Any] | None
+) -> int:
+    """One `countTokens` of the conversation's contents (system messages left out, tools
+    ignored with a warning, as langchain-google-vertexai does)."""
+    from .count import contents_body
+    from .dropin_base import count_tokens
+    from .vertex_adapter import VertexAIAdapter
+
+    if tools:
+        _logger.warning(
+            "Tool token counting is not yet supported for ChatVertexAI. "
+            "The tools parameter will be ignored."
+        )
+    adapter = model.adapter
+    assert isinstance(adapter, VertexAIAdapter)  # built on one
+    return count_tokens(model, contents_body(adapter.called_resource(model.model), messages))
 
 
 def partner_location(given: str | None) -> str:

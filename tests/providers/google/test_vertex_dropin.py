@@ -455,3 +455,24 @@ def test_a_tuned_model_or_full_name_is_where_every_call_goes(
     assert model.langchain_num_tokens("Hi") == 4
     assert server.requests[-1].url.path == f"/v1beta1/{resource}:countTokens"
     assert server.body()["model"] == resource
+
+
+def test_its_own_ways_are_functions_of_a_plain_model_on_its_adapter() -> None:
+    # What ChatVertexAI does its own way, as functions of any ChatModel on a Vertex AI
+    # adapter (the hooks its record will name), not of its engine class.
+    from chatplex.chat import ChatModel
+    from chatplex.providers.google import vertex_dropin
+
+    server = Gemini()
+    engine = in_us_east5(server)
+    model = ChatModel(engine.adapter, "models/gemini-2.5-flash-001", http_client=server.client())
+    assert vertex_dropin.profile_names(model) == ("gemini-2.5-flash",)
+    target = vertex_dropin.structured_target
+    assert target(model, "json_schema", {}) == (model, "function_calling")
+    assert target(model, "json_mode", {}) == (model, "json_schema")
+    assert vertex_dropin.num_tokens(model, "Hi") == 4
+    said = [HumanMessage("Hi"), AIMessage("Hello.")]
+    assert vertex_dropin.num_tokens_from_messages(model, said, None, {}) == 4
+    assert vertex_dropin.num_tokens_from_messages(model, said, None, {"colour": "red"}) is None
+    assert len(server.requests) == 2
+    assert server.requests[0].url.path.endswith("gemini-2.5-flash-001:countTokens")
