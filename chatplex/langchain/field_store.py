@@ -311,13 +311,26 @@ class FieldStoreChatModel(DropInChatModel):
             self._built_from = _snapshot(keywords)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        field = type(self).model_fields.get(name)
+        cls = type(self)
+        field = cls.model_fields.get(name)
         if field is not None and name not in _DERIVED:
+            if self._built:
+                _refuse_as_partner(cls, name)
             value = held_headers(value, self._keys())
             value = held(field.annotation, name, value, self.chatplex_unmasked)
+        if name.startswith("_") or field is None or not self._built:
+            super(DropInChatModel, self).__setattr__(name, value)
+            return
+        held_now, given, built = dict(self.__dict__), set(self.model_fields_set), self._built_from
         super(DropInChatModel, self).__setattr__(name, value)
-        if not name.startswith("_") and name in type(self).model_fields and self._built:
+        try:
             self._refresh()
+        except Exception:  # (the model as it was: the partner's stays usable)
+            self.__dict__.clear()
+            self.__dict__.update(held_now)
+            self.__pydantic_fields_set__ = given
+            self._built_from = built
+            raise
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         fields, unmasked = type(self).model_fields, dict(self.chatplex_unmasked)
@@ -464,6 +477,17 @@ class FieldStoreChatModel(DropInChatModel):
             return params
         invoked = form.identifying.invoked(self.__dict__, self.chatplex_model, params, identifying)
         return {**invoked, **kwargs}
+
+
+def _refuse_as_partner(cls: type[FieldStoreChatModel], name: str) -> None:
+    """pydantic's error where the partner has no field `name` (ChatChatplex's own
+    settings, held apart: `api_key` where the partner's is `openai_api_key`); its model
+    id's property where it has no `model` field (`_rebuild`)."""
+    if name in _declared(cls) or name in _LANGCHAIN_FIELDS or name in _DERIVED:
+        return
+    if name == "model":
+        raise AttributeError(f"property 'model' of {cls.__name__!r} object has no setter")
+    raise ValueError(f'"{cls.__name__}" object has no field "{name}"')
 
 
 def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
