@@ -485,6 +485,8 @@ def _refuse_as_partner(cls: type[FieldStoreChatModel], name: str) -> None:
     id's property where it has no `model` field (`_rebuild`)."""
     if name in _declared(cls) or name in _LANGCHAIN_FIELDS or name in _DERIVED:
         return
+    if name not in FieldStoreChatModel.model_fields:  # (a script's subclass's own field)
+        return
     if name == "model":
         raise AttributeError(f"property 'model' of {cls.__name__!r} object has no setter")
     raise ValueError(f'"{cls.__name__}" object has no field "{name}"')
