@@ -9,8 +9,11 @@ none of them.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
@@ -21,7 +24,29 @@ from .partner_record import PartnerClass
 if TYPE_CHECKING:
     from ..messages import BaseMessage
 
-__all__ = ["DropInEngine"]
+__all__ = ["DropInEngine", "as_held", "settled_as_held"]
+
+#: Whether the engine being built takes its keywords as its LangChain class holds its
+#: fields (`as_held`).
+_AS_HELD: ContextVar[bool] = ContextVar("chatplex_as_held", default=False)
+
+
+@contextlib.contextmanager
+def as_held() -> Iterator[None]:
+    """Within: an engine is built from its LangChain class's fields as that class holds
+    them, its validators' rules applied where they ran (at construction:
+    `langchain_settings`) and nowhere else (an assignment, a copy: they do not run)."""
+    token = _AS_HELD.set(True)
+    try:
+        yield
+    finally:
+        _AS_HELD.reset(token)
+
+
+def settled_as_held() -> bool:
+    """Whether the engine being built applies no rule of its LangChain class's
+    validators to its keywords (`as_held`): they come as that class holds them."""
+    return _AS_HELD.get()
 
 
 class DropInEngine(ChatModel):

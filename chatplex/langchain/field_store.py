@@ -37,6 +37,7 @@ from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from ..chat import BaseCache
+from ..chat.langchain_hooks import as_held
 from ..chat.partner_form import IdentifyingParams
 from ..secret import Secret
 from ..secret import secret_values
@@ -185,7 +186,8 @@ class FieldStoreChatModel(DropInChatModel):
         model's fields (`configurable_fields`: its engine among them) keeps its base URL
         and key: the partner's copy sends with the SDK clients it built."""
         copied_from = self.__dict__.get("chatplex_model")
-        self._rebuild(self._engine_keywords())
+        hooks = type(self)._record.hooks  # (its validators run: a copy's fields, as given)
+        self._rebuild(hooks.settings(hooks.rebuilt_settings(self._engine_keywords())))
         if copied_from is not None:  # (a built model's connection, only for a copy of one)
             was, now = _connection(copied_from), _connection(self.chatplex_model)
             for name, before, after in zip(
@@ -284,11 +286,11 @@ class FieldStoreChatModel(DropInChatModel):
         return keywords
 
     def _rebuild(self, keywords: dict[str, Any]) -> None:
-        """The engine built from `keywords` (`PartnerClass.build`)."""
+        """The engine built from `keywords` (`PartnerClass.build`): the fields as held,
+        its validators' rules not run again (they run at construction: `_build`)."""
         cls, hooks = type(self), type(self)._record.hooks
-        # (the fields hold what its "before" validators left: read as a copy's, as given)
-        settings = hooks.settings(hooks.rebuilt_settings(keywords))
-        engine = engine_as_partner(cls._record, settings)
+        with as_held():
+            engine = engine_as_partner(cls._record, keywords)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
         chosen = hooks.disable_streaming(
             engine, self.__dict__.get("disable_streaming") if given else None

@@ -38,6 +38,7 @@ from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import DropinParams
 from ...chat.dropin_fields import take_params
 from ...chat.dropin_fields import with_defaults
+from ...chat.langchain_hooks import settled_as_held
 from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
 from ...chat.params import api_parameters
@@ -257,7 +258,7 @@ class PresetChatModel(TiktokenCounted):
         held = self.partner_record.fields  # (None: a preset LangChain has no class for)
         if temperature is UNSET:
             temperature = spec.temperature
-        elif held is not None:  # sent as its partner holds it (langchain-groq: 0 as 1e-8)
+        elif held is not None and not settled_as_held():  # as its partner holds it (0: 1e-8)
             temperature = held.typed("temperature", temperature)
         taken.settle(
             self,

@@ -40,6 +40,7 @@ from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.dropin_fields import take_params
+from ...chat.langchain_hooks import settled_as_held
 from ...chat.model import ChatModel
 from ...chat.params import check_api_parameters
 from ...chat.proxied import proxied_clients
@@ -283,7 +284,8 @@ class ChatOpenAI(TiktokenCounted):
         self.stream_chunk_timeout = chunk_bound.stream_chunk_timeout(
             stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
         )
-        langchain_temperature(self._named_model_of(model, params), params, reasoning)
+        if not settled_as_held():  # (as held: the rule ran at construction, or never)
+            langchain_temperature(self._named_model_of(model, params), params, reasoning)
         if openai_proxy not in (None, os.environ.get("OPENAI_PROXY")) and not (
             self.calls_through_openai_proxy
         ):  # (refused: `check_refused`; its field reads the variable, which goes unused)
