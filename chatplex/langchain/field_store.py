@@ -124,6 +124,9 @@ class FieldStoreChatModel(DropInChatModel):
 
     #: What the engine was built from (`_engine_keywords`), compared by value.
     _built_from: dict[str, Any] | None = PrivateAttr(default=None)
+    #: The values its fields hold that can change in place (mappings, lists, sets), as
+    #: they were when the engine was last built: each call compares them.
+    _in_place: dict[str, Any] = PrivateAttr(default_factory=dict)
     #: The SDK clients that cannot be built from it: tried once per build, not at every
     #: repr (a traceback's frames show the model many times).
     _unbuilt: set[str] = PrivateAttr(default_factory=set)
@@ -202,6 +205,7 @@ class FieldStoreChatModel(DropInChatModel):
                     self.__dict__["profile"] = profile
                     self.__pydantic_fields_set__.add("profile")
         self._validated()
+        self._in_place = _snapshot(_changeable(self.__dict__))
         return self
 
     def _validated(self) -> None:
@@ -311,6 +315,11 @@ class FieldStoreChatModel(DropInChatModel):
         if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
             self._rebuild(sent_over_fields(type(self), keywords))
             self._built_from = _snapshot(keywords)
+        self._in_place = _snapshot(_changeable(self.__dict__))
+
+    def _changed_in_place(self) -> bool:
+        held = self.__dict__
+        return any(held.get(name) != value for name, value in self._in_place.items())
 
     def __setattr__(self, name: str, value: Any) -> None:
         cls = type(self)
@@ -502,6 +511,11 @@ def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
     return {
         k: copy.copy(v) if isinstance(v, (Mapping, list, set)) else v for k, v in keywords.items()
     }
+
+
+def _changeable(held: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of `held` that can change in place: mappings, lists and sets."""
+    return {k: v for k, v in held.items() if isinstance(v, (Mapping, list, set))}
 
 
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:

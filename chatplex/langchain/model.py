@@ -377,10 +377,15 @@ class ChatChatplex(BaseChatModel):
         since, in place (`llm.model_kwargs["seed"] = 3`: a partner reads its fields at
         each request). ChatChatplex's is built once: none."""
 
+    def _changed_in_place(self) -> bool:
+        """Whether a value its settings hold has changed in place since its chat model
+        was built (an assignment builds it again at once). ChatChatplex's: never."""
+        return False
+
     def _before_call(self) -> None:
         """Asked before each call: the chat model as its settings now say (`_refresh`),
         unless this copy was given its chat model."""
-        if not self._engine_given:
+        if not self._engine_given and self._changed_in_place():
             self._refresh()
 
     def _generate(
