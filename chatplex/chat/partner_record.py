@@ -229,6 +229,10 @@ class PartnerClass:
     #: None: its engine class builds it (`DropInEngine`, until slice 5 of decision 013).
     build: Callable[[dict[str, Any]], ChatModel] | None = None
     hooks: PartnerHooks = PartnerHooks()
+    #: Whether its `streaming=True` changes the request (langchain-google-vertexai sends
+    #: no candidateCount then): the drop-in builds its model with it (else LangChain's
+    #: alone, never handed to `build`).
+    streaming_shapes_request: bool = False
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:

@@ -269,7 +269,7 @@ class FieldStoreChatModel(DropInChatModel):
         for name in SHARED_SETTINGS & self.model_fields_set & engine_parameters(cls):
             if held[name] != "v1":
                 out[name] = held[name]
-        if held.get("streaming") and getattr(cls._engine, "streaming_shapes_request", False):
+        if held.get("streaming") and cls._record.streaming_shapes_request:
             out["streaming"] = held["streaming"]
         out.update(held.get("chatplex_settings") or {})
         return self._kept_out(out)

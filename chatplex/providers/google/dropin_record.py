@@ -283,6 +283,7 @@ VERTEX_RECORD = PartnerClass(
     lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
     profiles="google_vertexai",
     declared=VERTEX_DECLARED,
+    streaming_shapes_request=True,  # no candidateCount in streams
     fields=PartnerFields(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),

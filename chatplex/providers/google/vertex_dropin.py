@@ -103,10 +103,6 @@ class ChatVertexAI(GoogleDropin):
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         return structured_target(self, method, schema)
 
-    #: `streaming=True` changes the request (no candidateCount): the LangChain drop-in
-    #: tells the engine (chatplex/langchain/dropin_model.py).
-    streaming_shapes_request = True
-
     @property
     def project(self) -> str | None:
         """The Google Cloud project the calls go to (None in express mode)."""
