@@ -58,7 +58,6 @@ if TYPE_CHECKING:
     from ..providers.compatible.dropin import ChatSambaNova as ChatSambaNova
     from ..providers.compatible.dropin import ChatTogether as ChatTogether
     from ..providers.compatible.dropin import ChatXAI as ChatXAI
-    from ..providers.google.vertex_dropin import ChatVertexAI as ChatVertexAI
     from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI
     # A name built from its record (no engine class: decision 013, slice 4) is typed by

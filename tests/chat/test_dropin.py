@@ -208,9 +208,7 @@ PARTNERS = {
     "chatplex.langchain.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"
     ),
-    "chatplex.providers.google.vertex_dropin:ChatVertexAI": (
-        "langchain_google_vertexai:ChatVertexAI"
-    ),
+    "chatplex.langchain.dropin:ChatVertexAI": "langchain_google_vertexai:ChatVertexAI",
 }
 
 

@@ -28,7 +28,7 @@ NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 #: the drop-in's references, kept so that no dump carries a key.
 KEPT: dict[str, dict[str, str]] = {
     "ChatCohere": {"cohere_api_key": "COHERE_API_KEY"},
-    "ChatVertexAI": {"credentials": "CREDENTIALS", "google_api_key": "GOOGLE_API_KEY"},
+    "ChatVertexAI": {"credentials": "CREDENTIALS"},
 }
 
 

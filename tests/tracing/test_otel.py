@@ -112,12 +112,17 @@ def test_invoke_makes_one_chat_span_and_both_metrics(
 
 
 def usage_asked(wire: Wire, mock: MockServer) -> dict[str, Any]:
-    """`stream_usage=True` where the class built names the setting; the drop-in engines
-    built here without it (Vertex AI's, Converse's: their partner classes have no such
-    field, and their streams carry usage anyway) would warn of it as their partners do."""
+    """`stream_usage=True` where the class built names the setting (a drop-in's model:
+    its LangChain class); the drop-ins built here without it (Vertex AI's, Converse's:
+    their partner classes have no such field, and their streams carry usage anyway)
+    would warn of it as their partners do."""
     import inspect
 
-    named = "stream_usage" in inspect.signature(type(model_for(wire, mock))).parameters
+    from chatplex.langchain import langchain_class
+
+    built = model_for(wire, mock)
+    cls = langchain_class(wire.run_name) if built.partner_words else type(built)
+    named = "stream_usage" in inspect.signature(cls).parameters
     return {"stream_usage": True} if named else {}
 
 

@@ -16,13 +16,13 @@ import pytest
 
 from chatplex import init_chat_model
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
-from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._dropins import engine
 
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
+ChatVertexAI = engine("ChatVertexAI")  # (the same)
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]
 

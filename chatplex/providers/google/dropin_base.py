@@ -1,48 +1,17 @@
-"""`GoogleDropin`: what `ChatGoogleGenerativeAI` and `ChatVertexAI` share once built
-(LangChain's `model_name`, a `countTokens` call, json_mode's target); their
-constructors share `dropin_settings.py`."""
+"""What `ChatGoogleGenerativeAI` and `ChatVertexAI` share once built, as functions of
+any `ChatModel` on a Google adapter (their records' hooks name them): a `countTokens`
+call, json_mode's target. Their constructors share `dropin_settings.py`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.langchain_hooks import DropInEngine
-from ...chat.model import ChatModel
-
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from ...sdk_error_families import ErrorFamily
 
-__all__ = ["GoogleDropin", "count_tokens", "structured_target"]
-
-
-class GoogleDropin(DropInEngine):
-    """The LangChain-facing bits both classes share."""
-
-    structured_output_method = "json_schema"  # langchain-google-genai's default
-
-    @property
-    def _default_metadata(self) -> tuple[tuple[str, Any], ...]:
-        """`default_metadata` as the drop-in shows it (the adapter's)."""
-        from .adapter import GeminiAdapter
-        from .vertex_adapter import VertexAIAdapter
-
-        adapter = self.adapter
-        assert isinstance(adapter, (GeminiAdapter, VertexAIAdapter))  # built on one
-        return adapter.shown_default_metadata
-
-    @property
-    def model_name(self) -> str:
-        """LangChain's name for `model`."""
-        return self.model
-
-    def _count_tokens(
-        self, body: dict[str, Any], families: tuple[ErrorFamily, ...] | None = None
-    ) -> int:
-        return count_tokens(self, body, families)
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        return structured_target(self, method, schema)
+__all__ = ["count_tokens", "structured_target"]
 
 
 def count_tokens(

@@ -1,7 +1,7 @@
 """The LangChain classes the two Google drop-ins stand in for, as records (decision
 013): langchain-google-genai's `ChatGoogleGenerativeAI` (`GENAI_RECORD`: `dropin.py`
-adds how its model is built) and langchain-google-vertexai's `ChatVertexAI` (`VERTEX_RECORD`,
-`vertex_dropin.py`'s). Their own pydantic fields (`declared`) are written as each
+adds how its model is built) and langchain-google-vertexai's `ChatVertexAI` (`VERTEX_RECORD`:
+`vertex_dropin.py` adds its). Their own pydantic fields (`declared`) are written as each
 partner declares them, the fields both declare alike once (`_BOTH`);
 `tests/partners/test_partner_fields_declared.py` compares them with the partners' and
 lists each difference with its reason (an annotation naming an SDK type: chatplex
@@ -289,14 +289,18 @@ VERTEX_RECORD = PartnerClass(
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
         aliases=_VERTEX_ALIASES,
         # Its validator's, whatever was given: its additional headers' items.
-        completed={"default_metadata": "_default_metadata"},
+        completed={"default_metadata": "adapter.shown_default_metadata"},
         # Its validator's location where none is given: its SDK's default, which the
         # drop-in reads as it does (`vertex_dropin.partner_location`) and calls; and its
         # project: the credentials', else the one looked up (the adapter's, called).
-        # Its `max_tokens` property reads its max_output_tokens (the engine's max_tokens).
-        filled={"location": "location", "project": "project", "max_tokens": "max_tokens"},
+        # Its `max_tokens` property reads its max_output_tokens (the model's max_tokens).
+        filled={
+            "location": "adapter.location",
+            "project": "adapter.project",
+            "max_tokens": "max_tokens",
+        },
         # Its validator names the model with its project and location (never written).
-        resolved={"full_model_name": "full_model_name"},
+        resolved={"full_model_name": "adapter.partner_full_model_name"},
         # Its model and its request defaults that are set (`n` as `candidate_count`).
         identifying=IdentifyingParams(
             always={"model_name": "model_name"},

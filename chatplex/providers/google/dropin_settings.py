@@ -1,7 +1,6 @@
-"""The LangChain parameters `ChatGoogleGenerativeAI` and `ChatVertexAI` both take, and
-the builder both constructors end with (`google_settings`): how those parameters become
-a Gemini request's fields. Only how the two classes reach Google differs
-(`dropin.py`, `vertex_dropin.py`).
+"""What `ChatGoogleGenerativeAI` and `ChatVertexAI` both take, and how their Gemini
+settings become a Gemini request's fields (`gemini_body`). Only how the two classes
+reach Google differs (`dropin.py`, `vertex_dropin.py`).
 
 >>> attempts_as_retries(None), attempts_as_retries(1), attempts_as_retries(3)
 (5, 0, 2)
@@ -9,38 +8,11 @@ a Gemini request's fields. Only how the two classes reach Google differs
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Mapping
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import check_refused
-from ...chat.dropin import constructor_names
-from ...chat.dropin import field
-from ...chat.dropin_fields import FREQUENCY_PENALTY
-from ...chat.dropin_fields import MAX_RETRIES
-from ...chat.dropin_fields import MODEL_KWARGS
-from ...chat.dropin_fields import PRESENCE_PENALTY
-from ...chat.dropin_fields import SEED
-from ...chat.dropin_fields import STOP
-from ...chat.dropin_fields import STREAMING
-from ...chat.dropin_fields import TEMPERATURE
-from ...chat.dropin_fields import TIMEOUT
-from ...chat.dropin_fields import TOP_K
-from ...chat.dropin_fields import TOP_P
-from ...chat.dropin_fields import DropinParams
-from ...chat.dropin_fields import N
-from ...chat.dropin_fields import take_params
-from ...chat.params import check_api_parameters
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import unexpected_argument
-
-if TYPE_CHECKING:
-    import inspect
-
-    from ...adapters.base import Adapter
-    from ...chat.model import ChatModel
 
 __all__ = [
     "NO_FIELD",
@@ -48,10 +20,7 @@ __all__ = [
     "REFUSED_ALIKE",
     "attempts_as_retries",
     "gemini_body",
-    "google_fields",
-    "google_params",
     "moved_keywords",
-    "google_settings",
 ]
 
 _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
@@ -117,67 +86,6 @@ def moved_keywords(
         moved_to_model_kwargs(params, name, outer=outer)
 
 
-def google_params(
-    model: ChatModel,
-    params: dict[str, Any],
-    fields: Sequence[inspect.Parameter],
-    owner: str,
-    logger: str,
-    *,
-    outer: int,
-    no_field: Mapping[str, str | None],
-) -> DropinParams:
-    """A Google class's `**params` taken apart (`take_params`), the keywords it has no
-    field for first taken out with its warnings (`moved_keywords`), as both classes
-    warn before they read their fields."""
-    moved_keywords(params, owner, logger, outer, no_field)
-    return take_params(model, params, fields)
-
-
-def google_fields(
-    *,
-    temperature: Any,
-    safety_settings: Any,
-    logprobs: str | None,
-    labels: bool = False,
-    audio_timestamp: bool = False,
-) -> tuple[inspect.Parameter, ...]:
-    """The LangChain parameters both classes take, declared once, in their classes'
-    order, with what differs between the two (a default, a type, a field only
-    langchain-google-vertexai has; `logprobs`, the type of its `logprobs` field, None
-    where it has neither that nor `response_logprobs`: langchain-google-genai)."""
-    return (
-        TEMPERATURE.replace(default=temperature),
-        field("max_output_tokens", "int | None"),
-        TOP_P,
-        TOP_K,
-        N,
-        STOP,
-        field("safety_settings", "Any", safety_settings),
-        field("response_mime_type", "str | None"),
-        field("response_schema", "Mapping[str, Any] | None"),
-        field("response_modalities", "Sequence[str] | None"),
-        field("thinking_budget", "int | None"),
-        field("include_thoughts", "bool | None"),
-        field("thinking_level", "str | None"),
-        field("cached_content", "str | None"),
-        *((field("labels", "Mapping[str, str] | None"),) if labels else ()),
-        SEED,
-        PRESENCE_PENALTY,
-        FREQUENCY_PENALTY,
-        *(
-            (field("response_logprobs", "bool | None"), field("logprobs", logprobs))
-            if logprobs
-            else ()
-        ),
-        *((field("audio_timestamp", "bool | None"),) if audio_timestamp else ()),
-        TIMEOUT,
-        MAX_RETRIES,
-        STREAMING,
-        MODEL_KWARGS,
-    )
-
-
 def gemini_body(
     owner: str,
     given: Mapping[str, Any],
@@ -205,36 +113,3 @@ def gemini_body(
             raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
         body["thinking_config"] = config
     return body
-
-
-def google_settings(
-    model: ChatModel,
-    provider: str,
-    adapter: Callable[[], Adapter],
-    name: str,
-    taken: DropinParams,
-    *,
-    refused: Mapping[str, str],
-    temperature: float | None,
-    **shaped: Any,
-) -> None:
-    """What both constructors do once they have an adapter: the refused settings
-    (`refused`, the class's), the Gemini body fields (the fields given, as `shaped` by
-    the class where it differs; `thinkingConfig` from LangChain's flat thinking
-    settings), the API-parameter check, and `ChatModel.__init__`. The adapter is built
-    after the checks: Vertex AI's may look up Application Default Credentials."""
-    owner, given = taken.owner, taken.given
-    api_params = taken.api_params = check_refused(
-        owner, provider, taken.api_params, own=refused, own_off=OFF_VALUES
-    )
-    check_api_parameters(provider, api_params, settings=constructor_names(type(model)), owner=owner)
-    body = gemini_body(owner, given, api_params, streaming=given["streaming"], **shaped)
-    taken.settle(
-        model,
-        adapter(),
-        name,
-        temperature=temperature,
-        max_tokens=given["max_output_tokens"],
-        max_retries=attempts_as_retries(given["max_retries"]),
-        **body,
-    )

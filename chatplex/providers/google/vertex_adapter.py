@@ -119,6 +119,9 @@ class VertexAIAdapter(_GoogleWire):
     #: The model asked for (`for_model`); None on the shared adapter. A reply without
     #: `modelVersion` is named by it, as langchain-google-vertexai names it.
     model: str | None = None
+    #: langchain-google-vertexai's `full_model_name` field as its drop-in shows it (set by
+    #: its `build`: `vertex_dropin.py`); None elsewhere. Shown, never sent.
+    partner_full_model_name: str | None = None
     _one_tool = True
     _vertex_history = True
 

@@ -1,47 +1,69 @@
-"""`ChatVertexAI`: a chatplex chat model that takes the constructor of
-langchain-google-vertexai: Gemini on Vertex AI, its generation settings as
-`ChatGoogleGenerativeAI`'s (`dropin.py`; both built by `dropin_settings.py`).
+"""`ChatVertexAI`: langchain-google-vertexai's class as a record (`PartnerClass`: its
+facts in `dropin_record.py`, how its model is built and what it does its own way here),
+built without an engine class: `chatplex.langchain.ChatVertexAI` makes its LangChain chat
+model from it. Gemini on Vertex AI, its generation settings as
+`ChatGoogleGenerativeAI`'s (`dropin.py`; both read by `dropin_settings.py`).
 
->>> model = ChatVertexAI(model="gemini-2.5-flash", api_key="AQ-example", n=2)
->>> model.get_name(), model.model_name, model.extra_body["candidate_count"]
+Its constructor is langchain-google-vertexai's: `model` / `model_name`, `project`,
+`location`, `credentials` (google-auth; default: Application Default Credentials, the
+extra `chatplex[vertexai]`), or `api_key` for Vertex AI express mode; `base_url` /
+`api_endpoint`, `endpoint_version` ("v1beta1"), `additional_headers`,
+`tuned_model_name` and `full_model_name` (where every call goes); generation settings
+as `ChatGoogleGenerativeAI`'s, plus its `logprobs` (True, or how many top candidates),
+`labels` and `audio_timestamp`. Without `location`, the calls go where
+langchain-google-vertexai's do: `GOOGLE_CLOUD_REGION`, else `CLOUD_ML_REGION`, else
+"us-central1". `with_structured_output` calls a function by default, as
+langchain-google-vertexai. `request_parallelism`, `client_options`, `client_preview`,
+`examples` and `default_metadata` are taken and change nothing, as there; its
+`client_cert_source` is refused where GOOGLE_API_USE_CLIENT_CERTIFICATE is "true"
+(mutual TLS). Its requests say who calls as its SDK's do (`partner_headers`, with
+google-auth's `cred-type/...` of the credentials in use).
+
+>>> model = build({"model": "gemini-2.5-flash", "api_key": "AQ-example", "n": 2})
+>>> model.get_name(), model.model, model.extra_body["candidate_count"]
 ('ChatVertexAI', 'gemini-2.5-flash', 2)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
 import platform
 import re
 import urllib.parse
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import dropin
 from ...chat.dropin import pick
-from ...chat.dropin import spellings
 from ...chat.params import SettingRefused
+from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_settings
 from ...chat.sdk_agents import PartnerHeaders
-from .dropin_base import GoogleDropin
+from ...secret import is_secret_name
+from ...secret.arguments import hold_keys
 from .dropin_record import VERTEX_NO_FIELD
 from .dropin_record import VERTEX_RECORD
+from .dropin_settings import OFF_VALUES
 from .dropin_settings import REFUSED_ALIKE
-from .dropin_settings import google_fields
-from .dropin_settings import google_params
-from .dropin_settings import google_settings
+from .dropin_settings import attempts_as_retries
+from .dropin_settings import gemini_body
+from .dropin_settings import moved_keywords
 from .request import safety_settings
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
-    from ...secret import Secret
+    from .vertex_auth import VertexAuth
 
 __all__ = [
     "ChatVertexAI",
+    "build",
     "count_messages",
     "num_tokens",
     "num_tokens_from_messages",
@@ -51,6 +73,46 @@ __all__ = [
 ]
 
 _logger = logging.getLogger(__name__)
+
+_OWNER = "ChatVertexAI"
+#: Its other spellings of its keywords, each -> the one it stands for: LangChain's
+#: `model_name` and `request_timeout`, langchain-google-genai's `google_api_key`, and its
+#: pydantic aliases `max_tokens` and `stop_sequences` (read as their fields by the
+#: drop-in before `build`).
+_SPELLINGS = {
+    "model_name": "model",
+    "request_timeout": "timeout",
+    "google_api_key": "api_key",
+    "max_tokens": "max_output_tokens",
+    "stop_sequences": "stop",
+}
+#: Its keywords taken, changing nothing, as langchain-google-vertexai takes them (its
+#: fields, read by chatplex.langchain): its `request_parallelism`, `client_preview` and
+#: `examples` are held and never read by its chat model, and its validator replaces
+#: `client_options` (with its endpoint's) and `default_metadata` (with the additional
+#: headers' items).
+_HELD = ("request_parallelism", "client_options", "default_metadata", "client_preview", "examples")
+#: Its Gemini request fields, in its order, sent where set (`dropin_settings.gemini_body`).
+_GEMINI_FIELDS = (
+    "max_output_tokens",
+    "top_k",
+    "n",
+    "safety_settings",
+    "response_mime_type",
+    "response_schema",
+    "response_modalities",
+    "thinking_budget",
+    "include_thoughts",
+    "thinking_level",
+    "cached_content",
+    "labels",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "response_logprobs",
+    "logprobs",
+    "audio_timestamp",
+)
 
 #: LangChain's default model when none is named.
 DEFAULT_VERTEX_MODEL = "gemini-2.0-flash"
@@ -74,209 +136,120 @@ REFUSED = {
     "wait_exponential_kwargs": "retries wait as chatplex's retry policy sets (its own "
     "waits: retry_policy=)",
 }
-VERTEX_FIELDS = google_fields(
-    temperature=None,
-    safety_settings=None,
-    logprobs="bool | int | None",
-    labels=True,
-    audio_timestamp=True,
-)
 
 
-class ChatVertexAI(GoogleDropin):
-    """Gemini on Vertex AI with langchain-google-vertexai's constructor: `model` /
-    `model_name`, `project`, `location`, `credentials` (google-auth; default:
-    Application Default Credentials, the extra `chatplex[vertexai]`), or `api_key`
-    for Vertex AI express mode; generation settings as `ChatGoogleGenerativeAI`'s.
-    Without `location`, the calls go where langchain-google-vertexai's do:
-    `GOOGLE_CLOUD_REGION`, else `CLOUD_ML_REGION`, else "us-central1".
-    `with_structured_output` calls a function by default, as langchain-google-vertexai.
-    """
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-google-vertexai's constructor: the model from its fields as held
+    (`PartnerClass.build`), refused before any request as the partner refuses; the
+    adapter (which may look up Application Default Credentials) built after the checks."""
+    from .vertex_adapter import VertexAIAdapter
+    from .vertex_adapter import vertex_model_name
 
-    partner_record = VERTEX_RECORD
-
-    def langchain_profile_names(self) -> tuple[str, ...]:
-        return profile_names(self)
-
-    structured_output_method = "function_calling"  # langchain-google-vertexai's default
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        return structured_target(self, method, schema)
-
-    @property
-    def project(self) -> str | None:
-        """The Google Cloud project the calls go to (None in express mode)."""
-        from .vertex_adapter import VertexAIAdapter  # loaded already: the model was built on it
-
-        return self.adapter.project if isinstance(self.adapter, VertexAIAdapter) else None
-
-    @property
-    def location(self) -> str | None:
-        """The Vertex AI region, or "global"."""
-        from .vertex_adapter import VertexAIAdapter
-
-        return self.adapter.location if isinstance(self.adapter, VertexAIAdapter) else None
-
-    @property
-    def max_output_tokens(self) -> int | None:
-        """LangChain's name for `max_tokens`."""
-        return self.max_tokens
-
-    def langchain_num_tokens(self, text: str) -> int:
-        return num_tokens(self, text)
-
-    def langchain_counts_messages(self) -> bool:
-        return True  # langchain-google-vertexai asks countTokens
-
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
-    ) -> int | None:
-        return num_tokens_from_messages(self, messages, tools, keywords)
-
-    #: langchain-google-vertexai's `tuned_model_name=`: the model (a bare name, or its
-    #: endpoint's resource path) every call goes to, `model` naming it in replies.
-    tuned_model_name: str | None = None
-    #: Its `full_model_name=`, given: the resource every call goes to, as given.
-    _full_model_name: str | None = None
-
-    @property
-    def full_model_name(self) -> str:
-        """The resource every call goes to, as langchain-google-vertexai's field holds it:
-        as given (`full_model_name=`), else the tuned model's or the model's resource name
-        (`projects/<project>/locations/<location>/publishers/google/models/<model>`; a
-        name holding a path of its own is kept)."""
-        from .vertex_adapter import vertex_model_name
-
-        if self._full_model_name is not None:
-            return self._full_model_name
-        return vertex_model_name(self.tuned_model_name or self.model, self.project, self.location)
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        project: str | None = None,
-        location: str | None = None,
-        credentials: Any = None,
-        api_key: str | Secret | None = None,
-        api_endpoint: str | None = None,
-        base_url: str | None = None,
-        endpoint_version: str = "v1beta1",
-        additional_headers: Mapping[str, str] | None = None,
-        tuned_model_name: str | None = None,
-        full_model_name: str | None = None,
-        request_parallelism: int = 5,
-        client_options: Any = None,
-        default_metadata: Sequence[tuple[str, str]] = (),
-        client_cert_source: Callable[[], tuple[bytes, bytes]] | None = None,
-        client_preview: Any = None,
-        examples: Sequence[Any] | None = None,
-        **params: Any,
-    ) -> None:
-        from .vertex_adapter import VertexAIAdapter
-
-        # Taken, changing nothing, as langchain-google-vertexai takes them (its fields,
-        # read by chatplex.langchain): its `request_parallelism`, `client_preview` and
-        # `examples` are held and never read by its chat model, and its validator
-        # replaces `client_options` (with its endpoint's) and `default_metadata` (with
-        # the additional headers' items). Its `client_cert_source` is presented only
-        # where GOOGLE_API_USE_CLIENT_CERTIFICATE is "true" (mTLS): refused there.
-        del request_parallelism, client_options, default_metadata, client_preview, examples
-        if client_cert_source is not None and _presents_client_certificates():
-            raise SettingRefused(
-                f"{type(self).__name__}(client_cert_source=...) with "
-                f"{_CLIENT_CERTIFICATE}=true is not supported: chatplex presents no "
-                "client certificate (mutual TLS); unset the variable or leave the setting out"
-            )
-
-        taken = google_params(
-            self,
-            params,
-            VERTEX_FIELDS,
-            "ChatVertexAI",
-            "langchain_google_vertexai.chat_models",
-            outer=0,
-            no_field=VERTEX_NO_FIELD,
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)  # (first: no local holds a key in clear)
+    for spelled, name in _SPELLINGS.items():
+        if spelled in given:
+            value = pick(_OWNER, **{name: given.get(name), spelled: given.pop(spelled)})
+            if value is not None:
+                given[name] = value
+    for held in _HELD:
+        given.pop(held, None)
+    if given.pop("client_cert_source", None) is not None and _presents_client_certificates():
+        raise SettingRefused(
+            f"{_OWNER}(client_cert_source=...) with {_CLIENT_CERTIFICATE}=true is not "
+            "supported: chatplex presents no client certificate (mutual TLS); unset the "
+            "variable or leave the setting out"
         )
-        given = taken.given
-        endpoint = pick(type(self).__name__, base_url=base_url, api_endpoint=api_endpoint)
-        if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
-            endpoint = f"https://{endpoint}"
-
-        self.tuned_model_name = tuned_model_name
-        self._full_model_name = full_model_name
-
-        def adapter() -> VertexAIAdapter:
-            try:
-                built = VertexAIAdapter(
-                    project=project,
-                    location=partner_location(location),
-                    credentials=credentials,
-                    api_key=api_key,
-                    base_url=endpoint,
-                    # langchain-google-vertexai's default, where Vertex AI's newest fields are
-                    api_version=endpoint_version,
-                    default_headers=additional_headers,
-                    own_jwt=True,  # as the partner's generated client signs its own
-                    as_partner=True,
-                )
-            except Exception as err:
-                if project is not None:
-                    raise
-                raise _project_not_found(err) from err
-            if full_model_name is not None or tuned_model_name is not None:
-                built.resource = full_model_name or built.full_model_name(tuned_model_name or "")
-            return built
-
-        logprobs = given["logprobs"]
-        google_settings(
-            self,
-            "google_vertexai",
-            adapter,
-            model or DEFAULT_VERTEX_MODEL,
-            taken,
-            refused=REFUSED,
-            temperature=given["temperature"],
-            # langchain-google-vertexai sends candidateCount, except in streams
-            n=given["n"] or (None if given["streaming"] else 1),
-            safety_settings=safety_settings(given["safety_settings"]),
-            # langchain-google-vertexai's: True asks for the chosen tokens' logprobs,
-            # a number also for that many top candidates per token
-            response_logprobs=given["response_logprobs"] or (True if logprobs else None),
-            logprobs=None if isinstance(logprobs, bool) else logprobs or None,
+    moved_keywords(given, _OWNER, "langchain_google_vertexai.chat_models", 0, VERTEX_NO_FIELD)
+    model = given.pop("model", None) or DEFAULT_VERTEX_MODEL
+    project, location = given.pop("project", None), given.pop("location", None)
+    credentials, api_key = given.pop("credentials", None), given.pop("api_key", None)
+    base_url, api_endpoint = given.pop("base_url", None), given.pop("api_endpoint", None)
+    endpoint_version = given.pop("endpoint_version", "v1beta1")
+    headers = given.pop("additional_headers", None)
+    tuned, full = given.pop("tuned_model_name", None), given.pop("full_model_name", None)
+    fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
+    settings = take_settings(given)
+    endpoint = pick(_OWNER, base_url=base_url, api_endpoint=api_endpoint)
+    if isinstance(endpoint, str) and endpoint and "://" not in endpoint:
+        endpoint = f"https://{endpoint}"
+    api_params = checked_keywords(
+        ChatVertexAI, _OWNER, "google_vertexai", given, own=REFUSED, own_off=OFF_VALUES
+    )
+    streaming, logprobs = settings.get("streaming"), fields["logprobs"]
+    body = gemini_body(
+        _OWNER,
+        fields,
+        api_params,
+        streaming=streaming,
+        # langchain-google-vertexai sends candidateCount, except in streams
+        n=fields["n"] or (None if streaming else 1),
+        safety_settings=safety_settings(fields["safety_settings"]),
+        # langchain-google-vertexai's: True asks for the chosen tokens' logprobs, a
+        # number also for that many top candidates per token
+        response_logprobs=fields["response_logprobs"] or (True if logprobs else None),
+        logprobs=None if isinstance(logprobs, bool) else logprobs or None,
+    )
+    try:
+        adapter = VertexAIAdapter(
+            project=project,
+            location=partner_location(location),
+            credentials=credentials,
+            api_key=api_key,
+            base_url=endpoint,
+            api_version=endpoint_version,  # its default, where Vertex AI's newest fields are
+            default_headers=headers,
+            own_jwt=True,  # as the partner's generated client signs its own
+            as_partner=True,
         )
-        if self.sdk_headers is None:  # (a subclass may say who calls its own way)
-            routed = None if self.project is None else self.full_model_name
-            self._sdk_for = (type(self).__name__, model or DEFAULT_VERTEX_MODEL, routed)
-            self.sdk_headers = partner_headers(*self._sdk_for)
+    except Exception as err:
+        if project is not None:
+            raise
+        raise _project_not_found(err) from err
+    if full is not None or tuned is not None:
+        adapter.resource = full or adapter.full_model_name(tuned or "")
+    # Its `full_model_name` field: as given, else the tuned model's or the model's
+    # resource name (a name holding a path of its own kept; "None" as the project in
+    # express mode, as its validator writes it).
+    adapter.partner_full_model_name = full or vertex_model_name(
+        tuned or model, adapter.project, adapter.location
+    )
+    settings.update(
+        max_tokens=fields["max_output_tokens"],
+        max_retries=attempts_as_retries(settings.get("max_retries")),
+    )
+    built = partner_model(_OWNER, adapter, model, {**settings, **body, **api_params})
+    built.structured_output_method = "function_calling"  # langchain-google-vertexai's default
+    routed = None if adapter.project is None else adapter.partner_full_model_name
+    said = (_OWNER, model, routed)
+    base = partner_headers(*said)
+    built.sdk_headers = CredentialHeaders(
+        base.sync, base.aio, base.names, base.per_attempt, said=said, auth=adapter.auth
+    )
+    return built
 
-    #: The headers said without the credentials' type (`sdk_headers` adds it), and what
-    #: they were made for (class name, model, routed resource).
-    _sdk_base: PartnerHeaders | None = None
-    _sdk_for: tuple[str, str, str | None] | None = None
-    _sdk_made: tuple[PartnerHeaders, str, PartnerHeaders] | None = None
 
-    @property
-    def sdk_headers(self) -> PartnerHeaders | None:
-        """Under LangChain's name, langchain-google-vertexai's headers, with the
-        `cred-type/...` google-auth adds to each of its API requests for the credentials
-        in use (Application Default Credentials: once looked up, which the first call's
-        request does before these are read); None in chatplex's own family."""
-        from .vertex_adapter import VertexAIAdapter  # loaded with the adapter it built
+@dataclasses.dataclass(frozen=True, slots=True)
+class CredentialHeaders(PartnerHeaders):
+    """langchain-google-vertexai's headers (`partner_headers` said for `said`: class
+    name, model, routed resource), with the `cred-type/...` google-auth adds to each of
+    its API requests for the credentials in use (`auth`'s; Application Default
+    Credentials: once looked up, which a call's request does before these are read, so
+    the headers a call keeps for the next ones name them), made once per credentials'
+    type."""
 
-        base, named, adapter = self._sdk_base, self._sdk_for, self.__dict__.get("adapter")
-        auth = adapter.auth if isinstance(adapter, VertexAIAdapter) else None
-        used = auth.metric() if auth is not None and base is not None else None
-        if base is None or named is None or used is None:
-            return base
-        made = self._sdk_made
-        if made is None or made[0] is not base or made[1] != used:
-            made = self._sdk_made = (base, used, partner_headers(*named, used=used))
-        return made[2]
+    said: tuple[str, str, str | None] = (_OWNER, DEFAULT_VERTEX_MODEL, None)
+    auth: VertexAuth | None = None
+    made: dict[str, Mapping[str, str]] = dataclasses.field(default_factory=dict, compare=False)
 
-    @sdk_headers.setter
-    def sdk_headers(self, headers: PartnerHeaders | None) -> None:
-        self._sdk_base = headers
+    def sent_by(self, sync: bool) -> Mapping[str, str]:
+        used = self.auth.metric() if self.auth is not None else None
+        if used is None:
+            return self.sync  # (its sync and async clients say the same)
+        made = self.made.get(used)
+        if made is None:
+            made = self.made[used] = partner_headers(*self.said, used=used).sync
+        return made
 
 
 #: The variable that makes the partner's SDK client present `client_cert_source`'s
@@ -322,6 +295,10 @@ def num_tokens_from_messages(
     """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any keyword
     (its signature takes none: langchain-core's count then refuses it)."""
     return None if keywords else count_messages(model, messages, tools)
+
+
+def _counts_messages(model: ChatModel) -> bool:
+    return True  # langchain-google-vertexai asks countTokens
 
 
 def count_messages(
@@ -428,16 +405,17 @@ def _project_not_found(err: Exception) -> Exception:
     return err
 
 
-dropin(
-    ChatVertexAI,
-    fields=VERTEX_FIELDS,
-    declared=("stop_sequences",),
-    aliases=spellings(
-        "model_name",
-        "request_timeout",
-        google_api_key="api_key",
-        max_tokens="max_output_tokens",
-        # its `stop` field's alias: a call's `stop` replaces it
-        stop_sequences="stop",
+#: langchain-google-vertexai's `ChatVertexAI`: its facts (`dropin_record.py`), how its
+#: model is built, and what it does its own way (its profile key, its countTokens
+#: counts, every structured output method but json_mode by function calling).
+ChatVertexAI = dataclasses.replace(
+    VERTEX_RECORD,
+    build=build,
+    hooks=PartnerHooks(
+        num_tokens=num_tokens,
+        counts_messages=_counts_messages,
+        num_tokens_from_messages=num_tokens_from_messages,
+        profile_names=profile_names,
+        structured_target=structured_target,
     ),
 )

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from chatplex.chat import ChatModel
+from chatplex.providers.google import vertex_dropin
 from chatplex.providers.google.dropin import build
 
 KEY = "AIza-test-key"
@@ -21,6 +22,12 @@ def ChatGoogleGenerativeAI(**keywords: Any) -> ChatModel:  # noqa: N802 (the eng
     """The model the drop-in builds from `keywords` (`dropin.build`), called as the engine
     class it replaced (decision 013, slice 4)."""
     return build(keywords)
+
+
+def ChatVertexAI(**keywords: Any) -> ChatModel:  # noqa: N802 (the engine's name)
+    """The model the Vertex AI drop-in builds from `keywords` (`vertex_dropin.build`),
+    called as the engine class it replaced (decision 013, slice 4)."""
+    return vertex_dropin.build(keywords)
 
 
 @pytest.fixture(autouse=True)

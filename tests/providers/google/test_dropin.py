@@ -16,9 +16,9 @@ from chatplex import init_chat_model
 from chatplex.errors import APIError
 from chatplex.errors import RateLimitError
 from chatplex.providers.google import dropin
-from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
+from tests.providers.google._gemini_fake import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai

@@ -1,7 +1,6 @@
-"""What both Google drop-ins share once built (`GoogleDropin`, ChatVertexAI's engine;
-the functions ChatGoogleGenerativeAI's record names) (LangChain's `model_name`,
-json_mode's target, a count in one attempt), over an httpx MockTransport answering as
-Gemini does."""
+"""What both Google drop-ins share once built (the functions their records name:
+json_mode's target, a count in one attempt) and LangChain's `model_name`, over an httpx
+MockTransport answering as Gemini does."""
 
 from __future__ import annotations
 
@@ -12,10 +11,9 @@ from pydantic import BaseModel
 
 from chatplex.errors import ServerError
 from chatplex.providers.google.dropin import num_tokens
-from chatplex.providers.google.dropin_base import GoogleDropin
-from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from chatplex.secret import MASK
 from tests.providers.google._gemini_fake import KEY
+from tests.providers.google._gemini_fake import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import genai
@@ -24,10 +22,10 @@ from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (aut
 
 def test_both_classes_are_named_by_model_name() -> None:
     from chatplex.langchain import ChatGoogleGenerativeAI
+    from chatplex.langchain import ChatVertexAI as VertexDropIn
 
     gemini = ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY)
-    vertex = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
-    assert isinstance(vertex, GoogleDropin)
+    vertex = VertexDropIn(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
     assert (gemini.model_name, vertex.model_name) == ("gemini-2.5-flash", "gemini-2.0-flash")
 
 
@@ -79,7 +77,7 @@ def test_default_metadata_shows_a_credential_header_masked_and_sends_it() -> Non
     )
     shown = (("x-team", "blue"), ("x-api-key-2", MASK), ("x-tenant", MASK))
     assert gemini.adapter.shown_default_metadata == shown
-    assert vertex._default_metadata == (("x-tenant", MASK),)
+    assert vertex.adapter.shown_default_metadata == (("x-tenant", MASK),)
     assert KEY not in repr(vars(gemini)) + repr(vars(vertex))
     gemini.invoke("Hi")
     sent = server.requests[-1].headers

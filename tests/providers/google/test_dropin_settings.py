@@ -1,4 +1,4 @@
-"""The builder both Google drop-ins end with: their LangChain parameters as a Gemini
+"""What both Google drop-ins' builds share: their LangChain parameters as a Gemini
 request's fields, checked as LangChain's classes check them."""
 
 from __future__ import annotations
@@ -9,28 +9,18 @@ import warnings
 import pytest
 
 from chatplex.providers.google import dropin_settings
+from chatplex.providers.google import vertex_dropin
 from chatplex.providers.google.dropin_settings import attempts_as_retries
-from chatplex.providers.google.dropin_settings import google_fields
-from chatplex.providers.google.dropin_settings import google_params
 from chatplex.providers.google.dropin_settings import moved_keywords
-from chatplex.providers.google.vertex_dropin import ChatVertexAI
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
+from tests.providers.google._gemini_fake import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 
 
 def test_max_retries_counts_attempts() -> None:
     assert [attempts_as_retries(n) for n in (None, 0, 1, 2, 6)] == [5, 0, 0, 1, 5]
-
-
-def test_only_vertex_declares_labels_and_audio_timestamp() -> None:
-    genai = [p.name for p in google_fields(temperature=None, safety_settings=(), logprobs="int")]
-    vertex = google_fields(
-        temperature=None, safety_settings=None, logprobs="int", labels=True, audio_timestamp=True
-    )
-    assert {p.name for p in vertex} - set(genai) == {"labels", "audio_timestamp"}
-    assert genai[0] == "temperature" and genai[-1] == "model_kwargs"
 
 
 @pytest.mark.parametrize("n", [-1, 1.5, True])  # 0: its default, 1
@@ -90,29 +80,26 @@ def test_keywords_without_a_field_are_logged_each_then_warned_each_in_the_given_
     ]
 
 
-def test_google_params_takes_the_keywords_without_a_field_out_before_the_fields(
+def test_the_keywords_without_a_field_are_taken_out_before_the_fields_are_read(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    model = ChatVertexAI(model="gemini-2.0-flash", project="p", credentials=FakeCredentials())
-    params = {"stream_usage": False, "top_k": 3, "seed": 7}
+    # ChatVertexAI's build: its warning points at the line building it, and the
+    # keyword is neither sent nor refused as an API parameter.
     with pytest.warns(UserWarning, match="stream_usage was transferred") as seen:
-        taken = google_params(
-            model,
-            params,
-            google_fields(temperature=None, safety_settings=None, logprobs=None),
-            "ChatX",
-            "x.chat_models",
-            outer=0,
-            no_field={"stream_usage": "streaming"},
+        model = vertex_dropin.build(
+            {
+                "model": "gemini-2.0-flash",
+                "project": "p",
+                "credentials": FakeCredentials(),
+                "stream_usage": False,
+                "top_k": 3,
+                "seed": 7,
+            }
         )
     assert [w.filename for w in seen] == [__file__]
-    assert (taken.owner, taken.given["top_k"], taken.given["seed"]) == (
-        "ChatVertexAI",
-        3,
-        7,
-    )
-    assert "stream_usage" not in taken.api_params and taken.given["n"] is None
-    assert [r.name for r in caplog.records] == ["x.chat_models"]
+    assert (model.extra_body["top_k"], model.extra_body["seed"]) == (3, 7)
+    assert "stream_usage" not in model.extra_body
+    assert [r.name for r in caplog.records] == ["langchain_google_vertexai.chat_models"]
 
 
 def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(

@@ -1,5 +1,7 @@
 """ChatVertexAI and init_chat_model("google_vertexai:...") end to end over an httpx
-MockTransport answering as Vertex AI's Gemini does (sync and async)."""
+MockTransport answering as Vertex AI's Gemini does (sync and async): the model its
+record builds (`vertex_dropin.build`), and the drop-in for what its LangChain class
+answers (its fields, its structured output, its counts)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+import chatplex.langchain
 from chatplex import init_chat_model
+from chatplex.chat import ChatModel
 from chatplex.errors import RateLimitError
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
-from chatplex.providers.google.vertex_dropin import ChatVertexAI
+from chatplex.providers.google import vertex_dropin
 from chatplex.version import USER_AGENT
+from tests.providers.google._gemini_fake import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
@@ -23,7 +28,7 @@ from tests.providers.google._gemini_fake import sends_a_legacy_call
 from tests.providers.google._gemini_fake import stops_sent
 
 
-def vertex(server: Gemini, **settings: Any) -> ChatVertexAI:
+def vertex(server: Gemini, **settings: Any) -> ChatModel:
     return ChatVertexAI(
         model="gemini-2.5-flash",
         project="p",
@@ -34,7 +39,19 @@ def vertex(server: Gemini, **settings: Any) -> ChatVertexAI:
     )
 
 
-def in_us_east5(server: Gemini, **settings: Any) -> ChatVertexAI:
+def dropin(server: Gemini, **settings: Any) -> Any:
+    """The drop-in (`chatplex.langchain.ChatVertexAI`) `vertex` builds the model of."""
+    return chatplex.langchain.ChatVertexAI(
+        model="gemini-2.5-flash",
+        project="p",
+        credentials=FakeCredentials(),
+        http_client=server.client(),
+        http_async_client=server.async_client(),
+        **settings,
+    )
+
+
+def in_us_east5(server: Gemini, **settings: Any) -> ChatModel:
     """ChatVertexAI in us-east5, its project its credentials'."""
     return ChatVertexAI(
         model_name="gemini-2.5-flash",
@@ -55,7 +72,7 @@ def test_chat_vertexai_sends_a_bearer_token_to_the_vertex_path() -> None:
         "locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent"
     )
     assert request.headers["authorization"] == "Bearer ya29.vertex"
-    assert model.get_name() == "ChatVertexAI" and model.model_name == "gemini-2.5-flash"
+    assert model.get_name() == "ChatVertexAI" and model.model == "gemini-2.5-flash"
     # Structured output as langchain-google-vertexai: a forced function call by default.
     server.parts = [{"functionCall": {"name": "Person", "args": {"name": "Ada"}}}]
     schema = {"title": "Person", "type": "object", "properties": {"name": {"type": "string"}}}
@@ -133,7 +150,7 @@ def test_chat_vertexai_sends_candidate_count_and_json_mode_schema() -> None:
     class Sum(BaseModel):
         total: int
 
-    got = vertex(server).with_structured_output(Sum, method="json_mode").invoke("1+2?")
+    got = dropin(server).with_structured_output(Sum, method="json_mode").invoke("1+2?")
     assert got == Sum(total=3)
     config = server.body()["generationConfig"]
     assert config["candidateCount"] == 1 and config["responseMimeType"] == "application/json"
@@ -151,7 +168,7 @@ def test_chat_vertexai_answers_json_schema_by_function_calling() -> None:
     class Sum(BaseModel):
         total: int
 
-    got = vertex(server).with_structured_output(Sum, method="json_schema").invoke("1+2?")
+    got = dropin(server).with_structured_output(Sum, method="json_schema").invoke("1+2?")
     assert got == Sum(total=3)
     body = server.body()
     assert body["tools"][0]["functionDeclarations"][0]["name"] == "Sum"
@@ -184,7 +201,7 @@ def test_chat_vertexai_reads_as_langchains_and_takes_proto_enum_safety_settings(
         BLOCK_ONLY_HIGH = 3
 
     server = Gemini()
-    model = vertex(
+    model = dropin(
         server,
         max_output_tokens=20,
         streaming=True,
@@ -266,7 +283,7 @@ def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
     server = Gemini()
     model = in_us_east5(server)
     full = "projects/proj-from-creds/locations/us-east5/publishers/google/models/gemini-2.5-flash"
-    assert model.langchain_num_tokens("Hi") == 4
+    assert vertex_dropin.num_tokens(model, "Hi") == 4
     assert server.body() == {
         "model": full,
         "contents": [{"role": "user", "parts": [{"text": "Hi"}]}],
@@ -275,17 +292,18 @@ def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
     assert server.requests[0].headers["authorization"] == "Bearer ya29.vertex"
     said = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello.")]
     with caplog.at_level("WARNING"):
-        assert model.langchain_num_tokens_from_messages(said, [{"name": "f"}], {}) == 4
+        assert vertex_dropin.num_tokens_from_messages(model, said, [{"name": "f"}], {}) == 4
     assert "Tool token counting is not yet supported" in caplog.text
     assert len(server.requests) == 2
     assert [c["role"] for c in server.body()["contents"]] == ["user", "model"]
     # Its partner takes no keyword: langchain-core's count, which refuses it, unsent.
-    assert model.langchain_counts_messages()
-    assert model.langchain_num_tokens_from_messages(said, None, {"colour": "red"}) is None
+    assert vertex_dropin.ChatVertexAI.hooks.counts_messages(model)
+    assert vertex_dropin.num_tokens_from_messages(model, said, None, {"colour": "red"}) is None
     assert len(server.requests) == 2
 
 
 def test_full_model_name_is_langchains_resource_name() -> None:
+    ChatVertexAI = chatplex.langchain.ChatVertexAI  # noqa: N806 (its fields)
     model = ChatVertexAI(
         model="gemini-2.5-flash",
         project="p",
@@ -323,8 +341,6 @@ def test_chat_vertexai_sends_no_text_signature_from_extras_as_langchain_google_v
 def test_docstring_examples() -> None:
     import doctest
 
-    from chatplex.providers.google import vertex_dropin
-
     result = doctest.testmod(vertex_dropin)
     assert result.attempted >= 2 and result.failed == 0
 
@@ -339,8 +355,6 @@ def test_no_project_and_no_credentials_is_the_partner_s_google_auth_error(
     GoogleAuthError too)."""
     from google.auth.exceptions import DefaultCredentialsError
     from google.auth.exceptions import GoogleAuthError
-
-    import chatplex.langchain
 
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
     with pytest.raises(GoogleAuthError) as raised:
@@ -370,11 +384,12 @@ def test_the_credentials_type_is_the_one_in_use_when_a_call_reads_it(
     monkeypatch.setattr(google.auth, "default", lambda scopes: (oauth2.Credentials("t"), "p"))
     model = ChatVertexAI(model="gemini-2.0-flash", project="p")
     headers = model.sdk_headers
-    assert headers is not None and not headers.sync["x-goog-api-client"].count("cred-type/")
+    assert headers is not None
+    assert not headers.sent_by(True)["x-goog-api-client"].count("cred-type/")
     model.adapter.auth.authorization()  # type: ignore[union-attr]
-    said = model.sdk_headers
-    assert said is not None and said is model.sdk_headers  # made once per credentials' type
-    assert said.sync["x-goog-api-client"].endswith(f" cred-type/u {USER_AGENT}")
+    said = headers.sent_by(True)
+    assert said is headers.sent_by(False)  # made once per credentials' type
+    assert said["x-goog-api-client"].endswith(f" cred-type/u {USER_AGENT}")
 
 
 def test_chatplex_own_family_says_no_credentials_type() -> None:
@@ -400,8 +415,6 @@ def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -
     # langchain-google-vertexai drops the legacy call (the assistant turn in
     # additional_kwargs) and sends a model turn of no parts, which Vertex AI refuses:
     # the call goes as a functionCall, the answer as that partner writes it.
-    import chatplex.langchain
-
     server = Gemini()
     model = chatplex.langchain.ChatVertexAI(
         model="gemini-2.5-flash",
@@ -440,7 +453,7 @@ def test_a_tuned_model_or_full_name_is_where_every_call_goes(
     # As langchain-google-vertexai's validate_environment: full_model_name, else made of
     # tuned_model_name; model_name (replies, user agent) stays the model given.
     server = Gemini()
-    model = vertex(server, **named)
+    model = dropin(server, **named)
     assert model.full_model_name == resource
     assert model.tuned_model_name == named.get("tuned_model_name")
     reply = model.invoke("Hi")
@@ -452,20 +465,17 @@ def test_a_tuned_model_or_full_name_is_where_every_call_goes(
         f"/v1beta1/{resource}:streamGenerateContent",
     ]
     assert reply.response_metadata["model_name"] == "gemini-2.5-flash"
-    assert model.langchain_num_tokens("Hi") == 4
+    assert model.get_num_tokens("Hi") == 4
     assert server.requests[-1].url.path == f"/v1beta1/{resource}:countTokens"
     assert server.body()["model"] == resource
 
 
 def test_its_own_ways_are_functions_of_a_plain_model_on_its_adapter() -> None:
     # What ChatVertexAI does its own way, as functions of any ChatModel on a Vertex AI
-    # adapter (the hooks its record will name), not of its engine class.
-    from chatplex.chat import ChatModel
-    from chatplex.providers.google import vertex_dropin
-
+    # adapter (the hooks its record names).
     server = Gemini()
-    engine = in_us_east5(server)
-    model = ChatModel(engine.adapter, "models/gemini-2.5-flash-001", http_client=server.client())
+    built = in_us_east5(server)
+    model = ChatModel(built.adapter, "models/gemini-2.5-flash-001", http_client=server.client())
     assert vertex_dropin.profile_names(model) == ("gemini-2.5-flash",)
     target = vertex_dropin.structured_target
     assert target(model, "json_schema", {}) == (model, "function_calling")
