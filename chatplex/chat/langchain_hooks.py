@@ -54,12 +54,6 @@ class DropInEngine(ChatModel):
     class's record, and the `langchain_*` hooks of that class (see the module doc). Each
     default is a class's with nothing of its own there."""
 
-    #: Whether, where `with_structured_output`'s tool goes unforced (the model refuses a
-    #: forced choice), a reply without its call raises `OutputParserException` (the
-    #: partners' `_raise_if_no_tool_calls` step) rather than parsing to None, as a
-    #: partner that adds that step only for some models leaves it.
-    langchain_unforced_reply_raises: bool = True
-
     #: Its LangChain class, as data (read only by `chatplex.langchain`): its module's
     #: record (`providers/<wire>/dropin_record.py`). Default: no partner class.
     partner_record: ClassVar[PartnerClass] = PartnerClass()
@@ -75,6 +69,13 @@ class DropInEngine(ChatModel):
     #: field's). The drop-in's LangChain class has each, as that
     #: field's assignment. Default: none.
     langchain_field_setters: ClassVar[Mapping[str, tuple[str, str]]] = {}
+
+    def langchain_unforced_reply_raises(self) -> bool:
+        """Whether, where `with_structured_output`'s tool goes unforced (the model refuses
+        a forced choice), a reply without its call raises `OutputParserException` (the
+        partners' `_raise_if_no_tool_calls` step) rather than parsing to None, as a
+        partner that adds that step only for some models leaves it."""
+        return True
 
     def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """Where its LangChain class hands `bind_tools` and `with_structured_output` to a

@@ -120,6 +120,10 @@ def _profile_as_found(model: ChatModel, profile: dict[str, Any]) -> dict[str, An
     return profile or None
 
 
+def _raises(model: ChatModel) -> bool:
+    return True
+
+
 def _own_target(model: ChatModel, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
     return model._structured_target(method, schema)
 
@@ -179,6 +183,11 @@ class PartnerHooks:
     structured_target: Callable[[ChatModel, str | None, Any], tuple[ChatModel, str | None]] = (
         _own_target
     )
+    #: Where its `with_structured_output` offers its tool unforced (the model it answered
+    #: refuses a forced choice), whether a reply without the tool's call raises
+    #: `OutputParserException` (the partners' `_raise_if_no_tool_calls` step); False: it
+    #: parses to None, as a partner adding that step only for some models leaves it.
+    unforced_reply_raises: Callable[[ChatModel], bool] = _raises
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,7 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 counts_coerced=engine_type.langchain_counts_coerced,
                 profile_names=_engine_profile_names,
                 profile=_engine_profile,
+                unforced_reply_raises=_engine_unforced_reply_raises,
             ),
         )
     return record
@@ -124,6 +125,10 @@ def _engine_num_tokens_from_messages(
     if not isinstance(model, DropInEngine):
         return None
     return model.langchain_num_tokens_from_messages(messages, tools, keywords)
+
+
+def _engine_unforced_reply_raises(model: ChatModel) -> bool:
+    return not isinstance(model, DropInEngine) or model.langchain_unforced_reply_raises()
 
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:

@@ -69,7 +69,6 @@ from ..adapters.base import Adapter
 from ..adapters.output_formats import response_format_schema
 from ..adapters.typeddicts import is_typeddict
 from ..chat import ChatModel
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.params import api_parameters
 from ..chat.partner_record import PartnerClass
 from ..chat.structured import METHODS
@@ -291,7 +290,8 @@ def _function_calling(
         bound = shown.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
-        if getattr(forcing, "tool_choice", "") is None and _unforced_reply_raises(inner):
+        raises = getattr(llm, "_record", _NO_RECORD).hooks.unforced_reply_raises
+        if getattr(forcing, "tool_choice", "") is None and raises(inner):
             # Offered unforced (a model that refuses a forced choice, or one thinking):
             # a reply without the call raises, its whole message read at once, as the
             # partners' `llm | _raise_if_no_tool_calls` does.
@@ -398,12 +398,6 @@ def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:
 def _adapter(inner: Any) -> Adapter | None:
     """The wire of the chatplex model underneath (None for another runnable)."""
     return inner.adapter if isinstance(inner, ChatModel) else None
-
-
-def _unforced_reply_raises(inner: Any) -> bool:
-    """Whether the partner of the drop-in engine `inner` raises at a reply without the
-    call of a tool it could not force (`DropInEngine.langchain_unforced_reply_raises`)."""
-    return not isinstance(inner, DropInEngine) or inner.langchain_unforced_reply_raises
 
 
 def _raise_if_no_tool_calls(name: str) -> LCRunnable[Any, Any]:

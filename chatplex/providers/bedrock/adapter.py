@@ -182,6 +182,13 @@ class BedrockAdapter(Adapter):
     #: Converse turns sent as they are in place of a call's messages (langchain-aws's
     #: `raw_blocks`); set by `ChatBedrockConverse`.
     raw_turns: Sequence[Mapping[str, Any]] | None = None
+    #: The tool choices the model takes ("auto", "any", "tool"), as langchain-aws's
+    #: `supports_tool_choice_values` (given, or inferred from the model); set by
+    #: `ChatBedrockConverse`: its `with_structured_output` forces a tool where "tool".
+    tool_choice_values: tuple[str, ...] = ()
+    #: The tool choice bound in place of the one given, on a copy `with_structured_output`
+    #: offers its tool unforced (`converse_dropin.structured_target`); (): as given.
+    structured_choice: tuple[str | None, ...] = ()
 
     def __init__(
         self,

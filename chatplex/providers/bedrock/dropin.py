@@ -18,9 +18,6 @@ is chatplex's (its transport, pools, retries and limiter), speaking the Converse
 
 from __future__ import annotations
 
-import copy
-import logging
-import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -43,7 +40,6 @@ from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
 from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
-from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
@@ -53,11 +49,17 @@ from ...chat.sdk_agents import PartnerHeaders
 from .auth import Boto3Defaults
 from .botocore_dropin import BotocoreHeaders
 from .botocore_dropin import botocore_headers
+from .converse_dropin import counted_model_id
+from .converse_dropin import counts_messages
+from .converse_dropin import disable_streaming
+from .converse_dropin import num_tokens_from_messages
+from .converse_dropin import profile as adjusted_profile
+from .converse_dropin import profile_names
+from .converse_dropin import structured_target
+from .converse_dropin import tools_to_bind
 from .dropin_record import AWS_SECRETS
 from .dropin_record import CONVERSE_RECORD
 from .model_defaults import base_model
-from .model_defaults import disable_streaming
-from .model_defaults import is_application_profile
 from .model_defaults import provider_of
 from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
@@ -66,22 +68,12 @@ from .reasoning_effort import check_effort
 from .sdk_headers import feature_ids
 
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
 __all__ = ["ChatBedrockConverse"]
 
-logger = logging.getLogger(__name__)
-#: The logger langchain-aws's class warns on (a handler or filter set on it sees ours too).
-_PARTNER_LOG = logging.getLogger("langchain_aws.chat_models.bedrock_converse")
-
-#: langchain-aws's warning as with_structured_output offers the tool unforced.
-_UNFORCED = (
-    "ChatBedrockConverse structured output relies on forced tool calling, which is not "
-    "supported for this model: a reply without the tool's call raises "
-    "OutputParserException. Consider adjusting your prompt to ensure the tool is called."
-)
-_FORCED = object()  # with_structured_output forces the schema's tool (the default)
 _CLIENTS = (
     "chatplex sends its own requests through its engine, not a given boto3 client; pass "
     "http_client= instead (reading `llm.client` gives boto3's, for the script's own use)"
@@ -192,18 +184,20 @@ class ChatBedrockConverse(DropInEngine):
         return settings
 
     def langchain_profile_names(self) -> tuple[str, ...]:
-        # The model id, then its base model (`base_model_id`, else without its regional
-        # prefix), as langchain-aws's `_get_base_model()`.
-        return (self.model, self.base_model_id or base_model(self.model))
+        return profile_names(self)
 
-    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any]:
-        # Converse hoists every system message and declares tools up front (langchain-aws).
-        profile.pop("mid_conversation_system_messages", None)
-        profile.pop("mid_conversation_tools", None)
-        return profile  # empty, not None, where the data has no such model (langchain-aws)
+    def langchain_profile(self, found: dict[str, Any]) -> dict[str, Any]:
+        return adjusted_profile(self, found)
 
-    #: The tool choice with_structured_output's copy uses instead of forcing the tool.
-    _structured_choice: str | None | object = _FORCED
+    @property
+    def supports_tool_choice_values(self) -> tuple[str, ...]:
+        """Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
+        infers them from the model when not given; with_structured_output follows it."""
+        return cast("BedrockAdapter", self.adapter).tool_choice_values
+
+    @supports_tool_choice_values.setter
+    def supports_tool_choice_values(self, values: tuple[str, ...]) -> None:
+        cast("BedrockAdapter", self.adapter).tool_choice_values = values
 
     _sdk_base: PartnerHeaders | None = None
     _sdk_made: tuple[Any, BotocoreHeaders] | None = None
@@ -323,13 +317,6 @@ class ChatBedrockConverse(DropInEngine):
         #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
         #: added to them (None: as given).
         self.partner_request_fields = fields if effort_fields else None
-        #: Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
-        #: infers them from the model when not given; with_structured_output follows it.
-        self.supports_tool_choice_values = (
-            tuple(supports_tool_choice_values)
-            if supports_tool_choice_values is not None
-            else tool_choice_values(self.base_model_id or model, fields)
-        )
         # A botocore Config: its region after region_name= and the environment, its
         # timeouts and retries under timeout= and max_retries=, which replace its timeouts
         # and its whole `retries` (langchain-aws's `_get_effective_config`: boto3's own
@@ -369,6 +356,11 @@ class ChatBedrockConverse(DropInEngine):
         adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
         adapter.guard_last_turn = guard_last_turn
         adapter.raw_turns = raw_turns
+        adapter.tool_choice_values = (
+            tuple(supports_tool_choice_values)
+            if supports_tool_choice_values is not None
+            else tool_choice_values(self.base_model_id or model, fields)
+        )
         body: dict[str, Any] = {
             "system": list(system) if system else None,
             "guardrailConfig": guardrail_config,
@@ -394,103 +386,31 @@ class ChatBedrockConverse(DropInEngine):
         self.region_name = adapter.region_name
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output`: with "function_calling", the schema's tool is forced
-        only where the model takes a forced tool (`supports_tool_choice_values` has
-        "tool"), else `any` tool where it takes that, else offered without a choice (a
-        reply without the call then raises `StructuredOutputError`), as langchain-aws
-        does: a copy binding that choice. langchain-aws answers every method but
-        "json_schema" (and its own "prompt_prefill") by function calling, "json_mode"
-        included (with no schema, json_mode keeps chatplex's error: there is no tool to
-        force, and Converse has no JSON mode)."""
-        method = method or self.structured_output_method
-        if method == "json_mode" and schema is not None:
-            method = "function_calling"
-        values = self.supports_tool_choice_values
-        if method != "function_calling" or "tool" in values:
-            return self, method
-        loose = copy.copy(self)
-        loose._structured_choice = "any" if "any" in values else None
-        if loose._structured_choice is None:
-            loose.langchain_unforced_reply_raises = self._unforced_reply_raises()
-        return loose, method
+        # (its warning at the frame that asked `_structured_target`, as before)
+        return structured_target(self, method, schema, warns=self._warns_unforced(), stacklevel=4)
 
-    def _unforced_reply_raises(self) -> bool:
-        """Whether a structured reply without the unforced tool's call raises: langchain-
-        aws's ChatBedrockConverse checks it (and warns) only for the models that refuse a
-        forced tool beside thinking; on any other a reply without the call is None."""
-        raises = thinking_unforced(self._counted_model_id())
-        if raises:
-            warnings.warn(_UNFORCED, UserWarning, stacklevel=4)
-        return raises
+    def _warns_unforced(self) -> bool:
+        return thinking_unforced(self._counted_model_id())
+
+    def langchain_unforced_reply_raises(self) -> bool:
+        return self._warns_unforced()
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        """`bind_tools` sends the tool choice as given; inside `with_structured_output`,
-        the one the model takes."""
-        if self._structured_choice is not _FORCED:
-            tool_choice = self._structured_choice
-        return tools, tool_choice
+        return tools_to_bind(self, tools, tool_choice)
 
     def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
-        """langchain-aws's per-model default where none is given: False where it streams
-        the model, "tool_calling" where only without tools (Meta, Mistral...), True (with
-        its warning) where it has not verified the model streams. An application
-        inference profile's is read from its base model (`base_model_id`), given or not."""
-        application = is_application_profile(self.model)
-        if given is not None and not application:
-            return given
-        model = self._counted_model_id() if application else self.base_model_id or self.model
-        chosen = disable_streaming(self.provider_name, model.lower())
-        if chosen is True:
-            _PARTNER_LOG.warning(
-                "Streaming disabled for model '%s': provider '%s' is not verified as "
-                "streaming-capable with ChatBedrockConverse, so calls will fall back to the "
-                "non-streaming Converse API. If this model does support streaming, pass "
-                "disable_streaming=False to override.",
-                model.lower(),
-                self.provider_name,
-            )
-        return chosen
+        return disable_streaming(self, given)
 
     def langchain_counts_messages(self) -> bool:
-        """langchain-aws asks Bedrock's CountTokens for the models it names
-        (`count_tokens.counted`); LangChain's count for the others."""
-        from .count_tokens import counted
-
-        return counted(self._counted_model_id())
+        return counts_messages(self)
 
     def _counted_model_id(self) -> str:
-        return self.base_model_id or base_model(self.model)
+        return counted_model_id(self.model, self.base_model_id)
 
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int | None:
-        """langchain-aws's count: Bedrock's CountTokens of the Converse input, tools
-        ignored with its warning; None (LangChain's count) for keywords (its signature
-        takes none, LangChain's raises) and, as langchain-aws, after a failed request
-        (logged)."""
-        from ...chat.side_call import side_call
-        from .count_tokens import TOOLS_IGNORED
-        from .count_tokens import converse_input
-        from .count_tokens import read_input_tokens
-        from .request import converse_fields
-
-        if keywords:
-            return None
-        if tools is not None:
-            warnings.warn(TOOLS_IGNORED, stacklevel=4)
-        adapter = cast("BedrockAdapter", self.adapter)
-        try:
-            # The chat body's fields, tool blocks kept: a chat call without tools
-            # writes them as text (and warns), langchain-aws's count sends them as they are.
-            # Its `raw_blocks` in place of the messages, where there are any.
-            chat = converse_fields(
-                messages, self._settings({}), raw_turns=adapter.raw_turns or None
-            )
-            request = adapter.count_tokens_request(self._counted_model_id(), converse_input(chat))
-            return side_call(self, request, read_input_tokens)
-        except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure
-            logger.warning(f"count_tokens API failed: {exc}. Using fallback.")
-            return None
+        return num_tokens_from_messages(self, messages, tools, keywords, stacklevel=5)
 
     @classmethod
     def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:

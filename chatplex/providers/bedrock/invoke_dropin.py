@@ -365,10 +365,13 @@ class ChatBedrock(ChatBedrockConverse):
             "provider": self.provider_name,
         }
 
-    def _unforced_reply_raises(self) -> bool:
+    def langchain_unforced_reply_raises(self) -> bool:
         # Over InvokeModel langchain-aws's ChatBedrock checks every unforced reply
         # (without a warning); over Converse it is ChatBedrockConverse's.
-        return not self.beta_use_converse_api or super()._unforced_reply_raises()
+        return not self.beta_use_converse_api or super().langchain_unforced_reply_raises()
+
+    def _warns_unforced(self) -> bool:
+        return self.beta_use_converse_api and super()._warns_unforced()
 
     #: langchain-aws's ChatBedrock streams a call whenever it has `streaming=True` (its
     #: `_generate`, the Converse path's too), `disable_streaming` set or not.
