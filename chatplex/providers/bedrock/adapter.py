@@ -74,6 +74,7 @@ from ...secret.urls import hold_url
 from ...secret.urls import redact_url
 from .auth import BEARER_VARIABLE
 from .auth import BearerToken
+from .auth import BotocoreOptions
 from .auth import ClientConfig
 from .auth import SigV4Signer
 from .auth import client_config
@@ -189,6 +190,9 @@ class BedrockAdapter(Adapter):
     #: The tool choice bound in place of the one given, on a copy `with_structured_output`
     #: offers its tool unforced (`converse_dropin.structured_target`); (): as given.
     structured_choice: tuple[str | None, ...] = ()
+    #: What boto3's client says of itself in a drop-in's headers (its Config's options);
+    #: set by `ChatBedrockConverse`. None: nothing said (chatplex's own family).
+    botocore: BotocoreOptions | None = None
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field
 from functools import cache
 from typing import Any
 
@@ -266,6 +267,33 @@ class Boto3Defaults:
         if self.attempts is not None:
             return max(0, self.attempts - 1)
         return 4 if (mode or self.mode) == "legacy" else 2
+
+
+@dataclass(slots=True)
+class BotocoreOptions:
+    """What boto3's client says of itself in its headers (a drop-in's, under
+    langchain-aws's Config and profile): a Config's retry mode (None: the environment's),
+    its read timeout, its User-Agent options (`user_agent`, `user_agent_extra`,
+    `user_agent_appid`) and checksum settings; held by the adapter, shared by its copies
+    (`botocore_dropin.converse_headers`)."""
+
+    #: The shared config file's profile the environment's defaults are read for.
+    profile: str | None = None
+    retry_mode: str | None = None
+    read_timeout: float | None = 60.0
+    agent: tuple[str | None, str | None, str | None] = (None, None, None)
+    checksums: tuple[str | None, str | None] = (None, None)
+    #: The environment's boto3 defaults, looked up when first needed (once for the
+    #: copies a call's settings make, which would each look them up again).
+    found: list[Boto3Defaults] = field(default_factory=list)
+    #: The headers last made, and what they were made from.
+    made: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def defaults(self) -> Boto3Defaults:
+        """boto3's defaults for its profile, looked up once."""
+        if not self.found:
+            self.found.append(boto3_defaults(self.profile))
+        return self.found[0]
 
 
 def boto3_defaults(profile: str | None) -> Boto3Defaults:

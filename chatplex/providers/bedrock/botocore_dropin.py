@@ -8,18 +8,25 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
+from typing import cast
 
 from ...chat.sdk_agents import PartnerHeaders
 from ...chat.sdk_agents import RetryHeaders
 from .sdk_headers import SDK_INVOCATION
 from .sdk_headers import SDK_REQUEST
+from .sdk_headers import feature_ids
 from .sdk_headers import first_attempt
 from .sdk_headers import retried
 from .sdk_headers import user_agent
 
-__all__ = ["BotocoreHeaders", "botocore_headers"]
+if TYPE_CHECKING:
+    from ...chat.model import ChatModel
+    from .adapter import BedrockAdapter
+
+__all__ = ["BotocoreHeaders", "attempts", "botocore_headers", "converse_headers"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,3 +72,36 @@ def botocore_headers(
     }
     names = base.names | {SDK_REQUEST, SDK_INVOCATION}
     return BotocoreHeaders(sent, sent, names, {}, mode=mode, attempts=attempts, seconds=seconds)
+
+
+def attempts(model: ChatModel) -> int:
+    """The attempts a call of `model` makes in all, as botocore counts them (`max=`)."""
+    stop = getattr(model.retry_policy, "stop", None)
+    return int(getattr(stop, "max_attempt_number", model.max_retries + 1))
+
+
+def converse_headers(model: ChatModel, base: PartnerHeaders | None) -> PartnerHeaders | None:
+    """Under LangChain's name (`base`, the headers the name sends), boto3's headers under
+    `model`'s retries (a copy bound with other `max_retries` says so) and the features
+    boto3's client says it was built with (its credentials' source found by the first
+    request's signature, before these are read), as its adapter's `botocore` options
+    say; None (no `base`) in chatplex's own family."""
+    from .auth import Boto3Defaults
+
+    adapter = cast("BedrockAdapter", model.adapter)
+    options = adapter.botocore
+    if base is None or options is None:
+        return base
+    override, extra, appid = options.agent
+    asked = None in (options.retry_mode, appid, *options.checksums)
+    found = options.defaults() if asked or options.found else Boto3Defaults()
+    mode, appid = options.retry_mode or found.mode, appid or found.appid
+    checksums = [
+        mine or said for mine, said in zip(options.checksums, found.checksums, strict=True)
+    ]
+    features = feature_ids(mode, checksums, adapter.endpoint_given, adapter.credential_ids())
+    key = (base, mode, attempts(model), options.read_timeout, (override, extra, appid), features)
+    made = options.made
+    if not made or made[0][0][0] is not base or made[0][0][1:] != key[1:]:
+        made[:] = [(key, botocore_headers(*key))]
+    return cast("PartnerHeaders", made[0][1])

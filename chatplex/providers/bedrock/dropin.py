@@ -46,9 +46,7 @@ from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
-from .auth import Boto3Defaults
-from .botocore_dropin import BotocoreHeaders
-from .botocore_dropin import botocore_headers
+from .botocore_dropin import converse_headers
 from .converse_dropin import counted_model_id
 from .converse_dropin import counts_messages
 from .converse_dropin import disable_streaming
@@ -65,7 +63,6 @@ from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
 from .reasoning_effort import EffortRule
 from .reasoning_effort import check_effort
-from .sdk_headers import feature_ids
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
@@ -200,53 +197,16 @@ class ChatBedrockConverse(DropInEngine):
         cast("BedrockAdapter", self.adapter).tool_choice_values = values
 
     _sdk_base: PartnerHeaders | None = None
-    _sdk_made: tuple[Any, BotocoreHeaders] | None = None
-    _aws_profile: str | None = None
-    #: The environment's boto3 defaults, looked up when first needed: one holder shared
-    #: with the copies a call's settings make (each would look them up again).
-    _boto3: list[Boto3Defaults]  # (set by __init__)
-    _retry_mode: str | None = None  # a Config's (else the environment's)
-    _read_timeout: float | None = 60.0
-    _agent: tuple[str | None, str | None, str | None] = (None, None, None)
-    #: A Config's `request_checksum_calculation`, `response_checksum_validation`.
-    _checksums: tuple[str | None, str | None] = (None, None)
 
     @property
     def sdk_headers(self) -> PartnerHeaders | None:
-        """Under LangChain's name, boto3's headers under this model's retries (a copy
-        bound with other `max_retries` says so) and the features boto3's client says it
-        was built with (its credentials' source found by the first request's signature,
-        before these are read); None in chatplex's own family."""
-        base = self._sdk_base
-        if base is None:
-            return None
-        override, extra, appid = self._agent
-        if not self._boto3 and None in (self._retry_mode, appid, *self._checksums):
-            from .auth import boto3_defaults
-
-            self._boto3.append(boto3_defaults(self._aws_profile))
-        found = self._boto3[0] if self._boto3 else Boto3Defaults()
-        mode, appid = self._retry_mode or found.mode, appid or found.appid
-        agent = (override, extra, appid)
-        checksums = [
-            mine or said for mine, said in zip(self._checksums, found.checksums, strict=True)
-        ]
-        adapter = cast("BedrockAdapter", self.adapter)
-        features = feature_ids(mode, checksums, adapter.endpoint_given, adapter.credential_ids())
-        key = (base, mode, self._attempts(), self._read_timeout, agent, features)
-        made = self._sdk_made
-        if made is None or made[0][0] is not base or made[0][1:] != key[1:]:
-            made = self._sdk_made = (key, botocore_headers(*key))
-        return made[1]
+        """Under LangChain's name, boto3's headers (`botocore_dropin.converse_headers`);
+        None in chatplex's own family."""
+        return converse_headers(self, self._sdk_base)
 
     @sdk_headers.setter
     def sdk_headers(self, headers: PartnerHeaders | None) -> None:
         self._sdk_base = headers
-
-    def _attempts(self) -> int:
-        """The attempts a call makes in all, as botocore counts them (`max=`)."""
-        stop = getattr(self.retry_policy, "stop", None)
-        return int(getattr(stop, "max_attempt_number", self.max_retries + 1))
 
     def __init__(
         self,
@@ -268,8 +228,8 @@ class ChatBedrockConverse(DropInEngine):
         **params: Any,
     ) -> None:
         from .adapter import BedrockAdapter
+        from .auth import BotocoreOptions
         from .auth import ClientConfig
-        from .auth import boto3_defaults
         from .auth import client_config
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
@@ -326,25 +286,24 @@ class ChatBedrockConverse(DropInEngine):
         replaced = timeout is not None or max_retries is not None
         if timeout is None:
             timeout = from_config.timeout
-        aws_profile = cast("str | None", given["credentials_profile_name"])
         # botocore's retry mode, read timeout and User-Agent options there: what its
         # requests say (`sdk_headers`; the environment's looked up when first needed).
-        self._aws_profile = aws_profile
-        self._boto3 = []
-        self._retry_mode = (not replaced and from_config.retry_mode) or None
-        self._agent = (
-            from_config.user_agent,
-            from_config.user_agent_extra,
-            from_config.user_agent_appid,
-        )
-        self._checksums = from_config.checksums
         read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
-        self._read_timeout = None if read is None else float(getattr(read, "read", read))
+        botocore = BotocoreOptions(
+            profile=cast("str | None", given["credentials_profile_name"]),
+            retry_mode=(not replaced and from_config.retry_mode) or None,
+            read_timeout=None if read is None else float(getattr(read, "read", read)),
+            agent=(
+                from_config.user_agent,
+                from_config.user_agent_extra,
+                from_config.user_agent_appid,
+            ),
+            checksums=from_config.checksums,
+        )
         if max_retries is None and not replaced:
             max_retries = from_config.max_retries
         if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            self._boto3.append(boto3_defaults(aws_profile))
-            max_retries = self._boto3[0].retries(self._retry_mode)
+            max_retries = botocore.defaults().retries(botocore.retry_mode)
         adapter = BedrockAdapter(
             **taken.sent(_AWS_CONNECTION),
             api_key=given["api_key"],
@@ -356,6 +315,7 @@ class ChatBedrockConverse(DropInEngine):
         adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
         adapter.guard_last_turn = guard_last_turn
         adapter.raw_turns = raw_turns
+        adapter.botocore = botocore
         adapter.tool_choice_values = (
             tuple(supports_tool_choice_values)
             if supports_tool_choice_values is not None
