@@ -193,6 +193,9 @@ class BedrockAdapter(Adapter):
     #: What boto3's client says of itself in a drop-in's headers (its Config's options);
     #: set by `ChatBedrockConverse`. None: nothing said (chatplex's own family).
     botocore: BotocoreOptions | None = None
+    #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
+    #: added to them (None: as given); set by `ChatBedrockConverse`, its field reads it.
+    request_fields: dict[str, Any] | None = None
 
     def __init__(
         self,

@@ -37,6 +37,7 @@ __all__ = [
     "num_tokens_from_messages",
     "profile",
     "profile_names",
+    "settings",
     "structured_target",
     "tools_to_bind",
     "unforced_reply_raises",
@@ -66,6 +67,29 @@ def counted_model_id(model_id: str, base_model_id: str | None) -> str:
 
 def _counted(model: ChatModel) -> str:
     return counted_model_id(model.model, _adapter(model).base_model_id)
+
+
+def settings(values: dict[str, Any]) -> dict[str, Any]:
+    """The constructor's keywords as langchain-aws's `build_extra` leaves them:
+    `model_kwargs` (which it has no field for) merged into
+    `additional_model_request_fields` (whose own keys win), with its warning. A model id
+    not a string fails where its validator first reads it, before its field is checked
+    (no provider given: an AttributeError, as there)."""
+    from ...chat.partner_warnings import say
+
+    model = values.get("model_id", values.get("model"))
+    if model is not None and not isinstance(model, str) and not values.get("provider"):
+        raise AttributeError(f"{type(model).__name__!r} object has no attribute 'startswith'")
+    moved = values.pop("model_kwargs", None)
+    if moved:
+        say(
+            "ChatBedrockConverse uses 'additional_model_request_fields' instead of "
+            "'model_kwargs'. Your parameters have been automatically converted.",
+            outer=-3,
+        )
+        own = values.get("additional_model_request_fields") or {}
+        values["additional_model_request_fields"] = {**moved, **own}
+    return values
 
 
 def profile_names(model: ChatModel) -> tuple[str, ...]:

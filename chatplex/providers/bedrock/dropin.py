@@ -44,7 +44,6 @@ from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_warnings import moved_to_model_kwargs
-from ...chat.partner_warnings import say
 from ...chat.sdk_agents import PartnerHeaders
 from .botocore_dropin import converse_headers
 from .converse_dropin import counted_model_id
@@ -53,6 +52,7 @@ from .converse_dropin import disable_streaming
 from .converse_dropin import num_tokens_from_messages
 from .converse_dropin import profile as adjusted_profile
 from .converse_dropin import profile_names
+from .converse_dropin import settings
 from .converse_dropin import structured_target
 from .converse_dropin import tools_to_bind
 from .dropin_record import AWS_SECRETS
@@ -160,25 +160,8 @@ class ChatBedrockConverse(DropInEngine):
     partner_record = CONVERSE_RECORD
 
     @classmethod
-    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        """As langchain-aws's `build_extra` leaves them: `model_kwargs` (which it has no
-        field for) merged into `additional_model_request_fields` (whose own keys win),
-        with its warning (at the partner's `stacklevel=2`: in pydantic's `__init__`).
-        A model id not a string fails where its validator first reads it, before its
-        field is checked (no provider given: an AttributeError, as there)."""
-        model = settings.get("model_id", settings.get("model"))
-        if model is not None and not isinstance(model, str) and not settings.get("provider"):
-            raise AttributeError(f"{type(model).__name__!r} object has no attribute 'startswith'")
-        moved = settings.pop("model_kwargs", None)
-        if moved:
-            say(
-                "ChatBedrockConverse uses 'additional_model_request_fields' instead of "
-                "'model_kwargs'. Your parameters have been automatically converted.",
-                outer=-3,
-            )
-            own = settings.get("additional_model_request_fields") or {}
-            settings["additional_model_request_fields"] = {**moved, **own}
-        return settings
+    def langchain_settings(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return settings(values)
 
     def langchain_profile_names(self) -> tuple[str, ...]:
         return profile_names(self)
@@ -274,9 +257,6 @@ class ChatBedrockConverse(DropInEngine):
         check_effort(effort := reasoning_effort)
         effort_fields = effort_rule.fields(effort) if effort is not None else {}
         fields = {**effort_fields, **fields}
-        #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
-        #: added to them (None: as given).
-        self.partner_request_fields = fields if effort_fields else None
         # A botocore Config: its region after region_name= and the environment, its
         # timeouts and retries under timeout= and max_retries=, which replace its timeouts
         # and its whole `retries` (langchain-aws's `_get_effective_config`: boto3's own
@@ -316,6 +296,7 @@ class ChatBedrockConverse(DropInEngine):
         adapter.guard_last_turn = guard_last_turn
         adapter.raw_turns = raw_turns
         adapter.botocore = botocore
+        adapter.request_fields = fields if effort_fields else None
         adapter.tool_choice_values = (
             tuple(supports_tool_choice_values)
             if supports_tool_choice_values is not None

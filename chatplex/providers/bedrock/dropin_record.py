@@ -141,13 +141,14 @@ CONVERSE_RECORD = PartnerClass(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},
         # Its validator puts the fields `reasoning_effort` becomes under those given.
-        completed={"additional_model_request_fields": "partner_request_fields"},
+        completed={"additional_model_request_fields": "adapter.request_fields"},
         annotations={"model_id": str},
         # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
         aliases={**_CONVERSE_ALIASES, "request_timeout": "timeout"},
+        # (what its model's adapter holds: the model's vendor, the choices it takes)
         filled={
-            "provider": "provider_name",
-            "supports_tool_choice_values": "supports_tool_choice_values",
+            "provider": "adapter.vendor",
+            "supports_tool_choice_values": "adapter.tool_choice_values",
         },
         secrets=AWS_SECRETS,
         clients=_BOTO3_CLIENTS,
