@@ -72,13 +72,21 @@ from .dropin_record import STOP_SEQUENCE_KEYS
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
+from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
 
 if TYPE_CHECKING:
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
-__all__ = ["ChatBedrock"]
+__all__ = [
+    "ChatBedrock",
+    "counted_model_id",
+    "counts_messages",
+    "num_tokens_from_messages",
+    "structured_target",
+    "unforced_reply_raises",
+]
 
 #: `model_kwargs` keys langchain-aws's `_as_converse` lifts into `ChatBedrockConverse`.
 _CONVERSE_KEYS = (
@@ -320,11 +328,8 @@ class ChatBedrock(ChatBedrockConverse):
         return rest
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """langchain-aws's ChatBedrock answers every method by function calling over
-        InvokeModel, "json_schema" too (over Converse: as ChatBedrockConverse)."""
-        if method == "json_schema" and not self.beta_use_converse_api:
-            method = "function_calling"
-        return super()._structured_target(method, schema)
+        # (its warning at the frame that asked `_structured_target`)
+        return structured_target(self, method, schema, stacklevel=4)
 
     def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """Over Converse, langchain-aws's ChatBedrock binds tools and structured output on
@@ -366,12 +371,7 @@ class ChatBedrock(ChatBedrockConverse):
         }
 
     def langchain_unforced_reply_raises(self) -> bool:
-        # Over InvokeModel langchain-aws's ChatBedrock checks every unforced reply
-        # (without a warning); over Converse it is ChatBedrockConverse's.
-        return not self.beta_use_converse_api or super().langchain_unforced_reply_raises()
-
-    def _warns_unforced(self) -> bool:
-        return self.beta_use_converse_api and super()._warns_unforced()
+        return unforced_reply_raises(self)
 
     #: langchain-aws's ChatBedrock streams a call whenever it has `streaming=True` (its
     #: `_generate`, the Converse path's too), `disable_streaming` set or not.
@@ -390,42 +390,12 @@ class ChatBedrock(ChatBedrockConverse):
     langchain_counts_coerced = False  # its count reads each as a message (an AttributeError)
 
     def langchain_counts_messages(self) -> bool:
-        """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names
-        (`count_tokens.counted`), whichever API the calls use; LangChain's count for any
-        other model."""
-        from .count_tokens import counted
-
-        return self.provider_name == "anthropic" and counted(self._counted_model_id())
-
-    def _counted_model_id(self) -> str:
-        return self.base_model_id or self.model.split(".", 1)[-1]
+        return counts_messages(self)
 
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int | None:
-        """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body; None
-        (LangChain's count) for keywords. A failed request raises, as langchain-aws's
-        does."""
-        from ...chat.side_call import side_call
-        from .count_tokens import invoke_input
-        from .count_tokens import read_input_tokens
-
-        if keywords:
-            return None
-        # A system prompt alone (or nothing) is counted with no turn, as langchain-aws
-        # sends it: trim_messages(token_counter=model) counts the system message by itself.
-        # A call needs a turn, so one is built with a placeholder, then dropped.
-        alone = all(isinstance(m, SystemMessage) for m in messages)
-        asked = [*messages, HumanMessage(".")] if alone else messages
-        self.build_request(asked)  # checked as a call's, unsent
-        body = BedrockInvokeAdapter.anthropic_body(asked, self._settings({}))
-        if alone:
-            body["messages"] = []
-        adapter = cast("BedrockAdapter", self.adapter)
-        request = adapter.count_tokens_request(
-            self._counted_model_id(), invoke_input(body, self.max_tokens)
-        )
-        return side_call(self, request, read_input_tokens)
+        return num_tokens_from_messages(self, messages, tools, keywords)
 
     @property
     def stop_sequences(self) -> list[str] | None:
@@ -434,6 +404,83 @@ class ChatBedrock(ChatBedrockConverse):
         if not stop:
             return None
         return [stop] if isinstance(stop, str) else list(stop)
+
+
+# langchain-aws's ChatBedrock's own ways, as functions of any ChatModel on a Bedrock
+# adapter (InvokeModel's, or Converse's where it speaks Converse): the hooks its record
+# will name when it is built without an engine class (decision 013, slice 4).
+
+
+def _over_converse(model: ChatModel) -> bool:
+    return not isinstance(model.adapter, BedrockInvokeAdapter)
+
+
+def counted_model_id(model: ChatModel) -> str:
+    """The model its counts and checks name: its base model, else the id without its
+    vendor's prefix (as langchain-aws's ChatBedrock reads it)."""
+    return cast("BedrockAdapter", model.adapter).base_model_id or model.model.split(".", 1)[-1]
+
+
+def structured_target(
+    model: ChatModel, method: str | None, schema: Any, *, stacklevel: int = 2
+) -> tuple[ChatModel, str | None]:
+    """langchain-aws's ChatBedrock answers every method by function calling over
+    InvokeModel, "json_schema" too, and checks every unforced reply there, without a
+    warning (over Converse: as ChatBedrockConverse, warned at `stacklevel` from here)."""
+    from .converse_dropin import structured_target as converse_target
+
+    converse = _over_converse(model)
+    if method == "json_schema" and not converse:
+        method = "function_calling"
+    warns = converse and thinking_unforced(counted_model_id(model))
+    return converse_target(model, method, schema, warns=warns, stacklevel=stacklevel + 1)
+
+
+def unforced_reply_raises(model: ChatModel) -> bool:
+    """Over InvokeModel langchain-aws's ChatBedrock checks every unforced structured
+    reply; over Converse only for the models ChatBedrockConverse checks."""
+    return not _over_converse(model) or thinking_unforced(counted_model_id(model))
+
+
+def counts_messages(model: ChatModel) -> bool:
+    """langchain-aws asks Bedrock's CountTokens for an Anthropic model it names
+    (`count_tokens.counted`), whichever API the calls use; LangChain's count for any
+    other model."""
+    from .count_tokens import counted
+
+    vendor = cast("BedrockAdapter", model.adapter).vendor
+    return vendor == "anthropic" and counted(counted_model_id(model))
+
+
+def num_tokens_from_messages(
+    model: ChatModel,
+    messages: list[BaseMessage],
+    tools: Sequence[Any] | None,
+    keywords: dict[str, Any],
+) -> int | None:
+    """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body; None
+    (LangChain's count) for keywords. A failed request raises, as langchain-aws's
+    does."""
+    from ...chat.side_call import side_call
+    from .count_tokens import invoke_input
+    from .count_tokens import read_input_tokens
+
+    if keywords:
+        return None
+    # A system prompt alone (or nothing) is counted with no turn, as langchain-aws
+    # sends it: trim_messages(token_counter=model) counts the system message by itself.
+    # A call needs a turn, so one is built with a placeholder, then dropped.
+    alone = all(isinstance(m, SystemMessage) for m in messages)
+    asked = [*messages, HumanMessage(".")] if alone else messages
+    model.build_request(asked)  # checked as a call's, unsent
+    body = BedrockInvokeAdapter.anthropic_body(asked, model._settings({}))
+    if alone:
+        body["messages"] = []
+    adapter = cast("BedrockAdapter", model.adapter)
+    request = adapter.count_tokens_request(
+        counted_model_id(model), invoke_input(body, model.max_tokens)
+    )
+    return side_call(model, request, read_input_tokens)
 
 
 def _speaks_converse(model: Any, base: Any) -> bool:

@@ -1,6 +1,6 @@
-"""ChatBedrockConverse's own ways as functions of a plain `ChatModel` on a Converse
-adapter (`converse_dropin.py`): what its record's hooks will be (decision 013, slice 4),
-answering as its engine's methods answer."""
+"""ChatBedrockConverse's own ways (and ChatBedrock's) as functions of a plain `ChatModel`
+on a Bedrock adapter (`converse_dropin.py`, `invoke_dropin.py`): what their records' hooks
+will be (decision 013, slice 4), answering as their engines' methods answer."""
 
 from __future__ import annotations
 
@@ -73,3 +73,22 @@ def test_a_thinking_claude_offered_the_tool_unforced_warns_and_raises() -> None:
         target, _ = hooks.structured_target(llm, "json_mode", Weather)
     assert hooks.unforced_reply_raises(target)
     assert hooks.tools_to_bind(target, [Weather], "Weather") == ([Weather], None)
+
+
+def test_chatbedrocks_ways_read_which_api_its_adapter_speaks() -> None:
+    from chatplex.providers.bedrock import invoke_dropin
+    from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+
+    converse = plain(SONNET_4, ("auto",))
+    invoke = ChatModel(BedrockInvokeAdapter.from_converse(converse.adapter), SONNET_4)  # type: ignore[arg-type]
+    # Over InvokeModel: json_schema by function calling, every unforced reply checked,
+    # no warning; over Converse: ChatBedrockConverse's answer, warned for this model.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        target, method = invoke_dropin.structured_target(invoke, "json_schema", Weather)
+    assert method == "function_calling" and invoke_dropin.unforced_reply_raises(target)
+    with pytest.warns(UserWarning, match="forced tool calling"):
+        target, method = invoke_dropin.structured_target(converse, None, Weather)
+    assert method == "function_calling" and invoke_dropin.unforced_reply_raises(target)
+    assert invoke_dropin.counted_model_id(invoke) == "anthropic.claude-sonnet-4-20250514-v1:0"
+    assert invoke_dropin.counts_messages(invoke) == hooks.counts_messages(converse)
