@@ -293,3 +293,15 @@ class PartnerTraits:
     #: Whether its partner hands a call's `timeout=` object (`httpx.Timeout`, its SDK's)
     #: to its SDK: taken in seconds, its read timeout (`PartnerCalls.timeout_objects`).
     partner_timeout_objects: bool = False
+    #: A call's settings as its partner sends them, `(model, settings) -> settings`
+    #: (langchain-openai's BaseChatOpenAI: `stop` as given, of the settings its adapter
+    #: holds): handed down as `PartnerCalls.call_settings`. None: chatplex's.
+    partner_call_settings: Callable[[Any, Any], Any] | None = None
+    #: What its partner does once a call's settings are set on the model's copy,
+    #: `(copy, settings) -> None` (BaseChatOpenAI: the constructor's `extra_body` merged
+    #: over them): handed down as `PartnerCalls.call_applied`. None: nothing more.
+    partner_call_applied: Callable[[Any, Mapping[str, Any]], None] | None = None
+    #: Its async stream, `(model, messages, settings, config, stream) -> chunks`, around
+    #: chatplex's `stream` (BaseChatOpenAI: the bound on each chunk's wait): handed down
+    #: as `PartnerCalls.async_stream`. None: chatplex's.
+    partner_async_stream_of: Callable[[Any, list[BaseMessage], Any, Any, Any], Any] | None = None

@@ -130,6 +130,9 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
             setter(model, key, value)
         else:
             _set_api_parameter(model, key, value, asynchronous)
+    applied = model.partner_calls.call_applied
+    if applied is not None:  # (what its partner does once they are set)
+        applied(model, settings)
 
 
 def merge_body(model: Bindable, kind: str, values: Mapping[str, Any] | None) -> None:
@@ -261,7 +264,7 @@ def call_settings(model: Bindable) -> CallSettings:
     """The `CallSettings` a call of `model` sends: its sampling settings, tools, tool
     choice and body fields."""
     stop = model.stop
-    return (_CallSettings or _load_call_settings())(
+    settings = (_CallSettings or _load_call_settings())(
         model=model.model,
         temperature=model.temperature,
         max_tokens=model.max_tokens,
@@ -272,6 +275,8 @@ def call_settings(model: Bindable) -> CallSettings:
         tool_choice=model.tool_choice,
         extra_body=model.extra_body,
     )
+    own = model.partner_calls.call_settings
+    return settings if own is None else own(model, settings)
 
 
 #: `adapters.request_types.CallSettings` once a call has needed it (a per-call import costs more

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -81,3 +82,14 @@ class PartnerCalls:
     #: `(model, messages, tools, keywords) -> count` (its `PartnerHooks`); None: the
     #: wire's count (`ChatModel.get_num_tokens_from_messages`).
     messages_count: Callable[[Any, list[BaseMessage], Any, dict[str, Any]], Any] | None = None
+    #: A call's settings as its partner sends them, `(model, settings) -> settings`
+    #: (langchain-openai's `stop` as given); None: as the model's settings are.
+    call_settings: Callable[[Any, Any], Any] | None = None
+    #: What its partner does once a call's (or `bind`'s) settings are set on the model's
+    #: copy, `(copy, settings) -> None` (langchain-openai's constructor `extra_body`
+    #: merged over them, the call's `stop` kept); None: nothing more.
+    call_applied: Callable[[Any, Mapping[str, Any]], None] | None = None
+    #: Its async stream, `(model, messages, settings, config, stream) -> chunks`, where
+    #: `stream` is chatplex's (langchain-openai's bound on each chunk's wait); None:
+    #: chatplex's.
+    async_stream: Callable[[Any, list[BaseMessage], Any, Any, Any], Any] | None = None

@@ -87,6 +87,18 @@ def send_stream(
 def asend_stream(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AsyncIterator[AIMessageChunk]:
+    partners = self.partner_calls.async_stream
+    if partners is not None:  # (its partner's, around this one: `PartnerCalls.async_stream`)
+        chunks: AsyncIterator[AIMessageChunk] = partners(
+            self, messages, settings, config, _asend_stream
+        )
+        return chunks
+    return _asend_stream(self, messages, settings, config)
+
+
+def _asend_stream(
+    self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
+) -> AsyncIterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
     own, adapter = self.partner_calls.async_stream_adapter, self.adapter

@@ -78,6 +78,9 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         stop_twice=traits.partner_stop_twice,
         call_adapter=traits.partner_call_adapter,
         timeout_objects=traits.partner_timeout_objects,
+        call_settings=traits.partner_call_settings,
+        call_applied=traits.partner_call_applied,
+        async_stream=traits.partner_async_stream_of,
     )
 
 

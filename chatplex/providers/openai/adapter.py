@@ -411,6 +411,10 @@ class OpenAIAdapter(Adapter):
     #: `response_metadata["headers"]`: set on a drop-in's adapter made with
     #: langchain-openai's `include_response_headers=True`.
     keeps_response_headers = False
+    #: The settings of langchain-openai's BaseChatOpenAI ways a drop-in built from its
+    #: record was made with (`base_chat_openai.BaseChatOpenAIData`), which its partner
+    #: functions read; None: none of them (chatplex's own models, the engines).
+    base_chat_openai: object = None
 
     def kept_headers(self, headers: Mapping[str, str]) -> dict[str, str] | None:
         """The response's headers a reply keeps (`keeps_response_headers`), as the

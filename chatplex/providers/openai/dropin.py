@@ -47,11 +47,14 @@ from ...chat.proxied import proxied_clients
 from ...chat.token_counts import wire_counts
 from . import choices
 from . import chunk_bound
+from .base_chat_openai import bounded_stream
+from .base_chat_openai import counted_messages
+from .base_chat_openai import counted_token_ids
+from .base_chat_openai import layer_over_call
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import langchain_temperature
 from .choices import wants_responses_api
-from .chunk_bound import bounded_for_async
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
 from .extra_body_layer import ExtraBodyLayer
@@ -88,7 +91,8 @@ class TiktokenCounted(StopAsGiven):
     `model_name`, and bounding an async stream's chunks as it does; sending `stop` as
     given (`stop_dropin.py`); holding the constructor's `extra_body` as a layer a call's
     own replaces (`extra_body_layer.py`; a class whose SDK merges it sets it). The base of
-    the drop-ins whose partner class is one."""
+    the drop-ins whose partner class is one still built as a class: each method calls
+    the function a model built from its record reads (`base_chat_openai.py`)."""
 
     _extra_body_layer = ExtraBodyLayer()
 
@@ -108,8 +112,9 @@ class TiktokenCounted(StopAsGiven):
         return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
 
     def langchain_token_ids(self, text: str) -> list[int] | None:
-        counts = wire_counts(self.adapter) if self.counts_with_tiktoken else None
-        return None if counts is None else counts.token_ids(self._counted_model(), text)
+        if not self.counts_with_tiktoken:
+            return None
+        return counted_token_ids(self.adapter, self._counted_model(), text)
 
     def langchain_counts_messages(self) -> bool:
         return self.counts_with_tiktoken
@@ -117,32 +122,26 @@ class TiktokenCounted(StopAsGiven):
     def langchain_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
     ) -> int | None:
-        """langchain-openai's count; None for a keyword besides `allow_fetching_images`
-        (its only one: langchain-core's count then refuses it with a TypeError)."""
-        counts = wire_counts(self.adapter) if self.counts_with_tiktoken else None
-        if counts is None or set(keywords) - {"allow_fetching_images"}:
+        """langchain-openai's count (`base_chat_openai.counted_messages`)."""
+        if not self.counts_with_tiktoken:
             return None
-        return counts.count_messages(self._counted_model(), messages, tools, **keywords)
+        return counted_messages(self.adapter, self._counted_model(), messages, tools, keywords)
 
     def _asend_stream(
         self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
     ) -> AsyncIterator[AIMessageChunk]:
         """An async stream bounds its wait for each chunk (`chunk_bound.py`)."""
         from ...chat import send_hooks
-        from ...http import pool_settings
 
-        bounded = bounded_for_async(self, self.stream_chunk_timeout, pool_settings().read_timeout)
         sent = (messages, settings, config)
-        if bounded is None:
-            return super()._asend_stream(*sent)
-        return chunk_bound.chunk_timeouts(send_hooks.asend_stream(bounded, *sent), bounded)
+        return bounded_stream(self, self.stream_chunk_timeout, send_hooks.asend_stream, *sent)
 
     def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
         # (a call's `timeout=httpx.Timeout(...)`, which these partners hand their SDKs)
         if "timeout" in settings:
             settings = timeout_in_seconds(settings)
         super()._apply(settings, asynchronous=asynchronous)
-        self.extra_body.update(self._extra_body_layer.given)  # (the SDK merges it last)
+        layer_over_call(self.extra_body, self._extra_body_layer)  # (the SDK merges it last)
 
     def _counted_model(self) -> Any:
         # The partner's model_name (None for an Azure deployment without `model`, which

@@ -29,6 +29,7 @@ from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import CreateRefusal
+from . import base_chat_openai
 from .kept_reply import keeping
 from .kept_reply import kept
 
@@ -217,6 +218,16 @@ _BIND_TOOLS: dict[str, Any] = {
 #: a refusal (its `_oai_structured_outputs_parser`).
 _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
 
+#: A BaseChatOpenAI's ways of sending a call, read of the partner data a model built
+#: from its record holds (`base_chat_openai.py`; nothing on a model holding none).
+_BASE_CHAT_OPENAI: dict[str, Any] = {
+    "partner_call_settings": base_chat_openai.call_settings,
+    "partner_call_applied": base_chat_openai.call_applied,
+    "partner_async_stream_of": base_chat_openai.async_stream,
+    # (a call's `Timeout` object, which the openai SDK takes: in seconds)
+    "partner_timeout_objects": True,
+}
+
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
@@ -234,6 +245,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # headers): a stream stalled before its first event was one request.
         partner_retries_stream_bodies=False,
         **_BIND_TOOLS,
+        **_BASE_CHAT_OPENAI,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
@@ -255,6 +267,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on
         # a Responses model) to the openai SDK's `Responses.create()`.
         partner_unknown_keyword=CreateRefusal("Responses"),
+        **_BASE_CHAT_OPENAI,
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(

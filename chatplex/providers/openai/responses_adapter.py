@@ -262,6 +262,10 @@ class OpenAIResponsesAdapter(Adapter):
     #: Whether a reply (and a stream's first chunk) holds the response's headers:
     #: `OpenAIAdapter.keeps_response_headers`'s.
     keeps_response_headers = False
+    #: The settings of langchain-openai's BaseChatOpenAI ways a drop-in built from its
+    #: record was made with (`base_chat_openai.BaseChatOpenAIData`), which its partner
+    #: functions read; None: none of them (chatplex's own models, the engines).
+    base_chat_openai: object = None
     #: The reply a call's copy keeps (`kept_reply.py`); None: none kept.
     kept_reply: list[KeptReply] | None = None
 

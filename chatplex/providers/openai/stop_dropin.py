@@ -27,9 +27,10 @@ from ...chat.langchain_hooks import DropInEngine
 from .adapter import OpenAIAdapter
 
 if TYPE_CHECKING:
+    from ...adapters.base import Adapter
     from ...adapters.request_types import CallSettings
 
-__all__ = ["EmptyStop", "StopAsGiven", "sent_stop"]
+__all__ = ["EmptyStop", "StopAsGiven", "sent_stop", "sent_stop_settings"]
 
 #: Which empty `stop` lists a class sends: a call's ("call"), any ("always"), none.
 EmptyStop = Literal["call", "always", "never"]
@@ -48,9 +49,26 @@ def sent_stop(stop: Any, call_stop: Any, empty: EmptyStop) -> Any:
     return None
 
 
+def sent_stop_settings(
+    settings: CallSettings, adapter: Adapter | None, stop: Any, call_stop: Any, empty: EmptyStop
+) -> CallSettings:
+    """`settings` with the model's `stop` as given (`stop`: the model's after the call's
+    overrides; `call_stop`: the call's own) in its body fields, where the engine's list
+    is not what its class sends, on Chat Completions only (the module doc)."""
+    if stop is None or (not isinstance(stop, str) and len(stop)):
+        return settings  # (nearly every call: the engine's list, or none, is sent)
+    if not isinstance(adapter, OpenAIAdapter) or "stop" in settings.extra_body:
+        return settings
+    sent = sent_stop(stop, call_stop, empty)
+    if sent is None:
+        return settings
+    return dataclasses.replace(settings, extra_body={**settings.extra_body, "stop": sent})
+
+
 class StopAsGiven(DropInEngine):
     """A drop-in engine whose Chat Completions requests carry `stop` as its LangChain
-    class sends it (the module doc)."""
+    class sends it (the module doc; `sent_stop_settings`, which a model built from its
+    record reads through its partner data: `base_chat_openai.call_settings`)."""
 
     @property
     def empty_stop_sent(self) -> EmptyStop:
@@ -68,13 +86,9 @@ class StopAsGiven(DropInEngine):
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
         if overrides:  # read on the copy the overrides make, as a call reads it
             return self.bind(**overrides)._settings({})
-        settings = super()._settings(overrides)
-        stop = self.stop
+        settings, stop = super()._settings(overrides), self.stop
         if stop is None or (not isinstance(stop, str) and len(stop)):
             return settings  # (nearly every call: the engine's list, or none, is sent)
-        if not isinstance(self.adapter, OpenAIAdapter) or "stop" in settings.extra_body:
-            return settings
-        stop = sent_stop(stop, self._call_stop, self.empty_stop_sent)
-        if stop is None:
-            return settings
-        return dataclasses.replace(settings, extra_body={**settings.extra_body, "stop": stop})
+        return sent_stop_settings(
+            settings, self.adapter, stop, self._call_stop, self.empty_stop_sent
+        )
