@@ -382,9 +382,9 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _finish_binding(
         self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
     ) -> ChatModel:
-        """The copy `bind_tools` returns, given what it was given (`clone` has the
-        functions bound): a drop-in sending more (built-in tools) adds it."""
-        return clone
+        """The copy `bind_tools` returns (`clone`: the functions bound), or its partner's."""
+        own = self.partner_calls.finish_binding  # (a drop-in sending more: built-in tools)
+        return clone if own is None else own(self, clone, tools, tool_choice)
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         """The model and method `with_structured_output` uses for the method asked (None:

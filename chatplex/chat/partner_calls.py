@@ -93,3 +93,7 @@ class PartnerCalls:
     #: `stream` is chatplex's (langchain-openai's bound on each chunk's wait); None:
     #: chatplex's.
     async_stream: Callable[[Any, list[BaseMessage], Any, Any, Any], Any] | None = None
+    #: The copy `bind_tools` returns, as its partner class binds what it was given,
+    #: `(model, clone, tools, tool_choice) -> model` (a name built from its record: its
+    #: `PartnerHooks.finish_binding`); None: `clone` (`ChatModel._finish_binding`).
+    finish_binding: Callable[[Any, Any, Sequence[Any], Any], Any] | None = None

@@ -128,6 +128,16 @@ def _own_target(model: ChatModel, method: str | None, schema: Any) -> tuple[Chat
     return model._structured_target(method, schema)
 
 
+def _no_token_ids(model: ChatModel, text: str) -> list[int] | None:
+    return None
+
+
+def _bound_as_given(
+    model: ChatModel, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> ChatModel:
+    return clone
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -188,6 +198,15 @@ class PartnerHooks:
     #: `OutputParserException` (the partners' `_raise_if_no_tool_calls` step); False: it
     #: parses to None, as a partner adding that step only for some models leaves it.
     unforced_reply_raises: Callable[[ChatModel], bool] = _raises
+    #: `text`'s token ids as its `get_token_ids` gives them where it has a tokenizer of
+    #: its own (langchain-openai's tiktoken); None: langchain-core's.
+    token_ids: Callable[[ChatModel, str], list[int] | None] = _no_token_ids
+    #: The copy its `bind_tools` returns, of the copy with the functions bound (`clone`)
+    #: and what it was given (langchain-openai's ChatOpenAI: its built-in tools, on the
+    #: Responses API): handed down as `PartnerCalls.finish_binding`. Default: `clone`.
+    finish_binding: Callable[[ChatModel, ChatModel, Sequence[Any], Any], ChatModel] = (
+        _bound_as_given
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,13 +143,14 @@ class DropInChatModel(ChatChatplex):
         return None  # (tools bound on another class's model: `dropin._BoundOnAnother`'s)
 
     def get_token_ids(self, text: str) -> list[int]:
-        """As the partner class gives them (`custom_get_token_ids` first): the engine's
-        where the partner has a tokenizer of its own (`DropInEngine.langchain_token_ids`),
-        else langchain-core's."""
+        """As the partner class gives them (`custom_get_token_ids` first): its own
+        where the partner has a tokenizer of its own (`PartnerHooks.token_ids`), else
+        langchain-core's."""
         if self.custom_get_token_ids is not None:
             return self.custom_get_token_ids(text)
         engine = _primary(self.chatplex_model)
-        ids = engine.langchain_token_ids(text) if isinstance(engine, DropInEngine) else None
+        hook = self._record.hooks.token_ids
+        ids = hook(engine, text) if isinstance(engine, ChatModel) else None
         return super().get_token_ids(text) if ids is None else ids
 
     def get_num_tokens(self, text: str) -> int:

@@ -84,6 +84,7 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 profile_names=_engine_profile_names,
                 profile=_engine_profile,
                 unforced_reply_raises=_engine_unforced_reply_raises,
+                token_ids=_engine_token_ids,
             ),
         )
     return record
@@ -109,6 +110,10 @@ def _engine_call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatMod
 
 def _engine_profile_names(model: ChatModel) -> tuple[str, ...]:
     return model.langchain_profile_names() if isinstance(model, DropInEngine) else (model.model,)
+
+
+def _engine_token_ids(model: ChatModel, text: str) -> list[int] | None:
+    return model.langchain_token_ids(text) if isinstance(model, DropInEngine) else None
 
 
 def _engine_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
@@ -198,7 +203,10 @@ def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMod
     if not isinstance(engine, DropInEngine):  # (built from its record: its hooks)
         counts = hooks.num_tokens_from_messages if hooks.counts_messages(engine) else None
         engine.partner_calls = dataclasses.replace(
-            engine.partner_calls, tools_to_bind=hooks.tools_to_bind, messages_count=counts
+            engine.partner_calls,
+            tools_to_bind=hooks.tools_to_bind,
+            messages_count=counts,
+            finish_binding=hooks.finish_binding,
         )
     reading = partner_traits(engine.adapter).partner_reading
     if engine.adapter is not None and reading is not None:

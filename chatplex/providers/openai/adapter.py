@@ -415,6 +415,9 @@ class OpenAIAdapter(Adapter):
     #: record was made with (`base_chat_openai.BaseChatOpenAIData`), which its partner
     #: functions read; None: none of them (chatplex's own models, the engines).
     base_chat_openai: object = None
+    #: The Responses API's adapter that built-in tools bound switch a drop-in's model to
+    #: (langchain-openai's ChatOpenAI, unless `use_responses_api=False`); None: refused.
+    responses_switch: Adapter | None = None
 
     def kept_headers(self, headers: Mapping[str, str]) -> dict[str, str] | None:
         """The response's headers a reply keeps (`keeps_response_headers`), as the

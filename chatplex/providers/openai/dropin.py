@@ -239,22 +239,14 @@ class ChatOpenAI(TiktokenCounted):
 
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        # langchain-openai's `validate_temperature` runs before its fields are set: the
-        # temperature it leaves is what `temperature` and the params a tracer records show.
-        settled = dict(settings)
-        named = settled.get("model_name") or settled.get("model")
-        langchain_temperature(named, settled, settled.get("reasoning"))
-        return settled
+        return partner_settings(settings)
 
     @classmethod
     def langchain_rebuilt_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        return {"temperature": None, **settings}  # (given: no o1 default, as there)
+        return rebuilt_settings(settings)
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
-        # As langchain-openai: only the Responses API carries a tool added mid-conversation.
-        if profile.get("mid_conversation_tools") and self.provider != "openai_responses":
-            profile["mid_conversation_tools"] = False
-        return profile or None
+        return chat_openai_profile(self, profile)
 
     def __init__(
         self,
@@ -457,43 +449,12 @@ class ChatOpenAI(TiktokenCounted):
         return self.model
 
     def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        """`bind_tools` takes built-in tools (`{"type": "web_search"}`, file_search,
-        code_interpreter, mcp, ...: a dict whose type is not "function") too: they are
-        not bound as functions, nor a tool_choice naming one's type (`_finish_binding`
-        sends them)."""
-        builtin = [t for t in tools if is_builtin_tool(t)]
-        if not builtin:
-            return tools, tool_choice
-        if self.provider != "openai_responses" and self._responses_adapter is None:
-            shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
-            raise ValueError(
-                f"built-in tools ({shown}) need the Responses API; this {self.get_name()} "
-                "has use_responses_api=False"
-            )
-        functions = [t for t in tools if not is_builtin_tool(t)]
-        return functions, None if _builtin_choice(builtin, tool_choice) else tool_choice
+        return builtin_tools_to_bind(self, self._responses_adapter, tools, tool_choice)
 
     def _finish_binding(
         self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
     ) -> ChatModel:
-        """Built-in tools bound go in the Responses API's `tools`, and bind the Responses
-        API, as in langchain-openai (unless `use_responses_api=False`)."""
-        builtin = [t for t in tools if is_builtin_tool(t)]
-        if not builtin:
-            return clone
-        if clone.provider != "openai_responses":
-            clone.adapter = self._responses_adapter
-            clone.provider = "openai_responses"
-        # Each built-in tool in its bound place among the functions, as langchain-openai
-        # sends them (`clone.tools` holds the functions, in their order).
-        functions = iter(clone.tools)
-        clone.tools = tuple(
-            builtin_spec(t, dict(t)) if is_builtin_tool(t) else next(functions) for t in tools
-        )
-        named = _builtin_choice(builtin, tool_choice)
-        if named:
-            clone.tool_choice = named
-        return clone
+        return builtin_tools_bound(clone, self._responses_adapter, tools, tool_choice)
 
 
 # langchain-openai's fields sent as any API parameter is (listed in the signature).
@@ -518,3 +479,94 @@ def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> s
     """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
     kinds = {t["type"] for t in builtin}
     return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
+
+
+# ---- ChatOpenAI's own ways, as functions of a plain ChatModel (its record's hooks) -----
+
+
+def partner_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """`PartnerHooks.settings`: langchain-openai's `validate_temperature` runs before its
+    fields are set: the temperature it leaves is what `temperature` and the params a
+    tracer records show."""
+    settled = dict(settings)
+    named = settled.get("model_name") or settled.get("model")
+    langchain_temperature(named, settled, settled.get("reasoning"))
+    return settled
+
+
+def rebuilt_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """`PartnerHooks.rebuilt_settings`: a temperature given (None too) gets no o1
+    default, as there."""
+    return {"temperature": None, **settings}
+
+
+def chat_openai_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """`PartnerHooks.profile`, as langchain-openai's: only the Responses API carries a
+    tool added mid-conversation."""
+    if profile.get("mid_conversation_tools") and model.provider != "openai_responses":
+        profile["mid_conversation_tools"] = False
+    return profile or None
+
+
+def responses_switch(model: ChatModel) -> Adapter | None:
+    """The Responses adapter built-in tools bound switch `model` to (its Chat Completions
+    adapter's `responses_switch`); None: none (refused, or already on that API)."""
+    switch: Adapter | None = getattr(model.adapter, "responses_switch", None)
+    return switch
+
+
+def tools_to_bind(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    """`PartnerHooks.tools_to_bind`: `builtin_tools_to_bind` of its switch."""
+    return builtin_tools_to_bind(model, responses_switch(model), tools, tool_choice)
+
+
+def finish_binding(
+    model: ChatModel, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> ChatModel:
+    """`PartnerHooks.finish_binding`: `builtin_tools_bound` of its switch."""
+    return builtin_tools_bound(clone, responses_switch(model), tools, tool_choice)
+
+
+def builtin_tools_to_bind(
+    model: ChatModel, switch: Adapter | None, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    """`bind_tools` takes built-in tools (`{"type": "web_search"}`, file_search,
+    code_interpreter, mcp, ...: a dict whose type is not "function") too: they are not
+    bound as functions, nor a tool_choice naming one's type (`builtin_tools_bound` sends
+    them); refused where there is no Responses API to send them (`switch`: None)."""
+    builtin = [t for t in tools if is_builtin_tool(t)]
+    if not builtin:
+        return tools, tool_choice
+    if model.provider != "openai_responses" and switch is None:
+        shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
+        raise ValueError(
+            f"built-in tools ({shown}) need the Responses API; this {model.get_name()} "
+            "has use_responses_api=False"
+        )
+    functions = [t for t in tools if not is_builtin_tool(t)]
+    return functions, None if _builtin_choice(builtin, tool_choice) else tool_choice
+
+
+def builtin_tools_bound(
+    clone: ChatModel, switch: Adapter | None, tools: Sequence[Any], tool_choice: Any
+) -> ChatModel:
+    """Built-in tools bound go in the Responses API's `tools`, and bind the Responses
+    API (`switch`), as in langchain-openai (unless `use_responses_api=False`)."""
+    builtin = [t for t in tools if is_builtin_tool(t)]
+    if not builtin:
+        return clone
+    if clone.provider != "openai_responses":
+        clone.adapter = switch
+        clone.provider = "openai_responses"
+    # Each built-in tool in its bound place among the functions, as langchain-openai
+    # sends them (`clone.tools` holds the functions, in their order).
+    functions = iter(clone.tools)
+    clone.tools = tuple(
+        builtin_spec(t, dict(t)) if is_builtin_tool(t) else next(functions) for t in tools
+    )
+    named = _builtin_choice(builtin, tool_choice)
+    if named:
+        clone.tool_choice = named
+    return clone
