@@ -386,62 +386,15 @@ class ChatOpenAI(TiktokenCounted):
         return model if model is not None else params.get("model_name")
 
     def _proxied(self, proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
-        """The httpx clients through `proxy` (else `OPENAI_PROXY`) its calls go through,
-        as langchain-openai's ChatOpenAI builds them; its ValueError where the script
-        gives an httpx client of its own as well."""
         if not self.calls_through_openai_proxy:
             return {}
-        proxy = os.environ.get("OPENAI_PROXY") if proxy is None else proxy
-        http_client, http_async_client = (
-            settings.get("http_client"),
-            settings.get("http_async_client"),
-        )
-        if proxy and (http_client or http_async_client):
-            openai_proxy = proxy
-            raise ValueError(
-                "Cannot specify 'openai_proxy' if one of "
-                "'http_client'/'http_async_client' is already specified. Received:\n"
-                f"{openai_proxy=}\n{http_client=}\n{http_async_client=}"
-            )
-        return proxied_clients(proxy, "OPENAI_PROXY", settings)
+        return proxied(proxy, settings)
 
     def _make_adapter(
         self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """The adapter of the constructor's settings: the Responses API's when
-        `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
-        Responses adapter that built-in tools bound later switch to. `AzureChatOpenAI`
-        overrides it; everything else is shared."""
-        from .adapter import OpenAIAdapter
-        from .responses_adapter import OpenAIResponsesAdapter
-
-        connection: dict[str, Any] = {
-            "api_key": wanted.api_key,
-            "base_url": wanted.base_url,
-            "organization": wanted.organization,
-            "project": wanted.project,
-            "default_headers": wanted.default_headers,
-            # On the URL the openai SDK would use, as it adds it.
-            "default_query": wanted.default_query,
-            # LangChain's variable first, then the SDK's (the environment's key goes along).
-            "base_variables": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
-        }
-        try:
-            if wanted.responses:
-                adapter = OpenAIResponsesAdapter(
-                    **connection, use_previous_response_id=wanted.use_previous_response_id
-                )
-                return adapter, None
-            chat = OpenAIAdapter(
-                **connection,
-                include_usage=wanted.include_usage,
-                completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
-            )
-            # (ChatOpenAI's own step, not Azure's; of the constructor's model, as its payload)
-            chat.developer_role_for_o_series, chat.developer_role_model = True, wanted.model
-            return chat, OpenAIResponsesAdapter(**connection) if wanted.switchable else None
-        finally:
-            connection.clear()
+        """`make_adapters`: `AzureChatOpenAI` overrides it; everything else is shared."""
+        return make_adapters(wanted)
 
     @property
     def model_name(self) -> str:
@@ -479,6 +432,65 @@ def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> s
     """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
     kinds = {t["type"] for t in builtin}
     return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
+
+
+def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The httpx clients through `proxy` (else `OPENAI_PROXY`) its calls go through, as
+    langchain-openai's ChatOpenAI builds them (`settings`: the constructor's, its httpx
+    clients among them); its ValueError where the script gives an httpx client of its
+    own as well."""
+    proxy = os.environ.get("OPENAI_PROXY") if proxy is None else proxy
+    http_client, http_async_client = (
+        settings.get("http_client"),
+        settings.get("http_async_client"),
+    )
+    if proxy and (http_client or http_async_client):
+        openai_proxy = proxy
+        raise ValueError(
+            "Cannot specify 'openai_proxy' if one of "
+            "'http_client'/'http_async_client' is already specified. Received:\n"
+            f"{openai_proxy=}\n{http_client=}\n{http_async_client=}"
+        )
+    return proxied_clients(proxy, "OPENAI_PROXY", settings)
+
+
+def make_adapters(wanted: AdapterSettings) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+    """ChatOpenAI's adapter of the constructor's settings: the Responses API's when
+    `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
+    Responses adapter that built-in tools bound later switch to (also held by the Chat
+    Completions adapter: its `responses_switch`, which a record-built model reads)."""
+    from .adapter import OpenAIAdapter
+    from .responses_adapter import OpenAIResponsesAdapter
+
+    connection: dict[str, Any] = {
+        "api_key": wanted.api_key,
+        "base_url": wanted.base_url,
+        "organization": wanted.organization,
+        "project": wanted.project,
+        "default_headers": wanted.default_headers,
+        # On the URL the openai SDK would use, as it adds it.
+        "default_query": wanted.default_query,
+        # LangChain's variable first, then the SDK's (the environment's key goes along).
+        "base_variables": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+    }
+    try:
+        if wanted.responses:
+            adapter = OpenAIResponsesAdapter(
+                **connection, use_previous_response_id=wanted.use_previous_response_id
+            )
+            return adapter, None
+        chat = OpenAIAdapter(
+            **connection,
+            include_usage=wanted.include_usage,
+            completion_tokens=True,  # as langchain-openai: max_completion_tokens, any server
+        )
+        # (ChatOpenAI's own step, not Azure's; of the constructor's model, as its payload)
+        chat.developer_role_for_o_series, chat.developer_role_model = True, wanted.model
+        switch = OpenAIResponsesAdapter(**connection) if wanted.switchable else None
+        chat.responses_switch = switch
+        return chat, switch
+    finally:
+        connection.clear()
 
 
 # ---- ChatOpenAI's own ways, as functions of a plain ChatModel (its record's hooks) -----
