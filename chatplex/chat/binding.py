@@ -257,7 +257,19 @@ def with_tools(
 
         body = tool_call_body(adapter, parallel_tool_calls, clone.tool_choice)
         clone.extra_body = {**model.extra_body, **body}
+    if model.partner_calls.choices_as_given:
+        _keep_choice(clone, choice, model.partner_calls.choices_as_given)
     return clone
+
+
+def _keep_choice(clone: Bindable, choice: Any, kept: tuple[str, ...]) -> None:
+    """A choice word its partner class sends as given (`PartnerCalls.choices_as_given`:
+    langchain-mistralai's "any") in the body, where the wire's word would go; an earlier
+    binding's goes, this binding's choice deciding."""
+    body = {k: v for k, v in clone.extra_body.items() if not (k == "tool_choice" and v in kept)}
+    if isinstance(choice, str) and choice in kept:
+        body["tool_choice"] = choice
+    clone.extra_body = body
 
 
 def call_settings(model: Bindable) -> CallSettings:

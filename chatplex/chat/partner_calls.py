@@ -97,3 +97,7 @@ class PartnerCalls:
     #: `(model, clone, tools, tool_choice) -> model` (a name built from its record: its
     #: `PartnerHooks.finish_binding`); None: `clone` (`ChatModel._finish_binding`).
     finish_binding: Callable[[Any, Any, Sequence[Any], Any], Any] | None = None
+    #: The tool choice words `bind_tools` sends as given, where its partner class does
+    #: (langchain-mistralai's "any"), not as the wire's "required"; none: every word as
+    #: the wire sends it.
+    choices_as_given: tuple[str, ...] = ()

@@ -261,6 +261,10 @@ class PartnerClass:
     #: no candidateCount then): the drop-in builds its model with it (else LangChain's
     #: alone, never handed to `build`).
     streaming_shapes_request: bool = False
+    #: LangChain's own settings its model is also built from where given (langchain-
+    #: openai's `output_version`, which chooses its Responses API and its replies'
+    #: shape): handed to `build` beside its fields; none: its fields alone.
+    built_from_settings: frozenset[str] = frozenset()
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:

@@ -66,9 +66,10 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
 @functools.cache
 def engine_parameters(cls: type[Any]) -> frozenset[str]:
     """A drop-in class's engine's named constructor parameters, or its record's fields
-    (read once: each setting assigned asks)."""
+    and the settings its build reads (read once: each setting assigned asks)."""
     if cls._engine is None:
-        return frozenset(f.name for f in cls._record.declared)
+        record: PartnerClass = cls._record
+        return frozenset(f.name for f in record.declared) | record.built_from_settings
     named = inspect.signature(cls._engine).parameters.values()
     return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
 

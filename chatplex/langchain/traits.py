@@ -81,6 +81,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         call_settings=traits.partner_call_settings,
         call_applied=traits.partner_call_applied,
         async_stream=traits.partner_async_stream_of,
+        choices_as_given=traits.kept_tool_choices,
     )
 
 
