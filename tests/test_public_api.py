@@ -29,9 +29,7 @@ def _folder_dropins() -> dict[str, ModuleType]:
     spec names, or a drop-in table row naming a module of its folder, is the
     decision to export it (with its export line, no edit here)."""
     found: dict[str, ModuleType] = {"AzureChatOpenAI": azure_dropin}
-    found.update(
-        {compatible_dropin.preset_dropin_class(n).__name__: compatible_dropin for n in DROPINS}
-    )
+    found.update({compatible_dropin.owner_of(row): compatible_dropin for row in DROPINS.values()})
     for wire in WIRES:
         try:
             module = importlib.import_module(f"chatplex.providers.{wire}.dropin")

@@ -47,6 +47,8 @@ from chatplex import init_chat_model
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.errors import ChatplexError
 from chatplex.http import retry_policy
+from chatplex.providers.compatible.dropin import owner_of
+from chatplex.providers.compatible.spec import DROPINS
 from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
@@ -1721,6 +1723,10 @@ def _engine(name: str) -> Any:
     return engine(name)
 
 
+#: Per preset's class, the fields it holds and never reads (`DropIn.unused`).
+_UNREAD = {owner_of(row): row.unused for row in DROPINS.values()}
+
+
 def _every_dropin() -> list[tuple[str, str]]:
     """(class, base-URL parameter) for every drop-in's engine (`chatplex.dropins`)."""
     import inspect
@@ -1732,8 +1738,10 @@ def _every_dropin() -> list[tuple[str, str]]:
             typed = "str" in str(spec.annotation)  # not `validate_base_url: bool`
             url_name = param.endswith(("base_url", "_api_base", "_api_url", "endpoint", "_url"))
             # app_url: a referer, not where it sends; iam_url: where ChatWatsonx trades its
-            # key for a token, never the model's requests (its exchange has tests of its own).
-            if typed and url_name and param not in ("app_url", "iam_url"):
+            # key for a token, never the model's requests (its exchange has tests of its own);
+            # a field its class holds unread (a preset's langchain-openai `openai_api_base`).
+            unread = param in _UNREAD.get(name, ())
+            if typed and url_name and param not in ("app_url", "iam_url") and not unread:
                 found.append((name, param))
     return found
 

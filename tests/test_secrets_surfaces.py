@@ -29,6 +29,7 @@ from langchain_core.tracers.base import BaseTracer  # noqa: E402
 from langchain_core.tracers.schemas import Run  # noqa: E402
 
 import chatplex.langchain  # noqa: E402
+from chatplex.dropins import DROP_IN_MODULES  # noqa: E402
 from chatplex.errors import ChatplexError  # noqa: E402
 from chatplex.langchain import ChatChatplex  # noqa: E402
 from chatplex.langchain import DropInChatModel  # noqa: E402
@@ -108,7 +109,9 @@ def _settings(name: str, form: str) -> dict[str, Any]:
         keys = {"api_key": key}
     record = getattr(chatplex.langchain, name)._record  # (its fields' spellings too)
     spelled = {n for f in record.declared for n in f.spellings}
-    url = "base_url" if "base_url" in {*parameters, *spelled} else "url"
+    # (every preset's class takes the shared `base_url`, its partner's field or not)
+    preset = DROP_IN_MODULES[name] == "chatplex.providers.compatible.dropin"
+    url = "base_url" if preset or "base_url" in {*parameters, *spelled} else "url"
     host = "http://gateway.invalid/openai/v1"
     if form == "query":
         keys[url] = f"{host}?api-key={FRAME_KEY}"

@@ -46,18 +46,6 @@ if TYPE_CHECKING:
     # reference; at run time each name is its engine's LangChain class (`dropin.py`).
     from ..providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
     from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
-    from ..providers.compatible.dropin import ChatCerebras as ChatCerebras
-    from ..providers.compatible.dropin import ChatDeepSeek as ChatDeepSeek
-    from ..providers.compatible.dropin import ChatFireworks as ChatFireworks
-    from ..providers.compatible.dropin import ChatGroq as ChatGroq
-    from ..providers.compatible.dropin import ChatHyperbolic as ChatHyperbolic
-    from ..providers.compatible.dropin import ChatMistralAI as ChatMistralAI
-    from ..providers.compatible.dropin import ChatNebius as ChatNebius
-    from ..providers.compatible.dropin import ChatOpenRouter as ChatOpenRouter
-    from ..providers.compatible.dropin import ChatPerplexity as ChatPerplexity
-    from ..providers.compatible.dropin import ChatSambaNova as ChatSambaNova
-    from ..providers.compatible.dropin import ChatTogether as ChatTogether
-    from ..providers.compatible.dropin import ChatXAI as ChatXAI
     from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI
     # A name built from its record (no engine class: decision 013, slice 4) is typed by

@@ -1,9 +1,8 @@
 """A griffe extension for the API reference: drop-in classes that reading the source
 (griffe's static analysis) does not find, added from the classes themselves (their
 docstring and `inspect.signature`):
-- the engine classes of the OpenAI-compatible presets declared only as data
-  (`ChatSambaNova`, `ChatNebius`), made when first imported, in their module;
-- each name built from its partner's record (no engine class: decision 013, slice 4),
+- each name built from its partner's record (the OpenAI-compatible presets declared only
+  as data too: `ChatSambaNova`, `ChatNebius`, found by their module's `__getattr__`) (no engine class: decision 013, slice 4),
   as `chatplex.langchain` makes it, documented by its record's module (up to its
   doctest, which the reference does not run)."""
 

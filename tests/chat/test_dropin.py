@@ -193,14 +193,14 @@ def test_keys_reach_the_body_as_secrets_and_are_never_shown() -> None:
 PARTNERS = {
     "chatplex.langchain.dropin:ChatOllama": "langchain_ollama:ChatOllama",
     "chatplex.langchain.dropin:ChatCohere": "langchain_cohere:ChatCohere",
-    "chatplex.providers.compatible.dropin:ChatGroq": "langchain_groq:ChatGroq",
-    "chatplex.providers.compatible.dropin:ChatDeepSeek": "langchain_deepseek:ChatDeepSeek",
-    "chatplex.providers.compatible.dropin:ChatXAI": "langchain_xai:ChatXAI",
-    "chatplex.providers.compatible.dropin:ChatMistralAI": "langchain_mistralai:ChatMistralAI",
-    "chatplex.providers.compatible.dropin:ChatFireworks": "langchain_fireworks:ChatFireworks",
-    "chatplex.providers.compatible.dropin:ChatTogether": "langchain_together:ChatTogether",
-    "chatplex.providers.compatible.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
-    "chatplex.providers.compatible.dropin:ChatNebius": "langchain_nebius:ChatNebius",
+    "chatplex.langchain.dropin:ChatGroq": "langchain_groq:ChatGroq",
+    "chatplex.langchain.dropin:ChatDeepSeek": "langchain_deepseek:ChatDeepSeek",
+    "chatplex.langchain.dropin:ChatXAI": "langchain_xai:ChatXAI",
+    "chatplex.langchain.dropin:ChatMistralAI": "langchain_mistralai:ChatMistralAI",
+    "chatplex.langchain.dropin:ChatFireworks": "langchain_fireworks:ChatFireworks",
+    "chatplex.langchain.dropin:ChatTogether": "langchain_together:ChatTogether",
+    "chatplex.langchain.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
+    "chatplex.langchain.dropin:ChatNebius": "langchain_nebius:ChatNebius",
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.langchain.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
     "chatplex.providers.openai.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
@@ -213,11 +213,11 @@ PARTNERS = {
 
 
 def test_help_shows_the_partners_parameters_and_the_tail() -> None:
-    from chatplex.providers.compatible.dropin import ChatGroq
+    from chatplex.langchain import ChatGroq
 
     shown = pydoc.render_doc(ChatGroq, renderer=pydoc.plaintext)
     assert "groq_api_key" in shown and "rate_limiter" in shown and "**api_params" in shown
-    assert "temperature: 'float | None' = <its LangChain default>" in shown
+    assert "temperature: float = 0.7" in shown  # (its partner's field, its default)
 
 
 def _load(path: str) -> Any:

@@ -193,10 +193,16 @@ def test_the_declared_fields_hold_what_its_form_names(name: str) -> None:
 )
 def test_a_class_with_no_partner_declares_settings_its_engine_takes(name: str) -> None:
     """No partner class declares them (ChatHyperbolic): each field, and each alias, is a
-    keyword its engine takes, so what the class took before it had fields still reaches
-    the engine under the same names."""
-    engine = getattr(import_module(DROP_IN_MODULES[name]), name)
-    taken = inspect.signature(engine).parameters
-    fields = declared(name)
-    assert [f.name for f in fields if f.name not in taken] == []
-    assert [f.alias for f in fields if f.alias is not None and f.alias not in taken] == []
+    keyword its model is built from (its record's `build`, else its engine's), so what
+    the class took before it had fields still reaches its model under the same names."""
+    found = getattr(import_module(DROP_IN_MODULES[name]), name)
+    spellings = [spelling for f in declared(name) for spelling in f.spellings]
+    build = found.build if isinstance(found, PartnerClass) else None
+    if build is None:
+        taken = inspect.signature(found).parameters
+        assert [spelling for spelling in spellings if spelling not in taken] == []
+        return
+    for spelling in spellings:  # (an unknown keyword is a TypeError naming it)
+        assert build({spelling: None, "model": "m", "api_key": "k"}).model == "m"
+    with pytest.raises(TypeError, match="no_such_setting"):
+        build({"model": "m", "api_key": "k", "no_such_setting": None})

@@ -1,58 +1,72 @@
 """The drop-ins for LangChain's OpenAI-compatible chat models: `ChatGroq`,
 `ChatDeepSeek`, `ChatXAI`, `ChatMistralAI`, `ChatFireworks`, `ChatTogether`,
-`ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter` (each a class of its
-langchain-<provider> package), over the presets of `adapter.py`, each declared as data
-in `spec.py` (its `PRESETS` row): a preset declared there without a class below gets one made
-from its row (`preset_dropin_class`, and this module's attribute of its class name).
+`ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter`, `ChatSambaNova`, `ChatNebius` (each a
+class of its langchain-<provider> package) and `ChatHyperbolic` (no partner class), each
+its class as a record (`PartnerClass`) made from its preset's row in `spec.py` (its
+`DROPINS` row: `RECORDS`, and this module's attribute of its class name), built without
+an engine class: `chatplex.langchain.<Name>` makes its LangChain chat model from it.
 
-One constructor (`PresetChatModel`) takes the parameters they share (`model` /
-`model_name`, `temperature`, `max_tokens`, `stop` / `stop_sequences`, `timeout` /
-`request_timeout`, `api_key`, `base_url`, ...); each class declares the rest
-(`DropIn`): its own spellings of the key and base URL (`groq_api_key`,
-`mistral_api_key`, `endpoint`, ...), the body parameters LangChain names as fields
-(`reasoning_format`, `random_seed`, `search_mode`, ...), LangChain's defaults, and the
-settings chatplex refuses, with the reason. Any other keyword must be a Chat Completions
-parameter, else a TypeError naming the closest known name.
+A script written for the partner class ports by changing its import line: its
+constructor takes the parameters they share (`model` / `model_name`, `temperature`,
+`max_tokens`, `stop` / `stop_sequences`, `timeout` / `request_timeout`, `api_key`,
+`base_url`, ...), its row's own (`DropIn`): its spellings of the key and base URL
+(`groq_api_key`, `mistral_api_key`, `endpoint`, ...), the body parameters LangChain names
+as fields (`reasoning_format`, `random_seed`, `search_mode`, ...), LangChain's defaults,
+and the settings chatplex refuses, with the reason; plus chatplex's own (`rate_limit`,
+`retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,
+`max_response_bytes`, `http_client`, `http_async_client`). Any other keyword must be a
+Chat Completions parameter, else a TypeError naming the closest known name. The model
+(`build`) is a plain `ChatModel` on the preset's adapter (`adapter.py`), named as its
+class in events, logs and callbacks.
 
->>> model = ChatGroq(model="llama-3.3-70b-versatile", groq_api_key="gsk-example")
+Deliberate differences from each partner package are listed, with why, in
+tests/partners/compatible. `ChatMistralAI` retries as langchain-mistralai does under its
+LangChain name (a refused connection or a timeout, never a 429 or a 5xx); a class whose
+partner is langchain-openai's `BaseChatOpenAI` counts tokens with tiktoken, sends `stop`
+as given and bounds an async stream's chunks as there (`openai/base_chat_openai.py`).
+
+>>> model = ChatGroq.build({"model": "llama-3.3-70b-versatile", "groq_api_key": "gsk-e"})
 >>> model.get_name(), model.model, model.temperature
 ('ChatGroq', 'llama-3.3-70b-versatile', 0.7)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import functools
 from typing import Any
-from typing import ClassVar
 
 from ...chat.binding import merge_body
+from ...chat.dropin import TAIL
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
-from ...chat.dropin import constructor_names
-from ...chat.dropin import dropin
-from ...chat.dropin import spellings
-from ...chat.dropin_fields import CLIENT_FIELDS
-from ...chat.dropin_fields import take_params
-from ...chat.dropin_fields import with_defaults
+from ...chat.dropin import pick
+from ...chat.dropin import timeout_in_seconds
 from ...chat.langchain_hooks import settled_as_held
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
+from ...chat.partner_record import PartnerClass
+from ...chat.partner_record import PartnerHooks
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
+from ...secret import merged_headers
+from ...specs import spec
+from ..openai import base_chat_openai
+from ..openai.base_chat_openai import BaseChatOpenAIData
+from ..openai.base_chat_openai import held_stop
+from ..openai.base_chat_openai import with_data
 from ..openai.choices import refuse_langsmith_gateway
 from ..openai.chunk_bound import stream_chunk_timeout
-from ..openai.dropin import TiktokenCounted
 from ..openai.extra_body_layer import ExtraBodyLayer
-from ..openai.stop_dropin import EmptyStop
 from .blocks import register_parts_blocks
 from .dropin_record import declared_value
 from .dropin_record import preset_record
 from .preset import DropIn
+from .preset_dropin import SHARED_NAMES
 from .preset_dropin import aliases
 from .preset_dropin import declared_names
 from .preset_dropin import form_of
-from .preset_dropin import kept_tool_choice
 from .preset_dropin import move_to_model_kwargs
 from .preset_dropin import report_asked
 from .preset_dropin import responses_settings
@@ -64,7 +78,7 @@ from .spec import DROPINS
 from .spec import SPECS
 
 __all__ = [
-    "DROP_INS",
+    "RECORDS",
     "ChatCerebras",
     "ChatDeepSeek",
     "ChatFireworks",
@@ -74,282 +88,292 @@ __all__ = [
     "ChatPerplexity",
     "ChatTogether",
     "ChatXAI",
-    "PresetChatModel",
-    "preset_dropin_class",
+    "build",
+    "owner_of",
+    "preset_record_of",
 ]
 
 # Importing `ChatMistralAI` makes its replies' `content_blocks` langchain-mistralai's, as
 # importing that package registers its translator.
 register_parts_blocks()
 
-
-#: The parameters every preset's class takes (its temperature: its LangChain default).
-_FIELDS = with_defaults(CLIENT_FIELDS, temperature=UNSET)
-#: Those a preset's row gives a default of its own when not given.
+#: Those of the shared parameters a preset's row gives a default of its own when not given.
 _PRESET_DEFAULTED = ("temperature", "max_tokens", "max_retries")
 
+#: LangChain's spellings every preset's class takes of the shared parameters.
+_SPELLINGS = {"model_name": "model", "stop_sequences": "stop", "request_timeout": "timeout"}
+#: The shared parameters (`SHARED_NAMES` without their spellings and `model`), each
+#: one's value where not given (the temperature: its row's, `UNSET`).
+_SHARED = {
+    **dict.fromkeys(("temperature",), UNSET),
+    **dict.fromkeys(
+        ("max_tokens", "top_p", "stop", "n", "timeout", "max_retries", "api_key", "base_url")
+    ),
+    **dict.fromkeys(("default_headers", "default_query", "stream_usage", "model_kwargs")),
+    "streaming": False,
+    "extra_body": None,
+}
 
-@dropin(fields=_FIELDS, aliases=spellings("model_name", "stop_sequences", "request_timeout"))
-class PresetChatModel(TiktokenCounted):
-    """The shared constructor of the OpenAI-compatible drop-ins (see the module doc).
-    A subclass names its preset (`provider=`, see `__init_subclass__`); chatplex's own
-    settings (`chat.dropin.TAIL`) are taken by every one."""
 
-    dropin: ClassVar[DropIn]
-    #: The API parameters its LangChain class names nowhere (`_unnamed_parameters`): its
-    #: validator moves them into `model_kwargs`, with its warning: shown there, warned,
-    #: and sent as any API parameter is (renamed where its wire names it otherwise).
-    unnamed_parameters: ClassVar[frozenset[str]] = frozenset()
-    #: True where its Responses API fields alone send it there (`_responses_settings`).
-    responses_by_fields: bool | None = None
-    #: langchain-openai's `use_previous_response_id`, for its Responses adapter.
-    previous_response_id: bool = False
-    #: langchain-openai's `output_version` ("v0": its Responses replies in the v0.3 shape).
-    output_version: str | None = None
-    #: The constructor's `extra_body`, which a call's own replaces where its partner hands
-    #: it to an SDK (`extra_body_layer.py`; langchain-mistralai posts it as a field).
+def _spec_class(row: DropIn) -> str | None:
+    return next(
+        (s.langchain_class for s in SPECS if s.name == row.provider and s.langchain_class), None
+    )
 
-    def __init_subclass__(cls, provider: str | None = None, **kwargs: Any) -> None:
-        """A preset's class names its preset (`class ChatGroq(PresetChatModel,
-        provider="groq")`): its `dropin` is that preset's `DROPINS` row, its signature
-        names what the row declares, and it is the preset's class in `DROP_INS`."""
-        super().__init_subclass__(**kwargs)
-        if provider is None:
-            return  # a subclass of a preset's class (a user's): its base's row
-        row = cls.dropin = DROPINS[provider]  # KeyError for a preset without a drop-in
-        dropin(cls, declared=declared_names(row), aliases=aliases(row))
-        cls.unnamed_parameters = unnamed_parameters(row, constructor_names(cls))
-        cls.partner_record = preset_record(row, form_of(row, cls.unnamed_parameters))
-        DROP_INS[provider] = cls
 
-    @classmethod
-    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        # Its temperature of 0 as its class's validator leaves it (langchain-groq: 1e-8).
-        return settled_temperature(cls.partner_record.fields, settings)
+def owner_of(row: DropIn) -> str:
+    """Its LangChain class's name: its partner class's, else its spec's
+    `langchain_class` (ChatHyperbolic's, which has no partner class)."""
+    if row.partner_class is not None:
+        return row.partner_class.rpartition(":")[2]
+    return _spec_class(row) or row.provider
 
-    def __init__(self, model: str | None = None, **params: Any) -> None:
-        from ...adapters import adapter_class
-        from .spec import PROFILES
 
-        spec = self.dropin
-        if spec.counts_with_tiktoken:  # its class's fields (langchain-openai's)
-            self.tiktoken_model_name = params.pop("tiktoken_model_name", None)
-            chunk_bound = params.pop("stream_chunk_timeout", UNSET)
-            self.stream_chunk_timeout = stream_chunk_timeout(
-                chunk_bound, was_given=chunk_bound is not UNSET
+def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
+    """The preset's class's constructor: its model from its fields as held
+    (`PartnerClass.build`), as the row says (`preset_dropin.py`): a plain `ChatModel`
+    on the preset's adapter, refused before any request as its class refuses."""
+    from ...adapters import adapter_class
+    from ...adapters.keys import as_secret
+    from ...chat.partner_record import partner_model
+    from ...chat.partner_record import take_settings
+    from ...secret import is_secret_name
+    from ...secret.arguments import hold_keys
+    from .spec import PROFILES
+
+    owner, params = owner_of(row), dict(keywords)
+    hold_keys(params, is_secret_name)
+    for alias, target in {**_SPELLINGS, **aliases(row)}.items():
+        if alias in params:
+            value = pick(owner, **{target: params.get(target), alias: params.pop(alias)})
+            if value is not None:
+                params[target] = value
+    if "api_key" in params:
+        params["api_key"] = as_secret(params["api_key"])
+    model = params.pop("model", None)
+    counted_name = chunk_bound = None
+    if row.counts_with_tiktoken:  # its class's fields (langchain-openai's)
+        counted_name = params.pop("tiktoken_model_name", None)
+        given_bound = params.pop("stream_chunk_timeout", UNSET)
+        chunk_bound = stream_chunk_timeout(given_bound, was_given=given_bound is not UNSET)
+    # ... and this one, read by its adapter (set below)
+    headers_kept = row.keeps_response_headers and params.pop("include_response_headers", False)
+    move_to_model_kwargs(row, params)
+    record = preset_record_of(row.provider)
+    unnamed_names = _unnamed(row)
+    unnamed = [k for k in params if k in unnamed_names]
+    for name in unnamed:  # sent as any API parameter is; shown in model_kwargs
+        say_moved(name, row.moves)
+    if row.stream_usage_moved is not None and "stream_usage" in params:
+        # LangChain's warning, its class having no such field. "unsent": its class
+        # sends it in the body (langchain-mistralai's, which Mistral refuses: 422);
+        # "taken": its class hands it to its SDK, which raises (see `DropIn`).
+        say_moved("stream_usage", row.moves)
+        if row.stream_usage_moved == "unsent":
+            del params["stream_usage"]
+    given = {name: params.pop(name, default) for name, default in _SHARED.items()}
+    settings = take_settings(params)
+    declared = spec(row.provider)  # (what names a model of no name: its LangChain class)
+    if settings.get("name") is None and (declared and declared.langchain_class) != owner:
+        settings["name"] = owner  # (its events' and errors' name, as its class's)
+    if row.timeout_objects:
+        given, settings = dict(timeout_in_seconds(given)), dict(timeout_in_seconds(settings))
+    responses = responses_settings(row, owner, params, given["model_kwargs"], model)
+    profile = PROFILES[row.provider]
+    kept = sorted_keywords(
+        row,
+        owner,
+        check_refused(owner, "common", params),
+        known=(api_parameters("openai") or frozenset()) | unnamed_names,
+        held=lambda name: declared_value(record, name),
+    )
+    body, adapter_settings, api_params = kept.body, kept.adapter_settings, kept.api_params
+    for key in (*body, *api_params, *unnamed):
+        if key in profile.rejects:
+            raise ValueError(
+                f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
             )
-        # ... and this one, read by its adapter (set below)
-        headers_kept = spec.keeps_response_headers and params.pop("include_response_headers", False)
-        move_to_model_kwargs(spec, params)
-        unnamed = [k for k in params if k in self.unnamed_parameters]
-        for name in unnamed:  # sent as any API parameter is; shown in model_kwargs
-            say_moved(name, spec.moves)
-        if spec.stream_usage_moved is not None and "stream_usage" in params:
-            # LangChain's warning, its class having no such field. "unsent": its class
-            # sends it in the body (langchain-mistralai's, which Mistral refuses: 422);
-            # "taken": its class hands it to its SDK, which raises (see `DropIn`).
-            say_moved("stream_usage", spec.moves)
-            if spec.stream_usage_moved == "unsent":
-                del params["stream_usage"]
-        taken = take_params(self, params, _FIELDS, timeout_objects=spec.timeout_objects)
-        owner, given = taken.owner, taken.given
-        responses = responses_settings(
-            spec, owner, taken.api_params, taken.given["model_kwargs"], model
-        )
-        self.output_version = responses.output_version
-        self.previous_response_id = responses.previous_response_id
-        self.responses_by_fields = responses.by_fields
-        profile = PROFILES[spec.provider]
-        known = (api_parameters("openai") or frozenset()) | self.unnamed_parameters
-        record = self.partner_record
-        kept = sorted_keywords(
-            spec,
-            owner,
-            check_refused(owner, "common", taken.api_params),
-            known=known,
-            held=lambda name: declared_value(record, name),
-        )
-        body, adapter_settings, api_params = kept.body, kept.adapter_settings, kept.api_params
-        for key in (*body, *api_params, *unnamed):
-            if key in profile.rejects:
-                raise ValueError(
-                    f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
-                )
-        if spec.routes_langsmith_gateway:  # (its class's own base URL variable first)
-            refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
-        name_of_model = model or spec.default_model
-        if not name_of_model:
-            raise TypeError(f"{owner} needs model=...")
-        stream_usage = given["stream_usage"]
-        include_usage = spec.stream_usage if stream_usage is None else bool(stream_usage)
-        adapter = adapter_class(spec.provider)(
-            api_key=given["api_key"],
-            base_url=given["base_url"],
-            default_query=given["default_query"],
-            default_headers=given["default_headers"],
-            include_usage=include_usage,
-            sent_nulls=spec.body_nulls,
-            **adapter_settings,
-        )
-        adapter.disabled_params = kept.disabled
-        if responses.settings is not None:
-            from .responses import PresetResponsesAdapter
+    if row.routes_langsmith_gateway:  # (its class's own base URL variable first)
+        refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
+    name_of_model = model or row.default_model
+    if not name_of_model:
+        raise TypeError(f"{owner} needs model=...")
+    stream_usage = given["stream_usage"]
+    include_usage = row.stream_usage if stream_usage is None else bool(stream_usage)
+    adapter = adapter_class(row.provider)(
+        api_key=given["api_key"],
+        base_url=given["base_url"],
+        default_query=given["default_query"],
+        default_headers=given["default_headers"],
+        include_usage=include_usage,
+        sent_nulls=row.body_nulls,
+        **adapter_settings,
+    )
+    adapter.disabled_params = kept.disabled
+    adapters: list[Any] = [adapter]  # (each holds its BaseChatOpenAI data, below)
+    if responses.settings is not None:
+        from .responses import PresetResponsesAdapter
 
-            # Its class's Responses requests go where its Chat Completions go, alike (a
-            # call's `max_tokens` beside the model's: its partner record, `partner.py`).
-            adapter = PresetResponsesAdapter(
-                connection=adapter, use_previous_response_id=self.previous_response_id
-            )
-            if self.output_version == "v0":
-                from ..openai.responses_adapter import replies_v03
-
-                replies_v03(adapter)
-            check_api_parameters(
-                adapter.provider, api_params, settings=constructor_names(type(self)), owner=owner
-            )
-            api_params.update(responses.settings)
-        if headers_kept:
-            adapter.keeps_response_headers = True
-        model_kwargs = dict(given["model_kwargs"] or {})
-        # Its SDK's request option, not a body field: headers, under the call's.
-        held_headers = (
-            model_kwargs.pop("extra_headers", None) if profile.sdk_request_options else None
+        # Its class's Responses requests go where its Chat Completions go, alike (a
+        # call's `max_tokens` beside the model's: its partner record, `partner.py`).
+        adapter = PresetResponsesAdapter(
+            connection=adapter, use_previous_response_id=responses.previous_response_id
         )
-        held_headers = held_headers or {}
-        headers = {**held_headers, **(taken.tail.settings.get("extra_headers") or {})}
-        report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
-        n = given["n"]
-        if n is not None and (n != 1 or spec.sends_n_of_one or "n" in spec.body_defaults):
-            api_params["n"] = n
-        named = {"top_p": given["top_p"], "n": n}  # defaults a named parameter given replaces
-        for key, value in spec.body_defaults.items():
-            if key not in api_params and key not in body and named.get(key) is None:
-                # A default the API names is a setting a call's own replaces (Mistral's
-                # top_p 1 under invoke(..., top_p=0.9)); the others go in the body.
-                (api_params if key in CALL_SETTINGS else body)[key] = value
-        taken.api_params = api_params
-        temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
-        held = self.partner_record.fields  # (None: a preset LangChain has no class for)
-        if temperature is UNSET:
-            temperature = spec.temperature
-        elif held is not None and not settled_as_held():  # as its partner holds it (0: 1e-8)
-            temperature = held.typed("temperature", temperature)
-        taken.settle(
-            self,
-            adapter,
-            name_of_model,
-            temperature=temperature,
-            max_tokens=spec.max_tokens if max_tokens is None else max_tokens,
-            timeout=given["timeout"] or spec.timeout,
-            max_retries=spec.max_retries if retries is None else retries,
+        adapters.append(adapter)
+        if responses.output_version == "v0":
+            from ..openai.responses_adapter import replies_v03
+
+            replies_v03(adapter)
+        names = (*SHARED_NAMES, *declared_names(row), *TAIL)
+        check_api_parameters(adapter.provider, api_params, settings=names, owner=owner)
+        api_params.update(responses.settings)
+    adapter.responses_by_fields = responses.by_fields  # (its form reads it)
+    if headers_kept:
+        adapter.keeps_response_headers = True
+    model_kwargs = dict(given["model_kwargs"] or {})
+    # Its SDK's request option, not a body field: headers, under the call's.
+    held_headers = model_kwargs.pop("extra_headers", None) if profile.sdk_request_options else None
+    headers = merged_headers(held_headers, settings.get("extra_headers"))  # (masked as held)
+    report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
+    n = given["n"]
+    if n is not None and (n != 1 or row.sends_n_of_one or "n" in row.body_defaults):
+        api_params["n"] = n
+    named = {"top_p": given["top_p"], "n": n}  # defaults a named parameter given replaces
+    for key, value in row.body_defaults.items():
+        if key not in api_params and key not in body and named.get(key) is None:
+            # A default the API names is a setting a call's own replaces (Mistral's
+            # top_p 1 under invoke(..., top_p=0.9)); the others go in the body.
+            (api_params if key in CALL_SETTINGS else body)[key] = value
+    temperature, max_tokens, retries = (given[k] for k in _PRESET_DEFAULTED)
+    if temperature is UNSET:
+        temperature = row.temperature
+    elif record.fields is not None and not settled_as_held():  # as its partner holds it
+        temperature = record.fields.typed("temperature", temperature)
+    # (the constructor's `[]` held only where its class sends it: `held_stop`)
+    given["stop"] = held_stop(given["stop"], row.empty_stop_sent)
+    handed = {k: given[k] for k in ("top_p", "stop", "streaming") if given[k] is not None}
+    built = partner_model(
+        owner,
+        adapter,
+        name_of_model,
+        {
+            **settings,
+            **handed,
+            "temperature": temperature,
+            "max_tokens": row.max_tokens if max_tokens is None else max_tokens,
+            "timeout": given["timeout"] or row.timeout,
+            "max_retries": row.max_retries if retries is None else retries,
             # LangChain sends model_kwargs as they are, in the body: top_p there too.
-            model_kwargs=None,
-            extra_body={**body, **model_kwargs},
-            stream_usage=include_usage,
+            "extra_body": {**body, **model_kwargs},
+            "stream_usage": include_usage,
             **({"extra_headers": headers} if headers else {}),
-        )
-        extra_body = given["extra_body"]
-        if profile.sdk_request_options:  # (its SDK's `extra_body`, merged over the body)
-            self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
-        merge_body(self, "extra_body", extra_body)
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """`with_structured_output` with the methods its LangChain class answers
-        otherwise (ChatDeepSeek: `json_schema` by function calling)."""
-        return self, structured_method(self.dropin, method)
-
-    def _finish_binding(
-        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
-    ) -> ChatModel:
-        """`bind_tools`: a tool_choice keyword its profile keeps (`kept_tool_choices`:
-        Mistral's "any") is sent as given, as its LangChain class sends it, not as Chat
-        Completions' "required"."""
-        return kept_tool_choice(self, clone, tool_choice)
-
-    @property
-    def model_name(self) -> str:
-        """LangChain's name for `model`."""
-        return self.model
-
-    @property
-    def counts_with_tiktoken(self) -> bool:
-        return self.dropin.counts_with_tiktoken
-
-    @property
-    def empty_stop_sent(self) -> EmptyStop:
-        return self.dropin.empty_stop_sent
+            **api_params,
+        },
+    )
+    extra_body = given["extra_body"]
+    # Its class's BaseChatOpenAI ways (`openai/base_chat_openai.py`): its counted name, its
+    # async stream's chunk bound, its empty `stop` lists, and the constructor's
+    # `extra_body` as a layer a call's own replaces where its SDK merges it.
+    layer = (
+        ExtraBodyLayer.over(built.extra_body, extra_body) if profile.sdk_request_options else None
+    )
+    data = BaseChatOpenAIData(
+        counted_name=counted_name or name_of_model,
+        stream_chunk_timeout=chunk_bound,
+        empty_stop_sent=row.empty_stop_sent,
+        extra_body_layer=layer or ExtraBodyLayer(),
+    )
+    for made in adapters:
+        with_data(made, data)
+    merge_body(built, "extra_body", extra_body)
+    return built
 
 
-#: Provider name → its drop-in class: each class below as it is defined, the data-only
-#: ones when first asked (`preset_dropin_class`).
-DROP_INS: dict[str, type[PresetChatModel]] = {}
+def _constructor_names(row: DropIn) -> tuple[str, ...]:
+    """The names its class's constructor takes (its record's signature's, but LangChain's
+    own): the shared parameters, those its row declares, chatplex's own settings."""
+    return (*SHARED_NAMES, *declared_names(row), *TAIL)
 
 
-class ChatGroq(PresetChatModel, provider="groq"):
-    """langchain-groq's `ChatGroq` (temperature 0.7 unless given, as there)."""
+#: Provider name -> the API parameters its class names nowhere (`unnamed_parameters`).
+_UNNAMED: dict[str, frozenset[str]] = {}
 
 
-class ChatDeepSeek(PresetChatModel, provider="deepseek"):
-    """langchain-deepseek's `ChatDeepSeek` (`api_base` is its base URL)."""
+def _unnamed(row: DropIn) -> frozenset[str]:
+    """The API parameters its class names nowhere (`unnamed_parameters`), its validator
+    moving them into `model_kwargs` with its warning."""
+    unnamed = _UNNAMED.get(row.provider)
+    if unnamed is None:
+        unnamed = _UNNAMED[row.provider] = unnamed_parameters(row, _constructor_names(row))
+    return unnamed
 
 
-class ChatXAI(PresetChatModel, provider="xai"):
-    """langchain-xai's `ChatXAI` (model grok-4 unless given, as there)."""
+def _settled(provider: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Its class's validators on the constructor's keywords: a temperature of 0 as it
+    holds it (langchain-groq: 1e-8)."""
+    return settled_temperature(preset_record_of(provider).fields, settings)
 
 
-class ChatMistralAI(PresetChatModel, provider="mistralai"):
-    """langchain-mistralai's `ChatMistralAI`: `endpoint` is its base URL, `random_seed`
-    its seed, `safe_mode` its `safe_prompt`; temperature 0.7, top_p 1, 5 retries and a
-    120 s timeout unless given, as there. Under this LangChain name its retries are
-    langchain-mistralai's: a refused connection or a timeout, never a 429 or a 5xx
-    (`retry_policy=chatplex.http.retry_policy(max_retries=2)` gives chatplex's)."""
+def _structured_target(
+    row: DropIn, model: ChatModel, method: str | None, schema: Any
+) -> tuple[ChatModel, str | None]:
+    """`with_structured_output` with the methods its class answers otherwise (ChatDeepSeek:
+    `json_schema` by function calling)."""
+    return model, structured_method(row, method)
 
 
-class ChatFireworks(PresetChatModel, provider="fireworks"):
-    """langchain-fireworks' `ChatFireworks`."""
+#: Its class's ways (`PartnerHooks`) every preset shares: its BaseChatOpenAI ways, which
+#: do nothing where its row counts no tokens with tiktoken (`base_chat_openai.py`).
+_SHARED_HOOKS = PartnerHooks(
+    token_ids=base_chat_openai.token_ids,
+    call_model=base_chat_openai.call_model,
+    counts_messages=base_chat_openai.counts_messages,
+    num_tokens_from_messages=base_chat_openai.num_tokens_from_messages,
+)
 
 
-class ChatTogether(PresetChatModel, provider="together"):
-    """langchain-together's `ChatTogether` (its default model unless given, as there)."""
+def _record(row: DropIn) -> PartnerClass:
+    """Its class's record: its row's facts, form and declared fields (`preset_record`), its
+    model built by `build` and its ways (`PartnerHooks`) from its row."""
+    return preset_record(
+        row,
+        form_of(row, _unnamed(row)),
+        build=functools.partial(build, row),
+        hooks=dataclasses.replace(
+            _SHARED_HOOKS,
+            settings=functools.partial(_settled, row.provider),
+            structured_target=functools.partial(_structured_target, row),
+        ),
+    )
 
 
-class ChatPerplexity(PresetChatModel, provider="perplexity"):
-    """langchain-perplexity's `ChatPerplexity` over Chat Completions: its search
-    parameters are sent when set; citations and search results come back in
-    `response_metadata`; structured output uses `response_format` (no tools)."""
+#: Provider name -> its class's record (`preset_record_of`), made when first asked.
+RECORDS: dict[str, PartnerClass] = {}
 
 
-class ChatCerebras(PresetChatModel, provider="cerebras"):
-    """langchain-cerebras' `ChatCerebras`."""
+def preset_record_of(provider: str) -> PartnerClass:
+    """The record of the class of a declared preset (`spec.DROPINS`), made once from its
+    row: its attribute here by its class name."""
+    record = RECORDS.get(provider)
+    if record is None:
+        record = RECORDS[provider] = _record(DROPINS[provider])
+    return record
 
 
-class ChatOpenRouter(PresetChatModel, provider="openrouter"):
-    """langchain-openrouter's `ChatOpenRouter`: `openrouter_provider` goes as the body's
-    `provider`; `app_url` / `app_title` / `app_categories` as attribution headers, as
-    there: unset, from `OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`, else LangChain's
-    own (`https://docs.langchain.com`, `LangChain`); None or empty: not sent."""
+ChatGroq = preset_record_of("groq")
+ChatDeepSeek = preset_record_of("deepseek")
+ChatXAI = preset_record_of("xai")
+ChatMistralAI = preset_record_of("mistralai")
+ChatFireworks = preset_record_of("fireworks")
+ChatTogether = preset_record_of("together")
+ChatPerplexity = preset_record_of("perplexity")
+ChatCerebras = preset_record_of("cerebras")
+ChatOpenRouter = preset_record_of("openrouter")
 
 
-def preset_dropin_class(provider: str) -> type[PresetChatModel]:
-    """The drop-in class of a declared preset (`spec.DROPINS`): the one defined above,
-    or, for a preset declared only as data, a `PresetChatModel` subclass made once and
-    named as its spec's LangChain class."""
-    cls = DROP_INS.get(provider)
-    if cls is None:
-        name = next(
-            (s.langchain_class for s in SPECS if s.name == provider and s.langchain_class), None
-        )
-        namespace = {
-            "__module__": __name__,
-            "__doc__": f"The drop-in for LangChain's `{name}` (declared in spec.py).",
-        }
-        cls = type(name or provider, (PresetChatModel,), namespace, provider=provider)
-    return cls
-
-
-def __getattr__(attribute: str) -> type[PresetChatModel]:
+def __getattr__(attribute: str) -> PartnerClass:
     # A preset declared only in spec.py, by its LangChain class name (`ChatFoo`).
     for declared in SPECS:
         if declared.langchain_class == attribute and declared.name in DROPINS:
-            return preset_dropin_class(declared.name)
+            return preset_record_of(declared.name)
     raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")

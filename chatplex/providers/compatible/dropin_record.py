@@ -3,12 +3,14 @@
 facts and its form) and its partner class's own pydantic fields, declared here
 (`DECLARED`, by provider name: the rows are pure data, which this module is not). Those
 of langchain-openai's BaseChatOpenAI subclasses are its fields (`BASE_CHAT_OPENAI_FIELDS`)
-and their own. ChatHyperbolic has no partner class: it declares its own engine's settings."""
+and their own. ChatHyperbolic has no partner class: it declares its own settings."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
@@ -19,9 +21,13 @@ from ...chat.partner_form import partner_fields
 from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.partner_record import PartnerHooks
 from ..openai.dropin_record import BASE_CHAT_OPENAI_FIELDS
 from ..openai.dropin_record import redeclared
 from .preset import DropIn
+
+if TYPE_CHECKING:
+    from ...chat.model import ChatModel
 
 __all__ = ["DECLARED", "declared_value", "preset_record"]
 
@@ -243,10 +249,10 @@ _OPENROUTER = (
     PartnerField("trace", dict[str, Any] | None),
 )
 
-#: ChatHyperbolic's own fields (no partner class declares them): the settings its engine
-#: (`PresetChatModel`) takes before chatplex's own, under its names and LangChain's other
-#: spellings, defaulting as there; its key from HYPERBOLIC_API_KEY is the engine's read
-#: (sent only to its own host), its base URL read from HYPERBOLIC_API_BASE as there.
+#: ChatHyperbolic's own fields (no partner class declares them): the settings its record's
+#: `build` takes before chatplex's own, under its names and LangChain's other spellings,
+#: defaulting as there; its key from HYPERBOLIC_API_KEY is its adapter's read (sent only
+#: to its own host), its base URL read from HYPERBOLIC_API_BASE as there.
 _HYPERBOLIC = (
     PartnerField("model", str | None, alias="model_name"),
     PartnerField("temperature", float | None),
@@ -288,9 +294,15 @@ DECLARED: dict[str, tuple[PartnerField, ...]] = {
 }
 
 
-def preset_record(row: DropIn, form: Mapping[str, Any]) -> PartnerClass:
+def preset_record(
+    row: DropIn,
+    form: Mapping[str, Any],
+    build: Callable[[dict[str, Any]], ChatModel] | None = None,
+    hooks: PartnerHooks | None = None,
+) -> PartnerClass:
     """The record of a preset's class: its row's facts, its `form` (the row's
-    `partner_fields` as the drop-in reads them) and its declared fields."""
+    `partner_fields` as the drop-in reads them), its declared fields, and how its model
+    is built (`build`, `hooks`: `dropin.py`'s, of its row)."""
     return PartnerClass(
         llm_type=row.llm_type,
         namespace=row.lc_namespace,
@@ -302,6 +314,11 @@ def preset_record(row: DropIn, form: Mapping[str, Any]) -> PartnerClass:
         package=row.package,
         versions=row.versions,
         lifts_model_kwargs=row.lifts_model_kwargs,
+        build=build,
+        hooks=PartnerHooks() if hooks is None else hooks,
+        # (langchain-openai's `output_version`, where its class can go over the Responses
+        # API: "responses/v1" sends it there, "v0" shapes its replies)
+        built_from_settings=frozenset({"output_version"}) if row.responses_api else frozenset(),
     )
 
 

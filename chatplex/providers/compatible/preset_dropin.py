@@ -4,8 +4,7 @@ its `DropIn` row (`spec.DROPINS`): the names it takes (`declared_names`, `aliase
 where each other keyword goes or why it is refused (`sorted_keywords`), its Responses API
 switch (`responses_settings`), what its replies report as asked (`report_asked`), its
 temperature of 0 (`settled_temperature`), its `with_structured_output` methods
-(`structured_method`) and its kept tool choice words (`kept_tool_choice`). One row's data
-decides each; no preset is named here.
+(`structured_method`). One row's data decides each; no preset is named here.
 
 >>> from .spec import DROPINS
 >>> aliases(DROPINS["mistralai"])["endpoint"], structured_method(DROPINS["deepseek"], "json_schema")
@@ -33,7 +32,6 @@ from .partner_tables import SDK_REQUEST_OPTIONS
 from .preset import DropIn
 
 if TYPE_CHECKING:
-    from ...chat.model import ChatModel
     from ...chat.partner_form import PartnerFields
 
 __all__ = [
@@ -44,7 +42,6 @@ __all__ = [
     "aliases",
     "declared_names",
     "form_of",
-    "kept_tool_choice",
     "move_to_model_kwargs",
     "refuse_responses",
     "report_asked",
@@ -156,15 +153,16 @@ def move_to_model_kwargs(row: DropIn, params: dict[str, Any]) -> None:
 def form_of(row: DropIn, unnamed: frozenset[str]) -> Mapping[str, Any]:
     """Its class's form (`DropIn.partner_fields`) as the drop-in reads it: the keywords
     it moves into `model_kwargs` (`moved`, a `stream_usage_moved`, the API parameters
-    it names nowhere) read there, and a BaseChatOpenAI's `stream_chunk_timeout` as the
-    model holds it."""
+    it names nowhere) read there, and a BaseChatOpenAI's `stream_chunk_timeout` and
+    `use_responses_api` as its model's adapter holds them."""
     form = row.partner_fields
-    if form and row.counts_with_tiktoken:
-        form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
+    if form and row.counts_with_tiktoken:  # (its bound as its model's adapter holds it)
+        filled = {"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"}
+        form = {**form, "filled": {**form.get("filled", {}), **filled}}
         for key in ("excluded", "floats"):
             form[key] = frozenset(form.get(key, ())) | CHUNK_BOUND_READ[key]
     if form and row.responses_api:  # as langchain-openai's validator completes it
-        form = {**form, "completed": {"use_responses_api": "responses_by_fields"}}
+        form = {**form, "completed": {"use_responses_api": "adapter.responses_by_fields"}}
     moved = (*row.moved, *(("stream_usage",) if row.stream_usage_moved else ()), *sorted(unnamed))
     if not form or not moved:
         return form
@@ -344,21 +342,3 @@ def structured_method(row: DropIn, method: str | None) -> str | None:
     """The `with_structured_output` method its class answers `method` with
     (`DropIn.structured_methods`: ChatDeepSeek's `json_schema` by function calling)."""
     return method if method is None else row.structured_methods.get(method, method)
-
-
-def kept_tool_choice(model: ChatModel, clone: ChatModel, tool_choice: Any) -> ChatModel:
-    """`bind_tools`' `clone` of `model` with a tool_choice keyword its profile keeps
-    (`kept_tool_choices`: Mistral's "any") sent as given, as its LangChain class sends
-    it, not as Chat Completions' "required"."""
-    from .adapter import CompatibleAdapter  # loaded already: the model was built on it
-
-    adapter = model.adapter
-    kept = adapter.profile.kept_tool_choices if isinstance(adapter, CompatibleAdapter) else ()
-    if not kept:
-        return clone
-    # An earlier binding's kept keyword goes: this binding's choice decides.
-    body = {k: v for k, v in clone.extra_body.items() if not (k == "tool_choice" and v in kept)}
-    if isinstance(tool_choice, str) and tool_choice in kept:
-        body["tool_choice"] = tool_choice
-    clone.extra_body = body
-    return clone

@@ -31,10 +31,10 @@ from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
 from chatplex.providers.compatible.adapter import CompatibleAdapter
 from chatplex.providers.compatible.adapter import preset_adapter_class
-from chatplex.providers.compatible.dropin import ChatOpenRouter
 from chatplex.providers.compatible.missing_key import keyless_key
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.testing import MockServer
+from tests._dropins import chat_model
 from tests.providers.compatible._served import Recorder
 from tests.providers.compatible._served import recorded_server
 from tests.providers.compatible._served import without_preset_variables
@@ -572,7 +572,7 @@ def test_an_app_url_with_a_query_token_is_sent_as_the_referer(how: str) -> None:
     if how == "init_chat_model":
         model = chatplex.init_chat_model("openrouter:m", api_key="k", app_url=url)
     else:
-        model = ChatOpenRouter(model="m", api_key="k", app_url=url)
+        model = chat_model("ChatOpenRouter", model="m", api_key="k", app_url=url)
     assert model.build_request("hi").headers["HTTP-Referer"] == url
 
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 import respx
 
-from chatplex.providers.compatible.dropin import ChatFireworks
-from chatplex.providers.compatible.dropin import ChatGroq
+from chatplex.chat.model import ChatModel
+from chatplex.providers.compatible.dropin import preset_record_of
 
 _URL = "https://api.fireworks.ai/inference/v1/chat/completions"
 _MODULE = "langchain_fireworks.chat_models"
@@ -56,8 +56,15 @@ def _sent(route: respx.Route) -> list[tuple[str | None, Any]]:
     ]
 
 
-def _model(**params: Any) -> ChatFireworks:
-    return ChatFireworks(model="accounts/fireworks/models/m", api_key="fw-k", **params)
+def _built(provider: str, **keywords: Any) -> ChatModel:
+    """The model the preset's record builds of `keywords` (`PartnerClass.build`)."""
+    build = preset_record_of(provider).build
+    assert build is not None  # (every preset's)
+    return build(keywords)
+
+
+def _model(**params: Any) -> ChatModel:
+    return _built("fireworks", model="accounts/fireworks/models/m", api_key="fw-k", **params)
 
 
 def _invoked_in_both(model: Any, var: contextvars.ContextVar[str | None], value: str) -> None:
@@ -148,7 +155,7 @@ def test_other_presets_read_no_affinity(
         route = mock.post("https://api.groq.com/openai/v1/chat/completions").mock(
             return_value=httpx.Response(200, json=_REPLY)
         )
-        _invoked_in_both(ChatGroq(model="m", api_key="gsk-k"), fake_var, "abc")
+        _invoked_in_both(_built("groq", model="m", api_key="gsk-k"), fake_var, "abc")
     assert _sent(route) == [(None, None), (None, None)]
 
 

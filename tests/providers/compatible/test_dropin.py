@@ -18,30 +18,55 @@ import chatplex
 import chatplex.langchain
 from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
+from chatplex.chat.model import ChatModel
 from chatplex.messages import HumanMessage
 from chatplex.providers.compatible.adapter import CompatibleAdapter
-from chatplex.providers.compatible.dropin import ChatFireworks
-from chatplex.providers.compatible.dropin import ChatGroq
-from chatplex.providers.compatible.dropin import ChatMistralAI
-from chatplex.providers.compatible.dropin import ChatOpenRouter
-from chatplex.providers.compatible.dropin import ChatPerplexity
-from chatplex.providers.compatible.dropin import ChatTogether
-from chatplex.providers.compatible.dropin import ChatXAI
-from chatplex.providers.compatible.dropin import PresetChatModel
-from chatplex.providers.compatible.dropin import preset_dropin_class
+from chatplex.providers.compatible.dropin import owner_of
+from chatplex.providers.compatible.dropin import preset_record_of
 from chatplex.providers.compatible.spec import DROPINS
 from chatplex.providers.compatible.spec import PROFILES
 from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
+from tests._dropins import chat_model
 from tests._replies import chat_completion
 from tests.providers.compatible._served import Recorder
 from tests.providers.compatible._served import recorded_server
 from tests.providers.compatible._served import without_preset_variables
 
+
+class Preset:
+    """A preset's class as these tests build it: its record's `build` (`PartnerClass.build`)
+    of the keywords given, as its LangChain class builds its model."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider, self.row, self.record = (
+            provider,
+            DROPINS[provider],
+            preset_record_of(provider),
+        )
+        self.name = owner_of(self.row)
+
+    def __call__(self, **keywords: Any) -> ChatModel:
+        assert self.record.build is not None  # (every preset's)
+        return self.record.build(keywords)
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Preset) and other.provider == self.provider
+
+    def __hash__(self) -> int:
+        return hash(self.provider)
+
+
+ChatGroq, ChatFireworks, ChatMistralAI = Preset("groq"), Preset("fireworks"), Preset("mistralai")
+ChatOpenRouter, ChatPerplexity = Preset("openrouter"), Preset("perplexity")
+ChatTogether, ChatXAI = Preset("together"), Preset("xai")
 #: Every declared drop-in, those made from a `DROPINS` row alone too (a new preset's
 #: class is tested here without a line of its own).
-CLASSES = sorted((preset_dropin_class(name) for name in DROPINS), key=lambda cls: cls.__name__)
+CLASSES = sorted((Preset(name) for name in DROPINS), key=lambda cls: cls.name)
 #: LangChain's own spelling of the key and base URL, per class (from its source).
 KEY_ALIAS = {
     "ChatGroq": "groq_api_key",
@@ -65,9 +90,9 @@ BASE_ALIAS = {
 }
 
 
-def _alias(cls: type[PresetChatModel], target: str) -> str | None:
+def _alias(cls: Preset, target: str) -> str | None:
     """The class's own name for `target` ("api_key", "base_url") as its spec declares it."""
-    return next((ours for ours, shared in cls.dropin.aliases.items() if shared == target), None)
+    return next((ours for ours, shared in cls.row.aliases.items() if shared == target), None)
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +105,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     without_preset_variables(monkeypatch, "OPENROUTER_APP_URL", "OPENROUTER_APP_TITLE")
 
 
-def _body(model: PresetChatModel) -> dict[str, Any]:
+def _body(model: ChatModel) -> dict[str, Any]:
     adapter = model.adapter
     assert isinstance(adapter, CompatibleAdapter)
     return dict(adapter.build_request([HumanMessage("hi")], model._settings({}), stream=False).json)
 
 
 def test_the_classes_are_langchains_and_exported() -> None:
-    names = {cls.__name__ for cls in CLASSES}
+    names = {cls.name for cls in CLASSES}
     for cls in CLASSES:  # named as the spec names LangChain's class, where it does
-        assert spec(cls.dropin.provider).langchain_class in (None, cls.__name__)  # type: ignore[union-attr]
+        assert spec(cls.row.provider).langchain_class in (None, cls.name)  # type: ignore[union-attr]
     assert names >= {
         "ChatGroq",
         "ChatDeepSeek",
@@ -101,22 +126,24 @@ def test_the_classes_are_langchains_and_exported() -> None:
         "ChatCerebras",
         "ChatOpenRouter",
     }
-    for cls in CLASSES:
-        assert getattr(chatplex.langchain, cls.__name__)._engine is cls  # its LangChain class's
-        assert cls.dropin.provider in PROFILES
+    for cls in CLASSES:  # its LangChain class's record, built without an engine class
+        lc_class = getattr(chatplex.langchain, cls.name)
+        assert lc_class._record is cls.record and lc_class._engine is None
+        assert getattr(chatplex.providers.compatible.dropin, cls.name) is cls.record
+        assert cls.row.provider in PROFILES
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", CLASSES, ids=repr)
 def test_invoke_over_the_mock_sync_and_async(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+    cls: Preset, served: tuple[MockServer, Recorder]
 ) -> None:
     srv, recorder = served
     model = cls(model="m-1", api_key="k-drop", base_url=srv.openai_base_url, temperature=0)
-    assert model.get_name() == cls.__name__ and model.model_name == "m-1"
+    assert model.get_name() == cls.name and model.model == "m-1"
     assert model.invoke("hi").text == "drop-in reply"
     assert recorder.requests[-1].headers["authorization"] == "Bearer k-drop"
     # As its partner holds it: langchain-groq's validator raises 0 to 1e-8.
-    zero = 1e-8 if cls is ChatGroq else 0
+    zero = 1e-8 if cls == ChatGroq else 0
     assert recorder.requests[-1].json["temperature"] == zero  # type: ignore[index]
     reply = asyncio.run(model.ainvoke("hi"))
     assert reply.text == "drop-in reply" and reply.usage_metadata is not None
@@ -148,17 +175,15 @@ def test_mistrals_stream_usage_is_langchains_warning_and_not_sent(
         ChatFireworks(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=False)
 
 
-@pytest.mark.parametrize(
-    "cls", [ChatGroq, preset_dropin_class("sambanova")], ids=lambda c: c.__name__
-)
+@pytest.mark.parametrize("cls", [ChatGroq, Preset("sambanova")], ids=repr)
 def test_a_stream_usage_its_sdk_refuses_is_warned_of_and_taken(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+    cls: Preset, served: tuple[MockServer, Recorder]
 ) -> None:
     # langchain-groq and -sambanova have no such field: LangChain's warning (in their
     # own copy's words), then their SDK refuses it (kept, tests/partners/compatible):
     # here taken as langchain-openai takes it, sync and async.
     srv, _ = served
-    assert cls.dropin.stream_usage_moved == "taken"
+    assert cls.row.stream_usage_moved == "taken"
     for given in (True, False):
         with pytest.warns(UserWarning, match="stream_usage was transferred to model_kw") as seen:
             model = cls(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=given)
@@ -166,7 +191,7 @@ def test_a_stream_usage_its_sdk_refuses_is_warned_of_and_taken(
         assert model.stream_usage is given
         assert "".join(c.text for c in model.stream("hi")) == "drop-in reply"
 
-        async def astream(model: PresetChatModel = model) -> str:
+        async def astream(model: ChatModel = model) -> str:
             return "".join([c.text async for c in model.astream("hi")])
 
         assert asyncio.run(astream()) == "drop-in reply"
@@ -185,12 +210,10 @@ def test_perplexity_logs_a_moved_stream_usage(caplog: pytest.LogCaptureFixture) 
     assert record.getMessage().startswith("WARNING! stream_usage is not a default parameter.")
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_the_key_and_base_url_aliases(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
-) -> None:
+@pytest.mark.parametrize("cls", CLASSES, ids=repr)
+def test_the_key_and_base_url_aliases(cls: Preset, served: tuple[MockServer, Recorder]) -> None:
     srv, recorder = served
-    name = cls.__name__
+    name = cls.name
     settings: dict[str, Any] = {"model": "m"}
     key_alias, base_alias = _alias(cls, "api_key"), _alias(cls, "base_url")
     # The spelling read from LangChain's source is the one the spec declares.
@@ -208,8 +231,8 @@ def test_the_key_and_base_url_aliases(
             cls(model="m", api_key="a", base_url="http://x/v1", **{base_alias: "http://y/v1"})
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_an_unknown_keyword_is_a_type_error_with_a_suggestion(cls: type[PresetChatModel]) -> None:
+@pytest.mark.parametrize("cls", CLASSES, ids=repr)
+def test_an_unknown_keyword_is_a_type_error_with_a_suggestion(cls: Preset) -> None:
     with pytest.raises(
         TypeError, match=r"unexpected keyword argument 'temprature' .*'temperature'"
     ):
@@ -218,8 +241,8 @@ def test_an_unknown_keyword_is_a_type_error_with_a_suggestion(cls: type[PresetCh
         cls(model="m", api_key="k", zzz_unheard_of=1)
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
-def test_refused_settings_say_why(cls: type[PresetChatModel]) -> None:
+@pytest.mark.parametrize("cls", CLASSES, ids=repr)
+def test_refused_settings_say_why(cls: Preset) -> None:
     with pytest.raises(TypeError, match=r"client=\.\.\.\) is not supported: chatplex sends"):
         cls(model="m", api_key="k", client=object())
     with pytest.raises(TypeError, match="custom_get_token_ids"):
@@ -229,7 +252,7 @@ def test_refused_settings_say_why(cls: type[PresetChatModel]) -> None:
 def test_a_setting_its_class_ignores_warns_and_is_never_sent() -> None:
     # langchain-xai takes the retired Live Search's `search_parameters`, warns and sends
     # nothing; so does the drop-in (it raised before).
-    xai = preset_dropin_class("xai")
+    xai = Preset("xai")
     with pytest.warns(DeprecationWarning, match=r"search_parameters \(Live Search\) is dep"):
         model = xai(model="grok-4", api_key="k", search_parameters={"mode": "auto"})
     assert "search_parameters" not in _body(model)
@@ -266,8 +289,8 @@ def test_a_call_keyword_its_partners_sdk_sends_in_the_body_is_sent_as_given(
     `create()`, which sends the body fields it names: per call or bound, sync, async and
     streamed, the same bodies as the partner's, where the drop-in raised TypeError; a
     keyword that SDK does not take stays its TypeError."""
-    ours_cls = preset_dropin_class(name)
-    partner = getattr(pytest.importorskip(f"langchain_{name}"), ours_cls.__name__)
+    ours_cls = Preset(name)
+    partner = getattr(pytest.importorskip(f"langchain_{name}"), ours_cls.name)
     seen: list[MockRequest] = []
 
     def bodies(cls: Any, url: str) -> list[Any]:
@@ -312,7 +335,7 @@ def test_langchains_defaults_are_sent() -> None:
     mistral = ChatMistralAI(api_key="k")
     assert mistral.model == "mistral-small" and mistral.max_retries == 5 and mistral.timeout == 120
     assert ChatPerplexity(api_key="k").model == "sonar"
-    assert chatplex.providers.compatible.dropin.ChatXAI(api_key="k").model == "grok-4"
+    assert ChatXAI(api_key="k").model == "grok-4"
     with pytest.raises(TypeError, match="ChatGroq needs model"):
         ChatGroq(api_key="k")
 
@@ -381,7 +404,7 @@ def test_openrouter_attribution_from_the_constructor() -> None:
 def test_responses_fields_refused_where_the_class_cannot_go_there(provider: str, why: str) -> None:
     """langchain-openai's Responses API fields, on a BaseChatOpenAI whose partner raises or
     is rejected there: a value choosing that API refused with why, None and False taken."""
-    cls = preset_dropin_class(provider)
+    cls = Preset(provider)
     chosen = {"use_responses_api": True, "use_previous_response_id": True, "reasoning": {}}
     for name, value in {**chosen, "include": [], "truncation": "auto"}.items():
         with pytest.raises(TypeError, match=rf"\({name}=\.\.\.\) is not supported: {why}"):
@@ -404,20 +427,20 @@ def test_perplexity_refuses_its_responses_api_switch() -> None:
 RESPONSES_SERVED = [ChatXAI, ChatTogether]
 
 
-@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=repr)
 @pytest.mark.parametrize(
     "switch",
     [{"reasoning": {"effort": "low"}}, {"use_responses_api": True}],
     ids=["reasoning", "use_responses_api"],
 )
 def test_a_responses_switch_sends_responses_requests_over_the_presets_connection(
-    cls: type[PresetChatModel], switch: dict[str, Any], served: tuple[MockServer, Recorder]
+    cls: Preset, switch: dict[str, Any], served: tuple[MockServer, Recorder]
 ) -> None:
     # As langchain-openai's BaseChatOpenAI under ChatXAI / ChatTogether: POST /responses
     # with `input` (and the `reasoning` given), the same key; its reply read as there.
     srv, recorder = served
     model = cls(model="m-1", api_key="k-resp", base_url=srv.openai_base_url, **switch)
-    assert model.provider == "openai_responses" and model.provider_label == cls.dropin.provider
+    assert model.provider == "openai_responses" and model.provider_label == cls.row.provider
     before = len(recorder.requests)
     reply = model.invoke("hi")
     assert reply.text == "drop-in reply" and reply.response_metadata["object"] == "response"
@@ -432,9 +455,9 @@ def test_a_responses_switch_sends_responses_requests_over_the_presets_connection
     assert body.get("reasoning") == switch.get("reasoning")
 
 
-@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=repr)
 def test_a_calls_max_tokens_replaces_the_constructors_on_the_responses_api(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+    cls: Preset, served: tuple[MockServer, Recorder]
 ) -> None:
     # A BaseChatOpenAI's payload holds the constructor's max_tokens under that name,
     # which the call's replaces (ChatOpenAI's own renames it past the call's: there the
@@ -446,11 +469,11 @@ def test_a_calls_max_tokens_replaces_the_constructors_on_the_responses_api(
     assert [r.json["max_output_tokens"] for r in recorder.requests[-2:]] == [42, 16]  # type: ignore[index]
 
 
-@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=lambda c: c.__name__)
-def test_the_responses_api_goes_to_the_presets_own_host(cls: type[PresetChatModel]) -> None:
+@pytest.mark.parametrize("cls", RESPONSES_SERVED, ids=repr)
+def test_the_responses_api_goes_to_the_presets_own_host(cls: Preset) -> None:
     model = cls(model="m-1", api_key="k", reasoning={"effort": "low"})
     request = model.adapter.build_request([HumanMessage("hi")], model._settings({}), stream=False)  # type: ignore[union-attr]
-    assert request.url == f"{PROFILES[cls.dropin.provider].base_url}/responses"
+    assert request.url == f"{PROFILES[cls.row.provider].base_url}/responses"
     # Chat Completions settings the Responses API has no parameter for are refused.
     with pytest.raises(TypeError, match="'seed'"):
         cls(model="m-1", api_key="k", reasoning={"effort": "low"}, seed=7)
@@ -503,7 +526,7 @@ def test_docstring_examples() -> None:
     import chatplex.providers.compatible.dropin as module
 
     result = doctest.testmod(module)
-    assert result.attempted >= 2 and result.failed == 0
+    assert result.attempted >= 1 and result.failed == 0
 
 
 #: A reply's usage: a token each way.
@@ -544,21 +567,21 @@ def test_a_calls_top_p_replaces_mistrals_default(respx_mock: Any) -> None:
 
 #: The classes with no `max_completion_tokens` field (every one but langchain-openai's
 #: ChatOpenAI has it, as `max_tokens`' alias), and those that take it as that alias.
-MOVING = [cls for cls in CLASSES if "max_completion_tokens" in cls.dropin.moved]
+MOVING = [cls for cls in CLASSES if "max_completion_tokens" in cls.row.moved]
 ALIASING = [cls for cls in CLASSES if cls not in MOVING]
 
 
 def test_the_partners_without_the_field_move_max_completion_tokens() -> None:
-    moving = {cls.__name__ for cls in MOVING}
+    moving = {cls.name for cls in MOVING}
     assert moving >= {"ChatGroq", "ChatXAI", "ChatDeepSeek", "ChatTogether", "ChatMistralAI"}
     assert moving >= {"ChatFireworks", "ChatNebius", "ChatSambaNova", "ChatCerebras"}
     # (langchain-perplexity moves it too, then its SDK refuses it at every call)
     assert ChatPerplexity in ALIASING
 
 
-@pytest.mark.parametrize("cls", MOVING, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", MOVING, ids=repr)
 def test_max_completion_tokens_goes_to_model_kwargs_with_langchains_warning(
-    cls: type[PresetChatModel], served: tuple[MockServer, Recorder]
+    cls: Preset, served: tuple[MockServer, Recorder]
 ) -> None:
     srv, recorder = served
     base = {"model": "m", "api_key": "k", "base_url": srv.openai_base_url}
@@ -574,15 +597,15 @@ def test_max_completion_tokens_goes_to_model_kwargs_with_langchains_warning(
         cls(**base, max_completion_tokens=7, model_kwargs={"max_completion_tokens": 8})
 
 
-@pytest.mark.parametrize("cls", ALIASING, ids=lambda c: c.__name__)
-def test_max_completion_tokens_is_max_tokens(cls: type[PresetChatModel]) -> None:
+@pytest.mark.parametrize("cls", ALIASING, ids=repr)
+def test_max_completion_tokens_is_max_tokens(cls: Preset) -> None:
     assert cls(model="m", api_key="k", max_completion_tokens=7).max_tokens == 7
-    assert cls(model="m", api_key="k").max_tokens == cls.dropin.max_tokens  # LangChain's
+    assert cls(model="m", api_key="k").max_tokens == cls.row.max_tokens  # LangChain's
     with pytest.raises(TypeError, match="pass one of them"):
         cls(model="m", api_key="k", max_tokens=1, max_completion_tokens=2)
 
 
-def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_preset_declared_only_as_data_gets_its_record(monkeypatch: pytest.MonkeyPatch) -> None:
     import chatplex.providers.compatible.dropin as module
     from chatplex.providers.compatible.preset import DropIn
     from chatplex.providers.compatible.spec import SPECS
@@ -591,33 +614,13 @@ def test_a_preset_declared_only_as_data_gets_its_dropin(monkeypatch: pytest.Monk
     row = ProviderSpec("vllm", "x:y", langchain_class="ChatVLLM")
     monkeypatch.setattr(module, "SPECS", (*SPECS, row))
     monkeypatch.setitem(module.DROPINS, "vllm", DropIn("vllm", default_model="m"))
-    monkeypatch.setattr(module, "DROP_INS", dict(module.DROP_INS))
-    cls = module.ChatVLLM
-    assert cls is module.preset_dropin_class("vllm") and cls.__name__ == "ChatVLLM"
-    model = cls(base_url="http://localhost:8000/v1")
+    monkeypatch.setattr(module, "RECORDS", dict(module.RECORDS))
+    record = module.ChatVLLM
+    assert record is module.RECORDS["vllm"] and record.build is not None
+    model = record.build({"base_url": "http://localhost:8000/v1"})
     assert model.model == "m" and model.get_name() == "ChatVLLM"
     with pytest.raises(AttributeError):
         module.ChatNoSuch  # noqa: B018
-
-
-def test_a_class_names_its_preset_once_and_a_subclass_keeps_its_bases() -> None:
-    import inspect
-
-    import chatplex.providers.compatible.dropin as module
-
-    assert module.DROP_INS["groq"] is ChatGroq and ChatGroq.dropin is DROPINS["groq"]
-    assert "groq_api_key" in inspect.signature(ChatGroq).parameters  # its row, declared
-
-    class MyGroq(ChatGroq):  # a user's subclass names no preset: it is ChatGroq's kind
-        pass
-
-    assert MyGroq.dropin is DROPINS["groq"] and module.DROP_INS["groq"] is ChatGroq
-    model = MyGroq(model="m", groq_api_key="k")
-    assert model.temperature == 0.7 and model.get_name() == "MyGroq"
-    with pytest.raises(KeyError):
-
-        class ChatNothing(PresetChatModel, provider="nothing"):  # no DROPINS row
-            pass
 
 
 def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
@@ -625,7 +628,8 @@ def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
         """Echo."""
         return x
 
-    mistral = ChatMistralAI(api_key="k")
+    # (its LangChain class's model: its partner's ways of binding, `PartnerCalls`)
+    mistral = chat_model("ChatMistralAI", api_key="k")
     bound = mistral.bind_tools([tool], tool_choice="any")
     assert _body(bound)["tool_choice"] == "any"  # langchain-mistralai sends it as is
     assert _body(mistral.bind_tools([tool], tool_choice="required"))["tool_choice"] == "required"
@@ -633,10 +637,10 @@ def test_a_kept_tool_choice_keyword_is_sent_as_given() -> None:
     assert _body(bound.bind_tools([tool], tool_choice="auto"))["tool_choice"] == "auto"
     assert "tool_choice" not in _body(bound.bind_tools([tool]))
     # Other presets send Chat Completions' keyword, as their packages do.
-    groq = ChatGroq(model="m", api_key="k")
+    groq = chat_model("ChatGroq", model="m", api_key="k")
     assert _body(groq.bind_tools([tool], tool_choice="any"))["tool_choice"] == "required"
     # Fireworks takes "any" too, and langchain-fireworks sends it as given (issue 47).
-    fireworks = ChatFireworks(model="m", api_key="k")
+    fireworks = chat_model("ChatFireworks", model="m", api_key="k")
     assert _body(fireworks.bind_tools([tool], tool_choice="any"))["tool_choice"] == "any"
 
 
@@ -652,16 +656,14 @@ def test_a_preset_only_chatplex_names_reaches_its_host_with_its_key(
         return_value=httpx.Response(200, json=reply)
     )
     monkeypatch.setenv("HYPERBOLIC_API_KEY", "hb-env")
-    model = chatplex.providers.compatible.dropin.ChatHyperbolic(
-        model="meta-llama/Llama-3.3-70B-Instruct"
-    )
+    model = Preset("hyperbolic")(model="meta-llama/Llama-3.3-70B-Instruct")
     assert model.get_name() == "ChatHyperbolic" and model.invoke("hi").text == "ok"
     assert asyncio.run(model.ainvoke("hi")).text == "ok"
     assert route.call_count == 2
     assert all(call.request.headers["authorization"] == "Bearer hb-env" for call in route.calls)
     assert spec("hyperbolic").langchain_init is False  # type: ignore[union-attr]
     with pytest.raises(TypeError, match="model="):
-        chatplex.providers.compatible.dropin.ChatHyperbolic()
+        Preset("hyperbolic")()
 
 
 _WEATHER = {
@@ -739,7 +741,7 @@ def test_fireworks_and_perplexity_send_their_partners_unset_fields_as_null(
     }
     module, cls_name, where = partner[name]
     theirs_cls = getattr(pytest.importorskip(module), cls_name)
-    ours_cls = preset_dropin_class(name)
+    ours_cls = Preset(name)
     field = next(iter(DROPINS[name].body_nulls))
 
     def bodies(cls: Any, **settings: Any) -> list[Any]:
@@ -764,8 +766,8 @@ def test_a_base_chat_openai_sends_a_given_n_of_one(respx_mock: Any) -> None:
     route = respx_mock.post("https://api.together.xyz/v1/chat/completions").mock(
         return_value=httpx.Response(200, json=reply)
     )
-    together = preset_dropin_class("together")
-    assert together.dropin.sends_n_of_one
+    together = Preset("together")
+    assert together.row.sends_n_of_one
     together(api_key="k", n=1).invoke("hi")
     assert json.loads(route.calls.last.request.content)["n"] == 1
     asyncio.run(together(api_key="k", n=1).ainvoke("hi"))

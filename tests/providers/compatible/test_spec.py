@@ -25,12 +25,12 @@ def test_one_spec_per_profile() -> None:
     assert specs["openrouter"].adapter.endswith(":OpenRouterAdapter")
 
 
-def test_every_dropin_row_names_a_profile_and_has_its_class() -> None:
-    from chatplex.providers.compatible.dropin import preset_dropin_class
+def test_every_dropin_row_names_a_profile_and_has_its_record() -> None:
+    from chatplex.providers.compatible.dropin import preset_record_of
     from chatplex.providers.compatible.spec import DROPINS
 
     assert set(DROPINS) <= set(PROFILES)
-    assert all(preset_dropin_class(name).dropin is DROPINS[name] for name in DROPINS)
+    assert all(preset_record_of(name).build is not None for name in DROPINS)
 
 
 #: The modules of presets_own_reading/, a row each.

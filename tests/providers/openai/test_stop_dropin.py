@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex.providers.compatible.dropin import ChatGroq
-from chatplex.providers.compatible.dropin import ChatMistralAI
 from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.stop_dropin import sent_stop
+from tests._dropins import chat_model
 
 KEY = "sk-test-stop"
 LEFT_OUT = "<left out>"
@@ -85,8 +84,8 @@ def test_each_class_sends_the_empty_lists_its_partner_sends(
 ) -> None:
     for variable in ("GROQ_API_BASE", "MISTRAL_BASE_URL"):
         monkeypatch.delenv(variable, raising=False)
-    groq = ChatGroq(model="llama-3.3-70b-versatile", api_key=KEY, stop=[])
+    groq = chat_model("ChatGroq", model="llama-3.3-70b-versatile", api_key=KEY, stop=[])
     assert sent(groq) == [] and sent(groq.bind(stop="END")) == "END"
-    mistral = ChatMistralAI(model="mistral-small-latest", api_key=KEY)
+    mistral = chat_model("ChatMistralAI", model="mistral-small-latest", api_key=KEY)
     assert sent(mistral.bind(stop=[])) == LEFT_OUT
     assert sent(mistral.bind(stop="END")) == "END"
