@@ -913,7 +913,9 @@ async def test_a_401_says_why_no_key_was_sent(
 def test_langchains_environment_base_url_variables_count_as_the_environment(
     provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
     from tests._dropins import chat_model
 
     key_var, url_var, _ = PROVIDERS[provider]

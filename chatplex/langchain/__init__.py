@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from ..providers.bedrock.dropin import ChatBedrockConverse as ChatBedrockConverse
     from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
     from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
-    from ..providers.openai.dropin import ChatOpenAI as ChatOpenAI
     # A name built from its record (no engine class: decision 013, slice 4) is typed by
     # this module's `__getattr__`: a `type[DropInChatModel]`.
 

@@ -203,7 +203,7 @@ PARTNERS = {
     "chatplex.langchain.dropin:ChatNebius": "langchain_nebius:ChatNebius",
     "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.langchain.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
-    "chatplex.providers.openai.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
+    "chatplex.langchain.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
     "chatplex.providers.openai.azure_dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
     "chatplex.langchain.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"

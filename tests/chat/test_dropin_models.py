@@ -9,7 +9,9 @@ import pytest
 
 from chatplex import ChatModel
 from chatplex import init_chat_model
-from chatplex.providers.openai.dropin import ChatOpenAI
+from chatplex.providers.openai.azure_dropin import (
+    ChatOpenAIEngine as ChatOpenAI,  # (the engine kit)
+)
 from chatplex.testing import MockServer
 from tests._dropins import engine
 from tests._replies import chat_completion
@@ -100,7 +102,10 @@ def test_default_query_joins_the_base_url() -> None:
 
 
 async def test_names_in_events(server: MockServer) -> None:
-    for model, name in ((openai(server), "ChatOpenAI"), (anthropic(server), "ChatAnthropic")):
+    record_built = engine("ChatOpenAI")(
+        model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k"
+    )
+    for model, name in ((record_built, "ChatOpenAI"), (anthropic(server), "ChatAnthropic")):
         events = [e async for e in model.astream_events("hi", include_names=[name])]
         assert {e["name"] for e in events} == {name}
         assert events[0]["event"] == "on_chat_model_start"

@@ -17,8 +17,10 @@ from chatplex.chat.recorded_run import start_run
 from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
+from tests._dropins import engine
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 
 class Recorder:

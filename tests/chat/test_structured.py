@@ -19,9 +19,10 @@ from chatplex import FakeChatModel
 from chatplex.chat.partial_json import partial_value as parse_partial_json
 from chatplex.chat.structured import StructuredOutputError
 from chatplex.chat.structured import output_schema
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._dropins import engine
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 

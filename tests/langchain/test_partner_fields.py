@@ -489,12 +489,11 @@ def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None
 
 def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> None:
     from chatplex.langchain.partner_fields import built_as_partner
-    from chatplex.langchain.partner_fields import engine_record
     from chatplex.langchain.partner_fields import record_of
     from chatplex.providers.compatible.dropin import ChatMistralAI
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from chatplex.providers.openai.dropin import ChatOpenAI as openai
 
-    openai, mistral = engine_record(ChatOpenAI), record_of(ChatMistralAI)
+    mistral = record_of(ChatMistralAI)  # (ChatOpenAI's: its record, built without an engine)
     # An int timeout as the float langchain-openai holds; Mistral's partner types it int.
     assert built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout == 5.0
     assert type(built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout) is float

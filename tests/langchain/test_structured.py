@@ -24,11 +24,13 @@ from chatplex.langchain import ChatOpenAI
 from chatplex.langchain.parsed_key import ClassFormat
 from chatplex.langchain.structured import call_format
 from chatplex.langchain.structured import default_method
-from chatplex.providers.openai.dropin import ChatOpenAI as ChatplexOpenAI
 from chatplex.testing import MockServer
+from tests._dropins import engine
 from tests._recorded import SENT
 from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
 from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
+
+ChatplexOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 
 class Joke(BaseModel):

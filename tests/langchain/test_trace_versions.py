@@ -22,7 +22,7 @@ from chatplex.langchain.model import ChatChatplex
 from chatplex.langchain.partner_fields import engine_record
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
-from chatplex.providers.openai.dropin import ChatOpenAI as EngineOpenAI
+from chatplex.providers.openai.azure_dropin import ChatOpenAIEngine as EngineOpenAI
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"

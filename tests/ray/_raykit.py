@@ -23,7 +23,9 @@ def rows(n: int, fail_every: int | None = 20) -> list[dict[str, Any]]:
 
 def make_model(base_url: str, scope: str = "cluster", rpm: float = 600_000) -> Any:
     """What each worker builds (the key is a test string, not a secret to keep)."""
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     return ChatOpenAI(
         model="limited",

@@ -47,7 +47,9 @@ async def adrive(
     warm_url: str | None = None,
     ready: Any = None,
 ) -> dict[str, int]:
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     if warm_url is not None:
         warm = ChatOpenAI(model="warm", base_url=warm_url, api_key="sk-scale-warm")

@@ -46,7 +46,9 @@ def test_the_tally_actor_loads_neither_ray_data_nor_pyarrow() -> None:
 
 @pytest.mark.ray
 def test_a_model_holding_its_key_is_refused_with_what_to_do(ray_cluster: object) -> None:
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
     from chatplex.ray import map_chat
 
     model = ChatOpenAI(model="m", api_key="sk-not-sent-anywhere", base_url="http://127.0.0.1:9/v1")

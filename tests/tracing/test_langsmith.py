@@ -122,7 +122,10 @@ def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any
 def chatplex_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
     from chatplex import ChatPromptTemplate
     from chatplex import StrOutputParser
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from chatplex.providers.openai.dropin import build
+
+    def ChatOpenAI(**keywords: Any) -> Any:  # noqa: N802  (its record's model: chatplex's words)
+        return build(keywords)
 
     prompt = ChatPromptTemplate.from_messages([("system", "be brief"), ("human", "{q}")])
     model = ChatOpenAI(
@@ -251,7 +254,9 @@ def test_retries_are_events_of_the_model_run(
     mock: MockServer, endpoint: FakeLangSmith, client: langsmith.Client, chatplex_tracer: Any
 ) -> None:
     from chatplex.http import retry_policy
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     model = ChatOpenAI(
         model="m",
@@ -278,7 +283,9 @@ def test_chatchatplex_inside_langchain_appears_once(
     from langchain_core.tracers import LangChainTracer
 
     from chatplex.langchain import ChatChatplex
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     inner = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="k")
     prompted = ChatPromptTemplate.from_messages([("human", "{q}")])
@@ -300,7 +307,9 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
     environment anyway), told where the chatplex run around it sits."""
     from langchain_core.tools import tool
 
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     @tool
     def shout(text: str) -> str:
@@ -322,7 +331,9 @@ def test_a_langchain_tool_in_a_chatplex_chain_nests_and_is_sent_once(
 
 
 def test_no_tracer_no_run(mock: MockServer, endpoint: FakeLangSmith) -> None:
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     assert not any(isinstance(t, LangSmithTracer) for t in tracers())
     ChatOpenAI(model="m", base_url=mock.openai_base_url, api_key="k").invoke("hi")
@@ -350,7 +361,9 @@ def test_the_environment_switches_it_on_for_a_plain_script(
         f"""
         import chatplex
         from chatplex.tracing.langsmith import wait_for_all_tracers
-        from chatplex.providers.openai.dropin import ChatOpenAI
+        from tests._dropins import engine
+
+        ChatOpenAI = engine("ChatOpenAI")
         model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         print(model.invoke("hi").text)
         wait_for_all_tracers()
@@ -383,7 +396,9 @@ def test_a_variable_set_after_the_import_is_read_at_the_first_call(
         from chatplex.tracing.langsmith import wait_for_all_tracers
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r},
                           LANGSMITH_API_KEY="lsv2-fake", LANGSMITH_PROJECT="late")
-        from chatplex.providers.openai.dropin import ChatOpenAI
+        from tests._dropins import engine
+
+        ChatOpenAI = engine("ChatOpenAI")
         model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         model.invoke("two")
@@ -402,7 +417,9 @@ def test_a_variable_set_after_the_first_call_is_not_read(
         import os
         import chatplex
         from chatplex.core.tracers import tracers
-        from chatplex.providers.openai.dropin import ChatOpenAI
+        from tests._dropins import engine
+
+        ChatOpenAI = engine("ChatOpenAI")
         model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r})
@@ -421,7 +438,9 @@ def test_a_script_that_just_exits_still_sends_its_runs(
     script = textwrap.dedent(
         f"""
         import chatplex
-        from chatplex.providers.openai.dropin import ChatOpenAI
+        from tests._dropins import engine
+
+        ChatOpenAI = engine("ChatOpenAI")
         model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
         model.batch(["a", "b", "c"])
         """
@@ -556,7 +575,9 @@ def test_the_trace_shows_the_inputs_as_they_were_at_the_call(
     serializes the run: the trace still shows the conversation the model was given."""
     from chatplex.messages import AIMessage
     from chatplex.messages import HumanMessage
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from tests._dropins import engine
+
+    ChatOpenAI = engine("ChatOpenAI")
 
     tracer = LangSmithTracer(sender=sender_for(endpoint), project_name="history")
     model = ChatOpenAI(model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test")

@@ -26,7 +26,9 @@ from chatplex.chat.recorded_run import RecordedChatRun
 from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
-from chatplex.providers.openai.dropin import ChatOpenAI
+from chatplex.providers.openai.azure_dropin import (
+    ChatOpenAIEngine as ChatOpenAI,  # (chatplex's words)
+)
 from chatplex.testing import MockServer
 from chatplex.tracing.langsmith import LangSmithTracer
 from chatplex.tracing.sender import LangSmithSender

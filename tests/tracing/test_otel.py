@@ -29,19 +29,21 @@ from chatplex import StrOutputParser  # noqa: E402
 from chatplex.core.tracers import tracers  # noqa: E402
 from chatplex.errors import APIStatusError  # noqa: E402
 from chatplex.http import retry_policy  # noqa: E402
-from chatplex.providers.openai.dropin import ChatOpenAI  # noqa: E402
 from chatplex.testing import MockServer  # noqa: E402
 from chatplex.tracing.otel import OTelTracer  # noqa: E402
 from chatplex.tracing.otel import _finish_reason  # noqa: E402
 from chatplex.tracing.otel import instrument  # noqa: E402
 from chatplex.tracing.otel import uninstrument  # noqa: E402
 from tests._calls import ask
+from tests._dropins import engine
 
 from .wires import OPENAI  # noqa: E402, F401
 from .wires import WIRES  # noqa: E402, F401
 from .wires import Wire  # noqa: E402, F401
 from .wires import model_for  # noqa: E402, F401
 from .wires import no_aws_files  # noqa: E402, F401
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 
 class Otel:

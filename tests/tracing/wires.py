@@ -17,9 +17,10 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._dropins import engine
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 ChatVertexAI = engine("ChatVertexAI")  # (the same)

@@ -28,6 +28,11 @@ as langchain-openai does: when `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and
 `AZURE_FEDERATED_TOKEN_FILE` are all set and `azure-identity` is installed, tokens come
 from its `WorkloadIdentityCredential` (`_workload_identity`); otherwise a missing
 credential is refused as there.
+
+Its base, `ChatOpenAIEngine`, is ChatOpenAI's constructor as an engine class (as
+langchain-openai's Azure class subclasses its ChatOpenAI): ChatOpenAI itself is built
+from its record without it (`dropin.build`); it goes when this class does (decision 013,
+slice 4).
 """
 
 from __future__ import annotations
@@ -36,24 +41,51 @@ import os
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...chat.binding import merge_body
+from ...chat.dropin import UNSET
+from ...chat.dropin import check_refused
+from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import spellings
+from ...chat.dropin_fields import take_params
+from ...chat.langchain_hooks import settled_as_held
+from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
+from ...chat.params import check_api_parameters
 from ...secret.urls import shown_url
+from . import choices
+from . import chunk_bound
+from .choices import check_responses_only
+from .choices import langchain_temperature
+from .choices import wants_responses_api
+from .dropin import FIELDS
+from .dropin import SENT
 from .dropin import AdapterSettings
-from .dropin import ChatOpenAI
+from .dropin import TiktokenCounted
+from .dropin import builtin_tools_bound
+from .dropin import builtin_tools_to_bind
+from .dropin import chat_openai_profile
+from .dropin import keep_response_headers
+from .dropin import make_adapters
+from .dropin import partner_settings
+from .dropin import proxied
+from .dropin import rebuilt_settings
 from .dropin_record import AZURE_CHAT_OPENAI_RECORD
+from .dropin_record import CHAT_OPENAI_RECORD
+from .dropin_record import DEFAULT_MODEL
+from .extra_body_layer import ExtraBodyLayer
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
     from ...secret import Secret
     from .responses_adapter import OpenAIResponsesAdapter
 
-__all__ = ["AzureChatOpenAI"]
+__all__ = ["AzureChatOpenAI", "ChatOpenAIEngine"]
 
 #: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
 _AZURE_API_TYPES = (None, "azure", "azure_ad")
@@ -65,8 +97,213 @@ _WORKLOAD_IDENTITY_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FED
 _AZURE_OPENAI_SCOPE = "https://cognitiveservices.azure.com/.default"
 
 
+class ChatOpenAIEngine(TiktokenCounted):
+    """ChatOpenAI's constructor as an engine class, for `AzureChatOpenAI` to extend
+    (`dropin.build` is the same constructor as a function: the parameters, aliases,
+    checks and adapters, documented there)."""
+
+    partner_record = CHAT_OPENAI_RECORD
+    #: Whether its partner sends through LangSmith's gateway when LANGSMITH_GATEWAY is
+    #: on and no base URL is given (langchain-openai's ChatOpenAI; not its Azure class).
+    routes_langsmith_gateway = True
+    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as
+    #: langchain-openai's ChatOpenAI builds its httpx clients through it (its
+    #: AzureChatOpenAI does not: False there, the keyword refused as before).
+    calls_through_openai_proxy = True
+
+    @classmethod
+    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        return partner_settings(settings)
+
+    @classmethod
+    def langchain_rebuilt_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        return rebuilt_settings(settings)
+
+    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        return chat_openai_profile(self, profile)
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        logit_bias: Mapping[Any, int] | None = None,
+        verbosity: str | None = None,
+        store: bool | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        stream_chunk_timeout: float | None = UNSET,
+        stream_idle_timeout: float | None = None,
+        use_responses_api: bool | None = None,
+        output_version: str | None = None,
+        reasoning: Mapping[str, Any] | None = None,
+        include: Sequence[str] | None = None,
+        truncation: str | None = None,
+        context_management: Any = None,
+        use_previous_response_id: bool = False,
+        tiktoken_model_name: str | None = None,
+        openai_proxy: str | None = None,
+        include_response_headers: bool = False,
+        **params: Any,
+    ) -> None:
+        self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
+        self.stream_chunk_timeout = chunk_bound.stream_chunk_timeout(
+            stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
+        )
+        if not settled_as_held():  # (as held: the rule ran at construction, or never)
+            langchain_temperature(self._named_model_of(model, params), params, reasoning)
+        if openai_proxy not in (None, os.environ.get("OPENAI_PROXY")) and not (
+            self.calls_through_openai_proxy
+        ):  # (refused: `check_refused`; its field reads the variable, which goes unused)
+            params["openai_proxy"] = openai_proxy
+        taken = take_params(self, params, FIELDS, timeout_objects=True)
+        owner, given = taken.owner, taken.given
+        if self.routes_langsmith_gateway:
+            choices.refuse_langsmith_gateway(owner, given["base_url"], "OPENAI_API_BASE")
+        api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
+        responses_only = {
+            "reasoning": reasoning,
+            "include": list(include) if include is not None else None,
+            "truncation": truncation,
+            "context_management": context_management,
+        }
+        responses = wants_responses_api(
+            use_responses_api,
+            output_version,
+            use_previous_response_id=use_previous_response_id,
+            body={**(given["model_kwargs"] or {}), **api_params, **responses_only},
+            model=model,
+        )
+        # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
+        check_responses_only(owner, responses, responses_only)
+        #: True where its fields alone send it to the Responses API (no call's payload),
+        #: as langchain-openai's validator then sets `use_responses_api` (else None).
+        self.responses_by_fields = (
+            use_responses_api is None
+            and wants_responses_api(
+                None,
+                output_version,
+                use_previous_response_id=use_previous_response_id,
+                body=responses_only,
+                model=model,
+            )
+            or None
+        )
+        if output_version not in (None, "v0", "responses/v1"):
+            raise ValueError(
+                f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
+            )
+        wire = "openai_responses" if responses else "openai"
+        check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
+        named = {
+            "n": choices.candidates(given["n"], given["streaming"]),
+            **taken.sent(SENT),
+            "logit_bias": logit_bias,
+            "verbosity": verbosity,
+            "store": store,
+        }
+        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+        # What langchain-openai's validators fill in from the fields given and the
+        # environment (the form's fallbacks, which the fields read back answer from too):
+        # stream usage asked for of OpenAI's own host only, the organization's variables.
+        form = self.partner_record.fields
+        assert form is not None  # (its record's, or a subclass's: each declares one)
+        keywords = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
+        filled = form.fallen_back(
+            {form.name(k) for k, v in keywords.items() if v is not None}, os.environ
+        )
+        asks_usage = given["stream_usage"]
+        if asks_usage is None:
+            asks_usage = bool(filled.get("stream_usage"))
+        #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
+        self._responses_adapter: OpenAIResponsesAdapter | None
+        adapter, self._responses_adapter = self._make_adapter(
+            AdapterSettings(
+                api_key=given["api_key"],
+                base_url=given["base_url"],
+                organization=organization
+                if organization is not None
+                else filled.get("openai_organization"),
+                project=project,
+                default_headers=given["default_headers"],
+                default_query=given["default_query"],
+                include_usage=asks_usage,
+                responses=responses,
+                use_previous_response_id=use_previous_response_id,
+                switchable=use_responses_api is None,  # built-in tools bound later switch
+                model=model or DEFAULT_MODEL,
+            )
+        )
+        if include_response_headers:
+            keep_response_headers(adapter, self._responses_adapter)
+        if output_version == "v0":
+            from .responses_adapter import replies_v03
+
+            replies_v03(adapter, self._responses_adapter)
+        if responses:
+            body.update({k: v for k, v in responses_only.items() if v is not None})
+        extra_body, given["extra_body"] = given["extra_body"], None  # (merged last, below)
+        taken.settle(
+            self,
+            adapter,
+            model or DEFAULT_MODEL,
+            stream_idle_timeout=stream_idle_timeout,
+            stream_usage=asks_usage,
+            **body,
+            **self._proxied(openai_proxy, taken.tail.settings),
+        )
+        self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
+        merge_body(self, "extra_body", extra_body)
+
+    def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
+        """The model the constructor names (langchain-openai's `model_name`), which its
+        validators read."""
+        return model if model is not None else params.get("model_name")
+
+    def _proxied(self, proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
+        if not self.calls_through_openai_proxy:
+            return {}
+        return proxied(proxy, settings)
+
+    def _make_adapter(
+        self, wanted: AdapterSettings
+    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+        """`make_adapters`: `AzureChatOpenAI` overrides it; everything else is shared."""
+        return make_adapters(wanted)
+
+    @property
+    def model_name(self) -> str:
+        """LangChain's name for `model`."""
+        return self.model
+
+    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
+        return builtin_tools_to_bind(self, self._responses_adapter, tools, tool_choice)
+
+    def _finish_binding(
+        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
+    ) -> ChatModel:
+        return builtin_tools_bound(clone, self._responses_adapter, tools, tool_choice)
+
+
+# langchain-openai's fields sent as any API parameter is (listed in the signature).
+dropin(
+    ChatOpenAIEngine,
+    # `max_retries` None: 2; `stream_usage` None: asked of OpenAI's own host only.
+    fields=FIELDS,
+    declared=("prompt_cache_options",),
+    aliases=spellings(
+        "model_name",
+        "max_completion_tokens",
+        "stop_sequences",
+        "request_timeout",
+        "openai_api_key",
+        "openai_api_base",
+        "openai_organization",
+    ),
+)
+
+
 @dropin(aliases=spellings(deployment_name="azure_deployment", openai_api_version="api_version"))
-class AzureChatOpenAI(ChatOpenAI):
+class AzureChatOpenAI(ChatOpenAIEngine):
     """Azure OpenAI Chat Completions with langchain-openai's `AzureChatOpenAI`
     constructor: `ChatOpenAI`'s parameters plus Azure's (see the module docstring)."""
 

@@ -1,20 +1,40 @@
-"""`ChatOpenAI`: a chatplex chat model that takes langchain-openai's constructor.
+"""`ChatOpenAI`: langchain-openai's class as a record (`PartnerClass`), built without an
+engine class: `chatplex.langchain.ChatOpenAI` makes its LangChain chat model from it.
 
 A script written for `langchain_openai.ChatOpenAI` ports by changing its import line:
 the parameter names and aliases are LangChain's (`model`/`model_name`, `max_tokens`/
 `max_completion_tokens`, `api_key`/`openai_api_key`, `base_url`/`openai_api_base`,
-`timeout`/`request_timeout`, `stop`/`stop_sequences`, ...), the model is chatplex's
-(its transport, pools, retries and limiter), and it is named `ChatOpenAI` in events,
-logs, schemas and callbacks. Everything is resolved here, once: calls cost what a
-`ChatModel`'s do.
+`timeout`/`request_timeout`, `stop`/`stop_sequences`, ...), plus chatplex's own
+(`rate_limit`, `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`,
+`max_response_bytes`, `project`). Other keywords must be parameters of the Chat
+Completions API (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is
+a TypeError naming the closest known name; newer API parameters go through
+`model_kwargs={...}` or `extra_body={...}`. LangChain settings chatplex has no
+equivalent for (`http_socket_options`, `disabled_params`, ...) raise with the reason.
 
->>> model = ChatOpenAI(model="gpt-4o-mini", temperature=0, api_key="sk-example")
+The model (`build`) is a plain `ChatModel`, named `ChatOpenAI` in events, logs, schemas
+and callbacks. `max_tokens` goes as `max_completion_tokens` to every server, as
+langchain-openai sends it. The Responses API (`POST /responses`, adapter
+`openai_responses`) is used where langchain-openai uses it: `use_responses_api=True`,
+or (unless it is False) `output_version="responses/v1"`, `reasoning=`, `include=`,
+`truncation=`, `context_management=`, `use_previous_response_id=True`, a Responses-only
+parameter in `model_kwargs`, or built-in tools bound (`bind_tools([{"type":
+"web_search"}])`: `tools_to_bind`, `finish_binding`); `output_version="v0"` gives
+langchain-openai's v0.3 reply shape. `stream_usage` defaults as langchain-openai's:
+asked for of OpenAI's own host only. `include_response_headers=True` keeps the
+response's headers in each reply's `response_metadata["headers"]`. What its class does
+its own way (tiktoken counts, `stop` as given, the constructor's `extra_body` under a
+call's, each async stream chunk's bound) is `base_chat_openai.py`'s, read of the
+`BaseChatOpenAIData` its adapters hold.
+
+>>> model = build({"model_name": "gpt-4o-mini", "temperature": 0, "openai_api_key": "sk-x"})
 >>> model.get_name(), model.model, model.temperature
 ('ChatOpenAI', 'gpt-4o-mini', 0)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator
 from collections.abc import Mapping
@@ -23,13 +43,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.keys import as_secret
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merge_body
-from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
-from ...chat.dropin import constructor_names
-from ...chat.dropin import dropin
-from ...chat.dropin import spellings
+from ...chat.dropin import pick
 from ...chat.dropin import timeout_in_seconds
 from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import FREQUENCY_PENALTY
@@ -39,22 +57,32 @@ from ...chat.dropin_fields import REASONING_EFFORT
 from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
-from ...chat.dropin_fields import take_params
-from ...chat.langchain_hooks import settled_as_held
 from ...chat.model import ChatModel
-from ...chat.params import check_api_parameters
+from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_settings
 from ...chat.proxied import proxied_clients
 from ...chat.token_counts import wire_counts
+from ...secret import is_secret_name
+from ...secret.arguments import hold_keys
 from . import choices
 from . import chunk_bound
+from .base_chat_openai import BaseChatOpenAIData
 from .base_chat_openai import bounded_stream
+from .base_chat_openai import call_model
 from .base_chat_openai import counted_messages
 from .base_chat_openai import counted_token_ids
+from .base_chat_openai import counts_messages
+from .base_chat_openai import held_stop
 from .base_chat_openai import layer_over_call
+from .base_chat_openai import num_tokens_from_messages
+from .base_chat_openai import token_ids
+from .base_chat_openai import with_data
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import langchain_temperature
 from .choices import wants_responses_api
+from .dropin_record import CHAT_OPENAI_FORM
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
 from .extra_body_layer import ExtraBodyLayer
@@ -70,10 +98,21 @@ if TYPE_CHECKING:
     from ...secret import Secret
     from .responses_adapter import OpenAIResponsesAdapter
 
-__all__ = ["ChatOpenAI", "TiktokenCounted"]
+__all__ = [
+    "FIELDS",
+    "SENT",
+    "AdapterSettings",
+    "ChatOpenAI",
+    "TiktokenCounted",
+    "build",
+    "make_adapters",
+    "proxied",
+]
+
+_OWNER = "ChatOpenAI"
 
 #: Request parameters it shares with other drop-ins, sent as given when set.
-_SENT = (
+SENT = (
     SEED,
     PRESENCE_PENALTY,
     FREQUENCY_PENALTY,
@@ -82,7 +121,7 @@ _SENT = (
     REASONING_EFFORT,
     SERVICE_TIER,
 )
-_FIELDS = (*CLIENT_FIELDS, *_SENT)
+FIELDS = (*CLIENT_FIELDS, *SENT)
 
 
 class TiktokenCounted(StopAsGiven):
@@ -182,250 +221,179 @@ def keep_response_headers(*adapters: Adapter | None) -> None:
             made.keeps_response_headers = True
 
 
-class ChatOpenAI(TiktokenCounted):
-    """OpenAI Chat Completions (and every OpenAI-compatible server) with LangChain's
-    constructor. Parameters are langchain-openai's, plus chatplex's own (`rate_limit`,
-    `retry_policy`, `max_retry_after`, `extra_headers`, `stream_idle_timeout`, `max_response_bytes`,
-    `project`, `name`). Other keywords must be parameters of the Chat Completions API
-    (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is a
-    TypeError naming the closest known name; newer API parameters go through
-    `model_kwargs={...}` or `extra_body={...}`.
+#: The constructor's other spellings, its name first (`pick` says both where two differ).
+_SPELLINGS = {
+    "model": "model_name",
+    "api_key": "openai_api_key",
+    "base_url": "openai_api_base",
+    "organization": "openai_organization",
+    "timeout": "request_timeout",
+    "max_tokens": "max_completion_tokens",
+    "stop": "stop_sequences",
+}
+#: Its fields read here, not handed to `ChatModel` as they are.
+_OWN = (
+    "n",
+    "api_key",
+    "base_url",
+    "organization",
+    "project",
+    "default_headers",
+    "default_query",
+    "stream_usage",
+    "model_kwargs",
+    "extra_body",
+    "streaming",
+    "stop",
+    *(f.name for f in SENT),
+    "logit_bias",
+    "verbosity",
+    "store",
+    "use_responses_api",
+    "output_version",
+    "reasoning",
+    "include",
+    "truncation",
+    "context_management",
+    "use_previous_response_id",
+    "tiktoken_model_name",
+    "openai_proxy",
+    "include_response_headers",
+)
+#: The Responses API's own fields (refused on Chat Completions: `check_responses_only`).
+_RESPONSES_ONLY = ("reasoning", "include", "truncation", "context_management")
 
-    `max_tokens` (or `max_completion_tokens`) goes as `max_completion_tokens` to every
-    server, as langchain-openai sends it (o-series and gpt-5 behind Azure or a gateway
-    reject `max_tokens`).
 
-    The Responses API (`POST /responses`, adapter `openai_responses`) is used where
-    langchain-openai uses it: `use_responses_api=True`, or (unless it is False)
-    `output_version="responses/v1"`, `reasoning=`, `include=`, `truncation=`,
-    `context_management=`, `use_previous_response_id=True`, a Responses-only parameter
-    (`previous_response_id`, `text`) in `model_kwargs`, or built-in tools bound
-    (`bind_tools([{"type": "web_search"}])`). Replies then have langchain-openai's
-    `responses/v1` content blocks (reasoning items, built-in tool items, text with
-    annotations); `output_version="v0"` gives langchain-openai's v0.3 shape instead (text
-    in `content`; reasoning, built-in tool items and the refusal in `additional_kwargs`).
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-openai's ChatOpenAI constructor: the model from its fields as held
+    (`PartnerClass.build`; its temperature rule ran before, `partner_settings`), on
+    the Chat Completions adapter or the Responses API's (`make_adapters`), each
+    holding its `BaseChatOpenAIData` (`with_data`)."""
+    from ...chat.params import check_api_parameters
+    from ...chat.settings import SETTING_NAMES
 
-    `stream_usage` defaults as langchain-openai's: asked for of OpenAI's own host only
-    (no base URL, none in OPENAI_BASE_URL, no HTTP client of the user's); pass True to
-    ask any server. Usage a server sends unasked is kept, as LangChain keeps it.
-    `include_response_headers=True` keeps the response's headers in each reply's
-    `response_metadata["headers"]` (a stream's first chunk's), as langchain-openai does.
-    Deliberate differences from langchain-openai: unknown keywords raise instead of being moved to
-    `model_kwargs` with a warning; LangChain settings chatplex has no equivalent for
-    (`http_socket_options`, `disabled_params`, ...) raise with the reason. `cache=`
-    takes a chatplex or a LangChain cache, as in LangChain.
-
-    Examples:
-        >>> from chatplex.providers.openai.dropin import ChatOpenAI
-        >>> from chatplex.testing import MockServer
-        >>> with MockServer() as server:  # for real: no base_url, OPENAI_API_KEY set
-        ...     model = ChatOpenAI(
-        ...         model="gpt-4o-mini", temperature=0, base_url=server.openai_base_url,
-        ...         api_key="sk-test",
-        ...     )
-        ...     model.invoke("hi").text
-        'Echo: hi'
-    """
-
-    partner_record = CHAT_OPENAI_RECORD
-    #: Whether its partner sends through LangSmith's gateway when LANGSMITH_GATEWAY is
-    #: on and no base URL is given (langchain-openai's ChatOpenAI; not its Azure class).
-    routes_langsmith_gateway = True
-    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as
-    #: langchain-openai's ChatOpenAI builds its httpx clients through it (its
-    #: AzureChatOpenAI does not: False there, the keyword refused as before).
-    calls_through_openai_proxy = True
-    #: The constructor's `extra_body`, which a call's own replaces (`extra_body_layer.py`).
-
-    @classmethod
-    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        return partner_settings(settings)
-
-    @classmethod
-    def langchain_rebuilt_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        return rebuilt_settings(settings)
-
-    def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
-        return chat_openai_profile(self, profile)
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        logit_bias: Mapping[Any, int] | None = None,
-        verbosity: str | None = None,
-        store: bool | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        stream_chunk_timeout: float | None = UNSET,
-        stream_idle_timeout: float | None = None,
-        use_responses_api: bool | None = None,
-        output_version: str | None = None,
-        reasoning: Mapping[str, Any] | None = None,
-        include: Sequence[str] | None = None,
-        truncation: str | None = None,
-        context_management: Any = None,
-        use_previous_response_id: bool = False,
-        tiktoken_model_name: str | None = None,
-        openai_proxy: str | None = None,
-        include_response_headers: bool = False,
-        **params: Any,
-    ) -> None:
-        self.tiktoken_model_name = tiktoken_model_name  # counting only (TiktokenCounted)
-        self.stream_chunk_timeout = chunk_bound.stream_chunk_timeout(
-            stream_chunk_timeout, was_given=stream_chunk_timeout is not UNSET
-        )
-        if not settled_as_held():  # (as held: the rule ran at construction, or never)
-            langchain_temperature(self._named_model_of(model, params), params, reasoning)
-        if openai_proxy not in (None, os.environ.get("OPENAI_PROXY")) and not (
-            self.calls_through_openai_proxy
-        ):  # (refused: `check_refused`; its field reads the variable, which goes unused)
-            params["openai_proxy"] = openai_proxy
-        taken = take_params(self, params, _FIELDS, timeout_objects=True)
-        owner, given = taken.owner, taken.given
-        if self.routes_langsmith_gateway:
-            choices.refuse_langsmith_gateway(owner, given["base_url"], "OPENAI_API_BASE")
-        api_params = taken.api_params = check_refused(owner, "openai", taken.api_params)
-        responses_only = {
-            "reasoning": reasoning,
-            "include": list(include) if include is not None else None,
-            "truncation": truncation,
-            "context_management": context_management,
-        }
-        responses = wants_responses_api(
-            use_responses_api,
-            output_version,
-            use_previous_response_id=use_previous_response_id,
-            body={**(given["model_kwargs"] or {}), **api_params, **responses_only},
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)
+    for name, other in _SPELLINGS.items():
+        value = pick(_OWNER, **{name: given.pop(name, None), other: given.pop(other, None)})
+        if value is not None:
+            given[name] = value
+    given = dict(timeout_in_seconds(given))  # (a `Timeout` object's read timeout)
+    named_model = given.pop("model", None)  # (its validators read the one named)
+    model = named_model or DEFAULT_MODEL
+    chunk_given = "stream_chunk_timeout" in given
+    chunk_timeout = chunk_bound.stream_chunk_timeout(
+        given.pop("stream_chunk_timeout", None), was_given=chunk_given
+    )
+    stream_idle_timeout = given.pop("stream_idle_timeout", None)
+    own = {name: given.pop(name, None) for name in _OWN}
+    own["api_key"] = as_secret(own["api_key"])
+    settings = take_settings(given)
+    choices.refuse_langsmith_gateway(_OWNER, own["base_url"], "OPENAI_API_BASE")
+    api_params = check_refused(_OWNER, "openai", given)
+    responses_only = {name: own[name] for name in _RESPONSES_ONLY}
+    if responses_only["include"] is not None:
+        responses_only["include"] = list(responses_only["include"])
+    use, output_version = own["use_responses_api"], own["output_version"]
+    previous = bool(own["use_previous_response_id"])
+    responses = wants_responses_api(
+        use,
+        output_version,
+        use_previous_response_id=previous,
+        body={**(own["model_kwargs"] or {}), **api_params, **responses_only},
+        model=named_model,
+    )
+    check_responses_only(_OWNER, responses, responses_only)
+    # Where its fields alone send it to the Responses API, as its validator then sets
+    # `use_responses_api` (read back through its form's `completed`).
+    by_fields = use is None and wants_responses_api(
+        None,
+        output_version,
+        use_previous_response_id=previous,
+        body=responses_only,
+        model=named_model,
+    )
+    if output_version not in (None, "v0", "responses/v1"):
+        raise ValueError(f"output_version must be 'v0' or 'responses/v1', got {output_version!r}")
+    wire = "openai_responses" if responses else "openai"
+    names = (*(f.name for f in CHAT_OPENAI_RECORD.declared), *SETTING_NAMES)
+    check_api_parameters(wire, api_params, settings=names, owner=_OWNER)
+    named = {
+        "n": choices.candidates(own["n"], own["streaming"]),
+        **{f.name: own[f.name] for f in SENT},
+        "logit_bias": own["logit_bias"],
+        "verbosity": own["verbosity"],
+        "store": own["store"],
+    }
+    body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
+    # What its validators fill in from the fields given and the environment: stream
+    # usage asked for of OpenAI's own host only, the organization's variables.
+    form = CHAT_OPENAI_RECORD.fields
+    assert form is not None
+    present = {**own, **settings, "openai_proxy": own["openai_proxy"]}
+    filled = form.fallen_back(
+        {form.name(k) for k, v in present.items() if v is not None}, os.environ
+    )
+    asks_usage = own["stream_usage"]
+    if asks_usage is None:
+        asks_usage = bool(filled.get("stream_usage"))
+    organization = own["organization"]
+    adapter, switch = make_adapters(
+        AdapterSettings(
+            api_key=own["api_key"],
+            base_url=own["base_url"],
+            organization=organization
+            if organization is not None
+            else filled.get("openai_organization"),
+            project=own["project"],
+            default_headers=own["default_headers"],
+            default_query=own["default_query"],
+            include_usage=asks_usage,
+            responses=responses,
+            use_previous_response_id=previous,
+            switchable=use is None,  # built-in tools bound later switch
             model=model,
         )
-        # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
-        check_responses_only(owner, responses, responses_only)
-        #: True where its fields alone send it to the Responses API (no call's payload),
-        #: as langchain-openai's validator then sets `use_responses_api` (else None).
-        self.responses_by_fields = (
-            use_responses_api is None
-            and wants_responses_api(
-                None,
-                output_version,
-                use_previous_response_id=use_previous_response_id,
-                body=responses_only,
-                model=model,
-            )
-            or None
-        )
-        if output_version not in (None, "v0", "responses/v1"):
-            raise ValueError(
-                f"output_version must be 'v0' or 'responses/v1', got {output_version!r}"
-            )
-        wire = "openai_responses" if responses else "openai"
-        check_api_parameters(wire, api_params, settings=constructor_names(type(self)), owner=owner)
-        named = {
-            "n": choices.candidates(given["n"], given["streaming"]),
-            **taken.sent(_SENT),
-            "logit_bias": logit_bias,
-            "verbosity": verbosity,
-            "store": store,
-        }
-        body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
-        # What langchain-openai's validators fill in from the fields given and the
-        # environment (the form's fallbacks, which the fields read back answer from too):
-        # stream usage asked for of OpenAI's own host only, the organization's variables.
-        form = self.partner_record.fields
-        assert form is not None  # (its record's, or a subclass's: each declares one)
-        keywords = {**given, **taken.tail.settings, "openai_proxy": openai_proxy}
-        filled = form.fallen_back(
-            {form.name(k) for k, v in keywords.items() if v is not None}, os.environ
-        )
-        asks_usage = given["stream_usage"]
-        if asks_usage is None:
-            asks_usage = bool(filled.get("stream_usage"))
-        #: The Responses adapter, for `bind_tools` with built-in tools (None: not allowed).
-        self._responses_adapter: OpenAIResponsesAdapter | None
-        adapter, self._responses_adapter = self._make_adapter(
-            AdapterSettings(
-                api_key=given["api_key"],
-                base_url=given["base_url"],
-                organization=organization
-                if organization is not None
-                else filled.get("openai_organization"),
-                project=project,
-                default_headers=given["default_headers"],
-                default_query=given["default_query"],
-                include_usage=asks_usage,
-                responses=responses,
-                use_previous_response_id=use_previous_response_id,
-                switchable=use_responses_api is None,  # built-in tools bound later switch
-                model=model or DEFAULT_MODEL,
-            )
-        )
-        if include_response_headers:
-            keep_response_headers(adapter, self._responses_adapter)
-        if output_version == "v0":
-            from .responses_adapter import replies_v03
+    )
+    adapter.responses_by_fields = by_fields or None  # type: ignore[attr-defined]
+    if own["include_response_headers"]:
+        keep_response_headers(adapter, switch)
+    if output_version == "v0":
+        from .responses_adapter import replies_v03
 
-            replies_v03(adapter, self._responses_adapter)
-        if responses:
-            body.update({k: v for k, v in responses_only.items() if v is not None})
-        extra_body, given["extra_body"] = given["extra_body"], None  # (merged last, below)
-        taken.settle(
-            self,
-            adapter,
-            model or DEFAULT_MODEL,
-            stream_idle_timeout=stream_idle_timeout,
-            stream_usage=asks_usage,
+        replies_v03(adapter, switch)
+    if responses:
+        body.update({k: v for k, v in responses_only.items() if v is not None})
+    stop = own["stop"]
+    handed = {
+        "model_kwargs": own["model_kwargs"],
+        "streaming": own["streaming"],
+        # (a value not a list is refused by `ChatModel`, in its words)
+        "stop": held_stop(stop, "call") if isinstance(stop, (list, tuple)) else stop,
+    }
+    built = partner_model(
+        _OWNER,
+        adapter,
+        model,
+        {
+            **settings,
+            **{k: v for k, v in handed.items() if v is not None},
+            "stream_idle_timeout": stream_idle_timeout,
+            "stream_usage": asks_usage,
             **body,
-            **self._proxied(openai_proxy, taken.tail.settings),
-        )
-        self._extra_body_layer = ExtraBodyLayer.over(self.extra_body, extra_body)
-        merge_body(self, "extra_body", extra_body)
-
-    def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
-        """The model the constructor names (langchain-openai's `model_name`), which its
-        validators read."""
-        return model if model is not None else params.get("model_name")
-
-    def _proxied(self, proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
-        if not self.calls_through_openai_proxy:
-            return {}
-        return proxied(proxy, settings)
-
-    def _make_adapter(
-        self, wanted: AdapterSettings
-    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """`make_adapters`: `AzureChatOpenAI` overrides it; everything else is shared."""
-        return make_adapters(wanted)
-
-    @property
-    def model_name(self) -> str:
-        """LangChain's name for `model`."""
-        return self.model
-
-    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        return builtin_tools_to_bind(self, self._responses_adapter, tools, tool_choice)
-
-    def _finish_binding(
-        self, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
-    ) -> ChatModel:
-        return builtin_tools_bound(clone, self._responses_adapter, tools, tool_choice)
-
-
-# langchain-openai's fields sent as any API parameter is (listed in the signature).
-dropin(
-    ChatOpenAI,
-    # `max_retries` None: 2; `stream_usage` None: asked of OpenAI's own host only.
-    fields=_FIELDS,
-    declared=("prompt_cache_options",),
-    aliases=spellings(
-        "model_name",
-        "max_completion_tokens",
-        "stop_sequences",
-        "request_timeout",
-        "openai_api_key",
-        "openai_api_base",
-        "openai_organization",
-    ),
-)
+            **proxied(own["openai_proxy"], settings),
+            **api_params,
+        },
+    )
+    extra_body = own["extra_body"]  # (merged last, as the SDK merges it)
+    layer = ExtraBodyLayer.over(built.extra_body, extra_body)
+    merge_body(built, "extra_body", extra_body)
+    counted = own["tiktoken_model_name"] or model
+    data = BaseChatOpenAIData(counted, chunk_timeout, "call", layer)
+    for made in (adapter, switch):
+        if made is not None:
+            with_data(made, data)
+    return built
 
 
 def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> str | None:
@@ -582,3 +550,30 @@ def builtin_tools_bound(
     if named:
         clone.tool_choice = named
     return clone
+
+
+#: langchain-openai's `ChatOpenAI` as data: its record's facts and fields
+#: (`dropin_record.py`), how its model is built, what it does its own way. What its
+#: validators fill in is read of the adapter (its chunk bound, whether its fields chose
+#: the Responses API).
+ChatOpenAI = dataclasses.replace(
+    CHAT_OPENAI_RECORD,
+    fields=dataclasses.replace(
+        CHAT_OPENAI_FORM,
+        filled={"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"},
+        completed={"use_responses_api": "adapter.responses_by_fields"},
+    ),
+    build=build,
+    built_from_settings=frozenset({"output_version"}),
+    hooks=PartnerHooks(
+        settings=partner_settings,
+        rebuilt_settings=rebuilt_settings,
+        tools_to_bind=tools_to_bind,
+        call_model=call_model,
+        counts_messages=counts_messages,
+        num_tokens_from_messages=num_tokens_from_messages,
+        profile=chat_openai_profile,
+        token_ids=token_ids,
+        finish_binding=finish_binding,
+    ),
+)

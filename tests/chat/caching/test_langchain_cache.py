@@ -62,7 +62,9 @@ async def test_langchains_set_llm_cache_is_honoured(mock: MockServer, sync: bool
 def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
     from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
 
-    from chatplex.providers.openai.dropin import ChatOpenAI
+    from chatplex.providers.openai.azure_dropin import (
+        ChatOpenAIEngine as ChatOpenAI,  # (chatplex's own)
+    )
 
     store = LangChainInMemoryCache()
     model = ChatOpenAI(

@@ -14,8 +14,8 @@ import chatplex.langchain
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
+from chatplex.providers.openai.azure_dropin import ChatOpenAIEngine
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
-from chatplex.providers.openai.dropin import ChatOpenAI
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -118,7 +118,7 @@ def test_unknown_keyword_names_the_closest_setting() -> None:
 def test_the_signature_shows_azure_and_chatopenai_parameters() -> None:
     names = set(inspect.signature(AzureChatOpenAI).parameters)
     assert {"azure_endpoint", "azure_ad_token_provider", "model_version"} <= names
-    assert set(inspect.signature(ChatOpenAI).parameters) - {"self"} <= names
+    assert set(inspect.signature(ChatOpenAIEngine).parameters) - {"self"} <= names
 
 
 def test_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,11 +15,13 @@ from chatplex.batches.submit import batch_api
 from chatplex.errors import BadRequestError
 from chatplex.messages import AIMessage
 from chatplex.providers.openai.batch import OpenAIBatches
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+from tests._dropins import engine
 from tests.adapters._responses_fixtures import message_item
 from tests.batches._sdk import validate_sdk
 from tests.providers.openai._batch import batch_request
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 ADAPTER = OpenAIResponsesAdapter(api_key="sk-test-secret")
 API = OpenAIBatches(ADAPTER)

@@ -14,8 +14,10 @@ from pydantic import BaseModel
 from chatplex import init_chat_model
 from chatplex.providers.openai.choices import check_responses_only
 from chatplex.providers.openai.choices import wants_responses_api
-from chatplex.providers.openai.dropin import ChatOpenAI
+from tests._dropins import engine
 from tests.adapters._responses_fixtures import call_item
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 
 def reply(output: list[dict[str, Any]]) -> dict[str, Any]:
@@ -129,11 +131,13 @@ def test_stays_on_chat_completions_otherwise() -> None:
     # (built-in tools bound later)
     on = ChatOpenAI(api_key="k", use_responses_api=True, output_version="v0").adapter
     assert on.output_version == "v0"
-    switched = ChatOpenAI(api_key="k", output_version="v0")._responses_adapter
+    switched = ChatOpenAI(api_key="k", output_version="v0").adapter.responses_switch
     assert switched is not None and switched.output_version == "v0"
     assert ChatOpenAI(api_key="k", use_responses_api=True).adapter.output_version != "v0"
     with pytest.raises(TypeError, match="use_responses_api must be"):
-        ChatOpenAI(api_key="k", use_responses_api="yes")
+        wants_responses_api("yes", None, use_previous_response_id=False, body={})
+    # (its LangChain class's field reads "yes" as pydantic reads a bool: True)
+    assert ChatOpenAI(api_key="k", use_responses_api="yes").provider == "openai_responses"
     assert not wants_responses_api(None, "v0", use_previous_response_id=False, body={})
 
 

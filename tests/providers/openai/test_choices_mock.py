@@ -15,10 +15,10 @@ from chatplex import init_chat_model
 from chatplex.errors import RateLimitError
 from chatplex.errors import StreamError
 from chatplex.messages import AIMessage
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._calls import ask
 from tests._calls import ask_merged
+from tests._dropins import engine
 from tests._recorded import SENT
 from tests._recorded import clear_sent  # noqa: F401 (autouse: SENT emptied)
 from tests._recorded import recording_server  # noqa: F401 (the fixture "server")
@@ -26,6 +26,8 @@ from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
 from tests.core._twins import texts_until
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 KEY = "sk-responses-mock-0123456789"
 

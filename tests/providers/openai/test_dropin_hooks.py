@@ -94,8 +94,8 @@ def test_only_the_responses_api_carries_a_tool_added_mid_conversation(
 def test_the_constructors_chat_adapter_holds_the_switch_its_hooks_read(
     use_responses_api: bool | None, switched: bool
 ) -> None:
-    made = dropin.ChatOpenAI(model="gpt-4o", api_key="sk-test", use_responses_api=use_responses_api)
-    assert made.adapter.responses_switch is made._responses_adapter  # type: ignore[attr-defined]
+    given = {"model_name": "gpt-4o", "openai_api_key": "sk-test"}
+    made = dropin.build({**given, "use_responses_api": use_responses_api})
     assert (dropin.responses_switch(made) is not None) == switched
     plain = ChatModel(made.adapter, "gpt-4o", name="ChatOpenAI")
     tools, choice = dropin.tools_to_bind(plain, [get_weather], "auto")

@@ -22,14 +22,16 @@ from chatplex.chat import init_chat_model
 from chatplex.langchain import AzureChatOpenAI
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.errors import CHAT_ERROR_FAMILIES
 from chatplex.providers.openai.errors import ERROR_FAMILIES
 from chatplex.providers.openai.errors import RESPONSES_ERROR_FAMILIES
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 from chatplex.sdk_errors import sdk_compatible
+from tests._dropins import engine
 from tests._status_calls import first_outside_chatplex
 from tests._status_calls import raised_both_ways
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 base = pytest.importorskip("langchain_openai.chat_models.base")
 lc_exceptions = pytest.importorskip("langchain_core.exceptions")

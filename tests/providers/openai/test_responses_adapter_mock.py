@@ -19,12 +19,15 @@ import pytest
 
 from chatplex import AIMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.openai.dropin import ChatOpenAI
+from chatplex.providers.openai.dropin import build
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._dropins import engine
 from tests._replies import renumbered
 from tests._weather import get_weather
 from tests._weather import weather_history
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 openai = pytest.importorskip("openai")
 
@@ -187,7 +190,9 @@ def test_the_same_error_status_is_the_same_error_kind(server: MockServer) -> Non
     from chatplex.errors import RateLimitError
 
     fault = {"x-mock-fault": "status=429"}
-    chat = model(server).bind(extra_headers=fault, max_retries=0)
+    given = {"model_name": "gpt-4.1", "use_responses_api": True, "openai_api_key": KEY}
+    built = build({**given, "openai_api_base": server.openai_base_url})  # (chatplex's words)
+    chat = built.bind(extra_headers=fault, max_retries=0)
     with pytest.raises(RateLimitError) as ours_error:
         chat.invoke("x")
     with (

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 import chatplex
-from chatplex.providers.openai.dropin import ChatOpenAI
 from chatplex.providers.openai.stop_dropin import sent_stop
 from tests._dropins import chat_model
+from tests._dropins import engine
+
+ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 KEY = "sk-test-stop"
 LEFT_OUT = "<left out>"
