@@ -370,7 +370,7 @@ def test_a_dropin_without_a_partner_package_says_chatplex(seen: Seen) -> None:
 def test_headers_given_are_kept(seen: Seen, langchain: bool) -> None:
     cls = chatplex.langchain.ChatOpenAI
     given = {"User-Agent": "app/1", "x-stainless-lang": "mine"}
-    chat = (cls if langchain else cls._engine)(
+    chat = (cls if langchain else engine("ChatOpenAI"))(
         model="m", api_key="k-test", max_retries=0, default_headers=given
     )
     with pytest.raises(Exception):  # noqa: B017 - the 400, whichever class reports it
