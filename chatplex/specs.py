@@ -73,8 +73,8 @@ class LangSmithRule:
     max_tokens_keyword: str | None = "max_tokens"
     #: Whether the model's own max_tokens is reported when the call names none.
     max_tokens_setting: bool = True
-    #: Without a call's model, the engine's attributes tried before its model
-    #: (langchain-aws: `base_model_id`).
+    #: Without a call's model, the engine's attributes tried before its model (dotted
+    #: paths: langchain-aws's `base_model_id`, `adapter.base_model_id`).
     model_attributes: tuple[str, ...] = ()
     #: Without a call's model, the engine's attribute whose value is appended to it as
     #: `-<value>`, unless the name holds it (AzureChatOpenAI's `model_version`).

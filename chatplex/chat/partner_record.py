@@ -265,6 +265,9 @@ class PartnerClass:
     #: openai's `output_version`, which chooses its Responses API and its replies'
     #: shape): handed to `build` beside its fields; none: its fields alone.
     built_from_settings: frozenset[str] = frozenset()
+    #: Its class-level helpers (langchain-aws's `create_cache_point`), by name: set on
+    #: its LangChain class as they are (a `staticmethod`), as an engine's classmethods are.
+    helpers: tuple[tuple[str, Any], ...] = ()
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:

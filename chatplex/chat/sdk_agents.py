@@ -96,6 +96,12 @@ class PartnerHeaders:
     def sent_by(self, sync: bool) -> Mapping[str, str]:
         return self.sync if sync else self.aio
 
+    def of(self, model: Any) -> PartnerHeaders:
+        """These headers as `model` (the model a call is sent with: a copy may hold other
+        settings) sends them: these, unless they say some of its settings (an SDK's
+        that names the attempts a call makes in all)."""
+        return self
+
     def with_call_timeout(self, timeout: Any) -> PartnerHeaders:
         """These headers for a call given its own `timeout` (seconds or a `Timeout`):
         written as its SDK writes the value given (`5`, `5.0`, a `Timeout`'s read

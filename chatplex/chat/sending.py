@@ -160,6 +160,7 @@ def _call_headers(model: Transport, request: HTTPRequest, sync: bool = True) -> 
     extra = model.extra_headers
     if partner is None:
         return extra, None
+    partner = partner.of(model)
     key = None
     timeout = model.timeout
     if model.call_timeout is not None:  # a call's own: its SDK may write it as given

@@ -95,6 +95,8 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     for attribute, value in vars(engine or object).items():
         if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
             namespace.setdefault(attribute, value)
+    for attribute, value in record.helpers:
+        namespace.setdefault(attribute, value)
     setters = {} if engine is None else engine.langchain_field_setters
     for method, (parameter, field) in setters.items():
         namespace.setdefault(method, _field_setter(method, parameter, field))

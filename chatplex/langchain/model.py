@@ -47,7 +47,6 @@ from ..chat.combined_outputs import combine_llm_outputs
 from ..chat.combined_outputs import combine_shaped_outputs
 from ..chat.combined_outputs import combined_keys
 from ..chat.dropin import LANGCHAIN_ALIASES
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
@@ -473,12 +472,8 @@ class ChatChatplex(BaseChatModel):
         same call)."""
         if getattr(type(self), method) is getattr(ChatChatplex, method):
             return False
-        engine = primary(self.chatplex_model)
-        return (
-            self._under_partner_name
-            and isinstance(engine, DropInEngine)
-            and engine.partner_record.async_through_sync
-        )
+        record = getattr(self, "_record", None)  # (a drop-in's: its partner class's)
+        return self._under_partner_name and record is not None and record.async_through_sync
 
     def _should_stream(
         self,

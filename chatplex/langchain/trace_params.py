@@ -73,7 +73,7 @@ def ls_params(
     called = kwargs.get("model")
     if not called:
         for attribute in rule.model_attributes:  # (a loop: generators cost more, per call)
-            if called := getattr(engine, attribute, None):
+            if called := _attribute(engine, attribute):
                 break
         else:
             called = model._sent_model_name
@@ -145,3 +145,11 @@ def remembered_ls_params(model: Any, read: Callable[[], LangSmithParams]) -> Lan
         if private is not None and all(type(value) in PLAIN_TYPES for value in key[1:]):
             private["_ls_memo"] = memo
     return cast("LangSmithParams", dict(memo[1]))
+
+
+def _attribute(engine: Any, path: str) -> Any:
+    """The engine's attribute at `path` (dotted: `adapter.base_model_id`); None where
+    there is none."""
+    for name in path.split("."):
+        engine = getattr(engine, name, None)
+    return engine
