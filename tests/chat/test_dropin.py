@@ -201,7 +201,7 @@ PARTNERS = {
     "chatplex.langchain.dropin:ChatTogether": "langchain_together:ChatTogether",
     "chatplex.langchain.dropin:ChatPerplexity": "langchain_perplexity:ChatPerplexity",
     "chatplex.langchain.dropin:ChatNebius": "langchain_nebius:ChatNebius",
-    "chatplex.providers.bedrock.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
+    "chatplex.langchain.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.langchain.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
     "chatplex.langchain.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
     "chatplex.providers.openai.azure_dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",

@@ -173,12 +173,9 @@ def test_a_tool_call_reply_streams_its_arguments_in_pieces() -> None:
 
 class TestOverMockServer:
     def model(self, server: Any, **kw: Any) -> Any:
-        from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+        from chatplex.providers.bedrock.dropin import build
 
-        return ChatBedrockConverse(
-            model="anthropic.claude-3-5-haiku-20241022-v1:0",
-            **{**over(server), **kw},
-        )
+        return build({"model": "anthropic.claude-3-5-haiku-20241022-v1:0", **over(server), **kw})
 
     def test_invoke(self, server: Any) -> None:
         assert self.model(server).invoke("hello mock").text == "Echo: hello mock"

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockServer
 from tests._dropins import engine
@@ -24,6 +23,7 @@ ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
 
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 ChatVertexAI = engine("ChatVertexAI")  # (the same)
+ChatBedrockConverse = engine("ChatBedrockConverse")  # (the same)
 
 __all__ = ["OPENAI", "WIRES", "Wire", "model_for", "no_aws_files"]
 

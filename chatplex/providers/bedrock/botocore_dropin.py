@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from .adapter import BedrockAdapter
 
-__all__ = ["BotocoreHeaders", "attempts", "botocore_headers", "converse_headers"]
+__all__ = [
+    "BotocoreHeaders",
+    "ConverseHeaders",
+    "attempts",
+    "botocore_headers",
+    "converse_headers",
+    "converse_model_headers",
+]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -105,3 +112,22 @@ def converse_headers(model: ChatModel, base: PartnerHeaders | None) -> PartnerHe
     if not made or made[0][0][0] is not base or made[0][0][1:] != key[1:]:
         made[:] = [(key, botocore_headers(*key))]
     return cast("PartnerHeaders", made[0][1])
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConverseHeaders(PartnerHeaders):
+    """The headers of a `ChatBedrockConverse` built from its record (`dropin.build`):
+    LangChain's name's (`base`), which a call's model sends as boto3's
+    (`converse_headers`: under its retries, a copy's own, and the features its client
+    has by then), as the engine's `sdk_headers` property made them."""
+
+    base: PartnerHeaders | None = None
+
+    def of(self, model: Any) -> PartnerHeaders:
+        return converse_headers(model, self.base) or self
+
+
+def converse_model_headers(base: PartnerHeaders) -> ConverseHeaders:
+    """`ConverseHeaders` under LangChain's name (`base`)."""
+    names = base.names | {SDK_REQUEST, SDK_INVOCATION}  # (as `botocore_headers`)
+    return ConverseHeaders(base.sync, base.aio, names, {}, base=base)

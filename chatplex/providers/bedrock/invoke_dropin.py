@@ -63,7 +63,7 @@ from ...chat.params import unknown_keyword
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...messages import HumanMessage
 from ...messages import SystemMessage
-from .dropin import ChatBedrockConverse
+from .converse_dropin import ConverseEngine
 from .dropin_record import BEDROCK_RECORD
 from .dropin_record import BODY_KEYWORDS
 from .dropin_record import NO_GUARDRAILS
@@ -135,7 +135,7 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
 
 
 @dropin
-class ChatBedrock(ChatBedrockConverse):
+class ChatBedrock(ConverseEngine):
     """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
     Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
     (`beta_use_converse_api`). See the module docstring."""

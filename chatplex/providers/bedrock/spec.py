@@ -47,7 +47,7 @@ SPECS = (
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
             stop_setting=False,
-            model_attributes=("base_model_id",),
+            model_attributes=("adapter.base_model_id",),
             invocation=(("provider", "adapter.vendor"), ("region_name", "adapter.region_name")),
         ),
         # langchain-aws': botocore's record first (the reply's dict as boto3 returns it),

@@ -11,7 +11,9 @@ import datetime
 import json
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
 import httpx
 import pytest
@@ -20,15 +22,21 @@ from pydantic import BaseModel
 from chatplex import HumanMessage
 from chatplex import init_chat_model
 from chatplex.adapters.request_types import CallSettings
+from chatplex.chat import ChatModel
+from chatplex.chat.sdk_agents import PartnerHeaders
 from chatplex.core.retry import retry_policy
 from chatplex.errors import AuthenticationError
 from chatplex.errors import BadRequestError
 from chatplex.errors import RateLimitError
-from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+from chatplex.providers.bedrock.dropin import create_cache_point
 from tests._replies import cached_usage
+from tests.providers.bedrock._converse import ChatBedrockConverse
 from tests.providers.bedrock._keys import SECRET
 from tests.providers.bedrock._keys import TOKEN
 from tests.providers.bedrock._keys import example_signer
+
+if TYPE_CHECKING:
+    from chatplex.providers.bedrock.adapter import BedrockAdapter
 
 pytest.importorskip("botocore")
 
@@ -83,7 +91,7 @@ def reply(content: list[dict[str, Any]], stop: str = "end_turn") -> dict[str, An
     }
 
 
-def model(wire: Wire, **settings: Any) -> ChatBedrockConverse:
+def keywords(wire: Wire, **settings: Any) -> dict[str, Any]:
     transport = httpx.MockTransport(wire.handler)
     no_wait = retry_policy(max_retries=2, jitter=0.0, sleep=lambda _: None)
 
@@ -93,18 +101,31 @@ def model(wire: Wire, **settings: Any) -> ChatBedrockConverse:
     no_wait_async = retry_policy(
         max_retries=2, jitter=0.0, sleep=lambda _: None, asleep=no_async_wait
     )
-    return ChatBedrockConverse(
-        model=settings.pop("model", MODEL),
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key=SECRET,
-        aws_session_token=TOKEN,
-        http_client=httpx.Client(transport=transport),
-        http_async_client=httpx.AsyncClient(transport=transport),
-        retry_policy=no_wait_async if settings.pop("async_retry", False) else no_wait,
-        rate_limit=False,
+    return {
+        "model": settings.pop("model", MODEL),
+        "region_name": "us-east-1",
+        "aws_access_key_id": "AKIDEXAMPLE",
+        "aws_secret_access_key": SECRET,
+        "aws_session_token": TOKEN,
+        "http_client": httpx.Client(transport=transport),
+        "http_async_client": httpx.AsyncClient(transport=transport),
+        "retry_policy": no_wait_async if settings.pop("async_retry", False) else no_wait,
+        "rate_limit": False,
         **settings,
-    )
+    }
+
+
+def model(wire: Wire, **settings: Any) -> ChatModel:
+    """The model built (`dropin.build`): chatplex's own calls, errors and streams."""
+    return ChatBedrockConverse(**keywords(wire, **settings))
+
+
+def dropin_model(wire: Wire, **settings: Any) -> Any:
+    """The LangChain drop-in on it: what langchain-aws's class does its own way
+    (structured output, tool choices) is its record's hooks, read there."""
+    import chatplex.langchain
+
+    return chatplex.langchain.ChatBedrockConverse(**keywords(wire, **settings))
 
 
 def test_invoke_sends_a_signed_converse_request_and_reads_the_reply() -> None:
@@ -213,8 +234,10 @@ def test_langchains_aliases_and_fields() -> None:
         system=["Be brief."],
         request_timeout=5,
     )
-    assert (llm.model_id, llm.stop, llm.timeout, llm.region_name) == (MODEL, ["x"], 5, "eu-west-1")
-    assert llm.provider_name == "anthropic" and llm.get_name() == "ChatBedrockConverse"
+    assert (llm.model, llm.stop, llm.timeout) == (MODEL, ["x"], 5)
+    adapter = cast("BedrockAdapter", llm.adapter)
+    assert (adapter.region_name, adapter.vendor) == ("eu-west-1", "anthropic")
+    assert llm.get_name() == "ChatBedrockConverse"
     body = llm.build_request("hi").json
     assert body["guardrailConfig"] == {"guardrailIdentifier": "g", "guardrailVersion": "1"}
     assert body["additionalModelRequestFields"] == {
@@ -293,10 +316,8 @@ def test_a_model_arn_needs_its_provider() -> None:
     arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc"
     with pytest.raises(ValueError, match="provider="):
         ChatBedrockConverse(model=arn, region_name="us-east-1")
-    assert (
-        ChatBedrockConverse(model=arn, region_name="us-east-1", provider="meta").provider_name
-        == "meta"
-    )
+    named = ChatBedrockConverse(model=arn, region_name="us-east-1", provider="meta")
+    assert cast("BedrockAdapter", named.adapter).vendor == "meta"
     with pytest.raises(ValueError, match="needs model="):
         ChatBedrockConverse(region_name="us-east-1")
 
@@ -388,7 +409,8 @@ def test_a_botocore_config_means_what_it_means_in_langchain_aws() -> None:
     llm = ChatBedrockConverse(
         model=MODEL, config=config, aws_access_key_id="A", aws_secret_access_key="S"
     )
-    assert (llm.region_name, llm.timeout, llm.max_retries) == ("eu-west-1", 9, 1)
+    region = cast("BedrockAdapter", llm.adapter).region_name
+    assert (region, llm.timeout, llm.max_retries) == ("eu-west-1", 9, 1)
     # Explicit settings win over the Config's, as langchain-aws merges them.
     llm = ChatBedrockConverse(
         model=MODEL,
@@ -399,12 +421,15 @@ def test_a_botocore_config_means_what_it_means_in_langchain_aws() -> None:
         aws_access_key_id="A",
         aws_secret_access_key="S",
     )
-    assert (llm.region_name, llm.timeout, llm.max_retries) == ("us-east-2", 3, 0)
+    region = cast("BedrockAdapter", llm.adapter).region_name
+    assert (region, llm.timeout, llm.max_retries) == ("us-east-2", 3, 0)
 
 
 def test_non_ascii_default_headers_fail_before_any_signer_sees_a_key() -> None:
+    import chatplex.langchain
+
     with pytest.raises(ValueError, match="default_headers") as caught:
-        ChatBedrockConverse(
+        chatplex.langchain.ChatBedrockConverse(
             model=MODEL,
             region_name="us-east-1",
             aws_access_key_id="AK",
@@ -567,19 +592,19 @@ def test_docstring_examples() -> None:
 
 
 def test_configurable_fields_take_langchain_aws_model_id() -> None:
-    from chatplex import ConfigurableField
+    from langchain_core.runnables import ConfigurableField
 
     wire = Wire([(200, reply([{"text": "ok"}]), {})])
-    switch = model(wire).configurable_fields(model_id=ConfigurableField(id="which"))
+    switch = dropin_model(wire).configurable_fields(model_id=ConfigurableField(id="which"))
     switch.with_config({"configurable": {"which": "amazon.nova-lite-v1:0"}}).invoke("hi")
     assert wire.requests[0].url.raw_path == b"/model/amazon.nova-lite-v1%3A0/converse"
 
 
 def test_create_cache_point_as_langchain_aws() -> None:
-    assert ChatBedrockConverse.create_cache_point() == {"cachePoint": {"type": "default"}}
+    assert create_cache_point() == {"cachePoint": {"type": "default"}}
     wire = Wire([(200, reply([{"text": "ok"}]), {})])
-    llm = model(wire, system=["Long prompt", ChatBedrockConverse.create_cache_point()])
-    llm.invoke([("human", ["Question", ChatBedrockConverse.create_cache_point()])])
+    llm = model(wire, system=["Long prompt", create_cache_point()])
+    llm.invoke([("human", ["Question", create_cache_point()])])
     body = json.loads(wire.requests[0].content)
     assert body["system"] == [{"text": "Long prompt"}, {"cachePoint": {"type": "default"}}]
     assert body["messages"][0]["content"][1] == {"cachePoint": {"type": "default"}}
@@ -613,7 +638,7 @@ def test_structured_output_forces_the_tool_only_where_the_model_takes_it(
 ) -> None:
     use = {"toolUse": {"toolUseId": "t", "name": "Weather", "input": {"city": "P", "celsius": 1}}}
     wire = Wire([(200, reply([use], "tool_use"), {})])
-    llm = model(wire, **settings)
+    llm = dropin_model(wire, **settings)
     # langchain-aws's warning where it offers the tool unforced to a model that refuses
     # a forced tool beside thinking.
     warns = choice is None and "thinking" in settings.get("additional_model_request_fields", {})
@@ -623,7 +648,8 @@ def test_structured_output_forces_the_tool_only_where_the_model_takes_it(
     body = json.loads(wire.requests[0].content)
     assert body["toolConfig"].get("toolChoice") == choice
     # bind_tools sends the choice it is given, whatever the model (as langchain-aws).
-    forced = llm.bind_tools([Weather], tool_choice="Weather").build_request("hi").json
+    plain = model(wire, **settings).bind_tools([Weather], tool_choice="Weather")
+    forced = plain.build_request("hi").json
     assert forced["toolConfig"]["toolChoice"] == {"tool": {"name": "Weather"}}
 
 
@@ -632,7 +658,7 @@ def test_json_mode_is_function_calling_as_langchain_aws_makes_it(sync: bool) -> 
     # Converse has no JSON mode: langchain-aws forces the schema's tool instead.
     use = {"toolUse": {"toolUseId": "t", "name": "Weather", "input": {"city": "P", "celsius": 1}}}
     wire = Wire([(200, reply([use], "tool_use"), {})])
-    structured = model(wire).with_structured_output(Weather, method="json_mode")
+    structured = dropin_model(wire).with_structured_output(Weather, method="json_mode")
     got = structured.invoke("w?") if sync else asyncio.run(structured.ainvoke("w?"))
     assert got == Weather(city="P", celsius=1)
     body = json.loads(wire.requests[0].content)
@@ -640,11 +666,11 @@ def test_json_mode_is_function_calling_as_langchain_aws_makes_it(sync: bool) -> 
 
 
 def test_a_reply_without_the_tool_call_is_a_structured_output_error() -> None:
-    from chatplex.chat.structured import StructuredOutputError
+    from langchain_core.exceptions import OutputParserException
 
     wire = Wire([(200, reply([{"text": "It is sunny."}]), {})])
-    llm = model(wire, model=SONNET_4, additional_model_request_fields=THINKING)
-    with pytest.raises(StructuredOutputError), pytest.warns(UserWarning, match="forced tool"):
+    llm = dropin_model(wire, model=SONNET_4, additional_model_request_fields=THINKING)
+    with pytest.raises(OutputParserException), pytest.warns(UserWarning, match="forced tool"):
         llm.with_structured_output(Weather).invoke("w?")
 
 
@@ -731,7 +757,7 @@ def test_reasoning_effort_by_the_models_profile_at_construction_and_per_call() -
         {"thinking": {"type": "adaptive"}, "output_config": {"effort": "medium"}, "top_k": 5},
     ]
     # Thinking on (adaptive) leaves Claude 4 models no forced tool, as langchain-aws infers.
-    assert llm.supports_tool_choice_values == ("auto",)
+    assert cast("BedrockAdapter", llm.adapter).tool_choice_values == ("auto",)
     with pytest.raises(ValueError, match=r"Valid values: \['low', 'medium', 'high'\]"):
         model(wire, model="amazon.nova-2-lite-v1:0", reasoning_effort="max")
     arn = "arn:aws:bedrock:us-east-1:1:application-inference-profile/p"
@@ -786,7 +812,7 @@ def test_reasoning_effort_by_a_profile_given() -> None:
     assert sent["output_config"] == {"effort": "max"}
 
 
-def _keyed(**settings: Any) -> ChatBedrockConverse:
+def _keyed(**settings: Any) -> ChatModel:
     return ChatBedrockConverse(
         model=MODEL,
         region_name="us-east-1",
@@ -794,6 +820,12 @@ def _keyed(**settings: Any) -> ChatBedrockConverse:
         aws_secret_access_key="S",
         **settings,
     )
+
+
+def sent(model: ChatModel) -> PartnerHeaders:
+    """The SDK headers a call of `model` sends (boto3's, under its retries)."""
+    assert model.sdk_headers is not None
+    return model.sdk_headers.of(model)
 
 
 def test_botocores_attempt_headers_follow_the_retry_configuration(
@@ -806,8 +838,8 @@ def test_botocores_attempt_headers_follow_the_retry_configuration(
     for name in ("AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
         monkeypatch.delenv(name, raising=False)
     model = _keyed()
-    headers = model.sdk_headers
-    assert headers is not None and headers.sync["User-Agent"].startswith("Boto3/")
+    headers = sent(model)
+    assert headers.sync["User-Agent"].startswith("Boto3/")
     first, retried = headers.first_attempt(None, frozenset())
     again = headers.first_attempt(None, frozenset())[0]
     assert first.pop("amz-sdk-invocation-id") != again["amz-sdk-invocation-id"]  # one per call
@@ -818,26 +850,22 @@ def test_botocores_attempt_headers_follow_the_retry_configuration(
     said = retried(1, "Sun, 01 Nov 2026 10:00:00 GMT")
     assert said == [("amz-sdk-request", "ttl=20261101T100100Z; attempt=2; max=3")]
     assert headers.first_attempt(None, frozenset({"amz-sdk-request"})) == ({}, None)  # given
-    legacy = _keyed(config=Config(retries={"mode": "legacy"})).sdk_headers
-    assert legacy is not None and " cfg/retry-mode#legacy " in legacy.sync["User-Agent"]
+    legacy = sent(_keyed(config=Config(retries={"mode": "legacy"})))
+    assert " cfg/retry-mode#legacy " in legacy.sync["User-Agent"]
     assert legacy.first_attempt(None, frozenset())[0]["amz-sdk-request"] == "attempt=1"
     # max_retries= without timeout= leaves boto3 no read timeout (langchain-aws's merge):
     # botocore's ttl is then left out.
-    untimed = _keyed(max_retries=4).sdk_headers
-    assert untimed is not None
+    untimed = sent(_keyed(max_retries=4))
     untimed_retried = untimed.first_attempt(None, frozenset())[1]
     assert untimed_retried is not None
     assert untimed_retried(1, "Sun, 01 Nov 2026 10:00:00 GMT") == [
         ("amz-sdk-request", "attempt=2; max=5")
     ]
     # A copy under other retries (a call's max_retries=) says so; the same object else.
-    assert model.sdk_headers is model.sdk_headers
+    assert sent(model) is sent(model)
     bound = copy.copy(model)
     bound.max_retries = 6
-    assert bound.sdk_headers is not None
-    assert bound.sdk_headers.first_attempt(None, frozenset())[0]["amz-sdk-request"].endswith(
-        "max=7"
-    )
+    assert sent(bound).first_attempt(None, frozenset())[0]["amz-sdk-request"].endswith("max=7")
 
 
 def test_timeout_or_max_retries_replace_the_configs_retries_as_in_langchain_aws(
@@ -850,8 +878,8 @@ def test_timeout_or_max_retries_replace_the_configs_retries_as_in_langchain_aws(
     config = Config(retries={"total_max_attempts": 6, "mode": "legacy"})
     assert _keyed(config=config).max_retries == 5
     assert _keyed(config=config, timeout=7).max_retries == 2  # boto3's default count
-    headers = _keyed(config=config, timeout=7).sdk_headers
-    assert headers is not None and " cfg/retry-mode#standard " in headers.sync["User-Agent"]
+    headers = sent(_keyed(config=config, timeout=7))
+    assert " cfg/retry-mode#standard " in headers.sync["User-Agent"]
 
 
 def test_chatplex_own_family_sends_no_boto3_headers() -> None:
@@ -882,5 +910,5 @@ def test_the_environment_is_read_once_for_a_model_and_its_copies(
     model = _keyed(max_retries=1)  # nothing of the environment needed to build it
     assert lookups == []
     copies = [copy.copy(model) for _ in range(3)]  # as a call's settings make them
-    assert all(c.sdk_headers is not None for c in [*copies, model])
+    assert all(sent(c) is not None for c in [*copies, model])
     assert lookups == [None]

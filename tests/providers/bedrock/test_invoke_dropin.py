@@ -13,7 +13,7 @@ import pytest
 from chatplex import init_chat_model
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
-from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+from chatplex.providers.bedrock.converse_dropin import ConverseEngine
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.invoke_dropin import ChatBedrock
 from tests._aws import AWS_VARIABLES
@@ -46,7 +46,7 @@ def test_docstring_examples() -> None:
 
 def test_anthropic_models_speak_invoke_model() -> None:
     model = make(model_kwargs={"top_k": 5}, temperature=0.2, max_tokens=64)
-    assert isinstance(model, ChatBedrockConverse)  # its constructor machinery
+    assert isinstance(model, ConverseEngine)  # its constructor machinery
     assert type(model.adapter) is BedrockInvokeAdapter and model.provider == "bedrock"
     assert (model.beta_use_converse_api, model.model_id, model.model_kwargs) == (
         False,

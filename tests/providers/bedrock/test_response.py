@@ -29,7 +29,6 @@ from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.messages import ToolMessage
 from chatplex.messages import merge_chunks
-from chatplex.providers.bedrock.dropin import ChatBedrockConverse
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
 from chatplex.providers.bedrock.response import error_from
@@ -43,6 +42,7 @@ from tests._aws import isolate_aws
 from tests._replies import cached_usage
 from tests.adapters._corpus import Case
 from tests.adapters._corpus import corpus_case as shared_corpus_case
+from tests.providers.bedrock._converse import ChatBedrockConverse
 from tests.providers.bedrock._converse_events import event
 from tests.providers.bedrock._converse_events import run
 
