@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...chat.dropin import RUN_SETTINGS
+from ...chat.dropin import Tail
 from ...chat.dropin import check_refused
 from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
@@ -36,7 +38,6 @@ from ...chat.dropin_fields import SAMPLING
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import STREAMING
 from ...chat.dropin_fields import TIMEOUT
-from ...chat.dropin_fields import take_params
 from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REFUSED",
     "ConverseEngine",
+    "converse_parts",
     "counted_model_id",
     "counts_messages",
     "disable_streaming",
@@ -256,6 +258,143 @@ def structured_target(
     return loose, method
 
 
+#: langchain-aws's connection settings: its adapter's, handed to it as given.
+_CONNECTION = (
+    "region_name",
+    "credentials_profile_name",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "endpoint_url",
+)
+#: Its Converse request fields, by keyword (sent where given).
+_BODY = {
+    "guardrail_config": "guardrailConfig",
+    "additional_model_response_field_paths": "additionalModelResponseFieldPaths",
+    "performance_config": "performanceConfig",
+    "output_config": "outputConfig",
+    "request_metadata": "requestMetadata",
+}
+_HINT = "; send model request fields with additional_model_request_fields={...}"
+
+
+def converse_parts(
+    owner: str, given: dict[str, Any], known: Sequence[str]
+) -> tuple[BedrockAdapter, str, dict[str, Any]]:
+    """langchain-aws's `ChatBedrockConverse` constructor, of its keywords `given` (keys
+    held, each by its name: `model`, `stop`, `api_key`...; taken out of it) for the
+    drop-in `owner` (`known`: the names a typo is matched against): the adapter, the
+    model id and `ChatModel`'s settings, refused before any request as langchain-aws
+    refuses; a botocore `config`'s region, timeouts and retries read as its
+    `_get_effective_config` reads them. Its record's `build` (`dropin.py`) and
+    `ConverseEngine` build on it."""
+    from ...chat.partner_record import take_settings
+    from .adapter import BedrockAdapter
+    from .auth import BotocoreOptions
+    from .auth import ClientConfig
+    from .auth import client_config
+
+    model = given.pop("model", None)
+    base_model_id, provider = given.pop("base_model_id", None), given.pop("provider", None)
+    system, config = given.pop("system", None), given.pop("config", None)
+    request_fields = given.pop("additional_model_request_fields", None)
+    body = {key: given.pop(name, None) for name, key in _BODY.items()}
+    chosen = given.pop("supports_tool_choice_values", None)
+    effort, found = given.pop("reasoning_effort", None), given.pop("profile", None)
+    connection = {name: given.pop(name, None) for name in _CONNECTION}
+    api_key, headers = given.pop("api_key", None), given.pop("default_headers", None)
+    service_tier = given.pop("service_tier", None)
+    guard_last_turn = given.pop("guard_last_turn_only", False)
+    raw_turns = given.pop("raw_blocks", None)
+    chosen_settings = take_settings(given)
+    model_kwargs = chosen_settings.pop("model_kwargs", None)
+    extra_body = chosen_settings.pop("extra_body", None)
+    if not isinstance(guard_last_turn, bool):
+        raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
+    if raw_turns is not None and not (
+        isinstance(raw_turns, list) and all(isinstance(t, dict) for t in raw_turns)
+    ):
+        raise TypeError(f"raw_blocks must be a list of dicts (Converse turns), got {raw_turns!r}")
+    for key, value in given.items():
+        if key in REFUSED and value not in (None, False):
+            raise SettingRefused(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
+    unknown = {k: v for k, v in given.items() if k not in REFUSED}
+    for key in check_refused(owner, "bedrock_converse", unknown):
+        raise unknown_keyword(owner, key, known, _HINT)
+    if not model:
+        raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
+    if provider is None and model.startswith("arn"):
+        raise ValueError("pass provider=... with a model ARN (as langchain-aws requires)")
+    vendor = provider or provider_of(model)
+    fields = {**(model_kwargs or {}), **(request_fields or {})}
+    # langchain-aws's profile of the model (the one given, else by its id, then its base
+    # model) decides what `reasoning_effort` becomes, here and per call; the fields
+    # given win.
+    base = base_model_id or base_model(model)
+    if not found:  # (an empty one is looked up too, as langchain-aws looks it up)
+        found = found_profile(CONVERSE_RECORD.profiles, (model, base))
+    effort_rule = EffortRule(tuple(found.get("reasoning_effort_levels") or ()), base)
+    check_effort(effort)
+    effort_fields = effort_rule.fields(effort) if effort is not None else {}
+    fields = {**effort_fields, **fields}
+    # A botocore Config: its region after region_name= and the environment, its timeouts
+    # and retries under timeout= and max_retries=, which replace its timeouts and its
+    # whole `retries` (langchain-aws's `_get_effective_config`: boto3's own count and
+    # mode then).
+    from_config = client_config(config)
+    timeout, max_retries = chosen_settings.get("timeout"), chosen_settings.get("max_retries")
+    replaced = timeout is not None or max_retries is not None
+    if timeout is None:
+        timeout = from_config.timeout
+    # botocore's retry mode, read timeout and User-Agent options there: what its requests
+    # say (`ConverseHeaders`; the environment's looked up when first needed).
+    read = chosen_settings.get("timeout") if replaced else getattr(config, "read_timeout", 60)
+    botocore = BotocoreOptions(
+        profile=connection["credentials_profile_name"],
+        retry_mode=(not replaced and from_config.retry_mode) or None,
+        read_timeout=None if read is None else float(getattr(read, "read", read)),
+        agent=(from_config.user_agent, from_config.user_agent_extra, from_config.user_agent_appid),
+        checksums=from_config.checksums,
+    )
+    if max_retries is None and not replaced:
+        max_retries = from_config.max_retries
+    if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
+        max_retries = botocore.defaults().retries(botocore.retry_mode)
+    adapter = BedrockAdapter(
+        **{name: value for name, value in connection.items() if value is not None},
+        api_key=api_key,
+        default_headers=headers,
+        config=ClientConfig(region_name=from_config.region_name),
+    )
+    adapter.base_model_id = base_model_id  # replies name it, as langchain-aws's
+    adapter.vendor = vendor
+    adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
+    adapter.guard_last_turn = guard_last_turn
+    adapter.raw_turns = raw_turns
+    adapter.botocore = botocore
+    adapter.request_fields = fields if effort_fields else None
+    adapter.tool_choice_values = (
+        tuple(chosen) if chosen is not None else tool_choice_values(base_model_id or model, fields)
+    )
+    sent: dict[str, Any] = {
+        "system": list(system) if system else None,
+        "guardrailConfig": body.pop("guardrailConfig"),
+        "additionalModelRequestFields": fields or None,
+        **body,
+        "serviceTier": {"type": service_tier} if service_tier else None,
+    }
+    sent["requestMetadata"] = sent.pop("requestMetadata")  # (last, as langchain-aws's)
+    chosen_settings.update(
+        timeout=timeout,
+        max_retries=max_retries,
+        extra_body={
+            **{k: v for k, v in sent.items() if v is not None},
+            **(extra_body or {}),
+        },
+    )
+    return adapter, model, chosen_settings
+
+
 _CLIENTS = (
     "chatplex sends its own requests through its engine, not a given boto3 client; pass "
     "http_client= instead (reading `llm.client` gives boto3's, for the script's own use)"
@@ -366,120 +505,37 @@ class ConverseEngine(DropInEngine):
         profile: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        from .adapter import BedrockAdapter
-        from .auth import BotocoreOptions
-        from .auth import ClientConfig
-        from .auth import client_config
+        from ...chat.model import ChatModel
 
         # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
         # points two frames above the line that built it), and not sent (there in
         # additionalModelRequestFields, which the model refuses).
         moved_to_model_kwargs(params, "stream_usage", outer=2)
-        taken = take_params(self, params, _FIELDS)
-        owner, given, rest = taken.owner, taken.given, taken.api_params
-        guard_last_turn = rest.pop("guard_last_turn_only", False)
-        if not isinstance(guard_last_turn, bool):
-            raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
-        raw_turns = rest.pop("raw_blocks", None)
-        if raw_turns is not None and not (
-            isinstance(raw_turns, list) and all(isinstance(t, dict) for t in raw_turns)
-        ):
-            raise TypeError(
-                f"raw_blocks must be a list of dicts (Converse turns), got {raw_turns!r}"
-            )
-        for key, value in rest.items():
-            if key in REFUSED and value not in (None, False):
-                raise SettingRefused(f"{owner}({key}=...) is not supported: {REFUSED[key]}")
-        unknown = {k: v for k, v in rest.items() if k not in REFUSED}
-        for key in check_refused(owner, "bedrock_converse", unknown):
-            hint = "; send model request fields with additional_model_request_fields={...}"
-            raise unknown_keyword(owner, key, constructor_names(type(self)), hint)
-        rest.clear()  # only refused settings at their "off" values: nothing to send
-        if not model:
-            raise ValueError(f"{owner} needs model= (a Bedrock model id, profile or ARN)")
-        if provider is None and model.startswith("arn"):
-            raise ValueError("pass provider=... with a model ARN (as langchain-aws requires)")
+        run = {k: params.pop(k) for k in RUN_SETTINGS if k in params}
+        given = {
+            **params,
+            "model": model,
+            "base_model_id": base_model_id,
+            "provider": provider,
+            "system": system,
+            "config": config,
+            "guardrail_config": guardrail_config,
+            "additional_model_request_fields": additional_model_request_fields,
+            "additional_model_response_field_paths": additional_model_response_field_paths,
+            "performance_config": performance_config,
+            "output_config": output_config,
+            "request_metadata": request_metadata,
+            "supports_tool_choice_values": supports_tool_choice_values,
+            "reasoning_effort": reasoning_effort,
+            "profile": profile,
+        }
+        owner = type(self).__name__
+        adapter, name, settings = converse_parts(owner, given, constructor_names(type(self)))
         #: The base model, for an ARN or a cross-region profile (LangChain's field).
         self.base_model_id = base_model_id
-        self.provider_name = provider or provider_of(model)
-        fields = {**(given["model_kwargs"] or {}), **(additional_model_request_fields or {})}
-        # langchain-aws's profile of the model (the one given, else by its id, then its
-        # base model) decides what `reasoning_effort` becomes, here and per call; the
-        # fields given win.
-        base = base_model_id or base_model(model)
-        if not profile:  # (an empty one is looked up too, as langchain-aws looks it up)
-            profile = found_profile(self.partner_record.profiles, (model, base))
-        effort_rule = EffortRule(tuple(profile.get("reasoning_effort_levels") or ()), base)
-        check_effort(effort := reasoning_effort)
-        effort_fields = effort_rule.fields(effort) if effort is not None else {}
-        fields = {**effort_fields, **fields}
-        # A botocore Config: its region after region_name= and the environment, its
-        # timeouts and retries under timeout= and max_retries=, which replace its timeouts
-        # and its whole `retries` (langchain-aws's `_get_effective_config`: boto3's own
-        # count and mode then).
-        from_config = client_config(config)
-        timeout, max_retries = given["timeout"], given["max_retries"]
-        replaced = timeout is not None or max_retries is not None
-        if timeout is None:
-            timeout = from_config.timeout
-        # botocore's retry mode, read timeout and User-Agent options there: what its
-        # requests say (`sdk_headers`; the environment's looked up when first needed).
-        read = given["timeout"] if replaced else getattr(config, "read_timeout", 60)
-        botocore = BotocoreOptions(
-            profile=cast("str | None", given["credentials_profile_name"]),
-            retry_mode=(not replaced and from_config.retry_mode) or None,
-            read_timeout=None if read is None else float(getattr(read, "read", read)),
-            agent=(
-                from_config.user_agent,
-                from_config.user_agent_extra,
-                from_config.user_agent_appid,
-            ),
-            checksums=from_config.checksums,
-        )
-        if max_retries is None and not replaced:
-            max_retries = from_config.max_retries
-        if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-            max_retries = botocore.defaults().retries(botocore.retry_mode)
-        adapter = BedrockAdapter(
-            **taken.sent(_AWS_CONNECTION),
-            api_key=given["api_key"],
-            default_headers=given["default_headers"],
-            config=ClientConfig(region_name=from_config.region_name),
-        )
-        adapter.base_model_id = self.base_model_id  # replies name it, as langchain-aws's
-        adapter.vendor = self.provider_name
-        adapter.effort_rule = effort_rule  # a call's `reasoning_effort` (`request.py`)
-        adapter.guard_last_turn = guard_last_turn
-        adapter.raw_turns = raw_turns
-        adapter.botocore = botocore
-        adapter.request_fields = fields if effort_fields else None
-        adapter.tool_choice_values = (
-            tuple(supports_tool_choice_values)
-            if supports_tool_choice_values is not None
-            else tool_choice_values(self.base_model_id or model, fields)
-        )
-        body: dict[str, Any] = {
-            "system": list(system) if system else None,
-            "guardrailConfig": guardrail_config,
-            "additionalModelRequestFields": fields or None,
-            "additionalModelResponseFieldPaths": additional_model_response_field_paths,
-            "performanceConfig": performance_config,
-            "outputConfig": output_config,
-            "serviceTier": {"type": given["service_tier"]} if given["service_tier"] else None,
-            "requestMetadata": request_metadata,
-        }
-        taken.settle(
-            self,
-            adapter,
-            model,
-            timeout=timeout,
-            max_retries=max_retries,
-            model_kwargs=None,  # sent in additionalModelRequestFields
-            extra_body={
-                **{k: v for k, v in body.items() if v is not None},
-                **(given["extra_body"] or {}),
-            },
-        )
+        self.provider_name = adapter.vendor
+        ChatModel.__init__(self, adapter, name, **settings)
+        Tail({}, run).settle(self)
         self.region_name = adapter.region_name
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:

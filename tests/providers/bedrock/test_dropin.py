@@ -784,7 +784,7 @@ def test_reasoning_effort_by_a_profile_given() -> None:
     is looked up, as langchain-aws looks up a falsy profile. The warnings point at the
     module that asked for the fields (the class's; the request's per call), as
     langchain-aws's point at its class's module."""
-    from chatplex.providers.bedrock import dropin
+    from chatplex.providers.bedrock import converse_dropin
     from chatplex.providers.bedrock import request
 
     wire = Wire([(200, reply([{"text": "ok"}]), {})])
@@ -801,7 +801,7 @@ def test_reasoning_effort_by_a_profile_given() -> None:
         unlisted = model(
             wire, model=sonnet, profile={"max_input_tokens": 9}, reasoning_effort="low"
         )
-    assert seen[0].filename == dropin.__file__
+    assert seen[0].filename == converse_dropin.__file__  # (where the effort is read)
     unlisted.invoke("hi")
     assert "additionalModelRequestFields" not in json.loads(wire.requests[-1].content)
     with pytest.warns(UserWarning, match="not supported") as seen:
