@@ -8,21 +8,26 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix
 
-# The venv's own pip (the one its Python bundles) is enough for what it installs: uv,
-# and the package for `make demo`. Upgrading it would add ~5 s to every clean run.
+# The venv is made without pip: ensurepip unpacks and compiles it, ~5 s of an idle clean
+# run and ~12 s of a loaded one, for the one wheel it would install, uv. uv installs the
+# rest, and comes from this Python's own pip (`pip --python`, pip >= 22.3; ~1.5 s more
+# than the venv's), or, where that fails (no pip, an older one), from the venv's after all.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(BIN)/uv: $(BIN)/python
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet 'uv>=0.4' || \
+		{ $(BIN)/python -m ensurepip --default-pip && $(BIN)/python -m pip install --quiet 'uv>=0.4'; }
+
+$(VENV)/.installed: $(BIN)/uv pyproject.toml
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
 	touch $@
 
 # The tests' tools are the `dev` dependency group (PEP 735: not in the published metadata);
-# the extras the tests use come with the checkout. uv installs them (pip brings uv, one
-# wheel): on a clean clone this step took ~50 s with pip and ~7 s with uv (a warm cache
-# each), the same versions resolved, and it is part of every CI run's `make test`.
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet 'uv>=0.4'
+# the extras the tests use come with the checkout. uv installs them: on a clean clone this
+# step took ~50 s with pip and ~7 s with uv (a warm cache each), the same versions
+# resolved, and it is part of every CI run's `make test`.
+$(VENV)/.installed-dev: $(BIN)/uv pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[docs,ray,vertexai]' --group dev
 	touch $(VENV)/.installed $@
 
