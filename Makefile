@@ -97,32 +97,42 @@ compat-install: compat-wheel
 # the asserts of every module pytest rewrites (__pycache__/ is git-ignored).
 # --durations=25: the slowest tests are named in every run, where test time goes.
 #
-# compat-install waits on the package index and on disk, pytest on the CPU: the installs
-# run beside pytest (their output kept in a log, shown whole after pytest), and `test`
-# fails if either failed. This cuts minutes off every run; neither can hide the other.
-# Here they are skipped while pyproject.toml, the lock files, the two scripts and the
-# Pythons are those of the last run that passed (.venv/compat-install.stamp: 2-4.5 min of
-# waiting, ~12 s of CPU, for what only those decide); with CI=true they always run.
-#
-# The steps before pytest do not depend on each other: they run side by side (-j; each
-# one's output shown whole as it ends), in seconds: the packaging cache is filled before
-# tests/test_packaging.py installs from it. mypy (~40 s of one core on a cold cache, what
-# CI has) runs beside pytest, as the installs do; `make check` runs it at once. The site
-# is built by tests/test_docs_site.py (strict, on the one worker of its group) where
-# site/ is older than a source, as `make docs` built it before pytest (~20 s; mypy and
-# it were the ~40-78 s before pytest started, the other steps done in seconds).
+# Nothing else runs before pytest: the steps that do not feed its processes run beside
+# it, each one's output kept in a log and shown whole after pytest, and `test` fails if
+# any failed (none can hide another). They wait on the package index and on disk, pytest
+# on the CPU: run first, one after another, they held pytest back ~10-25 s on a clean
+# clone (the packaging cache the longest), and the CPU they use (lint ~2 s, mypy ~40 s
+# on a cold cache, what CI has) is taken beside the workers' start.
+# - lint, then typecheck (`make -k`: both run, either fails it); `make check` runs them at once.
+# - packaging-cache: tests/test_packaging.py installs from uv's cache, so its uv calls wait
+#   for this step's exit status (CHATPLEX_PACKAGING_CACHE_DONE names the file it is
+#   written to) and fail with it if it failed.
+# - compat-wheel, then compat-install: skipped locally while pyproject.toml, the lock
+#   files, the two scripts and the Pythons are those of the last run that passed
+#   (.venv/compat-install.stamp: 2-4.5 min of waiting, ~12 s of CPU, for what only those
+#   decide); with CI=true it always runs.
+# The site is built by tests/test_docs_site.py (strict, on the one worker of its group)
+# where site/ is older than a source, as `make docs` built it before pytest (~20 s).
+CACHE_EXIT = $(CURDIR)/$(VENV)/packaging-cache.exit
 test: $(VENV)/.installed-dev
-	@$(MAKE) --no-print-directory -j4 --output-sync=target lint packaging-cache compat-wheel
-	@$(COMPAT_INSTALL) --stamp $(VENV)/compat-install.stamp > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
-	$(MAKE) --no-print-directory typecheck > $(VENV)/typecheck.log 2>&1 & types=$$!; \
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25; \
-	tests=$$?; wait $$types; typed=$$?; wait $$installs; compat=$$?; \
-	echo "== make typecheck (ran beside pytest): exit $$typed"; \
-	cat $(VENV)/typecheck.log; \
-	echo "== make compat-install (ran beside pytest): exit $$compat"; \
+	@rm -f $(CACHE_EXIT); \
+	{ $(MAKE) --no-print-directory packaging-cache; echo $$? > $(CACHE_EXIT).new; \
+		mv $(CACHE_EXIT).new $(CACHE_EXIT); } > $(VENV)/packaging-cache.log 2>&1 & cache=$$!; \
+	{ $(MAKE) --no-print-directory compat-wheel && \
+		$(COMPAT_INSTALL) --stamp $(VENV)/compat-install.stamp; } > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
+	$(MAKE) --no-print-directory -k lint typecheck > $(VENV)/check.log 2>&1 & checks=$$!; \
+	CHATPLEX_PACKAGING_CACHE_DONE=$(CACHE_EXIT) env -u PYTHONDONTWRITEBYTECODE \
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25; \
+	tests=$$?; wait $$checks; checked=$$?; wait $$cache; wait $$installs; compat=$$?; \
+	cached=$$(cat $(CACHE_EXIT) 2>/dev/null || echo 1); \
+	echo "== make lint typecheck (ran beside pytest): exit $$checked"; \
+	cat $(VENV)/check.log; \
+	echo "== make packaging-cache (ran beside pytest): exit $$cached"; \
+	cat $(VENV)/packaging-cache.log; \
+	echo "== make compat-wheel compat-install (ran beside pytest): exit $$compat"; \
 	cat $(VENV)/compat-install.log; \
 	echo "== pytest: exit $$tests"; \
-	test $$tests -eq 0 && test $$typed -eq 0 && test $$compat -eq 0
+	test $$tests -eq 0 && test $$checked -eq 0 && test $$cached -eq 0 && test $$compat -eq 0
 
 # The agents matrix's partner side recorded again (tests/langchain/agents_matrix/_recorded.py):
 # `make test` replays a module's partner outcomes while nothing they depend on changed, and

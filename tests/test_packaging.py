@@ -7,17 +7,21 @@ feature it enables (against the embedded mock server, which ships in the wheel).
 Each extra is installed with its dependencies (never `--no-deps`, which would hide a
 missing one), by uv: Ray in seconds where pip takes a minute. Tests never reach the
 network, so uv runs `--offline`, from its cache alone: `make packaging-cache` (a step of
-`make test`) fills that cache from the package index beforehand, and a package missing
-from it fails here naming that target.
+`make test`, run beside pytest: the uv calls here wait for its end) fills that cache
+from the package index beforehand, and a package missing from it fails here naming that
+target.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import subprocess
 import sys
 import tarfile
 import textwrap
+import time
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -96,8 +100,37 @@ _WARM_THE_CACHE = (
 )
 
 
+#: Set by `make test`, which runs `make packaging-cache` beside pytest: the file its exit
+#: status is written to once it has ended.
+_CACHE_DONE = "CHATPLEX_PACKAGING_CACHE_DONE"
+
+
+def _filled(done: Path, timeout_s: float = 900) -> str | None:
+    """Wait for `done` (the exit status of `make packaging-cache`): None once it says 0,
+    else what went wrong."""
+    deadline = time.monotonic() + timeout_s
+    while not done.exists():
+        if time.monotonic() > deadline:
+            return f"`make packaging-cache` had not ended after {timeout_s:.0f} s ({done})"
+        time.sleep(0.2)
+    status = done.read_text(encoding="utf-8").strip()
+    if status != "0":
+        return f"`make packaging-cache` failed (exit {status}): see .venv/packaging-cache.log"
+    return None
+
+
+@functools.cache
+def _cache_problem() -> str | None:
+    """Under `make test`, what kept uv's cache from being filled (waited for once); None
+    when it was, or outside `make test` (the cache is the one `make packaging-cache` left)."""
+    done = os.environ.get(_CACHE_DONE)
+    return _filled(Path(done)) if done else None
+
+
 def _uv(*args: str) -> None:
     """Run uv offline: packages come from uv's cache, never from the package index."""
+    problem = _cache_problem()
+    assert problem is None, problem
     command = [uv.find_uv_bin(), *args, "--offline"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"{_WARM_THE_CACHE}\n{result.stderr[-3000:]}"
@@ -110,6 +143,18 @@ def test_a_package_missing_from_uvs_cache_fails_naming_the_make_target(
     with pytest.raises(AssertionError, match="run `make packaging-cache`"):
         # a name no index holds, so no cache does either
         _uv("pip", "install", "--python", str(tmp_path / "venv"), "chatplex-no-such-package")
+
+
+def test_the_uv_calls_wait_for_the_packaging_cache_step_and_fail_with_it(tmp_path: Path) -> None:
+    done = tmp_path / "packaging-cache.exit"
+    done.write_text("0\n", encoding="utf-8")
+    assert _filled(done) is None
+    done.write_text("2\n", encoding="utf-8")
+    assert _filled(done) == (
+        "`make packaging-cache` failed (exit 2): see .venv/packaging-cache.log"
+    )
+    missing = tmp_path / "never-written"
+    assert "had not ended after 0 s" in (_filled(missing, timeout_s=0) or "")
 
 
 @pytest.fixture(scope="module")
