@@ -87,12 +87,12 @@ def field_store_class(
 
 
 class _AsField:
-    """A field shadowing a base class's property: the instance's value read, assigned."""
+    """A field shadowing a base class's property: the instance's value read, assigned.
+    Read on a class it is not there, so pydantic gives a script's subclass the field as
+    declared (its default), not this object as the default."""
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        if instance is None:
-            return self
-        raise AttributeError  # (the instance holds every field: not reached)
+        raise AttributeError  # (an instance holds every field: read there, not here)
 
 
 def _hidden(**default: Any) -> Any:

@@ -123,3 +123,22 @@ def test_a_partner_with_no_streaming_field_drops_the_keyword_and_shows_no_empty_
         shown.append((repr(llm), llm.model_dump(), getattr(llm, "streaming", False)))
     assert shown[1] == shown[0]
     assert "client_kwargs" not in shown[1][0] and shown[1][1]["client_kwargs"] == {}
+
+
+@pytest.mark.parametrize("name", sorted(chatplex.langchain.DROP_IN_MODULES))
+def test_a_scripts_subclass_declares_every_field_as_the_drop_in_does(name: str) -> None:
+    # A field shadowing a property of the drop-in's base (ChatOpenAI's `model_name`,
+    # ChatBedrockConverse's `provider`) was the subclass's default as a descriptor object.
+    cls = chatplex.langchain.langchain_class(name)
+    mine = type(f"My{name}", (cls,), {"__module__": __name__})
+    for field, info in cls.model_fields.items():
+        assert mine.model_fields[field].default == info.default, field
+
+
+def test_a_scripts_subclass_of_chatopenai_is_built_as_chatopenai() -> None:
+    class MyChatOpenAI(chatplex.langchain.ChatOpenAI):  # type: ignore[misc, valid-type]
+        pass
+
+    mine = MyChatOpenAI(api_key="sk-test")
+    assert mine.model_name == chatplex.langchain.ChatOpenAI(api_key="sk-test").model_name
+    assert mine.model_name == "gpt-3.5-turbo"  # langchain-openai's default
