@@ -144,6 +144,11 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     content filters). Everything else (messages, tools, streams, usage) is the OpenAI
     adapter's."""
 
+    #: The token providers workload identity gave where no credential was (its drop-in's
+    #: fallback, as langchain-openai's validator's; its fields then hold them).
+    workload_token_provider: TokenProvider | None = None
+    workload_async_token_provider: AsyncTokenProvider | None = None
+
     #: Whether a reply Azure's filter withheld (finish_reason `content_filter`) raises
     #: `ContentFilterError`; False on the copy its partner record's `partner_reading` gives.
     withheld_raises = True

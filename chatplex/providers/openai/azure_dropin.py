@@ -26,7 +26,7 @@ the body's `model` only on Azure's v1 API, which needs it, or when it was given)
 With no credential given or in the environment, it falls back to Azure workload identity
 as langchain-openai does: when `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and
 `AZURE_FEDERATED_TOKEN_FILE` are all set and `azure-identity` is installed, tokens come
-from its `WorkloadIdentityCredential` (`_workload_identity`); otherwise a missing
+from its `WorkloadIdentityCredential` (`workload_identity`); otherwise a missing
 credential is refused as there.
 
 Its base, `ChatOpenAIEngine`, is ChatOpenAI's constructor as an engine class (as
@@ -310,13 +310,7 @@ class AzureChatOpenAI(ChatOpenAIEngine):
     partner_record = AZURE_CHAT_OPENAI_RECORD
 
     def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
-        profile.pop("mid_conversation_tools", None)  # as langchain-openai's Azure class
-        return profile or None
-
-    #: The token providers of the workload identity fallback (`_workload_identity`),
-    #: which the partner's fields then hold.
-    _workload_token_provider: Callable[[], str] | None = None
-    _workload_async_token_provider: Callable[[], Awaitable[str]] | None = None
+        return azure_profile(self, profile)
 
     calls_through_openai_proxy = False  # langchain-openai's Azure clients ignore it
     routes_langsmith_gateway = False  # (its validator does not look)
@@ -336,15 +330,7 @@ class AzureChatOpenAI(ChatOpenAIEngine):
         validate_base_url: bool = True,
         **settings: Any,  # ChatOpenAI's parameters, checked there (its signature: @dropin)
     ) -> None:
-        owner = type(self).__name__
-        # (its field reads OPENAI_API_TYPE, which its clients never read: taken, unused)
-        if openai_api_type not in (*_AZURE_API_TYPES, os.environ.get("OPENAI_API_TYPE")):
-            raise SettingRefused(
-                f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
-                "this class speaks Azure ('azure'); use ChatOpenAI for other servers"
-            )
-        if not isinstance(model_version, str):
-            raise TypeError(f"model_version must be a str, got {model_version!r}")
+        check_azure_keywords(type(self).__name__, openai_api_type, model_version)
         self._azure: dict[str, Any] = {
             "azure_endpoint": azure_endpoint,
             "azure_deployment": azure_deployment,
@@ -373,96 +359,143 @@ class AzureChatOpenAI(ChatOpenAIEngine):
         return self._named_model
 
     def langchain_profile_names(self) -> tuple[str, ...]:
-        # The model named, then the deployment (a model langchain-openai has no profile
-        # of falls back to its deployment's, as its Azure class looks them up).
-        return tuple(name for name in (self._named_model, self.deployment_name) if name)
+        return azure_profile_names(self._named_model, self.deployment_name)
 
     def _named_model_of(self, model: str | None, params: Mapping[str, Any]) -> str | None:
         # The model named, not the deployment standing in for it (as langchain-openai's
         # validators read `model_name`, None for a deployment alone).
         return self._named_model
 
-    def _token_given(self) -> bool:
-        azure = self._azure
-        keys = ("azure_ad_token", "azure_ad_token_provider", "azure_ad_async_token_provider")
-        return any(azure[key] is not None for key in keys)
-
-    def _workload_identity(self) -> dict[str, Any]:
-        """langchain-openai's last resort where no credential is given or set: token
-        providers over azure-identity's `WorkloadIdentityCredential` when its three
-        variables are set and it is installed (none otherwise: the adapter then says
-        what is missing)."""
-        if self._token_given() or any(map(os.environ.get, _AZURE_CREDENTIAL_VARIABLES)):
-            return {}
-        if not all(map(os.environ.get, _WORKLOAD_IDENTITY_VARIABLES)):
-            return {}
-        try:
-            identity = import_module("azure.identity")
-            identity_aio = import_module("azure.identity.aio")
-        except ImportError:
-            return {}
-        self._workload_token_provider = identity.get_bearer_token_provider(
-            identity.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
-        )
-        self._workload_async_token_provider = identity_aio.get_bearer_token_provider(
-            identity_aio.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
-        )
-        return {
-            "azure_ad_token_provider": self._workload_token_provider,
-            "azure_ad_async_token_provider": self._workload_async_token_provider,
-        }
-
     def _make_adapter(
         self, wanted: AdapterSettings
     ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
-        """Azure's Chat Completions adapter, or (`wanted.responses`) its Responses
-        adapter: the Responses translation over the same Azure connection; with (if
-        `wanted.switchable`) the Responses adapter that built-in tools bound later switch
-        to, as in langchain-openai."""
-        from .azure import AzureOpenAIAdapter
-        from .azure_responses import AzureResponsesAdapter
+        return make_azure_adapters(
+            type(self).__name__, wanted, self._azure, validate_base_url=self._validate_base_url
+        )
 
-        if wanted.project is not None:
-            raise SettingRefused(
-                f"{type(self).__name__}(project=...) is not supported: Azure has no projects"
-            )
-        base_url = wanted.base_url
-        if base_url is not None and self._validate_base_url:
-            _check_base_url(base_url, self._azure["azure_deployment"])
-        connection: dict[str, Any] = {
-            **self._azure,
-            # held by the adapters only, as a Secret; a token given wins over a key, as
-            # langchain-openai hands the SDK no key then
-            "api_key": None if self._token_given() else wanted.api_key,
-            **(self._workload_identity() if wanted.api_key is None else {}),
-            "base_url": base_url,
-            "default_query": wanted.default_query,
-            "organization": wanted.organization,
-            "default_headers": wanted.default_headers,
-        }
-        # The Responses API names the model in the body (the deployment, unless `model`
-        # was given) whenever there is one, as langchain-openai's payload does.
-        chat_body_model = connection.pop("body_model")
-        responses_body_model = chat_body_model or bool(connection["azure_deployment"])
-        try:
-            if wanted.responses:
-                adapter = AzureResponsesAdapter(
+
+# ---- Azure's own ways, as functions (what its record's build and hooks will call) -----
+
+
+def check_azure_keywords(owner: str, openai_api_type: str | None, model_version: Any) -> None:
+    """Its refusals of Azure's own keywords: an API type not Azure's, a model version
+    not a str."""
+    # (its field reads OPENAI_API_TYPE, which its clients never read: taken, unused)
+    if openai_api_type not in (*_AZURE_API_TYPES, os.environ.get("OPENAI_API_TYPE")):
+        raise SettingRefused(
+            f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
+            "this class speaks Azure ('azure'); use ChatOpenAI for other servers"
+        )
+    if not isinstance(model_version, str):
+        raise TypeError(f"model_version must be a str, got {model_version!r}")
+
+
+def azure_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """Its profile, as langchain-openai's Azure class gives it: no
+    `mid_conversation_tools`."""
+    profile.pop("mid_conversation_tools", None)
+    return profile or None
+
+
+def azure_profile_names(named: str | None, deployment: str | None) -> tuple[str, ...]:
+    """The names its profile is looked up by: the model named, then the deployment (a
+    model langchain-openai has no profile of falls back to its deployment's, as its
+    Azure class looks them up)."""
+    return tuple(name for name in (named, deployment) if name)
+
+
+def token_given(azure: Mapping[str, Any]) -> bool:
+    """Whether Azure's keywords (`azure`) give a token or a token provider."""
+    keys = ("azure_ad_token", "azure_ad_token_provider", "azure_ad_async_token_provider")
+    return any(azure[key] is not None for key in keys)
+
+
+def workload_identity(azure: Mapping[str, Any]) -> dict[str, Any]:
+    """langchain-openai's last resort where no credential is given or set: token
+    providers over azure-identity's `WorkloadIdentityCredential` when its three
+    variables are set and it is installed (none otherwise: the adapter then says
+    what is missing)."""
+    if token_given(azure) or any(map(os.environ.get, _AZURE_CREDENTIAL_VARIABLES)):
+        return {}
+    if not all(map(os.environ.get, _WORKLOAD_IDENTITY_VARIABLES)):
+        return {}
+    try:
+        identity = import_module("azure.identity")
+        identity_aio = import_module("azure.identity.aio")
+    except ImportError:
+        return {}
+    return {
+        "azure_ad_token_provider": identity.get_bearer_token_provider(
+            identity.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
+        ),
+        "azure_ad_async_token_provider": identity_aio.get_bearer_token_provider(
+            identity_aio.WorkloadIdentityCredential(), _AZURE_OPENAI_SCOPE
+        ),
+    }
+
+
+def make_azure_adapters(
+    owner: str, wanted: AdapterSettings, azure: Mapping[str, Any], *, validate_base_url: bool
+) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+    """Azure's Chat Completions adapter of ChatOpenAI's connection settings (`wanted`)
+    and Azure's own keywords (`azure`, with `body_model`), or (`wanted.responses`) its
+    Responses adapter: the Responses translation over the same Azure connection; with (if
+    `wanted.switchable`) the Responses adapter that built-in tools bound later switch
+    to, as in langchain-openai. Each holds the token providers workload identity gave
+    (`workload_token_provider`, ...), which the partner's fields then hold."""
+    from .azure import AzureOpenAIAdapter
+    from .azure_responses import AzureResponsesAdapter
+
+    if wanted.project is not None:
+        raise SettingRefused(f"{owner}(project=...) is not supported: Azure has no projects")
+    base_url = wanted.base_url
+    if base_url is not None and validate_base_url:
+        _check_base_url(base_url, azure["azure_deployment"])
+    workload = workload_identity(azure) if wanted.api_key is None else {}
+    connection: dict[str, Any] = {
+        **azure,
+        # held by the adapters only, as a Secret; a token given wins over a key, as
+        # langchain-openai hands the SDK no key then
+        "api_key": None if token_given(azure) else wanted.api_key,
+        **workload,
+        "base_url": base_url,
+        "default_query": wanted.default_query,
+        "organization": wanted.organization,
+        "default_headers": wanted.default_headers,
+    }
+    # The Responses API names the model in the body (the deployment, unless `model`
+    # was given) whenever there is one, as langchain-openai's payload does.
+    chat_body_model = connection.pop("body_model")
+    responses_body_model = chat_body_model or bool(connection["azure_deployment"])
+    made: tuple[Adapter, OpenAIResponsesAdapter | None]
+    try:
+        if wanted.responses:
+            made = (
+                AzureResponsesAdapter(
                     **connection,
                     body_model=responses_body_model,
                     use_previous_response_id=wanted.use_previous_response_id,
-                )
-                return adapter, None
+                ),
+                None,
+            )
+        else:
             chat = AzureOpenAIAdapter(
                 **connection,
                 body_model=chat_body_model,
                 include_usage=wanted.include_usage,
                 completion_tokens=True,  # as langchain-openai: max_completion_tokens
             )
-            if not wanted.switchable:
-                return chat, None
-            return chat, AzureResponsesAdapter(**connection, body_model=responses_body_model)
-        finally:
-            connection.clear()
+            switch = None
+            if wanted.switchable:
+                switch = AzureResponsesAdapter(**connection, body_model=responses_body_model)
+            made = (chat, switch)
+    finally:
+        connection.clear()
+    for adapter in made:
+        if isinstance(adapter, (AzureOpenAIAdapter, AzureResponsesAdapter)) and workload:
+            adapter.workload_token_provider = workload["azure_ad_token_provider"]
+            adapter.workload_async_token_provider = workload["azure_ad_async_token_provider"]
+    return made
 
 
 def _check_base_url(base_url: str | Secret, deployment: str | None) -> None:

@@ -34,7 +34,9 @@ from typing import NoReturn
 from ...adapters.keys import as_secret
 from ...secret.urls import hold_url
 from .azure import PARALLEL_CALLS_MODEL
+from .azure import AsyncTokenProvider
 from .azure import AzureOpenAIAdapter
+from .azure import TokenProvider
 from .responses_adapter import OpenAIResponsesAdapter
 
 if TYPE_CHECKING:
@@ -65,6 +67,11 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
     adapter's own (`use_previous_response_id`, `extra_block_types`). Replies, streams and
     error classes are the Responses API's, as langchain-openai reads them (Azure's Chat
     Completions content-filter metadata is not part of a Responses reply)."""
+
+    #: The token providers workload identity gave where no credential was (its drop-in's
+    #: fallback, as langchain-openai's validator's; its fields then hold them).
+    workload_token_provider: TokenProvider | None = None
+    workload_async_token_provider: AsyncTokenProvider | None = None
 
     #: The provider name users know it by (`provider` stays the wire's: openai_responses).
     registry_name = "azure_openai"

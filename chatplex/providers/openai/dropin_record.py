@@ -280,11 +280,11 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
             {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
         ),
         dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
-        # Its validator's workload identity fallback (held where it was taken).
+        # Its validator's workload identity fallback (held by its adapters).
         completed={
             **CHAT_OPENAI_FORM.completed,
-            "azure_ad_token_provider": "_workload_token_provider",
-            "azure_ad_async_token_provider": "_workload_async_token_provider",
+            "azure_ad_token_provider": "adapter.workload_token_provider",
+            "azure_ad_async_token_provider": "adapter.workload_async_token_provider",
         },
         annotations={},  # its model_name is `str | None`, as the drop-in's model
         secrets={
