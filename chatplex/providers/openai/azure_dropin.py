@@ -175,18 +175,14 @@ class ChatOpenAIEngine(TiktokenCounted):
         )
         # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
         check_responses_only(owner, responses, responses_only)
-        #: True where its fields alone send it to the Responses API (no call's payload),
-        #: as langchain-openai's validator then sets `use_responses_api` (else None).
-        self.responses_by_fields = (
-            use_responses_api is None
-            and wants_responses_api(
-                None,
-                output_version,
-                use_previous_response_id=use_previous_response_id,
-                body=responses_only,
-                model=model,
-            )
-            or None
+        # Where its fields alone send it to the Responses API (no call's payload), as
+        # langchain-openai's validator then sets `use_responses_api` (held by the adapter).
+        by_fields = use_responses_api is None and wants_responses_api(
+            None,
+            output_version,
+            use_previous_response_id=use_previous_response_id,
+            body=responses_only,
+            model=model,
         )
         if output_version not in (None, "v0", "responses/v1"):
             raise ValueError(
@@ -233,6 +229,7 @@ class ChatOpenAIEngine(TiktokenCounted):
                 model=model or DEFAULT_MODEL,
             )
         )
+        adapter.responses_by_fields = by_fields or None  # type: ignore[attr-defined]
         if include_response_headers:
             keep_response_headers(adapter, self._responses_adapter)
         if output_version == "v0":
@@ -488,6 +485,7 @@ def make_azure_adapters(
             switch = None
             if wanted.switchable:
                 switch = AzureResponsesAdapter(**connection, body_model=responses_body_model)
+            chat.responses_switch = switch  # (what `dropin.tools_to_bind` reads)
             made = (chat, switch)
     finally:
         connection.clear()

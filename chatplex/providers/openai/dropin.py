@@ -554,14 +554,13 @@ def builtin_tools_bound(
 
 #: langchain-openai's `ChatOpenAI` as data: its record's facts and fields
 #: (`dropin_record.py`), how its model is built, what it does its own way. What its
-#: validators fill in is read of the adapter (its chunk bound, whether its fields chose
-#: the Responses API).
+#: validators fill in is read of the adapter (its chunk bound; whether its fields chose
+#: the Responses API: its form's).
 ChatOpenAI = dataclasses.replace(
     CHAT_OPENAI_RECORD,
     fields=dataclasses.replace(
         CHAT_OPENAI_FORM,
         filled={"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"},
-        completed={"use_responses_api": "adapter.responses_by_fields"},
     ),
     build=build,
     built_from_settings=frozenset({"output_version"}),

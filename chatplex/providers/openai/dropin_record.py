@@ -93,7 +93,8 @@ CHAT_OPENAI_FORM = PartnerFields(
             ),
         ),
     },
-    completed={"use_responses_api": "responses_by_fields"},
+    # (whether its fields alone chose the Responses API, held by the adapter made)
+    completed={"use_responses_api": "adapter.responses_by_fields"},
     # Its httpx clients through `openai_proxy` where none is given (its validator's).
     resolved={"http_client": "http_client", "http_async_client": "http_async_client"},
     dumped=BASE_CHAT_OPENAI_DUMPED,
