@@ -62,6 +62,7 @@ from . import choices
 from . import chunk_bound
 from .choices import check_responses_only
 from .choices import langchain_temperature
+from .choices import responses_by_fields
 from .choices import wants_responses_api
 from .dropin import FIELDS
 from .dropin import SENT
@@ -175,10 +176,8 @@ class ChatOpenAIEngine(TiktokenCounted):
         )
         # (use_previous_response_id on Chat Completions: unused, as langchain-openai has it)
         check_responses_only(owner, responses, responses_only)
-        # Where its fields alone send it to the Responses API (no call's payload), as
-        # langchain-openai's validator then sets `use_responses_api` (held by the adapter).
-        by_fields = use_responses_api is None and wants_responses_api(
-            None,
+        by_fields = responses_by_fields(  # (held by the adapter, read by its form)
+            use_responses_api,
             output_version,
             use_previous_response_id=use_previous_response_id,
             body=responses_only,
@@ -229,7 +228,7 @@ class ChatOpenAIEngine(TiktokenCounted):
                 model=model or DEFAULT_MODEL,
             )
         )
-        adapter.responses_by_fields = by_fields or None  # type: ignore[attr-defined]
+        adapter.responses_by_fields = by_fields  # type: ignore[attr-defined]
         if include_response_headers:
             keep_response_headers(adapter, self._responses_adapter)
         if output_version == "v0":

@@ -81,6 +81,7 @@ from .base_chat_openai import with_data
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import langchain_temperature
+from .choices import responses_by_fields
 from .choices import wants_responses_api
 from .dropin_record import CHAT_OPENAI_FORM
 from .dropin_record import CHAT_OPENAI_RECORD
@@ -304,10 +305,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         model=named_model,
     )
     check_responses_only(_OWNER, responses, responses_only)
-    # Where its fields alone send it to the Responses API, as its validator then sets
-    # `use_responses_api` (read back through its form's `completed`).
-    by_fields = use is None and wants_responses_api(
-        None,
+    # (read back through its form's `completed`)
+    by_fields = responses_by_fields(
+        use,
         output_version,
         use_previous_response_id=previous,
         body=responses_only,
@@ -355,7 +355,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
             model=model,
         )
     )
-    adapter.responses_by_fields = by_fields or None  # type: ignore[attr-defined]
+    adapter.responses_by_fields = by_fields  # type: ignore[attr-defined]
     if own["include_response_headers"]:
         keep_response_headers(adapter, switch)
     if output_version == "v0":
