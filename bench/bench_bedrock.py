@@ -43,7 +43,7 @@ import botocore.parsers  # noqa: E402
 import httpx  # noqa: E402
 from botocore.awsrequest import AWSResponse  # noqa: E402
 
-from chatplex.providers.bedrock.dropin import ChatBedrockConverse  # noqa: E402
+from chatplex.providers.bedrock.dropin import build  # noqa: E402
 from chatplex.providers.bedrock.eventstream import EventStreamDecoder  # noqa: E402
 from chatplex.providers.bedrock.stream import BedrockStreamParser  # noqa: E402
 from chatplex.testing._mock_aws import encode_message  # noqa: E402
@@ -88,13 +88,15 @@ def chatplex_requests(n: int) -> Callable[[], None]:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=REPLY, headers={"content-type": "application/json"})
 
-    model = ChatBedrockConverse(
-        model=MODEL,
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        rate_limit=False,
+    model = build(  # (the model ChatBedrockConverse's record builds)
+        {
+            "model": MODEL,
+            "region_name": "us-east-1",
+            "aws_access_key_id": "AKIDEXAMPLE",
+            "aws_secret_access_key": "secret",
+            "http_client": httpx.Client(transport=httpx.MockTransport(handler)),
+            "rate_limit": False,
+        }
     )
 
     def run() -> None:

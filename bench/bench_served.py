@@ -83,15 +83,17 @@ Calls = tuple[Callable[[], Any], Callable[[], Any]]
 def bedrock_calls(client: str, url: str) -> Calls:
     """(invoke(), stream()) on the Converse wire for `client`."""
     if client == "chatplex":
-        from chatplex.providers.bedrock.dropin import ChatBedrockConverse
+        from chatplex.providers.bedrock.dropin import build
 
-        ours = ChatBedrockConverse(
-            model=BEDROCK_MODEL,
-            region_name="us-east-1",
-            aws_access_key_id=KEY_ID,
-            aws_secret_access_key=SECRET,
-            endpoint_url=url,
-            max_retries=0,
+        ours = build(  # (the model ChatBedrockConverse's record builds)
+            {
+                "model": BEDROCK_MODEL,
+                "region_name": "us-east-1",
+                "aws_access_key_id": KEY_ID,
+                "aws_secret_access_key": SECRET,
+                "endpoint_url": url,
+                "max_retries": 0,
+            }
         )
         return (lambda: ours.invoke(PROMPT)), (lambda: list(ours.stream(PROMPT)))
     if client == "boto3":
