@@ -207,6 +207,19 @@ class PartnerHooks:
     finish_binding: Callable[[ChatModel, ChatModel, Sequence[Any], Any], ChatModel] = (
         _bound_as_given
     )
+    #: Whether its `_generate` streams the call (the pieces merged, each reported to the
+    #: run's handlers) when its `streaming` field is True, `disable_streaming` or not.
+    generate_streams: bool = False
+    #: Its methods that only assign one of its fields (a `set_<field>(value)`), each as
+    #: (the method's name, its one parameter's, the field's). Default: none.
+    field_setters: tuple[tuple[str, str, str], ...] = ()
+    #: Where its class hands `bind_tools` and `with_structured_output` to a model of
+    #: another class it builds from its fields (of the model and the constructor's
+    #: keywords as held): that drop-in's name and keywords, None where its own. None (the
+    #: default): always its own.
+    bound_on: Callable[[ChatModel, Mapping[str, Any]], tuple[str, dict[str, Any]] | None] | None = (
+        None
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,10 +97,9 @@ def langchain_class(name: str) -> type[DropInChatModel]:
             namespace.setdefault(attribute, value)
     for attribute, value in record.helpers:
         namespace.setdefault(attribute, value)
-    setters = {} if engine is None else engine.langchain_field_setters
-    for method, (parameter, field) in setters.items():
+    for method, parameter, field in record.hooks.field_setters:
         namespace.setdefault(method, _field_setter(method, parameter, field))
-    hands_over = engine is not None and engine.langchain_bound_on is not _NOT_BOUND
+    hands_over = record.hooks.bound_on is not None
     base = _BoundOnAnother if hands_over else FieldStoreChatModel
     # Its fields are the partner's, and hold its settings.
     form = record.fields
@@ -112,18 +111,16 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     return cls
 
 
-_NOT_BOUND = DropInEngine.langchain_bound_on
-
-
 class _BoundOnAnother(FieldStoreChatModel):
     """A drop-in whose partner class binds tools and structured output on a model of
-    another class it builds (`DropInEngine.langchain_bound_on`), where it does."""
+    another class it builds (`PartnerHooks.bound_on`), where it does."""
 
     def _bound_on(self) -> DropInChatModel | None:
         """The other class's model, built from the keywords this one's engine was built
         from (its fields not at their defaults, on the field store)."""
         given = self._engine_keywords()
-        other = self.chatplex_model.langchain_bound_on(given)
+        bound_on = self._record.hooks.bound_on
+        other = None if bound_on is None else bound_on(self.chatplex_model, given)
         return None if other is None else langchain_class(other[0])(**other[1])
 
     def _handed_tools(

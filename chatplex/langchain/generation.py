@@ -25,7 +25,6 @@ from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.model import ChatModel
 from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
@@ -155,13 +154,13 @@ class Generation:
 def _streams_underneath(model: LangChainChat, target: Runnable[Any, Any]) -> bool:
     """Whether an invoke streams underneath: the wire's partner class always does
     (`ProviderSpec.invoke_streams`), or the drop-in's does when given `streaming=True`
-    (`DropInEngine.langchain_generate_streams`)."""
+    (`PartnerHooks.generate_streams`)."""
     if invoke_streams(target):
         return True
-    engine = primary(target)
+    record = getattr(model, "_record", None)
     return (
-        isinstance(engine, DropInEngine)
-        and engine.langchain_generate_streams
+        record is not None
+        and record.hooks.generate_streams
         and getattr(model, "streaming", False) is True
     )
 
