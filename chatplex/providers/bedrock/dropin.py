@@ -76,7 +76,7 @@ from .dropin_record import CONVERSE_RECORD
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatBedrockConverse", "build", "create_cache_point"]
+__all__ = ["ChatBedrockConverse", "build", "create_cache_point", "spelled"]
 
 _OWNER = "ChatBedrockConverse"
 #: Its other spellings of its keywords, each -> the one `build` reads: its pydantic
@@ -97,13 +97,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     (`PartnerClass.build`), refused before any request as the partner refuses; a
     botocore `config`'s region, timeouts and retries read as langchain-aws's
     `_get_effective_config` reads them (`converse_dropin.converse_parts`)."""
-    given = dict(keywords)
-    hold_keys(given, is_secret_name)  # (first: no local holds a key in clear)
-    for spelled, name in _SPELLINGS.items():
-        if spelled in given:
-            value = pick(_OWNER, **{name: given.get(name), spelled: given.pop(spelled)})
-            if value is not None:
-                given[name] = value
+    given = spelled(_OWNER, dict(keywords))
     # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
     # points two frames above the line that built it), and not sent (there in
     # additionalModelRequestFields, which the model refuses).
@@ -116,6 +110,18 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if built.sdk_headers is not None:  # (boto3's, as each call's model sends them)
         built.sdk_headers = converse_model_headers(built.sdk_headers)
     return built
+
+
+def spelled(owner: str, given: dict[str, Any]) -> dict[str, Any]:
+    """`given` (the constructor's keywords) with its keys held as `Secret`s (first: no
+    local holds one in clear) and each other spelling read as the name it stands for."""
+    hold_keys(given, is_secret_name)
+    for spelling, name in _SPELLINGS.items():
+        if spelling in given:
+            value = pick(owner, **{name: given.get(name), spelling: given.pop(spelling)})
+            if value is not None:
+                given[name] = value
+    return given
 
 
 def _known() -> tuple[str, ...]:

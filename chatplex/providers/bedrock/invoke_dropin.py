@@ -53,6 +53,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...chat.dropin import RUN_SETTINGS
+from ...chat.dropin import Tail
+from ...chat.dropin import constructor_names
 from ...chat.dropin import dropin
 from ...chat.dropin import pick
 from ...chat.langchain_hooks import DropInEngine
@@ -64,6 +67,7 @@ from ...chat.partner_warnings import moved_to_model_kwargs
 from ...messages import HumanMessage
 from ...messages import SystemMessage
 from .converse_dropin import ConverseEngine
+from .converse_dropin import converse_parts
 from .dropin_record import BEDROCK_RECORD
 from .dropin_record import BODY_KEYWORDS
 from .dropin_record import NO_GUARDRAILS
@@ -81,6 +85,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChatBedrock",
+    "bedrock_parts",
     "counted_model_id",
     "counts_messages",
     "num_tokens_from_messages",
@@ -142,6 +147,19 @@ class ChatBedrock(ConverseEngine):
 
     partner_record = BEDROCK_RECORD
 
+    #: langchain-aws's fields, as it holds them (`bedrock_parts`).
+    beta_use_converse_api: bool
+    model_kwargs: dict[str, Any]
+    guardrails: dict[str, Any]
+    endpoint_url: str | None
+    credentials_profile_name: str | None
+    provider_stop_sequence_key_name_map: dict[str, str]
+    provider_stop_reason_key_map: dict[str, str]
+    system_prompt_with_tools: str
+    partner_temperature: Any
+    partner_max_tokens: Any
+    partner_model_kwargs: dict[str, Any] | None
+
     @classmethod
     def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
         """As given: its `model_kwargs` are its own field (taken apart by `__init__`),
@@ -174,158 +192,35 @@ class ChatBedrock(ConverseEngine):
         system_prompt_with_tools: str = "",
         **settings: Any,
     ) -> None:
-        from ...adapters.keys import as_secret
-
-        # Keys rebound first: no local of this frame (a traceback with locals) holds one.
-        for name in _KEY_SETTINGS:
-            if name in settings:
-                settings[name] = as_secret(settings[name])
-        # LangChain's stream_usage, which langchain-aws's ChatBedrock lacks: its warning,
-        # and held in model_kwargs as there, but not sent (its body would carry it, which
-        # the model refuses); a stream's usage comes whatever it says.
-        held = {"stream_usage": settings.get("stream_usage")}
-        if not moved_to_model_kwargs(settings, "stream_usage", outer=2):
-            held.clear()
-        owner = type(self).__name__
-        model_kwargs = self._fields_taken(model_kwargs, settings)
-        model_name = pick(owner, model=model, model_id=model_id)
-        base = pick(owner, base_model_id=base_model_id, base_model=base_model)
-        region_name = pick(owner, region_name=region_name, region=region)
-        if settings.get("reasoning_effort") is not None:
-            # ChatBedrockConverse's field, not ChatBedrock's: langchain-aws keeps it in
-            # model_kwargs (sent raw to InvokeModel, dropped over Converse). Unknown here.
-            raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
-        if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
-            beta_use_converse_api = _speaks_converse(model_name, base)
-        #: Whether calls go to Converse (LangChain's field).
-        self.beta_use_converse_api = bool(beta_use_converse_api)
-        if not self.beta_use_converse_api:
-            family = provider or (model_name and model_family(model_name))
-            moved = [k for k in BODY_KEYWORDS.get(family or "", ()) if k in settings]
-            if moved:
-                model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
-                for name in moved:
-                    moved_to_model_kwargs(settings, name, outer=2)
-        guardrail = guardrails if _guardrails_enabled(guardrails) else None
-        #: langchain-aws's fields, as it keeps them (the endpoint and profile as given).
-        self.model_kwargs = dict(model_kwargs or {})
-        self.guardrails = dict(guardrails) if guardrails is not None else dict(NO_GUARDRAILS)
-        self.endpoint_url = settings.get("endpoint_url") or settings.get("base_url")
-        self.credentials_profile_name = settings.get("credentials_profile_name")
-        self._hold_key_maps(provider_stop_sequence_key_name_map, provider_stop_reason_key_map)
-        # (None: what the field holds once assigned it, as langchain-aws's holds it, and
-        # sends nothing; its constructor refuses it, as pydantic's field does)
-        if system_prompt_with_tools is not None and not isinstance(system_prompt_with_tools, str):
-            raise TypeError("system_prompt_with_tools: input should be a valid string")
-        self.system_prompt_with_tools = system_prompt_with_tools
-        if self.beta_use_converse_api:
-            lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
-            rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
-            for name, value in (
-                ("service_tier", service_tier),
-                ("request_metadata", request_metadata),
-            ):
-                if value is not None:
-                    lifted[name] = value
-            super().__init__(
-                model_name,
-                base_model_id=base,
-                provider=provider,
-                region_name=region_name,
-                guardrail_config=guardrail,
-                model_kwargs=rest or None,
-                extra_body=extra_body,
-                supports_tool_choice_values=supports_tool_choice_values,
-                **{**lifted, **settings},
-            )
-            self.model_kwargs.update(held)
-            return
-        for name in _CONVERSE_ONLY:
-            if settings.get(name) is not None:
-                raise SettingRefused(
-                    f"{owner}({name}=...) is a Converse parameter: pass "
-                    f"beta_use_converse_api=True, or use ChatBedrockConverse (InvokeModel "
-                    "takes the model's own body: model_kwargs={...})"
-                )
-        family = provider or (
-            model_name and not model_name.startswith("arn") and model_family(model_name)
-        )
-        if family:
-            check_buildable(family, base or (model_name or "").split(".", 1)[-1], owner)
-        super().__init__(
-            model_name,
-            base_model_id=base,
-            provider=provider,
-            region_name=region_name,
-            # (its cache_control the model's own: `BedrockInvokeAdapter.model_cache_control`)
-            extra_body={**_without_cache(model_kwargs), **(extra_body or {})},
-            supports_tool_choice_values=supports_tool_choice_values,
+        given = {
             **settings,
-        )
-        self.model_kwargs.update(held)
-        invoke = BedrockInvokeAdapter.from_converse(self.adapter)  # type: ignore[arg-type]
-        invoke.family = self.provider_name
-        invoke.model_cache_control = (model_kwargs or {}).get("cache_control")
-        invoke.system_prompt_with_tools = system_prompt_with_tools
-        invoke.stream_stop_keys = _changed_entries(provider_stop_sequence_key_name_map)
-        if guardrail is not None:
-            invoke.add_headers(
-                {
-                    "x-amzn-bedrock-guardrailidentifier": str(guardrail["guardrailIdentifier"]),
-                    "x-amzn-bedrock-guardrailversion": str(guardrail["guardrailVersion"]),
-                    **({"x-amzn-bedrock-trace": "ENABLED"} if guardrail.get("trace") else {}),
-                }
-            )
-        if service_tier is not None:
-            invoke.add_headers({"x-amzn-bedrock-service-tier": str(service_tier)})
-        if request_metadata is not None:  # as langchain-aws sends it: the JSON text
-            metadata = json.dumps(dict(request_metadata))
-            invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
-        self.adapter = invoke
-        self.provider = invoke.provider
-        if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
-            self.supports_tool_choice_values = tool_choice_values(
-                self.base_model_id or model_name or "", model_kwargs or {}
-            )
-
-    def _hold_key_maps(self, stop_keys: Any, reason_keys: Any) -> None:
-        """langchain-aws's key maps by model vendor, as its fields hold them: the key of
-        a stream's stop sequences (`BedrockInvokeAdapter.stream_stop_keys` sends what a
-        script changes), and the stop reason's, which it reads only where its call then
-        raises (a non-Anthropic model with `streaming=True`, called without streaming:
-        an UnboundLocalError), so it changes nothing read here."""
-        for name, value in (
-            ("provider_stop_sequence_key_name_map", stop_keys),
-            ("provider_stop_reason_key_map", reason_keys),
-        ):
-            if not isinstance(value, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-            ):
-                raise TypeError(f"{name}: input should be a valid dictionary of strings")
-            setattr(self, name, dict(value))
-
-    def _fields_taken(
-        self, model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
-    ) -> Mapping[str, Any] | None:
-        """`model_kwargs` without the `temperature` and `max_tokens` langchain-aws's
-        validator takes out of them: each becomes its field's value (in `settings`)
-        where that field was not given (`max_tokens`: not given or 0), and is dropped
-        where it was. What its fields then hold is kept (`partner_*`: None, unchanged)."""
-        self.partner_temperature = self.partner_max_tokens = None
-        self.partner_model_kwargs: dict[str, Any] | None = None
-        if not model_kwargs or not {"temperature", "max_tokens"} & set(model_kwargs):
-            return model_kwargs
-        rest = dict(model_kwargs)
-        if "temperature" in rest:
-            value = rest.pop("temperature")
-            if settings.get("temperature") is None:
-                settings["temperature"] = self.partner_temperature = value
-        if "max_tokens" in rest:
-            value = rest.pop("max_tokens")
-            if not settings.get("max_tokens"):
-                settings["max_tokens"] = self.partner_max_tokens = value
-        self.partner_model_kwargs = rest
-        return rest
+            "model": model,
+            "model_id": model_id,
+            "base_model_id": base_model_id,
+            "base_model": base_model,
+            "provider": provider,
+            "beta_use_converse_api": beta_use_converse_api,
+            "model_kwargs": model_kwargs,
+            "guardrails": guardrails,
+            "service_tier": service_tier,
+            "request_metadata": request_metadata,
+            "region": region,
+            "region_name": region_name,
+            "extra_body": extra_body,
+            "supports_tool_choice_values": supports_tool_choice_values,
+            "provider_stop_sequence_key_name_map": provider_stop_sequence_key_name_map,
+            "provider_stop_reason_key_map": provider_stop_reason_key_map,
+            "system_prompt_with_tools": system_prompt_with_tools,
+        }
+        run = {k: given.pop(k) for k in RUN_SETTINGS if k in given}
+        owner = type(self).__name__
+        adapter, name, chosen, held = bedrock_parts(owner, given, constructor_names(type(self)))
+        vars(self).update(held)
+        ChatModel.__init__(self, adapter, name, **chosen)
+        Tail({}, run).settle(self)
+        #: The model's vendor and region (LangChain's fields).
+        self.provider_name = adapter.vendor
+        self.region_name = adapter.region_name
 
     def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
         # (its warning at the frame that asked `_structured_target`)
@@ -481,6 +376,196 @@ def num_tokens_from_messages(
         counted_model_id(model), invoke_input(body, model.max_tokens)
     )
     return side_call(model, request, read_input_tokens)
+
+
+def bedrock_parts(
+    owner: str, given: dict[str, Any], known: Sequence[str]
+) -> tuple[BedrockAdapter, str, dict[str, Any], dict[str, Any]]:
+    """langchain-aws's `ChatBedrock` constructor, of its keywords `given` (each by its
+    name; taken out of it) for the drop-in `owner` (`known`: the names a typo is matched
+    against): the adapter (InvokeModel's, or Converse's: `converse_parts`), the model id,
+    `ChatModel`'s settings, and langchain-aws's fields as it holds them, by attribute
+    name (`model_kwargs`, `guardrails`, `beta_use_converse_api`...), refused before any
+    request as it refuses."""
+    from ...adapters.keys import as_secret
+    from .dropin import spelled
+
+    settings = given
+    model, model_id = settings.pop("model", None), settings.pop("model_id", None)
+    base_model_id = settings.pop("base_model_id", None)
+    base_model = settings.pop("base_model", None)
+    provider = settings.pop("provider", None)
+    beta_use_converse_api = settings.pop("beta_use_converse_api", None)
+    model_kwargs = settings.pop("model_kwargs", None)
+    guardrails = settings.pop("guardrails", None)
+    service_tier = settings.pop("service_tier", None)
+    request_metadata = settings.pop("request_metadata", None)
+    region, region_name = settings.pop("region", None), settings.pop("region_name", None)
+    extra_body = settings.pop("extra_body", None)
+    supports_tool_choice_values = settings.pop("supports_tool_choice_values", None)
+    stop_keys = settings.pop("provider_stop_sequence_key_name_map", STOP_SEQUENCE_KEYS)
+    reason_keys = settings.pop("provider_stop_reason_key_map", STOP_REASON_KEYS)
+    system_prompt_with_tools: Any = settings.pop("system_prompt_with_tools", "")
+    # Keys rebound first: no local of this frame (a traceback with locals) holds one.
+    for name in _KEY_SETTINGS:
+        if name in settings:
+            settings[name] = as_secret(settings[name])
+    # LangChain's stream_usage, which langchain-aws's ChatBedrock lacks: its warning,
+    # and held in model_kwargs as there, but not sent (its body would carry it, which
+    # the model refuses); a stream's usage comes whatever it says.
+    kept = {"stream_usage": settings.get("stream_usage")}
+    if not moved_to_model_kwargs(settings, "stream_usage", outer=2):
+        kept.clear()
+    held: dict[str, Any] = {}
+    model_kwargs = _fields_taken(held, model_kwargs, settings)
+    model_name = pick(owner, model=model, model_id=model_id)
+    base = pick(owner, base_model_id=base_model_id, base_model=base_model)
+    region_name = pick(owner, region_name=region_name, region=region)
+    if settings.get("reasoning_effort") is not None:
+        # ChatBedrockConverse's field, not ChatBedrock's: langchain-aws keeps it in
+        # model_kwargs (sent raw to InvokeModel, dropped over Converse). Unknown here.
+        raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
+    if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
+        beta_use_converse_api = _speaks_converse(model_name, base)
+    #: Whether calls go to Converse (LangChain's field).
+    converse = held["beta_use_converse_api"] = bool(beta_use_converse_api)
+    if not converse:
+        family = provider or (model_name and model_family(model_name))
+        moved = [k for k in BODY_KEYWORDS.get(family or "", ()) if k in settings]
+        if moved:
+            model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
+            for name in moved:
+                moved_to_model_kwargs(settings, name, outer=2)
+    guardrail = guardrails if _guardrails_enabled(guardrails) else None
+    # langchain-aws's fields, as it keeps them (the endpoint and profile as given).
+    held["model_kwargs"] = {**(model_kwargs or {}), **kept}
+    held["guardrails"] = dict(guardrails) if guardrails is not None else dict(NO_GUARDRAILS)
+    held["endpoint_url"] = settings.get("endpoint_url") or settings.get("base_url")
+    held["credentials_profile_name"] = settings.get("credentials_profile_name")
+    _hold_key_maps(held, stop_keys, reason_keys)
+    # (None: what the field holds once assigned it, as langchain-aws's holds it, and
+    # sends nothing; its constructor refuses it, as pydantic's field does)
+    if system_prompt_with_tools is not None and not isinstance(system_prompt_with_tools, str):
+        raise TypeError("system_prompt_with_tools: input should be a valid string")
+    held["system_prompt_with_tools"] = system_prompt_with_tools
+    held["base_model_id"] = base
+    converse_given = {
+        "model": model_name,
+        "base_model_id": base,
+        "provider": provider,
+        "region_name": region_name,
+        "extra_body": extra_body,
+        "supports_tool_choice_values": supports_tool_choice_values,
+    }
+    if converse:
+        if "guardrail_config" in settings:  # (its `guardrails`' Converse field, given too)
+            raise TypeError(
+                f"{owner}.__init__() got multiple values for keyword argument 'guardrail_config'"
+            )
+        lifted = {k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS}
+        rest = {k: v for k, v in (model_kwargs or {}).items() if k not in _CONVERSE_KEYS}
+        for name, value in (
+            ("service_tier", service_tier),
+            ("request_metadata", request_metadata),
+        ):
+            if value is not None:
+                lifted[name] = value
+        return (
+            *converse_parts(
+                owner,
+                spelled(
+                    owner,
+                    {
+                        **lifted,
+                        **settings,
+                        **converse_given,
+                        "guardrail_config": guardrail,
+                        "model_kwargs": rest or None,
+                    },
+                ),
+                known,
+            ),
+            held,
+        )
+    for name in _CONVERSE_ONLY:
+        if settings.get(name) is not None:
+            raise SettingRefused(
+                f"{owner}({name}=...) is a Converse parameter: pass "
+                f"beta_use_converse_api=True, or use ChatBedrockConverse (InvokeModel "
+                "takes the model's own body: model_kwargs={...})"
+            )
+    family = provider or (
+        model_name and not model_name.startswith("arn") and model_family(model_name)
+    )
+    if family:
+        check_buildable(family, base or (model_name or "").split(".", 1)[-1], owner)
+    # (its cache_control the model's own: `BedrockInvokeAdapter.model_cache_control`)
+    converse_given["extra_body"] = {**_without_cache(model_kwargs), **(extra_body or {})}
+    adapter, name, chosen = converse_parts(
+        owner, spelled(owner, {**settings, **converse_given}), known
+    )
+    invoke = BedrockInvokeAdapter.from_converse(adapter)
+    invoke.family = adapter.vendor
+    invoke.model_cache_control = (model_kwargs or {}).get("cache_control")
+    invoke.system_prompt_with_tools = cast("str", system_prompt_with_tools)
+    invoke.stream_stop_keys = _changed_entries(stop_keys)
+    if guardrail is not None:
+        invoke.add_headers(
+            {
+                "x-amzn-bedrock-guardrailidentifier": str(guardrail["guardrailIdentifier"]),
+                "x-amzn-bedrock-guardrailversion": str(guardrail["guardrailVersion"]),
+                **({"x-amzn-bedrock-trace": "ENABLED"} if guardrail.get("trace") else {}),
+            }
+        )
+    if service_tier is not None:
+        invoke.add_headers({"x-amzn-bedrock-service-tier": str(service_tier)})
+    if request_metadata is not None:  # as langchain-aws sends it: the JSON text
+        metadata = json.dumps(dict(request_metadata))
+        invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
+    if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
+        invoke.tool_choice_values = tool_choice_values(base or name or "", model_kwargs or {})
+    return invoke, name, chosen, held
+
+
+def _hold_key_maps(held: dict[str, Any], stop_keys: Any, reason_keys: Any) -> None:
+    """langchain-aws's key maps by model vendor, as its fields hold them: the key of
+    a stream's stop sequences (`BedrockInvokeAdapter.stream_stop_keys` sends what a
+    script changes), and the stop reason's, which it reads only where its call then
+    raises (a non-Anthropic model with `streaming=True`, called without streaming:
+    an UnboundLocalError), so it changes nothing read here."""
+    for name, value in (
+        ("provider_stop_sequence_key_name_map", stop_keys),
+        ("provider_stop_reason_key_map", reason_keys),
+    ):
+        if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise TypeError(f"{name}: input should be a valid dictionary of strings")
+        held[name] = dict(value)
+
+
+def _fields_taken(
+    held: dict[str, Any], model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
+) -> Mapping[str, Any] | None:
+    """`model_kwargs` without the `temperature` and `max_tokens` langchain-aws's
+    validator takes out of them: each becomes its field's value (in `settings`)
+    where that field was not given (`max_tokens`: not given or 0), and is dropped
+    where it was. What its fields then hold is kept (`partner_*`: None, unchanged)."""
+    held["partner_temperature"] = held["partner_max_tokens"] = None
+    held["partner_model_kwargs"] = None
+    if not model_kwargs or not {"temperature", "max_tokens"} & set(model_kwargs):
+        return model_kwargs
+    rest = dict(model_kwargs)
+    if "temperature" in rest:
+        value = rest.pop("temperature")
+        if settings.get("temperature") is None:
+            settings["temperature"] = held["partner_temperature"] = value
+    if "max_tokens" in rest:
+        value = rest.pop("max_tokens")
+        if not settings.get("max_tokens"):
+            settings["max_tokens"] = held["partner_max_tokens"] = value
+    held["partner_model_kwargs"] = rest
+    return rest
 
 
 def _speaks_converse(model: Any, base: Any) -> bool:

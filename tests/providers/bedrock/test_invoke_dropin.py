@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chatplex import init_chat_model
+from chatplex.chat.params import SettingRefused
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.converse_dropin import ConverseEngine
@@ -390,3 +391,28 @@ def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> N
     unset = make(system_prompt_with_tools=None)
     assert unset.system_prompt_with_tools is None
     assert "system" not in unset.build_request("Hi").json
+
+
+def test_bedrock_parts_are_its_constructor_as_a_function() -> None:
+    """`bedrock_parts`: the adapter, the model id, ChatModel's settings and langchain-aws's
+    fields as held, for each API, refused as the constructor refuses."""
+    given = {"model": MODEL, "region_name": "us-east-1", **KEYS, "temperature": 0.3}
+    guardrails = {"guardrailIdentifier": "g", "guardrailVersion": "1", "trace": True}
+    adapter, name, chosen, held = invoke_dropin.bedrock_parts(
+        "ChatBedrock", {**given, "guardrails": guardrails, "model_kwargs": {"max_tokens": 9}}, ()
+    )
+    assert type(adapter) is BedrockInvokeAdapter and name == MODEL
+    assert adapter._headers["x-amzn-bedrock-guardrailidentifier"] == "g"
+    assert (chosen["temperature"], chosen["max_tokens"], held["partner_max_tokens"]) == (0.3, 9, 9)
+    assert (held["beta_use_converse_api"], held["guardrails"], held["model_kwargs"]) == (
+        False,
+        guardrails,
+        {},
+    )
+    adapter, name, chosen, held = invoke_dropin.bedrock_parts(
+        "ChatBedrock", {**given, "model": "amazon.nova-lite-v1:0", "stop_sequences": ["x"]}, ()
+    )
+    assert type(adapter) is BedrockAdapter and held["beta_use_converse_api"] is True
+    assert chosen["stop"] == ["x"]
+    with pytest.raises(SettingRefused, match="is a Converse parameter"):
+        invoke_dropin.bedrock_parts("ChatBedrock", {**given, "system": ["s"]}, ())
