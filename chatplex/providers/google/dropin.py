@@ -60,6 +60,7 @@ from .dropin_base import count_tokens
 from .dropin_base import structured_target
 from .dropin_record import GENAI_NO_FIELD
 from .dropin_record import GENAI_RECORD
+from .dropin_settings import GEMINI_FIELDS
 from .dropin_settings import OFF_VALUES
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import attempts_as_retries
@@ -91,17 +92,7 @@ _SPELLINGS = {
 }
 #: Its Gemini request fields, in its order, sent where set (`dropin_settings.gemini_body`).
 _GEMINI_FIELDS = (
-    "max_output_tokens",
-    "top_k",
-    "n",
-    "safety_settings",
-    "response_mime_type",
-    "response_schema",
-    "response_modalities",
-    "thinking_budget",
-    "include_thoughts",
-    "thinking_level",
-    "cached_content",
+    *GEMINI_FIELDS,
     "seed",
     "presence_penalty",
     "frequency_penalty",

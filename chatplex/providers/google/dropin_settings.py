@@ -17,12 +17,28 @@ from ...chat.partner_warnings import unexpected_argument
 __all__ = [
     "NO_FIELD",
     "OFF_VALUES",
+    "GEMINI_FIELDS",
     "REFUSED_ALIKE",
     "attempts_as_retries",
     "gemini_body",
     "moved_keywords",
 ]
 
+#: The Gemini request fields both LangChain classes declare, in their order, sent where
+#: set (`gemini_body`); each class appends its own.
+GEMINI_FIELDS = (
+    "max_output_tokens",
+    "top_k",
+    "n",
+    "safety_settings",
+    "response_mime_type",
+    "response_schema",
+    "response_modalities",
+    "thinking_budget",
+    "include_thoughts",
+    "thinking_level",
+    "cached_content",
+)
 _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 #: Settings both LangChain classes take that chatplex cannot honour, and why (a
 #: TypeError, never ignored); each class adds its own (`REFUSED` in its module).

@@ -49,6 +49,7 @@ from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from .dropin_record import VERTEX_NO_FIELD
 from .dropin_record import VERTEX_RECORD
+from .dropin_settings import GEMINI_FIELDS
 from .dropin_settings import OFF_VALUES
 from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import attempts_as_retries
@@ -94,17 +95,7 @@ _SPELLINGS = {
 _HELD = ("request_parallelism", "client_options", "default_metadata", "client_preview", "examples")
 #: Its Gemini request fields, in its order, sent where set (`dropin_settings.gemini_body`).
 _GEMINI_FIELDS = (
-    "max_output_tokens",
-    "top_k",
-    "n",
-    "safety_settings",
-    "response_mime_type",
-    "response_schema",
-    "response_modalities",
-    "thinking_budget",
-    "include_thoughts",
-    "thinking_level",
-    "cached_content",
+    *GEMINI_FIELDS,
     "labels",
     "seed",
     "presence_penalty",
