@@ -137,9 +137,6 @@ class CompatibleAdapter(OpenAIAdapter):
     #: langchain-openai's `disabled_params` its drop-in was given: the structured output
     #: parameters its partner leaves out (`structured`); None: none.
     disabled_params: Mapping[str, Any] | None = None
-    #: Whether its drop-in's Responses API fields alone chose that API: never on this one
-    #: (`responses.PresetResponsesAdapter`'s), read by its record's form.
-    responses_by_fields: bool | None = None
 
     def __init__(
         self,

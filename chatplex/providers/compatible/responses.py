@@ -18,10 +18,6 @@ class PresetResponsesAdapter(OpenAIResponsesAdapter):
     """`OpenAIResponsesAdapter` for a preset's drop-in (built with `connection=`, the
     preset's adapter); its translation is OpenAI's."""
 
-    #: True where its drop-in's Responses API fields alone chose this API (langchain-
-    #: openai's validator then sets `use_responses_api`: its record's form reads it).
-    responses_by_fields: bool | None = None
-
     @property
     def structured(self) -> StructuredProfile:  # type: ignore[override]
         """OpenAI's Responses profile, less what the preset's `disabled_params` disable

@@ -415,6 +415,10 @@ class OpenAIAdapter(Adapter):
     #: record was made with (`base_chat_openai.BaseChatOpenAIData`), which its partner
     #: functions read; None: none of them (chatplex's own models, the engines).
     base_chat_openai: object = None
+    #: Whether a drop-in's Responses API fields alone chose the Responses API (langchain-
+    #: openai's validator then sets `use_responses_api`): read by its record's form; None
+    #: where no drop-in's record built it.
+    responses_by_fields: bool | None = None
     #: The Responses API's adapter that built-in tools bound switch a drop-in's model to
     #: (langchain-openai's ChatOpenAI, unless `use_responses_api=False`); None: refused.
     responses_switch: Adapter | None = None

@@ -84,6 +84,7 @@ from .extra_body_layer import ExtraBodyLayer
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
     from ...secret import Secret
+    from .adapter import OpenAIAdapter
     from .responses_adapter import OpenAIResponsesAdapter
 
 __all__ = ["AzureChatOpenAI", "ChatOpenAIEngine"]
@@ -228,7 +229,7 @@ class ChatOpenAIEngine(TiktokenCounted):
                 model=model or DEFAULT_MODEL,
             )
         )
-        adapter.responses_by_fields = by_fields  # type: ignore[attr-defined]
+        adapter.responses_by_fields = by_fields
         if include_response_headers:
             keep_response_headers(adapter, self._responses_adapter)
         if output_version == "v0":
@@ -262,7 +263,7 @@ class ChatOpenAIEngine(TiktokenCounted):
 
     def _make_adapter(
         self, wanted: AdapterSettings
-    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+    ) -> tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]:
         """`make_adapters`: `AzureChatOpenAI` overrides it; everything else is shared."""
         return make_adapters(wanted)
 
@@ -364,7 +365,7 @@ class AzureChatOpenAI(ChatOpenAIEngine):
 
     def _make_adapter(
         self, wanted: AdapterSettings
-    ) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+    ) -> tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]:
         return make_azure_adapters(
             type(self).__name__, wanted, self._azure, validate_base_url=self._validate_base_url
         )
@@ -432,7 +433,7 @@ def workload_identity(azure: Mapping[str, Any]) -> dict[str, Any]:
 
 def make_azure_adapters(
     owner: str, wanted: AdapterSettings, azure: Mapping[str, Any], *, validate_base_url: bool
-) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+) -> tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]:
     """Azure's Chat Completions adapter of ChatOpenAI's connection settings (`wanted`)
     and Azure's own keywords (`azure`, with `body_model`), or (`wanted.responses`) its
     Responses adapter: the Responses translation over the same Azure connection; with (if

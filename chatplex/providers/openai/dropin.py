@@ -97,6 +97,7 @@ if TYPE_CHECKING:
     from ...messages import AIMessageChunk
     from ...messages import BaseMessage
     from ...secret import Secret
+    from .adapter import OpenAIAdapter
     from .responses_adapter import OpenAIResponsesAdapter
 
 __all__ = [
@@ -355,7 +356,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
             model=model,
         )
     )
-    adapter.responses_by_fields = by_fields  # type: ignore[attr-defined]
+    adapter.responses_by_fields = by_fields
     if own["include_response_headers"]:
         keep_response_headers(adapter, switch)
     if output_version == "v0":
@@ -422,7 +423,9 @@ def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
     return proxied_clients(proxy, "OPENAI_PROXY", settings)
 
 
-def make_adapters(wanted: AdapterSettings) -> tuple[Adapter, OpenAIResponsesAdapter | None]:
+def make_adapters(
+    wanted: AdapterSettings,
+) -> tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]:
     """ChatOpenAI's adapter of the constructor's settings: the Responses API's when
     `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
     Responses adapter that built-in tools bound later switch to (also held by the Chat

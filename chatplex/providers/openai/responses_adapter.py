@@ -266,6 +266,10 @@ class OpenAIResponsesAdapter(Adapter):
     #: record was made with (`base_chat_openai.BaseChatOpenAIData`), which its partner
     #: functions read; None: none of them (chatplex's own models, the engines).
     base_chat_openai: object = None
+    #: Whether a drop-in's Responses API fields alone chose the Responses API (langchain-
+    #: openai's validator then sets `use_responses_api`): read by its record's form; None
+    #: where no drop-in's record built it.
+    responses_by_fields: bool | None = None
     #: The reply a call's copy keeps (`kept_reply.py`); None: none kept.
     kept_reply: list[KeptReply] | None = None
 
