@@ -76,8 +76,8 @@ class LangSmithRule:
     #: Without a call's model, the engine's attributes tried before its model (dotted
     #: paths: langchain-aws's `base_model_id`, `adapter.base_model_id`).
     model_attributes: tuple[str, ...] = ()
-    #: Without a call's model, the engine's attribute whose value is appended to it as
-    #: `-<value>`, unless the name holds it (AzureChatOpenAI's `model_version`).
+    #: Without a call's model, the setting whose value is appended to it as `-<value>`,
+    #: unless the name holds it (AzureChatOpenAI's `model_version` field).
     model_version: str | None = None
     #: A prefix its model names may have, not reported (langchain-google-genai's
     #: "models/").

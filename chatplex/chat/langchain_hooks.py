@@ -108,18 +108,6 @@ class DropInEngine(ChatModel):
         the constructor's (langchain-openai's `extra_body`); default: itself."""
         return self
 
-    def langchain_model_name(self) -> str | None:
-        """What its LangChain class holds as `model_name` (None where it holds none:
-        an Azure deployment without `model`); default: the model."""
-        return self.model
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        """As the wire answers `method` for the model its LangChain class names (none, for
-        a deployment named without its model: no fallback, as there)."""
-        from .structured import wire_method
-
-        return self, wire_method(self, method, self.langchain_model_name())
-
     def langchain_profile_names(self) -> tuple[str, ...]:
         """The names its LangChain class looks the model's profile up by, in order."""
         return (self.model,)

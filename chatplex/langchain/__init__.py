@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     # The engines' constructors (the partner's parameters) for type checkers and the API
     # reference; at run time each name is its engine's LangChain class (`dropin.py`).
     from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
-    from ..providers.openai.azure_dropin import AzureChatOpenAI as AzureChatOpenAI
     # A name built from its record (no engine class: decision 013, slice 4) is typed by
     # this module's `__getattr__`: a `type[DropInChatModel]`.
 

@@ -191,16 +191,6 @@ class DropInChatModel(ChatChatplex):
             getattr(self.chatplex_model, "provider", None) or getattr(self._engine, "provider", "")
         )
 
-    @property
-    def model_name(self) -> str | None:
-        """The partner class's `model_name` where it has that field (langchain-openai's
-        AzureChatOpenAI: None without `model=`, the deployment alone), else the model
-        name sent."""
-        engine = self.chatplex_model
-        if isinstance(engine, DropInEngine):
-            return engine.langchain_model_name()
-        return self._sent_model_name
-
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """ChatChatplex's; a plain call's remembered (LangChain asks at every request)."""
         if stop is not None or kwargs:

@@ -295,15 +295,11 @@ def _on_responses(model: LangChainChat) -> bool:
 def _with_builtin_tools(model: LangChainChat, builtin: list[dict[str, Any]]) -> LangChainChat:
     """`model`, or a copy on the API whose `tools` take `builtin` (a `ChatOpenAI`
     switches to the Responses API, as langchain-openai does)."""
-    # (only models given such tools import these)
-    from ..providers.openai.azure_dropin import ChatOpenAIEngine
-    from ..providers.openai.dropin import finish_binding
+    from ..providers.openai.dropin import finish_binding  # (only models given such tools)
 
     inner = model.chatplex_model
     calls = getattr(inner, "partner_calls", None)
-    if isinstance(inner, ChatOpenAIEngine) or getattr(calls, "finish_binding", None) is (
-        finish_binding
-    ):
+    if getattr(calls, "finish_binding", None) is finish_binding:
         switched = inner.bind_tools(builtin)
     elif _on_responses(model):
         return model

@@ -77,7 +77,7 @@ def ls_params(
                 break
         else:
             called = model._sent_model_name
-        version = getattr(engine, rule.model_version, None) if rule.model_version else None
+        version = model._setting(rule.model_version, engine) if rule.model_version else None
         if version and version not in called:
             called = f"{called}-{version.lstrip('-')}"
     params = LangSmithParams(

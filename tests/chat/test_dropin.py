@@ -204,7 +204,7 @@ PARTNERS = {
     "chatplex.langchain.dropin:ChatBedrockConverse": "langchain_aws:ChatBedrockConverse",
     "chatplex.langchain.dropin:ChatAnthropic": "langchain_anthropic:ChatAnthropic",
     "chatplex.langchain.dropin:ChatOpenAI": "langchain_openai:ChatOpenAI",
-    "chatplex.providers.openai.azure_dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
+    "chatplex.langchain.dropin:AzureChatOpenAI": "langchain_openai:AzureChatOpenAI",
     "chatplex.langchain.dropin:ChatGoogleGenerativeAI": (
         "langchain_google_genai:ChatGoogleGenerativeAI"
     ),

@@ -9,9 +9,8 @@ import pytest
 
 from chatplex import ChatModel
 from chatplex import init_chat_model
-from chatplex.providers.openai.azure_dropin import (
-    ChatOpenAIEngine as ChatOpenAI,  # (the engine kit)
-)
+from chatplex.providers.openai.base_chat_openai import data_of
+from chatplex.providers.openai.dropin import build
 from chatplex.testing import MockServer
 from tests._dropins import engine
 from tests._replies import chat_completion
@@ -19,7 +18,12 @@ from tests._replies import chat_completion
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
 
-def openai(server: MockServer, **kw: Any) -> ChatOpenAI:
+def ChatOpenAI(**keywords: Any) -> ChatModel:  # noqa: N802  (the class it stands for)
+    """ChatOpenAI's constructor as its record builds it: chatplex's own words."""
+    return build(keywords)
+
+
+def openai(server: MockServer, **kw: Any) -> ChatModel:
     return ChatOpenAI(model="gpt-4o-mini", base_url=server.openai_base_url, api_key="k", **kw)
 
 
@@ -39,7 +43,7 @@ def test_aliases_resolve_to_the_same_settings() -> None:
         openai_api_base="http://127.0.0.1:1/v1",
     )
     assert (model.model, model.max_tokens, model.timeout, model.stop) == ("gpt-4o", 10, 5, ["x"])
-    assert model.model_name == "gpt-4o"
+    assert data_of(model).model_name == "gpt-4o"  # (the partner's model_name)
     assert "sk-test-secret" not in repr(model) + repr(model.adapter)
     claude = ChatAnthropic(
         model_name="claude-x", anthropic_api_key="k", max_tokens_to_sample=7, stop=["s"]
@@ -244,10 +248,16 @@ def test_the_alias_table_matches_the_constructors() -> None:
 
     from chatplex.chat.dropin import LANGCHAIN_ALIASES
     from chatplex.providers.anthropic.dropin import ChatAnthropic as anthropic_record
+    from chatplex.providers.openai.dropin import ChatOpenAI as openai_record
 
     params = {
-        *inspect.signature(ChatOpenAI).parameters,
-        *(name for field in anthropic_record.declared for name in field.spellings),
+        *inspect.signature(ChatModel).parameters,  # (chatplex's own: stream_idle_timeout)
+        *(
+            name
+            for record in (openai_record, anthropic_record)
+            for field in record.declared
+            for name in field.spellings
+        ),
     }
     for alias, setting in LANGCHAIN_ALIASES.items():
         assert alias in params and setting in params, (alias, setting)
@@ -506,8 +516,10 @@ async def test_streaming_invoke_reports_the_closing_chunk_as_a_token(
 ) -> None:
     # LangChain's invoke with streaming=True reports its closing chunk too ("").
     handler = Tokens()
-    model = openai(server, streaming=True, stream_usage=True, callbacks=[handler])
-    reply = model.invoke("a b") if sync else await model.ainvoke("a b")
+    model, config = openai(server, streaming=True, stream_usage=True), {"callbacks": [handler]}
+    reply = (
+        model.invoke("a b", config=config) if sync else await model.ainvoke("a b", config=config)
+    )
     streamed = list(openai(server, stream_usage=True).stream("a b"))
     assert handler.tokens == [c.text for c in streamed]
     assert handler.tokens[-1] == "" and reply.text == "Echo: a b"

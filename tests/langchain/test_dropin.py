@@ -79,9 +79,9 @@ def test_a_langgraph_react_agent_runs_on_it(provider: str) -> None:
     assert out["messages"][2].content == "It is sunny in San Francisco, CA."
 
 
-def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
+def test_azure_chat_openai_is_a_langchain_model_over_the_azure_adapter() -> None:
     from chatplex.langchain import AzureChatOpenAI
-    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI as EngineAzure
+    from chatplex.providers.openai.azure import AzureOpenAIAdapter
 
     llm = AzureChatOpenAI(
         azure_endpoint="https://res.openai.azure.com",
@@ -90,7 +90,8 @@ def test_azure_chat_openai_is_a_langchain_model_over_the_azure_engine() -> None:
         api_key="azure-secret-123",
         temperature=0.2,
     )
-    assert isinstance(llm, BaseChatModel) and isinstance(llm.chatplex_model, EngineAzure)
+    assert isinstance(llm, BaseChatModel)
+    assert isinstance(llm.chatplex_model.adapter, AzureOpenAIAdapter)
     assert (llm.temperature, llm._llm_type) == (0.2, "azure-openai-chat")
     # Without model=, langchain-openai's model_name is None (the deployment alone);
     # traces still name the deployment, as its _get_ls_params does.

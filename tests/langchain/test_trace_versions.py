@@ -19,10 +19,9 @@ from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.langchain.field_store import field_store_class
 from chatplex.langchain.field_values import declared_fields
 from chatplex.langchain.model import ChatChatplex
-from chatplex.langchain.partner_fields import engine_record
 from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
-from chatplex.providers.openai.azure_dropin import ChatOpenAIEngine as EngineOpenAI
+from chatplex.providers.openai.dropin import ChatOpenAI as openai_record
 from chatplex.version import __version__
 
 _MISSING = "chatplex-tests-no-such-package"
@@ -74,11 +73,10 @@ def test_a_drop_in_names_its_partners_installed_version(
 
 
 def test_a_drop_in_whose_partner_is_not_installed_names_chatplex() -> None:
-    record = dataclasses.replace(EngineOpenAI.partner_record, package=_MISSING)
-    engine = type("ChatElsewhere", (EngineOpenAI,), {"partner_record": record})
+    record = dataclasses.replace(openai_record, package=_MISSING)
     annotations, fields = declared_fields(record.declared, ())
-    namespace = {"__module__": __name__, "__qualname__": "ChatElsewhere", "_engine": engine}
-    namespace["_record"] = engine_record(engine)
+    namespace = {"__module__": __name__, "__qualname__": "ChatElsewhere", "_engine": None}
+    namespace["_record"] = record
     namespace |= {**fields, "__annotations__": annotations}
     cls = field_store_class("ChatElsewhere", namespace)
     versions = _versions(cls(model="gpt-4o-mini", api_key="k", base_url=UNIT_BASE_URL))

@@ -21,14 +21,13 @@ import pytest
 from chatplex import ChatPromptTemplate
 from chatplex import RunnableLambda
 from chatplex import StrOutputParser
+from chatplex.chat import ChatModel
 from chatplex.chat.callbacks import ChatModelRun
 from chatplex.chat.recorded_run import RecordedChatRun
 from chatplex.core.tracers import add_tracer
 from chatplex.core.tracers import remove_tracer
 from chatplex.http import retry_policy
-from chatplex.providers.openai.azure_dropin import (
-    ChatOpenAIEngine as ChatOpenAI,  # (chatplex's words)
-)
+from chatplex.providers.openai.dropin import build  # (ChatOpenAI's plain model)
 from chatplex.testing import MockServer
 from chatplex.tracing.langsmith import LangSmithTracer
 from chatplex.tracing.sender import LangSmithSender
@@ -110,9 +109,9 @@ def both_paths(call: Callable[[Any], Any]) -> tuple[list[bytes], list[bytes]]:
     return out[0], out[1]
 
 
-def model(mock: MockServer, **options: Any) -> ChatOpenAI:
-    return ChatOpenAI(
-        model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-test", **options
+def model(mock: MockServer, **options: Any) -> ChatModel:
+    return build(
+        {"model": "gpt-4o-mini", "base_url": mock.openai_base_url, "api_key": "sk-test", **options}
     )
 
 
@@ -186,7 +185,7 @@ def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) 
 
     seen: list[type] = []
     chat = model(mock)
-    original = ChatOpenAI._prepare
+    original = ChatModel._prepare
 
     def spy(self: Any, *args: Any) -> Any:
         prepared = original(self, *args)
@@ -197,7 +196,7 @@ def test_the_lane_is_taken_only_when_the_tracer_listens_alone(mock: MockServer) 
     add_tracer(tracer)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(ChatOpenAI, "_prepare", spy)
+            patch.setattr(ChatModel, "_prepare", spy)
             chat.invoke("a")
             bystander = Bystander()
             chat.invoke("b", {"callbacks": [bystander]})

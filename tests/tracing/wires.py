@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from chatplex import init_chat_model
-from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockServer
 from tests._dropins import engine
 
 ChatOpenAI = engine("ChatOpenAI")  # (built from its record: no engine class)
+AzureChatOpenAI = engine("AzureChatOpenAI")  # (the same)
 
 ChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 ChatVertexAI = engine("ChatVertexAI")  # (the same)

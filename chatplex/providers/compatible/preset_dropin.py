@@ -157,8 +157,7 @@ def form_of(row: DropIn, unnamed: frozenset[str]) -> Mapping[str, Any]:
     `use_responses_api` as its model's adapter holds them."""
     form = row.partner_fields
     if form and row.counts_with_tiktoken:  # (its bound as its model's adapter holds it)
-        filled = {"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"}
-        form = {**form, "filled": {**form.get("filled", {}), **filled}}
+        form = {**form, "filled": {**form.get("filled", {}), **CHUNK_BOUND_READ["filled"]}}
         for key in ("excluded", "floats"):
             form[key] = frozenset(form.get(key, ())) | CHUNK_BOUND_READ[key]
     if form and row.responses_api:  # as langchain-openai's validator completes it

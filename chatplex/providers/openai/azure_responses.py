@@ -137,6 +137,11 @@ class AzureResponsesAdapter(OpenAIResponsesAdapter):
         carries a credential)."""
         return self._connection.azure_endpoint
 
+    @property
+    def azure_deployment(self) -> str | None:
+        """The connection's deployment (None: none given)."""
+        return self._connection.azure_deployment
+
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """A fresh Entra ID token for a sync call (see `AzureOpenAIAdapter.authorize`)."""
         return self._connection.authorize(request)

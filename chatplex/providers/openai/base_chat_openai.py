@@ -18,10 +18,7 @@ A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 (`token_ids`, `counts_messages`, `num_tokens_from_messages`, `call_model`) or
 `PartnerTraits` ones handed down as `PartnerCalls` (`partner.py`: `call_settings`,
 `call_applied`, `async_stream`; `partner_timeout_objects`), each doing nothing of its
-own on a model whose adapter holds none. The drop-in engines still built as classes
-(`dropin.TiktokenCounted`, `stop_dropin.StopAsGiven`) call the functions taking their
-values (`sent_stop_settings`, `counted_token_ids`, `counted_messages`, `bounded_stream`,
-`layer_over_call`).
+own on a model whose adapter holds none.
 
 >>> from chatplex.chat.model import ChatModel
 >>> from chatplex.providers.openai.adapter import OpenAIAdapter
@@ -100,11 +97,14 @@ class BaseChatOpenAIData:
     empty_stop_sent: EmptyStop = "call"
     #: The constructor's `extra_body`, which a call's own replaces.
     extra_body_layer: ExtraBodyLayer = ExtraBodyLayer()
+    #: The partner's `model_name` (None: an Azure deployment without `model`), which
+    #: its structured output and profile read where the sent model stands in for it.
+    model_name: str | None = None
 
 
 def data_of(model: ChatModel) -> BaseChatOpenAIData | None:
     """The `BaseChatOpenAIData` `model`'s adapter holds; None where it holds none (its
-    partner class is no `BaseChatOpenAI`, or an engine class holds its own)."""
+    partner class is no `BaseChatOpenAI`)."""
     data = getattr(model.adapter, "base_chat_openai", None)
     return data if isinstance(data, BaseChatOpenAIData) else None
 
@@ -133,7 +133,7 @@ def held_stop(stop: Any, empty: EmptyStop) -> Any:
     return stop
 
 
-# ---- the functions of their values (the engines' and the model's) ----------------------
+# ---- the functions of their values ------------------------------------------------------
 
 
 def counted_token_ids(adapter: Adapter | None, name: Any, text: str) -> list[int] | None:

@@ -35,10 +35,11 @@ __all__ = [
 #: Its variable and its default.
 STREAM_CHUNK_VARIABLE, STREAM_CHUNK_DEFAULT = "LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", 120.0
 
-#: How the `stream_chunk_timeout` field reads (`PartnerFields` keywords): as the engine
-#: holds it (its variable, or 120), a float, never written (pydantic's `exclude` there).
+#: How the `stream_chunk_timeout` field reads (`PartnerFields` keywords): as its model's
+#: adapter holds it (its variable, or 120: `BaseChatOpenAIData`), a float, never
+#: written (pydantic's `exclude` there).
 CHUNK_BOUND_READ: dict[str, Any] = {
-    "filled": {"stream_chunk_timeout": "stream_chunk_timeout"},
+    "filled": {"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"},
     "excluded": frozenset({"stream_chunk_timeout"}),
     "floats": frozenset({"stream_chunk_timeout"}),
 }

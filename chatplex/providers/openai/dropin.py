@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,7 +49,6 @@ from ...chat.binding import merge_body
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
 from ...chat.dropin import timeout_in_seconds
-from ...chat.dropin_fields import CLIENT_FIELDS
 from ...chat.dropin_fields import FREQUENCY_PENALTY
 from ...chat.dropin_fields import LOGPROBS
 from ...chat.dropin_fields import PRESENCE_PENALTY
@@ -58,23 +57,19 @@ from ...chat.dropin_fields import SEED
 from ...chat.dropin_fields import SERVICE_TIER
 from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.model import ChatModel
+from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...chat.proxied import proxied_clients
-from ...chat.token_counts import wire_counts
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from . import choices
 from . import chunk_bound
 from .base_chat_openai import BaseChatOpenAIData
-from .base_chat_openai import bounded_stream
 from .base_chat_openai import call_model
-from .base_chat_openai import counted_messages
-from .base_chat_openai import counted_token_ids
 from .base_chat_openai import counts_messages
 from .base_chat_openai import held_stop
-from .base_chat_openai import layer_over_call
 from .base_chat_openai import num_tokens_from_messages
 from .base_chat_openai import token_ids
 from .base_chat_openai import with_data
@@ -83,30 +78,27 @@ from .choices import is_builtin_tool
 from .choices import langchain_temperature
 from .choices import responses_by_fields
 from .choices import wants_responses_api
-from .dropin_record import CHAT_OPENAI_FORM
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
 from .extra_body_layer import ExtraBodyLayer
-from .extra_body_layer import engine_for_call
-from .stop_dropin import StopAsGiven
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
-    from ...adapters.request_types import CallSettings
-    from ...core.run_config import RunnableConfig
-    from ...messages import AIMessageChunk
-    from ...messages import BaseMessage
     from ...secret import Secret
     from .adapter import OpenAIAdapter
     from .responses_adapter import OpenAIResponsesAdapter
 
+    #: The adapters a build makes: its own, and the Responses adapter built-in tools
+    #: bound switch to (None: none).
+    MadeAdapters = tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]
+
 __all__ = [
-    "FIELDS",
     "SENT",
     "AdapterSettings",
     "ChatOpenAI",
-    "TiktokenCounted",
+    "OpenAIWay",
     "build",
+    "build_as",
     "make_adapters",
     "proxied",
 ]
@@ -123,77 +115,11 @@ SENT = (
     REASONING_EFFORT,
     SERVICE_TIER,
 )
-FIELDS = (*CLIENT_FIELDS, *SENT)
-
-
-class TiktokenCounted(StopAsGiven):
-    """A chat model counting tokens as langchain-openai's `BaseChatOpenAI` counts
-    (`tokens.py`): with tiktoken, of `tiktoken_model_name` or else the partner's
-    `model_name`, and bounding an async stream's chunks as it does; sending `stop` as
-    given (`stop_dropin.py`); holding the constructor's `extra_body` as a layer a call's
-    own replaces (`extra_body_layer.py`; a class whose SDK merges it sets it). The base of
-    the drop-ins whose partner class is one still built as a class: each method calls
-    the function a model built from its record reads (`base_chat_openai.py`)."""
-
-    _extra_body_layer = ExtraBodyLayer()
-
-    #: The model name tiktoken counts with (None: the model's), langchain-openai's field.
-    tiktoken_model_name: str | None = None
-    #: langchain-openai's bound on each chunk's wait, async streams only (None: off; a
-    #: class whose partner is a BaseChatOpenAI sets it: `chunk_bound.py`).
-    stream_chunk_timeout: float | None = None
-
-    @property
-    def counts_with_tiktoken(self) -> bool:
-        """Whether it counts as langchain-openai's classes: its wire's `token_counts`, the
-        counter chatplex's own models read too (a preset's row says it)."""
-        return wire_counts(self.adapter) is not None
-
-    def langchain_call_engine(self, keywords: Mapping[str, Any]) -> ChatModel:
-        return engine_for_call(self, keywords)  # (a call's `extra_body`: `extra_body_layer.py`)
-
-    def langchain_token_ids(self, text: str) -> list[int] | None:
-        if not self.counts_with_tiktoken:
-            return None
-        return counted_token_ids(self.adapter, self._counted_model(), text)
-
-    def langchain_counts_messages(self) -> bool:
-        return self.counts_with_tiktoken
-
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
-    ) -> int | None:
-        """langchain-openai's count (`base_chat_openai.counted_messages`)."""
-        if not self.counts_with_tiktoken:
-            return None
-        return counted_messages(self.adapter, self._counted_model(), messages, tools, keywords)
-
-    def _asend_stream(
-        self, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
-    ) -> AsyncIterator[AIMessageChunk]:
-        """An async stream bounds its wait for each chunk (`chunk_bound.py`)."""
-        from ...chat import send_hooks
-
-        sent = (messages, settings, config)
-        return bounded_stream(self, self.stream_chunk_timeout, send_hooks.asend_stream, *sent)
-
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        # (a call's `timeout=httpx.Timeout(...)`, which these partners hand their SDKs)
-        if "timeout" in settings:
-            settings = timeout_in_seconds(settings)
-        super()._apply(settings, asynchronous=asynchronous)
-        layer_over_call(self.extra_body, self._extra_body_layer)  # (the SDK merges it last)
-
-    def _counted_model(self) -> Any:
-        # The partner's model_name (None for an Azure deployment without `model`, which
-        # tiktoken then fails on, as there).
-        name = self.tiktoken_model_name
-        return self.langchain_model_name() if name is None else name
 
 
 @dataclass(frozen=True)
 class AdapterSettings:
-    """What `ChatOpenAI._make_adapter` builds its adapters of: the constructor's
+    """What a build's adapters are made of (`OpenAIWay.adapters`): the constructor's
     connection settings (aliases resolved) and which API it speaks."""
 
     api_key: str | Secret | None
@@ -266,23 +192,51 @@ _OWN = (
 _RESPONSES_ONLY = ("reasoning", "include", "truncation", "context_management")
 
 
+@dataclass(frozen=True)
+class OpenAIWay:
+    """Where langchain-openai's ChatOpenAI and AzureChatOpenAI constructors differ, for
+    the build they share (`build_as`)."""
+
+    owner: str
+    #: Its record: its form (what its validators fill in) and declared fields.
+    record: PartnerClass
+    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as ChatOpenAI
+    #: builds its httpx clients through it; False (Azure's clients ignore it): a value
+    #: other than the variable's is refused.
+    proxied: bool
+    #: Whether its validator refuses LangSmith's gateway (ChatOpenAI's; not Azure's).
+    langsmith_gateway: bool
+    #: Its `model_name` where none is named (None: Azure's, a label only).
+    default_model: str | None
+    #: The model the call is named by where none is named (Azure: its deployment).
+    stand_in: str | None
+    adapters: Callable[[AdapterSettings], MadeAdapters]
+
+
 def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-openai's ChatOpenAI constructor: the model from its fields as held
-    (`PartnerClass.build`; its temperature rule ran before, `partner_settings`), on
-    the Chat Completions adapter or the Responses API's (`make_adapters`), each
-    holding its `BaseChatOpenAIData` (`with_data`)."""
+    (`PartnerClass.build`; its temperature rule ran before, `partner_settings`)."""
+    return build_as(CHAT_OPENAI_WAY, keywords)
+
+
+def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
+    """ChatOpenAI's constructor, or its Azure class's (`way`): the model on the Chat
+    Completions adapter or the Responses API's (`way.adapters`), each holding its
+    `BaseChatOpenAIData` (`with_data`)."""
     from ...chat.params import check_api_parameters
     from ...chat.settings import SETTING_NAMES
 
+    owner = way.owner
     given = dict(keywords)
     hold_keys(given, is_secret_name)
     for name, other in _SPELLINGS.items():
-        value = pick(_OWNER, **{name: given.pop(name, None), other: given.pop(other, None)})
+        value = pick(owner, **{name: given.pop(name, None), other: given.pop(other, None)})
         if value is not None:
             given[name] = value
     given = dict(timeout_in_seconds(given))  # (a `Timeout` object's read timeout)
     named_model = given.pop("model", None)  # (its validators read the one named)
-    model = named_model or DEFAULT_MODEL
+    partner_name = named_model or way.default_model  # (its `model_name`)
+    model = partner_name or way.stand_in or DEFAULT_MODEL
     chunk_given = "stream_chunk_timeout" in given
     chunk_timeout = chunk_bound.stream_chunk_timeout(
         given.pop("stream_chunk_timeout", None), was_given=chunk_given
@@ -290,9 +244,13 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     stream_idle_timeout = given.pop("stream_idle_timeout", None)
     own = {name: given.pop(name, None) for name in _OWN}
     own["api_key"] = as_secret(own["api_key"])
+    proxy = own["openai_proxy"]
+    if not way.proxied and proxy not in (None, os.environ.get("OPENAI_PROXY")):
+        given["openai_proxy"] = proxy  # (refused below; its field reads the variable)
     settings = take_settings(given)
-    choices.refuse_langsmith_gateway(_OWNER, own["base_url"], "OPENAI_API_BASE")
-    api_params = check_refused(_OWNER, "openai", given)
+    if way.langsmith_gateway:
+        choices.refuse_langsmith_gateway(owner, own["base_url"], "OPENAI_API_BASE")
+    api_params = check_refused(owner, "openai", given)
     responses_only = {name: own[name] for name in _RESPONSES_ONLY}
     if responses_only["include"] is not None:
         responses_only["include"] = list(responses_only["include"])
@@ -303,22 +261,18 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         output_version,
         use_previous_response_id=previous,
         body={**(own["model_kwargs"] or {}), **api_params, **responses_only},
-        model=named_model,
+        model=model,
     )
-    check_responses_only(_OWNER, responses, responses_only)
+    check_responses_only(owner, responses, responses_only)
     # (read back through its form's `completed`)
     by_fields = responses_by_fields(
-        use,
-        output_version,
-        use_previous_response_id=previous,
-        body=responses_only,
-        model=named_model,
+        use, output_version, use_previous_response_id=previous, body=responses_only, model=model
     )
     if output_version not in (None, "v0", "responses/v1"):
         raise ValueError(f"output_version must be 'v0' or 'responses/v1', got {output_version!r}")
     wire = "openai_responses" if responses else "openai"
-    names = (*(f.name for f in CHAT_OPENAI_RECORD.declared), *SETTING_NAMES)
-    check_api_parameters(wire, api_params, settings=names, owner=_OWNER)
+    names = (*(n for f in way.record.declared for n in f.spellings), *SETTING_NAMES)
+    check_api_parameters(wire, api_params, settings=names, owner=owner)
     named = {
         "n": choices.candidates(own["n"], own["streaming"]),
         **{f.name: own[f.name] for f in SENT},
@@ -329,9 +283,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     body: dict[str, Any] = {k: v for k, v in named.items() if v is not None}
     # What its validators fill in from the fields given and the environment: stream
     # usage asked for of OpenAI's own host only, the organization's variables.
-    form = CHAT_OPENAI_RECORD.fields
+    form = way.record.fields
     assert form is not None
-    present = {**own, **settings, "openai_proxy": own["openai_proxy"]}
+    present = {**own, **settings}
     filled = form.fallen_back(
         {form.name(k) for k, v in present.items() if v is not None}, os.environ
     )
@@ -339,7 +293,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if asks_usage is None:
         asks_usage = bool(filled.get("stream_usage"))
     organization = own["organization"]
-    adapter, switch = make_adapters(
+    adapter, switch = way.adapters(
         AdapterSettings(
             api_key=own["api_key"],
             base_url=own["base_url"],
@@ -373,7 +327,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         "stop": held_stop(stop, "call") if isinstance(stop, (list, tuple)) else stop,
     }
     built = partner_model(
-        _OWNER,
+        owner,
         adapter,
         model,
         {
@@ -382,15 +336,16 @@ def build(keywords: dict[str, Any]) -> ChatModel:
             "stream_idle_timeout": stream_idle_timeout,
             "stream_usage": asks_usage,
             **body,
-            **proxied(own["openai_proxy"], settings),
+            **(proxied(proxy, settings) if way.proxied else {}),
             **api_params,
         },
     )
     extra_body = own["extra_body"]  # (merged last, as the SDK merges it)
     layer = ExtraBodyLayer.over(built.extra_body, extra_body)
     merge_body(built, "extra_body", extra_body)
-    counted = own["tiktoken_model_name"] or model
-    data = BaseChatOpenAIData(counted, chunk_timeout, "call", layer)
+    tiktoken_name = own["tiktoken_model_name"]
+    counted = partner_name if tiktoken_name is None else tiktoken_name
+    data = BaseChatOpenAIData(counted, chunk_timeout, "call", layer, partner_name)
     for made in (adapter, switch):
         if made is not None:
             with_data(made, data)
@@ -423,9 +378,7 @@ def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
     return proxied_clients(proxy, "OPENAI_PROXY", settings)
 
 
-def make_adapters(
-    wanted: AdapterSettings,
-) -> tuple[OpenAIAdapter | OpenAIResponsesAdapter, OpenAIResponsesAdapter | None]:
+def make_adapters(wanted: AdapterSettings) -> MadeAdapters:
     """ChatOpenAI's adapter of the constructor's settings: the Responses API's when
     `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
     Responses adapter that built-in tools bound later switch to (also held by the Chat
@@ -462,6 +415,18 @@ def make_adapters(
         return chat, switch
     finally:
         connection.clear()
+
+
+#: langchain-openai's ChatOpenAI's way.
+CHAT_OPENAI_WAY = OpenAIWay(
+    _OWNER,
+    CHAT_OPENAI_RECORD,
+    proxied=True,
+    langsmith_gateway=True,
+    default_model=DEFAULT_MODEL,
+    stand_in=None,
+    adapters=make_adapters,
+)
 
 
 # ---- ChatOpenAI's own ways, as functions of a plain ChatModel (its record's hooks) -----
@@ -501,28 +466,14 @@ def responses_switch(model: ChatModel) -> Adapter | None:
 def tools_to_bind(
     model: ChatModel, tools: Sequence[Any], tool_choice: Any
 ) -> tuple[Sequence[Any], Any]:
-    """`PartnerHooks.tools_to_bind`: `builtin_tools_to_bind` of its switch."""
-    return builtin_tools_to_bind(model, responses_switch(model), tools, tool_choice)
-
-
-def finish_binding(
-    model: ChatModel, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
-) -> ChatModel:
-    """`PartnerHooks.finish_binding`: `builtin_tools_bound` of its switch."""
-    return builtin_tools_bound(clone, responses_switch(model), tools, tool_choice)
-
-
-def builtin_tools_to_bind(
-    model: ChatModel, switch: Adapter | None, tools: Sequence[Any], tool_choice: Any
-) -> tuple[Sequence[Any], Any]:
-    """`bind_tools` takes built-in tools (`{"type": "web_search"}`, file_search,
-    code_interpreter, mcp, ...: a dict whose type is not "function") too: they are not
-    bound as functions, nor a tool_choice naming one's type (`builtin_tools_bound` sends
-    them); refused where there is no Responses API to send them (`switch`: None)."""
+    """`PartnerHooks.tools_to_bind`: built-in tools (`{"type": "web_search"}`,
+    file_search, code_interpreter, mcp, ...: a dict whose type is not "function") are not
+    bound as functions, nor a tool_choice naming one's type (`finish_binding` sends
+    them); refused where there is no Responses API to send them (`responses_switch`)."""
     builtin = [t for t in tools if is_builtin_tool(t)]
     if not builtin:
         return tools, tool_choice
-    if model.provider != "openai_responses" and switch is None:
+    if model.provider != "openai_responses" and responses_switch(model) is None:
         shown = ", ".join(sorted({str(t["type"]) for t in builtin}))
         raise ValueError(
             f"built-in tools ({shown}) need the Responses API; this {model.get_name()} "
@@ -532,16 +483,17 @@ def builtin_tools_to_bind(
     return functions, None if _builtin_choice(builtin, tool_choice) else tool_choice
 
 
-def builtin_tools_bound(
-    clone: ChatModel, switch: Adapter | None, tools: Sequence[Any], tool_choice: Any
+def finish_binding(
+    model: ChatModel, clone: ChatModel, tools: Sequence[Any], tool_choice: Any
 ) -> ChatModel:
-    """Built-in tools bound go in the Responses API's `tools`, and bind the Responses
-    API (`switch`), as in langchain-openai (unless `use_responses_api=False`)."""
+    """`PartnerHooks.finish_binding`: built-in tools bound go in the Responses API's
+    `tools`, and bind the Responses API (`responses_switch`), as in langchain-openai
+    (unless `use_responses_api=False`)."""
     builtin = [t for t in tools if is_builtin_tool(t)]
     if not builtin:
         return clone
     if clone.provider != "openai_responses":
-        clone.adapter = switch
+        clone.adapter = responses_switch(model)
         clone.provider = "openai_responses"
     # Each built-in tool in its bound place among the functions, as langchain-openai
     # sends them (`clone.tools` holds the functions, in their order).
@@ -556,15 +508,9 @@ def builtin_tools_bound(
 
 
 #: langchain-openai's `ChatOpenAI` as data: its record's facts and fields
-#: (`dropin_record.py`), how its model is built, what it does its own way. What its
-#: validators fill in is read of the adapter (its chunk bound; whether its fields chose
-#: the Responses API: its form's).
+#: (`dropin_record.py`), how its model is built, what it does its own way.
 ChatOpenAI = dataclasses.replace(
     CHAT_OPENAI_RECORD,
-    fields=dataclasses.replace(
-        CHAT_OPENAI_FORM,
-        filled={"stream_chunk_timeout": "adapter.base_chat_openai.stream_chunk_timeout"},
-    ),
     build=build,
     built_from_settings=frozenset({"output_version"}),
     hooks=PartnerHooks(

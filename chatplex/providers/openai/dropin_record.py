@@ -1,6 +1,7 @@
 """The LangChain partner classes of this folder's drop-ins as records (decision 013):
-langchain-openai's `ChatOpenAI` and `AzureChatOpenAI`, each a `PartnerClass` its engine
-names (`ChatOpenAI.partner_record`), read only by `chatplex.langchain`."""
+langchain-openai's `ChatOpenAI` and `AzureChatOpenAI`, each a `PartnerClass` whose build
+and hooks its drop-in's module adds (`dropin.py`, `azure_dropin.py`), read only by
+`chatplex.langchain`."""
 
 from __future__ import annotations
 

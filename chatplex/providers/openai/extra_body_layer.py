@@ -2,10 +2,10 @@
 
 A call's `extra_body` (given per call or bound) REPLACES the constructor's: their
 `_get_request_payload` builds `{**self._default_params, **kwargs}`, so the call's mapping
-takes the key `extra_body`, which the openai SDK merges over the body. The engine holds
+takes the key `extra_body`, which the openai SDK merges over the body. A model holds
 `model_kwargs`, the named parameters and `extra_body` as one body: `ExtraBodyLayer`
 remembers what the constructor's `extra_body` put there and what it covered, so a call
-that gives one runs on a copy without it.
+that gives one runs on a copy without it (`base_chat_openai.call_model`).
 
 >>> layer = ExtraBodyLayer.over({"user": "m"}, {"user": "e", "a": 1})
 >>> layer.under({"user": "e", "a": 1, "seed": 2})
@@ -14,15 +14,12 @@ that gives one runs on a copy without it.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Protocol
-from typing import TypeVar
 
-__all__ = ["ExtraBodyLayer", "engine_for_call"]
+__all__ = ["ExtraBodyLayer"]
 
 
 @dataclass(frozen=True)
@@ -44,26 +41,3 @@ class ExtraBodyLayer:
         """`body` without this layer: what it covered back, what it added gone."""
         kept = {k: v for k, v in body.items() if k not in self.given}
         return {**kept, **{k: v for k, v in self.shadowed.items() if k in body}}
-
-
-class Layered(Protocol):
-    """A chat model holding the constructor's `extra_body` layer (`dropin.TiktokenCounted`)."""
-
-    extra_body: dict[str, Any]
-    _extra_body_layer: ExtraBodyLayer
-
-
-M = TypeVar("M", bound=Layered)
-
-
-def engine_for_call(model: M, keywords: Mapping[str, Any]) -> M:
-    """`model`, or a copy without the constructor's `extra_body` where the call's
-    keywords (as given) hold one of their own. A model applying a call's keywords keeps
-    the layer it holds over them (the SDK merges `extra_body` last)."""
-    layer = model._extra_body_layer
-    if "extra_body" not in keywords or not layer.given:
-        return model
-    clone = copy.copy(model)
-    clone.extra_body = layer.under(model.extra_body)
-    clone._extra_body_layer = ExtraBodyLayer()
-    return clone

@@ -18,19 +18,17 @@ stop sequences, and langchain-openai sends none there).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
-from ...chat.langchain_hooks import DropInEngine
 from .adapter import OpenAIAdapter
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
     from ...adapters.request_types import CallSettings
 
-__all__ = ["EmptyStop", "StopAsGiven", "sent_stop", "sent_stop_settings"]
+__all__ = ["EmptyStop", "sent_stop", "sent_stop_settings"]
 
 #: Which empty `stop` lists a class sends: a call's ("call"), any ("always"), none.
 EmptyStop = Literal["call", "always", "never"]
@@ -63,32 +61,3 @@ def sent_stop_settings(
     if sent is None:
         return settings
     return dataclasses.replace(settings, extra_body={**settings.extra_body, "stop": sent})
-
-
-class StopAsGiven(DropInEngine):
-    """A drop-in engine whose Chat Completions requests carry `stop` as its LangChain
-    class sends it (the module doc; `sent_stop_settings`, which a model built from its
-    record reads through its partner data: `base_chat_openai.call_settings`)."""
-
-    @property
-    def empty_stop_sent(self) -> EmptyStop:
-        """Which empty `stop` lists its LangChain class sends (`EmptyStop`)."""
-        return "call"
-
-    #: The `stop` the call (or `bind`) gave, as given; None: none given.
-    _call_stop: Any = None
-
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        super()._apply(settings, asynchronous=asynchronous)
-        if settings.get("stop") is not None:
-            self._call_stop = settings["stop"]
-
-    def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
-        if overrides:  # read on the copy the overrides make, as a call reads it
-            return self.bind(**overrides)._settings({})
-        settings, stop = super()._settings(overrides), self.stop
-        if stop is None or (not isinstance(stop, str) and len(stop)):
-            return settings  # (nearly every call: the engine's list, or none, is sent)
-        return sent_stop_settings(
-            settings, self.adapter, stop, self._call_stop, self.empty_stop_sent
-        )

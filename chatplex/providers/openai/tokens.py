@@ -7,8 +7,8 @@ tool-call and image allowances of OpenAI's cookbook, as langchain-openai adds th
 These are the wire's counts (`TIKTOKEN_COUNTS`, the `token_counts` of OpenAI's adapters
 and of the presets whose `DropIn` row says `counts_with_tiktoken`), read by both
 families: chatplex's own models (`chat/token_counts.py`) and the drop-ins whose partner
-class is `BaseChatOpenAI` or a subclass (`dropin.TiktokenCounted`, answering
-`DropInEngine.langchain_token_ids` / `langchain_num_tokens_from_messages`).
+class is `BaseChatOpenAI` or a subclass (`base_chat_openai.token_ids` /
+`num_tokens_from_messages`, their records' hooks).
 
 tiktoken stays optional: it is imported on the first count, never by `import chatplex`,
 and its absence is an ImportError saying what to install. Its encodings are downloaded

@@ -62,13 +62,16 @@ async def test_langchains_set_llm_cache_is_honoured(mock: MockServer, sync: bool
 def test_a_langchain_cache_as_a_models_cache_setting(mock: MockServer) -> None:
     from langchain_core.caches import InMemoryCache as LangChainInMemoryCache
 
-    from chatplex.providers.openai.azure_dropin import (
-        ChatOpenAIEngine as ChatOpenAI,  # (chatplex's own)
-    )
+    from chatplex.providers.openai.dropin import build  # (ChatOpenAI's plain model)
 
     store = LangChainInMemoryCache()
-    model = ChatOpenAI(
-        model="gpt-4o-mini", base_url=mock.openai_base_url, api_key="sk-lc", cache=store
+    model = build(
+        {
+            "model": "gpt-4o-mini",
+            "base_url": mock.openai_base_url,
+            "api_key": "sk-lc",
+            "cache": store,
+        }
     )
     model.invoke("x")
     assert model.invoke("x").response_metadata["cached"] is True

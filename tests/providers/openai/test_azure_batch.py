@@ -176,10 +176,14 @@ def test_submit_batch_runs_a_whole_job(
 def test_a_deployment_without_a_model_name_is_named_in_the_batch_line() -> None:
     # AzureChatOpenAI(azure_deployment=...) without model=: the body's model is null on
     # the deployment URL (as langchain-openai's), but a Batch API line must name one.
-    from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
+    from tests._dropins import chat_model
 
-    model = AzureChatOpenAI(
-        azure_endpoint=ENDPOINT, azure_deployment="prod", api_version=VERSION, api_key="k"
+    model = chat_model(
+        "AzureChatOpenAI",
+        azure_endpoint=ENDPOINT,
+        azure_deployment="prod",
+        api_version=VERSION,
+        api_key="k",
     )
     request = model.build_request("hi")
     assert request.json["model"] is None

@@ -1,5 +1,6 @@
 """`AzureChatOpenAI`: langchain-openai's Azure constructor (names, aliases, environment
-variables, refusals) over ChatOpenAI's shared construction and the Azure adapter."""
+variables, refusals) over ChatOpenAI's shared construction and the Azure adapter: its
+record's `build` (the plain model) and its LangChain class."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from langchain_core.load import dumpd
 
 import chatplex
 import chatplex.langchain
+from chatplex.chat import ChatModel
 from chatplex.langchain.traits import partner_traits
+from chatplex.providers.openai import azure_dropin
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
-from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
-from chatplex.providers.openai.azure_dropin import ChatOpenAIEngine
+from chatplex.providers.openai.azure_dropin import azure_profile_names
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from tests._dropins import chat_model
 
 ENDPOINT = "https://res.openai.azure.com"
 VERSION = "2024-10-21"
@@ -29,13 +32,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def build(**settings: Any) -> AzureChatOpenAI:
+def build(**settings: Any) -> ChatModel:
     settings.setdefault("azure_endpoint", ENDPOINT)
     settings.setdefault("api_key", "k")
-    return AzureChatOpenAI(**settings)
+    return azure_dropin.build(settings)
 
 
-def url(model: AzureChatOpenAI) -> str:
+def url(model: ChatModel) -> str:
     return model.build_request("hi").url
 
 
@@ -43,12 +46,20 @@ def test_langchain_constructor_builds_the_azure_adapter() -> None:
     model = build(azure_deployment="prod", api_version=VERSION, temperature=0, max_tokens=5)
     assert isinstance(model.adapter, AzureOpenAIAdapter)
     assert model.get_name() == "AzureChatOpenAI"
-    assert (model.model, model.deployment_name, model.openai_api_version) == (
+    assert (model.model, model.adapter.azure_deployment, model.adapter.api_version) == (
         "prod",
         "prod",
         VERSION,
     )
-    assert model.azure_endpoint == ENDPOINT
+    assert model.adapter.azure_endpoint == ENDPOINT
+    dropin = chatplex.langchain.AzureChatOpenAI(
+        azure_endpoint=ENDPOINT, api_key="k", azure_deployment="prod", api_version=VERSION
+    )
+    assert (dropin.deployment_name, dropin.openai_api_version, dropin.azure_endpoint) == (
+        "prod",
+        VERSION,
+        ENDPOINT,
+    )
     request = model.build_request("hi")
     assert (
         request.url == f"{ENDPOINT}/openai/deployments/prod/chat/completions?api-version={VERSION}"
@@ -116,16 +127,16 @@ def test_unknown_keyword_names_the_closest_setting() -> None:
 
 
 def test_the_signature_shows_azure_and_chatopenai_parameters() -> None:
-    names = set(inspect.signature(AzureChatOpenAI).parameters)
+    names = set(inspect.signature(chatplex.langchain.AzureChatOpenAI).parameters)
     assert {"azure_endpoint", "azure_ad_token_provider", "model_version"} <= names
-    assert set(inspect.signature(ChatOpenAIEngine).parameters) - {"self"} <= names
+    assert set(inspect.signature(chatplex.langchain.ChatOpenAI).parameters) <= names
 
 
 def test_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", ENDPOINT)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "env-key")
     monkeypatch.setenv("OPENAI_API_VERSION", VERSION)
-    model = AzureChatOpenAI(azure_deployment="d")
+    model = azure_dropin.build({"azure_deployment": "d"})
     request = model.build_request("hi")
     assert request.url == f"{ENDPOINT}/openai/deployments/d/chat/completions?api-version={VERSION}"
     assert request.headers["api-key"] == "env-key"
@@ -135,7 +146,7 @@ def test_openai_variables_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_BASE", "https://gw.example/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
     with pytest.raises(ValueError, match="credentials missing"):
-        AzureChatOpenAI(azure_endpoint=ENDPOINT, azure_deployment="d")
+        azure_dropin.build({"azure_endpoint": ENDPOINT, "azure_deployment": "d"})
 
 
 def test_token_providers_pass_through() -> None:
@@ -169,12 +180,17 @@ def test_the_responses_switches_call_azures_responses_api(settings: dict[str, An
     request = model.build_request("hi")
     assert request.url == f"{ENDPOINT}/openai/responses?api-version=2025-03-01-preview"
     assert request.json["model"] == "prod" and request.json["input"]
-    assert model.openai_api_version == "2025-03-01-preview"
-    assert model.azure_endpoint == ENDPOINT
+    assert model.adapter.api_version == "2025-03-01-preview"
+    assert model.adapter.azure_endpoint == ENDPOINT
+
+
+def dropin_model(**settings: Any) -> ChatModel:
+    """The model of its LangChain class (its hooks bind built-in tools)."""
+    return chat_model("AzureChatOpenAI", azure_endpoint=ENDPOINT, api_key="k", **settings)
 
 
 def test_a_builtin_tool_bound_switches_to_azures_responses_api() -> None:
-    model = build(azure_deployment="prod", api_version=VERSION)
+    model = dropin_model(azure_deployment="prod", api_version=VERSION)
     assert isinstance(model.adapter, AzureOpenAIAdapter)
     bound = model.bind_tools([{"type": "web_search"}])
     request = bound.build_request("hi")
@@ -184,7 +200,7 @@ def test_a_builtin_tool_bound_switches_to_azures_responses_api() -> None:
 
 
 def test_use_responses_api_false_keeps_builtin_tools_refused() -> None:
-    model = build(azure_deployment="prod", api_version=VERSION, use_responses_api=False)
+    model = dropin_model(azure_deployment="prod", api_version=VERSION, use_responses_api=False)
     with pytest.raises(ValueError, match="need the Responses API"):
         model.bind_tools([{"type": "web_search"}])
 
@@ -205,20 +221,21 @@ def test_legacy_api_type_azure_is_accepted() -> None:
 )
 def test_validate_base_url_checks_as_langchain(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        AzureChatOpenAI(api_key="k", api_version=VERSION, **settings)
+        azure_dropin.build({"api_key": "k", "api_version": VERSION, **settings})
 
 
 def test_validate_base_url_false_sends_to_the_base_url_as_given() -> None:
-    model = AzureChatOpenAI(
-        base_url="https://gw.example/az", api_key="k", api_version=VERSION, validate_base_url=False
-    )
+    model = azure_dropin.build(
+        {"base_url": "https://gw.example/az", "api_key": "k", "api_version": VERSION,
+         "validate_base_url": False}
+    )  # fmt: skip
     assert url(model).startswith("https://gw.example/az/deployments/gpt-3.5-turbo/chat/completions")
 
 
 def test_base_url_with_a_deployment_and_default_query() -> None:
-    model = AzureChatOpenAI(
-        base_url=f"{ENDPOINT}/openai/deployments/d", api_key="k", api_version=VERSION,
-        default_query={"x": "1"},
+    model = azure_dropin.build(
+        {"base_url": f"{ENDPOINT}/openai/deployments/d", "api_key": "k", "api_version": VERSION,
+         "default_query": {"x": "1"}}
     )  # fmt: skip
     assert (
         url(model) == f"{ENDPOINT}/openai/deployments/d/chat/completions?x=1&api-version={VERSION}"
@@ -226,8 +243,8 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
 
 
 def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_openai() -> None:
-    # chatplex's own class (the engine) raises ContentFilterError for a reply the
-    # filter withheld; its engine under LangChain's name reads it as langchain-openai's.
+    # Its plain model (its record's build) raises ContentFilterError for a reply the
+    # filter withheld; its model under LangChain's name reads it as langchain-openai's.
     own = build()
     assert own.partner_words is False
     assert isinstance(own.adapter, AzureOpenAIAdapter) and own.adapter.withheld_raises
@@ -240,7 +257,7 @@ def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_o
     engine = dropin.chatplex_model
     assert engine.partner_words is True
     assert isinstance(engine.adapter, AzureOpenAIAdapter) and not engine.adapter.withheld_raises
-    # The drop-in's reader is a copy: chatplex's own model keeps its adapter as built.
+    # The drop-in's reader is a copy: the plain model keeps its adapter as built.
     reader = partner_traits(own.adapter).partner_reading(own.adapter)
     assert reader is not own.adapter and not reader.withheld_raises
     assert own.adapter.withheld_raises
@@ -265,7 +282,7 @@ def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, s
     theirs = langchain_openai.AzureChatOpenAI(**settings).profile
     assert chatplex.langchain.AzureChatOpenAI(**settings).profile == theirs
     expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
-    assert build(**named).langchain_profile_names() == expected
+    assert azure_profile_names(build(**named)) == expected
 
 
 @pytest.mark.parametrize(

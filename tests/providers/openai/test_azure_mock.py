@@ -20,15 +20,17 @@ from chatplex import ToolMessage
 from chatplex import init_chat_model
 from chatplex.errors import ContentFilterError
 from chatplex.messages import merge_chunks
-from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
 from tests._calls import ask
 from tests._calls import ask_merged
+from tests._dropins import engine
 from tests._replies import renumbered
 from tests._weather import City
 from tests._weather import get_weather
 from tests._weather import weather_history
+
+AzureChatOpenAI = engine("AzureChatOpenAI")  # (its model: built from its record)
 
 KEY = "azure-mock-KEY-0123456789"
 VERSION = "2024-10-21"
@@ -283,7 +285,7 @@ class TestTheSDKReadsTheSameReplies:
 # -- the Responses API (use_responses_api=True) --------------------------------------------
 
 
-def responses_model(server: MockServer, **settings: Any) -> AzureChatOpenAI:
+def responses_model(server: MockServer, **settings: Any) -> ChatModel:
     settings.setdefault("api_key", KEY)
     return AzureChatOpenAI(
         azure_endpoint=server.azure_endpoint,

@@ -19,13 +19,15 @@ from chatplex.errors import ContentFilterError
 from chatplex.errors import RateLimitError
 from chatplex.messages import HumanMessage
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
-from chatplex.providers.openai.azure_dropin import AzureChatOpenAI
 from chatplex.providers.openai.azure_responses import AzureResponsesAdapter
+from tests._dropins import engine
 from tests.adapters._responses_fixtures import message_item
 from tests.providers.openai._azure import ENDPOINT
 from tests.providers.openai._azure import KEY
 from tests.providers.openai._azure import TOKEN
 from tests.providers.openai._azure import clean_env  # noqa: F401 (autouse)
+
+AzureChatOpenAI = engine("AzureChatOpenAI")  # (its model: built from its record)
 
 VERSION = "2025-03-01-preview"
 
