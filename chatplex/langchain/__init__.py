@@ -22,7 +22,6 @@ models), so `import chatplex` never loads it, nor LangChain.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 try:
     import langchain_core  # noqa: F401  (fail here with a useful message)
@@ -41,12 +40,8 @@ from .from_langchain import to_chatplex_messages
 from .model import ChatChatplex
 from .model import to_langchain
 
-if TYPE_CHECKING:
-    # The engines' constructors (the partner's parameters) for type checkers and the API
-    # reference; at run time each name is its engine's LangChain class (`dropin.py`).
-    from ..providers.bedrock.invoke_dropin import ChatBedrock as ChatBedrock
-    # A name built from its record (no engine class: decision 013, slice 4) is typed by
-    # this module's `__getattr__`: a `type[DropInChatModel]`.
+# Each drop-in name is built from its record on first use and typed by this module's
+# `__getattr__`: a `type[DropInChatModel]`.
 
 __all__ = [
     "ChatChatplex",

@@ -45,6 +45,7 @@ True
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -99,6 +100,7 @@ if TYPE_CHECKING:  # annotations only
 __all__ = [
     "BLOCK_TYPES",
     "BedrockAdapter",
+    "ChatBedrockFields",
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
@@ -122,6 +124,26 @@ BLOCK_TYPES = BlockTypes(
     | SERVER_TOOL_BLOCK_TYPES
 )
 _JSON = "application/json"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChatBedrockFields:
+    """What langchain-aws's `ChatBedrock` holds of its fields where its validators change
+    what was given, and what its Converse model is built from: its record reads them
+    (`dropin_record.BEDROCK_RECORD`, `invoke_dropin.bound_on`)."""
+
+    #: Whether its calls go to Converse (its `beta_use_converse_api`, resolved).
+    converse: bool = False
+    #: `model_kwargs`' temperature and max_tokens where taken as those fields, and
+    #: `model_kwargs` without them then (None: nothing taken).
+    temperature: Any = None
+    max_tokens: Any = None
+    model_kwargs: dict[str, Any] | None = None
+    #: Its `model_kwargs`' Converse keys set (`max_tokens`, `top_p`...), its guardrails
+    #: where enabled, its endpoint as given: what its Converse model is built from.
+    converse_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    guardrails: Mapping[str, Any] | None = None
+    endpoint_url: str | None = None
 
 
 def _secret(value: str | Secret | None, name: str) -> Secret | None:
@@ -196,6 +218,9 @@ class BedrockAdapter(Adapter):
     #: langchain-aws's `additional_model_request_fields` where its `reasoning_effort`
     #: added to them (None: as given); set by `ChatBedrockConverse`, its field reads it.
     request_fields: dict[str, Any] | None = None
+    #: langchain-aws's `ChatBedrock`'s own fields as it holds them; set by its record's
+    #: `build` (`invoke_dropin.py`). None: another model.
+    chat_bedrock: ChatBedrockFields | None = None
 
     def __init__(
         self,

@@ -3,9 +3,8 @@ a Converse adapter (`BedrockAdapter`): its profile key and adjustment, its per-m
 `disable_streaming`, its CountTokens count, and `with_structured_output`'s tool forced
 only where the model takes a forced choice. What each reads of the model is on its
 adapter (`base_model_id`, `vendor`, `tool_choice_values`, `raw_turns`), so a record's
-`PartnerHooks` name them (`dropin.py`, its record: decision 013, slice 4). `ConverseEngine`
-is its constructor as an engine class, whose methods delegate to them: `invoke_dropin.py`'s
-ChatBedrock is one, on Converse, until it is built from its record too.
+`PartnerHooks` name them (`dropin.py`'s; `invoke_dropin.py`'s ChatBedrock names some);
+its constructor is `converse_parts`, which both records' builds build on.
 
 >>> counted_model_id("us.anthropic.claude-sonnet-4-20250514-v1:0", None)
 'anthropic.claude-sonnet-4-20250514-v1:0'
@@ -16,36 +15,15 @@ from __future__ import annotations
 import copy
 import logging
 import warnings
-from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
-from ...chat.dropin import RUN_SETTINGS
-from ...chat.dropin import Tail
 from ...chat.dropin import check_refused
-from ...chat.dropin import constructor_names
-from ...chat.dropin import dropin
-from ...chat.dropin import field
-from ...chat.dropin import spellings
-from ...chat.dropin_fields import API_KEY
-from ...chat.dropin_fields import DEFAULT_HEADERS
-from ...chat.dropin_fields import EXTRA_BODY
-from ...chat.dropin_fields import MAX_RETRIES
-from ...chat.dropin_fields import MODEL_KWARGS
-from ...chat.dropin_fields import SAMPLING
-from ...chat.dropin_fields import SERVICE_TIER
-from ...chat.dropin_fields import STREAMING
-from ...chat.dropin_fields import TIMEOUT
-from ...chat.langchain_hooks import DropInEngine
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
-from ...chat.partner_warnings import moved_to_model_kwargs
-from ...chat.sdk_agents import PartnerHeaders
-from .botocore_dropin import converse_headers
-from .dropin_record import AWS_SECRETS
 from .dropin_record import CONVERSE_RECORD
 from .model_defaults import base_model
 from .model_defaults import disable_streaming as partner_disable_streaming
@@ -63,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REFUSED",
-    "ConverseEngine",
     "converse_parts",
     "counted_model_id",
     "counts_messages",
@@ -287,7 +264,7 @@ def converse_parts(
     model id and `ChatModel`'s settings, refused before any request as langchain-aws
     refuses; a botocore `config`'s region, timeouts and retries read as its
     `_get_effective_config` reads them. Its record's `build` (`dropin.py`) and
-    `ConverseEngine` build on it."""
+    ChatBedrock's over Converse (`invoke_dropin.bedrock_parts`) build on it."""
     from ...chat.partner_record import take_settings
     from .adapter import BedrockAdapter
     from .auth import BotocoreOptions
@@ -404,182 +381,3 @@ REFUSED = {
     "client": _CLIENTS,
     "bedrock_client": _CLIENTS,
 }
-
-
-#: langchain-aws's connection settings: its adapter's, handed to it as given (the keys
-#: held as Secrets before the constructor's code runs, as every field typed so is).
-_AWS_CONNECTION = (
-    field("region_name", "str | None"),
-    field("credentials_profile_name", "str | None"),
-    *(field(key, "str | Secret | None") for key in AWS_SECRETS if key.startswith("aws_")),
-    field("endpoint_url", "str | None"),
-)
-#: Its parameters as data: those it shares with other drop-ins, and its connection.
-_FIELDS = (
-    *SAMPLING,
-    TIMEOUT,
-    MAX_RETRIES,
-    *_AWS_CONNECTION,
-    API_KEY,
-    DEFAULT_HEADERS,
-    STREAMING,
-    EXTRA_BODY,
-    MODEL_KWARGS,
-    SERVICE_TIER,
-)
-
-
-@dropin(
-    fields=_FIELDS,
-    aliases=spellings(
-        "stop_sequences",
-        "request_timeout",
-        model_id="model",
-        base_model="base_model_id",
-        bedrock_api_key="api_key",
-        base_url="endpoint_url",
-        guardrails="guardrail_config",
-    ),
-)
-class ConverseEngine(DropInEngine):
-    """langchain-aws's `ChatBedrockConverse` constructor as an engine class: `ChatBedrock`'s
-    base (`invoke_dropin.py`), which is this over Converse, until it is built from its
-    record too (decision 013, slice 5). `ChatBedrockConverse` itself is built without it
-    (`dropin.build`); its parameters and kept differences are described there."""
-
-    langchain_counts_coerced = True  # its count's conversion: LangChain's coercion
-
-    #: langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
-    #: Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
-    structured_output_method = "function_calling"
-    partner_record = CONVERSE_RECORD
-
-    @classmethod
-    def langchain_settings(cls, values: dict[str, Any]) -> dict[str, Any]:
-        return settings(values)
-
-    def langchain_profile_names(self) -> tuple[str, ...]:
-        return profile_names(self)
-
-    def langchain_profile(self, found: dict[str, Any]) -> dict[str, Any]:
-        return profile(self, found)
-
-    @property
-    def supports_tool_choice_values(self) -> tuple[str, ...]:
-        """Which tool choices the model takes ("auto", "any", "tool"), as langchain-aws
-        infers them from the model when not given; with_structured_output follows it."""
-        return cast("BedrockAdapter", self.adapter).tool_choice_values
-
-    @supports_tool_choice_values.setter
-    def supports_tool_choice_values(self, values: tuple[str, ...]) -> None:
-        cast("BedrockAdapter", self.adapter).tool_choice_values = values
-
-    _sdk_base: PartnerHeaders | None = None
-
-    @property
-    def sdk_headers(self) -> PartnerHeaders | None:
-        """Under LangChain's name, boto3's headers (`botocore_dropin.converse_headers`);
-        None in chatplex's own family."""
-        return converse_headers(self, self._sdk_base)
-
-    @sdk_headers.setter
-    def sdk_headers(self, headers: PartnerHeaders | None) -> None:
-        self._sdk_base = headers
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        base_model_id: str | None = None,
-        provider: str | None = None,
-        system: Sequence[str | Mapping[str, Any]] | None = None,
-        config: Any = None,
-        guardrail_config: Mapping[str, Any] | None = None,
-        additional_model_request_fields: Mapping[str, Any] | None = None,
-        additional_model_response_field_paths: Sequence[str] | None = None,
-        performance_config: Mapping[str, Any] | None = None,
-        output_config: Mapping[str, Any] | None = None,
-        request_metadata: Mapping[str, str] | None = None,
-        supports_tool_choice_values: Sequence[str] | None = None,
-        reasoning_effort: str | None = None,
-        profile: Mapping[str, Any] | None = None,
-        **params: Any,
-    ) -> None:
-        from ...chat.model import ChatModel
-
-        # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
-        # points two frames above the line that built it), and not sent (there in
-        # additionalModelRequestFields, which the model refuses).
-        moved_to_model_kwargs(params, "stream_usage", outer=2)
-        run = {k: params.pop(k) for k in RUN_SETTINGS if k in params}
-        given = {
-            **params,
-            "model": model,
-            "base_model_id": base_model_id,
-            "provider": provider,
-            "system": system,
-            "config": config,
-            "guardrail_config": guardrail_config,
-            "additional_model_request_fields": additional_model_request_fields,
-            "additional_model_response_field_paths": additional_model_response_field_paths,
-            "performance_config": performance_config,
-            "output_config": output_config,
-            "request_metadata": request_metadata,
-            "supports_tool_choice_values": supports_tool_choice_values,
-            "reasoning_effort": reasoning_effort,
-            "profile": profile,
-        }
-        owner = type(self).__name__
-        adapter, name, settings = converse_parts(owner, given, constructor_names(type(self)))
-        #: The base model, for an ARN or a cross-region profile (LangChain's field).
-        self.base_model_id = base_model_id
-        self.provider_name = adapter.vendor
-        ChatModel.__init__(self, adapter, name, **settings)
-        Tail({}, run).settle(self)
-        self.region_name = adapter.region_name
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        # (its warning at the frame that asked `_structured_target`, as before)
-        return structured_target(self, method, schema, warns=self._warns_unforced(), stacklevel=4)
-
-    def _warns_unforced(self) -> bool:
-        return thinking_unforced(self._counted_model_id())
-
-    def langchain_unforced_reply_raises(self) -> bool:
-        return self._warns_unforced()
-
-    def _tools_to_bind(self, tools: Sequence[Any], tool_choice: Any) -> tuple[Sequence[Any], Any]:
-        return tools_to_bind(self, tools, tool_choice)
-
-    def langchain_disable_streaming(self, given: bool | str | None) -> bool | str | None:
-        return disable_streaming(self, given)
-
-    def langchain_counts_messages(self) -> bool:
-        return counts_messages(self)
-
-    def _counted_model_id(self) -> str:
-        return counted_model_id(self.model, self.base_model_id)
-
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
-    ) -> int | None:
-        return num_tokens_from_messages(self, messages, tools, keywords, stacklevel=5)
-
-    @classmethod
-    def create_cache_point(cls, cache_type: str = "default") -> dict[str, Any]:
-        """A prompt-cache breakpoint to put in a message's content (or in `system=`),
-        as langchain-aws's: `{"cachePoint": {"type": "default"}}`."""
-        return {"cachePoint": {"type": cache_type}}
-
-    @property
-    def field_aliases(self) -> Mapping[str, str]:
-        """LangChain's names, and langchain-aws's `model_id` for `model`
-        (`configurable_fields(model_id=...)`)."""
-        from ...chat.dropin import LANGCHAIN_ALIASES
-
-        return {**LANGCHAIN_ALIASES, "model_id": "model"}
-
-    @property
-    def model_id(self) -> str:
-        """LangChain's name for `model`."""
-        return self.model

@@ -1,6 +1,6 @@
 """langchain-aws's two chat classes as records (decision 013): `CONVERSE_RECORD`
-(`ChatBedrockConverse`, `dropin.py`'s engine) and `BEDROCK_RECORD` (`ChatBedrock`,
-`invoke_dropin.py`'s): the facts each LangChain class reports, how it writes its fields,
+(`ChatBedrockConverse`, built in `dropin.py`) and `BEDROCK_RECORD` (`ChatBedrock`,
+built in `invoke_dropin.py`): the facts each LangChain class reports, how it writes its fields,
 and its own pydantic fields as langchain-aws declares them, those the two classes declare
 alike declared once (`SHARED`). Annotations are spelled as langchain-aws spells them
 (`typing.List[str]`, which does not compare equal to `list[str]`).
@@ -224,13 +224,12 @@ BEDROCK_RECORD = dataclasses.replace(
         annotations={"model_id": str},
         attributes=("region_name",),
         # Keywords it has no field for, which its validator moves into `model_kwargs`
-        # (the engine takes them as given: an Anthropic body's fields, LangChain's one).
+        # (its build takes them as given: an Anthropic body's fields, LangChain's one).
         kept_in=dict.fromkeys((*BODY_KEYWORDS["anthropic"], "stream_usage"), "model_kwargs"),
         # Its validator takes model_kwargs' temperature and max_tokens as those fields.
         completed={
-            "temperature": "partner_temperature",
-            "max_tokens": "partner_max_tokens",
-            "model_kwargs": "partner_model_kwargs",
+            name: f"adapter.chat_bedrock.{name}"
+            for name in ("temperature", "max_tokens", "model_kwargs")
         },
         # `request_timeout` is no pydantic alias of its: `timeout` dumps as itself.
         aliases={**_BEDROCK_ALIASES, "request_timeout": "timeout"},
@@ -240,7 +239,7 @@ BEDROCK_RECORD = dataclasses.replace(
         client_arguments=_BOTO3_CLIENT_ARGUMENTS,
         client_optional=frozenset(_BOTO3_CLIENT_ARGUMENTS),
         # It speaks Converse to a model only Converse serves (Nova), when not told.
-        resolved={"beta_use_converse_api": "beta_use_converse_api"},
+        resolved={"beta_use_converse_api": "adapter.chat_bedrock.converse"},
         # Its model, the model id's vendor (`provider`), its guardrails, its model_kwargs.
         identifying=IdentifyingParams(
             always={
@@ -249,7 +248,7 @@ BEDROCK_RECORD = dataclasses.replace(
                 "stream": "streaming",
                 **{key: f"guardrails.{key}" for key in NO_GUARDRAILS},
             },
-            derived={"provider": "provider_name"},
+            derived={"provider": "adapter.vendor"},
             spread="model_kwargs",
             invoked_first=_INVOKED_MODEL,
         ),

@@ -1,10 +1,12 @@
-"""`ChatBedrock`: a chatplex chat model that takes langchain-aws's `ChatBedrock`
-constructor and speaks what it speaks.
+"""`ChatBedrock`: langchain-aws's class as a record (`PartnerClass`: its facts in
+`dropin_record.py`, how its model is built and what it does its own way here), built
+without an engine class: `chatplex.langchain.ChatBedrock` makes its LangChain chat model
+from it, which takes langchain-aws's `ChatBedrock` constructor and speaks what it speaks.
 
 langchain-aws's `ChatBedrock` (what LangChain's `init_chat_model("bedrock:...")` builds)
 calls Bedrock's InvokeModel API with each model family's own body, except where it
 switches itself to Converse: `beta_use_converse_api=True`, the default for Amazon Nova
-models. This class does the same for the families chatplex builds:
+models. Its model does the same for the families chatplex builds:
 
 - **Anthropic models** (`anthropic.*`, `us.anthropic.*` profiles, or
   `provider="anthropic"`): InvokeModel with Anthropic's Messages body
@@ -15,8 +17,8 @@ models. This class does the same for the families chatplex builds:
   profiles, or `provider=`): InvokeModel with the family's prompt (or Chat Completions
   messages) body, as langchain-aws builds it (`invoke_families.py`); text only (tools
   are refused: langchain-aws drops them silently).
-- **Converse** (`beta_use_converse_api=True`, or a Nova model without it): this class is
-  then `ChatBedrockConverse` (its parent) with langchain-aws's `_as_converse` mapping:
+- **Converse** (`beta_use_converse_api=True`, or a Nova model without it): its model is
+  then `ChatBedrockConverse`'s (`converse_parts`) with langchain-aws's `_as_converse` mapping:
   `model_kwargs`' inference keys (`max_tokens`, `temperature`, `top_p`, `stop`...) lifted,
   guardrails passed when configured.
 - **Other families** (Cohere, AI21, Writer..., and Nova with
@@ -37,15 +39,16 @@ changes, as langchain-aws sends them; its own entries stay each family's key) an
 Converse-only parameters (`system`, `additional_model_request_fields`,
 `performance_config`...) are a TypeError in InvokeModel mode.
 
->>> model = ChatBedrock(model="anthropic.claude-3-5-haiku-20241022-v1:0",
-...     region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE",
-...     aws_secret_access_key="not-a-real-secret")
->>> model.get_name(), model.beta_use_converse_api, model.provider
+>>> model = build({"model_id": "anthropic.claude-3-5-haiku-20241022-v1:0",
+...     "region_name": "us-east-1", "aws_access_key_id": "AKIDEXAMPLE",
+...     "aws_secret_access_key": "not-a-real-secret"})
+>>> model.get_name(), model.adapter.chat_bedrock.converse, model.provider
 ('ChatBedrock', False, 'bedrock')
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -53,24 +56,25 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
-from ...chat.dropin import RUN_SETTINGS
-from ...chat.dropin import Tail
-from ...chat.dropin import constructor_names
-from ...chat.dropin import dropin
 from ...chat.dropin import pick
-from ...chat.langchain_hooks import DropInEngine
-from ...chat.model import ChatModel
 from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
+from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.settings import SETTING_NAMES
 from ...messages import HumanMessage
 from ...messages import SystemMessage
-from .converse_dropin import ConverseEngine
+from .adapter import ChatBedrockFields
+from .botocore_dropin import converse_model_headers
 from .converse_dropin import converse_parts
+from .converse_dropin import profile
+from .converse_dropin import profile_names
+from .converse_dropin import tools_to_bind
 from .dropin_record import BEDROCK_RECORD
 from .dropin_record import BODY_KEYWORDS
-from .dropin_record import NO_GUARDRAILS
+from .dropin_record import CONVERSE_RECORD
 from .dropin_record import STOP_REASON_KEYS
 from .dropin_record import STOP_SEQUENCE_KEYS
 from .invoke import BedrockInvokeAdapter
@@ -80,18 +84,24 @@ from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
 
 if TYPE_CHECKING:
+    from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
 
 __all__ = [
     "ChatBedrock",
     "bedrock_parts",
+    "bound_on",
+    "build",
     "counted_model_id",
     "counts_messages",
     "num_tokens_from_messages",
+    "settings",
     "structured_target",
     "unforced_reply_raises",
 ]
+
+_OWNER = "ChatBedrock"
 
 #: `model_kwargs` keys langchain-aws's `_as_converse` lifts into `ChatBedrockConverse`.
 _CONVERSE_KEYS = (
@@ -139,166 +149,55 @@ def _guardrails_enabled(guardrails: Mapping[str, Any] | None) -> bool:
         ) from None
 
 
-@dropin
-class ChatBedrock(ConverseEngine):
-    """langchain-aws's `ChatBedrock`: Bedrock's InvokeModel API for Anthropic, Meta,
-    Mistral, Amazon Titan, DeepSeek, OpenAI and Qwen models, or Converse
-    (`beta_use_converse_api`). See the module docstring."""
+def settings(values: dict[str, Any]) -> dict[str, Any]:
+    """Its validators on the constructor's keywords: as given (its `model_kwargs` are
+    its own field, taken apart by `build`, not moved as `ChatBedrockConverse`'s are);
+    its model id read first, as its validator reads it before its fields are checked (5
+    fails as a TypeError there)."""
+    if values.get("beta_use_converse_api") is None:
+        model = values.get("model_id", values.get("model"))
+        _speaks_converse(model, values.get("base_model_id", values.get("base_model")))
+    return values
 
-    partner_record = BEDROCK_RECORD
 
-    #: langchain-aws's fields, as it holds them (`bedrock_parts`).
-    beta_use_converse_api: bool
-    model_kwargs: dict[str, Any]
-    guardrails: dict[str, Any]
-    endpoint_url: str | None
-    credentials_profile_name: str | None
-    provider_stop_sequence_key_name_map: dict[str, str]
-    provider_stop_reason_key_map: dict[str, str]
-    system_prompt_with_tools: str
-    partner_temperature: Any
-    partner_max_tokens: Any
-    partner_model_kwargs: dict[str, Any] | None
-
-    @classmethod
-    def langchain_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        """As given: its `model_kwargs` are its own field (taken apart by `__init__`),
-        not moved as `ChatBedrockConverse`'s are. Its model id is read first, as its
-        validator reads it before its fields are checked (5 fails as a TypeError there)."""
-        if settings.get("beta_use_converse_api") is None:
-            model = settings.get("model_id", settings.get("model"))
-            _speaks_converse(model, settings.get("base_model_id", settings.get("base_model")))
-        return settings
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        model_id: str | None = None,
-        base_model_id: str | None = None,
-        base_model: str | None = None,
-        provider: str | None = None,
-        beta_use_converse_api: bool | None = None,
-        model_kwargs: Mapping[str, Any] | None = None,
-        guardrails: Mapping[str, Any] | None = None,
-        service_tier: str | None = None,
-        request_metadata: Mapping[str, str] | None = None,
-        region: str | None = None,
-        region_name: str | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        supports_tool_choice_values: Sequence[str] | None = None,
-        provider_stop_sequence_key_name_map: Mapping[str, str] = STOP_SEQUENCE_KEYS,
-        provider_stop_reason_key_map: Mapping[str, str] = STOP_REASON_KEYS,
-        system_prompt_with_tools: str = "",
-        **settings: Any,
-    ) -> None:
-        given = {
-            **settings,
-            "model": model,
-            "model_id": model_id,
-            "base_model_id": base_model_id,
-            "base_model": base_model,
-            "provider": provider,
-            "beta_use_converse_api": beta_use_converse_api,
-            "model_kwargs": model_kwargs,
-            "guardrails": guardrails,
-            "service_tier": service_tier,
-            "request_metadata": request_metadata,
-            "region": region,
-            "region_name": region_name,
-            "extra_body": extra_body,
-            "supports_tool_choice_values": supports_tool_choice_values,
-            "provider_stop_sequence_key_name_map": provider_stop_sequence_key_name_map,
-            "provider_stop_reason_key_map": provider_stop_reason_key_map,
-            "system_prompt_with_tools": system_prompt_with_tools,
-        }
-        run = {k: given.pop(k) for k in RUN_SETTINGS if k in given}
-        owner = type(self).__name__
-        adapter, name, chosen, held = bedrock_parts(owner, given, constructor_names(type(self)))
-        vars(self).update(held)
-        ChatModel.__init__(self, adapter, name, **chosen)
-        Tail({}, run).settle(self)
-        #: The model's vendor and region (LangChain's fields).
-        self.provider_name = adapter.vendor
-        self.region_name = adapter.region_name
-
-    def _structured_target(self, method: str | None, schema: Any) -> tuple[ChatModel, str | None]:
-        # (its warning at the frame that asked `_structured_target`)
-        return structured_target(self, method, schema, stacklevel=4)
-
-    def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-        """Over Converse, langchain-aws's ChatBedrock binds tools and structured output on
-        the ChatBedrockConverse its `_as_converse` builds from its fields (its model,
-        region, credentials, endpoint, guardrails, sampling and the Converse keys of its
-        model_kwargs; not its callbacks or other LangChain settings): the run a callback
-        or an event stream sees is that class's."""
-        if not self.beta_use_converse_api:
-            return None
-        given = {k: v for k, v in keywords.items() if v is not None}
-        built: dict[str, Any] = {
-            k: v for k, v in self.model_kwargs.items() if k in _CONVERSE_KEYS and v is not None
-        }
-        # Its fields (model_kwargs' temperature and max_tokens where those were not given),
-        # each where langchain-aws's `_as_converse` finds it set.
-        if (temperature := given.get("temperature", self.partner_temperature)) is not None:
-            built["temperature"] = temperature
-        for name, value in (
-            ("max_tokens", given.get("max_tokens") or self.partner_max_tokens),
-            ("service_tier", given.get("service_tier")),
-            ("request_metadata", given.get("request_metadata")),
-        ):
-            if value:
-                built[name] = value
-        if stop := given.get("stop_sequences") or given.get("stop"):
-            built["stop_sequences"] = stop
-        for name in (*_KEY_SETTINGS, "credentials_profile_name", "config", "client"):
-            if name in given:
-                built[name] = given[name]
-        if _guardrails_enabled(self.guardrails):
-            built["guardrail_config"] = self.guardrails
-        if self.endpoint_url:
-            built["base_url"] = self.endpoint_url
-        return "ChatBedrockConverse", {
-            **built,
-            "model": self.model,
-            "region_name": self.region_name,
-            "provider": self.provider_name,
-        }
-
-    def langchain_unforced_reply_raises(self) -> bool:
-        return unforced_reply_raises(self)
-
-    #: langchain-aws's ChatBedrock streams a call whenever it has `streaming=True` (its
-    #: `_generate`, the Converse path's too), `disable_streaming` set or not.
-    langchain_generate_streams = True
-
-    #: langchain-aws's `set_system_prompt_with_tools(xml_tools_system_prompt)`: its
-    #: field's assignment (its `bind_tools` calls it for a model it binds by an XML prompt).
-    langchain_field_setters = {
-        "set_system_prompt_with_tools": ("xml_tools_system_prompt", "system_prompt_with_tools")
+def bound_on(model: ChatModel, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """Over Converse, langchain-aws's ChatBedrock binds tools and structured output on
+    the ChatBedrockConverse its `_as_converse` builds from its fields (its model, region,
+    credentials, endpoint, guardrails, sampling and the Converse keys of its
+    model_kwargs; not its callbacks or other LangChain settings): the run a callback or
+    an event stream sees is that class's. None over InvokeModel: its own."""
+    held: ChatBedrockFields | None = getattr(model.adapter, "chat_bedrock", None)
+    if held is None or not held.converse:
+        return None
+    adapter = cast("BedrockAdapter", model.adapter)
+    given = {k: v for k, v in keywords.items() if v is not None}
+    built: dict[str, Any] = dict(held.converse_kwargs)
+    # Its fields (model_kwargs' temperature and max_tokens where those were not given),
+    # each where langchain-aws's `_as_converse` finds it set.
+    if (temperature := given.get("temperature", held.temperature)) is not None:
+        built["temperature"] = temperature
+    for name, value in (
+        ("max_tokens", given.get("max_tokens") or held.max_tokens),
+        ("service_tier", given.get("service_tier")),
+        ("request_metadata", given.get("request_metadata")),
+    ):
+        if value:
+            built[name] = value
+    if stop := given.get("stop_sequences") or given.get("stop"):
+        built["stop_sequences"] = stop
+    for name in (*_KEY_SETTINGS, "credentials_profile_name", "config", "client"):
+        if name in given:
+            built[name] = given[name]
+    if held.guardrails is not None:
+        built["guardrail_config"] = held.guardrails
+    if held.endpoint_url:
+        built["base_url"] = held.endpoint_url
+    return "ChatBedrockConverse", {
+        **built,
+        "model": model.model,
+        "region_name": adapter.region_name,
+        "provider": adapter.vendor,
     }
-
-    #: langchain-aws's ChatBedrock sets no per-model `disable_streaming` (its parent's are
-    #: ChatBedrockConverse's): LangChain's default, or the value given.
-    langchain_disable_streaming = DropInEngine.langchain_disable_streaming
-
-    langchain_counts_coerced = False  # its count reads each as a message (an AttributeError)
-
-    def langchain_counts_messages(self) -> bool:
-        return counts_messages(self)
-
-    def langchain_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None, keywords: dict[str, Any]
-    ) -> int | None:
-        return num_tokens_from_messages(self, messages, tools, keywords)
-
-    @property
-    def stop_sequences(self) -> list[str] | None:
-        """langchain-aws's name for `stop`, as a list."""
-        stop = self.stop
-        if not stop:
-            return None
-        return [stop] if isinstance(stop, str) else list(stop)
 
 
 # langchain-aws's ChatBedrock's own ways, as functions of any ChatModel on a Bedrock
@@ -380,13 +279,12 @@ def num_tokens_from_messages(
 
 def bedrock_parts(
     owner: str, given: dict[str, Any], known: Sequence[str]
-) -> tuple[BedrockAdapter, str, dict[str, Any], dict[str, Any]]:
+) -> tuple[BedrockAdapter, str, dict[str, Any]]:
     """langchain-aws's `ChatBedrock` constructor, of its keywords `given` (each by its
     name; taken out of it) for the drop-in `owner` (`known`: the names a typo is matched
-    against): the adapter (InvokeModel's, or Converse's: `converse_parts`), the model id,
-    `ChatModel`'s settings, and langchain-aws's fields as it holds them, by attribute
-    name (`model_kwargs`, `guardrails`, `beta_use_converse_api`...), refused before any
-    request as it refuses."""
+    against): the adapter (InvokeModel's, or Converse's: `converse_parts`) holding its
+    fields as its validators leave them (`ChatBedrockFields`), the model id and
+    `ChatModel`'s settings, refused before any request as it refuses."""
     from ...adapters.keys import as_secret
     from .dropin import spelled
 
@@ -410,14 +308,11 @@ def bedrock_parts(
     for name in _KEY_SETTINGS:
         if name in settings:
             settings[name] = as_secret(settings[name])
-    # LangChain's stream_usage, which langchain-aws's ChatBedrock lacks: its warning,
-    # and held in model_kwargs as there, but not sent (its body would carry it, which
-    # the model refuses); a stream's usage comes whatever it says.
-    kept = {"stream_usage": settings.get("stream_usage")}
-    if not moved_to_model_kwargs(settings, "stream_usage", outer=2):
-        kept.clear()
-    held: dict[str, Any] = {}
-    model_kwargs = _fields_taken(held, model_kwargs, settings)
+    # LangChain's stream_usage, which langchain-aws's ChatBedrock lacks: its warning
+    # (its field store holds it in model_kwargs, as there), not sent (its body would
+    # carry it, which the model refuses); a stream's usage comes whatever it says.
+    moved_to_model_kwargs(settings, "stream_usage", outer=2)
+    model_kwargs, taken = _fields_taken(model_kwargs, settings)
     model_name = pick(owner, model=model, model_id=model_id)
     base = pick(owner, base_model_id=base_model_id, base_model=base_model)
     region_name = pick(owner, region_name=region_name, region=region)
@@ -427,8 +322,7 @@ def bedrock_parts(
         raise unknown_keyword(owner, "reasoning_effort", (), _EFFORT_HINT)
     if beta_use_converse_api is None:  # langchain-aws's default: Nova speaks Converse
         beta_use_converse_api = _speaks_converse(model_name, base)
-    #: Whether calls go to Converse (LangChain's field).
-    converse = held["beta_use_converse_api"] = bool(beta_use_converse_api)
+    converse = bool(beta_use_converse_api)
     if not converse:
         family = provider or (model_name and model_family(model_name))
         moved = [k for k in BODY_KEYWORDS.get(family or "", ()) if k in settings]
@@ -436,19 +330,21 @@ def bedrock_parts(
             model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
             for name in moved:
                 moved_to_model_kwargs(settings, name, outer=2)
-    guardrail = guardrails if _guardrails_enabled(guardrails) else None
-    # langchain-aws's fields, as it keeps them (the endpoint and profile as given).
-    held["model_kwargs"] = {**(model_kwargs or {}), **kept}
-    held["guardrails"] = dict(guardrails) if guardrails is not None else dict(NO_GUARDRAILS)
-    held["endpoint_url"] = settings.get("endpoint_url") or settings.get("base_url")
-    held["credentials_profile_name"] = settings.get("credentials_profile_name")
-    _hold_key_maps(held, stop_keys, reason_keys)
+    guardrail = dict(guardrails) if _guardrails_enabled(guardrails) else None
+    _check_key_maps(stop_keys, reason_keys)
     # (None: what the field holds once assigned it, as langchain-aws's holds it, and
     # sends nothing; its constructor refuses it, as pydantic's field does)
     if system_prompt_with_tools is not None and not isinstance(system_prompt_with_tools, str):
         raise TypeError("system_prompt_with_tools: input should be a valid string")
-    held["system_prompt_with_tools"] = system_prompt_with_tools
-    held["base_model_id"] = base
+    held = ChatBedrockFields(
+        converse=converse,
+        converse_kwargs={
+            k: v for k, v in (model_kwargs or {}).items() if k in _CONVERSE_KEYS and v is not None
+        },
+        guardrails=guardrail,
+        endpoint_url=settings.get("endpoint_url") or settings.get("base_url"),
+        **taken,
+    )
     converse_given = {
         "model": model_name,
         "base_model_id": base,
@@ -470,23 +366,12 @@ def bedrock_parts(
         ):
             if value is not None:
                 lifted[name] = value
-        return (
-            *converse_parts(
-                owner,
-                spelled(
-                    owner,
-                    {
-                        **lifted,
-                        **settings,
-                        **converse_given,
-                        "guardrail_config": guardrail,
-                        "model_kwargs": rest or None,
-                    },
-                ),
-                known,
-            ),
-            held,
+        converse_given |= {"guardrail_config": guardrail, "model_kwargs": rest or None}
+        adapter, name, chosen = converse_parts(
+            owner, spelled(owner, {**lifted, **settings, **converse_given}), known
         )
+        adapter.chat_bedrock = held
+        return adapter, name, chosen
     for name in _CONVERSE_ONLY:
         if settings.get(name) is not None:
             raise SettingRefused(
@@ -524,15 +409,16 @@ def bedrock_parts(
         invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
     if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
         invoke.tool_choice_values = tool_choice_values(base or name or "", model_kwargs or {})
-    return invoke, name, chosen, held
+    invoke.chat_bedrock = held
+    return invoke, name, chosen
 
 
-def _hold_key_maps(held: dict[str, Any], stop_keys: Any, reason_keys: Any) -> None:
-    """langchain-aws's key maps by model vendor, as its fields hold them: the key of
-    a stream's stop sequences (`BedrockInvokeAdapter.stream_stop_keys` sends what a
-    script changes), and the stop reason's, which it reads only where its call then
-    raises (a non-Anthropic model with `streaming=True`, called without streaming:
-    an UnboundLocalError), so it changes nothing read here."""
+def _check_key_maps(stop_keys: Any, reason_keys: Any) -> None:
+    """langchain-aws's key maps by model vendor, as its fields check them: the key of a
+    stream's stop sequences (`BedrockInvokeAdapter.stream_stop_keys` sends what a script
+    changes), and the stop reason's, which it reads only where its call then raises (a
+    non-Anthropic model with `streaming=True`, called without streaming: an
+    UnboundLocalError), so it changes nothing read here."""
     for name, value in (
         ("provider_stop_sequence_key_name_map", stop_keys),
         ("provider_stop_reason_key_map", reason_keys),
@@ -541,31 +427,28 @@ def _hold_key_maps(held: dict[str, Any], stop_keys: Any, reason_keys: Any) -> No
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise TypeError(f"{name}: input should be a valid dictionary of strings")
-        held[name] = dict(value)
 
 
 def _fields_taken(
-    held: dict[str, Any], model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
-) -> Mapping[str, Any] | None:
+    model_kwargs: Mapping[str, Any] | None, settings: dict[str, Any]
+) -> tuple[Mapping[str, Any] | None, dict[str, Any]]:
     """`model_kwargs` without the `temperature` and `max_tokens` langchain-aws's
-    validator takes out of them: each becomes its field's value (in `settings`)
-    where that field was not given (`max_tokens`: not given or 0), and is dropped
-    where it was. What its fields then hold is kept (`partner_*`: None, unchanged)."""
-    held["partner_temperature"] = held["partner_max_tokens"] = None
-    held["partner_model_kwargs"] = None
+    validator takes out of them: each becomes its field's value (in `settings`) where
+    that field was not given (`max_tokens`: not given or 0), and is dropped where it
+    was; and what its fields then hold where it took any (`ChatBedrockFields`')."""
     if not model_kwargs or not {"temperature", "max_tokens"} & set(model_kwargs):
-        return model_kwargs
+        return model_kwargs, {}
     rest = dict(model_kwargs)
+    taken: dict[str, Any] = {"model_kwargs": rest}
     if "temperature" in rest:
         value = rest.pop("temperature")
         if settings.get("temperature") is None:
-            settings["temperature"] = held["partner_temperature"] = value
+            settings["temperature"] = taken["temperature"] = value
     if "max_tokens" in rest:
         value = rest.pop("max_tokens")
         if not settings.get("max_tokens"):
-            settings["max_tokens"] = held["partner_max_tokens"] = value
-    held["partner_model_kwargs"] = rest
-    return rest
+            settings["max_tokens"] = taken["max_tokens"] = value
+    return rest, taken
 
 
 def _speaks_converse(model: Any, base: Any) -> bool:
@@ -591,3 +474,54 @@ def _changed_entries(stop_keys: Mapping[str, str]) -> dict[str, str | None]:
 def _without_cache(model_kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
     """`model_kwargs` but its `cache_control`, which the adapter sends apart from a call's."""
     return {k: v for k, v in (model_kwargs or {}).items() if k != "cache_control"}
+
+
+def build(keywords: dict[str, Any]) -> ChatModel:
+    """langchain-aws's constructor: the model from its fields as held
+    (`PartnerClass.build`; `bedrock_parts`), refused before any request as the partner
+    refuses."""
+    adapter, model, chosen = bedrock_parts(_OWNER, dict(keywords), _known())
+    built = partner_model(_OWNER, adapter, model, chosen)
+    # langchain-aws's default: the schema as a forced tool (`structured_target`).
+    built.structured_output_method = "function_calling"
+    if built.sdk_headers is not None:  # (boto3's, as each call's model sends them)
+        built.sdk_headers = converse_model_headers(built.sdk_headers)
+    return built
+
+
+def _known() -> tuple[str, ...]:
+    """The names a typo is matched against: its fields and their aliases, the Converse
+    fields it takes over Converse, chatplex's settings."""
+    form = BEDROCK_RECORD.fields
+    aliases = () if form is None else tuple(form.aliases)
+    declared = (*BEDROCK_RECORD.declared, *CONVERSE_RECORD.declared)
+    return tuple(dict.fromkeys((*(f.name for f in declared), *aliases, *SETTING_NAMES)))
+
+
+#: langchain-aws's `ChatBedrock`: its facts (`dropin_record.py`), how its model is built,
+#: and what it does its own way (its model id read first, Converse's profile key and
+#: forced tool, every method by function calling over InvokeModel, its CountTokens
+#: count, its `_generate` streaming, its tools prompt's setter, its Converse model).
+ChatBedrock = dataclasses.replace(
+    BEDROCK_RECORD,
+    build=build,
+    hooks=PartnerHooks(
+        settings=settings,
+        tools_to_bind=tools_to_bind,
+        counts_messages=counts_messages,
+        num_tokens_from_messages=num_tokens_from_messages,
+        counts_coerced=False,  # its count reads each as a message (an AttributeError)
+        profile_names=profile_names,
+        profile=profile,
+        structured_target=structured_target,
+        unforced_reply_raises=unforced_reply_raises,
+        # It streams a call whenever `streaming=True` (its `_generate`, on Converse too),
+        # `disable_streaming` set or not; it sets no per-model `disable_streaming`.
+        generate_streams=True,
+        # (its `bind_tools` calls it for a model it binds by an XML prompt)
+        field_setters=(
+            ("set_system_prompt_with_tools", "xml_tools_system_prompt", "system_prompt_with_tools"),
+        ),
+        bound_on=bound_on,
+    ),
+)

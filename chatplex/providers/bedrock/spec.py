@@ -69,7 +69,9 @@ SPECS = (
         langchain_class="ChatBedrock",
         # Its stop is `stop_sequences`; an unset temperature is left out.
         ls_rule=LangSmithRule(
-            stop_setting=False, temperature_unset=False, model_attributes=("base_model_id",)
+            stop_setting=False,
+            temperature_unset=False,
+            model_attributes=("adapter.base_model_id",),
         ),
         model_prefixes=("amazon.", "anthropic.", "meta."),
         # Converse where langchain-aws's ChatBedrock speaks it (Nova, beta_use_converse_api).

@@ -1,22 +1,24 @@
-"""ChatBedrock: langchain-aws's constructor; InvokeModel for Anthropic models and the
-prompt families (Meta, Mistral, Titan, DeepSeek, OpenAI, Qwen), Converse when asked (or
-for Nova), other families refused at construction; init_chat_model's `bedrock:` builds
-it."""
+"""ChatBedrock, built from its record: langchain-aws's constructor; InvokeModel for
+Anthropic models and the prompt families (Meta, Mistral, Titan, DeepSeek, OpenAI, Qwen),
+Converse when asked (or for Nova), other families refused at construction;
+init_chat_model's `bedrock:` builds it. Its model (`invoke_dropin.build`) is checked as a
+chatplex model; what a script reads and calls, on `chatplex.langchain.ChatBedrock`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chatplex import init_chat_model
+from chatplex.chat.model import ChatModel
 from chatplex.chat.params import SettingRefused
+from chatplex.chat.partner_record import PartnerClass
 from chatplex.providers.bedrock import invoke_dropin
 from chatplex.providers.bedrock.adapter import BedrockAdapter
-from chatplex.providers.bedrock.converse_dropin import ConverseEngine
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
-from chatplex.providers.bedrock.invoke_dropin import ChatBedrock
 from tests._aws import AWS_VARIABLES
 from tests._aws import isolate_aws
 
@@ -34,8 +36,16 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     yield
 
 
-def make(model: str = MODEL, **settings: object) -> ChatBedrock:
-    return ChatBedrock(model=model, region_name="us-east-1", **KEYS, **settings)  # type: ignore[arg-type]
+def make(model: str = MODEL, **settings: object) -> ChatModel:
+    """Its record's model, built from these keywords as its fields hold them."""
+    return invoke_dropin.build({"model": model, "region_name": "us-east-1", **KEYS, **settings})
+
+
+def lc(model: str = MODEL, **settings: object) -> Any:
+    """The LangChain chat model `chatplex.langchain` makes from its record."""
+    import chatplex.langchain
+
+    return chatplex.langchain.ChatBedrock(model=model, region_name="us-east-1", **KEYS, **settings)
 
 
 def test_docstring_examples() -> None:
@@ -46,10 +56,11 @@ def test_docstring_examples() -> None:
 
 
 def test_anthropic_models_speak_invoke_model() -> None:
-    model = make(model_kwargs={"top_k": 5}, temperature=0.2, max_tokens=64)
-    assert isinstance(model, ConverseEngine)  # its constructor machinery
+    assert isinstance(invoke_dropin.ChatBedrock, PartnerClass)  # built from its record
+    llm = lc(model_kwargs={"top_k": 5}, temperature=0.2, max_tokens=64)
+    model = llm.chatplex_model
     assert type(model.adapter) is BedrockInvokeAdapter and model.provider == "bedrock"
-    assert (model.beta_use_converse_api, model.model_id, model.model_kwargs) == (
+    assert (llm.beta_use_converse_api, llm.model_id, llm.model_kwargs) == (
         False,
         MODEL,
         {"top_k": 5},
@@ -76,9 +87,9 @@ def test_profiles_and_a_given_provider() -> None:
 
 
 def test_nova_and_beta_use_converse_api_speak_converse() -> None:
-    nova = make("amazon.nova-lite-v1:0")
-    assert nova.beta_use_converse_api and type(nova.adapter) is BedrockAdapter
-    assert nova.build_request("Hi").url.endswith("/converse")
+    nova = lc("amazon.nova-lite-v1:0")
+    assert nova.beta_use_converse_api and type(nova.chatplex_model.adapter) is BedrockAdapter
+    assert nova.chatplex_model.build_request("Hi").url.endswith("/converse")
     asked = make(
         beta_use_converse_api=True,
         model_kwargs={"max_tokens": 64, "top_p": 0.5, "top_k": 3},
@@ -164,11 +175,13 @@ def test_init_chat_model_bedrock_speaks_invoke_model_in_both_families() -> None:
 
 @pytest.mark.parametrize("name", ["base_url", "endpoint_url"])
 def test_the_endpoint_given_is_where_calls_go(name: str) -> None:
-    model = ChatBedrock(
+    import chatplex.langchain
+
+    llm = chatplex.langchain.ChatBedrock(
         model=MODEL, region="eu-west-1", **KEYS, **{name: "http://127.0.0.1:8123/p"}
-    )  # type: ignore[arg-type]
-    assert model.region_name == "eu-west-1"
-    assert model.build_request("Hi").url.startswith("http://127.0.0.1:8123/p/model/")
+    )
+    assert llm.region_name == "eu-west-1"
+    assert llm.chatplex_model.build_request("Hi").url.startswith("http://127.0.0.1:8123/p/model/")
 
 
 @pytest.mark.parametrize(
@@ -201,7 +214,7 @@ def test_calls_go_only_to_the_endpoint_configured(
 
 def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
     try:
-        make("writer.palmyra-x5-v1:0", aws_session_token="session-token-in-clear")
+        lc("writer.palmyra-x5-v1:0", aws_session_token="session-token-in-clear")
     except NotImplementedError as exc:
         traceback = exc.__traceback__
     else:
@@ -218,8 +231,16 @@ def test_no_frame_of_a_refused_construction_holds_a_key() -> None:
 def test_its_signature_shows_every_parameter_it_takes() -> None:
     import inspect
 
-    names = list(inspect.signature(ChatBedrock).parameters)
-    for name in ("beta_use_converse_api", "model_kwargs", "guardrails", "region", "endpoint_url"):
+    import chatplex.langchain
+
+    names = list(inspect.signature(chatplex.langchain.ChatBedrock).parameters)
+    for name in (
+        "beta_use_converse_api",
+        "model_kwargs",
+        "guardrails",
+        "region_name",
+        "endpoint_url",
+    ):
         assert name in names
     assert names.count("model_kwargs") == 1 and names[-1] == "api_params"
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
@@ -276,9 +297,9 @@ def test_structured_output_is_refused_on_the_prompt_families(method: str) -> Non
     class Sum(BaseModel):
         total: int
 
-    model = make("us.meta.llama3-1-70b-instruct-v1:0")
+    llm = lc("us.meta.llama3-1-70b-instruct-v1:0")
     with pytest.raises(ValueError, match="not available on 'meta' models|take no tools"):
-        model.with_structured_output(Sum, method=method).invoke("1+2?")  # type: ignore[arg-type]
+        llm.with_structured_output(Sum, method=method).invoke("1+2?")
 
 
 def test_json_schema_is_answered_by_function_calling_over_invoke_model() -> None:
@@ -294,8 +315,8 @@ def test_json_schema_is_answered_by_function_calling_over_invoke_model() -> None
     seen: list[object] = []
     with MockServer() as server:
         server.settings.fault_plan = lambda request: seen.append(request.json)
-        model = make(endpoint_url=server.url, max_retries=0)
-        out = model.with_structured_output(Sum, method="json_schema", include_raw=True).invoke("?")
+        llm = lc(endpoint_url=server.url, max_retries=0)
+        out = llm.with_structured_output(Sum, method="json_schema", include_raw=True).invoke("?")
     assert out["parsed"] == Sum(total=1)
     assert out["raw"].tool_calls[0]["name"] == "Sum"
     body = seen[0]
@@ -335,8 +356,10 @@ def test_the_models_cache_control_goes_at_the_top_only_a_calls_on_the_last_block
         model.invoke("hi", cache_control={"type": "ephemeral"})
         return [r.json for r in seen[start:]]
 
+    import chatplex.langchain
+
     with MockServer(fault_plan=lambda request: seen.append(request) and None) as server:
-        ours = bodies(ChatBedrock, server.url)
+        ours = bodies(chatplex.langchain.ChatBedrock, server.url)
         assert ours == bodies(partner, server.url)
     assert [b.get("cache_control") for b in ours] == [ttl, ttl, ttl, None]  # type: ignore[union-attr]
     assert ours[0]["messages"] == [{"role": "user", "content": "hi"}]  # type: ignore[index]
@@ -362,20 +385,20 @@ def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> N
     from chatplex.providers.bedrock.dropin_record import STOP_REASON_KEYS
     from chatplex.providers.bedrock.dropin_record import STOP_SEQUENCE_KEYS
 
-    plain = make()
+    plain = lc()
     assert plain.provider_stop_sequence_key_name_map == STOP_SEQUENCE_KEYS
     assert plain.provider_stop_reason_key_map == STOP_REASON_KEYS
     assert plain.system_prompt_with_tools == ""
-    assert plain.adapter.stream_stop_keys == {}  # type: ignore[attr-defined]
+    assert plain.chatplex_model.adapter.stream_stop_keys == {}
     keys = {**STOP_SEQUENCE_KEYS, "deepseek": "stop", "mistral": "stop"}
     del keys["anthropic"]
-    model = make(provider_stop_sequence_key_name_map=keys, system_prompt_with_tools="Tools.")
+    model = lc(provider_stop_sequence_key_name_map=keys, system_prompt_with_tools="Tools.")
     assert model.provider_stop_sequence_key_name_map == keys
-    adapter = model.adapter
+    adapter = model.chatplex_model.adapter
     assert isinstance(adapter, BedrockInvokeAdapter)
     assert adapter.stream_stop_keys == {"deepseek": "stop", "mistral": "stop", "anthropic": None}
     assert adapter.system_prompt_with_tools == "Tools."
-    nova = make(
+    nova = lc(
         "amazon.nova-lite-v1:0", provider_stop_reason_key_map={}, system_prompt_with_tools="T"
     )
     assert nova.provider_stop_reason_key_map == {} and nova.system_prompt_with_tools == "T"
@@ -388,31 +411,33 @@ def test_the_key_maps_and_tools_prompt_are_held_and_handed_to_the_adapter() -> N
             make(**{name: value})
     # None: what the LangChain class's field holds once assigned it (its constructor
     # refuses it, as its pydantic field does): held, and no prompt sent.
-    unset = make(system_prompt_with_tools=None)
+    unset = lc()
+    unset.system_prompt_with_tools = None
     assert unset.system_prompt_with_tools is None
-    assert "system" not in unset.build_request("Hi").json
+    assert "system" not in unset.chatplex_model.build_request("Hi").json
+    assert "system" not in make(system_prompt_with_tools=None).build_request("Hi").json
 
 
 def test_bedrock_parts_are_its_constructor_as_a_function() -> None:
-    """`bedrock_parts`: the adapter, the model id, ChatModel's settings and langchain-aws's
-    fields as held, for each API, refused as the constructor refuses."""
+    """`bedrock_parts`: the adapter (holding langchain-aws's fields as its validators
+    leave them), the model id and ChatModel's settings, for each API, refused as the
+    constructor refuses."""
     given = {"model": MODEL, "region_name": "us-east-1", **KEYS, "temperature": 0.3}
     guardrails = {"guardrailIdentifier": "g", "guardrailVersion": "1", "trace": True}
-    adapter, name, chosen, held = invoke_dropin.bedrock_parts(
+    adapter, name, chosen = invoke_dropin.bedrock_parts(
         "ChatBedrock", {**given, "guardrails": guardrails, "model_kwargs": {"max_tokens": 9}}, ()
     )
     assert type(adapter) is BedrockInvokeAdapter and name == MODEL
     assert adapter._headers["x-amzn-bedrock-guardrailidentifier"] == "g"
-    assert (chosen["temperature"], chosen["max_tokens"], held["partner_max_tokens"]) == (0.3, 9, 9)
-    assert (held["beta_use_converse_api"], held["guardrails"], held["model_kwargs"]) == (
-        False,
-        guardrails,
-        {},
-    )
-    adapter, name, chosen, held = invoke_dropin.bedrock_parts(
+    held = adapter.chat_bedrock
+    assert held is not None
+    assert (chosen["temperature"], chosen["max_tokens"], held.max_tokens) == (0.3, 9, 9)
+    assert (held.converse, held.guardrails, held.model_kwargs) == (False, guardrails, {})
+    adapter, name, chosen = invoke_dropin.bedrock_parts(
         "ChatBedrock", {**given, "model": "amazon.nova-lite-v1:0", "stop_sequences": ["x"]}, ()
     )
-    assert type(adapter) is BedrockAdapter and held["beta_use_converse_api"] is True
+    assert type(adapter) is BedrockAdapter and adapter.chat_bedrock is not None
+    assert adapter.chat_bedrock.converse is True
     assert chosen["stop"] == ["x"]
     with pytest.raises(SettingRefused, match="is a Converse parameter"):
         invoke_dropin.bedrock_parts("ChatBedrock", {**given, "system": ["s"]}, ())
