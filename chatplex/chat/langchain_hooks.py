@@ -58,30 +58,12 @@ class DropInEngine(ChatModel):
     #: record (`providers/<wire>/dropin_record.py`). Default: no partner class.
     partner_record: ClassVar[PartnerClass] = PartnerClass()
 
-    #: Whether its LangChain class's `_generate` streams the call (and merges the pieces,
-    #: each reported to the run's handlers) when its `streaming` field is True: a call
-    #: LangChain does not stream itself (`disable_streaming`) streams there all the
-    #: same. False: `_generate` makes the call whole.
-    langchain_generate_streams: ClassVar[bool] = False
-
-    #: Its LangChain class's methods that assign one of its fields and do nothing else
-    #: (a `set_<field>(value)`): the method's name -> (its one parameter's name, the
-    #: field's). The drop-in's LangChain class has each, as that
-    #: field's assignment. Default: none.
-    langchain_field_setters: ClassVar[Mapping[str, tuple[str, str]]] = {}
-
     def langchain_unforced_reply_raises(self) -> bool:
         """Whether, where `with_structured_output`'s tool goes unforced (the model refuses
         a forced choice), a reply without its call raises `OutputParserException` (the
         partners' `_raise_if_no_tool_calls` step) rather than parsing to None, as a
         partner that adds that step only for some models leaves it."""
         return True
-
-    def langchain_bound_on(self, keywords: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
-        """Where its LangChain class hands `bind_tools` and `with_structured_output` to a
-        model of another class it builds from its fields (`keywords`: the constructor's,
-        as held): that drop-in's name and keywords; None (the default): its own."""
-        return None
 
     def _keeps_bound_tool_lists(self) -> bool:
         return self.partner_record.partner_class is not None

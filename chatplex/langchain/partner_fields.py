@@ -85,16 +85,6 @@ def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
                 profile=_engine_profile,
                 unforced_reply_raises=_engine_unforced_reply_raises,
                 token_ids=_engine_token_ids,
-                generate_streams=engine_type.langchain_generate_streams,
-                field_setters=tuple(
-                    (method, *setter)
-                    for method, setter in engine_type.langchain_field_setters.items()
-                ),
-                bound_on=(
-                    None
-                    if engine_type.langchain_bound_on is DropInEngine.langchain_bound_on
-                    else _engine_bound_on
-                ),
             ),
         )
     return record
@@ -140,12 +130,6 @@ def _engine_num_tokens_from_messages(
     if not isinstance(model, DropInEngine):
         return None
     return model.langchain_num_tokens_from_messages(messages, tools, keywords)
-
-
-def _engine_bound_on(
-    model: ChatModel, keywords: Mapping[str, Any]
-) -> tuple[str, dict[str, Any]] | None:
-    return model.langchain_bound_on(keywords) if isinstance(model, DropInEngine) else None
 
 
 def _engine_unforced_reply_raises(model: ChatModel) -> bool:
