@@ -22,7 +22,6 @@ models), so `import chatplex` never loads it, nor LangChain.
 
 from __future__ import annotations
 
-
 try:
     import langchain_core  # noqa: F401  (fail here with a useful message)
 except ImportError as exc:  # pragma: no cover - depends on the environment
