@@ -1,7 +1,5 @@
-"""Test helper: a drop-in's chatplex model, whatever builds it. A name with an engine
-class builds it from that class; a name built from its record (`PartnerClass.build`;
-decision 013, slice 4) has none, and its model is its LangChain class's
-`chatplex_model`."""
+"""Test helper: a drop-in's chatplex model, built from its record
+(`PartnerClass.build`): its LangChain class's `chatplex_model`."""
 
 from __future__ import annotations
 
@@ -23,11 +21,9 @@ def chat_model(name: str, **keywords: Any) -> ChatModel:
 
 
 def engine(name: str) -> Callable[..., Any]:
-    """The engine class of the drop-in `name`; for a name with none, a function building
-    its model (`chat_model`), with its LangChain class's signature."""
+    """A function building the drop-in `name`'s model (`chat_model`), with its
+    LangChain class's signature."""
     cls = langchain_class(name)
-    if cls._engine is not None:
-        return cls._engine
 
     def build(**keywords: Any) -> ChatModel:
         return chat_model(name, **keywords)

@@ -1119,13 +1119,12 @@ def test_a_dropin_construction_error_shows_no_key_in_its_frame(
 
     dropin = getattr(chatplex.langchain, cls)
 
-    def build(**keywords: Any) -> Any:  # a name with no engine: its record's, keys held
+    def build(**keywords: Any) -> Any:  # its record's build, keys held
         hold_keys(keywords, is_secret_name)  # (as the fields hand them: `PartnerClass.build`)
         return dropin._record.build(keywords)
 
-    built = dropin._engine or build
     with pytest.raises(ValueError) as info:
-        built(model=model, temperature=9, **{key_name: ECHO_KEY})
+        build(model=model, temperature=9, **{key_name: ECHO_KEY})
     frames = traceback.TracebackException.from_exception(info.value, capture_locals=True)
     ours = [f for f in frames.stack if "/chatplex/" in f.filename]
     assert ours and all(f.locals is not None for f in ours)
@@ -1720,8 +1719,8 @@ def _every_provider() -> list[str]:
 
 
 def _engine(name: str) -> Any:
-    """The engine of the drop-in `name`: chatplex's model with its partner's constructor
-    (or what builds the model of a name with none: `tests/_dropins.py`)."""
+    """What builds the drop-in `name`'s chatplex model, with its partner's constructor
+    (`tests/_dropins.py`)."""
     return engine(name)
 
 

@@ -11,8 +11,9 @@ the Runnable hooks (`_invoke`, `_stream`...) hand to `chat/run_hooks.py`; the fo
 model through the protocols of `chat/call.py`. Subclasses that answer without HTTP
 (`FakeChatModel`) override those hooks only. Settings are checked and set on a bound copy
 and tools bound on a copy by `chat/binding.py`; what the model says of itself (its
-repr, name, provider label, callback run) is `chat/description.py`'s. A drop-in's engine
-adds what the drop-in layer reads of its LangChain class (`chat/langchain_hooks.py`).
+repr, name, provider label, callback run) is `chat/description.py`'s. A drop-in's model
+is a plain `ChatModel` too: what its LangChain class does differently is its record's
+(`chat/partner_record.py`), read only by `chatplex.langchain`.
 """
 
 from __future__ import annotations

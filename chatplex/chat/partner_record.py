@@ -1,9 +1,9 @@
 """The LangChain partner class a drop-in stands in for, as one typed record: the facts
-its LangChain class reports (`_llm_type`, namespaces, packages, profiles) and its pydantic
-fields as the partner declares them, and, for a name built without an engine class,
-how its model is built (`build`) and what its class does its own way (`PartnerHooks`).
-Only `chatplex.langchain` reads a record; a drop-in's engine names its own
-(`DropInEngine.partner_record`), else its module names the record (decision 013).
+its LangChain class reports (`_llm_type`, namespaces, packages, profiles), its pydantic
+fields as the partner declares them, how its model is built (`build`) and what its
+class does its own way (`PartnerHooks`). Only `chatplex.langchain` reads a record; each
+drop-in's module names its own (`providers/<wire>/dropin.py`, listed in
+`chatplex.dropins`).
 
 >>> base = PartnerField("openai_api_base", str | None, alias="base_url", env=("OPENAI_API_BASE",))
 >>> base.spellings, PartnerField("model_kwargs", factory=dict).default_value()
@@ -12,11 +12,14 @@ Only `chatplex.langchain` reads a record; a drop-in's engine names its own
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
@@ -33,8 +36,10 @@ __all__ = [
     "PartnerClass",
     "PartnerField",
     "PartnerHooks",
+    "as_held",
     "checked_keywords",
     "partner_model",
+    "settled_as_held",
     "take_settings",
 ]
 
@@ -143,8 +148,7 @@ class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
     calls: of the constructor's keywords, or of the `ChatModel` built from them
     (`PartnerClass.build`), never of a LangChain object. The defaults are a class's with
-    nothing of its own there. A name not moved off its engine has its engine's
-    `langchain_*` methods here (`chatplex.langchain.partner_fields.engine_record`)."""
+    nothing of its own there."""
 
     #: Its "before" validators on the constructor's keywords (langchain-openai's
     #: temperature rule): what its fields hold and its model is built from.
@@ -226,7 +230,7 @@ class PartnerHooks:
 class PartnerClass:
     """The LangChain partner class a drop-in stands in for, as data: what its LangChain
     chat model (`chatplex.langchain`, which alone reads this) reports and does as that
-    class. A drop-in's engine names its record (`DropInEngine.partner_record`).
+    class. A drop-in's module names its record (`chatplex.dropins`).
 
     >>> PartnerClass("x", partner_class="langchain_x.chat_models:ChatX").distribution
     'langchain-x'
@@ -267,7 +271,7 @@ class PartnerClass:
     #: not at their defaults, keys as `Secret`s, then the keywords no field takes): a
     #: plain `ChatModel` on its wire's adapter, refused before any request as the
     #: partner refuses (a TypeError is its ValueError: pydantic's ValidationError).
-    #: None: its engine class builds it (`DropInEngine`, until slice 5 of decision 013).
+    #: None: facts alone, no drop-in builds from it.
     build: Callable[[dict[str, Any]], ChatModel] | None = None
     hooks: PartnerHooks = PartnerHooks()
     #: Whether its `streaming=True` changes the request (langchain-google-vertexai sends
@@ -279,7 +283,7 @@ class PartnerClass:
     #: shape): handed to `build` beside its fields; none: its fields alone.
     built_from_settings: frozenset[str] = frozenset()
     #: Its class-level helpers (langchain-aws's `create_cache_point`), by name: set on
-    #: its LangChain class as they are (a `staticmethod`), as an engine's classmethods are.
+    #: its LangChain class as they are (a `staticmethod`).
     helpers: tuple[tuple[str, Any], ...] = ()
 
     @property
@@ -298,6 +302,29 @@ class PartnerClass:
 # A record's `build`, in its provider folder, reads the keywords it is given with these:
 # what `ChatModel` takes by name, the rest checked as the partner refuses them, then the
 # model made under the partner's name.
+
+
+#: Whether the model being built takes its keywords as its LangChain class holds its
+#: fields (`as_held`).
+_AS_HELD: ContextVar[bool] = ContextVar("chatplex_as_held", default=False)
+
+
+@contextlib.contextmanager
+def as_held() -> Iterator[None]:
+    """Within: a model is built from its LangChain class's fields as that class holds
+    them, its validators' rules applied where they ran (at construction: its hooks'
+    `settings`) and nowhere else (an assignment, a copy: they do not run)."""
+    token = _AS_HELD.set(True)
+    try:
+        yield
+    finally:
+        _AS_HELD.reset(token)
+
+
+def settled_as_held() -> bool:
+    """Whether the model being built applies no rule of its LangChain class's
+    validators to its keywords (`as_held`): they come as that class holds them."""
+    return _AS_HELD.get()
 
 
 @functools.cache

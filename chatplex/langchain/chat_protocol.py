@@ -41,6 +41,7 @@ class LangChainChat(Protocol):
     disable_streaming: bool | Literal["tool_calling"]
     verbose: bool
     _under_partner_name: ClassVar[bool]
+    _record: ClassVar[PartnerClass | None]
 
     @property
     def _llm_type(self) -> str: ...

@@ -13,14 +13,12 @@ call underneath is chatplex's.
 
 Each class is made once, on first use, from what its module names
 (`providers/<wire>/dropin.py`): the partner class's record (`PartnerClass`), whose
-`build` makes its chatplex model from the constructor's keywords, or, for a name not
-moved off it yet (decision 013, slice 4), the engine of the same name, which takes them:
-the same names, aliases, checks and refusals, and the same requests. The settings of
+`build` makes its chatplex model from the constructor's keywords. The settings of
 LangChain's `BaseChatModel` (`callbacks`, `tags`, `metadata`, `cache`, `rate_limiter`,
 `name`, `disable_streaming`, `profile`, ...) and `streaming` stay LangChain's: LangChain
 runs them. The model built is `model.chatplex_model`. Every class made here is a
 `FieldStoreChatModel` (`field_store.py`): the partner's fields, declared on it from its
-record, hold its settings, and its engine is built from them.
+record, hold its settings, and its chatplex model is built from them.
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ from langchain_core.messages import AIMessage as LCAIMessage
 from langchain_core.runnables import Runnable as LCRunnable
 
 from ..chat.dropin import TAIL
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.model import ChatModel
 from ..chat.partner_record import REQUIRED
 from ..chat.partner_record import PartnerClass
@@ -48,7 +45,6 @@ from .field_store import FieldStoreChatModel
 from .field_store import field_store_class
 from .field_values import declared_fields
 from .partner_class import class_view
-from .partner_fields import record_of
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
@@ -63,7 +59,7 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
     """
     mappings: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, module in DROP_IN_MODULES.items():
-        record = record_of(getattr(import_module(module), name))
+        record = getattr(import_module(module), name)
         namespace = record.namespace
         if namespace is not None and _serializable(record):
             mappings[(*namespace, name)] = (*__name__.split("."), name)
@@ -73,14 +69,11 @@ def load_mappings() -> dict[tuple[str, ...], tuple[str, ...]]:
 @functools.cache
 def langchain_class(name: str) -> type[DropInChatModel]:
     """The LangChain chat model of the drop-in `name` (`ChatOpenAI`, ...): made once,
-    from its record (or its engine's: `partner_fields.engine_record`), with its
-    constructor's signature and LangChain's own settings."""
+    from its record, with its constructor's signature and LangChain's own settings."""
     module = DROP_IN_MODULES.get(name)
     if module is None:
         raise AttributeError(f"chatplex has no drop-in named {name!r}")
-    found = getattr(import_module(module), name)
-    record = record_of(found)
-    engine = None if isinstance(found, PartnerClass) else found
+    record: PartnerClass = getattr(import_module(module), name)
     doc = (
         f"LangChain's `{name}` as a LangChain chat model running on chatplex: the "
         f"constructor is the partner package's (see `{module}.{name}` for the parameters "
@@ -88,13 +81,10 @@ def langchain_class(name: str) -> type[DropInChatModel]:
         "`rate_limiter`, `disable_streaming`, `profile`, ...) are LangChain's."
     )
     namespace: dict[str, Any] = {"__module__": __name__, "__qualname__": name, "__doc__": doc}
-    namespace.update(_engine=engine, _record=record)
+    namespace.update(_record=record)
     # `isinstance(model, <the partner class>)` holds once the partner's module is loaded.
     namespace.update(class_view(record.partner_class))
     # The partner class's class-level helpers (a static `create_cache_point`...).
-    for attribute, value in vars(engine or object).items():
-        if isinstance(value, (classmethod, staticmethod)) and not attribute.startswith("_"):
-            namespace.setdefault(attribute, value)
     for attribute, value in record.helpers:
         namespace.setdefault(attribute, value)
     for method, parameter, field in record.hooks.field_setters:
@@ -107,7 +97,7 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     annotations, fields = declared_fields(record.declared, lazy)
     namespace.update(fields, __annotations__=annotations)
     cls = field_store_class(name, namespace, base)
-    cls.__signature__ = _signature(engine) if engine is not None else _record_signature(record)
+    cls.__signature__ = _record_signature(record)
     return cls
 
 
@@ -176,12 +166,6 @@ def _record_signature(record: PartnerClass) -> inspect.Signature:
     named += [p.replace(kind=keyword) for p in tail if p.name not in taken]
     rest = inspect.Parameter("api_params", inspect.Parameter.VAR_KEYWORD, annotation="Any")
     return _signature_of([*named, rest])
-
-
-def _signature(engine: type[DropInEngine]) -> inspect.Signature:
-    """The engine's parameters (the partner's constructor and chatplex's settings), then
-    LangChain's own settings, then the engine's `**api_params`."""
-    return _signature_of(list(inspect.signature(engine).parameters.values()))
 
 
 def _signature_of(params: list[inspect.Parameter]) -> inspect.Signature:

@@ -21,7 +21,6 @@ from langchain_core.runnables import Runnable as LCRunnable
 from pydantic import PrivateAttr
 
 from ..chat import ChatModel
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.partner_profiles import found_profile
 from ..chat.partner_profiles import profile_table
 from ..chat.partner_record import PartnerClass
@@ -47,10 +46,8 @@ _NOT_GIVEN: Any = object()
 
 class DropInChatModel(ChatChatplex):
     """A `ChatChatplex` whose constructor is its partner class's (`_record`, built by
-    its `build`; `_engine`: its engine class, for a name not moved off it yet): the base
-    of every class `langchain_class` makes."""
+    its `build`): the base of every class `langchain_class` makes."""
 
-    _engine: ClassVar[type[DropInEngine] | None]
     _record: ClassVar[PartnerClass]
     # Replies as the partner's (its metadata keys, no model name added), None for a
     # function_calling reply without the call (every partner's first_tool_only parser),
@@ -187,9 +184,7 @@ class DropInChatModel(ChatChatplex):
 
     @property
     def _wire(self) -> str:
-        return str(
-            getattr(self.chatplex_model, "provider", None) or getattr(self._engine, "provider", "")
-        )
+        return str(getattr(self.chatplex_model, "provider", None) or "")
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """ChatChatplex's; a plain call's remembered (LangChain asks at every request)."""

@@ -7,7 +7,6 @@ keywords held as the engine sends them where a `model_kwargs` assigned names a f
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -65,13 +64,10 @@ def sent_over_fields(cls: type[EngineClass], keywords: dict[str, Any]) -> dict[s
 
 @functools.cache
 def engine_parameters(cls: type[Any]) -> frozenset[str]:
-    """A drop-in class's engine's named constructor parameters, or its record's fields
-    and the settings its build reads (read once: each setting assigned asks)."""
-    if cls._engine is None:
-        record: PartnerClass = cls._record
-        return frozenset(f.name for f in record.declared) | record.built_from_settings
-    named = inspect.signature(cls._engine).parameters.values()
-    return frozenset(p.name for p in named if p.kind is not inspect.Parameter.VAR_KEYWORD)
+    """A drop-in class's record's fields and the settings its build reads (read once:
+    each setting assigned asks)."""
+    record: PartnerClass = cls._record
+    return frozenset(f.name for f in record.declared) | record.built_from_settings
 
 
 @functools.cache

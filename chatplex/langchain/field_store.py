@@ -37,8 +37,8 @@ from pydantic import model_validator
 from pydantic.fields import FieldInfo
 
 from ..chat import BaseCache
-from ..chat.langchain_hooks import as_held
 from ..chat.partner_form import IdentifyingParams
+from ..chat.partner_record import as_held
 from ..secret import Secret
 from ..secret import secret_values
 from .dropin_model import DropInChatModel

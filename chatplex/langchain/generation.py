@@ -157,7 +157,7 @@ def _streams_underneath(model: LangChainChat, target: Runnable[Any, Any]) -> boo
     (`PartnerHooks.generate_streams`)."""
     if invoke_streams(target):
         return True
-    record = getattr(model, "_record", None)
+    record = model._record
     return (
         record is not None
         and record.hooks.generate_streams
@@ -261,7 +261,7 @@ def _target(
         target = with_model_name(target, name)
     # The adapter sees the call's `model=` too (a wire whose body names a model only when
     # one is given: Azure's deployment URL).
-    record = getattr(model, "_record", None)  # (a drop-in's: its hooks)
+    record = model._record
     hooks = None if record is None else record.hooks
     target = for_call(target, kwargs if name is None else {**kwargs, "model": name}, hooks)
     kwargs.pop("stream", None)  # LangChain's switch, not a setting

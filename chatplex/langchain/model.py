@@ -50,6 +50,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
+from ..chat.partner_record import PartnerClass
 from ..core import Runnable
 from ..messages import AIMessage
 from ..secret import Secret
@@ -360,6 +361,9 @@ class ChatChatplex(BaseChatModel):
     #:   is still answered from it), where ChatChatplex answers a cached prompt's stream
     #:   from the cache.
     _under_partner_name: ClassVar[bool] = False
+    #: The partner class it stands in for (a drop-in's record, `langchain/dropin.py`);
+    #: None: chatplex's own class.
+    _record: ClassVar[PartnerClass | None] = None
 
     _engine_given: bool = PrivateAttr(default=False)
     """Whether this copy was given its chat model (`model_copy(update={"chatplex_model":
@@ -403,7 +407,7 @@ class ChatChatplex(BaseChatModel):
         # them (langchain-openai's for its Responses API's rows too, which carry none;
         # a preset's partner by its `llm_output` style), else LangChain's empty one.
         engine = primary(self.chatplex_model)
-        record = getattr(self, "_record", None) or getattr(engine, "partner_record", None)
+        record = self._record
         style = (record and record.combined_output) or combining_style(
             getattr(engine, "provider_label", None) or self._wire
         )
@@ -472,7 +476,7 @@ class ChatChatplex(BaseChatModel):
         same call)."""
         if getattr(type(self), method) is getattr(ChatChatplex, method):
             return False
-        record = getattr(self, "_record", None)  # (a drop-in's: its partner class's)
+        record = self._record
         return self._under_partner_name and record is not None and record.async_through_sync
 
     def _should_stream(

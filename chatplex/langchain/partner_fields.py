@@ -4,13 +4,12 @@ required fields, None refused where its field's type has none, its candidate cou
 and the engine built from them, refused and speaking as the partner
 (`engine_as_partner`: its error classes and words, retries, reading of replies). The
 partner's form is its record's `fields` (`chat/partner_record.py`: a name's module names
-its record, or its engine class does: `engine_record`); this module names no partner."""
+its record); this module names no partner."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from collections.abc import Sequence
 from typing import Any
 from typing import Final
 
@@ -19,12 +18,9 @@ from pydantic import TypeAdapter
 
 from ..chat import ChatModel
 from ..chat.dropin import LANGCHAIN_ALIASES
-from ..chat.langchain_hooks import DropInEngine
 from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
-from ..chat.partner_form import PartnerFields
 from ..chat.partner_record import PartnerClass
-from ..chat.partner_record import PartnerHooks
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
 from .traits import missing_key_error
@@ -35,10 +31,7 @@ __all__ = [
     "ABSENT",
     "built_as_partner",
     "engine_as_partner",
-    "engine_record",
     "lift_model_kwargs",
-    "reading_form",
-    "record_of",
     "settle_as_partner",
     "split_model_kwargs",
 ]
@@ -51,89 +44,6 @@ class _Absent:
 
 #: Not a field of the partner class.
 ABSENT: Final = _Absent()
-
-
-def record_of(found: PartnerClass | type[DropInEngine]) -> PartnerClass:
-    """The record of what a drop-in's module names: the record itself, or an engine
-    class's (`engine_record`)."""
-    return found if isinstance(found, PartnerClass) else engine_record(found)
-
-
-_ENGINE_RECORDS: dict[type[DropInEngine], PartnerClass] = {}
-
-
-def engine_record(engine_type: type[DropInEngine]) -> PartnerClass:
-    """An engine class's record (`partner_record`) with the engine as its `build` and
-    its `langchain_*` methods as its hooks: the one place a name not moved off its
-    engine yet differs (decision 013, slice 4; slice 5 deletes it with the engines)."""
-    record = _ENGINE_RECORDS.get(engine_type)
-    if record is None:
-        record = _ENGINE_RECORDS[engine_type] = dataclasses.replace(
-            engine_type.partner_record,
-            build=lambda keywords: engine_type(**keywords),
-            hooks=PartnerHooks(
-                settings=engine_type.langchain_settings,
-                rebuilt_settings=engine_type.langchain_rebuilt_settings,
-                disable_streaming=_engine_disable_streaming,
-                num_tokens=_engine_num_tokens,
-                tools_to_bind=_engine_tools_to_bind,
-                call_model=_engine_call_model,
-                counts_messages=_engine_counts_messages,
-                num_tokens_from_messages=_engine_num_tokens_from_messages,
-                counts_coerced=engine_type.langchain_counts_coerced,
-                profile_names=_engine_profile_names,
-                profile=_engine_profile,
-                unforced_reply_raises=_engine_unforced_reply_raises,
-                token_ids=_engine_token_ids,
-            ),
-        )
-    return record
-
-
-def _engine_disable_streaming(model: ChatModel, given: bool | str | None) -> bool | str | None:
-    return model.langchain_disable_streaming(given) if isinstance(model, DropInEngine) else given
-
-
-def _engine_num_tokens(model: ChatModel, text: str) -> int | None:
-    return model.langchain_num_tokens(text) if isinstance(model, DropInEngine) else None
-
-
-def _engine_tools_to_bind(
-    model: ChatModel, tools: Sequence[Any], tool_choice: Any
-) -> tuple[Sequence[Any], Any]:
-    return model._tools_to_bind(tools, tool_choice)
-
-
-def _engine_call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
-    return model.langchain_call_engine(keywords) if isinstance(model, DropInEngine) else model
-
-
-def _engine_profile_names(model: ChatModel) -> tuple[str, ...]:
-    return model.langchain_profile_names() if isinstance(model, DropInEngine) else (model.model,)
-
-
-def _engine_token_ids(model: ChatModel, text: str) -> list[int] | None:
-    return model.langchain_token_ids(text) if isinstance(model, DropInEngine) else None
-
-
-def _engine_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:
-    return model.langchain_profile(profile) if isinstance(model, DropInEngine) else profile or None
-
-
-def _engine_counts_messages(model: ChatModel) -> bool:
-    return isinstance(model, DropInEngine) and model.langchain_counts_messages()
-
-
-def _engine_num_tokens_from_messages(
-    model: ChatModel, messages: list[Any], tools: Sequence[Any] | None, keywords: dict[str, Any]
-) -> int | None:
-    if not isinstance(model, DropInEngine):
-        return None
-    return model.langchain_num_tokens_from_messages(messages, tools, keywords)
-
-
-def _engine_unforced_reply_raises(model: ChatModel) -> bool:
-    return not isinstance(model, DropInEngine) or model.langchain_unforced_reply_raises()
 
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
@@ -176,7 +86,7 @@ def built_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMode
     validation does (a script's `except ValidationError` catches it); a missing key
     as its partner's error (`missing_key_error`). A name it does not take stays a
     TypeError."""
-    assert record.build is not None  # (every drop-in's: its own, or its engine's)
+    assert record.build is not None  # (every drop-in's record builds its model)
     try:
         return record.build(_as_held_by_partner(record, keywords))
     except MissingKeyError as err:
@@ -198,16 +108,15 @@ def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMod
     engine.partner_words = True
     calls = partner_calls(engine.adapter)
     kept = record.partner_class is not None  # (its bound tool lists: as its class's)
-    engine.partner_calls = dataclasses.replace(calls, keeps_bound_tool_lists=kept)
     hooks = record.hooks
-    if not isinstance(engine, DropInEngine):  # (built from its record: its hooks)
-        counts = hooks.num_tokens_from_messages if hooks.counts_messages(engine) else None
-        engine.partner_calls = dataclasses.replace(
-            engine.partner_calls,
-            tools_to_bind=hooks.tools_to_bind,
-            messages_count=counts,
-            finish_binding=hooks.finish_binding,
-        )
+    counts = hooks.num_tokens_from_messages if hooks.counts_messages(engine) else None
+    engine.partner_calls = dataclasses.replace(
+        calls,
+        keeps_bound_tool_lists=kept,
+        tools_to_bind=hooks.tools_to_bind,
+        messages_count=counts,
+        finish_binding=hooks.finish_binding,
+    )
     reading = partner_traits(engine.adapter).partner_reading
     if engine.adapter is not None and reading is not None:
         engine.adapter = reading(engine.adapter)
@@ -265,9 +174,3 @@ def split_model_kwargs(record: PartnerClass, extra: Any) -> tuple[dict[str, Any]
         )
         (fields if own else rest)[name] = value
     return fields, rest
-
-
-def reading_form(found: PartnerClass | type[DropInEngine]) -> PartnerFields | None:
-    """The partner's fields as its record declares them (serialized by LangChain or
-    not: `PartnerFields.serialized`); None: none declared."""
-    return record_of(found).fields

@@ -127,7 +127,7 @@ def structured_output(
     # A drop-in over its engine: the partner class's model and method answer.
     partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
     if partner:
-        hooks = getattr(llm, "_record", _NO_RECORD).hooks  # (its partner's answer)
+        hooks = (llm._record or _NO_RECORD).hooks  # (its partner's answer)
         inner, method = hooks.structured_target(llm.chatplex_model, method, schema)
         if inner is not llm.chatplex_model:
             llm = llm.model_copy(update={"chatplex_model": inner})
@@ -290,7 +290,7 @@ def _function_calling(
         bound = shown.bind(
             **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
         )
-        raises = getattr(llm, "_record", _NO_RECORD).hooks.unforced_reply_raises
+        raises = (llm._record or _NO_RECORD).hooks.unforced_reply_raises
         if getattr(forcing, "tool_choice", "") is None and raises(inner):
             # Offered unforced (a model that refuses a forced choice, or one thinking):
             # a reply without the call raises, its whole message read at once, as the

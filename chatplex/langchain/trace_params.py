@@ -64,8 +64,8 @@ def ls_params(
     field holds it: `PartnerFields.held`)."""
     engine = primary(model.chatplex_model)
     name, rule = _ls_rule(model, engine)
-    record = getattr(model, "_record", None) or getattr(engine, "partner_record", None)
-    form = serialized_form(record and record.fields) or _NO_FORM
+    record = model._record
+    form = serialized_form(None if record is None else record.fields) or _NO_FORM
 
     def setting(field: str) -> Any:
         return form.held(field, model._setting(field, engine), engine)

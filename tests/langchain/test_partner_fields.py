@@ -31,7 +31,6 @@ from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import ChatChatplex
 from chatplex.langchain.partner_fields import ABSENT
-from chatplex.langchain.partner_fields import reading_form
 
 #: The drop-ins whose partner LangChain does not serialize (`test_dropin_model.py`'s
 #: `_SERIALIZED` has the others): the partner's module, its wire, its connection and key.
@@ -81,7 +80,7 @@ _CLIENTS = (
 def _built_clients(name: str) -> frozenset[str]:
     """The SDK client attributes the drop-in `name` builds as its partner does (its
     form's `clients`): each the same SDK class (`test_sdk_clients.py` checks how built)."""
-    form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+    form = getattr(importlib.import_module(DROP_IN_MODULES[name]), name).fields
     return frozenset(form.clients) if form is not None else frozenset()
 
 
@@ -400,7 +399,7 @@ class TestTheDumpsChoicesAreThePartners(BedrockIsolated):
 
     @pytest.mark.parametrize("name", _NAMES)
     def test_the_declared_aliases_are_the_partners_fields(self, name: str) -> None:
-        form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+        form = getattr(importlib.import_module(DROP_IN_MODULES[name]), name).fields
         assert form is not None
         fields = _partner_class(name).model_fields
         aliases = {n: f.serialization_alias for n, f in fields.items() if f.serialization_alias}
@@ -489,11 +488,9 @@ def test_perplexitys_model_kwargs_hold_a_given_stop_and_survive_a_copy() -> None
 
 def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> None:
     from chatplex.langchain.partner_fields import built_as_partner
-    from chatplex.langchain.partner_fields import record_of
-    from chatplex.providers.compatible.dropin import ChatMistralAI
+    from chatplex.providers.compatible.dropin import ChatMistralAI as mistral
     from chatplex.providers.openai.dropin import ChatOpenAI as openai
 
-    mistral = record_of(ChatMistralAI)  # (ChatOpenAI's: its record, built without an engine)
     # An int timeout as the float langchain-openai holds; Mistral's partner types it int.
     assert built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout == 5.0
     assert type(built_as_partner(openai, {"api_key": "k", "timeout": 5}).timeout) is float
@@ -506,22 +503,11 @@ def test_an_engine_is_built_as_its_partner_holds_and_refuses_the_keywords() -> N
         built_as_partner(openai, {"api_key": "k", "temprature": 0})
 
 
-def test_an_engines_record_looks_its_profile_up_by_its_engines_names() -> None:
-    from chatplex.chat.langchain_hooks import DropInEngine
+def test_a_records_default_hooks_look_its_profile_up_by_the_models_name() -> None:
+    from chatplex.chat.model import ChatModel
     from chatplex.chat.partner_record import PartnerHooks
-    from chatplex.langchain.partner_fields import engine_record
 
-    class Named(DropInEngine):
-        def langchain_profile_names(self) -> tuple[str, ...]:
-            return ("named",)
-
-        def langchain_profile(self, profile: dict[str, Any]) -> dict[str, Any] | None:
-            return {**profile, "adjusted": True}
-
-    engine = Named(None, "models/m-001")
-    hooks = engine_record(Named).hooks
-    assert hooks.profile_names(engine) == ("named",)
-    assert hooks.profile(engine, {"a": 1}) == {"a": 1, "adjusted": True}
+    engine = ChatModel(None, "models/m-001")
     # The defaults: the model's own name, the profile as found, the model's own target.
     assert PartnerHooks().profile_names(engine) == ("models/m-001",)
     assert PartnerHooks().profile(engine, {}) is None

@@ -42,12 +42,12 @@ from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
 from ...chat.dropin import timeout_in_seconds
-from ...chat.langchain_hooks import settled_as_held
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import settled_as_held
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
 from ...secret import merged_headers

@@ -49,13 +49,6 @@ from ...chat.binding import merge_body
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
 from ...chat.dropin import timeout_in_seconds
-from ...chat.dropin_fields import FREQUENCY_PENALTY
-from ...chat.dropin_fields import LOGPROBS
-from ...chat.dropin_fields import PRESENCE_PENALTY
-from ...chat.dropin_fields import REASONING_EFFORT
-from ...chat.dropin_fields import SEED
-from ...chat.dropin_fields import SERVICE_TIER
-from ...chat.dropin_fields import TOP_LOGPROBS
 from ...chat.model import ChatModel
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
@@ -107,13 +100,13 @@ _OWNER = "ChatOpenAI"
 
 #: Request parameters it shares with other drop-ins, sent as given when set.
 SENT = (
-    SEED,
-    PRESENCE_PENALTY,
-    FREQUENCY_PENALTY,
-    LOGPROBS,
-    TOP_LOGPROBS,
-    REASONING_EFFORT,
-    SERVICE_TIER,
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "logprobs",
+    "top_logprobs",
+    "reasoning_effort",
+    "service_tier",
 )
 
 
@@ -173,7 +166,7 @@ _OWN = (
     "extra_body",
     "streaming",
     "stop",
-    *(f.name for f in SENT),
+    *SENT,
     "logit_bias",
     "verbosity",
     "store",
@@ -275,7 +268,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     check_api_parameters(wire, api_params, settings=names, owner=owner)
     named = {
         "n": choices.candidates(own["n"], own["streaming"]),
-        **{f.name: own[f.name] for f in SENT},
+        **{name: own[name] for name in SENT},
         "logit_bias": own["logit_bias"],
         "verbosity": own["verbosity"],
         "store": own["store"],
