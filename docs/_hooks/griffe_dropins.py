@@ -1,7 +1,7 @@
 """A griffe extension for the API reference: drop-in classes that reading the source
 (griffe's static analysis) does not find, added from the classes themselves (their
 docstring and `inspect.signature`):
-- each name built from its partner's record (no engine class: decision 013, slice 4;
+- each name built from its partner's record (decision 013;
   the presets declared only as data, `ChatSambaNova`, `ChatNebius`..., are found by
   their module's `__getattr__`), as `chatplex.langchain` makes it, documented by its
   record's module (up to its doctest, which the reference does not run)."""

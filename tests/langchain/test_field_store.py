@@ -1,5 +1,5 @@
 """A drop-in whose partner's fields are its store (`chatplex/langchain/field_store.py`,
-decision 013 slice 3): ChatCohere's record says so. Its fields are the partner's, its
+decision 013): ChatCohere's record says so. Its fields are the partner's, its
 engine is built from them, and built again when an assignment or a copy changes one:
 what is sent follows the fields, never a second copy of them."""
 

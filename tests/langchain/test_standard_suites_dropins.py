@@ -348,7 +348,7 @@ COHERE_MODEL_NAME = (
 COHERE_BASE_URL_UNREAD = (
     "as langchain-cohere's ChatCohere, whose `base_url` field stays None under CO_API_URL "
     "(test_langchain_cohere_reads_no_base_url_from_the_environment_either); the drop-in's "
-    "fields are its store (decision 013, slice 3), none read back from the engine"
+    "fields are its store (decision 013), none read back from the engine"
 )
 SERDES_ALLOWLIST = (
     "as langchain-sambanova's own tests/unit_tests/test_chat_models_standard.py, which "

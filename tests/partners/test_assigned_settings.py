@@ -84,7 +84,7 @@ CASES: dict[str, tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]
         _COMPLETION,
         {"temperature": 0.2, "max_tokens": 11, "top_p": 0.9, "random_seed": 5},
     ),
-    # Its fields are the store (decision 013, slice 3: `langchain/field_store.py`).
+    # Its fields are the store (decision 013: `langchain/field_store.py`).
     "ChatCohere": (
         "langchain_cohere",
         {"model": "command-a-03-2025", "cohere_api_key": "co-k"},

@@ -201,8 +201,7 @@ def bound_on(model: ChatModel, keywords: Mapping[str, Any]) -> tuple[str, dict[s
 
 
 # langchain-aws's ChatBedrock's own ways, as functions of any ChatModel on a Bedrock
-# adapter (InvokeModel's, or Converse's where it speaks Converse): the hooks its record
-# will name when it is built without an engine class (decision 013, slice 4).
+# adapter (InvokeModel's, or Converse's where it speaks Converse): its record's hooks.
 
 
 def _over_converse(model: ChatModel) -> bool:

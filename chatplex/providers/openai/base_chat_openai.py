@@ -1,6 +1,6 @@
 """What langchain-openai's `BaseChatOpenAI` classes do their own way, as plain functions
-of a `ChatModel` and the partner data it holds (decision 013, slice 4), so that a name
-whose partner class is one can be built without an engine class:
+of a `ChatModel` and the partner data it holds (decision 013), the hooks of every name
+whose partner class is one:
 
 - tokens counted with tiktoken, of `tiktoken_model_name` or else the partner's
   `model_name` (`tokens.py`): `token_ids`, `counts_messages`, `num_tokens_from_messages`;

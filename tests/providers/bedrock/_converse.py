@@ -1,5 +1,5 @@
 """Test helper: `ChatBedrockConverse`'s model, built from its record (`dropin.build`;
-decision 013, slice 4) where its tests built the engine class it replaced."""
+decision 013) where its tests built the engine class it replaced."""
 
 from __future__ import annotations
 

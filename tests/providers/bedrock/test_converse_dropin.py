@@ -1,6 +1,6 @@
 """ChatBedrockConverse's own ways (and ChatBedrock's) as functions of a plain `ChatModel`
-on a Bedrock adapter (`converse_dropin.py`, `invoke_dropin.py`): what their records' hooks
-will be (decision 013, slice 4), answering as their engines' methods answer."""
+on a Bedrock adapter (`converse_dropin.py`, `invoke_dropin.py`): their records' hooks
+(decision 013)."""
 
 from __future__ import annotations
 

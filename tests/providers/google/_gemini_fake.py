@@ -20,13 +20,13 @@ KEY = "AIza-test-key"
 
 def ChatGoogleGenerativeAI(**keywords: Any) -> ChatModel:  # noqa: N802 (the engine's name)
     """The model the drop-in builds from `keywords` (`dropin.build`), called as the engine
-    class it replaced (decision 013, slice 4)."""
+    class it replaced (decision 013)."""
     return build(keywords)
 
 
 def ChatVertexAI(**keywords: Any) -> ChatModel:  # noqa: N802 (the engine's name)
     """The model the Vertex AI drop-in builds from `keywords` (`vertex_dropin.build`),
-    called as the engine class it replaced (decision 013, slice 4)."""
+    called as the engine class it replaced (decision 013)."""
     return vertex_dropin.build(keywords)
 
 
