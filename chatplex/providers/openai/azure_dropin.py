@@ -45,20 +45,12 @@ from typing import Any
 from ...chat.dropin import pick
 from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
-from ...chat.partner_record import PartnerHooks
 from ...secret.urls import shown_url
-from .base_chat_openai import call_model
-from .base_chat_openai import counts_messages
 from .base_chat_openai import data_of
-from .base_chat_openai import num_tokens_from_messages
-from .base_chat_openai import token_ids
 from .dropin import AdapterSettings
+from .dropin import ChatOpenAI
 from .dropin import OpenAIWay
 from .dropin import build_as
-from .dropin import finish_binding
-from .dropin import partner_settings
-from .dropin import rebuilt_settings
-from .dropin import tools_to_bind
 from .dropin_record import AZURE_CHAT_OPENAI_RECORD
 
 if TYPE_CHECKING:
@@ -283,18 +275,11 @@ def _check_base_url(base_url: str | Secret, deployment: str | None) -> None:
 AzureChatOpenAI = dataclasses.replace(
     AZURE_CHAT_OPENAI_RECORD,
     build=build,
-    built_from_settings=frozenset({"output_version"}),
-    hooks=PartnerHooks(
-        settings=partner_settings,
-        rebuilt_settings=rebuilt_settings,
-        tools_to_bind=tools_to_bind,
-        call_model=call_model,
-        counts_messages=counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
+    built_from_settings=ChatOpenAI.built_from_settings,
+    hooks=dataclasses.replace(
+        ChatOpenAI.hooks,
         profile_names=azure_profile_names,
         profile=azure_profile,
         structured_target=structured_target,
-        token_ids=token_ids,
-        finish_binding=finish_binding,
     ),
 )
