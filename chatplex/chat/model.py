@@ -12,8 +12,7 @@ model through the protocols of `chat/call.py`. Subclasses that answer without HT
 (`FakeChatModel`) override those hooks only. Settings are checked and set on a bound copy
 and tools bound on a copy by `chat/binding.py`; what the model says of itself (its
 repr, name, provider label, callback run) is `chat/description.py`'s. A drop-in's model
-is a plain `ChatModel` too: what its LangChain class does differently is its record's
-(`chat/partner_record.py`), read only by `chatplex.langchain`.
+is one too; what its LangChain class does differently is its record's (`partner_record.py`).
 """
 
 from __future__ import annotations

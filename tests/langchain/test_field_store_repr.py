@@ -21,7 +21,6 @@ import chatplex.langchain
 from chatplex.chat.partner_form import PartnerFields
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain import DropInChatModel
-from chatplex.langchain.partner_fields import reading_form
 
 _KEY = "sk-repr-key-5c1d"
 
@@ -101,7 +100,7 @@ _ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
 
 
 def _form(name: str) -> PartnerFields | None:
-    return reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+    return getattr(importlib.import_module(DROP_IN_MODULES[name]), name).fields
 
 
 def _pair(name: str, more: dict[str, Any]) -> tuple[Any, Any]:

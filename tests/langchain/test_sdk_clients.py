@@ -30,7 +30,6 @@ from chatplex.chat.partner_form import PartnerFields
 from chatplex.chat.partner_form import SdkClient
 from chatplex.chat.partner_form import SharedHttpClient
 from chatplex.dropins import DROP_IN_MODULES
-from chatplex.langchain.partner_fields import reading_form
 from chatplex.langchain.sdk_clients import ClientCache
 from chatplex.langchain.sdk_clients import client_arguments
 from chatplex.langchain.sdk_clients import sdk_client
@@ -106,7 +105,7 @@ _HEADERS = {"default_headers": {"x-team": "a"}, "default_query": {"q": "1"}}
 
 
 def _form(name: str) -> PartnerFields:
-    form = reading_form(getattr(importlib.import_module(DROP_IN_MODULES[name]), name))
+    form = getattr(importlib.import_module(DROP_IN_MODULES[name]), name).fields
     return form if form is not None else PartnerFields()
 
 

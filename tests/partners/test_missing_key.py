@@ -27,7 +27,6 @@ import chatplex.langchain
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
-from chatplex.langchain.partner_fields import record_of
 from tests._aws import isolate_aws
 from tests._local_server import Answering
 from tests._local_server import serving
@@ -67,7 +66,7 @@ Built = tuple[str, str, str | None] | None
 def _partner_class(name: str) -> Any:
     """The partner package's class of drop-in `name` (skipped where the package is not
     installed), or None where it has none (ChatHyperbolic)."""
-    where = record_of(getattr(importlib.import_module(DROP_IN_MODULES[name]), name)).partner_class
+    where = getattr(importlib.import_module(DROP_IN_MODULES[name]), name).partner_class
     if where is None:
         return None
     module, _, attribute = where.partition(":")

@@ -17,7 +17,6 @@ from chatplex.chat.partner_record import REQUIRED
 from chatplex.chat.partner_record import PartnerClass
 from chatplex.chat.partner_record import PartnerField
 from chatplex.dropins import DROP_IN_MODULES
-from chatplex.langchain.partner_fields import record_of
 from tests.partners._builds import PARTNER_BUILDS
 
 BaseChatModel = pytest.importorskip("langchain_core.language_models").BaseChatModel
@@ -77,7 +76,7 @@ ENV_KEYWORDS: dict[str, dict[str, str]] = {
 
 
 def record(name: str) -> PartnerClass:
-    return record_of(getattr(import_module(DROP_IN_MODULES[name]), name))
+    return getattr(import_module(DROP_IN_MODULES[name]), name)
 
 
 def partner_class(name: str) -> Any:
