@@ -111,7 +111,10 @@ def _settings(name: str, form: str) -> dict[str, Any]:
     spelled = {n for f in record.declared for n in f.spellings}
     # (every preset's class takes the shared `base_url`, its partner's field or not)
     preset = DROP_IN_MODULES[name] == "chatplex.providers.compatible.dropin"
-    url = "base_url" if preset or "base_url" in {*parameters, *spelled} else "url"
+    taken = {*parameters, *spelled}
+    # (langchain-aws's ChatBedrock names it `endpoint_url` alone)
+    url = "base_url" if preset or "base_url" in taken else "endpoint_url"
+    url = url if url in taken or preset else "url"
     host = "http://gateway.invalid/openai/v1"
     if form == "query":
         keys[url] = f"{host}?api-key={FRAME_KEY}"

@@ -247,9 +247,11 @@ class Adapter(ABC):
         header of the call's replaces); default: the headers alone."""
         if not headers:
             return request
-        # A copy masking what either marked (a call's header carrying the model's key).
+        # A copy masking what either marked (a call's header carrying the model's key),
+        # and naming those headers secret for the copies httpx's errors show.
         merged = merged_headers(request.headers, headers)
-        return dataclasses.replace(request, headers=merged)
+        secret = request.secret_headers | merged.credential_names()
+        return dataclasses.replace(request, headers=merged, secret_headers=secret)
 
     # ---- the reply --------------------------------------------------------------------
 

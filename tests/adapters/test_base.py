@@ -40,3 +40,22 @@ def test_the_scan_sees_an_upward_import_under_type_checking() -> None:
         "    from ..batches.wire import Limits\n"
     )
     assert "chatplex.batches.wire" in _imported(ast.parse(planted))
+
+
+def test_a_call_header_carrying_the_key_is_named_secret_on_the_request() -> None:
+    """A header of the model's or the call's `extra_headers` that carries a key given
+    beside it (`hold_keys` masks it) is named secret on the request, as the adapter's own
+    are, so the httpx request an error reaches shows it masked."""
+    from chatplex.adapters.request_types import HTTPRequest
+    from chatplex.providers.openai.adapter import OpenAIAdapter
+    from chatplex.secret import Secret
+    from chatplex.secret import masked_headers
+
+    adapter = OpenAIAdapter(api_key="sk-own")
+    request = HTTPRequest(method="POST", url="https://h/v1", headers={"a": "b"}, json={})
+    key = Secret("sk-tenant")
+    sent = adapter.with_call_headers(request, masked_headers({"x-tenant": "sk-tenant"}, [key]))
+    assert sent.headers["x-tenant"] == "sk-tenant"  # sent as given
+    assert "x-tenant" in sent.secret_headers and "sk-tenant" not in repr(sent.headers)
+    plain = adapter.with_call_headers(request, {"x-trace": "42"})
+    assert "x-trace" not in plain.secret_headers  # a header carrying no key: shown
