@@ -38,6 +38,7 @@ __all__ = [
     "PartnerHooks",
     "as_held",
     "checked_keywords",
+    "held_and_spelled",
     "partner_model",
     "settled_as_held",
     "take_settings",
@@ -343,6 +344,26 @@ def take_settings(keywords: dict[str, Any]) -> dict[str, Any]:
     named = _model_settings()
     taken = {k: keywords.pop(k) for k in [k for k in keywords if k in named]}
     return {k: v for k, v in taken.items() if v is not None}
+
+
+def held_and_spelled(
+    owner: str, keywords: Mapping[str, Any], spellings: Mapping[str, str]
+) -> dict[str, Any]:
+    """A copy of a build's `keywords` with its keys held as `Secret`s (first: no local
+    holds one in clear) and each other spelling (`spellings`: spelling -> name) read as
+    the name it stands for (`pick`: two different values are a TypeError)."""
+    from ..secret import is_secret_name
+    from ..secret.arguments import hold_keys
+    from .dropin import pick
+
+    given = dict(keywords)
+    hold_keys(given, is_secret_name)
+    for spelling, name in spellings.items():
+        if spelling in given:
+            value = pick(owner, **{name: given.get(name), spelling: given.pop(spelling)})
+            if value is not None:
+                given[name] = value
+    return given
 
 
 def checked_keywords(

@@ -53,13 +53,11 @@ import dataclasses
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import pick
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.settings import SETTING_NAMES
-from ...secret import is_secret_name
-from ...secret.arguments import hold_keys
 from .botocore_dropin import converse_model_headers
 from .converse_dropin import converse_parts
 from .converse_dropin import counts_messages
@@ -115,13 +113,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 def spelled(owner: str, given: dict[str, Any]) -> dict[str, Any]:
     """`given` (the constructor's keywords) with its keys held as `Secret`s (first: no
     local holds one in clear) and each other spelling read as the name it stands for."""
-    hold_keys(given, is_secret_name)
-    for spelling, name in _SPELLINGS.items():
-        if spelling in given:
-            value = pick(owner, **{name: given.get(name), spelling: given.pop(spelling)})
-            if value is not None:
-                given[name] = value
-    return given
+    return held_and_spelled(owner, given, _SPELLINGS)
 
 
 def _known() -> tuple[str, ...]:

@@ -51,11 +51,10 @@ from ...chat.dropin import pick
 from ...chat.params import SettingRefused
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...secret import Secret
-from ...secret import is_secret_name
-from ...secret.arguments import hold_keys
 from .dropin_base import count_tokens
 from .dropin_base import structured_target
 from .dropin_record import GENAI_NO_FIELD
@@ -223,13 +222,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     (`PartnerClass.build`), refused before any request as the partner refuses."""
     from .adapter import GeminiAdapter
 
-    given = dict(keywords)
-    hold_keys(given, is_secret_name)  # (first: no local holds a key in clear)
-    for spelled, name in _SPELLINGS.items():
-        if spelled in given:
-            value = pick(_OWNER, **{name: given.get(name), spelled: given.pop(spelled)})
-            if value is not None:
-                given[name] = value
+    given = held_and_spelled(_OWNER, keywords, _SPELLINGS)
     _clients_of_client_args(_OWNER, given.pop("client_args", None), given)
     switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
     if switch in _SDK_ON or (switch in _ON and given.get("vertexai") is None):

@@ -42,11 +42,10 @@ from ...chat.dropin import pick
 from ...chat.params import SettingRefused
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
+from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...chat.sdk_agents import PartnerHeaders
-from ...secret import is_secret_name
-from ...secret.arguments import hold_keys
 from .dropin_record import VERTEX_NO_FIELD
 from .dropin_record import VERTEX_RECORD
 from .dropin_settings import GEMINI_FIELDS
@@ -136,13 +135,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     from .vertex_adapter import VertexAIAdapter
     from .vertex_adapter import vertex_model_name
 
-    given = dict(keywords)
-    hold_keys(given, is_secret_name)  # (first: no local holds a key in clear)
-    for spelled, name in _SPELLINGS.items():
-        if spelled in given:
-            value = pick(_OWNER, **{name: given.get(name), spelled: given.pop(spelled)})
-            if value is not None:
-                given[name] = value
+    given = held_and_spelled(_OWNER, keywords, _SPELLINGS)
     for held in _HELD:
         given.pop(held, None)
     if given.pop("client_cert_source", None) is not None and _presents_client_certificates():
