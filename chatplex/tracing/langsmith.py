@@ -123,14 +123,16 @@ class LangSmithTracer(Tracer):
             # A post through httpx costs ~0.9 ms of CPU whatever its size (and ~0.3 ms a
             # MB): one per half second on a busy process, as LangSmith's own client sends
             # its compressed bodies (up to 2,000 runs, 8 MB; its client posts up to 20 MB).
-            # Runs are written 256 at a time (64 traced chains of four runs): each wake-up
-            # of the thread hands the GIL over and runs its writing code cold; 64 at a
-            # time cost ~16 us more a traced chain, 1,024 ~13 us more (its records then
-            # outlive collections; bench/README.md).
+            # Runs are written 64 at a time (16 traced chains of four runs): a chain's
+            # queued records hold ~25 objects the garbage collector tracks, so 64 chains
+            # waiting set off a young collection every ~28 chains, promoted the records
+            # and with them a full collection (~14 ms) every few thousand; 16 waiting
+            # stay under its threshold (700). Fewer wake-ups do not pay that back: 256
+            # at a time cost ~35 us more a chain, 32 ~25 us more (bench/README.md).
             self._batcher = RunBatcher(
                 self._post_prepared,
                 prepare=self._prepare,
-                prepare_every=256,
+                prepare_every=64,
                 interval=0.5,
                 max_batch=2_000,
                 weigh=_weight,
