@@ -351,8 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.quick
                 else [((client,), (mode,)) for client in clients for mode in modes]
             )
-            for clients, modes in groups:
-                for run in run_worker(clients, modes, url, args, not args.quick):
+            # (Not `clients, modes`: they name every round's variants.)
+            for group_clients, group_modes in groups:
+                for run in run_worker(group_clients, group_modes, url, args, not args.quick):
                     results.setdefault((run["client"], run["mode"]), []).append(run)
             print(f"round {round_no + 1}/{args.repeat} done", file=sys.stderr)
     summary = report(results, args)
