@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
 from operator import attrgetter
+from operator import ne
 from typing import Any
 from typing import Self
 
@@ -318,8 +319,11 @@ class FieldStoreChatModel(DropInChatModel):
         self._in_place = _snapshot(_changeable(self.__dict__))
 
     def _changed_in_place(self) -> bool:
-        held = self.__dict__
-        return any(held.get(name) != value for name, value in self._in_place.items())
+        # (Every request asks: read in pydantic's store, as an attribute it is a failed
+        # lookup and two `__getattr__` calls first; compared by `map`, not a generator.)
+        private = self.__pydantic_private__
+        in_place = (None if private is None else private.get("_in_place")) or {}
+        return any(map(ne, map(self.__dict__.get, in_place), in_place.values()))
 
     def __setattr__(self, name: str, value: Any) -> None:
         cls = type(self)

@@ -388,7 +388,11 @@ class ChatChatplex(BaseChatModel):
     def _before_call(self) -> None:
         """Asked before each call: the chat model as its settings now say (`_refresh`),
         unless this copy was given its chat model."""
-        if not self._engine_given and self._changed_in_place():
+        # (Read in pydantic's store: as an attribute, a private one is a failed lookup
+        # and `__getattr__` calls first, at every request.)
+        private = self.__pydantic_private__
+        given = private is not None and private.get("_engine_given", False)
+        if not given and self._changed_in_place():
             self._refresh()
 
     def _generate(
