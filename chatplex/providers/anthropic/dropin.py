@@ -1,6 +1,5 @@
-"""`ChatAnthropic`: langchain-anthropic's class as a record (`PartnerClass`), built
-without an engine class: `chatplex.langchain.ChatAnthropic` makes its LangChain chat
-model from it.
+"""`ChatAnthropic`: langchain-anthropic's class as a record (`PartnerClass`):
+`chatplex.langchain.ChatAnthropic` makes its LangChain chat model from it.
 
 A script written for `langchain_anthropic.ChatAnthropic` ports by changing its import
 line: the names and aliases are LangChain's (`model`/`model_name`, `max_tokens`/

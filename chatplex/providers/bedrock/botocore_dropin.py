@@ -119,7 +119,7 @@ class ConverseHeaders(PartnerHeaders):
     """The headers of a `ChatBedrockConverse` built from its record (`dropin.build`):
     LangChain's name's (`base`), which a call's model sends as boto3's
     (`converse_headers`: under its retries, a copy's own, and the features its client
-    has by then), as the engine's `sdk_headers` property made them."""
+    has by then)."""
 
     base: PartnerHeaders | None = None
 

@@ -1,8 +1,8 @@
-"""`ChatBedrockConverse`: langchain-aws's class as a record (`PartnerClass`: its facts in
-`dropin_record.py`, how its model is built and what it does its own way here), built
-without an engine class: `chatplex.langchain.ChatBedrockConverse` makes its LangChain
-chat model from it. AWS Bedrock's Converse API (`chatplex.providers.bedrock.adapter`)
-with botocore's credentials and SigV4 signing (`pip install 'chatplex[bedrock]'`).
+"""`ChatBedrockConverse`: langchain-aws's class as a record (`PartnerClass`: its facts
+in `dropin_record.py`, how its model is built and what it does its own way here):
+`chatplex.langchain.ChatBedrockConverse` makes its LangChain chat model from it. AWS
+Bedrock's Converse API (`chatplex.providers.bedrock.adapter`) with botocore's
+credentials and SigV4 signing (`pip install 'chatplex[bedrock]'`).
 
 A script written for `langchain_aws.ChatBedrockConverse` ports by changing its import
 line: the parameter names and aliases are langchain-aws's (`model`/`model_id`,

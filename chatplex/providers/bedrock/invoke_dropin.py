@@ -1,7 +1,7 @@
 """`ChatBedrock`: langchain-aws's class as a record (`PartnerClass`: its facts in
-`dropin_record.py`, how its model is built and what it does its own way here), built
-without an engine class: `chatplex.langchain.ChatBedrock` makes its LangChain chat model
-from it, which takes langchain-aws's `ChatBedrock` constructor and speaks what it speaks.
+`dropin_record.py`, how its model is built and what it does its own way here):
+`chatplex.langchain.ChatBedrock` makes its LangChain chat model from it, which takes
+langchain-aws's `ChatBedrock` constructor and speaks what it speaks.
 
 langchain-aws's `ChatBedrock` (what LangChain's `init_chat_model("bedrock:...")` builds)
 calls Bedrock's InvokeModel API with each model family's own body, except where it

@@ -1,5 +1,5 @@
-"""`ChatCohere`: langchain-cohere's class as a record (`PartnerClass`), built without an
-engine class: `chatplex.langchain.ChatCohere` makes its LangChain chat model from it.
+"""`ChatCohere`: langchain-cohere's class as a record (`PartnerClass`):
+`chatplex.langchain.ChatCohere` makes its LangChain chat model from it.
 
 A script written for `langchain_cohere.ChatCohere` ports by changing its import line:
 the parameters are langchain-cohere's (`model`, `temperature`, `cohere_api_key`,

@@ -1,10 +1,10 @@
 """The drop-ins for LangChain's OpenAI-compatible chat models: `ChatGroq`,
 `ChatDeepSeek`, `ChatXAI`, `ChatMistralAI`, `ChatFireworks`, `ChatTogether`,
-`ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter`, `ChatSambaNova`, `ChatNebius` (each a
-class of its langchain-<provider> package) and `ChatHyperbolic` (no partner class), each
-its class as a record (`PartnerClass`) made from its preset's row in `spec.py` (its
-`DROPINS` row: `RECORDS`, and this module's attribute of its class name), built without
-an engine class: `chatplex.langchain.<Name>` makes its LangChain chat model from it.
+`ChatPerplexity`, `ChatCerebras`, `ChatOpenRouter`, `ChatSambaNova`, `ChatNebius` (each
+a class of its langchain-<provider> package) and `ChatHyperbolic` (no partner class),
+each its class as a record (`PartnerClass`) made from its preset's row in `spec.py` (its
+`DROPINS` row: `RECORDS`, and this module's attribute of its class name):
+`chatplex.langchain.<Name>` makes its LangChain chat model from it.
 
 A script written for the partner class ports by changing its import line: its
 constructor takes the parameters they share (`model` / `model_name`, `temperature`,

@@ -1,8 +1,7 @@
 """`ChatGoogleGenerativeAI`: langchain-google-genai's class as a record (`PartnerClass`:
 its facts in `dropin_record.py`, how its model is built and what it does its own way
-here), built without an engine class: `chatplex.langchain.ChatGoogleGenerativeAI` makes
-its LangChain chat model from it (`ChatVertexAI`, langchain-google-vertexai's, is
-`vertex_dropin.py`).
+here): `chatplex.langchain.ChatGoogleGenerativeAI` makes its LangChain chat model from
+it (`ChatVertexAI`, langchain-google-vertexai's, is `vertex_dropin.py`).
 
 A script written for it ports by changing its import line: the parameter names and
 aliases are LangChain's (`model`, `google_api_key`/`api_key`,

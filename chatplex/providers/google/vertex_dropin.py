@@ -1,8 +1,8 @@
 """`ChatVertexAI`: langchain-google-vertexai's class as a record (`PartnerClass`: its
-facts in `dropin_record.py`, how its model is built and what it does its own way here),
-built without an engine class: `chatplex.langchain.ChatVertexAI` makes its LangChain chat
-model from it. Gemini on Vertex AI, its generation settings as
-`ChatGoogleGenerativeAI`'s (`dropin.py`; both read by `dropin_settings.py`).
+facts in `dropin_record.py`, how its model is built and what it does its own way here):
+`chatplex.langchain.ChatVertexAI` makes its LangChain chat model from it. Gemini on
+Vertex AI, its generation settings as `ChatGoogleGenerativeAI`'s (`dropin.py`; both read
+by `dropin_settings.py`).
 
 Its constructor is langchain-google-vertexai's: `model` / `model_name`, `project`,
 `location`, `credentials` (google-auth; default: Application Default Credentials, the

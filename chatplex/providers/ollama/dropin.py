@@ -1,5 +1,5 @@
-"""`ChatOllama`: langchain-ollama's class as a record (`PartnerClass`), built without an
-engine class: `chatplex.langchain.ChatOllama` makes its LangChain chat model from it.
+"""`ChatOllama`: langchain-ollama's class as a record (`PartnerClass`):
+`chatplex.langchain.ChatOllama` makes its LangChain chat model from it.
 
 A script written for `langchain_ollama.ChatOllama` ports by changing its import line:
 the parameters are langchain-ollama's (`model`, `base_url`, `temperature`, `num_ctx`,

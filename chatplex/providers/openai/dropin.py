@@ -1,5 +1,5 @@
-"""`ChatOpenAI`: langchain-openai's class as a record (`PartnerClass`), built without an
-engine class: `chatplex.langchain.ChatOpenAI` makes its LangChain chat model from it.
+"""`ChatOpenAI`: langchain-openai's class as a record (`PartnerClass`):
+`chatplex.langchain.ChatOpenAI` makes its LangChain chat model from it.
 
 A script written for `langchain_openai.ChatOpenAI` ports by changing its import line:
 the parameter names and aliases are LangChain's (`model`/`model_name`, `max_tokens`/

@@ -5,7 +5,7 @@ given, and Chat Completions takes one string beside a list: `stop="END"` is sent
 `"stop": "END"`, not `["END"]`. An empty list is sent where the class sends it: a
 call's `[]` (its constructor's left out: `BaseChatOpenAI._default_params` drops a falsy
 stop), every `[]`, or none: which, each preset's row says (`DropIn.empty_stop_sent`).
-The engine's `CallSettings.stop` stays a tuple for every other reader; the form sent
+The model's `CallSettings.stop` stays a tuple for every other reader; the form sent
 rides in the call's body fields, on Chat Completions only (the Responses API has no
 stop sequences, and langchain-openai sends none there).
 
@@ -35,7 +35,7 @@ EmptyStop = Literal["call", "always", "never"]
 
 
 def sent_stop(stop: Any, call_stop: Any, empty: EmptyStop) -> Any:
-    """The `stop` body field to send in place of the engine's list, or None where that
+    """The `stop` body field to send in place of the model's list, or None where that
     list is sent (`stop`: the model's after the call's overrides; `call_stop`: the
     call's own, None when it gave none)."""
     if isinstance(stop, str):
@@ -51,10 +51,10 @@ def sent_stop_settings(
     settings: CallSettings, adapter: Adapter | None, stop: Any, call_stop: Any, empty: EmptyStop
 ) -> CallSettings:
     """`settings` with the model's `stop` as given (`stop`: the model's after the call's
-    overrides; `call_stop`: the call's own) in its body fields, where the engine's list
+    overrides; `call_stop`: the call's own) in its body fields, where the model's list
     is not what its class sends, on Chat Completions only (the module doc)."""
     if stop is None or (not isinstance(stop, str) and len(stop)):
-        return settings  # (nearly every call: the engine's list, or none, is sent)
+        return settings  # (nearly every call: the model's list, or none, is sent)
     if not isinstance(adapter, OpenAIAdapter) or "stop" in settings.extra_body:
         return settings
     sent = sent_stop(stop, call_stop, empty)

@@ -1,5 +1,5 @@
-"""`ChatWatsonx`: langchain-ibm's class as a record (`PartnerClass`), built without an
-engine class: `chatplex.langchain.ChatWatsonx` makes its LangChain chat model from it.
+"""`ChatWatsonx`: langchain-ibm's class as a record (`PartnerClass`):
+`chatplex.langchain.ChatWatsonx` makes its LangChain chat model from it.
 
 A script written for `langchain_ibm.ChatWatsonx` ports by changing its import line: the
 parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
