@@ -247,11 +247,10 @@ class Adapter(ABC):
         header of the call's replaces); default: the headers alone."""
         if not headers:
             return request
-        # A copy masking what either marked (a call's header carrying the model's key),
-        # and naming those headers secret for the copies httpx's errors show.
+        # A copy masking what either marked (a call's header carrying the model's key):
+        # its keys reach the copies an error shows (`http._redaction.SECRET_KEYS_KEY`).
         merged = merged_headers(request.headers, headers)
-        secret = request.secret_headers | merged.credential_names()
-        return dataclasses.replace(request, headers=merged, secret_headers=secret)
+        return dataclasses.replace(request, headers=merged)
 
     # ---- the reply --------------------------------------------------------------------
 

@@ -24,7 +24,10 @@
   reaches a log, an event, a retry callback or a saved row.
 
 Which headers are credentials: `chatplex.secret.is_secret_header`, plus the names an
-adapter marks (`secret_headers=`), carried on the request under `SECRET_HEADERS_KEY`.
+adapter marks (`secret_headers=`), carried on the request under `SECRET_HEADERS_KEY`,
+and any header carrying one of the keys its headers were marked with
+(`MaskedHeaders.secret_values`: a call's `extra_headers` given the model's key), carried
+under `SECRET_KEYS_KEY`.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import httpx
 
 from ..secret import MASK
 from ..secret import Secret
+from ..secret import is_credential_value
 from ..secret import is_secret_header
 from ..secret import mask_headers
 from ..secret import scrub_text
@@ -51,6 +55,7 @@ from ..secret.urls import redact_urls_in
 
 __all__ = [
     "SECRET_HEADERS_KEY",
+    "SECRET_KEYS_KEY",
     "MaskedURL",
     "clear_url",
     "install_log_redaction",
@@ -66,6 +71,9 @@ __all__ = [
 #: Request extension holding the extra secret header names (a frozenset of lower-case
 #: names) of an adapter's `HTTPRequest.secret_headers`. Transports ignore unknown keys.
 SECRET_HEADERS_KEY = "chatplex.secret_headers"
+#: Request extension holding the keys (`Secret`s) a header value carrying one is masked
+#: for: its `MaskedHeaders.secret_values`, read only when a copy is shown.
+SECRET_KEYS_KEY = "chatplex.secret_keys"
 _KEPT_RESPONSE_EXTENSIONS = ("http_version", "reason_phrase")
 
 
@@ -123,9 +131,10 @@ def request_secrets(request: httpx.Request) -> list[str]:
     credential header values, the token of `Bearer <token>` (and the user and password of
     `Basic`), and the values of credential-like query parameters."""
     extra = request.extensions.get(SECRET_HEADERS_KEY, ())
+    keys = request.extensions.get(SECRET_KEYS_KEY, ())
     found: set[str] = set()
     for name, value in request.headers.multi_items():
-        if not is_secret_header(name, extra):
+        if not is_secret_header(name, extra) and not (keys and is_credential_value(value, keys)):
             continue
         found.add(value)
         scheme, _, token = value.strip().partition(" ")

@@ -25,6 +25,7 @@ from ..adapters.header_values import check_raw_headers
 from ..errors import DeadlineExceededError
 from ..version import USER_AGENT
 from ._redaction import SECRET_HEADERS_KEY
+from ._redaction import SECRET_KEYS_KEY
 from ._redaction import install_log_redaction
 from ._redaction import secret_url
 
@@ -119,8 +120,14 @@ def build_request(
     url = _url(request.url)
     content = request.content if request.content is not None else encode_json(request.json)
     per_request = request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline)
-    # Extra credential header names, for whatever shows this request later (errors).
-    extensions = {SECRET_HEADERS_KEY: secret_names} if secret_names else None
+    # Extra credential header names, and the keys a header value may carry (a call's
+    # `extra_headers`), for whatever shows this request later (errors).
+    keys = getattr(request.headers, "secret_values", None)
+    extensions: dict[str, Any] | None = None
+    if secret_names or keys:
+        extensions = {SECRET_HEADERS_KEY: secret_names or frozenset()}
+        if keys:
+            extensions[SECRET_KEYS_KEY] = keys
     # Keyed by the adapter's own headers: what _with_defaults adds to them depends only
     # on them and on the client's headers, which the key holds too.
     key = _template_key(client, request.url, url, request.headers)

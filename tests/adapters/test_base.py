@@ -42,20 +42,29 @@ def test_the_scan_sees_an_upward_import_under_type_checking() -> None:
     assert "chatplex.batches.wire" in _imported(ast.parse(planted))
 
 
-def test_a_call_header_carrying_the_key_is_named_secret_on_the_request() -> None:
+def test_a_call_header_carrying_the_key_is_masked_where_an_error_shows_the_request() -> None:
     """A header of the model's or the call's `extra_headers` that carries a key given
-    beside it (`hold_keys` masks it) is named secret on the request, as the adapter's own
-    are, so the httpx request an error reaches shows it masked."""
+    beside it (`hold_keys` masks it) is sent as given, and the copy of the httpx request
+    an error keeps (`safe_request`) shows it masked, as the adapter's own are."""
+    import httpx
+
     from chatplex.adapters.request_types import HTTPRequest
+    from chatplex.http._redaction import safe_request
+    from chatplex.http._request import build_request
     from chatplex.providers.openai.adapter import OpenAIAdapter
     from chatplex.secret import Secret
     from chatplex.secret import masked_headers
 
     adapter = OpenAIAdapter(api_key="sk-own")
     request = HTTPRequest(method="POST", url="https://h/v1", headers={"a": "b"}, json={})
-    key = Secret("sk-tenant")
-    sent = adapter.with_call_headers(request, masked_headers({"x-tenant": "sk-tenant"}, [key]))
-    assert sent.headers["x-tenant"] == "sk-tenant"  # sent as given
-    assert "x-tenant" in sent.secret_headers and "sk-tenant" not in repr(sent.headers)
-    plain = adapter.with_call_headers(request, {"x-trace": "42"})
-    assert "x-trace" not in plain.secret_headers  # a header carrying no key: shown
+    key = Secret("sk-tenant-0123")
+    call = masked_headers({"x-tenant": "sk-tenant-0123", "x-trace": "42"}, [key])
+    with httpx.Client() as client:
+        sent = build_request(client, adapter.with_call_headers(request, call), timeout=5)
+        plain = build_request(
+            client, adapter.with_call_headers(request, {"x-trace": "42"}), timeout=5
+        )
+    assert sent.headers["x-tenant"] == "sk-tenant-0123"  # sent as given
+    shown = safe_request(sent)
+    assert "sk-tenant-0123" not in repr(shown.headers) and shown.headers["x-trace"] == "42"
+    assert safe_request(plain).headers["x-trace"] == "42"  # a header carrying no key: shown
