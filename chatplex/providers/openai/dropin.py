@@ -47,16 +47,14 @@ from ...adapters.keys import as_secret
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merge_body
 from ...chat.dropin import check_refused
-from ...chat.dropin import pick
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...chat.proxied import proxied_clients
-from ...secret import is_secret_name
-from ...secret.arguments import hold_keys
 from . import choices
 from . import chunk_bound
 from .base_chat_openai import BaseChatOpenAIData
@@ -142,15 +140,15 @@ def keep_response_headers(*adapters: Adapter | None) -> None:
             made.keeps_response_headers = True
 
 
-#: The constructor's other spellings, its name first (`pick` says both where two differ).
+#: The constructor's other spellings, each -> the name `build_as` reads.
 _SPELLINGS = {
-    "model": "model_name",
-    "api_key": "openai_api_key",
-    "base_url": "openai_api_base",
-    "organization": "openai_organization",
-    "timeout": "request_timeout",
-    "max_tokens": "max_completion_tokens",
-    "stop": "stop_sequences",
+    "model_name": "model",
+    "openai_api_key": "api_key",
+    "openai_api_base": "base_url",
+    "openai_organization": "organization",
+    "request_timeout": "timeout",
+    "max_completion_tokens": "max_tokens",
+    "stop_sequences": "stop",
 }
 #: Its fields read here, not handed to `ChatModel` as they are.
 _OWN = (
@@ -220,12 +218,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     from ...chat.settings import SETTING_NAMES
 
     owner = way.owner
-    given = dict(keywords)
-    hold_keys(given, is_secret_name)
-    for name, other in _SPELLINGS.items():
-        value = pick(owner, **{name: given.pop(name, None), other: given.pop(other, None)})
-        if value is not None:
-            given[name] = value
+    given = held_and_spelled(owner, keywords, _SPELLINGS)
     given = dict(timeout_in_seconds(given))  # (a `Timeout` object's read timeout)
     named_model = given.pop("model", None)  # (its validators read the one named)
     partner_name = named_model or way.default_model  # (its `model_name`)
