@@ -25,7 +25,6 @@ __all__ = [
     "structured_outputs_fallback",
     "prefers_responses_api",
     "refuse_langsmith_gateway",
-    "responses_by_fields",
     "responses_provider",
     "stream_usage_default",
     "wants_responses_api",
@@ -127,29 +126,6 @@ def wants_responses_api(
         or builtin
         or any(body.get(name) is not None for name in RESPONSES_ONLY)
     )
-
-
-def responses_by_fields(
-    use_responses_api: bool | None,
-    output_version: str | None,
-    *,
-    use_previous_response_id: bool,
-    body: Mapping[str, Any],
-    model: str | None = None,
-) -> bool | None:
-    """True where its fields alone (`body`: the Responses API's own fields given, no
-    call's payload) send it to the Responses API, as langchain-openai's validator then
-    sets `use_responses_api`; None otherwise (or where `use_responses_api` was given)."""
-    if use_responses_api is not None:
-        return None
-    chosen = wants_responses_api(
-        None,
-        output_version,
-        use_previous_response_id=use_previous_response_id,
-        body=body,
-        model=model,
-    )
-    return chosen or None
 
 
 def check_responses_only(owner: str, responses: bool, settings: Mapping[str, Any]) -> None:

@@ -67,7 +67,6 @@ from .base_chat_openai import with_data
 from .choices import check_responses_only
 from .choices import is_builtin_tool
 from .choices import langchain_temperature
-from .choices import responses_by_fields
 from .choices import wants_responses_api
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
@@ -250,10 +249,12 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
         model=model,
     )
     check_responses_only(owner, responses, responses_only)
-    # (read back through its form's `completed`)
-    by_fields = responses_by_fields(
-        use, output_version, use_previous_response_id=previous, body=responses_only, model=model
+    # Its validator sets `use_responses_api` where its fields alone choose that API (read
+    # back through its form's `completed`).
+    chosen = wants_responses_api(
+        None, output_version, use_previous_response_id=previous, body=responses_only, model=model
     )
+    by_fields = (use is None and chosen) or None
     if output_version not in (None, "v0", "responses/v1"):
         raise ValueError(f"output_version must be 'v0' or 'responses/v1', got {output_version!r}")
     wire = "openai_responses" if responses else "openai"
