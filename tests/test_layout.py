@@ -70,6 +70,7 @@ CROSS_CUTTING = {
     "core/test_conformance.py",  # chatplex's Runnable, prompt and parsers vs langchain-core's
     "core/test_conformance_behaviour.py",  # the same scenarios on both libraries
     "test_netguard.py",  # the suite's own guard against connections beyond loopback
+    "test_cputime.py",  # the suite's CPU counter (tests/_cputime.py): where test time goes
     "test_logscan.py",  # the suite's log capture (tests/_logscan.py) finds what pytest's walk did
     "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
     "test_scheduling.py",  # the suite's xdist scheduler (tests/_scheduling.py) is xdist's
