@@ -31,7 +31,7 @@ def test_a_tests_cpu_is_counted_on_it_and_ranked(tmp_path: Path) -> None:
     (tmp_path / "test_sample.py").write_text(_TESTS)
     written = tmp_path / "cpu"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},  # its own
         "CHATPLEX_CPUTIME_DIR": str(written),
         "PYTHONPATH": str(ROOT),
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # this plugin alone: the run stays short
