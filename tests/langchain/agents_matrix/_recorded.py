@@ -14,7 +14,10 @@ with it as before.
 
 The first partner cell of each module a worker meets still runs live and must equal its
 recording (`_check_against_live`): a recording that no longer says what the partner does
-fails there, whatever the key says.
+fails there, whatever the key says. Equal but for what the partner draws afresh on each
+run (`_DRAWN`); a cell whose recording shows pieces in the scheduler's order
+(`UNORDERED`) is not the check: any cell may be the first a worker meets, so the check
+must not depend on which.
 
     make record-matrix        # runs the matrix with CHATPLEX_RECORD_PARTNERS=1: re-records
 
@@ -30,6 +33,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from dataclasses import field
@@ -66,6 +70,21 @@ MODE = (
     if os.environ.get("CHATPLEX_LIVE_PARTNERS") == "1"
     else "replay"
 )
+
+
+#: What a recorded outcome shows when it holds the pieces of tasks LangGraph ran side by
+#: side, each with why: they come in whichever order the tasks finish (the scheduler's,
+#: not the partner's), so no recording of such a cell equals every live run, and the live
+#: check takes the next recorded cell instead. In two live runs of the whole matrix,
+#: every cell whose order moved showed it. Their judging does not read that order: each
+#: is a kept `Difference` whose check looks for the split call.
+UNORDERED: dict[str, str] = {
+    "is not a valid tool": (
+        "a streamed tool call split apart (langchain-mistralai's, langchain-cohere's) "
+        "runs as two tool tasks at once, the nameless one refused with these words: "
+        "their pieces and updates come in the order the two finish"
+    ),
+}
 
 
 class Unrecordable(TypeError):
@@ -297,8 +316,11 @@ class PartnerOutcomes:
         elif self.mode == "replay" and not module.checked and cell in module.outcomes:
             if self._xfailed():
                 return
+            recorded = decode(module.outcomes[cell], server)
+            if _unordered(recorded):
+                return
             module.checked = True
-            _check_against_live(cell, decode(module.outcomes[cell], server), outcome)
+            _check_against_live(cell, recorded, outcome)
 
     def starting(self, item: pytest.Item | None) -> None:
         """`item` runs now (None: no test), its partner runs counted from 0."""
@@ -339,8 +361,14 @@ class PartnerOutcomes:
         return sorted(name for name, module in self.modules.items() if not module.fresh)
 
 
+def _unordered(recorded: Any) -> bool:
+    shown = repr(recorded)
+    return any(sign in shown for sign in UNORDERED)
+
+
 def _check_against_live(cell: str, recorded: Any, live: Any) -> None:
-    if _objects_read(recorded) != _objects_read(live):
+    recorded, live = _steady(recorded), _steady(live)
+    if recorded != live:
         from ._cells import where_they_differ
 
         raise AssertionError(
@@ -353,17 +381,32 @@ def _check_against_live(cell: str, recorded: Any, live: Any) -> None:
 PARTNERS = PartnerOutcomes()
 
 
-def _objects_read(value: Any) -> Any:
-    """`value` with each string holding a JSON object read as that object: the partner
-    side's key order there is not the partner's to keep (the Vertex SDK writes a function
-    call's arguments from a protobuf map, in an order that changes from run to run)."""
+#: What a partner side draws afresh on each run inside its text, where masking by key
+#: (`_kit.masked`) does not reach, and what a module's judging masks there or does not
+#: read: a tool call id langchain-mistralai makes up (`uuid4().hex`) or langchain-cohere's
+#: (a UUID), repeated in the answer LangChain's agent gives a malformed call or printed
+#: with the call; the mock server's reply ids (a prefix drawn per server, then a count of
+#: what it answered before), printed with a message by `pretty_print`.
+_DRAWN = re.compile(
+    r"(?<![0-9a-f])(?:[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?![0-9a-f])"
+    r"|mock[0-9a-f]{8}[0-9]{6,}"
+)
+
+
+def _steady(value: Any) -> Any:
+    """`value` with each string holding a JSON object read as that object (the partner
+    side's key order there is not the partner's to keep: the Vertex SDK writes a function
+    call's arguments from a protobuf map, in an order that changes from run to run), and
+    what is drawn per run (`_DRAWN`) in other strings masked."""
     if isinstance(value, dict):
-        return {k: _objects_read(v) for k, v in value.items()}
+        return {k: _steady(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_objects_read(v) for v in value]
+        return [_steady(v) for v in value]
     if isinstance(value, str) and value.startswith("{"):
         try:
-            return json.loads(value)
+            return _steady(json.loads(value))
         except ValueError:
-            return value
+            pass
+    if isinstance(value, str):
+        return _DRAWN.sub("<drawn>", value)
     return value

@@ -214,3 +214,54 @@ def test_the_live_check_reads_a_json_object_s_keys_in_any_order() -> None:
             recorded,
             {"call": {"arguments": '{"location": "Rome", "days": 3.0}'}, "text": "{y"},
         )
+
+
+def test_the_live_check_masks_what_a_partner_draws_per_run() -> None:
+    """A tool call id made up per run (langchain-mistralai's hex, langchain-cohere's
+    UUID) and the mock server's reply ids, inside text, do not fail the check; any other
+    change there does."""
+    said = "Tool call unknown with id {} could not be executed; printed: 'id': '{}'"
+    recorded = {
+        "text": said.format("38c5de0e1a3942799b1e7bc8be18ca66", "msg_mock40a3537e000105"),
+        "cohere": "id e829455b-2d12-424e-85fc-07ddebe67a5c",
+    }
+    now = {
+        "text": said.format("f4e6add4bc504a7c9b8683629adaef35", "msg_mocke9e498d4000112"),
+        "cohere": "id 2d73ce46-6f24-496b-a55a-bda67ebbefd3",
+    }
+    _recorded._check_against_live("c", recorded, now)
+    changed = {**now, "text": now["text"].replace("could not", "could")}
+    with pytest.raises(AssertionError, match="not what the partner gives now"):
+        _recorded._check_against_live("c", recorded, changed)
+    # A longer hex string (a digest) is not a drawn id.
+    digest = {"text": "sha " + "a" * 64}
+    with pytest.raises(AssertionError, match="not what the partner gives now"):
+        _recorded._check_against_live("c", digest, {"text": "sha " + "b" * 64})
+
+
+def test_an_unordered_cell_is_never_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell whose recording shows pieces in the scheduler's order (`UNORDERED`) runs
+    live unchecked when met first; the next recorded cell is the check."""
+    monkeypatch.setattr(_recorded, "UNORDERED", {"side by side": "in any order"})
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    recorder = _outcomes(tmp_path, "record")
+    _partner_runs(recorder, _Item(module, "test[u]"), [["side by side", "b"]])
+    _partner_runs(recorder, _Item(module, "test[a]"), [{"content": "then"}])
+    recorder.write()
+    replayer = _outcomes(tmp_path, "replay")
+    moved = ["b", "side by side"]
+    assert _partner_runs(replayer, _Item(module, "test[u]"), [moved]) == [(False, moved)]
+    with pytest.raises(AssertionError, match=r"test\[a\]#0 is not what the partner gives now"):
+        _partner_runs(replayer, _Item(module, "test[a]"), [{"content": "now"}])
+
+
+def test_each_unordered_sign_shows_in_a_recording() -> None:
+    """Each `UNORDERED` sign is what some recorded cell shows: one no recording shows
+    any more leaves the table."""
+    shown = "".join(
+        gzip.decompress(path.read_bytes()).decode() for path in _recorded.RECORDED.glob("*.json.gz")
+    )
+    assert all(sign in shown and why for sign, why in _recorded.UNORDERED.items())
