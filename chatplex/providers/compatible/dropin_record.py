@@ -42,17 +42,23 @@ _HTTP_CLIENTS = (
 )
 
 
-def _renamed_chat_openai(name: str, model: str, base: str) -> tuple[PartnerField, ...]:
-    """A BaseChatOpenAI under another name (`preset.renamed_chat_openai`): its default
-    model, its key `<name>_api_key` and base URL `<name>_api_base` from its variables."""
+def _renamed_chat_openai(row: DropIn) -> tuple[PartnerField, ...]:
+    """A BaseChatOpenAI under another name (`preset.renamed_chat_openai`): its row's
+    default model, its key `<name>_api_key` and base URL `<name>_api_base` (its row's
+    default) from its variables."""
+    name = row.provider
     return redeclared(
         BASE_CHAT_OPENAI_FIELDS,
-        PartnerField("model_name", str, model, alias="model"),
+        PartnerField("model_name", str, row.default_model, alias="model"),
         PartnerField(
             f"{name}_api_key", SecretStr | None, alias="api_key", env=(f"{name.upper()}_API_KEY",)
         ),
         PartnerField(
-            f"{name}_api_base", str, base, alias="base_url", env=(f"{name.upper()}_API_BASE",)
+            f"{name}_api_base",
+            str,
+            row.renamed_base,
+            alias="base_url",
+            env=(f"{name.upper()}_API_BASE",),
         ),
     )
 
@@ -273,24 +279,19 @@ _HYPERBOLIC = (
     *_HTTP_CLIENTS,
 )
 
-#: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`).
+#: Provider name -> its partner class's own pydantic fields (`PartnerClass.declared`); a
+#: renamed BaseChatOpenAI's are made from its row (`_renamed_chat_openai`).
 DECLARED: dict[str, tuple[PartnerField, ...]] = {
     "groq": _GROQ,
     "deepseek": _DEEPSEEK,
     "xai": _XAI,
     "mistralai": _MISTRALAI,
     "fireworks": _FIREWORKS,
-    "together": _renamed_chat_openai(
-        "together", "Qwen/Qwen2.5-7B-Instruct-Turbo", "https://api.together.xyz/v1/"
-    ),
     "perplexity": _PERPLEXITY,
     "sambanova": _SAMBANOVA,
     "cerebras": _CEREBRAS,
     "openrouter": _OPENROUTER,
     "hyperbolic": _HYPERBOLIC,
-    "nebius": _renamed_chat_openai(
-        "nebius", "meta-llama/Llama-3.3-70B-Instruct-fast", "https://api.studio.nebius.ai/v1/"
-    ),
 }
 
 
@@ -308,7 +309,7 @@ def preset_record(
         namespace=row.lc_namespace,
         lc_id_namespace=row.lc_id_namespace,
         fields=partner_fields(form),
-        declared=DECLARED.get(row.provider, ()),
+        declared=_renamed_chat_openai(row) if row.renamed_base else DECLARED.get(row.provider, ()),
         profiles=row.profiles,
         partner_class=row.partner_class,
         package=row.package,

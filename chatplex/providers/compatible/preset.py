@@ -80,6 +80,9 @@ class DropIn:
     #: LangChain's defaults that change the request: the model, the temperature sent
     #: when none is given, the retries and timeout.
     default_model: str | None = None
+    #: A BaseChatOpenAI under another name (`renamed_chat_openai`): its base URL field's
+    #: default. None for every other class.
+    renamed_base: str | None = None
     temperature: float | None = None
     #: The max_tokens sent when none is given (langchain-sambanova's 1024); None: none.
     max_tokens: int | None = None
@@ -458,6 +461,7 @@ def renamed_chat_openai(
         ),
         **BASE_CHAT_OPENAI_CLASS,
         default_model=default_model,
+        renamed_base=default_base,
         refused=CLIENTS,
         stream_usage=False,
         responses_api=responses_api,
