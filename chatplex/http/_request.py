@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from ..adapters.header_values import check_raw_headers
 from ..errors import DeadlineExceededError
+from ..secret import MaskedHeaders
 from ..version import USER_AGENT
 from ._redaction import SECRET_HEADERS_KEY
 from ._redaction import SECRET_KEYS_KEY
@@ -122,7 +123,7 @@ def build_request(
     per_request = request_timeout(client, timeout, idle_timeout=idle_timeout, deadline=deadline)
     # Extra credential header names, and the keys a header value may carry (a call's
     # `extra_headers`), for whatever shows this request later (errors).
-    keys = getattr(request.headers, "secret_values", None)
+    keys = request.headers.secret_values if isinstance(request.headers, MaskedHeaders) else None
     extensions: dict[str, Any] | None = None
     if secret_names or keys:
         extensions = {SECRET_HEADERS_KEY: secret_names or frozenset()}
