@@ -66,6 +66,7 @@ from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.settings import SETTING_NAMES
 from ...messages import HumanMessage
 from ...messages import SystemMessage
+from .adapter import BedrockAdapter
 from .adapter import ChatBedrockFields
 from .botocore_dropin import converse_model_headers
 from .converse_dropin import converse_parts
@@ -86,7 +87,6 @@ from .model_defaults import tool_choice_values
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
-    from .adapter import BedrockAdapter
 
 __all__ = [
     "ChatBedrock",
@@ -166,10 +166,12 @@ def bound_on(model: ChatModel, keywords: Mapping[str, Any]) -> tuple[str, dict[s
     credentials, endpoint, guardrails, sampling and the Converse keys of its
     model_kwargs; not its callbacks or other LangChain settings): the run a callback or
     an event stream sees is that class's. None over InvokeModel: its own."""
-    held: ChatBedrockFields | None = getattr(model.adapter, "chat_bedrock", None)
+    adapter = model.adapter
+    if not isinstance(adapter, BedrockAdapter):
+        return None
+    held = adapter.chat_bedrock
     if held is None or not held.converse:
         return None
-    adapter = cast("BedrockAdapter", model.adapter)
     given = {k: v for k, v in keywords.items() if v is not None}
     built: dict[str, Any] = dict(held.converse_kwargs)
     # Its fields (model_kwargs' temperature and max_tokens where those were not given),
