@@ -2,7 +2,9 @@
 
 `--durations` names wall time, which on a loaded machine mostly measures the load. This
 counts CPU seconds: each test's (setup, call and teardown, with the children it waited
-for), each worker's collection and garbage collections, by file and by folder.
+for), each worker's collection and garbage collections, by file and by folder. Each
+worker's first test start and last test end (wall clock, from the first worker's start)
+show whether the run ended balanced or waited on one worker's tail.
 
     CHATPLEX_CPUTIME_DIR=/tmp/cpu .venv/bin/python -m pytest -p tests._cputime -n 4 ...
     .venv/bin/python -m tests._cputime /tmp/cpu
@@ -43,6 +45,10 @@ class _Counter:
         self.gc_seconds = [0.0, 0.0, 0.0]
         self.gc_runs = [0, 0, 0]
         self._gc_start = 0.0
+        # Wall clock (`time.time()`: the workers' clocks are one machine's).
+        self.configured = time.time()
+        self.first_test: float | None = None
+        self.last_end: float | None = None
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
@@ -59,6 +65,11 @@ class _Counter:
             "gc_seconds": self.gc_seconds,
             "gc_runs": self.gc_runs,
             "tests": self.tests,
+            "wall": {
+                "configured": self.configured,
+                "first_test": self.first_test,
+                "last_end": self.last_end,
+            },
         }
 
 
@@ -82,10 +93,13 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, Any]:
     if _COUNTER is None:
         return (yield)
     started = _cpu()
+    if _COUNTER.first_test is None:
+        _COUNTER.first_test = time.time()
     try:
         return (yield)
     finally:
         _COUNTER.tests[item.nodeid] = _cpu() - started
+        _COUNTER.last_end = time.time()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -96,19 +110,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     folder = Path(os.environ[_VARIABLE])
     folder.mkdir(parents=True, exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "controller")
-    (folder / f"{worker}.json").write_text(json.dumps(_COUNTER.written()))
+    (folder / f"{worker}.json").write_text(json.dumps({"worker": worker, **_COUNTER.written()}))
     _COUNTER = None
 
 
 def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
-    """The workers' files as a table: totals, then the costliest folders and files."""
+    """The workers' files as a table: totals, each worker's first and last test on the
+    wall clock, then the costliest folders and files."""
+    runs = [run for run in runs if run["tests"]]  # (the controller's total holds its workers')
     by_file: collections.Counter[str] = collections.Counter()
     by_folder: collections.Counter[str] = collections.Counter()
     counts: collections.Counter[str] = collections.Counter()
     lines, collection, gc_seconds, workers = [], 0.0, 0.0, 0
     for run in runs:
-        if not run["tests"]:  # the controller runs none (its total holds its workers)
-            continue
         workers += 1
         collection += run["collection"]
         gc_seconds += sum(run["gc_seconds"])
@@ -123,6 +137,14 @@ def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
         f"{workers} workers: tests {tests:.1f} s CPU, collection {collection:.1f} s, "
         f"garbage collector {gc_seconds:.1f} s (within the others)"
     )
+    walls: list[dict[str, Any]] = [run.get("wall") or {} for run in runs]
+    if all(wall.get("first_test") for wall in walls):
+        start = min(wall["configured"] for wall in walls)
+        for run, wall in zip(runs, walls, strict=True):
+            lines.append(
+                f"{run.get('worker', '?')}: first test at {wall['first_test'] - start:.0f} s, "
+                f"last one ended at {wall['last_end'] - start:.0f} s (wall clock)"
+            )
     for title, counter in (("folders", by_folder), ("files", by_file)):
         lines.append(f"-- costliest {title} (s CPU, share of the tests')")
         for name, seconds in counter.most_common(top):

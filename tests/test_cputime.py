@@ -44,8 +44,12 @@ def test_a_tests_cpu_is_counted_on_it_and_ranked(tmp_path: Path) -> None:
     idles = run["tests"]["test_sample.py::test_idles"]
     assert burns >= 0.25 > idles  # (os.times counts in 10 ms ticks)
     assert run["total"] >= burns and run["collection"] < run["total"]
+    wall = run["wall"]
+    assert wall["configured"] <= wall["first_test"] < wall["last_end"]
+    assert wall["last_end"] - wall["first_test"] >= 0.05  # (at least the idle test's sleep)
     table = summary([run])
     assert "1 workers: tests" in table
+    assert "controller: first test at " in table
     assert table.splitlines()[-1].endswith("test_sample.py")
     assert main([str(written), "--top", "1"]) == 0
 
