@@ -2013,7 +2013,9 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
     """The watch itself: a chatplex frame's local holding the key is found when the frame
     calls a function and when an exception passes through it, a container that takes the
     key in place after an earlier look too, a str beside characters its repr escapes and
-    bytes too (searched without a repr); a frame outside the packages is not watched."""
+    bytes too (searched without a repr), the key or an object showing it deep in plain
+    containers, and no false find (nor an endless look) in a container within itself; a
+    frame outside the packages is not watched."""
     source = (
         "def calls(key, callee):\n"
         "    held = {'k': 'nothing yet'}\n"
@@ -2031,6 +2033,11 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         "def kinds(key, callee):\n"
         "    escaped, raw = '\\n\\x00' + key + '\\t', key.encode()\n"
         "    count, ratio, nothing, flag = 5, 2e8, None, True\n"
+        "    callee()\n"
+        "def nested(key, holder, callee):\n"
+        "    deep, keyed, inside = [{'x': (1, frozenset({key}))}], {key: 1}, {'h': [holder]}\n"
+        "    loop = [{'no': 'key'}]\n"
+        "    loop.append(loop)\n"
         "    callee()\n"
     )
     planted: dict[str, Any] = {}
@@ -2054,6 +2061,7 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         planted["calls"](FRAME_KEY, lambda: None)
         planted["passes"](f"Basic {FRAME_NEEDLES[2]}", raising)
         planted["kinds"](FRAME_NEEDLES[1], lambda: None)
+        planted["nested"](FRAME_KEY, Holder(), lambda: None)
         outside["calls"](FRAME_KEY, lambda: None)
     assert set(watch.leaks) == {
         ("chatplex/planted.py", "calls", "key"),
@@ -2064,6 +2072,10 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         ("chatplex/planted.py", "kinds", "key"),
         ("chatplex/planted.py", "kinds", "escaped"),
         ("chatplex/planted.py", "kinds", "raw"),
+        *(
+            ("chatplex/planted.py", "nested", n)
+            for n in ("key", "holder", "deep", "keyed", "inside")
+        ),
     }
     assert watch.leaks["chatplex/planted.py", "passes", "held"].startswith("an exception")
     assert watch.seen == {"chatplex/planted.py"}
