@@ -120,7 +120,6 @@ def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
     runs = [run for run in runs if run["tests"]]  # (the controller's total holds its workers')
     by_file: collections.Counter[str] = collections.Counter()
     by_folder: collections.Counter[str] = collections.Counter()
-    counts: collections.Counter[str] = collections.Counter()
     lines, collection, gc_seconds, workers = [], 0.0, 0.0, 0
     for run in runs:
         workers += 1
@@ -129,7 +128,6 @@ def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
         for nodeid, seconds in run["tests"].items():
             path = nodeid.split("::", 1)[0]
             by_file[path] += seconds
-            counts[path] += 1
             parts = path.split("/")
             by_folder["/".join(parts[:3]) if len(parts) > 3 else path] += seconds
     tests = sum(by_file.values())
