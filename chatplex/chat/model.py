@@ -29,10 +29,12 @@ from typing import Self
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
 from ..core.run_config import merge_configs
+from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..messages import coerce_messages
+from ..sdk_errors import sdk_compatible
 from ..secret import masked_headers
 from . import binding
 from . import description
@@ -576,6 +578,13 @@ class ChatModel(Runnable[Any, AIMessage]):
 
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return run_hooks.invoke(self, input, config, overrides)
+
+    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
+        # Also the SDK's class (and in the partner's words on a drop-in's engine), as
+        # the http layer shows a deadline met on the wire: whichever timer fires first.
+        if self.adapter is None:
+            return err
+        return sdk_compatible(err, self.adapter.error_families, words=self.partner_words)
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return await run_hooks.ainvoke(self, input, config, overrides)

@@ -37,6 +37,7 @@ from typing import Generic
 from typing import Protocol
 from typing import TypeVar
 
+from ..errors import DeadlineExceededError
 from . import tracers
 from .chunks import aclose_iterator
 from .chunks import acollect_chunks
@@ -97,6 +98,7 @@ class Hooks(Protocol[Out_co]):
     def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]: ...
+    def _deadline_error(self, err: DeadlineExceededError) -> BaseException: ...
 
 
 def _recording_class(handler: Any) -> type[ChainRun] | None:

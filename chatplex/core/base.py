@@ -29,6 +29,7 @@ from typing import ClassVar
 from typing import Generic
 from typing import TypeVar
 
+from ..errors import DeadlineExceededError
 from . import _traced
 from . import batching
 from . import streaming
@@ -74,6 +75,7 @@ class Runnable(Introspection, Generic[Input, Output]):
     #                           both as a `_batch_plan`)
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
+    #   _deadline_error         the error a call raises when its deadline passes
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
     # overridden only by wrappers that delegate to what they wrap.
 
@@ -135,6 +137,13 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def _abatch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
         return await batch.default_abatch()
+
+    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
+        """What a call of this runnable raises when the deadline its own watch (or the
+        start's check) enforces passes: `err`. A chat model's is also its SDK's class,
+        as the errors of its HTTP calls are, so the class never depends on which timer
+        fired first."""
+        return err
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
         """A copy with these attributes changed (what `configurable_fields` runs).
@@ -205,7 +214,10 @@ class Runnable(Introspection, Generic[Input, Output]):
             42
         """
         cfg = ensure_config(config)
-        check_deadline(cfg)
+        try:
+            check_deadline(cfg)
+        except DeadlineExceededError as err:
+            raise self._deadline_error(err) from err.__cause__  # the same chain
         if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
             return _traced.invoke(self, input, cfg, kwargs)
         return self._invoke(input, cfg, **kwargs)
@@ -231,12 +243,16 @@ class Runnable(Introspection, Generic[Input, Output]):
         """
         owns_deadline = bool(config and config.get("timeout"))
         cfg = ensure_config(config)
-        check_deadline(cfg)
-        if cfg.get("callbacks"):
-            deadline = cfg["deadline"] if owns_deadline else None
-            return await _traced.ainvoke(self, input, cfg, kwargs, deadline)
-        if owns_deadline:
-            return await within_deadline(self._ainvoke(input, cfg, **kwargs), cfg["deadline"])
+        try:
+            check_deadline(cfg)
+            if cfg.get("callbacks"):
+                deadline = cfg["deadline"] if owns_deadline else None
+                return await _traced.ainvoke(self, input, cfg, kwargs, deadline)
+            if owns_deadline:
+                call = self._ainvoke(input, cfg, **kwargs)
+                return await within_deadline(call, cfg["deadline"])
+        except DeadlineExceededError as err:
+            raise self._deadline_error(err) from err.__cause__  # the same chain
         return await self._ainvoke(input, cfg, **kwargs)
 
     def stream(

@@ -51,6 +51,7 @@ from .run_config import child_config
 from .runs import OWN_START
 
 if TYPE_CHECKING:
+    from ..errors import DeadlineExceededError
     from .retry import RetryPolicy
 
 __all__ = ["RunnableRetry", "RunnableWithFallbacks"]
@@ -102,6 +103,9 @@ class RunnableRetry(Runnable[Input, Output]):
         self.exponential_jitter_params = dict(exponential_jitter_params or {})
         self.name = bound.name
         self.policy: RetryPolicy = self._build_policy()
+
+    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
+        return self.bound._deadline_error(err)  # the calls it retries are all the bound's
 
     def _build_policy(self) -> RetryPolicy:
         from tenacity import retry_if_exception

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from langchain_core.runnables.config import var_child_runnable_config
 
+from ..core import Runnable
 from ..core import RunnableConfig
 from ..core.chunks import aclosing_iterator
 from ..core.chunks import closing_iterator
@@ -132,13 +133,15 @@ async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T
             yield piece
 
 
-def engine_config() -> RunnableConfig:
-    """The config of the engine's call: LangChain's marker, and what is left of the
-    LangChain call's deadline as the engine's own `timeout`."""
+def engine_config(engine: Runnable[Any, Any]) -> RunnableConfig:
+    """The config of `engine`'s call: LangChain's marker, and what is left of the
+    LangChain call's deadline as the engine's own `timeout` (none left: the error the
+    engine raises when its deadline passes)."""
     deadline = _DEADLINE.get()
     if deadline is None:
         return _INSIDE_LANGCHAIN
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+        passed = DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+        raise engine._deadline_error(passed)
     return {"_traced_by": "langchain", "timeout": remaining}

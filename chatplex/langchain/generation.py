@@ -91,7 +91,7 @@ class Generation:
         if not _streams_underneath(model, target):
             try:
                 reply = target.invoke(
-                    to_chatplex_messages(self.messages), engine_config(), **kwargs
+                    to_chatplex_messages(self.messages), engine_config(target), **kwargs
                 )
             except Exception as exc:
                 if report := _failure_report(model, target):
@@ -112,7 +112,7 @@ class Generation:
             return _as_partner(model, merged, primary(target), kwargs)
         messages = to_chatplex_messages(self.messages)
         try:
-            reply = await target.ainvoke(messages, engine_config(), **kwargs)
+            reply = await target.ainvoke(messages, engine_config(target), **kwargs)
         except Exception as exc:
             if report := _failure_report(model, target):
                 _reported(report, exc, run_manager.get_sync() if run_manager else None)
@@ -470,7 +470,7 @@ class _StreamPlan:
 
     def pieces(self) -> Iterator[ChatGenerationChunk]:
         """The stream of the model the call names (`_target`'s) as LangChain's pieces."""
-        chunks = self.source.stream(self.history, engine_config(), **self.kwargs)
+        chunks = self.source.stream(self.history, engine_config(self.source), **self.kwargs)
         pieces = generation_chunks(chunks, self.translate, **self.chunking)
         if self.as_partner:
             pieces = parsed_at_end(sdk_pieces(pieces, self.adapter), self.target, self.kwargs)
@@ -478,7 +478,7 @@ class _StreamPlan:
 
     def apieces(self) -> AsyncIterator[ChatGenerationChunk]:
         """`pieces` of an async stream."""
-        chunks = self.source.astream(self.history, engine_config(), **self.kwargs)
+        chunks = self.source.astream(self.history, engine_config(self.source), **self.kwargs)
         apieces = ageneration_chunks(chunks, self.translate, **self.chunking)
         if not self.as_partner:
             return apieces

@@ -106,3 +106,52 @@ def test_without_a_timeout_the_call_is_the_same_as_before(silent: SilentServer) 
         model = ChatOpenAI(model="m", api_key="sk-test", base_url=server.openai_base_url)
         assert model.invoke("hi").content
         assert model.invoke("hi", config={"timeout": 30}).content  # type: ignore[typeddict-unknown-key]
+
+
+@pytest.mark.parametrize("make", [_openai, _anthropic], ids=["openai", "anthropic"])
+def test_every_path_raises_the_deadline_as_the_partners_sdk_class(
+    silent: SilentServer, make: Any
+) -> None:
+    """What `except openai.APITimeoutError` catches around a sync call it catches around
+    the async one too: the engine's async watch may fire before the wire's bound, and
+    its error is the wire's class as well (`ChatModel._deadline_error`)."""
+    import anthropic
+    import openai
+
+    model = make(silent.url)
+    sdk_class = openai.APITimeoutError if make is _openai else anthropic.APITimeoutError
+    config: Any = {"timeout": 0.5}
+    paths = {
+        "invoke": lambda: model.invoke("hi", config=config),
+        "ainvoke": lambda: asyncio.run(model.ainvoke("hi", config=config)),
+        "stream": lambda: list(model.stream("hi", config=config)),
+        "astream": lambda: asyncio.run(ask_stream(model, False, "hi", config=config)),
+        "abatch": lambda: asyncio.run(model.abatch(["hi"], config=config)),
+    }
+    kinds = {}
+    for path, call in paths.items():
+        with pytest.raises(DeadlineExceededError) as caught:
+            call()
+        kinds[path] = isinstance(caught.value, sdk_class)
+    assert kinds == dict.fromkeys(paths, True)
+
+
+def test_a_deadline_passed_before_the_engine_is_called_is_the_sdks_class_too() -> None:
+    """A handler that outlasts the deadline before the request: no request is sent, and
+    the error is the one a deadline met on the wire raises (`engine_config`)."""
+    import openai
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Slow(BaseCallbackHandler):
+        def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+            time.sleep(0.3)
+
+    model = ChatOpenAI(model="m", api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    config: Any = {"timeout": 0.1, "callbacks": [Slow()]}
+    for call in (
+        lambda: model.invoke("hi", config=config),
+        lambda: asyncio.run(model.ainvoke("hi", config=config)),
+    ):
+        with pytest.raises(openai.APITimeoutError) as caught:
+            call()
+        assert isinstance(caught.value, DeadlineExceededError)
