@@ -29,12 +29,10 @@ from typing import Self
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
 from ..core.run_config import merge_configs
-from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
 from ..messages import coerce_messages
-from ..sdk_errors import sdk_compatible
 from ..secret import masked_headers
 from . import binding
 from . import description
@@ -316,7 +314,7 @@ class ChatModel(Runnable[Any, AIMessage]):
         an unknown keyword names its SDK's sync or async method)."""
         clone = copy.copy(self)
         clone.extra_body = dict(self.extra_body)
-        clone._apply(settings, asynchronous=asynchronous)
+        binding.apply(clone, settings, asynchronous=asynchronous)
         return clone
 
     def bind_tools(
@@ -508,9 +506,6 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The wire's reading of built-in tool dicts (None before there is an adapter)."""
         return tool_binding.builtin_tool_reader(self.adapter)
 
-    def _apply(self, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
-        binding.apply(self, settings, asynchronous=asynchronous)
-
     def _settings(self, overrides: Mapping[str, Any]) -> CallSettings:
         """A call's `CallSettings`: the model's sampling settings, tools, tool choice and
         body fields, with the call's overrides bound on a copy."""
@@ -579,12 +574,8 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return run_hooks.invoke(self, input, config, overrides)
 
-    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
-        # Also the SDK's class (and in the partner's words on a drop-in's engine), as
-        # the http layer shows a deadline met on the wire: whichever timer fires first.
-        if self.adapter is None:
-            return err
-        return sdk_compatible(err, self.adapter.error_families, words=self.partner_words)
+    def _deadline_error(self, err: BaseException, config: RunnableConfig) -> BaseException:
+        return send_hooks.deadline_error(self, err)  # also its SDK's class, as on the wire
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return await run_hooks.ainvoke(self, input, config, overrides)

@@ -16,6 +16,7 @@ from ..core.run_config import RunnableConfig
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import BaseMessage
+from ..sdk_errors import sdk_compatible
 from .call_hooks import call_cache
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ..adapters.request_types import HTTPRequest
     from .call import Transport
 
-__all__ = ["asend", "asend_stream", "build_request", "send", "send_stream"]
+__all__ = ["asend", "asend_stream", "build_request", "deadline_error", "send", "send_stream"]
 
 
 def send(
@@ -143,3 +144,11 @@ def _load_sending() -> None:
     from . import sending as loaded
 
     sending = loaded
+
+
+def deadline_error(self: Transport, err: BaseException) -> BaseException:
+    """`err`, a deadline passed on a call of this model's, as the http layer shows one met
+    on the wire: also the wire's SDK's class where that SDK is imported (in the partner's
+    words on a drop-in's), whichever timer fired first."""
+    families = () if self.adapter is None else self.adapter.error_families
+    return sdk_compatible(err, families, words=self.partner_words)

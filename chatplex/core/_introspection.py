@@ -1,5 +1,5 @@
-"""Watching and describing a runnable: event streams, run logs, input/output schemas,
-its graph and the config keys it reads.
+"""Watching and describing a runnable: its names, event streams, run logs, input/output
+schemas, its graph and the config keys it reads.
 
 Mixed into `Runnable`. Each method imports its implementation on first use, so
 `import chatplex` pays neither for pydantic nor for the event machinery.
@@ -37,8 +37,34 @@ def _schema_type(model: Any) -> Any:
 
 
 class Introspection:
-    """`astream_events`, `stream_events`, `astream_log`, the schema accessors,
-    `config_specs` and `get_graph`."""
+    """Its names, `to_json`, `astream_events`, `stream_events`, `astream_log`, the schema
+    accessors, `config_specs` and `get_graph`."""
+
+    name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Not built: LangChain's serialized form (what `dumpd` and `prompt.save` write)."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.to_json() is not built: chatplex's own family has no "
+            "serialized form or loader (LangChain's `dumpd`/`loads`)"
+        )
+
+    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
+        """The runnable's name (`name` given here first), with `suffix` added as
+        LangChain adds it: `PromptInput`, `my_step_input`."""
+        own = name or self._base_name()
+        if not suffix:
+            return own
+        return own + suffix.title() if own[:1].isupper() else f"{own}_{suffix.lower()}"
+
+    def _base_name(self) -> str:
+        """The name before any suffix; a runnable whose name is made of its parts'
+        (`RunnableParallel<a,b>`) overrides this."""
+        return self.name or type(self).__name__
+
+    def _run_name(self) -> str:
+        """Its runs' name where their config names none (default: its name)."""
+        return self.get_name()
 
     def astream_events(
         self,

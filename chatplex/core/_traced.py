@@ -98,7 +98,9 @@ class Hooks(Protocol[Out_co]):
     def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]: ...
-    def _deadline_error(self, err: DeadlineExceededError) -> BaseException: ...
+    def _deadline_error(
+        self, err: DeadlineExceededError, config: RunnableConfig
+    ) -> BaseException: ...
 
 
 def _recording_class(handler: Any) -> type[ChainRun] | None:

@@ -61,8 +61,6 @@ class Runnable(Introspection, Generic[Input, Output]):
         4
     """
 
-    name: str | None = None
-
     # ---- hooks -------------------------------------------------------------------------
     # What a subclass may override; everything else is the same for every runnable.
     #   _invoke / _ainvoke      required: one call, sync and async
@@ -138,11 +136,8 @@ class Runnable(Introspection, Generic[Input, Output]):
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
         return await batch.default_abatch()
 
-    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
-        """What a call of this runnable raises when the deadline its own watch (or the
-        start's check) enforces passes: `err`. A chat model's is also its SDK's class,
-        as the errors of its HTTP calls are, so the class never depends on which timer
-        fired first."""
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        """What a call raises when its deadline passes: `err` (`deadline_errors.py`)."""
         return err
 
     def _configure(self, values: Mapping[str, Any]) -> Runnable[Input, Output]:
@@ -155,30 +150,6 @@ class Runnable(Introspection, Generic[Input, Output]):
         return clone
 
     # ---- public API --------------------------------------------------------------------
-
-    def to_json(self) -> dict[str, Any]:
-        """Not built: LangChain's serialized form (what `dumpd` and `prompt.save` write)."""
-        raise NotImplementedError(
-            f"{type(self).__name__}.to_json() is not built: chatplex's own family has no "
-            "serialized form or loader (LangChain's `dumpd`/`loads`)"
-        )
-
-    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
-        """The runnable's name (`name` given here first), with `suffix` added as
-        LangChain adds it: `PromptInput`, `my_step_input`."""
-        own = name or self._base_name()
-        if not suffix:
-            return own
-        return own + suffix.title() if own[:1].isupper() else f"{own}_{suffix.lower()}"
-
-    def _base_name(self) -> str:
-        """The name before any suffix; a runnable whose name is made of its parts'
-        (`RunnableParallel<a,b>`) overrides this."""
-        return self.name or type(self).__name__
-
-    def _run_name(self) -> str:
-        """Its runs' name where their config names none (default: its name)."""
-        return self.get_name()
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         """What a listener's `Run.inputs` shows for `input`: LangChain's shape, a dict as
@@ -216,11 +187,11 @@ class Runnable(Introspection, Generic[Input, Output]):
         cfg = ensure_config(config)
         try:
             check_deadline(cfg)
+            if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
+                return _traced.invoke(self, input, cfg, kwargs)
+            return self._invoke(input, cfg, **kwargs)
         except DeadlineExceededError as err:
-            raise self._deadline_error(err) from err.__cause__  # the same chain
-        if cfg.get("callbacks"):  # the only cost of the run tree when nobody watches
-            return _traced.invoke(self, input, cfg, kwargs)
-        return self._invoke(input, cfg, **kwargs)
+            raise self._deadline_error(err, cfg) from err.__cause__  # the same chain
 
     async def ainvoke(
         self, input: Input, config: RunnableConfig | None = None, **kwargs: Any
@@ -252,7 +223,7 @@ class Runnable(Introspection, Generic[Input, Output]):
                 call = self._ainvoke(input, cfg, **kwargs)
                 return await within_deadline(call, cfg["deadline"])
         except DeadlineExceededError as err:
-            raise self._deadline_error(err) from err.__cause__  # the same chain
+            raise self._deadline_error(err, cfg) from err.__cause__  # the same chain
         return await self._ainvoke(input, cfg, **kwargs)
 
     def stream(

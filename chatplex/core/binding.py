@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import DeadlineExceededError
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -49,6 +50,9 @@ class RunnableBinding(BatchForwarding[Input, Output]):
 
     def _run_name(self) -> str:
         return self.bound._run_name()
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        return self.bound._deadline_error(err, self._merged(config))  # its calls are the bound's
 
     def _listener_inputs(self, input: Any) -> dict[str, Any]:
         return self.bound._listener_inputs(input)  # the bound runnable's run is the run

@@ -22,6 +22,7 @@ from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..errors import DeadlineExceededError
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -31,6 +32,7 @@ from .batch_forwarding import BatchTarget
 from .batching import Batch
 from .chunks import AddableDict
 from .chunks import aiter_one
+from .deadline_errors import deadline_error_of_one
 from .foreign import ForeignRunnable
 from .foreign import is_foreign_runnable
 from .lambdas import RunnableGenerator
@@ -94,6 +96,11 @@ class RunnableSequence(BatchForwarding[Input, Output]):
 
     def _step_config(self, config: RunnableConfig, index: int) -> RunnableConfig:
         return child_config(config, tag=f"seq:step:{index + 1}")
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        # A chain of one model (`prompt | model | parser`, with_structured_output's) raises
+        # that model's class, as its wire does on the sync path.
+        return deadline_error_of_one(self.steps, err, config)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         value = input

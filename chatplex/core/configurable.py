@@ -35,6 +35,7 @@ from itertools import groupby
 from typing import Any
 from typing import NamedTuple
 
+from ..errors import DeadlineExceededError
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -205,6 +206,13 @@ class DelegatingRunnable(Runnable[Input, Output]):
 
     def _prepare(self, config: RunnableConfig) -> Runnable[Input, Output]:
         raise NotImplementedError
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        try:
+            chosen = self._prepare(config)  # the runnable this call ran on
+        except Exception:  # (a configurable value it refuses: no call ran)
+            return err
+        return chosen._deadline_error(err, config)
 
     def _invoke(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Output:
         return self._prepare(config).invoke(input, config, **kwargs)

@@ -36,6 +36,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ..errors import DeadlineExceededError
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -46,12 +47,12 @@ from .batching import Batch
 from .chunks import aclose_iterator
 from .chunks import close_iterator
 from .composition import coerce_to_runnable
+from .deadline_errors import deadline_error_of_all
 from .run_config import RunnableConfig
 from .run_config import child_config
 from .runs import OWN_START
 
 if TYPE_CHECKING:
-    from ..errors import DeadlineExceededError
     from .retry import RetryPolicy
 
 __all__ = ["RunnableRetry", "RunnableWithFallbacks"]
@@ -104,8 +105,8 @@ class RunnableRetry(Runnable[Input, Output]):
         self.name = bound.name
         self.policy: RetryPolicy = self._build_policy()
 
-    def _deadline_error(self, err: DeadlineExceededError) -> BaseException:
-        return self.bound._deadline_error(err)  # the calls it retries are all the bound's
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        return self.bound._deadline_error(err, config)  # it retries the bound's calls
 
     def _build_policy(self) -> RetryPolicy:
         from tenacity import retry_if_exception
@@ -238,6 +239,11 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     def runnables(self) -> tuple[Runnable[Input, Output], ...]:
         """The runnable, then its fallbacks: the order they are tried in."""
         return (self.runnable, *self.fallbacks)
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        # Whichever of them ran when the deadline passed: their class where all of them
+        # would give the same one (fallbacks on one wire), else chatplex's own.
+        return deadline_error_of_all(self.runnables, err, config)
 
     def _input(self, input: Any, errors: list[BaseException]) -> Any:
         """What the next runnable gets: the input, and with `exception_key` the last
@@ -391,6 +397,9 @@ class _CatchHandled(Runnable[Any, Any]):
 
     def _base_name(self) -> str:
         return self.runnable.get_name()
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        return self.runnable._deadline_error(err, config)
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         try:

@@ -42,7 +42,7 @@ def stream(
             check_deadline(cfg)
     except DeadlineExceededError as err:
         give_partial(err, seen)
-        raise runnable._deadline_error(err) from err.__cause__  # the same chain
+        raise runnable._deadline_error(err, cfg) from err.__cause__  # the same chain
     finally:
         close_iterator(iterator)
 
@@ -74,7 +74,7 @@ async def astream(
                 yield chunk
     except DeadlineExceededError as err:
         give_partial(err, seen)
-        raise runnable._deadline_error(err) from err.__cause__  # the same chain
+        raise runnable._deadline_error(err, cfg) from err.__cause__  # the same chain
     finally:
         await aclose_iterator(iterator)
 
@@ -93,7 +93,7 @@ def _started(
     try:
         check_deadline(cfg)
     except DeadlineExceededError as err:
-        raise runnable._deadline_error(err) from err.__cause__  # the same chain
+        raise runnable._deadline_error(err, cfg) from err.__cause__  # the same chain
     if cfg.get("callbacks"):
         traced = _traced.astream if asynchronous else _traced.stream
         return cfg, traced(runnable, input, cfg, kwargs)

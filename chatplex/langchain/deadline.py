@@ -143,5 +143,5 @@ def engine_config(engine: Runnable[Any, Any]) -> RunnableConfig:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         passed = DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
-        raise engine._deadline_error(passed)
+        raise engine._deadline_error(passed, _INSIDE_LANGCHAIN)
     return {"_traced_by": "langchain", "timeout": remaining}

@@ -25,7 +25,9 @@ from typing import Any
 
 from ...core import Runnable
 from ...core import RunnableConfig
+from ...core.deadline_errors import deadline_error_of_all
 from ...core.run_config import child_config
+from ...errors import DeadlineExceededError
 from .factory import init_chat_model
 
 __all__ = ["ModelRouter"]
@@ -68,6 +70,9 @@ class ModelRouter(Runnable[Any, Any]):
 
     def __repr__(self) -> str:
         return f"ModelRouter(routes={sorted(self.routes)})"
+
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        return deadline_error_of_all(list(self.routes.values()), err, config)  # (by input)
 
     def _pick(
         self, input: Any, config: RunnableConfig

@@ -1,0 +1,153 @@
+"""The class a chat model's whole-call deadline (`config={"timeout": s}`) raises: the
+same on every path, sync and async, single and batch, alone or inside a wrapper or chain
+that runs only it. The http layer shows a deadline met on the wire as also its SDK's
+class; an async call's own watch (`within_deadline`) may fire first, and
+`Runnable._deadline_error` gives its error the same classes, so the class never depends on
+which timer fired."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import anthropic
+import openai
+import pytest
+
+from chatplex import ChatPromptTemplate
+from chatplex import FakeChatModel
+from chatplex import StrOutputParser
+from chatplex import init_chat_model
+from chatplex.chat.configuration.router import ModelRouter
+from chatplex.core import ConfigurableField
+from chatplex.core import RunnableConfig
+from chatplex.core import RunnableLambda
+from chatplex.errors import DeadlineExceededError
+from tests._calls import ask_stream
+from tests._silent import SilentServer
+
+#: Far above the deadline: a call that ignored it would end by this read timeout.
+_READ_TIMEOUT = 60.0
+#: What a 0.3 s deadline may take on a busy shared machine before it is called ignored.
+_PATIENCE = 20.0
+#: The SDK class each wire's deadline error is also, beside chatplex's.
+_SDK_TIMEOUT = {"openai": openai.APITimeoutError, "anthropic": anthropic.APITimeoutError}
+_CONFIG: RunnableConfig = {"timeout": 0.3}
+
+
+def _model(provider: str, url: str) -> Any:
+    base_url = f"{url}/v1" if provider == "openai" else url
+    return init_chat_model(
+        f"{provider}:m", api_key="sk-test", base_url=base_url, timeout=_READ_TIMEOUT, max_retries=0
+    )
+
+
+def _raised(call: Any) -> BaseException:
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError) as caught:
+        call()
+    assert time.monotonic() - started < _PATIENCE
+    return caught.value
+
+
+def _all_sdk_class(raised: dict[str, BaseException], provider: str) -> None:
+    sdk_class = _SDK_TIMEOUT[provider]
+    kinds = {path: isinstance(err, sdk_class) for path, err in raised.items()}
+    assert kinds == dict.fromkeys(raised, True)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_every_path_raises_the_deadline_as_the_sdks_class_too(
+    silent: SilentServer, provider: str
+) -> None:
+    model = _model(provider, silent.url)
+    raised = {
+        "invoke": _raised(lambda: model.invoke("hi", config=_CONFIG)),
+        "ainvoke": _raised(lambda: asyncio.run(model.ainvoke("hi", config=_CONFIG))),
+        "stream": _raised(lambda: list(model.stream("hi", config=_CONFIG))),
+        "astream": _raised(lambda: asyncio.run(ask_stream(model, False, "hi", config=_CONFIG))),
+        "abatch": _raised(lambda: asyncio.run(model.abatch(["hi"], config=_CONFIG))),
+    }
+    _all_sdk_class(raised, provider)
+
+
+def _wrapped(model: Any) -> dict[str, Any]:
+    """Runnables that run `model` alone: their deadline is the model's."""
+    prompt = ChatPromptTemplate.from_template("{x}")
+    return {
+        "with_retry": model.with_retry(),
+        "with_config": model.with_config(tags=["t"]),
+        "with_fallbacks on one wire": model.with_fallbacks([model]),
+        "chain": prompt | model | StrOutputParser(),
+        "configurable_fields": model.configurable_fields(temperature=ConfigurableField(id="t")),
+        "router": ModelRouter({"a": model, "b": model.bind(stop=["x"])}, choose=lambda _: "a"),
+    }
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_wrapper_or_chain_of_one_model_raises_its_class_sync_and_async(
+    silent: SilentServer, provider: str
+) -> None:
+    raised = {}
+    for name, runnable in _wrapped(_model(provider, silent.url)).items():
+        arg: Any = {"x": "hi"} if name == "chain" else "hi"
+        raised[f"{name} invoke"] = _raised(lambda r=runnable, a=arg: r.invoke(a, config=_CONFIG))
+        raised[f"{name} ainvoke"] = _raised(
+            lambda r=runnable, a=arg: asyncio.run(r.ainvoke(a, config=_CONFIG))
+        )
+    _all_sdk_class(raised, provider)
+
+
+def test_the_watch_of_an_async_call_gives_its_error_the_runnables_classes() -> None:
+    # No server, no race: the call waits forever, so the watch always fires first.
+    class Widened(DeadlineExceededError): ...
+
+    class Waits(RunnableLambda):
+        def _deadline_error(
+            self, err: DeadlineExceededError, config: RunnableConfig
+        ) -> BaseException:
+            return Widened(str(err))
+
+    async def forever(_: Any) -> None:
+        await asyncio.sleep(3600)
+
+    waits = Waits(forever)
+    config: RunnableConfig = {"timeout": 0.05}
+    with pytest.raises(Widened):
+        asyncio.run(waits.ainvoke("x", config=config))
+    with pytest.raises(Widened):  # its batch calls `ainvoke` for each input
+        asyncio.run(waits.abatch(["x"], config=config))
+    # A plain runnable's stays chatplex's own class.
+    with pytest.raises(DeadlineExceededError) as plain:
+        asyncio.run(RunnableLambda(forever).ainvoke("x", config=config))
+    assert type(plain.value) is DeadlineExceededError
+
+
+def test_a_chat_models_deadline_error_is_its_wires_and_a_fake_ones_is_chatplexs() -> None:
+    err = init_chat_model("openai:m", api_key="sk-test")._deadline_error(
+        DeadlineExceededError("the call's deadline passed"), {}
+    )
+    assert isinstance(err, openai.APITimeoutError)
+    assert isinstance(err, DeadlineExceededError)
+    assert str(err) == "the call's deadline passed"  # chatplex's own words, its own family
+    plain = DeadlineExceededError("x")
+    assert FakeChatModel(responses=["a"])._deadline_error(plain, {}) is plain
+
+
+def test_runnables_of_several_wires_keep_chatplexs_class() -> None:
+    # Which of them ran is not known where the watch fires: no SDK's class is claimed.
+    openai_model = init_chat_model("openai:m", api_key="sk-test")
+    anthropic_model = init_chat_model("anthropic:m", api_key="sk-test")
+    for mixed in (
+        openai_model.with_fallbacks([anthropic_model]),
+        openai_model | anthropic_model,
+        ModelRouter({"a": openai_model, "b": anthropic_model}, choose=lambda _: "a"),
+    ):
+        plain = DeadlineExceededError("x")
+        assert mixed._deadline_error(plain, {}) is plain
+        assert type(plain) is DeadlineExceededError
+    # One wire's models: its class (fallbacks to another model of the same wire).
+    same_wire = openai_model.with_fallbacks([init_chat_model("openai:n", api_key="sk-test")])
+    widened = same_wire._deadline_error(DeadlineExceededError("x"), {})
+    assert isinstance(widened, openai.APITimeoutError)
