@@ -993,3 +993,27 @@ def with_content_or_last(chunks: list[Any], *, by_text: bool = False) -> list[An
     left out.
     `by_text`: content is judged by its text (Responses chunks carry textless blocks)."""
     return [c for c in chunks if (c.text if by_text else c.content) or c.chunk_position == "last"]
+
+
+def module_loop() -> tuple[asyncio.AbstractEventLoop, Any]:
+    """One event loop for a module's async scripts (langchain-openai binds its default
+    async client to the loop of its first call, for the whole process), and the autouse
+    fixture that closes chatplex's shared clients on it after the module's tests (bind it
+    to a module-level name)."""
+    loop = asyncio.new_event_loop()
+    return loop, clients_closed_after_module(loop)
+
+
+def clients_closed_after_module(loop: asyncio.AbstractEventLoop) -> Any:
+    """An autouse fixture closing chatplex's shared clients on `loop` (another module's,
+    borrowed) after this module's tests: a loop never closed keeps its client, where a
+    later test of the same worker expects the pool closed (`configure_pool`)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def shared_clients_closed() -> Iterator[None]:
+        yield
+        from chatplex.http import aclose
+
+        loop.run_until_complete(aclose())
+
+    return shared_clients_closed

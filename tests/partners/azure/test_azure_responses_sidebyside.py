@@ -29,9 +29,13 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_sound_tables
+from tests.partners._sidebyside import clients_closed_after_module
 from tests.partners._sidebyside import raised
 from tests.partners.azure import test_azure_sidebyside as chat_completions
 from tests.partners.responses import test_responses_sidebyside as responses
+
+#: The Responses suite's loop, borrowed: chatplex's clients on it closed after this module.
+_shared_clients_closed = clients_closed_after_module(responses.LOOP)
 
 partner = pytest.importorskip("langchain_openai")
 

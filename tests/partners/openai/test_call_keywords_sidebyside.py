@@ -9,7 +9,6 @@ gets the temperature rule of the model switched to."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import Callable
@@ -24,13 +23,14 @@ import chatplex.langchain
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import module_loop
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
 _REPLY = json.dumps(chat_completion("hi", created=1)).encode()
 #: One loop for every async call: langchain-openai shares its default async client
 #: across models, bound to the loop that first used it.
-_LOOP = asyncio.new_event_loop()
+_LOOP, _shared_clients_closed = module_loop()
 
 
 def _sent(server: ScriptedServer, script: Callable[[Any], object], **keywords: Any) -> list[Any]:

@@ -6,7 +6,6 @@ URL. On Chat Completions and the Responses API, sync and async, raw or not."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -20,6 +19,7 @@ from tests.adapters._responses_fixtures import response
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import module_loop
 from tests.partners.openai._both import both_models
 
 langchain_openai = pytest.importorskip("langchain_openai")
@@ -32,7 +32,7 @@ class Answer(BaseModel):
 _TEXT = '{"count": "many"}'
 #: One loop for every async call: langchain-openai shares its default async client
 #: across models, bound to the loop that first used it.
-_LOOP = asyncio.new_event_loop()
+_LOOP, _shared_clients_closed = module_loop()
 
 
 def _reply(seen: Seen) -> Reply:

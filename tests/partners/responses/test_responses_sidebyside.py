@@ -12,7 +12,6 @@ ChatTogether, each a BaseChatOpenAI that switches as langchain-openai does).
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from collections.abc import Callable
@@ -48,6 +47,7 @@ from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import module_loop
 from tests.partners._sidebyside import raised
 from tests.partners._sidebyside import with_content_or_last
 
@@ -164,11 +164,11 @@ def stream_chunks(cls: Any, url: str) -> Any:
 
 #: One event loop for every async script: langchain-openai keeps its async HTTP client
 #: per process, bound to the loop of its first call.
-_LOOP = asyncio.new_event_loop()
+LOOP, _shared_clients_closed = module_loop()
 
 
 def run_async(work: Any) -> Any:
-    return _LOOP.run_until_complete(work)
+    return LOOP.run_until_complete(work)
 
 
 def ainvoke_text(cls: Any, url: str) -> Any:

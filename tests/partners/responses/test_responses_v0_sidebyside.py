@@ -16,8 +16,10 @@ from tests.adapters._responses_fixtures import REFUSAL_ITEM
 from tests.adapters._responses_fixtures import message_item
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import clients_closed_after_module
 from tests.partners._sidebyside import merged
 from tests.partners.responses.test_responses_sidebyside import CITATION
+from tests.partners.responses.test_responses_sidebyside import LOOP
 from tests.partners.responses.test_responses_sidebyside import REASONING_ITEM
 from tests.partners.responses.test_responses_sidebyside import SUITE
 from tests.partners.responses.test_responses_sidebyside import WEB_ITEM
@@ -25,6 +27,9 @@ from tests.partners.responses.test_responses_sidebyside import Script
 from tests.partners.responses.test_responses_sidebyside import _model
 from tests.partners.responses.test_responses_sidebyside import call_item
 from tests.partners.responses.test_responses_sidebyside import run_async
+
+#: The Responses suite's loop, borrowed: chatplex's clients on it closed after this module.
+_shared_clients_closed = clients_closed_after_module(LOOP)
 
 lc = pytest.importorskip("langchain_core.messages")
 pytest.importorskip("langchain_openai")

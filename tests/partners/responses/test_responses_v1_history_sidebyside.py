@@ -24,11 +24,16 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import clients_closed_after_module
 from tests.partners._sidebyside import merged
+from tests.partners.responses.test_responses_sidebyside import LOOP
 from tests.partners.responses.test_responses_sidebyside import SUITE
 from tests.partners.responses.test_responses_sidebyside import Script
 from tests.partners.responses.test_responses_sidebyside import _model
 from tests.partners.responses.test_responses_sidebyside import run_async
+
+#: The Responses suite's loop, borrowed: chatplex's clients on it closed after this module.
+_shared_clients_closed = clients_closed_after_module(LOOP)
 
 lc = pytest.importorskip("langchain_core.messages")
 pytest.importorskip("langchain_openai")
