@@ -194,10 +194,11 @@ async def ainvoke(
 ) -> Out:
     run = _new_run(runnable, config)
     if run is None:
-        return await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+        return await _within(runnable, runnable._ainvoke(input, config, **kwargs), deadline, config)
     await run.astart(input)
     try:
-        output = await _within(runnable._ainvoke(input, config, **kwargs), deadline)
+        call = runnable._ainvoke(input, config, **kwargs)
+        output = await _within(runnable, call, deadline, config)
     except BaseException as exc:
         if _reportable(run, exc):
             await run.aerror(exc)
@@ -228,8 +229,15 @@ transform: _Call[Iterator[Any]] = partial(_streamed, "transform")
 atransform: _Call[AsyncIterator[Any]] = partial(_streamed, "atransform")
 
 
-async def _within(call: Awaitable[Out], deadline: float | None) -> Out:
-    return await (call if deadline is None else within_deadline(call, deadline))
+async def _within(
+    runnable: Hooks[Any], call: Awaitable[Out], deadline: float | None, config: RunnableConfig
+) -> Out:
+    if deadline is None:
+        return await call
+    try:
+        return await within_deadline(call, deadline)
+    except DeadlineExceededError as err:  # the run is told the class the call raises
+        raise runnable._deadline_error(err, config) from err.__cause__
 
 
 @contextmanager

@@ -151,3 +151,22 @@ def test_runnables_of_several_wires_keep_chatplexs_class() -> None:
     same_wire = openai_model.with_fallbacks([init_chat_model("openai:n", api_key="sk-test")])
     widened = same_wire._deadline_error(DeadlineExceededError("x"), {})
     assert isinstance(widened, openai.APITimeoutError)
+
+
+def test_a_traced_chains_run_is_told_the_class_the_call_raises(silent: SilentServer) -> None:
+    """`on_chain_error` hears the error the caller catches, of its class when heard, sync
+    and async (the chain's watch fires inside its traced run)."""
+
+    class Heard:
+        def __init__(self) -> None:
+            self.errors: list[tuple[BaseException, bool]] = []
+
+        def on_chain_error(self, error: BaseException, **kwargs: Any) -> None:
+            self.errors.append((error, isinstance(error, openai.APITimeoutError)))
+
+    chain = ChatPromptTemplate.from_template("{x}") | _model("openai", silent.url)
+    for call in (chain.invoke, lambda *a, **k: asyncio.run(chain.ainvoke(*a, **k))):
+        heard = Heard()
+        config: RunnableConfig = {**_CONFIG, "callbacks": [heard]}
+        raised = _raised(lambda c=call, cfg=config: c({"x": "hi"}, config=cfg))
+        assert heard.errors == [(raised, True)]
