@@ -16,12 +16,15 @@ from typing import Any
 from ..core.chunks import aclose_iterator
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig
+from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
+from .send_hooks import deadline_error
 
 if TYPE_CHECKING:
     from .call import Described
+    from .call import Transport
 
 __all__ = ["ainvoke", "astream", "invoke", "stream"]
 
@@ -49,7 +52,7 @@ def invoke(
         else:
             message = model._send(messages, settings, config)
     except BaseException as exc:
-        run.error(exc)
+        run.error(_as_raised(model, exc))
         raise
     run.end(message)
     return message
@@ -78,7 +81,7 @@ async def ainvoke(
         else:
             message = await model._asend(messages, settings, config)
     except BaseException as exc:
-        await run.aerror(exc)
+        await run.aerror(_as_raised(model, exc))
         raise
     await run.aend(message)
     return message
@@ -107,7 +110,7 @@ def stream(
     except GeneratorExit:
         raise  # the consumer stopped early: not an error
     except BaseException as exc:
-        run.error(exc)
+        run.error(_as_raised(model, exc))
         raise
     finally:
         close_iterator(chunks)
@@ -139,7 +142,7 @@ async def astream(
         except GeneratorExit:
             raise
         except BaseException as exc:
-            await run.aerror(exc)
+            await run.aerror(_as_raised(model, exc))
             raise
         await run.aend(merge_chunks(seen))
     finally:
@@ -150,3 +153,9 @@ def _closes_stream(config: RunnableConfig) -> bool:
     """Whether `stream` ends on LangChain's empty last chunk itself: not inside
     LangChain's own `BaseChatModel.stream` (`chatplex.langchain`), which adds it."""
     return config.get("_traced_by") != "langchain"
+
+
+def _as_raised(model: Transport, exc: BaseException) -> BaseException:
+    """`exc` as its callback run is told it: a deadline's error already in the class the
+    call raises (moved in place: the same error goes on up)."""
+    return deadline_error(model, exc) if isinstance(exc, DeadlineExceededError) else exc

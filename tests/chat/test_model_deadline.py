@@ -15,6 +15,7 @@ import anthropic
 import openai
 import pytest
 
+from chatplex import ChatModel
 from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
 from chatplex import StrOutputParser
@@ -170,3 +171,35 @@ def test_a_traced_chains_run_is_told_the_class_the_call_raises(silent: SilentSer
         config: RunnableConfig = {**_CONFIG, "callbacks": [heard]}
         raised = _raised(lambda c=call, cfg=config: c({"x": "hi"}, config=cfg))
         assert heard.errors == [(raised, True)]
+
+
+def test_a_models_run_is_told_the_class_the_call_raises() -> None:
+    """`on_llm_error` hears a deadline in the class the caller catches, on every path,
+    whatever raised it plain (here the model's send itself: no race with a timer)."""
+
+    class Late(ChatModel):
+        def _send(self, *args: Any) -> Any:
+            raise DeadlineExceededError("the call's deadline passed")
+
+        async def _asend(self, *args: Any) -> Any:
+            self._send()
+
+        def _send_stream(self, *args: Any) -> Any:
+            yield self._send()
+
+        async def _asend_stream(self, *args: Any) -> Any:
+            yield self._send()
+
+    heard: list[bool] = []
+
+    class Heard:
+        def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+            heard.append(isinstance(error, openai.APITimeoutError))
+
+    model = Late(init_chat_model("openai:m", api_key="sk-test").adapter, "m")
+    config: RunnableConfig = {"callbacks": [Heard()]}
+    _raised(lambda: model.invoke("hi", config=config))
+    _raised(lambda: asyncio.run(model.ainvoke("hi", config=config)))
+    _raised(lambda: list(model.stream("hi", config=config)))
+    _raised(lambda: asyncio.run(ask_stream(model, False, "hi", config=config)))
+    assert heard == [True, True, True, True]
