@@ -3,7 +3,7 @@ same on every path, sync and async, single and batch, alone or inside a wrapper 
 that runs only it. The http layer shows a deadline met on the wire as also its SDK's
 class; an async call's own watch (`within_deadline`) may fire first, and
 `Runnable._deadline_error` gives its error the same classes, so the class never depends on
-which timer fired."""
+which timer fired (the watch alone: tests/core/test_deadline_errors.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from chatplex import init_chat_model
 from chatplex.chat.configuration.router import ModelRouter
 from chatplex.core import ConfigurableField
 from chatplex.core import RunnableConfig
-from chatplex.core import RunnableLambda
 from chatplex.errors import DeadlineExceededError
 from tests._calls import ask_stream
 from tests._silent import SilentServer
@@ -98,31 +97,6 @@ def test_a_wrapper_or_chain_of_one_model_raises_its_class_sync_and_async(
             lambda r=runnable, a=arg: asyncio.run(r.ainvoke(a, config=_CONFIG))
         )
     _all_sdk_class(raised, provider)
-
-
-def test_the_watch_of_an_async_call_gives_its_error_the_runnables_classes() -> None:
-    # No server, no race: the call waits forever, so the watch always fires first.
-    class Widened(DeadlineExceededError): ...
-
-    class Waits(RunnableLambda):
-        def _deadline_error(
-            self, err: DeadlineExceededError, config: RunnableConfig
-        ) -> BaseException:
-            return Widened(str(err))
-
-    async def forever(_: Any) -> None:
-        await asyncio.sleep(3600)
-
-    waits = Waits(forever)
-    config: RunnableConfig = {"timeout": 0.05}
-    with pytest.raises(Widened):
-        asyncio.run(waits.ainvoke("x", config=config))
-    with pytest.raises(Widened):  # its batch calls `ainvoke` for each input
-        asyncio.run(waits.abatch(["x"], config=config))
-    # A plain runnable's stays chatplex's own class.
-    with pytest.raises(DeadlineExceededError) as plain:
-        asyncio.run(RunnableLambda(forever).ainvoke("x", config=config))
-    assert type(plain.value) is DeadlineExceededError
 
 
 def test_a_chat_models_deadline_error_is_its_wires_and_a_fake_ones_is_chatplexs() -> None:

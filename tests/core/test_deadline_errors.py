@@ -48,6 +48,15 @@ def _raised(runnable: Any) -> type[BaseException]:
     return type(caught.value)
 
 
+def test_the_watch_of_an_async_call_gives_its_error_the_runnables_class() -> None:
+    # The call waits for ever, so the watch always fires first: no race with a timer.
+    assert _raised(Waits(WireA)) is WireA
+    with pytest.raises(WireA):  # its batch calls `ainvoke` for each input
+        asyncio.run(Waits(WireA).abatch(["x"], config=_CONFIG))
+    # A plain runnable's stays chatplex's own class.
+    assert _raised(RunnableLambda(Waits(WireA)._forever)) is DeadlineExceededError
+
+
 def test_a_wrapper_of_one_runnable_raises_its_class() -> None:
     a = Waits(WireA)
     wrappers = {
