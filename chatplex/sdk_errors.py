@@ -68,6 +68,7 @@ from .sdk_error_families import failure_kind
 
 __all__ = [
     "chatplex_class",
+    "load_partner_sdks",
     "sdk_compatible",
     "without_response",
 ]
@@ -140,6 +141,23 @@ def sdk_compatible(
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds
         return err
     return err
+
+
+#: The SDK modules `load_partner_sdks` has tried to import: each once per process.
+_PARTNER_SDKS_TRIED: set[str] = set()
+
+
+def load_partner_sdks(families: Sequence[ErrorFamily]) -> None:
+    """Import, where installed, the SDKs a drop-in's errors are classes of
+    (`partner_loads`), each once per process: a drop-in does this when it is built, as
+    its partner package imports its SDK with itself. Its first error would otherwise
+    import the SDK when raised, and a deadline's error then came that import's time
+    (a quarter of a second and more: openai builds 1,500 classes) after the deadline."""
+    for family in families:
+        if family.partner_loads and family.module not in _PARTNER_SDKS_TRIED:
+            _PARTNER_SDKS_TRIED.add(family.module)
+            if family.module not in sys.modules:
+                _loaded(family.module)
 
 
 def _loaded(name: str) -> Any:

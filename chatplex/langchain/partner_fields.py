@@ -23,6 +23,7 @@ from ..chat.params import SettingRefused
 from ..chat.partner_record import PartnerClass
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
+from ..sdk_errors import load_partner_sdks
 from .traits import missing_key_error
 from .traits import partner_calls
 from .traits import partner_traits
@@ -106,6 +107,8 @@ def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMod
     (`PartnerCalls`), its reading of replies (`PartnerTraits.partner_reading`)."""
     engine = built_as_partner(record, keywords)
     engine.partner_words = True
+    if engine.adapter is not None:  # its errors' SDK: loaded now, not past a deadline
+        load_partner_sdks(engine.adapter.error_families)
     calls = partner_calls(engine.adapter)
     kept = record.partner_class is not None  # (its bound tool lists: as its class's)
     hooks = record.hooks

@@ -5,7 +5,9 @@ stream, against a server that accepts and then says nothing, or stops mid-stream
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,11 @@ from chatplex.errors import DeadlineExceededError
 from chatplex.langchain import ChatAnthropic
 from chatplex.langchain import ChatOpenAI
 from tests._calls import ask_stream
+from tests._fresh import fresh_python
 from tests._silent import SilentServer
+
+#: This checkout (the fresh interpreter imports chatplex and the tests from it).
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Far above any deadline here, far below the test's patience: a call that ignored its
 #: deadline would end by this read timeout, and the assertion on the elapsed time fails.
@@ -155,3 +161,38 @@ def test_a_deadline_passed_before_the_engine_is_called_is_the_sdks_class_too() -
         with pytest.raises(openai.APITimeoutError) as caught:
             call()
         assert isinstance(caught.value, DeadlineExceededError)
+
+
+_FIRST_DEADLINE = """
+import asyncio, json, sys
+import chatplex.langchain
+from tests._silent import SilentServer
+name, path = sys.argv[1], sys.argv[2]
+sdk = {"ChatOpenAI": "openai", "ChatAnthropic": "anthropic"}[name]
+assert sdk not in sys.modules, sdk
+server = SilentServer()
+url = server.url + ("/v1" if name == "ChatOpenAI" else "")
+model = getattr(chatplex.langchain, name)(model="m", base_url=url, api_key="k", max_retries=0)
+built = set(sys.modules)
+try:
+    if path == "invoke":
+        model.invoke("hi", config={"timeout": 0.2})
+    else:
+        asyncio.run(model.ainvoke("hi", config={"timeout": 0.2}))
+except TimeoutError as err:
+    raised = type(err).__module__
+imported = sorted(m for m in set(sys.modules) - built if m.partition(".")[0] == sdk)
+print(json.dumps({"raised": raised, "loaded_when_built": sdk in built, "imported": imported}))
+"""
+
+
+@pytest.mark.parametrize(("name", "path"), [("ChatOpenAI", "invoke"), ("ChatAnthropic", "ainvoke")])
+def test_a_first_deadline_in_a_process_imports_nothing_once_it_passed(name: str, path: str) -> None:
+    """The SDK whose class a drop-in's errors take is imported when the drop-in is built
+    (its partner package imports it with itself), not by the first error: a deadline's
+    error would otherwise wait for that import (0.3-0.9 s for openai here) after the
+    deadline. A fresh interpreter, where no SDK was imported."""
+    ran = fresh_python(_FIRST_DEADLINE, name, path, cwd=ROOT)
+    seen = json.loads(ran.stdout.strip().splitlines()[-1])
+    sdk = {"ChatOpenAI": "openai", "ChatAnthropic": "anthropic"}[name]
+    assert seen == {"raised": sdk, "loaded_when_built": True, "imported": []}

@@ -34,7 +34,6 @@ from chatplex.langchain.sdk_clients import ClientCache
 from chatplex.langchain.sdk_clients import client_arguments
 from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
-from tests._fresh import fresh_python
 
 #: The drop-ins that build their partner's SDK clients: those whose repr is the
 #: partner's, and those whose repr is not declared; the partner's module, and the
@@ -230,19 +229,6 @@ def test_a_private_name_not_declared_is_still_missing() -> None:
     assert ours._client is ours._client
     with pytest.raises(AttributeError):
         ours._sdk_client  # noqa: B018 - langchain-fireworks' name, not langchain-anthropic's
-
-
-def test_construction_imports_no_sdk() -> None:
-    code = (
-        "import sys, chatplex.langchain\n"
-        "llm = chatplex.langchain.ChatDeepSeek(model='deepseek-chat', api_key='k', "
-        f"api_base={UNIT_BASE_URL!r})\n"
-        "print('openai' in sys.modules)\n"
-        "llm.client\n"
-        "print('openai' in sys.modules)\n"
-    )
-    run = fresh_python(code)
-    assert run.stdout.split() == ["False", "True"]
 
 
 @pytest.mark.filterwarnings("ignore")
