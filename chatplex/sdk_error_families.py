@@ -221,15 +221,19 @@ def httpx_transport_class(err: BaseException, httpx: Any) -> type[BaseException]
     httpx error under it (its `__cause__`: `ConnectError`, `ReadTimeout`,
     `RemoteProtocolError` for a stream that broke off), else `TimeoutException` for a
     timeout or a passed deadline and `ConnectError` for a failed connection; None for
-    any other error."""
+    any other error. A passed deadline (chatplex's, which httpx has not) is its
+    `TimeoutException` whichever wait it cut, as it is on every path; the async
+    client's own bound, the class it names (`_lean.HTTPX_CLASS`: its read timeout)."""
+    if isinstance(err, DeadlineExceededError):
+        return getattr(httpx, "TimeoutException", None)
     cause = err.__cause__
     transport = getattr(httpx, "TransportError", None)
     if isinstance(transport, type) and isinstance(cause, transport) and failure_kind(err):
         return cast("type[BaseException]", type(cause))
     if idle_stream(err):  # an opened stream that then sent nothing: httpx's read timeout
         return getattr(httpx, "ReadTimeout", None)
-    if isinstance(err, (APITimeoutError, DeadlineExceededError)):
-        return getattr(httpx, "TimeoutException", None)
+    if isinstance(err, APITimeoutError):
+        return class_named(httpx, getattr(err, "httpx_class", None) or "TimeoutException")
     if isinstance(err, APIConnectionError) and err.status is None:
         return getattr(httpx, "ConnectError", None)
     return None
@@ -243,9 +247,14 @@ def httpx_words(err: BaseException) -> None:
     (its `httpcore_words`: "All connection attempts failed") where they differ."""
     fields = err.__dict__
     cause = err.__cause__
-    if "sdk_text" in fields or cause is None or failure_kind(err) is None:
+    if "sdk_text" in fields or failure_kind(err) is None:
         return
-    if type(cause).__module__.partition(".")[0] != "httpx":
+    if cause is None and "httpx_class" in fields:  # the async bound's: httpcore says nothing
+        fields.setdefault("provider_message", fields.get("message"))
+        fields["message"] = ""
+        sdk_words(err, "")
+        return
+    if cause is None or type(cause).__module__.partition(".")[0] != "httpx":
         return
     # Set by chatplex.http's async client (`_lean.HTTPCORE_WORDS`; a layer above this one).
     words = getattr(cause, "httpcore_words", None) or str(cause)

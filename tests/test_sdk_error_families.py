@@ -270,6 +270,33 @@ def test_aiohttp_families_word_a_refused_connection_as_aiohttps_connector() -> N
     assert str(pickle.loads(pickle.dumps(own))) == "p: connection to h failed"
 
 
+def test_transport_family_makes_the_async_bounds_timeout_httpxs_read_timeout() -> None:
+    """chatplex's async bound's timeout (marked by `_watch`: no httpx error under it) is
+    the read timeout httpx's own async client raises for the wait, with its words (none),
+    as the sync client's is (its httpx error under it); chatplex's own models keep its
+    words. A passed deadline is httpx's `TimeoutException` whatever was under it: the
+    same class on the sync path (an httpx error under it) and the async one (none)."""
+    families = (transport_family(),)
+
+    def bound() -> errors.APITimeoutError:
+        late = errors.APITimeoutError("h sent no complete reply within 1 s", provider="p")
+        late.httpx_class = "ReadTimeout"  # type: ignore[attr-defined]
+        return late
+
+    shown = sdk_compatible(bound(), families)
+    assert type(shown).__name__ == "ReadTimeout" and isinstance(shown, httpx.ReadTimeout)
+    assert (str(shown), shown.args) == ("", ("",))
+    assert shown.provider_message == "h sent no complete reply within 1 s"  # type: ignore[attr-defined]
+    assert str(sdk_compatible(bound(), families, words=False)).startswith("p: h sent no")
+    sync_deadline = errors.DeadlineExceededError("the call's deadline passed")
+    sync_deadline.__cause__ = httpx.ReadTimeout("timed out")
+    async_deadline = errors.DeadlineExceededError("the call's deadline passed")
+    for deadline in (sync_deadline, async_deadline):
+        late = sdk_compatible(deadline, families)
+        assert type(late).__name__ == "TimeoutException", type(late).__mro__
+        assert not isinstance(late, httpx.ReadTimeout)
+
+
 def test_aiohttp_families_word_the_async_bounds_timeout_as_aiohttps_total_timeout() -> None:
     """chatplex's async bound's timeout (marked by `_watch`) is asyncio's TimeoutError
     with no words and no arguments, as aiohttp's total timeout raises it, chatplex's

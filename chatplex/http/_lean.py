@@ -45,6 +45,7 @@ from ._headers import wire_header_lines
 __all__ = [
     "AIOHTTP_CLASS",
     "HTTPCORE_WORDS",
+    "HTTPX_CLASS",
     "OS_ERROR",
     "SSL_CONTEXT",
     "LeanBody",
@@ -67,6 +68,11 @@ HTTPCORE_WORDS = "httpcore_words"
 #: headers), for the drop-ins whose partner's async client is aiohttp
 #: (`sdk_error_families.aiohttp_families`).
 AIOHTTP_CLASS = "aiohttp_class"
+#: The attribute of the async bound's own timeout (no httpx error under it) naming the
+#: httpx class httpx's own async client raises for the same wait ("ReadTimeout"), for the
+#: drop-ins whose partner's async client is httpx (`sdk_error_families.httpx_transport_
+#: class`). A name: an SDK's httpx may be another module with the same classes.
+HTTPX_CLASS = "httpx_class"
 #: The attributes of an httpx error raised by chatplex's async client for a connection
 #: that could not be made, what aiohttp's `ClientConnectorError` is made of besides the
 #: URL: the OS error met (its class, errno and words; no traceback, whose frames hold

@@ -126,10 +126,14 @@ class Watch:
         bound = self._call.timed_out()
         if isinstance(bound, APITimeoutError):
             from ._lean import AIOHTTP_CLASS  # the lean module loads with the first request
+            from ._lean import HTTPX_CLASS
 
             # aiohttp's total timeout, an async client's bound, raises asyncio's own
-            # TimeoutError (for the drop-ins whose partner's async client is aiohttp).
+            # TimeoutError (for the drop-ins whose partner's async client is aiohttp);
+            # httpx's async client, its read timeout (whose partner's is httpx), as the
+            # sync client's bound is (its httpx error under it).
             setattr(bound, AIOHTTP_CLASS, TimeoutError)
+            setattr(bound, HTTPX_CLASS, "ReadTimeout")
         return bound
 
     def _check(self) -> None:

@@ -67,12 +67,14 @@ async def test_stop_leaves_no_timer() -> None:
     await asyncio.sleep(0.05)  # would have been cancelled had the timer survived
 
 
-async def test_the_bounds_timeout_says_aiohttps_total_timeout_raises_asyncios_own() -> None:
+async def test_the_bounds_timeout_names_what_the_partners_async_clients_raise() -> None:
     """A cut wait's timeout holds the class an aiohttp client's total timeout raises
-    for it (read by the drop-ins whose partner's async client is aiohttp); a passed
-    deadline, which no client's timeout stands for, holds none."""
+    for it and the name of httpx's async client's (read by the drop-ins whose partner's
+    async client is aiohttp, or httpx); a passed deadline, which no client's timeout
+    stands for, holds neither."""
     from chatplex.errors import DeadlineExceededError
     from chatplex.http._lean import AIOHTTP_CLASS
+    from chatplex.http._lean import HTTPX_CLASS
 
     class Deadline(Bound):
         def timed_out(self) -> Exception:
@@ -89,6 +91,10 @@ async def test_the_bounds_timeout_says_aiohttps_total_timeout_raises_asyncios_ow
     timeout, deadline = seen
     assert getattr(timeout, AIOHTTP_CLASS) is TimeoutError
     assert isinstance(deadline, DeadlineExceededError) and not hasattr(deadline, AIOHTTP_CLASS)
+    # And the class httpx's async client raises for the wait (its read timeout), read
+    # by the drop-ins whose partner's async client is httpx.
+    assert getattr(timeout, HTTPX_CLASS) == "ReadTimeout"
+    assert not hasattr(deadline, HTTPX_CLASS)
 
 
 async def test_a_far_bound_is_swept_without_a_timer_of_its_own() -> None:
