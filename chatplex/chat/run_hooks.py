@@ -16,6 +16,7 @@ from typing import Any
 from ..core.chunks import aclose_iterator
 from ..core.chunks import close_iterator
 from ..core.run_config import RunnableConfig
+from ..core.run_config import deadline_cut
 from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
@@ -81,7 +82,7 @@ async def ainvoke(
         else:
             message = await model._asend(messages, settings, config)
     except BaseException as exc:
-        await run.aerror(_as_raised(model, exc))
+        await run.aerror(_as_raised(model, deadline_cut(exc, config) or exc))
         raise
     await run.aend(message)
     return message
@@ -142,7 +143,7 @@ async def astream(
         except GeneratorExit:
             raise
         except BaseException as exc:
-            await run.aerror(_as_raised(model, exc))
+            await run.aerror(_as_raised(model, deadline_cut(exc, config) or exc))
             raise
         await run.aend(merge_chunks(seen))
     finally:

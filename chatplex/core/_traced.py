@@ -46,6 +46,7 @@ from .chunks import collect_chunks
 from .chunks import merge_outputs
 from .run_config import RunnableConfig
 from .run_config import current_config
+from .run_config import deadline_cut
 from .run_config import merge_configs
 from .run_config import within_deadline
 from .runs import TOLD
@@ -201,7 +202,7 @@ async def ainvoke(
         output = await _within(runnable, call, deadline, config)
     except BaseException as exc:
         if _reportable(run, exc):
-            await run.aerror(exc)
+            await run.aerror(_heard(runnable, exc, config))
         raise
     await run.aend(output, input)
     return output
@@ -240,6 +241,14 @@ async def _within(
         raise runnable._deadline_error(err, config) from err.__cause__
 
 
+def _heard(runnable: Hooks[Any], exc: BaseException, config: RunnableConfig) -> BaseException:
+    """`exc` as `runnable`'s run is told it: the cancellation by which an enclosing
+    call's deadline cut it short is that deadline's error (`deadline_cut`), in the class
+    the runnable raises for it."""
+    cut = deadline_cut(exc, config)
+    return exc if cut is None else runnable._deadline_error(cut, config)
+
+
 @contextmanager
 def _failing(run: ChainRun, read: list[Any] | None = None) -> Iterator[None]:
     """Tell `run` of an error raised inside, if it is one to report (`_reportable`);
@@ -255,13 +264,16 @@ def _failing(run: ChainRun, read: list[Any] | None = None) -> Iterator[None]:
 
 
 @asynccontextmanager
-async def _afailing(run: ChainRun, read: list[Any] | None = None) -> AsyncIterator[None]:
+async def _afailing(call: _Traced[Any], read: list[Any] | None = None) -> AsyncIterator[None]:
+    """`_failing` of an async call: its run told of an error raised inside, a deadline
+    that cut it short as that deadline's error (`_heard`)."""
+    run = call.run
     try:
         yield
     except BaseException as exc:
         if _reportable(run, exc):
             _note_read(run, read)
-            await run.aerror(exc)
+            await run.aerror(_heard(call.runnable, exc, call.config))
         raise
 
 
@@ -359,7 +371,7 @@ class _Traced(Generic[Out]):
             await run.astart(input)
         iterator = self.runnable._astream(input, self.config, **self.kwargs)
         try:
-            async with _afailing(run, [input]):
+            async with _afailing(self, [input]):
                 async for piece in iterator:
                     if pieces.take(piece):
                         yield piece
@@ -388,7 +400,7 @@ class _Traced(Generic[Out]):
 
     async def _acollected(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         if self.runnable._starts_on_first_piece:
-            chunks = _astarting(self.run, chunks)
+            chunks = _astarting(self, chunks)
         async for piece in self.astream(await acollect_chunks(chunks)):
             yield piece
 
@@ -430,7 +442,7 @@ class _Traced(Generic[Out]):
         source = tap()
         iterator = self.runnable._atransform(source, self.config, **self.kwargs)
         try:
-            async with _afailing(run, inputs):
+            async with _afailing(self, inputs):
                 async for piece in iterator:
                     if not run.started:
                         await run.astart()
@@ -454,8 +466,9 @@ def _starting(run: ChainRun, chunks: Iterator[Any]) -> Iterator[Any]:
             yield chunk
 
 
-async def _astarting(run: ChainRun, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
-    async with _afailing(run):
+async def _astarting(call: _Traced[Any], chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    run = call.run
+    async with _afailing(call):
         async for chunk in chunks:
             if not run.started:
                 await run.astart()

@@ -181,6 +181,10 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
         # LangChain's name for a map, which event and log filters may rely on.
         return self.name or f"RunnableParallel<{','.join(self.steps)}>"
 
+    def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
+        # A map with one model among its branches raises that model's class, as a chain.
+        return deadline_error_of_one(list(self.steps.values()), err, config)
+
     def _branch_config(self, config: RunnableConfig, key: str) -> RunnableConfig:
         return child_config(config, tag=f"map:key:{key}")
 

@@ -28,6 +28,7 @@ __all__ = [
     "check_timeout",
     "child_config",
     "current_config",
+    "deadline_cut",
     "ensure_config",
     "get_config_list",
     "merge_configs",
@@ -262,6 +263,18 @@ def check_deadline(config: RunnableConfig) -> None:
     deadline = config.get("deadline")
     if deadline is not None and time.monotonic() >= deadline:
         raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+
+
+def deadline_cut(exc: BaseException, config: RunnableConfig) -> DeadlineExceededError | None:
+    """The deadline's error where `exc` is the cancellation by which its watch
+    (`within_deadline`) cut an async call short, arriving once the call's deadline has
+    passed: what a run inside then hears, as the call raises it and as a sync call's runs
+    hear it. None for any other error."""
+    if isinstance(exc, asyncio.CancelledError):
+        deadline = config.get("deadline")
+        if deadline is not None and time.monotonic() >= deadline:
+            return DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+    return None
 
 
 async def within_deadline(awaitable: Awaitable[T], deadline: float) -> T:

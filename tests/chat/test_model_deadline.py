@@ -18,6 +18,7 @@ import pytest
 from chatplex import ChatModel
 from chatplex import ChatPromptTemplate
 from chatplex import FakeChatModel
+from chatplex import RunnableParallel
 from chatplex import StrOutputParser
 from chatplex import init_chat_model
 from chatplex.chat.configuration.router import ModelRouter
@@ -177,3 +178,44 @@ def test_a_models_run_is_told_the_class_the_call_raises() -> None:
     _raised(lambda: list(model.stream("hi", config=config)))
     _raised(lambda: asyncio.run(ask_stream(model, False, "hi", config=config)))
     assert heard == [True, True, True, True]
+
+
+def test_a_models_run_cut_by_the_deadlines_watch_hears_the_deadline() -> None:
+    """An async call's watch cuts it short by cancelling it: the model's run, inside the
+    watch, hears the deadline's error in the class the call raises (as a sync call's run
+    does), not the cancellation; so do the runs of a chain and a map around it. The model
+    waits for ever: the watch always fires (no race with a wire's timer)."""
+
+    class Forever(ChatModel):
+        async def _asend(self, *args: Any) -> Any:
+            await asyncio.sleep(3600)
+
+        async def _asend_stream(self, *args: Any) -> Any:
+            await asyncio.sleep(3600)
+            yield  # pragma: no cover - never reached
+
+    heard: list[tuple[str, str]] = []
+
+    class Heard:
+        def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+            heard.append(("llm", _sdk_or_name(error)))
+
+        def on_chain_error(self, error: BaseException, **kwargs: Any) -> None:
+            heard.append(("chain", _sdk_or_name(error)))
+
+    model = Forever(init_chat_model("openai:m", api_key="sk-test").adapter, "m")
+    mapped = RunnableParallel(reply=ChatPromptTemplate.from_template("{x}") | model)
+    config: RunnableConfig = {"timeout": 0.05, "callbacks": [Heard()]}
+    _raised(lambda: asyncio.run(model.ainvoke("hi", config=config)))
+    assert heard == [("llm", "APITimeoutError")]
+    heard.clear()
+    _raised(lambda: asyncio.run(mapped.ainvoke({"x": "hi"}, config=config)))
+    assert heard == [("llm", "APITimeoutError")] + [("chain", "APITimeoutError")] * 2
+    heard.clear()
+    _raised(lambda: asyncio.run(ask_stream(mapped, False, {"x": "hi"}, config=config)))
+    assert heard and all(seen == "APITimeoutError" for _, seen in heard), heard
+
+
+def _sdk_or_name(error: BaseException) -> str:
+    """The openai SDK's timeout class as `APITimeoutError`, any other by its name."""
+    return "APITimeoutError" if isinstance(error, openai.APITimeoutError) else type(error).__name__

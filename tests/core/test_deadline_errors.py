@@ -13,6 +13,7 @@ import pytest
 from chatplex.core import ConfigurableField
 from chatplex.core import RunnableConfig
 from chatplex.core import RunnableLambda
+from chatplex.core import RunnableParallel
 from chatplex.core.deadline_errors import deadline_error_of_all
 from chatplex.core.deadline_errors import deadline_error_of_one
 from chatplex.errors import DeadlineExceededError
@@ -65,6 +66,7 @@ def test_a_wrapper_of_one_runnable_raises_its_class() -> None:
         "with_retry": a.with_retry(stop_after_attempt=1),
         "configurable_fields": a.configurable_fields(temperature=ConfigurableField(id="t")),
         "chain of one model": RunnableLambda(lambda x: x) | a | RunnableLambda(lambda x: x),
+        "map of one model": RunnableParallel(reply=a, echo=RunnableLambda(lambda x: x)),
         "fallbacks of one wire": a.with_fallbacks([Waits(WireA)]),
     }
     assert {name: _raised(w) for name, w in wrappers.items()} == dict.fromkeys(wrappers, WireA)
@@ -72,7 +74,8 @@ def test_a_wrapper_of_one_runnable_raises_its_class() -> None:
 
 def test_where_several_wires_may_have_run_the_class_stays_chatplexs() -> None:
     a, b = Waits(WireA), Waits(WireB)
-    for mixed in (a.with_fallbacks([b]), RunnableLambda(lambda x: x) | a | b):
+    maps = RunnableParallel(a=a, b=b)
+    for mixed in (a.with_fallbacks([b]), RunnableLambda(lambda x: x) | a | b, maps):
         assert _raised(mixed) is DeadlineExceededError
 
 

@@ -17,6 +17,7 @@ from chatplex.core.run_config import RunnableConfig
 from chatplex.core.run_config import check_deadline
 from chatplex.core.run_config import child_config
 from chatplex.core.run_config import current_config
+from chatplex.core.run_config import deadline_cut
 from chatplex.core.run_config import ensure_config
 from chatplex.core.run_config import get_config_list
 from chatplex.core.run_config import merge_configs
@@ -207,3 +208,16 @@ async def test_a_timeout_from_inside_is_not_the_deadline() -> None:
 
     with pytest.raises(APITimeoutError):
         await within_deadline(provider_timeout(), time.monotonic() + 60)
+
+
+def test_a_cancellation_once_the_deadline_passed_is_heard_as_the_deadline() -> None:
+    """`deadline_cut`: what a run inside an async call hears of the cancellation by which
+    the deadline's watch cut the call: the deadline's error once it has passed, nothing
+    before it, without one, or for any other error."""
+    passed: RunnableConfig = {"deadline": time.monotonic() - 1}
+    ahead: RunnableConfig = {"deadline": time.monotonic() + 3600}
+    cut = deadline_cut(asyncio.CancelledError(), passed)
+    assert type(cut) is DeadlineExceededError
+    assert deadline_cut(asyncio.CancelledError(), ahead) is None
+    assert deadline_cut(asyncio.CancelledError(), {}) is None
+    assert deadline_cut(ValueError("x"), passed) is None
