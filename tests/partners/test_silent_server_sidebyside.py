@@ -4,7 +4,8 @@ raises, sync and async, whole and streamed. These partners' SDKs let httpx's
 `ReadTimeout` through: the sync client's words ("timed out"), the async client's none.
 chatplex's async client cuts that wait with its own timer (`http/_watch.py`), with no
 httpx error under it; the drop-in's error is still httpx's `ReadTimeout`, so a script's
-`except httpx.ReadTimeout` meets it on every path."""
+`except httpx.ReadTimeout` meets it on every path. boto3's client raises botocore's
+`ReadTimeoutError` instead, naming the URL, and langchain-aws lets it through."""
 
 from __future__ import annotations
 
@@ -47,7 +48,26 @@ CASES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     ),
 }
 
+
+def _bedrock(url: str) -> dict[str, Any]:
+    from botocore.config import Config
+
+    quick = Config(read_timeout=0.1, connect_timeout=0.1, retries={"total_max_attempts": 1})
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    return {"model": model, "endpoint_url": url, "region_name": "us-east-1", "config": quick}
+
+
+#: boto3's client raises botocore's ReadTimeoutError naming the URL it sent to, which
+#: langchain-aws lets through, sync and async (its async calls run the sync client).
+BOTOCORE: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
+    "ChatBedrockConverse": ("langchain_aws", _bedrock),
+    "ChatBedrock": ("langchain_aws", _bedrock),
+}
+
 PATHS = ("invoke", "ainvoke", "stream", "astream")
+
+#: Credentials of the right shape (boto3 signs with them; nothing checks them here).
+AWS_KEYS = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x" * 40}
 
 #: Its 1 s timeout makes each case a second a side: the async paths only, the ones
 #: chatplex's own client bounds (the sync ones are httpx's, as Cohere's and Ollama's).
@@ -91,3 +111,19 @@ def test_a_silent_servers_timeout_is_raised_as_by_the_partner(
     assert isinstance(ours, type(theirs)), (type(theirs).__mro__, type(ours).__mro__)
     assert (type(ours).__name__, type(ours).__module__) == ("ReadTimeout", "httpx")
     assert (str(ours), ours.args) == (str(theirs), theirs.args)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", sorted(BOTOCORE))
+def test_a_silent_servers_timeout_is_botocores_as_by_langchain_aws(
+    silent: SilentServer, name: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, keywords = BOTOCORE[name]
+    partner = getattr(pytest.importorskip(module), name)
+    for variable, value in AWS_KEYS.items():
+        monkeypatch.setenv(variable, value)
+    theirs = _raised(partner(**keywords(silent.url)), path)
+    ours = _raised(getattr(chatplex.langchain, name)(**keywords(silent.url)), path)
+    assert type(theirs).__name__ == "ReadTimeoutError"  # (what this side by side is about)
+    assert isinstance(ours, type(theirs)), (type(theirs).__mro__, type(ours).__mro__)
+    assert (str(ours), ours.kwargs["endpoint_url"]) == (str(theirs), theirs.kwargs["endpoint_url"])

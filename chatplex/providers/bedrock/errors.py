@@ -29,6 +29,7 @@ from urllib.parse import unquote
 from ...adapters.bodies import unparsed_text
 from ...errors import APIConnectionError
 from ...errors import APIError
+from ...errors import DeadlineExceededError
 from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
 from ...sdk_error_families import broke_off
@@ -36,6 +37,7 @@ from ...sdk_error_families import decode_failure
 from ...sdk_error_families import decode_family
 from ...sdk_error_families import except_where
 from ...sdk_error_families import failure_kind
+from ...sdk_error_families import idle_stream
 from ...sdk_error_families import sdk_words
 from .eventstream import UnfinishedMessage
 
@@ -236,12 +238,31 @@ def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] |
     return found if isinstance(found, type) and _overflows(err, _OVERFLOW) else None
 
 
-def _endpoint_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
-    """botocore's `EndpointConnectionError` for a connection that could not be made, as
-    boto3's client raises it (langchain-aws lets it through); a timeout is none."""
-    if failure_kind(err) != "connection" or isinstance(err, StreamError):
+#: botocore's class for a failure before any reply -> its `fmt` (boto3's client raises
+#: it; langchain-aws lets it through).
+_BEFORE_A_REPLY = {
+    "EndpointConnectionError": 'Could not connect to the endpoint URL: "{}"',
+    "ConnectTimeoutError": 'Connect timeout on endpoint URL: "{}"',
+    "ReadTimeoutError": 'Read timeout on endpoint URL: "{}"',
+}
+
+
+def _before_a_reply(err: BaseException) -> str | None:
+    """botocore's class for `err` where it failed before any reply (`_BEFORE_A_REPLY`):
+    a connection that could not be made, or made or answered too late. A stream that
+    broke off or went quiet after its head, and a passed deadline (chatplex's: boto3 has
+    none), are none of them."""
+    kind = failure_kind(err)
+    if kind == "connection" and not isinstance(err, StreamError):
+        return "EndpointConnectionError"
+    if kind != "timeout" or isinstance(err, DeadlineExceededError) or idle_stream(err):
         return None
-    found = getattr(exceptions, "EndpointConnectionError", None)
+    connecting = type(err.__cause__).__name__ == "ConnectTimeout"  # (httpx's)
+    return "ConnectTimeoutError" if connecting else "ReadTimeoutError"
+
+
+def _endpoint_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    found = getattr(exceptions, _before_a_reply(err) or "", None)
     return found if isinstance(found, type) else None
 
 
@@ -250,7 +271,8 @@ def _fill_endpoint_error(err: BaseException) -> None:
     # model id in the path quoted whole: "v1%3A0"), the keywords kept as `kwargs`.
     fields = err.__dict__
     url = getattr(fields.get("request"), "url", None)
-    if url is None or "sdk_text" in fields:
+    name = _before_a_reply(err)
+    if url is None or name is None or "sdk_text" in fields:
         return
     head, found, rest = str(url).partition("/model/")
     if found:
@@ -258,7 +280,7 @@ def _fill_endpoint_error(err: BaseException) -> None:
         url = f"{head}/model/{quote(unquote(model), safe='')}{slash}{tail}"
     fields["kwargs"] = {"endpoint_url": str(url)}
     fields.setdefault("provider_message", fields.get("message"))
-    fields["message"] = f'Could not connect to the endpoint URL: "{url}"'
+    fields["message"] = _BEFORE_A_REPLY[name].format(url)
     sdk_words(err, fields["message"])
 
 

@@ -243,6 +243,39 @@ def test_a_refused_connection_is_botocores_endpoint_connection_error() -> None:
     assert not isinstance(late, exceptions.EndpointConnectionError)
 
 
+def test_a_timeout_before_any_reply_is_botocores_read_or_connect_timeout() -> None:
+    """boto3's client raises ReadTimeoutError for a reply's head that did not come in
+    time, ConnectTimeoutError for a connection that was not made in time, each naming the
+    URL (langchain-aws lets them through); a stream gone quiet after its head and a
+    passed deadline (chatplex's own bound: boto3 has none) are neither."""
+    from chatplex.errors import APITimeoutError
+    from chatplex.errors import DeadlineExceededError
+    from chatplex.errors import StreamIdleTimeoutError
+
+    url = "http://127.0.0.1:9/model/us.anthropic.claude-3-5-haiku-20241022-v1:0/converse"
+    quoted = url.replace("v1:0", "v1%3A0")
+
+    def timed_out(kind: type[APITimeoutError], cause: Exception | None = None) -> Any:
+        err = kind("slow", provider="bedrock_converse")
+        err.request = httpx.Request("POST", url)  # type: ignore[attr-defined]
+        err.__cause__ = cause
+        return sdk_compatible(err, ERROR_FAMILIES)
+
+    read = timed_out(APITimeoutError, httpx.ReadTimeout("timed out"))
+    assert isinstance(read, exceptions.ReadTimeoutError)
+    assert str(read) == f'Read timeout on endpoint URL: "{quoted}"'
+    assert read.kwargs == {"endpoint_url": quoted}  # type: ignore[attr-defined]
+    assert read.provider_message == "slow"  # type: ignore[attr-defined]
+    assert isinstance(timed_out(StreamIdleTimeoutError), exceptions.ReadTimeoutError)
+    connect = timed_out(APITimeoutError, httpx.ConnectTimeout("timed out"))
+    assert isinstance(connect, exceptions.ConnectTimeoutError)
+    assert str(connect) == f'Connect timeout on endpoint URL: "{quoted}"'
+    quiet = StreamIdleTimeoutError("quiet", provider="bedrock_converse", partial=[])
+    deadline = DeadlineExceededError("the call's deadline passed")
+    for neither in (quiet, deadline):
+        assert not isinstance(sdk_compatible(neither, ERROR_FAMILIES), exceptions.BotoCoreError)
+
+
 def test_a_stream_that_broke_off_is_urllib3s_protocol_error() -> None:
     """botocore reads the event stream through urllib3 and lets its ProtocolError through
     ("Response ended prematurely" for a chunked body cut between chunks); an exception
