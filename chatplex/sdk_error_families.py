@@ -74,6 +74,11 @@ class ErrorFamily:
     #: installed but not imported: the SDK its partner package imports, so a script on
     #: the partner always had its classes, whatever its own imports.
     partner_loads: bool = False
+    #: The name of the class `module` has for an error, read where `module` is not
+    #: imported: a drop-in's error is named as its partner package's (`type(err).__name__`
+    #: and `__module__`, which logs and tracers print) whatever the script imported;
+    #: None: this family names none.
+    partner_name: Callable[[BaseException], str | None] | None = None
 
 
 def broke_off(err: BaseException) -> bool:

@@ -88,6 +88,7 @@ def partner_family(
     overflow: Sequence[str] | None = None,
     *,
     broken_stream: bool = False,
+    overloaded: bool = False,
 ) -> ErrorFamily:
     """The family of a partner package that wraps its SDK's error in a class of its own
     subclassing both the SDK's class and langchain_core's ModelError class
@@ -95,29 +96,34 @@ def partner_family(
     ModelInvalidRequestError)`), named `prefix` + the ModelError class's word
     (`InvalidRequestError`, `AuthenticationError`, `PermissionDeniedError`,
     `ModelNotFoundError`, `RateLimitError`, `APIError`, `OverloadedError` for a 529
-    where it has one, `ConnectionError`, `TimeoutError`, `ContextOverflowError` for a 400
-    holding one of `overflow`, default langchain-openai's words). `broken_stream`: a
+    where it has one (`overloaded`), `ConnectionError`, `TimeoutError`,
+    `ContextOverflowError` for a 400 holding one of `overflow`, default langchain-openai's
+    words). `broken_stream`: a
     stream that broke off is its `ConnectionError` too (langchain-openai's, whose SDK
     raises it as a failed connection). The words of `overflow` are read in the error's
     text and body, as in the text of the SDKs that write the whole body there; without
     `overflow`, langchain-openai's are read as it reads them, in the text alone (the
     openai SDK writes only the body's message there, not its `code`). An error the
-    partner re-raises unchanged (a 409, a 422) is none of its classes."""
+    partner re-raises unchanged (a 409, a 422) is none of its classes. Where the partner
+    package is not imported, a drop-in's error is still named as its class would be
+    (`ErrorFamily.partner_name`)."""
     words = _CONTEXT_OVERFLOW if overflow is None else tuple(overflow)
     in_body = overflow is not None
 
-    def pick(err: BaseException, package: ModuleType) -> type[BaseException] | None:
+    def named(err: BaseException, overloaded: bool) -> str | None:
         broken = broken_stream and _broke_off(err)
         name = "ModelConnectionError" if broken else _model_error_name(err, words, in_body=in_body)
         if name is None:
             return None
-        if name == "ModelAPIError" and getattr(err, "status_code", None) == 529:
-            found = class_named(package, f"{prefix}OverloadedError")
-            if found is not None:
-                return found
-        return class_named(package, prefix + _PARTNER_WORD[name])
+        if overloaded and name == "ModelAPIError" and getattr(err, "status_code", None) == 529:
+            return f"{prefix}OverloadedError"
+        return prefix + _PARTNER_WORD[name]
 
-    return ErrorFamily(module, pick)
+    def pick(err: BaseException, package: ModuleType) -> type[BaseException] | None:
+        # (a 529's own class where the package has one, as `overloaded` declares)
+        return class_named(package, named(err, True)) or class_named(package, named(err, False))
+
+    return ErrorFamily(module, pick, partner_name=lambda err: named(err, overloaded))
 
 
 #: langchain_core's ModelError class → the word a partner's own class ends in.

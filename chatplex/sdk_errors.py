@@ -104,11 +104,15 @@ def sdk_compatible(
     SDK's classes (chatplex's own models). Never raises."""
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
+        unloaded: tuple[str, str] | None = None  # a partner's class by (module, name)
         for family in families:
             module = sys.modules.get(family.module)
             if module is None and words and family.partner_loads:
                 module = _loaded(family.module)
             if module is None:
+                if words and unloaded is None and family.partner_name is not None:
+                    name = family.partner_name(err)
+                    unloaded = None if name is None else (family.module, name)
                 continue
             pick = family.partner_pick if words and family.partner_pick else family.pick
             cls = pick(err, module)
@@ -132,8 +136,13 @@ def sdk_compatible(
         classes = tuple(cls for _, cls in bases)
         # Named as the partner's class, else its SDK's: langchain_core's ModelError
         # classes name no partner (`ModelConnectionError` where the partner raises its
-        # `OpenAIConnectionError`, which is imported only with the partner package).
-        named = next((c for c in classes if not _generic(c)), base) if words else base
+        # `OpenAIConnectionError`). A partner package not imported still names it.
+        if not words:
+            named: type = base
+        elif unloaded is not None and not any(f.partner_name for _, _, f in picked):
+            named = _named_as(*unloaded)
+        else:
+            named = next((c for c in classes if not _generic(c)), base)
         err = _moved(err, _combined(base, classes, extra, named))
         _fill_families(err, picked, request)
         if held is not None:
@@ -249,6 +258,20 @@ def _generic(cls: type) -> bool:
     return cls.__module__.partition(".")[0] == "langchain_core"
 
 
+#: (module, name) -> a class of that name and module and nothing else: what a drop-in's
+#: error is named as where its partner package's class is not imported (`_combined`).
+_NAMES: dict[tuple[str, str], type] = {}
+_NAMED_ONLY = "_chatplex_named_only"
+
+
+def _named_as(module: str, name: str) -> type:
+    found = _NAMES.get((module, name))
+    if found is None:
+        named = type(name, (), {"__module__": module, "__qualname__": name, _NAMED_ONLY: True})
+        found = _NAMES.setdefault((module, name), named)
+    return found
+
+
 def _combined(
     base: type, extras: tuple[type, ...], names: tuple[tuple[str, str], ...], named: type
 ) -> type:
@@ -258,9 +281,12 @@ def _combined(
     key = (base, named, *extras)
     found = _COMBINED.get(key)
     if found is None:
+        naming: bool | tuple[str, str] = named is not base
+        if vars(named).get(_NAMED_ONLY):  # (a name and nothing else: carried as one)
+            naming = (named.__module__, named.__name__)
 
         def __reduce__(self: BaseException) -> tuple[Any, ...]:
-            return _reduce(self, base, names, named is not base)
+            return _reduce(self, base, names, naming)
 
         namespace = {
             "__module__": named.__module__,
@@ -302,12 +328,16 @@ def _fill_common_fields(err: Any, request: Callable[[], Any] | None) -> None:
 
 
 def _reduce(
-    err: BaseException, base: type, names: tuple[tuple[str, str], ...], partner_named: bool
+    err: BaseException,
+    base: type,
+    names: tuple[tuple[str, str], ...],
+    partner_named: bool | tuple[str, str],
 ) -> tuple[Any, ...]:
     """chatplex's own pickling of `err` (its class swapped back to chatplex's), wrapped so
     that unpickling makes it a member of the same families again where their modules can
-    be imported, named as before (`partner_named`: as the first of them). The request
-    and response are not carried (sockets, credentials' masks: not needed)."""
+    be imported, named as before (`partner_named`: as the first of them, or by the
+    (module, name) given). The request and response are not carried (sockets,
+    credentials' masks: not needed)."""
     reduced: Any = cast(Any, base).__reduce__(err)
     fn, args, *rest = reduced
     fn = base if fn is type(err) else fn
@@ -328,7 +358,7 @@ def _restore(
     fn: Callable[..., Any],
     args: tuple[Any, ...],
     names: tuple[tuple[str, str], ...],
-    partner_named: bool = False,
+    partner_named: bool | tuple[str, str] = False,
 ) -> Any:
     err = fn(*args)
     extras: list[type] = []
@@ -345,5 +375,7 @@ def _restore(
     if extras:  # a copy where an extra is laid out otherwise (an OSError: `_moved`)
         named = next((c for c in extras if not _generic(c)), type(err))
         named = named if partner_named else type(err)
+        if isinstance(partner_named, tuple):
+            named = _named_as(*partner_named)
         err = _moved(err, _combined(type(err), tuple(extras), tuple(kept), named))
     return err

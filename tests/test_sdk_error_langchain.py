@@ -6,6 +6,7 @@ overflow, a partner's own class leading the hierarchy, and pickling keeping ever
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import pickle
 import sys
@@ -223,6 +224,36 @@ def test_partner_family_leads_with_the_partners_own_class(
     missing = raised(404)  # no PartnerModelNotFoundError: LangChain's family stands for it
     assert isinstance(missing, lc_exceptions.ModelNotFoundError)
     assert isinstance(missing, anthropic.NotFoundError)
+
+
+def test_a_partner_not_imported_still_names_the_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A drop-in's error is named as its partner package's class (what `type(err).__name__`,
+    logs and tracers read) where the script never imported the partner: by the class's
+    module and name alone, kept by pickling and copying; its classes are the SDK's and
+    LangChain's. chatplex's own models keep chatplex's names."""
+    name = "langchain_partner_not_imported.chat_models"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    wire = (partner_family(name, "Partner", overloaded=True), *ANTHROPIC, LANGCHAIN_MODEL_ERRORS)
+
+    def raised(status: int, *, words: bool = True) -> Any:
+        err = errors.status_error(provider="anthropic", status=status, message="no")
+        return sdk_compatible(err, wire, words=words)
+
+    busy = raised(429)
+    assert (type(busy).__module__, type(busy).__qualname__) == (name, "PartnerRateLimitError")
+    assert isinstance(busy, anthropic.RateLimitError)
+    assert isinstance(busy, lc_exceptions.ModelRateLimitError)
+    assert chatplex_class(busy) is errors.RateLimitError
+    assert type(raised(529)).__name__ == "PartnerOverloadedError"
+    assert type(raised(500)).__name__ == "PartnerAPIError"
+    assert type(raised(409)).__name__ == "ConflictError"  # re-raised unchanged: the SDK's
+    assert type(raised(429, words=False)).__name__ == "RateLimitError"
+    for kept in (pickle.loads(pickle.dumps(busy)), copy.copy(busy)):
+        assert type(kept).__name__ == "PartnerRateLimitError"
+        assert isinstance(kept, anthropic.RateLimitError)
+    assert name not in sys.modules
 
 
 def test_pickle_keeps_every_family() -> None:

@@ -396,7 +396,10 @@ def test_proxies_and_html(
         # (under the drop-ins, the SDK's class it also is: their partner imports the SDK)
         assert kind == ("UnexpectedContentTypeError" if family.own else "APIError"), mode
         assert "'text/html'" in words, mode
-    assert seen_by_child["direct"][0] == "APIConnectionError"
+    # (under the drop-ins, langchain-openai's class, as it raises it)
+    assert seen_by_child["direct"][0] == (
+        "APIConnectionError" if family.own else "OpenAIConnectionError"
+    )
     assert seen == [f"{proxied}/chat/completions"] * 3  # asked of the proxy, whole URL
     # The fix: a gateway that speaks OpenAI's API is its URL as base_url.
     gateway = family.openai(base_url=server.openai_base_url, max_retries=0)

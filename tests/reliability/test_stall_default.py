@@ -69,7 +69,9 @@ def test_a_stalled_server_ends_every_call_by_the_pool_read_timeout(silent: Silen
     assert len(seen) == 8
     for call, (outcome, elapsed) in seen.items():
         # A stream that opened no piece yet ends by its idle bound, the same read timeout.
-        assert outcome in ("APITimeoutError", "StreamIdleTimeoutError"), (call, outcome)
+        # (under the drop-in, langchain-openai's own timeout class, as it raises it)
+        named = ("APITimeoutError", "StreamIdleTimeoutError", "OpenAITimeoutError")
+        assert outcome in (named[2:] if call.startswith("langchain") else named[:2]), call
         # 0.25 s read timeout; generous for a busy machine, far below the 600 s default.
         assert elapsed < 30, (call, elapsed)
 

@@ -49,7 +49,7 @@ _SDK = stainless_family("anthropic", cuts_through=True, body_events=True)
 #: What the Anthropic adapter declares (`error_families`), the partner package's first.
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     decode_family(),  # a body or an event that is not JSON: the SDK lets json's through
-    partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW),
+    partner_family("langchain_anthropic.chat_models", "Anthropic", _OVERFLOW, overloaded=True),
     dataclasses.replace(_SDK, partner_pick=_as_wrapped(_SDK.pick)),
     cut_stream_family("httpx2", idle=True),
     model_error_family(_OVERFLOW),

@@ -72,9 +72,10 @@ def test_a_presets_error_is_its_sdks_without_the_sdk_imported(
         monkeypatch.setenv(variable, value)
     theirs = raised(partner, package.cls, package.sdk, package.model)
     assert ours["sdk_imported_first"] is False
-    # The partner package's own class over the SDK's (langchain-fireworks',
-    # langchain-openai's) is the partner's: not loaded for a script that never imported it.
-    assert ours["class"] == theirs["sdk_class"] == ours["sdk_class"]
+    # Named as the partner package's own class over the SDK's (langchain-fireworks',
+    # langchain-openai's), which a script that never imported it has not loaded.
+    assert ours["class"] == theirs["class"]
+    assert ours["sdk_class"] == theirs["sdk_class"]
     assert ours["words"] == theirs["words"]
     assert ours["status_code"] == theirs["status_code"] == 403
 
