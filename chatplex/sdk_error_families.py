@@ -283,7 +283,10 @@ def _from_aiohttp(failed: BaseException | None) -> type[BaseException] | None:
 
 def _sync_httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
     # Only httpx's own error (the sync client's): chatplex's async client marks its own
-    # (`_lean.HTTPCORE_WORDS`), and a failure with no httpx error under it is none.
+    # (`_lean.HTTPCORE_WORDS`), and a failure with no httpx error under it is none. A
+    # passed deadline, chatplex's own on every path, is httpx's timeout on every path.
+    if isinstance(err, DeadlineExceededError):
+        return httpx_transport_class(err, httpx)
     cause = err.__cause__
     transport = getattr(httpx, "TransportError", None)
     if not isinstance(transport, type) or not isinstance(cause, transport):

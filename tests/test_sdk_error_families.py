@@ -149,6 +149,12 @@ def test_aiohttp_families_are_httpxs_error_sync_and_aiohttps_async() -> None:
     late = errors.APITimeoutError("h sent nothing within 1 s", provider="p")
     for untouched in (lean, late):
         assert type(sdk_compatible(untouched, families)) is type(untouched)
+    # A passed deadline (chatplex's own) is httpx's timeout on both paths: with the sync
+    # client's error under it and with none (the async watch's).
+    synced_deadline = errors.DeadlineExceededError("the call's deadline passed")
+    synced_deadline.__cause__ = httpx.ReadTimeout("timed out")
+    for deadline in (synced_deadline, errors.DeadlineExceededError("passed")):
+        assert type(sdk_compatible(deadline, families)).__name__ == "TimeoutException"
 
 
 def test_sdk_words_give_str_and_args_and_survive_pickling() -> None:
