@@ -48,6 +48,7 @@ def _fill_response_error(err: BaseException) -> None:
 #: What the Ollama adapter declares (`OllamaAdapter.error_families`).
 ERROR_FAMILIES = (
     decode_family(),  # a body or a line that is not JSON: the SDK lets json's through
-    ErrorFamily("ollama", _response_error, _fill_response_error),
+    # (loaded for a drop-in's error: langchain-ollama always imports the ollama SDK)
+    ErrorFamily("ollama", _response_error, _fill_response_error, partner_loads=True),
     transport_family(),
 )
