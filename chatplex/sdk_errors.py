@@ -105,20 +105,22 @@ def sdk_compatible(
     try:
         picked: list[tuple[str, type[BaseException], ErrorFamily]] = []
         unloaded: tuple[str, str] | None = None  # a partner's class by (module, name)
+        naming: ErrorFamily | None = None  # ...and the family that names it
         for family in families:
             module = sys.modules.get(family.module)
             if module is None and words and family.partner_loads:
                 module = _loaded(family.module)
             if module is None:
-                if words and unloaded is None and family.partner_name is not None:
+                if words and naming is None and family.partner_name is not None:
                     name = family.partner_name(err)
-                    unloaded = None if name is None else (family.module, name)
+                    if name is not None:
+                        unloaded, naming = (family.module, name), family
                 continue
             pick = family.partner_pick if words and family.partner_pick else family.pick
             cls = pick(err, module)
             if cls is not None:
                 picked.append((family.module, cls, family))
-        if all(isinstance(err, cls) for _, cls, _ in picked):
+        if all(isinstance(err, cls) for _, cls, _ in picked) and unloaded is None:
             if picked and words and type(err) is chatplex_class(err):
                 _fill_families(err, picked, request)  # its class is already theirs (a builtin)
             return err  # none to join, or joined already (an error raised again)
@@ -145,6 +147,8 @@ def sdk_compatible(
             named = next((c for c in classes if not _generic(c)), base)
         err = _moved(err, _combined(base, classes, extra, named))
         _fill_families(err, picked, request)
+        if naming is not None and naming.fill is not None and named is not base:
+            naming.fill(err)  # (its words, as the partner's class it is named as)
         if held is not None:
             _keep_own_words(err, *held)
     except Exception:  # an SDK shaped unlike the ones known: the plain error still holds

@@ -7,15 +7,18 @@ the Gemini wire (`sdk_error_families.ErrorFamily`):
   `GooglePermissionDeniedError` 403, `GoogleModelNotFoundError` 404,
   `GoogleRateLimitError` 429; a 400 saying the input is over the token limit
   `GoogleContextOverflowError`); a 5xx is `GoogleAPIError`, a google-genai `ServerError`;
-- the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx (only where
-  langchain-google-genai is not imported: its own 4xx classes are no ClientError),
+- the google-genai SDK's (`google.genai.errors`): `ClientError` for 4xx (only on
+  chatplex's own models: langchain-google-genai's own 4xx classes are no ClientError),
   `ServerError` for 5xx (an error event inside a stream, or a stream's 200 body that is
   the error payload, by its error's code, as the SDK raises it: `ServerError` for a 500,
   so `GoogleAPIError`), `APIError` for an event with no code, with its
   `details` (the decoded error body) and `code`; chatplex's `message` is the SDK's
   (Google's own words).
 
-Once the error is one of google-genai's classes, it reads as one: `status` is Google's
+Under the partner's name, a script that never imported langchain-google-genai still
+meets its class's name and words, and the ModelError class of langchain_core it also is
+(`ErrorFamily.partner_name`). Once the error is one of google-genai's classes, it reads
+as one: `status` is Google's
 word ("INVALID_ARGUMENT", also `error_type`; the HTTP status stays `status_code`), and
 `str()` is the SDK's text (`"400 INVALID_ARGUMENT. {body}"`), or langchain-google-genai's
 around it for its own 4xx classes (`"Error calling model 'gemini-2.5-flash'
@@ -123,11 +126,59 @@ def _partner_error(err: BaseException, chat_models: Any) -> type[BaseException] 
         return None
     if status >= 500:
         return _class(chat_models, "GoogleAPIError")
-    text = f"{err} {getattr(err, 'body', '')}"
-    if any(words in text or words in text.lower() for words in _OVERFLOW):
+    if _overflows(err):
         return _class(chat_models, "GoogleContextOverflowError")
     name = _PARTNER_CLASS.get(status, "ChatGoogleGenerativeAIError")
     return _class(chat_models, name) or _class(chat_models, "ChatGoogleGenerativeAIError")
+
+
+def _partner_name(err: BaseException) -> str | None:
+    """The name of `_partner_error`'s class, read without langchain-google-genai."""
+    status = _code(err)
+    if status is None or status < 400:
+        return None
+    if status >= 500:
+        return "GoogleAPIError"
+    if _overflows(err):
+        return "GoogleContextOverflowError"
+    return _PARTNER_CLASS.get(status, "ChatGoogleGenerativeAIError")
+
+
+def _overflows(err: BaseException) -> bool:
+    text = f"{err} {getattr(err, 'body', '')}"
+    return any(words in text or words in text.lower() for words in _OVERFLOW)
+
+
+#: langchain_core's ModelError class each of langchain-google-genai's classes also is.
+_MODEL_ERROR = {
+    "GoogleAPIError": "ModelAPIError",
+    "GoogleContextOverflowError": "ContextOverflowError",
+    "GoogleInvalidRequestError": "ModelInvalidRequestError",
+    "GoogleAuthenticationError": "ModelAuthenticationError",
+    "GooglePermissionDeniedError": "ModelPermissionDeniedError",
+    "GoogleModelNotFoundError": "ModelNotFoundError",
+    "GoogleRateLimitError": "ModelRateLimitError",
+}
+
+
+def _model_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
+    """Under the partner's name, langchain_core's ModelError class its class is also:
+    what LangChain's retry middleware and a script's `except ModelRateLimitError` read,
+    whether or not langchain-google-genai is imported."""
+    return _class(exceptions, _MODEL_ERROR.get(_partner_name(err) or "", ""))
+
+
+def _no_class(err: BaseException, module: Any) -> None:
+    return None  # (chatplex's own models: LangChain's classes are the partner's alone)
+
+
+def _sdk_error_under_partner(err: BaseException, errors: Any) -> type[BaseException] | None:
+    """`_sdk_error` under the partner's name: a 4xx is no ClientError there, whether or
+    not langchain-google-genai is imported (only its context-overflow class is one)."""
+    status = _code(err)
+    if status is not None and 400 <= status < 500:
+        return _class(errors, "ClientError") if _overflows(err) else None
+    return _sdk_error(err, errors)
 
 
 def _sdk_error(err: BaseException, errors: Any) -> type[BaseException] | None:
@@ -246,8 +297,11 @@ def _streamed(err: BaseException) -> bool:
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     except_where(decode_family(), _streamed),
     ErrorFamily("google.genai.errors", _undecoded_event, _undecoded_event_words),
-    ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error),
-    ErrorFamily("google.genai.errors", _sdk_error, _fill_sdk_error),
+    ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error, partner_name=_partner_name),
+    ErrorFamily(
+        "google.genai.errors", _sdk_error, _fill_sdk_error, partner_pick=_sdk_error_under_partner
+    ),
+    ErrorFamily("langchain_core.exceptions", _no_class, partner_pick=_model_error),
     # google-genai lets its HTTP clients' errors through: httpx's, aiohttp's async (to
     # which it passes its SSL context with each request, named in aiohttp's words).
     *aiohttp_families(ssl_per_request=True),

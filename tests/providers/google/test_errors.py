@@ -58,13 +58,26 @@ def test_a_4xx_is_the_partner_class_of_its_status_and_no_client_error(
     assert str(err).startswith(f"Error calling model 'unknown' ({word}): {status} {word}.")
 
 
-def test_without_the_partner_imported_a_4xx_is_the_sdks_client_error(
+def test_without_the_partner_imported_a_4xx_is_still_named_and_worded_as_its_class(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A script that never imported langchain-google-genai still meets its class's name,
+    words and LangChain class (`ModelInvalidRequestError`), and no ClientError, as the
+    partner raises it; chatplex's own models keep the SDK's ClientError."""
+    from langchain_core.exceptions import ModelInvalidRequestError
+
     monkeypatch.delitem(sys.modules, "langchain_google_genai.chat_models")
     err = failed(400, "INVALID_ARGUMENT")
-    assert isinstance(err, genai_errors.ClientError)
-    assert err.code == 400 and err.details["error"]["status"] == "INVALID_ARGUMENT"  # type: ignore[attr-defined]
+    named = (type(err).__module__, type(err).__name__)
+    assert named == ("langchain_google_genai.chat_models", "GoogleInvalidRequestError")
+    assert isinstance(err, ModelInvalidRequestError)
+    assert not isinstance(err, genai_errors.ClientError)
+    assert str(err).startswith("Error calling model 'unknown' (INVALID_ARGUMENT): 400 ")
+    body = {"error": {"code": 400, "message": "It failed.", "status": "INVALID_ARGUMENT"}}
+    mapped = ADAPTER.map_error(400, json.dumps(body).encode(), {})
+    own = sdk_compatible(mapped, ADAPTER.error_families, words=False)
+    assert isinstance(own, genai_errors.ClientError)
+    assert own.code == 400 and own.details["error"]["status"] == "INVALID_ARGUMENT"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("status", "word"), [(400, "INVALID_ARGUMENT"), (503, "UNAVAILABLE")])
