@@ -70,7 +70,8 @@ def test_failing_rows_become_error_rows_and_every_row_is_written(
     texts = [row for row in out if row["text"] is not None]
     assert (len(texts), len(errors)) == (95, 5)
     assert all(FAIL in row["prompt"] and row["text"] is None for row in errors)
-    assert all("BadRequestError" in row["error"] for row in errors)
+    # (the drop-in's error: named as langchain-openai's class of a 400)
+    assert all("OpenAIInvalidRequestError" in row["error"] for row in errors)
     assert texts[0]["text"] == f"reply to {texts[0]['prompt']}"
     assert texts[0]["usage"]["total_tokens"] > 0
     report = run.report()
