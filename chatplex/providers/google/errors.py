@@ -17,8 +17,9 @@ the Gemini wire (`sdk_error_families.ErrorFamily`):
 
 Under the partner's name, a script that never imported langchain-google-genai still
 meets its class's name and words, and the ModelError class of langchain_core it also is
-(`ErrorFamily.partner_name`). Once the error is one of google-genai's classes, it reads
-as one: `status` is Google's
+(`ErrorFamily.partner_name`).
+
+Once the error is one of google-genai's classes, it reads as one: `status` is Google's
 word ("INVALID_ARGUMENT", also `error_type`; the HTTP status stays `status_code`), and
 `str()` is the SDK's text (`"400 INVALID_ARGUMENT. {body}"`), or langchain-google-genai's
 around it for its own 4xx classes (`"Error calling model 'gemini-2.5-flash'
@@ -121,15 +122,13 @@ def _class(module: Any, name: str) -> type[BaseException] | None:
 
 
 def _partner_error(err: BaseException, chat_models: Any) -> type[BaseException] | None:
-    status = _code(err)
-    if status is None or status < 400:
+    name = _partner_name(err)
+    if name is None:
         return None
-    if status >= 500:
-        return _class(chat_models, "GoogleAPIError")
-    if _overflows(err):
-        return _class(chat_models, "GoogleContextOverflowError")
-    name = _PARTNER_CLASS.get(status, "ChatGoogleGenerativeAIError")
-    return _class(chat_models, name) or _class(chat_models, "ChatGoogleGenerativeAIError")
+    found = _class(chat_models, name)
+    if found is None and name in _PARTNER_CLASS.values():  # (a release without it)
+        return _class(chat_models, "ChatGoogleGenerativeAIError")
+    return found
 
 
 def _partner_name(err: BaseException) -> str | None:
