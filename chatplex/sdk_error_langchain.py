@@ -98,15 +98,14 @@ def partner_family(
     `ModelNotFoundError`, `RateLimitError`, `APIError`, `OverloadedError` for a 529
     where it has one (`overloaded`), `ConnectionError`, `TimeoutError`,
     `ContextOverflowError` for a 400 holding one of `overflow`, default langchain-openai's
-    words). `broken_stream`: a
-    stream that broke off is its `ConnectionError` too (langchain-openai's, whose SDK
-    raises it as a failed connection). The words of `overflow` are read in the error's
-    text and body, as in the text of the SDKs that write the whole body there; without
-    `overflow`, langchain-openai's are read as it reads them, in the text alone (the
-    openai SDK writes only the body's message there, not its `code`). An error the
-    partner re-raises unchanged (a 409, a 422) is none of its classes. Where the partner
-    package is not imported, a drop-in's error is still named as its class would be
-    (`ErrorFamily.partner_name`)."""
+    words). `broken_stream`: a stream that broke off is its `ConnectionError` too
+    (langchain-openai's, whose SDK raises it as a failed connection). The words of
+    `overflow` are read in the error's text and body, as in the text of the SDKs that
+    write the whole body there; without `overflow`, langchain-openai's are read as it
+    reads them, in the text alone (the openai SDK writes only the body's message there,
+    not its `code`). An error the partner re-raises unchanged (a 409, a 422) is none of
+    its classes. Where the partner package is not imported, a drop-in's error is still
+    named as its class would be (`ErrorFamily.partner_name`)."""
     words = _CONTEXT_OVERFLOW if overflow is None else tuple(overflow)
     in_body = overflow is not None
 
