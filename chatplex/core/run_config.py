@@ -265,6 +265,10 @@ def check_deadline(config: RunnableConfig) -> None:
         raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
 
 
+#: A cancellation this close to the deadline is its watch's (timers wake a hair early).
+_SLACK = 0.005
+
+
 def deadline_cut(exc: BaseException, config: RunnableConfig) -> DeadlineExceededError | None:
     """The deadline's error where `exc` is the cancellation by which its watch
     (`within_deadline`) cut an async call short, arriving once the call's deadline has
@@ -272,7 +276,7 @@ def deadline_cut(exc: BaseException, config: RunnableConfig) -> DeadlineExceeded
     hear it. None for any other error."""
     if isinstance(exc, asyncio.CancelledError):
         deadline = config.get("deadline")
-        if deadline is not None and time.monotonic() >= deadline:
+        if deadline is not None and time.monotonic() >= deadline - _SLACK:
             return DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
     return None
 
