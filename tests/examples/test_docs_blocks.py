@@ -141,11 +141,12 @@ def langchain_zygote(
 ) -> Iterator[Zygote]:
     """The zygote of the blocks whose first import is `chatplex.langchain`: `zygote`'s
     imports, and chatplex.langchain with its public names (langchain-core's models,
-    messages, callbacks and tracers; no partner package)."""
+    messages, callbacks and tracers; no partner package), and the SDKs its drop-ins
+    import when built (their errors' classes: `sdk_errors.load_partner_sdks`)."""
     started = Zygote(
         tmp_path_factory.mktemp("langchain-zygote"),
         block_env(server),
-        PRELOAD + ("chatplex.langchain",),
+        PRELOAD + ("chatplex.langchain", "openai", "anthropic"),
         public_names_of=("chatplex.langchain",),
     )
     try:

@@ -167,31 +167,35 @@ _FIRST_DEADLINE = """
 import asyncio, json, sys
 import chatplex.langchain
 from tests._silent import SilentServer
-name, path = sys.argv[1], sys.argv[2]
-sdk = {"ChatOpenAI": "openai", "ChatAnthropic": "anthropic"}[name]
-assert sdk not in sys.modules, sdk
+assert "openai" not in sys.modules and "anthropic" not in sys.modules
 server = SilentServer()
-url = server.url + ("/v1" if name == "ChatOpenAI" else "")
-model = getattr(chatplex.langchain, name)(model="m", base_url=url, api_key="k", max_retries=0)
-built = set(sys.modules)
-try:
-    if path == "invoke":
-        model.invoke("hi", config={"timeout": 0.2})
-    else:
-        asyncio.run(model.ainvoke("hi", config={"timeout": 0.2}))
-except TimeoutError as err:
-    raised = isinstance(err, sys.modules[sdk].APITimeoutError)
-imported = sorted(m for m in set(sys.modules) - built if m.partition(".")[0] == sdk)
-print(json.dumps({"sdk_class": raised, "loaded_when_built": sdk in built, "imported": imported}))
+seen = {}
+for name, sdk, url, path in (
+    ("ChatOpenAI", "openai", server.url + "/v1", "invoke"),
+    ("ChatAnthropic", "anthropic", server.url, "ainvoke"),
+):
+    model = getattr(chatplex.langchain, name)(model="m", base_url=url, api_key="k", max_retries=0)
+    built = set(sys.modules)
+    try:
+        if path == "invoke":
+            model.invoke("hi", config={"timeout": 0.2})
+        else:
+            asyncio.run(model.ainvoke("hi", config={"timeout": 0.2}))
+    except TimeoutError as err:
+        raised = isinstance(err, sys.modules[sdk].APITimeoutError)
+    imported = sorted(m for m in set(sys.modules) - built if m.partition(".")[0] == sdk)
+    seen[name] = {"sdk_class": raised, "loaded_when_built": sdk in built, "imported": imported}
+print(json.dumps(seen))
 """
 
 
-@pytest.mark.parametrize(("name", "path"), [("ChatOpenAI", "invoke"), ("ChatAnthropic", "ainvoke")])
-def test_a_first_deadline_in_a_process_imports_nothing_once_it_passed(name: str, path: str) -> None:
+def test_a_first_deadline_in_a_process_imports_nothing_once_it_passed() -> None:
     """The SDK whose class a drop-in's errors take is imported when the drop-in is built
     (its partner package imports it with itself), not by the first error: a deadline's
     error would otherwise wait for that import (0.3-0.9 s for openai here) after the
-    deadline. A fresh interpreter, where no SDK was imported."""
-    ran = fresh_python(_FIRST_DEADLINE, name, path, cwd=ROOT)
+    deadline. A fresh interpreter, where no SDK was imported: ChatOpenAI's sync call,
+    then ChatAnthropic's async one."""
+    ran = fresh_python(_FIRST_DEADLINE, cwd=ROOT)
     seen = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert seen == {"sdk_class": True, "loaded_when_built": True, "imported": []}
+    each = {"sdk_class": True, "loaded_when_built": True, "imported": []}
+    assert seen == {"ChatOpenAI": each, "ChatAnthropic": each}
