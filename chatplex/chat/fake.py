@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ..core.run_config import RunnableConfig
+from ..core.run_config import passed_deadline
 from ..errors import DeadlineExceededError
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
@@ -175,7 +176,7 @@ class FakeChatModel(ChatModel):
         deadline = config.get("deadline")
         if deadline is not None and time.monotonic() + seconds > deadline:
             sleep(max(0.0, deadline - time.monotonic()))
-            raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+            raise passed_deadline()
         sleep(seconds)
 
     @staticmethod
@@ -185,7 +186,7 @@ class FakeChatModel(ChatModel):
         deadline = config.get("deadline")
         if deadline is not None and time.monotonic() + seconds > deadline:
             await asyncio.sleep(max(0.0, deadline - time.monotonic()))
-            raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+            raise passed_deadline()
         await asyncio.sleep(seconds)
 
     # -- the ChatModel I/O hooks --

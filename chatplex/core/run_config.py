@@ -32,6 +32,7 @@ __all__ = [
     "ensure_config",
     "get_config_list",
     "merge_configs",
+    "passed_deadline",
     "remaining_time",
     "user_config",
     "within_deadline",
@@ -258,11 +259,16 @@ def remaining_time(config: RunnableConfig) -> float | None:
     return None if deadline is None else deadline - time.monotonic()
 
 
+def passed_deadline() -> DeadlineExceededError:
+    """The error of a call whose run config's deadline (its `timeout`) has passed."""
+    return DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+
+
 def check_deadline(config: RunnableConfig) -> None:
     """Raise `DeadlineExceededError` if the config's deadline has passed."""
     deadline = config.get("deadline")
     if deadline is not None and time.monotonic() >= deadline:
-        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+        raise passed_deadline()
 
 
 #: A cancellation this close to the deadline is its watch's (timers wake a hair early).
@@ -277,7 +283,7 @@ def deadline_cut(exc: BaseException, config: RunnableConfig) -> DeadlineExceeded
     if isinstance(exc, asyncio.CancelledError):
         deadline = config.get("deadline")
         if deadline is not None and time.monotonic() >= deadline - _SLACK:
-            return DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+            return passed_deadline()
     return None
 
 
@@ -287,7 +293,7 @@ async def within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
     if remaining <= 0:
         if asyncio.iscoroutine(awaitable):
             awaitable.close()
-        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
+        raise passed_deadline()
     try:
         return await asyncio.wait_for(awaitable, remaining)
     except TimeoutError as exc:
@@ -295,4 +301,4 @@ async def within_deadline(awaitable: Awaitable[T], deadline: float) -> T:
         # inside (APITimeoutError, also a TimeoutError) passes through unchanged.
         if type(exc) not in (asyncio.TimeoutError, TimeoutError):
             raise
-        raise DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed") from None
+        raise passed_deadline() from None

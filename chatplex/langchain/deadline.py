@@ -27,7 +27,7 @@ from ..core import RunnableConfig
 from ..core.chunks import aclosing_iterator
 from ..core.chunks import closing_iterator
 from ..core.run_config import check_timeout
-from ..errors import DeadlineExceededError
+from ..core.run_config import passed_deadline
 
 __all__ = ["adeadline_pieces", "deadline_pieces", "engine_config", "run_deadline"]
 
@@ -142,6 +142,5 @@ def engine_config(engine: Runnable[Any, Any]) -> RunnableConfig:
         return _INSIDE_LANGCHAIN
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        passed = DeadlineExceededError("the call's deadline (RunnableConfig timeout) passed")
-        raise engine._deadline_error(passed, _INSIDE_LANGCHAIN)
+        raise engine._deadline_error(passed_deadline(), _INSIDE_LANGCHAIN)
     return {"_traced_by": "langchain", "timeout": remaining}
