@@ -204,12 +204,18 @@ def bridged_failures(family: ErrorFamily) -> ErrorFamily:
     (`_bridged_timeout`), is the family's timeout class (the SDK's `APITimeoutError`, a
     partner's timeout class, LangChain's `ModelTimeoutError`); any other error as
     `family` picks it. Its fill is `family`'s (a Stainless SDK's words follow the class
-    picked: "Request timed out.")."""
+    picked: "Request timed out."), and so is the partner class's name it gives where
+    the partner is not imported (`partner_name`)."""
+
+    def seen(err: BaseException) -> BaseException:
+        return _as_timeout(err) if _bridged_timeout(err) else err
 
     def pick(err: BaseException, module: ModuleType) -> type[BaseException] | None:
-        return family.pick(_as_timeout(err) if _bridged_timeout(err) else err, module)
+        return family.pick(seen(err), module)
 
-    return replace(family, pick=pick, partner_pick=None)
+    named = family.partner_name
+    partner_name = None if named is None else lambda err: named(seen(err))
+    return replace(family, pick=pick, partner_pick=None, partner_name=partner_name)
 
 
 def sdk_words(err: BaseException, text: str, *args: Any) -> None:
