@@ -145,12 +145,15 @@ def event_as_api_error(err: BaseException, sdk: Any) -> type[BaseException] | No
 def with_event_words(fill: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
     """`fill`, and an error event worded as those SDKs word it: its message alone. Nor
     has it a `response`, as the SDK's plain `APIError` has none: langchain-core adds a
-    generation built from an error's `response` to what `on_llm_error` receives."""
+    generation built from an error's `response` to what `on_llm_error` receives. Its
+    `body` is the event's `error` object, as those SDKs pass it (the whole event kept as
+    `whole_body`)."""
 
     def filled(err: BaseException) -> None:
         fill(err)
         if not _is_error_event(err):
             return
+        _inner_body(err.__dict__)
         err.__dict__.pop("response", None)
         message = err.__dict__.get("message")
         if isinstance(message, str) and "sdk_text" not in err.__dict__:
@@ -188,13 +191,33 @@ def _fill_stainless(err: BaseException) -> None:
 
 
 def _fill_inner_body(err: BaseException) -> None:
+    _inner_body(err.__dict__)
+    _fill_stainless(err)
+    _sdk_code(err)
+
+
+def _sdk_code(err: BaseException) -> None:
+    """`code` as the SDK's `APIError` reads it from the body (the openai SDK's recent
+    releases write it as a string: a server's `"code": 400` is "400" there)."""
     fields = err.__dict__
+    body = fields.get("body")
+    module = _sdk_module_of(err)
+    make = class_named(sys.modules.get(module or ""), "APIError")
+    if not isinstance(body, dict) or body.get("code") is None or make is None:
+        return
+    try:
+        fields["code"] = cast(Any, make)("", None, body=body).code
+    except Exception:  # a class built otherwise: chatplex's value stays
+        return
+
+
+def _inner_body(fields: dict[str, Any]) -> None:
+    """`body` made the decoded body's `error` object, the whole kept as `whole_body`."""
     body = fields.get("body")
     inner = body.get("error") if isinstance(body, dict) else None
     if isinstance(inner, dict) and "whole_body" not in fields:
         fields["whole_body"] = body
         fields["body"] = inner
-    _fill_stainless(err)
 
 
 def stainless_text(err: BaseException, module: str | None = None) -> None:
