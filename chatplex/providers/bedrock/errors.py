@@ -41,7 +41,14 @@ from ...sdk_error_families import idle_stream
 from ...sdk_error_families import sdk_words
 from .eventstream import UnfinishedMessage
 
-__all__ = ["CLIENT_ERRORS", "ERROR_FAMILIES", "INVOKE_ERRORS", "BotoResponse"]
+__all__ = [
+    "CLIENT_ERRORS",
+    "ERROR_FAMILIES",
+    "INVOKE_ERRORS",
+    "BotoResponse",
+    "client_exceptions",
+    "exceptions_factory",
+]
 
 
 class BotoResponse(dict):  # type: ignore[type-arg]
@@ -63,12 +70,9 @@ class BotoResponse(dict):  # type: ignore[type-arg]
         return getattr(http, name)
 
 
-_classes: dict[str, type[BaseException]] = {}
-_classes_lock = threading.Lock()
-
-
 def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | None:
-    """A `ClientError` subclass named by the error code, as boto3's client raises."""
+    """A `ClientError` subclass named by the error code, as boto3's client raises: the
+    class of the drop-in's own `client.exceptions` (`client_exceptions`)."""
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
         return None
     base = getattr(exceptions, "ClientError", None)
@@ -82,11 +86,53 @@ def _client_error(err: BaseException, exceptions: Any) -> type[BaseException] | 
     name = err.error_type if isinstance(err.error_type, str) else None
     if not name or not name.isidentifier() or _members(name) is None:
         return base  # boto3's client raises ClientError itself for a code not modeled
-    with _classes_lock:
+    modeled: type[BaseException] | None = (
+        client_exceptions().from_code(name) if name in _MODELED else None
+    )
+    if modeled is not None and issubclass(modeled, base):
+        return modeled
+    with _classes_lock:  # (no service model at hand: a class of the code's name)
         found = _classes.get(name)
         if found is None or not issubclass(found, base):
             found = _classes[name] = type(name, (base,), {"__module__": "botocore.errorfactory"})
     return found
+
+
+_classes: dict[str, type[BaseException]] = {}
+_classes_lock = threading.Lock()
+_factory: list[Any] = []
+_RUNTIME = "bedrock-runtime"
+
+
+def exceptions_factory() -> Any:
+    """One botocore `ClientExceptionsFactory` for the process, which the boto3 sessions
+    of the drop-ins' clients are given (`sdk_clients`): botocore makes a client's modeled
+    classes per session, so `except llm.client.exceptions.ThrottlingException` meets
+    the error a drop-in's call raises only where both come from this one."""
+    with _classes_lock:
+        if not _factory:
+            from botocore.errorfactory import ClientExceptionsFactory
+
+            _factory.append(ClientExceptionsFactory())
+        return _factory[0]
+
+
+def client_exceptions() -> Any:
+    """bedrock-runtime's modeled classes (`client.exceptions`) from `exceptions_factory`,
+    its service model read once."""
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
+
+    factory = exceptions_factory()
+    with _classes_lock:
+        made = _made.get(_RUNTIME)
+        if made is None:
+            model = create_loader().load_service_model(_RUNTIME, "service-2")
+            made = _made[_RUNTIME] = factory.create_client_exceptions(ServiceModel(model, _RUNTIME))
+    return made
+
+
+_made: dict[str, Any] = {}
 
 
 _MODELED: dict[str, tuple[str, ...]] = {}

@@ -8,7 +8,8 @@ partner's fields: the region (else AWS_REGION, else AWS_DEFAULT_REGION), a profi
 name, or keys (else boto3's own credential chain), the endpoint URL and a botocore
 `config` with the model's `timeout` (connect and read) and `max_retries` (attempts)
 over it, as langchain-aws builds them. Its user agent names
-langchain-aws's framework, as the partner's clients do. A Bedrock API key
+langchain-aws's framework, as the partner's clients do. Their modeled error classes
+(`client.exceptions.ThrottlingException`) are those a drop-in's call raises. A Bedrock API key
 (`bedrock_api_key`) reaches these clients only through AWS_BEARER_TOKEN_BEDROCK, which
 botocore reads itself.
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import os
 from typing import Any
+
+from .errors import exceptions_factory
 
 __all__ = ["control_client", "runtime_client"]
 
@@ -59,6 +62,8 @@ def _client(
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
         )
+    # The error classes chatplex's calls raise are this factory's (`errors.exceptions_factory`).
+    session._session._register_internal_component("exceptions_factory", exceptions_factory())
     bounds: dict[str, Any] = {}  # (only those set: botocore's defaults stay otherwise)
     if timeout is not None:
         bounds.update(connect_timeout=timeout, read_timeout=timeout)
