@@ -26,6 +26,8 @@ from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._silent import refusing_port
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import module_loop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +121,7 @@ CASES: dict[str, tuple[str, Callable[[str, str], dict[str, Any]]]] = {
 #: stream: `event-data` (`data: {"error": ...}` alone) and `event-named` (the same after
 #: `event: error`). langchain-fireworks and langchain-mistralai end such a stream without
 #: an error (the chunks so far as the whole reply), and langchain-sambanova the first:
-#: chatplex raises there, and they are not compared.
+#: chatplex raises there (`CUT_REPLY_KEPT`).
 ERROR_EVENTS = [
     *(
         (name, framing)
@@ -286,6 +288,38 @@ def test_an_error_event_after_a_chunk_is_raised_as_by_the_partner(
     theirs, ours = _both(name, url, framing, path)
     assert ours == theirs
     assert ours[2] == ["Hello"]  # (the chunk before the error reached the caller)
+
+
+#: Where the partner ends a stream at an error event as if the reply were whole.
+CUT_REPLY = Difference(
+    Reason.LOSES_DATA,
+    "an error event inside a stream ends the stream without an error: the text given so "
+    "far comes back as if it were the whole reply",
+    "the text given so far reaches the caller, then the error is raised",
+)
+CUT_REPLY_KEPT = [
+    ("ChatFireworks", "event-data"),
+    ("ChatFireworks", "event-named"),
+    ("ChatMistralAI", "event-data"),
+    ("ChatMistralAI", "event-named"),
+    ("ChatSambaNova", "event-data"),
+]
+
+
+@pytest.mark.parametrize("path", ["stream", "astream"])
+@pytest.mark.parametrize(("name", "framing"), CUT_REPLY_KEPT)
+def test_an_error_event_the_partner_drops_is_raised(
+    url: str, name: str, framing: str, path: str
+) -> None:
+    """A kept difference (`CUT_REPLY`): the partner returns a cut reply as whole."""
+    module, keywords = CASES[name]
+    partner = getattr(pytest.importorskip(module), name)(**keywords(url, framing))
+    ours = getattr(chatplex.langchain, name)(**keywords(url, framing))
+    with pytest.raises(AssertionError, match="ended without an error"):
+        _ran(partner, path)  # (the reason: no error, the cut reply taken as whole)
+    err, given, heard = _ran(ours, path)
+    assert heard == [type(err).__name__]
+    assert given == ["Hello"], CUT_REPLY.chatplex
 
 
 def _bedrock(url: str, name: str, model: str) -> Any:
