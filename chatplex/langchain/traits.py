@@ -22,6 +22,7 @@ from ..errors import MissingKeyError
 from ..sdk_error_families import ErrorFamily
 from ..sdk_error_families import class_named
 from ..sdk_error_families import sdk_words
+from ..sdk_errors import load_partner_sdks
 from ..sdk_errors import sdk_compatible
 
 __all__ = [
@@ -88,9 +89,9 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
 def missing_key_error(err: MissingKeyError) -> BaseException | None:
     """What the partner of the wire that refused (`err.adapter_class`) raises built with
     no key, where its record names it (`PartnerTraits.missing_key`): a chatplex error in
-    the SDK's words and fields, also its SDK's class where that SDK is imported (none is
-    imported for it), and no ValueError (pydantic lets it through, as the partner's).
-    None: the partner raises a ValueError, which `err` is."""
+    the SDK's words and fields, also its SDK's class where that SDK is installed, and no
+    ValueError (pydantic lets it through, as the partner's). None: the partner raises a
+    ValueError, which `err` is."""
     cls = err.adapter_class
     form = None if cls is None else _class_traits(cls).missing_key
     if form is None:
@@ -106,16 +107,20 @@ def partner_error(
     fields: Mapping[str, Any] | None = None,
 ) -> BaseException:
     """A chatplex error in `words`, also the class `named` (module, class name) where
-    that module is imported (none is imported for it), named as that class: what a
-    partner raises of its own (its SDK client's refusal, its parser's). `args` and
-    `fields`: the attributes that class's constructor gives, where not just `words`."""
+    that module is installed, named as that class: what a partner raises of its own (its
+    SDK client's refusal, its parser's). The module is loaded for it, as the partner
+    package imports it with itself: a script importing only the drop-in sees the
+    partner's class in `type(err)`, as it does for a call's errors (`partner_loads`).
+    `args` and `fields`: the attributes that class's constructor gives, where not just
+    `words`."""
     partner = ChatplexError(words)
     sdk_words(partner, words)  # its str(), whatever its args
     if args is not None:
         partner.args = partner.__dict__["sdk_args"] = args
     partner.__dict__.update(fields or {})
     module, name = named
-    family = ErrorFamily(module, lambda _err, sdk: class_named(sdk, name))
+    family = ErrorFamily(module, lambda _err, sdk: class_named(sdk, name), partner_loads=True)
+    load_partner_sdks((family,))
     return sdk_compatible(partner, (family,))
 
 

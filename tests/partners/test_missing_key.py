@@ -12,6 +12,7 @@ server for langchain-anthropic, are answered on this machine."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import warnings
 from collections.abc import Callable
@@ -27,7 +28,9 @@ import chatplex.langchain
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
+from chatplex.specs import specs
 from tests._aws import isolate_aws
+from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests.partners._sidebyside import Difference
@@ -237,3 +240,75 @@ def test_chatplexs_own_family_raises_its_one_class_whatever_the_partner(provider
         chatplex.init_chat_model(f"{provider}:m", **settings)
     assert type(raised.value) is MissingKeyError and isinstance(raised.value, ValueError)
     assert "missing" in str(raised.value)
+
+
+#: chatplex's own providers that take no key, or find their credentials when called:
+#: local servers (no key), and clouds whose credential chains (AWS's, Google's
+#: application default credentials) are read at the first call, still before any request.
+_NO_KEY_AT_BUILD = {
+    "ollama",
+    "ollama_openai",
+    "lmstudio",
+    "vllm",
+    "bedrock",
+    "bedrock_converse",
+    "google_vertexai",
+}
+#: What a provider needs beyond its key to be built (a service URL, a version, a project).
+_OWN_SETTINGS: dict[str, dict[str, Any]] = {
+    "azure_openai": {"azure_endpoint": "https://r.openai.azure.com", "api_version": "2024-10-21"},
+    "ibm": {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p"},
+}
+
+
+@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.parametrize("provider", sorted(set(specs()) - _NO_KEY_AT_BUILD))
+def test_every_own_provider_built_with_no_key_raises_missing_key_error(provider: str) -> None:
+    """One class for every provider of chatplex's own family, raised when the model is
+    built (so before any request), naming the wire that refused."""
+    with pytest.raises(MissingKeyError) as raised:
+        chatplex.init_chat_model(f"{provider}:m", **_OWN_SETTINGS.get(provider, {}))
+    assert raised.value.adapter_class is not None
+
+
+#: The drop-ins whose partner raises its SDK client's own class built with no key.
+SDK_REFUSALS = (
+    "ChatOpenAI",
+    "AzureChatOpenAI",
+    "ChatGroq",
+    "ChatCohere",
+    "ChatTogether",
+    "ChatNebius",
+    "ChatPerplexity",
+    "ChatSambaNova",
+)
+
+_BUILT_ALONE = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+import chatplex.langchain
+seen = {}
+for name, settings in json.loads(sys.argv[1]).items():
+    try:
+        getattr(chatplex.langchain, name)(**settings)
+    except Exception as err:
+        seen[name] = [type(err).__module__, type(err).__qualname__, str(err)]
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_a_script_importing_only_the_drop_ins_sees_the_partners_sdk_class() -> None:
+    """A script that imports only `chatplex.langchain` (no SDK of its own: a fresh
+    interpreter) gets the class its partner raises built with no key, as a log or a
+    tracer names it: the partner package imports its SDK, so its class is the SDK's."""
+    names = [name for name in SDK_REFUSALS if _partner_class(name) is not None]
+    done = fresh_python(
+        _BUILT_ALONE,
+        json.dumps({name: _settings(name) for name in names}),
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    ours = json.loads(done.stdout)
+    for name in names:
+        theirs, _ = _built(_partner_class(name), _settings(name))
+        assert theirs is not None and ours.get(name) == list(theirs), name

@@ -53,6 +53,7 @@ from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
 from ...adapters.validate import check_call
 from ...errors import APIError
+from ...errors import MissingKeyError
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...secret import Secret
@@ -165,9 +166,10 @@ class WatsonxAdapter(Adapter):
         elif where.basic_auth is not None:  # a gateway's user:password@ in the URL
             self._token = where.basic_auth
         else:
-            raise ValueError(
+            raise MissingKeyError(
                 "watsonx.ai needs credentials: pass api_key=... (an IBM Cloud API key) or "
-                "token=..., or set " + " or ".join((*KEY_VARIABLES, "WATSONX_TOKEN"))
+                "token=..., or set " + " or ".join((*KEY_VARIABLES, "WATSONX_TOKEN")),
+                adapter_class=type(self),
             )
         self._key_digest = key_digest(api_key or token, where)
         self._secret_names = secret_header_names(secret_headers)

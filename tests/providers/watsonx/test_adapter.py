@@ -20,6 +20,7 @@ from chatplex.chat.model import ChatModel
 from chatplex.chat.structured import output_schema
 from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
+from chatplex.errors import MissingKeyError
 from chatplex.errors import NotFoundError
 from chatplex.messages import HumanMessage
 from chatplex.providers.watsonx import adapter as module
@@ -161,6 +162,14 @@ def test_the_environment_as_langchain_ibm_reads_it(monkeypatch: pytest.MonkeyPat
 def test_what_is_missing_is_said_at_construction(given: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _adapter(**given)
+
+
+def test_no_credential_is_the_one_missing_key_class_of_every_provider() -> None:
+    """chatplex's own family refuses a model built with no key in one class for every
+    provider: `MissingKeyError` (a ValueError), naming the wire that refused."""
+    with pytest.raises(MissingKeyError, match="credentials") as raised:
+        _adapter(api_key=None)
+    assert raised.value.adapter_class is WatsonxAdapter
 
 
 def test_the_repr_shows_no_credential() -> None:
