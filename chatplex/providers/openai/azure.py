@@ -318,6 +318,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             request = dataclasses.replace(request, json={**request.json, "model": None})
         if not self._per_model:
             return request  # the URL does not depend on the model
+        if request.json.get("model") is None:
+            # The SDK's deployment path is the body's model: with none (langchain-openai's
+            # class named no model nor deployment), the endpoint's URL as it is.
+            return request
         where = self._where(settings.model)
         return dataclasses.replace(request, url=where.url, secret_url=where.secret_url)
 

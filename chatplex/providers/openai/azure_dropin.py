@@ -23,7 +23,8 @@ itself: `reasoning=`, `output_version="responses/v1"`, built-in tools bound...) 
 Deliberate differences from langchain-openai: the model name defaults to the deployment
 (LangChain's `model` is only a label there; chatplex names the call by it, and sends it as
 the body's `model` only on Azure's v1 API, which needs it, or when it was given);
-`OPENAI_API_KEY` and `OPENAI_API_BASE` are not read (only Azure's variables).
+`OPENAI_API_KEY` and `OPENAI_API_BASE` are not read (only Azure's variables). As there,
+a missing API version is refused when built (the adapter alone would call Azure's v1 API).
 
 With no credential given or in the environment, it falls back to Azure workload identity
 as langchain-openai does: when `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and
@@ -246,6 +247,14 @@ def make_azure_adapters(
             made = (chat, switch)
     finally:
         connection.clear()
+    if azure["api_version"] is None and not os.environ.get("OPENAI_API_VERSION"):
+        # The openai SDK's Azure clients refuse it when langchain-openai builds them
+        # (after a missing credential): the v1 API chatplex's own family calls then is
+        # never reached under LangChain's name.
+        raise ValueError(
+            "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
+            "environment variable"
+        )
     for adapter in made:
         if isinstance(adapter, (AzureOpenAIAdapter, AzureResponsesAdapter)) and workload:
             adapter.workload_token_provider = workload["azure_ad_token_provider"]

@@ -77,7 +77,8 @@ def test_langchain_constructor_builds_the_azure_adapter() -> None:
         ({"model": "gpt-4o", "azure_deployment": "d1"}, "/deployments/d1/"),
         ({"model_name": "gpt-4o"}, "/deployments/gpt-4o/"),
         ({"openai_api_version": "2025-01-01"}, "?api-version=2025-01-01"),
-        ({"openai_api_key": "k2", "api_key": None}, "/deployments/"),
+        # no deployment nor model named: none in the path, as the SDK's (the body has none)
+        ({"openai_api_key": "k2", "api_key": None}, "/openai/chat/completions?"),
     ],
 )
 def test_langchain_aliases(settings: dict[str, Any], expected: str) -> None:
@@ -229,7 +230,7 @@ def test_validate_base_url_false_sends_to_the_base_url_as_given() -> None:
         {"base_url": "https://gw.example/az", "api_key": "k", "api_version": VERSION,
          "validate_base_url": False}
     )  # fmt: skip
-    assert url(model).startswith("https://gw.example/az/deployments/gpt-3.5-turbo/chat/completions")
+    assert url(model) == f"https://gw.example/az/chat/completions?api-version={VERSION}"
 
 
 def test_base_url_with_a_deployment_and_default_query() -> None:
@@ -245,7 +246,7 @@ def test_base_url_with_a_deployment_and_default_query() -> None:
 def test_under_langchains_name_its_adapter_reads_a_withheld_reply_as_langchain_openai() -> None:
     # Its plain model (its record's build) raises ContentFilterError for a reply the
     # filter withheld; its model under LangChain's name reads it as langchain-openai's.
-    own = build()
+    own = build(api_version=VERSION)
     assert own.partner_words is False
     assert isinstance(own.adapter, AzureOpenAIAdapter) and own.adapter.withheld_raises
     dropin = chatplex.langchain.AzureChatOpenAI(
@@ -282,7 +283,7 @@ def test_a_profile_looked_up_by_the_model_then_the_deployment(named: dict[str, s
     theirs = langchain_openai.AzureChatOpenAI(**settings).profile
     assert chatplex.langchain.AzureChatOpenAI(**settings).profile == theirs
     expected = tuple(n for n in (named.get("model"), named["azure_deployment"]) if n)
-    assert azure_profile_names(build(**named)) == expected
+    assert azure_profile_names(build(api_version=VERSION, **named)) == expected
 
 
 @pytest.mark.parametrize(
