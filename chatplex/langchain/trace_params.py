@@ -96,8 +96,11 @@ def ls_params(
             params["ls_max_tokens"] = max_tokens
     own_stop = model._setting("stop", engine) if rule.stop_setting else None
     call_stop = stop or kwargs.get("stop") or own_stop
-    if call_stop:
-        params["ls_stop"] = [call_stop] if isinstance(call_stop, str) else list(call_stop)
+    if isinstance(call_stop, str) and call_stop:
+        params["ls_stop"] = [call_stop]
+    elif isinstance(call_stop, (list, tuple)) and call_stop:
+        params["ls_stop"] = list(call_stop)
+    # (a stop of another type is left to the call's own check, which names `stop`)
     if rule.invocation:
         invoked = {key: attrgetter(attr)(engine) for key, attr in rule.invocation}
         params["ls_invocation_params"] = {k: v for k, v in invoked.items() if v is not None}  # type: ignore[typeddict-unknown-key]
