@@ -29,6 +29,7 @@ from dataclasses import field
 from functools import cache
 from typing import Any
 
+from ...errors import MissingKeyError
 from ...secret import Keys
 from ...secret import Secret
 from ...secret import is_credential_value
@@ -500,16 +501,32 @@ def _found_credentials(botocore: Any, profile: str | None) -> tuple[Any, frozens
 @cache
 def _no_credentials_error(botocore: Any) -> type[Exception]:
     """The error of a signer that finds no credentials: botocore's NoCredentialsError
-    (what boto3's client, and so langchain-aws, raises at that call), also a ValueError
-    (what chatplex raised before), in the words given."""
+    (what boto3's client, and so langchain-aws, raises at that call), also chatplex's
+    `MissingKeyError` (the own family's one class for a missing credential, a
+    ValueError), in the words given. It pickles and copies whole (botocore's
+    `__reduce__` reads the `kwargs` its own `__init__` sets)."""
     base = botocore.exceptions.NoCredentialsError
 
     def init(self: Exception, words: str) -> None:
         Exception.__init__(self, words)  # botocore's own __init__ formats a fixed text
+        self.kwargs = {}  # type: ignore[attr-defined]
+        self.adapter_class = None  # type: ignore[attr-defined]
+
+    def reduce(self: Exception) -> tuple[Any, ...]:
+        return (_no_credentials, (str(self),))
 
     return type(
-        "NoCredentialsError", (base, ValueError), {"__init__": init, "__module__": __name__}
+        "NoCredentialsError",
+        (base, MissingKeyError),
+        {"__init__": init, "__reduce__": reduce, "__module__": __name__},
     )
+
+
+def _no_credentials(words: str) -> Exception:
+    """The error `_no_credentials_error` makes, in `words` (what unpickling calls)."""
+    import botocore.exceptions
+
+    return _no_credentials_error(botocore)(words)
 
 
 class _Credentials:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.errors import MissingKeyError
 from chatplex.providers.bedrock.auth import BearerToken
 from chatplex.providers.bedrock.auth import SigV4Signer
 from chatplex.providers.bedrock.auth import TokenMaskingFilter
@@ -184,6 +185,16 @@ def test_no_credentials_anywhere_is_a_clear_error_before_any_request() -> None:
     with pytest.raises(NoCredentialsError) as again:
         signer.sign("POST", "https://x/model/m/converse", b"{}", {})
     assert type(again.value) is type(raised.value)
+
+
+def test_no_credentials_is_the_own_familys_missing_key_error_and_crosses_processes() -> None:
+    """One class for a missing credential in chatplex's own family (`MissingKeyError`,
+    raised at the first call, where AWS's chain is read, before any request), and it
+    pickles and copies whole: botocore's own `__reduce__` read `kwargs` it never had."""
+    with pytest.raises(MissingKeyError) as raised:
+        SigV4Signer("us-east-1").sign("POST", "https://x/model/m/converse", b"{}", {})
+    for again in (pickle.loads(pickle.dumps(raised.value)), copy.deepcopy(raised.value)):
+        assert type(again) is type(raised.value) and str(again) == str(raised.value)
 
 
 def test_keys_must_come_in_pairs() -> None:
