@@ -46,6 +46,7 @@ from typing import Any
 from ...chat.dropin import pick
 from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
+from ...errors import MissingKeyError
 from ...secret.urls import shown_url
 from .base_chat_openai import data_of
 from .dropin import AdapterSettings
@@ -68,6 +69,7 @@ _AZURE_API_TYPES = (None, "azure", "azure_ad")
 #: The credentials Azure's variables give; with neither set (nor one given), workload
 #: identity is tried, where all of its variables are set.
 _AZURE_CREDENTIAL_VARIABLES = ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN")
+_ENDPOINT_VARIABLE = "AZURE_OPENAI_ENDPOINT"
 _WORKLOAD_IDENTITY_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")
 #: The scope of a token for Azure OpenAI (Cognitive Services).
 _AZURE_OPENAI_SCOPE = "https://cognitiveservices.azure.com/.default"
@@ -207,6 +209,19 @@ def make_azure_adapters(
     if base_url is not None and validate_base_url:
         _check_base_url(base_url, azure["azure_deployment"])
     workload = workload_identity(azure) if wanted.api_key is None else {}
+    if base_url is None and not (azure["azure_endpoint"] or os.environ.get(_ENDPOINT_VARIABLE)):
+        # No endpoint: refused in the openai SDK's order and words, as langchain-openai's
+        # clients are built (a credential, then the API version, then the endpoint).
+        given = wanted.api_key or token_given(azure) or workload
+        if not (given or any(map(os.environ.get, _AZURE_CREDENTIAL_VARIABLES))):
+            raise MissingKeyError(
+                "Azure OpenAI credentials missing", adapter_class=AzureOpenAIAdapter
+            )
+        _check_api_version(azure)
+        raise ValueError(
+            "Must provide one of the `base_url` or `azure_endpoint` arguments, or the "
+            f"`{_ENDPOINT_VARIABLE}` environment variable"
+        )
     connection: dict[str, Any] = {
         **azure,
         # held by the adapters only, as a Secret; a token given wins over a key, as
@@ -247,19 +262,23 @@ def make_azure_adapters(
             made = (chat, switch)
     finally:
         connection.clear()
-    if azure["api_version"] is None and not os.environ.get("OPENAI_API_VERSION"):
-        # The openai SDK's Azure clients refuse it when langchain-openai builds them
-        # (after a missing credential): the v1 API chatplex's own family calls then is
-        # never reached under LangChain's name.
-        raise ValueError(
-            "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
-            "environment variable"
-        )
+    _check_api_version(azure)
     for adapter in made:
         if isinstance(adapter, (AzureOpenAIAdapter, AzureResponsesAdapter)) and workload:
             adapter.workload_token_provider = workload["azure_ad_token_provider"]
             adapter.workload_async_token_provider = workload["azure_ad_async_token_provider"]
     return made
+
+
+def _check_api_version(azure: Mapping[str, Any]) -> None:
+    """The openai SDK's Azure clients refuse a missing API version when langchain-openai
+    builds them (after a missing credential): the v1 API chatplex's own family calls then
+    is never reached under LangChain's name."""
+    if azure["api_version"] is None and not os.environ.get("OPENAI_API_VERSION"):
+        raise ValueError(
+            "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
+            "environment variable"
+        )
 
 
 def _check_base_url(base_url: str | Secret, deployment: str | None) -> None:

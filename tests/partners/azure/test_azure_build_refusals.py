@@ -1,8 +1,8 @@
 """AzureChatOpenAI side by side where a setting is missing: what langchain-openai's class
 refuses when it is built (its SDK clients' checks, in their order: a credential, then the
-API version) is refused by the drop-in then too, in the same class and words; and built
-with neither a deployment nor a model, both send to the endpoint's URL as it is (the SDK
-puts the body's model into the path, and there is none)."""
+API version, then the endpoint) is refused by the drop-in then too, in the same class and
+words; and built with neither a deployment nor a model, both send to the endpoint's URL
+as it is (the SDK puts the body's model into the path, and there is none)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ pytest.importorskip("openai")
 
 ENV = ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN")
 ENV += ("OPENAI_API_VERSION", "OPENAI_API_KEY", "OPENAI_API_BASE", "OPENAI_BASE_URL")
+ENV += ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")  # workload identity
 ENDPOINT = "https://r.openai.azure.com"
 VERSION = "2024-10-21"
 
@@ -50,8 +51,20 @@ def _refusal(cls: Any, settings: dict[str, Any]) -> Any:
         {"azure_endpoint": ENDPOINT, "azure_deployment": "d", "api_key": "k"},
         {"azure_endpoint": ENDPOINT, "azure_deployment": "d"},  # the credential first
         {"azure_endpoint": ENDPOINT, "api_key": "k", "api_version": VERSION},
+        {"azure_deployment": "d", "api_key": "k", "api_version": VERSION},
+        {"azure_deployment": "d", "api_key": "k"},  # the version before the endpoint
+        {"azure_deployment": "d", "api_version": VERSION},  # the credential first
+        {"azure_deployment": "d"},  # nothing in the environment: a notebook without it
     ],
-    ids=["no-version", "no-version-nor-key", "no-deployment"],
+    ids=[
+        "no-version",
+        "no-version-nor-key",
+        "no-deployment",
+        "no-endpoint",
+        "no-endpoint-nor-version",
+        "no-endpoint-nor-key",
+        "no-endpoint-key-nor-version",
+    ],
 )
 def test_a_missing_setting_is_refused_when_built_as_by_langchain_openai(
     settings: dict[str, Any],
