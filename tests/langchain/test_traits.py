@@ -110,22 +110,24 @@ class SdkError(Exception):
     """An SDK's error class, for the record above (this module is imported)."""
 
 
-def test_no_sdk_is_imported_for_it() -> None:
-    """The error is the SDK's class only where a script imported that SDK (its `except`
-    names it); its words are the SDK's either way."""
+def test_the_sdk_is_loaded_for_it_as_the_partner_package_imports_it() -> None:
+    """The error is the SDK's class, named as it, whatever the script imported (a fresh
+    interpreter imports none): its partner package imports its SDK with itself."""
     code = (
         "import sys\n"
         "from chatplex.errors import MissingKeyError\n"
         "from chatplex.langchain.traits import missing_key_error\n"
         "from chatplex.providers.compatible.adapter import preset_adapter_class as cls\n"
-        "groq = missing_key_error(MissingKeyError('x', adapter_class=cls('groq')))\n"
+        "assert 'groq' not in sys.modules and 'openai' not in sys.modules, 'imported before'\n"
+        "grq = missing_key_error(MissingKeyError('x', adapter_class=cls('groq')))\n"
         "together = missing_key_error(MissingKeyError('x', adapter_class=cls('together')))\n"
-        "assert 'groq' not in sys.modules and 'openai' not in sys.modules, 'imported'\n"
-        "print(type(groq).__name__, groq)\n"
-        "print(type(together).__name__, together)\n"
+        "import groq, openai\n"
+        "assert isinstance(grq, groq.GroqError) and isinstance(together, openai.OpenAIError)\n"
+        "print(type(grq).__module__, type(grq).__name__, grq)\n"
+        "print(type(together).__module__, type(together).__name__, together)\n"
     )
     out = fresh_python(code)
     groq, together = out.stdout.splitlines()
-    assert groq.startswith("ChatplexError The api_key client option must be set")
+    assert groq.startswith("groq GroqError The api_key client option must be set")
     assert "GROQ_API_KEY environment variable" in groq
-    assert together.startswith("ChatplexError ") and "OPENAI_API_KEY" in together
+    assert together.startswith("openai OpenAIError ") and "OPENAI_API_KEY" in together
