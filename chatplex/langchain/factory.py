@@ -5,12 +5,15 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 `with_structured_output`'s method, stream usage).
 
 It is `chatplex.langchain.init_chat_model`; `chatplex.init_chat_model` is chatplex's own
-family's (docs/decisions/001-two-families.md). A provider only chatplex names
-(`openai_responses`, `vllm`, `lmstudio`...) and chatplex's own forms
-(`configurable=True`, the model from the environment or a configuration profile,
-`fake:`) give chatplex's models, as `chatplex.chat.init_chat_model` builds them.
-LangChain's configurable form (`configurable_fields=`, or no model) gives LangChain's
-kind of configurable model (`configurable.py`), building the drop-ins per call.
+family's (docs/decisions/001-two-families.md). What it gives is always a LangChain chat
+model: a provider without a drop-in class (one only chatplex names, `openai_responses`,
+`vllm`, `lmstudio`...; `openrouter`, `huggingface`) and chatplex's own forms (the model
+from the environment or a configuration profile, `fake:`) give chatplex's model as
+`chatplex.chat.init_chat_model` builds it, wrapped as a `ChatChatplex`, so LangChain code
+(an agent, a graph) takes it. chatplex's `configurable=True` gives chatplex's own
+configurable model. LangChain's configurable form (`configurable_fields=`, or no model)
+gives LangChain's kind of configurable model (`configurable.py`), building the drop-ins
+per call.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ..dropins import DROP_IN_MODULES
 from ..specs import spec
 from .configurable import ConfigurableModel
 from .dropin import langchain_class
+from .model import ChatChatplex
 
 if TYPE_CHECKING:
     from ..chat.configuration.configurable_fields import Fields
@@ -47,10 +51,10 @@ def init_chat_model(
     """Build a chat model from a "provider:model" name, as LangChain's
     `init_chat_model` does: `init_chat_model("openai:gpt-4o-mini", temperature=0)` is
     `ChatOpenAI(model="gpt-4o-mini", temperature=0)`, a LangChain chat model on
-    chatplex's engine. chatplex's own forms (a provider only chatplex names, the model
-    from `CHATPLEX_MODEL` or a `chatplex.toml` profile, `configurable`, `fake:`) are
-    `chatplex.chat.init_chat_model`'s: chatplex's models (wrap one for LangChain with
-    `ChatChatplex.from_model`)."""
+    chatplex's engine. chatplex's own forms (a provider without a drop-in class, the
+    model from `CHATPLEX_MODEL` or a `chatplex.toml` profile, `fake:`) build
+    `chatplex.chat.init_chat_model`'s model, given as a `ChatChatplex` (a LangChain chat
+    model); `configurable=True`, chatplex's own configurable model."""
     if model is not None and profile is None and not configurable and not configurable_fields:
         if not isinstance(model, str):
             raise TypeError(
@@ -78,7 +82,9 @@ def init_chat_model(
         # LangChain's configurable model: a LangChain Runnable building, per call, what
         # its init_chat_model builds for the name (here the drop-in).
         return ConfigurableModel(made.building_with(_langchain_model))
-    return made
+    if configurable:
+        return made
+    return ChatChatplex.from_model(made)
 
 
 def _langchain_model(name: str, settings: dict[str, Any]) -> Any:

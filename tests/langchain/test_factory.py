@@ -1,5 +1,6 @@
 """chatplex/langchain/factory.py: `init_chat_model` as LangChain's, building the drop-in
-LangChain chat models for LangChain's form and chatplex's models for chatplex's own."""
+LangChain chat models for LangChain's form and chatplex's models, as LangChain chat
+models, for chatplex's own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from langchain_core.runnables import Runnable
 
 from chatplex.chat import ChatModel
 from chatplex.chat import FakeChatModel
+from chatplex.langchain import ChatChatplex
 from chatplex.langchain import ChatGroq
 from chatplex.langchain import ChatOpenAI
 from chatplex.langchain import init_chat_model
@@ -26,10 +28,17 @@ def test_langchains_form_gives_the_class_langchain_gives() -> None:
     assert type(groq) is ChatGroq
 
 
-def test_chatplexs_own_forms_give_chatplexs_models() -> None:
-    assert isinstance(init_chat_model("fake:any"), FakeChatModel)
-    responses = init_chat_model("openai_responses:gpt-4.1", api_key="sk-x")
-    assert isinstance(responses, ChatModel)  # a name only chatplex has
+def test_chatplexs_own_forms_give_chatplexs_models_as_langchain_chat_models() -> None:
+    """A name without a drop-in class (one only chatplex has; LangChain's `openrouter`,
+    whose partner chatplex has no class of) is chatplex's model as a LangChain chat
+    model, which an agent or a graph takes; chatplex's `configurable=True` stays its own."""
+    fake = init_chat_model("fake:any")
+    assert isinstance(fake, ChatChatplex) and isinstance(fake.chatplex_model, FakeChatModel)
+    assert fake.invoke("hi").content == "Hello from FakeChatModel."
+    for name in ("openai_responses:gpt-4.1", "openrouter:openai/gpt-4o-mini"):
+        made = init_chat_model(name, api_key="sk-x")
+        assert isinstance(made, BaseChatModel), name
+        assert isinstance(made.chatplex_model, ChatModel), name
     assert not isinstance(init_chat_model("openai:gpt-4o", configurable=True), BaseChatModel)
 
 
