@@ -503,8 +503,10 @@ def _no_credentials_error(botocore: Any) -> type[Exception]:
     """The error of a signer that finds no credentials: botocore's NoCredentialsError
     (what boto3's client, and so langchain-aws, raises at that call), also chatplex's
     `MissingKeyError` (the own family's one class for a missing credential, a
-    ValueError), in the words given. It pickles and copies whole (botocore's
-    `__reduce__` reads the `kwargs` its own `__init__` sets)."""
+    ValueError), in the words given and named as botocore's class (a traceback, a log,
+    a tracer show `botocore.exceptions.NoCredentialsError`, as under langchain-aws). It
+    pickles and copies whole (botocore's `__reduce__` reads the `kwargs` its own
+    `__init__` sets)."""
     base = botocore.exceptions.NoCredentialsError
 
     def init(self: Exception, words: str) -> None:
@@ -518,7 +520,7 @@ def _no_credentials_error(botocore: Any) -> type[Exception]:
     return type(
         "NoCredentialsError",
         (base, MissingKeyError),
-        {"__init__": init, "__reduce__": reduce, "__module__": __name__},
+        {"__init__": init, "__reduce__": reduce, "__module__": base.__module__},
     )
 
 

@@ -182,6 +182,8 @@ def test_no_credentials_anywhere_is_a_clear_error_before_any_request() -> None:
     # botocore's class too, as langchain-aws raises (boto3's client): one class for both.
     assert isinstance(raised.value, NoCredentialsError)
     assert str(raised.value).startswith("Unable to locate credentials: ")
+    # Named as botocore's (a traceback, a log, `type(err).__module__`), as langchain-aws's.
+    assert type(raised.value).__module__ == "botocore.exceptions"
     with pytest.raises(NoCredentialsError) as again:
         signer.sign("POST", "https://x/model/m/converse", b"{}", {})
     assert type(again.value) is type(raised.value)
