@@ -15,10 +15,12 @@ touches neither the credential files nor the metadata server).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import Any
 
+from ...errors import MissingKeyError
 from ...secret import Secret
 
 __all__ = ["VertexAuth"]
@@ -135,13 +137,40 @@ class VertexAuth:
 
 
 def _default_credentials() -> tuple[Any, str | None]:
-    """Application Default Credentials and the project they name, if any."""
+    """Application Default Credentials and the project they name, if any; none found is
+    google-auth's `DefaultCredentialsError`, also `MissingKeyError` (`_no_credentials`)."""
     try:
         import google.auth
+        from google.auth.exceptions import DefaultCredentialsError
     except ImportError:
         raise ImportError(_MISSING) from None
-    credentials, project = google.auth.default(scopes=_SCOPES)
+    try:
+        credentials, project = google.auth.default(scopes=_SCOPES)
+    except DefaultCredentialsError as err:
+        raise _no_credentials(str(err)) from err
     return credentials, project or None
+
+
+def _no_credentials(words: str) -> Exception:
+    """google-auth's `DefaultCredentialsError` in `words` (what the SDK, and so
+    langchain-google-vertexai, raises where no credentials are found), also chatplex's
+    `MissingKeyError` (the own family's one class for a missing credential), named as
+    google-auth's class; unpickled by this function."""
+    from google.auth.exceptions import DefaultCredentialsError
+
+    return _no_credentials_class(DefaultCredentialsError)(words)
+
+
+@functools.cache
+def _no_credentials_class(base: type[Exception]) -> type[Exception]:
+    def reduce(self: Exception) -> tuple[Any, ...]:
+        return (_no_credentials, (str(self),))
+
+    return type(
+        base.__name__,
+        (base, MissingKeyError),
+        {"__reduce__": reduce, "__module__": base.__module__},
+    )
 
 
 def _own_jwt(credentials: Any) -> Any:

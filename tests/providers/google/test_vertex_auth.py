@@ -97,6 +97,35 @@ def test_with_a_project_application_default_credentials_wait_for_the_first_call(
     assert len(creds.requests) == 1
 
 
+def test_no_credentials_found_is_google_auths_error_and_the_own_familys_missing_key_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """One class for a missing credential in chatplex's own family (`MissingKeyError`),
+    raised at the first call (a project given) or when built (none given), before any
+    request; google-auth's `DefaultCredentialsError` too, named as it, as the SDK and
+    langchain-google-vertexai raise. It pickles and copies whole."""
+    import copy
+    import pickle
+
+    pytest.importorskip("google.auth")
+    from google.auth.exceptions import DefaultCredentialsError
+
+    import chatplex
+    from chatplex.errors import MissingKeyError
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    auth = VertexAuth(None, "p")
+    with pytest.raises(MissingKeyError) as at_call:
+        auth.authorization()
+    with pytest.raises(MissingKeyError) as at_build:
+        chatplex.init_chat_model("google_vertexai:gemini-2.0-flash")
+    for raised in (at_call.value, at_build.value):
+        assert isinstance(raised, DefaultCredentialsError) and "missing.json" in str(raised)
+        assert type(raised).__module__ == "google.auth.exceptions"
+        for again in (pickle.loads(pickle.dumps(raised)), copy.deepcopy(raised)):
+            assert type(again) is type(raised) and str(again) == str(raised)
+
+
 def test_a_refresh_that_gives_no_token_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     class Empty(Creds):
         def refresh(self, request: Any) -> None:
