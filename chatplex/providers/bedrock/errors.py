@@ -102,6 +102,8 @@ _classes: dict[str, type[BaseException]] = {}
 _classes_lock = threading.Lock()
 _factory: list[Any] = []
 _RUNTIME = "bedrock-runtime"
+#: Service -> its modeled classes from `exceptions_factory` (`client_exceptions`).
+_made: dict[str, Any] = {}
 
 
 def exceptions_factory() -> Any:
@@ -130,9 +132,6 @@ def client_exceptions() -> Any:
             model = create_loader().load_service_model(_RUNTIME, "service-2")
             made = _made[_RUNTIME] = factory.create_client_exceptions(ServiceModel(model, _RUNTIME))
     return made
-
-
-_made: dict[str, Any] = {}
 
 
 _MODELED: dict[str, tuple[str, ...]] = {}
