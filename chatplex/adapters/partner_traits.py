@@ -29,7 +29,11 @@ if TYPE_CHECKING:
     from ..specs import SdkModel
     from .base import Adapter
 
-__all__ = ["MissingKeyForm", "PartnerTraits"]
+__all__ = ["LengthError", "MissingKeyForm", "PartnerTraits"]
+
+#: A partner's error for a reply cut at the output-token limit (`PartnerTraits.length_error`):
+#: its class, `(module, class name)`, and `(kept reply body, raw usage) -> (words, fields)`.
+LengthError = tuple[tuple[str, str], Callable[[bytes | None, Any], tuple[str, dict[str, Any]]]]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -278,6 +282,12 @@ class PartnerTraits:
     #: for a refusal, `(module, class name)`, the refusal its words (langchain-openai's
     #: `OpenAIRefusalError`); None: the reply is parsed as any other text.
     refusal_error: tuple[str, str] | None = None
+    #: What its partner's SDK raises where a reply to a call with a `response_format`
+    #: stopped at the output-token limit (finish reason "length"): the openai SDK's
+    #: parse() and its stream helper, `LengthFinishReasonError`, by `(module, class
+    #: name)`, and its words and fields given the body of the reply its adapter kept
+    #: (None: none kept) and the reply's raw usage. None: the reply is parsed.
+    length_error: LengthError | None = None
     #: The `additional_kwargs` fields whose items its partner keeps as its SDK's pydantic
     #: objects on a whole reply (langchain-perplexity's `search_results`), each with its
     #: SDK model; empty: none.

@@ -37,6 +37,7 @@ from .from_langchain import to_chatplex_messages
 from .helper_stream import HelperPieces
 from .helper_stream import helper_target
 from .parsed_key import aparsed_at_end
+from .parsed_key import cut_error
 from .parsed_key import mark_parsed
 from .parsed_key import parsed_at_end
 from .replies import ageneration_chunks
@@ -459,7 +460,7 @@ class _StreamPlan:
         self.source: Runnable[Any, Any] = helper or target
         self.chunking: dict[str, Any] = {
             "hold": usage_closes(target),
-            "helper": None if helper is None else HelperPieces(kwargs),
+            "helper": None if helper is None else HelperPieces(kwargs, cut_error(helper.adapter)),
             "label": _label(model, primary(target)),
         }
         # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects

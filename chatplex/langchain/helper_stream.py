@@ -24,6 +24,7 @@ usage the final completion has).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ from ..chat import ChatModel
 from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
+from .parsed_key import ClassFormat
 from .parsed_key import parsed_value
 from .traits import partner_traits
 
@@ -75,6 +77,7 @@ class HelperPieces:
 
     __slots__ = (
         "_chunks",
+        "_cut",
         "_done",
         "_format",
         "_seen",
@@ -84,9 +87,17 @@ class HelperPieces:
         "_v1",
     )
 
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Mapping[str, Any] | None = None,
+        cut: Callable[[bytes | None, Any], BaseException] | None = None,
+    ) -> None:
         # The call's format, which the final completion's `parsed` is read with.
         self._format = (settings or {}).get("response_format")
+        # How the helper's error for a reply cut at the token limit is made (None: it
+        # raises none): at the cut chunk for a class's format (no usage yet), else
+        # reading the final completion.
+        self._cut = cut
         self._chunks: list[AIMessageChunk] = []  # chatplex's, merged for the final piece
         self._seen: set[str] = set()  # what has streamed: content, refusal, logprobs...
         self._done: set[str] = set()  # ... and whose `.done` event has fired
@@ -101,7 +112,11 @@ class HelperPieces:
     ) -> list[ChatGenerationChunk]:
         """The pieces of the events `chunk` fires (`piece`: its translation, None where
         LangChain's model streams nothing for it)."""
+        if self._cut is not None and isinstance(self._format, ClassFormat) and _is_cut(chunk):
+            raise self._cut(None, {})
         self._chunks.append(chunk)
+        if isinstance(self._format, ClassFormat) and chunk.content:
+            _partial_read(self._chunks)
         self._stamp = self._stamp or chunk.response_metadata.get(HELPER_PIECE_PROVIDER)
         if piece is None:
             return []
@@ -113,6 +128,8 @@ class HelperPieces:
         if not self._chunks:
             return []
         reply = merge_chunks(self._chunks).to_message()
+        if self._cut is not None and any(_is_cut(chunk) for chunk in self._chunks):
+            raise self._cut(None, reply.response_metadata)
         reply.response_metadata.pop(HELPER_PIECE_PROVIDER, None)
         metadata = reply.response_metadata
         if reply.id and "id" not in metadata:
@@ -199,3 +216,21 @@ class HelperPieces:
         if self._v1:
             message.response_metadata["output_version"] = "v1"
         return ChatGenerationChunk(message=message, generation_info={})
+
+
+def _is_cut(chunk: AIMessageChunk) -> bool:
+    """Whether `chunk` ends its reply at the output-token limit."""
+    return chunk.response_metadata.get("finish_reason") == "length"
+
+
+def _partial_read(chunks: list[AIMessageChunk]) -> None:
+    """The helper's partial read of a class's format as its text streams (jiter's
+    `from_json` in partial mode, the openai SDK's dependency): text that cannot begin
+    a JSON value raises jiter's ValueError there, as in the partner's stream."""
+    try:
+        from jiter import from_json
+    except ImportError:  # (no openai SDK: nothing reads it so)
+        return
+    text = "".join(c.content for c in chunks if isinstance(c.content, str))
+    if text.lstrip() and not any(c.additional_kwargs.get("refusal") for c in chunks):
+        from_json(text.encode(), partial_mode=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from langchain_core.output_parsers import PydanticOutputParser
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
@@ -33,6 +33,7 @@ from .traits import partner_traits
 __all__ = [
     "ClassFormat",
     "aparsed_at_end",
+    "cut_error",
     "mark_parsed",
     "parsed_at_end",
     "parsed_key_parser",
@@ -109,22 +110,17 @@ def parsed_key_parser(
     `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
     and its events are a lambda's, not a parser's); None for a reply that calls a tool.
     A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`) in
-    the refusal's words. A reply without the object (text not of the schema, or a
-    refusal where the partner has no such error) is left to LangChain's pydantic
-    parser, which raises."""
-    fallback = PydanticOutputParser(pydantic_object=schema)
+    the refusal's words; a reply with neither (an empty text, a Responses stream's text
+    that is no JSON) a ValueError in its words."""
     # A partial of a module function, not a closure: the structured model pickles and
     # deep-copies; a partial's name keeps the lambda's runs "RunnableLambda", as
     # langchain-openai's are.
-    read = partial(_read_parsed, schema, refusal_error, fallback)
+    read = partial(_read_parsed, schema, refusal_error)
     return RunnableLambda(read).with_types(output_type=schema)
 
 
 def _read_parsed(
-    schema: type[BaseModel],
-    refusal_error: tuple[str, str] | None,
-    fallback: PydanticOutputParser[Any],
-    message: Any,
+    schema: type[BaseModel], refusal_error: tuple[str, str] | None, message: Any
 ) -> Any:
     found = message.additional_kwargs.get("parsed")
     if found is not None:
@@ -134,7 +130,10 @@ def _read_parsed(
         raise partner_error(refusal_error, refusal, args=(refusal,))
     if message.tool_calls:
         return None
-    return fallback.invoke(message)
+    raise ValueError(
+        "Structured Output response does not have a 'parsed' field nor a 'refusal' "
+        f"field. Received message:\n\n{message}"
+    )
 
 
 def _refusal_block(message: Any) -> Any:
@@ -159,6 +158,7 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     if given is None or adapter is None or not adapter.structured.parsed_key:
         return result
     message = result.generations[0].message
+    _raise_if_cut(message, adapter)
     if "parsed" not in message.additional_kwargs:
         kwargs = message.additional_kwargs
         try:
@@ -175,6 +175,37 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
                 return result
         message.additional_kwargs = {"parsed": value, **kwargs}
     return result
+
+
+def _raise_if_cut(message: Any, adapter: Adapter) -> None:
+    """Raise its partner's error for a reply cut at the output-token limit, where its
+    partner's SDK raises one reading a reply to a `response_format` call
+    (`PartnerTraits.length_error`), with the kept reply's HTTP response as `.response`."""
+    if message.response_metadata.get("finish_reason") != "length":
+        return
+    read = partner_traits(adapter).kept_reply
+    reply = None if read is None else read(adapter)
+    make = cut_error(adapter)
+    if make is not None:
+        err = make(None if reply is None else reply[1], message.response_metadata)
+        _with_response(err, adapter)
+        raise err
+
+
+def cut_error(adapter: Adapter | None) -> Callable[[bytes | None, Any], BaseException] | None:
+    """How its partner's error for a reply cut at the output-token limit, of a
+    `response_format` call, is made (`PartnerTraits.length_error`), given the reply's
+    body (None: not kept) and its `response_metadata`; None: its partner raises none."""
+    made = partner_traits(adapter).length_error
+    if made is None:
+        return None
+    named, words_of = made
+
+    def make(body: bytes | None, metadata: Mapping[str, Any]) -> BaseException:
+        words, fields = words_of(body, metadata.get("token_usage"))
+        return partner_error(named, words, fields=fields)
+
+    return make
 
 
 def _with_parsed_arguments(
@@ -198,7 +229,7 @@ def _with_parsed_arguments(
     return blocks
 
 
-def _with_response(err: ValueError, adapter: Adapter) -> None:
+def _with_response(err: BaseException, adapter: Adapter) -> None:
     """`err` carrying the call's HTTP response as `.response`, where its partner's does
     and the call's adapter kept the reply (`PartnerTraits.kept_reply`)."""
     read = partner_traits(adapter).kept_reply
@@ -241,16 +272,24 @@ class _StreamParsed:
             getattr(message, "chunk_position", None) == "last"
             and "parsed" not in message.additional_kwargs
         ):
-            # Text not of the schema's JSON is left unparsed, as langchain-openai leaves it.
-            try:
-                value = parsed_value(self.format, self.texts, None)
-            except ValueError:
-                value = None
-            if value is None:
-                value = schema_json(self.format, self.texts)
+            value = _streamed_value(self.format, self.texts)
             if value:  # (a falsy object is left out, as langchain-openai's stream leaves it)
                 message.additional_kwargs = {**message.additional_kwargs, "parsed": value}
         return piece
+
+
+def _streamed_value(response_format: Any, content: Any) -> Any:
+    """A Responses stream's object, as langchain-openai reads it from the finished
+    response: text that is no JSON left unparsed (None), JSON read into the class of a
+    `ClassFormat` by its constructor (its error raised), a dict schema's JSON as it is."""
+    text = _reply_text(content)
+    try:
+        loaded = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+    if loaded is not None and isinstance(response_format, ClassFormat):
+        return response_format.schema(**loaded)
+    return loaded
 
 
 def parsed_at_end(

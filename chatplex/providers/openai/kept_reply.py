@@ -17,7 +17,10 @@ adapter of such a call is a copy that keeps its reply (`keeping`), read back the
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 from typing import TypeVar
@@ -25,7 +28,7 @@ from typing import TypeVar
 from ...secret import Secret
 from ...secret.urls import shown_url
 
-__all__ = ["KeptReply", "keep", "keeping", "kept"]
+__all__ = ["KeptReply", "cut_reply", "keep", "keeping", "kept"]
 
 #: A reply as kept: the URL it came from (credentials masked), its body, its headers.
 KeptReply = tuple[str, bytes, dict[str, str]]
@@ -55,3 +58,24 @@ def kept(adapter: Any) -> KeptReply | None:
     """The reply `adapter` kept, if any."""
     kept_list = adapter.kept_reply  # (both OpenAI adapters declare it, None by default)
     return kept_list[-1] if kept_list else None
+
+
+#: The words of the openai SDK's `LengthFinishReasonError`, before the usage.
+_CUT_WORDS = "Could not parse response content as the length limit was reached"
+
+
+def cut_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str, Any]]:
+    """The words and `completion` of the openai SDK's `LengthFinishReasonError` for a
+    reply cut at the output-token limit: its body (else a completion holding the raw
+    `usage` alone, where there is one) read as the SDK's `ChatCompletion`, where the SDK
+    is imported, as a script catching its error has it; its usage in the words."""
+    sdk = sys.modules.get("openai")
+    if body is None and isinstance(usage, Mapping):
+        shell = {"id": "", "choices": [], "created": 0, "model": "", "object": "chat.completion"}
+        body = json.dumps({**shell, "usage": usage}).encode()
+    completion = None
+    if body is not None and sdk is not None:
+        with contextlib.suppress(ValueError):
+            completion = sdk.types.chat.ChatCompletion.model_validate_json(body)
+    usage = getattr(completion, "usage", None)
+    return (f"{_CUT_WORDS} - {usage}" if usage else _CUT_WORDS), {"completion": completion}

@@ -30,6 +30,7 @@ from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import CreateRefusal
 from . import base_chat_openai
+from .kept_reply import cut_reply
 from .kept_reply import keeping
 from .kept_reply import kept
 
@@ -218,6 +219,10 @@ _BIND_TOOLS: dict[str, Any] = {
 #: a refusal (its `_oai_structured_outputs_parser`).
 _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
 
+#: What the openai SDK's parse(), which langchain-openai's Chat Completions path calls
+#: for a call with a `response_format`, raises for a reply cut at the token limit.
+_LENGTH_ERROR = (("openai", "LengthFinishReasonError"), cut_reply)
+
 #: A BaseChatOpenAI's ways of sending a call, read of the partner data a model built
 #: from its record holds (`base_chat_openai.py`; nothing on a model holding none).
 _BASE_CHAT_OPENAI: dict[str, Any] = {
@@ -241,6 +246,7 @@ TRAITS: dict[str, PartnerTraits] = {
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
+        length_error=_LENGTH_ERROR,
         # The openai SDK's retries end where its streamed create() returns (the reply's
         # headers): a stream stalled before its first event was one request.
         partner_retries_stream_bodies=False,
