@@ -66,6 +66,9 @@ def exact_calls(merged: LCAIMessageChunk) -> LCAIMessageChunk:
         return merged
     calls, invalid = [], []
     moved = False
+    # A call LangChain's merge found invalid itself (JSON that is no object) stays as it
+    # read it; only the calls it repaired are read again.
+    found = {(c.get("id"), c.get("args")): c for c in merged.invalid_tool_calls}
     for chunk in merged.tool_call_chunks:
         raw = chunk.get("args") or ""
         args, error = parse_args(raw)
@@ -74,7 +77,8 @@ def exact_calls(merged: LCAIMessageChunk) -> LCAIMessageChunk:
             continue
         moved = True
         invalid.append(
-            invalid_tool_call(name=chunk.get("name"), args=raw, id=chunk.get("id"), error=error)
+            found.get((chunk.get("id"), raw))
+            or invalid_tool_call(name=chunk.get("name"), args=raw, id=chunk.get("id"), error=error)
         )
     if moved:
         merged.tool_calls = calls
