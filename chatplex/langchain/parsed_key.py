@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from langchain_core.output_parsers import PydanticOutputParser
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable as LCRunnable
@@ -103,24 +104,30 @@ def _reply_text(content: Any) -> str:
 
 
 def parsed_key_parser(
-    schema: type[BaseModel], refusal_error: tuple[str, str] | None = None
+    schema: type[BaseModel], refusal_error: tuple[str, str] | None = None, *, partner: bool
 ) -> LCRunnable[Any, Any]:
     """langchain-openai's parser of a reply to a pydantic class bound as its
     `response_format`: a `RunnableLambda` reading the whole reply's
     `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
     and its events are a lambda's, not a parser's); None for a reply that calls a tool.
     A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`) in
-    the refusal's words; a reply with neither (an empty text, a Responses stream's text
-    that is no JSON) a ValueError in its words."""
+    the refusal's words. A reply with neither raises, under a `partner`'s name, its
+    ValueError (an empty text, a Responses stream's text that is no JSON); chatplex's
+    own model, whose stream carries no `parsed`, leaves it to LangChain's pydantic
+    parser."""
+    fallback = None if partner else PydanticOutputParser(pydantic_object=schema)
     # A partial of a module function, not a closure: the structured model pickles and
     # deep-copies; a partial's name keeps the lambda's runs "RunnableLambda", as
     # langchain-openai's are.
-    read = partial(_read_parsed, schema, refusal_error)
+    read = partial(_read_parsed, schema, refusal_error, fallback)
     return RunnableLambda(read).with_types(output_type=schema)
 
 
 def _read_parsed(
-    schema: type[BaseModel], refusal_error: tuple[str, str] | None, message: Any
+    schema: type[BaseModel],
+    refusal_error: tuple[str, str] | None,
+    fallback: PydanticOutputParser[Any] | None,
+    message: Any,
 ) -> Any:
     found = message.additional_kwargs.get("parsed")
     if found is not None:
@@ -130,6 +137,8 @@ def _read_parsed(
         raise partner_error(refusal_error, refusal, args=(refusal,))
     if message.tool_calls:
         return None
+    if fallback is not None:
+        return fallback.invoke(message)
     raise ValueError(
         "Structured Output response does not have a 'parsed' field nor a 'refusal' "
         f"field. Received message:\n\n{message}"

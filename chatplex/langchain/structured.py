@@ -181,7 +181,7 @@ def structured_output(
     )
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
-        parser = parsed_key_parser(schema, partner_traits(adapter).refusal_error)
+        parser = parsed_key_parser(schema, partner_traits(adapter).refusal_error, partner=partner)
     elif partner_traits(adapter).think_stripped:
         parser = reasoning_parser(schema if pydantic else None)
     else:

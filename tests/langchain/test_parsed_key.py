@@ -66,7 +66,7 @@ def test_a_class_format_reads_the_reply_into_its_class() -> None:
 
 
 def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
-    read = parsed_key_parser(Joke)
+    read = parsed_key_parser(Joke, partner=False)
     joke = {"setup": "a", "punchline": "b"}
     assert read.invoke(LCAIMessage("", additional_kwargs={"parsed": joke})) == Joke(**joke)
     called = LCAIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
@@ -74,3 +74,13 @@ def test_the_lambda_reads_parsed_then_falls_back_to_the_text() -> None:
     assert read.invoke(LCAIMessage(json.dumps(joke))) == Joke(**joke)
     with pytest.raises(OutputParserException):
         read.invoke(LCAIMessage("not json"))
+
+
+def test_the_partners_lambda_raises_its_value_error_without_parsed() -> None:
+    """Under a partner's name, a reply with neither `parsed` nor a refusal raises
+    langchain-openai's ValueError (not LangChain's OutputParserException), as its
+    `_oai_structured_outputs_parser` does."""
+    read = parsed_key_parser(Joke, partner=True)
+    with pytest.raises(ValueError, match="does not have a 'parsed' field") as raised:
+        read.invoke(LCAIMessage(""))
+    assert not isinstance(raised.value, OutputParserException)
