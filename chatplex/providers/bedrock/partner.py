@@ -104,6 +104,10 @@ TRAITS: dict[str, PartnerTraits] = {
         # botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
         # None; its failed connection and urllib3's cut stream none.
         failure_responses=frozenset({"timeout"}),
+        # botocore retries these statuses (its standard mode's transient ones, its
+        # legacy mode's 429) and a throttling code, which Bedrock answers as a 429: a
+        # 409 or a 529 is raised at the first, whatever its retry mode.
+        partner_retried_statuses=frozenset({429, 500, 502, 503, 504}),
     ),
 }
 TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(

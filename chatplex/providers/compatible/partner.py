@@ -175,6 +175,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
         partner_retries=profile.partner_retries,
+        partner_retried_statuses=profile.partner_retried_statuses,
         partner_counts_attempts=profile.partner_counts_attempts,
         partner_retries_streams=profile.partner_retries_streams,
         partner_retries_stream_bodies=profile.partner_retries_stream_bodies,

@@ -293,6 +293,9 @@ class Profile:
     #: status (`PartnerTraits.partner_retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.
     partner_retries: frozenset[str] | None = None
+    #: The error statuses its partner retries, where fewer than chatplex's
+    #: (`PartnerTraits.partner_retried_statuses`); None: those chatplex retries.
+    partner_retried_statuses: frozenset[int] | None = None
     #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
     #: waits (`PartnerTraits.partner_counts_attempts`; langchain-mistralai's tenacity).
     partner_counts_attempts: bool = False

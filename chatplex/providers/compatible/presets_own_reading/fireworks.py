@@ -20,6 +20,9 @@ from ..profile import TurnStyle
 
 #: The fields of the fireworks SDK's `UsageInfo`, in its declared order.
 FIREWORKS_USAGE = ("prompt_tokens", "total_tokens", "completion_tokens", "prompt_tokens_details")
+#: The statuses langchain-fireworks retries: its tenacity retries the SDK's classes of a
+#: 429 and of a 5xx.
+FIREWORKS_RETRIED = frozenset({429, *range(500, 600)})
 
 
 FIREWORKS = Preset(
@@ -91,6 +94,9 @@ FIREWORKS = Preset(
         sdk="fireworks",
         # The fireworks SDK retries a stream that stalls after its headers, too.
         partner_retries_stream_bodies=True,
+        # langchain-fireworks retries the SDK's RateLimitError and InternalServerError (a
+        # 429, a 5xx) and no other status: a 408 or a 409 is raised at the first.
+        partner_retried_statuses=FIREWORKS_RETRIED,
         # Its FireworksPromptCachingMiddleware's thread affinity, which its
         # ChatFireworks sends at request time.
         session_affinity=SessionAffinity(

@@ -1,0 +1,141 @@
+"""How many requests a failing call sends, side by side with the partner packages, where
+they retry otherwise than chatplex's own family (each request is billed, counts against
+a rate limit and makes the call longer): langchain-fireworks retries a 429 and a 5xx
+alone, not a 408 or a 409; botocore (langchain-aws) a 429, 500, 502, 503 and 504, not a
+409 or a 529, in either retry mode. What is compared: the requests the server counted
+and the class raised (its name, and `except` of the partner's). No side waits:
+chatplex's backoff is not slept (`chatplex_retries_at_once`); where the partner retries
+with waits of its own, it is not run here."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests._local_server import Answering
+from tests._local_server import serving
+
+pytestmark = pytest.mark.usefixtures("chatplex_retries_at_once")
+
+#: Bedrock's error type of a status (its `x-amzn-ErrorType` header); a 529 has none.
+_AWS_TYPES = {409: "ConflictException", 503: "ServiceUnavailableException"}
+
+
+class _Counting(Answering):
+    """Counts the requests; fails the first `fails` of them (all by default), with the
+    status `status` or, where it is 0, by closing the connection without an answer; then
+    answers a chat reply of the wire (`reply`)."""
+
+    status = 503
+    fails = 1_000
+    reply: bytes = b"{}"
+    seen: list[str]
+
+    def do_POST(self) -> None:
+        self.read_body()
+        self.seen.append(self.path)
+        if len(self.seen) > self.fails:
+            self.answer(200, self.reply)
+            return
+        if not self.status:
+            self.close_connection = True
+            return
+        body = json.dumps({"message": "It failed.", "type": "error"}).encode()
+        self.send_response(self.status)
+        self.send_header("content-type", "application/json")
+        if self.status in _AWS_TYPES:
+            self.send_header("x-amzn-ErrorType", f"{_AWS_TYPES[self.status]}:")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _call(model: Any, how: str) -> Any:
+    if how == "invoke":
+        return model.invoke("Hi").content
+    if how == "ainvoke":
+        return asyncio.run(model.ainvoke("Hi")).content
+    return "".join(str(chunk.content) for chunk in model.stream("Hi"))
+
+
+def _run(make: Callable[[str], Any], how: str, **server: Any) -> tuple[int, str, Any]:
+    """The requests sent, the class raised ("" for none) and the reply (None where it
+    raised) of one call through a model `make(url)` builds."""
+    seen: list[str] = []
+    with serving(_Counting, seen=seen, **server) as url:
+        model = make(url)
+        try:
+            reply = _call(model, how)
+        except Exception as err:  # noqa: BLE001 - what was raised is compared
+            return len(seen), type(err).__name__, err
+    return len(seen), "", reply
+
+
+def _both(
+    partner: type, name: str, keywords: Callable[[str], dict[str, Any]], how: str, **server: Any
+) -> tuple[tuple[int, str], tuple[int, str]]:
+    ours_class = getattr(chatplex.langchain, name)
+    theirs = _run(lambda url: partner(**keywords(url)), how, **server)
+    ours = _run(lambda url: ours_class(**keywords(url)), how, **server)
+    if theirs[1]:
+        # (botocore makes a modeled error class per client: the name is compared)
+        kind = type(theirs[2])
+        if kind.__module__ == "botocore.errorfactory":
+            kind = kind.__mro__[1]
+        assert isinstance(ours[2], kind), (type(theirs[2]), type(ours[2]))
+    else:
+        assert ours[2] == theirs[2]
+    return theirs[:2], ours[:2]
+
+
+# ---- langchain-fireworks: a 408 and a 409 are not retried ---------------------------
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream"])
+@pytest.mark.parametrize("status", [408, 409])
+def test_fireworks_raises_a_408_and_a_409_at_the_first(status: int, how: str) -> None:
+    partner = pytest.importorskip("langchain_fireworks").ChatFireworks
+
+    def keywords(url: str) -> dict[str, Any]:
+        return {"model": "m", "api_key": "k", "base_url": url, "max_retries": 3}
+
+    theirs, ours = _both(partner, "ChatFireworks", keywords, how, status=status)
+    assert ours == theirs
+    assert theirs[0] == 1
+
+
+# ---- langchain-aws: botocore's statuses, whatever its retry mode ---------------------
+
+
+@pytest.fixture
+def aws_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+
+
+@pytest.mark.usefixtures("aws_keys")
+@pytest.mark.parametrize("mode", ["standard", "legacy"])
+@pytest.mark.parametrize("name", ["ChatBedrockConverse", "ChatBedrock"])
+@pytest.mark.parametrize("status", [409, 529])
+def test_bedrock_raises_a_409_and_a_529_at_the_first(status: int, name: str, mode: str) -> None:
+    from botocore.config import Config
+
+    partner = getattr(pytest.importorskip("langchain_aws"), name)
+    model_key = "model" if name == "ChatBedrockConverse" else "model_id"
+
+    def keywords(url: str) -> dict[str, Any]:
+        return {
+            model_key: "anthropic.claude-3-haiku-20240307-v1:0",
+            "endpoint_url": url,
+            "region_name": "us-east-1",
+            "config": Config(retries={"mode": mode, "max_attempts": 3}),
+        }
+
+    theirs, ours = _both(partner, name, keywords, "invoke", status=status)
+    assert ours == theirs
+    assert theirs[0] == 1
