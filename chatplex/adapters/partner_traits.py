@@ -223,6 +223,13 @@ class PartnerTraits:
     #: as its partner does, but for a `retry_policy=` of its own. None: it retries the
     #: statuses chatplex retries.
     partner_retried_statuses: frozenset[int] | None = None
+    #: Whether, where it retries error statuses, its partner also retries a failure in
+    #: transit (a connection that failed, a timeout); False: the cohere SDK's retries,
+    #: of a status alone.
+    partner_retries_transit: bool = True
+    #: The retries its partner makes whatever its `max_retries` says (the cohere SDK's
+    #: default 2: langchain-cohere hands it no `max_retries`); None: `max_retries`'s.
+    partner_fixed_retries: int | None = None
     #: Whether, where it retries those, its partner's `max_retries` counts the attempts
     #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
     #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no

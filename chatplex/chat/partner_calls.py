@@ -36,6 +36,12 @@ class PartnerCalls:
     #: chatplex retries: an error of any other status is raised at once; None: what
     #: chatplex retries.
     statuses: frozenset[int] | None = None
+    #: Where `retries` is None, whether a failure in transit is retried as an error
+    #: status is; False: statuses alone.
+    transit_retried: bool = True
+    #: The retries made whatever the model's `max_retries` (its partner's SDK's own
+    #: count, which its partner does not set); None: `max_retries`.
+    fixed_retries: int | None = None
     #: Where `retries`: whether `max_retries` counts the attempts in all, waiting as
     #: LangChain's `create_base_retry_decorator` waits; False: the retries after the
     #: first attempt, with chatplex's backoff.

@@ -35,7 +35,9 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     if stream and not calls.streams_retried:
         return make(0, model.max_retry_after)
     # (a keyword given is a cached policy of its own: the default one is passed by none)
-    only = _retried(calls.retries, calls.malformed_replies_retried, calls.statuses)
+    only = _retried(
+        calls.retries, calls.malformed_replies_retried, calls.statuses, calls.transit_retried
+    )
     ends: dict[str, Any] = {} if only is None else {"only": only}
     if stream and not calls.stream_bodies_retried:
         ends["stream_bodies"] = False
@@ -43,7 +45,8 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
         # tenacity's stop_after_attempt(max_retries): that many attempts, one at least.
         retries = max(model.max_retries - 1, 0)
         return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
-    return make(model.max_retries, model.max_retry_after, **ends)
+    retries = model.max_retries if calls.fixed_retries is None else calls.fixed_retries
+    return make(retries, model.max_retry_after, **ends)
 
 
 #: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
@@ -53,11 +56,15 @@ LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.
 
 @functools.lru_cache(maxsize=8)
 def _retried(
-    kinds: frozenset[str] | None, malformed: bool, statuses: frozenset[int] | None
+    kinds: frozenset[str] | None,
+    malformed: bool,
+    statuses: frozenset[int] | None,
+    transit: bool = True,
 ) -> Callable[..., bool] | None:
-    """What a drop-in retries: failures in transit of `kinds` (None: any), a reply that is
-    not JSON only where `malformed`, an error status only among `statuses` (None: any
-    chatplex retries); None: all (one per triple: policies are cached by it).
+    """What a drop-in retries: failures in transit of `kinds` (None: any, or none where
+    not `transit`), a reply that is not JSON only where `malformed`, an error status only
+    among `statuses` (None: any chatplex retries); None: all (one per set of these:
+    policies are cached by it).
 
     >>> only = _retried(None, True, frozenset({503}))
     >>> from chatplex.errors import status_error
@@ -68,11 +75,13 @@ def _retried(
     from ..sdk_error_families import decode_failure
     from ..sdk_error_families import failure_kind
 
-    if kinds is None and malformed and statuses is None:
+    if kinds is None and malformed and statuses is None and transit:
         return None
 
     def retried(exc: BaseException) -> bool:
         if kinds is not None and failure_kind(exc) not in kinds:
+            return False
+        if not transit and failure_kind(exc) is not None:
             return False
         if not malformed and decode_failure(exc) is not None:
             return False

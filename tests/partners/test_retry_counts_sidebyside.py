@@ -2,16 +2,19 @@
 they retry otherwise than chatplex's own family (each request is billed, counts against
 a rate limit and makes the call longer): langchain-fireworks retries a 429 and a 5xx
 alone, not a 408 or a 409; botocore (langchain-aws) a 429, 500, 502, 503 and 504, not a
-409 or a 529, in either retry mode. What is compared: the requests the server counted
-and the class raised (its name, and `except` of the partner's). No side waits:
-chatplex's backoff is not slept (`chatplex_retries_at_once`); where the partner retries
-with waits of its own, it is not run here."""
+409 or a 529, in either retry mode; the cohere SDK (langchain-cohere) retries a call's
+408, 409, 429 and 5xx twice whatever `max_retries` says, and never a connection closed
+without an answer. What is compared: the requests the server counted and the class
+raised (its name, and `except` of the partner's). No side waits: chatplex's backoff is
+not slept (`chatplex_retries_at_once`), the cohere SDK's is set to nothing; where the
+partner retries with waits of its own, it is not run here."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -137,5 +140,73 @@ def test_bedrock_raises_a_409_and_a_529_at_the_first(status: int, name: str, mod
         }
 
     theirs, ours = _both(partner, name, keywords, "invoke", status=status)
+    assert ours == theirs
+    assert theirs[0] == 1
+
+
+# ---- langchain-cohere: the cohere SDK's own retries ----------------------------------
+
+_COHERE_REPLY = json.dumps(
+    {
+        "id": "x",
+        "finish_reason": "COMPLETE",
+        "message": {"role": "assistant", "content": [{"type": "text", "text": "OK"}]},
+        "usage": {"tokens": {"input_tokens": 1, "output_tokens": 1}},
+    }
+).encode()
+
+
+@pytest.fixture
+def cohere_at_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[type]:
+    """langchain-cohere's class, its SDK's backoff (about 1 s, then 2 s) set to nothing:
+    what it retries and how often are the SDK's own."""
+    partner = pytest.importorskip("langchain_cohere").ChatCohere
+    http_client = pytest.importorskip("cohere.core.http_client")
+    monkeypatch.setattr(http_client, "_retry_timeout", lambda response, retries: 0.0)
+    yield partner
+
+
+def _cohere(max_retries: int | None) -> Callable[[str], dict[str, Any]]:
+    def keywords(url: str) -> dict[str, Any]:
+        given = {"model": "m", "cohere_api_key": "k", "base_url": url}
+        return given if max_retries is None else {**given, "max_retries": max_retries}
+
+    return keywords
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("max_retries", [0, 1, 3])
+def test_cohere_retries_twice_whatever_max_retries_says(
+    cohere_at_once: type, max_retries: int, how: str
+) -> None:
+    theirs, ours = _both(cohere_at_once, "ChatCohere", _cohere(max_retries), how, status=503)
+    assert ours == theirs
+    assert theirs[0] == 3
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+def test_cohere_gets_the_reply_after_a_failed_attempt_with_no_retries_asked(
+    cohere_at_once: type, how: str
+) -> None:
+    theirs, ours = _both(
+        cohere_at_once, "ChatCohere", _cohere(0), how, status=503, fails=1, reply=_COHERE_REPLY
+    )
+    assert ours == theirs == (2, "")
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("fails", [1, 1_000])
+def test_cohere_sends_a_closed_connections_request_once(
+    cohere_at_once: type, fails: int, how: str
+) -> None:
+    theirs, ours = _both(
+        cohere_at_once,
+        "ChatCohere",
+        _cohere(None),
+        how,
+        status=0,
+        fails=fails,
+        reply=_COHERE_REPLY,
+    )
     assert ours == theirs
     assert theirs[0] == 1

@@ -106,8 +106,11 @@ TRAITS: dict[str, PartnerTraits] = {
         missing_key=MISSING_KEY,
         bound_tool_form=_bound_tool_form,
         binds_given_none_choice=True,
-        # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`).
+        # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`),
+        # never a failed connection, and twice whatever `max_retries` says.
         partner_retries_streams=False,
+        partner_retries_transit=False,
+        partner_fixed_retries=2,
         partner_async_stream=_calls_whole,
     ),
 }
