@@ -223,10 +223,11 @@ class PartnerTraits:
     #: as its partner does, but for a `retry_policy=` of its own. None: it retries the
     #: statuses chatplex retries.
     partner_retried_statuses: frozenset[int] | None = None
-    #: Whether, where it retries error statuses, its partner also retries a failure in
-    #: transit (a connection that failed, a timeout); False: the cohere SDK's retries,
-    #: of a status alone.
-    partner_retries_transit: bool = True
+    #: Which failures in transit (a connection that failed, a timeout) its partner
+    #: retries, where it retries error statuses, `(error, asynchronous) -> bool`: the
+    #: cohere SDK's none, google-genai's its HTTP clients' transient classes alone (sync
+    #: and async differ); None: every one chatplex retries.
+    partner_retried_transit: Callable[[BaseException, bool], bool] | None = None
     #: The retries its partner makes whatever its `max_retries` says (the cohere SDK's
     #: default 2: langchain-cohere hands it no `max_retries`); None: `max_retries`'s.
     partner_fixed_retries: int | None = None

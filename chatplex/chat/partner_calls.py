@@ -36,9 +36,9 @@ class PartnerCalls:
     #: chatplex retries: an error of any other status is raised at once; None: what
     #: chatplex retries.
     statuses: frozenset[int] | None = None
-    #: Where `retries` is None, whether a failure in transit is retried as an error
-    #: status is; False: statuses alone.
-    transit_retried: bool = True
+    #: Where `retries` is None, which failures in transit are retried, `(error,
+    #: asynchronous) -> bool`; None: every one chatplex retries.
+    transit_retried: Callable[[BaseException, bool], bool] | None = None
     #: The retries made whatever the model's `max_retries` (its partner's SDK's own
     #: count, which its partner does not set); None: `max_retries`.
     fixed_retries: int | None = None

@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 __all__ = ["LANGCHAIN_BASE_WAITS", "retry_policy_for"]
 
 
-def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
+def retry_policy_for(
+    model: Transport, *, stream: bool = False, asynchronous: bool = False
+) -> RetryPolicy:
     """The model's own `retry_policy`, else the one its `max_retries` and
     `max_retry_after` make; under a LangChain name, as its partner retries
     (`PartnerCalls`: which failures and statuses, a stream at all, past its headers, a
-    reply that is not JSON): chatplex's retries stay reachable as `retry_policy=`."""
+    reply that is not JSON, which failures in transit, on an `asynchronous` call too):
+    chatplex's retries stay reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
@@ -35,8 +38,12 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
     if stream and not calls.streams_retried:
         return make(0, model.max_retry_after)
     # (a keyword given is a cached policy of its own: the default one is passed by none)
+    transit = calls.transit_retried
     only = _retried(
-        calls.retries, calls.malformed_replies_retried, calls.statuses, calls.transit_retried
+        calls.retries,
+        calls.malformed_replies_retried,
+        calls.statuses,
+        None if transit is None else (transit, asynchronous),
     )
     ends: dict[str, Any] = {} if only is None else {"only": only}
     if stream and not calls.stream_bodies_retried:
@@ -54,17 +61,18 @@ def retry_policy_for(model: Transport, *, stream: bool = False) -> RetryPolicy:
 LANGCHAIN_BASE_WAITS = {"initial_delay": 1.0, "min_delay": 4.0, "max_delay": 10.0, "jitter": 0.0}
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _retried(
     kinds: frozenset[str] | None,
     malformed: bool,
     statuses: frozenset[int] | None,
-    transit: bool = True,
+    transit: tuple[Callable[[BaseException, bool], bool], bool] | None = None,
 ) -> Callable[..., bool] | None:
-    """What a drop-in retries: failures in transit of `kinds` (None: any, or none where
-    not `transit`), a reply that is not JSON only where `malformed`, an error status only
-    among `statuses` (None: any chatplex retries); None: all (one per set of these:
-    policies are cached by it).
+    """What a drop-in retries: failures in transit of `kinds` (None: any), and where
+    `transit` is `(retried, asynchronous)`, those `retried(error, asynchronous)` takes; a
+    reply that is not JSON only where `malformed`; an error status only among `statuses`
+    (None: any chatplex retries). None: all (one per set of these: policies are cached
+    by it).
 
     >>> only = _retried(None, True, frozenset({503}))
     >>> from chatplex.errors import status_error
@@ -75,14 +83,14 @@ def _retried(
     from ..sdk_error_families import decode_failure
     from ..sdk_error_families import failure_kind
 
-    if kinds is None and malformed and statuses is None and transit:
+    if kinds is None and malformed and statuses is None and transit is None:
         return None
 
     def retried(exc: BaseException) -> bool:
         if kinds is not None and failure_kind(exc) not in kinds:
             return False
-        if not transit and failure_kind(exc) is not None:
-            return False
+        if transit is not None and failure_kind(exc) is not None:
+            return transit[0](exc, transit[1])
         if not malformed and decode_failure(exc) is not None:
             return False
         if statuses is None or not isinstance(exc, APIError):

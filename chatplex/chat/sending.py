@@ -422,7 +422,7 @@ async def apost(call: Outgoing) -> AIMessage:
     """The async `post` (the request authorised now: see `aauthorized`)."""
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
-    bounds = _bounds(call, retry_policy_for(model))
+    bounds = _bounds(call, retry_policy_for(model, asynchronous=True))
     authorized = await aauthorized(adapter, request, call.config.get("deadline"), model)
     asend = _http_layer().asend
     try:
@@ -502,7 +502,7 @@ def aopen_stream(call: Outgoing) -> AsyncIterator[AIMessageChunk]:
     """The async `open_stream` (the request authorised when the stream starts)."""
     http = _http_layer()
     model, adapter = call.model, call.adapter
-    bounds = _bounds(call, retry_policy_for(model, stream=True))
+    bounds = _bounds(call, retry_policy_for(model, stream=True, asynchronous=True))
 
     def opened(sent: HTTPRequest) -> AsyncIterator[AIMessageChunk]:
         chunks: AsyncIterator[AIMessageChunk] = http.astream(

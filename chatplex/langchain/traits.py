@@ -65,7 +65,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     return PartnerCalls(
         retries=traits.partner_retries,
         statuses=traits.partner_retried_statuses,
-        transit_retried=traits.partner_retries_transit,
+        transit_retried=traits.partner_retried_transit,
         fixed_retries=traits.partner_fixed_retries,
         counts_attempts=traits.partner_counts_attempts,
         streams_retried=traits.partner_retries_streams,

@@ -43,8 +43,12 @@ def test_a_stream_is_sent_once_where_the_partner_retries_no_stream() -> None:
 def test_a_dropin_retries_only_the_statuses_its_partner_retries() -> None:
     """`PartnerCalls.statuses` (google-genai's six, from ChatGoogleGenerativeAI's partner
     record): an error of another status chatplex retries (409, 501, 505, 529) is raised
-    at the first; a failure in transit and an error of no status keep their retries;
-    chatplex's own family and `retry_policy=` retry every status they retry."""
+    at the first; a connection not made and an error of no status keep their retries,
+    a connection closed without an answer its async ones alone (google-genai's aiohttp
+    client retries it, its httpx one does not); chatplex's own family and
+    `retry_policy=` retry every status they retry."""
+    import httpx
+
     from chatplex.errors import APIConnectionError
     from chatplex.errors import StreamError
     from chatplex.langchain import ChatGoogleGenerativeAI
@@ -60,7 +64,12 @@ def test_a_dropin_retries_only_the_statuses_its_partner_retries() -> None:
             status != 400
         )
     cut = StreamError("cut", retryable=True)
-    assert policy.delay(APIConnectionError("refused"), 1) is not None
+    refused, closed = APIConnectionError("refused"), APIConnectionError("closed")
+    refused.__cause__ = httpx.ConnectError("refused")
+    closed.__cause__ = httpx.RemoteProtocolError("closed")
+    assert policy.delay(refused, 1) is not None
+    assert policy.delay(closed, 1) is None
+    assert retrying.retry_policy_for(engine, asynchronous=True).delay(closed, 1) is not None
     assert policy.delay(cut, 1) is not None
     partners, engine.partner_calls = engine.partner_calls, PartnerCalls()
     try:

@@ -4,10 +4,12 @@ a rate limit and makes the call longer): langchain-fireworks retries a 429 and a
 alone, not a 408 or a 409; botocore (langchain-aws) a 429, 500, 502, 503 and 504, not a
 409 or a 529, in either retry mode; the cohere SDK (langchain-cohere) retries a call's
 408, 409, 429 and 5xx twice whatever `max_retries` says, and never a connection closed
-without an answer. What is compared: the requests the server counted and the class
+without an answer; google-genai (langchain-google-genai) retries such a connection on
+an async call alone (aiohttp's `ServerDisconnectedError`, not httpx's
+`RemoteProtocolError`). What is compared: the requests the server counted and the class
 raised (its name, and `except` of the partner's). No side waits: chatplex's backoff is
-not slept (`chatplex_retries_at_once`), the cohere SDK's is set to nothing; where the
-partner retries with waits of its own, it is not run here."""
+not slept (`chatplex_retries_at_once`), the cohere SDK's and google-genai's are set to
+nothing; where the partner retries with waits of its own, it is not run here."""
 
 from __future__ import annotations
 
@@ -23,7 +25,11 @@ import chatplex.langchain
 from tests._local_server import Answering
 from tests._local_server import serving
 
-pytestmark = pytest.mark.usefixtures("chatplex_retries_at_once")
+pytestmark = [
+    pytest.mark.usefixtures("chatplex_retries_at_once"),
+    # google-genai's async client subclasses aiohttp's session, which aiohttp warns of.
+    pytest.mark.filterwarnings("ignore:Inheritance class:DeprecationWarning"),
+]
 
 #: Bedrock's error type of a status (its `x-amzn-ErrorType` header); a 529 has none.
 _AWS_TYPES = {409: "ConflictException", 503: "ServiceUnavailableException"}
@@ -210,3 +216,47 @@ def test_cohere_sends_a_closed_connections_request_once(
     )
     assert ours == theirs
     assert theirs[0] == 1
+
+
+# ---- langchain-google-genai: a connection closed unanswered, sync and async ----------
+
+_GEMINI_REPLY = json.dumps(
+    {
+        "candidates": [
+            {"content": {"parts": [{"text": "OK"}], "role": "model"}, "finishReason": "STOP"}
+        ],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1},
+    }
+).encode()
+
+
+@pytest.fixture
+def gemini_at_once(monkeypatch: pytest.MonkeyPatch) -> type:
+    """langchain-google-genai's class, google-genai's backoff (1 s, plus up to 1 s of
+    jitter) set to nothing: what it retries and how often are the SDK's own."""
+    partner = pytest.importorskip("langchain_google_genai").ChatGoogleGenerativeAI
+    genai_client = pytest.importorskip("google.genai._api_client")
+    monkeypatch.setattr(genai_client, "_RETRY_INITIAL_DELAY", 0.0)
+    monkeypatch.setattr(genai_client, "_RETRY_JITTER", 0)
+    return partner
+
+
+def _gemini(url: str) -> dict[str, Any]:
+    return {"model": "m", "google_api_key": "k", "base_url": url, "max_retries": 3}
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream"])
+@pytest.mark.parametrize("fails", [1, 1_000])
+def test_gemini_sends_a_closed_connections_request_once_on_a_sync_call(
+    gemini_at_once: type, fails: int, how: str
+) -> None:
+    server = {"status": 0, "fails": fails, "reply": _GEMINI_REPLY}
+    theirs, ours = _both(gemini_at_once, "ChatGoogleGenerativeAI", _gemini, how, **server)
+    assert ours == theirs
+    assert theirs == (1, "RemoteProtocolError")
+
+
+def test_gemini_retries_a_closed_connection_on_an_async_call(gemini_at_once: type) -> None:
+    server = {"status": 0, "fails": 1, "reply": _GEMINI_REPLY}
+    theirs, ours = _both(gemini_at_once, "ChatGoogleGenerativeAI", _gemini, "ainvoke", **server)
+    assert ours == theirs == (2, "")

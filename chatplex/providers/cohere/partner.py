@@ -97,6 +97,11 @@ def _calls_whole(adapter: Adapter) -> Adapter:
     return cast("CohereAdapter", adapter).calls_whole()
 
 
+def _no_failure_in_transit(err: BaseException, asynchronous: bool) -> bool:
+    """The cohere SDK retries an error status alone (`_should_retry`)."""
+    return False
+
+
 #: The Cohere adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
@@ -109,7 +114,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`),
         # never a failed connection, and twice whatever `max_retries` says.
         partner_retries_streams=False,
-        partner_retries_transit=False,
+        partner_retried_transit=_no_failure_in_transit,
         partner_fixed_retries=2,
         partner_async_stream=_calls_whole,
     ),

@@ -41,6 +41,23 @@ def _unknown_keyword(adapter: Adapter, name: str, value: Any, asynchronous: bool
     return config_refusal(name, value)
 
 
+def _genai_transient(err: BaseException, asynchronous: bool) -> bool:
+    """Whether google-genai retries a failure in transit (`_api_client.retry_args`): its
+    sync client (httpx) a timeout or a connection it could not make, not one closed
+    without an answer; its async client (aiohttp) a connection that failed or closed
+    (`ClientConnectorError`, `ClientOSError`, `ServerDisconnectedError`), not a timeout."""
+    from ...sdk_error_families import failure_kind
+
+    kind = failure_kind(err)
+    if kind not in ("connection", "timeout"):
+        return True  # (a cut stream: `partner_retries_stream_bodies` says)
+    if asynchronous:
+        return kind == "connection"
+    # (the httpx error under chatplex's, named: a provider's translation imports no httpx)
+    causes = type(err.__cause__).__mro__
+    return kind == "timeout" or any(k.__name__ == "ConnectError" for k in causes)
+
+
 #: The Gemini API adapter's record, and Vertex AI's (whose partner,
 #: langchain-google-vertexai, has the defaults but for the tool choice).
 TRAITS: dict[str, PartnerTraits] = {
@@ -65,6 +82,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # codes): a 409, a 501, a 505 or a 529 is raised at the first
         # (tests/partners/google/test_google_retry_statuses.py).
         partner_retried_statuses=frozenset({408, 429, 500, 502, 503, 504}),
+        partner_retried_transit=_genai_transient,
     ),
     "VertexAIAdapter": PartnerTraits(
         bound_tool_form=_bound_tool_form, structured_trace="method as asked"
