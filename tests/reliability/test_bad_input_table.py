@@ -121,9 +121,10 @@ TABLE: dict[str, tuple[Any, tuple[str, ...], str]] = {
 
 @pytest.fixture
 def router() -> Iterator[respx.MockRouter]:
-    """Every request answered 500 (not retried here): a sent cell is one request."""
+    """Every request answered 400, which no wire retries (the cohere SDK retries a 5xx
+    whatever `max_retries` says, and so does ChatCohere): a sent cell is one request."""
     with respx.mock(assert_all_called=False) as mock:
-        mock.route().mock(return_value=httpx.Response(500, json={"message": "scripted"}))
+        mock.route().mock(return_value=httpx.Response(400, json={"message": "scripted"}))
         yield mock
 
 
@@ -195,7 +196,7 @@ async def test_one_outcome_per_odd_input_and_wire(
         case = "empty string"
         senders, words = TABLE[case][1:]
     if wire in senders:
-        with pytest.raises(APIError):  # sent: the scripted 500 came back
+        with pytest.raises(APIError):  # sent: the scripted 400 came back
             await _invoke(chat, value, sync)
         assert router.calls.call_count == 1
         return
