@@ -1,5 +1,5 @@
-"""A server on 127.0.0.1 that accepts and then says nothing (or stops mid-stream): what a
-stalled provider or proxy looks like to a client. For the tests of every wait's bound.
+"""A server on 127.0.0.1 that accepts and then says nothing (or stops mid-stream, or hangs
+up): what a stalled provider or proxy looks like to a client. For the tests of every wait's bound.
 And a port nothing listens on: what a provider that is down looks like."""
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ OPENAI_PIECE = (
 
 class SilentServer:
     """Accepts connections on 127.0.0.1 and reads requests; then either says nothing, or
-    (`first_piece`) sends a stream's head and one piece and says nothing more."""
+    (`first_piece`) sends a stream's head and one piece and says nothing more, or
+    (`hang_up`) closes the connection without an answer."""
 
-    def __init__(self, first_piece: bytes | None = None) -> None:
+    def __init__(self, first_piece: bytes | None = None, *, hang_up: bool = False) -> None:
         self._first_piece = first_piece
+        self._hang_up = hang_up
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self._stop = threading.Event()
@@ -48,7 +50,9 @@ class SilentServer:
             conn.settimeout(5)
             try:
                 conn.recv(65536)
-                if self._first_piece is not None:
+                if self._hang_up:
+                    conn.close()
+                elif self._first_piece is not None:
                     piece = self._first_piece
                     conn.sendall(_SSE_HEAD + f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
             except OSError:

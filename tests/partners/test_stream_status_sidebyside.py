@@ -25,6 +25,7 @@ import chatplex.langchain
 from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests._silent import SilentServer
 from tests._silent import refusing_port
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
@@ -349,6 +350,30 @@ def test_a_bedrock_error_is_its_clients_modeled_class(
         seen.append((isinstance(err, modeled), type(err).__name__, heard))
     assert seen[1] == seen[0]  # (langchain-aws's ChatBedrock tells its callback twice)
     assert seen[0][:2] == (True, "ThrottlingException")
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", ["ChatBedrockConverse", "ChatBedrock"])
+def test_a_connection_closed_without_an_answer_is_botocores_closed_class(
+    name: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore raises a connection the server closed without an answer as
+    `ConnectionClosedError` (a refused one is `EndpointConnectionError`), and
+    langchain-aws lets it through: `except ConnectionClosedError` catches ours too."""
+    partner = getattr(pytest.importorskip("langchain_aws"), name)
+    from botocore.exceptions import ConnectionClosedError
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x" * 40)
+    server = SilentServer(hang_up=True)
+    try:
+        seen = []
+        for cls in (partner, getattr(chatplex.langchain, name)):
+            err, _, heard = _ran(cls(**_bedrock(server.url, name, "anthropic.m")), path)
+            seen.append((isinstance(err, ConnectionClosedError), type(err).__name__))
+    finally:
+        server.close()
+    assert seen[1] == seen[0] == (True, "ConnectionClosedError")
 
 
 _REFUSED = """

@@ -287,6 +287,9 @@ def _core_overflow(err: BaseException, exceptions: Any) -> type[BaseException] |
 #: it; langchain-aws lets it through).
 _BEFORE_A_REPLY = {
     "EndpointConnectionError": 'Could not connect to the endpoint URL: "{}"',
+    "ConnectionClosedError": (
+        'Connection was closed before we received a valid response from endpoint URL: "{}".'
+    ),
     "ConnectTimeoutError": 'Connect timeout on endpoint URL: "{}"',
     "ReadTimeoutError": 'Read timeout on endpoint URL: "{}"',
 }
@@ -294,12 +297,15 @@ _BEFORE_A_REPLY = {
 
 def _before_a_reply(err: BaseException) -> str | None:
     """botocore's class for `err` where it failed before any reply (`_BEFORE_A_REPLY`):
-    a connection that could not be made, or made or answered too late. A stream that
-    broke off or went quiet after its head, and a passed deadline (chatplex's: boto3 has
-    none), are none of them."""
+    a connection that could not be made, closed with no valid answer (httpx's
+    `RemoteProtocolError`: urllib3's, under boto3, which botocore raises as
+    `ConnectionClosedError`), or made or answered too late. A stream that broke off or
+    went quiet after its head, and a passed deadline (chatplex's: boto3 has none), are
+    none of them."""
     kind = failure_kind(err)
     if kind == "connection" and not isinstance(err, StreamError):
-        return "EndpointConnectionError"
+        closed = type(err.__cause__).__name__ == "RemoteProtocolError"  # (httpx's)
+        return "ConnectionClosedError" if closed else "EndpointConnectionError"
     if kind != "timeout" or isinstance(err, DeadlineExceededError) or idle_stream(err):
         return None
     connecting = type(err.__cause__).__name__ == "ConnectTimeout"  # (httpx's)
