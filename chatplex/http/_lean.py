@@ -144,10 +144,12 @@ class _Connection(asyncio.Protocol):
             request = exchange.request
             if parser.head is None and isinstance(exc, OSError):
                 # A reset before the reply's head: aiohttp's ClientOSError, a ReadError.
-                exchange.fail(httpx.ReadError(str(OSError(*exc.args)), request=request))
+                reset = httpx.ReadError(str(OSError(*exc.args)), request=request)
+                exchange.fail(_as_aiohttp(reset, "ClientOSError"))
             elif not parser.started:
-                text = "Server disconnected"  # aiohttp's ServerDisconnectedError
-                exchange.fail(httpx.RemoteProtocolError(text, request=request))
+                text = "Server disconnected"
+                closed = httpx.RemoteProtocolError(text, request=request)
+                exchange.fail(_as_aiohttp(closed, "ServerDisconnectedError"))
             else:  # aiohttp's ServerDisconnectedError or ClientPayloadError
                 exchange.fail(httpx.RemoteProtocolError(str(error), request=request))
             return
@@ -320,7 +322,8 @@ class Pool:
         connection.keep = keep
         connection.exchange = body
         if connection.closed:  # a new connection the server closed before any request
-            body.fail(httpx.RemoteProtocolError("Server disconnected", request=request))
+            closed = httpx.RemoteProtocolError("Server disconnected", request=request)
+            body.fail(_as_aiohttp(closed, "ServerDisconnectedError"))
         else:
             assert connection.transport is not None
             connection.transport.write(wire_bytes(request))  # no local holds them (secrets)
@@ -472,6 +475,15 @@ def connect_failure_words(cause: OSError) -> str | None:
     if isinstance(cause, (ssl.SSLError, socket.gaierror)):
         return None
     return "All connection attempts failed"
+
+
+def _as_aiohttp(error: httpx.TransportError, name: str) -> httpx.TransportError:
+    """`error` marked as aiohttp's exception `name` raised for the same failure
+    (`AIOHTTP_CLASS`), as chatplex's aiohttp transport marks its errors."""
+    import aiohttp
+
+    setattr(error, AIOHTTP_CLASS, getattr(aiohttp, name))
+    return error
 
 
 def as_aiohttp_connector_error(

@@ -376,6 +376,28 @@ def test_a_connection_closed_without_an_answer_is_botocores_closed_class(
     assert seen[1] == seen[0] == (True, "ConnectionClosedError")
 
 
+#: A connection closed without an answer, side by side: google-genai's async client
+#: (aiohttp) raises aiohttp's `ServerDisconnectedError`, its sync one httpx's
+#: `RemoteProtocolError`; langchain-fireworks' async call (httpx over aiohttp) a timeout.
+CLOSED = [
+    *(("ChatGoogleGenerativeAI", path) for path in PATHS),
+    ("ChatFireworks", "invoke"),
+    ("ChatFireworks", "ainvoke"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), CLOSED)
+def test_a_connection_closed_without_an_answer_is_raised_as_by_the_partner(
+    name: str, path: str
+) -> None:
+    server = SilentServer(hang_up=True)
+    try:
+        theirs, ours = _both(name, server.url, "m", path)
+    finally:
+        server.close()
+    assert ours[0] == theirs[0] and ours[3] == theirs[3]
+
+
 _REFUSED = """
 import asyncio, json, sys
 import chatplex.langchain
