@@ -1488,6 +1488,9 @@ FRAME_FORMS = {
 }
 #: Model names a provider's constructor accepts (any other name will do elsewhere).
 FRAME_MODELS = {"bedrock": "anthropic.claude-3-haiku-20240307-v1:0"}
+#: What a drop-in needs beyond its key to be built (langchain-openai's AzureChatOpenAI
+#: refuses to be built without an API version).
+FRAME_SETTINGS: dict[str, dict[str, Any]] = {"AzureChatOpenAI": {"api_version": "2024-10-21"}}
 
 
 #: The packages whose frames are watched: chatplex's, and langchain-core's, which a
@@ -1871,7 +1874,11 @@ async def test_no_frame_of_a_dropin_holds_a_key_in_clear(
 
     def build(url: str) -> ChatModel:
         model: ChatModel = dropin(
-            model=model_name, **{param: url}, **_keys(provider, form), **_clients()
+            model=model_name,
+            **{param: url},
+            **_keys(provider, form),
+            **FRAME_SETTINGS.get(cls, {}),
+            **_clients(),
         )
         return model
 
