@@ -7,7 +7,7 @@ here the drop-in's LangChain chat model (`dropin.py`) with the same constructor 
 It is `chatplex.langchain.init_chat_model`; `chatplex.init_chat_model` is chatplex's own
 family's (docs/decisions/001-two-families.md). What it gives is always a LangChain chat
 model: a provider without a drop-in class (one only chatplex names, `openai_responses`,
-`vllm`, `lmstudio`...; `openrouter`, `huggingface`) and chatplex's own forms (the model
+`vllm`, `lmstudio`...; LangChain's `huggingface`) and chatplex's own forms (the model
 from the environment or a configuration profile, `fake:`) give chatplex's model as
 `chatplex.chat.init_chat_model` builds it, wrapped as a `ChatChatplex`, so LangChain code
 (an agent, a graph) takes it. chatplex's `configurable=True` gives chatplex's own

@@ -22,6 +22,8 @@ OPENROUTER = Preset(
         reasoning_field="reasoning",
     ),
     adapter="OpenRouterAdapter",
+    # LangChain's init_chat_model builds langchain-openrouter's class for the name.
+    langchain_class="ChatOpenRouter",
     aliases=key_and_base("openrouter"),
     body=(
         ("reasoning", "reasoning"),
