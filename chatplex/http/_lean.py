@@ -494,12 +494,9 @@ def as_aiohttp_connector_error(
     its `ClientConnectorDNSError`, any other OS error its `ClientConnectorError` (the
     same happy-eyeballs connect and lookup flags as aiohttp's give the same OS error).
     Not for a TLS failure: aiohttp words its certificate errors otherwise."""
-    import aiohttp
-
     if not hasattr(error, AIOHTTP_CLASS):
         dns = isinstance(cause, socket.gaierror)
-        kind = aiohttp.ClientConnectorDNSError if dns else aiohttp.ClientConnectorError
-        setattr(error, AIOHTTP_CLASS, kind)
+        _as_aiohttp(error, "ClientConnectorDNSError" if dns else "ClientConnectorError")
     try:
         bare = type(cause)(cause.errno, cause.strerror)
     except Exception:  # noqa: BLE001 - a subclass built otherwise: its errno and words
