@@ -13,7 +13,10 @@ from the environment or a configuration profile, `fake:`) give chatplex's model 
 (an agent, a graph) takes it. chatplex's `configurable=True` gives chatplex's own
 configurable model. LangChain's configurable form (`configurable_fields=`, or no model)
 gives LangChain's kind of configurable model (`configurable.py`), building the drop-ins
-per call.
+per call. A provider chatplex has no wire for but LangChain's `init_chat_model` knows
+(`nvidia:`, `upstage:`, `azure_ai:`...) is LangChain's to build, where LangChain is
+installed: its partner's class, or its ImportError naming the package to install. A
+ported script keeps those models, which then run on their partner package, not chatplex.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from ..chat import init_chat_model as chatplex_init_chat_model
 from ..chat.configuration.configurable_fields import FieldsConfigurableModel
 from ..chat.configuration.factory import warn_unused_prefix
+from ..chat.configuration.registry import PROVIDERS
 from ..chat.configuration.registry import qualified_model_name
 from ..chat.configuration.registry import split_model_name
 from ..dropins import DROP_IN_MODULES
@@ -69,6 +73,8 @@ def init_chat_model(
         ):
             warn_unused_prefix(config_prefix)
             return langchain_class(declared.langchain_class)(model=name, **settings)
+        if provider not in PROVIDERS and (partner := _langchain_builder(provider)):
+            return partner(model, model_provider=model_provider, **settings)
     made = chatplex_init_chat_model(
         model,
         model_provider=model_provider,
@@ -85,6 +91,16 @@ def init_chat_model(
     if configurable:
         return made
     return ChatChatplex.from_model(made)
+
+
+def _langchain_builder(provider: str) -> Any:
+    """LangChain's `init_chat_model` where it names `provider` (its registry of partner
+    packages) and the `langchain` package is installed; else None (chatplex's error)."""
+    try:
+        from langchain.chat_models import base
+    except ImportError:
+        return None
+    return base.init_chat_model if provider in getattr(base, "_BUILTIN_PROVIDERS", ()) else None
 
 
 def _langchain_model(name: str, settings: dict[str, Any]) -> Any:

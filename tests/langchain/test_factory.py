@@ -4,7 +4,10 @@ models, for chatplex's own."""
 
 from __future__ import annotations
 
+import sys
+import types
 import warnings
+from collections.abc import Iterator
 
 import pytest
 from langchain_core.language_models import BaseChatModel
@@ -58,3 +61,54 @@ def test_a_model_that_is_not_a_string_is_refused_before_anything_is_built() -> N
 def test_langchains_configurable_form_gives_langchains_configurable_model() -> None:
     for model in (init_chat_model(api_key="sk-x"), init_chat_model(configurable_fields="any")):
         assert isinstance(model, Runnable) and type(model).__name__ == "_ConfigurableModel"
+
+
+@pytest.fixture
+def upstage(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[BaseChatModel]]:
+    """A stand-in `langchain_upstage` package (a provider chatplex has no wire for),
+    with LangChain's cache of partner classes cleared around it."""
+    from langchain.chat_models import base
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class ChatUpstage(FakeListChatModel):
+        model: str = ""
+
+    module = types.ModuleType("langchain_upstage")
+    module.ChatUpstage = ChatUpstage  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "langchain_upstage", module)
+    base._get_chat_model_creator.cache_clear()
+    yield ChatUpstage
+    base._get_chat_model_creator.cache_clear()
+
+
+def test_a_provider_without_a_wire_is_langchains_partner_class(
+    upstage: type[BaseChatModel],
+) -> None:
+    """Where LangChain's init_chat_model builds a partner chatplex has no wire for, the
+    ported script gets that class, as before it was ported."""
+    from langchain.chat_models import init_chat_model as langchains
+
+    for made in (
+        init_chat_model("upstage:solar-pro", responses=["hi"]),
+        init_chat_model("solar-pro", model_provider="upstage", responses=["hi"]),
+        langchains("upstage:solar-pro", responses=["hi"]),
+    ):
+        assert type(made) is upstage and made.model == "solar-pro"  # type: ignore[attr-defined]
+        assert made.invoke("x").content == "hi"
+
+
+def test_a_missing_partner_package_is_langchains_import_error() -> None:
+    from langchain.chat_models import init_chat_model as langchains
+
+    errors = []
+    for build in (init_chat_model, langchains):
+        with pytest.raises(ImportError) as caught:
+            build("nvidia:meta/llama3-8b-instruct", api_key="k")
+        errors.append(caught.value)
+    assert [type(e) for e in errors] == [ImportError, ImportError]
+    assert all("langchain-nvidia-ai-endpoints" in str(e) for e in errors)
+
+
+def test_a_provider_no_one_knows_keeps_chatplexs_hint() -> None:
+    with pytest.raises(ValueError, match="did you mean 'openai'"):
+        init_chat_model("opnai:gpt-4o", api_key="k")
