@@ -153,19 +153,21 @@ def _bound_tool_form(
     return tools, bound_choice(tools, given)
 
 
+#: The partner facts a profile declares under its record's own names (`bind_strict`,
+#: `partner_retries`...), each a preset's as its profile holds it.
+_PROFILE_FACTS = tuple(
+    field.name
+    for field in dataclasses.fields(PartnerTraits)
+    if field.name in {own.name for own in dataclasses.fields(Profile)}
+)
+
+
 def _preset(profile: Profile) -> PartnerTraits:
     """A preset's record: its profile's partner facts over the shared record."""
+    facts = {name: getattr(profile, name) for name in _PROFILE_FACTS}
     return dataclasses.replace(
         TRAITS["CompatibleAdapter"],
-        bind_strict=profile.bind_strict,
-        strict_dropped=profile.strict_dropped,
-        strict_false_kept=profile.strict_false_kept,
-        think_stripped=profile.think_stripped,
-        true_choice_names_lone_tool=profile.true_choice_names_lone_tool,
-        kept_tool_choices=profile.kept_tool_choices,
-        structured_trace=profile.structured_trace,
-        streams_json_format=profile.streams_json_format,
-        v1_stream_indexed=profile.v1_stream_indexed,
+        **facts,
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
         binds_response_format=profile.sdk_helper,
@@ -174,11 +176,6 @@ def _preset(profile: Profile) -> PartnerTraits:
         # Its kept fields whose items its partner keeps as its SDK's objects.
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
-        partner_retries=profile.partner_retries,
-        partner_retried_statuses=profile.partner_retried_statuses,
-        partner_counts_attempts=profile.partner_counts_attempts,
-        partner_retries_streams=profile.partner_retries_streams,
-        partner_retries_stream_bodies=profile.partner_retries_stream_bodies,
         bound_tool_form=_bound_tool_form,
     )
 
