@@ -7,6 +7,7 @@ and their own. ChatHyperbolic has no partner class: it declares its own settings
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -295,6 +296,15 @@ DECLARED: dict[str, tuple[PartnerField, ...]] = {
 }
 
 
+#: The facts a row states under its record's own names (`llm_type`, `package`...), each
+#: the record's as the row holds it.
+_ROW_FACTS = tuple(
+    field.name
+    for field in dataclasses.fields(PartnerClass)
+    if field.name in {own.name for own in dataclasses.fields(DropIn)}
+)
+
+
 def preset_record(
     row: DropIn,
     form: Mapping[str, Any],
@@ -304,17 +314,12 @@ def preset_record(
     """The record of a preset's class: its row's facts, its `form` (the row's
     `partner_fields` as the drop-in reads them), its declared fields, and how its model
     is built (`build`, `hooks`: `dropin.py`'s, of its row)."""
+    facts = {name: getattr(row, name) for name in _ROW_FACTS}
     return PartnerClass(
-        llm_type=row.llm_type,
+        **facts,
         namespace=row.lc_namespace,
-        lc_id_namespace=row.lc_id_namespace,
         fields=partner_fields(form),
         declared=_renamed_chat_openai(row) if row.renamed_base else DECLARED.get(row.provider, ()),
-        profiles=row.profiles,
-        partner_class=row.partner_class,
-        package=row.package,
-        versions=row.versions,
-        lifts_model_kwargs=row.lifts_model_kwargs,
         build=build,
         hooks=PartnerHooks() if hooks is None else hooks,
         # (langchain-openai's `output_version`, where its class can go over the Responses
