@@ -295,10 +295,13 @@ class _Ending:
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else self._firsts(self.helper.pieces(ours, None))
-        # (Azure's first piece names no provider yet: the headers kept on it are its info.)
-        named = self.style or (self.style is None and "headers" in ours.response_metadata)
-        info = self._info(ours, message) if named else None
-        if info is None and self.first is None and self.style == "reply_fields":
+        # (Azure's first piece, an event without choices, names no LangChain provider yet:
+        # its info is the headers kept on it, else empty, as langchain-openai's.)
+        choiceless = self.style is None and "provider" in ours.response_metadata
+        info = self._info(ours, message) if self.style or choiceless else None
+        if info is None and choiceless:
+            info = {}
+        elif info is None and self.first is None and self.style == "reply_fields":
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
         elif info is None and self.style == "chat_completions" and _usage_alone(ours, message):
             info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)
