@@ -160,7 +160,7 @@ def merged_result(
     def reported() -> Iterator[ChatGenerationChunk]:
         for piece in pieces:
             if run is not None:
-                run.on_llm_new_token(piece.text, chunk=piece, **extra)
+                run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
             yield piece
 
     return generate_from_stream(reported())
@@ -177,10 +177,23 @@ async def amerged_result(
     async def reported() -> AsyncIterator[ChatGenerationChunk]:
         async for piece in pieces:
             if run is not None:
-                await run.on_llm_new_token(piece.text, chunk=piece, **extra)
+                await run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
             yield piece
 
     return await agenerate_from_stream(reported())
+
+
+def _as_made(piece: ChatGenerationChunk) -> ChatGenerationChunk:
+    """`piece` as the partner's own stream makes it, which its invoke reports: the keys
+    of its `generation_info` left out of its message's metadata (langchain-ollama's
+    finishing piece has them in `generation_info` alone; LangChain's `stream()` merges
+    them into the message before it reports a piece, and the merged reply has them)."""
+    info, meta = piece.generation_info, piece.message.response_metadata
+    if not info or not any(key in info for key in meta):
+        return piece
+    kept = {k: v for k, v in meta.items() if k not in info}
+    message = piece.message.model_copy(update={"response_metadata": kept})
+    return ChatGenerationChunk(message=message, generation_info=info)
 
 
 def usage_closes(target: Any) -> bool:

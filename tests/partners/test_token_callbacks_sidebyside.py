@@ -2,7 +2,12 @@
 and message) and `on_llm_end`'s result, side by side with the partner classes, against
 chatplex's mock server, where a partner hands its callbacks pieces of its own making:
 AzureChatOpenAI's stream opens on an event without choices (its filter results), whose
-piece langchain-openai gives an empty `generation_info`."""
+piece langchain-openai gives an empty `generation_info`; ChatOllama's invoke streams
+underneath and reports its pieces as its stream makes them, the finishing piece's
+fields in `generation_info` alone (LangChain's `stream()` copies them into the message
+before it reports a piece). ChatBedrock given `streaming=True` reports its own pieces
+too. The whole probe (every drop-in, every way of calling, events, run names and tags)
+found these two differences only; the others the suites keep, each with its reason."""
 
 from __future__ import annotations
 
@@ -99,6 +104,9 @@ def mock() -> Iterator[MockServer]:
 CASES = [
     ("azure", "stream", {}),
     ("azure", "astream", {}),
+    ("ollama", "invoke", {}),
+    ("ollama", "ainvoke", {}),
+    ("bedrock", "invoke", {"streaming": True}),
 ]
 
 
@@ -121,3 +129,14 @@ def test_azures_first_piece_has_an_empty_generation_info(mock: MockServer) -> No
     settings = WIRES["azure"].settings(mock.url)
     first, *_ = _told(chatplex.langchain.AzureChatOpenAI(**settings), "stream")
     assert first["generation_info"] == {} and first["token"] == ""
+
+
+def test_ollamas_invoke_reports_the_finishing_fields_in_generation_info_alone(
+    mock: MockServer,
+) -> None:
+    settings = WIRES["ollama"].settings(mock.url)
+    *_, last, end = _told(chatplex.langchain.ChatOllama(**settings), "invoke")
+    assert last["generation_info"]["done_reason"] == "stop"
+    assert last["message"]["response_metadata"] == {}
+    ((_, _, message),) = end[0]
+    assert message["response_metadata"]["done_reason"] == "stop"  # the merged reply has them
