@@ -79,6 +79,10 @@ class ErrorFamily:
     #: and `__module__`, which logs and tracers print) whatever the script imported;
     #: None: this family names none.
     partner_name: Callable[[BaseException], str | None] | None = None
+    #: Whether its class for an error has no `response` attribute (the SDK sets none): a
+    #: drop-in's error then has none either, as langchain-core builds the generation
+    #: `on_llm_error` gets from an error's `response`. None: its classes have one.
+    responseless: Callable[[BaseException], bool] | None = None
 
 
 def broke_off(err: BaseException) -> bool:

@@ -243,13 +243,18 @@ def _keep_own_words(
     err.__cause__ = cause
 
 
-def without_response(err: BaseException, kept: Collection[str]) -> None:
+def without_response(
+    err: BaseException, kept: Collection[str], families: Sequence[ErrorFamily] = ()
+) -> None:
     """`err` without its `response` attribute where it failed in transit and its kind
-    of failure is not one of `kept` (`PartnerTraits.failure_responses`): a
-    drop-in's error, as its partner's has none (the 200 of a stream that broke off is
-    chatplex's to hold, not the partner's)."""
+    of failure is not one of `kept` (`PartnerTraits.failure_responses`), or where one of
+    `families` says its class has none (`ErrorFamily.responseless`): a drop-in's error,
+    as its partner's has none (the 200 of a stream that broke off is chatplex's to hold,
+    not the partner's)."""
     kind = failure_kind(err)
-    if kind is not None and kind not in kept:
+    if (kind is not None and kind not in kept) or any(
+        family.responseless is not None and family.responseless(err) for family in families
+    ):
         err.__dict__.pop("response", None)
 
 

@@ -97,7 +97,7 @@ def shown(call: Attempt, err: BaseException) -> BaseException:
     families, words = call.adapter.error_families, call.partner_words
     err = sdk_compatible(err, families, lambda: safe_request(call.req), words=words)
     if words:  # what its partner's error holds (langchain-core reads `response`)
-        without_response(err, call.kept_responses)
+        without_response(err, call.kept_responses, families)
     return err
 
 

@@ -160,7 +160,7 @@ def merged_result(
     def reported() -> Iterator[ChatGenerationChunk]:
         for piece in pieces:
             if run is not None:
-                run.on_llm_new_token(piece.text, chunk=piece, **extra)
+                run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
             yield piece
 
     return generate_from_stream(reported())
@@ -177,10 +177,23 @@ async def amerged_result(
     async def reported() -> AsyncIterator[ChatGenerationChunk]:
         async for piece in pieces:
             if run is not None:
-                await run.on_llm_new_token(piece.text, chunk=piece, **extra)
+                await run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
             yield piece
 
     return await agenerate_from_stream(reported())
+
+
+def _as_made(piece: ChatGenerationChunk) -> ChatGenerationChunk:
+    """`piece` as the partner's own stream makes it, which its invoke reports: the keys
+    of its `generation_info` left out of its message's metadata (langchain-ollama's
+    finishing piece has them in `generation_info` alone; LangChain's `stream()` merges
+    them into the message before it reports a piece, and the merged reply has them)."""
+    info, meta = piece.generation_info, piece.message.response_metadata
+    if not info or not any(key in info for key in meta):
+        return piece
+    kept = {k: v for k, v in meta.items() if k not in info}
+    message = piece.message.model_copy(update={"response_metadata": kept})
+    return ChatGenerationChunk(message=message, generation_info=info)
 
 
 def usage_closes(target: Any) -> bool:
@@ -295,10 +308,13 @@ class _Ending:
         message = self.translate.chunk(ours)
         if message is None:  # a chunk the partner package streams nothing for
             return () if self.helper is None else self._firsts(self.helper.pieces(ours, None))
-        # (Azure's first piece names no provider yet: the headers kept on it are its info.)
-        named = self.style or (self.style is None and "headers" in ours.response_metadata)
-        info = self._info(ours, message) if named else None
-        if info is None and self.first is None and self.style == "reply_fields":
+        # (Azure's first piece, an event without choices, names no LangChain provider yet:
+        # its info is the headers kept on it, else empty, as langchain-openai's.)
+        choiceless = self.style is None and "provider" in ours.response_metadata
+        info = self._info(ours, message) if self.style or choiceless else None
+        if info is None and choiceless:
+            info = {}
+        elif info is None and self.first is None and self.style == "reply_fields":
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
         elif info is None and self.style == "chat_completions" and _usage_alone(ours, message):
             info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)

@@ -44,11 +44,18 @@ def _page(err: BaseException) -> str | None:
     return unparsed_text(err.__dict__.get("response"))
 
 
-def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
+def _is_api_error(err: BaseException) -> bool:
+    """Whether the SDK raises one of its `ApiError`s for `err` (which have no `response`:
+    their `status_code`, `headers` and `body` stand for it)."""
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
+        return False
+    # a broken stream, a reply it reads: no status the SDK would raise for
+    return not (err.status is None and (isinstance(err, StreamError) or _page(err) is None))
+
+
+def _sdk_error(err: BaseException, cohere: Any) -> type[BaseException] | None:
+    if not isinstance(err, APIError) or not _is_api_error(err):
         return None
-    if err.status is None and (isinstance(err, StreamError) or _page(err) is None):
-        return None  # a broken stream, a reply it reads: no status the SDK would raise for
     status = err.status
     named = SDK_CLASSES.get(status, "") if status is not None and _page(err) is None else ""
     found = getattr(cohere, named, None)
@@ -78,6 +85,6 @@ def _fill_sdk_error(err: BaseException) -> None:
 
 #: What the Cohere adapter declares (`CohereAdapter.error_families`).
 ERROR_FAMILIES = (
-    ErrorFamily("cohere", _sdk_error, _fill_sdk_error),
+    ErrorFamily("cohere", _sdk_error, _fill_sdk_error, responseless=_is_api_error),
     transport_family(),
 )

@@ -143,6 +143,13 @@ def _partner_name(err: BaseException) -> str | None:
     return _PARTNER_CLASS.get(status, "ChatGoogleGenerativeAIError")
 
 
+def _partner_own(err: BaseException) -> bool:
+    """Whether `err` is one of langchain-google-genai's own 4xx classes, which it raises
+    from the SDK's error without its `response` (its 5xx `GoogleAPIError` is the SDK's
+    `ServerError`, which has one)."""
+    return _partner_name(err) not in (None, "GoogleAPIError")
+
+
 def _overflows(err: BaseException) -> bool:
     text = f"{err} {getattr(err, 'body', '')}"
     return any(words in text or words in text.lower() for words in _OVERFLOW)
@@ -296,7 +303,13 @@ def _streamed(err: BaseException) -> bool:
 ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     except_where(decode_family(), _streamed),
     ErrorFamily("google.genai.errors", _undecoded_event, _undecoded_event_words),
-    ErrorFamily(_PARTNER_MODULE, _partner_error, _fill_partner_error, partner_name=_partner_name),
+    ErrorFamily(
+        _PARTNER_MODULE,
+        _partner_error,
+        _fill_partner_error,
+        partner_name=_partner_name,
+        responseless=_partner_own,
+    ),
     ErrorFamily(
         "google.genai.errors", _sdk_error, _fill_sdk_error, partner_pick=_sdk_error_under_partner
     ),
@@ -401,8 +414,9 @@ def _fill_requests_error(err: BaseException) -> None:
 
 
 #: What the Vertex AI adapter declares (`error_families`): google-api-core's classes for
-#: an error reply, requests' for a failure in transit (the REST transport's).
+#: an error reply, requests' for a failure in transit (the REST transport's); each loaded
+#: for a drop-in's error, as langchain-google-vertexai always imports both.
 VERTEX_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
-    ErrorFamily(_API_CORE, _api_core_error, _fill_api_core),
-    ErrorFamily("requests.exceptions", _requests_error, _fill_requests_error),
+    ErrorFamily(_API_CORE, _api_core_error, _fill_api_core, partner_loads=True),
+    ErrorFamily("requests.exceptions", _requests_error, _fill_requests_error, partner_loads=True),
 )

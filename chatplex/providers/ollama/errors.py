@@ -20,12 +20,16 @@ from ...sdk_error_families import transport_family
 __all__ = ["ERROR_FAMILIES"]
 
 
-def _response_error(err: BaseException, ollama: Any) -> type[BaseException] | None:
+def _is_response_error(err: BaseException) -> bool:
+    """Whether the SDK raises its `ResponseError` for `err` (which has no `response`)."""
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
-        return None
-    if err.status is None and err.body is None:
-        return None  # neither a status nor an error line: no ResponseError stands for it
-    found = getattr(ollama, "ResponseError", None)
+        return False
+    # neither a status nor an error line: no ResponseError stands for it
+    return err.status is not None or err.body is not None
+
+
+def _response_error(err: BaseException, ollama: Any) -> type[BaseException] | None:
+    found = getattr(ollama, "ResponseError", None) if _is_response_error(err) else None
     return found if isinstance(found, type) else None
 
 
@@ -49,6 +53,12 @@ def _fill_response_error(err: BaseException) -> None:
 ERROR_FAMILIES = (
     decode_family(),  # a body or a line that is not JSON: the SDK lets json's through
     # (loaded for a drop-in's error: langchain-ollama always imports the ollama SDK)
-    ErrorFamily("ollama", _response_error, _fill_response_error, partner_loads=True),
+    ErrorFamily(
+        "ollama",
+        _response_error,
+        _fill_response_error,
+        partner_loads=True,
+        responseless=_is_response_error,
+    ),
     transport_family(),
 )

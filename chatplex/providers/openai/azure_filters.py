@@ -130,10 +130,10 @@ class AzureStreamParser(OpenAIStreamParser):
     def _chunk(self, obj: dict[str, Any]) -> AIMessageChunk | None:
         choices = obj.get("choices") or []
         if not choices and "prompt_filter_results" in obj and not obj.get("usage"):
-            # The filter-only first event (issue 47), with the headers kept, if any (and
-            # the wire that names the style their generation_info is written in).
+            # The filter-only first event (issue 47), with the headers kept, if any, and
+            # the wire that names the style its generation_info is written in.
             kept = self.first_headers()
-            meta = {"headers": kept, "provider": PROVIDER} if kept else {}
+            meta = {"headers": kept, "provider": PROVIDER} if kept else {"provider": PROVIDER}
             return AIMessageChunk(content="", response_metadata=meta)
         first = next((c for c in choices if isinstance(c, dict) and not c.get("index")), None)
         chunk = super()._chunk(obj)
