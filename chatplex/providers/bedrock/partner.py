@@ -96,6 +96,7 @@ def _invoke_tool_form(
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
+        structured_trace_schema={},  # (beside the tool form, or the JSON schema)
         # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
         binds_unset_tool_choice=True,
         bound_tool_form=_converse_tool_form,

@@ -155,8 +155,11 @@ def _bound_tool_form(
 
 def _preset(profile: Profile) -> PartnerTraits:
     """A preset's record: its profile's partner facts over the shared record."""
+    shared = TRAITS["CompatibleAdapter"]
+    forms = profile.structured_trace_schema
     return dataclasses.replace(
-        TRAITS["CompatibleAdapter"],
+        shared,
+        structured_trace_schema=shared.structured_trace_schema if forms is None else forms,
         bind_strict=profile.bind_strict,
         strict_dropped=profile.strict_dropped,
         strict_false_kept=profile.strict_false_kept,

@@ -64,6 +64,7 @@ TRAITS: dict[str, PartnerTraits] = {
     "GeminiAdapter": PartnerTraits(
         # Its structured runs name the method alone, json_mode as asked (sent as a schema).
         structured_trace="method as asked",
+        structured_trace_schema={},  # (beside the tool form, or the JSON schema)
         # langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
         # schemas are enforced as given): the tools go as without it, not made strict.
         bind_strict=False,
@@ -85,6 +86,8 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_retried_transit=_genai_transient,
     ),
     "VertexAIAdapter": PartnerTraits(
-        bound_tool_form=_bound_tool_form, structured_trace="method as asked"
+        bound_tool_form=_bound_tool_form,
+        structured_trace="method as asked",
+        structured_trace_schema={},
     ),
 }
