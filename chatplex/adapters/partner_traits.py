@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: A form of the schema a structured run's trace names (`PartnerTraits.structured_trace_schema`).
-TraceSchemaForm = Literal["given", "openai tool", "anthropic tool"]
+TraceSchemaForm = Literal["given", "openai tool", "anthropic tool", "as sent"]
 
 #: langchain-openai's forms (its BaseChatOpenAI's, and the classes built on it).
 OPENAI_TRACE_SCHEMA: Mapping[str, TraceSchemaForm] = {
@@ -132,12 +132,16 @@ class PartnerTraits:
     #: The form its `with_structured_output` binds the schema in beside them, by method
     #: (`dumpd` of the structured model writes it; callbacks get langchain-core's JSON
     #: schema of any form): "given" (the class or dict as given), "openai tool"
-    #: (langchain-core's tool form), "anthropic tool" (langchain-anthropic's tool form);
-    #: langchain-openai's by default. A method not named: langchain-core's JSON schema,
-    #: or the OpenAI tool form for function_calling.
+    #: (langchain-core's tool form), "anthropic tool" (langchain-anthropic's tool form),
+    #: "as sent" (`sent_structured_schema`); langchain-openai's by default. A method not
+    #: named: langchain-core's JSON schema, or the OpenAI tool form for function_calling.
     structured_trace_schema: Mapping[str, TraceSchemaForm] = dataclasses.field(
         default_factory=lambda: dict(OPENAI_TRACE_SCHEMA)
     )
+    #: The JSON schema a structured call's bound settings send, as its partner sends it
+    #: (langchain-aws's Converse: every object closed), for the "as sent" form; None
+    #: where the settings send none (then langchain-core's JSON schema is named).
+    sent_structured_schema: Callable[[Adapter, Mapping[str, Any]], Any] | None = None
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
     #: (langchain-groq).

@@ -175,7 +175,10 @@ def structured_output(
         settings["tools"] = [convert_to_openai_tool(t, strict=strict) for t in beside]
     # (langchain-groq traces a json_schema's schema as strict as it is sent.)
     strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
-    traced = _bound_schema(llm, adapter, method, schema, _traced_schema(schema, spec, strictly))
+    named = asked if _trace(llm, adapter) == "method as asked" else method  # (as traced)
+    traced = _bound_schema(
+        llm, adapter, named, schema, _traced_schema(schema, spec, strictly), settings
+    )
     bound = llm.bind(
         **settings,
         **_traced(llm, adapter, method, strict, traced, asked),
@@ -239,16 +242,27 @@ def _trace(llm: LangChainChat, adapter: Adapter | None) -> str | None:
 
 
 def _bound_schema(
-    llm: LangChainChat, adapter: Adapter | None, method: str, schema: Any, ours: Any
+    llm: LangChainChat,
+    adapter: Adapter | None,
+    method: str,
+    schema: Any,
+    ours: Any,
+    settings: Mapping[str, Any] | None = None,
 ) -> Any:
     """The schema beside the method in the run's trace, in the form a drop-in's partner
     binds it (`PartnerTraits.structured_trace_schema`: what `dumpd` of the structured
-    model writes), else `ours`. Callbacks get langchain-core's JSON schema of either."""
-    form = partner_traits(adapter).structured_trace_schema.get(method)
+    model writes; "as sent": read from the bound `settings`), else `ours`. Callbacks get
+    langchain-core's JSON schema of either."""
+    traits = partner_traits(adapter)
+    form = traits.structured_trace_schema.get(method)
     if form is None or schema is None or not llm._under_partner_name:
         return ours
     if form == "given":
         return schema
+    if form == "as sent":
+        sent = traits.sent_structured_schema
+        found = None if sent is None or adapter is None else sent(adapter, settings or {})
+        return ours if found is None else found
     try:
         tool = convert_to_openai_tool(schema)
     except (TypeError, ValueError):  # (a schema langchain-core cannot convert: traced as ours)

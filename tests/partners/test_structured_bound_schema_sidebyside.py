@@ -3,7 +3,8 @@
 `dumpd` of `model.with_structured_output(...)` writes and its binding's `kwargs` hold, in
 the partner's form. langchain-openai's classes bind a function_calling or json_mode
 schema as given and a json_schema one as its OpenAI tool, langchain-anthropic its own
-tool form, langchain-mistralai every schema as given... (callbacks get langchain-core's
+tool form, langchain-mistralai every schema as given, langchain-aws's Converse a
+json_schema one as it sends it (every object closed)... (callbacks get langchain-core's
 JSON schema of any of these: tests/partners/test_structured_traces.py)."""
 
 from __future__ import annotations
@@ -35,17 +36,9 @@ SCHEMAS: dict[str, Any] = {"class": Person, "dict": Person.model_json_schema()}
 #: Not compared: langchain-cohere binds no trace (a kept difference, tests/partners/cohere/).
 NOT_TRACED = {"ChatCohere"}
 
-#: Not yet the partner's: where it binds the schema as it sends it (langchain-aws's
-#: json_schema with `additionalProperties: false`, langchain-google-vertexai's json_mode
-#: as pydantic dumps the class), and langchain-google-genai's tool of a dict schema (an
-#: empty `parameters` inside its parameters). Callbacks see the same JSON schema but for
-#: those keys.
-LEFT = {
-    ("ChatBedrockConverse", "json_schema", "class"),
-    ("ChatBedrockConverse", "json_schema", "dict"),
-    ("ChatVertexAI", "json_mode", "class"),
-    ("ChatGoogleGenerativeAI", "function_calling", "dict"),
-}
+#: Not yet the partner's: langchain-google-genai's tool of a dict schema (an empty
+#: `parameters` inside its parameters, which callbacks see too).
+LEFT = {("ChatGoogleGenerativeAI", "function_calling", "dict")}
 
 CASES = [
     (name, method, given)
