@@ -29,7 +29,23 @@ if TYPE_CHECKING:
     from ..specs import SdkModel
     from .base import Adapter
 
-__all__ = ["LengthError", "MissingKeyForm", "PartnerTraits"]
+__all__ = [
+    "OPENAI_TRACE_SCHEMA",
+    "LengthError",
+    "MissingKeyForm",
+    "PartnerTraits",
+    "TraceSchemaForm",
+]
+
+#: A form of the schema a structured run's trace names (`PartnerTraits.structured_trace_schema`).
+TraceSchemaForm = Literal["given", "openai tool", "anthropic tool", "as sent"]
+
+#: langchain-openai's forms (its BaseChatOpenAI's, and the classes built on it).
+OPENAI_TRACE_SCHEMA: Mapping[str, TraceSchemaForm] = {
+    "function_calling": "given",
+    "json_schema": "openai tool",
+    "json_mode": "given",
+}
 
 #: A partner's error for a reply cut at the output-token limit (`PartnerTraits.length_error`):
 #: its class, `(module, class name)`, and `(kept reply body, raw usage) -> (words, fields)`.
@@ -113,6 +129,19 @@ class PartnerTraits:
     structured_trace: Literal[
         "method and strict", "method", "method as asked", "method and schema strict"
     ] = "method and strict"
+    #: The form its `with_structured_output` binds the schema in beside them, by method
+    #: (`dumpd` of the structured model writes it; callbacks get langchain-core's JSON
+    #: schema of any form): "given" (the class or dict as given), "openai tool"
+    #: (langchain-core's tool form), "anthropic tool" (langchain-anthropic's tool form),
+    #: "as sent" (`sent_structured_schema`); langchain-openai's by default. A method not
+    #: named: langchain-core's JSON schema, or the OpenAI tool form for function_calling.
+    structured_trace_schema: Mapping[str, TraceSchemaForm] = dataclasses.field(
+        default_factory=lambda: dict(OPENAI_TRACE_SCHEMA)
+    )
+    #: The JSON schema a structured call's bound settings send, as its partner sends it
+    #: (langchain-aws's Converse: every object closed), for the "as sent" form; None
+    #: where the settings send none (then langchain-core's JSON schema is named).
+    sent_structured_schema: Callable[[Adapter, Mapping[str, Any]], Any] | None = None
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
     #: (langchain-groq).

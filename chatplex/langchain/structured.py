@@ -175,9 +175,13 @@ def structured_output(
         settings["tools"] = [convert_to_openai_tool(t, strict=strict) for t in beside]
     # (langchain-groq traces a json_schema's schema as strict as it is sent.)
     strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
+    named = asked if _trace(llm, adapter) == "method as asked" else method  # (as traced)
+    traced = _bound_schema(
+        llm, adapter, named, schema, _traced_schema(schema, spec, strictly), settings
+    )
     bound = llm.bind(
         **settings,
-        **_traced(llm, adapter, method, strict, _traced_schema(schema, spec, strictly), asked),
+        **_traced(llm, adapter, method, strict, traced, asked),
     )
     parser: LCRunnable[Any, Any]
     if isinstance(settings.get("response_format"), ClassFormat):
@@ -237,6 +241,39 @@ def _trace(llm: LangChainChat, adapter: Adapter | None) -> str | None:
     return partner_traits(adapter).structured_trace if llm._under_partner_name else None
 
 
+def _bound_schema(
+    llm: LangChainChat,
+    adapter: Adapter | None,
+    method: str,
+    schema: Any,
+    ours: Any,
+    settings: Mapping[str, Any] | None = None,
+) -> Any:
+    """The schema beside the method in the run's trace, in the form a drop-in's partner
+    binds it (`PartnerTraits.structured_trace_schema`: what `dumpd` of the structured
+    model writes; "as sent": read from the bound `settings`), else `ours`. Callbacks get
+    langchain-core's JSON schema of either."""
+    traits = partner_traits(adapter)
+    form = traits.structured_trace_schema.get(method)
+    if form is None or schema is None or not llm._under_partner_name:
+        return ours
+    if form == "given":
+        return schema
+    if form == "as sent":
+        sent = traits.sent_structured_schema
+        found = None if sent is None or adapter is None else sent(adapter, settings or {})
+        return ours if found is None else found
+    try:
+        tool = convert_to_openai_tool(schema)
+    except (TypeError, ValueError):  # (a schema langchain-core cannot convert: traced as ours)
+        return ours
+    if form == "openai tool":
+        return tool
+    function = tool["function"]  # langchain-anthropic's tool form, built from the OpenAI one
+    described = {"description": function["description"]} if "description" in function else {}
+    return {"name": function["name"], "input_schema": function["parameters"], **described}
+
+
 def _partner_spec(given: Any, method: str, untitled: bool) -> OutputSchema:
     """`partner_output_schema` of `given`; where langchain-core cannot convert a
     TypedDict (a `NotRequired` field), its TypeError, as the partner's
@@ -287,9 +324,10 @@ def _function_calling(
         shown = llm.model_copy(update={"chatplex_model": forcing})
         keywords = forced_tool_keywords(inner, declared_tool, strict)
         shown._bound_shown = forced_tool_shown(llm, schema, keywords)
-        bound = shown.bind(
-            **_traced(llm, adapter, "function_calling", strict, convert_to_openai_tool(schema))
+        traced = _bound_schema(
+            llm, adapter, "function_calling", schema, convert_to_openai_tool(schema)
         )
+        bound = shown.bind(**_traced(llm, adapter, "function_calling", strict, traced))
         raises = (llm._record or _NO_RECORD).hooks.unforced_reply_raises
         if getattr(forcing, "tool_choice", "") is None and raises(inner):
             # Offered unforced (a model that refuses a forced choice, or one thinking):
@@ -312,10 +350,11 @@ def _function_calling(
     if kwargs:
         raise ValueError(f"Received unsupported arguments {kwargs}")
     # LangChain's own binding and parsers (`BaseChatModel.with_structured_output`).
+    traced = _bound_schema(llm, adapter, "function_calling", schema, schema)
     bound = llm.bind_tools(
         [schema],
         tool_choice="any",
-        ls_structured_output_format={"kwargs": {"method": "function_calling"}, "schema": schema},
+        ls_structured_output_format={"kwargs": {"method": "function_calling"}, "schema": traced},
     )
     parser = tools_parser(schema, repairing=False)
     if not forced and not llm._under_partner_name:

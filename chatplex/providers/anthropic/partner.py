@@ -88,6 +88,11 @@ def _conversation_betas(adapter: Adapter, messages: list[BaseMessage], settings:
 TRAITS: dict[str, PartnerTraits] = {
     "AnthropicAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
+        # ... beside its tool form of the schema (function_calling), else the OpenAI one.
+        structured_trace_schema={
+            "function_calling": "anthropic tool",
+            "json_schema": "openai tool",
+        },
         bound_tool_form=_bound_tool_form,
         binds_as_given=_binds_as_given,
         # A call's response_format given as a pydantic class: its schema in

@@ -11,6 +11,8 @@ model's tools in Anthropic's form and drops `strict=` with a warning.
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -20,6 +22,7 @@ from ...adapters.partner_traits import PartnerTraits
 from ..anthropic.bound import bound_invoke_tools
 from .call_keywords import converse_refusal
 from .conversation import wire_messages
+from .output_config import output_config
 from .tool_config import tool_choice_object
 
 if TYPE_CHECKING:
@@ -92,10 +95,22 @@ def _invoke_tool_form(
     return bound_invoke_tools(tools, read, given)
 
 
+def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
+    """The JSON schema a bound `response_format` sends as Converse's `outputConfig`
+    (every object closed, as langchain-aws's ChatBedrockConverse binds it)."""
+    if not isinstance(settings.get("response_format"), Mapping):
+        return None
+    structure = output_config(settings["response_format"])["textFormat"]["structure"]
+    return json.loads(structure["jsonSchema"]["schema"])
+
+
 #: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
+        # ... beside the tool form, or a json_schema call's schema as it sends it.
+        structured_trace_schema={"json_schema": "as sent"},
+        sent_structured_schema=_sent_schema,
         # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
         binds_unset_tool_choice=True,
         bound_tool_form=_converse_tool_form,

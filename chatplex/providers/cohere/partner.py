@@ -106,6 +106,7 @@ def _no_failure_in_transit(err: BaseException, asynchronous: bool) -> bool:
 TRAITS: dict[str, PartnerTraits] = {
     "CohereAdapter": PartnerTraits(
         structured_trace="method",  # where langchain-cohere binds none: a kept difference
+        structured_trace_schema={},
         partner_refusal=_sdk_refusal,
         for_call=_for_call,
         missing_key=MISSING_KEY,

@@ -332,6 +332,9 @@ class Profile:
     structured_trace: Literal["method and strict", "method", "method and schema strict"] = (
         "method and strict"
     )
+    #: The form its partner's structured runs bind the schema in, by method
+    #: (`PartnerTraits.structured_trace_schema`); None: langchain-openai's.
+    structured_trace_schema: Mapping[str, Literal["given", "openai tool"]] | None = None
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True

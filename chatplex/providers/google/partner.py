@@ -8,6 +8,7 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -60,10 +61,17 @@ def _genai_transient(err: BaseException, asynchronous: bool) -> bool:
 
 #: The Gemini API adapter's record, and Vertex AI's (whose partner,
 #: langchain-google-vertexai, has the defaults but for the tool choice).
+def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
+    """The JSON schema a bound json_mode call sends (`response_json_schema`), as
+    langchain-google-vertexai's binds it."""
+    return settings.get("response_json_schema")
+
+
 TRAITS: dict[str, PartnerTraits] = {
     "GeminiAdapter": PartnerTraits(
         # Its structured runs name the method alone, json_mode as asked (sent as a schema).
         structured_trace="method as asked",
+        structured_trace_schema={},  # (beside the tool form, or the JSON schema)
         # langchain-google-genai consumes `bind_tools(..., strict=...)` unsent (Gemini's
         # schemas are enforced as given): the tools go as without it, not made strict.
         bind_strict=False,
@@ -85,6 +93,10 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_retried_transit=_genai_transient,
     ),
     "VertexAIAdapter": PartnerTraits(
-        bound_tool_form=_bound_tool_form, structured_trace="method as asked"
+        bound_tool_form=_bound_tool_form,
+        structured_trace="method as asked",
+        # ... beside the tool form, or a json_mode call's schema as it sends it.
+        structured_trace_schema={"json_mode": "as sent"},
+        sent_structured_schema=_sent_schema,
     ),
 }

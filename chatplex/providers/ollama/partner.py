@@ -68,6 +68,12 @@ def _client_refusal(
 TRAITS: dict[str, PartnerTraits] = {
     "OllamaAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
+        # ... beside the tool it forces, or the schema given as the format.
+        structured_trace_schema={
+            "function_calling": "openai tool",
+            "json_schema": "given",
+            "json_mode": "given",
+        },
         # langchain-ollama passes `strict` on to its `_chat_params`, which drops it
         # (Ollama has no strict function schemas): the tools go as without it.
         bind_strict=False,

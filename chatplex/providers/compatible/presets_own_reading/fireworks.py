@@ -54,6 +54,7 @@ FIREWORKS = Preset(
         ),
         sdk_path="/v1",
         structured_trace="method",  # its structured runs name the method alone
+        structured_trace_schema={"json_schema": "given", "json_mode": "given"},
         json_schema_shape="json_object",  # langchain-fireworks' response_format
         # Fireworks' API takes "any" as well as "required"; langchain-fireworks
         # sends "any" as given.

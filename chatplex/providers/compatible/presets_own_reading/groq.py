@@ -45,6 +45,8 @@ GROQ = Preset(
         base_variables=("GROQ_API_BASE", "GROQ_BASE_URL"),
         # Its structured runs name the method, and json_schema's strict where sent.
         structured_trace="method and schema strict",
+        # (its json_mode binds the schema as given; its other methods, as traced)
+        structured_trace_schema={"json_mode": "given"},
         json_schema_shape="titled",  # langchain-groq's response_format
         # langchain-groq reads stream usage from x_groq.usage; it sends no stream_options.
         stream_options=False,

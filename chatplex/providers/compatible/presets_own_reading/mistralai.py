@@ -37,6 +37,11 @@ MISTRALAI = Preset(
         # langchain-mistralai: the schema as a strict tool function; function
         # calling with tool_choice "any" (it names no tool).
         structured_trace="method",  # its structured runs name the method alone
+        structured_trace_schema={
+            "function_calling": "given",
+            "json_schema": "given",
+            "json_mode": "given",
+        },
         json_schema_shape="function",
         structured_tool_choice="any",
         kept_tool_choices=("any",),

@@ -62,6 +62,7 @@ PERPLEXITY = Preset(
             "langchain-perplexity answers method='function_calling' with a JSON schema"
         ),
         structured_trace="method",  # its structured runs name the method alone
+        structured_trace_schema={},  # (each schema as langchain-core's JSON schema)
         json_schema_shape="bare",  # langchain-perplexity's: the schema alone
         strict_dropped=frozenset({"json_schema"}),  # "currently ignored", it says
         think_stripped=True,  # its Reasoning... parsers: a reasoning model's <think>

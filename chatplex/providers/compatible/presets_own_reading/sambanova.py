@@ -113,6 +113,7 @@ SAMBANOVA = Preset(
         # ChatSambaNova's default method, with langchain-groq's response format.
         structured_output_method="json_schema",
         structured_trace="method",  # its structured runs name the method alone
+        structured_trace_schema={"json_mode": "given"},
         json_schema_shape="titled",
         sdk="sambanova",
         sdk_keywords=SAMBANOVA_CREATE,

@@ -1,0 +1,98 @@
+"""The schema a structured model binds beside the method in its run's
+`ls_structured_output_format`, side by side with each partner class (no request): what
+`dumpd` of `model.with_structured_output(...)` writes and its binding's `kwargs` hold, in
+the partner's form. langchain-openai's classes bind a function_calling or json_mode
+schema as given and a json_schema one as its OpenAI tool, langchain-anthropic its own
+tool form, langchain-mistralai every schema as given, langchain-aws's Converse a
+json_schema one as it sends it (every object closed)... (callbacks get langchain-core's
+JSON schema of any of these: tests/partners/test_structured_traces.py)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from langchain_core.runnables import Runnable
+from langchain_core.runnables import RunnableBinding
+from pydantic import BaseModel
+
+import chatplex.langchain
+from tests.partners._builds import PARTNER_BUILDS
+
+METHODS = ("function_calling", "json_schema", "json_mode")
+
+
+class Person(BaseModel):
+    """A person."""
+
+    name: str
+    age: int
+
+
+#: Each way a script gives the schema (a dict made for each side: a partner may write
+#: into it).
+SCHEMAS: dict[str, Any] = {"class": lambda: Person, "dict": Person.model_json_schema}
+
+#: Not compared: langchain-cohere binds no trace (a kept difference, tests/partners/cohere/).
+NOT_TRACED = {"ChatCohere"}
+
+#: Kept: langchain-google-genai writes into the dict it is given (its suite,
+#: tests/partners/google/test_google_structured_dict.py).
+KEPT = {("ChatGoogleGenerativeAI", "function_calling", "dict")}
+
+CASES = [
+    (name, method, given)
+    for name in PARTNER_BUILDS
+    if name not in NOT_TRACED
+    for method in METHODS
+    for given in SCHEMAS
+    if (name, method, given) not in KEPT
+]
+
+
+@pytest.fixture(autouse=True)
+def _aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+
+
+def bound_trace(runnable: Runnable[Any, Any]) -> Any:
+    """The first `ls_structured_output_format` a binding in `runnable` holds (None: none)."""
+    if isinstance(runnable, RunnableBinding) and "ls_structured_output_format" in runnable.kwargs:
+        return runnable.kwargs["ls_structured_output_format"]
+    inner = [getattr(runnable, name, None) for name in ("first", "bound", "last")]
+    inner += list(getattr(runnable, "middle", None) or ())
+    inner += list(getattr(runnable, "steps__", {}).values())  # (a RunnableParallel's)
+    for part in inner:
+        if isinstance(part, Runnable) and part is not runnable:
+            found = bound_trace(part)
+            if found is not None:
+                return found
+    return None
+
+
+def structured_trace(cls: Any, keywords: dict[str, Any], method: str, given: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = cls(**keywords)
+        return bound_trace(model.with_structured_output(SCHEMAS[given](), method=method))
+
+
+@pytest.mark.parametrize(("name", "method", "given"), CASES)
+def test_the_bound_schema_is_the_partners(name: str, method: str, given: str) -> None:
+    package, keywords = PARTNER_BUILDS[name]
+    partner = getattr(pytest.importorskip(package), name)
+    theirs = structured_trace(partner, keywords, method, given)
+    ours = structured_trace(getattr(chatplex.langchain, name), keywords, method, given)
+    assert theirs is not None
+    assert ours["kwargs"] == theirs["kwargs"]
+    # A class given and bound as given is the same class (dumpd writes its repr).
+    assert ours["schema"] == theirs["schema"]
+
+
+def test_every_partner_case_is_compared_or_named() -> None:
+    names = {name for name, _, _ in CASES} | NOT_TRACED
+    assert names == set(PARTNER_BUILDS)
+    for name, method, given in KEPT:
+        assert name in PARTNER_BUILDS and method in METHODS and given in SCHEMAS
