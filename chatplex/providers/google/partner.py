@@ -59,14 +59,15 @@ def _genai_transient(err: BaseException, asynchronous: bool) -> bool:
     return kind == "timeout" or any(k.__name__ == "ConnectError" for k in causes)
 
 
-#: The Gemini API adapter's record, and Vertex AI's (whose partner,
-#: langchain-google-vertexai, has the defaults but for the tool choice).
 def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
     """The JSON schema a bound json_mode call sends (`response_json_schema`), as
     langchain-google-vertexai's binds it."""
     return settings.get("response_json_schema")
 
 
+#: The Gemini API adapter's record, and Vertex AI's (whose partner,
+#: langchain-google-vertexai, has the defaults but for the tool choice and the traced
+#: structured output).
 TRAITS: dict[str, PartnerTraits] = {
     "GeminiAdapter": PartnerTraits(
         # Its structured runs name the method alone, json_mode as asked (sent as a schema).

@@ -18,11 +18,18 @@ def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
     assert not gemini.bind_strict and gemini.response_format_class == "dropped"
 
 
-def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_method() -> None:
+def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_structure() -> None:
     vertex = VertexAIAdapter.__new__(VertexAIAdapter)
-    assert partner_traits(vertex) == PartnerTraits(
-        bound_tool_form=_FORM, structured_trace="method as asked"
+    traits = partner_traits(vertex)
+    assert traits == PartnerTraits(
+        bound_tool_form=_FORM,
+        structured_trace="method as asked",
+        structured_trace_schema={"json_mode": "as sent"},
+        sent_structured_schema=traits.sent_structured_schema,
     )
+    schema = {"type": "object", "title": "S"}
+    assert traits.sent_structured_schema is not None
+    assert traits.sent_structured_schema(vertex, {"response_json_schema": schema}) is schema
 
 
 _FORM = TRAITS["GeminiAdapter"].bound_tool_form
