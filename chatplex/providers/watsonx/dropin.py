@@ -13,14 +13,17 @@ in events, logs and callbacks.
 
 The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
 expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
-classes (`ApiRequestFailure`, `WMLClientError`) where it is installed. Deliberate
-differences from langchain-ibm (docs/providers/watsonx.md lists each with why): no
-request at construction (langchain-ibm asks the service for its model list and its
-token then); `model=` names the model as `model_id=` does (langchain-ibm sends it to
-the Model Gateway, which chatplex does not build); a per-call `stop` is sent as the
-chat API's `stop` (langchain-ibm sends `stop_sequences`, which the chat API does not
-take); tool-call arguments that are not JSON are an invalid tool call with the
-reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
+classes (`ApiRequestFailure`, `WMLClientError`) where it is imported. A call's own
+`params` are the chat parameters sent, in place of the model's (`call_model`). Kept
+differences from langchain-ibm (docs/providers/ibm.md lists each with why, and
+tests/partners/watsonx/ holds each to its reason): no request at construction
+(langchain-ibm asks IAM for its token and the service for the project and the model
+list then); an `http://` URL is used; a per-call `stop` is sent as the chat API's `stop`
+(langchain-ibm sends `stop_sequences`, which the chat API does not take); tool-call
+arguments that are not JSON are an invalid tool call with the reason (langchain-ibm
+guesses a repair, else calls the tool with `{}`). Not the same yet: `model=` names the
+model as `model_id=` does (langchain-ibm sends it to the Model Gateway, which chatplex
+does not build).
 
 >>> model = build({"model_id": "ibm/granite-3-8b-instruct", "api_key": "ibm-example",
 ...                "url": "https://us-south.ml.cloud.ibm.com", "project_id": "p-1",
@@ -31,6 +34,7 @@ reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -40,8 +44,10 @@ from pydantic import SecretStr
 
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
+from ...chat.partner_form import PartnerFields
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
@@ -51,7 +57,7 @@ from ...secret.arguments import hold_keys
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx", "build"]
+__all__ = ["ChatWatsonx", "build", "call_model"]
 
 _OWNER = "ChatWatsonx"
 _CPD = (
@@ -78,6 +84,8 @@ _REFUSED = {
 _OFF = {"verify": (None, True)}
 #: Its fields held on the model's settings: langchain-ibm's `params` hold them too.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
+#: The chat API's tool fields: bound tools, not chat parameters.
+_TOOLS = frozenset({"tools", "tool_choice", "tool_choice_option"})
 
 
 def build(keywords: dict[str, Any]) -> ChatModel:
@@ -89,7 +97,10 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 
     given = dict(keywords)
     hold_keys(given, is_secret_name)
-    model_id = pick(_OWNER, model_id=given.pop("model_id", None), model=given.pop("model", None))
+    named = [m for m in (given.pop("model_id", None), given.pop("model", None)) if m]
+    if len(named) > 1:  # langchain-ibm's validator: a ValueError (its ValidationError)
+        raise ValueError(f"{_OWNER}: 'model' and 'model_id' are mutually exclusive: pass one")
+    model_id = next(iter(named), None)
     api_key = pick(_OWNER, api_key=given.pop("api_key", None), apikey=given.pop("apikey", None))
     url, token, iam_url = (
         given.pop("url", None),
@@ -140,11 +151,50 @@ def _one(name: str, value: Any, api_params: dict[str, Any]) -> Any:
     return value if value is not None else in_params
 
 
+def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    """As langchain-ibm's `extract_chat_params`: a call's own `params` (a dict or a
+    `TextChatParameters`) are the chat parameters sent, in place of the model's (its
+    `params`, which hold its chat fields); a ValueError where a call keyword gives one
+    of them too (its `check_duplicate_chat_params`)."""
+    if keywords.get("params") is None:
+        return model
+    from .request import API_PARAMETERS
+
+    params = dict(_given_params(keywords["params"]))
+    both = sorted(k for k, v in keywords.items() if v is not None and k in params)
+    if both:
+        raise ValueError(f"Duplicate parameters found in params and keyword arguments: {both}")
+    clone = copy.copy(model)
+    own = {k: v for k, v in model.extra_body.items() if k not in API_PARAMETERS - _TOOLS}
+    for name in _SAMPLING:
+        setattr(clone, name, params.pop(name, None))
+    clone.extra_body = {**own, **params}
+    return clone
+
+
 #: langchain-ibm's `ChatWatsonx` as data: the facts its LangChain class reports, its own
-#: pydantic fields, and how its model is built. It has no hooks of its own.
+#: pydantic fields, and how its model is built. Its hook: a call's own `params`.
 ChatWatsonx = PartnerClass(
     llm_type="watsonx-chat",
+    namespace=("langchain_ibm", "chat_models"),  # its module: not serialized
     partner_class="langchain_ibm.chat_models:ChatWatsonx",
+    versions=(),  # langchain-ibm names none
+    # Not serialized by LangChain: its fields, for reading them on the drop-in only.
+    fields=PartnerFields(
+        serialized=False,
+        aliases={"apikey": "api_key"},
+        # Its `lc_secrets`: every credential field, by langchain-ibm's variable.
+        secrets={
+            "url": "WATSONX_URL",
+            "api_key": "WATSONX_API_KEY",
+            "apikey": "WATSONX_APIKEY",
+            "token": "WATSONX_TOKEN",
+            "password": "WATSONX_PASSWORD",
+            "username": "WATSONX_USERNAME",
+            "instance_id": "WATSONX_INSTANCE_ID",
+        },
+        identifying=False,  # LangChain's default: none
+    ),
     # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
     # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are
     # ibm-watsonx-ai's, not a dependency here: `Any`. Its aliases as it writes them (some
@@ -194,4 +244,5 @@ ChatWatsonx = PartnerClass(
         PartnerField("watsonx_client", Any, excluded=True),
     ),
     build=build,
+    hooks=PartnerHooks(call_model=call_model, call_only=frozenset({"params"})),
 )

@@ -1,7 +1,7 @@
 """ibm-watsonx-ai's classes for chatplex's errors (`providers/watsonx/errors.py`): what a
-script written for langchain-ibm catches, with the fields it reads. ibm-watsonx-ai is not
-a test dependency (it brings pandas and ibm-cos-sdk): a module with its two classes, as
-its `wml_client_error` defines them, stands in for it."""
+script written for langchain-ibm catches, with the fields it reads: a module with its two
+classes, as its `wml_client_error` defines them, stands in for it (so each case holds
+without the SDK's import; tests/partners/watsonx/ compares with the SDK's own)."""
 
 from __future__ import annotations
 
