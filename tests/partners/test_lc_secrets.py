@@ -17,11 +17,7 @@ from tests.partners._builds import PARTNER_BUILDS
 CASES = PARTNER_BUILDS
 
 #: Drop-in names whose partner package is not installed here, and those with none.
-NOT_INSTALLED = {
-    "ChatCerebras": "langchain_cerebras",
-    "ChatOpenRouter": "langchain_openrouter",
-    "ChatWatsonx": "langchain_ibm",
-}
+NOT_INSTALLED: dict[str, str] = {}
 NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 
 #: Where the partner declares no secrets (its dump writes the key field as it holds it):
