@@ -35,6 +35,7 @@ does not build).
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -43,7 +44,6 @@ from typing import Literal
 from pydantic import SecretStr
 
 from ...chat.dropin import check_refused
-from ...chat.dropin import pick
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
@@ -57,7 +57,7 @@ from ...secret.arguments import hold_keys
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx", "build", "call_model"]
+__all__ = ["ChatWatsonx", "build", "call_model", "settings"]
 
 _OWNER = "ChatWatsonx"
 _CPD = (
@@ -101,7 +101,8 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if len(named) > 1:  # langchain-ibm's validator: a ValueError (its ValidationError)
         raise ValueError(f"{_OWNER}: 'model' and 'model_id' are mutually exclusive: pass one")
     model_id = next(iter(named), None)
-    api_key = pick(_OWNER, api_key=given.pop("api_key", None), apikey=given.pop("apikey", None))
+    api_key = given.pop("api_key", None)
+    given.pop("apikey", None)  # (taken as `api_key` by `settings`)
     url, token, iam_url = (
         given.pop("url", None),
         given.pop("token", None),
@@ -125,6 +126,24 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope
     )
     return partner_model(_OWNER, adapter, model_id, {**settings, **api_params})
+
+
+def settings(keywords: dict[str, Any]) -> dict[str, Any]:
+    """langchain-ibm's `normalize_api_key` (a "before" validator): `apikey` alone is
+    taken as `api_key` with a DeprecationWarning; beside `api_key`, dropped with a
+    UserWarning (`api_key` wins)."""
+    if "apikey" not in keywords:
+        return keywords
+    given = dict(keywords)
+    old = given.pop("apikey")
+    if "api_key" in given:
+        words = "Both 'api_key' and deprecated 'apikey' were provided; 'api_key' takes precedence."
+        warnings.warn(words, UserWarning, stacklevel=2)
+    else:
+        words = "'apikey' parameter is deprecated; use 'api_key' instead."
+        warnings.warn(words, DeprecationWarning, stacklevel=2)
+        given["api_key"] = old
+    return given
 
 
 def _given_params(params: Any) -> Mapping[str, Any]:
@@ -173,7 +192,8 @@ def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
 
 
 #: langchain-ibm's `ChatWatsonx` as data: the facts its LangChain class reports, its own
-#: pydantic fields, and how its model is built. Its hook: a call's own `params`.
+#: pydantic fields, and how its model is built. Its hooks: `apikey` taken as `api_key`,
+#: a call's own `params`.
 ChatWatsonx = PartnerClass(
     llm_type="watsonx-chat",
     namespace=("langchain_ibm", "chat_models"),  # its module: not serialized
@@ -182,7 +202,6 @@ ChatWatsonx = PartnerClass(
     # Not serialized by LangChain: its fields, for reading them on the drop-in only.
     fields=PartnerFields(
         serialized=False,
-        aliases={"apikey": "api_key"},
         # Its `lc_secrets`: every credential field, by langchain-ibm's variable.
         secrets={
             "url": "WATSONX_URL",
@@ -244,5 +263,5 @@ ChatWatsonx = PartnerClass(
         PartnerField("watsonx_client", Any, excluded=True),
     ),
     build=build,
-    hooks=PartnerHooks(call_model=call_model, call_only=frozenset({"params"})),
+    hooks=PartnerHooks(settings=settings, call_model=call_model, call_only=frozenset({"params"})),
 )

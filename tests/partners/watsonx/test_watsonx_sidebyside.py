@@ -309,6 +309,32 @@ def test_refused_when_built_as_langchain_ibm_refuses(cloud: ScriptedServer) -> N
             ours(cloud.url, **given)
 
 
+@pytest.mark.parametrize(
+    "given", [{"apikey": "ibm-key"}, {"apikey": "old", "api_key": "ibm-key"}], ids=["old", "both"]
+)
+def test_apikey_warned_as_langchain_ibm_warns(given: dict[str, Any], cloud: ScriptedServer) -> None:
+    """`apikey` alone: its DeprecationWarning; beside `api_key`: its UserWarning, and
+    `api_key` is the key sent (to IAM)."""
+    cloud.handler = _service
+    keyless = {k: v for k, v in BUILT.items() if k != "api_key"}
+    builds = (
+        lambda: langchain_ibm.ChatWatsonx(**keyless, url=CLOUD, **given),
+        lambda: chatplex.langchain.ChatWatsonx(
+            **keyless, url=cloud.url, iam_url=f"{cloud.url}/identity/token", **given
+        ),
+    )
+    seen = []
+    for build in builds:
+        cloud.seen.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            build().invoke("hi")
+        said = {(w.category.__name__, str(w.message)) for w in caught if "apikey" in str(w.message)}
+        exchanged = [s.body for s in cloud.seen if s.path.startswith("/identity/token")]
+        seen.append((said, "apikey=ibm-key" in str(exchanged)))
+    assert seen[1] == seen[0]
+
+
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
 
 _BUILT_OFFLINE = Difference(
