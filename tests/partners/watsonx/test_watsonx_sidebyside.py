@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import json
 import time
 import warnings
@@ -41,8 +42,25 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import observe
 
-langchain_ibm = pytest.importorskip("langchain_ibm")
-sdk_errors = pytest.importorskip("ibm_watsonx_ai.wml_client_error")
+
+@pytest.fixture(autouse=True)
+def _partner_installed() -> None:
+    """Each test needs langchain-ibm (no dev dependency yet), and its SDK's errors
+    imported, as a script catching them has them; the module is read without them (its
+    `DIFFERENCES`, for the documentation's tables)."""
+    pytest.importorskip("langchain_ibm")
+    pytest.importorskip("ibm_watsonx_ai.wml_client_error")
+
+
+def _partner() -> Any:
+    """langchain-ibm's `ChatWatsonx`."""
+    return importlib.import_module("langchain_ibm").ChatWatsonx
+
+
+def _sdk_errors() -> Any:
+    """ibm-watsonx-ai's error classes (imported: a script catching them imports them)."""
+    return importlib.import_module("ibm_watsonx_ai.wml_client_error")
+
 
 CLOUD = "https://us-south.ml.cloud.ibm.com"
 MODEL = "ibm/granite-3-8b-instruct"
@@ -150,7 +168,7 @@ BUILT = {"model_id": MODEL, "api_key": "ibm-key", "project_id": "proj-1"}
 def theirs(**given: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return langchain_ibm.ChatWatsonx(**{**BUILT, "url": CLOUD, **given})
+        return _partner()(**{**BUILT, "url": CLOUD, **given})
 
 
 def ours(url: str, **given: Any) -> Any:
@@ -189,7 +207,8 @@ def run(
 
 
 def _caught(err: BaseException) -> dict[str, Any]:
-    classes = (sdk_errors.ApiRequestFailure, sdk_errors.WMLClientError, ValueError, TypeError)
+    sdk = _sdk_errors()
+    classes = (sdk.ApiRequestFailure, sdk.WMLClientError, ValueError, TypeError)
     return {"raised": {cls.__name__: isinstance(err, cls) for cls in classes}}
 
 
@@ -318,7 +337,7 @@ def test_apikey_warned_as_langchain_ibm_warns(given: dict[str, Any], cloud: Scri
     cloud.handler = _service
     keyless = {k: v for k, v in BUILT.items() if k != "api_key"}
     builds = (
-        lambda: langchain_ibm.ChatWatsonx(**keyless, url=CLOUD, **given),
+        lambda: _partner()(**keyless, url=CLOUD, **given),
         lambda: chatplex.langchain.ChatWatsonx(
             **keyless, url=cloud.url, iam_url=f"{cloud.url}/identity/token", **given
         ),
@@ -412,8 +431,8 @@ def test_built_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_http_url(cloud: ScriptedServer) -> None:
     cloud.handler = _service
-    with pytest.raises(sdk_errors.WMLClientError, match="https"):
-        langchain_ibm.ChatWatsonx(model_id=MODEL, url=cloud.url, token="t", project_id="p")
+    with pytest.raises(_sdk_errors().WMLClientError, match="https"):
+        _partner()(model_id=MODEL, url=cloud.url, token="t", project_id="p")
     assert ours(cloud.url).invoke("hi").content == "Hello there"
 
 
