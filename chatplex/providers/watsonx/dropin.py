@@ -35,6 +35,7 @@ does not build).
 from __future__ import annotations
 
 import copy
+import os
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -84,6 +85,8 @@ _REFUSED = {
 _OFF = {"verify": (None, True)}
 #: Its fields held on the model's settings: langchain-ibm's `params` hold them too.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
+#: langchain-ibm's variables of the API key, the first preferred.
+_KEY_VARIABLES = ("WATSONX_API_KEY", "WATSONX_APIKEY")
 #: The chat API's tool fields: bound tools, not chat parameters.
 _TOOLS = frozenset({"tools", "tool_choice", "tool_choice_option"})
 
@@ -133,6 +136,7 @@ def settings(keywords: dict[str, Any]) -> dict[str, Any]:
     taken as `api_key` with a DeprecationWarning; beside `api_key`, dropped with a
     UserWarning (`api_key` wins)."""
     if "apikey" not in keywords:
+        _key_variables_warned(keywords)
         return keywords
     given = dict(keywords)
     old = given.pop("apikey")
@@ -144,6 +148,23 @@ def settings(keywords: dict[str, Any]) -> dict[str, Any]:
         warnings.warn(words, DeprecationWarning, stacklevel=2)
         given["api_key"] = old
     return given
+
+
+def _key_variables_warned(given: Mapping[str, Any]) -> None:
+    """langchain-ibm's `api_key` default factory, where no key is given: its UserWarning
+    when both its variables are set (WATSONX_API_KEY wins), its DeprecationWarning when
+    the key is read from WATSONX_APIKEY."""
+    if "api_key" in given:
+        return
+    present = [name for name in _KEY_VARIABLES if os.environ.get(name)]
+    if len(present) > 1:
+        words = f"Multiple API key env vars are set {present}; using '{present[0]}'."
+        warnings.warn(words, UserWarning, stacklevel=2)
+    if present and present[0] != _KEY_VARIABLES[0]:
+        words = (
+            f"Environment variable '{present[0]}' is deprecated; use '{_KEY_VARIABLES[0]}' instead."
+        )
+        warnings.warn(words, DeprecationWarning, stacklevel=2)
 
 
 def _given_params(params: Any) -> Mapping[str, Any]:
