@@ -42,6 +42,7 @@ SUITE_PAGES: dict[str, str | None] = {
     "vertex": "google_vertexai",
     "bedrock": "bedrock_converse",
     "cohere": "cohere",
+    "watsonx": "ibm",
     "compatible": None,  # per package
     "init_chat_model": None,  # no provider page: the porting page only
 }
@@ -62,6 +63,7 @@ PORTING_SECTIONS = {
     "ollama": "### Ollama (langchain-ollama)",
     "compatible": "### OpenAI-compatible providers",  # a prefix of the heading
     "cohere": "### Cohere (langchain-cohere)",
+    "watsonx": "### IBM watsonx.ai (langchain-ibm)",
     "init_chat_model": "### `init_chat_model` (langchain)",
 }
 

@@ -175,6 +175,9 @@ class PartnerHooks:
     #: runs on, where its class reads one of them as replacing settings of the model's
     #: (langchain-ollama's `options`): a copy; default: the model itself.
     call_model: Callable[[ChatModel, Mapping[str, Any]], ChatModel] = _same_model
+    #: The call keywords only `call_model` reads (langchain-ibm's `params`, a whole set
+    #: of chat parameters): never handed to the model as settings. Default: none.
+    call_only: frozenset[str] = frozenset()
     #: Whether its `get_num_tokens_from_messages` counts the messages its own way (only
     #: then are they converted and `num_tokens_from_messages` asked); False:
     #: langchain-core's count, one `get_num_tokens` per message, of the messages as given.

@@ -265,6 +265,8 @@ def _target(
     record = model._record
     hooks = None if record is None else record.hooks
     target = for_call(target, kwargs if name is None else {**kwargs, "model": name}, hooks)
+    for word in () if hooks is None else hooks.call_only:
+        kwargs.pop(word, None)  # (read by `call_model` alone)
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
     if isinstance(choice, str) and choice in partner_traits(adapter_of(engine)).kept_tool_choices:

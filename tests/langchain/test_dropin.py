@@ -132,7 +132,7 @@ def test_headers_that_are_no_mapping_are_refused_naming_the_setting(name: str) -
 _AWS = {"region_name": "us-east-1", "aws_access_key_id": "AKIAX", "aws_secret_access_key": "s"}
 _BEDROCK = {"model": "anthropic.claude-3-haiku-20240307-v1:0", **_AWS}
 _AZURE = {"azure_deployment": "d", "azure_endpoint": "https://x.openai.azure.com"}
-_IBM = {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p", "apikey": "k-test"}
+_IBM = {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p", "api_key": "k-test"}
 #: Keywords that build a drop-in but for the one a test adds, where a model and a key
 #: are not all it needs.
 _BUILT: dict[str, dict[str, Any]] = {

@@ -62,7 +62,12 @@ _OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "ChatCerebras": ("langchain_cerebras", "cerebras", {"api_key": _KEY}),
     "ChatOpenRouter": ("langchain_openrouter", "openrouter", {"api_key": _KEY}),
     "ChatHyperbolic": ("langchain_hyperbolic", "hyperbolic", {"api_key": _KEY}),
-    "ChatWatsonx": ("langchain_ibm", "ibm", {"url": UNIT_BASE_URL, "apikey": _KEY}),
+    # (a token and IBM Cloud's URL, which its SDK requires: langchain-ibm asks nothing then)
+    "ChatWatsonx": (
+        "langchain_ibm",
+        "ibm",
+        {"url": "https://us-south.ml.cloud.ibm.com", "token": _KEY, "project_id": "p"},
+    ),
 }
 #: Every drop-in whose partner package is installed.
 _NAMES = [

@@ -29,6 +29,19 @@ PARTNER_BUILDS: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatPerplexity": ("langchain_perplexity", {"model": "m", "api_key": "k"}),
     "ChatSambaNova": ("langchain_sambanova", {"model": "m", "api_key": "k"}),
     "ChatNebius": ("langchain_nebius", {"model": "m", "api_key": "k"}),
+    "ChatCerebras": ("langchain_cerebras", {"model": "m", "api_key": "k"}),
+    "ChatOpenRouter": ("langchain_openrouter", {"model": "m", "api_key": "k"}),
+    # (a token and `model`, langchain-ibm's Model Gateway: built with no request; with
+    # an API key, or `model_id` and a project, its constructor asks IBM Cloud)
+    "ChatWatsonx": (
+        "langchain_ibm",
+        {
+            "model": "m",
+            "url": "https://us-south.ml.cloud.ibm.com",
+            "token": "t",
+            "project_id": "p",
+        },
+    ),
     "ChatGoogleGenerativeAI": (
         "langchain_google_genai",
         {"model": "gemini-2.0-flash", "google_api_key": "k"},

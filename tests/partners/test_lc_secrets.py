@@ -16,7 +16,9 @@ from tests.partners._builds import PARTNER_BUILDS
 #: Drop-in name -> (partner module, constructor keywords).
 CASES = PARTNER_BUILDS
 
-#: Drop-in names whose partner package is not installed here, and those with none.
+#: Drop-in names whose partner package is not a dev dependency (each installs beside the
+#: pinned set, but its generic suites do not pass yet: docs/providers/ibm.md), compared
+#: where installed; and those with none.
 NOT_INSTALLED = {
     "ChatCerebras": "langchain_cerebras",
     "ChatOpenRouter": "langchain_openrouter",
@@ -54,6 +56,6 @@ def test_lc_secrets_are_the_partner_s(name: str) -> None:
 
 def test_every_drop_in_name_is_compared_or_has_no_installed_partner() -> None:
     names = {n for n in chatplex.langchain.__all__ if n.startswith(("Chat", "Azure"))}
-    assert names - set(CASES) == set(NOT_INSTALLED) | NO_PARTNER
-    for module in NOT_INSTALLED.values():  # (installed one day: compare it above)
+    assert names - set(CASES) == NO_PARTNER
+    for module in NOT_INSTALLED.values():  # (a dev dependency one day: drop it here)
         assert importlib.util.find_spec(module) is None, module

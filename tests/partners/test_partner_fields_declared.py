@@ -64,6 +64,8 @@ ENV_VALUES: dict[str, str] = {
     "GOOGLE_CLOUD_REGION": "europe-west4",
     "CLOUD_ML_REGION": "europe-west4",
     "OPENAI_PROXY": "http://proxy.example:8080",  # its httpx clients are built through it
+    "CEREBRAS_PROXY": "http://proxy.example:8080",  # the same (langchain-cerebras')
+    "WATSONX_URL": "https://eu-de.ml.cloud.ibm.com",  # ibm-watsonx-ai takes IBM's alone
 }
 
 #: Keywords given beside a variable where the partner checks its field together with
@@ -150,6 +152,10 @@ def test_the_declared_fields_are_the_partners(name: str) -> None:
 @pytest.mark.filterwarnings(
     r"ignore:(The class `ChatVertexAI` was deprecated|Use \[`ChatGoogleGenerativeAI`\])"
     ":DeprecationWarning"
+)
+@pytest.mark.filterwarnings(  # (langchain-ibm's and its SDK's, reading older variables)
+    "ignore:Environment variable 'WATSONX_APIKEY' is deprecated:DeprecationWarning",
+    "ignore:The `instance_id` parameter is deprecated:DeprecationWarning",
 )
 @pytest.mark.parametrize("name", sorted(DROP_IN_MODULES))
 def test_each_declared_variable_is_read_into_its_field(

@@ -205,8 +205,8 @@ _SAMBANOVA = (
     PartnerField("sambanova_integration_source", str, "langchain", alias="integration_source"),
 )
 
-# (langchain-cerebras 0.8.2 and langchain-openrouter 0.2.9 are not installed here:
-# declared from their wheels' source, so the declared-fields test skips them.)
+# (langchain-cerebras 0.8.2's and langchain-openrouter 0.2.9's: the declared-fields test
+# compares them with the installed classes.)
 _CEREBRAS = redeclared(
     BASE_CHAT_OPENAI_FIELDS,
     PartnerField("model_name", str, REQUIRED, alias="model"),

@@ -45,9 +45,9 @@ _HELPER_PROVIDER = "openai"
 
 #: Preset -> what its partner package raises built with no key, where that is its SDK
 #: client's error: langchain-groq, -perplexity and -sambanova build their SDK's client
-#: when the model is built, langchain-together and -nebius the openai SDK's (naming
-#: OPENAI_API_KEY, in the words of the openai version installed). The others' partner
-#: raises a ValueError (langchain-xai, -deepseek, -fireworks: pydantic's
+#: when the model is built, langchain-together, -nebius and -cerebras the openai SDK's
+#: (naming OPENAI_API_KEY, in the words of the openai version installed). The others'
+#: partner raises a ValueError (langchain-xai, -deepseek, -fireworks: pydantic's
 #: ValidationError), or has none; langchain-mistralai raises nothing
 #: (`missing_key.keyless_key`).
 MISSING_KEY: dict[str, MissingKeyForm] = {
@@ -56,6 +56,7 @@ MISSING_KEY: dict[str, MissingKeyForm] = {
     "sambanova": stainless_missing_key("sambanova", "SambaNovaError", "SAMBANOVA_API_KEY"),
     "together": OPENAI_MISSING_KEY,
     "nebius": OPENAI_MISSING_KEY,
+    "cerebras": OPENAI_MISSING_KEY,
 }
 
 

@@ -257,8 +257,16 @@ CEREBRAS = Preset(
     dropin=DropIn(
         **BASE_CHAT_OPENAI_CLASS,
         refused={**CLIENTS, "cerebras_proxy": PROXY},
-        package="langchain-cerebras",
-        partner_class="langchain_cerebras.chat_models:ChatCerebras",
+        llm_type="cerebras-chat",
+        **partner_module("cerebras", "ChatCerebras"),  # its module: not serialized
+        lc_id_namespace=("langchain", "chat_models", "cerebras"),
+        # Not serialized by LangChain: its key's variable (`lc_secrets`) and what its
+        # `lc_attributes` name, read on the drop-in.
+        partner_fields={
+            "serialized": False,
+            "secrets": {"cerebras_api_key": "CEREBRAS_API_KEY"},
+            "attributes": ("cerebras_api_base", "cerebras_proxy"),
+        },
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
         responses_refused=(

@@ -35,9 +35,75 @@ OPENROUTER = Preset(
     ),
     dropin=DropIn(
         adapter_settings=("app_url", "app_title", "app_categories"),
+        llm_type="openrouter-chat",
+        lc_namespace=("langchain_openrouter", "chat_models"),  # serialized there
         package="langchain-openrouter",
         partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
         refused=CLIENTS,
+        # How its serializer writes it: its fields under their names, its key as a
+        # reference, and the defaults it writes when not given.
+        partner_fields={
+            "aliases": {
+                "api_key": "openrouter_api_key",
+                "base_url": "openrouter_api_base",
+                "model": "model_name",
+                "stop_sequences": "stop",
+                "timeout": "request_timeout",
+            },
+            "defaults": {
+                "app_url": "https://docs.langchain.com",
+                "app_title": "LangChain",
+                "max_retries": 2,
+                "n": 1,
+                "stream_usage": True,
+            },
+            "secrets": {"openrouter_api_key": "OPENROUTER_API_KEY"},
+            # Its `_identifying_params`: these fields, set or not.
+            "identifying": {
+                "always": {
+                    "model": "model_name",
+                    **{
+                        f: f
+                        for f in (
+                            "temperature",
+                            "max_tokens",
+                            "top_p",
+                            "streaming",
+                            "reasoning",
+                            "openrouter_provider",
+                            "route",
+                            "model_kwargs",
+                        )
+                    },
+                },
+            },
+            # Its `_default_params`: the request's fields it sets, where set.
+            "default_params": {
+                "always": {"model": "model_name", "stream": "streaming"},
+                "unless_none": {
+                    "provider": "openrouter_provider",
+                    **{
+                        f: f
+                        for f in (
+                            "temperature",
+                            "max_tokens",
+                            "max_completion_tokens",
+                            "top_p",
+                            "frequency_penalty",
+                            "presence_penalty",
+                            "seed",
+                            "stop",
+                            "reasoning",
+                            "route",
+                            "plugins",
+                            "trace",
+                        )
+                    },
+                },
+                "unless_empty": {"session_id": "session_id"},
+                "spread": "model_kwargs",
+            },
+        },
     ),
 )
 

@@ -13,14 +13,17 @@ in events, logs and callbacks.
 
 The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
 expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
-classes (`ApiRequestFailure`, `WMLClientError`) where it is installed. Deliberate
-differences from langchain-ibm (docs/providers/watsonx.md lists each with why): no
-request at construction (langchain-ibm asks the service for its model list and its
-token then); `model=` names the model as `model_id=` does (langchain-ibm sends it to
-the Model Gateway, which chatplex does not build); a per-call `stop` is sent as the
-chat API's `stop` (langchain-ibm sends `stop_sequences`, which the chat API does not
-take); tool-call arguments that are not JSON are an invalid tool call with the
-reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
+classes (`ApiRequestFailure`, `WMLClientError`) where it is imported. A call's own
+`params` are the chat parameters sent, in place of the model's (`call_model`). Kept
+differences from langchain-ibm (docs/providers/ibm.md lists each with why, and
+tests/partners/watsonx/ holds each to its reason): no request at construction
+(langchain-ibm asks IAM for its token and the service for the project and the model
+list then); an `http://` URL is used; a per-call `stop` is sent as the chat API's `stop`
+(langchain-ibm sends `stop_sequences`, which the chat API does not take); tool-call
+arguments that are not JSON are an invalid tool call with the reason (langchain-ibm
+guesses a repair, else calls the tool with `{}`). Not the same yet: `model=` names the
+model as `model_id=` does (langchain-ibm sends it to the Model Gateway, which chatplex
+does not build).
 
 >>> model = build({"model_id": "ibm/granite-3-8b-instruct", "api_key": "ibm-example",
 ...                "url": "https://us-south.ml.cloud.ibm.com", "project_id": "p-1",
@@ -31,6 +34,9 @@ reason (langchain-ibm guesses a repair, else calls the tool with `{}`).
 
 from __future__ import annotations
 
+import copy
+import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -39,9 +45,10 @@ from typing import Literal
 from pydantic import SecretStr
 
 from ...chat.dropin import check_refused
-from ...chat.dropin import pick
+from ...chat.partner_form import PartnerFields
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
@@ -51,7 +58,7 @@ from ...secret.arguments import hold_keys
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx", "build"]
+__all__ = ["ChatWatsonx", "build", "call_model", "settings"]
 
 _OWNER = "ChatWatsonx"
 _CPD = (
@@ -78,6 +85,10 @@ _REFUSED = {
 _OFF = {"verify": (None, True)}
 #: Its fields held on the model's settings: langchain-ibm's `params` hold them too.
 _SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
+#: langchain-ibm's variables of the API key, the first preferred.
+_KEY_VARIABLES = ("WATSONX_API_KEY", "WATSONX_APIKEY")
+#: The chat API's tool fields: bound tools, not chat parameters.
+_TOOLS = frozenset({"tools", "tool_choice", "tool_choice_option"})
 
 
 def build(keywords: dict[str, Any]) -> ChatModel:
@@ -89,8 +100,12 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 
     given = dict(keywords)
     hold_keys(given, is_secret_name)
-    model_id = pick(_OWNER, model_id=given.pop("model_id", None), model=given.pop("model", None))
-    api_key = pick(_OWNER, api_key=given.pop("api_key", None), apikey=given.pop("apikey", None))
+    named = [m for m in (given.pop("model_id", None), given.pop("model", None)) if m]
+    if len(named) > 1:  # langchain-ibm's validator: a ValueError (its ValidationError)
+        raise ValueError(f"{_OWNER}: 'model' and 'model_id' are mutually exclusive: pass one")
+    model_id = next(iter(named), None)
+    api_key = given.pop("api_key", None)
+    given.pop("apikey", None)  # (taken as `api_key` by `settings`)
     url, token, iam_url = (
         given.pop("url", None),
         given.pop("token", None),
@@ -114,6 +129,42 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope
     )
     return partner_model(_OWNER, adapter, model_id, {**settings, **api_params})
+
+
+def settings(keywords: dict[str, Any]) -> dict[str, Any]:
+    """langchain-ibm's `normalize_api_key` (a "before" validator): `apikey` alone is
+    taken as `api_key` with a DeprecationWarning; beside `api_key`, dropped with a
+    UserWarning (`api_key` wins)."""
+    if "apikey" not in keywords:
+        _key_variables_warned(keywords)
+        return keywords
+    given = dict(keywords)
+    old = given.pop("apikey")
+    if "api_key" in given:
+        words = "Both 'api_key' and deprecated 'apikey' were provided; 'api_key' takes precedence."
+        warnings.warn(words, UserWarning, stacklevel=2)
+    else:
+        words = "'apikey' parameter is deprecated; use 'api_key' instead."
+        warnings.warn(words, DeprecationWarning, stacklevel=2)
+        given["api_key"] = old
+    return given
+
+
+def _key_variables_warned(given: Mapping[str, Any]) -> None:
+    """langchain-ibm's `api_key` default factory, where no key is given: its UserWarning
+    when both its variables are set (WATSONX_API_KEY wins), its DeprecationWarning when
+    the key is read from WATSONX_APIKEY."""
+    if "api_key" in given:
+        return
+    present = [name for name in _KEY_VARIABLES if os.environ.get(name)]
+    if len(present) > 1:
+        words = f"Multiple API key env vars are set {present}; using '{present[0]}'."
+        warnings.warn(words, UserWarning, stacklevel=2)
+    if present and present[0] != _KEY_VARIABLES[0]:
+        words = (
+            f"Environment variable '{present[0]}' is deprecated; use '{_KEY_VARIABLES[0]}' instead."
+        )
+        warnings.warn(words, DeprecationWarning, stacklevel=2)
 
 
 def _given_params(params: Any) -> Mapping[str, Any]:
@@ -140,11 +191,50 @@ def _one(name: str, value: Any, api_params: dict[str, Any]) -> Any:
     return value if value is not None else in_params
 
 
+def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    """As langchain-ibm's `extract_chat_params`: a call's own `params` (a dict or a
+    `TextChatParameters`) are the chat parameters sent, in place of the model's (its
+    `params`, which hold its chat fields); a ValueError where a call keyword gives one
+    of them too (its `check_duplicate_chat_params`)."""
+    if keywords.get("params") is None:
+        return model
+    from .request import API_PARAMETERS
+
+    params = dict(_given_params(keywords["params"]))
+    both = sorted(k for k, v in keywords.items() if v is not None and k in params)
+    if both:
+        raise ValueError(f"Duplicate parameters found in params and keyword arguments: {both}")
+    clone = copy.copy(model)
+    own = {k: v for k, v in model.extra_body.items() if k not in API_PARAMETERS - _TOOLS}
+    for name in _SAMPLING:
+        setattr(clone, name, params.pop(name, None))
+    clone.extra_body = {**own, **params}
+    return clone
+
+
 #: langchain-ibm's `ChatWatsonx` as data: the facts its LangChain class reports, its own
-#: pydantic fields, and how its model is built. It has no hooks of its own.
+#: pydantic fields, and how its model is built. Its hooks: `apikey` taken as `api_key`,
+#: a call's own `params`.
 ChatWatsonx = PartnerClass(
     llm_type="watsonx-chat",
+    namespace=("langchain_ibm", "chat_models"),  # its module: not serialized
     partner_class="langchain_ibm.chat_models:ChatWatsonx",
+    versions=(),  # langchain-ibm names none
+    # Not serialized by LangChain: its fields, for reading them on the drop-in only.
+    fields=PartnerFields(
+        serialized=False,
+        # Its `lc_secrets`: every credential field, by langchain-ibm's variable.
+        secrets={
+            "url": "WATSONX_URL",
+            "api_key": "WATSONX_API_KEY",
+            "apikey": "WATSONX_APIKEY",
+            "token": "WATSONX_TOKEN",
+            "password": "WATSONX_PASSWORD",
+            "username": "WATSONX_USERNAME",
+            "instance_id": "WATSONX_INSTANCE_ID",
+        },
+        identifying=False,  # LangChain's default: none
+    ),
     # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
     # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are
     # ibm-watsonx-ai's, not a dependency here: `Any`. Its aliases as it writes them (some
@@ -194,4 +284,5 @@ ChatWatsonx = PartnerClass(
         PartnerField("watsonx_client", Any, excluded=True),
     ),
     build=build,
+    hooks=PartnerHooks(settings=settings, call_model=call_model, call_only=frozenset({"params"})),
 )

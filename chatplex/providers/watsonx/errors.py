@@ -2,9 +2,10 @@
 watsonx wire (`sdk_error_families.ErrorFamily`): an error status is ibm-watsonx-ai's
 `ApiRequestFailure` (what its `ModelInference.chat` raises for a reply that is not 200),
 a failed stream its `WMLClientError` (what `chat_stream` raises for an `error` event or
-an error status), with the SDK's `error_msg` and `reason`; a failed connection is
-httpx's `ConnectError` and a timeout httpx's `TimeoutException`, which the SDK's httpx
-client lets through. Used only where ibm-watsonx-ai is already imported."""
+an error status, the stream's request read from the reply's URL), with the SDK's
+`error_msg` and `reason`; a failed connection is httpx's `ConnectError` and a timeout
+httpx's `TimeoutException`, which the SDK's httpx client lets through. Used only where
+ibm-watsonx-ai is already imported."""
 
 from __future__ import annotations
 
@@ -22,11 +23,20 @@ __all__ = ["ERROR_FAMILIES"]
 def _sdk_error(err: BaseException, module: ModuleType) -> type[BaseException] | None:
     if isinstance(err, APIConnectionError) or not isinstance(err, APIError):
         return None
-    name = "WMLClientError" if isinstance(err, StreamError) else "ApiRequestFailure"
+    streamed = isinstance(err, StreamError) or _asked_for_stream(err)
+    name = "WMLClientError" if streamed else "ApiRequestFailure"
     if err.status is None and not isinstance(err, StreamError):
         return None  # a reply that could not be read: nothing the SDK raises for
     found = getattr(module, name, None)
     return found if isinstance(found, type) else None
+
+
+def _asked_for_stream(err: APIError) -> bool:
+    """Whether `err` answers a stream's request (`/ml/v1/text/chat_stream`), whose error
+    status the SDK's `chat_stream` raises as WMLClientError (its `chat`: its subclass
+    ApiRequestFailure)."""
+    url = getattr(err.response, "url", None)
+    return "/text/chat_stream" in str(url or "")
 
 
 def _fill_sdk_error(err: BaseException) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...specs import LangSmithRule
 from ...specs import ProviderSpec
 
 SPECS = (
@@ -13,6 +14,8 @@ SPECS = (
         # OpenTelemetry's well-known `gen_ai.provider.name` for IBM watsonx.ai.
         otel_name="ibm.watsonx.ai",
         ls_provider="ibm",
+        # langchain-core's rule, which langchain-ibm keeps: an unset temperature unsaid.
+        ls_rule=LangSmithRule(temperature_unset=False),
         setting_aliases=(("apikey", "api_key"), ("url", "base_url")),
     ),
 )

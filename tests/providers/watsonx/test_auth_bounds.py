@@ -263,7 +263,7 @@ def _model(family: str, url: str, iam_url: str) -> Any:
         from chatplex.langchain import ChatWatsonx
 
         return ChatWatsonx(
-            model_id="ibm/granite", url=url, apikey=KEY, project_id="p", iam_url=iam_url
+            model_id="ibm/granite", url=url, api_key=KEY, project_id="p", iam_url=iam_url
         )
     from chatplex import init_chat_model
 

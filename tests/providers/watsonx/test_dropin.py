@@ -71,7 +71,7 @@ def test_an_api_key_is_exchanged_at_the_iam_url_given(respx_mock: Any) -> None:
         return_value=httpx.Response(200, json={"access_token": "iam-tok", "expires_in": 3600})
     )
     model = _model(
-        token=None, apikey="ibm-key", iam_url="https://iam.test.cloud.ibm.com/identity/token"
+        token=None, api_key="ibm-key", iam_url="https://iam.test.cloud.ibm.com/identity/token"
     )
     model.invoke("hi")
     assert iam.call_count == 1 and b"apikey=ibm-key" in iam.calls.last.request.content
@@ -151,10 +151,10 @@ def test_a_model_with_an_api_key_deep_copies_and_pickles_and_the_copy_answers(
     respx_mock.post(url__startswith=CHAT).mock(return_value=httpx.Response(200, json=REPLY))
     token = {"access_token": "iam-tok", "expires_in": 3600}
     exchanges = respx_mock.post(IAM_URL).mock(return_value=httpx.Response(200, json=token))
-    model = _model(token=None, apikey="ibm-key").chatplex_model
+    model = _model(token=None, api_key="ibm-key").chatplex_model
     for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
         assert copied.invoke("hi").content == "ok"
     assert exchanges.call_count == 2  # each copy exchanged the key for a token of its own
-    given: dict[str, Any] = {"model_id": "ibm/granite", "project_id": "p", "apikey": "k"}
+    given: dict[str, Any] = {"model_id": "ibm/granite", "project_id": "p", "api_key": "k"}
     wrapped = ChatWatsonx(**{**given, "url": BASE})
     assert copy.deepcopy(wrapped) == wrapped == pickle.loads(pickle.dumps(wrapped))
