@@ -149,6 +149,7 @@ _SDK_CLIENTS = {
     "sambanova": ("sambanova", "SambaNova"),
     "together": ("openai", "OpenAI"),
     "nebius": ("openai", "OpenAI"),
+    "cerebras": ("openai", "OpenAI"),
 }
 
 
