@@ -45,8 +45,8 @@ from tests.partners._sidebyside import observe
 
 @pytest.fixture(autouse=True)
 def _partner_installed() -> None:
-    """Each test needs langchain-ibm (no dev dependency yet), and its SDK's errors
-    imported, as a script catching them has them; the module is read without them (its
+    """Each test needs langchain-ibm (a dev dependency), and its SDK's errors imported,
+    as a script catching them has them; the module is read without them (its
     `DIFFERENCES`, for the documentation's tables)."""
     pytest.importorskip("langchain_ibm")
     pytest.importorskip("ibm_watsonx_ai.wml_client_error")
