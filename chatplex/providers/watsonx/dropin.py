@@ -145,13 +145,19 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 def settings(keywords: dict[str, Any]) -> dict[str, Any]:
     """langchain-ibm's `normalize_api_key` (a "before" validator): `apikey` alone is
     taken as `api_key` with a DeprecationWarning; beside `api_key`, dropped with a
-    UserWarning (`api_key` wins). A field given in `params` too is its
+    UserWarning (`api_key` wins). Then a field given in `params` too is its
     `check_duplicate_chat_params`' ValueError (a copy LangChain builds with a changed
     chat field raises so, as its own does: `params` holds the fields)."""
-    given = _readable_params(keywords.get("params"))
-    both = sorted(k for k, v in keywords.items() if v is not None and k in given)
+    given = _key_taken(keywords)
+    in_params = _readable_params(given.get("params"))
+    both = sorted(k for k, v in given.items() if v is not None and k in in_params)
     if both:
         raise ValueError(f"Duplicate parameters found in params and keyword arguments: {both}")
+    return given
+
+
+def _key_taken(keywords: dict[str, Any]) -> dict[str, Any]:
+    """`settings`' `apikey`, with its warnings."""
     if "apikey" not in keywords:
         _key_variables_warned(keywords)
         return keywords
