@@ -144,6 +144,10 @@ def _bound_as_given(
     return clone
 
 
+def _none_written(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -228,6 +232,10 @@ class PartnerHooks:
     bound_on: Callable[[ChatModel, Mapping[str, Any]], tuple[str, dict[str, Any]] | None] | None = (
         None
     )
+    #: The fields its "after" validators write at construction, by name, from its fields
+    #: as validated (`fields`): held as written, counted as set (langchain-ibm's
+    #: `params`, its chat fields merged in). Default: none.
+    validated: Callable[[Mapping[str, Any]], dict[str, Any]] = _none_written
 
 
 @dataclass(frozen=True, slots=True)

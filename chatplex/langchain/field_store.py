@@ -212,7 +212,8 @@ class FieldStoreChatModel(DropInChatModel):
     def _validated(self) -> None:
         """The fields the partner's validators write at construction, from the model
         built: filled when not given (`PartnerFields.filled`), completed from other
-        settings (`completed`), counted as set whatever was given (`assigned`). The
+        settings (`completed`) or written from the fields as validated (its hooks'
+        `validated`), counted as set whatever was given (`assigned`). The
         engine is kept (`_built_from` says what it is now built from)."""
         form = self._record.fields
         if form is None:
@@ -239,6 +240,9 @@ class FieldStoreChatModel(DropInChatModel):
             if name in fields:  # (its validator's fill, not the engine's: not sent)
                 held[name] = value
                 given.add(name)
+        for name, value in self._record.hooks.validated(held).items():
+            held[name] = value
+            given.add(name)
         settings = self.chatplex_settings
         for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
             if keyword in settings and name in fields:

@@ -47,6 +47,8 @@ _BEDROCK = {
     "aws_secret_access_key": "secret",
 }
 
+_IBM_CLOUD = "https://us-south.ml.cloud.ibm.com"
+
 #: Drop-in name -> (partner module, its constructor's keywords).
 PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatOpenAI": ("langchain_openai", {"model": "gpt-4o-mini", "base_url": URL}),
@@ -72,14 +74,17 @@ PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ChatBedrockConverse": ("langchain_aws", _BEDROCK),
     "ChatBedrock": ("langchain_aws", _BEDROCK),
+    # IBM Cloud's URL, answered by the patched transports: ibm-watsonx-ai refuses any
+    # other. Its first request (the project's details, asked when built) is sent by the
+    # same SDK client as its chat requests.
+    "ChatWatsonx": (
+        "langchain_ibm",
+        {"model_id": "ibm/granite", "url": _IBM_CLOUD, "token": "tok", "project_id": "p"},
+    ),
     # Not installed here (not in the dev group): their forms were read from the source
     # of the release named, and recorded from it run against this suite's server.
     "ChatCerebras": ("langchain_cerebras", {"model": "m", "base_url": URL}),
     "ChatOpenRouter": ("langchain_openrouter", {"model": "m", "base_url": URL}),
-    "ChatWatsonx": (
-        "langchain_ibm",
-        {"model_id": "ibm/granite", "url": "{url}", "token": "tok", "project_id": "p"},
-    ),
 }
 #: Those with no `max_retries`, and the keyword of each one's key (default `api_key`).
 _NO_RETRIES = {"ChatCohere", "ChatOllama", "ChatBedrock", "ChatBedrockConverse", "ChatWatsonx"}

@@ -58,7 +58,7 @@ _OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
         {"nebius_api_base": UNIT_BASE_URL, "api_key": _KEY},
     ),
     # Not installed here (no partner package in the venv): "ChatCerebras", "ChatOpenRouter",
-    # "ChatHyperbolic", "ChatWatsonx"; each is read when its package is (`_NAMES`).
+    # "ChatHyperbolic"; each is read when its package is (`_NAMES`).
     "ChatCerebras": ("langchain_cerebras", "cerebras", {"api_key": _KEY}),
     "ChatOpenRouter": ("langchain_openrouter", "openrouter", {"api_key": _KEY}),
     "ChatHyperbolic": ("langchain_hyperbolic", "hyperbolic", {"api_key": _KEY}),
@@ -101,6 +101,8 @@ OPEN: dict[tuple[str, str], str] = {
         # (langchain-google-vertexai's hold None until its own first call: None here)
         if not (name == "ChatVertexAI" and field in ("client", "async_client"))
     },
+    # (built for `model=`, which the cases give: its `watsonx_model` is None then)
+    ("ChatWatsonx", "watsonx_model_gateway"): _CLIENTS,
     ("ChatVertexAI", "client_options"): (
         "a google.api_core ClientOptions object langchain-google-vertexai builds for its "
         "SDK client: chatplex builds no SDK client, so there is no honest value to hold"

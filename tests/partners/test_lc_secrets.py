@@ -17,12 +17,11 @@ from tests.partners._builds import PARTNER_BUILDS
 CASES = PARTNER_BUILDS
 
 #: Drop-in names whose partner package is not a dev dependency (each installs beside the
-#: pinned set, but its generic suites do not pass yet: docs/providers/ibm.md), compared
+#: pinned set, but its generic suites do not pass yet), compared
 #: where installed; and those with none.
 NOT_INSTALLED = {
     "ChatCerebras": "langchain_cerebras",
     "ChatOpenRouter": "langchain_openrouter",
-    "ChatWatsonx": "langchain_ibm",
 }
 NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 

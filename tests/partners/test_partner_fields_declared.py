@@ -25,7 +25,7 @@ PydanticUndefined = pytest.importorskip("pydantic_core").PydanticUndefined
 #: (drop-in name, field name, fact) -> why the declared one differs from the partner's
 #: ("name": the field itself is declared by one side only).
 DIFFERENCES: dict[tuple[str, str, str], str] = {
-    # (langchain-ibm is not installed here: listed from its source)
+    # (ibm-watsonx-ai's classes, which chatplex does not depend on)
     **{
         ("ChatWatsonx", field, "annotation"): "an ibm-watsonx-ai class: not a dependency"
         for field in ("params", "watsonx_model", "watsonx_model_gateway", "watsonx_client")

@@ -51,14 +51,16 @@ from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
+from ...chat.partner_record import settled_as_held
 from ...chat.partner_record import take_settings
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
+from ...specs import field_names
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx", "build", "call_model", "settings"]
+__all__ = ["ChatWatsonx", "build", "call_model", "settings", "validated"]
 
 _OWNER = "ChatWatsonx"
 _CPD = (
@@ -87,6 +89,13 @@ _OFF = {"verify": (None, True)}
 _SAMPLING = ("temperature", "max_tokens", "top_p", "stop")
 #: langchain-ibm's variables of the API key, the first preferred.
 _KEY_VARIABLES = ("WATSONX_API_KEY", "WATSONX_APIKEY")
+#: Its chat fields merged into its `params` by its validator, in its order
+#: (`_get_supported_chat_params`).
+_CHAT_FIELDS = field_names(
+    "frequency_penalty logprobs top_logprobs max_tokens max_completion_tokens n "
+    "presence_penalty response_format temperature top_p time_limit logit_bias seed stop "
+    "chat_template_kwargs reasoning_effort include_reasoning repetition_penalty length_penalty"
+)
 #: The chat API's tool fields: bound tools, not chat parameters.
 _TOOLS = frozenset({"tools", "tool_choice", "tool_choice_option"})
 
@@ -113,6 +122,8 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     )
     scope = {"project_id": given.pop("project_id", None), "space_id": given.pop("space_id", None)}
     in_params = _given_params(given.pop("params", None))
+    if settled_as_held():  # (its fields, merged in by its validator: `validated`)
+        in_params = {k: v for k, v in in_params.items() if given.get(k) is None}
     given.pop("validate_model", None)  # accepted: chatplex asks nothing at build
     sampling = {name: given.pop(name, None) for name in _SAMPLING}
     settings = take_settings(given)
@@ -134,7 +145,19 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 def settings(keywords: dict[str, Any]) -> dict[str, Any]:
     """langchain-ibm's `normalize_api_key` (a "before" validator): `apikey` alone is
     taken as `api_key` with a DeprecationWarning; beside `api_key`, dropped with a
-    UserWarning (`api_key` wins)."""
+    UserWarning (`api_key` wins). Then a field given in `params` too is its
+    `check_duplicate_chat_params`' ValueError (a copy LangChain builds with a changed
+    chat field raises so, as its own does: `params` holds the fields)."""
+    given = _key_taken(keywords)
+    in_params = _readable_params(given.get("params"))
+    both = sorted(k for k, v in given.items() if v is not None and k in in_params)
+    if both:
+        raise ValueError(f"Duplicate parameters found in params and keyword arguments: {both}")
+    return given
+
+
+def _key_taken(keywords: dict[str, Any]) -> dict[str, Any]:
+    """`settings`' `apikey`, with its warnings."""
     if "apikey" not in keywords:
         _key_variables_warned(keywords)
         return keywords
@@ -180,6 +203,24 @@ def _given_params(params: Any) -> Mapping[str, Any]:
             )
         params = to_dict()
     return {k: v for k, v in params.items() if v is not None}
+
+
+def _readable_params(params: Any) -> Mapping[str, Any]:
+    """`params` as langchain-ibm's validator reads them (a dict as given, a
+    `TextChatParameters`' `to_dict()`); one of another type: none (`build` refuses it)."""
+    if isinstance(params, Mapping):
+        return params
+    to_dict = getattr(params, "to_dict", None)
+    return to_dict() if callable(to_dict) else {}
+
+
+def validated(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """langchain-ibm's `validate_environment`: its `params` hold the chat parameters
+    given in them, then its chat fields that are set (`{}` where none is): what it
+    sends; its fields stay as given (`PartnerHooks.validated`)."""
+    merged = dict(_readable_params(fields.get("params")))
+    merged.update((k, fields[k]) for k in _CHAT_FIELDS if fields.get(k) is not None)
+    return {"params": merged}
 
 
 def _one(name: str, value: Any, api_params: dict[str, Any]) -> Any:
@@ -234,6 +275,22 @@ ChatWatsonx = PartnerClass(
             "instance_id": "WATSONX_INSTANCE_ID",
         },
         identifying=False,  # LangChain's default: none
+        # Its aliases are its fields' own names (written so by `by_alias`).
+        dump_aliases={
+            n: n
+            for n in field_names(
+                "project_id space_id url api_key token password username instance_id"
+            )
+        },
+        # Its `model_dump()` keys (langchain-ibm 1.1's fields, in its order).
+        dumped=field_names(
+            "name disable_streaming output_version model_id model deployment_id project_id "
+            "space_id url apikey api_key token password username instance_id version params "
+            "frequency_penalty logprobs top_logprobs max_tokens max_completion_tokens n "
+            "presence_penalty temperature response_format top_p time_limit logit_bias seed stop "
+            "chat_template_kwargs reasoning_effort include_reasoning repetition_penalty "
+            "length_penalty verify validate_model streaming"
+        ),
     ),
     # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
     # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are
@@ -284,5 +341,10 @@ ChatWatsonx = PartnerClass(
         PartnerField("watsonx_client", Any, excluded=True),
     ),
     build=build,
-    hooks=PartnerHooks(settings=settings, call_model=call_model, call_only=frozenset({"params"})),
+    hooks=PartnerHooks(
+        settings=settings,
+        validated=validated,
+        call_model=call_model,
+        call_only=frozenset({"params"}),
+    ),
 )

@@ -29,6 +29,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
 from langchain_core.messages import ToolMessage
+from langchain_core.runnables import ConfigurableField
 from pydantic import ValidationError
 
 import chatplex.langchain
@@ -45,8 +46,8 @@ from tests.partners._sidebyside import observe
 
 @pytest.fixture(autouse=True)
 def _partner_installed() -> None:
-    """Each test needs langchain-ibm (no dev dependency yet), and its SDK's errors
-    imported, as a script catching them has them; the module is read without them (its
+    """Each test needs langchain-ibm (a dev dependency), and its SDK's errors imported,
+    as a script catching them has them; the module is read without them (its
     `DIFFERENCES`, for the documentation's tables)."""
     pytest.importorskip("langchain_ibm")
     pytest.importorskip("ibm_watsonx_ai.wml_client_error")
@@ -312,6 +313,56 @@ def test_what_a_tracer_reads(cloud: ScriptedServer) -> None:
     cloud.handler = _service
     for given in ({}, {"temperature": 0.5, "max_tokens": 7}):
         assert read(ours(cloud.url, **given)) == read(theirs(**given))
+
+
+#: Constructor keywords giving chat parameters as fields, in `params` (a dict, or
+#: ibm-watsonx-ai's `TextChatParameters`, made a dict) or both.
+PARAMS_GIVEN = {
+    "none": {},
+    "fields": {"temperature": 0, "stop": ["x"], "max_tokens": 7, "seed": 3},
+    "in_params": {"params": {"top_p": 0.5, "time_limit": 9}},
+    "both": {"params": {"time_limit": 9}, "temperature": 0.5, "logprobs": True},
+    "sdk_params": {"params": "TextChatParameters", "max_tokens": 7},
+}
+
+
+@pytest.mark.parametrize("given", list(PARAMS_GIVEN))
+def test_params_read_back_as_langchain_ibm_holds_them(given: str, cloud: ScriptedServer) -> None:
+    """Its `params` hold the chat parameters its validator merged (those given in them,
+    then the chat fields set; `{}` where none is), counted set, in its order, typed as
+    its fields; its fields stay as given. A copy keeps them."""
+    cloud.handler = _service
+    keywords = dict(PARAMS_GIVEN[given])
+    if keywords.get("params") == "TextChatParameters":
+        schema = importlib.import_module("ibm_watsonx_ai.foundation_models.schema")
+        keywords["params"] = schema.TextChatParameters(temperature=0.2, n=1)
+    read = []
+    for model in (theirs(**keywords), ours(cloud.url, **keywords)):
+        copied = model.model_copy(update={"temperature": 0.7})
+        fields = {k: getattr(model, k) for k in ("temperature", "max_tokens", "stop", "seed")}
+        set_ = "params" in model.model_fields_set
+        read.append((json.dumps(model.params), set_, fields, json.dumps(copied.params)))
+    assert read[1] == read[0]
+
+
+def test_a_copy_changing_a_chat_field_is_refused_as_langchain_ibm_refuses_it(
+    cloud: ScriptedServer,
+) -> None:
+    """`configurable_fields` builds a copy from every field, `params` (which hold the
+    chat fields) among them: a changed chat field is its duplicate, a ValidationError
+    both; an unchanged one runs as the model. (The copy is given `apikey=None` beside
+    `api_key`: its warning, both.)"""
+    cloud.handler = _service
+    said = []
+    for model in (theirs(temperature=0), ours(cloud.url, temperature=0)):
+        switch = model.configurable_fields(temperature=ConfigurableField(id="t"))
+        assert switch.invoke("hi").content == "Hello there"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(ValidationError, match="Duplicate parameters"):
+                switch.with_config(configurable={"t": 0.5}).invoke("hi")
+        said.append([(w.category, str(w.message)) for w in caught])
+    assert said[1] == said[0]
 
 
 def test_refused_when_built_as_langchain_ibm_refuses(cloud: ScriptedServer) -> None:
