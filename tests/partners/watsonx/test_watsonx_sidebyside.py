@@ -385,6 +385,31 @@ def test_refused_when_built_as_langchain_ibm_refuses(cloud: ScriptedServer) -> N
 def test_apikey_warned_as_langchain_ibm_warns(given: dict[str, Any], cloud: ScriptedServer) -> None:
     """`apikey` alone: its DeprecationWarning; beside `api_key`: its UserWarning, and
     `api_key` is the key sent (to IAM)."""
+    seen = _warned_and_sent(cloud, given, "apikey")
+    assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"WATSONX_APIKEY": "ibm-key"}, {"WATSONX_APIKEY": "old", "WATSONX_API_KEY": "ibm-key"}],
+    ids=["old", "both"],
+)
+def test_key_variables_warned_as_langchain_ibm_warns(
+    variables: dict[str, str], cloud: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key read from WATSONX_APIKEY: its DeprecationWarning; both set: its
+    UserWarning, and WATSONX_API_KEY's key is the one sent (to IAM)."""
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    seen = _warned_and_sent(cloud, {}, "API")
+    assert seen[0][0] and seen[1] == seen[0]
+
+
+def _warned_and_sent(
+    cloud: ScriptedServer, given: dict[str, Any], word: str
+) -> list[tuple[set[tuple[str, str]], bool]]:
+    """For langchain-ibm's class, then the drop-in, built keyless but for `given` and
+    called once: the warnings whose words hold `word`, and whether ibm-key went to IAM."""
     cloud.handler = _service
     keyless = {k: v for k, v in BUILT.items() if k != "api_key"}
     builds = (
@@ -399,42 +424,10 @@ def test_apikey_warned_as_langchain_ibm_warns(given: dict[str, Any], cloud: Scri
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             build().invoke("hi")
-        said = {(w.category.__name__, str(w.message)) for w in caught if "apikey" in str(w.message)}
+        said = {(w.category.__name__, str(w.message)) for w in caught if word in str(w.message)}
         exchanged = [s.body for s in cloud.seen if s.path.startswith("/identity/token")]
         seen.append((said, "apikey=ibm-key" in str(exchanged)))
-    assert seen[1] == seen[0]
-
-
-@pytest.mark.parametrize(
-    "variables",
-    [{"WATSONX_APIKEY": "ibm-key"}, {"WATSONX_APIKEY": "old", "WATSONX_API_KEY": "ibm-key"}],
-    ids=["old", "both"],
-)
-def test_key_variables_warned_as_langchain_ibm_warns(
-    variables: dict[str, str], cloud: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The key read from WATSONX_APIKEY: its DeprecationWarning; both set: its
-    UserWarning, and WATSONX_API_KEY's key is the one sent (to IAM)."""
-    cloud.handler = _service
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    keyless = {k: v for k, v in BUILT.items() if k != "api_key"}
-    builds = (
-        lambda: _partner()(**keyless, url=CLOUD),
-        lambda: chatplex.langchain.ChatWatsonx(
-            **keyless, url=cloud.url, iam_url=f"{cloud.url}/identity/token"
-        ),
-    )
-    seen = []
-    for build in builds:
-        cloud.seen.clear()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            build().invoke("hi")
-        said = {(w.category.__name__, str(w.message)) for w in caught if "API" in str(w.message)}
-        exchanged = [s.body for s in cloud.seen if s.path.startswith("/identity/token")]
-        seen.append((said, "apikey=ibm-key" in str(exchanged)))
-    assert seen[0][0] and seen[1] == seen[0]
+    return seen
 
 
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
