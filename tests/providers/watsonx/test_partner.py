@@ -1,0 +1,46 @@
+"""langchain-ibm's record (providers/watsonx/partner.py): the defaults but for the schema
+its structured runs trace, the OpenAI tool it binds for function_calling and json_schema,
+and json_mode's as given."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+import chatplex.langchain
+from chatplex.adapters.partner_traits import PartnerTraits
+from chatplex.langchain.traits import partner_traits
+from chatplex.providers.watsonx.adapter import WatsonxAdapter
+from chatplex.providers.watsonx.partner import TRAITS
+
+
+class Answer(BaseModel):
+    """An answer."""
+
+    text: str
+
+
+def test_the_record_is_the_defaults_but_the_traced_schema() -> None:
+    traits = partner_traits(WatsonxAdapter.__new__(WatsonxAdapter))
+    assert traits is TRAITS["WatsonxAdapter"]
+    forms = {"function_calling": "openai tool", "json_schema": "openai tool", "json_mode": "given"}
+    assert traits == PartnerTraits(structured_trace_schema=forms)
+
+
+def test_a_structured_run_traces_the_tool_it_binds() -> None:
+    model = chatplex.langchain.ChatWatsonx(
+        model_id="ibm/granite-3-8b-instruct",
+        url="https://us-south.ml.cloud.ibm.com",
+        token="t",
+        project_id="p",
+    )
+    for method, traced in (
+        ("function_calling", "function"),
+        ("json_schema", "function"),
+        ("json_mode", None),
+    ):
+        bound = model.with_structured_output(Answer, method=method).first  # type: ignore[attr-defined]
+        schema = bound.kwargs["ls_structured_output_format"]["schema"]
+        if traced is None:
+            assert schema is Answer
+        else:
+            assert schema["type"] == traced and schema["function"]["name"] == "Answer"
