@@ -185,7 +185,7 @@ async def amerged_result(
 
 def _as_made(piece: ChatGenerationChunk) -> ChatGenerationChunk:
     """`piece` as the partner's own stream makes it, which its invoke reports: the keys
-    of its `generation_info` left out of its message's metadata (langchain-ollama's
+    of its `generation_info` left out of its message's metadata (a partner whose
     finishing piece has them in `generation_info` alone; LangChain's `stream()` merges
     them into the message before it reports a piece, and the merged reply has them)."""
     info, meta = piece.generation_info, piece.message.response_metadata
