@@ -37,8 +37,9 @@ __all__ = [
     "TraceSchemaForm",
 ]
 
-#: A form of the schema a structured run's trace names (`PartnerTraits.structured_trace_schema`).
-TraceSchemaForm = Literal["given", "openai tool", "anthropic tool", "as sent"]
+#: A form of the schema a structured run's trace names (`PartnerTraits.structured_trace_schema`):
+#: a word, or a function making the partner's own tool form from langchain-core's OpenAI tool.
+TraceSchemaForm = Literal["given", "openai tool", "as sent"] | Callable[[dict[str, Any]], Any]
 
 #: langchain-openai's forms (its BaseChatOpenAI's, and the classes built on it).
 OPENAI_TRACE_SCHEMA: Mapping[str, TraceSchemaForm] = {
@@ -132,8 +133,8 @@ class PartnerTraits:
     #: The form its `with_structured_output` binds the schema in beside them, by method
     #: (`dumpd` of the structured model writes it; callbacks get langchain-core's JSON
     #: schema of any form): "given" (the class or dict as given), "openai tool"
-    #: (langchain-core's tool form), "anthropic tool" (langchain-anthropic's tool form),
-    #: "as sent" (`sent_structured_schema`); langchain-openai's by default. A method not
+    #: (langchain-core's tool form), "as sent" (`sent_structured_schema`), or a function
+    #: of the OpenAI tool giving its own tool form; langchain-openai's by default. A method not
     #: named: langchain-core's JSON schema, or the OpenAI tool form for function_calling.
     structured_trace_schema: Mapping[str, TraceSchemaForm] = dataclasses.field(
         default_factory=lambda: dict(OPENAI_TRACE_SCHEMA)

@@ -267,11 +267,7 @@ def _bound_schema(
         tool = convert_to_openai_tool(schema)
     except (TypeError, ValueError):  # (a schema langchain-core cannot convert: traced as ours)
         return ours
-    if form == "openai tool":
-        return tool
-    function = tool["function"]  # langchain-anthropic's tool form, built from the OpenAI one
-    described = {"description": function["description"]} if "description" in function else {}
-    return {"name": function["name"], "input_schema": function["parameters"], **described}
+    return form(tool) if callable(form) else tool  # (its own form, else "openai tool")
 
 
 def _partner_spec(given: Any, method: str, untitled: bool) -> OutputSchema:

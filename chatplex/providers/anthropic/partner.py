@@ -84,13 +84,20 @@ def _conversation_betas(adapter: Adapter, messages: list[BaseMessage], settings:
     return beta
 
 
+def _anthropic_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """langchain-anthropic's tool form of a schema, from langchain-core's OpenAI tool."""
+    function = tool["function"]
+    described = {"description": function["description"]} if "description" in function else {}
+    return {"name": function["name"], "input_schema": function["parameters"], **described}
+
+
 #: The Messages adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
     "AnthropicAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
         # ... beside its tool form of the schema (function_calling), else the OpenAI one.
         structured_trace_schema={
-            "function_calling": "anthropic tool",
+            "function_calling": _anthropic_tool,
             "json_schema": "openai tool",
         },
         bound_tool_form=_bound_tool_form,
