@@ -160,15 +160,19 @@ _PROFILE_FACTS = tuple(
     field.name
     for field in dataclasses.fields(PartnerTraits)
     if field.name in {own.name for own in dataclasses.fields(Profile)}
+    and field.name != "structured_trace_schema"  # (None in a profile: the shared forms)
 )
 
 
 def _preset(profile: Profile) -> PartnerTraits:
     """A preset's record: its profile's partner facts over the shared record."""
     facts = {name: getattr(profile, name) for name in _PROFILE_FACTS}
+    shared = TRAITS["CompatibleAdapter"]
+    forms = profile.structured_trace_schema
     return dataclasses.replace(
-        TRAITS["CompatibleAdapter"],
+        shared,
         **facts,
+        structured_trace_schema=shared.structured_trace_schema if forms is None else forms,
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
         binds_response_format=profile.sdk_helper,

@@ -13,8 +13,6 @@ from dataclasses import field
 from typing import Any
 from typing import Literal
 
-from ...adapters.partner_traits import OPENAI_TRACE_SCHEMA
-from ...adapters.partner_traits import TraceSchemaForm
 from ...specs import SdkModel
 
 __all__ = [
@@ -335,10 +333,8 @@ class Profile:
         "method and strict"
     )
     #: The form its partner's structured runs bind the schema in, by method
-    #: (`PartnerTraits.structured_trace_schema`); by default langchain-openai's.
-    structured_trace_schema: Mapping[str, TraceSchemaForm] = field(
-        default_factory=lambda: dict(OPENAI_TRACE_SCHEMA)
-    )
+    #: (`PartnerTraits.structured_trace_schema`); None: langchain-openai's.
+    structured_trace_schema: Mapping[str, Literal["given", "openai tool"]] | None = None
     #: Whether a stream asks for usage with `stream_options` (False: the provider sends
     #: usage on its last chunk unasked, or refuses the field).
     stream_options: bool = True
