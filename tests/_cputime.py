@@ -42,6 +42,8 @@ class _Counter:
         self.started = _cpu()
         self.collection = 0.0
         self.tests: dict[str, float] = {}
+        #: Each test's wall time less its CPU: what it waited (sleeps, servers, children).
+        self.waits: dict[str, float] = {}
         self.gc_seconds = [0.0, 0.0, 0.0]
         self.gc_runs = [0, 0, 0]
         self._gc_start = 0.0
@@ -65,6 +67,7 @@ class _Counter:
             "gc_seconds": self.gc_seconds,
             "gc_runs": self.gc_runs,
             "tests": self.tests,
+            "waits": self.waits,
             "wall": {
                 "configured": self.configured,
                 "first_test": self.first_test,
@@ -92,14 +95,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, Any]:
     if _COUNTER is None:
         return (yield)
-    started = _cpu()
+    started, began = _cpu(), time.time()
     if _COUNTER.first_test is None:
-        _COUNTER.first_test = time.time()
+        _COUNTER.first_test = began
     try:
         return (yield)
     finally:
-        _COUNTER.tests[item.nodeid] = _cpu() - started
+        used = _COUNTER.tests[item.nodeid] = _cpu() - started
         _COUNTER.last_end = time.time()
+        _COUNTER.waits[item.nodeid] = max(0.0, _COUNTER.last_end - began - used)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -147,6 +151,15 @@ def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
         lines.append(f"-- costliest {title} (s CPU, share of the tests')")
         for name, seconds in counter.most_common(top):
             lines.append(f"{seconds:8.1f} {100 * seconds / tests:5.1f}% {name}")
+    # A worker waiting leaves its share of the cores to whatever else runs (a loaded
+    # machine's other work): the longest waits are where a run stretches under load.
+    waits = collections.Counter({k: v for run in runs for k, v in run.get("waits", {}).items()})
+    if waits:
+        lines.append(
+            f"-- longest waits (s of wall clock less CPU; {sum(waits.values()):.0f} s in all)"
+        )
+        for name, seconds in waits.most_common(top):
+            lines.append(f"{seconds:8.1f} {name}")
     return "\n".join(lines)
 
 

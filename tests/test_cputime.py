@@ -43,6 +43,7 @@ def test_a_tests_cpu_is_counted_on_it_and_ranked(tmp_path: Path) -> None:
     burns = run["tests"]["test_sample.py::test_burns"]
     idles = run["tests"]["test_sample.py::test_idles"]
     assert burns >= 0.25 > idles  # (os.times counts in 10 ms ticks)
+    assert run["waits"]["test_sample.py::test_idles"] >= 0.04  # its sleep, less a tick
     assert run["total"] >= burns and run["collection"] < run["total"]
     wall = run["wall"]
     assert wall["configured"] <= wall["first_test"] < wall["last_end"]
@@ -50,7 +51,10 @@ def test_a_tests_cpu_is_counted_on_it_and_ranked(tmp_path: Path) -> None:
     table = summary([run])
     assert "1 workers: tests" in table
     assert "controller: first test at " in table
-    assert table.splitlines()[-1].endswith("test_sample.py")
+    lines = table.splitlines()
+    waits = lines.index(next(line for line in lines if line.startswith("-- longest waits")))
+    assert lines[waits - 1].endswith("test_sample.py")  # the costliest file
+    assert lines[waits + 1].endswith("test_sample.py::test_idles")  # the longest wait
     assert main([str(written), "--top", "1"]) == 0
 
 
