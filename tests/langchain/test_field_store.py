@@ -17,14 +17,9 @@ import chatplex.langchain
 from chatplex.langchain.field_store import FieldStoreChatModel
 from chatplex.providers.cohere.dropin import ChatCohere as CHAT_COHERE
 from tests._env import without_variables
+from tests.providers.cohere.test_dropin import REPLY  # (ChatCohere's reply there too)
+from tests.providers.cohere.test_dropin import URL
 
-URL = "https://api.cohere.com/v2/chat"
-REPLY = {
-    "id": "r-1",
-    "finish_reason": "COMPLETE",
-    "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
-    "usage": {"tokens": {"input_tokens": 2, "output_tokens": 1}},
-}
 MODEL = "command-a-03-2025"
 
 _clean_env = without_variables("COHERE_API_KEY", "CO_API_KEY", "CO_API_URL", name="_clean_env")

@@ -180,6 +180,32 @@ PACKAGES = {
     ),
 }
 
+#: Partner packages outside the main table (their own suites run them).
+BESIDE = {
+    "nebius": Package(
+        "nebius",
+        "langchain_nebius",
+        "ChatNebius",
+        "openai",
+        "meta-llama/Llama-3.3-70B-Instruct-fast",
+        "NEBIUS_API_BASE",
+        "NEBIUS_API_KEY",
+        "/v1",
+        "deepseek-ai/DeepSeek-R1-0528",
+    ),
+    "cerebras": Package(
+        "cerebras",
+        "langchain_cerebras",
+        "ChatCerebras",
+        "openai",
+        "llama-3.3-70b",
+        "CEREBRAS_API_BASE",
+        "CEREBRAS_API_KEY",
+        "/v1",
+        "gpt-oss-120b",
+    ),
+}
+
 KEY = "sk-test-0000"
 
 # ---- the scripted Chat Completions server -----------------------------------------------

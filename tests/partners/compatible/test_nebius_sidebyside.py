@@ -25,17 +25,7 @@ from tests.partners.compatible import test_compatible_sidebyside as suite
 
 pytest.importorskip("langchain_nebius")
 
-NEBIUS = suite.Package(
-    "nebius",
-    "langchain_nebius",
-    "ChatNebius",
-    "openai",
-    "meta-llama/Llama-3.3-70B-Instruct-fast",
-    "NEBIUS_API_BASE",
-    "NEBIUS_API_KEY",
-    "/v1",
-    "deepseek-ai/DeepSeek-R1-0528",
-)
+NEBIUS = suite.BESIDE["nebius"]
 
 Outcome = suite.Outcome
 

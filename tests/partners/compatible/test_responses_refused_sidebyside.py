@@ -28,37 +28,13 @@ from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
+from tests.partners.compatible.test_compatible_sidebyside import BESIDE
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
 from tests.partners.compatible.test_compatible_sidebyside import Script
 from tests.partners.compatible.test_compatible_sidebyside import _model
 from tests.partners.compatible.test_compatible_sidebyside import run_script
 
-#: (langchain-nebius' and -cerebras' are not in the main suite's table.)
-BESIDE = {
-    "nebius": Package(
-        "nebius",
-        "langchain_nebius",
-        "ChatNebius",
-        "openai",
-        "meta-llama/Llama-3.3-70B-Instruct-fast",
-        "NEBIUS_API_BASE",
-        "NEBIUS_API_KEY",
-        "/v1",
-        "deepseek-ai/DeepSeek-R1-0528",
-    ),
-    "cerebras": Package(
-        "cerebras",
-        "langchain_cerebras",
-        "ChatCerebras",
-        "openai",
-        "llama-3.3-70b",
-        "CEREBRAS_API_BASE",
-        "CEREBRAS_API_KEY",
-        "/v1",
-        "gpt-oss-120b",
-    ),
-}
 REFUSING = {"deepseek": PACKAGES["deepseek"], **BESIDE}
 
 #: Each field with a value choosing the Responses API, one model each.
