@@ -42,7 +42,8 @@ class _Counter:
         self.started = _cpu()
         self.collection = 0.0
         self.tests: dict[str, float] = {}
-        #: Each test's wall time less its CPU: what it waited (sleeps, servers, children).
+        #: Each test's wall time less its CPU: what it waited for (sleeps, servers, its
+        #: children until reaped, and a core, on a loaded machine).
         self.waits: dict[str, float] = {}
         self.gc_seconds = [0.0, 0.0, 0.0]
         self.gc_runs = [0, 0, 0]
@@ -151,8 +152,8 @@ def summary(runs: Iterable[dict[str, Any]], top: int = 25) -> str:
         lines.append(f"-- costliest {title} (s CPU, share of the tests')")
         for name, seconds in counter.most_common(top):
             lines.append(f"{seconds:8.1f} {100 * seconds / tests:5.1f}% {name}")
-    # A worker waiting leaves its share of the cores to whatever else runs (a loaded
-    # machine's other work): the longest waits are where a run stretches under load.
+    # A worker waiting on a sleep or a server leaves its share of the cores to whatever
+    # else runs: read on an idle machine, the longest waits are where a run stretches.
     waits = collections.Counter({k: v for run in runs for k, v in run.get("waits", {}).items()})
     if waits:
         lines.append(
