@@ -123,6 +123,9 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
         from .dropin import timeout_in_seconds
 
         settings = timeout_in_seconds(settings)
+    read = model.partner_calls.read_values
+    if read is not None:  # (its partner's refusals first: their class, before any request)
+        settings = read(settings)
     check_settings(settings)
     for key, value in settings.items():
         setter = _SETTERS.get(key)
