@@ -68,6 +68,10 @@ class PartnerCalls:
     #: and before chatplex's checks, `(settings) -> settings`, raising its error for a
     #: value it refuses (`binding.apply`); None: chatplex's checks alone.
     read_values: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    #: Whether a call's `n` is refused before any request unless a positive int
+    #: (`settings.check_candidates`); False: sent as given, as its partner sends it
+    #: (langchain-openai sends a call's `n=0`, which OpenAI answers with a 400).
+    candidates_checked: bool = True
     #: The adapter an async stream runs on, where its partner's async stream reads
     #: replies otherwise than its sync one (each tool call whole, on the last chunk),
     #: `(adapter) -> adapter`; None: the model's own.

@@ -85,6 +85,8 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         call_settings=traits.partner_call_settings,
         call_applied=traits.partner_call_applied,
         read_values=traits.partner_call_values,
+        # (a call's keywords reach every partner's request as given: `n=0` too)
+        candidates_checked=False,
         async_stream=traits.partner_async_stream_of,
         choices_as_given=traits.kept_tool_choices,
     )
