@@ -238,6 +238,12 @@ class PartnerTraits:
     #: async client names itself), raised where chatplex raises its TypeError
     #: (`ChatModel.bind`); None, or a None returned: that TypeError.
     partner_unknown_keyword: Callable[[Adapter, str, Any, bool], Exception | None] | None = None
+    #: A call's settings and keywords as its partner's request model reads them, before
+    #: any request and before chatplex's checks, `(settings) -> settings`: a value it
+    #: refuses raised as its error (langchain-google-genai's `GenerationConfig`:
+    #: pydantic's ValidationError), one it converts given converted. Handed down as
+    #: `PartnerCalls.read_values`; None: chatplex's checks alone.
+    partner_call_values: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
     # ---- retries and failures ---------------------------------------------------------
 

@@ -68,6 +68,11 @@ class StructuredProfile:
     #: (`parsed_arguments`, the openai SDK's Responses `parse()`, whose output items
     #: langchain-openai's blocks are).
     parsed_arguments: bool = False
+    #: Where `parsed_key`: whether each text block of a reply to a class's format is read
+    #: into it, an empty one too (its ValidationError), the last read kept, as the
+    #: openai SDK's Responses `parse()` reads each output text of a final answer; False:
+    #: the reply's whole text, an empty one read as nothing (Chat Completions' `parse()`).
+    parsed_each_text: bool = False
 
     # ---- the forced tool ("function_calling") -------------------------------------------
 

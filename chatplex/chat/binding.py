@@ -26,6 +26,7 @@ from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
 from .settings import check_body_fields
+from .settings import check_candidates
 from .settings import check_settings
 from .settings import coerce_rate_limit
 
@@ -123,7 +124,12 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
         from .dropin import timeout_in_seconds
 
         settings = timeout_in_seconds(settings)
+    read = model.partner_calls.read_values
+    if read is not None:  # (its partner's refusals first: their class, before any request)
+        settings = read(settings)
     check_settings(settings)
+    if model.partner_calls.candidates_checked:
+        check_candidates(settings)
     for key, value in settings.items():
         setter = _SETTERS.get(key)
         if setter is not None:

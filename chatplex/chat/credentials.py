@@ -6,7 +6,9 @@ call is, and no provider folder does I/O. One exchange at a time per credential:
 other calls wait for it (no longer than their own deadline) and reuse its token.
 
 `authorized` / `aauthorized` are every call site's authorisation; `reauthorized` /
-`areauthorized` authorise a call refused with 401 again, with a fresh credential.
+`areauthorized` authorise a call refused with 401 again, with a fresh credential;
+`missing_as_partner` raises a credential found missing at a drop-in's call as its
+partner's SDK does.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from ..adapters.base import Adapter
 from ..adapters.base import CredentialFetch
 from ..adapters.base import FetchesCredential
 from ..errors import APITimeoutError
+from ..errors import ChatplexError
 from ..errors import DeadlineExceededError
+from ..errors import MissingKeyError
+from ..sdk_error_families import ErrorFamily
+from ..sdk_errors import sdk_compatible
 from .body_reading import BodyReading
 
 if TYPE_CHECKING:
@@ -31,7 +37,7 @@ if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
     from .call import Transport
 
-__all__ = ["aauthorized", "areauthorized", "authorized", "reauthorized"]
+__all__ = ["aauthorized", "areauthorized", "authorized", "missing_as_partner", "reauthorized"]
 
 #: An exchange to send, when it must end, and whether that is its own bound.
 _Due = tuple[CredentialFetch, float, bool]
@@ -62,6 +68,27 @@ async def aauthorized(
         if due is not None:
             await _afetch(model, adapter, adapter, due)
     return await adapter.aauthorize(request)
+
+
+@contextmanager
+def missing_as_partner(model: Transport | None) -> Iterator[None]:
+    """A credential found missing at a drop-in's call (`partner_words`) raised as the SDK
+    class the error also is (botocore's NoCredentialsError, google-auth's
+    DefaultCredentialsError), as its partner's SDK raises it there, and no ValueError:
+    chatplex's `MissingKeyError`, its own family's one class, is one."""
+    try:
+        yield
+    except MissingKeyError as err:
+        sdk = [
+            c
+            for c in type(err).__bases__
+            if issubclass(c, BaseException) and not issubclass(c, MissingKeyError)
+        ]
+        if model is None or not model.partner_words or not sdk:
+            raise
+        cls = sdk[0]
+        family = ErrorFamily(cls.__module__, lambda _err, _module: cls)
+        raise sdk_compatible(ChatplexError(str(err)), (family,)) from err.__cause__
 
 
 def reauthorized(

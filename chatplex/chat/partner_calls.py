@@ -64,6 +64,14 @@ class PartnerCalls:
     #: nor chatplex knows, `(name, value, asynchronous) -> error`; None, or a None
     #: returned: chatplex's TypeError (`ChatModel.bind`).
     unknown_keyword: Callable[[str, Any, bool], Exception | None] | None = None
+    #: A call's settings as its partner's request model reads them, before any request
+    #: and before chatplex's checks, `(settings) -> settings`, raising its error for a
+    #: value it refuses (`binding.apply`); None: chatplex's checks alone.
+    read_values: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    #: Whether a call's `n` is refused before any request unless a positive int
+    #: (`settings.check_candidates`); False: sent as given, as its partner sends it
+    #: (langchain-openai sends a call's `n=0`, which OpenAI answers with a 400).
+    candidates_checked: bool = True
     #: The adapter an async stream runs on, where its partner's async stream reads
     #: replies otherwise than its sync one (each tool call whole, on the last chunk),
     #: `(adapter) -> adapter`; None: the model's own.

@@ -114,11 +114,13 @@ def _http_request(
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
-    request = adapter.build_request(messages, settings, stream=stream)
+    with credentials.missing_as_partner(model):  # (signed or authorised when built)
+        request = adapter.build_request(messages, settings, stream=stream)
     if model.extra_query:
         request = _with_query(request, model.extra_query)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
-        request = credentials.authorized(model, adapter, request, deadline)
+        with credentials.missing_as_partner(model):
+            request = credentials.authorized(model, adapter, request, deadline)
     headers, retried = _call_headers(model, request, sync)
     return adapter, adapter.with_call_headers(request, headers), retried
 
@@ -231,7 +233,8 @@ async def aauthorized(
     provider, awaited; a credential it fetches over HTTP, sent with `model` by the call's
     `deadline`: `credentials.py`); the adapter's sync `authorize`, or nothing,
     otherwise."""
-    return await credentials.aauthorized(model, adapter, request, deadline)
+    with credentials.missing_as_partner(model):
+        return await credentials.aauthorized(model, adapter, request, deadline)
 
 
 def reauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:

@@ -22,6 +22,7 @@ __all__ = [
     "SETTING_NAMES",
     "TRANSPORT_SETTINGS",
     "check_body_fields",
+    "check_candidates",
     "check_settings",
     "coerce_rate_limit",
 ]
@@ -115,6 +116,21 @@ def check_settings(values: Mapping[str, Any]) -> None:
     query = values.get("extra_query")
     if query is not None and not isinstance(query, Mapping):
         raise TypeError(f"extra_query must be a mapping of URL query parameters, got {query!r}")
+
+
+def check_candidates(values: Mapping[str, Any]) -> None:
+    """`n`, the replies asked for, where given (a constructor's or a call's): a positive
+    int, else a ValueError naming it, before any request (the provider refuses `n=0` with
+    a 400). chatplex's own family; a drop-in sends a call's as its partner does.
+
+    >>> check_candidates({"n": 2})
+    >>> check_candidates({"n": 0})
+    Traceback (most recent call last):
+    ValueError: n (the number of replies asked for) must be a positive int, got 0
+    """
+    n = values.get("n")
+    if n is not None and not (_is_int(n) and n > 0):
+        raise ValueError(f"n (the number of replies asked for) must be a positive int, got {n!r}")
 
 
 def check_body_fields(kind: str, values: Mapping[str, Any], owner: str) -> None:

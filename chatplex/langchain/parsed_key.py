@@ -59,19 +59,39 @@ class ClassFormat(dict[str, Any]):
         return repr(self.schema)
 
 
-def parsed_value(response_format: Any, content: Any, refusal: Any) -> Any:
+def parsed_value(
+    response_format: Any, content: Any, refusal: Any, *, each_text: bool = False
+) -> Any:
     """A reply's `additional_kwargs["parsed"]` as the openai SDK's parse() gives it: its
     text (a Responses reply's: its text blocks) read into the class of a `ClassFormat`
     (a validation error raised, as the SDK raises it), None for a refusal, an empty text
-    or a format given as a dict."""
+    or a format given as a dict. `each_text` (`StructuredProfile.parsed_each_text`): each
+    text block of a final answer read, an empty one too, the last kept."""
     if not isinstance(response_format, ClassFormat) or refusal:
-        return None
-    text = _reply_text(content)
-    if not text:
         return None
     schema = response_format.schema
     read = getattr(schema, "model_validate_json", None) or schema.parse_raw  # (pydantic v1's)
+    if each_text and isinstance(content, list):
+        value = None
+        for block in content:
+            if _answer_text(block):
+                value = read(block.get("text"))
+        return value
+    text = _reply_text(content)
+    if not text:
+        return None
     return read(text)
+
+
+def _answer_text(block: Any) -> bool:
+    """Whether `block` is the text of a final answer (of no phase, or "final_answer"), which
+    the Responses `parse()` reads; another phase's (commentary) it leaves unread."""
+    return (
+        isinstance(block, dict)
+        and block.get("type") == "text"
+        and isinstance(block.get("text"), str)
+        and block.get("phase") in (None, "final_answer")
+    )
 
 
 def schema_json(response_format: Any, content: Any) -> Any:
@@ -171,7 +191,8 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
     if "parsed" not in message.additional_kwargs:
         kwargs = message.additional_kwargs
         try:
-            value = parsed_value(given, message.content, kwargs.get("refusal"))
+            each = adapter.structured.parsed_each_text
+            value = parsed_value(given, message.content, kwargs.get("refusal"), each_text=each)
         except ValueError as err:  # (pydantic's ValidationError, as the SDK's parse() raises)
             _with_response(err, adapter)
             raise

@@ -59,7 +59,8 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     """How the drop-in over `adapter` retries and fails as its partner does, from its
     record (`partner_retries`, `partner_retried_statuses`, `partner_counts_attempts`,
     `partner_retries_streams`, `partner_retries_stream_bodies`, `failure_responses`,
-    `partner_unknown_keyword`): what its engine is handed (`ChatModel.partner_calls`)."""
+    `partner_unknown_keyword`, `partner_call_values`): what its engine is handed
+    (`ChatModel.partner_calls`)."""
     traits = partner_traits(adapter)
     refusal = traits.partner_unknown_keyword
     return PartnerCalls(
@@ -83,6 +84,9 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         timeout_objects=traits.partner_timeout_objects,
         call_settings=traits.partner_call_settings,
         call_applied=traits.partner_call_applied,
+        read_values=traits.partner_call_values,
+        # (a call's keywords reach every partner's request as given: `n=0` too)
+        candidates_checked=False,
         async_stream=traits.partner_async_stream_of,
         choices_as_given=traits.kept_tool_choices,
     )

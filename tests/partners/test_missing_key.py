@@ -312,3 +312,49 @@ def test_a_script_importing_only_the_drop_ins_sees_the_partners_sdk_class() -> N
     for name in names:
         theirs, _ = _built(_partner_class(name), _settings(name))
         assert theirs is not None and ours.get(name) == list(theirs), name
+
+
+#: The drop-ins whose partner builds with no credentials (a cloud's chain, read at the
+#: first call) and whose first call raises its SDK's class, before any request.
+CALL_REFUSALS = ("ChatBedrock", "ChatBedrockConverse", "ChatVertexAI")
+#: chatplex's own provider of each.
+_OWN_PROVIDER = {
+    "ChatBedrock": "bedrock",
+    "ChatBedrockConverse": "bedrock_converse",
+    "ChatVertexAI": "google_vertexai",
+}
+
+
+def _first_call(build: Callable[[], Any]) -> tuple[str, str, bool]:
+    """What the first call of the model `build` makes raised: its class (module, name)
+    and whether a script's `except ValueError` catches it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (langchain-google-vertexai's deprecation)
+        model = build()
+        with pytest.raises(Exception) as ended:  # noqa: PT011 - its class is what is compared
+            model.invoke("Hi")
+    err = ended.value
+    return type(err).__module__, type(err).__qualname__, isinstance(err, ValueError)
+
+
+@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.parametrize("name", CALL_REFUSALS)
+def test_a_cloud_drop_in_with_no_credentials_fails_its_first_call_as_its_partner(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No AWS credentials, no Google application default credentials: the partner's
+    first call raises its SDK's class (botocore's NoCredentialsError, google-auth's
+    DefaultCredentialsError), no ValueError; the drop-in raises that class, and
+    chatplex's own family its one class, `MissingKeyError` (a ValueError)."""
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "gcloud"))  # no gcloud ADC file
+    partner = _partner_class(name)
+    settings = _settings(name)
+    theirs = _first_call(lambda: partner(**settings))
+    assert theirs[2] is False, theirs
+    ours = _first_call(lambda: getattr(chatplex.langchain, name)(**settings))
+    assert ours == theirs
+    model = settings.pop(MODEL_KEYWORD.get(name, "model"))
+    own = chatplex.init_chat_model(f"{_OWN_PROVIDER[name]}:{model}", **settings)
+    with pytest.raises(MissingKeyError):
+        own.invoke("Hi")

@@ -294,3 +294,42 @@ async def test_the_v1_image_block_goes_out_as_langchain_anthropic_sends_it(
     ours = _sent_body(router)["messages"][0]["content"]
     theirs = partner._format_messages([LCHuman(value[0].content)], model="claude-sonnet-4-5")[1]
     assert ours == theirs[0]["content"]
+
+
+# -- `n`, the replies asked for -----------------------------------------------------------
+
+#: The wires of chatplex's own family whose API takes `n` (Gemini's as its candidate count).
+N_WIRES = ("openai", "azure", "compatible", "gemini", "watsonx")
+
+
+@pytest.mark.parametrize("n", [0, -1, "2"])
+@pytest.mark.parametrize("where", ["constructor", "bind", "call"])
+@pytest.mark.parametrize("wire", N_WIRES)
+def test_chatplexs_own_family_refuses_n_below_one_before_any_request(
+    router: respx.MockRouter, wire: str, where: str, n: Any
+) -> None:
+    name, settings = WIRES[wire]
+    with pytest.raises(ValueError, match=r"^n \(the number of replies asked for\) must be a pos"):
+        if where == "constructor":
+            init_chat_model(name, max_retries=0, n=n, **settings).invoke("hi")
+        chat = init_chat_model(name, max_retries=0, **settings)
+        if where == "bind":
+            chat.bind(n=n).invoke("hi")
+        chat.invoke("hi", n=n)
+    assert router.calls.call_count == 0, "refused, yet a request went out"
+
+
+def test_the_langchain_family_sends_a_calls_n_of_zero_as_langchain_openai_does(
+    router: respx.MockRouter,
+) -> None:
+    """langchain-openai refuses `n=0` given to its constructor (pydantic's error) and
+    sends it given to a call, which OpenAI answers with a 400: the drop-in does both."""
+    from pydantic import ValidationError
+
+    from chatplex.langchain import ChatOpenAI
+
+    with pytest.raises(ValidationError):
+        ChatOpenAI(model="gpt-4o-mini", api_key=KEY, n=0)
+    with pytest.raises(APIError):
+        ChatOpenAI(model="gpt-4o-mini", api_key=KEY, max_retries=0).invoke("hi", n=0)
+    assert _sent_body(router)["n"] == 0

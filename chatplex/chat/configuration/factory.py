@@ -23,6 +23,7 @@ from ...secret.arguments import hold_urls
 from ...specs import declared_object
 from ...specs import spec as provider_spec
 from ..model import ChatModel
+from ..settings import check_candidates
 from .registry import build
 from .registry import provider_factory
 from .registry import qualified_model_name
@@ -176,6 +177,7 @@ def init_chat_model(
         declared = provider_spec(split_model_name(model)[0])
         if declared is not None and declared.init_settings:  # as its LangChain class's
             declared_object(declared.init_settings)(settings)
+        check_candidates(settings)  # (before a wire's alias renames it: Gemini's)
         return build(model, settings)
     return _from_configuration(model, profile, settings)
 

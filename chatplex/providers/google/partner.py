@@ -8,6 +8,7 @@ False
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -40,6 +41,71 @@ def _unknown_keyword(adapter: Adapter, name: str, value: Any, asynchronous: bool
         For further information visit https://errors.pydantic.dev/.../v/extra_forbidden
     """
     return config_refusal(name, value)
+
+
+#: The call keywords langchain-google-genai puts into google-genai's `GenerationConfig`
+#: (`_build_base_generation_config`): that model's field for each, and the field's type.
+_GENERATION_FIELDS: dict[str, tuple[str, Any]] = {
+    "candidate_count": ("candidate_count", int),
+    "temperature": ("temperature", float),
+    "stop": ("stop_sequences", list[str]),
+    "stop_sequences": ("stop_sequences", list[str]),
+    "max_output_tokens": ("max_output_tokens", int),
+    "top_k": ("top_k", float),
+    "top_p": ("top_p", float),
+    "frequency_penalty": ("frequency_penalty", float),
+    "presence_penalty": ("presence_penalty", float),
+    "seed": ("seed", int),
+}
+
+
+def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's settings as google-genai's `GenerationConfig` reads them, as
+    langchain-google-genai validates them before any request: a value of a field's type
+    as given, one pydantic converts converted (`"0.5"`), one it refuses its
+    ValidationError, every such field in it. A `stop` string is taken (sent as a list).
+
+    >>> _generation_values({"temperature": "0.5", "top_k": 2, "stop": "END"})
+    {'temperature': 0.5, 'top_k': 2, 'stop': 'END'}
+    >>> _generation_values({"temperature": "hot"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for GenerationConfig
+    temperature
+      Input should be a valid number, unable to parse string as a number ...
+    """
+    from pydantic import ValidationError  # (pydantic is loaded: langchain-core runs on it)
+    from pydantic_core import InitErrorDetails
+
+    read = dict(settings)
+    refused: list[InitErrorDetails] = []
+    for key, value in settings.items():
+        field = _GENERATION_FIELDS.get(key)
+        if field is None or value is None or (key == "stop" and isinstance(value, str)):
+            continue
+        name, kind = field
+        try:
+            _type_adapter(kind).validate_python(value, strict=True)
+        except ValidationError:
+            try:
+                read[key] = _type_adapter(kind).validate_python(value)
+            except ValidationError as err:
+                for error in err.errors():
+                    detail = InitErrorDetails(
+                        type=error["type"], loc=(name, *error["loc"]), input=error["input"]
+                    )
+                    if "ctx" in error:
+                        detail["ctx"] = error["ctx"]
+                    refused.append(detail)
+    if refused:
+        raise ValidationError.from_exception_data("GenerationConfig", refused)
+    return read
+
+
+@functools.cache
+def _type_adapter(kind: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)
 
 
 def _genai_transient(err: BaseException, asynchronous: bool) -> bool:
@@ -81,6 +147,9 @@ TRAITS: dict[str, PartnerTraits] = {
         response_format_class="dropped",
         bound_tool_form=_bound_tool_form,
         partner_unknown_keyword=_unknown_keyword,
+        # Its call's generation settings validated by google-genai's pydantic model:
+        # `temperature="hot"` its ValidationError, before any request.
+        partner_call_values=_generation_values,
         # google-genai retries a stream's request up to its status (`_request`); the body
         # is read outside those retries (`request_streamed`): a 200 whose body or a later
         # event is an error payload (a 429, a 5xx) is one request, its error raised

@@ -153,7 +153,7 @@ class OpenAIResponsesAdapter(Adapter):
     #: `additional_kwargs["parsed"]` only when a pydantic object was parsed: its
     #: Responses path.
     structured = dataclasses.replace(
-        OpenAIAdapter.structured, parsed_none=False, parsed_arguments=True
+        OpenAIAdapter.structured, parsed_none=False, parsed_arguments=True, parsed_each_text=True
     )
     #: Tokens counted as langchain-openai's classes count them (tiktoken: `tokens.py`), by
     #: chatplex's own models and the drop-ins alike (`chat.token_counts`).

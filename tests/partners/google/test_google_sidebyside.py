@@ -232,6 +232,24 @@ def unknown_call_keyword(cls: Any, url: str) -> Any:
     return seen
 
 
+def call_values_refused(cls: Any, url: str) -> Any:
+    """A call's generation settings of a type google-genai's `GenerationConfig` refuses
+    (`temperature="hot"`, `stop=5`, ...), each attempted (its error's class, before any
+    request), and one it converts (`temperature="0.5"`, sent as 0.5)."""
+    llm = model(cls, url)
+    given: list[dict[str, Any]] = [
+        {"temperature": "hot"},
+        {"stop": 5},
+        {"stop": ["END", 5]},
+        {"top_p": [0.5]},
+        {"top_k": "few"},
+        {"max_output_tokens": "many"},
+        {"seed": "s"},
+        {"temperature": "0.5"},
+    ]
+    return [attempted(lambda kw=kw: llm.invoke("Hi", **kw)) for kw in given]
+
+
 def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(model(cls, url, max_retries=1).ainvoke("Hi")))
 
@@ -594,6 +612,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "thinking_stream": (gemini_replies(THOUGHT, usage=THINKING_USAGE), thinking_stream),
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
+    "call_values_refused": (gemini_replies(), call_values_refused),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_async,

@@ -14,7 +14,8 @@ first line of words, or what came back.
 - A streamed reply that cannot begin JSON: the SDK helper's partial read raises jiter's
   ValueError.
 - The Responses API's stream: JSON not of the class raises pydantic's error, text
-  that is no JSON langchain-openai's ValueError.
+  that is no JSON langchain-openai's ValueError; its call given an empty text, the
+  SDK's parse() raises pydantic's error.
 
 A tool call whose arguments are a JSON list (`bind_tools`, invoked) is a kept
 difference: langchain-openai raises pydantic's error building the message.
@@ -158,6 +159,9 @@ CASES = [
         for reply in ("missing_field", "wrong_type", "no_json", "empty", "cut")
     ],
     ("responses", "wrong_type", "json_schema", "astream", False),
+    # (the SDK's Responses parse() reads an empty output text too: pydantic's error,
+    # raised by the call, so `include_raw` does not catch it)
+    *[("responses", "empty", "json_schema", "invoke", raw) for raw in (False, True)],
 ]
 
 
