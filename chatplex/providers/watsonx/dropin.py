@@ -5,7 +5,10 @@ A script written for `langchain_ibm.ChatWatsonx` ports by changing its import li
 parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
 `project_id`, `space_id`, `params`, the chat parameters, `streaming`), plus chatplex's
 own (`max_retries`, `rate_limit`, `retry_policy`, `timeout`, `extra_headers`,
-`http_client`, `http_async_client`, `iam_url`...). Other keywords must be chat
+`http_client`, `http_async_client`, `iam_url`...). A call refused with an error status
+is sent again as ibm-watsonx-ai sends it (`partner.IBM_RETRIES`); `max_retries` counts
+the retries of a failure without one (a connection lost), and `retry_policy=` gives
+chatplex's retries for all. Other keywords must be chat
 parameters of the API (`guided_json`, `guided_choice`...); anything else is a TypeError
 naming the closest known name. The model (`build`) is a plain `ChatModel` over
 watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`), named `ChatWatsonx`
