@@ -13,6 +13,7 @@ import asyncio
 import importlib
 import types
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ import chatplex.langchain
 from chatplex.chat import retrying
 from chatplex.core.retry import retry_policy
 from chatplex.errors import DeadlineExceededError
+from chatplex.http import _ratelimit as ratelimit
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
@@ -36,6 +38,15 @@ from tests.partners.watsonx.test_watsonx_sidebyside import ours
 from tests.partners.watsonx.test_watsonx_sidebyside import theirs
 
 _WRAPPERS = "ibm_watsonx_ai._wrappers.httpx"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pace() -> Iterator[None]:
+    """Fresh rate-limit budgets: the 429s of one test, sent to the module's server with
+    the same key, would slow the shared pace of the next (real waits, not injected)."""
+    ratelimit._budgets.clear()
+    yield
+    ratelimit._budgets.clear()
 
 
 @pytest.fixture
