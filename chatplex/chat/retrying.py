@@ -123,5 +123,6 @@ def _load_retry_policy() -> Callable[..., RetryPolicy]:
 
 def _layered_policy(layers: tuple[RetryLayer, ...], otherwise: RetryPolicy) -> RetryPolicy:
     from ..core.retry import layered_policy
+    from ..core.retry_layers import as_set
 
-    return layered_policy(layers, otherwise)
+    return layered_policy(as_set(layers), otherwise)

@@ -14,10 +14,11 @@ and arithmetic; `core.retry.layered_policy` makes a `RetryPolicy` of them.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from collections.abc import Sequence
 
-__all__ = ["RetryLayer", "attempts", "layer_wait"]
+__all__ = ["RetryLayer", "as_set", "attempts", "layer_wait"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,6 +33,38 @@ class RetryLayer:
     initial_delay: float
     max_delay: float
     jitter: float = 0.0
+    #: The environment variables that replace `retries`, `initial_delay` and `statuses`
+    #: where set, read at each call (ibm-watsonx-ai's `WATSONX_MAX_RETRIES`,
+    #: `WATSONX_DELAY_TIME`, `WATSONX_RETRY_STATUS_CODES`: `as_set`); None: none.
+    variables: tuple[str, str, str] | None = None
+
+
+def as_set(layers: tuple[RetryLayer, ...]) -> tuple[RetryLayer, ...]:
+    """`layers` with the values their variables set now: a count, seconds, and a list
+    of statuses (`"[429, 500]"`; one naming none is not set).
+
+    >>> layer = RetryLayer(frozenset({429}), 10, 0.5, 8.0, variables=("R", "D", "S"))
+    >>> os.environ["R"], os.environ["S"] = "2", "[503, x]"
+    >>> [(n.retries, sorted(n.statuses)) for n in as_set((layer,))]
+    [(2, [503])]
+    >>> del os.environ["R"], os.environ["S"]
+    """
+    if not any(layer.variables for layer in layers):
+        return layers
+    return tuple(_as_set(layer) for layer in layers)
+
+
+def _as_set(layer: RetryLayer) -> RetryLayer:
+    if layer.variables is None:
+        return layer
+    retries, delay, statuses = (os.environ.get(name) for name in layer.variables)
+    named = [int(s.strip()) for s in (statuses or "").strip("[]").split(",") if s.strip().isdigit()]
+    return dataclasses.replace(
+        layer,
+        retries=layer.retries if retries is None else int(retries),
+        initial_delay=layer.initial_delay if delay is None else float(delay),
+        statuses=frozenset(named) if named else layer.statuses,
+    )
 
 
 def attempts(layers: Sequence[RetryLayer], status: int) -> int:

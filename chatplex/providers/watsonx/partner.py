@@ -19,7 +19,8 @@ __all__ = ["IBM_RETRIES", "TRAITS"]
 #: `TRANSPORT_STATUS_FORCELIST` 3 more times, after 0.3, 0.6 and 1.2 s
 #: (`retry_transport`); around it, `RateLimitedRetryDecorator` sends the call 10 more
 #: times on its `DEFAULT_RETRY_STATUS_CODES`, after 0.5 s doubling to 8 s, each lengthened
-#: by up to 25 %. A 503 persisting: 44 requests over ~85 s; a 429: 11 over ~60 s.
+#: by up to 25 %, its count, first wait and statuses replaced by its variables where
+#: set. A 503 persisting: 44 requests over ~85 s; a 429: 11 over ~60 s.
 IBM_RETRIES = (
     RetryLayer(
         frozenset({401, 500, 502, 503, 504, 520, 521, 524}),
@@ -28,7 +29,12 @@ IBM_RETRIES = (
         max_delay=3.0,
     ),
     RetryLayer(
-        frozenset({429, 503, 504, 520}), retries=10, initial_delay=0.5, max_delay=8.0, jitter=0.25
+        frozenset({429, 503, 504, 520}),
+        retries=10,
+        initial_delay=0.5,
+        max_delay=8.0,
+        jitter=0.25,
+        variables=("WATSONX_MAX_RETRIES", "WATSONX_DELAY_TIME", "WATSONX_RETRY_STATUS_CODES"),
     ),
 )
 

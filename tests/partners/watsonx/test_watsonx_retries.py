@@ -2,7 +2,8 @@
 ibm-watsonx-ai retries in two loops (`chatplex.providers.watsonx.partner.IBM_RETRIES`),
 its HTTP transport's (401, 500, 502, 503, 504, 520, 521, 524: 4 requests) inside its
 rate-limit loop's (429, 503, 504, 520: 11 of those), so a 429 persisting is sent 11
-times, a 503 44 times, a 408 or a 529 once; a reply after some refusals is the reply.
+times, a 503 44 times, a 408 or a 529 once (its variables replacing the outer loop's
+count and statuses); a reply after some refusals is the reply.
 The drop-in sends the same, waits as that SDK waits, and the call's deadline still ends
 it. No side waits: ibm-watsonx-ai's sleeps are set to nothing (`ibm_at_once`),
 chatplex's are injected (`chatplex_retries_at_once`, or a clock moved by them)."""
@@ -160,6 +161,28 @@ def test_a_401_with_a_token_given_is_sent_four_times(how: str, cloud: ScriptedSe
 def test_the_reply_after_refusals(status: int, fails: int, how: str, cloud: ScriptedServer) -> None:
     their, our = _both(cloud, how, status, fails)
     assert their == (fails + 1, "Hello there" if how == "invoke" else their[1])
+    assert our == their
+
+
+#: ibm-watsonx-ai's variables -> (the status refused, the requests it then sends).
+VARIABLES = {
+    "max_retries": ({"WATSONX_MAX_RETRIES": "2"}, 429, 3),
+    "none_retried": ({"WATSONX_MAX_RETRIES": "0"}, 503, 4),
+    "statuses": ({"WATSONX_RETRY_STATUS_CODES": "[408]"}, 408, 11),
+    "statuses_replaced": ({"WATSONX_RETRY_STATUS_CODES": "[408]"}, 429, 1),
+}
+
+
+@pytest.mark.usefixtures("ibm_at_once", "chatplex_retries_at_once")
+@pytest.mark.parametrize("name", sorted(VARIABLES))
+def test_its_rate_limit_loop_read_from_its_variables(
+    name: str, cloud: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    variables, status, sent = VARIABLES[name]
+    for variable, value in variables.items():
+        monkeypatch.setenv(variable, value)
+    their, our = _both(cloud, "invoke", status)
+    assert their[0] == sent
     assert our == their
 
 
