@@ -25,6 +25,7 @@ from typing import Any
 from typing import Literal
 
 if TYPE_CHECKING:
+    from ..core.retry_layers import RetryLayer
     from ..messages import BaseMessage
     from ..specs import SdkModel
     from .base import Adapter
@@ -273,6 +274,12 @@ class PartnerTraits:
     #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
     #: chatplex's backoff.
     partner_counts_attempts: bool = False
+    #: Its SDK's retry loops, where it nests its own (`core.retry_layers.RetryLayer`,
+    #: innermost first: ibm-watsonx-ai's transport inside its rate-limit loop): a call
+    #: refused with a status they retry is sent as often as they send it, after their
+    #: waits, bounded by the call's deadline; another status is raised at once. None:
+    #: the retries above.
+    partner_retry_layers: tuple[RetryLayer, ...] | None = None
     #: Whether its partner retries a stream's request as it retries a call's; False: it
     #: sends it once, whatever fails (the cohere SDK's `chat_stream`, which retries
     #: nothing), and so does the drop-in, but for a `retry_policy=` of its own.

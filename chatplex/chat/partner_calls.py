@@ -18,6 +18,7 @@ from typing import Any
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
+    from ..core.retry_layers import RetryLayer
     from ..messages import BaseMessage
 
 __all__ = ["PartnerCalls"]
@@ -46,6 +47,9 @@ class PartnerCalls:
     #: LangChain's `create_base_retry_decorator` waits; False: the retries after the
     #: first attempt, with chatplex's backoff.
     counts_attempts: bool = False
+    #: Its SDK's nested retry loops, innermost first (`core.retry.layered_policy`); None:
+    #: the retries above.
+    retry_layers: tuple[RetryLayer, ...] | None = None
     #: Whether a stream's request is retried as a call's; False: sent once (its
     #: partner's SDK retries no stream), but for the model's own `retry_policy`.
     streams_retried: bool = True

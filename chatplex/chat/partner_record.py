@@ -148,6 +148,10 @@ def _none_written(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _none_assigned(name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -236,6 +240,11 @@ class PartnerHooks:
     #: as validated (`fields`): held as written, counted as set (langchain-ibm's
     #: `params`, its chat fields merged in). Default: none.
     validated: Callable[[Mapping[str, Any]], dict[str, Any]] = _none_written
+    #: The other fields an assignment of field `name` writes, from the fields as held
+    #: with it written: where the drop-in sends a setting its partner holds twice and
+    #: sends from the other field (langchain-ibm's chat fields, sent from its `params`).
+    #: Default: none.
+    assigned: Callable[[str, Mapping[str, Any]], dict[str, Any]] = _none_assigned
 
 
 @dataclass(frozen=True, slots=True)

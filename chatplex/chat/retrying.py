@@ -18,6 +18,7 @@ from typing import Any
 
 if TYPE_CHECKING:
     from ..core.retry import RetryPolicy
+    from ..core.retry_layers import RetryLayer
     from .call import Transport
 
 __all__ = ["LANGCHAIN_BASE_WAITS", "retry_policy_for"]
@@ -29,7 +30,8 @@ def retry_policy_for(
     """The model's own `retry_policy`, else the one its `max_retries` and
     `max_retry_after` make; under a LangChain name, as its partner retries
     (`PartnerCalls`: which failures and statuses, a stream at all, past its headers, a
-    reply that is not JSON, which failures in transit, on an `asynchronous` call too):
+    reply that is not JSON, which failures in transit, on an `asynchronous` call too;
+    its SDK's nested loops, `retry_layers`, for the statuses they retry):
     chatplex's retries stay reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
@@ -53,7 +55,11 @@ def retry_policy_for(
         retries = max(model.max_retries - 1, 0)
         return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
     retries = model.max_retries if calls.fixed_retries is None else calls.fixed_retries
-    return make(retries, model.max_retry_after, **ends)
+    policy = make(retries, model.max_retry_after, **ends)
+    if calls.retry_layers is None:
+        return policy
+    # (a failure without a status: as `policy` retries it)
+    return _layered_policy(calls.retry_layers, policy)
 
 
 #: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,
@@ -113,3 +119,10 @@ def _load_retry_policy() -> Callable[..., RetryPolicy]:
 
     _retry_policy = retry_policy
     return retry_policy
+
+
+def _layered_policy(layers: tuple[RetryLayer, ...], otherwise: RetryPolicy) -> RetryPolicy:
+    from ..core.retry import layered_policy
+    from ..core.retry_layers import as_set
+
+    return layered_policy(as_set(layers), otherwise)

@@ -56,12 +56,16 @@ from tenacity.wait import wait_exponential
 
 from ..errors import APIError
 from ..errors import DeadlineExceededError
+from .retry_layers import RetryLayer
+from .retry_layers import attempts
+from .retry_layers import layer_wait
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_MAX_RETRY_AFTER",
     "RetryPolicy",
     "is_retryable",
+    "layered_policy",
     "retry_policy",
     "wait_jittered",
     "wait_retry_after",
@@ -226,4 +230,83 @@ def retry_policy(
         asleep=asleep,
         clock=clock,
         stream_bodies=stream_bodies,
+    )
+
+
+def _status(state: RetryCallState) -> int | None:
+    """The HTTP status of the attempt's error; None for a failure without one."""
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    return exc.status_code if isinstance(exc, APIError) else None
+
+
+# tenacity's three decisions over a client's retry loops (`RetryLayer`s): an error of a
+# status the loops know is retried as they retry it, one of another status is not, and a
+# failure without a status as `otherwise` decides.
+
+
+@dataclass(eq=False, repr=False)
+class _retry_layered(retry_base):
+    layers: tuple[RetryLayer, ...]
+    otherwise: retry_base
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        status = _status(retry_state)
+        if status is None:
+            return self.otherwise(retry_state)
+        return any(status in layer.statuses for layer in self.layers)
+
+
+@dataclass(eq=False, repr=False)
+class _stop_layered(stop_base):
+    layers: tuple[RetryLayer, ...]
+    otherwise: stop_base
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        status = _status(retry_state)
+        if status is None:
+            return self.otherwise(retry_state)
+        return retry_state.attempt_number >= attempts(self.layers, status)
+
+
+@dataclass(eq=False, repr=False)
+class _wait_layered(wait_base):
+    layers: tuple[RetryLayer, ...]
+    otherwise: wait_base
+    random: Callable[[], float]
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        status = _status(retry_state)
+        if status is None:
+            return self.otherwise(retry_state)
+        wait = layer_wait(self.layers, status, retry_state.attempt_number, self.random)
+        return 0.0 if wait is None else wait
+
+
+@functools.lru_cache(maxsize=16)
+def layered_policy(
+    layers: tuple[RetryLayer, ...],
+    otherwise: RetryPolicy,
+    random: Callable[[], float] = _random.random,
+) -> RetryPolicy:
+    """The retries of a client whose loops are `layers` (innermost first): a call
+    refused with a status they retry is sent as often as they send it, after their
+    waits (a `retry-after` is not read: they read none), and raised at once for another
+    status; a failure without a status is retried as `otherwise` retries it, whose
+    sleeps, clock and `stream_bodies` it keeps. A deadline bounds it as any policy.
+
+    >>> from chatplex.errors import status_error
+    >>> inner = RetryLayer(frozenset({503}), retries=1, initial_delay=0.3, max_delay=3.0)
+    >>> p = layered_policy((inner,), retry_policy())
+    >>> [p.delay(status_error(provider="p", status=s, message="no"), 1) for s in (503, 429)]
+    [0.3, None]
+    """
+    return RetryPolicy(
+        retry=_retry_layered(layers, otherwise.retry),
+        stop=_stop_layered(layers, otherwise.stop),
+        wait=_wait_layered(layers, otherwise.wait, random),
+        sleep=otherwise.sleep,
+        asleep=otherwise.asleep,
+        clock=otherwise.clock,
+        stream_bodies=otherwise.stream_bodies,
     )

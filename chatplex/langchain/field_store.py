@@ -342,6 +342,7 @@ class FieldStoreChatModel(DropInChatModel):
             return
         held_now, given, built = dict(self.__dict__), set(self.model_fields_set), self._built_from
         super(DropInChatModel, self).__setattr__(name, value)
+        self.__dict__.update(cls._record.hooks.assigned(name, self.__dict__))
         try:
             self._refresh()
         except Exception:  # (the model as it was: the partner's stays usable)

@@ -5,7 +5,10 @@ A script written for `langchain_ibm.ChatWatsonx` ports by changing its import li
 parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
 `project_id`, `space_id`, `params`, the chat parameters, `streaming`), plus chatplex's
 own (`max_retries`, `rate_limit`, `retry_policy`, `timeout`, `extra_headers`,
-`http_client`, `http_async_client`, `iam_url`...). Other keywords must be chat
+`http_client`, `http_async_client`, `iam_url`...). A call refused with an error status
+is sent again as ibm-watsonx-ai sends it (`partner.IBM_RETRIES`); `max_retries` counts
+the retries of a failure without one (a connection lost), and `retry_policy=` gives
+chatplex's retries for all. Other keywords must be chat
 parameters of the API (`guided_json`, `guided_choice`...); anything else is a TypeError
 naming the closest known name. The model (`build`) is a plain `ChatModel` over
 watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`), named `ChatWatsonx`
@@ -14,7 +17,9 @@ in events, logs and callbacks.
 The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
 expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
 classes (`ApiRequestFailure`, `WMLClientError`) where it is imported. A call's own
-`params` are the chat parameters sent, in place of the model's (`call_model`). Kept
+`params` are the chat parameters sent, in place of the model's (`call_model`). The
+model's `params` (its chat fields merged in at construction) are what it sends, assigned
+or changed in place too; a chat field assigned is written into them (`assigned`). Kept
 differences from langchain-ibm (docs/providers/ibm.md lists each with why, and
 tests/partners/watsonx/ holds each to its reason): no request at construction
 (langchain-ibm asks IAM for its token and the service for the project and the model
@@ -60,7 +65,7 @@ from ...specs import field_names
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatWatsonx", "build", "call_model", "settings", "validated"]
+__all__ = ["ChatWatsonx", "assigned", "build", "call_model", "settings", "validated"]
 
 _OWNER = "ChatWatsonx"
 _CPD = (
@@ -121,8 +126,11 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         given.pop("iam_url", None),
     )
     scope = {"project_id": given.pop("project_id", None), "space_id": given.pop("space_id", None)}
-    in_params = _given_params(given.pop("params", None))
-    if settled_as_held():  # (its fields, merged in by its validator: `validated`)
+    held_params = given.pop("params", None)
+    in_params = _given_params(held_params)
+    if isinstance(held_params, _Sent):  # its chat fields are in them: not read again
+        given = {k: v for k, v in given.items() if k not in _CHAT_FIELDS}
+    elif settled_as_held():  # (its fields, merged in by its validator: `validated`)
         in_params = {k: v for k, v in in_params.items() if given.get(k) is None}
     given.pop("validate_model", None)  # accepted: chatplex asks nothing at build
     sampling = {name: given.pop(name, None) for name in _SAMPLING}
@@ -214,13 +222,36 @@ def _readable_params(params: Any) -> Mapping[str, Any]:
     return to_dict() if callable(to_dict) else {}
 
 
+class _Sent(dict[str, Any]):
+    """`params` as langchain-ibm holds them once its validator ran, its chat fields
+    merged in: what it sends from then on, whatever its fields say."""
+
+    __slots__ = ()
+
+
 def validated(fields: Mapping[str, Any]) -> dict[str, Any]:
     """langchain-ibm's `validate_environment`: its `params` hold the chat parameters
     given in them, then its chat fields that are set (`{}` where none is): what it
     sends; its fields stay as given (`PartnerHooks.validated`)."""
-    merged = dict(_readable_params(fields.get("params")))
+    merged = _Sent(_readable_params(fields.get("params")))
     merged.update((k, fields[k]) for k in _CHAT_FIELDS if fields.get(k) is not None)
     return {"params": merged}
+
+
+def assigned(name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` assigned are what is sent, as langchain-ibm sends them; a chat field
+    assigned (`model.temperature = 0`) is written into them too (a None: taken out),
+    where langchain-ibm keeps sending its `params` as validated, the value assigned
+    never sent (`PartnerHooks.assigned`)."""
+    params = fields.get("params")
+    if name == "params" and isinstance(params, Mapping):
+        return {"params": _Sent(params)}
+    if name not in _CHAT_FIELDS:
+        return {}
+    kept = _Sent((k, v) for k, v in _readable_params(params).items() if k != name)
+    if fields[name] is not None:
+        kept[name] = fields[name]
+    return {"params": kept}
 
 
 def _one(name: str, value: Any, api_params: dict[str, Any]) -> Any:
@@ -344,6 +375,7 @@ ChatWatsonx = PartnerClass(
     hooks=PartnerHooks(
         settings=settings,
         validated=validated,
+        assigned=assigned,
         call_model=call_model,
         call_only=frozenset({"params"}),
     ),

@@ -1,6 +1,7 @@
 """What langchain-ibm does beyond watsonx.ai's translation
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
-its structured runs' traces name the schema as the tool it binds.
+its structured runs' traces name the schema as the tool it binds, and its SDK's retries
+are ibm-watsonx-ai's two loops (`IBM_RETRIES`).
 
 >>> TRAITS["WatsonxAdapter"].structured_trace_schema["function_calling"]
 'openai tool'
@@ -9,8 +10,33 @@ its structured runs' traces name the schema as the tool it binds.
 from __future__ import annotations
 
 from ...adapters.partner_traits import PartnerTraits
+from ...core.retry_layers import RetryLayer
 
-__all__ = ["TRAITS"]
+__all__ = ["IBM_RETRIES", "TRAITS"]
+
+#: ibm-watsonx-ai 1.8's retries of a chat request (sync or async, stream or not), which
+#: langchain-ibm sets nothing of: its HTTP transport sends a request refused with one of
+#: `TRANSPORT_STATUS_FORCELIST` 3 more times, after 0.3, 0.6 and 1.2 s
+#: (`retry_transport`); around it, `RateLimitedRetryDecorator` sends the call 10 more
+#: times on its `DEFAULT_RETRY_STATUS_CODES`, after 0.5 s doubling to 8 s, each lengthened
+#: by up to 25 %, its count, first wait and statuses replaced by its variables where
+#: set. A 503 persisting: 44 requests over ~85 s; a 429: 11 over ~60 s.
+IBM_RETRIES = (
+    RetryLayer(
+        frozenset({401, 500, 502, 503, 504, 520, 521, 524}),
+        retries=3,
+        initial_delay=0.3,
+        max_delay=3.0,
+    ),
+    RetryLayer(
+        frozenset({429, 503, 504, 520}),
+        retries=10,
+        initial_delay=0.5,
+        max_delay=8.0,
+        jitter=0.25,
+        variables=("WATSONX_MAX_RETRIES", "WATSONX_DELAY_TIME", "WATSONX_RETRY_STATUS_CODES"),
+    ),
+)
 
 #: The watsonx.ai adapter's record.
 TRAITS: dict[str, PartnerTraits] = {
@@ -23,5 +49,6 @@ TRAITS: dict[str, PartnerTraits] = {
             "json_schema": "openai tool",
             "json_mode": "given",
         },
+        partner_retry_layers=IBM_RETRIES,
     ),
 }

@@ -6,8 +6,9 @@ and query, body, the headers a script decides).
 
 langchain-ibm's SDK takes only `https://` URLs of IBM Cloud's regions: its requests to
 `*.cloud.ibm.com` are sent to the local server instead (its httpx transports, patched
-for the module); chatplex's model is given the server's URL and IAM endpoint. Differences
-kept on purpose (`DIFFERENCES`, each with why) are checked by their own scripts below.
+for the module: conftest.py); chatplex's model is given the server's URL and IAM
+endpoint. Differences kept on purpose (`DIFFERENCES`, each with why) are checked by
+their own scripts below.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 import time
 import warnings
 from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -132,36 +132,6 @@ def _service(seen: Seen, chat: dict[str, Any] | None = None, status: int = 200) 
     return Reply(pieces=[json.dumps(chat or TEXT).encode()])
 
 
-@pytest.fixture(scope="module")
-def cloud(server: ScriptedServer) -> Iterator[ScriptedServer]:
-    """`server`, which langchain-ibm's requests to IBM Cloud reach for the module."""
-    target = httpx.URL(server.url)
-
-    def local(request: httpx.Request) -> None:
-        if request.url.host.endswith(".cloud.ibm.com"):
-            request.url = request.url.copy_with(scheme="http", host=target.host, port=target.port)
-
-    sync, asynchronous = (
-        httpx.HTTPTransport.handle_request,
-        httpx.AsyncHTTPTransport.handle_async_request,
-    )
-
-    def handle(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        local(request)
-        return sync(self, request)
-
-    async def handle_async(
-        self: httpx.AsyncHTTPTransport, request: httpx.Request
-    ) -> httpx.Response:
-        local(request)
-        return await asynchronous(self, request)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(httpx.HTTPTransport, "handle_request", handle)
-        patch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", handle_async)
-        yield server
-
-
 #: The constructor's keywords both are given (and `url`: IBM Cloud's, or the server's).
 BUILT = {"model_id": MODEL, "api_key": "ibm-key", "project_id": "proj-1"}
 
@@ -266,9 +236,8 @@ SCRIPTS: dict[str, tuple[Callable[[Any], Any], dict[str, Any] | None, dict[str, 
     "astream": (lambda m: _chunks(asyncio.run(_astreamed(m))), None, {}),
 }
 
-#: Error statuses, invoked and streamed: those neither client sends again (langchain-ibm
-#: sends a call refused with 401 or 5xx four times, with 429 or 503 up to ten times
-#: more, waiting up to 8 s between; chatplex retries with its own policy).
+#: Error statuses, invoked and streamed: those neither client sends again (those both
+#: retry: test_watsonx_retries.py).
 STATUSES = (400, 404, 422)
 
 

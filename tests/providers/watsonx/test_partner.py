@@ -1,6 +1,6 @@
 """langchain-ibm's record (providers/watsonx/partner.py): the defaults but for the schema
 its structured runs trace, the OpenAI tool it binds for function_calling and json_schema,
-and json_mode's as given."""
+and json_mode's as given, and its SDK's two retry loops."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import chatplex.langchain
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
+from chatplex.providers.watsonx.partner import IBM_RETRIES
 from chatplex.providers.watsonx.partner import TRAITS
 
 
@@ -19,11 +20,13 @@ class Answer(BaseModel):
     text: str
 
 
-def test_the_record_is_the_defaults_but_the_traced_schema() -> None:
+def test_the_record_is_the_defaults_but_the_traced_schema_and_the_retries() -> None:
     traits = partner_traits(WatsonxAdapter.__new__(WatsonxAdapter))
     assert traits is TRAITS["WatsonxAdapter"]
     forms = {"function_calling": "openai tool", "json_schema": "openai tool", "json_mode": "given"}
-    assert traits == PartnerTraits(structured_trace_schema=forms)
+    assert traits == PartnerTraits(structured_trace_schema=forms, partner_retry_layers=IBM_RETRIES)
+    transport, rate_limited = IBM_RETRIES
+    assert (transport.retries, rate_limited.retries) == (3, 10)
 
 
 def test_a_structured_run_traces_the_tool_it_binds() -> None:
