@@ -30,7 +30,6 @@ below); a fix shows as XPASS and its mark must go.
 from __future__ import annotations
 
 import gc
-import importlib.util
 import inspect
 import os
 import warnings
@@ -705,20 +704,11 @@ class TestChatHyperbolicIntegration(_Integration):
 class TestChatOpenRouterUnit(_Unit):
     name = "ChatOpenRouter"
 
-    @pytest.mark.xfail(
-        importlib.util.find_spec("langchain_openrouter") is None,
-        strict=True,
-        reason="the dump names langchain-openrouter's class, as that partner's own dump "
-        "does, and load imports it: not installed here (test_serdes_as_the_drop_in loads "
-        "the same dump through chatplex's mappings)",
-    )
-    def test_serdes(self, model: BaseChatModel, snapshot: SnapshotAssertion) -> None:
-        super().test_serdes(model, snapshot)
-
     @pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
     def test_serdes_as_the_drop_in(self, model: BaseChatModel) -> None:
-        """The partner's dump loads as the drop-in without langchain-openrouter, through
-        chatplex's mappings (docs/langchain.md), with the same `asdict()`."""
+        """The partner's dump loads as the drop-in, as a script without
+        langchain-openrouter loads it, through chatplex's mappings (docs/langchain.md),
+        with the same `asdict()`."""
         env, _, _ = self.init_from_env_params
         with mock.patch.dict(os.environ, env):
             loaded = load(

@@ -3,9 +3,8 @@
 suite's scripted server: its `app_url` / `app_title` fields default to its variables
 (`OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`), else to LangChain's own
 ("https://docs.langchain.com", "LangChain"); None or empty sends none; `default_headers`
-win over them whatever their case. Skips where langchain-openrouter is not installed
-(it pins an openrouter SDK beside which the suite's packages do not install); measured
-against its 0.2.9 wheel with openrouter 0.11.46.
+win over them whatever their case. Measured against its 0.2.9 wheel with openrouter
+0.11.46 (both dev dependencies).
 """
 
 from __future__ import annotations
