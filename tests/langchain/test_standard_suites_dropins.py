@@ -201,7 +201,10 @@ DROP_INS: dict[str, DropIn] = {
         usage_unasked=True,
     ),
     "ChatCerebras": DropIn(
-        "cerebras", url_param="cerebras_api_base", env=("CEREBRAS_API_KEY", "CEREBRAS_API_BASE")
+        "cerebras",
+        url_param="cerebras_api_base",
+        env=("CEREBRAS_API_KEY", "CEREBRAS_API_BASE"),
+        usage_unasked=True,
     ),
     # chatplex's own name (LangChain has no Hyperbolic class): the standard suites still
     # hold it to what a LangChain chat model does.

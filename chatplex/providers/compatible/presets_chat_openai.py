@@ -241,6 +241,16 @@ CEREBRAS = Preset(
         "Cerebras",
         "https://api.cerebras.ai/v1",
         reasoning_field="reasoning",
+        # ChatCerebras is a BaseChatOpenAI: its replies and streams are shaped as
+        # ChatNebius' (no reply id on a stream's chunks), Cerebras' `reasoning` kept in
+        # additional_kwargs under that name.
+        style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER, reasoning_kwarg="reasoning"),
+        error_body_inner=True,  # ChatCerebras raises the openai SDK's errors
+        assistant_text_blocks=True,
+        empty_tool_list_sent=True,  # langchain-cerebras' bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        sdk_helper=True,  # ChatCerebras is a BaseChatOpenAI
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     aliases=key_and_base("cerebras"),
     body=same_names("disable_reasoning"),
@@ -285,6 +295,7 @@ CEREBRAS = Preset(
             required=frozenset({"model_name"}),
         ),
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        stream_usage=False,  # (its own `_stream` asks for no usage: its field stays None)
         moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
         responses_refused=(
             "Cerebras serves no Responses API (langchain-cerebras posts to its "
