@@ -53,6 +53,10 @@ OPENROUTER = Preset(
         "OpenRouter",
         "https://openrouter.ai/api/v1",
         reasoning_field="reasoning",
+        # langchain-openrouter's structured runs name a function_calling schema as
+        # langchain-core's OpenAI tool, a json_schema one as langchain-core's JSON schema.
+        structured_trace_schema={"function_calling": "openai tool"},
+        json_schema_shape="titled",  # (langchain-core's JSON schema, `strict` only when given)
     ),
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
@@ -74,6 +78,14 @@ OPENROUTER = Preset(
         package="langchain-openrouter",
         partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
         refused=CLIENTS,
+        # It takes json_mode as json_schema (with its warning): it has no json_mode.
+        structured_methods={"json_mode": "json_schema"},
+        structured_method_warnings={
+            "json_mode": (
+                "Unrecognized structured output method 'json_mode'. "
+                "Defaulting to 'json_schema' method."
+            )
+        },
         # How its serializer writes it: its fields under their names, its key as a
         # reference, and the defaults it writes when not given.
         partner_fields={
