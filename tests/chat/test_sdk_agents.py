@@ -307,11 +307,11 @@ def test_chatplex_own_family_sends_no_attempt_headers(flaky: list[dict[str, str]
 
 def test_the_forms_of_partners_not_installed_here() -> None:
     """As recorded from langchain-cerebras 0.8.2 (openai's client from langchain-openai's
-    base), langchain-openrouter 0.2.9 (openrouter 0.11.46) and ibm-watsonx-ai 1.8.1's
+    base), langchain-openrouter 0.2.9 (openrouter 0.10.8) and ibm-watsonx-ai 1.8.1's
     source (`get_user_agent_header`)."""
     assert sdk_headers("ChatCerebras") == sdk_headers("ChatOpenAI")
-    version = _version("openrouter", "0.11.46")
-    assert sdk_agent("ChatOpenRouter") == f"speakeasy-sdk/python {version} 2.914.0 1.0.0 openrouter"
+    version = _version("openrouter", "0.10.8")
+    assert sdk_agent("ChatOpenRouter") == f"speakeasy-sdk/python {version} 2.788.4 1.0.0 openrouter"
     assert sdk_agent("ChatWatsonx") == (
         f"ibm-watsonx-ai/{_version('ibm-watsonx-ai', '1.8.1')} (lang=python; "
         f"arch={platform.machine()}; os={platform.system().lower()}; "

@@ -5,7 +5,7 @@ suite's scripted server: its `app_url` / `app_title` fields default to its varia
 ("https://docs.langchain.com", "LangChain"); None or empty sends none; `default_headers`
 win over them whatever their case. And a structured call as it sends it (json_mode,
 which it has not, taken as json_schema with its warning). Measured against its 0.2.9
-wheel with openrouter 0.11.46 (both dev dependencies).
+wheel with openrouter 0.10.8 (both dev dependencies).
 """
 
 from __future__ import annotations
