@@ -87,7 +87,7 @@ USER_AGENTS: dict[str, Form] = {
     ),
     # langchain-openrouter calls through the openrouter SDK (Speakeasy's): its generator's
     # and API document's versions are those of the release the form was read from.
-    "ChatOpenRouter": "speakeasy-sdk/python {openrouter} 2.914.0 1.0.0 openrouter",
+    "ChatOpenRouter": "speakeasy-sdk/python {openrouter} 2.788.4 1.0.0 openrouter",
     # langchain-ibm calls through ibm-watsonx-ai (`get_user_agent_header`).
     "ChatWatsonx": (
         "ibm-watsonx-ai/{ibm-watsonx-ai} (lang=python; arch={machine}; os={system}; "
@@ -188,7 +188,7 @@ USER_AGENT_VERSIONS: dict[str, str] = {
     "langchain-google-genai": "4.4.2",
     "anthropic": "2.14.0",
     "groq": "0.37.1",
-    "openrouter": "0.11.46",
+    "openrouter": "0.10.8",
     "ibm-watsonx-ai": "1.8.1",
     "boto3": "1.44.8",
     "botocore": "1.44.8",

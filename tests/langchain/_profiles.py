@@ -32,6 +32,7 @@ SOURCES = {
     "deepseek": "langchain_deepseek",
     "fireworks": "langchain_fireworks",
     "perplexity": "langchain_perplexity",
+    "openrouter": "langchain_openrouter",
 }
 
 

@@ -49,6 +49,7 @@ CASES = [
         },
     ),
     ("langchain_ollama", "ChatOllama", {"model": "llama3.1"}),
+    ("langchain_openrouter", "ChatOpenRouter", {"model": "openai/gpt-4o-mini", "api_key": "k"}),
 ]
 
 

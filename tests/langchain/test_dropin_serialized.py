@@ -96,8 +96,7 @@ def _params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 def _pair(name: str, settings: dict[str, Any]) -> tuple[Any, Any]:
     """The drop-in `name` and its partner class, built with the same parameters (skipped
-    where the partner package is not installed: langchain-openrouter is no dev
-    dependency)."""
+    where the partner package is not installed)."""
     import chatplex.langchain
 
     params = _params(name, settings)

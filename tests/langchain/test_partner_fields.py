@@ -57,8 +57,7 @@ _OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "nebius",
         {"nebius_api_base": UNIT_BASE_URL, "api_key": _KEY},
     ),
-    # Not installed here (no partner package in the venv): "ChatCerebras", "ChatOpenRouter",
-    # "ChatHyperbolic"; each is read when its package is (`_NAMES`).
+    # (ChatHyperbolic's package is not installed: read where it is, `_NAMES`)
     "ChatCerebras": ("langchain_cerebras", "cerebras", {"api_key": _KEY}),
     "ChatOpenRouter": ("langchain_openrouter", "openrouter", {"api_key": _KEY}),
     "ChatHyperbolic": ("langchain_hyperbolic", "hyperbolic", {"api_key": _KEY}),

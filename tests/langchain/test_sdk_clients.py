@@ -95,6 +95,7 @@ _OPENAI = (
     "ChatDeepSeek",
     "ChatTogether",
     "ChatNebius",
+    "ChatCerebras",
     "ChatOpenAI",
     "AzureChatOpenAI",
     "ChatXAI",

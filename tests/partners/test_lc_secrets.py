@@ -5,7 +5,6 @@ writes the key's field as given; the drop-in keeps a reference there (a key in n
 
 from __future__ import annotations
 
-import importlib
 import warnings
 
 import pytest
@@ -16,13 +15,7 @@ from tests.partners._builds import PARTNER_BUILDS
 #: Drop-in name -> (partner module, constructor keywords).
 CASES = PARTNER_BUILDS
 
-#: Drop-in names whose partner package is not a dev dependency (each installs beside the
-#: pinned set, but its generic suites do not pass yet), compared
-#: where installed; and those with none.
-NOT_INSTALLED = {
-    "ChatCerebras": "langchain_cerebras",
-    "ChatOpenRouter": "langchain_openrouter",
-}
+#: Drop-in names with no partner class.
 NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 
 #: Where the partner declares no secrets (its dump writes the key field as it holds it):
@@ -53,8 +46,6 @@ def test_lc_secrets_are_the_partner_s(name: str) -> None:
         assert ours == theirs
 
 
-def test_every_drop_in_name_is_compared_or_has_no_installed_partner() -> None:
+def test_every_drop_in_name_is_compared_or_has_no_partner() -> None:
     names = {n for n in chatplex.langchain.__all__ if n.startswith(("Chat", "Azure"))}
     assert names - set(CASES) == NO_PARTNER
-    for module in NOT_INSTALLED.values():  # (a dev dependency one day: drop it here)
-        assert importlib.util.find_spec(module) is None, module

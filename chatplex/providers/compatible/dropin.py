@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from typing import Any
 
 from ...chat.binding import merge_body
@@ -318,7 +319,10 @@ def _structured_target(
     row: DropIn, model: ChatModel, method: str | None, schema: Any
 ) -> tuple[ChatModel, str | None]:
     """`with_structured_output` with the methods its class answers otherwise (ChatDeepSeek:
-    `json_schema` by function calling)."""
+    `json_schema` by function calling), with its warning where it gives one."""
+    said = row.structured_method_warnings.get(method) if method is not None else None
+    if said is not None:
+        warnings.warn(said, UserWarning, stacklevel=3)
     return model, structured_method(row, method)
 
 

@@ -115,6 +115,9 @@ class DropIn:
     #: `with_structured_output` methods the class answers with another (langchain-
     #: deepseek: DeepSeek has no `json_schema` response format, so function calling).
     structured_methods: Mapping[str, str] = field(default_factory=dict)
+    #: The UserWarning its class gives where it answers a method so, by method
+    #: (langchain-openrouter's for json_mode, which it has not).
+    structured_method_warnings: Mapping[str, str] = field(default_factory=dict)
     #: Whether a stream asks for usage unless `stream_usage=` says (langchain-openai's
     #: subclasses: only ChatXAI turns it on).
     stream_usage: bool = True

@@ -241,6 +241,16 @@ CEREBRAS = Preset(
         "Cerebras",
         "https://api.cerebras.ai/v1",
         reasoning_field="reasoning",
+        # ChatCerebras is a BaseChatOpenAI: its replies and streams are shaped as
+        # ChatNebius' (no reply id on a stream's chunks), Cerebras' `reasoning` kept in
+        # additional_kwargs under that name.
+        style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER, reasoning_kwarg="reasoning"),
+        error_body_inner=True,  # ChatCerebras raises the openai SDK's errors
+        assistant_text_blocks=True,
+        empty_tool_list_sent=True,  # langchain-cerebras' bind_tools([]): `tools: []`
+        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        sdk_helper=True,  # ChatCerebras is a BaseChatOpenAI
+        passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
     aliases=key_and_base("cerebras"),
     body=same_names("disable_reasoning"),
@@ -260,14 +270,32 @@ CEREBRAS = Preset(
         llm_type="cerebras-chat",
         **partner_module("cerebras", "ChatCerebras"),  # its module: not serialized
         lc_id_namespace=("langchain", "chat_models", "cerebras"),
-        # Not serialized by LangChain: its key's variable (`lc_secrets`) and what its
-        # `lc_attributes` name, read on the drop-in.
-        partner_fields={
-            "serialized": False,
-            "secrets": {"cerebras_api_key": "CEREBRAS_API_KEY"},
-            "attributes": ("cerebras_api_base", "cerebras_proxy"),
-        },
+        # A BaseChatOpenAI LangChain does not serialize: its fields read (and dumped, in
+        # its order) as langchain-openai's, then its own; its validator builds the SDK
+        # clients, root clients too, from its own key and base URL.
+        partner_fields=openai_subclass_reading(
+            {"cerebras_api_key": "CEREBRAS_API_KEY"},
+            api_key="cerebras_api_key",
+            base_url="cerebras_api_base",
+            own=("cerebras_api_key", "cerebras_api_base", "cerebras_proxy", "disable_reasoning"),
+            clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
+            client_optional=frozenset({"max_retries"}),
+            attributes=("cerebras_api_base", "cerebras_proxy"),
+            # (its fields' default factories: not counted set)
+            fallbacks={
+                "cerebras_api_base": (
+                    "https://api.cerebras.ai/v1/",
+                    ("CEREBRAS_API_BASE",),
+                    (),
+                    True,
+                ),
+                "cerebras_proxy": ("", ("CEREBRAS_PROXY",), (), True),
+            },
+            checks_candidates=True,  # (its validator checks `n`, as langchain-openai's)
+            required=frozenset({"model_name"}),
+        ),
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
+        stream_usage=False,  # (its own `_stream` asks for no usage: its field stays None)
         moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)
         responses_refused=(
             "Cerebras serves no Responses API (langchain-cerebras posts to its "

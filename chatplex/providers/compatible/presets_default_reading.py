@@ -14,12 +14,49 @@ from .preset import hosted
 from .preset import key_and_base
 from .profile import Profile
 
+#: langchain-openrouter's ChatOpenRouter's dumped fields, in its order (LangChain's first).
+_OPENROUTER_DUMPED = (
+    "name",
+    "disable_streaming",
+    "output_version",
+    "openrouter_api_key",
+    "openrouter_api_base",
+    "app_url",
+    "app_title",
+    "app_categories",
+    "request_timeout",
+    "max_retries",
+    "model_name",
+    "temperature",
+    "max_tokens",
+    "max_completion_tokens",
+    "top_p",
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "stop",
+    "n",
+    "streaming",
+    "stream_usage",
+    "model_kwargs",
+    "reasoning",
+    "openrouter_provider",
+    "route",
+    "plugins",
+    "session_id",
+    "trace",
+)
+
 OPENROUTER = Preset(
     hosted(
         "openrouter",
         "OpenRouter",
         "https://openrouter.ai/api/v1",
         reasoning_field="reasoning",
+        # langchain-openrouter's structured runs name a function_calling schema as
+        # langchain-core's OpenAI tool, a json_schema one as langchain-core's JSON schema.
+        structured_trace_schema={"function_calling": "openai tool"},
+        json_schema_shape="titled",  # (langchain-core's JSON schema, `strict` only when given)
     ),
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
@@ -36,10 +73,19 @@ OPENROUTER = Preset(
     dropin=DropIn(
         adapter_settings=("app_url", "app_title", "app_categories"),
         llm_type="openrouter-chat",
+        profiles="openrouter",  # its model profiles, looked up by the model's name
         lc_namespace=("langchain_openrouter", "chat_models"),  # serialized there
         package="langchain-openrouter",
         partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
         refused=CLIENTS,
+        # It takes json_mode as json_schema (with its warning): it has no json_mode.
+        structured_methods={"json_mode": "json_schema"},
+        structured_method_warnings={
+            "json_mode": (
+                "Unrecognized structured output method 'json_mode'. "
+                "Defaulting to 'json_schema' method."
+            )
+        },
         # How its serializer writes it: its fields under their names, its key as a
         # reference, and the defaults it writes when not given.
         partner_fields={
@@ -58,6 +104,17 @@ OPENROUTER = Preset(
                 "stream_usage": True,
             },
             "secrets": {"openrouter_api_key": "OPENROUTER_API_KEY"},
+            # Its validator sets `model_kwargs` whatever was given.
+            "assigned": frozenset({"model_kwargs"}),
+            # Its `model_dump()`: its fields in its order, by alias under these.
+            "dumped": _OPENROUTER_DUMPED,
+            "dump_aliases": {
+                "openrouter_api_key": "api_key",
+                "openrouter_api_base": "base_url",
+                "request_timeout": "timeout",
+                "model_name": "model",
+                "stop": "stop_sequences",
+            },
             # Its `_identifying_params`: these fields, set or not.
             "identifying": {
                 "always": {

@@ -163,6 +163,9 @@ class ReplyStyle:
     #: Whether reasoning text goes to `additional_kwargs["reasoning_content"]` (content
     #: then a str); False: it stays the content's reasoning blocks.
     split_reasoning: bool = True
+    #: The `additional_kwargs` key split reasoning goes to (langchain-cerebras keeps
+    #: Cerebras' `reasoning` under that name).
+    reasoning_kwarg: str = "reasoning_content"
     #: Whether list `content` stays as the provider sent it, as langchain-mistralai keeps
     #: it (Magistral's `thinking` parts included): a `reference` part becomes a text
     #: block with the reference beside its text, and a stream's blocks get its `index`es

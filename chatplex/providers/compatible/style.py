@@ -65,7 +65,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     if style.split_reasoning:
         message.content, reasoning = _split_reasoning(message.content)
     if reasoning is not None:
-        extra["reasoning_content"] = reasoning
+        extra[style.reasoning_kwarg] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
         extra["tool_calls"] = [
             dict(c) if style.raw_calls_as_sent else _raw_call(c, style.raw_call_keys)
@@ -168,7 +168,7 @@ class StyledStreamParser(OpenAIStreamParser):
             chunk.content, reasoning = _split_reasoning(chunk.content)
         extra: dict[str, Any] = {}
         if reasoning is not None:
-            extra["reasoning_content"] = reasoning
+            extra[style.reasoning_kwarg] = reasoning
         if deltas:
             extra["tool_calls"] = deltas
         meta = chunk.response_metadata

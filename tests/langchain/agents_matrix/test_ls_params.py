@@ -12,6 +12,7 @@ ChatBedrockConverse adds `ls_invocation_params`, ChatGroq reports a temperature 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.util
 import json
 from pathlib import Path
@@ -20,8 +21,10 @@ from typing import Any
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
+import chatplex.langchain
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.testing import MockServer
+from tests.partners._builds import PARTNER_BUILDS
 
 from ._kit import SIDES
 from ._kit import WIRES
@@ -30,15 +33,15 @@ from ._kit import Wire
 
 #: Drop-in names no wire here compares, by the partner package that would (None: LangChain
 #: has no such class): not installed, so there is nothing to compare with.
-_NO_PARTNER = {
-    "ChatCerebras": "langchain_cerebras",
-    "ChatOpenRouter": "langchain_openrouter",
-    "ChatHyperbolic": None,
-}
-#: Drop-in names whose installed partner is compared in a module of its own (its wire
-#: has no recordings here), by the test there reading its `ls_*` params.
+_NO_PARTNER: dict[str, str | None] = {"ChatHyperbolic": None}
+#: Drop-in names whose installed partner is compared apart (its wire has no recordings
+#: here), by the test reading its `ls_*` params.
 _COMPARED_APART = {
     "ChatWatsonx": "tests/partners/watsonx/test_watsonx_sidebyside.py::test_what_a_tracer_reads",
+    **dict.fromkeys(
+        ("ChatCerebras", "ChatOpenRouter"),
+        "tests/langchain/agents_matrix/test_ls_params.py::test_ls_params_of_a_class_built_alone",
+    ),
 }
 
 #: The model's settings: none, LangChain's standard suite's, others.
@@ -123,6 +126,19 @@ def test_ls_params_of_each_partners_own_settings(
     partner, ours = _pair(WIRES[wire], server, **settings)
     for call in CALLS:
         _assert_same(WIRES[wire], partner, ours, call)
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("settings", SETTINGS, ids=["bare", "standard", "others"])
+@pytest.mark.parametrize("name", ["ChatCerebras", "ChatOpenRouter"])
+def test_ls_params_of_a_class_built_alone(name: str, settings: dict[str, Any]) -> None:
+    # (`_get_ls_params` sends nothing: both built by the same constructor call, no server)
+    module, keywords = PARTNER_BUILDS[name]
+    partner = getattr(importlib.import_module(module), name)(**keywords, **settings)
+    ours = getattr(chatplex.langchain, name)(**keywords, **settings)
+    for call in CALLS:
+        theirs, mine = partner._get_ls_params(**call), ours._get_ls_params(**call)
+        assert _as_traced(mine) == _as_traced(theirs), call
 
 
 class _Starts(BaseCallbackHandler):

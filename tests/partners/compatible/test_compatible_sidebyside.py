@@ -238,7 +238,8 @@ def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
         message: dict[str, Any] = {"role": "assistant", "content": script.content}
         if script.parts is not None:
             message["content"] = [_part(kind, text) for kind, text in script.parts]
-        reasoning_key = "reasoning" if package.name == "groq" else "reasoning_content"
+        # (Groq and Cerebras name it `reasoning`)
+        reasoning_key = "reasoning" if package.name in ("groq", "cerebras") else "reasoning_content"
         if script.reasoning is not None:
             message[reasoning_key] = script.reasoning
         calls = None
@@ -762,7 +763,9 @@ def usage_in_stream(cls: Any, p: Package, url: str) -> Any:
 
 #: The packages whose stream takes no `stream_usage` of its own (their SDK's create()
 #: refuses it, or it is sent to an API that refuses it: `stream_usage_per_call`).
-NO_STREAM_USAGE = frozenset({"groq", "mistralai", "fireworks", "perplexity", "sambanova"})
+NO_STREAM_USAGE = frozenset(
+    {"groq", "mistralai", "fireworks", "perplexity", "sambanova", "cerebras"}
+)
 
 
 def tier_usage(cls: Any, p: Package, url: str) -> Any:

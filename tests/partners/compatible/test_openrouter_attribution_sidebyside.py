@@ -3,13 +3,14 @@
 suite's scripted server: its `app_url` / `app_title` fields default to its variables
 (`OPENROUTER_APP_URL` / `OPENROUTER_APP_TITLE`), else to LangChain's own
 ("https://docs.langchain.com", "LangChain"); None or empty sends none; `default_headers`
-win over them whatever their case. Skips where langchain-openrouter is not installed
-(it pins an openrouter SDK beside which the suite's packages do not install); measured
-against its 0.2.9 wheel with openrouter 0.11.46.
+win over them whatever their case. And a structured call as it sends it (json_mode,
+which it has not, taken as json_schema with its warning). Measured against its 0.2.9
+wheel with openrouter 0.10.8 (both dev dependencies).
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import compared_headers
 from tests.partners._sidebyside import observe
+from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import run_both
 from tests.partners.compatible.test_compatible_sidebyside import KEY
 from tests.partners.compatible.test_compatible_sidebyside import Package
@@ -81,6 +83,40 @@ def test_attribution_as_langchain_openrouter_sends_it(
         lambda: _invoked(ours, server, given).invoke("Hi").content,
         result=observe,
         request=compared_headers(ATTRIBUTION),
+        collect=True,
+    )
+    assert_same(outcome)
+
+
+def _structured(cls: Any, server: ScriptedServer, method: str) -> Any:
+    """`with_structured_output(Sum, method=...)` invoked, with the warnings it gave."""
+    from pydantic import BaseModel
+
+    class Sum(BaseModel):
+        """A sum."""
+
+        total: int
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        model = _invoked(cls, server, {}).with_structured_output(Sum, method=method)
+        reply = model.invoke("1+2?")
+    said = sorted({str(w.message) for w in seen if issubclass(w.category, UserWarning)})
+    return {"reply": reply.model_dump(), "warned": said}
+
+
+@pytest.mark.parametrize("method", ["json_mode", "json_schema"])
+def test_a_structured_call_as_langchain_openrouter_sends_it(
+    method: str, server: ScriptedServer
+) -> None:
+    # langchain-openrouter has no json_mode: it warns and sends a json_schema format.
+    server.handler = answer(Script(content='{"total": 3}'), OPENROUTER)
+    outcome = run_both(
+        server,
+        lambda: _structured(OPENROUTER.partner(), server, method),
+        lambda: _structured(chatplex.langchain.ChatOpenRouter, server, method),
+        result=observe,
+        request=plain_request,
         collect=True,
     )
     assert_same(outcome)

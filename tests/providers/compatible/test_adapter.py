@@ -99,6 +99,7 @@ EMPTY_TOOL_LIST_SENT = (
     "nebius",
     "sambanova",
     "perplexity",
+    "cerebras",
 )
 
 

@@ -117,8 +117,8 @@ def check_message(
         assert message.text == (expected["text"] or "")
         assert _thinking_text(message.content) == reasoning
     elif reasoning and _styled(adapter):
-        # As the partner package gives it: additional_kwargs["reasoning_content"].
-        assert message.additional_kwargs["reasoning_content"] == reasoning
+        # As the partner package gives it: in additional_kwargs, under its style's key.
+        assert message.additional_kwargs[_style(adapter).reasoning_kwarg] == reasoning
         assert message.content == (expected["text"] or "")
     elif reasoning:  # a reasoning block before the answer (DeepSeek's reasoning_content)
         blocks = [{"type": "reasoning", "reasoning": reasoning}]
@@ -258,8 +258,9 @@ def test_stream_error_partial_keeps_the_reasoning(adapter: OpenAIAdapter, case: 
     partial = info.value.partial
     assert partial is not None
     assert partial.text == ""
-    if _styled(adapter):  # langchain-groq's place for it
-        assert partial.to_message().additional_kwargs["reasoning_content"] == reasoning
+    if _styled(adapter):  # its partner's place for it (langchain-groq's, -cerebras')
+        key = _style(adapter).reasoning_kwarg
+        assert partial.to_message().additional_kwargs[key] == reasoning
     else:
         assert partial.to_message().content == [{"type": "reasoning", "reasoning": reasoning}]
 

@@ -355,7 +355,7 @@ def test_the_presets_that_count_are_those_whose_partner_is_a_base_chat_openai() 
 
 
 def test_cerebras_counts_as_base_chat_openai() -> None:
-    """langchain-cerebras' ChatCerebras extends BaseChatOpenAI (not installed here): a
+    """langchain-cerebras' ChatCerebras extends BaseChatOpenAI: a
     cookbook `tiktoken_model_name` counts as langchain-openai's own class counts."""
     said = _conversation()
     ours = chatplex.langchain.ChatCerebras(

@@ -1,0 +1,107 @@
+"""ChatCerebras side by side: the OpenAI-compatible suite's scripts (tests/partners/
+compatible/test_compatible_sidebyside.py) run with langchain-cerebras' `ChatCerebras` and
+with chatplex's, against the same scripted Chat Completions server, compared field by
+field with the requests. Its differences (`DIFFERENCES`, each with why) are taken out
+before the comparison. A script that still differs for a cause not yet fixed or held
+is `OPEN`, with the cause measured, and checked to differ so still: a fix fails there
+until its row goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.partners._sidebyside import CUT_CALL
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import cut_call_invalid
+from tests.partners._sidebyside import kept_out
+from tests.partners.compatible import test_compatible_sidebyside as suite
+
+pytest.importorskip("langchain_cerebras")
+
+CEREBRAS = suite.BESIDE["cerebras"]
+
+Outcome = suite.Outcome
+
+
+def _usage_lost(outcome: Outcome) -> Outcome:
+    """Their stream asked for no usage and has none; ours asked (`stream_options`) and
+    read it: read as theirs once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["usage"] is None and ours["usage"] is not None
+    assert "stream_options" not in their_requests[0]["body"]
+    assert our_requests[0]["body"].pop("stream_options") == {"include_usage": True}
+    return theirs, {**ours, "usage": None}, their_requests, our_requests
+
+
+#: Script → (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "timeout_not_a_number": suite.TIMEOUT_REFUSED_WHEN_BUILT,
+    "invalid_tool_arguments_stream": (CUT_CALL, cut_call_invalid),
+    "tool_choice_any_per_call": suite.ANY_PER_CALL,
+    "tool_choice_named_per_call": suite.NAMED_PER_CALL,
+    "stream_usage_on": (
+        Difference(
+            Reason.LOSES_DATA,
+            "its own stream (not langchain-openai's) asks for no usage whatever "
+            "`stream_usage` says: with `stream_usage=True` the stream's token usage is lost",
+            "`stream_usage=True` asks for usage, as langchain-openai's stream does",
+        ),
+        _usage_lost,
+    ),
+    "stream_usage_per_call": (
+        Difference(
+            Reason.RAISES,
+            "its own stream hands a call's `stream_usage` to the openai SDK's create(), "
+            "whose TypeError the call raises",
+            "a call's own `stream_usage` is taken as langchain-openai takes it: the stream "
+            "asks for usage or not",
+        ),
+        suite._stream_usage_per_call_refused,
+    ),
+}
+
+#: Scripts not run here, and why.
+NOT_RUN = dict.fromkeys(suite.MAGISTRAL_SCRIPTS, suite._MAGISTRAL)
+
+#: Scripts whose outcomes still differ, by the cause measured (langchain-cerebras 0.8.2
+#: beside this package): open work (`test_open_rows_differ_as_measured`).
+OPEN: dict[str, str] = {
+    "error_in_stream_call": (
+        "a stream's 400 raises the openai SDK's error from langchain-cerebras' own "
+        "stream, which is not LangChain's ModelInvalidRequestError; the drop-in's is "
+        "both: to match"
+    ),
+}
+
+
+def run_both(name: str, server: ScriptedServer) -> Outcome:
+    return kept_out(suite.run_package(CEREBRAS, name, server), DIFFERENCES, name)
+
+
+@pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(OPEN) - set(NOT_RUN)))
+def test_same_as_langchain_cerebras(name: str, server: ScriptedServer) -> None:
+    assert_same(run_both(name, server))
+
+
+def test_open_rows_differ_as_measured(server: ScriptedServer) -> None:
+    assert set(OPEN) == {"error_in_stream_call"}
+    theirs, ours, their_requests, our_requests = run_both("error_in_stream_call", server)
+    assert their_requests == our_requests
+    assert not any(theirs["langchain"].values())  # (the openai SDK's class alone)
+    assert ours["langchain"]["ModelInvalidRequestError"]
+    lc = {"langchain"}
+    assert {k: v for k, v in theirs.items() if k not in lc} == {
+        k: v for k, v in ours.items() if k not in lc
+    }
+
+
+def test_the_rows_name_scripts_of_the_suite() -> None:
+    assert set(DIFFERENCES) | set(OPEN) | set(NOT_RUN) <= set(suite.SCRIPTS)
+    assert not set(OPEN) & (set(DIFFERENCES) | set(NOT_RUN))
