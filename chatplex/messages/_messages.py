@@ -217,14 +217,17 @@ class BaseMessage(_FieldDict):
     lc_secrets: ClassVar[dict[str, str]] = {}
 
     # What pydantic's `__eq__` reads besides `__dict__` (`_FieldDict`), so that
-    # `langchain_message == chatplex_message` compares the fields.
+    # `langchain_message == chatplex_message` compares the fields. The extras are a
+    # LangChain message's (`extra="allow"`: `{}`, none given; never written, as a
+    # message takes no extra field): pydantic before 2.13 compares them as they are,
+    # where None is not `{}`.
     __pydantic_generic_metadata__: ClassVar[dict[str, Any]] = {
         "origin": None,
         "args": (),
         "parameters": (),
     }
     __pydantic_private__: ClassVar[None] = None
-    __pydantic_extra__: ClassVar[None] = None
+    __pydantic_extra__: ClassVar[dict[str, Any]] = {}
 
     def to_json(self) -> dict[str, Any]:
         """LangChain's serialised form (`dumpd`, its tracers call it); needs langchain-core."""
