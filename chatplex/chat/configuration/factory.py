@@ -177,7 +177,7 @@ def init_chat_model(
         declared = provider_spec(split_model_name(model)[0])
         if declared is not None and declared.init_settings:  # as its LangChain class's
             declared_object(declared.init_settings)(settings)
-        check_candidates(settings)  # (before a wire's alias renames it: Gemini's)
+        check_candidates(settings)  # (before a wire's alias renames it)
         return build(model, settings)
     return _from_configuration(model, profile, settings)
 
