@@ -250,6 +250,11 @@ def call_values_refused(cls: Any, url: str) -> Any:
     return [attempted(lambda kw=kw: llm.invoke("Hi", **kw)) for kw in given]
 
 
+def negative_candidates(cls: Any, url: str) -> Any:
+    """`n=-1` given to the constructor, then a call: its error's class, or the reply."""
+    return attempted(lambda: observe(model(cls, url, n=-1).invoke("Hi")))
+
+
 def error_async(cls: Any, url: str) -> Any:
     return raised(lambda: asyncio.run(model(cls, url, max_retries=1).ainvoke("Hi")))
 
@@ -613,6 +618,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
     "call_values_refused": (gemini_replies(), call_values_refused),
+    "negative_candidates": (gemini_replies(), negative_candidates),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_async,
@@ -782,6 +788,28 @@ DIFFERENCES["media_resolution_given"] = (
         "the resolution is sent as the request's generationConfig.mediaResolution",
     ),
     _media_resolution_sent,
+)
+
+
+def _negative_candidates_refused(outcome: Outcome) -> Outcome:
+    """Theirs built and sent `candidateCount: -1` (the scripted server answered; Gemini
+    refuses it), ours refused `n=-1` when built, before any request: read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "ValidationError"} and not our_requests, (ours, our_requests)
+    assert not (isinstance(theirs, dict) and "refused" in theirs), theirs
+    (sent,) = their_requests
+    assert sent["body"]["generationConfig"]["candidateCount"] == -1, sent
+    return theirs, theirs, their_requests, their_requests
+
+
+DIFFERENCES["negative_candidates"] = (
+    Difference(
+        Reason.REJECTED,
+        "builds with `n=-1` and sends `candidateCount: -1`, which the Gemini API refuses "
+        "(400: the candidate count must be positive)",
+        "the constructor refuses `n` below 1 with a pydantic ValidationError, before any request",
+    ),
+    _negative_candidates_refused,
 )
 
 
