@@ -70,25 +70,22 @@ async def aauthorized(
     return await adapter.aauthorize(request)
 
 
-@contextmanager
-def missing_as_partner(model: Transport | None) -> Iterator[None]:
-    """A credential found missing at a drop-in's call (`partner_words`) raised as the SDK
-    class the error also is (botocore's NoCredentialsError, google-auth's
-    DefaultCredentialsError), as its partner's SDK raises it there, and no ValueError:
-    chatplex's `MissingKeyError`, its own family's one class, is one."""
-    try:
-        yield
-    except MissingKeyError as err:
-        sdk = [
-            c
-            for c in type(err).__bases__
-            if issubclass(c, BaseException) and not issubclass(c, MissingKeyError)
-        ]
-        if model is None or not model.partner_words or not sdk:
-            raise
-        cls = sdk[0]
-        family = ErrorFamily(cls.__module__, lambda _err, _module: cls)
-        raise sdk_compatible(ChatplexError(str(err)), (family,)) from err.__cause__
+def missing_as_partner(model: Transport | None, err: MissingKeyError) -> BaseException:
+    """What to raise for a credential found missing at a call: at a drop-in's
+    (`partner_words`), the SDK class the error also is (botocore's NoCredentialsError,
+    google-auth's DefaultCredentialsError), as its partner's SDK raises it there, and no
+    ValueError: chatplex's `MissingKeyError`, its own family's one class, is one.
+    Otherwise `err` itself. A function, not a context manager: it runs only on failure."""
+    sdk = [
+        c
+        for c in type(err).__bases__
+        if issubclass(c, BaseException) and not issubclass(c, MissingKeyError)
+    ]
+    if model is None or not model.partner_words or not sdk:
+        return err
+    cls = sdk[0]
+    family = ErrorFamily(cls.__module__, lambda _err, _module: cls)
+    return sdk_compatible(ChatplexError(str(err)), (family,))
 
 
 def reauthorized(

@@ -28,6 +28,7 @@ from ..core.chunks import aclosing_iterator
 from ..core.chunks import close_iterator
 from ..core.chunks import closing_iterator
 from ..errors import AuthenticationError
+from ..errors import MissingKeyError
 from ..secret.urls import query_added
 from . import credentials
 from .call_hooks import apriced_stream
@@ -114,13 +115,17 @@ def _http_request(
     if adapter is None:
         raise NotImplementedError(f"{type(model).__name__} has no adapter to send requests")
     adapter = adapter.for_model(settings.model)  # replies named by the model asked for
-    with credentials.missing_as_partner(model):  # (signed or authorised when built)
+    try:  # (signed or authorised when built)
         request = adapter.build_request(messages, settings, stream=stream)
+    except MissingKeyError as err:
+        raise credentials.missing_as_partner(model, err) from err.__cause__
     if model.extra_query:
         request = _with_query(request, model.extra_query)
     if sync and adapter.authorizes_calls:  # per-call tokens (Azure Entra ID, IAM)
-        with credentials.missing_as_partner(model):
+        try:
             request = credentials.authorized(model, adapter, request, deadline)
+        except MissingKeyError as err:
+            raise credentials.missing_as_partner(model, err) from err.__cause__
     headers, retried = _call_headers(model, request, sync)
     return adapter, adapter.with_call_headers(request, headers), retried
 
@@ -233,8 +238,10 @@ async def aauthorized(
     provider, awaited; a credential it fetches over HTTP, sent with `model` by the call's
     `deadline`: `credentials.py`); the adapter's sync `authorize`, or nothing,
     otherwise."""
-    with credentials.missing_as_partner(model):
+    try:
         return await credentials.aauthorized(model, adapter, request, deadline)
+    except MissingKeyError as err:
+        raise credentials.missing_as_partner(model, err) from err.__cause__
 
 
 def reauthorized(call: Outgoing, request: HTTPRequest) -> HTTPRequest | None:
