@@ -536,13 +536,15 @@ def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
 @functools.cache
 def _defaults(cls: type[FieldStoreChatModel]) -> dict[str, Any]:
     """Each field's default where nothing is given and no variable is set (one object
-    per class: compared with, never changed)."""
-    fields = cls.model_fields
-    plain = {n: f.get_default(call_default_factory=True) for n, f in fields.items()}
+    per class: compared with, never changed). `validated_data` (none) for pydantic 2.10."""
+    plain = {
+        n: f.get_default(call_default_factory=True, validated_data={})
+        for n, f in cls.model_fields.items()
+    }
     declared = {f.name: f.default_value() for f in cls._record.declared}
     form = cls._record.fields  # (its validators' defaults the engine has no setting for)
     inert = {} if form is None else {n: form.defaults[n] for n in form.inert & form.defaults.keys()}
-    return {**plain, **{n: v for n, v in {**declared, **inert}.items() if n in fields}}
+    return {**plain, **{n: v for n, v in {**declared, **inert}.items() if n in plain}}
 
 
 @functools.cache

@@ -21,6 +21,7 @@ from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import BaseMessage
 from ._messages import HumanMessage
+from ._messages import PydanticMarks
 from ._messages import SystemMessage
 from ._messages import ToolMessage
 
@@ -55,3 +56,14 @@ def _learn_classes(module: ModuleType) -> None:
         theirs = getattr(module, name, None)
         if isinstance(theirs, type):
             AS_LANGCHAIN[ours] = theirs
+            if not isinstance(ours.__new__(ours), theirs):
+                _answer_old_pydantic()
+
+
+def _answer_old_pydantic() -> None:
+    """pydantic before 2.12 asks `__class__` only of an object that has an attribute of
+    its models (2.10 `__pydantic_validator__`, 2.11 `__pydantic_decorators__`): chatplex
+    messages get both, on a base that is no dataclass (pydantic reads a dataclass's own
+    `__pydantic_validator__` as the mark of one of its own dataclasses)."""
+    for mark in ("__pydantic_validator__", "__pydantic_decorators__"):
+        setattr(PydanticMarks, mark, None)

@@ -73,7 +73,14 @@ def _langchain_class_of(own: type) -> type:
     return own
 
 
-class _FieldDict:
+class PydanticMarks:
+    """Where `_border.py` puts the attributes an older pydantic looks for before it
+    answers `isinstance` (none until then): a base of every message, and no dataclass."""
+
+    __slots__ = ()
+
+
+class _FieldDict(PydanticMarks):
     """`__dict__` as a pydantic model has it: the fields, in LangChain's order (`type`
     included). LangChain's code reads it (`message_chunk_to_message` rebuilds a message
     from it; LangGraph calls that), as does pydantic's `__eq__`. A property of this base

@@ -137,3 +137,29 @@ def test_a_scripts_subclass_of_chatopenai_is_built_as_chatopenai() -> None:
     mine = MyChatOpenAI(api_key="sk-test")
     assert mine.model_name == chatplex.langchain.ChatOpenAI(api_key="sk-test").model_name
     assert mine.model_name == "gpt-3.5-turbo"  # langchain-openai's default
+
+
+def test_built_where_pydantic_wants_the_data_a_default_factory_may_read(
+    monkeypatch: pytest.MonkeyPatch, _clean_env: None
+) -> None:
+    """pydantic 2.10, the package's floor, refuses `get_default(call_default_factory=True)`
+    without `validated_data`; later ones take it without. Each drop-in's defaults are read
+    so, once per class: every drop-in was refused when built under 2.10."""
+    from pydantic.fields import FieldInfo
+
+    from chatplex.langchain import field_store
+
+    newest = FieldInfo.get_default
+
+    def as_in_2_10(self: FieldInfo, **given: Any) -> Any:
+        if given.get("call_default_factory") and given.get("validated_data") is None:
+            raise ValueError("'validated_data' must be provided if 'call_default_factory' is True.")
+        return newest(self, **given)
+
+    monkeypatch.setattr(FieldInfo, "get_default", as_in_2_10)
+    field_store._defaults.cache_clear()  # (read again, under this pydantic)
+    try:
+        model = chatplex.langchain.ChatCohere(model=MODEL, cohere_api_key="k")
+        assert model.model == MODEL
+    finally:
+        field_store._defaults.cache_clear()

@@ -29,6 +29,7 @@ from chatplex import ChatPromptTemplate  # noqa: E402
 from chatplex import HumanMessage  # noqa: E402
 from chatplex import MessagesPlaceholder  # noqa: E402
 from chatplex import RunnableLambda  # noqa: E402
+from chatplex import SystemMessage  # noqa: E402
 from chatplex import ToolMessage  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
@@ -94,6 +95,41 @@ def test_a_subclass_of_a_chatplex_message_is_seen_as_its_parent() -> None:
         pass
 
     assert isinstance(Note("hi"), lc.HumanMessage)
+
+
+@pytest.mark.parametrize("mark", ["__pydantic_validator__", "__pydantic_decorators__"])
+def test_an_older_pydantics_isinstance_accepts_chatplex_messages(
+    monkeypatch: pytest.MonkeyPatch, mark: str
+) -> None:
+    """pydantic 2.10 and 2.11 answer `isinstance` for a model class only when the object
+    has one of their attributes (`mark`), before they ask its `__class__`: the check of
+    those versions, on a stand-in for LangChain's class, once LangChain's module loads."""
+    import abc
+    import types
+
+    from chatplex.messages import _border
+    from chatplex.messages._messages import AS_LANGCHAIN
+    from chatplex.messages._messages import PydanticMarks
+
+    class OlderModelMetaclass(abc.ABCMeta):
+        def __instancecheck__(cls, instance: Any) -> bool:
+            return hasattr(instance, mark) and super().__instancecheck__(instance)
+
+    class Theirs(metaclass=OlderModelMetaclass):
+        pass
+
+    module = types.ModuleType("langchain_core.messages.system")
+    module.SystemMessage = Theirs  # type: ignore[attr-defined]
+    for name in ("__pydantic_validator__", "__pydantic_decorators__"):
+        monkeypatch.setattr(PydanticMarks, name, None, raising=False)  # (as it was, after)
+        monkeypatch.delattr(PydanticMarks, name)
+    monkeypatch.setitem(AS_LANGCHAIN, SystemMessage, AS_LANGCHAIN.get(SystemMessage, Theirs))
+    _border._learn_classes(module)
+    assert isinstance(SystemMessage("hi"), Theirs)
+    assert not isinstance(HumanMessage("hi"), Theirs)  # (its own class is not Theirs)
+    # On the base alone: a dataclass's own `__pydantic_validator__` is pydantic's mark
+    # of a pydantic dataclass.
+    assert "__pydantic_validator__" not in SystemMessage.__dict__
 
 
 def test_equality_with_langchains_messages_either_side() -> None:
