@@ -4,7 +4,9 @@ Run with that environment's Python from a folder outside the checkout, so the ch
 imported is the installed wheel. It uses what each required dependency is there for --
 httpx and aiohttp (sync and async calls, a stream), pydantic (a structured reply),
 tenacity (loaded by every call), genai-prices (a priced reply), tqdm (a bulk run's progress
-bar) -- against the embedded mock server, and prints one line of versions and "ok".
+bar) -- against the embedded mock server; then, with the `langchain` extra, the border
+with langchain-core (chatplex's messages as LangChain's, a drop-in's call, a chatplex
+model piped into LangChain's parser); and prints one line of versions and "ok".
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ DEPENDENCIES = (
     "typing_extensions",
     "genai-prices",
     "tqdm",
+    "langchain-core",
+    "tiktoken",
 )
 
 
@@ -53,6 +57,28 @@ def _first_again_fails(seen: list[str]) -> Callable[[MockRequest], str | None]:
         return None
 
     return plan
+
+
+def check_langchain_border(base_url: str) -> None:
+    """chatplex beside langchain-core and pydantic at the versions installed: its messages
+    pass LangChain's `isinstance` and equality either side, a drop-in answers as a
+    LangChain chat model (a structured reply too), and a chatplex model pipes into
+    LangChain's parser."""
+    from langchain_core import messages as lc
+    from langchain_core.output_parsers import StrOutputParser
+
+    from chatplex.langchain import ChatOpenAI
+
+    ours = chatplex.HumanMessage("hi")
+    assert isinstance(ours, lc.HumanMessage) and isinstance(ours, lc.BaseMessage), type(ours)
+    assert ours == lc.HumanMessage("hi") and lc.HumanMessage("hi") == ours
+    dropin = ChatOpenAI(model="gpt-4o-mini", base_url=base_url, api_key="sk-t")
+    reply = dropin.invoke([lc.HumanMessage("hi")])
+    assert type(reply) is lc.AIMessage and reply.content == "Echo: hi", reply
+    structured = dropin.with_structured_output(Answer).invoke("Say anything")
+    assert isinstance(structured, Answer), structured
+    own = init_chat_model("openai:gpt-4o-mini", base_url=base_url, api_key="sk-t")
+    assert (own | StrOutputParser()).invoke("tea") == "Echo: tea"
 
 
 def main() -> None:
@@ -88,6 +114,7 @@ def main() -> None:
             rows.write_text('{"id": "1", "prompt": "tea"}\n', encoding="utf-8")
             bulk.run(openai, rows, output=out, progress=True, progress_file=io.StringIO())
             assert json.loads(out.read_text(encoding="utf-8"))["text"] == "Echo: tea"
+        check_langchain_border(server.openai_base_url)
     found = " ".join(f"{name} {version(name)}" for name in DEPENDENCIES)
     print(f"Python {sys.version.split()[0]}: {found}: ok")
 

@@ -10,6 +10,11 @@ from the package index:
   naming the conflict, and the versions installed are checked to be the floors;
 * highest: the newest versions the index has.
 
+The `langchain` extra goes in with it (at its floors in the lowest): where chatplex meets
+langchain-core and pydantic at once (its messages are LangChain's for `isinstance`, a
+drop-in is a LangChain chat model), an older pydantic or langchain-core breaks what
+neither breaks alone, and the call checks that border.
+
 Wheels only (`--only-binary :all:`): a floor that would need a compiler on one of the
 Pythons (aiohttp 3.10.0 on 3.13) is not one a user can count on. Then
 `.ci/compat_call.py` runs in that environment, from a folder outside the checkout:
@@ -136,15 +141,25 @@ def _run(command: Sequence[str | Path], cwd: str | None = None) -> str:
     return result.stdout
 
 
+#: The extra installed with the wheel (`INSTALLED_EXTRA`'s floors pinned with the required
+#: ones in the lowest environment): the call checks chatplex's border with LangChain.
+INSTALLED_EXTRA = "langchain"
+
+
 def install_and_call(
     uv: Path, wheel: Path, python: Path, home: Path, floors: dict[str, str] | None
 ) -> str:
-    """A fresh venv at `home`, the wheel in it (at `floors` when given), then the call."""
+    """A fresh venv at `home`, the wheel and its `INSTALLED_EXTRA` in it (at `floors`
+    when given), then the call."""
     shutil.rmtree(home, ignore_errors=True)
     _run([uv, "venv", "--quiet", "--python", python, home])
     venv_python = home / "bin" / "python"
     install: list[str | Path] = [uv, "pip", "install", "--quiet", "--only-binary", ":all:"]
-    install += ["--python", venv_python, wheel]
+    install += [
+        "--python",
+        venv_python,
+        f"chatplex[{INSTALLED_EXTRA}] @ {wheel.resolve().as_uri()}",
+    ]
     if floors is not None:
         constraints = home / "floors.txt"
         constraints.write_text("".join(f"{n}=={v}\n" for n, v in floors.items()), "utf-8")
@@ -265,9 +280,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             args.stamp.unlink(missing_ok=True)
         floors = floor_constraints(project["dependencies"])
+        lowest_pins = {
+            **floors,
+            **floor_constraints(project["optional-dependencies"][INSTALLED_EXTRA]),
+        }
         jobs: list[Callable[[], str]] = []
         for version, python in pythons:
-            for label, pins in (("lowest", floors), ("highest", None)):
+            for label, pins in (("lowest", lowest_pins), ("highest", None)):
                 home = args.into / f"{version}-{label}"
                 jobs.append(partial(_timed, label, args.uv, args.wheel, python, home, pins))
             jobs.append(partial(_extras_line, args.uv, args.wheel, version, project, floors))
