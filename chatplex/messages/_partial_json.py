@@ -12,7 +12,8 @@ twentieth of the time. It is used only where it agrees: when its strict parse fa
 nothing but the end of the input (so no stray bracket or trailing text, which LangChain
 and pydantic_core read differently), and the input does not end in a number cut after
 its sign, point or exponent (LangChain keeps the digits before, pydantic_core drops the
-number) or in a `\\u` escape cut short (LangChain drops the string, pydantic_core keeps
+number), in a `\\u` escape cut short (LangChain drops the string, pydantic_core keeps
+it) or in a backslash (pydantic 2.10's pydantic_core drops that string, later ones keep
 it). Everything else goes through `_cut_back`: LangChain's algorithm at a lower cost.
 
 LangChain walks the string in Python, character by character, and its cut-back loop can
@@ -67,7 +68,7 @@ def parse_partial_json(s: str) -> Any:
         if not str(exc).startswith("EOF while parsing"):
             return _cut_back(s)  # not (only) cut off, or not JSON pydantic_core reads
     # A window is enough: its start counts as a delimiter, so a longer number is caught.
-    if _DISPUTED_END.search(s[-16:]):
+    if s.endswith("\\") or _DISPUTED_END.search(s[-16:]):
         return _cut_back(s)
     try:
         return from_json(s, allow_partial="trailing-strings")
