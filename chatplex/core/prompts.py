@@ -17,6 +17,8 @@ from types import ModuleType
 from typing import Any
 
 from ..messages import BaseMessage
+from ..messages import PydanticMarks
+from ..messages import answer_older_pydantic
 from ..messages import coerce_messages
 from ..messages import normalise_role
 from ..postimport import when_imported
@@ -72,7 +74,7 @@ def prompt_values(
 AS_LANGCHAIN: dict[type, type] = {}
 
 
-class LangChainView:
+class LangChainView(PydanticMarks):
     """Mixin of the prompt values: `__class__` names LangChain's class once loaded;
     pickling and copies use the real class."""
 
@@ -103,6 +105,7 @@ def _learn_prompt_values(module: ModuleType) -> None:
         theirs = getattr(module, ours.__name__, None)
         if isinstance(theirs, type):
             AS_LANGCHAIN[ours] = theirs
+            answer_older_pydantic(ours, theirs)
 
 
 #: Prompt values defined in modules loaded later (`string_prompts.StringPromptValue`).

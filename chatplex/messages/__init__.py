@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..postimport import lazy_names
+from ._border import answer_older_pydantic
 from ._border import install_langchain_view
 from ._chunk_builders import OTHER_CANDIDATES
 from ._chunk_builders import chunk_with_calls
@@ -25,6 +26,7 @@ from ._messages import AIMessageChunk
 from ._messages import AnyMessage
 from ._messages import BaseMessage
 from ._messages import HumanMessage
+from ._messages import PydanticMarks
 from ._messages import SystemMessage
 from ._messages import ToolMessage
 from ._messages import answers_by_name
@@ -112,6 +114,7 @@ __all__ = [
     "CALL_PLACE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
+    "PydanticMarks",
     "InputTokenDetails",
     "InvalidToolCall",
     "LazyMetadata",
@@ -126,6 +129,7 @@ __all__ = [
     "ToolMessage",
     "UsageMetadata",
     "add_usage",
+    "answer_older_pydantic",
     "answers_by_name",
     "anthropic_style_blocks",
     "chat_completions_blocks",

@@ -25,7 +25,7 @@ from ._messages import PydanticMarks
 from ._messages import SystemMessage
 from ._messages import ToolMessage
 
-__all__ = ["install_langchain_view"]
+__all__ = ["answer_older_pydantic", "install_langchain_view"]
 
 #: LangChain module -> (chatplex class, LangChain class name) pairs it defines. The base
 #: module's classes stand in until the specific modules are loaded (which always follows).
@@ -56,14 +56,15 @@ def _learn_classes(module: ModuleType) -> None:
         theirs = getattr(module, name, None)
         if isinstance(theirs, type):
             AS_LANGCHAIN[ours] = theirs
-            if not isinstance(ours.__new__(ours), theirs):
-                _answer_old_pydantic()
+            answer_older_pydantic(ours, theirs)
 
 
-def _answer_old_pydantic() -> None:
+def answer_older_pydantic(ours: type[PydanticMarks], theirs: type) -> None:
     """pydantic before 2.12 asks `__class__` only of an object that has an attribute of
-    its models (2.10 `__pydantic_validator__`, 2.11 `__pydantic_decorators__`): chatplex
-    messages get both, on a base that is no dataclass (pydantic reads a dataclass's own
-    `__pydantic_validator__` as the mark of one of its own dataclasses)."""
-    for mark in ("__pydantic_validator__", "__pydantic_decorators__"):
-        setattr(PydanticMarks, mark, None)
+    its models (2.10 `__pydantic_validator__`, 2.11 `__pydantic_decorators__`). Where an
+    object of `ours`, standing in for LangChain's `theirs`, fails its `isinstance`, every
+    `PydanticMarks` gets both: on that base, which is no dataclass (pydantic reads a
+    dataclass's own `__pydantic_validator__` as the mark of one of its dataclasses)."""
+    if not isinstance(ours.__new__(ours), theirs):
+        for mark in ("__pydantic_validator__", "__pydantic_decorators__"):
+            setattr(PydanticMarks, mark, None)

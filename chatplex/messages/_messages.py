@@ -45,6 +45,7 @@ __all__ = [
     "CALL_PLACE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
+    "PydanticMarks",
     "SystemMessage",
     "ToolMessage",
     "answers_by_name",
@@ -74,8 +75,9 @@ def _langchain_class_of(own: type) -> type:
 
 
 class PydanticMarks:
-    """Where `_border.py` puts the attributes an older pydantic looks for before it
-    answers `isinstance` (none until then): a base of every message, and no dataclass."""
+    """A base of what stands in for LangChain's pydantic models (the messages, core's
+    prompt values), and no dataclass: where `_border.answer_older_pydantic` puts what an
+    older pydantic looks for before it answers `isinstance` (nothing until then)."""
 
     __slots__ = ()
 

@@ -18,6 +18,9 @@ from chatplex import SystemMessage
 from chatplex import ToolMessage
 from chatplex.core import ChatPromptValue
 from chatplex.messages import BaseMessage
+from tests._older_pydantic import MARKS
+from tests._older_pydantic import older_model_class
+from tests._older_pydantic import without_marks
 
 
 def messages_of(prompt: ChatPromptTemplate, input: Any) -> list[BaseMessage]:
@@ -579,3 +582,24 @@ def test_langchain_takes_chatplex_prompt_values_in_either_import_order(order: st
         "trim": ["hi"],
         "pickle": True,
     }
+
+
+@pytest.mark.parametrize("mark", MARKS)
+def test_an_older_pydantics_isinstance_accepts_chatplex_prompt_values(
+    monkeypatch: pytest.MonkeyPatch, mark: str
+) -> None:
+    """Under pydantic 2.10 and 2.11 (a stand-in for LangChain's class, under its check),
+    once `langchain_core.prompt_values` loads: LangChain's models took no chatplex
+    prompt value there ("Must be a PromptValue")."""
+    import types
+
+    from chatplex.core import prompts
+
+    theirs = older_model_class(mark)
+    module = types.ModuleType("langchain_core.prompt_values")
+    module.ChatPromptValue = theirs  # type: ignore[attr-defined]
+    without_marks(monkeypatch)
+    held = prompts.AS_LANGCHAIN.get(ChatPromptValue, theirs)
+    monkeypatch.setitem(prompts.AS_LANGCHAIN, ChatPromptValue, held)
+    prompts._learn_prompt_values(module)
+    assert isinstance(ChatPromptValue([HumanMessage("hi")]), theirs)

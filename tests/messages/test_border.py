@@ -34,6 +34,9 @@ from chatplex import ToolMessage  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
+from tests._older_pydantic import MARKS  # noqa: E402
+from tests._older_pydantic import older_model_class  # noqa: E402
+from tests._older_pydantic import without_marks  # noqa: E402
 from tests.messages._builders import opening  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -97,36 +100,25 @@ def test_a_subclass_of_a_chatplex_message_is_seen_as_its_parent() -> None:
     assert isinstance(Note("hi"), lc.HumanMessage)
 
 
-@pytest.mark.parametrize("mark", ["__pydantic_validator__", "__pydantic_decorators__"])
+@pytest.mark.parametrize("mark", MARKS)
 def test_an_older_pydantics_isinstance_accepts_chatplex_messages(
     monkeypatch: pytest.MonkeyPatch, mark: str
 ) -> None:
-    """pydantic 2.10 and 2.11 answer `isinstance` for a model class only when the object
-    has one of their attributes (`mark`), before they ask its `__class__`: the check of
-    those versions, on a stand-in for LangChain's class, once LangChain's module loads."""
-    import abc
+    """Under pydantic 2.10 and 2.11 (a stand-in for LangChain's class, under its check),
+    once LangChain's module loads."""
     import types
 
     from chatplex.messages import _border
     from chatplex.messages._messages import AS_LANGCHAIN
-    from chatplex.messages._messages import PydanticMarks
 
-    class OlderModelMetaclass(abc.ABCMeta):
-        def __instancecheck__(cls, instance: Any) -> bool:
-            return hasattr(instance, mark) and super().__instancecheck__(instance)
-
-    class Theirs(metaclass=OlderModelMetaclass):
-        pass
-
+    theirs = older_model_class(mark)
     module = types.ModuleType("langchain_core.messages.system")
-    module.SystemMessage = Theirs  # type: ignore[attr-defined]
-    for name in ("__pydantic_validator__", "__pydantic_decorators__"):
-        monkeypatch.setattr(PydanticMarks, name, None, raising=False)  # (as it was, after)
-        monkeypatch.delattr(PydanticMarks, name)
-    monkeypatch.setitem(AS_LANGCHAIN, SystemMessage, AS_LANGCHAIN.get(SystemMessage, Theirs))
+    module.SystemMessage = theirs  # type: ignore[attr-defined]
+    without_marks(monkeypatch)
+    monkeypatch.setitem(AS_LANGCHAIN, SystemMessage, AS_LANGCHAIN.get(SystemMessage, theirs))
     _border._learn_classes(module)
-    assert isinstance(SystemMessage("hi"), Theirs)
-    assert not isinstance(HumanMessage("hi"), Theirs)  # (its own class is not Theirs)
+    assert isinstance(SystemMessage("hi"), theirs)
+    assert not isinstance(HumanMessage("hi"), theirs)  # (its own class is not theirs)
     # On the base alone: a dataclass's own `__pydantic_validator__` is pydantic's mark
     # of a pydantic dataclass.
     assert "__pydantic_validator__" not in SystemMessage.__dict__
