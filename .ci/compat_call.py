@@ -103,6 +103,10 @@ def main() -> None:
         # A structured reply (pydantic): the mock returns the tool call it was asked for.
         structured = openai.with_structured_output(Answer).invoke("Say anything")
         assert isinstance(structured, Answer), structured
+        # A config schema (pydantic's create_model), a spec of no declared type included.
+        field = chatplex.ConfigurableField(id="t")
+        schema = openai.configurable_fields(temperature=field).config_schema()
+        assert "configurable" in schema.model_json_schema()["properties"], schema
         # A retried call: one 503, then the reply.
         retrying = init_chat_model(
             "openai:gpt-4o-mini", base_url=server.openai_base_url, api_key="sk-t", max_retries=2

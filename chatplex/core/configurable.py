@@ -24,7 +24,9 @@ parts' specs, one per id (`config_specs_of`), as in LangChain.
 from __future__ import annotations
 
 import enum
+import functools
 import inspect
+import typing
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -140,6 +142,17 @@ def as_field(field: Any, where: str) -> AnyField:
 
 
 _SPEC_SHAPE = ConfigurableFieldSpec._fields
+
+
+@functools.cache
+def _field_types(cls: Any) -> dict[str, Any]:
+    """The types of a runnable class's settings, as its constructor and class declare
+    them: what a spec names where its field gives none (LangChain takes the pydantic
+    field's). Empty where they cannot be read (a name known only to type checkers)."""
+    try:
+        return {**typing.get_type_hints(cls), **typing.get_type_hints(cls.__init__)}
+    except Exception:  # (not resolvable here: the spec then names no type, as before)
+        return {}
 
 
 def as_spec(spec: Any) -> ConfigurableFieldSpec:
@@ -284,7 +297,9 @@ class RunnableConfigurableFields(_Dynamic):
     def config_specs(self) -> list[ConfigurableFieldSpec]:
         specs = []
         for key, field in self.fields.items():
-            annotation = getattr(field, "annotation", None)
+            kind: Any = type(self.default)  # (mypy reads a Runnable class as unhashable)
+            declared = _field_types(kind)
+            annotation = getattr(field, "annotation", None) or declared.get(key)
             default = getattr(self.default, key, None)
             if not isinstance(field, ConfigurableField):
                 annotation, default = str, field.default

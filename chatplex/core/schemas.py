@@ -386,7 +386,8 @@ def config_schema(runnable: Runnable[Any, Any], include: Sequence[str] | None) -
             "Configurable",
             **{
                 spec.id: (
-                    spec.annotation,
+                    # (None read as its type: pydantic 2.10 refuses a field without one)
+                    type(None) if spec.annotation is None else spec.annotation,
                     Field(spec.default, title=spec.name, description=spec.description),
                 )
                 for spec in specs

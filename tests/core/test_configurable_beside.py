@@ -52,3 +52,17 @@ def test_configurable_fields_are_named_as_langchains() -> None:
         return tpl.get_name(), tpl.config_schema().model_json_schema()["title"]
 
     same(scenario)
+
+
+def test_a_configurable_fields_spec_and_schema_name_its_type_as_langchains() -> None:
+    """A field given no annotation is typed as the runnable declares it (LangChain reads
+    the pydantic field's): `str` and `"type": "string"` for a template, not None."""
+
+    def scenario(m: Any) -> Any:
+        tpl = m.PromptTemplate.from_template("Hello {name}").configurable_fields(
+            template=m.ConfigurableField(id="tpl")
+        )
+        (spec,) = tpl.config_specs
+        return spec.annotation, tpl.config_schema().model_json_schema()
+
+    assert same(scenario)[0] is str
