@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -45,6 +46,11 @@ DEPENDENCIES = (
 
 class Answer(BaseModel):
     text: str
+
+
+def lookup(city: str, unit: Literal["c", "f"] = "c") -> str:
+    """Look up the weather (a tool whose annotations are text: this module's future import)."""
+    return city
 
 
 def _first_again_fails(seen: list[str]) -> Callable[[MockRequest], str | None]:
@@ -103,6 +109,8 @@ def main() -> None:
         # A structured reply (pydantic): the mock returns the tool call it was asked for.
         structured = openai.with_structured_output(Answer).invoke("Say anything")
         assert isinstance(structured, Answer), structured
+        # A tool from a function (pydantic's schema of its arguments).
+        assert openai.bind_tools([lookup]).invoke("weather?").text, "no reply"
         # A config schema (pydantic's create_model), a spec of no declared type included.
         field = chatplex.ConfigurableField(id="t")
         schema = openai.configurable_fields(temperature=field).config_schema()

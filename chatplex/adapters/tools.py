@@ -35,6 +35,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import types
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -368,9 +369,15 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
     from pydantic import PydanticUserError
     from pydantic import TypeAdapter
 
+    def arguments_schema(function: Callable[..., Any]) -> dict[str, Any]:
+        adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, function))
+        return adapter.json_schema(schema_generator=quiet_generator())
+
     try:
-        adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, fn))
-        schema = adapter.json_schema(schema_generator=quiet_generator())
+        try:
+            schema = arguments_schema(fn)
+        except PydanticUserError:  # pydantic 2.10 reads text annotations in its caller's module
+            schema = arguments_schema(_annotations_resolved(fn))
     except (PydanticUserError, NameError) as exc:
         raise ToolDefinitionError(
             f"tool function {name!r}: can't build a JSON schema: {exc}"
@@ -386,6 +393,21 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
         if isinstance(properties.get(pname), dict):
             properties[pname].setdefault("description", text)  # Field(description=) wins
     return _make(name, doc_summary(doc), schema)
+
+
+def _annotations_resolved(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`'s twin whose annotations are the objects its text annotations name in its own
+    module (`from __future__ import annotations`): what later pydantics resolve themselves.
+    A name it cannot resolve raises NameError, as pydantic would."""
+    import typing
+
+    twin = types.FunctionType(
+        fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__
+    )
+    twin.__kwdefaults__ = fn.__kwdefaults__
+    twin.__doc__, twin.__module__, twin.__qualname__ = fn.__doc__, fn.__module__, fn.__qualname__
+    twin.__annotations__ = typing.get_type_hints(fn, include_extras=True)
+    return twin
 
 
 def _make(name: object, description: object, parameters: object) -> ToolSpec:
