@@ -482,7 +482,9 @@ def _as_aiohttp(error: httpx.TransportError, name: str) -> httpx.TransportError:
     (`AIOHTTP_CLASS`), as chatplex's aiohttp transport marks its errors."""
     import aiohttp
 
-    setattr(error, AIOHTTP_CLASS, getattr(aiohttp, name))
+    # (aiohttp before 3.11 has no ClientConnectorDNSError: a failed lookup raised its base)
+    found = getattr(aiohttp, name, None) or aiohttp.ClientConnectorError
+    setattr(error, AIOHTTP_CLASS, found)
     return error
 
 

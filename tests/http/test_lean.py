@@ -587,3 +587,18 @@ def test_a_failed_lookup_is_aiohttps_dns_error() -> None:
     made = getattr(error, OS_ERROR)
     assert isinstance(made, socket.gaierror) and made.strerror == "Name or service not known"
     assert getattr(error, SSL_CONTEXT) is context
+
+
+def test_a_failed_lookup_is_aiohttps_connector_error_before_aiohttp_3_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """aiohttp 3.10, the package's floor, has no `ClientConnectorDNSError` (a failed
+    lookup raised its `ClientConnectorError`): marking the error asked it for the class
+    and raised AttributeError in place of the connection error."""
+    import aiohttp
+
+    monkeypatch.delattr(aiohttp, "ClientConnectorDNSError")
+    request = httpx.Request("POST", "https://nowhere.invalid/v1")
+    error = httpx.ConnectError("Name or service not known", request=request)
+    as_aiohttp_connector_error(error, socket.gaierror(-2, "Name or service not known"), None)
+    assert getattr(error, AIOHTTP_CLASS) is aiohttp.ClientConnectorError
