@@ -488,10 +488,22 @@ def _safe_text(exc: Exception, request: httpx.Request) -> str:
         # for http://; the caller names the URL, this says why.
         from ._lean import connect_failure_text
 
-        return connect_failure_text(exc.os_error)
+        return connect_failure_text(_os_error(exc))
     # ClientResponseError's str appends `url=...`; its `message` is the reason alone.
     text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
     return without_query(text, request.url) or type(exc).__name__
+
+
+def _os_error(exc: Any) -> OSError:
+    """The OS error of aiohttp's connector error `exc`; for a certificate error, which
+    holds none under aiohttp 3.10 (its `os_error` raises AttributeError), the
+    certificate error, as later aiohttps hold it."""
+    try:
+        found: OSError = exc.os_error
+    except AttributeError:
+        cause = getattr(exc, "certificate_error", None)
+        found = cause if isinstance(cause, OSError) else OSError()
+    return found
 
 
 class ResponseCookies(httpx.Cookies):

@@ -605,3 +605,22 @@ class _NoStream(httpcore.AsyncNetworkStream):
 
     async def aclose(self) -> None:
         pass
+
+
+def test_a_tls_failure_under_aiohttp_3_10_is_a_connect_error_in_its_words() -> None:
+    """aiohttp 3.10, the package's floor, keeps no OS error in its certificate error
+    (`os_error` raises AttributeError): the failure is still httpx's ConnectError, worded
+    by the certificate error, as later aiohttps hold it."""
+    import aiohttp
+    from aiohttp.client_reqrep import ConnectionKey
+
+    from chatplex.http._transport import _httpx_error
+
+    request = httpx.Request("POST", "https://h.example/v1")
+    key = ConnectionKey("h.example", 443, True, True, None, None, None)
+    cause = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    untrusted = aiohttp.ClientConnectorCertificateError(key, cause)
+    del untrusted._os_error  # (as 3.10 makes it)
+    error = _httpx_error(untrusted, request, ssl.create_default_context())
+    assert isinstance(error, httpx.ConnectError)
+    assert "certificate verify failed" in str(error)
