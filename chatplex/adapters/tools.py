@@ -376,8 +376,8 @@ def _from_function(fn: Callable[..., Any]) -> ToolSpec:
     try:
         try:
             schema = arguments_schema(fn)
-        except PydanticUserError:  # pydantic 2.10 reads text annotations in its caller's module
-            schema = arguments_schema(_annotations_resolved(fn))
+        except (PydanticUserError, NameError):  # pydantic 2.10 and 2.11 read text
+            schema = arguments_schema(_annotations_resolved(fn))  # in their caller's module
     except (PydanticUserError, NameError) as exc:
         raise ToolDefinitionError(
             f"tool function {name!r}: can't build a JSON schema: {exc}"

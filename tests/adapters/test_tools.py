@@ -853,26 +853,29 @@ def test_a_dict_without_a_description_is_marked_so_through_a_round_trip() -> Non
     assert to_tool_spec({"title": "J", "type": "object", "properties": {}}).described is False
 
 
+@pytest.mark.parametrize("refusal", ["2.10", "2.11"])
 def test_a_functions_text_annotations_are_read_where_pydantic_does_not_read_them(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, refusal: str
 ) -> None:
-    """pydantic 2.10 (the package's floor) resolves a function's text annotations
-    (`from __future__ import annotations`, as here) in its caller's module, not the
-    function's: `Literal` is unknown there and the schema is "not fully defined". The
-    function's own module names them."""
+    """pydantic 2.10 and 2.11 resolve a function's text annotations (`from __future__
+    import annotations`, as here) in their caller's module, not the function's: `Literal`
+    is unknown there, and 2.10 says the schema is "not fully defined", 2.11 raises
+    NameError. The function's own module names them."""
     import pydantic
     from pydantic import PydanticUserError
 
     newest = pydantic.TypeAdapter
 
-    class AsIn210(newest):  # type: ignore[misc,valid-type]
+    class AsBefore212(newest):  # type: ignore[misc,valid-type]
         def json_schema(self, *args: Any, **kwargs: Any) -> Any:
             function = self._type
             if any(isinstance(a, str) for a in getattr(function, "__annotations__", {}).values()):
+                if refusal == "2.11":
+                    raise NameError("name 'Literal' is not defined")
                 raise PydanticUserError("not fully defined", code="class-not-fully-defined")
             return super().json_schema(*args, **kwargs)
 
-    monkeypatch.setattr(pydantic, "TypeAdapter", AsIn210)
+    monkeypatch.setattr(pydantic, "TypeAdapter", AsBefore212)
     spec = to_tool_spec(search)
     assert spec.parameters["properties"]["mode"]["enum"] == ["fast", "deep"]
     assert spec.parameters["required"] == ["query"]
