@@ -2,7 +2,7 @@
 `chatplex.langchain.ChatWatsonx` makes its LangChain chat model from it.
 
 A script written for `langchain_ibm.ChatWatsonx` ports by changing its import line: the
-parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
+parameters are langchain-ibm's (`model_id` or `model`, `url`, `api_key` / `apikey`, `token`,
 `project_id`, `space_id`, `params`, the chat parameters, `streaming`), plus chatplex's
 own (`max_retries`, `rate_limit`, `retry_policy`, `timeout`, `extra_headers`,
 `http_client`, `http_async_client`, `iam_url`...). A call refused with an error status
