@@ -290,6 +290,10 @@ class ProviderSpec:
     #: for it (False: a name of chatplex's own, such as "openai_responses", whose class
     #: is another name's).
     langchain_init: bool = True
+    #: The keyword LangChain's `init_chat_model` names the model with when it builds
+    #: `langchain_class` (langchain-ibm's ChatWatsonx: `model_id`, its `model=` naming a
+    #: model of IBM's Model Gateway).
+    langchain_model_keyword: str = "model"
     #: How its LangChain class fills a result's `llm_output` and `generation_info`
     #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
     #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's

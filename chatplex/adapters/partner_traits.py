@@ -280,6 +280,10 @@ class PartnerTraits:
     #: waits, bounded by the call's deadline; another status is raised at once. None:
     #: the retries above.
     partner_retry_layers: tuple[RetryLayer, ...] | None = None
+    #: Its SDK's retry loops for a stream's request, where fewer than a call's (the
+    #: Model Gateway's streams: ibm-watsonx-ai's transport loop alone); None: a stream's
+    #: are a call's.
+    partner_stream_retry_layers: tuple[RetryLayer, ...] | None = None
     #: Whether its partner retries a stream's request as it retries a call's; False: it
     #: sends it once, whatever fails (the cohere SDK's `chat_stream`, which retries
     #: nothing), and so does the drop-in, but for a `retry_policy=` of its own.

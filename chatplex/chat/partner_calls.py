@@ -50,6 +50,8 @@ class PartnerCalls:
     #: Its SDK's nested retry loops, innermost first (`core.retry.layered_policy`); None:
     #: the retries above.
     retry_layers: tuple[RetryLayer, ...] | None = None
+    #: A stream's nested retry loops, where not `retry_layers`; None: those.
+    stream_retry_layers: tuple[RetryLayer, ...] | None = None
     #: Whether a stream's request is retried as a call's; False: sent once (its
     #: partner's SDK retries no stream), but for the model's own `retry_policy`.
     streams_retried: bool = True

@@ -31,8 +31,8 @@ def retry_policy_for(
     `max_retry_after` make; under a LangChain name, as its partner retries
     (`PartnerCalls`: which failures and statuses, a stream at all, past its headers, a
     reply that is not JSON, which failures in transit, on an `asynchronous` call too;
-    its SDK's nested loops, `retry_layers`, for the statuses they retry):
-    chatplex's retries stay reachable as `retry_policy=`."""
+    its SDK's nested loops, `retry_layers` (a stream's: `stream_retry_layers`), for
+    the statuses they retry): chatplex's retries stay reachable as `retry_policy=`."""
     if model.retry_policy is not None:
         return model.retry_policy
     make = _retry_policy or _load_retry_policy()
@@ -56,10 +56,13 @@ def retry_policy_for(
         return make(retries, model.max_retry_after, **ends, **LANGCHAIN_BASE_WAITS)
     retries = model.max_retries if calls.fixed_retries is None else calls.fixed_retries
     policy = make(retries, model.max_retry_after, **ends)
-    if calls.retry_layers is None:
+    layers = calls.retry_layers
+    if stream and calls.stream_retry_layers is not None:
+        layers = calls.stream_retry_layers
+    if layers is None:
         return policy
     # (a failure without a status: as `policy` retries it)
-    return _layered_policy(calls.retry_layers, policy)
+    return _layered_policy(layers, policy)
 
 
 #: LangChain's `create_base_retry_decorator` waits: `wait_exponential(multiplier=1,

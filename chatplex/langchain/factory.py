@@ -1,7 +1,8 @@
 """`init_chat_model` as LangChain's: a "provider:model" name gives the LangChain class
 LangChain's `init_chat_model` gives for it (`ChatOpenAI`, `ChatAnthropic`, ...),
 here the drop-in's LangChain chat model (`dropin.py`) with the same constructor call,
-`Class(model=name, **settings)`, so its defaults are that class's (`OPENAI_API_BASE`,
+`Class(model=name, **settings)` (`model_id=name` for ChatWatsonx, as LangChain's:
+`ProviderSpec.langchain_model_keyword`), so its defaults are that class's (`OPENAI_API_BASE`,
 `with_structured_output`'s method, stream usage).
 
 It is `chatplex.langchain.init_chat_model`; `chatplex.init_chat_model` is chatplex's own
@@ -72,7 +73,8 @@ def init_chat_model(
             and declared.langchain_class in DROP_IN_MODULES
         ):
             warn_unused_prefix(config_prefix)
-            return langchain_class(declared.langchain_class)(model=name, **settings)
+            named = {declared.langchain_model_keyword: name}
+            return langchain_class(declared.langchain_class)(**named, **settings)
         if provider not in PROVIDERS and (partner := _langchain_builder(provider)):
             return partner(model, model_provider=model_provider, **settings)
     made = chatplex_init_chat_model(

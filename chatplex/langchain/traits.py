@@ -58,8 +58,9 @@ def strict_dropped(adapter: Adapter | None, model: str, strict: Any = True) -> f
 def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     """How the drop-in over `adapter` retries and fails as its partner does, from its
     record (`partner_retries`, `partner_retried_statuses`, `partner_counts_attempts`,
-    `partner_retry_layers`, `partner_retries_streams`, `partner_retries_stream_bodies`,
-    `failure_responses`, `partner_unknown_keyword`, `partner_call_values`): what its
+    `partner_retry_layers`, `partner_stream_retry_layers`, `partner_retries_streams`,
+    `partner_retries_stream_bodies`, `failure_responses`, `partner_unknown_keyword`,
+    `partner_call_values`): what its
     engine is handed (`ChatModel.partner_calls`)."""
     traits = partner_traits(adapter)
     refusal = traits.partner_unknown_keyword
@@ -70,6 +71,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         fixed_retries=traits.partner_fixed_retries,
         counts_attempts=traits.partner_counts_attempts,
         retry_layers=traits.partner_retry_layers,
+        stream_retry_layers=traits.partner_stream_retry_layers,
         streams_retried=traits.partner_retries_streams,
         stream_bodies_retried=traits.partner_retries_stream_bodies,
         # (every partner's SDK raises the decoder's error at the first: side by side in

@@ -40,6 +40,22 @@ def test_a_stream_is_sent_once_where_the_partner_retries_no_stream() -> None:
     assert retrying.retry_policy_for(model, stream=True) is own
 
 
+def test_a_stream_runs_its_own_retry_loops_where_the_partner_gives_them() -> None:
+    """`PartnerCalls.stream_retry_layers` (the Model Gateway's streams: ibm-watsonx-ai's
+    transport loop alone): a stream's 429 is raised at the first, a call's is sent again
+    by the outer loop; a 500 is retried by both."""
+    from chatplex.core.retry_layers import RetryLayer
+
+    inner = RetryLayer(frozenset({500}), retries=3, initial_delay=0.3, max_delay=3.0)
+    outer = RetryLayer(frozenset({429}), retries=10, initial_delay=0.5, max_delay=8.0)
+    model = FakeChatModel()
+    model.partner_calls = PartnerCalls(retry_layers=(inner, outer), stream_retry_layers=(inner,))
+    busy, broken = (status_error(provider="p", status=s, message="no") for s in (429, 500))
+    call, stream = retrying.retry_policy_for(model), retrying.retry_policy_for(model, stream=True)
+    assert call.delay(busy, 1) is not None and stream.delay(busy, 1) is None
+    assert call.delay(broken, 1) is not None and stream.delay(broken, 1) is not None
+
+
 def test_a_dropin_retries_only_the_statuses_its_partner_retries() -> None:
     """`PartnerCalls.statuses` (google-genai's six, from ChatGoogleGenerativeAI's partner
     record): an error of another status chatplex retries (409, 501, 505, 529) is raised

@@ -34,6 +34,19 @@ def test_langchains_form_gives_the_class_langchain_gives() -> None:
     assert type(init_chat_model("openrouter:openai/gpt-4o-mini", api_key="k")) is ChatOpenRouter
 
 
+def test_the_model_goes_by_the_keyword_langchain_names_it_with() -> None:
+    """LangChain builds `ChatWatsonx(model_id=...)` for "ibm:..." (its `model=` names a
+    model of IBM's Model Gateway): the chat API's model, as the drop-in's is."""
+    from chatplex.langchain import ChatWatsonx
+    from chatplex.providers.watsonx.adapter import WatsonxAdapter
+
+    where = {"url": "https://us-south.ml.cloud.ibm.com", "token": "t", "project_id": "p"}
+    model = init_chat_model("ibm:ibm/granite-3-8b-instruct", **where)
+    assert type(model) is ChatWatsonx
+    assert (model.model_id, model.model) == ("ibm/granite-3-8b-instruct", None)
+    assert type(model.chatplex_model.adapter) is WatsonxAdapter
+
+
 def test_chatplexs_own_forms_give_chatplexs_models_as_langchain_chat_models() -> None:
     """A name without a drop-in class (one only chatplex has) is chatplex's model as a
     LangChain chat model, which an agent or a graph takes; chatplex's

@@ -279,8 +279,9 @@ class _Capabilities:
             url = url.removesuffix("/v1")  # the server's root: Azure's paths are its own
         if case.wire.startswith("bedrock"):
             return {**params, case.url_param: url}  # signed with BEDROCK_CREDENTIALS
-        if case.wire == "ibm":
-            return {**params, case.url_param: url, "token": key}
+        if case.wire == "ibm":  # (its `model=` names a model of IBM's Model Gateway)
+            named = {"model_id": params.pop("model")}
+            return {**named, **params, case.url_param: url, "token": key}
         return {**params, case.url_param: url, "api_key": key}
 
 

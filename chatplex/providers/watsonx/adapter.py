@@ -103,6 +103,8 @@ class WatsonxAdapter(Adapter):
     base_url: str
 
     provider = PROVIDER
+    #: The paths a call and a stream are sent to, under the service URL.
+    paths = ("/ml/v1/text/chat", "/ml/v1/text/chat_stream")
     #: What langchain-ibm's users catch: ibm-watsonx-ai's classes, httpx's transport
     #: errors.
     error_families = ERROR_FAMILIES
@@ -136,11 +138,11 @@ class WatsonxAdapter(Adapter):
                 "watsonx.ai needs its service URL: pass url=... (e.g. "
                 f"'https://us-south.ml.cloud.ibm.com') or set {BASE_VARIABLE}"
             )
-        where = BaseURL.parse(url, "/ml/v1/text/chat")
-        stream_where = BaseURL.parse(url, "/ml/v1/text/chat_stream")
+        where = BaseURL.parse(url, self.paths[0])
+        stream_where = BaseURL.parse(url, self.paths[1])
         #: The service URL, credentials in its query masked.
         self.base_url = where.base_url
-        query = {"version": version}
+        query = self._query(version)
         self._urls = {
             False: (url_with_query(where.url, query), _held_query(where.secret_url, query)),
             True: (
@@ -150,7 +152,7 @@ class WatsonxAdapter(Adapter):
         }
         #: The project or space its calls are billed to (`{"project_id": ...}` or
         #: `{"space_id": ...}`).
-        self.scope = _scope(project_id, space_id)
+        self.scope = self._billed(project_id, space_id)
         if token is None:
             token = as_secret(os.environ.get("WATSONX_TOKEN"))
         if api_key is None and not token:
@@ -178,7 +180,7 @@ class WatsonxAdapter(Adapter):
         self._headers = held_headers(headers, default_headers, self._secret_names)
 
     def __repr__(self) -> str:
-        return adapter_repr(self, "WatsonxAdapter", scope="scope", iam="_iam")
+        return adapter_repr(self, scope="scope", iam="_iam")
 
     def build_request(
         self, messages: list[BaseMessage], settings: CallSettings, *, stream: bool
@@ -186,9 +188,23 @@ class WatsonxAdapter(Adapter):
         """Validate and translate one call; raises ValueError/TypeError before any I/O.
         The request has no credential yet: `authorize` adds the bearer token."""
         check_call(messages, provider=PROVIDER, block_types=self.block_types)
-        body = wire_body(messages, settings, scope=self.scope)
+        body = self._body(messages, settings, stream)
         url, secret_url = self._urls[stream]
         return post_json(str(url), body, self._headers, self._secret_names, secret_url)
+
+    def _body(
+        self, messages: list[BaseMessage], settings: CallSettings, stream: bool
+    ) -> dict[str, Any]:
+        """The chat API's body: a call's and a stream's are the same."""
+        return wire_body(messages, settings, scope=self.scope)
+
+    def _query(self, version: str) -> dict[str, str]:
+        """The query every request carries: the API's `version`."""
+        return {"version": version}
+
+    def _billed(self, project_id: str | None, space_id: str | None) -> dict[str, str]:
+        """The project or space a call is billed to, which the chat API requires."""
+        return _scope(project_id, space_id)
 
     def authorize(self, request: HTTPRequest) -> HTTPRequest:
         """`request` with the bearer token: the one given, or IAM's, which the chat layer

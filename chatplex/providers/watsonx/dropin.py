@@ -2,7 +2,7 @@
 `chatplex.langchain.ChatWatsonx` makes its LangChain chat model from it.
 
 A script written for `langchain_ibm.ChatWatsonx` ports by changing its import line: the
-parameters are langchain-ibm's (`model_id`, `url`, `api_key` / `apikey`, `token`,
+parameters are langchain-ibm's (`model_id` or `model`, `url`, `api_key` / `apikey`, `token`,
 `project_id`, `space_id`, `params`, the chat parameters, `streaming`), plus chatplex's
 own (`max_retries`, `rate_limit`, `retry_policy`, `timeout`, `extra_headers`,
 `http_client`, `http_async_client`, `iam_url`...). A call refused with an error status
@@ -12,7 +12,11 @@ chatplex's retries for all. Other keywords must be chat
 parameters of the API (`guided_json`, `guided_choice`...); anything else is a TypeError
 naming the closest known name. The model (`build`) is a plain `ChatModel` over
 watsonx.ai's text chat API (`chatplex.providers.watsonx.adapter`), named `ChatWatsonx`
-in events, logs and callbacks.
+in events, logs and callbacks. `model=` (in place of `model_id=`) names a model of IBM's
+Model Gateway, as in langchain-ibm: the call goes to `/ml/gateway/v1/chat/completions`
+(`chatplex.providers.watsonx.gateway`) with the same IAM token, body, reply, stream
+pieces, retries and error classes as langchain-ibm's there; `project_id` / `space_id`
+are taken and not sent, as there.
 
 The API key is exchanged at IBM Cloud IAM for a bearer token, cached until near its
 expiry (`iam_url=` names another token endpoint). Errors are also ibm-watsonx-ai's
@@ -26,9 +30,10 @@ tests/partners/watsonx/ holds each to its reason): no request at construction
 list then); an `http://` URL is used; a per-call `stop` is sent as the chat API's `stop`
 (langchain-ibm sends `stop_sequences`, which the chat API does not take); tool-call
 arguments that are not JSON are an invalid tool call with the reason (langchain-ibm
-guesses a repair, else calls the tool with `{}`). Not the same yet: `model=` names the
-model as `model_id=` does (langchain-ibm sends it to the Model Gateway, which chatplex
-does not build).
+guesses a repair, else calls the tool with `{}`). On the Model Gateway too: a per-call
+`stop` is sent as `stop`, the chat completions field (langchain-ibm sends
+`stop_sequences`), and an async call refused with 429 is sent again as a sync one is
+(langchain-ibm raises RuntimeError).
 
 >>> model = build({"model_id": "ibm/granite-3-8b-instruct", "api_key": "ibm-example",
 ...                "url": "https://us-south.ml.cloud.ibm.com", "project_id": "p-1",
@@ -111,13 +116,13 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     both give a chat parameter (langchain-ibm's `check_duplicate_chat_params`)."""
     from .adapter import WatsonxAdapter
     from .auth import IAM_URL
+    from .gateway import WatsonxGatewayAdapter
 
     given = dict(keywords)
     hold_keys(given, is_secret_name)
-    named = [m for m in (given.pop("model_id", None), given.pop("model", None)) if m]
-    if len(named) > 1:  # langchain-ibm's validator: a ValueError (its ValidationError)
+    model_id, gateway_model = given.pop("model_id", None), given.pop("model", None)
+    if model_id and gateway_model:  # langchain-ibm's validator: a ValueError
         raise ValueError(f"{_OWNER}: 'model' and 'model_id' are mutually exclusive: pass one")
-    model_id = next(iter(named), None)
     api_key = given.pop("api_key", None)
     given.pop("apikey", None)  # (taken as `api_key` by `settings`)
     url, token, iam_url = (
@@ -140,14 +145,17 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if both:  # langchain-ibm's check_duplicate_chat_params
         raise ValueError(f"{_OWNER}: {', '.join(both)} given both as a field and in params")
     api_params = checked_keywords(ChatWatsonx, _OWNER, "ibm", {**in_params, **rest})
-    if not model_id:
-        raise TypeError(f"{_OWNER} needs model_id=... (e.g. 'ibm/granite-3-8b-instruct')")
+    if not (model_id or gateway_model):
+        raise TypeError(
+            f"{_OWNER} needs model_id=... (e.g. 'ibm/granite-3-8b-instruct'), or model=... "
+            "naming a model of IBM's Model Gateway"
+        )
     for name, value in sampling.items():  # (langchain-ibm's `params` hold them too)
         settings[name] = _one(name, value, api_params)
-    adapter = WatsonxAdapter(
-        api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope
-    )
-    return partner_model(_OWNER, adapter, model_id, {**settings, **api_params})
+    # `model=` names a model of the Model Gateway, as langchain-ibm routes it there
+    wire = WatsonxGatewayAdapter if gateway_model else WatsonxAdapter
+    adapter = wire(api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope)
+    return partner_model(_OWNER, adapter, model_id or gateway_model, {**settings, **api_params})
 
 
 def settings(keywords: dict[str, Any]) -> dict[str, Any]:

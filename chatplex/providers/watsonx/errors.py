@@ -1,14 +1,16 @@
 """The exceptions scripts written for langchain-ibm catch, as error families of the
 watsonx wire (`sdk_error_families.ErrorFamily`): an error status is ibm-watsonx-ai's
-`ApiRequestFailure` (what its `ModelInference.chat` raises for a reply that is not 200),
-a failed stream its `WMLClientError` (what `chat_stream` raises for an `error` event or
-an error status, the stream's request read from the reply's URL), with the SDK's
+`ApiRequestFailure` (what its `ModelInference.chat` and its Model Gateway's `create`
+raise for a reply that is not 200), a failed stream its `WMLClientError` (what
+`chat_stream` and a gateway stream raise for an `error` event or an error status, the
+stream's request read from the reply's URL, and the gateway's from its body), with the SDK's
 `error_msg` and `reason`; a failed connection is httpx's `ConnectError` and a timeout
 httpx's `TimeoutException`, which the SDK's httpx client lets through. Used only where
 ibm-watsonx-ai is already imported."""
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 
 from ...errors import APIConnectionError
@@ -32,11 +34,22 @@ def _sdk_error(err: BaseException, module: ModuleType) -> type[BaseException] | 
 
 
 def _asked_for_stream(err: APIError) -> bool:
-    """Whether `err` answers a stream's request (`/ml/v1/text/chat_stream`), whose error
-    status the SDK's `chat_stream` raises as WMLClientError (its `chat`: its subclass
-    ApiRequestFailure)."""
-    url = getattr(err.response, "url", None)
-    return "/text/chat_stream" in str(url or "")
+    """Whether `err` answers a stream's request (`/ml/v1/text/chat_stream`, or the Model
+    Gateway's chat completions with `"stream": true`), whose error status the SDK's
+    stream raises as WMLClientError (its `chat` and the gateway's `create`: its
+    subclass ApiRequestFailure)."""
+    try:
+        request = err.response.request
+    except (AttributeError, RuntimeError):  # no reply, or one without its request
+        return False
+    url = str(request.url)
+    if "/ml/gateway/" not in url:
+        return "/text/chat_stream" in url
+    try:
+        body = json.loads(request.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("stream") is True
 
 
 def _fill_sdk_error(err: BaseException) -> None:

@@ -1,13 +1,17 @@
 """What langchain-ibm does beyond watsonx.ai's translation
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
 its structured runs' traces name the schema as the tool it binds, and its SDK's retries
-are ibm-watsonx-ai's two loops (`IBM_RETRIES`).
+are ibm-watsonx-ai's two loops (`IBM_RETRIES`; a Model Gateway stream's: the inner one).
 
 >>> TRAITS["WatsonxAdapter"].structured_trace_schema["function_calling"]
 'openai tool'
+>>> [len(TRAITS[name].partner_stream_retry_layers or ()) for name in sorted(TRAITS)]
+[0, 1]
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from ...adapters.partner_traits import PartnerTraits
 from ...core.retry_layers import RetryLayer
@@ -38,17 +42,24 @@ IBM_RETRIES = (
     ),
 )
 
-#: The watsonx.ai adapter's record.
+_CHAT = PartnerTraits(
+    # langchain-ibm's `with_structured_output` binds a function_calling or json_schema
+    # schema as its OpenAI tool (`convert_to_openai_tool`) and traces that; json_mode's
+    # as given.
+    structured_trace_schema={
+        "function_calling": "openai tool",
+        "json_schema": "openai tool",
+        "json_mode": "given",
+    },
+    partner_retry_layers=IBM_RETRIES,
+)
+
+#: The records of the chat API's adapter and the Model Gateway's. A gateway stream is
+#: sent by ibm-watsonx-ai's HTTP client alone (`_streaming_create`): its transport's
+#: loop, not the rate-limit loop (a 429 is raised at once, a 503 sent 4 times).
 TRAITS: dict[str, PartnerTraits] = {
-    "WatsonxAdapter": PartnerTraits(
-        # langchain-ibm's `with_structured_output` binds a function_calling or json_schema
-        # schema as its OpenAI tool (`convert_to_openai_tool`) and traces that; json_mode's
-        # as given.
-        structured_trace_schema={
-            "function_calling": "openai tool",
-            "json_schema": "openai tool",
-            "json_mode": "given",
-        },
-        partner_retry_layers=IBM_RETRIES,
+    "WatsonxAdapter": _CHAT,
+    "WatsonxGatewayAdapter": dataclasses.replace(
+        _CHAT, partner_stream_retry_layers=IBM_RETRIES[:1]
     ),
 }

@@ -11,6 +11,8 @@ SPECS = (
         "ibm",
         "chatplex.providers.watsonx.adapter:WatsonxAdapter",
         langchain_class="ChatWatsonx",
+        # (its `model=` names a model of IBM's Model Gateway)
+        langchain_model_keyword="model_id",
         # OpenTelemetry's well-known `gen_ai.provider.name` for IBM watsonx.ai.
         otel_name="ibm.watsonx.ai",
         ls_provider="ibm",

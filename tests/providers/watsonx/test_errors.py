@@ -64,3 +64,26 @@ def test_transport_errors_are_httpxs(sdk: types.ModuleType) -> None:
     refused = sdk_compatible(APIConnectionError("refused", provider="ibm"), ERROR_FAMILIES)
     assert isinstance(refused, httpx.ConnectError)
     assert not isinstance(refused, sdk.WMLClientError)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "streamed"),
+    [
+        ("/ml/v1/text/chat?version=1", {}, False),
+        ("/ml/v1/text/chat_stream?version=1", {}, True),
+        ("/ml/gateway/v1/chat/completions", {"model": "m"}, False),
+        ("/ml/gateway/v1/chat/completions", {"model": "m", "stream": True}, True),
+    ],
+)
+def test_a_streams_error_status_is_its_client_error(
+    path: str, body: dict[str, object], streamed: bool, sdk: types.ModuleType
+) -> None:
+    """The chat API's stream is told by its URL, the Model Gateway's by its body: an
+    error status answering one is WMLClientError, not its ApiRequestFailure."""
+    httpx = pytest.importorskip("httpx")
+    request = httpx.Request("POST", f"https://x.cloud.ibm.com{path}", json=body)
+    err = status_error(provider="ibm", status=400, message="no")
+    err.response = httpx.Response(400, request=request)
+    moved = sdk_compatible(err, ERROR_FAMILIES)
+    assert isinstance(moved, sdk.WMLClientError)
+    assert isinstance(moved, sdk.ApiRequestFailure) is not streamed

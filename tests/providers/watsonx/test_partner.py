@@ -1,8 +1,10 @@
 """langchain-ibm's record (providers/watsonx/partner.py): the defaults but for the schema
 its structured runs trace, the OpenAI tool it binds for function_calling and json_schema,
-and json_mode's as given, and its SDK's two retry loops."""
+and json_mode's as given, and its SDK's two retry loops (one for a gateway stream)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from pydantic import BaseModel
 
@@ -10,6 +12,7 @@ import chatplex.langchain
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
+from chatplex.providers.watsonx.gateway import WatsonxGatewayAdapter
 from chatplex.providers.watsonx.partner import IBM_RETRIES
 from chatplex.providers.watsonx.partner import TRAITS
 
@@ -27,6 +30,15 @@ def test_the_record_is_the_defaults_but_the_traced_schema_and_the_retries() -> N
     assert traits == PartnerTraits(structured_trace_schema=forms, partner_retry_layers=IBM_RETRIES)
     transport, rate_limited = IBM_RETRIES
     assert (transport.retries, rate_limited.retries) == (3, 10)
+
+
+def test_the_gateways_streams_run_the_transports_loop_alone() -> None:
+    """ibm-watsonx-ai sends a Model Gateway stream with its HTTP client, outside its
+    rate-limit loop: the gateway's record is the chat API's but for that."""
+    traits = partner_traits(WatsonxGatewayAdapter.__new__(WatsonxGatewayAdapter))
+    assert traits is TRAITS["WatsonxGatewayAdapter"]
+    assert traits.partner_stream_retry_layers == IBM_RETRIES[:1]
+    assert dataclasses.replace(traits, partner_stream_retry_layers=None) == TRAITS["WatsonxAdapter"]
 
 
 def test_a_structured_run_traces_the_tool_it_binds() -> None:
