@@ -15,7 +15,6 @@ by their own scripts below.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import warnings
 from collections.abc import Callable
@@ -35,12 +34,12 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import observe
+from tests.partners.watsonx import test_watsonx_sidebyside as chat_api
 from tests.partners.watsonx.test_watsonx_retries import _ASYNC_RETRY
 from tests.partners.watsonx.test_watsonx_retries import _STALE_TOKEN
 from tests.partners.watsonx.test_watsonx_retries import ibm_at_once  # noqa: F401 - a fixture
 from tests.partners.watsonx.test_watsonx_sidebyside import _BUILT_OFFLINE
 from tests.partners.watsonx.test_watsonx_sidebyside import CLOUD
-from tests.partners.watsonx.test_watsonx_sidebyside import HEADERS
 from tests.partners.watsonx.test_watsonx_sidebyside import HISTORY
 from tests.partners.watsonx.test_watsonx_sidebyside import TOKEN
 from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
@@ -126,24 +125,12 @@ def _gateway(
     return Reply(pieces=[json.dumps(chat or TEXT).encode()])
 
 
-def _partner() -> Any:
-    return importlib.import_module("langchain_ibm").ChatWatsonx
-
-
 def theirs(**given: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _partner()(**{**BUILT, "url": CLOUD, **given})
+    return chat_api.theirs(built=BUILT, **given)
 
 
 def ours(url: str, **given: Any) -> Any:
-    where = {"url": url, "iam_url": f"{url}/identity/token"}
-    return chatplex.langchain.ChatWatsonx(**{**BUILT, **where, **given})
-
-
-def _request(seen: Seen) -> dict[str, Any]:
-    headers = {k: v for k, v in seen.headers.items() if k in HEADERS}
-    return {"method": seen.method, "path": seen.path, "headers": headers, "body": seen.body}
+    return chat_api.ours(url, built=BUILT, **given)
 
 
 Handler = Callable[[Seen], Reply]
@@ -167,7 +154,7 @@ def run(
             result = observe(script(model))
         except Exception as err:  # compared: the classes a script catches
             result = _caught(err)
-        sent = [_request(s) for s in server.seen if not s.path.startswith("/identity/")]
+        sent = [_chat_request(s) for s in server.seen if not s.path.startswith("/identity/")]
         outcomes.append((result, sent))
     (their_result, their_sent), (our_result, our_sent) = outcomes
     return their_result, our_result, their_sent, our_sent

@@ -20,6 +20,7 @@ import json
 import time
 import warnings
 from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -136,15 +137,16 @@ def _service(seen: Seen, chat: dict[str, Any] | None = None, status: int = 200) 
 BUILT = {"model_id": MODEL, "api_key": "ibm-key", "project_id": "proj-1"}
 
 
-def theirs(**given: Any) -> Any:
+def theirs(*, built: Mapping[str, Any] = BUILT, **given: Any) -> Any:
+    """langchain-ibm's, `built` as given (the Model Gateway's suite names `model=`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _partner()(**{**BUILT, "url": CLOUD, **given})
+        return _partner()(**{**built, "url": CLOUD, **given})
 
 
-def ours(url: str, **given: Any) -> Any:
+def ours(url: str, *, built: Mapping[str, Any] = BUILT, **given: Any) -> Any:
     where = {"url": url, "iam_url": f"{url}/identity/token"}
-    return chatplex.langchain.ChatWatsonx(**{**BUILT, **where, **given})
+    return chatplex.langchain.ChatWatsonx(**{**built, **where, **given})
 
 
 def _chat_request(seen: Seen) -> dict[str, Any]:
