@@ -76,6 +76,10 @@ class PartnerCalls:
     #: (`settings.check_candidates`); False: sent as given, as its partner sends it
     #: (langchain-openai sends a call's `n=0`, which OpenAI answers with a 400).
     candidates_checked: bool = True
+    #: Whether a call's keyword under its provider's other name for an API parameter
+    #: (its spec's `setting_aliases`: Gemini's `n` for `candidate_count`) is taken as the
+    #: constructor takes it (`binding.apply`); False: read as its partner reads it.
+    call_aliases: bool = True
     #: The adapter an async stream runs on, where its partner's async stream reads
     #: replies otherwise than its sync one (each tool call whole, on the last chunk),
     #: `(adapter) -> adapter`; None: the model's own.

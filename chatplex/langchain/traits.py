@@ -88,6 +88,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         read_values=traits.partner_call_values,
         # (a call's keywords reach every partner's request as given: `n=0` too)
         candidates_checked=False,
+        call_aliases=False,
         async_stream=traits.partner_async_stream_of,
         choices_as_given=traits.kept_tool_choices,
     )
