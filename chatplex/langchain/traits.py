@@ -79,7 +79,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)
         ),
-        async_stream_adapter=traits.partner_async_stream,
+        stream_adapter=traits.partner_stream_adapter,
         stop_twice=traits.partner_stop_twice,
         call_adapter=traits.partner_call_adapter,
         timeout_objects=traits.partner_timeout_objects,

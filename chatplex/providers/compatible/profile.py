@@ -491,6 +491,11 @@ class Profile:
     #: own only where the dict has choices, which a helper's event has not):
     #: `partner.py`'s `sdk_helper_adapter`, `langchain/helper_stream.py`.
     sdk_helper: bool = False
+    #: Whether its partner class's own sync `_stream` lets the openai SDK's errors
+    #: through as that SDK raises them (langchain-cerebras sends the request outside the
+    #: `try` that re-raises them), where its calls and async stream raise
+    #: langchain-openai's classes: `partner.py`'s `partner_stream_adapter`.
+    stream_errors_unwrapped: bool = False
     #: The `model_provider` that partner class writes on every one of the helper's pieces,
     #: its empty ones too (langchain-xai's `_convert_chunk_to_generation_chunk`: "xai");
     #: None: langchain-openai's, on the pieces with choices only.

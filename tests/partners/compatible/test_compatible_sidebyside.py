@@ -728,6 +728,14 @@ def error_in_stream_call(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: list(_model(cls, p, url, max_retries=0).stream("Hi")))
 
 
+async def _astreamed(model: Any) -> list[Any]:
+    return [chunk async for chunk in model.astream("Hi")]
+
+
+def error_in_astream_call(cls: Any, p: Package, url: str) -> Any:
+    return raised(lambda: asyncio.run(_astreamed(_model(cls, p, url, max_retries=0))))
+
+
 def error_async(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: asyncio.run(_model(cls, p, url, max_retries=0).ainvoke("Hi")))
 
@@ -1122,6 +1130,14 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "error_500": (_err(500, "Internal server error", None, "internal_server_error"), error_500),
     "error_in_stream_call": (
         _err(400, "Invalid value for 'stop'", "invalid_value", "invalid_request_error"),
+        error_in_stream_call,
+    ),
+    "error_in_astream_call": (
+        _err(400, "Invalid value for 'stop'", "invalid_value", "invalid_request_error"),
+        error_in_astream_call,
+    ),
+    "rate_limit_in_stream_call": (
+        _err(429, "Rate limit reached", "rate_limit_exceeded", "requests"),
         error_in_stream_call,
     ),
     "error_async": (
