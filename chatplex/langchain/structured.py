@@ -179,12 +179,15 @@ def structured_output(
     traced = _bound_schema(
         llm, adapter, named, schema, _traced_schema(schema, spec, strictly), settings
     )
-    bound = llm.bind(
-        **settings,
-        **_traced(llm, adapter, method, strict, traced, asked),
-    )
+    classed = isinstance(settings.get("response_format"), ClassFormat)
+    # A class bound as its partner binds it (langchain-openai's `BaseChatOpenAI`): each
+    # call sends it as `call_format` reads a (pydantic v2) class, the format above.
+    as_class = classed and given is schema and partner_traits(adapter).binds_response_format
+    as_class = as_class and partner
+    shown = {**settings, "response_format": schema} if as_class else settings
+    bound = llm.bind(**shown, **_traced(llm, adapter, method, strict, traced, asked))
     parser: LCRunnable[Any, Any]
-    if isinstance(settings.get("response_format"), ClassFormat):
+    if classed:
         parser = parsed_key_parser(schema, partner_traits(adapter).refusal_error, partner=partner)
     elif partner_traits(adapter).think_stripped:
         parser = reasoning_parser(schema if pydantic else None)
