@@ -533,5 +533,6 @@ def _structured(profile: Profile) -> StructuredProfile:
         tools_refused=refused,
         tool_choice=profile.structured_tool_choice,
         forced_tool_settings=profile.forced_tool_settings,
+        single_call_models=None if profile.forced_single_call else frozenset(),
         parsed_key=style.parsed_key if style is not None else True,
     )

@@ -389,6 +389,9 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
+    #: Where `forced_tool_settings`, whether that tool asks for a single call
+    #: (`parallel_tool_calls=False`); False: `strict` alone (langchain-openrouter).
+    forced_single_call: bool = True
     #: Whether `bind_tools(strict=...)` reaches the tools (`PartnerTraits.bind_strict`); False:
     #: dropped, as its partner package drops it (langchain-groq).
     bind_strict: bool = True
