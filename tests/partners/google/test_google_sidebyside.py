@@ -31,6 +31,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import each_dict
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
@@ -889,7 +890,7 @@ def _comparable_result(value: Any) -> Any:
             }
         out["str"] = str(err)
         return out
-    return _signatures_as_lists(observe(value))
+    return each_dict(observe(value), _signatures_as_list)
 
 
 #: Where both keep a function call's thought signature, keyed by the call's id (random
@@ -897,15 +898,9 @@ def _comparable_result(value: Any) -> Any:
 SIGNATURES = "__gemini_function_call_thought_signatures__"
 
 
-def _signatures_as_lists(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _signatures_as_lists(v) for k, v in value.items()}
-        if isinstance(out.get(SIGNATURES), dict):
-            out[SIGNATURES] = list(out[SIGNATURES].values())
-        return out
-    if isinstance(value, list):
-        return [_signatures_as_lists(v) for v in value]
-    return value
+def _signatures_as_list(out: dict[str, Any]) -> None:
+    if isinstance(out.get(SIGNATURES), dict):
+        out[SIGNATURES] = list(out[SIGNATURES].values())
 
 
 SUITE = Suite(
