@@ -166,7 +166,7 @@ def _call_aliases(provider: str) -> dict[str, str]:
 
 def _under_own_names(model: Bindable, settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """`settings` with a keyword under its provider's other name for an API parameter
-    (Gemini's `n`) under that parameter's name, as `init_chat_model` takes it."""
+    (a Google model's `n`) under that parameter's name, as `init_chat_model` takes it."""
     aliases = _call_aliases(provider_label(model))
     given = [alias for alias in settings if alias in aliases]
     if not given:

@@ -77,7 +77,7 @@ class PartnerCalls:
     #: (langchain-openai sends a call's `n=0`, which OpenAI answers with a 400).
     candidates_checked: bool = True
     #: Whether a call's keyword under its provider's other name for an API parameter
-    #: (its spec's `setting_aliases`: Gemini's `n` for `candidate_count`) is taken as the
+    #: (its spec's `setting_aliases`: `n` for `candidate_count`) is taken as the
     #: constructor takes it (`binding.apply`); False: read as its partner reads it.
     call_aliases: bool = True
     #: The adapter a stream runs on, where its partner's stream reads replies or fails
