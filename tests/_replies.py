@@ -1,6 +1,7 @@
-"""Replies of a provider's API as the tests script them (OpenAI's Chat Completions,
-Anthropic's Messages), and as the tests comparing chatplex with an SDK read them: with the
-number the mock server drew for a reply (its ids) masked (`renumbered`)."""
+"""Replies of a provider's API as the tests script them (OpenAI's Chat Completions and
+Responses, Anthropic's Messages, Ollama's chat), and as the tests comparing chatplex with
+an SDK read them: with the number the mock server drew for a reply (its ids) masked
+(`renumbered`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,25 @@ def chat_completion(
         "object": "chat.completion",
         "model": model,
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        **more,
+    }
+
+
+def responses_reply(
+    text: str, *, usage: dict[str, int], model: str = "gpt-4o-mini", **more: Any
+) -> dict[str, Any]:
+    """An OpenAI Responses reply, completed, whose one output message says `text` (`more`:
+    its other fields)."""
+    part = {"type": "output_text", "text": text, "annotations": []}
+    message = {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed"}
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1,
+        "status": "completed",
+        "model": model,
+        "output": [{**message, "content": [part]}],
+        "usage": usage,
         **more,
     }
 
@@ -77,6 +97,20 @@ def anthropic_message(
         "usage": usage,
         **more,
     }
+
+
+def ollama_reply(
+    content: str,
+    *,
+    model: str = "llama3.2",
+    created_at: str = "2025-01-01T00:00:00Z",
+    **more: Any,
+) -> dict[str, Any]:
+    """An Ollama `/api/chat` reply, done, whose message says `content` (`more`: its other
+    fields, such as its counts)."""
+    message = {"role": "assistant", "content": content}
+    reply = {"model": model, "created_at": created_at, "message": message, "done": True}
+    return {**reply, "done_reason": "stop", **more}
 
 
 def renumbered(value: Any, number: str) -> Any:

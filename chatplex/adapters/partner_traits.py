@@ -319,11 +319,12 @@ class PartnerTraits:
     #: otherwise (Azure: a reply its content filter withheld), `(adapter) -> adapter`;
     #: None: the adapter itself.
     partner_reading: Callable[[Adapter], Adapter] | None = None
-    #: The adapter its partner's async stream reads replies with, where that differs
-    #: from its sync stream's (an `_astream` yielding the tool calls whole, on the last
-    #: chunk), `(adapter) -> adapter`: handed down as `PartnerCalls.async_stream_adapter`.
-    #: None: the adapter itself.
-    partner_async_stream: Callable[[Adapter], Adapter] | None = None
+    #: The adapter its partner's stream runs on, where that stream reads replies or
+    #: fails otherwise than its calls, `(adapter, asynchronous) -> adapter`
+    #: (langchain-cohere's `_astream` yields the tool calls whole, on the last chunk;
+    #: langchain-cerebras' own sync `_stream` lets the openai SDK's errors through):
+    #: handed down as `PartnerCalls.stream_adapter`. None: the adapter itself.
+    partner_stream_adapter: Callable[[Adapter, bool], Adapter] | None = None
     #: How its partner words an invalid tool call's `error` when the arguments are not
     #: JSON: "parser" (langchain_core's `parse_tool_call`), "decoder" (the JSON decoder's
     #: message alone); None: chatplex's own.

@@ -9,6 +9,7 @@ methods call these, which read and write the model through `Bindable` and never 
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -20,8 +21,9 @@ from typing import Protocol
 from typing import TypeVar
 
 from ..secret import merged_headers
-from .call import OnWire
 from .call_hooks import check_cache
+from .description import Describable
+from .description import provider_label
 from .settings import CALL_SETTINGS
 from .settings import SETTING_NAMES
 from .settings import TRANSPORT_SETTINGS
@@ -48,11 +50,12 @@ __all__ = [
 ]
 
 
-class Bindable(OnWire, Protocol):
+class Bindable(Describable, Protocol):
     """A model as its settings are set and read: the copy `bind` makes, or the model
     being built."""
 
     partner_calls: PartnerCalls
+    partner_words: bool
     temperature: float | None
     max_tokens: int | None
     top_p: float | None
@@ -70,7 +73,6 @@ class Bindable(OnWire, Protocol):
     timeout: float | None
     call_timeout: float | None
 
-    def get_name(self) -> str: ...
     def _tools_to_bind(
         self, tools: Sequence[Any], tool_choice: Any
     ) -> tuple[Sequence[Any], Any]: ...
@@ -130,6 +132,8 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
     check_settings(settings)
     if model.partner_calls.candidates_checked:
         check_candidates(settings)
+    if model.partner_calls.call_aliases and model.adapter is not None:
+        settings = _under_own_names(model, settings)
     for key, value in settings.items():
         setter = _SETTERS.get(key)
         if setter is not None:
@@ -141,11 +145,47 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
         applied(model, settings)
 
 
+def _owner(model: Bindable) -> str:
+    """The model as its errors name it: a drop-in by its LangChain class's name, a model
+    of chatplex's own family by its own class's (LangChain's name stays its runs')."""
+    return model.get_name() if model.partner_words else type(model).__name__
+
+
+@functools.cache
+def _call_aliases(provider: str) -> dict[str, str]:
+    """`provider`'s other names for parameters of its API (its spec's `setting_aliases`
+    whose name is such a parameter's) → that parameter's name."""
+    from ..specs import spec
+    from .params import api_parameters
+
+    declared, known = spec(provider), api_parameters(provider)
+    if declared is None or known is None:
+        return {}
+    return {alias: name for alias, name in declared.setting_aliases if name in known}
+
+
+def _under_own_names(model: Bindable, settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`settings` with a keyword under its provider's other name for an API parameter
+    (a Google model's `n`) under that parameter's name, as `init_chat_model` takes it."""
+    aliases = _call_aliases(provider_label(model))
+    given = [alias for alias in settings if alias in aliases]
+    if not given:
+        return settings
+    from .dropin import pick
+
+    renamed = dict(settings)
+    for alias in given:
+        name = aliases[alias]
+        picked = {name: renamed.get(name), alias: renamed.pop(alias)}
+        renamed[name] = pick(_owner(model), **picked)
+    return renamed
+
+
 def merge_body(model: Bindable, kind: str, values: Mapping[str, Any] | None) -> None:
     """`model_kwargs` / `extra_body`: request-body fields sent as given (unchecked, for
     parameters newer than chatplex; see `settings.check_body_fields`)."""
     if values is not None:
-        check_body_fields(kind, values, model.get_name())
+        check_body_fields(kind, values, _owner(model))
         model.extra_body.update(values)
 
 
@@ -207,7 +247,7 @@ def _check_call_keyword(
         return
     try:
         check_api_parameters(
-            model.provider, {key: value}, settings=SETTING_NAMES, owner=model.get_name()
+            model.provider, {key: value}, settings=SETTING_NAMES, owner=_owner(model)
         )
     except TypeError:
         refusal = model.partner_calls.unknown_keyword

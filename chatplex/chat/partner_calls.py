@@ -78,10 +78,14 @@ class PartnerCalls:
     #: (`settings.check_candidates`); False: sent as given, as its partner sends it
     #: (langchain-openai sends a call's `n=0`, which OpenAI answers with a 400).
     candidates_checked: bool = True
-    #: The adapter an async stream runs on, where its partner's async stream reads
-    #: replies otherwise than its sync one (each tool call whole, on the last chunk),
-    #: `(adapter) -> adapter`; None: the model's own.
-    async_stream_adapter: Callable[[Adapter], Adapter] | None = None
+    #: Whether a call's keyword under its provider's other name for an API parameter
+    #: (its spec's `setting_aliases`: `n` for `candidate_count`) is taken as the
+    #: constructor takes it (`binding.apply`); False: read as its partner reads it.
+    call_aliases: bool = True
+    #: The adapter a stream runs on, where its partner's stream reads replies or fails
+    #: otherwise than its calls, `(adapter, asynchronous) -> adapter`; None: the model's
+    #: own.
+    stream_adapter: Callable[[Adapter, bool], Adapter] | None = None
     #: Whether a tool list bound on it, an empty one too, reaches the request as bound
     #: (a drop-in of a partner class, as that class binds it): `_keeps_bound_tool_lists`.
     keeps_bound_tool_lists: bool = False

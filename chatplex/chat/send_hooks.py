@@ -74,6 +74,7 @@ def send_stream(
 ) -> Iterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
+    self = _for_stream(self, asynchronous=False)
     call = sending.outgoing(self, messages, settings, config, stream=True)
     cache = call_cache(self.cache, config)
     # Cached with its usage; `stream_usage=False` strips it from hits too.
@@ -102,10 +103,7 @@ def _asend_stream(
 ) -> AsyncIterator[AIMessageChunk]:
     if sending is None:  # the first call
         _load_sending()
-    own, adapter = self.partner_calls.async_stream_adapter, self.adapter
-    if own is not None and adapter is not None:  # (its partner's async stream's reading)
-        self = copy.copy(self)
-        self.adapter = own(adapter)
+    self = _for_stream(self, asynchronous=True)
     call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
     cache = call_cache(self.cache, config)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
@@ -114,6 +112,20 @@ def _asend_stream(
     from .streams import awithout_usage
 
     return awithout_usage(chunks)
+
+
+def _for_stream(self: Transport, *, asynchronous: bool) -> Transport:
+    """Itself, or a copy on the adapter its partner's stream (sync or async) reads
+    replies and fails with (`PartnerCalls.stream_adapter`)."""
+    own, adapter = self.partner_calls.stream_adapter, self.adapter
+    if own is None or adapter is None:
+        return self
+    chosen = own(adapter, asynchronous)
+    if chosen is adapter:
+        return self
+    self = copy.copy(self)
+    self.adapter = chosen
+    return self
 
 
 def _keeps_usage(model: Transport) -> bool:

@@ -16,9 +16,10 @@ and when none is named it is the one the wrapped chatplex model would use
   gives `None`, as its partner's parser does); on a wire that takes no tools it is a
   `ValueError` at once. A drop-in (`ChatChatplex._under_partner_name`) sends its
   partner class's request instead: its engine names the model and method that answer
-  (`ChatModel._structured_target`), the tool is bound as its partner binds it
-  (`chatplex.chat.structured.forced_tool_model`, `strict=` dropped where its partner
-  drops it), and read by its partner's parsers (`tool_parsers.tools_parser`). Where
+  (`ChatModel._structured_target`), the tool and its choice are bound as its partner
+  binds them (`chatplex.chat.structured.forced_tool_keywords` through the drop-in's
+  `bind_tools`, `strict=` dropped where its partner drops it), and read by its
+  partner's parsers (`tool_parsers.tools_parser`). Where
   the drop-in's tool goes unforced (a model refusing a forced choice, or thinking on),
   a reply without the call raises `OutputParserException` and a stream gives the whole
   reply's value alone, as the partners' `_raise_if_no_tool_calls` step does.
@@ -81,7 +82,7 @@ from ..chat.structured import output_schema
 from .parsed_key import ClassFormat
 from .parsed_key import parsed_key_parser
 from .reasoning_parsers import reasoning_parser
-from .tool_binding import forced_tool_shown
+from .tool_binding import forced_tool_binding
 from .tool_binding import partner_output_schema
 from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
@@ -179,12 +180,15 @@ def structured_output(
     traced = _bound_schema(
         llm, adapter, named, schema, _traced_schema(schema, spec, strictly), settings
     )
-    bound = llm.bind(
-        **settings,
-        **_traced(llm, adapter, method, strict, traced, asked),
-    )
+    classed = isinstance(settings.get("response_format"), ClassFormat)
+    # A class bound as its partner binds it (langchain-openai's `BaseChatOpenAI`): each
+    # call sends it as `call_format` reads a (pydantic v2) class, the format above.
+    as_class = classed and given is schema and partner_traits(adapter).binds_response_format
+    as_class = as_class and partner
+    shown = {**settings, "response_format": schema} if as_class else settings
+    bound = llm.bind(**shown, **_traced(llm, adapter, method, strict, traced, asked))
     parser: LCRunnable[Any, Any]
-    if isinstance(settings.get("response_format"), ClassFormat):
+    if classed:
         parser = parsed_key_parser(schema, partner_traits(adapter).refusal_error, partner=partner)
     elif partner_traits(adapter).think_stripped:
         parser = reasoning_parser(schema if pydantic else None)
@@ -317,13 +321,18 @@ def _function_calling(
             strict = None  # dropped, as its partner package drops it
         declared_tool = convert_to_openai_tool(schema)["function"]
         forcing = forced_tool_model(inner, declared_tool, strict)
-        shown = llm.model_copy(update={"chatplex_model": forcing})
         keywords = forced_tool_keywords(inner, declared_tool, strict)
-        shown._bound_shown = forced_tool_shown(llm, schema, keywords)
+        binding = forced_tool_binding(llm, schema, keywords)
         traced = _bound_schema(
             llm, adapter, "function_calling", schema, convert_to_openai_tool(schema)
         )
-        bound = shown.bind(**_traced(llm, adapter, "function_calling", strict, traced))
+        trace = _traced(llm, adapter, "function_calling", strict, traced)
+        if binding:
+            # Its partner's binding (the tool and its choice as the drop-in's `bind_tools`
+            # writes them, as a script reads them in `chain.first.kwargs`), sent so.
+            bound = llm.bind(**binding, **trace)
+        else:  # (a schema its `bind_tools` cannot read: sent by a model forcing it)
+            bound = llm.model_copy(update={"chatplex_model": forcing}).bind(**trace)
         raises = (llm._record or _NO_RECORD).hooks.unforced_reply_raises
         if getattr(forcing, "tool_choice", "") is None and raises(inner):
             # Offered unforced (a model that refuses a forced choice, or one thinking):

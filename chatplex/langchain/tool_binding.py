@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "bind_tools",
     "choice_kept_without_tools",
-    "forced_tool_shown",
+    "forced_tool_binding",
     "functions_only",
     "is_builtin_tool",
     "partner_output_schema",
@@ -338,13 +338,13 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def forced_tool_shown(llm: Any, schema: Any, keywords: dict[str, Any]) -> dict[str, Any]:
+def forced_tool_binding(llm: Any, schema: Any, keywords: dict[str, Any]) -> dict[str, Any]:
     """The call keywords a drop-in's partner binds for `with_structured_output`'s forced
     call of `schema` (`forced_tool_keywords` of `chatplex.chat.structured`), the tool and
     its choice in the partner's form, as the drop-in's own `bind_tools` writes them
     (`strict` left out when not given, as the partners leave it). A schema that
     `bind_tools` does not read (a pydantic v1 class) is given as LangChain declares it;
-    none is shown where it refuses that too (the engine sends the call all the same)."""
+    {} where it refuses that too."""
     given = {k: v for k, v in keywords.items() if v is not None}
     for tool in (schema, convert_to_openai_tool(schema)):
         try:

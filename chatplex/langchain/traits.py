@@ -81,7 +81,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)
         ),
-        async_stream_adapter=traits.partner_async_stream,
+        stream_adapter=traits.partner_stream_adapter,
         stop_twice=traits.partner_stop_twice,
         call_adapter=traits.partner_call_adapter,
         timeout_objects=traits.partner_timeout_objects,
@@ -90,6 +90,7 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
         read_values=traits.partner_call_values,
         # (a call's keywords reach every partner's request as given: `n=0` too)
         candidates_checked=False,
+        call_aliases=False,
         async_stream=traits.partner_async_stream_of,
         choices_as_given=traits.kept_tool_choices,
     )

@@ -505,6 +505,19 @@ _MESSAGE_FIELDS = (
 )
 
 
+def each_dict(value: Any, change: Callable[[dict[str, Any]], None]) -> Any:
+    """A copy of `value` (dicts in lists in dicts...), `change` run on each dict in it once
+    its own items are copied (the innermost first): how a suite reads its observed
+    results before comparing them."""
+    if isinstance(value, dict):
+        out = {k: each_dict(v, change) for k, v in value.items()}
+        change(out)
+        return out
+    if isinstance(value, list):
+        return [each_dict(v, change) for v in value]
+    return value
+
+
 def observe(value: Any) -> Any:
     """Plain data for what a script returned: a message as its type and fields (random
     ids masked), containers element by element, pydantic models as dicts."""

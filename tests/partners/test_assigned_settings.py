@@ -19,6 +19,7 @@ import pytest
 import chatplex.langchain
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests._replies import ollama_reply
 from tests.partners._sidebyside import CALL_WAYS
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -34,15 +35,7 @@ _COHERE = {
     "message": {"role": "assistant", "content": [{"type": "text", "text": "hi"}]},
     "usage": {"tokens": {"input_tokens": 1, "output_tokens": 1}},
 }
-_OLLAMA = {
-    "model": "llama3.2",
-    "created_at": "2025-01-01T00:00:00Z",
-    "message": {"role": "assistant", "content": "hi"},
-    "done": True,
-    "done_reason": "stop",
-    "prompt_eval_count": 1,
-    "eval_count": 1,
-}
+_OLLAMA = ollama_reply("hi", prompt_eval_count=1, eval_count=1)
 
 #: Drop-in name -> (partner module, constructor keywords but the base URL, its base URL's
 #: path on the server, the reply, settings assigned after construction, read back).

@@ -9,10 +9,8 @@ rule), and are not compared."""
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +21,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 
 import chatplex.langchain
 from tests._fresh import fresh_python
+from tests._genai_leftovers import UNAWAITED_JSON
+from tests._genai_leftovers import collected_at_the_end  # noqa: F401 - autouse
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._silent import SilentServer
@@ -38,84 +38,34 @@ pytestmark = [
     # and leaves aiohttp's `json()` coroutine unawaited on an error (reclaimed at the
     # module's end: `collected_at_the_end`).
     pytest.mark.filterwarnings("ignore:Inheritance class:DeprecationWarning"),
-    pytest.mark.filterwarnings(
-        "ignore:coroutine .ClientResponse.json. was never awaited:RuntimeWarning"
-    ),
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <coroutine object ClientResponse.json"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
+    *UNAWAITED_JSON,
 ]
 
 LOOP, _shared_clients_closed = module_loop()
 
+
+def _keywords(key: str = "api_key", base: str = "base_url") -> Callable[[str, str], dict[str, Any]]:
+    """A partner's keywords against `url` for a model named `model`: a key under `key`,
+    the URL under `base`, no retries."""
+    return lambda url, model: {"model": model, key: "k", base: url, "max_retries": 0}
+
+
 #: Drop-in -> its partner package and its keywords against `url` for a model named
 #: `model` (the server reads what to answer from it), no retries.
 CASES: dict[str, tuple[str, Callable[[str, str], dict[str, Any]]]] = {
-    "ChatOpenAI": (
-        "langchain_openai",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatAnthropic": (
-        "langchain_anthropic",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatGroq": (
-        "langchain_groq",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatMistralAI": (
-        "langchain_mistralai",
-        lambda url, model: {"model": model, "api_key": "k", "endpoint": url, "max_retries": 0},
-    ),
-    "ChatGoogleGenerativeAI": (
-        "langchain_google_genai",
-        lambda url, model: {
-            "model": model,
-            "google_api_key": "k",
-            "base_url": url,
-            "max_retries": 0,
-        },
-    ),
-    "ChatCohere": (
-        "langchain_cohere",
-        lambda url, model: {
-            "model": model,
-            "cohere_api_key": "k",
-            "base_url": url,
-            "max_retries": 0,
-        },
-    ),
+    "ChatOpenAI": ("langchain_openai", _keywords()),
+    "ChatAnthropic": ("langchain_anthropic", _keywords()),
+    "ChatGroq": ("langchain_groq", _keywords()),
+    "ChatMistralAI": ("langchain_mistralai", _keywords(base="endpoint")),
+    "ChatGoogleGenerativeAI": ("langchain_google_genai", _keywords(key="google_api_key")),
+    "ChatCohere": ("langchain_cohere", _keywords(key="cohere_api_key")),
     "ChatOllama": ("langchain_ollama", lambda url, model: {"model": model, "base_url": url}),
-    "ChatDeepSeek": (
-        "langchain_deepseek",
-        lambda url, model: {"model": model, "api_key": "k", "api_base": url, "max_retries": 0},
-    ),
-    "ChatXAI": (
-        "langchain_xai",
-        lambda url, model: {
-            "model": model,
-            "xai_api_key": "k",
-            "xai_api_base": url,
-            "max_retries": 0,
-        },
-    ),
-    "ChatFireworks": (
-        "langchain_fireworks",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatTogether": (
-        "langchain_together",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatSambaNova": (
-        "langchain_sambanova",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
-    "ChatNebius": (
-        "langchain_nebius",
-        lambda url, model: {"model": model, "api_key": "k", "base_url": url, "max_retries": 0},
-    ),
+    "ChatDeepSeek": ("langchain_deepseek", _keywords(base="api_base")),
+    "ChatXAI": ("langchain_xai", _keywords(key="xai_api_key", base="xai_api_base")),
+    "ChatFireworks": ("langchain_fireworks", _keywords()),
+    "ChatTogether": ("langchain_together", _keywords()),
+    "ChatSambaNova": ("langchain_sambanova", _keywords()),
+    "ChatNebius": ("langchain_nebius", _keywords()),
 }
 
 #: The drop-ins and framings whose partner raises on an OpenAI-style error event inside a
@@ -193,15 +143,6 @@ class _ByModel(Answering):
         self.wfile.write(body)
 
     do_POST = _answer
-
-
-@pytest.fixture(scope="module", autouse=True)
-def collected_at_the_end() -> Iterator[None]:
-    """The coroutines google-genai's async error path left behind, reclaimed here."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        gc.collect()
 
 
 @pytest.fixture(scope="module")

@@ -96,3 +96,73 @@ def test_every_partner_case_is_compared_or_named() -> None:
     assert names == set(PARTNER_BUILDS)
     for name, method, given in KEPT:
         assert name in PARTNER_BUILDS and method in METHODS and given in SCHEMAS
+
+
+def bound_keywords(runnable: Runnable[Any, Any]) -> dict[str, Any] | None:
+    """The keywords of the binding in `runnable` that holds the run's trace, the trace
+    left out (None: no such binding)."""
+    if isinstance(runnable, RunnableBinding) and "ls_structured_output_format" in runnable.kwargs:
+        return {k: v for k, v in runnable.kwargs.items() if k != "ls_structured_output_format"}
+    for part in (getattr(runnable, "first", None), getattr(runnable, "bound", None)):
+        if isinstance(part, Runnable) and part is not runnable:
+            found = bound_keywords(part)
+            if found is not None:
+                return found
+    return None
+
+
+def both_bound(name: str, method: str) -> tuple[Any, Any]:
+    """The keywords (`bound_keywords`) of the partner's structured model of a class, and
+    of the drop-in's."""
+    package, keywords = PARTNER_BUILDS[name]
+    partner = getattr(pytest.importorskip(package), name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sides = [
+            cls(**keywords).with_structured_output(Person, method=method)
+            for cls in (partner, getattr(chatplex.langchain, name))
+        ]
+    theirs, ours = (bound_keywords(side) for side in sides)
+    return theirs, ours
+
+
+#: Bindings that still differ from the partner's, each by the cause measured: open work
+#: (`test_open_bindings_still_differ`).
+OPEN: dict[tuple[str, str], str] = {
+    ("ChatWatsonx", "function_calling"): (
+        "langchain-ibm binds the forced choice as an OpenAI choice object; the drop-in's "
+        "bind_tools binds the tool's name"
+    ),
+    ("ChatVertexAI", "json_mode"): (
+        "langchain-google-vertexai binds `response_schema`; the drop-in binds "
+        "`response_json_schema`"
+    ),
+    ("ChatBedrockConverse", "json_schema"): (
+        "langchain-aws binds Converse's `output_config`; the drop-in binds the "
+        "`response_format` its engine reads into it"
+    ),
+}
+
+BOUND_CASES = [
+    (name, method)
+    for name in sorted(set(PARTNER_BUILDS) - NOT_TRACED)
+    for method in METHODS
+    if (name, method) not in OPEN
+]
+
+
+@pytest.mark.parametrize(("name", "method"), BOUND_CASES)
+def test_the_bound_keywords_are_the_partners(name: str, method: str) -> None:
+    """What a script reads in `chain.first.kwargs`: a forced tool call's tool, choice and
+    langchain-openai's `parallel_tool_calls`; a json_schema class bound as the class where
+    langchain-openai binds it so, not the format it sends."""
+    theirs, ours = both_bound(name, method)
+    assert theirs is not None
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(OPEN))
+def test_open_bindings_still_differ(name: str, method: str) -> None:
+    """A fix makes its row pass here: then its row goes from `OPEN`."""
+    theirs, ours = both_bound(name, method)
+    assert theirs is not None and ours != theirs

@@ -16,39 +16,19 @@ import pytest
 import chatplex.langchain
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests._replies import ollama_reply
+from tests._replies import responses_reply
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
 
 _OPENAI = json.dumps(chat_completion("hi", created=1)).encode()
 _ANTHROPIC = json.dumps(anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1}))
-_OLLAMA = json.dumps(
-    {
-        "model": "m",
-        "created_at": "2024-01-01T00:00:00Z",
-        "message": {"role": "assistant", "content": "hi"},
-        "done": True,
-        "done_reason": "stop",
-    }
-)
+_OLLAMA = json.dumps(ollama_reply("hi", model="m"))
 _RESPONSE = json.dumps(
-    {
-        "id": "resp_1",
-        "object": "response",
-        "created_at": 1,
-        "model": "m",
-        "status": "completed",
-        "output": [
-            {
-                "type": "message",
-                "id": "msg_1",
-                "role": "assistant",
-                "status": "completed",
-                "content": [{"type": "output_text", "text": "hi", "annotations": []}],
-            }
-        ],
-        "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
-    }
+    responses_reply(
+        "hi", model="m", usage={"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+    )
 )
 
 _EMPTY = {"type": "object", "properties": {}}

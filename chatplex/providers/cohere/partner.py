@@ -91,10 +91,10 @@ def _bound_tool_form(
     ], given
 
 
-def _calls_whole(adapter: Adapter) -> Adapter:
+def _calls_whole(adapter: Adapter, asynchronous: bool) -> Adapter:
     """langchain-cohere's async stream (unlike its sync one) yields the tool plan and the
     calls on the last chunk only, each call whole (`CohereAdapter.calls_whole`)."""
-    return cast("CohereAdapter", adapter).calls_whole()
+    return cast("CohereAdapter", adapter).calls_whole() if asynchronous else adapter
 
 
 def _no_failure_in_transit(err: BaseException, asynchronous: bool) -> bool:
@@ -117,6 +117,6 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_retries_streams=False,
         partner_retried_transit=_no_failure_in_transit,
         partner_fixed_retries=2,
-        partner_async_stream=_calls_whole,
+        partner_stream_adapter=_calls_whole,
     ),
 }

@@ -137,6 +137,9 @@ class CompatibleAdapter(OpenAIAdapter):
     #: langchain-openai's `disabled_params` its drop-in was given: the structured output
     #: parameters its partner leaves out (`structured`); None: none.
     disabled_params: Mapping[str, Any] | None = None
+    #: Whether its errors are its SDK's classes alone, none of its partner package's
+    #: (the adapter of a stream its partner lets them through on: `partner.py`).
+    sdk_errors_alone = False
 
     def __init__(
         self,
@@ -198,7 +201,7 @@ class CompatibleAdapter(OpenAIAdapter):
         """What its users catch: the classes its partner package raises (langchain-openai's
         and openai's for ChatXAI and ChatDeepSeek, `groq.RateLimitError` for ChatGroq;
         `errors.error_families`)."""
-        return error_families(self.profile.sdk)
+        return error_families(self.profile.sdk, alone=self.sdk_errors_alone)
 
     def map_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         """The OpenAI adapter's error, its `body` the SDK's (the `error` object for the
@@ -530,5 +533,6 @@ def _structured(profile: Profile) -> StructuredProfile:
         tools_refused=refused,
         tool_choice=profile.structured_tool_choice,
         forced_tool_settings=profile.forced_tool_settings,
+        single_call_models=None if profile.forced_single_call else frozenset(),
         parsed_key=style.parsed_key if style is not None else True,
     )

@@ -37,6 +37,7 @@ from ...sdk_error_families import sdk_words
 from ...sdk_error_langchain import model_error_family
 from ...sdk_error_langchain import partner_family
 from ...sdk_error_stainless import stainless_failure_text
+from ...sdk_error_stainless import stainless_family
 from ...sdk_error_stainless import stainless_pick
 from ...sdk_error_stainless import stainless_text
 from ...sdk_error_stainless import with_event_body
@@ -152,8 +153,18 @@ _FAMILIES: dict[str, tuple[ErrorFamily, ...]] = {
 }
 
 
-def error_families(sdk: str) -> tuple[ErrorFamily, ...]:
-    """The families of a preset whose partner package raises through `sdk`."""
+#: SDK → its families where its partner package lets its errors through unwrapped, as the
+#: SDK raises them (langchain-cerebras' own sync stream: none of langchain-openai's).
+_ALONE: dict[str, tuple[ErrorFamily, ...]] = {
+    "openai": (decode_family(), stainless_family("openai", inner_body=True, plain_events=True)),
+}
+
+
+def error_families(sdk: str, *, alone: bool = False) -> tuple[ErrorFamily, ...]:
+    """The families of a preset whose partner package raises through `sdk`; `alone`: as
+    that SDK raises them, where the partner does not wrap them."""
+    if alone and sdk in _ALONE:
+        return _ALONE[sdk]
     families = _FAMILIES.get(sdk)
     if families is None:
         families = _FAMILIES[sdk] = (decode_family(), _sdk_family(sdk))

@@ -114,6 +114,17 @@ def _sdk_helper_adapter(adapter: Adapter) -> Adapter | None:
     return helper
 
 
+def _sync_stream_unwrapped(adapter: Adapter, asynchronous: bool) -> Adapter:
+    """A sync stream's adapter, where its partner's own `_stream` lets the openai SDK's
+    errors through (`Profile.stream_errors_unwrapped`): its errors that SDK's classes
+    alone. Its async stream is langchain-openai's, which wraps them as its calls do."""
+    if asynchronous:
+        return adapter
+    alone = copy.copy(cast(CompatibleAdapter, adapter))  # (the same pools)
+    alone.sdk_errors_alone = True
+    return alone
+
+
 def _strict_dropped_for(adapter: Adapter, model: str) -> frozenset[str]:
     """The methods whose `strict=` is dropped on `model`: json_schema's too where the
     profile names the models keeping it and `model` is not one."""
@@ -182,6 +193,7 @@ def _preset(profile: Profile) -> PartnerTraits:
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
         bound_tool_form=_bound_tool_form,
+        partner_stream_adapter=_sync_stream_unwrapped if profile.stream_errors_unwrapped else None,
     )
 
 

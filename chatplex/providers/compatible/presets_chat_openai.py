@@ -246,6 +246,7 @@ CEREBRAS = Preset(
         # additional_kwargs under that name.
         style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER, reasoning_kwarg="reasoning"),
         error_body_inner=True,  # ChatCerebras raises the openai SDK's errors
+        stream_errors_unwrapped=True,  # ... its own sync `_stream` none of langchain-openai's
         assistant_text_blocks=True,
         empty_tool_list_sent=True,  # langchain-cerebras' bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it

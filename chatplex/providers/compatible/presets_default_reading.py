@@ -57,6 +57,7 @@ OPENROUTER = Preset(
         # langchain-core's OpenAI tool, a json_schema one as langchain-core's JSON schema.
         structured_trace_schema={"function_calling": "openai tool"},
         json_schema_shape="titled",  # (langchain-core's JSON schema, `strict` only when given)
+        forced_single_call=False,  # (its forced tool binds `strict`, no `parallel_tool_calls`)
     ),
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.

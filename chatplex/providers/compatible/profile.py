@@ -389,6 +389,9 @@ class Profile:
     #: `parallel_tool_calls=False`, as langchain-openai's classes do; False: the tool
     #: and its choice alone (langchain-groq, -fireworks, -mistralai, -sambanova).
     forced_tool_settings: bool = True
+    #: Where `forced_tool_settings`, whether that tool asks for a single call
+    #: (`parallel_tool_calls=False`); False: `strict` alone (langchain-openrouter).
+    forced_single_call: bool = True
     #: Whether `bind_tools(strict=...)` reaches the tools (`PartnerTraits.bind_strict`); False:
     #: dropped, as its partner package drops it (langchain-groq).
     bind_strict: bool = True
@@ -491,6 +494,11 @@ class Profile:
     #: own only where the dict has choices, which a helper's event has not):
     #: `partner.py`'s `sdk_helper_adapter`, `langchain/helper_stream.py`.
     sdk_helper: bool = False
+    #: Whether its partner class's own sync `_stream` lets the openai SDK's errors
+    #: through as that SDK raises them (langchain-cerebras sends the request outside the
+    #: `try` that re-raises them), where its calls and async stream raise
+    #: langchain-openai's classes: `partner.py`'s `partner_stream_adapter`.
+    stream_errors_unwrapped: bool = False
     #: The `model_provider` that partner class writes on every one of the helper's pieces,
     #: its empty ones too (langchain-xai's `_convert_chunk_to_generation_chunk`: "xai");
     #: None: langchain-openai's, on the pieces with choices only.

@@ -34,6 +34,7 @@ from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import choices_kept
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import each_dict
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import mul
@@ -914,19 +915,13 @@ def _comparable_result(value: Any) -> Any:
             "RequestId": response.get("ResponseMetadata", {}).get("RequestId", "<absent>"),
             "operation_name": getattr(err, "operation_name", None),
         }
-    return _without_reply_dates(observe(value))
+    return each_dict(observe(value), _without_reply_date)
 
 
-def _without_reply_dates(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _without_reply_dates(v) for k, v in value.items()}
-        meta = out.get("response_metadata")
-        if "type" in out and isinstance(meta, dict):
-            _botocores_metadata(meta)
-        return out
-    if isinstance(value, list):
-        return [_without_reply_dates(v) for v in value]
-    return value
+def _without_reply_date(out: dict[str, Any]) -> None:
+    meta = out.get("response_metadata")
+    if "type" in out and isinstance(meta, dict):
+        _botocores_metadata(meta)
 
 
 def _botocores_metadata(meta: dict[str, Any]) -> None:

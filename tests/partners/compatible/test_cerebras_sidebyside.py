@@ -2,9 +2,7 @@
 compatible/test_compatible_sidebyside.py) run with langchain-cerebras' `ChatCerebras` and
 with chatplex's, against the same scripted Chat Completions server, compared field by
 field with the requests. Its differences (`DIFFERENCES`, each with why) are taken out
-before the comparison. A script that still differs for a cause not yet fixed or held
-is `OPEN`, with the cause measured, and checked to differ so still: a fix fails there
-until its row goes.
+before the comparison.
 """
 
 from __future__ import annotations
@@ -70,38 +68,15 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 #: Scripts not run here, and why.
 NOT_RUN = dict.fromkeys(suite.MAGISTRAL_SCRIPTS, suite._MAGISTRAL)
 
-#: Scripts whose outcomes still differ, by the cause measured (langchain-cerebras 0.8.2
-#: beside this package): open work (`test_open_rows_differ_as_measured`).
-OPEN: dict[str, str] = {
-    "error_in_stream_call": (
-        "a stream's 400 raises the openai SDK's error from langchain-cerebras' own "
-        "stream, which is not LangChain's ModelInvalidRequestError; the drop-in's is "
-        "both: to match"
-    ),
-}
-
 
 def run_both(name: str, server: ScriptedServer) -> Outcome:
     return kept_out(suite.run_package(CEREBRAS, name, server), DIFFERENCES, name)
 
 
-@pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(OPEN) - set(NOT_RUN)))
+@pytest.mark.parametrize("name", sorted(set(suite.SCRIPTS) - set(NOT_RUN)))
 def test_same_as_langchain_cerebras(name: str, server: ScriptedServer) -> None:
     assert_same(run_both(name, server))
 
 
-def test_open_rows_differ_as_measured(server: ScriptedServer) -> None:
-    assert set(OPEN) == {"error_in_stream_call"}
-    theirs, ours, their_requests, our_requests = run_both("error_in_stream_call", server)
-    assert their_requests == our_requests
-    assert not any(theirs["langchain"].values())  # (the openai SDK's class alone)
-    assert ours["langchain"]["ModelInvalidRequestError"]
-    lc = {"langchain"}
-    assert {k: v for k, v in theirs.items() if k not in lc} == {
-        k: v for k, v in ours.items() if k not in lc
-    }
-
-
 def test_the_rows_name_scripts_of_the_suite() -> None:
-    assert set(DIFFERENCES) | set(OPEN) | set(NOT_RUN) <= set(suite.SCRIPTS)
-    assert not set(OPEN) & (set(DIFFERENCES) | set(NOT_RUN))
+    assert set(DIFFERENCES) | set(NOT_RUN) <= set(suite.SCRIPTS)

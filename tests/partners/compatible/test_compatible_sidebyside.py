@@ -728,6 +728,14 @@ def error_in_stream_call(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: list(_model(cls, p, url, max_retries=0).stream("Hi")))
 
 
+async def _astreamed(model: Any) -> list[Any]:
+    return [chunk async for chunk in model.astream("Hi")]
+
+
+def error_in_astream_call(cls: Any, p: Package, url: str) -> Any:
+    return raised(lambda: asyncio.run(_astreamed(_model(cls, p, url, max_retries=0))))
+
+
 def error_async(cls: Any, p: Package, url: str) -> Any:
     return raised(lambda: asyncio.run(_model(cls, p, url, max_retries=0).ainvoke("Hi")))
 
@@ -1040,6 +1048,12 @@ def _err(status: int, message: str, code: str | None, kind: str) -> Script:
     return Script(status=status, error={"message": message, "type": kind, "code": code})
 
 
+#: Error replies more than one script is answered with.
+BAD_KEY = _err(401, "Invalid API Key", "invalid_api_key", "invalid_request_error")
+BAD_STOP = _err(400, "Invalid value for 'stop'", "invalid_value", "invalid_request_error")
+RATE_LIMITED = _err(429, "Rate limit reached for model", "rate_limit_exceeded", "tokens")
+
+
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "invoke_text": (Script(), invoke_text),
     "invoke_messages": (Script(), invoke_messages),
@@ -1111,23 +1125,13 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),
         error_400,
     ),
-    "error_401": (
-        _err(401, "Invalid API Key", "invalid_api_key", "invalid_request_error"),
-        error_401,
-    ),
-    "error_429": (
-        _err(429, "Rate limit reached for model", "rate_limit_exceeded", "tokens"),
-        error_429,
-    ),
+    "error_401": (BAD_KEY, error_401),
+    "error_429": (RATE_LIMITED, error_429),
     "error_500": (_err(500, "Internal server error", None, "internal_server_error"), error_500),
-    "error_in_stream_call": (
-        _err(400, "Invalid value for 'stop'", "invalid_value", "invalid_request_error"),
-        error_in_stream_call,
-    ),
-    "error_async": (
-        _err(401, "Invalid API Key", "invalid_api_key", "invalid_request_error"),
-        error_async,
-    ),
+    "error_in_stream_call": (BAD_STOP, error_in_stream_call),
+    "error_in_astream_call": (BAD_STOP, error_in_astream_call),
+    "rate_limit_in_stream_call": (RATE_LIMITED, error_in_stream_call),
+    "error_async": (BAD_KEY, error_async),
     "usage_details": (Script(usage=DETAILED_USAGE), usage_details),
     "usage_in_stream": (Script(usage=DETAILED_USAGE), usage_in_stream),
     "tier_usage": (Script(usage=DETAILED_USAGE, tier="flex"), tier_usage),

@@ -14,10 +14,13 @@ import pytest
 
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Handler
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -92,6 +95,7 @@ ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
     },
     "json_mode": ("json_mode", [{"text": '{"a": 1}'}], {}),
     "empty_ai_turn": ("empty_ai_turn", None, {}),
+    "negative_candidates": ("negative_candidates", None, {}),
     "multi_turn": ("multi_turn", [{"text": "Your name is Ann."}], {}),
     "thinking_hidden": ("thinking_hidden", [{"text": "Three."}], {}),
     "max_tokens_stop": ("max_tokens_stop", [{"text": "Once upon"}], {"finish": "MAX_TOKENS"}),
@@ -121,6 +125,18 @@ ALIKE: dict[str, tuple[str, Any, dict[str, Any]]] = {
 }
 
 
+def negative_candidates_refused(outcome: Outcome) -> Outcome:
+    """The `negative_candidates` row's normaliser (a kept REJECTED row in each suite):
+    theirs built and sent `candidateCount: -1` (the scripted server answered; Google
+    refuses it), ours refused `n=-1` when built, before any request: read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == {"refused": "ValidationError"} and not our_requests, (ours, our_requests)
+    assert not (isinstance(theirs, dict) and "refused" in theirs), theirs
+    (sent,) = their_requests
+    assert sent["body"]["generationConfig"]["candidateCount"] == -1, sent
+    return theirs, theirs, their_requests, their_requests
+
+
 class GeminiScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **settings)`."""
 
@@ -146,6 +162,10 @@ class GeminiScripts(ScriptsOver):
         return self.model(cls, url).invoke(
             [lc.HumanMessage("Hi"), lc.AIMessage(""), lc.HumanMessage("Say hello")]
         )
+
+    def negative_candidates(self, cls: Any, url: str) -> Any:
+        """`n=-1` given to the constructor, then a call: its error's class, or the reply."""
+        return attempted(lambda: observe(self.model(cls, url, n=-1).invoke("Hi")))
 
     def multi_turn(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).invoke(

@@ -31,6 +31,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import constructed
+from tests.partners._sidebyside import each_dict
 from tests.partners._sidebyside import init_chat_model_for
 from tests.partners._sidebyside import instance_of
 from tests.partners._sidebyside import merged
@@ -46,6 +47,7 @@ from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
 from tests.partners.google._scripts import error_body
+from tests.partners.google._scripts import negative_candidates_refused
 
 genai_partner = pytest.importorskip("langchain_google_genai")
 partner_models = pytest.importorskip("langchain_google_genai.chat_models")
@@ -248,11 +250,6 @@ def call_values_refused(cls: Any, url: str) -> Any:
         {"temperature": "0.5"},
     ]
     return [attempted(lambda kw=kw: llm.invoke("Hi", **kw)) for kw in given]
-
-
-def negative_candidates(cls: Any, url: str) -> Any:
-    """`n=-1` given to the constructor, then a call: its error's class, or the reply."""
-    return attempted(lambda: observe(model(cls, url, n=-1).invoke("Hi")))
 
 
 def error_async(cls: Any, url: str) -> Any:
@@ -618,7 +615,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "image_url": (gemini_replies([{"text": "A pixel."}]), image_url),
     "unknown_call_keyword": (gemini_replies(), unknown_call_keyword),
     "call_values_refused": (gemini_replies(), call_values_refused),
-    "negative_candidates": (gemini_replies(), negative_candidates),
     "error_async": (
         gemini_replies(status=400, error=error_body(400, "INVALID_ARGUMENT", "Bad field.")),
         error_async,
@@ -791,17 +787,6 @@ DIFFERENCES["media_resolution_given"] = (
 )
 
 
-def _negative_candidates_refused(outcome: Outcome) -> Outcome:
-    """Theirs built and sent `candidateCount: -1` (the scripted server answered; Gemini
-    refuses it), ours refused `n=-1` when built, before any request: read as theirs."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert ours == {"refused": "ValidationError"} and not our_requests, (ours, our_requests)
-    assert not (isinstance(theirs, dict) and "refused" in theirs), theirs
-    (sent,) = their_requests
-    assert sent["body"]["generationConfig"]["candidateCount"] == -1, sent
-    return theirs, theirs, their_requests, their_requests
-
-
 DIFFERENCES["negative_candidates"] = (
     Difference(
         Reason.REJECTED,
@@ -809,7 +794,7 @@ DIFFERENCES["negative_candidates"] = (
         "(400: the candidate count must be positive)",
         "the constructor refuses `n` below 1 with a pydantic ValidationError, before any request",
     ),
-    _negative_candidates_refused,
+    negative_candidates_refused,
 )
 
 
@@ -905,7 +890,7 @@ def _comparable_result(value: Any) -> Any:
             }
         out["str"] = str(err)
         return out
-    return _signatures_as_lists(observe(value))
+    return each_dict(observe(value), _signatures_as_list)
 
 
 #: Where both keep a function call's thought signature, keyed by the call's id (random
@@ -913,15 +898,9 @@ def _comparable_result(value: Any) -> Any:
 SIGNATURES = "__gemini_function_call_thought_signatures__"
 
 
-def _signatures_as_lists(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _signatures_as_lists(v) for k, v in value.items()}
-        if isinstance(out.get(SIGNATURES), dict):
-            out[SIGNATURES] = list(out[SIGNATURES].values())
-        return out
-    if isinstance(value, list):
-        return [_signatures_as_lists(v) for v in value]
-    return value
+def _signatures_as_list(out: dict[str, Any]) -> None:
+    if isinstance(out.get(SIGNATURES), dict):
+        out[SIGNATURES] = list(out[SIGNATURES].values())
 
 
 SUITE = Suite(

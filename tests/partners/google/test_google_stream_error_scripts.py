@@ -158,13 +158,35 @@ SUITE = dataclasses.replace(gemini_suite(SCRIPTS), differences=DIFFERENCES)
 test_stream_error_scripts_same_as_langchain_google_genai = SUITE.same_test()
 
 
+def own_gemini(handler: Callable[[httpx.Request], httpx.Response], max_retries: int) -> Any:
+    """`init_chat_model("google_genai:gemini-2.5-flash")`, chatplex's own family, its
+    requests answered by `handler`."""
+    from chatplex import init_chat_model
+
+    return init_chat_model(
+        "google_genai:gemini-2.5-flash",
+        api_key="k-test",
+        max_retries=max_retries,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+
+
+def streams_of(chat: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """`chat`'s stream of "Hi" read whole: sync, and async."""
+
+    async def astreamed() -> list[Any]:
+        return [c async for c in chat.astream("Hi")]
+
+    return (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed()))
+
+
 @pytest.mark.parametrize("content_type", ["text/event-stream", None])
 def test_own_family_raises_such_a_body_as_its_error(content_type: str | None) -> None:
     """`init_chat_model("google_genai:...")` streaming a 200 whose body is the error
     payload, said to be events or of no type at all: the error of its code, words and
     request id, streamed sync and async (it was a StreamError saying no finishReason
     came)."""
-    from chatplex import init_chat_model
     from chatplex.errors import APIError
 
     text = json.dumps({"error": error_body(400, "INVALID_ARGUMENT", "Bad field.")}, indent=2)
@@ -175,18 +197,7 @@ def test_own_family_raises_such_a_body_as_its_error(content_type: str | None) ->
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=text.encode(), headers=headers)
 
-    chat = init_chat_model(
-        "google_genai:gemini-2.5-flash",
-        api_key="k-test",
-        max_retries=0,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    )
-
-    async def astreamed() -> list[Any]:
-        return [c async for c in chat.astream("Hi")]
-
-    for run in (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed())):
+    for run in streams_of(own_gemini(handler, max_retries=0)):
         error = raised(run)["error"]
         assert isinstance(error, APIError) and error.code == 400, error
         assert (error.error_type, error.request_id) == ("INVALID_ARGUMENT", "req-77")

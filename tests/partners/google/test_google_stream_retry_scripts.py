@@ -9,7 +9,6 @@ chatplex's own family keeps its own retries (`test_own_family_retries_such_a_bod
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from typing import Any
@@ -26,6 +25,8 @@ from tests.partners.google.test_google_stream_error_scripts import DIFFERENCES a
 from tests.partners.google.test_google_stream_error_scripts import body_is_the_error
 from tests.partners.google.test_google_stream_error_scripts import calls
 from tests.partners.google.test_google_stream_error_scripts import event_after_a_piece
+from tests.partners.google.test_google_stream_error_scripts import own_gemini
+from tests.partners.google.test_google_stream_error_scripts import streams_of
 
 #: The calls at the default retries, and at two attempts.
 _DEFAULT, _TWICE = calls(), calls(max_retries=2)
@@ -90,7 +91,6 @@ def test_own_family_retries_such_a_body() -> None:
     """`init_chat_model("google_genai:...")` keeps chatplex's retries: a 200 whose body is
     a 503 payload is retried as a 503 is (max_retries=1: two requests, one short wait),
     streamed (sync and async) or not."""
-    from chatplex import init_chat_model
     from chatplex.errors import APIError
 
     body = body_is_the_error(503, "UNAVAILABLE", "Overloaded.")
@@ -102,19 +102,8 @@ def test_own_family_retries_such_a_body() -> None:
         headers = {"content-type": reply.content_type}
         return httpx.Response(200, content=b"".join(reply.pieces), headers=headers)
 
-    chat = init_chat_model(
-        "google_genai:gemini-2.5-flash",
-        api_key="k-test",
-        max_retries=1,
-        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    )
-
-    async def astreamed() -> list[Any]:
-        return [c async for c in chat.astream("Hi")]
-
-    runs = (lambda: list(chat.stream("Hi")), lambda: asyncio.run(astreamed()))
-    for run in (*runs, lambda: chat.invoke("Hi")):
+    chat = own_gemini(handler, max_retries=1)
+    for run in (*streams_of(chat), lambda: chat.invoke("Hi")):
         sent.clear()
         error = raised(run)["error"]
         assert isinstance(error, APIError) and error.code == 503 and error.retryable, error

@@ -20,6 +20,7 @@ from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import each_dict
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
@@ -332,18 +333,12 @@ NOT_YET: dict[str, str] = {}
 def _comparable_result(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"error"}:
         return {"error": type(value["error"]).__name__}
-    return _without_message_ids(observe(value))
+    return each_dict(observe(value), _without_message_id)
 
 
-def _without_message_ids(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {k: _without_message_ids(v) for k, v in value.items()}
-        if "type" in out and isinstance(out.get("response_metadata"), dict):
-            out.pop("id", None)
-        return out
-    if isinstance(value, list):
-        return [_without_message_ids(v) for v in value]
-    return value
+def _without_message_id(out: dict[str, Any]) -> None:
+    if "type" in out and isinstance(out.get("response_metadata"), dict):
+        out.pop("id", None)
 
 
 SUITE = Suite(

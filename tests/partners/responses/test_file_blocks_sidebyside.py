@@ -17,6 +17,7 @@ from langchain_core.messages import HumanMessage
 
 import chatplex.langchain
 from tests._replies import chat_completion
+from tests._replies import responses_reply
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import each_side
@@ -24,23 +25,9 @@ from tests.partners._sidebyside import each_side
 langchain_openai = pytest.importorskip("langchain_openai")
 
 _PDF = "JVBERi0xLjQK"
-_RESPONSE = {
-    "id": "resp_1",
-    "object": "response",
-    "created_at": 1,
-    "status": "completed",
-    "model": "gpt-4o-mini",
-    "output": [
-        {
-            "id": "msg_1",
-            "type": "message",
-            "status": "completed",
-            "role": "assistant",
-            "content": [{"type": "output_text", "text": "A report.", "annotations": []}],
-        }
-    ],
-    "usage": {"input_tokens": 9, "output_tokens": 3, "total_tokens": 12},
-}
+_RESPONSE = responses_reply(
+    "A report.", usage={"input_tokens": 9, "output_tokens": 3, "total_tokens": 12}
+)
 
 #: The ways a script names (or does not name) the file it sends, and the name sent.
 _BLOCKS = {

@@ -49,6 +49,7 @@ from tests.partners.google._scripts import THINKING_USAGE
 from tests.partners.google._scripts import THOUGHT
 from tests.partners.google._scripts import GeminiScripts
 from tests.partners.google._scripts import error_body
+from tests.partners.google._scripts import negative_candidates_refused
 from tests.partners.google.test_google_sidebyside import CODE_PARTS
 from tests.partners.google.test_google_sidebyside import CONVERSATION
 from tests.partners.google.test_google_sidebyside import GROUNDING
@@ -947,6 +948,17 @@ DIFFERENCES["two_candidates"] = (
         "with n > 1 the usage is on the first candidate only, as chatplex's ChatGoogleGenerativeAI",
     ),
     _usage_once,
+)
+
+
+DIFFERENCES["negative_candidates"] = (
+    Difference(
+        Reason.REJECTED,
+        "builds with `n=-1` and sends `candidateCount: -1`, which Vertex AI refuses "
+        "(400: the candidate count must be positive)",
+        "the constructor refuses `n` below 1 with a pydantic ValidationError, before any request",
+    ),
+    negative_candidates_refused,
 )
 
 
