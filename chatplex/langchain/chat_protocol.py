@@ -37,7 +37,6 @@ class LangChainChat(Protocol):
     chatplex_profile: str | None
     model_kwargs: dict[str, Any]
     chatplex_model: Any
-    _bound_shown: dict[str, Any]
     disable_streaming: bool | Literal["tool_calling"]
     verbose: bool
     _under_partner_name: ClassVar[bool]

@@ -489,7 +489,6 @@ class FieldStoreChatModel(DropInChatModel):
     def _get_invocation_params(
         self, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        kwargs = self._shown_with(kwargs)
         form = self._record.fields
         identifying = self._identifying_params
         params = self._langchain_invocation_params(identifying, stop, kwargs)

@@ -133,11 +133,6 @@ class ChatChatplex(BaseChatModel):
     """Other chatplex settings and provider extras, passed to `init_chat_model`."""
     chatplex_model: Any = Field(default=None, exclude=True, repr=False)
     """The chatplex model the calls go through (built from the fields, or `from_model`)."""
-    _bound_shown: dict[str, Any] = PrivateAttr(default_factory=dict)
-    """The call keywords a partner binds where this copy's chatplex model carries them
-    instead (`with_structured_output`'s forced tool, in the partner's form): LangChain's
-    cache key and the callbacks' `invocation_params` show them, as the partner's do, so
-    a structured call and a plain one never share a cached reply."""
 
     def __init__(self, **kwargs: Any) -> None:
         # Before langchain-core's constructor (`Serializable.__init__`, whose keyword
@@ -260,20 +255,7 @@ class ChatChatplex(BaseChatModel):
         self, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         """LangChain's: what callbacks get as `invocation_params` (and its cache key)."""
-        return self._langchain_invocation_params(
-            self._identifying_params, stop, self._shown_with(kwargs)
-        )
-
-    def _get_llm_string(self, stop: list[str] | None = None, **kwargs: Any) -> str:
-        """LangChain's cache key, with the keywords the chatplex model carries
-        (`_bound_shown`)."""
-        return super()._get_llm_string(stop=stop, **self._shown_with(kwargs))
-
-    def _shown_with(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """A call's keywords, after those the chatplex model carries (`_bound_shown`)."""
-        private = self.__pydantic_private__
-        shown = None if private is None else private.get("_bound_shown")
-        return {**shown, **kwargs} if shown else kwargs
+        return self._langchain_invocation_params(self._identifying_params, stop, kwargs)
 
     def _langchain_invocation_params(
         self, identifying: dict[str, Any], stop: list[str] | None, kwargs: dict[str, Any]
