@@ -496,8 +496,8 @@ def _safe_text(exc: Exception, request: httpx.Request) -> str:
 
 def _os_error(exc: Any) -> OSError:
     """The OS error of aiohttp's connector error `exc`; for a certificate error, which
-    holds none under aiohttp 3.10 (its `os_error` raises AttributeError), the
-    certificate error, as later aiohttps hold it."""
+    holds none before aiohttp 3.14 (its `os_error` raises AttributeError), the
+    certificate error, as 3.14 holds it."""
     try:
         found: OSError = exc.os_error
     except AttributeError:
