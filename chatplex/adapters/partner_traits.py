@@ -108,6 +108,11 @@ class PartnerTraits:
         Callable[[Adapter, list[dict[str, Any]], Any, str | None], tuple[list[dict[str, Any]], Any]]
         | None
     ) = None
+    #: The keyword its partner's `bind_tools` binds a word choice under ("auto", "none",
+    #: "required"), where not `tool_choice`, and "auto" under where none is given
+    #: (langchain-ibm's `tool_choice_option`, the chat API's field, which its wire takes
+    #: from a call as sent); None: `tool_choice`, as `bound_tool_form` gives it.
+    word_choice_keyword: str | None = None
     #: The tool_choice words its partner sends as given where chatplex reads them as
     #: another (Fireworks' and Mistral's "any", Chat Completions' "required"): sent so
     #: when bound and when given to one call.

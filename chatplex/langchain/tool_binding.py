@@ -246,11 +246,15 @@ def _bound(
     object (the Responses API's, a parallel-calls flag's) stays so."""
     adapter = adapter_of(model.chatplex_model)
     read = kwargs.get("tool_choice")
-    form = partner_traits(adapter).bound_tool_form
+    traits = partner_traits(adapter)
+    form = traits.bound_tool_form
     if adapter is not None and form is not None and (read is None or isinstance(read, str)):
         tools, bound_choice = form(adapter, tools, given if read is not None else None, read)
         if bound_choice is not None:
             kwargs["tool_choice"] = bound_choice
+    word = traits.word_choice_keyword
+    if word is not None and not isinstance(kwargs.get("tool_choice"), dict):
+        kwargs[word] = kwargs.pop("tool_choice", None) or "auto"  # (its wire sends it so)
     return model.bind(tools=tools, **kwargs)
 
 

@@ -129,10 +129,6 @@ def both_bound(name: str, method: str) -> tuple[Any, Any]:
 #: Bindings that still differ from the partner's, each by the cause measured: open work
 #: (`test_open_bindings_still_differ`).
 OPEN: dict[tuple[str, str], str] = {
-    ("ChatWatsonx", "function_calling"): (
-        "langchain-ibm binds the forced choice as an OpenAI choice object; the drop-in's "
-        "bind_tools binds the tool's name"
-    ),
     ("ChatVertexAI", "json_mode"): (
         "langchain-google-vertexai binds `response_schema`; the drop-in binds "
         "`response_json_schema`"

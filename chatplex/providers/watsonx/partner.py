@@ -12,7 +12,9 @@ are ibm-watsonx-ai's two loops (`IBM_RETRIES`; a Model Gateway stream's: the inn
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
+from ...adapters.base import Adapter
 from ...adapters.partner_traits import PartnerTraits
 from ...core.retry_layers import RetryLayer
 
@@ -42,6 +44,20 @@ IBM_RETRIES = (
     ),
 )
 
+
+def _bound_tool_form(
+    adapter: Adapter, tools: list[dict[str, Any]], given: Any, read: str | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """The tools as given, the choice as langchain-ibm's `bind_tools` binds it: a tool's
+    name as the choice object naming it, "any" and True as "required", the other words
+    as given (bound as `tool_choice_option`: `word_choice_keyword`)."""
+    if given is True or read == "required":
+        return tools, "required"
+    if read is None or read in ("auto", "none"):
+        return tools, read
+    return tools, {"type": "function", "function": {"name": read}}
+
+
 _CHAT = PartnerTraits(
     # langchain-ibm's `with_structured_output` binds a function_calling or json_schema
     # schema as its OpenAI tool (`convert_to_openai_tool`) and traces that; json_mode's
@@ -52,6 +68,8 @@ _CHAT = PartnerTraits(
         "json_mode": "given",
     },
     partner_retry_layers=IBM_RETRIES,
+    bound_tool_form=_bound_tool_form,
+    word_choice_keyword="tool_choice_option",
 )
 
 #: The records of the chat API's adapter and the Model Gateway's. A gateway stream is

@@ -206,6 +206,9 @@ HISTORY = [
     ),
 ]
 
+#: The choice object forcing `add`, as a script may give it.
+ADD_CHOICE = {"type": "function", "function": {"name": "add"}}
+
 #: Script -> (what it does with the model, the chat reply, the constructor's keywords).
 SCRIPTS: dict[str, tuple[Callable[[Any], Any], dict[str, Any] | None, dict[str, Any]]] = {
     "invoke": (lambda m: m.invoke("hi"), None, {}),
@@ -530,3 +533,18 @@ def test_unknown_keyword(cloud: ScriptedServer) -> None:
 def test_every_kept_difference_has_its_script() -> None:
     assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
     assert len(SCRIPTS) + len(STATUSES) * 3 >= 20
+
+
+@pytest.mark.parametrize(
+    "choice",
+    ["add", "auto", "none", "any", "required", True, False, None, "", ADD_CHOICE],
+    ids=repr,
+)
+def test_bind_tools_binds_the_choice_as_langchain_ibm(choice: Any, cloud: ScriptedServer) -> None:
+    """What a script reads in `bound.kwargs` (and callbacks in the invocation params): a
+    word under `tool_choice_option` ("auto" where none is given), a tool's name as the
+    choice object naming it; each sent as the other scripts here show."""
+    cloud.handler = lambda seen: _service(seen, None, 200)  # (langchain-ibm's IAM, when built)
+    bound = [side.bind_tools([add], tool_choice=choice) for side in (theirs(), ours(cloud.url))]
+    their_kwargs, our_kwargs = (b.kwargs for b in bound)
+    assert our_kwargs == their_kwargs

@@ -23,11 +23,16 @@ class Answer(BaseModel):
     text: str
 
 
-def test_the_record_is_the_defaults_but_the_traced_schema_and_the_retries() -> None:
+def test_the_record_is_the_defaults_but_the_traced_schema_retries_and_bound_choice() -> None:
     traits = partner_traits(WatsonxAdapter.__new__(WatsonxAdapter))
     assert traits is TRAITS["WatsonxAdapter"]
     forms = {"function_calling": "openai tool", "json_schema": "openai tool", "json_mode": "given"}
-    assert traits == PartnerTraits(structured_trace_schema=forms, partner_retry_layers=IBM_RETRIES)
+    assert traits == PartnerTraits(
+        structured_trace_schema=forms,
+        partner_retry_layers=IBM_RETRIES,
+        bound_tool_form=traits.bound_tool_form,
+        word_choice_keyword="tool_choice_option",
+    )
     transport, rate_limited = IBM_RETRIES
     assert (transport.retries, rate_limited.retries) == (3, 10)
 
