@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from ...adapters.inline_refs import inline_refs
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import ToolSpec
 from ...messages import BaseMessage
@@ -410,14 +411,15 @@ def wire_tools(
     google_search_retrieval is its ValueError. `subset`: a function's parameters as
     the partner's `parameters` (the OpenAPI subset) where that holds all they say
     (`genai_schema.py`, `openapi_schema.py`: None where it does not), else whole as
-    `parametersJsonSchema` (the JSON Schema as given)."""
+    `parametersJsonSchema` (the JSON Schema as given). A schema's local references are
+    inlined first, as both partners inline them (a dict schema's `$defs`)."""
     declarations = []
     for tool in _functions(tools):
         declaration: dict[str, Any] = {"name": tool.name}
         if tool.description:
             declaration["description"] = tool.description
         if tool.parameters.get("properties"):
-            parameters = subset(tool.parameters) if subset else None
+            parameters = subset(_inlined(tool.parameters)) if subset else None
             if parameters is None:
                 declaration["parametersJsonSchema"] = tool.parameters
             else:
@@ -427,6 +429,14 @@ def wire_tools(
         return [_one_tool(tools, declarations)]
     builtin = [dict(tool.builtin) for tool in tools if tool.builtin is not None]
     return builtin + ([{"functionDeclarations": declarations}] if declarations else [])
+
+
+def _inlined(parameters: dict[str, Any]) -> dict[str, Any]:
+    """`parameters` with their local references inlined (`inline_refs`) where they have
+    definitions; a recursive schema keeps them, and so goes whole."""
+    if "$defs" in parameters or "definitions" in parameters:
+        return inline_refs(parameters)
+    return parameters
 
 
 def _one_tool(tools: Sequence[ToolSpec], declarations: list[dict[str, Any]]) -> dict[str, Any]:
