@@ -2,9 +2,10 @@
 or answer Gemini signed (`thoughtSignature`), or whose function call it signed after a
 signed thought, read with `output_version` "v0" and "v1" (`include_thoughts=True`, or a
 thinking budget too), invoked and streamed, then appended to the history and sent again
-(by hand, with the tool's result, and through `create_agent`'s tool loop). Compared: each
-reply, its `content_blocks`, what is logged and every request body (parts, `thought`,
-`thoughtSignature`), as the Gemini and Vertex AI suites compare theirs."""
+(by hand, with the tool's result, and through `create_agent`'s tool loop, invoked and
+streamed). Compared: each reply, its `content_blocks`, what is logged and every request
+body (parts, `thought`, `thoughtSignature`), as the Gemini and Vertex AI suites compare
+theirs."""
 
 from __future__ import annotations
 
@@ -138,6 +139,23 @@ def agent_loop(make: Callable[..., Any], version: str, thinking: str) -> Callabl
     return script
 
 
+def agent_streamed(
+    make: Callable[..., Any], version: str, thinking: str
+) -> Callable[[Any, str], Any]:
+    """The same loop streamed as a chat app streams it (`stream_mode="messages"`: the
+    model streams, and its merged reply is what the next turn sends back)."""
+
+    def script(cls: Any, url: str) -> Any:
+        from langchain.agents import create_agent
+
+        chat = make(cls, url, output_version=version, **THINKING[thinking])
+        agent = create_agent(chat, tools=[add])
+        pieces = list(agent.stream({"messages": [("user", "1+2?")]}, stream_mode="messages"))
+        return [_read(m) if isinstance(m, lc.AIMessage) else _masked(observe(m)) for m, _ in pieces]
+
+    return script
+
+
 def _scripts(
     make: Callable[..., Any],
     replies: Callable[..., Callable[[Seen], Reply]],
@@ -153,6 +171,7 @@ def _scripts(
             loop = tool_turns(replies(SIGNED_CALL), replies(FINAL))
             found[f"signed_call_{tag}"] = (loop, tool_loop(make, version, thinking))
             found[f"agent_{tag}"] = (loop, agent_loop(make, version, thinking))
+            found[f"agent_streamed_{tag}"] = (loop, agent_streamed(make, version, thinking))
     return found
 
 
@@ -167,6 +186,22 @@ def _streamed_finish_words(outcome: Outcome) -> Outcome:
     meta = theirs["firsts"][1]["reply"]["response_metadata"]
     assert meta["finish_reason"].endswith("STOP") and meta["finish_reason"] != "STOP"
     meta["finish_reason"] = "STOP"
+    return theirs, ours, their_requests, our_requests
+
+
+def _pieces_finish_words(outcome: Outcome) -> Outcome:
+    """Their streamed pieces' `FINISH_REASON_UNSPECIFIED` (on each but the last) left
+    out, once seen; a call's arguments as `_float_arguments` reads them."""
+    theirs, ours, their_requests, our_requests = _floats_read(outcome)
+    unspecified = [
+        piece["reply"]["response_metadata"]
+        for piece in theirs
+        if piece.get("reply", {}).get("response_metadata", {}).get("finish_reason")
+        == "FINISH_REASON_UNSPECIFIED"
+    ]
+    assert unspecified
+    for meta in unspecified:
+        del meta["finish_reason"]
     return theirs, ours, their_requests, our_requests
 
 
@@ -196,9 +231,11 @@ VERTEX = Suite(
     vertex_partner.ChatVertexAI,
     ChatVertexAI,
     {
-        name: ((vertex._FINISH, vertex._FLOAT_ARGUMENTS), _streamed_finish_words)
-        if not name.startswith("agent_")
+        name: ((vertex._FINISH, vertex._FLOAT_ARGUMENTS), _pieces_finish_words)
+        if name.startswith("agent_streamed")
         else (vertex._FLOAT_ARGUMENTS, _floats_read)
+        if name.startswith("agent_")
+        else ((vertex._FINISH, vertex._FLOAT_ARGUMENTS), _streamed_finish_words)
         for name in _VERTEX_SCRIPTS
     },
     result=vertex._comparable_result,
