@@ -216,10 +216,10 @@ class FieldStoreChatModel(DropInChatModel):
         `validated`), counted as set whatever was given (`assigned`). The
         engine is kept (`_built_from` says what it is now built from)."""
         form = self._record.fields
+        given = self.__pydantic_fields_set__ = self.model_fields_set - _DERIVED  # (none of ours)
         if form is None:
             return
         held, fields, engine = self.__dict__, type(self).model_fields, self.chatplex_model
-        given = set(self.model_fields_set)
         for name, attr in form.filled.items():
             if name in fields and (name not in given or held.get(name) is None):  # (or None)
                 held[name] = attrgetter(attr)(engine)

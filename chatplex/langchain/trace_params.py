@@ -19,7 +19,9 @@ from ..chat.callbacks import ls_provider
 from ..chat.partner_form import PartnerFields
 from ..chat.partner_form import serialized_form
 from ..specs import LangSmithRule
+from ..specs import ProviderSpec
 from ..specs import spec
+from ..specs import specs
 from .wrapped import primary
 
 if TYPE_CHECKING:
@@ -116,7 +118,18 @@ def _ls_rule(model: LangChainChat, engine: Any) -> tuple[str, LangSmithRule]:
     except AttributeError:
         name = model._wire
     declared = spec(name)
+    record = model._record
+    owner = record.partner_class.rpartition(":")[2] if record and record.partner_class else None
+    if declared is not None and declared.langchain_class not in (None, owner):
+        # (a class speaking another class's wire reports as its own class does)
+        declared = _class_spec(owner) or declared
     return name, declared.ls_rule if declared else _DEFAULT_LS_RULE
+
+
+@functools.cache
+def _class_spec(owner: str | None) -> ProviderSpec | None:
+    """The spec of the provider whose LangChain class is `owner`, if one is."""
+    return next((s for s in specs().values() if owner and s.langchain_class == owner), None)
 
 
 @functools.cache

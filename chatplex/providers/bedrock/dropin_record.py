@@ -157,7 +157,9 @@ CONVERSE_RECORD = PartnerClass(
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=_INVOKED_MODEL),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
+        assigned=frozenset(
+            {"provider", "disable_streaming", "supports_tool_choice_values", "endpoint_url"}
+        ),
         dump_aliases=dumped_under_aliases(_CONVERSE_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version model_id base_model_id system "

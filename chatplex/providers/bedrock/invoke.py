@@ -297,6 +297,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
                 text = turn["content"]
                 turn["content"] = [{"type": "text", "text": text}] if text else []
+        _in_partner_order(turns)
         body: dict[str, Any] = dict(settings.extra_body)
         # A call's cache setting marks the last content block, as langchain-aws puts it.
         mark_last_block(turns, body.pop("cache_control", None))
@@ -378,6 +379,30 @@ class BedrockInvokeAdapter(BedrockAdapter):
         err = super().map_error(status, body, headers)
         err.provider = INVOKE_PROVIDER
         return err
+
+
+#: The blocks langchain-aws's ChatBedrock keeps together as a turn's own (text, images);
+#: the others (tool calls and results, documents...) are a second group, and thinking
+#: goes before both.
+_OWN_BLOCKS = frozenset({"text", "image"})
+_THINKING = frozenset({"thinking", "redacted_thinking"})
+
+
+def _in_partner_order(turns: list[dict[str, Any]]) -> None:
+    """Each turn's blocks in the order langchain-aws's ChatBedrock sends them: thinking
+    first, then an assistant's text and images before its other blocks, a user's after
+    them (tool results before the text that follows them, as Anthropic wants); each group
+    in its own order."""
+    for turn in turns:
+        content = turn["content"]
+        if not isinstance(content, list):
+            continue
+        kinds = [b.get("type") if isinstance(b, dict) else "text" for b in content]
+        thinking = [b for b, k in zip(content, kinds, strict=True) if k in _THINKING]
+        own = [b for b, k in zip(content, kinds, strict=True) if k in _OWN_BLOCKS]
+        rest = [b for b, k in zip(content, kinds, strict=True) if k not in _THINKING | _OWN_BLOCKS]
+        first, then = (rest, own) if turn["role"] == "user" else (own, rest)
+        turn["content"] = [*thinking, *first, *then]
 
 
 def _after_prompt(prompt: str, system: Any) -> str | list[Any]:

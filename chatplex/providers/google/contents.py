@@ -166,6 +166,12 @@ def wire_contents(
 #: `thought_signature` only.
 _GENAI_SIGNATURES = frozenset({"thought_signature", "extras"})
 _VERTEX_SIGNATURES = frozenset({"thought_signature"})
+#: Where langchain-google-vertexai reads a v1 reply's text signature.
+_EXTRAS_SIGNATURE = frozenset({"extras"})
+
+
+def _is_text(block: Any) -> bool:
+    return isinstance(block, Mapping) and block.get("type") == "text"
 
 
 def _parts(content: Any, i: int, signed: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
@@ -429,9 +435,12 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
                 parts.append(part)
             else:
                 # langchain-google-genai strips a foreign reply's text signatures;
-                # -vertexai reads `thought_signature` whoever made it.
+                # -vertexai reads `thought_signature` whoever made it, but in a v1
+                # reply's text, whose signature it reads of `extras` alone.
                 unsigned = foreign and signed == _GENAI_SIGNATURES
-                found = _block_part(block, i, frozenset() if unsigned else signed)
+                v1_vertex_text = v1 and signed == _VERTEX_SIGNATURES and _is_text(block)
+                own = _EXTRAS_SIGNATURE if v1_vertex_text else signed
+                found = _block_part(block, i, frozenset() if unsigned else own)
                 if found is not None and found != {"text": ""}:
                     parts.append(found)
     signatures = message.additional_kwargs.get(FUNCTION_SIGNATURES_KEY) or {}

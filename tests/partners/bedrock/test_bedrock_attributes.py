@@ -1,7 +1,8 @@
 """What a script reads of a built ChatBedrock and ChatBedrockConverse beside
 langchain-aws's, the same constructor call on each: `lc_attributes` (its region, which
-LangChain's serializer adds to the keywords and tracers read), `lc_secrets` and every
-field of the partner class (its SDK clients aside: boto3's objects, compared by class in
+LangChain's serializer adds to the keywords and tracers read), `lc_secrets`, the
+LangSmith params tracers record, the fields counted as set (what `exclude_unset` dumps)
+and every field of the partner class (its SDK clients aside: boto3's objects, compared by class in
 the header suite). Nothing is sent."""
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ CALLS: dict[str, list[dict[str, Any]]] = {
         {"model": CLAUDE, "region": "us-west-2", "temperature": 0.1, "max_tokens": 100},
         {"model_id": "meta.llama3-8b-instruct-v1:0", "region_name": "eu-west-1", **KEYS},
         {"model_id": CLAUDE, "region_name": "us-east-1", "streaming": True},
+        # (its Converse form reports as ChatBedrock: no region, no unset temperature)
+        {"model_id": CLAUDE, "region_name": "us-east-1", "beta_use_converse_api": True},
+        {"model_id": "amazon.nova-lite-v1:0", "region_name": "us-east-1", "max_tokens": 9},
         # (its validator takes these two out of model_kwargs, as its fields)
         {"model_id": CLAUDE, "region_name": "us-east-1", "model_kwargs": {"temperature": 0.2}},
         {
@@ -41,6 +45,7 @@ CALLS: dict[str, list[dict[str, Any]]] = {
         {"model": CLAUDE, "region_name": "us-east-1"},
         {"model_id": CLAUDE, "region_name": "us-west-2", "temperature": 0.1, "top_p": 0.9},
         {"model": "amazon.nova-lite-v1:0", "region_name": "us-east-1", **KEYS},
+        {"model": CLAUDE, "region_name": "us-east-1", "endpoint_url": "http://127.0.0.1:9"},
     ],
 }
 #: The partner's SDK client fields: boto3 objects, new per instance.
@@ -48,7 +53,14 @@ CLIENTS = {"client", "bedrock_client"}
 
 
 def _read(model: Any, names: set[str]) -> dict[str, Any]:
-    found = {"lc_attributes": model.lc_attributes, "lc_secrets": model.lc_secrets}
+    found = {
+        "lc_attributes": model.lc_attributes,
+        "lc_secrets": model.lc_secrets,
+        # (what tracers record of each call, and what a script's own copy keeps)
+        "ls_params": model._get_ls_params(),
+        "fields_set": model.model_fields_set - CLIENTS,
+        "set_dumped": sorted(model.model_dump(exclude_unset=True)),
+    }
     for name in sorted(names - CLIENTS):
         found[name] = getattr(model, name)
     return found

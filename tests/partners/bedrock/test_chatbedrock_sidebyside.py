@@ -1717,9 +1717,10 @@ DIFFERENCES["tool_choice_without_tools"] = (
 
 
 def _document_sent(body: dict[str, Any]) -> bool:
-    """Whether the PDF went as a base64 `document` block after the text."""
+    """Whether the PDF went as a base64 `document` block, before the text (where
+    langchain-aws puts a turn's document blocks)."""
     document = {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"}
-    return body["messages"][0]["content"][1] == {"type": "document", "source": document}
+    return body["messages"][0]["content"][0] == {"type": "document", "source": document}
 
 
 DIFFERENCES["std_file_block"] = (

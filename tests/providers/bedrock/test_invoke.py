@@ -239,7 +239,8 @@ def test_a_block_by_file_id_is_refused_in_langchain_aws_words(block: dict, words
         call(keyed(), [message])
     pdf = {"type": "file", "base64": "JVBERi0=", "mime_type": "application/pdf"}
     _, request = call(keyed(), [HumanMessage([{"type": "text", "text": "Describe it."}, pdf])])
-    assert request.json["messages"][0]["content"][1]["source"]["type"] == "base64"
+    # (a turn's documents go before its text, as langchain-aws orders them)
+    assert request.json["messages"][0]["content"][0]["source"]["type"] == "base64"
 
 
 def test_a_bedrock_api_key_goes_only_over_https() -> None:
