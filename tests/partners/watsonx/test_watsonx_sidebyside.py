@@ -452,6 +452,13 @@ _UNKNOWN = Difference(
     "a TypeError naming the closest setting (`did you mean 'temperature'?`), before any request",
 )
 
+_UNBOUND_CHOICE = Difference(
+    Reason.REJECTED,
+    "binds and sends a tool choice naming a tool no bound tool has (`bind_tools([add], "
+    "tool_choice='lookup')`): a function the request offers nothing of",
+    "a ValueError naming the choice at `bind_tools`, before any request",
+)
+
 
 def _as_is(outcome: Outcome) -> Outcome:
     return outcome
@@ -466,6 +473,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "tool_arguments_not_json": (_NOT_JSON, _as_is),
     "tool_result_blocks": (_TOOL_BLOCKS, _as_is),
     "unknown_keyword": (_UNKNOWN, _as_is),
+    "unbound_choice": (_UNBOUND_CHOICE, _as_is),
 }
 
 
@@ -528,6 +536,19 @@ def test_unknown_keyword(cloud: ScriptedServer) -> None:
     assert "temprature" not in json.dumps(cloud.seen[-1].body)
     with pytest.raises(TypeError, match="temperature"):
         ours(cloud.url, temprature=0.2)
+
+
+def test_unbound_choice(cloud: ScriptedServer) -> None:
+    cloud.handler = lambda seen: _service(seen, None, 200)  # (langchain-ibm's IAM, when built)
+    bound = theirs().bind_tools([add], tool_choice="lookup")
+    cloud.seen.clear()
+    bound.invoke("2 + 3?")
+    sent = [s.body for s in cloud.seen if s.path.startswith("/ml/v1/text/")]
+    assert sent[0]["tool_choice"] == {"type": "function", "function": {"name": "lookup"}}
+    cloud.seen.clear()
+    with pytest.raises(ValueError, match="lookup"):
+        ours(cloud.url).bind_tools([add], tool_choice="lookup")
+    assert cloud.seen == []
 
 
 def test_every_kept_difference_has_its_script() -> None:
