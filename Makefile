@@ -6,7 +6,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; \
 	print(2 * (cores or 1))")
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix
+.PHONY: demo lock test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix
 
 # The venv is made without pip: ensurepip unpacks and compiles it, ~5 s of an idle clean
 # run and ~12 s of a loaded one, for the one wheel it would install, uv. uv installs the
@@ -25,11 +25,23 @@ $(VENV)/.installed: $(BIN)/uv pyproject.toml
 
 # The tests' tools are the `dev` dependency group (PEP 735: not in the published metadata);
 # the extras the tests use come with the checkout. uv installs them: on a clean clone this
-# step took ~50 s with pip and ~7 s with uv (a warm cache each), the same versions
-# resolved, and it is part of every CI run's `make test`.
-$(VENV)/.installed-dev: $(BIN)/uv pyproject.toml
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[docs,ray,vertexai]' --group dev
+# step took ~50 s with pip and ~7 s with uv (a warm cache each), and it is part of every
+# CI run's `make test`. At the versions of the lock (decision 014): a fresh clone tests
+# what main was tested and recorded with, not what the index holds that day.
+DEV_LOCK := requirements-dev.lock
+$(VENV)/.installed-dev: $(BIN)/uv pyproject.toml $(DEV_LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[docs,ray,vertexai]' \
+		--group dev --constraints $(DEV_LOCK)
 	touch $(VENV)/.installed $@
+
+# The lock moved to the newest versions that install together, with .installed-dev's
+# extras, for every Python the tests run on (3.11 and up: deepagents' floor). Then
+# `make test`; a moved LangChain distribution (or one they require) needs
+# `make record-matrix` too.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra docs --extra ray --extra vertexai --group dev \
+		--universal --python-version 3.11 --upgrade --custom-compile-command 'make lock' \
+		-o $(DEV_LOCK)
 
 demo: $(VENV)/.installed
 	$(BIN)/python examples/quickstart.py
