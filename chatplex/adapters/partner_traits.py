@@ -209,6 +209,10 @@ class PartnerTraits:
     #: `<think>` blocks and code fences stripped first (langchain-perplexity's
     #: `ReasoningStructuredOutputParser`).
     think_stripped: bool = False
+    #: The keywords its partner's `with_structured_output(method="json_schema")` binds
+    #: for the format, from the `response_format` chatplex builds (langchain-aws's
+    #: Converse: `output_config`, as sent); None: that `response_format`.
+    bound_json_schema: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     # ---- the call ---------------------------------------------------------------------
 

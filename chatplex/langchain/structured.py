@@ -186,6 +186,9 @@ def structured_output(
     as_class = classed and given is schema and partner_traits(adapter).binds_response_format
     as_class = as_class and partner
     shown = {**settings, "response_format": schema} if as_class else settings
+    bound_form = partner_traits(adapter).bound_json_schema
+    if partner and bound_form is not None and method == "json_schema":
+        shown = bound_form(shown)
     bound = llm.bind(**shown, **_traced(llm, adapter, method, strict, traced, asked))
     parser: LCRunnable[Any, Any]
     if classed:

@@ -134,10 +134,6 @@ OPEN: dict[tuple[str, str], str] = {
         "the drop-in binds `response_json_schema`, sent as given: the kept difference "
         "`_SCHEMAS` of tests/partners/vertex/test_vertex_sidebyside.py (LOSES_DATA)"
     ),
-    ("ChatBedrockConverse", "json_schema"): (
-        "langchain-aws binds Converse's `output_config`; the drop-in binds the "
-        "`response_format` its engine reads into it"
-    ),
 }
 
 BOUND_CASES = [

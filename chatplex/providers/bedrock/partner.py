@@ -104,6 +104,13 @@ def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
     return json.loads(structure["jsonSchema"]["schema"])
 
 
+def _bound_output_config(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A json_schema format bound as langchain-aws's ChatBedrockConverse binds it:
+    Converse's `output_config`, as each call sends it."""
+    bound = {k: v for k, v in settings.items() if k != "response_format"}
+    return {**bound, "output_config": output_config(settings["response_format"])}
+
+
 #: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
@@ -111,6 +118,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # ... beside the tool form, or a json_schema call's schema as it sends it.
         structured_trace_schema={"json_schema": "as sent"},
         sent_structured_schema=_sent_schema,
+        bound_json_schema=_bound_output_config,
         # langchain-aws's ChatBedrockConverse binds `tool_choice=None` when none is asked.
         binds_unset_tool_choice=True,
         bound_tool_form=_converse_tool_form,
