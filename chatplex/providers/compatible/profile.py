@@ -212,6 +212,12 @@ class ReplyStyle:
     model_asked_in: frozenset[str] = frozenset()
     #: That model, set on each drop-in's adapter from its constructor.
     asked_model: str | None = None
+    #: `reply_keys` reported only when the reply gives them a value (not null, 0 or
+    #: empty), as langchain-openrouter reports a fingerprint and the routed provider.
+    when_set: frozenset[str] = frozenset()
+    #: `reply_keys` reported only when the reply has the field, null too (the choice's
+    #: `logprobs`, the usage's `cost`: langchain-openrouter's); others always.
+    when_sent: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

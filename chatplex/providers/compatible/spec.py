@@ -33,11 +33,11 @@ from .presets_chat_openai import XAI
 from .presets_default_reading import HUGGINGFACE
 from .presets_default_reading import HYPERBOLIC
 from .presets_default_reading import LMSTUDIO
-from .presets_default_reading import OPENROUTER
 from .presets_default_reading import VLLM
 from .presets_own_reading.fireworks import FIREWORKS
 from .presets_own_reading.groq import GROQ
 from .presets_own_reading.mistralai import MISTRALAI
+from .presets_own_reading.openrouter import OPENROUTER
 from .presets_own_reading.perplexity import PERPLEXITY
 from .presets_own_reading.sambanova import SAMBANOVA
 from .profile import Profile

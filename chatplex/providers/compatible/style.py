@@ -81,6 +81,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         message.additional_kwargs = {**extra, **additional}
     meta = message.response_metadata
     usage = data.get("usage") if isinstance(data, dict) else None
+    raw_usage = usage if isinstance(usage, dict) else {}
     model_name = _model_name(meta, style, "reply")
     source = {
         "token_usage": (
@@ -101,14 +102,20 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "service_tier": style.service_tier or data.get("service_tier"),
         # The effort asked, where the package reports it (langchain-groq).
         "reasoning_effort": style.reasoning_effort,
+        # OpenRouter's own fields (langchain-openrouter reports them).
+        "created": data.get("created"),
+        "object": data.get("object"),
+        "cost": raw_usage.get("cost"),
+        "cost_details": raw_usage.get("cost_details"),
     }
+    sent = {**data, **choice, **raw_usage} if style.when_sent else {}
     shaped = {
         key: source[key]
         for key in style.reply_keys
-        if (key not in _REPORTED_WHEN_SET or source[key])
+        if (key not in _REPORTED_WHEN_SET | style.when_set or source[key])
+        and (key not in style.when_sent or key in sent)
         and (usage or key not in style.counted_keys)
     }
-    raw_usage = usage if isinstance(usage, dict) else {}
     shaped.update((k, raw_usage[k]) for k in style.usage_metadata_fields if raw_usage.get(k))
     shaped.update((k, v) for k, v in meta.items() if k not in _STYLED)
     message.response_metadata = shaped

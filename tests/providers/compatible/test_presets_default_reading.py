@@ -1,4 +1,4 @@
-"""The presets with no partner reading to match: a router, local servers, Hyperbolic."""
+"""The presets with no partner reading to match: Hugging Face, local servers, Hyperbolic."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from chatplex.providers.compatible.preset import Preset
 from chatplex.providers.compatible.presets_default_reading import HUGGINGFACE
 from chatplex.providers.compatible.presets_default_reading import HYPERBOLIC
 from chatplex.providers.compatible.presets_default_reading import LMSTUDIO
-from chatplex.providers.compatible.presets_default_reading import OPENROUTER
 from chatplex.providers.compatible.presets_default_reading import VLLM
 
-ROWS = (OPENROUTER, HUGGINGFACE, VLLM, LMSTUDIO, HYPERBOLIC)
+ROWS = (HUGGINGFACE, VLLM, LMSTUDIO, HYPERBOLIC)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.profile.name)
