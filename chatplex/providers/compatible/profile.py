@@ -218,6 +218,12 @@ class ReplyStyle:
     #: `reply_keys` reported only when the reply has the field, null too (the choice's
     #: `logprobs`, the usage's `cost`: langchain-openrouter's); others always.
     when_sent: frozenset[str] = frozenset()
+    #: Where set, a stream's pieces carry `model_provider` (and the first one the model
+    #: and fingerprint) but the finishing one, which carries these keys read from its
+    #: event where set (`finish_reason` always), then `model_provider`; a usage-only
+    #: piece none but the usage's `cost` and `cost_details` where sent
+    #: (langchain-openrouter's); `stream_keys` then unread.
+    finish_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,8 +145,10 @@ class StyledStreamParser(OpenAIStreamParser):
         style = self._style
         data = event.data
         obj: Any = None
-        if (style.usage_in_x_groq and '"x_groq"' in data) or (
-            style.raw_tool_calls and '"tool_calls"' in data
+        if (
+            (style.usage_in_x_groq and '"x_groq"' in data)
+            or (style.raw_tool_calls and '"tool_calls"' in data)
+            or style.finish_keys
         ):
             try:
                 obj = json.loads(data)
@@ -161,7 +163,10 @@ class StyledStreamParser(OpenAIStreamParser):
             if usage is None:
                 return None
             chunk = AIMessageChunk(content="")
-        return self._shape(chunk, usage, deltas)
+        chunk = self._shape(chunk, usage, deltas)
+        if style.finish_keys:
+            chunk.response_metadata = _piece_keys(obj, chunk.response_metadata, style)
+        return chunk
 
     def finish(self) -> None:
         self._inner.finish()
@@ -204,6 +209,37 @@ class StyledStreamParser(OpenAIStreamParser):
                 dict(chunk.usage_metadata), style, meta.get("token_usage")
             )
         return chunk
+
+
+def _piece_keys(obj: Any, meta: Mapping[str, Any], style: ReplyStyle) -> dict[str, Any]:
+    """A stream piece's `response_metadata` as `ReplyStyle.finish_keys` has it, from its
+    event `obj`: chatplex's own keys, and the model and fingerprint where the OpenAI
+    reading puts them (its first piece: a drop-in's stream holds them for the finishing
+    one, `ProviderSpec.stream_finish_keys`), kept."""
+    own = {k: v for k, v in meta.items() if k not in _STYLED}
+    own.update((k, meta[k]) for k in ("model_name", "system_fingerprint") if meta.get(k))
+    if "finish_reason" in meta:  # (None where a stream ends unfinished: a drop-in drops it)
+        own["finish_reason"] = meta["finish_reason"]
+    event = obj if isinstance(obj, dict) else {}
+    usage = event.get("usage")
+    costs = {
+        k: usage[k] for k in ("cost", "cost_details") if isinstance(usage, dict) and k in usage
+    }
+    choices = event.get("choices")
+    if not choices:  # (a usage-only event's piece)
+        return {**own, **costs}
+    if meta.get("finish_reason") is None:
+        return {**own, "model_provider": style.model_provider, **costs}
+    choice = choices[0] if isinstance(choices[0], dict) else {}
+    source = {
+        "finish_reason": meta["finish_reason"],
+        "id": event.get("id"),
+        "created": event.get("created"),
+        "object": event.get("object"),
+        "logprobs": choice.get("logprobs"),
+    }
+    found = {k: source[k] for k in style.finish_keys if source[k] or k == "finish_reason"}
+    return {**own, **found, "model_provider": style.model_provider, **costs}
 
 
 def _model_name(meta: Mapping[str, Any], style: ReplyStyle, where: str) -> Any:

@@ -1,18 +1,21 @@
 """ChatOpenRouter's replies side by side with langchain-openrouter's, which reads them
 itself (not through langchain-openai): a reply as OpenRouter sends it (the routed
 `provider`, `native_finish_reason`, the usage's `cost`, cached and reasoning tokens), a
-tool call, and a structured call whose reply is no JSON, with and without
+tool call, its stream (a text's, a tool call's, async: the processing comment, the usage
+record alone), and a structured call whose reply is no JSON, with and without
 `include_raw=True`: its parser's OutputParserException (in `parsing_error`), where a
 reply read as langchain-openai's parse() raised pydantic's ValidationError."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import warnings
 from typing import Any
 
 import pytest
 
+from tests._merged_text import merged
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -80,6 +83,49 @@ def openrouter_reply(content: str | None, *, call: bool = False, **head: Any) ->
     return answer
 
 
+def openrouter_stream(texts: list[str], *, call: bool = False) -> Any:
+    """OpenRouter's stream: its processing comment, the deltas of `texts` (or a call of the
+    request's first tool, its arguments in two pieces), the finishing event, then the
+    usage record alone (no choices)."""
+
+    def answer(seen: Seen) -> Reply:
+        head = {
+            "id": "gen-1",
+            "provider": "OpenAI",
+            "model": seen.body["model"],
+            "object": "chat.completion.chunk",
+            "created": 1764000000,
+        }
+
+        def event(delta: dict[str, Any], finish: str | None = None, **more: Any) -> bytes:
+            choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+            body = {**head, "choices": [{**choice, "native_finish_reason": finish}], **more}
+            return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": t} for t in texts]
+        if call:
+            name = seen.body["tools"][0]["function"]["name"]
+            opening = {"name": name, "arguments": ""}
+            deltas = [
+                {"role": "assistant", "content": ""},
+                {
+                    "tool_calls": [
+                        {"index": 0, "id": "call_1", "type": "function", "function": opening}
+                    ]
+                },
+                {"tool_calls": [{"index": 0, "function": {"arguments": '{"city": '}}]},
+                {"tool_calls": [{"index": 0, "function": {"arguments": '"Paris"}'}}]},
+            ]
+        finish = "tool_calls" if call else "stop"
+        pieces = [b": OPENROUTER PROCESSING\n\n", *(event(d) for d in deltas)]
+        pieces.append(event({"role": "assistant", "content": ""}, finish))
+        usage = {**head, "choices": [], "usage": USAGE}
+        pieces += [b"data: " + json.dumps(usage).encode() + b"\n\n", b"data: [DONE]\n\n"]
+        return Reply(pieces=pieces, content_type="text/event-stream")
+
+    return answer
+
+
 def _model(cls: Any, url: str) -> Any:
     return cls(model=OPENROUTER.model, api_key="k", base_url=OPENROUTER.base(url), max_retries=0)
 
@@ -102,6 +148,22 @@ def reply_as_sent(cls: Any, url: str) -> Any:
 
 def tool_call(cls: Any, url: str) -> Any:
     return _model(cls, url).bind_tools([get_weather]).invoke("Weather in Paris?")
+
+
+def streamed(cls: Any, url: str) -> Any:
+    chunks = list(_model(cls, url).stream("Hi"))
+    return {"chunks": chunks, "merged": merged(chunks)}
+
+
+def streamed_call(cls: Any, url: str) -> Any:
+    return merged(list(_model(cls, url).bind_tools([get_weather]).stream("Weather in Paris?")))
+
+
+def astreamed(cls: Any, url: str) -> Any:
+    async def run() -> list[Any]:
+        return [c async for c in _model(cls, url).astream("Hi")]
+
+    return asyncio.run(run())
 
 
 def structured_raw(method: str) -> Any:
@@ -137,6 +199,9 @@ SCRIPTS = {
         structured_raw("function_calling"),
     ),
     "structured_refused": (openrouter_reply("not json {"), structured_refused),
+    "streamed": (openrouter_stream(["Hel", "lo."]), streamed),
+    "streamed_call": (openrouter_stream([], call=True), streamed_call),
+    "astreamed": (openrouter_stream(["Hel", "lo."]), astreamed),
 }
 
 

@@ -4,6 +4,7 @@ replies with the openrouter SDK (its `cost`, `created` and `object` in the metad
 
 from __future__ import annotations
 
+from ....specs import KeyOrder
 from ..partner_tables import CLIENTS
 from ..preset import DropIn
 from ..preset import Preset
@@ -62,7 +63,7 @@ OPENROUTER = Preset(
                 *("model_name", "id", "created", "object", "finish_reason", "logprobs"),
                 *("model_provider", "cost", "cost_details", "system_fingerprint"),
             ),
-            stream_keys=("model_provider", "finish_reason", "model_name", "system_fingerprint"),
+            finish_keys=("finish_reason", "id", "created", "object", "logprobs"),
             usage_nulls=(),
             detail_keys=("cache_read", "cache_creation", "reasoning"),
             empty_token_details=False,
@@ -76,6 +77,14 @@ OPENROUTER = Preset(
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
     langchain_class="ChatOpenRouter",
+    # (its usage record's chunk names no provider: only the usage's cost, where sent)
+    stream_usage_unmarked=True,
+    # Its finishing chunk names the model and fingerprint, in its order; no other does.
+    stream_finish_keys=("model_name", "system_fingerprint"),
+    stream_metadata_order=KeyOrder(
+        first=("finish_reason", "model_name", "system_fingerprint", "id", "created", "object"),
+        last=("model_provider",),
+    ),
     aliases=key_and_base("openrouter"),
     body=(
         ("reasoning", "reasoning"),
