@@ -109,10 +109,11 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         "cost_details": raw_usage.get("cost_details"),
     }
     sent = {**data, **choice, **raw_usage} if style.when_sent else {}
+    when_set = _REPORTED_WHEN_SET | style.when_set if style.when_set else _REPORTED_WHEN_SET
     shaped = {
         key: source[key]
         for key in style.reply_keys
-        if (key not in _REPORTED_WHEN_SET | style.when_set or source[key])
+        if (key not in when_set or source[key])
         and (key not in style.when_sent or key in sent)
         and (usage or key not in style.counted_keys)
     }
