@@ -74,6 +74,7 @@ CROSS_CUTTING = {
     "test_logscan.py",  # the suite's log capture (tests/_logscan.py) finds what pytest's walk did
     "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
     "test_scheduling.py",  # the suite's xdist scheduler (tests/_scheduling.py) is xdist's
+    "test_dev_lock.py",  # requirements-dev.lock pins what pyproject asks (decision 014)
     "test_architecture.py",  # the layers and import rules, over the whole package
     "test_architecture_map.py",  # ARCHITECTURE.md: at most 300 lines, every name it gives real
     "test_provider_homes.py",  # provider names outside their wires' folders, over the package

@@ -49,6 +49,17 @@ from tests.test_secrets import shown  # noqa: E402
 pytestmark = pytest.mark.usefixtures("no_env_keys")
 
 
+@pytest.fixture(autouse=True)
+def _instant_partner_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partner's nested retry loops (ibm-watsonx-ai's: 0.3, 0.6 and 1.2 s after a 401)
+    wait no time here: every try is still sent and watched, only the sleeps between them
+    go (~6 s a ChatWatsonx case)."""
+    import chatplex.core.retry as retry
+
+    real = retry.layer_wait
+    monkeypatch.setattr(retry, "layer_wait", lambda *args: None if real(*args) is None else 0.0)
+
+
 @pytest.fixture
 def logs(request: pytest.FixtureRequest) -> io.StringIO:
     """Every log record at DEBUG (test_secrets.py's `all_logs`)."""

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REQUIRED",
+    "MessagesCount",
     "PartnerClass",
     "PartnerField",
     "PartnerHooks",
@@ -105,19 +106,6 @@ def _same_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     return model
 
 
-def _counts_none(model: ChatModel) -> bool:
-    return False
-
-
-def _no_messages_count(
-    model: ChatModel,
-    messages: list[BaseMessage],
-    tools: Sequence[Any] | None,
-    keywords: dict[str, Any],
-) -> int | None:
-    return None
-
-
 def _model_name(model: ChatModel) -> tuple[str, ...]:
     return (model.model,)
 
@@ -150,6 +138,28 @@ def _none_written(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _none_assigned(name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {}
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesCount:
+    """How a partner class's `get_num_tokens_from_messages` counts a list of messages at
+    once, its own way (`PartnerHooks.messages_count`)."""
+
+    #: The tokens in `messages` (and `tools`) as it counts them (`keywords`: those the
+    #: caller gave, its SDK's options); None: langchain-core's count after all.
+    count: Callable[
+        [ChatModel, list[BaseMessage], Sequence[Any] | None, dict[str, Any]], int | None
+    ]
+    #: Whether it counts so for the model (only then are the messages converted and
+    #: `count` asked); None: for every model.
+    applies: Callable[[ChatModel], bool] | None = None
+    #: Whether it takes any input LangChain coerces to messages (`("human", "hi")`, a
+    #: string); False: a list of LangChain's messages alone.
+    coerced: bool = False
+
+    def counts(self, model: ChatModel) -> bool:
+        """Whether it counts `model`'s messages its own way."""
+        return self.applies is None or self.applies(model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,18 +196,9 @@ class PartnerHooks:
     #: The call keywords only `call_model` reads (langchain-ibm's `params`, a whole set
     #: of chat parameters): never handed to the model as settings. Default: none.
     call_only: frozenset[str] = frozenset()
-    #: Whether its `get_num_tokens_from_messages` counts the messages its own way (only
-    #: then are they converted and `num_tokens_from_messages` asked); False:
+    #: How its `get_num_tokens_from_messages` counts the messages its own way; None:
     #: langchain-core's count, one `get_num_tokens` per message, of the messages as given.
-    counts_messages: Callable[[ChatModel], bool] = _counts_none
-    #: The tokens in `messages` (and `tools`) as it counts them at once (`keywords`:
-    #: those the caller gave, its SDK's options); None: langchain-core's count after all.
-    num_tokens_from_messages: Callable[
-        [ChatModel, list[BaseMessage], Sequence[Any] | None, dict[str, Any]], int | None
-    ] = _no_messages_count
-    #: Whether that count takes any input LangChain coerces to messages (`("human",
-    #: "hi")`, a string); False: a list of LangChain's messages alone.
-    counts_coerced: bool = False
+    messages_count: MessagesCount | None = None
     #: The names its class looks the model's profile up by, in order (`profiles`).
     profile_names: Callable[[ChatModel], tuple[str, ...]] = _model_name
     #: The profile as its class adjusts it to the model's settings (`profile`: empty

@@ -20,9 +20,12 @@ from ..sdk_errors import sdk_compatible
 from .call_hooks import call_cache
 
 if TYPE_CHECKING:
+    from ..adapters.base import Adapter
     from ..adapters.request_types import CallSettings
     from ..adapters.request_types import HTTPRequest
+    from .caching.base import BaseCache
     from .call import Transport
+    from .sending import Outgoing
 
 __all__ = ["asend", "asend_stream", "build_request", "deadline_error", "send", "send_stream"]
 
@@ -30,56 +33,26 @@ __all__ = ["asend", "asend_stream", "build_request", "deadline_error", "send", "
 def send(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AIMessage:
-    if sending is None:  # the first call
-        _load_sending()
-    self = _for_conversation(self, messages, settings)
-    call = sending.outgoing(self, messages, settings, config, stream=False)
-    cache = call_cache(self.cache, config)
-    if cache is None:
-        return sending.post(call)
-    return sending.cached_post(call, cache)
+    call, cache = _outgoing(self, messages, settings, config, stream=False, sync=True)
+    return sending.post(call) if cache is None else sending.cached_post(call, cache)
 
 
 async def asend(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AIMessage:
-    if sending is None:  # the first call
-        _load_sending()
-    self = _for_conversation(self, messages, settings)
-    call = sending.outgoing(self, messages, settings, config, stream=False, sync=False)
-    cache = call_cache(self.cache, config)
+    call, cache = _outgoing(self, messages, settings, config, stream=False, sync=False)
     if cache is None:
         return await sending.apost(call)
     return await sending.acached_post(call, cache)
 
 
-def _for_conversation(
-    self: Transport, messages: list[BaseMessage], settings: CallSettings
-) -> Transport:
-    """Itself, or a copy on the adapter its partner reads this conversation's reply
-    with (`PartnerCalls.call_adapter`)."""
-    own, adapter = self.partner_calls.call_adapter, self.adapter
-    if own is None or adapter is None:
-        return self
-    chosen = own(adapter, messages, settings)
-    if chosen is adapter:
-        return self
-    self = copy.copy(self)
-    self.adapter = chosen
-    return self
-
-
 def send_stream(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> Iterator[AIMessageChunk]:
-    if sending is None:  # the first call
-        _load_sending()
-    self = _for_stream(self, asynchronous=False)
-    call = sending.outgoing(self, messages, settings, config, stream=True)
-    cache = call_cache(self.cache, config)
+    call, cache = _outgoing(self, messages, settings, config, stream=True, sync=True)
     # Cached with its usage; `stream_usage=False` strips it from hits too.
     chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-    if _keeps_usage(self):
+    if _keeps_usage(call.model):
         return chunks
     from .streams import without_usage
 
@@ -101,31 +74,55 @@ def asend_stream(
 def _asend_stream(
     self: Transport, messages: list[BaseMessage], settings: CallSettings, config: RunnableConfig
 ) -> AsyncIterator[AIMessageChunk]:
-    if sending is None:  # the first call
-        _load_sending()
-    self = _for_stream(self, asynchronous=True)
-    call = sending.outgoing(self, messages, settings, config, stream=True, sync=False)
-    cache = call_cache(self.cache, config)
+    call, cache = _outgoing(self, messages, settings, config, stream=True, sync=False)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
-    if _keeps_usage(self):
+    if _keeps_usage(call.model):
         return chunks
     from .streams import awithout_usage
 
     return awithout_usage(chunks)
 
 
-def _for_stream(self: Transport, *, asynchronous: bool) -> Transport:
-    """Itself, or a copy on the adapter its partner's stream (sync or async) reads
-    replies and fails with (`PartnerCalls.stream_adapter`)."""
-    own, adapter = self.partner_calls.stream_adapter, self.adapter
-    if own is None or adapter is None:
-        return self
-    chosen = own(adapter, asynchronous)
-    if chosen is adapter:
-        return self
-    self = copy.copy(self)
-    self.adapter = chosen
-    return self
+def _outgoing(
+    self: Transport,
+    messages: list[BaseMessage],
+    settings: CallSettings,
+    config: RunnableConfig,
+    *,
+    stream: bool,
+    sync: bool,
+) -> tuple[Outgoing, BaseCache | None]:
+    """What the four sends share: the call's request, on the adapter its partner reads
+    this reply with (`_call_adapter`), and the reply cache it goes through."""
+    if sending is None:  # the first call
+        _load_sending()
+    chosen = _call_adapter(self, messages, settings, stream=stream, sync=sync)
+    if chosen is not self.adapter:
+        self = copy.copy(self)
+        self.adapter = chosen
+    call = sending.outgoing(self, messages, settings, config, stream=stream, sync=sync)
+    return call, call_cache(self.cache, config)
+
+
+def _call_adapter(
+    self: Transport,
+    messages: list[BaseMessage],
+    settings: CallSettings,
+    *,
+    stream: bool,
+    sync: bool,
+) -> Adapter | None:
+    """The adapter its partner reads this reply with and fails with: the conversation's
+    (`PartnerCalls.call_adapter`), or its sync or async stream's
+    (`PartnerCalls.stream_adapter`); else its own."""
+    adapter, partner = self.adapter, self.partner_calls
+    if adapter is None:
+        return None
+    if stream and partner.stream_adapter is not None:
+        return partner.stream_adapter(adapter, not sync)
+    if not stream and partner.call_adapter is not None:
+        return partner.call_adapter(adapter, messages, settings)
+    return adapter
 
 
 def _keeps_usage(model: Transport) -> bool:

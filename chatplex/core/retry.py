@@ -39,6 +39,8 @@ import asyncio
 import functools
 import random as _random
 import time
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -246,39 +248,37 @@ def _status(state: RetryCallState) -> int | None:
 
 
 @dataclass(eq=False, repr=False)
-class _retry_layered(retry_base):
-    layers: tuple[RetryLayer, ...]
-    otherwise: retry_base
+class _Layered(ABC):
+    """A decision by the failure's status (`by_status`), else by `otherwise`."""
 
-    def __call__(self, retry_state: RetryCallState) -> bool:
+    layers: tuple[RetryLayer, ...]
+    otherwise: Callable[[RetryCallState], Any]
+
+    def __call__(self, retry_state: RetryCallState) -> Any:
         status = _status(retry_state)
         if status is None:
             return self.otherwise(retry_state)
+        return self.by_status(status, retry_state)
+
+    @abstractmethod
+    def by_status(self, status: int, retry_state: RetryCallState) -> Any: ...
+
+
+class _retry_layered(_Layered, retry_base):
+    def by_status(self, status: int, retry_state: RetryCallState) -> bool:
         return any(status in layer.statuses for layer in self.layers)
 
 
-@dataclass(eq=False, repr=False)
-class _stop_layered(stop_base):
-    layers: tuple[RetryLayer, ...]
-    otherwise: stop_base
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        status = _status(retry_state)
-        if status is None:
-            return self.otherwise(retry_state)
+class _stop_layered(_Layered, stop_base):
+    def by_status(self, status: int, retry_state: RetryCallState) -> bool:
         return retry_state.attempt_number >= attempts(self.layers, status)
 
 
 @dataclass(eq=False, repr=False)
-class _wait_layered(wait_base):
-    layers: tuple[RetryLayer, ...]
-    otherwise: wait_base
+class _wait_layered(_Layered, wait_base):
     random: Callable[[], float]
 
-    def __call__(self, retry_state: RetryCallState) -> float:
-        status = _status(retry_state)
-        if status is None:
-            return self.otherwise(retry_state)
+    def by_status(self, status: int, retry_state: RetryCallState) -> float:
         wait = layer_wait(self.layers, status, retry_state.attempt_number, self.random)
         return 0.0 if wait is None else wait
 

@@ -165,12 +165,12 @@ class DropInChatModel(ChatChatplex):
         **kwargs: Any,
     ) -> int:
         """As the partner class counts: its count of the messages at once where the
-        partner counts them its own way (`PartnerHooks.counts_messages`; LangChain's
+        partner counts them its own way (`PartnerHooks.messages_count`; LangChain's
         inputs coerced where it coerces them), else langchain-core's."""
-        engine, hooks = _primary(self.chatplex_model), self._record.hooks
-        if isinstance(engine, ChatModel) and hooks.counts_messages(engine):
-            given = convert_to_messages(messages) if hooks.counts_coerced else messages
-            counted = hooks.num_tokens_from_messages(engine, counted_as_given(given), tools, kwargs)
+        engine, own = _primary(self.chatplex_model), self._record.hooks.messages_count
+        if own is not None and isinstance(engine, ChatModel) and own.counts(engine):
+            given = convert_to_messages(messages) if own.coerced else messages
+            counted = own.count(engine, counted_as_given(given), tools, kwargs)
             if counted is not None:
                 return counted
         return super().get_num_tokens_from_messages(messages, tools, **kwargs)

@@ -112,7 +112,8 @@ def engine_as_partner(record: PartnerClass, keywords: dict[str, Any]) -> ChatMod
     calls = partner_calls(engine.adapter)
     kept = record.partner_class is not None  # (its bound tool lists: as its class's)
     hooks = record.hooks
-    counts = hooks.num_tokens_from_messages if hooks.counts_messages(engine) else None
+    own = hooks.messages_count
+    counts = own.count if own is not None and own.counts(engine) else None
     engine.partner_calls = dataclasses.replace(
         calls,
         keeps_bound_tool_lists=kept,

@@ -3,9 +3,13 @@ distribution it names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chatplex.chat.partner_record import REQUIRED
+from chatplex.chat.partner_record import MessagesCount
 from chatplex.chat.partner_record import PartnerClass
 from chatplex.chat.partner_record import PartnerField
+from chatplex.chat.partner_record import PartnerHooks
 
 
 def test_a_field_is_taken_by_its_name_then_its_alias() -> None:
@@ -33,3 +37,12 @@ def test_the_namespace_and_distribution_it_names() -> None:
     assert PartnerClass(namespace=("a",), package="pkg").id_namespace == ("a",)
     assert PartnerClass(package="pkg", partner_class="a.b:C").distribution == "pkg"
     assert PartnerClass().distribution is None
+
+
+def test_a_messages_count_counts_every_model_unless_it_says_which() -> None:
+    model: Any = object()
+    every = MessagesCount(lambda model, messages, tools, keywords: len(messages))
+    assert every.counts(model) and not every.coerced
+    assert every.count(model, [object(), object()], None, {}) == 2
+    assert not MessagesCount(every.count, lambda model: False).counts(model)
+    assert PartnerHooks().messages_count is None  # langchain-core's count

@@ -49,6 +49,7 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
 from ...chat.partner_form import SharedHttpClient
 from ...chat.partner_record import REQUIRED
+from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
@@ -79,7 +80,6 @@ __all__ = [
     "UNNAMED_PARAMETERS",
     "ChatAnthropic",
     "build",
-    "counts_messages",
     "num_tokens_from_messages",
     "tools_to_bind",
 ]
@@ -184,11 +184,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
     proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", settings)
     return partner_model(_OWNER, adapter, model, {**settings, **sent, **proxied, **api_params})
-
-
-def counts_messages(model: ChatModel) -> bool:
-    """langchain-anthropic counts a list of messages at once (`num_tokens_from_messages`)."""
-    return True
 
 
 def num_tokens_from_messages(
@@ -400,7 +395,7 @@ ChatAnthropic = PartnerClass(
     build=build,
     hooks=PartnerHooks(
         tools_to_bind=tools_to_bind,
-        counts_messages=counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
+        # (langchain-anthropic counts a list of messages at once, for every model)
+        messages_count=MessagesCount(num_tokens_from_messages),
     ),
 )

@@ -53,6 +53,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
@@ -138,9 +139,8 @@ ChatBedrockConverse = dataclasses.replace(
         settings=settings,
         disable_streaming=disable_streaming,
         tools_to_bind=tools_to_bind,
-        counts_messages=counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
-        counts_coerced=True,  # its count's conversion: LangChain's coercion
+        # (its count's conversion: LangChain's coercion)
+        messages_count=MessagesCount(num_tokens_from_messages, counts_messages, coerced=True),
         profile_names=profile_names,
         profile=profile,
         structured_target=structured_target,

@@ -60,6 +60,7 @@ from ...chat.dropin import pick
 from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
+from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
@@ -509,9 +510,8 @@ ChatBedrock = dataclasses.replace(
     hooks=PartnerHooks(
         settings=settings,
         tools_to_bind=tools_to_bind,
-        counts_messages=counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
-        counts_coerced=False,  # its count reads each as a message (an AttributeError)
+        # (not coerced: its count reads each as a message, an AttributeError)
+        messages_count=MessagesCount(num_tokens_from_messages, counts_messages),
         profile_names=profile_names,
         profile=profile,
         structured_target=structured_target,

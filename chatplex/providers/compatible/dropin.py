@@ -331,8 +331,7 @@ def _structured_target(
 _SHARED_HOOKS = PartnerHooks(
     token_ids=base_chat_openai.token_ids,
     call_model=base_chat_openai.call_model,
-    counts_messages=base_chat_openai.counts_messages,
-    num_tokens_from_messages=base_chat_openai.num_tokens_from_messages,
+    messages_count=base_chat_openai.MESSAGES_COUNT,
 )
 
 

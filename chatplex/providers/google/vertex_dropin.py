@@ -40,6 +40,7 @@ from typing import Any
 
 from ...chat.dropin import pick
 from ...chat.params import SettingRefused
+from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import held_and_spelled
@@ -281,10 +282,6 @@ def num_tokens_from_messages(
     return None if keywords else count_messages(model, messages, tools)
 
 
-def _counts_messages(model: ChatModel) -> bool:
-    return True  # langchain-google-vertexai asks countTokens
-
-
 def count_messages(
     model: ChatModel, messages: list[BaseMessage], tools: Sequence[Any] | None
 ) -> int:
@@ -397,8 +394,8 @@ ChatVertexAI = dataclasses.replace(
     build=build,
     hooks=PartnerHooks(
         num_tokens=num_tokens,
-        counts_messages=_counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
+        # (langchain-google-vertexai asks countTokens, for every model)
+        messages_count=MessagesCount(num_tokens_from_messages),
         profile_names=profile_names,
         structured_target=structured_target,
     ),

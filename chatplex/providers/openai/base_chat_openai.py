@@ -15,7 +15,8 @@ whose partner class is one:
 A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 (`OpenAIAdapter.base_chat_openai`, the Responses adapter's too), which its record's
 `build` gives it (`with_data`); the functions taking a model are `PartnerHooks` fields
-(`token_ids`, `counts_messages`, `num_tokens_from_messages`, `call_model`) or
+(`token_ids`, `call_model`, `MESSAGES_COUNT` of `counts_messages` and
+`num_tokens_from_messages`) or
 `PartnerTraits` ones handed down as `PartnerCalls` (`partner.py`: `call_settings`,
 `call_applied`, `async_stream`; `partner_timeout_objects`), each doing nothing of its
 own on a model whose adapter holds none.
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
+from ...chat.partner_record import MessagesCount
 from ...chat.token_counts import wire_counts
 from .chunk_bound import bounded_for_async
 from .chunk_bound import chunk_timeouts
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from ...messages import BaseMessage
 
 __all__ = [
+    "MESSAGES_COUNT",
     "BaseChatOpenAIData",
     "Streamer",
     "async_stream",
@@ -194,7 +197,7 @@ def token_ids(model: ChatModel, text: str) -> list[int] | None:
 
 
 def counts_messages(model: ChatModel) -> bool:
-    """`PartnerHooks.counts_messages`: where its wire counts with tiktoken."""
+    """`MessagesCount.applies`: where its wire counts with tiktoken."""
     return data_of(model) is not None and wire_counts(model.adapter) is not None
 
 
@@ -204,11 +207,15 @@ def num_tokens_from_messages(
     tools: Sequence[Any] | None,
     keywords: dict[str, Any],
 ) -> int | None:
-    """`PartnerHooks.num_tokens_from_messages`: langchain-openai's count."""
+    """`MessagesCount.count`: langchain-openai's count."""
     data = data_of(model)
     if data is None:
         return None
     return counted_messages(model.adapter, data.counted_name, messages, tools, keywords)
+
+
+#: Its `get_num_tokens_from_messages` (`PartnerHooks.messages_count`).
+MESSAGES_COUNT = MessagesCount(num_tokens_from_messages, counts_messages)
 
 
 def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:

@@ -57,11 +57,10 @@ from ...chat.partner_record import take_settings
 from ...chat.proxied import proxied_clients
 from . import choices
 from . import chunk_bound
+from .base_chat_openai import MESSAGES_COUNT
 from .base_chat_openai import BaseChatOpenAIData
 from .base_chat_openai import call_model
-from .base_chat_openai import counts_messages
 from .base_chat_openai import held_stop
-from .base_chat_openai import num_tokens_from_messages
 from .base_chat_openai import token_ids
 from .base_chat_openai import with_data
 from .choices import check_responses_only
@@ -505,8 +504,7 @@ ChatOpenAI = dataclasses.replace(
         rebuilt_settings=rebuilt_settings,
         tools_to_bind=tools_to_bind,
         call_model=call_model,
-        counts_messages=counts_messages,
-        num_tokens_from_messages=num_tokens_from_messages,
+        messages_count=MESSAGES_COUNT,
         profile=chat_openai_profile,
         token_ids=token_ids,
         finish_binding=finish_binding,

@@ -297,7 +297,7 @@ def test_chat_vertexai_counts_texts_and_conversations_in_one_call(
     assert len(server.requests) == 2
     assert [c["role"] for c in server.body()["contents"]] == ["user", "model"]
     # Its partner takes no keyword: langchain-core's count, which refuses it, unsent.
-    assert vertex_dropin.ChatVertexAI.hooks.counts_messages(model)
+    assert vertex_dropin.ChatVertexAI.hooks.messages_count.counts(model)
     assert vertex_dropin.num_tokens_from_messages(model, said, None, {"colour": "red"}) is None
     assert len(server.requests) == 2
 

@@ -12,6 +12,19 @@ from ..preset import hosted
 from ..preset import key_and_base
 from ..profile import ReplyStyle
 
+#: ChatOpenRouter's fields of the request's own parameters, in its order: dumped, and
+#: sent where set (its `_default_params`).
+_OPENROUTER_PARAMETERS = (
+    "temperature",
+    "max_tokens",
+    "max_completion_tokens",
+    "top_p",
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "stop",
+)
+
 #: langchain-openrouter's ChatOpenRouter's dumped fields, in its order (LangChain's first).
 _OPENROUTER_DUMPED = (
     "name",
@@ -25,14 +38,7 @@ _OPENROUTER_DUMPED = (
     "request_timeout",
     "max_retries",
     "model_name",
-    "temperature",
-    "max_tokens",
-    "max_completion_tokens",
-    "top_p",
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "stop",
+    *_OPENROUTER_PARAMETERS,
     "n",
     "streaming",
     "stream_usage",
@@ -166,14 +172,7 @@ OPENROUTER = Preset(
                     **{
                         f: f
                         for f in (
-                            "temperature",
-                            "max_tokens",
-                            "max_completion_tokens",
-                            "top_p",
-                            "frequency_penalty",
-                            "presence_penalty",
-                            "seed",
-                            "stop",
+                            *_OPENROUTER_PARAMETERS,
                             "reasoning",
                             "route",
                             "plugins",
