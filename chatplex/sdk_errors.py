@@ -247,7 +247,7 @@ def without_response(
     err: BaseException, kept: Collection[str], families: Sequence[ErrorFamily] = ()
 ) -> None:
     """`err` without its `response` attribute where it failed in transit and its kind
-    of failure is not one of `kept` (`PartnerTraits.failure_responses`), or where one of
+    of failure is not one of `kept` (`PartnerCalls.kept_responses`), or where one of
     `families` says its class has none (`ErrorFamily.responseless`): a drop-in's error,
     as its partner's has none (the 200 of a stream that broke off is chatplex's to hold,
     not the partner's)."""

@@ -216,7 +216,7 @@ def _tries_of_a_401(model: Any) -> int:
     from chatplex.core.retry_layers import attempts
     from chatplex.langchain.traits import partner_traits
 
-    layers = partner_traits(model.adapter).partner_retry_layers
+    layers = partner_traits(model.adapter).retries_and_calls.retry_layers
     return 1 if layers is None else attempts(layers, 401)
 
 

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
+from .partner_calls import PartnerCalls
+
 if TYPE_CHECKING:
-    from ..core.retry_layers import RetryLayer
     from ..messages import BaseMessage
     from ..specs import SdkModel
     from .base import Adapter
@@ -113,10 +114,6 @@ class PartnerTraits:
     #: (langchain-ibm's `tool_choice_option`, the chat API's field, which its wire takes
     #: from a call as sent); None: `tool_choice`, as `bound_tool_form` gives it.
     word_choice_keyword: str | None = None
-    #: The tool_choice words its partner sends as given where chatplex reads them as
-    #: another (Fireworks' and Mistral's "any", Chat Completions' "required"): sent so
-    #: when bound and when given to one call.
-    kept_tool_choices: tuple[str, ...] = ()
     #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is
     #: asked (langchain-aws's ChatBedrockConverse); False: it binds none then.
     binds_unset_tool_choice: bool = False
@@ -232,10 +229,6 @@ class PartnerTraits:
     #: Raise what its partner raises formatting a call's messages, which it does before
     #: `partner_refusal`'s TypeError, `(adapter, messages) -> None`; None: nothing.
     check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
-    #: The words of the ValueError its partner raises, before any request, for a call
-    #: given a `stop` list where the model has one (langchain-ollama's `_chat_params`):
-    #: handed down as `PartnerCalls.stop_twice`. None: the call's list is sent.
-    partner_stop_twice: str | None = None
     #: The body field a call's own `max_tokens` is sent as, where its partner sends it
     #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
     #: "max_tokens"); None: as the model's setting goes.
@@ -248,69 +241,16 @@ class PartnerTraits:
     #: async client names itself), raised where chatplex raises its TypeError
     #: (`ChatModel.bind`); None, or a None returned: that TypeError.
     partner_unknown_keyword: Callable[[Adapter, str, Any, bool], Exception | None] | None = None
-    #: A call's settings and keywords as its partner's request model reads them, before
-    #: any request and before chatplex's checks, `(settings) -> settings`: a value it
-    #: refuses raised as its error (langchain-google-genai's `GenerationConfig`:
-    #: pydantic's ValidationError), one it converts given converted. Handed down as
-    #: `PartnerCalls.read_values`; None: chatplex's checks alone.
-    partner_call_values: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
     # ---- retries and failures ---------------------------------------------------------
 
-    #: The failures in transit ("connection", "timeout": `sdk_error_families.failure_kind`)
-    #: its partner retries, where it retries no error status (a 429, a 5xx), by default
-    #: or with its `max_retries`; None: it retries what chatplex retries. A drop-in's
-    #: retries are then its partner's (`chat.retrying.retry_policy_for`);
-    #: `retry_policy=chatplex.retry_policy(...)` gives chatplex's.
-    partner_retries: frozenset[str] | None = None
-    #: The HTTP error statuses its partner's SDK retries, where they are fewer than those
-    #: chatplex retries (`errors.RETRYABLE_STATUSES` and every 5xx): google-genai's
-    #: `_RETRY_HTTP_STATUS_CODES`. A drop-in raises an error of any other status at once,
-    #: as its partner does, but for a `retry_policy=` of its own. None: it retries the
-    #: statuses chatplex retries.
-    partner_retried_statuses: frozenset[int] | None = None
-    #: Which failures in transit (a connection that failed, a timeout) its partner
-    #: retries, where it retries error statuses, `(error, asynchronous) -> bool`: the
-    #: cohere SDK's none, google-genai's its HTTP clients' transient classes alone (sync
-    #: and async differ); None: every one chatplex retries.
-    partner_retried_transit: Callable[[BaseException, bool], bool] | None = None
-    #: The retries its partner makes whatever its `max_retries` says (the cohere SDK's
-    #: default 2: langchain-cohere hands it no `max_retries`); None: `max_retries`'s.
-    partner_fixed_retries: int | None = None
-    #: Whether, where it retries those, its partner's `max_retries` counts the attempts
-    #: in all (at least one: tenacity's `stop_after_attempt`), waiting as LangChain's
-    #: `create_base_retry_decorator` waits (2**(n-1) s, held between 4 and 10 s, no
-    #: jitter; langchain-mistralai's); False: the retries after the first attempt, with
-    #: chatplex's backoff.
-    partner_counts_attempts: bool = False
-    #: Its SDK's retry loops, where it nests its own (`core.retry_layers.RetryLayer`,
-    #: innermost first: ibm-watsonx-ai's transport inside its rate-limit loop): a call
-    #: refused with a status they retry is sent as often as they send it, after their
-    #: waits, bounded by the call's deadline; another status is raised at once. None:
-    #: the retries above.
-    partner_retry_layers: tuple[RetryLayer, ...] | None = None
-    #: Its SDK's retry loops for a stream's request, where fewer than a call's (the
-    #: Model Gateway's streams: ibm-watsonx-ai's transport loop alone); None: a stream's
-    #: are a call's.
-    partner_stream_retry_layers: tuple[RetryLayer, ...] | None = None
-    #: Whether its partner retries a stream's request as it retries a call's; False: it
-    #: sends it once, whatever fails (the cohere SDK's `chat_stream`, which retries
-    #: nothing), and so does the drop-in, but for a `retry_policy=` of its own.
-    partner_retries_streams: bool = True
-    #: Whether, where it retries a stream's request, it also retries one that failed
-    #: after its reply's success headers, before the first event (a stall, a cut); False:
-    #: its SDK's retries end where its streamed `create()` returns, the events iterated
-    #: outside them (the anthropic SDK's: one request, httpx's `ReadTimeout` raw), and
-    #: so do the drop-in's, but for a `retry_policy=` of its own.
-    partner_retries_stream_bodies: bool = True
-    #: The failures in transit ("connection": one that failed, "timeout", "stream": a
-    #: stream that broke off or carried a malformed event; `failure_kind`) whose error its
-    #: partner raises with a `response` attribute (botocore's ReadTimeoutError, whose
-    #: `response` is None). A drop-in's error for any other has none, as its partner's
-    #: has none (the Stainless SDKs' APIConnectionError, httpx's, aiohttp's, urllib3's
-    #: errors): langchain-core builds an error generation for `on_llm_error` from an
-    #: error's `response`. chatplex's own models keep theirs.
-    failure_responses: frozenset[str] = frozenset()
+    #: How its partner's calls retry and fail, and what its calls do their own way
+    #: (`PartnerCalls`: the retried failures and statuses, its SDK's loops, a stream's
+    #: retries, the errors that keep a response, the adapter of a call or a stream, a
+    #: call's settings as sent...), handed down to a drop-in's engine as they are
+    #: declared here (`chatplex.langchain.traits.partner_calls` adds what every drop-in
+    #: shares); the defaults: chatplex's own.
+    retries_and_calls: PartnerCalls = PartnerCalls()
     #: How its partner reports a call that failed before LangChain does, where it does
     #: (langchain-aws's ChatBedrock on InvokeModel): the logger it logs the error to,
     #: with its traceback, and the words; then it hands the error to the callbacks'
@@ -328,12 +268,6 @@ class PartnerTraits:
     #: otherwise (Azure: a reply its content filter withheld), `(adapter) -> adapter`;
     #: None: the adapter itself.
     partner_reading: Callable[[Adapter], Adapter] | None = None
-    #: The adapter its partner's stream runs on, where that stream reads replies or
-    #: fails otherwise than its calls, `(adapter, asynchronous) -> adapter`
-    #: (langchain-cohere's `_astream` yields the tool calls whole, on the last chunk;
-    #: langchain-cerebras' own sync `_stream` lets the openai SDK's errors through):
-    #: handed down as `PartnerCalls.stream_adapter`. None: the adapter itself.
-    partner_stream_adapter: Callable[[Adapter, bool], Adapter] | None = None
     #: How its partner words an invalid tool call's `error` when the arguments are not
     #: JSON: "parser" (langchain_core's `parse_tool_call`), "decoder" (the JSON decoder's
     #: message alone); None: chatplex's own.
@@ -360,23 +294,3 @@ class PartnerTraits:
     #: The `response_metadata` fields whose items its partner keeps as its SDK's pydantic
     #: objects, whole and streamed (langchain-ollama's `logprobs`); empty: none.
     metadata_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)
-    #: The adapter a call (not a stream) runs on, where its partner reads the reply
-    #: otherwise for what the conversation holds (langchain-anthropic: through its SDK's
-    #: beta client where a system turn brings a beta), `(adapter, messages, settings) ->
-    #: adapter`: handed down as `PartnerCalls.call_adapter`. None: the adapter itself.
-    partner_call_adapter: Callable[[Adapter, list[BaseMessage], Any], Adapter] | None = None
-    #: Whether its partner hands a call's `timeout=` object (`httpx.Timeout`, its SDK's)
-    #: to its SDK: taken in seconds, its read timeout (`PartnerCalls.timeout_objects`).
-    partner_timeout_objects: bool = False
-    #: A call's settings as its partner sends them, `(model, settings) -> settings`
-    #: (langchain-openai's BaseChatOpenAI: `stop` as given, of the settings its adapter
-    #: holds): handed down as `PartnerCalls.call_settings`. None: chatplex's.
-    partner_call_settings: Callable[[Any, Any], Any] | None = None
-    #: What its partner does once a call's settings are set on the model's copy,
-    #: `(copy, settings) -> None` (BaseChatOpenAI: the constructor's `extra_body` merged
-    #: over them): handed down as `PartnerCalls.call_applied`. None: nothing more.
-    partner_call_applied: Callable[[Any, Mapping[str, Any]], None] | None = None
-    #: Its async stream, `(model, messages, settings, config, stream) -> chunks`, around
-    #: chatplex's `stream` (BaseChatOpenAI: the bound on each chunk's wait): handed down
-    #: as `PartnerCalls.async_stream`. None: chatplex's.
-    partner_async_stream_of: Callable[[Any, list[BaseMessage], Any, Any, Any], Any] | None = None

@@ -34,10 +34,10 @@ from .settings import coerce_rate_limit
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
+    from ..adapters.partner_calls import PartnerCalls
     from ..adapters.request_types import CallSettings
     from ..http import RateLimit
     from .caching.base import BaseCache
-    from .partner_calls import PartnerCalls
     from .tool_binding import BuiltinReader
 
 __all__ = [

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..adapters.base import Adapter
+    from ..adapters.partner_calls import PartnerCalls
     from ..adapters.request_types import CallSettings
     from ..core.retry import RetryPolicy
     from ..core.run_config import RunnableConfig
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from .caching.base import BaseCache
     from .callbacks import ChatModelRun
     from .limiter import ForeignLimiterBudget
-    from .partner_calls import PartnerCalls
     from .sdk_agents import PartnerHeaders
 
 __all__ = ["Call", "Described", "OnWire", "Sender", "Transport"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Self
 
+from ..adapters.partner_calls import PartnerCalls
 from ..core import Runnable
 from ..core.run_config import RunnableConfig
 from ..core.run_config import merge_configs
@@ -43,7 +44,6 @@ from . import tool_binding
 from .call import Call
 from .call_hooks import check_cache
 from .llm_results import LLMResult
-from .partner_calls import PartnerCalls
 from .recorded_run import start_run
 from .settings import coerce_rate_limit
 

@@ -24,11 +24,11 @@ from typing import Protocol
 
 from ..adapters.base import Adapter
 from ..adapters.base import TokenCounts
+from ..adapters.partner_calls import PartnerCalls
 from ..messages import BaseMessage
 from ..messages import coerce_messages
 from ..messages import message_list
 from .call import OnWire
-from .partner_calls import PartnerCalls
 
 __all__ = ["from_messages", "token_ids", "wire_counts"]
 

@@ -269,7 +269,8 @@ def _target(
         kwargs.pop(word, None)  # (read by `call_model` alone)
     kwargs.pop("stream", None)  # LangChain's switch, not a setting
     choice = kwargs.get("tool_choice")
-    if isinstance(choice, str) and choice in partner_traits(adapter_of(engine)).kept_tool_choices:
+    as_given = partner_traits(adapter_of(engine)).retries_and_calls.choices_as_given
+    if isinstance(choice, str) and choice in as_given:
         # A word its partner sends as given ("any"), this call's as a binding's.
         kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), "tool_choice": choice}
     if choice is not None and not isinstance(choice, str):

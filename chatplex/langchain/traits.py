@@ -4,19 +4,20 @@ provider folder declares it (`providers/<wire>/partner.py`'s `TRAITS`, keyed by 
 adapter class's name). Only this family reads those records; chatplex's own models
 never do. `missing_key_error` is the error a drop-in raises built with no key;
 `partner_calls` what this family hands down to a drop-in's engine of its partner's
-retries and errors (`chat.partner_calls.PartnerCalls`).
+retries and errors (`adapters.partner_calls.PartnerCalls`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from ..adapters.base import Adapter
+from ..adapters.partner_calls import PartnerCalls
 from ..adapters.partner_traits import PartnerTraits
-from ..chat.partner_calls import PartnerCalls
 from ..errors import ChatplexError
 from ..errors import MissingKeyError
 from ..sdk_error_families import ErrorFamily
@@ -56,43 +57,23 @@ def strict_dropped(adapter: Adapter | None, model: str, strict: Any = True) -> f
 
 
 def partner_calls(adapter: Adapter | None) -> PartnerCalls:
-    """How the drop-in over `adapter` retries and fails as its partner does, from its
-    record (`partner_retries`, `partner_retried_statuses`, `partner_counts_attempts`,
-    `partner_retry_layers`, `partner_stream_retry_layers`, `partner_retries_streams`,
-    `partner_retries_stream_bodies`, `failure_responses`, `partner_unknown_keyword`,
-    `partner_call_values`): what its
-    engine is handed (`ChatModel.partner_calls`)."""
+    """How the drop-in over `adapter` retries and fails as its partner does: its
+    record's `calls`, with what every partner shares (its SDK raises a reply that is no
+    JSON at the first, and hands a call's keywords to the request as given: `n=0` too,
+    under the names its partner reads) and its record's refusal of an unknown keyword
+    bound to `adapter`: what its engine is handed (`ChatModel.partner_calls`)."""
     traits = partner_traits(adapter)
     refusal = traits.partner_unknown_keyword
-    return PartnerCalls(
-        retries=traits.partner_retries,
-        statuses=traits.partner_retried_statuses,
-        transit_retried=traits.partner_retried_transit,
-        fixed_retries=traits.partner_fixed_retries,
-        counts_attempts=traits.partner_counts_attempts,
-        retry_layers=traits.partner_retry_layers,
-        stream_retry_layers=traits.partner_stream_retry_layers,
-        streams_retried=traits.partner_retries_streams,
-        stream_bodies_retried=traits.partner_retries_stream_bodies,
+    return dataclasses.replace(
+        traits.retries_and_calls,
         # (every partner's SDK raises the decoder's error at the first: side by side in
         # tests/partners/test_malformed_reply_sidebyside.py)
         malformed_replies_retried=False,
-        kept_responses=traits.failure_responses,
+        candidates_checked=False,
+        call_aliases=False,
         unknown_keyword=(
             None if refusal is None or adapter is None else functools.partial(refusal, adapter)
         ),
-        stream_adapter=traits.partner_stream_adapter,
-        stop_twice=traits.partner_stop_twice,
-        call_adapter=traits.partner_call_adapter,
-        timeout_objects=traits.partner_timeout_objects,
-        call_settings=traits.partner_call_settings,
-        call_applied=traits.partner_call_applied,
-        read_values=traits.partner_call_values,
-        # (a call's keywords reach every partner's request as given: `n=0` too)
-        candidates_checked=False,
-        call_aliases=False,
-        async_stream=traits.partner_async_stream_of,
-        choices_as_given=traits.kept_tool_choices,
     )
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chatplex import FakeChatModel
+from chatplex.adapters.partner_calls import PartnerCalls
 from chatplex.chat import retrying
-from chatplex.chat.partner_calls import PartnerCalls
 from chatplex.core.retry import retry_policy
 from chatplex.errors import status_error
 

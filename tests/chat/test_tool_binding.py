@@ -135,7 +135,7 @@ async def test_a_choice_beside_an_empty_tool_list_is_sent_as_the_partner_sends_i
     # langchain-anthropic, -groq, -mistralai, -xai, -fireworks and -perplexity send
     # bind_tools([], tool_choice=...) as the choice beside `tools: []` ('none' to
     # Anthropic as its own 'none': see test_generated_requests' kept row; Fireworks'
-    # 'any' as written, its `kept_tool_choices`); chatplex's own models refuse 'any' at
+    # 'any' as written, its `PartnerCalls.choices_as_given`); chatplex's own models refuse 'any' at
     # bind_tools.
     import respx
 

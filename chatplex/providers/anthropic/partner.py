@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import CreateRefusal
 from ...messages import SystemMessage
@@ -109,12 +110,16 @@ TRAITS: dict[str, PartnerTraits] = {
         # langchain-anthropic hands a call's keywords to the anthropic SDK's
         # `Messages.create()` (its beta client's is named so too).
         partner_unknown_keyword=CreateRefusal("Messages"),
-        # The anthropic SDK retries a stream's request up to its headers; its events are
-        # iterated outside those retries: a stall before the first event is one request,
-        # its `ReadTimeout` raised raw (tests/partners/test_stream_stall_sidebyside.py).
-        partner_retries_stream_bodies=False,
-        partner_call_adapter=_conversation_betas,
-        # A call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands its SDK.
-        partner_timeout_objects=True,
+        retries_and_calls=PartnerCalls(
+            # The anthropic SDK retries a stream's request up to its headers; its events
+            # are iterated outside those retries: a stall before the first event is one
+            # request, its `ReadTimeout` raised raw
+            # (tests/partners/test_stream_stall_sidebyside.py).
+            stream_bodies_retried=False,
+            call_adapter=_conversation_betas,
+            # A call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands
+            # its SDK.
+            timeout_objects=True,
+        ),
     ),
 }

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from ..anthropic.bound import bound_invoke_tools
 from .call_keywords import converse_refusal
@@ -124,13 +125,15 @@ TRAITS: dict[str, PartnerTraits] = {
         bound_tool_form=_converse_tool_form,
         partner_refusal=_converse_refusal,
         check_partner_messages=_check_conversation,
-        # botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a `response`,
-        # None; its failed connection and urllib3's cut stream none.
-        failure_responses=frozenset({"timeout"}),
-        # botocore retries these statuses (its standard mode's transient ones, its
-        # legacy mode's 429) and a throttling code, which Bedrock answers as a 429: a
-        # 409 or a 529 is raised at the first, whatever its retry mode.
-        partner_retried_statuses=frozenset({429, 500, 502, 503, 504}),
+        retries_and_calls=PartnerCalls(
+            # botocore's timeouts (ReadTimeoutError, ConnectTimeoutError) hold a
+            # `response`, None; its failed connection and urllib3's cut stream none.
+            kept_responses=frozenset({"timeout"}),
+            # botocore retries these statuses (its standard mode's transient ones, its
+            # legacy mode's 429) and a throttling code, which Bedrock answers as a 429:
+            # a 409 or a 529 is raised at the first, whatever its retry mode.
+            statuses=frozenset({429, 500, 502, 503, 504}),
+        ),
     ),
 }
 TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(

@@ -20,7 +20,7 @@ from langchain-cohere (tests/partners/cohere lists each with why): `model` is re
 chunk has `usage_metadata`; streamed tool calls keep Cohere's ids; keywords it does not
 know are an error (LangChain drops them silently); a schema goes as v2's
 `response_format.json_schema`. Its async stream's calls come whole on the last chunk, as
-langchain-cohere's (`partner.py`'s `partner_stream_adapter`).
+langchain-cohere's (`partner.py`'s `PartnerCalls.stream_adapter`).
 
 >>> model = build({"model": "command-a-03-2025", "cohere_api_key": "co-example",
 ...                "temperature": 0})

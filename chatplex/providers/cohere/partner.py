@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
@@ -114,9 +115,11 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_given_none_choice=True,
         # The cohere SDK retries a call's 429 and 5xx, never a stream's (`chat_stream`),
         # never a failed connection, and twice whatever `max_retries` says.
-        partner_retries_streams=False,
-        partner_retried_transit=_no_failure_in_transit,
-        partner_fixed_retries=2,
-        partner_stream_adapter=_calls_whole,
+        retries_and_calls=PartnerCalls(
+            streams_retried=False,
+            transit_retried=_no_failure_in_transit,
+            fixed_retries=2,
+            stream_adapter=_calls_whole,
+        ),
     ),
 }

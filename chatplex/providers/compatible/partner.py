@@ -166,7 +166,8 @@ def _bound_tool_form(
 
 
 #: The partner facts a profile declares under its record's own names (`bind_strict`,
-#: `partner_retries`...), each a preset's as its profile holds it.
+#: `strict_dropped`...), each a preset's as its profile holds it; its retries are its
+#: record's `calls` (`_preset`).
 _PROFILE_FACTS = tuple(
     field.name
     for field in dataclasses.fields(PartnerTraits)
@@ -180,9 +181,20 @@ def _preset(profile: Profile) -> PartnerTraits:
     facts = {name: getattr(profile, name) for name in _PROFILE_FACTS}
     shared = TRAITS["CompatibleAdapter"]
     forms = profile.structured_trace_schema
+    calls = dataclasses.replace(
+        shared.retries_and_calls,
+        retries=profile.partner_retries,
+        statuses=profile.partner_retried_statuses,
+        counts_attempts=profile.partner_counts_attempts,
+        streams_retried=profile.partner_retries_streams,
+        stream_bodies_retried=profile.partner_retries_stream_bodies,
+        choices_as_given=profile.kept_tool_choices,
+        stream_adapter=_sync_stream_unwrapped if profile.stream_errors_unwrapped else None,
+    )
     return dataclasses.replace(
         shared,
         **facts,
+        retries_and_calls=calls,
         structured_trace_schema=shared.structured_trace_schema if forms is None else forms,
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
@@ -193,7 +205,6 @@ def _preset(profile: Profile) -> PartnerTraits:
         reply_sdk_models=profile.kept_models,
         missing_key=MISSING_KEY.get(profile.name),
         bound_tool_form=_bound_tool_form,
-        partner_stream_adapter=_sync_stream_unwrapped if profile.stream_errors_unwrapped else None,
     )
 
 

@@ -305,21 +305,21 @@ class Profile:
     #: headers; False (langchain-mistralai posts with httpx): a body field as the rest.
     sdk_request_options: bool = True
     #: The failures in transit its partner package retries where it retries no error
-    #: status (`PartnerTraits.partner_retries`; langchain-mistralai: httpx's request errors);
+    #: status (`PartnerCalls.retries`; langchain-mistralai: httpx's request errors);
     #: None: what chatplex retries.
     partner_retries: frozenset[str] | None = None
     #: The error statuses its partner retries, where fewer than chatplex's
-    #: (`PartnerTraits.partner_retried_statuses`); None: those chatplex retries.
+    #: (`PartnerCalls.statuses`); None: those chatplex retries.
     partner_retried_statuses: frozenset[int] | None = None
     #: Whether its partner's `max_retries` counts attempts, with LangChain's base retry
-    #: waits (`PartnerTraits.partner_counts_attempts`; langchain-mistralai's tenacity).
+    #: waits (`PartnerCalls.counts_attempts`; langchain-mistralai's tenacity).
     partner_counts_attempts: bool = False
-    #: Whether its partner retries a stream's request (`PartnerTraits.
-    #: partner_retries_streams`; langchain-mistralai's retried function returns the
-    #: stream's generator, whose request is sent outside the retries).
+    #: Whether its partner retries a stream's request (`PartnerCalls.streams_retried`;
+    #: langchain-mistralai's retried function returns the stream's generator, whose
+    #: request is sent outside the retries).
     partner_retries_streams: bool = True
     #: Whether its partner's SDK retries a stream that failed after its reply's headers
-    #: (`PartnerTraits.partner_retries_stream_bodies`): the fireworks SDK does; a
+    #: (`PartnerCalls.stream_bodies_retried`): the fireworks SDK does; a
     #: Stainless SDK's retries end where its streamed create() returns.
     partner_retries_stream_bodies: bool = False
     #: Whether an error's `body` is the body's `error` object (the openai SDK's

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from .adapter import config_refusal
 
@@ -117,7 +118,7 @@ def _genai_transient(err: BaseException, asynchronous: bool) -> bool:
 
     kind = failure_kind(err)
     if kind not in ("connection", "timeout"):
-        return True  # (a cut stream: `partner_retries_stream_bodies` says)
+        return True  # (a cut stream: `PartnerCalls.stream_bodies_retried` says)
     if asynchronous:
         return kind == "connection"
     # (the httpx error under chatplex's, named: a provider's translation imports no httpx)
@@ -147,20 +148,23 @@ TRAITS: dict[str, PartnerTraits] = {
         response_format_class="dropped",
         bound_tool_form=_bound_tool_form,
         partner_unknown_keyword=_unknown_keyword,
-        # Its call's generation settings validated by google-genai's pydantic model:
-        # `temperature="hot"` its ValidationError, before any request.
-        partner_call_values=_generation_values,
-        # google-genai retries a stream's request up to its status (`_request`); the body
-        # is read outside those retries (`request_streamed`): a 200 whose body or a later
-        # event is an error payload (a 429, a 5xx) is one request, its error raised
-        # (tests/partners/google/test_google_stream_retry_scripts.py).
-        partner_retries_stream_bodies=False,
-        # google-genai retries these statuses alone (`_api_client._RETRY_HTTP_STATUS_CODES`,
-        # langchain-google-genai giving `HttpRetryOptions(attempts=max_retries)` and no
-        # codes): a 409, a 501, a 505 or a 529 is raised at the first
-        # (tests/partners/google/test_google_retry_statuses.py).
-        partner_retried_statuses=frozenset({408, 429, 500, 502, 503, 504}),
-        partner_retried_transit=_genai_transient,
+        retries_and_calls=PartnerCalls(
+            # Its call's generation settings validated by google-genai's pydantic model:
+            # `temperature="hot"` its ValidationError, before any request.
+            read_values=_generation_values,
+            # google-genai retries a stream's request up to its status (`_request`); the
+            # body is read outside those retries (`request_streamed`): a 200 whose body or
+            # a later event is an error payload (a 429, a 5xx) is one request, its error
+            # raised (tests/partners/google/test_google_stream_retry_scripts.py).
+            stream_bodies_retried=False,
+            # google-genai retries these statuses alone
+            # (`_api_client._RETRY_HTTP_STATUS_CODES`, langchain-google-genai giving
+            # `HttpRetryOptions(attempts=max_retries)` and no codes): a 409, a 501, a 505
+            # or a 529 is raised at the first
+            # (tests/partners/google/test_google_retry_statuses.py).
+            statuses=frozenset({408, 429, 500, 502, 503, 504}),
+            transit_retried=_genai_transient,
+        ),
     ),
     "VertexAIAdapter": PartnerTraits(
         bound_tool_form=_bound_tool_form,

@@ -19,7 +19,7 @@ inside the body's `options`; `reasoning` is sent as `think`, and the thinking co
 in `additional_kwargs["reasoning_content"]`, as there. A call's own `options` replace the
 constructor's (`call_model`); its bound tools carry no tool choice (`tools_to_bind`);
 a `stop` given to the model and to a call is refused (`partner.py`'s
-`partner_stop_twice`). Errors are also the classes langchain-ollama lets through
+`PartnerCalls.stop_twice`). Errors are also the classes langchain-ollama lets through
 (`ollama.ResponseError`, httpx's `ConnectError` / `TimeoutException`). Deliberate
 differences from langchain-ollama (tests/partners/ollama lists each with why): thinking
 the server sends is kept even when `reasoning` is not on (LangChain drops it);

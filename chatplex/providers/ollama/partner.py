@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import cast
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
 from ...specs import SdkModel
@@ -84,9 +85,11 @@ TRAITS: dict[str, PartnerTraits] = {
         metadata_sdk_models=_METADATA_SDK_MODELS,
         check_partner_messages=_check_messages,
         partner_refusal=_client_refusal,
-        # Its `_chat_params`: a stop list given to the model and to a call.
-        partner_stop_twice="`stop` found in both the input and default params.",
-        # langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
-        partner_retries=frozenset(),
+        retries_and_calls=PartnerCalls(
+            # Its `_chat_params`: a stop list given to the model and to a call.
+            stop_twice="`stop` found in both the input and default params.",
+            # langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
+            retries=frozenset(),
+        ),
     ),
 }

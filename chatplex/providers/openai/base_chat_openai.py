@@ -15,11 +15,9 @@ whose partner class is one:
 A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 (`OpenAIAdapter.base_chat_openai`, the Responses adapter's too), which its record's
 `build` gives it (`with_data`); the functions taking a model are `PartnerHooks` fields
-(`token_ids`, `call_model`, `MESSAGES_COUNT` of `counts_messages` and
-`num_tokens_from_messages`) or
-`PartnerTraits` ones handed down as `PartnerCalls` (`partner.py`: `call_settings`,
-`call_applied`, `async_stream`; `partner_timeout_objects`), each doing nothing of its
-own on a model whose adapter holds none.
+(`token_ids`, `call_model`, `messages_count`: `MESSAGES_COUNT`) or its record's
+`PartnerCalls` (`partner.py`: `call_settings`, `call_applied`, `async_stream`;
+`timeout_objects`), each doing nothing of its own on a model whose adapter holds none.
 
 >>> from chatplex.chat.model import ChatModel
 >>> from chatplex.providers.openai.adapter import OpenAIAdapter

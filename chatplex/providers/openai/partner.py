@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
@@ -224,14 +225,17 @@ _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
 _LENGTH_ERROR = (("openai", "LengthFinishReasonError"), cut_reply)
 
 #: A BaseChatOpenAI's ways of sending a call, read of the partner data a model built
-#: from its record holds (`base_chat_openai.py`; nothing on a model holding none).
-_BASE_CHAT_OPENAI: dict[str, Any] = {
-    "partner_call_settings": base_chat_openai.call_settings,
-    "partner_call_applied": base_chat_openai.call_applied,
-    "partner_async_stream_of": base_chat_openai.async_stream,
+#: from its record holds (`base_chat_openai.py`; nothing on a model holding none). The
+#: openai SDK's retries end where its streamed create() returns (the reply's headers):
+#: a stream stalled before its first event was one request.
+BASE_CHAT_OPENAI_CALLS = PartnerCalls(
+    call_settings=base_chat_openai.call_settings,
+    call_applied=base_chat_openai.call_applied,
+    async_stream=base_chat_openai.async_stream,
     # (a call's `Timeout` object, which the openai SDK takes: in seconds)
-    "partner_timeout_objects": True,
-}
+    timeout_objects=True,
+    stream_bodies_retried=False,
+)
 
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
@@ -247,11 +251,8 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
         length_error=_LENGTH_ERROR,
-        # The openai SDK's retries end where its streamed create() returns (the reply's
-        # headers): a stream stalled before its first event was one request.
-        partner_retries_stream_bodies=False,
         **_BIND_TOOLS,
-        **_BASE_CHAT_OPENAI,
+        retries_and_calls=BASE_CHAT_OPENAI_CALLS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
@@ -266,14 +267,13 @@ TRAITS: dict[str, PartnerTraits] = {
         refusal_error=_REFUSAL_ERROR,
         # Its stream of a class's format goes by responses.create(), not parse().
         streams_class_as_schema=True,
-        partner_retries_stream_bodies=False,  # (as its Chat Completions path's)
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
         **_BIND_TOOLS,
         # langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on
         # a Responses model) to the openai SDK's `Responses.create()`.
         partner_unknown_keyword=CreateRefusal("Responses"),
-        **_BASE_CHAT_OPENAI,
+        retries_and_calls=BASE_CHAT_OPENAI_CALLS,  # (its streams' retries as its Chat Completions')
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(

@@ -5,7 +5,7 @@ are ibm-watsonx-ai's two loops (`IBM_RETRIES`; a Model Gateway stream's: the inn
 
 >>> TRAITS["WatsonxAdapter"].structured_trace_schema["function_calling"]
 'openai tool'
->>> [len(TRAITS[name].partner_stream_retry_layers or ()) for name in sorted(TRAITS)]
+>>> [len(TRAITS[name].retries_and_calls.stream_retry_layers or ()) for name in sorted(TRAITS)]
 [0, 1]
 """
 
@@ -15,6 +15,7 @@ import dataclasses
 from typing import Any
 
 from ...adapters.base import Adapter
+from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from ...core.retry_layers import RetryLayer
 
@@ -67,7 +68,7 @@ _CHAT = PartnerTraits(
         "json_schema": "openai tool",
         "json_mode": "given",
     },
-    partner_retry_layers=IBM_RETRIES,
+    retries_and_calls=PartnerCalls(retry_layers=IBM_RETRIES),
     bound_tool_form=_bound_tool_form,
     word_choice_keyword="tool_choice_option",
 )
@@ -78,6 +79,9 @@ _CHAT = PartnerTraits(
 TRAITS: dict[str, PartnerTraits] = {
     "WatsonxAdapter": _CHAT,
     "WatsonxGatewayAdapter": dataclasses.replace(
-        _CHAT, partner_stream_retry_layers=IBM_RETRIES[:1]
+        _CHAT,
+        retries_and_calls=dataclasses.replace(
+            _CHAT.retries_and_calls, stream_retry_layers=IBM_RETRIES[:1]
+        ),
     ),
 }

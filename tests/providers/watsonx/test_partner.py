@@ -9,6 +9,7 @@ import dataclasses
 from pydantic import BaseModel
 
 import chatplex.langchain
+from chatplex.adapters.partner_calls import PartnerCalls
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.watsonx.adapter import WatsonxAdapter
@@ -29,7 +30,7 @@ def test_the_record_is_the_defaults_but_the_traced_schema_retries_and_bound_choi
     forms = {"function_calling": "openai tool", "json_schema": "openai tool", "json_mode": "given"}
     assert traits == PartnerTraits(
         structured_trace_schema=forms,
-        partner_retry_layers=IBM_RETRIES,
+        retries_and_calls=PartnerCalls(retry_layers=IBM_RETRIES),
         bound_tool_form=traits.bound_tool_form,
         word_choice_keyword="tool_choice_option",
     )
@@ -42,8 +43,9 @@ def test_the_gateways_streams_run_the_transports_loop_alone() -> None:
     rate-limit loop: the gateway's record is the chat API's but for that."""
     traits = partner_traits(WatsonxGatewayAdapter.__new__(WatsonxGatewayAdapter))
     assert traits is TRAITS["WatsonxGatewayAdapter"]
-    assert traits.partner_stream_retry_layers == IBM_RETRIES[:1]
-    assert dataclasses.replace(traits, partner_stream_retry_layers=None) == TRAITS["WatsonxAdapter"]
+    assert traits.retries_and_calls.stream_retry_layers == IBM_RETRIES[:1]
+    calls = dataclasses.replace(traits.retries_and_calls, stream_retry_layers=None)
+    assert dataclasses.replace(traits, retries_and_calls=calls) == TRAITS["WatsonxAdapter"]
 
 
 def test_a_structured_run_traces_the_tool_it_binds() -> None:

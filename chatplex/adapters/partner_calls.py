@@ -1,7 +1,7 @@
 """How a LangChain drop-in's calls retry and fail as its partner package's do: one
-frozen record, `ChatModel.partner_calls`, which `chatplex.langchain` hands down to the
-engine it builds (from the wire's partner record). chatplex's own models hold None and
-keep chatplex's retries and errors; nothing here reads a partner record.
+frozen record, declared by the wire's partner record (`PartnerTraits.retries_and_calls`) and handed
+down by `chatplex.langchain` to the engine it builds (`ChatModel.partner_calls`).
+chatplex's own models hold the defaults: chatplex's retries and errors.
 
 >>> PartnerCalls().retries is None, PartnerCalls().kept_responses
 (True, frozenset())
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 if TYPE_CHECKING:
-    from ..adapters.base import Adapter
     from ..core.retry_layers import RetryLayer
     from ..messages import BaseMessage
+    from .base import Adapter
 
 __all__ = ["PartnerCalls"]
 

@@ -8,9 +8,9 @@ import doctest
 
 import pytest
 
-from chatplex.chat import partner_calls
+from chatplex.adapters import partner_calls
+from chatplex.adapters.partner_calls import PartnerCalls
 from chatplex.chat.model import ChatModel
-from chatplex.chat.partner_calls import PartnerCalls
 
 
 def test_the_defaults_are_chatplexs_own_retries_and_errors() -> None:
