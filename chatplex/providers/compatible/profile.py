@@ -224,6 +224,9 @@ class ReplyStyle:
     #: piece none but the usage's `cost` and `cost_details` where sent
     #: (langchain-openrouter's); `stream_keys` then unread.
     finish_keys: tuple[str, ...] = ()
+    #: Fields of the reply's message (a stream's delta) kept in `additional_kwargs` as
+    #: sent, where set (langchain-openrouter's `reasoning_details`).
+    message_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,10 @@ class TurnStyle:
     #: one (langchain-fireworks': another provider's reasoning may not be valid input);
     #: None: from any turn.
     reasoning_from: str | None = None
+    #: Whether an assistant turn sends its `additional_kwargs["reasoning_details"]` back,
+    #: a stream's fragments merged and OpenAI's ephemeral `rs_` ids left out, as
+    #: langchain-openrouter does (`turns.reasoning_details`).
+    reasoning_details: bool = False
 
 
 @dataclass(frozen=True, slots=True)

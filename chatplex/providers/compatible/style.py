@@ -61,6 +61,7 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     extra: dict[str, Any] = {}
     if style.refusal_key:
         extra["refusal"] = raw.get("refusal")
+    extra.update((f, raw[f]) for f in style.message_fields if raw.get(f))
     reasoning = None
     if style.split_reasoning:
         message.content, reasoning = _split_reasoning(message.content)
@@ -150,6 +151,7 @@ class StyledStreamParser(OpenAIStreamParser):
             (style.usage_in_x_groq and '"x_groq"' in data)
             or (style.raw_tool_calls and '"tool_calls"' in data)
             or style.finish_keys
+            or style.message_fields
         ):
             try:
                 obj = json.loads(data)
@@ -160,13 +162,16 @@ class StyledStreamParser(OpenAIStreamParser):
         if '"service_tier"' in data and self._tier is None:
             found = _loads(data).get("service_tier")
             self._tier = found if isinstance(found, str) else None
+        kept = _delta_fields(obj, style.message_fields) if style.message_fields else None
         if chunk is None:
-            if usage is None:
+            if usage is None and not kept:
                 return None
             chunk = AIMessageChunk(content="")
         chunk = self._shape(chunk, usage, deltas)
         if style.finish_keys:
             chunk.response_metadata = _piece_keys(obj, chunk.response_metadata, style)
+        if kept:
+            chunk.additional_kwargs = {**chunk.additional_kwargs, **kept}
         return chunk
 
     def finish(self) -> None:
@@ -210,6 +215,14 @@ class StyledStreamParser(OpenAIStreamParser):
                 dict(chunk.usage_metadata), style, meta.get("token_usage")
             )
         return chunk
+
+
+def _delta_fields(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The `fields` an event `obj`'s first choice's delta sets (`message_fields`)."""
+    choices = obj.get("choices") if isinstance(obj, dict) else None
+    choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+    delta = choice.get("delta")
+    return {f: delta[f] for f in fields if delta.get(f)} if isinstance(delta, dict) else {}
 
 
 def _piece_keys(obj: Any, meta: Mapping[str, Any], style: ReplyStyle) -> dict[str, Any]:

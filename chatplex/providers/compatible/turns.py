@@ -80,7 +80,74 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         turn["tool_calls"] = _calls(message, style)
     if style.reasoning_key is not None and _reasoning_sent(message, style):
         turn[style.reasoning_key] = message.additional_kwargs["reasoning_content"]
+    if style.reasoning_details and "reasoning_details" in message.additional_kwargs:
+        details = message.additional_kwargs["reasoning_details"]
+        turn["reasoning_details"] = _without_ephemeral_ids(reasoning_details(details))
     return turn
+
+
+def reasoning_details(details: Any) -> Any:
+    """A reply's `reasoning_details` as one list again: a stream's fragments (merged
+    chunks concatenate their lists) joined where consecutive entries share a `type` and
+    an `index`, their texts in order and their other fields the last set, as
+    langchain-openrouter merges them; an entry without an index kept as it is.
+
+    >>> reasoning_details([{"type": "t", "text": "a", "index": 0},
+    ...                    {"type": "t", "text": "b", "signature": "s", "index": 0}])
+    [{'type': 't', 'index': 0, 'signature': 's', 'text': 'ab'}]
+    """
+    if not isinstance(details, list) or len(details) <= 1:
+        return details
+    merged: list[Any] = []
+    i = 0
+    while i < len(details):
+        entry, key = details[i], _run_key(details[i])
+        i += 1
+        if key is None:
+            merged.append(entry)
+            continue
+        run = [entry]
+        while i < len(details) and _run_key(details[i]) == key:
+            run.append(details[i])
+            i += 1
+        merged.append(entry if len(run) == 1 else _joined(run))
+    return merged
+
+
+def _run_key(entry: Any) -> tuple[Any, Any] | None:
+    """The `(type, index)` whose consecutive fragments are one entry; None: no index."""
+    if isinstance(entry, dict) and entry.get("index") is not None:
+        return entry.get("type", ""), entry["index"]
+    return None
+
+
+def _joined(run: list[dict[str, Any]]) -> dict[str, Any]:
+    """One entry of a run of fragments: texts joined, each other field's last value set."""
+    entry: dict[str, Any] = {}
+    texts: list[str] = []
+    for fragment in run:
+        for key, value in fragment.items():
+            if key == "text":
+                texts.append(value or "")
+            elif value is not None:
+                entry[key] = value
+    if any("text" in fragment for fragment in run):
+        entry["text"] = "".join(texts)
+    return entry
+
+
+def _without_ephemeral_ids(value: Any) -> Any:
+    """`value` without OpenAI's Responses reasoning item ids (`rs_...`), which the
+    next request may not carry."""
+    if isinstance(value, list):
+        return [_without_ephemeral_ids(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            k: _without_ephemeral_ids(v)
+            for k, v in value.items()
+            if not (k == "id" and isinstance(v, str) and v.startswith("rs_"))
+        }
+    return value
 
 
 def _reasoning_sent(message: AIMessage, style: TurnStyle) -> bool:

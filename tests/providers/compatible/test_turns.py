@@ -14,6 +14,7 @@ from chatplex.adapters.request_types import CallSettings
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.profile import TurnStyle
 from chatplex.providers.compatible.spec import PROFILES
+from chatplex.providers.compatible.turns import reasoning_details
 from chatplex.providers.compatible.turns import styled_turns
 
 partner = pytest.importorskip("langchain_mistralai.chat_models")
@@ -213,3 +214,29 @@ def test_reasoning_goes_back_under_the_partners_key_from_the_turns_it_takes() ->
     assert sent == ["R", None]
     assert styled_turns([untagged], wire, from_own)[0]["reasoning_content"] == "R"
     assert styled_turns([untagged], wire, TurnStyle()) == wire
+
+
+def test_reasoning_details_go_back_merged_and_without_ephemeral_ids() -> None:
+    # langchain-openrouter's `_merge_reasoning_details` and `_strip_ephemeral_reasoning_ids`.
+    fragments = [
+        {"type": "reasoning.text", "text": "a", "index": 0},
+        {"type": "reasoning.text", "text": None, "signature": "s", "index": 0},
+        {"type": "reasoning.summary", "summary": "x", "index": 0},  # another type: apart
+        "not a dict",
+        {"type": "reasoning.text", "text": "no index"},
+        {"type": "reasoning.encrypted", "data": "d", "id": "rs_1", "index": 1},
+        {"type": "reasoning.encrypted", "data": "e", "index": 1, "format": None},
+    ]
+    assert reasoning_details(fragments) == [
+        {"type": "reasoning.text", "index": 0, "signature": "s", "text": "a"},
+        fragments[2],
+        "not a dict",
+        fragments[4],
+        {"type": "reasoning.encrypted", "data": "e", "id": "rs_1", "index": 1},
+    ]
+    assert reasoning_details(fragments[:1]) == fragments[:1]  # one entry: as it is
+    message = cp.AIMessage("A", additional_kwargs={"reasoning_details": fragments[5:]})
+    wire = [{"role": "assistant", "content": "A"}]
+    sent = styled_turns([message], wire, TurnStyle(reasoning_details=True))[0]
+    assert sent["reasoning_details"] == [{"type": "reasoning.encrypted", "data": "e", "index": 1}]
+    assert styled_turns([message], wire, TurnStyle()) == wire  # (not sent unless asked)

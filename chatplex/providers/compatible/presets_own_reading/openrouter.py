@@ -11,6 +11,7 @@ from ..preset import Preset
 from ..preset import hosted
 from ..preset import key_and_base
 from ..profile import ReplyStyle
+from ..profile import TurnStyle
 
 #: ChatOpenRouter's fields of the request's own parameters, in its order: dumped, and
 #: sent where set (its `_default_params`).
@@ -78,7 +79,11 @@ OPENROUTER = Preset(
             parsed_key=False,
             when_set=frozenset({"id", "created", "object", "system_fingerprint"}),
             when_sent=frozenset({"logprobs", "cost", "cost_details"}),
+            # Its reasoning's structured form (a model's signed thinking among them).
+            message_fields=("reasoning_details",),
         ),
+        # A turn's reasoning sent back, its text as `reasoning`, as langchain-openrouter.
+        turns=TurnStyle(reasoning_key="reasoning", reasoning_details=True),
     ),
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
