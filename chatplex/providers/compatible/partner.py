@@ -63,10 +63,10 @@ MISSING_KEY: dict[str, MissingKeyForm] = {
 def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     """OpenAI's where a stream asks for usage (a call's own `stream_usage`, as
     langchain-openai's subclasses read it), and a copy reporting the call's own
-    `reasoning_effort` where its style reports the effort asked (langchain-groq reports
-    the call's over the model's), and the call's own `model=` where its style reports
-    the model asked (`ReplyStyle.model_asked_in`: the model that answered, where its
-    partner names its constructor's)."""
+    `reasoning_effort` and `service_tier` where its style reports the ones asked
+    (langchain-groq reports the call's over the model's), and the call's own `model=`
+    where its style reports the model asked (`ReplyStyle.model_asked_in`: the model that
+    answered, where its partner names its constructor's)."""
     own = cast(CompatibleAdapter, adapter)
     base = usage_for_call(own, settings) if own.profile.stream_options else own
     style = own.profile.style
@@ -77,6 +77,10 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     reported = "reasoning_effort" in style.reply_keys
     if reported and isinstance(effort, str) and effort != style.reasoning_effort:
         changes["reasoning_effort"] = effort
+    tier = settings.get("service_tier")
+    # (a style holding a tier reports the one asked; another, the reply's own)
+    if style.service_tier is not None and isinstance(tier, str) and tier != style.service_tier:
+        changes["service_tier"] = tier
     model = settings.get("model")
     if style.model_asked_in and isinstance(model, str) and model != style.asked_model:
         changes["asked_model"] = model

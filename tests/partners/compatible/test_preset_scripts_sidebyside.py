@@ -84,6 +84,21 @@ def groq_reasoning_parsed(cls: Any, p: Package, url: str) -> Any:
     return {"chunks": chunks, "merged": merged(chunks), "invoked": model.invoke("r in berry?")}
 
 
+def groq_call_service_tier(cls: Any, p: Package, url: str) -> Any:
+    """A service tier bound and one given to a call, over the constructor's: the tier
+    each reply reports (langchain-groq: the call's over the model's), streamed and
+    invoked."""
+    model = _reasoner(cls, p, url, service_tier="on_demand", reasoning_effort="low")
+    bound = model.bind(service_tier="flex")
+    return {
+        "bound": bound.invoke("Hi"),
+        "bound_streamed": merged(list(bound.stream("Hi"))),
+        "call": model.invoke("Hi", service_tier="auto"),
+        "call_streamed": merged(list(model.stream("Hi", service_tier="auto"))),
+        "own": model.invoke("Hi"),
+    }
+
+
 def _init_chat_model(cls: Any) -> Any:
     """The `init_chat_model` of `cls`'s family: langchain's, or the drop-ins'."""
     if cls.__module__.startswith("chatplex"):
@@ -122,6 +137,7 @@ SCRIPTS = {
     "rate_limited_read": (RATE_LIMITED, rate_limited_read),
     "groq_reasoning_parsed": (REASONING, groq_reasoning_parsed),
     "groq_init_configurable": (REASONING, groq_init_configurable),
+    "groq_call_service_tier": (REASONING, groq_call_service_tier),
 }
 
 
