@@ -19,15 +19,12 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import assert_same
-from tests.partners._sidebyside import observe
-from tests.partners._sidebyside import plain_request
-from tests.partners._sidebyside import run_both
 from tests.partners.compatible.test_openrouter_attribution_sidebyside import OPENROUTER
+from tests.partners.compatible.test_openrouter_reply_sidebyside import both_sides
+from tests.partners.compatible.test_openrouter_reply_sidebyside import reply_head
 
 pytest.importorskip("langchain_openrouter")
 messages = pytest.importorskip("langchain_core.messages")
-
-import chatplex.langchain  # noqa: E402
 
 FORMAT = "anthropic-claude-v1"
 DETAILS = [
@@ -43,16 +40,6 @@ FRAGMENTS = [
 ]
 
 
-def _head(seen: Seen, kind: str) -> dict[str, Any]:
-    return {
-        "id": "gen-1",
-        "provider": "Anthropic",
-        "model": seen.body["model"],
-        "object": kind,
-        "created": 1764000000,
-    }
-
-
 def reasoning_reply(seen: Seen) -> Reply:
     message = {
         "role": "assistant",
@@ -62,7 +49,11 @@ def reasoning_reply(seen: Seen) -> Reply:
         "reasoning_details": DETAILS,
     }
     choice = {"index": 0, "finish_reason": "stop", "logprobs": None, "message": message}
-    body = {**_head(seen, "chat.completion"), "choices": [choice], "system_fingerprint": None}
+    body = {
+        **reply_head(seen, "chat.completion", "Anthropic"),
+        "choices": [choice],
+        "system_fingerprint": None,
+    }
     return Reply(pieces=[json.dumps(body).encode()])
 
 
@@ -70,7 +61,7 @@ def reasoning_stream(seen: Seen) -> Reply:
     """The reasoning streamed, to a stream's request; a whole reply to a call's."""
     if not seen.body.get("stream"):
         return reasoning_reply(seen)
-    head = _head(seen, "chat.completion.chunk")
+    head = reply_head(seen, "chat.completion.chunk", "Anthropic")
 
     def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
         choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
@@ -139,14 +130,7 @@ def test_reasoning_kept_and_sent_back_as_langchain_openrouter(
 ) -> None:
     handler, script = SCRIPTS[name]
     server.handler = handler
-    outcome = run_both(
-        server,
-        lambda: script(OPENROUTER.partner(), server.url),
-        lambda: script(chatplex.langchain.ChatOpenRouter, server.url),
-        result=observe,
-        request=plain_request,
-        collect=True,
-    )
+    outcome = both_sides(server, script)
     theirs, _, their_requests, _ = outcome
     assert theirs["kwargs"]["reasoning_details"]  # (what the script reads: kept)
     sent_back = [r["body"]["messages"][1] for r in their_requests if len(r["body"]["messages"]) > 1]

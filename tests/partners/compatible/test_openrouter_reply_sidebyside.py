@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests._merged_text import merged
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -48,6 +49,17 @@ USAGE = {
 }
 
 
+def reply_head(seen: Seen, kind: str, provider: str) -> dict[str, Any]:
+    """The fields OpenRouter puts first in a reply (`kind`: its `object`) or an event."""
+    return {
+        "id": "gen-1",
+        "provider": provider,
+        "model": seen.body["model"],
+        "object": kind,
+        "created": 1764000000,
+    }
+
+
 def openrouter_reply(content: str | None, *, call: bool = False, **head: Any) -> Any:
     """OpenRouter's reply: `content`, or a call of the request's first tool."""
 
@@ -68,11 +80,7 @@ def openrouter_reply(content: str | None, *, call: bool = False, **head: Any) ->
             "message": message,
         }
         body = {
-            "id": "gen-1",
-            "provider": "OpenAI",
-            "model": seen.body["model"],
-            "object": "chat.completion",
-            "created": 1764000000,
+            **reply_head(seen, "chat.completion", "OpenAI"),
             "choices": [choice],
             "system_fingerprint": None,
             "usage": USAGE,
@@ -89,13 +97,7 @@ def openrouter_stream(texts: list[str], *, call: bool = False) -> Any:
     usage record alone (no choices)."""
 
     def answer(seen: Seen) -> Reply:
-        head = {
-            "id": "gen-1",
-            "provider": "OpenAI",
-            "model": seen.body["model"],
-            "object": "chat.completion.chunk",
-            "created": 1764000000,
-        }
+        head = reply_head(seen, "chat.completion.chunk", "OpenAI")
 
         def event(delta: dict[str, Any], finish: str | None = None, **more: Any) -> bytes:
             choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
@@ -205,11 +207,9 @@ SCRIPTS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_openrouter(name: str, server: ScriptedServer) -> None:
-    handler, script = SCRIPTS[name]
-    server.handler = handler
-    outcome = run_both(
+def both_sides(server: ScriptedServer, script: Any) -> Outcome:
+    """`script(cls, url)` run with langchain-openrouter's class, then chatplex's."""
+    return run_both(
         server,
         lambda: script(OPENROUTER.partner(), server.url),
         lambda: script(chatplex.langchain.ChatOpenRouter, server.url),
@@ -217,4 +217,10 @@ def test_same_as_langchain_openrouter(name: str, server: ScriptedServer) -> None
         request=plain_request,
         collect=True,
     )
-    assert_same(outcome)
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_openrouter(name: str, server: ScriptedServer) -> None:
+    handler, script = SCRIPTS[name]
+    server.handler = handler
+    assert_same(both_sides(server, script))
