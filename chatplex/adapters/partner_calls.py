@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..core.retry_layers import RetryLayer
     from ..messages import BaseMessage
     from .base import Adapter
+    from .request_types import CallSettings
 
 __all__ = ["PartnerCalls"]
 
@@ -83,9 +84,9 @@ class PartnerCalls:
     #: constructor takes it (`binding.apply`); False: read as its partner reads it.
     call_aliases: bool = True
     #: The adapter a stream runs on, where its partner's stream reads replies or fails
-    #: otherwise than its calls, `(adapter, asynchronous) -> adapter`; None: the model's
-    #: own.
-    stream_adapter: Callable[[Adapter, bool], Adapter] | None = None
+    #: otherwise than its calls, `(adapter, asynchronous, settings) -> adapter` (the
+    #: call's settings); None: the model's own.
+    stream_adapter: Callable[[Adapter, bool, CallSettings], Adapter] | None = None
     #: Whether a tool list bound on it, an empty one too, reaches the request as bound
     #: (a drop-in of a partner class, as that class binds it): `_keeps_bound_tool_lists`.
     keeps_bound_tool_lists: bool = False

@@ -119,7 +119,7 @@ def _call_adapter(
     if adapter is None:
         return None
     if stream and partner.stream_adapter is not None:
-        return partner.stream_adapter(adapter, not sync)
+        return partner.stream_adapter(adapter, not sync, settings)
     if not stream and partner.call_adapter is not None:
         return partner.call_adapter(adapter, messages, settings)
     return adapter

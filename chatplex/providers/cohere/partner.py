@@ -26,6 +26,7 @@ from .request import API_PARAMETERS
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
+    from ...adapters.request_types import CallSettings
     from .adapter import CohereAdapter
 
 __all__ = ["MISSING_KEY", "TAKEN_PER_CALL", "TRAITS"]
@@ -92,7 +93,7 @@ def _bound_tool_form(
     ], given
 
 
-def _calls_whole(adapter: Adapter, asynchronous: bool) -> Adapter:
+def _calls_whole(adapter: Adapter, asynchronous: bool, settings: CallSettings) -> Adapter:
     """langchain-cohere's async stream (unlike its sync one) yields the tool plan and the
     calls on the last chunk only, each call whole (`CohereAdapter.calls_whole`)."""
     return cast("CohereAdapter", adapter).calls_whole() if asynchronous else adapter

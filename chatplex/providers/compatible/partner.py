@@ -37,6 +37,7 @@ from .spec import PROFILES
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
+    from ...adapters.request_types import CallSettings
 
 __all__ = ["MISSING_KEY", "TRAITS"]
 
@@ -118,11 +119,13 @@ def _sdk_helper_adapter(adapter: Adapter) -> Adapter | None:
     return helper
 
 
-def _sync_stream_unwrapped(adapter: Adapter, asynchronous: bool) -> Adapter:
+def _sync_stream_unwrapped(adapter: Adapter, asynchronous: bool, settings: CallSettings) -> Adapter:
     """A sync stream's adapter, where its partner's own `_stream` lets the openai SDK's
     errors through (`Profile.stream_errors_unwrapped`): its errors that SDK's classes
-    alone. Its async stream is langchain-openai's, which wraps them as its calls do."""
-    if asynchronous:
+    alone. Its async stream is langchain-openai's, which wraps them as its calls do, and
+    so is its sync stream of a `response_format` (the SDK helper's stream, opened inside
+    its `try`)."""
+    if asynchronous or settings.extra_body.get("response_format") is not None:
         return adapter
     alone = copy.copy(cast(CompatibleAdapter, adapter))  # (the same pools)
     alone.sdk_errors_alone = True

@@ -7,18 +7,24 @@ before the comparison.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from tests.partners._sidebyside import CUT_CALL
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import raised
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
 pytest.importorskip("langchain_cerebras")
@@ -80,3 +86,43 @@ def test_same_as_langchain_cerebras(name: str, server: ScriptedServer) -> None:
 
 def test_the_rows_name_scripts_of_the_suite() -> None:
     assert set(DIFFERENCES) | set(NOT_RUN) <= set(suite.SCRIPTS)
+
+
+class _Person(BaseModel):
+    name: str
+    age: int
+
+
+_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "P", "schema": _Person.model_json_schema()},
+}
+
+
+def _refused(seen: Seen) -> Reply:
+    error = {"message": "bad schema", "type": "invalid_request_error", "code": "wrong_format"}
+    return Reply(status=400, pieces=[json.dumps(error).encode()])
+
+
+def _stream_errors(cls: Any, url: str) -> list[Any]:
+    """The class of what a sync stream raises on a 400: plain, with a call's
+    `response_format`, and through `with_structured_output(method="json_schema")`."""
+    model = suite._model(cls, CEREBRAS, url, max_retries=0)
+    runs = [
+        lambda: list(model.stream("Hi")),
+        lambda: list(model.stream("Hi", response_format=_FORMAT)),
+        lambda: list(model.with_structured_output(_Person, method="json_schema").stream("Hi")),
+    ]
+    return [type(raised(run)["error"]).__name__ for run in runs]
+
+
+def test_a_sync_streams_error_is_its_partners_class(server: ScriptedServer) -> None:
+    """langchain-cerebras' own sync `_stream` lets the openai SDK's error through, but
+    opens a `response_format` stream (the SDK helper's) inside its `try`, which wraps it
+    as langchain-openai's calls do."""
+    server.handler = _refused
+    theirs, ours = (
+        _stream_errors(cls, server.url) for cls in (CEREBRAS.partner(), CEREBRAS.ours())
+    )
+    assert theirs == ["BadRequestError", "OpenAIInvalidRequestError", "OpenAIInvalidRequestError"]
+    assert ours == theirs
