@@ -46,6 +46,7 @@ from ...messages import answers_by_name
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
 from .vertex_history import typed_files
+from .vertex_history import unblank
 
 __all__ = [
     "EMPTY_TURN_WARNING",
@@ -157,7 +158,10 @@ def wire_contents(
             if parts:
                 contents.append({"role": "model", "parts": parts})
         elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
-            contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
+            parts = _parts(message.content, i, signed)
+            if vertex_history:
+                parts = unblank(parts)  # merged with the user turns beside it, below
+            contents.append({"role": "user", "parts": parts})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     if vertex_history:
