@@ -1,6 +1,8 @@
-"""ChatOllama side by side with langchain-ollama in a script that binds a tool whose
+"""ChatOllama side by side with langchain-ollama in scripts that bind a tool whose
 argument is a nested pydantic model (an object with its own fields, one of them
-Optional) and runs the call it gets: the call, the tool's result, the requests."""
+Optional) and run the call they get; that send back a hand-written AIMessage holding a
+tool call and invalid tool calls, each answered by a ToolMessage. The replies, the
+tools' results and the requests are compared."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners.ollama.test_ollama_sidebyside import DIFFERENCES as SUITE_DIFFERENCES
 from tests.partners.ollama.test_ollama_sidebyside import MODEL
 from tests.partners.ollama.test_ollama_sidebyside import OurChatOllama
 from tests.partners.ollama.test_ollama_sidebyside import _comparable_request
@@ -42,8 +46,34 @@ def nested_tool_arguments(cls: Any, url: str) -> Any:
     return [reply, [forecast.invoke(call) for call in reply.tool_calls]]
 
 
+def invalid_calls_answered(cls: Any, url: str) -> Any:
+    """The invalid calls stay out of the assistant turn; their answers go."""
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    good = {"name": "add", "args": {"a": 1, "b": 2}, "id": "c0"}
+    bad = [
+        {"name": "add", "args": "{1,", "id": "c1", "error": "bad"},
+        {"name": "add", "args": '{"a": 2}', "id": "c2", "error": "bad"},
+    ]
+    history = [
+        HumanMessage("1+2?"),
+        AIMessage("", tool_calls=[good], invalid_tool_calls=bad),
+        *(
+            ToolMessage("sunny" if i == "c0" else "error", tool_call_id=i)
+            for i in ("c0", "c1", "c2")
+        ),
+        HumanMessage("And now?"),
+    ]
+    only_bad = [HumanMessage("1+2?"), AIMessage("", invalid_tool_calls=bad[:1])]
+    chat = cls(model=MODEL, base_url=url).bind_tools([add])
+    return [chat.invoke(history), chat.invoke([*only_bad, ToolMessage("error", tool_call_id="c1")])]
+
+
 SCRIPTS = {
-    "nested_tool_arguments": (ollama_replies("", tool_calls=PLACE_CALL), nested_tool_arguments)
+    "nested_tool_arguments": (ollama_replies("", tool_calls=PLACE_CALL), nested_tool_arguments),
+    "invalid_calls_answered": (ollama_replies(), invalid_calls_answered),
 }
 
 
@@ -73,6 +103,8 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
         ),
         _nested_fields_kept,
     ),
+    # (the valid call's result names its tool, as the suite's round trip keeps it)
+    "invalid_calls_answered": SUITE_DIFFERENCES["tool_round_trip"],
 }
 
 SUITE = Suite(
