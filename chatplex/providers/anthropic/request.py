@@ -65,15 +65,19 @@ def to_wire_messages(
     error_flags: bool = True,
     empty_reply: str | None = None,
     later: Later | None = None,
+    invalid_calls: bool = True,
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
     langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent).
     `empty_reply`: the text an empty AI message before the last goes as (langchain-aws'
     ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
-    (`later_systems`); None: refused."""
+    (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid tool
+    calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
+    langchain-aws' ChatBedrock leaves them out."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
+
     start = 0
     while start < len(messages) and isinstance(messages[start], SystemMessage):
         start += 1
@@ -96,7 +100,7 @@ def to_wire_messages(
             system = later.take(messages[i : end + 1], turns, system, _system)
             i, joined = end, False  # the turns around it stay apart
             continue
-        if _empty_reply(messages[i]):
+        if _empty_reply(messages[i], invalid_calls):
             if i < last and empty_reply is None:
                 # The API refuses empty content but in a final assistant turn: an empty
                 # reply before it is left out, and the turns around it stay apart (the
@@ -106,7 +110,7 @@ def to_wire_messages(
             content = empty_reply if i < last and empty_reply else ""  # the final: empty
             role = "assistant"
         else:
-            role, content = _turn(messages[i], i, error_flags)
+            role, content = _turn(messages[i], i, error_flags, invalid_calls)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
         if later is not None and later.pending:
@@ -135,13 +139,20 @@ def _without_trailing_space(content: str | list[_Block]) -> str | list[_Block]:
     return content
 
 
-def _empty_reply(msg: BaseMessage) -> bool:
+def _empty_reply(msg: BaseMessage, invalid_calls: bool) -> bool:
     """An AI message with no content and no tool calls (a stream's last chunk kept alone,
     a reply of nothing)."""
-    return isinstance(msg, AIMessage) and not msg.content and not msg.tool_calls
+    return (
+        isinstance(msg, AIMessage)
+        and not msg.content
+        and not msg.tool_calls
+        and not (invalid_calls and _sendable_invalid(msg))
+    )
 
 
-def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[_Block]]:
+def _turn(
+    msg: BaseMessage, i: int, error_flags: bool, invalid_calls: bool
+) -> tuple[str, str | list[_Block]]:
     if isinstance(msg, HumanMessage):
         user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
         if not user:
@@ -150,7 +161,7 @@ def _turn(msg: BaseMessage, i: int, error_flags: bool) -> tuple[str, str | list[
     if isinstance(msg, AIMessage):
         if isinstance(msg, AIMessageChunk):
             msg = msg.to_message()  # a merged stream: parse tool-call fragments, drop indexes
-        return "assistant", _assistant_content(msg, i)
+        return "assistant", _assistant_content(msg, i, invalid_calls)
     if isinstance(msg, ToolMessage):
         content = msg.content
         block: _Block = {
@@ -187,7 +198,7 @@ def _thinking(block: dict[str, Any]) -> dict[str, Any]:
     return thinking
 
 
-def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
+def _assistant_content(msg: AIMessage, i: int, invalid_calls: bool) -> str | list[_Block]:
     content = msg.content
     own = msg.response_metadata.get("model_provider") == _PROVIDER
     if own and not isinstance(content, str):
@@ -201,7 +212,7 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
         kept = [(_thinking(b) if own else None) if _is_reasoning(b) else b for b in content]
         content = [b for b in kept if b is not None] or ""
     if isinstance(content, str):
-        if not msg.tool_calls:
+        if not (msg.tool_calls or (invalid_calls and msg.invalid_tool_calls)):
             if not content:
                 raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
             return content
@@ -225,9 +236,35 @@ def _assistant_content(msg: AIMessage, i: int) -> str | list[_Block]:
                 blocks.append(
                     {"type": "tool_use", "id": call_id, "name": call["name"], "input": call["args"]}
                 )
+    present = {b.get("id") for b in blocks if b.get("type") == "tool_use"}
+    for bad in _sendable_invalid(msg) if invalid_calls else ():
+        if bad["id"] not in present:
+            blocks.append(_invalid_call_block(bad))
     if not blocks:
         raise ValueError(f"message {i}: empty assistant message (no text, no tool calls)")
     return blocks
+
+
+def _sendable_invalid(msg: AIMessage) -> list[Any]:
+    """The invalid tool calls with an id and a name: langchain-anthropic sends each as a
+    tool_use block, so a tool result answering one (its error, say) has the call the
+    API requires in the turn before it."""
+    return [c for c in msg.invalid_tool_calls if c.get("id") and c.get("name")]
+
+
+def _invalid_call_block(call: Any) -> _Block:
+    """An invalid tool call as langchain-anthropic's tool_use block: its arguments where
+    they parse as a JSON object, else empty."""
+    try:
+        args = json.loads(call.get("args") or "{}")
+    except ValueError:
+        args = {}
+    return {
+        "type": "tool_use",
+        "id": call["id"],
+        "name": call["name"],
+        "input": args if isinstance(args, dict) else {},
+    }
 
 
 def _tool_use_blocks(blocks: list[_Block], msg: AIMessage) -> list[_Block]:

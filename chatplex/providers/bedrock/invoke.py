@@ -291,7 +291,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
         # An empty AI message mid-history goes as ".", as langchain-aws sends it.
-        system, turns = to_wire_messages(messages, error_flags=False, empty_reply=EMPTY_TEXT)
+        system, turns = to_wire_messages(
+            messages, error_flags=False, empty_reply=EMPTY_TEXT, invalid_calls=False
+        )
         _refuse_file_sources(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):

@@ -181,8 +181,13 @@ class _GoogleWire(Adapter):
         if self.system_as_human:
             messages = system_as_human(messages)
         # Legacy function calling: both partners send a result by name.
+        # Vertex AI's partner leaves a user turn's empty text out (`vertex_history`).
         check_call(
-            messages, provider=self.provider, block_types=self.block_types, function_results=True
+            messages,
+            provider=self.provider,
+            block_types=self.block_types,
+            function_results=True,
+            empty_text=self._vertex_history,
         )
         if self._partner_replies and settings.tool_choice is not None and not settings.tools:
             # langchain-google-genai refuses a choice with no tools before sending

@@ -11,10 +11,11 @@ langchain-google-genai's history conversion write them; the rest of the body is
   keeps them), so multi-turn tool use with thinking models round-trips (another
   provider's reply goes without its thinking, as langchain-google-genai sends it);
 - `ToolMessage`s → `functionResponse` parts of one `user` content (the name taken from
-  the message or from the call it answers; a str that is JSON is sent parsed, anything
-  but an object wrapped as `{"output": ...}`, as LangChain does; Vertex AI's as
-  langchain-google-vertexai writes them, with its turns and system role:
-  `vertex_history.py`);
+  the message or from the call it answers; one answering an invalid tool call, which
+  goes unsent, left out as langchain-google-genai leaves it out; a str that is JSON is
+  sent parsed, anything but an object wrapped as `{"output": ...}`, as LangChain does;
+  Vertex AI's as langchain-google-vertexai writes them, with its turns and system
+  role: `vertex_history.py`);
 - legacy function calling: an assistant turn's `additional_kwargs["function_call"]` →
   a `functionCall` part, its answer by name (`messages.answers_by_name`) → a
   `functionResponse` part of a `user` content of its own (`_answer_by_name`);
@@ -45,6 +46,7 @@ from ...messages import answers_by_name
 from .vertex_history import merged_turns
 from .vertex_history import tool_response as vertex_tool_response
 from .vertex_history import typed_files
+from .vertex_history import unblank
 
 __all__ = [
     "EMPTY_TURN_WARNING",
@@ -122,6 +124,7 @@ def wire_contents(
     system: list[dict[str, Any]] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}
+    unparsed: set[str] = set()  # the ids of invalid tool calls, which go unsent
     signed = _VERTEX_SIGNATURES if vertex_history else _GENAI_SIGNATURES
     for i, message in enumerate(messages):
         if isinstance(message, SystemMessage):
@@ -137,6 +140,8 @@ def wire_contents(
             part = {"functionResponse": {"name": name, "response": response}}
             contents.append({"role": "user", "parts": [*media, part]})  # merged below
         elif isinstance(message, ToolMessage):
+            if message.tool_call_id in unparsed and message.tool_call_id not in call_names:
+                continue  # its call is never sent, so neither is it (langchain-google-genai)
             answer = _function_response(message, call_names, i)
             last = contents[-1] if contents else None
             if last and last["role"] == "user" and "functionResponse" in last["parts"][-1]:
@@ -148,11 +153,15 @@ def wire_contents(
                 call_id = call.get("id")
                 if call_id:
                     call_names[call_id] = call["name"]
+            unparsed.update(c["id"] for c in message.invalid_tool_calls if c["id"] is not None)
             parts = _model_parts(message, i, signed)
             if parts:
                 contents.append({"role": "model", "parts": parts})
         elif isinstance(message, HumanMessage) or message.type in ("human", "chat"):
-            contents.append({"role": "user", "parts": _parts(message.content, i, signed)})
+            parts = _parts(message.content, i, signed)
+            if vertex_history:
+                parts = unblank(parts)  # merged with the user turns beside it, below
+            contents.append({"role": "user", "parts": parts})
         else:
             raise ValueError(f"message {i}: Gemini cannot take a {message.type!r} message")
     if vertex_history:

@@ -7,7 +7,8 @@ what it sends (pure):
   so (a dict item as it is), one item alone, several merged key by key, their values
   joined;
 - consecutive turns of one role (a tool result after a user turn, a user turn after
-  tool results, two assistant turns) go as one content;
+  tool results, two assistant turns) go as one content; a user turn's parts of empty
+  text are left out (a turn of nothing else merged into the user turns beside it);
 - `systemInstruction` carries `role: system`;
 - a file by http(s) URL (an image by URL) goes with the MIME type its name says, as its
   `mimetypes.guess_type` reads it (Vertex AI's `fileData` takes a `mimeType`).
@@ -21,7 +22,7 @@ import mimetypes
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SYSTEM_ROLE", "merged_turns", "tool_response", "typed_files"]
+__all__ = ["SYSTEM_ROLE", "merged_turns", "tool_response", "typed_files", "unblank"]
 
 _logger = logging.getLogger(__name__)
 
@@ -70,8 +71,20 @@ def _piece(raw: Any) -> dict[str, Any]:
     return {"content": raw}
 
 
+def unblank(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`parts` without those of empty text, which langchain-google-vertexai leaves out
+    (a `Part` with no field set is false to its `if part:`).
+
+    >>> unblank([{"text": ""}, {"text": "hi"}])
+    [{'text': 'hi'}]
+    """
+    return [part for part in parts if part != {"text": ""}]
+
+
 def merged_turns(contents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`contents` with each run of one role's turns as one turn, its parts in order.
+    """`contents` with each run of one role's turns as one turn, its parts in order; a
+    turn left with no parts is a ValueError, as Vertex AI refuses it (400: a content
+    must include at least one part), where langchain-google-vertexai sends it.
 
     >>> merged_turns([{"role": "user", "parts": [1]}, {"role": "user", "parts": [2]}])
     [{'role': 'user', 'parts': [1, 2]}]
@@ -82,6 +95,11 @@ def merged_turns(contents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             out[-1] = {**out[-1], "parts": [*out[-1]["parts"], *content["parts"]]}
         else:
             out.append(content)
+    if any(not content["parts"] for content in out):
+        raise ValueError(
+            "a user message of empty text with no other user turn beside it, which "
+            "Vertex AI refuses (a content needs at least one part); send some text"
+        )
     return out
 
 

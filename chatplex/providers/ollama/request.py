@@ -20,7 +20,6 @@ JSON schema, or "json" for JSON mode, as langchain-ollama maps it.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -301,22 +300,13 @@ def _assistant(message: AIMessage, i: int) -> dict[str, Any]:
         wire["thinking"] = thinking
     if images:
         wire["images"] = images
+    # Invalid tool calls stay out, as langchain-ollama leaves them out.
     calls = [{"function": {"name": c["name"], "arguments": c["args"]}} for c in message.tool_calls]
-    for bad in message.invalid_tool_calls:  # raw arguments: as an object if they parse
-        calls.append({"function": {"name": bad["name"] or "", "arguments": _args(bad["args"])}})
     if calls:
         wire["tool_calls"] = calls
         if not text.strip():
             del wire["content"]  # as the ollama SDK sends a tool-calling turn
     return wire
-
-
-def _args(raw: str | None) -> Any:
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _content(content: Any, i: int) -> tuple[str, list[str]]:

@@ -346,7 +346,10 @@ def test_consecutive_roles_merge_and_tool_results(adapter: AnthropicAdapter) -> 
                     "id": "toolu_1",
                     "name": "get_weather",
                     "input": {"city": "Oslo"},
-                }
+                },
+                # the invalid call too, as langchain-anthropic sends it: its result
+                # below needs it (the API refuses a tool_result without its tool_use)
+                {"type": "tool_use", "id": "toolu_2", "name": "get_weather", "input": {}},
             ],
         },
         {

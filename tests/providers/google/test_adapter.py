@@ -90,8 +90,9 @@ def test_only_system_messages_is_refused_before_any_request() -> None:
 
 def test_an_empty_user_turn_is_left_out_with_langchain_google_genais_warning() -> None:
     """The Gemini API's partner leaves a user turn of no content ("" or []) out, with
-    its warning; blank text blocks are refused (Gemini refuses an empty text part);
-    Vertex AI's wire refuses an empty turn."""
+    its warning; blank text blocks are refused (Gemini refuses an empty text part).
+    Vertex AI's partner leaves out a user turn's empty text, merging the turn into the
+    user turn after it; with none, the turn is refused (Vertex AI refuses no parts)."""
     history = [HumanMessage("Hi"), AIMessage("Hello"), HumanMessage(""), HumanMessage([])]
     settings = CallSettings(model="m")
     with pytest.warns(UserWarning, match="HumanMessage with empty content was removed") as seen:
@@ -106,7 +107,10 @@ def test_an_empty_user_turn_is_left_out_with_langchain_google_genais_warning() -
         GeminiAdapter(api_key=KEY).build_request([HumanMessage("")], settings, stream=False)
     vertex = VertexAIAdapter(project="p", location="us-central1", api_key=KEY)
     with pytest.raises(ValueError, match="a user message of empty text"):
-        vertex.build_request(history, settings, stream=False)
+        vertex.build_request(history[:3], settings, stream=False)
+    asked = [*history[:3], HumanMessage("And now?")]
+    request = vertex.build_request(asked, settings, stream=False)
+    assert request.json["contents"][-1] == {"role": "user", "parts": [{"text": "And now?"}]}
 
 
 def google_error(code: int, status: str, message: str, **extra: Any) -> bytes:

@@ -61,6 +61,14 @@ def test_turns_of_one_role_merge_in_order() -> None:
     assert contents[0]["parts"] == [{"text": "a"}]  # the given turns left as they were
 
 
+def test_a_turn_left_with_no_parts_is_refused() -> None:
+    blank = {"role": "user", "parts": []}
+    merged = merged_turns([blank, {"role": "user", "parts": [{"text": "b"}]}])
+    assert merged == [{"role": "user", "parts": [{"text": "b"}]}]
+    with pytest.raises(ValueError, match="Vertex AI refuses"):
+        merged_turns([{"role": "model", "parts": [{"text": "c"}]}, blank])
+
+
 def test_a_vertex_body_writes_the_history_as_its_partner_and_gemini_keeps_its_own() -> None:
     calls = [
         {"name": "get_weather", "args": {"city": "Paris"}, "id": "c1"},
