@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import enum
 import functools
 import gc
@@ -365,6 +366,11 @@ class Suite:
         with unset(self.env):
             outcome = run_row(server, (handler, script), self.theirs, self.ours, **reading)
         return kept_out(outcome, self.differences, name)
+
+    def beside(self, scripts: dict[str, Any], differences: dict[str, Any]) -> Suite:
+        """Another set of `scripts` run as this suite runs its own (the same classes,
+        readings and environment), with its own kept `differences`."""
+        return dataclasses.replace(self, scripts=scripts, differences=differences, not_yet={})
 
     def same_test(self) -> Callable[[str, ScriptedServer], None]:
         """The suite's test, for its module to name `test_same_as_*`: every script, run

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests._merged_text import merged
+from tests.partners._machinery import get_weather
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -29,7 +30,6 @@ from tests.partners.compatible.test_openrouter_attribution_sidebyside import OPE
 
 pytest.importorskip("langchain_openrouter")
 pydantic = pytest.importorskip("pydantic")
-tools = pytest.importorskip("langchain_core.tools")
 
 import chatplex.langchain  # noqa: E402
 
@@ -130,12 +130,6 @@ def openrouter_stream(texts: list[str], *, call: bool = False) -> Any:
 
 def _model(cls: Any, url: str) -> Any:
     return cls(model=OPENROUTER.model, api_key="k", base_url=OPENROUTER.base(url), max_retries=0)
-
-
-@tools.tool
-def get_weather(city: str) -> str:
-    """Get the weather for a city."""
-    return f"It is sunny in {city}."
 
 
 class Person(pydantic.BaseModel):

@@ -11,13 +11,9 @@ from typing import Any
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners.google._suites import genai_partner
-from tests.partners.google.test_google_sidebyside import OurChat
-from tests.partners.google.test_google_sidebyside import _comparable_request
-from tests.partners.google.test_google_sidebyside import _comparable_result
+from tests.partners.google import test_google_sidebyside as genai_suite
 from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import model
 
@@ -94,12 +90,5 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     ),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    genai_partner.ChatGoogleGenerativeAI,
-    OurChat,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_comparable_request,
-)
+SUITE = genai_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_s_scripts_same_as_langchain_google_genai = SUITE.same_test()

@@ -14,15 +14,11 @@ from pydantic import BaseModel
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners.ollama import test_ollama_sidebyside as ollama_suite
 from tests.partners.ollama.test_ollama_sidebyside import DIFFERENCES as SUITE_DIFFERENCES
 from tests.partners.ollama.test_ollama_sidebyside import MODEL
-from tests.partners.ollama.test_ollama_sidebyside import OurChatOllama
-from tests.partners.ollama.test_ollama_sidebyside import _comparable_request
-from tests.partners.ollama.test_ollama_sidebyside import _comparable_result
-from tests.partners.ollama.test_ollama_sidebyside import langchain_ollama
 from tests.partners.ollama.test_ollama_sidebyside import ollama_replies
 
 PLACE_CALL = [
@@ -107,13 +103,5 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     "invalid_calls_answered": SUITE_DIFFERENCES["tool_round_trip"],
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    langchain_ollama.ChatOllama,
-    OurChatOllama,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_comparable_request,
-    collect=True,
-)
+SUITE = ollama_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_s_same_as_langchain_ollama = SUITE.same_test()

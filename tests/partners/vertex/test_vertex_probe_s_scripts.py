@@ -9,13 +9,9 @@ from typing import Any
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
-from tests.partners.google._suites import vertex_partner
-from tests.partners.vertex.test_vertex_sidebyside import OurChat
-from tests.partners.vertex.test_vertex_sidebyside import _comparable_request
-from tests.partners.vertex.test_vertex_sidebyside import _comparable_result
+from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import model
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
@@ -68,12 +64,5 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     ),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    vertex_partner.ChatVertexAI,
-    OurChat,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_comparable_request,
-)
+SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_s_scripts_same_as_langchain_google_vertexai = SUITE.same_test()
