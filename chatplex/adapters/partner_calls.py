@@ -1,7 +1,8 @@
 """How a LangChain drop-in's calls retry and fail as its partner package's do: one
-frozen record, declared by the wire's partner record (`PartnerTraits.retries_and_calls`) and handed
-down by `chatplex.langchain` to the engine it builds (`ChatModel.partner_calls`).
-chatplex's own models hold the defaults: chatplex's retries and errors.
+frozen record, declared by the wire's partner record (`PartnerTraits.retries_and_calls`)
+and handed down by `chatplex.langchain` to the engine it builds
+(`ChatModel.partner_calls`). chatplex's own models hold the defaults: chatplex's retries
+and errors.
 
 >>> PartnerCalls().retries is None, PartnerCalls().kept_responses
 (True, frozenset())

@@ -77,7 +77,6 @@ def to_wire_messages(
     langchain-aws' ChatBedrock leaves them out."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
-
     start = 0
     while start < len(messages) and isinstance(messages[start], SystemMessage):
         start += 1

@@ -27,7 +27,7 @@ from ...messages import BaseMessage
 from ...messages import ToolMessage
 from .profile import TurnStyle
 
-__all__ = ["styled_turns"]
+__all__ = ["reasoning_details", "styled_turns"]
 
 #: Assistant blocks no Chat Completions server takes back (chatplex's reasoning blocks,
 #: another provider's own); a provider's `thinking` part (its text pieces a list) is
