@@ -8,6 +8,9 @@ raised: nothing keeps running in the background.
 
 Sync (for runnables without a native async path): a thread pool of the same size; on the
 first error, queued work is cancelled and running work is waited for before raising.
+
+Either way the garbage collector's young threshold is raised while the batch runs
+(`collector.batching`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from concurrent.futures import wait
 from typing import Any
 from typing import TypeVar
 
+from . import collector
 from .run_config import DEFAULT_MAX_CONCURRENCY
 from .run_config import RunnableConfig
 
@@ -81,15 +85,16 @@ async def aiter_bounded(
             else:
                 done.put_nowait((index, result, False))
 
-    workers = [asyncio.ensure_future(worker()) for _ in range(min(max_concurrency, count))]
-    try:
-        for _ in range(count):
-            index, value, failed = await done.get()
-            if failed and (not return_exceptions or not isinstance(value, Exception)):
-                raise value
-            yield index, value
-    finally:
-        await _cancel_all(workers)
+    with collector.batching():
+        workers = [asyncio.ensure_future(worker()) for _ in range(min(max_concurrency, count))]
+        try:
+            for _ in range(count):
+                index, value, failed = await done.get()
+                if failed and (not return_exceptions or not isinstance(value, Exception)):
+                    raise value
+                yield index, value
+        finally:
+            await _cancel_all(workers)
 
 
 async def _cancel_all(tasks: Sequence[asyncio.Future[None]]) -> None:
@@ -129,20 +134,21 @@ def iter_threads(
         return
     executor = ThreadPoolExecutor(max_workers=min(max_concurrency, count))
     futures: dict[Future[T], int] = {}
-    try:
-        for index in range(count):
-            ctx = contextvars.copy_context()
-            futures[executor.submit(ctx.run, call, index)] = index
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                exc = future.exception()
-                if exc is not None and not return_exceptions:
-                    raise exc
-                yield futures[future], exc if exc is not None else future.result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    with collector.batching():
+        try:
+            for index in range(count):
+                ctx = contextvars.copy_context()
+                futures[executor.submit(ctx.run, call, index)] = index
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    exc = future.exception()
+                    if exc is not None and not return_exceptions:
+                        raise exc
+                    yield futures[future], exc if exc is not None else future.result()
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def max_concurrency(configs: Sequence[RunnableConfig]) -> int:
