@@ -49,6 +49,7 @@ from typing import TypeVar
 
 from ..core import Runnable
 from ..core import RunnableConfig
+from ..core import collector
 from ..errors import APIConnectionError
 from ..errors import APITimeoutError
 from ..secret.urls import redact_urls_in
@@ -354,7 +355,11 @@ async def arun(
     source, total = _open_source(rows, prompt)
     notice = progress_file if progress_file is not None else sys.stderr
     control = _Control()
-    with pricing(max_cost), Journal(output, retry_failed=retry_failed) as journal:
+    with (
+        pricing(max_cost),
+        collector.batching(),
+        Journal(output, retry_failed=retry_failed) as journal,
+    ):
         stats = RunStats(total=total)
         display = make_display(stats, notice, interval_s=progress_interval_s) if progress else None
         feed = _Feed(source, journal, stats)

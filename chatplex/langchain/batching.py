@@ -8,7 +8,8 @@ first failed input's error raised in input order (the calls running then finish 
 kept; those still queued are cancelled); async, the first error raised as it comes. There
 the calls still running are cancelled, as chatplex's own `abatch` cancels them, where
 LangChain leaves them running unawaited, their replies lost (a script's `asyncio.run`
-cancels them as it ends).
+cancels them as it ends). Both raise the garbage collector's young threshold while they
+run, as chatplex's own batches do (`chatplex.core.collector`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables.config import get_config_list
 from langchain_core.runnables.config import get_executor_for_config
 
+from ..core import collector
 from ..core.concurrency import agather_bounded
 from ..core.partial_results import Finished
 
@@ -30,7 +32,7 @@ def batch_keeping_finished(
 ) -> list[Any]:
     """LangChain's `model.batch(inputs, config, **kwargs)` (return_exceptions=False)."""
     configs = get_config_list(config, len(inputs))
-    with Finished(len(inputs)) as finished:
+    with collector.batching(), Finished(len(inputs)) as finished:
 
         def call(index: int, config: Any) -> Any:
             finished[index] = out = model.invoke(inputs[index], config, **kwargs)

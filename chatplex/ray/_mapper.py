@@ -25,6 +25,7 @@ from typing import cast
 
 import pyarrow as pa
 
+from ..core import collector
 from ._columns import OUTPUT_COLUMNS
 from ._columns import outcome_columns
 from ._columns import row_outcome
@@ -81,9 +82,10 @@ class ChatMapper:
         keys: list[Hashable] = [None] * len(inputs)
         if self._tally is not None:
             keys = self._row_keys(batch, inputs)
-        results = await asyncio.gather(
-            *(self._one(v, k) for v, k in zip(inputs, keys, strict=True))
-        )
+        with collector.batching():  # a block is a batch (chatplex.core.collector)
+            results = await asyncio.gather(
+                *(self._one(v, k) for v, k in zip(inputs, keys, strict=True))
+            )
         outcomes = [row_outcome(result) for result in results]
         for name, column in outcome_columns(outcomes).items():
             batch = batch.append_column(name, column)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import json
 from pathlib import Path
@@ -200,3 +201,24 @@ async def test_the_window_opens_whole_once_a_row_is_answered(tmp_path: Path) -> 
     summary = await arun(model, rows, output=out, concurrency=32, progress=False)
     assert summary.fault is None and (summary.failed, summary.succeeded) == (5, 295)
     assert seen["peak_before_answer"] <= SETUP_STOP_AFTER < seen["peak"] == 32
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_run_raises_the_collectors_young_threshold_while_it_runs(
+    tmp_path: Path, sync: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run holds many rows' objects across awaits, as any batch (chatplex.core.collector).
+    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
+    found = gc.get_threshold()
+    gc.set_threshold(700, *found[1:])
+    try:
+        model = RunnableLambda(lambda row: str(gc.get_threshold()[0]))
+        kwargs: dict[str, Any] = {"output": tmp_path / "out.jsonl", "progress": False}
+        if sync:
+            await asyncio.to_thread(run, model, ["a", "b"], handle_sigint=False, **kwargs)
+        else:
+            await arun(model, ["a", "b"], **kwargs)
+        assert [r["text"] for r in read_output(tmp_path / "out.jsonl")] == ["10000", "10000"]
+        assert gc.get_threshold()[0] == 700
+    finally:
+        gc.set_threshold(*found)

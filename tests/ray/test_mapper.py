@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import pytest
@@ -111,3 +112,25 @@ async def test_rows_without_ids_or_model_calls_are_still_counted_once() -> None:
     await mapper(batch)
     report = fake.tally.report()
     assert (report.finished, report.errors, report.resent) == (3, 1, 3)
+
+
+class YoungThreshold:
+    """A runnable answering with the collector's young threshold as its row runs."""
+
+    async def ainvoke(self, value: Any, config: Any = None) -> str:
+        return str(gc.get_threshold()[0])
+
+
+async def test_a_block_raises_the_collectors_young_threshold_while_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A block is a batch, as chatplex's own (chatplex/core/collector.py).
+    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
+    found = gc.get_threshold()
+    gc.set_threshold(700, *found[1:])
+    try:
+        out = await ChatMapper(YoungThreshold())(pa.table({"prompt": ["a", "b"]}))
+        assert out.column("text").to_pylist() == ["10000", "10000"]
+        assert gc.get_threshold()[0] == 700
+    finally:
+        gc.set_threshold(*found)
