@@ -16,7 +16,9 @@ too, as the floor: the difference to `ChatChatplex` is what LangChain's layer co
 `langchain-floor` is LangChain's own floor: the same chain on a LangChain chat model with
 nothing to do (ready-made replies and chunks: no HTTP, no parsing), what LangChain's
 machinery costs around any model; its ratio to langchain-openai's is the lowest any
-LangChain chat model can reach on a row.
+LangChain chat model can reach on a row. `dropin-gc-off` is the drop-in with the garbage
+collector as CPython sets it (`CHATPLEX_GC_THRESHOLD=0`): what chatplex's batches gain by
+raising its young threshold while they run (`chatplex.core.collector`, decision 015).
 
 - abatch: `chain.abatch` of `--requests` inputs with `max_concurrency=64`; CPU per request.
 - astream: `--streams` streams of the chain one after another; CPU per streamed chunk
@@ -60,7 +62,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODEL = "gpt-4o-mini"
 API_KEY = "sk-bench-not-real"
-CLIENTS = ("dropin", "chatchatplex", "langchain-openai", "chatplex", "langchain-floor")
+CLIENTS = (
+    "dropin",
+    "dropin-gc-off",
+    "chatchatplex",
+    "langchain-openai",
+    "chatplex",
+    "langchain-floor",
+)
+#: A client measured with the garbage collector left as CPython sets it
+#: (`CHATPLEX_GC_THRESHOLD=0`: chatplex's batches do not raise its young threshold).
+GC_OFF = {"dropin-gc-off": "dropin"}
 MODES = ("abatch", "astream", "astream_model")
 CONCURRENCY = 64
 
@@ -119,7 +131,7 @@ def build_chain(client: str, url: str, chunks: int = 200) -> Any:
     from langchain_core.prompts import ChatPromptTemplate as LCChatPromptTemplate
 
     lc_model: Any
-    if client == "dropin":  # the drop-in family: `from chatplex.langchain import ChatOpenAI`
+    if client in ("dropin", "dropin-gc-off"):  # `from chatplex.langchain import ChatOpenAI`
         from chatplex.langchain import ChatOpenAI as DropIn
 
         lc_model = DropIn(model=MODEL, base_url=f"{url}/v1", api_key=API_KEY, max_retries=0)
@@ -187,10 +199,25 @@ async def worker(args: Any) -> None:
     for client in clients.split(","):
         for mode in modes:
             count = args.requests if mode == "abatch" else args.streams
-            measured = await measure(
-                client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
-            )
+            with collector_setting("0" if client in GC_OFF else None):
+                measured = await measure(
+                    client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
+                )
             print(json.dumps(measured), flush=True)
+
+
+@contextmanager
+def collector_setting(value: str | None) -> Iterator[None]:
+    """`CHATPLEX_GC_THRESHOLD` set to `value` (None: unset) for the duration."""
+    saved = os.environ.pop("CHATPLEX_GC_THRESHOLD", None)
+    if value is not None:
+        os.environ["CHATPLEX_GC_THRESHOLD"] = value
+    try:
+        yield
+    finally:
+        os.environ.pop("CHATPLEX_GC_THRESHOLD", None)
+        if saved is not None:
+            os.environ["CHATPLEX_GC_THRESHOLD"] = saved
 
 
 # ---- driver ------------------------------------------------------------------------------
@@ -266,9 +293,9 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
             print(f"| {client} | " + " | ".join(_cells(table[client])) + " |")
     peer = table.get("langchain-openai", {})
     # (A row measured without `--clients`/`--modes` naming it has no ratio.)
-    ratios, dropin, floor = (
+    ratios, dropin, untuned, floor = (
         {m: table[client][m] / peer[m] for m in MODES if m in peer and m in table.get(client, {})}
-        for client in ("chatchatplex", "dropin", "langchain-floor")
+        for client in ("chatchatplex", "dropin", "dropin-gc-off", "langchain-floor")
     )
     print(
         f"\nChatChatplex ÷ langchain-openai's ChatOpenAI: {_x(ratios, 'abatch')} CPU per "
@@ -277,6 +304,8 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
         f"{_x(dropin, 'abatch')} per request, {_x(dropin, 'astream')} per chunk of the "
         f"chain, {_x(dropin, 'astream_model')} per chunk of the model alone "
         "(issue 47's mark: at most 0.35×)"
+        f"\nthe drop-in with the collector as CPython sets it (`dropin-gc-off`): "
+        f"{_x(untuned, 'abatch')} per request, {_x(untuned, 'astream')} per chunk of the chain"
     )
     print(
         f"LangChain's own machinery (a chat model with nothing to do) ÷ langchain-openai's: "
@@ -288,6 +317,7 @@ def report(results: dict[tuple[str, str], list[dict[str, Any]]], args: Any) -> d
         "us": table,
         "chatchatplex_vs_chatopenai": ratios,
         "dropin_vs_chatopenai": dropin,
+        "dropin_gc_off_vs_chatopenai": untuned,
         "floor_vs_chatopenai": floor,
     }
 

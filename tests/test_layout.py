@@ -93,6 +93,7 @@ CROSS_CUTTING = {
     "test_bench_served_smoke.py",  # bench/bench_served.py still runs
     "test_bench_slots_smoke.py",  # bench/bench_slots.py still runs
     "test_bench_floor_smoke.py",  # bench/bench_floor.py still runs
+    "test_bench_collector_smoke.py",  # bench/bench_collector.py still runs
     "test_secrets.py",  # no key anywhere, over every failure kind, provider and path
     "test_families.py",  # decision 001: the import path, not the environment, picks a family
     "test_troubleshooting.py",  # docs/troubleshooting.md: each entry in both families

@@ -1,0 +1,153 @@
+"""The garbage collector's share of a batch's CPU, with chatplex's batches raising its
+young threshold (decision 015) and with the collector as CPython sets it.
+
+    python bench/bench_collector.py              # ~2 minutes
+    python bench/bench_collector.py --quick      # a smoke test of the harness
+
+Each variant runs in a fresh process against one mock server process (20 ms latency):
+`ChatPromptTemplate | model | StrOutputParser()` (`chain`) or the model alone (`model`),
+`abatch` of `--requests` at 64 in flight after a warm-up batch, the clients of
+`bench_langchain.py` (`dropin`, `chatplex`, `langchain-openai`, `langchain-floor`).
+`gc.callbacks` time every collection by generation; `in chatplex's batch` counts those
+that ran while a chatplex batch had the threshold raised (`chatplex.core.collector`).
+`CHATPLEX_GC_THRESHOLD=0` gives the collector as CPython sets it. A table and JSON
+(`--out`, default bench/results_collector.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_langchain  # noqa: E402
+
+CLIENTS = ("dropin", "chatplex", "langchain-openai", "langchain-floor")
+SHAPES = ("chain", "model")
+SETTINGS = {"raised": None, "cpython": "0"}  # CHATPLEX_GC_THRESHOLD per variant
+
+WORKER = r"""
+import asyncio, gc, json, sys, time
+sys.path.insert(0, sys.argv[1])
+import bench_langchain
+from chatplex.core import collector
+client, shape, url, n = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+spent, counts, inside = [0.0, 0.0, 0.0], [0, 0, 0], [0, 0, 0]
+started = [0.0]
+def timed(phase, info):
+    if phase == "start":
+        started[0] = time.process_time()
+        return
+    generation = info["generation"]
+    spent[generation] += time.process_time() - started[0]
+    counts[generation] += 1
+    inside[generation] += collector._running > 0
+async def main():
+    chain = bench_langchain.build_chain(client, url)
+    runnable = chain if shape == "chain" else chain.steps[1]
+    inputs = ([{"topic": f"t {i}"} for i in range(n)] if shape == "chain"
+              else [[("user", f"t {i}")] for i in range(n)])
+    config = {"max_concurrency": 64}
+    await runnable.abatch(inputs[:64], config)
+    gc.callbacks.append(timed)
+    start = time.process_time()
+    await runnable.abatch(inputs, config)
+    cpu = time.process_time() - start
+    gc.callbacks.remove(timed)
+    print(json.dumps({"cpu_us": cpu / n * 1e6, "gc_us": [s / n * 1e6 for s in spent],
+                      "collections": counts, "inside": inside,
+                      "tracked": len(gc.get_objects())}))
+asyncio.run(main())
+"""
+
+
+def run_variant(client: str, shape: str, setting: str, url: str, n: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
+    env.pop("CHATPLEX_GC_THRESHOLD", None)
+    if SETTINGS[setting] is not None:
+        env["CHATPLEX_GC_THRESHOLD"] = SETTINGS[setting]
+    command = [sys.executable, "-c", WORKER, str(HERE), client, shape, url, str(n)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The medians of a variant's processes (collections: the first process's)."""
+    cpu = statistics.median(r["cpu_us"] for r in runs)
+    collector_us = statistics.median(sum(r["gc_us"]) for r in runs)
+    return {
+        "cpu_us": cpu,
+        "gc_us": collector_us,
+        "gc_share": collector_us / cpu,
+        "full_us": statistics.median(r["gc_us"][2] for r in runs),
+        "collections": runs[0]["collections"],
+        "inside": runs[0]["inside"],
+        "tracked": runs[0]["tracked"],
+    }
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        "| client, shape | collector | CPU µs/request | in the collector | of it full "
+        "collections | collections young/middle/full (in chatplex's batch) |",
+        "|---|---|--:|--:|--:|---|",
+    ]
+    for key, row in results.items():
+        client, shape, setting = key.split("/")
+        counts = "/".join(
+            f"{c} ({i})" for c, i in zip(row["collections"], row["inside"], strict=True)
+        )
+        lines.append(
+            f"| {client}, {shape} | {setting} | {row['cpu_us']:,.0f} | "
+            f"{row['gc_us']:,.0f} µs ({row['gc_share']:.0%}) | {row['full_us']:,.0f} µs | "
+            f"{counts} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3, help="processes per variant")
+    parser.add_argument("--clients", default=",".join(CLIENTS))
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
+    parser.add_argument("--out", type=Path, default=HERE / "results_collector.json")
+    args = parser.parse_args()
+    n, rounds = (40, 1) if args.quick else (args.requests, args.rounds)
+    clients = [c for c in CLIENTS if c in args.clients.split(",")]
+    shapes = [s for s in SHAPES if s in args.shapes.split(",")]
+    runs: dict[str, list[dict[str, Any]]] = {}
+    with bench_langchain.mock_server(1) as url:
+        for _ in range(rounds):  # variants alternate, so drift hits them alike
+            for client in clients:
+                for shape in shapes:
+                    # (A client with no chatplex batch runs as CPython sets the collector.)
+                    for setting in SETTINGS if client in ("dropin", "chatplex") else ["cpython"]:
+                        key = f"{client}/{shape}/{setting}"
+                        runs.setdefault(key, []).append(run_variant(client, shape, setting, url, n))
+    results = {key: summary(r) for key, r in runs.items()}
+    print(table(results))
+    args.out.write_text(
+        json.dumps({"requests": n, "rounds": rounds, "results": results, "runs": runs}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
