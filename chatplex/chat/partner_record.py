@@ -40,6 +40,7 @@ __all__ = [
     "as_held",
     "checked_keywords",
     "held_and_spelled",
+    "keywordless",
     "partner_model",
     "settled_as_held",
     "take_settings",
@@ -160,6 +161,25 @@ class MessagesCount:
     def counts(self, model: ChatModel) -> bool:
         """Whether it counts `model`'s messages its own way."""
         return self.applies is None or self.applies(model)
+
+
+def keywordless(
+    count: Callable[[ChatModel, list[BaseMessage], Sequence[Any] | None], int | None],
+) -> Callable[[ChatModel, list[BaseMessage], Sequence[Any] | None, dict[str, Any]], int | None]:
+    """The `MessagesCount.count` of a partner whose `get_num_tokens_from_messages` takes
+    no keywords: `count` of the messages and tools, or None where a caller gives any
+    (langchain-core's count, which then refuses them as the partner's signature does)."""
+    return functools.partial(_count_unless_keywords, count)  # (pickled with its record)
+
+
+def _count_unless_keywords(
+    count: Callable[[ChatModel, list[BaseMessage], Sequence[Any] | None], int | None],
+    model: ChatModel,
+    messages: list[BaseMessage],
+    tools: Sequence[Any] | None,
+    keywords: dict[str, Any],
+) -> int | None:
+    return None if keywords else count(model, messages, tools)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from chatplex.chat.partner_record import MessagesCount
 from chatplex.chat.partner_record import PartnerClass
 from chatplex.chat.partner_record import PartnerField
 from chatplex.chat.partner_record import PartnerHooks
+from chatplex.chat.partner_record import keywordless
 
 
 def test_a_field_is_taken_by_its_name_then_its_alias() -> None:
@@ -46,3 +47,17 @@ def test_a_messages_count_counts_every_model_unless_it_says_which() -> None:
     assert every.count(model, [object(), object()], None, {}) == 2
     assert not MessagesCount(every.count, lambda model: False).counts(model)
     assert PartnerHooks().messages_count is None  # langchain-core's count
+
+
+def test_a_keywordless_count_leaves_any_keyword_to_langchain_cores_count() -> None:
+    asked: list[tuple[Any, ...]] = []
+
+    def count(model: Any, messages: list[Any], tools: Any) -> int:
+        asked.append((model, messages, tools))
+        return len(messages) + len(tools or ())
+
+    counted = keywordless(count)
+    said: list[Any] = ["hi", "there"]
+    assert counted("m", said, ["tool"], {}) == 3
+    assert counted("m", said, None, {"colour": "red"}) is None
+    assert asked == [("m", said, ["tool"])]  # not asked where a keyword was given

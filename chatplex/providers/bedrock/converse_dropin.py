@@ -24,6 +24,7 @@ from ...chat.dropin import check_refused
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
+from ...chat.partner_record import keywordless
 from .dropin_record import CONVERSE_RECORD
 from .model_defaults import base_model
 from .model_defaults import disable_streaming as partner_disable_streaming
@@ -149,28 +150,21 @@ def counts_messages(model: ChatModel) -> bool:
     return counted(_counted(model))
 
 
-def num_tokens_from_messages(
-    model: ChatModel,
-    messages: list[BaseMessage],
-    tools: Sequence[Any] | None,
-    keywords: dict[str, Any],
-    *,
-    stacklevel: int = 3,
+def _count_converse_input(
+    model: ChatModel, messages: list[BaseMessage], tools: Sequence[Any] | None
 ) -> int | None:
     """langchain-aws's count: Bedrock's CountTokens of the Converse input, tools ignored
-    with its warning (`stacklevel` from here); None (LangChain's count) for keywords (its
-    signature takes none, LangChain's raises) and, as langchain-aws, after a failed
-    request (logged)."""
+    with its warning; None (LangChain's count), as langchain-aws, after a failed request
+    (logged)."""
     from ...chat.side_call import side_call
     from .count_tokens import TOOLS_IGNORED
     from .count_tokens import converse_input
     from .count_tokens import read_input_tokens
     from .request import converse_fields
 
-    if keywords:
-        return None
     if tools is not None:
-        warnings.warn(TOOLS_IGNORED, stacklevel=stacklevel)
+        # Where `get_num_tokens_from_messages` was called (`keywordless`'s frame between).
+        warnings.warn(TOOLS_IGNORED, stacklevel=4)
     adapter = _adapter(model)
     try:
         # The chat body's fields, tool blocks kept: a chat call without tools writes
@@ -182,6 +176,11 @@ def num_tokens_from_messages(
     except Exception as exc:  # noqa: BLE001 - langchain-aws falls back on any failure
         logger.warning(f"count_tokens API failed: {exc}. Using fallback.")
         return None
+
+
+#: langchain-aws's `ChatBedrockConverse.get_num_tokens_from_messages` (its signature
+#: takes no keyword: LangChain's count, which refuses it).
+num_tokens_from_messages = keywordless(_count_converse_input)
 
 
 def unforced_reply_raises(model: ChatModel) -> bool:

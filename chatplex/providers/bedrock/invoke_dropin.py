@@ -62,6 +62,7 @@ from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import keywordless
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.settings import SETTING_NAMES
@@ -248,21 +249,15 @@ def counts_messages(model: ChatModel) -> bool:
     return vendor == "anthropic" and counted(counted_model_id(model))
 
 
-def num_tokens_from_messages(
-    model: ChatModel,
-    messages: list[BaseMessage],
-    tools: Sequence[Any] | None,
-    keywords: dict[str, Any],
-) -> int | None:
-    """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body; None
-    (LangChain's count) for keywords. A failed request raises, as langchain-aws's
-    does."""
+def _count_invoke_body(
+    model: ChatModel, messages: list[BaseMessage], tools: Sequence[Any] | None
+) -> int:
+    """langchain-aws's count: Bedrock's CountTokens of the InvokeModel body. A failed
+    request raises, as langchain-aws's does."""
     from ...chat.side_call import side_call
     from .count_tokens import invoke_input
     from .count_tokens import read_input_tokens
 
-    if keywords:
-        return None
     # A system prompt alone (or nothing) is counted with no turn, as langchain-aws
     # sends it: trim_messages(token_counter=model) counts the system message by itself.
     # A call needs a turn, so one is built with a placeholder, then dropped.
@@ -277,6 +272,11 @@ def num_tokens_from_messages(
         counted_model_id(model), invoke_input(body, model.max_tokens)
     )
     return side_call(model, request, read_input_tokens)
+
+
+#: langchain-aws's `ChatBedrock.get_num_tokens_from_messages` (its signature takes no
+#: keyword: LangChain's count, which refuses it).
+num_tokens_from_messages = keywordless(_count_invoke_body)
 
 
 def bedrock_parts(

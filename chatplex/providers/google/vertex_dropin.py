@@ -44,6 +44,7 @@ from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import held_and_spelled
+from ...chat.partner_record import keywordless
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...chat.sdk_agents import PartnerHeaders
@@ -271,17 +272,6 @@ def num_tokens(model: ChatModel, text: str) -> int:
     return count_messages(model, [HumanMessage(text)], None)
 
 
-def num_tokens_from_messages(
-    model: ChatModel,
-    messages: list[BaseMessage],
-    tools: Sequence[Any] | None,
-    keywords: dict[str, Any],
-) -> int | None:
-    """langchain-google-vertexai's `get_num_tokens_from_messages`; None for any keyword
-    (its signature takes none: langchain-core's count then refuses it)."""
-    return None if keywords else count_messages(model, messages, tools)
-
-
 def count_messages(
     model: ChatModel, messages: list[BaseMessage], tools: Sequence[Any] | None
 ) -> int:
@@ -299,6 +289,11 @@ def count_messages(
     adapter = model.adapter
     assert isinstance(adapter, VertexAIAdapter)  # built on one
     return count_tokens(model, contents_body(adapter.called_resource(model.model), messages))
+
+
+#: langchain-google-vertexai's `get_num_tokens_from_messages` (its signature takes no
+#: keyword).
+num_tokens_from_messages = keywordless(count_messages)
 
 
 def partner_location(given: str | None) -> str:
