@@ -278,6 +278,10 @@ class TurnStyle:
     #: a stream's fragments merged and OpenAI's ephemeral `rs_` ids left out, as
     #: langchain-openrouter does (`turns.reasoning_details`).
     reasoning_details: bool = False
+    #: Whether a call's arguments that are no JSON object (an invalid call's as the model
+    #: wrote them) go as one holding them, `{"__invalid_tool_call_arguments": ...}`, as
+    #: langchain-fireworks replays them (`turns.py`).
+    wrapped_arguments: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,12 +45,14 @@ FIREWORKS = Preset(
         # ...after each part is cut to its SDK's content part (Fireworks refuses
         # other keys), and no name on a turn (its API's message has none).
         content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
-        # A hand-written call's `content: []` goes as it is.
+        # A hand-written call's `content: []` goes as it is; an invalid call's arguments
+        # that are no JSON object, wrapped in one.
         turns=TurnStyle(
             turn_names=False,
             empty_list_kept=True,
             reasoning_key="reasoning_content",
             reasoning_from="fireworks",
+            wrapped_arguments=True,
         ),
         sdk_path="/v1",
         structured_trace="method",  # its structured runs name the method alone
