@@ -1,11 +1,14 @@
-"""ChatOpenAI and ChatMistralAI side by side on a history whose AIMessage holds a tool
-call without an id (an invalid call, its arguments no JSON, as a hand-written or replayed
-history holds it; and a valid one), then a new question: invoked and awaited, each with
-the partner package's class and chatplex's against one scripted Chat Completions server.
+"""ChatOpenAI, ChatMistralAI, ChatFireworks and ChatPerplexity side by side on a history
+whose AIMessage holds a tool call without an id (an invalid call, its arguments no JSON,
+as a hand-written or replayed history holds it; and a valid one), then a new question:
+invoked and awaited, each with the partner package's class and chatplex's against one
+scripted Chat Completions server.
 
-langchain-openai sends the call with `"id": null` and langchain-mistralai without an
-`id`; each API refuses that, so chatplex refuses the history before any request (kept
-differences, `DIFFERENCES`). The same history whose calls have ids is sent alike
+langchain-fireworks and -perplexity send the call with `"id": null`, which their APIs take
+(their SDKs type the id as optional): chatplex sends it alike. langchain-openai sends it
+with `"id": null` and langchain-mistralai without an `id`, which their APIs refuse: there
+chatplex refuses the history before any request (kept differences, `DIFFERENCES`). The
+same history whose calls have ids is sent alike by all four
 (`test_calls_with_ids_are_sent_alike`).
 """
 
@@ -31,7 +34,10 @@ from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
 
 lc = pytest.importorskip("langchain_core.messages")
 
-PACKAGES = {"openai": OPENAI, "mistralai": suite.PACKAGES["mistralai"]}
+PACKAGES = {
+    "openai": OPENAI,
+    **{n: suite.PACKAGES[n] for n in ("mistralai", "fireworks", "perplexity")},
+}
 
 
 def _turns(call_id: str | None) -> dict[str, Any]:

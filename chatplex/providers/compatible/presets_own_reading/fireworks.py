@@ -36,6 +36,7 @@ FIREWORKS = Preset(
         true_choice_names_lone_tool=True,  # langchain-fireworks' tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-fireworks: every system message as "system"
+        idless_calls_sent=True,  # its SDK's history tool call: `id: Optional[str]`
         # langchain-fireworks' variable, then its SDK's.
         base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
         # Its turns: the text blocks left after reasoning as a list, and content of
