@@ -1,14 +1,14 @@
-"""ChatOpenAI, ChatMistralAI, ChatFireworks and ChatPerplexity side by side on a history
-whose AIMessage holds a tool call without an id (an invalid call, its arguments no JSON,
-as a hand-written or replayed history holds it; and a valid one), then a new question:
-invoked and awaited, each with the partner package's class and chatplex's against one
-scripted Chat Completions server.
+"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks and ChatPerplexity side by side on
+a history whose AIMessage holds a tool call without an id (an invalid call, its arguments
+no JSON, as a hand-written or replayed history holds it; and a valid one), then a new
+question: invoked and awaited, each with the partner package's class and chatplex's
+against one scripted Chat Completions server.
 
 langchain-fireworks and -perplexity send the call with `"id": null`, which their APIs take
-(their SDKs type the id as optional): chatplex sends it alike. langchain-openai sends it
-with `"id": null` and langchain-mistralai without an `id`, which their APIs refuse: there
-chatplex refuses the history before any request (kept differences, `DIFFERENCES`). The
-same history whose calls have ids is sent alike by all four
+(their SDKs type the id as optional): chatplex sends it alike. langchain-openai and
+-groq send it with `"id": null` and langchain-mistralai without an `id`, which their APIs
+refuse: there chatplex refuses the history before any request (kept differences,
+`DIFFERENCES`). The same history whose calls have ids is sent alike by all five
 (`test_calls_with_ids_are_sent_alike`).
 """
 
@@ -36,7 +36,7 @@ lc = pytest.importorskip("langchain_core.messages")
 
 PACKAGES = {
     "openai": OPENAI,
-    **{n: suite.PACKAGES[n] for n in ("mistralai", "fireworks", "perplexity")},
+    **{n: suite.PACKAGES[n] for n in ("groq", "mistralai", "fireworks", "perplexity")},
 }
 
 
@@ -111,6 +111,16 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
             'AIMessage\'s call, valid or invalid) with `"id": null`: the API takes a '
             "string id on every assistant tool call (the openai SDK types it as required) "
             "and refuses the request",
+            _REFUSED,
+        ),
+        _refused_before_sending,
+    ),
+    ("groq", "idless_calls"): (
+        Difference(
+            Reason.REJECTED,
+            "sends a tool call of the history that has no id (valid or invalid) with "
+            '`"id": null`: Groq\'s API takes a string id on every assistant tool call (the '
+            "groq SDK types it as required) and refuses the request",
             _REFUSED,
         ),
         _refused_before_sending,
