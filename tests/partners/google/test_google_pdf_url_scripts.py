@@ -107,11 +107,11 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "pdf_url_blocks": (
         Difference(
             Reason.HANGS,
-            "downloads a file given by URL (a standard file block's `url`, a PDF as an "
-            "`image_url`) in the client before the call, with no timeout (a host that never "
-            "answers holds the call for ever, whatever the model's timeout) and no size "
-            "bound, synchronously (blocking the event loop inside `ainvoke`), and sends the "
-            "bytes inline",
+            "downloads a file given by URL (a standard file block's `url`, or a PDF in an "
+            "OpenAI-style image URL part) in the client before the call, with no timeout (a "
+            "host that never answers holds the call for ever, whatever the model's timeout) "
+            "and no size bound, synchronously (blocking the event loop inside `ainvoke`), "
+            "and sends the bytes inline",
             "the URL goes to Gemini as `fileData.fileUri`, with the block's MIME type where "
             "it has one (Gemini fetches public and signed URLs), as a `media` block's "
             "`file_uri` goes on both",
