@@ -47,9 +47,10 @@ SUITE_PAGES: dict[str, str | None] = {
     "init_chat_model": None,  # no provider page: the porting page only
 }
 
-#: A suite module whose rows belong to another page than its suite's (langchain-aws's
-#: ChatBedrock, beside ChatBedrockConverse in the bedrock suite).
-MODULE_PAGES = {"test_chatbedrock_sidebyside": "bedrock"}
+#: Suite modules whose rows belong to another page than their suite's, by the start of
+#: their names (langchain-aws's ChatBedrock, beside ChatBedrockConverse in the bedrock
+#: suite).
+MODULE_PAGES = {"test_chatbedrock_": "bedrock"}
 
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {
@@ -101,7 +102,7 @@ def kept(suite: str) -> list[Kept]:
         own = path.stem.removeprefix("test_").removesuffix("_sidebyside")
         if SUITE_PAGES.get(suite) or not (DOCS / "providers" / f"{own}.md").is_file():
             own = None
-        own = MODULE_PAGES.get(path.stem, own)
+        own = next((p for start, p in MODULE_PAGES.items() if path.stem.startswith(start)), own)
         for key, (why, _) in getattr(module, "DIFFERENCES", {}).items():
             package, script = key if isinstance(key, tuple) else (own, key)
             rows += [Kept(suite, package, script, one) for one in differences(why)]

@@ -49,6 +49,7 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...messages import ToolMessage
 from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
@@ -239,7 +240,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
         base = self.base_model_id or settings.model.split(".", 1)[-1]
         check_buildable(family, base)
         self._refuse_key_in_clear()
-        check_messages(messages, provider=self.provider, block_types=self.block_types)
+        # An empty assistant turn of Anthropic's body (an empty list too) goes as ".".
+        check_messages(
+            messages,
+            provider=self.provider,
+            block_types=self.block_types,
+            empty_reply=family not in PROMPT_FAMILIES,
+        )
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
         self._prompt_family = PROMPT_FAMILIES.get(family)
         self._cut_stop = settings.stop
@@ -290,15 +297,20 @@ class BedrockInvokeAdapter(BedrockAdapter):
         `temperature` (then `top_p` and `stop_sequences` when set)."""
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
-        # An empty AI message mid-history goes as ".", as langchain-aws sends it.
+        # An empty AI message goes as ".", as langchain-aws sends it.
         system, turns = to_wire_messages(
-            messages, error_flags=False, empty_reply=EMPTY_TEXT, invalid_calls=False
+            _answered_invalid_calls(messages),
+            error_flags=False,
+            empty_reply=EMPTY_TEXT,
+            invalid_calls=True,
         )
         _refuse_file_sources(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
-                text = turn["content"]
-                turn["content"] = [{"type": "text", "text": text}] if text else []
+                # An empty one, the last (a prefill) too, as "." (Bedrock refuses an
+                # empty content list), as langchain-aws sends it.
+                text = turn["content"] or EMPTY_TEXT
+                turn["content"] = [{"type": "text", "text": text}]
         _in_partner_order(turns)
         body: dict[str, Any] = dict(settings.extra_body)
         # A call's cache setting marks the last content block, as langchain-aws puts it.
@@ -388,6 +400,29 @@ class BedrockInvokeAdapter(BedrockAdapter):
 #: goes before both.
 _OWN_BLOCKS = frozenset({"text", "image"})
 _THINKING = frozenset({"thinking", "redacted_thinking"})
+
+
+def _answered_invalid_calls(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` with each AI message's invalid tool calls cut to those a tool result
+    answers before the next AI message. Those go as tool_use blocks (as
+    langchain-anthropic sends them), so each result has the call the API requires in
+    the turn before it; langchain-aws leaves every invalid call out, and Bedrock refuses
+    the result that answers one. An unanswered one is left out, as langchain-aws leaves
+    it (a tool_use needs its result in the turn after)."""
+    out = list(messages)
+    for i, message in enumerate(messages):
+        if not isinstance(message, AIMessage) or not message.invalid_tool_calls:
+            continue
+        answered: set[str] = set()
+        for later in messages[i + 1 :]:
+            if isinstance(later, AIMessage):
+                break
+            if isinstance(later, ToolMessage):
+                answered.add(later.tool_call_id)
+        kept = [c for c in message.invalid_tool_calls if c.get("id") in answered]
+        if kept != message.invalid_tool_calls:
+            out[i] = message.model_copy(update={"invalid_tool_calls": kept})
+    return out
 
 
 def _in_partner_order(turns: list[dict[str, Any]]) -> None:

@@ -239,6 +239,8 @@ class CompatibleAdapter(OpenAIAdapter):
 
     function_calls_sent = _ProfileField[bool]()
 
+    idless_calls_sent = _ProfileField[bool]()
+
     content_part_keys = _ProfileField[frozenset[str] | None]()
 
     @property

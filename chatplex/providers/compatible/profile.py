@@ -278,6 +278,10 @@ class TurnStyle:
     #: a stream's fragments merged and OpenAI's ephemeral `rs_` ids left out, as
     #: langchain-openrouter does (`turns.reasoning_details`).
     reasoning_details: bool = False
+    #: Whether a call's arguments that are no JSON object (an invalid call's as the model
+    #: wrote them) go as one holding them, `{"__invalid_tool_call_arguments": ...}`, as
+    #: langchain-fireworks replays them (`turns.py`).
+    wrapped_arguments: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,6 +496,10 @@ class Profile:
     #: result refused before any request, where the partner converts neither
     #: (langchain-sambanova, -mistralai, -perplexity raise).
     function_calls_sent: bool = True
+    #: Whether a history's tool call without an id goes with `"id": null`, as
+    #: langchain-fireworks and -perplexity send it (their APIs' SDKs type the id as
+    #: optional); off: refused before any request, where the API requires an id.
+    idless_calls_sent: bool = False
     #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
     #: only (an assistant's `{"type", "text"}`, a tool result's with its
     #: `prompt_cache_breakpoint`: a reply's `id`, `annotations` not sent back), as a

@@ -78,6 +78,8 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         turn["content"] = _parts(_own_v1_thinking(message, style.v1_provider))
     if calls and not style.call_type:
         turn["tool_calls"] = _calls(message, style)
+    if calls and style.wrapped_arguments:
+        turn["tool_calls"] = _wrapped_arguments(message, turn["tool_calls"])
     if style.reasoning_key is not None and _reasoning_sent(message, style):
         turn[style.reasoning_key] = message.additional_kwargs["reasoning_content"]
     if style.reasoning_details and "reasoning_details" in message.additional_kwargs:
@@ -188,6 +190,30 @@ def _calls(message: AIMessage, style: TurnStyle) -> list[dict[str, Any]]:
         call["function"] = {"name": name, "arguments": arguments}
         out.append(call)
     return out
+
+
+def _wrapped_arguments(message: AIMessage, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`calls` (the message's valid calls, then its invalid ones) with each one's
+    arguments that are no JSON object (or hold a NaN) wrapped in one, as
+    langchain-fireworks wraps them (an invalid call's as the model wrote them, None too)."""
+    valid = len(message.tool_calls)
+    sent = [c["function"]["arguments"] for c in calls[:valid]]
+    raw = sent + [c["args"] for c in message.invalid_tool_calls]
+    return [
+        {**call, "function": {**call["function"], "arguments": _object_arguments(arguments)}}
+        for call, arguments in zip(calls, raw, strict=True)
+    ]
+
+
+def _object_arguments(arguments: str | None) -> str:
+    try:
+        parsed = json.loads(arguments) if arguments is not None else None
+        if isinstance(parsed, dict) and arguments is not None:
+            json.dumps(parsed, allow_nan=False)
+            return arguments
+    except ValueError:
+        pass
+    return json.dumps({"__invalid_tool_call_arguments": arguments}, ensure_ascii=False)
 
 
 def _text_pieces(content: list[Any]) -> list[str]:

@@ -222,6 +222,9 @@ class OpenAIAdapter(Adapter):
     #: result by name as a `function` turn), as langchain-openai sends it; off: the
     #: call left out and the result refused before any request.
     function_calls_sent = True
+    #: Whether a history's tool call without an id goes with `"id": null`; off (OpenAI's
+    #: API takes none without an id): refused before any request.
+    idless_calls_sent = False
 
     @property
     def text_extras_roles(self) -> frozenset[str]:
@@ -342,6 +345,7 @@ class OpenAIAdapter(Adapter):
                     tool_text_keys=self.tool_text_keys,
                     developer_role=self.developer_role_sent,
                     function_calls=self.function_calls_sent,
+                    idless_calls=self.idless_calls_sent,
                 )
                 for m in messages
             ],

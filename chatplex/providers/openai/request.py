@@ -90,6 +90,7 @@ def wire_message(
     tool_text_keys: frozenset[str] = LANGCHAIN_OPENAI_TOOL_TEXT_KEYS,
     developer_role: bool = True,
     function_calls: bool = True,
+    idless_calls: bool = False,
 ) -> dict[str, Any]:
     """One message on the wire; `dropped`, block types left out of a user, system or
     tool message's content (as its partner package leaves them out); `text_blocks`,
@@ -108,8 +109,10 @@ def wire_message(
     `developer_role`, whether a system message marked for the developer role goes
     with it (else as "system", as a partner that writes every system message so
     sends it); `function_calls`, whether an assistant turn's legacy `function_call`
-    goes with it (else left out, as a partner that writes none leaves it)."""
-    out = _wire_message(message, dropped, text_blocks, function_calls)
+    goes with it (else left out, as a partner that writes none leaves it);
+    `idless_calls`, whether a tool call without an id goes with `"id": null` (else a
+    ValueError), as a partner whose API takes that sends it."""
+    out = _wire_message(message, dropped, text_blocks, function_calls, idless_calls)
     if out["role"] == "function":
         return out  # its blocks as given: no partner that sends one rebuilds them
     if out["role"] == "developer" and not developer_role:
@@ -134,10 +137,14 @@ def wire_message(
 
 
 def _wire_message(
-    message: BaseMessage, dropped: frozenset[str], text_blocks: bool, function_calls: bool
+    message: BaseMessage,
+    dropped: frozenset[str],
+    text_blocks: bool,
+    function_calls: bool,
+    idless_calls: bool,
 ) -> dict[str, Any]:
     if isinstance(message, AIMessage):
-        return _wire_ai(message, dropped, text_blocks, function_calls)
+        return _wire_ai(message, dropped, text_blocks, function_calls, idless_calls)
     content = message.content
     if dropped and isinstance(content, list):
         content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
@@ -159,15 +166,22 @@ def _wire_message(
 
 
 def _wire_ai(
-    message: AIMessage, dropped: frozenset[str], text_blocks: bool, function_calls: bool
+    message: AIMessage,
+    dropped: frozenset[str],
+    text_blocks: bool,
+    function_calls: bool,
+    idless_calls: bool,
 ) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     # Non-ASCII kept as is, as langchain-openai (and every preset's partner) writes it.
     calls = [
-        _wire_call(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False))
+        _wire_call(c["id"], c["name"], json.dumps(c["args"], ensure_ascii=False), idless_calls)
         for c in message.tool_calls
-    ] + [_wire_call(c["id"], c["name"] or "", c["args"] or "") for c in message.invalid_tool_calls]
+    ] + [
+        _wire_call(c["id"], c["name"] or "", c["args"] or "", idless_calls)
+        for c in message.invalid_tool_calls
+    ]
     content = message.content
     if not isinstance(content, str):  # a merged stream's str elements are text, as in LangChain
         content = [{"type": "text", "text": b} if isinstance(b, str) else b for b in content]
@@ -241,8 +255,8 @@ def _not_sent_back(block: dict[str, Any], dropped: frozenset[str]) -> bool:
     )
 
 
-def _wire_call(call_id: str | None, name: str, arguments: str) -> dict[str, Any]:
-    if not call_id:
+def _wire_call(call_id: str | None, name: str, arguments: str, idless: bool) -> dict[str, Any]:
+    if not call_id and not idless:
         raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
 

@@ -424,6 +424,27 @@ def history_with_foreign_ids(cls: Any, p: Package, url: str) -> Any:
     return _model(cls, p, url).bind_tools([add]).invoke(history).content
 
 
+def invalid_calls_answered(cls: Any, p: Package, url: str) -> Any:
+    """A history whose AIMessage holds invalid calls (arguments no JSON, a JSON list, an
+    object, an object with a NaN), each answered by a tool result, then a new question."""
+    raw = ("{bad", "[1]", '{"a": "x"}', '{"a": NaN}')
+    bad = [
+        {
+            "name": "add",
+            "args": a,
+            "id": f"Ab3dE6gH{n}",
+            "error": "bad",
+            "type": "invalid_tool_call",
+        }
+        for n, a in enumerate(raw)
+    ]
+    answers = [lc.ToolMessage("error: bad", tool_call_id=c["id"], status="error") for c in bad]
+    ask, then = lc.HumanMessage("1+2?"), lc.HumanMessage("And now?")
+    return _model(cls, p, url).invoke(
+        [ask, lc.AIMessage("Hmm.", invalid_tool_calls=bad), *answers, then]
+    )
+
+
 def message_names(cls: Any, p: Package, url: str) -> Any:
     """A history whose turns name their speakers (`name=`), as multi-party scripts write."""
     history = [
@@ -1069,6 +1090,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "invalid_tool_arguments": (BAD_ARGS, invalid_tool_arguments),
     "invalid_tool_arguments_stream": (BAD_ARGS, invalid_tool_arguments_stream),
     "tool_round_trip": (TOOL, tool_round_trip),
+    "invalid_calls_answered": (Script(), invalid_calls_answered),
     "tool_choice_named": (TOOL, tool_choice_named),
     "message_names": (Script(), message_names),
     "default_query_given": (Script(), default_query_given),

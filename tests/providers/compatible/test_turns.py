@@ -240,3 +240,34 @@ def test_reasoning_details_go_back_merged_and_without_ephemeral_ids() -> None:
     sent = styled_turns([message], wire, TurnStyle(reasoning_details=True))[0]
     assert sent["reasoning_details"] == [{"type": "reasoning.encrypted", "data": "e", "index": 1}]
     assert styled_turns([message], wire, TurnStyle()) == wire  # (not sent unless asked)
+
+
+def test_fireworks_wraps_arguments_that_are_no_object_as_langchain_fireworks() -> None:
+    """A turn's calls, valid then invalid (arguments no JSON, a list, an object, one with a
+    NaN, none): each one's arguments that are no JSON object go wrapped in one, the others
+    as they are, as langchain-fireworks' `_convert_message_to_dict` writes them."""
+    fireworks = pytest.importorskip("langchain_fireworks.chat_models")
+    raw = ["{bad", "[1]", '{"a": "x"}', '{"a": NaN}', None]
+    bad = [{"name": "add", "args": a, "id": f"c{n}", "error": "e"} for n, a in enumerate(raw)]
+    theirs = fireworks._convert_message_to_dict(
+        lc.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad)
+    )
+    mine = cp.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad)
+    # (the calls as the OpenAI adapter writes them: an invalid one's arguments as given)
+    written = [json.dumps(CALL["args"], ensure_ascii=False), *raw]
+    calls = [
+        {**c, "function": {**c["function"], "arguments": a}}
+        for c, a in zip(theirs["tool_calls"], written, strict=True)
+    ]
+    wire = [{"role": "assistant", "content": None, "tool_calls": calls}]
+    ours = styled_turns([mine], wire, TurnStyle(wrapped_arguments=True))[0]["tool_calls"]
+    assert ours == theirs["tool_calls"]
+    wrapped = [json.loads(c["function"]["arguments"]) for c in ours]
+    assert [w.get("__invalid_tool_call_arguments", "<kept>") for w in wrapped] == [
+        "<kept>",
+        "{bad",
+        "[1]",
+        "<kept>",
+        '{"a": NaN}',
+        None,
+    ]

@@ -36,6 +36,7 @@ FIREWORKS = Preset(
         true_choice_names_lone_tool=True,  # langchain-fireworks' tool_choice=True: that tool
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         developer_role_sent=False,  # langchain-fireworks: every system message as "system"
+        idless_calls_sent=True,  # its SDK's history tool call: `id: Optional[str]`
         # langchain-fireworks' variable, then its SDK's.
         base_variables=("FIREWORKS_API_BASE", "FIREWORKS_BASE_URL"),
         # Its turns: the text blocks left after reasoning as a list, and content of
@@ -45,12 +46,14 @@ FIREWORKS = Preset(
         # ...after each part is cut to its SDK's content part (Fireworks refuses
         # other keys), and no name on a turn (its API's message has none).
         content_part_keys=frozenset({"type", "text", "image_url", "video_url"}),
-        # A hand-written call's `content: []` goes as it is.
+        # A hand-written call's `content: []` goes as it is; an invalid call's arguments
+        # that are no JSON object, wrapped in one.
         turns=TurnStyle(
             turn_names=False,
             empty_list_kept=True,
             reasoning_key="reasoning_content",
             reasoning_from="fireworks",
+            wrapped_arguments=True,
         ),
         sdk_path="/v1",
         structured_trace="method",  # its structured runs name the method alone

@@ -70,6 +70,7 @@ PERPLEXITY = Preset(
         # langchain-perplexity sends a HumanMessage(name=...) without it.
         turns=TurnStyle(turn_names=False),
         function_calls_sent=False,  # langchain-perplexity converts no FunctionMessage (TypeError)
+        idless_calls_sent=True,  # its SDK's history tool call: `id: Optional[str]`
         # langchain-perplexity builds its message itself from the SDK's reply: only
         # the model name as metadata, reasoning and citation tokens as the details,
         # a stream's deltas' raw tool calls kept whole.
