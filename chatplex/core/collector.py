@@ -4,9 +4,9 @@ CPython collects its youngest generation every 700 net container allocations (2,
 3.13). A batch keeps its calls' objects alive across awaits (64 in flight; LangChain's
 `RunnableSequence.abatch` holds each step's outputs until the next step), so young
 collections promote them, and the full collections that the promotions set off walk the
-whole heap, every imported module's objects included, to free nothing. On a drop-in's
-`abatch` that was 29-36 % of the batch's CPU; with the young threshold at 10,000, 5 %
-(bench/README.md, "The garbage collector in a batch").
+whole heap, every imported module's objects included, to free nothing: 13 % of a
+drop-in's `abatch` CPU, 1 % with the young threshold at 10,000 (bench/README.md, "The
+garbage collector in a batch").
 
 The collector is one per process, and so is this setting: the first batch to start raises
 the threshold, the last to end puts back the value it found, unless something set another
