@@ -83,13 +83,36 @@ def _start(wanted: int) -> None:
 
 
 def _end() -> None:
-    global _running, _raised
+    global _running
     with _lock:
-        _running -= 1
-        if _running or _raised is None:
-            return
-        found, raised = _raised
-        _raised = None
-        young, *older = gc.get_threshold()
-        if young == raised:  # else something set its own meanwhile: that one stays
-            gc.set_threshold(found, *older)
+        # (Not below 0: a forked child that goes on with its parent's batch ends it too.)
+        _running = max(_running - 1, 0)
+        if not _running:
+            _put_back()
+
+
+def _put_back() -> None:
+    """The threshold found, back where it was raised (else something set its own
+    meanwhile: that one stays)."""
+    global _raised
+    if _raised is None:
+        return
+    found, raised = _raised
+    _raised = None
+    young, *older = gc.get_threshold()
+    if young == raised:
+        gc.set_threshold(found, *older)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child runs none of its parent's batches: the threshold they raised goes
+    back (unless something set another), and the lock, which another thread may have
+    held at fork time, is made anew."""
+    global _lock, _running
+    _lock = threading.Lock()
+    _running = 0
+    _put_back()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import multiprocessing
+import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -143,4 +146,37 @@ def test_chatplexs_batches_raise_it_while_they_run() -> None:
         return [v async for _, v in runnable.abatch_as_completed([0])]
 
     assert asyncio.run(as_completed()) == [BATCH_YOUNG_THRESHOLD]
+    assert young() == 700
+
+
+def _in_child(report: Any) -> None:
+    found = young()
+    with collector.batching():
+        inside = young()
+    report.put((found, inside, young()))
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="fork only")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_a_child_forked_during_a_batch_starts_with_the_threshold_put_back() -> None:
+    # The child runs none of its parent's batches; its own raise and put back as usual.
+    context = multiprocessing.get_context("fork")
+    report = context.Queue()
+    with collector.batching():
+        child = context.Process(target=_in_child, args=(report,))
+        child.start()
+        child.join(30)
+        assert young() == BATCH_YOUNG_THRESHOLD  # the parent's batch still runs
+    assert child.exitcode == 0
+    assert report.get(timeout=5) == (700, BATCH_YOUNG_THRESHOLD, 700)
+    assert young() == 700
+
+
+def test_a_batch_going_on_in_a_forked_child_ends_without_counting_below_zero() -> None:
+    # As `os.fork()` inside a batch leaves the child in it: its end counts nothing below 0.
+    with collector.batching():
+        collector._after_fork_in_child()  # what the child runs at fork
+        assert young() == 700
+    with collector.batching():
+        assert young() == BATCH_YOUNG_THRESHOLD
     assert young() == 700
