@@ -70,7 +70,8 @@ def test_overlapping_batches_in_threads_share_one_setting() -> None:
 
     first = threading.Thread(target=batch, args=(False,))
     second = threading.Thread(target=batch, args=(True,))
-    first.start(), second.start()
+    first.start()
+    second.start()
     inside.wait()
     first.join(5)
     # The first batch ended; the second still runs: the threshold stays raised.
@@ -142,7 +143,7 @@ def test_chatplexs_batches_raise_it_while_they_run() -> None:
     ]
     assert [v for _, v in runnable.batch_as_completed([0])] == [BATCH_YOUNG_THRESHOLD]
 
-    async def as_completed() -> list[int]:
+    async def as_completed() -> list[Any]:
         return [v async for _, v in runnable.abatch_as_completed([0])]
 
     assert asyncio.run(as_completed()) == [BATCH_YOUNG_THRESHOLD]
