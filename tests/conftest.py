@@ -206,6 +206,20 @@ def _sharing_alias_names(hooks: Any) -> Callable[..., None]:
 # ---- pytest-recording's autouse fixtures, made no-ops -------------------------------------
 
 
+@pytest.fixture
+def collector_as_cpython_sets_it(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The collector on, its young threshold at CPython's 700 and CHATPLEX_GC_THRESHOLD
+    unset: for a test reading what a batch raises it to (chatplex/core/collector.py).
+    What was found is put back after."""
+    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
+    found, enabled = gc.get_threshold(), gc.isenabled()
+    gc.set_threshold(700, *found[1:])
+    gc.enable()
+    yield
+    gc.set_threshold(*found)
+    (gc.enable if enabled else gc.disable)()
+
+
 @pytest.fixture(scope="session")
 def vcr() -> None:
     """pytest-recording's `vcr` (installed with langchain-tests), which is autouse: with

@@ -203,22 +203,17 @@ async def test_the_window_opens_whole_once_a_row_is_answered(tmp_path: Path) -> 
     assert seen["peak_before_answer"] <= SETUP_STOP_AFTER < seen["peak"] == 32
 
 
+@pytest.mark.usefixtures("collector_as_cpython_sets_it")
 @pytest.mark.parametrize("sync", [True, False])
 async def test_a_run_raises_the_collectors_young_threshold_while_it_runs(
-    tmp_path: Path, sync: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sync: bool
 ) -> None:
     # A run holds many rows' objects across awaits, as any batch (chatplex.core.collector).
-    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
-    found = gc.get_threshold()
-    gc.set_threshold(700, *found[1:])
-    try:
-        model = RunnableLambda(lambda row: str(gc.get_threshold()[0]))
-        kwargs: dict[str, Any] = {"output": tmp_path / "out.jsonl", "progress": False}
-        if sync:
-            await asyncio.to_thread(run, model, ["a", "b"], handle_sigint=False, **kwargs)
-        else:
-            await arun(model, ["a", "b"], **kwargs)
-        assert [r["text"] for r in read_output(tmp_path / "out.jsonl")] == ["10000", "10000"]
-        assert gc.get_threshold()[0] == 700
-    finally:
-        gc.set_threshold(*found)
+    model = RunnableLambda(lambda row: str(gc.get_threshold()[0]))
+    kwargs: dict[str, Any] = {"output": tmp_path / "out.jsonl", "progress": False}
+    if sync:
+        await asyncio.to_thread(run, model, ["a", "b"], handle_sigint=False, **kwargs)
+    else:
+        await arun(model, ["a", "b"], **kwargs)
+    assert [r["text"] for r in read_output(tmp_path / "out.jsonl")] == ["10000", "10000"]
+    assert gc.get_threshold()[0] == 700

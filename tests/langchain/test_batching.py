@@ -51,18 +51,11 @@ def test_a_batch_that_does_not_raise_is_langchains() -> None:
     assert got == [2, 3]
 
 
-def test_both_raise_the_collectors_young_threshold_while_they_run(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("collector_as_cpython_sets_it")
+def test_both_raise_the_collectors_young_threshold_while_they_run() -> None:
     # As chatplex's own batches (tests/core/test_collector.py): LangChain's batch with a
     # chatplex model spends far less of its CPU in full collections that free nothing.
-    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
-    found = gc.get_threshold()
-    gc.set_threshold(700, *found[1:])
-    try:
-        model: Any = RunnableLambda(lambda value: gc.get_threshold()[0] + value)
-        assert batch_keeping_finished(model, [0, 1], None, {}) == [10_000, 10_001]
-        assert asyncio.run(abatch_keeping_finished(model, [0, 1], None, {})) == [10_000, 10_001]
-        assert gc.get_threshold()[0] == 700
-    finally:
-        gc.set_threshold(*found)
+    model: Any = RunnableLambda(lambda value: gc.get_threshold()[0] + value)
+    assert batch_keeping_finished(model, [0, 1], None, {}) == [10_000, 10_001]
+    assert asyncio.run(abatch_keeping_finished(model, [0, 1], None, {})) == [10_000, 10_001]
+    assert gc.get_threshold()[0] == 700

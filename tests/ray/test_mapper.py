@@ -121,16 +121,9 @@ class YoungThreshold:
         return str(gc.get_threshold()[0])
 
 
-async def test_a_block_raises_the_collectors_young_threshold_while_it_runs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("collector_as_cpython_sets_it")
+async def test_a_block_raises_the_collectors_young_threshold_while_it_runs() -> None:
     # A block is a batch, as chatplex's own (chatplex/core/collector.py).
-    monkeypatch.delenv("CHATPLEX_GC_THRESHOLD", raising=False)
-    found = gc.get_threshold()
-    gc.set_threshold(700, *found[1:])
-    try:
-        out = await ChatMapper(YoungThreshold())(pa.table({"prompt": ["a", "b"]}))
-        assert out.column("text").to_pylist() == ["10000", "10000"]
-        assert gc.get_threshold()[0] == 700
-    finally:
-        gc.set_threshold(*found)
+    out = await ChatMapper(YoungThreshold())(pa.table({"prompt": ["a", "b"]}))
+    assert out.column("text").to_pylist() == ["10000", "10000"]
+    assert gc.get_threshold()[0] == 700
