@@ -257,7 +257,9 @@ def _not_sent_back(block: dict[str, Any], dropped: frozenset[str]) -> bool:
 
 def _wire_call(call_id: str | None, name: str, arguments: str, idless: bool) -> dict[str, Any]:
     if not call_id and not idless:
-        raise ValueError(f"tool call {name!r} has no id; OpenAI needs one to match its result")
+        raise ValueError(
+            f"tool call {name!r} has no id; the provider's API needs one to match its result"
+        )
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
 
 
