@@ -12,13 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tests.partners._sidebyside import RANDOM
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import each_dict
+from tests.partners._sidebyside import blocks_observed
 from tests.partners._sidebyside import merged
-from tests.partners._sidebyside import observe
 from tests.partners.google import test_google_sidebyside as genai_suite
 from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import model
@@ -74,16 +72,9 @@ def v1_call_as_blocks(make: Make) -> Script:
         reply = bound.invoke("1+2?")
         whole = merged(list(bound.stream("1+2?")))
         out = {"reply": reply, "blocks": reply.content_blocks, "streamed": whole.content_blocks}
-        return each_dict(observe(out), _call_id_masked)
+        return blocks_observed(out)
 
     return script
-
-
-def _call_id_masked(block: dict[str, Any]) -> None:
-    """A tool call block's id drawn at random per run (as `observe` masks a message's
-    calls'), masked."""
-    if block.get("type") == "tool_call" and block.get("id"):
-        block["id"] = RANDOM
 
 
 def bound_generation_keywords(make: Make) -> Script:
