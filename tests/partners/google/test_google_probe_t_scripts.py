@@ -6,6 +6,7 @@ compares its scripts; the Vertex AI suite runs the same scripts over its constru
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any
@@ -129,7 +130,32 @@ def scripts_over(
     }
 
 
-SCRIPTS = scripts_over(model, gemini_replies, genai_suite._comparable_result)
+#: Bytes whose base64 holds both characters the two alphabets write apart (`+`, `/`).
+MIXED = bytes([0xFB, 0xEF, 0xFF, 0x3E, 0x3F])
+
+
+def base64_alphabet(cls: Any, url: str) -> Any:
+    """Inline data whose base64 holds `+` and `/`: a PDF and audio as LangChain's
+    standard blocks, audio in OpenAI's form, and the partner's own `media` block of
+    bytes and of base64 text. The replies; the requests say how the data went."""
+    from langchain_core.messages import HumanMessage
+
+    text = base64.b64encode(MIXED).decode()
+    blocks = [
+        {"type": "file", "base64": text, "mime_type": "application/pdf"},
+        {"type": "audio", "base64": text, "mime_type": "audio/wav"},
+        {"type": "input_audio", "input_audio": {"data": text, "format": "wav"}},
+        {"type": "media", "data": MIXED, "mime_type": "application/pdf"},
+        {"type": "media", "data": text, "mime_type": "application/pdf"},
+    ]
+    chat = model(cls, url)
+    return [chat.invoke([HumanMessage([{"type": "text", "text": "What?"}, b])]) for b in blocks]
+
+
+SCRIPTS = {
+    **scripts_over(model, gemini_replies, genai_suite._comparable_result),
+    "base64_alphabet": (gemini_replies(), base64_alphabet),
+}
 
 SUITE = genai_suite.SUITE.beside(SCRIPTS, {})
 test_probe_t_same_as_langchain_google_genai = SUITE.same_test()
