@@ -8,9 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.partners._sidebyside import PNG
-from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
-from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
@@ -99,13 +97,7 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     ),
     "bound_sampling_keywords": (cohere_suite.STREAM_USAGE, _streamed_usage_kept),
     "image_beside_text": (
-        Difference(
-            Reason.LOSES_DATA,
-            "drops an image given as LangChain's standard block (`{'type': 'image', "
-            "'base64': ...}`) without a word: the request holds the text alone and the "
-            "model answers without seeing the image",
-            "the image is sent as Cohere's `image_url` part, as an image in OpenAI's form is",
-        ),
+        cohere_suite.STD_IMAGE_DROPPED,
         _standard_image_sent,
     ),
 }

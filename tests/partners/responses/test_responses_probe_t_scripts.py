@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import blocks_observed
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import mul
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners.responses import test_responses_sidebyside as responses_suite
 from tests.partners.responses.test_responses_sidebyside import REASONING
 from tests.partners.responses.test_responses_sidebyside import TOOL
@@ -63,11 +69,83 @@ def bound_sampling_keywords(make: Make) -> Callable[[Any, str], Any]:
     return script
 
 
+#: A WAV file's header, base64: an audio block's data.
+WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
+TEXT = {"type": "text", "text": "What is this?"}
+
+
+def image_by_file_id(cls: Any, url: str) -> Any:
+    """An image uploaded to OpenAI's Files API, as LangChain's standard block by id."""
+    from langchain_core.messages import HumanMessage
+
+    image = {"type": "image", "file_id": "file-abc123"}
+    return attempted(lambda: _model(cls, url).invoke([HumanMessage([TEXT, image])]))
+
+
+def audio_beside_text(cls: Any, url: str) -> Any:
+    """Audio beside a text, as LangChain's standard block and in OpenAI's form, each call
+    attempted."""
+    from langchain_core.messages import HumanMessage
+
+    model = _model(cls, url)
+    blocks = [
+        {"type": "audio", "base64": WAV, "mime_type": "audio/wav"},
+        {"type": "input_audio", "input_audio": {"data": WAV, "format": "wav"}},
+    ]
+    return [attempted(lambda b=b: model.invoke([HumanMessage([TEXT, b])])) for b in blocks]
+
+
+def _image_id_sent(body: dict[str, Any]) -> bool:
+    """Whether the image went as an `input_image` part naming the file, after the text."""
+    parts = body["input"][0]["content"]
+    return parts[1] == {"type": "input_image", "file_id": "file-abc123"}
+
+
+def _audio_refused(outcome: Outcome) -> Outcome:
+    """Their requests (the text alone, each audio block dropped) and replies read as our
+    refusals, once both are seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert ours == [{"refused": "ValueError"}] * 2 and not our_requests, (ours, our_requests)
+    assert len(their_requests) == 2, their_requests
+    for request in their_requests:
+        assert request["body"]["input"][0]["content"] == [
+            {"type": "input_text", "text": "What is this?"}
+        ], request
+    return ours, ours, our_requests, our_requests
+
+
+DIFFERENCES: dict[str, tuple[Why, Any]] = {
+    "image_by_file_id": (
+        Difference(
+            Reason.RAISES,
+            "refuses LangChain's standard image block by file id (`{'type': 'image', "
+            "'file_id': ...}`) on the Responses API with a ValueError (an unsupported "
+            "source type), before any request",
+            "the image goes as an `input_image` part naming the file, which the Responses "
+            "API takes",
+        ),
+        refused_before_sending("ValueError", _image_id_sent),
+    ),
+    "audio_beside_text": (
+        Difference(
+            Reason.LOSES_DATA,
+            "drops an audio block (LangChain's standard block, or OpenAI's `input_audio`) "
+            "on the Responses API without a word: the request holds the text alone and "
+            "the model answers without hearing the audio",
+            "the call is refused with a ValueError naming the block, before any request: "
+            "the Responses API takes no audio input (Chat Completions does)",
+        ),
+        _audio_refused,
+    ),
+}
+
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
+    "image_by_file_id": (Script(), image_by_file_id),
+    "audio_beside_text": (Script(), audio_beside_text),
     "v1_reasoning_as_blocks": (REASONING, v1_reasoning_as_blocks),
     "parallel_calls_off_as_blocks": (TOOL, parallel_calls_off_as_blocks(_model)),
     "bound_sampling_keywords": (Script(), bound_sampling_keywords(_model)),
 }
 
-SUITE = responses_suite.SUITE.beside(SCRIPTS, {})
+SUITE = responses_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_t_same_as_langchain_openai = SUITE.same_test()
