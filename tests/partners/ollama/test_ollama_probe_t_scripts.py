@@ -42,18 +42,10 @@ def thinking_call_as_blocks(cls: Any, url: str) -> Any:
 
 
 def later_system_message(cls: Any, url: str) -> Any:
-    """A system message at the start and another after the conversation began."""
-    from langchain_core.messages import AIMessage
-    from langchain_core.messages import HumanMessage
-    from langchain_core.messages import SystemMessage
-
-    history = [
-        SystemMessage("Be brief."),
-        HumanMessage("Hi"),
-        AIMessage("Hello."),
-        SystemMessage("Answer in French from now on."),
-        HumanMessage("And now?"),
-    ]
+    """A system message at the start and another after the conversation began (as
+    LangChain's message tuples)."""
+    history = [("system", "Be brief."), ("human", "Hi"), ("ai", "Hello.")]
+    history += [("system", "Answer in French from now on."), ("human", "And now?")]
     return cls(model=MODEL, base_url=url).invoke(history)
 
 

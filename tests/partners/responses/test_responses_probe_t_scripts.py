@@ -114,29 +114,26 @@ def _audio_refused(outcome: Outcome) -> Outcome:
     return ours, ours, our_requests, our_requests
 
 
+#: langchain-openai's refusal of an image by id on the Responses API, which takes it.
+IMAGE_ID_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses LangChain's standard image block by file id (`{'type': 'image', 'file_id': "
+    "...}`) on the Responses API with a ValueError (an unsupported source type), before "
+    "any request",
+    "the image goes as an `input_image` part naming the file, which the Responses API takes",
+)
+#: langchain-openai's silence over audio it leaves out of a Responses request.
+AUDIO_DROPPED = Difference(
+    Reason.LOSES_DATA,
+    "drops an audio block (LangChain's standard block, or OpenAI's `input_audio`) on the "
+    "Responses API without a word: the request holds the text alone and the model answers "
+    "without hearing the audio",
+    "the call is refused with a ValueError naming the block, before any request: the "
+    "Responses API takes no audio input (Chat Completions does)",
+)
 DIFFERENCES: dict[str, tuple[Why, Any]] = {
-    "image_by_file_id": (
-        Difference(
-            Reason.RAISES,
-            "refuses LangChain's standard image block by file id (`{'type': 'image', "
-            "'file_id': ...}`) on the Responses API with a ValueError (an unsupported "
-            "source type), before any request",
-            "the image goes as an `input_image` part naming the file, which the Responses "
-            "API takes",
-        ),
-        refused_before_sending("ValueError", _image_id_sent),
-    ),
-    "audio_beside_text": (
-        Difference(
-            Reason.LOSES_DATA,
-            "drops an audio block (LangChain's standard block, or OpenAI's `input_audio`) "
-            "on the Responses API without a word: the request holds the text alone and "
-            "the model answers without hearing the audio",
-            "the call is refused with a ValueError naming the block, before any request: "
-            "the Responses API takes no audio input (Chat Completions does)",
-        ),
-        _audio_refused,
-    ),
+    "image_by_file_id": (IMAGE_ID_REFUSED, refused_before_sending("ValueError", _image_id_sent)),
+    "audio_beside_text": (AUDIO_DROPPED, _audio_refused),
 }
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
