@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
 from tests.partners.anthropic.test_anthropic_probe_t_scripts import PDF
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
@@ -56,8 +61,45 @@ def bound_inference_keywords(cls: Any, url: str) -> Any:
     return [bound.invoke("Hi"), merged(list(bound.stream("Hi")))]
 
 
+def configured_per_call(cls: Any, url: str) -> Any:
+    """`configurable_fields(temperature=..., max_tokens=...)`: calls with no
+    configuration, a temperature, a cap, and a stream with a cap, each attempted."""
+    from langchain_core.runnables import ConfigurableField
+
+    fields = {name: ConfigurableField(id=name) for name in ("temperature", "max_tokens")}
+    model = make(cls, url).configurable_fields(**fields)
+    configured = [{}, {"temperature": 0.3}, {"max_tokens": 42}]
+    out = [
+        attempted(lambda c=c: model.invoke("Hi", config={"configurable": c})) for c in configured
+    ]
+    streamed = {"configurable": {"max_tokens": 7}}
+    out.append(attempted(lambda: merged(list(model.stream("Hi", config=streamed)))))
+    return out
+
+
+def _configured_sent(outcome: Outcome) -> Outcome:
+    """Their configured calls refused (pydantic's ValidationError, nothing sent) read as
+    our replies, once our requests are seen to carry each configured value."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs[1:] == [{"refused": "ValidationError"}] * 3 and len(their_requests) == 1
+    sent = [r["body"].get("inferenceConfig", {}) for r in our_requests]  # (in a stable order)
+    for configured in ({}, {"temperature": 0.3}, {"maxTokens": 42}, {"maxTokens": 7}):
+        assert configured in sent, sent
+    return ours, ours, our_requests, our_requests
+
+
+#: langchain-aws's ChatBedrockConverse rebuilt by `configurable_fields` loses its model.
+CONFIGURED_REFUSED = Difference(
+    Reason.RAISES,
+    "a model made configurable (`configurable_fields(temperature=...)`) raises a pydantic "
+    "ValidationError (no model id) on every call given a configured value, before any "
+    "request: the model is rebuilt without its id",
+    "the call is made with the configured value sent",
+)
+
 SCRIPTS = {
     "standard_media_blocks": (converse(), standard_media_blocks),
+    "configured_per_call": (converse(), configured_per_call),
     "reasoning_call_as_blocks": (
         converse(reasoning("Add them."), text("Calling add."), ADD_CALL, stop="tool_use"),
         reasoning_call_as_blocks,
@@ -65,7 +107,11 @@ SCRIPTS = {
     "bound_inference_keywords": (converse(), bound_inference_keywords),
 }
 
-SUITE = converse_suite.SUITE.beside(SCRIPTS, {})
+DIFFERENCES: dict[str, tuple[Why, Any]] = {
+    "configured_per_call": (CONFIGURED_REFUSED, _configured_sent),
+}
+
+SUITE = converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_t_same_as_langchain_aws = SUITE.same_test()
 
 #: Media by URL in each form a script writes it: LangChain's standard image and file
