@@ -49,7 +49,10 @@ SUITE_PAGES: dict[str, str | None] = {
 
 #: A suite module whose rows belong to another page than its suite's (langchain-aws's
 #: ChatBedrock, beside ChatBedrockConverse in the bedrock suite).
-MODULE_PAGES = {"test_chatbedrock_sidebyside": "bedrock"}
+MODULE_PAGES = {
+    "test_chatbedrock_sidebyside": "bedrock",
+    "test_chatbedrock_probe_t_scripts": "bedrock",
+}
 
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {

@@ -1,9 +1,8 @@
 """ChatBedrockConverse side by side in scripts that send images and a PDF as LangChain's
 standard blocks (and an image as a data URL), read a reply of reasoning, text and a tool
-call as `content_blocks`, and give inference keywords by `bind(...)`; ChatBedrock
-(InvokeModel) in a script that sends images and a file by URL, which Bedrock does not
-fetch. Compared as the suites of `test_bedrock_sidebyside.py` and
-`test_chatbedrock_sidebyside.py` compare their scripts."""
+call as `content_blocks`, give inference keywords by `bind(...)` and make the model
+configurable (`configurable_fields`). Compared as the suite of
+`test_bedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
 
@@ -19,15 +18,12 @@ from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
 from tests.partners.anthropic.test_anthropic_probe_t_scripts import PDF
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
-from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import ADD_CALL
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_bedrock_sidebyside import make
 from tests.partners.bedrock.test_bedrock_sidebyside import reasoning
 from tests.partners.bedrock.test_bedrock_sidebyside import text
-from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
-from tests.partners.bedrock.test_chatbedrock_sidebyside import make as chatbedrock_make
 
 
 def standard_media_blocks(cls: Any, url: str) -> Any:
@@ -113,39 +109,3 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
 
 SUITE = converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_t_same_as_langchain_aws = SUITE.same_test()
-
-#: Media by URL in each form a script writes it: LangChain's standard image and file
-#: blocks (v1, and v0's `source_type`), and OpenAI's `image_url` naming a web address.
-BY_URL = {
-    "v1 image": {"type": "image", "url": "https://example.com/cat.png"},
-    "v0 image": {"type": "image", "source_type": "url", "url": "https://example.com/cat.png"},
-    "openai image": {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
-    "v1 file": {"type": "file", "url": "https://example.com/a.pdf", "mime_type": "application/pdf"},
-}
-
-
-def _attempted_words(run: Any) -> Any:
-    """What `run` returned, or the class and words of what it raised."""
-    try:
-        return run()
-    except Exception as exc:  # noqa: BLE001 - the error is what is observed
-        return {"refused": type(exc).__name__, "words": str(exc)}
-
-
-def media_by_url(cls: Any, url: str) -> Any:
-    """Each form of `BY_URL` beside a text, invoked and streamed: what each call gives."""
-    from langchain_core.messages import HumanMessage
-
-    model = chatbedrock_make(cls, url)
-    out = {}
-    for label, block in BY_URL.items():
-        message = HumanMessage([{"type": "text", "text": "What is this?"}, block])
-        out[label] = [
-            _attempted_words(lambda m=message: model.invoke([m])),
-            _attempted_words(lambda m=message: merged(list(model.stream([m])))),
-        ]
-    return out
-
-
-CHATBEDROCK = chatbedrock_suite.SUITE.beside({"media_by_url": (invoke(), media_by_url)}, {})
-test_probe_t_same_as_langchain_aws_chatbedrock = CHATBEDROCK.same_test()
