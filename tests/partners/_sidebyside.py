@@ -544,6 +544,17 @@ def observe(value: Any) -> Any:
     return value
 
 
+def blocks_observed(value: Any) -> Any:
+    """`observe(value)` with each tool call block's id (drawn at random per run by
+    several partners, as a message's calls' ids) masked: `content_blocks` compared."""
+
+    def mask(block: dict[str, Any]) -> None:
+        if block.get("type") == "tool_call" and block.get("id"):
+            block["id"] = RANDOM
+
+    return each_dict(observe(value), mask)
+
+
 def _masked_call(call: Any) -> Any:
     if isinstance(call, dict) and "id" in call:
         return {**call, "id": RANDOM if call["id"] else call["id"]}

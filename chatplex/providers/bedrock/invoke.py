@@ -298,6 +298,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
         # An empty AI message goes as ".", as langchain-aws sends it.
+        _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
             _answered_invalid_calls(messages),
             error_flags=False,
@@ -472,3 +473,32 @@ def _refuse_file_sources(turns: list[dict[str, Any]]) -> None:
                 raise ValueError(
                     _FILE_SOURCE_REFUSED.get(block.get("type"), _FILE_SOURCE_REFUSED["document"])
                 )
+
+
+#: langchain-aws's words for an image or file a standard block (or OpenAI's `image_url`)
+#: names by a web address, which it refuses before sending: Bedrock fetches no URL.
+_BY_URL_REFUSED = {
+    "image": "Image data only supported through in-line base64 format.",
+    "file": "Blocks of type file not supported.",
+    "image_url": (
+        "Anthropic only supports base64-encoded images currently. "
+        "Example: data:image/png;base64,'/9j/4AAQSk'..."
+    ),
+}
+
+
+def _refuse_media_by_url(messages: Sequence[BaseMessage]) -> None:
+    """ValueError, in langchain-aws's words, for a standard image or file block by URL
+    (v1's `url`, v0's `source_type: "url"`) or an `image_url` that is no data URL.
+    Anthropic's own blocks (a `source` of type `url`) go as written, as there."""
+    for message in messages:
+        content = message.content
+        for block in content if isinstance(content, list) else ():
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind in ("image", "file") and "url" in block and "source" not in block:
+                raise ValueError(_BY_URL_REFUSED[kind])
+            if kind == "image_url":
+                url = block.get("image_url")
+                url = url.get("url") if isinstance(url, dict) else url
+                if isinstance(url, str) and not url.startswith("data:"):
+                    raise ValueError(_BY_URL_REFUSED[kind])

@@ -277,7 +277,8 @@ def sdk_thinking(body: dict[str, Any]) -> None:
     """`body` spelled as langchain-google-genai's request has it: the google-genai SDK
     writes its `ThinkingConfig` (`generationConfig.thinkingConfig`) and a part's `Blob`
     and `FileData` by field name (snake_case, in its order; the API reads either
-    spelling), other keys after, as they were."""
+    spelling), other keys after, as they were; a `Blob`'s bytes in URL-safe base64 (the
+    API reads either alphabet)."""
     config = body.get("generationConfig")
     if isinstance(config, dict) and isinstance(config.get("thinkingConfig"), Mapping):
         config["thinkingConfig"] = _sdk_spelled(config["thinkingConfig"], _SDK_THINKING)
@@ -286,6 +287,13 @@ def sdk_thinking(body: dict[str, Any]) -> None:
             for key, fields in _SDK_PART_FIELDS.items():
                 if isinstance(part, dict) and isinstance(part.get(key), Mapping):
                     part[key] = _sdk_spelled(part[key], fields)
+            blob = part.get("inlineData") if isinstance(part, dict) else None
+            if isinstance(blob, dict) and isinstance(blob.get("data"), str):
+                blob["data"] = blob["data"].translate(_URL_SAFE)
+
+
+#: Standard base64's two characters that URL-safe base64 writes otherwise.
+_URL_SAFE = str.maketrans("+/", "-_")
 
 
 #: langchain-google-genai's words for a response schema without the JSON MIME type.

@@ -151,19 +151,19 @@ def _configured_not_rebuilt(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
+#: langchain-aws's ChatBedrockConverse rebuilt by `configurable_fields` loses its model id.
+CONFIGURED_REFUSED = Difference(
+    Reason.RAISES,
+    "configurable_fields on ChatBedrockConverse, invoked with a configured value, "
+    "raises pydantic's ValidationError ('base_model_id, base_model, or model_id "
+    "must be specified'): LangChain rebuilds the model from its fields, which "
+    "leave its model id out",
+    "the model is rebuilt with the configured values and sends them",
+)
+
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Difference, Callable[[Outcome], Outcome]]] = {
-    "configurable_fields_switch": (
-        Difference(
-            Reason.RAISES,
-            "configurable_fields on ChatBedrockConverse, invoked with a configured value, "
-            "raises pydantic's ValidationError ('base_model_id, base_model, or model_id "
-            "must be specified'): LangChain rebuilds the model from its fields, which "
-            "leave its model id out",
-            "the model is rebuilt with the configured values and sends them",
-        ),
-        _configured_not_rebuilt,
-    ),
+    "configurable_fields_switch": (CONFIGURED_REFUSED, _configured_not_rebuilt),
 }
 
 SUITE = Suite(

@@ -223,6 +223,9 @@ class Script(ChatScript):
     tier: str | None = None
     #: The model the reply (and every chunk) names; None: the one the request asked for.
     served_model: str | None = None
+    #: Where set, `error` answers only the requests whose path or messages hold this word
+    #: (a failing row of a batch, a fallback's first model); the rest are answered.
+    fail_when: str | None = None
 
 
 USAGE = CHAT_USAGE
@@ -231,9 +234,10 @@ DETAILED_USAGE = detailed_usage(12, 7, cached=4, reasoning=3)
 
 def answer(script: Script, package: Package) -> Callable[[Seen], Reply]:
     def reply(seen: Seen) -> Reply:
-        if script.error is not None:
-            return Reply(script.status, [json.dumps({"error": script.error}).encode()])
         body = seen.body or {}
+        failing = script.fail_when is None or script.fail_when in seen.path + json.dumps(body)
+        if script.error is not None and failing:
+            return Reply(script.status, [json.dumps({"error": script.error}).encode()])
         usage = script.usage or USAGE
         message: dict[str, Any] = {"role": "assistant", "content": script.content}
         if script.parts is not None:
@@ -1303,13 +1307,13 @@ DIFFERENCES.update(
 )
 
 
-_SEED_AS_GIVEN = Difference(
+SEED_AS_GIVEN = Difference(
     Reason.REJECTED,
     "sends model_kwargs' `seed` as given, a field Mistral's API refuses (422)",
     "a `seed` is sent as `random_seed`, Mistral's name for it",
 )
 for _script in ("model_kwargs_sent", "unnamed_parameters_moved"):
-    DIFFERENCES["mistralai", _script] = (_SEED_AS_GIVEN, _seed_renamed)
+    DIFFERENCES["mistralai", _script] = (SEED_AS_GIVEN, _seed_renamed)
 
 
 def _choice_read_as_theirs(theirs_sent: Any, ours_sent: Any) -> Callable[[Outcome], Outcome]:

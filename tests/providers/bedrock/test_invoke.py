@@ -243,6 +243,31 @@ def test_a_block_by_file_id_is_refused_in_langchain_aws_words(block: dict, words
     assert request.json["messages"][0]["content"][0]["source"]["type"] == "base64"
 
 
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        ({"type": "image", "url": "https://a.example/c.png"}, "Image data only supported"),
+        (
+            {"type": "image", "source_type": "url", "url": "https://a.example/c.png"},
+            "Image data only supported",
+        ),
+        ({"type": "file", "url": "https://a.example/a.pdf"}, "Blocks of type file not supported."),
+        (
+            {"type": "image_url", "image_url": {"url": "https://a.example/c.png"}},
+            "Anthropic only supports base64-encoded images",
+        ),
+    ],
+)
+def test_a_standard_block_by_url_is_refused_in_langchain_aws_words(block: dict, words: str) -> None:
+    # Bedrock fetches no URL; langchain-aws's ChatBedrock raises so before sending.
+    with pytest.raises(ValueError, match=words):
+        call(keyed(), [HumanMessage([{"type": "text", "text": "Describe it."}, block])])
+    # Anthropic's own block by URL goes as written, as langchain-aws sends it.
+    own = {"type": "image", "source": {"type": "url", "url": "https://a.example/c.png"}}
+    _, request = call(keyed(), [HumanMessage([{"type": "text", "text": "Describe it."}, own])])
+    assert request.json["messages"][0]["content"][1] == own
+
+
 def test_a_bedrock_api_key_goes_only_over_https() -> None:
     adapter = keyed(api_key="bedrock-key", endpoint_url="http://127.0.0.1:9")
     with pytest.raises(ValueError, match="only over https"):
