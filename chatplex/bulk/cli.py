@@ -57,6 +57,7 @@ from ..chat.caching.sqlite import SQLiteCache
 from ..chat.configuration.profiles import ConfigError
 from ..chat.configuration.profiles import resolve
 from ..core import Runnable
+from ..core import collector
 from ..errors import ChatplexError
 from ..secret import Secret
 from ..secret.urls import redact_urls_in
@@ -228,6 +229,15 @@ def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
     return models[0].with_fallbacks(models[1:]) if len(models) > 1 else models[0]
 
 
+def _check_collector_setting() -> None:
+    """`CHATPLEX_GC_THRESHOLD` read before anything runs: a bad value is the setup's
+    mistake (exit 2), not chatplex's."""
+    try:
+        collector.wanted_threshold()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _cli_words(message: str) -> str:
     """A library message as a command-line user acts on it: keys come from the
     environment here, never from an argument."""
@@ -303,6 +313,7 @@ def run_command(args: argparse.Namespace) -> int:
     """Run `chatplex run` with parsed arguments; the exit status."""
     try:
         _refuse_batch_flags(args)
+        _check_collector_setting()
         model = model_from_args(args)
         if args.batch_api:
             return batch_command(args, model)

@@ -23,7 +23,7 @@ import os
 import threading
 from contextlib import AbstractContextManager
 
-__all__ = ["BATCH_YOUNG_THRESHOLD", "batching"]
+__all__ = ["BATCH_YOUNG_THRESHOLD", "batching", "wanted_threshold"]
 
 #: The young threshold while a batch runs (`CHATPLEX_GC_THRESHOLD` overrides it).
 BATCH_YOUNG_THRESHOLD = 10_000
@@ -41,7 +41,7 @@ class _Batch:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        _start(_wanted())
+        _start(wanted_threshold())
 
     def __exit__(self, *raised: object) -> None:
         _end()
@@ -56,8 +56,9 @@ def batching() -> AbstractContextManager[None]:
     return _BATCH
 
 
-def _wanted() -> int:
-    """The threshold asked for: `CHATPLEX_GC_THRESHOLD`, else `BATCH_YOUNG_THRESHOLD`."""
+def wanted_threshold() -> int:
+    """The young threshold a batch asks for: `CHATPLEX_GC_THRESHOLD`, else
+    `BATCH_YOUNG_THRESHOLD` (0: none); ValueError naming the variable for a bad value."""
     value = os.environ.get(_VARIABLE)
     if value is None or not value.strip():
         return BATCH_YOUNG_THRESHOLD

@@ -552,3 +552,22 @@ def test_a_full_disk_under_report_or_sorted_output_names_the_file(
     line = _one_line_error(cli(str(source), *common, flag, "/dev/full", cwd=tmp_path))
     assert line == "chatplex run: error: /dev/full: No space left on device", line
     assert len(read_output(out)) == 3  # the run's rows are all kept
+
+
+def test_a_bad_collector_setting_exits_2_before_any_request(
+    tmp_path: Path,
+    server: MockServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # CHATPLEX_GC_THRESHOLD is the setup's (chatplex/core/collector.py): its mistake is
+    # one line and exit 2, as the other configuration mistakes, not an internal error.
+    from chatplex.bulk.cli import main
+
+    monkeypatch.setenv("CHATPLEX_GC_THRESHOLD", "many")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-mock-test-key-1234")
+    source = write_jsonl(tmp_path / "in.jsonl", 2)
+    status = main([*run_args(source, tmp_path / "out.jsonl", server.url), "--quiet"])
+    assert status == 2
+    assert "CHATPLEX_GC_THRESHOLD must be a whole number" in capsys.readouterr().err
+    assert server.stats.requests == 0
