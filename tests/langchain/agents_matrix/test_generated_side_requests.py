@@ -389,16 +389,6 @@ SIDE_GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
         )
         for scenario in ("side_image_inline", "side_image_by_url")
     },
-    ("side_image_by_url", "bedrock"): Difference(
-        "raises",
-        "ValueError: langchain-aws' ChatBedrock refuses an image by URL before sending "
-        "(an `image_url` block: 'Anthropic only supports base64-encoded images "
-        "currently. ...'; an `image` block: 'Image data only supported through in-line "
-        "base64 format.'); chatplex sends Anthropic's `url` image source",
-        lambda theirs: all(
-            _raised("builtins.ValueError", theirs.get(s)) for s in ("image_url", "image")
-        ),
-    ),
     ("side_empty_assistant_turn", "vertex"): Difference(
         "rejected by provider",
         "langchain-google-vertexai sends AIMessage('') as a model turn with no parts, "
@@ -544,10 +534,6 @@ def _png_data_url(case: Case, wire: str) -> bool:
     )
 
 
-def _images_by_url(case: Case, wire: str) -> bool:
-    return wire == "bedrock" and IMAGE_URL in str(_user_blocks(case))
-
-
 def _empty_ai_turn(case: Case, wire: str) -> bool:
     return wire == "vertex" and any(t.content == "" and not t.tool_calls for t in _ai_turns(case))
 
@@ -603,7 +589,6 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "empty_tools": Kept("side_empty_tools_choice", _empty_tools),
     "langchain_image_blocks": Kept("side_image_inline", _langchain_image_blocks),
     "png_data_url": Kept("side_image_inline", _png_data_url),
-    "images_by_url": Kept("side_image_by_url", _images_by_url),
     "empty_ai_turn": Kept("side_empty_assistant_turn", _empty_ai_turn),
     "ai_tool_use_blocks": Kept("side_replayed_tool_use_blocks", _ai_tool_use_blocks),
     "sambanova_ai_blocks": Kept("assistant_text_blocks_joined", _sambanova_ai_blocks),
