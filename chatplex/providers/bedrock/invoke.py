@@ -454,11 +454,16 @@ def _after_prompt(prompt: str, system: Any) -> str | list[Any]:
     return [{"type": "text", "text": prompt}, *system]
 
 
-#: langchain-aws's words for a block by a provider-managed file id, which it refuses
-#: before sending (Bedrock has no Files API: nothing there to read the id from).
-_FILE_SOURCE_REFUSED = {
+#: langchain-aws's words for an image or file it refuses before sending, one given by a
+#: provider-managed file id or by a web address: Bedrock's InvokeModel has no Files API
+#: and fetches no URL.
+_MEDIA_REFUSED = {
     "image": "Image data only supported through in-line base64 format.",
-    "document": "Blocks of type file not supported.",
+    "file": "Blocks of type file not supported.",
+    "image_url": (
+        "Anthropic only supports base64-encoded images currently. "
+        "Example: data:image/png;base64,'/9j/4AAQSk'..."
+    ),
 }
 
 
@@ -470,21 +475,8 @@ def _refuse_file_sources(turns: list[dict[str, Any]]) -> None:
         for block in content if isinstance(content, list) else ():
             source = block.get("source") if isinstance(block, dict) else None
             if isinstance(source, dict) and source.get("type") == "file":
-                raise ValueError(
-                    _FILE_SOURCE_REFUSED.get(block.get("type"), _FILE_SOURCE_REFUSED["document"])
-                )
-
-
-#: langchain-aws's words for an image or file a standard block (or OpenAI's `image_url`)
-#: names by a web address, which it refuses before sending: Bedrock fetches no URL.
-_BY_URL_REFUSED = {
-    "image": "Image data only supported through in-line base64 format.",
-    "file": "Blocks of type file not supported.",
-    "image_url": (
-        "Anthropic only supports base64-encoded images currently. "
-        "Example: data:image/png;base64,'/9j/4AAQSk'..."
-    ),
-}
+                kind = "image" if block.get("type") == "image" else "file"
+                raise ValueError(_MEDIA_REFUSED[kind])
 
 
 def _refuse_media_by_url(messages: Sequence[BaseMessage]) -> None:
@@ -496,9 +488,9 @@ def _refuse_media_by_url(messages: Sequence[BaseMessage]) -> None:
         for block in content if isinstance(content, list) else ():
             kind = block.get("type") if isinstance(block, dict) else None
             if kind in ("image", "file") and "url" in block and "source" not in block:
-                raise ValueError(_BY_URL_REFUSED[kind])
+                raise ValueError(_MEDIA_REFUSED[kind])
             if kind == "image_url":
                 url = block.get("image_url")
                 url = url.get("url") if isinstance(url, dict) else url
                 if isinstance(url, str) and not url.startswith("data:"):
-                    raise ValueError(_BY_URL_REFUSED[kind])
+                    raise ValueError(_MEDIA_REFUSED[kind])
