@@ -69,7 +69,6 @@ from .preset_dropin import aliases
 from .preset_dropin import declared_names
 from .preset_dropin import form_of
 from .preset_dropin import move_to_model_kwargs
-from .preset_dropin import refuse_model_kwargs_fields
 from .preset_dropin import report_asked
 from .preset_dropin import responses_settings
 from .preset_dropin import settled_temperature
@@ -144,7 +143,6 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     from .spec import PROFILES
 
     owner, params = owner_of(row), dict(keywords)
-    refuse_model_kwargs_fields(row, preset_record_of(row.provider).fields, params)
     hold_keys(params, is_secret_name)
     for alias, target in {**_SPELLINGS, **aliases(row)}.items():
         if alias in params:

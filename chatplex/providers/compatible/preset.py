@@ -177,10 +177,6 @@ class DropIn:
     #: (`PartnerClass.lifts_model_kwargs`; every BaseChatOpenAI does, at 2:
     #: `partner_tables.BASE_CHAT_OPENAI_CLASS`).
     lifts_model_kwargs: int | None = None
-    #: Whether its LangChain class refuses its own fields given inside `model_kwargs`, and
-    #: a keyword given both there and beside it, with a ValueError in its words (its own
-    #: copy of langchain-core's validator, as langchain-groq's `build_extra` raises).
-    refuses_model_kwargs_fields: bool = False
     #: Whether its LangChain class sends a given `n=1` (langchain-openai's
     #: `BaseChatOpenAI` leaves out only a None `n`); False: a 1 is the API's default,
     #: left out.

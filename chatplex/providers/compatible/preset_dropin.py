@@ -43,7 +43,6 @@ __all__ = [
     "declared_names",
     "form_of",
     "move_to_model_kwargs",
-    "refuse_model_kwargs_fields",
     "refuse_responses",
     "report_asked",
     "responses_settings",
@@ -134,28 +133,6 @@ def unnamed_parameters(row: DropIn, names: Iterable[str]) -> frozenset[str]:
     sdk = PROFILES[row.provider].sdk_keywords or frozenset()
     known = (api_parameters("openai") or frozenset()) | (sdk - SDK_REQUEST_OPTIONS)
     return known - set(names)
-
-
-def refuse_model_kwargs_fields(
-    row: DropIn, form: PartnerFields | None, params: Mapping[str, Any]
-) -> None:
-    """Where its class refuses them (`DropIn.refuses_model_kwargs_fields`): a keyword
-    given both inside `model_kwargs` and beside it, or one of its own fields (`form`'s,
-    under any of its names) given inside, refused in its validator's words."""
-    extra = params.get("model_kwargs")
-    if not row.refuses_model_kwargs_fields or not isinstance(extra, Mapping):
-        return
-    named = form.name if form is not None else str
-    given = {named(name) for name in params}  # (under its field's name: `model_name`...)
-    twice = next((name for name in extra if named(name) in given), None)
-    if twice is not None:
-        raise ValueError(f"Found {twice} supplied twice.")
-    own = {name for name in extra if form is not None and form.name(name) in form.dumped}
-    if own:
-        raise ValueError(
-            f"Parameters {own} should be specified explicitly. "
-            f"Instead they were passed in as part of `model_kwargs` parameter."
-        )
 
 
 def move_to_model_kwargs(row: DropIn, params: dict[str, Any]) -> None:

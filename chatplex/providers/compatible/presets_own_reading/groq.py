@@ -111,7 +111,6 @@ GROQ = Preset(
     aliases=key_and_base("groq"),
     body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
     dropin=DropIn(
-        refuses_model_kwargs_fields=True,  # (langchain-groq's own `build_extra`)
         profiles="groq",
         llm_type="groq-chat",
         **partner_module("groq", "ChatGroq"),

@@ -106,7 +106,6 @@ OPENROUTER = Preset(
         ("trace", "trace"),
     ),
     dropin=DropIn(
-        refuses_model_kwargs_fields=True,  # (langchain-openrouter's own `build_extra`)
         adapter_settings=("app_url", "app_title", "app_categories"),
         llm_type="openrouter-chat",
         profiles="openrouter",  # its model profiles, looked up by the model's name

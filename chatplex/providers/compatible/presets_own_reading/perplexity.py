@@ -119,7 +119,6 @@ PERPLEXITY = Preset(
     ls_rule=LangSmithRule(stop_setting=False),
     body=same_names(*PERPLEXITY_SEARCH_FIELDS, "media_response"),
     dropin=DropIn(
-        refuses_model_kwargs_fields=True,  # (langchain-perplexity's own `build_extra`)
         profiles="perplexity",
         llm_type="perplexitychat",
         body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`

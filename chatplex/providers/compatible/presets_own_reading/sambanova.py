@@ -129,7 +129,6 @@ SAMBANOVA = Preset(
     body=same_names("top_k", "reasoning_effort", "stream_options"),
     # langchain-sambanova's ChatSambaNova (ChatSambaNovaCloud was removed in 1.0).
     dropin=DropIn(
-        refuses_model_kwargs_fields=True,  # (langchain-sambanova's own `build_extra`)
         llm_type="sambanova-chat",
         **partner_module("sambanova", "ChatSambaNova"),
         versions=(),  # langchain-sambanova names none
