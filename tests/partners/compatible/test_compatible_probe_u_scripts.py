@@ -7,18 +7,15 @@ is no JSON, a streamed call's `tool_call_chunks`, `astream_events` with tags and
 `disable_streaming`, `model_kwargs` beside a field, `response_format` given by `bind`,
 `invoke([])`, a tool result of text blocks, a batch of one config per row and a system
 message of text blocks. Each runs with the partner's class and chatplex's against one
-scripted server, as the compatible suite runs its scripts; and a field inside
-`model_kwargs`, which four partner classes refuse."""
+scripted server, as the compatible suite runs its scripts."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests.partners import _probe_u as probe
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -28,7 +25,6 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import kept_out
-from tests.partners._sidebyside import raised
 from tests.partners.compatible import test_compatible_sidebyside as suite
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
@@ -82,11 +78,32 @@ EMPTY_SENT = Difference(
     "at least one item, and the compatible servers follow it",
     chatplex="an empty list of messages is refused with a ValueError before any request",
 )
+
+
+def _sent_as_given(outcome: Outcome) -> Outcome:
+    """Their constructions refused (pydantic's ValidationError, nothing sent) read as our
+    replies, once each of our requests is seen to send the temperature given inside."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"alone": {"refused": "ValidationError"}} | {"both": theirs["alone"]}
+    assert not their_requests and len(our_requests) == 2, our_requests
+    assert all(r["body"]["temperature"] == 0.3 for r in our_requests), our_requests
+    return ours, ours, our_requests, our_requests
+
+
+#: langchain-groq's validator refusing its own field inside `model_kwargs`.
+FIELD_INSIDE_REFUSED = Difference(
+    reason=Reason.RAISES,
+    langchain="refuses a field of its own given inside `model_kwargs` "
+    "(`ChatGroq(model_kwargs={'temperature': 0.3})`), and one given both there and beside "
+    "it, with a pydantic ValidationError: the model cannot be built",
+    chatplex="`model_kwargs` is sent as given, over the field's value",
+)
 #: (package, script) -> (why it differs, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
     (package, "empty_input"): (EMPTY_SENT, probe.empty_refused(lambda b: b["messages"] == []))
     for package in ("openai", "groq", "mistralai", "deepseek", "xai", "fireworks", "together")
 }
+DIFFERENCES["groq", "model_kwargs_beside_field"] = (FIELD_INSIDE_REFUSED, _sent_as_given)
 
 #: The packages these scripts run over: ChatOpenAI's, and the presets named in the brief.
 RUN = {
@@ -108,30 +125,3 @@ def test_probe_u_same_as_the_partner_package(case: tuple[str, str], server: Scri
 
 def test_every_kept_difference_is_a_run() -> None:
     assert set(DIFFERENCES) <= set(CASES)
-
-
-#: The classes whose own validator refuses their fields inside `model_kwargs`.
-REFUSING = ("ChatGroq", "ChatPerplexity", "ChatSambaNova", "ChatOpenRouter")
-
-
-@pytest.mark.parametrize("name", REFUSING)
-@pytest.mark.parametrize(
-    "given",
-    [
-        {"model_kwargs": {"temperature": 0.3}},
-        {"model_kwargs": {"temperature": 0.3}, "temperature": 0.3},
-        {"model_kwargs": {"model": "other"}},
-    ],
-    ids=["field_inside", "given_twice", "alias_twice"],
-)
-def test_a_field_inside_model_kwargs_is_refused_as_by_the_partner(
-    name: str, given: dict[str, Any]
-) -> None:
-    module = importlib.import_module(f"langchain_{name.removeprefix('Chat').lower()}")
-    seen = []
-    for cls in (getattr(module, name), getattr(chatplex.langchain, name)):
-        keywords = {k: dict(v) if isinstance(v, dict) else v for k, v in given.items()}
-        seen.append(raised(lambda c=cls, k=keywords: c(model="m", api_key="k", **k)))
-    theirs, ours = (seen_error["error"] for seen_error in seen)
-    assert type(ours) is type(theirs)
-    assert [e["msg"] for e in ours.errors()] == [e["msg"] for e in theirs.errors()]
