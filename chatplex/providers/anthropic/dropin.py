@@ -345,7 +345,7 @@ ChatAnthropic = PartnerClass(
         ),
     ),
     profiles="anthropic",
-    lifts_model_kwargs=0,  # (langchain-core's build_model_kwargs)
+    lifts_model_kwargs=2,  # (langchain-core's build_model_kwargs: stacklevel=7)
     # Its own pydantic fields, in its order. `max_tokens` left None is the model's output
     # limit (its "before" validator); the base URL and key are read by its gateway
     # validator (langchain-core's `_apply_gateway_config`), the URL defaulting to

@@ -98,7 +98,8 @@ BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
     "counts_with_tiktoken": True,
     "keeps_response_headers": True,
     "sends_n_of_one": True,
-    "lifts_model_kwargs": 0,
+    # (langchain-core's build_model_kwargs: its fixed stacklevel lands two frames up)
+    "lifts_model_kwargs": 2,
 }
 
 

@@ -174,7 +174,7 @@ class DropIn:
     keeps_response_headers: bool = False
     #: Whether its LangChain class takes its own fields given inside `model_kwargs` as
     #: those fields, with langchain-core's warning, and where that warning points
-    #: (`PartnerClass.lifts_model_kwargs`; every BaseChatOpenAI does, at 0:
+    #: (`PartnerClass.lifts_model_kwargs`; every BaseChatOpenAI does, at 2:
     #: `partner_tables.BASE_CHAT_OPENAI_CLASS`).
     lifts_model_kwargs: int | None = None
     #: Whether its LangChain class sends a given `n=1` (langchain-openai's

@@ -210,7 +210,7 @@ CHAT_OPENAI_RECORD = PartnerClass(
     llm_type="openai-chat",
     namespace=("langchain", "chat_models", "openai"),
     partner_class="langchain_openai.chat_models.base:ChatOpenAI",
-    lifts_model_kwargs=0,
+    lifts_model_kwargs=2,  # (langchain-core's build_model_kwargs: stacklevel=7)
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
     declared=CHAT_OPENAI_FIELDS,

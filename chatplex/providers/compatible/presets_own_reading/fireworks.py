@@ -114,7 +114,7 @@ FIREWORKS = Preset(
     aliases=key_and_base("fireworks"),
     dropin=DropIn(
         profiles="fireworks",
-        lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
+        lifts_model_kwargs=2,  # langchain-core's build_model_kwargs (stacklevel=7)
         llm_type="fireworks-chat",
         body_nulls=("stop",),  # langchain-fireworks' `_default_params`, every body
         empty_stop_sent="always",  # (its `stop` field sent as set, `[]` too)

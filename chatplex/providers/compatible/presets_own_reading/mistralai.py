@@ -110,7 +110,7 @@ MISTRALAI = Preset(
     body=(("random_seed", "random_seed"), ("safe_mode", "safe_prompt")),
     dropin=DropIn(
         profiles="mistralai",
-        lifts_model_kwargs=0,  # langchain-core's build_model_kwargs
+        lifts_model_kwargs=2,  # langchain-core's build_model_kwargs (stacklevel=7)
         empty_stop_sent="never",  # (`if stop:` before it sends one)
         timeout_objects=False,  # (its `timeout` field takes seconds only)
         llm_type="mistralai-chat",
