@@ -29,6 +29,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from tests._drawn import masked_matches
 from tests._genai_leftovers import UNAWAITED_JSON
 from tests._genai_leftovers import collected_at_the_end  # noqa: F401 - autouse
 from tests.langchain.agents_matrix._kit import WIRES
@@ -149,18 +150,8 @@ class _AsyncHeard(AsyncCallbackHandler):
 _DRAWN = re.compile(r"lc_run--[0-9a-f-]{36}|\b\w+_mock[0-9a-f]{8}\d{6}\b")
 
 
-def _masked(value: Any) -> Any:
-    if isinstance(value, str):
-        return _DRAWN.sub(RANDOM, value)
-    if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
-
-
 def _seen(found: dict[str, Any]) -> Any:
-    return _masked(blocks_observed(found))
+    return masked_matches(blocks_observed(found), _DRAWN, RANDOM)
 
 
 def _events_until_raised(stream: Any) -> dict[str, Any]:
