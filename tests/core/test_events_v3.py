@@ -222,3 +222,32 @@ def test_a_reply_streams_the_same_events_as_under_a_langchain_chat_model(
         ]  # its "lc_tc_0"
     assert ours_read == theirs_read
     assert theirs_read["text"] or theirs_read["calls"]
+
+
+#: Wrappers of a chat model, built alike on chatplex's model and on langchain-core's.
+_WRAPPED = {
+    "bind": lambda m: m.bind(stop=["x"]),
+    "with_config": lambda m: m.with_config(tags=["t"]),
+    "with_retry": lambda m: m.with_retry(),
+    "with_listeners": lambda m: m.with_listeners(on_end=lambda run: None),
+    "with_types": lambda m: m.with_types(input_type=str),
+    "with_fallbacks": lambda m: m.with_fallbacks([m]),
+    "a chain": lambda m: m | (lambda x: x),
+}
+
+
+def _v3_given(runnable: Any) -> str:
+    """The class of what `stream_events(version="v3")` gives, or of what it raises."""
+    try:
+        return type(runnable.stream_events("hi", version="v3")).__name__
+    except NotImplementedError:
+        return "NotImplementedError"
+
+
+@pytest.mark.filterwarnings("ignore::langchain_core._api.LangChainBetaWarning")  # v3 there
+@pytest.mark.parametrize("wrap", sorted(_WRAPPED))
+def test_a_wrapped_model_streams_v3_where_langchains_does(wrap: str) -> None:
+    fakes = pytest.importorskip("langchain_core.language_models.fake_chat_models")
+    theirs = fakes.GenericFakeChatModel(messages=iter(["Hi"]))
+    ours = FakeChatModel(responses=["Hi"])
+    assert _v3_given(_WRAPPED[wrap](ours)) == _v3_given(_WRAPPED[wrap](theirs))

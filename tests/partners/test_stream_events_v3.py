@@ -318,3 +318,33 @@ def test_an_async_v3_stream_closed_early_is_cancelled_as_under_the_partner(
     assert ours == theirs
     assert theirs["done"] and theirs["output_raised"] == "CancelledError"
     assert theirs["heard"][-1] == "error:CancelledError"
+
+
+def _configurable_v3(init: Any, url: str) -> list[str]:
+    """What a configurable model (no model chosen at construction) does for v3: the
+    class a sync call raises, and the class awaiting the async call raises."""
+    model = init(configurable_fields=("model", "model_provider"), api_key="k", base_url=url)
+    config: Any = {"configurable": {"model": "gpt-4o-mini", "model_provider": "openai"}}
+
+    async def awaited() -> Any:
+        return await model.astream_events("hi", config, version="v3")
+
+    raised = []
+    for run in (lambda: model.stream_events("hi", config, version="v3"),
+                lambda: LOOP.run_until_complete(awaited())):  # fmt: skip
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - the class is compared
+            raised.append(type(exc).__name__)
+    return raised
+
+
+def test_a_configurable_model_refuses_v3_as_langchains_does(mock: MockServer) -> None:
+    """langchain's configurable model is no chat model: v3 is refused (sync), and its
+    async method is a generator of v2 events, which cannot be awaited."""
+    theirs = pytest.importorskip("langchain.chat_models").init_chat_model
+    from chatplex.langchain import init_chat_model as ours
+
+    url = mock.url + "/v1"
+    assert _configurable_v3(ours, url) == _configurable_v3(theirs, url)
+    assert _configurable_v3(theirs, url) == ["NotImplementedError", "TypeError"]
