@@ -8,6 +8,7 @@ Mixed into `Runnable`. Each method imports its implementation on first use, so
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from .events import StreamEvent
+    from .events_v3_stream import AsyncChatModelStream
+    from .events_v3_stream import ChatModelStream
     from .log import RunLog
     from .log import RunLogPatch
     from .run_config import RunnableConfig
@@ -66,6 +69,26 @@ class Introspection:
         """Its runs' name where their config names none (default: its name)."""
         return self.get_name()
 
+    @overload
+    def astream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v1", "v2"] = "v2",
+        **kwargs: Any,
+    ) -> AsyncIterator[StreamEvent]: ...
+
+    @overload
+    def astream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v3"],
+        **kwargs: Any,
+    ) -> Awaitable[AsyncChatModelStream]: ...
+
     def astream_events(
         self,
         input: Any,
@@ -79,7 +102,7 @@ class Introspection:
         exclude_types: Sequence[str] | None = None,
         exclude_tags: Sequence[str] | None = None,
         **kwargs: Any,
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncIterator[StreamEvent] | Awaitable[AsyncChatModelStream]:
         """Stream every step's start, stream and end as LangChain v2 event dicts.
 
         >>> async for event in chain.astream_events({"topic": "tea"}):  # doctest: +SKIP
@@ -87,7 +110,11 @@ class Introspection:
         ...         print(event["data"]["chunk"].text, end="", flush=True)
 
         See `chatplex.core.events` for the event shapes, filters and error rules.
+        `version="v3"` (a chat model's): awaited, its typed stream
+        (`chatplex.core.events_v3`).
         """
+        if version == "v3":
+            return self._v3_events((input, config, kwargs), True)  # type: ignore[no-any-return]
         from ._watch import WatchedCall
         from .events import astream_events
 
@@ -102,6 +129,26 @@ class Introspection:
         call = WatchedCall(self, input, config, filters, kwargs)  # type: ignore[arg-type]
         return astream_events(call, version)
 
+    @overload
+    def stream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v1", "v2"] = "v2",
+        **kwargs: Any,
+    ) -> Iterator[StreamEvent]: ...
+
+    @overload
+    def stream_events(
+        self,
+        input: Any,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v3"],
+        **kwargs: Any,
+    ) -> ChatModelStream: ...
+
     def stream_events(
         self,
         input: Any,
@@ -115,12 +162,14 @@ class Introspection:
         exclude_types: Sequence[str] | None = None,
         exclude_tags: Sequence[str] | None = None,
         **kwargs: Any,
-    ) -> Iterator[StreamEvent]:
+    ) -> Iterator[StreamEvent] | ChatModelStream:
         """`astream_events` for sync code: the same events, from the sync `stream` path.
 
         >>> for event in chain.stream_events({"topic": "tea"}):  # doctest: +SKIP
         ...     print(event["event"], event["name"])
         """
+        if version == "v3":
+            return self._v3_events((input, config, kwargs), False)  # type: ignore[no-any-return]
         from ._watch import WatchedCall
         from .events import stream_events
 
@@ -134,6 +183,20 @@ class Introspection:
         )
         call = WatchedCall(self, input, config, filters, kwargs)  # type: ignore[arg-type]
         return stream_events(call, version)
+
+    def _v3_events(self, call: tuple[Any, Any, dict[str, Any]], asynchronous: bool) -> Any:
+        """Version "v3" of `stream_events` / `astream_events` (`call`: the input, config
+        and keyword arguments): a chat model's typed stream, or a binding's of one. A chat
+        model is known as `foreign.py` knows one, by its `bind_tools`. Any other runnable
+        refuses it, as LangChain's do (async: on `await`)."""
+        from . import events_v3
+
+        if callable(getattr(self, "bind_tools", None)):
+            opened = events_v3.astream_v3 if asynchronous else events_v3.stream_v3
+            return opened(self, *call)
+        if asynchronous:
+            return events_v3.async_unsupported(self)
+        raise events_v3.unsupported(self, "stream_events")
 
     @overload
     def astream_log(

@@ -218,12 +218,9 @@ def _check_version(version: str) -> None:
             stacklevel=4,  # the caller of Runnable.astream_events
         )
         return
-    if version == "v3":
-        raise NotImplementedError(
-            "astream_events(version='v3'), langchain-core 1.7's new event protocol, is not "
-            "built yet in chatplex: pass version='v2'"
-        )
-    raise ValueError(f"version must be 'v2' (or the deprecated 'v1'), got {version!r}")
+    raise ValueError(
+        f"version must be 'v2' ('v3' on a chat model, or the deprecated 'v1'), got {version!r}"
+    )
 
 
 def astream_events(call: WatchedCall, version: str) -> AsyncIterator[StreamEvent]:

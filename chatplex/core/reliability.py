@@ -168,6 +168,10 @@ class RunnableRetry(Runnable[Input, Output]):
             await policy.asleep(delay)
             attempt += 1
 
+    def _v3_events(self, call: tuple[Any, Any, dict[str, Any]], asynchronous: bool) -> Any:
+        # As LangChain's retry (a binding there): the bound model's v3 stream, not retried.
+        return self.bound._v3_events(call, asynchronous)
+
     def _stream(self, input: Input, config: RunnableConfig, **kwargs: Any) -> Iterator[Output]:
         policy, deadline = self.policy, config.get("deadline")
         attempt = 1

@@ -208,9 +208,6 @@ REASONS: dict[str, str] = {
     "construction; chatplex's prompt works its variables out in __init__",
     "ChatPromptTemplate.validate_variable_names": "a pydantic validator LangChain runs at "
     "construction; chatplex's prompt checks names in __init__ (`{0}` raises there)",
-    "astream_events": "not built yet: version='v3' (langchain-core 1.7's event protocol) "
-    "raises NotImplementedError; v1 and v2 are built",
-    "stream_events": "not built yet: version='v3' raises NotImplementedError; v1 and v2 are built",
     "ChatPromptTemplate.input_types": "LangChain's per-variable type hints that feed its "
     "input schema; chatplex's prompt schema is built from the parts (`get_input_schema`)",
     "ChatPromptTemplate.metadata": "a BasePromptTemplate field for tracing; chatplex's "

@@ -457,13 +457,16 @@ def test_other_versions_raise_at_once(sync: bool, version: Any) -> None:
             chain().astream_events({"topic": "t"}, version=version)
 
 
-@pytest.mark.parametrize("sync", [True, False])
-def test_langchains_v3_events_say_they_are_not_built(sync: bool) -> None:
-    with pytest.raises(NotImplementedError, match="version='v2'"):
-        if sync:
-            chain().stream_events({"topic": "t"}, version="v3")
-        else:
-            chain().astream_events({"topic": "t"}, version="v3")
+def test_v3_events_of_a_chain_are_refused_at_once_in_sync_code() -> None:
+    """As LangChain's chains refuse them: v3 streams one chat model's message."""
+    with pytest.raises(NotImplementedError, match="only supported on chat models"):
+        chain().stream_events({"topic": "t"}, version="v3")
+
+
+async def test_v3_events_of_a_chain_are_refused_when_awaited() -> None:
+    opened = chain().astream_events({"topic": "t"}, version="v3")  # no error yet
+    with pytest.raises(NotImplementedError, match="got: RunnableSequence"):
+        await opened
 
 
 # ---- stopping early, nesting ---------------------------------------------------------------
