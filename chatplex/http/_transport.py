@@ -334,7 +334,8 @@ class _ResponseBody(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         import aiohttp
 
-        read = self._response.content.readany
+        content = self._response.content
+        read = content.readany
         while True:
             try:
                 chunk = await read()
@@ -344,6 +345,9 @@ class _ResponseBody(httpx.AsyncByteStream):
             if not chunk:
                 return
             yield chunk
+        held = _still_buffered(content)
+        if held:  # what the server sent before it hung up is the caller's, then the error
+            yield held
         raise error  # outside the except block: see _httpx_error
 
     async def aclose(self) -> None:
@@ -351,6 +355,17 @@ class _ResponseBody(httpx.AsyncByteStream):
             self._open = False
             self._response.release()
             self._transport._release()
+
+
+def _still_buffered(content: Any) -> bytes:
+    """The body bytes aiohttp holds after the connection failed. Its reads raise the
+    failure before the bytes it already has (`StreamReader.readany`): a piece the server
+    sent just before it hung up, read after the hang-up was seen (a busy loop reads
+    late), was dropped. Its own drain is private; no public read returns them."""
+    try:
+        return bytes(content._read_nowait(-1))
+    except Exception:  # noqa: BLE001 - another aiohttp, or its read timer: nothing held
+        return b""
 
 
 def response_body(

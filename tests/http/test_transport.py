@@ -261,6 +261,41 @@ async def test_errors_are_httpx_errors(closed_port: int) -> None:
         assert client._transport.connections_in_use() == 0  # type: ignore[attr-defined]
 
 
+async def test_a_piece_read_after_the_server_hung_up_is_yielded_before_the_error() -> None:
+    # aiohttp's reads raise a dropped connection's error before the bytes it already
+    # holds: a loop too busy to read before the hang-up came lost the last piece sent.
+    async def piece_then_hang_up(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n")
+        writer.write(b"content-type: text/event-stream\r\n\r\n")
+        writer.write(b"%x\r\n%s\r\n" % (len(b"data: Echo\n\n"), b"data: Echo\n\n"))
+        await writer.drain()
+        writer.close()  # no terminating chunk: the reply is cut short
+
+    transport = AioHTTPTransport()
+    try:
+        async with raw_server(piece_then_hang_up) as url:
+            response = await transport.handle_async_request(
+                httpx.Request("POST", url, content=b"{}")
+            )
+            content = response.stream._response.content  # type: ignore[attr-defined]
+            for _ in range(500):  # the hang-up seen before any read (the busy loop's case)
+                if content.exception() is not None:
+                    break
+                await asyncio.sleep(0.01)
+            assert content.exception() is not None
+            read: list[bytes] = []
+            with pytest.raises(httpx.TransportError):
+                async for part in response.stream:
+                    read.append(part)
+            await response.aclose()
+        assert b"".join(read) == b"data: Echo\n\n"
+    finally:
+        await transport.aclose()
+
+
 def shown(exc: BaseException) -> str:
     """Everything a log or error tracker shows of `exc`: its traceback (the displayed
     chain's str) and the repr of every exception in that chain."""
