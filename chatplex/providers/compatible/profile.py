@@ -497,8 +497,9 @@ class Profile:
     #: (langchain-sambanova, -mistralai, -perplexity raise).
     function_calls_sent: bool = True
     #: Whether a history's tool call without an id goes with `"id": null`, as
-    #: langchain-fireworks and -perplexity send it (their APIs' SDKs type the id as
-    #: optional); off: refused before any request, where the API requires an id.
+    #: langchain-fireworks, -perplexity, -together, -xai and -deepseek send it (no
+    #: rule of their APIs refuses it); off: refused before any request, where the API
+    #: requires an id.
     idless_calls_sent: bool = False
     #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
     #: only (an assistant's `{"type", "text"}`, a tool result's with its

@@ -1,15 +1,16 @@
-"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks and ChatPerplexity side by side on
-a history whose AIMessage holds a tool call without an id (an invalid call, its arguments
-no JSON, as a hand-written or replayed history holds it; and a valid one), then a new
-question: invoked and awaited, each with the partner package's class and chatplex's
-against one scripted Chat Completions server.
+"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI
+and ChatDeepSeek side by side on a history whose AIMessage holds a tool call without an id
+(an invalid call, its arguments no JSON, as a hand-written or replayed history holds it;
+and a valid one), then a new question: invoked and awaited, each with the partner
+package's class and chatplex's against one scripted Chat Completions server.
 
-langchain-fireworks and -perplexity send the call with `"id": null`, which their APIs take
-(their SDKs type the id as optional): chatplex sends it alike. langchain-openai and
--groq send it with `"id": null` and langchain-mistralai without an `id`, which their APIs
-refuse: there chatplex refuses the history before any request (kept differences,
-`DIFFERENCES`). The same history whose calls have ids is sent alike by all five
-(`test_calls_with_ids_are_sent_alike`).
+langchain-fireworks, -perplexity, -together, -xai and -deepseek send the call with
+`"id": null`, which no rule of their APIs refuses (Fireworks', Perplexity's and
+Together's SDKs type the id as optional; xAI and DeepSeek document none): chatplex sends
+it alike. langchain-openai and -groq send it with `"id": null` and langchain-mistralai
+without an `id`, which their APIs refuse: there chatplex refuses the history before any
+request (kept differences, `DIFFERENCES`). The same history whose calls have ids is sent
+alike by all eight (`test_calls_with_ids_are_sent_alike`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ lc = pytest.importorskip("langchain_core.messages")
 
 PACKAGES = {
     "openai": OPENAI,
-    **{n: suite.PACKAGES[n] for n in ("groq", "mistralai", "fireworks", "perplexity")},
+    **{
+        n: suite.PACKAGES[n]
+        for n in ("groq", "mistralai", "fireworks", "perplexity", "together", "xai", "deepseek")
+    },
 }
 
 
