@@ -282,6 +282,10 @@ class TurnStyle:
     #: wrote them) go as one holding them, `{"__invalid_tool_call_arguments": ...}`, as
     #: langchain-fireworks replays them (`turns.py`).
     wrapped_arguments: bool = False
+    #: Whether an invalid call whose arguments are none goes with `"arguments": null`,
+    #: as langchain-openai and the partners built on it send it, where the API takes
+    #: that; off: `""`, where the API requires a string.
+    null_arguments: bool = False
 
 
 @dataclass(frozen=True, slots=True)

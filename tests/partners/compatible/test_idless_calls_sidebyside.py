@@ -55,16 +55,21 @@ def _turns(call_id: str | None) -> dict[str, Any]:
 
 
 def _histories_sent(cls: Any, p: suite.Package, url: str, call_id: str | None) -> Any:
-    """Each history (its call's id `call_id`) invoked, then awaited on one loop (a
-    partner's async client is shared): the reply's text or the class of what was raised."""
-    # (langchain-openai shares one async client per base URL and timeout, bound to the
-    # loop of its first run: a `Timeout` object, unhashable, gets a client of its own)
-    more = {"timeout": httpx.Timeout(30.0)} if p is OPENAI else {}
-    model = suite._model(cls, p, url, **more)
+    """Each history (its call's id `call_id`) sent as `histories_sent` sends it."""
     histories = {
         label: [lc.HumanMessage("1+2?"), turn, lc.HumanMessage("And now?")]
         for label, turn in _turns(call_id).items()
     }
+    return histories_sent(cls, p, url, histories)
+
+
+def histories_sent(cls: Any, p: suite.Package, url: str, histories: dict[str, Any]) -> Any:
+    """Each history (by label) invoked, then awaited on one loop (a partner's async
+    client is shared): the reply's text or the class of what was raised."""
+    # (langchain-openai shares one async client per base URL and timeout, bound to the
+    # loop of its first run: a `Timeout` object, unhashable, gets a client of its own)
+    more = {"timeout": httpx.Timeout(30.0)} if p is OPENAI else {}
+    model = suite._model(cls, p, url, **more)
 
     async def awaited() -> dict[str, Any]:
         out = {}
