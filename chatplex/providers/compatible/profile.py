@@ -171,6 +171,11 @@ class ReplyStyle:
     #: block with the reference beside its text, and a stream's blocks get its `index`es
     #: (the next one at each change of block type; a thinking part's pieces 0).
     content_parts: bool = False
+    #: Where set, a reply's list `content` stays a list of parts as the partner's SDK
+    #: model dumps them: each with these fields in order, null where unsent (a nested
+    #: object's fields, the pair's second, likewise), then any other key it carries; a
+    #: stream's parts go as sent. None: a list of text parts is read as its text.
+    part_fields: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True

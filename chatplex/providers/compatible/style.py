@@ -64,7 +64,9 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     extra.update((f, raw[f]) for f in style.message_fields if raw.get(f))
     reasoning = None
     if style.split_reasoning:
-        message.content, reasoning = _split_reasoning(message.content)
+        message.content, reasoning = _split_reasoning(message.content, style.part_fields)
+    if style.part_fields is not None and isinstance(message.content, list):
+        message.content = [_dumped(part, style.part_fields) for part in message.content]
     if reasoning is not None:
         extra[style.reasoning_kwarg] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
@@ -183,7 +185,7 @@ class StyledStreamParser(OpenAIStreamParser):
             chunk.content = self._parts.indexed(_with_references(chunk.content))
         reasoning = None
         if style.split_reasoning:
-            chunk.content, reasoning = _split_reasoning(chunk.content)
+            chunk.content, reasoning = _split_reasoning(chunk.content, style.part_fields)
         extra: dict[str, Any] = {}
         if reasoning is not None:
             extra[style.reasoning_kwarg] = reasoning
@@ -363,24 +365,40 @@ def _x_groq_usage(obj: Any) -> Any:
     return usage_metadata(raw) if raw else None
 
 
-def _split_reasoning(content: Any) -> tuple[Any, str | None]:
+def _split_reasoning(content: Any, parts_kept: object = None) -> tuple[Any, str | None]:
     """(content as text, the reasoning text or None) for content made of reasoning and
-    text blocks; other content as it is."""
+    text blocks; other content as it is. With `parts_kept` (a style's `part_fields`),
+    the provider's parts (all but reasoning) stay a list, where it sent any."""
     if not isinstance(content, list) or not content:
         return content, None
     reasoning: list[str] = []
     text: list[str] = []
+    parts: list[Any] = []
     for block in content:
-        if not isinstance(block, dict):
-            return content, None
-        kind = block.get("type")
+        kind = block.get("type") if isinstance(block, dict) else None
         if kind == "reasoning":
             reasoning.append(str(block.get("reasoning") or ""))
-        elif kind == "text":
+            continue
+        parts.append(block)
+        if parts_kept is None and kind == "text":
             text.append(str(block.get("text") or ""))
-        else:
+        elif parts_kept is None:
             return content, None
-    return "".join(text), ("".join(reasoning) if reasoning else None)
+    said = parts if parts_kept is not None and parts else "".join(text)
+    return said, ("".join(reasoning) if reasoning else None)
+
+
+def _dumped(part: Any, fields: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    """A content part as an SDK model of `fields` dumps it: each field in order, null
+    where unsent (a nested object's likewise), then the part's other keys."""
+    if not isinstance(part, dict):
+        return part
+    out: dict[str, Any] = {}
+    for name, inner in fields:
+        value = part.get(name)
+        out[name] = _dumped(value, tuple((f, ()) for f in inner)) if inner else value
+    out.update((k, v) for k, v in part.items() if k not in out)
+    return out
 
 
 def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:
