@@ -31,6 +31,7 @@ raises `NotImplementedError` before any request (Converse serves them:
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -306,6 +307,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             invalid_calls=True,
         )
         _refuse_file_sources(turns)
+        _plain_text_documents(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
                 # An empty one, the last (a prefill) too, as "." (Bedrock refuses an
@@ -477,6 +479,26 @@ def _refuse_file_sources(turns: list[dict[str, Any]]) -> None:
             if isinstance(source, dict) and source.get("type") == "file":
                 kind = "image" if block.get("type") == "image" else "file"
                 raise ValueError(_MEDIA_REFUSED[kind])
+
+
+def _plain_text_documents(turns: list[dict[str, Any]]) -> None:
+    """A plain-text file given as base64 (a standard `file` or `text-plain` block) as
+    Anthropic's plain-text document, its text decoded: the Messages API takes base64
+    documents as PDFs only. ValueError, in langchain-aws's words, for one that is no
+    UTF-8 text."""
+    for turn in turns:
+        content = turn.get("content")
+        for block in content if isinstance(content, list) else ():
+            source = block.get("source") if isinstance(block, dict) else None
+            if not isinstance(source, dict) or source.get("type") != "base64":
+                continue
+            if block.get("type") != "document" or source.get("media_type") != "text/plain":
+                continue
+            try:
+                text = base64.b64decode(source["data"], validate=True).decode("utf-8")
+            except (ValueError, TypeError) as exc:
+                raise ValueError(_MEDIA_REFUSED["file"]) from exc
+            block["source"] = {"type": "text", "media_type": "text/plain", "data": text}
 
 
 def _refuse_media_by_url(messages: Sequence[BaseMessage]) -> None:
