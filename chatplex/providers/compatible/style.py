@@ -63,10 +63,12 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         extra["refusal"] = raw.get("refusal")
     extra.update((f, raw[f]) for f in style.message_fields if raw.get(f))
     reasoning = None
+    # (the provider's list of parts kept as a list, where the style keeps them)
+    listed = style.part_fields if isinstance(raw.get("content"), list) else None
     if style.split_reasoning:
-        message.content, reasoning = _split_reasoning(message.content, style.part_fields)
-    if style.part_fields is not None and isinstance(message.content, list):
-        message.content = [_dumped(part, style.part_fields) for part in message.content]
+        message.content, reasoning = _split_reasoning(message.content, listed)
+    if listed is not None and isinstance(message.content, list):
+        message.content = [_dumped(part, listed) for part in message.content]
     if reasoning is not None:
         extra[style.reasoning_kwarg] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
@@ -169,7 +171,12 @@ class StyledStreamParser(OpenAIStreamParser):
             if usage is None and not kept:
                 return None
             chunk = AIMessageChunk(content="")
-        chunk = self._shape(chunk, usage, deltas)
+        listed = None
+        if style.part_fields is not None and isinstance(chunk.content, list):
+            # (reasoning beside text, or the provider's list of parts: which, the delta says)
+            delta = _delta_fields(obj if obj is not None else _loads(data), ("content",))
+            listed = style.part_fields if isinstance(delta.get("content"), list) else None
+        chunk = self._shape(chunk, usage, deltas, listed)
         if style.finish_keys:
             chunk.response_metadata = _piece_keys(obj, chunk.response_metadata, style)
         if kept:
@@ -179,13 +186,15 @@ class StyledStreamParser(OpenAIStreamParser):
     def finish(self) -> None:
         self._inner.finish()
 
-    def _shape(self, chunk: AIMessageChunk, usage: Any, deltas: Any) -> AIMessageChunk:
+    def _shape(
+        self, chunk: AIMessageChunk, usage: Any, deltas: Any, listed: object = None
+    ) -> AIMessageChunk:
         style = self._style
         if self._parts is not None and isinstance(chunk.content, list):
             chunk.content = self._parts.indexed(_with_references(chunk.content))
         reasoning = None
         if style.split_reasoning:
-            chunk.content, reasoning = _split_reasoning(chunk.content, style.part_fields)
+            chunk.content, reasoning = _split_reasoning(chunk.content, listed)
         extra: dict[str, Any] = {}
         if reasoning is not None:
             extra[style.reasoning_kwarg] = reasoning

@@ -480,3 +480,9 @@ def test_part_fields_keep_a_list_content_as_the_sdk_dumps_it_and_a_streams_as_se
     chunk = parser.feed(event)
     assert chunk is not None and chunk.content == parts
     assert chunk.additional_kwargs["reasoning_content"] == "Greet."
+    # Text beside reasoning stays text, whole and streamed.
+    said = {"role": "assistant", "content": "Hi", "reasoning_content": "Greet."}
+    assert _shaped(_reply(said), style).content == "Hi"
+    event = _events({"id": "r1", "model": "m", "choices": [{"index": 0, "delta": said}]})[0]
+    chunk = StyledStreamParser(ADAPTER.stream_parser({}), style).feed(event)
+    assert chunk is not None and chunk.content == "Hi"
