@@ -558,7 +558,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> Call:
         """The call: its model (a bound copy under the call's overrides), messages,
         settings, config and callback run; `asynchronous`: an async call's."""
-        messages = self._messages(input)
+        messages = coerce_messages(input, self.partner_calls.empty_input_sent)
         if overrides:
             self.check_call(overrides)
         model = self._bound(overrides, asynchronous=asynchronous) if overrides else self
@@ -570,13 +570,6 @@ class ChatModel(Runnable[Any, AIMessage]):
         if run is not None:
             given["_chat_run"] = run  # the http layer's retries and waits are told to it
         return Call(model, messages, settings, given, run)
-
-    def _messages(self, input: Any) -> list[BaseMessage]:
-        """The messages a call sends: `input` coerced, or none where it is an empty list
-        and the drop-in's partner sends that (`PartnerCalls.empty_input_sent`)."""
-        if self.partner_calls.empty_input_sent and isinstance(input, list) and not input:
-            return []
-        return coerce_messages(input)
 
     def _invoke(self, input: Any, config: RunnableConfig, **overrides: Any) -> AIMessage:
         return run_hooks.invoke(self, input, config, overrides)
@@ -603,5 +596,5 @@ class ChatModel(Runnable[Any, AIMessage]):
         """The HTTP request `invoke(input)` would send, checked and built but not sent:
         what `chatplex.batches` writes into Batch API request files. Bad input raises as
         `invoke` would; a model without an adapter raises NotImplementedError."""
-        messages, settings = self._messages(input), self._settings({})
+        messages, settings = coerce_messages(input), self._settings({})
         return send_hooks.build_request(self, messages, settings, stream=stream)
