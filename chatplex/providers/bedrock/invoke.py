@@ -50,7 +50,6 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...messages import ToolMessage
 from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
@@ -60,6 +59,7 @@ from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .cache_marks import mark_last_block
 from .conversation import EMPTY_TEXT
+from .conversation import answered_invalid_calls
 from .errors import INVOKE_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
@@ -301,7 +301,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # An empty AI message goes as ".", as langchain-aws sends it.
         _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
-            _answered_invalid_calls(messages),
+            answered_invalid_calls(messages),
             error_flags=False,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,
@@ -403,29 +403,6 @@ class BedrockInvokeAdapter(BedrockAdapter):
 #: goes before both.
 _OWN_BLOCKS = frozenset({"text", "image"})
 _THINKING = frozenset({"thinking", "redacted_thinking"})
-
-
-def _answered_invalid_calls(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """`messages` with each AI message's invalid tool calls cut to those a tool result
-    answers before the next AI message. Those go as tool_use blocks (as
-    langchain-anthropic sends them), so each result has the call the API requires in
-    the turn before it; langchain-aws leaves every invalid call out, and Bedrock refuses
-    the result that answers one. An unanswered one is left out, as langchain-aws leaves
-    it (a tool_use needs its result in the turn after)."""
-    out = list(messages)
-    for i, message in enumerate(messages):
-        if not isinstance(message, AIMessage) or not message.invalid_tool_calls:
-            continue
-        answered: set[str] = set()
-        for later in messages[i + 1 :]:
-            if isinstance(later, AIMessage):
-                break
-            if isinstance(later, ToolMessage):
-                answered.add(later.tool_call_id)
-        kept = [c for c in message.invalid_tool_calls if c.get("id") in answered]
-        if kept != message.invalid_tool_calls:
-            out[i] = message.model_copy(update={"invalid_tool_calls": kept})
-    return out
 
 
 def _in_partner_order(turns: list[dict[str, Any]]) -> None:
