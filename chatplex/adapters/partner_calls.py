@@ -97,6 +97,10 @@ class PartnerCalls:
     #: The adapter a call (not a stream) runs on, for the conversation it sends,
     #: `(adapter, messages, settings) -> adapter`; None: the model's own.
     call_adapter: Callable[[Adapter, list[BaseMessage], Any], Adapter] | None = None
+    #: Whether a call of no messages (`invoke([])`) is sent with an empty message list,
+    #: as its partner sends it (the provider takes it); False: refused before any
+    #: request (`messages.coerce_messages`).
+    empty_input_sent: bool = False
     #: Whether a call's `timeout=` object (`httpx.Timeout`...) is taken in seconds, its
     #: read timeout (`dropin.timeout_in_seconds`), as its partner's SDK takes one.
     timeout_objects: bool = False

@@ -558,7 +558,7 @@ class ChatModel(Runnable[Any, AIMessage]):
     ) -> Call:
         """The call: its model (a bound copy under the call's overrides), messages,
         settings, config and callback run; `asynchronous`: an async call's."""
-        messages = coerce_messages(input)
+        messages = coerce_messages(input, self.partner_calls.empty_input_sent)
         if overrides:
             self.check_call(overrides)
         model = self._bound(overrides, asynchronous=asynchronous) if overrides else self

@@ -32,8 +32,9 @@ ROLE_ALIASES: dict[str, str] = {
 }
 
 
-def coerce_messages(value: object) -> list[BaseMessage]:
-    """Normalise chat-model input into a non-empty list of messages.
+def coerce_messages(value: object, empty: bool = False) -> list[BaseMessage]:
+    """Normalise chat-model input into a non-empty list of messages (`empty`: an empty
+    list is taken too, for a drop-in whose partner sends one, `PartnerCalls`).
 
     >>> coerce_messages([("system", "Be brief."), ("user", "Hi")])[1].text
     'Hi'
@@ -46,7 +47,7 @@ def coerce_messages(value: object) -> list[BaseMessage]:
     if callable(to_messages):
         return coerce_messages(list(to_messages()))
     if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
-        if len(value) == 0:
+        if len(value) == 0 and not empty:
             raise ValueError("expected at least one message, got an empty list")
         return [_coerce_item(item, i) for i, item in enumerate(value)]
     raise TypeError(

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -54,6 +55,7 @@ __all__ = [
     "EMPTY_TEXT",
     "NATIVE_BLOCK_KEYS",
     "SERVER_TOOL_BLOCK_TYPES",
+    "answered_invalid_calls",
     "is_native",
     "wire_messages",
 ]
@@ -85,7 +87,7 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     system: list[_Block] = []
     turns: list[_Block] = []
     names: dict[str, int] = {}  # the documents' derived names so far (`document_block`)
-    for i, message in enumerate(merge_message_runs(list(messages))):
+    for i, message in enumerate(merge_message_runs(answered_invalid_calls(list(messages)))):
         if isinstance(message, SystemMessage):
             system.extend(_text_blocks(message.content, i))
             continue
@@ -105,6 +107,29 @@ def wire_messages(messages: Sequence[BaseMessage]) -> tuple[list[_Block], list[_
     if turns[0]["role"] != "user":
         raise ValueError("Bedrock Converse needs the conversation to start with a user message")
     return system, turns
+
+
+def answered_invalid_calls(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """`messages` with each AI message's invalid tool calls cut to those a tool result
+    answers before the next AI message. Those go as tool-use blocks (as
+    langchain-anthropic sends them), so each result has the call the API requires in
+    the turn before it; langchain-aws leaves every invalid call out, and Bedrock refuses
+    the result that answers one. An unanswered one is left out, as langchain-aws leaves
+    it (a tool use needs its result in the turn after)."""
+    out = list(messages)
+    for i, message in enumerate(messages):
+        if not isinstance(message, AIMessage) or not message.invalid_tool_calls:
+            continue
+        answered: set[str] = set()
+        for later in messages[i + 1 :]:
+            if isinstance(later, AIMessage):
+                break
+            if isinstance(later, ToolMessage):
+                answered.add(later.tool_call_id)
+        kept = [c for c in message.invalid_tool_calls if c.get("id") in answered]
+        if kept != message.invalid_tool_calls:
+            out[i] = message.model_copy(update={"invalid_tool_calls": kept})
+    return out
 
 
 def _turn(msg: BaseMessage, i: int, names: dict[str, int]) -> tuple[str, list[_Block]]:
@@ -278,6 +303,7 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
             elif kind == "server_tool_result":
                 out.append({"toolResult": _server_result_back(block, i, j)})
     out.extend(_tool_use(call) for call in msg.tool_calls if call["id"] in calls)
+    out.extend(_invalid_tool_use(call) for call in msg.invalid_tool_calls)
     return out
 
 
@@ -292,6 +318,17 @@ def _foreign(msg: AIMessage) -> bool:
 
 def _tool_use(call: Any) -> _Block:
     return {"toolUse": {"toolUseId": call["id"], "name": call["name"], "input": call["args"]}}
+
+
+def _invalid_tool_use(call: Any) -> _Block:
+    """An invalid call a tool result answers (`answered_invalid_calls`): its arguments
+    where they parse as a JSON object, else none."""
+    try:
+        args = json.loads(call.get("args") or "")
+    except ValueError:
+        args = None
+    given = {"id": call.get("id"), "name": call.get("name") or "", "args": args}
+    return _tool_use(given if isinstance(args, dict) else {**given, "args": {}})
 
 
 def _add_reasoning(out: list[_Block], said: Mapping[str, Any], text: Any) -> None:

@@ -31,6 +31,7 @@ raises `NotImplementedError` before any request (Converse serves them:
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -49,7 +50,6 @@ from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
-from ...messages import ToolMessage
 from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
@@ -59,6 +59,7 @@ from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .cache_marks import mark_last_block
 from .conversation import EMPTY_TEXT
+from .conversation import answered_invalid_calls
 from .errors import INVOKE_ERRORS
 from .eventstream import EventStreamDecoder
 from .invoke_families import PROMPT_FAMILIES
@@ -300,12 +301,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # An empty AI message goes as ".", as langchain-aws sends it.
         _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
-            _answered_invalid_calls(messages),
+            answered_invalid_calls(messages),
             error_flags=False,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,
         )
         _refuse_file_sources(turns)
+        _plain_text_documents(turns)
         for turn in turns:  # langchain-aws sends an assistant's text as a text block
             if turn["role"] == "assistant" and isinstance(turn["content"], str):
                 # An empty one, the last (a prefill) too, as "." (Bedrock refuses an
@@ -403,29 +405,6 @@ _OWN_BLOCKS = frozenset({"text", "image"})
 _THINKING = frozenset({"thinking", "redacted_thinking"})
 
 
-def _answered_invalid_calls(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-    """`messages` with each AI message's invalid tool calls cut to those a tool result
-    answers before the next AI message. Those go as tool_use blocks (as
-    langchain-anthropic sends them), so each result has the call the API requires in
-    the turn before it; langchain-aws leaves every invalid call out, and Bedrock refuses
-    the result that answers one. An unanswered one is left out, as langchain-aws leaves
-    it (a tool_use needs its result in the turn after)."""
-    out = list(messages)
-    for i, message in enumerate(messages):
-        if not isinstance(message, AIMessage) or not message.invalid_tool_calls:
-            continue
-        answered: set[str] = set()
-        for later in messages[i + 1 :]:
-            if isinstance(later, AIMessage):
-                break
-            if isinstance(later, ToolMessage):
-                answered.add(later.tool_call_id)
-        kept = [c for c in message.invalid_tool_calls if c.get("id") in answered]
-        if kept != message.invalid_tool_calls:
-            out[i] = message.model_copy(update={"invalid_tool_calls": kept})
-    return out
-
-
 def _in_partner_order(turns: list[dict[str, Any]]) -> None:
     """Each turn's blocks in the order langchain-aws's ChatBedrock sends them: thinking
     first, then an assistant's text and images before its other blocks, a user's after
@@ -477,6 +456,26 @@ def _refuse_file_sources(turns: list[dict[str, Any]]) -> None:
             if isinstance(source, dict) and source.get("type") == "file":
                 kind = "image" if block.get("type") == "image" else "file"
                 raise ValueError(_MEDIA_REFUSED[kind])
+
+
+def _plain_text_documents(turns: list[dict[str, Any]]) -> None:
+    """A plain-text file given as base64 (a standard `file` or `text-plain` block) as
+    Anthropic's plain-text document, its text decoded: the Messages API takes base64
+    documents as PDFs only. ValueError, in langchain-aws's words, for one that is no
+    UTF-8 text."""
+    for turn in turns:
+        content = turn.get("content")
+        for block in content if isinstance(content, list) else ():
+            source = block.get("source") if isinstance(block, dict) else None
+            if not isinstance(source, dict) or source.get("type") != "base64":
+                continue
+            if block.get("type") != "document" or source.get("media_type") != "text/plain":
+                continue
+            try:
+                text = base64.b64decode(source["data"], validate=True).decode("utf-8")
+            except (ValueError, TypeError) as exc:
+                raise ValueError(_MEDIA_REFUSED["file"]) from exc
+            block["source"] = {"type": "text", "media_type": "text/plain", "data": text}
 
 
 def _refuse_media_by_url(messages: Sequence[BaseMessage]) -> None:

@@ -61,7 +61,11 @@ DEEPSEEK = Preset(
         passes_tool_extras=True,  # as langchain-openai's bind_tools
         # langchain-deepseek's payload: an assistant's text one string, a tool
         # result's list its JSON text
-        turns=TurnStyle(joined_text=True, tool_list_json=True),
+        turns=TurnStyle(joined_text=True, tool_list_json=True, null_arguments=True),
+        # a history's call without an id, or an invalid one without arguments, goes as
+        # langchain-deepseek sends it (`"id": null`, `"arguments": null`): DeepSeek
+        # documents no rule against either
+        idless_calls_sent=True,
         # no `tools: []` for a bound empty list, which langchain-deepseek sends: the
         # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
     ),
@@ -118,6 +122,11 @@ XAI = Preset(
         sdk_helper=True,
         passes_tool_extras=True,  # as langchain-openai's bind_tools
         helper_provider="xai",  # on every helper piece (its chunk conversion's)
+        # a history's call without an id, or an invalid one without arguments, goes as
+        # langchain-xai sends it (`"id": null`, `"arguments": null`): xAI documents no
+        # rule against either
+        idless_calls_sent=True,
+        turns=TurnStyle(null_arguments=True),
         # ChatXAI's with_structured_output sets strict=None for function calling
         # (`if strict`: a False is sent).
         strict_dropped=frozenset({"function_calling"}),
@@ -219,6 +228,9 @@ TOGETHER = Preset(
         assistant_text_blocks=True,
         sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
         passes_tool_extras=True,  # as langchain-openai's bind_tools
+        # its SDK's history tool call: `id: str | None`, `arguments: str | None`
+        idless_calls_sent=True,
+        turns=TurnStyle(null_arguments=True),
     ),
     langchain_class="ChatTogether",
     # Its replies name OpenAI's style; rows without one (a cached reply's) are combined

@@ -171,6 +171,11 @@ class ReplyStyle:
     #: block with the reference beside its text, and a stream's blocks get its `index`es
     #: (the next one at each change of block type; a thinking part's pieces 0).
     content_parts: bool = False
+    #: Where set, a reply's list `content` stays a list of parts as the partner's SDK
+    #: model dumps them: each with these fields in order, null where unsent (a nested
+    #: object's fields, the pair's second, likewise), then any other key it carries; a
+    #: stream's parts go as sent. None: a list of text parts is read as its text.
+    part_fields: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     #: Whether `additional_kwargs["refusal"]` is set (None when none), as langchain-openai
     #: copies the SDK message's field.
     refusal_key: bool = True
@@ -282,6 +287,10 @@ class TurnStyle:
     #: wrote them) go as one holding them, `{"__invalid_tool_call_arguments": ...}`, as
     #: langchain-fireworks replays them (`turns.py`).
     wrapped_arguments: bool = False
+    #: Whether an invalid call whose arguments are none goes with `"arguments": null`,
+    #: as langchain-openai and the partners built on it send it, where the API takes
+    #: that; off: `""`, where the API requires a string.
+    null_arguments: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,8 +506,9 @@ class Profile:
     #: (langchain-sambanova, -mistralai, -perplexity raise).
     function_calls_sent: bool = True
     #: Whether a history's tool call without an id goes with `"id": null`, as
-    #: langchain-fireworks and -perplexity send it (their APIs' SDKs type the id as
-    #: optional); off: refused before any request, where the API requires an id.
+    #: langchain-fireworks, -perplexity, -together, -xai and -deepseek send it (no
+    #: rule of their APIs refuses it); off: refused before any request, where the API
+    #: requires an id.
     idless_calls_sent: bool = False
     #: The roles ("assistant", "tool") whose text blocks go with langchain-openai's keys
     #: only (an assistant's `{"type", "text"}`, a tool result's with its

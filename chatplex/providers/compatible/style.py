@@ -63,8 +63,12 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
         extra["refusal"] = raw.get("refusal")
     extra.update((f, raw[f]) for f in style.message_fields if raw.get(f))
     reasoning = None
+    # (the provider's list of parts kept as a list, where the style keeps them)
+    listed = style.part_fields if isinstance(raw.get("content"), list) else None
     if style.split_reasoning:
-        message.content, reasoning = _split_reasoning(message.content)
+        message.content, reasoning = _split_reasoning(message.content, listed)
+    if listed is not None and isinstance(message.content, list):
+        message.content = [_dumped(part, listed) for part in message.content]
     if reasoning is not None:
         extra[style.reasoning_kwarg] = reasoning
     if style.raw_tool_calls and raw.get("tool_calls"):
@@ -167,7 +171,12 @@ class StyledStreamParser(OpenAIStreamParser):
             if usage is None and not kept:
                 return None
             chunk = AIMessageChunk(content="")
-        chunk = self._shape(chunk, usage, deltas)
+        listed = None
+        if style.part_fields is not None and isinstance(chunk.content, list):
+            # (reasoning beside text, or the provider's list of parts: which, the delta says)
+            delta = _delta_fields(obj if obj is not None else _loads(data), ("content",))
+            listed = style.part_fields if isinstance(delta.get("content"), list) else None
+        chunk = self._shape(chunk, usage, deltas, listed)
         if style.finish_keys:
             chunk.response_metadata = _piece_keys(obj, chunk.response_metadata, style)
         if kept:
@@ -177,13 +186,15 @@ class StyledStreamParser(OpenAIStreamParser):
     def finish(self) -> None:
         self._inner.finish()
 
-    def _shape(self, chunk: AIMessageChunk, usage: Any, deltas: Any) -> AIMessageChunk:
+    def _shape(
+        self, chunk: AIMessageChunk, usage: Any, deltas: Any, listed: object = None
+    ) -> AIMessageChunk:
         style = self._style
         if self._parts is not None and isinstance(chunk.content, list):
             chunk.content = self._parts.indexed(_with_references(chunk.content))
         reasoning = None
         if style.split_reasoning:
-            chunk.content, reasoning = _split_reasoning(chunk.content)
+            chunk.content, reasoning = _split_reasoning(chunk.content, listed)
         extra: dict[str, Any] = {}
         if reasoning is not None:
             extra[style.reasoning_kwarg] = reasoning
@@ -363,24 +374,40 @@ def _x_groq_usage(obj: Any) -> Any:
     return usage_metadata(raw) if raw else None
 
 
-def _split_reasoning(content: Any) -> tuple[Any, str | None]:
+def _split_reasoning(content: Any, parts_kept: object = None) -> tuple[Any, str | None]:
     """(content as text, the reasoning text or None) for content made of reasoning and
-    text blocks; other content as it is."""
+    text blocks; other content as it is. With `parts_kept` (a style's `part_fields`),
+    the provider's parts (all but reasoning) stay a list, where it sent any."""
     if not isinstance(content, list) or not content:
         return content, None
     reasoning: list[str] = []
     text: list[str] = []
+    parts: list[Any] = []
     for block in content:
-        if not isinstance(block, dict):
-            return content, None
-        kind = block.get("type")
+        kind = block.get("type") if isinstance(block, dict) else None
         if kind == "reasoning":
             reasoning.append(str(block.get("reasoning") or ""))
-        elif kind == "text":
+            continue
+        parts.append(block)
+        if parts_kept is None and kind == "text":
             text.append(str(block.get("text") or ""))
-        else:
+        elif parts_kept is None:
             return content, None
-    return "".join(text), ("".join(reasoning) if reasoning else None)
+    said = parts if parts_kept is not None and parts else "".join(text)
+    return said, ("".join(reasoning) if reasoning else None)
+
+
+def _dumped(part: Any, fields: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    """A content part as an SDK model of `fields` dumps it: each field in order, null
+    where unsent (a nested object's likewise), then the part's other keys."""
+    if not isinstance(part, dict):
+        return part
+    out: dict[str, Any] = {}
+    for name, inner in fields:
+        value = part.get(name)
+        out[name] = _dumped(value, tuple((f, ()) for f in inner)) if inner else value
+    out.update((k, v) for k, v in part.items() if k not in out)
+    return out
 
 
 def _raw_call(call: Any, keys: tuple[str, ...]) -> Any:

@@ -80,6 +80,8 @@ def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> di
         turn["tool_calls"] = _calls(message, style)
     if calls and style.wrapped_arguments:
         turn["tool_calls"] = _wrapped_arguments(message, turn["tool_calls"])
+    elif message.invalid_tool_calls and style.null_arguments:
+        turn["tool_calls"] = _null_arguments(message, turn["tool_calls"])
     if style.reasoning_key is not None and _reasoning_sent(message, style):
         turn[style.reasoning_key] = message.additional_kwargs["reasoning_content"]
     if style.reasoning_details and "reasoning_details" in message.additional_kwargs:
@@ -202,6 +204,16 @@ def _wrapped_arguments(message: AIMessage, calls: list[dict[str, Any]]) -> list[
     return [
         {**call, "function": {**call["function"], "arguments": _object_arguments(arguments)}}
         for call, arguments in zip(calls, raw, strict=True)
+    ]
+
+
+def _null_arguments(message: AIMessage, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`calls` (the message's valid calls, then its invalid ones) with each invalid
+    call's arguments null where it has none, as langchain-openai writes them."""
+    valid = len(message.tool_calls)
+    return calls[:valid] + [
+        {**call, "function": {**call["function"], "arguments": None}} if c["args"] is None else call
+        for call, c in zip(calls[valid:], message.invalid_tool_calls, strict=True)
     ]
 
 

@@ -50,7 +50,7 @@ from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import BlockTypes
-from ...adapters.validate import check_call
+from ...adapters.validate import check_messages
 from ...errors import APIError
 from ...messages import AIMessage
 from ...messages import BaseMessage
@@ -212,8 +212,10 @@ class OllamaAdapter(Adapter):
 
     def _check_messages(self, messages: list[BaseMessage]) -> None:
         # Ollama takes a tool result with no call before it, an empty user turn and an
-        # empty block list (langchain-ollama sends them; the server answers).
-        check_call(
+        # empty block list (langchain-ollama sends them; the server answers), and no
+        # messages at all (it loads the model: whether a call may be empty is the
+        # caller's rule, `PartnerCalls.empty_input_sent`).
+        check_messages(
             messages,
             provider=PROVIDER,
             block_types=self.block_types,

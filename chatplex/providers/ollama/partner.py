@@ -90,6 +90,9 @@ TRAITS: dict[str, PartnerTraits] = {
             stop_twice="`stop` found in both the input and default params.",
             # langchain-ollama retries nothing: a 429 or a 5xx is raised at once.
             retries=frozenset(),
+            # `invoke([])` goes with `messages: []`, which Ollama answers by loading the
+            # model (its API's documented way to load one).
+            empty_input_sent=True,
         ),
     ),
 }

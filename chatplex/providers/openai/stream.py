@@ -276,7 +276,9 @@ class _Choice:
             reasoning = delta.get("reasoning") or delta.get("reasoning_content")
             if reasoning and isinstance(reasoning, str):
                 content = [{"type": "reasoning", "reasoning": reasoning, "index": 0}]
-                if text:
+                if isinstance(text, list):  # a provider's parts, beside its reasoning
+                    content.extend(text)
+                elif text:
                     content.append({"type": "text", "text": text})
             calls = delta.get("tool_calls")
             if calls:

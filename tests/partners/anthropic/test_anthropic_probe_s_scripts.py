@@ -50,7 +50,30 @@ def invalid_calls_answered(cls: Any, url: str) -> Any:
     return out
 
 
-SCRIPTS = {"invalid_calls_answered": (messages_reply(), invalid_calls_answered)}
+def invalid_call_without_arguments(cls: Any, url: str) -> Any:
+    """A history whose invalid call has no arguments (`args=None`), answered, then a new
+    question: invoked and awaited."""
+    import asyncio
+
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    bad = {**_bad(1, "{1,"), "args": None}
+    history = [
+        HumanMessage("1+2?"),
+        AIMessage("Hmm.", invalid_tool_calls=[bad]),
+        ToolMessage("error: no arguments", tool_call_id="toolu_01", status="error"),
+        HumanMessage("And now?"),
+    ]
+    chat = cls(model=MODEL, api_key=KEY, base_url=url).bind_tools([add])
+    return [chat.invoke(history), asyncio.run(chat.ainvoke(history))]
+
+
+SCRIPTS = {
+    "invalid_calls_answered": (messages_reply(), invalid_calls_answered),
+    "invalid_call_without_arguments": (messages_reply(), invalid_call_without_arguments),
+}
 
 SUITE = anthropic_suite(SCRIPTS)
 test_probe_s_scripts_same_as_langchain_anthropic = SUITE.same_test()

@@ -1,18 +1,21 @@
 """ChatBedrockConverse side by side in scripts that send images and a PDF as LangChain's
 standard blocks (and an image as a data URL), read a reply of reasoning, text and a tool
-call as `content_blocks`, give inference keywords by `bind(...)` and make the model
-configurable (`configurable_fields`). Compared as the suite of
-`test_bedrock_sidebyside.py` compares its scripts."""
+call as `content_blocks`, give inference keywords by `bind(...)`, make the model
+configurable (`configurable_fields`) and send back invalid tool calls a tool result
+answers. Compared as the suite of `test_bedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import merged
 from tests.partners.anthropic.test_anthropic_probe_t_scripts import PDF
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
@@ -72,6 +75,52 @@ def configured_per_call(cls: Any, url: str) -> Any:
     return out
 
 
+def invalid_calls_answered(cls: Any, url: str) -> Any:
+    """Histories whose AIMessage holds an invalid tool call (arguments none, no JSON, a
+    JSON object) a ToolMessage answers, then a new question; and one no result answers:
+    invoked, the first also awaited."""
+    import asyncio
+
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    def bad(args: str | None) -> dict[str, Any]:
+        return {
+            "name": "add",
+            "args": args,
+            "id": "t1",
+            "error": "bad",
+            "type": "invalid_tool_call",
+        }
+
+    ask, then = HumanMessage("1+2?"), HumanMessage("And now?")
+    answer = ToolMessage("error: bad arguments", tool_call_id="t1", status="error")
+    histories = [
+        [ask, AIMessage("Hmm.", invalid_tool_calls=[bad(a)]), answer, then]
+        for a in (None, "{1,", '{"a": 2}')
+    ]
+    histories.append([ask, AIMessage("Hmm.", invalid_tool_calls=[bad("{1,")]), then])
+    chat = make(cls, url).bind_tools([add])
+    out = [chat.invoke(history) for history in histories]
+    return [*out, asyncio.run(chat.ainvoke(histories[0]))]
+
+
+def _answered_calls_left_out(outcome: Outcome) -> Outcome:
+    """Our answered invalid calls' toolUse blocks (input none where the arguments parse
+    as no object) taken out, once seen: then theirs, which left every invalid call out
+    while sending the results answering them."""
+    theirs, ours, their_requests, our_requests = outcome
+    uses = []
+    for request in our_requests:
+        turn = request["body"]["messages"][1]
+        uses += [b["toolUse"]["input"] for b in turn["content"] if "toolUse" in b]
+        turn["content"] = [b for b in turn["content"] if "toolUse" not in b]
+    # (the three answered, the first twice; the unanswered one is left out)
+    assert len(uses) == 4 and uses.count({}) == 3 and {"a": 2} in uses, uses
+    return theirs, ours, their_requests, in_order(our_requests)
+
+
 def _configured_sent(outcome: Outcome) -> Outcome:
     """Their configured calls refused (pydantic's ValidationError, nothing sent) read as
     our replies, once our requests are seen to carry each configured value."""
@@ -91,10 +140,23 @@ SCRIPTS = {
         reasoning_call_as_blocks,
     ),
     "bound_inference_keywords": (converse(), bound_inference_keywords),
+    "invalid_calls_answered": (converse(), invalid_calls_answered),
 }
 
 DIFFERENCES: dict[str, tuple[Why, Any]] = {
     "configured_per_call": (CONFIGURED_REFUSED, _configured_sent),
+    "invalid_calls_answered": (
+        Difference(
+            Reason.REJECTED,
+            "leaves an AIMessage's invalid tool calls out of the request but sends the tool "
+            "results answering them: a toolResult with no toolUse in the assistant turn "
+            "before it, which Converse refuses",
+            "an invalid call a tool result answers goes as a toolUse block (its arguments "
+            "where they parse as a JSON object, else empty); an unanswered one is left "
+            "out, as langchain-aws leaves it",
+        ),
+        _answered_calls_left_out,
+    ),
 }
 
 SUITE = converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES)

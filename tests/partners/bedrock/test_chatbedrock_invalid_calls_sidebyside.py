@@ -35,7 +35,7 @@ lc = pytest.importorskip("langchain_core.messages")
 GOOD = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_00", "type": "tool_call"}
 
 
-def _bad(n: int, args: str) -> dict[str, Any]:
+def _bad(n: int, args: str | None) -> dict[str, Any]:
     return {
         "name": "add",
         "args": args,
@@ -60,7 +60,8 @@ def _replies(cls: Any, url: str, histories: list[list[Any]]) -> Any:
 
 def invalid_calls_answered(cls: Any, url: str) -> Any:
     """Invalid calls a ToolMessage answers: alone (empty text, then text beside arguments
-    that parse as an object), beside a valid call, and one of two answered."""
+    that parse as an object), beside a valid call, one of two answered, and one without
+    arguments."""
     ask, then = lc.HumanMessage("1+2?"), lc.HumanMessage("And now?")
     two = [_bad(1, "{1,"), _bad(2, "{2")]
     return _replies(
@@ -87,6 +88,13 @@ def invalid_calls_answered(cls: Any, url: str) -> Any:
                 then,
             ],
             [ask, lc.AIMessage("Hmm.", invalid_tool_calls=two), *_answered("toolu_01"), then],
+            # (a call the model named but gave no arguments)
+            [
+                ask,
+                lc.AIMessage("Hmm.", invalid_tool_calls=[_bad(1, None)]),
+                *_answered("toolu_01"),
+                then,
+            ],
         ],
     )
 

@@ -1,6 +1,7 @@
 """ChatBedrock (InvokeModel, an Anthropic model) side by side in scripts that send images
-and a file by URL, which Bedrock does not fetch, and a tool result holding a text and an
-image (LangChain's standard block, and a data URL). Compared as the suite of
+and a file by URL, which Bedrock does not fetch, a tool result holding a text and an
+image (LangChain's standard block, and a data URL), and plain-text files as standard
+blocks. Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -92,6 +93,55 @@ def _result_image_converted(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+#: A plain-text file in each form a script writes it: a `text-plain` block of text and
+#: of base64, a standard file block of base64, and v0's `source_type: "text"`.
+TEXT_FILES = {
+    "text-plain": {"type": "text-plain", "text": "The sky is blue.", "mime_type": "text/plain"},
+    "text-plain base64": {
+        "type": "text-plain",
+        "base64": "VGhlIHNreSBpcyBibHVlLg==",
+        "mime_type": "text/plain",
+    },
+    "file base64": {
+        "type": "file",
+        "base64": "VGhlIHNreSBpcyBibHVlLg==",
+        "mime_type": "text/plain",
+    },
+    "v0 text": {"type": "file", "source_type": "text", "text": "The sky is blue."},
+}
+
+
+def plain_text_files(cls: Any, url: str) -> Any:
+    """Each form of `TEXT_FILES` beside a text: invoked, and awaited as v1 blocks."""
+    import asyncio
+
+    from langchain_core.messages import HumanMessage
+
+    model, v1 = make(cls, url), make(cls, url, output_version="v1")
+    out = {}
+    for label, block in TEXT_FILES.items():
+        message = [HumanMessage([{"type": "text", "text": "Colour?"}, block])]
+        out[label] = [
+            attempted(lambda m=message: model.invoke(m)),
+            attempted(lambda m=message: asyncio.run(v1.ainvoke(m))),
+        ]
+    return out
+
+
+def _text_documents_sent(outcome: Outcome) -> Outcome:
+    """Their plain-text files refused (a ValueError, nothing sent; v0's text form a
+    KeyError on both sides) read as ours, once each of our requests is seen to carry the
+    file as Anthropic's plain-text document."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert not their_requests and theirs.pop("v0 text") == ours.pop("v0 text"), theirs
+    assert all(r == [{"refused": "ValueError"}] * 2 for r in theirs.values()), theirs
+    assert not any("refused" in r for pair in ours.values() for r in pair), ours
+    source = {"type": "text", "media_type": "text/plain", "data": "The sky is blue."}
+    sent = [r["body"]["messages"][0]["content"][0] for r in our_requests]
+    assert sent == [{"type": "document", "source": source}] * 6, sent
+    return theirs, theirs, their_requests, their_requests
+
+
 #: langchain-aws's ChatBedrock sends a tool result's standard image block unconverted.
 RESULT_IMAGE_UNCONVERTED = Difference(
     Reason.REJECTED,
@@ -103,11 +153,22 @@ RESULT_IMAGE_UNCONVERTED = Difference(
 )
 DIFFERENCES: dict[str, tuple[Why, Any]] = {
     "tool_result_image": (RESULT_IMAGE_UNCONVERTED, _result_image_converted),
+    "plain_text_files": (
+        Difference(
+            Reason.RAISES,
+            "refuses a plain-text file given as a standard block (`text-plain`, or a "
+            "`file` of base64 text) with a ValueError, before any request",
+            "the file is sent as Anthropic's plain-text document, its text decoded where "
+            "it came as base64 (the Messages API takes base64 documents as PDFs only)",
+        ),
+        _text_documents_sent,
+    ),
 }
 
 SCRIPTS = {
     "media_by_url": (invoke(), media_by_url),
     "tool_result_image": (invoke(), tool_result_image),
+    "plain_text_files": (invoke(), plain_text_files),
 }
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, DIFFERENCES)

@@ -1,10 +1,11 @@
 """ChatCohere side by side in scripts that read a tool call (and its plan) as LangChain's
 standard blocks, give sampling keywords by `bind(...)`, and send an image beside a text
-(a data URL in the OpenAI form, and LangChain's standard block). Compared as the suite
-of `test_cohere_sidebyside.py` compares its scripts."""
+(a data URL in the OpenAI form, and LangChain's standard block), in a message and in a
+tool result. Compared as the suite of `test_cohere_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from tests.partners._sidebyside import PNG
@@ -53,10 +54,33 @@ def image_beside_text(cls: Any, url: str) -> Any:
     ]
 
 
+def image_in_tool_result(cls: Any, url: str) -> Any:
+    """A tool result holding a text and an image, as LangChain's standard block and as
+    a data URL (OpenAI's form), each history invoked (and as v1 blocks, awaited)."""
+    import asyncio
+
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "c1", "type": "tool_call"}
+    standard = {"type": "image", "base64": PNG, "mime_type": "image/png"}
+    openai_form = {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}}
+    out = []
+    for image in (standard, openai_form):
+        result = ToolMessage([{"type": "text", "text": "3"}, image], tool_call_id="c1")
+        history = [HumanMessage("1+2?"), AIMessage("", tool_calls=[call]), result]
+        out.append(_model(cls, url).invoke(history))
+        v1 = _model(cls, url, output_version="v1")
+        out.append(asyncio.run(v1.ainvoke(history)))
+    return out
+
+
 SCRIPTS = {
     "call_as_blocks": (cohere_replies(tool_call=ADD_CALL), call_as_blocks),
     "bound_sampling_keywords": (cohere_replies(), bound_sampling_keywords),
     "image_beside_text": (cohere_replies(), image_beside_text),
+    "image_in_tool_result": (cohere_replies(), image_in_tool_result),
 }
 
 
@@ -102,5 +126,15 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     ),
 }
 
-SUITE = cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
+#: Scripts whose outcome does not match yet (a strict xfail each).
+NOT_YET = {
+    "image_in_tool_result": (
+        "langchain-cohere sends a standard image block of a tool result inside its "
+        "document as written (`{'type': 'image', 'base64': ..., 'mime_type': ...}`); the "
+        "drop-in sends it as OpenAI's image_url with a data URL, the form the LangChain "
+        "messages' conversion gives every wire (an image_url block goes alike on both)"
+    ),
+}
+
+SUITE = dataclasses.replace(cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES), not_yet=NOT_YET)
 test_probe_t_same_as_langchain_cohere = SUITE.same_test()

@@ -8,7 +8,9 @@ chatplex's against one scripted server.
 
 Both keep the logprobs in `response_metadata["logprobs"]` (with the fireworks SDK's
 completions-style fields, null where unsent) and drop the rest: nothing lands in
-`additional_kwargs`.
+`additional_kwargs`. A message whose content is a list of parts stays a list: each part
+as the SDK's content part dumps it in a whole reply (its fields null where unsent), as
+sent in a stream.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ RAW_OUTPUT = {
     "completion": "Hi",
     "completion_token_ids": [3],
 }
+#: A message's content parts: text with a key of no SDK field, then more text.
+MIXED_PARTS = [{"type": "text", "text": "Hi", "cite": 1}, {"type": "text", "text": " there"}]
 #: A Responses-style reasoning object (its effort and summary parts).
 REASONING = {"effort": "low", "summary": [{"type": "summary_text", "text": "Greet."}]}
 
@@ -112,15 +116,10 @@ SCRIPTS = {
         replying({}, {"content": [{"type": "text", "text": "Hi"}]}),
         read_three_ways,
     ),
-}
-
-#: Scripts whose outcome does not match yet (a strict xfail each).
-NOT_YET = {
-    "parts_content": (
-        "a reply whose message content is a list of parts (the fireworks SDK's "
-        "`ChatMessage.content` takes one): langchain-fireworks keeps the list as its SDK "
-        "dumps it, each part with `image_url` and `video_url` null beside its text, and its "
-        "stream the parts as sent; chatplex reads a list of text parts as the text"
+    # (beside reasoning, a text part with a key the SDK has no field for)
+    "mixed_parts_content": (
+        replying({}, {"content": MIXED_PARTS, "reasoning_content": "Greet."}),
+        read_three_ways,
     ),
 }
 
@@ -132,7 +131,6 @@ SUITE = Suite(
     result=lambda value: suite._comparable_result(value, FIREWORKS),
     request=suite._comparable_request,
     collect=True,
-    not_yet=NOT_YET,
 )
 test_same_as_langchain_fireworks = SUITE.same_test()
 

@@ -1,15 +1,16 @@
-"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks and ChatPerplexity side by side on
-a history whose AIMessage holds a tool call without an id (an invalid call, its arguments
-no JSON, as a hand-written or replayed history holds it; and a valid one), then a new
-question: invoked and awaited, each with the partner package's class and chatplex's
-against one scripted Chat Completions server.
+"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI
+and ChatDeepSeek side by side on a history whose AIMessage holds a tool call without an id
+(an invalid call, its arguments no JSON, as a hand-written or replayed history holds it;
+and a valid one), then a new question: invoked and awaited, each with the partner
+package's class and chatplex's against one scripted Chat Completions server.
 
-langchain-fireworks and -perplexity send the call with `"id": null`, which their APIs take
-(their SDKs type the id as optional): chatplex sends it alike. langchain-openai and
--groq send it with `"id": null` and langchain-mistralai without an `id`, which their APIs
-refuse: there chatplex refuses the history before any request (kept differences,
-`DIFFERENCES`). The same history whose calls have ids is sent alike by all five
-(`test_calls_with_ids_are_sent_alike`).
+langchain-fireworks, -perplexity, -together, -xai and -deepseek send the call with
+`"id": null`, which no rule of their APIs refuses (Fireworks', Perplexity's and
+Together's SDKs type the id as optional; xAI and DeepSeek document none): chatplex sends
+it alike. langchain-openai and -groq send it with `"id": null` and langchain-mistralai
+without an `id`, which their APIs refuse: there chatplex refuses the history before any
+request (kept differences, `DIFFERENCES`). The same history whose calls have ids is sent
+alike by all eight (`test_calls_with_ids_are_sent_alike`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ lc = pytest.importorskip("langchain_core.messages")
 
 PACKAGES = {
     "openai": OPENAI,
-    **{n: suite.PACKAGES[n] for n in ("groq", "mistralai", "fireworks", "perplexity")},
+    **{
+        n: suite.PACKAGES[n]
+        for n in ("groq", "mistralai", "fireworks", "perplexity", "together", "xai", "deepseek")
+    },
 }
 
 
@@ -51,16 +55,21 @@ def _turns(call_id: str | None) -> dict[str, Any]:
 
 
 def _histories_sent(cls: Any, p: suite.Package, url: str, call_id: str | None) -> Any:
-    """Each history (its call's id `call_id`) invoked, then awaited on one loop (a
-    partner's async client is shared): the reply's text or the class of what was raised."""
-    # (langchain-openai shares one async client per base URL and timeout, bound to the
-    # loop of its first run: a `Timeout` object, unhashable, gets a client of its own)
-    more = {"timeout": httpx.Timeout(30.0)} if p is OPENAI else {}
-    model = suite._model(cls, p, url, **more)
+    """Each history (its call's id `call_id`) sent as `histories_sent` sends it."""
     histories = {
         label: [lc.HumanMessage("1+2?"), turn, lc.HumanMessage("And now?")]
         for label, turn in _turns(call_id).items()
     }
+    return histories_sent(cls, p, url, histories)
+
+
+def histories_sent(cls: Any, p: suite.Package, url: str, histories: dict[str, Any]) -> Any:
+    """Each history (by label) invoked, then awaited on one loop (a partner's async
+    client is shared): the reply's text or the class of what was raised."""
+    # (langchain-openai shares one async client per base URL and timeout, bound to the
+    # loop of its first run: a `Timeout` object, unhashable, gets a client of its own)
+    more = {"timeout": httpx.Timeout(30.0)} if p is OPENAI else {}
+    model = suite._model(cls, p, url, **more)
 
     async def awaited() -> dict[str, Any]:
         out = {}

@@ -1,11 +1,13 @@
 """ChatOllama side by side with langchain-ollama in scripts that bind a tool whose
 argument is a nested pydantic model (an object with its own fields, one of them
 Optional) and run the call they get; that send back a hand-written AIMessage holding a
-tool call and invalid tool calls, each answered by a ToolMessage. The replies, the
-tools' results and the requests are compared."""
+tool call and invalid tool calls, each answered by a ToolMessage; and that call the
+model with no messages (`invoke([])`, which Ollama answers by loading the model). The
+replies, the tools' results and the requests are compared."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from langchain_core.tools import tool
@@ -14,8 +16,11 @@ from pydantic import BaseModel
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners.ollama import test_ollama_sidebyside as ollama_suite
 from tests.partners.ollama.test_ollama_sidebyside import DIFFERENCES as SUITE_DIFFERENCES
 from tests.partners.ollama.test_ollama_sidebyside import MODEL
@@ -67,9 +72,37 @@ def invalid_calls_answered(cls: Any, url: str) -> Any:
     return [chat.invoke(history), chat.invoke([*only_bad, ToolMessage("error", tool_call_id="c1")])]
 
 
+def loaded(seen: Seen) -> Reply:
+    """Ollama's answer to a chat of no messages: the model loaded, an empty message and
+    no counts (its API's documented reply; one NDJSON line when streamed)."""
+    line = {
+        "model": MODEL,
+        "created_at": "2026-11-25T10:00:00Z",
+        "message": {"role": "assistant", "content": ""},
+        "done_reason": "load",
+        "done": True,
+    }
+    return Reply(200, [json.dumps(line).encode() + b"\n"], "application/x-ndjson")
+
+
+def no_messages(cls: Any, url: str) -> Any:
+    """`invoke([])`, as a script loads the model: invoked, awaited, streamed, batched."""
+    import asyncio
+
+    chat = cls(model=MODEL, base_url=url)
+    return [
+        attempted(lambda: chat.invoke([])),
+        attempted(lambda: asyncio.run(chat.ainvoke([]))),
+        attempted(lambda: list(chat.stream([]))),
+        attempted(lambda: chat.batch([[]])),
+    ]
+
+
 SCRIPTS = {
     "nested_tool_arguments": (ollama_replies("", tool_calls=PLACE_CALL), nested_tool_arguments),
     "invalid_calls_answered": (ollama_replies(), invalid_calls_answered),
+    "no_messages": (loaded, no_messages),
+    "no_messages_answered": (ollama_replies(), no_messages),
 }
 
 
@@ -88,7 +121,34 @@ def _nested_fields_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, their_requests
 
 
+def _load_reply_kept(outcome: Outcome) -> Outcome:
+    """Their calls raised after the same requests (`messages: []`, answered by loading
+    the model) read as ours, once ours are seen to give that answer: an empty message
+    whose `done_reason` is "load" (a stream's first chunk, a batch's one reply)."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == [{"refused": "ValueError"}] * 4, theirs
+    assert their_requests == our_requests and len(our_requests) == 4, our_requests
+    assert all(r["body"]["messages"] == [] for r in our_requests), our_requests
+    invoked, awaited, streamed, [batched] = ours
+    replies = [invoked, awaited, batched]
+    assert all(r["content"] == "" for r in replies + streamed), ours
+    assert {r["response_metadata"]["done_reason"] for r in replies} == {"load"}, ours
+    assert [c["response_metadata"].get("done_reason") for c in streamed][0] == "load"
+    return theirs, theirs, their_requests, our_requests
+
+
 DIFFERENCES: dict[str, tuple[Why, Any]] = {
+    "no_messages": (
+        Difference(
+            Reason.RAISES,
+            "sends a call of no messages (`invoke([])`, `messages: []`), which Ollama "
+            "answers by loading the model, then raises a ValueError (`No data received "
+            "from Ollama stream.`; a stream `No generation chunks were returned`): the "
+            "reply it skips is the answer",
+            "the answer is returned: an empty message whose `done_reason` is `load`",
+        ),
+        _load_reply_kept,
+    ),
     "nested_tool_arguments": (
         Difference(
             Reason.LOSES_DATA,

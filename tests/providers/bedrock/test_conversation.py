@@ -377,3 +377,23 @@ def test_server_tool_blocks_bedrock_cannot_take_are_refused(
 def test_server_tool_blocks_are_not_user_content() -> None:
     with pytest.raises(ValueError, match="'server_tool_call' is not sent"):
         wire_messages([HumanMessage([server_call()])])
+
+
+def test_an_answered_invalid_call_goes_as_a_tool_use_and_an_unanswered_one_does_not() -> None:
+    """Converse refuses a toolResult with no toolUse in the turn before: an invalid call
+    a result answers goes as one (its arguments where they parse as an object, else
+    none); one no result answers is left out, as langchain-aws leaves every one."""
+    calls = [
+        {"name": "add", "args": a, "id": f"t{n}", "error": "bad"}
+        for n, a in enumerate((None, "{1,", '{"a": 2}', "{2"))
+    ]
+    answers = [ToolMessage("error", tool_call_id=f"t{n}", status="error") for n in range(3)]
+    _, turns = wire_messages(
+        [HumanMessage("1+2?"), AIMessage("Hmm.", invalid_tool_calls=calls), *answers]
+    )
+    uses = [b["toolUse"] for b in turns[1]["content"] if "toolUse" in b]
+    assert [(u["toolUseId"], u["input"]) for u in uses] == [
+        ("t0", {}),
+        ("t1", {}),
+        ("t2", {"a": 2}),
+    ]

@@ -243,6 +243,17 @@ def test_a_block_by_file_id_is_refused_in_langchain_aws_words(block: dict, words
     assert request.json["messages"][0]["content"][0]["source"]["type"] == "base64"
 
 
+def test_a_plain_text_file_of_base64_goes_as_its_text_or_is_refused() -> None:
+    # The Messages API takes base64 documents as PDFs only: the text goes decoded.
+    text = {"type": "file", "base64": "aMOpIQ==", "mime_type": "text/plain"}
+    _, request = call(keyed(), [HumanMessage([{"type": "text", "text": "Read."}, text])])
+    source = {"type": "text", "media_type": "text/plain", "data": "hé!"}
+    assert request.json["messages"][0]["content"][0] == {"type": "document", "source": source}
+    bad = {**text, "base64": "/w=="}  # no UTF-8 text
+    with pytest.raises(ValueError, match="Blocks of type file not supported."):
+        call(keyed(), [HumanMessage([{"type": "text", "text": "Read."}, bad])])
+
+
 @pytest.mark.parametrize(
     ("block", "words"),
     [

@@ -448,3 +448,41 @@ def test_a_raw_tool_call_without_a_type_has_none_as_the_sdk_model_dumps_it() -> 
     data = _reply({"role": "assistant", "content": None, "tool_calls": [call]})
     raw = _shaped(data, _style("groq")).additional_kwargs["tool_calls"]
     assert raw == [{"id": "c1", "function": {"arguments": "{}", "name": "f"}, "type": None}]
+
+
+def test_part_fields_keep_a_list_content_as_the_sdk_dumps_it_and_a_streams_as_sent() -> None:
+    """Fireworks' style: a reply's list content stays a list, each part with its SDK
+    model's fields (null where unsent, a nested object's too) and then its own keys,
+    reasoning split out still; a stream's delta parts as sent. Without: the text."""
+    parts = [
+        {"type": "text", "text": "Hi", "cite": 1},
+        {"type": "image_url", "image_url": {"url": "u"}},
+    ]
+    data = _reply({"role": "assistant", "content": parts, "reasoning_content": "Greet."})
+    style = PROFILES["fireworks"].style
+    assert style is not None
+    reply = _shaped(data, style)
+    assert reply.content == [
+        {"type": "text", "image_url": None, "text": "Hi", "video_url": None, "cite": 1},
+        {
+            "type": "image_url",
+            "image_url": {"url": "u", "detail": None},
+            "text": None,
+            "video_url": None,
+        },
+    ]
+    assert reply.additional_kwargs["reasoning_content"] == "Greet."
+    texts = parts[:1]
+    assert _shaped(_reply({"role": "assistant", "content": texts}), ReplyStyle("f")).content == "Hi"
+    parser = StyledStreamParser(ADAPTER.stream_parser({}), style)
+    delta = {"role": "assistant", "content": parts, "reasoning_content": "Greet."}
+    event = _events({"id": "r1", "model": "m", "choices": [{"index": 0, "delta": delta}]})[0]
+    chunk = parser.feed(event)
+    assert chunk is not None and chunk.content == parts
+    assert chunk.additional_kwargs["reasoning_content"] == "Greet."
+    # Text beside reasoning stays text, whole and streamed.
+    said = {"role": "assistant", "content": "Hi", "reasoning_content": "Greet."}
+    assert _shaped(_reply(said), style).content == "Hi"
+    event = _events({"id": "r1", "model": "m", "choices": [{"index": 0, "delta": said}]})[0]
+    chunk = StyledStreamParser(ADAPTER.stream_parser({}), style).feed(event)
+    assert chunk is not None and chunk.content == "Hi"

@@ -90,7 +90,7 @@ def test_chatplex_reasoning_blocks_are_not_sent_back() -> None:
 
 
 def test_openai_style_is_untouched_without_a_turn_style() -> None:
-    assert PROFILES["xai"].turns is None and PROFILES["mistralai"].turns is not None
+    assert PROFILES["cerebras"].turns is None and PROFILES["mistralai"].turns is not None
     message = cp.AIMessage("", tool_calls=[CALL])
     wire = [{"role": "assistant", "content": None, "tool_calls": [{"id": "x"}], "name": "n"}]
     assert styled_turns([message], wire, TurnStyle()) == wire
@@ -242,24 +242,29 @@ def test_reasoning_details_go_back_merged_and_without_ephemeral_ids() -> None:
     assert styled_turns([message], wire, TurnStyle()) == wire  # (not sent unless asked)
 
 
+def _converted(convert: Any, raw: list[Any], written: list[Any]) -> tuple[Any, Any, Any]:
+    """A turn of a valid call, then invalid ones with the `raw` arguments: the partner's
+    `convert` of it, chatplex's message, and its wire turn as the OpenAI adapter writes
+    it (each call's arguments as `written`)."""
+    bad = [{"name": "add", "args": a, "id": f"c{n}", "error": "e"} for n, a in enumerate(raw)]
+    theirs = convert(lc.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad))
+    mine = cp.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad)
+    calls = [
+        {**c, "function": {**c["function"], "arguments": a}}
+        for c, a in zip(theirs["tool_calls"], written, strict=True)
+    ]
+    return theirs, mine, [{"role": "assistant", "content": None, "tool_calls": calls}]
+
+
 def test_fireworks_wraps_arguments_that_are_no_object_as_langchain_fireworks() -> None:
     """A turn's calls, valid then invalid (arguments no JSON, a list, an object, one with a
     NaN, none): each one's arguments that are no JSON object go wrapped in one, the others
     as they are, as langchain-fireworks' `_convert_message_to_dict` writes them."""
     fireworks = pytest.importorskip("langchain_fireworks.chat_models")
     raw = ["{bad", "[1]", '{"a": "x"}', '{"a": NaN}', None]
-    bad = [{"name": "add", "args": a, "id": f"c{n}", "error": "e"} for n, a in enumerate(raw)]
-    theirs = fireworks._convert_message_to_dict(
-        lc.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad)
-    )
-    mine = cp.AIMessage("", tool_calls=[CALL], invalid_tool_calls=bad)
-    # (the calls as the OpenAI adapter writes them: an invalid one's arguments as given)
+    # (an invalid one's arguments as given)
     written = [json.dumps(CALL["args"], ensure_ascii=False), *raw]
-    calls = [
-        {**c, "function": {**c["function"], "arguments": a}}
-        for c, a in zip(theirs["tool_calls"], written, strict=True)
-    ]
-    wire = [{"role": "assistant", "content": None, "tool_calls": calls}]
+    theirs, mine, wire = _converted(fireworks._convert_message_to_dict, raw, written)
     ours = styled_turns([mine], wire, TurnStyle(wrapped_arguments=True))[0]["tool_calls"]
     assert ours == theirs["tool_calls"]
     wrapped = [json.loads(c["function"]["arguments"]) for c in ours]
@@ -271,3 +276,18 @@ def test_fireworks_wraps_arguments_that_are_no_object_as_langchain_fireworks() -
         '{"a": NaN}',
         None,
     ]
+
+
+def test_null_arguments_sends_an_invalid_calls_none_as_langchain_openai() -> None:
+    """A turn's calls, valid then invalid (arguments none, no JSON, empty): an invalid
+    call without arguments goes with `"arguments": null`, the others as they are, as
+    langchain-openai's `_convert_message_to_dict` writes them (its partners' too)."""
+    openai = pytest.importorskip("langchain_openai.chat_models.base")
+    raw = [None, "{bad", ""]
+    # (an invalid one's arguments or "")
+    written = [json.dumps(CALL["args"], ensure_ascii=False), "", "{bad", ""]
+    theirs, mine, wire = _converted(openai._convert_message_to_dict, raw, written)
+    ours = styled_turns([mine], wire, TurnStyle(null_arguments=True))[0]["tool_calls"]
+    assert ours == theirs["tool_calls"]
+    assert [c["function"]["arguments"] for c in ours][1:] == [None, "{bad", ""]
+    assert styled_turns([mine], wire, TurnStyle()) == wire  # (off: as written)

@@ -11,6 +11,7 @@ import pytest
 from typing_extensions import TypedDict
 
 from chatplex.adapters import adapter_class
+from chatplex.adapters.partner_calls import PartnerCalls
 from chatplex.adapters.request_types import CallSettings
 from chatplex.chat import ChatModel
 from chatplex.chat import init_chat_model
@@ -116,9 +117,10 @@ def test_the_environment_key_goes_only_to_ollama_com(monkeypatch: pytest.MonkeyP
     assert cloud.headers["Authorization"] == "Bearer env-key-2"
 
 
-def test_empty_messages_are_refused() -> None:
-    with pytest.raises(ValueError, match="empty list"):
-        OllamaAdapter().build_request([], CallSettings(model="m"), stream=False)
+def test_no_messages_go_as_an_empty_list_which_ollama_takes() -> None:
+    # (Ollama answers by loading the model; whether a call may be empty is the caller's)
+    sent = OllamaAdapter().build_request([], CallSettings(model="m"), stream=False)
+    assert sent.json["messages"] == []
 
 
 @pytest.mark.parametrize(
@@ -168,6 +170,22 @@ def model(seen: list[dict[str, Any]], name: str = "llama3.2", **kw: Any) -> Chat
         max_retries=0,
         **kw,
     )
+
+
+async def test_a_call_of_no_messages_is_refused_unless_the_partner_sends_it() -> None:
+    """chatplex's own model refuses `invoke([])` before any request; one whose partner
+    sends it (`PartnerCalls.empty_input_sent`, ChatOllama's) sends `messages: []`."""
+    seen: list[dict[str, Any]] = []
+    own = model(seen)
+    with pytest.raises(ValueError, match="empty list"):
+        own.invoke([])
+    with pytest.raises(ValueError, match="empty list"):
+        await own.ainvoke([])
+    assert not seen
+    sending = model(seen)
+    sending.partner_calls = PartnerCalls(empty_input_sent=True)
+    assert sending.invoke([]).text == (await sending.ainvoke([])).text == "Hi there"
+    assert [b["messages"] for b in seen] == [[], []]
 
 
 def test_invoke_and_stream_agree() -> None:

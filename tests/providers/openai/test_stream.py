@@ -82,3 +82,13 @@ def test_a_legacy_function_calls_pieces_are_kept_as_langchain_openai_keeps_them(
     assert whole.additional_kwargs["function_call"] == {"arguments": '{"a": 1}', "name": "add"}
     assert whole.tool_call_chunks == []
     assert chunks[-1].response_metadata["finish_reason"] == "function_call"
+
+
+def test_a_deltas_parts_beside_reasoning_follow_its_reasoning_block() -> None:
+    """A compatible server's delta of reasoning and a list of parts: the reasoning block,
+    then the parts as sent (a text delta beside reasoning, one text block)."""
+    parts = [{"type": "text", "text": "Hi"}]
+    for content, after in ((parts, parts), ("Hi", [{"type": "text", "text": "Hi"}])):
+        delta = {"role": "assistant", "content": content, "reasoning_content": "Hm."}
+        (chunk,) = _chunks(_events({**HEAD, "choices": [{"index": 0, "delta": delta}]}))
+        assert chunk.content == [{"type": "reasoning", "reasoning": "Hm.", "index": 0}, *after]

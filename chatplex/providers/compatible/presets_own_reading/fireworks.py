@@ -70,6 +70,13 @@ FIREWORKS = Preset(
             "fireworks",
             model_asked_in=frozenset({"reply", "stream"}),  # its own `model_name`
             absent_fingerprint="",  # its SDK's reply model has no such field
+            # A reply's list content as its SDK's `ContentUnionMember1` dumps each part.
+            part_fields=(
+                ("type", ()),
+                ("image_url", ("url", "detail")),
+                ("text", ()),
+                ("video_url", ("url", "detail", "max_frames", "sample_fps", "spatial_limit")),
+            ),
             reply_keys=(
                 "token_usage",
                 "system_fingerprint",

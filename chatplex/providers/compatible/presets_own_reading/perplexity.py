@@ -68,7 +68,8 @@ PERPLEXITY = Preset(
         think_stripped=True,  # its Reasoning... parsers: a reasoning model's <think>
         # No name on a turn: the perplexity SDK's ChatMessageInput has none, and
         # langchain-perplexity sends a HumanMessage(name=...) without it.
-        turns=TurnStyle(turn_names=False),
+        # its SDK's history call: `arguments: Optional[str]`
+        turns=TurnStyle(turn_names=False, null_arguments=True),
         function_calls_sent=False,  # langchain-perplexity converts no FunctionMessage (TypeError)
         idless_calls_sent=True,  # its SDK's history tool call: `id: Optional[str]`
         # langchain-perplexity builds its message itself from the SDK's reply: only
