@@ -104,8 +104,14 @@ def wrong_shape(message: AIMessage) -> str | None:
         for block in content:
             if not isinstance(block, (str, dict)):
                 return f"a reply content block is a {type(block).__name__}"
-            if isinstance(block, dict) and not isinstance(block.get("text", ""), str):
-                return f"a reply {block.get('type')!r} block's text is not a str"
+            # (`.text` reads text blocks only: another part's `text` may be null, as the
+            # fireworks SDK dumps an image part)
+            if (
+                isinstance(block, dict)
+                and block.get("type") == "text"
+                and not isinstance(block.get("text", ""), str)
+            ):
+                return "a reply 'text' block's text is not a str"
     for call in message.tool_calls:
         if not isinstance(call.get("args"), dict):
             return f"the arguments of tool call {call.get('name')!r} are not an object"

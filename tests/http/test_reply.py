@@ -208,6 +208,15 @@ def test_a_parsed_reply_whose_text_would_raise_is_refused(content: Any, words: s
     assert wrong_shape(parse_reply(ADAPTER, response(200, reply_body()))) is None
 
 
+def test_a_block_that_is_no_text_may_hold_a_null_text() -> None:
+    # (`.text` reads text blocks only; the fireworks SDK dumps an image part so)
+    image = {"type": "image_url", "image_url": {"url": "https://x.test/a.png"}, "text": None}
+    reply = parse_reply(
+        Shapeless([{"type": "text", "text": "Hi"}, image], api_key="k"), response(200, reply_body())
+    )
+    assert reply.text == "Hi" and wrong_shape(reply) is None
+
+
 def test_a_stream_event_with_fields_of_the_wrong_type_is_a_stream_error() -> None:
     from chatplex import init_chat_model
 

@@ -95,6 +95,11 @@ def read_three_ways(cls: Any, url: str) -> Any:
     }
 
 
+IMAGE_PARTS = [
+    {"type": "text", "text": "Hi"},
+    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+]
+
 SCRIPTS = {
     "logprobs_openai_shape": (replying({"logprobs": OPENAI_LOGPROBS}), read_three_ways),
     "logprobs_completions_shape": (replying({"logprobs": COMPLETIONS_LOGPROBS}), read_three_ways),
@@ -114,6 +119,11 @@ SCRIPTS = {
     ),
     "parts_content": (
         replying({}, {"content": [{"type": "text", "text": "Hi"}]}),
+        read_three_ways,
+    ),
+    # (a part that is no text: its SDK dump holds `text: None`)
+    "image_part_content": (
+        replying({}, {"content": IMAGE_PARTS}),
         read_three_ways,
     ),
     # (beside reasoning, a text part with a key the SDK has no field for)
