@@ -15,6 +15,7 @@ from dataclasses import field
 from functools import cached_property
 from operator import attrgetter
 from typing import Any
+from typing import Literal
 from typing import NamedTuple
 
 __all__ = [
@@ -352,6 +353,10 @@ class PartnerFields:
     #: Keywords it has no field for and keeps in a dict field, keyword -> that field
     #: (langchain-perplexity keeps a given `stop` in `model_kwargs`): read there.
     kept_in: Mapping[str, str] = field(default_factory=dict)
+    #: What its validator does with a `kept_in` keyword given both as itself and inside
+    #: that field: "raises" (LangChain's `build_extra`: "Found seed supplied twice."), or
+    #: "held" (the field's value kept, the keyword's dropped: langchain-aws' ChatBedrock).
+    kept_twice: Literal["raises", "held"] = "raises"
     #: Fields its validators fill in when not given, each by its `Fallback` (an
     #: environment variable or a default; langchain-xai's `xai_api_base`).
     fallbacks: Mapping[str, Fallback] = field(default_factory=dict)

@@ -49,7 +49,8 @@ ABSENT: Final = _Absent()
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
     """What the partner class's validators do to the constructor's keywords `values`
-    before anything is built: its fields lifted out of `model_kwargs`, a field it
+    before anything is built: its fields lifted out of `model_kwargs`, a keyword it
+    keeps in a dict field given there too (`PartnerFields.kept_twice`), a field it
     requires refused when missing (`PartnerFields.required`) and None refused for a
     field it types without None (`PartnerFields.annotations`: its model's name, where
     the drop-in would take either as not given and call its default model), its
@@ -59,6 +60,15 @@ def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
     form = record.fields
     if form is None:
         return
+    for keyword, holder in form.kept_in.items():  # (given twice: as its validator settles it)
+        given, held = values.get(keyword, ABSENT), values.get(holder)
+        within = held.get(keyword, ABSENT) if isinstance(held, Mapping) else ABSENT
+        if given in (ABSENT, None) or within is ABSENT or within == given:
+            continue  # (a copy of a model gives its own again: None, or the same value)
+        if form.kept_twice == "raises":
+            raise ValueError(f"Found {keyword} supplied twice.")
+        if keyword not in BaseChatModel.model_fields:  # (LangChain's `metadata` stays)
+            del values[keyword]
     missing = sorted(form.required - {form.name(k) for k in values})
     if missing:
         raise ValueError(f"{missing[0]}: field required")

@@ -230,3 +230,79 @@ def test_a_field_inside_model_kwargs_set_after_construction_is_sent_over_the_fie
     assert ours == theirs
     assert ours[1:3] == (0.2, {"temperature": 0.9})
     assert ours[3]["body"]["temperature"] == 0.9
+
+
+#: A keyword the partner keeps in a dict field (`PartnerFields.kept_in`), given both as
+#: itself and inside that dict: drop-in -> (partner module, keywords, the keyword, the
+#: dict field, what its validator does: raise, or keep the dict's value).
+_KEPT_TWICE = {
+    "ChatGroq": ("langchain_groq", {"model": "m", "api_key": "k"}, "seed", "model_kwargs"),
+    "ChatMistralAI": (
+        "langchain_mistralai",
+        {"model": "m", "api_key": "k"},
+        "seed",
+        "model_kwargs",
+    ),
+    "ChatFireworks": (
+        "langchain_fireworks",
+        {"model": "m", "api_key": "k"},
+        "seed",
+        "model_kwargs",
+    ),
+    "ChatPerplexity": (
+        "langchain_perplexity",
+        {"model": "m", "api_key": "k"},
+        "seed",
+        "model_kwargs",
+    ),
+    "ChatSambaNova": (
+        "langchain_sambanova",
+        {"model": "m", "api_key": "k"},
+        "seed",
+        "model_kwargs",
+    ),
+    "ChatOpenRouter": (
+        "langchain_openrouter",
+        {"model": "m", "api_key": "k"},
+        "seed",
+        "model_kwargs",
+    ),
+    "ChatBedrock": (
+        "langchain_aws",
+        {"model_id": "anthropic.claude-3", "region_name": "us-east-1"},
+        "top_k",
+        "model_kwargs",
+    ),
+    "ChatBedrockConverse": (
+        "langchain_aws",
+        {"model": "anthropic.claude-3", "region_name": "us-east-1"},
+        "stream_usage",
+        "additional_model_request_fields",
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("name", sorted(_KEPT_TWICE))
+def test_a_keyword_kept_in_a_dict_and_given_there_too_is_settled_as_by_the_partner(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, keywords, keyword, holder = _KEPT_TWICE[name]
+    partner = getattr(pytest.importorskip(module), name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")  # (the Bedrock classes' clients)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    given = {**keywords, keyword: 1, holder: {keyword: 2}}
+    settled = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        try:
+            model = cls(**given)
+        except ValueError as exc:
+            twice = f"Found {keyword} supplied twice."  # (pydantic's framing of it aside)
+            settled.append(f"{type(exc).__name__}: {twice}" if twice in str(exc) else repr(exc))
+        else:
+            settled.append(getattr(model, holder))
+    theirs, ours = settled
+    assert ours == theirs
+    # (LangChain's build_extra raises; langchain-aws keeps the dict's value)
+    kept = name.startswith("ChatBedrock")
+    assert theirs == ({keyword: 2} if kept else f"ValidationError: Found {keyword} supplied twice.")

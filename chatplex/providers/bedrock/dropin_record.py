@@ -140,6 +140,7 @@ CONVERSE_RECORD = PartnerClass(
     fields=PartnerFields(
         # LangChain's `stream_usage`, which it moves to its model request fields.
         kept_in={"stream_usage": "additional_model_request_fields"},
+        kept_twice="held",
         # Its validator puts the fields `reasoning_effort` becomes under those given.
         completed={"additional_model_request_fields": "adapter.request_fields"},
         annotations={"model_id": str},
@@ -228,6 +229,7 @@ BEDROCK_RECORD = dataclasses.replace(
         # Keywords it has no field for, which its validator moves into `model_kwargs`
         # (its build takes them as given: an Anthropic body's fields, LangChain's one).
         kept_in=dict.fromkeys((*BODY_KEYWORDS["anthropic"], "stream_usage"), "model_kwargs"),
+        kept_twice="held",  # (given there too: its model_kwargs' value is sent)
         # Its validator takes model_kwargs' temperature and max_tokens as those fields.
         completed={
             name: f"adapter.chat_bedrock.{name}"
