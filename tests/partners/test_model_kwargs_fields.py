@@ -234,48 +234,30 @@ def test_a_field_inside_model_kwargs_set_after_construction_is_sent_over_the_fie
 
 #: A keyword the partner keeps in a dict field (`PartnerFields.kept_in`), given both as
 #: itself and inside that dict: drop-in -> (partner module, keywords, the keyword, the
-#: dict field, what its validator does: raise, or keep the dict's value).
+#: dict field). The presets' partners raise; langchain-aws keeps the dict's value.
+_PRESETS_KEEPING_SEED = {
+    "ChatGroq": "langchain_groq",
+    "ChatMistralAI": "langchain_mistralai",
+    "ChatFireworks": "langchain_fireworks",
+    "ChatPerplexity": "langchain_perplexity",
+    "ChatSambaNova": "langchain_sambanova",
+    "ChatOpenRouter": "langchain_openrouter",
+}
+_AWS_MODEL = {"region_name": "us-east-1"}
 _KEPT_TWICE = {
-    "ChatGroq": ("langchain_groq", {"model": "m", "api_key": "k"}, "seed", "model_kwargs"),
-    "ChatMistralAI": (
-        "langchain_mistralai",
-        {"model": "m", "api_key": "k"},
-        "seed",
-        "model_kwargs",
-    ),
-    "ChatFireworks": (
-        "langchain_fireworks",
-        {"model": "m", "api_key": "k"},
-        "seed",
-        "model_kwargs",
-    ),
-    "ChatPerplexity": (
-        "langchain_perplexity",
-        {"model": "m", "api_key": "k"},
-        "seed",
-        "model_kwargs",
-    ),
-    "ChatSambaNova": (
-        "langchain_sambanova",
-        {"model": "m", "api_key": "k"},
-        "seed",
-        "model_kwargs",
-    ),
-    "ChatOpenRouter": (
-        "langchain_openrouter",
-        {"model": "m", "api_key": "k"},
-        "seed",
-        "model_kwargs",
-    ),
+    **{
+        name: (module, {"model": "m", "api_key": "k"}, "seed", "model_kwargs")
+        for name, module in _PRESETS_KEEPING_SEED.items()
+    },
     "ChatBedrock": (
         "langchain_aws",
-        {"model_id": "anthropic.claude-3", "region_name": "us-east-1"},
+        {"model_id": "anthropic.claude-3", **_AWS_MODEL},
         "top_k",
         "model_kwargs",
     ),
     "ChatBedrockConverse": (
         "langchain_aws",
-        {"model": "anthropic.claude-3", "region_name": "us-east-1"},
+        {"model": "anthropic.claude-3", **_AWS_MODEL},
         "stream_usage",
         "additional_model_request_fields",
     ),
