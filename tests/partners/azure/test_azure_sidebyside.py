@@ -428,12 +428,15 @@ FILTERED_400 = _err(
 )
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
-    "invoke_text": (Script(), OPENAI.invoke_text),
-    "invoke_messages": (Script(), OPENAI.invoke_messages),
-    "stop_text": (Script(), OPENAI.stop_text),
-    "stop_empty": (Script(), OPENAI.stop_empty),
-    "call_timeout_object": (Script(), OPENAI.call_timeout_object),
-    "constructed_timeout_object": (Script(), OPENAI.constructed_timeout_object),
+    **OPENAI.plain(
+        Script,
+        "invoke_text",
+        "invoke_messages",
+        "stop_text",
+        "stop_empty",
+        "call_timeout_object",
+        "constructed_timeout_object",
+    ),
     "invoke_with_model_name": (Script(), invoke_with_model_name),
     "stream_chunks": (Script(), OPENAI.stream_chunks),
     "ainvoke_text": (Script(), ainvoke_text),

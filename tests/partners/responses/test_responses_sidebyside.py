@@ -444,12 +444,10 @@ def _err(
 
 
 SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
-    "invoke_text": (Script(), OPENAI.invoke_text),
-    "invoke_messages": (Script(), OPENAI.invoke_messages),
     # (the Responses API has no stop sequences: none sent, whatever is given)
-    "stop_text": (Script(), OPENAI.stop_text),
-    "stop_empty": (Script(), OPENAI.stop_empty),
-    "call_timeout_object": (Script(), OPENAI.call_timeout_object),
+    **OPENAI.plain(
+        Script, "invoke_text", "invoke_messages", "stop_text", "stop_empty", "call_timeout_object"
+    ),
     "stream_chunks": (Script(), stream_chunks),
     "stream_options_per_call": (Script(), stream_options_per_call),
     "ainvoke_text": (Script(), ainvoke_text),
