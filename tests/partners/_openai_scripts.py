@@ -156,6 +156,11 @@ def _undated(meta: dict[str, Any] | None) -> Any:
 class OpenAIScripts(ScriptsOver):
     """The shared scripts, each over `model(cls, url, **more)`."""
 
+    def plain(self, script: Callable[[], Any], *names: str) -> dict[str, tuple[Any, Any]]:
+        """A suite's rows of the scripts `names`, each with the suite's `script()` (its
+        server's plain answer, no fault)."""
+        return {name: (script(), getattr(self, name)) for name in names}
+
     def invoke_text(self, cls: Any, url: str) -> Any:
         return self.model(cls, url).invoke("Say hello")
 

@@ -690,11 +690,6 @@ class ScriptsOver:
     def __init__(self, model: Callable[..., Any]) -> None:
         self.model = model
 
-    def plain(self, script: Callable[[], Any], *names: str) -> dict[str, tuple[Any, Any]]:
-        """A suite's rows of the scripts `names`, each with the suite's `script()` (its
-        server's plain answer, no fault)."""
-        return {name: (script(), getattr(self, name)) for name in names}
-
     def tool_choice_bound(self, cls: Any, url: str) -> Any:
         """What `bind_tools` binds for each tool choice (what `bound.kwargs`, callbacks and
         tracers see), the tools aside: None, the words, a tool's name, True beside one tool
