@@ -157,8 +157,9 @@ def _in_family(family: str, value: Any) -> Any:
 
 #: (input, wire) the drop-in family sends where chatplex's own refuses it, as the partner
 #: sends it: langchain-ollama's call of no messages (Ollama loads the model;
-#: tests/partners/ollama/test_ollama_probe_s.py holds the rest).
-LANGCHAIN_SENDS = {("no messages", "ollama")}
+#: tests/partners/ollama/test_ollama_probe_s.py holds the rest), and langchain-aws's
+#: ChatBedrockConverse's, sent as one "." user turn.
+LANGCHAIN_SENDS = {("no messages", "ollama"), ("no messages", "converse")}
 
 #: Each family's `init_chat_model` (decision 001): the same table holds in both.
 FAMILIES = ("chatplex", "langchain")

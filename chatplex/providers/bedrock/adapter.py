@@ -331,8 +331,8 @@ class BedrockAdapter(Adapter):
     ) -> HTTPRequest:
         """Validate, translate and sign one call; raises ValueError/TypeError before any
         I/O (a missing credential too)."""
-        if not messages:
-            raise ValueError("cannot call a chat model with an empty list of messages")
+        # No messages go as one "." user turn (`wire_messages`): whether a call may be
+        # empty is the caller's rule (`PartnerCalls.empty_input_sent`).
         if not settings.model or not isinstance(settings.model, str):
             raise ValueError("a Bedrock call needs a model id")
         self._refuse_key_in_clear()

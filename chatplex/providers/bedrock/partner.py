@@ -133,6 +133,9 @@ TRAITS: dict[str, PartnerTraits] = {
             # legacy mode's 429) and a throttling code, which Bedrock answers as a 429:
             # a 409 or a 529 is raised at the first, whatever its retry mode.
             statuses=frozenset({429, 500, 502, 503, 504}),
+            # `invoke([])` goes as one "." user turn (`conversation.wire_messages`), as
+            # langchain-aws's ChatBedrockConverse sends it; Converse answers it.
+            empty_input_sent=True,
         ),
     ),
 }
@@ -154,4 +157,8 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     bound_tool_form=_invoke_tool_form,
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.
     failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),
+    # `invoke([])` is refused before any request, as ChatBedrock refuses it.
+    retries_and_calls=dataclasses.replace(
+        TRAITS["BedrockAdapter"].retries_and_calls, empty_input_sent=False
+    ),
 )

@@ -8,8 +8,6 @@ scripts."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from tests.partners import _probe_u as probe
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import ADD_CALL
@@ -36,15 +34,5 @@ SCRIPTS = probe.rows(
     arguments={"include_raw_failure": (("function_calling", "json_schema"),)},
 )
 
-#: Scripts that differ today, each with why (a strict xfail each).
-NOT_YET = {
-    "empty_input": (
-        "langchain-aws sends `invoke([])` as one user turn of '.' (as it sends an empty "
-        "turn), which Converse answers; chatplex refuses an empty list of messages for "
-        "every wire before the wire sees it (a ValueError), so Converse's '.' is never "
-        "reached"
-    ),
-}
-
-SUITE = dataclasses.replace(converse_suite.SUITE.beside(SCRIPTS, {}), not_yet=NOT_YET)
+SUITE = converse_suite.SUITE.beside(SCRIPTS, {})
 test_probe_u_same_as_langchain_aws = SUITE.same_test()

@@ -4,6 +4,7 @@ on a Bedrock adapter (`converse_dropin.py`, `invoke_dropin.py`): their records' 
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
@@ -92,3 +93,21 @@ def test_chatbedrocks_ways_read_which_api_its_adapter_speaks() -> None:
     assert method == "function_calling" and invoke_dropin.unforced_reply_raises(target)
     assert invoke_dropin.counted_model_id(invoke) == "anthropic.claude-sonnet-4-20250514-v1:0"
     assert invoke_dropin.counts_messages(invoke) == hooks.counts_messages(converse)
+
+
+async def test_a_call_of_no_messages_goes_as_one_dot_turn_where_its_partner_sends_it() -> None:
+    """chatplex's own model refuses `invoke([])` before any request; ChatBedrockConverse
+    sends it as one "." user turn, as langchain-aws does (Converse answers it), and
+    ChatBedrock (InvokeModel) refuses it, as langchain-aws's ChatBedrock does."""
+    own = plain(SONNET_4, ("auto",))
+    with pytest.raises(ValueError, match="empty list"):
+        own.invoke([])
+    with pytest.raises(ValueError, match="empty list"):
+        await own.ainvoke([])
+    converse = chat_model("ChatBedrockConverse", model=SONNET_4, **KEYS)
+    assert converse.partner_calls.empty_input_sent
+    request = converse.adapter.build_request([], converse._settings({}), stream=False)
+    assert json.loads(request.content)["messages"] == [{"role": "user", "content": [{"text": "."}]}]
+    invoke = chat_model("ChatBedrock", model="anthropic.claude-3-haiku-20240307-v1:0", **KEYS)
+    with pytest.raises(ValueError, match="empty list"):
+        invoke.invoke([])
