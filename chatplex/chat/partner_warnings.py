@@ -1,7 +1,8 @@
 """The warnings a partner class gives at construction for a keyword it has no field for,
 given by the drop-in of that class in the same words and class: LangChain's
 `_build_model_kwargs` (langchain-core) moves such a keyword into `model_kwargs` with a
-`UserWarning`, and some classes log that they did not expect it.
+`UserWarning`, and some classes log that they did not expect it. Its refusal of a
+keyword also given inside `model_kwargs` is here too (`refuse_given_twice`).
 
 >>> import warnings
 >>> params = {"stream_usage": False, "temperature": 0}
@@ -18,11 +19,20 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
+from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 from ..specs import MoveWarning
 
-__all__ = ["moved_to_model_kwargs", "say", "say_lifted", "say_moved", "unexpected_argument"]
+__all__ = [
+    "moved_to_model_kwargs",
+    "refuse_given_twice",
+    "say",
+    "say_lifted",
+    "say_moved",
+    "unexpected_argument",
+]
 
 #: The frames a drop-in's construction passes through before its own code: chatplex's,
 #: and pydantic's and langchain-core's where it is a LangChain chat model.
@@ -58,6 +68,17 @@ def say_moved(name: str, how: MoveWarning) -> None:
         logging.getLogger(how.logger).warning(words)
         return
     say(words, outer=how.outer)
+
+
+def refuse_given_twice(keywords: Iterable[str], extra: Any) -> None:
+    """The ValueError LangChain's `build_extra` (langchain-core's `_build_model_kwargs`)
+    raises for the first of `keywords` also inside `extra`, a `model_kwargs` (no mapping:
+    none is): "Found seed supplied twice."."""
+    if not isinstance(extra, Mapping):
+        return
+    twice = next((name for name in keywords if name in extra), None)
+    if twice is not None:
+        raise ValueError(f"Found {twice} supplied twice.")
 
 
 def say_lifted(names: set[str], *, outer: int = 0) -> None:

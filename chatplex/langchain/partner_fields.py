@@ -21,6 +21,7 @@ from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
 from ..chat.partner_record import PartnerClass
+from ..chat.partner_warnings import refuse_given_twice
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
 from ..sdk_errors import load_partner_sdks
@@ -66,7 +67,7 @@ def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
         if given in (ABSENT, None) or within is ABSENT or within == given:
             continue  # (a copy of a model gives its own again: None, or the same value)
         if form.kept_twice == "raises":
-            raise ValueError(f"Found {keyword} supplied twice.")
+            refuse_given_twice((keyword,), held)
         if keyword not in BaseChatModel.model_fields:  # (LangChain's `metadata` stays)
             del values[keyword]
     missing = sorted(form.required - {form.name(k) for k in values})
@@ -160,9 +161,7 @@ def lift_model_kwargs(record: PartnerClass, values: dict[str, Any]) -> None:
     outer = record.lifts_model_kwargs
     if not fields or outer is None:
         return
-    twice = next((name for name in values if name in fields or name in rest), None)
-    if twice is not None:
-        raise ValueError(f"Found {twice} supplied twice.")
+    refuse_given_twice(values, values["model_kwargs"])
     say_lifted(set(fields), outer=outer)
     values["model_kwargs"] = rest
     values.update(fields)

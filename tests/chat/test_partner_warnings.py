@@ -13,6 +13,7 @@ import pytest
 
 from chatplex.chat import partner_warnings
 from chatplex.chat.partner_warnings import moved_to_model_kwargs
+from chatplex.chat.partner_warnings import refuse_given_twice
 from chatplex.chat.partner_warnings import say_moved
 from chatplex.chat.partner_warnings import unexpected_argument
 from chatplex.specs import MoveWarning
@@ -118,3 +119,10 @@ def _build_line() -> int:
 
     lines, start = inspect.getsourcelines(_build)
     return start + next(i for i, text in enumerate(lines) if "moved_to_model_kwargs(" in text)
+
+
+def test_the_first_keyword_also_inside_model_kwargs_is_refused_in_langchains_words() -> None:
+    with pytest.raises(ValueError, match=r"^Found top_p supplied twice\.$"):
+        refuse_given_twice(["seed", "top_p", "stop"], {"stop": None, "top_p": 0.5})
+    refuse_given_twice(["seed"], {"top_p": 0.5})  # not inside it: taken
+    refuse_given_twice(["seed"], None)  # no model_kwargs given

@@ -24,6 +24,7 @@ from typing import Any
 from ...chat.params import SettingRefused
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
+from ...chat.partner_warnings import refuse_given_twice
 from ...chat.partner_warnings import say_moved
 from ..openai.choices import check_responses_only
 from ..openai.choices import wants_responses_api
@@ -143,8 +144,7 @@ def move_to_model_kwargs(row: DropIn, params: dict[str, Any]) -> None:
         if name not in params:
             continue
         held = dict(params.get("model_kwargs") or {})
-        if name in held:
-            raise ValueError(f"Found {name} supplied twice.")  # its validator's words
+        refuse_given_twice((name,), held)
         say_moved(name, row.moves)
         held[name] = params.pop(name)
         params["model_kwargs"] = held

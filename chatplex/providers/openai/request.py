@@ -112,7 +112,11 @@ def wire_message(
     goes with it (else left out, as a partner that writes none leaves it);
     `idless_calls`, whether a tool call without an id goes with `"id": null` (else a
     ValueError), as a partner whose API takes that sends it."""
-    out = _wire_message(message, dropped, text_blocks, function_calls, idless_calls)
+    out = (
+        _wire_ai(message, dropped, text_blocks, function_calls, idless_calls)
+        if isinstance(message, AIMessage)
+        else _wire_input(message, dropped)
+    )
     if out["role"] == "function":
         return out  # its blocks as given: no partner that sends one rebuilds them
     if out["role"] == "developer" and not developer_role:
@@ -136,15 +140,9 @@ def wire_message(
     return out
 
 
-def _wire_message(
-    message: BaseMessage,
-    dropped: frozenset[str],
-    text_blocks: bool,
-    function_calls: bool,
-    idless_calls: bool,
-) -> dict[str, Any]:
-    if isinstance(message, AIMessage):
-        return _wire_ai(message, dropped, text_blocks, function_calls, idless_calls)
+def _wire_input(message: BaseMessage, dropped: frozenset[str]) -> dict[str, Any]:
+    """A user, system, tool or function message on the wire (`dropped`: as
+    `wire_message`'s)."""
     content = message.content
     if dropped and isinstance(content, list):
         content = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
