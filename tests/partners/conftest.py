@@ -43,6 +43,14 @@ def dropins_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DropInsA
         alone.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Under pytest-xdist (--dist loadgroup) the scripts forked from `dropins_alone` share
+    # one worker, so its interpreter imports chatplex.langchain once, not once per worker.
+    for item in items:
+        if "dropins_alone" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("dropins_alone"))
+
+
 @pytest.fixture
 def chatplex_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """chatplex's retries, in both families, without their waits: the retry policy each
