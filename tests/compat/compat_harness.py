@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import gc
 import importlib
 import inspect
@@ -148,26 +149,27 @@ class _DropImports(ast.NodeTransformer):
         return None
 
 
-def _without_imports(source: str) -> str:
-    return ast.dump(_DropImports().visit(ast.parse(source)))
-
-
-def _bound_names(source: str) -> list[str]:
+def _bound_and_rest(source: str) -> tuple[list[str], str]:
+    """The names `source`'s imports bind, and its tree without them (one parse)."""
+    tree = ast.parse(source)
     bound = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound += [a.asname or a.name for a in node.names]
-    return sorted(bound)
+    return sorted(bound), ast.dump(_DropImports().visit(tree))
 
 
 def import_only_difference(original: str, ported: str) -> list[str]:
     """Why `ported` is more than an import swap of `original` (empty: it is not): the
     two trees must be equal once every import statement is removed, and the imports must
     bind the same names."""
+    (original_names, original_rest), (ported_names, ported_rest) = map(
+        _bound_and_rest, (original, ported)
+    )
     problems = []
-    if _without_imports(original) != _without_imports(ported):
+    if original_rest != ported_rest:
         problems.append("the scripts differ outside their import statements")
-    if _bound_names(original) != _bound_names(ported):
+    if original_names != ported_names:
         problems.append("the imports bind different names")
     return problems
 
@@ -227,11 +229,12 @@ class Case:
         elif self.kept is not None or self.langchain_fails is not None:
             raise ValueError(f"{self.name}: only a deliberate case keeps a difference")
 
-    @property
+    # Cached: a case reads each several times (a port parses the script).
+    @functools.cached_property
     def langchain_source(self) -> str:
         return textwrap.dedent(self.source).strip() + "\n"
 
-    @property
+    @functools.cached_property
     def chatplex_source(self) -> str:
         return port(self.langchain_source)
 

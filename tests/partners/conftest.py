@@ -1,7 +1,8 @@
 """The side-by-side suites' fixtures: each suite module gets its own scripted server on
 127.0.0.1 (kit: `_sidebyside.py`), started once for its scripts; two fixtures
 keep fixed costs out of every script's time (neither touches what
-is compared: results, requests, errors)."""
+is compared: results, requests, errors); the scripts that import the drop-ins alone
+share one interpreter per worker to fork from (`dropins_alone`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests._leaks import frozen_heap
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
+from tests.partners._dropins_alone import DropInsAlone
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
 
@@ -25,6 +27,28 @@ def server() -> Iterator[ScriptedServer]:
     and `run_both` freezes again after each, so the next walks what one script made."""
     with frozen_heap(), scripted_server() as running:
         yield running
+
+
+@pytest.fixture(scope="package")
+def dropins_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DropInsAlone]:
+    """Scripts importing `chatplex.langchain` alone, each in an interpreter of its own,
+    forked from one started on first use, kept while the worker runs this folder's
+    tests (the import paid once, not per script). Package scope, not session: the
+    child-process guard (tests/_children.py) then holds this fixture, not the test that
+    first asked, to having ended it."""
+    alone = DropInsAlone(tmp_path_factory.mktemp("dropins-alone"))
+    try:
+        yield alone
+    finally:
+        alone.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Under pytest-xdist (--dist loadgroup) the scripts forked from `dropins_alone` share
+    # one worker, so its interpreter imports chatplex.langchain once, not once per worker.
+    for item in items:
+        if "dropins_alone" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("dropins_alone"))
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 from chatplex.testing import MockServer
-from tests._fresh import fresh_python
 from tests.langchain.agents_matrix._kit import WIRES
+from tests.partners._dropins_alone import DropInsAlone
 
 #: The cases: (wire, the model's settings beyond the wire's, the status it meets).
 CASES = [
@@ -100,10 +100,10 @@ def _settings(wire: str, url: str, more: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_on_llm_error_gets_the_partners_error_with_the_drop_in_imported_alone(
-    failing: MockServer,
+    failing: MockServer, dropins_alone: DropInsAlone
 ) -> None:
     cases = [(WIRES[w].cls, _settings(w, failing.url, more)) for w, more, _ in CASES]
-    ran = fresh_python(_OURS, json.dumps(cases))
+    ran = dropins_alone.run(_OURS, json.dumps(cases))
     ours = json.loads(ran.stdout.strip().splitlines()[-1])
     theirs = [
         failed(WIRES[w].partner(), settings)

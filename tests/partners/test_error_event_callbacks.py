@@ -14,7 +14,7 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 import chatplex.langchain
-from tests._fresh import fresh_python
+from tests.partners._dropins_alone import DropInsAlone
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -181,7 +181,12 @@ print(json.dumps(outcome))
     ],
 )
 def test_the_error_event_is_the_partners_without_the_sdk_imported(
-    server: ScriptedServer, name: str, partner: str, answer: Any, settings: dict[str, Any]
+    server: ScriptedServer,
+    dropins_alone: DropInsAlone,
+    name: str,
+    partner: str,
+    answer: Any,
+    settings: dict[str, Any],
 ) -> None:
     """A script that imports chatplex's drop-in alone (not the SDK, which the partner
     package always imports) gets the partner's error and callbacks all the same: the
@@ -190,6 +195,6 @@ def test_the_error_event_is_the_partners_without_the_sdk_imported(
     server.handler = answer
     settings = {**settings, "api_key": "sk-test-0000"}
     theirs = _streamed_then_failed(getattr(module, name), server.url, "stream", **settings)
-    ran = fresh_python(_WITHOUT_THE_SDK, name, server.url, "stream", json.dumps(settings))
+    ran = dropins_alone.run(_WITHOUT_THE_SDK, name, server.url, "stream", json.dumps(settings))
     ours = json.loads(ran.stdout.strip().splitlines()[-1])
     assert ours == json.loads(json.dumps(theirs))

@@ -30,9 +30,9 @@ from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
 from chatplex.specs import specs
 from tests._aws import isolate_aws
-from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests.partners._dropins_alone import DropInsAlone
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import problems
@@ -298,12 +298,15 @@ print(json.dumps(seen))
 
 
 @pytest.mark.usefixtures("no_credentials")
-def test_a_script_importing_only_the_drop_ins_sees_the_partners_sdk_class() -> None:
-    """A script that imports only `chatplex.langchain` (no SDK of its own: a fresh
-    interpreter) gets the class its partner raises built with no key, as a log or a
-    tracer names it: the partner package imports its SDK, so its class is the SDK's."""
+def test_a_script_importing_only_the_drop_ins_sees_the_partners_sdk_class(
+    dropins_alone: DropInsAlone,
+) -> None:
+    """A script that imports only `chatplex.langchain` (no SDK of its own: an
+    interpreter of its own, `dropins_alone`) gets the class its partner raises built with
+    no key, as a log or a tracer names it: the partner package imports its SDK, so its
+    class is the SDK's."""
     names = [name for name in SDK_REFUSALS if _partner_class(name) is not None]
-    done = fresh_python(
+    done = dropins_alone.run(
         _BUILT_ALONE,
         json.dumps({name: _settings(name) for name in names}),
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},

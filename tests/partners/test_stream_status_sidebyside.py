@@ -13,25 +13,22 @@ import json
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 import chatplex.langchain
-from tests._fresh import fresh_python
 from tests._genai_leftovers import UNAWAITED_JSON
 from tests._genai_leftovers import collected_at_the_end  # noqa: F401 - autouse
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._silent import SilentServer
 from tests._silent import refusing_port
+from tests.partners._dropins_alone import DropInsAlone
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import module_loop
-
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     # google-genai's async client subclasses aiohttp's session, which aiohttp warns of,
@@ -356,13 +353,15 @@ print(json.dumps(out))
 """
 
 
-def test_a_refused_connection_is_fireworks_timeout_class_without_the_partner_imported() -> None:
+def test_a_refused_connection_is_fireworks_timeout_class_without_the_partner_imported(
+    dropins_alone: DropInsAlone,
+) -> None:
     """langchain-fireworks' async client (httpx over aiohttp) raises a connection it could
     not make as a timeout, `FireworksTimeoutError`: a script that never imported the
     partner sees that name too (its logs, `type(err).__name__`)."""
     partner = pytest.importorskip("langchain_fireworks")
     refused = f"http://127.0.0.1:{refusing_port()}"
-    ran = fresh_python(_REFUSED, refused, cwd=ROOT)
+    ran = dropins_alone.run(_REFUSED, refused)
     model = partner.ChatFireworks(model="m", api_key="k", base_url=refused, max_retries=0)
     theirs = [[type(err).__module__, type(err).__name__] for err in _raised_async(model)]
     assert json.loads(ran.stdout.strip().splitlines()[-1]) == theirs

@@ -1,8 +1,9 @@
-"""A preset's error status in a script that imports chatplex's drop-in alone (a fresh
-interpreter), side by side with its partner package: the partner package always imports
-its SDK, so its error is the SDK's class (or the partner's own over it) in the SDK's
-words, whatever the script imported; the drop-in's error loads that SDK where it is
-installed (`ErrorFamily.partner_loads`) and is the same class in the same words."""
+"""A preset's error status in a script that imports chatplex's drop-in alone (an
+interpreter of its own, forked after that import: `dropins_alone`), side by side with its
+partner package: the partner package always imports its SDK, so its error is the SDK's
+class (or the partner's own over it) in the SDK's words, whatever the script imported;
+the drop-in's error loads that SDK where it is installed (`ErrorFamily.partner_loads`) and
+is the same class in the same words."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
+from tests.partners._dropins_alone import DropInsAlone
 from tests.partners._sidebyside import scripted_server
 from tests.partners.compatible._error_seen import raised
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
@@ -61,12 +62,14 @@ def _environment(package: Package, url: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_presets_error_is_its_sdks_without_the_sdk_imported(
-    name: str, server: str, monkeypatch: pytest.MonkeyPatch
+    name: str, server: str, monkeypatch: pytest.MonkeyPatch, dropins_alone: DropInsAlone
 ) -> None:
     package = CASES[name]
     partner = pytest.importorskip(package.module)
     env = _environment(package, server)
-    ran = fresh_python(_SCRIPT, package.cls, package.sdk, package.model, env={**os.environ, **env})
+    ran = dropins_alone.run(
+        _SCRIPT, package.cls, package.sdk, package.model, env={**os.environ, **env}
+    )
     ours = json.loads(ran.stdout.strip().splitlines()[-1])
     for variable, value in env.items():
         monkeypatch.setenv(variable, value)
@@ -91,7 +94,9 @@ print(json.dumps(outcome))
 """
 
 
-def test_a_groq_streams_error_event_is_the_sdks_without_the_sdk_imported() -> None:
+def test_a_groq_streams_error_event_is_the_sdks_without_the_sdk_imported(
+    dropins_alone: DropInsAlone,
+) -> None:
     """An error event inside a stream (the groq SDK raises its plain `APIError` for it):
     the same class and callbacks as langchain-groq's, with no second generation built
     from a response the partner's error has not."""
@@ -101,7 +106,7 @@ def test_a_groq_streams_error_event_is_the_sdks_without_the_sdk_imported() -> No
         theirs = _streamed_then_failed(
             partner.ChatGroq, served.url, "stream", model="m", api_key="k"
         )
-        ran = fresh_python(_STREAMED, served.url)
+        ran = dropins_alone.run(_STREAMED, served.url)
     ours = json.loads(ran.stdout.strip().splitlines()[-1])
     assert ours == json.loads(json.dumps(theirs))
     assert ours["raised"] == "APIError"

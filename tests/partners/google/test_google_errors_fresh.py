@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.partners._dropins_alone import DropInsAlone
 
 #: The statuses asked for, each by a model named after it ("s429").
 STATUSES = (400, 404, 409, 429, 500)
@@ -58,11 +55,13 @@ def seen(err: Any) -> list[Any]:
     return [type(err).__module__, type(err).__name__, str(err), langchain[:1]]
 
 
-def test_an_error_is_the_partners_class_without_the_partner_imported() -> None:
+def test_an_error_is_the_partners_class_without_the_partner_imported(
+    dropins_alone: DropInsAlone,
+) -> None:
     partner = pytest.importorskip("langchain_google_genai")
     theirs: dict[str, list[Any]] = {}
     with serving(_ByModel) as url:
-        ran = fresh_python(_SCRIPT, url, cwd=ROOT)
+        ran = dropins_alone.run(_SCRIPT, url)
         for status in STATUSES:
             model = partner.ChatGoogleGenerativeAI(
                 model=f"s{status}", google_api_key="k", base_url=url, max_retries=0

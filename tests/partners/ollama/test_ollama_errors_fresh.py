@@ -5,16 +5,13 @@ and from the drop-in too (class, words and status), not chatplex's own class."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests._fresh import fresh_python
 from tests._local_server import Answering
 from tests._local_server import serving
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.partners._dropins_alone import DropInsAlone
 
 _SCRIPT = """
 import json, sys
@@ -42,10 +39,12 @@ def _seen(err: Any) -> list[Any]:
     return [type(err).__module__, type(err).__qualname__, str(err), err.status_code]
 
 
-def test_an_error_is_ollamas_response_error_without_the_sdk_imported() -> None:
+def test_an_error_is_ollamas_response_error_without_the_sdk_imported(
+    dropins_alone: DropInsAlone,
+) -> None:
     partner = pytest.importorskip("langchain_ollama")
     with serving(_Missing) as url:
-        ran = fresh_python(_SCRIPT, url, cwd=ROOT)
+        ran = dropins_alone.run(_SCRIPT, url)
         with pytest.raises(Exception) as theirs:
             partner.ChatOllama(model="m", base_url=url).invoke("hi")
     assert json.loads(ran.stdout.strip().splitlines()[-1]) == _seen(theirs.value)
