@@ -30,7 +30,6 @@ import traceback
 from collections.abc import Callable
 from collections.abc import Iterator
 from types import FrameType
-from types import MethodType
 from typing import Any
 from typing import TypeVar
 
@@ -53,6 +52,7 @@ from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 from tests._dropins import engine
+from tests._secrets_looks import Looks
 
 KEY = "sk-SENTINEL-7f3a9c51-do-not-leak"
 TOKEN = "tok-SENTINEL-e41b2d07-gateway"  # the value of a header the user marks secret
@@ -1434,7 +1434,9 @@ def test_refused_extra_headers_are_named_not_quoted(per_call: bool) -> None:
 # watches every chatplex frame those run: a frame moved or added is watched by
 # construction. A frame's locals are read at each moment a traceback could show them
 # (when it calls a function, which may raise, and when an exception passes through
-# it), as `traceback` renders them (`repr`). Only the vaults below may hold a key then.
+# it), as `traceback` renders them (`repr`); a value found clean is shown again once
+# its state changed or the frame that found it returned (`tests/_secrets_looks.py`).
+# Only the vaults below may hold a key then.
 
 FRAME_KEY = "sk-FRAME-5d2e8b46-traced"
 FRAME_USER = "gw-user"
@@ -1512,49 +1514,9 @@ def _vault(code: Any) -> bool:
     return names is None or code.co_name in names
 
 
-#: The needles searched (the key's middle is in the key: it stands for both), as text and
-#: as bytes. repr escapes none of their characters: a str (or bytes) holds one exactly
-#: where its repr does, so a str's own text is searched, without its repr.
+#: The needles searched (the key's middle is in the key: it stands for both).
 _NEEDLES = FRAME_NEEDLES[1:]
-_BYTES_NEEDLES = tuple(n.encode() for n in _NEEDLES)
 assert all(any(n in needle for n in _NEEDLES) for needle in FRAME_NEEDLES)
-assert all(repr(n) == f"'{n}'" and repr(n.encode()) == f"b'{n}'" for n in _NEEDLES)
-#: Types whose repr holds no needle: a number's, None's, True's and False's are made of
-#: these characters alone, and every needle has one they lack.
-_NOT_SHOWING = frozenset({type(None), bool, int, float, complex})
-assert all(set(n) - set("0123456789+-.()eEjinfaNoTrulsF") for n in _NEEDLES)
-
-
-def _holds_needle(text: str) -> bool:
-    return any(needle in text for needle in _NEEDLES)
-
-
-def _shows_needle(value: Any, shown: dict[int, str]) -> bool:
-    """Whether `repr(value)` holds a needle (a bound method's: its name's and its
-    object's), each object's repr made once per look (`shown`)."""
-    kind = type(value)
-    if kind in _NOT_SHOWING:
-        return False
-    if kind is str:
-        return _holds_needle(value)
-    if kind is bytes:
-        return any(needle in value for needle in _BYTES_NEEDLES)
-    if kind is MethodType:
-        name = str(getattr(value.__func__, "__qualname__", ""))
-        return _holds_needle(name) or _shows_needle(value.__self__, shown)
-    return _holds_needle(_shown(value, shown))
-
-
-def _shown(value: Any, shown: dict[int, str]) -> str:
-    """`repr(value)`, once per object of one look (`shown`)."""
-    text = shown.get(id(value))
-    if text is None:
-        try:
-            text = repr(value)
-        except Exception as exc:  # noqa: BLE001 - a repr that raises is a bug too
-            text = f"<repr raised {exc!r}>"
-        shown[id(value)] = text
-    return text
 
 
 @contextlib.contextmanager
@@ -1606,6 +1568,7 @@ class FrameWatch:
         # A code object's (path, whether a vault's): the trace asks on every call, and
         # a code object's file and name never change (the code is kept: its id stays its).
         self._codes: dict[int, tuple[Any, str | None, bool]] = {}
+        self._looks = Looks(_NEEDLES)
 
     def _code(self, code: Any) -> tuple[Any, str | None, bool]:
         known = self._codes.get(id(code))
@@ -1614,18 +1577,15 @@ class FrameWatch:
         return known
 
     def _scan(self, frame: FrameType, moment: str) -> None:
-        # Within one look nothing runs but the reprs: an object met twice (`self`, and a
-        # bound method's `__self__`, whose repr is the method's name and its object's
-        # repr) is shown once.
-        shown: dict[int, str] = {}
-        for name, value in frame.f_locals.items():
-            if _shows_needle(value, shown):
-                where = (_package_path(frame.f_code) or "?", frame.f_code.co_name, name)
-                self.leaks.setdefault(where, moment)
+        for name in self._looks.showing(frame):
+            where = (_package_path(frame.f_code) or "?", frame.f_code.co_name, name)
+            self.leaks.setdefault(where, moment)
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
         if event == "exception":
             self._scan(frame, f"an exception ({arg[0].__name__}) passing")
+        elif event == "return":  # (or it yields: what it found clean may change meanwhile)
+            self._looks.forget(frame)
         return self._local
 
     def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
@@ -1658,6 +1618,7 @@ class FrameWatch:
 
         sys.settrace(self._saved)
         self._kept.__exit__(None, None, None)
+        self._looks = Looks(_NEEDLES)  # (it holds what it found clean)
 
     def assert_clean(self, what: str) -> None:
         shown_leaks = "\n".join(
@@ -2021,8 +1982,9 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
     calls a function and when an exception passes through it, a container that takes the
     key in place after an earlier look too, a str beside characters its repr escapes and
     bytes too (searched without a repr), the key or an object showing it deep in plain
-    containers, and no false find (nor an endless look) in a container within itself; a
-    frame outside the packages is not watched."""
+    containers, and no false find (nor an endless look) in a container within itself; an
+    object and a container found clean at one look and taking the key in place before the
+    next are found then; a frame outside the packages is not watched."""
     source = (
         "def calls(key, callee):\n"
         "    held = {'k': 'nothing yet'}\n"
@@ -2046,6 +2008,10 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         "    loop = [{'no': 'key'}]\n"
         "    loop.append(loop)\n"
         "    callee()\n"
+        "def grows(holder, inner, callee):\n"
+        "    held = {'h': [inner]}\n"
+        "    callee(holder, inner)\n"
+        "    callee(holder, inner)\n"
     )
     planted: dict[str, Any] = {}
     exec(compile(source, "/site/chatplex/planted.py", "exec"), planted)  # noqa: S102
@@ -2063,12 +2029,26 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
         def method(self) -> None:
             pass
 
+    class Taking:
+        def __init__(self) -> None:
+            self.key = "none yet"
+
+        def __repr__(self) -> str:
+            return f"Taking({self.key!r})"
+
+    def taking(holder: Taking, inner: list[str]) -> None:
+        # (after the first look, found clean: the object's attribute and a list within
+        # a container take the key in place)
+        holder.key = FRAME_KEY
+        inner.append(FRAME_KEY)
+
     with FrameWatch() as watch:
         planted["bound"](Holder().method)  # (its repr is its object's)
         planted["calls"](FRAME_KEY, lambda: None)
         planted["passes"](f"Basic {FRAME_NEEDLES[2]}", raising)
         planted["kinds"](FRAME_NEEDLES[1], lambda: None)
         planted["nested"](FRAME_KEY, Holder(), lambda: None)
+        planted["grows"](Taking(), [], taking)
         outside["calls"](FRAME_KEY, lambda: None)
     assert set(watch.leaks) == {
         ("chatplex/planted.py", "calls", "key"),
@@ -2083,6 +2063,7 @@ def test_frame_watch_finds_a_key_in_a_watched_frame_at_each_moment() -> None:
             ("chatplex/planted.py", "nested", n)
             for n in ("key", "holder", "deep", "keyed", "inside")
         ),
+        *(("chatplex/planted.py", "grows", n) for n in ("holder", "inner", "held")),
     }
     assert watch.leaks["chatplex/planted.py", "passes", "held"].startswith("an exception")
     assert watch.seen == {"chatplex/planted.py"}
