@@ -332,6 +332,11 @@ NEBIUS = Preset(
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
         sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
         passes_tool_extras=True,  # as langchain-openai's bind_tools
+        # a history's call without an id, or an invalid one without arguments, goes as
+        # langchain-nebius sends it (`"id": null`, `"arguments": null`): Nebius documents
+        # no rule against either (and has no SDK of its own typing them)
+        idless_calls_sent=True,
+        turns=TurnStyle(null_arguments=True),
     ),
     langchain_class="ChatNebius",
     aliases=key_and_base("nebius"),

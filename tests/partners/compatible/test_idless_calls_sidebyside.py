@@ -1,16 +1,17 @@
-"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI
-and ChatDeepSeek side by side on a history whose AIMessage holds a tool call without an id
-(an invalid call, its arguments no JSON, as a hand-written or replayed history holds it;
-and a valid one), then a new question: invoked and awaited, each with the partner
-package's class and chatplex's against one scripted Chat Completions server.
+"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI,
+ChatDeepSeek, ChatNebius and ChatCerebras side by side on a history whose AIMessage holds a
+tool call without an id (an invalid call, its arguments no JSON, as a hand-written or
+replayed history holds it; and a valid one), then a new question: invoked and awaited,
+each with the partner package's class and chatplex's against one scripted Chat Completions
+server.
 
-langchain-fireworks, -perplexity, -together, -xai and -deepseek send the call with
-`"id": null`, which no rule of their APIs refuses (Fireworks', Perplexity's and
-Together's SDKs type the id as optional; xAI and DeepSeek document none): chatplex sends
-it alike. langchain-openai and -groq send it with `"id": null` and langchain-mistralai
-without an `id`, which their APIs refuse: there chatplex refuses the history before any
-request (kept differences, `DIFFERENCES`). The same history whose calls have ids is sent
-alike by all eight (`test_calls_with_ids_are_sent_alike`).
+langchain-fireworks, -perplexity, -together, -xai, -deepseek and -nebius send the call
+with `"id": null`, which no rule of their APIs refuses (Fireworks', Perplexity's and
+Together's SDKs type the id as optional; xAI, DeepSeek and Nebius document none): chatplex
+sends it alike. langchain-openai, -groq and -cerebras send it with `"id": null` and
+langchain-mistralai without an `id`, which their APIs refuse: there chatplex refuses the
+history before any request (kept differences, `DIFFERENCES`). The same history whose calls
+have ids is sent alike by all ten (`test_calls_with_ids_are_sent_alike`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ PACKAGES = {
         n: suite.PACKAGES[n]
         for n in ("groq", "mistralai", "fireworks", "perplexity", "together", "xai", "deepseek")
     },
+    **suite.BESIDE,
 }
 
 
@@ -113,6 +115,17 @@ _REFUSED = "refused before any request, with a ValueError naming the call withou
 
 #: (package, script) -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
+    ("cerebras", "idless_calls"): (
+        Difference(
+            Reason.REJECTED,
+            "sends a tool call of the history that has no id (valid or invalid) with "
+            '`"id": null`: Cerebras\' API takes a string id on every assistant tool call '
+            "(cerebras-cloud-sdk, generated from its OpenAPI spec, types it as a required "
+            "string) and refuses the request",
+            _REFUSED,
+        ),
+        _refused_before_sending,
+    ),
     ("openai", "idless_calls"): (
         Difference(
             Reason.REJECTED,

@@ -1,16 +1,17 @@
-"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI
-and ChatDeepSeek side by side on a history whose AIMessage holds an invalid tool call
-without arguments (`args=None`, as a replayed or hand-written history holds a call the
-model named but never gave arguments), answered by a tool result, then a new question:
-invoked and awaited, with the partner package's class and chatplex's against one
-scripted Chat Completions server.
+"""ChatOpenAI, ChatGroq, ChatMistralAI, ChatFireworks, ChatPerplexity, ChatTogether, ChatXAI,
+ChatDeepSeek, ChatNebius and ChatCerebras side by side on a history whose AIMessage holds
+an invalid tool call without arguments (`args=None`, as a replayed or hand-written history
+holds a call the model named but never gave arguments), answered by a tool result, then a
+new question: invoked and awaited, with the partner package's class and chatplex's against
+one scripted Chat Completions server.
 
-langchain-openai and the partners built on it (-xai, -deepseek, -together), -groq,
--mistralai and -perplexity send the call with `"arguments": null`; langchain-fireworks
-wraps it, `{"__invalid_tool_call_arguments": null}`. chatplex sends it alike where the
-API takes a null (Perplexity's and Together's SDKs type the arguments as optional; xAI
-and DeepSeek document no rule against it). OpenAI's, Groq's and Mistral's APIs take a
-string only: there chatplex sends `""` (kept differences, `DIFFERENCES`).
+langchain-openai and the partners built on it (-xai, -deepseek, -together, -nebius,
+-cerebras), -groq, -mistralai and -perplexity send the call with `"arguments": null`;
+langchain-fireworks wraps it, `{"__invalid_tool_call_arguments": null}`. chatplex sends it
+alike where the API takes a null (Perplexity's and Together's SDKs type the arguments as
+optional; xAI, DeepSeek and Nebius document no rule against it). OpenAI's, Groq's,
+Mistral's and Cerebras' APIs take a string only: there chatplex sends `""` (kept
+differences, `DIFFERENCES`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
     ("groq", "none_arguments"): _rejected(
         "Groq's API takes a string there (the groq SDK types it as a required string)"
+    ),
+    ("cerebras", "none_arguments"): _rejected(
+        "Cerebras' API takes a string there (cerebras-cloud-sdk, generated from its "
+        "OpenAPI spec, types it as a required string)"
     ),
     ("mistralai", "none_arguments"): _rejected(
         "Mistral's request validator (mistral-common) takes a string or an object there"
