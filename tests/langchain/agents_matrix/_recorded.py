@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -221,6 +222,7 @@ def sources_of(files: list[Path]) -> set[Path]:
     return found
 
 
+@functools.cache  # a helper is imported by most modules: read once per process
 def _imported_test_modules(path: Path) -> list[Path]:
     package = path.relative_to(_ROOT).parent.parts if path.is_relative_to(_ROOT) else ()
     names: list[tuple[str, ...]] = []
