@@ -16,6 +16,8 @@ as langchain-anthropic sends them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -380,10 +382,14 @@ def _sent_citation(citation: Any) -> Any:
 def _standard_file(block: _Block, i: int) -> _Block:
     """LangChain's standard file block (`url`, `base64` + `mime_type`, a file id, or the
     0.x `source_type` forms; `text-plain`'s text) as Anthropic's `document`, as
-    langchain-anthropic converts it (a PDF unless the block names its type)."""
+    langchain-anthropic converts it (a PDF unless the block names its type), but plain
+    text given as base64, which goes decoded."""
     source: _Block
     if "url" in block:
         source = {"type": "url", "url": block["url"]}
+    elif (text := _plain_text_of(block)) is not None:
+        # Anthropic's base64 source is a PDF's alone: plain text goes as its text source.
+        source = {"type": "text", "media_type": "text/plain", "data": text}
     elif "base64" in block or block.get("source_type") == "base64":
         data = block.get("base64") or block.get("data", "")
         source = {"type": "base64", "media_type": block.get("mime_type") or "application/pdf"}
@@ -396,6 +402,21 @@ def _standard_file(block: _Block, i: int) -> _Block:
     else:
         raise ValueError(f"message {i}: a file block needs a url, base64 data, text or a file id")
     return {"type": "document", "source": source}
+
+
+def _plain_text_of(block: _Block) -> str | None:
+    """The text of a `text-plain` block given as base64 (no `text`), or of a file block of
+    base64 plain text; None for any other block, or data that is no UTF-8 text (sent as
+    given: the wire's own check, or the API, refuses it)."""
+    if "base64" not in block and block.get("source_type") != "base64":
+        return None
+    if block.get("type") != "text-plain" and block.get("mime_type") != "text/plain":
+        return None
+    try:
+        data = block.get("base64") or block.get("data", "")
+        return base64.b64decode(data, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
 
 
 #: What a standard image or file block may carry on to Anthropic's block (itself, or in

@@ -472,6 +472,30 @@ def test_a_standard_file_block_without_data_is_refused() -> None:
         to_wire_messages([HumanMessage([{"type": "file", "mime_type": "application/pdf"}])])
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "text-plain", "base64": "Tm90ZXMu", "mime_type": "text/plain"},
+        {"type": "file", "base64": "Tm90ZXMu", "mime_type": "text/plain"},
+        {"type": "file", "source_type": "base64", "data": "Tm90ZXMu", "mime_type": "text/plain"},
+    ],
+)
+def test_plain_text_given_as_base64_is_sent_as_a_text_source(block: dict[str, Any]) -> None:
+    """Anthropic's base64 document source is a PDF's alone: plain text goes decoded
+    (tests/partners/anthropic/test_anthropic_text_files.py: beside langchain-anthropic)."""
+    _, wire = to_wire_messages([HumanMessage([block])])
+    assert wire[0]["content"][0]["source"] == {
+        "type": "text",
+        "media_type": "text/plain",
+        "data": "Notes.",
+    }
+    # No UTF-8 text: sent as given (a base64 source the API refuses, as langchain-anthropic
+    # sends it; Bedrock's InvokeModel refuses it before sending, in langchain-aws's words).
+    bad = {**block, "base64": "/w==", "data": "/w=="}
+    _, wire = to_wire_messages([HumanMessage([bad])])
+    assert wire[0]["content"][0]["source"]["type"] == "base64"
+
+
 def test_a_standard_image_block_without_data_is_refused() -> None:
     with pytest.raises(ValueError, match="message 0: an image block needs a url"):
         to_wire_messages([HumanMessage([{"type": "image", "mime_type": "image/png"}])])
