@@ -8,8 +8,10 @@ in `tool_calls` only, so those blocks are dropped (a `tool_call` block's `extras
 on its call, as `extras`: a wire may send the call back as written), as are Anthropic
 `tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
 writes `tool_use` again); a call block with no entry in `tool_calls` becomes one.
-Standard `image` blocks become `image_url` blocks, which both adapters send, and a
-provider block LangChain wrapped as `non_standard` is unwrapped. A `FunctionMessage`
+Standard `image` blocks become `image_url` blocks, which both adapters send, but in a
+tool result, where each wire's writer reads them as given (langchain-cohere sends one
+inside its document as written), and a provider block LangChain wrapped as
+`non_standard` is unwrapped. A `FunctionMessage`
 (legacy function calling, whose call stays in the assistant turn's `additional_kwargs`)
 becomes a `ToolMessage` marked as a result by name (`messages.FUNCTION_RESULT_KEY`).
 """
@@ -95,7 +97,7 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
         # result's `type`), save chatplex's own mark of a result by name.
         extra = {k: v for k, v in message.additional_kwargs.items() if k != FUNCTION_RESULT_KEY}
         return ToolMessage(
-            content=_content(message.content),
+            content=_content(message.content, images_as_given=True),
             tool_call_id=message.tool_call_id,
             status=message.status,
             id=message.id,
@@ -197,15 +199,19 @@ def _keep_extras(calls: list[dict[str, Any]], block: dict[str, Any], place: int)
     return 0
 
 
-def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:
+def _content(
+    content: str | Sequence[str | dict[str, Any]], *, images_as_given: bool = False
+) -> Content:
     """Text stays text; in a block list, strings become text blocks and blocks lose
-    LangChain's bookkeeping."""
+    LangChain's bookkeeping (`images_as_given`: standard image blocks kept as they are)."""
     if isinstance(content, str):
         return content
     blocks: list[dict[str, Any]] = []
     for item in content:
         if isinstance(item, str):
             blocks.append({"type": "text", "text": item})
+        elif isinstance(item, dict) and images_as_given and item.get("type") == "image":
+            blocks.append(item)
         elif isinstance(item, dict):
             blocks.append(_block(item))
         else:

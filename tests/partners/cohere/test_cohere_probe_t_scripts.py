@@ -5,7 +5,6 @@ tool result. Compared as the suite of `test_cohere_sidebyside.py` compares its s
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from tests.partners._sidebyside import PNG
@@ -126,15 +125,6 @@ DIFFERENCES: dict[str, tuple[Why, Any]] = {
     ),
 }
 
-#: Scripts whose outcome does not match yet (a strict xfail each).
-NOT_YET = {
-    "image_in_tool_result": (
-        "langchain-cohere sends a standard image block of a tool result inside its "
-        "document as written (`{'type': 'image', 'base64': ..., 'mime_type': ...}`); the "
-        "drop-in sends it as OpenAI's image_url with a data URL, the form the LangChain "
-        "messages' conversion gives every wire (an image_url block goes alike on both)"
-    ),
-}
 
-SUITE = dataclasses.replace(cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES), not_yet=NOT_YET)
+SUITE = cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_t_same_as_langchain_cohere = SUITE.same_test()
