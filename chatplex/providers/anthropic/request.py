@@ -17,7 +17,6 @@ as langchain-anthropic sends them.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -41,7 +40,7 @@ from .response import _PROVIDER
 from .v1_citations import cited_text_block
 from .v1_citations import server_block
 
-__all__ = ["to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
+__all__ = ["plain_text", "to_wire_messages", "tool_fields", "wire_tool_choice", "wire_tools"]
 
 _Block = dict[str, Any]
 _TOOL_CHOICES = {"auto": "auto", "required": "any", "any": "any", "none": "none"}
@@ -412,10 +411,14 @@ def _plain_text_of(block: _Block) -> str | None:
         return None
     if block.get("type") != "text-plain" and block.get("mime_type") != "text/plain":
         return None
+    return plain_text(block.get("base64") or block.get("data", ""))
+
+
+def plain_text(data: Any) -> str | None:
+    """`data`, base64 of UTF-8 text, decoded; None where it is no such thing."""
     try:
-        data = block.get("base64") or block.get("data", "")
         return base64.b64decode(data, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError):  # (binascii.Error and UnicodeDecodeError are ValueErrors)
         return None
 
 

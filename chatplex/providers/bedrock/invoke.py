@@ -31,7 +31,6 @@ raises `NotImplementedError` before any request (Converse serves them:
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -54,6 +53,7 @@ from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
+from ..anthropic.request import plain_text
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
@@ -471,10 +471,9 @@ def _plain_text_documents(turns: list[dict[str, Any]]) -> None:
                 continue
             if block.get("type") != "document" or source.get("media_type") != "text/plain":
                 continue
-            try:
-                text = base64.b64decode(source["data"], validate=True).decode("utf-8")
-            except (ValueError, TypeError) as exc:
-                raise ValueError(_MEDIA_REFUSED["file"]) from exc
+            text = plain_text(source["data"])
+            if text is None:
+                raise ValueError(_MEDIA_REFUSED["file"])
             block["source"] = {"type": "text", "media_type": "text/plain", "data": text}
 
 
