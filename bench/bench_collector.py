@@ -5,7 +5,8 @@ young threshold (decision 015) and with the collector as CPython sets it.
     python bench/bench_collector.py --quick      # a smoke test of the harness
 
 Each variant runs in a fresh process (`--quick`: all in one, the setting changed between
-them) against one mock server process (20 ms latency):
+them, the clients' imports frozen: a smoke test of the harness, not the collector's
+figures) against one mock server process (20 ms latency):
 `ChatPromptTemplate | model | StrOutputParser()` (`chain`) or the model alone (`model`),
 `abatch` of `--requests` at 64 in flight after a warm-up batch, the clients of
 `bench_langchain.py` (`dropin`, `chatplex`, `langchain-openai`, `langchain-floor`).
@@ -41,7 +42,9 @@ import asyncio, gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
 import bench_langchain
 from chatplex.core import collector
+from quick_setup import setup_untracked
 url, n, variants = sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+quick = sys.argv[5] == "quick"
 async def one(client, shape):
     spent, counts, inside = [0.0, 0.0, 0.0], [0, 0, 0], [0, 0, 0]
     started = [0.0]
@@ -53,7 +56,8 @@ async def one(client, shape):
         spent[generation] += time.process_time() - started[0]
         counts[generation] += 1
         inside[generation] += collector._running > 0
-    chain = bench_langchain.build_chain(client, url)
+    with setup_untracked(quick):  # --quick: its imports frozen, never walked
+        chain = bench_langchain.build_chain(client, url)
     runnable = chain if shape == "chain" else chain.steps[1]
     inputs = ([{"topic": f"t {i}"} for i in range(n)] if shape == "chain"
               else [[("user", f"t {i}")] for i in range(n)])
@@ -77,12 +81,16 @@ asyncio.run(main())
 Variant = tuple[str, str, str]  # (client, shape, setting)
 
 
-def run_variants(variants: list[Variant], url: str, n: int) -> list[dict[str, Any]]:
-    """Each of `variants` measured in turn in one fresh process: a result each."""
+def run_variants(
+    variants: list[Variant], url: str, n: int, quick: bool = False
+) -> list[dict[str, Any]]:
+    """Each of `variants` measured in turn in one fresh process: a result each (`quick`:
+    the clients' imports frozen, so its collections walk the batch's objects alone)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
     env.pop("CHATPLEX_GC_THRESHOLD", None)
     settings = [(client, shape, SETTINGS[setting]) for client, shape, setting in variants]
     command = [sys.executable, "-c", WORKER, str(HERE), url, str(n), json.dumps(settings)]
+    command += ["quick" if quick else "-"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
@@ -150,7 +158,8 @@ def main() -> int:
     with bench_langchain.mock_server(1) as url:
         for _ in range(rounds):  # variants alternate, so drift hits them alike
             for group in groups:
-                for variant, run in zip(group, run_variants(group, url, n), strict=True):
+                measured = run_variants(group, url, n, args.quick)
+                for variant, run in zip(group, measured, strict=True):
                     runs.setdefault("/".join(variant), []).append(run)
     results = {key: summary(r) for key, r in runs.items()}
     print(table(results))
