@@ -205,16 +205,18 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     # --quick: the harness, not the numbers; the kill keeps room to land mid-run (polled
-    # often), both throughput clients in one process (each was mostly its imports)
-    poll_s = 0.05
+    # often; the slower server gives its 400 rows the ~150 ms after half that 1,000 had
+    # at 20 ms, for the CPU of 400), both throughput clients in one process (each was
+    # mostly its imports)
+    poll_s, latency = 0.05, LATENCY
     if args.quick:
-        sizes, args.kill_rows, args.throughput_rows, args.rounds = [100], 1000, 200, 1
-        poll_s = 0.01
-    server = Server(LATENCY)
+        sizes, args.kill_rows, args.throughput_rows, args.rounds = [100], 400, 100, 1
+        poll_s, latency = 0.01, 0.05
+    server = Server(latency)
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform()},
-        "settings": {"window": WINDOW, "server_latency_s": LATENCY, "model": MODEL},
+        "settings": {"window": WINDOW, "server_latency_s": latency, "model": MODEL},
         "rss": [], "throughput": {}, "kill": {},
     }  # fmt: skip
     try:
@@ -256,7 +258,7 @@ def main() -> int:
     finally:
         server.close()
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"Bulk runs: {WINDOW} in flight, mock server latency {LATENCY * 1000:.0f} ms.\n")
+    print(f"Bulk runs: {WINDOW} in flight, mock server latency {latency * 1000:.0f} ms.\n")
     print("| rows | peak RSS (MiB) | wall (s) | rows/s | output lines | unique ids |")
     print("|---:|---:|---:|---:|---:|---:|")
     for row in results["rss"]:

@@ -4,7 +4,9 @@ young threshold (decision 015) and with the collector as CPython sets it.
     python bench/bench_collector.py              # ~2 minutes
     python bench/bench_collector.py --quick      # a smoke test of the harness
 
-Each variant runs in a fresh process against one mock server process (20 ms latency):
+Each variant runs in a fresh process (`--quick`: all in one, the setting changed between
+them, the clients' imports frozen: a smoke test of the harness, not the collector's
+figures) against one mock server process (20 ms latency):
 `ChatPromptTemplate | model | StrOutputParser()` (`chain`) or the model alone (`model`),
 `abatch` of `--requests` at 64 in flight after a warm-up batch, the clients of
 `bench_langchain.py` (`dropin`, `chatplex`, `langchain-openai`, `langchain-floor`).
@@ -40,19 +42,22 @@ import asyncio, gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
 import bench_langchain
 from chatplex.core import collector
-client, shape, url, n = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-spent, counts, inside = [0.0, 0.0, 0.0], [0, 0, 0], [0, 0, 0]
-started = [0.0]
-def timed(phase, info):
-    if phase == "start":
-        started[0] = time.process_time()
-        return
-    generation = info["generation"]
-    spent[generation] += time.process_time() - started[0]
-    counts[generation] += 1
-    inside[generation] += collector._running > 0
-async def main():
-    chain = bench_langchain.build_chain(client, url)
+from quick_setup import setup_untracked
+url, n, variants = sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+quick = sys.argv[5] == "quick"
+async def one(client, shape):
+    spent, counts, inside = [0.0, 0.0, 0.0], [0, 0, 0], [0, 0, 0]
+    started = [0.0]
+    def timed(phase, info):
+        if phase == "start":
+            started[0] = time.process_time()
+            return
+        generation = info["generation"]
+        spent[generation] += time.process_time() - started[0]
+        counts[generation] += 1
+        inside[generation] += collector._running > 0
+    with setup_untracked(quick):  # --quick: its imports frozen, never walked
+        chain = bench_langchain.build_chain(client, url)
     runnable = chain if shape == "chain" else chain.steps[1]
     inputs = ([{"topic": f"t {i}"} for i in range(n)] if shape == "chain"
               else [[("user", f"t {i}")] for i in range(n)])
@@ -65,22 +70,32 @@ async def main():
     gc.callbacks.remove(timed)
     print(json.dumps({"cpu_us": cpu / n * 1e6, "gc_us": [s / n * 1e6 for s in spent],
                       "collections": counts, "inside": inside,
-                      "tracked": len(gc.get_objects())}))
+                      "tracked": len(gc.get_objects())}), flush=True)
+async def main():
+    for client, shape, setting in variants:  # CHATPLEX_GC_THRESHOLD is read per batch
+        with bench_langchain.collector_setting(setting):
+            await one(client, shape)
 asyncio.run(main())
 """
 
+Variant = tuple[str, str, str]  # (client, shape, setting)
 
-def run_variant(client: str, shape: str, setting: str, url: str, n: int) -> dict[str, Any]:
+
+def run_variants(
+    variants: list[Variant], url: str, n: int, quick: bool = False
+) -> list[dict[str, Any]]:
+    """Each of `variants` measured in turn in one fresh process: a result each (`quick`:
+    the clients' imports frozen, so its collections walk the batch's objects alone)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
     env.pop("CHATPLEX_GC_THRESHOLD", None)
-    if SETTINGS[setting] is not None:
-        env["CHATPLEX_GC_THRESHOLD"] = SETTINGS[setting]
-    command = [sys.executable, "-c", WORKER, str(HERE), client, shape, url, str(n)]
+    settings = [(client, shape, SETTINGS[setting]) for client, shape, setting in variants]
+    command = [sys.executable, "-c", WORKER, str(HERE), url, str(n), json.dumps(settings)]
+    command += ["quick" if quick else "-"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    lines = done.stdout.strip().splitlines()[-len(variants) :]
+    return [json.loads(line) for line in lines]
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -130,14 +145,22 @@ def main() -> int:
     clients = [c for c in CLIENTS if c in args.clients.split(",")]
     shapes = [s for s in SHAPES if s in args.shapes.split(",")]
     runs: dict[str, list[dict[str, Any]]] = {}
+    variants: list[Variant] = [
+        (client, shape, setting)
+        for client in clients
+        for shape in shapes
+        # (A client with no chatplex batch runs as CPython sets the collector.)
+        for setting in (SETTINGS if client in ("dropin", "chatplex") else ["cpython"])
+    ]
+    # --quick: the harness, not the numbers: every variant in one process (each process
+    # is mostly LangChain's imports); else each in a fresh one.
+    groups = [variants] if args.quick else [[variant] for variant in variants]
     with bench_langchain.mock_server(1) as url:
         for _ in range(rounds):  # variants alternate, so drift hits them alike
-            for client in clients:
-                for shape in shapes:
-                    # (A client with no chatplex batch runs as CPython sets the collector.)
-                    for setting in SETTINGS if client in ("dropin", "chatplex") else ["cpython"]:
-                        key = f"{client}/{shape}/{setting}"
-                        runs.setdefault(key, []).append(run_variant(client, shape, setting, url, n))
+            for group in groups:
+                measured = run_variants(group, url, n, args.quick)
+                for variant, run in zip(group, measured, strict=True):
+                    runs.setdefault("/".join(variant), []).append(run)
     results = {key: summary(r) for key, r in runs.items()}
     print(table(results))
     args.out.write_text(

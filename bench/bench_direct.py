@@ -21,6 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,19 @@ def start_server(
 
 
 def run_client(tree: str | None, *args: str) -> dict[str, Any]:
+    """One clients.py measurement (`args`) in a fresh process: its result."""
+    return run_clients(tree, [args])[0]
+
+
+def run_clients(tree: str | None, measurements: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """Each of `measurements` run one after another in one clients.py process: a result
+    each."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "LANGSMITH_TRACING": "false"}
     if tree is not None:
         env["PYTHONPATH"] = tree
+    args: list[str] = []
+    for one in measurements:  # clients.py's separator: `JOB + JOB + ...`
+        args += ["+", *one] if args else [*one]
     done = subprocess.run(
         [sys.executable, str(CLIENTS_PY), *args],
         cwd=ROOT,
@@ -58,8 +69,8 @@ def run_client(tree: str | None, *args: str) -> dict[str, Any]:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    lines = done.stdout.strip().splitlines()[-len(measurements) :]
+    return [json.loads(line) for line in lines]
 
 
 def main() -> int:

@@ -58,7 +58,7 @@ IMPORTS = {
 }
 
 
-def abatch(rounds: int, n: int) -> dict[str, Any]:
+def abatch(rounds: int, n: int, quick: bool) -> dict[str, Any]:
     server, url = bench_direct.start_server(0.02, 200, 0.0)
     # "openai-gc-off": the collector as CPython sets it (chatplex's abatch raises its young
     # threshold while it runs, decision 015; raw aiohttp's gather leaves it alone).
@@ -68,17 +68,25 @@ def abatch(rounds: int, n: int) -> dict[str, Any]:
         "anthropic": [],
         "aiohttp": [],
     }
+    common = ["abatch", "--url", url, "--n", str(n), "--concurrency", "64"]
+    common += ["--warmup", str(min(n, 64))]
+    measurements = {}
+    for label in runs:
+        wire = label.removesuffix("-gc-off")
+        client = "aiohttp" if label == "aiohttp" else f"chatplex-{wire}"
+        extra = ["--wire", "openai"] if label == "aiohttp" else []
+        extra += ["--gc-threshold", "0"] if label != wire else []
+        measurements[label] = [client, *common, *extra]
+    # --quick: the harness, not the numbers: every client in one process (each was
+    # mostly its imports); else each in a fresh one.
+    groups = [list(runs)] if quick else [[label] for label in runs]
     try:
-        common = ["abatch", "--url", url, "--n", str(n), "--concurrency", "64"]
-        common += ["--warmup", str(min(n, 64))]
         for _ in range(rounds):
-            for label in runs:
-                wire = label.removesuffix("-gc-off")
-                client = "aiohttp" if label == "aiohttp" else f"chatplex-{wire}"
-                extra = ["--wire", "openai"] if label == "aiohttp" else []
-                with collector_setting("0" if label != wire else None):
-                    done = bench_direct.run_client(str(ROOT), client, *common, *extra)
-                runs[label].append(done["cpu_s"] / n * 1e6)
+            for group in groups:
+                with collector_setting(None):  # each client's own (`--gc-threshold`)
+                    done = bench_direct.run_clients(str(ROOT), [measurements[k] for k in group])
+                for label, result in zip(group, done, strict=True):
+                    runs[label].append(result["cpu_s"] / n * 1e6)
     finally:
         server.terminate()
         server.wait(10)
@@ -93,7 +101,7 @@ def abatch(rounds: int, n: int) -> dict[str, Any]:
     }
 
 
-def imports(rounds: int) -> dict[str, Any]:
+def imports(rounds: int, warm_up: bool = True) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONHASHSEED"] = "0"
@@ -106,7 +114,7 @@ def imports(rounds: int) -> dict[str, Any]:
         assert os.waitstatus_to_exitcode(status) == 0
         return usage.ru_utime + usage.ru_stime, wall
 
-    for code in IMPORTS.values():
+    for code in IMPORTS.values() if warm_up else ():
         once(code)  # the bytecode caches
     cpu: dict[str, list[float]] = {k: [] for k in IMPORTS}
     wall: dict[str, list[float]] = {k: [] for k in IMPORTS}
@@ -238,10 +246,11 @@ def main() -> int:
     result: dict[str, Any] = {}
     loads = [os.getloadavg()[0]]
     if "abatch" in rows:
-        result["abatch"] = abatch(rounds, 40 if args.quick else 2000)
+        result["abatch"] = abatch(rounds, 40 if args.quick else 2000, args.quick)
         loads.append(os.getloadavg()[0])
     if "import" in rows:
-        result["import"] = imports(1 if args.quick else max(15, 3 * rounds))
+        # (--quick: no warm-up processes; the numbers are not its point)
+        result["import"] = imports(1 if args.quick else max(15, 3 * rounds), not args.quick)
         loads.append(os.getloadavg()[0])
     if "traced" in rows:
         result["traced"] = traced(rounds, 5 if args.quick else 300, 1 if args.quick else 10)

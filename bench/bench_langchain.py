@@ -168,9 +168,18 @@ async def one_model_stream(chain: Any) -> int:
 
 
 async def measure(
-    client: str, mode: str, url: str, count: int, warm_up: bool = True, chunks: int = 200
+    client: str,
+    mode: str,
+    url: str,
+    count: int,
+    warm_up: bool = True,
+    chunks: int = 200,
+    quick: bool = False,
 ) -> dict[str, Any]:
-    chain = build_chain(client, url, chunks)
+    from quick_setup import setup_untracked  # (bench/, this script's directory)
+
+    with setup_untracked(quick):  # --quick: its imports kept from the collector
+        chain = build_chain(client, url, chunks)
     config = {"max_concurrency": CONCURRENCY}
     if mode == "abatch":
         if warm_up:
@@ -201,7 +210,13 @@ async def worker(args: Any) -> None:
             count = args.requests if mode == "abatch" else args.streams
             with collector_setting("0" if client in GC_OFF else None):
                 measured = await measure(
-                    client, mode, args.url, count, warm_up=not args.no_warm_up, chunks=args.chunks
+                    client,
+                    mode,
+                    args.url,
+                    count,
+                    warm_up=not args.no_warm_up,
+                    chunks=args.chunks,
+                    quick=args.quick,
                 )
             print(json.dumps(measured), flush=True)
 
@@ -252,6 +267,7 @@ def run_worker(
     command += ["--url", url, "--requests", str(args.requests)]
     command += ["--streams", str(args.streams), "--chunks", str(args.chunks)]
     command += [] if warm_up else ["--no-warm-up"]
+    command += ["--quick"] if args.quick else []
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}  # third-party deprecation chatter
     out = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False

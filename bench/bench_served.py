@@ -146,19 +146,24 @@ def gemini_calls(client: str, url: str) -> Calls:
 
 
 def worker(
-    wire: str, client: str, modes: list[str], url: str, counts: list[int]
+    wire: str, client: str, modes: list[str], url: str, counts: list[int], quick: bool = False
 ) -> list[dict[str, Any]] | None:
     """CPU seconds of `counts[i]` calls in `modes[i]`, each mode warmed up first; None if
-    `client` is not installed."""
+    `client` is not installed. `quick`: the setup kept from the collector."""
+    from quick_setup import setup_untracked  # (bench/, this script's directory)
+
     calls = bedrock_calls if wire == "bedrock" else gemini_calls
     try:
-        invoke, stream = calls(client, url)
+        with setup_untracked(quick):
+            invoke, stream = calls(client, url)
     except ModuleNotFoundError:  # a peer not installed: its cells stay empty
         return None
     results = []
     for mode, count in zip(modes, counts, strict=True):
         call = invoke if mode == "invoke" else stream
-        if not call():  # warm-up: imports, the connection; an empty answer is a broken harness
+        with setup_untracked(quick):  # warm-up: imports, the connection
+            answer = call()
+        if not answer:  # an empty answer is a broken harness
             raise RuntimeError(f"{wire}/{client}/{mode}: empty answer")
         start = cpu_seconds()
         for _ in range(count):
@@ -237,11 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve is not None:
         serve(args.serve)
         return 0
-    if args.worker:  # WIRE[,WIRE...] CLIENT[,CLIENT...] MODES URL COUNTS -
-        wires, clients, modes, url, counts, _ = args.worker
+    if args.worker:  # WIRE[,WIRE...] CLIENT[,CLIENT...] MODES URL COUNTS quick|-
+        wires, clients, modes, url, counts, quick = args.worker
         numbers = [int(count) for count in counts.split(",")]
         jobs = zip(wires.split(","), clients.split(","), strict=True)
-        print(json.dumps([worker(w, c, modes.split(","), url, numbers) for w, c in jobs]))
+        measured = [worker(w, c, modes.split(","), url, numbers, quick == "quick") for w, c in jobs]
+        print(json.dumps(measured))
         return 0
     if args.quick:  # the harness, not the numbers: every worker is mostly imports
         args.requests, args.streams, args.chunks, args.rounds = 1, 1, 5, 1
@@ -278,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                 for python, group, modes in groups:
                     counts = [args.requests if m == "invoke" else args.streams for m in modes]
                     job = [",".join(w for w, _ in group), ",".join(c for _, c in group)]
-                    job += [",".join(modes), url, ",".join(map(str, counts)), "-"]
+                    job += [",".join(modes), url, ",".join(map(str, counts))]
+                    job += ["quick" if args.quick else "-"]
                     for (wire, client), results in zip(
                         group, run_worker(python, job, env), strict=True
                     ):

@@ -124,9 +124,11 @@ class Process:
 
 
 CLIENT = r"""
-import json, os, resource, sys, time
+import gc, json, os, resource, sys, time
 mode, workloads, n, base_url = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), sys.argv[4]
-warmup = int(sys.argv[5])
+warmup, quick = int(sys.argv[5]), sys.argv[6] == "quick"
+if quick:  # its setup kept from the collector (bench/quick_setup.py says why)
+    gc.disable()
 if mode == "otel":
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -143,6 +145,8 @@ if mode == "otel":
     chatplex.otel.instrument(provider, meters)
 model = chatplex.init_chat_model("openai:gpt-4o-mini", base_url=base_url, api_key="sk-bench")
 for workload in workloads:  # one JSON line each (several: --quick's processes only)
+    if quick:
+        gc.disable()
     if workload == "chain":
         prompt = chatplex.ChatPromptTemplate.from_messages([("system", "brief"), ("human", "{q}")])
         runnable = prompt | model | chatplex.StrOutputParser()
@@ -186,6 +190,9 @@ for workload in workloads:  # one JSON line each (several: --quick's processes o
     # The warm-up's runs sent too: a tracer's first batch does its one-time work then
     # (its HTTP client, `platform.platform()`'s `uname -p`), outside the per-request cost.
     sent()
+    if quick:  # what the setup made frozen; the measured calls under a live collector
+        gc.freeze()
+        gc.enable()
     start = resource.getrusage(resource.RUSAGE_SELF)
     caller = time.thread_time()
     for _ in range(n):
@@ -224,10 +231,16 @@ def _env(mode: str, langsmith_url: str | None) -> dict[str, str]:
 
 
 def cpu_per_request(
-    mode: str, workloads: list[str], n: int, mock: str, ls_url: str, warmup: int = WARMUP
+    mode: str,
+    workloads: list[str],
+    n: int,
+    mock: str,
+    ls_url: str,
+    warmup: int = WARMUP,
+    quick: bool = False,
 ) -> list[dict[str, Any]]:
     """Per workload, in one fresh process, one after another: CPU per request and the
-    tracing libraries loaded by then."""
+    tracing libraries loaded by then (`quick`: its setup kept from the collector)."""
     client_mode = "langsmith" if mode == "before" else mode
     out = subprocess.run(
         [
@@ -239,6 +252,7 @@ def cpu_per_request(
             str(n),
             mock + "/v1",
             str(warmup),
+            "quick" if quick else "-",
         ],  # fmt: skip
         env=_env(mode, ls_url),
         capture_output=True,
@@ -354,8 +368,9 @@ def main() -> int:
         for _ in range(0 if options.bulk_only else options.repeat):
             for workloads, mode in runs:
                 results = cpu_per_request(
-                    mode, workloads, options.requests, mock.url, langsmith.url, warmup
-                )
+                    mode, workloads, options.requests, mock.url, langsmith.url, warmup,
+                    options.quick,
+                )  # fmt: skip
                 for workload, result in zip(workloads, results, strict=True):
                     samples.setdefault(workload, {}).setdefault(mode, []).append(result["cpu_us"])
                     caller_samples.setdefault(workload, {}).setdefault(mode, []).append(

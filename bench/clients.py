@@ -38,6 +38,8 @@ API_KEY = "sk-bench-not-real"
 #: clients' measurements; tests/test_bench_smoke.py compares them).
 ANTHROPIC_VERSION = "2026-10-21"
 MAX_TOKENS = 1024
+#: The garbage collector's young threshold in chatplex's batches (`--gc-threshold`).
+GC_THRESHOLD = "CHATPLEX_GC_THRESHOLD"
 
 #: What `import` measures for each client.
 MODULES = {
@@ -363,21 +365,36 @@ def measure_one(argv: Sequence[str]) -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--warmup", type=int, default=0)
     parser.add_argument("--wire", choices=["openai", "anthropic"], default=None)
+    parser.add_argument(
+        "--gc-threshold",
+        help="CHATPLEX_GC_THRESHOLD for this measurement alone (read by each chatplex batch)",
+    )
     args = parser.parse_args(argv)
     wire = args.wire or WIRE[args.client]
     os.environ.setdefault("LANGSMITH_TRACING", "false")  # never trace to a remote service
-    if args.scenario == "import":
-        result = measure_import(args.client)
-    elif args.scenario == "batch":
-        result = measure_sync_batch(args.client, args.url, args.n, args.concurrency, args.warmup)
-    else:
-        result = measure_async(
-            args.client, args.scenario, args.url, args.n, args.concurrency, wire, args.warmup
-        )
+    saved = os.environ.get(GC_THRESHOLD)
+    if args.gc_threshold is not None:
+        os.environ[GC_THRESHOLD] = args.gc_threshold
+    try:
+        result = measure(args, wire)
+    finally:  # the next measurement in this process as the environment had it
+        os.environ.pop(GC_THRESHOLD, None)
+        if saved is not None:
+            os.environ[GC_THRESHOLD] = saved
     # Linux reports ru_maxrss in KiB.
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.update(client=args.client, scenario=args.scenario, n=args.n, wire=wire)
     print(json.dumps(result), flush=True)
+
+
+def measure(args: argparse.Namespace, wire: str) -> dict[str, Any]:
+    if args.scenario == "import":
+        return measure_import(args.client)
+    if args.scenario == "batch":
+        return measure_sync_batch(args.client, args.url, args.n, args.concurrency, args.warmup)
+    return measure_async(
+        args.client, args.scenario, args.url, args.n, args.concurrency, wire, args.warmup
+    )
 
 
 if __name__ == "__main__":
