@@ -33,15 +33,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 #: What a model call over HTTP and the mock server load on first use (beyond chatplex's
-#: public names): the zygote loads them once, where each script would again.
+#: public names): the zygote loads them once, where each script would again (a call in a
+#: child loads nothing more: tests/examples/test_docs_blocks.py checks it).
 PRELOAD = (
     "httpx",
     "httpcore",
     "h11",
     "anyio",
+    "anyio._backends._asyncio",
+    "anyio.streams.tls",
+    "anyio.to_thread",
+    "aiohttp",
     "tenacity",
     "certifi",
     "encodings.idna",
+    "email.policy",
+    "http.cookies",
+    "netrc",
+    "chatplex.chat.params",
+    "chatplex.http._budgets",
+    "chatplex.http._lean_sync",
+    "chatplex.http._ratelimit",
     "chatplex.http._pool",
     "chatplex.http._engine",
     "chatplex.http._send",

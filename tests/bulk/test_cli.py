@@ -40,6 +40,10 @@ MODEL = "openai:gpt-4o-mini"
 #: CPU each; four in a loaded run, measured).
 pytestmark = pytest.mark.xdist_group("bulk_cli")
 
+#: What a run loads beyond a model call (`PRELOAD`): the CLI, and the price table its
+#: cost column reads (with the reader of input files that may start with a BOM).
+CLI_PRELOAD = ("chatplex.bulk.cli", "genai_prices", "encodings.utf_8_sig")
+
 #: `chatplex run ARGS... ` in its folder, to the end: exit code, stdout, stderr.
 Cli = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -51,9 +55,7 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     without paying the imports again for each of the file's runs. The runs that are
     signalled, killed, in a terminal or given a small disk start their own interpreter
     (conftest.started_cli, subprocess)."""
-    zygote = Zygote(
-        tmp_path_factory.mktemp("cli-zygote"), cli_env(), PRELOAD + ("chatplex.bulk.cli",)
-    )
+    zygote = Zygote(tmp_path_factory.mktemp("cli-zygote"), cli_env(), PRELOAD + CLI_PRELOAD)
 
     def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         return zygote.run_module("chatplex", "run", *args, cwd=cwd, timeout=120)

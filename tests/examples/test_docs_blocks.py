@@ -4,14 +4,14 @@ embedded mock server, with only the two base-URL variables set. A block that sto
 running fails `make test`.
 
 Each block runs in a process of its own. One whose first import is chatplex runs in a
-child forked from an interpreter that has only imported chatplex and its HTTP stack
-(tests/_zygote.py), which spares each block a few tenths of a second of imports; one
-whose first import is `chatplex.langchain` (about half of them) in a child of another
-that has imported that too, and with it langchain-core (~0.9 s of CPU a block, ~30 s a
-run); any other (a block that imports LangChain, respx, Ray... before chatplex, where
-the order could matter) runs in a fresh interpreter, `python -c`. A block that imports
-Ray joins the session's Ray cluster (its `ray.init()` reads `RAY_ADDRESS`), whose
-workers reach the cluster's own mock server."""
+child forked from an interpreter that has only imported chatplex, its HTTP stack and
+what a model call loads (tests/_zygote.py), which spares each block a few tenths of a
+second of imports; one that imports `chatplex.langchain` before running anything
+(about half of them) in a child of another that has imported that too, and with it
+langchain-core (~0.9 s of CPU a block, ~30 s a run); any other (a block that imports
+LangChain, respx, Ray... before chatplex, where the order could matter) runs in a fresh
+interpreter, `python -c`. A block that imports Ray joins the session's Ray cluster (its
+`ray.init()` reads `RAY_ADDRESS`), whose workers reach the cluster's own mock server."""
 
 from __future__ import annotations
 
@@ -73,28 +73,31 @@ def _chatplex_first(code: str) -> bool:
 
 
 def _langchain_first(code: str) -> bool:
-    """Whether what the block imports first, so, is `chatplex.langchain` (or a module of
-    it), and nothing else of chatplex in the same statement: then it, and langchain-core,
-    imported before its first line change nothing it could see either."""
-    return _first_import(code) == {"chatplex.langchain"}
+    """Whether the block, so, also imports `chatplex.langchain` (or a module of it) before
+    running anything, among imports of chatplex and the standard library only: then it,
+    and langchain-core, imported before its first line change nothing it could see
+    either. (Such a block's own-family lines run with LangChain loaded by the block
+    itself, so they never ran in a process free of it.)"""
+    return "chatplex.langchain" in (_first_import(code) or set())
 
 
 def _first_import(code: str) -> set[str] | None:
-    """The chatplex modules (dotted, at most two parts) named by the block's first import
-    of chatplex, when nothing but imports of the standard library comes before it."""
+    """The chatplex modules (dotted, at most two parts) that the block imports before
+    running anything else or importing anything but chatplex and the standard library,
+    when it imports chatplex before anything but the standard library."""
+    found: set[str] = set()
     for statement in ast.parse(code).body:
         if isinstance(statement, ast.Import):
             names = [alias.name for alias in statement.names]
         elif isinstance(statement, ast.ImportFrom) and statement.level == 0:
             names = [statement.module or ""]
         else:
-            return None
+            break
         modules = {name.split(".")[0] for name in names}
-        if "chatplex" in modules:
-            return {".".join(name.split(".")[:2]) for name in names if name.startswith("chatplex")}
-        if not modules <= sys.stdlib_module_names:
-            return None
-    return None
+        if not modules <= sys.stdlib_module_names | {"chatplex"}:
+            break
+        found |= {".".join(name.split(".")[:2]) for name in names if name.startswith("chatplex")}
+    return found or None
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +129,31 @@ def ray_block_env(request: pytest.FixtureRequest) -> dict[str, str]:
     return env
 
 
+#: What several blocks load beyond a model call (`PRELOAD`), each otherwise loading it
+#: again: the OpenAI-compatible presets' wire, the price table of a cost.
+OWN_PRELOAD = PRELOAD + ("chatplex.providers.compatible.adapter", "genai_prices.data")
+
+#: What a drop-in's first call loads beyond chatplex.langchain's public names: LangChain's
+#: tracing of the run, and the partners' classes behind the drop-ins most blocks build
+#: (OpenAI's, with its Responses API, Anthropic's, the OpenAI-compatible presets').
+DROP_IN_PRELOAD = (
+    "langchain_core.env",
+    "langchain_core.messages.block_translators.langchain_v0",
+    "langchain_core.tracers.context",
+    "langchain_core.tracers.langchain",
+    "langchain_core.tracers.run_collector",
+    "langchain_core.tracers.stdout",
+    "langsmith.run_helpers",
+    "chatplex.providers.openai.partner",
+    "chatplex.providers.openai.responses_adapter",
+    "chatplex.providers.anthropic.partner",
+    "chatplex.providers.compatible.partner",
+)
+
+
 @pytest.fixture(scope="module")
 def zygote(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
-    started = Zygote(tmp_path_factory.mktemp("zygote"), block_env(server))
+    started = Zygote(tmp_path_factory.mktemp("zygote"), block_env(server), OWN_PRELOAD)
     try:
         yield started
     finally:
@@ -139,14 +164,15 @@ def zygote(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def langchain_zygote(
     server: MockServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Zygote]:
-    """The zygote of the blocks whose first import is `chatplex.langchain`: `zygote`'s
+    """The zygote of the blocks that import `chatplex.langchain` first: `zygote`'s
     imports, and chatplex.langchain with its public names (langchain-core's models,
-    messages, callbacks and tracers; no partner package), and the SDKs its drop-ins
-    import when built (their errors' classes: `sdk_errors.load_partner_sdks`)."""
+    messages, callbacks and tracers; no partner package), the SDKs its drop-ins import
+    when built (their errors' classes: `sdk_errors.load_partner_sdks`) and what their
+    first call loads (`DROP_IN_PRELOAD`)."""
     started = Zygote(
         tmp_path_factory.mktemp("langchain-zygote"),
         block_env(server),
-        PRELOAD + ("chatplex.langchain", "openai", "anthropic"),
+        OWN_PRELOAD + ("chatplex.langchain", "openai", "anthropic") + DROP_IN_PRELOAD,
         public_names_of=("chatplex.langchain",),
     )
     try:
@@ -169,10 +195,17 @@ def test_only_blocks_that_import_chatplex_first_are_forked() -> None:
     assert len(forked) >= 30  # most blocks: the zygote is worth its start
     assert _langchain_first("import json\nfrom chatplex.langchain import ChatOpenAI\n")
     assert _langchain_first("import chatplex.langchain.callbacks\n")
-    assert not _langchain_first("import chatplex\nfrom chatplex.langchain import ChatOpenAI\n")
+    assert _langchain_first("import chatplex\nfrom chatplex.langchain import ChatOpenAI\n")
+    assert _langchain_first("import chatplex.testing, chatplex.langchain\nx = 1\n")
+    assert not _langchain_first(
+        "import chatplex\nx = 1\nfrom chatplex.langchain import ChatOpenAI\n"
+    )
+    assert not _langchain_first("import chatplex\nimport respx\nimport chatplex.langchain\n")
     assert not _langchain_first("from chatplex import langchain\n")
-    assert not _langchain_first("import chatplex.langchain, chatplex.testing\n")
     assert not _langchain_first("from langchain_core.messages import HumanMessage\n")
+    assert not _langchain_first(
+        "from langchain_core.messages import HumanMessage\nimport chatplex.langchain\n"
+    )
     langchain = [where for where, code in blocks() if _langchain_first(code)]
     assert len(langchain) >= 20  # their own zygote is worth its start too
 

@@ -95,6 +95,37 @@ def test_a_forked_script_runs_as_python_path_would(zygote: Zygote, tmp_path: Pat
     assert done.stdout == f"{tmp_path} {[str(script)]} {script.parent} __main__ {script} beside\n"
 
 
+#: Model calls of both wires, sync and async, streamed and not, in a forked script: it
+#: prints what they loaded that the zygote had not.
+_LOADED_BY_CALLS = """
+import asyncio, sys
+before = set(sys.modules)
+from chatplex import init_chat_model
+from chatplex.testing import MockServer
+
+async def both(model):
+    await model.ainvoke("hi")
+    return [chunk async for chunk in model.astream("hi")]
+
+with MockServer() as server:
+    for name, url in (("openai:m", server.openai_base_url),
+                      ("anthropic:m", server.anthropic_base_url)):
+        model = init_chat_model(name, base_url=url, api_key="sk-x")
+        model.invoke("hi"), list(model.stream("hi")), asyncio.run(both(model))
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_model_calls_in_a_forked_script_load_nothing_the_zygote_has_not(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    # What a call loads on first use is in the zygote's PRELOAD (tests/_zygote.py): each
+    # forked script would load it again otherwise.
+    done = zygote.run(_LOADED_BY_CALLS, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
+
+
 def seconds(pattern: str, text: str) -> float:
     found = re.search(pattern, text)
     assert found, f"{pattern!r} not in:\n{text}"
