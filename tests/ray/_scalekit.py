@@ -47,17 +47,15 @@ async def adrive(
     warm_url: str | None = None,
     ready: Any = None,
 ) -> dict[str, int]:
-    from tests._dropins import engine
-
-    ChatOpenAI = engine("ChatOpenAI")
+    from chatplex import init_chat_model  # chatplex's own: no LangChain in each worker
 
     if warm_url is not None:
-        warm = ChatOpenAI(model="warm", base_url=warm_url, api_key="sk-scale-warm")
+        warm = init_chat_model("openai:warm", base_url=warm_url, api_key="sk-scale-warm")
         await warm.ainvoke("warm")
     if ready is not None:
         ready.wait(60)  # blocks this worker's loop on purpose: nothing else runs yet
-    model = ChatOpenAI(
-        model="limited",
+    model = init_chat_model(
+        "openai:limited",
         base_url=base_url,
         api_key="sk-scale-test",
         max_tokens=MAX_TOKENS,

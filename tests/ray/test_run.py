@@ -58,11 +58,12 @@ def read(path: Path) -> list[dict[str, Any]]:
 def test_failing_rows_become_error_rows_and_every_row_is_written(
     ray_cluster: Any, srv: LimitedServer, tmp_path: Path
 ) -> None:
-    # 100 rows in 4 batches: each of the 2 actors gets some; the count is not the point
-    # (400 rows cost ~1 s more CPU and checked nothing more).
+    # 100 rows in 4 batches on one actor: what is checked is each row's outcome and the
+    # count of them, which no second actor changes (~1.5 s of CPU a map actor process);
+    # several actors counting into one tally: the lost worker's test below.
     ds = dataset(ray_cluster, rows(100), 25)
     model = functools.partial(make_model, srv.base_url)
-    run = map_chat(ds, model, concurrency=2, batch_size=25)
+    run = map_chat(ds, model, concurrency=1, batch_size=25)
     run.dataset.write_parquet(str(tmp_path / "out"))
     out = read(tmp_path / "out")
     assert [row["id"] for row in out] == list(range(100))
@@ -70,8 +71,7 @@ def test_failing_rows_become_error_rows_and_every_row_is_written(
     texts = [row for row in out if row["text"] is not None]
     assert (len(texts), len(errors)) == (95, 5)
     assert all(FAIL in row["prompt"] and row["text"] is None for row in errors)
-    # (the drop-in's error: named as langchain-openai's class of a 400)
-    assert all("OpenAIInvalidRequestError" in row["error"] for row in errors)
+    assert all(row["error"].startswith("BadRequestError: openai 400") for row in errors)
     assert texts[0]["text"] == f"reply to {texts[0]['prompt']}"
     assert texts[0]["usage"]["total_tokens"] > 0
     report = run.report()
