@@ -21,19 +21,26 @@ def rows(n: int, fail_every: int | None = 20) -> list[dict[str, Any]]:
     ]
 
 
-def make_model(base_url: str, scope: str = "cluster", rpm: float = 600_000) -> Any:
+def make_model(
+    base_url: str, scope: str = "cluster", rpm: float = 600_000, dropin: bool = False
+) -> Any:
     """What each worker builds (the key is a test string, not a secret to keep): chatplex's
-    own model, as the docs' Ray block builds it. A drop-in's would load LangChain in every
-    actor (~2 s of CPU a process) for nothing these tests check."""
+    own model, as the docs' Ray block builds it, or with `dropin` the LangChain family's
+    `ChatOpenAI`, which loads LangChain in its actor (~2 s of CPU a process): one test
+    runs it, the rest check nothing LangChain does."""
+    settings: dict[str, Any] = {
+        "base_url": base_url,
+        "api_key": "sk-ray-test",
+        "max_retries": 2,
+        "rate_limit": {"requests_per_minute": rpm, "scope": scope},
+    }
+    if dropin:
+        from tests._dropins import engine
+
+        return engine("ChatOpenAI")(model="limited", **settings)
     from chatplex import init_chat_model
 
-    return init_chat_model(
-        "openai:limited",
-        base_url=base_url,
-        api_key="sk-ray-test",
-        max_retries=2,
-        rate_limit={"requests_per_minute": rpm, "scope": scope},
-    )
+    return init_chat_model("openai:limited", **settings)
 
 
 class DiesOnce:
