@@ -1,0 +1,17 @@
+"""ChatOpenAI on the Responses API side by side in scripts of the probe_v set
+(`tests/partners/_probe_v.py`): `ainvoke` and `astream` under `asyncio.wait_for`, an
+`astream` left midway and `generate` over two conversations. Compared as the suite of
+`test_responses_sidebyside.py` compares its scripts."""
+
+from __future__ import annotations
+
+from tests.partners import _probe_v as probe
+from tests.partners._probe_v import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners.responses import test_responses_sidebyside as responses_suite
+from tests.partners.responses.test_responses_sidebyside import Script
+from tests.partners.responses.test_responses_sidebyside import _model
+
+SCRIPTS = probe.rows(_model, Script())
+
+SUITE = responses_suite.SUITE.beside(SCRIPTS, {})
+test_probe_v_same_as_langchain_openai = SUITE.same_test()
