@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from tests.partners._sidebyside import add
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import module_loop
 
@@ -74,13 +75,42 @@ def generate_several(make: Make) -> Script:
     return script
 
 
+def tool_result_cached(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A tool result of text blocks, its last marked for Anthropic's prompt cache."""
+        from langchain_core.messages import AIMessage
+        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import ToolMessage
+
+        call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_01"}
+        result = [
+            {"type": "text", "text": "The sum is"},
+            {"type": "text", "text": "3", "cache_control": {"type": "ephemeral"}},
+        ]
+        history = [
+            HumanMessage("1+2?"),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage(result, tool_call_id="toolu_01"),
+        ]
+        return make(cls, url).bind_tools([add]).invoke(history)
+
+    return script
+
+
 def rows(make: Make, reply: Any, names: tuple[str, ...] = ()) -> dict[str, tuple[Any, Script]]:
-    """A suite's rows of the shared scripts `names` (all, by default) over its
+    """A suite's rows of the shared scripts `names` (every wire's, by default) over its
     constructor `make`, each answered by `reply`."""
-    return {name: (reply, FACTORIES[name](make)) for name in names or tuple(FACTORIES)}
+    return {name: (reply, FACTORIES[name](make)) for name in names or EVERY_WIRE}
 
 
 FACTORIES: dict[str, Callable[[Make], Script]] = {
     factory.__name__: factory
-    for factory in (awaited_with_deadline, astream_left_midway, generate_several)
+    for factory in (
+        awaited_with_deadline,
+        astream_left_midway,
+        generate_several,
+        tool_result_cached,
+    )
 }
+#: The scripts every wire runs.
+EVERY_WIRE = ("awaited_with_deadline", "astream_left_midway", "generate_several")

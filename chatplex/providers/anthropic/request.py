@@ -67,6 +67,7 @@ def to_wire_messages(
     empty_reply: str | None = None,
     later: Later | None = None,
     invalid_calls: bool = True,
+    result_marks_up: bool = True,
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
@@ -75,7 +76,9 @@ def to_wire_messages(
     ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
     (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid tool
     calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
-    langchain-aws' ChatBedrock leaves them out."""
+    langchain-aws' ChatBedrock leaves them out. `result_marks_up`: a cache breakpoint
+    inside a tool result's blocks goes on the tool_result (`_cache_mark_of`); off, it
+    stays on its block, as langchain-aws' ChatBedrock sends it."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -110,7 +113,7 @@ def to_wire_messages(
             content = empty_reply if i < last and empty_reply else ""  # the final: empty
             role = "assistant"
         else:
-            role, content = _turn(messages[i], i, error_flags, invalid_calls)
+            role, content = _turn(messages[i], i, error_flags, invalid_calls, result_marks_up)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
         if later is not None and later.pending:
@@ -151,7 +154,7 @@ def _empty_reply(msg: BaseMessage, invalid_calls: bool) -> bool:
 
 
 def _turn(
-    msg: BaseMessage, i: int, error_flags: bool, invalid_calls: bool
+    msg: BaseMessage, i: int, error_flags: bool, invalid_calls: bool, marks_up: bool
 ) -> tuple[str, str | list[_Block]]:
     if isinstance(msg, HumanMessage):
         user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
@@ -164,13 +167,13 @@ def _turn(
         return "assistant", _assistant_content(msg, i, invalid_calls)
     if isinstance(msg, ToolMessage):
         content = msg.content
-        block: _Block = {
-            "type": "tool_result",
-            "tool_use_id": msg.tool_call_id,
-            "content": content if isinstance(content, str) else _blocks(content, i),
-        }
+        parts = content if isinstance(content, str) else _blocks(content, i)
+        block: _Block = {"type": "tool_result", "tool_use_id": msg.tool_call_id, "content": parts}
         if error_flags:
             block["is_error"] = msg.status == "error"
+        mark = _cache_mark_of(parts) if marks_up else None
+        if mark is not None:
+            block["cache_control"] = mark
         return "user", [block]
     if isinstance(msg, SystemMessage):
         raise ValueError(
@@ -179,6 +182,17 @@ def _turn(
             "prompt): put them first, or send this one as a user message"
         )
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
+
+
+def _cache_mark_of(parts: str | list[_Block]) -> Any:
+    """The cache breakpoint a tool result's blocks carry (the last one marked), taken off
+    them: the API refuses `cache_control` inside a tool_result's content (`invalid_cache`)
+    and takes it on the tool_result itself, where langchain-anthropic moves it."""
+    mark = None
+    for part in parts if isinstance(parts, list) else ():
+        if isinstance(part, dict) and "cache_control" in part:
+            mark = part.pop("cache_control")
+    return mark
 
 
 def _is_reasoning(block: Any) -> bool:

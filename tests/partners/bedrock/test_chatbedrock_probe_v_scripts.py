@@ -13,6 +13,7 @@ from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
 
 SCRIPTS = probe.rows(make, invoke())
+SCRIPTS |= probe.rows(make, invoke(), ("tool_result_cached",))
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, {})
 test_probe_v_same_as_langchain_aws = SUITE.same_test()
