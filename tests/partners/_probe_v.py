@@ -97,6 +97,18 @@ def tool_result_cached(make: Make) -> Script:
     return script
 
 
+def stream_usage_toggled(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`stream_usage=False` given to the constructor, then True given to one call:
+        each stream's last chunk (its usage_metadata), and the merged second stream."""
+        model = make(cls, url, stream_usage=False)
+        off = list(model.stream("Hi"))
+        on = list(model.stream("Hi", stream_usage=True))
+        return {"off": off[-1], "on": on[-1], "merged": merged(on)}
+
+    return script
+
+
 def rows(make: Make, reply: Any, names: tuple[str, ...] = ()) -> dict[str, tuple[Any, Script]]:
     """A suite's rows of the shared scripts `names` (every wire's, by default) over its
     constructor `make`, each answered by `reply`."""
@@ -110,6 +122,7 @@ FACTORIES: dict[str, Callable[[Make], Script]] = {
         astream_left_midway,
         generate_several,
         tool_result_cached,
+        stream_usage_toggled,
     )
 }
 #: The scripts every wire runs.
