@@ -41,6 +41,23 @@ def any_tool_one_at_a_time(cls: Any, url: str) -> Any:
     return [bound.invoke("1+2?"), merged(list(bound.stream("1+2?")))]
 
 
+def tool_use_cached(cls: Any, url: str) -> Any:
+    """A history whose assistant turn holds its tool_use block marked for the cache
+    (beside its `tool_calls`, as a reply read back carries both), then the result."""
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    marked = {**ADD_CALL, "cache_control": {"type": "ephemeral"}}
+    call = {"name": "add", "args": ADD_CALL["input"], "id": ADD_CALL["id"]}
+    history = [
+        HumanMessage("1+2?"),
+        AIMessage([{"type": "text", "text": "Adding."}, marked], tool_calls=[call]),
+        ToolMessage("3", tool_call_id=ADD_CALL["id"]),
+    ]
+    return _make(cls, url).bind_tools([add]).invoke(history)
+
+
 class Total(TypedDict):
     """A sum's total."""
 
@@ -49,11 +66,11 @@ class Total(TypedDict):
 
 def structured_json_schema(cls: Any, url: str) -> Any:
     """A TypedDict by the API's structured outputs (`method="json_schema"`), with its raw
-    reply: invoked and streamed."""
+    reply: invoked and awaited."""
     structured = _make(cls, url).with_structured_output(
         Total, method="json_schema", include_raw=True
     )
-    return [structured.invoke("1+2?"), list(structured.stream("1+2?"))[-1]]
+    return [structured.invoke("1+2?"), probe.LOOP.run_until_complete(structured.ainvoke("1+2?"))]
 
 
 _TEXT = streamed({"type": "text", "text": "Hello there, friend."})
@@ -62,6 +79,7 @@ SCRIPTS = probe.rows(_make, _TEXT)
 SCRIPTS |= {
     "call_cache_control": (_TEXT, call_cache_control),
     **probe.rows(_make, _TEXT, ("tool_result_cached",)),
+    "tool_use_cached": (_TEXT, tool_use_cached),
     "any_tool_one_at_a_time": (streamed(ADD_CALL, stop="tool_use"), any_tool_one_at_a_time),
     "structured_json_schema": (
         streamed({"type": "text", "text": '{"total": 3}'}),
