@@ -37,6 +37,7 @@ from .later_systems import Later
 from .later_systems import dropped_system_block
 from .later_systems import unwrapped
 from .response import _PROVIDER
+from .tool_results import tool_result
 from .v1_citations import cited_text_block
 from .v1_citations import server_block
 
@@ -76,9 +77,8 @@ def to_wire_messages(
     ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
     (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid tool
     calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
-    langchain-aws' ChatBedrock leaves them out. `result_marks_up`: a cache breakpoint
-    inside a tool result's blocks goes on the tool_result (`_cache_mark_of`); off, it
-    stays on its block, as langchain-aws' ChatBedrock sends it."""
+    langchain-aws' ChatBedrock leaves them out. `result_marks_up`: `tool_result`'s
+    `marks_up` (off: a tool result's cache breakpoint stays on its block, as ChatBedrock's)."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -166,15 +166,9 @@ def _turn(
             msg = msg.to_message()  # a merged stream: parse tool-call fragments, drop indexes
         return "assistant", _assistant_content(msg, i, invalid_calls)
     if isinstance(msg, ToolMessage):
-        content = msg.content
-        parts = content if isinstance(content, str) else _blocks(content, i)
-        block: _Block = {"type": "tool_result", "tool_use_id": msg.tool_call_id, "content": parts}
-        if error_flags:
-            block["is_error"] = msg.status == "error"
-        mark = _cache_mark_of(parts) if marks_up else None
-        if mark is not None:
-            block["cache_control"] = mark
-        return "user", [block]
+        parts = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
+        error = msg.status == "error" if error_flags else None
+        return "user", [tool_result(msg.tool_call_id, parts, error, marks_up)]
     if isinstance(msg, SystemMessage):
         raise ValueError(
             f"message {i}: a system message after the conversation started. Anthropic has no "
@@ -182,17 +176,6 @@ def _turn(
             "prompt): put them first, or send this one as a user message"
         )
     raise TypeError(f"message {i}: unsupported message type {type(msg).__name__}")
-
-
-def _cache_mark_of(parts: str | list[_Block]) -> Any:
-    """The cache breakpoint a tool result's blocks carry (the last one marked), taken off
-    them: the API refuses `cache_control` inside a tool_result's content (`invalid_cache`)
-    and takes it on the tool_result itself, where langchain-anthropic moves it."""
-    mark = None
-    for part in parts if isinstance(parts, list) else ():
-        if isinstance(part, dict) and "cache_control" in part:
-            mark = part.pop("cache_control")
-    return mark
 
 
 def _is_reasoning(block: Any) -> bool:

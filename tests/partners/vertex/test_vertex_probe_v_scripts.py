@@ -9,45 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.partners import _probe_v as probe
 from tests.partners._probe_v import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import each_dict
-from tests.partners._sidebyside import merged
-from tests.partners.google.test_google_probe_v_scripts import THOUGHT_PARTS
 from tests.partners.google.test_google_probe_v_scripts import THOUGHT_USAGE
+from tests.partners.google.test_google_probe_v_scripts import gemini_rows
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_probe_t_scripts import _streamed_finish_words
 from tests.partners.vertex.test_vertex_sidebyside import model
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
-
-def safety_blocked(cls: Any, url: str) -> Any:
-    """A harassment threshold given as LangChain's enums; the reply blocked for safety
-    (no content, its ratings): invoked and streamed."""
-    from langchain_google_vertexai import HarmBlockThreshold
-    from langchain_google_vertexai import HarmCategory
-
-    settings = {HarmCategory.HARM_CATEGORY_HARASSMENT: HarmBlockThreshold.BLOCK_ONLY_HIGH}
-    built = model(cls, url, safety_settings=settings)
-    return [built.invoke("Hi"), merged(list(built.stream("Hi")))]
-
-
-def thinking_usage(cls: Any, url: str) -> Any:
-    """`thinking_budget` and `include_thoughts`; a reply of a thought and text whose usage
-    counts thought and cached tokens: invoked and streamed, and their usage."""
-    built = model(cls, url, thinking_budget=128, include_thoughts=True)
-    reply, whole = built.invoke("1+2?"), merged(list(built.stream("1+2?")))
-    return [reply, whole, reply.usage_metadata, whole.usage_metadata]
-
-
-SCRIPTS = probe.rows(model, vertex_replies(), ("generate_several",))
-SCRIPTS["safety_blocked"] = (vertex_replies([], finish="SAFETY"), safety_blocked)
-SCRIPTS["thinking_usage"] = (
-    vertex_replies(THOUGHT_PARTS, usage=THOUGHT_USAGE),
-    thinking_usage,
-)
+SCRIPTS = gemini_rows(model, vertex_replies, "langchain_google_vertexai")
 
 
 def _finish_and_thoughts(outcome: Outcome) -> Outcome:
