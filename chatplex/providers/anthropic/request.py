@@ -37,6 +37,7 @@ from .later_systems import Later
 from .later_systems import dropped_system_block
 from .later_systems import unwrapped
 from .response import _PROVIDER
+from .tool_results import tool_result
 from .v1_citations import cited_text_block
 from .v1_citations import server_block
 
@@ -67,6 +68,7 @@ def to_wire_messages(
     empty_reply: str | None = None,
     later: Later | None = None,
     invalid_calls: bool = True,
+    result_marks_up: bool = True,
 ) -> tuple[str | list[_Block] | None, list[_Block]]:
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
@@ -75,7 +77,8 @@ def to_wire_messages(
     ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
     (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid tool
     calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
-    langchain-aws' ChatBedrock leaves them out."""
+    langchain-aws' ChatBedrock leaves them out. `result_marks_up`: `tool_result`'s
+    `marks_up` (off: a tool result's cache breakpoint stays on its block, as ChatBedrock's)."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -110,7 +113,7 @@ def to_wire_messages(
             content = empty_reply if i < last and empty_reply else ""  # the final: empty
             role = "assistant"
         else:
-            role, content = _turn(messages[i], i, error_flags, invalid_calls)
+            role, content = _turn(messages[i], i, error_flags, invalid_calls, result_marks_up)
         if i == last and role == "assistant":
             content = _without_trailing_space(content)
         if later is not None and later.pending:
@@ -151,7 +154,7 @@ def _empty_reply(msg: BaseMessage, invalid_calls: bool) -> bool:
 
 
 def _turn(
-    msg: BaseMessage, i: int, error_flags: bool, invalid_calls: bool
+    msg: BaseMessage, i: int, error_flags: bool, invalid_calls: bool, marks_up: bool
 ) -> tuple[str, str | list[_Block]]:
     if isinstance(msg, HumanMessage):
         user = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
@@ -163,15 +166,9 @@ def _turn(
             msg = msg.to_message()  # a merged stream: parse tool-call fragments, drop indexes
         return "assistant", _assistant_content(msg, i, invalid_calls)
     if isinstance(msg, ToolMessage):
-        content = msg.content
-        block: _Block = {
-            "type": "tool_result",
-            "tool_use_id": msg.tool_call_id,
-            "content": content if isinstance(content, str) else _blocks(content, i),
-        }
-        if error_flags:
-            block["is_error"] = msg.status == "error"
-        return "user", [block]
+        parts = msg.content if isinstance(msg.content, str) else _blocks(msg.content, i)
+        error = msg.status == "error" if error_flags else None
+        return "user", [tool_result(msg.tool_call_id, parts, error, marks_up)]
     if isinstance(msg, SystemMessage):
         raise ValueError(
             f"message {i}: a system message after the conversation started. Anthropic has no "

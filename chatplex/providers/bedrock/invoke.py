@@ -305,6 +305,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             error_flags=False,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,
+            result_marks_up=False,
         )
         _refuse_file_sources(turns)
         _plain_text_documents(turns)
