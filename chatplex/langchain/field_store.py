@@ -174,7 +174,7 @@ class FieldStoreChatModel(DropInChatModel):
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
                 values[name] = held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
-        spelled = {a for f in fields.values() for a in _aliases(f)}
+        spelled = _spelled(cls)
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
         rest |= {k: values.pop(k) for k in kept if values.get(k) is not None}  # (not its own)
         if isinstance(values.get("cache"), BaseCache):
@@ -516,14 +516,24 @@ def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
     place is seen as changed); any other value itself (a copy of an object compared by
     identity, google-auth's credentials, is never equal to it: the engine was built again
     at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
-    return {
-        k: copy.copy(v) if isinstance(v, (Mapping, list, set)) else v for k, v in keywords.items()
-    }
+    return {k: copy.copy(v) if _can_change(v) else v for k, v in keywords.items()}
 
 
 def _changeable(held: Mapping[str, Any]) -> dict[str, Any]:
     """The values of `held` that can change in place: mappings, lists and sets."""
-    return {k: v for k, v in held.items() if isinstance(v, (Mapping, list, set))}
+    return {k: v for k, v in held.items() if _can_change(v)}
+
+
+#: The types most fields hold, which never change in place: answered without asking
+#: `Mapping` (an abstract class's check, slow, for each of a model's sixty fields).
+_UNCHANGING = frozenset({type(None), bool, int, float, str, SecretStr, Secret})
+#: What can change in place (a `dict` first: a `Mapping`, answered at once).
+_CHANGING = (dict, list, set, Mapping)
+
+
+def _can_change(value: Any) -> bool:
+    """Whether `value` can change in place: a mapping, list or set."""
+    return type(value) not in _UNCHANGING and isinstance(value, _CHANGING)
 
 
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
@@ -570,6 +580,12 @@ def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
         if field.alias is not None and field.alias != field.name:
             aliased[field.alias] = (*aliased.get(field.alias, ()), field.name)
     return {a: names for a, names in aliased.items() if a not in _declared(cls)}
+
+
+@functools.cache
+def _spelled(cls: type[FieldStoreChatModel]) -> frozenset[str]:
+    """Every alias a field of the class is given by (a keyword it takes as a field)."""
+    return frozenset(a for f in cls.model_fields.values() for a in _aliases(f))
 
 
 def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:
