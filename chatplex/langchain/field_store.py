@@ -50,11 +50,13 @@ from .dropin_settings import engine_parameters
 from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
 from .field_values import args_of
+from .field_values import changeable
 from .field_values import held
 from .field_values import held_headers
 from .field_values import is_function
 from .field_values import is_secret
 from .field_values import one_of
+from .field_values import snapshot
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
 from .partner_fields import settle_as_partner
@@ -206,7 +208,7 @@ class FieldStoreChatModel(DropInChatModel):
                     self.__dict__["profile"] = profile
                     self.__pydantic_fields_set__.add("profile")
         self._validated()
-        self._in_place = _snapshot(_changeable(self.__dict__))
+        self._in_place = snapshot(changeable(self.__dict__))
         return self
 
     def _validated(self) -> None:
@@ -248,7 +250,7 @@ class FieldStoreChatModel(DropInChatModel):
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
         self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
-        self._built_from = _snapshot(self._engine_keywords())
+        self._built_from = snapshot(self._engine_keywords())
 
     def _engine_keywords(self) -> dict[str, Any]:
         """What the engine is built from: each field of the partner's or chatplex's
@@ -311,7 +313,7 @@ class FieldStoreChatModel(DropInChatModel):
             self.__dict__["model"] = getattr(engine, "model", None)
         for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
             self.__dict__[name] = attrgetter(attr)(engine)
-        self._built_from = _snapshot(keywords)
+        self._built_from = snapshot(keywords)
         self._unbuilt = set()
 
     def _refresh(self) -> None:
@@ -319,8 +321,8 @@ class FieldStoreChatModel(DropInChatModel):
         keywords = self._engine_keywords()
         if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
             self._rebuild(sent_over_fields(type(self), keywords))
-            self._built_from = _snapshot(keywords)
-        self._in_place = _snapshot(_changeable(self.__dict__))
+            self._built_from = snapshot(keywords)
+        self._in_place = snapshot(changeable(self.__dict__))
 
     def _changed_in_place(self) -> bool:
         # (Every request asks: read in pydantic's store, as an attribute it is a failed
@@ -509,31 +511,6 @@ def _refuse_as_partner(cls: type[FieldStoreChatModel], name: str) -> None:
     if name == "model":
         raise AttributeError(f"property 'model' of {cls.__name__!r} object has no setter")
     raise ValueError(f'"{cls.__name__}" object has no field "{name}"')
-
-
-def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
-    """`keywords` as compared later: a copy of each mapping, list and set (one changed in
-    place is seen as changed); any other value itself (a copy of an object compared by
-    identity, google-auth's credentials, is never equal to it: the engine was built again
-    at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
-    return {k: copy.copy(v) if _can_change(v) else v for k, v in keywords.items()}
-
-
-def _changeable(held: Mapping[str, Any]) -> dict[str, Any]:
-    """The values of `held` that can change in place: mappings, lists and sets."""
-    return {k: v for k, v in held.items() if _can_change(v)}
-
-
-#: The types most fields hold, which never change in place: answered without asking
-#: `Mapping` (an abstract class's check, slow, for each of a model's sixty fields).
-_UNCHANGING = frozenset({type(None), bool, int, float, str, SecretStr, Secret})
-#: What can change in place (a `dict` first: a `Mapping`, answered at once).
-_CHANGING = (dict, list, set, Mapping)
-
-
-def _can_change(value: Any) -> bool:
-    """Whether `value` can change in place: a mapping, list or set."""
-    return type(value) not in _UNCHANGING and isinstance(value, _CHANGING)
 
 
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
