@@ -50,11 +50,13 @@ from .dropin_settings import engine_parameters
 from .dropin_settings import sent_over_fields
 from .dropin_settings import subclass_fields
 from .field_values import args_of
+from .field_values import changeable
 from .field_values import held
 from .field_values import held_headers
 from .field_values import is_function
 from .field_values import is_secret
 from .field_values import one_of
+from .field_values import snapshot
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
 from .partner_fields import settle_as_partner
@@ -174,7 +176,7 @@ class FieldStoreChatModel(DropInChatModel):
             if isinstance(value, Secret) and name in fields:  # (held by `__init__`)
                 values[name] = held(fields[name].annotation, name, value, unmasked)
         values["chatplex_unmasked"] = unmasked
-        spelled = {a for f in fields.values() for a in _aliases(f)}
+        spelled = _spelled(cls)
         rest = {k: values.pop(k) for k in list(values) if k not in fields and k not in spelled}
         rest |= {k: values.pop(k) for k in kept if values.get(k) is not None}  # (not its own)
         if isinstance(values.get("cache"), BaseCache):
@@ -206,7 +208,7 @@ class FieldStoreChatModel(DropInChatModel):
                     self.__dict__["profile"] = profile
                     self.__pydantic_fields_set__.add("profile")
         self._validated()
-        self._in_place = _snapshot(_changeable(self.__dict__))
+        self._in_place = snapshot(changeable(self.__dict__))
         return self
 
     def _validated(self) -> None:
@@ -248,7 +250,7 @@ class FieldStoreChatModel(DropInChatModel):
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
         self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
-        self._built_from = _snapshot(self._engine_keywords())
+        self._built_from = snapshot(self._engine_keywords())
 
     def _engine_keywords(self) -> dict[str, Any]:
         """What the engine is built from: each field of the partner's or chatplex's
@@ -311,7 +313,7 @@ class FieldStoreChatModel(DropInChatModel):
             self.__dict__["model"] = getattr(engine, "model", None)
         for name, attr in _answered(cls).items():  # (its other properties: read, not sent)
             self.__dict__[name] = attrgetter(attr)(engine)
-        self._built_from = _snapshot(keywords)
+        self._built_from = snapshot(keywords)
         self._unbuilt = set()
 
     def _refresh(self) -> None:
@@ -319,8 +321,8 @@ class FieldStoreChatModel(DropInChatModel):
         keywords = self._engine_keywords()
         if keywords != self._built_from:  # (a field in a `model_kwargs` assigned: sent over it)
             self._rebuild(sent_over_fields(type(self), keywords))
-            self._built_from = _snapshot(keywords)
-        self._in_place = _snapshot(_changeable(self.__dict__))
+            self._built_from = snapshot(keywords)
+        self._in_place = snapshot(changeable(self.__dict__))
 
     def _changed_in_place(self) -> bool:
         # (Every request asks: read in pydantic's store, as an attribute it is a failed
@@ -511,21 +513,6 @@ def _refuse_as_partner(cls: type[FieldStoreChatModel], name: str) -> None:
     raise ValueError(f'"{cls.__name__}" object has no field "{name}"')
 
 
-def _snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
-    """`keywords` as compared later: a copy of each mapping, list and set (one changed in
-    place is seen as changed); any other value itself (a copy of an object compared by
-    identity, google-auth's credentials, is never equal to it: the engine was built again
-    at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
-    return {
-        k: copy.copy(v) if isinstance(v, (Mapping, list, set)) else v for k, v in keywords.items()
-    }
-
-
-def _changeable(held: Mapping[str, Any]) -> dict[str, Any]:
-    """The values of `held` that can change in place: mappings, lists and sets."""
-    return {k: v for k, v in held.items() if isinstance(v, (Mapping, list, set))}
-
-
 def _in_order(items: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
     """`items`, those named in `order` first, in that order (as the partner has them)."""
     first = {name: items[name] for name in order if name in items}
@@ -570,6 +557,12 @@ def _aliased(cls: type[FieldStoreChatModel]) -> dict[str, tuple[str, ...]]:
         if field.alias is not None and field.alias != field.name:
             aliased[field.alias] = (*aliased.get(field.alias, ()), field.name)
     return {a: names for a, names in aliased.items() if a not in _declared(cls)}
+
+
+@functools.cache
+def _spelled(cls: type[FieldStoreChatModel]) -> frozenset[str]:
+    """Every alias a field of the class is given by (a keyword it takes as a field)."""
+    return frozenset(a for f in cls.model_fields.values() for a in _aliases(f))
 
 
 def _excluded(fields: Mapping[str, FieldInfo], name: str) -> bool:

@@ -5,7 +5,8 @@ annotations, defaults, environment variables, aliases, exclusions). A value give
 one is held as the partner holds it, never showing a key: a key as pydantic's
 `SecretStr`, a text with credentials in it (a URL's user info) masked and kept apart
 for the engine, headers in a `MaskedHeaders`, one field given under its name and its
-alias taken once.
+alias taken once. `snapshot` and `changeable` keep what a field holds as it was, so a
+value changed in place is seen as changed.
 
 >>> from chatplex.chat.partner_record import PartnerField
 >>> annotations, fields = declared_fields((PartnerField("preamble", str | None),), ())
@@ -18,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Annotated
 from typing import Any
 
@@ -40,12 +42,14 @@ from ..secret.arguments import shown_text
 
 __all__ = [
     "args_of",
+    "changeable",
     "declared_fields",
     "held",
     "held_headers",
     "is_function",
     "is_secret",
     "one_of",
+    "snapshot",
 ]
 
 
@@ -145,3 +149,28 @@ def held_headers(value: Any, keys: frozenset[Secret]) -> Any:
     if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
         return masked_headers(value, keys)
     return value
+
+
+def snapshot(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """`keywords` as compared later: a copy of each mapping, list and set (one changed in
+    place is seen as changed); any other value itself (a copy of an object compared by
+    identity, google-auth's credentials, is never equal to it: the engine was built again
+    at each assignment and `model_copy`, losing a `chatplex_model` given to the copy)."""
+    return {k: copy.copy(v) if _can_change(v) else v for k, v in keywords.items()}
+
+
+def changeable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The items of `values` that can change in place: mappings, lists and sets."""
+    return {k: v for k, v in values.items() if _can_change(v)}
+
+
+#: The types most fields hold, which never change in place: answered without asking
+#: `Mapping` (an abstract class's check, slow, for each of a model's sixty fields).
+_UNCHANGING = frozenset({type(None), bool, int, float, str, SecretStr, Secret})
+#: What can change in place (a `dict` first: a `Mapping`, answered at once).
+_CHANGING = (dict, list, set, Mapping)
+
+
+def _can_change(value: Any) -> bool:
+    """Whether `value` can change in place: a mapping, list or set."""
+    return type(value) not in _UNCHANGING and isinstance(value, _CHANGING)

@@ -62,18 +62,26 @@ def partner_calls(adapter: Adapter | None) -> PartnerCalls:
     JSON at the first, and hands a call's keywords to the request as given: `n=0` too,
     under the names its partner reads) and its record's refusal of an unknown keyword
     bound to `adapter`: what its engine is handed (`ChatModel.partner_calls`)."""
-    traits = partner_traits(adapter)
-    refusal = traits.partner_unknown_keyword
+    shared = _shared_calls(None if adapter is None else type(adapter))
+    refusal = partner_traits(adapter).partner_unknown_keyword
+    if refusal is None or adapter is None:
+        return shared
+    return dataclasses.replace(shared, unknown_keyword=functools.partial(refusal, adapter))
+
+
+@functools.cache
+def _shared_calls(cls: type | None) -> PartnerCalls:
+    """`partner_calls` of every adapter of the class `cls` (None: no adapter), but its
+    refusal of an unknown keyword (bound to each adapter): made once per class, as every
+    drop-in is built."""
     return dataclasses.replace(
-        traits.retries_and_calls,
+        _DEFAULT.retries_and_calls if cls is None else _class_traits(cls).retries_and_calls,
         # (every partner's SDK raises the decoder's error at the first: side by side in
         # tests/partners/test_malformed_reply_sidebyside.py)
         malformed_replies_retried=False,
         candidates_checked=False,
         call_aliases=False,
-        unknown_keyword=(
-            None if refusal is None or adapter is None else functools.partial(refusal, adapter)
-        ),
+        unknown_keyword=None,
     )
 
 

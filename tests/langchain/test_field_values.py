@@ -3,6 +3,8 @@ masked and kept for the engine, headers masked, one value under two spellings.""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
 pytest.importorskip("langchain_core")
@@ -11,11 +13,13 @@ from pydantic import SecretStr  # noqa: E402
 
 from chatplex.chat.params import SettingRefused  # noqa: E402
 from chatplex.chat.partner_record import PartnerField  # noqa: E402
+from chatplex.langchain.field_values import changeable  # noqa: E402
 from chatplex.langchain.field_values import declared_fields  # noqa: E402
 from chatplex.langchain.field_values import held  # noqa: E402
 from chatplex.langchain.field_values import held_headers  # noqa: E402
 from chatplex.langchain.field_values import is_secret  # noqa: E402
 from chatplex.langchain.field_values import one_of  # noqa: E402
+from chatplex.langchain.field_values import snapshot  # noqa: E402
 from chatplex.secret import Secret  # noqa: E402
 
 KEY = "sk-field-values-123456"
@@ -61,3 +65,17 @@ def test_a_declared_field_reads_its_environment_variable(monkeypatch: pytest.Mon
     )
     assert fields["title"].default_factory() == "from env"
     assert declared_fields((PartnerField("client", object),), ("client",)) == ({}, {})
+
+
+def test_changeable_keeps_mappings_lists_and_sets_only() -> None:
+    proxy = MappingProxyType({"a": 1})
+    values = {"d": {}, "l": [], "s": set(), "p": proxy, "n": None, "t": "x", "k": Secret("k")}
+    assert changeable(values) == {"d": {}, "l": [], "s": set(), "p": proxy}
+
+
+def test_snapshot_copies_what_can_change_in_place() -> None:
+    headers, marker = {"x": "1"}, object()
+    taken = snapshot({"headers": headers, "marker": marker, "temperature": 0.5})
+    headers["x"] = "2"  # (changed in place after the snapshot)
+    assert taken == {"headers": {"x": "1"}, "marker": marker, "temperature": 0.5}
+    assert taken["marker"] is marker
