@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: What a model call over HTTP and the mock server load on first use (beyond chatplex's
 #: public names): the zygote loads them once, where each script would again (a call in a
-#: child loads nothing more: tests/examples/test_docs_blocks.py checks it).
+#: child loads nothing more: tests/examples/test_examples.py checks it).
 PRELOAD = (
     "httpx",
     "httpcore",

@@ -82,9 +82,9 @@ def _langchain_first(code: str) -> bool:
 
 
 def _first_import(code: str) -> set[str] | None:
-    """The chatplex modules (dotted, at most two parts) that the block imports before
-    running anything else or importing anything but chatplex and the standard library,
-    when it imports chatplex before anything but the standard library."""
+    """The chatplex modules (dotted, at most two parts) the block's opening imports name:
+    the imports before its first other statement or its first import of anything but
+    chatplex and the standard library. None: they name no chatplex module."""
     found: set[str] = set()
     for statement in ast.parse(code).body:
         if isinstance(statement, ast.Import):

@@ -19,7 +19,8 @@ def tool_result(
     if marks_up and isinstance(parts, list):
         for part in parts:
             mark = part.get("cache_control", mark)
-        parts = [{k: v for k, v in part.items() if k != "cache_control"} for part in parts]
+        if mark is not None:  # (copies without theirs: the message is the caller's)
+            parts = [{k: v for k, v in part.items() if k != "cache_control"} for part in parts]
     block: _Block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": parts}
     if is_error is not None:
         block["is_error"] = is_error
