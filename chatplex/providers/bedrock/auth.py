@@ -46,6 +46,7 @@ __all__ = [
     "Boto3Defaults",
     "boto3_defaults",
     "import_botocore",
+    "ProfileReader",
     "resolve_region",
 ]
 
@@ -107,12 +108,45 @@ def _install_token_filter() -> None:
             logger.addFilter(TokenMaskingFilter())
 
 
+class ProfileReader:
+    """What the environment and the shared config files say for `profile` (None:
+    AWS_PROFILE's, else the default profile), read as botocore reads it, through one
+    botocore Session made when first asked. A build makes one and shares it between its
+    lookups (region, endpoint, boto3's defaults), then drops it: the next build reads
+    the variables and the files afresh, as langchain-aws's builds a new Session."""
+
+    def __init__(self, profile: str | None) -> None:
+        self.profile = profile
+        self._session: Any = None
+
+    def session(self) -> Any:
+        """botocore's Session for the profile, made on first use."""
+        if self._session is None:
+            botocore = import_botocore()
+            # Without botocore's built-in event handlers (~120, ~5 ms to register): they
+            # act on the clients and service models a Session makes, and reading a
+            # config variable or the config files emits no event. A Session that
+            # resolves credentials (`_found_credentials`) keeps them: its chain may
+            # make clients (STS, SSO).
+            self._session = botocore.session.Session(
+                profile=self.profile, include_builtin_handlers=False
+            )
+        return self._session
+
+
+def _reader(profile: str | None | ProfileReader) -> ProfileReader:
+    return profile if isinstance(profile, ProfileReader) else ProfileReader(profile)
+
+
 def resolve_region(
-    region_name: str | None, profile: str | None, configured: str | None = None
+    region_name: str | None,
+    profile: str | None | ProfileReader,
+    configured: str | None = None,
 ) -> str:
     """`region_name`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `configured`
     (a botocore Config's), else the profile's region in `~/.aws/config` (langchain-aws's
-    order); a ValueError naming them when none is set."""
+    order); a ValueError naming them when none is set. `profile`: its name, or the
+    build's `ProfileReader`."""
     region = (
         region_name
         or os.environ.get("AWS_REGION")
@@ -120,9 +154,7 @@ def resolve_region(
         or configured
     )
     if not region:
-        botocore = import_botocore()
-        session = botocore.session.Session(profile=profile)
-        region = session.get_config_variable("region")
+        region = _reader(profile).session().get_config_variable("region")
     if not region:
         raise ValueError(
             "no AWS region for Bedrock: pass region_name=..., set AWS_REGION or "
@@ -222,17 +254,17 @@ def client_config(config: Any) -> ClientConfig:
 _TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
 
 
-def configured_endpoint(profile: str | None) -> str | None:
+def configured_endpoint(profile: str | None | ProfileReader) -> str | None:
     """The Bedrock Runtime endpoint boto3 would use when none is passed: the
     `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL` variable, else the shared
-    config file's `endpoint_url` for the profile (unless
-    `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is set), as botocore resolves it; None: the
-    region's public endpoint."""
+    config file's `endpoint_url` for the profile (its name, or the build's
+    `ProfileReader`; unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is set), as botocore
+    resolves it; None: the region's public endpoint."""
     botocore = import_botocore()
     from botocore.configprovider import ConfiguredEndpointProvider
 
     try:
-        session = botocore.session.Session(profile=profile)
+        session = _reader(profile).session()
         if session.get_config_variable("ignore_configured_endpoint_urls"):
             return None
         found = ConfiguredEndpointProvider(
@@ -290,16 +322,16 @@ class BotocoreOptions:
     #: The headers last made, and what they were made from.
     made: list[tuple[Any, Any]] = field(default_factory=list)
 
-    def defaults(self) -> Boto3Defaults:
-        """boto3's defaults for its profile, looked up once."""
+    def defaults(self, reader: ProfileReader | None = None) -> Boto3Defaults:
+        """boto3's defaults for its profile, looked up once (through `reader`, a build's,
+        when given)."""
         if not self.found:
-            self.found.append(boto3_defaults(self.profile))
+            self.found.append(boto3_defaults(reader or self.profile))
         return self.found[0]
 
 
-def boto3_defaults(profile: str | None) -> Boto3Defaults:
-    """boto3's defaults for `profile` (read from one botocore session: building one costs
-    ~10 ms)."""
+def boto3_defaults(profile: str | None | ProfileReader) -> Boto3Defaults:
+    """boto3's defaults for `profile` (its name, or the build's `ProfileReader`)."""
     botocore = import_botocore()
     names = (
         "max_attempts",
@@ -309,7 +341,7 @@ def boto3_defaults(profile: str | None) -> Boto3Defaults:
         "response_checksum_validation",
     )
     try:
-        session = botocore.session.Session(profile=profile)
+        session = _reader(profile).session()
         found = [session.get_config_variable(name) for name in names]
     except botocore.exceptions.BotoCoreError:
         found = [None] * len(names)
