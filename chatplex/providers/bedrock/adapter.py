@@ -77,7 +77,6 @@ from .auth import BEARER_VARIABLE
 from .auth import BearerToken
 from .auth import BotocoreOptions
 from .auth import ClientConfig
-from .auth import ProfileReader
 from .auth import SigV4Signer
 from .auth import client_config
 from .auth import configured_endpoint
@@ -86,6 +85,7 @@ from .conversation import SERVER_TOOL_BLOCK_TYPES
 from .conversation import is_native
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
+from .profile_reader import ProfileReader
 from .reasoning_effort import EffortRule
 from .request import converse_body
 from .request import converse_model

@@ -34,6 +34,7 @@ from ...secret import Keys
 from ...secret import Secret
 from ...secret import is_credential_value
 from ...secret import is_secret_header
+from .profile_reader import ProfileReader
 
 __all__ = [
     "BEARER_VARIABLE",
@@ -46,7 +47,6 @@ __all__ = [
     "Boto3Defaults",
     "boto3_defaults",
     "import_botocore",
-    "ProfileReader",
     "resolve_region",
 ]
 
@@ -108,36 +108,6 @@ def _install_token_filter() -> None:
             logger.addFilter(TokenMaskingFilter())
 
 
-class ProfileReader:
-    """What the environment and the shared config files say for `profile` (None:
-    AWS_PROFILE's, else the default profile), read as botocore reads it, through one
-    botocore Session made when first asked. A build makes one and shares it between its
-    lookups (region, endpoint, boto3's defaults), then drops it: the next build reads
-    the variables and the files afresh, as langchain-aws's builds a new Session."""
-
-    def __init__(self, profile: str | None) -> None:
-        self.profile = profile
-        self._session: Any = None
-
-    def session(self) -> Any:
-        """botocore's Session for the profile, made on first use."""
-        if self._session is None:
-            botocore = import_botocore()
-            # Without botocore's built-in event handlers (~120, ~5 ms to register): they
-            # act on the clients and service models a Session makes, and reading a
-            # config variable or the config files emits no event. A Session that
-            # resolves credentials (`_found_credentials`) keeps them: its chain may
-            # make clients (STS, SSO).
-            self._session = botocore.session.Session(
-                profile=self.profile, include_builtin_handlers=False
-            )
-        return self._session
-
-
-def _reader(profile: str | None | ProfileReader) -> ProfileReader:
-    return profile if isinstance(profile, ProfileReader) else ProfileReader(profile)
-
-
 def resolve_region(
     region_name: str | None,
     profile: str | None | ProfileReader,
@@ -154,7 +124,8 @@ def resolve_region(
         or configured
     )
     if not region:
-        region = _reader(profile).session().get_config_variable("region")
+        session = ProfileReader.of(profile).session(import_botocore())
+        region = session.get_config_variable("region")
     if not region:
         raise ValueError(
             "no AWS region for Bedrock: pass region_name=..., set AWS_REGION or "
@@ -264,7 +235,7 @@ def configured_endpoint(profile: str | None | ProfileReader) -> str | None:
     from botocore.configprovider import ConfiguredEndpointProvider
 
     try:
-        session = _reader(profile).session()
+        session = ProfileReader.of(profile).session(botocore)
         if session.get_config_variable("ignore_configured_endpoint_urls"):
             return None
         found = ConfiguredEndpointProvider(
@@ -341,7 +312,7 @@ def boto3_defaults(profile: str | None | ProfileReader) -> Boto3Defaults:
         "response_checksum_validation",
     )
     try:
-        session = _reader(profile).session()
+        session = ProfileReader.of(profile).session(botocore)
         found = [session.get_config_variable(name) for name in names]
     except botocore.exceptions.BotoCoreError:
         found = [None] * len(names)

@@ -268,8 +268,8 @@ def converse_parts(
     from .adapter import BedrockAdapter
     from .auth import BotocoreOptions
     from .auth import ClientConfig
-    from .auth import ProfileReader
     from .auth import client_config
+    from .profile_reader import ProfileReader
 
     model = given.pop("model", None)
     base_model_id, provider = given.pop("base_model_id", None), given.pop("provider", None)
