@@ -85,6 +85,7 @@ from .conversation import SERVER_TOOL_BLOCK_TYPES
 from .conversation import is_native
 from .errors import ERROR_FAMILIES
 from .eventstream import EventStreamDecoder
+from .profile_reader import ProfileReader
 from .reasoning_effort import EffortRule
 from .request import converse_body
 from .request import converse_model
@@ -174,6 +175,8 @@ class BedrockAdapter(Adapter):
 
     See the module docstring for region, endpoint, model ids and credentials. `now`:
     a clock for the signature (tests freeze it; a function returning a UTC datetime).
+    `profile_reader`: what reads the profile's region and endpoint (a drop-in's build
+    shares its own); None: one of the adapter's.
     """
 
     endpoint_url: str
@@ -237,6 +240,7 @@ class BedrockAdapter(Adapter):
         default_headers: Mapping[str, str] | None = None,
         config: Any = None,
         now: Callable[[], Any] | None = None,
+        profile_reader: ProfileReader | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
         # Rebound first: no local of this frame holds a credential in clear (tracebacks).
@@ -255,14 +259,15 @@ class BedrockAdapter(Adapter):
                 "config's timeouts and retries are the chat model's settings: pass timeout= "
                 "and max_retries= (ChatBedrockConverse reads them from config itself)"
             )
-        self.region_name = resolve_region(
-            region_name, credentials_profile_name, from_config.region_name
-        )
+        # One botocore Session for the region's and the endpoint's lookups (a drop-in's
+        # build shares its own).
+        reader = profile_reader or ProfileReader(credentials_profile_name)
+        self.region_name = resolve_region(region_name, reader, from_config.region_name)
         if endpoint_url and base_url and endpoint_url != base_url:
             raise ValueError("pass endpoint_url or base_url (its alias), not both")
         if isinstance(endpoint_url or base_url, Secret):  # held: it carries a credential
             raise ValueError("endpoint_url must not carry credentials; AWS requests are signed")
-        endpoint_url = endpoint_url or base_url or configured_endpoint(credentials_profile_name)
+        endpoint_url = endpoint_url or base_url or configured_endpoint(reader)
         #: Whether the endpoint was given or configured (boto3's User-Agent says so).
         self.endpoint_given = bool(endpoint_url)
         default = f"https://bedrock-runtime.{self.region_name}.amazonaws.com"

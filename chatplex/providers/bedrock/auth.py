@@ -34,6 +34,7 @@ from ...secret import Keys
 from ...secret import Secret
 from ...secret import is_credential_value
 from ...secret import is_secret_header
+from .profile_reader import ProfileReader
 
 __all__ = [
     "BEARER_VARIABLE",
@@ -108,11 +109,14 @@ def _install_token_filter() -> None:
 
 
 def resolve_region(
-    region_name: str | None, profile: str | None, configured: str | None = None
+    region_name: str | None,
+    profile: str | None | ProfileReader,
+    configured: str | None = None,
 ) -> str:
     """`region_name`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `configured`
     (a botocore Config's), else the profile's region in `~/.aws/config` (langchain-aws's
-    order); a ValueError naming them when none is set."""
+    order); a ValueError naming them when none is set. `profile`: its name, or the
+    build's `ProfileReader`."""
     region = (
         region_name
         or os.environ.get("AWS_REGION")
@@ -120,8 +124,7 @@ def resolve_region(
         or configured
     )
     if not region:
-        botocore = import_botocore()
-        session = botocore.session.Session(profile=profile)
+        session = ProfileReader.of(profile).session(import_botocore())
         region = session.get_config_variable("region")
     if not region:
         raise ValueError(
@@ -222,17 +225,17 @@ def client_config(config: Any) -> ClientConfig:
 _TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
 
 
-def configured_endpoint(profile: str | None) -> str | None:
+def configured_endpoint(profile: str | None | ProfileReader) -> str | None:
     """The Bedrock Runtime endpoint boto3 would use when none is passed: the
     `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL` variable, else the shared
-    config file's `endpoint_url` for the profile (unless
-    `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is set), as botocore resolves it; None: the
-    region's public endpoint."""
+    config file's `endpoint_url` for the profile (its name, or the build's
+    `ProfileReader`; unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is set), as botocore
+    resolves it; None: the region's public endpoint."""
     botocore = import_botocore()
     from botocore.configprovider import ConfiguredEndpointProvider
 
     try:
-        session = botocore.session.Session(profile=profile)
+        session = ProfileReader.of(profile).session(botocore)
         if session.get_config_variable("ignore_configured_endpoint_urls"):
             return None
         found = ConfiguredEndpointProvider(
@@ -290,16 +293,16 @@ class BotocoreOptions:
     #: The headers last made, and what they were made from.
     made: list[tuple[Any, Any]] = field(default_factory=list)
 
-    def defaults(self) -> Boto3Defaults:
-        """boto3's defaults for its profile, looked up once."""
+    def defaults(self, reader: ProfileReader | None = None) -> Boto3Defaults:
+        """boto3's defaults for its profile, looked up once (through `reader`, a build's,
+        when given)."""
         if not self.found:
-            self.found.append(boto3_defaults(self.profile))
+            self.found.append(boto3_defaults(reader or self.profile))
         return self.found[0]
 
 
-def boto3_defaults(profile: str | None) -> Boto3Defaults:
-    """boto3's defaults for `profile` (read from one botocore session: building one costs
-    ~10 ms)."""
+def boto3_defaults(profile: str | None | ProfileReader) -> Boto3Defaults:
+    """boto3's defaults for `profile` (its name, or the build's `ProfileReader`)."""
     botocore = import_botocore()
     names = (
         "max_attempts",
@@ -309,7 +312,7 @@ def boto3_defaults(profile: str | None) -> Boto3Defaults:
         "response_checksum_validation",
     )
     try:
-        session = botocore.session.Session(profile=profile)
+        session = ProfileReader.of(profile).session(botocore)
         found = [session.get_config_variable(name) for name in names]
     except botocore.exceptions.BotoCoreError:
         found = [None] * len(names)

@@ -269,6 +269,7 @@ def converse_parts(
     from .auth import BotocoreOptions
     from .auth import ClientConfig
     from .auth import client_config
+    from .profile_reader import ProfileReader
 
     model = given.pop("model", None)
     base_model_id, provider = given.pop("base_model_id", None), given.pop("provider", None)
@@ -325,6 +326,8 @@ def converse_parts(
     # botocore's retry mode, read timeout and User-Agent options there: what its requests
     # say (`ConverseHeaders`; the environment's looked up when first needed).
     read = chosen_settings.get("timeout") if replaced else getattr(config, "read_timeout", 60)
+    # One botocore Session for this build's lookups of the environment and config files.
+    reader = ProfileReader(connection["credentials_profile_name"])
     botocore = BotocoreOptions(
         profile=connection["credentials_profile_name"],
         retry_mode=(not replaced and from_config.retry_mode) or None,
@@ -335,12 +338,13 @@ def converse_parts(
     if max_retries is None and not replaced:
         max_retries = from_config.max_retries
     if max_retries is None:  # boto3's own count, as langchain-aws leaves it to boto3
-        max_retries = botocore.defaults().retries(botocore.retry_mode)
+        max_retries = botocore.defaults(reader).retries(botocore.retry_mode)
     adapter = BedrockAdapter(
         **{name: value for name, value in connection.items() if value is not None},
         api_key=api_key,
         default_headers=headers,
         config=ClientConfig(region_name=from_config.region_name),
+        profile_reader=reader,
     )
     adapter.base_model_id = base_model_id  # replies name it, as langchain-aws's
     adapter.vendor = vendor

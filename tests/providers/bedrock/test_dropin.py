@@ -11,6 +11,7 @@ import datetime
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
@@ -912,3 +913,66 @@ def test_the_environment_is_read_once_for_a_model_and_its_copies(
     copies = [copy.copy(model) for _ in range(3)]  # as a call's settings make them
     assert all(sent(c) is not None for c in [*copies, model])
     assert lookups == [None]
+
+
+def _keys_only() -> ChatModel:
+    """Built with keys and nothing else: its region, endpoint and retries the environment's."""
+    return ChatBedrockConverse(model=MODEL, aws_access_key_id="A", aws_secret_access_key="S")
+
+
+def test_each_build_reads_the_environment_and_config_file_afresh(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What one build read is never kept for the next: the variables, AWS_PROFILE and the
+    config file (the `isolated_aws` one) as they are when each is built."""
+    for name in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+    def built() -> tuple[str, str, int | None]:
+        adapter = cast("BedrockAdapter", _keys_only().adapter)
+        return adapter.region_name, adapter.endpoint_url, _keys_only().max_retries
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert built() == ("eu-west-1", "https://bedrock-runtime.eu-west-1.amazonaws.com", 2)
+    monkeypatch.setenv("AWS_REGION", "eu-west-2")
+    assert built()[0] == "eu-west-2"
+    monkeypatch.delenv("AWS_REGION")
+    config = tmp_path / "config"
+    config.write_text(
+        "[default]\nregion = us-west-1\n"
+        "[profile team]\nregion = ap-south-1\nendpoint_url = http://127.0.0.1:7005\n"
+        "max_attempts = 5\n"
+    )
+    assert built() == ("us-west-1", "https://bedrock-runtime.us-west-1.amazonaws.com", 2)
+    monkeypatch.setenv("AWS_PROFILE", "team")
+    assert built() == ("ap-south-1", "http://127.0.0.1:7005", 4)
+    config.write_text("[profile team]\nregion = ca-central-1\n")
+    assert built() == ("ca-central-1", "https://bedrock-runtime.ca-central-1.amazonaws.com", 2)
+    monkeypatch.setenv("AWS_PROFILE", "absent")
+    from botocore.exceptions import ProfileNotFound
+
+    with pytest.raises(ProfileNotFound, match="absent"):
+        _keys_only()
+
+
+def test_a_build_reads_the_environment_through_one_botocore_session(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Its region, endpoint and boto3's retry defaults all read from the config file,
+    through one Session (each costs milliseconds); none kept for the next build."""
+    import botocore.session
+
+    made: list[Any] = []
+
+    class Counted(botocore.session.Session):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(botocore.session, "Session", Counted)
+    (tmp_path / "config").write_text("[default]\nregion = us-west-1\nmax_attempts = 3\n")
+    model = _keys_only()
+    assert (model.adapter.region_name, model.max_retries) == ("us-west-1", 2)  # type: ignore[union-attr]
+    assert len(made) == 1
+    _keys_only()
+    assert len(made) == 2 and made[0] is not made[1]
