@@ -32,7 +32,6 @@ from .dropins import DROP_IN_MODULES
 __all__ = [
     "CHAT_COMPLETIONS_INFO",
     "CHAT_COMPLETIONS_OUTPUT",
-    "LITELLM_PREFIXES",
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
@@ -47,6 +46,7 @@ __all__ = [
     "field_names",
     "infer_provider",
     "limit_headers",
+    "litellm_prefixes",
     "spec",
     "specs",
 ]
@@ -69,7 +69,7 @@ class LangSmithRule:
     #: the class keeps it under another field: langchain-anthropic's `stop_sequences`).
     stop_setting: bool = True
     #: The call keyword `ls_max_tokens` is read from (langchain-google-genai's
-    #: `max_output_tokens`); None: never reported (langchain-ollama).
+    #: `max_output_tokens`); None: never reported.
     max_tokens_keyword: str | None = "max_tokens"
     #: Whether the model's own max_tokens is reported when the call names none.
     max_tokens_setting: bool = True
@@ -82,8 +82,8 @@ class LangSmithRule:
     #: A prefix its model names may have, not reported (langchain-google-genai's
     #: "models/").
     model_prefix: str = ""
-    #: Whether an unset temperature is reported, as None (langchain-aws' ChatBedrock
-    #: leaves it out).
+    #: Whether an unset temperature is reported, as None (langchain-aws' InvokeModel
+    #: class leaves it out).
     temperature_unset: bool = True
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
     #: engine's attribute holding the value (a dotted path: `adapter.region_name`), left
@@ -117,7 +117,7 @@ class MoveWarning:
 
     #: Frames above the line that built the model its warning points at, where the
     #: partner's fixed `stacklevel` lands (negative: inside the construction, as
-    #: langchain-groq's `stacklevel=2` lands in pydantic's `__init__`).
+    #: a `stacklevel=2` lands in pydantic's `__init__`).
     outer: int = 0
     #: The indent of its words' second and third lines.
     indent: int = 16
@@ -172,11 +172,11 @@ class KeyOrder:
 @dataclass(frozen=True, slots=True)
 class SdkModel:
     """A partner SDK's pydantic model of the items of a reply field that its partner
-    package keeps as the SDK parsed them (langchain-perplexity's `search_results`,
-    langchain-ollama's `logprobs`): the
-    model's class as "module:Class" (`path`) and its declared fields in their order.
-    A dump has every declared field, null where the item has none, then the item's other
-    keys as they came (the SDK's model keeps unknown keys too).
+    package keeps as the SDK parsed them (langchain-perplexity's `search_results`, a
+    reply's `logprobs`): the model's class as "module:Class" (`path`) and its declared
+    fields in their order. A dump has every declared field, null where the item has
+    none, then the item's other keys as they came (the SDK's model keeps unknown keys
+    too).
 
     >>> SdkModel("sdk.types:Item", ("date", "title")).dump({"title": "T", "x": 1})
     {'date': None, 'title': 'T', 'x': 1}
@@ -184,7 +184,7 @@ class SdkModel:
 
     path: str
     fields: tuple[str, ...]
-    #: Whether the SDK builds its replies by pydantic's validation (the ollama SDK's
+    #: Whether the SDK builds its replies by pydantic's validation (an SDK's
     #: `ChatResponse(**part)`: nested items become its models too), not without it
     #: (the Stainless SDKs' `construct`).
     validated: bool = False
@@ -208,9 +208,9 @@ class SettingDefault:
     """A setting its LangChain class's constructor gives where a script gives none
     (langchain-google-genai's `temperature` 0.7), given by chatplex's own
     `init_chat_model` too; `unless`: "module:function(model) -> bool" naming the models
-    it gives none for (Gemini 3 and later keep their own temperature).
+    it gives none for (models that keep their own temperature).
 
-    >>> SettingDefault("candidate_count", 1).given("gemini-2.5-flash", {})
+    >>> SettingDefault("candidate_count", 1).given("m", {})
     {'candidate_count': 1}
     >>> SettingDefault("top_k", 1).given("m", {"top_k": 5})
     {'top_k': 5}
@@ -244,6 +244,10 @@ class ProviderSpec:
     #: Bare model names LangChain's `init_chat_model` infers as this provider (lower-cased
     #: prefixes; the longest match over all providers wins).
     model_prefixes: tuple[str, ...] = ()
+    #: LiteLLM's `provider/` prefixes naming this provider (the table of
+    #: docs/litellm.md): `init_chat_model` refuses a model name written so, naming its
+    #: chatplex spelling (`litellm_prefixes`).
+    litellm_prefixes: tuple[str, ...] = ()
     #: `ls_provider` in LangSmith runs, as its LangChain class reports it (AzureChatOpenAI:
     #: "azure"); None: the provider name itself.
     ls_provider: str | None = None
@@ -264,7 +268,7 @@ class ProviderSpec:
     #: Parameters its LangChain class names as fields and sends in the request body
     #: (LangChain name, body name): `reasoning_format`, `random_seed`...
     body_settings: tuple[tuple[str, str], ...] = ()
-    #: "module:Class" of the adapter of its other API (OpenAI's Responses API, Bedrock's
+    #: "module:Class" of the adapter of its other API (OpenAI's Responses API, AWS's
     #: Converse), which `init_chat_model` builds where its LangChain class would call it
     #: (`use_responses_api=True`, `reasoning=`...: `providers/openai/choices.responses_provider`;
     #: `beta_use_converse_api=True` or a Nova model); None: it has none (those settings
@@ -320,7 +324,7 @@ class ProviderSpec:
     #: chunk's `response_metadata`. False: the chunks' content and metadata as they are.
     indexed_stream: bool = False
     #: Whether its LangChain class's `invoke` streams underneath and merges the pieces
-    #: (langchain-ollama's `_generate`): the run's handlers hear `on_llm_new_token` for
+    #: (its `_generate` streaming): the run's handlers hear `on_llm_new_token` for
     #: each piece. The LangChain drop-in's `_generate` reads it and does the same.
     invoke_streams: bool = False
     #: Whether its LangChain class's `with_structured_output(method="function_calling")`
@@ -329,11 +333,11 @@ class ProviderSpec:
     #: drop-in's does the same (`langchain/tool_parsers.py`). False: LangChain's parsers.
     repairing_tool_parsers: bool = False
     #: Whether that streaming `invoke` gives each `on_llm_new_token` the model's
-    #: `verbose` among its kwargs (langchain-ollama's `_chat_stream_with_aggregation`).
+    #: `verbose` among its kwargs (its `_chat_stream_with_aggregation`).
     invoke_token_verbose: bool = False
     #: Whether its LangChain class parses that forced call with langchain-aws's
     #: `ToolsOutputParser` of the whole reply unless the model has `streaming=True` (its
-    #: repairing tools parsers then, which stream): langchain-aws' ChatBedrock. The
+    #: repairing tools parsers then, which stream): langchain-aws' InvokeModel class. The
     #: drop-in's does the same (`langchain/tool_parsers.py`). False: as
     #: `repairing_tool_parsers` says (the whole reply's parser where streaming is off).
     whole_reply_tool_parser: bool = False
@@ -381,8 +385,8 @@ class ProviderSpec:
     stream_empty_lists: tuple[str, ...] = ()
     #: Whether its LangChain class's finishing chunk (the one with a finish reason), and
     #: a chunk with log probabilities, carries no `model_provider`, which its other
-    #: chunks carry (langchain-groq's `_stream` writes such a chunk's response_metadata
-    #: as its generation info alone); a drop-in's stream leaves it out there likewise.
+    #: chunks carry (a `_stream` writing such a chunk's response_metadata as its
+    #: generation info alone); a drop-in's stream leaves it out there likewise.
     stream_finish_unmarked: bool = False
     #: Whether its LangChain class's chunk of a stream's usage record (one without
     #: choices: no text, tool call or finish reason) carries no `model_provider`
@@ -497,40 +501,27 @@ def spec(name: str) -> ProviderSpec | None:
     return specs().get(name)
 
 
+@functools.cache
+def litellm_prefixes() -> Mapping[str, str]:
+    """LiteLLM's `provider/` prefixes, each to the provider it is here (the specs'
+    `litellm_prefixes`), so that a name written so is refused with its chatplex spelling,
+    before inference could read a `<prefix>/...` as a bare model name the provider
+    would refuse.
+
+    >>> litellm_prefixes()["azure"]
+    'azure_openai'
+    """
+    found: dict[str, str] = {}
+    for declared in specs().values():
+        for prefix in declared.litellm_prefixes:
+            if prefix in found:
+                raise RuntimeError(f"LiteLLM prefix {prefix!r} is declared twice")
+            found[prefix] = declared.name
+    return found
+
+
 #: Prefixes LangChain infers for providers chatplex has no wire for: a bare name with one
 #: of these is named in the error rather than mistaken for another provider.
-#: LiteLLM's `provider/` prefixes (the table of docs/litellm.md) and the provider each is
-#: here. A name written so is refused with its chatplex spelling, before inference could
-#: read `gemini/...` or `mistral/...` as a bare model name the provider would refuse.
-LITELLM_PREFIXES = {
-    "openai": "openai",
-    "azure": "azure_openai",
-    "anthropic": "anthropic",
-    "gemini": "google_genai",
-    "vertex_ai": "google_vertexai",
-    "bedrock": "bedrock_converse",
-    "bedrock/converse": "bedrock_converse",
-    "bedrock/invoke": "bedrock",
-    "ollama": "ollama",
-    "ollama_chat": "ollama",
-    "groq": "groq",
-    "mistral": "mistralai",
-    "deepseek": "deepseek",
-    "xai": "xai",
-    "fireworks_ai": "fireworks",
-    "together_ai": "together",
-    "perplexity": "perplexity",
-    "cerebras": "cerebras",
-    "sambanova": "sambanova",
-    "nebius": "nebius",
-    "cohere_chat": "cohere",
-    "cohere": "cohere",
-    "openrouter": "openrouter",
-    "huggingface": "huggingface",
-    "hosted_vllm": "vllm",
-    "lm_studio": "lmstudio",
-}
-
 _ELSEWHERE = (("solar", "upstage"),)
 
 
@@ -547,8 +538,8 @@ def infer_provider(model: str) -> str | None:
 
     >>> infer_provider("gpt-4o-mini"), infer_provider("claude-sonnet-4-5")
     ('openai', 'anthropic')
-    >>> infer_provider("command-r"), infer_provider("my-model")
-    ('cohere', None)
+    >>> infer_provider("deepseek-chat"), infer_provider("my-model")
+    ('deepseek', None)
     """
     lowered = model.lower()
     return next((name for prefix, name in _prefix_table() if lowered.startswith(prefix)), None)

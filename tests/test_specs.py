@@ -47,6 +47,19 @@ def test_a_name_declared_twice_is_an_error(monkeypatch: pytest.MonkeyPatch) -> N
         specs.specs.cache_clear()
 
 
+def test_litellms_prefixes_are_read_off_the_specs(monkeypatch: pytest.MonkeyPatch) -> None:
+    declared = {
+        "a": specs.ProviderSpec("a", "m:A", litellm_prefixes=("a", "a/chat")),
+        "b": specs.ProviderSpec("b", "m:B", litellm_prefixes=("b_ai",)),
+    }
+    monkeypatch.setattr(specs, "specs", lambda: declared)
+    read = specs.litellm_prefixes.__wrapped__  # (the cached table stays the package's)
+    assert read() == {"a": "a", "a/chat": "a", "b_ai": "b"}
+    declared["c"] = specs.ProviderSpec("c", "m:C", litellm_prefixes=("b_ai",))
+    with pytest.raises(RuntimeError, match="'b_ai' is declared twice"):
+        read()
+
+
 @pytest.mark.parametrize(
     ("model", "provider"),
     [

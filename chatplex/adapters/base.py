@@ -180,7 +180,7 @@ class Adapter(ABC):
     base_url: str | None = None
     #: The base URL with its query's credentials, to send (None: `base_url` has none).
     secret_base_url: Secret | None = None
-    #: Where calls go for a wire whose constructor names it `endpoint_url` (Bedrock).
+    #: Where calls go for a wire whose constructor names it `endpoint_url`.
     endpoint_url: str | None = None
 
     # ---- names ------------------------------------------------------------------------
@@ -194,7 +194,7 @@ class Adapter(ABC):
     @property
     def preset(self) -> str | None:
         """The preset's name for an adapter that is a preset of another wire (an
-        OpenAI-compatible server: `"groq"`); None otherwise."""
+        OpenAI-compatible server: its profile's name); None otherwise."""
         return None
 
     #: The name replies are priced under when their URL does not say (a preset's own,
@@ -313,21 +313,21 @@ class Adapter(ABC):
     #: Whether a drop-in's choice of any tool with no tool bound
     #: (`bind_tools([], tool_choice="any")`) is bound, as its partner package binds it,
     #: and left to the request (`normalise_tool_choice(kept_without_tools=...)`): beside
-    #: `tools: []` its choice goes too where the wire sends that list (langchain-anthropic,
-    #: -groq, -mistralai send it so); else the adapter drops or refuses it as the partner
+    #: `tools: []` its choice goes too where the wire sends that list (langchain-anthropic and
+    #: some presets' partners send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
 
     @property
     def call_body_fields(self) -> frozenset[str]:
         """Call keywords beyond the wire's API parameters that it sends in the body as
-        given (a preset's own settings, per call too: Groq's `reasoning_format`); a call
+        given (a preset's own settings, per call too: its drop-in's `body`); a call
         naming one is not refused (`ChatModel.bind`)."""
         return frozenset()
 
     def body_field(self, name: str) -> str:
         """The body field a body keyword `name` is sent as (a provider's own name for a
-        setting: Mistral's `random_seed` for `seed`); a call's keyword replaces the
+        setting: a preset's `Profile.renames`); a call's keyword replaces the
         model's field of that name (`ChatModel.bind`). Default: `name`, as given."""
         return name
 

@@ -128,6 +128,6 @@ class PartnerCalls:
     #: `PartnerHooks.finish_binding`); None: `clone` (`ChatModel._finish_binding`).
     finish_binding: Callable[[Any, Any, Sequence[Any], Any], Any] | None = None
     #: The tool choice words `bind_tools` sends as given, where its partner class does
-    #: (langchain-mistralai's "any"), not as the wire's "required"; none: every word as
+    #: (a preset's `Profile.kept_tool_choices`), not as the wire's "required"; none: every word as
     #: the wire sends it.
     choices_as_given: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""What a wire's LangChain partner package (langchain-openai, -groq, -aws...) does
+"""What a wire's LangChain partner package (langchain-openai, -anthropic, -aws...) does
 differently from the wire's plain translation, declared as data: one `PartnerTraits`
 record per adapter class, read only by the LangChain family (`chatplex.langchain.traits`).
 
@@ -10,7 +10,7 @@ partner raises when built with no key, named so that no SDK is imported for it.
 
 >>> PartnerTraits().bind_strict, PartnerTraits(bind_strict=False).bind_strict
 (True, False)
->>> MissingKeyForm("groq", "GroqError", lambda: "no key").text()
+>>> MissingKeyForm("openai", "OpenAIError", lambda: "no key").text()
 'no key'
 """
 
@@ -58,22 +58,22 @@ LengthError = tuple[tuple[str, str], Callable[[bytes | None, Any], tuple[str, di
 @dataclasses.dataclass(frozen=True, slots=True)
 class MissingKeyForm:
     """The error a partner package raises when its model is built with no key, where that
-    is no ValueError: its SDK client's refusal (the openai SDK's `OpenAIError`, cohere's
-    `ApiError`), by module and class name."""
+    is no ValueError: its SDK client's refusal (the openai SDK's `OpenAIError`, a Fern-made
+    SDK's `ApiError`), by module and class name."""
 
-    #: The SDK module holding the error class of its client's refusal ("openai",
-    #: "cohere.core.api_error").
+    #: The SDK module holding the error class of its client's refusal ("openai", a
+    #: Fern-made SDK's `<sdk>.core.api_error`).
     module: str
     #: That class's name there ("OpenAIError", "ApiError").
     name: str
     #: The SDK's words (`str()` of its error); a function of none where they depend on
     #: the SDK version installed.
     words: str | Callable[[], str]
-    #: The attributes its error has beside its words (cohere's `body`, `status_code`,
-    #: `headers`).
+    #: The attributes its error has beside its words (a Fern-made SDK's `body`,
+    #: `status_code`, `headers`).
     fields: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    #: Its `args` where they are not `(words,)` (cohere's `ApiError` takes keywords
-    #: only: `()`); None: `(words,)`.
+    #: Its `args` where they are not `(words,)` (a Fern-made SDK's `ApiError` takes
+    #: keywords only: `()`); None: `(words,)`.
     args: tuple[Any, ...] | None = None
 
     def text(self) -> str:
@@ -115,10 +115,10 @@ class PartnerTraits:
     #: from a call as sent); None: `tool_choice`, as `bound_tool_form` gives it.
     word_choice_keyword: str | None = None
     #: Whether its partner's `bind_tools` binds `tool_choice` (as None) when none is
-    #: asked (langchain-aws's ChatBedrockConverse); False: it binds none then.
+    #: asked (langchain-aws's Converse class); False: it binds none then.
     binds_unset_tool_choice: bool = False
     #: Whether its partner's `bind_tools` binds a `tool_choice` given as None (it takes
-    #: the choice among its keywords, as given: langchain-cohere's); False: it binds none.
+    #: the choice among its keywords, as given); False: it binds none.
     binds_given_none_choice: bool = False
     #: Whether a `tool_choice` object of a kind chatplex does not read (`mcp`,
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
@@ -129,7 +129,7 @@ class PartnerTraits:
     #: method and `strict` (langchain-openai's), the method alone, the method as asked
     #: (json_mode named so where the wire sends it as a schema: langchain-google-genai's
     #: and -vertexai's), the method and a json_schema's `strict` where one is sent
-    #: (langchain-groq's).
+    #: (a preset's: `Profile.structured_trace`).
     structured_trace: Literal[
         "method and strict", "method", "method as asked", "method and schema strict"
     ] = "method and strict"
@@ -148,14 +148,14 @@ class PartnerTraits:
     sent_structured_schema: Callable[[Adapter, Mapping[str, Any]], Any] | None = None
     #: Whether `bind_tools(..., strict=...)` reaches the tools (langchain-openai's);
     #: False: its partner drops the keyword and binds the tools as without it
-    #: (langchain-groq).
+    #: (a preset's: `Profile.bind_strict`).
     bind_strict: bool = True
     #: The UserWarning its partner gives where it drops a `strict=` given to
-    #: `bind_tools` (langchain-aws's ChatBedrock); None: dropped silently.
+    #: `bind_tools` (langchain-aws's InvokeModel class); None: dropped silently.
     strict_dropped_warning: str | None = None
     #: Whether `bind_tools([one tool], tool_choice=True)` forces that tool by name
-    #: (langchain-groq, -fireworks, -sambanova); False: True is a choice of any tool
-    #: ("required"), as langchain-openai reads it.
+    #: (some presets': `Profile.true_choice_names_lone_tool`); False: True is a choice of
+    #: any tool ("required"), as langchain-openai reads it.
     true_choice_names_lone_tool: bool = False
     #: Whether `bind_tools(..., response_format=...)` binds the format as
     #: langchain-openai's `BaseChatOpenAI.bind_tools` rewrites it (LangChain's agents'
@@ -183,24 +183,27 @@ class PartnerTraits:
     #: given, for the wire to take or refuse.
     response_format_class: Literal["given", "schema", "dropped"] = "given"
     #: Whether a call with a JSON `response_format` is streamed when streaming is asked;
-    #: False: made whole, as its partner makes it (langchain-groq).
+    #: False: made whole, as its partner makes it (a preset's:
+    #: `Profile.streams_json_format`).
     streams_json_format: bool = True
     #: How its partner writes a stream's `output_version="v1"` blocks itself, where
     #: LangChain numbers them in order of kind: "kinds", each kind under its own index
     #: (reasoning "lc_reasoning", text "lc_text", tool call i "lc_tc_i":
     #: langchain-fireworks); "content", its text as a text block numbered among the
-    #: content's blocks alone, tool calls aside (langchain-mistralai); None: LangChain's.
+    #: content's blocks alone, tool calls aside (a preset's: `Profile.v1_stream_indexed`);
+    #: None: LangChain's.
     v1_stream_indexed: Literal["kinds", "content"] | None = None
     #: The `with_structured_output` methods whose `strict=` its partner drops, sending
     #: the schema as without it (langchain-xai's function calling, langchain-sambanova's
-    #: and -perplexity's json_schema, langchain-aws's ChatBedrock's function calling).
+    #: and -perplexity's json_schema, langchain-aws's InvokeModel class's function calling).
     strict_dropped: frozenset[str] = frozenset()
-    #: Those methods on one model, `(adapter, model) -> methods` (langchain-groq keeps
-    #: json_schema's only for some models); None: `strict_dropped`, whatever the model.
+    #: Those methods on one model, `(adapter, model) -> methods` (a preset's partner
+    #: keeping json_schema's for some models only:
+    #: `Profile.strict_schema_models`); None: `strict_dropped`, whatever the model.
     strict_dropped_for: Callable[[Adapter, str], frozenset[str]] | None = None
     #: Of those methods, the ones whose partner drops only `strict=True` and sends a
-    #: `strict=False` as given (langchain-xai's function calling: `if strict`,
-    #: langchain-groq's json_schema: `strict is True`).
+    #: `strict=False` as given (langchain-xai's function calling: `if strict`;
+    #: a preset's json_schema: `strict is True`).
     strict_false_kept: frozenset[str] = frozenset()
     #: Whether its partner's `with_structured_output` parses the reply's text with
     #: `<think>` blocks and code fences stripped first (langchain-perplexity's
@@ -215,7 +218,7 @@ class PartnerTraits:
 
     #: The adapter one call with these per-call settings uses, `(adapter, settings) ->
     #: adapter`: another where its replies report a call's own settings
-    #: (langchain-groq's `reasoning_effort`); None: the adapter itself.
+    #: (a preset's `reasoning_effort`); None: the adapter itself.
     for_call: Callable[[Adapter, Mapping[str, Any]], Adapter] | None = None
     #: The reply a call's adapter kept (its `for_call` copy), `(adapter) -> (url, body,
     #: headers)`, where its partner's error parsing a reply to a class's
@@ -252,7 +255,7 @@ class PartnerTraits:
     #: shares); the defaults: chatplex's own.
     retries_and_calls: PartnerCalls = PartnerCalls()
     #: How its partner reports a call that failed before LangChain does, where it does
-    #: (langchain-aws's ChatBedrock on InvokeModel): the logger it logs the error to,
+    #: (langchain-aws's InvokeModel class): the logger it logs the error to,
     #: with its traceback, and the words; then it hands the error to the callbacks'
     #: `on_llm_error`, which LangChain calls again as it raises. None: it reports none.
     failure_report: tuple[str, str] | None = None
@@ -292,5 +295,5 @@ class PartnerTraits:
     #: SDK model; empty: none.
     reply_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)
     #: The `response_metadata` fields whose items its partner keeps as its SDK's pydantic
-    #: objects, whole and streamed (langchain-ollama's `logprobs`); empty: none.
+    #: objects, whole and streamed (a reply's `logprobs`, as an SDK's models); empty: none.
     metadata_sdk_models: Mapping[str, SdkModel] = dataclasses.field(default_factory=dict)

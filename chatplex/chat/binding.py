@@ -310,7 +310,7 @@ def with_tools(
 
 def _keep_choice(clone: Bindable, choice: Any, kept: tuple[str, ...]) -> None:
     """A choice word its partner class sends as given (`PartnerCalls.choices_as_given`:
-    langchain-mistralai's "any") in the body, where the wire's word would go; an earlier
+    a preset's `Profile.kept_tool_choices`) in the body, where the wire's word would go; an earlier
     binding's goes, this binding's choice deciding."""
     body = {k: v for k, v in clone.extra_body.items() if not (k == "tool_choice" and v in kept)}
     if isinstance(choice, str) and choice in kept:

@@ -198,7 +198,7 @@ _SHAPES: dict[str, OutputShape] = {
         ),
         output=None,
         # The stream's last piece: its finish, billed counts and the call's documents
-        # and tool calls (langchain-cohere's `_get_stream_info_v2`).
+        # and tool calls (its partner's stream info, as its spec's `llm_output` names it).
         streamed=("finish_reason", "token_count", "documents", "tool_calls"),
     ),
 }

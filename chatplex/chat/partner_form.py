@@ -308,7 +308,7 @@ class PartnerFields:
     #: Fields its validators complete from other settings whatever was given, by the
     #: engine's attribute (dotted) holding what it then holds where it completed them
     #: (not None): langchain-aws's `additional_model_request_fields`, which takes the
-    #: fields its `reasoning_effort` becomes; ChatBedrock's `temperature` and
+    #: fields its `reasoning_effort` becomes; its InvokeModel class's `temperature` and
     #: `max_tokens`, taken out of its `model_kwargs`. Read and written from there.
     completed: Mapping[str, str] = field(default_factory=dict)
     #: Of its `defaults`, those the drop-in has no setting for, as it does the same
@@ -355,7 +355,7 @@ class PartnerFields:
     kept_in: Mapping[str, str] = field(default_factory=dict)
     #: What its validator does with a `kept_in` keyword given both as itself and inside
     #: that field: "raises" (LangChain's `build_extra`: "Found seed supplied twice."), or
-    #: "held" (the field's value kept, the keyword's dropped: langchain-aws' ChatBedrock).
+    #: "held" (the field's value kept, the keyword's dropped: langchain-aws' InvokeModel class).
     kept_twice: Literal["raises", "held"] = "raises"
     #: Fields its validators fill in when not given, each by its `Fallback` (an
     #: environment variable or a default; langchain-xai's `xai_api_base`).

@@ -211,7 +211,7 @@ class PartnerHooks:
     )
     #: The model a call given these keywords (as given, a per-call `model` among them)
     #: runs on, where its class reads one of them as replacing settings of the model's
-    #: (langchain-ollama's `options`): a copy; default: the model itself.
+    #: (a per-call `options` dict of model settings): a copy; default: the model itself.
     call_model: Callable[[ChatModel, Mapping[str, Any]], ChatModel] = _same_model
     #: The call keywords only `call_model` reads (langchain-ibm's `params`, a whole set
     #: of chat parameters): never handed to the model as settings. Default: none.

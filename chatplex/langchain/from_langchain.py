@@ -9,8 +9,8 @@ on its call, as `extras`: a wire may send the call back as written), as are Anth
 `tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
 writes `tool_use` again); a call block with no entry in `tool_calls` becomes one.
 Standard `image` blocks become `image_url` blocks, which both adapters send, but in a
-tool result, where each wire's writer reads them as given (langchain-cohere sends one
-inside its document as written), and a provider block LangChain wrapped as
+tool result, where each wire's writer reads them as given (a partner may send one
+inside a document as written), and a provider block LangChain wrapped as
 `non_standard` is unwrapped. A `FunctionMessage`
 (legacy function calling, whose call stays in the assistant turn's `additional_kwargs`)
 becomes a `ToolMessage` marked as a result by name (`messages.FUNCTION_RESULT_KEY`).

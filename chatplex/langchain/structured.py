@@ -174,7 +174,7 @@ def structured_output(
         settings["response_format"] = ClassFormat(settings["response_format"], schema)
     if beside and method == "json_schema":
         settings["tools"] = [convert_to_openai_tool(t, strict=strict) for t in beside]
-    # (langchain-groq traces a json_schema's schema as strict as it is sent.)
+    # ("method and schema strict": a json_schema's schema traced as strict as it is sent.)
     strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
     named = asked if _trace(llm, adapter) == "method as asked" else method  # (as traced)
     traced = _bound_schema(
@@ -236,7 +236,7 @@ def _traced(
     kwargs: dict[str, Any] = {"method": method}
     # (ChatChatplex names `strict` for json_mode too; langchain-openai does not.)
     named = trace is None or (trace == "method and strict" and method != "json_mode")
-    # (langchain-groq's: a json_schema's, where one is sent.)
+    # ("method and schema strict": a json_schema's, where one is sent.)
     sent = trace == "method and schema strict" and method == "json_schema" and strict is not None
     if named or sent:
         kwargs["strict"] = strict

@@ -32,6 +32,7 @@ def check_wire(wire: str) -> ModuleType:
         if declared.langchain_class is not None:
             assert declared.langchain_class.startswith(("Chat", "AzureChat"))
         assert all(p == p.lower() for p in declared.model_prefixes)
+        assert all(p == p.lower() for p in declared.litellm_prefixes)
     return module
 
 

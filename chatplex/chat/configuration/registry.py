@@ -17,9 +17,9 @@ from typing import Any
 from ...adapters import BUILTIN_ADAPTERS
 from ...adapters import adapter_class
 from ...adapters import adapter_parameters
-from ...specs import LITELLM_PREFIXES
 from ...specs import declared_object
 from ...specs import infer_provider
+from ...specs import litellm_prefixes
 from ...specs import spec
 from ..fake import FakeChatModel
 from ..model import ChatModel
@@ -233,10 +233,11 @@ def _litellm_spelling(name: str) -> str | None:
         return None
     lowered = name.lower()
     # the longest first: a prefix may begin another (`<wire>/` and `<wire>/<api>/`)
-    for prefix in sorted(LITELLM_PREFIXES, key=len, reverse=True):
+    prefixes = litellm_prefixes()  # each wire's spec declares its own
+    for prefix in sorted(prefixes, key=len, reverse=True):
         model = name[len(prefix) + 1 :]
         if lowered.startswith(prefix + "/") and model:
-            return f"{LITELLM_PREFIXES[prefix]}:{model}"
+            return f"{prefixes[prefix]}:{model}"
     return None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["bound_anthropic_tools", "bound_invoke_tools"]
+__all__ = ["bound_anthropic_tools"]
 
 #: The choice keywords (`normalise_tool_choice`'s) and the `tool_choice` type each binds.
 #: ("any" stays so only with no tool bound, `Adapter.keeps_choice_without_tools`.)
@@ -36,31 +36,6 @@ def bound_anthropic_tools(
     {'type': 'function', 'function': {'name': 'f'}}
     """
     return [_anthropic_tool(tool) for tool in tools], _choice_object(tool_choice, given)
-
-
-def bound_invoke_tools(
-    tools: list[dict[str, Any]], tool_choice: str | None, given: Any = None
-) -> tuple[list[dict[str, Any]], Any]:
-    """The same as langchain-aws's `ChatBedrock.bind_tools` binds them for an Anthropic
-    model over InvokeModel (its own `convert_to_anthropic_tool`): `name`, `description`
-    (the name when it has none), `input_schema`, no `strict` (which it ignores).
-
-    >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
-    >>> bound_invoke_tools([tool], None)
-    ([{'name': 'f', 'description': 'f', 'input_schema': {}}], None)
-    """
-    bound = []
-    for tool in tools:
-        own = _anthropic_tool(tool)
-        if own is not tool:  # a function tool
-            own.pop("strict", None)
-            own = {
-                "name": own["name"],
-                "description": own.pop("description", None) or own["name"],
-                **own,
-            }
-        bound.append(own)
-    return bound, _choice_object(tool_choice, given)
 
 
 def _choice_object(tool_choice: str | None, given: Any = None) -> dict[str, Any] | None:

@@ -73,12 +73,13 @@ def to_wire_messages(
     """Leading system messages → `system`; the rest → alternating user/assistant turns.
     `error_flags`: each tool_result block says `is_error` (false too, as
     langchain-anthropic writes it); off, none does (a ToolMessage's status is not sent).
-    `empty_reply`: the text an empty AI message before the last goes as (langchain-aws'
-    ChatBedrock: "."); None: it is left out. `later`: how a later system message is read
-    (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid tool
-    calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
-    langchain-aws' ChatBedrock leaves them out. `result_marks_up`: `tool_result`'s
-    `marks_up` (off: a tool result's cache breakpoint stays on its block, as ChatBedrock's)."""
+    `empty_reply`: the text an empty AI message before the last goes as (a partner on
+    InvokeModel: "."); None: it is left out. `later`: how a later system message is
+    read (`later_systems`); None: refused. `invalid_calls`: an AI message's invalid
+    tool calls go as tool_use blocks (`_sendable_invalid`); off, they are left out, as
+    a partner on InvokeModel may leave them out. `result_marks_up`: `tool_result`'s
+    `marks_up` (off: a tool result's cache breakpoint stays on its block, as that
+    partner keeps it)."""
     if not messages:
         raise ValueError("Anthropic needs at least one message; got an empty list")
     start = 0
@@ -524,8 +525,8 @@ def tool_fields(
     `create()` sends it; a bound empty tool list `tools: []` where
     `empty_list`, `AnthropicAdapter.empty_tool_list_sent`, and its choice beside it where
     `choice_beside`, `Adapter.keeps_choice_without_tools`, as langchain-anthropic sends
-    them): what the Messages API and Bedrock's InvokeModel body for Anthropic models
-    both carry."""
+    them): what the Messages API and an InvokeModel body for Anthropic models both
+    carry."""
     fields: dict[str, Any] = {}
     if settings.tools or (settings.tool_list_bound and empty_list):
         fields["tools"] = wire_tools(settings)

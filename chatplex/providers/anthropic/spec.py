@@ -76,6 +76,7 @@ SPECS = (
         "anthropic",
         "chatplex.providers.anthropic.adapter:AnthropicAdapter",
         langchain_class="ChatAnthropic",
+        litellm_prefixes=("anthropic",),
         otel_name="anthropic",
         ls_rule=LangSmithRule(stop_setting=False),  # its stop is `stop_sequences`
         separate_system=True,  # `system`, apart from `messages`

@@ -20,7 +20,7 @@ from typing import cast
 
 from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
-from ..anthropic.bound import bound_invoke_tools
+from ..anthropic.bound import bound_anthropic_tools
 from .call_keywords import converse_refusal
 from .conversation import wire_messages
 from .output_config import output_config
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .adapter import BedrockAdapter
     from .invoke import BedrockInvokeAdapter
 
-__all__ = ["TRAITS"]
+__all__ = ["TRAITS", "bound_invoke_tools"]
 
 
 def _converse_refusal(
@@ -79,6 +79,32 @@ def _converse_tool_form(
     if read is None or read == "none":
         return tools, read
     return tools, tool_choice_object(read)
+
+
+def bound_invoke_tools(
+    tools: list[dict[str, Any]], tool_choice: str | None, given: Any = None
+) -> tuple[list[dict[str, Any]], Any]:
+    """`tools` and `tool_choice` (as `bound_anthropic_tools` takes them) as ChatBedrock's
+    `bind_tools` binds them for an Anthropic model on InvokeModel (its own
+    `convert_to_anthropic_tool`): a function tool's `description` first (the name when it
+    has none), no `strict` (which it ignores); built-in tools as given.
+
+    >>> tool = {"type": "function", "function": {"name": "f", "parameters": {}}}
+    >>> bound_invoke_tools([tool], None)
+    ([{'name': 'f', 'description': 'f', 'input_schema': {}}], None)
+    """
+    anthropic, choice = bound_anthropic_tools(tools, tool_choice, given)
+    bound = []
+    for tool, own in zip(tools, anthropic, strict=True):
+        if own is not tool:  # a function tool, in Anthropic's form
+            own.pop("strict", None)
+            own = {
+                "name": own["name"],
+                "description": own.pop("description", None) or own["name"],
+                **own,
+            }
+        bound.append(own)
+    return bound, choice
 
 
 def _invoke_tool_form(

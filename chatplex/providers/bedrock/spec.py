@@ -43,6 +43,7 @@ SPECS = (
         "bedrock_converse",
         "adapter:BedrockAdapter",
         langchain_class="ChatBedrockConverse",
+        litellm_prefixes=("bedrock", "bedrock/converse"),
         blocks="blocks:converse_blocks",
         # Its stop is `stop_sequences`; it reports the model's vendor and region.
         ls_rule=LangSmithRule(
@@ -67,6 +68,7 @@ SPECS = (
         "bedrock",
         "invoke:BedrockInvokeAdapter",
         langchain_class="ChatBedrock",
+        litellm_prefixes=("bedrock/invoke",),
         # Its stop is `stop_sequences`; an unset temperature is left out.
         ls_rule=LangSmithRule(
             stop_setting=False,

@@ -10,6 +10,7 @@ SPECS = (
         "cohere",
         "chatplex.providers.cohere.adapter:CohereAdapter",
         langchain_class="ChatCohere",
+        litellm_prefixes=("cohere", "cohere_chat"),
         otel_name="cohere",
         # LangChain's init_chat_model infers cohere for bare "command..." names.
         model_prefixes=("command",),

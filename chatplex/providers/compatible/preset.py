@@ -210,6 +210,8 @@ class Preset:
     langchain_class: str | None = None
     otel_name: str | None = None
     model_prefixes: tuple[str, ...] = ()
+    #: LiteLLM's prefixes naming it (`ProviderSpec.litellm_prefixes`).
+    litellm_prefixes: tuple[str, ...] = ()
     #: Its adapter class in `adapter.py`; None: the name's ("groq" -> `GroqAdapter`).
     adapter: str | None = None
     price_id: str | None = None
@@ -254,6 +256,7 @@ class Preset:
             langchain_class=self.langchain_class,
             otel_name=self.otel_name,
             model_prefixes=self.model_prefixes,
+            litellm_prefixes=self.litellm_prefixes,
             price_id=self.price_id,
             setting_aliases=self.aliases,
             body_settings=self.body,

@@ -70,6 +70,7 @@ DEEPSEEK = Preset(
         # API refuses it ("Invalid 'tools': empty array", runebookai/tome#87)
     ),
     langchain_class="ChatDeepSeek",
+    litellm_prefixes=("deepseek",),
     **_CHAT_OPENAI_REPLIES,
     # ChatDeepSeek names itself on the chunks with a choice only: its usage chunk bare,
     # as langchain-openai's.
@@ -161,6 +162,7 @@ XAI = Preset(
         ),
     ),
     langchain_class="ChatXAI",
+    litellm_prefixes=("xai",),
     **_CHAT_OPENAI_REPLIES,
     otel_name="x_ai",
     model_prefixes=("grok",),
@@ -233,6 +235,7 @@ TOGETHER = Preset(
         turns=TurnStyle(null_arguments=True),
     ),
     langchain_class="ChatTogether",
+    litellm_prefixes=("together_ai",),
     # Its replies name OpenAI's style; rows without one (a cached reply's) are combined
     # as langchain-openai's `generate()` combines them too.
     combined_llm_output="chat_completions",
@@ -265,6 +268,7 @@ CEREBRAS = Preset(
         sdk_helper=True,  # ChatCerebras is a BaseChatOpenAI
         passes_tool_extras=True,  # as langchain-openai's bind_tools
     ),
+    litellm_prefixes=("cerebras",),
     aliases=key_and_base("cerebras"),
     body=same_names("disable_reasoning"),
     # inference-docs.cerebras.ai/support/rate-limits: tokens per minute, resets in
@@ -339,6 +343,7 @@ NEBIUS = Preset(
         turns=TurnStyle(null_arguments=True),
     ),
     langchain_class="ChatNebius",
+    litellm_prefixes=("nebius",),
     aliases=key_and_base("nebius"),
     dropin=renamed_chat_openai(
         "nebius",

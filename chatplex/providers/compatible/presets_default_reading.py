@@ -22,13 +22,18 @@ HUGGINGFACE = Preset(
         base_variables=(),
     ),
     langchain_class="ChatHuggingFace",
+    litellm_prefixes=("huggingface",),
 )
 
 
-VLLM = Preset(Profile("vllm", "vLLM", "http://localhost:8000/v1"))
+VLLM = Preset(
+    Profile("vllm", "vLLM", "http://localhost:8000/v1"), litellm_prefixes=("hosted_vllm",)
+)
 
 
-LMSTUDIO = Preset(Profile("lmstudio", "LM Studio", "http://localhost:1234/v1"))
+LMSTUDIO = Preset(
+    Profile("lmstudio", "LM Studio", "http://localhost:1234/v1"), litellm_prefixes=("lm_studio",)
+)
 
 
 # Hyperbolic: no LangChain partner package, so its class is chatplex's own name.

@@ -41,6 +41,7 @@ SPECS = (
         "google_genai",
         "chatplex.providers.google.adapter:GeminiAdapter",
         langchain_class="ChatGoogleGenerativeAI",
+        litellm_prefixes=("gemini",),
         otel_name="gcp.gen_ai",
         # langchain-google-genai's request defaults: temperature 0.7 (none for Gemini 3
         # and later, which keep the model's own) and one candidate, always sent.
@@ -67,6 +68,7 @@ SPECS = (
         "google_vertexai",
         "chatplex.providers.google.vertex_adapter:VertexAIAdapter",
         langchain_class="ChatVertexAI",
+        litellm_prefixes=("vertex_ai",),
         otel_name="gcp.vertex_ai",
         inert_settings=(("api_transport", _REST_ONLY), ("transport", _REST_ONLY)),
         setting_aliases=(("api_endpoint", "base_url"), *_GOOGLE_ALIASES),

@@ -19,6 +19,7 @@ SPECS = (
         "ollama",
         "chatplex.providers.ollama.adapter:OllamaAdapter",
         langchain_class="ChatOllama",
+        litellm_prefixes=("ollama", "ollama_chat"),
         # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
         # then misattributes: chatplex reports it, a kept difference.)
         ls_rule=LangSmithRule(max_tokens_keyword=None),

@@ -186,9 +186,9 @@ class OpenAIAdapter(Adapter):
     #: and async, langchain-openai's passthrough); (): none.
     sent_tool_extras: tuple[str, ...] = BESIDE_FIELDS
     #: Whether a call that bound an empty tool list (`CallSettings.tool_list_bound`, no
-    #: tools) sends it, `tools: []`, as some presets' partners do (langchain-groq's
-    #: `bind_tools([])`); False: no `tools` member without a tool (OpenAI refuses an
-    #: empty array).
+    #: tools) sends it, `tools: []`, as some presets' partners do (their
+    #: `bind_tools([])`: `Profile.empty_tool_list_sent`); False: no `tools` member without
+    #: a tool (OpenAI refuses an empty array).
     empty_tool_list_sent: bool = False
 
     @property

@@ -61,7 +61,7 @@ _OPENAI_CREDENTIALS = (
 
 def stainless_missing_key(module: str, name: str, variable: str) -> MissingKeyForm:
     """The refusal of a Stainless-made SDK's client (openai's before its other
-    credentials, groq's, perplexity's...) built with no key: its error class `name` of
+    credentials, perplexity's, other presets'...) built with no key: its error class `name` of
     `module`, naming the `variable` it reads."""
     words = (
         "The api_key client option must be set either by passing api_key to the client "

@@ -1,6 +1,6 @@
 """ChatOpenAI's drop-in reading a compatible server's reasoning (its partner record's
-`partner_reading`): the `reasoning_content` / `reasoning` text a server such as vLLM,
-Ollama or OpenRouter sends beside the answer, which langchain-openai drops, kept in
+`partner_reading`): the `reasoning_content` / `reasoning` text a server such as vLLM
+or OpenRouter sends beside the answer, which langchain-openai drops, kept in
 `additional_kwargs["reasoning_content"]` with `content` as langchain-openai reads it (the
 text as a str), as ChatDeepSeek keeps it. chatplex's own family reads it as reasoning
 blocks (`response.py`); a script ported from LangChain keeps a str `content`.

@@ -105,7 +105,7 @@ def wire_message(
     langchain-openai's keys only (`_REBUILT_TEXT_KEYS`), as a partner built on its
     conversion sends them (the others' go as given); `tool_text_keys`, the keys a
     rebuilt tool result's text block keeps (langchain-openai's keep its
-    `prompt_cache_breakpoint`; langchain-mistralai's type and text only);
+    `prompt_cache_breakpoint`; a preset's may keep type and text only);
     `developer_role`, whether a system message marked for the developer role goes
     with it (else as "system", as a partner that writes every system message so
     sends it); `function_calls`, whether an assistant turn's legacy `function_call`

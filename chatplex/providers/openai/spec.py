@@ -175,6 +175,7 @@ SPECS = (
         "openai",
         "chatplex.providers.openai.adapter:OpenAIAdapter",
         langchain_class="ChatOpenAI",
+        litellm_prefixes=("openai",),
         otel_name="openai",
         model_prefixes=("gpt-", "o1", "o3", "o4", "chatgpt", "text-davinci"),
         batch_discount=0.5,  # 50% off every model its Batch API serves
@@ -219,6 +220,7 @@ SPECS = (
         "azure_openai",
         "chatplex.providers.openai.azure:AzureOpenAIAdapter",
         langchain_class="AzureChatOpenAI",
+        litellm_prefixes=("azure",),
         otel_name="azure.ai.openai",
         ls_provider="azure",
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"

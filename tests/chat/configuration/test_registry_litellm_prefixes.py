@@ -15,7 +15,7 @@ import pytest
 
 from chatplex.chat import init_chat_model
 from chatplex.langchain import init_chat_model as langchain_init_chat_model
-from chatplex.specs import LITELLM_PREFIXES
+from chatplex.specs import litellm_prefixes
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "litellm.md"
 
@@ -51,7 +51,7 @@ def test_the_page_lists_every_prefix_the_code_knows() -> None:
     listed = {name.rsplit("/", 1)[0] for name, _ in CASES}
     listed |= {name.split("/", 1)[0] for name, _ in CASES}
     assert len(CASES) >= 26
-    assert set(LITELLM_PREFIXES) <= listed
+    assert set(litellm_prefixes()) <= listed
 
 
 @pytest.mark.parametrize("build", [init_chat_model, langchain_init_chat_model])

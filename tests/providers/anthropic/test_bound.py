@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from chatplex.providers.anthropic.bound import bound_anthropic_tools
-from chatplex.providers.anthropic.bound import bound_invoke_tools
 
 _SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 
@@ -50,17 +49,6 @@ def test_a_builtin_tool_is_bound_as_given() -> None:
 )
 def test_the_choice_is_bound_as_a_tool_choice_object(choice: str | None, bound: Any) -> None:
     assert bound_anthropic_tools([_function()], choice)[1] == bound
-
-
-def test_over_invoke_model_a_tool_is_bound_as_langchain_aws_binds_it() -> None:
-    # langchain-aws's own convert_to_anthropic_tool: description first (the name when
-    # none), no strict (ChatBedrock ignores it).
-    nameless = _function(strict=True)
-    del nameless["function"]["description"]
-    (bound,), choice = bound_invoke_tools([nameless], "required")
-    assert bound == {"name": "weather", "description": "weather", "input_schema": _SCHEMA}
-    assert list(bound) == ["name", "description", "input_schema"]
-    assert choice == {"type": "any"}
 
 
 def test_any_kept_without_tools_binds_as_langchain_anthropic_binds_it() -> None:

@@ -10,10 +10,10 @@ import pytest
 
 from chatplex.langchain.traits import partner_traits
 from chatplex.messages import HumanMessage
-from chatplex.providers.anthropic.bound import bound_invoke_tools
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
 from chatplex.providers.bedrock.partner import TRAITS
+from chatplex.providers.bedrock.partner import bound_invoke_tools
 from tests.providers._partner import bound_form
 from tests.providers._partner import check_messages
 from tests.providers._partner import refusal

@@ -115,6 +115,7 @@ FIREWORKS = Preset(
         ),
     ),
     langchain_class="ChatFireworks",
+    litellm_prefixes=("fireworks_ai",),
     llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
     **LANGCHAIN_OPENAI_STREAM,
     model_prefixes=("accounts/fireworks",),

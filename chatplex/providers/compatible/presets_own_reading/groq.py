@@ -103,6 +103,7 @@ GROQ = Preset(
     ),
     limit_headers=OPENAI_LIMITS,
     langchain_class="ChatGroq",
+    litellm_prefixes=("groq",),
     **LANGCHAIN_OPENAI_STREAM,
     # ... but that chunk's metadata is its generation info alone: no model_provider.
     stream_finish_unmarked=True,

@@ -98,6 +98,7 @@ MISTRALAI = Preset(
         partner_retries_streams=False,
     ),
     langchain_class="ChatMistralAI",
+    litellm_prefixes=("mistral",),
     # Its stream: the model's name on the finishing chunk, before the finish reason.
     stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
     stream_finish_keys=("model_name",),

@@ -88,6 +88,7 @@ OPENROUTER = Preset(
     adapter="OpenRouterAdapter",
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
     langchain_class="ChatOpenRouter",
+    litellm_prefixes=("openrouter",),
     # (its usage record's chunk names no provider: only the usage's cost, where sent)
     stream_usage_unmarked=True,
     # Its finishing chunk names the model and fingerprint, in its order; no other does.

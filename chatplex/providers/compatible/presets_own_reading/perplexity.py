@@ -112,6 +112,7 @@ PERPLEXITY = Preset(
         },
     ),
     langchain_class="ChatPerplexity",
+    litellm_prefixes=("perplexity",),
     otel_name="perplexity",
     model_prefixes=("sonar",),
     aliases=(("pplx_api_key", "api_key"),),

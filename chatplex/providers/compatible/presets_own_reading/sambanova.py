@@ -121,6 +121,7 @@ SAMBANOVA = Preset(
         reasoning_field="reasoning",
     ),
     langchain_class="ChatSambaNova",
+    litellm_prefixes=("sambanova",),
     # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
     llm_output="completions_fields",
     **LANGCHAIN_OPENAI_STREAM,
