@@ -1,0 +1,34 @@
+"""ChatOpenAI (Chat Completions) and the OpenAI-compatible presets' partner packages
+(langchain-groq, -mistralai, -deepseek, -xai, -fireworks, -together, -perplexity) in the
+probe_w set's scripts (`tests/partners/_probe_w.py`), run as the compatible suite runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.partners import _probe_w as probe
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import assert_same
+from tests.partners.compatible import test_compatible_sidebyside as suite
+from tests.partners.compatible.test_compatible_probe_v_scripts import over
+from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
+from tests.partners.compatible.test_compatible_sidebyside import Script
+from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
+
+#: The packages these scripts run over: ChatOpenAI's, and every preset's of the table.
+RUN = {"openai": OPENAI, **PACKAGES}
+
+#: (package, script) -> why it is not run: the suite's reason for its named choice.
+LEFT = {("perplexity", "function_tool_named"): suite.NOT_RUN["perplexity", "tool_choice_named"]}
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    sorted({(p, n) for p in RUN for n in probe.EVERY_WIRE} - set(LEFT)),
+)
+def test_probe_w_same_as_the_partner_package(
+    package: str, name: str, server: ScriptedServer
+) -> None:
+    """The shared script over the package's constructor, with its class and chatplex's."""
+    run = over(probe.FACTORIES[name])  # type: ignore[arg-type]
+    assert_same(suite.run_script(RUN[package], Script(), run, server))

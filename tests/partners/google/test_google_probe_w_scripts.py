@@ -1,0 +1,32 @@
+"""ChatGoogleGenerativeAI in the probe_w set's scripts (`tests/partners/_probe_w.py`),
+v0 image and PDF blocks among them; a `@tool`'s default is the suite's kept one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.partners import _probe_w as probe
+from tests.partners._sidebyside import Outcome
+from tests.partners.google import test_google_sidebyside as genai_suite
+from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import model
+
+SCRIPTS = probe.rows(model, gemini_replies(), (*probe.EVERY_WIRE, "v0_base64_blocks"))
+
+
+def _default_kept(outcome: Outcome) -> Outcome:
+    """Their `scale` declared by `parameters` without `factor`'s default, ours by
+    `parametersJsonSchema` with it: read as theirs once both are seen."""
+    theirs, ours = probe.bodies(outcome)
+    their_scale, our_scale = (b["tools"][0]["functionDeclarations"][1] for b in (theirs, ours))
+    assert "default" not in their_scale["parameters"]["properties"]["factor"], their_scale
+    assert our_scale.pop("parametersJsonSchema")["properties"]["factor"]["default"] == 2.0
+    our_scale["parameters"] = their_scale["parameters"]
+    return outcome
+
+
+DIFFERENCES: dict[str, Any] = {
+    "function_tool_named": (genai_suite.DIFFERENCES["tool_with_default"][0], _default_kept)
+}
+SUITE = genai_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
+test_probe_w_same_as_langchain_google_genai = SUITE.same_test()
