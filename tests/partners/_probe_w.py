@@ -13,6 +13,7 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import sum_schema
 
 Make = Callable[..., Any]
 Script = Callable[[Any, str], Any]
@@ -21,6 +22,15 @@ Script = Callable[[Any, str], Any]
 PDF = base64.b64encode(
     b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 ).decode()
+
+
+#: A Chat Completions reply's usage, 8 of its prompt tokens read from the cache.
+CACHED_USAGE = {
+    "prompt_tokens": 12,
+    "completion_tokens": 7,
+    "total_tokens": 19,
+    "prompt_tokens_details": {"cached_tokens": 8},
+}
 
 
 def _recorder() -> tuple[Any, list[Any]]:
@@ -169,14 +179,85 @@ def dict_messages(make: Make) -> Script:
     return script
 
 
+def usage_tracked(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`get_usage_metadata_callback()` around an invoke, a stream and a batch of two:
+        the totals it kept, by model name."""
+        from langchain_core.callbacks import get_usage_metadata_callback
+
+        model = make(cls, url)
+        with get_usage_metadata_callback() as tracked:
+            model.invoke("Hi")
+            list(model.stream("Hi"))
+            model.batch(["One", "Two"])
+        return tracked.usage_metadata
+
+    return script
+
+
+def ids_of_a_run(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """The ids a script reads to tie a reply to its run (`config={"run_id": ...}`):
+        the reply's, each streamed chunk's, and the run id a callback saw."""
+        import uuid
+
+        handler, seen = _recorder()
+        run_id = uuid.UUID("00000000-0000-4000-8000-000000000001")
+        model = make(cls, url)
+        reply = model.invoke("Hi", config={"run_id": run_id, "callbacks": [handler]})
+        chunks = list(model.stream("Hi", config={"run_id": run_id}))
+        return {"reply": reply.id, "chunks": sorted({c.id for c in chunks}), "seen": seen}
+
+    return script
+
+
+def prompt_cache_marked(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """OpenAI's explicit prompt caching: `prompt_cache_options` given to the
+        constructor, a system block marked `prompt_cache_breakpoint`, a call's
+        `prompt_cache_key`, a stream's `prompt_cache_retention`: the replies and usage."""
+        model = make(cls, url, prompt_cache_options={"mode": "explicit", "ttl": "30m"})
+        marked = {"type": "text", "text": "Stable instructions."}
+        marked["prompt_cache_breakpoint"] = {"mode": "explicit"}
+        messages = [
+            {"role": "system", "content": [marked]},
+            {"role": "user", "content": "Current request"},
+        ]
+        reply = model.invoke(messages, prompt_cache_key="tenant:acme:support-v1")
+        whole = merged(list(model.stream(messages, prompt_cache_retention="24h")))
+        return [reply, whole, reply.usage_metadata]
+
+    return script
+
+
+def structured_streamed(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`with_structured_output` of a JSON schema, by the class's default method:
+        streamed (each partial object), and invoked."""
+        structured = make(cls, url).with_structured_output(sum_schema())
+        return {"partials": list(structured.stream("1+2?")), "whole": structured.invoke("1+2?")}
+
+    return script
+
+
 #: The scripts every wire runs.
-EVERY_WIRE = ("callbacks_see_config", "history_replayed", "function_tool_named", "dict_messages")
+EVERY_WIRE = (
+    "callbacks_see_config",
+    "history_replayed",
+    "function_tool_named",
+    "dict_messages",
+    "usage_tracked",
+    "ids_of_a_run",
+)
 #: The shared scripts by name.
 FACTORIES: dict[str, Callable[[Make], Script]] = {
     f.__name__: f
     for f in (callbacks_see_config, history_replayed, function_tool_named, v0_base64_blocks)
 }
-FACTORIES["dict_messages"] = dict_messages
+FACTORIES |= {
+    f.__name__: f
+    for f in (dict_messages, usage_tracked, ids_of_a_run, prompt_cache_marked, structured_streamed)
+}
 
 
 def rows(make: Make, reply: Any, names: tuple[str, ...] = EVERY_WIRE) -> dict[str, Any]:

@@ -3,7 +3,13 @@ v0 image and PDF blocks among them, compared as `test_anthropic_sidebyside.py` c
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from tests.partners import _probe_w as probe
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import add
 from tests.partners.anthropic.test_anthropic_sidebyside import KEY
 from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
 from tests.partners.anthropic.test_anthropic_sidebyside import anthropic_suite
@@ -16,7 +22,40 @@ def _make(cls: type, url: str, **settings: object) -> object:
 
 _TEXT = streamed({"type": "text", "text": "Hello there, friend."})
 
+
+def _counted(seen: Seen) -> Reply:
+    """Anthropic's token counting endpoint's answer; the Messages API's text otherwise."""
+    if seen.path.endswith("/count_tokens"):
+        return Reply(200, [json.dumps({"input_tokens": 42}).encode()])
+    return _TEXT(seen)
+
+
+def tokens_counted(cls: Any, url: str) -> Any:
+    """`get_num_tokens_from_messages` of a conversation with a system turn and a tool
+    round, with the tools it offers and without: the counts (Anthropic's endpoint)."""
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import SystemMessage
+    from langchain_core.messages import ToolMessage
+
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_01"}
+    history = [
+        SystemMessage("Be brief."),
+        HumanMessage("1+2?"),
+        AIMessage("", tool_calls=[call]),
+        ToolMessage("3", tool_call_id="toolu_01"),
+    ]
+    model = _make(cls, url)
+    return [
+        model.get_num_tokens_from_messages(history, tools=[add]),
+        model.get_num_tokens_from_messages(history),
+    ]
+
+
 SCRIPTS = probe.rows(_make, _TEXT, (*probe.EVERY_WIRE, "v0_base64_blocks"))
+SCRIPTS["tokens_counted"] = (_counted, tokens_counted)
+_SUM_CALL = {"type": "tool_use", "id": "toolu_01", "name": "Sum", "input": {"total": 3}}
+SCRIPTS |= probe.rows(_make, streamed(_SUM_CALL, stop="tool_use"), ("structured_streamed",))
 
 SUITE = anthropic_suite(SCRIPTS)
 test_probe_w_same_as_langchain_anthropic = SUITE.same_test()

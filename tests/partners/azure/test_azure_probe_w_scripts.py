@@ -9,4 +9,6 @@ from tests.partners.azure.test_azure_sidebyside import Script
 from tests.partners.azure.test_azure_sidebyside import _model
 
 SCRIPTS = probe.rows(_model, Script(), (*probe.EVERY_WIRE, "v0_base64_blocks"))
+SCRIPTS |= probe.rows(_model, Script(usage=probe.CACHED_USAGE), ("prompt_cache_marked",))
+SCRIPTS |= probe.rows(_model, Script('{"total": 3}'), ("structured_streamed",))
 test_probe_w_same_as_langchain_openai = azure_suite.SUITE.beside(SCRIPTS, {}).same_test()

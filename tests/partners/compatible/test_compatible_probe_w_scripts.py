@@ -18,17 +18,26 @@ from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
 #: The packages these scripts run over: ChatOpenAI's, and every preset's of the table.
 RUN = {"openai": OPENAI, **PACKAGES}
 
+#: The server's answer to a script, where not `Script()`'s text.
+ANSWERS = {
+    "prompt_cache_marked": Script(usage=probe.CACHED_USAGE),
+    "structured_streamed": Script('{"total": 3}'),
+}
+
+#: The scripts of OpenAI's own fields, run with ChatOpenAI alone.
+OPENAI_ONLY = {("openai", "prompt_cache_marked"), ("openai", "structured_streamed")}
+
 #: (package, script) -> why it is not run: the suite's reason for its named choice.
 LEFT = {("perplexity", "function_tool_named"): suite.NOT_RUN["perplexity", "tool_choice_named"]}
 
 
 @pytest.mark.parametrize(
     ("package", "name"),
-    sorted({(p, n) for p in RUN for n in probe.EVERY_WIRE} - set(LEFT)),
+    sorted({(p, n) for p in RUN for n in probe.EVERY_WIRE} - set(LEFT) | OPENAI_ONLY),
 )
 def test_probe_w_same_as_the_partner_package(
     package: str, name: str, server: ScriptedServer
 ) -> None:
     """The shared script over the package's constructor, with its class and chatplex's."""
     run = over(probe.FACTORIES[name])  # type: ignore[arg-type]
-    assert_same(suite.run_script(RUN[package], Script(), run, server))
+    assert_same(suite.run_script(RUN[package], ANSWERS.get(name, Script()), run, server))

@@ -12,6 +12,7 @@ from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import model
 
 SCRIPTS = probe.rows(model, gemini_replies(), (*probe.EVERY_WIRE, "v0_base64_blocks"))
+SCRIPTS |= probe.rows(model, gemini_replies([{"text": '{"total": 3}'}]), ("structured_streamed",))
 
 
 def _default_kept(outcome: Outcome) -> Outcome:

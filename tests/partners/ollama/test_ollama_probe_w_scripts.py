@@ -19,6 +19,7 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
 
 
 SCRIPTS = probe.rows(_make, ollama_replies())
+SCRIPTS |= probe.rows(_make, ollama_replies('{"total": 3}'), ("structured_streamed",))
 SCRIPTS["v0_base64_blocks"] = (ollama_replies(), probe.v0_base64_blocks(_make, pdf=False))
 
 
