@@ -13,6 +13,7 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import mul
 from tests.partners._sidebyside import sum_schema
 
 Make = Callable[..., Any]
@@ -240,6 +241,26 @@ def structured_streamed(make: Make) -> Script:
     return script
 
 
+def two_calls_run(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """An agent's loop over a reply of two tool calls: each call run by its `@tool`
+        (a ToolMessage each), the history sent back; and the two calls streamed (their
+        chunks' pieces, and merged)."""
+        from langchain_core.messages import HumanMessage
+        from langchain_core.tools import tool
+
+        tools = {t.name: t for t in (tool(add), tool(mul))}
+        bound = make(cls, url).bind_tools(list(tools.values()))
+        history: list[Any] = [HumanMessage("1+2 and 2*3?")]
+        reply = bound.invoke(history)
+        history += [reply, *(tools[call["name"]].invoke(call) for call in reply.tool_calls)]
+        chunks = list(bound.stream("1+2 and 2*3?"))
+        pieces = [[{**c, "id": bool(c["id"])} for c in k.tool_call_chunks] for k in chunks]
+        return {"results": history[2:], "answer": bound.invoke(history), "pieces": pieces}
+
+    return script
+
+
 #: The scripts every wire runs.
 EVERY_WIRE = (
     "callbacks_see_config",
@@ -258,6 +279,7 @@ FACTORIES |= {
     f.__name__: f
     for f in (dict_messages, usage_tracked, ids_of_a_run, prompt_cache_marked, structured_streamed)
 }
+FACTORIES["two_calls_run"] = two_calls_run
 
 
 def rows(make: Make, reply: Any, names: tuple[str, ...] = EVERY_WIRE) -> dict[str, Any]:

@@ -14,8 +14,11 @@ from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_su
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+from tests.partners.bedrock.test_chatbedrock_sidebyside import tool_use
 
 SCRIPTS = probe.rows(make, invoke(), (*probe.EVERY_WIRE, "v0_base64_blocks"))
+_TWO = invoke(tool_use("add", {"a": 1, "b": 2}, "t1"), tool_use("mul", {"a": 2, "b": 3}, "t2"))
+SCRIPTS |= probe.rows(make, _TWO, ("two_calls_run",))
 
 
 def _document_first(body: dict[str, Any]) -> bool:

@@ -13,6 +13,8 @@ from tests.partners.google.test_google_sidebyside import model
 
 SCRIPTS = probe.rows(model, gemini_replies(), (*probe.EVERY_WIRE, "v0_base64_blocks"))
 SCRIPTS |= probe.rows(model, gemini_replies([{"text": '{"total": 3}'}]), ("structured_streamed",))
+_CALLS = [{"functionCall": {"name": n, "args": {"a": 2, "b": 3}}} for n in ("add", "mul")]
+SCRIPTS |= probe.rows(model, gemini_replies(_CALLS), ("two_calls_run",))
 
 
 def _default_kept(outcome: Outcome) -> Outcome:

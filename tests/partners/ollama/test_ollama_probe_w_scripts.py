@@ -20,6 +20,8 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
 
 SCRIPTS = probe.rows(_make, ollama_replies())
 SCRIPTS |= probe.rows(_make, ollama_replies('{"total": 3}'), ("structured_streamed",))
+_CALLS = [{"function": {"name": n, "arguments": {"a": 2, "b": 3}}} for n in ("add", "mul")]
+SCRIPTS |= probe.rows(_make, ollama_replies("", tool_calls=_CALLS), ("two_calls_run",))
 SCRIPTS["v0_base64_blocks"] = (ollama_replies(), probe.v0_base64_blocks(_make, pdf=False))
 
 
@@ -42,7 +44,9 @@ DEFAULT_DROPPED = Difference(
     "the tool's parameters go as their JSON Schema, defaults included",
 )
 _NAMED_RESULTS = ollama_suite.DIFFERENCES["tool_round_trip"]
-DIFFERENCES: dict[str, Any] = dict.fromkeys(("history_replayed", "dict_messages"), _NAMED_RESULTS)
+DIFFERENCES: dict[str, Any] = dict.fromkeys(
+    ("history_replayed", "dict_messages", "two_calls_run"), _NAMED_RESULTS
+)
 DIFFERENCES["function_tool_named"] = (DEFAULT_DROPPED, _default_kept)
 
 test_probe_w_same_as_langchain_ollama = ollama_suite.SUITE.beside(SCRIPTS, DIFFERENCES).same_test()
