@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from tests.partners import _probe_w as probe
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import merged
 from tests.partners.google import test_google_sidebyside as genai_suite
+from tests.partners.google.test_google_sidebyside import KEY
 from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import model
 
@@ -15,6 +18,37 @@ SCRIPTS = probe.rows(model, gemini_replies(), (*probe.EVERY_WIRE, "v0_base64_blo
 SCRIPTS |= probe.rows(model, gemini_replies([{"text": '{"total": 3}'}]), ("structured_streamed",))
 _CALLS = [{"functionCall": {"name": n, "args": {"a": 2, "b": 3}}} for n in ("add", "mul")]
 SCRIPTS |= probe.rows(model, gemini_replies(_CALLS), ("two_calls_run",))
+
+
+def image_generated(cls: Any, url: str) -> Any:
+    """An image model asked for text and an image (`response_modalities` as the
+    package's enums, `image_config`'s aspect ratio); a reply of both: invoked and
+    streamed, and read as `content_blocks`."""
+    from langchain_google_genai import Modality
+
+    drawn = cls(
+        model="gemini-2.5-flash-image",
+        base_url=url,
+        google_api_key=KEY,
+        response_modalities=[Modality.TEXT, Modality.IMAGE],
+        image_config={"aspect_ratio": "16:9"},
+    )
+    reply, whole = drawn.invoke("Draw a dot"), merged(list(drawn.stream("Draw a dot")))
+    return [reply, whole, reply.content_blocks]
+
+
+def spoken(cls: Any, url: str) -> Any:
+    """A text-to-speech model (`-tts`), no modality or voice given; a reply of audio:
+    invoked (read as `content_blocks` too) and streamed."""
+    tts = cls(model="gemini-2.5-flash-preview-tts", base_url=url, google_api_key=KEY)
+    reply = tts.invoke("Say hi")
+    return [reply, reply.content_blocks, merged(list(tts.stream("Say hi")))]
+
+
+_IMAGE = {"inlineData": {"mimeType": "image/png", "data": PNG}}
+_AUDIO = {"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000", "data": "AAAA"}}
+SCRIPTS["image_generated"] = (gemini_replies([{"text": "A dot."}, _IMAGE]), image_generated)
+SCRIPTS["spoken"] = (gemini_replies([_AUDIO]), spoken)
 
 
 def _default_kept(outcome: Outcome) -> Outcome:
