@@ -10,6 +10,7 @@ from tests.partners import _probe_w as probe
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
 from tests.partners.anthropic.test_anthropic_sidebyside import KEY
 from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
 from tests.partners.anthropic.test_anthropic_sidebyside import anthropic_suite
@@ -52,8 +53,33 @@ def tokens_counted(cls: Any, url: str) -> Any:
     ]
 
 
+def newest_models_rules(cls: Any, url: str) -> Any:
+    """The newest models' own rules, each call attempted: a sampling setting given to
+    Fable 5 (and none), budgeted thinking on Sonnet 5.5, thinking off at `max` effort on
+    Opus 5, and a tool forced on Sonnet 5.5."""
+
+    def on(name: str, **settings: Any) -> Any:
+        return cls(model=name, api_key=KEY, base_url=url, **settings)
+
+    budgeted = {"type": "enabled", "budget_tokens": 2048}
+    calls = {
+        "fable_temperature": lambda: on("claude-fable-5", temperature=0.2).invoke("Hi"),
+        "fable_top_k": lambda: on("claude-fable-5", top_k=5).invoke("Hi"),
+        "fable_plain": lambda: on("claude-fable-5").invoke("Hi"),
+        "sonnet_budgeted": lambda: on("claude-sonnet-5-5", thinking=budgeted).invoke("Hi"),
+        "opus_off_at_max": lambda: on(
+            "claude-opus-5", thinking={"type": "disabled"}, reasoning_effort="max"
+        ).invoke("Hi"),
+        "sonnet_forced": lambda: (
+            on("claude-sonnet-5-5").bind_tools([add], tool_choice="add").invoke("1+2?")
+        ),
+    }
+    return {name: attempted(call) for name, call in calls.items()}
+
+
 SCRIPTS = probe.rows(_make, _TEXT, (*probe.EVERY_WIRE, "v0_base64_blocks"))
 SCRIPTS["tokens_counted"] = (_counted, tokens_counted)
+SCRIPTS["newest_models_rules"] = (_TEXT, newest_models_rules)
 _SUM_CALL = {"type": "tool_use", "id": "toolu_01", "name": "Sum", "input": {"total": 3}}
 SCRIPTS |= probe.rows(_make, streamed(_SUM_CALL, stop="tool_use"), ("structured_streamed",))
 
