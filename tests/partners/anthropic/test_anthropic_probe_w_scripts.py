@@ -54,9 +54,10 @@ def tokens_counted(cls: Any, url: str) -> Any:
 
 
 def newest_models_rules(cls: Any, url: str) -> Any:
-    """The newest models' own rules, each call attempted: a sampling setting given to
-    Fable 5 (and none), budgeted thinking on Sonnet 5.5, thinking off at `max` effort on
-    Opus 5, and a tool forced on Sonnet 5.5."""
+    """The newest models' own rules, each call attempted: sampling settings given to
+    Fable 5 (none, the default temperature, others), `top_k` given to a call and
+    budgeted thinking on Sonnet 5.5, thinking off at `max` effort on Opus 5, and a tool
+    forced on Sonnet 5.5."""
 
     def on(name: str, **settings: Any) -> Any:
         return cls(model=name, api_key=KEY, base_url=url, **settings)
@@ -66,6 +67,8 @@ def newest_models_rules(cls: Any, url: str) -> Any:
         "fable_temperature": lambda: on("claude-fable-5", temperature=0.2).invoke("Hi"),
         "fable_top_k": lambda: on("claude-fable-5", top_k=5).invoke("Hi"),
         "fable_plain": lambda: on("claude-fable-5").invoke("Hi"),
+        "fable_default_temperature": lambda: on("claude-fable-5", temperature=1).invoke("Hi"),
+        "sonnet_top_k_per_call": lambda: on("claude-sonnet-5-5").invoke("Hi", top_k=5),
         "sonnet_budgeted": lambda: on("claude-sonnet-5-5", thinking=budgeted).invoke("Hi"),
         "opus_off_at_max": lambda: on(
             "claude-opus-5", thinking={"type": "disabled"}, reasoning_effort="max"
