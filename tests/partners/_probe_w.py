@@ -261,6 +261,30 @@ def two_calls_run(make: Make) -> Script:
     return script
 
 
+def temperature_by_model(make_on: Callable[..., Any]) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A temperature given to OpenAI's reasoning models and their chat and
+        no-effort variants, to the constructor and to a call, and o1 given none: each
+        reply attempted (`make_on(cls, url, model, **settings)` builds the model)."""
+        cases = {
+            "gpt-5": ("gpt-5", {"temperature": 0.2}),
+            "gpt-5 no effort": ("gpt-5", {"temperature": 0.2, "reasoning_effort": "none"}),
+            "gpt-5.1 no effort": ("gpt-5.1", {"temperature": 0.3, "reasoning_effort": "none"}),
+            "gpt-5 chat": ("gpt-5-chat-latest", {"temperature": 0.2}),
+            "o1": ("o1", {}),
+        }
+        out = {
+            name: attempted(lambda m=model, s=settings: make_on(cls, url, m, **s).invoke("Hi"))
+            for name, (model, settings) in cases.items()
+        }
+        out["gpt-5 per call"] = attempted(
+            lambda: make_on(cls, url, "gpt-5").invoke("Hi", temperature=0.2)
+        )
+        return out
+
+    return script
+
+
 #: The scripts every wire runs.
 EVERY_WIRE = (
     "callbacks_see_config",

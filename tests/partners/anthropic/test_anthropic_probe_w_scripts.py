@@ -35,17 +35,12 @@ def tokens_counted(cls: Any, url: str) -> Any:
     """`get_num_tokens_from_messages` of a conversation with a system turn and a tool
     round, with the tools it offers and without: the counts (Anthropic's endpoint)."""
     from langchain_core.messages import AIMessage
-    from langchain_core.messages import HumanMessage
-    from langchain_core.messages import SystemMessage
     from langchain_core.messages import ToolMessage
+    from langchain_core.messages import convert_to_messages
 
     call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "toolu_01"}
-    history = [
-        SystemMessage("Be brief."),
-        HumanMessage("1+2?"),
-        AIMessage("", tool_calls=[call]),
-        ToolMessage("3", tool_call_id="toolu_01"),
-    ]
+    turns = [AIMessage("", tool_calls=[call]), ToolMessage("3", tool_call_id="toolu_01")]
+    history = convert_to_messages([("system", "Be brief."), ("human", "1+2?"), *turns])
     model = _make(cls, url)
     return [
         model.get_num_tokens_from_messages(history, tools=[add]),

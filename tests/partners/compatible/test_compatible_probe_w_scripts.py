@@ -4,6 +4,8 @@ probe_w set's scripts (`tests/partners/_probe_w.py`), run as the compatible suit
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.partners import _probe_w as probe
@@ -29,6 +31,16 @@ OPENAI_ONLY = {("openai", "prompt_cache_marked"), ("openai", "structured_streame
 
 #: (package, script) -> why it is not run: the suite's reason for its named choice.
 LEFT = {("perplexity", "function_tool_named"): suite.NOT_RUN["perplexity", "tool_choice_named"]}
+
+
+def test_temperature_by_model_same_as_langchain_openai(server: ScriptedServer) -> None:
+    """ChatOpenAI on Chat Completions: a temperature given to reasoning models."""
+
+    def make_on(cls: Any, url: str, name: str, **more: Any) -> Any:
+        return cls(model=name, api_key=suite.KEY, base_url=OPENAI.base(url), **more)
+
+    run = lambda cls, p, url: probe.temperature_by_model(make_on)(cls, url)  # noqa: E731
+    assert_same(suite.run_script(OPENAI, Script(), run, server))
 
 
 @pytest.mark.parametrize(
