@@ -11,9 +11,11 @@ import pytest
 from tests.partners import _probe_w as probe
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import merged
 from tests.partners.compatible import test_compatible_sidebyside as suite
 from tests.partners.compatible.test_compatible_probe_v_scripts import over
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
+from tests.partners.compatible.test_compatible_sidebyside import Package
 from tests.partners.compatible.test_compatible_sidebyside import Script
 from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
 
@@ -41,6 +43,34 @@ def test_temperature_by_model_same_as_langchain_openai(server: ScriptedServer) -
 
     run = lambda cls, p, url: probe.temperature_by_model(make_on)(cls, url)  # noqa: E731
     assert_same(suite.run_script(OPENAI, Script(), run, server))
+
+
+def perplexity_search_settings(cls: Any, p: Package, url: str) -> Any:
+    """Perplexity's search settings given to the constructor (a mode, domain and
+    recency filters, images and related questions, web search options, a media
+    response): invoked and streamed."""
+    from langchain_perplexity.types import MediaResponse
+    from langchain_perplexity.types import WebSearchOptions
+
+    model = suite._model(
+        cls,
+        p,
+        url,
+        search_mode="academic",
+        search_domain_filter=["arxiv.org"],
+        search_recency_filter="week",
+        return_images=True,
+        return_related_questions=True,
+        last_updated_after_filter="1/1/2025",
+        web_search_options=WebSearchOptions(search_context_size="high", search_type="pro"),
+        media_response=MediaResponse(overrides={"return_videos": True}),
+    )
+    return [model.invoke("News?"), merged(list(model.stream("News?")))]
+
+
+def test_perplexity_search_same_as_langchain_perplexity(server: ScriptedServer) -> None:
+    outcome = suite.run_script(PACKAGES["perplexity"], Script(), perplexity_search_settings, server)
+    assert_same(outcome)
 
 
 @pytest.mark.parametrize(
