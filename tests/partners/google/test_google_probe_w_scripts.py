@@ -3,6 +3,7 @@ v0 image and PDF blocks among them; a `@tool`'s default is the suite's kept one.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from tests.partners import _probe_w as probe
@@ -45,10 +46,31 @@ def spoken(cls: Any, url: str) -> Any:
     return [reply, reply.content_blocks, merged(list(tts.stream("Say hi")))]
 
 
+def thinking_config_given(cls: Any, url: str) -> Any:
+    """`thinking_config` given as google-genai's `ThinkingConfig` and as a dict (with
+    `thinking_level` beside it: what each call warns of), each invoked and streamed; and
+    one given to a call."""
+    from google.genai.types import ThinkingConfig
+
+    typed = ThinkingConfig(thinking_budget=128, include_thoughts=True)
+    models = [
+        model(cls, url, thinking_config=typed),
+        model(cls, url, thinking_config={"thinking_budget": 64}, thinking_level="low"),
+    ]
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        replies = [m.invoke("1+2?") for m in models]
+        streams = [merged(list(m.stream("1+2?"))) for m in models]
+    per_call = model(cls, url).invoke("1+2?", thinking_config={"include_thoughts": True})
+    said = [(w.category.__name__, str(w.message)) for w in warned]
+    return [*replies, *streams, per_call, said]
+
+
 _IMAGE = {"inlineData": {"mimeType": "image/png", "data": PNG}}
 _AUDIO = {"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000", "data": "AAAA"}}
 SCRIPTS["image_generated"] = (gemini_replies([{"text": "A dot."}, _IMAGE]), image_generated)
 SCRIPTS["spoken"] = (gemini_replies([_AUDIO]), spoken)
+SCRIPTS["thinking_config_given"] = (gemini_replies(), thinking_config_given)
 
 
 def _default_kept(outcome: Outcome) -> Outcome:
