@@ -80,6 +80,7 @@ from .count_tokens import count_request
 from .errors import ERROR_FAMILIES
 from .later_systems import Later
 from .later_systems import later_mode
+from .model_rules import check_model_rules
 from .request import builtin_tool
 from .request import to_wire_messages
 from .request import tool_fields
@@ -393,6 +394,7 @@ class AnthropicAdapter(Adapter):
         if settings.extra_body:
             body.update(settings.extra_body)
             effort = _effort_in_output_config(body) or effort
+        check_model_rules(body)  # (the newest models' rules, before any request)
         if effort and "thinking" not in body and settings.model in ADAPTIVE_THINKING_MODELS:
             body["thinking"] = dict(ADAPTIVE_THINKING)  # as langchain-anthropic defaults it
         if self.reuse_last_container:

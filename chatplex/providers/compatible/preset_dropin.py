@@ -215,7 +215,7 @@ def sorted_keywords(
             disabled = value
         elif key in row.body:
             if value is not None and value is not False:
-                body[row.body[key]] = value
+                body[row.body[key]] = _as_sent(value)
         elif key in row.adapter_settings:
             adapter_settings[key] = value
         elif key in row.ignored:
@@ -228,7 +228,7 @@ def sorted_keywords(
                 raise SettingRefused(f"{owner}({key}=...) is not supported: {row.refused[key]}")
         elif key in known:
             if value is not None:  # LangChain's "unset"
-                api_params[key] = value
+                api_params[key] = _as_sent(value)
         else:
             names = [*SHARED_NAMES, *aliases(row), *row.body, *row.adapter_settings]
             hint = (
@@ -240,6 +240,14 @@ def sorted_keywords(
         given_or_held = adapter_settings[key] if key in adapter_settings else held(key)
         adapter_settings[key] = "" if given_or_held is None else given_or_held
     return Sorted(body, adapter_settings, api_params, disabled)
+
+
+def _as_sent(value: Any) -> Any:
+    """A setting's value as the body holds it: a pydantic model (langchain-perplexity's
+    `WebSearchOptions`, `MediaResponse`) as its partner dumps it, its Nones left out."""
+    if hasattr(value, "model_dump") and not isinstance(value, type):
+        return value.model_dump(exclude_none=True)
+    return value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
 from .request import sdk_json_schema
+from .request import sdk_speech
 from .request import sdk_thinking
 from .response import error_fields
 from .response import parse_reply
@@ -207,6 +208,7 @@ class _GoogleWire(Adapter):
         if self._partner_replies:
             sdk_thinking(body)
             sdk_json_schema(body)
+            sdk_speech(body, settings.model)
         return body
 
     def _route(

@@ -261,6 +261,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         fields,
         api_params,
         streaming=settings.get("streaming"),
+        thinking_config=api_params.pop("thinking_config", None),
         # Always sent (1 by default), as langchain-google-genai sends it.
         n=fields["n"] or 1,
         # Sent even when empty, as langchain-google-genai sends it.

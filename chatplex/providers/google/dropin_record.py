@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Sequence
+from typing import Annotated
 from typing import Any
 from typing import Literal
 
 import httpx
+from pydantic import BeforeValidator
 from pydantic import SecretStr
 
 from ...chat.partner_form import IdentifyingParams
@@ -27,6 +29,7 @@ from ...chat.partner_record import PartnerField
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_settings import NO_FIELD
+from .dropin_settings import dumped
 from .genai_client import USER_AGENT as GENAI_USER_AGENT
 from .genai_client import gemini_client
 
@@ -109,7 +112,8 @@ GENAI_DECLARED = (
         Literal["minimal", "low", "medium", "high"] | None,
         alias="thinking_level",
     ),
-    PartnerField("thinking_config", dict[str, Any] | None),
+    # (google-genai's ThinkingConfig taken too, made a dict as its field validator does)
+    PartnerField("thinking_config", Annotated[dict[str, Any] | None, BeforeValidator(dumped)]),
     _BOTH["cached_content"],
 )
 

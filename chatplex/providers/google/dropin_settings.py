@@ -102,18 +102,28 @@ def moved_keywords(
         moved_to_model_kwargs(params, name, outer=outer)
 
 
+def dumped(value: Any) -> Any:
+    """An SDK's config model (google-genai's `ThinkingConfig`) as its dump, Nones left
+    out; anything else as given."""
+    if hasattr(value, "model_dump") and not isinstance(value, type):
+        return value.model_dump(exclude_none=True)
+    return value
+
+
 def gemini_body(
     owner: str,
     given: Mapping[str, Any],
     api_params: Mapping[str, Any],
     *,
     streaming: bool | None,
+    thinking_config: Any = None,
     **shaped: Any,
 ) -> dict[str, Any]:
     """The Gemini body fields of a construction: its fields `given` that are set, as
     `shaped` by the class where it differs, `n` as `candidate_count` (checked: one
     candidate when `streaming`), LangChain's flat thinking settings as `thinkingConfig`
-    (refused beside a `thinking_config` among the `api_params`)."""
+    (refused beside a `thinking_config` among the `api_params`, unless the class merges
+    its own `thinking_config` under them, given here: its dict or SDK model)."""
     generation = {k: v for k, v in given.items() if k not in (*_THINKING, *_MODEL_SETTINGS)}
     body: dict[str, Any] = {k: v for k, v in {**generation, **shaped}.items() if v is not None}
     n = body.pop("n", None)
@@ -124,6 +134,9 @@ def gemini_body(
             raise ValueError("n must be 1 when streaming (a stream carries one candidate)")
         body["candidate_count"] = n
     config = {k: given[k] for k in _THINKING if given.get(k) is not None}
+    if thinking_config is not None:
+        # langchain-google-genai's: the flat settings over the config's same fields
+        config = {**dumped(thinking_config), **config}
     if config:
         if "thinking_config" in api_params:
             raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")

@@ -296,6 +296,33 @@ def sdk_thinking(body: dict[str, Any]) -> None:
 _URL_SAFE = str.maketrans("+/", "-_")
 
 
+#: The voice langchain-google-genai asks a text-to-speech model for where none is given.
+TTS_VOICE = "Kore"
+
+
+def sdk_speech(body: dict[str, Any], model: Any) -> None:
+    """A text-to-speech model's (`-tts`) request as langchain-google-genai sends it:
+    audio asked for where no response modality is (such a model answers audio alone),
+    and its default voice where no speech config is, spelled as the google-genai SDK
+    writes a `SpeechConfig` (by field name).
+
+    >>> body = {"contents": []}
+    >>> sdk_speech(body, "gemini-2.5-flash-preview-tts")
+    >>> config = body["generationConfig"]
+    >>> config["responseModalities"], config["speechConfig"]["voice_config"]
+    (['AUDIO'], {'prebuilt_voice_config': {'voice_name': 'Kore'}})
+    """
+    name = str(model or "")
+    if not (name.endswith("-tts") or "-tts-" in name):
+        return
+    config = body.setdefault("generationConfig", {})
+    if not config.get("responseModalities"):
+        config["responseModalities"] = ["AUDIO"]
+    if config.get("speechConfig") is None:
+        voice = {"prebuilt_voice_config": {"voice_name": TTS_VOICE}}
+        config["speechConfig"] = {"voice_config": voice}
+
+
 #: langchain-google-genai's words for a response schema without the JSON MIME type.
 SCHEMA_WITHOUT_JSON = (
     "JSON schema structured output is only supported when response_mime_type is set to "

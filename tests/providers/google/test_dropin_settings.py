@@ -34,7 +34,7 @@ def test_n_above_one_refused_when_streaming() -> None:
         ChatGoogleGenerativeAI(model="gemini-2.5-flash", api_key=KEY, n=2, streaming=True)
 
 
-def test_flat_thinking_settings_become_thinking_config_and_clash_with_it() -> None:
+def test_flat_thinking_settings_become_thinking_config_over_a_given_one() -> None:
     model = ChatVertexAI(
         model="gemini-2.5-flash",
         project="p",
@@ -43,13 +43,14 @@ def test_flat_thinking_settings_become_thinking_config_and_clash_with_it() -> No
         include_thoughts=True,
     )
     assert model.extra_body["thinking_config"] == {"thinking_budget": 128, "include_thoughts": True}
-    with pytest.raises(TypeError, match="thinking_config= or thinking_budget="):
-        ChatGoogleGenerativeAI(
-            model="gemini-2.5-flash",
-            api_key=KEY,
-            thinking_level="low",
-            thinking_config={"thinking_budget": 1},
-        )
+    # langchain-google-genai merges its own `thinking_config` under the flat settings
+    merged = ChatGoogleGenerativeAI(
+        model="gemini-2.5-flash",
+        api_key=KEY,
+        thinking_level="low",
+        thinking_config={"thinking_budget": 1, "thinking_level": "high"},
+    )
+    assert merged.extra_body["thinking_config"] == {"thinking_budget": 1, "thinking_level": "low"}
 
 
 def test_refused_settings_off_values_are_accepted_others_say_why() -> None:
