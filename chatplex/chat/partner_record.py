@@ -85,6 +85,14 @@ class PartnerField:
         return self.factory() if self.factory is not None else self.default
 
 
+def model_as_sent(value: Any) -> Any:
+    """A setting given as a pydantic model (an SDK's config, a partner's options object)
+    as partner packages send it: its dump, Nones left out; anything else as given."""
+    if hasattr(value, "model_dump") and not isinstance(value, type):
+        return value.model_dump(exclude_none=True)
+    return value
+
+
 def _as_given(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 

@@ -24,6 +24,7 @@ from typing import Any
 from ...chat.params import SettingRefused
 from ...chat.params import api_parameters
 from ...chat.params import unknown_keyword
+from ...chat.partner_record import model_as_sent
 from ...chat.partner_warnings import refuse_given_twice
 from ...chat.partner_warnings import say_moved
 from ..openai.choices import check_responses_only
@@ -215,7 +216,7 @@ def sorted_keywords(
             disabled = value
         elif key in row.body:
             if value is not None and value is not False:
-                body[row.body[key]] = _as_sent(value)
+                body[row.body[key]] = model_as_sent(value)
         elif key in row.adapter_settings:
             adapter_settings[key] = value
         elif key in row.ignored:
@@ -228,7 +229,7 @@ def sorted_keywords(
                 raise SettingRefused(f"{owner}({key}=...) is not supported: {row.refused[key]}")
         elif key in known:
             if value is not None:  # LangChain's "unset"
-                api_params[key] = _as_sent(value)
+                api_params[key] = model_as_sent(value)
         else:
             names = [*SHARED_NAMES, *aliases(row), *row.body, *row.adapter_settings]
             hint = (
@@ -240,14 +241,6 @@ def sorted_keywords(
         given_or_held = adapter_settings[key] if key in adapter_settings else held(key)
         adapter_settings[key] = "" if given_or_held is None else given_or_held
     return Sorted(body, adapter_settings, api_params, disabled)
-
-
-def _as_sent(value: Any) -> Any:
-    """A setting's value as the body holds it: a pydantic model (langchain-perplexity's
-    `WebSearchOptions`, `MediaResponse`) as its partner dumps it, its Nones left out."""
-    if hasattr(value, "model_dump") and not isinstance(value, type):
-        return value.model_dump(exclude_none=True)
-    return value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -26,10 +26,10 @@ from ...chat.partner_form import SdkClient
 from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.partner_record import model_as_sent
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_settings import NO_FIELD
-from .dropin_settings import dumped
 from .genai_client import USER_AGENT as GENAI_USER_AGENT
 from .genai_client import gemini_client
 
@@ -113,7 +113,9 @@ GENAI_DECLARED = (
         alias="thinking_level",
     ),
     # (google-genai's ThinkingConfig taken too, made a dict as its field validator does)
-    PartnerField("thinking_config", Annotated[dict[str, Any] | None, BeforeValidator(dumped)]),
+    PartnerField(
+        "thinking_config", Annotated[dict[str, Any] | None, BeforeValidator(model_as_sent)]
+    ),
     _BOTH["cached_content"],
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...chat.partner_record import model_as_sent
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.partner_warnings import unexpected_argument
 
@@ -102,14 +103,6 @@ def moved_keywords(
         moved_to_model_kwargs(params, name, outer=outer)
 
 
-def dumped(value: Any) -> Any:
-    """An SDK's config model (google-genai's `ThinkingConfig`) as its dump, Nones left
-    out; anything else as given."""
-    if hasattr(value, "model_dump") and not isinstance(value, type):
-        return value.model_dump(exclude_none=True)
-    return value
-
-
 def gemini_body(
     owner: str,
     given: Mapping[str, Any],
@@ -136,7 +129,7 @@ def gemini_body(
     config = {k: given[k] for k in _THINKING if given.get(k) is not None}
     if thinking_config is not None:
         # langchain-google-genai's: the flat settings over the config's same fields
-        config = {**dumped(thinking_config), **config}
+        config = {**model_as_sent(thinking_config), **config}
     if config:
         if "thinking_config" in api_params:
             raise TypeError(f"{owner}: pass thinking_config= or thinking_budget=/..., not both")
