@@ -6,7 +6,7 @@ record), so translation is mostly a copy. What differs:
 
 - On the way in (`to_chatplex_messages`, `from_langchain.py`'s): LangChain's v1
   standard blocks lose their stream bookkeeping and the tool calls repeated in
-  `content`, standard `image` blocks become `image_url` blocks.
+  `content`; standard blocks (images among them) go as given, for each wire's writer.
 - Streams: `StreamTranslator` gives LangChain the chunks LangChain's own chat model for
   the wire streams (see its docstring), so LangChain's merging and `content_blocks` work
   on them as on ChatOpenAI's and ChatAnthropic's.

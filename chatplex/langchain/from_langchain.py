@@ -8,12 +8,12 @@ in `tool_calls` only, so those blocks are dropped (a `tool_call` block's `extras
 on its call, as `extras`: a wire may send the call back as written), as are Anthropic
 `tool_use` blocks (their call is kept in `tool_calls`, from which the Anthropic adapter
 writes `tool_use` again); a call block with no entry in `tool_calls` becomes one.
-Standard `image` blocks become `image_url` blocks, which both adapters send, but in a
-tool result, where each wire's writer reads them as given (a partner may send one
-inside a document as written), and a provider block LangChain wrapped as
-`non_standard` is unwrapped. A `FunctionMessage`
-(legacy function calling, whose call stays in the assistant turn's `additional_kwargs`)
-becomes a `ToolMessage` marked as a result by name (`messages.FUNCTION_RESULT_KEY`).
+Standard blocks (an image by `base64`, `url` or `file_id`, or in the v0 `source_type`
+form) go as given, wherever they are: each wire's writer reads them, as it reads
+chatplex's own. A provider block LangChain wrapped as `non_standard` is unwrapped. A
+`FunctionMessage` (legacy function calling, whose call stays in the assistant turn's
+`additional_kwargs`) becomes a `ToolMessage` marked as a result by name
+(`messages.FUNCTION_RESULT_KEY`).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
         # result's `type`), save chatplex's own mark of a result by name.
         extra = {k: v for k, v in message.additional_kwargs.items() if k != FUNCTION_RESULT_KEY}
         return ToolMessage(
-            content=_content(message.content, images_as_given=True),
+            content=_content(message.content),
             tool_call_id=message.tool_call_id,
             status=message.status,
             id=message.id,
@@ -199,19 +199,15 @@ def _keep_extras(calls: list[dict[str, Any]], block: dict[str, Any], place: int)
     return 0
 
 
-def _content(
-    content: str | Sequence[str | dict[str, Any]], *, images_as_given: bool = False
-) -> Content:
+def _content(content: str | Sequence[str | dict[str, Any]]) -> Content:
     """Text stays text; in a block list, strings become text blocks and blocks lose
-    LangChain's bookkeeping (`images_as_given`: standard image blocks kept as they are)."""
+    LangChain's bookkeeping."""
     if isinstance(content, str):
         return content
     blocks: list[dict[str, Any]] = []
     for item in content:
         if isinstance(item, str):
             blocks.append({"type": "text", "text": item})
-        elif isinstance(item, dict) and images_as_given and item.get("type") == "image":
-            blocks.append(item)
         elif isinstance(item, dict):
             blocks.append(_block(item))
         else:
@@ -232,12 +228,6 @@ def _block(block: dict[str, Any]) -> dict[str, Any]:
     kind = block.get("type")
     if kind == "non_standard" and isinstance(block.get("value"), dict):
         return _block(block["value"])  # a provider block LangChain's v1 format wrapped
-    if kind == "image" and "source" not in block and block.get("base64"):
-        # LangChain's standard image block of base64 data, as a data URL; one by URL goes
-        # as it came, each wire's adapter reading it (where the provider fetches no URL,
-        # refused in the partner's words for that block)
-        mime = block.get("mime_type") or "image/png"
-        return {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{block['base64']}"}}
     if kind == "text":
         # v1 text blocks carry index/id/annotations; keep what a provider takes back.
         kept = _text_keys()

@@ -116,8 +116,8 @@ def test_image_and_wrapped_blocks() -> None:
     (out,) = to_chatplex_messages([human])
     assert out.content == [
         {"type": "text", "text": "what is this?"},
-        {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,AAAA"}},
-        {"type": "image", "url": "https://example.com/cat.png"},  # as given: each wire's
+        {"type": "image", "base64": "AAAA", "mime_type": "image/jpeg"},  # as given: each
+        {"type": "image", "url": "https://example.com/cat.png"},  # wire's writer reads it
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,BBBB"}},
         {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "C"}},
         {"type": "text", "text": "and this"},

@@ -183,6 +183,9 @@ def _wire_ai(
     content = message.content
     if not isinstance(content, str):  # a merged stream's str elements are text, as in LangChain
         content = [{"type": "text", "text": b} if isinstance(b, str) else b for b in content]
+        # A standard data block replayed (an image) goes as a Chat Completions part, as
+        # in every other turn and as langchain-openai writes an assistant's.
+        content = to_parts(content)
     if not isinstance(content, str) and any(
         _not_sent_back(b, dropped) or "citations" in b for b in content
     ):
