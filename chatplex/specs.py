@@ -26,20 +26,24 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from typing import Literal
 
 from .dropins import DROP_IN_MODULES
 
 __all__ = [
     "CHAT_COMPLETIONS_INFO",
     "CHAT_COMPLETIONS_OUTPUT",
+    "CHAT_COMPLETIONS_SHAPE",
     "WIRES",
     "LangSmithRule",
     "KeyOrder",
     "LimitHeaders",
     "MoveWarning",
+    "OutputShape",
     "ProviderSpec",
     "SdkModel",
     "SettingDefault",
+    "ShapeKind",
     "chat_completions_servers",
     "declared_object",
     "dumped_under_aliases",
@@ -91,7 +95,7 @@ class LangSmithRule:
     invocation: tuple[tuple[str, str], ...] = ()
 
 
-#: The "chat_completions" `llm_output` style's keys after `token_usage`, copied from
+#: `CHAT_COMPLETIONS_SHAPE`'s `llm_output` keys after `token_usage`, copied from
 #: the reply's response_metadata in the order its LangChain class writes them
 #: (`chat/llm_results.py` writes them; a spec's `KeyOrder` puts a reply's metadata in
 #: that order). Azure's flavour adds its prompt filter results.
@@ -107,6 +111,57 @@ CHAT_COMPLETIONS_OUTPUT = (
 #: a whole reply's choice where it has them (Azure's flavour adds each choice's content
 #: filter results; its stream's pieces carry none).
 CHAT_COMPLETIONS_INFO = ("content_filter_results",)
+
+
+#: How a partner's result is written: key by key from the reply ("keys"), or by code of
+#: its own (`OutputShape.kind`).
+ShapeKind = Literal["keys", "chat_completions", "reply_fields"]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputShape:
+    """What a wire's LangChain class puts in a result's `llm_output` and
+    `generation_info` (`ProviderSpec.llm_output`; `chat/llm_results.py` writes it).
+
+    `kind` "keys": copied from the reply key by key, as the fields below say.
+    "chat_completions": langchain-openai's (`CHAT_COMPLETIONS_SHAPE`: the Chat
+    Completions fields, `logprobs` always in the generation info, the model's fields in
+    a stream's). "reply_fields": the reply's own top-level fields as the `llm_output`,
+    none in a stream's generation info (langchain-anthropic's). Those two have code of
+    their own (headers kept, Azure's flavour, the provider renamed), not keys alone.
+    """
+
+    kind: ShapeKind = "keys"
+    #: `generation_info` keys (present in the reply); None: all the reply's own fields.
+    info: tuple[str, ...] | None = ()
+    #: `llm_output` keys (present in the reply); None: no `llm_output` at all.
+    output: tuple[str, ...] | None = None
+    #: `llm_output` keys it always writes, with their value for a reply without them.
+    required: tuple[tuple[str, Any], ...] = ()
+    #: A stream's `generation_info` keys (a truthy `logprobs` only); None: as `info`.
+    streamed: tuple[str, ...] | None = ()
+    #: `generate()`'s `llm_output`: the rows' usage summed, `model_name` and these keys
+    #: of the first row that has them; None: LangChain's empty one.
+    combined: tuple[str, ...] | None = None
+    #: Each candidate's message carries the response's usage (`n > 1`).
+    usage_each: bool = False
+    #: `generate()`'s sum skips a row's None counts (the partner's `if v is None:
+    #: continue`); False: a None takes the sum's place.
+    nulls_skipped: bool = False
+    #: The response's fields its partner writes on every choice's message besides the
+    #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
+    #: None: every field on the message.
+    choice_keys: tuple[str, ...] | None = None
+    #: `generate()`'s `llm_output` as a partner that merges the rows' dicts whole (a
+    #: later row's keys over an earlier's) with this key's counts summed key by key (a
+    #: row without an `llm_output` adding nothing; the key always written); None: as
+    #: `combined` says.
+    merged_sum: str | None = None
+
+
+#: langchain-openai's `llm_output` and `generation_info` (`_create_chat_result`), which
+#: its subclasses for other Chat Completions servers keep.
+CHAT_COMPLETIONS_SHAPE = OutputShape(kind="chat_completions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,23 +354,19 @@ class ProviderSpec:
     #: model of IBM's Model Gateway).
     langchain_model_keyword: str = "model"
     #: How its LangChain class fills a result's `llm_output` and `generation_info`
-    #: (`chat/llm_results.py`), for replies whose `response_metadata["model_provider"]`
-    #: is this name: "reply_fields" (the reply's own top-level fields; none in a stream's
-    #: generation info), "chat_completions" (the Chat Completions fields, `logprobs`
-    #: always in the generation info, the model's fields in a stream's), or a style its
-    #: table `_SHAPES` spells out key by key ("completions_fields", "model_and_usage",
-    #: "candidate_fields", "reply_as_info", "usage_and_stop"...); None: the model name
-    #: and usage only.
-    llm_output: str | None = None
-    #: The `model_provider` a "chat_completions" `llm_output` names when its LangChain
+    #: (`chat/llm_results.py` writes it), for replies whose
+    #: `response_metadata["model_provider"]` is this name; None: the model name and
+    #: usage only.
+    llm_output: OutputShape | None = None
+    #: The `model_provider` a `CHAT_COMPLETIONS_SHAPE` `llm_output` names when its LangChain
     #: class is a subclass writing its own name on the messages alone (a BaseChatOpenAI:
     #: "openai" there, its own on each message); None: the messages' own.
     llm_output_provider: str | None = None
     #: How its LangChain class's `generate()` combines the rows' `llm_output` where no
-    #: row names a style (the Responses API's rows, a stream's): "chat_completions",
+    #: row names a style (the Responses API's rows, a stream's): `CHAT_COMPLETIONS_SHAPE`,
     #: langchain-openai's `_combine_llm_outputs` (the rows' usage summed, `{}` for none,
-    #: and the class's `model_name`); None: as its `llm_output` style combines them.
-    combined_llm_output: str | None = None
+    #: and the class's `model_name`); None: as its `llm_output` combines them.
+    combined_llm_output: OutputShape | None = None
     #: Whether its LangChain class streams in indexed content blocks, for chunks whose
     #: `response_metadata["model_provider"]` is this name (`langchain/convert.py`'s
     #: `StreamTranslator`): text as blocks carrying the wire's block index (once tools or

@@ -9,7 +9,6 @@ import pytest
 
 from chatplex import specs
 from chatplex.adapters import adapter_class
-from chatplex.chat import llm_results
 from chatplex.specs import KeyOrder
 from chatplex.specs import SdkModel
 from tests._fresh import fresh_python
@@ -175,19 +174,19 @@ def test_declared_object_imports_what_a_spec_names() -> None:
 
 def test_the_hooks_a_spec_names_load_and_its_styles_are_known() -> None:
     """The init_chat_model hooks (`init_settings`, `adapter_defaults`, `wire_choice`) load
-    as functions; `llm_output` is one of the styles chat/llm_results.py reads; a spec's
+    as functions; `llm_output` is an `OutputShape` chat/llm_results.py reads; a spec's
     API parameters hold its header parameters and its beyond-SDK ones (issue 48: the
     tables that were shared code's, declared in the provider folders)."""
     for declared in specs.specs().values():
         for path in (declared.init_settings, declared.adapter_defaults, declared.wire_choice):
             if path is not None:
                 assert callable(specs.declared_object(path)), (declared.name, path)
-        assert declared.llm_output in (None, *llm_results.STYLES), declared.name
+        assert declared.llm_output is None or isinstance(declared.llm_output, specs.OutputShape)
         known = declared.api_parameters or frozenset()
         assert {name for name, _ in declared.header_parameters} <= known, declared.name
         assert {name for name, _ in declared.beyond_sdk} <= known, declared.name
-    assert specs.spec("anthropic").llm_output == "reply_fields"  # type: ignore[union-attr]
-    assert specs.spec("openai").llm_output == "chat_completions"  # type: ignore[union-attr]
+    assert specs.spec("anthropic").llm_output.kind == "reply_fields"  # type: ignore[union-attr]
+    assert specs.spec("openai").llm_output is specs.CHAT_COMPLETIONS_SHAPE  # type: ignore[union-attr]
 
 
 def test_only_anthropic_streams_in_indexed_blocks() -> None:

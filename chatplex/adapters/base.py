@@ -150,6 +150,12 @@ class FrameDecoder(Protocol):
     """How a stream's bytes are framed into the items its `StreamParser` takes: fed the
     body's bytes as they come, `flush()` at its end (as `chatplex.http.SSEDecoder`)."""
 
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The content types of the bodies it reads (`application/x-ndjson`...): a
+        stream whose reply has one is read, beside server-sent events and JSON."""
+        ...
+
     def feed(self, raw: bytes) -> list[Any]: ...
 
     def flush(self) -> list[Any]: ...

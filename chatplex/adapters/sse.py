@@ -45,6 +45,8 @@ class SSEDecoder(LineFraming):
     #: The bound used when none is given. The chat models' streams use it: raise it here
     #: (`chatplex.http.SSEDecoder.default_max_event_bytes = ...`) for larger events.
     default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_EVENT_BYTES
+    #: The content type of what it reads (`FrameDecoder.media_types`).
+    media_types: tuple[str, ...] = ("text/event-stream",)
 
     __slots__ = ("_data", "_data_size", "_event", "_last_id", "_retry", "_skip_lf", "_started")
 

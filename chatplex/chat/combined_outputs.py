@@ -1,7 +1,7 @@
 """`generate()`'s rows combined into one `llm_output`, as LangChain's chat models combine
 theirs (`BaseChatModel._combine_llm_outputs`): langchain-openai's way (the rows' usage
 summed key by key, nested counts too, the first row's model name), and the other
-partners' ways by their `llm_output` style (`llm_results.py`'s shapes: which keys they
+partners' ways by their spec's `llm_output` (an `OutputShape`: which keys they
 keep, and whether they merge the rows whole).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..specs import OutputShape
 from .llm_results import output_shape
 
 __all__ = ["combine_llm_outputs", "combine_shaped_outputs", "combined_keys"]
@@ -42,7 +43,7 @@ def combine_llm_outputs(outputs: Sequence[dict[str, Any] | None]) -> dict[str, A
 
 
 def combine_shaped_outputs(
-    outputs: Sequence[dict[str, Any] | None], style: str | None
+    outputs: Sequence[dict[str, Any] | None], style: OutputShape | None
 ) -> dict[str, Any]:
     """`generate()`'s `llm_output` for a partner of an `output_shape` style, as its
     `_combine_llm_outputs` (`OutputShape.combined`): the rows' raw usage summed (a later None
@@ -53,7 +54,7 @@ def combine_shaped_outputs(
 
     >>> combine_shaped_outputs([{"token_usage": {"prompt_tokens": 2, "queue_time": 0.5}},
     ...                         {"token_usage": {"prompt_tokens": 3, "queue_time": None}}],
-    ...                        "completions_fields")
+    ...                        OutputShape(combined=("system_fingerprint",)))
     {'token_usage': {'prompt_tokens': 5, 'queue_time': None}, 'model_name': None}
     """
     shape = output_shape(style)
@@ -91,12 +92,12 @@ def _merged_rows(outputs: Sequence[dict[str, Any] | None], counts: str) -> dict[
     return merged
 
 
-def combined_keys(style: str | None) -> tuple[str, ...]:
+def combined_keys(style: OutputShape | None) -> tuple[str, ...]:
     """The keys besides usage and `model_name` that `combine_shaped_outputs` writes for
     a style (`OutputShape.combined`; none for a style it does not spell out).
 
-    >>> combined_keys("completions_fields"), combined_keys("chat_completions")
-    (('system_fingerprint', 'service_tier'), ())
+    >>> combined_keys(OutputShape(combined=("service_tier",))), combined_keys(None)
+    (('service_tier',), ())
     """
     shape = output_shape(style)
     return shape.combined or () if shape is not None else ()
@@ -107,7 +108,7 @@ def _first(rows: Sequence[dict[str, Any]], key: str) -> Any:
 
 
 def _add_replacing(into: dict[str, Any], new: dict[str, Any]) -> None:
-    """The "completions_fields" partners' sum of counts: a count is added where both are
+    """langchain-groq's sum of counts: a count is added where both are
     numbers, else the new value (None too) takes its place; a nested record the same
     way, one level down. (Where a count was None and the next is a number, that partner
     raises TypeError; the number is kept here.)"""

@@ -18,17 +18,18 @@ from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..specs import CHAT_COMPLETIONS_INFO
 from ..specs import CHAT_COMPLETIONS_OUTPUT
+from ..specs import OutputShape
+from ..specs import ShapeKind
 from ..specs import spec
 
 __all__ = [
-    "STYLES",
-    "OutputShape",
     "ChatGeneration",
     "ChatGenerationChunk",
     "LLMResult",
     "chat_result",
     "combining_style",
     "output_shape",
+    "is_kind",
     "choice_keys",
     "reply_result",
     "response_fields_apart",
@@ -80,177 +81,59 @@ _CHATPLEX_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class OutputShape:
-    """What a partner class copies from its reply, key by key, into its result: a
-    `ProviderSpec.llm_output` style read from this table (`_SHAPES`)."""
+def output_shape(style: OutputShape | None) -> OutputShape | None:
+    """`style` where its partner copies its result key by key (`OutputShape.kind`
+    "keys"); None for one with code of its own, or none.
 
-    #: `generation_info` keys (present in the reply); None: all the reply's own fields.
-    info: tuple[str, ...] | None
-    #: `llm_output` keys (present in the reply); None: no `llm_output` at all.
-    output: tuple[str, ...] | None
-    #: `llm_output` keys it always writes, with their value for a reply without them.
-    required: tuple[tuple[str, Any], ...] = ()
-    #: A stream's `generation_info` keys (a truthy `logprobs` only); None: as `info`.
-    streamed: tuple[str, ...] | None = ()
-    #: `generate()`'s `llm_output`: the rows' usage summed, `model_name` and these keys
-    #: of the first row that has them; None: LangChain's empty one.
-    combined: tuple[str, ...] | None = None
-    #: Each candidate's message carries the response's usage (`n > 1`).
-    usage_each: bool = False
-    #: `generate()`'s sum skips a row's None counts (the partner's `if v is None:
-    #: continue`); False: a None takes the sum's place.
-    nulls_skipped: bool = False
-    #: The response's fields its partner writes on every choice's message besides the
-    #: choice's own (`n > 1`: the others are the `llm_output`'s alone), in its order;
-    #: None: every field on the message.
-    choice_keys: tuple[str, ...] | None = None
-    #: `generate()`'s `llm_output` as a partner that merges the rows' dicts whole (a
-    #: later row's keys over an earlier's) with this key's counts summed key by key (a
-    #: row without an `llm_output` adding nothing; the key always written); None: as
-    #: `combined` says.
-    merged_sum: str | None = None
-
-
-#: The styles other than "chat_completions" and "reply_fields" (their own code, below),
-#: each named by the wires whose partner writes it (`ProviderSpec.llm_output`, where
-#: each spec says whose it is): "completions_fields", the Chat Completions fields
-#: without `model_provider` or `id` (on a stream, its finishing chunk);
-#: "fingerprint_fields", the choice's finish reason and logprobs, an llm_output of the
-#: usage, fingerprint and tier; "model_and_usage", the finish reason alone and the
-#: usage, `model_name` and `model`; "candidate_fields", the candidate's finish reason,
-#: model version and safety ratings, an llm_output of the prompt feedback alone;
-#: "reply_as_info", the whole reply as the generation's info and no llm_output (a
-#: partner that streams underneath); "candidate_info", the candidate's blocking,
-#: ratings, citations, raw usage, finish reason and message, and log probabilities as
-#: the generation's info, no llm_output; "usage_and_stop", no generation info, an
-#: llm_output of the body's usage, stop reason and model id (the partner writes the
-#: same dict as the message's additional_kwargs; its `generate()` merges the rows, their
-#: usage summed: `merged_sum`). "reply_info", the reply's id, finish reason,
-#: documents, plan, calls, citations and token count as the generation's info (the
-#: message's additional_kwargs too), no llm_output.
-#: "candidate_info"'s keys, invoked and streamed alike (a chunk's info has no bool
-#: `is_blocked`, which would not merge, and keeps the grounding a reply's moves out).
-_CANDIDATE_KEYS = ("safety_ratings", "citation_metadata", "usage_metadata") + (
-    "finish_reason",
-    "finish_message",
-    "avg_logprobs",
-)
-_SHAPES: dict[str, OutputShape] = {
-    "completions_fields": OutputShape(
-        info=("finish_reason", "logprobs"),
-        output=("model_name", "system_fingerprint", "service_tier", "reasoning_effort"),
-        # The SDK model's dump has `usage`: None where the body has none.
-        required=(("token_usage", None), ("system_fingerprint", "")),
-        streamed=(
-            "finish_reason",
-            "model_name",
-            "system_fingerprint",
-            "service_tier",
-            "reasoning_effort",
-            "logprobs",
-        ),
-        combined=("system_fingerprint", "service_tier"),
-        usage_each=True,
-    ),
-    "fingerprint_fields": OutputShape(
-        info=("finish_reason", "logprobs"),
-        output=("system_fingerprint", "service_tier"),
-        required=(("token_usage", {}), ("system_fingerprint", "")),
-        streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
-        combined=("system_fingerprint",),
-        usage_each=True,
-        nulls_skipped=True,
-        choice_keys=("model_provider", "model_name", "service_tier"),
-    ),
-    "model_and_usage": OutputShape(
-        info=("finish_reason",),
-        output=("model_name", "model"),
-        required=(("token_usage", {}),),
-        combined=(),
-        usage_each=True,
-    ),
-    "candidate_fields": OutputShape(
-        info=("finish_reason", "model_name", "safety_ratings", "grounding_metadata"),
-        output=("prompt_feedback",),
-        streamed=None,
-        usage_each=True,
-    ),
-    "reply_as_info": OutputShape(info=None, output=None, streamed=None),
-    "candidate_info": OutputShape(
-        info=("is_blocked", *_CANDIDATE_KEYS, "logprobs_result"),
-        output=None,
-        streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
-    ),
-    "usage_and_stop": OutputShape(
-        info=(), output=("usage", "stop_reason", "model_id"), merged_sum="usage"
-    ),
-    "stream_info": OutputShape(info=(), output=None, streamed=("finish_reason", "model_name")),
-    "reply_info": OutputShape(
-        info=(
-            "id",
-            "finish_reason",
-            "documents",
-            "tool_plan",
-            "tool_calls",
-            "citations",
-            "token_count",
-        ),
-        output=None,
-        # The stream's last piece: its finish, billed counts and the call's documents
-        # and tool calls (its partner's stream info, as its spec's `llm_output` names it).
-        streamed=("finish_reason", "token_count", "documents", "tool_calls"),
-    ),
-}
-#: The styles a spec's `llm_output` may name.
-STYLES = frozenset({"chat_completions", "reply_fields", *_SHAPES})
-
-
-def output_shape(style: str | None) -> OutputShape | None:
-    """What a partner of the `ProviderSpec.llm_output` style copies into its result, key
-    by key (`_SHAPES`); None for a style not spelled out there.
-
-    >>> output_shape("completions_fields").combined, output_shape("chat_completions")
-    (('system_fingerprint', 'service_tier'), None)
+    >>> output_shape(OutputShape(combined=("id",))).combined
+    ('id',)
+    >>> output_shape(OutputShape("reply_fields")) is None
+    True
     """
-    return _SHAPES.get(style or "")
+    return style if style is not None and style.kind == "keys" else None
 
 
-#: response_metadata keys of chatplex's own, never a reply's field (`reply_as_info`).
+def is_kind(style: OutputShape | None, kind: ShapeKind) -> bool:
+    """Whether `style` is of this `OutputShape.kind` ("chat_completions", "reply_fields")."""
+    return style is not None and style.kind == kind
+
+
+#: response_metadata keys of chatplex's own, never a reply's field (an `OutputShape`
+#: whose `info` is None: the reply's own fields).
 _ADDED_KEYS = frozenset(
     {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "other_candidates"}
 )
 
 
-def response_fields_apart(style: str | None) -> bool:
+def response_fields_apart(style: OutputShape | None) -> bool:
     """Whether a partner of this style writes the response's own fields (model, usage,
     fingerprint...) in the `llm_output` alone, its choices' messages carrying only their
     own keys: LangChain copies the `llm_output` into a message only when it is the sole
     generation, so each of several candidates (`n > 1`) shows its choice's keys."""
-    shape = _SHAPES.get(style or "")
-    return style == "chat_completions" or (
+    shape = output_shape(style)
+    return is_kind(style, "chat_completions") or (
         shape is not None
         and shape.output is not None
         and ("model_name" in shape.output or shape.choice_keys is not None)
     )
 
 
-def choice_keys(style: str | None) -> tuple[str, ...]:
+def choice_keys(style: OutputShape | None) -> tuple[str, ...]:
     """The response's fields a partner of this style writes on each of several
     candidates' messages besides the choice's own (`OutputShape.choice_keys`), in its order;
     () for one that writes none there."""
-    shape = _SHAPES.get(style or "")
+    shape = output_shape(style)
     return (shape.choice_keys or ()) if shape is not None else ()
 
 
-def usage_on_each_candidate(style: str | None) -> bool:
+def usage_on_each_candidate(style: OutputShape | None) -> bool:
     """Whether a partner of this style gives every candidate's message the response's
     usage (langchain-openai's and the styles' `usage_each`), not the first alone."""
-    shape = _SHAPES.get(style or "")
-    return style == "chat_completions" or (shape is not None and shape.usage_each)
+    shape = output_shape(style)
+    return is_kind(style, "chat_completions") or (shape is not None and shape.usage_each)
 
 
-def combining_style(provider: Any) -> str | None:
+def combining_style(provider: Any) -> OutputShape | None:
     """How the LangChain class of a provider name combines `generate()`'s rows: its
     spec's `combined_llm_output`, else its `llm_output` style (None: neither)."""
     declared = spec(provider) if isinstance(provider, str) else None
@@ -260,12 +143,12 @@ def combining_style(provider: Any) -> str | None:
 
 
 def shaped_generation_info(
-    meta: dict[str, Any], style: str | None, *, streamed: bool = False
+    meta: dict[str, Any], style: OutputShape | None, *, streamed: bool = False
 ) -> dict[str, Any] | None:
     """The `generation_info` of a reply (or, `streamed`, of a stream's piece: what the
     merged stream shows is these keys of the merged message) whose partner fills it key
-    by key (`_SHAPES`); None for a style it does not declare, or nothing to give."""
-    shape = _SHAPES.get(style or "")
+    by key (`output_shape`); None for a style it does not spell out, or nothing to give."""
+    shape = output_shape(style)
     if shape is None:
         return None
     keys = shape.streamed if streamed and shape.streamed is not None else shape.info
@@ -287,11 +170,11 @@ def shaped_generation_info(
     return info or None
 
 
-def shaped_llm_output(meta: dict[str, Any], style: str | None) -> dict[str, Any] | None:
-    """The `llm_output` of a reply whose partner fills it key by key (`_SHAPES`): its
+def shaped_llm_output(meta: dict[str, Any], style: OutputShape | None) -> dict[str, Any] | None:
+    """The `llm_output` of a reply whose partner fills it key by key (`output_shape`): its
     keys the reply has, `token_usage` the provider's raw usage; None where the partner
     gives none."""
-    shape = _SHAPES.get(style or "")
+    shape = output_shape(style)
     if shape is None or shape.output is None:
         return None
     # In the partner's order: its keys as it writes them, a required one's default
@@ -349,20 +232,22 @@ def _candidates(message: AIMessage) -> list[AIMessage]:
     return [message, *(m for m in others if isinstance(m, AIMessage))]
 
 
-def stream_generation_info(meta: dict[str, Any], style: str | None = None) -> dict[str, Any] | None:
+def stream_generation_info(
+    meta: dict[str, Any], style: OutputShape | None = None
+) -> dict[str, Any] | None:
     """A merged stream's `generation_info`: langchain-openai's chunks carry the finish
     reason, model, fingerprint and tier (logprobs when sent); langchain-anthropic's
     carry none (the provider's spec says which, `ProviderSpec.llm_output`; `style`: the
     stream's where its chunks name no provider)."""
     style = style or _style(meta.get("model_provider"))
-    if style == "reply_fields":
+    if is_kind(style, "reply_fields"):
         return None
-    if style in _SHAPES:
+    if output_shape(style) is not None:
         return shaped_generation_info(meta, style, streamed=True)
     info = _generation_info(meta, streamed=True)
-    if style == "chat_completions" and "headers" in meta:
+    if is_kind(style, "chat_completions") and "headers" in meta:
         info = kept_headers(meta, info)
-    if info is not None and style == "chat_completions":
+    if info is not None and is_kind(style, "chat_completions"):
         if not meta.get("logprobs"):
             info.pop("logprobs", None)
         info.update(
@@ -380,19 +265,20 @@ def kept_headers(meta: dict[str, Any], info: dict[str, Any] | None) -> dict[str,
 def _generation_info(meta: dict[str, Any], *, streamed: bool = False) -> dict[str, Any] | None:
     """`finish_reason` (the provider's own word, as LangChain reports it), and `logprobs`
     where the provider sends them (OpenAI), then a whole reply's other choice keys
-    (`CHAT_COMPLETIONS_INFO`: Azure's filter results); a partner's own keys (`_SHAPES`)."""
+    (`CHAT_COMPLETIONS_INFO`: Azure's filter results); a partner's own keys (`output_shape`)."""
     style = _style(meta.get("model_provider"))
-    if style in _SHAPES:
+    if output_shape(style) is not None:
         return shaped_generation_info(meta, style)
     info: dict[str, Any] = {}
-    if style == "chat_completions" and "headers" in meta and not streamed:
+    completions = is_kind(style, "chat_completions")
+    if completions and "headers" in meta and not streamed:
         info = kept_headers(meta, info)
     raw = meta.get("raw_finish_reason", meta.get("finish_reason"))
     if raw is not None:
         info["finish_reason"] = raw
-    if style == "chat_completions" or "logprobs" in meta:
+    if completions or "logprobs" in meta:
         info["logprobs"] = meta.get("logprobs")
-    if style == "chat_completions" and not streamed:
+    if completions and not streamed:
         info.update((k, meta[k]) for k in CHAT_COMPLETIONS_INFO if k in meta)
     return info or None
 
@@ -401,17 +287,17 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
     meta = message.response_metadata
     provider = meta.get("model_provider") or meta.get("provider")
     style = _style(provider)
-    if style in _SHAPES:
+    if output_shape(style) is not None:
         return shaped_llm_output(meta, style)
     raw_usage = meta.get("token_usage")
-    if style == "reply_fields":
+    if is_kind(style, "reply_fields"):
         # langchain-anthropic: the reply's top-level fields (id, model, stop_reason,
         # stop_sequence, usage, ...) in its SDK's order (LangChain copies llm_output into
         # the message's response_metadata first: what print shows), and model_name;
         # `token_usage` too, as OpenAI has it.
         out = _in_order({k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS}, provider)
         raw_usage = meta.get("usage")
-    elif style == "chat_completions":
+    elif is_kind(style, "chat_completions"):
         # token_usage first, as langchain-openai writes it (set below).
         out = {"token_usage": None, **{k: meta[k] for k in CHAT_COMPLETIONS_OUTPUT if k in meta}}
         out.setdefault("system_fingerprint", "")
@@ -421,7 +307,7 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
     else:
         out = {"model_name": meta.get("model_name")}
     usage = raw_usage if isinstance(raw_usage, dict) else message.usage_metadata
-    if style == "chat_completions" and not isinstance(raw_usage, dict):
+    if is_kind(style, "chat_completions") and not isinstance(raw_usage, dict):
         out["token_usage"] = None  # langchain-openai writes the body's `usage`: None if none
     else:
         out["token_usage"] = dict(usage) if usage else {}
@@ -430,9 +316,10 @@ def _llm_output(message: AIMessage) -> dict[str, Any] | None:
 
 
 def reply_fields(meta: dict[str, Any]) -> dict[str, Any]:
-    """langchain-anthropic's `llm_output` exactly ("reply_fields"): the reply's fields
-    and `model_name`, none of chatplex's keys, no `model_provider` (its message names the
-    provider, its llm_output does not), in its order (its spec's `metadata_order`)."""
+    """langchain-anthropic's `llm_output` exactly (`OutputShape.kind` "reply_fields"):
+    the reply's fields and `model_name`, none of chatplex's keys, no `model_provider` (its
+    message names the provider, its llm_output does not), in its order (its spec's
+    `metadata_order`)."""
     fields = {k: v for k, v in meta.items() if k not in _CHATPLEX_KEYS and k != "model_provider"}
     return _in_order(fields, meta.get("model_provider"))
 
@@ -444,10 +331,10 @@ def _in_order(fields: dict[str, Any], provider: Any) -> dict[str, Any]:
     return declared.metadata_order.apply(fields) if declared is not None else fields
 
 
-def partner_style(meta: dict[str, Any]) -> str | None:
+def partner_style(meta: dict[str, Any]) -> OutputShape | None:
     """How the partner class of a reply's wire fills its result's `llm_output` and
-    `generation_info` (its spec's `llm_output`: "chat_completions", langchain-openai's
-    `_create_chat_result`; "reply_fields", langchain-anthropic's), where the reply names
+    `generation_info` (its spec's `llm_output`, an `OutputShape`: langchain-openai's
+    `_create_chat_result`, langchain-anthropic's reply fields...), where the reply names
     that partner's provider (`model_provider`) and came over a wire whose spec declares a
     style too (`provider`: the partner's own, or the Chat Completions wire a preset's
     replies come over); else None. Not the Responses API (`openai_responses`), nor a
@@ -459,19 +346,18 @@ def partner_style(meta: dict[str, Any]) -> str | None:
     return _style(named) if _style(wire) is not None else None
 
 
-def unnamed_reply_style(meta: dict[str, Any], label: str | None) -> str | None:
+def unnamed_reply_style(meta: dict[str, Any], label: str | None) -> OutputShape | None:
     """The style of a reply that names no provider (no `model_provider`), read from the
     wire its model was made for (`label`: the model's provider label), where that wire's
-    partner fills its result key by key (`_SHAPES`): such a partner may read the SDK's
+    partner fills its result key by key (`output_shape`): such a partner may read the SDK's
     reply itself and name none (langchain-sambanova's), where langchain-openai's and
     -anthropic's always name theirs. None for a reply that names one (`partner_style`)."""
     if "model_provider" in meta:
         return None
-    style = _style(label)
-    return style if style in _SHAPES else None
+    return output_shape(_style(label))
 
 
-def _style(provider: Any) -> str | None:
+def _style(provider: Any) -> OutputShape | None:
     """How the reply's provider's LangChain class fills `llm_output` (its spec's
     `llm_output`); None for a provider no spec declares."""
     declared = spec(provider) if isinstance(provider, str) else None

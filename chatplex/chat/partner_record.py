@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
 
+from ..specs import OutputShape
+
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
     from ..messages import BaseMessage
@@ -314,9 +316,9 @@ class PartnerClass:
     #: langchain-core's warning, and the frames above the building line that warning
     #: points at; None: it does not.
     lifts_model_kwargs: int | None = None
-    #: How its `generate()` combines its rows' `llm_output` (a `ProviderSpec.llm_output`
-    #: style); None: as the wire's provider name combines them.
-    combined_output: str | None = None
+    #: How its `generate()` combines its rows' `llm_output` (an `OutputShape`, as
+    #: `ProviderSpec.llm_output`); None: as the wire's provider name combines them.
+    combined_output: OutputShape | None = None
     #: Its model built from the constructor's keywords as its fields hold them (those
     #: not at their defaults, keys as `Secret`s, then the keywords no field takes): a
     #: plain `ChatModel` on its wire's adapter, refused before any request as the

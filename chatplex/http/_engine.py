@@ -360,13 +360,13 @@ class Call:
         if is_json(response):
             self.phase = WHOLE_BODY
             return READ_WHOLE
-        wrong = unexpected_content_type(self.adapter.provider, response)
+        # The adapter's own framing (NDJSON, AWS event-stream), else server-sent events.
+        decoder = (self.adapter.stream_framing or SSEDecoder)()
+        wrong = unexpected_content_type(self.adapter.provider, response, decoder.media_types)
         if wrong is not None:  # an HTML page or text where events were asked for
             raise wrong
         self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
         parser = self.adapter.stream_parser(response.headers)
-        # The adapter's own framing (NDJSON, AWS event-stream), else server-sent events.
-        decoder = (self.adapter.stream_framing or SSEDecoder)()
         # Bound once per response: the per-read path makes no attribute lookups for them.
         self._decode, self._flush = decoder.feed, decoder.flush
         self._parse, self._finish = parser.feed, parser.finish

@@ -227,30 +227,28 @@ def stream_failure(
     return err
 
 
-#: Bodies a stream request may get with a success status: events (server-sent events,
-#: newline-delimited JSON lines, AWS event-stream messages: an adapter's `stream_framing` reads
-#: the last two), or a JSON reply (a server that ignored `stream`, or an error payload;
-#: read whole by the stream path).
-_STREAMABLE = (
-    "text/event-stream",
-    "application/json",
-    "application/x-ndjson",
-    "application/vnd.amazon.eventstream",
-)
+#: Bodies any stream request may get with a success status: server-sent events, or a
+#: JSON reply (a server that ignored `stream`, or an error payload; read whole by the
+#: stream path). A wire's own framing adds what it reads (`FrameDecoder.media_types`).
+_STREAMABLE = ("text/event-stream", "application/json")
 
 
-def unexpected_content_type(provider: str, response: httpx.Response) -> APIError | None:
+def unexpected_content_type(
+    provider: str, response: httpx.Response, framed: tuple[str, ...] = ()
+) -> APIError | None:
     """The error for a success reply to a stream request whose body is neither events
     nor JSON (an HTML page from a proxy or a misconfigured base URL, plain text...), or
-    None when the body can be read. No content type at all is given the benefit of the
-    doubt (some servers omit it on event streams).
+    None when the body can be read. `framed`: the content types the stream's framing
+    reads besides (`FrameDecoder.media_types`: NDJSON lines, AWS event-stream messages).
+    No content type at all is given the benefit of the doubt (some servers omit it on
+    event streams).
 
     Pure: the stream path calls it once the status is known to be a success, before
     decoding, and raises what it returns.
     """
     raw = response.headers.get("content-type", "")
     media = raw.split(";", 1)[0].strip().lower()
-    if not media or media in _STREAMABLE or media.endswith("+json"):
+    if not media or media in _STREAMABLE or media in framed or media.endswith("+json"):
         return None
     host = response.request.url.host
     return UnexpectedContentTypeError(

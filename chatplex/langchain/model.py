@@ -48,6 +48,7 @@ from ..chat.combined_outputs import combine_shaped_outputs
 from ..chat.combined_outputs import combined_keys
 from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.llm_results import combining_style
+from ..chat.llm_results import is_kind
 from ..chat.llm_results import partner_style
 from ..chat.model import ChatModel
 from ..chat.partner_record import PartnerClass
@@ -398,8 +399,8 @@ class ChatChatplex(BaseChatModel):
             getattr(engine, "provider_label", None) or self._wire
         )
         # (The drop-in's own style first: it answers without reading every row.)
-        if (self._under_partner_name and style == "chat_completions") or any(
-            o and partner_style(o) == "chat_completions" for o in llm_outputs
+        if (self._under_partner_name and is_kind(style, "chat_completions")) or any(
+            o and is_kind(partner_style(o), "chat_completions") for o in llm_outputs
         ):
             combined = combine_llm_outputs(llm_outputs)
         else:

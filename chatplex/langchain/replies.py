@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
+from typing import Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -21,6 +22,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
 from ..chat.llm_results import choice_keys
+from ..chat.llm_results import is_kind
 from ..chat.llm_results import partner_style
 from ..chat.llm_results import reply_fields
 from ..chat.llm_results import reply_result
@@ -34,6 +36,7 @@ from ..messages import OTHER_CANDIDATES
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import chunk_with_calls
+from ..specs import OutputShape
 from .constructed import chat_generation
 from .constructed import chat_result_of
 from .convert import StreamTranslator
@@ -78,7 +81,7 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
         else []
     )
     messages = [first, *rest]
-    if style == "chat_completions":
+    if is_kind(style, "chat_completions"):
         infos, llm_output = reply_result(reply)
         if rest:
             messages = [_choice_only(m, info) for m, info in zip(messages, infos, strict=True)]
@@ -88,7 +91,7 @@ def chat_result(reply: Any, called: str | None = None, label: str | None = None)
             for m, info in zip(messages, infos, strict=True)
         ]
         return chat_result_of(generations, llm_output)
-    if style == "reply_fields":
+    if is_kind(style, "reply_fields"):
         generations = [ChatGeneration(message=m) for m in messages]
         return ChatResult(generations=generations, llm_output=reply_fields(first.response_metadata))
     # The other partners copy their reply's keys (none for a style no spec declares).
@@ -281,7 +284,8 @@ class _Ending:
         self.hold = hold
         self.helper = helper  # the SDK helper's pieces (none held: it streams its own end)
         self.held: ChatGenerationChunk | None = None
-        self.style: str | None = None  # the partner's style, as the first chunk names it
+        # The partner's style, as the first chunk names it ("": it names one without).
+        self.style: OutputShape | Literal[""] | None = None
         self.provider: Any = None  # ... and the provider it names
         # A piece's metadata that gave no `generation_info` (with none of chatplex's own
         # on its chunk): `_piece_info` reads nothing else, so an equal one gives none too.
@@ -312,11 +316,12 @@ class _Ending:
         # its info is the headers kept on it, else empty, as langchain-openai's.)
         choiceless = self.style is None and "provider" in ours.response_metadata
         info = self._info(ours, message) if self.style or choiceless else None
+        shape = self.style or None
         if info is None and choiceless:
             info = {}
-        elif info is None and self.first is None and self.style == "reply_fields":
+        elif info is None and self.first is None and is_kind(shape, "reply_fields"):
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
-        elif info is None and self.style == "chat_completions" and _usage_alone(ours, message):
+        elif info is None and is_kind(shape, "chat_completions") and _usage_alone(ours, message):
             info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)
         piece = (
             text_piece(message)
@@ -349,7 +354,7 @@ class _Ending:
         if not chunk.response_metadata and meta == self.quiet:
             return None
         provider = self.provider or chunk.response_metadata.get("provider") or self.label
-        info = _piece_info(chunk, message, provider, self.style)
+        info = _piece_info(chunk, message, provider, self.style or None)
         if info is None and not chunk.response_metadata:
             self.quiet = dict(meta)
         return info
@@ -380,7 +385,7 @@ def _closing_message(text: bool) -> LCAIMessageChunk:
 
 
 def _piece_info(
-    chunk: AIMessageChunk, piece: Any, provider: Any, style: str | None = None
+    chunk: AIMessageChunk, piece: Any, provider: Any, style: OutputShape | None = None
 ) -> dict[str, Any] | None:
     """A piece's `generation_info` where the partner class gives it: the keys its style
     streams (the finish reason, the model's fields...) that the piece's own metadata
@@ -388,7 +393,7 @@ def _piece_info(
     joined twice). Each key comes on one piece, so the merged stream's `on_llm_end`
     shows them once, as the partner's finishing chunk does. (`piece`: the chunk as
     LangChain's; `chunk`: chatplex's, with the provider's own finish word; `provider`:
-    the stream's, which a partner's finishing piece may not name (a "completions_fields" one's);
+    the stream's, which a partner's finishing piece may not name (langchain-groq's);
     `style`: the stream's, where no piece names a provider.)"""
     meta = dict(piece.response_metadata)
     if ("finish_reason" in meta or "headers" in meta) and "model_provider" not in meta:

@@ -12,6 +12,7 @@ from langchain_openai import ChatOpenAI  # noqa: E402
 
 from chatplex.chat.combined_outputs import combine_llm_outputs  # noqa: E402
 from chatplex.chat.combined_outputs import combine_shaped_outputs  # noqa: E402
+from chatplex.providers.bedrock.spec import CHATBEDROCK_SHAPE  # noqa: E402
 
 
 def test_combine_llm_outputs_is_langchain_openais() -> None:
@@ -72,9 +73,9 @@ def test_a_style_that_merges_its_rows_sums_their_counts_and_keeps_the_last_keys(
         None,
         {"usage": {"input_tokens": 2, "output_tokens": 4}, "model_id": "m"},
     ]
-    assert combine_shaped_outputs(rows, "usage_and_stop") == {
+    assert combine_shaped_outputs(rows, CHATBEDROCK_SHAPE) == {
         "usage": {"input_tokens": 5, "output_tokens": 5},
         "stop_reason": "end_turn",
         "model_id": "m",
     }
-    assert combine_shaped_outputs([None], "usage_and_stop") == {"usage": {}}
+    assert combine_shaped_outputs([None], CHATBEDROCK_SHAPE) == {"usage": {}}

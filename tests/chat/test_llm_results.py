@@ -18,6 +18,25 @@ from chatplex.chat.llm_results import chat_result  # noqa: E402
 from chatplex.chat.llm_results import combining_style  # noqa: E402
 from chatplex.messages import AIMessage  # noqa: E402
 from chatplex.messages import AIMessageChunk  # noqa: E402
+from chatplex.providers.bedrock.spec import CHATBEDROCK_SHAPE  # noqa: E402
+from chatplex.providers.compatible.presets_own_reading import fireworks as fireworks_preset  # noqa: E402
+from chatplex.providers.compatible.presets_own_reading import groq as groq_preset  # noqa: E402
+from chatplex.providers.compatible.presets_own_reading import mistralai as mistralai_preset  # noqa: E402
+from chatplex.providers.compatible.presets_own_reading import perplexity as perplexity_preset  # noqa: E402
+from chatplex.providers.google.spec import GENAI_SHAPE  # noqa: E402
+from chatplex.providers.google.spec import VERTEX_SHAPE  # noqa: E402
+from chatplex.providers.ollama.spec import OLLAMA_SHAPE  # noqa: E402
+from chatplex.specs import CHAT_COMPLETIONS_SHAPE  # noqa: E402
+from chatplex.specs import OutputShape  # noqa: E402
+from chatplex.specs import spec  # noqa: E402
+from chatplex.specs import specs  # noqa: E402
+
+FIREWORKS_SHAPE = fireworks_preset.FIREWORKS_SHAPE
+GROQ_SHAPE = groq_preset.GROQ_SHAPE
+MISTRAL_SHAPE = mistralai_preset.MISTRAL_SHAPE
+PERPLEXITY_SHAPE = perplexity_preset.PERPLEXITY_SHAPE
+#: langchain-anthropic's: the reply's own fields.
+REPLY_FIELDS = OutputShape(kind="reply_fields")
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
 #: USAGE as OpenAI's wire counts it (`token_usage`).
@@ -95,29 +114,31 @@ def test_an_openai_streams_generation_info_is_langchain_openais() -> None:
 
 def test_combining_style_is_the_specs_combined_one_else_its_llm_output() -> None:
     """A wire whose class combines rows without llm_output its own way says so."""
-    assert combining_style("openai_responses") == "chat_completions"
-    assert combining_style("openai") == "chat_completions"
-    assert combining_style("anthropic") == "reply_fields"
+    assert combining_style("openai_responses") == CHAT_COMPLETIONS_SHAPE
+    assert combining_style("openai") == CHAT_COMPLETIONS_SHAPE
+    assert combining_style("anthropic") == REPLY_FIELDS
     assert combining_style("no such provider") is None
 
 
 def test_a_reply_is_rebuilt_as_its_partners_where_it_names_it_and_came_over_its_wire() -> None:
     from chatplex.chat.llm_results import partner_style
 
-    assert partner_style({"model_provider": "openai"}) == "chat_completions"
-    assert partner_style({"model_provider": "openai", "provider": "openai"}) == "chat_completions"
-    assert partner_style({"model_provider": "anthropic", "provider": "anthropic"}) == "reply_fields"
+    assert partner_style({"model_provider": "openai"}) == CHAT_COMPLETIONS_SHAPE
+    assert (
+        partner_style({"model_provider": "openai", "provider": "openai"}) == CHAT_COMPLETIONS_SHAPE
+    )
+    assert partner_style({"model_provider": "anthropic", "provider": "anthropic"}) == REPLY_FIELDS
     # The Responses API's replies (langchain-openai builds no such llm_output there), and
     # a reply that names no partner provider, or one no spec declares.
     assert partner_style({"model_provider": "openai", "provider": "openai_responses"}) is None
     assert partner_style({"provider": "openai"}) is None
     assert partner_style({"model_provider": "no-such-wire"}) is None
     # A preset's reply names its partner and comes over the Chat Completions wire.
-    assert partner_style({"model_provider": "groq", "provider": "openai"}) == "completions_fields"
+    assert partner_style({"model_provider": "groq", "provider": "openai"}) == GROQ_SHAPE
     # A reply over a wire whose partner fills no result key by key: none.
     assert partner_style({"model_provider": "google_genai", "provider": "bedrock_converse"}) is None
     # Vertex AI's own: langchain-google-vertexai's candidate fields as generation_info.
-    assert partner_style({"model_provider": "google_vertexai"}) == "candidate_info"
+    assert partner_style({"model_provider": "google_vertexai"}) == VERTEX_SHAPE
 
 
 #: Two rows of a Groq generate(): its raw usage, a None count in both.
@@ -153,20 +174,18 @@ def test_combined_shaped_outputs_are_the_partners() -> None:
     mistral = pytest.importorskip("langchain_mistralai")
     model = groq.ChatGroq(model="llama-3.3-70b-versatile", api_key="gsk-test")
     rows = copy.deepcopy(GROQ_ROWS)  # langchain-groq adds into its first row's record
-    assert combine_shaped_outputs(GROQ_ROWS, "completions_fields") == (
-        model._combine_llm_outputs(rows)
-    )
+    assert combine_shaped_outputs(GROQ_ROWS, GROQ_SHAPE) == (model._combine_llm_outputs(rows))
     # langchain-mistralai's over flat counts (nested ones raise TypeError there).
     flat: list[dict[str, Any]] = [
         {"token_usage": {"prompt_tokens": n, "total_tokens": n}} for n in (2, 3)
     ]
     flat[0]["model_name"] = "mistral-small-latest"
     theirs = mistral.ChatMistralAI(model="mistral-small-latest", api_key="k")
-    assert combine_shaped_outputs(flat, "model_and_usage") == theirs._combine_llm_outputs(
+    assert combine_shaped_outputs(flat, MISTRAL_SHAPE) == theirs._combine_llm_outputs(
         copy.deepcopy(flat)
     )
     # The others give LangChain's empty one.
-    assert combine_shaped_outputs(GROQ_ROWS, "reply_as_info") == {}
+    assert combine_shaped_outputs(GROQ_ROWS, OLLAMA_SHAPE) == {}
     assert combine_shaped_outputs(GROQ_ROWS, None) == {}
 
 
@@ -206,9 +225,9 @@ def test_the_styles_whose_partner_writes_the_response_fields_apart() -> None:
     # each carry the candidate's fields, langchain-anthropic's the reply's.
     from chatplex.chat.llm_results import response_fields_apart
 
-    apart = ("chat_completions", "completions_fields", "model_and_usage")
+    apart = (CHAT_COMPLETIONS_SHAPE, GROQ_SHAPE, MISTRAL_SHAPE)
     assert all(response_fields_apart(style) for style in apart)
-    together = ("candidate_fields", "reply_as_info", "reply_fields", None)
+    together = (GENAI_SHAPE, OLLAMA_SHAPE, REPLY_FIELDS, None)
     assert not any(response_fields_apart(style) for style in together)
 
 
@@ -217,9 +236,9 @@ def test_the_styles_whose_partner_gives_each_candidate_the_usage() -> None:
     # second candidate has none.
     from chatplex.chat.llm_results import usage_on_each_candidate
 
-    each = ("chat_completions", "completions_fields", "model_and_usage", "candidate_fields")
+    each = (CHAT_COMPLETIONS_SHAPE, GROQ_SHAPE, MISTRAL_SHAPE, GENAI_SHAPE)
     assert all(usage_on_each_candidate(style) for style in each)
-    assert not any(usage_on_each_candidate(s) for s in ("reply_as_info", "reply_fields", None))
+    assert not any(usage_on_each_candidate(s) for s in (OLLAMA_SHAPE, REPLY_FIELDS, None))
 
 
 @pytest.mark.parametrize("provider", ["xai", "deepseek"])
@@ -270,21 +289,21 @@ def test_a_fireworks_reply_gets_langchain_fireworks_result() -> None:
         "service_tier": "default",
     }
     rows = [result.llm_output, result.llm_output]
-    assert combine_shaped_outputs(rows, "fingerprint_fields")["token_usage"]["total_tokens"] == 10
+    assert combine_shaped_outputs(rows, FIREWORKS_SHAPE)["token_usage"]["total_tokens"] == 10
 
 
 def test_a_reply_that_names_no_provider_is_read_by_its_wire_where_it_fills_key_by_key() -> None:
     from chatplex.chat.llm_results import unnamed_reply_style
 
     # langchain-sambanova names no provider; its wire's style is langchain-groq's.
-    assert unnamed_reply_style({"provider": "openai"}, "sambanova") == "completions_fields"
+    assert unnamed_reply_style({"provider": "openai"}, "sambanova") == GROQ_SHAPE
     # A reply that names one is partner_style's; langchain-openai's style always names
     # it; a wire that declares no style (Cerebras') or no wire at all gives none.
     assert unnamed_reply_style({"model_provider": "groq"}, "sambanova") is None
     assert unnamed_reply_style({"provider": "openai"}, "openai") is None
     assert unnamed_reply_style({"provider": "openai"}, "cerebras") is None
     # langchain-perplexity's: on a stream's pieces alone (its model name, then finish).
-    assert unnamed_reply_style({"provider": "openai"}, "perplexity") == "stream_info"
+    assert unnamed_reply_style({"provider": "openai"}, "perplexity") == PERPLEXITY_SHAPE
     assert unnamed_reply_style({"provider": "openai"}, None) is None
 
 
@@ -339,10 +358,12 @@ def test_a_reply_without_usage_has_no_token_usage_as_langchain_openai_writes_it(
 
 
 def test_output_shape_gives_a_styles_key_by_key_shape_and_none_for_others() -> None:
-    from chatplex.chat.llm_results import STYLES
     from chatplex.chat.llm_results import output_shape
 
-    shaped = {style for style in STYLES if output_shape(style) is not None}
-    assert "completions_fields" in shaped
-    assert output_shape("chat_completions") is None and output_shape(None) is None
-    assert shaped == STYLES - {"chat_completions", "reply_fields"}
+    declared = [s.llm_output for s in specs().values() if s.llm_output is not None]
+    shaped = [style for style in declared if output_shape(style) is not None]
+    assert GROQ_SHAPE in shaped and CHATBEDROCK_SHAPE in shaped
+    assert output_shape(CHAT_COMPLETIONS_SHAPE) is None and output_shape(None) is None
+    assert shaped == [s for s in declared if s not in (CHAT_COMPLETIONS_SHAPE, REPLY_FIELDS)]
+    # The wires whose partners write the same share one declaration.
+    assert spec("sambanova").llm_output is spec("groq").llm_output  # type: ignore[union-attr]

@@ -711,6 +711,7 @@ class LineFraming:
     """A framing of the test's own: one item per `|`-ended piece (not SSE), bounded."""
 
     made = 0
+    media_types = ("application/x-ndjson", "application/vnd.amazon.eventstream")
 
     def __init__(self) -> None:
         type(self).made += 1
@@ -810,8 +811,18 @@ def test_a_framed_stream_keeps_the_idle_timeout(http: httpx.Client) -> None:
 
 def test_an_adapter_without_framing_gets_server_sent_events(http: httpx.Client) -> None:
     call, _ = start(http)
-    call.response_received(response(call, headers=NDJSON))  # the type alone does not choose
+    call.response_received(response(call, headers={}))  # no type: read as its framing's
     assert texts(call.bytes_received(sse("hi"))) == ["hi"]
+
+
+def test_a_framings_own_type_is_refused_where_the_adapter_does_not_read_it(
+    http: httpx.Client,
+) -> None:
+    from chatplex.errors import UnexpectedContentTypeError
+
+    call, _ = start(http)  # server-sent events: an NDJSON body is not its stream
+    with pytest.raises(UnexpectedContentTypeError, match="x-ndjson"):
+        call.response_received(response(call, headers=NDJSON))
 
 
 def test_an_html_page_is_still_refused_with_a_framing(http: httpx.Client) -> None:

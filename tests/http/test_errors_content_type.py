@@ -9,9 +9,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from chatplex.adapters.base import FrameDecoder
+from chatplex.adapters.sse import SSEDecoder
 from chatplex.errors import APIError
 from chatplex.errors import UnexpectedContentTypeError
 from chatplex.http._errors import unexpected_content_type
+from chatplex.providers.bedrock.eventstream import EventStreamDecoder
+from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamDecoder
+from chatplex.providers.ollama.ndjson import NDJSONDecoder
 
 KEY = "sk-content-type-test-9d2e"
 
@@ -35,14 +40,30 @@ def response(content_type: str | None) -> httpx.Response:
         "application/json",
         "application/json; charset=utf-8",
         "application/problem+json",
-        "application/x-ndjson",  # Ollama's stream (the adapter's stream_framing reads it)
-        "application/vnd.amazon.eventstream",  # Bedrock's stream
         None,  # no content type at all: some servers omit it on event streams
         "",
     ],
 )
 def test_readable_bodies_pass(content_type: str | None) -> None:
     assert unexpected_content_type("openai", response(content_type)) is None
+
+
+@pytest.mark.parametrize(
+    ("framing", "content_type"),
+    [
+        (NDJSONDecoder, "application/x-ndjson"),  # Ollama's stream
+        (EventStreamDecoder, "application/vnd.amazon.eventstream"),  # Bedrock's stream
+        (PromptStreamDecoder, "application/vnd.amazon.eventstream"),  # InvokeModel's
+    ],
+)
+def test_a_wires_framing_reads_its_own_content_type_and_no_other_wire_does(
+    framing: type[FrameDecoder], content_type: str
+) -> None:
+    framed = framing().media_types
+    assert unexpected_content_type("bedrock", response(content_type), framed) is None
+    assert unexpected_content_type("bedrock", response("text/event-stream"), framed) is None
+    refused = unexpected_content_type("openai", response(content_type), SSEDecoder().media_types)
+    assert isinstance(refused, UnexpectedContentTypeError)
 
 
 @pytest.mark.parametrize(

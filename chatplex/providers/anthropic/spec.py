@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import LimitHeaders
+from ...specs import OutputShape
 from ...specs import ProviderSpec
 
 #: Body parameters of Anthropic Messages (`POST /v1/messages`), besides `model`,
@@ -82,7 +83,8 @@ SPECS = (
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
-        llm_output="reply_fields",  # langchain-anthropic's llm_output: the reply's fields
+        # langchain-anthropic's llm_output: the reply's fields
+        llm_output=OutputShape(kind="reply_fields"),
         indexed_stream=True,  # langchain-anthropic streams the wire's indexed blocks
         finish_reason_written=False,  # langchain-anthropic keeps the reply's `stop_reason`
         stop_word_key="stop_reason",

@@ -28,6 +28,7 @@ from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...specs import dumped_under_aliases
 from ...specs import field_names
+from .spec import CHATBEDROCK_SHAPE
 
 __all__ = [
     "AWS_SECRETS",
@@ -222,7 +223,7 @@ BEDROCK_RECORD = dataclasses.replace(
     llm_type="amazon_bedrock_chat",
     namespace=("langchain", "chat_models", "bedrock"),
     partner_class="langchain_aws.chat_models.bedrock:ChatBedrock",
-    combined_output="usage_and_stop",  # its rows merged, on Converse too
+    combined_output=CHATBEDROCK_SHAPE,  # its rows merged, on Converse too
     fields=PartnerFields(
         annotations={"model_id": str},
         attributes=("region_name",),

@@ -104,6 +104,9 @@ class EventStreamDecoder:
     ValueError: max_event_bytes must be >= 1, got 0
     """
 
+    #: The content type of what it reads (`FrameDecoder.media_types`): AWS's binary
+    #: event-stream messages.
+    media_types: tuple[str, ...] = ("application/vnd.amazon.eventstream",)
     #: The bound used when none is given.
     default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_EVENT_BYTES
 

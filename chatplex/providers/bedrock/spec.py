@@ -8,6 +8,7 @@ from typing import Any
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import OutputShape
 from ...specs import ProviderSpec
 
 #: langchain-aws's settings naming the model's vendor and base model (an ARN's, a
@@ -37,6 +38,13 @@ def _bedrock(name: str, adapter: str, blocks: str | None = None, **fields: Any) 
         **fields,
     )
 
+
+#: ChatBedrock's result: no generation info, an `llm_output` of the body's usage, stop
+#: reason and model id (the same dict as the message's additional_kwargs); its
+#: `generate()` merges the rows, their usage summed.
+CHATBEDROCK_SHAPE = OutputShape(
+    info=(), output=("usage", "stop_reason", "model_id"), merged_sum="usage"
+)
 
 SPECS = (
     _bedrock(
@@ -79,7 +87,7 @@ SPECS = (
         # Converse where langchain-aws's ChatBedrock speaks it (Nova, beta_use_converse_api).
         responses_adapter="chatplex.providers.bedrock.adapter:BedrockAdapter",
         wire_choice="chatplex.providers.bedrock.model_defaults:converse_choice",
-        llm_output="usage_and_stop",  # ChatBedrock's: the body's usage, stop reason, model
+        llm_output=CHATBEDROCK_SHAPE,
         # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
         whole_reply_tool_parser=True,
         stop_word_key="stop_reason",  # the InvokeModel body's (Anthropic's models)

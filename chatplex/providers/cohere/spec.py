@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from ...specs import LangSmithRule
+from ...specs import OutputShape
 from ...specs import ProviderSpec
+
+#: langchain-cohere's result: the reply's id, finish reason, documents, plan, calls,
+#: citations and token count as the generation's info (the message's additional_kwargs
+#: too), no `llm_output`.
+COHERE_SHAPE = OutputShape(
+    info=("id", "finish_reason", "documents", "tool_plan", "tool_calls", "citations")
+    + ("token_count",),
+    output=None,
+    # The stream's last piece: its finish, billed counts and the call's documents and
+    # tool calls.
+    streamed=("finish_reason", "token_count", "documents", "tool_calls"),
+)
 
 SPECS = (
     ProviderSpec(
@@ -17,6 +30,6 @@ SPECS = (
         setting_aliases=(("cohere_api_key", "api_key"),),
         # langchain-cohere reports a call's max_tokens only, never its own.
         ls_rule=LangSmithRule(max_tokens_setting=False),
-        llm_output="reply_info",  # langchain-cohere's: the reply's info, no llm_output
+        llm_output=COHERE_SHAPE,
     ),
 )

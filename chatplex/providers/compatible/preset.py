@@ -22,6 +22,7 @@ from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import LimitHeaders
 from ...specs import MoveWarning
+from ...specs import OutputShape
 from ...specs import ProviderSpec
 from ...specs import dumped_under_aliases
 from ..openai.spec import BASE_CHAT_OPENAI_ALIASES
@@ -226,12 +227,12 @@ class Preset:
     #: chatplex names, whose class is chatplex's own).
     langchain_init: bool = True
     #: How its LangChain class fills a result's `llm_output` (`ProviderSpec.llm_output`).
-    llm_output: str | None = None
+    llm_output: OutputShape | None = None
     #: The `model_provider` of that `llm_output` (`ProviderSpec.llm_output_provider`).
     llm_output_provider: str | None = None
     #: How its class's `generate()` combines rows that carry no `llm_output` (a cached
     #: reply's), where its replies' style does not say (`ProviderSpec.combined_llm_output`).
-    combined_llm_output: str | None = None
+    combined_llm_output: OutputShape | None = None
     #: Its class's stream: the chunks' key order, the keys on the finishing chunk alone
     #: and whether that chunk, or the usage record's, names no provider
     #: (`ProviderSpec.stream_metadata_order`, `stream_finish_keys`,

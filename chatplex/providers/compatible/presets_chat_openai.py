@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...specs import CHAT_COMPLETIONS_SHAPE
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
@@ -39,7 +40,7 @@ from .profile import TurnStyle
 #: A BaseChatOpenAI's result and stream as langchain-openai's (its own name on each
 #: message alone).
 _CHAT_OPENAI_REPLIES: dict[str, Any] = {
-    "llm_output": "chat_completions",
+    "llm_output": CHAT_COMPLETIONS_SHAPE,
     "llm_output_provider": "openai",
     **LANGCHAIN_OPENAI_STREAM,
 }
@@ -238,7 +239,7 @@ TOGETHER = Preset(
     litellm_prefixes=("together_ai",),
     # Its replies name OpenAI's style; rows without one (a cached reply's) are combined
     # as langchain-openai's `generate()` combines them too.
-    combined_llm_output="chat_completions",
+    combined_llm_output=CHAT_COMPLETIONS_SHAPE,
     aliases=key_and_base("together"),
     dropin=renamed_chat_openai(
         "together",

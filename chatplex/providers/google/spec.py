@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...specs import LangSmithRule
+from ...specs import OutputShape
 from ...specs import ProviderSpec
 from ...specs import SettingDefault
 
@@ -36,6 +37,31 @@ _FINISH_WORDS = (
     ),
 )
 
+#: langchain-google-genai's result: the candidate's finish reason, model version, safety
+#: ratings and grounding as the generation's info, an `llm_output` of the prompt
+#: feedback alone.
+GENAI_SHAPE = OutputShape(
+    info=("finish_reason", "model_name", "safety_ratings", "grounding_metadata"),
+    output=("prompt_feedback",),
+    streamed=None,
+    usage_each=True,
+)
+#: ChatVertexAI's candidate keys, invoked and streamed alike (a chunk's info has no bool
+#: `is_blocked`, which would not merge, and keeps the grounding a reply's moves out).
+_CANDIDATE_KEYS = ("safety_ratings", "citation_metadata", "usage_metadata") + (
+    "finish_reason",
+    "finish_message",
+    "avg_logprobs",
+)
+#: ChatVertexAI's result: the candidate's blocking, ratings, citations, raw usage,
+#: finish reason and message, and log probabilities as the generation's info, no
+#: `llm_output`.
+VERTEX_SHAPE = OutputShape(
+    info=("is_blocked", *_CANDIDATE_KEYS, "logprobs_result"),
+    output=None,
+    streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
+)
+
 SPECS = (
     ProviderSpec(
         "google_genai",
@@ -57,7 +83,7 @@ SPECS = (
         ls_rule=LangSmithRule(
             stop_setting=False, max_tokens_keyword="max_output_tokens", model_prefix="models/"
         ),
-        llm_output="candidate_fields",  # the candidate's finish reason, model, ratings
+        llm_output=GENAI_SHAPE,
         finish_words=_FINISH_WORDS,
         # Its stream: ratings on every chunk, the model's version on the finishing one.
         stream_finish_keys=("model_name",),
@@ -75,7 +101,7 @@ SPECS = (
         # langchain-google-vertexai's endpoint version, where Vertex AI's newest fields are.
         init_defaults=(SettingDefault("api_version", "v1beta1"),),
         ls_rule=LangSmithRule(max_tokens_keyword="max_output_tokens"),
-        llm_output="candidate_info",  # the candidate's fields as generation_info
+        llm_output=VERTEX_SHAPE,
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
         finish_words=_FINISH_WORDS,

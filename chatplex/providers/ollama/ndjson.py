@@ -47,6 +47,8 @@ class NDJSONDecoder(LineFraming):
 
     #: The bound used when none is given; raise it here for larger lines.
     default_max_event_bytes: ClassVar[int] = DEFAULT_MAX_LINE_BYTES
+    #: The content type of what it reads (`FrameDecoder.media_types`): Ollama's stream.
+    media_types: tuple[str, ...] = ("application/x-ndjson",)
 
     __slots__ = ()
 

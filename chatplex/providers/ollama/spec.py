@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
+from ...specs import OutputShape
 from ...specs import ProviderSpec
 
 #: Ollama's OpenAI-compatible endpoint (`/v1/chat/completions`), a preset of the
@@ -13,6 +14,10 @@ from ...specs import ProviderSpec
 CHAT_COMPLETIONS_SERVERS = (
     ("ollama_openai", "Ollama (OpenAI endpoint)", "http://localhost:11434/v1", "ollama"),
 )
+
+#: langchain-ollama's result: the whole reply as the generation's info, no `llm_output`
+#: (its `invoke` streams underneath).
+OLLAMA_SHAPE = OutputShape(info=None, output=None, streamed=None)
 
 SPECS = (
     ProviderSpec(
@@ -23,7 +28,7 @@ SPECS = (
         # langchain-ollama reports no max tokens. (Nor a call's model, which its trace
         # then misattributes: chatplex reports it, a kept difference.)
         ls_rule=LangSmithRule(max_tokens_keyword=None),
-        llm_output="reply_as_info",  # langchain-ollama: the reply's fields, no llm_output
+        llm_output=OLLAMA_SHAPE,
         invoke_streams=True,  # langchain-ollama's invoke streams and merges the pieces
         invoke_token_verbose=True,  # ... each token's hook given verbose=self.verbose
         finish_reason_written=False,  # langchain-ollama keeps the reply's `done_reason`

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...specs import CHAT_COMPLETIONS_INFO
 from ...specs import CHAT_COMPLETIONS_OUTPUT
+from ...specs import CHAT_COMPLETIONS_SHAPE
 from ...specs import KeyOrder
 from ...specs import LangSmithRule
 from ...specs import LimitHeaders
@@ -182,7 +183,7 @@ SPECS = (
         responses_adapter="chatplex.providers.openai.responses_adapter:OpenAIResponsesAdapter",
         wire_choice="chatplex.providers.openai.choices:responses_provider",
         adapter_attributes=_V03_REPLIES,
-        llm_output="chat_completions",  # langchain-openai's llm_output and generation_info
+        llm_output=CHAT_COMPLETIONS_SHAPE,  # langchain-openai's llm_output and generation_info
         blocks="chatplex.providers.openai.blocks:reply_blocks",  # langchain-core ships it
         api_parameters=_CHAT_COMPLETIONS,
         refused_settings=_REFUSED,
@@ -202,7 +203,7 @@ SPECS = (
         price_id="openai",
         batch_discount=0.5,
         langchain_init=False,  # chatplex's name: LangChain's is ChatOpenAI(use_responses_api=True)
-        combined_llm_output="chat_completions",  # ChatOpenAI's, of rows that carry none
+        combined_llm_output=CHAT_COMPLETIONS_SHAPE,  # ChatOpenAI's, of rows that carry none
         api_parameters=_RESPONSES,
         finish_reason_written=False,  # the reply's `status` says it
         reply_id_as_message_id=True,  # langchain-openai's Responses messages: id=resp_...
@@ -224,7 +225,7 @@ SPECS = (
         otel_name="azure.ai.openai",
         ls_provider="azure",
         ls_rule=LangSmithRule(model_version="model_version"),  # "gpt-4o-0613"
-        combined_llm_output="chat_completions",  # a BaseChatOpenAI's, of rows that carry none
+        combined_llm_output=CHAT_COMPLETIONS_SHAPE,  # a BaseChatOpenAI's, of rows that carry none
         responses_adapter="chatplex.providers.openai.azure_responses:AzureResponsesAdapter",
         wire_choice="chatplex.providers.openai.choices:responses_provider",
         adapter_attributes=_V03_REPLIES,

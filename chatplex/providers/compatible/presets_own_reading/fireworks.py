@@ -3,6 +3,7 @@ with the fireworks SDK."""
 
 from __future__ import annotations
 
+from ....specs import OutputShape
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
@@ -24,6 +25,19 @@ FIREWORKS_USAGE = ("prompt_tokens", "total_tokens", "completion_tokens", "prompt
 #: 429 and of a 5xx.
 FIREWORKS_RETRIED = frozenset({429, *range(500, 600)})
 
+
+#: langchain-fireworks' result: the choice's finish reason and logprobs, an
+#: `llm_output` of the usage, fingerprint and tier.
+FIREWORKS_SHAPE = OutputShape(
+    info=("finish_reason", "logprobs"),
+    output=("system_fingerprint", "service_tier"),
+    required=(("token_usage", {}), ("system_fingerprint", "")),
+    streamed=("finish_reason", "model_name", "service_tier", "logprobs"),
+    combined=("system_fingerprint",),
+    usage_each=True,
+    nulls_skipped=True,
+    choice_keys=("model_provider", "model_name", "service_tier"),
+)
 
 FIREWORKS = Preset(
     hosted(
@@ -116,7 +130,7 @@ FIREWORKS = Preset(
     ),
     langchain_class="ChatFireworks",
     litellm_prefixes=("fireworks_ai",),
-    llm_output="fingerprint_fields",  # langchain-fireworks': usage, fingerprint, tier
+    llm_output=FIREWORKS_SHAPE,
     **LANGCHAIN_OPENAI_STREAM,
     model_prefixes=("accounts/fireworks",),
     aliases=key_and_base("fireworks"),

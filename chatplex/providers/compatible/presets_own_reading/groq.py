@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ....specs import MoveWarning
+from ....specs import OutputShape
 from ....specs import field_names
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ...openai.spec import OPENAI_LIMITS
@@ -25,6 +26,25 @@ from ..preset import own_reading
 from ..preset import partner_module
 from ..preset import same_names
 from ..profile import TurnStyle
+
+#: langchain-groq's result: the Chat Completions fields without `model_provider` or `id`
+#: (on a stream, its finishing chunk's).
+GROQ_SHAPE = OutputShape(
+    info=("finish_reason", "logprobs"),
+    output=("model_name", "system_fingerprint", "service_tier", "reasoning_effort"),
+    # The SDK model's dump has `usage`: None where the body has none.
+    required=(("token_usage", None), ("system_fingerprint", "")),
+    streamed=(
+        "finish_reason",
+        "model_name",
+        "system_fingerprint",
+        "service_tier",
+        "reasoning_effort",
+        "logprobs",
+    ),
+    combined=("system_fingerprint", "service_tier"),
+    usage_each=True,
+)
 
 GROQ = Preset(
     hosted(
@@ -108,7 +128,7 @@ GROQ = Preset(
     # ... but that chunk's metadata is its generation info alone: no model_provider.
     stream_finish_unmarked=True,
     otel_name="groq",
-    llm_output="completions_fields",  # langchain-groq's: no model_provider, no id
+    llm_output=GROQ_SHAPE,
     aliases=key_and_base("groq"),
     body=same_names("reasoning_format", "reasoning_effort", "service_tier"),
     dropin=DropIn(

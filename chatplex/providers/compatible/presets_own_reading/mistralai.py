@@ -4,6 +4,7 @@ with httpx."""
 from __future__ import annotations
 
 from ....specs import KeyOrder
+from ....specs import OutputShape
 from ....specs import dumped_under_aliases
 from ....specs import field_names
 from ..partner_tables import CLIENTS
@@ -16,6 +17,16 @@ from ..profile import TurnStyle
 
 #: langchain-mistralai's pydantic aliases, alias -> field.
 _ALIASES = {"api_key": "mistral_api_key", "base_url": "endpoint", "model_name": "model"}
+
+#: langchain-mistralai's result: the finish reason alone as the generation's info, an
+#: `llm_output` of the usage, `model_name` and `model`.
+MISTRAL_SHAPE = OutputShape(
+    info=("finish_reason",),
+    output=("model_name", "model"),
+    required=(("token_usage", {}),),
+    combined=(),
+    usage_each=True,
+)
 
 MISTRALAI = Preset(
     hosted(
@@ -103,7 +114,7 @@ MISTRALAI = Preset(
     stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
     stream_finish_keys=("model_name",),
     otel_name="mistral_ai",
-    llm_output="model_and_usage",  # langchain-mistralai's: usage, model_name, model
+    llm_output=MISTRAL_SHAPE,
     model_prefixes=("mistral", "mixtral"),
     price_id="mistral",
     aliases=(("mistral_api_key", "api_key"), ("endpoint", "base_url")),

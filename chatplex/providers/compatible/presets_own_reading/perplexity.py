@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ....specs import LangSmithRule
 from ....specs import MoveWarning
+from ....specs import OutputShape
 from ....specs import SdkModel
 from ....specs import dumped_under_aliases
 from ....specs import field_names
@@ -46,6 +47,10 @@ PERPLEXITY_SEARCH_OPTIONS = (
 #: langchain-perplexity's pydantic aliases, alias -> field.
 _ALIASES = {"api_key": "pplx_api_key", "timeout": "request_timeout"}
 
+
+#: langchain-perplexity's result: a generation info on a stream's pieces alone (their
+#: finish reason and model), no `llm_output`.
+PERPLEXITY_SHAPE = OutputShape(info=(), output=None, streamed=("finish_reason", "model_name"))
 
 PERPLEXITY = Preset(
     hosted(
@@ -116,7 +121,7 @@ PERPLEXITY = Preset(
     otel_name="perplexity",
     model_prefixes=("sonar",),
     aliases=(("pplx_api_key", "api_key"),),
-    llm_output="stream_info",  # langchain-perplexity's: on a stream's pieces alone
+    llm_output=PERPLEXITY_SHAPE,
     # LangChain's default rule: a stop of its own (no field of its class) not reported.
     ls_rule=LangSmithRule(stop_setting=False),
     body=same_names(*PERPLEXITY_SEARCH_FIELDS, "media_response"),

@@ -20,6 +20,7 @@ from ..preset import own_reading
 from ..preset import partner_module
 from ..preset import same_names
 from ..profile import TurnStyle
+from .groq import GROQ_SHAPE
 
 #: The fields of the sambanova SDK's `Usage`, in its declared order (its dump's).
 SAMBANOVA_USAGE = (
@@ -123,7 +124,7 @@ SAMBANOVA = Preset(
     langchain_class="ChatSambaNova",
     litellm_prefixes=("sambanova",),
     # langchain-groq's result: finish reason and logprobs, usage/model/fingerprint.
-    llm_output="completions_fields",
+    llm_output=GROQ_SHAPE,
     **LANGCHAIN_OPENAI_STREAM,
     # its `max_retries` field's pydantic alias, `retries`, is taken too
     aliases=(*key_and_base("sambanova"), ("retries", "max_retries")),
