@@ -9,6 +9,7 @@ has the provider's raw usage under `token_usage` (keys `prompt_tokens`... for Op
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -178,8 +179,9 @@ def shaped_llm_output(meta: dict[str, Any], style: OutputShape | None) -> dict[s
     if shape is None or shape.output is None:
         return None
     # In the partner's order: its keys as it writes them, a required one's default
-    # where the reply has none.
-    required = dict(shape.required)
+    # where the reply has none: a copy of each (a `{}` default is one object of the
+    # shape's, which a result's reader may change).
+    required = {k: copy.copy(v) for k, v in shape.required}
     out = {
         k: meta[k] if k in meta else required[k]
         for k in ("token_usage", *shape.output)

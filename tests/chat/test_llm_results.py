@@ -367,3 +367,18 @@ def test_output_shape_gives_a_styles_key_by_key_shape_and_none_for_others() -> N
     assert shaped == [s for s in declared if s not in (CHAT_COMPLETIONS_SHAPE, REPLY_FIELDS)]
     # The wires whose partners write the same share one declaration.
     assert spec("sambanova").llm_output is spec("groq").llm_output  # type: ignore[union-attr]
+
+
+def test_a_required_default_is_each_results_own() -> None:
+    # Mistral's shape writes `token_usage: {}` where a reply has none: one result's
+    # reader changing it must not change the next result's.
+    from chatplex.chat.llm_results import shaped_llm_output
+
+    shape = mistralai_preset.MISTRAL_SHAPE
+    first = shaped_llm_output({"model_name": "m"}, shape)
+    second = shaped_llm_output({"model_name": "m"}, shape)
+    assert first is not None and second is not None
+    assert first["token_usage"] == {} and second["token_usage"] == {}
+    first["token_usage"]["seen"] = 1
+    assert second["token_usage"] == {}
+    assert dict(shape.required)["token_usage"] == {}
