@@ -1,7 +1,8 @@
 """A reply body as every wire's error path reads it, written once: its JSON, or None
 when it holds none (an HTML error page, a cut-off body, bytes that are not UTF-8), and
 its first characters for an error message; a reply's JSON object, or the retryable
-error a body without one is; the typed error of an error reply (`reply_status_error`).
+error a body without one is; the typed error of an error reply (`reply_status_error`);
+the refusal of an object that is not the wire's reply (`require_reply_key`).
 
 >>> loads(b'{"error": "busy"}'), loads(b"<html>502</html>")
 ({'error': 'busy'}, None)
@@ -18,6 +19,7 @@ from typing import Any
 from ..errors import APIError
 from ..errors import APIStatusError
 from ..errors import status_error
+from .reading import MalformedReply
 
 __all__ = [
     "SNIPPET_CHARS",
@@ -25,6 +27,7 @@ __all__ = [
     "loads",
     "reply_object",
     "reply_status_error",
+    "require_reply_key",
     "snippet",
     "unparsed_text",
 ]
@@ -91,6 +94,26 @@ def reply_object(body: bytes, provider: str) -> dict[str, Any]:
             retryable=data is None,
         ) from decoding
     return data
+
+
+def require_reply_key(
+    data: Mapping[str, Any], key: str | tuple[str, ...], wire: str, body: bytes
+) -> None:
+    """Refuse a reply object without `key` (or without any of several), the field the
+    wire reads its content from (another wire's reply, `{}`, a gateway's own object):
+    `MalformedReply` quoting the body, never an empty message with made-up usage. An
+    empty reply the wire sent (the key there, holding nothing) is not refused.
+
+    >>> require_reply_key({"choices": []}, "choices", "Chat Completions", b"")
+    >>> require_reply_key({"id": "r"}, "choices", "Chat", b"{}")
+    Traceback (most recent call last):
+    ...
+    chatplex.adapters.reading.MalformedReply: the reply has no 'choices': not a Chat reply: {}
+    """
+    keys = (key,) if isinstance(key, str) else key
+    if all(data.get(k) is None for k in keys):
+        named = " or ".join(repr(k) for k in keys)
+        raise MalformedReply(f"the reply has no {named}: not a {wire} reply: {snippet(body)}")
 
 
 def reply_status_error(

@@ -2,10 +2,12 @@
 (issue 49): a 200 reply whose bytes frame well but whose fields lie -- a usage or a
 token count that is a string, a text that is a number, a content list that is a
 string, a tool-call list or arguments of the wrong type, arguments nested 100,000 deep,
-a failed generation. Each case runs against every wire it applies to, whole and
-streamed, sync and async, through chatplex's drop-in of the partner's class (the same
-constructor call) and through chatplex's own family (`init_chat_model` with the same
-settings), each allowed two retries.
+a failed generation; and a whole reply that is not the wire's (another wire's reply,
+`{}`, the wire's reply without the field its content is read from). Each case runs
+against every wire it applies to, whole and streamed, sync and async, through
+chatplex's drop-in of the partner's class (the same constructor call) and through
+chatplex's own family (`init_chat_model` with the same settings), each allowed two
+retries.
 
 What every run must show (`judge`):
 
@@ -102,6 +104,7 @@ class Values:
     calls: Any = _MISSING  # the tool-call list as a whole
     args: Any = _MISSING  # one call's arguments (text or object, as the wire sends them)
     failed: bool = False
+    reply: Any = _MISSING  # the whole reply's bytes, sent in place of the wire's
 
 
 def _openai_calls(v: Values) -> Any:
@@ -561,6 +564,8 @@ class Wire:
     #: The wire's whole reply has a content list (`content` cases apply).
     content_list: bool = True
     tools: bool = True
+    #: The field of the whole reply the wire reads its content from.
+    reads: str = "choices"
 
 
 SSE_TYPE = "text/event-stream"
@@ -585,6 +590,7 @@ WIRES: dict[str, Wire] = {
         responses_stream,
         SSE_TYPE,
         suffix="/v1",
+        reads="output",
     ),
     "anthropic": Wire(
         "ChatAnthropic",
@@ -594,6 +600,7 @@ WIRES: dict[str, Wire] = {
         anthropic_stream,
         SSE_TYPE,
         args_as_text=False,
+        reads="content",
     ),
     "gemini": Wire(
         "ChatGoogleGenerativeAI",
@@ -603,6 +610,7 @@ WIRES: dict[str, Wire] = {
         gemini_stream,
         SSE_TYPE,
         args_as_text=False,
+        reads="candidates",
     ),
     "ollama": Wire(
         "ChatOllama",
@@ -613,6 +621,7 @@ WIRES: dict[str, Wire] = {
         "application/x-ndjson",
         args_as_text=False,
         content_list=False,
+        reads="message",
     ),
     "cohere": Wire(
         "ChatCohere",
@@ -621,6 +630,7 @@ WIRES: dict[str, Wire] = {
         cohere_whole,
         cohere_stream,
         SSE_TYPE,
+        reads="message",
     ),
     "watsonx": Wire(
         "ChatWatsonx",
@@ -641,6 +651,7 @@ WIRES: dict[str, Wire] = {
         AWS_TYPE,
         url_key="endpoint_url",
         args_as_text=False,
+        reads="output",
     ),
     "invoke-anthropic": Wire(
         "ChatBedrock",
@@ -652,23 +663,26 @@ WIRES: dict[str, Wire] = {
         url_key="endpoint_url",
         header_counts=True,
         args_as_text=False,
+        reads="content",
     ),
 }
-for _name, (_model, _whole, _stream) in {
+for _name, (_model, _whole, _stream, _reads) in {
     "meta": (
         "meta.llama3-8b-instruct-v1:0",
         _meta_whole,
         _meta_stream,
+        "generation",
     ),
     "mistral": (
         "mistral.mistral-large-2402-v1:0",
         _prompt_whole("outputs"),
         _mistral_stream,
+        "outputs",
     ),
-    "titan": ("amazon.titan-text-express-v1", _titan_whole, _titan_stream),
-    "deepseek": ("us.deepseek.r1-v1:0", _prompt_whole("choices"), _deepseek_stream),
-    "gpt-oss": ("openai.gpt-oss-20b-1:0", _chat_family_whole, _chat_family_stream),
-    "qwen": ("qwen.qwen3-32b-v1:0", _chat_family_whole, _chat_family_stream),
+    "titan": ("amazon.titan-text-express-v1", _titan_whole, _titan_stream, "results"),
+    "deepseek": ("us.deepseek.r1-v1:0", _prompt_whole("choices"), _deepseek_stream, "choices"),
+    "gpt-oss": ("openai.gpt-oss-20b-1:0", _chat_family_whole, _chat_family_stream, "choices"),
+    "qwen": ("qwen.qwen3-32b-v1:0", _chat_family_whole, _chat_family_stream, "choices"),
 }.items():
     WIRES[f"invoke-{_name}"] = Wire(
         "ChatBedrock",
@@ -681,6 +695,7 @@ for _name, (_model, _whole, _stream) in {
         header_counts=True,
         content_list=False,
         tools=False,
+        reads=_reads,
     )
 
 
@@ -718,6 +733,20 @@ def _cut_call_invalid(reply: Any) -> bool:
     valid = [c for c in reply.tool_calls if c.get("name") == "f"]
     invalid = [c for c in reply.invalid_tool_calls if c.get("name") == "f"]
     return not valid and [c.get("args") for c in invalid] == [CUT_ARGS] and _has_call(reply)
+
+
+def _another_wires_reply(wire: Wire) -> bytes:
+    """A reply of another wire: the Responses API's (Chat Completions' for that wire)."""
+    if "use_responses_api" in wire.settings:
+        return openai_whole(Values())
+    return responses_whole(Values())
+
+
+def _without_content(wire: Wire) -> bytes:
+    """The wire's own whole reply, its usage kept, without the field it reads content from."""
+    reply = json.loads(wire.whole(Values()))
+    del reply[wire.reads]
+    return dumps(reply)
 
 
 CASES: dict[str, Case] = {
@@ -766,6 +795,11 @@ CASES: dict[str, Case] = {
     "failed-generation": Case(
         lambda wire: Values(failed=True), lambda wire: wire.ours == "ChatCohere"
     ),
+    # A 200 whose JSON object is not the wire's reply (a gateway answering in another
+    # wire's form): no reply can carry what it holds, the call raises.
+    "another-wires-reply": Case(lambda wire: Values(reply=_another_wires_reply(wire))),
+    "an-empty-object": Case(lambda wire: Values(reply=b"{}")),
+    "content-field-missing": Case(lambda wire: Values(reply=_without_content(wire))),
 }
 
 
@@ -823,7 +857,8 @@ def script_for(wire: Wire, values: Values, mode: str) -> Script:
             "x-amzn-bedrock-output-token-count: 1",
         )
     if mode == "invoke":
-        return Script(wire.whole(values), headers=headers)
+        whole = wire.whole(values) if values.reply is _MISSING else values.reply
+        return Script(whole, headers=headers)
     return Script(wire.stream(values), wire.stream_type, headers=headers)
 
 

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.base import Adapter
+from ...adapters.bodies import require_reply_key
 from ...adapters.bodies import snippet
 from ...adapters.connection import ProviderHome
 from ...adapters.connection import adapter_repr
@@ -459,6 +460,7 @@ class AnthropicAdapter(Adapter):
             # Status 200 says nothing; the error type says whether waiting helps.
             err.retryable = err.retryable or err.error_type in _RETRYABLE_STREAM_ERRORS
             raise err
+        require_reply_key(data, "content", "Anthropic Messages", body)
         content, tool_calls = _parse_content(data.get("content"))
         usage = data.get("usage")
         lazy = _lazy_reply_metadata(data, usage)

@@ -49,6 +49,7 @@ from typing import Any
 
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.bodies import require_reply_key
 from ...adapters.headers import header_value
 from ...adapters.reading import drawn_call_id
 from ...adapters.reading import reply_count
@@ -445,6 +446,10 @@ def parse_reply(
     return with_other_candidates(parse_candidates(body, headers, partner=partner, others=others))
 
 
+#: A `generateContent` reply has one of these (a blocked prompt has no candidates).
+_REPLY_KEYS = ("candidates", "promptFeedback")
+
+
 def parse_candidates(
     body: bytes,
     headers: Mapping[str, str] | None = None,
@@ -463,6 +468,7 @@ def parse_candidates(
         # message): under its name, a 429 or 5xx code in it is not retried either.
         error.retryable = error.retryable and not partner
         raise error
+    require_reply_key(data, _REPLY_KEYS, "Gemini generateContent", body)
     candidates = sorted(
         (reply_dict(c, "candidate") for c in reply_list(data.get("candidates"), "candidates")),
         key=lambda c: c.get("index") or 0,

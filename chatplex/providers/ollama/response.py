@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.bodies import reply_object
+from ...adapters.bodies import require_reply_key
 from ...adapters.jsontext import event_object
 from ...adapters.reading import drawn_call_id
 from ...adapters.reading import reply_count
@@ -64,6 +65,7 @@ def parse_reply(body: bytes) -> AIMessage:
     data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
+    require_reply_key(data, "message", "Ollama chat", body)
     message = reply_dict(data.get("message"), "message")
     content, thinking, tool_chunks = _parts(message, start=0, draw=uuid.uuid4().hex)
     meta = {**_head(data), **final_metadata(data, called_tools=bool(tool_chunks))}

@@ -29,6 +29,7 @@ from typing import cast
 
 from ...adapters.bodies import error_member
 from ...adapters.bodies import reply_object
+from ...adapters.bodies import require_reply_key
 from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_field
@@ -103,6 +104,7 @@ def parse_candidates(
     data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise payload_error(data, APIError)
+    require_reply_key(data, "choices", "Chat Completions", body)
     choices = data.get("choices")
     if type(choices) is list and len(choices) == 1 and type(choices[0]) is dict:
         ordered = choices  # the usual reply: one choice, nothing to order or skip

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.bodies import reply_object
+from ...adapters.bodies import require_reply_key
 from ...adapters.headers import header_value
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -78,6 +79,7 @@ def parse_reply(body: bytes, headers: Mapping[str, str] | None) -> AIMessage:
     request_id = header_value(headers, "x-request-id")
     if data.get("error") or data.get("status") == "failed":
         raise failure(data, APIError, request_id)
+    require_reply_key(data, "output", "Responses API", body)
     return message_of(data, request_id)
 
 

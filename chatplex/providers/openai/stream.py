@@ -8,12 +8,15 @@ non-stream reply there too.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...adapters.bodies import loads
+from ...adapters.bodies import snippet
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import event_object
+from ...adapters.reading import MalformedReply
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text
 from ...adapters.sse_event import SSEEvent
@@ -155,6 +158,7 @@ class OpenAIStreamParser:
                 # dozen lookups and three temporary containers: most events are these.
                 return text_chunk(text, self._id)
         if self._first:
+            _refuse_whole_reply(obj)
             self._id = obj.get("id")
             self._head = head_metadata(obj, None, self._req_id)
         content: Any = ""
@@ -213,6 +217,17 @@ class OpenAIStreamParser:
     def _take_others(self) -> dict[str, Any]:
         """The other candidates, whole, as the non-stream reply has them."""
         return {OTHER_CANDIDATES: self._others.take(self._head, self._id)}
+
+
+def _refuse_whole_reply(obj: dict[str, Any]) -> None:
+    """`MalformedReply` for a first event that is a whole reply (its choice a `message`,
+    no `delta`: a server that answers a stream request so), never read as an empty
+    stream."""
+    choices = obj.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    if isinstance(first, dict) and "message" in first and "delta" not in first:
+        shown = snippet(json.dumps(obj).encode())
+        raise MalformedReply(f"the stream's event has a message, no delta: not a chunk: {shown}")
 
 
 def _has_delta(choices: Any) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from chatplex import init_chat_model
+from chatplex.errors import APIError
 from chatplex.providers.openai.choices import check_responses_only
 from chatplex.providers.openai.choices import wants_responses_api
 from tests._dropins import engine
@@ -175,7 +176,9 @@ def test_built_in_tools_bound_switch_to_the_responses_api() -> None:
     assert [t["type"] for t in sent["tools"]] == ["web_search", "function"]
     assert sent["tools"][1]["name"] == "get_weather"
     assert sent["tool_choice"] == {"type": "web_search"}
-    model.invoke("plain")
+    # (the server answers in the Responses API's form only: no Chat Completions reply)
+    with pytest.raises(APIError, match="not a Chat Completions reply"):
+        model.invoke("plain")
     assert str(server.seen[-1].url).endswith("/chat/completions")  # the model itself stays
     off = ChatOpenAI(api_key="k", use_responses_api=False)
     with pytest.raises(ValueError, match="need the Responses API"):

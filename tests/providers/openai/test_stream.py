@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from chatplex.adapters.reading import MalformedReply
 from chatplex.http._sse import iter_sse_events
 from chatplex.messages import AIMessageChunk
 from chatplex.providers.openai.stream import OpenAIStreamParser
@@ -92,3 +93,13 @@ def test_a_deltas_parts_beside_reasoning_follow_its_reasoning_block() -> None:
         delta = {"role": "assistant", "content": content, "reasoning_content": "Hm."}
         (chunk,) = _chunks(_events({**HEAD, "choices": [{"index": 0, "delta": delta}]}))
         assert chunk.content == [{"type": "reasoning", "reasoning": "Hm.", "index": 0}, *after]
+
+
+def test_a_whole_reply_sent_as_the_streams_event_is_refused_not_read_as_empty() -> None:
+    # A server answering a stream request with a whole reply in an event: its choice a
+    # `message`, no `delta`. An event opening with a role-only delta still reads.
+    whole = {**HEAD, "choices": [{"index": 0, "message": {"content": "hi"}}], "usage": USAGE}
+    with pytest.raises(MalformedReply, match="has a message, no delta"):
+        _chunks(_events(whole))
+    opening = {**HEAD, "choices": [{"index": 0, "delta": {"role": "assistant"}}]}
+    assert [c.content for c in _chunks(_events(opening))] == [""]
