@@ -446,8 +446,10 @@ def parse_reply(
     return with_other_candidates(parse_candidates(body, headers, partner=partner, others=others))
 
 
-#: A `generateContent` reply has one of these (a blocked prompt has no candidates).
-_REPLY_KEYS = ("candidates", "promptFeedback")
+#: A `generateContent` reply has one of these: a blocked prompt has no candidates, and
+#: Gemini answers some calls with its usage alone (no candidates, still billed:
+#: google/adk-python#6512), an empty reply, not another wire's.
+_REPLY_KEYS = ("candidates", "promptFeedback", "usageMetadata")
 
 
 def parse_candidates(

@@ -204,6 +204,25 @@ def test_a_field_of_the_wrong_type_is_refused_never_dropped(raw: Any, words: str
         parse_reply(json.dumps(raw).encode(), {})
 
 
+def test_a_reply_of_usage_alone_is_an_empty_reply_with_its_usage() -> None:
+    # Gemini answers some calls with no candidates, its usage still billed.
+    raw = {"usageMetadata": {"promptTokenCount": 7, "totalTokenCount": 7}, "modelVersion": "m"}
+    reply = parse_reply(json.dumps(raw).encode(), {})
+    assert reply.content == ""
+    assert reply.usage_metadata is not None and reply.usage_metadata["input_tokens"] == 7
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [{}, {"id": "chatcmpl-1", "choices": [], "usage": {"prompt_tokens": 1}}, {"modelVersion": "m"}],
+)
+def test_an_object_that_is_no_gemini_reply_is_refused(raw: Any) -> None:
+    from chatplex.adapters.reading import MalformedReply
+
+    with pytest.raises(MalformedReply, match="not a Gemini generateContent reply"):
+        parse_reply(json.dumps(raw).encode(), {})
+
+
 @pytest.mark.parametrize(
     ("model", "later"),
     [
