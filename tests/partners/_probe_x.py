@@ -107,8 +107,10 @@ def error_read(err: BaseException) -> dict[str, Any]:
         out["response"] = {"Error": response.get("Error"), "status": meta.get("HTTPStatusCode")}
     elif response is not None:
         headers = getattr(response, "headers", {}) or {}
+        # (google-genai's async client answers with aiohttp's response: `status`)
+        status = getattr(response, "status_code", getattr(response, "status", None))
         out["response"] = {
-            "status": getattr(response, "status_code", None),
+            "status": status,
             "request_id": headers.get("x-request-id") or headers.get("request-id"),
         }
     return out
@@ -239,10 +241,15 @@ def raw_kept(make: Make, methods: tuple[str, ...]) -> Script:
     return script
 
 
+def divide(a: float, b: float) -> float:
+    """Divide a by b."""
+    return a / b
+
+
 def tool_failed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
-        """A tool's failure sent back: a ToolMessage of `status="error"` with a text, and
-        one of a list of blocks; then answered."""
+        """An agent's tool failing: a ToolMessage of `status="error"` with a text, and
+        one of a list of blocks, sent back with the tool bound; then answered."""
         from langchain_core.messages import AIMessage
         from langchain_core.messages import HumanMessage
         from langchain_core.messages import ToolMessage
@@ -258,7 +265,7 @@ def tool_failed(make: Make) -> Script:
             ToolMessage("Error: division by zero", tool_call_id="call_1", status="error"),
             ToolMessage(blocks, tool_call_id="call_2", status="error"),
         ]
-        return attempted(lambda: make(cls, url).invoke(history))
+        return attempted(lambda: make(cls, url).bind_tools([divide]).invoke(history))
 
     return script
 
