@@ -8,6 +8,7 @@ the script meets an error: the SDK's own retries wait) and gives a `script(cls, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -27,6 +28,9 @@ from tests.partners._sidebyside import sum_schema
 
 Make = Callable[..., Any]
 Script = Callable[[Any, str], Any]
+#: The partner SDK's error classes a script names in `with_retry`, `with_fallbacks` or
+#: its checks (imported when the script runs: the suite may skip its package).
+Caught = Callable[[], tuple[type[BaseException], ...]]
 
 #: One event loop for every async call of the set: a partner keeps its async HTTP client
 #: bound to the loop of its first call, which a later `asyncio.run` would meet closed. A
@@ -99,7 +103,9 @@ def error_read(err: BaseException) -> dict[str, Any]:
     response's status and request id where it has one (botocore's `response` dict: its
     error and status), and its text."""
     kind = type(err)
-    out: dict[str, Any] = {"class": f"{kind.__module__}.{kind.__qualname__}", "text": str(err)}
+    # (the server's Date header, which the cohere SDK's text shows, masked: it ticks)
+    text = re.sub(r"'date': '[^']*'", "'date': <date>", str(err))
+    out: dict[str, Any] = {"class": f"{kind.__module__}.{kind.__qualname__}", "text": text}
     out |= {n: getattr(err, n, ABSENT) for n in ERROR_FIELDS}
     response = getattr(err, "response", None)
     if isinstance(response, dict):  # botocore's ClientError
@@ -175,12 +181,15 @@ def error_caught(make: Make, server: Failing) -> Script:
     return script
 
 
-def retried_once(make: Make, server: Failing) -> Script:
+def retried_once(make: Make, server: Failing, caught: Caught) -> Script:
     def script(cls: Any, url: str) -> Any:
-        """`with_retry(stop_after_attempt=2)` over an error status then a reply, the SDK's
-        own retries off: the reply invoked, and awaited; the errors a callback saw."""
+        """`with_retry(retry_if_exception_type=..., stop_after_attempt=2)` over an error
+        status then a reply, the retried class the partner's SDK's (`caught()`), the
+        SDK's own retries off: the reply invoked, and awaited; the errors a callback saw."""
         handler, names = _error_names()
-        retrying = make(cls, url).with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
+        retrying = make(cls, url).with_retry(
+            retry_if_exception_type=caught(), stop_after_attempt=2, wait_exponential_jitter=False
+        )
         server.again()
         invoked = retrying.invoke("Hi", config={"callbacks": [handler]})
         server.again()
@@ -190,13 +199,15 @@ def retried_once(make: Make, server: Failing) -> Script:
     return script
 
 
-def fallen_back(make: Make, server: Failing) -> Script:
+def fallen_back(make: Make, server: Failing, caught: Caught) -> Script:
     def script(cls: Any, url: str) -> Any:
-        """`with_fallbacks` from a model whose provider answers an error status to a
-        second one of other settings: the reply, streamed too, and the errors a callback
+        """`with_fallbacks(exceptions_to_handle=...)` from a model whose provider answers
+        an error status to a second one of other settings, the handled class the
+        partner's SDK's (`caught()`): the reply, streamed too, and the errors a callback
         saw."""
         handler, names = _error_names()
-        chain = make(cls, url).with_fallbacks([make(cls, url, temperature=0.5)])
+        backup = make(cls, url, temperature=0.5)
+        chain = make(cls, url).with_fallbacks([backup], exceptions_to_handle=caught())
         server.again()
         reply = chain.invoke("Hi", config={"callbacks": [handler]})
         server.again()
@@ -206,22 +217,30 @@ def fallen_back(make: Make, server: Failing) -> Script:
     return script
 
 
-def batch_kept_going(make: Make, server: Failing) -> Script:
+def batch_kept_going(make: Make, server: Failing, caught: Caught) -> Script:
     def script(cls: Any, url: str) -> Any:
-        """`batch` and `abatch` of two prompts, one at a time, `return_exceptions=True`,
-        the first meeting an error status: the error's class and the other's reply."""
+        """`batch`, `abatch` and `batch_as_completed` of two prompts, one at a time,
+        `return_exceptions=True`, the first meeting an error status: per prompt, the
+        reply, or the error's class and whether it is the partner's SDK's (`caught()`)."""
 
-        def read(results: list[Any]) -> list[Any]:
-            return [type(r).__name__ if isinstance(r, Exception) else r for r in results]
+        def read(result: Any) -> Any:
+            if isinstance(result, Exception):
+                return [type(result).__name__, isinstance(result, caught())]
+            return result
 
-        model, config = make(cls, url), {"max_concurrency": 1}
+        model, config, prompts = make(cls, url), {"max_concurrency": 1}, ["One", "Two"]
         server.again()
-        done = model.batch(["One", "Two"], config=config, return_exceptions=True)
+        done = model.batch(prompts, config=config, return_exceptions=True)
         server.again()
-        awaited = LOOP.run_until_complete(
-            model.abatch(["One", "Two"], config=config, return_exceptions=True)
-        )
-        return {"batch": read(done), "abatch": read(awaited)}
+        pending = model.abatch(prompts, config=config, return_exceptions=True)
+        awaited = LOOP.run_until_complete(pending)
+        server.again()
+        completed = model.batch_as_completed(prompts, config=config, return_exceptions=True)
+        return {
+            "batch": [read(r) for r in done],
+            "abatch": [read(r) for r in awaited],
+            "as_completed": sorted((i, read(r)) for i, r in completed),
+        }
 
     return script
 
@@ -272,13 +291,19 @@ def tool_failed(make: Make) -> Script:
 
 def saved_and_loaded(make: Make, key: str, namespace: str) -> Script:
     def script(cls: Any, url: str) -> Any:
-        """A configured model saved with `dumps` (is its key in the text?) and loaded with
+        """A configured model shown (its repr, `model_dump()`, `model_dump_json()`: is its
+        key in them?), saved with `dumps` (is its key in the text?) and loaded with
         `loads` (its key from `secrets_map`, the partner's namespace allowed): what the
         saved form holds, the loaded model's class, and its reply."""
         from langchain_core.load import dumps
         from langchain_core.load import loads
 
         model = make(cls, url, temperature=0.3)
+        shown = {
+            "repr": key in repr(model),
+            "model_dump": attempted(lambda: key in repr(model.model_dump())),
+            "model_dump_json": attempted(lambda: key in model.model_dump_json()),
+        }
         text = dumps(model)
         saved = json.loads(text)
         secrets = {name: key for name in model.lc_secrets.values()}
@@ -290,6 +315,7 @@ def saved_and_loaded(make: Make, key: str, namespace: str) -> Script:
         reply = loaded if isinstance(loaded, dict) else attempted(lambda: loaded.invoke("Hi"))
         return {
             "key_in_text": key in text,
+            "key_shown": shown,
             "saved": {k: saved.get(k) for k in ("lc", "type", "id")},
             "kwargs": saved.get("kwargs"),
             "loaded": type(loaded).__name__,
@@ -304,17 +330,22 @@ Status = tuple[int, Any, dict[str, str]]
 
 
 def error_rows(
-    make: Make, answer: Callable[[Seen], Reply], statuses: dict[str, Status], transient: str
+    make: Make,
+    answer: Callable[[Seen], Reply],
+    statuses: dict[str, Status],
+    transient: str,
+    caught: Caught,
 ) -> dict[str, tuple[Failing, Script]]:
     """A suite's rows (name -> (handler, script)) of the error scripts over its
     constructor `make` (retries off) and its reply `answer`: `error_caught` per status of
     `statuses` (label -> status), and, over the status labelled `transient` met once,
-    `retried_once`, `fallen_back` and `batch_kept_going`."""
+    `retried_once`, `fallen_back` and `batch_kept_going`, naming the SDK's classes
+    `caught()` (those of the transient status)."""
     out: dict[str, tuple[Failing, Script]] = {}
     for label, status in statuses.items():
         failing = Failing(answer, *status, failures=1_000)
         out[f"error_caught_{label}"] = (failing, error_caught(make, failing))
     for factory in (retried_once, fallen_back, batch_kept_going):
         failing = Failing(answer, *statuses[transient])
-        out[f"{factory.__name__}_{transient}"] = (failing, factory(make, failing))
+        out[f"{factory.__name__}_{transient}"] = (failing, factory(make, failing, caught))
     return out

@@ -43,7 +43,13 @@ def _structured(seen: Seen) -> Reply:
     return streamed({"type": "text", "text": '{"total": 3}'})(seen)
 
 
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "529")
+def _overloaded() -> tuple[type[BaseException], ...]:
+    import anthropic
+
+    return (anthropic.OverloadedError,)
+
+
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "529", _overloaded)
 SCRIPTS["raw_kept"] = (_structured, probe.raw_kept(_make, ("function_calling", "json_schema")))
 SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
 SCRIPTS["saved_and_loaded"] = (_TEXT, probe.saved_and_loaded(_make, KEY, "langchain_anthropic"))

@@ -15,6 +15,7 @@ from tests.partners.azure.test_azure_sidebyside import KEY
 from tests.partners.azure.test_azure_sidebyside import Script
 from tests.partners.azure.test_azure_sidebyside import _model
 from tests.partners.azure.test_azure_sidebyside import answer
+from tests.partners.compatible.test_compatible_probe_x_scripts import openai_limited
 
 
 def _make(cls: Any, url: str, **settings: Any) -> Any:
@@ -38,7 +39,7 @@ STATUSES: dict[str, probe.Status] = {
 }
 
 _TEXT = answer(Script())
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", openai_limited)
 SCRIPTS["raw_kept"] = (
     answer(Script('{"total": 3}')),
     probe.raw_kept(_make, ("json_schema", "json_mode")),

@@ -33,8 +33,16 @@ STATUSES = {
     "400": bedrock_error(400, "ValidationException", "The provided model identifier is invalid."),
 }
 
+
+def client_error() -> tuple[type[BaseException], ...]:
+    """botocore's ClientError: what a script on boto3 catches for Bedrock's statuses."""
+    from botocore.exceptions import ClientError
+
+    return (ClientError,)
+
+
 _TEXT = converse()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", client_error)
 SCRIPTS["raw_kept"] = (
     converse(tool_use("Sum", {"total": 3}), stop="tool_use"),
     probe.raw_kept(_make, ("function_calling",)),

@@ -12,6 +12,7 @@ from tests.partners._probe_x import shared_clients_closed  # noqa: F401 - autous
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock.test_bedrock_probe_x_scripts import STATUSES
+from tests.partners.bedrock.test_bedrock_probe_x_scripts import client_error
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
@@ -23,7 +24,7 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
 
 
 _TEXT = invoke()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", client_error)
 SCRIPTS["raw_kept"] = (
     invoke(tool_use("Sum", {"total": 3}), stop="tool_use"),
     probe.raw_kept(_make, ("function_calling",)),

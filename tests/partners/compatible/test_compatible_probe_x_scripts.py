@@ -6,6 +6,8 @@ loaded. Read as the compatible suite reads a result and a request."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 from typing import Any
 
 import pytest
@@ -35,11 +37,25 @@ STATUSES: dict[str, probe.Status] = {
 }
 
 
+def _limited(p: Package) -> tuple[type[BaseException], ...]:
+    """The class a script on `p`'s SDK names for a 429: its RateLimitError (httpx's
+    HTTPStatusError where the package calls the API with httpx)."""
+    sdk = importlib.import_module(p.sdk)
+    return (getattr(sdk, "RateLimitError", None) or sdk.HTTPStatusError,)
+
+
+def openai_limited() -> tuple[type[BaseException], ...]:
+    """The openai SDK's RateLimitError (a script's on ChatOpenAI and AzureChatOpenAI)."""
+    return _limited(OPENAI)
+
+
 def _rows(p: Package) -> dict[str, Any]:
     """The set's rows over `p`'s constructor (its retries off) and the suite's reply."""
     make = lambda c, u, **more: suite._model(c, p, u, max_retries=0, **more)  # noqa: E731
     text, structured = suite.answer(Script(), p), suite.answer(Script('{"total": 3}'), p)
-    rows: dict[str, Any] = probe.error_rows(make, text, STATUSES, "429")
+    rows: dict[str, Any] = probe.error_rows(
+        make, text, STATUSES, "429", functools.partial(_limited, p)
+    )
     rows["raw_kept"] = (structured, probe.raw_kept(make, ("json_schema", "json_mode")))
     rows["tool_failed"] = (text, probe.tool_failed(make))
     rows["saved_and_loaded"] = (text, probe.saved_and_loaded(make, suite.KEY, p.module))

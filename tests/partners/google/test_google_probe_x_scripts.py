@@ -31,8 +31,15 @@ STATUSES = {
     "400": gemini_error(400, "INVALID_ARGUMENT", "Request contains an invalid argument."),
 }
 
+
+def _unavailable() -> tuple[type[BaseException], ...]:
+    from google.genai.errors import ServerError
+
+    return (ServerError,)
+
+
 _TEXT = gemini_replies()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "503")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "503", _unavailable)
 SCRIPTS["raw_kept"] = (
     gemini_replies([{"text": '{"total": 3}'}]),
     probe.raw_kept(_make, ("json_schema",)),

@@ -24,8 +24,15 @@ STATUSES: dict[str, probe.Status] = {
     "429": (429, {"error": "you have reached your hourly usage limit"}, {}),
 }
 
+
+def _response_error() -> tuple[type[BaseException], ...]:
+    from ollama import ResponseError
+
+    return (ResponseError,)
+
+
 _TEXT = ollama_replies()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "500")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "500", _response_error)
 SCRIPTS["raw_kept"] = (
     ollama_replies('{"total": 3}'),
     probe.raw_kept(_make, ("json_schema", "json_mode")),

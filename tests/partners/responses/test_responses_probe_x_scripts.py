@@ -11,6 +11,7 @@ from typing import Any
 from tests.partners import _probe_x as probe
 from tests.partners._probe_x import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners.compatible.test_compatible_probe_x_scripts import STATUSES
+from tests.partners.compatible.test_compatible_probe_x_scripts import openai_limited
 from tests.partners.responses import test_responses_sidebyside as responses_suite
 from tests.partners.responses.test_responses_sidebyside import KEY
 from tests.partners.responses.test_responses_sidebyside import Script
@@ -24,7 +25,7 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
 
 
 _TEXT = answer(Script())
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", openai_limited)
 SCRIPTS["raw_kept"] = (
     answer(Script([message_item('{"total": 3}')])),
     probe.raw_kept(_make, ("json_schema",)),

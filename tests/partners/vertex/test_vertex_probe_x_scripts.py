@@ -20,8 +20,14 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
     return model(cls, url, max_retries=0, **settings)
 
 
+def _unavailable() -> tuple[type[BaseException], ...]:
+    from google.api_core.exceptions import ServiceUnavailable
+
+    return (ServiceUnavailable,)
+
+
 _TEXT = vertex_replies()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "503")
+SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "503", _unavailable)
 # (their async halves meet the REST transport's awaited reply: the suite's kept `ainvoke_text`)
 del SCRIPTS["retried_once_503"], SCRIPTS["batch_kept_going_503"]
 SCRIPTS["raw_kept"] = (
