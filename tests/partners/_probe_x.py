@@ -122,7 +122,7 @@ def error_read(err: BaseException) -> dict[str, Any]:
     return out
 
 
-def _error_names() -> tuple[Any, list[str]]:
+def error_names() -> tuple[Any, list[str]]:
     """A callback handler, and the class names of the errors its `on_llm_error` saw."""
     from langchain_core.callbacks import BaseCallbackHandler
 
@@ -143,11 +143,11 @@ def _caught(run: Callable[[], Any]) -> Any:
     return "no error"
 
 
-async def _awaited_then_events(model: Any, server: Failing) -> dict[str, Any]:
+async def _awaited_then_events(model: Any, server: Failing, handler: Any) -> dict[str, Any]:
     """`ainvoke` caught, then the events `astream_events` gave until it raised: in one
     event loop, as an async application runs them."""
     server.again()
-    awaited = await _caught_async(model.ainvoke("Hi"))
+    awaited = await _caught_async(model.ainvoke("Hi", config={"callbacks": [handler]}))
     server.again()
     seen: list[str] = []
     try:
@@ -169,13 +169,13 @@ async def _caught_async(call: Any) -> Any:
 def error_caught(make: Make, server: Failing) -> Script:
     def script(cls: Any, url: str) -> Any:
         """A call meeting the provider's error status, its retries off: what the `except`
-        block reads (invoked with a callback, awaited), the class names the callback's
-        `on_llm_error` saw, and the events `astream_events` gave before it raised."""
-        handler, names = _error_names()
+        block reads (invoked, and awaited, each with a callback), the class names the
+        callback's `on_llm_error` saw, and the events `astream_events` gave before it raised."""
+        handler, names = error_names()
         model = make(cls, url)
         server.again()
         invoked = _caught(lambda: model.invoke("Hi", config={"callbacks": [handler]}))
-        later = LOOP.run_until_complete(_awaited_then_events(model, server))
+        later = LOOP.run_until_complete(_awaited_then_events(model, server, handler))
         return {"invoked": invoked, "callback": names, **later}
 
     return script
@@ -186,7 +186,7 @@ def retried_once(make: Make, server: Failing, caught: Caught) -> Script:
         """`with_retry(retry_if_exception_type=..., stop_after_attempt=2)` over an error
         status then a reply, the retried class the partner's SDK's (`caught()`), the
         SDK's own retries off: the reply invoked, and awaited; the errors a callback saw."""
-        handler, names = _error_names()
+        handler, names = error_names()
         retrying = make(cls, url).with_retry(
             retry_if_exception_type=caught(), stop_after_attempt=2, wait_exponential_jitter=False
         )
@@ -205,7 +205,7 @@ def fallen_back(make: Make, server: Failing, caught: Caught) -> Script:
         an error status to a second one of other settings, the handled class the
         partner's SDK's (`caught()`): the reply, streamed too, and the errors a callback
         saw."""
-        handler, names = _error_names()
+        handler, names = error_names()
         backup = make(cls, url, temperature=0.5)
         chain = make(cls, url).with_fallbacks([backup], exceptions_to_handle=caught())
         server.again()
@@ -349,3 +349,27 @@ def error_rows(
         failing = Failing(answer, *statuses[transient])
         out[f"{factory.__name__}_{transient}"] = (failing, factory(make, failing, caught))
     return out
+
+
+def rate_limited(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A model built with LangChain's `InMemoryRateLimiter` (a rate the calls never
+        wait on): invoked, streamed, awaited and batched, and the limiter it holds."""
+        from langchain_core.rate_limiters import InMemoryRateLimiter
+
+        limiter = InMemoryRateLimiter(
+            requests_per_second=10_000, check_every_n_seconds=0.001, max_bucket_size=10
+        )
+        model = make(cls, url, rate_limiter=limiter)
+
+        async def awaited() -> list[Any]:
+            return [await model.ainvoke("Hi"), await model.abatch(["One", "Two"])]
+
+        return {
+            "invoked": model.invoke("Hi"),
+            "streamed": [chunk.content for chunk in model.stream("Hi")],
+            "awaited": LOOP.run_until_complete(awaited()),
+            "same_limiter": model.rate_limiter is limiter,
+        }
+
+    return script

@@ -4,6 +4,7 @@ output with its raw reply, a tool's failure sent back, and a model saved and loa
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.partners import _probe_x as probe
@@ -53,6 +54,39 @@ SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "529", _overl
 SCRIPTS["raw_kept"] = (_structured, probe.raw_kept(_make, ("function_calling", "json_schema")))
 SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
 SCRIPTS["saved_and_loaded"] = (_TEXT, probe.saved_and_loaded(_make, KEY, "langchain_anthropic"))
+
+_OPENAI_LIMITED = {
+    "error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}
+}
+
+
+def _openai_limited(seen: Seen) -> Reply:
+    """OpenAI's Chat Completions answering 429; the Messages API its text."""
+    if seen.path.endswith("/chat/completions"):
+        return Reply(429, [json.dumps(_OPENAI_LIMITED).encode()], headers={"x-request-id": "r1"})
+    return _TEXT(seen)
+
+
+def across_partners(cls: Any, url: str) -> Any:
+    """`ChatOpenAI(max_retries=0).with_fallbacks([ChatAnthropic(...)])`, the OpenAI
+    class taken from the same import as ChatAnthropic, OpenAI answering 429: the reply
+    invoked and streamed, and the errors a callback saw."""
+    import langchain_openai
+
+    import chatplex.langchain
+
+    family = chatplex.langchain if cls is chatplex.langchain.ChatAnthropic else langchain_openai
+    primary = family.ChatOpenAI(
+        model="gpt-4o-mini", api_key="sk-1", base_url=f"{url}/v1", max_retries=0
+    )
+    chain = primary.with_fallbacks([_make(cls, url)])
+    handler, names = probe.error_names()
+    reply = chain.invoke("Hi", config={"callbacks": [handler]})
+    return {"reply": reply, "streamed": [c.content for c in chain.stream("Hi")], "seen": names}
+
+
+SCRIPTS["across_partners"] = (_openai_limited, across_partners)
+SCRIPTS["rate_limited"] = (_TEXT, probe.rate_limited(_make))
 
 SUITE = anthropic_suite(SCRIPTS)
 test_probe_x_same_as_langchain_anthropic = probe.same_test(SUITE)

@@ -58,6 +58,7 @@ def _rows(p: Package) -> dict[str, Any]:
     )
     rows["raw_kept"] = (structured, probe.raw_kept(make, ("json_schema", "json_mode")))
     rows["tool_failed"] = (text, probe.tool_failed(make))
+    rows["rate_limited"] = (text, probe.rate_limited(make))
     rows["saved_and_loaded"] = (text, probe.saved_and_loaded(make, suite.KEY, p.module))
     return rows
 

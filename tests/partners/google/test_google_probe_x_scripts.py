@@ -45,6 +45,7 @@ SCRIPTS["raw_kept"] = (
     probe.raw_kept(_make, ("json_schema",)),
 )
 SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
+SCRIPTS["rate_limited"] = (_TEXT, probe.rate_limited(_make))
 SCRIPTS["saved_and_loaded"] = (_TEXT, probe.saved_and_loaded(_make, KEY, "langchain_google_genai"))
 
 #: Collected after the partner's run: google-genai's async client leaves a 5xx reply's

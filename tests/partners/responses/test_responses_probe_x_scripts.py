@@ -31,6 +31,7 @@ SCRIPTS["raw_kept"] = (
     probe.raw_kept(_make, ("json_schema",)),
 )
 SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
+SCRIPTS["rate_limited"] = (_TEXT, probe.rate_limited(_make))
 SCRIPTS["saved_and_loaded"] = (_TEXT, probe.saved_and_loaded(_make, KEY, "langchain_openai"))
 
 SUITE = dataclasses.replace(responses_suite.SUITE.beside(SCRIPTS, {}), answer=None)
