@@ -59,6 +59,8 @@ class Failing:
         self._count += 1
         if self._count > self.failures:
             return self.answer(seen)
+        if isinstance(self.body, bytes):  # a proxy's page, not the provider's JSON
+            return Reply(self.status, [self.body], "text/html", self.headers)
         return Reply(self.status, [json.dumps(self.body).encode()], headers=self.headers)
 
 
@@ -327,6 +329,9 @@ def saved_and_loaded(make: Make, key: str, namespace: str) -> Script:
 
 #: An error status as a provider sends it: (status, body, headers).
 Status = tuple[int, Any, dict[str, str]]
+
+#: A gateway's error page in front of any provider: HTML, no JSON.
+BAD_GATEWAY: Status = (502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", {})
 
 
 def error_rows(

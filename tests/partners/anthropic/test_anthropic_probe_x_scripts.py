@@ -31,6 +31,7 @@ STATUSES = {
     "529": _error(529, "overloaded_error", "Overloaded"),
     "400": _error(400, "invalid_request_error", "max_tokens: Field required"),
     "500": _error(500, "api_error", "Internal server error"),
+    "502": probe.BAD_GATEWAY,
 }
 
 _TEXT = streamed({"type": "text", "text": "Hello there, friend."})

@@ -31,6 +31,7 @@ STATUSES = {
     "429": bedrock_error(429, "ThrottlingException", "Too many tokens, please wait."),
     "503": bedrock_error(503, "ServiceUnavailableException", "Bedrock is unable to serve."),
     "400": bedrock_error(400, "ValidationException", "The provided model identifier is invalid."),
+    "502": probe.BAD_GATEWAY,
 }
 
 

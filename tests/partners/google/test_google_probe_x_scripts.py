@@ -29,6 +29,7 @@ STATUSES = {
     "429": gemini_error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted."),
     "503": gemini_error(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
     "400": gemini_error(400, "INVALID_ARGUMENT", "Request contains an invalid argument."),
+    "502": probe.BAD_GATEWAY,
 }
 
 

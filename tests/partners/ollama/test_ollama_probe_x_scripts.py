@@ -22,6 +22,7 @@ STATUSES: dict[str, probe.Status] = {
     "404": (404, {"error": f"model '{MODEL}' not found, try pulling it first"}, {}),
     "500": (500, {"error": "llama runner process has terminated: signal: killed"}, {}),
     "429": (429, {"error": "you have reached your hourly usage limit"}, {}),
+    "502": probe.BAD_GATEWAY,
 }
 
 
