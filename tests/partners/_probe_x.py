@@ -7,6 +7,7 @@ the script meets an error: the SDK's own retries wait) and gives a `script(cls, 
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -378,3 +379,27 @@ def rate_limited(make: Make) -> Script:
         }
 
     return script
+
+
+def set_rows(
+    make: Make,
+    answer: Callable[[Seen], Reply],
+    errors: tuple[dict[str, Status], str, Caught],
+    structured: tuple[Callable[[Seen], Reply], tuple[str, ...]] | None,
+    saved: tuple[str, str] | None,
+) -> dict[str, tuple[Any, Script]]:
+    """A suite's rows of the set: `error_rows(make, answer, *errors)`, `raw_kept` over
+    `structured` (the server's answer, the methods), `tool_failed`, and
+    `saved_and_loaded` where `saved` (the key, the partner's namespace) is given."""
+    rows: dict[str, tuple[Any, Script]] = dict(error_rows(make, answer, *errors))
+    if structured is not None:
+        rows["raw_kept"] = (structured[0], raw_kept(make, structured[1]))
+    rows["tool_failed"] = (answer, tool_failed(make))
+    if saved is not None:
+        rows["saved_and_loaded"] = (answer, saved_and_loaded(make, *saved))
+    return rows
+
+
+def sdk_class(module: str, name: str) -> Caught:
+    """The `Caught` of one SDK class, `module.name` (imported when a script runs)."""
+    return lambda: (getattr(importlib.import_module(module), name),)

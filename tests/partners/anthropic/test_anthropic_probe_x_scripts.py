@@ -45,10 +45,7 @@ def _structured(seen: Seen) -> Reply:
     return streamed({"type": "text", "text": '{"total": 3}'})(seen)
 
 
-def _overloaded() -> tuple[type[BaseException], ...]:
-    import anthropic
-
-    return (anthropic.OverloadedError,)
+_overloaded = probe.sdk_class("anthropic", "OverloadedError")
 
 
 SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "529", _overloaded)

@@ -27,32 +27,22 @@ def bedrock_error(status: int, name: str, message: str) -> probe.Status:
     return status, {"message": message}, {**headers, "x-amzn-requestid": "req-x1"}
 
 
-STATUSES = {
-    "429": bedrock_error(429, "ThrottlingException", "Too many tokens, please wait."),
-    "503": bedrock_error(503, "ServiceUnavailableException", "Bedrock is unable to serve."),
-    "400": bedrock_error(400, "ValidationException", "The provided model identifier is invalid."),
-    "502": probe.BAD_GATEWAY,
-}
-
-
-def client_error() -> tuple[type[BaseException], ...]:
-    """botocore's ClientError: what a script on boto3 catches for Bedrock's statuses."""
-    from botocore.exceptions import ClientError
-
-    return (ClientError,)
-
+_NAMED = (
+    (429, "ThrottlingException", "Too many tokens, please wait."),
+    (503, "ServiceUnavailableException", "Bedrock is unable to serve."),
+    (400, "ValidationException", "The provided model identifier is invalid."),
+)
+STATUSES = {str(status): bedrock_error(status, *said) for status, *said in _NAMED}
+STATUSES["502"] = probe.BAD_GATEWAY
 
 _TEXT = converse()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", client_error)
-SCRIPTS["raw_kept"] = (
-    converse(tool_use("Sum", {"total": 3}), stop="tool_use"),
-    probe.raw_kept(_make, ("function_calling",)),
-)
-SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
-SCRIPTS["saved_and_loaded"] = (
-    _TEXT,
-    probe.saved_and_loaded(_make, KEYS["aws_secret_access_key"], "langchain_aws"),
-)
+#: The set's error statuses, the transient one, and the class a script on boto3 catches
+#: for it (botocore's ClientError); what a saved model loads by.
+ERRORS = (STATUSES, "429", probe.sdk_class("botocore.exceptions", "ClientError"))
+SAVED = (KEYS["aws_secret_access_key"], "langchain_aws")
+
+_SUM = converse(tool_use("Sum", {"total": 3}), stop="tool_use")
+SCRIPTS = probe.set_rows(_make, _TEXT, ERRORS, (_SUM, ("function_calling",)), SAVED)
 
 SUITE = converse_suite.SUITE.beside(SCRIPTS, {})
 test_probe_x_same_as_langchain_aws = probe.same_test(SUITE)

@@ -10,9 +10,8 @@ from typing import Any
 from tests.partners import _probe_x as probe
 from tests.partners._probe_x import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
-from tests.partners.bedrock._scripts import KEYS
-from tests.partners.bedrock.test_bedrock_probe_x_scripts import STATUSES
-from tests.partners.bedrock.test_bedrock_probe_x_scripts import client_error
+from tests.partners.bedrock.test_bedrock_probe_x_scripts import ERRORS
+from tests.partners.bedrock.test_bedrock_probe_x_scripts import SAVED
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
@@ -24,16 +23,8 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
 
 
 _TEXT = invoke()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "429", client_error)
-SCRIPTS["raw_kept"] = (
-    invoke(tool_use("Sum", {"total": 3}), stop="tool_use"),
-    probe.raw_kept(_make, ("function_calling",)),
-)
-SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
-SCRIPTS["saved_and_loaded"] = (
-    _TEXT,
-    probe.saved_and_loaded(_make, KEYS["aws_secret_access_key"], "langchain_aws"),
-)
+_SUM = invoke(tool_use("Sum", {"total": 3}), stop="tool_use")
+SCRIPTS = probe.set_rows(_make, _TEXT, ERRORS, (_SUM, ("function_calling",)), SAVED)
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, {})
 test_probe_x_same_as_langchain_aws = probe.same_test(SUITE)

@@ -24,10 +24,7 @@ STATUSES: dict[str, probe.Status] = {
 }
 
 
-def _bad_request() -> tuple[type[BaseException], ...]:
-    from cohere import BadRequestError
-
-    return (BadRequestError,)
+_bad_request = probe.sdk_class("cohere", "BadRequestError")
 
 
 _TEXT = cohere_replies()

@@ -33,21 +33,12 @@ STATUSES = {
 }
 
 
-def _unavailable() -> tuple[type[BaseException], ...]:
-    from google.genai.errors import ServerError
-
-    return (ServerError,)
-
-
 _TEXT = gemini_replies()
-SCRIPTS: dict[str, Any] = probe.error_rows(_make, _TEXT, STATUSES, "503", _unavailable)
-SCRIPTS["raw_kept"] = (
-    gemini_replies([{"text": '{"total": 3}'}]),
-    probe.raw_kept(_make, ("json_schema",)),
-)
-SCRIPTS["tool_failed"] = (_TEXT, probe.tool_failed(_make))
+_JSON = gemini_replies([{"text": '{"total": 3}'}])
+_SAVED = (KEY, "langchain_google_genai")
+_ERRORS = (STATUSES, "503", probe.sdk_class("google.genai.errors", "ServerError"))
+SCRIPTS = probe.set_rows(_make, _TEXT, _ERRORS, (_JSON, ("json_schema",)), _SAVED)
 SCRIPTS["rate_limited"] = (_TEXT, probe.rate_limited(_make))
-SCRIPTS["saved_and_loaded"] = (_TEXT, probe.saved_and_loaded(_make, KEY, "langchain_google_genai"))
 
 #: Collected after the partner's run: google-genai's async client leaves a 5xx reply's
 #: body unread, a coroutine never awaited, which warns when collected.

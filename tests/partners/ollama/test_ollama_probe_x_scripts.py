@@ -26,10 +26,7 @@ STATUSES: dict[str, probe.Status] = {
 }
 
 
-def _response_error() -> tuple[type[BaseException], ...]:
-    from ollama import ResponseError
-
-    return (ResponseError,)
+_response_error = probe.sdk_class("ollama", "ResponseError")
 
 
 _TEXT = ollama_replies()

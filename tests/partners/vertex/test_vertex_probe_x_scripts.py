@@ -20,10 +20,7 @@ def _make(cls: Any, url: str, **settings: Any) -> Any:
     return model(cls, url, max_retries=0, **settings)
 
 
-def _unavailable() -> tuple[type[BaseException], ...]:
-    from google.api_core.exceptions import ServiceUnavailable
-
-    return (ServiceUnavailable,)
+_unavailable = probe.sdk_class("google.api_core.exceptions", "ServiceUnavailable")
 
 
 _TEXT = vertex_replies()
