@@ -258,6 +258,10 @@ class TurnStyle:
     #: Whether an assistant's list content goes as its text blocks' text joined into one
     #: string ("" where none), as langchain-deepseek sends it (DeepSeek takes a string).
     joined_text: bool = False
+    #: Whether an assistant's list content goes as its text parts alone ("" where none),
+    #: as langchain-groq sends it: Groq takes text parts only in an assistant turn (the
+    #: groq SDK's `ChatCompletionAssistantMessageParam`), so a replayed image is left out.
+    text_parts_only: bool = False
     #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
     #: langchain-deepseek sends it.
     tool_list_json: bool = False

@@ -43,10 +43,8 @@ def image_replayed(cls: Any, p: Package, url: str) -> Any:
 
 
 #: Packages whose outcome does not match yet (a strict xfail each: it fails the day it
-#: matches). Both differed the same way before LangChain's blocks went as given.
+#: matches).
 NOT_YET = {
-    "groq": "langchain-groq drops an image from an assistant turn; chatplex sends it as "
-    "an image_url part (whether Groq takes one there is unchecked)",
     "perplexity": "langchain-perplexity's SDK refuses the unconverted block "
     "(ValidationError, nothing sent); chatplex sends it as an image_url part",
 }
