@@ -51,13 +51,10 @@ def image_replayed(cls: Any, p: Package, url: str) -> Any:
 
 
 def _image_part_replayed(body: dict[str, Any]) -> bool:
-    """The assistant turn holds the image as an `image_url` part, and the body is one
-    Perplexity's own schema takes (the perplexity SDK's request model, generated from
-    Perplexity's OpenAPI: text, image_url, file_url... parts in any role)."""
-    from perplexity.generated.api import ApiChatCompletionsRequestInput
-
-    ApiChatCompletionsRequestInput.model_validate(body)
-    return [p["type"] for p in body["messages"][1]["content"]] == ["text", "image_url"]
+    """The assistant turn holds the image as an `image_url` part, and Perplexity's own
+    schema takes the body (its parts, image_url among them, in any role)."""
+    parts = [p["type"] for p in body["messages"][1]["content"]]
+    return suite.perplexity_takes(body) and parts == ["text", "image_url"]
 
 
 #: (package, script) -> (why it differs, how its outcome is read), as the compatible
