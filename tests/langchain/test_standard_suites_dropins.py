@@ -9,9 +9,12 @@ under test is the drop-in (`chatplex/langchain/dropin.py`), whose constructor is
 partner package's. Capabilities are declared as each partner package's own
 standard-test class declares them (`supports_json_mode` where the partner's says so,
 `supports_anthropic_inputs` for ChatOpenAI and ChatAnthropic, no `tool_choice` on
-Ollama, no tools on Perplexity's Sonar; the partner's own `init_from_env_params` where it
-declares more than its key and base URL, Azure's and Gemini's; Vertex AI's unit suite
-built as langchain-google-vertexai's, with a project and no credentials), except three
+Ollama, no tools on Perplexity's Sonar, no `supports_model_override` where the partner
+raises on a call's `model=` (Cohere's, Converse's: the side-by-side tests hold the
+drop-in to that); the partner's own `init_from_env_params` where it declares more than
+its key and base URL, Azure's and Gemini's (Cohere's key alone: it reads no base URL
+from the environment); Vertex AI's unit suite built as langchain-google-vertexai's,
+with a project and no credentials), except three
 kinds the mock cannot stand in for:
 the multimodal flags (images, image URLs, PDFs, audio, image and PDF tool messages:
 with them on, the suite downloads its files from the internet at test time, which the
@@ -77,9 +80,14 @@ class DropIn:
     anthropic_inputs: bool = False
     tool_calling: bool = True
     tool_choice: bool = True
+    #: Whether a call's `model=` is the partner's to send (`supports_model_override`);
+    #: off where the partner raises on it (the side-by-side suites hold the drop-in to
+    #: the partner's outcome there).
+    model_override: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     #: The partner's own standard-test class's `init_from_env_params`, where it declares
-    #: one that is not the key and base URL of `env` (it replaces theirs).
+    #: one that is not the key and base URL of `env` (it replaces theirs), or the key
+    #: alone where the partner reads no base URL from `env` (Cohere's).
     env_params: tuple[dict[str, str], dict[str, Any], dict[str, Any]] | None = None
 
 
@@ -136,10 +144,28 @@ DROP_INS: dict[str, DropIn] = {
         ),
     ),
     "ChatOllama": DropIn("ollama", json_mode=True, tool_choice=False),
-    "ChatCohere": DropIn("cohere", env=("CO_API_KEY", "CO_API_URL")),
+    "ChatCohere": DropIn(
+        "cohere",
+        env=("CO_API_KEY", "CO_API_URL"),
+        # langchain-cohere's `model=` per call is a TypeError: the drop-in sends it, a
+        # kept difference (tests/partners/cohere's model_per_call rows)
+        model_override=False,
+        # its key from the environment; its `base_url` stays None under CO_API_URL, the
+        # drop-in's as its (test_langchain_cohere_reads_no_base_url_from_the_environment_either)
+        env_params=(
+            {"COHERE_API_KEY": "env-key"},
+            {"model": MODELS["cohere"]},
+            {"cohere_api_key": "env-key"},
+        ),
+    ),
     "ChatBedrock": DropIn("bedrock", url_param="endpoint_url", extra=BEDROCK_CREDENTIALS),
     "ChatBedrockConverse": DropIn(
-        "bedrock_converse", url_param="endpoint_url", extra=BEDROCK_CREDENTIALS
+        "bedrock_converse",
+        url_param="endpoint_url",
+        extra=BEDROCK_CREDENTIALS,
+        # langchain-aws refuses a call's `model=` (TypeError), the drop-in alike:
+        # test_model_per_call_is_refused_as_langchain_aws_refuses_it
+        model_override=False,
     ),
     "ChatGoogleGenerativeAI": DropIn(
         "google_genai",
@@ -256,7 +282,7 @@ class _Capabilities:
 
     @property
     def supports_model_override(self) -> bool:
-        return True
+        return self.case.model_override
 
     @property
     def model_override_value(self) -> str:
@@ -349,11 +375,6 @@ COHERE_MODEL_NAME = (
     "libs/cohere/tests/unit_tests/test_standard.py), so no marking of its to quote: "
     "test_langchain_cohere_fails_them_too runs its class through these tests, on this server"
 )
-COHERE_BASE_URL_UNREAD = (
-    "as langchain-cohere's ChatCohere, whose `base_url` field stays None under CO_API_URL "
-    "(test_langchain_cohere_reads_no_base_url_from_the_environment_either); the drop-in's "
-    "fields are its store (decision 013), none read back from the engine"
-)
 SERDES_ALLOWLIST = (
     "as langchain-sambanova's own tests/unit_tests/test_chat_models_standard.py, which "
     "marks test_serdes xfail ('Overridden to add allowed_objects=[ChatSambaNova] parameter "
@@ -362,29 +383,6 @@ SERDES_ALLOWLIST = (
     "allowlist), for the partner's own dump as for the drop-in's; the partner's version of "
     "the test passes (test_serdes_as_langchain_sambanova_runs_it)"
 )
-
-
-def model_override_fails(mark: pytest.MarkDecorator) -> type:
-    """A base marking the suite's four model-override tests with `mark` (an xfail)."""
-
-    class ModelOverrideFails:
-        @mark
-        def test_invoke_with_model_override(self, model: BaseChatModel) -> None:
-            super().test_invoke_with_model_override(model)
-
-        @mark
-        async def test_ainvoke_with_model_override(self, model: BaseChatModel) -> None:
-            await super().test_ainvoke_with_model_override(model)
-
-        @mark
-        def test_stream_with_model_override(self, model: BaseChatModel) -> None:
-            super().test_stream_with_model_override(model)
-
-        @mark
-        async def test_astream_with_model_override(self, model: BaseChatModel) -> None:
-            await super().test_astream_with_model_override(model)
-
-    return ModelOverrideFails
 
 
 class TestChatOpenAIUnit(_Unit):
@@ -428,28 +426,29 @@ class TestChatOllamaIntegration(_Integration):
 class TestChatCohereUnit(_Unit):
     name = "ChatCohere"
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason=COHERE_BASE_URL_UNREAD)
-    def test_init_from_env(self) -> None:
-        super().test_init_from_env()
-
 
 def test_langchain_cohere_reads_no_base_url_from_the_environment_either(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The drop-in's fields are its store (decision 013), none read back from the
+    engine: its `base_url` stays None under CO_API_URL, as langchain-cohere's does (so
+    its standard test_init_from_env declares the key alone)."""
     from langchain_cohere import ChatCohere as PartnerChatCohere
 
     env, params, expected = TestChatCohereUnit().init_from_env_params
-    for variable, value in env.items():
+    for variable, value in {**env, "CO_API_URL": UNIT_BASE_URL}.items():
         monkeypatch.setenv(variable, value)
     partner = PartnerChatCohere(**params)
-    assert expected["base_url"] is not None and partner.base_url is None
-    assert chatplex.langchain.ChatCohere(**params).base_url is None  # as its
+    ours = chatplex.langchain.ChatCohere(**params)
+    assert partner.base_url is None and ours.base_url is None
+    assert partner.cohere_api_key.get_secret_value() == expected["cohere_api_key"]
+    assert ours.cohere_api_key.get_secret_value() == expected["cohere_api_key"]
 
 
 _COHERE_FAILS = pytest.mark.xfail(strict=True, reason=COHERE_MODEL_NAME)
 
 
-class TestChatCohereIntegration(model_override_fails(_COHERE_FAILS), _Integration):
+class TestChatCohereIntegration(_Integration):
     name = "ChatCohere"
 
     @_COHERE_FAILS
@@ -478,14 +477,10 @@ class _LangchainCohereIntegration(TestChatCohereIntegration):
 
 #: How langchain-cohere's ChatCohere fails the tests the drop-in fails (COHERE_MODEL_NAME),
 #: on the same server: no `model_name`; no usage at all on a sync stream (a kept
-#: difference: tests/partners/cohere's STREAM_USAGE); `invoke(..., model=...)` raises.
+#: difference: tests/partners/cohere's STREAM_USAGE).
 LANGCHAIN_COHERE_FAILS = {
     "test_usage_metadata": (AssertionError, r"isinstance\(None, str\)"),
     "test_usage_metadata_streaming": (AssertionError, r"\.usage_metadata"),
-    **{
-        f"test_{call}_with_model_override": (TypeError, "multiple values for keyword argument")
-        for call in ("invoke", "ainvoke", "stream", "astream")
-    },
 }
 
 
@@ -526,21 +521,7 @@ class TestChatBedrockConverseUnit(_BedrockUnit):
     name = "ChatBedrockConverse"
 
 
-#: Why ChatBedrockConverse fails the model-override tests: as its partner does.
-CONVERSE_MODEL_OVERRIDE = (
-    "as langchain-aws's ChatBedrockConverse: a call's `model=` is not a Converse field, "
-    "and its _converse_params() refuses it with a TypeError before any request (the "
-    "drop-in raises the same: chatplex/providers/bedrock/call_keywords.py). "
-    "test_langchain_aws_fails_them_too runs its class through these tests, on this server"
-)
-
-
-class TestChatBedrockConverseIntegration(
-    model_override_fails(
-        pytest.mark.xfail(strict=True, raises=TypeError, reason=CONVERSE_MODEL_OVERRIDE)
-    ),
-    _BedrockIntegration,
-):
+class TestChatBedrockConverseIntegration(_BedrockIntegration):
     name = "ChatBedrockConverse"
 
 
@@ -554,19 +535,37 @@ class _LangchainAwsConverseIntegration(TestChatBedrockConverseIntegration):
         return PartnerChatBedrockConverse
 
 
+async def _model_per_call(model: BaseChatModel, call: str) -> None:
+    override = OVERRIDES["bedrock_converse"]
+    if call == "invoke":
+        model.invoke("Hello", model=override)
+    elif call == "ainvoke":
+        await model.ainvoke("Hello", model=override)
+    elif call == "stream":
+        list(model.stream("Hello", model=override))
+    else:
+        [chunk async for chunk in model.astream("Hello", model=override)]
+
+
 @pytest.mark.parametrize("call", ["invoke", "ainvoke", "stream", "astream"])
-async def test_langchain_aws_fails_them_too(call: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The drop-in's words, checked on the partner: the same TypeError, before any request.
+async def test_model_per_call_is_refused_as_langchain_aws_refuses_it(
+    call: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call's `model=` (the suite's model-override tests, off for this class) is not a
+    Converse field: langchain-aws's _converse_params() refuses it with a TypeError
+    before any request, and the drop-in raises the same words."""
     for name in ("AWS_PROFILE", "AWS_BEARER_TOKEN_BEDROCK"):
         monkeypatch.delenv(name, raising=False)
-    suite = _LangchainAwsConverseIntegration()
-    model = suite.chat_model_class(**suite.standard_chat_model_params, **suite.chat_model_params)
-    words = "ChatBedrockConverse._converse_params() got an unexpected keyword argument 'model'"
-    with pytest.raises(TypeError) as info:
-        ran = getattr(ChatModelIntegrationTests, f"test_{call}_with_model_override")(suite, model)
-        if inspect.isawaitable(ran):
-            await ran
-    assert str(info.value) == words
+    words = []
+    for suite in (_LangchainAwsConverseIntegration(), TestChatBedrockConverseIntegration()):
+        model = suite.chat_model_class(
+            **suite.standard_chat_model_params, **suite.chat_model_params
+        )
+        with pytest.raises(TypeError) as info:
+            await _model_per_call(model, call)
+        words.append(str(info.value))
+    unexpected = "ChatBedrockConverse._converse_params() got an unexpected keyword argument"
+    assert words == [f"{unexpected} 'model'"] * 2
 
 
 class TestChatGoogleGenerativeAIUnit(_Unit):

@@ -78,6 +78,7 @@ from .affinity import with_affinity
 from .blocks import register_parts_blocks
 from .call_ids import with_call_ids
 from .errors import error_families
+from .file_parts import with_file_url_parts
 from .kept_fields import KeepingStreamParser
 from .kept_fields import kept_fields
 from .missing_key import keyless_key
@@ -317,6 +318,8 @@ class CompatibleAdapter(OpenAIAdapter):
             del body["stop"]
         if profile.tool_call_id_pattern and isinstance(body.get("messages"), list):
             body["messages"] = with_call_ids(body["messages"], profile.tool_call_id_pattern)
+        if profile.file_url_parts and isinstance(body.get("messages"), list):
+            body["messages"] = with_file_url_parts(body["messages"])
         if body != request.json:
             request = dataclasses.replace(request, json=body)
         return request

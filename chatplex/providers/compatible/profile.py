@@ -258,6 +258,10 @@ class TurnStyle:
     #: Whether an assistant's list content goes as its text blocks' text joined into one
     #: string ("" where none), as langchain-deepseek sends it (DeepSeek takes a string).
     joined_text: bool = False
+    #: Whether an assistant's list content goes as its text parts alone ("" where none),
+    #: as langchain-groq sends it: Groq takes text parts only in an assistant turn (the
+    #: groq SDK's `ChatCompletionAssistantMessageParam`), so a replayed image is left out.
+    text_parts_only: bool = False
     #: Whether a tool result's list content goes as its JSON text (`json.dumps`), as
     #: langchain-deepseek sends it.
     tool_list_json: bool = False
@@ -544,6 +548,10 @@ class Profile:
     #: (another provider's `call_...`) are sent as `nine_char_id` makes them (Mistral:
     #: nine letters and digits, derived from the id as langchain-mistralai does).
     tool_call_id_pattern: str | None = None
+    #: Whether a file goes as a `file_url` part (its base64 data as the URL, its name as
+    #: `file_name`) where OpenAI takes a `file` part: Perplexity's message schema (the
+    #: perplexity SDK's request model) has no `file` part (`file_parts.py`).
+    file_url_parts: bool = False
     #: Whether it has OpenAI's Batch API (`/files` + `/batches`): Groq does
     #: (console.groq.com/docs/batch); others have none or their own shape.
     batch_api: bool = False

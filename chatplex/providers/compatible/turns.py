@@ -52,6 +52,11 @@ def styled_turns(
         content = turn.get("content")
         if isinstance(content, list) and turn["role"] == "assistant" and style.joined_text:
             turn["content"] = "".join(_text_pieces(content))
+        elif isinstance(content, list) and turn["role"] == "assistant" and style.text_parts_only:
+            # none left: "", or null beside tool calls, as langchain-groq sends it
+            turn["content"] = [p for p in content if _is_text(p)] or (
+                None if turn.get("tool_calls") else ""
+            )
         elif isinstance(content, list) and turn["role"] == "tool" and style.tool_list_json:
             turn["content"] = json.dumps(content)  # as the partner writes it: ASCII, spaced
         out.append(turn)
@@ -228,10 +233,12 @@ def _object_arguments(arguments: str | None) -> str:
     return json.dumps({"__invalid_tool_call_arguments": arguments}, ensure_ascii=False)
 
 
+def _is_text(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("type") == "text"
+
+
 def _text_pieces(content: list[Any]) -> list[str]:
-    return [
-        str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text"
-    ]
+    return [str(b.get("text", "")) for b in content if _is_text(b)]
 
 
 def _own_v1_thinking(message: AIMessage, own: str | None) -> list[Any]:

@@ -1768,19 +1768,34 @@ DIFFERENCES["tool_choice_bound_on_converse"] = (
     ),
 )
 
+
+def _their_writer_prompt(outcome: Outcome) -> Outcome:
+    """Theirs sent Llama 2's prompt text to the Writer model, ours nothing (refused when
+    built): read as ours once both are checked."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [r["body"] for r in their_requests] == [{"prompt": "[INST] Hi [/INST]"}]
+    assert our_requests == []
+    return theirs, ours, our_requests, our_requests
+
+
+# A body of chatplex's for Writer is left unbuilt: Palmyra's reply format is unchecked
+# offline; Converse runs it (ChatBedrockConverse, or beta_use_converse_api=True).
+DIFFERENCES["unsupported_family"] = (
+    Difference(
+        Reason.REJECTED,
+        "a Writer model (Palmyra) is sent Llama 2's prompt text as its InvokeModel body "
+        "(`{'prompt': '[INST] Hi [/INST]'}`), where Bedrock's documentation of Palmyra's "
+        "body requires `messages`: a body the model's request schema does not take",
+        "a Writer model raises NotImplementedError when it is built, before any request, "
+        "naming `beta_use_converse_api=True` and ChatBedrockConverse (Converse runs "
+        "Palmyra)",
+    ),
+    _their_writer_prompt,
+)
+
 #: Scripts whose outcome does not match yet (a strict xfail each: it fails the day it
 #: matches, so the entry is removed).
-NOT_YET: dict[str, str] = {
-    "unsupported_family": (
-        "chatplex builds InvokeModel bodies for Anthropic, Meta, Mistral, Titan, "
-        "DeepSeek, OpenAI and Qwen models: a Writer model raises NotImplementedError at "
-        "construction (naming beta_use_converse_api=True and ChatBedrockConverse) where "
-        "langchain-aws sends a Writer body with a `prompt` (Llama 2's [INST] text). Left "
-        "unbuilt on purpose: Bedrock's documentation gives Palmyra's InvokeModel body as "
-        "`messages` (model-parameters-palmyra-x5), so the body langchain-aws sends "
-        "looks like one the model does not read; to build once checked against Bedrock"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _request_with_options(seen: Seen) -> Any:

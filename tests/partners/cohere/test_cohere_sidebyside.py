@@ -192,6 +192,19 @@ def ainvoke_text(cls: Any, url: str) -> Any:
     return asyncio.run(_model(cls, url).ainvoke("Say hello"))
 
 
+#: The model a call names in `model_per_call` (a fallback, an A/B test).
+CALLED_MODEL = "command-r-plus-08-2024"
+
+
+def model_per_call(cls: Any, url: str) -> Any:
+    return attempted(lambda: _model(cls, url).invoke("Say hello", model=CALLED_MODEL))
+
+
+def model_per_call_async(cls: Any, url: str) -> Any:
+    model = _model(cls, url)
+    return attempted(lambda: asyncio.run(model.ainvoke("Say hello", model=CALLED_MODEL)))
+
+
 def batch_two(cls: Any, url: str) -> Any:
     return _model(cls, url).batch(["One", "Two"])
 
@@ -572,6 +585,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "unknown_keyword": (cohere_replies(), COMMON.unknown_keyword),
     "tool_choice_without_tools": (cohere_replies(), tool_choice_without_tools),
     "invoke_text": (cohere_replies(), invoke_text),
+    "model_per_call": (cohere_replies(), model_per_call),
+    "model_per_call_async": (cohere_replies(), model_per_call_async),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
     "multi_turn": (cohere_replies("Your name is Ada."), multi_turn),
@@ -890,6 +905,18 @@ DIFFERENCES["stop_text"] = (
     ),
     text_stop_kept(None, lambda body: body["stop_sequences"]),
 )
+_MODEL_PER_CALL = Difference(
+    Reason.RAISES,
+    "a call naming another model (`invoke(..., model=...)`) passes `model` twice to its "
+    "request builder: TypeError (got multiple values for keyword argument 'model'), "
+    "nothing sent",
+    "the call's model is sent, as the OpenAI-style classes send it",
+)
+for _script in ("model_per_call", "model_per_call_async"):
+    DIFFERENCES[_script] = (
+        _MODEL_PER_CALL,
+        refused_before_sending("TypeError", lambda body: body["model"] == CALLED_MODEL),
+    )
 DIFFERENCES["bind_tools_strict"] = (
     Difference(
         Reason.RAISES,

@@ -291,3 +291,30 @@ def test_null_arguments_sends_an_invalid_calls_none_as_langchain_openai() -> Non
     assert ours == theirs["tool_calls"]
     assert [c["function"]["arguments"] for c in ours][1:] == [None, "{bad", ""]
     assert styled_turns([mine], wire, TurnStyle()) == wire  # (off: as written)
+
+
+def test_groq_sends_an_assistants_text_parts_alone_as_langchain_groq() -> None:
+    """A replayed image in an assistant turn is left out, as langchain-groq's
+    `_convert_message_to_dict` leaves it (Groq takes text parts only there): "" where
+    nothing is left, null beside tool calls."""
+    groq = pytest.importorskip("langchain_groq.chat_models")
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+
+    def history(m: Any) -> list[Any]:
+        return [
+            m.HumanMessage("Draw."),
+            m.AIMessage([{"type": "text", "text": "Drawn."}, image]),
+            m.AIMessage([image], tool_calls=[CALLED]),
+            m.ToolMessage("3", tool_call_id="call_1"),
+            m.AIMessage([image]),
+        ]
+
+    theirs = [groq._convert_message_to_dict(m) for m in history(lc)]
+    adapter = preset_adapter_class("groq")(api_key="k", base_url="http://127.0.0.1:9")
+    ours = adapter.build_request(history(cp), CallSettings(model="m"), stream=False).json
+    assert ours["messages"] == theirs
+    assert [theirs[i]["content"] for i in (1, 2, 4)] == [
+        [{"type": "text", "text": "Drawn."}],
+        None,
+        "",
+    ]

@@ -60,6 +60,7 @@ PERPLEXITY = Preset(
         **BLOCKS_AS_GIVEN,
         empty_tool_list_sent=True,  # langchain-perplexity's bind_tools([]): `tools: []`
         keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        file_url_parts=True,  # Perplexity's part for a file (its SDK's: no `file` part)
         key_variables=("PPLX_API_KEY", "PERPLEXITY_API_KEY"),
         base_variables=("PERPLEXITY_BASE_URL",),
         structured_output_method="json_schema",
