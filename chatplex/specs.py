@@ -425,12 +425,9 @@ class ProviderSpec:
     #: The rate-limit headers its responses carry (`LimitHeaders`), which the budgets
     #: learn from whichever model shares them; None: none that chatplex reads.
     limit_headers: LimitHeaders | None = None
-    #: The response header its request id comes in, where not the de facto
-    #: `x-request-id` (`http/_errors.request_id_from`): Anthropic's `request-id`.
+    #: Reply headers its SDK reads where not the generic ones (`http/_errors.py`): its
+    #: request id's (else `x-request-id`), a wait in milliseconds (before `retry-after`).
     request_id_header: str | None = None
-    #: The response header its SDK reads a wait in milliseconds from before the standard
-    #: `retry-after` (`http/_errors.retry_after_from`): the Stainless and Fern SDKs'
-    #: `retry-after-ms`, botocore's `x-amz-retry-after`; None: `retry-after` alone.
     retry_after_ms_header: str | None = None
     #: Keys beyond LangChain's standard text block (`type`, `text`, `id`, `annotations`,
     #: `extras`) its LangChain class's text blocks carry and its wire sends back as the
