@@ -64,15 +64,13 @@ _TIMEOUT_KIND = {
 _UNDECLARED = ProviderSpec("", "")
 
 
-def _declared(adapter: Adapter | None) -> ProviderSpec:
+def _declared(adapter: Adapter) -> ProviderSpec:
     """The spec of the provider name `adapter` answers for (a preset's or Azure's own,
     not its wire's): the reply headers it declares."""
-    if adapter is None:
-        return _UNDECLARED
     return spec(adapter.registry_name or adapter.preset or adapter.provider) or _UNDECLARED
 
 
-def request_id_from(headers: Mapping[str, str], adapter: Adapter | None = None) -> str | None:
+def request_id_from(headers: Mapping[str, str], adapter: Adapter) -> str | None:
     """The provider's request id: in the header `adapter`'s spec declares
     (`ProviderSpec.request_id_header`), else in the de facto `x-request-id`."""
     return headers.get(_declared(adapter).request_id_header or "x-request-id")
