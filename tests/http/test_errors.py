@@ -14,6 +14,7 @@ from chatplex.errors import StreamIdleTimeoutError
 from chatplex.http._errors import request_failure
 from chatplex.http._errors import request_id_from
 from chatplex.http._errors import retry_after_from
+from chatplex.http._errors import status_failure
 from chatplex.http._errors import stream_failure
 from chatplex.messages import AIMessageChunk
 
@@ -50,6 +51,39 @@ def test_a_wait_in_milliseconds_is_read_only_where_the_wire_declares_its_header(
     headers = httpx.Headers({"retry-after-ms": "1500", "retry-after": "9"})
     assert retry_after_from(headers) == 9.0
     assert retry_after_from(httpx.Headers({"retry-after-ms": "1500"})) is None
+
+
+class Preset(FakeAdapter):
+    """A fake answering as a preset of OpenAI's wire (its `provider` is the wire's)."""
+
+    provider = "openai"
+
+    def __init__(self, preset: str | None) -> None:
+        super().__init__()
+        self.named = preset
+
+    @property
+    def preset(self) -> str | None:
+        return self.named
+
+
+@pytest.mark.parametrize(
+    ("adapter", "expected"),
+    [
+        (Preset(None), 0.25),  # the openai SDK reads retry-after-ms
+        (Preset("groq"), 0.25),  # and groq's (Stainless's)
+        (Preset("openrouter"), 2.0),  # openrouter's (Speakeasy's) reads retry-after alone
+        (FakeAdapter(), 2.0),  # a provider no spec declares: the standard header alone
+    ],
+    ids=["openai", "groq", "openrouter", "undeclared"],
+)
+def test_an_error_waits_as_the_provider_names_spec_declares(
+    adapter: FakeAdapter, expected: float
+) -> None:
+    request = httpx.Request("POST", "https://api.example.com/v1")
+    headers = {"retry-after-ms": "250", "retry-after": "2"}
+    response = httpx.Response(429, request=request, headers=headers)
+    assert status_failure(adapter, response, b"{}").retry_after == expected
 
 
 def test_retry_after_http_date() -> None:
