@@ -425,6 +425,10 @@ class ProviderSpec:
     #: The rate-limit headers its responses carry (`LimitHeaders`), which the budgets
     #: learn from whichever model shares them; None: none that chatplex reads.
     limit_headers: LimitHeaders | None = None
+    #: Reply headers its SDK reads where not the generic ones (`http/_errors.py`): its
+    #: request id's (else `x-request-id`), a wait in milliseconds (before `retry-after`).
+    request_id_header: str | None = None
+    retry_after_ms_header: str | None = None
     #: Keys beyond LangChain's standard text block (`type`, `text`, `id`, `annotations`,
     #: `extras`) its LangChain class's text blocks carry and its wire sends back as the
     #: partner does (cache marks, citations, a thought signature): a LangChain message's

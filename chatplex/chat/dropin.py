@@ -1,8 +1,7 @@
 """What every drop-in's build shares (`providers/<wire>/dropin.py`, a record's `build`):
-chatplex's own settings every drop-in takes (`TAIL`), LangChain's other spellings of
-chatplex's settings, the LangChain settings chatplex refuses (each with its reason), a
-setting given under two names (`pick`), a `Timeout` object read in seconds, and
-LangChain's model-level run config.
+chatplex's own settings every drop-in takes (`TAIL`), the LangChain settings chatplex
+refuses (each with its reason), a setting given under two names (`pick`), a `Timeout`
+object read in seconds, and LangChain's model-level run config.
 
 >>> pick("ChatOpenAI", model="gpt-4o", model_name=None)
 'gpt-4o'
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from ..adapters.base import Adapter
 
 __all__ = [
-    "LANGCHAIN_ALIASES",
     "REFUSED",
     "TAIL",
     "UNSET",
@@ -52,26 +50,6 @@ REFUSED: dict[str, dict[str, str]] = {
         "output_version": "chatplex messages keep LangChain's v0 content; 'v0' only",
         "profile": "chatplex has no model profiles of LangChain's kind",
     },
-}
-
-#: LangChain's other spellings of chatplex's settings, as `ChatOpenAI` / `ChatAnthropic`
-#: take them (their constructors' `pick`s; tests/chat/test_dropin_models.py checks the
-#: two agree): read by `configurable_fields(model_name=...)` and by
-#: `chatplex.langchain.ChatChatplex`, so every door takes the same names.
-LANGCHAIN_ALIASES: dict[str, str] = {
-    "model_name": "model",
-    "max_completion_tokens": "max_tokens",
-    "max_tokens_to_sample": "max_tokens",
-    "stop_sequences": "stop",
-    "request_timeout": "timeout",
-    "default_request_timeout": "timeout",
-    "stream_chunk_timeout": "stream_idle_timeout",
-    "openai_api_key": "api_key",
-    "anthropic_api_key": "api_key",
-    "openai_api_base": "base_url",
-    "anthropic_api_url": "base_url",
-    "openai_organization": "organization",
-    "effort": "reasoning_effort",
 }
 
 #: The "off" value of each refused setting that has one (accepted, as it changes nothing).

@@ -271,12 +271,11 @@ class ChatModel(Runnable[Any, AIMessage]):
     def _base_name(self) -> str:
         return description.base_name(self, generic=type(self) is ChatModel)
 
-    @property
-    def field_aliases(self) -> Mapping[str, str]:
-        """LangChain's other names for settings (`configurable_fields(model_name=...)`)."""
-        from .dropin import LANGCHAIN_ALIASES
-
-        return LANGCHAIN_ALIASES
+    #: The other name of a setting every chat model takes, in
+    #: `configurable_fields(model_name=...)`: langchain-core's for the model (its
+    #: `BaseChatModel` reads `model_name` where there is no `model`). A partner class's
+    #: own spellings (`max_completion_tokens`...) are `chatplex.langchain`'s alone.
+    field_aliases: Mapping[str, str] = {"model_name": "model"}
 
     # ---- derived copies ----------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from typing import Any
 from typing import Final
 
 from ..specs import OutputShape
+from .sdk_agents import SdkForms
 
 if TYPE_CHECKING:
     from ..adapters.base import Adapter
@@ -337,6 +338,9 @@ class PartnerClass:
     #: Its class-level helpers (langchain-aws's `create_cache_point`), by name: set on
     #: its LangChain class as they are (a `staticmethod`).
     helpers: tuple[tuple[str, Any], ...] = ()
+    #: The User-Agent and SDK headers its partner package's requests carry
+    #: (`sdk_agents.py`); None: chatplex's own User-Agent (no partner package).
+    sdk: SdkForms | None = None
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:
@@ -441,14 +445,14 @@ def checked_keywords(
 
 
 def partner_model(
-    owner: str, adapter: Adapter, model: str, settings: Mapping[str, Any]
+    record: PartnerClass, adapter: Adapter, model: str, settings: Mapping[str, Any]
 ) -> ChatModel:
-    """The `ChatModel` of the drop-in `owner` on `adapter`: `settings` (its named ones
-    and the API parameters), the User-Agent and SDK headers its partner's SDK sends
-    (`sdk_agents.py`)."""
+    """The `ChatModel` of the drop-in of `record` on `adapter`: `settings` (its named
+    ones and the API parameters), the User-Agent and SDK headers its partner's SDK sends
+    (`record.sdk`, `sdk_agents.py`)."""
     from .model import ChatModel
     from .sdk_agents import sdk_headers
 
     built = ChatModel(adapter, model, **settings)
-    built.sdk_headers = sdk_headers(owner)
+    built.sdk_headers = sdk_headers(record.sdk)
     return built

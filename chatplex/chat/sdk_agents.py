@@ -12,18 +12,20 @@ sent per attempt too (`x-stainless-retry-count`: the retries taken before it;
 carries the first attempt's, and the http layer sets the count again before each retry
 (`PartnerHeaders.first_attempt`; botocore's `amz-sdk-request`: its subclass `BotocoreHeaders`).
 
-The versions are the installed distributions' (the SDK's, or the partner package's where
-that package sets the User-Agent itself); the ones these forms were read from where it is
-not installed. chatplex's own models (`init_chat_model`, `ChatModel`) send
-`chatplex/<version>` (`chatplex.version.USER_AGENT`) and nothing more.
+The forms are the partner's, declared by its drop-in's record in its wire folder
+(`PartnerClass.sdk`, an `SdkForms`). The versions are the installed
+distributions' (the SDK's, or the partner package's where that package sets the
+User-Agent itself); the ones the forms were read from where it is not installed.
+chatplex's own models (`init_chat_model`, `ChatModel`) send `chatplex/<version>`
+(`chatplex.version.USER_AGENT`) and nothing more.
 
->>> sdk_agent("ChatOpenAI").startswith("OpenAI/Python ")
+>>> forms = SdkForms(("X/Python {x}", "AsyncX/Python {x}"), stainless_headers("x"),
+...                  versions=(("x", "1.2"),))
+>>> sdk_agent(forms), sdk_headers(forms).aio["User-Agent"]
+('X/Python 1.2', 'AsyncX/Python 1.2')
+>>> sdk_agent(None) is None
 True
->>> sdk_headers("ChatOpenAI").aio["User-Agent"].startswith("AsyncOpenAI/Python ")
-True
->>> sdk_agent("ChatModel") is None
-True
->>> first, retried = sdk_headers("ChatOpenAI").first_attempt(30.0, frozenset())
+>>> first, retried = sdk_headers(forms).first_attempt(30.0, frozenset())
 >>> first
 {'x-stainless-retry-count': '0', 'x-stainless-read-timeout': '30.0'}
 >>> retried(1, None)
@@ -42,23 +44,78 @@ from collections.abc import Mapping
 from typing import Any
 from typing import ClassVar
 
-from ..dropins import SDK_HEADERS
-from ..dropins import SDK_READ_TIMEOUTS
-from ..dropins import USER_AGENT_VERSIONS
-from ..dropins import USER_AGENTS as AGENTS
 from ..version import USER_AGENT
 
-__all__ = ["AGENTS", "RetryHeaders", "PartnerHeaders", "sdk_agent", "sdk_headers"]
+__all__ = [
+    "Form",
+    "PartnerHeaders",
+    "RetryHeaders",
+    "SdkForms",
+    "sdk_agent",
+    "sdk_headers",
+    "stainless_headers",
+]
+
+#: A header's form, the same from an SDK's sync and async clients or (sync, async).
+Form = str | tuple[str, str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SdkForms:
+    """Who a partner package's requests say is calling, as its drop-in's record declares
+    it (`PartnerClass.sdk`; `sdk_headers` fills the forms in): the User-Agent (`agent`)
+    and the other headers its SDK sends on every attempt (`headers`). In a form,
+    `{distribution}` is that distribution's version; `{python}`, `{implementation}`,
+    `{machine}`, `{system}` and `{release}` the interpreter's and platform's;
+    `{stainless_os}`, `{stainless_arch}` and `{botocore_os}` the platform as those SDKs
+    name it; `{chatplex}` chatplex's own User-Agent; `{retries}`, `{read_timeout}` and
+    `{call_timeout}` are set per attempt.
+    """
+
+    agent: Form
+    headers: tuple[tuple[str, Form], ...] = ()
+    #: The read timeout its SDK reports where the drop-in has none (its SDK's default).
+    read_timeout: str | None = None
+    #: The versions the forms were read from, sent where a distribution is not installed.
+    versions: tuple[tuple[str, str], ...] = ()
+
+
+def stainless_headers(package: str, **more: Form) -> tuple[tuple[str, Form], ...]:
+    """The platform headers of a Stainless-made SDK (openai's, anthropic's, groq's...),
+    `package` the distribution whose version it reports, and the two it sets per attempt
+    (`_base_client.py`'s `_build_headers`): the retries taken before the attempt, and the
+    read timeout (left out where there is none); `more` adds or replaces some."""
+    return tuple(
+        {
+            "x-stainless-retry-count": "{retries}",
+            "x-stainless-read-timeout": "{read_timeout}",
+            "X-Stainless-Lang": "python",
+            "X-Stainless-Package-Version": "{" + package + "}",
+            "X-Stainless-OS": "{stainless_os}",
+            "X-Stainless-Arch": "{stainless_arch}",
+            "X-Stainless-Runtime": "{implementation}",
+            "X-Stainless-Runtime-Version": "{python}",
+            "X-Stainless-Async": ("false", "async:asyncio"),
+            **more,
+        }.items()
+    )
 
 
 class _Versions(dict[str, str]):
+    """The platform's values, then each distribution's installed version, else the one
+    its forms were read from (`read`)."""
+
+    def __init__(self, known: Mapping[str, str], read: Mapping[str, str]) -> None:
+        super().__init__(known)
+        self.read = read
+
     def __missing__(self, name: str) -> str:
         import importlib.metadata
 
         try:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            return USER_AGENT_VERSIONS[name]
+            return self.read[name]
 
 
 #: The forms an SDK fills per attempt: the retries taken before it; the read timeout;
@@ -149,35 +206,34 @@ def _read_timeout(timeout: Any, default: str | None) -> str | None:
 
 
 @functools.cache
-def sdk_headers(name: str) -> PartnerHeaders | None:
-    """The headers of the drop-in named `name` (a LangChain class name), its User-Agent
-    first; None where chatplex sends its own User-Agent."""
-    agent = AGENTS.get(name)
-    if agent is None:
+def sdk_headers(declared: SdkForms | None) -> PartnerHeaders | None:
+    """The headers a drop-in's record declares (`PartnerClass.sdk`) filled in, its
+    User-Agent first; None (no forms) where chatplex sends its own User-Agent."""
+    if declared is None:
         return None
-    forms = {"User-Agent": agent, **SDK_HEADERS.get(name, {})}
+    forms = {"User-Agent": declared.agent, **dict(declared.headers)}
     per_attempt = {h: form for h, form in forms.items() if form in _PER_ATTEMPT}
     fixed = {h: form for h, form in forms.items() if h not in per_attempt}
-    known = _Versions(_platform())
+    known = _Versions(_platform(), dict(declared.versions))
     sync = {header: _form(form, 0).format_map(known) for header, form in fixed.items()}
     aio = {header: _form(form, 1).format_map(known) for header, form in fixed.items()}
     names = frozenset(header.lower() for header in forms)
-    return PartnerHeaders(sync, aio, names, per_attempt, SDK_READ_TIMEOUTS.get(name))
+    return PartnerHeaders(sync, aio, names, per_attempt, declared.read_timeout)
 
 
-def sdk_agent(name: str) -> str | None:
-    """The User-Agent of the drop-in named `name` (its sync client's); None where chatplex
-    sends its own."""
-    headers = sdk_headers(name)
+def sdk_agent(declared: SdkForms | None) -> str | None:
+    """The User-Agent of a drop-in whose record declares `declared` (its sync client's);
+    None where chatplex sends its own."""
+    headers = sdk_headers(declared)
     return None if headers is None else headers.sync["User-Agent"]
 
 
-def _form(form: str | tuple[str, str], index: int) -> str:
+def _form(form: Form, index: int) -> str:
     return form if isinstance(form, str) else form[index]
 
 
 def _platform() -> dict[str, str]:
-    """The values the forms name besides distributions' versions (`chatplex.dropins`)."""
+    """The values the forms name besides distributions' versions (`SdkForms`)."""
     system = platform.system()
     return {
         "python": platform.python_version(),

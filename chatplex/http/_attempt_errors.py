@@ -149,9 +149,7 @@ def typed(call: Attempt, exc: Exception) -> Exception:
         if phase == "ERROR_BODY":
             exc = status_failure(adapter, response, b"")  # the status alone still says
         else:  # the body broke off
-            mapped = stream_failure(
-                exc, adapter.provider, response, received, deadline=call.deadline
-            )
+            mapped = stream_failure(exc, adapter, response, received, deadline=call.deadline)
             mapped.__cause__ = exc
             exc = mapped
     if isinstance(exc, StreamError):

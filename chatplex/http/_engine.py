@@ -362,7 +362,7 @@ class Call:
             return READ_WHOLE
         # The adapter's own framing (NDJSON, AWS event-stream), else server-sent events.
         decoder = (self.adapter.stream_framing or SSEDecoder)()
-        wrong = unexpected_content_type(self.adapter.provider, response, decoder.media_types)
+        wrong = unexpected_content_type(self.adapter, response, decoder.media_types)
         if wrong is not None:  # an HTML page or text where events were asked for
             raise wrong
         self.phase = EVENTS  # before the adapter's code runs: its errors are the stream's
@@ -558,7 +558,7 @@ class Call:
         attempts made, as `send()`'s message does (merged stream == non-stream reply)."""
         received = self.received
         metadata = received[0].response_metadata
-        request_id = request_id_from(self.response.headers)
+        request_id = request_id_from(self.response.headers, self.adapter)
         if request_id is not None:
             metadata.setdefault("request_id", request_id)
         metadata["attempts"] = self.attempt

@@ -29,6 +29,8 @@ from ..errors import status_error
 from ..messages import AIMessageChunk
 from ..messages import merge_cut_short
 from ..secret.urls import redact_urls_in
+from ..specs import ProviderSpec
+from ..specs import spec
 from ._redaction import safe_response
 from ._redaction import scrub
 from ._redaction import scrub_secrets
@@ -58,19 +60,35 @@ _TIMEOUT_KIND = {
 }
 
 
-def request_id_from(headers: Mapping[str, str]) -> str | None:
-    """The provider's request id (`x-request-id`, or Anthropic's `request-id`)."""
-    return headers.get("x-request-id") or headers.get("request-id")
+#: What an adapter no spec declares reads: the generic headers alone.
+_UNDECLARED = ProviderSpec("", "")
 
 
-def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait: `retry-after-ms`, else `retry-after` (seconds or
-    an HTTP date). Not capped: that is the retry policy's call.
+def _declared(adapter: Adapter) -> ProviderSpec:
+    """The spec of the provider name `adapter` answers for (a preset's or Azure's own,
+    not its wire's): the reply headers it declares."""
+    return spec(adapter.registry_name or adapter.preset or adapter.provider) or _UNDECLARED
+
+
+def request_id_from(headers: Mapping[str, str], adapter: Adapter) -> str | None:
+    """The provider's request id: in the header `adapter`'s spec declares
+    (`ProviderSpec.request_id_header`), else in the de facto `x-request-id`."""
+    return headers.get(_declared(adapter).request_id_header or "x-request-id")
+
+
+def retry_after_from(
+    headers: Mapping[str, str], millis: str | None = None, *, now: float | None = None
+) -> float | None:
+    """Seconds the server asks us to wait: the header of milliseconds `millis` names,
+    where the wire declares one (`ProviderSpec.retry_after_ms_header`), else the standard
+    `retry-after` (seconds or an HTTP date). Not capped: that is the retry policy's call.
 
     >>> retry_after_from({"retry-after": "2.5"})
     2.5
+    >>> retry_after_from({"retry-after-ms": "250", "retry-after": "1"}, "retry-after-ms")
+    0.25
     """
-    raw_ms = headers.get("retry-after-ms")
+    raw_ms = headers.get(millis) if millis else None
     if raw_ms is not None:
         try:
             return max(0.0, float(raw_ms) / 1000.0)
@@ -94,15 +112,15 @@ def retry_after_from(headers: Mapping[str, str], *, now: float | None = None) ->
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def annotate(err: APIError, provider: str, response: httpx.Response) -> APIError:
+def annotate(err: APIError, adapter: Adapter, response: httpx.Response) -> APIError:
     """Fill in what an adapter-built error may lack: provider, response (a safe copy),
     request id; and mask any credential of the request the server echoed back in it."""
     if err.provider is None:
-        err.provider = provider
+        err.provider = adapter.provider
     if err.response is None:
         err.response = safe_response(response)
     if err.request_id is None:
-        err.request_id = request_id_from(response.headers)
+        err.request_id = request_id_from(response.headers, adapter)
     scrub_secrets(err, _request_of(response))
     return err
 
@@ -130,15 +148,15 @@ def status_failure(adapter: Adapter, response: httpx.Response, body: bytes) -> A
             headers=headers,
         )
         err.__cause__ = exc
-    annotate(err, adapter.provider, response)
+    annotate(err, adapter, response)
     if err.status is None:
         err.status = status
     if err.retry_after is None:
-        err.retry_after = retry_after_from(headers)
+        err.retry_after = retry_after_from(headers, _declared(adapter).retry_after_ms_header)
     return err
 
 
-def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> APIError:
+def malformed_body(adapter: Adapter, response: httpx.Response, exc: Exception) -> APIError:
     """A success status whose body the adapter could not parse (truncated, HTML...).
 
     A plain `APIError` with the real status. Retryable only when the body is not whole
@@ -148,9 +166,9 @@ def malformed_body(provider: str, response: httpx.Response, exc: Exception) -> A
     """
     err = APIError(
         f"malformed response body from {response.request.url.host}: {exc}",
-        provider=provider,
+        provider=adapter.provider,
         status=response.status_code,
-        request_id=request_id_from(response.headers),
+        request_id=request_id_from(response.headers, adapter),
         response=safe_response(response),
         retryable=worth_retrying(exc, response.content),
     )
@@ -194,7 +212,7 @@ def request_failure(
 
 def stream_failure(
     exc: httpx.RequestError,
-    provider: str,
+    adapter: Adapter,
     response: httpx.Response,
     received: Iterable[AIMessageChunk],
     *,
@@ -205,7 +223,7 @@ def stream_failure(
     import httpx
 
     scrub(exc)
-    host = response.request.url.host
+    host, provider = response.request.url.host, adapter.provider
     if isinstance(exc, httpx.TimeoutException):
         if deadline_passed(deadline):
             return DeadlineExceededError(f"the call's deadline passed streaming from {host}")
@@ -222,7 +240,7 @@ def stream_failure(
             response=safe_response(response),
             retryable=True,
         )
-    err.request_id = request_id_from(response.headers)
+    err.request_id = request_id_from(response.headers, adapter)
     scrub_secrets(err, response.request)
     return err
 
@@ -234,7 +252,7 @@ _STREAMABLE = ("text/event-stream", "application/json")
 
 
 def unexpected_content_type(
-    provider: str, response: httpx.Response, framed: tuple[str, ...] = ()
+    adapter: Adapter, response: httpx.Response, framed: tuple[str, ...] = ()
 ) -> APIError | None:
     """The error for a success reply to a stream request whose body is neither events
     nor JSON (an HTML page from a proxy or a misconfigured base URL, plain text...), or
@@ -256,9 +274,9 @@ def unexpected_content_type(
         f"reply is {media!r}: a proxy's or login page, or a base_url that points at a web "
         "page rather than the API",
         content_type=raw,
-        provider=provider,
+        provider=adapter.provider,
         status=response.status_code,
-        request_id=request_id_from(response.headers),
+        request_id=request_id_from(response.headers, adapter),
         response=safe_response(response),
         retryable=False,
     )

@@ -70,17 +70,17 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
     try:
         message = adapter.parse_response(body, headers)
     except APIError as err:  # e.g. an error object inside a 200 body
-        annotate(err, adapter.provider, response)
+        annotate(err, adapter, response)
         raise
     except MALFORMED as exc:  # bad JSON, or a well-framed reply with fields of wrong types
-        raise malformed_body(adapter.provider, response, exc) from exc
+        raise malformed_body(adapter, response, exc) from exc
     shape = wrong_shape(message)
     if shape is not None:
-        raise malformed_body(adapter.provider, response, ValueError(shape))
+        raise malformed_body(adapter, response, ValueError(shape))
     # has_/set_metadata leave a reply's lazy metadata unbuilt (a dict a reply costs
     # memory: bench/README.md, "Peak RSS"); same meaning as `in` and `[...] =`.
     if not has_metadata(message, "request_id"):
-        request_id = request_id_from(headers)
+        request_id = request_id_from(headers, adapter)
         if request_id is not None:
             set_metadata(message, "request_id", request_id)
     return message
@@ -148,7 +148,7 @@ def with_partial(
     received: list[AIMessageChunk],
     started: bool,
 ) -> None:
-    annotate(err, adapter.provider, response)
+    annotate(err, adapter, response)
     if err.partial is None:
         err.partial = merge_cut_short(received)
     cause = err.__cause__  # an event the parser refused (`malformed_event`)
@@ -174,7 +174,7 @@ def malformed_event(
         provider=adapter.provider,
         retryable=not started and worth_retrying(exc),
     )
-    annotate(err, adapter.provider, response)
+    annotate(err, adapter, response)
     return err
 
 

@@ -46,7 +46,6 @@ from pydantic import model_validator
 from ..chat.combined_outputs import combine_llm_outputs
 from ..chat.combined_outputs import combine_shaped_outputs
 from ..chat.combined_outputs import combined_keys
-from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.llm_results import combining_style
 from ..chat.llm_results import is_kind
 from ..chat.llm_results import partner_style
@@ -64,6 +63,7 @@ from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
 from .generation import Generation
+from .settings_fields import LANGCHAIN_ALIASES
 from .settings_fields import build
 from .settings_fields import collect_settings
 from .settings_fields import langchain_field

@@ -17,7 +17,6 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import TypeAdapter
 
 from ..chat import ChatModel
-from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
 from ..chat.partner_record import PartnerClass
@@ -25,6 +24,7 @@ from ..chat.partner_warnings import refuse_given_twice
 from ..chat.partner_warnings import say_lifted
 from ..errors import MissingKeyError
 from ..sdk_errors import load_partner_sdks
+from .settings_fields import LANGCHAIN_ALIASES
 from .traits import missing_key_error
 from .traits import partner_calls
 from .traits import partner_traits

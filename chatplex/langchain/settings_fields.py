@@ -15,7 +15,6 @@ from langchain_core.runnables import ConfigurableFieldMultiOption as LCMultiOpti
 from langchain_core.runnables import ConfigurableFieldSingleOption as LCSingleOption
 
 from ..chat import init_chat_model
-from ..chat.dropin import LANGCHAIN_ALIASES
 from ..chat.dropin import pick
 from ..chat.params import SettingRefused
 from ..secret import Secret
@@ -28,13 +27,35 @@ if TYPE_CHECKING:
 
     from .chat_protocol import LangChainChat
 
+
 __all__ = [
+    "LANGCHAIN_ALIASES",
     "build",
     "collect_settings",
     "langchain_field",
     "langchain_spellings",
     "masked",
 ]
+
+#: LangChain's other spellings of chatplex's settings, as `ChatOpenAI` / `ChatAnthropic`
+#: take them (their records' field spellings; tests/langchain/test_settings_fields.py
+#: checks the two agree): ChatChatplex takes them in its constructor and
+#: `configurable_fields`, so every door of the LangChain family takes the same names.
+LANGCHAIN_ALIASES: dict[str, str] = {
+    "model_name": "model",
+    "max_completion_tokens": "max_tokens",
+    "max_tokens_to_sample": "max_tokens",
+    "stop_sequences": "stop",
+    "request_timeout": "timeout",
+    "default_request_timeout": "timeout",
+    "stream_chunk_timeout": "stream_idle_timeout",
+    "openai_api_key": "api_key",
+    "anthropic_api_key": "api_key",
+    "openai_api_base": "base_url",
+    "anthropic_api_url": "base_url",
+    "openai_organization": "organization",
+    "effort": "reasoning_effort",
+}
 
 #: The settings LangChain's chat classes carry as fields (`llm.temperature`).
 _FIELD_SETTINGS = ("temperature", "max_tokens", "top_p", "stop", "timeout", "max_retries")

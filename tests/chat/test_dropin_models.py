@@ -240,36 +240,10 @@ async def test_generate_reports_usage_in_the_providers_keys_and_finish_reasons(
         assert row[0].generation_info and row[0].generation_info["finish_reason"] == "stop"
 
 
-# ---- LangChain's spellings in configurable_fields (one alias table) --------------------
+# ---- configurable_fields: langchain-core's model_name, no partner's spelling -------------
 
 
-def test_the_alias_table_matches_the_constructors() -> None:
-    import inspect
-
-    from chatplex.chat.dropin import LANGCHAIN_ALIASES
-    from chatplex.providers.anthropic.dropin import ChatAnthropic as anthropic_record
-    from chatplex.providers.openai.dropin import ChatOpenAI as openai_record
-
-    params = {
-        *inspect.signature(ChatModel).parameters,  # (chatplex's own: stream_idle_timeout)
-        *(
-            name
-            for record in (openai_record, anthropic_record)
-            for field in record.declared
-            for name in field.spellings
-        ),
-    }
-    for alias, setting in LANGCHAIN_ALIASES.items():
-        assert alias in params and setting in params, (alias, setting)
-    # Each alias gives its setting: the constructors read the table's names.
-    openai_model = ChatOpenAI(
-        model_name="a", api_key="k", max_completion_tokens=3, request_timeout=4
-    )
-    assert (openai_model.model, openai_model.max_tokens, openai_model.timeout) == ("a", 3, 4)
-    assert openai_model.field_aliases is LANGCHAIN_ALIASES
-
-
-def test_configurable_fields_take_langchains_field_and_names() -> None:
+def test_configurable_fields_take_model_name_and_chatplexs_fields() -> None:
     lc = pytest.importorskip("langchain_core.runnables")
     from chatplex.testing import ChatMock
 
@@ -277,7 +251,7 @@ def test_configurable_fields_take_langchains_field_and_names() -> None:
     switch = model.configurable_fields(
         model_name=lc.ConfigurableField(id="model_name"),
         temperature=lc.ConfigurableField(id="temp"),
-        max_completion_tokens=lc.ConfigurableField(id="limit"),
+        max_tokens=lc.ConfigurableField(id="limit"),
     )
     assert {s.id: s.default for s in switch.config_specs} == {
         "model_name": "gpt-4o-mini",
@@ -307,11 +281,12 @@ async def test_configurable_model_name_on_the_async_path(server: MockServer) -> 
     assert default.response_metadata["model_name"] == "claude-sonnet-4-5"
 
 
-def test_keys_are_not_configurable_through_a_config() -> None:
-    with pytest.raises(ValueError, match=r"no field 'openai_api_key' \('api_key'\)"):
-        ChatOpenAI(model="m", api_key="k").configurable_fields(
-            openai_api_key=__import__("chatplex").core.ConfigurableField(id="key")
-        )
+@pytest.mark.parametrize("spelling", ["openai_api_key", "max_completion_tokens"])
+def test_a_partner_classs_spelling_is_no_field_of_chatplexs_own_model(spelling: str) -> None:
+    # (the LangChain family's classes take them: tests/langchain/test_settings_fields.py)
+    field = __import__("chatplex").core.ConfigurableField(id="x")
+    with pytest.raises(ValueError, match=f"no field '{spelling}' to configure"):
+        ChatOpenAI(model="m", api_key="k").configurable_fields(**{spelling: field})
 
 
 # --- parameters and defaults as LangChain sends them: each body built by LangChain too --------

@@ -23,13 +23,11 @@ import pytest
 
 import chatplex.langchain
 from chatplex.chat import init_chat_model
-from chatplex.chat.sdk_agents import AGENTS
-from chatplex.chat.sdk_agents import sdk_agent
-from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.dropins import DROP_IN_MODULES
-from chatplex.dropins import SDK_HEADERS
 from chatplex.version import USER_AGENT
 from tests._dropins import engine
+from tests._dropins import partner_headers
+from tests._dropins import record
 from tests._local_server import Answering
 from tests._local_server import serving
 from tests._replies import anthropic_message
@@ -216,7 +214,11 @@ def test_a_dropin_sends_its_partner_sdks_headers(seen: Seen, name: str, sync: bo
 #: `x-stainless-read-timeout` per attempt), installed here and called through httpx;
 #: ChatFireworks' retries are langchain-fireworks' own (4 s apart), its SDK's count
 #: always 0: checked on the first attempt above.
-STAINLESS = sorted(n for n, headers in SDK_HEADERS.items() if "x-stainless-retry-count" in headers)
+STAINLESS = sorted(
+    n
+    for n in DROP_IN_MODULES
+    if (forms := record(n).sdk) is not None and "x-stainless-retry-count" in dict(forms.headers)
+)
 _RETRIED = [n for n in STAINLESS if n not in ("ChatFireworks", "ChatCerebras")]
 
 
@@ -309,14 +311,20 @@ def test_the_forms_of_partners_not_installed_here() -> None:
     """As recorded from langchain-cerebras 0.8.2 (openai's client from langchain-openai's
     base), langchain-openrouter 0.2.9 (openrouter 0.10.8) and ibm-watsonx-ai 1.8.1's
     source (`get_user_agent_header`)."""
-    assert sdk_headers("ChatCerebras") == sdk_headers("ChatOpenAI")
+    assert partner_headers("ChatCerebras") == partner_headers("ChatOpenAI")
     version = _version("openrouter", "0.10.8")
-    assert sdk_agent("ChatOpenRouter") == f"speakeasy-sdk/python {version} 2.788.4 1.0.0 openrouter"
-    assert sdk_agent("ChatWatsonx") == (
+    assert _agent("ChatOpenRouter") == f"speakeasy-sdk/python {version} 2.788.4 1.0.0 openrouter"
+    assert _agent("ChatWatsonx") == (
         f"ibm-watsonx-ai/{_version('ibm-watsonx-ai', '1.8.1')} (lang=python; "
         f"arch={platform.machine()}; os={platform.system().lower()}; "
         f"python.version={platform.python_version()})"
     )
+
+
+def _agent(name: str) -> str:
+    headers = partner_headers(name)
+    assert headers is not None
+    return headers.sync["User-Agent"]
 
 
 def _version(distribution: str, read: str) -> str:
@@ -333,7 +341,7 @@ def _version(distribution: str, read: str) -> str:
 def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
     seen: Seen, name: str, sync: bool
 ) -> None:
-    headers = sdk_headers(name)
+    headers = partner_headers(name)
     assert headers is not None
     expected = {k.lower(): v for k, v in headers.sent_by(sync).items()}
     expected.update(headers.first_attempt(None, frozenset())[0])  # no timeout given
@@ -344,9 +352,10 @@ def test_a_dropin_whose_partner_is_not_installed_sends_its_form(
 
 
 def test_every_dropin_name_sends_its_partners_headers_or_says_why_not() -> None:
-    assert set(AGENTS) == set(PARTNERS)
-    assert set(DROP_IN_MODULES) == set(AGENTS) | set(NOT_THE_PARTNERS)
-    assert not set(AGENTS) & set(NOT_THE_PARTNERS)
+    declared = {name for name in DROP_IN_MODULES if record(name).sdk is not None}
+    assert declared == set(PARTNERS)
+    assert set(DROP_IN_MODULES) == declared | set(NOT_THE_PARTNERS)
+    assert not declared & set(NOT_THE_PARTNERS)
 
 
 @pytest.mark.parametrize(

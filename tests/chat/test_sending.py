@@ -23,11 +23,11 @@ from chatplex.chat import sending
 from chatplex.chat.caching.memory import InMemoryCache
 from chatplex.chat.observed import ObservedBudget
 from chatplex.chat.observed import ObservedRetry
-from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.core.retry import retry_policy
 from chatplex.core.run_config import RunnableConfig
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.secret import MaskedHeaders
+from tests._dropins import partner_headers
 from tests.chat import _model_wire as model_wire
 
 KEY = "sk-SENTINEL-sending-0123"
@@ -289,7 +289,7 @@ def test_a_dropins_request_carries_its_sdks_first_attempt_and_retries_restamp_it
     own = call(model, stream=False, sync=True)
     assert own.retry_headers is None and "retry_headers" not in sending._bounds(own, None)
     assert not [h for h in own.request.headers if h.lower().startswith("x-stainless")]
-    model.sdk_headers = sdk_headers("ChatOpenAI")  # what a drop-in's engine holds
+    model.sdk_headers = partner_headers("ChatOpenAI")  # what a drop-in's engine holds
     out = call(model, stream=False, sync=True)
     assert out.request.headers["x-stainless-retry-count"] == "0"
     assert out.request.headers["x-stainless-read-timeout"] == "30.0"

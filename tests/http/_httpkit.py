@@ -160,6 +160,13 @@ class FakeAdapter(Adapter):
         return ("fake", model)
 
 
+class DeclaringAdapter(FakeAdapter):
+    """A fake answering for a provider whose spec names both reply headers of its own
+    (`ProviderSpec.request_id_header`, `retry_after_ms_header`)."""
+
+    provider = "anthropic"
+
+
 class HoldingParser(FakeParser):
     """A parser that holds a call's argument pieces for the end (`HoldsPieces`), as
     Cohere's async stream does: event `hold` holds one, `done` hands the call on."""

@@ -5,6 +5,8 @@ import time
 
 import httpx
 import pytest
+from _httpkit import DeclaringAdapter
+from _httpkit import FakeAdapter
 
 from chatplex.errors import APIConnectionError
 from chatplex.errors import StreamError
@@ -12,20 +14,28 @@ from chatplex.errors import StreamIdleTimeoutError
 from chatplex.http._errors import request_failure
 from chatplex.http._errors import request_id_from
 from chatplex.http._errors import retry_after_from
+from chatplex.http._errors import status_failure
 from chatplex.http._errors import stream_failure
 from chatplex.messages import AIMessageChunk
 
 
-def test_request_id_prefers_x_request_id() -> None:
-    assert request_id_from(httpx.Headers({"request-id": "a", "x-request-id": "b"})) == "b"
-    assert request_id_from(httpx.Headers({"Request-Id": "a"})) == "a"
-    assert request_id_from(httpx.Headers()) is None
+def test_the_request_id_is_in_the_header_the_wire_declares() -> None:
+    both = httpx.Headers({"request-id": "a", "x-request-id": "b"})
+    assert request_id_from(both, FakeAdapter()) == "b"
+    assert request_id_from(both, DeclaringAdapter()) == "a"
+    assert request_id_from(httpx.Headers({"Request-Id": "a"}), DeclaringAdapter()) == "a"
+    # Each reads its own header alone, as its SDK does.
+    assert request_id_from(httpx.Headers({"request-id": "a"}), FakeAdapter()) is None
+    assert request_id_from(httpx.Headers({"x-request-id": "b"}), DeclaringAdapter()) is None
+    assert request_id_from(httpx.Headers(), FakeAdapter()) is None
 
 
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
         ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
+        ({"x-amz-retry-after": "1500", "retry-after": "9"}, 9.0),  # not the header named
+        ({"retry-after-ms": "1500"}, 1.5),
         ({"retry-after": "3"}, 3.0),
         ({"retry-after": "-3"}, 0.0),
         ({"retry-after-ms": "soon", "retry-after": "2"}, 2.0),
@@ -34,7 +44,46 @@ def test_request_id_prefers_x_request_id() -> None:
     ],
 )
 def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
-    assert retry_after_from(httpx.Headers(headers)) == expected
+    assert retry_after_from(httpx.Headers(headers), "retry-after-ms") == expected
+
+
+def test_a_wait_in_milliseconds_is_read_only_where_the_wire_declares_its_header() -> None:
+    headers = httpx.Headers({"retry-after-ms": "1500", "retry-after": "9"})
+    assert retry_after_from(headers) == 9.0
+    assert retry_after_from(httpx.Headers({"retry-after-ms": "1500"})) is None
+
+
+class Preset(FakeAdapter):
+    """A fake answering as a preset of OpenAI's wire (its `provider` is the wire's)."""
+
+    provider = "openai"
+
+    def __init__(self, preset: str | None) -> None:
+        super().__init__()
+        self.named = preset
+
+    @property
+    def preset(self) -> str | None:
+        return self.named
+
+
+@pytest.mark.parametrize(
+    ("adapter", "expected"),
+    [
+        (Preset(None), 0.25),  # the openai SDK reads retry-after-ms
+        (Preset("groq"), 0.25),  # and groq's (Stainless's)
+        (Preset("openrouter"), 2.0),  # openrouter's (Speakeasy's) reads retry-after alone
+        (FakeAdapter(), 2.0),  # a provider no spec declares: the standard header alone
+    ],
+    ids=["openai", "groq", "openrouter", "undeclared"],
+)
+def test_an_error_waits_as_the_provider_names_spec_declares(
+    adapter: FakeAdapter, expected: float
+) -> None:
+    request = httpx.Request("POST", "https://api.example.com/v1")
+    headers = {"retry-after-ms": "250", "retry-after": "2"}
+    response = httpx.Response(429, request=request, headers=headers)
+    assert status_failure(adapter, response, b"{}").retry_after == expected
 
 
 def test_retry_after_http_date() -> None:
@@ -58,10 +107,10 @@ def test_stream_failures() -> None:
     response = httpx.Response(200, request=request, headers={"x-request-id": "r"})
     got = [AIMessageChunk(content="ab"), AIMessageChunk(content="c")]
 
-    idle = stream_failure(httpx.ReadTimeout("t"), "fake", response, got)
+    idle = stream_failure(httpx.ReadTimeout("t"), FakeAdapter(), response, got)
     assert isinstance(idle, StreamIdleTimeoutError) and "nothing for 2 s" in str(idle)
 
-    broken = stream_failure(httpx.ReadError(""), "fake", response, got)
+    broken = stream_failure(httpx.ReadError(""), FakeAdapter(), response, got)
     assert isinstance(broken, StreamError) and broken.partial is not None
     assert broken.partial.text == "abc" and broken.request_id == "r"
     assert "secret" not in str(broken) and "ReadError" in str(broken)

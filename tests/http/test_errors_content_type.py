@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from _httpkit import FakeAdapter
 
 from chatplex.adapters.base import FrameDecoder
 from chatplex.adapters.sse import SSEDecoder
@@ -19,6 +20,7 @@ from chatplex.providers.bedrock.invoke_prompt_stream import PromptStreamDecoder
 from chatplex.providers.ollama.ndjson import NDJSONDecoder
 
 KEY = "sk-content-type-test-9d2e"
+ADAPTER = FakeAdapter()
 
 
 def response(content_type: str | None) -> httpx.Response:
@@ -45,7 +47,7 @@ def response(content_type: str | None) -> httpx.Response:
     ],
 )
 def test_readable_bodies_pass(content_type: str | None) -> None:
-    assert unexpected_content_type("openai", response(content_type)) is None
+    assert unexpected_content_type(ADAPTER, response(content_type)) is None
 
 
 @pytest.mark.parametrize(
@@ -60,9 +62,9 @@ def test_a_wires_framing_reads_its_own_content_type_and_no_other_wire_does(
     framing: type[FrameDecoder], content_type: str
 ) -> None:
     framed = framing().media_types
-    assert unexpected_content_type("bedrock", response(content_type), framed) is None
-    assert unexpected_content_type("bedrock", response("text/event-stream"), framed) is None
-    refused = unexpected_content_type("openai", response(content_type), SSEDecoder().media_types)
+    assert unexpected_content_type(ADAPTER, response(content_type), framed) is None
+    assert unexpected_content_type(ADAPTER, response("text/event-stream"), framed) is None
+    refused = unexpected_content_type(ADAPTER, response(content_type), SSEDecoder().media_types)
     assert isinstance(refused, UnexpectedContentTypeError)
 
 
@@ -70,17 +72,17 @@ def test_a_wires_framing_reads_its_own_content_type_and_no_other_wire_does(
     "content_type", ["text/html", "text/html; charset=utf-8", "text/plain", "application/xml"]
 )
 def test_other_bodies_are_a_typed_error_naming_what_came(content_type: str) -> None:
-    err = unexpected_content_type("anthropic", response(content_type))
+    err = unexpected_content_type(ADAPTER, response(content_type))
     assert isinstance(err, UnexpectedContentTypeError) and isinstance(err, APIError)
     media = content_type.split(";")[0]
     assert f"reply is {media!r}" in str(err) and "text/event-stream" in str(err)
     assert "gw.example" in str(err)
     assert err.content_type == content_type and not err.retryable
-    assert err.status == 200 and err.provider == "anthropic" and err.request_id == "req-ct"
+    assert err.status == 200 and err.provider == "fake" and err.request_id == "req-ct"
 
 
 def test_the_error_keeps_a_safe_copy_of_the_response() -> None:
-    err = unexpected_content_type("openai", response("text/html"))
+    err = unexpected_content_type(ADAPTER, response("text/html"))
     assert err is not None and err.response is not None
     assert err.response.request.headers["x-api-key"] == "***"
     assert KEY not in repr(vars(err)) + repr(err.response.request.headers)

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from _httpkit import Body
+from _httpkit import DeclaringAdapter
 from _httpkit import FakeAdapter
 from _httpkit import LocalServer
 from _httpkit import answers
@@ -123,23 +124,24 @@ async def test_without_a_policy_one_attempt_is_made(sync: bool) -> None:
 
 @parity
 @pytest.mark.parametrize(
-    ("headers", "expected"),
+    ("headers", "declared", "expected"),
     [
-        ({"retry-after": "2"}, 2.0),
-        ({"retry-after-ms": "250"}, 0.25),
-        ({"retry-after": "7", "retry-after-ms": "30"}, 0.03),
-        ({"retry-after": "3600"}, 60.0),
+        ({"retry-after": "2"}, True, 2.0),
+        ({"retry-after-ms": "250"}, True, 0.25),
+        ({"retry-after": "7", "retry-after-ms": "30"}, True, 0.03),
+        ({"retry-after": "7", "retry-after-ms": "30"}, False, 7.0),
+        ({"retry-after": "3600"}, True, 60.0),
     ],
-    ids=["seconds", "ms", "ms-first", "capped"],
+    ids=["seconds", "ms", "ms-first", "ms-undeclared", "capped"],
 )
 async def test_retry_after_headers_set_the_delay(
-    sync: bool, headers: dict[str, str], expected: float
+    sync: bool, headers: dict[str, str], declared: bool, expected: float
 ) -> None:
     _, handler = answers(
         httpx.Response(429, json={"error": "slow"}, headers=headers),
         httpx.Response(200, json={"text": "ok"}),
     )
-    sleeps, adapter = Sleeps(), FakeAdapter()
+    sleeps, adapter = Sleeps(), (DeclaringAdapter() if declared else FakeAdapter())
     await call(
         sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
     )
@@ -158,7 +160,7 @@ async def test_a_retry_after_of_zero_waits_the_backoff(sync: bool, headers: dict
         httpx.Response(503, json={"error": "busy"}, headers=headers),
         httpx.Response(200, json={"text": "ok"}),
     )
-    sleeps, adapter = Sleeps(), FakeAdapter()
+    sleeps, adapter = Sleeps(), DeclaringAdapter()
     await call(
         sync, adapter, adapter.request(), clients=mock_clients(handler), retry=policy(sleeps)
     )
@@ -432,7 +434,7 @@ async def test_every_attempt_acquires_and_releases_a_permit(sync: bool, streamin
     _, handler = answers(
         httpx.Response(429, json={"error": "slow"}, headers={"retry-after-ms": "250"}), ok
     )
-    budget, adapter = RecordingBudget(), FakeAdapter()
+    budget, adapter = RecordingBudget(), DeclaringAdapter()  # (its spec names retry-after-ms)
     run: Caller = collect if streaming else call
     deadline = time.monotonic() + 30
     await run(

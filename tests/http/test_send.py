@@ -9,6 +9,7 @@ import pytest
 from _httpkit import NEVER
 from _httpkit import PROMPTLY
 from _httpkit import SECRET
+from _httpkit import DeclaringAdapter
 from _httpkit import FakeAdapter
 from _httpkit import LocalServer
 from _httpkit import call
@@ -56,12 +57,12 @@ async def test_send_posts_compact_json_and_parses_the_reply(sync: bool) -> None:
 
 
 @parity
-async def test_adapter_content_type_is_kept_and_anthropic_request_id_read(sync: bool) -> None:
+async def test_adapter_content_type_is_kept_and_a_declared_request_id_read(sync: bool) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.headers.get_list("content-type") == ["application/json; charset=utf-8"]
         return httpx.Response(200, json={"text": "ok"}, headers={"request-id": "req-2"})
 
-    adapter = FakeAdapter()
+    adapter = DeclaringAdapter()
     request = adapter.request()
     request = type(request)(
         request.method,

@@ -95,6 +95,34 @@ async def test_configurable_fields_read_the_partners_names_and_chatplexs_fields(
 # ---- LangChain's spellings, from the drop-ins' one table -------------------------------
 
 
+def test_the_spellings_table_matches_the_partner_records() -> None:
+    import inspect
+
+    from chatplex import ChatModel
+    from chatplex.langchain.settings_fields import LANGCHAIN_ALIASES
+    from chatplex.providers.anthropic.dropin import ChatAnthropic as anthropic_record
+    from chatplex.providers.openai.dropin import ChatOpenAI as openai_record
+    from chatplex.providers.openai.dropin import build
+
+    params = {
+        *inspect.signature(ChatModel).parameters,  # (chatplex's own: stream_idle_timeout)
+        *(
+            name
+            for record in (openai_record, anthropic_record)
+            for field in record.declared
+            for name in field.spellings
+        ),
+    }
+    for alias, setting in LANGCHAIN_ALIASES.items():
+        assert alias in params and setting in params, (alias, setting)
+    # Each alias gives its setting: the records' builds read the table's names.
+    keywords = {"model_name": "a", "api_key": "k", "max_completion_tokens": 3}
+    built = build({**keywords, "request_timeout": 4})
+    assert (built.model, built.max_tokens, built.timeout) == ("a", 3, 4)
+    # The chatplex model it builds takes langchain-core's `model_name` alone.
+    assert dict(built.field_aliases) == {"model_name": "model"}
+
+
 def test_langchains_spellings_configure_the_chatplex_model() -> None:
     openai = ChatChatplex(
         model_name="openai:gpt-4o",

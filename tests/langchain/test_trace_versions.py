@@ -15,7 +15,6 @@ from _lckit import UNIT_BASE_URL
 
 import chatplex
 import chatplex.langchain
-from chatplex.chat.sdk_agents import sdk_headers
 from chatplex.langchain.field_store import field_store_class
 from chatplex.langchain.field_values import declared_fields
 from chatplex.langchain.model import ChatChatplex
@@ -23,6 +22,7 @@ from chatplex.langchain.trace_versions import OWN
 from chatplex.langchain.trace_versions import named_versions
 from chatplex.providers.openai.dropin import ChatOpenAI as openai_record
 from chatplex.version import __version__
+from tests._dropins import partner_headers
 
 _MISSING = "chatplex-tests-no-such-package"
 
@@ -112,6 +112,6 @@ async def test_the_request_still_names_chatplex(sync: bool) -> None:
         route.mock(return_value=httpx.Response(200, json=_REPLY))
         reply = llm.invoke("hi") if sync else await llm.ainvoke("hi")
     assert reply.content == "hi"
-    partner = sdk_headers("ChatOpenAI")
+    partner = partner_headers("ChatOpenAI")
     assert partner is not None  # the async client's User-Agent on an async call
     assert route.calls.last.request.headers["user-agent"] == partner.sent_by(sync)["User-Agent"]

@@ -58,6 +58,8 @@ from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
+from ...chat.sdk_agents import SdkForms
+from ...chat.sdk_agents import stainless_headers
 from ...chat.side_call import side_call
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -183,7 +185,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     adapter._count_betas = None if betas is None else tuple(betas)  # (its counts')
     # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
     proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", settings)
-    return partner_model(_OWNER, adapter, model, {**settings, **sent, **proxied, **api_params})
+    return partner_model(
+        ChatAnthropic, adapter, model, {**settings, **sent, **proxied, **api_params}
+    )
 
 
 def num_tokens_from_messages(
@@ -258,6 +262,17 @@ ChatAnthropic = PartnerClass(
     llm_type="anthropic-chat",
     namespace=("langchain", "chat_models", "anthropic"),
     partner_class="langchain_anthropic.chat_models:ChatAnthropic",
+    # langchain-anthropic sets its User-Agent; anthropic's SDK also writes the timeout
+    # given to the call (langchain-anthropic passes a call's `timeout=` to `create()`),
+    # its NOT_GIVEN sentinel where none is.
+    sdk=SdkForms(
+        "langchain-anthropic/{langchain-anthropic}",
+        stainless_headers(
+            "anthropic",
+            **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "{call_timeout}"},
+        ),
+        versions=(("langchain-anthropic", "1.7.7"), ("anthropic", "2.14.0")),
+    ),
     fields=PartnerFields(
         kept_in=dict.fromkeys(UNNAMED_PARAMETERS, "model_kwargs"),
         annotations={"model": str},

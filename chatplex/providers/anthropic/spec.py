@@ -91,6 +91,9 @@ SPECS = (
         # The API version and the betas a request asks for change its reply.
         cache_key_headers=("anthropic-beta", "anthropic-version"),
         text_block_keys=("cache_control", "citations"),
+        # The reply headers the anthropic SDK reads its request id and a wait from.
+        request_id_header="request-id",
+        retry_after_ms_header="retry-after-ms",
         # Resets as RFC 3339 times; limits per minute.
         limit_headers=LimitHeaders(
             requests=(

@@ -69,7 +69,7 @@ def botocore_headers(
     agent: tuple[str | None, str | None, str | None] = (None, None, None),
     features: frozenset[str] = frozenset(),
 ) -> BotocoreHeaders:
-    """`base` (the User-Agent `chatplex.dropins` writes for the standard mode) under
+    """`base` (the User-Agent its record declares, for the standard mode) under
     botocore's retry `mode`, `attempts` in all, its read timeout (`seconds`), a
     Config's `agent`: (`user_agent`, `user_agent_extra`, `user_agent_appid`) and the
     client's `features` (`sdk_headers.feature_ids`)."""

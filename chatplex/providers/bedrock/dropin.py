@@ -102,7 +102,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # additionalModelRequestFields, which the model refuses).
     moved_to_model_kwargs(given, "stream_usage", outer=2)
     adapter, model, chosen_settings = converse_parts(_OWNER, given, _known())
-    built = partner_model(_OWNER, adapter, model, chosen_settings)
+    built = partner_model(ChatBedrockConverse, adapter, model, chosen_settings)
     # langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
     # Converse's native structured output (`outputConfig`, Claude 4.5+ and some others).
     built.structured_output_method = "function_calling"

@@ -26,6 +26,7 @@ from ...chat.partner_form import SdkClient
 from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.sdk_agents import SdkForms
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .spec import CHATBEDROCK_SHAPE
@@ -136,6 +137,15 @@ CONVERSE_RECORD = PartnerClass(
     llm_type="amazon_bedrock_converse_chat",
     namespace=("langchain_aws", "chat_models"),
     partner_class="langchain_aws.chat_models.bedrock_converse:ChatBedrockConverse",
+    # langchain-aws calls through boto3's client (botocore's User-Agent, langchain-aws's
+    # `user_agent_extra`); the drop-in adds its retry mode, its Config's options and its
+    # client's features (`m/...`, `sdk_headers.py`). ChatBedrock's record keeps it.
+    sdk=SdkForms(
+        "Boto3/{boto3} md/Botocore#{botocore} ua/2.1 os/{botocore_os} md/arch#{machine} "
+        "lang/python#{python} md/pyimpl#{implementation} cfg/retry-mode#standard "
+        "Botocore/{botocore} x-client-framework:langchain-aws",
+        versions=(("boto3", "1.44.8"), ("botocore", "1.44.8")),
+    ),
     profiles="aws",
     async_through_sync=True,  # langchain-aws's: LangChain's thread for async
     fields=PartnerFields(

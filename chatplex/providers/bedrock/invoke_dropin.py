@@ -483,7 +483,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     (`PartnerClass.build`; `bedrock_parts`), refused before any request as the partner
     refuses."""
     adapter, model, chosen = bedrock_parts(_OWNER, dict(keywords), _known())
-    built = partner_model(_OWNER, adapter, model, chosen)
+    built = partner_model(ChatBedrock, adapter, model, chosen)
     # langchain-aws's default: the schema as a forced tool (`structured_target`).
     built.structured_output_method = "function_calling"
     if built.sdk_headers is not None:  # (boto3's, as each call's model sends them)

@@ -35,6 +35,7 @@ def _bedrock(name: str, adapter: str, blocks: str | None = None, **fields: Any) 
         setting_aliases=_ALIASES,
         partner_settings=("supports_tool_choice_values",),
         finish_reason_written=False,  # langchain-aws keeps the model's own stop reason
+        retry_after_ms_header="x-amz-retry-after",  # botocore's wait, in milliseconds
         **fields,
     )
 

@@ -49,6 +49,7 @@ from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
+from ...chat.sdk_agents import SdkForms
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from ...specs import field_names
@@ -99,7 +100,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         api_params["preamble"] = preamble
     if settings.get("timeout") is None and timeout_seconds is not None:
         settings["timeout"] = timeout_seconds
-    return partner_model(_OWNER, adapter, model, {**settings, **api_params})
+    return partner_model(ChatCohere, adapter, model, {**settings, **api_params})
 
 
 def num_tokens(model: ChatModel, text: str) -> int:
@@ -166,6 +167,17 @@ ChatCohere = PartnerClass(
     llm_type="cohere-chat",
     namespace=("langchain_cohere", "chat_models"),  # its module: not serialized
     partner_class="langchain_cohere.chat_models:ChatCohere",
+    sdk=SdkForms(  # cohere's SDK is Fern's
+        "cohere/{cohere}",
+        (
+            ("X-Fern-Language", "Python"),
+            ("X-Fern-Runtime", "python/{python}"),
+            ("X-Fern-Platform", "{system}/{release}"),
+            ("X-Fern-SDK-Name", "cohere"),
+            ("X-Fern-SDK-Version", "{cohere}"),
+        ),
+        versions=(("cohere", "5.21.1"),),
+    ),
     versions=(),  # langchain-cohere names none
     # Not serialized by LangChain: its fields, for reading them on the drop-in only. Its
     # key field stays None unless given (its client reads CO_API_KEY).

@@ -31,5 +31,6 @@ SPECS = (
         # langchain-cohere reports a call's max_tokens only, never its own.
         ls_rule=LangSmithRule(max_tokens_setting=False),
         llm_output=COHERE_SHAPE,
+        retry_after_ms_header="retry-after-ms",  # read by the cohere SDK (Fern's)
     ),
 )

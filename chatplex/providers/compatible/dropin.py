@@ -254,7 +254,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     given["stop"] = held_stop(given["stop"], row.empty_stop_sent)
     handed = {k: given[k] for k in ("top_p", "stop", "streaming") if given[k] is not None}
     built = partner_model(
-        owner,
+        record,
         adapter,
         name_of_model,
         {

@@ -23,7 +23,10 @@ from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
+from ...chat.sdk_agents import SdkForms
+from ...chat.sdk_agents import stainless_headers
 from ..openai.dropin_record import BASE_CHAT_OPENAI_FIELDS
+from ..openai.dropin_record import OPENAI_SDK
 from ..openai.dropin_record import redeclared
 from .preset import DropIn
 
@@ -295,6 +298,47 @@ DECLARED: dict[str, tuple[PartnerField, ...]] = {
     "hyperbolic": _HYPERBOLIC,
 }
 
+#: Who each preset's partner package says is calling (`PartnerClass.sdk`), by provider
+#: name; a name not here sends chatplex's own User-Agent (Hyperbolic: no partner package).
+SDK_FORMS: dict[str, SdkForms] = {
+    # (their clients are the openai SDK's; DeepSeek's reports its default read timeout)
+    **dict.fromkeys(("xai", "together", "nebius", "cerebras"), OPENAI_SDK),
+    "deepseek": dataclasses.replace(OPENAI_SDK, read_timeout="600"),
+    # langchain-groq sets its own User-Agent.
+    "groq": SdkForms(
+        "langchain/{langchain-groq}",
+        stainless_headers("groq"),
+        versions=(("langchain-groq", "1.1.3"), ("groq", "0.37.1")),
+    ),
+    # langchain-fireworks retries with tenacity around calls the SDK does not retry.
+    "fireworks": SdkForms(
+        ("Fireworks/Python {fireworks-ai}", "AsyncFireworks/Python {fireworks-ai}"),
+        stainless_headers("fireworks-ai", **{"x-stainless-retry-count": "0"}),
+        versions=(("fireworks-ai", "1.2.30"),),
+    ),
+    "sambanova": SdkForms(
+        ("SambaNova/Python {sambanova}", "AsyncSambaNova/Python {sambanova}"),
+        stainless_headers("sambanova", **{"X-Integration-Source": "langchain"}),
+        versions=(("sambanova", "1.13.0"),),
+    ),
+    "perplexity": SdkForms(
+        ("Perplexity/Python {perplexityai}", "AsyncPerplexity/Python {perplexityai}"),
+        stainless_headers(
+            "perplexityai", **{"X-Source": "perplexity-py", "X-Title": "Perplexity Python SDK"}
+        ),
+        read_timeout="900",  # its SDK's default
+        versions=(("perplexityai", "0.46.1"),),
+    ),
+    # langchain-mistralai calls through a plain httpx client.
+    "mistralai": SdkForms("python-httpx/{httpx}", versions=(("httpx", "0.28.1"),)),
+    # langchain-openrouter calls through the openrouter SDK (Speakeasy's): its generator's
+    # and API document's versions are those of the release the form was read from.
+    "openrouter": SdkForms(
+        "speakeasy-sdk/python {openrouter} 2.788.4 1.0.0 openrouter",
+        versions=(("openrouter", "0.10.8"),),
+    ),
+}
+
 
 #: The facts a row states under its record's own names (`llm_type`, `package`...), each
 #: the record's as the row holds it.
@@ -322,6 +366,7 @@ def preset_record(
         declared=_renamed_chat_openai(row) if row.renamed_base else DECLARED.get(row.provider, ()),
         build=build,
         hooks=PartnerHooks() if hooks is None else hooks,
+        sdk=SDK_FORMS.get(row.provider),
         # (langchain-openai's `output_version`, where its class can go over the Responses
         # API: "responses/v1" sends it there, "v0" shapes its replies)
         built_from_settings=frozenset({"output_version"}) if row.responses_api else frozenset(),

@@ -243,6 +243,10 @@ class Preset:
     stream_usage_unmarked: bool = False
     #: The rate-limit headers it sends (`ProviderSpec.limit_headers`); None: none read.
     limit_headers: LimitHeaders | None = None
+    #: The header of a wait in milliseconds its partner's SDK reads
+    #: (`ProviderSpec.retry_after_ms_header`): the openai SDK's, and the Stainless SDKs'
+    #: (groq, fireworks, perplexity, sambanova); None: `retry-after` alone.
+    retry_after_ms_header: str | None = "retry-after-ms"
     dropin: DropIn | None = None
 
     @property
@@ -272,6 +276,7 @@ class Preset:
             stream_finish_unmarked=self.stream_finish_unmarked,
             stream_usage_unmarked=self.stream_usage_unmarked,
             limit_headers=self.limit_headers,
+            retry_after_ms_header=self.retry_after_ms_header,
         )
 
     @property

@@ -23,6 +23,7 @@ HUGGINGFACE = Preset(
     ),
     langchain_class="ChatHuggingFace",
     litellm_prefixes=("huggingface",),
+    retry_after_ms_header=None,  # huggingface_hub's client reads no wait in milliseconds
 )
 
 

@@ -280,7 +280,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         max_tokens=fields["max_output_tokens"],
         max_retries=attempts_as_retries(settings.get("max_retries")),
     )
-    built = partner_model(_OWNER, adapter, model, {**settings, **body, **api_params})
+    built = partner_model(
+        ChatGoogleGenerativeAI, adapter, model, {**settings, **body, **api_params}
+    )
     built.structured_output_method = "json_schema"  # langchain-google-genai's default
     return built
 

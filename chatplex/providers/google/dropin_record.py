@@ -27,6 +27,7 @@ from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import model_as_sent
+from ...chat.sdk_agents import SdkForms
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_settings import NO_FIELD
@@ -194,6 +195,13 @@ GENAI_RECORD = PartnerClass(
     llm_type="chat-google-generative-ai",
     namespace=("langchain_google_genai", "chat_models"),
     partner_class="langchain_google_genai.chat_models:ChatGoogleGenerativeAI",
+    # Its SDK appends chatplex's User-Agent to its own, as it appends the caller's.
+    sdk=SdkForms(
+        "google-genai-sdk/{google-genai} gl-python/{python} "
+        "langchain-google-genai/{langchain-google-genai}-ChatGoogleGenerativeAI {chatplex}",
+        (("x-goog-api-client", "google-genai-sdk/{google-genai} gl-python/{python}"),),
+        versions=(("google-genai", "2.34.0"), ("langchain-google-genai", "4.4.2")),
+    ),
     lifts_model_kwargs=1,  # (its validator is a frame deeper)
     profiles="google_genai",
     declared=GENAI_DECLARED,

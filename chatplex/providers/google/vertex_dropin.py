@@ -204,7 +204,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         max_tokens=fields["max_output_tokens"],
         max_retries=attempts_as_retries(settings.get("max_retries")),
     )
-    built = partner_model(_OWNER, adapter, model, {**settings, **body, **api_params})
+    built = partner_model(ChatVertexAI, adapter, model, {**settings, **body, **api_params})
     built.structured_output_method = "function_calling"  # langchain-google-vertexai's default
     routed = None if adapter.project is None else adapter.partner_full_model_name
     said = (_OWNER, model, routed)

@@ -52,6 +52,7 @@ from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
+from ...chat.sdk_agents import SdkForms
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from ...specs import field_names
@@ -125,7 +126,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         sent["num_predict"], max_tokens = max_tokens, None
     sampling["max_tokens"] = max_tokens
     held = {k: v for k, v in sampling.items() if v is not None}
-    built = partner_model(_OWNER, adapter, model, {**settings, **held, **sent, **api_params})
+    built = partner_model(ChatOllama, adapter, model, {**settings, **held, **sent, **api_params})
     if validate:
         _validate_model(built, adapter, model)
     return built
@@ -259,6 +260,10 @@ ChatOllama = PartnerClass(
     llm_type="chat-ollama",
     namespace=("langchain_ollama", "chat_models"),  # its module: not serialized
     partner_class="langchain_ollama.chat_models:ChatOllama",
+    sdk=SdkForms(
+        "ollama-python/{ollama} ({machine} {system}) Python/{python}",
+        versions=(("ollama", "0.6.3"),),
+    ),
     versions=(),  # langchain-ollama 1.1 names none (later ones name theirs)
     # Not serialized by LangChain: its fields, for reading them on the drop-in only.
     # langchain-ollama has no `max_tokens`: the drop-in takes it as `num_predict`. It

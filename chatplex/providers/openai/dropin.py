@@ -313,7 +313,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
         "stop": held_stop(stop, "call") if isinstance(stop, (list, tuple)) else stop,
     }
     built = partner_model(
-        owner,
+        way.record,
         adapter,
         model,
         {

@@ -21,6 +21,8 @@ from ...chat.partner_form import SdkClient
 from ...chat.partner_form import SharedHttpClient
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
+from ...chat.sdk_agents import SdkForms
+from ...chat.sdk_agents import stainless_headers
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .chunk_bound import CHUNK_BOUND_READ
@@ -205,6 +207,15 @@ CHAT_OPENAI_FIELDS = redeclared(
 )
 
 
+#: Who the openai SDK's requests say is calling (`PartnerClass.sdk`): ChatOpenAI's and
+#: every partner class's that calls through its client; langchain-openai reads its
+#: replies through the SDK's raw-response wrapper.
+OPENAI_SDK = SdkForms(
+    ("OpenAI/Python {openai}", "AsyncOpenAI/Python {openai}"),
+    stainless_headers("openai", **{"X-Stainless-Raw-Response": "true"}),
+    versions=(("openai", "3.57.0"),),
+)
+
 #: langchain-openai's ChatOpenAI.
 CHAT_OPENAI_RECORD = PartnerClass(
     llm_type="openai-chat",
@@ -214,6 +225,7 @@ CHAT_OPENAI_RECORD = PartnerClass(
     fields=CHAT_OPENAI_FORM,
     profiles="openai",
     declared=CHAT_OPENAI_FIELDS,
+    sdk=OPENAI_SDK,
 )
 
 
@@ -264,6 +276,7 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
     llm_type="azure-openai-chat",
     namespace=("langchain", "chat_models", "azure_openai"),
     partner_class="langchain_openai.chat_models.azure:AzureChatOpenAI",
+    sdk=dataclasses.replace(OPENAI_SDK, agent="langchain-partner-python-azure-openai"),
     fields=dataclasses.replace(
         CHAT_OPENAI_FORM,
         attributes=(),  # its own, in place of ChatOpenAI's

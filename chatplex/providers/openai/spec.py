@@ -165,6 +165,7 @@ _BASE_CHAT_OPENAI: dict[str, Any] = {
     **LANGCHAIN_OPENAI_STREAM,
     "stream_usage_unmarked": True,  # langchain-openai's usage chunk: a bare AIMessageChunk
     "limit_headers": OPENAI_LIMITS,
+    "retry_after_ms_header": "retry-after-ms",  # read by the openai SDK
 }
 
 #: The Responses API's replies in langchain-openai's v0.3 shape (`output_version="v0"`),
@@ -216,6 +217,7 @@ SPECS = (
             last=("model_provider", "id", "model_name"),
         ),
         limit_headers=OPENAI_LIMITS,
+        retry_after_ms_header="retry-after-ms",  # read by the openai SDK
     ),
     ProviderSpec(
         "azure_openai",

@@ -63,6 +63,7 @@ from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import settled_as_held
 from ...chat.partner_record import take_settings
+from ...chat.sdk_agents import SdkForms
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from ...specs import field_names
@@ -155,7 +156,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # `model=` names a model of the Model Gateway, as langchain-ibm routes it there
     wire = WatsonxGatewayAdapter if gateway_model else WatsonxAdapter
     adapter = wire(api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope)
-    return partner_model(_OWNER, adapter, model_id or gateway_model, {**settings, **api_params})
+    return partner_model(
+        ChatWatsonx, adapter, model_id or gateway_model, {**settings, **api_params}
+    )
 
 
 def settings(keywords: dict[str, Any]) -> dict[str, Any]:
@@ -299,6 +302,12 @@ ChatWatsonx = PartnerClass(
     llm_type="watsonx-chat",
     namespace=("langchain_ibm", "chat_models"),  # its module: not serialized
     partner_class="langchain_ibm.chat_models:ChatWatsonx",
+    # langchain-ibm calls through ibm-watsonx-ai (`get_user_agent_header`).
+    sdk=SdkForms(
+        "ibm-watsonx-ai/{ibm-watsonx-ai} (lang=python; arch={machine}; os={system}; "
+        "python.version={python})",
+        versions=(("ibm-watsonx-ai", "1.8.1"),),
+    ),
     versions=(),  # langchain-ibm names none
     # Not serialized by LangChain: its fields, for reading them on the drop-in only.
     fields=PartnerFields(

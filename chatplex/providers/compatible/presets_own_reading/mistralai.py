@@ -110,6 +110,7 @@ MISTRALAI = Preset(
     ),
     langchain_class="ChatMistralAI",
     litellm_prefixes=("mistral",),
+    retry_after_ms_header=None,  # langchain-mistralai's plain httpx client reads no wait
     # Its stream: the model's name on the finishing chunk, before the finish reason.
     stream_metadata_order=KeyOrder(first=("model_provider", "model_name", "finish_reason")),
     stream_finish_keys=("model_name",),

@@ -89,6 +89,7 @@ OPENROUTER = Preset(
     # LangChain's init_chat_model builds langchain-openrouter's class for the name.
     langchain_class="ChatOpenRouter",
     litellm_prefixes=("openrouter",),
+    retry_after_ms_header=None,  # the openrouter SDK (Speakeasy's) reads `retry-after`
     # (its usage record's chunk names no provider: only the usage's cost, where sent)
     stream_usage_unmarked=True,
     # Its finishing chunk names the model and fingerprint, in its order; no other does.
