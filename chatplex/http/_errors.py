@@ -72,8 +72,10 @@ def _declared(adapter: Adapter) -> ProviderSpec:
 
 def request_id_from(headers: Mapping[str, str], adapter: Adapter) -> str | None:
     """The provider's request id: in the header `adapter`'s spec declares
-    (`ProviderSpec.request_id_header`), else in the de facto `x-request-id`."""
-    return headers.get(_declared(adapter).request_id_header or "x-request-id")
+    (`ProviderSpec.request_id_header`), else in the de facto `x-request-id` (a gateway's
+    id in front of the provider still finds the request in its logs)."""
+    declared = _declared(adapter).request_id_header
+    return (headers.get(declared) if declared else None) or headers.get("x-request-id")
 
 
 def retry_after_from(
