@@ -289,14 +289,14 @@ CEREBRAS = Preset(
         **partner_module("cerebras", "ChatCerebras"),  # its module: not serialized
         lc_id_namespace=("langchain", "chat_models", "cerebras"),
         # A BaseChatOpenAI LangChain does not serialize: its fields read (and dumped, in
-        # its order) as langchain-openai's, then its own; its validator builds the SDK
-        # clients, root clients too, from its own key and base URL.
+        # its order) as langchain-openai's, then its own; its validator builds the root
+        # SDK clients from its own key and base URL, the chat clients their resources
+        # (langchain-openai's clients: `client` is `root_client.chat.completions`).
         partner_fields=openai_subclass_reading(
             {"cerebras_api_key": "CEREBRAS_API_KEY"},
             api_key="cerebras_api_key",
             base_url="cerebras_api_base",
             own=("cerebras_api_key", "cerebras_api_base", "cerebras_proxy", "disable_reasoning"),
-            clients={**OWN_CHAT_CLIENTS, **OWN_ROOT_CLIENTS},
             client_optional=frozenset({"max_retries"}),
             attributes=("cerebras_api_base", "cerebras_proxy"),
             # (its fields' default factories: not counted set)

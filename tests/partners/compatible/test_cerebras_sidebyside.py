@@ -126,3 +126,15 @@ def test_a_sync_streams_error_is_its_partners_class(server: ScriptedServer) -> N
     )
     assert theirs == ["BadRequestError", "OpenAIInvalidRequestError", "OpenAIInvalidRequestError"]
     assert ours == theirs
+
+
+def test_the_chat_clients_are_the_root_clients_resources() -> None:
+    """langchain-cerebras' validator builds one SDK client a side and keeps its chat
+    completions resource as `client` (`async_client`): one client, not two."""
+    import chatplex.langchain
+
+    partner = pytest.importorskip("langchain_cerebras")
+    for cls in (partner.ChatCerebras, chatplex.langchain.ChatCerebras):
+        model = cls(model="m", api_key="k", base_url="http://127.0.0.1:9/v1")
+        assert model.client._client is model.root_client, cls
+        assert model.async_client._client is model.root_async_client, cls
