@@ -73,7 +73,12 @@ def sse(*events: dict[str, Any], named: bool = False) -> bytes:
     return out
 
 
-def ndjson(*lines: dict[str, Any]) -> bytes:
+def sse_values(values: list[Any]) -> bytes:
+    """Unnamed events whose data are `values`, JSON of any kind."""
+    return b"".join(b"data: " + dumps(value) + b"\n\n" for value in values)
+
+
+def ndjson(*lines: Any) -> bytes:
     return b"".join(dumps(line) + b"\n" for line in lines)
 
 
@@ -105,6 +110,7 @@ class Values:
     args: Any = _MISSING  # one call's arguments (text or object, as the wire sends them)
     failed: bool = False
     reply: Any = _MISSING  # the whole reply's bytes, sent in place of the wire's
+    events: Any = _MISSING  # a stream's whole body, sent in place of the wire's events
 
 
 def _openai_calls(v: Values) -> Any:
@@ -146,16 +152,20 @@ def _openai_delta(v: Values) -> dict[str, Any]:
     return delta
 
 
-def openai_stream(v: Values) -> bytes:
+def _openai_events(v: Values) -> list[dict[str, Any]]:
     head = {"id": "c", "object": "chat.completion.chunk", "model": "m"}
     delta = _openai_delta(v)
     usage = {"prompt_tokens": v.count, "completion_tokens": 1, "total_tokens": 2}
-    return sse(
+    return [
         {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
         {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
         {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
         {**head, "choices": [], "usage": usage if v.usage is _MISSING else v.usage},
-    ) + (b"data: [DONE]\n\n")
+    ]
+
+
+def openai_stream(v: Values) -> bytes:
+    return sse(*_openai_events(v)) + b"data: [DONE]\n\n"
 
 
 def watsonx_whole(v: Values) -> bytes:
@@ -544,6 +554,10 @@ def _meta_whole(v: Values) -> bytes:
     return dumps({"generation": v.text, "stop_reason": "stop"})
 
 
+def _invoke_frame(values: list[Any]) -> bytes:
+    return b"".join(aws_chunk(value) for value in values)
+
+
 @dataclass(frozen=True)
 class Wire:
     """How one wire is called (chatplex's drop-in and the partner's class take the same
@@ -566,6 +580,10 @@ class Wire:
     tools: bool = True
     #: The field of the whole reply the wire reads its content from.
     reads: str = "choices"
+    #: A stream of these JSON values as its events, in the wire's framing.
+    frame: Callable[[list[Any]], bytes] = sse_values
+    #: A stream of another wire's events (None: Chat Completions' in `frame`).
+    foreign: Callable[[], bytes] | None = None
 
 
 SSE_TYPE = "text/event-stream"
@@ -581,6 +599,7 @@ WIRES: dict[str, Wire] = {
         SSE_TYPE,
         suffix="/v1",
         content_list=False,
+        foreign=lambda: anthropic_stream(Values()),
     ),
     "responses": Wire(
         "ChatOpenAI",
@@ -622,6 +641,7 @@ WIRES: dict[str, Wire] = {
         args_as_text=False,
         content_list=False,
         reads="message",
+        frame=lambda values: ndjson(*values),
     ),
     "cohere": Wire(
         "ChatCohere",
@@ -641,6 +661,7 @@ WIRES: dict[str, Wire] = {
         SSE_TYPE,
         url_key="url",
         content_list=False,
+        foreign=lambda: anthropic_stream(Values()),
     ),
     "converse": Wire(
         "ChatBedrockConverse",
@@ -652,6 +673,8 @@ WIRES: dict[str, Wire] = {
         url_key="endpoint_url",
         args_as_text=False,
         reads="output",
+        frame=lambda values: b"".join(aws_event("contentBlockDelta", v) for v in values),
+        foreign=lambda: invoke_anthropic_stream(Values()),  # InvokeModel's stream
     ),
     "invoke-anthropic": Wire(
         "ChatBedrock",
@@ -664,6 +687,8 @@ WIRES: dict[str, Wire] = {
         header_counts=True,
         args_as_text=False,
         reads="content",
+        frame=_invoke_frame,
+        foreign=lambda: _chat_family_stream(Values()),
     ),
 }
 for _name, (_model, _whole, _stream, _reads) in {
@@ -696,6 +721,8 @@ for _name, (_model, _whole, _stream, _reads) in {
         content_list=False,
         tools=False,
         reads=_reads,
+        frame=_invoke_frame,
+        foreign=lambda: invoke_anthropic_stream(Values()),
     )
 
 
@@ -740,6 +767,14 @@ def _another_wires_reply(wire: Wire) -> bytes:
     if "use_responses_api" in wire.settings:
         return openai_whole(Values())
     return responses_whole(Values())
+
+
+def _another_wires_events(wire: Wire) -> bytes:
+    """A stream of another wire's events: Chat Completions' (Anthropic's where the wire's
+    are Chat Completions' chunks, another model family's on InvokeModel)."""
+    if wire.foreign is not None:
+        return wire.foreign()
+    return wire.frame(_openai_events(Values()))
 
 
 def _without_content(wire: Wire) -> bytes:
@@ -805,6 +840,14 @@ CASES: dict[str, Case] = {
         lambda wire: Values(reply=_without_content(wire)),
         lambda wire: wire.ours != "ChatGoogleGenerativeAI",
     ),
+    # A 200 stream whose events arrived but none is the wire's: a malformed reply, not a
+    # stream cut off (which another attempt may get past): never retried.
+    "another-wires-events": Case(lambda wire: Values(events=_another_wires_events(wire))),
+    "events-empty-lists": Case(lambda wire: Values(events=wire.frame([[], []]))),
+    "events-strings": Case(lambda wire: Values(events=wire.frame(["hi", "there"]))),
+    "events-unrelated-objects": Case(
+        lambda wire: Values(events=wire.frame([{"status": "ok"}, {"note": "n"}]))
+    ),
 }
 
 
@@ -864,7 +907,8 @@ def script_for(wire: Wire, values: Values, mode: str) -> Script:
     if mode == "invoke":
         whole = wire.whole(values) if values.reply is _MISSING else values.reply
         return Script(whole, headers=headers)
-    return Script(wire.stream(values), wire.stream_type, headers=headers)
+    body = wire.stream(values) if values.events is _MISSING else values.events
+    return Script(body, wire.stream_type, headers=headers)
 
 
 #: chatplex's own family: the provider `init_chat_model` names each wire by (else Bedrock's
