@@ -141,12 +141,11 @@ class StrayEvents:
     then, where it finds no end, `refuse`s the stream before reporting a cut-off.
 
     >>> events = StrayEvents()
-    >>> events.seen(False, '{"type": "message_start"}')
+    >>> events.seen(False, "[]")
     >>> events.refuse("Chat Completions")
     Traceback (most recent call last):
     ...
-    chatplex.adapters.reading.MalformedReply: none of the stream's events is a Chat \
-Completions event: {"type": "message_start"}
+    chatplex.adapters.reading.MalformedReply: the stream holds no Chat Completions event: []
     >>> events.seen(True, "")
     >>> events.refuse("Chat Completions")  # one was the wire's: a cut-off, if anything
     """
@@ -170,7 +169,7 @@ Completions event: {"type": "message_start"}
         first = self.first
         if first is not None and not self.known:
             shown = snippet(first if isinstance(first, bytes) else first.encode())
-            raise MalformedReply(f"none of the stream's events is a {wire} event: {shown}")
+            raise MalformedReply(f"the stream holds no {wire} event: {shown}")
 
 
 def reply_status_error(

@@ -584,6 +584,8 @@ class Wire:
     frame: Callable[[list[Any]], bytes] = sse_values
     #: A stream of another wire's events (None: Chat Completions' in `frame`).
     foreign: Callable[[], bytes] | None = None
+    #: `streaming=True` makes `invoke` stream (the partner class has the setting).
+    streams_invoke: bool = True
 
 
 SSE_TYPE = "text/event-stream"
@@ -642,6 +644,7 @@ WIRES: dict[str, Wire] = {
         content_list=False,
         reads="message",
         frame=lambda values: ndjson(*values),
+        streams_invoke=False,
     ),
     "cohere": Wire(
         "ChatCohere",
@@ -740,6 +743,8 @@ class Case:
     kept: Callable[[Any], bool] | None = None
     #: The partner keeps the reply here, so chatplex must too (not just fail typed).
     keep_where_partner_keeps: bool = False
+    #: The error is a malformed reply's: it has the reply's status (a 200).
+    malformed: bool = False
 
 
 def _has_call(reply: Any) -> bool:
@@ -842,11 +847,13 @@ CASES: dict[str, Case] = {
     ),
     # A 200 stream whose events arrived but none is the wire's: a malformed reply, not a
     # stream cut off (which another attempt may get past): never retried.
-    "another-wires-events": Case(lambda wire: Values(events=_another_wires_events(wire))),
-    "events-empty-lists": Case(lambda wire: Values(events=wire.frame([[], []]))),
-    "events-strings": Case(lambda wire: Values(events=wire.frame(["hi", "there"]))),
+    "another-wires-events": Case(
+        lambda wire: Values(events=_another_wires_events(wire)), malformed=True
+    ),
+    "events-empty-lists": Case(lambda wire: Values(events=wire.frame([[], []])), malformed=True),
+    "events-strings": Case(lambda wire: Values(events=wire.frame(["hi", "there"])), malformed=True),
     "events-unrelated-objects": Case(
-        lambda wire: Values(events=wire.frame([{"status": "ok"}, {"note": "n"}]))
+        lambda wire: Values(events=wire.frame([{"status": "ok"}, {"note": "n"}])), malformed=True
     ),
 }
 
@@ -861,6 +868,8 @@ def runs() -> Iterator[Any]:
             for mode in ("invoke", "stream"):
                 if script_for(wire, spec.values(wire), mode) != script_for(wire, Values(), mode):
                     yield pytest.param(name, case, mode, id=f"{name}-{case}-{mode}")
+            if spec.malformed and wire.streams_invoke:  # a wrong-shaped stream, invoked
+                yield pytest.param(name, case, STREAMED, id=f"{name}-{case}-{STREAMED}")
 
 
 # --- running a case ---------------------------------------------------------------------
@@ -904,7 +913,7 @@ def script_for(wire: Wire, values: Values, mode: str) -> Script:
             f"x-amzn-bedrock-input-token-count: {values.count}",
             "x-amzn-bedrock-output-token-count: 1",
         )
-    if mode == "invoke":
+    if mode == "invoke":  # (an invoke that streams, `STREAMED`, gets the stream)
         whole = wire.whole(values) if values.reply is _MISSING else values.reply
         return Script(whole, headers=headers)
     body = wire.stream(values) if values.events is _MISSING else values.events
@@ -925,10 +934,17 @@ OWN_PROVIDERS = {
 }
 
 
+#: The mode of an `invoke` that streams under the hood (`streaming=True`).
+STREAMED = "streamed-invoke"
+
+
 def _settings(wire: Wire, server: HostileServer, name: str) -> dict[str, Any]:
-    """The wire's constructor settings, its URL the server's script `name`."""
+    """The wire's constructor settings, its URL the server's script `name` (whose mode
+    `STREAMED` sets `streaming`)."""
+    streaming = {"streaming": True} if name.endswith(STREAMED) else {}
     return {
         **wire.settings,
+        **streaming,
         wire.url_key: f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}",
     }
 
@@ -967,7 +983,7 @@ def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
 
 async def call(model: Any, mode: str, sync: bool) -> Any:
     """The reply (a stream's chunks added up), or what the call raised."""
-    return await reply_or_error(model, sync, mode, merged)
+    return await reply_or_error(model, sync, "invoke" if mode == STREAMED else mode, merged)
 
 
 def shown(result: Any) -> str:
@@ -980,6 +996,8 @@ def judge(case: Case, result: Any, attempts: int) -> str:
     if isinstance(result, BaseException):
         assert isinstance(result, ChatplexError), f"untyped: {result!r}"
         str(result)
+        # (chatplex's own status, whatever an SDK's class reads as `status`)
+        assert not case.malformed or vars(result).get("status") == 200, repr(result)
         return "typed error"
     assert isinstance(result.text, str)
     for call_ in result.tool_calls:
@@ -1012,7 +1030,7 @@ async def test_a_hostile_reply_is_refused_typed_or_kept_never_dropped_nor_retrie
 ) -> None:
     wire, case = WIRES[wire_name], CASES[case_name]
     values = case.values(wire)
-    name = f"{wire_name}-{case_name}-{mode}-{family}-{sync}"
+    name = f"{wire_name}-{case_name}-{family}-{sync}-{mode}"  # (`_settings` reads the mode)
     server.scripts[name] = script_for(wire, values, mode)
     before = server.accepted
     if family == "own":  # chatplex's own family, on the same bytes and the same rules
@@ -1169,3 +1187,33 @@ async def test_a_responses_call_whose_arguments_come_at_the_end_keeps_them(
         assert reply.tool_calls == [] and [c["args"] for c in reply.invalid_tool_calls] == [args]
     else:
         assert [c["args"] for c in reply.tool_calls] == [{"city": "Paris"}]
+
+
+def _first_event(wire: Wire) -> bytes:
+    """The wire's own stream cut after its first event (an AWS message's length is its
+    first four bytes)."""
+    whole = wire.stream(Values())
+    if wire.stream_type == AWS_TYPE:
+        return whole[: int.from_bytes(whole[:4], "big")]
+    line_end = b"\n" if wire.frame is not sse_values else b"\n\n"
+    return whole.split(line_end)[0] + line_end
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "wire_name",
+    # (their first event holds no content: nothing reached the caller, so another try)
+    ["openai", "responses", "anthropic", "cohere", "watsonx", "converse", "invoke-anthropic"],
+)
+async def test_a_stream_cut_after_the_wires_first_event_is_still_retried(
+    server: HostileServer, wire_name: str, sync: bool
+) -> None:
+    # The wire's own event, then the end: a stream cut off, not a malformed one.
+    wire = WIRES[wire_name]
+    name = f"{wire_name}-cut-after-first-{sync}"
+    server.scripts[name] = Script(_first_event(wire), wire.stream_type)
+    before = server.accepted
+    result = await call(build_own(wire_name, server, name), "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    assert "ended before" in str(result) and vars(result).get("status") is None, repr(result)
+    assert server.accepted - before == 3
