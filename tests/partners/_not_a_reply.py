@@ -183,16 +183,21 @@ def _difference(wire: Wire) -> Difference:
     )
 
 
+def _check_theirs(theirs: Seen, error: str | None) -> None:
+    """The partner raised `error`, or (None) answered an empty message."""
+    if error is None:
+        assert theirs.get("text") == "" and "raised" not in theirs, theirs
+    else:
+        assert theirs.get("raised") == error, theirs
+
+
 def _normaliser(wire: Wire) -> Callable[[Outcome], Outcome]:
     """Their outcome (`their_error`, or an empty reply), ours chatplex's `APIError`, also
     the SDK's class: read as theirs once both are seen."""
 
     def read(outcome: Outcome) -> Outcome:
         theirs, ours, their_requests, our_requests = outcome
-        if wire.their_error is None:
-            assert theirs.get("text") == "" and "raised" not in theirs, theirs
-        else:
-            assert theirs.get("raised") == wire.their_error, theirs
+        _check_theirs(theirs, wire.their_error)
         assert "chatplex.APIError" in ours.get("classes", ()), ours
         assert wire.sdk_error is None or wire.sdk_error in ours["classes"], ours
         return theirs, theirs, their_requests, our_requests
@@ -215,10 +220,7 @@ def _stream_normaliser(wire: Wire) -> Callable[[Outcome], Outcome]:
 
     def read(outcome: Outcome) -> Outcome:
         theirs, ours, their_requests, our_requests = outcome
-        if wire.their_stream_error is None:
-            assert theirs.get("text") == "" and "raised" not in theirs, theirs
-        else:
-            assert theirs.get("raised") == wire.their_stream_error, theirs
+        _check_theirs(theirs, wire.their_stream_error)
         assert "chatplex.StreamError" in ours.get("classes", ()), ours
         # A malformed reply (its status), not a stream cut off; never retried.
         assert ours["status"] == 200 and ours["requests"] == 1, ours
