@@ -1217,3 +1217,28 @@ async def test_a_stream_cut_after_the_wires_first_event_is_still_retried(
     assert isinstance(result, ChatplexError), result
     assert "ended before" in str(result) and vars(result).get("status") is None, repr(result)
     assert server.accepted - before == 3
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    ("wire_name", "other"),
+    # DeepSeek's and Chat Completions' events both hold `choices`: neither is the other's.
+    [("invoke-deepseek", _chat_family_stream), ("invoke-gpt-oss", _deepseek_stream)]
+    + [("invoke-meta", _titan_stream), ("invoke-titan", _mistral_stream)],
+    ids=[
+        "deepseek-given-chat",
+        "gpt-oss-given-deepseek",
+        "meta-given-titan",
+        "titan-given-mistral",
+    ],
+)
+async def test_an_invokemodel_stream_of_another_familys_events_is_malformed_once(
+    server: HostileServer, wire_name: str, other: Callable[[Values], bytes], sync: bool
+) -> None:
+    name = f"{wire_name}-{other.__name__}-{sync}"
+    server.scripts[name] = Script(other(Values()), AWS_TYPE)
+    before = server.accepted
+    result = await call(build_own(wire_name, server, name), "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    assert vars(result).get("status") == 200 and "holds no" in str(result), repr(result)
+    assert server.accepted - before == 1
