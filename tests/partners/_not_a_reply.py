@@ -44,6 +44,7 @@ ANTHROPIC_EVENTS = [
     {"type": "message_stop"},
 ]
 SSE = "text/event-stream"
+STREAM_REQUEST_ID = "req_stream_1"
 
 
 def sse_of(events: list[dict[str, Any]]) -> bytes:
@@ -165,7 +166,11 @@ def _outcome(model: Any, reply: Reply, *, stream: bool) -> Seen:
         except Exception as exc:  # noqa: BLE001 - the outcome compared
             classes = [c.__module__.partition(".")[0] + "." + c.__name__ for c in type(exc).__mro__]
             seen = {"raised": type(exc).__name__, "classes": classes, "words": str(exc)}
-            seen["status"] = vars(exc).get("status")  # chatplex's own, under an SDK's class
+            # chatplex's own fields, under an SDK's class
+            seen["status"], seen["request_id"] = (
+                vars(exc).get("status"),
+                vars(exc).get("request_id"),
+            )
         else:
             seen = {"text": got.text, "usage": got.usage_metadata}
         seen["requests"] = len(server.seen)
@@ -224,6 +229,7 @@ def _stream_normaliser(wire: Wire) -> Callable[[Outcome], Outcome]:
         assert "chatplex.StreamError" in ours.get("classes", ()), ours
         # A malformed reply (its status), not a stream cut off; never retried.
         assert ours["status"] == 200 and ours["requests"] == 1, ours
+        assert ours["request_id"] == STREAM_REQUEST_ID, ours
         return theirs, theirs, their_requests, our_requests
 
     return read
@@ -243,7 +249,7 @@ def suite_row(suite: str) -> tuple[dict[str, Any], Callable[[], None]]:
         ours_seen = _call(lambda url: ours(**wire.settings(url)), wire.body)
         theirs, ours_read, _, _ = read((theirs_seen, ours_seen, [], []))
         assert ours_read == theirs
-        events = Reply(200, [wire.stream], wire.stream_type)
+        events = Reply(200, [wire.stream], wire.stream_type, {"x-request-id": STREAM_REQUEST_ID})
         theirs_seen = _outcome(lambda url: partner(**wire.settings(url)), events, stream=True)
         # (two retries allowed: the one request is chatplex's choice, not a setting's)
         retrying = {"max_retries": 2}
