@@ -2,7 +2,8 @@
 when it holds none (an HTML error page, a cut-off body, bytes that are not UTF-8), and
 its first characters for an error message; a reply's JSON object, or the retryable
 error a body without one is; the typed error of an error reply (`reply_status_error`);
-the refusal of an object that is not the wire's reply (`require_reply_key`).
+the refusal of an object that is not the wire's reply (`require_reply_key`), and of a
+stream whose events came but none was the wire's (`StrayEvents`).
 
 >>> loads(b'{"error": "busy"}'), loads(b"<html>502</html>")
 ({'error': 'busy'}, None)
@@ -23,11 +24,13 @@ from .reading import MalformedReply
 
 __all__ = [
     "SNIPPET_CHARS",
+    "StrayEvents",
     "error_member",
     "loads",
     "reply_object",
     "reply_status_error",
     "require_reply_key",
+    "sent_whole",
     "snippet",
     "unparsed_text",
 ]
@@ -114,6 +117,59 @@ def require_reply_key(
     if all(data.get(k) is None for k in keys):
         named = " or ".join(repr(k) for k in keys)
         raise MalformedReply(f"the reply has no {named}: not a {wire} reply: {snippet(body)}")
+
+
+def sent_whole(value: Any) -> MalformedReply | None:
+    """What a stream event's refusal is chained to when it holds JSON of the wrong shape
+    (`value`: `[]`, a string): a `MalformedReply`, as the server sent it whole and would
+    send it again (never retried); None where no JSON was read (`value` None: garbled
+    bytes, worth another attempt).
+
+    >>> sent_whole([]), sent_whole(None)
+    (MalformedReply('the event is JSON of the wrong shape (a list)'), None)
+    """
+    if value is None:
+        return None
+    return MalformedReply(f"the event is JSON of the wrong shape (a {type(value).__name__})")
+
+
+class StrayEvents:
+    """Whether any event of a stream was the wire's, and the first one that was not. A
+    stream that ends with none of the wire's (another wire's, an unrelated object per
+    event) is what the server sent whole, not one cut off: another attempt, billed,
+    would get it again. Its parser tells each event (`seen`) until one is the wire's,
+    then, where it finds no end, `refuse`s the stream before reporting a cut-off.
+
+    >>> events = StrayEvents()
+    >>> events.seen(False, "[]")
+    >>> events.refuse("Chat Completions")
+    Traceback (most recent call last):
+    ...
+    chatplex.adapters.reading.MalformedReply: the stream holds no Chat Completions event: []
+    >>> events.seen(True, "")
+    >>> events.refuse("Chat Completions")  # one was the wire's: a cut-off, if anything
+    """
+
+    __slots__ = ("first", "known")
+
+    def __init__(self) -> None:
+        self.known = False
+        self.first: str | bytes | None = None
+
+    def seen(self, known: bool, data: str | bytes) -> None:
+        """One event (`data`, quoted if no event is the wire's), `known`: the wire's."""
+        if known:
+            self.known, self.first = True, None
+        elif self.first is None:
+            self.first = data
+
+    def refuse(self, wire: str) -> None:
+        """`MalformedReply` quoting the first event, when events came and none was the
+        wire's (`wire`: its name, for the message)."""
+        first = self.first
+        if first is not None and not self.known:
+            shown = snippet(first if isinstance(first, bytes) else first.encode())
+            raise MalformedReply(f"the stream holds no {wire} event: {shown}")
 
 
 def reply_status_error(

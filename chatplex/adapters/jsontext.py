@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from ..errors import StreamError
+from .bodies import sent_whole
 
 __all__ = ["QUOTED_CHARS", "event_object", "loads_text"]
 
@@ -41,8 +42,9 @@ def event_object(
     data: str, provider: str, request_id: str | None = None, *, what: str = "stream event"
 ) -> dict[str, Any]:
     """The JSON object one streamed event holds (`loads_text`), else a `StreamError`
-    naming it (`what`: "stream line" for NDJSON) and quoting its start: malformed JSON,
-    or JSON that is not an object.
+    naming it (`what`: "stream line" for NDJSON) and quoting its start: malformed JSON
+    (retried, as a garbled stream is), or JSON that is not an object (chained to a
+    `MalformedReply`: not retried).
 
     >>> event_object('{"a": 1}', "openai")
     {'a': 1}
@@ -51,17 +53,18 @@ def event_object(
     ...
     chatplex.errors.StreamError: openai: stream event is not a JSON object: [1]
     """
-    decoding: ValueError | None = None
+    cause: Exception | None = None
     try:
         value = loads_text(data)
     except ValueError as exc:
         problem = f"malformed JSON ({exc})"
-        decoding = exc
+        cause = exc
     else:
         if isinstance(value, dict):
             return value
         problem = "not a JSON object"
+        cause = sent_whole(value)
     # Chained to the decoder's error: a drop-in raises that one, as its partner does.
     raise StreamError(
         f"{what} is {problem}: {data[:QUOTED_CHARS]}", provider=provider, request_id=request_id
-    ) from decoding
+    ) from cause

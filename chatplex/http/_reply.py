@@ -153,6 +153,9 @@ def with_partial(
         err.partial = merge_cut_short(received)
     cause = err.__cause__  # an event the parser refused (`malformed_event`)
     sent_whole = isinstance(cause, MALFORMED) and not worth_retrying(cause)
+    if sent_whole and err.status is None:
+        # A malformed reply, as a body read whole is one: the status it came with.
+        err.status = response.status_code
     if not started and err.error_type is None and err.body is None and not sent_whole:
         # A stream cut short or garbled, not an error the provider declared (those carry
         # their payload in `body`, and the adapter judged them), nor an event it sent

@@ -11,6 +11,8 @@ import pytest
 from chatplex.adapters import jsontext
 from chatplex.adapters.jsontext import event_object
 from chatplex.adapters.jsontext import loads_text
+from chatplex.adapters.reading import MalformedReply
+from chatplex.adapters.reading import worth_retrying
 from chatplex.errors import StreamError
 
 VALUES = [
@@ -72,11 +74,13 @@ def test_a_bad_event_is_a_stream_error_naming_it(data: str, problem: str) -> Non
 
 def test_a_malformed_event_is_chained_to_the_decoders_error() -> None:
     """A drop-in raises the decoder's own error, as its partner's SDK lets it through:
-    the stream error holds it; JSON that is not an object has none."""
+    the stream error holds it. JSON that is not an object came whole: its cause is a
+    `MalformedReply`, which the engine does not retry (another attempt gets it again)."""
     with pytest.raises(StreamError) as caught:
         event_object('{"cut', "openai")
     assert isinstance(caught.value.__cause__, json.JSONDecodeError)
     assert str(caught.value.__cause__) in caught.value.message
     with pytest.raises(StreamError) as whole:
         event_object("[1]", "openai")
-    assert whole.value.__cause__ is None
+    assert type(whole.value.__cause__) is MalformedReply
+    assert not worth_retrying(whole.value.__cause__)

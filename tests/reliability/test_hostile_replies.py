@@ -73,7 +73,12 @@ def sse(*events: dict[str, Any], named: bool = False) -> bytes:
     return out
 
 
-def ndjson(*lines: dict[str, Any]) -> bytes:
+def sse_values(values: list[Any]) -> bytes:
+    """Unnamed events whose data are `values`, JSON of any kind."""
+    return b"".join(b"data: " + dumps(value) + b"\n\n" for value in values)
+
+
+def ndjson(*lines: Any) -> bytes:
     return b"".join(dumps(line) + b"\n" for line in lines)
 
 
@@ -105,6 +110,7 @@ class Values:
     args: Any = _MISSING  # one call's arguments (text or object, as the wire sends them)
     failed: bool = False
     reply: Any = _MISSING  # the whole reply's bytes, sent in place of the wire's
+    events: Any = _MISSING  # a stream's whole body, sent in place of the wire's events
 
 
 def _openai_calls(v: Values) -> Any:
@@ -146,16 +152,20 @@ def _openai_delta(v: Values) -> dict[str, Any]:
     return delta
 
 
-def openai_stream(v: Values) -> bytes:
+def _openai_events(v: Values) -> list[dict[str, Any]]:
     head = {"id": "c", "object": "chat.completion.chunk", "model": "m"}
     delta = _openai_delta(v)
     usage = {"prompt_tokens": v.count, "completion_tokens": 1, "total_tokens": 2}
-    return sse(
+    return [
         {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
         {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
         {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
         {**head, "choices": [], "usage": usage if v.usage is _MISSING else v.usage},
-    ) + (b"data: [DONE]\n\n")
+    ]
+
+
+def openai_stream(v: Values) -> bytes:
+    return sse(*_openai_events(v)) + b"data: [DONE]\n\n"
 
 
 def watsonx_whole(v: Values) -> bytes:
@@ -544,6 +554,10 @@ def _meta_whole(v: Values) -> bytes:
     return dumps({"generation": v.text, "stop_reason": "stop"})
 
 
+def _invoke_frame(values: list[Any]) -> bytes:
+    return b"".join(aws_chunk(value) for value in values)
+
+
 @dataclass(frozen=True)
 class Wire:
     """How one wire is called (chatplex's drop-in and the partner's class take the same
@@ -566,6 +580,12 @@ class Wire:
     tools: bool = True
     #: The field of the whole reply the wire reads its content from.
     reads: str = "choices"
+    #: A stream of these JSON values as its events, in the wire's framing.
+    frame: Callable[[list[Any]], bytes] = sse_values
+    #: A stream of another wire's events (None: Chat Completions' in `frame`).
+    foreign: Callable[[], bytes] | None = None
+    #: `streaming=True` makes `invoke` stream (the partner class has the setting).
+    streams_invoke: bool = True
 
 
 SSE_TYPE = "text/event-stream"
@@ -581,6 +601,7 @@ WIRES: dict[str, Wire] = {
         SSE_TYPE,
         suffix="/v1",
         content_list=False,
+        foreign=lambda: anthropic_stream(Values()),
     ),
     "responses": Wire(
         "ChatOpenAI",
@@ -622,6 +643,8 @@ WIRES: dict[str, Wire] = {
         args_as_text=False,
         content_list=False,
         reads="message",
+        frame=lambda values: ndjson(*values),
+        streams_invoke=False,
     ),
     "cohere": Wire(
         "ChatCohere",
@@ -641,6 +664,7 @@ WIRES: dict[str, Wire] = {
         SSE_TYPE,
         url_key="url",
         content_list=False,
+        foreign=lambda: anthropic_stream(Values()),
     ),
     "converse": Wire(
         "ChatBedrockConverse",
@@ -652,6 +676,8 @@ WIRES: dict[str, Wire] = {
         url_key="endpoint_url",
         args_as_text=False,
         reads="output",
+        frame=lambda values: b"".join(aws_event("contentBlockDelta", v) for v in values),
+        foreign=lambda: invoke_anthropic_stream(Values()),  # InvokeModel's stream
     ),
     "invoke-anthropic": Wire(
         "ChatBedrock",
@@ -664,6 +690,8 @@ WIRES: dict[str, Wire] = {
         header_counts=True,
         args_as_text=False,
         reads="content",
+        frame=_invoke_frame,
+        foreign=lambda: _chat_family_stream(Values()),
     ),
 }
 for _name, (_model, _whole, _stream, _reads) in {
@@ -696,6 +724,8 @@ for _name, (_model, _whole, _stream, _reads) in {
         content_list=False,
         tools=False,
         reads=_reads,
+        frame=_invoke_frame,
+        foreign=lambda: invoke_anthropic_stream(Values()),
     )
 
 
@@ -713,6 +743,8 @@ class Case:
     kept: Callable[[Any], bool] | None = None
     #: The partner keeps the reply here, so chatplex must too (not just fail typed).
     keep_where_partner_keeps: bool = False
+    #: The error is a malformed reply's: it has the reply's status (a 200).
+    malformed: bool = False
 
 
 def _has_call(reply: Any) -> bool:
@@ -740,6 +772,14 @@ def _another_wires_reply(wire: Wire) -> bytes:
     if "use_responses_api" in wire.settings:
         return openai_whole(Values())
     return responses_whole(Values())
+
+
+def _another_wires_events(wire: Wire) -> bytes:
+    """A stream of another wire's events: Chat Completions' (Anthropic's where the wire's
+    are Chat Completions' chunks, another model family's on InvokeModel)."""
+    if wire.foreign is not None:
+        return wire.foreign()
+    return wire.frame(_openai_events(Values()))
 
 
 def _without_content(wire: Wire) -> bytes:
@@ -805,6 +845,16 @@ CASES: dict[str, Case] = {
         lambda wire: Values(reply=_without_content(wire)),
         lambda wire: wire.ours != "ChatGoogleGenerativeAI",
     ),
+    # A 200 stream whose events arrived but none is the wire's: a malformed reply, not a
+    # stream cut off (which another attempt may get past): never retried.
+    "another-wires-events": Case(
+        lambda wire: Values(events=_another_wires_events(wire)), malformed=True
+    ),
+    "events-empty-lists": Case(lambda wire: Values(events=wire.frame([[], []])), malformed=True),
+    "events-strings": Case(lambda wire: Values(events=wire.frame(["hi", "there"])), malformed=True),
+    "events-unrelated-objects": Case(
+        lambda wire: Values(events=wire.frame([{"status": "ok"}, {"note": "n"}])), malformed=True
+    ),
 }
 
 
@@ -818,6 +868,8 @@ def runs() -> Iterator[Any]:
             for mode in ("invoke", "stream"):
                 if script_for(wire, spec.values(wire), mode) != script_for(wire, Values(), mode):
                     yield pytest.param(name, case, mode, id=f"{name}-{case}-{mode}")
+            if spec.malformed and wire.streams_invoke:  # a wrong-shaped stream, invoked
+                yield pytest.param(name, case, STREAMED, id=f"{name}-{case}-{STREAMED}")
 
 
 # --- running a case ---------------------------------------------------------------------
@@ -861,10 +913,11 @@ def script_for(wire: Wire, values: Values, mode: str) -> Script:
             f"x-amzn-bedrock-input-token-count: {values.count}",
             "x-amzn-bedrock-output-token-count: 1",
         )
-    if mode == "invoke":
+    if mode == "invoke":  # (an invoke that streams, `STREAMED`, gets the stream)
         whole = wire.whole(values) if values.reply is _MISSING else values.reply
         return Script(whole, headers=headers)
-    return Script(wire.stream(values), wire.stream_type, headers=headers)
+    body = wire.stream(values) if values.events is _MISSING else values.events
+    return Script(body, wire.stream_type, headers=headers)
 
 
 #: chatplex's own family: the provider `init_chat_model` names each wire by (else Bedrock's
@@ -881,10 +934,17 @@ OWN_PROVIDERS = {
 }
 
 
+#: The mode of an `invoke` that streams under the hood (`streaming=True`).
+STREAMED = "streamed-invoke"
+
+
 def _settings(wire: Wire, server: HostileServer, name: str) -> dict[str, Any]:
-    """The wire's constructor settings, its URL the server's script `name`."""
+    """The wire's constructor settings, its URL the server's script `name` (whose mode
+    `STREAMED` sets `streaming`)."""
+    streaming = {"streaming": True} if name.endswith(STREAMED) else {}
     return {
         **wire.settings,
+        **streaming,
         wire.url_key: f"http://127.0.0.1:{server.port}/script/{name}{wire.suffix}",
     }
 
@@ -923,7 +983,7 @@ def build(wire: Wire, server: HostileServer, name: str, *, ours: bool) -> Any:
 
 async def call(model: Any, mode: str, sync: bool) -> Any:
     """The reply (a stream's chunks added up), or what the call raised."""
-    return await reply_or_error(model, sync, mode, merged)
+    return await reply_or_error(model, sync, "invoke" if mode == STREAMED else mode, merged)
 
 
 def shown(result: Any) -> str:
@@ -936,6 +996,8 @@ def judge(case: Case, result: Any, attempts: int) -> str:
     if isinstance(result, BaseException):
         assert isinstance(result, ChatplexError), f"untyped: {result!r}"
         str(result)
+        # (chatplex's own status, whatever an SDK's class reads as `status`)
+        assert not case.malformed or vars(result).get("status") == 200, repr(result)
         return "typed error"
     assert isinstance(result.text, str)
     for call_ in result.tool_calls:
@@ -968,7 +1030,7 @@ async def test_a_hostile_reply_is_refused_typed_or_kept_never_dropped_nor_retrie
 ) -> None:
     wire, case = WIRES[wire_name], CASES[case_name]
     values = case.values(wire)
-    name = f"{wire_name}-{case_name}-{mode}-{family}-{sync}"
+    name = f"{wire_name}-{case_name}-{family}-{sync}-{mode}"  # (`_settings` reads the mode)
     server.scripts[name] = script_for(wire, values, mode)
     before = server.accepted
     if family == "own":  # chatplex's own family, on the same bytes and the same rules
@@ -1125,3 +1187,58 @@ async def test_a_responses_call_whose_arguments_come_at_the_end_keeps_them(
         assert reply.tool_calls == [] and [c["args"] for c in reply.invalid_tool_calls] == [args]
     else:
         assert [c["args"] for c in reply.tool_calls] == [{"city": "Paris"}]
+
+
+def _first_event(wire: Wire) -> bytes:
+    """The wire's own stream cut after its first event (an AWS message's length is its
+    first four bytes)."""
+    whole = wire.stream(Values())
+    if wire.stream_type == AWS_TYPE:
+        return whole[: int.from_bytes(whole[:4], "big")]
+    line_end = b"\n" if wire.frame is not sse_values else b"\n\n"
+    return whole.split(line_end)[0] + line_end
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "wire_name",
+    # (their first event holds no content: nothing reached the caller, so another try)
+    ["openai", "responses", "anthropic", "cohere", "watsonx", "converse", "invoke-anthropic"],
+)
+async def test_a_stream_cut_after_the_wires_first_event_is_still_retried(
+    server: HostileServer, wire_name: str, sync: bool
+) -> None:
+    # The wire's own event, then the end: a stream cut off, not a malformed one.
+    wire = WIRES[wire_name]
+    name = f"{wire_name}-cut-after-first-{sync}"
+    server.scripts[name] = Script(_first_event(wire), wire.stream_type)
+    before = server.accepted
+    result = await call(build_own(wire_name, server, name), "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    assert "ended before" in str(result) and vars(result).get("status") is None, repr(result)
+    assert server.accepted - before == 3
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    ("wire_name", "other"),
+    # DeepSeek's and Chat Completions' events both hold `choices`: neither is the other's.
+    [("invoke-deepseek", _chat_family_stream), ("invoke-gpt-oss", _deepseek_stream)]
+    + [("invoke-meta", _titan_stream), ("invoke-titan", _mistral_stream)],
+    ids=[
+        "deepseek-given-chat",
+        "gpt-oss-given-deepseek",
+        "meta-given-titan",
+        "titan-given-mistral",
+    ],
+)
+async def test_an_invokemodel_stream_of_another_familys_events_is_malformed_once(
+    server: HostileServer, wire_name: str, other: Callable[[Values], bytes], sync: bool
+) -> None:
+    name = f"{wire_name}-{other.__name__}-{sync}"
+    server.scripts[name] = Script(other(Values()), AWS_TYPE)
+    before = server.accepted
+    result = await call(build_own(wire_name, server, name), "stream", sync)
+    assert isinstance(result, ChatplexError), result
+    assert vars(result).get("status") == 200 and "holds no" in str(result), repr(result)
+    assert server.accepted - before == 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
+from ...adapters.bodies import sent_whole
 from ...adapters.jsontext import loads_text
 from ...adapters.reading import reply_dict
 from ...adapters.reading import reply_text
@@ -31,7 +33,21 @@ from .response import _with_toolset
 from .response import sdk_container
 from .response import sdk_result
 
-__all__ = ["AnthropicStreamParser"]
+__all__ = ["EVENT_TYPES", "AnthropicStreamParser"]
+
+#: The `type`s of a Messages API stream's events.
+EVENT_TYPES = frozenset(
+    {
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+        "ping",
+        "error",
+    }
+)
 
 
 class AnthropicStreamParser:
@@ -54,6 +70,7 @@ class AnthropicStreamParser:
         "_inputs",
         "_reported",
         "_request_id",
+        "_stray",
         "_texts",
         "_tool_blocks",
         "_usage",
@@ -71,6 +88,7 @@ class AnthropicStreamParser:
         self._usage: dict[str, Any] = {}  # raw usage so far (message_delta overrides)
         self._reported: UsageMetadata | None = None  # the sum of usage emitted so far
         self._done = False
+        self._stray = StrayEvents()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         if event.event == "ping" or not event.data:
@@ -80,8 +98,11 @@ class AnthropicStreamParser:
         except ValueError as exc:
             raise self._error(f"malformed event data ({exc}): {event.data[:200]}") from exc
         if not isinstance(data, dict):
-            raise self._error(f"event data is not a JSON object: {event.data[:200]}")
+            message = f"event data is not a JSON object: {event.data[:200]}"
+            raise self._error(message) from sent_whole(data)
         kind = data.get("type")
+        if not self._stray.known:
+            self._stray.seen(kind in EVENT_TYPES, event.data)
         if kind == "content_block_delta":
             return self._delta(data)
         if kind == "content_block_start":
@@ -100,6 +121,9 @@ class AnthropicStreamParser:
         return None  # ping, and event types added after this was written
 
     def finish(self) -> None:
+        """Raise `StreamError` if the body ended before `message_stop`; `MalformedReply`
+        if none of its events was a Messages API event."""
+        self._stray.refuse("Anthropic Messages")
         if not self._done:
             raise self._error("stream ended before message_stop", retryable=True)
 

@@ -151,6 +151,14 @@ def _first(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return reply_dict(items[0], f"{key}[0]") if items else {}
 
 
+def _first_has(data: Mapping[str, Any], key: str, fields: tuple[str, ...]) -> bool:
+    """Whether the first item of list `key` is an object with one of `fields` (DeepSeek's
+    `choices` hold `text`, Chat Completions' a `delta`: neither is the other's)."""
+    items = data.get(key)
+    first = items[0] if isinstance(items, list) and items else None
+    return isinstance(first, dict) and any(name in first for name in fields)
+
+
 def _text_of(value: Any) -> str | None:
     """A text field: a str, None when absent, else `MalformedReply`."""
     return reply_text(value, "text")
@@ -172,6 +180,8 @@ class PromptFamily:
     #: A stream event's text piece, and its stop reason (None until the last event).
     chunk_text: Callable[[Mapping[str, Any]], str | None]
     chunk_stop: Callable[[Mapping[str, Any]], Any]
+    #: Whether a stream event is the family's (has its fields), not another family's.
+    chunk_known: Callable[[Mapping[str, Any]], bool]
     #: An event's fields that are not its chunk's `response_metadata` (langchain-aws's).
     hidden: frozenset[str]
     #: The model's stop reasons as chatplex's `finish_reason`.
@@ -193,6 +203,7 @@ META = PromptFamily(
     reply_stop=lambda data: data.get("stop_reason"),
     chunk_text=lambda data: _text_of(data.get("generation")),
     chunk_stop=lambda data: data.get("stop_reason"),
+    chunk_known=lambda data: "generation" in data or "stop_reason" in data,
     hidden=_HIDDEN | {"generation"},
     finish_reasons={"stop": "stop", "length": "length"},
     takes_stop=False,
@@ -219,6 +230,7 @@ def _first_item_family(
         reply_stop=stop,
         chunk_text=text,
         chunk_stop=stop,
+        chunk_known=lambda data: _first_has(data, key, ("text", "stop_reason")),
         hidden=_HIDDEN | {key},
         finish_reasons=finish_reasons,
     )
@@ -238,6 +250,7 @@ TITAN = PromptFamily(
     reply_stop=lambda data: _first(data, "results").get("completionReason"),
     chunk_text=lambda data: _text_of(data.get("outputText")),
     chunk_stop=lambda data: data.get("completionReason"),
+    chunk_known=lambda data: "outputText" in data or "completionReason" in data,
     hidden=_HIDDEN | {"outputText"},
     finish_reasons={
         "FINISH": "stop",
@@ -273,6 +286,7 @@ def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:
         reply_stop=lambda data: _first(data, "choices").get("finish_reason"),
         chunk_text=lambda data: _text_of(_message_of(data, "delta").get("content")),
         chunk_stop=lambda data: _first(data, "choices").get("finish_reason"),
+        chunk_known=lambda data: _first_has(data, "choices", ("delta", "finish_reason")),
         hidden=_HIDDEN | {"choices"},
         finish_reasons={"stop": "stop", "length": "length"},
     )

@@ -6,9 +6,11 @@ hold: `invoke_families.py`'s docstring."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.reading import reply_field
 from ...errors import StreamError
 from ...messages import AIMessageChunk
@@ -58,7 +60,16 @@ class PromptStreamParser:
     """Turns one `invoke-with-response-stream` body of a prompt family into
     `AIMessageChunk`s (see the module docstring)."""
 
-    __slots__ = ("_closing", "_converse", "_ended", "_family", "_model_id", "_named", "_request_id")
+    __slots__ = (
+        "_closing",
+        "_converse",
+        "_ended",
+        "_family",
+        "_model_id",
+        "_named",
+        "_request_id",
+        "_stray",
+    )
 
     def __init__(
         self, family: PromptFamily, request_id: str | None = None, model_id: str | None = None
@@ -71,6 +82,7 @@ class PromptStreamParser:
         self._named = False  # whether a chunk named model_name yet (the first one does)
         self._ended = False  # a stop reason came: the reply is whole
         self._closing: AIMessageChunk | None = None
+        self._stray = StrayEvents()
 
     def feed(self, event: Any) -> AIMessageChunk | None:
         """The chunk one message contributes, or None; raises `StreamError` for an
@@ -86,10 +98,15 @@ class PromptStreamParser:
                 raise
         if event.event_type != "chunk" or self._ended:
             return None  # events newer than chatplex; nothing after the stop reason
-        return self._chunk(decode_chunk(event.payload, self._request_id))
+        data = decode_chunk(event.payload, self._request_id)
+        if not self._stray.known:  # (another model family's events are not this one's)
+            self._stray.seen(self._family.chunk_known(data), json.dumps(data))
+        return self._chunk(data)
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before an event with a stop reason."""
+        """Raise `StreamError` if the body ended before an event with a stop reason;
+        `MalformedReply` if none of its events was the model family's."""
+        self._stray.refuse(f"{self._family.name} InvokeModel")
         if not self._ended:
             stop = "the model's stop reason"
             raise stream_cut(INVOKE_STREAM, stop, INVOKE_PROVIDER, self._request_id)

@@ -37,7 +37,9 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.bodies import loads
+from ...adapters.bodies import sent_whole
 from ...adapters.headers import header_value
 from ...adapters.reading import MalformedReply
 from ...adapters.reading import reply_count
@@ -51,6 +53,7 @@ from ...messages import AIMessageChunk
 from ...messages import ToolCall
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
+from ..anthropic.stream import EVENT_TYPES
 from .eventstream import EventStreamMessage
 from .response import FINISH_REASONS
 from .response import REQUEST_ID_HEADER
@@ -265,11 +268,13 @@ def decode_chunk(payload: bytes, request_id: str | None) -> dict[str, Any]:
     except (binascii.Error, ValueError, TypeError):
         data = None
     if not isinstance(data, dict):
+        # JSON where the event is (`[]`, a string, an object without `bytes`) came whole.
+        whole = data if raw else outer
         raise StreamError(
             f"{INVOKE_STREAM} chunk is not a base64 JSON event: {snippet(payload)}",
             provider=INVOKE_PROVIDER,
             request_id=request_id,
-        )
+        ) from sent_whole(whole)
     return data
 
 
@@ -277,7 +282,15 @@ class InvokeStreamParser:
     """Turns the decoded messages of one `invoke-with-response-stream` body of an
     Anthropic model into `AIMessageChunk`s (see the module docstring)."""
 
-    __slots__ = ("_blocks", "_converse", "_model_id", "_request_id", "_stop_seen", "_stopped")
+    __slots__ = (
+        "_blocks",
+        "_converse",
+        "_model_id",
+        "_request_id",
+        "_stop_seen",
+        "_stopped",
+        "_stray",
+    )
 
     def __init__(
         self,
@@ -293,6 +306,7 @@ class InvokeStreamParser:
         self._converse = BedrockStreamParser(request_id, model_id)
         self._stopped = False
         self._stop_seen = False
+        self._stray = StrayEvents()
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         """The chunk one message contributes, or None; raises `StreamError` for an
@@ -306,6 +320,8 @@ class InvokeStreamParser:
         if event.event_type != "chunk":
             return None  # events newer than chatplex
         data = decode_chunk(event.payload, self._request_id)
+        if not self._stray.known:  # (another model family's events are not Anthropic's)
+            self._stray.seen(data.get("type") in EVENT_TYPES, json.dumps(data))
         chunk = self._chunk(data)
         if chunk is not None:
             chunk.response_metadata["model_provider"] = INVOKE_PROVIDER
@@ -313,7 +329,9 @@ class InvokeStreamParser:
 
     def finish(self) -> None:
         """Raise `StreamError` if the body ended before `message_stop` (a `message_delta`
-        with a stop reason already completed the reply: only the closing event is lost)."""
+        with a stop reason already completed the reply: only the closing event is lost);
+        `MalformedReply` if none of its events was an Anthropic Messages event."""
+        self._stray.refuse("Anthropic Messages (InvokeModel)")
         if not self._stopped and not self._stop_seen:
             raise stream_cut(INVOKE_STREAM, "message_stop", INVOKE_PROVIDER, self._request_id)
 

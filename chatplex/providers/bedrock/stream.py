@@ -8,7 +8,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.bodies import loads
+from ...adapters.bodies import sent_whole
 from ...adapters.reading import reply_field
 from ...adapters.reading import reply_text
 from ...adapters.sse_event import SSEEvent
@@ -28,6 +30,16 @@ from .response import stream_cut
 from .response import usage_metadata
 
 __all__ = ["BedrockStreamParser"]
+
+#: The `:event-type` of each converse-stream event, and the field its payload has.
+_EVENT_FIELDS = {
+    "messageStart": "role",
+    "contentBlockStart": "start",
+    "contentBlockDelta": "delta",
+    "contentBlockStop": "contentBlockIndex",
+    "messageStop": "stopReason",
+    "metadata": "usage",
+}
 
 
 class BedrockStreamParser:
@@ -51,6 +63,7 @@ class BedrockStreamParser:
         "_results",
         "_server_inputs",
         "_stopped",
+        "_stray",
     )
 
     def __init__(
@@ -68,6 +81,7 @@ class BedrockStreamParser:
         self._results: dict[Any, list[Any]] = {}
         self._stopped = False
         self._done = False
+        self._stray = StrayEvents()
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
         """The chunk one message contributes, or None; raises `StreamError` for an
@@ -96,8 +110,11 @@ class BedrockStreamParser:
                 f"{snippet(event.payload)}",
                 provider=PROVIDER,
                 request_id=self._request_id,
-            )
+            ) from sent_whole(data)
         kind = event.event_type
+        if not self._stray.known:
+            known = _EVENT_FIELDS.get(kind or "", "") in data
+            self._stray.seen(known, f"{kind!r} {snippet(event.payload)}")
         if kind == "contentBlockDelta":
             return self._delta(data)
         if kind == "contentBlockStart":
@@ -122,7 +139,9 @@ class BedrockStreamParser:
         return None  # events newer than chatplex
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before `messageStop`."""
+        """Raise `StreamError` if the body ended before `messageStop`; `MalformedReply`
+        if none of its events was a converse-stream event."""
+        self._stray.refuse("converse-stream")
         if not self._stopped:
             raise stream_cut("converse-stream", "messageStop", PROVIDER, self._request_id)
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -54,6 +55,18 @@ _SILENT = frozenset(
     {"message-start", "content-start", "content-end", "citation-start", "citation-end", "debug"}
 )
 
+#: The other events of a Cohere chat stream.
+_EVENT_TYPES = frozenset(
+    {
+        "content-delta",
+        "tool-plan-delta",
+        "tool-call-start",
+        "tool-call-delta",
+        "tool-call-end",
+        "message-end",
+    }
+)
+
 
 class CohereStreamParser:
     """One stream's parser (stateful: the calls so far, whether thinking came first)."""
@@ -65,6 +78,7 @@ class CohereStreamParser:
         "_offset",
         "_plan",
         "_released",
+        "_stray",
         "_texts",
         "_thinking",
         "_whole_calls",
@@ -82,6 +96,7 @@ class CohereStreamParser:
         self._offset: int | None = None  # added to the calls' index, fixed at the first
         self._done = False
         self._released = False  # the held plan and calls went out on the last chunk
+        self._stray = StrayEvents()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None."""
@@ -90,6 +105,8 @@ class CohereStreamParser:
             return None
         obj = event_object(data, PROVIDER)
         kind = obj.get("type") or event.event
+        if not self._stray.known:
+            self._stray.seen(kind in _SILENT or kind in _EVENT_TYPES, data)
         if kind in _SILENT:
             return None
         delta = reply_dict(obj.get("delta"), "event's delta")
@@ -111,7 +128,9 @@ class CohereStreamParser:
         return None  # tool-call-end, and event types newer than this parser
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before `message-end`."""
+        """Raise `StreamError` if the body ended before `message-end`; `MalformedReply` if
+        none of its events was a Cohere chat event."""
+        self._stray.refuse("Cohere chat")
         if not self._done:
             raise StreamError("stream ended before message-end", provider=PROVIDER)
 

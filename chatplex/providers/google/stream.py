@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
+from ...adapters.bodies import sent_whole
 from ...adapters.candidates import CumulativeUsage
 from ...adapters.candidates import OtherCandidates
 from ...adapters.jsontext import loads_text
@@ -104,6 +106,11 @@ class GeminiFraming(SSEDecoder):
         self._outside, self._outside_size, self._depth = None, 0, 0
 
 
+#: The fields of a Gemini stream's event, one at least in each: its candidates, its usage
+#: (a usage-only event), a blocked prompt's feedback.
+_READ_KEYS = frozenset({"candidates", "usageMetadata", "promptFeedback"})
+
+
 class GeminiStreamParser:
     """Turns the events of one Gemini stream into `AIMessageChunk`s (candidate 0; the
     others, `candidateCount > 1`, handed over whole on the closing chunk)."""
@@ -119,6 +126,7 @@ class GeminiStreamParser:
         "_provider",
         "_readers",
         "_req_id",
+        "_stray",
         "_usage",
     )
 
@@ -141,6 +149,7 @@ class GeminiStreamParser:
         self._readers: dict[int, PartReader] = {}
         self._others = OtherCandidates()
         self._usage = CumulativeUsage()
+        self._stray = StrayEvents()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` for an error
@@ -155,28 +164,33 @@ class GeminiStreamParser:
         data = event.data
         if not data or self._finished:
             return None
-        decoding: ValueError | None = None
+        cause: Exception | None = None
         try:
             obj = loads_text(data)
         except ValueError as exc:
-            obj, decoding = None, exc
+            obj, cause = None, exc
         if isinstance(obj, list) and len(obj) == 1:
             obj = obj[0]  # some proxies stream JSON arrays of one response
         if not isinstance(obj, dict):
+            cause = cause or sent_whole(obj)
             # Chained to the decoder's error: a drop-in raises google-genai's error for it.
             raise StreamError(
                 f"stream event is not a JSON object: {data[:_MAX_TEXT]}",
                 provider="google_genai",
                 request_id=self._req_id,
-            ) from decoding
+            ) from cause
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
+        if not self._stray.known:
+            self._stray.seen(not _READ_KEYS.isdisjoint(obj), data)
         if not obj.get("candidates") and (obj.get("promptFeedback") or {}).get("blockReason"):
             self._finished = True  # a blocked prompt: no candidate will come
         return self._chunk(obj)
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before candidate 0 had a finishReason."""
+        """Raise `StreamError` if the body ended before candidate 0 had a finishReason;
+        `MalformedReply` if none of its events was a Gemini response."""
+        self._stray.refuse("Gemini generateContent")
         if not self._finished:
             raise StreamError(
                 "stream ended before completion (no finishReason)",

@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.bodies import reply_object
 from ...adapters.bodies import require_reply_key
 from ...adapters.jsontext import event_object
@@ -85,11 +86,12 @@ class OllamaStreamParser:
     finish reason and the usage; a body that ends without it is a `StreamError`, and
     an `{"error": ...}` line is one too (Ollama's mid-stream error)."""
 
-    __slots__ = ("_calls", "_done", "_draw", "_first")
+    __slots__ = ("_calls", "_done", "_draw", "_first", "_stray")
 
     def __init__(self) -> None:
         self._first = True
         self._done = False
+        self._stray = StrayEvents()
         self._calls = 0  # tool calls so far: the next one's index
         self._draw = uuid.uuid4().hex  # the stream's part of its calls' ids
 
@@ -100,6 +102,8 @@ class OllamaStreamParser:
         obj = event_object(line, PROVIDER, what="stream line")
         if obj.get("error"):
             raise payload_error(obj, StreamError)
+        if not self._stray.known:
+            self._stray.seen("message" in obj or "done" in obj, line)
         message = reply_dict(obj.get("message"), "message")
         # As langchain-ollama's stream: whole tool calls, chunks without an index.
         content, thinking, tool_chunks = _parts(
@@ -128,7 +132,9 @@ class OllamaStreamParser:
         )
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before the `done` line."""
+        """Raise `StreamError` if the body ended before the `done` line; `MalformedReply`
+        if none of its lines was an Ollama chat line."""
+        self._stray.refuse("Ollama chat")
         if not self._done:
             raise StreamError("stream ended before completion", provider=PROVIDER)
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.jsontext import event_object
 from ...adapters.sse_event import SSEEvent
 from ...errors import APIError
@@ -82,6 +83,7 @@ class ResponsesStreamParser:
         "_part",
         "_pinned",
         "_req_id",
+        "_stray",
         "_unargued",
         "_v03",
     )
@@ -113,6 +115,7 @@ class ResponsesStreamParser:
         # that sends a call's arguments only in its `.done` events (langchain-openai
         # reads deltas alone, and would hand the call on with none).
         self._unargued: set[Any] = set()
+        self._stray = StrayEvents()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
@@ -130,6 +133,8 @@ class ResponsesStreamParser:
             return None
         obj = event_object(event.data, PROVIDER, self._req_id)
         kind = obj.get("type") or event.event
+        if not self._stray.known:
+            self._stray.seen(isinstance(kind, str) and kind.startswith("response."), event.data)
         # (an `error` object in any other event's data: the openai SDK raises it too)
         if (
             kind == "error"
@@ -151,7 +156,9 @@ class ResponsesStreamParser:
         return self._event(kind, obj)
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before the response was complete."""
+        """Raise `StreamError` if the body ended before the response was complete;
+        `MalformedReply` if none of its events was a Responses API event."""
+        self._stray.refuse("Responses API")
         if not self._done:
             raise StreamError(
                 "stream ended before response.completed", provider=PROVIDER, request_id=self._req_id

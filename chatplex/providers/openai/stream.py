@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
 from ...adapters.candidates import CumulativeUsage
@@ -90,6 +91,7 @@ class OpenAIStreamParser:
         "_raw_keys",
         "_req_id",
         "_sdk_events",
+        "_stray",
         "_tiers",
         "_usage",
     )
@@ -118,6 +120,7 @@ class OpenAIStreamParser:
         self._choices: dict[int, _Choice] = {0: self._choice_type()}
         self._others = OtherCandidates()  # n > 1: choices 1..n-1
         self._usage = CumulativeUsage()
+        self._stray = StrayEvents()
 
     def feed(self, event: SSEEvent) -> AIMessageChunk | None:
         """The chunk one event contributes, or None; raises `StreamError` on error events."""
@@ -139,12 +142,16 @@ class OpenAIStreamParser:
         obj = event_object(data, PROVIDER, self._req_id)
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
+        if not self._stray.known:
+            self._stray.seen(_is_chunk(obj), data)
         if self._sdk_events and obj.get("object") != _CHUNK_OBJECT:
             return None  # the SDK's helper skips it (its `_is_valid_chat_completion_chunk_weak`)
         return self._chunk(obj)
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended with neither `[DONE]` nor a finish_reason."""
+        """Raise `StreamError` if the body ended with neither `[DONE]` nor a finish_reason;
+        `MalformedReply` if none of its events was a Chat Completions chunk."""
+        self._stray.refuse("Chat Completions")
         if not (self._done or self._choices[0].finished):
             raise StreamError(
                 "stream ended before completion", provider=PROVIDER, request_id=self._req_id
@@ -228,6 +235,12 @@ def _refuse_whole_reply(obj: dict[str, Any]) -> None:
     if isinstance(first, dict) and "message" in first and "delta" not in first:
         shown = snippet(json.dumps(obj).encode())
         raise MalformedReply(f"the stream's event has a message, no delta: not a chunk: {shown}")
+
+
+def _is_chunk(obj: dict[str, Any]) -> bool:
+    """Whether an event is a Chat Completions chunk: it has its choices, or its usage
+    alone (an Anthropic `message_delta` has usage too, beside a `delta` of its own)."""
+    return "choices" in obj or ("usage" in obj and "delta" not in obj)
 
 
 def _has_delta(choices: Any) -> bool:

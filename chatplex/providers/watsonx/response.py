@@ -27,6 +27,7 @@ from typing import Any
 from ...adapters.bodies import reply_object
 from ...adapters.bodies import snippet
 from ...adapters.jsontext import loads_text
+from ...adapters.reading import MalformedReply
 from ...adapters.reading import read_calls
 from ...adapters.reading import reply_args
 from ...adapters.reading import reply_count
@@ -57,7 +58,8 @@ REASONING_KEYS = ("reasoning_content", "reasoning")
 def parse_reply(body: bytes) -> AIMessage:
     """The reply of a non-stream call; `APIError` for a body that is not a chat reply
     (retryable only when it is not JSON at all) or that says `error`, `MalformedReply`
-    for a field of the wrong type (`adapters/reading.py`: never read as empty)."""
+    for a reply without choices or a field of the wrong type (`adapters/reading.py`:
+    never read as empty)."""
     data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise APIError(
@@ -67,7 +69,10 @@ def parse_reply(body: bytes) -> AIMessage:
         )
     choices = reply_list(data.get("choices"), "choices")
     if not choices:
-        raise APIError("the watsonx.ai reply has no choices", provider=PROVIDER, body=data)
+        # The malformed reply it is (status, request id, its start), as every wire's.
+        raise MalformedReply(
+            f"the reply has no choices: not a watsonx.ai chat reply: {snippet(body)}"
+        )
     choice = reply_dict(choices[0], "choice")
     message = reply_dict(choice.get("message"), "choice's message")
     reply_id = reply_text(data.get("id"), "id")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...adapters.bodies import StrayEvents
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -43,10 +44,11 @@ class WatsonxStreamParser:
     """One stream's parser (stateful: whether it finished, whether usage came, whether
     a call's name was given)."""
 
-    __slots__ = ("_done", "_named", "_usage_seen")
+    __slots__ = ("_done", "_named", "_stray", "_usage_seen")
 
     def __init__(self) -> None:
         self._done = False
+        self._stray = StrayEvents()
         self._usage_seen = False
         self._named = False  # langchain-ibm: a name goes with a call's first chunk only
 
@@ -58,6 +60,8 @@ class WatsonxStreamParser:
         if not data or data == "[DONE]":
             return None
         obj = event_object(data, PROVIDER)
+        if not self._stray.known:  # its choices, or its usage (not beside a `delta` of its own)
+            self._stray.seen("choices" in obj or ("usage" in obj and "delta" not in obj), data)
         usage = reply_dict(obj.get("usage"), "usage")
         choices = reply_list(obj.get("choices"), "choices")
         reply_id = reply_text(obj.get("id"), "chunk's id")
@@ -83,7 +87,9 @@ class WatsonxStreamParser:
         return chunk
 
     def finish(self) -> None:
-        """Raise `StreamError` if the body ended before a finish reason."""
+        """Raise `StreamError` if the body ended before a finish reason; `MalformedReply`
+        if none of its events was a watsonx.ai chat chunk."""
+        self._stray.refuse("watsonx.ai chat")
         if not self._done:
             raise StreamError("stream ended before a finish_reason", provider=PROVIDER)
 

@@ -134,7 +134,7 @@ def test_bodies_that_are_no_chat_reply() -> None:
     with pytest.raises(APIError, match="not a watsonx.ai chat reply") as said:
         parse_reply(b'{"error": "model unavailable"}')
     assert said.value.retryable is False
-    with pytest.raises(APIError, match="no choices"):
+    with pytest.raises(MalformedReply, match='no choices: not a watsonx.ai chat reply: {"id"'):
         parse_reply(json.dumps({**TEXT, "choices": []}).encode())
 
 
