@@ -90,9 +90,12 @@ def sdk_class_for(err: BaseException, sdk: Any) -> type[BaseException] | None:
         return found
     if isinstance(err, StreamError):
         # An error event: the SDKs raise a status error for the stream's own status (a
-        # 200: APIStatusError, whatever the event's type); a stream that broke off: the
-        # connection failed.
-        return class_named(sdk, "APIStatusError" if err.error_type else "APIConnectionError")
+        # 200: APIStatusError, whatever the event's type); events that came whole but
+        # none of the wire's (the status they came with): the SDK's plain APIError, as
+        # for a body it could not read; a stream that broke off: the connection failed.
+        if err.error_type:
+            return class_named(sdk, "APIStatusError")
+        return class_named(sdk, "APIError" if err.status is not None else "APIConnectionError")
     return class_named(sdk, "APIError")
 
 

@@ -197,6 +197,11 @@ def test_a_stream_that_broke_off_is_a_connection_error() -> None:
     widened = sdk_compatible(malformed, ANTHROPIC)
     assert isinstance(widened, anthropic.APIError)
     assert not isinstance(widened, anthropic.APIStatusError)
+    # Events that came whole, none of the wire's: no connection failed.
+    stray = errors.StreamError("no chunk event", provider="openai", status=200)
+    read = sdk_compatible(stray, OPENAI)
+    assert isinstance(read, openai.APIError)
+    assert not isinstance(read, (openai.APIConnectionError, openai.APIStatusError))
 
 
 def test_an_error_event_is_the_openai_sdks_plain_api_error() -> None:
