@@ -34,6 +34,7 @@ from chatplex.errors import ChatplexError  # noqa: E402
 from chatplex.langchain import ChatChatplex  # noqa: E402
 from chatplex.langchain import DropInChatModel  # noqa: E402
 from tests._dropins import engine  # noqa: E402
+from tests._tls import one_default_tls_context  # noqa: E402,F401  (autouse: the SDK clients a repr builds)
 from tests.test_secrets import FRAME_KEY  # noqa: E402
 from tests.test_secrets import FRAME_MODELS  # noqa: E402
 from tests.test_secrets import FRAME_NEEDLES  # noqa: E402
