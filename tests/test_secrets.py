@@ -52,8 +52,8 @@ from chatplex.secret import Secret
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 from tests._dropins import engine
-from tests._tls import one_default_tls_context  # noqa: F401  (autouse: the SDK clients a repr builds)
 from tests._secrets_looks import Looks
+from tests._tls import one_default_tls_context  # noqa: F401  (autouse: the SDK clients a repr builds)
 
 KEY = "sk-SENTINEL-7f3a9c51-do-not-leak"
 TOKEN = "tok-SENTINEL-e41b2d07-gateway"  # the value of a header the user marks secret
