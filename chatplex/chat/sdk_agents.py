@@ -81,7 +81,7 @@ class SdkForms:
 
 
 def stainless_headers(package: str, **more: Form) -> tuple[tuple[str, Form], ...]:
-    """The platform headers of a Stainless-made SDK (openai's, anthropic's, groq's...),
+    """The platform headers of a Stainless-made SDK (openai's, anthropic's, presets'),
     `package` the distribution whose version it reports, and the two it sets per attempt
     (`_base_client.py`'s `_build_headers`): the retries taken before the attempt, and the
     read timeout (left out where there is none); `more` adds or replaces some."""
