@@ -73,6 +73,7 @@ from .reply_parts import vertex_block
 
 __all__ = [
     "OTHER_CANDIDATES",
+    "REPLY_KEYS",
     "PartReader",
     "candidate_metadata",
     "gemini_3_or_later",
@@ -446,10 +447,10 @@ def parse_reply(
     return with_other_candidates(parse_candidates(body, headers, partner=partner, others=others))
 
 
-#: A `generateContent` reply has one of these: a blocked prompt has no candidates, and
-#: Gemini answers some calls with its usage alone (no candidates, still billed:
-#: google/adk-python#6512), an empty reply, not another wire's.
-_REPLY_KEYS = ("candidates", "promptFeedback", "usageMetadata")
+#: A `generateContent` reply, and each event of its stream, has one of these: a blocked
+#: prompt has no candidates, and Gemini answers some calls with its usage alone (no
+#: candidates, still billed: google/adk-python#6512), an empty reply, not another wire's.
+REPLY_KEYS = ("candidates", "promptFeedback", "usageMetadata")
 
 
 def parse_candidates(
@@ -470,7 +471,7 @@ def parse_candidates(
         # message): under its name, a 429 or 5xx code in it is not retried either.
         error.retryable = error.retryable and not partner
         raise error
-    require_reply_key(data, _REPLY_KEYS, "Gemini generateContent", body)
+    require_reply_key(data, REPLY_KEYS, "Gemini generateContent", body)
     candidates = sorted(
         (reply_dict(c, "candidate") for c in reply_list(data.get("candidates"), "candidates")),
         key=lambda c: c.get("index") or 0,

@@ -32,6 +32,7 @@ from ...errors import APIError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from .response import OTHER_CANDIDATES
+from .response import REPLY_KEYS
 from .response import PartReader
 from .response import candidate_metadata
 from .response import head_metadata
@@ -106,11 +107,6 @@ class GeminiFraming(SSEDecoder):
         self._outside, self._outside_size, self._depth = None, 0, 0
 
 
-#: The fields of a Gemini stream's event, one at least in each: its candidates, its usage
-#: (a usage-only event), a blocked prompt's feedback.
-_READ_KEYS = frozenset({"candidates", "usageMetadata", "promptFeedback"})
-
-
 class GeminiStreamParser:
     """Turns the events of one Gemini stream into `AIMessageChunk`s (candidate 0; the
     others, `candidateCount > 1`, handed over whole on the closing chunk)."""
@@ -182,7 +178,7 @@ class GeminiStreamParser:
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
         if not self._stray.known:
-            self._stray.seen(not _READ_KEYS.isdisjoint(obj), data)
+            self._stray.seen(any(key in obj for key in REPLY_KEYS), data)
         if not obj.get("candidates") and (obj.get("promptFeedback") or {}).get("blockReason"):
             self._finished = True  # a blocked prompt: no candidate will come
         return self._chunk(obj)
