@@ -26,6 +26,7 @@ __all__ = [
     "SNIPPET_CHARS",
     "StrayEvents",
     "error_member",
+    "is_chat_completions_chunk",
     "loads",
     "reply_object",
     "reply_status_error",
@@ -131,6 +132,13 @@ def sent_whole(value: Any) -> MalformedReply | None:
     if value is None:
         return None
     return MalformedReply(f"the event is JSON of the wrong shape (a {type(value).__name__})")
+
+
+def is_chat_completions_chunk(obj: Mapping[str, Any]) -> bool:
+    """Whether a stream event is a Chat Completions chunk (OpenAI's, and the wires that
+    stream its form): it has its choices, or its usage alone (an Anthropic
+    `message_delta` has usage too, beside a `delta` of its own)."""
+    return "choices" in obj or ("usage" in obj and "delta" not in obj)
 
 
 class StrayEvents:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from ...adapters.bodies import StrayEvents
+from ...adapters.bodies import is_chat_completions_chunk
 from ...adapters.bodies import loads
 from ...adapters.bodies import snippet
 from ...adapters.candidates import CumulativeUsage
@@ -143,7 +144,7 @@ class OpenAIStreamParser:
         if obj.get("error"):
             raise payload_error(obj, StreamError, self._req_id)
         if not self._stray.known:
-            self._stray.seen(_is_chunk(obj), data)
+            self._stray.seen(is_chat_completions_chunk(obj), data)
         if self._sdk_events and obj.get("object") != _CHUNK_OBJECT:
             return None  # the SDK's helper skips it (its `_is_valid_chat_completion_chunk_weak`)
         return self._chunk(obj)
@@ -235,12 +236,6 @@ def _refuse_whole_reply(obj: dict[str, Any]) -> None:
     if isinstance(first, dict) and "message" in first and "delta" not in first:
         shown = snippet(json.dumps(obj).encode())
         raise MalformedReply(f"the stream's event has a message, no delta: not a chunk: {shown}")
-
-
-def _is_chunk(obj: dict[str, Any]) -> bool:
-    """Whether an event is a Chat Completions chunk: it has its choices, or its usage
-    alone (an Anthropic `message_delta` has usage too, beside a `delta` of its own)."""
-    return "choices" in obj or ("usage" in obj and "delta" not in obj)
 
 
 def _has_delta(choices: Any) -> bool:

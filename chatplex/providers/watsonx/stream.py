@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from ...adapters.bodies import StrayEvents
+from ...adapters.bodies import is_chat_completions_chunk
 from ...adapters.jsontext import event_object
 from ...adapters.reading import reply_count
 from ...adapters.reading import reply_dict
@@ -60,8 +61,8 @@ class WatsonxStreamParser:
         if not data or data == "[DONE]":
             return None
         obj = event_object(data, PROVIDER)
-        if not self._stray.known:  # its choices, or its usage (not beside a `delta` of its own)
-            self._stray.seen("choices" in obj or ("usage" in obj and "delta" not in obj), data)
+        if not self._stray.known:
+            self._stray.seen(is_chat_completions_chunk(obj), data)
         usage = reply_dict(obj.get("usage"), "usage")
         choices = reply_list(obj.get("choices"), "choices")
         reply_id = reply_text(obj.get("id"), "chunk's id")
