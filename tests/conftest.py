@@ -360,7 +360,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own (firstresult)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """--dist loadgroup's scheduler with its bookkeeping kept in counts, not walked again
-    at each test done (tests/_scheduling.py): ~25 s of the controller's CPU."""
+    at each test done (~25 s of the controller's CPU), and a worker running low given
+    several tests a message, not one (tests/_scheduling.py)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from tests._scheduling import CountingGroupScheduling

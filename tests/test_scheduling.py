@@ -1,5 +1,6 @@
 """tests/_scheduling.py gives the same work units to the same workers, in the same order,
-as pytest-xdist's own --dist loadgroup scheduler, a worker lost midway included."""
+as pytest-xdist's own --dist loadgroup scheduler, a worker lost midway included, when it
+gives one unit a message; giving several, it runs each test once, in fewer messages."""
 
 from __future__ import annotations
 
@@ -70,8 +71,30 @@ def _run(kind: type[LoadGroupScheduling], lose_after: int | None) -> list[Any]:
     return log
 
 
+class _OneUnitAMessage(CountingGroupScheduling):
+    BATCH = 1
+
+
 @pytest.mark.parametrize("lose_after", [None, 5, 50])
 def test_the_same_units_go_to_the_same_workers_in_the_same_order(lose_after: int | None) -> None:
     expected = _run(LoadGroupScheduling, lose_after)
     assert len(expected) > len(COLLECTION)
-    assert _run(CountingGroupScheduling, lose_after) == expected
+    assert _run(_OneUnitAMessage, lose_after) == expected
+
+
+def _sent(log: list[Any]) -> list[tuple[int, ...]]:
+    return [entry[1] for entry in log if isinstance(entry[1], tuple)]
+
+
+@pytest.mark.parametrize("lose_after", [None, 5, 50])
+def test_several_units_a_message_run_each_test_once_in_fewer_messages(
+    lose_after: int | None,
+) -> None:
+    one_a_message = _run(_OneUnitAMessage, lose_after)
+    log = _run(CountingGroupScheduling, lose_after)
+    run = [index for indices in _sent(log) for index in indices]
+    # The lost worker's tests not yet done are sent again, to another: none is missed.
+    assert sorted(set(run)) == sorted(set(range(len(COLLECTION))) - {len(COLLECTION) - 1})
+    assert len(_sent(log)) < len(_sent(one_a_message)) / 2
+    assert log[-1] == one_a_message[-1] == ("pending", False, True)
+    assert sum(entry[1] == "shutdown" for entry in log) == 3 - (lose_after is not None)
