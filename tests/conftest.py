@@ -18,6 +18,7 @@ import types
 import weakref
 from collections.abc import Callable
 from collections.abc import Generator
+from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests import _compile_once
 from tests import _logscan
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
@@ -355,12 +357,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.benchmark_disable = True
     if _controls_workers(config):
         _compile_once_for_the_workers(config)
+    elif hasattr(config, "workerinput") and not sys.dont_write_bytecode:
+        _compile_once.install()  # what the step left: each module compiled by one worker
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own (firstresult)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """--dist loadgroup's scheduler with its bookkeeping kept in counts, not walked again
-    at each test done (tests/_scheduling.py): ~25 s of the controller's CPU."""
+    at each test done (~25 s of the controller's CPU), and a worker running low given
+    several tests a message, not one (tests/_scheduling.py)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from tests._scheduling import CountingGroupScheduling
@@ -388,16 +393,22 @@ _MARKED_WHEN_IMPORTED = ("langchain_tests.unit_tests", "langchain_tests.integrat
 
 def _compile_once_for_the_workers(config: pytest.Config) -> None:
     """The test modules under the run's paths rewritten by pytest's assertion rewriter,
-    their helper modules, chatplex's and the installed packages' compiled, once, before
-    the workers start. On a fresh checkout each worker rewrote and compiled all of them,
-    all at the same time: with `make test`'s 4 workers, ~31 s of the ~81 s of CPU of
-    collecting (measured with no test selected), now ~9 s once (the installed packages:
-    `_library_sources`). The packages pytest rewrites besides the tests, its plugins'
-    (chatplex, langsmith, anyio...), have their rewritten pycs made here too: a fresh
-    checkout's workers each rewrote chatplex's ~460 modules (~1 s of CPU a worker). The
-    work is split over the cores in forked processes; the workers find the caches made
-    (pytest's pycs and Python's own). A module missed here (another pytest's layout) the
-    workers rewrite as before."""
+    their helper modules and chatplex compiled, once, before the workers start. On a
+    fresh checkout each worker rewrote and compiled all of them, all at the same time.
+    The packages pytest rewrites besides the tests, its plugins' (chatplex, langsmith,
+    anyio...), have their rewritten pycs made here too: a fresh checkout's workers each
+    rewrote chatplex's ~460 modules (~1 s of CPU a worker). The work is split over the
+    cores in forked processes; the workers find the caches made (pytest's pycs and
+    Python's own). A module missed here (another pytest's layout) the workers rewrite as
+    before.
+
+    The other installed modules are compiled by the workers as they import them, each
+    by one worker (tests/_compile_once.py, installed in `pytest_configure`), not all of
+    site-packages here: on a fresh venv (`make .venv/.installed-dev`) that took 40-47 s
+    of CPU, for sources of which a whole run's processes import ~78 % by size (~70 % of
+    the modules; collection ~66 %). Measured with -n 4 and no test selected, on a
+    loaded machine: this step and the workers' collection together took 129-147 s of
+    CPU, where they took 153-157 s."""
     if sys.dont_write_bytecode or config.getoption("assertmode") != "rewrite":
         return
     try:  # pytest's own cache format, which it checks on reading; none: nothing done
@@ -426,18 +437,14 @@ def _compile_once_for_the_workers(config: pytest.Config) -> None:
                 return
             _write_pyc(state, code, source_hash, pyc)
 
-    sources = [*_sources_under(ROOT, "chatplex"), *_library_sources()]
+    chatplex = _sources_under(ROOT, "chatplex")
     work: list[Callable[[], object]] = [
-        functools.partial(compileall.compile_file, str(path), quiet=2) for path, _ in sources
+        functools.partial(compileall.compile_file, str(path), quiet=2) for path in chatplex
     ]
     # The packages of pytest plugins (chatplex's own among them) are imported through
-    # the rewriter too, which caches them apart from Python's pycs: made here as well.
+    # the rewriter, which caches them apart from Python's pycs: made here as well.
     marked = (*getattr(state.hook, "_must_rewrite", ()), *_MARKED_WHEN_IMPORTED)
-    work += [
-        functools.partial(rewrite, path)
-        for path, module in sources
-        if any(module == name or module.startswith(f"{name}.") for name in marked)
-    ]
+    work += [functools.partial(rewrite, path) for path in _rewritten_sources(marked)]
     for arg in config.args:
         top = Path(config.invocation_params.dir, arg.split("::")[0])
         walk = os.walk(top) if top.is_dir() else [(str(top.parent), [], [top.name])]
@@ -471,69 +478,37 @@ def _compile_once_for_the_workers(config: pytest.Config) -> None:
         os.waitpid(pid, 0)
 
 
-#: Parts of the installed packages that no process of the run imports (measured: after a
-#: whole run on a fresh venv, none of their modules had a pyc), left uncompiled: the
-#: tools the Makefile runs as commands, and the libraries' parts no test reaches.
-#: ~73 MB of the ~275 MB of sources, ~13 s of the ~45 s of CPU of compiling them all; one
-#: that a test comes to import is compiled by the process importing it, as any was.
-_NEVER_IMPORTED = frozenset(
-    {
-        *("mypy", "mypyc", "pip", "setuptools", "pkg_resources", "importlinter"),
-        *("huggingface_hub", "agentplatform", "vertexai/_genai", "google/genai/_gaos"),
-        *("google/cloud/vectorsearch_v1", "google/cloud/bigquery", "google/cloud/_storage_v2"),
-        *("ray/rllib", "ray/serve", "ray/tune", "ray/train", "ray/llm"),
-        *("numpy/distutils", "numpy/f2py", "fireworks/training"),
-        *("openai/resources/admin", "openai/types/admin"),
-    }
-)
-
-
-def _library_sources() -> list[tuple[Path, str]]:
-    """The installed packages' modules (site-packages), with their dotted names, but
-    those no process of the run imports: `_NEVER_IMPORTED`, and the libraries' own test
-    suites (a `tests` or `test` package inside a package; bottleneck imports two small
-    modules of its own, which the processes importing it compile). An installer may leave them
-    uncompiled (uv does, by default): on a fresh venv each worker compiled every library
-    module it imported at collection, all of them at the same time (~12 s of CPU a
-    worker); compiled once here (~31 s of CPU over the cores, a stat per module once
-    compiled)."""
+def _rewritten_sources(marked: Iterable[str]) -> list[Path]:
+    """The modules of the packages (or the modules) named in `marked`, where they are
+    found: chatplex in the checkout, the others in site-packages (a name found in
+    neither is left to the workers)."""
     import sysconfig
 
     paths = sysconfig.get_paths()
-    roots = {Path(paths[key]).resolve() for key in ("purelib", "platlib")}
-    return sorted(
-        source
-        for root in roots
-        if root.is_dir()
-        for source in _sources_under(root, skip=_skipped_library_part)
-    )
+    roots = {ROOT, *(Path(paths[key]).resolve() for key in ("purelib", "platlib"))}
+    found: set[Path] = set()
+    for name in set(marked):
+        for root in roots:
+            relative = name.replace(".", "/")
+            if (root / relative).is_dir():
+                found.update(_sources_under(root, relative))
+            elif (root / f"{relative}.py").is_file():
+                found.add(root / f"{relative}.py")
+    return sorted(found)
 
 
-def _skipped_library_part(relative: tuple[str, ...]) -> bool:
-    """Whether the package at `relative` (its path under site-packages) is left out."""
-    return "/".join(relative) in _NEVER_IMPORTED or (
-        len(relative) > 1 and relative[-1] in ("tests", "test")
-    )
-
-
-def _sources_under(
-    root: Path, package: str = "", skip: Callable[[tuple[str, ...]], bool] | None = None
-) -> list[tuple[Path, str]]:
-    """Each module under `root` (in its `package`, if given) and its dotted name; none
-    in a folder for which `skip` (given its path under `root`) is true."""
+def _sources_under(root: Path, package: str) -> list[Path]:
+    """Each module under `root` in its `package` (a path under `root`), but those of a
+    library's own test suite (a `tests` or `test` package inside it)."""
     found = []
     for folder, dirs, files in os.walk(root / package):
-        here = Path(folder).relative_to(root).parts
-        dirs[:] = [name for name in dirs if skip is None or not skip((*here, name))]
-        for name in files:
-            if name.endswith(".py"):
-                parts = (*here, name[:-3])
-                dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-                found.append((Path(folder, name), dotted))
+        dirs[:] = [name for name in dirs if name not in ("tests", "test")]
+        found += [Path(folder, name) for name in files if name.endswith(".py")]
     return sorted(found)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    _compile_once.uninstall()
     _logscan.uninstall()
     _NETWORK.uninstall()
     _CHILDREN.uninstall()

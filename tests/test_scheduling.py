@@ -1,9 +1,27 @@
-"""tests/_scheduling.py gives the same work units to the same workers, in the same order,
-as pytest-xdist's own --dist loadgroup scheduler, a worker lost midway included."""
+"""How the suite's pytest-xdist workers are fed.
+
+tests/_scheduling.py gives the same work units to the same workers, in the same order,
+as pytest-xdist's own --dist loadgroup scheduler, a worker lost midway included, when it
+gives one unit a message; giving several, it runs each test once, in fewer messages.
+
+tests/_compile_once.py: a module without bytecode is compiled by one worker at a time,
+the others reading the pyc it wrote; a module with bytecode is read as before.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
+import subprocess
+import sys
+import time
 from collections import deque
+from collections.abc import Iterator
+from importlib import machinery
+from importlib._bootstrap_external import SourceLoader  # type: ignore[attr-defined]
+from importlib._bootstrap_external import _code_to_timestamp_pyc  # type: ignore[attr-defined]
+from importlib.util import cache_from_source
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,6 +29,7 @@ import pytest
 from xdist.remote import Producer
 from xdist.scheduler import LoadGroupScheduling
 
+from tests import _compile_once
 from tests._scheduling import CountingGroupScheduling
 
 #: Groups of several sizes (a group is one unit), tests of no group, a repeated node id.
@@ -70,8 +89,128 @@ def _run(kind: type[LoadGroupScheduling], lose_after: int | None) -> list[Any]:
     return log
 
 
+class _OneUnitAMessage(CountingGroupScheduling):
+    BATCH = 1
+
+
 @pytest.mark.parametrize("lose_after", [None, 5, 50])
 def test_the_same_units_go_to_the_same_workers_in_the_same_order(lose_after: int | None) -> None:
     expected = _run(LoadGroupScheduling, lose_after)
     assert len(expected) > len(COLLECTION)
-    assert _run(CountingGroupScheduling, lose_after) == expected
+    assert _run(_OneUnitAMessage, lose_after) == expected
+
+
+def _sent(log: list[Any]) -> list[tuple[int, ...]]:
+    return [entry[1] for entry in log if isinstance(entry[1], tuple)]
+
+
+@pytest.mark.parametrize("lose_after", [None, 5, 50])
+def test_several_units_a_message_run_each_test_once_in_fewer_messages(
+    lose_after: int | None,
+) -> None:
+    one_a_message = _run(_OneUnitAMessage, lose_after)
+    log = _run(CountingGroupScheduling, lose_after)
+    run = [index for indices in _sent(log) for index in indices]
+    # The lost worker's tests not yet done are sent again, to another: none is missed.
+    assert sorted(set(run)) == sorted(set(range(len(COLLECTION))) - {len(COLLECTION) - 1})
+    assert len(_sent(log)) < len(_sent(one_a_message)) / 2
+    assert log[-1] == one_a_message[-1] == ("pending", False, True)
+    assert sum(entry[1] == "shutdown" for entry in log) == 3 - (lose_after is not None)
+
+
+# ---- tests/_compile_once.py ----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = 'VALUE = "compiled from the source"\n'
+#: What the importer finds in the pyc another process wrote, when it read that pyc.
+FROM_THE_PYC = "read from the pyc"
+
+
+@pytest.fixture
+def loader_as_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's loader put back as it was found after the test (in a worker of this
+    suite, with tests/_compile_once.py installed)."""
+    monkeypatch.setattr(machinery.SourceFileLoader, "get_code", machinery.SourceFileLoader.get_code)
+
+
+@pytest.fixture
+def module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loader_as_found: None
+) -> Iterator[Path]:
+    source = tmp_path / "fresh_module.py"
+    source.write_text(SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    importlib.invalidate_caches()
+    yield source
+    sys.modules.pop("fresh_module", None)
+
+
+def _write_other_pyc(source: Path) -> None:
+    """A valid pyc for `source` (its mtime and size) whose code is not the source's."""
+    code = compile(f"VALUE = {FROM_THE_PYC!r}\n", str(source), "exec")
+    stat = source.stat()
+    pyc = Path(cache_from_source(str(source)))
+    pyc.parent.mkdir(exist_ok=True)
+    pyc.write_bytes(_code_to_timestamp_pyc(code, int(stat.st_mtime), stat.st_size))
+
+
+def test_a_module_without_bytecode_is_compiled_and_its_pyc_written(module: Path) -> None:
+    _compile_once.install()
+    try:
+        imported = importlib.import_module("fresh_module")
+    finally:
+        _compile_once.uninstall()
+    assert imported.VALUE == "compiled from the source"
+    assert Path(cache_from_source(str(module))).is_file()
+
+
+def test_a_module_with_bytecode_is_read_from_it(module: Path) -> None:
+    _write_other_pyc(module)
+    _compile_once.install()
+    try:
+        assert importlib.import_module("fresh_module").VALUE == FROM_THE_PYC
+    finally:
+        _compile_once.uninstall()
+
+
+def test_uninstall_puts_back_the_loader_of_python(loader_as_found: None) -> None:
+    pythons = SourceLoader.get_code
+    _compile_once.install()
+    assert machinery.SourceFileLoader.get_code is not pythons
+    _compile_once.uninstall()
+    assert machinery.SourceFileLoader.get_code is pythons
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    """Whether process `pid` waits for a flock (a blocked request in /proc/locks)."""
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any(line.split()[1:2] == ["->"] and str(pid) in line.split() for line in lines)
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads Linux's /proc/locks")
+def test_another_process_waits_while_a_module_is_compiled_then_reads_its_pyc(
+    module: Path,
+) -> None:
+    importer = (
+        "from tests import _compile_once; _compile_once.install(); "
+        "import fresh_module; print(fresh_module.VALUE)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(module.parent)])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with _compile_once.folder_lock(str(module.parent)):  # as a process compiling it
+        child = subprocess.Popen(
+            [sys.executable, "-c", importer], env=env, stdout=subprocess.PIPE, text=True
+        )
+        try:
+            while not _waiting_on_a_lock(child.pid):
+                assert child.poll() is None, "the importer ended without waiting"
+                time.sleep(0.005)
+            _write_other_pyc(module)  # what the compiling process writes
+        except BaseException:
+            child.kill()
+            child.communicate()
+            raise
+    out, _ = child.communicate()
+    assert child.returncode == 0
+    assert out.strip() == FROM_THE_PYC
