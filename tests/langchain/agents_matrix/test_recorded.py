@@ -265,3 +265,17 @@ def test_each_unordered_sign_shows_in_a_recording() -> None:
         gzip.decompress(path.read_bytes()).decode() for path in _recorded.RECORDED.glob("*.json.gz")
     )
     assert all(sign in shown and why for sign, why in _recorded.UNORDERED.items())
+
+
+def test_the_workers_recordings_of_one_module_are_kept_together(tmp_path: Path) -> None:
+    """A module's tests shared out between workers: each writes its own runs beside the
+    other's (same key), an unrecordable run said with why."""
+    module = tmp_path / "test_m.py"
+    module.write_text("X = 1\n")
+    for name, outcome in (("test[a]", "a"), ("test[b]", "b"), ("test[c]", {1: "c"})):
+        recorder = _outcomes(tmp_path, "record")
+        _partner_runs(recorder, _Item(module, name), [outcome])
+        recorder.write()
+    data = json.loads(gzip.decompress((tmp_path / "recorded" / "test_m.json.gz").read_bytes()))
+    assert data["outcomes"] == {"test[a]#0": "a", "test[b]#0": "b"}
+    assert list(data["unrecordable"]) == ["test[c]#0"]
