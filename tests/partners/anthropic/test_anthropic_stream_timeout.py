@@ -76,8 +76,10 @@ def _stalling(first: int, released: threading.Event) -> Callable[[Seen], Reply]:
 
 
 def _caught(cls: Any, url: str, catch: type[BaseException]) -> dict[str, Any]:
-    """The script: a stream, sync then async, catching `catch`; what it saw."""
-    model = cls(model=MODEL, api_key="sk-ant-test", base_url=url, timeout=0.2, max_retries=0)
+    """The script: a stream, sync then async, catching `catch`; what it saw. The read
+    timeout is what ends each stream, so it must outlast the server's first chunks on a
+    loaded machine (0.2 s did not once, at a load of ~25)."""
+    model = cls(model=MODEL, api_key="sk-ant-test", base_url=url, timeout=0.6, max_retries=0)
     seen: dict[str, Any] = {}
     texts: list[Any] = []
     try:
