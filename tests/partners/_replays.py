@@ -11,6 +11,11 @@ the module's key holds; chatplex's side always runs live and is compared with it
 before. A result no encoding gives back as it was (an exception object, a tuple, a
 class) is not recorded: that run stays live, and the recording says why.
 
+A test that fails with a replayed partner side runs again live (`rerun_live_on_failure`)
+and is named at the run's end: today those whose drop-in is the first in the process to
+call a LangChain API that warns once per process (`InMemoryChatMessageHistory`, a beta
+loader), which the partner's live run would have called first, its warning ignored.
+
     make record-partners      # the suites run with CHATPLEX_RECORD_PARTNERS=1: re-records
 """
 

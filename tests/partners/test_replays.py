@@ -8,12 +8,14 @@ from __future__ import annotations
 import gzip
 import json
 import urllib.request
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests._replayed import Recordings
+from tests._replayed import Unrecordable
 from tests.partners import _sidebyside
 from tests.partners._replays import RECORDINGS
 from tests.partners._sidebyside import Reply
@@ -115,3 +117,19 @@ def test_a_recording_is_named_by_its_module_s_folder() -> None:
     assert RECORDINGS.name_of(here / "openai" / "test_x.py") == "openai.test_x"
     assert RECORDINGS.name_of(here / "test_y.py") == "test_y"
     assert RECORDINGS.name_of(Path("/elsewhere/test_z.py")) == "test_z"
+
+
+def test_a_subclass_of_str_records_as_a_str_and_a_set_not_at_all() -> None:
+    """LangChain's `.text` (a str subclass) and an enum are recorded as the str or number
+    they equal (the suites compare with `==`); a set has no JSON form: its run stays live."""
+
+    class Text(str):
+        pass
+
+    recordings = Recordings(common="common", placeholder="<s>")
+    given = {"text": Text("hi at 127.0.0.1:5"), "status": HTTPStatus.OK}
+    recorded = recordings.recordable(given, "127.0.0.1:5")
+    assert recorded == {"text": "hi at <s>", "status": 200}
+    assert json.loads(json.dumps(recorded)) == recorded
+    with pytest.raises(Unrecordable, match="a set"):
+        recordings.recordable({"seen": {"a"}}, "127.0.0.1:5")
