@@ -6,7 +6,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; \
 	print(2 * (cores or 1))")
 BIN := $(VENV)/bin
 
-.PHONY: demo lock test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix
+.PHONY: demo lock test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix record-partners
 
 # The venv is made without pip: ensurepip unpacks and compiles it, ~5 s of an idle clean
 # run and ~12 s of a loaded one, for the one wheel it would install, uv. uv installs the
@@ -37,7 +37,7 @@ $(VENV)/.installed-dev: $(BIN)/uv pyproject.toml $(DEV_LOCK)
 # The lock moved to the newest versions that install together, with .installed-dev's
 # extras, for every Python the tests run on (3.11 and up: deepagents' floor). Then
 # `make test`; a moved LangChain distribution (or one they require) needs
-# `make record-matrix` too.
+# `make record-matrix record-partners` too.
 lock: $(BIN)/uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra docs --extra ray --extra vertexai --group dev \
 		--universal --python-version 3.11 --upgrade --custom-compile-command 'make lock' \
@@ -160,6 +160,14 @@ test: $(VENV)/.installed-dev
 record-matrix: $(VENV)/.installed-dev
 	CHATPLEX_RECORD_PARTNERS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup \
 		--no-loadscope-reorder -p no:cacheprovider tests/langchain/agents_matrix
+
+# The side-by-side suites' partner side recorded again (tests/partners/_replays.py): each
+# `run_both` replays the partner's result and requests while nothing they depend on
+# changed (chatplex's side always runs), and `make test` names at its end the modules it
+# ran live for want of a fresh recording. A few minutes.
+record-partners: $(VENV)/.installed-dev
+	CHATPLEX_RECORD_PARTNERS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup \
+		--no-loadscope-reorder -p no:cacheprovider tests/partners
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.

@@ -1,5 +1,5 @@
-"""The end of a run says how the agents matrix's partner side ran
-(tests/langchain/agents_matrix/_recorded.py): the modules it ran live for want of a
+"""The end of a run says how each replayed partner side ran (tests/_replayed.py: the
+agents matrix's, the side-by-side suites'): the modules it ran live for want of a
 recording of their key, and the tests that ran again live after failing with a replayed
 partner side. Each worker hands its figures over; this process prints them together."""
 
@@ -14,13 +14,17 @@ import pytest
 
 @dataclass
 class Report:
-    #: The modules found without a fresh recording.
-    stale: set[str] = field(default_factory=set)
-    reruns: list[str] = field(default_factory=list)
+    #: By suite: the modules found without a fresh recording.
+    stale: dict[str, set[str]] = field(default_factory=dict)
+    #: By suite: the tests that ran again live.
+    reruns: dict[str, list[str]] = field(default_factory=dict)
+    #: By suite: the make target that records it again.
+    targets: dict[str, str] = field(default_factory=dict)
 
-    def add(self, stale: Any, reruns: Any) -> None:
-        self.stale.update(stale)
-        self.reruns += reruns
+    def add(self, label: str, figures: dict[str, Any]) -> None:
+        self.stale.setdefault(label, set()).update(figures["stale"])
+        self.reruns.setdefault(label, []).extend(figures["reruns"])
+        self.targets[label] = figures["target"]
 
 
 _REPORT = pytest.StashKey[Report]()
@@ -32,22 +36,24 @@ def report(config: pytest.Config) -> Report:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:  # pytest-xdist's, on the controller
-    out = node.workeroutput
-    report(node.config).add(out.get("stale_partner_recordings", ()), out.get("partner_reruns", ()))
+    for label, figures in node.workeroutput.get("replayed_partners", {}).items():
+        report(node.config).add(label, figures)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     figures = report(config)
-    if figures.stale:
-        terminalreporter.write_line(
-            f"agents matrix: the partner side ran live in {len(figures.stale)} module(s) "
-            f"whose recording is missing or stale ({', '.join(sorted(figures.stale))}); "
-            "`make record-matrix` records them again"
-        )
-    if figures.reruns:
-        terminalreporter.write_line(
-            f"agents matrix: {len(figures.reruns)} test(s) ran again with both sides live "
-            "after failing with a replayed partner side:"
-        )
-        for nodeid in sorted(figures.reruns):
-            terminalreporter.write_line(f"  {nodeid}")
+    for label, stale in sorted(figures.stale.items()):
+        if stale:
+            terminalreporter.write_line(
+                f"{label}: the partner side ran live in {len(stale)} module(s) whose "
+                f"recording is missing or stale ({', '.join(sorted(stale))}); "
+                f"`make {figures.targets[label]}` records them again"
+            )
+    for label, reruns in sorted(figures.reruns.items()):
+        if reruns:
+            terminalreporter.write_line(
+                f"{label}: {len(reruns)} test(s) ran again with both sides live "
+                "after failing with a replayed partner side:"
+            )
+            for nodeid in sorted(reruns):
+                terminalreporter.write_line(f"  {nodeid}")

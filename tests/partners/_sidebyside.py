@@ -38,6 +38,7 @@ import pytest
 
 from tests._branches import settled
 from tests._merged_text import merged
+from tests.partners._replays import RECORDINGS
 
 
 class Reason(enum.Enum):
@@ -309,14 +310,24 @@ def run_both(
     set by the caller), and give what each returned and sent, read by `result` and
     `request`. The partner's run has its warnings silenced (its own, not chatplex's);
     `collect` runs the garbage collector after it, for a package whose clients leave
-    sockets for the collector to close, then freezes what survived (`_collected`)."""
-    server.seen.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        their_result = result(theirs())
-        if collect:
-            _collected()
-    their_requests = in_order([request(seen) for seen in server.seen])
+    sockets for the collector to close, then freezes what survived (`_collected`).
+    The partner's (result, requests) is replayed from its recording where `_replays.py`
+    allows; chatplex's side always runs."""
+    address = server.url.split("://", 1)[-1]
+    run = RECORDINGS.next_cell()
+    replayed, recorded = RECORDINGS.replayed(*run, address) if run else (False, None)
+    if replayed:
+        their_result, their_requests = recorded
+    else:
+        server.seen.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            their_result = result(theirs())
+            if collect:
+                _collected()
+        their_requests = in_order([request(seen) for seen in server.seen])
+        if run is not None:
+            RECORDINGS.ran(*run, address, [their_result, their_requests])
     server.seen.clear()
     our_result = result(ours())
     our_requests = in_order([request(seen) for seen in server.seen])

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from tests._leaks import frozen_heap
+from tests._replayed import rerun_live_on_failure
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 from tests.partners._dropins_alone import DropInsAlone
+from tests.partners._replays import RECORDINGS
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
 
@@ -67,3 +69,14 @@ def chatplex_retries_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return retry_policy(*args, sleep=lambda seconds: None, asleep=no_wait, **kwargs)
 
     monkeypatch.setattr(retrying, "_retry_policy", at_once)
+
+
+#: A test that fails with a replayed partner side runs again with both sides live
+#: (`_replays.py`).
+pytest_runtest_call = rerun_live_on_failure(RECORDINGS)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Recordings written (`make record-partners`); the modules whose partner side ran
+    live for want of a recording of their key, handed to the terminal summary."""
+    RECORDINGS.hand_over(session)

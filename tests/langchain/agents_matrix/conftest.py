@@ -13,7 +13,7 @@ import pytest
 
 from chatplex.testing import MockServer
 from tests._aws import isolate_aws
-from tests._matrix_report import report as _report
+from tests._replayed import rerun_live_on_failure
 
 from ._kit import SCRIPT
 from ._kit import close_pools
@@ -53,38 +53,11 @@ def fewer_full_collections() -> Iterator[None]:
         gc.set_threshold(young, middle, old)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """A test whose partner side was replayed (`_recorded.py`) and that failed runs
-    again with both sides live, and that run is its verdict: the recording is what the
-    partner gives (the first live cell of each module checks it), but a partner run can
-    leave state a drop-in then meets (an SDK imported, which chatplex's errors then
-    join; a LangChain warning given once per process), which replaying skips."""
-    PARTNERS.starting(item)
-    try:
-        try:
-            return (yield)
-        except Exception:
-            if not PARTNERS.replays:
-                raise
-        PARTNERS.starting(item)
-        PARTNERS.live = True
-        PARTNERS.reruns.append(item.nodeid.split("@", 1)[0])
-        item.runtest()
-        return None
-    finally:
-        PARTNERS.starting(None)
+#: A test that fails with a replayed partner side runs again with both sides live.
+pytest_runtest_call = rerun_live_on_failure(PARTNERS)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Recordings written (`make record-matrix`); the modules whose partner side ran
     live for want of a recording of their key, handed to the terminal summary."""
-    if PARTNERS.mode == "record":
-        PARTNERS.write()
-    stale = PARTNERS.stale_modules()
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["stale_partner_recordings"] = stale
-        workeroutput["partner_reruns"] = PARTNERS.reruns
-    else:
-        _report(session.config).add(stale, PARTNERS.reruns)
+    PARTNERS.hand_over(session)

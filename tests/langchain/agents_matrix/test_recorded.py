@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests import _replayed
+
 from . import _recorded
 from ._kit import Hung
 from ._kit import Raised
@@ -187,29 +189,33 @@ def test_a_key_is_the_same_wherever_the_checkout_is(
         module.parent.mkdir(parents=True, exist_ok=True)
         module.write_text("from tests import _helper\n")
         (root / "tests" / "_helper.py").write_text(helper)
-        monkeypatch.setattr(_recorded, "_ROOT", root)
+        monkeypatch.setattr(_replayed, "_ROOT", root)
         keys.append(key_of(module, "common"))
     assert len(set(keys)) == 1
     (tmp_path / "a" / "tests" / "_helper.py").write_text("X = 2\n")  # a helper it imports
-    monkeypatch.setattr(_recorded, "_ROOT", tmp_path / "a")
+    monkeypatch.setattr(_replayed, "_ROOT", tmp_path / "a")
     assert key_of(tmp_path / "a" / "tests" / "test_m.py", "common") != keys[0]
+
+
+def _check_against_live(cell: str, recorded: Any, live: Any) -> None:
+    _replayed._check_against_live(cell, recorded, live, "record-matrix")
 
 
 def test_the_live_check_reads_a_json_object_s_keys_in_any_order() -> None:
     """The partner's function-call arguments in another key order still match (the
     Vertex SDK's order changes between runs); another value, or text, does not."""
     recorded = {"call": {"arguments": '{"location": "Rome", "days": 3.0}'}, "text": "{x"}
-    _recorded._check_against_live(
+    _check_against_live(
         "c", recorded, {"call": {"arguments": '{"days": 3.0, "location": "Rome"}'}, "text": "{x"}
     )
     with pytest.raises(AssertionError, match="not what the partner gives now"):
-        _recorded._check_against_live(
+        _check_against_live(
             "c",
             recorded,
             {"call": {"arguments": '{"days": 4.0, "location": "Rome"}'}, "text": "{x"},
         )
     with pytest.raises(AssertionError, match="not what the partner gives now"):
-        _recorded._check_against_live(
+        _check_against_live(
             "c",
             recorded,
             {"call": {"arguments": '{"location": "Rome", "days": 3.0}'}, "text": "{y"},
@@ -229,14 +235,14 @@ def test_the_live_check_masks_what_a_partner_draws_per_run() -> None:
         "text": said.format("f4e6add4bc504a7c9b8683629adaef35", "msg_mocke9e498d4000112"),
         "cohere": "id 2d73ce46-6f24-496b-a55a-bda67ebbefd3",
     }
-    _recorded._check_against_live("c", recorded, now)
+    _check_against_live("c", recorded, now)
     changed = {**now, "text": now["text"].replace("could not", "could")}
     with pytest.raises(AssertionError, match="not what the partner gives now"):
-        _recorded._check_against_live("c", recorded, changed)
+        _check_against_live("c", recorded, changed)
     # A longer hex string (a digest) is not a drawn id.
     digest = {"text": "sha " + "a" * 64}
     with pytest.raises(AssertionError, match="not what the partner gives now"):
-        _recorded._check_against_live("c", digest, {"text": "sha " + "b" * 64})
+        _check_against_live("c", digest, {"text": "sha " + "b" * 64})
 
 
 def test_an_unordered_cell_is_never_the_check(
