@@ -137,10 +137,16 @@ def copy_message(message: Any, update: dict[str, Any] | None, deep: bool) -> Any
 
 
 def _classes(cls: type) -> list[type]:
+    """`cls` and its subclasses, but the classes `@dataclass(slots=True)` replaced: the
+    class statement's own stays among `__subclasses__()`, with the same `type`, until the
+    garbage collector frees it (never, once `gc.freeze()` kept it, as a pre-forking
+    server does)."""
     found = [cls]
     subclasses: list[type] = cls.__subclasses__()
+    replacing = {(c.__module__, c.__qualname__) for c in subclasses if "__slots__" in vars(c)}
     for sub in subclasses:
-        found += _classes(sub)
+        if "__slots__" in vars(sub) or (sub.__module__, sub.__qualname__) not in replacing:
+            found += _classes(sub)
     return found
 
 

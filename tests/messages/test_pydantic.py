@@ -10,6 +10,8 @@ import pickle
 
 import pytest
 
+from tests._fresh import fresh_python
+
 pytest.importorskip("langchain_core")
 
 from langchain_core import messages as lc  # noqa: E402
@@ -93,6 +95,20 @@ def test_model_copy_of_a_chunk_keeps_its_tool_calls() -> None:
         == chunk.tool_calls
         == [{"name": "add", "args": {"a": 1}, "id": "c1", "type": "tool_call"}]
     )
+
+
+def test_model_validate_never_picks_a_class_dataclass_replaced() -> None:
+    """Each message class is a `@dataclass(slots=True)`, which makes a new class: the
+    class statement's own stays among `BaseMessage.__subclasses__()` until the garbage
+    collector frees it (with the collector off, or after `gc.freeze()`, never)."""
+    code = (
+        "import gc\n"
+        "gc.disable()\n"
+        "from chatplex.messages import AIMessage, BaseMessage, HumanMessage\n"
+        "for kind, cls in (('human', HumanMessage), ('ai', AIMessage)):\n"
+        "    print(type(BaseMessage.model_validate({'type': kind, 'content': 'hi'})) is cls)\n"
+    )
+    assert fresh_python(code).stdout.split() == ["True", "True"]
 
 
 def test_model_validate_reads_dicts_langchain_messages_and_messages() -> None:
