@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import ast
 import base64
-import contextlib
-import fcntl
 import functools
 import gzip
 import hashlib
@@ -46,6 +44,7 @@ from typing import Any
 
 import pytest
 
+from tests._compile_once import folder_lock
 from tests._matrix_report import report as _report
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -361,7 +360,7 @@ class Recordings:
         between workers), or a former run's. One process writes at a time."""
         written = []
         self.directory.mkdir(exist_ok=True)
-        with _locked(self.directory):
+        with folder_lock(str(self.directory)):  # the workers of a run write in turn
             for name, module in self.modules.items():
                 if module.ran or module.unrecordable:
                     self._write(name, module)
@@ -403,17 +402,6 @@ class Recordings:
             workeroutput.setdefault("replayed_partners", {})[self.label] = figures
         else:
             _report(session.config).add(self.label, figures)
-
-
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """`directory` held by this process alone (the workers of a run write in turn)."""
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
 
 
 def rerun_live_on_failure(recordings: Recordings) -> Callable[[pytest.Item], Iterator[None]]:
