@@ -28,6 +28,7 @@ import pytest
 
 from tests import _compile_once
 from tests import _logscan
+from tests import _quiet_reports
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
@@ -359,6 +360,8 @@ def pytest_configure(config: pytest.Config) -> None:
         _compile_once_for_the_workers(config)
     elif hasattr(config, "workerinput") and not sys.dont_write_bytecode:
         _compile_once.install()  # what the step left: each module compiled by one worker
+    if hasattr(config, "workerinput"):
+        _quiet_reports.install(config)  # no report of a setup or teardown saying nothing
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own (firstresult)

@@ -6,6 +6,9 @@ gives one unit a message; giving several, it runs each test once, in fewer messa
 
 tests/_compile_once.py: a module without bytecode is compiled by one worker at a time,
 the others reading the pyc it wrote; a module with bytecode is read as before.
+
+tests/_quiet_reports.py: a worker sends no setup or teardown report that passed quickly
+with nothing to show, and the controller still shows every failure, skip and output.
 """
 
 from __future__ import annotations
@@ -214,3 +217,70 @@ def test_another_process_waits_while_a_module_is_compiled_then_reads_its_pyc(
     out, _ = child.communicate()
     assert child.returncode == 0
     assert out.strip() == FROM_THE_PYC
+
+
+# ---- tests/_quiet_reports.py ---------------------------------------------------------
+
+_WORKER_CONFTEST = """
+from tests import _quiet_reports
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        _quiet_reports.install(config)
+"""
+
+_TESTS = """
+import time
+import pytest
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("the fixture broke")
+
+@pytest.fixture
+def talking():
+    print("said in a setup")
+
+@pytest.fixture
+def slow():
+    time.sleep(2 * LONG)
+
+def test_quiet(): pass
+def test_broken(broken): pass
+def test_talking(talking): pass
+def test_slow(slow): pass
+@pytest.mark.skip(reason="skipped in its setup")
+def test_skipped(): pass
+"""
+
+
+def test_a_worker_sends_no_silent_setup_or_teardown_and_the_controller_misses_nothing(
+    tmp_path: Path,
+) -> None:
+    from tests._quiet_reports import LONG
+
+    (tmp_path / "conftest.py").write_text(_WORKER_CONFTEST)
+    (tmp_path / "test_reports.py").write_text(f"LONG = {LONG}\n{_TESTS}")
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider",
+         "-n", "1", "-rA", "--durations=0", "--durations-min=0"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    out = done.stdout
+    assert "3 passed, 1 skipped, 1 error" in out, out
+    assert "the fixture broke" in out and "said in a setup" in out and "skipped in its setup" in out
+    durations = out.split("slowest durations", 1)[1].split("short test summary", 1)[0]
+    listed = {tuple(line.split()[1:]) for line in durations.splitlines() if "::" in line}
+    # The silent setups and teardowns of test_quiet and test_slow are not sent; the long
+    # setup, the failed and the skipped ones and those carrying output (a report holds the
+    # output captured so far) are, as every call.
+    assert listed == {
+        ("setup", "test_reports.py::test_slow"),
+        ("setup", "test_reports.py::test_broken"),
+        ("setup", "test_reports.py::test_talking"),
+        ("teardown", "test_reports.py::test_talking"),
+        ("setup", "test_reports.py::test_skipped"),
+        *(("call", f"test_reports.py::test_{name}") for name in ("quiet", "talking", "slow")),
+    }, durations
