@@ -19,12 +19,13 @@ from compat_harness import TARGET
 from compat_harness import Case
 from compat_harness import import_only_difference
 from compat_harness import port
-from compat_harness import run_case
 from compat_harness import target_unavailable
 from compat_order import ORDERS
 from compat_order import order_observations
+from compat_replays import run_case_replayed
 from compat_results import RESULTS
 
+from chatplex.testing import MockServer
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 
@@ -50,9 +51,10 @@ def test_case_names_are_unique() -> None:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_side_by_side(case: Case) -> None:
+def test_side_by_side(case: Case, compat_server: MockServer) -> None:
     assert not import_only_difference(case.langchain_source, case.chatplex_source)
-    langchain, ported = run_case(case)
+    # LangChain's side replayed from its recording where compat_replays.py allows.
+    langchain, ported = run_case_replayed(case, compat_server.url.split("://", 1)[-1])
     same = ported == langchain
     RESULTS["same" if same else ("deliberate" if case.status == "deliberate" else "different")] += 1
     if case.status != "deliberate" or case.chatplex_source == case.langchain_source:
