@@ -30,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 
 #: The harness, the cases, the order runner and the server's fixture.
 _KIT = (*sorted(HERE.glob("compat_*.py")), HERE / "conftest.py")
-#: Modules that run no LangChain side: this one and its test.
-_NOT_RUN_HERE = MACHINERY | {HERE / "compat_replays.py", HERE / "test_compat_replays.py"}
+#: The module that runs no LangChain side: this one.
+_NOT_RUN_HERE = MACHINERY | {HERE / "compat_replays.py"}
 
 #: Recorded again by `make record-partners` (the default target).
 RECORDINGS = Recordings(
