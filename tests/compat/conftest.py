@@ -5,6 +5,7 @@ libraries, the import-order interpreters started early, LangChain's side replaye
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 
 import compat_order
@@ -95,8 +96,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if RESULTS:
+        tally = Counter(RESULTS.values())
         terminalreporter.write_line(
             f"compat (LangChain side by side, ported to {TARGET}): "
-            f"{RESULTS['same']} same / {RESULTS['deliberate']} deliberately different / "
-            f"{RESULTS['different']} different (each named in docs/porting.md)"
+            f"{tally['same']} same / {tally['deliberate']} deliberately different / "
+            f"{tally['different']} different (each named in docs/porting.md)"
         )

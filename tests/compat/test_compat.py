@@ -60,7 +60,9 @@ def test_side_by_side(case: Case, compat_server: MockServer) -> None:
     # LangChain's side replayed from its recording where compat_replays.py allows.
     langchain, ported = run_case_replayed(case, compat_server.url.split("://", 1)[-1])
     same = ported == langchain
-    RESULTS["same" if same else ("deliberate" if case.status == "deliberate" else "different")] += 1
+    RESULTS[case.name] = (
+        "same" if same else ("deliberate" if case.status == "deliberate" else "different")
+    )
     if case.status != "deliberate" or case.chatplex_source == case.langchain_source:
         # "different" cases fail here today (strict xfail, outside chatplex.langchain's
         # mode): the drop-ins are LangChain's own classes over chatplex's engine. A case
