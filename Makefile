@@ -164,10 +164,11 @@ record-matrix: $(VENV)/.installed-dev
 # The side-by-side suites' partner side recorded again (tests/partners/_replays.py): each
 # `run_both` replays the partner's result and requests while nothing they depend on
 # changed (chatplex's side always runs), and `make test` names at its end the modules it
-# ran live for want of a fresh recording. A few minutes.
+# ran live for want of a fresh recording. The compat cases' LangChain side too
+# (tests/compat/compat_replays.py): the ported script always runs. A few minutes.
 record-partners: $(VENV)/.installed-dev
 	CHATPLEX_RECORD_PARTNERS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup \
-		--no-loadscope-reorder -p no:cacheprovider tests/partners
+		--no-loadscope-reorder -p no:cacheprovider tests/partners tests/compat
 
 # Not part of `test`: ~8 minutes. The peers get their own venv (LiteLLM another: it needs
 # openai < 3); the chart is drawn beside the JSON. BENCH_ARGS=--quick for a smoke run.

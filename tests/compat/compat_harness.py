@@ -355,9 +355,17 @@ def run_side(source: str, name: str, *, wire: tuple[str, ...] = ()) -> Any:
 
 def run_case(case: Case) -> tuple[Any, Any]:
     """(LangChain's observation, the ported script's). The reference must run cleanly."""
-    langchain = run(case.langchain_source, case.name, quiet=True, wire=case.wire)
-    ported = run_side(case.chatplex_source, case.name, wire=case.wire)
-    return langchain, ported
+    return run_reference(case), run_ported(case)
+
+
+def run_reference(case: Case) -> Any:
+    """LangChain's observation of `case`: its script run as written, which must not raise."""
+    return run(case.langchain_source, case.name, quiet=True, wire=case.wire)
+
+
+def run_ported(case: Case) -> Any:
+    """The ported script's observation of `case` (an exception observed as its kind)."""
+    return run_side(case.chatplex_source, case.name, wire=case.wire)
 
 
 _USAGE_KEYS = ("input_tokens", "output_tokens", "total_tokens")

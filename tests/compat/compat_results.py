@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-RESULTS: Counter[str] = Counter()
+#: Each case's verdict ("same", "deliberate" or "different"), by its name: a case run
+#: again (live, after failing with LangChain's side replayed) is counted once.
+RESULTS: dict[str, str] = {}

@@ -1,10 +1,11 @@
 """One mock server for the compatibility suite, reached through the environment by both
-libraries, the import-order interpreters started early, and the summary line:
-same / deliberately different / different."""
+libraries, the import-order interpreters started early, LangChain's side replayed
+(compat_replays.py), and the summary line: same / deliberately different / different."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 
 import compat_order
@@ -12,10 +13,12 @@ import pytest
 from compat_harness import TARGET
 from compat_harness import record_request
 from compat_harness import target_unavailable
+from compat_replays import RECORDINGS
 from compat_results import RESULTS
 
 from chatplex.testing import MockServer
 from tests._leaks import frozen_heap
+from tests._replayed import rerun_live_on_failure
 from tests._tls import one_default_tls_context  # noqa: F401  (autouse: this folder's clients)
 
 API_KEY = "sk-compat-suite-0000"
@@ -80,14 +83,22 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             compat_order.start(order)
 
 
-def pytest_sessionfinish() -> None:
+#: A case that fails with LangChain's side replayed runs again with both sides live
+#: (compat_replays.py).
+pytest_runtest_call = rerun_live_on_failure(RECORDINGS)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
     compat_order.stop_all()  # none outlives the session, read or not
+    # Recordings written (`make record-partners`); the stale ones and the reruns named.
+    RECORDINGS.hand_over(session)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if RESULTS:
+        tally = Counter(RESULTS.values())
         terminalreporter.write_line(
             f"compat (LangChain side by side, ported to {TARGET}): "
-            f"{RESULTS['same']} same / {RESULTS['deliberate']} deliberately different / "
-            f"{RESULTS['different']} different (each named in docs/porting.md)"
+            f"{tally['same']} same / {tally['deliberate']} deliberately different / "
+            f"{tally['different']} different (each named in docs/porting.md)"
         )

@@ -9,9 +9,12 @@ ChatAnthropic` is the only change (compat_harness.TARGET)."""
 from __future__ import annotations
 
 import ast
+import gzip
 import re
 from pathlib import Path
+from typing import Any
 
+import compat_replays
 import pytest
 from compat_cases import CASES
 from compat_cases import SEED_BLOCKS
@@ -19,12 +22,14 @@ from compat_harness import TARGET
 from compat_harness import Case
 from compat_harness import import_only_difference
 from compat_harness import port
-from compat_harness import run_case
 from compat_harness import target_unavailable
 from compat_order import ORDERS
 from compat_order import order_observations
+from compat_replays import run_case_replayed
 from compat_results import RESULTS
 
+from chatplex.testing import MockServer
+from tests._replayed import Recordings
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 
@@ -50,11 +55,14 @@ def test_case_names_are_unique() -> None:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_side_by_side(case: Case) -> None:
+def test_side_by_side(case: Case, compat_server: MockServer) -> None:
     assert not import_only_difference(case.langchain_source, case.chatplex_source)
-    langchain, ported = run_case(case)
+    # LangChain's side replayed from its recording where compat_replays.py allows.
+    langchain, ported = run_case_replayed(case, compat_server.url.split("://", 1)[-1])
     same = ported == langchain
-    RESULTS["same" if same else ("deliberate" if case.status == "deliberate" else "different")] += 1
+    RESULTS[case.name] = (
+        "same" if same else ("deliberate" if case.status == "deliberate" else "different")
+    )
     if case.status != "deliberate" or case.chatplex_source == case.langchain_source:
         # "different" cases fail here today (strict xfail, outside chatplex.langchain's
         # mode): the drop-ins are LangChain's own classes over chatplex's engine. A case
@@ -191,3 +199,66 @@ def test_every_python_block_of_the_tutorials_is_accounted_for() -> None:
             assert kind in ("case", "not"), entry
             if kind == "case":
                 assert rest in names, entry
+
+
+#: LangChain's side recorded, then replayed on another server with its tuples given back;
+#: the ported side always runs (compat_replays.py).
+_REPLAYED_CASE = Case("a_case", "o", "def main():\n    return 1\n")
+
+
+def _runs(
+    monkeypatch: pytest.MonkeyPatch,
+    item: pytest.Item,
+    recordings: Recordings,
+    server: str,
+    said: str = "at",
+) -> tuple[list[str], list[tuple[Any, Any]]]:
+    """Three cases of one test at `server`, each side noting that it ran and observing a
+    tool call (a tuple) and `said` the server's address; what each side ran, and the
+    pairs."""
+    ran: list[str] = []
+
+    def side(name: str) -> Any:
+        def observed(case: Case) -> Any:
+            ran.append(name)
+            return {"tool_calls": [("add", {"a": 1})], "said": f"{said} {server}"}
+
+        return observed
+
+    monkeypatch.setattr(compat_replays, "RECORDINGS", recordings)
+    monkeypatch.setattr(compat_replays, "run_reference", side("langchain"))
+    monkeypatch.setattr(compat_replays, "run_ported", side("ported"))
+    recordings.starting(item)
+    try:
+        return ran, [run_case_replayed(_REPLAYED_CASE, server) for _ in range(3)]
+    finally:
+        recordings.starting(None)
+
+
+def test_a_recorded_langchain_side_is_replayed_and_the_ported_one_runs(
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = Recordings(mode="record", directory=tmp_path / "recorded", common="common")
+    _runs(monkeypatch, request.node, recorder, "127.0.0.1:5")
+    assert recorder.write() == ["test_compat"]
+    written = gzip.decompress((tmp_path / "recorded" / "test_compat.json.gz").read_bytes())
+    assert b"127.0.0.1:5" not in written
+
+    replayer = Recordings(mode="replay", directory=tmp_path / "recorded", common="common")
+    ran, pairs = _runs(monkeypatch, request.node, replayer, "127.0.0.1:6")
+    # The first recorded case is the live check; the next two are replayed.
+    assert ran == ["langchain", "ported", "ported", "ported"]
+    for langchain, ported in pairs:
+        assert langchain == ported == {"tool_calls": [("add", {"a": 1})], "said": "at 127.0.0.1:6"}
+    assert replayer.stale_modules() == []
+
+
+def test_a_recording_langchain_no_longer_gives_fails_its_live_check(
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = Recordings(mode="record", directory=tmp_path / "recorded", common="common")
+    _runs(monkeypatch, request.node, recorder, "127.0.0.1:5")
+    recorder.write()
+    replayer = Recordings(mode="replay", directory=tmp_path / "recorded", common="common")
+    with pytest.raises(AssertionError, match="is not what the partner gives now"):
+        _runs(monkeypatch, request.node, replayer, "127.0.0.1:6", said="now at")
