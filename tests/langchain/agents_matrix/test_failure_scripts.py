@@ -10,8 +10,6 @@ for the model's context: the partner package's class and chatplex's, compared
 
 from __future__ import annotations
 
-import gc
-import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -23,6 +21,8 @@ from langchain_core import callbacks
 from langchain_core import exceptions
 from langgraph.checkpoint import memory
 
+from tests._genai_leftovers import UNAWAITED_JSON
+from tests._genai_leftovers import collected_at_the_end  # noqa: F401 - autouse
 from tests._silent import refusing_port
 
 from ._cells import Difference
@@ -48,13 +48,7 @@ pytestmark = [
     # error: reclaimed in whichever test of this module runs then (its warning, as an
     # error, would break whatever runs then: a `compile()` raised SystemError), or at
     # the module's end (`collected_at_the_end`), not in a later module's test.
-    pytest.mark.filterwarnings(
-        "ignore:coroutine .ClientResponse.json. was never awaited:RuntimeWarning"
-    ),
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <coroutine object ClientResponse.json"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
+    *UNAWAITED_JSON,
 ]
 
 #: A longer user text: its echoed reply streams in enough pieces to be cut after two.
@@ -392,16 +386,6 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "agent_failed_turn": agent_failed_turn,
     "context_overflow": context_overflow,
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def collected_at_the_end() -> Iterator[None]:
-    """The coroutines google-genai's async error path left behind, reclaimed once, at
-    the module's end (a collection per cell cost up to a second)."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        gc.collect()
 
 
 @pytest.fixture(scope="module", autouse=True)
