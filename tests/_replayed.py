@@ -74,7 +74,8 @@ Tags = dict[str, tuple[type, tuple[str, ...]]]
 
 def encode(value: Any, server: str, placeholder: str, tags: Tags) -> Any:
     """`value` as JSON data that `decode` turns back into an equal value: the classes of
-    `tags` tagged, bytes as base64, the server's address (`host:port`) as `placeholder`."""
+    `tags` tagged, a tuple and bytes tagged (bytes as base64), the server's address
+    (`host:port`) as `placeholder`."""
     by_class = {cls: (tag, names) for tag, (cls, names) in tags.items()}
 
     def encoded(value: Any) -> Any:
@@ -96,6 +97,8 @@ def encode(value: Any, server: str, placeholder: str, tags: Tags) -> Any:
         if kind in by_class:
             tag, names = by_class[kind]
             return {"__t__": tag, **{n: encoded(getattr(value, n)) for n in names}}
+        if kind is tuple:  # (compared with `==`: a list would not equal it)
+            return {"__t__": "tuple", "items": [encoded(v) for v in value]}
         if isinstance(value, bytes):
             return {"__t__": "bytes", "b64": base64.b64encode(value).decode()}
         raise Unrecordable(f"a {type(value).__name__} in the outcome")
@@ -115,6 +118,8 @@ def decode(data: Any, server: str, placeholder: str, tags: Tags) -> Any:
             tag = data.get("__t__")
             if tag == "bytes":
                 return base64.b64decode(data["b64"])
+            if tag == "tuple":
+                return tuple(decoded(v) for v in data["items"])
             if tag in tags:
                 cls, names = tags[tag]
                 return cls(*(decoded(data[n]) for n in names))

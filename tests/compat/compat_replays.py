@@ -42,40 +42,14 @@ RECORDINGS = Recordings(
     not_run_here=_NOT_RUN_HERE,
 )
 
-#: An observation holds tuples (a tool call, a stream event), compared with `==`: JSON
-#: has none, so each is kept as a dict of this one key.
-_TUPLE = "__tuple__"
-
 
 def run_case_replayed(case: Case, server: str) -> tuple[Any, Any]:
     """`run_case` with LangChain's observation read from its recording where `RECORDINGS`
     allows, the mock server at `server` (`host:port`); the ported script always runs."""
     cell = RECORDINGS.next_cell()
     replayed, recorded = RECORDINGS.replayed(*cell, server) if cell else (False, None)
-    if replayed:
-        langchain = _tuples_back(recorded)
-    else:
-        langchain = run_reference(case)
+    if not replayed:
+        recorded = run_reference(case)
         if cell is not None:
-            RECORDINGS.ran(*cell, server, _tuples_kept(langchain))
-    return langchain, run_ported(case)
-
-
-def _tuples_kept(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return {_TUPLE: [_tuples_kept(v) for v in value]}
-    if isinstance(value, list):
-        return [_tuples_kept(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _tuples_kept(v) for k, v in value.items()}
-    return value
-
-
-def _tuples_back(value: Any) -> Any:
-    if isinstance(value, dict):
-        if list(value) == [_TUPLE]:
-            return tuple(_tuples_back(v) for v in value[_TUPLE])
-        return {k: _tuples_back(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_tuples_back(v) for v in value]
-    return value
+            RECORDINGS.ran(*cell, server, recorded)
+    return recorded, run_ported(case)

@@ -8,7 +8,7 @@ the script's module and the helpers it imports, the partner packages and the scr
 server, nothing of chatplex's drop-ins. So it is recorded per module in
 `recorded/<folder>.<module>.json.gz`, per test and run (`test[a]#0`), and replayed while
 the module's key holds; chatplex's side always runs live and is compared with it as
-before. A result no encoding gives back as it was (an exception object, a tuple, a
+before. A result no encoding gives back as it was (an exception object, a set, a
 class) is not recorded: that run stays live, and the recording says why.
 
 A test that fails with a replayed partner side runs again live (`rerun_live_on_failure`)

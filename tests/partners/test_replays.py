@@ -16,6 +16,7 @@ import pytest
 
 from tests._replayed import Recordings
 from tests._replayed import Unrecordable
+from tests._replayed import decode
 from tests.partners import _sidebyside
 from tests.partners._replays import RECORDINGS
 from tests.partners._sidebyside import Reply
@@ -27,28 +28,28 @@ from tests.partners._sidebyside import scripted_server
 
 def _script(server: ScriptedServer, side: str, ran: list[str], shape: type) -> Any:
     """A script of `side`: it notes that it ran, sends one request, and returns what it
-    was answered beside the server's URL, as `shape` (a dict records, a tuple not)."""
+    was answered beside the server's URL, as `shape` (a dict records, a set not)."""
 
     def script() -> Any:
         ran.append(side)
         sent = urllib.request.Request(server.url + "/v1/chat", data=b'{"q": 1}', method="POST")
         with urllib.request.urlopen(sent) as reply:
             answer = json.loads(reply.read())
-        if shape is tuple:
-            return ("answered", answer["said"])
+        if shape is set:
+            return {"answered", answer["said"]}
         return {"answered": answer["said"], "at": server.url}
 
     return script
 
 
 def _runs(recordings: Recordings, item: pytest.Item, ran: list[str]) -> list[Any]:
-    """Three side-by-side runs of one test, on a server of their own: a dict, a tuple,
+    """Three side-by-side runs of one test, on a server of their own: a dict, a set,
     a dict. Each outcome as `run_both` gives it."""
     outcomes = []
     recordings.starting(item)
     with scripted_server() as server:
         server.handler = lambda seen: Reply(200, [b'{"said": "hi"}'])
-        for shape in (dict, tuple, dict):
+        for shape in (dict, set, dict):
             outcomes.append(
                 run_both(
                     server,
@@ -81,12 +82,12 @@ def test_a_recorded_partner_run_is_replayed_and_ours_runs(
     assert first_url not in json.dumps(written)
     name = request.node.name
     assert set(written["outcomes"]) == {f"{name}#0", f"{name}#2"}
-    assert written["unrecordable"] == {f"{name}#1": "a tuple in the outcome"}
+    assert written["unrecordable"] == {f"{name}#1": "a set in the outcome"}
 
     replayer = recordings("replay")
     ran: list[str] = []
     *replayed, url = _runs(replayer, request.node, ran)
-    # The first recorded run is the live check, the tuple's has no recording: both live;
+    # The first recorded run is the live check, the set's has no recording: both live;
     # the third is replayed, its partner's script not run. Ours ran each time.
     assert ran == ["theirs", "ours", "theirs", "ours", "ours"]
     assert url != first_url
@@ -119,9 +120,10 @@ def test_a_recording_is_named_by_its_module_s_folder() -> None:
     assert RECORDINGS.name_of(Path("/elsewhere/test_z.py")) == "test_z"
 
 
-def test_a_subclass_of_str_records_as_a_str_and_a_set_not_at_all() -> None:
+def test_a_subclass_of_str_records_as_a_str_a_tuple_as_a_tuple_and_a_set_not_at_all() -> None:
     """LangChain's `.text` (a str subclass) and an enum are recorded as the str or number
-    they equal (the suites compare with `==`); a set has no JSON form: its run stays live."""
+    they equal (the suites compare with `==`), a tuple comes back a tuple (a list would
+    not equal it); a set has no JSON form: its run stays live."""
 
     class Text(str):
         pass
@@ -131,5 +133,9 @@ def test_a_subclass_of_str_records_as_a_str_and_a_set_not_at_all() -> None:
     recorded = recordings.recordable(given, "127.0.0.1:5")
     assert recorded == {"text": "hi at <s>", "status": 200}
     assert json.loads(json.dumps(recorded)) == recorded
+    call = {"call": ("add", {"a": 1}, (b"\x00", "at 127.0.0.1:5"))}
+    kept = recordings.recordable(call, "127.0.0.1:5")
+    assert json.loads(json.dumps(kept)) == kept and "127.0.0.1:5" not in json.dumps(kept)
+    assert decode(kept, "127.0.0.1:5", "<s>", recordings.tags()) == call
     with pytest.raises(Unrecordable, match="a set"):
         recordings.recordable({"seen": {"a"}}, "127.0.0.1:5")
