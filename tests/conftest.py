@@ -358,9 +358,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.benchmark_disable = True
     if _controls_workers(config):
         _compile_once_for_the_workers(config)
-    elif hasattr(config, "workerinput") and not sys.dont_write_bytecode:
-        _compile_once.install()  # what the step left: each module compiled by one worker
-    if hasattr(config, "workerinput"):
+    elif hasattr(config, "workerinput"):
+        if not sys.dont_write_bytecode:
+            _compile_once.install()  # what the step left: each module compiled by one worker
         _quiet_reports.install(config)  # no report of a setup or teardown saying nothing
 
 
