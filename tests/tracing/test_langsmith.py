@@ -361,10 +361,7 @@ def test_the_environment_switches_it_on_for_a_plain_script(
         f"""
         import chatplex
         from chatplex.tracing.langsmith import wait_for_all_tracers
-        from tests._dropins import engine
-
-        ChatOpenAI = engine("ChatOpenAI")
-        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.init_chat_model("openai:m", base_url={mock.openai_base_url!r}, api_key="k")
         print(model.invoke("hi").text)
         wait_for_all_tracers()
         """
@@ -396,10 +393,7 @@ def test_a_variable_set_after_the_import_is_read_at_the_first_call(
         from chatplex.tracing.langsmith import wait_for_all_tracers
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r},
                           LANGSMITH_API_KEY="lsv2-fake", LANGSMITH_PROJECT="late")
-        from tests._dropins import engine
-
-        ChatOpenAI = engine("ChatOpenAI")
-        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.init_chat_model("openai:m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         model.invoke("two")
         wait_for_all_tracers()
@@ -417,10 +411,7 @@ def test_a_variable_set_after_the_first_call_is_not_read(
         import os
         import chatplex
         from chatplex.core.tracers import tracers
-        from tests._dropins import engine
-
-        ChatOpenAI = engine("ChatOpenAI")
-        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.init_chat_model("openai:m", base_url={mock.openai_base_url!r}, api_key="k")
         model.invoke("one")
         os.environ.update(LANGSMITH_TRACING="true", LANGSMITH_ENDPOINT={endpoint.url!r})
         model.invoke("two")
@@ -438,10 +429,7 @@ def test_a_script_that_just_exits_still_sends_its_runs(
     script = textwrap.dedent(
         f"""
         import chatplex
-        from tests._dropins import engine
-
-        ChatOpenAI = engine("ChatOpenAI")
-        model = ChatOpenAI(model="m", base_url={mock.openai_base_url!r}, api_key="k")
+        model = chatplex.init_chat_model("openai:m", base_url={mock.openai_base_url!r}, api_key="k")
         model.batch(["a", "b", "c"])
         """
     )
