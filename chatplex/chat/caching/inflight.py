@@ -127,13 +127,12 @@ def _resolve(future: asyncio.Future[None]) -> None:
 class _Flight:
     """One call on the wire for a key; `value`/`error` are set when it lands."""
 
-    __slots__ = ("error", "landed", "loop", "thread", "value", "waiters")
+    __slots__ = ("error", "loop", "thread", "value", "waiters")
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop = loop  # the leader's event loop (None: a sync leader)
         self.thread = threading.get_ident()
         self.waiters: list[_Waiter] = []
-        self.landed = False
         self.value: str | None = None
         self.error: APIError | None = None
 
@@ -176,7 +175,7 @@ def _land(entry: Entry, flight: _Flight, value: str | None, error: APIError | No
     with _flights_lock:
         if _flights.get(place) is flight:
             del _flights[place]
-        flight.landed, flight.value, flight.error = True, value, error
+        flight.value, flight.error = value, error
         waiters = flight.waiters
         flight.waiters = []
     for waiter in waiters:
