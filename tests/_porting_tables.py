@@ -228,8 +228,8 @@ def compat_cases() -> list[Any]:
 
 
 def render_compat(cases: list[Any]) -> str:
-    """The porting page's table of the compat cases that differ, by name: a kept one's
-    closed reason, or why one is not the same yet (a strict xfail until it is)."""
+    """The porting page's table of the compat cases kept different, by name, each with
+    its closed reason."""
     lines = [
         "| case | what chatplex does | what LangChain does | kept because |",
         "|---|---|---|---|",
@@ -238,17 +238,7 @@ def render_compat(cases: list[Any]) -> str:
         if case.status == "deliberate":
             why = case.kept
             cells = [_plain(why.chatplex), _plain(why.langchain), why.reason.value]
-        elif case.status == "different":
-            cells = [_plain(case.why), "--", "not kept: to become the same"]
-        elif case.chatplex_first_why:
-            cells = [
-                "with chatplex imported first: " + _plain(case.chatplex_first_why),
-                "--",
-                "not kept: to become the same",
-            ]
-        else:
-            continue
-        lines.append(f"| `{case.name}` | " + " | ".join(cells) + " |")
+            lines.append(f"| `{case.name}` | " + " | ".join(cells) + " |")
     if len(lines) == 2:
         lines.append("| none | every case gives the same result | -- | -- |")
     body = "\n".join(_COMPAT_INDENT + line if line else "" for line in ["", *lines, ""])

@@ -22,7 +22,6 @@ import functools
 import gc
 import importlib
 import inspect
-import os
 import sys
 import textwrap
 import warnings
@@ -35,12 +34,9 @@ from typing import Any
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import problems
 
-#: Where a ported script takes its names from: `chatplex.langchain` (the default, the
-#: port the docs give: only the chat-model import changes, decision 001) or `chatplex`
-#: (COMPAT_TARGET=chatplex: LangChain's core names that chatplex exports move to chatplex
-#: too; LangChain's class names are not among them, so the models stay LangChain's).
-TARGET = os.environ.get("COMPAT_TARGET", "chatplex.langchain")
-TARGETS = ("chatplex", "chatplex.langchain")
+#: Where a ported script takes its chat models from: the port the docs give, only the
+#: chat-model import changes (decision 001); the rest of the script stays LangChain's.
+TARGET = "chatplex.langchain"
 
 #: The modules a LangChain script imports chat models from.
 MODEL_MODULES = frozenset(
@@ -58,77 +54,28 @@ MODEL_MODULES = frozenset(
     }
 )
 
-#: The langchain_core modules whose names a porting user takes from chatplex when chatplex
-#: exports them (the public modules LangChain's how-to guides import from). Deeper paths
-#: (`langchain_core.runnables.base`, `langchain_core.output_parsers.json`) are left alone:
-#: a case uses them for a LangChain object it keeps on purpose (a mixed script).
-CORE_MODULES = frozenset(
-    {
-        "langchain_core.messages",
-        "langchain_core.prompts",
-        "langchain_core.output_parsers",
-        "langchain_core.runnables",
-        "langchain_core.runnables.config",
-        "langchain_core.runnables.history",
-        "langchain_core.chat_history",
-        "langchain_core.callbacks",
-        "langchain_core.callbacks.manager",
-        "langchain_core.globals",
-        "langchain_core.caches",
-    }
-)
+
+def target_exports() -> frozenset[str]:
+    """The names `chatplex.langchain` exports (its `__all__`)."""
+    return frozenset(importlib.import_module(TARGET).__all__)
 
 
-def target_exports(target: str = TARGET) -> frozenset[str]:
-    """The names `target` exports (its `__all__`), or none when it cannot be imported."""
-    try:
-        module = importlib.import_module(target)
-    except ImportError:
-        return frozenset()
-    return frozenset(getattr(module, "__all__", ()))
-
-
-def target_unavailable(target: str = TARGET) -> str:
-    """Why the suite cannot run ported to `target` on this checkout ("" when it can)."""
-    if target == "chatplex.langchain" and not {"ChatOpenAI", "ChatAnthropic"} <= target_exports(
-        target
-    ):
-        return (
-            "COMPAT_TARGET=chatplex.langchain: chatplex.langchain has no ChatOpenAI / "
-            "ChatAnthropic on this branch yet"
-        )
-    return ""
-
-
-def _swapped_names(module: str, target: str, exports: frozenset[str]) -> bool | None:
-    """Whether `module`'s names may move to `target` (None: the line is never touched)."""
-    if module in MODEL_MODULES:
-        return True
-    if module in CORE_MODULES:
-        return target == "chatplex"  # chatplex.langchain mode changes only the models
-    return None
-
-
-def port(source: str, target: str = TARGET, exports: frozenset[str] | None = None) -> str:
+def port(source: str, exports: frozenset[str] | None = None) -> str:
     """The ported version of a LangChain script: each `from X import a, b` line of a
-    LangChain module is split into the names `target` exports (now imported from it) and
-    the rest (still from X). Nothing else changes."""
-    if target not in TARGETS:
-        raise ValueError(f"COMPAT_TARGET must be one of {TARGETS}, not {target!r}")
-    exports = target_exports(target) if exports is None else exports
+    chat-model module is split into the names `chatplex.langchain` exports (now imported
+    from it) and the rest (still from X). Nothing else changes."""
+    exports = target_exports() if exports is None else exports
     lines = source.splitlines(keepends=True)
     edits: list[tuple[int, int, str]] = []
     for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.ImportFrom) or node.module is None or node.level:
-            continue
-        if not _swapped_names(node.module, target, exports):
+        if not isinstance(node, ast.ImportFrom) or node.level or node.module not in MODEL_MODULES:
             continue
         moved = [a for a in node.names if a.name in exports]
         if not moved:
             continue
         kept = [a for a in node.names if a.name not in exports]
         indent = lines[node.lineno - 1][: node.col_offset]
-        new = f"{indent}from {target} import {_names(moved)}\n"
+        new = f"{indent}from {TARGET} import {_names(moved)}\n"
         if kept:
             new += f"{indent}from {node.module} import {_names(kept)}\n"
         edits.append((node.lineno - 1, node.end_lineno or node.lineno, new))
@@ -174,12 +121,11 @@ def import_only_difference(original: str, ported: str) -> list[str]:
     return problems
 
 
-#: The columns of the porting table. "different" cases are strict xfails: `why` names
-#: the issue item that will make them the same (the test turns red when it does).
-#: "deliberate" ones are kept differences, held to issue 47's closed set as the partner
-#: suites' are: a `Difference` (its `Reason`: LangChain raises, hangs, loses or corrupts
-#: data, or sends a request its provider rejects) and a check of LangChain's outcome.
-STATUSES = ("same", "deliberate", "different")
+#: The columns of the porting table. "deliberate" cases are kept differences, held to
+#: issue 47's closed set as the partner suites' are: a `Difference` (its `Reason`:
+#: LangChain raises, hangs, loses or corrupts data, or sends a request its provider
+#: rejects) and a check of LangChain's outcome.
+STATUSES = ("same", "deliberate")
 
 #: Reads LangChain's observation of a case: True while LangChain still shows the failure
 #: a kept difference is kept for.
@@ -191,34 +137,28 @@ class Case:
     """One compatibility case.
 
     `origin`: where it comes from ("seed 001 block 7", or "pattern: <what scripts do>").
-    `status`: "same" (the default), "deliberate" (a kept difference: `kept` says what
+    `status`: "same" (the default) or "deliberate" (a kept difference: `kept` says what
     LangChain does, what chatplex does and the closed reason, `langchain_fails` reads
-    LangChain's observation and holds while LangChain still fails so) or "different"
-    (not the same yet; `why` names the issue item). The porting page's table is made from
-    both (tests/_porting_tables.py). `wire`: paths into each request body that are
-    compared too (what each request asked the provider for; see `wire_value`). `order`:
-    also run in fresh interpreters, with chatplex imported before LangChain and after
-    (see compat_order.py); `chatplex_first_why`: the issue item that makes it different
-    only when chatplex is imported first (a strict xfail of that run).
+    LangChain's observation and holds while LangChain still fails so); the porting
+    page's table is made from the deliberate ones (tests/_porting_tables.py). `wire`:
+    paths into each request body that are compared too (what each request asked the
+    provider for; see `wire_value`). `order`: also run in fresh interpreters, with
+    chatplex imported before LangChain and after (see compat_order.py).
     """
 
     name: str
     origin: str
     source: str
     status: str = "same"
-    why: str = ""
     tags: tuple[str, ...] = field(default=())
     wire: tuple[str, ...] = field(default=())
     order: bool = False
-    chatplex_first_why: str = ""
     kept: Difference | None = None
     langchain_fails: LangChainCheck | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"{self.name}: status {self.status!r} is not one of {STATUSES}")
-        if self.status == "different" and not self.why:
-            raise ValueError(f"{self.name}: a different case needs `why`")
         if self.status == "deliberate":
             found = problems(self.kept, {self.name})
             if found or not callable(self.langchain_fails):

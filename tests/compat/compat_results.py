@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-#: Each case's verdict ("same", "deliberate" or "different"), by its name: a case run
-#: again (live, after failing with LangChain's side replayed) is counted once.
+#: Each case's verdict ("same", "deliberate", or "different" where it failed), by its
+#: name: a case run again (live, after failing with LangChain's side replayed) is counted
+#: once.
 RESULTS: dict[str, str] = {}

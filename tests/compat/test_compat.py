@@ -1,7 +1,6 @@
 """The side-by-side suite: each case runs with LangChain and, imports changed, with
 chatplex, on the same local server; their observations must match unless the case is
-deliberately different (named in docs/porting.md) or different (a strict xfail naming the
-issue item that will fix it, so the fix turns it red: then mark it "same").
+deliberately different (named in docs/porting.md, held to its reason).
 
 A case is ported as the docs say: `from chatplex.langchain import ChatOpenAI,
 ChatAnthropic` is the only change (compat_harness.TARGET)."""
@@ -18,11 +17,9 @@ import compat_replays
 import pytest
 from compat_cases import CASES
 from compat_cases import SEED_BLOCKS
-from compat_harness import TARGET
 from compat_harness import Case
 from compat_harness import import_only_difference
 from compat_harness import port
-from compat_harness import target_unavailable
 from compat_order import ORDERS
 from compat_order import order_observations
 from compat_replays import run_case_replayed
@@ -37,24 +34,13 @@ from tests.partners._sidebyside import Reason
 #: porting section before the documentation site).
 PORTING = (Path(__file__).resolve().parents[2] / "docs" / "porting.md").read_text(encoding="utf-8")
 
-_LANGCHAIN_MODE = TARGET == "chatplex.langchain"
-pytestmark = pytest.mark.skipif(bool(target_unavailable()), reason=target_unavailable())
-
-
-def _param(case: Case) -> object:
-    if case.status == "different" and not _LANGCHAIN_MODE:
-        return pytest.param(
-            case, id=case.name, marks=pytest.mark.xfail(strict=True, reason=case.why)
-        )
-    return pytest.param(case, id=case.name)
-
 
 def test_case_names_are_unique() -> None:
     names = [c.name for c in CASES]
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_side_by_side(case: Case, compat_server: MockServer) -> None:
     assert not import_only_difference(case.langchain_source, case.chatplex_source)
     # LangChain's side replayed from its recording where compat_replays.py allows.
@@ -64,9 +50,7 @@ def test_side_by_side(case: Case, compat_server: MockServer) -> None:
         "same" if same else ("deliberate" if case.status == "deliberate" else "different")
     )
     if case.status != "deliberate" or case.chatplex_source == case.langchain_source:
-        # "different" cases fail here today (strict xfail, outside chatplex.langchain's
-        # mode): the drop-ins are LangChain's own classes over chatplex's engine. A case
-        # of LangChain's core names alone is the same script once ported that way.
+        # (A case its port leaves as it is, LangChain's own names alone, is the same.)
         assert same
     else:
         # Listed as deliberately different: it must be (else the entry is stale).
@@ -79,26 +63,16 @@ def test_side_by_side(case: Case, compat_server: MockServer) -> None:
         )
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in CASES if c.status != "same" or c.chatplex_first_why], ids=lambda c: c.name
-)
+@pytest.mark.parametrize("case", [c for c in CASES if c.status != "same"], ids=lambda c: c.name)
 def test_every_difference_is_named_in_the_porting_page(case: Case) -> None:
     assert f"`{case.name}`" in PORTING, f"docs/porting.md lacks {case.name}"
 
 
-_ORDER_CASES = [c for c in CASES if c.order]
-
-
-def _order_param(case: Case, first: str) -> object:
-    why = case.why if case.status == "different" else ""
-    if first == "chatplex_first" and case.chatplex_first_why:
-        why = why or case.chatplex_first_why
-    marks = [pytest.mark.xfail(strict=True, reason=why)] if why and not _LANGCHAIN_MODE else []
-    return pytest.param(case, first, id=f"{case.name}-{first}", marks=marks)
+_ORDER_RUNS = [(case, first) for case in CASES if case.order for first in ORDERS]
 
 
 @pytest.mark.parametrize(
-    ("case", "first"), [_order_param(c, first) for c in _ORDER_CASES for first in ORDERS]
+    ("case", "first"), _ORDER_RUNS, ids=[f"{case.name}-{first}" for case, first in _ORDER_RUNS]
 )
 def test_import_order(case: Case, first: str) -> None:
     # The same case in a fresh interpreter that imported `first` before anything else.
@@ -111,7 +85,7 @@ def test_a_deliberate_case_of_another_kind_is_refused() -> None:
     good = Difference(Reason.RAISES, "raises TypeError", "returns the value")
     Case("a_case", "o", source, status="deliberate", kept=good, langchain_fails=bool)
     refused = [
-        {"why": "chatplex's preference"},  # free text, no closed reason
+        {},  # nothing kept, no closed reason
         {"kept": good},  # no check of LangChain's outcome
         {"kept": "cosmetic", "langchain_fails": bool},
         {"kept": Difference(Reason.HANGS, "as a_case shows", "y"), "langchain_fails": bool},
@@ -123,45 +97,35 @@ def test_a_deliberate_case_of_another_kind_is_refused() -> None:
         Case("a_case", "o", source, kept=good, langchain_fails=bool)
 
 
-def test_port_rewrites_only_import_lines() -> None:
+def test_port_rewrites_only_the_chat_model_imports() -> None:
     source = (
-        "from langchain_openai import ChatOpenAI\n"
-        "from langchain_core.prompts import (\n"
-        "    ChatPromptTemplate,\n"
-        "    PromptTemplate as P,\n"
+        "from langchain_openai import (\n"
+        "    ChatOpenAI,\n"
+        "    OpenAIEmbeddings as E,\n"
         ")\n"
-        "from langchain_core.runnables.base import RunnableLambda\n"
+        "from langchain_core.prompts import ChatPromptTemplate\n"
         "def main():\n"
         "    from langchain_anthropic import ChatAnthropic\n"
         "    return 'from langchain_openai import nothing'\n"
     )
-    exports = frozenset({"ChatOpenAI", "ChatAnthropic", "ChatPromptTemplate", "RunnableLambda"})
-    ported = port(source, "chatplex", exports)
+    exports = frozenset({"ChatOpenAI", "ChatAnthropic", "ChatPromptTemplate"})
+    ported = port(source, exports)
     assert ported.splitlines() == [
-        "from chatplex import ChatOpenAI",
-        "from chatplex import ChatPromptTemplate",
-        "from langchain_core.prompts import PromptTemplate as P",
-        "from langchain_core.runnables.base import RunnableLambda",  # a deep path: kept
+        "from chatplex.langchain import ChatOpenAI",
+        "from langchain_openai import OpenAIEmbeddings as E",  # not a chat model: kept
+        "from langchain_core.prompts import ChatPromptTemplate",  # LangChain's own: kept
         "def main():",
-        "    from chatplex import ChatAnthropic",
+        "    from chatplex.langchain import ChatAnthropic",
         "    return 'from langchain_openai import nothing'",
     ]
     assert not import_only_difference(source, ported)
-    # chatplex.langchain mode moves only the models.
-    assert port(source, "chatplex.langchain", exports).splitlines()[:3] == [
-        "from chatplex.langchain import ChatOpenAI",
-        "from langchain_core.prompts import (",
-        "    ChatPromptTemplate,",
-    ]
 
 
 def test_the_import_check_catches_other_changes() -> None:
     original = "from langchain_openai import ChatOpenAI\nx = ChatOpenAI(model='a')\n"
     assert import_only_difference(original, original.replace("'a'", "'b'"))
     assert import_only_difference(original, original.replace("ChatOpenAI\n", "ChatOpenAI as C\n"))
-    assert not import_only_difference(
-        original, port(original, "chatplex", frozenset({"ChatOpenAI"}))
-    )
+    assert not import_only_difference(original, port(original, frozenset({"ChatOpenAI"})))
 
 
 def test_every_case_is_a_script_with_main() -> None:
