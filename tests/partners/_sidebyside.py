@@ -15,6 +15,7 @@ makes one invalid, and tests/partners/test_reasons.py runs it over every suite.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import dataclasses
 import enum
@@ -1045,8 +1046,11 @@ def module_loop() -> tuple[asyncio.AbstractEventLoop, Any]:
     """One event loop for a module's async scripts (langchain-openai binds its default
     async client to the loop of its first call, for the whole process), and the autouse
     fixture that closes chatplex's shared clients on it after the module's tests (bind it
-    to a module-level name)."""
+    to a module-level name). The loop is closed when the process exits: it lives as
+    long as the clients bound to it, and a module imported for its tables alone
+    (tests/_porting_tables.py) runs no test to close it."""
     loop = asyncio.new_event_loop()
+    atexit.register(loop.close)
     return loop, clients_closed_after_module(loop)
 
 
