@@ -510,6 +510,14 @@ def _sources_under(root: Path, package: str) -> list[Path]:
     return sorted(found)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.adapters._corpus import missing_note
+
+    note = missing_note()
+    if note is not None:
+        terminalreporter.write_line(note, yellow=True)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     _compile_once.uninstall()
     _logscan.uninstall()

@@ -3,7 +3,9 @@ project's given recordings of OpenAI Chat Completions and Anthropic Messages) an
 chatplex's own (tests/wire-corpus, the recordings of every other wire, kept in this
 repository so CI has them whatever the shared folder holds). Both hold a body file and a
 `<case>.meta.json` sidecar per case. Tests of the shared cases skip cleanly when that
-folder is absent.
+folder is absent, and the run says so at its end (`missing_note`, tests/conftest.py):
+most of them are parameters, which a missing folder leaves out of the collection, not
+skipped.
 
 `CHATPLEX_WIRE_CORPUS` overrides the shared folder's location.
 `tests/wire-corpus/annotations.json` adds sidecar keys to shared cases (which preset a
@@ -27,6 +29,7 @@ __all__ = [
     "corpus_dir",
     "corpus_dirs",
     "load_cases",
+    "missing_note",
     "shared_corpus_bytes",
 ]
 
@@ -64,11 +67,29 @@ class Case:
         return {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
 
 
+def _shared_path() -> Path:
+    """Where the shared corpus is looked for."""
+    env = os.environ.get("CHATPLEX_WIRE_CORPUS")
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
+
+
 def corpus_dir() -> Path | None:
     """The shared corpus directory, or None when it is not there."""
-    env = os.environ.get("CHATPLEX_WIRE_CORPUS")
-    path = Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "wire-corpus"
+    path = _shared_path()
     return path if path.is_dir() else None
+
+
+def missing_note() -> str | None:
+    """The line a run ends with where the shared corpus is not here (None: it is). Its
+    cases are parameters of the wires' corpus tests: without the folder they are not
+    collected, so the counts of passed and skipped tests alone do not show it (~160
+    tests fewer)."""
+    if corpus_dir() is not None:
+        return None
+    return (
+        f"the shared wire corpus is not at {_shared_path()} (CHATPLEX_WIRE_CORPUS names another "
+        "place): its recorded replies were not tested, only tests/wire-corpus's"
+    )
 
 
 def shared_corpus_bytes(name: str) -> bytes:

@@ -10,9 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
+from _corpus import OWN_CORPUS
 from _corpus import Case
 from _corpus import corpus_dir
 from _corpus import load_cases
+from _corpus import missing_note
 
 from chatplex.adapters import adapter_class
 from chatplex.adapters.request_types import CallSettings
@@ -278,3 +280,17 @@ def test_map_error(adapter: OpenAIAdapter, case: Case) -> None:
     assert err.retryable is (case.status == 429)
     assert err.body == json.loads(case.body)
     assert expected["message"] in str(err)
+
+
+def test_a_run_without_the_shared_corpus_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # Its cases are parameters: a missing folder leaves them out of the collection, which
+    # the counts of the run do not show; its last lines do (tests/conftest.py).
+    monkeypatch.setenv("CHATPLEX_WIRE_CORPUS", str(tmp_path / "absent"))
+    note = missing_note()
+    assert note is not None and str(tmp_path / "absent") in note
+    # What is read then is this repository's own recordings alone.
+    assert all((OWN_CORPUS / c.meta["body_file"]).is_file() for c in load_cases({"openai"}))
+    monkeypatch.setenv("CHATPLEX_WIRE_CORPUS", str(tmp_path))
+    assert missing_note() is None
