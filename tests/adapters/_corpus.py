@@ -2,10 +2,9 @@
 project's given recordings of OpenAI Chat Completions and Anthropic Messages) and
 chatplex's own (tests/wire-corpus, the recordings of every other wire, kept in this
 repository so CI has them whatever the shared folder holds). Both hold a body file and a
-`<case>.meta.json` sidecar per case. Tests of the shared cases skip cleanly when that
-folder is absent, and the run says so at its end (`missing_note`, tests/conftest.py):
-most of them are parameters, which a missing folder leaves out of the collection, not
-skipped.
+`<case>.meta.json` sidecar per case. Where that folder is absent, a test reading a shared
+case by name skips, and the cases the corpus tests take as parameters are not collected
+at all: the run says so at its end (`missing_note`, tests/conftest.py).
 
 `CHATPLEX_WIRE_CORPUS` overrides the shared folder's location.
 `tests/wire-corpus/annotations.json` adds sidecar keys to shared cases (which preset a
@@ -82,8 +81,7 @@ def corpus_dir() -> Path | None:
 def missing_note() -> str | None:
     """The line a run ends with where the shared corpus is not here (None: it is). Its
     cases are parameters of the wires' corpus tests: without the folder they are not
-    collected, so the counts of passed and skipped tests alone do not show it (~160
-    tests fewer)."""
+    collected, so the counts of passed and skipped tests alone do not show it."""
     if corpus_dir() is not None:
         return None
     return (

@@ -6,6 +6,7 @@ preset's adapter (adapters/compatible.py), the adapter a user of that provider g
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -283,7 +284,7 @@ def test_map_error(adapter: OpenAIAdapter, case: Case) -> None:
 
 
 def test_a_run_without_the_shared_corpus_says_so(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # Its cases are parameters: a missing folder leaves them out of the collection, which
     # the counts of the run do not show; its last lines do (tests/conftest.py).
