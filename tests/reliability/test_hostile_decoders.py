@@ -192,34 +192,32 @@ def by_botocore(raw: bytes) -> Verdict:
     return Verdict(items)
 
 
+def fed(decoder: Any, raw: bytes, piece: int | None, held: Callable[[int], bool]) -> list[Any]:
+    """What `decoder` gives for `raw` read `piece` bytes at a time (None: all at once),
+    then flushed; `held(step)` is checked after every read: nothing kept past the bound."""
+    step = piece or len(raw) or 1
+    out: list[Any] = []
+    for at in range(0, len(raw), step):
+        out.extend(decoder.feed(raw[at : at + step]))
+        assert held(step), "held past the bound"
+    out.extend(decoder.flush())
+    return out
+
+
 def by_eventstream(raw: bytes, piece: int | None = None, limit: int | None = None) -> Verdict:
     decoder = EventStreamDecoder(max_event_bytes=limit)
     bound = limit or decoder.default_max_event_bytes
-    step = piece or len(raw) or 1
-    items: list[Any] = []
     try:
-        for at in range(0, len(raw), step):
-            messages = decoder.feed(raw[at : at + step])
-            items.extend((_uuids_as_bytes(m.headers), m.payload) for m in messages)
-            assert len(decoder._buffer) <= max(bound, step)  # nothing held past the bound
-        items.extend(decoder.flush())
+        messages = fed(decoder, raw, piece, lambda step: len(decoder._buffer) <= max(bound, step))
     except (ValueError, ResponseTooLargeError) as error:
         return Verdict(refused=str(error))
-    return Verdict(tuple(items))
+    return Verdict(tuple((_uuids_as_bytes(m.headers), m.payload) for m in messages))
 
 
 @pytest.mark.parametrize("name", list(EVENTSTREAM))
 def test_the_event_stream_is_never_more_lenient_than_botocore(name: str) -> None:
     raw = EVENTSTREAM[name]
     held_to(name, by_eventstream(raw), {"botocore": by_botocore(raw)})
-
-
-@pytest.mark.parametrize("piece", [1, 5, 4096])
-@pytest.mark.parametrize("name", list(EVENTSTREAM))
-def test_the_event_streams_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
-    raw = EVENTSTREAM[name]
-    whole, split = by_eventstream(raw), by_eventstream(raw, piece)
-    assert (whole.accepted, whole.items) == (split.accepted, split.items)
 
 
 def test_an_event_stream_header_block_is_bounded_as_botocores() -> None:
@@ -287,13 +285,8 @@ def by_ndjson(raw: bytes, piece: int | None = None, limit: int | None = None) ->
     """chatplex's decoder, then the JSON parse the Ollama adapter does on each line."""
     decoder = NDJSONDecoder(max_event_bytes=limit)
     bound = limit or decoder.default_max_event_bytes
-    step = piece or len(raw) or 1
-    lines: list[str] = []
     try:
-        for at in range(0, len(raw), step):
-            lines.extend(decoder.feed(raw[at : at + step]))
-            assert decoder._pending_size <= bound
-        lines.extend(decoder.flush())
+        lines = fed(decoder, raw, piece, lambda _: decoder._pending_size <= bound)
         return Verdict(tuple(json.loads(line) for line in lines))
     except (ValueError, ResponseTooLargeError) as error:
         return Verdict(refused=str(error))
@@ -303,13 +296,6 @@ def by_ndjson(raw: bytes, piece: int | None = None, limit: int | None = None) ->
 def test_ndjson_is_never_more_lenient_than_the_ollama_client(name: str) -> None:
     raw = NDJSON[name]
     held_to(name, by_ndjson(raw), {"ollama": by_ollama_client(raw)})
-
-
-@pytest.mark.parametrize("piece", [1, 3, 4096])
-@pytest.mark.parametrize("name", list(NDJSON))
-def test_ndjsons_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
-    whole, split = by_ndjson(NDJSON[name]), by_ndjson(NDJSON[name], piece)
-    assert (whole.accepted, whole.items) == (split.accepted, split.items)
 
 
 def test_blank_lines_are_skipped_where_the_ollama_client_crashes() -> None:
@@ -378,13 +364,12 @@ def by_sse(
 ) -> Verdict:
     decoder = framing(max_event_bytes=limit)
     bound = limit or decoder.default_max_event_bytes
-    step = piece or len(raw) or 1
-    events = []
+
+    def held(_: int) -> bool:
+        return decoder._pending_size <= bound and decoder._data_size <= bound
+
     try:
-        for at in range(0, len(raw), step):
-            events.extend(decoder.feed(raw[at : at + step]))
-            assert decoder._pending_size <= bound and decoder._data_size <= bound
-        events.extend(decoder.flush())
+        events = fed(decoder, raw, piece, held)
     except ResponseTooLargeError as error:
         return Verdict(refused=str(error))
     return Verdict(tuple(event.data for event in events if event.data))
@@ -394,13 +379,6 @@ def by_sse(
 def test_sse_is_never_more_lenient_than_both_sdks(name: str) -> None:
     raw = SSE[name]
     held_to(name, by_sse(raw), {"openai": by_openai_sdk(raw), "genai": by_google_genai(raw)})
-
-
-@pytest.mark.parametrize("piece", [1, 2, 4096])
-@pytest.mark.parametrize("name", list(SSE))
-def test_sses_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
-    whole, split = by_sse(SSE[name]), by_sse(SSE[name], piece)
-    assert (whole.accepted, whole.items) == (split.accepted, split.items)
 
 
 #: Gemini's error payload outside events (a front end's, with a success status): what
@@ -430,11 +408,34 @@ def test_the_gemini_framing_is_never_more_lenient_than_both_sdks(name: str) -> N
         assert ours == by_sse(raw), name
 
 
-@pytest.mark.parametrize("piece", [1, 2, 4096])
-@pytest.mark.parametrize("name", list(OUTSIDE))
-def test_the_gemini_framings_verdict_does_not_depend_on_the_reads(name: str, piece: int) -> None:
-    whole = by_sse(OUTSIDE[name], framing=GeminiFraming)
-    split = by_sse(OUTSIDE[name], piece, framing=GeminiFraming)
+def by_gemini_framing(raw: bytes, piece: int | None = None) -> Verdict:
+    return by_sse(raw, piece, framing=GeminiFraming)
+
+
+#: Each framing's reader (the bytes, then the size of every read: None, all at once), its
+#: cases, and the read sizes tried.
+READS: dict[str, tuple[Callable[[bytes, int | None], Verdict], dict[str, bytes], list[int]]] = {
+    "eventstream": (by_eventstream, EVENTSTREAM, [1, 5, 4096]),
+    "ndjson": (by_ndjson, NDJSON, [1, 3, 4096]),
+    "sse": (by_sse, SSE, [1, 2, 4096]),
+    "gemini": (by_gemini_framing, OUTSIDE, [1, 2, 4096]),
+}
+
+
+@pytest.mark.parametrize(
+    ("framing", "name", "piece"),
+    [
+        (f, name, piece)
+        for f, (_, cases, pieces) in READS.items()
+        for name in cases
+        for piece in pieces
+    ],
+)
+def test_a_framings_verdict_does_not_depend_on_the_reads(
+    framing: str, name: str, piece: int
+) -> None:
+    read, cases, _ = READS[framing]
+    whole, split = read(cases[name], None), read(cases[name], piece)
     assert (whole.accepted, whole.items) == (split.accepted, split.items)
 
 
