@@ -1,8 +1,12 @@
 """Turn what users pass to a chat model into a list of messages (no I/O).
 
 Accepted: a str; a message; a prompt value (anything with `to_messages()`, LangChain's
-included); or a sequence of messages, `(role, content)` tuples, OpenAI-style dicts, strs
-and LangChain message objects. Anything else is a `TypeError` naming the item and index.
+included); or a sequence of messages, `(role, content)` pairs (a tuple, or a list as JSON
+writes one), OpenAI-style dicts, LangChain's constructor envelopes, strs and LangChain
+message objects. A pair or dict becomes the message LangChain's chat models make of it
+(`convert_to_messages`): an `id`, `response_metadata`, `additional_kwargs`, a tool
+result's `status` and `artifact` are kept, other keys go to `additional_kwargs`, and the
+developer role stays marked. Anything else is a `TypeError` naming the item and index.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from typing import TypeVar
 from ._messages import AIMessage
 from ._messages import BaseMessage
 from ._messages import HumanMessage
-from ._messages import SystemMessage
-from ._messages import ToolMessage
+from ._roles import from_role
+from ._roles import unpacked_envelope
 from ._types import ROLES
 from ._types import ToolCall
 
@@ -61,12 +65,15 @@ def _coerce_item(item: object, index: int) -> BaseMessage:
         return item
     if isinstance(item, str):
         return HumanMessage(item)
-    if isinstance(item, tuple):
+    if isinstance(item, (tuple, list)):  # a (role, content) pair, as LangChain takes one
         if len(item) != 2 or not isinstance(item[0], str):
-            raise TypeError(f"message {index}: a tuple must be (role, content), got {_short(item)}")
+            raise TypeError(
+                f"message {index}: a {type(item).__name__} must be a (role, content) pair, "
+                f"got {_short(item)}"
+            )
         return message_from_role(item[0], item[1], index=index)
     if isinstance(item, dict):
-        return _from_dict(item, index)
+        return _from_dict(unpacked_envelope(item), index)
     lc_type = getattr(item, "type", None)
     if isinstance(lc_type, str) and hasattr(item, "content"):
         return _from_langchain(item, lc_type, index)
@@ -79,7 +86,8 @@ def _coerce_item(item: object, index: int) -> BaseMessage:
 def message_from_role(
     role: str, content: Any, *, index: int | None = None, **fields: Any
 ) -> BaseMessage:
-    """Build a message from a role name such as "user", "assistant", "system" or "tool"."""
+    """Build a message from a role name such as "user", "assistant", "system" or "tool",
+    and its `fields` as LangChain's `_create_message_from_message_type` takes them."""
     where = f"message {index}: " if index is not None else ""
     kind = normalise_role(role, index=index)
     if content is None:
@@ -96,15 +104,9 @@ def message_from_role(
             f"{where}content must be a str or a list of content blocks, "
             f"got {type(content).__name__}"
         )
-    if kind == "human":
-        return HumanMessage(content, **fields)
-    if kind == "system":
-        return SystemMessage(content, **fields)
-    if kind == "ai":
-        return AIMessage(content=content, **fields)
-    if not fields.get("tool_call_id"):
+    if kind == "tool" and not fields.get("tool_call_id"):
         raise ValueError(f"{where}a tool message needs a tool_call_id")
-    return ToolMessage(content=content, **fields)
+    return from_role("developer" if role == "developer" else kind, content, **fields)
 
 
 def normalise_role(role: str, *, index: int | None = None) -> str:
@@ -118,18 +120,14 @@ def normalise_role(role: str, *, index: int | None = None) -> str:
 
 
 def _from_dict(item: dict[str, Any], index: int) -> BaseMessage:
-    role = item.get("role", item.get("type"))
+    fields = dict(item)
+    role = fields.pop("role", None) or fields.pop("type", None)  # (as LangChain reads it)
     if not isinstance(role, str):
         raise TypeError(f"message {index}: a message dict needs a 'role', got {_short(item)}")
-    fields: dict[str, Any] = {}
-    if item.get("name"):
-        fields["name"] = item["name"]
-    kind = ROLE_ALIASES.get(role)
-    if kind == "tool":
-        fields["tool_call_id"] = item.get("tool_call_id")
-    elif kind == "ai" and item.get("tool_calls"):
-        fields["tool_calls"] = [_openai_tool_call(tc, index) for tc in item["tool_calls"]]
-    return message_from_role(role, item.get("content"), index=index, **fields)
+    content = fields.pop("content", None)
+    if ROLE_ALIASES.get(role) == "ai" and fields.get("tool_calls"):
+        fields["tool_calls"] = [_openai_tool_call(tc, index) for tc in fields["tool_calls"]]
+    return message_from_role(role, content, index=index, **fields)
 
 
 def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
@@ -138,7 +136,7 @@ def _openai_tool_call(tc: dict[str, Any], index: int) -> ToolCall:
         fn = tc["function"]
         raw = fn.get("arguments") or "{}"
         try:
-            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
+            args = json.loads(raw, strict=False) if isinstance(raw, str) else dict(raw)
         except ValueError as exc:
             raise ValueError(f"message {index}: tool call arguments are not JSON: {exc}") from exc
         return {"name": fn["name"], "args": args, "id": tc.get("id"), "type": "tool_call"}

@@ -13,7 +13,6 @@ reply (messages inside `response_metadata`) are written as message dicts and rea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import Any
@@ -26,8 +25,9 @@ from ._messages import HumanMessage
 from ._messages import SystemMessage
 from ._messages import ToolMessage
 from ._pydantic import message_data
+from ._roles import from_role
+from ._roles import unpacked_envelope
 from ._types import ROLES
-from ._types import ToolCall
 
 __all__ = [
     "convert_to_messages",
@@ -54,19 +54,6 @@ _BY_TYPE: dict[str, type[BaseMessage]] = {
     "tool": ToolMessage,
     "ToolMessageChunk": ToolMessage,
 }
-#: LangChain's constructor envelope (`{"lc": 1, "type": "constructor", ...}`) class names.
-_CONSTRUCTORS = {
-    "HumanMessage": "human",
-    "HumanMessageChunk": "human",
-    "AIMessage": "ai",
-    "AIMessageChunk": "ai",
-    "SystemMessage": "system",
-    "SystemMessageChunk": "system",
-    "ToolMessage": "tool",
-    "ToolMessageChunk": "tool",
-}
-#: The developer role, as LangChain marks it on a SystemMessage.
-_LC_DEVELOPER_KEY = "__openai_role__"
 
 
 def message_to_dict(message: BaseMessage) -> dict[str, Any]:
@@ -154,16 +141,7 @@ def _convert(item: Any) -> BaseMessage:
     if isinstance(item, str):
         return HumanMessage(item)
     if isinstance(item, dict):
-        if (
-            item.get("lc") == 1
-            and item.get("type") == "constructor"
-            and isinstance(item.get("id"), list)
-            and item["id"]
-            and isinstance(item.get("kwargs"), dict)
-            and item["id"][-1] in _CONSTRUCTORS
-        ):
-            return _convert({"type": _CONSTRUCTORS[item["id"][-1]], **item["kwargs"]})
-        fields = dict(item)
+        fields = dict(unpacked_envelope(item))
         role = fields.pop("role", None) or fields.pop("type", None)
         if not isinstance(role, str) or "content" not in fields:
             raise ValueError(f"a message dict needs 'role' and 'content' keys, got {item!r:.200}")
@@ -176,56 +154,6 @@ def _convert(item: Any) -> BaseMessage:
     if callable(dump) and isinstance(getattr(item, "type", None), str):
         return message_from_dict({"type": item.type, "data": dump()})  # a LangChain message
     raise TypeError(f"cannot convert {type(item).__name__} to a message")
-
-
-def from_role(role: str, content: Any, **fields: Any) -> BaseMessage:
-    """LangChain's `_create_message_from_message_type`: keys it knows become fields,
-    the rest `additional_kwargs`."""
-    kwargs: dict[str, Any] = {}
-    additional = dict(fields.pop("additional_kwargs", None) or {})
-    meta = fields.pop("response_metadata", None)
-    for key in ("name", "id", "tool_call_id"):
-        if fields.get(key) is not None:
-            kwargs[key] = fields.pop(key)
-        else:
-            fields.pop(key, None)
-    tool_calls = fields.pop("tool_calls", None)
-    additional.update(fields)
-    if meta:
-        kwargs["response_metadata"] = meta
-    if role in ("human", "user"):
-        return HumanMessage(content, additional_kwargs=additional, **kwargs)
-    if role in ("ai", "assistant"):
-        if tool_calls is not None:
-            kwargs["tool_calls"] = [_tool_call(tc) for tc in tool_calls]
-        return AIMessage(content=content, additional_kwargs=additional, **kwargs)
-    if role in ("system", "developer"):
-        if role == "developer":
-            additional[_LC_DEVELOPER_KEY] = "developer"
-        return SystemMessage(content, additional_kwargs=additional, **kwargs)
-    if role == "tool":
-        artifact = additional.pop("artifact", None)
-        status = additional.pop("status", None)
-        if status is not None:
-            kwargs["status"] = status
-        if not kwargs.get("tool_call_id"):
-            raise ValueError("a tool message needs a tool_call_id")
-        return ToolMessage(
-            content=content, artifact=artifact, additional_kwargs=additional, **kwargs
-        )
-    raise ValueError(
-        f"unexpected message type {role!r}; use one of 'human', 'user', 'ai', 'assistant', "
-        "'tool', 'system' or 'developer'"
-    )
-
-
-def _tool_call(tc: dict[str, Any]) -> ToolCall:
-    if "function" in tc:  # OpenAI's wire shape
-        args = tc["function"]["arguments"]
-        if isinstance(args, str):
-            args = json.loads(args, strict=False)
-        return {"name": tc["function"]["name"], "args": args, "id": tc["id"], "type": "tool_call"}
-    return tc  # type: ignore[return-value]
 
 
 def _is_message_dict(value: Any) -> bool:

@@ -56,7 +56,7 @@ def test_from_messages_roles() -> None:
     out = messages_of(prompt, {"style": "short", "taboo": "cats", "topic": "tea"})
     assert out == [
         SystemMessage("You write short posts."),
-        SystemMessage("Never mention cats."),
+        SystemMessage("Never mention cats.", additional_kwargs={"__openai_role__": "developer"}),
         HumanMessage("Topic: tea"),
         AIMessage("Draft about tea"),
         HumanMessage("Shorter."),

@@ -191,6 +191,46 @@ def test_a_tuple_of_messages_is_accepted_like_a_list() -> None:
     assert coerce_messages((HumanMessage("a"), ("ai", "b"))) == [HumanMessage("a"), AIMessage("b")]
 
 
+def test_a_two_item_list_is_a_pair_as_json_writes_one() -> None:
+    # LangChain's chat models take any (role, content) sequence: JSON has no tuples.
+    assert coerce_messages([["system", "s"], ["human", "u"]]) == [
+        SystemMessage("s"),
+        HumanMessage("u"),
+    ]
+    with pytest.raises(ValueError, match="message 0: unknown role 'nested'"):
+        coerce_messages([["nested", "list"]])  # a pair with a role LangChain refuses too
+
+
+#: Items a chat model takes as LangChain's chat models take them (`convert_to_messages`).
+AS_LANGCHAIN: list[Any] = [
+    ["assistant", "a list pair"],
+    ("developer", "a developer turn"),
+    {"role": "user", "content": "hi", "name": "ana", "id": "m1", "foo": 1},
+    {"role": "assistant", "content": "x", "response_metadata": {"model_name": "m"}},
+    {"role": "tool", "content": "42", "tool_call_id": "c1", "artifact": [1], "status": "error"},
+    {"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "HumanMessage"],
+     "kwargs": {"content": "from an envelope"}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("item", AS_LANGCHAIN, ids=lambda i: repr(i)[:30])
+def test_a_pair_or_dict_is_the_message_langchains_chat_models_make(item: Any) -> None:
+    lc = pytest.importorskip("langchain_core.messages")
+    from chatplex.messages import messages_to_dict
+
+    [ours] = coerce_messages([item])
+    [theirs] = lc.convert_to_messages([item])
+    assert messages_to_dict([ours]) == lc.messages_to_dict([theirs])
+
+
+def test_the_developer_role_stays_marked_as_langchain_marks_it() -> None:
+    marked = {"__openai_role__": "developer"}
+    assert (
+        coerce_messages([("developer", "d"), {"role": "developer", "content": "d"}])
+        == [SystemMessage("d", additional_kwargs=marked)] * 2
+    )
+
+
 # --- OpenAI-style dicts -----------------------------------------------------------------
 
 
@@ -214,6 +254,23 @@ def test_role_dicts(role: str, cls: type[BaseMessage]) -> None:
 def test_dict_name_is_kept() -> None:
     (msg,) = coerce_messages([{"role": "user", "name": "alice", "content": "hi"}])
     assert (type(msg), msg.name, msg.content) == (HumanMessage, "alice", "hi")
+
+
+def test_a_dict_keeps_what_langchain_keeps() -> None:
+    # An id, metadata and unknown keys (to additional_kwargs); a tool result's status
+    # and artifact (its status is what Anthropic's wire sends as is_error).
+    human, ai, tool = coerce_messages(
+        [
+            {"role": "user", "content": "hi", "id": "m1", "foo": 1},
+            {"role": "assistant", "content": "x", "response_metadata": {"model_name": "m"},
+             "additional_kwargs": {"k": 1}},
+            {"role": "tool", "content": "boom", "tool_call_id": "c1", "status": "error",
+             "artifact": [1]},
+        ]
+    )  # fmt: skip
+    assert (human.id, human.additional_kwargs) == ("m1", {"foo": 1})
+    assert (ai.response_metadata, ai.additional_kwargs) == ({"model_name": "m"}, {"k": 1})
+    assert isinstance(tool, ToolMessage) and (tool.status, tool.artifact) == ("error", [1])
 
 
 def test_dict_with_type_instead_of_role() -> None:
@@ -401,7 +458,8 @@ def test_mixed_list() -> None:
         (None, "NoneType None"),
         (b"bytes", "bytes"),
         (object(), "object"),
-        (["nested", "list"], "list"),
+        (["role", "content", "more"], "list"),
+        (("user",), "tuple"),
         ({"no", "role"}, "set"),
     ],
 )
