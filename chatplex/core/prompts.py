@@ -170,8 +170,10 @@ def _is_nested(item: Any) -> bool:
 
 
 def _parts(messages: Sequence[Any], template_format: str = "f-string") -> tuple[_Part, ...]:
-    """Prompt parts from `(role, template)` tuples, strs, messages, placeholders, nested
-    templates, and parts already made; `template_format` is the templates' format."""
+    """Prompt parts from `(role, template)` tuples (the role a name or a message class),
+    `{"role", "content"}` dicts, strs, messages, placeholders, nested templates, and parts
+    already made, as LangChain's `from_messages` reads them; `template_format` is the
+    templates' format."""
     parts: list[_Part] = []
     for index, item in enumerate(messages):
         if isinstance(
@@ -180,29 +182,61 @@ def _parts(messages: Sequence[Any], template_format: str = "f-string") -> tuple[
             parts.append(item)
         elif isinstance(item, str):
             parts.append(message_template("human", "human", item, template_format))
-        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            role, content = item
-            if role == "placeholder":
-                names = _variables(content) if isinstance(content, str) else []
-                if len(names) != 1:
-                    raise ValueError(
-                        f"prompt part {index}: a placeholder is written '{{name}}', got {content!r}"
-                    )
-                parts.append(MessagesPlaceholder(names[0], optional=True))
-            else:
-                kind = normalise_role(role, index=index)
-                if kind == "tool":
-                    raise ValueError(
-                        f"prompt part {index}: tool messages need a tool_call_id; "
-                        "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
-                    )
-                parts.append(message_template(role, kind, content, template_format))
+        elif isinstance(item, dict):
+            if set(item) != {"role", "content"}:
+                raise ValueError(
+                    f"prompt part {index}: a message dict has the keys 'role' and 'content' "
+                    f"alone, got {sorted(item)}"
+                )
+            parts.append(_role_part(item["role"], item["content"], index, template_format))
+        elif isinstance(item, tuple) and len(item) == 2 and _role_of(item[0]) is not None:
+            parts.append(_role_part(_role_of(item[0]), item[1], index, template_format))
         else:
             raise TypeError(
                 f"prompt part {index}: expected (role, template), a str, a message, "
                 f"a MessagesPlaceholder or a prompt template, got {type(item).__name__}"
             )
     return tuple(parts)
+
+
+def _role_of(role: Any) -> str | None:
+    """A part's role: a name, or the type of a message class (chatplex's or LangChain's)."""
+    if isinstance(role, str):
+        return role
+    if isinstance(role, type):
+        fields = getattr(role, "model_fields", None) or {}
+        declared = getattr(role, "type", None)
+        kind = fields["type"].default if "type" in fields else declared
+        return kind if isinstance(kind, str) else None
+    return None
+
+
+def _role_part(role: Any, content: Any, index: int, template_format: str) -> _Part:
+    if role == "placeholder":
+        return _placeholder(content, index)
+    if not isinstance(role, str):
+        raise TypeError(f"prompt part {index}: a role is a str, got {type(role).__name__}")
+    kind = normalise_role(role, index=index)
+    if kind == "tool":
+        raise ValueError(
+            f"prompt part {index}: tool messages need a tool_call_id; "
+            "put a ToolMessage (or a MessagesPlaceholder) in the prompt"
+        )
+    return message_template(role, kind, content, template_format)
+
+
+def _placeholder(content: Any, index: int) -> MessagesPlaceholder:
+    """`("placeholder", "{name}")`, optional; `("placeholder", ["{name}", optional])`."""
+    optional = True
+    if isinstance(content, (list, tuple)) and len(content) == 2 and isinstance(content[1], bool):
+        content, optional = content
+    names = _variables(content) if isinstance(content, str) else []
+    if len(names) != 1:
+        raise ValueError(
+            f"prompt part {index}: a placeholder is written '{{name}}' (or ['{{name}}', "
+            f"optional]), got {content!r}"
+        )
+    return MessagesPlaceholder(names[0], optional=optional)
 
 
 class ChatFormatting:
@@ -312,9 +346,11 @@ class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPrompt
     def from_messages(
         cls, messages: Sequence[Any], template_format: str = "f-string"
     ) -> ChatPromptTemplate:
-        """From `(role, template)` tuples, strs (human), messages and placeholders.
+        """From `(role, template)` tuples, `{"role", "content"}` dicts, strs (human),
+        messages and placeholders.
 
-        `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`.
+        `("placeholder", "{history}")` is an optional `MessagesPlaceholder("history")`;
+        `("placeholder", ["{history}", False])` a required one.
         `template_format`: the templates' format, "f-string", "mustache" or "jinja2".
         """
         return cls(messages, template_format=template_format)

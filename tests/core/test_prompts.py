@@ -254,6 +254,52 @@ def test_placeholder_tuple_error_shows_the_expected_form() -> None:
         ChatPromptTemplate.from_messages([("system", "s"), ("placeholder", "history")])
 
 
+def test_a_placeholder_may_say_whether_it_is_optional_as_in_langchain() -> None:
+    prompt = ChatPromptTemplate.from_messages([("placeholder", ["{history}", False]), "{q}"])
+    assert prompt.parts[0] == MessagesPlaceholder("history", optional=False)
+    with pytest.raises(KeyError, match="history"):
+        prompt.invoke({"q": "x"})
+    optional = ChatPromptTemplate.from_messages([("placeholder", ("{history}", True)), "{q}"])
+    assert messages_of(optional, {"q": "x"}) == [HumanMessage("x")]
+
+
+#: Parts LangChain's `from_messages` reads beside `(role, template)` tuples.
+LANGCHAIN_PARTS: list[Any] = [
+    {"role": "system", "content": "Be {style}."},
+    {"role": "placeholder", "content": "{history}"},
+    ("placeholder", ["{history}", True]),
+]
+
+
+@pytest.mark.parametrize("part", LANGCHAIN_PARTS, ids=repr)
+def test_a_part_is_read_as_langchains_from_messages_reads_it(part: Any) -> None:
+    lc_prompts = pytest.importorskip("langchain_core.prompts")
+    values = {"style": "brief", "history": [("ai", "earlier")], "q": "why?"}
+    ours = ChatPromptTemplate.from_messages([part, "{q}"])
+    theirs = lc_prompts.ChatPromptTemplate.from_messages([part, "{q}"])
+    assert ours.input_variables == theirs.input_variables
+    assert [(m.type, m.content) for m in ours.invoke(values).to_messages()] == [
+        (m.type, m.content) for m in theirs.invoke(values).to_messages()
+    ]
+
+
+def test_a_role_may_be_a_message_class_as_in_langchain() -> None:
+    lc_messages = pytest.importorskip("langchain_core.messages")
+    prompt = ChatPromptTemplate.from_messages(
+        [(SystemMessage, "Be {style}."), (lc_messages.HumanMessage, "{q}")]
+    )
+    assert messages_of(prompt, {"style": "brief", "q": "?"}) == [
+        SystemMessage("Be brief."),
+        HumanMessage("?"),
+    ]
+
+
+@pytest.mark.parametrize("part", [{"role": "user"}, {"role": "user", "content": "{q}", "n": 1}])
+def test_a_message_dict_has_its_role_and_content_alone(part: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="prompt part 0: a message dict has the keys"):
+        ChatPromptTemplate.from_messages([part])
+
+
 def test_placeholder_only_prompt_takes_a_bare_list() -> None:
     prompt = ChatPromptTemplate.from_messages([MessagesPlaceholder("messages")])
     assert messages_of(prompt, [("user", "a"), ("ai", "b")]) == [HumanMessage("a"), AIMessage("b")]
@@ -359,7 +405,7 @@ def test_unknown_role_in_a_template_is_a_value_error() -> None:
         ChatPromptTemplate.from_messages([("robot", "beep")])
 
 
-@pytest.mark.parametrize("part", [42, ("human",), ("human", "a", "b"), {"role": "user"}])
+@pytest.mark.parametrize("part", [42, ("human",), ("human", "a", "b"), (42, "a")])
 def test_unusable_prompt_part_is_a_type_error(part: Any) -> None:
     with pytest.raises(TypeError, match="prompt part 1"):
         ChatPromptTemplate.from_messages([("system", "s"), part])
