@@ -189,8 +189,8 @@ def _parts(messages: Sequence[Any], template_format: str = "f-string") -> tuple[
                     f"alone, got {sorted(item)}"
                 )
             parts.append(_role_part(item["role"], item["content"], index, template_format))
-        elif isinstance(item, tuple) and len(item) == 2 and _role_of(item[0]) is not None:
-            parts.append(_role_part(_role_of(item[0]), item[1], index, template_format))
+        elif isinstance(item, tuple) and len(item) == 2 and (role := _role_of(item[0])) is not None:
+            parts.append(_role_part(role, item[1], index, template_format))
         else:
             raise TypeError(
                 f"prompt part {index}: expected (role, template), a str, a message, "

@@ -38,14 +38,12 @@ def unpacked_envelope(item: dict[str, Any]) -> dict[str, Any]:
     """A message dict as LangChain reads its constructor envelope (`{"lc": 1, "type":
     "constructor", "id": [..., "HumanMessage"], "kwargs": {...}}`): `{"type": "human",
     **kwargs}`; any other dict as it is."""
-    name = item["id"][-1] if isinstance(item.get("id"), list) and item["id"] else None
-    if (
-        item.get("lc") == 1
-        and item.get("type") == "constructor"
-        and isinstance(item.get("kwargs"), dict)
-        and name in _CONSTRUCTORS
-    ):
-        return {"type": _CONSTRUCTORS[name], **item["kwargs"]}
+    if item.get("lc") != 1 or item.get("type") != "constructor":
+        return item
+    path, kwargs = item.get("id"), item.get("kwargs")
+    name = path[-1] if isinstance(path, list) and path else None
+    if isinstance(name, str) and name in _CONSTRUCTORS and isinstance(kwargs, dict):
+        return {"type": _CONSTRUCTORS[name], **kwargs}
     return item
 
 
