@@ -99,7 +99,7 @@ def message_from_role(
                 "(a str, '' for an empty one) or a list of content blocks"
             )
         content = ""
-    if not isinstance(content, (str, list)):
+    if not isinstance(content, (str, list)) and kind != "tool":  # (a tool's result: its str)
         raise TypeError(
             f"{where}content must be a str or a list of content blocks, "
             f"got {type(content).__name__}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import sys
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import KW_ONLY
@@ -26,6 +27,8 @@ from ._lazy import LazyMetadata
 from ._lazy import LazyValue
 from ._lazy import keep_first
 from ._merge import merged_fields
+from ._pretty import message_repr
+from ._pretty import message_str
 from ._types import Content
 from ._types import InvalidToolCall
 from ._types import TextAccessor
@@ -276,6 +279,12 @@ class AIMessage(BaseMessage):
     )
 
     def __post_init__(self) -> None:
+        if not self.tool_calls and not self.invalid_tool_calls:
+            raw = self.additional_kwargs.get("tool_calls")
+            if raw:  # OpenAI's raw calls alone (an older LangChain's history), read as there
+                from ._tool_calls import raw_tool_calls  # (not at import: `import chatplex`)
+
+                self.tool_calls, self.invalid_tool_calls = raw_tool_calls(raw)
         # LangChain marks every call with its type; code written for it may read it.
         if any("type" not in c for c in self.tool_calls):
             self.tool_calls = [
@@ -494,6 +503,22 @@ class ToolMessage(BaseMessage):
     )
 
     def __post_init__(self) -> None:
+        # LangChain's coercion (its `coerce_args`): a tool's number or dict result is its
+        # str, a tuple a list, and an id given as a number or UUID its str.
+        content: Any = self.content
+        if isinstance(content, tuple):
+            content = self.content = list(content)
+        if not isinstance(content, (str, list)):
+            self.content = str(content)
+        elif any(not isinstance(item, (str, dict)) for item in content):
+            items: list[Any] = [i if isinstance(i, (str, dict)) else str(i) for i in content]
+            self.content = items
+        call_id: Any = self.tool_call_id
+        uuid = sys.modules.get("uuid")  # (a UUID exists only once uuid is imported)
+        if isinstance(call_id, (int, float)) or (
+            uuid is not None and isinstance(call_id, uuid.UUID)
+        ):
+            self.tool_call_id = str(call_id)
         if not isinstance(self.tool_call_id, str) or not self.tool_call_id:
             raise ValueError("ToolMessage needs a non-empty tool_call_id")
         if self.status not in ("success", "error"):
@@ -524,49 +549,10 @@ def answers_by_name(message: BaseMessage) -> TypeGuard[ToolMessage]:
     )
 
 
-#: Fields whose value LangChain's repr leaves out when it equals this default (pydantic's
-#: static defaults; a factory's `{}` and `[]` are always shown, as there).
-_REPR_DEFAULTS: dict[str, Any] = {
-    "name": None,
-    "id": None,
-    "usage_metadata": None,
-    "chunk_position": None,
-    "artifact": None,
-    "status": "success",
-}
-#: Fields LangChain's `ToolMessage` never shows (`repr=False` there).
-_TOOL_HIDDEN = frozenset({"additional_kwargs", "response_metadata"})
-
-
-def _repr_fields(message: BaseMessage) -> list[str]:
-    hidden = _TOOL_HIDDEN if isinstance(message, ToolMessage) else frozenset()
-    parts = []
-    for name in type(message)._field_order:
-        if name == "type" or name in hidden:
-            continue
-        value = getattr(message, name)
-        if name in _REPR_DEFAULTS and value == _REPR_DEFAULTS[name]:
-            continue
-        parts.append(f"{name}={value!r}")
-    return parts
-
-
-def _message_repr(message: BaseMessage) -> str:
-    """`HumanMessage(content='hi', additional_kwargs={}, response_metadata={})`: LangChain's
-    repr (its fields in its order, those at their default left out), so a script that
-    prints messages prints the same."""
-    return f"{type(message).__name__}({', '.join(_repr_fields(message))})"
-
-
-def _message_str(message: BaseMessage) -> str:
-    """`content='hi' additional_kwargs={} response_metadata={}`: pydantic's `str`."""
-    return " ".join(_repr_fields(message))
-
-
 for _klass in (BaseMessage, SystemMessage, HumanMessage, AIMessage, AIMessageChunk, ToolMessage):
     # Set after the classes are made: a slots dataclass writes its own `__repr__`.
-    _klass.__repr__ = _message_repr  # type: ignore[method-assign,assignment]
-    _klass.__str__ = _message_str  # type: ignore[method-assign,assignment]
+    _klass.__repr__ = message_repr  # type: ignore[method-assign]
+    _klass.__str__ = message_str  # type: ignore[method-assign]
 
 AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMessage
 

@@ -1,4 +1,5 @@
-"""`pretty_repr()` / `pretty_print()`: the text LangChain prints for a message.
+"""The text LangChain shows for a message: its repr and str (`message_repr`,
+`message_str`), and `pretty_repr()` / `pretty_print()`.
 
 A title line 80 characters wide (`=== Human Message ===`), the name if any, a blank line
 and the content (a list of blocks shows as its Python repr, as in LangChain); an AI
@@ -13,7 +14,7 @@ from typing import Any
 
 from ._types import MessageFields
 
-__all__ = ["is_interactive", "pretty_repr"]
+__all__ = ["is_interactive", "message_repr", "message_str", "pretty_repr"]
 
 
 def is_interactive() -> bool:
@@ -63,3 +64,42 @@ def _call_lines(call: Any) -> list[str]:
     elif isinstance(args, dict):
         lines.extend(f"    {name}: {value}" for name, value in args.items())
     return lines
+
+
+#: Fields whose value LangChain's repr leaves out when it equals this default (pydantic's
+#: static defaults; a factory's `{}` and `[]` are always shown, as there).
+_REPR_DEFAULTS: dict[str, Any] = {
+    "name": None,
+    "id": None,
+    "usage_metadata": None,
+    "chunk_position": None,
+    "artifact": None,
+    "status": "success",
+}
+#: Fields LangChain's `ToolMessage` never shows (`repr=False` there).
+_TOOL_HIDDEN = frozenset({"additional_kwargs", "response_metadata"})
+
+
+def _repr_fields(message: Any) -> list[str]:
+    hidden = _TOOL_HIDDEN if message.type == "tool" else frozenset()
+    parts = []
+    for name in type(message)._field_order:
+        if name == "type" or name in hidden:
+            continue
+        value = getattr(message, name)
+        if name in _REPR_DEFAULTS and value == _REPR_DEFAULTS[name]:
+            continue
+        parts.append(f"{name}={value!r}")
+    return parts
+
+
+def message_repr(message: Any) -> str:
+    """`HumanMessage(content='hi', additional_kwargs={}, response_metadata={})`: LangChain's
+    repr (its fields in its order, those at their default left out), so a script that
+    prints messages prints the same."""
+    return f"{type(message).__name__}({', '.join(_repr_fields(message))})"
+
+
+def message_str(message: Any) -> str:
+    """`content='hi' additional_kwargs={} response_metadata={}`: pydantic's `str`."""
+    return " ".join(_repr_fields(message))

@@ -21,7 +21,13 @@ from ._types import InvalidToolCall
 from ._types import ToolCall
 from ._types import ToolCallChunk
 
-__all__ = ["NOT_JSON", "chunks_from_calls", "parse_args", "parse_tool_call_chunks"]
+__all__ = [
+    "NOT_JSON",
+    "chunks_from_calls",
+    "parse_args",
+    "parse_tool_call_chunks",
+    "raw_tool_calls",
+]
 
 #: How an invalid call's `error` starts when its arguments are not JSON (the decoder's
 #: message follows): what a LangChain drop-in rewords as its partner words it.
@@ -125,3 +131,26 @@ def parse_args(raw: str) -> tuple[dict[str, Any], str | None]:
 def _reject_constant(name: str) -> Any:
     # Python's json accepts NaN/Infinity; JSON (and every provider) does not.
     raise ValueError(f"{name} is not valid JSON")
+
+
+def raw_tool_calls(raw: Any) -> tuple[list[Any], list[Any]]:
+    """OpenAI's raw tool calls as LangChain's `default_tool_parser` reads them: a call
+    whose arguments are not JSON is an invalid call; anything unreadable, none at all."""
+    calls: list[Any] = []
+    invalid: list[Any] = []
+    try:
+        for call in raw:
+            if "function" not in call:
+                continue
+            name, arguments = call["function"]["name"], call["function"]["arguments"]
+            try:
+                args = json.loads(arguments)
+            except json.JSONDecodeError:
+                invalid.append(
+                    {"name": name, "args": arguments, "id": call.get("id"), "error": None}
+                )
+                continue
+            calls.append({"name": name or "", "args": args or {}, "id": call.get("id")})
+    except (TypeError, KeyError, AttributeError):  # LangChain logs and leaves them unread
+        return [], []
+    return calls, invalid

@@ -121,7 +121,7 @@ def test_pretty_repr_shows_type_and_text() -> None:  # LangChain's text (see tes
     assert HumanMessage("hi").pretty_repr().endswith(" Human Message " + "=" * 33 + "\n\nhi")
 
 
-@pytest.mark.parametrize("bad_id", ["", 123, None])
+@pytest.mark.parametrize("bad_id", ["", ["c1"], None])
 def test_tool_message_needs_non_empty_str_tool_call_id(bad_id: Any) -> None:
     with pytest.raises(ValueError, match="tool_call_id"):
         ToolMessage("x", tool_call_id=bad_id)
@@ -275,3 +275,44 @@ def test_to_message_drops_a_streamed_blocks_raw_input_once_it_is_parsed() -> Non
     ]
     unparsed = AIMessageChunk(content=[{"type": "x", "partial_json": "{", "index": 1}])
     assert unparsed.to_message().content == [{"type": "x", "partial_json": "{"}]
+
+
+#: OpenAI's raw tool calls as an older LangChain kept them, in `additional_kwargs` alone.
+RAW_CALLS: list[Any] = [
+    [{"id": "c", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}],
+    [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{cut"}}],
+    [{"id": "c", "type": "custom", "custom": {"name": "f", "input": "x"}}],
+    [{"id": "c", "function": {"name": "f"}}],  # unreadable: LangChain reads none
+]
+
+
+@pytest.mark.parametrize("raw", RAW_CALLS, ids=lambda r: repr(r)[:40])
+def test_an_ai_message_reads_raw_tool_calls_as_langchains_does(raw: Any) -> None:
+    lc = pytest.importorskip("langchain_core.messages")
+    from chatplex.messages import messages_to_dict
+
+    ours = AIMessage("", additional_kwargs={"tool_calls": raw})
+    theirs = lc.AIMessage("", additional_kwargs={"tool_calls": raw})
+    assert messages_to_dict([ours]) == lc.messages_to_dict([theirs])
+
+
+def test_raw_tool_calls_are_read_only_where_no_call_was_given() -> None:
+    given = [call("g", {}, "g1")]
+    message = AIMessage("", tool_calls=given, additional_kwargs={"tool_calls": RAW_CALLS[0]})
+    assert [c["name"] for c in message.tool_calls] == ["g"]
+
+
+@pytest.mark.parametrize(
+    ("content", "call_id"),
+    [(42, "c"), ({"t": 21}, 7), (("a", 1, {"type": "text", "text": "b"}), 1.5), (None, "c")],
+)
+def test_a_tool_message_coerces_its_content_and_id_as_langchains_does(
+    content: Any, call_id: Any
+) -> None:
+    # A hand-written agent loop passes the tool's result as it came: an int, a dict.
+    lc = pytest.importorskip("langchain_core.messages")
+    from chatplex.messages import messages_to_dict
+
+    ours = ToolMessage(content=content, tool_call_id=call_id)
+    theirs = lc.ToolMessage(content=content, tool_call_id=call_id)
+    assert messages_to_dict([ours]) == lc.messages_to_dict([theirs])
