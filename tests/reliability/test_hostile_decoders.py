@@ -397,19 +397,19 @@ OUTSIDE: dict[str, bytes] = {
 }
 
 
+def by_gemini_framing(raw: bytes, piece: int | None = None) -> Verdict:
+    return by_sse(raw, piece, framing=GeminiFraming)
+
+
 @pytest.mark.parametrize("name", [*SSE, *OUTSIDE])
 def test_the_gemini_framing_is_never_more_lenient_than_both_sdks(name: str) -> None:
     raw = {**SSE, **OUTSIDE}[name]
-    ours = by_sse(raw, framing=GeminiFraming)
+    ours = by_gemini_framing(raw)
     held_to(name, ours, {"openai": by_openai_sdk(raw), "genai": by_google_genai(raw)})
     if name in OUTSIDE:  # read as google-genai reads it
         assert ours == by_google_genai(raw), name
     else:  # no JSON outside events: read as the SSE decoder reads it
         assert ours == by_sse(raw), name
-
-
-def by_gemini_framing(raw: bytes, piece: int | None = None) -> Verdict:
-    return by_sse(raw, piece, framing=GeminiFraming)
 
 
 #: Each framing's reader (the bytes, then the size of every read: None, all at once), its
