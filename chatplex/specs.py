@@ -1,10 +1,9 @@
 """What each provider declares about itself, and where the declarations are.
 
 A provider is a folder, `chatplex/providers/<wire>/`, whose `spec.py` holds `SPECS`: one
-`ProviderSpec` per provider name that wire serves (one folder may serve two names,
-as Google's does). Shared code never names a provider: it asks
-`spec(name)` for the fact it needs (the adapter class, LangChain's class name, the
-OpenTelemetry name, the model names LangChain infers as it).
+`ProviderSpec` per provider name that wire serves (Google's folder serves two). Shared
+code never names a provider: it asks `spec(name)` for the fact it needs (the adapter
+class, LangChain's class name, the OpenTelemetry name, the model names it infers).
 
 `WIRES` is the registry of folders, read off the drop-in table (`chatplex/dropins.py`):
 a new wire's drop-in row is the one row it adds outside its own folder. The spec
@@ -457,16 +456,17 @@ class ProviderSpec:
     beyond_sdk: tuple[tuple[str, str], ...] = ()
     #: Parameters its SDK sends as request headers, not in the body: (name, header).
     header_parameters: tuple[tuple[str, str], ...] = ()
+    #: Body parameters holding independent settings, a call's value (`bind`'s...) laid
+    #: over the model's key by key (Anthropic's `output_config`: effort beside a format).
+    layered_body_fields: tuple[str, ...] = ()
     #: Its LangChain class's settings chatplex does not have, and why: (name, reason).
     #: Passing one (other than its "off" value) is a TypeError (`chat.dropin.check_refused`).
     refused_settings: tuple[tuple[str, str], ...] = ()
-    #: "module:function" that `init_chat_model("<name>:...")` calls with its settings
-    #: (a dict, changed in place) before building: the defaults its LangChain class's
-    #: constructor gives them. None: none.
+    #: "module:function" `init_chat_model("<name>:...")` calls with its settings (a dict,
+    #: changed in place) before building: its LangChain class's constructor defaults.
     init_settings: str | None = None
     #: "module:function" called with the adapter's settings (a dict, changed in place)
-    #: when the provider registry builds its adapter: its LangChain class's defaults for
-    #: them. None: none.
+    #: when the provider registry builds its adapter: its LangChain class's defaults.
     adapter_defaults: str | None = None
     #: Settings its LangChain class's constructor gives where a script gives none, which
     #: `init_chat_model("<name>:...")` gives its `ChatModel` too: the same name sends the

@@ -232,7 +232,28 @@ def _set_api_parameter(model: Bindable, key: str, value: Any, asynchronous: bool
         sent_as = adapter.body_field(key)
         if sent_as != key:
             model.extra_body.pop(sent_as, None)
+        held = model.extra_body.get(key)
+        if isinstance(held, Mapping) and key in _layered_fields(provider_label(model)):
+            value = _laid_over(held, value)
     model.extra_body[key] = value
+
+
+def _laid_over(held: Mapping[str, Any], value: Any) -> Any:
+    """A call's `value` of a layered body parameter over the model's `held` one: its
+    keys over the model's (None: the model's alone), anything else in its place."""
+    if value is None:
+        return held
+    return {**held, **value} if isinstance(value, Mapping) else value
+
+
+@functools.cache
+def _layered_fields(provider: str) -> tuple[str, ...]:
+    """`provider`'s body parameters a call's value is laid over (its spec's
+    `layered_body_fields`)."""
+    from ..specs import spec
+
+    declared = spec(provider)
+    return () if declared is None else declared.layered_body_fields
 
 
 def _check_call_keyword(

@@ -148,3 +148,29 @@ def test_call_settings_tell_a_bound_empty_tool_list_under_a_langchain_name() -> 
     own = FakeChatModel()
     assert not own.bind_tools([])._settings({}).tool_list_bound
     assert not own._settings({"tools": []}).tool_list_bound
+
+
+def test_a_calls_output_config_is_laid_over_the_models_on_anthropics_wire() -> None:
+    """Anthropic's `output_config` holds independent settings (its spec's
+    `layered_body_fields`): the keys of a binding's, a structured output's or a call's
+    go over the model's, and a None keeps the model's. Another body field is replaced."""
+    from chatplex import init_chat_model
+
+    given = {"output_config": {"effort": "low"}, "metadata": {"user_id": "a"}}
+    model = init_chat_model("anthropic:claude-opus-4-5", api_key=KEY, model_kwargs=given)
+
+    def sent(runnable: Any) -> dict[str, Any]:
+        return dict(runnable.build_request("hi").json)
+
+    budget = {"type": "tokens", "total": 9}
+    body = sent(model.bind(output_config={"task_budget": budget}, metadata={"user_id": "b"}))
+    assert body["output_config"] == {"effort": "low", "task_budget": budget}
+    assert body["metadata"] == {"user_id": "b"}
+    assert sent(model.bind(output_config={"effort": "high"}))["output_config"] == {"effort": "high"}
+    assert sent(model.bind(output_config=None))["output_config"] == {"effort": "low"}
+    structured = model.with_structured_output(CITY_SCHEMA, method="json_schema")
+    config = sent(structured.steps[0])["output_config"]  # type: ignore[attr-defined]
+    assert config["effort"] == "low" and config["format"]["type"] == "json_schema"
+
+
+CITY_SCHEMA = {"title": "City", "type": "object", "properties": {"name": {"type": "string"}}}

@@ -110,6 +110,8 @@ SPECS = (
         ),
         blocks="chatplex.providers.anthropic.response:reply_blocks",  # langchain-core's
         api_parameters=_MESSAGES,
+        # effort, format and task_budget: independent settings of one object
+        layered_body_fields=("output_config",),
         beyond_sdk=_BEYOND_SDK,
         header_parameters=HEADER_PARAMETERS,
         refused_settings=_REFUSED,
