@@ -19,7 +19,8 @@ langchain-openai sends it. The Responses API (`POST /responses`, adapter
 or (unless it is False) `output_version="responses/v1"`, `reasoning=`, `include=`,
 `truncation=`, `context_management=`, `use_previous_response_id=True`, a Responses-only
 parameter in `model_kwargs`, or built-in tools bound (`bind_tools([{"type":
-"web_search"}])`: `tools_to_bind`, `finish_binding`); `output_version="v0"` gives
+"web_search"}])`: `tools_to_bind`, `finish_binding`); per call too (`call_model`);
+`output_version="v0"` gives
 langchain-openai's v0.3 reply shape. `stream_usage` defaults as langchain-openai's:
 asked for of OpenAI's own host only. `include_response_headers=True` keeps the
 response's headers in each reply's `response_metadata["headers"]`. What its class does
@@ -34,6 +35,7 @@ call's, each async stream chunk's bound) is `base_chat_openai.py`'s, read of the
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Callable
@@ -59,7 +61,7 @@ from . import choices
 from . import chunk_bound
 from .base_chat_openai import MESSAGES_COUNT
 from .base_chat_openai import BaseChatOpenAIData
-from .base_chat_openai import call_model
+from .base_chat_openai import call_model as layered_call_model
 from .base_chat_openai import held_stop
 from .base_chat_openai import token_ids
 from .base_chat_openai import with_data
@@ -447,6 +449,26 @@ def responses_switch(model: ChatModel) -> Adapter | None:
     adapter's `responses_switch`); None: none (refused, or already on that API)."""
     switch: Adapter | None = getattr(model.adapter, "responses_switch", None)
     return switch
+
+
+def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
+    """`PartnerHooks.call_model`: a call whose keywords name a Responses-only parameter
+    (`reasoning=`, `include=`, `text=`...: `choices.RESPONSES_ONLY`, even as None) or
+    hold a built-in tool, or a GPT-6 call with tools, goes to the Responses API
+    (`responses_switch`), as langchain-openai routes a call of a model that leaves
+    `use_responses_api` unset; then the constructor's `extra_body` under the call's
+    (`base_chat_openai.call_model`)."""
+    switch = responses_switch(model)
+    tools = keywords.get("tools") or ()
+    if switch is not None and (
+        any(name in keywords for name in choices.RESPONSES_ONLY)
+        or any(is_builtin_tool(tool) for tool in tools)
+        or (str(model.model).lower().startswith("gpt-6") and (tools or model.tools))
+    ):
+        model = copy.copy(model)
+        model.adapter = switch
+        model.provider = "openai_responses"
+    return layered_call_model(model, keywords)
 
 
 def tools_to_bind(

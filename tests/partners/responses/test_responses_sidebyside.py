@@ -38,17 +38,21 @@ from tests.partners._openai_scripts import openai_suite
 from tests.partners._openai_scripts import refusal_raised
 from tests.partners._openai_scripts import refusal_read
 from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import module_loop
 from tests.partners._sidebyside import raised
+from tests.partners._sidebyside import refused_before_sending
 from tests.partners._sidebyside import with_content_or_last
 
 lc = pytest.importorskip("langchain_core.messages")
@@ -229,6 +233,15 @@ def reasoning_switches_wire(cls: Any, url: str) -> Any:
     return model.invoke("How many r in berry?")
 
 
+def effort_beside_call_reasoning(cls: Any, url: str) -> Any:
+    """A model's `reasoning_effort` and a call's `reasoning` (its summary), on the
+    Responses API."""
+    model = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1", reasoning_effort="low").bind(
+        reasoning={"summary": "auto"}
+    )
+    return attempted(lambda: model.invoke("How many r in berry?"))
+
+
 def responses_fields_switch(cls: Any, url: str) -> Any:
     """A Responses field alone (none of `use_responses_api`) sends it there: the field
     `use_responses_api` reads True after, and an empty `include` is sent as given."""
@@ -238,6 +251,25 @@ def responses_fields_switch(cls: Any, url: str) -> Any:
         read.append((model.use_responses_api, model.include, model.truncation))
         replies.append(model.invoke("Hi"))
     return read, replies
+
+
+def responses_switch_per_call(cls: Any, url: str) -> Any:
+    """A call (or binding) of a model that leaves `use_responses_api` unset, given a
+    Responses-only keyword or a built-in tool, or a GPT-6 call with tools: each goes to
+    the Responses API, invoked and streamed."""
+    model = cls(model="o4-mini", api_key=KEY, base_url=url + "/v1")
+    low = {"effort": "low"}
+    gpt6 = cls(model="gpt-6", api_key=KEY, base_url=url + "/v1").bind_tools([add])
+    return [
+        model.invoke("Hi", reasoning=low),
+        model.invoke("Hi", include=["reasoning.encrypted_content"]),
+        model.invoke("Hi", truncation="auto"),
+        model.invoke("Hi", text={"verbosity": "low"}),
+        model.bind(reasoning=low).invoke("Hi"),
+        model.invoke("Hi", tools=[{"type": "web_search"}]),
+        list(model.stream("Hi", reasoning=low)),
+        gpt6.invoke("Hi"),
+    ]
 
 
 def responses_switches_alone(cls: Any, url: str) -> Any:
@@ -467,8 +499,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "reasoning_stream": (REASONING, reasoning_stream),
     "reasoning_round_trip": (REASONING, reasoning_round_trip),
     "reasoning_switches_wire": (REASONING, reasoning_switches_wire),
+    "effort_beside_call_reasoning": (REASONING, effort_beside_call_reasoning),
     "responses_fields_switch": (Script(), responses_fields_switch),
     "responses_switches_alone": (Script(), responses_switches_alone),
+    "responses_switch_per_call": (REASONING, responses_switch_per_call),
     "reasoning_round_trip_unstored": (REASONING, reasoning_round_trip_unstored),
     "web_search_invoke": (WEB, web_search_invoke),
     "web_search_stream": (WEB, web_search_stream),
@@ -526,7 +560,21 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
 # ---- what differs on purpose, and why ------------------------------------------------------
 
 
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "effort_beside_call_reasoning": (
+        Difference(
+            Reason.RAISES,
+            "a model's `reasoning_effort` beside a call's `reasoning` on the Responses API "
+            "raises TypeError (`Responses.create()` takes no `reasoning_effort`), before "
+            "any request",
+            "both are sent as one `reasoning` object: the call's keys, and the model's "
+            "effort where the call gives none",
+        ),
+        refused_before_sending(
+            "TypeError", lambda body: body["reasoning"] == {"summary": "auto", "effort": "low"}
+        ),
+    ),
+}
 
 #: Request headers a script's constructor decides, compared; the rest (user agents, SDK
 #: telemetry `x-stainless-*`) name the client that sent them.
