@@ -19,14 +19,13 @@ langchain-openai sends it. The Responses API (`POST /responses`, adapter
 or (unless it is False) `output_version="responses/v1"`, `reasoning=`, `include=`,
 `truncation=`, `context_management=`, `use_previous_response_id=True`, a Responses-only
 parameter in `model_kwargs`, or built-in tools bound (`bind_tools([{"type":
-"web_search"}])`: `tools_to_bind`, `finish_binding`); per call too (`call_model`);
-`output_version="v0"` gives
-langchain-openai's v0.3 reply shape. `stream_usage` defaults as langchain-openai's:
-asked for of OpenAI's own host only. `include_response_headers=True` keeps the
-response's headers in each reply's `response_metadata["headers"]`. What its class does
-its own way (tiktoken counts, `stop` as given, the constructor's `extra_body` under a
-call's, each async stream chunk's bound) is `base_chat_openai.py`'s, read of the
-`BaseChatOpenAIData` its adapters hold.
+"web_search"}])`: `tools_to_bind`, `finish_binding`), and per call (`call_model`);
+`output_version="v0"` gives langchain-openai's v0.3 reply shape. `stream_usage`
+defaults as langchain-openai's: asked for of OpenAI's own host only.
+`include_response_headers=True` keeps the response's headers in each reply's
+`response_metadata["headers"]`. What its class does its own way (tiktoken counts, `stop`
+as given, the constructor's `extra_body` under a call's, each async stream chunk's
+bound) is `base_chat_openai.py`'s, read of the `BaseChatOpenAIData` its adapters hold.
 
 >>> model = build({"model_name": "gpt-4o-mini", "temperature": 0, "openai_api_key": "sk-x"})
 >>> model.get_name(), model.model, model.temperature
