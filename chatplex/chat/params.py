@@ -14,7 +14,7 @@ name (`BEYOND_SDK`, each with its reason).
 >>> check_api_parameters("openai", {"temprature": 0}, settings=("temperature",), owner="X")
 Traceback (most recent call last):
 ...
-TypeError: X got an unexpected keyword argument 'temprature' (did you mean 'temperature'?) ...
+chatplex.chat.params.SettingRefused: X got ... 'temprature' (did you mean 'temperature'?)...
 """
 
 from __future__ import annotations
@@ -87,6 +87,17 @@ def api_parameters(provider: str) -> frozenset[str] | None:
     return frozenset(own) if own is not None else None
 
 
+def _other_api_taking(provider: str, name: str) -> str | None:
+    """The provider name of `provider`'s other API (its spec's `responses_adapter`:
+    OpenAI's Responses API beside Chat Completions) where that API takes `name`."""
+    declared = spec(provider)
+    adapter = None if declared is None else declared.responses_adapter
+    for other in specs().values() if adapter is not None else ():
+        if other.adapter == adapter and name in (other.api_parameters or ()):
+            return other.name
+    return None
+
+
 class SettingRefused(TypeError):
     """A keyword (or environment variable) a constructor or call does not take: unknown,
     not supported (with why), or one setting given under two spellings with two values.
@@ -122,11 +133,17 @@ def check_api_parameters(
         return
     for name in extras:
         if name not in known:
+            other = _other_api_taking(provider, name)
             hint = (
-                f"; it is neither a setting of {owner} nor a parameter of the {provider} "
-                "API that chatplex knows. Send parameters newer than chatplex with "
-                "model_kwargs={...} (or extra_body={...})"
+                f"; it is a parameter of the {other} API, not of the {provider} API this "
+                f"model calls: a model built for that one sends it "
+                f'(init_chat_model("{other}:<model>"))'
+                if other is not None
+                else f"; it is neither a setting of {owner} nor a parameter of the "
+                f"{provider} API that chatplex knows. Send parameters newer than chatplex "
+                "with model_kwargs={...} (or extra_body={...})"
             )
-            # (A setting of the owner's that this API lacks is no suggestion for itself.)
-            offered = [other for other in (*settings, *known) if other != name]
+            # (A setting of the owner's that this API lacks is no suggestion for itself;
+            # a parameter of the other API needs none.)
+            offered = [] if other else [word for word in (*settings, *known) if word != name]
             raise unknown_keyword(owner, name, offered, hint)
