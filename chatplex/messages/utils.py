@@ -21,6 +21,7 @@ loads the core on its first call, one of the inversions ARCHITECTURE.md lists.
 from __future__ import annotations
 
 import inspect
+import json
 import math
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -414,36 +415,87 @@ def count_tokens_approximately(
     extra_tokens_per_message: float = 3.0,
     count_name: bool = True,
     tokens_per_image: int = 85,
+    use_usage_metadata_scaling: bool = False,
+    tools: Sequence[Any] | None = None,
 ) -> int:
     """LangChain's estimate: characters / `chars_per_token` per message (content, tool
     calls, tool call id, role, name), plus `extra_tokens_per_message`, plus
-    `tokens_per_image` per image block."""
+    `tokens_per_image` per image block, plus the `tools`' schemas as JSON text.
+    `use_usage_metadata_scaling`: scaled up (at most 1.25x) by the last AI reply's own
+    `total_tokens` over the estimate up to it, where every AI reply came from one
+    provider."""
     total = 0.0
-    for message in _to_messages(messages):
-        chars = 0
-        content = message.content
-        if isinstance(content, str):
-            chars += len(content)
-        else:
-            for block in content:
-                kind = block.get("type", "") if isinstance(block, dict) else None
-                if isinstance(block, str):
-                    chars += len(block)
-                elif kind in ("image", "image_url"):
-                    total += tokens_per_image
-                elif kind == "text":
-                    chars += len(block.get("text", ""))
-                else:
-                    chars += len(repr(block))
-        if isinstance(message, AIMessage) and isinstance(content, str) and message.tool_calls:
-            chars += len(repr(message.tool_calls))
-        if isinstance(message, ToolMessage):
-            chars += len(message.tool_call_id)
-        chars += len(openai_role(message))
-        if message.name and count_name:
-            chars += len(message.name)
-        total += math.ceil(chars / chars_per_token) + extra_tokens_per_message
+    if tools:
+        total += math.ceil(sum(len(json.dumps(_tool_schema(t))) for t in tools) / chars_per_token)
+    provider: Any = None  # (the AI replies' provider; None until one names it)
+    mixed = False
+    reported: int | None = None
+    estimated_then = 0.0
+    converted = _to_messages(messages)
+    for message in converted:
+        total += math.ceil(_chars(message, count_name) / chars_per_token)
+        total += extra_tokens_per_message + _images(message) * tokens_per_image
+        if use_usage_metadata_scaling and isinstance(message, AIMessage):
+            named = message.response_metadata.get("model_provider")
+            mixed = mixed or (provider is not None and named != provider)
+            provider = named if provider is None else provider
+            usage = message.usage_metadata
+            if usage and isinstance(usage.get("total_tokens"), int):
+                reported, estimated_then = usage["total_tokens"], total
+    scaled = len(converted) > 1 and not mixed and provider is not None
+    if scaled and reported is not None and estimated_then > 0:
+        total *= min(1.25, max(1.0, reported / estimated_then))
     return math.ceil(total)
+
+
+def _chars(message: BaseMessage, count_name: bool) -> int:
+    """The characters `count_tokens_approximately` counts for `message` (its images
+    apart: `_images`)."""
+    chars = 0
+    content = message.content
+    if isinstance(content, str):
+        chars += len(content)
+    else:
+        for block in content:
+            kind = block.get("type", "") if isinstance(block, dict) else None
+            if isinstance(block, str):
+                chars += len(block)
+            elif kind == "text":
+                chars += len(block.get("text", ""))
+            elif kind not in ("image", "image_url"):
+                chars += len(repr(block))
+    if isinstance(message, AIMessage) and isinstance(content, str) and message.tool_calls:
+        chars += len(repr(message.tool_calls))
+    if isinstance(message, ToolMessage):
+        chars += len(message.tool_call_id)
+    chars += len(openai_role(message))
+    if message.name and count_name:
+        chars += len(message.name)
+    return chars
+
+
+def _images(message: BaseMessage) -> int:
+    content = message.content
+    if isinstance(content, str):
+        return 0
+    return sum(isinstance(b, dict) and b.get("type") in ("image", "image_url") for b in content)
+
+
+def _tool_schema(tool: Any) -> Any:
+    """A tool as `count_tokens_approximately` writes it: a dict as given, else its name,
+    description and call schema (without the schema's own title and description)."""
+    if isinstance(tool, dict):
+        return tool
+    schema = tool.tool_call_schema
+    if isinstance(schema, dict):
+        parameters = dict(schema)
+    elif hasattr(schema, "model_json_schema"):
+        parameters = dict(schema.model_json_schema())
+    else:  # a pydantic v1 model, as LangChain reads one
+        parameters = dict(schema.schema())
+    parameters.pop("title", None)
+    parameters.pop("description", None)
+    return {"name": tool.name, "description": tool.description, "parameters": parameters}
 
 
 _PREFIXES = {

@@ -245,3 +245,55 @@ def test_without_messages_right_after_import_chatplex_is_langchains_runnable() -
         [lc.SystemMessage("s"), lc.HumanMessage("a"), lc.AIMessage("b"), lc.HumanMessage("c")]
     )
     assert ported == [[m.type, m.content] for m in theirs] == [["system", "s"], ["human", "c"]]
+
+
+def _replies(providers: list[str | None], totals: list[int | None]) -> list[BaseMessage]:
+    """A conversation of AI replies from `providers`, each with its reported
+    `total_tokens` (None: no usage), between human turns."""
+    out: list[BaseMessage] = [SystemMessage("be brief"), HumanMessage("hello there")]
+    for provider, total in zip(providers, totals, strict=True):
+        usage = {"input_tokens": 1, "output_tokens": 1, "total_tokens": total}
+        metadata = {"model_provider": provider} if provider else {}
+        out.append(AIMessage("fine, and you? " * 3, response_metadata=metadata))
+        out[-1].usage_metadata = usage if total is not None else None  # type: ignore[assignment]
+        out.append(HumanMessage("ok " * 7))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("providers", "totals"),
+    [
+        (["openai"], [90]),  # scaled up, at most 1.25x
+        (["openai", "openai"], [10, 200]),  # by the last reply that reports
+        ([None, "openai"], [50, 80]),  # the first reply naming no provider
+        (["openai", "anthropic"], [50, 80]),  # two providers: not scaled
+        (["openai"], [None]),
+        (["openai"], [30]),  # below the estimate: not scaled down
+    ],
+)
+def test_count_tokens_approximately_scales_and_counts_tools_as_langchain(
+    providers: list[str | None], totals: list[int | None]
+) -> None:
+    """`use_usage_metadata_scaling` and `tools` (dicts and tool objects), as
+    langchain-core counts them."""
+    from langchain_core.tools import tool as langchain_tool
+
+    from chatplex import tool
+
+    def add(a: int, b: int) -> int:
+        """Add two ints."""
+        return a + b
+
+    estimate = pytest.importorskip("langchain_core.messages.utils").count_tokens_approximately
+    mine = _replies(providers, totals)
+    theirs = langchain(mine)
+    dicts = [{"type": "function", "function": {"name": "lookup", "parameters": {}}}]
+    for settings in (
+        {"use_usage_metadata_scaling": True},
+        {"use_usage_metadata_scaling": True, "tools": dicts, "chars_per_token": 3.3},
+        {"tools": dicts, "extra_tokens_per_message": 2.5},
+    ):
+        assert ours.count_tokens_approximately(mine, **settings) == estimate(theirs, **settings)
+    assert ours.count_tokens_approximately(mine, tools=[tool(add)]) == estimate(
+        theirs, tools=[langchain_tool(add)]
+    )
