@@ -545,10 +545,13 @@ _CONTEXT_HANDLERS: ContextVar[tuple[Any, ...]] = ContextVar("chatplex_usage_hand
 
 
 @contextmanager
-def get_usage_metadata_callback() -> Iterator[UsageMetadataCallbackHandler]:
+def get_usage_metadata_callback(
+    name: str = "usage_metadata_callback",
+) -> Iterator[UsageMetadataCallbackHandler]:
     """Count token usage per model name for every chat-model call in the `with` block
     (this thread or task and what it starts: threads via the config, tasks and the
-    portal via contextvars), whether or not the calls pass callbacks.
+    portal via contextvars), whether or not the calls pass callbacks. `name`: what
+    LangChain names its context variable by; blocks nest whatever their names.
 
     Yields:
         The `UsageMetadataCallbackHandler`, whose `usage_metadata` maps each model

@@ -38,6 +38,7 @@ from ._messages import AIMessageChunk
 from ._messages import BaseMessage
 from ._messages import SystemMessage
 from ._messages import ToolMessage
+from ._messages import answers_by_name
 from ._openai_dicts import openai_role
 from ._types import add_usage
 
@@ -513,12 +514,15 @@ def get_buffer_string(
     ai_prefix: str = "AI",
     *,
     system_prefix: str = "System",
+    function_prefix: str = "Function",
     tool_prefix: str = "Tool",
     message_separator: str = "\n",
     format: Literal["prefix", "xml"] = "prefix",
 ) -> str:
     """The messages as one text, `"Role: text"` a line (LangChain's `get_buffer_string`;
-    an AI message's tool calls follow its text). `format="xml"` is not built."""
+    an AI message's tool calls follow its text; a result answering a function call by
+    name, LangChain's `FunctionMessage`, under `function_prefix`). `format="xml"` is not
+    built."""
     if format != "prefix":
         raise NotImplementedError("get_buffer_string: only format='prefix' is built in chatplex")
     prefixes = {
@@ -530,7 +534,8 @@ def get_buffer_string(
     }
     lines = []
     for message in _to_messages(messages):
-        line = f"{prefixes.get(message.type, message.type)}: {message.text}"
+        prefix = function_prefix if answers_by_name(message) else prefixes.get(message.type)
+        line = f"{prefix or message.type}: {message.text}"
         if isinstance(message, AIMessage):
             if message.tool_calls:
                 line += str(message.tool_calls)

@@ -297,3 +297,28 @@ def test_count_tokens_approximately_scales_and_counts_tools_as_langchain(
     assert ours.count_tokens_approximately(mine, tools=[tool(add)]) == estimate(
         theirs, tools=[langchain_tool(add)]
     )
+
+
+def test_get_buffer_string_writes_a_function_result_under_function_prefix() -> None:
+    """A result answering a function call by name (LangChain's `FunctionMessage`, as
+    the drop-ins read it) is written under `function_prefix`, as langchain-core writes
+    it; a tool result stays under `tool_prefix`."""
+    from chatplex.messages import FUNCTION_RESULT_KEY
+
+    by_name = ToolMessage("r", tool_call_id="f", name="f")
+    by_name.additional_kwargs[FUNCTION_RESULT_KEY] = True
+    mine = [HumanMessage("hi"), by_name, ToolMessage("x", tool_call_id="c1")]
+    theirs = [
+        lc.HumanMessage("hi"),
+        lc.FunctionMessage("r", name="f"),
+        lc.ToolMessage("x", tool_call_id="c1"),
+    ]
+    for prefixes in ({}, {"function_prefix": "Fn", "tool_prefix": "T"}):
+        assert ours.get_buffer_string(mine, **prefixes) == lc.get_buffer_string(theirs, **prefixes)
+
+
+def test_get_usage_metadata_callback_takes_langchains_name() -> None:
+    from chatplex import get_usage_metadata_callback
+
+    with get_usage_metadata_callback("outer") as outer, get_usage_metadata_callback() as inner:
+        assert outer is not inner and outer.usage_metadata == inner.usage_metadata == {}
