@@ -46,7 +46,8 @@ def is_stream_transformer(func: Callable[..., Any]) -> bool:
     return inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func)
 
 
-def _takes_config(func: Callable[..., Any]) -> bool:
+def takes_config(func: Callable[..., Any]) -> bool:
+    """Whether `func` has a `config` parameter (the run's config is passed to it)."""
     try:
         return "config" in inspect.signature(func).parameters
     except (TypeError, ValueError):  # builtins without a signature
@@ -86,7 +87,7 @@ class RunnableLambda(Runnable[Any, Any]):
         self._is_async = inspect.iscoroutinefunction(func)
         self._is_gen = inspect.isgeneratorfunction(func)
         self._is_agen = inspect.isasyncgenfunction(func)
-        self._takes_config = _takes_config(func)
+        self._takes_config = takes_config(func)
 
     def _args(
         self, input: Any, config: RunnableConfig, kwargs: dict[str, Any]
@@ -218,7 +219,7 @@ class RunnableGenerator(Runnable[Any, Any]):
         # As LangChain's: async calls run `atransform` where given (or an async transform).
         self.afunc = transform if self._is_async else atransform
         #: Which of them take the run's config (read once: a signature costs ~10 us).
-        self._config_takers = [f for f in (transform, atransform) if f and _takes_config(f)]
+        self._config_takers = [f for f in (transform, atransform) if f and takes_config(f)]
 
     def _call(self, chunks: Any, config: RunnableConfig, func: Callable[..., Any]) -> Any:
         takes = any(func is taker for taker in self._config_takers)

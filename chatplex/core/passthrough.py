@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from .chunks import aiter_one
 from .composition import RunnableParallel
 from .run_config import RunnableConfig
 from .run_config import child_config
+from .run_config import user_config
 
 __all__ = [
     "DictInputError",
@@ -36,28 +39,68 @@ class DictInputError(TypeError, ValueError):
 
 class RunnablePassthrough(PureRunnable[Any, Any]):
     """Returns its input. In a parallel map it forwards the original input to a key.
+    `func` (and, on the async paths, `afunc` where given) is called with the input
+    first, for its side effect (a stream's: with the merged pieces once all passed), and
+    with the run's `config` where it takes one, as LangChain's passthrough calls them.
 
     Examples:
         >>> from chatplex import RunnableParallel
         >>> RunnableParallel(orig=RunnablePassthrough(), n=lambda x: len(x)).invoke("abc")
         {'orig': 'abc', 'n': 3}
+        >>> RunnablePassthrough(print).invoke("abc")
+        abc
+        'abc'
     """
 
     _starts_on_first_piece = True  # LangChain's passthrough streams as a transform
 
+    def __init__(
+        self,
+        func: Callable[..., Any] | None = None,
+        afunc: Callable[..., Awaitable[Any]] | None = None,
+    ) -> None:
+        self.func, self.afunc = func, afunc
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        if self.func is not None:
+            _called(self.func, input, config, kwargs)
+        return input
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        if self.afunc is not None:
+            await _called(self.afunc, input, config, kwargs)
+        elif self.func is not None:
+            _called(self.func, input, config, kwargs)
         return input
 
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        yield from chunks  # pass pieces through as they come
+        if self.func is None:
+            yield from chunks  # pass pieces through as they come, holding none
+            return
+        final = _NONE
+        for chunk in chunks:
+            yield chunk
+            final = chunk if final is _NONE else add_chunks(final, chunk)
+        if final is not _NONE:
+            _called(self.func, final, config, kwargs)
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
+        if self.func is None and self.afunc is None:
+            async for chunk in chunks:  # holding none
+                yield chunk
+            return
+        final = _NONE
         async for chunk in chunks:
             yield chunk
+            final = chunk if final is _NONE else add_chunks(final, chunk)
+        if final is not _NONE and self.afunc is not None:
+            await _called(self.afunc, final, config, kwargs)
+        elif final is not _NONE and self.func is not None:
+            _called(self.func, final, config, kwargs)
 
     @classmethod
     def assign(cls, **kwargs: Any) -> RunnableAssign:
@@ -70,6 +113,19 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
             {'text': 'abc', 'n': 3}
         """
         return assign_steps(kwargs)
+
+
+#: No piece has passed yet.
+_NONE: Any = object()
+
+
+def _called(func: Callable[..., Any], input: Any, config: RunnableConfig, kwargs: Any) -> Any:
+    """`func(input, **kwargs)`, with `config=` (as user code sees it) where it takes one."""
+    from .lambdas import takes_config
+
+    if takes_config(func):
+        return func(input, config=user_config(config), **kwargs)
+    return func(input, **kwargs)
 
 
 def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:

@@ -164,3 +164,47 @@ def test_a_non_dict_input_is_langchains_value_error_and_still_a_type_error(run: 
     with pytest.raises(ValueError, match="needs a dict input") as caught:
         run(core)
     assert isinstance(caught.value, TypeError)  # what chatplex raised before
+
+
+def _passthrough_calls(passthrough: Any) -> list[Any]:
+    """What a passthrough's `func` / `afunc` saw over every way of calling it (a
+    stream's merged pieces once), beside what each call returned."""
+    import asyncio
+
+    async def astream() -> list[Any]:
+        return [piece async for piece in passthrough.astream("ab")]
+
+    returned = [
+        passthrough.invoke(1, {"tags": ["t"]}),
+        passthrough.batch([2, 3]),
+        list(passthrough.stream("cd")),
+        asyncio.run(passthrough.ainvoke(4)),
+        asyncio.run(astream()),
+    ]
+    return returned
+
+
+@pytest.mark.parametrize("with_afunc", [False, True])
+def test_a_passthroughs_func_is_called_for_its_side_effect_as_langchains(
+    with_afunc: bool,
+) -> None:
+    """`RunnablePassthrough(func)` (and `afunc=`): the input handed on unchanged, the
+    function called with it first, with the run's config where it takes one, on every
+    path as langchain-core calls it."""
+    lc = pytest.importorskip("langchain_core.runnables")
+    seen: dict[str, list[Any]] = {"ours": [], "theirs": []}
+
+    def recorder(side: str) -> tuple[Any, Any]:
+        def func(value: Any, config: Any) -> None:
+            seen[side].append(("func", value, config.get("tags")))
+
+        async def afunc(value: Any) -> None:
+            seen[side].append(("afunc", value))
+
+        return func, afunc if with_afunc else None
+
+    ours = _passthrough_calls(RunnablePassthrough(*recorder("ours")))
+    theirs = _passthrough_calls(lc.RunnablePassthrough(*recorder("theirs")))
+    assert ours == theirs == [1, [2, 3], ["cd"], 4, ["ab"]]
+    assert seen["ours"] == seen["theirs"]
+    assert ("func", 1, ["t"]) in seen["ours"]
