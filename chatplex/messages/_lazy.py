@@ -14,7 +14,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["LAZY_TYPES", "BuiltOnRead", "LazyMetadata", "LazyValue", "keep_first"]
+__all__ = [
+    "LAZY_TYPES",
+    "PENDING",
+    "BuiltOnRead",
+    "DerivedOnRead",
+    "LazyMetadata",
+    "LazyValue",
+    "keep_first",
+]
 
 
 class LazyMetadata:
@@ -117,3 +125,30 @@ def keep_first(slot: Any, obj: Any, unbuilt: Any, built: Any) -> Any:
     finally:
         _STORING.release()
     return now
+
+
+#: A slot's value not derived yet (`DerivedOnRead`).
+PENDING: Any = object()
+
+
+class DerivedOnRead:
+    """A slot's value, derived by `derive(obj)` the first time it is read after it was set
+    to `PENDING` (a chunk's tool calls, from its fragments). Writes go straight to the
+    slot (the dataclass `__init__` and users assigning calls)."""
+
+    __slots__ = ("derive", "slot")
+
+    def __init__(self, slot: Any, derive: Callable[[Any], None]) -> None:
+        self.slot, self.derive = slot, derive
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if value is PENDING:
+            self.derive(obj)
+            value = self.slot.__get__(obj, owner)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import KW_ONLY
+from dataclasses import InitVar
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -22,7 +23,9 @@ from typing import ClassVar
 from typing import Literal
 from typing import TypeGuard
 
+from ._lazy import PENDING
 from ._lazy import BuiltOnRead
+from ._lazy import DerivedOnRead
 from ._lazy import LazyMetadata
 from ._lazy import LazyValue
 from ._lazy import keep_first
@@ -108,34 +111,39 @@ class _FieldDict(PydanticMarks):
 prompt_factory: Callable[[BaseMessage], Any] | None = None
 
 
+#: `content` not given: `content_blocks=` in its place (LangChain 1.x's keyword).
+_NO_CONTENT: Any = object()
+
+
 @dataclass(slots=True)
 class BaseMessage(_FieldDict):
     """Common fields of every message. Use a concrete subclass."""
 
-    content: Content
+    content: Content = _NO_CONTENT
     _: KW_ONLY
     id: str | None = None
     name: str | None = None
     additional_kwargs: dict[str, Any] = field(default_factory=dict)
     response_metadata: dict[str, Any] = field(default_factory=dict)
+    if TYPE_CHECKING:
+
+        @property
+        def content_blocks(self) -> list[dict[str, Any]]: ...
+    else:  # the constructor's keyword; read, the property set below the class
+        content_blocks: InitVar[list[Any] | None] = None
 
     type: ClassVar[str] = "base"
     #: The fields in LangChain's `model_dump` order (`_pydantic.py`, `_dicts.py`).
     _field_order: ClassVar[tuple[str, ...]] = _COMMON_FIELDS
+
+    def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
+        _take_blocks(self, content_blocks)
 
     @property
     def text(self) -> TextAccessor:
         """The message's text, whether `content` is a string or a list of blocks (a str,
         which LangChain's `.text()` of before 1.0 also calls, warning, as LangChain's)."""
         return TextAccessor(content_text(self.content))
-
-    @property
-    def content_blocks(self) -> list[dict[str, Any]]:
-        """The content as LangChain 1.x's standard blocks (`text`, `reasoning`,
-        `tool_call`, `image`, ..., `non_standard`); see `_blocks.py`."""
-        from ._blocks import content_blocks
-
-        return content_blocks(self)
 
     def pretty_repr(self, html: bool = False) -> str:
         """The text LangChain prints for this message (`html=True` bolds the title)."""
@@ -248,6 +256,26 @@ class BaseMessage(_FieldDict):
         return langchain_json(self)  # type: ignore[no-any-return]
 
 
+def _standard_blocks(message: BaseMessage) -> list[dict[str, Any]]:
+    """The content as LangChain 1.x's standard blocks (`text`, `reasoning`, `tool_call`,
+    `image`, ..., `non_standard`); see `_blocks.py`."""
+    from ._blocks import content_blocks
+
+    return content_blocks(message)
+
+
+# Set after the class is made: in its body it would be `content_blocks=`'s default.
+BaseMessage.content_blocks = property(_standard_blocks)  # type: ignore[method-assign,assignment]
+
+
+def _take_blocks(message: BaseMessage, content_blocks: list[Any] | None) -> None:
+    """`content_blocks=` as the content (over `content`, as LangChain takes them)."""
+    if content_blocks is not None:
+        message.content = list(content_blocks)
+    elif message.content is _NO_CONTENT:
+        raise TypeError(f"{type(message).__name__} needs content (or content_blocks=)")
+
+
 @dataclass(slots=True)
 class SystemMessage(BaseMessage):
     """Instructions for the model (OpenAI `system`/`developer`, Anthropic `system`)."""
@@ -278,7 +306,11 @@ class AIMessage(BaseMessage):
         "usage_metadata",
     )
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
+        if content_blocks is not None or self.content is _NO_CONTENT:
+            _take_blocks(self, content_blocks)
+            if not self.tool_calls:  # its tool_call blocks, as LangChain reads them
+                self.tool_calls = [b for b in content_blocks or () if b.get("type") == "tool_call"]
         if not self.tool_calls and not self.invalid_tool_calls:
             raw = self.additional_kwargs.get("tool_calls")
             if raw:  # OpenAI's raw calls alone (an older LangChain's history), read as there
@@ -306,7 +338,7 @@ class AIMessageChunk(AIMessage):
     `invalid_tool_calls` are derived from them, on every chunk, merged ones included, as
     in LangChain: best-effort while the reply streams, exact once it is complete (a
     `finish_reason` in `response_metadata`, or `chunk_position="last"`); see
-    `_tool_calls.py`. They are derived when first read (`_FromFragments`), so a stream
+    `_tool_calls.py`. They are derived when first read (`DerivedOnRead`), so a stream
     whose pieces nobody inspects pays no parsing per piece, and `merge_chunks` over a
     whole stream parses the joined arguments once. A chunk built with `tool_calls=` and
     no fragments gets one fragment per call. `to_message()` gives the `AIMessage`,
@@ -326,21 +358,26 @@ class AIMessageChunk(AIMessage):
         "chunk_position",
     )
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
+        if content_blocks is not None or self.content is _NO_CONTENT:
+            _take_blocks(self, content_blocks)
+            if not _TOOL_CALLS.__get__(self):  # its tool_call blocks, as LangChain reads them
+                calls = [b for b in content_blocks or () if b.get("type") == "tool_call"]
+                _TOOL_CALLS.__set__(self, calls)
         if self.tool_call_chunks:
             if any("type" not in c for c in self.tool_call_chunks):  # LangChain marks them
                 self.tool_call_chunks = [
                     c if "type" in c else {**c, "type": "tool_call_chunk"}
                     for c in self.tool_call_chunks
                 ]
-            _TOOL_CALLS.__set__(self, _PENDING)
-            _INVALID_TOOL_CALLS.__set__(self, _PENDING)
-        # The slots as `__init__` set them: not through `_FromFragments` (a Python-level
+            _TOOL_CALLS.__set__(self, PENDING)
+            _INVALID_TOOL_CALLS.__set__(self, PENDING)
+        # The slots as `__init__` set them: not through `DerivedOnRead` (a Python-level
         # `__get__` twice for every streamed chunk, the most common case: no tool calls).
         elif _TOOL_CALLS.__get__(self) or _INVALID_TOOL_CALLS.__get__(self):
             from ._tool_calls import chunks_from_calls  # (not at import: `import chatplex`)
 
-            AIMessage.__post_init__(self)  # (zero-argument super() fails in slots classes)
+            AIMessage.__post_init__(self, None)  # (zero-argument super() fails in slots classes)
             self.tool_call_chunks = chunks_from_calls(self.tool_calls, self.invalid_tool_calls)
             self._from_calls = True
 
@@ -350,8 +387,8 @@ class AIMessageChunk(AIMessage):
         calls, invalid = parse_tool_call_chunks(self.tool_call_chunks, complete=self.is_complete)
         # Each slot only if still pending: calls a user assigned, or another thread
         # derived first (the tracer's sender reads a traced stream's chunk), are kept.
-        keep_first(_TOOL_CALLS, self, _PENDING, calls)
-        keep_first(_INVALID_TOOL_CALLS, self, _PENDING, invalid)
+        keep_first(_TOOL_CALLS, self, PENDING, calls)
+        keep_first(_INVALID_TOOL_CALLS, self, PENDING, invalid)
 
     @property
     def is_complete(self) -> bool:
@@ -391,39 +428,15 @@ class AIMessageChunk(AIMessage):
         )
 
 
-#: The value of a derived field not derived yet.
-_PENDING: Any = object()
 #: The slots holding AIMessage's tool_calls / invalid_tool_calls (slots dataclass fields).
 _TOOL_CALLS: Any = vars(AIMessage)["tool_calls"]
 _INVALID_TOOL_CALLS: Any = vars(AIMessage)["invalid_tool_calls"]
 
 
-class _FromFragments:
-    """`AIMessageChunk.tool_calls` / `.invalid_tool_calls`: the slot's value, derived from
-    the fragments the first time it is read after they were set. Writes go straight to
-    the slot (the dataclass `__init__` and users assigning calls)."""
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, obj: AIMessageChunk | None, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = self.slot.__get__(obj, owner)
-        if value is _PENDING:
-            obj._derive_tool_calls()
-            value = self.slot.__get__(obj, owner)
-        return value
-
-    def __set__(self, obj: AIMessageChunk, value: Any) -> None:
-        self.slot.__set__(obj, value)
-
-
 # Set after the class is made: in the class body the dataclass would take them for defaults.
-AIMessageChunk.tool_calls = _FromFragments(_TOOL_CALLS)  # type: ignore[assignment,misc]
-AIMessageChunk.invalid_tool_calls = _FromFragments(_INVALID_TOOL_CALLS)  # type: ignore[assignment,misc]
+_derive = AIMessageChunk._derive_tool_calls
+AIMessageChunk.tool_calls = DerivedOnRead(_TOOL_CALLS, _derive)  # type: ignore[assignment,misc]
+AIMessageChunk.invalid_tool_calls = DerivedOnRead(_INVALID_TOOL_CALLS, _derive)  # type: ignore[assignment,misc]
 
 
 #: The slot holding a message's response_metadata (a dict, or a `LazyMetadata`).
@@ -502,7 +515,8 @@ class ToolMessage(BaseMessage):
         "status",
     )
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
+        _take_blocks(self, content_blocks)
         # LangChain's coercion (its `coerce_args`): a tool's number or dict result is its
         # str, a tuple a list, and an id given as a number or UUID its str.
         content: Any = self.content

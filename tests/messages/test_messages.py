@@ -316,3 +316,43 @@ def test_a_tool_message_coerces_its_content_and_id_as_langchains_does(
     ours = ToolMessage(content=content, tool_call_id=call_id)
     theirs = lc.ToolMessage(content=content, tool_call_id=call_id)
     assert messages_to_dict([ours]) == lc.messages_to_dict([theirs])
+
+
+BLOCKS = [
+    {"type": "text", "text": "Describe this."},
+    {"type": "image", "url": "https://example.com/cat.png"},
+]
+CALL_BLOCK = {"type": "tool_call", "name": "add", "args": {"a": 1}, "id": "c1"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings"),
+    [
+        ("HumanMessage", {"content_blocks": BLOCKS}),
+        ("SystemMessage", {"content_blocks": BLOCKS[:1]}),
+        ("HumanMessage", {"content": "ignored", "content_blocks": BLOCKS}),
+        ("AIMessage", {"content_blocks": [BLOCKS[0], CALL_BLOCK]}),
+        ("AIMessage", {"content_blocks": [CALL_BLOCK], "tool_calls": [call("g", {}, "g1")]}),
+        ("AIMessageChunk", {"content_blocks": [BLOCKS[0], CALL_BLOCK]}),
+        ("ToolMessage", {"content_blocks": BLOCKS[:1], "tool_call_id": "c1"}),
+    ],
+)
+def test_a_message_takes_content_blocks_as_langchains_does(
+    kind: str, settings: dict[str, Any]
+) -> None:
+    """`HumanMessage(content_blocks=[...])` (LangChain 1.x's messages page): the blocks
+    are the content, over a `content` given beside them; an AI message's tool_call
+    blocks are its calls unless it was given its own."""
+    lc = pytest.importorskip("langchain_core.messages")
+    from chatplex import messages as ours_module
+    from chatplex.messages import messages_to_dict
+
+    ours = getattr(ours_module, kind)(**settings)
+    theirs = getattr(lc, kind)(**settings)
+    assert messages_to_dict([ours]) == lc.messages_to_dict([theirs])
+    assert ours.content_blocks == theirs.content_blocks
+
+
+def test_a_message_without_content_or_blocks_is_refused() -> None:
+    with pytest.raises(TypeError, match="needs content"):
+        HumanMessage()  # type: ignore[call-arg]
