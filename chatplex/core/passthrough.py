@@ -19,6 +19,7 @@ from .chunks import AddableDict
 from .chunks import add_chunks
 from .chunks import aiter_one
 from .composition import RunnableParallel
+from .lambdas import takes_config
 from .run_config import RunnableConfig
 from .run_config import child_config
 from .run_config import user_config
@@ -60,17 +61,16 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
         afunc: Callable[..., Awaitable[Any]] | None = None,
     ) -> None:
         self.func, self.afunc = func, afunc
+        #: Which of them take the run's config (read once: a signature costs ~10 us).
+        self._config_takers = [f for f in (func, afunc) if f is not None and takes_config(f)]
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         if self.func is not None:
-            _called(self.func, input, config, kwargs)
+            self._call(self.func, input, config, kwargs)
         return input
 
     async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        if self.afunc is not None:
-            await _called(self.afunc, input, config, kwargs)
-        elif self.func is not None:
-            _called(self.func, input, config, kwargs)
+        await self._acall(input, config, kwargs)
         return input
 
     def _transform(
@@ -84,7 +84,7 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
             yield chunk
             final = chunk if final is _NONE else add_chunks(final, chunk)
         if final is not _NONE:
-            _called(self.func, final, config, kwargs)
+            self._call(self.func, final, config, kwargs)
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
@@ -97,10 +97,23 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
         async for chunk in chunks:
             yield chunk
             final = chunk if final is _NONE else add_chunks(final, chunk)
-        if final is not _NONE and self.afunc is not None:
-            await _called(self.afunc, final, config, kwargs)
-        elif final is not _NONE and self.func is not None:
-            _called(self.func, final, config, kwargs)
+        if final is not _NONE:
+            await self._acall(final, config, kwargs)
+
+    def _call(
+        self, func: Callable[..., Any], value: Any, config: RunnableConfig, kwargs: Any
+    ) -> Any:
+        """`func(value, **kwargs)`, with `config=` (as user code sees it) where it takes one."""
+        if any(func is taker for taker in self._config_takers):
+            return func(value, config=user_config(config), **kwargs)
+        return func(value, **kwargs)
+
+    async def _acall(self, value: Any, config: RunnableConfig, kwargs: Any) -> None:
+        """The async paths' call: `afunc`, awaited, where given, else `func`."""
+        if self.afunc is not None:
+            await self._call(self.afunc, value, config, kwargs)
+        elif self.func is not None:
+            self._call(self.func, value, config, kwargs)
 
     @classmethod
     def assign(cls, **kwargs: Any) -> RunnableAssign:
@@ -117,15 +130,6 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
 
 #: No piece has passed yet.
 _NONE: Any = object()
-
-
-def _called(func: Callable[..., Any], input: Any, config: RunnableConfig, kwargs: Any) -> Any:
-    """`func(input, **kwargs)`, with `config=` (as user code sees it) where it takes one."""
-    from .lambdas import takes_config
-
-    if takes_config(func):
-        return func(input, config=user_config(config), **kwargs)
-    return func(input, **kwargs)
 
 
 def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
