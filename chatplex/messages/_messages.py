@@ -269,9 +269,12 @@ BaseMessage.content_blocks = property(_standard_blocks)  # type: ignore[method-a
 
 
 def _take_blocks(message: BaseMessage, content_blocks: list[Any] | None) -> None:
-    """`content_blocks=` as the content (over `content`, as LangChain takes them)."""
+    """`content_blocks=` as the content (over `content`), and an AI message's tool_call
+    blocks as its calls where none were given, as LangChain takes them."""
     if content_blocks is not None:
         message.content = list(content_blocks)
+        if isinstance(message, AIMessage) and not message.tool_calls:
+            message.tool_calls = [b for b in content_blocks if b.get("type") == "tool_call"]
     elif message.content is _NO_CONTENT:
         raise TypeError(f"{type(message).__name__} needs content (or content_blocks=)")
 
@@ -309,8 +312,6 @@ class AIMessage(BaseMessage):
     def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
         if content_blocks is not None or self.content is _NO_CONTENT:
             _take_blocks(self, content_blocks)
-            if not self.tool_calls:  # its tool_call blocks, as LangChain reads them
-                self.tool_calls = [b for b in content_blocks or () if b.get("type") == "tool_call"]
         if not self.tool_calls and not self.invalid_tool_calls:
             raw = self.additional_kwargs.get("tool_calls")
             if raw:  # OpenAI's raw calls alone (an older LangChain's history), read as there
@@ -361,9 +362,6 @@ class AIMessageChunk(AIMessage):
     def __post_init__(self, content_blocks: list[Any] | None) -> None:  # type: ignore[override]
         if content_blocks is not None or self.content is _NO_CONTENT:
             _take_blocks(self, content_blocks)
-            if not _TOOL_CALLS.__get__(self):  # its tool_call blocks, as LangChain reads them
-                calls = [b for b in content_blocks or () if b.get("type") == "tool_call"]
-                _TOOL_CALLS.__set__(self, calls)
         if self.tool_call_chunks:
             if any("type" not in c for c in self.tool_call_chunks):  # LangChain marks them
                 self.tool_call_chunks = [
