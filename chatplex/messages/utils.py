@@ -434,8 +434,9 @@ def count_tokens_approximately(
     estimated_then = 0.0
     converted = _to_messages(messages)
     for message in converted:
-        total += math.ceil(_chars(message, count_name) / chars_per_token)
-        total += extra_tokens_per_message + _images(message) * tokens_per_image
+        chars, images = _weighed(message, count_name)
+        total += math.ceil(chars / chars_per_token)
+        total += extra_tokens_per_message + images * tokens_per_image
         if use_usage_metadata_scaling and isinstance(message, AIMessage):
             named = message.response_metadata.get("model_provider")
             mixed = mixed or (provider is not None and named != provider)
@@ -449,10 +450,10 @@ def count_tokens_approximately(
     return math.ceil(total)
 
 
-def _chars(message: BaseMessage, count_name: bool) -> int:
-    """The characters `count_tokens_approximately` counts for `message` (its images
-    apart: `_images`)."""
-    chars = 0
+def _weighed(message: BaseMessage, count_name: bool) -> tuple[int, int]:
+    """The characters `count_tokens_approximately` counts for `message`, and its image
+    blocks (counted apart)."""
+    chars = images = 0
     content = message.content
     if isinstance(content, str):
         chars += len(content)
@@ -461,9 +462,11 @@ def _chars(message: BaseMessage, count_name: bool) -> int:
             kind = block.get("type", "") if isinstance(block, dict) else None
             if isinstance(block, str):
                 chars += len(block)
+            elif kind in ("image", "image_url"):
+                images += 1
             elif kind == "text":
                 chars += len(block.get("text", ""))
-            elif kind not in ("image", "image_url"):
+            else:
                 chars += len(repr(block))
     if isinstance(message, AIMessage) and isinstance(content, str) and message.tool_calls:
         chars += len(repr(message.tool_calls))
@@ -472,14 +475,7 @@ def _chars(message: BaseMessage, count_name: bool) -> int:
     chars += len(openai_role(message))
     if message.name and count_name:
         chars += len(message.name)
-    return chars
-
-
-def _images(message: BaseMessage) -> int:
-    content = message.content
-    if isinstance(content, str):
-        return 0
-    return sum(isinstance(b, dict) and b.get("type") in ("image", "image_url") for b in content)
+    return chars, images
 
 
 def _tool_schema(tool: Any) -> Any:
