@@ -462,7 +462,7 @@ def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     if switch is not None and (
         any(name in keywords for name in choices.RESPONSES_ONLY)
         or any(is_builtin_tool(tool) for tool in tools)
-        or (str(model.model).lower().startswith("gpt-6") and (tools or model.tools))
+        or ((tools or model.tools) and str(model.model).lower().startswith("gpt-6"))
     ):
         model = copy.copy(model)
         model.adapter = switch
