@@ -17,6 +17,7 @@ from chatplex.chat.partner_warnings import refuse_given_twice
 from chatplex.chat.partner_warnings import say_moved
 from chatplex.chat.partner_warnings import unexpected_argument
 from chatplex.specs import MoveWarning
+from tests._leaks import warns_nothing
 
 
 def test_doctests() -> None:
@@ -57,8 +58,7 @@ def test_outer_points_that_many_frames_above() -> None:
 
 def test_a_keyword_not_given_says_nothing() -> None:
     params = {"seed": 1}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         assert _build(params) is False
     assert params == {"seed": 1}
 
@@ -80,8 +80,7 @@ def test_a_packages_own_copy_is_said_in_its_words_indent_and_place() -> None:
 
 def test_a_package_that_logs_it_warns_nothing(caplog: pytest.LogCaptureFixture) -> None:
     how = MoveWarning(indent=20, article="a", logger="partner.chat_models")
-    with caplog.at_level(logging.WARNING), warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with caplog.at_level(logging.WARNING), warns_nothing():
         say_moved("stream_usage", how)
     [record] = caplog.records
     assert (record.name, record.levelname) == ("partner.chat_models", "WARNING")

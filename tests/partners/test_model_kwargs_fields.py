@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import chatplex.langchain
+from tests._leaks import warns_nothing
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
@@ -193,8 +193,7 @@ def test_where_the_partner_refuses_a_field_inside_model_kwargs_it_is_sent_as_giv
     keywords = {"model": "m1", "api_key": "k", "model_kwargs": {"temperature": 0.5}}
     with pytest.raises(ValueError, match="should be specified explicitly"):
         partner(**keywords)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # and no warning from the drop-in
+    with warns_nothing():  # and no warning from the drop-in
         model = getattr(chatplex.langchain, name)(**keywords)
     assert model.model_kwargs == {"temperature": 0.5}
 

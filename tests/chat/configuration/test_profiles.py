@@ -8,7 +8,6 @@ nothing on the developer's machine leaks in.
 from __future__ import annotations
 
 import inspect
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from chatplex.chat.configuration.profiles import resolve
 from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
+from tests._leaks import warns_nothing
 
 SECRET = "sk-SENTINEL-config-0123456789"
 pytestmark = pytest.mark.usefixtures("isolated")
@@ -545,8 +545,7 @@ def test_env_reference_does_not_warn(monkeypatch: pytest.MonkeyPatch, isolated: 
     monkeypatch.setenv("MY_KEY", SECRET)
     text = '[profiles.default]\nmodel = "fake:x"\napi_key = "env:MY_KEY"'
     write(isolated / "chatplex.toml", text)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         resolve()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ from chatplex.providers.anthropic.count_tokens import read_input_tokens
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
 from tests._dropins import engine
+from tests._leaks import warns_nothing
 
 LeanChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 
@@ -221,8 +221,7 @@ def test_root_composition_tools_are_dropped_with_the_partners_warning() -> None:
 
 def test_count_body_takes_the_chat_bodys_messages_over_the_keywords() -> None:
     chat = {"model": "m", "max_tokens": 5, "system": "s", "messages": [1], "stream": True}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         body = count_body(chat, {"system": "ignored", "tool_choice": {"type": "any"}}, beta=False)
     assert body == {"model": "m", "system": "s", "messages": [1], "tool_choice": {"type": "any"}}
 

@@ -5,7 +5,6 @@ on a Bedrock adapter (`converse_dropin.py`, `invoke_dropin.py`): their records' 
 from __future__ import annotations
 
 import json
-import warnings
 
 import pytest
 from pydantic import BaseModel
@@ -14,6 +13,7 @@ from chatplex.chat import ChatModel
 from chatplex.providers.bedrock import converse_dropin as hooks
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from tests._dropins import chat_model
+from tests._leaks import warns_nothing
 
 pytest.importorskip("botocore")
 
@@ -56,8 +56,7 @@ def test_structured_output_binds_the_choice_the_model_takes(
     values: tuple[str, ...], sent: str | None, raises: bool | None
 ) -> None:
     llm = plain("meta.llama3-1-70b-instruct-v1:0", values)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # (no warning: not a model langchain-aws warns of)
+    with warns_nothing():  # (no warning: not a model langchain-aws warns of)
         target, method = hooks.structured_target(llm, None, Weather)
     assert method == "function_calling"
     assert (target is llm) == ("tool" in values)
@@ -84,8 +83,7 @@ def test_chatbedrocks_ways_read_which_api_its_adapter_speaks() -> None:
     invoke = ChatModel(BedrockInvokeAdapter.from_converse(converse.adapter), SONNET_4)  # type: ignore[arg-type]
     # Over InvokeModel: json_schema by function calling, every unforced reply checked,
     # no warning; over Converse: ChatBedrockConverse's answer, warned for this model.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         target, method = invoke_dropin.structured_target(invoke, "json_schema", Weather)
     assert method == "function_calling" and invoke_dropin.unforced_reply_raises(target)
     with pytest.warns(UserWarning, match="forced tool calling"):

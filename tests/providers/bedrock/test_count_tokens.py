@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +27,7 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
 from tests._aws import every_aws_variable
 from tests._aws import isolate_aws
+from tests._leaks import warns_nothing
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
@@ -95,8 +95,7 @@ def test_converse_counts_tool_blocks_as_they_are() -> None:
     said = [HumanMessage("Weather?"), AIMessage("", tool_calls=[call])]
     said.append(ToolMessage("sunny", tool_call_id="t1"))
     seen, record = recording()
-    with MockServer(fault_plan=record) as server, warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with MockServer(fault_plan=record) as server, warns_nothing():
         theirs, ours = both("ChatBedrockConverse", server)
         assert ours.get_num_tokens_from_messages(said) == theirs.get_num_tokens_from_messages(said)
     partner, counted = seen

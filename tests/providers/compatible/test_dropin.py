@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +28,7 @@ from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 from tests._dropins import chat_model
+from tests._leaks import warns_nothing
 from tests._replies import chat_completion
 from tests.providers.compatible._served import Recorder
 from tests.providers.compatible._served import recorded_server
@@ -170,8 +170,7 @@ def test_mistrals_stream_usage_is_langchains_warning_and_not_sent(
     assert asyncio.run(astream()) == "drop-in reply"
     sent = recorder.requests[before:]
     assert [("stream_usage" in r.json) for r in sent] == [False, False]  # type: ignore[operator]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a class with the field: taken, no warning
+    with warns_nothing():  # a class with the field: taken, no warning
         ChatFireworks(model="m-1", api_key="k", base_url=srv.openai_base_url, stream_usage=False)
 
 
@@ -195,14 +194,12 @@ def test_a_stream_usage_its_sdk_refuses_is_warned_of_and_taken(
             return "".join([c.text async for c in model.astream("hi")])
 
         assert asyncio.run(astream()) == "drop-in reply"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # not given: no warning
+    with warns_nothing():  # not given: no warning
         cls(model="m-1", api_key="k", base_url=srv.openai_base_url)
 
 
 def test_perplexity_logs_a_moved_stream_usage(caplog: pytest.LogCaptureFixture) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # logged, as langchain-perplexity does, not warned
+    with warns_nothing():  # logged, as langchain-perplexity does, not warned
         model = ChatPerplexity(api_key="k", stream_usage=True)
     assert model.stream_usage is True
     [record] = [r for r in caplog.records if r.name == "langchain_perplexity.chat_models"]
@@ -256,8 +253,7 @@ def test_a_setting_its_class_ignores_warns_and_is_never_sent() -> None:
     with pytest.warns(DeprecationWarning, match=r"search_parameters \(Live Search\) is dep"):
         model = xai(model="grok-4", api_key="k", search_parameters={"mode": "auto"})
     assert "search_parameters" not in _body(model)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         xai(model="grok-4", api_key="k", search_parameters=None)
 
 

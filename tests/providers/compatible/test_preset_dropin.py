@@ -4,7 +4,6 @@ tests/providers/compatible/test_dropin.py's and the side-by-side suites')."""
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from chatplex.providers.compatible.preset_dropin import sorted_keywords
 from chatplex.providers.compatible.preset_dropin import structured_method
 from chatplex.providers.compatible.preset_dropin import unnamed_parameters
 from chatplex.providers.compatible.spec import DROPINS
+from tests._leaks import warns_nothing
 
 _KNOWN = frozenset({"seed", "top_logprobs"})
 
@@ -59,8 +59,7 @@ def test_an_ignored_setting_warns_only_when_given() -> None:
     name = next(iter(row.ignored))
     with pytest.warns(DeprecationWarning):
         sorted_keywords(row, "ChatXAI", {name: {"mode": "auto"}}, known=_KNOWN, held=_held)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         sorted_keywords(row, "ChatXAI", {name: None}, known=_KNOWN, held=_held)
 
 

@@ -4,7 +4,6 @@ request's fields, checked as LangChain's classes check them."""
 from __future__ import annotations
 
 import doctest
-import warnings
 
 import pytest
 
@@ -12,6 +11,7 @@ from chatplex.providers.google import dropin_settings
 from chatplex.providers.google import vertex_dropin
 from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import moved_keywords
+from tests._leaks import warns_nothing
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 from tests.providers.google._gemini_fake import ChatVertexAI
@@ -115,7 +115,6 @@ def test_stream_usage_is_taken_with_the_classs_log_and_langchains_warning(
     ]
     assert "provided to ChatVertexAI. Did you mean: 'streaming'?" in caplog.records[0].getMessage()
     caplog.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warns_nothing():
         moved_keywords(params, "ChatVertexAI", "langchain_google_vertexai.chat_models", 0)
     assert params == {"top_k": 3} and not caplog.records  # not given: nothing said
