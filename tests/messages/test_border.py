@@ -34,6 +34,7 @@ from chatplex import ToolMessage  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
+from tests._leaks import warns_nothing  # noqa: E402
 from tests._older_pydantic import MARKS  # noqa: E402
 from tests._older_pydantic import older_model_class  # noqa: E402
 from tests._older_pydantic import without_marks  # noqa: E402
@@ -152,13 +153,13 @@ def test_langchains_message_chunk_to_message_takes_a_chatplex_chunk() -> None:
     assert dicts([theirs]) == dicts([chunk.to_message()])
 
 
-@pytest.mark.filterwarnings("error")
 def test_langchain_containers_of_chatplex_messages_dump_cleanly() -> None:
     from langchain_core.prompts import ChatPromptTemplate as LangChainPrompt
     from langchain_core.prompts import MessagesPlaceholder as LangChainPlaceholder
 
-    prompt = LangChainPrompt.from_messages([LangChainPlaceholder("history")])
-    ours = prompt.invoke({"history": MESSAGES}).model_dump()
+    with warns_nothing():
+        prompt = LangChainPrompt.from_messages([LangChainPlaceholder("history")])
+        ours = prompt.invoke({"history": MESSAGES}).model_dump()
     assert ours == prompt.invoke({"history": as_langchain(MESSAGES)}).model_dump()
 
 
