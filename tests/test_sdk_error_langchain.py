@@ -128,19 +128,14 @@ def test_context_overflow_and_timeouts() -> None:
     # writes of the body's message alone: OpenAI's code `context_length_exceeded` beside
     # plain words is an invalid request to it (tests/partners/openai/
     # test_context_overflow_sidebyside.py), its words in the message an overflow.
-    coded = errors.status_error(
-        provider="openai",
-        status=400,
-        message="This model's maximum context length is 8192",
-        body={"error": {"code": "context_length_exceeded", "message": "too long"}},
-    )
+    body = {"error": {"code": "context_length_exceeded", "message": "too long"}}
+
+    def a_400(message: str) -> errors.APIStatusError:
+        return errors.status_error(provider="openai", status=400, message=message, body=body)
+
+    coded = a_400("This model's maximum context length is 8192")
     assert langchain_class_for(coded, lc_exceptions) is lc_exceptions.ModelInvalidRequestError
-    overflow = errors.status_error(
-        provider="openai",
-        status=400,
-        message="context_length_exceeded: 8192 tokens at most",
-        body={"error": {"code": "context_length_exceeded", "message": "too long"}},
-    )
+    overflow = a_400("context_length_exceeded: 8192 tokens at most")
     assert langchain_class_for(overflow, lc_exceptions) is lc_exceptions.ContextOverflowError
     widened = sdk_compatible(overflow, (*OPENAI, LANGCHAIN_MODEL_ERRORS))
     assert isinstance(widened, lc_exceptions.ContextOverflowError)

@@ -626,16 +626,23 @@ def test_a_dropin_reply_has_its_partners_key_order() -> None:
     assert list(convert.partner_metadata(preset)) == ["model_provider", "model_name", "token_usage"]
 
 
+def _said_hi(first: dict[str, Any], *after: AIMessageChunk) -> list[AIMessageChunk]:
+    """A stream: a chunk of `first` as its metadata, "Hi", the finishing chunk ("stop"),
+    then `after`."""
+    return [
+        AIMessageChunk(content="", response_metadata=first),
+        AIMessageChunk(content="Hi"),
+        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
+        *after,
+    ]
+
+
 def test_a_dropin_stream_holds_the_model_fields_until_the_finishing_chunk() -> None:
     # langchain-openai streams the model's fields on the finish reason's chunk alone, so
     # its merged reply starts with model_provider, finish_reason.
     translate = StreamTranslator(partner=True)
     head = {"provider": "openai", "model_provider": "openai", "model_name": "gpt-4o-mini"}
-    pieces = [
-        AIMessageChunk(content="", response_metadata={**head, "system_fingerprint": "fp"}),
-        AIMessageChunk(content="Hi"),
-        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
-    ]
+    pieces = _said_hi({**head, "system_fingerprint": "fp"})
     out = [translate.chunk(p) for p in pieces]
     assert [list(c.response_metadata) for c in out] == [
         ["model_provider"],
@@ -659,12 +666,8 @@ def test_a_groq_dropin_stream_names_no_provider_on_its_finishing_chunk() -> None
     # (ProviderSpec.stream_finish_unmarked); its other chunks name the provider.
     translate = StreamTranslator(partner=True)
     head = {"provider": "groq", "model_provider": "groq", "model_name": "llama"}
-    pieces = [
-        AIMessageChunk(content="", response_metadata={**head, "service_tier": "on_demand"}),
-        AIMessageChunk(content="Hi"),
-        AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
-        AIMessageChunk(content="", chunk_position="last"),
-    ]
+    last = AIMessageChunk(content="", chunk_position="last")
+    pieces = _said_hi({**head, "service_tier": "on_demand"}, last)
     out = [translate.chunk(p) for p in pieces]
     assert [list(c.response_metadata) for c in out] == [
         ["model_provider"],
@@ -759,12 +762,7 @@ def test_a_drop_ins_usage_chunk_is_unnamed_where_its_partners_is() -> None:
     first = {"provider": "openai", "model_provider": "openai", "model_name": "gpt-4o"}
 
     def stream() -> list[AIMessageChunk]:
-        return [
-            AIMessageChunk(content="", response_metadata=first),
-            AIMessageChunk(content="Hi"),
-            AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
-            AIMessageChunk(content="", usage_metadata=usage),  # type: ignore[arg-type]
-        ]
+        return _said_hi(first, AIMessageChunk(content="", usage_metadata=usage))  # type: ignore[arg-type]
 
     partner = _chunk_keys(StreamTranslator(partner=True), stream())
     assert partner[1:] == [
@@ -780,12 +778,7 @@ def test_a_presets_stream_is_ordered_by_its_own_spec_when_no_chunk_names_it() ->
     # (the model's name on the first chunk, as it streams it), not the shared wire's
     # (langchain-openai's: on the finishing chunk).
     def stream() -> list[AIMessageChunk]:
-        first = {"provider": "openai", "model_name": "sonar", "finish_reason": None}
-        return [
-            AIMessageChunk(content="", response_metadata=first),
-            AIMessageChunk(content="Hi"),
-            AIMessageChunk(content="", response_metadata={"finish_reason": "stop"}),
-        ]
+        return _said_hi({"provider": "openai", "model_name": "sonar", "finish_reason": None})
 
     own = _chunk_keys(StreamTranslator(partner=True, label="perplexity"), stream())
     assert own == [["model_name"], [], ["finish_reason"]]
