@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["frozen_heap", "no_resource_warnings", "warns_nothing"]
+__all__ = ["frozen_heap", "no_resource_warnings"]
 
 
 @contextmanager
@@ -52,18 +52,6 @@ def no_resource_warnings() -> Iterator[None]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             del earlier
-
-
-@contextmanager
-def warns_nothing() -> Iterator[None]:
-    """Every warning the block gives fails it, as `simplefilter("error")` would, but a
-    ResourceWarning: the collector reports an earlier test's unclosed socket inside
-    whatever block runs then (a drop-in's "no warning" test failed on one), and the
-    tests that own a leak assert it (`no_resource_warnings`)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        warnings.simplefilter("always", ResourceWarning)
-        yield
 
 
 #: Made, and tracked by the collector, as this module loads: every `gc.freeze()` since

@@ -17,7 +17,7 @@ from chatplex.chat.partner_warnings import refuse_given_twice
 from chatplex.chat.partner_warnings import say_moved
 from chatplex.chat.partner_warnings import unexpected_argument
 from chatplex.specs import MoveWarning
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 
 def test_doctests() -> None:

@@ -34,10 +34,10 @@ from chatplex import ToolMessage  # noqa: E402
 from chatplex import init_chat_model  # noqa: E402
 from chatplex.messages import BaseMessage  # noqa: E402
 from chatplex.messages import to_langchain  # noqa: E402
-from tests._leaks import warns_nothing  # noqa: E402
 from tests._older_pydantic import MARKS  # noqa: E402
 from tests._older_pydantic import older_model_class  # noqa: E402
 from tests._older_pydantic import without_marks  # noqa: E402
+from tests._warns import warns_nothing  # noqa: E402
 from tests.messages._builders import opening  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
-from tests._leaks import warns_nothing
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests._warns import warns_nothing
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import constructed

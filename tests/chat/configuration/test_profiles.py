@@ -25,7 +25,7 @@ from chatplex.chat.configuration.profiles import resolve
 from chatplex.core.reliability import RunnableWithFallbacks
 from chatplex.testing import MockRequest
 from chatplex.testing import MockServer
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 SECRET = "sk-SENTINEL-config-0123456789"
 pytestmark = pytest.mark.usefixtures("isolated")

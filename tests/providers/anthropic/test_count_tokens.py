@@ -27,7 +27,7 @@ from chatplex.providers.anthropic.count_tokens import read_input_tokens
 from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
 from tests._dropins import engine
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 LeanChatAnthropic = engine("ChatAnthropic")  # (built from its record: no engine class)
 

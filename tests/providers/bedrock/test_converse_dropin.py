@@ -13,7 +13,7 @@ from chatplex.chat import ChatModel
 from chatplex.providers.bedrock import converse_dropin as hooks
 from chatplex.providers.bedrock.adapter import BedrockAdapter
 from tests._dropins import chat_model
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 pytest.importorskip("botocore")
 

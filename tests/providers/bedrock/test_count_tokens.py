@@ -27,7 +27,7 @@ from chatplex.testing import MockServer
 from chatplex.testing._mock_types import MockRequest
 from tests._aws import every_aws_variable
 from tests._aws import isolate_aws
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 langchain_aws = pytest.importorskip("langchain_aws")
 botocore_exceptions = pytest.importorskip("botocore.exceptions")

@@ -28,8 +28,8 @@ from chatplex.specs import spec
 from chatplex.testing import MockServer
 from chatplex.testing.mock_server import MockRequest
 from tests._dropins import chat_model
-from tests._leaks import warns_nothing
 from tests._replies import chat_completion
+from tests._warns import warns_nothing
 from tests.providers.compatible._served import Recorder
 from tests.providers.compatible._served import recorded_server
 from tests.providers.compatible._served import without_preset_variables

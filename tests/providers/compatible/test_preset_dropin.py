@@ -18,7 +18,7 @@ from chatplex.providers.compatible.preset_dropin import sorted_keywords
 from chatplex.providers.compatible.preset_dropin import structured_method
 from chatplex.providers.compatible.preset_dropin import unnamed_parameters
 from chatplex.providers.compatible.spec import DROPINS
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 
 _KNOWN = frozenset({"seed", "top_logprobs"})
 

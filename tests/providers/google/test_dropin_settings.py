@@ -11,7 +11,7 @@ from chatplex.providers.google import dropin_settings
 from chatplex.providers.google import vertex_dropin
 from chatplex.providers.google.dropin_settings import attempts_as_retries
 from chatplex.providers.google.dropin_settings import moved_keywords
-from tests._leaks import warns_nothing
+from tests._warns import warns_nothing
 from tests.providers.google._gemini_fake import KEY
 from tests.providers.google._gemini_fake import ChatGoogleGenerativeAI
 from tests.providers.google._gemini_fake import ChatVertexAI
