@@ -72,7 +72,7 @@ CROSS_CUTTING = {
     "test_netguard.py",  # the suite's own guard against connections beyond loopback
     "test_cputime.py",  # the suite's CPU counter (tests/_cputime.py): where test time goes
     "test_logscan.py",  # the suite's log capture (tests/_logscan.py) finds what pytest's walk did
-    "test_leaks.py",  # the suite's own leak checks (tests/_leaks.py) keep others' freezes
+    "test_leaks.py",  # the suite's own leak and warning helpers (tests/_leaks.py, _warns.py)
     "test_scheduling.py",  # the suite's xdist scheduler (tests/_scheduling.py) is xdist's
     "test_dev_lock.py",  # requirements-dev.lock pins what pyproject asks (decision 014)
     "test_architecture.py",  # the layers and import rules, over the whole package
