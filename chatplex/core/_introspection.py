@@ -1,5 +1,5 @@
-"""Watching and describing a runnable: its names, event streams, run logs, input/output
-schemas, its graph and the config keys it reads.
+"""Watching and describing a runnable: its names, repr, event streams, run logs,
+input/output schemas, its graph and the config keys it reads.
 
 Mixed into `Runnable`. Each method imports its implementation on first use, so
 `import chatplex` pays neither for pydantic nor for the event machinery.
@@ -7,6 +7,7 @@ Mixed into `Runnable`. Each method imports its implementation on first use, so
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from collections.abc import Awaitable
 from collections.abc import Iterator
@@ -39,11 +40,46 @@ def _schema_type(model: Any) -> Any:
     return model
 
 
+def given_arguments(runnable: Any) -> list[tuple[str, Any]]:
+    """The arguments of `runnable`'s constructor it holds under their own names, those
+    not at their default, in the constructor's order."""
+    try:
+        parameters = inspect.signature(type(runnable).__init__).parameters.values()
+    except (TypeError, ValueError):  # (a constructor in C)
+        return []
+    held = getattr(runnable, "__dict__", {})
+    shown = []
+    for parameter in parameters:
+        if parameter.name == "self" or parameter.name not in held:
+            continue
+        value = held[parameter.name]
+        try:
+            at_default = value is parameter.default or bool(value == parameter.default)
+        except Exception:  # an object whose == cannot answer: shown
+            at_default = False
+        if not at_default:
+            shown.append((parameter.name, value))
+    return shown
+
+
+def indented_after_first(text: str, prefix: str) -> str:
+    """`text` with its lines after the first indented by `prefix`'s width (a step's repr
+    under `| ` or `key: `, as LangChain lays a chain out)."""
+    return text.replace("\n", "\n" + " " * len(prefix))
+
+
 class Introspection:
-    """Its names, `to_json`, `astream_events`, `stream_events`, `astream_log`, the schema
-    accessors, `config_specs` and `get_graph`."""
+    """Its names, repr, `to_json`, `astream_events`, `stream_events`, `astream_log`, the
+    schema accessors, `config_specs` and `get_graph`."""
 
     name: str | None = None
+
+    def __repr__(self) -> str:
+        """`Class(argument=value, ...)`, its constructor's arguments not at their
+        default, as LangChain's runnables show their fields (`StrOutputParser()`,
+        `JsonOutputParser(pydantic_object=...)`); compositions show their steps."""
+        shown = ", ".join(f"{name}={value!r}" for name, value in given_arguments(self))
+        return f"{type(self).__name__}({shown})"
 
     def to_json(self) -> dict[str, Any]:
         """Not built: LangChain's serialized form (what `dumpd` and `prompt.save` write)."""

@@ -42,6 +42,10 @@ class RunnableBinding(BatchForwarding[Input, Output]):
         self.input_type = input_type
         self.output_type = output_type
 
+    def __repr__(self) -> str:
+        shown = f"bound={self.bound!r}, kwargs={self.kwargs!r}, config={self.config!r}"
+        return f"{type(self).__name__}({shown})"
+
     def _base_name(self) -> str:
         # A config's run_name names the runs (the bound runnable's run gets the merged
         # config), not the runnable: as LangChain's, get_name and the tool name

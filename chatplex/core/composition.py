@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..errors import DeadlineExceededError
+from ._introspection import indented_after_first
 from .base import Input
 from .base import Output
 from .base import Runnable
@@ -93,6 +94,11 @@ class RunnableSequence(BatchForwarding[Input, Output]):
     @property
     def last(self) -> Runnable[Any, Any]:
         return self.steps[-1]
+
+    def __repr__(self) -> str:
+        """Its steps, one per line after `| `, as LangChain prints a chain."""
+        first, *rest = map(repr, self.steps)
+        return "\n| ".join([first, *(indented_after_first(step, "| ") for step in rest)])
 
     def _step_config(self, config: RunnableConfig, index: int) -> RunnableConfig:
         return child_config(config, tag=f"seq:step:{index + 1}")
@@ -180,6 +186,14 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
     def _base_name(self) -> str:
         # LangChain's name for a map, which event and log filters may rely on.
         return self.name or f"RunnableParallel<{','.join(self.steps)}>"
+
+    def __repr__(self) -> str:
+        """`{key: step, ...}`, a key per line, as LangChain prints a map."""
+        keyed = (
+            f"{key}: {indented_after_first(repr(step), f'  {key}: ')}"
+            for key, step in self.steps.items()
+        )
+        return "{\n  " + ",\n  ".join(keyed) + "\n}"
 
     def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
         # A map with one model among its branches raises that model's class, as a chain.

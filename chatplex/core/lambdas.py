@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import operator
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -52,6 +53,26 @@ def takes_config(func: Callable[..., Any]) -> bool:
         return "config" in inspect.signature(func).parameters
     except (TypeError, ValueError):  # builtins without a signature
         return False
+
+
+def _source_of(func: Callable[..., Any]) -> str:
+    """How a function reads in a lambda's repr, as in LangChain's: an itemgetter as
+    written, a function's name, a lambda's source where its lines hold that one
+    lambda, else `...`."""
+    if isinstance(func, (operator.itemgetter, operator.attrgetter)):
+        return repr(func).removeprefix("operator.")
+    name = getattr(func, "__name__", None)
+    if name is not None and name != "<lambda>":
+        return str(name)
+    import ast  # (a repr's: not loaded with chatplex)
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (TypeError, OSError, SyntaxError):  # no source, or lines that are no statement
+        return "..."
+    lambdas = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)]
+    return ast.unparse(lambdas[0]) if len(lambdas) == 1 else "..."
 
 
 def _func_name(func: Callable[..., Any]) -> str:
@@ -88,6 +109,12 @@ class RunnableLambda(Runnable[Any, Any]):
         self._is_gen = inspect.isgeneratorfunction(func)
         self._is_agen = inspect.isasyncgenfunction(func)
         self._takes_config = takes_config(func)
+
+    def __repr__(self) -> str:
+        """`RunnableLambda(<its function>)` (`afunc=` for a coroutine function)."""
+        if self._is_async:
+            return f"RunnableLambda(afunc={_source_of(self.func)})"
+        return f"RunnableLambda({_source_of(self.func)})"
 
     def _args(
         self, input: Any, config: RunnableConfig, kwargs: dict[str, Any]

@@ -64,6 +64,9 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
         #: Which of them take the run's config (read once: a signature costs ~10 us).
         self._config_takers = [f for f in (func, afunc) if f is not None and takes_config(f)]
 
+    def __repr__(self) -> str:
+        return "RunnablePassthrough()"  # (its functions unshown, as in LangChain's)
+
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         if self.func is not None:
             self._call(self.func, input, config, kwargs)
