@@ -44,6 +44,9 @@ class RunnableBinding(BatchForwarding[Input, Output]):
 
     def __repr__(self) -> str:
         shown = f"bound={self.bound!r}, kwargs={self.kwargs!r}, config={self.config!r}"
+        for name, given in (("input", self.input_type), ("output", self.output_type)):
+            if given is not None:  # `with_types`: under LangChain's field names
+                shown += f", custom_{name}_type={given!r}"
         return f"{type(self).__name__}({shown})"
 
     def _base_name(self) -> str:

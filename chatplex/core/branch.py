@@ -62,6 +62,9 @@ class RunnableBranch(Runnable[Any, Any]):
             condition, runnable = pair
             self.branches.append((coerce_to_runnable(condition), coerce_to_runnable(runnable)))
 
+    def __repr__(self) -> str:
+        return f"RunnableBranch(branches={self.branches!r}, default={self.default!r})"
+
     def _pick(self, input: Any, config: RunnableConfig) -> tuple[Runnable[Any, Any], str]:
         for index, (condition, runnable) in enumerate(self.branches, start=1):
             if condition.invoke(input, child_config(config, tag=f"condition:{index}")):

@@ -248,6 +248,9 @@ class RunnableGenerator(Runnable[Any, Any]):
         #: Which of them take the run's config (read once: a signature costs ~10 us).
         self._config_takers = [f for f in (transform, atransform) if f and takes_config(f)]
 
+    def __repr__(self) -> str:
+        return f"RunnableGenerator({self.name})"
+
     def _call(self, chunks: Any, config: RunnableConfig, func: Callable[..., Any]) -> Any:
         takes = any(func is taker for taker in self._config_takers)
         kw = {"config": user_config(child_config(config))} if takes else {}

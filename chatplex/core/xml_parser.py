@@ -54,6 +54,8 @@ _DEFUSEDXML_MISSING = (
 )
 _XML_START = re.compile(r"<[a-zA-Z:_]")
 _FENCED = re.compile(r"```(xml)?(.*)```", re.DOTALL)
+#: Where the XML starts after a declaration naming its encoding (LangChain's default).
+ENCODING_DECLARATION = re.compile(r"<([^>]*encoding[^>]*)>\n(.*)", re.MULTILINE | re.DOTALL)
 
 
 def _defusedxml() -> Any:
@@ -157,15 +159,13 @@ class XMLOutputParser(ParserMethods, PureRunnable[Any, dict[str, Any]]):
         *,
         tags: list[str] | None = None,
         parser: Literal["defusedxml", "xml"] = "defusedxml",
-        encoding_matcher: re.Pattern[str] | None = None,
+        encoding_matcher: re.Pattern[str] | None = ENCODING_DECLARATION,
     ) -> None:
         if parser not in ("defusedxml", "xml"):
             raise ValueError(f"parser must be 'defusedxml' or 'xml', got {parser!r}")
         self.tags = tags
         self.parser = parser
-        self.encoding_matcher = encoding_matcher or re.compile(
-            r"<([^>]*encoding[^>]*)>\n(.*)", re.MULTILINE | re.DOTALL
-        )
+        self.encoding_matcher = encoding_matcher or ENCODING_DECLARATION
 
     def get_format_instructions(self) -> str:
         return XML_FORMAT_INSTRUCTIONS.format(tags=self.tags)

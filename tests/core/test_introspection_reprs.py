@@ -15,6 +15,7 @@ from chatplex.core import passthrough
 
 lc_runnables = pytest.importorskip("langchain_core.runnables")
 lc_parsers = pytest.importorskip("langchain_core.output_parsers")
+lc_tools = pytest.importorskip("langchain_core.output_parsers.openai_tools")
 
 
 class Family:
@@ -31,7 +32,7 @@ class Family:
 
 
 OURS = Family(chatplex, passthrough)
-THEIRS = Family(lc_runnables, lc_parsers)
+THEIRS = Family(lc_runnables, lc_parsers, lc_tools)
 
 
 class Weather(BaseModel):
@@ -44,6 +45,11 @@ def double(x: int) -> int:
 
 async def adouble(x: int) -> int:
     return x * 2
+
+
+def shout(chunks: Any) -> Any:
+    for chunk in chunks:
+        yield chunk.upper()
 
 
 def _rag(k: Any) -> Any:
@@ -76,6 +82,11 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "the JSON parser of a model": lambda k: k.JsonOutputParser(pydantic_object=Weather),
     "the pydantic parser": lambda k: k.PydanticOutputParser(pydantic_object=Weather),
     "the list parser": lambda k: k.CommaSeparatedListOutputParser(),
+    "the XML parser": lambda k: k.XMLOutputParser(tags=["a"]),
+    "the tool calls parser": lambda k: k.JsonOutputToolsParser(first_tool_only=True),
+    "a generator": lambda k: k.RunnableGenerator(shout),
+    "a branch": lambda k: k.RunnableBranch((lambda x: x > 1, k.StrOutputParser()), double),
+    "a lambda over each item": lambda k: k.RunnableLambda(double).map(),
 }
 
 
@@ -104,6 +115,10 @@ def test_a_binding_shows_what_it_binds() -> None:
     )
     assert repr(parser.with_config(tags=["t"])) == (
         "RunnableBinding(bound=StrOutputParser(), kwargs={}, config={'tags': ['t']})"
+    )
+    assert repr(parser.with_types(input_type=str)) == (
+        "RunnableBinding(bound=StrOutputParser(), kwargs={}, config={}, "
+        "custom_input_type=<class 'str'>)"
     )
 
 
