@@ -75,7 +75,18 @@ class RunnableSequence(BatchForwarding[Input, Output]):
 
     steps: list[Runnable[Any, Any]]
 
-    def __init__(self, *steps: Runnable[Any, Any], name: str | None = None) -> None:
+    def __init__(
+        self,
+        *steps: Runnable[Any, Any],
+        name: str | None = None,
+        first: Runnable[Any, Any] | None = None,
+        middle: list[Runnable[Any, Any]] | None = None,
+        last: Runnable[Any, Any] | None = None,
+    ) -> None:
+        """`steps`, or (as LangChain's fields) `first`, `middle` and `last` where no
+        step is given."""
+        if not steps and first is not None and last is not None:
+            steps = (first, *(middle or ()), last)
         flat: list[Runnable[Any, Any]] = []
         for step in steps:
             if isinstance(step, RunnableSequence) and step.name is None:
@@ -90,6 +101,10 @@ class RunnableSequence(BatchForwarding[Input, Output]):
     @property
     def first(self) -> Runnable[Any, Any]:
         return self.steps[0]
+
+    @property
+    def middle(self) -> list[Runnable[Any, Any]]:
+        return self.steps[1:-1]
 
     @property
     def last(self) -> Runnable[Any, Any]:

@@ -362,3 +362,14 @@ async def test_a_streamed_map_waits_for_a_slow_consumer(sync: bool) -> None:
         assert not ran_ahead.is_set(), made
         rest = [piece async for piece in astream]
     assert [first["a"], *(piece["a"] for piece in rest)] == list(range(1, total + 1))
+
+
+def test_a_sequence_is_built_from_langchains_fields_as_from_its_steps() -> None:
+    # LangChain's RunnableSequence(first=, middle=, last=), where no step is given.
+    add, double, text = RunnableLambda(lambda x: x + 1), RunnableLambda(lambda x: x * 2), str
+    chain = RunnableSequence(first=add, middle=[double], last=RunnableLambda(text))
+    assert chain.invoke(1) == "4"
+    assert (chain.first, chain.middle) == (add, [double])
+    assert RunnableSequence(first=add, last=double).steps == [add, double]
+    with pytest.raises(ValueError, match="at least two steps"):
+        RunnableSequence(first=add)
