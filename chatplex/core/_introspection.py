@@ -77,8 +77,13 @@ class Introspection:
     def __repr__(self) -> str:
         """`Class(argument=value, ...)`, its constructor's arguments not at their
         default, as LangChain's runnables show their fields (`StrOutputParser()`,
-        `JsonOutputParser(pydantic_object=...)`); compositions show their steps."""
-        shown = ", ".join(f"{name}={value!r}" for name, value in given_arguments(self))
+        `JsonOutputParser(pydantic_object=...)`); compositions show their steps. A
+        credential is masked (a subclass's `api_key=`, a header, a URL's key)."""
+        from ..secret.arguments import masked_settings  # (a repr's: loaded on first use)
+
+        shown = ", ".join(
+            f"{name}={masked_settings(value, name)!r}" for name, value in given_arguments(self)
+        )
         return f"{type(self).__name__}({shown})"
 
     def to_json(self) -> dict[str, Any]:

@@ -247,6 +247,9 @@ class RunnablePick(PureRunnable[Any, Any]):
                 raise TypeError(f"pick() needs a key or a list of keys (str), got {keys!r}")
         self.keys = keys
 
+    def __repr__(self) -> str:
+        return f"RunnablePick(keys={self.keys!r})"  # (dict keys: no credential to mask)
+
     def _base_name(self) -> str:
         keys = [self.keys] if isinstance(self.keys, str) else self.keys
         return self.name or f"RunnablePick<{','.join(keys)}>"

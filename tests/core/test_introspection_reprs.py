@@ -137,3 +137,26 @@ def test_a_runnable_shows_the_arguments_it_was_given_not_its_defaults() -> None:
         "fallbacks=(StrOutputParser(),))"
     )
     assert "sk-never-shown" not in repr(model | chatplex.StrOutputParser())
+
+
+class Keyed(chatplex.RunnableLambda):
+    """A user's runnable that holds a credential under its constructor's name."""
+
+    def __init__(self, api_key: str, base_url: str, headers: dict[str, str]) -> None:
+        super().__init__(double)
+        self.api_key, self.base_url, self.headers = api_key, base_url, headers
+
+
+class KeyedParser(chatplex.StrOutputParser):
+    def __init__(self, api_key: str, base_url: str, headers: dict[str, str]) -> None:
+        self.api_key, self.base_url, self.headers = api_key, base_url, headers
+
+
+def test_a_credential_a_runnable_holds_is_masked_in_its_repr() -> None:
+    shown = repr(
+        KeyedParser("sk-held-secret-1", "http://u:pw-secret-2@gw.invalid/v1", {"x-api-key": "k-3"})
+    )
+    assert shown.startswith("KeyedParser(api_key='***', base_url='http://***@gw.invalid/v1'")
+    assert not any(secret in shown for secret in ("sk-held-secret-1", "pw-secret-2", "k-3"))
+    # A class with its own repr (a lambda's) shows what it shows: no constructor argument.
+    assert repr(Keyed("sk-held-secret-1", "u", {})) == "RunnableLambda(double)"
