@@ -7,6 +7,7 @@ Mixed into `Runnable`. Each method imports its implementation on first use, so
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import AsyncIterator
 from collections.abc import Awaitable
@@ -40,17 +41,24 @@ def _schema_type(model: Any) -> Any:
     return model
 
 
+@functools.cache
+def _constructor_parameters(kind: type) -> tuple[inspect.Parameter, ...]:
+    """`kind`'s constructor's parameters but `self` (a signature costs ~20 us: read once
+    per class)."""
+    try:
+        parameters = inspect.signature(kind.__init__).parameters.values()
+    except (TypeError, ValueError):  # (a constructor in C)
+        return ()
+    return tuple(p for p in parameters if p.name != "self")
+
+
 def given_arguments(runnable: Any) -> list[tuple[str, Any]]:
     """The arguments of `runnable`'s constructor it holds under their own names, those
     not at their default, in the constructor's order."""
-    try:
-        parameters = inspect.signature(type(runnable).__init__).parameters.values()
-    except (TypeError, ValueError):  # (a constructor in C)
-        return []
     held = getattr(runnable, "__dict__", {})
     shown = []
-    for parameter in parameters:
-        if parameter.name == "self" or parameter.name not in held:
+    for parameter in _constructor_parameters(type(runnable)):
+        if parameter.name not in held:
             continue
         value = held[parameter.name]
         try:
