@@ -24,6 +24,7 @@ import operator
 from collections.abc import AsyncIterator
 from collections.abc import Callable
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from typing import Any
 
 from .base import Runnable
@@ -37,6 +38,9 @@ from .run_config import current_config
 from .run_config import nested_config
 from .run_config import user_config
 from .runs import DEFERS
+
+if TYPE_CHECKING:
+    import ast
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain", "is_stream_transformer"]
 
@@ -55,6 +59,19 @@ def takes_config(func: Callable[..., Any]) -> bool:
         return False
 
 
+def source_tree(func: Callable[..., Any]) -> ast.Module | None:
+    """The syntax tree of the lines `func` is written on (dedented), as LangChain reads a
+    function's source; None where there is none to read (a builtin, code without a
+    file) or the lines are no statement (a lambda inside a chain's `|` line)."""
+    import ast  # (a repr's and a schema's: not loaded with chatplex)
+    import textwrap
+
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (SyntaxError, TypeError, OSError, SystemError):
+        return None
+
+
 def _source_of(func: Callable[..., Any]) -> str:
     """How a function reads in a lambda's repr, as in LangChain's: an itemgetter as
     written, a function's name, a lambda's source where its lines hold that one
@@ -64,14 +81,10 @@ def _source_of(func: Callable[..., Any]) -> str:
     name = getattr(func, "__name__", None)
     if name is not None and name != "<lambda>":
         return str(name)
-    import ast  # (a repr's: not loaded with chatplex)
-    import textwrap
+    import ast
 
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (TypeError, OSError, SyntaxError):  # no source, or lines that are no statement
-        return "..."
-    lambdas = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)]
+    tree = source_tree(func)
+    lambdas = [] if tree is None else [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
     return ast.unparse(lambdas[0]) if len(lambdas) == 1 else "..."
 
 

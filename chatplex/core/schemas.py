@@ -28,7 +28,6 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import textwrap
 import typing
 import uuid
 from collections.abc import AsyncIterator
@@ -60,6 +59,7 @@ from .each import RunnableEach
 from .few_shot import FewShotChatMessagePromptTemplate
 from .lambdas import RunnableGenerator
 from .lambdas import RunnableLambda
+from .lambdas import source_tree
 from .mustache import schema_tree
 from .parsers import StrOutputParser
 from .passthrough import RunnableAssign
@@ -533,9 +533,8 @@ def _keyed_input(name: str, func: Any) -> type[BaseModel] | None:
 
 
 def _first_argument_keys(func: Any) -> list[str]:
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (SyntaxError, TypeError, OSError, SystemError):
+    tree = source_tree(func)
+    if tree is None:
         return []
     functions = _Functions()
     functions.visit(tree)
