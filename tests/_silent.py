@@ -4,6 +4,7 @@ And a port nothing listens on: what a provider that is down looks like."""
 
 from __future__ import annotations
 
+import atexit
 import socket
 import threading
 from collections.abc import Iterator
@@ -107,11 +108,26 @@ def stops_mid_stream() -> Iterator[SilentServer]:
     server.close()
 
 
+#: The sockets holding the refusing ports, closed when the process ends.
+_HELD: list[socket.socket] = []
+
+
 def refusing_port() -> int:
-    """A port of 127.0.0.1 nothing listens on (bound, then closed): connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port of 127.0.0.1 nothing listens on: connections are refused. Its socket stays
+    bound, not listening, until the process ends. A port that was bound and closed could
+    be taken meanwhile by another test's server, or by a client's own connection to it
+    (TCP self-connect), and the connection would then be answered."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    if not _HELD:
+        atexit.register(_release)
+    _HELD.append(probe)
+    return int(probe.getsockname()[1])
+
+
+def _release() -> None:
+    for probe in _HELD:
+        probe.close()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from chatplex.http._errors import retry_after_from
 from chatplex.http._errors import status_failure
 from chatplex.http._errors import stream_failure
 from chatplex.messages import AIMessageChunk
+from tests._silent import refusing_port
 
 
 def test_the_request_id_is_in_the_header_the_wire_declares() -> None:
@@ -141,14 +142,10 @@ def test_destination_names_scheme_host_port_and_path_never_the_query() -> None:
 @pytest.mark.parametrize("sync", [True, False])
 def test_a_refused_connection_names_the_url_and_why(sync: bool) -> None:
     import asyncio
-    import socket
 
     from chatplex import init_chat_model
-    from chatplex.errors import APIConnectionError
 
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = refusing_port()
     url = f"http://127.0.0.1:{port}/v1"
     model = init_chat_model("openai:m", base_url=url, api_key="sk-x", max_retries=0)
     with pytest.raises(APIConnectionError) as info:
