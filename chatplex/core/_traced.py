@@ -86,6 +86,8 @@ class Hooks(Protocol[Out_co]):
     def _async_native(self) -> bool: ...
     @property
     def _starts_on_first_piece(self) -> bool: ...
+    @property
+    def _run_marks(self) -> tuple[list[str], dict[str, Any]] | None: ...
 
     def get_name(self) -> str: ...
     def _run_name(self) -> str: ...
@@ -128,6 +130,11 @@ def _new_run(runnable: Hooks[Any], config: RunnableConfig) -> ChainRun | None:
     callbacks = config.get("callbacks")
     if run_type is None or not callbacks:
         return None
+    marks = runnable._run_marks
+    if marks is not None:  # (this call's own copy of its config)
+        tags, metadata = marks
+        config["tags"] = [*config.get("tags", ()), *tags]
+        config["metadata"] = {**config.get("metadata", {}), **metadata}
     reports_itself = getattr(runnable, "_reports_to_handlers", False)
     # The one listener a tracer that records its runs itself (the usual traced call):
     # told without the protocol, in the run class it names (its record, written in place).

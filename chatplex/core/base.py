@@ -90,6 +90,9 @@ class Runnable(Introspection, Generic[Input, Output]):
     #: run starts before it reads its input (told none yet, as LangChain tells it), and,
     #: fed a stream, at the first input piece, though the work may wait for them all.
     _starts_on_first_piece: bool = False
+    #: The tags and metadata its runs carry beside the call's (a prompt's `tags=` and
+    #: `metadata=`, as LangChain's prompts add theirs); None: the call's alone.
+    _run_marks: tuple[list[str], dict[str, Any]] | None = None
     #: The names of the stream and batch hooks this class overrides (set per subclass):
     #: how tracing tells a real stream from a single result without calling anything.
     _overrides: ClassVar[frozenset[str]] = frozenset()

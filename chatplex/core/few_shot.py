@@ -22,6 +22,7 @@ from typing import Any
 
 from ..messages import BaseMessage
 from ._pure import PureRunnable
+from .prompt_marks import PromptMarks
 from .prompts import ChatFormatting
 from .prompts import ChatPromptValue
 from .prompts import prompt_values
@@ -30,7 +31,9 @@ from .run_config import RunnableConfig
 __all__ = ["FewShotChatMessagePromptTemplate"]
 
 
-class FewShotChatMessagePromptTemplate(ChatFormatting, PureRunnable[Any, ChatPromptValue]):
+class FewShotChatMessagePromptTemplate(
+    ChatFormatting, PromptMarks, PureRunnable[Any, ChatPromptValue]
+):
     """Each example (a dict) filled into `example_prompt` (a chat prompt), in order.
 
     Examples come from `examples`, or from `example_selector` (anything with
@@ -48,6 +51,9 @@ class FewShotChatMessagePromptTemplate(ChatFormatting, PureRunnable[Any, ChatPro
         examples: Sequence[Mapping[str, Any]] | None = None,
         example_selector: Any = None,
         input_variables: Sequence[str] = (),
+        name: str | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> None:
         if (examples is None) == (example_selector is None):
             raise ValueError(
@@ -67,6 +73,7 @@ class FewShotChatMessagePromptTemplate(ChatFormatting, PureRunnable[Any, ChatPro
         self.examples = None if examples is None else [dict(e) for e in examples]
         self.example_selector = example_selector
         self.input_variables = list(input_variables)
+        self._mark(name, tags, metadata)
 
     def _examples(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         if self.examples is not None:

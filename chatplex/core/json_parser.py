@@ -73,9 +73,13 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
 
     _run_type = "parser"
 
-    def __init__(self, *, pydantic_object: Any = None, diff: bool = False) -> None:
+    def __init__(
+        self, *, pydantic_object: Any = None, diff: bool = False, name: str | None = None
+    ) -> None:
         if diff:
             needs_jsonpatch()
+        if name is not None:
+            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
         self.pydantic_object = pydantic_object
         self.diff = diff
 
@@ -158,13 +162,13 @@ class PydanticOutputParser(JsonOutputParser):
         Joke(setup='a', punchline='b')
     """
 
-    def __init__(self, *, pydantic_object: Any) -> None:
+    def __init__(self, *, pydantic_object: Any, name: str | None = None) -> None:
         if not callable(getattr(pydantic_object, "model_validate", None)):
             raise TypeError(
                 "PydanticOutputParser needs a pydantic model class (pydantic v2) as "
                 f"pydantic_object, got {pydantic_object!r}"
             )
-        super().__init__(pydantic_object=pydantic_object)
+        super().__init__(pydantic_object=pydantic_object, name=name)
 
     def _base_name(self) -> str:
         return self.name or "PydanticOutputParser"

@@ -70,9 +70,11 @@ class ListOutputParser(ParserMethods, PureRunnable[Any, list[str]]):
     pattern: str | None = None
     _flags = 0
 
-    def __init__(self, *, pattern: str | None = None) -> None:
+    def __init__(self, *, pattern: str | None = None, name: str | None = None) -> None:
         if pattern is not None:
             self.pattern = pattern
+        if name is not None:
+            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
 
     def parse(self, text: str) -> list[str]:
         if self.pattern is None:

@@ -85,6 +85,10 @@ class StrOutputParser(ParserMethods, PureRunnable[Any, str]):
 
     _run_type = "parser"  # events: on_parser_start / on_parser_stream / on_parser_end
 
+    def __init__(self, *, name: str | None = None) -> None:
+        if name is not None:
+            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+
     @staticmethod
     def _text(value: Any) -> str:
         return parser_text(value, "StrOutputParser")

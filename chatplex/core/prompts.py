@@ -26,6 +26,7 @@ from ._pure import PureRunnable
 from .message_templates import FieldRepr
 from .message_templates import MessagePromptTemplate
 from .message_templates import message_template
+from .prompt_marks import PromptMarks
 from .run_config import RunnableConfig
 from .template_formats import check_format as _check_format
 from .template_formats import template_variables as _variables
@@ -264,7 +265,9 @@ class ChatFormatting:
         return self.format(**kwargs)
 
 
-class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPromptValue]):
+class ChatPromptTemplate(
+    FieldRepr, ChatFormatting, PromptMarks, PureRunnable[Any, ChatPromptValue]
+):
     """A list of message templates; `invoke(dict)` fills them into a `ChatPromptValue`.
 
     With exactly one variable, `invoke` also takes the bare value: `prompt.invoke("tea")`.
@@ -289,11 +292,16 @@ class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPrompt
         template_format: str = "f-string",
         input_variables: Sequence[str] | None = None,
         validate_template: bool = False,
+        name: str | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> None:
         """`messages`: what `from_messages` takes (as LangChain's constructor does). The
         variables are read from the messages; a given `input_variables` is checked
-        against them only with `validate_template=True`, as LangChain."""
+        against them only with `validate_template=True`, as LangChain. `name`, `tags`
+        and `metadata`: its runs' (`prompt_marks`)."""
         _check_format(template_format)
+        self._mark(name, tags, metadata)
         self.partial_variables = dict(partial_variables or {})
         self.validate_template = validate_template
         self._set_parts(_parts(messages, template_format))
@@ -365,11 +373,11 @@ class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPrompt
     def _repr_fields(self) -> list[tuple[str, Any]]:
         # LangChain's `input_types` holds a placeholder's message type annotation; the
         # common prompt, with none, shows `{}` there too.
-        shown: list[tuple[str, Any]] = [("input_variables", self.input_variables)]
+        shown = [*self._shown_name(), ("input_variables", self.input_variables)]
         if self.optional_variables:
             shown.append(("optional_variables", self.optional_variables))
         shown += [("input_types", {}), ("partial_variables", self.partial_variables)]
-        return [*shown, ("messages", list(self.parts))]
+        return [*shown, *self._shown_marks(), ("messages", list(self.parts))]
 
     def append(self, message: Any) -> None:
         """Add one part at the end, in place (as LangChain's `append`)."""
@@ -411,7 +419,7 @@ class ChatPromptTemplate(FieldRepr, ChatFormatting, PureRunnable[Any, ChatPrompt
     def partial(self, **values: Any) -> ChatPromptTemplate:
         """A copy with some variables filled in ahead of time."""
         return ChatPromptTemplate(
-            self.parts, partial_variables={**self.partial_variables, **values}
+            self.parts, partial_variables={**self.partial_variables, **values}, **self._marks()
         )
 
     def _values(self, input: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ._pure import PureRunnable
 from .message_templates import FieldRepr
+from .prompt_marks import PromptMarks
 from .prompts import LangChainView
 from .prompts import expose_prompt_value
 from .prompts import prompt_values
@@ -67,7 +68,7 @@ def _check_declared(found: Sequence[str], declared: Sequence[str], template_form
         )
 
 
-class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
+class PromptTemplate(FieldRepr, PromptMarks, PureRunnable[Any, StringPromptValue]):
     """A text template with `{name}` placeholders (f-string syntax; `{{`/`}}` for braces),
     or, with `template_format="mustache"` or `"jinja2"`, `{{name}}` ones.
 
@@ -88,11 +89,15 @@ class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
         partial_variables: Mapping[str, Any] | None = None,
         template_format: str = "f-string",
         validate_template: bool = False,
+        name: str | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
         **unsupported: Any,
     ) -> None:
         if unsupported:
             raise TypeError(f"PromptTemplate got unexpected argument(s) {sorted(unsupported)}")
         check_format(template_format)
+        self._mark(name, tags, metadata)
         if not isinstance(template, str):
             raise TypeError(f"PromptTemplate needs a str template, got {type(template).__name__}")
         self.template = template
@@ -109,9 +114,11 @@ class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
 
     def _repr_fields(self) -> list[tuple[str, Any]]:
         shown = [
+            *self._shown_name(),
             ("input_variables", self.input_variables),
             ("input_types", {}),
             ("partial_variables", self.partial_variables),
+            *self._shown_marks(),
             ("template", self.template),
         ]
         if self.template_format != "f-string":
@@ -124,14 +131,22 @@ class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
     ) -> PromptTemplate:
         return cls(template, partial_variables=partial_variables, **kw)
 
-    def _with(self, template: str, partial_variables: Mapping[str, Any]) -> PromptTemplate:
+    def _with(
+        self, template: str, partial_variables: Mapping[str, Any], **marks: Any
+    ) -> PromptTemplate:
+        """A template of this one's format; `marks`: its name, tags and metadata (a sum
+        has none, as in LangChain)."""
         return PromptTemplate(
-            template, partial_variables=partial_variables, template_format=self.template_format
+            template,
+            partial_variables=partial_variables,
+            template_format=self.template_format,
+            **marks,
         )
 
     def partial(self, **values: Any) -> PromptTemplate:
-        """A copy with some variables filled in ahead of time."""
-        return self._with(self.template, {**self.partial_variables, **values})
+        """A copy with some variables filled in ahead of time (its name, tags and
+        metadata kept, as LangChain's)."""
+        return self._with(self.template, {**self.partial_variables, **values}, **self._marks())
 
     def __add__(self, other: Any) -> PromptTemplate:
         """Two templates (or a template and a str) joined into one, of one format."""
@@ -155,7 +170,7 @@ class PromptTemplate(FieldRepr, PureRunnable[Any, StringPromptValue]):
                 f"PromptTemplate can configure template or partial_variables, not {sorted(unknown)}"
             )
         fields.update(values)
-        return self._with(fields["template"], fields["partial_variables"])
+        return self._with(fields["template"], fields["partial_variables"], **self._marks())
 
     def format(self, **kwargs: Any) -> str:
         """The filled-in text."""

@@ -96,9 +96,12 @@ class JsonOutputToolsParser(ParserMethods, PureRunnable[Any, Any]):
         return_id: bool = False,
         first_tool_only: bool = False,
         diff: bool = False,
+        name: str | None = None,
     ) -> None:
         if diff:
             needs_jsonpatch()
+        if name is not None:
+            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
         self.strict = strict
         self.return_id = return_id
         self.first_tool_only = first_tool_only
@@ -195,9 +198,14 @@ class JsonOutputKeyToolsParser(JsonOutputToolsParser):
         return_id: bool = False,
         first_tool_only: bool = False,
         diff: bool = False,
+        name: str | None = None,
     ) -> None:
         super().__init__(
-            strict=strict, return_id=return_id, first_tool_only=first_tool_only, diff=diff
+            strict=strict,
+            return_id=return_id,
+            first_tool_only=first_tool_only,
+            diff=diff,
+            name=name,
         )
         self.key_name = key_name
 
@@ -223,8 +231,11 @@ class PydanticToolsParser(JsonOutputToolsParser):
         strict: bool = False,
         return_id: bool = False,
         first_tool_only: bool = False,
+        name: str | None = None,
     ) -> None:
-        super().__init__(strict=strict, return_id=return_id, first_tool_only=first_tool_only)
+        super().__init__(
+            strict=strict, return_id=return_id, first_tool_only=first_tool_only, name=name
+        )
         self.tools = list(tools)
 
     def parse_result(self, result: list[Any], *, partial: bool = False) -> Any:

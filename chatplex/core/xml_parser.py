@@ -160,9 +160,12 @@ class XMLOutputParser(ParserMethods, PureRunnable[Any, dict[str, Any]]):
         tags: list[str] | None = None,
         parser: Literal["defusedxml", "xml"] = "defusedxml",
         encoding_matcher: re.Pattern[str] | None = ENCODING_DECLARATION,
+        name: str | None = None,
     ) -> None:
         if parser not in ("defusedxml", "xml"):
             raise ValueError(f"parser must be 'defusedxml' or 'xml', got {parser!r}")
+        if name is not None:
+            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
         self.tags = tags
         self.parser = parser
         self.encoding_matcher = encoding_matcher or ENCODING_DECLARATION

@@ -66,18 +66,19 @@ def get_weather(city: str) -> str:
     return f"It is sunny in {city}."
 """
 
-#: Models a script cannot reach: a port nothing listens on, and a server slower than
-#: the model's timeout.
+#: Models a script cannot reach: a port nothing listens on (held bound, not listening,
+#: so that no other server takes it), and a server slower than the model's timeout.
 _UNREACHABLE = """
+import atexit
 import socket
 from langchain_openai import ChatOpenAI
 from langchain_anthropic import ChatAnthropic
 
 def unreachable_and_slow():
-    s = socket.socket()
+    s = socket.socket()  # bound, not listening, till the end: no server can take its port
     s.bind(("127.0.0.1", 0))
+    atexit.register(s.close)
     down = f"http://127.0.0.1:{s.getsockname()[1]}"
-    s.close()
     slow = {"x-mock-latency": "2"}
     return [ChatOpenAI(model="gpt-4o-mini", base_url=down + "/v1", max_retries=0),
             ChatAnthropic(model="claude-sonnet-4-5", base_url=down, max_retries=0),

@@ -210,10 +210,6 @@ REASONS: dict[str, str] = {
     "construction; chatplex's prompt checks names in __init__ (`{0}` raises there)",
     "ChatPromptTemplate.input_types": "LangChain's per-variable type hints that feed its "
     "input schema; chatplex's prompt schema is built from the parts (`get_input_schema`)",
-    "ChatPromptTemplate.metadata": "a BasePromptTemplate field for tracing; chatplex's "
-    "prompt is traced with `with_config(metadata=...)`, as any runnable",
-    "ChatPromptTemplate.tags": "a BasePromptTemplate field for tracing; chatplex's prompt "
-    "is tagged with `with_config(tags=...)`, as any runnable",
     "ChatPromptTemplate.output_parser": "a BasePromptTemplate field that LangChain's chat "
     "prompt never reads; chatplex pipes a parser after the model instead",
     "RunnableWithMessageHistory.bound": "LangChain's internal chain (load the history, "
