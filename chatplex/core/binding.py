@@ -49,6 +49,29 @@ class RunnableBinding(BatchForwarding[Input, Output]):
                 shown += f", custom_{name}_type={given!r}"
         return f"{type(self).__name__}({shown})"
 
+    def bind(self, **kwargs: Any) -> Runnable[Input, Output]:
+        """One binding with these keyword arguments over its own, as LangChain's."""
+        return RunnableBinding(
+            self.bound,
+            config=self.config,
+            kwargs={**self.kwargs, **kwargs},
+            input_type=self.input_type,
+            output_type=self.output_type,
+        )
+
+    def with_config(
+        self, config: RunnableConfig | None = None, **fields: Any
+    ) -> Runnable[Input, Output]:
+        """One binding with these config values over its own, as LangChain's: a key
+        given again replaces its value (tags too; a call's config is merged instead)."""
+        return RunnableBinding(
+            self.bound,
+            config={**self.config, **(config or {}), **fields},  # type: ignore[arg-type]
+            kwargs=self.kwargs,
+            input_type=self.input_type,
+            output_type=self.output_type,
+        )
+
     def _base_name(self) -> str:
         # A config's run_name names the runs (the bound runnable's run gets the merged
         # config), not the runnable: as LangChain's, get_name and the tool name

@@ -133,6 +133,10 @@ class RunnableListeners(RunnableBinding[Any, Any]):
         self._async_native = bound._async_native  # batch as the bound runnable would
         expose()  # LangChain's RunnableWithMessageHistory checks isinstance on what it gets
 
+    # A binding of its own (its listeners are its state): bound and configured around.
+    bind = Runnable.bind
+    with_config = Runnable.with_config
+
     # ---- bookkeeping -------------------------------------------------------------------
 
     def _run(self, config: RunnableConfig, input: Any) -> Run:
