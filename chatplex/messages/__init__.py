@@ -9,6 +9,8 @@ from ._border import answer_older_pydantic
 from ._border import install_langchain_view
 from ._chunk_builders import OTHER_CANDIDATES
 from ._chunk_builders import chunk_with_calls
+from ._chunk_builders import merge_cut_short
+from ._chunk_builders import pieces_held
 from ._chunk_builders import reply_as_chunk
 from ._chunk_builders import text_chunk
 from ._chunk_builders import with_other_candidates
@@ -33,10 +35,8 @@ from ._messages import answers_by_name
 from ._messages import content_text
 from ._messages import has_metadata
 from ._messages import merge_chunks
-from ._messages import merge_cut_short
 from ._messages import metadata_value
 from ._messages import peek_usage
-from ._messages import pieces_held
 from ._messages import set_metadata
 from ._tool_calls import NOT_JSON
 from ._tool_calls import parse_args

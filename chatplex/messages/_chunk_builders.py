@@ -1,11 +1,12 @@
 """Chunks built from other things: a text delta built without the dataclass `__init__`
 (`text_chunk`, once per streamed token), a whole reply as the one chunk of a stream
-(`reply_as_chunk`, `chunk_with_calls`), and a reply of several candidates as its first
-(`with_other_candidates`)."""
+(`reply_as_chunk`, `chunk_with_calls`), a reply of several candidates as its first
+(`with_other_candidates`), and a stream cut short as one chunk (`merge_cut_short`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from ._messages import _INVALID_TOOL_CALLS
@@ -15,12 +16,15 @@ from ._messages import _USAGE_METADATA
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
 from ._messages import BaseMessage
+from ._messages import merge_chunks
 from ._types import Content
 from ._types import ToolCallChunk
 
 __all__ = [
     "OTHER_CANDIDATES",
     "chunk_with_calls",
+    "merge_cut_short",
+    "pieces_held",
     "reply_as_chunk",
     "text_chunk",
     "with_other_candidates",
@@ -109,3 +113,26 @@ def with_other_candidates(candidates: list[AIMessage]) -> AIMessage:
     if others:
         first.response_metadata[OTHER_CANDIDATES] = others
     return first
+
+
+def pieces_held(chunk: AIMessageChunk) -> int:
+    """How many pieces a merge of `chunk` walks again (its tool-call fragments and
+    content blocks): who merges a stream's chunks every so often waits for at least as
+    many new chunks before the next merge, so each chunk costs O(1) however long the
+    stream."""
+    content = chunk.content
+    return len(chunk.tool_call_chunks) + (0 if content.__class__ is str else len(content))
+
+
+def merge_cut_short(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
+    """`merge_chunks` of a stream that failed before its end (an error's `partial`), its
+    calls' arguments read exactly, as a finished reply's are: a call cut short is an
+    invalid call (its raw arguments and why), never one repaired best-effort into
+    arguments the model did not finish. The chunk is not marked as the reply's end."""
+    merged = merge_chunks(chunks)
+    if merged.tool_call_chunks:
+        from ._tool_calls import parse_tool_call_chunks  # (not at import: `import chatplex`)
+
+        calls, invalid = parse_tool_call_chunks(merged.tool_call_chunks, complete=True)
+        merged.tool_calls, merged.invalid_tool_calls = calls, invalid
+    return merged

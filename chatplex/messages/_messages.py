@@ -561,10 +561,26 @@ def answers_by_name(message: BaseMessage) -> TypeGuard[ToolMessage]:
     )
 
 
+def _taking_type(cls: builtins.type[BaseMessage]) -> None:
+    """`cls(..., type=...)`, its one value, as LangChain's messages take their `type`
+    field: what `model_dump()` gives back (`AIMessage(**message.model_dump())`)."""
+    init = cls.__init__
+
+    def __init__(self: BaseMessage, *args: Any, type: str | None = None, **fields: Any) -> None:
+        if type is not None and type != cls.type:
+            raise ValueError(f"{cls.__name__}'s type is {cls.type!r}, got type={type!r}")
+        init(self, *args, **fields)
+
+    __init__.__wrapped__ = init  # type: ignore[attr-defined]  # (its signature: `inspect`)
+    cls.__init__ = __init__  # type: ignore[method-assign]
+
+
 for _klass in (BaseMessage, SystemMessage, HumanMessage, AIMessage, AIMessageChunk, ToolMessage):
     # Set after the classes are made: a slots dataclass writes its own `__repr__`.
     _klass.__repr__ = message_repr  # type: ignore[method-assign]
     _klass.__str__ = message_str  # type: ignore[method-assign]
+    if _klass is not BaseMessage:
+        _taking_type(_klass)
 
 AnyMessage = SystemMessage | HumanMessage | AIMessage | AIMessageChunk | ToolMessage
 
@@ -573,26 +589,3 @@ def merge_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
     """Merge stream pieces in order into one chunk (see `_merge.merged_fields`): linear
     in the number of pieces, so summing a stream of n tokens copies its text once."""
     return AIMessageChunk(**merged_fields(chunks))
-
-
-def pieces_held(chunk: AIMessageChunk) -> int:
-    """How many pieces a merge of `chunk` walks again (its tool-call fragments and
-    content blocks): who merges a stream's chunks every so often waits for at least as
-    many new chunks before the next merge, so each chunk costs O(1) however long the
-    stream."""
-    content = chunk.content
-    return len(chunk.tool_call_chunks) + (0 if content.__class__ is str else len(content))
-
-
-def merge_cut_short(chunks: Iterable[AIMessageChunk]) -> AIMessageChunk:
-    """`merge_chunks` of a stream that failed before its end (an error's `partial`), its
-    calls' arguments read exactly, as a finished reply's are: a call cut short is an
-    invalid call (its raw arguments and why), never one repaired best-effort into
-    arguments the model did not finish. The chunk is not marked as the reply's end."""
-    merged = merge_chunks(chunks)
-    if merged.tool_call_chunks:
-        from ._tool_calls import parse_tool_call_chunks  # (not at import: `import chatplex`)
-
-        calls, invalid = parse_tool_call_chunks(merged.tool_call_chunks, complete=True)
-        merged.tool_calls, merged.invalid_tool_calls = calls, invalid
-    return merged

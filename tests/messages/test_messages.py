@@ -356,3 +356,28 @@ def test_a_message_takes_content_blocks_as_langchains_does(
 def test_a_message_without_content_or_blocks_is_refused() -> None:
     with pytest.raises(TypeError, match="needs content"):
         HumanMessage()  # type: ignore[call-arg]
+
+
+_DUMPED = [
+    HumanMessage("hi", name="ann", id="h1"),
+    SystemMessage("be brief"),
+    AIMessage(content="", tool_calls=[call("get_weather", {"city": "Paris"}, "c1")]),
+    AIMessageChunk(content="par", id="run-1"),
+    ToolMessage("sunny", tool_call_id="c1", name="get_weather"),
+]
+
+
+@pytest.mark.parametrize("message", _DUMPED, ids=lambda m: type(m).__name__)
+def test_a_message_is_built_again_from_its_dump_as_langchains(message: BaseMessage) -> None:
+    """`Class(**message.model_dump())`, the `type` key included, as LangChain's messages
+    take their `type` field; another type is refused, as LangChain's pydantic refuses it."""
+    lc = pytest.importorskip("langchain_core.messages")
+    theirs_class = getattr(lc, type(message).__name__)
+    dumped = message.model_dump()
+    again = type(message)(**dumped)
+    assert again == message
+    assert again.model_dump() == theirs_class(**dumped).model_dump() == dumped
+    with pytest.raises(ValueError, match="type"):
+        type(message)(**{**dumped, "type": "other"})
+    with pytest.raises(ValueError):
+        theirs_class(**{**dumped, "type": "other"})
