@@ -109,7 +109,7 @@ async def test_when_the_first_call_is_cancelled_a_waiter_sends_instead(
 
 
 def test_a_waiter_gives_up_at_its_deadline(mock: MockServer) -> None:
-    mock.settings.latency = 1.0
+    mock.settings.latency = 3.0  # the leader's reply: ~2.9 s after the waiter starts
     model = make(mock, cache=InMemoryCache())
     thread = threading.Thread(target=model.invoke, args=("slow",))
     thread.start()
@@ -117,7 +117,7 @@ def test_a_waiter_gives_up_at_its_deadline(mock: MockServer) -> None:
     started = time.monotonic()
     with pytest.raises(chatplex.errors.DeadlineExceededError):
         model.invoke("slow", config={"timeout": 0.2})
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 2.5  # at its deadline, not at the leader's reply
     thread.join(10)
 
 
