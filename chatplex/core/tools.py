@@ -176,6 +176,74 @@ class RunnableTool(Runnable[Any, Any]):
             content=_content(content), tool_call_id=call["id"], name=self.name, status="error"
         )
 
+    # LangChain's older way to call a tool (`search.run("query")`): `invoke`, with the
+    # config's parts given apart; with `tool_call_id`, the answer is that call's message.
+    def run(
+        self,
+        tool_input: str | dict[str, Any],
+        verbose: bool | None = None,
+        start_color: str | None = "green",
+        color: str | None = "green",
+        callbacks: Any = None,
+        *,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        run_name: str | None = None,
+        config: RunnableConfig | None = None,
+        tool_call_id: str | None = None,
+    ) -> Any:
+        """The tool's answer to `tool_input` (its one string, or its arguments)."""
+        _not_verbose(verbose)  # (the colors are only verbose printing's)
+        call = self._call_of(tool_input, tool_call_id)
+        return self.invoke(call, _run_config(config, callbacks, tags, metadata, run_name))
+
+    async def arun(
+        self,
+        tool_input: str | dict[str, Any],
+        verbose: bool | None = None,
+        start_color: str | None = "green",
+        color: str | None = "green",
+        callbacks: Any = None,
+        *,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        run_name: str | None = None,
+        config: RunnableConfig | None = None,
+        tool_call_id: str | None = None,
+    ) -> Any:
+        """`run`, awaited."""
+        _not_verbose(verbose)
+        call = self._call_of(tool_input, tool_call_id)
+        return await self.ainvoke(call, _run_config(config, callbacks, tags, metadata, run_name))
+
+    def _call_of(self, tool_input: Any, tool_call_id: str | None) -> Any:
+        if tool_call_id is None:
+            return tool_input
+        return {"type": "tool_call", "name": self.name, "args": tool_input, "id": tool_call_id}
+
+
+def _not_verbose(verbose: bool | None) -> None:
+    if verbose:
+        raise NotImplementedError(
+            "tool.run(verbose=True) prints to the console in LangChain; chatplex does not "
+            "print: pass a callback handler (callbacks=[...]) to see the tool's run"
+        )
+
+
+def _run_config(
+    config: RunnableConfig | None,
+    callbacks: Any,
+    tags: list[str] | None,
+    metadata: dict[str, Any] | None,
+    run_name: str | None,
+) -> RunnableConfig:
+    """`config` with the parts `run` was given apart over its own (as LangChain's `run`
+    reads them, not the config's)."""
+    out: dict[str, Any] = dict(config or {})
+    given = {"callbacks": callbacks, "tags": tags, "metadata": metadata, "run_name": run_name}
+    out.update({key: value for key, value in given.items() if value is not None})
+    return out  # type: ignore[return-value]
+
 
 class ToolException(Exception):  # noqa: N818 - LangChain's name
     """Raised by a tool to say it failed in a way its `handle_tool_error` may answer

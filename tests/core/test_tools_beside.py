@@ -108,3 +108,57 @@ def test_an_unhandled_tool_exception_is_raised_as_langchains() -> None:
         return _failing(m, False).handle_tool_error
 
     same(scenario)
+
+
+def test_run_and_arun_answer_as_langchains() -> None:
+    """A tool's older calls (`search.run("query")`): the answer, a tool call's message
+    with `tool_call_id`, and a run named, tagged and marked by `run`'s own arguments."""
+    from chatplex.core import BaseCallbackHandler
+
+    class Starts(BaseCallbackHandler):  # (LangChain's callback manager takes it too)
+        def __init__(self) -> None:
+            self.seen: list[Any] = []
+
+        def on_tool_start(self, serialized: Any, input_str: str, **kwargs: Any) -> None:
+            self.seen.append((input_str, kwargs.get("name"), kwargs.get("tags")))
+
+        def on_tool_end(self, output: Any, **kwargs: Any) -> None:
+            self.seen.append(output)
+
+    def scenario(m: Any) -> Any:
+        @m.tool
+        def add(a: int, b: int) -> int:
+            """Add two numbers."""
+            return a + b
+
+        @m.tool
+        def shout(text: str) -> str:
+            """Shout."""
+            return text.upper()
+
+        heard = Starts()
+        answered = shout.run("x", callbacks=[heard], tags=["t"], metadata={"m": 1}, run_name="n")
+        message = add.run({"a": 1, "b": 2}, tool_call_id="c1")
+        return (
+            add.run({"a": 1, "b": 2}),
+            shout.run("hi"),
+            asyncio.run(shout.arun("yo")),
+            asyncio.run(add.arun({"a": 2, "b": 2}, config={"tags": ["c"]})),
+            (message.content, message.tool_call_id, message.name),
+            answered,
+            heard.seen,
+        )
+
+    assert same(scenario)[-1] == [("x", "n", ["t"]), "X"]
+
+
+def test_a_verbose_run_says_it_does_not_print() -> None:
+    import chatplex
+
+    @chatplex.tool
+    def shout(text: str) -> str:
+        """Shout."""
+        return text.upper()
+
+    with pytest.raises(NotImplementedError, match="callbacks"):
+        shout.run("hi", verbose=True)
