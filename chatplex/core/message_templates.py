@@ -20,6 +20,7 @@ what the message template fills in, as LangChain's does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from typing import ClassVar
 
@@ -70,7 +71,7 @@ class MessagePromptTemplate(FieldRepr):
     #: The message type the class fills in (its subclasses' role).
     kind: ClassVar[str] = ""
 
-    __slots__ = ("_content", "_prompt", "role", "template_format")
+    __slots__ = ("_content", "_prompt", "additional_kwargs", "role", "template_format")
 
     def __init__(
         self,
@@ -79,11 +80,13 @@ class MessagePromptTemplate(FieldRepr):
         role: str | None = None,
         content: Any = None,
         template_format: str = "f-string",
+        additional_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         """`prompt=`: a `PromptTemplate` (LangChain's keyword), or the content itself;
-        `role` defaults to the class's."""
+        `role` defaults to the class's. `additional_kwargs`: the filled message's."""
         check_format(template_format)
         self.template_format = template_format
+        self.additional_kwargs = dict(additional_kwargs or {})
         if prompt is not None and content is not None:
             raise TypeError("give a message template its prompt= or its content=, not both")
         given = content if prompt is None else prompt
@@ -109,12 +112,16 @@ class MessagePromptTemplate(FieldRepr):
 
     @classmethod
     def from_template(
-        cls, template: Any, template_format: str = "f-string", **kwargs: Any
+        cls,
+        template: Any,
+        template_format: str = "f-string",
+        *,
+        additional_kwargs: Mapping[str, Any] | None = None,
     ) -> MessagePromptTemplate:
         """The template of one message from its text (or content parts), as LangChain's."""
-        if kwargs:
-            raise TypeError(f"from_template got unexpected arguments {sorted(kwargs)}")
-        return cls(content=template, template_format=template_format)
+        return cls(
+            content=template, template_format=template_format, additional_kwargs=additional_kwargs
+        )
 
     @property
     def content(self) -> Any:
@@ -158,7 +165,10 @@ class MessagePromptTemplate(FieldRepr):
             filled: Any = self._fill(content, values)
         else:
             filled = format_parts(content, values, self._variables, self._fill)
-        return message_from_role(self.role, filled)
+        message = message_from_role(self.role, filled)
+        if self.additional_kwargs:
+            message.additional_kwargs.update(self.additional_kwargs)
+        return message
 
     def format(self, **kwargs: Any) -> BaseMessage:
         """The filled-in message."""
@@ -177,13 +187,19 @@ class MessagePromptTemplate(FieldRepr):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MessagePromptTemplate):
             return NotImplemented
-        mine = (type(self), self.role, self.content, self.template_format)
-        return mine == (type(other), other.role, other.content, other.template_format)
+        mine = (type(self), self.role, self.content, self.template_format, self.additional_kwargs)
+        return mine == (
+            type(other),
+            other.role,
+            other.content,
+            other.template_format,
+            other.additional_kwargs,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable: its prompt's template may change
 
     def _repr_fields(self) -> list[tuple[str, Any]]:
-        return [("prompt", self.prompt), ("additional_kwargs", {})]
+        return [("prompt", self.prompt), ("additional_kwargs", self.additional_kwargs)]
 
 
 def _has_dict_template(content: Any) -> bool:

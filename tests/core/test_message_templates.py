@@ -100,3 +100,22 @@ def test_what_a_template_refuses(build: Any, error: type[Exception]) -> None:
 def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(message_templates)
     assert failures == 0 and tried > 0
+
+
+def test_a_message_templates_additional_kwargs_are_its_messages_as_langchains() -> None:
+    """`additional_kwargs=` (from_template's or the constructor's) are the filled
+    message's, shown in the repr and compared, as in LangChain."""
+    from tests.core._families import same
+
+    def scenario(m: Any) -> Any:
+        made = m.HumanMessagePromptTemplate.from_template("{x}", additional_kwargs={"k": 1})
+        message = made.format(x="a")
+        in_chat = m.ChatPromptTemplate.from_messages([made]).invoke({"x": "b"}).to_messages()
+        return (
+            (message.content, message.additional_kwargs),
+            in_chat[0].additional_kwargs,
+            repr(made),
+            made == m.HumanMessagePromptTemplate.from_template("{x}"),
+        )
+
+    assert same(scenario)[:2] == (("a", {"k": 1}), {"k": 1})
