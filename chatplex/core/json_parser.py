@@ -78,8 +78,7 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
     ) -> None:
         if diff:
             needs_jsonpatch()
-        if name is not None:
-            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+        self._named(name)
         self.pydantic_object = pydantic_object
         self.diff = diff
 

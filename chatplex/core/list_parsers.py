@@ -73,8 +73,7 @@ class ListOutputParser(ParserMethods, PureRunnable[Any, list[str]]):
     def __init__(self, *, pattern: str | None = None, name: str | None = None) -> None:
         if pattern is not None:
             self.pattern = pattern
-        if name is not None:
-            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+        self._named(name)
 
     def parse(self, text: str) -> list[str]:
         if self.pattern is None:

@@ -50,6 +50,13 @@ class ParserMethods:
     form, parsing generations (anything with `.text`: LangChain's or chatplex's
     `ChatGeneration`), and parsing beside the prompt (which a plain parser ignores)."""
 
+    name: str | None  # (the runnable's: None unless given)
+
+    def _named(self, name: str | None) -> None:
+        """A constructor's `name=`: its runs' (LangChain's `name` field of every runnable)."""
+        if name is not None:
+            self.name = name
+
     def parse(self, text: str) -> Any:
         raise NotImplementedError
 
@@ -86,8 +93,7 @@ class StrOutputParser(ParserMethods, PureRunnable[Any, str]):
     _run_type = "parser"  # events: on_parser_start / on_parser_stream / on_parser_end
 
     def __init__(self, *, name: str | None = None) -> None:
-        if name is not None:
-            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+        self._named(name)
 
     @staticmethod
     def _text(value: Any) -> str:

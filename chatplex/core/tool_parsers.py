@@ -100,8 +100,7 @@ class JsonOutputToolsParser(ParserMethods, PureRunnable[Any, Any]):
     ) -> None:
         if diff:
             needs_jsonpatch()
-        if name is not None:
-            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+        self._named(name)
         self.strict = strict
         self.return_id = return_id
         self.first_tool_only = first_tool_only

@@ -164,8 +164,7 @@ class XMLOutputParser(ParserMethods, PureRunnable[Any, dict[str, Any]]):
     ) -> None:
         if parser not in ("defusedxml", "xml"):
             raise ValueError(f"parser must be 'defusedxml' or 'xml', got {parser!r}")
-        if name is not None:
-            self.name = name  # its runs' (as LangChain's `name` field of every runnable)
+        self._named(name)
         self.tags = tags
         self.parser = parser
         self.encoding_matcher = encoding_matcher or ENCODING_DECLARATION
