@@ -74,6 +74,7 @@ class Runnable(Introspection, Generic[Input, Output]):
     #   _run_type, _async_native  class attributes below
     #   _configure              a copy with attributes changed (`configurable_fields`)
     #   _deadline_error         the error a call raises when its deadline passes
+    #   _run_marks              tags and metadata its runs add to the call's (prompts)
     # `get_name` and the composition methods (`bind`, `with_config`, ...) are public API,
     # overridden only by wrappers that delegate to what they wrap.
 
@@ -90,9 +91,6 @@ class Runnable(Introspection, Generic[Input, Output]):
     #: run starts before it reads its input (told none yet, as LangChain tells it), and,
     #: fed a stream, at the first input piece, though the work may wait for them all.
     _starts_on_first_piece: bool = False
-    #: The tags and metadata its runs carry beside the call's (a prompt's `tags=` and
-    #: `metadata=`, as LangChain's prompts add theirs); None: the call's alone.
-    _run_marks: tuple[list[str], dict[str, Any]] | None = None
     #: The names of the stream and batch hooks this class overrides (set per subclass):
     #: how tracing tells a real stream from a single result without calling anything.
     _overrides: ClassVar[frozenset[str]] = frozenset()
@@ -138,6 +136,11 @@ class Runnable(Introspection, Generic[Input, Output]):
     async def _abatch(self, batch: batching.Batch) -> list[Output | BaseException]:
         """The default: bounded concurrent `ainvoke`s (`batching.py`)."""
         return await batch.default_abatch()
+
+    def _run_marks(self) -> tuple[list[str], dict[str, Any]] | None:
+        """The tags and metadata its runs carry beside the call's (a prompt's `tags=`
+        and `metadata=`, as LangChain's prompts add theirs); None: the call's alone."""
+        return None
 
     def _deadline_error(self, err: DeadlineExceededError, config: RunnableConfig) -> BaseException:
         """What a call raises when its deadline passes: `err` (`deadline_errors.py`)."""

@@ -14,12 +14,12 @@ __all__ = ["PromptMarks"]
 
 class PromptMarks:
     """Mixed into the prompt templates, before the runnable base: `_mark` keeps what the
-    constructor was given, `_run_marks` is what the traced call adds to the run."""
+    constructor was given, `_run_marks` what a traced call adds to the run from them
+    (read at each call, as LangChain reads its prompt's fields)."""
 
     name: str | None
     tags: list[str] | None = None
     metadata: dict[str, Any] | None = None
-    _run_marks: tuple[list[str], dict[str, Any]] | None = None
 
     def _mark(
         self,
@@ -31,8 +31,11 @@ class PromptMarks:
             self.name = name
         self.tags = None if tags is None else list(tags)
         self.metadata = None if metadata is None else dict(metadata)
-        if self.tags or self.metadata:
-            self._run_marks = (self.tags or [], self.metadata or {})
+
+    def _run_marks(self) -> tuple[list[str], dict[str, Any]] | None:
+        if not self.tags and not self.metadata:
+            return None
+        return self.tags or [], self.metadata or {}
 
     def _marks(self) -> dict[str, Any]:
         """The constructor's arguments that keep them, for a copy (`partial`)."""

@@ -92,7 +92,7 @@ def test_a_prompt_alone_tells_its_handlers_its_tags_and_metadata(make: Any, sync
 def test_without_callbacks_the_marks_change_nothing_of_the_value() -> None:
     marked, plain = _chat_prompt(chatplex), chatplex.ChatPromptTemplate([("human", "{q}")])
     assert marked.invoke({"q": "hi"}) == plain.invoke({"q": "hi"})
-    assert plain._run_marks is None and marked._run_marks == (["mine"], {"team": "x"})
+    assert plain._run_marks() is None and marked._run_marks() == (["mine"], {"team": "x"})
 
 
 @pytest.mark.parametrize("make", [_chat_prompt, _string_prompt], ids=["chat", "string"])
@@ -144,3 +144,15 @@ def test_partial_keeps_them_and_a_sum_drops_them_as_langchain(make: Any) -> None
         assert (kept.name, kept.tags, kept.metadata) == ("ask", ["mine"], {"team": "x"})
         summed = prompt + " more"
         assert (summed.name, summed.tags, summed.metadata) == (None, None, None)
+
+
+def test_tags_and_metadata_set_after_construction_reach_the_runs_as_langchains() -> None:
+    """LangChain's prompt reads its fields at each call: set later, they mark its runs."""
+    heard = []
+    for k in (chatplex, lc_prompts):
+        prompt = k.ChatPromptTemplate([("human", "{q}")])
+        prompt.tags, prompt.metadata = ["later"], {"set": True}
+        handler = _Starts()
+        prompt.invoke({"q": "hi"}, {"callbacks": [handler]})
+        heard.append(handler.starts)
+    assert heard[0] == heard[1] == [(["later"], {"set": True})]
