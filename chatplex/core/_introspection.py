@@ -81,6 +81,11 @@ class Introspection:
 
     name: str | None = None
 
+    def _named(self, name: str | None) -> None:
+        """A constructor's `name=`: its runs' (LangChain's `name` field of every runnable)."""
+        if name is not None:
+            self.name = name
+
     def __repr__(self) -> str:
         """`Class(argument=value, ...)`, its constructor's arguments not at their
         default, as LangChain's runnables show their fields (`StrOutputParser()`,

@@ -50,13 +50,6 @@ class ParserMethods:
     form, parsing generations (anything with `.text`: LangChain's or chatplex's
     `ChatGeneration`), and parsing beside the prompt (which a plain parser ignores)."""
 
-    name: str | None  # (the runnable's: None unless given)
-
-    def _named(self, name: str | None) -> None:
-        """A constructor's `name=`: its runs' (LangChain's `name` field of every runnable)."""
-        if name is not None:
-            self.name = name
-
     def parse(self, text: str) -> Any:
         raise NotImplementedError
 

@@ -59,13 +59,26 @@ class RunnablePassthrough(PureRunnable[Any, Any]):
         self,
         func: Callable[..., Any] | None = None,
         afunc: Callable[..., Awaitable[Any]] | None = None,
+        *,
+        input_type: Any = None,
+        name: str | None = None,
     ) -> None:
         self.func, self.afunc = func, afunc
+        self.input_type = input_type  # its input's and its output's (LangChain's field)
+        self._named(name)
         #: Which of them take the run's config (read once: a signature costs ~10 us).
         self._config_takers = [f for f in (func, afunc) if f is not None and takes_config(f)]
 
     def __repr__(self) -> str:
         return "RunnablePassthrough()"  # (its functions unshown, as in LangChain's)
+
+    @property
+    def InputType(self) -> Any:  # noqa: N802 - LangChain's name
+        return Any if self.input_type is None else self.input_type
+
+    @property
+    def OutputType(self) -> Any:  # noqa: N802 - LangChain's name
+        return self.InputType
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
         if self.func is not None:
@@ -152,8 +165,9 @@ class RunnableAssign(BatchForwarding[dict[str, Any], dict[str, Any]]):
 
     _starts_on_first_piece = True  # LangChain's assign streams as a transform
 
-    def __init__(self, mapper: RunnableParallel[Any]) -> None:
+    def __init__(self, mapper: RunnableParallel[Any], *, name: str | None = None) -> None:
         self.mapper = mapper
+        self._named(name)
 
     def _base_name(self) -> str:
         return self.name or f"RunnableAssign<{','.join(self.mapper.steps)}>"
@@ -239,16 +253,22 @@ class RunnablePick(PureRunnable[Any, Any]):
 
     _starts_on_first_piece = True  # LangChain's pick streams as a transform
 
-    def __init__(self, keys: str | Sequence[str]) -> None:
+    def __init__(self, keys: str | Sequence[str], *, name: str | None = None) -> None:
         if not isinstance(keys, str):
             keys = list(keys)
             bad = [k for k in keys if not isinstance(k, str)]
             if bad or not keys:
                 raise TypeError(f"pick() needs a key or a list of keys (str), got {keys!r}")
         self.keys = keys
+        self._named(name)
 
     def __repr__(self) -> str:
-        return f"RunnablePick(keys={self.keys!r})"  # (dict keys: no credential to mask)
+        named = "" if self.name is None else f"name={self.name!r}, "
+        return f"RunnablePick({named}keys={self.keys!r})"  # (dict keys: no credential to mask)
+
+    @property
+    def InputType(self) -> Any:  # noqa: N802 - LangChain's name
+        return dict[str, Any]  # (what LangChain's class is typed to take)
 
     def _base_name(self) -> str:
         keys = [self.keys] if isinstance(self.keys, str) else self.keys

@@ -326,7 +326,6 @@ def _parallel_input(parallel: RunnableParallel[Any]) -> type[BaseModel]:
     # As in LangChain: branches that all take objects take the union of their fields.
     schemas = [step.get_input_schema() for step in parallel.steps.values()]
     objects = [s for s in schemas if not issubclass(s, RootModel)]
-    specific = [s for s in schemas if not _is_any(s)]
     if objects and all(
         _is_any(s) or s.model_json_schema().get("type") == "object" for s in schemas
     ):
@@ -336,9 +335,9 @@ def _parallel_input(parallel: RunnableParallel[Any]) -> type[BaseModel]:
                 default = ... if info.is_required() else info.default
                 fields[info.alias or key] = (info.annotation, default)
         return _object(f"{parallel.get_name()}Input", fields)
-    if specific:
-        return specific[0]
-    return _root(f"{parallel.get_name()}Input", Any)
+    # Else LangChain's Runnable schema, of its InputType: the first branch's.
+    first = _root_type(schemas[0]) if schemas else Any
+    return _typed(f"{parallel.get_name()}Input", first)
 
 
 def _parallel_output(parallel: RunnableParallel[Any]) -> type[BaseModel]:

@@ -208,3 +208,60 @@ def test_a_passthroughs_func_is_called_for_its_side_effect_as_langchains(
     assert ours == theirs == [1, [2, 3], ["cd"], 4, ["ab"]]
     assert seen["ours"] == seen["theirs"]
     assert ("func", 1, ["t"]) in seen["ours"]
+
+
+def _named_runs(k: Any) -> list[Any]:
+    """A passthrough, a pick and an assign, each given LangChain's `name=` (and the
+    passthrough its `input_type=`), of one family's classes (`k`)."""
+    return [
+        k.RunnablePassthrough(name="keep", input_type=int),
+        k.RunnablePick(["a", "b"], name="take"),
+        k.RunnableAssign(k.RunnableParallel(n=lambda d: len(d)), name="add"),
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_name_and_input_type_are_taken_and_shown_as_langchains(sync: bool) -> None:
+    lc = pytest.importorskip("langchain_core.runnables.passthrough")  # (all four names)
+    inputs = [3, {"a": 1, "c": 2}, {"a": 1}]
+    for ours, theirs, value in zip(_named_runs(core), _named_runs(lc), inputs, strict=True):
+        assert ours.get_name() == theirs.get_name()
+        if not isinstance(ours, core.RunnableAssign):  # (its schemas: the map's, as tested apart)
+            for schema in ("get_input_schema", "get_output_schema"):
+                got = getattr(ours, schema)().model_json_schema()
+                assert got == getattr(theirs, schema)().model_json_schema(), (ours, schema)
+        assert await call(ours, sync, value) == theirs.invoke(value)
+        names: list[str] = []
+        await call(ours | (lambda x: x), sync, value, {"callbacks": [_Names(names)]})
+        assert theirs.get_name() in names
+    passthrough, pick, _ = _named_runs(core)
+    assert (passthrough.InputType, passthrough.OutputType) == (int, int)
+    assert repr(pick) == "RunnablePick(name='take', keys=['a', 'b'])"  # as LangChain's
+    assert repr(core.RunnablePick("a")) == "RunnablePick(keys='a')"
+
+
+def test_a_parallels_input_schema_is_its_first_branchs_type_under_its_own_name() -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+
+    def typed(x: list[str]) -> int:
+        return len(x)
+
+    for k in (core, lc):  # an untyped branch first: its Any, as LangChain's InputType
+        assert k.RunnableParallel(
+            a=k.RunnablePassthrough(input_type=int)
+        ).get_input_schema().model_json_schema() == {
+            "title": "RunnableParallel<a>Input",
+            "type": "integer",
+        }
+        untyped_first = k.RunnableParallel(a=k.RunnableLambda(lambda x: x), b=typed)
+        assert untyped_first.get_input_schema().model_json_schema() == {
+            "title": "RunnableParallel<a,b>Input"
+        }
+
+
+class _Names(core.BaseCallbackHandler):
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def on_chain_start(self, serialized: Any, inputs: Any, **kwargs: Any) -> None:
+        self.names.append(kwargs["name"])
