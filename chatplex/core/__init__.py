@@ -215,10 +215,14 @@ def _as_tool(runnable: Runnable[Any, Any], args_schema: Any, **options: Any) -> 
     return as_tool(runnable, args_schema, **options)
 
 
-def _prompt_template(template: str, template_format: str = "f-string") -> Any:
+def _prompt_template(
+    template: str, template_format: str = "f-string", partial_variables: Any = None
+) -> Any:
     from .string_prompts import PromptTemplate
 
-    return PromptTemplate(template, template_format=template_format)
+    return PromptTemplate(
+        template, template_format=template_format, partial_variables=partial_variables
+    )
 
 
 def _listeners(runnable: Runnable[Any, Any], *listeners: Any) -> Any:

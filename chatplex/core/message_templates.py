@@ -116,12 +116,18 @@ class MessagePromptTemplate(FieldRepr):
         template: Any,
         template_format: str = "f-string",
         *,
+        partial_variables: Mapping[str, Any] | None = None,
         additional_kwargs: Mapping[str, Any] | None = None,
     ) -> MessagePromptTemplate:
-        """The template of one message from its text (or content parts), as LangChain's."""
-        return cls(
-            content=template, template_format=template_format, additional_kwargs=additional_kwargs
-        )
+        """The template of one message from its text (or content parts), as LangChain's;
+        `partial_variables` (a text's only) are filled in before the call's values."""
+        if partial_variables and not isinstance(template, str):
+            raise ValueError("Partial variables are not supported for list of templates.")
+        if partial_variables:
+            template = LATE.prompt_template(
+                template, template_format=template_format, partial_variables=partial_variables
+            )
+        return cls(template, template_format=template_format, additional_kwargs=additional_kwargs)
 
     @property
     def content(self) -> Any:
@@ -144,11 +150,17 @@ class MessagePromptTemplate(FieldRepr):
         return self._prompt
 
     @property
+    def partial_variables(self) -> dict[str, Any]:
+        """Its prompt's partial values (a `PromptTemplate` given, or `from_template`'s)."""
+        return getattr(self._prompt, "partial_variables", None) or {}
+
+    @property
     def input_variables(self) -> list[str]:
-        """The variables the template fills in, sorted (as LangChain's)."""
+        """The variables the template fills in but its partials, sorted (as LangChain's)."""
         content = self.content
         if isinstance(content, str):
-            return sorted(set(self._variables(content)))
+            names = set(self._variables(content)) - set(self.partial_variables)
+            return sorted(names)
         return sorted(set(part_variables(content, self._variables)))
 
     def _variables(self, text: str) -> list[str]:
@@ -161,6 +173,8 @@ class MessagePromptTemplate(FieldRepr):
         """The message filled in from a dict of values (what `format` and a chat prompt
         call; a dict, so that no variable name clashes with an argument's)."""
         content = self.content
+        if partials := self.partial_variables:
+            values = {**{k: v() if callable(v) else v for k, v in partials.items()}, **values}
         if isinstance(content, str):
             filled: Any = self._fill(content, values)
         else:
@@ -187,13 +201,16 @@ class MessagePromptTemplate(FieldRepr):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MessagePromptTemplate):
             return NotImplemented
-        mine = (type(self), self.role, self.content, self.template_format, self.additional_kwargs)
-        return mine == (
-            type(other),
-            other.role,
-            other.content,
-            other.template_format,
-            other.additional_kwargs,
+        return self._compared() == other._compared()
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            self.role,
+            self.content,
+            self.template_format,
+            self.partial_variables,
+            self.additional_kwargs,
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable: its prompt's template may change

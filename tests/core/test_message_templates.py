@@ -88,7 +88,6 @@ def test_templates_compare_by_class_role_and_content() -> None:
         (lambda: message_templates.MessagePromptTemplate(content="x"), TypeError),
         (lambda: HumanMessagePromptTemplate(prompt="a", content="b"), TypeError),
         (lambda: HumanMessagePromptTemplate(content=3), TypeError),
-        (lambda: HumanMessagePromptTemplate.from_template("{q}", partial_variables={}), TypeError),
         (lambda: HumanMessagePromptTemplate.from_template("{{q}}", "handlebars"), ValueError),
     ],
 )
@@ -119,3 +118,37 @@ def test_a_message_templates_additional_kwargs_are_its_messages_as_langchains() 
         )
 
     assert same(scenario)[:2] == (("a", {"k": 1}), {"k": 1})
+
+
+def test_a_message_templates_partial_variables_are_filled_first_as_langchains() -> None:
+    """`from_template(partial_variables=)`, or a `PromptTemplate` with partials given as
+    its prompt: the partials (a function called at each fill) are filled in unless the
+    call gives the variable, and are not the template's (nor its chat prompt's) inputs."""
+    from tests.core._families import same
+
+    def scenario(m: Any) -> Any:
+        counted = iter(range(10))
+        made = m.HumanMessagePromptTemplate.from_template(
+            "{a} {b} {c}", partial_variables={"b": "B", "c": lambda: str(next(counted))}
+        )
+        given = m.AIMessagePromptTemplate(
+            prompt=m.PromptTemplate.from_template("{a}{b}", partial_variables={"b": "!"})
+        )
+        chat = m.ChatPromptTemplate.from_messages([made, given])
+        with pytest.raises(ValueError, match="not supported for list"):
+            m.SystemMessagePromptTemplate.from_template(
+                [{"type": "text", "text": "{a}"}], partial_variables={"a": "x"}
+            )
+        return (
+            made.input_variables,
+            made.format(a="A").content,
+            made.format(a="A", b="X").content,
+            given.input_variables,
+            given.format(a="A").content,
+            chat.input_variables,
+            [m.content for m in chat.invoke({"a": "A"}).to_messages()],
+            made == m.HumanMessagePromptTemplate.from_template("{a} {b} {c}"),
+            repr(given),
+        )
+
+    assert same(scenario)[1:3] == ("A B 0", "A X 1")
