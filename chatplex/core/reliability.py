@@ -228,6 +228,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         *,
         exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
         exception_key: str | None = None,
+        name: str | None = None,
     ) -> None:
         if isinstance(fallbacks, Runnable) or not isinstance(fallbacks, Sequence):
             raise TypeError("fallbacks must be a list of runnables, e.g. [other_model]")
@@ -238,6 +239,7 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
         self.exceptions_to_handle = tuple(exceptions_to_handle)
         #: With a key, each fallback gets the input dict with the last error under it.
         self.exception_key = exception_key
+        self._named(name)
 
     @property
     def runnables(self) -> tuple[Runnable[Input, Output], ...]:

@@ -339,6 +339,41 @@ def test_with_fallbacks_checks_its_arguments() -> None:
 
 
 @parity
+async def test_a_named_fallbacks_runs_under_its_name_as_langchains(sync: bool) -> None:
+    lc = pytest.importorskip("langchain_core.runnables")
+    lc_callbacks = pytest.importorskip("langchain_core.callbacks")
+    from chatplex.core import BaseCallbackHandler
+
+    def starts(base: type) -> tuple[Any, list[str]]:
+        names: list[str] = []
+
+        class Starts(base):  # type: ignore[misc,valid-type]
+            def on_chain_start(self, serialized: Any, inputs: Any, **kw: Any) -> None:
+                names.append(kw["name"])
+
+        return Starts(), names
+
+    def broken(x: str) -> str:
+        raise ConnectionError(x)
+
+    ours = RunnableWithFallbacks(
+        RunnableLambda(broken), [RunnableLambda(str.upper)], name="backed_up"
+    )
+    theirs = lc.RunnableWithFallbacks(
+        runnable=lc.RunnableLambda(broken),
+        fallbacks=[lc.RunnableLambda(str.upper)],
+        name="backed_up",
+    )
+    handler, seen = starts(BaseCallbackHandler)
+    lc_handler, lc_seen = starts(lc_callbacks.BaseCallbackHandler)
+    assert await invoke(ours, sync, "a", config={"callbacks": [handler]}) == "A"
+    assert theirs.invoke("a", config={"callbacks": [lc_handler]}) == "A"
+    assert seen == lc_seen and seen[0] == "backed_up"
+    assert ours.get_name() == theirs.get_name() == "backed_up"
+    assert RunnableWithFallbacks(Flaky(), [Flaky()]).get_name() == "RunnableWithFallbacks"
+
+
+@parity
 async def test_retry_and_fallbacks_compose(sync: bool) -> None:
     primary, backup = Flaky({"a": 9}), Flaky({"a": 1}, reply="backup {}")
     chain = primary.with_retry(stop_after_attempt=2, **NO_WAIT).with_fallbacks(
