@@ -222,10 +222,15 @@ def tool(
     extras: dict[str, Any] | None = None,
 ) -> Any:
     """`@tool`, `@tool("name")`, `@tool(parse_docstring=True)` or `tool(function)`: a
-    function as a `FunctionTool` (see the module doc)."""
+    function as a `FunctionTool` (see the module doc). `tool("name", runnable)`: a
+    runnable with an object input schema as a tool of that name."""
     if runnable is not None:
-        raise NotImplementedError(
-            "tool(name, runnable) is not built: use runnable.as_tool(name=...)"
+        if not name_or_callable:
+            raise ValueError("Runnable without name for tool constructor")
+        if not isinstance(name_or_callable, str):
+            raise ValueError("Name must be a string for tool constructor")
+        return _of_runnable(
+            runnable, name_or_callable, description, return_direct, response_format, extras
         )
     keywords: dict[str, Any] = {
         "description": description,
@@ -242,7 +247,35 @@ def tool(
     if name_or_callable is not None and not isinstance(name_or_callable, str):
         raise TypeError(f"tool() takes a function or a name, got {name_or_callable!r:.80}")
 
-    def decorate(function: Callable[..., Any]) -> FunctionTool:
+    def decorate(function: Callable[..., Any]) -> RunnableTool:
+        if isinstance(function, Runnable):
+            return _of_runnable(
+                function, name_or_callable, description, return_direct, response_format, extras
+            )
         return _make(function, name_or_callable, **keywords)
 
     return decorate
+
+
+def _of_runnable(
+    runnable: Runnable[Any, Any],
+    name: str | None,
+    description: str | None,
+    return_direct: bool,
+    response_format: str,
+    extras: dict[str, Any] | None,
+) -> RunnableTool:
+    """LangChain's tool of a runnable: the runnable's input schema is the arguments (it
+    must be an object), its repr the description unless one is given, and it is called
+    with the arguments as one dict."""
+    if runnable.get_input_jsonschema().get("type") != "object":
+        raise ValueError("Runnable must have an object schema.")
+    return RunnableTool(
+        runnable,
+        name=name or runnable.get_name(),
+        description=description or repr(runnable),
+        args_schema=runnable.get_input_schema(),
+        return_direct=return_direct,
+        response_format=response_format,
+        extras=extras,
+    )

@@ -213,11 +213,69 @@ def test_the_tool_loop_of_a_script() -> None:
     assert final.text == "42 it is"
 
 
-def test_what_is_not_built_says_so() -> None:
+def _chains(k: Any) -> list[Any]:
+    """Chains of one family (`k`, its `runnables` and `prompts` modules) whose input
+    schema is an object: a string prompt's, and a chat prompt's of two variables."""
+    text = k.runnables.RunnableLambda(lambda value: value.to_string())
+    return [
+        k.prompts.PromptTemplate.from_template("Tell me about {topic}") | text,
+        k.prompts.ChatPromptTemplate.from_messages([("human", "{q}, in {style}")]) | text,
+    ]
+
+
+@pytest.mark.parametrize("sync", [True, False])
+async def test_a_runnable_made_a_tool_by_name_as_langchains(sync: bool) -> None:
+    """`tool("name", runnable)` and `tool("name")(runnable)`: LangChain's tool of a
+    runnable (its input schema the arguments, its repr the description)."""
+    import types
+
+    from langchain_core import prompts as lc_prompts
+    from langchain_core import runnables as lc_runnables
+
+    from chatplex import core
+
+    ours_k = types.SimpleNamespace(prompts=core, runnables=core)
+    theirs_k = types.SimpleNamespace(prompts=lc_prompts, runnables=lc_runnables)
+    args = [{"topic": "tea"}, {"q": "why", "style": "haiku"}]
+    for ours_r, theirs_r, given in zip(_chains(ours_k), _chains(theirs_k), args, strict=True):
+        for make in (
+            lambda t, r: t("about", r),
+            lambda t, r: t("about")(r),
+            lambda t, r: t("about", r, description="Says it.", return_direct=True),
+        ):
+            ours, theirs = make(tool, ours_r), make(lc_tool, theirs_r)
+            assert (ours.name, ours.args, ours.return_direct) == (
+                theirs.name,
+                theirs.args,
+                theirs.return_direct,
+            )
+            assert ours.description == theirs.description
+            assert _shown(ours) == convert_to_openai_tool(theirs)
+            call = {"name": "about", "args": given, "id": "c1", "type": "tool_call"}
+            answer = ours.invoke(call) if sync else await ours.ainvoke(call)
+            expected = theirs.invoke(call)
+            assert (answer.content, answer.tool_call_id, answer.name) == (
+                expected.content,
+                expected.tool_call_id,
+                expected.name,
+            )
+
+
+def test_a_runnable_tool_refuses_as_langchains() -> None:
+    from langchain_core.runnables import RunnableLambda as LCLambda
+
     from chatplex import RunnableLambda
 
-    with pytest.raises(NotImplementedError, match="as_tool"):
-        tool("named", RunnableLambda(lambda x: x))
+    for given, lc_given in (
+        (("", RunnableLambda(str.upper)), ("", LCLambda(str.upper))),
+        ((7, RunnableLambda(str.upper)), (7, LCLambda(str.upper))),
+        (("shout", RunnableLambda(str.upper)), ("shout", LCLambda(str.upper))),
+    ):
+        with pytest.raises(ValueError) as theirs:
+            lc_tool(*lc_given)
+        with pytest.raises(ValueError) as ours:
+            tool(*given)
+        assert str(ours.value) == str(theirs.value)
 
 
 @pytest.mark.parametrize("sync", [True, False])
