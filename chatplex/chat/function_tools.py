@@ -224,14 +224,11 @@ def tool(
     """`@tool`, `@tool("name")`, `@tool(parse_docstring=True)` or `tool(function)`: a
     function as a `FunctionTool` (see the module doc). `tool("name", runnable)`: a
     runnable with an object input schema as a tool of that name."""
-    if runnable is not None:
+    if runnable is not None:  # `tool("name", runnable)`: made below, as `tool("name")(runnable)`
         if not name_or_callable:
             raise ValueError("Runnable without name for tool constructor")
         if not isinstance(name_or_callable, str):
             raise ValueError("Name must be a string for tool constructor")
-        return _of_runnable(
-            runnable, name_or_callable, description, return_direct, response_format, extras
-        )
     keywords: dict[str, Any] = {
         "description": description,
         "return_direct": return_direct,
@@ -247,14 +244,14 @@ def tool(
     if name_or_callable is not None and not isinstance(name_or_callable, str):
         raise TypeError(f"tool() takes a function or a name, got {name_or_callable!r:.80}")
 
-    def decorate(function: Callable[..., Any]) -> RunnableTool:
+    def decorate(function: Callable[..., Any] | Runnable[Any, Any]) -> RunnableTool:
         if isinstance(function, Runnable):
             return _of_runnable(
                 function, name_or_callable, description, return_direct, response_format, extras
             )
         return _make(function, name_or_callable, **keywords)
 
-    return decorate
+    return decorate if runnable is None else decorate(runnable)
 
 
 def _of_runnable(
@@ -268,13 +265,14 @@ def _of_runnable(
     """LangChain's tool of a runnable: the runnable's input schema is the arguments (it
     must be an object), its repr the description unless one is given, and it is called
     with the arguments as one dict."""
-    if runnable.get_input_jsonschema().get("type") != "object":
+    schema = runnable.get_input_schema()
+    if schema.model_json_schema().get("type") != "object":
         raise ValueError("Runnable must have an object schema.")
     return RunnableTool(
         runnable,
         name=name or runnable.get_name(),
         description=description or repr(runnable),
-        args_schema=runnable.get_input_schema(),
+        args_schema=schema,
         return_direct=return_direct,
         response_format=response_format,
         extras=extras,
