@@ -239,10 +239,14 @@ def tool(
         "infer_schema": infer_schema,
         "extras": extras,
     }
-    if callable(name_or_callable):
+    if callable(name_or_callable) and hasattr(name_or_callable, "__name__"):
         return _make(name_or_callable, None, **keywords)
     if name_or_callable is not None and not isinstance(name_or_callable, str):
-        raise TypeError(f"tool() takes a function or a name, got {name_or_callable!r:.80}")
+        # A runnable is callable but has no `__name__`: LangChain refuses it without a name.
+        raise ValueError(
+            "The first argument must be a string or a callable with a __name__ "
+            f"for tool decorator. Got {type(name_or_callable)}"
+        )
 
     def decorate(function: Callable[..., Any] | Runnable[Any, Any]) -> RunnableTool:
         if isinstance(function, Runnable):

@@ -278,6 +278,27 @@ def test_a_runnable_tool_refuses_as_langchains() -> None:
         assert str(ours.value) == str(theirs.value)
 
 
+def test_a_first_argument_without_a_name_refuses_as_langchains() -> None:
+    """A runnable alone, a callable object without `__name__` or a number: LangChain's
+    ValueError before any tool is made (a runnable is callable, but has no name)."""
+    import functools
+
+    from langchain_core.runnables import RunnableLambda as LCLambda
+
+    from chatplex import RunnableLambda
+
+    for given, lc_given in (
+        (RunnableLambda(str.upper), LCLambda(str.upper)),
+        (functools.partial(str.upper), functools.partial(str.upper)),
+        (7, 7),
+    ):
+        with pytest.raises(ValueError, match="callable with a __name__") as theirs:
+            lc_tool(lc_given)
+        with pytest.raises(ValueError, match="callable with a __name__") as ours:
+            tool(given)
+        assert str(ours.value).split(". Got")[0] == str(theirs.value).split(". Got")[0]
+
+
 @pytest.mark.parametrize("sync", [True, False])
 def test_a_one_string_tool_without_an_inferred_schema(sync: bool) -> None:
     """`infer_schema=False`: LangChain's `Tool`, one string argument (`__arg1` to the
