@@ -6,6 +6,7 @@ Under a LangChain name the words are the partner's (issue 47)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 import warnings
@@ -115,19 +116,34 @@ def refused(status: int, use_async: bool) -> Scenario:
     return scenario
 
 
+def _no_wait(seconds: float) -> None:
+    """A retry's sleep, not slept."""
+
+
+async def _no_await(seconds: float) -> None:
+    """A retry's async sleep, not slept."""
+
+
 @pytest.fixture(scope="module", autouse=True)
 def retries_at_once() -> Iterator[None]:
     """The cohere SDK's retries of a 429 or a 5xx without their backoff sleeps (1 s, then
     2 s: 12 s of each run of this module). langchain-cohere gives it no `max_retries`, so
     it retries twice whatever the model's says; it still makes the same requests and
-    raises the same error, only at once."""
-    try:
-        from cohere.core import http_client
-    except ImportError:  # without langchain-cohere: its cells are not run
-        yield
-        return
+    raises the same error, only at once. chatplex's drop-ins retry as their SDKs do, so
+    their sleeps go too (a `retry-after: 7` cell slept 14 s on the ChatCohere side): the
+    policy still decides every delay and attempt, only the sleep is skipped."""
+    from chatplex.chat import retrying
+    from chatplex.core.retry import retry_policy
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(http_client, "_retry_timeout", lambda response, retries: 0.0)
+        instant = functools.partial(retry_policy, sleep=_no_wait, asleep=_no_await)
+        patch.setattr(retrying, "_retry_policy", instant)
+        try:
+            from cohere.core import http_client
+        except ImportError:  # without langchain-cohere: its cells are not run
+            pass
+        else:
+            patch.setattr(http_client, "_retry_timeout", lambda response, retries: 0.0)
         yield
 
 
