@@ -116,9 +116,10 @@ compat-install: compat-wheel
 # is spent waiting (deadlines, servers, subprocesses, Ray), not computing: measured on 2
 # cores, 2 workers used 58 % of the CPU and took 6.1 min, 4 workers the same CPU in 4.7
 # min. On a shared machine the workers also hold their share of the cores beside other
-# load: a clean clone with one core pegged ran pytest in 632 s on 4 workers, 584 s on 6
-# and 571 s on 8 (the loop's CPU 375, 262 and 177 s), though each worker's collection
-# costs ~15 s of CPU.
+# load: a clean clone of one commit, with one core pegged, ran pytest in 597 s on 4
+# workers and 485 s on 8 (the loop's CPU 344 and 167 s). On an idle machine they cost:
+# 441 s on 4, 505 s on 8 (730 and 980 s of CPU): each worker collects (~15 s of CPU),
+# imports the partner packages and starts its own module fixtures.
 # loadgroup keeps the Ray tests on one worker, so one local cluster is started.
 # --no-loadscope-reorder: the scheduler keeps the order tests/conftest.py gives, its own
 # (the largest groups first) but for the Ray group, first of all: one worker's for ~220 s
