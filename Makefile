@@ -5,9 +5,10 @@ VENV := .venv
 # process of a whole run peaks near 1.3 GB).
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; \
 	cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count(); \
-	memory = os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') if hasattr(os, 'sysconf') else 0; \
+	names = getattr(os, 'sysconf_names', {}); \
+	memory = os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') if 'SC_PHYS_PAGES' in names else 0; \
 	workers = 4 * (cores or 1); \
-	print(max(1, min(workers, int(memory / 1.5 / 2**30)) if memory else workers))")
+	print(max(1, min(workers, int(memory / 1.5 / 2**30)) if memory > 0 else workers))")
 BIN := $(VENV)/bin
 
 .PHONY: demo lock test check lint typecheck docs clean bench examples packaging-cache compat-wheel compat-install record-matrix record-partners
