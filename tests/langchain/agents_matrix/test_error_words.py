@@ -130,7 +130,7 @@ def retries_at_once() -> Iterator[None]:
     2 s: 12 s of each run of this module). langchain-cohere gives it no `max_retries`, so
     it retries twice whatever the model's says; it still makes the same requests and
     raises the same error, only at once. chatplex's drop-ins retry as their SDKs do, so
-    their sleeps go too (a `retry-after: 7` cell slept 14 s on the ChatCohere side): the
+    their sleeps go too (14 s on ChatCohere's side of a `retry-after: 7` cell): the
     policy still decides every delay and attempt, only the sleep is skipped."""
     from chatplex.chat import retrying
     from chatplex.core.retry import retry_policy
