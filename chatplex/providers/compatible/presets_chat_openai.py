@@ -45,6 +45,19 @@ _CHAT_OPENAI_REPLIES: dict[str, Any] = {
     **LANGCHAIN_OPENAI_STREAM,
 }
 
+#: A BaseChatOpenAI's profile facts, langchain-openai's own: it raises the openai SDK's
+#: errors, sends an assistant's text as blocks, and its `bind_tools` sends a bound empty
+#: list as `tools: []` (any tool_choice beside it) and a tool's extra keys as given;
+#: its streams read as the SDK's helper reads them. (ChatDeepSeek departs from it.)
+_BASE_CHAT_OPENAI_PROFILE: dict[str, Any] = {
+    "error_body_inner": True,
+    "assistant_text_blocks": True,
+    "empty_tool_list_sent": True,
+    "keeps_choice_without_tools": True,
+    "sdk_helper": True,
+    "passes_tool_extras": True,
+}
+
 DEEPSEEK = Preset(
     hosted(
         "deepseek",
@@ -117,12 +130,7 @@ XAI = Preset(
         # Live Search's sources (langchain-xai keeps them, repeated by the usage event).
         kept_fields=("citations",),
         kept_on_each_chunk=True,
-        empty_tool_list_sent=True,  # langchain-xai's bind_tools([]): `tools: []`
-        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
-        error_body_inner=True,
-        assistant_text_blocks=True,  # ChatXAI is a BaseChatOpenAI
-        sdk_helper=True,
-        passes_tool_extras=True,  # as langchain-openai's bind_tools
+        **_BASE_CHAT_OPENAI_PROFILE,  # ChatXAI is a BaseChatOpenAI
         helper_provider="xai",  # on every helper piece (its chunk conversion's)
         # a history's call without an id, or an invalid one without arguments, goes as
         # langchain-xai sends it (`"id": null`, `"arguments": null`): xAI documents no
@@ -223,14 +231,9 @@ TOGETHER = Preset(
         # langchain-together is langchain-openai's ChatOpenAI with Together's name:
         # the same reply shapes; reasoning text (which it drops) as ChatDeepSeek's.
         reasoning_field="reasoning_content",
-        empty_tool_list_sent=True,  # langchain-together's bind_tools([]): `tools: []`
-        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
+        **_BASE_CHAT_OPENAI_PROFILE,  # ChatTogether is a BaseChatOpenAI
         # langchain-together names no provider of its own
         style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
-        error_body_inner=True,
-        assistant_text_blocks=True,
-        sdk_helper=True,  # ChatTogether is a BaseChatOpenAI
-        passes_tool_extras=True,  # as langchain-openai's bind_tools
         # its SDK's history tool call: `id: str | None`, `arguments: str | None`
         idless_calls_sent=True,
         turns=TurnStyle(null_arguments=True),
@@ -261,13 +264,9 @@ CEREBRAS = Preset(
         # ChatNebius' (no reply id on a stream's chunks), Cerebras' `reasoning` kept in
         # additional_kwargs under that name.
         style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER, reasoning_kwarg="reasoning"),
-        error_body_inner=True,  # ChatCerebras raises the openai SDK's errors
-        stream_errors_unwrapped=True,  # ... its own sync `_stream` none of langchain-openai's
-        assistant_text_blocks=True,
-        empty_tool_list_sent=True,  # langchain-cerebras' bind_tools([]): `tools: []`
-        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
-        sdk_helper=True,  # ChatCerebras is a BaseChatOpenAI
-        passes_tool_extras=True,  # as langchain-openai's bind_tools
+        **_BASE_CHAT_OPENAI_PROFILE,
+        # ... but its own sync `_stream` raises none of langchain-openai's errors
+        stream_errors_unwrapped=True,
     ),
     litellm_prefixes=("cerebras",),
     aliases=key_and_base("cerebras"),
@@ -331,12 +330,7 @@ NEBIUS = Preset(
         "https://api.studio.nebius.ai/v1",
         # ChatNebius is a BaseChatOpenAI: its replies are shaped as langchain-openai's.
         style=ReplyStyle("openai", usage_order=OPENAI_USAGE_ORDER),
-        error_body_inner=True,  # ChatNebius raises the openai SDK's errors
-        assistant_text_blocks=True,
-        empty_tool_list_sent=True,  # langchain-nebius' bind_tools([]): `tools: []`
-        keeps_choice_without_tools=True,  # ... and any tool_choice beside it
-        sdk_helper=True,  # ChatNebius is a BaseChatOpenAI
-        passes_tool_extras=True,  # as langchain-openai's bind_tools
+        **_BASE_CHAT_OPENAI_PROFILE,
         # a history's call without an id, or an invalid one without arguments, goes as
         # langchain-nebius sends it (`"id": null`, `"arguments": null`): Nebius documents
         # no rule against either (and has no SDK of its own typing them)
