@@ -1,13 +1,13 @@
 # Both entry points create .venv on first use, so a fresh machine needs only Python.
 PYTHON ?= python3
 VENV := .venv
-# Four test workers per core (see `test`), at most one per 1.5 GiB of memory (the largest
+# Five test workers per core (see `test`), at most one per 1.5 GiB of memory (the largest
 # process of a whole run peaks near 1.3 GB).
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; \
 	cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count(); \
 	names = getattr(os, 'sysconf_names', {}); \
 	memory = os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') if 'SC_PHYS_PAGES' in names else 0; \
-	workers = 4 * (cores or 1); \
+	workers = 5 * (cores or 1); \
 	print(max(1, min(workers, int(memory / 1.5 / 2**30)) if memory > 0 else workers))")
 BIN := $(VENV)/bin
 
@@ -113,14 +113,15 @@ compat-wheel: $(VENV)/.installed-dev
 compat-install: compat-wheel
 	$(COMPAT_INSTALL)
 
-# -n $(TEST_WORKERS): four pytest workers per core (pytest-xdist). Much of a worker's time
+# -n $(TEST_WORKERS): five pytest workers per core (pytest-xdist). Much of a worker's time
 # is spent waiting (deadlines, servers, subprocesses, Ray), not computing: measured on 2
 # cores, 2 workers used 58 % of the CPU and took 6.1 min, 4 workers the same CPU in 4.7
 # min. On a shared machine the workers also hold their share of the cores beside other
-# load: a clean clone of one commit, with one core pegged, ran pytest in 597 s on 4
-# workers and 485 s on 8 (the loop's CPU 344 and 167 s). On an idle machine they cost:
-# 441 s on 4, 505 s on 8 (730 and 980 s of CPU): each worker collects (~15 s of CPU),
-# imports the partner packages and starts its own module fixtures.
+# load: clean clones of one tree with one core pegged, run one after another, took 9:53
+# on 8 workers, 9:15 on 10, 10:53 on 8 again (decision 012 has the CPU); on an earlier
+# commit 4 workers took 11:00 beside 8's 8:58. On an idle machine more workers cost: 441 s on 4, 505 s
+# on 8 (730 and 980 s of CPU): each worker collects (~15 s of CPU), imports the partner
+# packages and starts its own module fixtures.
 # loadgroup keeps the Ray tests on one worker, so one local cluster is started.
 # --no-loadscope-reorder: the scheduler keeps the order tests/conftest.py gives, its own
 # (the largest groups first) but for the Ray group, first of all: one worker's for ~220 s
