@@ -118,10 +118,10 @@ compat-install: compat-wheel
 # cores, 2 workers used 58 % of the CPU and took 6.1 min, 4 workers the same CPU in 4.7
 # min. On a shared machine the workers also hold their share of the cores beside other
 # load: clean clones of one tree with one core pegged, run one after another, took 9:53
-# on 8 workers, 9:15 on 10, 10:53 on 8 and 9:50 on 10 (decision 012 has the CPU); idle,
-# 9:12 on 8 and 8:51 on 10. Each worker has its own collection (~15 s of CPU), imports
-# and module fixtures, so more is not always faster: on an earlier commit, idle, 4
-# workers took 8:04 where 8 took 9:03.
+# on 8 workers, 9:15 on 10, 10:53 on 8, 9:50 and 11:18 on 10 (the host drifts; decision
+# 012 reads them per CPU second: ~3 % to 10); idle, 9:12 on 8 and 8:51 on 10. Each
+# worker has its own collection (~15 s of CPU), imports and module fixtures, so more is
+# not always faster: on an earlier commit, idle, 4 workers took 8:04 where 8 took 9:03.
 # loadgroup keeps the Ray tests on one worker, so one local cluster is started.
 # --no-loadscope-reorder: the scheduler keeps the order tests/conftest.py gives, its own
 # (the largest groups first) but for the Ray group, first of all: one worker's for ~220 s
