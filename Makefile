@@ -156,7 +156,7 @@ PYTEST = CHATPLEX_PACKAGING_CACHE_DONE=$(CACHE_EXIT) env -u PYTHONDONTWRITEBYTEC
 # session's half: ten workers' collection took 108-119 s of CPU, not 147 (idle, no test
 # selected). The halves hold about the same CPU; the one-worker groups (Ray, the docs
 # site, the packaging) are all in the other, whose output is shown as it runs.
-TEST_SPLIT = tests/langchain tests/partners tests/compat tests/providers tests/reliability tests/http
+TEST_SPLIT = tests/langchain tests/partners tests/compat tests/providers tests/reliability
 test: $(VENV)/.installed-dev
 	@rm -f $(CACHE_EXIT); \
 	{ $(MAKE) --no-print-directory packaging-cache; echo $$? > $(CACHE_EXIT).new; \
