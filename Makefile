@@ -149,14 +149,6 @@ compat-install: compat-wheel
 # The site is built by tests/test_docs_site.py (strict, on the one worker of its group)
 # where site/ is older than a source, as `make docs` built it before pytest (~20 s).
 CACHE_EXIT = $(CURDIR)/$(VENV)/packaging-cache.exit
-PYTEST = CHATPLEX_PACKAGING_CACHE_DONE=$(CACHE_EXIT) env -u PYTHONDONTWRITEBYTECODE \
-	$(BIN)/python -m pytest -q --dist loadgroup --no-loadscope-reorder --durations=25
-# Two pytest sessions side by side, half the workers each: TEST_SPLIT's folders, and the
-# others (`--ignore` of those folders, so each test is in one). A worker collects only its
-# session's half: ten workers' collection took 108-119 s of CPU, not 147 (idle, no test
-# selected). The halves hold about the same CPU; the one-worker groups (Ray, the docs
-# site, the packaging) are all in the other, whose output is shown as it runs.
-TEST_SPLIT = tests/langchain tests/partners tests/compat tests/providers tests/reliability
 test: $(VENV)/.installed-dev
 	@rm -f $(CACHE_EXIT); \
 	{ $(MAKE) --no-print-directory packaging-cache; echo $$? > $(CACHE_EXIT).new; \
@@ -164,11 +156,9 @@ test: $(VENV)/.installed-dev
 	{ $(MAKE) --no-print-directory compat-wheel && \
 		$(COMPAT_INSTALL) --stamp $(VENV)/compat-install.stamp; } > $(VENV)/compat-install.log 2>&1 & installs=$$!; \
 	$(MAKE) --no-print-directory -k lint typecheck > $(VENV)/check.log 2>&1 & checks=$$!; \
-	half=$$(( $(TEST_WORKERS) / 2 )); rest=$$(( $(TEST_WORKERS) - half )); \
-	$(PYTEST) -n $$(( half > 0 ? half : 1 )) $(TEST_SPLIT) > $(VENV)/pytest-split.log 2>&1 & split=$$!; \
-	$(PYTEST) -n $$rest tests $(addprefix --ignore=,$(TEST_SPLIT)); \
-	tests=$$?; wait $$split; split_tests=$$?; \
-	wait $$checks; checked=$$?; wait $$cache; wait $$installs; compat=$$?; \
+	CHATPLEX_PACKAGING_CACHE_DONE=$(CACHE_EXIT) env -u PYTHONDONTWRITEBYTECODE \
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25; \
+	tests=$$?; wait $$checks; checked=$$?; wait $$cache; wait $$installs; compat=$$?; \
 	cached=$$(cat $(CACHE_EXIT) 2>/dev/null || echo 1); \
 	echo "== make lint typecheck (ran beside pytest): exit $$checked"; \
 	cat $(VENV)/check.log; \
@@ -176,11 +166,8 @@ test: $(VENV)/.installed-dev
 	cat $(VENV)/packaging-cache.log; \
 	echo "== make compat-wheel compat-install (ran beside pytest): exit $$compat"; \
 	cat $(VENV)/compat-install.log; \
-	echo "== pytest $(TEST_SPLIT) (ran beside the other tests): exit $$split_tests"; \
-	cat $(VENV)/pytest-split.log; \
-	echo "== pytest, the other tests: exit $$tests"; \
-	test $$tests -eq 0 && test $$split_tests -eq 0 && test $$checked -eq 0 && \
-		test $$cached -eq 0 && test $$compat -eq 0
+	echo "== pytest: exit $$tests"; \
+	test $$tests -eq 0 && test $$checked -eq 0 && test $$cached -eq 0 && test $$compat -eq 0
 
 # The agents matrix's partner side recorded again (tests/langchain/agents_matrix/_recorded.py):
 # `make test` replays a module's partner outcomes while nothing they depend on changed, and
