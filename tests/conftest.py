@@ -448,20 +448,11 @@ def _compile_once_for_the_workers(config: pytest.Config) -> None:
     # the rewriter, which caches them apart from Python's pycs: made here as well.
     marked = (*getattr(state.hook, "_must_rewrite", ()), *_MARKED_WHEN_IMPORTED)
     work += [functools.partial(rewrite, path) for path in _rewritten_sources(marked)]
-    # (`make test` runs two sessions side by side, one on folders the other `--ignore`s.)
-    ignored = {
-        Path(config.invocation_params.dir, p).resolve() for p in config.getoption("ignore") or ()
-    }
     for arg in config.args:
         top = Path(config.invocation_params.dir, arg.split("::")[0])
         walk = os.walk(top) if top.is_dir() else [(str(top.parent), [], [top.name])]
         for folder, dirs, files in walk:
-            dirs[:] = [
-                d
-                for d in dirs
-                if not any(fnmatch.fnmatch(d, p) for p in skip)
-                and Path(folder, d).resolve() not in ignored
-            ]
+            dirs[:] = [d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in skip)]
             for name in files:
                 if not name.endswith(".py"):
                     continue
