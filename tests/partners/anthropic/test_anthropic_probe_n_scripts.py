@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,7 @@ def v1_thread_reloaded(cls: Any, url: str) -> Any:
     """An agent on v1 blocks: its checkpoint's messages dumped and loaded back, then a
     new turn sent with them to the model bound to the tool."""
     from langchain.agents import create_agent
+    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import load
     from langgraph.checkpoint.memory import InMemorySaver
@@ -80,10 +82,12 @@ def v1_thread_reloaded(cls: Any, url: str) -> Any:
     agent = create_agent(chat, tools=[add], checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     agent.invoke({"messages": [("user", "1+2?")]}, config)
-    back = [
-        load(dumpd(m), allowed_objects="messages")
-        for m in agent.get_state(config).values["messages"]
-    ]
+    with warnings.catch_warnings():  # (`load` is in beta, said once a process: to either side)
+        warnings.simplefilter("ignore", LangChainBetaWarning)
+        back = [
+            load(dumpd(m), allowed_objects="messages")
+            for m in agent.get_state(config).values["messages"]
+        ]
     return [back, chat.bind_tools([add]).invoke([*back, ("user", "Sure?")])]
 
 

@@ -8,6 +8,7 @@ a callback. Compared as the suite of `test_google_sidebyside.py` compares its sc
 from __future__ import annotations
 
 import operator
+import warnings
 from typing import Annotated
 from typing import Any
 from typing import TypedDict
@@ -63,6 +64,7 @@ def two_calls_state_reloaded(cls: Any, url: str) -> Any:
     """Two calls in one turn run by the agent; its checkpoint's messages dumped with
     dumpd and loaded back, then sent again to the bound model."""
     from langchain.agents import create_agent
+    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import load
     from langgraph.checkpoint.memory import InMemorySaver
@@ -72,7 +74,9 @@ def two_calls_state_reloaded(cls: Any, url: str) -> Any:
     config = {"configurable": {"thread_id": "t"}}
     agent.invoke({"messages": [("user", "1+2 and 2*3?")]}, config)
     messages = agent.get_state(config).values["messages"]
-    back = [load(dumpd(m), allowed_objects="messages") for m in messages]
+    with warnings.catch_warnings():  # (`load` is in beta, said once a process: to either side)
+        warnings.simplefilter("ignore", LangChainBetaWarning)
+        back = [load(dumpd(m), allowed_objects="messages") for m in messages]
     return [back, chat.bind_tools([add, mul]).invoke([*back, ("user", "Sure?")])]
 
 

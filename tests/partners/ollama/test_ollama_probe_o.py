@@ -8,6 +8,7 @@ shared InMemoryRateLimiter, model_copy."""
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 from tests.partners._combined_scripts import agent_streamed_messages
@@ -92,13 +93,16 @@ def configurable_fields_switch(cls: Any, url: str) -> Any:
 
 
 def dumpd_loads_round_trip(cls: Any, url: str) -> Any:
+    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import loads
 
     model = cls(model=MODEL, base_url=url, temperature=0.2, num_ctx=2048, keep_alive="5m")
     form = dumpd(model)
     try:
-        back = loads(json.dumps(form), allowed_objects="all")
+        with warnings.catch_warnings():  # (`loads` is in beta, said once a process)
+            warnings.simplefilter("ignore", LangChainBetaWarning)
+            back = loads(json.dumps(form), allowed_objects="all")
     except Exception as err:  # noqa: BLE001 - compared: what a script sees
         return [form, type(err).__name__]
     return [form, type(back).__name__, back.invoke("Hi").content]
