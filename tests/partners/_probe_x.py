@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests._warns import beta_warning_ignored
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -299,7 +299,6 @@ def saved_and_loaded(make: Make, key: str, namespace: str) -> Script:
         key in them?), saved with `dumps` (is its key in the text?) and loaded with
         `loads` (its key from `secrets_map`, the partner's namespace allowed): what the
         saved form holds, the loaded model's class, and its reply."""
-        from langchain_core._api import LangChainBetaWarning
         from langchain_core.load import dumps
         from langchain_core.load import loads
 
@@ -312,10 +311,7 @@ def saved_and_loaded(make: Make, key: str, namespace: str) -> Script:
         text = dumps(model)
         saved = json.loads(text)
         secrets = {name: key for name in model.lc_secrets.values()}
-        with warnings.catch_warnings():
-            # `loads` is in beta, which LangChain says once a process: which side met it
-            # first would decide which one the test's error filter refused.
-            warnings.simplefilter("ignore", LangChainBetaWarning)
+        with beta_warning_ignored():
             loaded = attempted(
                 lambda: loads(
                     text, secrets_map=secrets, valid_namespaces=[namespace], allowed_objects="all"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests._warns import beta_warning_ignored
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import mul
 from tests.partners.anthropic.test_anthropic_agent_scripts import FINAL
@@ -73,7 +73,6 @@ def v1_thread_reloaded(cls: Any, url: str) -> Any:
     """An agent on v1 blocks: its checkpoint's messages dumped and loaded back, then a
     new turn sent with them to the model bound to the tool."""
     from langchain.agents import create_agent
-    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import load
     from langgraph.checkpoint.memory import InMemorySaver
@@ -82,8 +81,7 @@ def v1_thread_reloaded(cls: Any, url: str) -> Any:
     agent = create_agent(chat, tools=[add], checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "t"}}
     agent.invoke({"messages": [("user", "1+2?")]}, config)
-    with warnings.catch_warnings():  # (`load` is in beta, said once a process: to either side)
-        warnings.simplefilter("ignore", LangChainBetaWarning)
+    with beta_warning_ignored():
         back = [
             load(dumpd(m), allowed_objects="messages")
             for m in agent.get_state(config).values["messages"]

@@ -12,12 +12,12 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests._warns import beta_warning_ignored
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
@@ -93,7 +93,6 @@ def content_filter_finish(cls: Any, p: Package, url: str) -> Any:
 def dumpd_loads_round_trip(cls: Any, p: Package, url: str) -> Any:
     """The model written by `dumpd`, read back by `loads` (its key from the secrets map)
     and called."""
-    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import loads
 
@@ -102,8 +101,7 @@ def dumpd_loads_round_trip(cls: Any, p: Package, url: str) -> Any:
     # differ per run)
     form = json.loads(re.sub(r" at 0x[0-9a-f]+", "", json.dumps(dumpd(model))))
     try:
-        with warnings.catch_warnings():  # (`loads` is in beta, said once a process)
-            warnings.simplefilter("ignore", LangChainBetaWarning)
+        with beta_warning_ignored():
             back = loads(json.dumps(form), secrets_map={p.key_variable: KEY}, allowed_objects="all")
     except Exception as err:  # noqa: BLE001 - compared: what a script sees
         return [form, type(err).__name__]

@@ -8,11 +8,11 @@ a callback. Compared as the suite of `test_google_sidebyside.py` compares its sc
 from __future__ import annotations
 
 import operator
-import warnings
 from typing import Annotated
 from typing import Any
 from typing import TypedDict
 
+from tests._warns import beta_warning_ignored
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import mul
 from tests.partners.google._scripts import THINKING_USAGE
@@ -64,7 +64,6 @@ def two_calls_state_reloaded(cls: Any, url: str) -> Any:
     """Two calls in one turn run by the agent; its checkpoint's messages dumped with
     dumpd and loaded back, then sent again to the bound model."""
     from langchain.agents import create_agent
-    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import load
     from langgraph.checkpoint.memory import InMemorySaver
@@ -74,8 +73,7 @@ def two_calls_state_reloaded(cls: Any, url: str) -> Any:
     config = {"configurable": {"thread_id": "t"}}
     agent.invoke({"messages": [("user", "1+2 and 2*3?")]}, config)
     messages = agent.get_state(config).values["messages"]
-    with warnings.catch_warnings():  # (`load` is in beta, said once a process: to either side)
-        warnings.simplefilter("ignore", LangChainBetaWarning)
+    with beta_warning_ignored():
         back = [load(dumpd(m), allowed_objects="messages") for m in messages]
     return [back, chat.bind_tools([add, mul]).invoke([*back, ("user", "Sure?")])]
 

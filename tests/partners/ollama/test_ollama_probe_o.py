@@ -8,9 +8,9 @@ shared InMemoryRateLimiter, model_copy."""
 from __future__ import annotations
 
 import json
-import warnings
 from typing import Any
 
+from tests._warns import beta_warning_ignored
 from tests.partners._combined_scripts import agent_streamed_messages
 from tests.partners._combined_scripts import copied
 from tests.partners._combined_scripts import rate_limited_batch
@@ -93,15 +93,13 @@ def configurable_fields_switch(cls: Any, url: str) -> Any:
 
 
 def dumpd_loads_round_trip(cls: Any, url: str) -> Any:
-    from langchain_core._api import LangChainBetaWarning
     from langchain_core.load import dumpd
     from langchain_core.load import loads
 
     model = cls(model=MODEL, base_url=url, temperature=0.2, num_ctx=2048, keep_alive="5m")
     form = dumpd(model)
     try:
-        with warnings.catch_warnings():  # (`loads` is in beta, said once a process)
-            warnings.simplefilter("ignore", LangChainBetaWarning)
+        with beta_warning_ignored():
             back = loads(json.dumps(form), allowed_objects="all")
     except Exception as err:  # noqa: BLE001 - compared: what a script sees
         return [form, type(err).__name__]
