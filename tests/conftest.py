@@ -29,6 +29,7 @@ import pytest
 from tests import _compile_once
 from tests import _logscan
 from tests import _quiet_reports
+from tests import _worker_zygote
 from tests._children import ChildGuard
 from tests._netguard import NetGuard
 
@@ -364,6 +365,20 @@ def pytest_configure(config: pytest.Config) -> None:
         _quiet_reports.install(config)  # no report of a setup or teardown saying nothing
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
+    """The workers forked from one process that has imported the libraries they all
+    import as they collect, not each importing them again (tests/_worker_zygote.py)."""
+    if not _worker_zygote.wanted() or any(spec.python or not spec.popen for spec in specs):
+        return
+    zygote = config.stash[_ZYGOTE] = _worker_zygote.WorkerZygote()
+    for spec in specs:
+        spec.python = zygote.python
+
+
+_ZYGOTE = pytest.StashKey["_worker_zygote.WorkerZygote"]()
+
+
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own (firstresult)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """--dist loadgroup's scheduler with its bookkeeping kept in counts, not walked again
@@ -560,6 +575,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    zygote = session.config.stash.get(_ZYGOTE, None)
+    if zygote is not None:  # after xdist's own hook, which ended the workers
+        zygote.close()
     # Children started outside any test or fixture (at collection): tidied, and the run
     # fails, since no test is left to fail.
     loose = _CHILDREN.check(None)

@@ -187,14 +187,16 @@ def test_fixture_default_name(chatplex_cassette):
 def test_marker_and_fixture_record_then_replay_offline(
     pytester: pytest.Pytester, provider_env: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Each run is a user's pytest in a process of its own, not inside this worker, which
+    # imported libraries a fresh pytest would rewrite (tests/_worker_zygote.py).
     pytester.makeini(INI)
     pytester.makepyfile(test_user=INNER)
-    missing = pytester.runpytest("-q", "-p", "no:cacheprovider")
+    missing = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     missing.assert_outcomes(errors=2)
     missing.stdout.fnmatch_lines(["*CassetteNotFoundError*never recorded*"])
 
     monkeypatch.setenv("CHATPLEX_RECORD", "1")
-    pytester.runpytest("-q", "-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider").assert_outcomes(passed=2)
     cassettes = pytester.path / "cassettes"
     assert sorted(p.name for p in cassettes.iterdir()) == [
         "greeting-0.json",
@@ -205,4 +207,4 @@ def test_marker_and_fixture_record_then_replay_offline(
 
     provider_env.stop()
     monkeypatch.delenv("CHATPLEX_RECORD")
-    pytester.runpytest("-q", "-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider").assert_outcomes(passed=2)
