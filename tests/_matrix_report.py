@@ -36,7 +36,8 @@ def report(config: pytest.Config) -> Report:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:  # pytest-xdist's, on the controller
-    for label, figures in node.workeroutput.get("replayed_partners", {}).items():
+    # A worker that crashed sent no output: xdist reports the crash, not an internal error here.
+    for label, figures in getattr(node, "workeroutput", {}).get("replayed_partners", {}).items():
         report(node.config).add(label, figures)
 
 
