@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -194,7 +195,7 @@ sys.exit(int(answer) if answer else 1)
 def wanted() -> bool:
     """Whether workers are forked from a zygote (POSIX, not turned off)."""
     off = os.environ.get("CHATPLEX_FORKED_WORKERS", "").strip() == "0"
-    return hasattr(os, "fork") and hasattr(os, "register_at_fork") and not off
+    return hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and not off
 
 
 class WorkerZygote:
@@ -232,6 +233,10 @@ class WorkerZygote:
                 self._process.kill()
                 self._process.wait(timeout=30)
             self._log.close()
+            log = (self._folder / "zygote.stderr").read_text(errors="replace")
+            if self._process.returncode or log:  # what it said, before it is removed
+                print(f"the workers' zygote ended ({self._process.returncode}):", file=sys.stderr)
+                print(log[-3000:], file=sys.stderr)
             for leftover in self._folder.iterdir():
                 leftover.unlink()
             self._folder.rmdir()

@@ -365,6 +365,9 @@ def pytest_configure(config: pytest.Config) -> None:
         _quiet_reports.install(config)  # no report of a setup or teardown saying nothing
 
 
+_ZYGOTE = pytest.StashKey[_worker_zygote.WorkerZygote]()
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     """The workers forked from one process that has imported the libraries they all
@@ -374,9 +377,6 @@ def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
     zygote = config.stash[_ZYGOTE] = _worker_zygote.WorkerZygote()
     for spec in specs:
         spec.python = zygote.python
-
-
-_ZYGOTE = pytest.StashKey["_worker_zygote.WorkerZygote"]()
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own (firstresult)
