@@ -35,6 +35,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests._zygote import end
+
 #: What collection imports from outside the tests, the heaviest first (measured with
 #: `python -X importtime -m pytest --collect-only -s tests`: ~5.5 s of the ~7 s these
 #: cost). A module missing here is imported by each worker, as before; one no longer
@@ -222,15 +224,9 @@ class WorkerZygote:
         self.python = shlex.join(launcher)
 
     def close(self) -> None:
-        for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None:
-                pipe.close()
         try:
-            self._process.wait(timeout=30)
+            end(self._process)
         finally:
-            if self._process.poll() is None:
-                self._process.kill()
-                self._process.wait(timeout=30)
             self._log.close()
             log = (self._folder / "zygote.stderr").read_text(errors="replace")
             if self._process.returncode or log:  # what it said, before it is removed

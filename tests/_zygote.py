@@ -210,15 +210,7 @@ class Zygote:
 
     def close(self) -> None:
         """End the zygote (it exits at the end of its input), reaped, pipes closed."""
-        for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None:
-                pipe.close()
-        try:
-            self._process.wait(timeout=30)
-        finally:
-            if self._process.poll() is None:
-                self._process.kill()
-                self._process.wait(timeout=30)
+        end(self._process)
 
     def _expect(self, line: str | None = None) -> str:
         assert self._process.stdout is not None
@@ -227,6 +219,20 @@ class Zygote:
             log = self._log.read_text(encoding="utf-8", errors="replace")
             raise RuntimeError(f"the zygote stopped answering ({answer!r}):\n{log[-3000:]}")
         return answer
+
+
+def end(process: subprocess.Popen[str]) -> None:
+    """End a zygote that exits at the end of its input: its pipes closed, then waited for
+    (killed if it does not exit within 30 s)."""
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
+    try:
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def _checkout_first(env: dict[str, str]) -> dict[str, str]:
