@@ -27,12 +27,15 @@ key variable...), which beats `chatplex.toml` (`--profile NAME`). Keys never com
 flags (they would sit in shell history and `ps`): from the provider's variable
 (OPENAI_API_KEY, ANTHROPIC_API_KEY...), or the variable `--api-key-env NAME` names.
 
-Exit status: 0 every row done, 1 some rows failed (their error rows are in the output),
-2 bad input or configuration (nothing was sent), or a run stopped by its setup (its first
-8 rows could not reach the provider, or the output could not be written: the message
-says which), 130 stopped by Ctrl-C, 70 an internal error (a bug: CHATPLEX_DEBUG=1 shows
-the traceback), and with `--batch-api` 75 when the batch is submitted or still running
-(run the same command again later to collect it). Every error is one line on stderr.
+Exit status: 0 every row done, 1 some rows failed (their error rows are in the output,
+from this run or an earlier one), 2 bad input or configuration (nothing was sent), or a
+run stopped by its setup (its first 8 rows could not reach the provider, the output
+could not be written, or --max-cost was given for a model the price table does not
+price: the message says which), 3 --max-cost reached with rows left (each run spends at
+most its own budget: the same command carries on), 130 stopped by Ctrl-C, 70 an internal
+error (a bug: CHATPLEX_DEBUG=1 shows the traceback), and with `--batch-api` 75 when the
+batch is submitted or still running (run the same command again later to collect it).
+Every error is one line on stderr.
 
 `--batch-api` sends the rows through the provider's Batch API (half price, results
 within 24 h) with `chatplex.batches.run_file`: the first run submits and keeps the handle
@@ -43,6 +46,7 @@ and then writes OUT.jsonl in the same row format, in input order.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import shlex
@@ -81,19 +85,27 @@ __all__ = [
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in chatplex, not in the input or the setup
+EXIT_BUDGET = 3  # --max-cost reached: rows are left; the same command carries on
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    # (argparse names a type's own ValueError by the function's name: said here instead)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):  # (nan and inf would hold no budget)
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
 
 
@@ -133,7 +145,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-cost",
         type=_positive_float,
         metavar="USD",
-        help="stop taking rows once the replies cost this (default: no budget)",
+        help="stop taking rows once this run's replies cost this (default: no budget)",
     )
     parser.add_argument(
         "--cache", metavar="PATH", help="an SQLite reply cache file (reruns cost nothing)"
@@ -352,7 +364,9 @@ def run_command(args: argparse.Namespace) -> int:
         return _error(summary.stop_reason or "stopped", EXIT_USAGE)
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
-    return EXIT_FAILED_ROWS if summary.failed else EXIT_OK
+    if summary.failed or summary.failed_before:
+        return EXIT_FAILED_ROWS
+    return EXIT_BUDGET if summary.stop_reason is not None else EXIT_OK
 
 
 def _report_settings(args: argparse.Namespace) -> dict[str, object]:

@@ -16,6 +16,7 @@ and rejects duplicate ids, which would make a resumed run ambiguous.
 from __future__ import annotations
 
 import csv
+import functools
 import importlib
 import json
 import string
@@ -57,11 +58,19 @@ class InputSummary:
     rows: int
 
 
-def _template_fields(template: str) -> list[str]:
+@functools.lru_cache(maxsize=16)
+def _template_fields(template: str) -> tuple[str, ...]:
     try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
     except ValueError as exc:
         raise InputError(f"--prompt template {template!r}: {exc}") from exc
+
+
+def _is_null(record: Mapping[str, Any], field: str) -> bool:
+    """Whether the record holds null where a template field (`name`, `name.attr` or
+    `name[key]`) starts; a missing one is `format_map`'s KeyError."""
+    name = field.split(".", 1)[0].split("[", 1)[0]
+    return name in record and record[name] is None
 
 
 def row_from_record(record: Any, line: int, template: str | None, where: str) -> Row:
@@ -74,6 +83,9 @@ def row_from_record(record: Any, line: int, template: str | None, where: str) ->
     if isinstance(row_id, bool) or not isinstance(row_id, (str, int)):
         raise InputError(f"{where}: id must be a string or an integer, got {row_id!r}")
     if template is not None:
+        null = next((name for name in _template_fields(template) if _is_null(record, name)), None)
+        if null is not None:  # written "None" into a paid prompt otherwise
+            raise InputError(f"{where}: --prompt field {null!r} is null in this row")
         try:
             return Row(row_id, template.format_map(record), line)
         except KeyError as exc:
@@ -155,10 +167,14 @@ def _parquet_records(path: Path) -> Iterator[tuple[int, Any]]:
             f"{path}: reading Parquet needs pyarrow (pip install 'chatplex[parquet]')"
         ) from None
     line = 0
-    for batch in parquet.ParquetFile(path).iter_batches(batch_size=4096):
-        for record in batch.to_pylist():
-            line += 1
-            yield line, record
+    try:
+        for batch in parquet.ParquetFile(path).iter_batches(batch_size=4096):
+            for record in batch.to_pylist():
+                line += 1
+                yield line, record
+    except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid and ArrowIOError
+        where = f"{path}:{line + 1}" if line else str(path)
+        raise InputError(f"{where}: not a readable Parquet file ({exc})") from None
 
 
 _READERS = {".jsonl": _jsonl_records, ".ndjson": _jsonl_records, ".csv": _csv_records}

@@ -94,7 +94,21 @@ def _parse(line: bytes, path: Path, line_no: int) -> dict[str, Any]:
         ) from None
     if not isinstance(record, dict) or "id" not in record:
         raise JournalError(f"{path}:{line_no}: not an output row (no 'id'); fix or move the file")
+    if "text" not in record and "error" not in record:  # (an input row, say)
+        raise JournalError(
+            f"{path}:{line_no}: not an output row (no 'text' or 'error'); is it an input "
+            "file? Name another output"
+        )
     return record
+
+
+def _check_first_row(path: Path) -> None:
+    """The file's first line, when whole, parsed as an output row: a file that is not an
+    output (an input named by mistake) is refused before `_repair` cuts or rewrites it."""
+    with path.open("rb") as file:
+        line = file.readline()
+    if line.endswith(b"\n"):
+        _parse(line, path, 1)
 
 
 def _cut_torn_tail(path: Path) -> int:
@@ -223,6 +237,7 @@ class Journal:
             raise
 
     def _repair(self, retry_failed: bool) -> None:
+        _check_first_row(self.path)
         self.state.torn_bytes = _cut_torn_tail(self.path)
         if self.state.torn_bytes:
             _log.warning(

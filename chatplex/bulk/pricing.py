@@ -10,17 +10,26 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from ..chat.accounting.usage import UsageTracker
 from ..chat.accounting.usage import track_usage
 from ..errors import BudgetExceededError
 
-__all__ = ["is_budget_stop", "pricing"]
+__all__ = ["is_budget_stop", "pricing", "unpriced_under_budget"]
 
 
 @contextlib.contextmanager
-def pricing(max_cost: float | None) -> Iterator[None]:
+def pricing(max_cost: float | None) -> Iterator[UsageTracker]:
     """Price every reply inside the block; with `max_cost`, stop new calls past it."""
-    with track_usage(max_cost=max_cost):
-        yield
+    with track_usage(max_cost=max_cost) as tracker:
+        yield tracker
+
+
+def unpriced_under_budget(tracker: UsageTracker) -> list[str]:
+    """With a budget, the models whose replies had no price (a budget cannot count them:
+    the run must stop, not spend without limit); none without a budget."""
+    if tracker.max_cost is None:
+        return []
+    return tracker.unpriced_models()
 
 
 def is_budget_stop(error: BaseException) -> bool:

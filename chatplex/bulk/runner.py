@@ -38,6 +38,7 @@ from collections.abc import Coroutine
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from collections.abc import Sized
 from dataclasses import dataclass
 from dataclasses import field
@@ -47,6 +48,7 @@ from typing import Any
 from typing import ParamSpec
 from typing import TypeVar
 
+from ..chat.accounting.usage import UsageTracker
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..core import collector
@@ -63,6 +65,7 @@ from .journal import Journal
 from .journal import OutputWriteError
 from .pricing import is_budget_stop
 from .pricing import pricing
+from .pricing import unpriced_under_budget
 from .progress import ProgressDisplay
 from .progress import make_display
 from .records import error_record
@@ -168,13 +171,13 @@ def _as_row(item: Any, index: int) -> Row:
     return item if isinstance(item, Row) else Row(index, item, index)
 
 
-def _check_unique(rows: Iterator[Row]) -> Iterator[Row]:
-    """Rows from an iterable (not checked beforehand): a duplicate id stops the run."""
+def _check_unique(rows: Iterable[Row]) -> Iterator[Row]:
+    """Rows from an iterable: a duplicate id stops the run, named by its position."""
     seen = IdSet()
-    for row in rows:
+    for position, row in enumerate(rows):
         key = id_key(row.id)
         if key in seen:
-            raise InputError(f"row {row.line}: duplicate id {row.id!r}")
+            raise InputError(f"rows[{position}]: duplicate id {row.id!r}")
         seen.add(key)
         yield row
 
@@ -229,7 +232,24 @@ def _open_source(
     if isinstance(rows, AsyncIterable):
         return aiter(rows), None
     count = len(rows) if isinstance(rows, Sized) else None
+    if isinstance(rows, Sequence):  # held whole already: its ids checked before any call
+        for _ in _check_unique(_as_row(item, i) for i, item in enumerate(rows)):
+            pass
     return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
+
+
+def _refuse_same_file(rows: RowSource, output: str | Path) -> None:
+    """An output that is the input file: its rows would be read as the output's (every
+    row "already done") and its torn last line cut. Refused before either is touched."""
+    if not isinstance(rows, (str, Path)):
+        return
+    source, target = Path(rows), Path(output)
+    try:
+        same = target.exists() and source.exists() and source.samefile(target)
+    except OSError:
+        same = False
+    if same or source.resolve() == target.resolve():
+        raise InputError(f"{output}: the output is the input file; name another output")
 
 
 async def _work(
@@ -240,6 +260,7 @@ async def _work(
     stats: RunStats,
     control: _Control,
     display: ProgressDisplay | None,
+    budget: UsageTracker,
 ) -> None:
     while await control.admit():
         row = await feed.next()
@@ -262,6 +283,14 @@ async def _work(
             record = success_record(row.id, output, time.perf_counter() - started)
             if _write(journal, record, control):
                 stats.record_success(record)
+            unpriced = unpriced_under_budget(budget)
+            if unpriced:
+                control.stop(
+                    f"--max-cost cannot be kept: the price table has no price for "
+                    f"{', '.join(unpriced)} (its replies cost an unknown amount); run "
+                    "without --max-cost, or with a model the table prices",
+                    fault="setup",
+                )
         finally:
             stats.in_flight -= 1
         if display is not None:
@@ -350,13 +379,14 @@ async def arun(
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    if max_cost is not None and max_cost <= 0:
+    if max_cost is not None and not max_cost > 0:  # (nan too)
         raise ValueError(f"max_cost must be positive, got {max_cost}")
+    _refuse_same_file(rows, output)
     source, total = _open_source(rows, prompt)
     notice = progress_file if progress_file is not None else sys.stderr
     control = _Control()
     with (
-        pricing(max_cost),
+        pricing(max_cost) as budget,
         collector.batching(),
         Journal(output, retry_failed=retry_failed) as journal,
     ):
@@ -364,7 +394,9 @@ async def arun(
         display = make_display(stats, notice, interval_s=progress_interval_s) if progress else None
         feed = _Feed(source, journal, stats)
         workers = [
-            asyncio.create_task(_work(runnable, config, feed, journal, stats, control, display))
+            asyncio.create_task(
+                _work(runnable, config, feed, journal, stats, control, display, budget)
+            )
             for _ in range(concurrency)
         ]
         ticker = asyncio.create_task(_tick(display, 1.0)) if display is not None else None
@@ -379,7 +411,11 @@ async def arun(
             if display is not None:
                 display.close()
     summary = RunSummary.from_stats(
-        stats, output=Path(output), stop_reason=control.stop_reason, fault=control.fault
+        stats,
+        output=Path(output),
+        stop_reason=control.stop_reason,
+        fault=control.fault,
+        failed_before=journal.state.failed,
     )
     if report is not None:
         write_report(report, summary, output, report_settings)

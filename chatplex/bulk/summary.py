@@ -14,8 +14,9 @@ __all__ = ["RunSummary"]
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
-    """What one run did. `skipped`: rows already in the output; `requests`: HTTP
-    attempts sent (retries included, cache hits not); `cost` None when nothing was
+    """What one run did. `skipped`: rows already in the output, `failed_before` of them
+    error rows left there by earlier runs (not sent again: see `records`); `requests`:
+    HTTP attempts sent (retries included, cache hits not); `cost` None when nothing was
     priced; `stop_reason` None when every row was taken; `fault` "setup" or "output"
     when the run's setup, not its rows, stopped it (see `runner`)."""
 
@@ -34,6 +35,7 @@ class RunSummary:
     by_model: dict[str, ModelTotals] = field(default_factory=dict)
     stats: RunStats | None = field(default=None, repr=False, compare=False)
     fault: str | None = None
+    failed_before: int = 0
 
     @classmethod
     def from_stats(
@@ -43,6 +45,7 @@ class RunSummary:
         output: Path,
         stop_reason: str | None,
         fault: str | None = None,
+        failed_before: int = 0,
     ) -> RunSummary:
         return cls(
             output=output,
@@ -60,6 +63,7 @@ class RunSummary:
             by_model=dict(stats.by_model),
             stats=stats,
             fault=fault,
+            failed_before=failed_before,
         )
 
     @property
@@ -78,6 +82,7 @@ class RunSummary:
             f"chatplex run: {status} -> {self.output}",
             f"  rows      {self.succeeded} done, {self.failed} failed, {self.cached} cached, "
             f"{self.skipped} already in the output"
+            + (f" ({self.failed_before} of them errors)" if self.failed_before else "")
             + (f" (of {self.total})" if self.total is not None else ""),
             f"  requests  {self.requests} ({self.requests_per_s:.1f}/s)",
             f"  tokens    {self.input_tokens} in, {self.output_tokens} out",
@@ -97,6 +102,11 @@ class RunSummary:
             lines.append(
                 f"  {self.failed} rows failed: a plain rerun sends again those whose error "
                 'kind is "transient" or "setup"; --retry-failed re-sends them all'
+            )
+        elif self.failed_before:
+            lines.append(
+                f"  {self.failed_before} error rows from earlier runs stay in the output: "
+                "--retry-failed sends them again"
             )
         return "\n".join(lines)
 

@@ -269,8 +269,11 @@ def test_csv_input_retry_failed_and_sorted_export(tmp_path: Path, cli: Cli) -> N
         assert set(errors) == {"r1", "r7"} and errors["r1"]["status"] == 400
         server.settings.fault_plan = None
         before = server.stats.requests
-        again = cli(*args, cwd=tmp_path)
-        assert again.returncode == 0 and server.stats.requests == before  # errors count as done
+        again = cli(*args[:-1], cwd=tmp_path)  # (not -q: its summary is read)
+        # Errors count as done: nothing sent; they stay in the output, so the exit says so.
+        assert again.returncode == 1 and server.stats.requests == before
+        assert "20 already in the output (2 of them errors)" in again.stderr
+        assert "2 error rows from earlier runs stay in the output" in again.stderr
         retried = cli(*args, "--retry-failed", "--sorted-output", str(ordered), cwd=tmp_path)
         assert retried.returncode == 0, retried.stderr
         assert server.stats.requests == before + 2
@@ -326,6 +329,53 @@ def test_flags_become_model_settings(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert isinstance(model, ChatModel) and model.model == "gpt-4o-mini"
     with pytest.raises(SystemExit):
         parser.parse_args(["in.jsonl", "-o", "o.jsonl", "--concurrency", "0"])
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--concurrency", "1.5", "expected a whole number, got '1.5'"),
+        ("--concurrency", "-3", "must be at least 1, got -3"),
+        ("--max-cost", "nan", "must be a positive number, got 'nan'"),
+        ("--max-cost", "ten", "expected a number, got 'ten'"),
+    ],
+)
+def test_a_bad_number_is_named_in_the_users_words(
+    flag: str, value: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="chatplex run")
+    add_run_arguments(parser)
+    with pytest.raises(SystemExit) as exit_:
+        parser.parse_args(["in.jsonl", "-o", "o.jsonl", flag, value])
+    message = capsys.readouterr().err
+    assert exit_.value.code == 2 and f"argument {flag}: {said}" in message
+    assert "_positive" not in message  # (argparse named the function)
+
+
+def test_a_budget_stop_and_a_budget_it_cannot_count_have_their_exit_codes(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 60)
+    common = (str(source), "--prompt", "{text}", "--base-url", server.url, "--concurrency", "2")
+    spent = cli(*common, "-m", MODEL, "-o", "a.jsonl", "--max-cost", "0.00001", cwd=tmp_path)
+    assert spent.returncode == 3, spent.stderr  # rows left: the same command carries on
+    assert "stopped: cost budget reached" in spent.stderr
+    assert 0 < len(read_output(tmp_path / "a.jsonl")) < 60
+    unpriced = ("-m", "openai:my-finetune", "-o", "b.jsonl", "--max-cost", "1")
+    refused = cli(*common, *unpriced, cwd=tmp_path)
+    assert refused.returncode == 2, refused.stderr
+    assert "--max-cost cannot be kept: the price table has no price for my-finetune" in (
+        refused.stderr
+    )
+    assert len(read_output(tmp_path / "b.jsonl")) <= 2  # the window's rows, no more
+
+
+def test_an_output_that_is_the_input_is_refused(tmp_path: Path, cli: Cli) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    before = source.read_bytes()
+    same = cli(str(source), "-m", MODEL, "--prompt", "{text}", "-o", "in.jsonl", cwd=tmp_path)
+    assert same.returncode == 2 and "the output is the input file" in same.stderr
+    assert source.read_bytes() == before
 
 
 def test_cache_flag_makes_a_rerun_cost_nothing(

@@ -57,6 +57,9 @@ def test_csv_without_id_column_numbers_rows_by_line(tmp_path: Path) -> None:
         ([{"id": 1, "messages": "hi"}], None, "in.jsonl:1: messages must be"),
         ([["not", "an", "object"]], None, "in.jsonl:1: expected an object"),
         ([{"messages": [{"role": "usr", "content": "x"}]}], None, "in.jsonl:1: .*unknown role"),
+        # A null would be written "None" into the prompt sent, and paid for.
+        ([{"id": 1, "q": "a"}, {"id": 2, "q": None}], "A: {q}", "in.jsonl:2: .*'q' is null"),
+        ([{"id": 1, "q": None}], "A: {q[0]}", "in.jsonl:1: --prompt field 'q[0]' is null"),
     ],
 )
 def test_bad_rows_are_named(
@@ -123,3 +126,11 @@ def test_parquet_needs_pyarrow_or_reads_rows(tmp_path: Path) -> None:
         return
     pq.write_table(pa.table({"id": ["a", "b"], "text": ["x", "y"]}), path)
     assert [(r.id, r.input) for r in iter_rows(path, prompt="{text}")] == [("a", "x"), ("b", "y")]
+
+
+def test_a_parquet_file_that_cannot_be_read_is_an_input_error(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "in.parquet"
+    path.write_bytes(b"P")  # (what a copy cut short leaves)
+    with pytest.raises(InputError, match=r"in.parquet: not a readable Parquet file"):
+        check_input(path)

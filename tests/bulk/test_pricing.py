@@ -60,5 +60,26 @@ def test_max_cost_stops_the_run_and_the_next_run_carries_on(
 
 def test_max_cost_must_be_positive(tmp_path: Path) -> None:
     model = init_chat_model("openai:gpt-4o-mini", base_url="http://127.0.0.1:9", api_key="k")
-    with pytest.raises(ValueError, match="max_cost must be positive"):
-        run(model, [], output=tmp_path / "o.jsonl", max_cost=0, progress=False)
+    for budget in (0, float("nan")):
+        with pytest.raises(ValueError, match="max_cost must be positive"):
+            run(model, [], output=tmp_path / "o.jsonl", max_cost=budget, progress=False)
+
+
+def test_a_budget_over_a_model_without_a_price_stops_the_run(
+    tmp_path: Path, server: MockServer
+) -> None:
+    # Its replies cost an unknown amount: a budget cannot count them, so the run stops at
+    # the first one instead of running every row past the budget.
+    source = write_jsonl(tmp_path / "in.jsonl", 100)
+    out = tmp_path / "out.jsonl"
+    model = init_chat_model("openai:my-finetune", base_url=server.url, api_key="sk-mock")
+    summary = run(
+        model, source, output=out, prompt="Say {text}", concurrency=4, max_cost=1e-6, progress=False
+    )
+    assert summary.fault == "setup" and summary.stop_reason is not None
+    assert "no price for my-finetune" in summary.stop_reason
+    assert 1 <= summary.succeeded <= 4 and summary.cost is None  # at most the window's rows
+    assert len(read_output(out)) == summary.succeeded == server.stats.requests
+    # Without a budget the same model runs every row.
+    rest = run(model, source, output=out, prompt="Say {text}", progress=False)
+    assert rest.complete and rest.fault is None

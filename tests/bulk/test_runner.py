@@ -106,13 +106,30 @@ def test_window_is_bounded_and_rows_are_pulled_lazily(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_in_an_iterable_stop_the_run(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="duplicate id 'x'"):
+    with pytest.raises(InputError, match=r"rows\[2\]: duplicate id 'x'"):
         run(
             FakeChatModel(),
-            [Row("x", "a"), Row("x", "b")],
+            [Row("x", "a"), Row("y", "b"), Row("x", "c")],
             output=tmp_path / "o.jsonl",
             progress=False,
         )
+    # A list is held whole: its ids are checked before any row runs or is written.
+    assert not (tmp_path / "o.jsonl").exists()
+
+    def generated() -> Any:
+        yield from [Row("x", "a"), Row("x", "b")]
+
+    with pytest.raises(InputError, match=r"rows\[1\]: duplicate id 'x'"):
+        run(FakeChatModel(), generated(), output=tmp_path / "g.jsonl", progress=False)
+
+
+def test_an_output_that_is_the_input_file_is_refused_untouched(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}')  # no last newline
+    for output in (source, tmp_path / "." / "in.jsonl"):
+        with pytest.raises(InputError, match="the output is the input file"):
+            run(FakeChatModel(), source, output=output, prompt="{text}", progress=False)
+    assert source.read_bytes() == b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}'
 
 
 def test_bad_file_fails_before_any_request(tmp_path: Path, server: MockServer) -> None:

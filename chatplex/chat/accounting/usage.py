@@ -134,6 +134,11 @@ class UsageTracker:
         """Replies that took an HTTP call."""
         return self.total.requests
 
+    def unpriced_models(self) -> list[str]:
+        """The models some of whose HTTP replies had no known price, by name."""
+        with self._lock:
+            return sorted(name for name, one in self.by_model.items() if one.unpriced)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data: {"total": {...}, "by_model": {name: {...}}} (JSON-ready)."""
         total = asdict(self.total)
