@@ -271,6 +271,9 @@ async def _work(
         started = time.perf_counter()
         try:
             output = await runnable.ainvoke(row.input, config)
+        except asyncio.CancelledError:  # a second Ctrl-C: its request may have been sent
+            stats.cancelled += 1
+            raise
         except Exception as exc:  # noqa: BLE001 - a failed row is a row of the output
             if is_budget_stop(exc):
                 control.stop("cost budget reached")  # not sent: the next run sends it

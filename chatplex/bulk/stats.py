@@ -108,6 +108,7 @@ class RunStats:
     failed: int = 0
     cached: int = 0
     in_flight: int = 0
+    cancelled: int = 0  # rows cancelled in flight (a second Ctrl-C), not written
     requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0

@@ -16,7 +16,9 @@ __all__ = ["RunSummary"]
 class RunSummary:
     """What one run did. `skipped`: rows already in the output, `failed_before` of them
     error rows left there by earlier runs (not sent again: see `records`); `requests`:
-    HTTP attempts sent (retries included, cache hits not); `cost` None when nothing was
+    HTTP attempts answered (retries included, cache hits not); `cancelled`: rows cut off
+    in flight by a second Ctrl-C (their requests may have reached the provider, and are
+    not in `requests`; the next run sends them again); `cost` None when nothing was
     priced; `stop_reason` None when every row was taken; `fault` "setup" or "output"
     when the run's setup, not its rows, stopped it (see `runner`)."""
 
@@ -36,6 +38,7 @@ class RunSummary:
     stats: RunStats | None = field(default=None, repr=False, compare=False)
     fault: str | None = None
     failed_before: int = 0
+    cancelled: int = 0
 
     @classmethod
     def from_stats(
@@ -64,6 +67,7 @@ class RunSummary:
             stats=stats,
             fault=fault,
             failed_before=failed_before,
+            cancelled=stats.cancelled,
         )
 
     @property
@@ -96,6 +100,11 @@ class RunSummary:
                     f"  model     {name}: {totals.rows} rows, "
                     f"{totals.input_tokens + totals.output_tokens} tokens, {model_cost}"
                 )
+        if self.cancelled:
+            lines.append(
+                f"  {self.cancelled} rows cancelled in flight: their requests may have "
+                "reached the provider (not counted above)"
+            )
         if self.stop_reason is not None:
             lines.append("  run the same command again to carry on where it stopped")
         if self.failed:

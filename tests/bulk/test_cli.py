@@ -192,8 +192,12 @@ def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, rest = process.communicate(timeout=20)  # far less than the 30 s latency
     assert process.returncode == 130
-    assert "stopped: cancelled" in (seen + rest).decode()
+    said = (seen + rest).decode()
+    assert "stopped: cancelled" in said
     assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
+    # Their requests were sent (the server saw them): the summary says so.
+    assert server.stats.requests == 4
+    assert "4 rows cancelled in flight: their requests may have reached the provider" in said
 
 
 def test_progress_bar_in_a_terminal(tmp_path: Path) -> None:
