@@ -27,6 +27,7 @@ from ..core.chunks import aclose_iterator
 from ..core.chunks import aclosing_iterator
 from ..core.chunks import close_iterator
 from ..core.chunks import closing_iterator
+from ..core.interrupt import current_interrupter
 from ..errors import AuthenticationError
 from ..errors import MissingKeyError
 from ..secret.urls import query_added
@@ -415,7 +416,11 @@ def post(call: Outgoing) -> AIMessage:
     priced."""
     check_budget()
     model, adapter, request = call.model, call.adapter, call.request
-    bounds = _bounds(call, retry_policy_for(model))
+    retry = retry_policy_for(model)
+    interrupter = current_interrupter()
+    if interrupter is not None:  # a drop-in's sync batch: Ctrl-C ends a backoff too
+        retry = interrupter.retry_policy(retry)
+    bounds = _bounds(call, retry)
     send = _http_layer().send
     try:
         message: AIMessage = send(adapter, request, client=model.http_client, **bounds)

@@ -10,13 +10,19 @@ blocked read returns at once, the stream ends with an error nobody hears (the ru
 drops errors of an abandoned call), the response is closed and the connection leaves the
 pool's busy set. Waits (retry backoff, a fake model's chunk delay) end early too.
 
-Only calls watched by a sync event stream go through this; other calls never see it.
+Only calls watched by a sync event stream go through this, and the calls of a LangChain
+drop-in's sync `batch` (`interrupting`): its threads' reads are cut when Ctrl-C reaches
+the caller, instead of holding the process until each read's timeout. Other calls never
+see it.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 from typing import Protocol
 
@@ -24,7 +30,14 @@ if TYPE_CHECKING:
     from .retry import RetryPolicy
     from .run_config import RunnableConfig
 
-__all__ = ["Abortable", "ConsumerGone", "Interrupter", "interrupter_of"]
+__all__ = [
+    "Abortable",
+    "ConsumerGone",
+    "Interrupter",
+    "current_interrupter",
+    "interrupter_of",
+    "interrupting",
+]
 
 
 class ConsumerGone(BaseException):
@@ -101,3 +114,23 @@ def interrupter_of(config: RunnableConfig) -> Interrupter | None:
         if isinstance(interrupter, Interrupter):
             return interrupter
     return None
+
+
+#: The interrupter of the calls made in this context (threads started with a copy of it).
+_CURRENT: ContextVar[Interrupter | None] = ContextVar("chatplex_interrupter", default=None)
+
+
+def current_interrupter() -> Interrupter | None:
+    """The interrupter the calls in this context register their blocking reads with."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def interrupting(interrupter: Interrupter) -> Iterator[Interrupter]:
+    """Calls made inside the block (and in threads given a copy of its context) register
+    their blocking reads with `interrupter`."""
+    token = _CURRENT.set(interrupter)
+    try:
+        yield interrupter
+    finally:
+        _CURRENT.reset(token)

@@ -31,6 +31,7 @@ Streams stay on httpx's path, which takes its slots from the same pool (`share_s
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -40,6 +41,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ..core.interrupt import Interrupter
+from ..core.interrupt import current_interrupter
 from ._clamp import bounded
 from ._h1 import ParseError
 from ._h1 import ResponseParser
@@ -80,10 +83,24 @@ class SyncBody(httpx.SyncByteStream):
     and its body, read as iterated. Closing it releases the slot and, if the reply was
     not read to its end, closes the connection."""
 
-    __slots__ = ("_connection", "_first", "_keep", "_pool", "_read_timeout", "head", "request")
+    __slots__ = (
+        "_connection",
+        "_first",
+        "_interrupter",
+        "_keep",
+        "_pool",
+        "_read_timeout",
+        "head",
+        "request",
+    )
 
     def __init__(
-        self, pool: SyncPool, connection: _Connection, request: httpx.Request, keep: bool
+        self,
+        pool: SyncPool,
+        connection: _Connection,
+        request: httpx.Request,
+        keep: bool,
+        interrupter: Interrupter | None = None,
     ) -> None:
         self._pool: SyncPool | None = pool  # None once the slot is released
         self._connection: _Connection | None = connection  # None once the reply is in
@@ -92,6 +109,22 @@ class SyncBody(httpx.SyncByteStream):
         self._first = b""  # body bytes read with the head
         self.request = request
         self.head: tuple[int, bytes, bytes, list[tuple[bytes, bytes]]] | None = None
+        # Its reads cut short by the caller's Ctrl-C (`core.interrupt`), while it has them.
+        self._interrupter = interrupter
+        if interrupter is not None:
+            interrupter.register(self)
+
+    def abort(self) -> None:
+        """From another thread: end the read blocked on this reply's socket at once."""
+        connection = self._connection
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    def _let_go(self) -> None:
+        interrupter, self._interrupter = self._interrupter, None
+        if interrupter is not None:
+            interrupter.unregister(self)
 
     def read_head(self) -> None:
         while self.head is None:
@@ -107,6 +140,7 @@ class SyncBody(httpx.SyncByteStream):
                 yield data
 
     def close(self) -> None:
+        self._let_go()
         connection, self._connection = self._connection, None
         if connection is not None:  # the reply was not read to its end
             connection.sock.close()
@@ -157,6 +191,7 @@ class SyncBody(httpx.SyncByteStream):
         else:
             data = b""
         if parser.done:
+            self._let_go()  # (before the connection may go back to the pool)
             self._connection = None  # the connection is no longer this reply's
             pool = self._pool
             if parser.reusable and self._keep and pool is not None:
@@ -198,6 +233,9 @@ class SyncPool:
         """Write `request` (`usable`) on a pooled or new connection; return once the
         reply's head is in, holding a slot until the returned body is closed."""
         timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        interrupter = current_interrupter()
+        if interrupter is not None:
+            interrupter.check()  # the caller is gone: no new request (a retry's)
         self._acquire(timeouts.get("pool"), request)
         body: SyncBody | None = None
         try:
@@ -207,7 +245,7 @@ class SyncPool:
                 connection = self._connect(request, key, timeouts.get("connect"))
             connection.parser.start()
             keep = "close" not in request.headers.get("connection", "").lower()
-            body = SyncBody(self, connection, request, keep)
+            body = SyncBody(self, connection, request, keep, interrupter)
             self._write(connection, request, timeouts.get("write"))
             body.read_head()
         except BaseException as exc:

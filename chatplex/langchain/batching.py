@@ -5,7 +5,8 @@ index -> reply, as chatplex's own runnables keep them, `chatplex.core`'s
 
 What runs is what LangChain runs: sync, the inputs on LangChain's thread pool, the
 first failed input's error raised in input order (the calls running then finish and are
-kept; those still queued are cancelled); async, the first error raised as it comes. There
+kept; those still queued are cancelled), and on Ctrl-C the calls running are cut at once
+(LangChain's pool waits for each to time out); async, the first error raised as it comes. There
 the calls still running are cancelled, as chatplex's own `abatch` cancels them, where
 LangChain leaves them running unawaited, their replies lost (a script's `asyncio.run`
 cancels them as it ends). Both raise the garbage collector's young threshold while they
@@ -22,6 +23,8 @@ from langchain_core.runnables.config import get_executor_for_config
 
 from ..core import collector
 from ..core.concurrency import agather_bounded
+from ..core.interrupt import Interrupter
+from ..core.interrupt import interrupting
 from ..core.partial_results import Finished
 
 __all__ = ["abatch_keeping_finished", "batch_keeping_finished"]
@@ -40,8 +43,20 @@ def batch_keeping_finished(
 
         if len(inputs) == 1:  # (LangChain calls it in place, without a pool)
             return [call(0, configs[0])]
-        with get_executor_for_config(configs[0]) as executor:
-            return list(executor.map(call, range(len(inputs)), configs))
+        # The pool's threads copy this context: their reads register with `interrupter`.
+        with (
+            interrupting(Interrupter()) as interrupter,
+            get_executor_for_config(configs[0]) as executor,
+        ):
+            try:
+                return list(executor.map(call, range(len(inputs)), configs))
+            except BaseException as exc:
+                # Ctrl-C (or SystemExit) reached the caller: the pool's exit waits for its
+                # threads, each in a read bounded only by its timeout (600 s by default),
+                # so their reads are cut and their sockets closed first.
+                if not isinstance(exc, Exception):
+                    interrupter.stop()
+                raise
 
 
 async def abatch_keeping_finished(

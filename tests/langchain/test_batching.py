@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
+import threading
+import time
 from typing import Any
 
 import pytest
 from langchain_core.runnables import RunnableLambda
 
+import chatplex.langchain as dropins
 from chatplex.langchain.batching import abatch_keeping_finished
 from chatplex.langchain.batching import batch_keeping_finished
+from tests._silent import SilentServer
 
 
 def _doubled_but_three(value: int) -> int:
@@ -59,3 +64,48 @@ def test_both_raise_the_collectors_young_threshold_while_they_run() -> None:
     assert batch_keeping_finished(model, [0, 1], None, {}) == [10_000, 10_001]
     assert asyncio.run(abatch_keeping_finished(model, [0, 1], None, {})) == [10_000, 10_001]
     assert gc.get_threshold()[0] == 700
+
+
+class _CtrlC(BaseException):
+    """What the test's signal raises in the main thread: a BaseException, as
+    KeyboardInterrupt is, but not one pytest takes for the user's Ctrl-C."""
+
+
+def _raise_ctrl_c(signum: int, frame: Any) -> None:
+    raise _CtrlC
+
+
+@pytest.mark.parametrize("name", ["ChatOpenAI", "ChatAnthropic"])
+def test_ctrl_c_in_a_drop_ins_sync_batch_cuts_its_calls_in_flight(
+    silent: SilentServer, name: str
+) -> None:
+    # LangChain's pool waits for its threads on the way out, each blocked in a read that
+    # only its timeout ends (60 s here, 600 s by default): the reads are cut instead, the
+    # connections closed, and no retry is sent.
+    url = silent.url + "/v1" if name == "ChatOpenAI" else silent.url
+    model = getattr(dropins, name)(model="m", base_url=url, api_key="sk-test", timeout=60)
+    main = threading.main_thread()
+    assert threading.current_thread() is main
+
+    def interrupt_once_all_are_in_flight() -> None:
+        deadline = time.monotonic() + 30
+        while len(silent._held) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        signal.pthread_kill(main.ident or 0, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, _raise_ctrl_c)
+    interrupter = threading.Thread(target=interrupt_once_all_are_in_flight)
+    try:
+        started = time.monotonic()
+        interrupter.start()
+        with pytest.raises(_CtrlC):
+            model.batch(["a", "b", "c"])
+        took = time.monotonic() - started
+    finally:
+        interrupter.join()
+        signal.signal(signal.SIGUSR1, previous)
+    assert took < 30  # not the 60 s timeout: the three reads were cut
+    for connection in list(silent._held):
+        connection.settimeout(30)
+        assert connection.recv(1) == b""  # closed by the client
+    assert len(silent._held) == 3  # and no retry came
