@@ -21,7 +21,15 @@ from ..core.interrupt import Interrupter
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["interruptible_client"]
+__all__ = ["interruptible_client", "shut_down"]
+
+
+def shut_down(sock: socket.socket) -> None:
+    """End, from another thread, the read blocked on `sock`: socket.socket's own
+    shutdown, also for an SSLSocket (whose own would drop the TLS object the reading
+    thread is using); the reader sees EOF."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def interruptible_client(client: httpx.Client, interrupter: Interrupter) -> httpx.Client:
@@ -81,10 +89,7 @@ class _Body:
         return iter(self._inner)
 
     def abort(self) -> None:
-        with contextlib.suppress(OSError):
-            # socket.socket's own shutdown, also for an SSLSocket: the reading thread's
-            # TLS object stays intact and sees EOF.
-            socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
+        shut_down(self._sock)
 
     def close(self) -> None:
         self._interrupter.unregister(self)

@@ -31,7 +31,6 @@ Streams stay on httpx's path, which takes its slots from the same pool (`share_s
 
 from __future__ import annotations
 
-import contextlib
 import select
 import socket
 import threading
@@ -41,11 +40,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ..core.interrupt import ConsumerGone
 from ..core.interrupt import Interrupter
 from ..core.interrupt import current_interrupter
 from ._clamp import bounded
 from ._h1 import ParseError
 from ._h1 import ResponseParser
+from ._interrupt import shut_down
 from ._lean import lean_request_ok
 from ._lean import wire_bytes
 
@@ -100,7 +101,6 @@ class SyncBody(httpx.SyncByteStream):
         connection: _Connection,
         request: httpx.Request,
         keep: bool,
-        interrupter: Interrupter | None = None,
     ) -> None:
         self._pool: SyncPool | None = pool  # None once the slot is released
         self._connection: _Connection | None = connection  # None once the reply is in
@@ -109,17 +109,20 @@ class SyncBody(httpx.SyncByteStream):
         self._first = b""  # body bytes read with the head
         self.request = request
         self.head: tuple[int, bytes, bytes, list[tuple[bytes, bytes]]] | None = None
-        # Its reads cut short by the caller's Ctrl-C (`core.interrupt`), while it has them.
+        self._interrupter: Interrupter | None = None
+
+    def watched_by(self, interrupter: Interrupter) -> None:
+        """Its reads cut short by `interrupter.stop()` (the caller's Ctrl-C, see
+        `core.interrupt`) until its reply is in; ConsumerGone if it was stopped already."""
+        if not interrupter.register(self):
+            raise ConsumerGone
         self._interrupter = interrupter
-        if interrupter is not None:
-            interrupter.register(self)
 
     def abort(self) -> None:
         """From another thread: end the read blocked on this reply's socket at once."""
         connection = self._connection
         if connection is not None:
-            with contextlib.suppress(OSError):
-                connection.sock.shutdown(socket.SHUT_RDWR)
+            shut_down(connection.sock)
 
     def _let_go(self) -> None:
         interrupter, self._interrupter = self._interrupter, None
@@ -245,7 +248,9 @@ class SyncPool:
                 connection = self._connect(request, key, timeouts.get("connect"))
             connection.parser.start()
             keep = "close" not in request.headers.get("connection", "").lower()
-            body = SyncBody(self, connection, request, keep, interrupter)
+            body = SyncBody(self, connection, request, keep)
+            if interrupter is not None:
+                body.watched_by(interrupter)
             self._write(connection, request, timeouts.get("write"))
             body.read_head()
         except BaseException as exc:
