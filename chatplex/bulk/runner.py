@@ -235,6 +235,7 @@ def _open_source(
     if isinstance(rows, Sequence):  # held whole already: its ids checked before any call
         for _ in _check_unique(_as_row(item, i) for i, item in enumerate(rows)):
             pass
+        return (_as_row(item, i) for i, item in enumerate(rows)), count
     return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
 
 
