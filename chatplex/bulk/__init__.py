@@ -20,6 +20,7 @@ from .inputs import check_input
 from .inputs import iter_rows
 from .journal import Journal
 from .journal import JournalError
+from .journal import SettingsChangedError
 from .journal import export_sorted
 from .progress import ProgressCallback
 from .records import error_record
@@ -38,6 +39,7 @@ __all__ = [
     "ProgressCallback",
     "Row",
     "RunSummary",
+    "SettingsChangedError",
     "arun",
     "check_input",
     "error_record",

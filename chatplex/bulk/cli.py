@@ -59,6 +59,7 @@ from ..batches import run_file
 from ..chat import init_chat_model
 from ..chat.caching.sqlite import SQLiteCache
 from ..chat.configuration.profiles import ConfigError
+from ..chat.configuration.profiles import ModelSpec
 from ..chat.configuration.profiles import resolve
 from ..core import Runnable
 from ..core import collector
@@ -77,6 +78,7 @@ __all__ = [
     "add_run_arguments",
     "main",
     "model_from_args",
+    "model_specs",
     "model_settings",
     "parser_help",
     "run_command",
@@ -227,11 +229,19 @@ def _open_cache(path: str) -> SQLiteCache:
         raise ConfigError(f"--cache {path}: cannot open it as a reply cache: {exc}") from None
 
 
-def model_from_args(args: argparse.Namespace) -> Runnable[Any, Any]:
-    """The model the flags, the environment and the profile describe; a ConfigError in
-    the command line's words when they do not describe one."""
+def model_specs(args: argparse.Namespace) -> list[ModelSpec]:
+    """The models the flags, the environment and the profile describe, fallbacks last."""
     resolved = resolve(args.model, profile=args.profile, settings=model_settings(args))
-    specs = [resolved.primary, *resolved.fallbacks]
+    return [resolved.primary, *resolved.fallbacks]
+
+
+def model_from_args(
+    args: argparse.Namespace, specs: Sequence[ModelSpec] | None = None
+) -> Runnable[Any, Any]:
+    """The model the flags, the environment and the profile describe (`specs`, when
+    resolved already); a ConfigError in the command line's words when they do not
+    describe one."""
+    specs = model_specs(args) if specs is None else specs
     models: list[Runnable[Any, Any]] = []
     for spec in specs:
         try:
@@ -326,7 +336,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         _refuse_batch_flags(args)
         _check_collector_setting()
-        model = model_from_args(args)
+        specs = model_specs(args)
+        model = model_from_args(args, specs)
         if args.batch_api:
             return batch_command(args, model)
         summary = run(
@@ -341,6 +352,7 @@ def run_command(args: argparse.Namespace) -> int:
             progress_interval_s=args.progress_interval,
             report=args.report,
             report_settings=_report_settings(args) if args.report else None,
+            made_with={"model": [spec.model for spec in specs]},
         )
         if args.sorted_output:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))

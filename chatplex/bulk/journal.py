@@ -19,6 +19,12 @@ holder's pid written in it) from before that rewrite until it closes, then remov
 OUT.lock; a second run on the same output is refused with a `JournalLockedError` naming
 the holder.
 
+Given `made_with` (the CLI: the models and the prompt template), a journal keeps it
+beside the output, in OUT.run.json, when the output starts empty, and refuses to resume
+an output whose OUT.run.json says otherwise (`SettingsChangedError`, naming each
+change): rows made one way would mix with rows made another. An output with rows and no
+OUT.run.json (written by a run that recorded nothing) is resumed unchecked.
+
 Writes are checked: a write cut short (a full disk) is cut back to the last whole line
 and raises `OutputWriteError`; the rows before it stay.
 
@@ -33,6 +39,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -50,7 +57,9 @@ __all__ = [
     "JournalLockedError",
     "JournalState",
     "OutputWriteError",
+    "SettingsChangedError",
     "export_sorted",
+    "run_settings_path",
 ]
 
 _log = logging.getLogger("chatplex.bulk")
@@ -63,6 +72,11 @@ class JournalError(ValueError):
 
 class JournalLockedError(JournalError):
     """Another run is writing the same output file; names its pid."""
+
+
+class SettingsChangedError(JournalError):
+    """The output holds rows made with other settings (its OUT.run.json says which):
+    resuming would mix them."""
 
 
 class OutputWriteError(JournalError):
@@ -109,6 +123,43 @@ def _check_first_row(path: Path) -> None:
         line = file.readline()
     if line.endswith(b"\n"):
         _parse(line, path, 1)
+
+
+def run_settings_path(output: str | Path) -> Path:
+    """Where an output's `made_with` is kept: OUT.run.json beside it."""
+    output = Path(output)
+    return output.with_name(output.name + ".run.json")
+
+
+def _check_made_with(path: Path, made_with: Mapping[str, object]) -> None:
+    """Keep `made_with` beside an output that starts empty; refuse an output whose rows
+    were made with other settings."""
+    record = run_settings_path(path)
+    now = json.loads(json.dumps(made_with))  # (tuples as the lists the file holds)
+    if not path.exists() or path.stat().st_size == 0:
+        temporary = record.with_name(record.name + ".tmp")
+        temporary.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n")
+        temporary.replace(record)
+        return
+    try:
+        before = json.loads(record.read_text())
+    except FileNotFoundError:
+        return  # its rows came from a run that recorded nothing: there is nothing to hold
+    except (OSError, ValueError) as exc:
+        raise JournalError(f"{record}: cannot read it ({exc}); fix or delete it") from None
+    if not isinstance(before, dict):
+        raise JournalError(f"{record}: not a JSON object; fix or delete it")
+    changed = [
+        name for name in sorted(now.keys() | before.keys()) if before.get(name) != now.get(name)
+    ]
+    if changed:
+        words = "; ".join(
+            f"{name} was {before.get(name)!r}, now {now.get(name)!r}" for name in changed
+        )
+        raise SettingsChangedError(
+            f"{path} holds rows made with other settings ({words}): resuming would mix "
+            f"them. Name another output, or delete {record} to mix them knowingly"
+        )
 
 
 def _cut_torn_tail(path: Path) -> int:
@@ -217,7 +268,13 @@ def _unlock(path: Path, fd: int) -> None:
 class Journal:
     """An output file opened for appending rows; `state` is what it held before."""
 
-    def __init__(self, path: str | Path, *, retry_failed: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        retry_failed: bool = False,
+        made_with: Mapping[str, object] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.state = JournalState(done=IdSet())
         if self.path.is_dir():
@@ -227,6 +284,8 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _lock(self.path)  # before anything reads or rewrites the file
         try:
+            if made_with is not None:  # before `_repair` rewrites a file it may refuse
+                _check_made_with(self.path, made_with)
             if self.path.exists():
                 self._repair(retry_failed)
             # Unbuffered: each row is one write() syscall, whole or (on a crash) cut short.

@@ -368,6 +368,7 @@ async def arun(
     handle_sigint: bool = True,
     report: str | Path | None = None,
     report_settings: Mapping[str, object] | None = None,
+    made_with: Mapping[str, object] | None = None,
 ) -> RunSummary:
     """Run every row through `runnable`, appending one output row each to `output`.
 
@@ -380,6 +381,9 @@ async def arun(
     the summary at the end. `handle_sigint`: Ctrl-C stops gracefully (main thread only).
     `report`: write an HTML page charting the whole output there (every run that wrote
     to it; see `report`), listing `report_settings` (what the run was asked to do).
+    `made_with` (the CLI: the models), with `prompt`, is kept beside the output, in
+    OUT.run.json: a later run on the same output with others is refused
+    (`SettingsChangedError`), as its rows would mix with these.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -392,7 +396,9 @@ async def arun(
     with (
         pricing(max_cost) as budget,
         collector.batching(),
-        Journal(output, retry_failed=retry_failed) as journal,
+        Journal(
+            output, retry_failed=retry_failed, made_with={**(made_with or {}), "prompt": prompt}
+        ) as journal,
     ):
         stats = RunStats(total=total)
         display = make_display(stats, notice, interval_s=progress_interval_s) if progress else None

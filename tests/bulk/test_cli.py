@@ -528,6 +528,26 @@ def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
     _check_complete(out, 300)
 
 
+def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    common = (str(source), "-o", str(out), "--base-url", server.url, "-q")
+    assert cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path).returncode == 0
+    sent = server.stats.requests
+    for changed, words in (
+        (("-m", MODEL, "--prompt", "Say {text}"), "prompt was '{text}', now 'Say {text}'"),
+        (("-m", "openai:gpt-4o", "--prompt", "{text}"), "model was ['openai:gpt-4o-mini'], now"),
+    ):
+        line = _one_line_error(cli(*common, *changed, cwd=tmp_path))
+        assert "holds rows made with other settings" in line and words in line, line
+    assert server.stats.requests == sent
+    rerun = cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_complete(out, 3)
+
+
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 400)
     out = tmp_path / "out.jsonl"

@@ -11,7 +11,9 @@ from chatplex.bulk.journal import Journal
 from chatplex.bulk.journal import JournalError
 from chatplex.bulk.journal import JournalLockedError
 from chatplex.bulk.journal import OutputWriteError
+from chatplex.bulk.journal import SettingsChangedError
 from chatplex.bulk.journal import export_sorted
+from chatplex.bulk.journal import run_settings_path
 
 
 def _lines(path: Path) -> list[dict[str, object]]:
@@ -253,3 +255,46 @@ def test_a_sorted_export_that_cannot_be_written_names_its_file(tmp_path: Path) -
     with pytest.raises(OSError, match="/dev/full") as info:
         export_sorted(path, "/dev/full", ["a"])
     assert info.value.errno == errno.ENOSPC and info.value.filename == "/dev/full"
+
+
+def test_an_output_made_with_other_settings_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    made = {"model": ["openai:gpt-4o-mini"], "prompt": "Summarise {text}"}
+    with Journal(path, made_with=made) as journal:
+        journal.write({"id": 1, "text": "x"})
+        journal.write({"id": 2, "error": {"type": "E", "status": 503, "message": "m"}})
+    assert json.loads(run_settings_path(path).read_text()) == made
+    before = path.read_bytes()
+    with pytest.raises(SettingsChangedError) as caught:
+        Journal(path, made_with={**made, "prompt": "Translate {text}"})
+    message = str(caught.value)
+    assert "prompt was 'Summarise {text}', now 'Translate {text}'" in message
+    assert "model" not in message.split("(")[1]  # only what changed is named
+    assert str(run_settings_path(path)) in message  # what to delete to mix them knowingly
+    assert path.read_bytes() == before  # its 503 row was not dropped by a rerun's repair
+    assert not (tmp_path / "out.jsonl.lock").exists()
+    with Journal(path, made_with=made) as journal:  # the same settings resume
+        assert journal.is_done(1) and not journal.is_done(2)
+
+
+def test_settings_are_recorded_only_where_they_describe_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": 1, "text": "x"}\n')  # rows of a run that recorded nothing
+    with Journal(path, made_with={"prompt": "A"}) as journal:
+        assert journal.is_done(1)
+    assert not run_settings_path(path).exists()  # nothing claimed for rows it did not make
+    path.write_bytes(b"")  # emptied by hand: the old record describes no row any more
+    run_settings_path(path).write_text('{"prompt": "A"}')
+    Journal(path, made_with={"prompt": "B"}).close()
+    assert json.loads(run_settings_path(path).read_text()) == {"prompt": "B"}
+
+
+def test_an_unreadable_settings_record_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": 1, "text": "x"}\n')
+    run_settings_path(path).write_text("[1, 2]")
+    with pytest.raises(JournalError, match="out.jsonl.run.json: not a JSON object"):
+        Journal(path, made_with={"prompt": None})
+    run_settings_path(path).write_text("{")
+    with pytest.raises(JournalError, match="out.jsonl.run.json: cannot read it"):
+        Journal(path, made_with={"prompt": None})
