@@ -492,14 +492,16 @@ def open_stream(call: Outgoing) -> Iterator[AIMessageChunk]:
     http = _http_layer()
     model, adapter, request, config = call.model, call.adapter, call.request, call.config
     client, retry = model.http_client, retry_policy_for(model, stream=True)
+    # A sync event stream watching, or a drop-in's sync batch: let it cut us short.
+    interrupter = current_interrupter()
     if config.get("callbacks"):
         from ..core.interrupt import interrupter_of
 
-        interrupter = interrupter_of(config)
-        if interrupter is not None:  # a sync event stream watches: let it cut us short
-            shared = client if client is not None else http.get_sync_client()
-            client = http.interruptible_client(shared, interrupter)
-            retry = interrupter.retry_policy(retry)
+        interrupter = interrupter_of(config) or interrupter
+    if interrupter is not None:
+        shared = client if client is not None else http.get_sync_client()
+        client = http.interruptible_client(shared, interrupter)
+        retry = interrupter.retry_policy(retry)
     bounds = _bounds(call, retry)
 
     def opened(sent: HTTPRequest) -> Iterator[AIMessageChunk]:

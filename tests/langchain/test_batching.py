@@ -84,6 +84,21 @@ def test_ctrl_c_in_a_drop_ins_sync_batch_cuts_its_calls_in_flight(
     # connections closed, and no retry is sent.
     url = silent.url + "/v1" if name == "ChatOpenAI" else silent.url
     model = getattr(dropins, name)(model="m", base_url=url, api_key="sk-test", timeout=60)
+    _interrupted_batch(model, silent)
+
+
+def test_ctrl_c_in_a_streamed_drop_in_batch_cuts_its_streams_in_flight(
+    stops_mid_stream: SilentServer,
+) -> None:
+    # `streaming=True`: each call a stream, cut while it waits for its next piece.
+    url = stops_mid_stream.url + "/v1"
+    model = dropins.ChatOpenAI(
+        model="m", base_url=url, api_key="sk-test", timeout=60, streaming=True
+    )
+    _interrupted_batch(model, stops_mid_stream)
+
+
+def _interrupted_batch(model: Any, silent: SilentServer) -> None:
     main = threading.main_thread()
     assert threading.current_thread() is main
 
