@@ -7,6 +7,8 @@ timeout to the time left before the active call's `until()`; the driver names th
 in `active` (per thread) before each blocking step. So every wait -- connecting, waiting
 for headers, each read of a trickled body -- ends at the call's bound, within the
 socket's own timer precision, at the cost of one clock read per socket operation.
+Inside a drop-in's sync batch (`core.interrupt.interrupting`), each read is also cut by
+the batch's Ctrl-C, the wait for a reply's head included.
 
 A client of your own is not wrapped: there the engine's check after every read holds
 instead (the call ends at most one read past its bound).
@@ -18,6 +20,9 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from typing import Any
+
+from ..core.interrupt import current_interrupter
+from ._interrupt import read_cut_by
 
 if TYPE_CHECKING:
     import ssl
@@ -110,7 +115,11 @@ class _BoundedStream:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = self._inner.read(max_bytes, _clamped(timeout, "ReadTimeout"))
+        timeout = _clamped(timeout, "ReadTimeout")
+        interrupter = current_interrupter()
+        if interrupter is not None:  # a drop-in's sync batch: Ctrl-C ends the wait
+            return read_cut_by(interrupter, self._inner, max_bytes, timeout)
+        data: bytes = self._inner.read(max_bytes, timeout)
         return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:

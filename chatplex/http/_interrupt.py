@@ -21,7 +21,7 @@ from ..core.interrupt import Interrupter
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["interruptible_client", "shut_down"]
+__all__ = ["interruptible_client", "read_cut_by", "shut_down"]
 
 
 def shut_down(sock: socket.socket) -> None:
@@ -30,6 +30,36 @@ def shut_down(sock: socket.socket) -> None:
     thread is using); the reader sees EOF."""
     with contextlib.suppress(OSError):
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def read_cut_by(
+    interrupter: Interrupter, stream: Any, max_bytes: int, timeout: float | None
+) -> bytes:
+    """`stream.read(...)` (an httpcore network stream of the shared sync client) that
+    `interrupter.stop()` ends: the wait for a reply's head too, which no response is
+    there yet to track."""
+    sock = stream.get_extra_info("socket")
+    if not isinstance(sock, socket.socket):
+        data: bytes = stream.read(max_bytes, timeout)
+        return data
+    cut = _Cut(sock)
+    if not interrupter.register(cut):
+        raise ConsumerGone
+    try:
+        data = stream.read(max_bytes, timeout)
+    finally:
+        interrupter.unregister(cut)  # (after this, its socket is never shut down)
+    return data
+
+
+class _Cut:
+    __slots__ = ("_sock",)
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def abort(self) -> None:
+        shut_down(self._sock)
 
 
 def interruptible_client(client: httpx.Client, interrupter: Interrupter) -> httpx.Client:

@@ -16,6 +16,7 @@ from langchain_core.runnables import RunnableLambda
 import chatplex.langchain as dropins
 from chatplex.langchain.batching import abatch_keeping_finished
 from chatplex.langchain.batching import batch_keeping_finished
+from tests._silent import OPENAI_PIECE
 from tests._silent import SilentServer
 
 
@@ -87,15 +88,18 @@ def test_ctrl_c_in_a_drop_ins_sync_batch_cuts_its_calls_in_flight(
     _interrupted_batch(model, silent)
 
 
-def test_ctrl_c_in_a_streamed_drop_in_batch_cuts_its_streams_in_flight(
-    stops_mid_stream: SilentServer,
-) -> None:
-    # `streaming=True`: each call a stream, cut while it waits for its next piece.
-    url = stops_mid_stream.url + "/v1"
-    model = dropins.ChatOpenAI(
-        model="m", base_url=url, api_key="sk-test", timeout=60, streaming=True
-    )
-    _interrupted_batch(model, stops_mid_stream)
+@pytest.mark.parametrize("stalls", ["before_its_head", "mid_stream"])
+def test_ctrl_c_in_a_streamed_drop_in_batch_cuts_its_streams_in_flight(stalls: str) -> None:
+    # `streaming=True`: each call a stream, cut while it waits for its head or its next
+    # piece.
+    server = SilentServer(first_piece=OPENAI_PIECE if stalls == "mid_stream" else None)
+    try:
+        model = dropins.ChatOpenAI(
+            model="m", base_url=server.url + "/v1", api_key="sk-test", timeout=60, streaming=True
+        )
+        _interrupted_batch(model, server)
+    finally:
+        server.close()
 
 
 def _interrupted_batch(model: Any, silent: SilentServer) -> None:
