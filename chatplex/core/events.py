@@ -294,9 +294,13 @@ def _stream_events(call: WatchedCall, event_filter: EventFilter, v1: bool) -> It
     )
 
     def produce() -> None:
+        from .interrupt import interrupting
+
         try:
-            for _ in call.stream(cfg):
-                pass
+            # (the shared client's reads check it too: the wait for a reply's head)
+            with interrupting(watcher.interrupter):
+                for _ in call.stream(cfg):
+                    pass
         except BaseException as exc:  # noqa: BLE001 - re-raised by the consumer
             if not watcher.abandoned:  # else the stop signal, or what it caused
                 out.put(Failed(exc))

@@ -5,10 +5,12 @@ thread is usually blocked in a socket read (the model's stream waiting for its n
 event), which nothing in Python can interrupt -- except shutting the socket down. An
 `Interrupter` is the consumer's handle on that thread: whatever blocking work the
 producer starts registers an `abort()` with it (the http layer registers each open
-response, see `chatplex.http.interruptible_client`), and `stop()` aborts them all: the
-blocked read returns at once, the stream ends with an error nobody hears (the run tree
-drops errors of an abandoned call), the response is closed and the connection leaves the
-pool's busy set. Waits (retry backoff, a fake model's chunk delay) end early too.
+response, see `chatplex.http.interruptible_client`, and each read of the shared sync
+client inside `interrupting`, the wait for a reply's head included), and `stop()` aborts
+them all: the blocked read returns at once, the stream ends with an error nobody hears
+(the run tree drops errors of an abandoned call), the response is closed and the
+connection leaves the pool's busy set. Waits (retry backoff, a fake model's chunk delay)
+end early too.
 
 Only calls watched by a sync event stream go through this, and the calls of a LangChain
 drop-in's sync `batch` (`interrupting`): its threads' reads are cut when Ctrl-C reaches

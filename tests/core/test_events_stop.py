@@ -19,6 +19,7 @@ from chatplex import StrOutputParser
 from chatplex import init_chat_model
 from chatplex.core import Runnable
 from chatplex.http import connections_in_use
+from chatplex.http import get_sync_client
 
 
 class ErrorRecorder:
@@ -76,6 +77,25 @@ def test_closing_sync_stream_events_stops_the_http_call_at_once(slow_server: Any
         assert producer_threads() == []
         assert connections_in_use(client) == 0
     assert handler.errors == []
+
+
+def test_closing_sync_stream_events_while_the_reply_has_no_head_yet(silent: Any) -> None:
+    # The shared client: no response exists yet to track, so its read itself is cut.
+    model = init_chat_model(
+        "openai:gpt-4o-mini", base_url=silent.url + "/v1", api_key="k", timeout=60
+    )
+    events = chain(model).stream_events({"x": "hi"})
+    with contextlib.closing(events):  # type: ignore[type-var]
+        for event in events:
+            if event["event"] == "on_chat_model_start":
+                deadline = time.monotonic() + 30
+                while not silent._held and time.monotonic() < deadline:
+                    time.sleep(0.01)  # the request is on its way, its head awaited
+                started = time.monotonic()
+                break
+    assert time.monotonic() - started < 30  # not the 60 s read timeout
+    assert producer_threads() == []
+    assert connections_in_use(get_sync_client()) == 0
 
 
 @pytest.mark.parametrize("where", ["stream", "invoke in a lambda"])
