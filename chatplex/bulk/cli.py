@@ -12,7 +12,8 @@ Output: one JSON line a row, appended as each row finishes --
     {"id", "error": {"type", "status", "message", "kind"}, "at"}
 -- and rerunning the same command resumes: rows already there are skipped, save those
 that failed for a passing reason or the setup (connection, 429, 5xx, 401/403/404), which
-are sent again (--retry-failed: every error row).
+are sent again (--retry-failed: every error row). A rerun with another model or --prompt
+is refused (OUT.jsonl.run.json keeps them): its rows would mix with the earlier ones.
 
 Example, offline (chatplex's mock server answers "Echo: ..." to any key):
     python -m chatplex.testing.mock_server --port 8765 &
