@@ -134,6 +134,8 @@ class HelperPieces:
         metadata = reply.response_metadata
         if reply.id and "id" not in metadata:
             reply.response_metadata = metadata = {**metadata, "id": reply.id}
+        # The SDK's completion has every field, None where the wire sent none.
+        metadata.setdefault("system_fingerprint", None)
         # The completion's llm_output, as langchain-openai's `_create_chat_result` writes it.
         output = result_of(reply).llm_output or {}
         if "token_usage" not in metadata:

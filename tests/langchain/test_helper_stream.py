@@ -5,6 +5,7 @@ rule on chatplex's chunks, then both classes side by side on the mock server."""
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +30,8 @@ from chatplex.langchain.parsed_key import ClassFormat
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
+from tests._local_server import Answering
+from tests._local_server import serving
 from tests.langchain._lckit import openai_or_azure
 
 HEAD = {
@@ -127,6 +130,23 @@ def test_a_stream_without_usage_ends_on_a_completion_with_none() -> None:
     final = _run(chunks)[-1]
     assert final.generation_info is not None and final.generation_info["token_usage"] is None
     assert final.message.usage_metadata is None
+
+
+def test_a_stream_without_a_fingerprint_ends_on_a_completion_with_none() -> None:
+    # The SDK's completion has the field, None: langchain-openai writes it so, in place.
+    head = {k: v for k, v in HEAD.items() if k != "system_fingerprint"}
+    chunks = [
+        AIMessageChunk(content="{}", id="c1", response_metadata=head),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "stop"}),
+    ]
+    assert _run(chunks)[-1].generation_info == {
+        "token_usage": None,
+        "model_provider": "openai",
+        "model_name": "gpt-4o-mini",
+        "system_fingerprint": None,
+        "id": "c1",
+        "service_tier": "default",
+    }
 
 
 def test_a_refusal_fires_a_delta_per_piece_and_its_done() -> None:
@@ -390,3 +410,34 @@ async def test_deepseeks_async_stream_of_a_format_goes_through_the_helper_too(
     ours = await _aformat_pieces(getattr(chatplex.langchain, name)(**settings))
     assert len(theirs) > 7 and theirs[-2][2]["parsed"] is None  # the final completion's
     assert _masked_ids(ours) == _masked_ids(theirs)
+
+
+class _NoFingerprint(Answering):
+    """A Chat Completions stream of `{"city": "Paris", "degrees": 20}` whose chunks
+    carry no `system_fingerprint` (as many compatible servers send)."""
+
+    def do_POST(self) -> None:
+        self.read_body()
+        head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+        deltas = [
+            {"role": "assistant", "content": '{"city": "Paris", '},
+            {"content": '"degrees": 20}'},
+        ]
+        events = [{**head, "choices": [{"index": 0, "delta": d}]} for d in deltas]
+        events.append({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        body = b"".join(b"data: %s\n\n" % json.dumps(e).encode() for e in events)
+        self.answer(200, body + b"data: [DONE]\n\n", "text/event-stream")
+
+
+@pytest.mark.parametrize("method", ["json_schema", "json_mode"])
+def test_a_structured_stream_without_a_fingerprint_has_none_as_langchain_openais(
+    method: str,
+) -> None:
+    seen = []
+    with serving(_NoFingerprint) as url:
+        for cls in (langchain_openai.ChatOpenAI, ChatOpenAI):
+            model = cls(model="m", api_key="sk-mock", base_url=url + "/v1", max_retries=0)
+            structured = model.with_structured_output(SCHEMA, method=method, include_raw=True)
+            seen.append(_masked(list(structured.stream("A forecast for Paris, as JSON."))))
+    assert seen[1] == seen[0]
+    assert "'system_fingerprint': None" in seen[0]
