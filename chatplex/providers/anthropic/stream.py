@@ -263,6 +263,15 @@ class AnthropicStreamParser:
         if reason is not None:
             self._done = True
         raw = reply_dict(data.get("usage"), "message_delta's usage")
+        if raw.get("input_tokens") is not None:
+            # The input counted here whole, as langchain-anthropic reads it: a cache count
+            # it leaves out is none (message_start's split by time to live stays beside
+            # the creation count it splits).
+            gone = [k for k in _CACHE_COUNTS if raw.get(k) is None]
+            if "cache_creation_input_tokens" in gone:
+                gone.append("cache_creation")
+            for key in gone:
+                self._usage.pop(key, None)
         if raw:
             # Cumulative counts: they replace message_start's; absent fields keep theirs.
             self._usage.update((k, v) for k, v in raw.items() if v is not None)
@@ -318,6 +327,10 @@ class AnthropicStreamParser:
         return StreamError(
             message, provider=_PROVIDER, request_id=self._request_id, retryable=retryable
         )
+
+
+#: The usage's cache counts, beside its `input_tokens`.
+_CACHE_COUNTS = ("cache_read_input_tokens", "cache_creation_input_tokens")
 
 
 def _block_chunk(block: _Block) -> AIMessageChunk:

@@ -644,6 +644,14 @@ CACHE_WRITE_CLOSING = {
 }
 
 
+#: message_start's usage with its cache counts, none used.
+NO_CACHE_USAGE = {
+    "input_tokens": 12,
+    "cache_creation_input_tokens": 0,
+    "cache_read_input_tokens": 0,
+}
+
+
 def cache_write_usage(cls: Any, url: str) -> Any:
     """A prompt-caching script's token counts: the reply invoked, and streamed and merged
     (its `usage_metadata`, what a cost tracker reads)."""
@@ -654,9 +662,9 @@ def cache_write_usage(cls: Any, url: str) -> Any:
     }
 
 
-def output_only_closing_usage(cls: Any, url: str) -> Any:
-    """A stream whose closing usage counts the output alone (the Messages API's older
-    `message_delta`; its input counted in `message_start`): the merged message's usage.
+def streamed_usage(cls: Any, url: str) -> Any:
+    """A stream's merged usage, its closing usage as the server sends it (the output
+    alone, as the Messages API's older `message_delta` did, or no cache counts).
     (Not awaited here: langchain-anthropic keeps one async client per process, bound to
     the first event loop that used it, which a later script's `asyncio.run` would meet
     closed.)"""
@@ -757,7 +765,11 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     ),
     "output_only_closing_usage": (
         streamed(ANSWER, closing={"output_tokens": 7}),
-        output_only_closing_usage,
+        streamed_usage,
+    ),
+    "closing_usage_without_cache_counts": (
+        streamed(ANSWER, usage=NO_CACHE_USAGE, closing={"input_tokens": 12, "output_tokens": 7}),
+        streamed_usage,
     ),
     "server_call_input_pieces": (streamed(*SEARCHED), server_call_input_pieces),
     "mcp_server_history": (streamed(*MCP_LOOKUP), mcp_server_history),

@@ -774,6 +774,38 @@ def test_usage_input_grows_between_start_and_delta(adapter: AnthropicAdapter) ->
     assert usage is not None and usage["input_tokens"] == 1591 and usage["total_tokens"] == 1600
 
 
+#: message_start's cache writes of 3 tokens, split by time to live.
+TTL_SPLIT = {"ephemeral_5m_input_tokens": 2, "ephemeral_1h_input_tokens": 1}
+
+
+@pytest.mark.parametrize(
+    ("closing", "details"),
+    [
+        ({}, {}),
+        ({"cache_read_input_tokens": 4}, {"cache_read": 4}),
+        ({"cache_creation_input_tokens": 3}, {"cache_creation": 0, **TTL_SPLIT}),
+    ],
+    ids=["no-cache-counts", "read-only", "creation-only"],
+)
+def test_cache_counts_the_closing_usage_leaves_out_are_none(
+    adapter: AnthropicAdapter, closing: dict[str, int], details: dict[str, int]
+) -> None:
+    """A message_delta counting the input is read alone for its cache counts, as
+    langchain-anthropic reads it; message_start's split by time to live stays beside the
+    creation count it splits."""
+    cached = {"cache_creation_input_tokens": 3, "cache_read_input_tokens": 4}
+    start = {**reply([]), "usage": {"input_tokens": 21, **cached, "cache_creation": TTL_SPLIT}}
+    last = {"input_tokens": 21, "output_tokens": 9, **closing}
+    events = [
+        {"type": "message_start", "message": start},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": last},
+    ]
+    parser = adapter.stream_parser({})
+    usage = merge_chunks([c for e in events if (c := parser.feed(ev(e)))]).usage_metadata
+    assert usage is not None and usage["input_token_details"] == details
+    assert usage["input_tokens"] == 21 + sum(closing.values())
+
+
 def test_parse_response_shapes(adapter: AnthropicAdapter) -> None:
     msg = adapter.parse_response(json.dumps(REPLIES["thinking_text_tool_use"]).encode(), {})
     # The tool_use block with its toolset_name, as the SDK's model (and LangChain) has it.
