@@ -46,6 +46,7 @@ __all__ = [
     "stainless_text",
     "with_event_body",
     "with_event_words",
+    "without_code",
 ]
 
 
@@ -187,16 +188,29 @@ def with_event_body(fill: Callable[[BaseException], None]) -> Callable[[BaseExce
     return filled
 
 
+def without_code(err: BaseException) -> None:
+    """`err` without chatplex's `code`, as an SDK's error whose class has none (reading
+    it raises AttributeError there too). chatplex's own names keep it (`sdk_compatible`
+    puts back every field the error held)."""
+    err.__dict__.pop("code", None)
+
+
 def _fill_stainless(err: BaseException) -> None:
-    _fill_status_fields(err)
-    stainless_text(err)
-    stainless_failure_text(err)
+    """An SDK's fields other than openai's: no `code` (anthropic's errors have none)."""
+    _fill_shared(err)
+    without_code(err)
 
 
 def _fill_inner_body(err: BaseException) -> None:
     _inner_body(err.__dict__)
-    _fill_stainless(err)
+    _fill_shared(err)
     _sdk_code(err)
+
+
+def _fill_shared(err: BaseException) -> None:
+    _fill_status_fields(err)
+    stainless_text(err)
+    stainless_failure_text(err)
 
 
 def _sdk_code(err: BaseException) -> None:

@@ -108,6 +108,7 @@ def test_each_status_is_caught_by_the_sdk_class_and_by_chatplex(
     else:
         assert err.type == f"t{status}"
         assert err.api_message == f"m{status}"
+        assert not hasattr(err, "code")  # the anthropic SDK's errors have none
     assert str(err) == err.message  # the SDK's words, as its own errors print
 
 
@@ -254,6 +255,18 @@ def test_pickle_round_trip_keeps_both_classes_and_the_fields(provider: str) -> N
     )
     assert copy.response is None and copy.request is None  # not carried across processes
     assert type(copy) is type(caught.value)  # the cached class, not a new one
+    assert hasattr(copy, "code") is (provider == "openai")
+
+
+@pytest.mark.parametrize(("provider", "families"), [("openai", OPENAI), ("anthropic", ANTHROPIC)])
+def test_a_drop_ins_error_has_a_code_where_the_sdks_has_and_chatplexs_always(
+    provider: str, families: Any
+) -> None:
+    def raised() -> errors.APIError:
+        return errors.status_error(provider=provider, status=429, message="x", code="c")
+
+    assert hasattr(sdk_compatible(raised(), families), "code") is (provider == "openai")
+    assert sdk_compatible(raised(), families, words=False).code == "c"
 
 
 def test_pickle_of_a_widened_timeout_and_deadline() -> None:

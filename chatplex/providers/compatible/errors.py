@@ -10,7 +10,7 @@ catch, by the SDK that package raises through (`Profile.sdk`; `sdk_error_familie
   re-raise it: no ModelError, so LangChain's retry middleware retries it; an error
   event inside a groq stream is its plain `APIError`, as its SDK raises it, inside a
   perplexity or sambanova stream a status error worded as the event's body);
-  none of these SDKs' errors has a `code`: it reads None, as there; a stream that
+  none of these SDKs' errors has a `code`, nor has the drop-in's; a stream that
   broke off is none of their classes but httpx's error, which they let through
   (fireworks' too: its async client is httpx over aiohttp, whose transport raises a
   connection that could not be made as a timeout: langchain-fireworks'
@@ -42,6 +42,7 @@ from ...sdk_error_stainless import stainless_pick
 from ...sdk_error_stainless import stainless_text
 from ...sdk_error_stainless import with_event_body
 from ...sdk_error_stainless import with_event_words
+from ...sdk_error_stainless import without_code
 from ..openai.errors import CHAT_ERROR_FAMILIES as OPENAI_FAMILIES
 
 __all__ = ["error_families"]
@@ -60,11 +61,10 @@ def _httpx_class(err: BaseException, httpx: Any) -> type[BaseException] | None:
 
 
 def _fill_httpx(err: BaseException) -> None:
-    # httpx's `request` is a property over `_request`; `response` is set already. Its
-    # errors have no `code`: a script reading one gets None, here too.
+    # httpx's `request` is a property over `_request`; `response` is set already.
     fields = err.__dict__
     fields.setdefault("_request", fields.get("request"))
-    fields["code"] = None
+    without_code(err)
     httpx_words(err)
     response = fields.get("response")
     status = getattr(err, "status_code", None)
@@ -88,11 +88,10 @@ def _body_text(err: BaseException) -> str:
 
 def _fill_sdk_error(err: BaseException) -> None:
     # The groq, fireworks, perplexity and sambanova SDKs' errors have no `code` (nor
-    # openai's `type` / `param`): a script reading it there gets None, here too (the
-    # body still holds the provider's `error.code`).
+    # openai's `type` / `param`): the body still holds the provider's `error.code`.
     stainless_text(err)
     stainless_failure_text(err)
-    err.__dict__["code"] = None
+    without_code(err)
 
 
 def _sdk_family(
