@@ -43,9 +43,9 @@ keeps its `except openai.RateLimitError:`.
 
 The fields every SDK's errors have (`request`, `message`, `body`, `code`,
 `request_id`, `response`) keep chatplex's values where it has them; a family's `fill`
-adds its SDK's own (and drops `code` where its SDK's errors have none). `response` and `request` are `httpx` objects (the SDKs now use
-`httpx2`), with credentials masked. The SDK's `__init__` never runs (it wants objects
-chatplex does not have).
+adds its SDK's own (and drops `code` where its SDK's errors have none). `response`
+and `request` are `httpx` objects (the SDKs now use `httpx2`), with credentials
+masked. The SDK's `__init__` never runs (it wants objects chatplex does not have).
 
 Pickling (Ray, process pools) keeps the error's fields; on the other side it is again
 SDK-compatible when the SDK can be imported there, else a plain chatplex error.
