@@ -12,10 +12,10 @@ Its words, under a LangChain drop-in's name: "Error code: 401 - {body}" for a st
 (`stainless_failure_text`: chatplex's words then its `__cause__`), the provider's own
 words kept as `provider_message`. The SDK's own fields that chatplex has no name for are
 filled from what chatplex holds (`type`, `param`; Anthropic's `api_message`,
-`error_code`, `workspace_id`). Fields both name keep chatplex's values, but under a
-drop-in's name OpenAI's `body`, which is only the decoded body's `"error"` object in the
-SDK, as here (the whole body kept as `whole_body`). `sdk_errors.sdk_compatible` builds
-the classes."""
+`error_code`, `workspace_id`), each where that SDK's class has it. Fields both name
+keep chatplex's values, but under a drop-in's name OpenAI's `body`, which is only the
+decoded body's `"error"` object in the SDK, as here (the whole body kept as
+`whole_body`). `sdk_errors.sdk_compatible` builds the classes."""
 
 from __future__ import annotations
 
@@ -197,18 +197,19 @@ def without_code(err: BaseException) -> None:
 
 def _fill_stainless(err: BaseException) -> None:
     """An SDK's fields other than openai's: no `code` (anthropic's errors have none)."""
-    _fill_shared(err)
+    _fill_status_fields(err, openai=False)
+    _fill_words(err)
     without_code(err)
 
 
 def _fill_inner_body(err: BaseException) -> None:
     _inner_body(err.__dict__)
-    _fill_shared(err)
+    _fill_status_fields(err, openai=True)
+    _fill_words(err)
     _sdk_code(err)
 
 
-def _fill_shared(err: BaseException) -> None:
-    _fill_status_fields(err)
+def _fill_words(err: BaseException) -> None:
     stainless_text(err)
     stainless_failure_text(err)
 
@@ -344,24 +345,33 @@ def _shows_message_only(module: str | None) -> bool:
     return found
 
 
-def _fill_status_fields(err: BaseException) -> None:
-    """The Stainless SDKs' attributes chatplex has no name for (OpenAI's `type` and
-    `param`, Anthropic's `api_message`, `error_code`, `workspace_id`)."""
+def _fill_status_fields(err: BaseException, *, openai: bool) -> None:
+    """The Stainless SDKs' attributes chatplex has no name for: OpenAI's `type` and
+    `param` (on each of its errors); Anthropic's `type`, `api_message`, `error_code`,
+    `details` and `workspace_id` (on its status errors alone)."""
     fields = err.__dict__
-    response = fields.get("response")
     error = _error_object(fields.get("body"))
+    if not (openai or _is_status_error(err)):
+        return
     fields.setdefault("type", fields.get("error_type") or error.get("type"))
-    fields.setdefault("param", error.get("param"))
-    # Anthropic's APIStatusError fields.
+    if openai:
+        fields.setdefault("param", error.get("param"))
+        return
     fields.setdefault("api_message", error.get("message"))
     details = error.get("details")
     code = details.get("error_code") if isinstance(details, dict) else None
     fields.setdefault("error_code", code if isinstance(code, str) else None)
     fields.setdefault("details", None)
-    headers = getattr(response, "headers", None)
+    headers = getattr(fields.get("response"), "headers", None)
     fields.setdefault(
         "workspace_id", headers.get("anthropic-workspace-id") if headers is not None else None
     )
+
+
+def _is_status_error(err: BaseException) -> bool:
+    """Whether `err` was made its Stainless SDK's `APIStatusError`."""
+    status = class_named(sys.modules.get(_sdk_module_of(err) or ""), "APIStatusError")
+    return status is not None and isinstance(err, status)
 
 
 def _error_object(body: Any) -> dict[str, Any]:

@@ -258,15 +258,35 @@ def test_pickle_round_trip_keeps_both_classes_and_the_fields(provider: str) -> N
     assert hasattr(copy, "code") is (provider == "openai")
 
 
+#: The fields one Stainless SDK's errors carry and another's not.
+SDK_FIELDS = ("code", "param", "type", "api_message", "details", "error_code", "workspace_id")
+
+
+def _sdk_fields(err: BaseException) -> set[str]:
+    return {name for name in SDK_FIELDS if hasattr(err, name)}
+
+
 @pytest.mark.parametrize(("provider", "families"), [("openai", OPENAI), ("anthropic", ANTHROPIC)])
-def test_a_drop_ins_error_has_a_code_where_the_sdks_has_and_chatplexs_always(
+def test_a_drop_ins_error_has_the_fields_the_sdks_own_error_has(
     provider: str, families: Any
 ) -> None:
-    def raised() -> errors.APIError:
-        return errors.status_error(provider=provider, status=429, message="x", code="c")
-
-    assert hasattr(sdk_compatible(raised(), families), "code") is (provider == "openai")
-    assert sdk_compatible(raised(), families, words=False).code == "c"
+    sdk = openai if provider == "openai" else anthropic
+    request = httpx.Request("POST", url_for(provider))
+    body = error_body(429, provider)
+    response = httpx.Response(429, json=body, request=request)
+    theirs = sdk.RateLimitError("m", response=response, body=body)
+    with respx.mock:
+        respx.post(url_for(provider)).mock(return_value=response)
+        with pytest.raises(sdk.RateLimitError) as limited:
+            dropin_model(provider).invoke("hi")
+        respx.post(url_for(provider)).mock(side_effect=httpx.ConnectError("refused"))
+        with pytest.raises(sdk.APIConnectionError) as refused:
+            dropin_model(provider).invoke("hi")
+    assert _sdk_fields(limited.value) == _sdk_fields(theirs)
+    assert _sdk_fields(refused.value) == _sdk_fields(sdk.APIConnectionError(request=request))
+    # chatplex's own names keep its `code`, whatever the SDK.
+    own = errors.status_error(provider=provider, status=429, message="x", code="c")
+    assert sdk_compatible(own, families, words=False).code == "c"
 
 
 def test_pickle_of_a_widened_timeout_and_deadline() -> None:
