@@ -34,9 +34,12 @@ def main() -> None:
         write_rows(rows, 1000)
 
         # A first run stops early (as if killed after 300 rows): only the first 300 rows
-        # are given to it, standing in for a crash at that point.
-        first_300 = [bulk.Row(f"q{i}", f"What is {i} + 1?") for i in range(300)]
-        bulk.run(model, first_300, output=output, concurrency=16, progress=False)
+        # are given to it, standing in for a crash at that point. (The same prompt: a
+        # rerun with another would be refused, its rows mixing with these.)
+        first_300 = Path(tmp) / "first_300.jsonl"
+        write_rows(first_300, 300)
+        prompt = "Answer briefly: {question}"
+        bulk.run(model, first_300, output=output, prompt=prompt, concurrency=16, progress=False)
         print(f"before the rerun: {len(output.read_text().splitlines())} rows on disk")
 
         # The same run over the whole file: the 300 finished rows are skipped.
@@ -44,7 +47,7 @@ def main() -> None:
             model,
             rows,
             output=output,
-            prompt="Answer briefly: {question}",
+            prompt=prompt,
             concurrency=16,
             progress_interval_s=0.5,
         )
