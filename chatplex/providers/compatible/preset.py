@@ -163,9 +163,13 @@ class DropIn:
     #: Its other names for shared parameters: LangChain name → shared name (its
     #: `Preset` row fills them in from the row's `aliases`).
     aliases: Mapping[str, str] = field(default_factory=dict)
-    #: Parameters LangChain names as fields, sent in the body when set (not None, not
-    #: False): LangChain name → body name (filled in from the row's `body`).
+    #: Parameters LangChain names as fields, sent in the body when not None (False
+    #: too, as its `_default_params` sends it): LangChain name → body name (filled in
+    #: from the row's `body`).
     body: Mapping[str, str] = field(default_factory=dict)
+    #: Those of them its class sends only when true (an `if self.field:`): an empty or
+    #: False one unsent (langchain-perplexity's search fields).
+    body_if_true: frozenset[str] = frozenset()
     #: Whether its LangChain class counts tokens as langchain-openai's `BaseChatOpenAI`
     #: (a subclass: tiktoken, `tiktoken_model_name`; `providers/openai/tokens.py`);
     #: False: as LangChain's base class counts them.
@@ -194,6 +198,9 @@ class DropIn:
     #: is refused; one that does not (None, False) is taken and does nothing, as there.
     #: None: those fields are unknown keywords (or, with `responses_api`, taken).
     responses_refused: str | None = None
+    #: Whether its own sync `_generate` moves a reply's reasoning into a content block
+    #: where its model asks for reasoning (langchain-cerebras': `reasoning_blocks`).
+    generate_reasoning_blocks: bool = False
     #: Whether its class sends through LangSmith's gateway when LANGSMITH_GATEWAY is on
     #: and no base URL is given nor in its own variable (langchain-fireworks'): refused.
     routes_langsmith_gateway: bool = False

@@ -215,7 +215,7 @@ def sorted_keywords(
         if key == "disabled_params" and row.reads_disabled_params:
             disabled = value
         elif key in row.body:
-            if value is not None and value is not False:
+            if value if key in row.body_if_true else value is not None:
                 body[row.body[key]] = model_as_sent(value)
         elif key in row.adapter_settings:
             adapter_settings[key] = value

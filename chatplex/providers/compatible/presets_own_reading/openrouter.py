@@ -109,6 +109,7 @@ OPENROUTER = Preset(
     ),
     dropin=DropIn(
         adapter_settings=("app_url", "app_title", "app_categories"),
+        body_if_true=frozenset({"session_id"}),  # (its `if self.session_id:`)
         llm_type="openrouter-chat",
         profiles="openrouter",  # its model profiles, looked up by the model's name
         lc_namespace=("langchain_openrouter", "chat_models"),  # serialized there

@@ -130,6 +130,7 @@ PERPLEXITY = Preset(
         profiles="perplexity",
         llm_type="perplexitychat",
         body_nulls=("max_tokens",),  # langchain-perplexity's `_default_params`
+        body_if_true=frozenset((*PERPLEXITY_SEARCH_FIELDS, "media_response")),
         empty_stop_sent="always",  # (a given `stop` sent from its model_kwargs, `[]` too)
         timeout_objects=False,  # (its `timeout` field takes seconds only)
         **partner_module("perplexity", "ChatPerplexity"),  # its module: not serialized
