@@ -152,6 +152,11 @@ def _none_assigned(name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+#: A reply message's content and additional_kwargs as a partner's hook leaves them
+#: (`PartnerHooks.generated`).
+Reshaped = tuple[Any, dict[str, Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class MessagesCount:
     """How a partner class's `get_num_tokens_from_messages` counts a list of messages at
@@ -258,6 +263,10 @@ class PartnerHooks:
     #: Whether its `_generate` streams the call (the pieces merged, each reported to the
     #: run's handlers) when its `streaming` field is True, `disable_streaming` or not.
     generate_streams: bool = False
+    #: How its own sync `_generate` (not `_agenerate`, nor its streams) reshapes a
+    #: reply's message, of its fields as held (`field(name)`), the message's content and
+    #: additional_kwargs: their new values, None where it leaves them. None: it does not.
+    generated: Callable[[Callable[[str], Any], Any, dict[str, Any]], Reshaped | None] | None = None
     #: Its methods that only assign one of its fields (a `set_<field>(value)`), each as
     #: (the method's name, its one parameter's, the field's). Default: none.
     field_setters: tuple[tuple[str, str, str], ...] = ()

@@ -98,10 +98,10 @@ class Generation:
                 if report := _failure_report(model, target):
                     _reported(report, exc, run_manager)
                 raise
-            return _result(model, reply, called, target, kwargs)
+            return _generated(model, _result(model, reply, called, target, kwargs))
         pieces = _StreamPlan(model, self.messages, (called, target), kwargs).pieces()
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
-        return _as_partner(model, merged, primary(target), kwargs)
+        return _generated(model, _as_partner(model, merged, primary(target), kwargs))
 
     async def agenerate(self, run_manager: AsyncCallbackManagerForLLMRun | None) -> ChatResult:
         """`model._agenerate(messages, stop, run_manager, **kwargs)`."""
@@ -150,6 +150,25 @@ class Generation:
             streaming=True,
         )
         return _StreamPlan(model, messages, call, kwargs)
+
+
+def _generated(model: LangChainChat, result: ChatResult) -> ChatResult:
+    """A sync call's result as its partner's own `_generate` reshapes it
+    (`PartnerHooks.generated`): in place, its generations' text kept as made."""
+    record = model._record
+    reshape = None if record is None else record.hooks.generated
+    if reshape is None:
+        return result
+
+    def field(name: str) -> Any:
+        return getattr(model, name, None)
+
+    for generation in result.generations:
+        message = generation.message
+        reshaped = reshape(field, message.content, message.additional_kwargs)
+        if reshaped is not None:
+            message.content, message.additional_kwargs = reshaped
+    return result
 
 
 def _streams_underneath(model: LangChainChat, target: Runnable[Any, Any]) -> bool:

@@ -77,6 +77,7 @@ from .preset_dropin import structured_method
 from .preset_dropin import unnamed_parameters
 from .spec import DROPINS
 from .spec import SPECS
+from .style import reasoning_blocks
 
 __all__ = [
     "RECORDS",
@@ -346,6 +347,7 @@ def _record(row: DropIn) -> PartnerClass:
             _SHARED_HOOKS,
             settings=functools.partial(_settled, row.provider),
             structured_target=functools.partial(_structured_target, row),
+            generated=reasoning_blocks if row.generate_reasoning_blocks else None,
         ),
     )
 

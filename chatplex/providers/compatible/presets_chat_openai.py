@@ -285,6 +285,7 @@ CEREBRAS = Preset(
         **BASE_CHAT_OPENAI_CLASS,
         refused={**CLIENTS, "cerebras_proxy": PROXY},
         llm_type="cerebras-chat",
+        generate_reasoning_blocks=True,
         **partner_module("cerebras", "ChatCerebras"),  # its module: not serialized
         lc_id_namespace=("langchain", "chat_models", "cerebras"),
         # A BaseChatOpenAI LangChain does not serialize: its fields read (and dumped, in

@@ -18,6 +18,7 @@ tokens into `output_tokens` (its replies leave them out of `completion_tokens`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -490,3 +491,28 @@ def _usage(usage: dict[str, Any], style: ReplyStyle, raw: Mapping[str, Any] | No
         output: Mapping[str, Any] = usage.get("output_token_details") or {}
         usage["output_tokens"] = usage["output_tokens"] + (output.get("reasoning") or 0)
     return usage
+
+
+def reasoning_blocks(
+    field: Callable[[str], Any], content: Any, kwargs: dict[str, Any]
+) -> tuple[Any, dict[str, Any]] | None:
+    """`PartnerHooks.generated` of langchain-cerebras' `_generate`: where the model asks
+    for reasoning (its `reasoning_effort` set, `disable_reasoning` False), a reply's
+    `additional_kwargs["reasoning"]` moved into a `reasoning_content` block before its
+    text; None (left as it is) otherwise, as its `_agenerate` and streams leave it.
+
+    >>> asked = {"reasoning_effort": "low"}.get
+    >>> blocks, kwargs = reasoning_blocks(asked, "4", {"reasoning": "Add."})
+    >>> [block["type"] for block in blocks], kwargs
+    (['reasoning_content', 'text'], {})
+    """
+    asked = field("reasoning_effort") is not None or field("disable_reasoning") is False
+    reasoning = kwargs.get("reasoning")
+    if not (reasoning and asked):
+        return None
+    block = {"type": "reasoning_content", "reasoning_content": {"text": reasoning}}
+    if isinstance(content, str):
+        blocks = [block, {"type": "text", "text": content}] if content else [block]
+    else:
+        blocks = [block, *content]
+    return blocks, {key: value for key, value in kwargs.items() if key != "reasoning"}

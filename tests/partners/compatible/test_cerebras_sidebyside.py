@@ -7,6 +7,7 @@ before the comparison.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -138,3 +139,31 @@ def test_the_chat_clients_are_the_root_clients_resources() -> None:
         model = cls(model="m", api_key="k", base_url="http://127.0.0.1:9/v1")
         assert model.client._client is model.root_client, cls
         assert model.async_client._client is model.root_async_client, cls
+
+
+#: Its constructor's reasoning settings: none, reasoning asked for (`reasoning_effort`,
+#: `disable_reasoning=False`, which it sends as given) and refused.
+_REASONING = (
+    {},
+    {"disable_reasoning": False},
+    {"disable_reasoning": True},
+    {"reasoning_effort": "low"},
+)
+
+
+@pytest.mark.parametrize("settings", _REASONING, ids=["unset", "enabled", "disabled", "effort"])
+def test_a_reasoning_reply_reads_as_theirs(
+    settings: dict[str, Any], server: ScriptedServer
+) -> None:
+    """langchain-cerebras' sync `_generate` (`invoke`, a streamed one too) moves a reply's
+    `reasoning` into a content block before the text where the model was built asking
+    for reasoning; its `_agenerate` and streams keep it in additional_kwargs."""
+
+    def run(cls: Any, p: suite.Package, url: str) -> Any:
+        model = suite._model(cls, p, url, **settings)
+        streamed = suite._model(cls, p, url, streaming=True, **settings)
+        calls = [model.invoke("Hi"), asyncio.run(model.ainvoke("Hi")), streamed.invoke("Hi")]
+        return [*calls, *model.batch(["Hi"]), [chunk.content for chunk in model.stream("Hi")]]
+
+    script = suite.Script(content="Paris", reasoning="I think.")
+    assert_same(suite.run_script(CEREBRAS, script, run, server))
