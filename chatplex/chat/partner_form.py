@@ -301,6 +301,9 @@ class PartnerFields:
     #: Its credential fields, by the environment variable each is read from (its
     #: `lc_secrets`): written as references, when given or set in the environment.
     secrets: Mapping[str, str] = field(default_factory=dict)
+    #: Its `lc_secrets` where they are not `secrets`: a class LangChain does not
+    #: serialize that names none (langchain-cohere's `{}`). None: `secrets`.
+    lc_secrets: Mapping[str, str] | None = None
     #: Fields its validators fill in from the model when not given, by the engine's
     #: attribute (a dotted path) holding the same value (langchain-anthropic's
     #: per-model `max_tokens`: `adapter.default_max_tokens`).

@@ -80,6 +80,8 @@ def secrets(model: AsPartner) -> dict[str, str]:
     reads it from, `api_key` only where it is no alias of a `<provider>_api_key` (then
     the provider's variable)."""
     form = model._record.fields
+    if form is not None and form.lc_secrets is not None:
+        return dict(form.lc_secrets)
     if form is not None and form.secrets:
         return dict(form.secrets)
     names = [n for n in inspect.signature(type(model)).parameters if is_secret_name(n)]

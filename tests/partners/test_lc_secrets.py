@@ -18,10 +18,10 @@ CASES = PARTNER_BUILDS
 #: Drop-in names with no partner class.
 NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 
-#: Where the partner declares no secrets (its dump writes the key field as it holds it):
-#: the drop-in's references, kept so that no dump carries a key.
+#: Where a partner LangChain serializes declares no secrets (its dump writes the key
+#: field as it holds it): the drop-in's references, kept so that no dump carries a key.
+#: (A partner it does not serialize dumps no field: its `{}` is the drop-in's too.)
 KEPT: dict[str, dict[str, str]] = {
-    "ChatCohere": {"cohere_api_key": "COHERE_API_KEY"},
     "ChatVertexAI": {"credentials": "CREDENTIALS"},
 }
 

@@ -185,6 +185,7 @@ ChatCohere = PartnerClass(
         serialized=False,
         aliases={"api_key": "cohere_api_key"},
         secrets={"cohere_api_key": "COHERE_API_KEY"},
+        lc_secrets={},  # (no dump of its holds a key: LangChain does not serialize it)
         # Its `_default_params`: these fields where set.
         identifying=IdentifyingParams(
             unless_none={k: k for k in ("model", "temperature", "preamble")}
