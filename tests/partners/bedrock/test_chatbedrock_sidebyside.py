@@ -1805,15 +1805,20 @@ def _request_with_options(seen: Seen) -> Any:
     return {**_comparable_request(seen), "options": options}
 
 
-SUITE = Suite(
-    SCRIPTS,
-    langchain_aws.ChatBedrock,
-    OurChatBedrock,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_request_with_options,
-    not_yet=NOT_YET,
-)
+def chatbedrock_suite(scripts: Any, differences: Any, **more: Any) -> Suite:
+    """ChatBedrock's suite of `scripts`, its requests compared with their options."""
+    return Suite(
+        scripts,
+        langchain_aws.ChatBedrock,
+        OurChatBedrock,
+        differences,
+        result=_comparable_result,
+        request=_request_with_options,
+        **more,
+    )
+
+
+SUITE = chatbedrock_suite(SCRIPTS, DIFFERENCES, not_yet=NOT_YET)
 test_same_as_langchain_aws = SUITE.same_test()
 
 

@@ -21,10 +21,8 @@ from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
-from tests.partners.bedrock.test_bedrock_sidebyside import _comparable_result
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import _OBJECT_JOINED
@@ -37,7 +35,7 @@ from tests.partners.bedrock.test_chatbedrock_sidebyside import MISTRAL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import NOVA
 from tests.partners.bedrock.test_chatbedrock_sidebyside import QWEN
 from tests.partners.bedrock.test_chatbedrock_sidebyside import TITAN
-from tests.partners.bedrock.test_chatbedrock_sidebyside import _request_with_options
+from tests.partners.bedrock.test_chatbedrock_sidebyside import chatbedrock_suite
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
 from tests.partners.bedrock.test_chatbedrock_sidebyside import prompt_invoke
@@ -249,14 +247,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    langchain_aws.ChatBedrock,
-    OurChatBedrock,
-    DIFFERENCES,
-    result=_comparable_result,
-    request=_request_with_options,
-)
+SUITE = chatbedrock_suite(SCRIPTS, DIFFERENCES)
 test_same_as_langchain_aws = SUITE.same_test()
 
 
