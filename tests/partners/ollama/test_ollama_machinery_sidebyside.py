@@ -145,7 +145,9 @@ def message_history(cls: Any, url: str) -> Any:
     prompt = ChatPromptTemplate.from_messages(
         [("system", "Be brief."), MessagesPlaceholder("history"), ("human", "{q}")]
     )
-    with warnings.catch_warnings():  # (its deprecation, in favour of LangGraph's)
+    # (their deprecations, in favour of LangGraph's: the history's is given at its first
+    # call, once per process, so whichever side runs first would meet it)
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         chain = RunnableWithMessageHistory(
             prompt | cls(model="llama3.2", base_url=url),
@@ -153,9 +155,9 @@ def message_history(cls: Any, url: str) -> Any:
             input_messages_key="q",
             history_messages_key="history",
         )
-    config = {"configurable": {"session_id": "a"}}
-    chain.invoke({"q": "hi"}, config=config)
-    list(chain.stream({"q": "again"}, config=config))
+        config = {"configurable": {"session_id": "a"}}
+        chain.invoke({"q": "hi"}, config=config)
+        list(chain.stream({"q": "again"}, config=config))
     return [(type(m).__name__, m.content) for m in store["a"].messages]
 
 
