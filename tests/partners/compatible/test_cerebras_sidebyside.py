@@ -25,6 +25,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import cut_call_invalid
 from tests.partners._sidebyside import kept_out
+from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import raised
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -163,7 +164,7 @@ def test_a_reasoning_reply_reads_as_theirs(
         model = suite._model(cls, p, url, **settings)
         streamed = suite._model(cls, p, url, streaming=True, **settings)
         calls = [model.invoke("Hi"), asyncio.run(model.ainvoke("Hi")), streamed.invoke("Hi")]
-        return [*calls, *model.batch(["Hi"]), [chunk.content for chunk in model.stream("Hi")]]
+        return [*calls, *model.batch(["Hi"]), merged(list(model.stream("Hi")))]
 
     script = suite.Script(content="Paris", reasoning="I think.")
     assert_same(suite.run_script(CEREBRAS, script, run, server))
