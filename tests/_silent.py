@@ -34,6 +34,9 @@ class SilentServer:
         self._listener.settimeout(0.2)
         self._stop = threading.Event()
         self._held: list[socket.socket] = []
+        #: The requests read whole, head and body, and answered as it answers them
+        #: (their connections are `_held`).
+        self.requests_read = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -56,6 +59,7 @@ class SilentServer:
                 elif self._first_piece is not None:
                     piece = self._first_piece
                     conn.sendall(_SSE_HEAD + f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                self.requests_read += 1  # (this thread alone writes it)
             except OSError:
                 pass
 
