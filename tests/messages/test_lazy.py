@@ -100,3 +100,18 @@ def test_metadata_grown_while_another_thread_builds_it_is_built_again(
     )
     assert read == {"provider": "p", "id": "i1", "attempts": 2}
     assert message.response_metadata is read
+
+
+def test_lazy_metadata_keeps_the_order_of_its_keys_at_every_depth() -> None:
+    """A build is the head's keys, then the reply's own in their order, each nested
+    record's keys in theirs (what a trace and a print show)."""
+    from chatplex.messages import LazyMetadata
+
+    usage = {"b": 1, "details": {"z": 1, "a": {"y": 2, "x": 3}}, "a": 2}
+    lazy = LazyMetadata({"provider": "p", "id": None}, ("token_usage", "id"), (usage, "i1"))
+    built = lazy.build()
+    assert list(built) == ["provider", "id", "token_usage"] and built["id"] == "i1"
+    assert list(built["token_usage"]) == ["b", "details", "a"]
+    assert list(built["token_usage"]["details"]) == ["z", "a"]
+    assert list(built["token_usage"]["details"]["a"]) == ["y", "x"]
+    assert built["token_usage"] == usage and built["token_usage"]["details"] is not usage["details"]

@@ -431,21 +431,32 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     the `priority` / `flex` tiers' tokens counted apart."""
     if not isinstance(raw, dict):
         return None
-    input_tokens = reply_count(raw.get("prompt_tokens"), "prompt_tokens") or 0
-    output_tokens = reply_count(raw.get("completion_tokens"), "completion_tokens") or 0
-    total = reply_count(raw.get("total_tokens"), "total_tokens")
+    # A plain count (nearly every reply) taken as it is, without `reply_count`'s call: a
+    # traced reply's usage is built on the tracer's thread, ~3 us a reply before this.
+    input_tokens = raw.get("prompt_tokens")
+    if type(input_tokens) is not int or input_tokens < 0:
+        input_tokens = reply_count(input_tokens, "prompt_tokens") or 0
+    output_tokens = raw.get("completion_tokens")
+    if type(output_tokens) is not int or output_tokens < 0:
+        output_tokens = reply_count(output_tokens, "completion_tokens") or 0
+    total = raw.get("total_tokens")
+    if total is not None and (type(total) is not int or total < 0):
+        total = reply_count(total, "total_tokens")
     tier = service_tier if service_tier in ("priority", "flex") else None
-    prefix = f"{tier}_" if tier else ""
     prompt = raw.get("prompt_tokens_details")
     prompt = prompt if isinstance(prompt, dict) else {}
     completion = raw.get("completion_tokens_details")
     completion = completion if isinstance(completion, dict) else {}
-    inputs = _details(prompt, audio="audio_tokens", **{f"{prefix}cache_read": "cached_tokens"})
-    inputs.update(_details(prompt, **{f"{prefix}cache_creation": "cache_write_tokens"}))
-    outputs = _details(
-        completion, audio="audio_tokens", **{f"{prefix}reasoning": "reasoning_tokens"}
-    )
-    if tier:
+    if tier is None:  # (the names fixed: no keyword dicts nor names formatted per reply)
+        inputs = _picked(prompt, _INPUT_DETAILS)
+        outputs = _picked(completion, _OUTPUT_DETAILS)
+    else:
+        prefix = f"{tier}_"
+        inputs = _details(prompt, audio="audio_tokens", **{f"{prefix}cache_read": "cached_tokens"})
+        inputs.update(_details(prompt, **{f"{prefix}cache_creation": "cache_write_tokens"}))
+        outputs = _details(
+            completion, audio="audio_tokens", **{f"{prefix}reasoning": "reasoning_tokens"}
+        )
         inputs[tier] = input_tokens - (inputs.get(f"{prefix}cache_read") or 0)
         outputs[tier] = output_tokens - (outputs.get(f"{prefix}reasoning") or 0)
     usage: dict[str, Any] = {
@@ -460,6 +471,25 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
 
 def _details(raw: dict[str, Any], **names: str) -> dict[str, int]:
     return {ours: raw[theirs] for ours, theirs in names.items() if raw.get(theirs) is not None}
+
+
+#: `usage_metadata`'s details without a tier: (our key, the usage record's), in order.
+_INPUT_DETAILS = (
+    ("audio", "audio_tokens"),
+    ("cache_read", "cached_tokens"),
+    ("cache_creation", "cache_write_tokens"),
+)
+_OUTPUT_DETAILS = (("audio", "audio_tokens"), ("reasoning", "reasoning_tokens"))
+
+
+def _picked(raw: dict[str, Any], names: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """`_details(raw, **dict(names))`, the names given as pairs."""
+    out = {}
+    for ours, theirs in names:
+        value = raw.get(theirs)
+        if value is not None:
+            out[ours] = value
+    return out
 
 
 def error_fields(data: Any) -> tuple[str | None, str | None, str | int | None]:

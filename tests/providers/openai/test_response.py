@@ -269,3 +269,47 @@ def test_a_legacy_function_call_is_kept_as_langchain_openai_keeps_it() -> None:
     assert kept == call and list(kept) == ["arguments", "name", "x"]  # the SDK model's order
     assert reply.tool_calls == [] and reply.content == ""
     assert reply.response_metadata["finish_reason"] == "function_call"
+
+
+@pytest.mark.parametrize("tier", [None, "default", "priority", "flex"])
+def test_usage_metadata_reads_plain_and_other_counts_alike(tier: str | None) -> None:
+    """Plain counts take a short path (no `reply_count` call): whole floats, missing
+    counts and details come out as they did, with or without a tier, keys in order."""
+    from chatplex.adapters.reading import MalformedReply
+    from chatplex.providers.openai.response import usage_metadata
+
+    details = {
+        "prompt_tokens_details": {"audio_tokens": 1, "cached_tokens": 2, "cache_write_tokens": 3},
+        "completion_tokens_details": {"audio_tokens": None, "reasoning_tokens": 4},
+    }
+    plain = usage_metadata({"prompt_tokens": 10, "completion_tokens": 6, **details}, tier)
+    whole = usage_metadata(
+        {"prompt_tokens": 10.0, "completion_tokens": 6, "total_tokens": None, **details}, tier
+    )
+    assert plain == whole and plain is not None
+    assert plain["total_tokens"] == 16 and list(plain) == [
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "input_token_details",
+        "output_token_details",
+    ]
+    inputs, outputs = plain["input_token_details"], plain["output_token_details"]
+    if tier in ("priority", "flex"):
+        assert inputs == {
+            "audio": 1,
+            f"{tier}_cache_read": 2,
+            f"{tier}_cache_creation": 3,
+            tier: 8,
+        }
+        assert outputs == {f"{tier}_reasoning": 4, tier: 2}
+    else:
+        assert list(inputs.items()) == [("audio", 1), ("cache_read", 2), ("cache_creation", 3)]
+        assert outputs == {"reasoning": 4}
+    given = usage_metadata({"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 9}, tier)
+    assert given is not None and given["total_tokens"] == 9  # as the reply says it
+    nothing = usage_metadata({}, tier)
+    assert nothing is not None and (nothing["input_tokens"], nothing["total_tokens"]) == (0, 0)
+    for bad in ({"prompt_tokens": True}, {"completion_tokens": -1}, {"total_tokens": "3"}):
+        with pytest.raises(MalformedReply):
+            usage_metadata(bad, tier)
