@@ -447,16 +447,11 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     prompt = prompt if isinstance(prompt, dict) else {}
     completion = raw.get("completion_tokens_details")
     completion = completion if isinstance(completion, dict) else {}
-    if tier is None:  # (the names fixed: no keyword dicts nor names formatted per reply)
-        inputs = _picked(prompt, _INPUT_DETAILS)
-        outputs = _picked(completion, _OUTPUT_DETAILS)
-    else:
-        prefix = f"{tier}_"
-        inputs = _details(prompt, audio="audio_tokens", **{f"{prefix}cache_read": "cached_tokens"})
-        inputs.update(_details(prompt, **{f"{prefix}cache_creation": "cache_write_tokens"}))
-        outputs = _details(
-            completion, audio="audio_tokens", **{f"{prefix}reasoning": "reasoning_tokens"}
-        )
+    prefix = f"{tier}_" if tier else ""
+    input_names, output_names = _detail_names(prefix)
+    inputs = _picked(prompt, input_names)
+    outputs = _picked(completion, output_names)
+    if tier:
         inputs[tier] = input_tokens - (inputs.get(f"{prefix}cache_read") or 0)
         outputs[tier] = output_tokens - (outputs.get(f"{prefix}reasoning") or 0)
     usage: dict[str, Any] = {
@@ -469,21 +464,23 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     return cast("UsageMetadata", usage)
 
 
-def _details(raw: dict[str, Any], **names: str) -> dict[str, int]:
-    return {ours: raw[theirs] for ours, theirs in names.items() if raw.get(theirs) is not None}
-
-
-#: `usage_metadata`'s details without a tier: (our key, the usage record's), in order.
-_INPUT_DETAILS = (
-    ("audio", "audio_tokens"),
-    ("cache_read", "cached_tokens"),
-    ("cache_creation", "cache_write_tokens"),
-)
-_OUTPUT_DETAILS = (("audio", "audio_tokens"), ("reasoning", "reasoning_tokens"))
+@functools.cache
+def _detail_names(prefix: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """`usage_metadata`'s input and output details, each (our key, the usage record's)
+    in order; `prefix`: a tier's (`"flex_"`), or "". Made once: no names formatted nor
+    keyword dicts built per reply."""
+    return (
+        (
+            ("audio", "audio_tokens"),
+            (f"{prefix}cache_read", "cached_tokens"),
+            (f"{prefix}cache_creation", "cache_write_tokens"),
+        ),
+        (("audio", "audio_tokens"), (f"{prefix}reasoning", "reasoning_tokens")),
+    )
 
 
 def _picked(raw: dict[str, Any], names: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    """`_details(raw, **dict(names))`, the names given as pairs."""
+    """The counts of `raw` named in `names` (ours, its), under our names; None left out."""
     out = {}
     for ours, theirs in names:
         value = raw.get(theirs)
