@@ -181,16 +181,22 @@ def timeout_in_seconds(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """Settings (a call's, or a constructor's) with a `Timeout` object given as their
     `timeout` (what a partner hands its SDK's create() or client, as
     `timeout=httpx.Timeout(5)`) taken in seconds: its read timeout, the wait for the
-    reply, which then bounds the attempt as any timeout does. Other settings, and a
-    timeout in seconds, as they are.
+    reply, which then bounds the attempt as any timeout does; httpx's tuple
+    `(connect, read[, write, pool])` (langchain-openai's `request_timeout=(3, 60)`) too.
+    Other settings, and a timeout in seconds, as they are.
 
     >>> import httpx
     >>> timeout_in_seconds({"timeout": httpx.Timeout(5, connect=2), "stop": ["x"]})
     {'timeout': 5.0, 'stop': ['x']}
+    >>> timeout_in_seconds({"timeout": (3, 60)})
+    {'timeout': 60}
     """
     given = settings.get("timeout")
     if given is None or isinstance(given, (int, float, str)):
         return settings
+    if isinstance(given, tuple) and 2 <= len(given) <= len(_TIMEOUT_PARTS):
+        # httpx's own form, (connect, read[, write, pool]), which the SDKs hand it
+        return {**settings, "timeout": given[1]}
     if not all(hasattr(given, part) for part in _TIMEOUT_PARTS):
         return settings  # refused as any other value that is not seconds
     return {**settings, "timeout": given.read}
