@@ -13,7 +13,9 @@ streams without their usage). The model (`build`) is a plain `ChatModel` over Co
 v2 Chat API (`chatplex.providers.cohere.adapter`), named `ChatCohere` in events, logs
 and callbacks.
 
-`user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it. Errors are also
+`user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it; with no
+`base_url`, requests go to api.cohere.com, `CO_API_URL` unread, as langchain-cohere
+gives its client `base_url=None`, which the cohere SDK takes over its variable. Errors are also
 the cohere SDK's classes (`cohere.TooManyRequestsError`...). Deliberate differences
 from langchain-cohere (tests/partners/cohere lists each with why): `model` is required
 (LangChain asks Cohere's API for its default model at construction); a stream's last
@@ -73,6 +75,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-cohere's constructor: the model from its fields as held
     (`PartnerClass.build`). Its `timeout_seconds` (300) is the model's `timeout` unless
     one is given."""
+    from .adapter import DEFAULT_BASE_URL
     from .adapter import CohereAdapter
 
     given = dict(keywords)
@@ -95,6 +98,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
             "request at construction to ask Cohere for its default model"
         )
     headers = {"X-Client-Name": user_agent} if user_agent else None
+    # Not CO_API_URL's: langchain-cohere hands its client `base_url=None`, which the
+    # cohere SDK takes as its production URL, its variable unread.
+    base_url = DEFAULT_BASE_URL if base_url is None else base_url
     adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
     if preamble is not None:
         api_params["preamble"] = preamble

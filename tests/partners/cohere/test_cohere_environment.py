@@ -1,0 +1,80 @@
+"""The base URL of langchain-cohere's ChatCohere, side by side: `CO_API_URL` (the cohere
+SDK's variable) is not read, as langchain-cohere hands its client `base_url=None`, which
+the SDK takes as its production URL over the variable; a `base_url=` given in code is
+where both send.
+
+The variable points at a local server, and api.cohere.com resolves to nothing (the
+resolver is stubbed for that one name, so no request leaves the machine; the suite's
+network guard stops chatplex's before): a call that follows the variable arrives there,
+one that does not fails to connect (what it raises is the stub's or the guard's)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import pytest
+
+import chatplex.langchain
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import plain_request
+from tests.partners.cohere.test_cohere_sidebyside import KEY
+from tests.partners.cohere.test_cohere_sidebyside import MODEL
+from tests.partners.cohere.test_cohere_sidebyside import cohere_replies
+
+langchain_cohere = pytest.importorskip("langchain_cohere")
+
+_HOST = "api.cohere.com"
+
+
+@pytest.fixture
+def unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """api.cohere.com resolving to nothing, as on a machine with no network."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in (_HOST, _HOST.encode()):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    for variable in ("CO_API_URL", "CO_API_KEY", "COHERE_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+def _outcome(model: Any, how: str) -> Any:
+    try:
+        reply = model.invoke("Hi") if how == "invoke" else asyncio.run(model.ainvoke("Hi"))
+        return {"content": reply.content}
+    except Exception:  # noqa: BLE001 - that it raised is compared
+        return "raised"
+
+
+def _each_side(server: ScriptedServer, **keywords: Any) -> list[Any]:
+    """Per class (the partner's, the drop-in): its `base_url` field, what an invoke and an
+    ainvoke gave, and the requests the local server got."""
+    server.handler = cohere_replies()
+    out = []
+    for cls in (langchain_cohere.ChatCohere, chatplex.langchain.ChatCohere):
+        model = cls(model=MODEL, cohere_api_key=KEY, max_retries=0, **keywords)
+        server.seen.clear()
+        calls = [_outcome(model, how) for how in ("invoke", "ainvoke")]
+        out.append((model.base_url, calls, [plain_request(seen) for seen in server.seen]))
+    return out
+
+
+@pytest.mark.usefixtures("unresolved")
+def test_co_api_url_is_not_read(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CO_API_URL", server.url)
+    theirs, ours = _each_side(server)
+    assert theirs[0] is None and theirs[2] == []  # (what this side by side is about)
+    assert ours == theirs
+
+
+@pytest.mark.usefixtures("unresolved")
+def test_a_base_url_given_wins(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CO_API_URL", "http://cohere.example.invalid")
+    theirs, ours = _each_side(server, base_url=server.url)
+    assert "raised" not in theirs[1] and len(theirs[2]) == 2
+    assert ours == theirs
