@@ -153,12 +153,15 @@ class CompatibleAdapter(OpenAIAdapter):
         extra_block_types: Sequence[str] = (),
         sent_nulls: Sequence[str] = (),
         default_query: Mapping[str, Any] | None = None,
+        base_variables: Sequence[str] | None = None,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
         profile = self.profile
         given = base_url is not None
-        chosen = base_url or hold_url(_first_set(profile.base_variables))
+        # (a drop-in's: those its partner's SDK reads; None: the profile's)
+        read = profile.base_variables if base_variables is None else tuple(base_variables)
+        chosen = base_url or hold_url(_first_set(read))
         if chosen is not None and not isinstance(chosen, (str, Secret)):
             raise TypeError(f"base_url must be a str, got {type(chosen).__name__}")
         # A given base URL is the SDK's: its path follows (the default has it already).
@@ -432,6 +435,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         app_title: str | None = None,
         app_categories: Sequence[str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        base_variables: Sequence[str] | None = None,
     ) -> None:
         # Rebound first: no local holds a credential in clear.
         base_url, api_key = hold_url(base_url), as_secret(api_key)
@@ -453,6 +457,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             extra_block_types=extra_block_types,
             sent_nulls=sent_nulls,
             default_query=default_query,
+            base_variables=base_variables,
         )
 
 

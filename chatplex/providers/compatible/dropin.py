@@ -209,6 +209,8 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
         default_headers=given["default_headers"],
         include_usage=include_usage,
         sent_nulls=row.body_nulls,
+        # (its base URL field, where given or its variable set, is `base_url`)
+        base_variables=row.unset_base_variables,
         **adapter_settings,
     )
     adapter.disabled_params = kept.disabled

@@ -204,6 +204,13 @@ class DropIn:
     #: Whether its class sends through LangSmith's gateway when LANGSMITH_GATEWAY is on
     #: and no base URL is given nor in its own variable (langchain-fireworks'): refused.
     routes_langsmith_gateway: bool = False
+    #: The variables a base URL is read from where its base URL field holds None (given
+    #: None, or its own variable unset): its SDK's alone, as its class hands the SDK that
+    #: None, its field's own variable read (`from_env`) only where nothing is given
+    #: (langchain-groq's GROQ_API_BASE; the groq SDK's GROQ_BASE_URL). None: the
+    #: preset's `base_variables` (langchain-mistralai's validator reads its own where
+    #: None is given).
+    unset_base_variables: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -497,7 +497,9 @@ def test_the_environment_key_and_base_url_as_langchain_reads_them(
     srv, recorder = served
     monkeypatch.setenv("GROQ_API_KEY", "gsk-env")
     monkeypatch.setenv("GROQ_API_BASE", srv.openai_base_url)
-    ChatGroq(model="m").invoke("hi")
+    # (its class's field reads its base URL variable: its record's build is handed the
+    # value, and reads only its SDK's where none is: `DropIn.unset_base_variables`)
+    chatplex.langchain.ChatGroq(model="m").invoke("hi")
     assert recorder.requests[-1].headers["authorization"] == "Bearer gsk-env"
     monkeypatch.delenv("GROQ_API_BASE")
     ChatGroq(model="m", base_url=srv.openai_base_url).invoke("hi")

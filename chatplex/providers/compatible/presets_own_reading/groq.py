@@ -180,6 +180,8 @@ GROQ = Preset(
         body_nulls=GROQ_NULLS,
         empty_stop_sent="always",  # (its `stop` field sent as set, `[]` too)
         refused={**CLIENTS, "groq_proxy": PROXY},
+        # base_url=None: GROQ_API_BASE unread (its field's), the groq SDK's variable read
+        unset_base_variables=("GROQ_BASE_URL",),
         # langchain-groq has no stream_usage field (and its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
         moved=NO_MAX_COMPLETION_TOKENS,

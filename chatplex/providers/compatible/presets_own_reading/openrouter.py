@@ -116,6 +116,8 @@ OPENROUTER = Preset(
         package="langchain-openrouter",
         partner_class="langchain_openrouter.chat_models:ChatOpenRouter",
         refused=CLIENTS,
+        # base_url=None: OPENROUTER_API_BASE unread (its field's); its SDK reads none
+        unset_base_variables=(),
         # It takes json_mode as json_schema (with its warning): it has no json_mode.
         structured_methods={"json_mode": "json_schema"},
         structured_method_warnings={

@@ -182,6 +182,8 @@ SAMBANOVA = Preset(
             "sambanova_integration_source": "an analytics header of the sambanova SDK",
         },
         stream_usage=False,
+        # base_url=None: SAMBANOVA_API_BASE unread (its field's), its SDK's variable read
+        unset_base_variables=("SAMBA_NOVA_BASE_URL",),
         # langchain-sambanova has no stream_usage field (its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
         moved=NO_MAX_COMPLETION_TOKENS,
