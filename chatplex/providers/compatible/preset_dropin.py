@@ -215,7 +215,8 @@ def sorted_keywords(
         if key == "disabled_params" and row.reads_disabled_params:
             disabled = value
         elif key in row.body:
-            if value if key in row.body_if_true else value is not None:
+            sent = bool(value) if key in row.body_if_true else value is not None
+            if sent:
                 body[row.body[key]] = model_as_sent(value)
         elif key in row.adapter_settings:
             adapter_settings[key] = value
