@@ -89,24 +89,21 @@ def test_a_base_url_given_none_reads_not_the_classs_variable(
 
 
 @pytest.mark.usefixtures("unresolved")
+@pytest.mark.parametrize("given", ["nothing", "none"])
 @pytest.mark.parametrize("name", sorted(CLASSES))
-def test_a_base_url_given_none_reads_the_sdks_variable(
-    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+def test_the_variable_read_answers(
+    name: str, given: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(CLASSES[name][1], "http://unread.example.invalid")
-    monkeypatch.setenv(CLASSES[name][2], server.url)
-    theirs, ours = _each_side(name, server, base_url=None)
-    assert theirs[1] == "Hi there." and len(theirs[2]) == 1
-    assert ours == theirs
-
-
-@pytest.mark.usefixtures("unresolved")
-@pytest.mark.parametrize("name", sorted(CLASSES))
-def test_no_base_url_given_reads_the_classs_variable(
-    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(CLASSES[name][1], server.url)
-    theirs, ours = _each_side(name, server)
+    """Nothing given: the class's variable is read; None given: its SDK's alone."""
+    own, sdks = CLASSES[name][1], CLASSES[name][2]
+    keywords: dict[str, Any] = {}
+    if given == "nothing":
+        monkeypatch.setenv(own, server.url)
+    else:
+        monkeypatch.setenv(own, "http://unread.example.invalid")
+        monkeypatch.setenv(sdks, server.url)
+        keywords["base_url"] = None
+    theirs, ours = _each_side(name, server, **keywords)
     assert theirs[1] == "Hi there." and len(theirs[2]) == 1
     assert ours == theirs
 
