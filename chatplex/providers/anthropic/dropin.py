@@ -204,6 +204,7 @@ def num_tokens_from_messages(
     errors)."""
     from .adapter import AnthropicAdapter
     from .count_tokens import read_input_tokens
+    from .errors import COUNT_ERROR_FAMILIES
 
     given = dict(keywords)
     timeout = given.pop("timeout", None)
@@ -237,7 +238,9 @@ def num_tokens_from_messages(
         chat = dataclasses.replace(chat, json={**chat.json, "messages": []})
     adapter = cast("AnthropicAdapter", model.adapter)
     request = adapter.count_tokens_request(chat, given, adapter._count_betas)
-    return side_call(model, request, read_input_tokens, timeout=timeout)
+    return side_call(
+        model, request, read_input_tokens, error_families=COUNT_ERROR_FAMILIES, timeout=timeout
+    )
 
 
 def tools_to_bind(

@@ -19,7 +19,7 @@ from ...sdk_error_langchain import model_error_family
 from ...sdk_error_langchain import partner_family
 from ...sdk_error_stainless import stainless_family
 
-__all__ = ["ERROR_FAMILIES"]
+__all__ = ["COUNT_ERROR_FAMILIES", "ERROR_FAMILIES"]
 
 #: The only words langchain-anthropic reads as a context overflow in a 400's message.
 _OVERFLOW = ("prompt is too long",)
@@ -54,3 +54,7 @@ ERROR_FAMILIES: tuple[ErrorFamily, ...] = (
     cut_stream_family("httpx2", idle=True),
     model_error_family(_OVERFLOW),
 )
+
+#: What a token count raises (langchain-anthropic's `get_num_tokens_from_messages` calls
+#: the SDK outside its calls' `try`): the anthropic SDK's own classes, unwrapped.
+COUNT_ERROR_FAMILIES: tuple[ErrorFamily, ...] = (decode_family(), _SDK)
