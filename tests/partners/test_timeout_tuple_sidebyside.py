@@ -15,6 +15,7 @@ import pytest
 
 import chatplex.langchain
 from tests._silent import SilentServer
+from tests.partners._sidebyside import raised
 
 #: Partner class -> its package and its keywords against `url`, with no retries.
 CLASSES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
@@ -34,14 +35,6 @@ CLASSES: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
 
 #: (connect, read): a read timeout far below the connect one, the part that ends the call.
 TUPLE = (5, 0.2)
-
-
-def _raised(call: Callable[[], Any]) -> BaseException:
-    try:
-        call()
-    except Exception as exc:  # noqa: BLE001 - what was raised is compared
-        return exc
-    raise AssertionError("a call to a silent server ended without an error")
 
 
 def _calls(model: Any, **keywords: Any) -> dict[str, Callable[[], Any]]:
@@ -65,7 +58,7 @@ def test_a_constructors_tuple_timeout_is_its_read_timeout(
     classes = getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name)
     theirs, ours = (cls(**keywords(silent.url), timeout=TUPLE) for cls in classes)
     assert ours.request_timeout == theirs.request_timeout == (5.0, 0.2)
-    _same_error(_raised(_calls(theirs)[how]), _raised(_calls(ours)[how]))
+    _same_error(raised(_calls(theirs)[how])["error"], raised(_calls(ours)[how])["error"])
 
 
 @pytest.mark.parametrize("how", ["invoke", "ainvoke"])
@@ -76,5 +69,5 @@ def test_a_calls_tuple_timeout_is_its_read_timeout(
     module, keywords = CLASSES[name]
     classes = getattr(pytest.importorskip(module), name), getattr(chatplex.langchain, name)
     theirs, ours = (cls(**keywords(silent.url)) for cls in classes)
-    their_error = _raised(_calls(theirs, timeout=TUPLE)[how])
-    _same_error(their_error, _raised(_calls(ours, timeout=TUPLE)[how]))
+    their_error = raised(_calls(theirs, timeout=TUPLE)[how])["error"]
+    _same_error(their_error, raised(_calls(ours, timeout=TUPLE)[how])["error"])

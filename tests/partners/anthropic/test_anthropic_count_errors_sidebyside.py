@@ -6,8 +6,6 @@ own class (`anthropic.RateLimitError`), which the drop-in raises there too."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
@@ -16,6 +14,7 @@ import chatplex.langchain
 from tests._silent import SilentServer
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import raised
 
 langchain_anthropic = pytest.importorskip("langchain_anthropic")
 
@@ -33,14 +32,6 @@ STATUSES = {
 }
 
 
-def _raised(count: Callable[[], Any]) -> BaseException:
-    try:
-        count()
-    except Exception as exc:  # noqa: BLE001 - what was raised is compared
-        return exc
-    raise AssertionError("the count ended without an error")
-
-
 def _both_raised(url: str) -> tuple[BaseException, BaseException]:
     keywords = {"model": "claude-sonnet-4-5", "api_key": "k", "base_url": url}
     keywords |= {"max_retries": 0, "timeout": 0.5}
@@ -48,8 +39,8 @@ def _both_raised(url: str) -> tuple[BaseException, BaseException]:
     classes = (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic)
     theirs, ours = (cls(**keywords) for cls in classes)
     return (
-        _raised(lambda: theirs.get_num_tokens_from_messages(messages)),
-        _raised(lambda: ours.get_num_tokens_from_messages(messages)),
+        raised(lambda: theirs.get_num_tokens_from_messages(messages))["error"],
+        raised(lambda: ours.get_num_tokens_from_messages(messages))["error"],
     )
 
 
