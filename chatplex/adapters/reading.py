@@ -124,6 +124,8 @@ def reply_count(value: Any, what: str) -> int | None:
     >>> reply_count(12, "x"), reply_count(3.0, "x"), reply_count(None, "x")
     (12, 3, None)
     """
+    if type(value) is int and value >= 0:  # (nearly every count: no further check)
+        return value
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():

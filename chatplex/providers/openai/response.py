@@ -431,17 +431,9 @@ def usage_metadata(raw: Any, service_tier: Any = None) -> UsageMetadata | None:
     the `priority` / `flex` tiers' tokens counted apart."""
     if not isinstance(raw, dict):
         return None
-    # A plain count (nearly every reply) taken as it is, without `reply_count`'s call: a
-    # traced reply's usage is built on the tracer's thread, ~3 us a reply before this.
-    input_tokens = raw.get("prompt_tokens")
-    if type(input_tokens) is not int or input_tokens < 0:
-        input_tokens = reply_count(input_tokens, "prompt_tokens") or 0
-    output_tokens = raw.get("completion_tokens")
-    if type(output_tokens) is not int or output_tokens < 0:
-        output_tokens = reply_count(output_tokens, "completion_tokens") or 0
-    total = raw.get("total_tokens")
-    if total is not None and (type(total) is not int or total < 0):
-        total = reply_count(total, "total_tokens")
+    input_tokens = reply_count(raw.get("prompt_tokens"), "prompt_tokens") or 0
+    output_tokens = reply_count(raw.get("completion_tokens"), "completion_tokens") or 0
+    total = reply_count(raw.get("total_tokens"), "total_tokens")
     tier = service_tier if service_tier in ("priority", "flex") else None
     prompt = raw.get("prompt_tokens_details")
     prompt = prompt if isinstance(prompt, dict) else {}
