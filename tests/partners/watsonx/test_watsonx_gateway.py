@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from pydantic import BaseModel
 
@@ -37,17 +36,18 @@ from tests.partners._sidebyside import observe
 from tests.partners.watsonx import test_watsonx_sidebyside as chat_api
 from tests.partners.watsonx.test_watsonx_retries import _ASYNC_RETRY
 from tests.partners.watsonx.test_watsonx_retries import _STALE_TOKEN
+from tests.partners.watsonx.test_watsonx_retries import async_retry_seen
 from tests.partners.watsonx.test_watsonx_retries import ibm_at_once  # noqa: F401 - a fixture
+from tests.partners.watsonx.test_watsonx_retries import stale_token_seen
 from tests.partners.watsonx.test_watsonx_sidebyside import _BUILT_OFFLINE
 from tests.partners.watsonx.test_watsonx_sidebyside import CLOUD
-from tests.partners.watsonx.test_watsonx_sidebyside import HISTORY
 from tests.partners.watsonx.test_watsonx_sidebyside import TOKEN
 from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
 from tests.partners.watsonx.test_watsonx_sidebyside import _astreamed
-from tests.partners.watsonx.test_watsonx_sidebyside import _caught
 from tests.partners.watsonx.test_watsonx_sidebyside import _chat_request
 from tests.partners.watsonx.test_watsonx_sidebyside import _chunks
 from tests.partners.watsonx.test_watsonx_sidebyside import _service
+from tests.partners.watsonx.test_watsonx_sidebyside import built_offline
 
 
 @pytest.fixture(autouse=True)
@@ -145,19 +145,14 @@ def run(
     """`script(model)` with langchain-ibm's model, then chatplex's (built with `given`),
     each answered by a fresh `answer()`: what each returned (or raised), and the requests
     each sent but IAM's."""
-    outcomes = []
-    for build in (lambda: theirs(**given), lambda: ours(server.url, **given)):
-        server.handler = answer()
-        model = build()
-        server.seen.clear()
-        try:
-            result = observe(script(model))
-        except Exception as err:  # compared: the classes a script catches
-            result = _caught(err)
-        sent = [_chat_request(s) for s in server.seen if not s.path.startswith("/identity/")]
-        outcomes.append((result, sent))
-    (their_result, their_sent), (our_result, our_sent) = outcomes
-    return their_result, our_result, their_sent, our_sent
+    return chat_api.run_sides(
+        server,
+        script,
+        answer,
+        lambda seen: not seen.path.startswith("/identity/"),
+        built=BUILT,
+        **given,
+    )
 
 
 class Person(BaseModel):
@@ -176,23 +171,20 @@ def _plain() -> Handler:
 
 #: Script -> (what it does with the model, the server's answer, the constructor's keywords).
 SCRIPTS: dict[str, tuple[Callable[[Any], Any], Callable[[], Handler], dict[str, Any]]] = {
-    "invoke": (lambda m: m.invoke("hi"), _plain, {}),
-    "ainvoke": (lambda m: asyncio.run(m.ainvoke("hi")), _plain, {}),
+    # the chat API's own scripts, answered by the gateway's plain reply
+    **{
+        name: (chat_api.SCRIPTS[name][0], _plain, chat_api.SCRIPTS[name][2])
+        for name in ("invoke", "ainvoke", "settings", "history", "stream", "astream")
+    },
     # project_id and space_id are taken, and the gateway is sent neither
     "project": (lambda m: m.invoke("hi"), _plain, {"project_id": "proj-1"}),
     "space": (lambda m: m.invoke("hi"), _plain, {"space_id": "space-1"}),
-    "settings": (
-        lambda m: m.invoke("hi", max_tokens=10, seed=3),
-        _plain,
-        {"temperature": 0.5, "max_tokens": 20, "top_p": 0.9},
-    ),
     "params": (lambda m: m.invoke("hi"), _plain, {"params": {"temperature": 0.2, "n": 1}}),
     "call_params": (
         lambda m: m.invoke("hi", params={"top_p": 0.3}, logprobs=True),
         _plain,
         {"temperature": 0.5},
     ),
-    "history": (lambda m: m.invoke(HISTORY), _plain, {}),
     "tool_named": (
         lambda m: m.bind_tools([add], tool_choice="add").invoke("2 + 3?"),
         _answered(chat=_called("add", '{"a": 2, "b": 3}')),
@@ -213,8 +205,6 @@ SCRIPTS: dict[str, tuple[Callable[[Any], Any], Callable[[], Handler], dict[str, 
         _answered(chat=_reply({"role": "assistant", "content": '{"name": "Ann"}'})),
         {},
     ),
-    "stream": (lambda m: _chunks(list(m.stream("hi"))), _plain, {}),
-    "astream": (lambda m: _chunks(asyncio.run(_astreamed(m))), _plain, {}),
     "stream_tool_call": (
         lambda m: _chunks(list(m.bind_tools([add]).stream("2 + 3?"))),
         _answered(events=CALL_EVENTS),
@@ -380,30 +370,18 @@ def test_gateway_stop_per_call(cloud: ScriptedServer) -> None:
 
 @pytest.mark.usefixtures("ibm_at_once", "chatplex_retries_at_once")
 def test_gateway_async_retry(cloud: ScriptedServer) -> None:
-    their, our = _both_sent(cloud, "ainvoke", 429)
-    assert their == (1, _caught(RuntimeError("sync close on an async stream")))
-    assert our[0] == 11
-    assert our[1]["raised"]["ApiRequestFailure"]
+    async_retry_seen(*_both_sent(cloud, "ainvoke", 429))
 
 
 @pytest.mark.usefixtures("ibm_at_once", "chatplex_retries_at_once")
 def test_gateway_stale_token(cloud: ScriptedServer) -> None:
     """IAM's first token refused with 401 four times (the transport's loop), a fresh
     one taken."""
-    their, our = _both_sent(cloud, "invoke", 401, fails=4)
-    assert their[0] == 4
-    assert their[1]["raised"]["ApiRequestFailure"]
-    assert our == (5, "Hello there")
+    stale_token_seen(*_both_sent(cloud, "invoke", 401, fails=4))
 
 
 def test_gateway_built_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unreachable(self: Any, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("unreachable", request=request)
-
-    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", unreachable)
-    with pytest.raises(httpx.ConnectError):
-        theirs()
-    assert ours(CLOUD).model == MODEL  # (nothing sent: the transport would raise)
+    assert built_offline(monkeypatch, theirs, lambda: ours(CLOUD)).model == MODEL
 
 
 def test_every_kept_difference_has_its_script() -> None:

@@ -232,6 +232,23 @@ _STALE_TOKEN = Difference(
     "with it (with the same retries)",
 )
 
+
+def async_retry_seen(their: Any, our: Any) -> None:
+    """`_ASYNC_RETRY` shown by (requests, outcome) of each side's `ainvoke` refused with
+    429 every time (here, and through the Model Gateway)."""
+    assert their == (1, _caught(RuntimeError("sync close on an async stream")))
+    assert our[0] == 11
+    assert our[1]["raised"]["ApiRequestFailure"]
+
+
+def stale_token_seen(their: Any, our: Any) -> None:
+    """`_STALE_TOKEN` shown by (requests, outcome) of each side's `invoke` refused with
+    401 four times."""
+    assert their[0] == 4
+    assert their[1]["raised"]["ApiRequestFailure"]
+    assert our == (5, "Hello there")
+
+
 #: Script -> (why it differs, how its outcome is read): each checked by its test below.
 DIFFERENCES: dict[str, tuple[Why, Callable[[Any], Any]]] = {
     "async_retry": (_ASYNC_RETRY, lambda outcome: outcome),
@@ -241,19 +258,13 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Any], Any]]] = {
 
 @pytest.mark.usefixtures("ibm_at_once", "chatplex_retries_at_once")
 def test_async_retry(cloud: ScriptedServer) -> None:
-    their, our = _both(cloud, "ainvoke", 429)
-    assert their == (1, _caught(RuntimeError("sync close on an async stream")))
-    assert our[0] == 11
-    assert our[1]["raised"]["ApiRequestFailure"]
+    async_retry_seen(*_both(cloud, "ainvoke", 429))
 
 
 @pytest.mark.usefixtures("ibm_at_once", "chatplex_retries_at_once")
 def test_stale_token(cloud: ScriptedServer) -> None:
     """IAM's first token refused with 401, a fresh one taken."""
-    their, our = _both(cloud, "invoke", 401, fails=4)
-    assert their[0] == 4
-    assert their[1]["raised"]["ApiRequestFailure"]
-    assert our == (5, "Hello there")
+    stale_token_seen(*_both(cloud, "invoke", 401, fails=4))
 
 
 def test_every_kept_difference_has_its_script() -> None:

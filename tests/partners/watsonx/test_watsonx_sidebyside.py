@@ -164,19 +164,38 @@ def run(
 ) -> Outcome:
     """`script(model)` with langchain-ibm's model, then chatplex's (built with `given`):
     what each returned (or raised), and the chat requests each sent."""
-    server.handler = lambda seen: _service(seen, chat, status)
+    return run_sides(
+        server,
+        script,
+        lambda: lambda seen: _service(seen, chat, status),
+        lambda seen: seen.path.startswith("/ml/v1/text/"),
+        **given,
+    )
+
+
+def run_sides(
+    server: ScriptedServer,
+    script: Callable[[Any], Any],
+    answer: Callable[[], Callable[[Seen], Reply]],
+    compared: Callable[[Seen], bool],
+    **given: Any,
+) -> Outcome:
+    """`script(model)` with langchain-ibm's model, then chatplex's (built with `given`:
+    `theirs`, `ours`), each answered by a fresh `answer()`: what each returned (or
+    raised), and the requests each sent that are `compared`."""
     outcomes = []
     for build in (lambda: theirs(**given), lambda: ours(server.url, **given)):
+        server.handler = answer()
         model = build()
         server.seen.clear()
         try:
             result = observe(script(model))
         except Exception as err:  # compared: the classes a script catches
             result = _caught(err)
-        chats = [_chat_request(s) for s in server.seen if s.path.startswith("/ml/v1/text/")]
-        outcomes.append((result, chats))
-    (their_result, their_chats), (our_result, our_chats) = outcomes
-    return their_result, our_result, their_chats, our_chats
+        sent = [_chat_request(s) for s in server.seen if compared(s)]
+        outcomes.append((result, sent))
+    (their_result, their_sent), (our_result, our_sent) = outcomes
+    return their_result, our_result, their_sent, our_sent
 
 
 def _caught(err: BaseException) -> dict[str, Any]:
@@ -477,14 +496,24 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
 }
 
 
-def test_built_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+def built_offline(
+    monkeypatch: pytest.MonkeyPatch, their_build: Callable[[], Any], our_build: Callable[[], Any]
+) -> Any:
+    """`_BUILT_OFFLINE` shown with every request failing to connect: langchain-ibm's
+    model (`their_build`) is not built; the drop-in's (`our_build`) is, and returned
+    (nothing sent: the transport would raise)."""
+
     def unreachable(self: Any, request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("unreachable", request=request)
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", unreachable)
     with pytest.raises(httpx.ConnectError):
-        theirs()
-    assert ours(CLOUD).model_id == MODEL  # (nothing sent: the transport would raise)
+        their_build()
+    return our_build()
+
+
+def test_built_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert built_offline(monkeypatch, theirs, lambda: ours(CLOUD)).model_id == MODEL
 
 
 def test_http_url(cloud: ScriptedServer) -> None:
