@@ -53,16 +53,20 @@ def test_a_file_that_is_one_torn_line(tmp_path: Path) -> None:
     assert path.read_bytes() == b""
 
 
+def _refused_untouched(path: Path, original: bytes, match: str) -> None:
+    """`original` at `path` refused by the journal (a JournalError matching `match`),
+    and left as it was: nothing dropped silently."""
+    path.write_bytes(original)
+    with pytest.raises(JournalError, match=match):
+        Journal(path)
+    assert path.read_bytes() == original
+
+
 def test_broken_line_in_the_middle_is_an_error_not_a_repair(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     original = b'{"id": "a", "text": "A"}\nnot json\n{"id": "c", "text": "C"}\n'
-    path.write_bytes(original)
-    with pytest.raises(JournalError, match=r"out.jsonl:2: not a JSON line"):
-        Journal(path)
-    assert path.read_bytes() == original  # nothing dropped silently
-    path.write_bytes(b'{"text": "no id"}\n')
-    with pytest.raises(JournalError, match=r":1: not an output row"):
-        Journal(path)
+    _refused_untouched(path, original, r"out.jsonl:2: not a JSON line")
+    _refused_untouched(path, b'{"text": "no id"}\n', r":1: not an output row")
 
 
 def test_a_file_of_input_rows_is_refused_untouched(tmp_path: Path) -> None:
@@ -70,13 +74,9 @@ def test_a_file_of_input_rows_is_refused_untouched(tmp_path: Path) -> None:
     # an output, every row would count as done; its last line, without a newline, cut.
     path = tmp_path / "questions.jsonl"
     original = b'{"id": 1, "question": "a"}\n{"id": 2, "question": "b"}'
-    path.write_bytes(original)
-    with pytest.raises(JournalError, match=r"questions.jsonl:1: not an output row \(no 'text'"):
-        Journal(path)
-    assert path.read_bytes() == original
-    path.write_bytes(b'{"id": 1, "text": "A"}\n{"id": 2, "question": "b"}\n')
-    with pytest.raises(JournalError, match=r"questions.jsonl:2: not an output row"):
-        Journal(path)
+    _refused_untouched(path, original, r"questions.jsonl:1: not an output row \(no 'text'")
+    mixed = b'{"id": 1, "text": "A"}\n{"id": 2, "question": "b"}\n'
+    _refused_untouched(path, mixed, r"questions.jsonl:2: not an output row")
 
 
 def test_retry_failed_drops_error_rows_only(tmp_path: Path) -> None:
