@@ -474,21 +474,24 @@ async def test_each_streamed_key_rides_on_the_piece_that_carries_it(sync: bool) 
     }
 
 
+def _finished(provider: str, **finish: Any) -> list[AIMessageChunk]:
+    """A stream of `provider`'s: a piece of text, then an empty piece finishing it
+    (`finish`: its metadata beside the provider's name)."""
+    return [
+        AIMessageChunk(content="hi", response_metadata={"model_provider": provider}),
+        AIMessageChunk(content="", response_metadata={"model_provider": provider, **finish}),
+    ]
+
+
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_a_gemini_stream_finishes_with_the_candidates_fields(sync: bool) -> None:
-    chunks = [
-        AIMessageChunk(content="hi", response_metadata={"model_provider": "google_genai"}),
-        AIMessageChunk(
-            content="",
-            response_metadata={
-                "model_provider": "google_genai",
-                "finish_reason": "stop",
-                "raw_finish_reason": "STOP",
-                "model_name": "gemini-2.5-flash",
-                "safety_ratings": [],
-            },
-        ),
-    ]
+    chunks = _finished(
+        "google_genai",
+        finish_reason="stop",
+        raw_finish_reason="STOP",
+        model_name="gemini-2.5-flash",
+        safety_ratings=[],
+    )
     pieces = await _pieces(chunks, hold=False, sync=sync)
     assert [p.generation_info for p in pieces] == [
         None,
@@ -498,18 +501,9 @@ async def test_a_gemini_stream_finishes_with_the_candidates_fields(sync: bool) -
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
 async def test_the_finishing_piece_alone_carries_generation_info(sync: bool) -> None:
-    chunks = [
-        AIMessageChunk(content="hi", response_metadata={"model_provider": "openai"}),
-        AIMessageChunk(
-            content="",
-            response_metadata={
-                "model_provider": "openai",
-                "finish_reason": "stop",
-                "model_name": "gpt-4o-mini",
-                "system_fingerprint": "fp",
-            },
-        ),
-    ]
+    chunks = _finished(
+        "openai", finish_reason="stop", model_name="gpt-4o-mini", system_fingerprint="fp"
+    )
     pieces = await _pieces(chunks, hold=False, sync=sync)
     assert [p.generation_info for p in pieces] == [
         None,
