@@ -708,12 +708,18 @@ def _forced_tool(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _kept_max_tokens(outcome: Outcome) -> Outcome:
-    """Our `max_tokens` (which theirs drops) taken out."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in our_requests:
-        request["body"].pop("max_tokens", None)
-    return theirs, ours, their_requests, our_requests
+def _sent_alone(fields: dict[str, Any]) -> Callable[[Outcome], Outcome]:
+    """Our `fields`, given to the constructor (which theirs drops), taken out once seen:
+    none of them in their request, each as given in our one request."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert not any(set(fields) & set(r["body"]) for r in their_requests), their_requests
+        sent = [{k: r["body"].pop(k, None) for k in fields} for r in our_requests]
+        assert sent == [fields], sent
+        return theirs, ours, their_requests, our_requests
+
+    return read
 
 
 def _flat_tools(outcome: Outcome) -> Outcome:
@@ -1013,18 +1019,8 @@ DIFFERENCES["constructor_max_tokens"] = (
         "a word: replies are not bounded as the script asked",
         "ChatCohere(max_tokens=5) is sent",
     ),
-    _kept_max_tokens,
+    _sent_alone({"max_tokens": 5}),
 )
-
-
-def _kept_sampling(outcome: Outcome) -> Outcome:
-    """Our sampling settings (which theirs drops) taken out, once seen sent as given."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in their_requests:
-        assert not set(SAMPLING) & set(request["body"]), request
-    for request in our_requests:
-        assert {k: request["body"].pop(k, None) for k in SAMPLING} == SAMPLING, request
-    return theirs, ours, their_requests, our_requests
 
 
 DIFFERENCES["constructor_sampling"] = (
@@ -1035,16 +1031,8 @@ DIFFERENCES["constructor_sampling"] = (
         "at the server's defaults, a seeded run is not reproducible",
         "each is sent as Cohere's chat API names it",
     ),
-    _kept_sampling,
+    _sent_alone(SAMPLING),
 )
-
-
-def _kept_stop(outcome: Outcome) -> Outcome:
-    """Our `stop_sequences` (the constructor's, which theirs drops) taken out, once seen."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert not any("stop_sequences" in r["body"] for r in their_requests)
-    assert [r["body"].pop("stop_sequences") for r in our_requests] == [["END"]]
-    return theirs, ours, their_requests, our_requests
 
 
 DIFFERENCES["constructor_stop"] = (
@@ -1054,7 +1042,7 @@ DIFFERENCES["constructor_stop"] = (
         "call's own stop sequences are sent",
         "the constructor's stop sequences are sent, a call's over them",
     ),
-    _kept_stop,
+    _sent_alone({"stop_sequences": ["END"]}),
 )
 
 
