@@ -1,10 +1,11 @@
 """A base URL given as "" (a script's `os.environ.get("X", "")`) while a variable naming
-one is set, side by side: langchain-groq, -anthropic and -cohere hand their SDK the empty
-string, which it takes as the base of every request and fails on (a connection error, or
-httpx's refusal of a URL without a scheme: no request is sent); the drop-in takes "" as
-no base URL and sends where the variable says. A kept difference: LangChain raises an
-error (`Reason.RAISES`). Each wire's kept row and its test, for that wire's suite
-(`suite_row`): `DIFFERENCES` there."""
+one is set, side by side: langchain-groq and -anthropic hand their SDK the empty string,
+which it takes as the base of every request and fails on (a connection error: no request
+is sent); the drop-in takes "" as no base URL and sends where the variable says. A kept
+difference: LangChain raises an error (`Reason.RAISES`). Each wire's kept row and its
+test, for that wire's suite (`suite_row`): `DIFFERENCES` there. (ChatCohere, whose
+variable neither side reads, has its row beside its base URL's other tests:
+`cohere/test_cohere_environment.py`.)"""
 
 from __future__ import annotations
 
@@ -32,12 +33,6 @@ from tests.partners._sidebyside import raised
 SCRIPT = "an_empty_base_url_is_none_given"
 TEXT = "Paris"
 _USAGE = {"input_tokens": 3, "output_tokens": 1}
-_COHERE_REPLY = {
-    "id": "r1",
-    "finish_reason": "COMPLETE",
-    "message": {"role": "assistant", "content": [{"type": "text", "text": TEXT}]},
-    "usage": {"tokens": _USAGE},
-}
 
 
 @dataclass(frozen=True)
@@ -74,15 +69,6 @@ WIRES = {
         anthropic_message(TEXT, usage=_USAGE, model="claude-x"),
         "AnthropicConnectionError",
         "raises a connection error (AnthropicConnectionError)",
-    ),
-    "cohere": Wire(
-        ("langchain_cohere", "ChatCohere"),
-        SCRIPT,
-        {"cohere_api_key": "k"},
-        "CO_API_URL",
-        _COHERE_REPLY,
-        "UnsupportedProtocol",
-        "raises httpx's UnsupportedProtocol (a URL without a scheme)",
     ),
 }
 

@@ -13,16 +13,16 @@ streams without their usage). The model (`build`) is a plain `ChatModel` over Co
 v2 Chat API (`chatplex.providers.cohere.adapter`), named `ChatCohere` in events, logs
 and callbacks.
 
-`user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it; with no
-`base_url`, requests go to api.cohere.com, `CO_API_URL` unread, as langchain-cohere
-gives its client `base_url=None`, which the cohere SDK takes over its variable. Errors are also
-the cohere SDK's classes (`cohere.TooManyRequestsError`...). Deliberate differences
-from langchain-cohere (tests/partners/cohere lists each with why): `model` is required
-(LangChain asks Cohere's API for its default model at construction); a stream's last
-chunk has `usage_metadata`; streamed tool calls keep Cohere's ids; keywords it does not
-know are an error (LangChain drops them silently); a schema goes as v2's
-`response_format.json_schema`. Its async stream's calls come whole on the last chunk, as
-langchain-cohere's (`partner.py`'s `PartnerCalls.stream_adapter`).
+`user_agent` is sent as `X-Client-Name`, as the cohere SDK sends it; with no `base_url`
+(or an empty one), requests go to api.cohere.com, `CO_API_URL` unread, as
+langchain-cohere gives its client `base_url=None`, which the cohere SDK takes over its
+variable. Errors are also the cohere SDK's classes (`cohere.TooManyRequestsError`...).
+Deliberate differences from langchain-cohere (tests/partners/cohere lists each with
+why): `model` is required (LangChain asks Cohere's API for its default model at
+construction); a stream's last chunk has `usage_metadata`; streamed tool calls keep
+Cohere's ids; keywords it does not know are an error (LangChain drops them silently); a
+schema goes as v2's `response_format.json_schema`. Its async stream's calls come whole
+on the last chunk, as langchain-cohere's (`partner.py`'s `PartnerCalls.stream_adapter`).
 
 >>> model = build({"model": "command-a-03-2025", "cohere_api_key": "co-example",
 ...                "temperature": 0})
@@ -99,8 +99,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         )
     headers = {"X-Client-Name": user_agent} if user_agent else None
     # Not CO_API_URL's: langchain-cohere hands its client `base_url=None`, which the
-    # cohere SDK takes as its production URL, its variable unread.
-    base_url = DEFAULT_BASE_URL if base_url is None else base_url
+    # cohere SDK takes as its production URL, its variable unread. An empty one (which
+    # its SDK fails on, sending nothing) counts as none given.
+    base_url = base_url or DEFAULT_BASE_URL
     adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
     if preamble is not None:
         api_params["preamble"] = preamble

@@ -6,19 +6,27 @@ where both send.
 The variable points at a local server, and api.cohere.com resolves to nothing (the
 resolver is stubbed for that one name, so no request leaves the machine; the suite's
 network guard stops chatplex's before): a call that follows the variable arrives there,
-one that does not fails to connect (what it raises is the stub's or the guard's)."""
+one that does not fails to connect (what it raises is the stub's or the guard's).
+
+A base URL given as "" is a kept difference (`DIFFERENCES`): the cohere SDK fails on it
+sending nothing; the drop-in takes it as none given."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import chatplex.langchain
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import plain_request
+from tests.partners._sidebyside import raised
 from tests.partners.cohere.test_cohere_sidebyside import KEY
 from tests.partners.cohere.test_cohere_sidebyside import MODEL
 from tests.partners.cohere.test_cohere_sidebyside import cohere_replies
@@ -78,3 +86,48 @@ def test_a_base_url_given_wins(server: ScriptedServer, monkeypatch: pytest.Monke
     theirs, ours = _each_side(server, base_url=server.url)
     assert "raised" not in theirs[1] and len(theirs[2]) == 2
     assert ours == theirs
+
+
+#: Script -> (why it differs, how its outcome is read): each checked by its test below.
+DIFFERENCES: dict[str, tuple[Why, Callable[[Any], Any]]] = {
+    "an_empty_base_url_is_none_given": (
+        Difference(
+            Reason.RAISES,
+            'a base URL given as an empty string (`base_url=os.environ.get("MY_PROXY", "")` '
+            "with the variable unset) is handed to the cohere SDK as the base of every "
+            "request: the call raises httpx's UnsupportedProtocol (a URL without a scheme) "
+            "before any request is sent",
+            "an empty base URL counts as none given: the request goes to api.cohere.com, as "
+            "when no base URL is given (`CO_API_URL` unread)",
+        ),
+        lambda outcome: outcome,
+    ),
+}
+
+
+@pytest.mark.usefixtures("unresolved")
+def test_an_empty_base_url_is_none_given(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CO_API_URL", server.url)
+    server.seen.clear()  # (the module's server)
+
+    def invoked(cls: Any, **keywords: Any) -> dict[str, Any]:
+        model = cls(model=MODEL, cohere_api_key=KEY, max_retries=0, **keywords)
+        return raised(lambda: model.invoke("Hi"))
+
+    theirs = invoked(langchain_cohere.ChatCohere, base_url="")
+    assert type(theirs["error"]).__name__ == "UnsupportedProtocol", theirs
+    # Ours, given "" and given nothing, goes to Cohere's own URL (the suite's network
+    # guard names it), not to the variable's server.
+    for ours in (
+        invoked(chatplex.langchain.ChatCohere, base_url=""),
+        invoked(chatplex.langchain.ChatCohere),
+    ):
+        assert type(ours["error"]).__name__ == "NetworkBlockedError", ours
+        assert "POST https://api.cohere.com/v2/chat" in str(ours["error"]), ours
+    assert server.seen == []
+
+
+def test_every_kept_difference_has_its_script() -> None:
+    assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
