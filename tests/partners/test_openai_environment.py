@@ -109,6 +109,34 @@ def test_a_base_url_or_proxy_in_the_environment_decides_stream_usage_as_on_the_p
     assert ours == theirs
 
 
+def test_an_empty_base_url_reads_the_sdks_variable_as_on_the_partner(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # langchain-openai hands "" to the openai SDK, which reads its own variable for it
+    # (else its default, api.openai.com), not OPENAI_API_BASE, which a base URL given as
+    # None or not at all reads first.
+    monkeypatch.setenv("OPENAI_API_BASE", server.url + "/langchain/v1")
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/sdk/v1")
+    keywords = {**_keywords("ChatOpenAI", server.url), "base_url": ""}
+    theirs, ours = _seen("ChatOpenAI", keywords, server)
+    assert ours == theirs
+    assert ours[1]["path"] == "/sdk/v1/chat/completions"
+
+
+def test_an_empty_base_url_without_the_sdks_variable_goes_to_openai(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the partner's (its SDK's default), never to OPENAI_API_BASE's server: the
+    # chatplex pytest plugin stops the call to api.openai.com and names it (the partner's
+    # side is not run: it would go out).
+    monkeypatch.setenv("OPENAI_API_BASE", server.url + "/langchain/v1")
+    model = chatplex.langchain.ChatOpenAI(model="gpt-4o-mini", base_url="", max_retries=0)
+    server.seen.clear()
+    with pytest.raises(Exception, match="POST https://api.openai.com/v1/chat/completions"):
+        model.invoke("hi")
+    assert server.seen == []
+
+
 # ---- the bound on an async stream's chunks (`stream_chunk_timeout`) ----------------------
 
 #: How long the server pauses between the stream's two chunks: past the bounds below

@@ -382,7 +382,10 @@ def make_adapters(wanted: AdapterSettings) -> MadeAdapters:
         # On the URL the openai SDK would use, as it adds it.
         "default_query": wanted.default_query,
         # LangChain's variable first, then the SDK's (the environment's key goes along).
-        "base_variables": ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
+        # An empty base URL reaches the openai SDK as given, which reads its own alone.
+        "base_variables": ("OPENAI_BASE_URL",)
+        if wanted.base_url == ""
+        else ("OPENAI_API_BASE", "OPENAI_BASE_URL"),
     }
     try:
         if wanted.responses:
