@@ -1,11 +1,12 @@
 """A base URL given as "" (a script's `os.environ.get("X", "")`) while a variable naming
-one is set, side by side: langchain-groq and -anthropic hand their SDK the empty string,
-which it takes as the base of every request and fails on (a connection error: no request
-is sent); the drop-in takes "" as no base URL and sends where the variable says. A kept
-difference: LangChain raises an error (`Reason.RAISES`). Each wire's kept row and its
-test, for that wire's suite (`suite_row`): `DIFFERENCES` there. (ChatCohere, whose
-variable neither side reads, has its row beside its base URL's other tests:
-`cohere/test_cohere_environment.py`.)"""
+one is set, side by side: langchain-groq, -anthropic, and the OpenAI-compatible classes
+whose SDK keeps it (Fireworks, DeepSeek, xAI, Together, SambaNova, Nebius, Cerebras)
+hand their SDK the empty string, which it takes as the base of every request and fails
+on (a connection error: no request is sent); the drop-in takes "" as no base URL and
+sends where the variable says. A kept difference: LangChain raises an error
+(`Reason.RAISES`). Each wire's kept row and its test, for that wire's suite
+(`suite_row`): `DIFFERENCES` there. (ChatCohere, whose variable neither side reads, has
+its row beside its base URL's other tests: `cohere/test_cohere_environment.py`.)"""
 
 from __future__ import annotations
 
@@ -50,25 +51,73 @@ class Wire:
     langchain: str
 
 
-#: Suite -> its wire.
-WIRES = {
-    "compatible": Wire(
-        ("langchain_groq", "ChatGroq"),
-        ("groq", SCRIPT),
+def _compatible(package: str, name: str, variable: str, raised: str, sdk: str) -> Wire:
+    """An OpenAI-compatible class's row (its suite's key: its package, the script)."""
+    return Wire(
+        (f"langchain_{package}", name),
+        (package, SCRIPT),
         {"api_key": "k"},
-        "GROQ_BASE_URL",
+        variable,
         chat_completion(TEXT, model="m", created=1),
-        "APIConnectionError",
-        "raises a connection error (the groq SDK's APIConnectionError)",
+        raised,
+        f"raises a connection error ({sdk}'s {raised})",
+    )
+
+
+#: Suite -> its wires.
+WIRES: dict[str, tuple[Wire, ...]] = {
+    "compatible": (
+        _compatible("groq", "ChatGroq", "GROQ_BASE_URL", "APIConnectionError", "the groq SDK"),
+        _compatible(
+            "fireworks",
+            "ChatFireworks",
+            "FIREWORKS_API_BASE",
+            "FireworksConnectionError",
+            "langchain-fireworks",
+        ),
+        _compatible(
+            "deepseek",
+            "ChatDeepSeek",
+            "DEEPSEEK_API_BASE",
+            "OpenAIConnectionError",
+            "langchain-openai",
+        ),
+        _compatible("xai", "ChatXAI", "XAI_API_BASE", "OpenAIConnectionError", "langchain-openai"),
+        _compatible(
+            "together",
+            "ChatTogether",
+            "TOGETHER_API_BASE",
+            "OpenAIConnectionError",
+            "langchain-openai",
+        ),
+        _compatible(
+            "sambanova",
+            "ChatSambaNova",
+            "SAMBA_NOVA_BASE_URL",
+            "APIConnectionError",
+            "the sambanova SDK",
+        ),
+        _compatible(
+            "nebius", "ChatNebius", "NEBIUS_API_BASE", "OpenAIConnectionError", "langchain-openai"
+        ),
+        _compatible(
+            "cerebras",
+            "ChatCerebras",
+            "CEREBRAS_API_BASE",
+            "OpenAIConnectionError",
+            "langchain-openai",
+        ),
     ),
-    "anthropic": Wire(
-        ("langchain_anthropic", "ChatAnthropic"),
-        SCRIPT,
-        {"api_key": "k"},
-        "ANTHROPIC_API_URL",
-        anthropic_message(TEXT, usage=_USAGE, model="claude-x"),
-        "AnthropicConnectionError",
-        "raises a connection error (AnthropicConnectionError)",
+    "anthropic": (
+        Wire(
+            ("langchain_anthropic", "ChatAnthropic"),
+            SCRIPT,
+            {"api_key": "k"},
+            "ANTHROPIC_API_URL",
+            anthropic_message(TEXT, usage=_USAGE, model="claude-x"),
+            "AnthropicConnectionError",
+            "raises a connection error (AnthropicConnectionError)",
+        ),
     ),
 }
 
@@ -100,11 +149,11 @@ def _normaliser(wire: Wire) -> Callable[[Outcome], Outcome]:
 
 
 def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
-    """The suite's `DIFFERENCES` (its wire's row) and the test that shows it."""
-    wire = WIRES[suite]
-    read = _normaliser(wire)
+    """The suite's `DIFFERENCES` (its wires' rows) and the test that shows them."""
+    wires = WIRES[suite]
 
-    def test(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    @pytest.mark.parametrize("wire", wires, ids=[wire.partner[1] for wire in wires])
+    def test(wire: Wire, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
         module, name = wire.partner
         partner = getattr(pytest.importorskip(module), name)
         ours = getattr(chatplex.langchain, name)
@@ -119,6 +168,6 @@ def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
             before = len(server.seen)
             our_text = ours(**built).invoke("hi").content
         our_requests = [plain_request(s) for s in server.seen[before:]]
-        assert_same(read((theirs, our_text, their_requests, our_requests)))
+        assert_same(_normaliser(wire)((theirs, our_text, their_requests, our_requests)))
 
-    return {wire.key: (_difference(wire), read)}, test
+    return {wire.key: (_difference(wire), _normaliser(wire)) for wire in wires}, test
