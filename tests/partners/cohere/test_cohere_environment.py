@@ -14,7 +14,6 @@ sending nothing; the drop-in takes it as none given."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import raised
+from tests.partners._unresolved import unresolvable
 from tests.partners.cohere.test_cohere_sidebyside import KEY
 from tests.partners.cohere.test_cohere_sidebyside import MODEL
 from tests.partners.cohere.test_cohere_sidebyside import cohere_replies
@@ -39,14 +39,7 @@ _HOST = "api.cohere.com"
 @pytest.fixture
 def unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
     """api.cohere.com resolving to nothing, as on a machine with no network."""
-    resolve = socket.getaddrinfo
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host in (_HOST, _HOST.encode()):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    unresolvable(monkeypatch, {_HOST})
     for variable in ("CO_API_URL", "CO_API_KEY", "COHERE_API_KEY"):
         monkeypatch.delenv(variable, raising=False)
 

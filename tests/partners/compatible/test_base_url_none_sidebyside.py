@@ -14,7 +14,6 @@ not fails to connect (what it raises is the stub's or the guard's)."""
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import plain_request
+from tests.partners._unresolved import unresolvable
 
 #: Class -> its package, its own base URL variable, its SDK's (None: none) and host.
 CLASSES = {
@@ -40,15 +40,7 @@ CLASSES = {
 @pytest.fixture
 def unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
     """The providers' hosts resolving to nothing, as on a machine with no network."""
-    resolve = socket.getaddrinfo
-    hosts = {host for *_, host in CLASSES.values()}
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if (host.decode() if isinstance(host, bytes) else host) in hosts:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    unresolvable(monkeypatch, {host for *_, host in CLASSES.values()})
     for _, own, sdk, _ in CLASSES.values():
         monkeypatch.delenv(own, raising=False)
         monkeypatch.delenv(sdk, raising=False)
