@@ -102,7 +102,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # cohere SDK takes as its production URL, its variable unread. An empty one (which
     # its SDK fails on, sending nothing) counts as none given.
     base_url = base_url or DEFAULT_BASE_URL
-    adapter = CohereAdapter(api_key=key, base_url=base_url, default_headers=headers)
+    # An empty key counts as none given, as an `api_key=""` there: langchain-cohere has no
+    # such field and reads COHERE_API_KEY (its own empty `cohere_api_key=""` fails).
+    adapter = CohereAdapter(api_key=key or None, base_url=base_url, default_headers=headers)
     if preamble is not None:
         api_params["preamble"] = preamble
     if settings.get("timeout") is None and timeout_seconds is not None:

@@ -131,7 +131,8 @@ class CompatibleAdapter(OpenAIAdapter):
     allows), `base_url` (else its base variables, else its default), `default_headers`,
     `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s;
     `sent_nulls`, body fields sent as null when the request sets none; `default_query`,
-    parameters added to the query of the base URL it chose.
+    parameters added to the query of the base URL it chose; `base_variables` and
+    `key_variables`, a drop-in's: those its partner's SDK reads (None: the profile's).
     """
 
     profile: Profile
@@ -154,6 +155,7 @@ class CompatibleAdapter(OpenAIAdapter):
         sent_nulls: Sequence[str] = (),
         default_query: Mapping[str, Any] | None = None,
         base_variables: Sequence[str] | None = None,
+        key_variables: Sequence[str] | None = None,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
@@ -172,7 +174,7 @@ class CompatibleAdapter(OpenAIAdapter):
         official = profile.official_host
         held = given and host != official and holds_environment_key()
         if api_key is None and official and not held:
-            api_key = _environment_key(profile.key_variables)
+            api_key = _environment_key(tuple(key_variables or profile.key_variables))
         # No key at all (the URL's user:password@ is one: httpx's Basic auth replaces the
         # header, as under the partner's client): the partner's keyless header, if any.
         if not api_key and host != official and take_url_credentials(url).userinfo is None:
@@ -436,6 +438,7 @@ class OpenRouterAdapter(CompatibleAdapter):
         app_categories: Sequence[str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         base_variables: Sequence[str] | None = None,
+        key_variables: Sequence[str] | None = None,
     ) -> None:
         # Rebound first: no local holds a credential in clear.
         base_url, api_key = hold_url(base_url), as_secret(api_key)
@@ -458,6 +461,7 @@ class OpenRouterAdapter(CompatibleAdapter):
             sent_nulls=sent_nulls,
             default_query=default_query,
             base_variables=base_variables,
+            key_variables=key_variables,
         )
 
 

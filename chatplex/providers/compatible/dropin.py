@@ -202,8 +202,11 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
         raise TypeError(f"{owner} needs model=...")
     stream_usage = given["stream_usage"]
     include_usage = row.stream_usage if stream_usage is None else bool(stream_usage)
+    api_key, key_variables = given["api_key"], None
+    if api_key is not None and not api_key and row.empty_key_variable:
+        api_key, key_variables = None, (row.empty_key_variable,)  # (its SDK reads it)
     adapter = adapter_class(row.provider)(
-        api_key=given["api_key"],
+        api_key=api_key,
         base_url=given["base_url"],
         default_query=given["default_query"],
         default_headers=given["default_headers"],
@@ -211,6 +214,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
         sent_nulls=row.body_nulls,
         # (its base URL field, where given or its variable set, is `base_url`)
         base_variables=row.unset_base_variables,
+        key_variables=key_variables,
         **adapter_settings,
     )
     adapter.disabled_params = kept.disabled

@@ -211,6 +211,12 @@ class DropIn:
     #: preset's `base_variables` (langchain-mistralai's validator reads its own where
     #: None is given).
     unset_base_variables: tuple[str, ...] | None = None
+    #: The variable a key is read from where its key field holds an empty one
+    #: (`api_key=""`, a script's `os.environ.get("MY_KEY", "")`): its SDK's, as its
+    #: class hands its SDK an empty key as None (langchain-groq: the groq SDK's
+    #: GROQ_API_KEY). None: an empty key is sent as none (its class fails there:
+    #: tests/partners/_empty_api_key.py).
+    empty_key_variable: str | None = None
 
 
 @dataclass(frozen=True)

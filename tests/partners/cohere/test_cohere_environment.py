@@ -122,5 +122,54 @@ def test_an_empty_base_url_is_none_given(
     assert server.seen == []
 
 
+def _key_sent(server: ScriptedServer, cls: Any, **keywords: Any) -> Any:
+    """The key header of the one request `cls` sent, or the class of what it raised."""
+    server.seen.clear()
+    model = cls(model=MODEL, base_url=server.url, max_retries=0, **keywords)
+    try:
+        model.invoke("Hi")
+    except Exception as err:  # noqa: BLE001 - what is raised is what is compared
+        return type(err).__name__, [seen.headers.get("authorization") for seen in server.seen]
+    (seen,) = server.seen
+    return seen.headers.get("authorization")
+
+
+@pytest.fixture
+def both_key_variables(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.handler = cohere_replies()
+    monkeypatch.setenv("COHERE_API_KEY", "cohere_api_key")
+    monkeypatch.setenv("CO_API_KEY", "co_api_key")
+
+
+@pytest.mark.usefixtures("both_key_variables")
+def test_an_empty_api_key_reads_cohere_api_key(server: ScriptedServer) -> None:
+    """`api_key=""` (a script's `os.environ.get("MY_KEY", "")`): langchain-cohere has
+    no `api_key` field, and reads COHERE_API_KEY; so does the drop-in, for which an
+    empty key counts as none given."""
+    theirs = _key_sent(server, langchain_cohere.ChatCohere, api_key="")
+    assert theirs == "Bearer cohere_api_key"
+    assert _key_sent(server, chatplex.langchain.ChatCohere, api_key="") == theirs
+
+
+DIFFERENCES["an_empty_cohere_api_key"] = (
+    Difference(
+        Reason.RAISES,
+        "an empty `cohere_api_key` is sent as the header `Authorization: Bearer `, which "
+        "its HTTP client refuses: the call raises, nothing sent, though COHERE_API_KEY "
+        "holds a key",
+        "an empty key counts as none given: COHERE_API_KEY's key is sent (else CO_API_KEY's)",
+    ),
+    lambda outcome: outcome,
+)
+
+
+@pytest.mark.usefixtures("both_key_variables")
+def test_an_empty_cohere_api_key(server: ScriptedServer) -> None:
+    theirs = _key_sent(server, langchain_cohere.ChatCohere, cohere_api_key="")
+    assert theirs == ("LocalProtocolError", []), theirs
+    ours = _key_sent(server, chatplex.langchain.ChatCohere, cohere_api_key="")
+    assert ours == "Bearer cohere_api_key"
+
+
 def test_every_kept_difference_has_its_script() -> None:
     assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())

@@ -182,6 +182,7 @@ GROQ = Preset(
         refused={**CLIENTS, "groq_proxy": PROXY},
         # base_url=None: GROQ_API_BASE unread (its field's), the groq SDK's variable read
         unset_base_variables=("GROQ_BASE_URL",),
+        empty_key_variable="GROQ_API_KEY",  # api_key="": the groq SDK's variable read
         # langchain-groq has no stream_usage field (and its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
         moved=NO_MAX_COMPLETION_TOKENS,

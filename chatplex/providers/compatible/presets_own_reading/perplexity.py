@@ -133,6 +133,8 @@ PERPLEXITY = Preset(
         body_if_true=frozenset((*PERPLEXITY_SEARCH_FIELDS, "media_response")),
         empty_stop_sent="always",  # (a given `stop` sent from its model_kwargs, `[]` too)
         timeout_objects=False,  # (its `timeout` field takes seconds only)
+        # api_key="": the perplexity SDK's variable read (PPLX_API_KEY only where none is given)
+        empty_key_variable="PERPLEXITY_API_KEY",
         **partner_module("perplexity", "ChatPerplexity"),  # its module: not serialized
         # Not serialized by LangChain: its fields, for reading them only.
         partner_fields={

@@ -184,6 +184,7 @@ SAMBANOVA = Preset(
         stream_usage=False,
         # base_url=None: SAMBANOVA_API_BASE unread (its field's), its SDK's variable read
         unset_base_variables=("SAMBA_NOVA_BASE_URL",),
+        empty_key_variable="SAMBANOVA_API_KEY",  # api_key="": the sambanova SDK's variable read
         # langchain-sambanova has no stream_usage field (its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
         moved=NO_MAX_COMPLETION_TOKENS,
