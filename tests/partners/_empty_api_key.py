@@ -2,20 +2,21 @@
 class's key variables are set, each to its own value, side by side against a local
 server: which variable's key arrives, or what is raised.
 
-langchain-groq, -sambanova and -perplexity hand their SDK an empty key as None, and the
-SDK reads its own variable: so does the drop-in (`DropIn.empty_key_variable`). Where
-the partner fails, the drop-in's outcome is a kept difference (its suite's
-`DIFFERENCES`, from `suite_row`):
+langchain-groq, -sambanova, -perplexity and AzureChatOpenAI hand their SDK an empty key
+as None, and the SDK reads its own variable: so does the drop-in
+(`DropIn.empty_key_variable`; Azure's connection). Where the partner fails, the
+drop-in's outcome is a kept difference (its suite's `DIFFERENCES`, from `suite_row`):
 
 - the openai SDK's subclasses (langchain-deepseek, -together, -cerebras, -nebius) send
   OPENAI_API_KEY, another provider's key, which their provider refuses: the drop-in
   sends none there (and refuses before any request to its provider's own host, as
   built with no key);
-- langchain-xai, -openrouter and -openai refuse the empty key when the model is built,
-  langchain-anthropic and -fireworks hand it to their SDK, whose HTTP client refuses
-  the empty header it makes (a connection error, nothing sent), langchain-mistralai
-  sends it as such (h11 refuses it, nothing sent): the drop-ins of Anthropic and
-  Fireworks read their variable, the others send what they send with no key.
+- langchain-xai, -openrouter, -openai and -google-genai refuse the empty key when the
+  model is built, langchain-anthropic and -fireworks hand it to their SDK, whose HTTP
+  client refuses the empty header it makes (a connection error, nothing sent),
+  langchain-mistralai sends it as such (h11 refuses it, nothing sent): the drop-ins of
+  Anthropic and Fireworks read their variable, the others send what they send with no
+  key.
 
 (ChatCohere's rows are beside its other environment tests:
 `cohere/test_cohere_environment.py`.)"""
@@ -74,6 +75,8 @@ class Wire:
     answer: dict[str, Any]
     kept: Kept | None = None
     base_variable: str | None = None
+    #: Its keywords beside the key, the server's URL given (where no `base_variable`).
+    keywords: Callable[[str], dict[str, Any]] = lambda url: {"model": "m", "base_url": url}
 
 
 _OPENAI_KEY = "Bearer openai_api_key"
@@ -127,6 +130,15 @@ def _read_instead(variable: str, raised: str, sdk: str, header: str) -> Kept:
         (None, (header,)),
     )
 
+
+#: A Gemini reply of one text (`generateContent`).
+_GEMINI_ANSWER = {
+    "candidates": [
+        {"content": {"role": "model", "parts": [{"text": "Paris"}]}, "finishReason": "STOP"}
+    ],
+    "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 1, "totalTokenCount": 4},
+    "modelVersion": "gemini-2.0-flash",
+}
 
 #: Suite -> its wires.
 WIRES: dict[str, tuple[Wire, ...]] = {
@@ -203,6 +215,29 @@ WIRES: dict[str, tuple[Wire, ...]] = {
             ),
         ),
     ),
+    "azure": (
+        Wire(
+            ("langchain_openai", "AzureChatOpenAI"),
+            SCRIPT,
+            ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"),
+            chat_completion("Paris", model="m", created=1),
+            keywords=lambda url: {
+                "azure_endpoint": url,
+                "api_version": "2024-10-21",
+                "azure_deployment": "d",
+            },
+        ),
+    ),
+    "google": (
+        Wire(
+            ("langchain_google_genai", "ChatGoogleGenerativeAI"),
+            SCRIPT,
+            ("GOOGLE_API_KEY",),
+            _GEMINI_ANSWER,
+            _refused_when_built("GOOGLE_API_KEY", "ValidationError"),
+            keywords=lambda url: {"model": "gemini-2.0-flash", "base_url": url},
+        ),
+    ),
     "openai": (
         Wire(
             ("langchain_openai", "ChatOpenAI"),
@@ -217,7 +252,9 @@ WIRES: dict[str, tuple[Wire, ...]] = {
 
 #: The drop-ins whose partner refuses a missing key with pydantic's ValidationError (the
 #: others: their SDK's class, a `ChatplexError` on the drop-in).
-_VALIDATED = frozenset({"ChatDeepSeek", "ChatXAI", "ChatOpenRouter", "ChatMistralAI"})
+_VALIDATED = frozenset(
+    {"ChatDeepSeek", "ChatXAI", "ChatOpenRouter", "ChatMistralAI", "ChatGoogleGenerativeAI"}
+)
 
 
 def _difference(kept: Kept) -> Difference:
@@ -236,7 +273,9 @@ def _normaliser(kept: Kept) -> Callable[[tuple[Outcome, Outcome]], tuple[Outcome
 
 
 def _key_header(headers: dict[str, str]) -> str | None:
-    return headers.get("authorization") or headers.get("x-api-key")  # (names in lower case)
+    """The key a request carried: in the header its wire names (lower case here)."""
+    names = ("authorization", "x-api-key", "api-key", "x-goog-api-key")
+    return next((headers[name] for name in names if name in headers), None)
 
 
 def _outcome(server: ScriptedServer, build: Callable[[], Any]) -> Outcome:
@@ -264,10 +303,11 @@ def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
         server.handler = lambda seen: Reply(200, [json.dumps(wire.answer).encode()])
         for variable in wire.variables:
             monkeypatch.setenv(variable, variable.lower())
-        built: dict[str, Any] = {"model": "m", "api_key": "", "max_retries": 0}
+        built: dict[str, Any] = {"api_key": "", "max_retries": 0}
         if wire.base_variable is None:
-            built["base_url"] = server.url
+            built.update(wire.keywords(server.url))
         else:
+            built["model"] = "m"
             monkeypatch.setenv(wire.base_variable, server.url)
         outcomes = (
             _outcome(server, lambda: partner(**built)),
@@ -279,8 +319,9 @@ def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
         assert mine == theirs
         assert theirs[0] is not None or theirs[1], "neither raised nor sent: nothing compared"
         if wire.kept is not None and wire.kept.refused_at_home:  # (no base URL: its host's)
+            home = {k: v for k, v in wire.keywords("").items() if k != "base_url"}
             with pytest.raises(ValueError if name in _VALIDATED else ChatplexError):
-                ours(model="m", api_key="")
+                ours(**home, api_key="")
 
     rows = {w.key: (_difference(w.kept), _normaliser(w.kept)) for w in wires if w.kept}
     return rows, test

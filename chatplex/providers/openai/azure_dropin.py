@@ -208,11 +208,14 @@ def make_azure_adapters(
     base_url = wanted.base_url
     if base_url is not None and validate_base_url:
         _check_base_url(base_url, azure["azure_deployment"])
-    workload = workload_identity(azure) if wanted.api_key is None else {}
+    # An empty key is none given: langchain-openai hands the SDK a falsy key as None (it
+    # then reads AZURE_OPENAI_API_KEY), and tries workload identity without one.
+    api_key = wanted.api_key or None
+    workload = workload_identity(azure) if api_key is None else {}
     if base_url is None and not (azure["azure_endpoint"] or os.environ.get(_ENDPOINT_VARIABLE)):
         # No endpoint: refused in the openai SDK's order and words, as langchain-openai's
         # clients are built (a credential, then the API version, then the endpoint).
-        given = wanted.api_key or token_given(azure) or workload
+        given = api_key or token_given(azure) or workload
         if not (given or any(map(os.environ.get, _AZURE_CREDENTIAL_VARIABLES))):
             raise MissingKeyError(
                 "Azure OpenAI credentials missing", adapter_class=AzureOpenAIAdapter
@@ -226,7 +229,7 @@ def make_azure_adapters(
         **azure,
         # held by the adapters only, as a Secret; a token given wins over a key, as
         # langchain-openai hands the SDK no key then
-        "api_key": None if token_given(azure) else wanted.api_key,
+        "api_key": None if token_given(azure) else api_key,
         **workload,
         "base_url": base_url,
         "default_query": wanted.default_query,
