@@ -62,15 +62,16 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
 
 
 class Fallback(NamedTuple):
-    """A field its validators fill in when it is not given (or given None): from the
-    first of `variables` set, else `value` (None: unset); left unset where a field of
-    `unless` is given or a variable of `unless` is set (langchain-openai's
-    `stream_usage`: True only to OpenAI's own base URL). Filled, pydantic counts it set
-    (`model_fields_set`), but where its field's default factory fills it (`factory`:
-    langchain-xai's `xai_api_base`).
+    """A field its validators fill in when it is not given (or given None; or given
+    any empty value, with `empty`: langchain-openai's `openai_organization or
+    os.getenv(...)`): from the first of `variables` set, else `value` (None: unset);
+    left unset where a field of `unless` is given or a variable of `unless` is set
+    (langchain-openai's `stream_usage`: True only to OpenAI's own base URL). Filled,
+    pydantic counts it set (`model_fields_set`), but where its field's default factory
+    fills it (`factory`: langchain-xai's `xai_api_base`).
 
     >>> form = PartnerFields(fallbacks={"base": Fallback("https://x.example", ("X_BASE",))})
-    >>> form.fallen_back(set(), {})["base"], form.fallen_back(set(), {"X_BASE": "http://h"})
+    >>> form.fallen_back({}, {})["base"], form.fallen_back({}, {"X_BASE": "http://h"})
     ('https://x.example', {'base': 'http://h'})
     """
 
@@ -78,6 +79,7 @@ class Fallback(NamedTuple):
     variables: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     factory: bool = False
+    empty: bool = False
 
 
 class SdkClient(NamedTuple):
@@ -423,16 +425,19 @@ class PartnerFields:
     #: `http_async_client`).
     client_given: tuple[str, str] = ("", "")
 
-    def fallen_back(self, named: set[str], environ: Mapping[str, str]) -> dict[str, Any]:
-        """The `fallbacks` its validators fill in, given the fields `named` (given, not
-        None) in `environ`."""
+    def fallen_back(self, given: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+        """The `fallbacks` its validators fill in, of the fields' values `given` (None or
+        missing: not given) in `environ`."""
         out: dict[str, Any] = {}
         for name, fallback in self.fallbacks.items():
-            if name in named or any(u in named or environ.get(u) for u in fallback.unless):
+            held = given.get(name)
+            if (held is not None and not (fallback.empty and not held)) or any(
+                given.get(u) is not None or environ.get(u) for u in fallback.unless
+            ):
                 continue
             found = [environ[v] for v in fallback.variables if environ.get(v)]
             value = found[0] if found else fallback.value
-            if value is not None:  # (None: unset, which it leaves out)
+            if value is not None or held is not None:  # (None: unset, left out)
                 out[name] = value
         return out
 

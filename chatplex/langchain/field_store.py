@@ -237,8 +237,7 @@ class FieldStoreChatModel(DropInChatModel):
         for name, value in form.defaults.items():  # (its fallbacks' first: below)
             if name in fields and held.get(name) is None and name not in form.fallbacks:
                 held[name] = copy.deepcopy(value)
-        named = {n for n in fields if held.get(n) is not None}
-        for name, value in form.fallen_back(named, os.environ).items():
+        for name, value in form.fallen_back({n: held.get(n) for n in fields}, os.environ).items():
             if name in fields:  # (its validator's fill, not the engine's: not sent)
                 held[name] = value
                 given.add(name)

@@ -25,16 +25,23 @@ def test_fallbacks_are_filled_as_the_partners_validators_fill_them() -> None:
     form = PartnerFields(
         fallbacks={"url": Fallback("https://x", ("X_URL", "X_BASE")), "usage": usage}
     )
-    assert form.fallen_back(set(), {}) == {"url": "https://x", "usage": True}
+    assert form.fallen_back({}, {}) == {"url": "https://x", "usage": True}
     environ = {"X_URL": "", "X_BASE": "http://b"}  # the first variable set
-    assert form.fallen_back(set(), environ)["url"] == "http://b"
-    assert form.fallen_back({"url"}, environ) == {"usage": True}  # given: not filled
+    assert form.fallen_back({"url": None}, environ)["url"] == "http://b"  # None: not given
+    assert form.fallen_back({"url": "u"}, environ) == {"usage": True}  # given: not filled
+    assert form.fallen_back({"url": ""}, environ) == {"usage": True}  # (empty: given too)
     # Given "base" (or BASE_URL set): usage left unset.
-    assert "usage" not in form.fallen_back({"base"}, {})
-    assert "usage" not in form.fallen_back(set(), {"BASE_URL": "http://h"})
+    assert "usage" not in form.fallen_back({"base": "http://h"}, {})
+    assert "usage" not in form.fallen_back({}, {"BASE_URL": "http://h"})
     unset = PartnerFields(fallbacks={"base": Fallback(None, ("B",))})
-    assert unset.fallen_back(set(), {}) == {}
-    assert unset.fallen_back(set(), {"B": "h"}) == {"base": "h"}
+    assert unset.fallen_back({}, {}) == {}
+    assert unset.fallen_back({}, {"B": "h"}) == {"base": "h"}
+    # `empty`: an empty value is filled too (langchain-openai's `org or os.getenv(...)`),
+    # to None where no variable is set.
+    org = PartnerFields(fallbacks={"org": Fallback(None, ("ORG",), empty=True)})
+    assert org.fallen_back({"org": ""}, {"ORG": "o"}) == {"org": "o"}
+    assert org.fallen_back({"org": ""}, {}) == {"org": None}
+    assert org.fallen_back({"org": "mine"}, {"ORG": "o"}) == {}
     # As data (a provider's spec): its fields in order.
     read = partner_fields({"fallbacks": {"url": ("https://x", ("X_URL",))}})
     assert read is not None and read.fallbacks == {"url": Fallback("https://x", ("X_URL",))}

@@ -1,12 +1,13 @@
 """The environment variables langchain-openai's classes read beyond their keys, read by
 their drop-ins the same way: where a request goes and with what (`OPENAI_ORGANIZATION`,
-the organization's older name; `OPENAI_API_BASE` / `OPENAI_BASE_URL` / `OPENAI_PROXY`,
-which decide whether a stream asks for its usage), and the fields read back.
+the organization's older name, read for an empty one too; `OPENAI_PROJECT_ID`, which
+their SDK reads; `OPENAI_API_BASE` / `OPENAI_BASE_URL` / `OPENAI_PROXY`, which decide
+whether a stream asks for its usage), and the fields read back.
 
 Each case sets the variables, builds the partner's class and the drop-in with the same
 keywords, pointed at one local server, and compares the fields read and the request a
-streamed call sends (path, body, the organization header). The last cases: the bound
-langchain-openai puts on the wait for each chunk of an async stream."""
+streamed call sends (path, body, the organization and project headers). The last cases:
+the bound langchain-openai puts on the wait for each chunk of an async stream."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ _VARIABLES = (
     "OPENAI_PROXY",
     "OPENAI_ORG_ID",
     "OPENAI_ORGANIZATION",
+    "OPENAI_PROJECT_ID",
     "AZURE_OPENAI_ENDPOINT",
     "LANGSMITH_GATEWAY",
     "LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S",
@@ -64,7 +66,7 @@ def _keywords(name: str, url: str) -> dict[str, Any]:
 
 def _seen(name: str, keywords: dict[str, Any], server: ScriptedServer) -> list[Any]:
     """Per class (the partner's, the drop-in): the fields read back, and one streamed
-    call's request as the suites compare it, with its organization header."""
+    call's request as the suites compare it, with its organization and project headers."""
     out = []
     for cls in (getattr(langchain_openai, name), getattr(chatplex.langchain, name)):
         model = cls(**keywords)
@@ -72,8 +74,12 @@ def _seen(name: str, keywords: dict[str, Any], server: ScriptedServer) -> list[A
         sent_once(model, "stream")
         (request,) = server.seen
         fields = {f: getattr(model, f) for f in _FIELDS}
-        out.append((fields, comparable_request(request, ("openai-organization",))))
+        out.append((fields, comparable_request(request, _HEADERS)))
     return out
+
+
+#: The account headers compared.
+_HEADERS = ("openai-organization", "openai-project")
 
 
 @pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
@@ -84,6 +90,32 @@ def test_the_organizations_older_variable_is_read_and_sent(
     theirs, ours = _seen(name, _keywords(name, server.url), server)
     assert ours == theirs
     assert ours[1]["headers"] == {"openai-organization": "org-older"}
+
+
+@pytest.mark.parametrize("keyword", ["organization", "openai_organization"])
+@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
+def test_an_empty_organization_reads_the_variables(
+    name: str, keyword: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (a script's `organization=os.environ.get("MY_ORG", "")`: its validator reads
+    # OPENAI_ORG_ID, then OPENAI_ORGANIZATION, for any empty value)
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
+    keywords = {**_keywords(name, server.url), keyword: ""}
+    theirs, ours = _seen(name, keywords, server)
+    assert ours == theirs
+    assert ours[1]["headers"] == {"openai-organization": "org-env"}
+
+
+@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
+def test_the_projects_variable_is_sent(
+    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The openai SDK reads OPENAI_PROJECT_ID where no project is given (neither class has
+    # a field for one), and sends it as `OpenAI-Project`: the project billed and limited.
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
+    theirs, ours = _seen(name, _keywords(name, server.url), server)
+    assert ours == theirs
+    assert ours[1]["headers"] == {"openai-project": "proj-env"}
 
 
 @pytest.mark.parametrize("variable", ["OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_PROXY"])

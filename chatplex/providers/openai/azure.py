@@ -183,6 +183,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         azure_ad_async_token_provider: AsyncTokenProvider | None = None,
         base_url: str | Secret | None = None,
         organization: str | None = None,
+        project: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         include_usage: bool = True,
         secret_headers: Sequence[str] = (),
@@ -221,6 +222,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
             api_key="",  # no Bearer key: Azure's credentials are set below
             base_url=self._deployment_base(azure_deployment or ""),
             organization=organization,
+            project=project,
             default_headers=None,
             include_usage=include_usage,
             secret_headers=secret_headers,

@@ -53,6 +53,7 @@ from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
 from .dropin import OpenAIWay
 from .dropin import build_as
+from .dropin import sdk_project
 from .dropin_record import AZURE_CHAT_OPENAI_RECORD
 
 if TYPE_CHECKING:
@@ -234,6 +235,7 @@ def make_azure_adapters(
         "base_url": base_url,
         "default_query": wanted.default_query,
         "organization": wanted.organization,
+        "project": sdk_project(None),  # (its `project=` refused above)
         "default_headers": wanted.default_headers,
     }
     # The Responses API names the model in the body (the deployment, unless `model`

@@ -91,6 +91,7 @@ __all__ = [
     "build_as",
     "make_adapters",
     "proxied",
+    "sdk_project",
 ]
 
 _OWNER = "ChatOpenAI"
@@ -229,6 +230,8 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     stream_idle_timeout = given.pop("stream_idle_timeout", None)
     own = {name: given.pop(name, None) for name in _OWN}
     own["api_key"] = as_secret(own["api_key"])
+    # An empty organization is none given: its validator reads the variables for it.
+    own["organization"] = own["organization"] or None
     proxy = own["openai_proxy"]
     if not way.proxied and proxy not in (None, os.environ.get("OPENAI_PROXY")):
         given["openai_proxy"] = proxy  # (refused below; its field reads the variable)
@@ -273,9 +276,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     form = way.record.fields
     assert form is not None
     present = {**own, **settings}
-    filled = form.fallen_back(
-        {form.name(k) for k, v in present.items() if v is not None}, os.environ
-    )
+    filled = form.fallen_back({form.name(k): v for k, v in present.items()}, os.environ)
     asks_usage = own["stream_usage"]
     if asks_usage is None:
         asks_usage = bool(filled.get("stream_usage"))
@@ -365,6 +366,12 @@ def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
     return proxied_clients(proxy, "OPENAI_PROXY", settings)
 
 
+def sdk_project(given: str | None) -> str | None:
+    """The project the openai SDK's client sends (`OpenAI-Project`): the one given, else
+    OPENAI_PROJECT_ID's, which the SDK reads under langchain-openai's classes."""
+    return given if given is not None else os.environ.get("OPENAI_PROJECT_ID") or None
+
+
 def make_adapters(wanted: AdapterSettings) -> MadeAdapters:
     """ChatOpenAI's adapter of the constructor's settings: the Responses API's when
     `wanted.responses`, else Chat Completions', with (if `wanted.switchable`) the
@@ -377,7 +384,7 @@ def make_adapters(wanted: AdapterSettings) -> MadeAdapters:
         "api_key": wanted.api_key,
         "base_url": wanted.base_url,
         "organization": wanted.organization,
-        "project": wanted.project,
+        "project": sdk_project(wanted.project),
         "default_headers": wanted.default_headers,
         # On the URL the openai SDK would use, as it adds it.
         "default_query": wanted.default_query,

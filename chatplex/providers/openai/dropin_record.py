@@ -56,9 +56,9 @@ DEFAULT_MODEL = "gpt-3.5-turbo"
 #: usage (their `stream_usage` default is for OpenAI's own API only).
 USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_async_client")
 
-#: Where langchain-openai's classes read the organization when none is given: its
-#: variable, then (its validator's) the older one.
-_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"))
+#: Where langchain-openai's classes read the organization when none is given (or an
+#: empty one): its variable, then (its validator's) the older one.
+_ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"), empty=True)
 
 
 #: How langchain-openai's ChatOpenAI names, reads and writes its fields.
