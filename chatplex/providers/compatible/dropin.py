@@ -197,8 +197,9 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             )
     if row.routes_langsmith_gateway:  # (its class's own base URL variable first)
         refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
-    name_of_model = model or row.default_model
-    if not name_of_model:
+    # (an empty name is sent as it is, as its class sends it)
+    name_of_model = model if model is not None else row.default_model
+    if name_of_model is None:
         raise TypeError(f"{owner} needs model=...")
     stream_usage = given["stream_usage"]
     include_usage = row.stream_usage if stream_usage is None else bool(stream_usage)

@@ -221,8 +221,11 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     given = held_and_spelled(owner, keywords, _SPELLINGS)
     given = dict(timeout_in_seconds(given))  # (a `Timeout` object's read timeout)
     named_model = given.pop("model", None)  # (its validators read the one named)
-    partner_name = named_model or way.default_model  # (its `model_name`)
-    model = partner_name or way.stand_in or DEFAULT_MODEL
+    partner_name = named_model if named_model is not None else way.default_model
+    if not partner_name and way.stand_in:  # Azure's calls: named by their deployment
+        model = way.stand_in
+    else:  # (an empty name is refused when the model is built, never replaced)
+        model = DEFAULT_MODEL if partner_name is None else partner_name
     chunk_given = "stream_chunk_timeout" in given
     chunk_timeout = chunk_bound.stream_chunk_timeout(
         given.pop("stream_chunk_timeout", None), was_given=chunk_given
