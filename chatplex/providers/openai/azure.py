@@ -199,7 +199,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         explicit = _explicit_credentials(
             api_key, azure_ad_token, azure_ad_token_provider, azure_ad_async_token_provider
         )
-        if api_version is None:
+        if not api_version:  # (an empty one, a script's unset variable: none given)
             api_version = os.environ.get("OPENAI_API_VERSION") or None
         self.api_version = api_version
         self.azure_deployment = azure_deployment or None
@@ -539,7 +539,7 @@ def _endpoint(
         if azure_endpoint is not None:
             raise ValueError("pass azure_endpoint= or base_url=, not both")
         return None, False
-    if azure_endpoint is not None:
+    if azure_endpoint:  # (an empty one, a script's unset variable: none given)
         return azure_endpoint, False
     from_env = hold_url(os.environ.get("AZURE_OPENAI_ENDPOINT")) or None
     if from_env is None:

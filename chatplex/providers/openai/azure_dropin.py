@@ -279,7 +279,7 @@ def _check_api_version(azure: Mapping[str, Any]) -> None:
     """The openai SDK's Azure clients refuse a missing API version when langchain-openai
     builds them (after a missing credential): the v1 API chatplex's own family calls then
     is never reached under LangChain's name."""
-    if azure["api_version"] is None and not os.environ.get("OPENAI_API_VERSION"):
+    if not azure["api_version"] and not os.environ.get("OPENAI_API_VERSION"):
         raise ValueError(
             "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
             "environment variable"
