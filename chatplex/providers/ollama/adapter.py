@@ -92,6 +92,8 @@ def ollama_host(value: str) -> str:
     ('http://localhost:11434', 'http://gpu-box:8080', 'https://o.example')
     >>> ollama_host("0.0.0.0")  # the server's "listen everywhere": reached on this machine
     'http://127.0.0.1:11434'
+    >>> ollama_host(":11435")  # a port alone: this machine's
+    'http://127.0.0.1:11435'
     """
     if not isinstance(value, str):
         raise TypeError(f"base_url must be a str, got {type(value).__name__}")
@@ -101,7 +103,7 @@ def ollama_host(value: str) -> str:
     if "://" not in value:
         parts = urlsplit("http://" + value)
         host = parts.hostname or ""
-        if host == "0.0.0.0":  # noqa: S104 (a client's address, not a bind)
+        if host in ("", "0.0.0.0"):  # noqa: S104 (a client's address, not a bind)
             host = "127.0.0.1"
         if ":" in host:
             host = f"[{host}]"

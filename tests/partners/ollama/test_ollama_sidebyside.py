@@ -380,6 +380,13 @@ def host_from_environment(cls: Any, url: str) -> Any:
         return cls(model=MODEL).invoke("Hi")
 
 
+def host_port_alone(cls: Any, url: str) -> Any:
+    """`OLLAMA_HOST=:PORT` (Ollama's form for a port of this machine)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OLLAMA_HOST", ":" + url.rpartition(":")[2])
+        return cls(model=MODEL).invoke("Hi")
+
+
 def error_not_found(cls: Any, url: str) -> Any:
     return raised(lambda: cls(model="nope", base_url=url).invoke("Hi"))
 
@@ -532,6 +539,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "length_stop": (ollama_replies("Once", done_reason="length"), length_stop),
     "image_block": (ollama_replies("A pixel."), SHARED.image_data_url),
     "host_from_environment": (ollama_replies(), host_from_environment),
+    "host_port_alone": (ollama_replies(), host_port_alone),
     "error_not_found": (
         ollama_replies(status=404, error="model 'nope' not found"),
         error_not_found,

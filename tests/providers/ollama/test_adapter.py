@@ -66,6 +66,7 @@ def test_registered_as_ollama() -> None:
         ("https://ollama.example/proxy/", "https://ollama.example/proxy"),
         ("[::1]:11435", "http://[::1]:11435"),
         ("0.0.0.0", "http://127.0.0.1:11434"),
+        (":11435", "http://127.0.0.1:11435"),  # (the ollama SDK's: this machine's port)
     ],
 )
 def test_hosts_as_ollama_clients_read_them(given: str, url: str) -> None:
