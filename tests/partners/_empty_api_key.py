@@ -23,7 +23,6 @@ drop-in's outcome is a kept difference (its suite's `DIFFERENCES`, from `suite_r
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,13 +30,12 @@ from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from chatplex.errors import ChatplexError
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests.partners._empty_base_url import both_classes
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 
 #: The script's name in the suites' tables (the test is `test_` and it).
@@ -297,10 +295,8 @@ def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
 
     @pytest.mark.parametrize("wire", wires, ids=[wire.partner[1] for wire in wires])
     def test(wire: Wire, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
-        module, name = wire.partner
-        partner = getattr(pytest.importorskip(module), name)
-        ours = getattr(chatplex.langchain, name)
-        server.handler = lambda seen: Reply(200, [json.dumps(wire.answer).encode()])
+        partner, ours = both_classes(wire.partner, server, wire.answer)
+        name = wire.partner[1]
         for variable in wire.variables:
             monkeypatch.setenv(variable, variable.lower())
         built: dict[str, Any] = {"api_key": "", "max_retries": 0}

@@ -148,16 +148,24 @@ def _normaliser(wire: Wire) -> Callable[[Outcome], Outcome]:
     return read
 
 
+def both_classes(
+    partner: tuple[str, str], server: ScriptedServer, answer: dict[str, Any]
+) -> tuple[Any, Any]:
+    """The partner's class (its module, its name: skipped where not installed) and the
+    drop-in of that name, the server answering each request with `answer`."""
+    module, name = partner
+    theirs = getattr(pytest.importorskip(module), name)
+    server.handler = lambda seen: Reply(200, [json.dumps(answer).encode()])
+    return theirs, getattr(chatplex.langchain, name)
+
+
 def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
     """The suite's `DIFFERENCES` (its wires' rows) and the test that shows them."""
     wires = WIRES[suite]
 
     @pytest.mark.parametrize("wire", wires, ids=[wire.partner[1] for wire in wires])
     def test(wire: Wire, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
-        module, name = wire.partner
-        partner = getattr(pytest.importorskip(module), name)
-        ours = getattr(chatplex.langchain, name)
-        server.handler = lambda seen: Reply(200, [json.dumps(wire.answer).encode()])
+        partner, ours = both_classes(wire.partner, server, wire.answer)
         monkeypatch.setenv(wire.variable, server.url)
         built = {"model": "claude-x", "base_url": "", "max_retries": 0, **wire.keywords}
         before = len(server.seen)  # (the module's server)

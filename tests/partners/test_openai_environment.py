@@ -82,40 +82,40 @@ def _seen(name: str, keywords: dict[str, Any], server: ScriptedServer) -> list[A
 _HEADERS = ("openai-organization", "openai-project")
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "keywords", "sent"),
+    [
+        # the organization's older variable
+        ("OPENAI_ORGANIZATION", "org-older", {}, {"openai-organization": "org-older"}),
+        # an empty organization (a script's `os.environ.get("MY_ORG", "")`): its
+        # validator reads OPENAI_ORG_ID, then OPENAI_ORGANIZATION, for any empty value
+        ("OPENAI_ORG_ID", "org-env", {"organization": ""}, {"openai-organization": "org-env"}),
+        (
+            "OPENAI_ORG_ID",
+            "org-env",
+            {"openai_organization": ""},
+            {"openai-organization": "org-env"},
+        ),
+        # The openai SDK reads OPENAI_PROJECT_ID where no project is given (neither class
+        # has a field for one), and sends it: the project billed and limited.
+        ("OPENAI_PROJECT_ID", "proj-env", {}, {"openai-project": "proj-env"}),
+    ],
+    ids=["older-organization", "empty-organization", "empty-openai_organization", "project"],
+)
 @pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
-def test_the_organizations_older_variable_is_read_and_sent(
-    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+def test_the_account_variables_are_read_and_sent(
+    name: str,
+    variable: str,
+    value: str,
+    keywords: dict[str, Any],
+    sent: dict[str, str],
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("OPENAI_ORGANIZATION", "org-older")
-    theirs, ours = _seen(name, _keywords(name, server.url), server)
+    monkeypatch.setenv(variable, value)
+    theirs, ours = _seen(name, {**_keywords(name, server.url), **keywords}, server)
     assert ours == theirs
-    assert ours[1]["headers"] == {"openai-organization": "org-older"}
-
-
-@pytest.mark.parametrize("keyword", ["organization", "openai_organization"])
-@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
-def test_an_empty_organization_reads_the_variables(
-    name: str, keyword: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # (a script's `organization=os.environ.get("MY_ORG", "")`: its validator reads
-    # OPENAI_ORG_ID, then OPENAI_ORGANIZATION, for any empty value)
-    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
-    keywords = {**_keywords(name, server.url), keyword: ""}
-    theirs, ours = _seen(name, keywords, server)
-    assert ours == theirs
-    assert ours[1]["headers"] == {"openai-organization": "org-env"}
-
-
-@pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI"])
-def test_the_projects_variable_is_sent(
-    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The openai SDK reads OPENAI_PROJECT_ID where no project is given (neither class has
-    # a field for one), and sends it as `OpenAI-Project`: the project billed and limited.
-    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
-    theirs, ours = _seen(name, _keywords(name, server.url), server)
-    assert ours == theirs
-    assert ours[1]["headers"] == {"openai-project": "proj-env"}
+    assert ours[1]["headers"] == sent
 
 
 @pytest.mark.parametrize("variable", ["OPENAI_API_BASE", "OPENAI_BASE_URL", "OPENAI_PROXY"])
