@@ -150,7 +150,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     default_max_tokens = given.pop("default_max_tokens", None)
     settings = take_settings(given)
     api_params = checked_keywords(ChatAnthropic, _OWNER, "anthropic", given)
-    if model is None:  # (an empty name is sent as it is, as its class sends it)
+    if model is None:  # (an empty name: refused when the model is built, a ValueError)
         raise TypeError(f"{_OWNER} needs model=... (e.g. 'claude-sonnet-4-5')")
     check_headers(default_headers, "default_headers")  # (before merging them)
     headers = merged_headers(default_headers)

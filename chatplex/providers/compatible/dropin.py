@@ -197,7 +197,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             )
     if row.routes_langsmith_gateway:  # (its class's own base URL variable first)
         refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
-    # (an empty name is sent as it is, as its class sends it)
+    # (an empty name is refused when the model is built, never replaced by the default)
     name_of_model = model if model is not None else row.default_model
     if name_of_model is None:
         raise TypeError(f"{owner} needs model=...")
