@@ -233,8 +233,6 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     stream_idle_timeout = given.pop("stream_idle_timeout", None)
     own = {name: given.pop(name, None) for name in _OWN}
     own["api_key"] = as_secret(own["api_key"])
-    # An empty organization is none given: its validator reads the variables for it.
-    own["organization"] = own["organization"] or None
     proxy = own["openai_proxy"]
     if not way.proxied and proxy not in (None, os.environ.get("OPENAI_PROXY")):
         given["openai_proxy"] = proxy  # (refused below; its field reads the variable)
@@ -283,14 +281,12 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     asks_usage = own["stream_usage"]
     if asks_usage is None:
         asks_usage = bool(filled.get("stream_usage"))
-    organization = own["organization"]
     adapter, switch = way.adapters(
         AdapterSettings(
             api_key=own["api_key"],
             base_url=own["base_url"],
-            organization=organization
-            if organization is not None
-            else filled.get("openai_organization"),
+            # (its validator's where none, or an empty one, is given: `filled`)
+            organization=filled.get("openai_organization", own["organization"]),
             project=own["project"],
             default_headers=own["default_headers"],
             default_query=own["default_query"],
