@@ -8,19 +8,17 @@ row and its test, for that wire's suite (`suite_row`): `DIFFERENCES` there."""
 from __future__ import annotations
 
 import contextlib
-import json
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests.partners._empty_base_url import both_classes
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 
 #: The script's name in the suites' tables (the test is `test_` and it).
@@ -78,17 +76,11 @@ def suite_row(suite: str) -> tuple[dict[Any, Any], Callable[..., None]]:
     wires = WIRES[suite]
 
     @pytest.mark.parametrize("wire", wires, ids=[name for _, name, _ in wires])
-    def test(
-        wire: tuple[str, str, dict[str, Any]],
-        server: ScriptedServer,
-        monkeypatch: pytest.MonkeyPatch,
-    ) -> None:
+    def test(wire: tuple[str, str, dict[str, Any]], server: ScriptedServer) -> None:
         module, name, answer = wire
-        partner = getattr(pytest.importorskip(module), name)
-        server.handler = lambda seen: Reply(200, [json.dumps(answer).encode()])
         built = {"model": "", "api_key": "k", "base_url": server.url, "max_retries": 0}
         outcomes = []
-        for cls in (partner, getattr(chatplex.langchain, name)):
+        for cls in both_classes((module, name), server, answer):
             before = len(server.seen)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
