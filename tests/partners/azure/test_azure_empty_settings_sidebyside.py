@@ -6,22 +6,18 @@ Two kept differences (`DIFFERENCES`), each shown by its test."""
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import chatplex.langchain
 from tests._replies import chat_completion
+from tests.partners._empty_base_url import both_classes
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
-
-langchain_openai = pytest.importorskip("langchain_openai")
 
 #: Script -> (why it differs, how its outcome is read): each checked by its test below.
 DIFFERENCES: dict[str, tuple[Why, Callable[[Any], Any]]] = {
@@ -53,11 +49,11 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Any], Any]]] = {
 def _sent(server: ScriptedServer, **keywords: Any) -> list[Any]:
     """Per class (the partner's, the drop-in): the paths its call sent, or the class of
     what it raised and the paths sent before."""
-    server.handler = lambda seen: Reply(
-        200, [json.dumps(chat_completion("hi", created=1)).encode()]
+    classes = both_classes(
+        ("langchain_openai", "AzureChatOpenAI"), server, chat_completion("hi", created=1)
     )
     out = []
-    for cls in (langchain_openai.AzureChatOpenAI, chatplex.langchain.AzureChatOpenAI):
+    for cls in classes:
         server.seen.clear()
         built = {"api_key": "k", "azure_deployment": "d", "max_retries": 0, **keywords}
         try:
