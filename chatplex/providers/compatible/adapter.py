@@ -132,7 +132,9 @@ class CompatibleAdapter(OpenAIAdapter):
     `include_usage`, `secret_headers`, `extra_block_types`, as `OpenAIAdapter`'s;
     `sent_nulls`, body fields sent as null when the request sets none; `default_query`,
     parameters added to the query of the base URL it chose; `base_variables` and
-    `key_variables`, a drop-in's: those its partner's SDK reads (None: the profile's).
+    `key_variables`, a drop-in's: those its partner's SDK reads (None: the profile's);
+    `organization` and `project`, sent as `OpenAI-Organization` / `OpenAI-Project` (a
+    drop-in's whose partner's openai client reads them from the environment).
     """
 
     profile: Profile
@@ -156,6 +158,8 @@ class CompatibleAdapter(OpenAIAdapter):
         default_query: Mapping[str, Any] | None = None,
         base_variables: Sequence[str] | None = None,
         key_variables: Sequence[str] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key)
@@ -189,6 +193,8 @@ class CompatibleAdapter(OpenAIAdapter):
         super().__init__(
             api_key=api_key or Secret(""),
             base_url=url,
+            organization=organization,
+            project=project,
             default_headers=default_headers,
             include_usage=include_usage and profile.stream_options,
             secret_headers=secret_headers,

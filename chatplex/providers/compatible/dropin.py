@@ -60,6 +60,7 @@ from ..openai.base_chat_openai import with_data
 from ..openai.choices import refuse_langsmith_gateway
 from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.extra_body_layer import ExtraBodyLayer
+from ..openai.sdk_account import sdk_account
 from .blocks import register_parts_blocks
 from .dropin_record import declared_value
 from .dropin_record import preset_record
@@ -216,6 +217,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
         # (its base URL field, where given or its variable set, is `base_url`)
         base_variables=row.unset_base_variables,
         key_variables=key_variables,
+        **(sdk_account() if row.sends_openai_account else {}),
         **adapter_settings,
     )
     adapter.disabled_params = kept.disabled

@@ -90,7 +90,8 @@ BASE_CHAT_OPENAI_UNUSED = frozenset(
 #: own fields given inside
 #: `model_kwargs` taken as those fields (its validator: langchain-core's
 #: `build_model_kwargs`, its warning at the script's line), langchain-openai's fields it
-#: holds unread, and `disabled_params` read by its structured output.
+#: holds unread, `disabled_params` read by its structured output, and the account its
+#: openai client reads from the environment.
 BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
     "api_fields": BASE_CHAT_OPENAI,
     "unused": BASE_CHAT_OPENAI_UNUSED,
@@ -100,6 +101,7 @@ BASE_CHAT_OPENAI_CLASS: dict[str, Any] = {
     "sends_n_of_one": True,
     # (langchain-core's build_model_kwargs: its fixed stacklevel lands two frames up)
     "lifts_model_kwargs": 2,
+    "sends_openai_account": True,
 }
 
 

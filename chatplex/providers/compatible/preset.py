@@ -217,6 +217,11 @@ class DropIn:
     #: GROQ_API_KEY). None: an empty key is sent as none (its class fails there:
     #: tests/partners/_empty_api_key.py).
     empty_key_variable: str | None = None
+    #: Whether its LangChain class builds an openai SDK client given no organization nor
+    #: project (every BaseChatOpenAI subclass's validator), which that client then reads
+    #: from OPENAI_ORG_ID / OPENAI_PROJECT_ID and sends to its provider as
+    #: `OpenAI-Organization` / `OpenAI-Project`: so does the drop-in.
+    sends_openai_account: bool = False
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
 from .dropin import OpenAIWay
 from .dropin import build_as
-from .dropin import sdk_project
 from .dropin_record import AZURE_CHAT_OPENAI_RECORD
+from .sdk_account import sdk_project
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter

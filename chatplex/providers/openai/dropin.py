@@ -71,6 +71,7 @@ from .choices import wants_responses_api
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
 from .extra_body_layer import ExtraBodyLayer
+from .sdk_account import sdk_project
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -91,7 +92,6 @@ __all__ = [
     "build_as",
     "make_adapters",
     "proxied",
-    "sdk_project",
 ]
 
 _OWNER = "ChatOpenAI"
@@ -363,12 +363,6 @@ def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
             f"{openai_proxy=}\n{http_client=}\n{http_async_client=}"
         )
     return proxied_clients(proxy, "OPENAI_PROXY", settings)
-
-
-def sdk_project(given: str | None) -> str | None:
-    """The project the openai SDK's client sends (`OpenAI-Project`): the one given, else
-    OPENAI_PROJECT_ID's, which the SDK reads under langchain-openai's classes."""
-    return given if given is not None else os.environ.get("OPENAI_PROJECT_ID") or None
 
 
 def make_adapters(wanted: AdapterSettings) -> MadeAdapters:

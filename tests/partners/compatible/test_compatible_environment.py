@@ -77,3 +77,51 @@ def test_the_sdks_base_url_variable_is_where_both_send(
     theirs, ours = sent
     assert ours == theirs
     assert len(ours) == 1
+
+
+#: (drop-in name, partner module, whether its partner's client sends the openai SDK's
+#: account): a langchain-openai subclass builds an openai client given no organization
+#: nor project, which reads them from the environment and sends them to its provider;
+#: the others' SDKs (groq, fireworks, mistralai, sambanova, openrouter) read neither.
+ACCOUNT = [
+    ("ChatDeepSeek", "langchain_deepseek", True),
+    ("ChatXAI", "langchain_xai", True),
+    ("ChatTogether", "langchain_together", True),
+    ("ChatCerebras", "langchain_cerebras", True),
+    ("ChatNebius", "langchain_nebius", True),
+    ("ChatGroq", "langchain_groq", False),
+    ("ChatFireworks", "langchain_fireworks", False),
+    ("ChatMistralAI", "langchain_mistralai", False),
+    ("ChatSambaNova", "langchain_sambanova", False),
+    ("ChatOpenRouter", "langchain_openrouter", False),
+]
+_ACCOUNT_HEADERS = ("openai-organization", "openai-project")
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner packages' own
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+@pytest.mark.parametrize(("name", "module", "sent"), ACCOUNT)
+def test_the_openai_sdks_account_variables_are_sent_as_by_the_partner(
+    name: str, module: str, sent: bool, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = getattr(pytest.importorskip(module), name)
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
+    monkeypatch.delenv("OPENAI_ORGANIZATION", raising=False)
+    reply = json.dumps(chat_completion("hi", created=1)).encode()
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [reply])
+        keywords = {"model": "m-1", "api_key": "k-test", "max_retries": 0}
+        keywords["endpoint" if name == "ChatMistralAI" else "base_url"] = server.url + "/v1"
+        seen = []
+        for cls in (partner, getattr(chatplex.langchain, name)):
+            server.seen.clear()
+            model = cls(**keywords)
+            sent_once(model, how)
+            (request,) = server.seen
+            headers = {h: v for h, v in request.headers.items() if h in _ACCOUNT_HEADERS}
+            seen.append((headers, getattr(model, "openai_organization", None)))
+    theirs, ours = seen
+    assert ours == theirs
+    expected = {"openai-organization": "org-env", "openai-project": "proj-env"}
+    assert ours[0] == (expected if sent else {})
