@@ -242,10 +242,16 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     if headers_kept:
         adapter.keeps_response_headers = True
     model_kwargs = dict(given["model_kwargs"] or {})
-    # Its SDK's request option, not a body field: headers, under the call's.
-    held_headers = model_kwargs.pop("extra_headers", None) if profile.sdk_request_options else None
+    # Its SDK's request options, not body fields: headers, under the call's; an
+    # `extra_body` (its class's, where it has no such field), as the constructor's.
+    options = profile.sdk_request_options
+    held_headers = model_kwargs.pop("extra_headers", None) if options else None
+    held_body = model_kwargs.pop("extra_body", None) if options else None
     headers = merged_headers(held_headers, settings.get("extra_headers"))  # (masked as held)
     report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
+    if given["top_p"] is None and "top_p" in model_kwargs:
+        # (its class's payload is `{**model_kwargs, **a call's keywords}`: a call's replaces it)
+        given["top_p"] = model_kwargs.pop("top_p")
     n = given["n"]
     if n is not None and (n != 1 or row.sends_n_of_one or "n" in row.body_defaults):
         api_params["n"] = n
@@ -281,7 +287,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             **api_params,
         },
     )
-    extra_body = given["extra_body"]
+    extra_body = given["extra_body"] if held_body is None else held_body
     # Its class's BaseChatOpenAI ways (`openai/base_chat_openai.py`): its counted name, its
     # async stream's chunk bound, its empty `stop` lists, and the constructor's
     # `extra_body` as a layer a call's own replaces where its SDK merges it.

@@ -206,6 +206,7 @@ FIREWORKS = Preset(
         api_fields=("reasoning_effort", "service_tier"),
         refused=CLIENTS,
         body_defaults={"n": 1},
-        moved=NO_MAX_COMPLETION_TOKENS,
+        # (no `top_p`, `extra_body`, `max_completion_tokens` fields)
+        moved=(*NO_MAX_COMPLETION_TOKENS, "top_p", "extra_body"),
     ),
 )

@@ -185,7 +185,8 @@ GROQ = Preset(
         empty_key_variable="GROQ_API_KEY",  # api_key="": the groq SDK's variable read
         # langchain-groq has no stream_usage field (and its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
-        moved=NO_MAX_COMPLETION_TOKENS,
+        # (nor `top_p`, `extra_body`, `max_completion_tokens` fields)
+        moved=(*NO_MAX_COMPLETION_TOKENS, "top_p", "extra_body"),
         moves=MoveWarning(outer=-3, indent=20),  # its own copy, stacklevel=2: pydantic's
     ),
 )

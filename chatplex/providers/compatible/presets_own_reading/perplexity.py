@@ -209,6 +209,8 @@ PERPLEXITY = Preset(
         stream_usage_moved="taken",
         # (Nor a `max_completion_tokens` one: moved too, its SDK refuses it at every call,
         # so it stays `max_tokens`' other name here, as tests/partners/compatible keeps.)
+        # Nor `n` and `extra_body` fields (its `top_p` and `stop`: `kept_in` above).
+        moved=("n", "extra_body"),
         # It logs its own copy of langchain-core's words, not warns them.
         moves=MoveWarning(indent=20, article="a", logger="langchain_perplexity.chat_models"),
     ),

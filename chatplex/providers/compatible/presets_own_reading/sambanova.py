@@ -187,7 +187,8 @@ SAMBANOVA = Preset(
         empty_key_variable="SAMBANOVA_API_KEY",  # api_key="": the sambanova SDK's variable read
         # langchain-sambanova has no stream_usage field (its SDK refuses it: see `DropIn`)
         stream_usage_moved="taken",
-        moved=NO_MAX_COMPLETION_TOKENS,
+        # (nor `n`, `extra_body`, `max_completion_tokens` fields)
+        moved=(*NO_MAX_COMPLETION_TOKENS, "n", "extra_body"),
         moves=MoveWarning(outer=-3, indent=20),  # its own copy, stacklevel=2: pydantic's
     ),
 )
