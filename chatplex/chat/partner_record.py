@@ -46,6 +46,7 @@ __all__ = [
     "keywordless",
     "partner_model",
     "settled_as_held",
+    "validators_run",
     "take_settings",
 ]
 
@@ -372,18 +373,28 @@ class PartnerClass:
 #: Whether the model being built takes its keywords as its LangChain class holds its
 #: fields (`as_held`).
 _AS_HELD: ContextVar[bool] = ContextVar("chatplex_as_held", default=False)
+#: Whether the model being built is one a script constructs, its LangChain class's
+#: validators running (their warnings said), not a copy or an assigned field's rebuild.
+_CONSTRUCTED: ContextVar[bool] = ContextVar("chatplex_constructed", default=True)
 
 
 @contextlib.contextmanager
-def as_held() -> Iterator[None]:
+def as_held(*, constructed: bool = False) -> Iterator[None]:
     """Within: a model is built from its LangChain class's fields as that class holds
-    them, its validators' rules applied where they ran (at construction: its hooks'
-    `settings`) and nowhere else (an assignment, a copy: they do not run)."""
-    token = _AS_HELD.set(True)
+    them, its validators' rules applied where they ran (at construction, `constructed`:
+    its hooks' `settings`) and nowhere else (an assignment, a copy: they do not run)."""
+    token, built = _AS_HELD.set(True), _CONSTRUCTED.set(constructed)
     try:
         yield
     finally:
+        _CONSTRUCTED.reset(built)
         _AS_HELD.reset(token)
+
+
+def validators_run() -> bool:
+    """Whether the model being built is constructed by a script (its LangChain class's
+    validators run and warn), not rebuilt from a copy's or an assignment's fields."""
+    return _CONSTRUCTED.get()
 
 
 def settled_as_held() -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..specs import MoveWarning
+from .partner_record import validators_run
 
 __all__ = [
     "moved_to_model_kwargs",
@@ -56,7 +57,10 @@ def moved_to_model_kwargs(params: dict[str, Any], name: str, *, outer: int = 0) 
 def say_moved(name: str, how: MoveWarning) -> None:
     """The words a partner class gives as it moves `name` into `model_kwargs`, warned
     (at the line that built the model, `how.outer` frames above it) or logged, as `how`
-    says."""
+    says; not where the model is rebuilt from its fields as held (a copy, an assigned
+    field: its validators do not run again)."""
+    if not validators_run():
+        return
     gap = " " * how.indent
     article = f"{how.article} " if how.article else ""
     words = (

@@ -193,7 +193,8 @@ class FieldStoreChatModel(DropInChatModel):
         and key: the partner's copy sends with the SDK clients it built."""
         copied_from = self.__dict__.get("chatplex_model")
         hooks = type(self)._record.hooks  # (its validators run: a copy's fields, as given)
-        self._rebuild(hooks.settings(hooks.rebuilt_settings(self._engine_keywords())))
+        keywords = hooks.settings(hooks.rebuilt_settings(self._engine_keywords()))
+        self._rebuild(keywords, constructed=copied_from is None)
         if copied_from is not None:  # (a built model's connection, only for a copy of one)
             was, now = _connection(copied_from), _connection(self.chatplex_model)
             for name, before, after in zip(
@@ -295,11 +296,12 @@ class FieldStoreChatModel(DropInChatModel):
                     del keywords[name]
         return keywords
 
-    def _rebuild(self, keywords: dict[str, Any]) -> None:
+    def _rebuild(self, keywords: dict[str, Any], *, constructed: bool = False) -> None:
         """The engine built from `keywords` (`PartnerClass.build`): the fields as held,
-        its validators' rules not run again (they run at construction: `_build`)."""
+        its validators' rules not run again (they run at construction: `_build`, where a
+        script's keywords are `constructed`)."""
         cls, hooks = type(self), type(self)._record.hooks
-        with as_held():
+        with as_held(constructed=constructed):
             engine = engine_as_partner(cls._record, keywords)
         given = "disable_streaming" in self.model_fields_set  # (else the partner's default)
         chosen = hooks.disable_streaming(

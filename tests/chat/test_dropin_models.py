@@ -81,9 +81,10 @@ def test_refused_langchain_settings_say_why() -> None:
 
 
 def test_model_kwargs_and_api_parameters_reach_the_body() -> None:
-    model = ChatOpenAI(
-        api_key="k", seed=3, n=2, model_kwargs={"future": 1}, extra_body={"x": 2}, user="u"
-    )
+    with pytest.warns(UserWarning, match="user was transferred to model_kwargs"):
+        model = ChatOpenAI(
+            api_key="k", seed=3, n=2, model_kwargs={"future": 1}, extra_body={"x": 2}, user="u"
+        )
     assert model.extra_body == {"n": 2, "seed": 3, "user": "u", "future": 1, "x": 2}
     with pytest.raises(ValueError, match="temperature"):
         ChatOpenAI(api_key="k", model_kwargs={"temperature": 1})

@@ -55,7 +55,9 @@ from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
+from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
+from ...specs import MoveWarning
 from . import choices
 from . import chunk_bound
 from .base_chat_openai import MESSAGES_COUNT
@@ -70,6 +72,7 @@ from .choices import langchain_temperature
 from .choices import wants_responses_api
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
+from .dropin_record import UNNAMED_PARAMETERS
 from .extra_body_layer import ExtraBodyLayer
 from .sdk_account import sdk_project
 
@@ -219,6 +222,8 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
 
     owner = way.owner
     given = held_and_spelled(owner, keywords, _SPELLINGS)
+    for name in [name for name in given if name in UNNAMED_PARAMETERS]:
+        say_moved(name, MoveWarning(outer=2))  # (where its fixed stacklevel lands)
     given = dict(timeout_in_seconds(given))  # (a `Timeout` object's read timeout)
     named_model = given.pop("model", None)  # (its validators read the one named)
     partner_name = named_model if named_model is not None else way.default_model

@@ -35,7 +35,12 @@ from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 
-__all__ = ["AZURE_CHAT_OPENAI_RECORD", "CHAT_OPENAI_RECORD", "DEFAULT_MODEL"]
+__all__ = [
+    "AZURE_CHAT_OPENAI_RECORD",
+    "CHAT_OPENAI_RECORD",
+    "DEFAULT_MODEL",
+    "UNNAMED_PARAMETERS",
+]
 
 #: langchain-openai's ChatOpenAI reports `BaseChatOpenAI`'s params, `max_tokens` under
 #: the name it sends (`max_completion_tokens`).
@@ -61,8 +66,23 @@ USAGE_UNLESS_GIVEN = ("openai_api_base", "openai_proxy", "http_client", "http_as
 _ORGANIZATION = Fallback(None, ("OPENAI_ORG_ID", "OPENAI_ORGANIZATION"), empty=True)
 
 
+#: The Chat Completions and Responses API parameters langchain-openai's classes have no
+#: field for: given to the constructor, its validator (langchain-core's
+#: `build_model_kwargs`) moves them into `model_kwargs` with its warning, serializes
+#: them there and sends them from there. Warned, shown there, sent as given.
+UNNAMED_PARAMETERS = frozenset(
+    {"audio", "function_call", "functions", "modalities", "moderation", "prediction"}
+    | {"parallel_tool_calls", "prompt_cache_key", "prompt_cache_retention"}
+    | {"response_format", "safety_identifier", "stream_options", "tool_choice", "tools"}
+    | {"user", "web_search_options"}
+    | {"background", "background_options", "conversation", "image", "instructions"}
+    | {"max_output_tokens", "max_tool_calls", "previous_response_id", "prompt", "text"}
+    | {"access_programs"}
+)
+
 #: How langchain-openai's ChatOpenAI names, reads and writes its fields.
 CHAT_OPENAI_FORM = PartnerFields(
+    kept_in=dict.fromkeys(UNNAMED_PARAMETERS, "model_kwargs"),
     annotations={"model_name": str},
     attributes=("openai_organization", "openai_api_base", "openai_proxy"),
     aliases={

@@ -155,7 +155,8 @@ def test_responses_only_settings_are_refused_on_chat_completions_only() -> None:
 def test_responses_parameters_are_checked() -> None:
     with pytest.raises(TypeError, match="did you mean 'truncation'"):
         ChatOpenAI(api_key="k", use_responses_api=True, truncaton="auto")
-    model = ChatOpenAI(api_key="k", use_responses_api=True, instructions="Be brief.")
+    with pytest.warns(UserWarning, match="instructions was transferred to model_kwargs"):
+        model = ChatOpenAI(api_key="k", use_responses_api=True, instructions="Be brief.")
     assert model.extra_body["instructions"] == "Be brief."
 
 
