@@ -96,6 +96,9 @@ UNNAMED_PARAMETERS = frozenset(
     {"cache_control", "diagnostics", "service_tier", "speed", "system", "tool_choice", "tools"}
     | {"workspace_id"}
 )
+#: ... and the anthropic SDK's request option it moves there the same way, which its
+#: `create()` merges into the body (a call's own replaces it, as any keyword there).
+MOVED = UNNAMED_PARAMETERS | {"extra_body"}
 
 #: langchain-anthropic's pydantic aliases, alias -> field.
 _ALIASES = {
@@ -123,14 +126,18 @@ _BODY_FIELDS = (
 
 def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-anthropic's constructor: the model from its fields as held
-    (`PartnerClass.build`). A keyword its class has no field for (`UNNAMED_PARAMETERS`)
+    (`PartnerClass.build`). A keyword its class has no field for (`MOVED`)
     is moved into `model_kwargs` with its warning and sent as given."""
     from .adapter import AnthropicAdapter
 
     given = dict(keywords)
     hold_keys(given, is_secret_name)
-    for name in [name for name in given if name in UNNAMED_PARAMETERS]:
+    for name in [name for name in given if name in MOVED]:
         say_moved(name, MoveWarning(outer=2))  # (where its fixed stacklevel lands)
+    held = given.get("model_kwargs")
+    if isinstance(held, Mapping) and "extra_body" in held:  # (sent from there: its SDK's)
+        given["model_kwargs"] = {k: v for k, v in held.items() if k != "extra_body"}
+        given["extra_body"] = held["extra_body"]
     spelled = {name: given.pop(name, None) for name in (*_ALIASES, *_ALIASES.values())}
     for alias, name in _ALIASES.items():
         spelled[name] = pick(_OWNER, **{name: spelled[name], alias: spelled.pop(alias)})
@@ -277,7 +284,7 @@ ChatAnthropic = PartnerClass(
         versions=(("langchain-anthropic", "1.7.7"), ("anthropic", "2.14.0")),
     ),
     fields=PartnerFields(
-        kept_in=dict.fromkeys(UNNAMED_PARAMETERS, "model_kwargs"),
+        kept_in=dict.fromkeys(MOVED, "model_kwargs"),
         annotations={"model": str},
         required=frozenset({"model"}),
         aliases=_ALIASES,
