@@ -400,6 +400,28 @@ def media_resolution_given(cls: Any, url: str) -> Any:
     return model(cls, url, media_resolution="MEDIA_RESOLUTION_LOW").invoke("Hi")
 
 
+#: Keywords langchain-google-genai's class has no field for, which chatplex sends: the
+#: value given, and where the request carries it (a body field, or a header).
+UNSENT_THERE = {
+    "service_tier": ("flex", "serviceTier"),
+    "extra_body": ({"cachedContent": "cachedContents/c1"}, "cachedContent"),
+    "default_headers": ({"X-Team": "t1"}, "x-team"),
+}
+
+
+def _given_unsent_there(keyword: str) -> Callable[[Any, str], Any]:
+    value = UNSENT_THERE[keyword][0]
+
+    def script(cls: Any, url: str) -> Any:
+        with warnings.catch_warnings():  # (theirs: moved to model_kwargs)
+            warnings.simplefilter("ignore")
+            built = model(cls, url, **{keyword: value})
+        return built.invoke("Hi")
+
+    script.__name__ = f"{keyword}_given"
+    return script
+
+
 def tool_choice_openai_object(cls: Any, url: str) -> Any:
     """OpenAI's choice object (`{"type": "function", "function": {"name": "add"}}`)
     bound with two tools, then invoked."""
@@ -603,6 +625,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "system_as_human": (gemini_replies(), system_as_human),
     "response_schema_given": (gemini_replies([{"text": '{"total": 3}'}]), response_schema_given),
     "media_resolution_given": (gemini_replies(), media_resolution_given),
+    **{f"{k}_given": (gemini_replies(), _given_unsent_there(k)) for k in UNSENT_THERE},
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
     "astream_text": (gemini_replies(), GEMINI.astream_chunks),
@@ -785,6 +808,45 @@ DIFFERENCES["media_resolution_given"] = (
     ),
     _media_resolution_sent,
 )
+
+
+def _sent_only_here(keyword: str) -> Callable[[Outcome], Outcome]:
+    """Our request's field or header for `keyword` (which theirs never sends) taken
+    out, once seen."""
+    value, where = UNSENT_THERE[keyword]
+
+    def normalized(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            assert where not in request["body"] and where not in request["headers"], request
+        for request in our_requests:
+            if keyword == "default_headers":
+                assert request["headers"].pop(where) == "t1", request
+            else:
+                sent = request["body"].pop(where)
+                assert sent == (value if keyword == "service_tier" else value[where]), request
+        return theirs, ours, their_requests, our_requests
+
+    return normalized
+
+
+for _keyword in UNSENT_THERE:
+    DIFFERENCES[f"{_keyword}_given"] = (
+        Difference(
+            Reason.LOSES_DATA,
+            f"has no `{_keyword}` field: ChatGoogleGenerativeAI({_keyword}=...) is moved "
+            "into `model_kwargs` with a warning, which its requests never read, so the "
+            "setting is never sent",
+            f"`{_keyword}` is sent ("
+            + {
+                "service_tier": "the request's `serviceTier`",
+                "extra_body": "its fields merged into the request body",
+                "default_headers": "as headers of every request, as `additional_headers`",
+            }[_keyword]
+            + ")",
+        ),
+        _sent_only_here(_keyword),
+    )
 
 
 DIFFERENCES["negative_candidates"] = (
