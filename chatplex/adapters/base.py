@@ -40,9 +40,10 @@ from .request_types import CallSettings
 from .request_types import HTTPRequest
 from .structured_profile import StructuredProfile
 
-if TYPE_CHECKING:  # the Batch API's types, for `batch_api_for`'s signature only
+if TYPE_CHECKING:  # types of signatures only (the Batch API's, a drop-in's layer)
     from .batch_api import BatchAPI
     from .batch_api import Limits
+    from .extra_body_layer import ExtraBodyLayer
 
 
 __all__ = [
@@ -323,6 +324,11 @@ class Adapter(ABC):
     #: some presets' partners send it so); else the adapter drops or refuses it as the partner
     #: does at the call. False: refused at `bind_tools` (ValueError, chatplex's own).
     keeps_choice_without_tools: bool = False
+
+    #: The constructor's `extra_body` of a drop-in whose partner's SDK merges it last,
+    #: which a call's own replaces (`extra_body_layer.py`, set by the drop-in's build);
+    #: None: a model's `extra_body` is merged with a call's.
+    extra_body_layer: ExtraBodyLayer | None = None
 
     @property
     def call_body_fields(self) -> frozenset[str]:

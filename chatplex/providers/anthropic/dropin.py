@@ -40,7 +40,11 @@ from typing import cast
 
 from pydantic import SecretStr
 
+from ...adapters.extra_body_layer import ExtraBodyLayer
+from ...adapters.extra_body_layer import call_model
+from ...adapters.extra_body_layer import with_layer
 from ...adapters.validate import check_headers
+from ...chat.binding import merge_body
 from ...chat.dropin import pick
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
@@ -192,9 +196,14 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     adapter._count_betas = None if betas is None else tuple(betas)  # (its counts')
     # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
     proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", settings)
-    return partner_model(
+    extra_body = settings.pop("extra_body", None)  # (merged last, as the SDK merges it)
+    built = partner_model(
         ChatAnthropic, adapter, model, {**settings, **sent, **proxied, **api_params}
     )
+    # ... under a call's own, which replaces it (`adapters/extra_body_layer.py`)
+    with_layer(adapter, ExtraBodyLayer.over(built.extra_body, extra_body))
+    merge_body(built, "extra_body", extra_body)
+    return built
 
 
 def num_tokens_from_messages(
@@ -420,6 +429,7 @@ ChatAnthropic = PartnerClass(
     build=build,
     hooks=PartnerHooks(
         tools_to_bind=tools_to_bind,
+        call_model=call_model,  # (the constructor's extra_body under a call's own)
         # (langchain-anthropic counts a list of messages at once, for every model)
         messages_count=MessagesCount(num_tokens_from_messages),
     ),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters import extra_body_layer
 from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import CreateRefusal
@@ -120,6 +121,8 @@ TRAITS: dict[str, PartnerTraits] = {
             # A call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands
             # its SDK.
             timeout_objects=True,
+            # The constructor's `extra_body`, merged by the SDK over a call's own fields.
+            call_applied=extra_body_layer.call_applied,
         ),
     ),
 }

@@ -37,6 +37,9 @@ import functools
 import warnings
 from typing import Any
 
+from ...adapters.extra_body_layer import ExtraBodyLayer
+from ...adapters.extra_body_layer import call_model as layered_call_model
+from ...adapters.extra_body_layer import with_layer
 from ...chat.binding import merge_body
 from ...chat.dropin import TAIL
 from ...chat.dropin import UNSET
@@ -59,7 +62,6 @@ from ..openai.base_chat_openai import held_stop
 from ..openai.base_chat_openai import with_data
 from ..openai.choices import refuse_langsmith_gateway
 from ..openai.chunk_bound import stream_chunk_timeout
-from ..openai.extra_body_layer import ExtraBodyLayer
 from ..openai.sdk_account import sdk_account
 from .blocks import register_parts_blocks
 from .dropin_record import declared_value
@@ -289,19 +291,18 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     )
     extra_body = given["extra_body"] if held_body is None else held_body
     # Its class's BaseChatOpenAI ways (`openai/base_chat_openai.py`): its counted name, its
-    # async stream's chunk bound, its empty `stop` lists, and the constructor's
+    # async stream's chunk bound, its empty `stop` lists; and the constructor's
     # `extra_body` as a layer a call's own replaces where its SDK merges it.
-    layer = (
-        ExtraBodyLayer.over(built.extra_body, extra_body) if profile.sdk_request_options else None
-    )
+    layer = ExtraBodyLayer()
+    if profile.sdk_request_options:
+        layer = ExtraBodyLayer.over(built.extra_body, extra_body)
     data = BaseChatOpenAIData(
         counted_name=counted_name or name_of_model,
         stream_chunk_timeout=chunk_bound,
         empty_stop_sent=row.empty_stop_sent,
-        extra_body_layer=layer or ExtraBodyLayer(),
     )
     for made in adapters:
-        with_data(made, data)
+        with_layer(with_data(made, data), layer)
     merge_body(built, "extra_body", extra_body)
     return built
 
@@ -346,7 +347,7 @@ def _structured_target(
 #: do nothing where its row counts no tokens with tiktoken (`base_chat_openai.py`).
 _SHARED_HOOKS = PartnerHooks(
     token_ids=base_chat_openai.token_ids,
-    call_model=base_chat_openai.call_model,
+    call_model=layered_call_model,
     messages_count=base_chat_openai.MESSAGES_COUNT,
 )
 

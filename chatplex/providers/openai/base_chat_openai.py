@@ -5,9 +5,7 @@ whose partner class is one:
 - tokens counted with tiktoken, of `tiktoken_model_name` or else the partner's
   `model_name` (`tokens.py`): `token_ids`, `counts_messages`, `num_tokens_from_messages`;
 - `stop` sent as given, with the class's empty-list policy and the call's own stop
-  (`stop_dropin.py`): `call_settings` and `call_applied`;
-- the constructor's `extra_body` as a layer a call's own replaces
-  (`extra_body_layer.py`): `call_model` and `call_applied`;
+  (`stop_dropin.py`): `call_settings`;
 - an async stream's bound on each chunk's wait, `stream_chunk_timeout`
   (`chunk_bound.py`): `async_stream`;
 - a call's `Timeout` object taken in seconds (`PartnerCalls.timeout_objects`).
@@ -15,9 +13,10 @@ whose partner class is one:
 A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 (`OpenAIAdapter.base_chat_openai`, the Responses adapter's too), which its record's
 `build` gives it (`with_data`); the functions taking a model are `PartnerHooks` fields
-(`token_ids`, `call_model`, `messages_count`: `MESSAGES_COUNT`) or its record's
-`PartnerCalls` (`partner.py`: `call_settings`, `call_applied`, `async_stream`;
-`timeout_objects`), each doing nothing of its own on a model whose adapter holds none.
+(`token_ids`, `messages_count`: `MESSAGES_COUNT`) or its record's `PartnerCalls`
+(`partner.py`: `call_settings`, `async_stream`; `timeout_objects`), each doing nothing
+of its own on a model whose adapter holds none. The constructor's `extra_body`, which a
+call's own replaces, is `adapters/extra_body_layer.py`'s, as langchain-anthropic's.
 
 >>> from chatplex.chat.model import ChatModel
 >>> from chatplex.providers.openai.adapter import OpenAIAdapter
@@ -28,11 +27,9 @@ A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import AsyncIterator
 from collections.abc import Callable
-from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -42,7 +39,6 @@ from ...chat.partner_record import MessagesCount
 from ...chat.token_counts import wire_counts
 from .chunk_bound import bounded_for_async
 from .chunk_bound import chunk_timeouts
-from .extra_body_layer import ExtraBodyLayer
 from .stop_dropin import EmptyStop
 from .stop_dropin import sent_stop_settings
 
@@ -60,15 +56,12 @@ __all__ = [
     "Streamer",
     "async_stream",
     "bounded_stream",
-    "call_applied",
-    "call_model",
     "call_settings",
     "counted_messages",
     "counted_token_ids",
     "counts_messages",
     "data_of",
     "held_stop",
-    "layer_over_call",
     "num_tokens_from_messages",
     "sent_stop_settings",
     "token_ids",
@@ -96,8 +89,6 @@ class BaseChatOpenAIData:
     #: holds the constructor's `[]` only where that is sent (`held_stop`), so an empty
     #: list it holds otherwise is a call's (or `bind`'s).
     empty_stop_sent: EmptyStop = "call"
-    #: The constructor's `extra_body`, which a call's own replaces.
-    extra_body_layer: ExtraBodyLayer = ExtraBodyLayer()
     #: The partner's `model_name` (None: an Azure deployment without `model`), which
     #: its structured output and profile read where the sent model stands in for it.
     model_name: str | None = None
@@ -160,12 +151,6 @@ def counted_messages(
     return counts.count_messages(name, messages, tools, **keywords)
 
 
-def layer_over_call(extra_body: dict[str, Any], layer: ExtraBodyLayer) -> None:
-    """The constructor's `extra_body` merged over a call's body fields, as the SDK
-    merges it last."""
-    extra_body.update(layer.given)
-
-
 def bounded_stream(
     model: ChatModel,
     bound: float | None,
@@ -216,21 +201,6 @@ def num_tokens_from_messages(
 MESSAGES_COUNT = MessagesCount(num_tokens_from_messages, counts_messages)
 
 
-def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
-    """`PartnerHooks.call_model`: the model, or a copy without the constructor's
-    `extra_body` where the call's keywords (as given) hold one of their own."""
-    data = data_of(model)
-    if data is None or "extra_body" not in keywords or not data.extra_body_layer.given:
-        return model
-    clone = copy.copy(model)
-    clone.extra_body = data.extra_body_layer.under(model.extra_body)
-    layerless = dataclasses.replace(data, extra_body_layer=ExtraBodyLayer())
-    adapter = model.adapter
-    assert adapter is not None  # (it holds the data)
-    clone.adapter = with_data(copy.copy(adapter), layerless)
-    return clone
-
-
 def call_settings(model: ChatModel, settings: CallSettings) -> CallSettings:
     """`PartnerCalls.call_settings`: its `stop` sent as given (an empty list it holds
     is a call's, or its class sends the constructor's: `held_stop`)."""
@@ -241,14 +211,6 @@ def call_settings(model: ChatModel, settings: CallSettings) -> CallSettings:
     if data is None:
         return settings
     return sent_stop_settings(settings, model.adapter, stop, stop, data.empty_stop_sent)
-
-
-def call_applied(model: ChatModel, settings: Mapping[str, Any]) -> None:
-    """`PartnerCalls.call_applied`: once a call's settings are on the model's copy, the
-    constructor's `extra_body` merged over them, as the SDK merges it last."""
-    data = data_of(model)
-    if data is not None and data.extra_body_layer.given:
-        layer_over_call(model.extra_body, data.extra_body_layer)
 
 
 def async_stream(

@@ -44,6 +44,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ...adapters.extra_body_layer import ExtraBodyLayer
+from ...adapters.extra_body_layer import call_model as layered_call_model
+from ...adapters.extra_body_layer import with_layer
 from ...adapters.keys import as_secret
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merge_body
@@ -62,7 +65,6 @@ from . import choices
 from . import chunk_bound
 from .base_chat_openai import MESSAGES_COUNT
 from .base_chat_openai import BaseChatOpenAIData
-from .base_chat_openai import call_model as layered_call_model
 from .base_chat_openai import held_stop
 from .base_chat_openai import token_ids
 from .base_chat_openai import with_data
@@ -73,7 +75,6 @@ from .choices import wants_responses_api
 from .dropin_record import CHAT_OPENAI_RECORD
 from .dropin_record import DEFAULT_MODEL
 from .dropin_record import UNNAMED_PARAMETERS
-from .extra_body_layer import ExtraBodyLayer
 from .sdk_account import sdk_project
 
 if TYPE_CHECKING:
@@ -337,10 +338,10 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     merge_body(built, "extra_body", extra_body)
     tiktoken_name = own["tiktoken_model_name"]
     counted = partner_name if tiktoken_name is None else tiktoken_name
-    data = BaseChatOpenAIData(counted, chunk_timeout, "call", layer, partner_name)
+    data = BaseChatOpenAIData(counted, chunk_timeout, "call", model_name=partner_name)
     for made in (adapter, switch):
         if made is not None:
-            with_data(made, data)
+            with_layer(with_data(made, data), layer)
     return built
 
 
@@ -464,7 +465,7 @@ def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
     hold a built-in tool, or a GPT-6 call with tools, goes to the Responses API
     (`responses_switch`), as langchain-openai routes a call of a model that leaves
     `use_responses_api` unset; then the constructor's `extra_body` under the call's
-    (`base_chat_openai.call_model`)."""
+    (`adapters.extra_body_layer.call_model`)."""
     switch = responses_switch(model)
     tools = keywords.get("tools") or ()
     if switch is not None and (
@@ -475,7 +476,8 @@ def call_model(model: ChatModel, keywords: Mapping[str, Any]) -> ChatModel:
         model = copy.copy(model)
         model.adapter = switch
         model.provider = "openai_responses"
-    return layered_call_model(model, keywords)
+    layered: ChatModel = layered_call_model(model, keywords)  # (the constructor's extra_body)
+    return layered
 
 
 def tools_to_bind(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
+from ...adapters import extra_body_layer
 from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
@@ -230,7 +231,7 @@ _LENGTH_ERROR = (("openai", "LengthFinishReasonError"), cut_reply)
 #: a stream stalled before its first event was one request.
 BASE_CHAT_OPENAI_CALLS = PartnerCalls(
     call_settings=base_chat_openai.call_settings,
-    call_applied=base_chat_openai.call_applied,
+    call_applied=extra_body_layer.call_applied,
     async_stream=base_chat_openai.async_stream,
     # (a call's `Timeout` object, which the openai SDK takes: in seconds)
     timeout_objects=True,

@@ -6,9 +6,9 @@ it), and refused one given inside `model_kwargs` (a ValidationError), which the
 partner sends. Side by side on the module's server: the warnings naming it,
 `model_kwargs`, the serialized `model_kwargs` and the fields sent, sync and async.
 
-Not yet as the partner (noted, not kept): a call's own `extra_body` replaces the
-constructor's there (its payload is `{**model_kwargs, **kwargs}`); the drop-in merges
-both."""
+Then a call's own: its `extra_body` replaces the constructor's (the partner's payload
+is `{**model_kwargs, **kwargs}`; before, the drop-in merged both), and the
+constructor's covers a call's own body field (the SDK merges it last)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,49 @@ def test_extra_body_is_held_in_model_kwargs_and_merged_as_there(
     assert ours == theirs
     held = {"extra_body": {"z": 1}}
     assert ours == ("extra_body" in given, held, held, {"z": 1})
+
+
+#: (the constructor's keywords, a call's, the body fields compared)
+CALLS = {
+    "a call's extra_body replaces it": (
+        {"extra_body": {"z": 1}},
+        {"extra_body": {"y": 2}},
+        ("z", "y"),
+    ),
+    "also given inside model_kwargs": (
+        {"model_kwargs": {"extra_body": {"z": 1}}},
+        {"extra_body": {"y": 2}},
+        ("z", "y"),
+    ),
+    "it covers a call's own field": (
+        {"extra_body": {"temperature": 0.1}},
+        {"temperature": 0.9},
+        ("temperature",),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CALLS))
+def test_a_calls_keywords_meet_the_constructors_extra_body_as_there(
+    case: str, server: ScriptedServer
+) -> None:
+    given, call, fields = CALLS[case]
+    server.handler = lambda seen: Reply(200, [_REPLY])
+    sent = []
+    for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
+        with warnings.catch_warnings():  # (theirs and ours: extra_body moved)
+            warnings.simplefilter("ignore")
+            model = cls(
+                model="claude-haiku-4-5",
+                api_key="k",
+                base_url=server.url,
+                max_retries=0,
+                **json.loads(json.dumps(given)),
+            )
+        server.seen.clear()
+        model.bind(**call).invoke("hi")
+        (request,) = server.seen
+        sent.append({k: request.body[k] for k in fields if k in request.body})
+    theirs, ours = sent
+    assert ours == theirs
+    assert ours == ({"temperature": 0.1} if "temperature" in fields else {"y": 2})

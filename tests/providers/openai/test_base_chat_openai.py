@@ -1,10 +1,10 @@
 """langchain-openai's BaseChatOpenAI ways as functions of a plain `ChatModel` holding its
 partner data (`base_chat_openai.py`), read through the partner calls its LangChain class
-hands down (`chatplex.langchain.traits.partner_calls`): `stop` as given, the constructor's
-`extra_body` under a call's own, a call's `Timeout` object in seconds, the async stream's
-chunk bound, tiktoken's counts of the counted name; nothing of these on a model holding
-no such data. The drop-in engines read the same functions (test_stop_dropin.py,
-test_extra_body_layer.py, test_chunk_bound.py, test_tokens.py)."""
+hands down (`chatplex.langchain.traits.partner_calls`): `stop` as given, a call's
+`Timeout` object in seconds, the async stream's chunk bound, tiktoken's counts of the
+counted name; nothing of these on a model holding no such data. The drop-in engines read
+the same functions (test_stop_dropin.py, test_chunk_bound.py, test_tokens.py; the
+constructor's `extra_body` under a call's own: tests/adapters/test_extra_body_layer.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from chatplex.messages import AIMessageChunk
 from chatplex.messages import HumanMessage
 from chatplex.providers.openai import base_chat_openai as base
 from chatplex.providers.openai.adapter import OpenAIAdapter
-from chatplex.providers.openai.extra_body_layer import ExtraBodyLayer
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
 
 
@@ -71,29 +70,7 @@ def test_a_model_without_its_data_sends_as_chatplex() -> None:
     assert _sent_stop(model.bind(stop=[])) == "(none)"
     assert _sent_stop(model.bind(stop="END")) == "(none)"
     assert model.bind(stop="END")._settings({}).stop == ("END",)
-    assert base.call_model(model, {"extra_body": {}}) is model
     assert base.token_ids(model, "hi") is None and not base.counts_messages(model)
-
-
-def test_the_constructors_extra_body_is_a_layer_a_calls_own_replaces() -> None:
-    body = {"user": "m", "seed": 1}
-    layer = ExtraBodyLayer.over(body, {"user": "e", "a": 1})
-    model = _model(base.BaseChatOpenAIData(extra_body_layer=layer))
-    model.extra_body.update({**body, **layer.given})
-    # A call's body field is covered by the constructor's extra_body (merged last).
-    assert model.bind(user="x", seed=2)._settings({}).extra_body == {
-        "user": "e",
-        "seed": 2,
-        "a": 1,
-    }
-    # A call giving an extra_body of its own runs on a copy without the constructor's.
-    called = base.call_model(model, {"extra_body": {"b": 2}})
-    assert called is not model and called.extra_body == {"user": "m", "seed": 1}
-    assert base.data_of(called) == base.BaseChatOpenAIData()
-    assert base.data_of(model) == base.BaseChatOpenAIData(extra_body_layer=layer)
-    assert called.bind(user="x")._settings({}).extra_body == {"user": "x", "seed": 1}
-    assert model.extra_body == {"user": "e", "seed": 1, "a": 1}
-    assert base.call_model(model, {"seed": 3}) is model
 
 
 def test_a_calls_timeout_object_is_taken_in_seconds() -> None:
