@@ -29,6 +29,22 @@ langchain_anthropic = pytest.importorskip("langchain_anthropic")
 _REPLY = json.dumps(anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1})).encode()
 
 
+def _built(
+    cls: Any, given: dict[str, Any], server: ScriptedServer
+) -> tuple[Any, list[warnings.WarningMessage]]:
+    """`cls` built with `given` (a copy) against the server, and the warnings it gave."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        model = cls(
+            model="claude-haiku-4-5",
+            api_key="k",
+            base_url=server.url,
+            max_retries=0,
+            **json.loads(json.dumps(given)),
+        )
+    return model, said
+
+
 #: (what is given, how it is called): one async call in the module, as
 #: langchain-anthropic keeps its async client per base URL, bound to its first loop.
 CASES = [
@@ -47,15 +63,7 @@ def test_extra_body_is_held_in_model_kwargs_and_merged_as_there(
     server.handler = lambda seen: Reply(200, [_REPLY])
     seen = []
     for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always")
-            model = cls(
-                model="claude-haiku-4-5",
-                api_key="k",
-                base_url=server.url,
-                max_retries=0,
-                **json.loads(json.dumps(given)),
-            )
+        model, said = _built(cls, given, server)
         moved = sum("extra_body was transferred" in str(w.message) for w in said)
         server.seen.clear()
         if how == "ainvoke":
@@ -100,15 +108,7 @@ def test_a_calls_keywords_meet_the_constructors_extra_body_as_there(
     server.handler = lambda seen: Reply(200, [_REPLY])
     sent = []
     for cls in (langchain_anthropic.ChatAnthropic, chatplex.langchain.ChatAnthropic):
-        with warnings.catch_warnings():  # (theirs and ours: extra_body moved)
-            warnings.simplefilter("ignore")
-            model = cls(
-                model="claude-haiku-4-5",
-                api_key="k",
-                base_url=server.url,
-                max_retries=0,
-                **json.loads(json.dumps(given)),
-            )
+        model, _ = _built(cls, given, server)  # (theirs and ours: extra_body moved)
         server.seen.clear()
         model.bind(**call).invoke("hi")
         (request,) = server.seen
