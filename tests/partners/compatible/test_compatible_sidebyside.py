@@ -14,6 +14,7 @@ outcome differs otherwise fails.
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import functools
 import importlib
@@ -23,6 +24,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from typing import NamedTuple
 
 import pytest
 
@@ -463,6 +465,11 @@ def message_names(cls: Any, p: Package, url: str) -> Any:
 def default_query_given(cls: Any, p: Package, url: str) -> Any:
     """`default_query=`: parameters a gateway reads from every request's URL."""
     return attempted(lambda: _model(cls, p, url, default_query={"tenant": "t1"}).invoke("Hi"))
+
+
+def default_headers_given(cls: Any, p: Package, url: str) -> Any:
+    """`default_headers=`: headers a gateway reads from every request."""
+    return attempted(lambda: _model(cls, p, url, default_headers={"X-Team": "t1"}).invoke("Hi"))
 
 
 def bind_tools_strict(cls: Any, p: Package, url: str) -> Any:
@@ -1099,6 +1106,7 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, Package, str], Any]]] = {
     "tool_choice_named": (TOOL, tool_choice_named),
     "message_names": (Script(), message_names),
     "default_query_given": (Script(), default_query_given),
+    "default_headers_given": (Script(), default_headers_given),
     "v1_stream_chunks": (Script(), v1_stream_chunks),
     "v1_stream_call": (TOOL, v1_stream_call),
     "v1_history": (Script(), v1_history),
@@ -1669,48 +1677,93 @@ def _fractional_timeout_taken(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
-def _query_sent_alone(outcome: Outcome) -> Outcome:
-    """Theirs refused the call (the SDK's `create()` takes no `default_query`) before any
-    request; ours sent the query on the URL. Then theirs read as ours."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs == {"refused": "TypeError"} and not their_requests, (theirs, their_requests)
-    assert [r["path"].endswith("?tenant=t1") for r in our_requests] == [True], our_requests
-    return ours, ours, our_requests, our_requests
+class _Given(NamedTuple):
+    """A connection setting its partner class has no field for (moved into
+    `model_kwargs`), as the script gives it and as chatplex sends it."""
+
+    value: dict[str, str]
+    #: Where ours sent it (and theirs did not), taken out of a request: its path's
+    #: query, or its header.
+    taken: Callable[[dict[str, Any]], str | None]
+    #: How chatplex sends it, in the table's words.
+    sent: str
 
 
-for _package in ("fireworks", "perplexity"):
-    DIFFERENCES[_package, "default_query_given"] = (
-        Difference(
-            Reason.RAISES,
-            "takes `default_query=` into `model_kwargs` (it has no such field) and passes it "
-            "to its SDK's `create()`, which raises a TypeError at every call",
-            "the parameters are added to the URL of every request, as `ChatOpenAI` adds them",
-        ),
-        _query_sent_alone,
-    )
+def _query_taken(request: dict[str, Any]) -> str | None:
+    path, _, query = request["path"].partition("?")
+    request["path"] = path
+    return query or None
 
 
-def _query_in_body(outcome: Outcome) -> Outcome:
-    """Theirs sent `default_query` as a body field; ours on the URL. Then both without it."""
-    theirs, ours, their_requests, our_requests = outcome
-    for request in their_requests:
-        assert request["body"].pop("default_query") == {"tenant": "t1"}, request
-    for request in our_requests:
-        path, _, query = request["path"].partition("?")
-        assert query == "tenant=t1" and "default_query" not in request["body"], request
-        request["path"] = path
-    return theirs, ours, their_requests, our_requests
-
-
-DIFFERENCES["mistralai", "default_query_given"] = (
-    Difference(
-        Reason.REJECTED,
-        "takes `default_query=` into `model_kwargs` (it has no such field) and sends it as a "
-        "`default_query` field of the body, which the API refuses as an extra input",
+#: The settings, by script.
+_GIVEN = {
+    "default_query_given": _Given(
+        {"tenant": "t1"},
+        _query_taken,
         "the parameters are added to the URL of every request, as `ChatOpenAI` adds them",
     ),
-    _query_in_body,
-)
+    "default_headers_given": _Given(
+        {"X-Team": "t1"},
+        lambda request: request["headers"].pop("x-team", None),
+        "the headers are sent with every request, as `ChatOpenAI` sends them",
+    ),
+}
+_SENT_THERE = {"default_query_given": "tenant=t1", "default_headers_given": "t1"}
+
+
+def _sent_alone(script: str) -> Callable[[Outcome], Outcome]:
+    """Theirs refused the call (the SDK's `create()` takes no such keyword) before any
+    request; ours sent the setting. Then theirs read as ours."""
+
+    def normalized(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs == {"refused": "TypeError"} and not their_requests, their_requests
+        taken = [_GIVEN[script].taken(copy.deepcopy(r)) for r in our_requests]
+        assert taken == [_SENT_THERE[script]], our_requests
+        return ours, ours, our_requests, our_requests
+
+    return normalized
+
+
+def _sent_in_body(script: str) -> Callable[[Outcome], Outcome]:
+    """Theirs sent the setting as a body field; ours as the URL's query or headers. Then
+    both without it."""
+    keyword = script.removesuffix("_given")
+
+    def normalized(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            assert request["body"].pop(keyword) == _GIVEN[script].value, request
+            assert _GIVEN[script].taken(request) is None, request
+        for request in our_requests:
+            assert _GIVEN[script].taken(request) == _SENT_THERE[script], request
+            assert keyword not in request["body"], request
+        return theirs, ours, their_requests, our_requests
+
+    return normalized
+
+
+for _script, _given in _GIVEN.items():
+    _keyword = _script.removesuffix("_given")
+    for _package in ("fireworks", "perplexity"):
+        DIFFERENCES[_package, _script] = (
+            Difference(
+                Reason.RAISES,
+                f"takes `{_keyword}=` into `model_kwargs` (it has no such field) and passes "
+                "it to its SDK's `create()`, which raises a TypeError at every call",
+                _given.sent,
+            ),
+            _sent_alone(_script),
+        )
+    DIFFERENCES["mistralai", _script] = (
+        Difference(
+            Reason.REJECTED,
+            f"takes `{_keyword}=` into `model_kwargs` (it has no such field) and sends it as "
+            f"a `{_keyword}` field of the body, which the API refuses as an extra input",
+            _given.sent,
+        ),
+        _sent_in_body(_script),
+    )
 
 
 DIFFERENCES["mistralai", "fractional_timeout"] = (
@@ -1856,7 +1909,7 @@ DIFFERENCES["mistralai", "call_timeout_seconds"] = (_TIMEOUT_SENT, _timeout_not_
 
 #: Request headers a script's constructor decides, compared; the rest (user agents,
 #: SDK telemetry `x-stainless-*`) name the client that sent them.
-COMPARED_HEADERS = ("authorization", "content-type")
+COMPARED_HEADERS = ("authorization", "content-type", "x-team")
 
 
 #: A request as the comparison reads it (`comparable_request`: fields sent as null
