@@ -445,6 +445,14 @@ def model_kwargs_sent(cls: Any, url: str) -> Any:
     return model.invoke("Hi"), warned, model.additional_model_request_fields, model.temperature
 
 
+def extra_body_given(cls: Any, url: str) -> Any:
+    """`extra_body=`, which the class has no field for: what its construction warns and
+    holds, and what is sent."""
+    model, said = constructed(lambda: make(cls, url, extra_body={"promptVariables": {}}))
+    warned = [w for w in said["warned"] if "model_kwargs" in w[1]]
+    return model.invoke("Hi"), warned, model.additional_model_request_fields
+
+
 def converse_keywords_per_call(cls: Any, url: str) -> Any:
     # Converse's own fields per call, in LangChain's spelling, are taken.
     return make(cls, url).invoke(
@@ -737,6 +745,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "stop_sequences_per_call": (converse(), stop_sequences_per_call),
     "guard_last_turn_only": (converse(), guard_last_turn_only),
     "model_kwargs_sent": (converse(), model_kwargs_sent),
+    "extra_body_given": (converse(), extra_body_given),
     "raw_blocks": (converse(), raw_blocks),
     "model_id_per_call": (converse(), model_id_per_call),
     "camel_case_inference_per_call": (converse(), camel_case_inference_per_call),
@@ -795,6 +804,34 @@ DIFFERENCES["stream_usage_given"] = (
         "the same warning, and `stream_usage` is not sent",
     ),
     _stream_usage_unsent,
+)
+
+
+def _extra_body_merged(outcome: Outcome) -> Outcome:
+    """Theirs warned, held `extra_body` as a model request field and sent it so; ours
+    merged its fields into the request. Then both without it."""
+    theirs, ours, their_requests, our_requests = outcome
+    [[(category, words, *_)], held] = theirs[1:]
+    assert category == "UserWarning" and "extra_body was transferred" in words
+    assert held == {"extra_body": {"promptVariables": {}}} and ours[1:] == [[], None]
+    for request in their_requests:
+        assert request["body"].pop("additionalModelRequestFields") == held
+    for request in our_requests:
+        assert request["body"].pop("promptVariables") == {}
+    return [theirs[0], *ours[1:]], ours, their_requests, our_requests
+
+
+DIFFERENCES["extra_body_given"] = (
+    Difference(
+        Reason.REJECTED,
+        "ChatBedrockConverse has no `extra_body` field: it warns that it moved it to "
+        "model_kwargs, holds it in `additional_model_request_fields` and sends it to the "
+        "model as an additional request field named `extra_body`, which the model "
+        "refuses as an extraneous key, on every call",
+        "its fields are merged into the Converse request, as `ChatOpenAI` merges them "
+        "into its body (no warning; held as the model's own setting)",
+    ),
+    _extra_body_merged,
 )
 
 
