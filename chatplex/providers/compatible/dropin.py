@@ -251,8 +251,11 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     held_body = model_kwargs.pop("extra_body", None) if options else None
     headers = merged_headers(held_headers, settings.get("extra_headers"))  # (masked as held)
     report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
-    if given["top_p"] is None and "top_p" in model_kwargs:
-        # (its class's payload is `{**model_kwargs, **a call's keywords}`: a call's replaces it)
+    held_top_p = model_kwargs.get("top_p")
+    number = isinstance(held_top_p, (int, float)) and not isinstance(held_top_p, bool)
+    if given["top_p"] is None and number:
+        # (its class's payload is `{**model_kwargs, **a call's keywords}`: a call's replaces
+        # it; any other value is sent as given, from the body, as there)
         given["top_p"] = model_kwargs.pop("top_p")
     n = given["n"]
     if n is not None and (n != 1 or row.sends_n_of_one or "n" in row.body_defaults):

@@ -36,6 +36,7 @@ _REPLY = json.dumps(chat_completion("hi", created=1)).encode()
 #: (preset, keyword, value): the keywords its partner class moves into `model_kwargs`.
 MOVED = [
     ("groq", "top_p", 0.5),
+    ("groq", "top_p", "0.5"),  # (a script's os.environ value: sent as given, as there)
     ("groq", "extra_body", {"z": 1}),
     ("fireworks", "top_p", 0.5),
     ("fireworks", "extra_body", {"z": 1}),
