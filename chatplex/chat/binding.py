@@ -20,6 +20,8 @@ from typing import Literal
 from typing import Protocol
 from typing import TypeVar
 
+from ..adapters.extra_body_layer import ExtraBodyLayer
+from ..adapters.extra_body_layer import with_layer
 from ..secret import merged_headers
 from .call_hooks import check_cache
 from .description import Describable
@@ -46,6 +48,7 @@ __all__ = [
     "call_settings",
     "check_construction",
     "merge_body",
+    "merged_last",
     "with_tools",
 ]
 
@@ -187,6 +190,23 @@ def merge_body(model: Bindable, kind: str, values: Mapping[str, Any] | None) -> 
     if values is not None:
         check_body_fields(kind, values, _owner(model))
         model.extra_body.update(values)
+
+
+B = TypeVar("B", bound=Bindable)
+
+
+def merged_last(
+    model: B, extra_body: Mapping[str, Any] | None, adapters: Sequence[Adapter | None]
+) -> B:
+    """`model` with a drop-in's constructor `extra_body`, which its partner's SDK merges
+    over the body last, merged so; its layer held by `adapters` (those the model calls
+    through), so a call's own replaces it (`adapters/extra_body_layer.py`)."""
+    layer = ExtraBodyLayer.over(model.extra_body, extra_body)
+    for adapter in adapters:
+        if adapter is not None:
+            with_layer(adapter, layer)
+    merge_body(model, "extra_body", extra_body)
+    return model
 
 
 def _set_tools(model: Bindable, key: str, value: Any) -> None:

@@ -40,11 +40,9 @@ from typing import cast
 
 from pydantic import SecretStr
 
-from ...adapters.extra_body_layer import ExtraBodyLayer
 from ...adapters.extra_body_layer import call_model
-from ...adapters.extra_body_layer import with_layer
 from ...adapters.validate import check_headers
-from ...chat.binding import merge_body
+from ...chat.binding import merged_last
 from ...chat.dropin import pick
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
@@ -200,10 +198,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     built = partner_model(
         ChatAnthropic, adapter, model, {**settings, **sent, **proxied, **api_params}
     )
-    # ... under a call's own, which replaces it (`adapters/extra_body_layer.py`)
-    with_layer(adapter, ExtraBodyLayer.over(built.extra_body, extra_body))
-    merge_body(built, "extra_body", extra_body)
-    return built
+    return merged_last(built, extra_body, (adapter,))  # (under a call's own)
 
 
 def num_tokens_from_messages(

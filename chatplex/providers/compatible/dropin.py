@@ -37,10 +37,9 @@ import functools
 import warnings
 from typing import Any
 
-from ...adapters.extra_body_layer import ExtraBodyLayer
 from ...adapters.extra_body_layer import call_model as layered_call_model
-from ...adapters.extra_body_layer import with_layer
 from ...chat.binding import merge_body
+from ...chat.binding import merged_last
 from ...chat.dropin import TAIL
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
@@ -294,18 +293,16 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     )
     extra_body = given["extra_body"] if held_body is None else held_body
     # Its class's BaseChatOpenAI ways (`openai/base_chat_openai.py`): its counted name, its
-    # async stream's chunk bound, its empty `stop` lists; and the constructor's
-    # `extra_body` as a layer a call's own replaces where its SDK merges it.
-    layer = ExtraBodyLayer()
-    if profile.sdk_request_options:
-        layer = ExtraBodyLayer.over(built.extra_body, extra_body)
+    # async stream's chunk bound, its empty `stop` lists.
     data = BaseChatOpenAIData(
         counted_name=counted_name or name_of_model,
         stream_chunk_timeout=chunk_bound,
         empty_stop_sent=row.empty_stop_sent,
     )
     for made in adapters:
-        with_layer(with_data(made, data), layer)
+        with_data(made, data)
+    if profile.sdk_request_options:  # (merged last by its SDK, under a call's own)
+        return merged_last(built, extra_body, adapters)
     merge_body(built, "extra_body", extra_body)
     return built
 

@@ -44,12 +44,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...adapters.extra_body_layer import ExtraBodyLayer
 from ...adapters.extra_body_layer import call_model as layered_call_model
-from ...adapters.extra_body_layer import with_layer
 from ...adapters.keys import as_secret
 from ...adapters.tools import builtin_spec
-from ...chat.binding import merge_body
+from ...chat.binding import merged_last
 from ...chat.dropin import check_refused
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
@@ -333,16 +331,13 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
             **api_params,
         },
     )
-    extra_body = own["extra_body"]  # (merged last, as the SDK merges it)
-    layer = ExtraBodyLayer.over(built.extra_body, extra_body)
-    merge_body(built, "extra_body", extra_body)
     tiktoken_name = own["tiktoken_model_name"]
     counted = partner_name if tiktoken_name is None else tiktoken_name
     data = BaseChatOpenAIData(counted, chunk_timeout, "call", model_name=partner_name)
     for made in (adapter, switch):
         if made is not None:
-            with_layer(with_data(made, data), layer)
-    return built
+            with_data(made, data)
+    return merged_last(built, own["extra_body"], (adapter, switch))  # (as the SDK merges it)
 
 
 def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> str | None:
