@@ -89,7 +89,7 @@ STOP_REASON_KEYS = {
 #: langchain-aws moves such a keyword into `model_kwargs` (with langchain-core's
 #: warning), which its body carries; another unknown keyword stays a TypeError (its
 #: provider would refuse the body).
-BODY_KEYWORDS = {"anthropic": ("thinking", "top_k", "metadata", "anthropic_beta")}
+BODY_KEYWORDS = {"anthropic": ("thinking", "top_p", "top_k", "metadata", "anthropic_beta")}
 
 #: The fields both classes declare alike (`BedrockBase`'s and Converse's), by name.
 SHARED = {

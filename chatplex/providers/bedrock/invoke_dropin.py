@@ -65,9 +65,11 @@ from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import keywordless
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
+from ...chat.partner_warnings import say_moved
 from ...chat.settings import SETTING_NAMES
 from ...messages import HumanMessage
 from ...messages import SystemMessage
+from ...specs import MoveWarning
 from .adapter import BedrockAdapter
 from .adapter import ChatBedrockFields
 from .botocore_dropin import converse_model_headers
@@ -332,6 +334,9 @@ def bedrock_parts(
             model_kwargs = {**(model_kwargs or {}), **{k: settings[k] for k in moved}}
             for name in moved:
                 moved_to_model_kwargs(settings, name, outer=2)
+    if "top_p" in settings:  # (every family's: warned as moved and held in model_kwargs
+        # as langchain-aws holds it, sent as the family's own sampling key, Converse's too)
+        say_moved("top_p", MoveWarning(outer=2))
     guardrail = dict(guardrails) if _guardrails_enabled(guardrails) else None
     _check_key_maps(stop_keys, reason_keys)
     # (None: what the field holds once assigned it, as langchain-aws's holds it, and

@@ -210,6 +210,17 @@ def body_keywords_moved(cls: Any, url: str) -> Any:
     return model.invoke("Hi"), model.model_kwargs, [w[1] for w in said["warned"]]
 
 
+def top_p_moved(cls: Any, url: str) -> Any:
+    # `top_p`, no field of ChatBedrock's: moved into model_kwargs (warned), held and
+    # dumped there, sent from there; a call's own replaces it.
+    from langchain_core.load import dumpd
+
+    model, said = constructed(lambda: make(cls, url, top_p=0.5))
+    dumped = dumpd(model)["kwargs"].get("model_kwargs")
+    warned = [w[1] for w in said["warned"]]
+    return model.invoke("Hi"), model.invoke("Hi", top_p=0.3), model.model_kwargs, dumped, warned
+
+
 def invoke_messages(cls: Any, url: str) -> Any:
     model = make(cls, url, temperature=0, max_tokens=64)
     return model.invoke([lc.SystemMessage("Be brief."), lc.HumanMessage("Say hello")])
@@ -796,6 +807,23 @@ def prompt_invoke(
     return answer
 
 
+def body_options_given(cls: Any, url: str) -> Any:
+    """`extra_body=` and `default_headers=`, which ChatBedrock has no field for: what its
+    construction warns and holds, and what is sent."""
+    options = {"extra_body": {"top_k": 3}, "default_headers": {"x-team": "blue"}}
+    model, said = constructed(lambda: make(cls, url, **options))
+    return model.invoke("Hi"), model.model_kwargs, [w[1] for w in said["warned"]]
+
+
+def family_top_p(model: str) -> Callable[[Any, str], Any]:
+    """`top_p_moved` on a model of another family (or Converse's)."""
+
+    def script(cls: Any, url: str) -> Any:
+        return top_p_moved(lambda **kw: cls(**{**kw, "model": model}), url)
+
+    return script
+
+
 def family_invoke(model: str) -> Callable[[Any, str], Any]:
     def script(cls: Any, url: str) -> Any:
         return make(cls, url, model=model).invoke("Say hello")
@@ -967,6 +995,7 @@ for _prefix, _model, _family in (
     FAMILY_SCRIPTS.update(
         {
             f"{_prefix}_invoke": (prompt_invoke(_family), family_invoke(_model)),
+            f"{_prefix}_top_p": (prompt_invoke(_family), family_top_p(_model)),
             f"{_prefix}_stream": (prompt_invoke(_family), family_stream(_model)),
             f"{_prefix}_astream": (prompt_invoke(_family), family_astream(_model)),
             f"{_prefix}_conversation": (prompt_invoke(_family), family_conversation(_model)),
@@ -1140,6 +1169,9 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "invoke_text": (invoke(), BEDROCK.invoke_text),
     "invoke_messages": (invoke(), invoke_messages),
     "body_keywords_moved": (invoke(), body_keywords_moved),
+    "top_p_moved": (invoke(), top_p_moved),
+    "body_options_given": (invoke(), body_options_given),
+    "nova_top_p": (converse(), family_top_p(NOVA)),
     "invoke_tuples": (invoke(), BEDROCK.invoke_tuples),
     "stream_chunks": (invoke(), stream_chunks),
     "ainvoke_text": (invoke(), BEDROCK.ainvoke_text),
@@ -1360,6 +1392,32 @@ def _their_stop_as(key: str | None, inside: str | None = None) -> Callable[[Outc
     return read
 
 
+def _their_options_applied(outcome: Outcome) -> Outcome:
+    """Theirs warned and held both options in model_kwargs and sent them as body keys;
+    ours sent `extra_body`'s fields in the body. Then both without them."""
+    theirs, ours, their_requests, our_requests = outcome
+    held = {"extra_body": {"top_k": 3}, "default_headers": {"x-team": "blue"}}
+    assert theirs[1] == held and ours[1:] == [{}, []], (theirs, ours)
+    assert [w.split("\n")[1].strip() for w in theirs[2]] == [
+        f"{name} was transferred to model_kwargs." for name in held
+    ]
+    for request in their_requests:
+        body = request["body"]
+        assert {name: body.pop(name) for name in held} == held
+        body.update(held["extra_body"])
+    return [theirs[0], *ours[1:]], ours, their_requests, our_requests
+
+
+def _their_top_p_as_titans(outcome: Outcome) -> Outcome:
+    """Their request read as ours: the `top_p` they send in `textGenerationConfig` under
+    Titan's own key."""
+    theirs, ours, their_requests, our_requests = outcome
+    for request in their_requests:
+        config = request["body"]["textGenerationConfig"]
+        config["topP"] = config.pop("top_p")
+    return theirs, ours, their_requests, our_requests
+
+
 def _their_prompt_of_text(outcome: Outcome) -> Outcome:
     """Their request read as ours: the message's text where they put the repr of its
     list of blocks."""
@@ -1466,6 +1524,29 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "deepseek_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "gpt_oss_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "qwen_limits": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
+    "titan_top_p": (
+        Difference(
+            Reason.REJECTED,
+            "moves ChatBedrock(top_p=...) into model_kwargs and sends it into Titan's "
+            "`textGenerationConfig` as `top_p`, a key Titan's schema refuses (`extraneous "
+            "key [top_p] is not permitted`; its own is `topP`), with a call's top_p too",
+            "the same warning and model_kwargs; `top_p` is sent as Titan's `topP`, as "
+            "every other family's is sent under its own key",
+        ),
+        _their_top_p_as_titans,
+    ),
+    "body_options_given": (
+        Difference(
+            Reason.REJECTED,
+            "ChatBedrock has no `extra_body` or `default_headers` field: it warns that it "
+            "moved each to model_kwargs and sends each in the InvokeModel body as a key of "
+            "that name, which the model refuses as an extraneous key, on every call",
+            "`extra_body`'s fields are merged into the body and `default_headers` sent as "
+            "request headers, as ChatOpenAI sends them (no warning; held as the model's "
+            "own settings)",
+        ),
+        _their_options_applied,
+    ),
     "deepseek_stream_with_stop": (_STREAM_STOP_REFUSED, _their_refused_stop),
     "mistral_stream_with_stop": (_STOP_KEY_REFUSED, _their_stop_as("stop")),
     "meta_text_blocks": (
