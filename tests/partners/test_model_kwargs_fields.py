@@ -12,6 +12,7 @@ request a call sends."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import Iterator
@@ -287,3 +288,68 @@ def test_a_keyword_kept_in_a_dict_and_given_there_too_is_settled_as_by_the_partn
     # (LangChain's build_extra raises; langchain-aws keeps the dict's value)
     kept = name.startswith("ChatBedrock")
     assert theirs == ({keyword: 2} if kept else f"ValidationError: Found {keyword} supplied twice.")
+
+
+#: The presets whose partner keeps a field given inside `model_kwargs` refused (above),
+#: with the keyword naming the base URL.
+_KEPT_AS_GIVEN = ("ChatGroq", "ChatPerplexity", "ChatSambaNova", "ChatOpenRouter")
+#: A setting held in `model_kwargs`, and the call's own value of it.
+_HELD_AND_CALLED = {"temperature": (0.5, 0.1), "max_tokens": (50, 10), "stop": (["a"], ["b"])}
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("name", _KEPT_AS_GIVEN)
+def test_a_calls_own_setting_replaces_the_one_held_in_model_kwargs(name: str, how: str) -> None:
+    # Held there, it is sent; a call's own keyword replaces it, as a field's value is
+    # replaced (their payloads are `{**model_kwargs, **a call's keywords}`).
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [json.dumps(_COMPLETION).encode()])
+        for key, (held, called) in _HELD_AND_CALLED.items():
+            model = getattr(chatplex.langchain, name)(
+                model="m1", api_key="k", base_url=server.url + "/v1", model_kwargs={key: held}
+            )
+            _sent_held_then_called(server, model, how, key, held, called)
+            if name != "ChatPerplexity":  # (it has no `stop` field: the keyword is moved)
+                beside = getattr(chatplex.langchain, name)(
+                    model="m1",
+                    api_key="k",
+                    base_url=server.url + "/v1",
+                    model_kwargs={key: held},
+                    **{key: _BESIDE[key]},
+                )
+                _sent_held_then_called(server, beside, how, key, held, called)
+
+
+#: A field's own value, given beside the one held in `model_kwargs`.
+_BESIDE = {"temperature": 0.2, "max_tokens": 20, "stop": ["z"]}
+
+
+def _sent_held_then_called(
+    server: ScriptedServer, model: Any, how: str, key: str, held: Any, called: Any
+) -> None:
+    """`model` sends the value held in its `model_kwargs` under `key` (over a field's),
+    and a call's own where a call gives one."""
+    sent = []
+    for call in ({}, {key: called}):
+        server.seen.clear()
+        if how == "invoke":
+            model.invoke("hi", **call)
+        else:
+            asyncio.run(model.ainvoke("hi", **call))
+        sent.append(server.seen[0].body[key])
+    assert sent == [held, called], (key, sent)
+    assert model.model_kwargs == {key: held}
+
+
+def test_perplexity_stop_held_in_model_kwargs_and_given_by_a_call() -> None:
+    # The kept difference's reason: langchain-perplexity raises a ValueError when a call
+    # gives `stop` beside a `model_kwargs` one; the drop-in sends the call's.
+    partner = pytest.importorskip("langchain_perplexity").ChatPerplexity
+    with scripted_server() as server:
+        server.handler = lambda seen: Reply(200, [json.dumps(_COMPLETION).encode()])
+        held = {"model": "sonar", "api_key": "k", "model_kwargs": {"stop": ["a"]}}
+        with pytest.raises(ValueError, match="`stop` found in both"):
+            partner(**held).invoke("hi", stop=["b"])  # (before any request)
+        ours = chatplex.langchain.ChatPerplexity(**held, base_url=server.url)
+        ours.invoke("hi", stop=["b"])
+        assert [seen.body["stop"] for seen in server.seen] == [["b"]]

@@ -104,6 +104,21 @@ register_parts_blocks()
 #: Those of the shared parameters a preset's row gives a default of its own when not given.
 _PRESET_DEFAULTED = ("temperature", "max_tokens", "max_retries")
 
+#: The named parameters a `model_kwargs` entry stands for where its class keeps it there
+#: (a field given inside it: `lifts_model_kwargs`; `top_p` where it has no such field).
+_CALL_REPLACES = ("top_p", "temperature", "max_tokens", "stop")
+
+
+def _as_setting(name: str, value: Any) -> bool:
+    """Whether `value`, held in `model_kwargs` under `name`, is of the setting's type:
+    a number (`max_tokens`: an int), a list of strings (`stop`)."""
+    if isinstance(value, bool):
+        return False
+    if name == "stop":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, int) or (name != "max_tokens" and isinstance(value, float))
+
+
 #: LangChain's spellings every preset's class takes of the shared parameters.
 _SPELLINGS = {"model_name": "model", "stop_sequences": "stop", "request_timeout": "timeout"}
 #: The shared parameters (`SHARED_NAMES` without their spellings and `model`), each
@@ -250,12 +265,12 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     held_body = model_kwargs.pop("extra_body", None) if options else None
     headers = merged_headers(held_headers, settings.get("extra_headers"))  # (masked as held)
     report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
-    held_top_p = model_kwargs.get("top_p")
-    number = isinstance(held_top_p, (int, float)) and not isinstance(held_top_p, bool)
-    if given["top_p"] is None and number:
-        # (its class's payload is `{**model_kwargs, **a call's keywords}`: a call's replaces
-        # it; any other value is sent as given, from the body, as there)
-        given["top_p"] = model_kwargs.pop("top_p")
+    for name in _CALL_REPLACES:
+        # Sent over the field's value; a call's own replaces it (its class's payload is
+        # `{**model_kwargs, **a call's keywords}`). A value of another type is sent as
+        # given, from the body, as there.
+        if _as_setting(name, model_kwargs.get(name)):
+            given[name] = model_kwargs.pop(name)
     n = given["n"]
     if n is not None and (n != 1 or row.sends_n_of_one or "n" in row.body_defaults):
         api_params["n"] = n

@@ -96,7 +96,7 @@ FIELD_INSIDE_REFUSED = Difference(
     langchain="refuses a field of its own given inside `model_kwargs` "
     "(`ChatGroq(model_kwargs={'temperature': 0.3})`), and one given both there and beside "
     "it, with a pydantic ValidationError: the model cannot be built",
-    chatplex="`model_kwargs` is sent as given, over the field's value",
+    chatplex="`model_kwargs` is sent as given, over the field's value; a call's own replaces it",
 )
 #: (package, script) -> (why it differs, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
