@@ -78,13 +78,15 @@ _logger = logging.getLogger(__name__)
 
 _OWNER = "ChatVertexAI"
 #: Its other spellings of its keywords, each -> the one it stands for: LangChain's
-#: `model_name` and `request_timeout`, langchain-google-genai's `google_api_key`, and its
-#: pydantic aliases `max_tokens` and `stop_sequences` (read as their fields by the
+#: `model_name` and `request_timeout`, langchain-google-genai's `google_api_key`, the
+#: `default_headers` the ChatGoogleGenerativeAI drop-in also takes as its headers, and
+#: its pydantic aliases `max_tokens` and `stop_sequences` (read as their fields by the
 #: drop-in before `build`).
 _SPELLINGS = {
     "model_name": "model",
     "request_timeout": "timeout",
     "google_api_key": "api_key",
+    "default_headers": "additional_headers",
     "max_tokens": "max_output_tokens",
     "stop_sequences": "stop",
 }

@@ -409,13 +409,17 @@ UNSENT_THERE = {
 }
 
 
-def _given_unsent_there(keyword: str) -> Callable[[Any, str], Any]:
-    value = UNSENT_THERE[keyword][0]
+def given_unsent_there(
+    keyword: str, make: Any = None, value: Any = None
+) -> Callable[[Any, str], Any]:
+    """The script of `keyword` (`UNSENT_THERE`), its model built by `make` (this
+    suite's `model`, else the Vertex AI suite's) and given `value` (else the table's)."""
+    value = UNSENT_THERE[keyword][0] if value is None else value
 
     def script(cls: Any, url: str) -> Any:
         with warnings.catch_warnings():  # (theirs: moved to model_kwargs)
             warnings.simplefilter("ignore")
-            built = model(cls, url, **{keyword: value})
+            built = (make or model)(cls, url, **{keyword: value})
         return built.invoke("Hi")
 
     script.__name__ = f"{keyword}_given"
@@ -625,7 +629,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "system_as_human": (gemini_replies(), system_as_human),
     "response_schema_given": (gemini_replies([{"text": '{"total": 3}'}]), response_schema_given),
     "media_resolution_given": (gemini_replies(), media_resolution_given),
-    **{f"{k}_given": (gemini_replies(), _given_unsent_there(k)) for k in UNSENT_THERE},
+    **{f"{k}_given": (gemini_replies(), given_unsent_there(k)) for k in UNSENT_THERE},
     "request_timeout": (gemini_replies(), request_timeout),
     "client_args": (gemini_replies(), client_args),
     "astream_text": (gemini_replies(), GEMINI.astream_chunks),
@@ -810,10 +814,11 @@ DIFFERENCES["media_resolution_given"] = (
 )
 
 
-def _sent_only_here(keyword: str) -> Callable[[Outcome], Outcome]:
+def sent_only_here(keyword: str, given: Any = None) -> Callable[[Outcome], Outcome]:
     """Our request's field or header for `keyword` (which theirs never sends) taken
-    out, once seen."""
+    out, once seen (`given`: the value the script gave, else the table's)."""
     value, where = UNSENT_THERE[keyword]
+    value = value if given is None else given
 
     def normalized(outcome: Outcome) -> Outcome:
         theirs, ours, their_requests, our_requests = outcome
@@ -830,22 +835,27 @@ def _sent_only_here(keyword: str) -> Callable[[Outcome], Outcome]:
     return normalized
 
 
+def unsent_there(keyword: str, owner: str) -> Difference:
+    """Why `keyword` (`UNSENT_THERE`) is sent where the partner class `owner` never
+    sends it."""
+    return Difference(
+        Reason.LOSES_DATA,
+        f"has no `{keyword}` field: {owner}({keyword}=...) is moved into `model_kwargs` "
+        "with a warning, which its requests never read, so the setting is never sent",
+        f"`{keyword}` is sent ("
+        + {
+            "service_tier": "the request's `serviceTier`",
+            "extra_body": "its fields merged into the request body",
+            "default_headers": "as headers of every request, as `additional_headers`",
+        }[keyword]
+        + ")",
+    )
+
+
 for _keyword in UNSENT_THERE:
     DIFFERENCES[f"{_keyword}_given"] = (
-        Difference(
-            Reason.LOSES_DATA,
-            f"has no `{_keyword}` field: ChatGoogleGenerativeAI({_keyword}=...) is moved "
-            "into `model_kwargs` with a warning, which its requests never read, so the "
-            "setting is never sent",
-            f"`{_keyword}` is sent ("
-            + {
-                "service_tier": "the request's `serviceTier`",
-                "extra_body": "its fields merged into the request body",
-                "default_headers": "as headers of every request, as `additional_headers`",
-            }[_keyword]
-            + ")",
-        ),
-        _sent_only_here(_keyword),
+        unsent_there(_keyword, "ChatGoogleGenerativeAI"),
+        sent_only_here(_keyword),
     )
 
 

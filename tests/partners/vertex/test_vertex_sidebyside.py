@@ -53,7 +53,11 @@ from tests.partners.google._scripts import negative_candidates_refused
 from tests.partners.google.test_google_sidebyside import CODE_PARTS
 from tests.partners.google.test_google_sidebyside import CONVERSATION
 from tests.partners.google.test_google_sidebyside import GROUNDING
+from tests.partners.google.test_google_sidebyside import UNSENT_THERE
 from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import given_unsent_there
+from tests.partners.google.test_google_sidebyside import sent_only_here
+from tests.partners.google.test_google_sidebyside import unsent_there
 from tests.partners.google.test_google_sidebyside import with_grounding
 
 vertex_partner = pytest.importorskip("langchain_google_vertexai")
@@ -579,6 +583,20 @@ READ_HEADERS = ("authorization", "content-type", "x-team")
 
 #: Script → (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+
+# langchain-google-vertexai's class has no `service_tier`, `extra_body` or
+# `default_headers` field either: moved to model_kwargs, never sent; the drop-in sends them
+# (a cache named by its resource name, which Vertex AI sends as given).
+_UNSENT_GIVEN = {
+    "extra_body": {"cachedContent": f"projects/{PROJECT}/locations/x/cachedContents/c1"}
+}
+for _keyword in UNSENT_THERE:
+    _given = _UNSENT_GIVEN.get(_keyword)
+    SCRIPTS[f"{_keyword}_given"] = (vertex_replies(), given_unsent_there(_keyword, model, _given))
+    DIFFERENCES[f"{_keyword}_given"] = (
+        unsent_there(_keyword, "ChatVertexAI"),
+        sent_only_here(_keyword, _given),
+    )
 
 
 def _declarations(requests: list[Any], *keys: str) -> list[Any]:
