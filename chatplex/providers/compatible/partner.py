@@ -151,7 +151,8 @@ def _sdk_refusal(
     if profile.sdk_keywords is None:
         return None
     create = profile.sdk_create[1 if asynchronous else 0]
-    return unexpected_keyword(create, keywords, profile.sdk_keywords)
+    taken = profile.sdk_keywords | profile.sdk_refusals_kept_out
+    return unexpected_keyword(create, keywords, taken)
 
 
 def _bound_tool_form(

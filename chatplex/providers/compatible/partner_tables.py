@@ -33,6 +33,25 @@ GROQ_USAGE_EXTRAS = (
     "total_time",
 )
 
+#: The fireworks SDK's `CompletionsResource.create()` parameters (fireworks-ai 1.2):
+#: langchain-fireworks hands it every call keyword and `model_kwargs` entry, so any other
+#: is its TypeError (`Profile.sdk_keywords`); Fireworks' own sampling parameters
+#: (`top_k`, `min_p`, `repetition_penalty`...) are among them.
+FIREWORKS_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "temperature", "top_p", "top_k"),
+        *("min_p", "typical_p", "repetition_penalty", "mirostat_lr", "mirostat_target"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "metadata", "seed", "user", "service_tier"),
+        *("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call"),
+        *("reasoning_effort", "reasoning_history", "thinking", "response_format"),
+        *("context_length_exceeded_behavior", "prompt_truncate_len", "echo", "echo_last"),
+        *("ignore_eos", "raw_output", "return_token_ids", "safe_tokenization"),
+        *("perf_metrics_in_response", "prediction", "speculation"),
+        *("prompt_cache_key", "prompt_cache_isolation_key"),
+    }
+)
 #: The groq SDK's `Completions.create()` parameters (groq 0.37): langchain-groq hands
 #: it every call keyword, so any other is its TypeError (`Profile.sdk_keywords`).
 GROQ_CREATE = frozenset(

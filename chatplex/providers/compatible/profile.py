@@ -354,6 +354,9 @@ class Profile:
     #: TypeError before any request (langchain-groq's given `stream_usage` or `foo`),
     #: which the drop-in raises too. None: the partner refuses none so.
     sdk_keywords: frozenset[str] | None = None
+    #: Call keywords its drop-in takes though that `create()` refuses them (a kept
+    #: difference: a call's `stream_usage`, which langchain-fireworks hands it).
+    sdk_refusals_kept_out: frozenset[str] = frozenset()
     #: That `create()` as the TypeError names it, on the sync and the async client.
     sdk_create: tuple[str, str] = ("Completions.create()", "AsyncCompletions.create()")
     #: Body parameters the provider refuses, and why: an error before any request.

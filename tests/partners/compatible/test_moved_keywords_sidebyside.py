@@ -40,6 +40,8 @@ MOVED = [
     ("groq", "extra_body", {"z": 1}),
     ("fireworks", "top_p", 0.5),
     ("fireworks", "extra_body", {"z": 1}),
+    ("fireworks", "top_k", 40),  # (Fireworks' own sampling parameters, its SDK's create()'s)
+    ("fireworks", "min_p", 0.1),
     ("mistralai", "n", 2),
     ("sambanova", "n", 2),
     ("sambanova", "extra_body", {"z": 1}),
@@ -47,7 +49,13 @@ MOVED = [
     ("perplexity", "extra_body", {"z": 1}),
 ]
 #: The body fields compared, by the keyword a case is about (an `extra_body` holds "z").
-_FIELDS = {"top_p": ("top_p",), "n": ("n",), "extra_body": ("z", "extra_body")}
+_FIELDS = {
+    "top_p": ("top_p",),
+    "n": ("n",),
+    "extra_body": ("z", "extra_body"),
+    "top_k": ("top_k",),
+    "min_p": ("min_p",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +158,16 @@ def test_an_extra_body_given_in_model_kwargs_is_merged_as_there(
     theirs, ours = _seen(_PRESETS[preset], server, monkeypatch, held, {}, "extra_body", how)
     assert ours[2:] == theirs[2:]
     assert ours[4] == {"z": 1}
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+def test_a_calls_own_fireworks_parameter_is_sent_as_there(
+    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # langchain-fireworks hands a call's keywords to its SDK's create(), which takes
+    # Fireworks' own parameters; the drop-in refused them as unknown before.
+    given = {"model_kwargs": {"top_k": 40}}
+    call = {"top_k": 5, "repetition_penalty": 1.1}
+    theirs, ours = _seen(_PRESETS["fireworks"], server, monkeypatch, given, call, "top_k", how)
+    assert ours[2:] == theirs[2:]
+    assert ours[4] == {"top_k": 5}

@@ -276,12 +276,13 @@ def test_a_call_names_the_presets_own_body_settings_as_its_partner_takes_them() 
     [
         ("groq", {"include_reasoning": False, "search_settings": {"include_images": True}}),
         ("sambanova", {"chat_template_kwargs": {"enable_thinking": False}, "do_sample": True}),
+        ("fireworks", {"top_k": 5, "repetition_penalty": 1.1}),
     ],
 )
 def test_a_call_keyword_its_partners_sdk_sends_in_the_body_is_sent_as_given(
     name: str, keywords: dict[str, Any]
 ) -> None:
-    """langchain-groq and langchain-sambanova hand every call keyword to their SDK's
+    """langchain-groq, -sambanova and -fireworks hand every call keyword to their SDK's
     `create()`, which sends the body fields it names: per call or bound, sync, async and
     streamed, the same bodies as the partner's, where the drop-in raised TypeError; a
     keyword that SDK does not take stays its TypeError."""
@@ -787,3 +788,12 @@ def test_the_groq_sdks_own_parameters_are_taken_at_construction_as_per_call() ->
     with pytest.warns(UserWarning, match="is not default parameter"):
         engine = ChatGroq(model="m", api_key="k", **given)
     assert given.items() <= _body(engine).items()
+
+
+def test_fireworks_own_parameters_are_api_parameters_of_chatplexs_own_family() -> None:
+    # Its SDK's create() takes them (`FIREWORKS_CREATE`): given when the model is built
+    # or per call, they are sent; a keyword nobody takes stays a TypeError.
+    model = init_chat_model("fireworks:m", api_key="k", top_k=5)
+    assert _body(model)["top_k"] == 5
+    with pytest.raises(TypeError, match="unexpected keyword argument 'num_ctx'"):
+        init_chat_model("fireworks:m", api_key="k", num_ctx=5)

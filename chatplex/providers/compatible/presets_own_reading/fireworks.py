@@ -9,6 +9,7 @@ from ...openai.spec import LANGCHAIN_OPENAI_DROPPED
 from ...openai.spec import LANGCHAIN_OPENAI_STREAM
 from ...openai.spec import completions_clients
 from ..partner_tables import CLIENTS
+from ..partner_tables import FIREWORKS_CREATE
 from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
 from ..preset import Preset
@@ -117,6 +118,9 @@ FIREWORKS = Preset(
             detail_keys=("cache_read", "reasoning"),
         ),
         sdk="fireworks",
+        sdk_keywords=FIREWORKS_CREATE,
+        sdk_create=("CompletionsResource.create()", "AsyncCompletionsResource.create()"),
+        sdk_refusals_kept_out=frozenset({"stream_usage"}),
         # The fireworks SDK retries a stream that stalls after its headers, too.
         partner_retries_stream_bodies=True,
         # langchain-fireworks retries the SDK's RateLimitError and InternalServerError (a
