@@ -104,8 +104,9 @@ register_parts_blocks()
 #: Those of the shared parameters a preset's row gives a default of its own when not given.
 _PRESET_DEFAULTED = ("temperature", "max_tokens", "max_retries")
 
-#: The named parameters a `model_kwargs` entry stands for where its class keeps it there
-#: (a field given inside it: `lifts_model_kwargs`; `top_p` where it has no such field).
+#: The named parameters a `model_kwargs` entry can stand for, where the class leaves it
+#: there (no `lifts_model_kwargs`; or `top_p`, where it has no such field): the entry is
+#: that setting's value, which a call's own replaces.
 _CALL_REPLACES = ("top_p", "temperature", "max_tokens", "stop")
 
 
