@@ -586,7 +586,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
 
 # langchain-google-vertexai's class has no `service_tier`, `extra_body` or
 # `default_headers` field either: moved to model_kwargs, never sent; the drop-in sends them
-# (a cache named by its resource name, which Vertex AI sends as given).
+# (here a cache named by its full resource name, which the drop-in passes on unchanged).
 _UNSENT_GIVEN = {
     "extra_body": {"cachedContent": f"projects/{PROJECT}/locations/x/cachedContents/c1"}
 }
