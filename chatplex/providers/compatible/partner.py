@@ -151,8 +151,9 @@ def _sdk_refusal(
     if profile.sdk_keywords is None:
         return None
     create = profile.sdk_create[1 if asynchronous else 0]
-    taken = profile.sdk_keywords | profile.sdk_refusals_kept_out
-    return unexpected_keyword(create, keywords, taken)
+    kept_out = profile.sdk_refusals_kept_out  # (the call's few keywords filtered, per call)
+    asked = [name for name in keywords if name not in kept_out]
+    return unexpected_keyword(create, asked, profile.sdk_keywords)
 
 
 def _bound_tool_form(

@@ -791,8 +791,9 @@ def test_the_groq_sdks_own_parameters_are_taken_at_construction_as_per_call() ->
 
 
 def test_fireworks_own_parameters_are_api_parameters_of_chatplexs_own_family() -> None:
-    # Its SDK's create() takes them (`FIREWORKS_CREATE`): given when the model is built
-    # or per call, they are sent; a keyword nobody takes stays a TypeError.
+    # Its SDK's create() takes them (`FIREWORKS_CREATE`): given when the model is built,
+    # they are sent (per call: the test of a call's keywords above); a keyword nobody
+    # takes stays a TypeError.
     model = init_chat_model("fireworks:m", api_key="k", top_k=5)
     assert _body(model)["top_k"] == 5
     with pytest.raises(TypeError, match="unexpected keyword argument 'num_ctx'"):
