@@ -385,6 +385,30 @@ class MissingKeyError(_PickledByFields, ChatplexError, ValueError):
         super().__init__(message)
         self.adapter_class = adapter_class
 
+    @classmethod
+    def of(
+        cls,
+        service: str,
+        variables: tuple[str, ...],
+        *,
+        empty_given: bool,
+        adapter_class: type,
+        note: str = "",
+    ) -> MissingKeyError:
+        """The error in one wording for every provider: `service` ("OpenAI"), the
+        variables read for a key, whether the key given was empty (`api_key=""`, which
+        reads no variable: naming them alone would send the user to a variable that may
+        well be set), and a `note` ending it."""
+        names = " or ".join(variables)
+        if empty_given:
+            how = (
+                "api_key='' is no key, and no variable is read for it; pass the key, or "
+                f"leave api_key out to read {names}"
+            )
+        else:
+            how = f"pass api_key=... or set {names}"
+        return cls(f"{service} API key missing: {how}{note}", adapter_class=adapter_class)
+
 
 class LockTimeoutError(_PickledByFields, ChatplexError, builtins.TimeoutError):
     """Shared state stayed locked by another process past chatplex's bound: a machine

@@ -144,3 +144,30 @@ def test_a_missing_key_is_one_class_in_chatplexs_family(
         chatplex.init_chat_model(f"{provider}:some-model")
     assert isinstance(raised.value, ValueError)  # where scripts caught ValueError before
     assert "API key" in str(raised.value)
+
+
+@pytest.mark.parametrize("provider", _KEYED)
+def test_an_empty_key_given_is_missing_in_words_that_do_not_send_to_a_set_variable(
+    provider: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`api_key=""` (a script's `os.environ.get("MY_KEY", "")`) reads no variable: the
+    error says so, where "or set GROQ_API_KEY" sent the user to a variable already set."""
+    import os
+
+    import chatplex
+    from chatplex.errors import MissingKeyError
+
+    for name in list(os.environ):
+        if any(part in name for part in ("KEY", "TOKEN", "BASE", "URL", "ENDPOINT", "HOST")):
+            monkeypatch.delenv(name)
+    with pytest.raises(MissingKeyError) as unset:
+        chatplex.init_chat_model(f"{provider}:some-model")
+    variables = str(unset.value).split(" or set ", 1)[1].split(" (")[0].split(" or ")
+    for variable in variables:
+        monkeypatch.setenv(variable, "set-key")
+    assert chatplex.init_chat_model(f"{provider}:some-model") is not None  # read when left out
+    with pytest.raises(MissingKeyError) as empty:
+        chatplex.init_chat_model(f"{provider}:some-model", api_key="")
+    said = str(empty.value)
+    assert "api_key='' is no key" in said and " or set " not in said, said
+    assert f"leave api_key out to read {' or '.join(variables)}" in said

@@ -183,7 +183,7 @@ def test_api_key_missing(
     # ValidationError, a ValueError, in chatplex's words.
     kind = MissingKeyError if family.own else ValueError
     missing = _raised(lambda: family.anthropic(), kind)
-    assert "no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY" in str(missing)
+    assert "Anthropic API key missing: pass api_key=... or set ANTHROPIC_API_KEY" in str(missing)
     # The fix: a key passed, or the variable set in the process that runs the code.
     assert family.openai(api_key="sk-given") is not None
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-set")

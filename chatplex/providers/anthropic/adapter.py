@@ -323,8 +323,10 @@ class AnthropicAdapter(Adapter):
         self._key = link.key or Secret("")
         self._withheld = link.withheld
         if not self._key and where.host == _ANTHROPIC_HOST:
-            raise MissingKeyError(
-                "no Anthropic API key: pass api_key=... or set ANTHROPIC_API_KEY",
+            raise MissingKeyError.of(
+                "Anthropic",
+                ("ANTHROPIC_API_KEY",),
+                empty_given=api_key is not None,
                 adapter_class=type(self),
             )
         if default_max_tokens is not None and default_max_tokens < 1:

@@ -127,10 +127,8 @@ class CohereAdapter(Adapter):
         #: The base URL, credentials in its query masked.
         self.base_url = where.base_url
         if not secret and where.host == _OFFICIAL_HOST:
-            raise MissingKeyError(
-                "Cohere API key missing: pass cohere_api_key=... (api_key=) or set "
-                + " or ".join(KEY_VARIABLES),
-                adapter_class=type(self),
+            raise MissingKeyError.of(
+                "Cohere", KEY_VARIABLES, empty_given=api_key is not None, adapter_class=type(self)
             )
         self._withheld = link.withheld
         self._api_key: Secret | None = secret

@@ -177,16 +177,19 @@ class CompatibleAdapter(OpenAIAdapter):
         host = (urlsplit(shown_url(url)).hostname or "").lower()
         official = profile.official_host
         held = given and host != official and holds_environment_key()
+        empty_given = api_key is not None  # (refused below, an empty key reads no variable)
+        variables = tuple(key_variables or profile.key_variables)
         if api_key is None and official and not held:
-            api_key = _environment_key(tuple(key_variables or profile.key_variables))
+            api_key = _environment_key(variables)
         # No key at all (the URL's user:password@ is one: httpx's Basic auth replaces the
         # header, as under the partner's client): the partner's keyless header, if any.
         if not api_key and host != official and take_url_credentials(url).userinfo is None:
             api_key = keyless_key(profile.name)  # (to its own host: refused below)
         if not api_key and official and host == official:
-            variables = " or ".join(profile.key_variables)
-            raise MissingKeyError(
-                f"{profile.title} API key missing: pass api_key=... or set {variables}",
+            raise MissingKeyError.of(
+                profile.title,
+                variables,
+                empty_given=empty_given,
                 adapter_class=type(self),
             )
         # An empty Secret: the OpenAI adapter then reads no OPENAI_API_KEY for this server.

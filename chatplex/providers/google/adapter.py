@@ -430,9 +430,10 @@ class GeminiAdapter(_GoogleWire):
         prefix = f"/{api_version}/models"
         link = _HOME.connect(api_key, url, prefix)
         if not link.key and link.where.host == _GEMINI_HOST:
-            raise MissingKeyError(
-                "Gemini API key missing: pass api_key=... or set GOOGLE_API_KEY "
-                "(or GEMINI_API_KEY)",
+            raise MissingKeyError.of(
+                "Gemini",
+                ("GOOGLE_API_KEY", "GEMINI_API_KEY"),
+                empty_given=api_key is not None,
                 adapter_class=type(self),
             )
         self._partner_replies = partner_replies

@@ -277,10 +277,12 @@ class OpenAIAdapter(Adapter):
         #: api.openai.com requires it, `max_tokens` elsewhere.
         self.completion_tokens = completion_tokens
         if not secret and self._public:
-            raise MissingKeyError(
-                "OpenAI API key missing: pass api_key=... or set OPENAI_API_KEY "
-                "(only servers other than api.openai.com may be used without a key)",
+            raise MissingKeyError.of(
+                "OpenAI",
+                ("OPENAI_API_KEY",),
+                empty_given=api_key is not None,
                 adapter_class=type(self),
+                note=" (only servers other than api.openai.com may be used without a key)",
             )
         if secret and where.basic_auth:
             raise ValueError(
