@@ -89,6 +89,8 @@ _CREDENTIAL_NAME = (
 _NOT_CREDENTIAL = (
     r"tokens|token_ids|token_count|tokenizer|tiktoken|keyword|key_name|key_map"
     r"|secret_headers|credentials_profile_name|prompt_cache_key"
+    # (Anthropic's: the opaque token a refused reply's `stop_details` shows, sent back)
+    r"|fallback_credit_token"
 )
 #: A setting naming a URL (`authorization_url`, `tokenizer_url`): what it may hold is
 #: masked by the URL rule (`redact_url`), not as a whole.

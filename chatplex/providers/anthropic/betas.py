@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
+from .spec import BETA_ONLY
+
 __all__ = [
     "FIELD_BETAS",
     "TOOL_TYPE_BETAS",
@@ -168,11 +170,6 @@ def beta_call(header: str | None, settings: Mapping[str, Any]) -> bool:
     return bool(header) or "betas" in body or with_request_betas(None, body) is not None
 
 
-#: Body fields the SDK's plain `Messages.create()` takes no keyword for (its beta
-#: client's does): langchain-anthropic, calling without betas, raises its TypeError.
-BETA_ONLY_FIELDS = ("context_management",)
-
-
 def check_plain_call(body: Mapping[str, Any]) -> None:
     """langchain-anthropic's TypeError, before any request, for a request `body` (its
     tools and messages as sent) it would make through the SDK's plain client (no betas
@@ -185,7 +182,7 @@ def check_plain_call(body: Mapping[str, Any]) -> None:
     >>> check_plain_call({"context_management": {}, "betas": ["context-management-2025-06-27"]})
     >>> check_plain_call({"context_management": {}, "tools": [{"type": "memory_20250818"}]})
     """
-    fields = [field for field in BETA_ONLY_FIELDS if field in body]
+    fields = [field for field in BETA_ONLY if field in body]
     if not fields or body.get("betas") is not None or with_request_betas(None, body):
         return
     raise TypeError(f"Messages.create() got an unexpected keyword argument '{fields[0]}'")

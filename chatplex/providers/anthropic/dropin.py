@@ -96,7 +96,8 @@ _OWNER = "ChatAnthropic"
 #: and sent as any API parameter is.
 UNNAMED_PARAMETERS = frozenset(
     {"cache_control", "diagnostics", "service_tier", "speed", "system", "tool_choice", "tools"}
-    | {"workspace_id"}
+    | {"workspace_id", "billing_policy", "compaction", "fallback_credit_token", "fallbacks"}
+    | {"thread"}
 )
 #: ... and the anthropic SDK's request option it moves there the same way, which its
 #: `create()` merges into the body (a call's own replaces it, as any keyword there).

@@ -15,11 +15,15 @@ from ...specs import ProviderSpec
 _MESSAGES = frozenset(
     {
         "betas",
+        "billing_policy",
         "cache_control",
+        "compaction",
         "container",
         "context_management",
         "diagnostics",
         "effort",
+        "fallback_credit_token",
+        "fallbacks",
         "inference_geo",
         "mcp_servers",
         "metadata",
@@ -31,6 +35,7 @@ _MESSAGES = frozenset(
         "system",
         "temperature",
         "thinking",
+        "thread",
         "tool_choice",
         "tools",
         "top_k",
@@ -38,6 +43,19 @@ _MESSAGES = frozenset(
         "user_profile_id",
         "workspace_id",
     }
+)
+
+#: Body parameters only the SDK's beta client (`beta.messages.create`) names: sent with
+#: the `betas` they need (langchain-anthropic, given none, calls the plain `create()`,
+#: which refuses them: `betas.check_plain_call`).
+BETA_ONLY = (
+    "billing_policy",
+    "compaction",
+    "context_management",
+    "fallback_credit_token",
+    "fallbacks",
+    "mcp_servers",
+    "thread",
 )
 
 #: Parameters the API takes that the SDK's `create()` does not name, and why they are kept.
@@ -53,8 +71,7 @@ _BEYOND_SDK = (
         "betas",
         "the SDK's beta.messages.create names it: the anthropic-beta header, over the model's",
     ),
-    ("context_management", "a beta parameter (the SDK's beta.messages.create names it)"),
-    ("mcp_servers", "a beta parameter (the SDK's beta.messages.create names it)"),
+    *((name, "a beta parameter (the SDK's beta.messages.create names it)") for name in BETA_ONLY),
     (
         "reasoning_effort",
         "langchain-anthropic's call keyword, sent as output_config.effort (the adapter "

@@ -1,8 +1,9 @@
-"""ChatAnthropic side by side on `context_management`, a field only the anthropic SDK's
-beta client takes: langchain-anthropic, calling without betas (none given, none its
-tools or fields bring), hands it to the plain client's `Messages.create()`, which raises
-TypeError before any request; with betas (given, or a tool's: the memory tool's
-`context-management-2025-06-27`) it is sent. A call whose only beta is its
+"""ChatAnthropic side by side on `context_management` and the other fields only the
+anthropic SDK's beta client takes (`mcp_servers`, `compaction`, `fallbacks`...):
+langchain-anthropic, calling without betas (none given, none its tools or fields bring),
+hands them to the plain client's `Messages.create()`, which raises TypeError before any
+request; with betas (given, or a tool's: the memory tool's
+`context-management-2025-06-27`) they are sent. A call whose only beta is its
 conversation's (a system turn changing the tools) goes through the beta client too.
 Each script runs with both classes against the same scripted Messages server; what it
 returns, raises and sends is compared.
@@ -105,9 +106,42 @@ def tool_change_betas(cls: Any, url: str) -> Any:
     }
 
 
+#: The other fields only the beta client takes, each as a script gives it: an empty
+#: `mcp_servers` (no server configured: only a non-empty list brings its beta).
+OTHERS = {
+    "mcp_servers": [],
+    "compaction": {"type": "auto"},
+    "fallbacks": [{"model": "claude-haiku-4-5"}],
+    "thread": {"id": "t-1"},
+    "billing_policy": "standard",
+    "fallback_credit_token": "fct-opaque-1",
+}
+
+
+def other_fields(cls: Any, url: str) -> Any:
+    """Each of `OTHERS` given to the constructor (moved into `model_kwargs`, warned) and
+    to one call, without betas (TypeError, nothing sent) and with the model's."""
+    import warnings
+
+    out = {}
+    for name, value in OTHERS.items():
+        for betas in (None, ["b-1"]):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model = cls(model=MODEL, api_key=KEY, base_url=url, betas=betas, **{name: value})
+            plain = cls(model=MODEL, api_key=KEY, base_url=url, betas=betas)
+            out[f"{name} betas={betas}"] = {
+                "moved": [model.model_kwargs, [str(w.message) for w in caught]],
+                "built": _outcome(lambda m=model: m.invoke("Hi").content),
+                "per_call": _outcome(lambda n=name, v=value, m=plain: m.invoke("Hi", **{n: v})),
+            }
+    return out
+
+
 SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
     "context_management_without_betas": (streamed(ANSWER), without_betas),
     "context_management_with_betas": (streamed(ANSWER), with_betas),
+    "other_beta_fields": (streamed(ANSWER), other_fields),
     "tool_change_betas": (streamed(ANSWER), tool_change_betas),
 }
 
@@ -123,3 +157,31 @@ def test_without_betas_nothing_is_sent(server: Any) -> None:
     _, ours, _, requests = SUITE.run("context_management_with_betas", server)
     assert all("raised" not in outcome for outcome in ours.values())
     assert [r["headers"]["anthropic-beta"] for r in requests] == [BETA] * 4
+
+
+def test_the_other_fields_are_sent_with_betas_alone(server: Any) -> None:
+    """Read from ours: without betas each raises TypeError and sends nothing; with the
+    model's, each is sent as given, from the constructor and from the call."""
+    _, ours, _, requests = SUITE.run("other_beta_fields", server)
+    for name, value in OTHERS.items():
+        assert ours[f"{name} betas=None"]["built"] == {"raised": "TypeError"}
+        assert ours[f"{name} betas=None"]["per_call"] == {"raised": "TypeError"}
+        moved = {} if name == "mcp_servers" else {name: value}  # (a field of the class)
+        assert ours[f"{name} betas=['b-1']"]["moved"][0] == moved
+    for name, value in OTHERS.items():  # (the requests come sorted, not in their order)
+        assert [r["body"][name] for r in requests if name in r["body"]] == [value, value]
+
+
+def test_the_beta_only_fields_are_those_the_sdks_beta_client_alone_names() -> None:
+    """The SDK is the oracle: a new beta field fails this until the wire knows it."""
+    import inspect
+
+    import anthropic.resources.beta.messages as beta
+    import anthropic.resources.messages as plain
+
+    from chatplex.providers.anthropic.spec import BETA_ONLY
+
+    names = set(inspect.signature(beta.Messages.create).parameters)
+    assert names - set(inspect.signature(plain.Messages.create).parameters) - {"betas"} == set(
+        BETA_ONLY
+    )
