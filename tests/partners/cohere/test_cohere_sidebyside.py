@@ -205,6 +205,11 @@ def model_per_call_async(cls: Any, url: str) -> Any:
     return attempted(lambda: asyncio.run(model.ainvoke("Say hello", model=CALLED_MODEL)))
 
 
+def stop_sequences_per_call(cls: Any, url: str) -> Any:
+    """Cohere's own name for a call's stop sequences, as its API and SDK spell it."""
+    return attempted(lambda: _model(cls, url).invoke("Say hello", stop_sequences=["END"]))
+
+
 def batch_two(cls: Any, url: str) -> Any:
     return _model(cls, url).batch(["One", "Two"])
 
@@ -431,6 +436,24 @@ def constructor_sampling(cls: Any, url: str) -> Any:
     return _model(cls, url, **SAMPLING).invoke("Hi")
 
 
+#: Cohere's other v2 Chat parameters, each a keyword ChatCohere has no field for.
+V2_PARAMETERS = {
+    "max_tokens": 50,
+    "citation_options": {"mode": "FAST"},
+    "safety_mode": "OFF",
+    "strict_tools": True,
+    "thinking": {"type": "enabled", "token_budget": 100},
+    "logprobs": True,
+    "priority": 1,
+    "response_format": {"type": "json_object"},
+    "documents": [{"data": {"text": "Ada was born in 1815."}}],
+}
+
+
+def constructor_v2_parameters(cls: Any, url: str) -> Any:
+    return _model(cls, url, **V2_PARAMETERS).invoke("Hi")
+
+
 def constructor_stop(cls: Any, url: str) -> Any:
     return _model(cls, url, stop=["END"]).invoke("Hi")
 
@@ -587,6 +610,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "invoke_text": (cohere_replies(), invoke_text),
     "model_per_call": (cohere_replies(), model_per_call),
     "model_per_call_async": (cohere_replies(), model_per_call_async),
+    "stop_sequences_per_call": (cohere_replies(), stop_sequences_per_call),
     "invoke_messages": (cohere_replies(), invoke_messages),
     "invoke_tuples": (cohere_replies(), invoke_tuples),
     "multi_turn": (cohere_replies("Your name is Ada."), multi_turn),
@@ -639,6 +663,7 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "std_image_url_block": (cohere_replies("A pixel."), std_image_url_block),
     "constructor_max_tokens": (cohere_replies(), constructor_max_tokens),
     "constructor_sampling": (cohere_replies(), constructor_sampling),
+    "constructor_v2_parameters": (cohere_replies(), constructor_v2_parameters),
     "constructor_stop": (cohere_replies(), constructor_stop),
     "chain_with_prompt": (cohere_replies(), COMMON.chain_with_prompt),
     "error_unauthorized": (
@@ -923,6 +948,16 @@ for _script in ("model_per_call", "model_per_call_async"):
         _MODEL_PER_CALL,
         refused_before_sending("TypeError", lambda body: body["model"] == CALLED_MODEL),
     )
+DIFFERENCES["stop_sequences_per_call"] = (
+    Difference(
+        Reason.RAISES,
+        "a call given `stop_sequences=[...]` (Cohere's own name for them) passes them "
+        "twice to its request builder: TypeError (got multiple values for keyword "
+        "argument 'stop_sequences'), nothing sent",
+        "the call's stop sequences are sent, as a call's `stop` is",
+    ),
+    refused_before_sending("TypeError", lambda body: body["stop_sequences"] == ["END"]),
+)
 DIFFERENCES["bind_tools_strict"] = (
     Difference(
         Reason.RAISES,
@@ -1032,6 +1067,19 @@ DIFFERENCES["constructor_sampling"] = (
         "each is sent as Cohere's chat API names it",
     ),
     _sent_alone(SAMPLING),
+)
+
+
+DIFFERENCES["constructor_v2_parameters"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatCohere has no field for Cohere's other chat parameters (`max_tokens`, "
+        "`citation_options`, `safety_mode`, `strict_tools`, `thinking`, `logprobs`, "
+        "`priority`, `response_format`, `documents`) and drops them given to the "
+        "constructor without a word: the reply is not bounded, grounded or shaped as asked",
+        "each is sent as Cohere's chat API names it",
+    ),
+    _sent_alone(V2_PARAMETERS),
 )
 
 
