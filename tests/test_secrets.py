@@ -1900,6 +1900,51 @@ def test_a_parameter_named_like_a_key_that_is_none_is_sent_as_given(how: str) ->
     assert model.invoke("hi").text == "ok" and sent == ["tenant-7"]
 
 
+#: API parameters named like a credential that are none, each given to the drop-in's
+#: constructor: (class, its keywords, the reply its server sends). Each held as a
+#: Secret made the body unsendable ("Secret is not JSON serializable").
+_TOKENS_THAT_ARE_NO_KEYS = {
+    "fireworks prompt_cache_isolation_key": (
+        "ChatFireworks",
+        {"model": "accounts/fireworks/models/m", "prompt_cache_isolation_key": "tenant-7"},
+        {"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}]},
+    ),
+    "gemini continuation_token": (
+        "ChatGoogleGenerativeAI",
+        {"model": "gemini-2.5-flash", "continuation_token": "Y29udGludWU="},
+        {"candidates": [{"content": {"parts": [{"text": "ok"}], "role": "model"}}]},
+    ),
+    "anthropic fallback_credit_token": (
+        "ChatAnthropic",
+        {"model": "claude-sonnet-4-5", "betas": ["b-1"], "fallback_credit_token": "fct-1"},
+        {"content": [{"type": "text", "text": "ok"}], "role": "assistant", "type": "message"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_TOKENS_THAT_ARE_NO_KEYS))
+def test_an_api_parameter_named_like_a_token_is_sent_as_given(case: str) -> None:
+    import json
+    import warnings
+
+    respx = pytest.importorskip("respx")
+    name, keywords, reply = _TOKENS_THAT_ARE_NO_KEYS[case]
+    parameter = next(k for k in keywords if k not in ("model", "betas"))
+    sent: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        sent.append(body.get(parameter, body.get("continuationToken")))
+        return httpx.Response(200, json={"id": "r-1", "model": keywords["model"], **reply})
+
+    with respx.mock(assert_all_called=True) as mock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (moved into model_kwargs, as there)
+        mock.post(url__regex=".*").mock(side_effect=handler)
+        model = getattr(chatplex.langchain, name)(api_key=KEY, max_retries=0, **keywords)
+        assert model.invoke("hi").text == "ok"
+    assert sent == [keywords[parameter]]
+
+
 def _base_variables() -> list[str]:
     """The environment variables a base URL is read from, as the wires declare them:
     each adapter module's `ProviderHome` (`_HOME`), Cohere's, Ollama's, Azure's and the

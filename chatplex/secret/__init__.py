@@ -85,12 +85,12 @@ _CREDENTIAL_NAME = (
 #: `x-ratelimit-remaining-tokens`), a tokenizer's model (`tiktoken_model_name`), a
 #: function or names (`custom_get_token_ids`, `secret_headers`, `keywords`,
 #: langchain-aws' `provider_stop_reason_key_map`), a profile's name, OpenAI's
-#: `prompt_cache_key` (a routing hint).
+#: `prompt_cache_key` (a routing hint) and Fireworks' `prompt_cache_isolation_key`.
 _NOT_CREDENTIAL = (
     r"tokens|token_ids|token_count|tokenizer|tiktoken|keyword|key_name|key_map"
-    r"|secret_headers|credentials_profile_name|prompt_cache_key"
-    # (Anthropic's: the opaque token a refused reply's `stop_details` shows, sent back)
-    r"|fallback_credit_token"
+    r"|secret_headers|credentials_profile_name|prompt_cache_(isolation_)?key"
+    # (opaque tokens a reply shows, sent back: Anthropic's, Gemini's)
+    r"|fallback_credit_token|continuation_?token"
 )
 #: A setting naming a URL (`authorization_url`, `tokenizer_url`): what it may hold is
 #: masked by the URL rule (`redact_url`), not as a whole.

@@ -68,6 +68,7 @@ from .genai_schema import genai_parameters
 from .request import API_PARAMETERS
 from .request import build_body
 from .request import builtin_tool
+from .request import check_api_fields
 from .request import sdk_json_schema
 from .request import sdk_speech
 from .request import sdk_thinking
@@ -167,6 +168,9 @@ class _GoogleWire(Adapter):
     #: `thought_signature` only, not `extras`) go as Vertex AI's partner writes them
     #: (`vertex_history.py`), or as the Gemini API's does.
     _vertex_history = False
+    #: Whether it is Vertex AI (which takes some fields the Gemini API does not, and
+    #: the other way round: `request.check_api_fields`).
+    _vertex = False
     #: Whether a leading system message goes merged into the user turn after it
     #: (langchain-google-genai's `convert_system_message_to_human=True`).
     system_as_human = False
@@ -196,6 +200,7 @@ class _GoogleWire(Adapter):
                 f"Received tool_choice={settings.tool_choice!r} but no formatted_tools=None. "
                 "'tool_choice' can only be specified if 'tools' is specified."
             )
+        check_api_fields(settings.extra_body, vertex=self._vertex)
         body = build_body(
             messages,
             settings,

@@ -36,6 +36,7 @@ __all__ = [
     "build_body",
     "builtin_tool",
     "camel",
+    "check_api_fields",
     "vertex_builtin_tool",
     "wire_tool_config",
     "wire_tools",
@@ -66,28 +67,53 @@ GENERATION_FIELDS = frozenset(
         "topK",
         "topP",
         "audioTimestamp",
+        "audioTranscriptionConfig",
+        "modelConfig",
     }
 )
 #: Top-level body fields besides `contents`, `systemInstruction` and `generationConfig`.
 TOP_LEVEL_FIELDS = frozenset(
     {"safetySettings", "toolConfig", "tools", "cachedContent", "labels", "serviceTier"}
+    | {"store", "continuationToken", "modelArmorConfig", "outputConfig"}
 )
+#: google-genai's `GenerateContentConfig` names the API spells otherwise (camelCase).
+_SPELLED = {"modelSelectionConfig": "modelConfig", "generationOutputConfig": "outputConfig"}
+#: What one of the two APIs alone takes: google-genai refuses each on the other with a
+#: ValueError before any request (its converters for the Gemini Developer API, "mldev",
+#: and for Vertex AI), in these words.
+GEMINI_API_ONLY = frozenset({"enable_enhanced_civic_answers", "store"})
+VERTEX_ONLY = frozenset(
+    {
+        "audio_timestamp",
+        "generation_output_config",
+        "model_armor_config",
+        "model_selection_config",
+        "routing_config",
+    }
+)
+_GEMINI_API = "Gemini Developer API mode"
+_VERTEX = "Gemini Enterprise Agent Platform mode"
 #: The fields of a `generateContent` body a model or call may set (Gemini API and Vertex
 #: AI), in snake_case as LangChain and the google-genai SDK spell them, and in camelCase:
 #: generation fields go into `generationConfig`, the rest at the top (`build_body`).
 API_PARAMETERS_SNAKE = frozenset(
     {
         "audio_timestamp",
+        "audio_transcription_config",
         "cached_content",
         "candidate_count",
+        "continuation_token",
         "enable_enhanced_civic_answers",
         "frequency_penalty",
         "generation_config",
+        "generation_output_config",
         "image_config",
         "labels",
         "logprobs",
         "max_output_tokens",
         "media_resolution",
+        "model_armor_config",
+        "model_selection_config",
         "presence_penalty",
         "response_json_schema",
         "response_logprobs",
@@ -100,6 +126,7 @@ API_PARAMETERS_SNAKE = frozenset(
         "service_tier",
         "speech_config",
         "stop_sequences",
+        "store",
         "temperature",
         "thinking_config",
         "tool_config",
@@ -216,6 +243,7 @@ def build_body(
             thinking[key] = value
             continue
         name = camel(key)
+        name = _SPELLED.get(name, name)
         if name == "safetySettings":
             value = safety_settings(value)
         if name in _RECASED:
@@ -239,6 +267,22 @@ def build_body(
     if config:
         body["generationConfig"] = config
     return body
+
+
+def check_api_fields(extra_body: Mapping[str, Any], *, vertex: bool) -> None:
+    """google-genai's ValueError, before any request, for a field the other API alone
+    takes (`GEMINI_API_ONLY`, `VERTEX_ONLY`), given in either spelling."""
+    refused, takes, sent_to = (
+        (GEMINI_API_ONLY, _GEMINI_API, _VERTEX) if vertex else (VERTEX_ONLY, _VERTEX, _GEMINI_API)
+    )
+    for key in extra_body:
+        name = _SNAKE_OF.get(key, key)
+        if name in refused and extra_body[key] is not None:
+            raise ValueError(f"{name} parameter is only supported in {takes}, not in {sent_to}.")
+
+
+#: camelCase -> snake_case of the fields one API alone takes.
+_SNAKE_OF = {camel(name): name for name in GEMINI_API_ONLY | VERTEX_ONLY}
 
 
 def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:

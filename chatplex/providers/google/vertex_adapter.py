@@ -124,6 +124,7 @@ class VertexAIAdapter(_GoogleWire):
     partner_full_model_name: str | None = None
     _one_tool = True
     _vertex_history = True
+    _vertex = True
 
     def _parameters_subset(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
         """As langchain-google-vertexai converts them (it keeps and drops other keys

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import pytest
 
@@ -364,3 +365,77 @@ def test_the_drop_in_spells_blobs_and_file_data_as_google_genai_writes_them() ->
     parts = own.build_request([OwnHuman(said)]).json["contents"][0]["parts"]
     assert parts[1]["inlineData"] == {"mimeType": "image/png", "data": "iVBORw0KGgo="}
     assert parts[2]["fileData"]["mimeType"] == "application/pdf"
+
+
+def test_the_newest_config_fields_go_where_google_genai_writes_them() -> None:
+    """google-genai's `GenerateContentConfig` names two fields otherwise than the API
+    (`model_selection_config` is `generationConfig.modelConfig`, `generation_output_config`
+    the top-level `outputConfig`); `store` and `continuation_token` are top-level."""
+    extra = {
+        "model_selection_config": {"feature_selection_preference": "BALANCED"},
+        "generation_output_config": {"a": 1},
+        "audio_transcription_config": {},
+        "store": True,
+        "continuation_token": "Y29udA==",
+    }
+    body = build_body([HumanMessage("Hi")], CallSettings(model="m", extra_body=extra))
+    assert body["generationConfig"] == {
+        "modelConfig": {"feature_selection_preference": "BALANCED"},
+        "audioTranscriptionConfig": {},
+    }
+    assert (body["outputConfig"], body["store"], body["continuationToken"]) == (
+        {"a": 1},
+        True,
+        "Y29udA==",
+    )
+
+
+def _refused_by_the_sdk(convert: Any, field: str) -> bool:
+    """Whether google-genai's converter for one API refuses `field` as the other API's."""
+    try:
+        convert(None, {field: {}}, {}, {})
+    except ValueError as exc:
+        return "is only supported in" in str(exc)
+    except Exception:  # noqa: BLE001 - another refusal (a value it cannot convert): not this
+        return False
+    return False
+
+
+@pytest.mark.parametrize("vertex", [False, True], ids=["gemini-api", "vertex-ai"])
+def test_a_field_the_other_api_alone_takes_is_refused_as_google_genai_refuses_it(
+    vertex: bool,
+) -> None:
+    """The SDK is the oracle: every API parameter its converter for one API refuses
+    (a ValueError before any request) is refused there, in its words, either spelling."""
+    models = pytest.importorskip("google.genai.models")
+    from google.genai import types
+
+    from chatplex.providers.google.adapter import GeminiAdapter
+    from chatplex.providers.google.request import API_PARAMETERS_SNAKE
+    from chatplex.providers.google.request import camel
+    from chatplex.providers.google.vertex_adapter import VertexAIAdapter
+
+    convert = (
+        models._GenerateContentConfig_to_vertex
+        if vertex
+        else models._GenerateContentConfig_to_mldev
+    )
+    fields = set(types.GenerateContentConfig.model_fields) & API_PARAMETERS_SNAKE
+    refused = {field for field in fields if _refused_by_the_sdk(convert, field)}
+    assert refused  # (the oracle answers: each API has some)
+    adapter = (
+        VertexAIAdapter(project="p", location="us-central1", api_key="k-1")
+        if vertex
+        else GeminiAdapter(api_key="k-1")
+    )
+    for field in sorted(fields):
+        for spelling in (field, camel(field)):
+            settings = CallSettings(model="gemini-2.5-flash", extra_body={spelling: {}})
+            if field in refused:
+                with pytest.raises(ValueError, match=f"^{field} parameter is only supported"):
+                    adapter.build_request([HumanMessage("Hi")], settings, stream=False)
+            else:
+                try:
+                    adapter.build_request([HumanMessage("Hi")], settings, stream=False)
+                except ValueError as exc:  # another check of its value: not this one
+                    assert "is only supported in" not in str(exc), field

@@ -1,0 +1,75 @@
+"""ChatVertexAI side by side given google-genai `GenerateContentConfig` fields its class
+has no field for, to the constructor and to one call. langchain-google-vertexai moves a
+constructor's into `model_kwargs` with a warning and sends neither (its request builder
+reads only the generation fields it knows). The drop-in sends each field Vertex AI takes,
+and refuses, in google-genai's words, each that the Gemini API alone takes. Kept
+differences, each checked as it is (the Gemini API's: `google/test_google_config_fields.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Why
+from tests.partners.google.test_google_config_fields import SENT_HERE
+from tests.partners.google.test_google_config_fields import VERTEX_ALONE
+from tests.partners.google.test_google_config_fields import given
+from tests.partners.google.test_google_config_fields import refused_here
+from tests.partners.google.test_google_config_fields import sent_here
+from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
+from tests.partners.vertex.test_vertex_sidebyside import model
+from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
+
+#: What Vertex AI takes of them: keyword -> (the value given, where our body carries it).
+SENT: dict[str, tuple[Any, tuple[str, ...]]] = {
+    **{k: SENT_HERE[k] for k in ("speech_config", "audio_transcription_config")},
+    "continuation_token": SENT_HERE["continuation_token"],
+    "routing_config": (VERTEX_ALONE["routing_config"], ("generationConfig", "routingConfig")),
+    "model_selection_config": (
+        VERTEX_ALONE["model_selection_config"],
+        ("generationConfig", "modelConfig"),
+    ),
+}
+#: What the Gemini API alone takes (google-genai refuses it on Vertex AI).
+GEMINI_API_ALONE = {"enable_enhanced_civic_answers": True, "store": True}
+
+#: How langchain-google-vertexai loses each, given to the constructor or to a call.
+LOST = {
+    False: "ChatVertexAI({k}=...) moves it into `model_kwargs` with a warning, which its "
+    "requests never read",
+    True: "a call given `{k}` drops it: its request builder reads only the generation "
+    "fields it knows",
+}
+
+SCRIPTS: dict[str, Any] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+for _per_call, _where in LOST.items():
+    for _k, (_value, _path) in SENT.items():
+        _script = given(_k, _value, model, per_call=_per_call)
+        SCRIPTS[_script.__name__] = (vertex_replies(), _script)
+        DIFFERENCES[_script.__name__] = (
+            Difference(
+                Reason.LOSES_DATA,
+                _where.format(k=_k) + ", so the setting is never sent",
+                f"`{_k}` is sent where Vertex AI reads it (`{'.'.join(_path)}`)",
+            ),
+            sent_here(_value, _path),
+        )
+    for _k, _value in GEMINI_API_ALONE.items():
+        _script = given(_k, _value, model, per_call=_per_call)
+        SCRIPTS[_script.__name__] = (vertex_replies(), _script)
+        DIFFERENCES[_script.__name__] = (
+            Difference(
+                Reason.LOSES_DATA,
+                _where.format(k=_k) + ", so the setting is never sent",
+                "each call raises google-genai's ValueError before any request: the "
+                "parameter is only supported on the Gemini API, not on Vertex AI",
+            ),
+            refused_here,
+        )
+
+SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
+test_config_fields_same_as_langchain_google_vertexai = SUITE.same_test()
