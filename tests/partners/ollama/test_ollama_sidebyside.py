@@ -274,6 +274,31 @@ def max_tokens_given(cls: Any, url: str) -> Any:
     return cls(model=MODEL, base_url=url, max_tokens=5).invoke("Hi")
 
 
+#: Ollama's runtime options ChatOllama has no field for (the ollama SDK's `Options`).
+UNFIELDED_OPTIONS = {
+    "num_batch": 8,
+    "num_keep": 2,
+    "typical_p": 0.5,
+    "presence_penalty": 0.1,
+    "frequency_penalty": 0.2,
+    "penalize_newline": True,
+    "min_p": 0.1,
+    "use_mmap": False,
+    "low_vram": True,
+    "numa": True,
+}
+
+
+def unfielded_options_given(cls: Any, url: str) -> Any:
+    return cls(model=MODEL, base_url=url, **UNFIELDED_OPTIONS).invoke("Hi")
+
+
+def think_and_options_given(cls: Any, url: str) -> Any:
+    """The ollama SDK's own `chat()` keywords, `think` and an `options` dict, given to the
+    constructor (ChatOllama names them `reasoning` and one field per option)."""
+    return cls(model=MODEL, base_url=url, think=True, options={"num_ctx": 100}).invoke("Hi")
+
+
 def options_sent(cls: Any, url: str) -> Any:
     model = cls(
         model=MODEL,
@@ -527,6 +552,8 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "options_sent": (ollama_replies(), options_sent),
     "num_predict_without_limit": (ollama_replies(), num_predict_without_limit),
     "max_tokens_given": (ollama_replies(), max_tokens_given),
+    "unfielded_options_given": (ollama_replies(), unfielded_options_given),
+    "think_and_options_given": (ollama_replies(), think_and_options_given),
     "stop_sequences": (ollama_replies(), stop_sequences),
     "json_format": (ollama_replies('{"a": 1}'), json_format),
     "structured_pydantic": (ollama_replies('{"total": 3}'), structured_pydantic),
@@ -636,6 +663,51 @@ DIFFERENCES["max_tokens_given"] = (
         "ChatOllama(max_tokens=5) is sent as Ollama's `num_predict`",
     ),
     _limit_sent,
+)
+
+
+def _unsent_there(options: dict[str, Any], top: dict[str, Any]) -> Callable[[Outcome], Outcome]:
+    """Theirs sent none of `options` (in `options`) nor `top` (body fields); ours sent
+    each as given, taken out once seen."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            body = request["body"]
+            assert not set(options) & set(body.get("options") or {}), request
+            assert not set(top) & set(body), request
+        for request in our_requests:
+            body = request["body"]
+            assert {k: body["options"].pop(k) for k in options} == options, request
+            assert {k: body.pop(k) for k in top} == top, request
+        return theirs, ours, their_requests, our_requests
+
+    return read
+
+
+_DROPPED_UNSAID = (
+    "and drops them given to the constructor without a word (its pydantic config ignores "
+    "a name it has no field for): the model runs at the server's defaults"
+)
+DIFFERENCES["unfielded_options_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatOllama has no field for Ollama's other runtime options (`num_batch`, "
+        "`num_keep`, `typical_p`, `presence_penalty`, `frequency_penalty`, `min_p`, "
+        "`penalize_newline`, `use_mmap`, `low_vram`, `numa`) " + _DROPPED_UNSAID,
+        "each is sent in the request's `options`, as Ollama names it",
+    ),
+    _unsent_there(UNFIELDED_OPTIONS, {}),
+)
+DIFFERENCES["think_and_options_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "ChatOllama has no `think` or `options` field (the ollama SDK's own chat() "
+        "keywords) " + _DROPPED_UNSAID,
+        "`think` is sent as Ollama's `think`, and the `options` dict's entries in the "
+        "request's `options`",
+    ),
+    _unsent_there({"num_ctx": 100}, {"think": True}),
 )
 
 
