@@ -25,6 +25,7 @@ from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
 from ...chat.partner_record import keywordless
+from .dropin_record import BODY_KEYWORDS
 from .dropin_record import CONVERSE_RECORD
 from .model_defaults import base_model
 from .model_defaults import disable_streaming as partner_disable_streaming
@@ -82,12 +83,18 @@ def _counted(model: ChatModel) -> str:
 
 
 def settings(values: dict[str, Any]) -> dict[str, Any]:
-    """The constructor's keywords as langchain-aws's `build_extra` leaves them:
-    `model_kwargs` (which it has no field for) merged into
-    `additional_model_request_fields` (whose own keys win), with its warning. A model id
-    not a string fails where its validator first reads it, before its field is checked
-    (no provider given: an AttributeError, as there)."""
+    """The constructor's keywords as langchain-aws's `build_extra` leaves them: a model
+    request field of the model's vendor the class has no field for (Claude's `top_k`,
+    `thinking`, `anthropic_beta`: `MODEL_KEYWORDS`) warned as langchain-core's
+    `_build_model_kwargs` warns, then those and `model_kwargs` (its own warning) merged
+    into `additional_model_request_fields`, whose own keys win. Any other keyword it
+    has no field for it moves there too, where the model refuses it: the drop-in
+    refuses it before any request (`converse_parts`). A model id not a string fails
+    where its validator first reads it, before its field is checked (no provider given:
+    an AttributeError, as there)."""
     from ...chat.partner_warnings import say
+    from ...chat.partner_warnings import say_moved
+    from ...specs import MoveWarning
 
     model = values.get("model_id", values.get("model"))
     if model is not None and not isinstance(model, str) and not values.get("provider"):
@@ -99,9 +106,23 @@ def settings(values: dict[str, Any]) -> dict[str, Any]:
             "'model_kwargs'. Your parameters have been automatically converted.",
             outer=-3,
         )
+    vendor = values.get("provider") or (provider_of(model) if isinstance(model, str) else "")
+    taken = [k for k in values if k in MODEL_KEYWORDS.get(str(vendor).lower(), ())]
+    for name in taken:
+        say_moved(name, MoveWarning(outer=2))
+    fields = {name: values.pop(name) for name in taken}
+    if moved or fields:
         own = values.get("additional_model_request_fields") or {}
-        values["additional_model_request_fields"] = {**moved, **own}
+        values["additional_model_request_fields"] = {**fields, **(moved or {}), **own}
     return values
+
+
+#: The model request fields of a vendor's models (its InvokeModel body's, `BODY_KEYWORDS`)
+#: ChatBedrockConverse has no field for (`top_p` is its field; `metadata` LangChain's).
+MODEL_KEYWORDS = {
+    vendor: tuple(k for k in names if k not in ("top_p", "metadata"))
+    for vendor, names in BODY_KEYWORDS.items()
+}
 
 
 def profile_names(model: ChatModel) -> tuple[str, ...]:
