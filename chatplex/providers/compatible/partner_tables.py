@@ -66,6 +66,29 @@ GROQ_CREATE = frozenset(
         *("exclude_domains", "include_domains", "search_settings"),
     }
 )
+#: The perplexity SDK's `CompletionsResource.create()` parameters (perplexityai 0.46):
+#: langchain-perplexity hands it every call keyword and `model_kwargs` entry; its search
+#: and image filters, location and thread parameters are among them.
+PERPLEXITY_CREATE = frozenset(
+    {
+        *_STAINLESS_REQUEST,
+        *("messages", "model", "n", "stop", "stream", "stream_mode", "temperature", "top_p"),
+        *("top_k", "best_of", "frequency_penalty", "presence_penalty", "logprobs"),
+        *("top_logprobs", "cum_logprobs", "max_tokens", "reasoning_effort", "response_format"),
+        *("response_metadata", "tools", "tool_choice", "parallel_tool_calls"),
+        *("search_mode", "search_domain_filter", "search_language_filter", "search_tenant"),
+        *("search_recency_filter", "search_after_date_filter", "search_before_date_filter"),
+        *("last_updated_after_filter", "last_updated_before_filter", "updated_after_timestamp"),
+        *("updated_before_timestamp", "disable_search", "enable_search_classifier"),
+        *("web_search_options", "num_search_results", "ranking_model", "safe_search"),
+        *("return_images", "return_related_questions", "image_domain_filter"),
+        *("image_format_filter", "num_images", "has_image_url", "language_preference"),
+        *("response_formatting_locale", "country", "latitude", "longitude", "thread_id"),
+        *("use_threads", "file_workspace_id", "user_original_query", "diverse_first_token"),
+        *("search_internal_properties", "_debug_pro_search", "_force_new_agent", "_inputs"),
+        *("_prompt_token_length",),
+    }
+)
 #: The sambanova SDK's `CompletionsResource.create()` parameters (sambanova 1.13), as
 #: langchain-sambanova hands it every call keyword.
 SAMBANOVA_CREATE = frozenset(

@@ -47,6 +47,8 @@ MOVED = [
     ("sambanova", "extra_body", {"z": 1}),
     ("perplexity", "n", 2),
     ("perplexity", "extra_body", {"z": 1}),
+    ("perplexity", "num_search_results", 3),  # (its SDK's create()'s, no field of its class)
+    ("perplexity", "image_domain_filter", ["example.com"]),
 ]
 #: The body fields compared, by the keyword a case is about (an `extra_body` holds "z").
 _FIELDS = {
@@ -55,6 +57,9 @@ _FIELDS = {
     "extra_body": ("z", "extra_body"),
     "top_k": ("top_k",),
     "min_p": ("min_p",),
+    "num_search_results": ("num_search_results",),
+    "image_domain_filter": ("image_domain_filter",),
+    "stream_mode": ("stream_mode",),
 }
 
 
@@ -173,3 +178,15 @@ def test_a_calls_own_fireworks_parameter_is_sent_as_there(
     theirs, ours = _seen(_PRESETS["fireworks"], server, monkeypatch, given, call, "top_k", how)
     assert ours[2:] == theirs[2:]
     assert ours[4] == {"top_k": 5}
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+def test_a_calls_own_perplexity_parameter_is_sent_as_there(
+    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # langchain-perplexity hands a call's keywords to its SDK's create(), which takes
+    # Perplexity's own (`stream_mode`, its image filters...); the drop-in refused them.
+    call = {"stream_mode": "concise"}
+    theirs, ours = _seen(_PRESETS["perplexity"], server, monkeypatch, {}, call, "stream_mode", how)
+    assert ours[2:] == theirs[2:]
+    assert ours[4] == {"stream_mode": "concise"}

@@ -9,9 +9,11 @@ import pytest
 
 from chatplex.providers.compatible.adapter import preset_adapter_class
 from chatplex.providers.compatible.partner_tables import BASE_CHAT_OPENAI
+from chatplex.providers.compatible.partner_tables import FIREWORKS_CREATE
 from chatplex.providers.compatible.partner_tables import GROQ_BODY
 from chatplex.providers.compatible.partner_tables import GROQ_CREATE
 from chatplex.providers.compatible.partner_tables import GROQ_USAGE_EXTRAS
+from chatplex.providers.compatible.partner_tables import PERPLEXITY_CREATE
 from chatplex.providers.compatible.partner_tables import SAMBANOVA_CREATE
 
 
@@ -29,6 +31,18 @@ from chatplex.providers.compatible.partner_tables import SAMBANOVA_CREATE
             SAMBANOVA_CREATE,
             "sambanova.resources.chat.completions",
             ("CompletionsResource", "AsyncCompletionsResource"),
+        ),
+        (
+            "fireworks",
+            FIREWORKS_CREATE,
+            "fireworks.resources.chat.completions",
+            ("CompletionsResource", "AsyncCompletionsResource"),
+        ),
+        (
+            "perplexity",
+            PERPLEXITY_CREATE,
+            "perplexity.generated.api",
+            ("ChatCompletionsResource", "AsyncClientChatCompletionsResource"),
         ),
     ],
 )

@@ -10,6 +10,7 @@ from ....specs import SdkModel
 from ....specs import dumped_under_aliases
 from ....specs import field_names
 from ..partner_tables import CLIENTS
+from ..partner_tables import PERPLEXITY_CREATE
 from ..preset import BLOCKS_AS_GIVEN
 from ..preset import DropIn
 from ..preset import Preset
@@ -95,6 +96,12 @@ PERPLEXITY = Preset(
             usage_metadata_fields=("num_search_queries", "search_context_size"),
         ),
         sdk="perplexity",
+        sdk_keywords=PERPLEXITY_CREATE,
+        sdk_create=(
+            "ChatCompletionsResource.create()",
+            "AsyncClientChatCompletionsResource.create()",
+        ),
+        sdk_refusals_kept_out=frozenset({"stream_usage"}),  # (a call's: a kept row)
         # (in langchain-perplexity's order: what print shows of additional_kwargs)
         kept_fields=(
             "citations",
