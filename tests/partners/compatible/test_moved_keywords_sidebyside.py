@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -90,9 +91,15 @@ def _seen(
         with warnings.catch_warnings(record=True) as said, _logged() as logged:
             warnings.simplefilter("always")
             model = cls(model=package.model, max_retries=0, **json.loads(json.dumps(given)))
-        named = [str(w.message) for w in said if any(k in str(w.message) for k in given)]
-        # (its records alone: another test's thread may log beside it, on any logger)
-        records = [r for r in logged if any(k in r.getMessage() for k in given)]
+        # Its words alone: the keyword as a word (`n` is in most texts), and no socket an
+        # earlier test left, collected now (a ResourceWarning), nor another test's thread
+        # logging beside it.
+        named = [
+            str(w.message)
+            for w in said
+            if _names(str(w.message), given) and not issubclass(w.category, ResourceWarning)
+        ]
+        records = [r for r in logged if _names(r.getMessage(), given)]
         serialized = (
             dumpd(model).get("kwargs", {}).get("model_kwargs")
             if model.is_lc_serializable()
@@ -107,6 +114,11 @@ def _seen(
         body = {k: v for k, v in request.body.items() if k in _FIELDS[about]}
         out.append((len(named), len(records), model.model_kwargs, serialized, body))
     return out
+
+
+def _names(text: str, given: dict[str, Any]) -> bool:
+    """Whether `text` names one of the `given` keywords, as a word."""
+    return any(re.search(rf"\b{re.escape(k)}\b", text) for k in given)
 
 
 class _logged:
