@@ -89,6 +89,21 @@ PERPLEXITY_CREATE = frozenset(
         *("_prompt_token_length",),
     }
 )
+#: The openrouter SDK's `Chat.send()` body parameters (openrouter 0.10): langchain-openrouter
+#: hands it every call keyword and `model_kwargs` entry; OpenRouter's own (`models`,
+#: `provider`, `top_k`, `top_a`, `min_p`, `cache_control`, `debug`...) are among them. Its
+#: request options (`retries`, `server_url`, `timeout_ms`, `http_headers`, ...) are not.
+OPENROUTER_SEND = frozenset(
+    {
+        *("messages", "model", "models", "provider", "stop", "stream", "stream_options"),
+        *("temperature", "top_p", "top_k", "top_a", "min_p", "repetition_penalty", "seed"),
+        *("frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs"),
+        *("max_tokens", "max_completion_tokens", "metadata", "user", "service_tier"),
+        *("tools", "tool_choice", "parallel_tool_calls", "stop_server_tools_when"),
+        *("reasoning", "reasoning_effort", "response_format", "modalities", "image_config"),
+        *("plugins", "session_id", "trace", "cache_control", "debug"),
+    }
+)
 #: The sambanova SDK's `CompletionsResource.create()` parameters (sambanova 1.13), as
 #: langchain-sambanova hands it every call keyword.
 SAMBANOVA_CREATE = frozenset(

@@ -13,6 +13,7 @@ from chatplex.providers.compatible.partner_tables import FIREWORKS_CREATE
 from chatplex.providers.compatible.partner_tables import GROQ_BODY
 from chatplex.providers.compatible.partner_tables import GROQ_CREATE
 from chatplex.providers.compatible.partner_tables import GROQ_USAGE_EXTRAS
+from chatplex.providers.compatible.partner_tables import OPENROUTER_SEND
 from chatplex.providers.compatible.partner_tables import PERPLEXITY_CREATE
 from chatplex.providers.compatible.partner_tables import SAMBANOVA_CREATE
 
@@ -74,3 +75,17 @@ def test_the_groq_body_defaults_are_langchain_groq_s() -> None:
 def test_base_chat_openai_s_named_parameters_are_its_fields() -> None:
     chat_models = pytest.importorskip("langchain_openai.chat_models.base")
     assert set(BASE_CHAT_OPENAI) <= set(chat_models.BaseChatOpenAI.model_fields)
+
+
+def test_the_openrouter_send_keywords_are_its_sdks_body_parameters() -> None:
+    """`Chat.send()` names its request options beside the body's parameters (Speakeasy's
+    SDK): those are left out of the table, the rest is the installed SDK's."""
+    chat = pytest.importorskip("openrouter.chat").Chat
+    options = {"http_headers", "http_referer", "retries", "server_url", "timeout_ms"}
+    headers = {"x_open_router_categories", "x_open_router_metadata", "x_open_router_title"}
+    profile = preset_adapter_class("openrouter")(api_key="k").profile
+    assert profile.sdk_keywords == OPENROUTER_SEND
+    assert profile.sdk_create == ("Chat.send()", "Chat.send_async()")
+    for method in (chat.send, chat.send_async):
+        taken = set(inspect.signature(method).parameters) - {"self"} - options - headers
+        assert taken == OPENROUTER_SEND

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ....specs import KeyOrder
 from ..partner_tables import CLIENTS
+from ..partner_tables import OPENROUTER_SEND
 from ..preset import DropIn
 from ..preset import Preset
 from ..preset import hosted
@@ -58,6 +59,8 @@ OPENROUTER = Preset(
         "OpenRouter",
         "https://openrouter.ai/api/v1",
         reasoning_field="reasoning",
+        sdk_keywords=OPENROUTER_SEND,
+        sdk_create=("Chat.send()", "Chat.send_async()"),
         # langchain-openrouter's structured runs name a function_calling schema as
         # langchain-core's OpenAI tool, a json_schema one as langchain-core's JSON schema.
         structured_trace_schema={"function_calling": "openai tool"},
