@@ -207,13 +207,6 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "'user'\"); chatplex sends it in the body",
         _raised("TypeError", "unexpected keyword argument 'user'"),
     ),
-    ("side_call_seed", "perplexity"): Difference(
-        "raises",
-        "ChatPerplexity().invoke(..., seed=3): the perplexity SDK's create() refuses the "
-        "keyword (TypeError \"unexpected keyword argument 'seed'\"); chatplex sends "
-        "`seed: 3`",
-        _raised("TypeError", "unexpected keyword argument 'seed'"),
-    ),
     **{
         ("side_n_beside_streaming", wire): Difference(
             "raises",
@@ -359,10 +352,6 @@ def _model_kwargs_user(case: Case, wire: str) -> bool:
     return _has(wire, "vertex", "perplexity", "sambanova") and "model_kwargs" in case.settings
 
 
-def _call_seed(case: Case, wire: str) -> bool:
-    return _has(wire, "perplexity") and "seed" in _given(case)
-
-
 def _n_beside_streaming(case: Case, wire: str) -> bool:
     return (
         _has(wire, *_N_ONE_WHEN_STREAMING)
@@ -396,7 +385,6 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
     "fractional_timeout": Kept("side_fractional_timeout", _fractional_timeout),
     "penalties": Kept("side_penalties", _penalties),
     "model_kwargs_user": Kept("side_model_kwargs_user", _model_kwargs_user),
-    "call_seed": Kept("side_call_seed", _call_seed),
     "n_beside_streaming": Kept("side_n_beside_streaming", _n_beside_streaming),
     "responses_refused_setting": Kept("side_responses_refused_setting", _responses_refused_setting),
     "reasoning_dict": Kept("side_reasoning_dict", _reasoning_dict),
