@@ -353,15 +353,16 @@ class CompatibleAdapter(OpenAIAdapter):
 
     @property
     def call_body_fields(self) -> frozenset[str]:
-        """The body fields of its drop-in's own settings (`DropIn.body`), which its
-        partner class also takes per call, and every body field its partner's SDK
+        """The body fields of its drop-in's own settings (`DropIn.body`) and those its
+        class moves into `model_kwargs` (`DropIn.moved`), which its partner class also
+        takes per call, and every body field its partner's SDK
         `create()` names (`Profile.sdk_keywords` but its request options: the groq SDK's
         `include_reasoning`, `search_settings`...), as its partner hands that function
         every call keyword."""
         from .spec import DROPINS  # the rows import this module
 
         dropin = DROPINS.get(self.profile.name)
-        own = frozenset() if dropin is None else frozenset(dropin.body.values())
+        own = frozenset() if dropin is None else frozenset((*dropin.body.values(), *dropin.moved))
         sdk = self.profile.sdk_keywords or frozenset()
         return own | (sdk - SDK_REQUEST_OPTIONS)
 

@@ -44,6 +44,8 @@ MOVED = [
     ("fireworks", "top_k", 40),  # (Fireworks' own sampling parameters, its SDK's create()'s)
     ("fireworks", "min_p", 0.1),
     ("mistralai", "n", 2),
+    ("mistralai", "safe_prompt", True),  # (Mistral's own, `safe_mode` the class's name)
+    ("mistralai", "prompt_mode", "reasoning"),
     ("sambanova", "n", 2),
     ("sambanova", "extra_body", {"z": 1}),
     ("perplexity", "n", 2),
@@ -61,6 +63,8 @@ _FIELDS = {
     "num_search_results": ("num_search_results",),
     "image_domain_filter": ("image_domain_filter",),
     "stream_mode": ("stream_mode",),
+    "safe_prompt": ("safe_prompt",),
+    "prompt_mode": ("prompt_mode",),
 }
 
 
@@ -202,3 +206,15 @@ def test_a_calls_own_perplexity_parameter_is_sent_as_there(
     theirs, ours = _seen(_PRESETS["perplexity"], server, monkeypatch, {}, call, "stream_mode", how)
     assert ours[2:] == theirs[2:]
     assert ours[4] == {"stream_mode": "concise"}
+
+
+@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
+def test_a_calls_own_mistral_parameter_is_sent_as_there(
+    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # langchain-mistralai sends a call's keywords in its payload; the drop-in refused
+    # Mistral's `prompt_mode` (a reasoning model's system prompt) as unknown.
+    call = {"prompt_mode": "reasoning"}
+    theirs, ours = _seen(_PRESETS["mistralai"], server, monkeypatch, {}, call, "prompt_mode", how)
+    assert ours[2:] == theirs[2:]
+    assert ours[4] == {"prompt_mode": "reasoning"}

@@ -194,6 +194,6 @@ MISTRALAI = Preset(
         stream_usage_moved="unsent",  # langchain-mistralai has no stream_usage field
         # (nor `n` and `max_completion_tokens` ones; its `extra_body` is posted as given,
         # which Mistral refuses: sent as the fields here, tests/partners/compatible)
-        moved=(*NO_MAX_COMPLETION_TOKENS, "n"),
+        moved=(*NO_MAX_COMPLETION_TOKENS, "n", "safe_prompt", "prompt_mode"),
     ),
 )
