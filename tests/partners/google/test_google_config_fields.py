@@ -89,6 +89,23 @@ def refused_here(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
+def response_modalities_per_call(cls: Any, url: str) -> Any:
+    """A call's `response_modalities` as the API's words (`["TEXT"]`), not the SDK's
+    `Modality` members."""
+    built = model(cls, url)
+    return attempted(lambda: built.invoke("Hi", response_modalities=["TEXT"]).content)
+
+
+def _modalities_sent(outcome: Outcome) -> Outcome:
+    """Theirs raised before any request; ours sent the words as given. Then ours read as
+    theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == {"refused": "AttributeError"} and not their_requests, theirs
+    sent = [r["body"]["generationConfig"]["responseModalities"] for r in our_requests]
+    assert sent == [["TEXT"]], our_requests
+    return theirs, theirs, their_requests, their_requests
+
+
 SCRIPTS = {
     **{f"{k}_given": (gemini_replies(), given(k, v)) for k, (v, _) in SENT_HERE.items()},
     **{f"{k}_given": (gemini_replies(), given(k, v)) for k, v in VERTEX_ALONE.items()},
@@ -123,6 +140,19 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
         for k in VERTEX_ALONE
     },
 }
+
+SCRIPTS["response_modalities_per_call"] = (gemini_replies(), response_modalities_per_call)
+DIFFERENCES["response_modalities_per_call"] = (
+    Difference(
+        Reason.RAISES,
+        "a call's `response_modalities` given as the API's words (`['TEXT']`) raises "
+        "AttributeError ('str' object has no attribute 'value') before any request: it "
+        "reads each as google-genai's `Modality` member",
+        "the words are sent as given (`generationConfig.responseModalities`), as the "
+        "constructor's are",
+    ),
+    _modalities_sent,
+)
 
 SUITE = genai_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_genai = SUITE.same_test()
