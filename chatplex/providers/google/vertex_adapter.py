@@ -15,6 +15,7 @@ langchain-google-vertexai's shape (`vertex_reply.py`).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -205,7 +206,9 @@ class VertexAIAdapter(_GoogleWire):
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         """The Gemini wire's body, read as Vertex AI reads a cached request
-        (`vertex_cache.py`)."""
+        (`vertex_cache.py`); a drop-in's `logprobs` as its partner reads it."""
+        if self._as_partner and "logprobs" in settings.extra_body:
+            settings = partner_logprobs(settings)
         return cached_request(super()._body(messages, settings), self.project, self.location)
 
     def full_model_name(self, model: str) -> str:
@@ -301,3 +304,16 @@ class VertexAIAdapter(_GoogleWire):
             "not built in chatplex: submit_batch cannot use provider 'google_vertexai'; "
             "use google_genai's batch mode with a Gemini API key"
         )
+
+
+def partner_logprobs(settings: CallSettings) -> CallSettings:
+    """`settings` with its `logprobs` as langchain-google-vertexai reads it: True asks
+    for the chosen tokens' logprobs (`response_logprobs`), a number also for that many
+    top candidates per token; none, nothing."""
+    extra = dict(settings.extra_body)
+    given = extra.pop("logprobs")
+    if given is True or (isinstance(given, int) and not isinstance(given, bool) and given > 0):
+        extra["response_logprobs"] = True
+        if given is not True:
+            extra["logprobs"] = given
+    return dataclasses.replace(settings, extra_body=extra)

@@ -3,7 +3,8 @@ has no field for, to the constructor and to one call. langchain-google-vertexai 
 constructor's into `model_kwargs` with a warning and sends neither (its request builder
 reads only the generation fields it knows). The drop-in sends each field Vertex AI takes,
 and refuses, in google-genai's words, each that the Gemini API alone takes. Kept
-differences, each checked as it is (the Gemini API's: `google/test_google_config_fields.py`)."""
+differences, each checked as it is (the Gemini API's: `google/test_google_config_fields.py`).
+A call's `logprobs` is sent as both read it."""
 
 from __future__ import annotations
 
@@ -70,6 +71,15 @@ for _per_call, _where in LOST.items():
             ),
             refused_here,
         )
+
+def logprobs_per_call(cls: Any, url: str) -> Any:
+    """A call's `logprobs`, True and a number: `responseLogprobs` asked, and for a
+    number that many top candidates per token, as for the constructor's."""
+    built = model(cls, url)
+    return [built.invoke("Hi", logprobs=given) for given in (True, 2)]
+
+
+SCRIPTS["logprobs_per_call"] = (vertex_replies(), logprobs_per_call)
 
 SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_vertexai = SUITE.same_test()
