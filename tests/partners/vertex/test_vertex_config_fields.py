@@ -34,6 +34,16 @@ SENT: dict[str, tuple[Any, tuple[str, ...]]] = {
         ("generationConfig", "modelConfig"),
     ),
 }
+#: ... and given to the constructor alone (a call's are sent by both): its own fields it
+#: never sends, and fields it has none for.
+HELD_UNSENT: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "presence_penalty": (0.1, ("generationConfig", "presencePenalty")),
+    "frequency_penalty": (0.2, ("generationConfig", "frequencyPenalty")),
+}
+CONSTRUCTOR_UNSENT: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "response_logprobs": (True, ("generationConfig", "responseLogprobs")),
+    "media_resolution": ("MEDIA_RESOLUTION_LOW", ("generationConfig", "mediaResolution")),
+}
 #: What the Gemini API alone takes (google-genai refuses it on Vertex AI).
 GEMINI_API_ALONE = {"enable_enhanced_civic_answers": True, "store": True}
 
@@ -72,6 +82,7 @@ for _per_call, _where in LOST.items():
             refused_here,
         )
 
+
 def logprobs_per_call(cls: Any, url: str) -> Any:
     """A call's `logprobs`, True and a number: `responseLogprobs` asked, and for a
     number that many top candidates per token, as for the constructor's."""
@@ -80,6 +91,34 @@ def logprobs_per_call(cls: Any, url: str) -> Any:
 
 
 SCRIPTS["logprobs_per_call"] = (vertex_replies(), logprobs_per_call)
+for _k, (_value, _path) in {**HELD_UNSENT, **CONSTRUCTOR_UNSENT}.items():
+    _script = given(_k, _value, model)
+    SCRIPTS[_script.__name__] = (vertex_replies(), _script)
+    _lost = (
+        f"keeps ChatVertexAI({_k}=...) as its field and never sends it"
+        if _k in HELD_UNSENT
+        else LOST[False].format(k=_k)
+    )
+    DIFFERENCES[_script.__name__] = (
+        Difference(
+            Reason.LOSES_DATA,
+            _lost + ", so the setting is never sent (a call's is)",
+            f"`{_k}` is sent where Vertex AI reads it (`{'.'.join(_path)}`)",
+        ),
+        sent_here(_value, _path),
+    )
+
+for _per_call in (False, True):  # (written in the API's camelCase: its keys re-cased)
+    _script = given("image_config", {"aspect_ratio": "1:1"}, model, per_call=_per_call)
+    SCRIPTS[_script.__name__] = (vertex_replies(), _script)
+    DIFFERENCES[_script.__name__] = (
+        Difference(
+            Reason.LOSES_DATA,
+            LOST[_per_call].format(k="image_config") + ", so the setting is never sent",
+            "`image_config` is sent where Vertex AI reads it (`generationConfig.imageConfig`)",
+        ),
+        sent_here({"aspectRatio": "1:1"}, ("generationConfig", "imageConfig")),
+    )
 
 SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_vertexai = SUITE.same_test()
