@@ -183,38 +183,32 @@ def test_an_extra_body_given_in_model_kwargs_is_merged_as_there(
     assert ours[4] == {"z": 1}
 
 
-@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
-def test_a_calls_own_fireworks_parameter_is_sent_as_there(
-    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # langchain-fireworks hands a call's keywords to its SDK's create(), which takes
-    # Fireworks' own parameters; the drop-in refused them as unknown before.
-    given = {"model_kwargs": {"top_k": 40}}
-    call = {"top_k": 5, "repetition_penalty": 1.1}
-    theirs, ours = _seen(_PRESETS["fireworks"], server, monkeypatch, given, call, "top_k", how)
-    assert ours[2:] == theirs[2:]
-    assert ours[4] == {"top_k": 5}
+#: (preset, the model's keywords, a call's, the one compared): a provider's own parameter
+#: a call gives, which its partner sends (its SDK's `create()` takes it, or its payload
+#: carries any keyword) and the drop-in refused as unknown before.
+CALLS_OWN = [
+    (
+        "fireworks",
+        {"model_kwargs": {"top_k": 40}},
+        {"top_k": 5, "repetition_penalty": 1.1},
+        "top_k",
+    ),
+    ("perplexity", {}, {"stream_mode": "concise"}, "stream_mode"),  # (its image filters...)
+    ("mistralai", {}, {"prompt_mode": "reasoning"}, "prompt_mode"),  # (a reasoning prompt)
+]
 
 
 @pytest.mark.parametrize("how", ["invoke", "ainvoke"])
-def test_a_calls_own_perplexity_parameter_is_sent_as_there(
-    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("preset", "given", "call", "about"), CALLS_OWN)
+def test_a_calls_own_provider_parameter_is_sent_as_there(
+    preset: str,
+    given: dict[str, Any],
+    call: dict[str, Any],
+    about: str,
+    how: str,
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # langchain-perplexity hands a call's keywords to its SDK's create(), which takes
-    # Perplexity's own (`stream_mode`, its image filters...); the drop-in refused them.
-    call = {"stream_mode": "concise"}
-    theirs, ours = _seen(_PRESETS["perplexity"], server, monkeypatch, {}, call, "stream_mode", how)
+    theirs, ours = _seen(_PRESETS[preset], server, monkeypatch, given, call, about, how)
     assert ours[2:] == theirs[2:]
-    assert ours[4] == {"stream_mode": "concise"}
-
-
-@pytest.mark.parametrize("how", ["invoke", "ainvoke"])
-def test_a_calls_own_mistral_parameter_is_sent_as_there(
-    how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # langchain-mistralai sends a call's keywords in its payload; the drop-in refused
-    # Mistral's `prompt_mode` (a reasoning model's system prompt) as unknown.
-    call = {"prompt_mode": "reasoning"}
-    theirs, ours = _seen(_PRESETS["mistralai"], server, monkeypatch, {}, call, "prompt_mode", how)
-    assert ours[2:] == theirs[2:]
-    assert ours[4] == {"prompt_mode": "reasoning"}
+    assert ours[4] == {about: call[about]}

@@ -57,30 +57,51 @@ LOST = {
 
 SCRIPTS: dict[str, Any] = {}
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
-for _per_call, _where in LOST.items():
+#: What the drop-in does with a field Vertex AI takes, given where (`_row`).
+_SENT = "`{k}` is sent where Vertex AI reads it (`{at}`)"
+
+
+def _row(
+    keyword: str,
+    value: Any,
+    lost: str,
+    ours: str,
+    read: Callable[[Outcome], Outcome],
+    *,
+    per_call: bool = False,
+) -> None:
+    """The script giving `keyword` (to the constructor, or to a call), kept as a LOSES_DATA
+    row: langchain-google-vertexai `lost` it, ours did `ours`, each checked by `read`."""
+    script = given(keyword, value, model, per_call=per_call)
+    SCRIPTS[script.__name__] = (vertex_replies(), script)
+    DIFFERENCES[script.__name__] = (
+        Difference(Reason.LOSES_DATA, f"{lost}, so the setting is never sent", ours),
+        read,
+    )
+
+
+for _per_call, _lost in LOST.items():
     for _k, (_value, _path) in SENT.items():
-        _script = given(_k, _value, model, per_call=_per_call)
-        SCRIPTS[_script.__name__] = (vertex_replies(), _script)
-        DIFFERENCES[_script.__name__] = (
-            Difference(
-                Reason.LOSES_DATA,
-                _where.format(k=_k) + ", so the setting is never sent",
-                f"`{_k}` is sent where Vertex AI reads it (`{'.'.join(_path)}`)",
-            ),
-            sent_here(_value, _path),
-        )
+        _ours = _SENT.format(k=_k, at=".".join(_path))
+        _row(_k, _value, _lost.format(k=_k), _ours, sent_here(_value, _path), per_call=_per_call)
     for _k, _value in GEMINI_API_ALONE.items():
-        _script = given(_k, _value, model, per_call=_per_call)
-        SCRIPTS[_script.__name__] = (vertex_replies(), _script)
-        DIFFERENCES[_script.__name__] = (
-            Difference(
-                Reason.LOSES_DATA,
-                _where.format(k=_k) + ", so the setting is never sent",
-                "each call raises google-genai's ValueError before any request: the "
-                "parameter is only supported on the Gemini API, not on Vertex AI",
-            ),
-            refused_here,
+        _ours = (
+            "each call raises google-genai's ValueError before any request: the parameter "
+            "is only supported on the Gemini API, not on Vertex AI"
         )
+        _row(_k, _value, _lost.format(k=_k), _ours, refused_here, per_call=_per_call)
+    _ours = _SENT.format(k="image_config", at="generationConfig.imageConfig")
+    _sent = sent_here({"aspectRatio": "1:1"}, ("generationConfig", "imageConfig"))  # (re-cased)
+    _lost = LOST[_per_call].format(k="image_config")
+    _row("image_config", {"aspect_ratio": "1:1"}, _lost, _ours, _sent, per_call=_per_call)
+for _k, (_value, _path) in {**HELD_UNSENT, **CONSTRUCTOR_UNSENT}.items():
+    _lost = (
+        f"keeps ChatVertexAI({_k}=...) as its field and never sends it (a call's is sent)"
+        if _k in HELD_UNSENT
+        else LOST[False].format(k=_k) + " (a call's is sent)"
+    )
+    _ours = _SENT.format(k=_k, at=".".join(_path))
+    _row(_k, _value, _lost, _ours, sent_here(_value, _path))
 
 
 def logprobs_per_call(cls: Any, url: str) -> Any:
@@ -91,34 +112,6 @@ def logprobs_per_call(cls: Any, url: str) -> Any:
 
 
 SCRIPTS["logprobs_per_call"] = (vertex_replies(), logprobs_per_call)
-for _k, (_value, _path) in {**HELD_UNSENT, **CONSTRUCTOR_UNSENT}.items():
-    _script = given(_k, _value, model)
-    SCRIPTS[_script.__name__] = (vertex_replies(), _script)
-    _lost = (
-        f"keeps ChatVertexAI({_k}=...) as its field and never sends it"
-        if _k in HELD_UNSENT
-        else LOST[False].format(k=_k)
-    )
-    DIFFERENCES[_script.__name__] = (
-        Difference(
-            Reason.LOSES_DATA,
-            _lost + ", so the setting is never sent (a call's is)",
-            f"`{_k}` is sent where Vertex AI reads it (`{'.'.join(_path)}`)",
-        ),
-        sent_here(_value, _path),
-    )
-
-for _per_call in (False, True):  # (written in the API's camelCase: its keys re-cased)
-    _script = given("image_config", {"aspect_ratio": "1:1"}, model, per_call=_per_call)
-    SCRIPTS[_script.__name__] = (vertex_replies(), _script)
-    DIFFERENCES[_script.__name__] = (
-        Difference(
-            Reason.LOSES_DATA,
-            LOST[_per_call].format(k="image_config") + ", so the setting is never sent",
-            "`image_config` is sent where Vertex AI reads it (`generationConfig.imageConfig`)",
-        ),
-        sent_here({"aspectRatio": "1:1"}, ("generationConfig", "imageConfig")),
-    )
 
 SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_vertexai = SUITE.same_test()
