@@ -1,6 +1,7 @@
 """The partner packages' facts that several preset rows share (the `presets_*.py` rows):
 what chatplex answers for the SDK clients and proxies a partner class takes, the
-keywords the groq and sambanova SDKs' `create()` take (`Profile.sdk_keywords`), the
+keywords the groq, fireworks, perplexity, openrouter and sambanova SDKs' `create()`
+(or `send()`) take (`Profile.sdk_keywords`), the
 groq SDK's usage fields, langchain-groq's body defaults and the Chat Completions
 parameters langchain-openai's BaseChatOpenAI names as fields. Kept apart from the rows
 so that the rows' modules hold the rows alone.

@@ -308,11 +308,11 @@ class VertexAIAdapter(_GoogleWire):
 
 def partner_logprobs(settings: CallSettings) -> CallSettings:
     """`settings` with its `logprobs` as langchain-google-vertexai reads it: True asks
-    for the chosen tokens' logprobs (`response_logprobs`), a number also for that many
-    top candidates per token; none, nothing."""
+    for the chosen tokens' logprobs (`response_logprobs`), a number (not 0) also for that
+    many top candidates per token, sent as given; anything else asks for nothing."""
     extra = dict(settings.extra_body)
     given = extra.pop("logprobs")
-    if given is True or (isinstance(given, int) and not isinstance(given, bool) and given > 0):
+    if given is True or (isinstance(given, int) and not isinstance(given, bool) and given):
         extra["response_logprobs"] = True
         if given is not True:
             extra["logprobs"] = given

@@ -192,8 +192,9 @@ MISTRALAI = Preset(
         },
         body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
         stream_usage_moved="unsent",  # langchain-mistralai has no stream_usage field
-        # (nor `n` and `max_completion_tokens` ones; its `extra_body` is posted as given,
-        # which Mistral refuses: sent as the fields here, tests/partners/compatible)
+        # (nor `n`, `max_completion_tokens`, Mistral's `safe_prompt` (`safe_mode` is its
+        # name for it) and `prompt_mode` ones; its `extra_body` is posted as given, which
+        # Mistral refuses: sent as the fields here, tests/partners/compatible)
         moved=(*NO_MAX_COMPLETION_TOKENS, "n", "safe_prompt", "prompt_mode"),
     ),
 )
