@@ -4,7 +4,8 @@ constructor's into `model_kwargs` with a warning and sends neither (its request 
 reads only the generation fields it knows). The drop-in sends each field Vertex AI takes,
 and refuses, in google-genai's words, each that the Gemini API alone takes. Kept
 differences, each checked as it is (the Gemini API's: `google/test_google_config_fields.py`).
-A call's `logprobs` is sent as both read it."""
+A call's `logprobs` is sent as both read it; a constructor's safety settings or modalities in
+the API's words, which it refuses, are sent (kept rows)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import attempted
 from tests.partners.google.test_google_config_fields import SENT_HERE
 from tests.partners.google.test_google_config_fields import VERTEX_ALONE
 from tests.partners.google.test_google_config_fields import given
@@ -112,6 +114,56 @@ def logprobs_per_call(cls: Any, url: str) -> Any:
 
 
 SCRIPTS["logprobs_per_call"] = (vertex_replies(), logprobs_per_call)
+
+#: Constructor values in the API's words where its fields take the SDK's enum members:
+#: keyword -> (the value, where our body carries it, as sent).
+WORDS_REFUSED = {
+    "safety_settings": (
+        {"HARM_CATEGORY_HATE_SPEECH": "BLOCK_NONE"},
+        ("safetySettings",),
+        [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}],
+    ),
+    "response_modalities": (["TEXT"], ("generationConfig", "responseModalities"), ["TEXT"]),
+}
+
+
+def _built_with(keyword: str, value: Any) -> Callable[[Any, str], Any]:
+    def script(cls: Any, url: str) -> Any:
+        return attempted(lambda: model(cls, url, **{keyword: value}).invoke("Hi").content)
+
+    script.__name__ = f"{keyword}_words"
+    return script
+
+
+def _words_sent(path: tuple[str, ...], sent: Any) -> Callable[[Outcome], Outcome]:
+    """Theirs refused the construction (pydantic's ValidationError); ours sent the words
+    as the API reads them. Then ours read as theirs."""
+
+    def normalized(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs == {"refused": "ValidationError"} and not their_requests, theirs
+        assert len(our_requests) == 1, our_requests
+        place = our_requests[0]["body"]
+        for key in path:
+            place = place[key]
+        assert place == sent, our_requests
+        return theirs, theirs, their_requests, their_requests
+
+    return normalized
+
+
+for _k, (_value, _path, _as_sent) in WORDS_REFUSED.items():
+    _script = _built_with(_k, _value)
+    SCRIPTS[_script.__name__] = (vertex_replies(), _script)
+    DIFFERENCES[_script.__name__] = (
+        Difference(
+            Reason.RAISES,
+            f"ChatVertexAI({_k}=...) given in the API's words ({_value!r}) raises pydantic's "
+            "ValidationError: its field takes the aiplatform SDK's enum members",
+            f"the words are sent as Vertex AI reads them (`{'.'.join(_path)}`)",
+        ),
+        _words_sent(_path, _as_sent),
+    )
 
 SUITE = vertex_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_vertexai = SUITE.same_test()
