@@ -64,20 +64,25 @@ def sent_here(value: Any, path: tuple[str, ...]) -> Callable[[Outcome], Outcome]
     """Their request without the field; ours with it (`value`) where the API reads it
     (`path`), taken out once seen."""
 
+    *outer, last = path
+
     def normalized(outcome: Outcome) -> Outcome:
         theirs, ours, their_requests, our_requests = outcome
         assert theirs == ours, (theirs, ours)
         for request in their_requests:
-            assert path[-1] not in str(request["body"]), request
+            assert last not in _within(request["body"], outer), request
         for request in our_requests:
-            *outer, last = path
-            place = request["body"]
-            for key in outer:
-                place = place[key]
-            assert place.pop(last) == value, request
+            assert _within(request["body"], outer).pop(last) == value, request
         return theirs, ours, their_requests, our_requests
 
     return normalized
+
+
+def _within(body: dict[str, Any], outer: list[str]) -> dict[str, Any]:
+    """The object of `body` at the keys `outer` (an empty one where a key is missing)."""
+    for key in outer:
+        body = body.get(key) or {}
+    return body
 
 
 def refused_here(outcome: Outcome) -> Outcome:
