@@ -439,3 +439,24 @@ def test_a_field_the_other_api_alone_takes_is_refused_as_google_genai_refuses_it
                     adapter.build_request([HumanMessage("Hi")], settings, stream=False)
                 except ValueError as exc:  # another check of its value: not this one
                     assert "is only supported in" not in str(exc), field
+
+
+#: google-genai's `GenerateContentConfig` fields that are no body parameter a model or
+#: call sets, and why.
+SDK_ONLY_CONFIG = {
+    "automatic_continuation": "the SDK's own loop over continuation tokens",
+    "automatic_function_calling": "the SDK calling Python functions itself",
+    "http_options": "the SDK client's HTTP options",
+    "should_return_http_response": "the SDK's return value",
+    "system_instruction": "the conversation's system messages",
+}
+
+
+def test_every_config_field_of_google_genai_is_an_api_parameter_or_listed() -> None:
+    """The SDK is the oracle: a field a new google-genai release adds fails here until
+    the wire knows it (`API_PARAMETERS_SNAKE`) or it is listed with its reason."""
+    types = pytest.importorskip("google.genai.types")
+    from chatplex.providers.google.request import API_PARAMETERS_SNAKE
+
+    fields = set(types.GenerateContentConfig.model_fields)
+    assert fields - API_PARAMETERS_SNAKE == set(SDK_ONLY_CONFIG)
