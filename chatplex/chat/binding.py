@@ -196,12 +196,17 @@ B = TypeVar("B", bound=Bindable)
 
 
 def merged_last(
-    model: B, extra_body: Mapping[str, Any] | None, adapters: Sequence[Adapter | None]
+    model: B,
+    extra_body: Mapping[str, Any] | None,
+    adapters: Sequence[Adapter | None],
+    before: Mapping[str, Any] | None = None,
 ) -> B:
     """`model` with a drop-in's constructor `extra_body`, which its partner's SDK merges
     over the body last, merged so; its layer held by `adapters` (those the model calls
-    through), so a call's own replaces it (`adapters/extra_body_layer.py`)."""
-    layer = ExtraBodyLayer.over(model.extra_body, extra_body)
+    through), so a call's own replaces it, and the request options `model_kwargs` gave
+    (`before`: the model's own before them, `take_request_options`) too
+    (`adapters/extra_body_layer.py`)."""
+    layer = ExtraBodyLayer.over(model.extra_body, extra_body, before)
     for adapter in adapters:
         if adapter is not None:
             with_layer(adapter, layer)

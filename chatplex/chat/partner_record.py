@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .partner_form import PartnerFields
 
 __all__ = [
+    "REQUEST_OPTIONS",
     "REQUIRED",
     "MessagesCount",
     "PartnerClass",
@@ -46,8 +47,9 @@ __all__ = [
     "keywordless",
     "partner_model",
     "settled_as_held",
-    "validators_run",
+    "take_request_options",
     "take_settings",
+    "validators_run",
 ]
 
 
@@ -421,6 +423,41 @@ def take_settings(keywords: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in taken.items() if v is not None}
 
 
+#: The request options a Stainless SDK's `create()` takes beside the body's fields, which
+#: a partner hands it from its `model_kwargs` (its payload is `{**model_kwargs, **a call's
+#: keywords}`): its headers and the URL's query, not body fields.
+REQUEST_OPTIONS = ("extra_headers", "extra_query")
+
+
+def take_request_options(model_kwargs: Any, settings: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """`model_kwargs` without its SDK request options (`REQUEST_OPTIONS`), which go into
+    `settings` under the constructor's own settings of those names (they win); and
+    those settings as they were before, by the name of each option taken (which a
+    call's own brings back: `binding.merged_last`). A new dict, the one given is not
+    changed. An option given as None is dropped, as its SDK takes it; one that is no
+    mapping stays (`ChatModel` refuses it there, in its words)."""
+    if not isinstance(model_kwargs, Mapping):
+        return model_kwargs, {}
+    taken = [k for k in REQUEST_OPTIONS if k in model_kwargs and _mapping_or_none(model_kwargs[k])]
+    if not taken:
+        return model_kwargs, {}
+    from ..secret import merged_headers
+
+    before: dict[str, Any] = {}
+    headers, query = model_kwargs.get("extra_headers"), model_kwargs.get("extra_query")
+    if headers:  # (marks of secret values kept: `merged_headers`)
+        before["extra_headers"] = merged_headers(settings.get("extra_headers"))
+        settings["extra_headers"] = merged_headers(headers, settings.get("extra_headers"))
+    if query:
+        before["extra_query"] = {}
+        settings["extra_query"] = dict(query)  # (no constructor setting of the drop-ins)
+    return {k: v for k, v in model_kwargs.items() if k not in taken}, before
+
+
+def _mapping_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, Mapping)
+
+
 def held_and_spelled(
     owner: str, keywords: Mapping[str, Any], spellings: Mapping[str, str]
 ) -> dict[str, Any]:
@@ -473,6 +510,10 @@ def partner_model(
     from .model import ChatModel
     from .sdk_agents import sdk_headers
 
-    built = ChatModel(adapter, model, **settings)
+    given = dict(settings)
+    query = given.pop("extra_query", None)  # (a call's setting: no keyword of `ChatModel`)
+    built = ChatModel(adapter, model, **given)
     built.sdk_headers = sdk_headers(record.sdk)
+    if query:
+        built.extra_query = dict(query)
     return built

@@ -57,6 +57,7 @@ from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_request_options
 from ...chat.partner_record import take_settings
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
@@ -159,6 +160,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     anthropic_version = given.pop("anthropic_version", ANTHROPIC_VERSION)
     default_max_tokens = given.pop("default_max_tokens", None)
     settings = take_settings(given)
+    before: dict[str, Any] = {}  # (its SDK's request options in `model_kwargs`: sent as such)
+    if "model_kwargs" in settings:
+        settings["model_kwargs"], before = take_request_options(settings["model_kwargs"], settings)
     api_params = checked_keywords(ChatAnthropic, _OWNER, "anthropic", given)
     if model is None:  # (an empty name: refused when the model is built, a ValueError)
         raise TypeError(f"{_OWNER} needs model=... (e.g. 'claude-sonnet-4-5')")
@@ -199,7 +203,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     built = partner_model(
         ChatAnthropic, adapter, model, {**settings, **sent, **proxied, **api_params}
     )
-    return merged_last(built, extra_body, (adapter,))  # (under a call's own)
+    return merged_last(built, extra_body, (adapter,), before)  # (under a call's own)
 
 
 def num_tokens_from_messages(

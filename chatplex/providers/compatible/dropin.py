@@ -53,7 +53,6 @@ from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import settled_as_held
 from ...chat.partner_warnings import say_moved
 from ...chat.settings import CALL_SETTINGS
-from ...secret import merged_headers
 from ...specs import spec
 from ..openai import base_chat_openai
 from ..openai.base_chat_openai import BaseChatOpenAIData
@@ -156,6 +155,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     from ...adapters import adapter_class
     from ...adapters.keys import as_secret
     from ...chat.partner_record import partner_model
+    from ...chat.partner_record import take_request_options
     from ...chat.partner_record import take_settings
     from ...secret import is_secret_name
     from ...secret.arguments import hold_keys
@@ -259,12 +259,14 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     if headers_kept:
         adapter.keeps_response_headers = True
     model_kwargs = dict(given["model_kwargs"] or {})
-    # Its SDK's request options, not body fields: headers, under the call's; an
-    # `extra_body` (its class's, where it has no such field), as the constructor's.
+    # Its SDK's request options, not body fields: headers and the URL's query, under the
+    # call's; an `extra_body` (its class's, where it has no such field), as the
+    # constructor's.
     options = profile.sdk_request_options
-    held_headers = model_kwargs.pop("extra_headers", None) if options else None
+    before: dict[str, Any] = {}
+    if options:
+        model_kwargs, before = take_request_options(model_kwargs, settings)
     held_body = model_kwargs.pop("extra_body", None) if options else None
-    headers = merged_headers(held_headers, settings.get("extra_headers"))  # (masked as held)
     report_asked(adapter, {**body, **api_params, **model_kwargs}, name_of_model)
     for name in _CALL_REPLACES:
         # Sent over the field's value; a call's own replaces it (its class's payload is
@@ -303,7 +305,6 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             # LangChain sends model_kwargs as they are, in the body: top_p there too.
             "extra_body": {**body, **model_kwargs},
             "stream_usage": include_usage,
-            **({"extra_headers": headers} if headers else {}),
             **api_params,
         },
     )
@@ -318,7 +319,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
     for made in adapters:
         with_data(made, data)
     if profile.sdk_request_options:  # (merged last by its SDK, under a call's own)
-        return merged_last(built, extra_body, adapters)
+        return merged_last(built, extra_body, adapters, before)
     merge_body(built, "extra_body", extra_body)
     return built
 

@@ -55,6 +55,7 @@ from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
+from ...chat.partner_record import take_request_options
 from ...chat.partner_record import take_settings
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import proxied_clients
@@ -311,8 +312,9 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     if responses:
         body.update({k: v for k, v in responses_only.items() if v is not None})
     stop = own["stop"]
+    model_kwargs, before = take_request_options(own["model_kwargs"], settings)
     handed = {
-        "model_kwargs": own["model_kwargs"],
+        "model_kwargs": model_kwargs,
         "streaming": own["streaming"],
         # (a value not a list is refused by `ChatModel`, in its words)
         "stop": held_stop(stop, "call") if isinstance(stop, (list, tuple)) else stop,
@@ -337,7 +339,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     for made in (adapter, switch):
         if made is not None:
             with_data(made, data)
-    return merged_last(built, own["extra_body"], (adapter, switch))  # (as the SDK merges it)
+    return merged_last(built, own["extra_body"], (adapter, switch), before)  # (as its SDK)
 
 
 def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> str | None:
