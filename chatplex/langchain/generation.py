@@ -40,6 +40,7 @@ from .parsed_key import aparsed_at_end
 from .parsed_key import cut_error
 from .parsed_key import mark_parsed
 from .parsed_key import parsed_at_end
+from .replies import Chunking
 from .replies import ageneration_chunks
 from .replies import amerged_result
 from .replies import chat_result
@@ -480,7 +481,7 @@ class _StreamPlan:
         self.history = to_chatplex_messages(messages)
         helper = helper_target(target, kwargs) if model._under_partner_name else None
         self.source: Runnable[Any, Any] = helper or target
-        self.chunking: dict[str, Any] = {
+        self.chunking: Chunking = {
             "hold": usage_closes(target),
             "helper": None if helper is None else HelperPieces(kwargs, cut_error(helper.adapter)),
             "label": _label(model, primary(target)),

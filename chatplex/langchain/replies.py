@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
+from typing import Required
+from typing import TypedDict
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -47,7 +50,11 @@ from .helper_stream import HelperPieces
 from .linear_merge import merge_linearly
 from .text_pieces import text_piece
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 __all__ = [
+    "Chunking",
     "ageneration_chunks",
     "amerged_result",
     "chat_result",
@@ -205,13 +212,17 @@ def usage_closes(target: Any) -> bool:
     return getattr(target, "usage_closes_stream", False) is True
 
 
+class Chunking(TypedDict, total=False):
+    """The keywords of `generation_chunks` and `ageneration_chunks` (see
+    `generation_chunks`): declared once for both."""
+
+    hold: Required[bool]
+    helper: HelperPieces | bool | None
+    label: str | None
+
+
 def generation_chunks(
-    chunks: Iterator[Any],
-    translate: StreamTranslator,
-    *,
-    hold: bool,
-    helper: HelperPieces | bool | None = None,
-    label: str | None = None,
+    chunks: Iterator[Any], translate: StreamTranslator, **chunking: Unpack[Chunking]
 ) -> Iterator[ChatGenerationChunk]:
     """A chatplex model's stream as LangChain's pieces, as they come. With `hold` (the
     engine asked for a usage chunk its partner package would not ask for), an empty one
@@ -225,33 +236,22 @@ def generation_chunks(
     chatplex model reads its stream as that helper (`helper_target`): a `HelperPieces`
     given the call's settings, or True for one without. `label`: the wire a partner's
     drop-in was made for (its style where the chunks name no provider)."""
-    ending = _Ending(translate, hold, _helper_pieces(helper), label)
+    ending = _Ending(translate, **chunking)
     for chunk in chunks:
         yield from ending.passed_on(chunk)
     yield from ending.end()
 
 
 async def ageneration_chunks(
-    chunks: AsyncIterator[Any],
-    translate: StreamTranslator,
-    *,
-    hold: bool,
-    helper: HelperPieces | bool | None = None,
-    label: str | None = None,
+    chunks: AsyncIterator[Any], translate: StreamTranslator, **chunking: Unpack[Chunking]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`generation_chunks` of an async stream."""
-    ending = _Ending(translate, hold, _helper_pieces(helper), label)
+    ending = _Ending(translate, **chunking)
     async for chunk in chunks:
         for piece in ending.passed_on(chunk):
             yield piece
     for piece in ending.end():
         yield piece
-
-
-def _helper_pieces(helper: HelperPieces | bool | None) -> HelperPieces | None:
-    if isinstance(helper, HelperPieces):
-        return helper
-    return HelperPieces() if helper else None
 
 
 class _Ending:
@@ -276,13 +276,15 @@ class _Ending:
         self,
         translate: StreamTranslator,
         hold: bool,
-        helper: HelperPieces | None = None,
+        helper: HelperPieces | bool | None = None,
         label: str | None = None,
     ) -> None:
         self.translate = translate
         self.label = label  # a drop-in's wire: its style where no chunk names a provider
         self.hold = hold
-        self.helper = helper  # the SDK helper's pieces (none held: it streams its own end)
+        # The SDK helper's pieces (none held: it streams its own end); True: pieces made
+        # without the call's settings.
+        self.helper = HelperPieces() if helper is True else helper or None
         self.held: ChatGenerationChunk | None = None
         # The partner's style, as the first chunk names it ("": it names one without).
         self.style: OutputShape | Literal[""] | None = None
