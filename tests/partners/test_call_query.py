@@ -22,6 +22,7 @@ from tests._replies import chat_completion
 from tests.partners._builds import PARTNER_BUILDS
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import scripted_server
 
 NAMES = ("ChatOpenAI", "AzureChatOpenAI", "ChatAnthropic", "ChatGroq", "ChatDeepSeek")
@@ -39,8 +40,9 @@ def server() -> Iterator[ScriptedServer]:
         yield served
 
 
-def _classes(name: str, url: str) -> list[Any]:
-    """The partner's model and the drop-in, built alike, pointed at `url`."""
+def stainless_pair(name: str, url: str, **extra: Any) -> list[Any]:
+    """The partner's model and the drop-in, built alike (with `extra`), pointed at
+    `url`."""
     module, keywords = PARTNER_BUILDS[name]
     where = {"azure_endpoint": url} if name == "AzureChatOpenAI" else {"base_url": url + "/v1"}
     if name == "ChatAnthropic":
@@ -48,29 +50,39 @@ def _classes(name: str, url: str) -> list[Any]:
     pytest.importorskip(module)
     built = {**keywords, **where, "max_retries": 0}
     return [
-        getattr(importlib.import_module(module), name)(**built),
-        getattr(chatplex.langchain, name)(**built),
+        getattr(importlib.import_module(module), name)(**built, **extra),
+        getattr(chatplex.langchain, name)(**built, **extra),
     ]
 
 
-def _paths(models: list[Any], server: ScriptedServer, call: Any) -> list[Any]:
-    """Per model, the path each call was sent to and its query's pairs, decoded (the SDKs
-    encode a space as `+` or `%20`: the same to a server)."""
-    paths = []
+def each_request(models: list[Any], server: ScriptedServer, call: Any) -> list[Seen]:
+    """Per model, the one request `call(model)` sent."""
+    requests = []
     for model in models:
         server.seen.clear()
         call(model)
         (seen,) = server.seen
-        where = urlsplit(seen.path)
-        paths.append((where.path, parse_qsl(where.query, keep_blank_values=True)))
-    return paths
+        requests.append(seen)
+    return requests
+
+
+def path_and_query(seen: Seen) -> tuple[str, list[tuple[str, str]]]:
+    """A request's path and its query's pairs, decoded (the SDKs encode a space as `+`
+    or `%20`: the same to a server)."""
+    where = urlsplit(seen.path)
+    return where.path, parse_qsl(where.query, keep_blank_values=True)
+
+
+def _paths(models: list[Any], server: ScriptedServer, call: Any) -> list[Any]:
+    """Per model, the path its call was sent to and its query's pairs."""
+    return [path_and_query(seen) for seen in each_request(models, server, call)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_calls_extra_query_goes_where_the_partner_sends_it(
     name: str, server: ScriptedServer
 ) -> None:
-    models = _classes(name, server.url)
+    models = stainless_pair(name, server.url)
     theirs, ours = _paths(models, server, lambda m: m.invoke("hi", extra_query=QUERY))
     assert ours == theirs
     assert ours[1][-4:] == [("tag", "a b/&"), ("on", "true"), ("off", "false"), ("m[k]", "1")]
@@ -80,7 +92,7 @@ def test_a_calls_extra_query_goes_where_the_partner_sends_it(
 
 @pytest.mark.parametrize("name", ["ChatOpenAI", "AzureChatOpenAI", "ChatDeepSeek"])
 def test_a_list_goes_as_the_openai_sdk_sends_it(name: str, server: ScriptedServer) -> None:
-    models = _classes(name, server.url)
+    models = stainless_pair(name, server.url)
     theirs, ours = _paths(models, server, lambda m: m.invoke("hi", extra_query={"ids": [1, 2]}))
     assert ours == theirs and ours[1][-2:] == [("ids[]", "1"), ("ids[]", "2")]
 
@@ -89,7 +101,7 @@ def test_a_list_goes_as_the_openai_sdk_sends_it(name: str, server: ScriptedServe
 def test_a_bound_extra_query_is_replaced_by_the_calls_as_in_langchain(
     name: str, server: ScriptedServer
 ) -> None:
-    models = [m.bind(extra_query={"a": 1}) for m in _classes(name, server.url)]
+    models = [m.bind(extra_query={"a": 1}) for m in stainless_pair(name, server.url)]
     streamed = _paths(models, server, lambda m: m.invoke("hi", extra_query={"b": 2}))
     assert streamed[0] == streamed[1] and streamed[1][1][-1] == ("b", "2")
     assert ("a", "1") not in streamed[1][1]
@@ -98,7 +110,7 @@ def test_a_bound_extra_query_is_replaced_by_the_calls_as_in_langchain(
 def test_a_query_value_named_like_a_key_never_shows_in_the_error() -> None:
     with scripted_server() as served:
         served.handler = lambda seen: Reply(500, [b'{"error": {"message": "down"}}'])
-        (_, ours) = _classes("ChatOpenAI", served.url)
+        (_, ours) = stainless_pair("ChatOpenAI", served.url)
         with pytest.raises(Exception) as raised:
             ours.invoke("hi", extra_query={"api-key": "sk-SENTINEL-query-1"})
         assert "sk-SENTINEL-query-1" in served.seen[0].path  # sent, as the SDK sends it

@@ -9,37 +9,24 @@ send the same request, sync and async; and a call's own `extra_headers` or
 from __future__ import annotations
 
 import asyncio
-import importlib
-import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl
-from urllib.parse import urlsplit
 
 import pytest
 
-import chatplex.langchain
-from tests._replies import anthropic_message
-from tests._replies import chat_completion
-from tests.partners._builds import PARTNER_BUILDS
+from tests.partners import test_call_query
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
+from tests.partners.test_call_query import each_request
+from tests.partners.test_call_query import path_and_query
+from tests.partners.test_call_query import stainless_pair
 
 NAMES = ("ChatOpenAI", "AzureChatOpenAI", "ChatAnthropic", "ChatGroq", "ChatDeepSeek")
 OPTIONS = {"extra_headers": {"x-trace": "t-1"}, "extra_query": {"tenant": "a b"}}
-_OPENAI = json.dumps(chat_completion("hi", created=1)).encode()
-_ANTHROPIC = json.dumps(anthropic_message("hi", usage={"input_tokens": 1, "output_tokens": 1}))
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    with scripted_server() as served:
-        served.handler = lambda seen: Reply(
-            200, [_ANTHROPIC.encode() if seen.path.startswith("/v1/messages") else _OPENAI]
-        )
-        yield served
+#: The module's server: OpenAI's and Anthropic's replies, as for a call's query.
+server = test_call_query.server
 
 
 @pytest.fixture(scope="module")
@@ -52,34 +39,18 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 def _both(name: str, url: str, model_kwargs: dict[str, Any]) -> list[Any]:
-    """The partner's model and the drop-in, built alike with `model_kwargs`, pointed at
-    `url`."""
-    module, keywords = PARTNER_BUILDS[name]
-    pytest.importorskip(module)
-    where = {"azure_endpoint": url} if name == "AzureChatOpenAI" else {"base_url": url + "/v1"}
-    if name == "ChatAnthropic":
-        where = {"base_url": url}
-    built = {**keywords, **where, "max_retries": 0}
-    partner = getattr(importlib.import_module(module), name)
-    return [
-        cls(**built, model_kwargs=dict(model_kwargs))
-        for cls in (partner, getattr(chatplex.langchain, name))
-    ]
+    """The partner's model and the drop-in, built alike with (a copy of) `model_kwargs`."""
+    return stainless_pair(name, url, model_kwargs=dict(model_kwargs))
 
 
 def _sent(models: list[Any], server: ScriptedServer, call: Callable[[Any], Any]) -> list[Any]:
     """Per model, what its one request carried: its path, its query's pairs (decoded),
     the two headers the scripts set, and whether the body named an option."""
     sent = []
-    for model in models:
-        server.seen.clear()
-        call(model)
-        (seen,) = server.seen
-        where = urlsplit(seen.path)
+    for seen in each_request(models, server, call):
         headers = {k.lower(): v for k, v in seen.headers.items()}
         named = sorted(set(seen.body or {}) & {"extra_headers", "extra_query"})
-        pairs = parse_qsl(where.query, keep_blank_values=True)
-        sent.append((where.path, pairs, headers.get("x-trace"), headers.get("x-call"), named))
+        sent.append((*path_and_query(seen), headers.get("x-trace"), headers.get("x-call"), named))
     return sent
 
 
