@@ -112,6 +112,9 @@ class WatsonxAdapter(Adapter):
     api_parameters = API_PARAMETERS
     #: langchain-ibm's `with_structured_output` default: a forced tool call.
     structured = StructuredProfile(method="function_calling")
+    #: The model a reply naming none is named by (`for_model`): langchain-ibm's
+    #: `model_id`.
+    model_asked: str | None = None
 
     def __init__(
         self,
@@ -231,9 +234,16 @@ class WatsonxAdapter(Adapter):
             return False
         return self._iam.drop(header_value(request.headers, "authorization"))
 
+    def for_model(self, model: str) -> WatsonxAdapter:
+        """This adapter for one call to `model`: a reply naming no model is named by it
+        (a shallow copy: credentials and token cache are shared)."""
+        view = copy.copy(self)
+        view.model_asked = model
+        return view
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""
-        return parse_reply(body)
+        return parse_reply(body, self.model_asked)
 
     def stream_parser(self, headers: Mapping[str, str]) -> WatsonxStreamParser:
         """A fresh parser for one stream's events."""

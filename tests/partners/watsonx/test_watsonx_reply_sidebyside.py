@@ -1,0 +1,172 @@
+"""ChatWatsonx side by side, the reply side and structured output: langchain-ibm's
+`ChatWatsonx` and chatplex's run one script against one scripted server (as in
+test_watsonx_sidebyside.py), which answers the chat API with the reply or the stream
+events given, and what each returned (or raised) and sent is compared: several choices
+(`n > 1`) as several generations, the reply's and the stream's metadata, `strict=`
+in `with_structured_output`'s requests. Differences kept on purpose (`DIFFERENCES`,
+each with why) are checked by their own scripts below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import observe
+from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
+from tests.partners.watsonx.test_watsonx_sidebyside import TEXT
+from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
+from tests.partners.watsonx.test_watsonx_sidebyside import _service
+from tests.partners.watsonx.test_watsonx_sidebyside import run
+from tests.partners.watsonx.test_watsonx_sidebyside import run_sides
+
+
+def _events(events: list[dict[str, Any]]) -> bytes:
+    return b"".join(
+        b"id: %d\nevent: message\ndata: %s\n\n" % (i, json.dumps(e).encode())
+        for i, e in enumerate(events)
+    )
+
+
+def streamed(
+    server: ScriptedServer, script: Callable[[Any], Any], events: list[dict[str, Any]], **given: Any
+) -> Outcome:
+    """`script(model)` on each side, the chat stream answering `events`."""
+
+    def answer(seen: Seen) -> Reply:
+        if seen.path.startswith("/ml/v1/text/chat_stream"):
+            return Reply(pieces=[_events(events)], content_type="text/event-stream")
+        return _service(seen)
+
+    return run_sides(
+        server, script, lambda: answer, lambda seen: seen.path.startswith("/ml/v1/"), **given
+    )
+
+
+HEAD = {"id": "chat-1", "model_id": MODEL, "model": MODEL, "created": 1700000000}
+
+
+def _event(delta: dict[str, Any], finish: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {**HEAD, "choices": [{"index": 0, "finish_reason": finish, "delta": delta}], **fields}
+
+
+def _merged(pieces: list[Any]) -> Any:
+    merged = pieces[0]
+    for piece in pieces[1:]:
+        merged += piece
+    return merged
+
+
+async def _astreamed(model: Any) -> list[Any]:
+    return [piece async for piece in model.astream("hi")]
+
+
+def _stream_ways() -> dict[str, Callable[[Any], Any]]:
+    """A stream read as its chunks, merged, and under `invoke(streaming=True)`; sync
+    and async."""
+    return {
+        "chunks": lambda m: [observe(p) for p in m.stream("hi")],
+        "achunks": lambda m: [observe(p) for p in asyncio.run(_astreamed(m))],
+        "merged": lambda m: observe(_merged(list(m.stream("hi")))),
+        "amerged": lambda m: observe(_merged(asyncio.run(_astreamed(m)))),
+    }
+
+
+def _calls() -> dict[str, Callable[[Any, Any], Any]]:
+    """A call, sync and async, of a runnable and its input."""
+    return {
+        "sync": lambda runnable, given: runnable.invoke(given),
+        "async": lambda runnable, given: asyncio.run(runnable.ainvoke(given)),
+    }
+
+
+def _generated(model: Any, how: str) -> Any:
+    """`generate()` (or `agenerate()`): each generation's text and info, the llm_output."""
+    prompts = [[HumanMessage("hi")]]
+    result = model.generate(prompts) if how == "sync" else asyncio.run(model.agenerate(prompts))
+    rows = [[(g.text, g.generation_info) for g in row] for row in result.generations]
+    return rows, result.llm_output
+
+
+# -- several choices (n > 1) -------------------------------------------------------------
+
+TWO_CHOICES = {
+    **TEXT,
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "A"}, "finish_reason": "stop"},
+        {
+            "index": 1,
+            "message": {"role": "assistant", "content": "B"},
+            "finish_reason": "length",
+            "logprobs": {"content": []},
+        },
+        {"index": 2, "message": {"role": "assistant", "content": "C"}, "finish_reason": None},
+    ],
+}
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_each_choice_is_a_generation(how: str, cloud: ScriptedServer) -> None:
+    """Each choice a generation with its finish reason (and logprobs), a choice with
+    none showing the one before, as langchain-ibm's shared info record does."""
+    their, ours, their_chats, our_chats = run(
+        cloud, lambda m: _generated(m, how), chat=TWO_CHOICES, n=3
+    )
+    assert [text for text, _ in their[0][0]] == ["A", "B", "C"]
+    assert ours == their
+    assert our_chats == their_chats
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_invoke_of_several_choices_shows_the_first_s_own(how: str, cloud: ScriptedServer) -> None:
+    """LangChain copies the llm_output into a message only when it is the sole
+    generation: the first choice's message shows its finish reason alone."""
+    call = _calls()[how]
+    their, ours, _, _ = run(cloud, lambda m: call(m, "hi"), chat=TWO_CHOICES, n=3)
+    assert their["response_metadata"] == {"finish_reason": "stop"}
+    assert ours == their
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_one_choice_s_generation_info(how: str, cloud: ScriptedServer) -> None:
+    chat = {**TEXT, "choices": [{**TEXT["choices"][0], "logprobs": {"content": []}}]}
+    their, ours, _, _ = run(cloud, lambda m: _generated(m, how), chat=chat)
+    assert their[0][0][0][1] == {"finish_reason": "stop", "logprobs": {"content": []}}
+    assert ours == their
+
+
+# -- the reply's fields ------------------------------------------------------------------
+
+
+def _without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in TEXT.items() if k != key}
+
+
+REPLIES = {
+    # No `model_id`: named by the model's.
+    "no_model_id": _without("model_id"),
+    "null_model_id": {**TEXT, "model_id": None},
+    "null_fingerprint": {**TEXT, "system_fingerprint": None},
+    "fingerprint": {**TEXT, "system_fingerprint": "fp-1"},
+    "null_usage": {**TEXT, "usage": None},
+    "no_usage": _without("usage"),
+}
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+@pytest.mark.parametrize("name", sorted(REPLIES))
+def test_reply_fields_as_langchain_ibm_reads_them(
+    name: str, how: str, cloud: ScriptedServer
+) -> None:
+    call = _calls()[how]
+    their, ours, _, _ = run(cloud, lambda m: call(m, "hi"), chat=REPLIES[name])
+    assert ours == their
