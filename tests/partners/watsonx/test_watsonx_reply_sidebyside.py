@@ -17,13 +17,17 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import observe
 from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
 from tests.partners.watsonx.test_watsonx_sidebyside import TEXT
+from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _service
 from tests.partners.watsonx.test_watsonx_sidebyside import run
@@ -170,3 +174,100 @@ def test_reply_fields_as_langchain_ibm_reads_them(
     call = _calls()[how]
     their, ours, _, _ = run(cloud, lambda m: call(m, "hi"), chat=REPLIES[name])
     assert ours == their
+
+
+# -- streams -----------------------------------------------------------------------------
+
+STREAMS = {
+    "fingerprint": [
+        _event({"role": "assistant", "content": "Hi"}),
+        _event({}, "stop", system_fingerprint="fp"),
+    ],
+    # A chunk naming the model by `model_id` alone: no model_name (langchain-ibm reads `model`).
+    "model_id_only": [
+        _event({"role": "assistant", "content": "Hi"}),
+        {
+            "id": "chat-1",
+            "model_id": MODEL,
+            "choices": [{"index": 0, "finish_reason": "stop", "delta": {}}],
+        },
+    ],
+    "model_differs": [
+        _event({"role": "assistant", "content": "Hi"}),
+        {
+            **HEAD,
+            "model": "other/model",
+            "choices": [{"index": 0, "finish_reason": "stop", "delta": {}}],
+        },
+    ],
+    # An event without choices or usage: an empty chunk.
+    "no_choices": [
+        _event({"role": "assistant", "content": "Hi"}),
+        {**HEAD, "choices": []},
+        _event({}, "stop"),
+    ],
+}
+
+
+@pytest.mark.parametrize("way", sorted(_stream_ways()))
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_stream_as_langchain_ibm_streams_it(name: str, way: str, cloud: ScriptedServer) -> None:
+    their, ours, their_chats, our_chats = streamed(cloud, _stream_ways()[way], STREAMS[name])
+    assert ours == their
+    assert our_chats == their_chats
+
+
+# -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
+
+_STREAM_USAGE_TOTAL = Difference(
+    Reason.LOSES_DATA,
+    "a stream whose usage comes on several chunks counts the prompt once in the merged "
+    "input tokens but keeps each later chunk's total as sent: the merged total_tokens "
+    "counts the prompt again (more than input plus output)",
+    "each later chunk's total leaves the prompt out too: the merged total is input plus output",
+)
+_STREAM_WITHOUT_FINISH = Difference(
+    Reason.LOSES_DATA,
+    "ends a stream whose body stops before any chunk gives a finish reason without an "
+    "error: the reply is cut short and reads as complete",
+    "raises ibm-watsonx-ai's WMLClientError after the chunks that came, saying the "
+    "stream ended before a finish reason",
+)
+
+
+def _as_is(outcome: Outcome) -> Outcome:
+    return outcome
+
+
+#: Script -> (why it differs, how its outcome is read): each checked by its test below.
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "stream_usage_total": (_STREAM_USAGE_TOTAL, _as_is),
+    "stream_without_finish": (_STREAM_WITHOUT_FINISH, _as_is),
+}
+
+USAGE_TWICE = [
+    _event({"role": "assistant", "content": "Hello"}, usage=USAGE),
+    _event({"content": ""}, "stop", usage=USAGE),
+]
+
+
+@pytest.mark.parametrize("way", ["merged", "amerged"])
+def test_stream_usage_total(way: str, cloud: ScriptedServer) -> None:
+    their, ours, _, _ = streamed(cloud, _stream_ways()[way], USAGE_TWICE)
+    assert their["usage_metadata"] == {"input_tokens": 5, "output_tokens": 6, "total_tokens": 16}
+    assert ours["usage_metadata"] == {"input_tokens": 5, "output_tokens": 6, "total_tokens": 11}
+    their.pop("usage_metadata"), ours.pop("usage_metadata")
+    assert ours == their
+
+
+@pytest.mark.parametrize("way", ["merged", "amerged"])
+def test_stream_without_finish(way: str, cloud: ScriptedServer) -> None:
+    events = [_event({"role": "assistant", "content": "Hi"}), _event({"content": "!"})]
+    their, ours, _, _ = streamed(cloud, _stream_ways()[way], events)
+    assert their["content"] == "Hi!"
+    assert "finish_reason" not in their["response_metadata"]
+    assert ours["raised"]["WMLClientError"]
+
+
+def test_every_kept_difference_has_its_script() -> None:
+    assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
