@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
+from pydantic import BaseModel
+from typing_extensions import TypedDict
 
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
@@ -29,9 +31,12 @@ from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
 from tests.partners.watsonx.test_watsonx_sidebyside import TEXT
 from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
+from tests.partners.watsonx.test_watsonx_sidebyside import _reply
 from tests.partners.watsonx.test_watsonx_sidebyside import _service
+from tests.partners.watsonx.test_watsonx_sidebyside import ours
 from tests.partners.watsonx.test_watsonx_sidebyside import run
 from tests.partners.watsonx.test_watsonx_sidebyside import run_sides
+from tests.partners.watsonx.test_watsonx_sidebyside import theirs
 
 
 def _events(events: list[dict[str, Any]]) -> bytes:
@@ -217,6 +222,110 @@ def test_stream_as_langchain_ibm_streams_it(name: str, way: str, cloud: Scripted
     assert our_chats == their_chats
 
 
+# -- structured output's strict ----------------------------------------------------------
+
+
+class Joke(BaseModel):
+    """A joke."""
+
+    setup: str
+
+
+class JokeDict(TypedDict):
+    """A joke."""
+
+    setup: str
+
+
+JSON_SCHEMA = {
+    "title": "Joke",
+    "description": "A joke.",
+    "type": "object",
+    "properties": {"setup": {"type": "string"}},
+}
+FUNCTION = {"name": "Joke", "description": "A joke.", "parameters": JSON_SCHEMA}
+CALLED = _reply(
+    {
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [
+            {
+                "id": "c1",
+                "type": "function",
+                "function": {"name": "Joke", "arguments": '{"setup": "s"}'},
+            }
+        ],
+    },
+    "tool_calls",
+)
+ANSWERED = _reply({"role": "assistant", "content": '{"setup": "s"}'})
+SCHEMAS: dict[str, Any] = {
+    "pydantic": Joke,
+    "typeddict": JokeDict,
+    "json_schema": JSON_SCHEMA,
+    "function": FUNCTION,
+}
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+@pytest.mark.parametrize("strict", [True, False, None])
+@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
+@pytest.mark.parametrize("schema", sorted(SCHEMAS))
+def test_strict_sent_as_langchain_ibm_sends_it(
+    schema: str, method: str, strict: bool | None, how: str, cloud: ScriptedServer
+) -> None:
+    """The forced tool carries `strict` as given (strict: every property required, no
+    other); a json_schema format of a schema that is no pydantic model too."""
+    chat = CALLED if method == "function_calling" else ANSWERED
+    call = _calls()[how]
+
+    def script(model: Any) -> Any:
+        structured = model.with_structured_output(SCHEMAS[schema], method=method, strict=strict)
+        return call(structured, "joke")
+
+    their, ours, their_chats, our_chats = run(cloud, script, chat=chat)
+    assert our_chats == their_chats
+    assert ours == their
+
+
+RESPONSE_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "Joke", "schema": {"type": "object"}, "strict": True},
+}
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+@pytest.mark.parametrize("include_raw", [False, True])
+def test_json_mode_takes_a_response_format_dict(
+    include_raw: bool, how: str, cloud: ScriptedServer
+) -> None:
+    """JSON mode sends no schema: one in OpenAI's response-format shape is taken."""
+    call = _calls()[how]
+
+    def script(model: Any) -> Any:
+        structured = model.with_structured_output(
+            RESPONSE_FORMAT, method="json_mode", include_raw=include_raw
+        )
+        return call(structured, "joke")
+
+    their, ours, their_chats, our_chats = run(cloud, script, chat=ANSWERED)
+    assert their_chats[0]["body"]["response_format"] == {"type": "json_object"}
+    assert ours == their
+    assert our_chats == their_chats
+
+
+def test_a_response_format_s_strict_given_again_is_refused_alike(cloud: ScriptedServer) -> None:
+    """A response format whose `strict` differs from the one given: langchain-ibm's
+    ValueError, in its words, before any request."""
+    cloud.handler = _service
+    said = []
+    for model in (theirs(), ours(cloud.url)):
+        with pytest.raises(ValueError) as raised:
+            model.with_structured_output(RESPONSE_FORMAT, method="json_schema", strict=False)
+        said.append(str(raised.value))
+    assert said[1] == said[0]
+
+
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
 
 _STREAM_USAGE_TOTAL = Difference(
@@ -234,6 +343,14 @@ _STREAM_WITHOUT_FINISH = Difference(
     "stream ended before a finish reason",
 )
 
+_FORMAT_WITHOUT_STRICT = Difference(
+    Reason.RAISES,
+    "`with_structured_output` given a response-format dict with no `strict` of its own "
+    "and `strict=True` or False raises KeyError (its message about the two strict values "
+    "reads the one the dict lacks)",
+    "raises ValueError with that message, the dict's strict named as None",
+)
+
 
 def _as_is(outcome: Outcome) -> Outcome:
     return outcome
@@ -243,6 +360,7 @@ def _as_is(outcome: Outcome) -> Outcome:
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stream_usage_total": (_STREAM_USAGE_TOTAL, _as_is),
     "stream_without_finish": (_STREAM_WITHOUT_FINISH, _as_is),
+    "format_without_strict": (_FORMAT_WITHOUT_STRICT, _as_is),
 }
 
 USAGE_TWICE = [
@@ -256,7 +374,7 @@ def test_stream_usage_total(way: str, cloud: ScriptedServer) -> None:
     their, ours, _, _ = streamed(cloud, _stream_ways()[way], USAGE_TWICE)
     assert their["usage_metadata"] == {"input_tokens": 5, "output_tokens": 6, "total_tokens": 16}
     assert ours["usage_metadata"] == {"input_tokens": 5, "output_tokens": 6, "total_tokens": 11}
-    their.pop("usage_metadata"), ours.pop("usage_metadata")
+    del their["usage_metadata"], ours["usage_metadata"]
     assert ours == their
 
 
@@ -267,6 +385,16 @@ def test_stream_without_finish(way: str, cloud: ScriptedServer) -> None:
     assert their["content"] == "Hi!"
     assert "finish_reason" not in their["response_metadata"]
     assert ours["raised"]["WMLClientError"]
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_format_without_strict(strict: bool, cloud: ScriptedServer) -> None:
+    given = {"name": "Joke", "schema": {"type": "object"}}
+    cloud.handler = _service
+    with pytest.raises(KeyError):
+        theirs().with_structured_output(given, method="json_schema", strict=strict)
+    with pytest.raises(ValueError, match="set to None"):
+        ours(cloud.url).with_structured_output(given, method="json_schema", strict=strict)
 
 
 def test_every_kept_difference_has_its_script() -> None:
