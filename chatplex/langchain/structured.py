@@ -44,6 +44,7 @@ SDK's parse()), so does ours (`parsed_key.py`).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from operator import itemgetter
@@ -177,8 +178,10 @@ def structured_output(
     # ("method and schema strict": a json_schema's schema traced as strict as it is sent.)
     strictly = strict if _trace(llm, adapter) == "method and schema strict" else None
     named = asked if _trace(llm, adapter) == "method as asked" else method  # (as traced)
+    # (ours made only where traced: a schema langchain-core cannot convert is still
+    # JSON mode's to give as it is, where its partner traces it as given)
     traced = _bound_schema(
-        llm, adapter, named, schema, _traced_schema(schema, spec, strictly), settings
+        llm, adapter, named, schema, lambda: _traced_schema(schema, spec, strictly), settings
     )
     classed = isinstance(settings.get("response_format"), ClassFormat)
     # A class bound as its partner binds it (langchain-openai's `BaseChatOpenAI`): each
@@ -253,27 +256,27 @@ def _bound_schema(
     adapter: Adapter | None,
     method: str,
     schema: Any,
-    ours: Any,
+    ours: Callable[[], Any],
     settings: Mapping[str, Any] | None = None,
 ) -> Any:
     """The schema beside the method in the run's trace, in the form a drop-in's partner
     binds it (`PartnerTraits.structured_trace_schema`: what `dumpd` of the structured
-    model writes; "as sent": read from the bound `settings`), else `ours`. Callbacks get
-    langchain-core's JSON schema of either."""
+    model writes; "as sent": read from the bound `settings`), else `ours()`. Callbacks
+    get langchain-core's JSON schema of either."""
     traits = partner_traits(adapter)
     form = traits.structured_trace_schema.get(method)
     if form is None or schema is None or not llm._under_partner_name:
-        return ours
+        return ours()
     if form == "given":
         return schema
     if form == "as sent":
         sent = traits.sent_structured_schema
         found = None if sent is None or adapter is None else sent(adapter, settings or {})
-        return ours if found is None else found
+        return ours() if found is None else found
     try:
         tool = convert_to_openai_tool(schema)
     except (TypeError, ValueError):  # (a schema langchain-core cannot convert: traced as ours)
-        return ours
+        return ours()
     return form(tool) if callable(form) else tool  # (its own form, else "openai tool")
 
 
@@ -327,7 +330,7 @@ def _function_calling(
         keywords = forced_tool_keywords(inner, declared_tool, strict)
         binding = forced_tool_binding(llm, schema, keywords)
         traced = _bound_schema(
-            llm, adapter, "function_calling", schema, convert_to_openai_tool(schema)
+            llm, adapter, "function_calling", schema, lambda: convert_to_openai_tool(schema)
         )
         trace = _traced(llm, adapter, "function_calling", strict, traced)
         if binding:
@@ -358,7 +361,7 @@ def _function_calling(
     if kwargs:
         raise ValueError(f"Received unsupported arguments {kwargs}")
     # LangChain's own binding and parsers (`BaseChatModel.with_structured_output`).
-    traced = _bound_schema(llm, adapter, "function_calling", schema, schema)
+    traced = _bound_schema(llm, adapter, "function_calling", schema, lambda: schema)
     bound = llm.bind_tools(
         [schema],
         tool_choice="any",

@@ -264,8 +264,12 @@ def test_an_anthropic_reply_carries_its_fields_as_llm_output() -> None:
 
 
 def test_a_reply_of_a_wire_rebuilt_no_way_carries_neither() -> None:
-    meta = {"model_provider": "ibm", "provider": "ibm", "finish_reason": "stop"}
-    result = chat_result(AIMessage(content="hi", response_metadata=meta), "ibm:m")
+    meta = {
+        "model_provider": "bedrock_converse",
+        "provider": "bedrock_converse",
+        "finish_reason": "stop",
+    }
+    result = chat_result(AIMessage(content="hi", response_metadata=meta), "bedrock_converse:m")
     assert result.llm_output is None and result.generations[0].generation_info is None
 
 

@@ -47,6 +47,8 @@ from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.keys import secret_header_names
+from ...adapters.output_formats import openai_json_schema
+from ...adapters.output_formats import response_format_schema
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.structured_profile import StructuredProfile
@@ -110,8 +112,14 @@ class WatsonxAdapter(Adapter):
     error_families = ERROR_FAMILIES
     #: ibm-watsonx-ai's chat parameters and the tool fields.
     api_parameters = API_PARAMETERS
-    #: langchain-ibm's `with_structured_output` default: a forced tool call.
-    structured = StructuredProfile(method="function_calling")
+    #: langchain-ibm's `with_structured_output` default: a forced tool call, carrying the
+    #: `strict` given (its `bind_tools(strict=...)`); no `parallel_tool_calls` sent.
+    structured = StructuredProfile(
+        method="function_calling", forced_tool_settings=True, single_call_models=frozenset()
+    )
+    #: The model a reply naming none is named by (`for_model`): langchain-ibm's
+    #: `model_id`.
+    model_asked: str | None = None
 
     def __init__(
         self,
@@ -231,9 +239,16 @@ class WatsonxAdapter(Adapter):
             return False
         return self._iam.drop(header_value(request.headers, "authorization"))
 
+    def for_model(self, model: str) -> WatsonxAdapter:
+        """This adapter for one call to `model`: a reply naming no model is named by it
+        (a shallow copy: credentials and token cache are shared)."""
+        view = copy.copy(self)
+        view.model_asked = model
+        return view
+
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """The reply of a non-stream call."""
-        return parse_reply(body)
+        return parse_reply(body, self.model_asked)
 
     def stream_parser(self, headers: Mapping[str, str]) -> WatsonxStreamParser:
         """A fresh parser for one stream's events."""
@@ -266,29 +281,40 @@ class WatsonxAdapter(Adapter):
         """What `with_structured_output` binds for "json_mode" / "json_schema": the chat
         API's `response_format`, as langchain-ibm writes it: `{"type": "json_object"}`;
         for a pydantic model `{"type": "json_schema", "json_schema": {"name",
-        "description": its docstring, "schema"}}`; for another schema its function's
-        name, description and parameters as `schema`, with `strict` (False unless asked)."""
+        "description": its docstring, "schema"}}`; for another schema OpenAI's form
+        (`_json_schema_format`)."""
         if method == "json_mode":
             if strict is not None:
                 raise ValueError("Argument `strict` is not supported with `method`='json_mode'")
             return {"response_format": {"type": "json_object"}}
-        if spec.kind == "pydantic":
-            fmt: dict[str, Any] = {
-                "name": spec.target.__name__,
-                "description": spec.target.__doc__,
-                "schema": spec.target.model_json_schema(),
-            }
-        else:
-            fmt = {"name": spec.name}
-            if spec.description:
-                fmt["description"] = spec.description
-            fmt["schema"] = dict(spec.parameters)
-            fmt["strict"] = bool(strict)
+        if spec.kind != "pydantic":
+            return {"response_format": _json_schema_format(spec, given, strict)}
+        fmt = {
+            "name": spec.target.__name__,
+            "description": spec.target.__doc__,
+            "schema": spec.target.model_json_schema(),
+        }
         return {"response_format": {"type": "json_schema", "json_schema": fmt}}
 
     def budget_key(self, model: str) -> tuple[str, ...]:
         """(provider, base_url, key digest or "", model): never the key itself."""
         return (PROVIDER, self.base_url, self._key_digest, model)
+
+
+def _json_schema_format(spec: Any, given: Any, strict: bool | None) -> dict[str, Any]:
+    """langchain-ibm's `response_format` for a schema that is not a pydantic model
+    (`_convert_to_openai_response_format`, langchain-openai's): a response format given
+    whole is sent as given, a ValueError where `strict` says otherwise than its own;
+    another schema as its function, `strict` as given (else its own, else false), made
+    strict (every property required, no other) when true."""
+    wrapped = response_format_schema(given) if isinstance(given, Mapping) else None
+    if wrapped is not None and strict is not None and wrapped.get("strict") is not strict:
+        raise ValueError(
+            f"Output schema already has 'strict' value set to {wrapped.get('strict')} but "
+            f"'strict' also passed in to with_structured_output as {strict}. Please make "
+            "sure that 'strict' is only specified in one place."
+        )
+    return openai_json_schema(spec, given, strict)
 
 
 def _scope(project_id: str | None, space_id: str | None) -> dict[str, str]:

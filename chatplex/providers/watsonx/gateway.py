@@ -59,6 +59,11 @@ class WatsonxGatewayAdapter(WatsonxAdapter):
     def _billed(self, project_id: str | None, space_id: str | None) -> dict[str, str]:
         return {}  # taken, as langchain-ibm takes them, and not sent
 
+    def for_model(self, model: str) -> WatsonxGatewayAdapter:
+        # A reply naming no `model_id` (the gateway's never does) is named by
+        # langchain-ibm's `model_id` field, which `model=` leaves None: so is ours.
+        return self
+
 
 def gateway_body(
     messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool

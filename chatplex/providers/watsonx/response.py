@@ -6,7 +6,9 @@ A reply is `{"id", "model_id", "model", "choices": [{"index", "message": {"role"
 "model_version", "created_at", "usage": {"completion_tokens", "prompt_tokens",
 "total_tokens"}, "system": {"warnings"}}` (IBM's API reference, "Infer text chat").
 
-- `content`: the first choice's text ("" when none); `id`: the reply's id.
+- `content`: the first choice's text ("" when none); `id`: the reply's id. With `n > 1`
+  the other choices ride in `response_metadata["other_candidates"]`, each with its own
+  `finish_reason` and `logprobs`.
 - `tool_calls`: the calls, with watsonx's ids, arguments parsed from their JSON text
   (an argument object some models send is taken as it is, and JSON text wrapped in a
   JSON string once is read inside it, as langchain-ibm reads both); a call whose
@@ -14,8 +16,9 @@ A reply is `{"id", "model_id", "model", "choices": [{"index", "message": {"role"
   langchain-ibm repairs what it can guess and calls the tool with `{}` otherwise.
 - `additional_kwargs`: `reasoning_content` / `reasoning` when the model reasons.
 - `response_metadata`: langchain-ibm's `token_usage` (the `usage` object),
-  `model_name` (the reply's `model_id`), `system_fingerprint` ("" when none, as
-  there), `finish_reason`, and `logprobs` when the choice has them.
+  `model_name` (the reply's `model_id`, else the model asked for), `system_fingerprint`
+  ("" when absent; a null kept, as there), `finish_reason`, and `logprobs` when the
+  choice has them.
 - `usage_metadata`: `prompt_tokens`, `completion_tokens` and `total_tokens`.
 """
 
@@ -40,12 +43,14 @@ from ...messages import AIMessage
 from ...messages import InvalidToolCall
 from ...messages import ToolCall
 from ...messages import UsageMetadata
+from ...messages import with_other_candidates
 
 __all__ = [
     "PROVIDER",
     "REASONING_KEYS",
     "call_arguments",
     "error_fields",
+    "parse_candidates",
     "parse_reply",
     "usage_metadata",
 ]
@@ -55,11 +60,19 @@ PROVIDER = "ibm"
 REASONING_KEYS = ("reasoning_content", "reasoning")
 
 
-def parse_reply(body: bytes) -> AIMessage:
-    """The reply of a non-stream call; `APIError` for a body that is not a chat reply
-    (retryable only when it is not JSON at all) or that says `error`, `MalformedReply`
-    for a reply without choices or a field of the wrong type (`adapters/reading.py`:
-    never read as empty)."""
+def parse_reply(body: bytes, model: str | None = None) -> AIMessage:
+    """The reply of a non-stream call: its first choice, the others (`n > 1`) in its
+    metadata (`parse_candidates`)."""
+    return with_other_candidates(parse_candidates(body, model))
+
+
+def parse_candidates(body: bytes, model: str | None = None) -> list[AIMessage]:
+    """Every choice of a reply, in the reply's order, as `AIMessage`s; `APIError` for a
+    body that is not a chat reply (retryable only when it is not JSON at all) or that
+    says `error`, `MalformedReply` for a reply without choices or a field of the wrong
+    type (`adapters/reading.py`: never read as empty). `model`: the model asked for,
+    the `model_name` of a reply naming none (langchain-ibm's `model_id`). The reply's
+    usage is on the first only: summing the candidates' counts it once."""
     data = reply_object(body, PROVIDER)
     if data.get("error"):
         raise APIError(
@@ -73,28 +86,57 @@ def parse_reply(body: bytes) -> AIMessage:
         raise MalformedReply(
             f"the reply has no choices: not a watsonx.ai chat reply: {snippet(body)}"
         )
-    choice = reply_dict(choices[0], "choice")
-    message = reply_dict(choice.get("message"), "choice's message")
-    reply_id = reply_text(data.get("id"), "id")
-    extra = {k: message[k] for k in REASONING_KEYS if message.get(k)}
-    usage = reply_dict(data.get("usage"), "usage")
-    metadata: dict[str, Any] = {
-        "token_usage": usage,
-        "model_name": reply_text(data.get("model_id"), "model_id"),
-        "system_fingerprint": reply_text(data.get("system_fingerprint"), "fingerprint") or "",
-        "finish_reason": reply_text(choice.get("finish_reason"), "finish_reason"),
+    head = _reply_metadata(data, model)
+    usage = head["token_usage"]
+    messages = []
+    carried: dict[str, Any] = {}
+    for raw in choices:
+        choice = reply_dict(raw, "choice")
+        carried = _choice_metadata(choice, carried)
+        messages.append(_message(choice, data.get("id"), {**head, **carried}))
+    messages[0].usage_metadata = usage_metadata(usage) if usage else None
+    for other in messages[1:]:
+        del other.response_metadata["token_usage"]
+    return messages
+
+
+def _reply_metadata(data: dict[str, Any], model: str | None) -> dict[str, Any]:
+    """The reply's own fields as langchain-ibm writes them: `usage` and
+    `system_fingerprint` as sent (a null kept), {} and "" where absent; the reply's
+    `model_id`, else the model asked for."""
+    usage = data.get("usage", {})
+    named = data.get("model_id", model)
+    fingerprint = data.get("system_fingerprint", "")
+    return {
+        "token_usage": None if usage is None else reply_dict(usage, "usage"),
+        "model_name": reply_text(named, "model_id"),
+        "system_fingerprint": reply_text(fingerprint, "system_fingerprint"),
     }
+
+
+def _choice_metadata(choice: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """A choice's `finish_reason` and `logprobs`, as langchain-ibm writes them: one
+    record for the reply's choices, so a choice without a finish reason (or without
+    `logprobs`) shows the previous choice's."""
+    finish = reply_text(choice.get("finish_reason"), "finish_reason")
+    carried = {**before, "finish_reason": before.get("finish_reason") if finish is None else finish}
     if "logprobs" in choice:
-        metadata["logprobs"] = choice["logprobs"]
+        carried["logprobs"] = choice["logprobs"]
+    return carried
+
+
+def _message(choice: dict[str, Any], reply_id: Any, metadata: dict[str, Any]) -> AIMessage:
+    """One choice's message, with the reply's id and `metadata`."""
+    message = reply_dict(choice.get("message"), "choice's message")
+    extra = {k: message[k] for k in REASONING_KEYS if message.get(k)}
     parsed, invalid = _read_calls(reply_list(message.get("tool_calls"), "tool_calls"))
     return AIMessage(
         content=reply_text(message.get("content"), "message's content") or "",
-        id=reply_id,
+        id=reply_text(reply_id, "id"),
         additional_kwargs=extra,
         response_metadata=metadata,
         tool_calls=parsed,
         invalid_tool_calls=invalid,
-        usage_metadata=usage_metadata(usage) if usage else None,
     )
 
 

@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from ...specs import LangSmithRule
+from ...specs import OutputShape
 from ...specs import ProviderSpec
+
+#: langchain-ibm's result (`_create_chat_result`): each choice's finish reason, and its
+#: logprobs where the choice has them, as its generation's info (each of several
+#: choices' messages shows those alone); an `llm_output` of the usage, `model_name` and
+#: `system_fingerprint`; on a stream, the finishing chunk's finish reason, model and
+#: fingerprint, and a chunk's logprobs. `generate()` combines nothing (LangChain's `{}`).
+WATSONX_SHAPE = OutputShape(
+    info=("finish_reason", "logprobs"),
+    output=("model_name", "system_fingerprint"),
+    required=(("token_usage", {}), ("model_name", None), ("system_fingerprint", "")),
+    streamed=("finish_reason", "model_name", "system_fingerprint", "logprobs"),
+    usage_each=True,
+)
 
 SPECS = (
     ProviderSpec(
@@ -19,5 +33,6 @@ SPECS = (
         # langchain-core's rule, which langchain-ibm keeps: an unset temperature unsaid.
         ls_rule=LangSmithRule(temperature_unset=False),
         setting_aliases=(("apikey", "api_key"), ("url", "base_url")),
+        llm_output=WATSONX_SHAPE,
     ),
 )

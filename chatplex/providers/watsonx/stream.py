@@ -7,8 +7,10 @@ Each `message` event's data is a chunk object: `{"id", "model_id", "choices": [{
 call chunk (its `index` as sent, its name on the call's first delta, the raw deltas in
 `additional_kwargs["tool_calls"]` as langchain-ibm keeps them), a reasoning delta goes in
 `additional_kwargs`. The chunk with the `finish_reason` carries langchain-ibm's
-`finish_reason` and `model_name` in `response_metadata`; a chunk with `usage` its
-`usage_metadata` (the prompt counted once however many carry usage, as there). An
+`finish_reason`, `model_name` (the chunk's `model`) and `system_fingerprint` in
+`response_metadata`; a chunk with `usage` its `usage_metadata` (the prompt counted
+once however many carry usage, in the total too, where langchain-ibm's merged total
+counts it again), an event without choices an empty chunk. An
 `error` event (`{"errors": [...], "trace"}`) is a `StreamError` with the provider's
 message, and so is a body that ends before any finish reason. Fields are read by the
 kit's rule (`adapters/reading.py`): one of the wrong type is the stream's
@@ -66,8 +68,8 @@ class WatsonxStreamParser:
         usage = reply_dict(obj.get("usage"), "usage")
         choices = reply_list(obj.get("choices"), "choices")
         reply_id = reply_text(obj.get("id"), "chunk's id")
-        if not choices:
-            return self._usage_only(usage) if usage else None
+        if not choices:  # an empty chunk, as langchain-ibm yields one, its usage where sent
+            return self._choiceless(usage)
         choice = reply_dict(choices[0], "choice")
         delta = reply_field(choice.get("delta"), dict, "choice's delta")
         if delta is None:
@@ -76,11 +78,7 @@ class WatsonxStreamParser:
         finish = reply_text(choice.get("finish_reason"), "finish_reason")
         if finish:
             self._done = True
-            info: dict[str, Any] = {"finish_reason": finish}
-            model = reply_text(obj.get("model_id") or obj.get("model"), "model_id")
-            if model:
-                info["model_name"] = model
-            chunk.response_metadata.update(info)
+            chunk.response_metadata.update(_finish_metadata(obj, finish))
         if choice.get("logprobs"):
             chunk.response_metadata["logprobs"] = choice["logprobs"]
         if usage:
@@ -131,15 +129,19 @@ class WatsonxStreamParser:
 
     def _usage(self, usage: dict[str, Any]) -> UsageMetadata:
         counted = usage_metadata(usage)
-        if self._usage_seen:  # the prompt once: chunks' usage adds up when merged
+        if self._usage_seen:
+            # The prompt once, in the input and the total alike: the chunks' usage adds
+            # up when merged. (langchain-ibm leaves a later chunk's total as sent, so its
+            # merged total counts the prompt again: a kept difference.)
             counted["total_tokens"] -= counted["input_tokens"]
             counted["input_tokens"] = 0
         self._usage_seen = True
         return counted
 
-    def _usage_only(self, usage: dict[str, Any]) -> AIMessageChunk:
+    def _choiceless(self, usage: dict[str, Any]) -> AIMessageChunk:
         chunk = text_chunk("")
-        chunk.usage_metadata = self._usage(usage)
+        if usage:
+            chunk.usage_metadata = self._usage(usage)
         return chunk
 
     def _fail(self, data: str) -> None:
@@ -152,6 +154,19 @@ class WatsonxStreamParser:
             request_id=trace,
             body=obj,
         )
+
+
+def _finish_metadata(obj: dict[str, Any], finish: str) -> dict[str, Any]:
+    """The finishing chunk's metadata, as langchain-ibm writes it: the finish reason,
+    then the chunk's `model` (not its `model_id`) and `system_fingerprint` where given."""
+    info: dict[str, Any] = {"finish_reason": finish}
+    model = reply_text(obj.get("model"), "model")
+    if model:
+        info["model_name"] = model
+    fingerprint = reply_text(obj.get("system_fingerprint"), "system_fingerprint")
+    if fingerprint:
+        info["system_fingerprint"] = fingerprint
+    return info
 
 
 def _index(value: Any) -> int | None:
