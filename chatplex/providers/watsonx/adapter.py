@@ -92,12 +92,13 @@ class WatsonxAdapter(Adapter):
     """IBM watsonx.ai's text chat wire.
 
     `base_url` is the service URL (`url=` in langchain-ibm: `https://us-south.ml.cloud.
-    ibm.com` or another region), else `WATSONX_URL`. The call is billed to `project_id`
-    or `space_id` (else `WATSONX_PROJECT_ID` / `WATSONX_SPACE_ID`). Credentials: a bearer
-    `token` given as it is (`WATSONX_TOKEN`), else an IBM Cloud API key (`api_key=`, else
-    `WATSONX_API_KEY`, else `WATSONX_APIKEY`) exchanged at `iam_url` for a token, which
-    is cached until near its expiry; else the URL's `user:password@` as Basic auth (a
-    gateway in front of the service), as every wire sends a URL's user info.
+    ibm.com` or another region), else `WATSONX_URL`. The call is billed to `space_id`
+    (else `WATSONX_SPACE_ID`), else to `project_id` (else `WATSONX_PROJECT_ID`).
+    Credentials: a bearer `token` given as it is (`WATSONX_TOKEN`), else an IBM Cloud API
+    key (`api_key=`, else `WATSONX_API_KEY`, else `WATSONX_APIKEY`) exchanged at
+    `iam_url` for a token, which is cached until near its expiry; else the URL's
+    `user:password@` as Basic auth (a gateway in front of the service), as every wire
+    sends a URL's user info.
     `default_headers=` are sent with every request (`secret_headers=` names the ones to
     mask). `clock` replaces the token cache's clock (tests).
     """
@@ -318,14 +319,15 @@ def _json_schema_format(spec: Any, given: Any, strict: bool | None) -> dict[str,
 
 
 def _scope(project_id: str | None, space_id: str | None) -> dict[str, str]:
-    """The project or space the calls are billed to (a project first, as
-    ibm-watsonx-ai sends it), from the arguments, else the environment."""
-    project = project_id or (None if space_id else os.environ.get(PROJECT_VARIABLE))
+    """The project or space the calls are billed to, each from its argument, else its
+    variable. A space wins wherever one is known: ibm-watsonx-ai's `ModelInference` sets
+    its client's default space when it has one, and the project only when not."""
     space = space_id or os.environ.get(SPACE_VARIABLE)
-    if project:
-        return {"project_id": project}
     if space:
         return {"space_id": space}
+    project = project_id or os.environ.get(PROJECT_VARIABLE)
+    if project:
+        return {"project_id": project}
     raise ValueError(
         "watsonx.ai bills a call to a project or a space: pass project_id=... or "
         f"space_id=..., or set {PROJECT_VARIABLE} or {SPACE_VARIABLE}"

@@ -144,11 +144,34 @@ def test_the_environment_as_langchain_ibm_reads_it(monkeypatch: pytest.MonkeyPat
     assert request.url.startswith("https://eu-de.ml.cloud.ibm.com/ml/v1/text/chat?")
     assert request.json["space_id"] == "s-1" and iam.keys[-1].endswith("apikey=deprecated-key")
     monkeypatch.setenv("WATSONX_API_KEY", "preferred-key")  # langchain-ibm's first
-    monkeypatch.setenv("WATSONX_PROJECT_ID", "p-9")  # a project before a space
+    monkeypatch.setenv("WATSONX_PROJECT_ID", "p-9")  # a space before a project
     adapter = WatsonxAdapter()
     request = iam.authorized(adapter, _request(adapter))
-    assert request.json["project_id"] == "p-9" and "space_id" not in request.json
+    assert request.json["space_id"] == "s-1" and "project_id" not in request.json
     assert iam.keys[-1].endswith("apikey=preferred-key")
+    monkeypatch.delenv("WATSONX_SPACE_ID")
+    adapter = WatsonxAdapter()
+    assert iam.authorized(adapter, _request(adapter)).json["project_id"] == "p-9"
+
+
+@pytest.mark.parametrize(
+    ("given", "variables", "billed"),
+    [
+        ({"project_id": None, "space_id": "s-1"}, {"WATSONX_PROJECT_ID": "p"}, {"space_id": "s-1"}),
+        ({"project_id": "p-1", "space_id": "s-1"}, {}, {"space_id": "s-1"}),
+        ({"project_id": "p-1"}, {"WATSONX_SPACE_ID": "s-env"}, {"space_id": "s-env"}),
+        ({"project_id": "p-1"}, {}, {"project_id": "p-1"}),
+    ],
+)
+def test_a_space_wins_over_a_project_as_in_ibm_watsonx_ai(
+    given: dict[str, str | None],
+    variables: dict[str, str],
+    billed: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert _adapter(**given).scope == billed
 
 
 @pytest.mark.parametrize(
