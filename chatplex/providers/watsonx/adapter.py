@@ -64,6 +64,8 @@ from .auth import IAM_URL
 from .auth import IAMToken
 from .errors import ERROR_FAMILIES
 from .request import API_PARAMETERS
+from .request import LEFT_OUT_BLOCKS
+from .request import PASSED_BLOCKS
 from .request import wire_body
 from .response import PROVIDER
 from .response import error_fields
@@ -84,8 +86,11 @@ BASE_VARIABLE = "WATSONX_URL"
 #: Its variables of the project or space a call is billed to.
 PROJECT_VARIABLE = "WATSONX_PROJECT_ID"
 SPACE_VARIABLE = "WATSONX_SPACE_ID"
-#: Content blocks this adapter sends: text and images (by URL or data URL).
-BLOCK_TYPES = BlockTypes(frozenset({"text", "image_url", "image"}))
+#: Content blocks this adapter takes: text, images (by URL or data URL), those sent as
+#: given (audio, video, files) and those left out (a model's reasoning).
+BLOCK_TYPES = BlockTypes(
+    frozenset({"text", "image_url", "image"}) | PASSED_BLOCKS | LEFT_OUT_BLOCKS
+)
 
 
 class WatsonxAdapter(Adapter):

@@ -6,11 +6,13 @@ level, `project_id` or `space_id`, `tools`, then `tool_choice` (a named function
 `tool_choice_option` (`auto`, `none`, `required`).
 
 - A `SystemMessage` is `{"role": "system", "content": ...}`, a `HumanMessage`
-  `{"role": "user", ...}`; a str as it is, a list of blocks as `text` / `image_url`
-  parts (LangChain's standard `image` block, by URL or base64 data, as an `image_url`
-  part, as langchain-ibm turns it). A message's `name` goes with it.
+  `{"role": "user", ...}`; a str as it is, a list of blocks as langchain-ibm sends them
+  (LangChain's standard `image` block, by URL or base64 data, as an `image_url` part;
+  audio, video and file blocks as given; a model's reasoning and `tool_use` blocks left
+  out). A message's `name` goes with it.
 - An `AIMessage` with tool calls has `"tool_calls": [{"id", "type": "function",
-  "function": {"name", "arguments": <JSON text>}}]` and its text, or None.
+  "function": {"name", "arguments": <JSON text>}}]` (its invalid calls after them, their
+  arguments as they came) and its text, or None.
 - A `ToolMessage` is `{"role": "tool", "content": <its content as a str>,
   "tool_call_id"}`.
 - Settings: `temperature`, `max_tokens`, `top_p`, `stop` (the chat API's name: a per
@@ -41,10 +43,12 @@ from ...adapters.request_types import ToolSpec
 from ...adapters.validate import image_block_url
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...messages import InvalidToolCall
 from ...messages import SystemMessage
+from ...messages import ToolCall
 from ...messages import ToolMessage
 
-__all__ = ["API_PARAMETERS", "wire_body"]
+__all__ = ["API_PARAMETERS", "LEFT_OUT_BLOCKS", "PASSED_BLOCKS", "wire_body"]
 
 #: The chat API's body fields a caller may set (besides what chatplex sets itself):
 #: ibm-watsonx-ai's `TextChatParameters`, and the tool fields.
@@ -80,6 +84,14 @@ API_PARAMETERS = frozenset(
         "crypto",
     }
 )
+
+#: Content blocks langchain-ibm leaves out of a request: a model's reasoning and its tool
+#: calls as written in content (another provider's reply, or an `output_version="v1"`
+#: one, sent back as history).
+LEFT_OUT_BLOCKS = frozenset({"reasoning", "reasoning_content", "thinking", "tool_use"})
+#: Content blocks the chat API takes that langchain-ibm sends as given: audio, video and
+#: files (the SDK's `input_audio` / `input_video` parts, LangChain's `file`).
+PASSED_BLOCKS = frozenset({"input_audio", "input_video", "video_url", "file"})
 
 #: chatplex's tool_choice words → the chat API's `tool_choice_option`.
 _OPTIONS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
@@ -142,20 +154,27 @@ def _message(message: BaseMessage) -> dict[str, Any]:
     out: dict[str, Any] = {"role": _role(message), "content": _content(message.content)}
     if message.name is not None:
         out["name"] = message.name
-    if isinstance(message, AIMessage) and message.tool_calls:
-        out["tool_calls"] = [
-            {
-                "type": "function",
-                "id": call.get("id"),
-                "function": {
-                    "name": call["name"],
-                    "arguments": json.dumps(call["args"], ensure_ascii=False),
-                },
-            }
-            for call in message.tool_calls
+    if isinstance(message, AIMessage) and (message.tool_calls or message.invalid_tool_calls):
+        out["tool_calls"] = [_call(c) for c in message.tool_calls] + [
+            _invalid_call(c) for c in message.invalid_tool_calls
         ]
         out["content"] = out["content"] or None  # langchain-ibm: no text is null, not ""
     return out
+
+
+def _call(call: ToolCall) -> dict[str, Any]:
+    arguments = json.dumps(call["args"], ensure_ascii=False)
+    return {"type": "function", "id": call.get("id"), "function": _function(call, arguments)}
+
+
+def _invalid_call(call: InvalidToolCall) -> dict[str, Any]:
+    """A call whose arguments did not parse, sent back with them as they came (as
+    langchain-ibm does): its tool result then answers a call the history holds."""
+    return {"type": "function", "id": call.get("id"), "function": _function(call, call["args"])}
+
+
+def _function(call: ToolCall | InvalidToolCall, arguments: str | None) -> dict[str, Any]:
+    return {"name": call["name"], "arguments": arguments}
 
 
 def _role(message: BaseMessage) -> str:
@@ -181,6 +200,10 @@ def _is_text(block: Any) -> bool:
 
 
 def _content(content: Any) -> Any:
+    """A message's content as langchain-ibm sends it (`_format_message_content`): text as
+    it is; blocks with a model's reasoning and tool calls left out (an assistant turn's
+    calls go as `tool_calls`), a standard `image` block as an `image_url` part, any other
+    block as given (`input_audio`, `input_video`, `video_url`...)."""
     if isinstance(content, str):
         return content
     parts: list[Any] = []
@@ -191,7 +214,6 @@ def _content(content: Any) -> Any:
             parts.append(
                 {"type": "image_url", "image_url": {"url": image_block_url(block, "watsonx.ai")}}
             )
-        elif block.get("type") in ("text", "image_url"):
+        elif block.get("type") not in LEFT_OUT_BLOCKS:
             parts.append(dict(block))
-        # other blocks (reasoning, tool_use echoes) are not the chat API's: left out
     return parts

@@ -135,6 +135,41 @@ def test_a_conversation_with_tool_calls() -> None:
     ]
 
 
+def test_invalid_tool_calls_go_back_with_their_arguments_as_they_came() -> None:
+    call = {"name": "add", "args": {"a": 2}, "id": "c-1", "type": "tool_call"}
+    invalid = {
+        "name": "add",
+        "args": "{b:",
+        "id": "c-2",
+        "error": "bad",
+        "type": "invalid_tool_call",
+    }
+    turn = AIMessage("", tool_calls=[call], invalid_tool_calls=[invalid])  # type: ignore[list-item]
+    sent = _body([HumanMessage("2 + 3?"), turn])["messages"][1]
+    assert sent == {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"type": "function", "id": "c-1", "function": {"name": "add", "arguments": '{"a": 2}'}},
+            {"type": "function", "id": "c-2", "function": {"name": "add", "arguments": "{b:"}},
+        ],
+    }
+
+
+def test_reasoning_left_out_and_media_blocks_sent_as_given() -> None:
+    video = {"type": "input_video", "input_video": {"data": "AAAA", "format": "mp4"}}
+    content: list[Any] = [
+        {"type": "thinking", "thinking": "hm", "signature": "s"},
+        {"type": "reasoning_content", "reasoning_content": {"text": "hm"}},
+        {"type": "tool_use", "id": "c-1", "name": "add", "input": {}},
+        {"type": "text", "text": "Look:"},
+        video,
+        {"type": "video_url", "video_url": {"url": "https://example.com/v.mp4"}},
+        {"type": "file", "base64": "AAAA", "mime_type": "application/pdf"},
+    ]
+    assert _body([AIMessage(content)])["messages"][0]["content"] == content[3:]
+
+
 def test_images_as_image_url_parts() -> None:
     content: list[Any] = [
         "Look:",
