@@ -63,6 +63,7 @@ from ...secret.urls import url_with_query
 from .auth import IAM_URL
 from .auth import IAMToken
 from .errors import ERROR_FAMILIES
+from .errors import sdk_refusal
 from .request import API_PARAMETERS
 from .request import LEFT_OUT_BLOCKS
 from .request import PASSED_BLOCKS
@@ -86,6 +87,10 @@ BASE_VARIABLE = "WATSONX_URL"
 #: Its variables of the project or space a call is billed to.
 PROJECT_VARIABLE = "WATSONX_PROJECT_ID"
 SPACE_VARIABLE = "WATSONX_SPACE_ID"
+#: ibm-watsonx-ai's words refusing a call's `context` on a model (no deployment).
+CONTEXT_REFUSED = (
+    "The `context` parameter is only supported for inferring a chat prompt deployment."
+)
 #: Content blocks this adapter takes: text, images (by URL or data URL), those sent as
 #: given (audio, video, files) and those left out (a model's reasoning).
 BLOCK_TYPES = BlockTypes(
@@ -210,7 +215,7 @@ class WatsonxAdapter(Adapter):
         self, messages: list[BaseMessage], settings: CallSettings, stream: bool
     ) -> dict[str, Any]:
         """The chat API's body: a call's and a stream's are the same."""
-        return wire_body(messages, settings, scope=self.scope)
+        return wire_body(messages, _without_context(settings), scope=self.scope)
 
     def _query(self, version: str) -> dict[str, str]:
         """The query every request carries: the API's `version`."""
@@ -337,6 +342,18 @@ def _scope(project_id: str | None, space_id: str | None) -> dict[str, str]:
         "watsonx.ai bills a call to a project or a space: pass project_id=... or "
         f"space_id=..., or set {PROJECT_VARIABLE} or {SPACE_VARIABLE}"
     )
+
+
+def _without_context(settings: CallSettings) -> CallSettings:
+    """`settings` as ibm-watsonx-ai sends them for a model: a `context` (the variable of a
+    chat prompt deployment's template) refused as its `chat()` refuses it, an empty one
+    not sent."""
+    if "context" not in settings.extra_body:
+        return settings
+    if settings.extra_body["context"]:
+        raise sdk_refusal(CONTEXT_REFUSED)
+    extra = {k: v for k, v in settings.extra_body.items() if k != "context"}
+    return dataclasses.replace(settings, extra_body=extra)
 
 
 def _held_query(url: Secret | None, query: Mapping[str, str]) -> Secret | None:

@@ -15,11 +15,13 @@ from types import ModuleType
 
 from ...errors import APIConnectionError
 from ...errors import APIError
+from ...errors import ChatplexError
 from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
 from ...sdk_error_families import transport_family
+from ...sdk_errors import sdk_compatible
 
-__all__ = ["ERROR_FAMILIES"]
+__all__ = ["ERROR_FAMILIES", "sdk_refusal"]
 
 
 def _sdk_error(err: BaseException, module: ModuleType) -> type[BaseException] | None:
@@ -64,3 +66,23 @@ ERROR_FAMILIES = (
     ErrorFamily("ibm_watsonx_ai.wml_client_error", _sdk_error, _fill_sdk_error),
     transport_family(),
 )
+
+
+def _refusal_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
+    found = getattr(module, "WMLClientError", None)
+    return found if isinstance(found, type) else None
+
+
+def _fill_refusal(err: BaseException) -> None:
+    err.__dict__.setdefault("error_msg", str(err))
+    err.__dict__.setdefault("reason", None)
+
+
+#: What ibm-watsonx-ai raises refusing a call before any request: its WMLClientError.
+_REFUSALS = ErrorFamily("ibm_watsonx_ai.wml_client_error", _refusal_class, _fill_refusal)
+
+
+def sdk_refusal(message: str) -> BaseException:
+    """The error for a call ibm-watsonx-ai refuses before sending it (its `chat()` given
+    what only a deployment takes): also its WMLClientError where it is imported."""
+    return sdk_compatible(ChatplexError(message), (_REFUSALS,))

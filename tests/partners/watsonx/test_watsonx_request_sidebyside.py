@@ -192,6 +192,31 @@ def test_blocks_sent_as_langchain_ibm(blocks: str, call: str, cloud: ScriptedSer
     assert our_sent[0]["body"]["messages"][0]["content"] == BLOCKS[blocks]
 
 
+#: A call's own `context` (a chat prompt deployment's template variable) on each path.
+WITH_CONTEXT: dict[str, Callable[[Any], Any]] = {
+    "invoke": lambda m: m.invoke("hi", context="some context"),
+    "ainvoke": lambda m: asyncio.run(m.ainvoke("hi", context="some context")),
+    "stream": lambda m: list(m.stream("hi", context="some context")),
+    "astream": lambda m: asyncio.run(_astreamed(m, context="some context")),
+    "empty": lambda m: m.invoke("hi", context=""),
+}
+
+
+async def _astreamed(model: Any, **given: Any) -> list[Any]:
+    return [piece async for piece in model.astream("hi", **given)]
+
+
+@pytest.mark.parametrize("how", sorted(WITH_CONTEXT))
+def test_context_refused_as_ibm_watsonx_ai_refuses_it(how: str, cloud: ScriptedServer) -> None:
+    """ibm-watsonx-ai's `chat()` takes `context` for a chat prompt deployment only: for
+    a model it raises its WMLClientError before any request (an empty one: not sent)."""
+    their, ours, their_sent, our_sent = run(cloud, WITH_CONTEXT[how])
+    assert ours == their
+    assert our_sent == their_sent
+    if how != "empty":
+        assert ours["raised"]["WMLClientError"] and our_sent == []
+
+
 def test_every_kept_difference_has_its_script() -> None:
     assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
 

@@ -20,6 +20,7 @@ from chatplex.chat.model import ChatModel
 from chatplex.chat.structured import output_schema
 from chatplex.errors import APIError
 from chatplex.errors import BadRequestError
+from chatplex.errors import ChatplexError
 from chatplex.errors import MissingKeyError
 from chatplex.errors import NotFoundError
 from chatplex.messages import HumanMessage
@@ -292,3 +293,17 @@ def test_a_bad_request_raises_the_typed_error(respx_mock: Any) -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_a_context_is_refused_as_ibm_watsonx_ai_refuses_it() -> None:
+    """`context` is a chat prompt deployment's: for a model, ibm-watsonx-ai's `chat()`
+    raises its WMLClientError (where imported) before any request; an empty one is not
+    sent."""
+    sdk = pytest.importorskip("ibm_watsonx_ai.wml_client_error")
+    adapter = _adapter()
+    with_context = CallSettings(model="m", extra_body={"context": "some context"})
+    with pytest.raises(ChatplexError, match="chat prompt deployment") as raised:
+        adapter.build_request([HumanMessage("hi")], with_context, stream=False)
+    assert isinstance(raised.value, sdk.WMLClientError)
+    empty = CallSettings(model="m", extra_body={"context": ""})
+    assert "context" not in adapter.build_request([HumanMessage("hi")], empty, stream=False).json
