@@ -30,7 +30,10 @@ tests/partners/watsonx/ holds each to its reason): no request at construction
 list then); an `http://` URL is used; a per-call `stop` is sent as the chat API's `stop`
 (langchain-ibm sends `stop_sequences`, which the chat API does not take); tool-call
 arguments that are not JSON are an invalid tool call with the reason (langchain-ibm
-guesses a repair, else calls the tool with `{}`). On the Model Gateway too: a per-call
+guesses a repair, else calls the tool with `{}`); a call's own `tool_choice` on a model
+with bound tools is sent alone, as `bind_tools` sends one (langchain-ibm sends it as
+`tool_choice` beside the bound `tool_choice_option`, which the chat API refuses). On the
+Model Gateway too: a per-call
 `stop` is sent as `stop`, the chat completions field (langchain-ibm sends
 `stop_sequences`), and an async call refused with 429 is sent again as a sync one is
 (langchain-ibm raises RuntimeError).

@@ -76,7 +76,7 @@ def gateway_body(
     >>> gateway_body([HumanMessage("Hi")], CallSettings(model="m", max_tokens=5), stream=False)
     {'messages': [{'role': 'user', 'content': 'Hi'}], 'model': 'm', 'max_tokens': 5}
     """
-    body = wire_body(messages, settings, scope={})
+    body = wire_body(messages, settings, scope={}, gateway=True)
     sent = {"messages": body.pop("messages"), "model": body.pop("model_id"), **body}
     if stream:
         sent["stream"] = True

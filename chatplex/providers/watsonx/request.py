@@ -3,7 +3,8 @@
 `_convert_message_to_dict`) and ibm-watsonx-ai's `ModelInference` sends it
 (`_prepare_chat_payload`): `model_id`, `messages`, the chat parameters at the top
 level, `project_id` or `space_id`, `tools`, then `tool_choice` (a named function) or
-`tool_choice_option` (`auto`, `none`, `required`).
+`tool_choice_option` (`auto`, `none`, `required`): the API takes one of the two, so a
+call's own choice replaces the one `bind_tools` bound.
 
 - A `SystemMessage` is `{"role": "system", "content": ...}`, a `HumanMessage`
   `{"role": "user", ...}`; a str as it is, a list of blocks as langchain-ibm sends them
@@ -93,15 +94,22 @@ LEFT_OUT_BLOCKS = frozenset({"reasoning", "reasoning_content", "thinking", "tool
 #: files (the SDK's `input_audio` / `input_video` parts, LangChain's `file`).
 PASSED_BLOCKS = frozenset({"input_audio", "input_video", "video_url", "file"})
 
+#: The body's tool choice fields: a tool named, or a word.
+_CHOICE_FIELDS = ("tool_choice", "tool_choice_option")
 #: chatplex's tool_choice words → the chat API's `tool_choice_option`.
 _OPTIONS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
 
 
 def wire_body(
-    messages: Sequence[BaseMessage], settings: CallSettings, *, scope: Mapping[str, str]
+    messages: Sequence[BaseMessage],
+    settings: CallSettings,
+    *,
+    scope: Mapping[str, str],
+    gateway: bool = False,
 ) -> dict[str, Any]:
     """The chat body, in the order ibm-watsonx-ai writes its fields; `scope` is the
-    project or space the call is billed to (`{"project_id": ...}` or `{"space_id": ...}`)."""
+    project or space the call is billed to (`{"project_id": ...}` or `{"space_id": ...}`);
+    `gateway`: the Model Gateway's body (its tool choice: `_gateway_choice`)."""
     body: dict[str, Any] = {
         "model_id": settings.model,
         "messages": [_message(m) for m in messages],
@@ -110,18 +118,33 @@ def wire_body(
     body.update(settings.sampling(top_p="top_p", stop="stop"))
     extra = dict(settings.extra_body)
     tools = extra.pop("tools", None)
-    choice: dict[str, Any] = {
-        k: extra.pop(k) for k in ("tool_choice", "tool_choice_option") if k in extra
-    }
+    bound: dict[str, Any] = {k: extra.pop(k) for k in _CHOICE_FIELDS if k in extra}
     body.update(extra)  # the caller's own fields win, as extra_body does on every wire
     body.update(scope)
-    if settings.tools:
-        body["tools"] = [_tool(t) for t in settings.tools]
+    if not settings.tools:
+        if tools is not None:
+            body["tools"] = tools
+        body.update(bound)
+        return body
+    body["tools"] = [_tool(t) for t in settings.tools]
+    if settings.tool_choice is None:
+        body.update({"tool_choice_option": "auto", **bound})
+    elif gateway:
+        body.update(_gateway_choice(settings.tool_choice, settings.tools, bound))
+    else:  # the call's own choice replaces the bound one: the API takes one of the two
         body.update(_choice(settings.tool_choice, settings.tools))
-    elif tools is not None:
-        body["tools"] = tools
-    body.update(choice)
     return body
+
+
+def _gateway_choice(
+    choice: str, tools: tuple[ToolSpec, ...], bound: dict[str, Any]
+) -> dict[str, Any]:
+    """A call's own choice on the Model Gateway, as langchain-ibm hands it to the
+    gateway's `create()` beside the bound `tool_choice_option`: a word as `tool_choice`
+    (chat completions' field), a tool's name as the choice object naming it."""
+    own = _choice(choice, tools)
+    word = own.pop("tool_choice_option", None)
+    return {**bound, **own, **({"tool_choice": word} if word is not None else {})}
 
 
 def _tool(tool: ToolSpec) -> dict[str, Any]:
@@ -132,11 +155,9 @@ def _tool(tool: ToolSpec) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
-def _choice(choice: str | None, tools: tuple[ToolSpec, ...]) -> dict[str, Any]:
-    """langchain-ibm's `bind_tools`: no choice is `tool_choice_option: "auto"`, a word
-    its option, a tool's name `tool_choice: {"type": "function", "function": {"name"}}`."""
-    if choice is None:
-        return {"tool_choice_option": "auto"}
+def _choice(choice: str, tools: tuple[ToolSpec, ...]) -> dict[str, Any]:
+    """As langchain-ibm's `bind_tools` binds a choice: a word as its option, a tool's
+    name as `tool_choice: {"type": "function", "function": {"name"}}`."""
     if choice in _OPTIONS:
         return {"tool_choice_option": _OPTIONS[choice]}
     if choice not in {t.name for t in tools}:

@@ -19,12 +19,18 @@ from langchain_core.messages import AIMessage
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import ToolMessage
 
+from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import add
+from tests.partners.watsonx import test_watsonx_gateway as gateway
+from tests.partners.watsonx.test_watsonx_sidebyside import ADD_CHOICE
 from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
+from tests.partners.watsonx.test_watsonx_sidebyside import _called
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _reply
 from tests.partners.watsonx.test_watsonx_sidebyside import _service
@@ -217,6 +223,80 @@ def test_context_refused_as_ibm_watsonx_ai_refuses_it(how: str, cloud: ScriptedS
         assert ours["raised"]["WMLClientError"] and our_sent == []
 
 
+#: A call's own tool choice on a model with bound tools: the tool choice fields each sends
+#: on the chat API (langchain-ibm's, then chatplex's).
+CALL_CHOICES: dict[str, tuple[Any, dict[str, Any], dict[str, Any]]] = {
+    "required": (
+        "required",
+        {"tool_choice": "required", "tool_choice_option": "auto"},
+        {"tool_choice_option": "required"},
+    ),
+    "none": (
+        "none",
+        {"tool_choice": "none", "tool_choice_option": "auto"},
+        {"tool_choice_option": "none"},
+    ),
+    "name": (
+        "add",
+        {"tool_choice": "add", "tool_choice_option": "auto"},
+        {"tool_choice": ADD_CHOICE},
+    ),
+    "object": (
+        ADD_CHOICE,
+        {"tool_choice": ADD_CHOICE, "tool_choice_option": "auto"},
+        {"tool_choice": ADD_CHOICE},
+    ),
+}
+
+
+def _choice_fields(sent: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tool choice fields the one chat request sent, taken out of its body."""
+    (request,) = sent
+    return {
+        k: request["body"].pop(k)
+        for k in ("tool_choice", "tool_choice_option")
+        if k in request["body"]
+    }
+
+
+@pytest.mark.parametrize("call", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("choice", sorted(CALL_CHOICES))
+def test_call_tool_choice(choice: str, call: str, cloud: ScriptedServer) -> None:
+    given, their_fields, our_fields = CALL_CHOICES[choice]
+
+    async def ainvoked(model: Any) -> Any:
+        return await model.bind_tools([add]).ainvoke("2 + 3?", tool_choice=given)
+
+    scripts = {
+        "invoke": lambda m: m.bind_tools([add]).invoke("2 + 3?", tool_choice=given),
+        "ainvoke": lambda m: asyncio.run(ainvoked(m)),
+    }
+    their, ours, their_sent, our_sent = run(cloud, scripts[call], chat=_called('{"a": 2, "b": 3}'))
+    assert _choice_fields(their_sent) == their_fields
+    assert _choice_fields(our_sent) == our_fields
+    assert ours == their
+    assert our_sent == their_sent
+
+
+@pytest.mark.parametrize("choice", ["required", "none"])
+def test_call_tool_choice_on_the_gateway_as_langchain_ibm(
+    choice: str, cloud: ScriptedServer
+) -> None:
+    """The Model Gateway takes chat completions' `tool_choice` words: a call's own is sent
+    there as langchain-ibm sends it, beside the bound `tool_choice_option`."""
+    called = gateway._called("add", '{"a": 2, "b": 3}')
+    their, ours, their_sent, our_sent = run_sides(
+        cloud,
+        lambda m: m.bind_tools([add]).invoke("2 + 3?", tool_choice=choice),
+        lambda: lambda seen: gateway._gateway(seen, called),
+        lambda seen: seen.path.startswith(gateway.GATEWAY),
+        built=gateway.BUILT,
+    )
+    assert ours == their
+    assert our_sent == their_sent
+    assert our_sent[0]["body"]["tool_choice"] == choice
+
+
 def test_every_kept_difference_has_its_script() -> None:
     assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
 
@@ -228,5 +308,17 @@ def _as_is(outcome: Outcome) -> Outcome:
     return outcome
 
 
+_CALL_TOOL_CHOICE = Difference(
+    Reason.REJECTED,
+    "sends a call's own tool choice on a model with bound tools "
+    "(`bind_tools([add]).invoke(..., tool_choice='required')`) as `tool_choice` (a word or "
+    "a tool's name as given) beside the bound `tool_choice_option: 'auto'`: the chat API's "
+    "`tool_choice` is an object naming a function, and it takes only one of the two fields",
+    "sends the call's choice alone, as `bind_tools` sends one: a word as "
+    "`tool_choice_option`, a tool's name as the `tool_choice` object naming it",
+)
+
 #: Script -> (why it differs, how its outcome is read): each checked by its test below.
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {}
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "call_tool_choice": (_CALL_TOOL_CHOICE, _as_is),
+}

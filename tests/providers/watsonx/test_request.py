@@ -213,3 +213,36 @@ def test_the_api_parameters_are_ibm_watsonx_ai_chat_parameters() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("choice", "chat", "gateway"),
+    [
+        (
+            "required",
+            {"tool_choice_option": "required"},
+            {"tool_choice": "required", "tool_choice_option": "auto"},
+        ),
+        (
+            "get_weather",
+            {"tool_choice": {"type": "function", "function": {"name": "get_weather"}}},
+            {
+                "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+                "tool_choice_option": "auto",
+            },
+        ),
+    ],
+)
+def test_a_call_s_own_choice_beside_the_bound_option(
+    choice: str, chat: dict[str, Any], gateway: dict[str, Any]
+) -> None:
+    """The chat API takes one of its two choice fields: the call's replaces the bound
+    one. The Model Gateway is handed both, as langchain-ibm hands them to it."""
+    settings = CallSettings(
+        model="m", tools=(WEATHER,), tool_choice=choice, extra_body={"tool_choice_option": "auto"}
+    )
+    fields = ("tool_choice", "tool_choice_option")
+    sent = wire_body([HumanMessage("Hi")], settings, scope=SCOPE)
+    assert {k: sent[k] for k in fields if k in sent} == chat
+    sent = wire_body([HumanMessage("Hi")], settings, scope={}, gateway=True)
+    assert {k: sent[k] for k in fields if k in sent} == gateway
