@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage
+from langchain_core.messages import ChatMessage
 from langchain_core.messages import HumanMessage
 from langchain_core.messages import ToolMessage
 
@@ -297,6 +298,16 @@ def test_call_tool_choice_on_the_gateway_as_langchain_ibm(
     assert our_sent[0]["body"]["tool_choice"] == choice
 
 
+def test_developer_role(cloud: ScriptedServer) -> None:
+    question = [ChatMessage(role="developer", content="Be brief."), HumanMessage("hi")]
+    their, ours, their_sent, our_sent = run(cloud, lambda m: m.invoke(question))
+    assert their_sent[0]["body"]["messages"][0]["role"] == "developer"
+    assert our_sent[0]["body"]["messages"][0]["role"] == "system"
+    their_sent[0]["body"]["messages"][0]["role"] = "system"
+    assert ours == their
+    assert our_sent == their_sent
+
+
 def test_every_kept_difference_has_its_script() -> None:
     assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
 
@@ -318,7 +329,15 @@ _CALL_TOOL_CHOICE = Difference(
     "`tool_choice_option`, a tool's name as the `tool_choice` object naming it",
 )
 
+_DEVELOPER_ROLE = Difference(
+    Reason.REJECTED,
+    "sends a `ChatMessage(role='developer')` with the role `developer`, which the chat "
+    "API refuses (its roles: system, user, assistant, tool, control, document)",
+    "sent as a system message, the role the chat API has for it",
+)
+
 #: Script -> (why it differs, how its outcome is read): each checked by its test below.
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "call_tool_choice": (_CALL_TOOL_CHOICE, _as_is),
+    "developer_role": (_DEVELOPER_ROLE, _as_is),
 }
