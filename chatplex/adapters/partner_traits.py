@@ -124,6 +124,10 @@ class PartnerTraits:
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
     #: ValueError naming the forms read.
     sends_unread_tool_choice: bool = False
+    #: Whether its partner's `bind_tools` binds a `tool_choice` object's
+    #: `disable_parallel_tool_use` inside it, as given (langchain-aws's ChatBedrock on
+    #: InvokeModel); False: bound as `parallel_tool_calls=` (langchain-anthropic's).
+    binds_choice_parallel_flag: bool = False
     #: What its `with_structured_output` names in the run's `ls_structured_output_format`
     #: beside the schema (what callbacks and tracers get among a run's options): the
     #: method and `strict` (langchain-openai's), the method alone, the method as asked

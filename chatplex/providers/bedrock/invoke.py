@@ -207,9 +207,18 @@ class BedrockInvokeAdapter(BedrockAdapter):
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
 
-    #: InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as given,
-    #: as langchain-aws's ChatBedrock sends it (Converse's refusal is Converse's).
-    parallel_tool_calls_body = Adapter.parallel_tool_calls_body
+    #: Per call (`partner.py`'s `for_call`): an Anthropic `tool_choice` object the call
+    #: gives with its `disable_parallel_tool_use`, which langchain-aws sends unchanged.
+    given_tool_choice: Mapping[str, Any] | None = None
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as
+        given, as langchain-aws's ChatBedrock sends it (Converse's refusal is
+        Converse's); a flag read from the call's own `tool_choice` object stays in it
+        (`given_tool_choice`), nothing beside."""
+        if self.given_tool_choice is not None:
+            return {}
+        return Adapter.parallel_tool_calls_body(self, parallel, tool_choice)
 
     def add_headers(self, headers: Mapping[str, str]) -> None:
         """Headers sent (and signed) with every request: Bedrock's request options
@@ -263,6 +272,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             body = prompt_body(self._prompt_family, messages, settings, base, stream=stream)
         else:
             body = self.anthropic_body(messages, settings)
+            if self.given_tool_choice is not None and "tool_choice" in body:
+                body["tool_choice"] = dict(self.given_tool_choice)
             self._citations = _citations_enabled(body["messages"])
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations

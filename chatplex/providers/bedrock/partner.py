@@ -2,7 +2,8 @@
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
 its ChatBedrockConverse binds an unset `tool_choice`, refuses keywords Converse lacks
 and checks a conversation first; its ChatBedrock on InvokeModel binds an Anthropic
-model's tools in Anthropic's form and drops `strict=` with a warning.
+model's tools in Anthropic's form (a `tool_choice` object whole, its
+`disable_parallel_tool_use` too) and drops `strict=` with a warning.
 
 >>> TRAITS["BedrockInvokeAdapter"].bind_strict, TRAITS["BedrockAdapter"].bind_strict
 (False, True)
@@ -10,6 +11,7 @@ model's tools in Anthropic's form and drops `strict=` with a warning.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Mapping
@@ -122,6 +124,18 @@ def _invoke_tool_form(
     return bound_invoke_tools(tools, read, given)
 
 
+def _choice_as_given(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """Itself, or a copy sending the call's Anthropic `tool_choice` object as given where
+    it carries `disable_parallel_tool_use`: langchain-aws's ChatBedrock sends its kwargs'
+    choice unchanged (Anthropic's own field), not a `parallel_tool_calls` beside it."""
+    choice = settings.get("tool_choice")
+    if not isinstance(choice, Mapping) or "disable_parallel_tool_use" not in choice:
+        return adapter
+    own = copy.copy(cast("BedrockInvokeAdapter", adapter))
+    own.given_tool_choice = dict(choice)
+    return own
+
+
 def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
     """The JSON schema a bound `response_format` sends as Converse's `outputConfig`
     (every object closed, as langchain-aws's ChatBedrockConverse binds it)."""
@@ -181,6 +195,8 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     ),
     partner_refusal=_takes_any,
     bound_tool_form=_invoke_tool_form,
+    for_call=_choice_as_given,
+    binds_choice_parallel_flag=True,
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.
     failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),
     # `invoke([])` is refused before any request, as ChatBedrock refuses it.

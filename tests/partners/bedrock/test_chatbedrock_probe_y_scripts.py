@@ -1,0 +1,72 @@
+"""ChatBedrock (InvokeModel) side by side in the probe_y set's scripts: Anthropic's own
+`tool_choice` object carrying `disable_parallel_tool_use`. Compared as the suite of
+`test_chatbedrock_sidebyside.py` compares its scripts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import merged
+from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
+from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
+from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
+from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+
+#: Anthropic's tool_choice objects with their parallel-calls flag, as a script gives them.
+ONE_CALL_CHOICES = (
+    {"type": "auto", "disable_parallel_tool_use": True},
+    {"type": "any", "disable_parallel_tool_use": True},
+    {"type": "tool", "name": "add", "disable_parallel_tool_use": True},
+    {"type": "auto", "disable_parallel_tool_use": False},
+)
+
+
+def one_call_choice_bound(cls: Any, url: str) -> Any:
+    """Each object bound by `bind_tools`, invoked and streamed: what is bound and sent."""
+    out = []
+    for choice in ONE_CALL_CHOICES:
+        bound = make(cls, url).bind_tools([add], tool_choice=choice)
+        out.append(
+            [bound.kwargs, attempted(lambda b=bound: b.invoke("1+2?"))]
+            + [attempted(lambda b=bound: merged(list(b.stream("1+2?"))))]
+        )
+    return out
+
+
+def one_call_choice_per_call(cls: Any, url: str) -> Any:
+    """The object given per call and by `bind`, awaited and streamed asynchronously."""
+    choice = ONE_CALL_CHOICES[1]
+    bound = make(cls, url).bind_tools([add])
+
+    async def streamed() -> Any:
+        return merged([c async for c in bound.bind(tool_choice=choice).astream("1+2?")])
+
+    return [
+        attempted(lambda: bound.invoke("1+2?", tool_choice=choice)),
+        attempted(lambda: asyncio.run(bound.ainvoke("1+2?", tool_choice=choice))),
+        attempted(lambda: asyncio.run(streamed())),
+    ]
+
+
+def one_call_choice_beside_parallel(cls: Any, url: str) -> Any:
+    """The object and `parallel_tool_calls=False` given together to `bind_tools`."""
+    bound = make(cls, url).bind_tools(
+        [add], tool_choice=ONE_CALL_CHOICES[0], parallel_tool_calls=False
+    )
+    return bound.kwargs, attempted(lambda: bound.invoke("1+2?"))
+
+
+_CALLED = invoke(ADD_CALL, stop="tool_use")
+SCRIPTS = {
+    "one_call_choice_bound": (_CALLED, one_call_choice_bound),
+    "one_call_choice_per_call": (_CALLED, one_call_choice_per_call),
+    "one_call_choice_beside_parallel": (_CALLED, one_call_choice_beside_parallel),
+}
+DIFFERENCES: dict[str, Any] = {}
+
+SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
+test_probe_y_same_as_langchain_aws_chatbedrock = SUITE.same_test()
