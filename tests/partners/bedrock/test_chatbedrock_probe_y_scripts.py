@@ -1,5 +1,6 @@
 """ChatBedrock (InvokeModel) side by side in the probe_y set's scripts: Anthropic's own
-`tool_choice` object carrying `disable_parallel_tool_use`. Compared as the suite of
+`tool_choice` object carrying `disable_parallel_tool_use`; a credentials profile beside
+keys (`_profile_scripts.py`). Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import Any
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
+from tests.partners.bedrock import _profile_scripts
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
 
@@ -65,6 +68,7 @@ SCRIPTS = {
     "one_call_choice_bound": (_CALLED, one_call_choice_bound),
     "one_call_choice_per_call": (_CALLED, one_call_choice_per_call),
     "one_call_choice_beside_parallel": (_CALLED, one_call_choice_beside_parallel),
+    **_profile_scripts.rows(make, invoke(), MODEL),
 }
 DIFFERENCES: dict[str, Any] = {}
 
