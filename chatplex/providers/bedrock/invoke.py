@@ -188,6 +188,9 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: the model's kwargs, as langchain-aws sends them ("": none sent; None: no entry, a
     #: stream with stop sequences refused). A family not named: its own key.
     stream_stop_keys: Mapping[str, str | None] = MappingProxyType({})
+    #: Whether `bind_tools` refuses a forced tool choice (langchain-aws's: thinking on in
+    #: the model's kwargs, for a Claude model that refuses a forced tool beside it).
+    forced_tool_refused = False
     #: langchain-aws's `system_prompt_with_tools`: put before an Anthropic model's system
     #: prompt (its text first, or its own first block).
     system_prompt_with_tools = ""

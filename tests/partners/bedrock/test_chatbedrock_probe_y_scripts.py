@@ -1,6 +1,6 @@
 """ChatBedrock (InvokeModel) side by side in the probe_y set's scripts: Anthropic's own
 `tool_choice` object carrying `disable_parallel_tool_use`; a credentials profile beside
-keys (`_profile_scripts.py`). Compared as the suite of
+keys (`_profile_scripts.py`); a forced tool bound with thinking on. Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_su
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import MODEL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import THINKING_MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+from tests.partners.bedrock.test_chatbedrock_sidebyside import thinking
 
 #: Anthropic's tool_choice objects with their parallel-calls flag, as a script gives them.
 ONE_CALL_CHOICES = (
@@ -63,12 +65,45 @@ def one_call_choice_beside_parallel(cls: Any, url: str) -> Any:
     return bound.kwargs, attempted(lambda: bound.invoke("1+2?"))
 
 
+THINKING_ON = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+
+
+def _thinking_model(cls: Any, url: str) -> Any:
+    return make(cls, url, model=THINKING_MODEL, model_kwargs=THINKING_ON)
+
+
+def thinking_forced_choice(cls: Any, url: str) -> Any:
+    """Thinking on (Claude 3.7) and each forced choice: refused by `bind_tools`."""
+    choices = ("any", "required", "add", True, {"type": "tool", "name": "add"}, {"type": "any"})
+    return [
+        attempted(lambda c=c: _thinking_model(cls, url).bind_tools([add], tool_choice=c))
+        for c in choices
+    ]
+
+
+def thinking_unforced_choice(cls: Any, url: str) -> Any:
+    """Thinking on and a choice that forces nothing, or the schema of structured output:
+    bound and called, sync and async."""
+    auto = _thinking_model(cls, url).bind_tools([add], tool_choice="auto")
+    structured = _thinking_model(cls, url).with_structured_output(add)
+    return [
+        auto.invoke("1+2?"),
+        asyncio.run(auto.ainvoke("1+2?")),
+        attempted(lambda: structured.invoke("1+2?")),
+    ]
+
+
 _CALLED = invoke(ADD_CALL, stop="tool_use")
 SCRIPTS = {
     "one_call_choice_bound": (_CALLED, one_call_choice_bound),
     "one_call_choice_per_call": (_CALLED, one_call_choice_per_call),
     "one_call_choice_beside_parallel": (_CALLED, one_call_choice_beside_parallel),
     **_profile_scripts.rows(make, invoke(), MODEL),
+    "thinking_forced_choice": (_CALLED, thinking_forced_choice),
+    "thinking_unforced_choice": (
+        invoke(thinking("Adding."), ADD_CALL, stop="tool_use"),
+        thinking_unforced_choice,
+    ),
 }
 DIFFERENCES: dict[str, Any] = {}
 
