@@ -67,6 +67,7 @@ from .invoke_families import PromptFamily
 from .invoke_families import cut_at_stop
 from .invoke_families import parse_prompt_reply
 from .invoke_families import prompt_body
+from .invoke_history import with_thinking
 from .invoke_prompt_stream import PromptStreamDecoder
 from .invoke_prompt_stream import PromptStreamParser
 from .invoke_response import INVOKE_PROVIDER
@@ -315,7 +316,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # An empty AI message goes as ".", as langchain-aws sends it.
         _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
-            answered_invalid_calls(messages),
+            answered_invalid_calls([with_thinking(m) for m in messages]),
             error_flags=False,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,

@@ -1,6 +1,7 @@
 """ChatBedrock (InvokeModel) side by side in the probe_y set's scripts: Anthropic's own
 `tool_choice` object carrying `disable_parallel_tool_use`; a credentials profile beside
-keys (`_profile_scripts.py`); a forced tool bound with thinking on. Compared as the suite of
+keys (`_profile_scripts.py`); a forced tool bound with thinking on; thinking sent back
+from a v1 reply's reasoning block and from `additional_kwargs`. Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -93,17 +94,51 @@ def thinking_unforced_choice(cls: Any, url: str) -> Any:
     ]
 
 
+def _sent_back(model: Any, reply: Any) -> list[Any]:
+    """`reply` to "1+2?" with its tool's result, sent back invoked and awaited."""
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import ToolMessage
+
+    result = ToolMessage("3", tool_call_id=reply.tool_calls[0]["id"])
+    history = [HumanMessage("1+2?"), reply, result]
+    return [model.invoke(history), asyncio.run(model.ainvoke(history))]
+
+
+def v1_thinking_sent_back(cls: Any, url: str) -> Any:
+    """A v1 reply's signed reasoning block and tool call (invoked, and a stream merged),
+    sent back with the tool's result."""
+    model = make(cls, url, model=THINKING_MODEL, output_version="v1", model_kwargs=THINKING_ON)
+    bound = model.bind_tools([add])
+    invoked = bound.invoke("1+2?")
+    streamed = merged(list(bound.stream("1+2?")))
+    return [invoked, *_sent_back(bound, invoked), *_sent_back(bound, streamed)]
+
+
+def thinking_in_additional_kwargs(cls: Any, url: str) -> Any:
+    """A reply kept with string content and its thinking in `additional_kwargs` (older
+    langchain-aws versions' shape), with and without text, sent back."""
+    from langchain_core.messages import AIMessage
+
+    said = {"thinking": {"text": "I should add.", "signature": "sig-1"}}
+    call = {"name": "add", "args": {"a": 1, "b": 2}, "id": "t1"}
+    bound = _thinking_model(cls, url).bind_tools([add])
+    return [
+        _sent_back(bound, AIMessage(text, additional_kwargs=said, tool_calls=[call]))
+        for text in ("", "Adding.")
+    ]
+
+
 _CALLED = invoke(ADD_CALL, stop="tool_use")
+_THOUGHT_CALL = invoke(thinking("Adding."), ADD_CALL, stop="tool_use")
 SCRIPTS = {
     "one_call_choice_bound": (_CALLED, one_call_choice_bound),
     "one_call_choice_per_call": (_CALLED, one_call_choice_per_call),
     "one_call_choice_beside_parallel": (_CALLED, one_call_choice_beside_parallel),
     **_profile_scripts.rows(make, invoke(), MODEL),
     "thinking_forced_choice": (_CALLED, thinking_forced_choice),
-    "thinking_unforced_choice": (
-        invoke(thinking("Adding."), ADD_CALL, stop="tool_use"),
-        thinking_unforced_choice,
-    ),
+    "thinking_unforced_choice": (_THOUGHT_CALL, thinking_unforced_choice),
+    "v1_thinking_sent_back": (_THOUGHT_CALL, v1_thinking_sent_back),
+    "thinking_in_additional_kwargs": (_THOUGHT_CALL, thinking_in_additional_kwargs),
 }
 DIFFERENCES: dict[str, Any] = {}
 
