@@ -263,6 +263,11 @@ class PartnerTraits:
     #: with its traceback, and the words; then it hands the error to the callbacks'
     #: `on_llm_error`, which LangChain calls again as it raises. None: it reports none.
     failure_report: tuple[str, str] | None = None
+    #: What its partner hands the callbacks' `on_llm_error` after a reply it returns
+    #: (langchain-aws's InvokeModel class: a guardrail's intervention), read from the
+    #: call's adapter (its `for_call` copy): the error and the handler's keywords, each
+    #: reported before LangChain's `on_llm_end`. None, or None returned: nothing.
+    reply_signal: Callable[[Adapter], tuple[Exception, dict[str, Any]] | None] | None = None
 
     # ---- the reply --------------------------------------------------------------------
 

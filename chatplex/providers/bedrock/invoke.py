@@ -32,6 +32,7 @@ raises `NotImplementedError` before any request (Converse serves them:
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from collections.abc import Sequence
 from types import MappingProxyType
@@ -189,6 +190,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: the model's kwargs, as langchain-aws sends them ("": none sent; None: no entry, a
     #: stream with stop sequences refused). A family not named: its own key.
     stream_stop_keys: Mapping[str, str | None] = MappingProxyType({})
+    #: Per call (`partner.py`'s `for_call`, where the guardrail's trace is on): the trace
+    #: of the last reply a guardrail intervened in, which langchain-aws hands the
+    #: callbacks (`PartnerTraits.reply_signal`); empty: none did.
+    guardrail_signals: list[Any] | None = None
     #: Whether `bind_tools` refuses a forced tool choice (langchain-aws's: thinking on in
     #: the model's kwargs, for a Claude model that refuses a forced tool beside it).
     forced_tool_refused = False
@@ -389,6 +394,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
         return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        if self.guardrail_signals is not None:
+            self.guardrail_signals[:] = _guardrail_trace(body)
         if self._prompt_family is not None:
             return parse_prompt_reply(
                 self._prompt_family, body, headers, self.model_id, self._cut_stop
@@ -419,6 +426,22 @@ class BedrockInvokeAdapter(BedrockAdapter):
 #: goes before both.
 _OWN_BLOCKS = frozenset({"text", "image"})
 _THINKING = frozenset({"thinking", "redacted_thinking"})
+
+
+#: The reply body's fields saying a guardrail intervened, and its trace.
+_GUARDRAIL_ACTION = "amazon-bedrock-guardrailAction"
+_BEDROCK_TRACE = "amazon-bedrock-trace"
+
+
+def _guardrail_trace(body: bytes) -> list[Any]:
+    """[the reply's trace] where its body says a guardrail intervened; else []."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return []  # (the reply's own reading says why)
+    if not isinstance(data, dict) or data.get(_GUARDRAIL_ACTION) != "INTERVENED":
+        return []
+    return [data.get(_BEDROCK_TRACE)]
 
 
 def _in_partner_order(turns: list[dict[str, Any]]) -> None:

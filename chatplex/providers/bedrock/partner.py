@@ -124,16 +124,45 @@ def _invoke_tool_form(
     return bound_invoke_tools(tools, read, given)
 
 
-def _choice_as_given(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
-    """Itself, or a copy sending the call's Anthropic `tool_choice` object as given where
-    it carries `disable_parallel_tool_use`: langchain-aws's ChatBedrock sends its kwargs'
-    choice unchanged (Anthropic's own field), not a `parallel_tool_calls` beside it."""
+def _invoke_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """Itself, or a copy for this call: sending the call's Anthropic `tool_choice`
+    object as given where it carries `disable_parallel_tool_use` (langchain-aws's
+    ChatBedrock sends its kwargs' choice unchanged, Anthropic's own field, not a
+    `parallel_tool_calls` beside it); keeping a guardrail's intervention where its trace
+    is on (`_guardrail_signal`)."""
+    own = cast("BedrockInvokeAdapter", adapter)
     choice = settings.get("tool_choice")
-    if not isinstance(choice, Mapping) or "disable_parallel_tool_use" not in choice:
+    flagged = isinstance(choice, Mapping) and "disable_parallel_tool_use" in choice
+    traced = _guardrail_traced(own)
+    if not (flagged or traced):
         return adapter
-    own = copy.copy(cast("BedrockInvokeAdapter", adapter))
-    own.given_tool_choice = dict(choice)
-    return own
+    call = copy.copy(own)
+    if flagged:
+        call.given_tool_choice = dict(cast("Mapping[str, Any]", choice))
+    if traced:
+        call.guardrail_signals = []
+    return call
+
+
+def _guardrail_traced(adapter: BedrockInvokeAdapter) -> bool:
+    held = adapter.chat_bedrock
+    guardrails = None if held is None else held.guardrails
+    return bool(guardrails and guardrails.get("trace"))
+
+
+#: Why langchain-aws tells the callbacks of a reply a guardrail intervened in.
+_INTERVENED = "GUARDRAIL_INTERVENED"
+
+
+def _guardrail_signal(adapter: Adapter) -> tuple[Exception, dict[str, Any]] | None:
+    """langchain-aws's InvokeModel call, its guardrail's trace on, hands the callbacks'
+    `on_llm_error` a reply a guardrail intervened in (its `_get_bedrock_services_signal`),
+    then returns the reply."""
+    found = cast("BedrockInvokeAdapter", adapter).guardrail_signals
+    if not found:
+        return None
+    error = Exception(f"Error raised by bedrock service: {_INTERVENED}")
+    return error, {"reason": _INTERVENED, "signal": True, "trace": found[-1]}
 
 
 def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
@@ -195,7 +224,8 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     ),
     partner_refusal=_takes_any,
     bound_tool_form=_invoke_tool_form,
-    for_call=_choice_as_given,
+    for_call=_invoke_for_call,
+    reply_signal=_guardrail_signal,
     binds_choice_parallel_flag=True,
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.
     failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),

@@ -1,14 +1,19 @@
 """ChatBedrock (InvokeModel) side by side in the probe_y set's scripts: Anthropic's own
 `tool_choice` object carrying `disable_parallel_tool_use`; a credentials profile beside
 keys (`_profile_scripts.py`); a forced tool bound with thinking on; thinking sent back
-from a v1 reply's reasoning block and from `additional_kwargs`. Compared as the suite of
+from a v1 reply's reasoning block and from `additional_kwargs`; a guardrail's
+intervention told to the callbacks. Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Callable
 from typing import Any
 
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
@@ -16,10 +21,12 @@ from tests.partners.bedrock import _profile_scripts
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import LLAMA
 from tests.partners.bedrock.test_chatbedrock_sidebyside import MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import THINKING_MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+from tests.partners.bedrock.test_chatbedrock_sidebyside import prompt_invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import thinking
 
 #: Anthropic's tool_choice objects with their parallel-calls flag, as a script gives them.
@@ -128,6 +135,66 @@ def thinking_in_additional_kwargs(cls: Any, url: str) -> Any:
     ]
 
 
+GUARDRAIL = {"guardrailIdentifier": "g", "guardrailVersion": "1", "trace": True}
+
+
+def intervened(answer: Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """`answer`'s replies, a whole one's body saying a guardrail intervened (its trace
+    beside it); streams as they are."""
+
+    def changed(seen: Seen) -> Reply:
+        reply = answer(seen)
+        if seen.path.endswith("/invoke"):
+            body = json.loads(b"".join(reply.pieces))
+            body["amazon-bedrock-guardrailAction"] = "INTERVENED"
+            body["amazon-bedrock-trace"] = {"guardrail": {"input": {"g": "blocked"}}}
+            reply.pieces = [json.dumps(body).encode()]
+        return reply
+
+    return changed
+
+
+def _told(make_model: Callable[..., Any]) -> Any:
+    """What the callbacks are told of each call of the model `make_model(**settings)`
+    makes (invoked, awaited, streamed), its guardrail's trace on and off: each event,
+    an error's words and the keywords beside it."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Told(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.events: list[Any] = []
+
+        def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+            beside = {k: kwargs.get(k) for k in ("reason", "signal", "trace")}
+            self.events.append(["on_llm_error", type(error).__name__, str(error), beside])
+
+        def on_llm_end(self, response: Any, **kwargs: Any) -> None:
+            self.events.append(["on_llm_end"])
+
+    out = []
+    for guardrails in (GUARDRAIL, {**GUARDRAIL, "trace": False}):
+        model = make_model(guardrails=guardrails)
+        for how in ("invoke", "ainvoke", "stream"):
+            told = Told()
+            config: Any = {"callbacks": [told]}
+            if how == "invoke":
+                model.invoke("Hi", config=config)
+            elif how == "ainvoke":
+                asyncio.run(model.ainvoke("Hi", config=config))
+            else:
+                list(model.stream("Hi", config=config))
+            out.append(told.events)
+    return out
+
+
+def guardrail_told(cls: Any, url: str) -> Any:
+    return _told(lambda **settings: make(cls, url, **settings))
+
+
+def guardrail_told_llama(cls: Any, url: str) -> Any:
+    return _told(lambda **settings: make(cls, url, model=LLAMA, **settings))
+
+
 _CALLED = invoke(ADD_CALL, stop="tool_use")
 _THOUGHT_CALL = invoke(thinking("Adding."), ADD_CALL, stop="tool_use")
 SCRIPTS = {
@@ -139,6 +206,8 @@ SCRIPTS = {
     "thinking_unforced_choice": (_THOUGHT_CALL, thinking_unforced_choice),
     "v1_thinking_sent_back": (_THOUGHT_CALL, v1_thinking_sent_back),
     "thinking_in_additional_kwargs": (_THOUGHT_CALL, thinking_in_additional_kwargs),
+    "guardrail_told": (intervened(invoke()), guardrail_told),
+    "guardrail_told_llama": (intervened(prompt_invoke("meta")), guardrail_told_llama),
 }
 DIFFERENCES: dict[str, Any] = {}
 
