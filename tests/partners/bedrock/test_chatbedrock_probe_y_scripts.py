@@ -2,7 +2,8 @@
 `tool_choice` object carrying `disable_parallel_tool_use`; a credentials profile beside
 keys (`_profile_scripts.py`); a forced tool bound with thinking on; thinking sent back
 from a v1 reply's reasoning block and from `additional_kwargs`; a guardrail's
-intervention told to the callbacks. Compared as the suite of
+intervention told to the callbacks; a DeepSeek stream ending in `finish_reason:
+"eos_token"`. Compared as the suite of
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from tests.partners.bedrock import _profile_scripts
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import DEEPSEEK_R1
 from tests.partners.bedrock.test_chatbedrock_sidebyside import LLAMA
 from tests.partners.bedrock.test_chatbedrock_sidebyside import MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import THINKING_MODEL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import _chunk
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
 from tests.partners.bedrock.test_chatbedrock_sidebyside import prompt_invoke
@@ -195,6 +198,37 @@ def guardrail_told_llama(cls: Any, url: str) -> Any:
     return _told(lambda **settings: make(cls, url, model=LLAMA, **settings))
 
 
+def deepseek_eos_stream(seen: Seen) -> Reply:
+    """A DeepSeek stream whose last event says `finish_reason: "eos_token"` and no
+    `stop_reason` (with the invocation's metrics)."""
+    metrics = {"inputTokenCount": 3, "outputTokenCount": 4, "invocationLatency": 321}
+    events = [
+        {"choices": [{"text": "The ", "stop_reason": None}]},
+        {"choices": [{"text": "answer.", "stop_reason": None}]},
+        {
+            "choices": [{"text": "", "finish_reason": "eos_token"}],
+            "amazon-bedrock-invocationMetrics": metrics,
+        },
+    ]
+    frames = [_chunk(event) for event in events]
+    return Reply(200, frames, "application/vnd.amazon.eventstream", {"x-amzn-requestid": "r1"})
+
+
+def deepseek_eos_streamed(cls: Any, url: str) -> Any:
+    """The stream's chunks, sync and async, and an invoke that streams."""
+    model = make(cls, url, model=DEEPSEEK_R1)
+
+    async def astreamed() -> list[Any]:
+        return [c async for c in model.astream("Hi")]
+
+    streaming = make(cls, url, model=DEEPSEEK_R1, streaming=True)
+    return [
+        attempted(lambda: list(model.stream("Hi"))),
+        attempted(lambda: asyncio.run(astreamed())),
+        attempted(lambda: streaming.invoke("Hi")),
+    ]
+
+
 _CALLED = invoke(ADD_CALL, stop="tool_use")
 _THOUGHT_CALL = invoke(thinking("Adding."), ADD_CALL, stop="tool_use")
 SCRIPTS = {
@@ -207,6 +241,7 @@ SCRIPTS = {
     "v1_thinking_sent_back": (_THOUGHT_CALL, v1_thinking_sent_back),
     "thinking_in_additional_kwargs": (_THOUGHT_CALL, thinking_in_additional_kwargs),
     "guardrail_told": (intervened(invoke()), guardrail_told),
+    "deepseek_eos_streamed": (deepseek_eos_stream, deepseek_eos_streamed),
     "guardrail_told_llama": (intervened(prompt_invoke("meta")), guardrail_told_llama),
 }
 DIFFERENCES: dict[str, Any] = {}
