@@ -238,8 +238,9 @@ class PartnerTraits:
     check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
     #: The body field a call's own `max_tokens` is sent as, where its partner sends it
     #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
-    #: "max_tokens"); None: as the model's setting goes.
-    call_max_tokens_field: str | None = None
+    #: "max_tokens"), or a function of the adapter giving it (langchain-aws's ChatBedrock:
+    #: per model family); None: as the model's setting goes.
+    call_max_tokens_field: str | Callable[[Adapter], str | None] | None = None
     #: Whether a call's own `max_tokens` gives way to the model's setting where that is
     #: set (langchain-openai's ChatOpenAI on the Responses API).
     call_max_tokens_yields: bool = False

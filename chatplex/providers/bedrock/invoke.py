@@ -194,6 +194,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: of the last reply a guardrail intervened in, which langchain-aws hands the
     #: callbacks (`PartnerTraits.reply_signal`); empty: none did.
     guardrail_signals: list[Any] | None = None
+    #: The body key a call's own `max_tokens` goes under apart from the model's setting,
+    #: as langchain-aws sends it (`PartnerTraits.call_max_tokens_field`): a gpt-oss
+    #: model's `max_tokens` (it reads either key) beside the model's
+    #: `max_completion_tokens`. None: the family's key, the call's replacing the model's
+    #: (langchain-aws's raw `max_tokens` is one Llama and Titan refuse, and where the
+    #: family's key is `max_tokens` it sends the model's over the call's).
+    call_max_tokens_key: str | None = None
     #: Whether `bind_tools` refuses a forced tool choice (langchain-aws's: thinking on in
     #: the model's kwargs, for a Claude model that refuses a forced tool beside it).
     forced_tool_refused = False

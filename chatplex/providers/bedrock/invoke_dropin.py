@@ -420,6 +420,8 @@ def bedrock_parts(
     invoke.forced_tool_refused = invoke.family == "anthropic" and _thinking_refuses_forced_tool(
         base or (name or "").split(".", 1)[-1], model_kwargs or {}
     )
+    if invoke.family == "openai" and "gpt-oss" in (base or name or ""):
+        invoke.call_max_tokens_key = "max_tokens"
     invoke.chat_bedrock = held
     return invoke, name, chosen
 

@@ -165,6 +165,12 @@ def _guardrail_signal(adapter: Adapter) -> tuple[Exception, dict[str, Any]] | No
     return error, {"reason": _INTERVENED, "signal": True, "trace": found[-1]}
 
 
+def _call_max_tokens_field(adapter: Adapter) -> str | None:
+    """Where a call's own `max_tokens` goes apart from the model's setting
+    (`BedrockInvokeAdapter.call_max_tokens_key`)."""
+    return cast("BedrockInvokeAdapter", adapter).call_max_tokens_key
+
+
 def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
     """The JSON schema a bound `response_format` sends as Converse's `outputConfig`
     (every object closed, as langchain-aws's ChatBedrockConverse binds it)."""
@@ -225,6 +231,7 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     partner_refusal=_takes_any,
     bound_tool_form=_invoke_tool_form,
     for_call=_invoke_for_call,
+    call_max_tokens_field=_call_max_tokens_field,
     reply_signal=_guardrail_signal,
     binds_choice_parallel_flag=True,
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.

@@ -3,7 +3,7 @@
 keys (`_profile_scripts.py`); a forced tool bound with thinking on; thinking sent back
 from a v1 reply's reasoning block and from `additional_kwargs`; a guardrail's
 intervention told to the callbacks; a DeepSeek stream ending in `finish_reason:
-"eos_token"`. Compared as the suite of
+"eos_token"`; a call's own `max_tokens` and `temperature` beside the model's. Compared as
 `test_chatbedrock_sidebyside.py` compares its scripts."""
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import add
@@ -23,9 +26,11 @@ from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_su
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import DEEPSEEK_R1
+from tests.partners.bedrock.test_chatbedrock_sidebyside import GPT_OSS
 from tests.partners.bedrock.test_chatbedrock_sidebyside import LLAMA
 from tests.partners.bedrock.test_chatbedrock_sidebyside import MODEL
 from tests.partners.bedrock.test_chatbedrock_sidebyside import THINKING_MODEL
+from tests.partners.bedrock.test_chatbedrock_sidebyside import TITAN
 from tests.partners.bedrock.test_chatbedrock_sidebyside import _chunk
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
@@ -229,6 +234,91 @@ def deepseek_eos_streamed(cls: Any, url: str) -> Any:
     ]
 
 
+def _called_with(model: Any, **settings: Any) -> list[Any]:
+    """`model` invoked, awaited and streamed (the stream's text) with the call's own
+    `settings`."""
+    return [
+        model.invoke("Hi", **settings),
+        asyncio.run(model.ainvoke("Hi", **settings)),
+        "".join(chunk.text for chunk in model.stream("Hi", **settings)),
+    ]
+
+
+def call_settings_over_model(cls: Any, url: str) -> Any:
+    """The model's `max_tokens` and `temperature`, and a call's own."""
+    model = make(cls, url, max_tokens=100, temperature=0.9)
+    return _called_with(model, max_tokens=50, temperature=0.1)
+
+
+def gpt_oss_call_max_tokens(cls: Any, url: str) -> Any:
+    """A gpt-oss model's call with its own `max_tokens`, the model's set or not."""
+    return [
+        _called_with(make(cls, url, model=GPT_OSS, max_tokens=100), max_tokens=50),
+        _called_with(make(cls, url, model=GPT_OSS), max_tokens=50),
+    ]
+
+
+def llama_call_max_tokens(cls: Any, url: str) -> Any:
+    return _called_with(make(cls, url, model=LLAMA), max_tokens=50)
+
+
+def titan_call_max_tokens(cls: Any, url: str) -> Any:
+    return _called_with(make(cls, url, model=TITAN), max_tokens=50)
+
+
+def _model_settings_sent(outcome: Outcome) -> Outcome:
+    """Their bodies with the model's `max_tokens` and `temperature` (100, 0.9), ours
+    with the call's (50, 0.1), and nothing else different: read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert len(their_requests) == len(our_requests) == 3, (their_requests, our_requests)
+    for their_request, our_request in zip(their_requests, our_requests, strict=True):
+        sent = {k: our_request["body"].pop(k) for k in ("max_tokens", "temperature")}
+        held = {k: their_request["body"].pop(k) for k in ("max_tokens", "temperature")}
+        assert (held, sent) == (
+            {"max_tokens": 100, "temperature": 0.9},
+            {"max_tokens": 50, "temperature": 0.1},
+        )
+    return theirs, ours, their_requests, their_requests
+
+
+def _renamed(where: str | None, key: str) -> Callable[[Outcome], Outcome]:
+    """Their bodies with the call's `max_tokens` under that raw key (in the body, or in
+    its field `where`), ours under the family's own `key`: read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        for request in their_requests:
+            fields = request["body"][where] if where else request["body"]
+            assert fields.pop("max_tokens") == 50, fields
+            fields[key] = 50
+        return theirs, ours, their_requests, our_requests
+
+    return normalise
+
+
+#: langchain-aws's ChatBedrock sends the model's own over a call's.
+MODEL_OVER_CALL = Difference(
+    Reason.LOSES_DATA,
+    "a call's own `max_tokens` and `temperature` (`invoke(..., max_tokens=50)`) are "
+    "dropped where the model has its own: the model's are sent (an Anthropic model's "
+    "body; a temperature for every family; `max_tokens` where the family's key is "
+    "that name: Mistral, DeepSeek, Qwen)",
+    "the call's own settings are sent, as a call's `stop` and `top_p` are",
+)
+#: ... and a call's max_tokens under that raw key, which Llama's and Titan's bodies lack.
+RAW_MAX_TOKENS = Difference(
+    Reason.REJECTED,
+    "sends a call's own `max_tokens` under that name, which the model's body does not "
+    "take (Meta Llama's is `max_gen_len`, Amazon Titan's `textGenerationConfig.maxTokenCount`): "
+    "Bedrock refuses the request",
+    "the call's `max_tokens` is sent under the family's own key, as the model's is",
+)
+DIFFERENCES: dict[str, Any] = {
+    "call_settings_over_model": (MODEL_OVER_CALL, _model_settings_sent),
+    "llama_call_max_tokens": (RAW_MAX_TOKENS, _renamed(None, "max_gen_len")),
+    "titan_call_max_tokens": (RAW_MAX_TOKENS, _renamed("textGenerationConfig", "maxTokenCount")),
+}
+
 _CALLED = invoke(ADD_CALL, stop="tool_use")
 _THOUGHT_CALL = invoke(thinking("Adding."), ADD_CALL, stop="tool_use")
 SCRIPTS = {
@@ -242,9 +332,12 @@ SCRIPTS = {
     "thinking_in_additional_kwargs": (_THOUGHT_CALL, thinking_in_additional_kwargs),
     "guardrail_told": (intervened(invoke()), guardrail_told),
     "deepseek_eos_streamed": (deepseek_eos_stream, deepseek_eos_streamed),
+    "call_settings_over_model": (invoke(), call_settings_over_model),
+    "gpt_oss_call_max_tokens": (prompt_invoke("openai"), gpt_oss_call_max_tokens),
+    "llama_call_max_tokens": (prompt_invoke("meta"), llama_call_max_tokens),
+    "titan_call_max_tokens": (prompt_invoke("amazon"), titan_call_max_tokens),
     "guardrail_told_llama": (intervened(prompt_invoke("meta")), guardrail_told_llama),
 }
-DIFFERENCES: dict[str, Any] = {}
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_y_same_as_langchain_aws_chatbedrock = SUITE.same_test()
