@@ -124,6 +124,10 @@ class PartnerTraits:
     #: `allowed_tools`...) is sent as given, as its partner sends any object; False: a
     #: ValueError naming the forms read.
     sends_unread_tool_choice: bool = False
+    #: Whether its partner's `bind_tools` binds a `tool_choice` object's
+    #: `disable_parallel_tool_use` inside it, as given (langchain-aws's ChatBedrock on
+    #: InvokeModel); False: bound as `parallel_tool_calls=` (langchain-anthropic's).
+    binds_choice_parallel_flag: bool = False
     #: What its `with_structured_output` names in the run's `ls_structured_output_format`
     #: beside the schema (what callbacks and tracers get among a run's options): the
     #: method and `strict` (langchain-openai's), the method alone, the method as asked
@@ -234,8 +238,9 @@ class PartnerTraits:
     check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
     #: The body field a call's own `max_tokens` is sent as, where its partner sends it
     #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
-    #: "max_tokens"); None: as the model's setting goes.
-    call_max_tokens_field: str | None = None
+    #: "max_tokens"), or a function of the adapter giving it (langchain-aws's ChatBedrock:
+    #: per model family); None: as the model's setting goes.
+    call_max_tokens_field: str | Callable[[Adapter], str | None] | None = None
     #: Whether a call's own `max_tokens` gives way to the model's setting where that is
     #: set (langchain-openai's ChatOpenAI on the Responses API).
     call_max_tokens_yields: bool = False
@@ -259,6 +264,11 @@ class PartnerTraits:
     #: with its traceback, and the words; then it hands the error to the callbacks'
     #: `on_llm_error`, which LangChain calls again as it raises. None: it reports none.
     failure_report: tuple[str, str] | None = None
+    #: What its partner hands the callbacks' `on_llm_error` after a reply it returns
+    #: (langchain-aws's InvokeModel class: a guardrail's intervention), read from the
+    #: call's adapter (its `for_call` copy): the error and the handler's keywords, each
+    #: reported before LangChain's `on_llm_end`. None, or None returned: nothing.
+    reply_signal: Callable[[Adapter], tuple[Exception, dict[str, Any]] | None] | None = None
 
     # ---- the reply --------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class Generation:
                 if report := _failure_report(model, target):
                     _reported(report, exc, run_manager)
                 raise
+            _signalled(model, target, run_manager)
             return _generated(model, _result(model, reply, called, target, kwargs))
         pieces = _StreamPlan(model, self.messages, (called, target), kwargs).pieces()
         merged = merged_result(pieces, run_manager, _token_kwargs(model, target))
@@ -119,6 +120,7 @@ class Generation:
             if report := _failure_report(model, target):
                 _reported(report, exc, run_manager.get_sync() if run_manager else None)
             raise
+        _signalled(model, target, run_manager.get_sync() if run_manager else None)
         return _result(model, reply, called, target, kwargs)
 
     def stream(self) -> Iterator[ChatGenerationChunk]:
@@ -349,6 +351,21 @@ def _reported(
     _log_failure(report)
     if run_manager is not None:
         run_manager.on_llm_error(error)
+
+
+def _signalled(
+    model: LangChainChat, target: Runnable[Any, Any], run_manager: CallbackManagerForLLMRun | None
+) -> None:
+    """What a drop-in's partner tells the callbacks after a reply it returns
+    (`PartnerTraits.reply_signal`), handed to their `on_llm_error` as it hands it."""
+    if run_manager is None or not model._under_partner_name:
+        return
+    adapter = adapter_of(primary(target))
+    read = partner_traits(adapter).reply_signal
+    signal = None if read is None or adapter is None else read(adapter)
+    if signal is not None:
+        error, keywords = signal
+        run_manager.on_llm_error(error, **keywords)
 
 
 class _Opening:

@@ -74,7 +74,8 @@ def bind_tools(
         tools = [_custom_tool_dict(tool) for tool in tools]
     # A tool_choice object carrying the parallel-calls flag (Anthropic's form, as
     # langchain-anthropic takes it) binds it as `parallel_tool_calls=` would.
-    tool_choice, parallel = parallel_from_choice(tool_choice)
+    kept_whole = partner_traits(adapter_of(model.chatplex_model)).binds_choice_parallel_flag
+    tool_choice, parallel = (tool_choice, None) if kept_whole else parallel_from_choice(tool_choice)
     if parallel is not None:
         kwargs.setdefault("parallel_tool_calls", parallel)
     builtin = [t for t in tools if isinstance(t, dict) and is_builtin_tool(t)]
@@ -170,7 +171,8 @@ def _bind_functions(
         if tool_choice is True and len(specs) == 1 and names_lone:
             tool_choice = specs[0].name  # the one tool, as its partner binds it
         kept = choice_kept_without_tools(model, adapter)
-        choice = normalise_tool_choice(tool_choice, specs, kept_without_tools=kept)
+        read = parallel_from_choice(tool_choice)[0]  # (a flag bound whole is not read)
+        choice = normalise_tool_choice(read, specs, kept_without_tools=kept)
         if choice is not None:
             kwargs["tool_choice"] = choice
         elif traits.binds_unset_tool_choice:

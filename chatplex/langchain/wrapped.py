@@ -180,6 +180,8 @@ def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
         del kwargs["max_tokens"]
         return
     field = traits.call_max_tokens_field
+    if callable(field):
+        field = field(adapter)
     if field is None:
         return
     body = kwargs.get("extra_body")

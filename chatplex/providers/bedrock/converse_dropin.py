@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .adapter import BedrockAdapter
+    from .profile_reader import ProfileReader
 
 __all__ = [
     "REFUSED",
@@ -349,6 +351,9 @@ def converse_parts(
     read = chosen_settings.get("timeout") if replaced else getattr(config, "read_timeout", 60)
     # One botocore Session for this build's lookups of the environment and config files.
     reader = ProfileReader(connection["credentials_profile_name"])
+    if connection["credentials_profile_name"] and not _has_api_key(api_key):
+        _check_profile(reader)
+        _profile_wins(connection)
     botocore = BotocoreOptions(
         profile=connection["credentials_profile_name"],
         retry_mode=(not replaced and from_config.retry_mode) or None,
@@ -394,6 +399,39 @@ def converse_parts(
         },
     )
     return adapter, model, chosen_settings
+
+
+def _has_api_key(api_key: Any) -> bool:
+    """Whether a Bedrock API key is given or in the environment (it then signs, and
+    langchain-aws makes no profile's Session)."""
+    from ...secret import Secret
+    from .auth import BEARER_VARIABLE
+
+    given = api_key.get() if isinstance(api_key, Secret) else api_key
+    return bool(given or os.environ.get(BEARER_VARIABLE))
+
+
+def _check_profile(reader: ProfileReader) -> None:
+    """A profile the config files lack refused when built, in langchain-aws's words
+    (its `create_aws_client` makes the profile's boto3 Session there)."""
+    from .auth import import_botocore
+
+    botocore = import_botocore()
+    try:
+        reader.session(botocore).get_scoped_config()
+    except botocore.exceptions.BotoCoreError as exc:
+        raise ValueError(
+            "Could not load credentials to authenticate with AWS client. Please check "
+            "that the specified profile name and/or its credentials are valid. Service "
+            f"error: {exc}"
+        ) from exc
+
+
+def _profile_wins(connection: dict[str, Any]) -> None:
+    """The named profile's credentials sign, not keys given beside it or read from the
+    environment: langchain-aws's client is the profile's boto3 Session's."""
+    for name in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token"):
+        connection[name] = None
 
 
 _CLIENTS = (

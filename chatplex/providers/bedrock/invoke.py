@@ -32,6 +32,7 @@ raises `NotImplementedError` before any request (Converse serves them:
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from collections.abc import Sequence
 from types import MappingProxyType
@@ -67,6 +68,7 @@ from .invoke_families import PromptFamily
 from .invoke_families import cut_at_stop
 from .invoke_families import parse_prompt_reply
 from .invoke_families import prompt_body
+from .invoke_history import with_thinking
 from .invoke_prompt_stream import PromptStreamDecoder
 from .invoke_prompt_stream import PromptStreamParser
 from .invoke_response import INVOKE_PROVIDER
@@ -188,6 +190,20 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: the model's kwargs, as langchain-aws sends them ("": none sent; None: no entry, a
     #: stream with stop sequences refused). A family not named: its own key.
     stream_stop_keys: Mapping[str, str | None] = MappingProxyType({})
+    #: Per call (`partner.py`'s `for_call`, where the guardrail's trace is on): the trace
+    #: of the last reply a guardrail intervened in, which langchain-aws hands the
+    #: callbacks (`PartnerTraits.reply_signal`); empty: none did.
+    guardrail_signals: list[Any] | None = None
+    #: The body key a call's own `max_tokens` goes under apart from the model's setting,
+    #: as langchain-aws sends it (`PartnerTraits.call_max_tokens_field`): a gpt-oss
+    #: model's `max_tokens` (it reads either key) beside the model's
+    #: `max_completion_tokens`. None: the family's key, the call's replacing the model's
+    #: (langchain-aws's raw `max_tokens` is one Llama and Titan refuse, and where the
+    #: family's key is `max_tokens` it sends the model's over the call's).
+    call_max_tokens_key: str | None = None
+    #: Whether `bind_tools` refuses a forced tool choice (langchain-aws's: thinking on in
+    #: the model's kwargs, for a Claude model that refuses a forced tool beside it).
+    forced_tool_refused = False
     #: langchain-aws's `system_prompt_with_tools`: put before an Anthropic model's system
     #: prompt (its text first, or its own first block).
     system_prompt_with_tools = ""
@@ -207,9 +223,18 @@ class BedrockInvokeAdapter(BedrockAdapter):
         invoke.block_types = MESSAGES_BLOCK_TYPES
         return invoke
 
-    #: InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as given,
-    #: as langchain-aws's ChatBedrock sends it (Converse's refusal is Converse's).
-    parallel_tool_calls_body = Adapter.parallel_tool_calls_body
+    #: Per call (`partner.py`'s `for_call`): an Anthropic `tool_choice` object the call
+    #: gives with its `disable_parallel_tool_use`, which langchain-aws sends unchanged.
+    given_tool_choice: Mapping[str, Any] | None = None
+
+    def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
+        """InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as
+        given, as langchain-aws's ChatBedrock sends it (Converse's refusal is
+        Converse's); a flag read from the call's own `tool_choice` object stays in it
+        (`given_tool_choice`), nothing beside."""
+        if self.given_tool_choice is not None:
+            return {}
+        return Adapter.parallel_tool_calls_body(self, parallel, tool_choice)
 
     def add_headers(self, headers: Mapping[str, str]) -> None:
         """Headers sent (and signed) with every request: Bedrock's request options
@@ -263,6 +288,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
             body = prompt_body(self._prompt_family, messages, settings, base, stream=stream)
         else:
             body = self.anthropic_body(messages, settings)
+            if self.given_tool_choice is not None and "tool_choice" in body:
+                body["tool_choice"] = dict(self.given_tool_choice)
             self._citations = _citations_enabled(body["messages"])
             self._stream_blocks = "claude-" in base and (
                 "tools" in body or _thinking_on(body) or self._citations
@@ -301,7 +328,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # An empty AI message goes as ".", as langchain-aws sends it.
         _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
-            answered_invalid_calls(messages),
+            answered_invalid_calls([with_thinking(m) for m in messages]),
             error_flags=False,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,
@@ -374,6 +401,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
         return {"output_config": {"format": {"type": "json_schema", "schema": schema}}}
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        if self.guardrail_signals is not None:
+            self.guardrail_signals[:] = _guardrail_trace(body)
         if self._prompt_family is not None:
             return parse_prompt_reply(
                 self._prompt_family, body, headers, self.model_id, self._cut_stop
@@ -404,6 +433,22 @@ class BedrockInvokeAdapter(BedrockAdapter):
 #: goes before both.
 _OWN_BLOCKS = frozenset({"text", "image"})
 _THINKING = frozenset({"thinking", "redacted_thinking"})
+
+
+#: The reply body's fields saying a guardrail intervened, and its trace.
+_GUARDRAIL_ACTION = "amazon-bedrock-guardrailAction"
+_BEDROCK_TRACE = "amazon-bedrock-trace"
+
+
+def _guardrail_trace(body: bytes) -> list[Any]:
+    """[the reply's trace] where its body says a guardrail intervened; else []."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return []  # (the reply's own reading says why)
+    if not isinstance(data, dict) or data.get(_GUARDRAIL_ACTION) != "INTERVENED":
+        return []
+    return [data.get(_BEDROCK_TRACE)]
 
 
 def _in_partner_order(turns: list[dict[str, Any]]) -> None:

@@ -99,6 +99,7 @@ __all__ = [
     "build",
     "counted_model_id",
     "counts_messages",
+    "invoke_tools_to_bind",
     "num_tokens_from_messages",
     "settings",
     "structured_target",
@@ -416,6 +417,11 @@ def bedrock_parts(
         invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
     if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
         invoke.tool_choice_values = tool_choice_values(base or name or "", model_kwargs or {})
+    invoke.forced_tool_refused = invoke.family == "anthropic" and _thinking_refuses_forced_tool(
+        base or (name or "").split(".", 1)[-1], model_kwargs or {}
+    )
+    if invoke.family == "openai" and "gpt-oss" in (base or name or ""):
+        invoke.call_max_tokens_key = "max_tokens"
     invoke.chat_bedrock = held
     return invoke, name, chosen
 
@@ -478,6 +484,46 @@ def _changed_entries(stop_keys: Mapping[str, str]) -> dict[str, str | None]:
     }
 
 
+#: langchain-aws's words where thinking is on and a forced tool is asked.
+_THINKING_FORCED = (
+    "Anthropic Claude (3.7/4/4.1/4.5) with thinking enabled does not support forced tool "
+    "use. Remove forced tool_choice (e.g. 'any' or a specific tool), or set "
+    "tool_choice='auto', or disable thinking."
+)
+
+
+def _thinking_refuses_forced_tool(base: str, model_kwargs: Mapping[str, Any]) -> bool:
+    """Whether langchain-aws's `bind_tools` refuses a forced tool: thinking on in the
+    model's kwargs, for a base model that refuses a forced tool beside it."""
+    thinking = model_kwargs.get("thinking")
+    on = isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive")
+    return on and thinking_unforced(base)
+
+
+def _forces_a_tool(tool_choice: Any) -> bool:
+    """Whether `tool_choice`, as a script gives it, forces a tool, as langchain-aws's
+    `ChatBedrock.bind_tools` reads it (a word but "auto" and "none" is a tool's name)."""
+    if isinstance(tool_choice, bool):
+        return tool_choice
+    if isinstance(tool_choice, str):
+        return tool_choice not in ("auto", "none")
+    return isinstance(tool_choice, dict) and tool_choice.get("type") in ("any", "tool", "function")
+
+
+def invoke_tools_to_bind(
+    model: ChatModel, tools: Sequence[Any], tool_choice: Any
+) -> tuple[Sequence[Any], Any]:
+    """`tools_to_bind`, and langchain-aws's refusal before any request of a forced tool
+    where its model's kwargs turn thinking on for a Claude model that refuses both (the
+    choice `with_structured_output` holds is never forced there)."""
+    adapter = model.adapter
+    held = isinstance(adapter, BedrockAdapter) and bool(adapter.structured_choice)
+    refused = isinstance(adapter, BedrockInvokeAdapter) and adapter.forced_tool_refused
+    if refused and not held and _forces_a_tool(tool_choice):
+        raise ValueError(_THINKING_FORCED)
+    return tools_to_bind(model, tools, tool_choice)
+
+
 def _without_cache(model_kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
     """`model_kwargs` but its `cache_control`, which the adapter sends apart from a call's."""
     return {k: v for k, v in (model_kwargs or {}).items() if k != "cache_control"}
@@ -514,7 +560,7 @@ ChatBedrock = dataclasses.replace(
     build=build,
     hooks=PartnerHooks(
         settings=settings,
-        tools_to_bind=tools_to_bind,
+        tools_to_bind=invoke_tools_to_bind,
         # (not coerced: its count reads each as a message, an AttributeError)
         messages_count=MessagesCount(num_tokens_from_messages, counts_messages),
         profile_names=profile_names,

@@ -211,16 +211,29 @@ META = PromptFamily(
 
 
 def _first_item_family(
-    name: str, prompt: Prompt, key: str, finish_reasons: Mapping[str, str]
+    name: str,
+    prompt: Prompt,
+    key: str,
+    finish_reasons: Mapping[str, str],
+    last_finish: str | None = None,
 ) -> PromptFamily:
     """Mistral and DeepSeek: a prompt body; replies and stream events alike hold their
-    text and stop reason in the first item of one list (`outputs`, `choices`)."""
+    text and stop reason in the first item of one list (`outputs`, `choices`).
+    `last_finish`: a stream event's `finish_reason` that also ends its stream, read as
+    its stop reason where it has none (DeepSeek's "eos_token", as langchain-aws reads it)."""
 
     def text(data: Mapping[str, Any]) -> str | None:
         return _text_of(_first(data, key).get("text"))
 
     def stop(data: Mapping[str, Any]) -> Any:
         return _first(data, key).get("stop_reason")
+
+    def chunk_stop(data: Mapping[str, Any]) -> Any:
+        first = _first(data, key)
+        reason = first.get("stop_reason")
+        if reason is None and last_finish is not None and first.get("finish_reason") == last_finish:
+            return last_finish
+        return reason
 
     return PromptFamily(
         name=name,
@@ -229,7 +242,7 @@ def _first_item_family(
         reply_text=text,
         reply_stop=stop,
         chunk_text=text,
-        chunk_stop=stop,
+        chunk_stop=chunk_stop,
         chunk_known=lambda data: _first_has(data, key, ("text", "stop_reason")),
         hidden=_HIDDEN | {key},
         finish_reasons=finish_reasons,
@@ -262,7 +275,11 @@ TITAN = PromptFamily(
 )
 
 DEEPSEEK = _first_item_family(
-    "deepseek", deepseek_prompt, "choices", {"stop": "stop", "length": "length"}
+    "deepseek",
+    deepseek_prompt,
+    "choices",
+    {"stop": "stop", "length": "length", "eos_token": "stop"},
+    last_finish="eos_token",
 )
 
 

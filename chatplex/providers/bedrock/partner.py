@@ -2,7 +2,8 @@
 (`chatplex.adapters.partner_traits.PartnerTraits`), read only by `chatplex.langchain`:
 its ChatBedrockConverse binds an unset `tool_choice`, refuses keywords Converse lacks
 and checks a conversation first; its ChatBedrock on InvokeModel binds an Anthropic
-model's tools in Anthropic's form and drops `strict=` with a warning.
+model's tools in Anthropic's form (a `tool_choice` object whole, its
+`disable_parallel_tool_use` too) and drops `strict=` with a warning.
 
 >>> TRAITS["BedrockInvokeAdapter"].bind_strict, TRAITS["BedrockAdapter"].bind_strict
 (False, True)
@@ -10,6 +11,7 @@ model's tools in Anthropic's form and drops `strict=` with a warning.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Mapping
@@ -122,6 +124,53 @@ def _invoke_tool_form(
     return bound_invoke_tools(tools, read, given)
 
 
+def _invoke_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
+    """Itself, or a copy for this call: sending the call's Anthropic `tool_choice`
+    object as given where it carries `disable_parallel_tool_use` (langchain-aws's
+    ChatBedrock sends its kwargs' choice unchanged, Anthropic's own field, not a
+    `parallel_tool_calls` beside it); keeping a guardrail's intervention where its trace
+    is on (`_guardrail_signal`)."""
+    own = cast("BedrockInvokeAdapter", adapter)
+    choice = settings.get("tool_choice")
+    flagged = isinstance(choice, Mapping) and "disable_parallel_tool_use" in choice
+    traced = _guardrail_traced(own)
+    if not (flagged or traced):
+        return adapter
+    call = copy.copy(own)
+    if flagged:
+        call.given_tool_choice = dict(cast("Mapping[str, Any]", choice))
+    if traced:
+        call.guardrail_signals = []
+    return call
+
+
+def _guardrail_traced(adapter: BedrockInvokeAdapter) -> bool:
+    held = adapter.chat_bedrock
+    guardrails = None if held is None else held.guardrails
+    return bool(guardrails and guardrails.get("trace"))
+
+
+#: Why langchain-aws tells the callbacks of a reply a guardrail intervened in.
+_INTERVENED = "GUARDRAIL_INTERVENED"
+
+
+def _guardrail_signal(adapter: Adapter) -> tuple[Exception, dict[str, Any]] | None:
+    """langchain-aws's InvokeModel call, its guardrail's trace on, hands the callbacks'
+    `on_llm_error` a reply a guardrail intervened in (its `_get_bedrock_services_signal`),
+    then returns the reply."""
+    found = cast("BedrockInvokeAdapter", adapter).guardrail_signals
+    if not found:
+        return None
+    error = Exception(f"Error raised by bedrock service: {_INTERVENED}")
+    return error, {"reason": _INTERVENED, "signal": True, "trace": found[-1]}
+
+
+def _call_max_tokens_field(adapter: Adapter) -> str | None:
+    """Where a call's own `max_tokens` goes apart from the model's setting
+    (`BedrockInvokeAdapter.call_max_tokens_key`)."""
+    return cast("BedrockInvokeAdapter", adapter).call_max_tokens_key
+
+
 def _sent_schema(adapter: Adapter, settings: Mapping[str, Any]) -> Any:
     """The JSON schema a bound `response_format` sends as Converse's `outputConfig`
     (every object closed, as langchain-aws's ChatBedrockConverse binds it)."""
@@ -181,6 +230,10 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     ),
     partner_refusal=_takes_any,
     bound_tool_form=_invoke_tool_form,
+    for_call=_invoke_for_call,
+    call_max_tokens_field=_call_max_tokens_field,
+    reply_signal=_guardrail_signal,
+    binds_choice_parallel_flag=True,
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.
     failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),
     # `invoke([])` is refused before any request, as ChatBedrock refuses it.
