@@ -101,9 +101,12 @@ class Later:
     """The later system messages of one request being translated: those waiting for the
     next turn (`pending`), and the system prompt they may be hoisted into."""
 
-    def __init__(self, mode: str, model: str | None = None) -> None:
+    def __init__(self, mode: str, model: str | None = None, *, warned: bool = True) -> None:
         self.mode = mode
         self.model = model
+        #: Whether a hoisted message is warned of (langchain-anthropic's; langchain-aws's
+        #: ChatBedrock hoists it silently).
+        self.warned = warned
         self.pending: list[Sequence[BaseMessage]] = []
 
     def allowed(self, turns: list[_Block]) -> bool:
@@ -159,5 +162,8 @@ class Later:
         if system is not None:
             raise ValueError("Received multiple non-consecutive system messages.")
         hoisted = content(run, False)
-        warnings.warn(_HOISTED.format(model=self.model), UserWarning, stacklevel=user_stacklevel())
+        if self.warned:
+            warnings.warn(
+                _HOISTED.format(model=self.model), UserWarning, stacklevel=user_stacklevel()
+            )
         return hoisted

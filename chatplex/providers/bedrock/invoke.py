@@ -54,6 +54,7 @@ from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
+from ..anthropic.later_systems import Later
 from ..anthropic.request import plain_text
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
@@ -171,6 +172,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
     empty_tool_list_sent = True
     #: The model family the body is built for; None reads it from the model id.
     family: str | None = None
+    #: Whether an Anthropic model's system message after the first turn is hoisted into
+    #: the top-level `system`, silently, as langchain-aws's ChatBedrock sends it (its
+    #: drop-in's); False: refused, as the Anthropic wire refuses it.
+    later_systems: bool = False
     #: The model's own `cache_control` (`ChatBedrock(model_kwargs={"cache_control": ...})`),
     #: sent as a top-level body field, as langchain-aws sends its model_kwargs: only a
     #: call's marks the last content block.
@@ -287,7 +292,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         if self._prompt_family is not None:
             body = prompt_body(self._prompt_family, messages, settings, base, stream=stream)
         else:
-            body = self.anthropic_body(messages, settings)
+            body = self.anthropic_body(messages, settings, later_systems=self.later_systems)
             if self.given_tool_choice is not None and "tool_choice" in body:
                 body["tool_choice"] = dict(self.given_tool_choice)
             self._citations = _citations_enabled(body["messages"])
@@ -319,10 +324,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
         return key
 
     @classmethod
-    def anthropic_body(cls, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
+    def anthropic_body(
+        cls, messages: list[BaseMessage], settings: CallSettings, *, later_systems: bool = False
+    ) -> dict[str, Any]:
         """The InvokeModel body of an Anthropic model, keys as langchain-aws orders them:
         the model's kwargs, tools, `anthropic_version`, messages, system, `max_tokens`,
-        `temperature` (then `top_p` and `stop_sequences` when set)."""
+        `temperature` (then `top_p` and `stop_sequences` when set). `later_systems`: a
+        system message after the first turn hoisted into `system` (`later_systems`)."""
         # langchain-aws's ChatBedrock (InvokeModel) sends no `is_error` on a tool_result
         # block (the error is in its content), where the Anthropic API's wire writes it.
         # An empty AI message goes as ".", as langchain-aws sends it.
@@ -330,6 +338,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         system, turns = to_wire_messages(
             answered_invalid_calls([with_thinking(m) for m in messages]),
             error_flags=False,
+            later=Later("hoisted", settings.model, warned=False) if later_systems else None,
             empty_reply=EMPTY_TEXT,
             invalid_calls=True,
             result_marks_up=False,

@@ -267,7 +267,8 @@ def _count_invoke_body(
     alone = all(isinstance(m, SystemMessage) for m in messages)
     asked = [*messages, HumanMessage(".")] if alone else messages
     model.build_request(asked)  # checked as a call's, unsent
-    body = BedrockInvokeAdapter.anthropic_body(asked, model._settings({}))
+    # (a later system message hoisted, as langchain-aws's count reads it too)
+    body = BedrockInvokeAdapter.anthropic_body(asked, model._settings({}), later_systems=True)
     if alone:
         body["messages"] = []
     adapter = cast("BedrockAdapter", model.adapter)
@@ -399,6 +400,7 @@ def bedrock_parts(
     )
     invoke = BedrockInvokeAdapter.from_converse(adapter)
     invoke.family = adapter.vendor
+    invoke.later_systems = True
     invoke.model_cache_control = (model_kwargs or {}).get("cache_control")
     invoke.system_prompt_with_tools = cast("str", system_prompt_with_tools)
     invoke.stream_stop_keys = _changed_entries(stop_keys)

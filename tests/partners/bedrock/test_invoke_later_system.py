@@ -1,0 +1,97 @@
+"""ChatBedrock (InvokeModel) given a system message after the conversation started, as
+an agent's middleware or a summarizing step inserts one: langchain-aws's Anthropic body
+takes the one system prompt wherever it stands (its `_format_anthropic_messages`),
+silently, and refuses a second one apart from it. The drop-in sends the same body, sync
+and async, and counts its tokens from it; the InvokeModel wire without the drop-in's
+reading still refuses a later system message (the Anthropic wire's rule)."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import ScriptedServer
+from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
+from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
+from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+
+langchain_aws = pytest.importorskip("langchain_aws")
+lc = pytest.importorskip("langchain_core.messages")
+
+from chatplex.langchain import ChatBedrock as OurChatBedrock  # noqa: E402
+
+CLASSES = (langchain_aws.ChatBedrock, OurChatBedrock)
+
+HISTORIES = {
+    "after_a_user_turn": [lc.HumanMessage("a"), lc.SystemMessage("be brief"), lc.HumanMessage("b")],
+    "after_a_reply": [
+        lc.HumanMessage("a"),
+        lc.AIMessage("ok"),
+        lc.SystemMessage([{"type": "text", "text": "be brief"}]),
+        lc.HumanMessage("b"),
+    ],
+    "last": [lc.HumanMessage("a"), lc.SystemMessage("be brief")],
+}
+
+
+def _sent(server: ScriptedServer, call: Any) -> list[Any]:
+    """Per class, the body of its one request and the warnings its call gave."""
+    server.handler = invoke()
+    sent = []
+    for cls in CLASSES:
+        server.seen.clear()
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            call(make(cls, server.url))
+        (seen,) = server.seen
+        sent.append((seen.body, [str(w.message) for w in said]))
+    return sent
+
+
+@pytest.mark.parametrize("history", sorted(HISTORIES))
+def test_a_later_system_message_is_the_system_prompt_as_langchain_aws_sends_it(
+    history: str, server: ScriptedServer
+) -> None:
+    messages = HISTORIES[history]
+    theirs, ours = _sent(server, lambda model: model.invoke(messages))
+    assert ours == theirs
+    assert ours[0]["system"] in ("be brief", [{"type": "text", "text": "be brief"}])
+    assert ours[1] == []  # (hoisted silently)
+    later = _sent(server, lambda model: asyncio.run(model.ainvoke(messages)))
+    assert later[1] == later[0] == theirs
+
+
+def test_a_second_system_prompt_is_refused_by_both_in_its_words(server: ScriptedServer) -> None:
+    messages = [lc.SystemMessage("one"), lc.HumanMessage("a"), lc.SystemMessage("two")]
+    refused = []
+    for cls in CLASSES:
+        with pytest.raises(ValueError) as error:
+            make(cls, server.url).invoke(messages)
+        refused.append(str(error.value))
+    assert refused[1] == refused[0] == "Received multiple non-consecutive system messages."
+
+
+def test_without_the_drop_ins_reading_a_later_system_message_is_refused() -> None:
+    from chatplex.adapters.request_types import CallSettings
+    from chatplex.messages import HumanMessage
+    from chatplex.messages import SystemMessage
+    from chatplex.providers.bedrock.invoke import BedrockInvokeAdapter
+
+    messages = [HumanMessage("a"), SystemMessage("be brief"), HumanMessage("b")]
+    settings = CallSettings("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert BedrockInvokeAdapter.later_systems is False  # (the drop-in's build sets it)
+    with pytest.raises(ValueError, match="a system message after the conversation started"):
+        BedrockInvokeAdapter.anthropic_body(messages, settings)
+    hoisted = BedrockInvokeAdapter.anthropic_body(messages, settings, later_systems=True)
+    assert hoisted["system"] == "be brief" and len(hoisted["messages"]) == 2
+
+
+def test_its_tokens_are_counted_from_the_same_body(server: ScriptedServer) -> None:
+    messages = HISTORIES["after_a_user_turn"]
+    model = make(OurChatBedrock, server.url)
+    server.handler = lambda seen: Reply(200, [b'{"inputTokens": 9}'])  # (CountTokens)
+    assert model.get_num_tokens_from_messages(messages) == 9
