@@ -69,6 +69,7 @@ from .invoke_families import PromptFamily
 from .invoke_families import cut_at_stop
 from .invoke_families import parse_prompt_reply
 from .invoke_families import prompt_body
+from .invoke_history import with_placeholder
 from .invoke_history import with_thinking
 from .invoke_prompt_stream import PromptStreamDecoder
 from .invoke_prompt_stream import PromptStreamParser
@@ -272,11 +273,13 @@ class BedrockInvokeAdapter(BedrockAdapter):
         check_buildable(family, base)
         self._refuse_key_in_clear()
         # An empty assistant turn of Anthropic's body (an empty list too) goes as ".".
-        check_messages(
+        anthropic = family not in PROMPT_FAMILIES
+        check_messages(  # (a user turn of no blocks goes as "." there: `with_placeholder`)
             messages,
             provider=self.provider,
             block_types=self.block_types,
-            empty_reply=family not in PROMPT_FAMILIES,
+            empty_reply=anthropic,
+            empty_list=anthropic,
         )
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
         self._prompt_family = PROMPT_FAMILIES.get(family)
@@ -336,7 +339,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         # An empty AI message goes as ".", as langchain-aws sends it.
         _refuse_media_by_url(messages)
         system, turns = to_wire_messages(
-            answered_invalid_calls([with_thinking(m) for m in messages]),
+            answered_invalid_calls([with_thinking(with_placeholder(m)) for m in messages]),
             error_flags=False,
             later=Later("hoisted", settings.model, warned=False) if later_systems else None,
             empty_reply=EMPTY_TEXT,

@@ -8,7 +8,9 @@ without the thinking before it when thinking is on):
   `text` and `signature` (the shape older langchain-aws versions kept): that thinking
   block before the text.
 
-Anything else goes to the Anthropic wire's translation as it is.
+A user turn of no blocks goes as one "." text block (`with_placeholder`), as langchain-aws
+sends it (Bedrock refuses an empty content list). Anything else goes to the Anthropic
+wire's translation as it is.
 
 >>> from chatplex.messages import AIMessage
 >>> said = AIMessage("Three.", additional_kwargs={"thinking": {"text": "Add.", "signature": "s"}})
@@ -23,11 +25,21 @@ from typing import Any
 
 from ...messages import AIMessage
 from ...messages import BaseMessage
+from ...messages import HumanMessage
+from .conversation import EMPTY_TEXT
 
-__all__ = ["with_thinking"]
+__all__ = ["with_placeholder", "with_thinking"]
 
 #: The `model_provider` a Bedrock reply names (langchain-aws converts its v1 blocks only).
 _BEDROCK = "bedrock"
+
+
+def with_placeholder(message: BaseMessage) -> BaseMessage:
+    """`message`, or a user turn of no blocks as langchain-aws sends it: one "." text
+    block."""
+    if isinstance(message, HumanMessage) and message.content == []:
+        return message.model_copy(update={"content": [{"type": "text", "text": EMPTY_TEXT}]})
+    return message
 
 
 def with_thinking(message: BaseMessage) -> BaseMessage:

@@ -1,20 +1,32 @@
-"""ChatBedrock (InvokeModel) given a system message after the conversation started, as
-an agent's middleware or a summarizing step inserts one: langchain-aws's Anthropic body
-takes the one system prompt wherever it stands (its `_format_anthropic_messages`),
-silently, and refuses a second one apart from it. The drop-in sends the same body, sync
-and async, and counts its tokens from it; the InvokeModel wire without the drop-in's
-reading still refuses a later system message (the Anthropic wire's rule)."""
+"""ChatBedrock (InvokeModel, an Anthropic model) given histories of unusual shapes, side by
+side with langchain-aws's (its `_format_anthropic_messages`):
+
+- a system message after the conversation started, as an agent's middleware or a
+  summarizing step inserts one: langchain-aws takes the one system prompt wherever it
+  stands, silently, and refuses a second one apart from it. The drop-in sends the same
+  body, sync and async, and counts its tokens from it; the InvokeModel wire without the
+  drop-in's reading still refuses a later system message (the Anthropic wire's rule);
+- a user turn of no blocks: sent as one "." text block by both (Bedrock refuses an empty
+  content list).
+
+Kept (`DIFFERENCES`): a user turn of empty text and a conversation of system messages
+alone, which langchain-aws sends and Anthropic refuses, are refused before any request."""
 
 from __future__ import annotations
 
 import asyncio
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
+from tests.partners._sidebyside import Why
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
@@ -95,3 +107,71 @@ def test_its_tokens_are_counted_from_the_same_body(server: ScriptedServer) -> No
     model = make(OurChatBedrock, server.url)
     server.handler = lambda seen: Reply(200, [b'{"inputTokens": 9}'])  # (CountTokens)
     assert model.get_num_tokens_from_messages(messages) == 9
+
+
+def test_a_user_turn_of_no_blocks_goes_as_langchain_aws_sends_it(server: ScriptedServer) -> None:
+    theirs, ours = _sent(server, lambda model: model.invoke([lc.HumanMessage([])]))
+    assert ours == theirs
+    assert ours[0]["messages"] == [{"role": "user", "content": [{"type": "text", "text": "."}]}]
+
+
+def _refused_here(messages: list[Any], server: ScriptedServer) -> tuple[Any, str]:
+    """What langchain-aws sent for `messages`, and the ValueError the drop-in raised
+    before any request."""
+    theirs, ours = langchain_aws.ChatBedrock, OurChatBedrock
+    server.handler = invoke()
+    server.seen.clear()
+    make(theirs, server.url).invoke(messages)
+    (sent,) = server.seen
+    server.seen.clear()
+    with pytest.raises(ValueError) as error:
+        make(ours, server.url).invoke(messages)
+    assert server.seen == []
+    return sent.body, str(error.value)
+
+
+def test_empty_user_text(server: ScriptedServer) -> None:
+    sent, refused = _refused_here([lc.HumanMessage("")], server)
+    assert sent["messages"] == [{"role": "user", "content": ""}]
+    assert "a user message of empty text" in refused
+
+
+def test_system_only(server: ScriptedServer) -> None:
+    sent, refused = _refused_here([lc.SystemMessage("be brief")], server)
+    assert sent == {}  # (no messages, no system: Bedrock refuses the body)
+    assert "got only system messages" in refused
+
+
+def test_every_kept_difference_has_its_script() -> None:
+    assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
+
+
+# -- Kept differences: each script shows LangChain's request, then chatplex's refusal. --
+
+
+def _as_is(outcome: Outcome) -> Outcome:
+    return outcome
+
+
+#: Script -> (why it differs, how its outcome is read): each checked by its test above.
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "empty_user_text": (
+        Difference(
+            Reason.REJECTED,
+            'sends a user message of empty text (`HumanMessage("")`) as it is, which '
+            "Anthropic refuses (text content must be non-empty)",
+            "refused before any request, with a ValueError naming the message",
+        ),
+        _as_is,
+    ),
+    "system_only": (
+        Difference(
+            Reason.REJECTED,
+            "sends a conversation of system messages alone as an empty body, which "
+            "Bedrock refuses (no messages)",
+            "refused before any request, with a ValueError saying a user or assistant "
+            "message is needed",
+        ),
+        _as_is,
+    ),
+}
