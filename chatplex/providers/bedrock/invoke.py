@@ -280,6 +280,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
             block_types=self.block_types,
             empty_reply=anthropic,
             empty_list=anthropic,
+            empty_text=not anthropic,  # (a prompt's or messages' empty text: sent as such)
         )
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
         self._prompt_family = PROMPT_FAMILIES.get(family)

@@ -7,7 +7,9 @@ side with langchain-aws's (its `_format_anthropic_messages`):
   body, sync and async, and counts its tokens from it; the InvokeModel wire without the
   drop-in's reading still refuses a later system message (the Anthropic wire's rule);
 - a user turn of no blocks: sent as one "." text block by both (Bedrock refuses an empty
-  content list).
+  content list);
+- a user turn of empty text to a model of another family (a prompt's, or gpt-oss's and
+  Qwen's messages): sent as such by both, a valid request there.
 
 Kept (`DIFFERENCES`): a user turn of empty text and a conversation of system messages
 alone, which langchain-aws sends and Anthropic refuses, are refused before any request."""
@@ -27,6 +29,7 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Why
+from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - the autouse fixture: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import make
@@ -113,6 +116,31 @@ def test_a_user_turn_of_no_blocks_goes_as_langchain_aws_sends_it(server: Scripte
     theirs, ours = _sent(server, lambda model: model.invoke([lc.HumanMessage([])]))
     assert ours == theirs
     assert ours[0]["messages"] == [{"role": "user", "content": [{"type": "text", "text": "."}]}]
+
+
+#: Model -> its family's scripted InvokeModel (`prompt_invoke`'s family key).
+OTHER_FAMILIES = {
+    chatbedrock.LLAMA: "meta",
+    chatbedrock.MISTRAL: "mistral",
+    chatbedrock.TITAN: "amazon",
+    chatbedrock.DEEPSEEK_R1: "deepseek",
+    chatbedrock.GPT_OSS: "openai",
+    chatbedrock.QWEN: "qwen",
+}
+
+
+@pytest.mark.parametrize("model", sorted(OTHER_FAMILIES))
+def test_empty_user_text_to_another_family_goes_as_langchain_aws_sends_it(
+    model: str, server: ScriptedServer
+) -> None:
+    server.handler = chatbedrock.prompt_invoke(OTHER_FAMILIES[model])
+    sent = []
+    for cls in CLASSES:
+        server.seen.clear()
+        reply = make(cls, server.url, model=model).invoke([lc.HumanMessage("")])
+        (seen,) = server.seen
+        sent.append((seen.path, seen.body, reply.content))
+    assert sent[1] == sent[0]
 
 
 def _refused_here(messages: list[Any], server: ScriptedServer) -> tuple[Any, str]:
