@@ -79,10 +79,10 @@ TABLE: dict[str, tuple[Any, tuple[str, ...], str]] = {
         "a user message of empty text",
     ),
     # An empty content array: OpenAI refuses it; langchain-ollama sends it as "",
-    # langchain-aws as ".".
+    # langchain-aws as "." (to Converse, and in InvokeModel's Anthropic body).
     "empty block list": (
         [HumanMessage([])],
-        ("ollama", "converse"),
+        ("ollama", "converse", "invoke"),
         "content is an empty list of blocks",
     ),
     # A tool result answering no call: every provider's 400 but Ollama's template.
