@@ -85,6 +85,7 @@ from .dropin_record import STOP_SEQUENCE_KEYS
 from .invoke import BedrockInvokeAdapter
 from .invoke import check_buildable
 from .invoke import model_family
+from .model_defaults import forced_tool_refused
 from .model_defaults import thinking_unforced
 from .model_defaults import tool_choice_values
 
@@ -419,7 +420,7 @@ def bedrock_parts(
         invoke.add_headers({"x-amzn-bedrock-request-metadata": metadata})
     if supports_tool_choice_values is None:  # thinking is in the model's kwargs here
         invoke.tool_choice_values = tool_choice_values(base or name or "", model_kwargs or {})
-    invoke.forced_tool_refused = invoke.family == "anthropic" and _thinking_refuses_forced_tool(
+    invoke.forced_tool_refused = invoke.family == "anthropic" and forced_tool_refused(
         base or (name or "").split(".", 1)[-1], model_kwargs or {}
     )
     if invoke.family == "openai" and "gpt-oss" in (base or name or ""):
@@ -492,14 +493,6 @@ _THINKING_FORCED = (
     "use. Remove forced tool_choice (e.g. 'any' or a specific tool), or set "
     "tool_choice='auto', or disable thinking."
 )
-
-
-def _thinking_refuses_forced_tool(base: str, model_kwargs: Mapping[str, Any]) -> bool:
-    """Whether langchain-aws's `bind_tools` refuses a forced tool: thinking on in the
-    model's kwargs, for a base model that refuses a forced tool beside it."""
-    thinking = model_kwargs.get("thinking")
-    on = isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive")
-    return on and thinking_unforced(base)
 
 
 def _forces_a_tool(tool_choice: Any) -> bool:

@@ -22,6 +22,7 @@ __all__ = [
     "base_model",
     "converse_choice",
     "disable_streaming",
+    "forced_tool_refused",
     "is_application_profile",
     "provider_of",
     "tool_choice_values",
@@ -151,6 +152,18 @@ def thinking_unforced(base: str) -> bool:
     return "claude-opus-4-8" not in base and any(n in base for n in _THINKING_UNFORCED)
 
 
+def forced_tool_refused(base: str, fields: Mapping[str, Any]) -> bool:
+    """Whether the base model `base` refuses a forced tool with the thinking its model
+    request fields (or kwargs) `fields` turn on: langchain-aws then offers its tools to be
+    chosen ("auto" alone), and its ChatBedrock's `bind_tools` refuses a forced one.
+
+    >>> on = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    >>> forced_tool_refused("anthropic.claude-3-7-sonnet-20250219-v1:0", on)
+    True
+    """
+    return thinking_unforced(base) and _thinking(fields)
+
+
 def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
     """The tool choices a Bedrock model takes, as langchain-aws infers them from its id
     (regional prefix dropped) and from thinking in the model request fields.
@@ -164,7 +177,7 @@ def tool_choice_values(model_id: str, fields: Mapping[str, Any]) -> tuple[str, .
     if "claude" in base:
         if any(name in base for name in _NEVER_FORCED):
             return ("auto",)
-        return ("auto",) if thinking_unforced(base) and _thinking(fields) else _ALL
+        return ("auto",) if forced_tool_refused(base, fields) else _ALL
     if "grok" in base:
         return _ALL
     if base.startswith("zai.glm-"):

@@ -18,6 +18,7 @@ from ...errors import APIError
 from ...errors import ChatplexError
 from ...errors import StreamError
 from ...sdk_error_families import ErrorFamily
+from ...sdk_error_families import class_named
 from ...sdk_error_families import transport_family
 from ...sdk_errors import sdk_compatible
 
@@ -31,8 +32,7 @@ def _sdk_error(err: BaseException, module: ModuleType) -> type[BaseException] | 
     name = "WMLClientError" if streamed else "ApiRequestFailure"
     if err.status is None and not isinstance(err, StreamError):
         return None  # a reply that could not be read: nothing the SDK raises for
-    found = getattr(module, name, None)
-    return found if isinstance(found, type) else None
+    return class_named(module, name)
 
 
 def _asked_for_stream(err: APIError) -> bool:
@@ -69,8 +69,7 @@ ERROR_FAMILIES = (
 
 
 def _refusal_class(err: BaseException, module: ModuleType) -> type[BaseException] | None:
-    found = getattr(module, "WMLClientError", None)
-    return found if isinstance(found, type) else None
+    return class_named(module, "WMLClientError")
 
 
 def _fill_refusal(err: BaseException) -> None:
