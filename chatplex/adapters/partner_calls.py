@@ -101,6 +101,11 @@ class PartnerCalls:
     #: as its partner sends it (the provider takes it); False: refused before any
     #: request (`messages.coerce_messages`).
     empty_input_sent: bool = False
+    #: Whether a call's chatplex-only settings (`max_retries=`, `cache=`...:
+    #: `chat.settings.OWN_CALL_SETTINGS`) are refused before any request, as its partner's
+    #: SDK `create()`, which takes a call's keywords, refuses them (`unknown_keyword`'s
+    #: error, else chatplex's TypeError); False: taken as chatplex's.
+    own_settings_refused: bool = False
     #: Whether a call's `timeout=` object (`httpx.Timeout`...) is taken in seconds, its
     #: read timeout (`dropin.timeout_in_seconds`), as its partner's SDK takes one.
     timeout_objects: bool = False

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALL_SETTINGS",
+    "OWN_CALL_SETTINGS",
     "SETTING_NAMES",
     "TRANSPORT_SETTINGS",
     "check_body_fields",
@@ -38,6 +39,18 @@ TRANSPORT_SETTINGS = (
     "stream_idle_timeout",
     "max_response_bytes",
     "cache",
+)
+#: chatplex's own settings a call may give that no provider SDK's `create()` takes: a
+#: drop-in whose partner hands a call's keywords to one refuses them as its partner does
+#: (`PartnerCalls.own_settings_refused`).
+OWN_CALL_SETTINGS = (
+    "max_retries",
+    "max_retry_after",
+    "retry_policy",
+    "stream_idle_timeout",
+    "max_response_bytes",
+    "cache",
+    "rate_limit",
 )
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.

@@ -12,8 +12,10 @@ from langchain_core.messages import BaseMessage as LCBaseMessage
 
 from ..adapters.base import Adapter
 from ..chat import ChatModel
+from ..chat.params import unknown_keyword
 from ..chat.partner_record import PartnerHooks
 from ..chat.retrying import retry_policy_for
+from ..chat.settings import OWN_CALL_SETTINGS
 from ..core import Runnable
 from ..specs import ProviderSpec
 from ..specs import spec
@@ -138,6 +140,8 @@ def refuse_partner_keywords(
     format raises before it (`PartnerTraits.check_partner_messages`), and so does what it
     checks of the call's settings there (`ChatModel.check_call`: the call's `stop`)."""
     adapter = _dropin_adapter(engine)
+    if adapter is not None and engine.partner_calls.own_settings_refused:
+        _refuse_own_settings(engine, kwargs, asynchronous)
     traits = partner_traits(adapter)
     if adapter is None or traits.partner_refusal is None:
         return
@@ -147,6 +151,19 @@ def refuse_partner_keywords(
             traits.check_partner_messages(adapter, to_chatplex_messages(messages))
         engine.check_call({**kwargs, "stop": stop})
         raise TypeError(words)
+
+
+def _refuse_own_settings(engine: ChatModel, kwargs: Mapping[str, Any], asynchronous: bool) -> None:
+    """A call given one of chatplex's own settings, which its partner hands to an SDK
+    `create()` that takes no such keyword (`PartnerCalls.own_settings_refused`): the
+    partner's error for an unknown keyword, else chatplex's TypeError."""
+    read = engine.partner_calls.read_values  # (the keywords as its partner reads them)
+    for key, value in (kwargs if read is None else read(kwargs)).items():
+        if key in OWN_CALL_SETTINGS:
+            refusal = engine.partner_calls.unknown_keyword
+            partner = None if refusal is None else refusal(key, value, asynchronous)
+            hint = f"; {key} is the model's setting here, as on its partner class"
+            raise partner or unknown_keyword(engine.get_name(), key, (), hint)
 
 
 def partner_refuses(engine: Any, asynchronous: bool = False, **kwargs: Any) -> str | None:

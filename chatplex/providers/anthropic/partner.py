@@ -86,6 +86,18 @@ def _conversation_betas(adapter: Adapter, messages: list[BaseMessage], settings:
     return beta
 
 
+def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's keywords as langchain-anthropic sends them: its payload leaves out every
+    None value (`foo=None` is no keyword its SDK refuses).
+
+    >>> _given_values({"foo": None, "temperature": 0.2})
+    {'temperature': 0.2}
+    """
+    if all(value is not None for value in settings.values()):
+        return settings
+    return {key: value for key, value in settings.items() if value is not None}
+
+
 def _anthropic_tool(tool: dict[str, Any]) -> dict[str, Any]:
     """langchain-anthropic's tool form of a schema, from langchain-core's OpenAI tool."""
     function = tool["function"]
@@ -121,6 +133,9 @@ TRAITS: dict[str, PartnerTraits] = {
             # A call's `timeout=anthropic.Timeout(...)`, which langchain-anthropic hands
             # its SDK.
             timeout_objects=True,
+            # (its SDK's `create()` takes a call's keywords: none of chatplex's own settings)
+            own_settings_refused=True,
+            read_values=_given_values,
             # The constructor's `extra_body`, merged by the SDK over a call's own fields.
             call_applied=extra_body_layer.call_applied,
         ),

@@ -235,6 +235,8 @@ BASE_CHAT_OPENAI_CALLS = PartnerCalls(
     async_stream=base_chat_openai.async_stream,
     # (a call's `Timeout` object, which the openai SDK takes: in seconds)
     timeout_objects=True,
+    # (its SDK's `create()` takes a call's keywords: none of chatplex's own settings)
+    own_settings_refused=True,
     stream_bodies_retried=False,
 )
 
