@@ -23,6 +23,8 @@ import pytest
 
 import chatplex.langchain
 from tests._replies import chat_completion
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
@@ -35,6 +37,22 @@ _WORKLOAD = {
     "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
 }
 _REPLY = json.dumps(chat_completion("hi", created=1)).encode()
+
+#: Script -> (why it differs, how its outcome is read): each checked by its test below.
+DIFFERENCES: dict[str, tuple[Difference, Callable[[Any], Any]]] = {
+    "no_credential_at_another_host_sends_none": (
+        Difference(
+            Reason.RAISES,
+            "with no API key, token or token provider given or set (and no workload "
+            "identity variables), building the model raises the openai SDK's "
+            "OpenAIError ('Missing credentials'), whatever host its endpoint names",
+            "the model is built, and its calls to a host that is not Azure's own (a "
+            "local gateway or proxy that takes no key) are sent with no credential; at "
+            "Azure's own host it raises as langchain-openai does",
+        ),
+        lambda outcome: outcome,
+    ),
+}
 _CLEARED = ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_API_KEY", *_WORKLOAD)
 
 
@@ -185,3 +203,19 @@ def test_without_a_variable_or_azure_identity_both_refuse_the_missing_credential
         raised.append(type(error.value).__name__)  # (what a log shows)
     assert raised == ["OpenAIError", "OpenAIError"]
     assert identity.asked == []
+
+
+def test_no_credential_at_another_host_sends_none(
+    server: ScriptedServer, identity: FakeIdentity
+) -> None:
+    import openai
+
+    with pytest.raises(openai.OpenAIError):
+        _build(partner.AzureChatOpenAI, server)
+    ours = _side(chatplex.langchain.AzureChatOpenAI, server, identity)
+    assert ours["headers"] == [{}, {}]  # sent, sync and async, with no credential
+    assert ours["asked"] == []
+
+
+def test_every_kept_difference_has_its_script() -> None:
+    assert {f"test_{name}" for name in DIFFERENCES} <= set(globals())
