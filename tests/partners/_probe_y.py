@@ -7,6 +7,8 @@ chatplex's."""
 
 from __future__ import annotations
 
+import gc
+import sys
 import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -688,3 +690,60 @@ def foreign_forms_why(provider: str, tool: str, choice: str) -> Why:
             "of any format",
         ),
     )
+
+
+def copied_and_pickled(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A configured model copied (`copy.copy`, `copy.deepcopy`,
+        `model_copy(deep=True)`) and pickled then unpickled (as multiprocessing and a
+        job queue hand it on): each copy invoked (or what refused it)."""
+        import copy
+        import pickle
+
+        model = make(cls, url, temperature=0.3)
+        # A refused deep copy leaves half-copied SDK clients whose `__del__` fails (no
+        # `_state`): their errors unreported while the copies run and once collected,
+        # not in a later test.
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda unraisable: None
+        try:
+            out = {
+                "copy": attempted(lambda: copy.copy(model).invoke("Hi")),
+                "deepcopy": attempted(lambda: copy.deepcopy(model).invoke("Hi")),
+                "model_copy_deep": attempted(lambda: model.model_copy(deep=True).invoke("Hi")),
+                "pickled": attempted(lambda: pickle.loads(pickle.dumps(model)).invoke("Hi")),
+            }
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        return out
+
+    return script
+
+
+FACTORIES["copied_and_pickled"] = copied_and_pickled
+
+#: `copied_and_pickled`'s copies that langchain-openai's classes refuse.
+_DEEP = ("deepcopy", "model_copy_deep", "pickled")
+
+#: Why `copied_and_pickled` is kept for langchain-openai's classes.
+COPIES_REFUSED = Difference(
+    Reason.RAISES,
+    "the model cannot be deep-copied (`copy.deepcopy`, `model_copy(deep=True)`) or "
+    "pickled: a TypeError (cannot pickle '_thread.RLock' object) from the openai SDK's "
+    "clients it holds",
+    "the copy, or the unpickled model, is the same model: it sends the same request and "
+    "reads the reply alike",
+)
+
+
+def copies_kept(outcome: Outcome) -> Outcome:
+    """`copied_and_pickled`'s normaliser for langchain-openai's classes: theirs refused
+    the deep copies and the pickle (TypeError) and sent the shallow copy's request alone;
+    ours answered each with that reply, each request the same as theirs. Then ours read
+    as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert all(theirs[k] == {"refused": "TypeError"} for k in _DEEP), theirs
+    assert all(ours[k] == theirs["copy"] for k in _DEEP), ours
+    assert len(their_requests) == 1 and our_requests == their_requests * 4, our_requests
+    return theirs, theirs, their_requests, their_requests

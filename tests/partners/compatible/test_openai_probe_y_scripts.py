@@ -89,6 +89,7 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
         ),
         probe.foreign_forms_kept("OpenAIInvalidRequestError"),
     ),
+    ("openai", "copied_and_pickled"): (probe.COPIES_REFUSED, probe.copies_kept),
 }
 
 
