@@ -1,7 +1,8 @@
 """`init_chat_model`'s configurable model in scripts on LangChain-core's features: its
-config specs, `with_config` chained with `bind_tools` and structured output, its events
-and callbacks, attributes read through it, and an agent over it. Run with LangChain's
-`init_chat_model` and with chatplex's, as `test_init_sidebyside.py` runs its scripts."""
+config specs and input schema, `with_config` chained with `bind_tools` and structured
+output, its events and callbacks, attributes read through it, and an agent over it.
+Run with LangChain's `init_chat_model` and with chatplex's, as `test_init_sidebyside.py`
+runs its scripts."""
 
 from __future__ import annotations
 
@@ -138,9 +139,21 @@ def retried_and_fallen_back(init: Any, url: str) -> Any:
     ]
 
 
+def input_schema(init: Any, url: str) -> Any:
+    """The configurable model's input type and JSON schema (what LangServe's playground
+    and a `get_input_jsonschema()` check read), and its output schema."""
+    model = init("gpt-4o-mini", configurable_fields=("temperature",), **_openai(url))
+    return {
+        "input_type": str(model.InputType),
+        "input": model.get_input_jsonschema(),
+        "output": model.get_output_jsonschema(),
+    }
+
+
 SCRIPTS = {
     f.__name__: (answer, f)
     for f in (
+        input_schema,
         specs_any_prefixed,
         specs_listed,
         bound_then_configured,
