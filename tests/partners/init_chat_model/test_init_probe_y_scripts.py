@@ -6,12 +6,17 @@ runs its scripts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners.anthropic import test_anthropic_probe_y_scripts as anthropic
@@ -150,9 +155,54 @@ def input_schema(init: Any, url: str) -> Any:
     }
 
 
+def no_model_introspected(init: Any, url: str) -> Any:
+    """A configurable model of no model: its name, whether it has `profile`, its input
+    schema's title and its graph's nodes, given no settings and given a temperature;
+    then the latter invoked with a model named per call."""
+
+    def read(model: Any) -> dict[str, Any]:
+        return {
+            "name": attempted(model.get_name),
+            "has_profile": attempted(lambda: hasattr(model, "profile")),
+            "input": attempted(lambda: model.get_input_jsonschema()["title"]),
+            "graph": attempted(lambda: len(model.get_graph().nodes)),
+        }
+
+    model = init(temperature=0, **_openai(url))
+    config = {"configurable": {"model": "openai:gpt-4o-mini"}}
+    return {"bare": read(init()), "set": read(model), "reply": model.invoke("Hi", config=config)}
+
+
+def _introspected_kept(outcome: Outcome) -> Outcome:
+    """Theirs refused each read of the model given a setting (TypeError); ours read it as
+    both read the model given none. Then ours read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert all(v == {"refused": "TypeError"} for v in theirs["set"].values()), theirs
+    assert ours["set"] == ours["bare"] == theirs["bare"], (ours, theirs)
+    return theirs, {**ours, "set": theirs["set"]}, their_requests, our_requests
+
+
+#: Script -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
+    "no_model_introspected": (
+        Difference(
+            Reason.RAISES,
+            "a configurable model of no model but given a setting "
+            "(`init_chat_model(temperature=0)`) raises a TypeError (no model to build) "
+            "from `get_name()`, `get_input_jsonschema()`, `get_graph()`, and from "
+            "`hasattr(model, ...)` for any attribute it has not",
+            "it reads as the configurable model given no setting reads: its name "
+            "`_ConfigurableModel`, LangChain's input schema and graph, `hasattr` False",
+        ),
+        _introspected_kept,
+    ),
+}
+
+
 SCRIPTS = {
     f.__name__: (answer, f)
     for f in (
+        no_model_introspected,
         input_schema,
         specs_any_prefixed,
         specs_listed,
@@ -165,5 +215,5 @@ SCRIPTS = {
     )
 }
 
-PROBE = SUITE.beside(SCRIPTS, {})
+PROBE = SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_y_same_as_langchains_init_chat_model = PROBE.same_test()
