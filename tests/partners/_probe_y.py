@@ -747,3 +747,79 @@ def copies_kept(outcome: Outcome) -> Outcome:
     assert all(ours[k] == theirs["copy"] for k in _DEEP), ours
     assert len(their_requests) == 1 and our_requests == their_requests * 4, our_requests
     return theirs, theirs, their_requests, their_requests
+
+
+def agent_checkpointed(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`create_agent` with an `InMemorySaver` and a tool that fails: two turns of one
+        thread (the second sends the first's messages back), then a third streamed as
+        messages."""
+        from langchain.agents import create_agent
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        def broken(a: int) -> int:
+            """Fails."""
+            raise ValueError("nope")
+
+        saver = InMemorySaver()
+        agent = create_agent(make(cls, url), tools=[add, broken], checkpointer=saver)
+        config = {"configurable": {"thread_id": "t1"}}
+        agent.invoke({"messages": [("user", "1+2?")]}, config)
+        second = agent.invoke({"messages": [("user", "And again?")]}, config)
+        third = {"messages": [("user", "Third")]}
+        pieces = [
+            (type(piece).__name__, piece.content, meta.get("langgraph_node"))
+            for piece, meta in agent.stream(third, config, stream_mode="messages")
+        ]
+        return {"second": [_id_shape(m.id) for m in second["messages"]], "pieces": pieces}
+
+    return script
+
+
+def listened_runs(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`with_listeners(on_end=...)`: each run's name, type, extra (invocation params,
+        options, metadata), inputs, outputs (ids masked) and tags; invoked and
+        streamed."""
+        runs: list[Any] = []
+
+        def ended(run: Any) -> None:
+            fields = ("name", "run_type", "extra", "inputs", "outputs", "tags")
+            runs.append({name: _id_masked(_plain(getattr(run, name))) for name in fields})
+
+        model = make(cls, url, temperature=0.2).with_listeners(on_end=ended)
+        model.invoke("Hi")
+        list(model.stream("Hi"))
+        return runs
+
+    return script
+
+
+def _id_masked(value: Any) -> Any:
+    """`value` with every run id drawn per run (a UUID in a text) masked."""
+    if isinstance(value, dict):
+        return {k: _id_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_id_masked(v) for v in value]
+    return _id_shape(value) if isinstance(value, str) else value
+
+
+def cache_keys(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """The keys a cache stores replies under (prompt, model's string): a persistent
+        cache filled by the partner's class is hit by the drop-in's. Invoked, with a
+        stop, with a tool bound and forced, and streamed."""
+        from langchain_core.caches import InMemoryCache
+
+        cache = InMemoryCache()
+        model = make(cls, url, cache=cache, temperature=0.5)
+        model.invoke("Hi")
+        model.invoke("Hi", stop=["X"])
+        model.bind_tools([add], tool_choice="add").invoke("1+2?")
+        list(model.stream("Yo"))
+        return sorted([list(key) for key in cache._cache])
+
+    return script
+
+
+FACTORIES |= {f.__name__: f for f in (agent_checkpointed, listened_runs, cache_keys)}
