@@ -45,6 +45,16 @@ _NOT_A_CHOICE = {
 }
 
 
+def refusal_of_foreign_forms(body: dict[str, Any]) -> Reply | None:
+    """OpenAI's 400 for a tool or a tool choice in Anthropic's format; None for others."""
+    if any("type" not in tool for tool in body.get("tools", [])):
+        return Reply(400, [json.dumps({"error": _NO_TYPE}).encode()])
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") not in _CHOICE_TYPES:
+        return Reply(400, [json.dumps({"error": _NOT_A_CHOICE}).encode()])
+    return None
+
+
 def answer(seen: Seen) -> Reply:
     """A Chat Completions server: a 400 for a prompt that says FAIL (or to model gpt-fail)
     and for a tool or tool choice in Anthropic's format (as OpenAI refuses them), JSON
@@ -54,11 +64,9 @@ def answer(seen: Seen) -> Reply:
     messages = body.get("messages", [])
     if "FAIL" in json.dumps(messages) or body.get("model") == "gpt-fail":
         return Reply(400, [json.dumps({"error": _FAILED}).encode()])
-    if any("type" not in tool for tool in body.get("tools", [])):  # (Anthropic's format)
-        return Reply(400, [json.dumps({"error": _NO_TYPE}).encode()])
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict) and choice.get("type") not in _CHOICE_TYPES:
-        return Reply(400, [json.dumps({"error": _NOT_A_CHOICE}).encode()])
+    refused = refusal_of_foreign_forms(body)
+    if refused is not None:
+        return refused
     if body.get("response_format"):
         return _JSON(seen)
     if body.get("tools") and not any(m.get("role") == "tool" for m in messages):
@@ -79,14 +87,16 @@ SCRIPTS["foreign_tool_forms"] = probe.foreign_tool_forms(
     make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE
 )
 
+FOREIGN_FORMS_WHY = probe.foreign_forms_why(
+    "OpenAI",
+    "Anthropic's `{'name': ..., 'input_schema': {...}}`",
+    "Anthropic's `{'type': 'tool', 'name': ...}`",
+)
+
 #: (package, script) -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
     ("openai", "foreign_tool_forms"): (
-        probe.foreign_forms_why(
-            "OpenAI",
-            "Anthropic's `{'name': ..., 'input_schema': {...}}`",
-            "Anthropic's `{'type': 'tool', 'name': ...}`",
-        ),
+        FOREIGN_FORMS_WHY,
         probe.foreign_forms_kept("OpenAIInvalidRequestError"),
     ),
     ("openai", "copied_and_pickled"): (probe.COPIES_REFUSED, probe.copies_kept),
