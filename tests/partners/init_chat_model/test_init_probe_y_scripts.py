@@ -145,11 +145,11 @@ def retried_and_fallen_back(init: Any, url: str) -> Any:
 
 
 def input_schema(init: Any, url: str) -> Any:
-    """The configurable model's input type and JSON schema (what LangServe's playground
-    and a `get_input_jsonschema()` check read), and its output schema."""
+    """The configurable model's input JSON schema (what LangServe's playground and a
+    `get_input_jsonschema()` check read; its `InputType`'s text names a function by
+    address), and its output schema."""
     model = init("gpt-4o-mini", configurable_fields=("temperature",), **_openai(url))
     return {
-        "input_type": str(model.InputType),
         "input": model.get_input_jsonschema(),
         "output": model.get_output_jsonschema(),
     }
