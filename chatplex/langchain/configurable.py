@@ -19,6 +19,9 @@ from typing import Any
 from typing import cast
 
 from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AnyMessage
+from langchain_core.prompt_values import ChatPromptValueConcrete
+from langchain_core.prompt_values import StringPromptValue
 from langchain_core.runnables import Runnable
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables import ensure_config
@@ -64,6 +67,12 @@ class _ConfigurableModel(Runnable[LanguageModelInput, Any]):
                 return getattr(model, name)
         words = " and is not implemented on the default model" if fields.default_config else ""
         raise AttributeError(f"{name} is not a BaseChatModel attribute{words}.")
+
+    @property
+    def InputType(self) -> Any:  # noqa: N802 - Runnable's name
+        """LangChain's configurable model's: the messages' concrete classes, not their
+        abstract base (what `get_input_jsonschema()` and LangServe's schema show)."""
+        return str | StringPromptValue | ChatPromptValueConcrete | list[AnyMessage]
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> _ConfigurableModel:
         """Offer `tools` to whichever model a call builds (queued, as LangChain)."""
