@@ -232,6 +232,9 @@ class ReplyStyle:
     #: Fields of the reply's message (a stream's delta) kept in `additional_kwargs` as
     #: sent, where set (langchain-openrouter's `reasoning_details`).
     message_fields: tuple[str, ...] = ()
+    #: Whether Groq's `executed_tools` (a compound model's own searches and code runs)
+    #: are kept in `additional_kwargs` as langchain-groq keeps them (`executed_tools.py`).
+    executed_tools: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +278,10 @@ class TurnStyle:
     #: its partner keeps the text alone, so a turn with tool calls, or with reasoning not
     #: `v1_provider`'s, stays a list.
     v1_lone_text: bool = False
+    #: Whether a `v1_provider` v1 turn's server tool calls (a Groq compound model's own
+    #: searches and code runs) are left out, as langchain-groq moves them back to
+    #: `executed_tools`, which it does not send; another provider's stay blocks.
+    v1_server_calls_dropped: bool = False
     #: The field an assistant turn sends its `additional_kwargs["reasoning_content"]`
     #: back in, as its partner does (langchain-fireworks' `reasoning_content`,
     #: langchain-sambanova's `reasoning`); None: not sent.
