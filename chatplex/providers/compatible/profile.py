@@ -290,6 +290,9 @@ class TurnStyle:
     #: one (langchain-fireworks': another provider's reasoning may not be valid input);
     #: None: from any turn.
     reasoning_from: str | None = None
+    #: With `reasoning_key`: sent only from a turn with tool calls, where the provider
+    #: requires it (DeepSeek's thinking mode); another turn goes as its partner sends it.
+    reasoning_beside_calls: bool = False
     #: Whether an assistant turn sends its `additional_kwargs["reasoning_details"]` back,
     #: a stream's fragments merged and OpenAI's ephemeral `rs_` ids left out, as
     #: langchain-openrouter does (`turns.reasoning_details`).

@@ -167,6 +167,8 @@ def _reasoning_sent(message: AIMessage, style: TurnStyle) -> bool:
     """Whether the turn's `reasoning_content` goes back, as its partner decides."""
     if "reasoning_content" not in message.additional_kwargs:
         return False
+    if style.reasoning_beside_calls and not (message.tool_calls or message.invalid_tool_calls):
+        return False
     if style.reasoning_from is None:
         return True
     provider = message.response_metadata.get("model_provider")
