@@ -216,9 +216,13 @@ def _fill_words(err: BaseException) -> None:
 
 def _sdk_code(err: BaseException) -> None:
     """`code` as the SDK's `APIError` reads it from the body (the openai SDK's recent
-    releases write it as a string: a server's `"code": 400` is "400" there)."""
+    releases write it as a string: a server's `"code": 400` is "400" there); None where
+    the body's `error` is no object (the SDK reads none from a string)."""
     fields = err.__dict__
     body = fields.get("body")
+    if "whole_body" in fields and not isinstance(body, dict):
+        fields["code"] = None
+        return
     module = _sdk_module_of(err)
     make = class_named(sys.modules.get(module or ""), "APIError")
     if not isinstance(body, dict) or body.get("code") is None or make is None:
@@ -230,12 +234,13 @@ def _sdk_code(err: BaseException) -> None:
 
 
 def _inner_body(fields: dict[str, Any]) -> None:
-    """`body` made the decoded body's `error` object, the whole kept as `whole_body`."""
+    """`body` made the decoded body's `error` member, the whole kept as `whole_body`: an
+    object, or what else it is (xAI's `{"code": ..., "error": "Incorrect API key..."}`
+    has a string), as the openai SDK passes `body.get("error", body)`."""
     body = fields.get("body")
-    inner = body.get("error") if isinstance(body, dict) else None
-    if isinstance(inner, dict) and "whole_body" not in fields:
+    if isinstance(body, dict) and "error" in body and "whole_body" not in fields:
         fields["whole_body"] = body
-        fields["body"] = inner
+        fields["body"] = body["error"]
 
 
 def stainless_text(err: BaseException, module: str | None = None) -> None:

@@ -477,8 +477,15 @@ class OpenRouterAdapter(CompatibleAdapter):
 
 def _returned_block_types(profile: Profile) -> tuple[str, ...]:
     """Block types a history may hand back because the provider sent them (Mistral's
-    `thinking` parts, sent back as they came: `TurnStyle.assistant_parts`)."""
-    return ("thinking",) if profile.turns is not None and profile.turns.assistant_parts else ()
+    `thinking` parts, sent back as they came: `TurnStyle.assistant_parts`; a Groq
+    compound model's server tool blocks in a v1 turn, left out or sent as its partner
+    sends them)."""
+    turns = profile.turns
+    if turns is None:
+        return ()
+    thinking = ("thinking",) if turns.assistant_parts else ()
+    server = ("server_tool_call", "server_tool_result") if turns.v1_server_calls_dropped else ()
+    return (*thinking, *server)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

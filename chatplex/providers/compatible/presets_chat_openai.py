@@ -74,8 +74,17 @@ DEEPSEEK = Preset(
         sdk_helper=True,  # ChatDeepSeek is a BaseChatOpenAI
         passes_tool_extras=True,  # as langchain-openai's bind_tools
         # langchain-deepseek's payload: an assistant's text one string, a tool
-        # result's list its JSON text
-        turns=TurnStyle(joined_text=True, tool_list_json=True, null_arguments=True),
+        # result's list its JSON text. A tool-call turn's thinking goes back, which
+        # langchain-deepseek drops: DeepSeek refuses a thinking model's tool-call turn
+        # without it (400 "Missing `reasoning_content` field in the assistant message").
+        turns=TurnStyle(
+            joined_text=True,
+            tool_list_json=True,
+            null_arguments=True,
+            reasoning_key="reasoning_content",
+            reasoning_from="deepseek",
+            reasoning_beside_calls=True,
+        ),
         # a history's call without an id, or an invalid one without arguments, goes as
         # langchain-deepseek sends it (`"id": null`, `"arguments": null`): DeepSeek
         # documents no rule against either

@@ -232,6 +232,9 @@ class ReplyStyle:
     #: Fields of the reply's message (a stream's delta) kept in `additional_kwargs` as
     #: sent, where set (langchain-openrouter's `reasoning_details`).
     message_fields: tuple[str, ...] = ()
+    #: Whether Groq's `executed_tools` (a compound model's own searches and code runs)
+    #: are kept in `additional_kwargs` as langchain-groq keeps them (`executed_tools.py`).
+    executed_tools: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +278,10 @@ class TurnStyle:
     #: its partner keeps the text alone, so a turn with tool calls, or with reasoning not
     #: `v1_provider`'s, stays a list.
     v1_lone_text: bool = False
+    #: Whether a `v1_provider` v1 turn's server tool calls (a Groq compound model's own
+    #: searches and code runs) are left out, as langchain-groq moves them back to
+    #: `executed_tools`, which it does not send; another provider's stay blocks.
+    v1_server_calls_dropped: bool = False
     #: The field an assistant turn sends its `additional_kwargs["reasoning_content"]`
     #: back in, as its partner does (langchain-fireworks' `reasoning_content`,
     #: langchain-sambanova's `reasoning`); None: not sent.
@@ -283,6 +290,9 @@ class TurnStyle:
     #: one (langchain-fireworks': another provider's reasoning may not be valid input);
     #: None: from any turn.
     reasoning_from: str | None = None
+    #: With `reasoning_key`: sent only from a turn with tool calls, where the provider
+    #: requires it (DeepSeek's thinking mode); another turn goes as its partner sends it.
+    reasoning_beside_calls: bool = False
     #: Whether an assistant turn sends its `additional_kwargs["reasoning_details"]` back,
     #: a stream's fragments merged and OpenAI's ephemeral `rs_` ids left out, as
     #: langchain-openrouter does (`turns.reasoning_details`).

@@ -28,6 +28,7 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ..openai.response import usage_metadata
 from ..openai.stream import OpenAIStreamParser
+from . import executed_tools
 from .profile import ReplyStyle
 
 __all__ = ["StyledStreamParser", "style_reply"]
@@ -63,6 +64,8 @@ def style_reply(message: AIMessage, data: Any, style: ReplyStyle) -> AIMessage:
     if style.refusal_key:
         extra["refusal"] = raw.get("refusal")
     extra.update((f, raw[f]) for f in style.message_fields if raw.get(f))
+    if style.executed_tools and raw.get("executed_tools"):
+        extra["executed_tools"] = executed_tools.dumped(raw["executed_tools"])
     reasoning = None
     # (the provider's list of parts kept as a list, where the style keeps them)
     listed = style.part_fields if isinstance(raw.get("content"), list) else None
@@ -157,6 +160,7 @@ class StyledStreamParser(OpenAIStreamParser):
             or (style.raw_tool_calls and '"tool_calls"' in data)
             or style.finish_keys
             or style.message_fields
+            or (style.executed_tools and '"executed_tools"' in data)
         ):
             try:
                 obj = json.loads(data)
@@ -168,6 +172,11 @@ class StyledStreamParser(OpenAIStreamParser):
             found = _loads(data).get("service_tier")
             self._tier = found if isinstance(found, str) else None
         kept = _delta_fields(obj, style.message_fields) if style.message_fields else None
+        if style.executed_tools and (ran := _delta_fields(obj, ("executed_tools",))):
+            kept = {
+                **(kept or {}),
+                "executed_tools": executed_tools.streamed(ran["executed_tools"]),
+            }
         if chunk is None:
             if usage is None and not kept:
                 return None

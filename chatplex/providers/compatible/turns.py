@@ -66,6 +66,10 @@ def styled_turns(
 def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> dict[str, Any]:
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
+    if style.v1_server_calls_dropped and _own_v1(message, style.v1_provider):
+        content = turn.get("content")
+        if isinstance(content, list):
+            turn["content"] = [b for b in content if not _typed(b, "server_tool_call")]
     if style.v1_lone_text and _v1_lone_text(message, style.v1_provider):
         content = turn.get("content")
         block = content[0] if isinstance(content, list) and len(content) == 1 else None
@@ -163,6 +167,8 @@ def _reasoning_sent(message: AIMessage, style: TurnStyle) -> bool:
     """Whether the turn's `reasoning_content` goes back, as its partner decides."""
     if "reasoning_content" not in message.additional_kwargs:
         return False
+    if style.reasoning_beside_calls and not (message.tool_calls or message.invalid_tool_calls):
+        return False
     if style.reasoning_from is None:
         return True
     provider = message.response_metadata.get("model_provider")
@@ -170,6 +176,16 @@ def _reasoning_sent(message: AIMessage, style: TurnStyle) -> bool:
         None,
         style.reasoning_from,
     )
+
+
+def _own_v1(message: AIMessage, own: str | None) -> bool:
+    """Whether `message` is a v1 turn of the provider `own`."""
+    meta = message.response_metadata
+    return meta.get("output_version") == "v1" and meta.get("model_provider") == own
+
+
+def _typed(block: Any, kind: str) -> bool:
+    return isinstance(block, dict) and block.get("type") == kind
 
 
 def _v1_lone_text(message: AIMessage, own: str | None) -> bool:

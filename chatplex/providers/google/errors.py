@@ -260,7 +260,21 @@ def _fill_partner_error(err: BaseException) -> None:
     sdk_words(err, text)
     fields["status"] = status
     fields["code"] = None
-    fields.pop("details", None)
+    cause = _client_error(status, fields.pop("details", None))
+    if cause is not None and err.__cause__ is None:
+        # It raises its class from the SDK's error: a script reads the SDK's fields
+        # there (`e.__cause__.details`: Google's RetryInfo, QuotaFailure...).
+        err.__cause__ = cause
+
+
+def _client_error(status: int, details: Any) -> BaseException | None:
+    """google-genai's `ClientError` of an error status and its decoded body, None where
+    google-genai is not installed."""
+    try:
+        from google.genai.errors import ClientError
+    except ImportError:
+        return None
+    return ClientError(status, details)
 
 
 #: The model of a Gemini or Vertex AI request path (`.../models/{model}:generateContent`).

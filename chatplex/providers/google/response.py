@@ -28,7 +28,8 @@ same word), `citation_metadata`, `grounding_metadata`, `avg_logprobs` and
 `logprobs_result` when sent (under the partner's name `grounding_metadata` alone, and a
 reply naming no model has `model_name` "", as there). A function call is
 also `additional_kwargs["function_call"]` (the last one, OpenAI's legacy shape), as there.
-Usage as LangChain counts it: output = candidates + thoughts tokens, `cache_read` from
+Usage as LangChain counts it: input = prompt + tool-use prompt tokens (a server-side
+tool's, Google Search's), output = candidates + thoughts tokens, `cache_read` from
 `cachedContentTokenCount`, `reasoning` from `thoughtsTokenCount`.
 
 A blocked prompt (no candidates, `promptFeedback.blockReason`) and a candidate withheld
@@ -417,6 +418,8 @@ def usage_metadata(raw: Any) -> UsageMetadata | None:
     if reply_field(raw, dict, "usageMetadata") is None:
         return None
     prompt = reply_count(raw.get("promptTokenCount"), "promptTokenCount") or 0
+    # A server-side tool's prompt (Google Search's results) is input too, in the total.
+    prompt += reply_count(raw.get("toolUsePromptTokenCount"), "toolUsePromptTokenCount") or 0
     thoughts = reply_count(raw.get("thoughtsTokenCount"), "thoughtsTokenCount") or 0
     output = (reply_count(raw.get("candidatesTokenCount"), "candidatesTokenCount") or 0) + thoughts
     total = reply_count(raw.get("totalTokenCount"), "totalTokenCount")

@@ -59,7 +59,12 @@ GROQ = Preset(
         developer_role_sent=False,  # langchain-groq: every system message as "system"
         # langchain-groq writes a v1 reply's lone text block as its text. (Its turns
         # without their `name`, which Groq takes, are a kept difference: names are sent.)
-        turns=TurnStyle(v1_provider="groq", v1_lone_text=True, text_parts_only=True),
+        turns=TurnStyle(
+            v1_provider="groq",
+            v1_lone_text=True,
+            text_parts_only=True,
+            v1_server_calls_dropped=True,
+        ),
         sdk_path="/openai/v1",
         # langchain-groq's variable, then its SDK's (read where no base URL is given)
         base_variables=("GROQ_API_BASE", "GROQ_BASE_URL"),
@@ -109,6 +114,7 @@ GROQ = Preset(
             zero_details=False,
             usage_in_x_groq=True,
             service_tier="on_demand",
+            executed_tools=True,  # (a compound model's searches and code runs)
         ),
         sdk="groq",
         sdk_keywords=GROQ_CREATE,
