@@ -40,18 +40,10 @@ TRANSPORT_SETTINGS = (
     "max_response_bytes",
     "cache",
 )
-#: chatplex's own settings a call may give that no provider SDK's `create()` takes: a
-#: drop-in whose partner hands a call's keywords to one refuses them as its partner does
-#: (`PartnerCalls.own_settings_refused`).
-OWN_CALL_SETTINGS = (
-    "max_retries",
-    "max_retry_after",
-    "retry_policy",
-    "stream_idle_timeout",
-    "max_response_bytes",
-    "cache",
-    "rate_limit",
-)
+#: chatplex's own settings a call may give that no provider SDK's `create()` takes (each
+#: takes a `timeout`): a drop-in whose partner hands a call's keywords to one refuses them
+#: as its partner does (`PartnerCalls.own_settings_refused`).
+OWN_CALL_SETTINGS = (*(s for s in TRANSPORT_SETTINGS if s != "timeout"), "rate_limit")
 #: Every name a ChatModel takes as a setting (constructor or per call), for the
 #: "did you mean" of an unknown keyword and for `model_kwargs` checks.
 SETTING_NAMES = (
