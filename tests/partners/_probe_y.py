@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from tests._tiktoken import offline_tiktoken
 from tests.partners._sidebyside import Difference
@@ -364,13 +365,7 @@ def structured_forms(make: Make) -> Script:
             total: Annotated[int, ..., "The total."]
 
         model = make(cls, url)
-        schema = {
-            "title": "Sum",
-            "description": "A sum.",
-            "type": "object",
-            "properties": {"total": {"type": "integer"}},
-            "required": ["total"],
-        }
+        schema = sum_schema(description="A sum.")
         return {
             "typed": attempted(
                 lambda: model.with_structured_output(Sum, include_raw=True).invoke("1+2?")
@@ -628,18 +623,7 @@ def foreign_tool_forms(make: Make, tool: dict[str, Any], choice: dict[str, Any])
 
 #: Another API's forms of the tool `add` and of a choice of `mul` (`foreign_tool_forms`):
 #: OpenAI's, given to ChatAnthropic, and Anthropic's, given to ChatOpenAI.
-OPENAI_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "add",
-        "description": "Add two integers.",
-        "parameters": {
-            "type": "object",
-            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-            "required": ["a", "b"],
-        },
-    },
-}
+OPENAI_TOOL = convert_to_openai_tool(add)
 OPENAI_CHOICE = {"type": "function", "function": {"name": "mul"}}
 ANTHROPIC_TOOL = {
     "name": "add",

@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._probe_y import tiktoken_offline  # noqa: F401 - autouse: no download
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners.azure import test_azure_sidebyside as azure_suite
 from tests.partners.azure.test_azure_sidebyside import Script
 from tests.partners.azure.test_azure_sidebyside import _model
@@ -20,25 +17,8 @@ from tests.partners.compatible import test_openai_probe_y_scripts as openai
 _TEXT = azure_suite.answer(Script())
 _CALL = azure_suite.answer(Script(tool_args={"a": 1, "b": 2}))
 _JSON = azure_suite.answer(Script('{"total": 3}'))
-_FAILED = {"message": "Bad prompt", "type": "invalid_request_error", "param": None, "code": None}
-
-
-def answer(seen: Seen) -> Reply:
-    """An Azure deployment: a 400 for a prompt that says FAIL, and for a tool or tool
-    choice in Anthropic's format (as OpenAI's API refuses them), JSON where a format is
-    asked, a call of the first tool until the conversation holds its result, text."""
-    body = seen.body or {}
-    messages = body.get("messages", [])
-    if "FAIL" in json.dumps(messages):
-        return Reply(400, [json.dumps({"error": _FAILED}).encode()])
-    refused = openai.refusal_of_foreign_forms(body)
-    if refused is not None:
-        return refused
-    if body.get("response_format"):
-        return _JSON(seen)
-    if body.get("tools") and not any(m.get("role") == "tool" for m in messages):
-        return _CALL(seen)
-    return _TEXT(seen)
+#: An Azure deployment answers as OpenAI's Chat Completions API does.
+answer = openai.answering(_TEXT, _CALL, _JSON)
 
 
 def make(cls: Any, url: str, **settings: Any) -> Any:

@@ -17,7 +17,6 @@ from tests.partners import _probe_x as probe
 from tests.partners._probe_x import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import assert_same
-from tests.partners._sidebyside import run_both
 from tests.partners.compatible import test_compatible_sidebyside as suite
 from tests.partners.compatible.test_compatible_sidebyside import PACKAGES
 from tests.partners.compatible.test_compatible_sidebyside import Package
@@ -77,15 +76,4 @@ def test_probe_x_same_as_the_partner_package(
     """The shared script over the package's constructor, with its class and chatplex's."""
     p = RUN[package]
     server.handler, script = _rows(p)[name]
-    with pytest.MonkeyPatch.context() as patch:
-        if p.base_in_environment:
-            patch.setenv(p.base_variable, p.base(server.url))
-        outcome = run_both(
-            server,
-            lambda: script(p.partner(), server.url),
-            lambda: script(p.ours(), server.url),
-            result=lambda value: suite._comparable_result(value, p),
-            request=suite._comparable_request,
-            collect=True,
-        )
-    assert_same(probe.without_added(outcome))
+    assert_same(probe.without_added(suite.run_with(p, script, server)))

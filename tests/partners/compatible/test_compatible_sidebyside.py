@@ -48,6 +48,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import ScriptsOver
 from tests.partners._sidebyside import Seen
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
@@ -1969,18 +1970,43 @@ def run_script(
     """`run` with `package`'s partner class and chatplex's, the server answering as
     `script` says, our error's added fields taken out."""
     server.handler = answer(script, package)
+    outcome = run_with(package, lambda cls, url: run(cls, package, url), server)
+    return without_added_fields(outcome)
+
+
+def run_with(
+    package: Package, script: Callable[[Any, str], Any], server: ScriptedServer
+) -> Outcome:
+    """`script(cls, url)` with `package`'s partner class and chatplex's (its base URL in
+    its variable where the class reads it there), results and requests read as this
+    suite reads them."""
     with pytest.MonkeyPatch.context() as patch:
         if package.base_in_environment:
             patch.setenv(package.base_variable, package.base(server.url))
-        outcome = run_scripts(
+        return run_scripts(
             server,
-            lambda: run(package.partner(), package, server.url),
-            lambda: run(package.ours(), package, server.url),
+            lambda: script(package.partner(), server.url),
+            lambda: script(package.ours(), server.url),
             result=lambda value: _comparable_result(value, package),
             request=_comparable_request,
             collect=True,
         )
-    return without_added_fields(outcome)
+
+
+def package_suite(
+    package: Package, scripts: dict[str, tuple[Any, Callable[..., Any]]], differences: Any
+) -> Suite:
+    """A `Suite` of `scripts` (name -> (handler, script(cls, url))) over `package`'s
+    partner class and chatplex's, read as this suite reads them."""
+    return Suite(
+        scripts,
+        package.partner(),
+        package.ours(),
+        differences,
+        result=lambda value: _comparable_result(value, package),
+        request=_comparable_request,
+        collect=True,
+    )
 
 
 def run_both(package: Package, name: str, server: ScriptedServer) -> Outcome:

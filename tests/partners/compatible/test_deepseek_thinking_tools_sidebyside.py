@@ -117,14 +117,7 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
 def _run(name: str, server: ScriptedServer) -> Outcome:
     script = SCRIPTS[name]
     server.handler = tool_loop
-    outcome = suite.run_scripts(
-        server,
-        lambda: script(DEEPSEEK.partner(), server.url),
-        lambda: script(DEEPSEEK.ours(), server.url),
-        result=lambda value: suite._comparable_result(value, DEEPSEEK),
-        request=suite._comparable_request,
-        collect=True,
-    )
+    outcome = suite.run_with(DEEPSEEK, script, server)
     return kept_out(outcome, DIFFERENCES, ("deepseek", name))
 
 

@@ -25,7 +25,6 @@ from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import merged
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -133,15 +132,7 @@ SCRIPTS = {
     ),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    FIREWORKS.partner(),
-    FIREWORKS.ours(),
-    {},
-    result=lambda value: suite._comparable_result(value, FIREWORKS),
-    request=suite._comparable_request,
-    collect=True,
-)
+SUITE = suite.package_suite(FIREWORKS, SCRIPTS, {})
 test_same_as_langchain_fireworks = SUITE.same_test()
 
 

@@ -22,7 +22,6 @@ from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
-from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import merged
 from tests.partners.compatible import test_compatible_sidebyside as suite
 
@@ -122,15 +121,7 @@ SCRIPTS = {
     "agent_over_compound": (compound([SEARCHED]), agent_answer),
 }
 
-SUITE = Suite(
-    SCRIPTS,
-    GROQ.partner(),
-    GROQ.ours(),
-    {},
-    result=lambda value: suite._comparable_result(value, GROQ),
-    request=suite._comparable_request,
-    collect=True,
-)
+SUITE = suite.package_suite(GROQ, SCRIPTS, {})
 test_same_as_langchain_groq = SUITE.same_test()
 
 

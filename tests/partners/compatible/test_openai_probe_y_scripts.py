@@ -12,6 +12,7 @@ import pytest
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._probe_y import tiktoken_offline  # noqa: F401 - autouse: no download
+from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -19,7 +20,6 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import kept_out
-from tests.partners._sidebyside import run_both
 from tests.partners.compatible import test_compatible_sidebyside as suite
 from tests.partners.compatible.test_compatible_sidebyside import Script
 from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
@@ -55,23 +55,33 @@ def refusal_of_foreign_forms(body: dict[str, Any]) -> Reply | None:
     return None
 
 
-def answer(seen: Seen) -> Reply:
-    """A Chat Completions server: a 400 for a prompt that says FAIL (or to model gpt-fail)
-    and for a tool or tool choice in Anthropic's format (as OpenAI refuses them), JSON
-    where a format is asked, a call of the first tool until the conversation holds its
-    result, text."""
-    body = seen.body or {}
-    messages = body.get("messages", [])
-    if "FAIL" in json.dumps(messages) or body.get("model") == "gpt-fail":
-        return Reply(400, [json.dumps({"error": _FAILED}).encode()])
-    refused = refusal_of_foreign_forms(body)
-    if refused is not None:
-        return refused
-    if body.get("response_format"):
-        return _JSON(seen)
-    if body.get("tools") and not any(m.get("role") == "tool" for m in messages):
-        return _CALL(seen)
-    return _TEXT(seen)
+def answering(
+    text: Handler, call: Handler, formatted: Handler, failing_model: str | None = None
+) -> Handler:
+    """A Chat Completions server: a 400 for a prompt that says FAIL (or to the model
+    `failing_model`) and for a tool or tool choice in Anthropic's format (as OpenAI
+    refuses them), `formatted` where a format is asked, `call` (a call of the first tool)
+    until the conversation holds its result, `text`."""
+
+    def answer(seen: Seen) -> Reply:
+        body = seen.body or {}
+        messages = body.get("messages", [])
+        failing = failing_model is not None and body.get("model") == failing_model
+        if "FAIL" in json.dumps(messages) or failing:
+            return Reply(400, [json.dumps({"error": _FAILED}).encode()])
+        refused = refusal_of_foreign_forms(body)
+        if refused is not None:
+            return refused
+        if body.get("response_format"):
+            return formatted(seen)
+        if body.get("tools") and not any(m.get("role") == "tool" for m in messages):
+            return call(seen)
+        return text(seen)
+
+    return answer
+
+
+answer = answering(_TEXT, _CALL, _JSON, failing_model="gpt-fail")
 
 
 def make(cls: Any, url: str, **settings: Any) -> Any:
@@ -107,12 +117,5 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
 def test_probe_y_same_as_langchain_openai(name: str, server: ScriptedServer) -> None:
     server.handler = answer
     script = SCRIPTS[name]
-    outcome = run_both(
-        server,
-        lambda: script(OPENAI.partner(), server.url),
-        lambda: script(OPENAI.ours(), server.url),
-        result=lambda value: suite._comparable_result(value, OPENAI),
-        request=suite._comparable_request,
-        collect=True,
-    )
+    outcome = suite.run_with(OPENAI, script, server)
     assert_same(kept_out(suite.without_added_fields(outcome), DIFFERENCES, ("openai", name)))
