@@ -1,6 +1,7 @@
 """ChatWatsonx side by side, a message's own fields: the name a message carries in
 `additional_kwargs` (as langchain-ibm reads it beside `name`), a reply's `name`,
 `audio` and legacy `function_call` (kept as langchain-ibm keeps them, and sent back), and
+`max_tokens=0` (watsonx.ai's "the model's own limit", sent as given), and
 what langchain-ibm refuses or sends that the chat API does not take: a call's
 `guided_json=` and `extra_body=`, LangChain's standard audio and video blocks. Run as
 test_watsonx_sidebyside.py runs its scripts; kept differences (`DIFFERENCES`) each have
@@ -130,6 +131,30 @@ def test_streamed_function_call_kept_as_langchain_ibm(way: str, cloud: ScriptedS
     if way != "chunks":
         call = ours["additional_kwargs"]["function_call"]
         assert call == {"name": "add", "arguments": '{"a": 2, "b": 3}'}
+
+
+#: `max_tokens=0`, which watsonx.ai reads as the model's own limit: given to the
+#: constructor, in its `params`, to a call (sync, async, streamed, bound, over the
+#: model's), and in a call's `params`: script -> (script, the constructor's keywords).
+ZERO_MAX_TOKENS: dict[str, tuple[Callable[[Any], Any], dict[str, Any]]] = {
+    "constructor": (lambda m: [m.invoke("hi"), m.max_tokens], {"max_tokens": 0}),
+    "params": (lambda m: [m.invoke("hi"), m.params], {"params": {"max_tokens": 0}}),
+    "call": (lambda m: m.invoke("hi", max_tokens=0), {}),
+    "call_over_model": (lambda m: m.invoke("hi", max_tokens=0), {"max_tokens": 20}),
+    "acall": (lambda m: asyncio.run(m.ainvoke("hi", max_tokens=0)), {}),
+    "stream": (lambda m: [c.content for c in m.stream("hi", max_tokens=0)], {}),
+    "bound": (lambda m: m.bind(max_tokens=0).invoke("hi"), {}),
+    "call_params": (lambda m: m.invoke("hi", params={"max_tokens": 0}), {"max_tokens": 20}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_MAX_TOKENS))
+def test_zero_max_tokens_sent_as_langchain_ibm(name: str, cloud: ScriptedServer) -> None:
+    script, given = ZERO_MAX_TOKENS[name]
+    their, ours, their_sent, our_sent = run(cloud, script, **given)
+    assert ours == their
+    assert our_sent == their_sent
+    assert [request["body"]["max_tokens"] for request in our_sent] == [0]
 
 
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
