@@ -157,6 +157,37 @@ def test_zero_max_tokens_sent_as_langchain_ibm(name: str, cloud: ScriptedServer)
     assert [request["body"]["max_tokens"] for request in our_sent] == [0]
 
 
+def _traced_max_tokens(model: Any, **call: Any) -> Any:
+    """The `ls_max_tokens` a callback's run start is told of a call (`-`: none)."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    told: list[Any] = []
+
+    class Told(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+            told.append((kwargs.get("metadata") or {}).get("ls_max_tokens", "-"))
+
+    model.invoke("hi", config={"callbacks": [Told()]}, **call)
+    return told
+
+
+#: The model's max_tokens and a call's: what LangSmith's params report of each.
+TRACED = {
+    "constructor": ({"max_tokens": 0}, {}),
+    "call": ({}, {"max_tokens": 0}),
+    "call_over_model": ({"max_tokens": 5}, {"max_tokens": 0}),
+    "model_under_call": ({"max_tokens": 0}, {"max_tokens": 7}),
+    "params": ({"params": {"max_tokens": 0}}, {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRACED))
+def test_zero_max_tokens_traced_as_langchain_ibm(name: str, cloud: ScriptedServer) -> None:
+    given, call = TRACED[name]
+    their, ours, _, _ = run(cloud, lambda m: _traced_max_tokens(m, **call), **given)
+    assert ours == their
+
+
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
 
 #: A call's keywords langchain-ibm hands to ibm-watsonx-ai's `ModelInference.chat()`,
