@@ -76,6 +76,9 @@ class LangSmithRule:
     max_tokens_keyword: str | None = "max_tokens"
     #: Whether the model's own max_tokens is reported when the call names none.
     max_tokens_setting: bool = True
+    #: Whether a max_tokens of 0 is reported (langchain-core's rule, which
+    #: langchain-ibm keeps: any int); langchain-openai's leaves it out.
+    zero_max_tokens: bool = False
     #: Without a call's model, the engine's attributes tried before its model (dotted
     #: paths: langchain-aws's `base_model_id`, `adapter.base_model_id`).
     model_attributes: tuple[str, ...] = ()

@@ -49,6 +49,9 @@ __all__ = ["counted_as_given", "to_chatplex_message", "to_chatplex_messages"]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
+#: The `additional_kwargs` key several partners send as a turn's name: kept as it is
+#: (not as the message's `name`), for the wire whose partner reads it.
+_LC_NAME = "name"
 #: LangChain's standard text block's keys a text block keeps (its `index` aside).
 _STANDARD_TEXT_KEYS = ("type", "text", "id", "annotations", "extras")
 #: Tool calls repeated inside content (LangChain v1 blocks); `tool_calls` has them.
@@ -83,9 +86,11 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
     if isinstance(message, LCAIMessage):
         return _ai_message(message)
     if isinstance(message, LCHumanMessage):
-        return HumanMessage(_content(message.content), id=message.id, name=name)
+        return HumanMessage(
+            _content(message.content), id=message.id, name=name, additional_kwargs=_named(message)
+        )
     if isinstance(message, LCSystemMessage):
-        extra = {}
+        extra = _named(message)
         role = message.additional_kwargs.get(_LC_OPENAI_ROLE)
         if role:
             extra[OPENAI_ROLE_KEY] = role
@@ -109,6 +114,12 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
     if isinstance(message, FunctionMessage):
         return _function_result(message, index)
     raise TypeError(f"message {index}: unsupported LangChain message {type(message).__name__}")
+
+
+def _named(message: LCBaseMessage) -> dict[str, Any]:
+    """The name `message.additional_kwargs` holds, as chatplex's `additional_kwargs`."""
+    kept = message.additional_kwargs.get(_LC_NAME)
+    return {} if kept is None else {_LC_NAME: kept}
 
 
 def _function_result(message: FunctionMessage, index: int) -> ToolMessage:

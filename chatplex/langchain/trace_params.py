@@ -94,7 +94,7 @@ def ls_params(
         max_tokens = kwargs.get(rule.max_tokens_keyword)
         if max_tokens is None and rule.max_tokens_setting:
             max_tokens = setting("max_tokens")
-        if max_tokens:
+        if max_tokens or (max_tokens == 0 and rule.zero_max_tokens):
             params["ls_max_tokens"] = max_tokens
     own_stop = model._setting("stop", engine) if rule.stop_setting else None
     call_stop = stop or kwargs.get("stop") or own_stop

@@ -227,10 +227,13 @@ def structured_target(
 ) -> tuple[ChatModel, str | None]:
     """langchain-aws's ChatBedrock answers every method by function calling over
     InvokeModel, "json_schema" too, and checks every unforced reply there, without a
-    warning (over Converse: as ChatBedrockConverse, warned at `stacklevel` from here)."""
+    warning (over Converse: as ChatBedrockConverse, warned at `stacklevel` from here).
+    Over InvokeModel it refuses a model whose id names no Claude model, before binding."""
     from .converse_dropin import structured_target as converse_target
 
     converse = _over_converse(model)
+    if not converse and "claude-" not in counted_model_id(model):
+        raise ValueError(f"Structured output is not supported for model {counted_model_id(model)}")
     if method == "json_schema" and not converse:
         method = "function_calling"
     warns = converse and thinking_unforced(counted_model_id(model))

@@ -53,12 +53,26 @@ def _check_conversation(adapter: Adapter, messages: list[BaseMessage]) -> None:
     wire_messages(messages)
 
 
-def _takes_any(
+#: The parameters of langchain-aws's `BedrockBase._prepare_input_and_invoke()` (and its
+#: `_stream` twin) that its ChatBedrock passes itself beside a call's keywords.
+_INVOKE_OWN = ("prompt", "system")
+
+
+def _invoke_refusal(
     adapter: Adapter, keywords: Sequence[str], asynchronous: bool, streaming: bool
 ) -> str | None:
-    """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body and
-    refuses none before its request (Converse's refusals are ChatBedrockConverse's, which
-    its ChatBedrock on Converse is)."""
+    """langchain-aws's ChatBedrock on InvokeModel sends a call's keywords in its body,
+    but hands them to `_prepare_input_and_invoke()` beside its own `prompt` and `system`:
+    either as a call's keyword is Python's "multiple values" TypeError, before any
+    request (Converse's refusals are ChatBedrockConverse's, which its ChatBedrock on
+    Converse is)."""
+    method = "_prepare_input_and_invoke_stream" if streaming else "_prepare_input_and_invoke"
+    for name in keywords:
+        if name in _INVOKE_OWN:
+            return (
+                f"langchain_aws.llms.bedrock.BedrockBase.{method}() got multiple values "
+                f"for keyword argument '{name}'"
+            )
     return None
 
 
@@ -228,7 +242,7 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
         "The 'strict' parameter is only supported when using the Converse API "
         "(beta_use_converse_api=True). It will be ignored."
     ),
-    partner_refusal=_takes_any,
+    partner_refusal=_invoke_refusal,
     bound_tool_form=_invoke_tool_form,
     for_call=_invoke_for_call,
     call_max_tokens_field=_call_max_tokens_field,

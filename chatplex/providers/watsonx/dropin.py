@@ -156,6 +156,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         )
     for name, value in sampling.items():  # (langchain-ibm's `params` hold them too)
         settings[name] = _one(name, value, api_params)
+    if settings.get("max_tokens") == 0:  # watsonx.ai's "the model's own limit": sent as given
+        settings["extra_body"] = {**(settings.get("extra_body") or {}), "max_tokens": 0}
+        del settings["max_tokens"]
     # `model=` names a model of the Model Gateway, as langchain-ibm routes it there
     wire = WatsonxGatewayAdapter if gateway_model else WatsonxAdapter
     adapter = wire(api_key=api_key, base_url=url, token=token, iam_url=iam_url or IAM_URL, **scope)

@@ -71,6 +71,8 @@ _CHAT = PartnerTraits(
     retries_and_calls=PartnerCalls(retry_layers=IBM_RETRIES),
     bound_tool_form=_bound_tool_form,
     word_choice_keyword="tool_choice_option",
+    # langchain-ibm sends a call's own `max_tokens` as given, 0 (the model's own limit) too.
+    call_max_tokens_field="max_tokens",
 )
 
 #: The records of the chat API's adapter and the Model Gateway's. A gateway stream is

@@ -10,7 +10,7 @@ call's own choice replaces the one `bind_tools` bound.
   `{"role": "user", ...}`; a str as it is, a list of blocks as langchain-ibm sends them
   (LangChain's standard `image` block, by URL or base64 data, as an `image_url` part;
   audio, video and file blocks as given; a model's reasoning and `tool_use` blocks left
-  out). A message's `name` goes with it.
+  out). A message's `name` (else its `additional_kwargs["name"]`) goes with it.
 - An `AIMessage` with tool calls has `"tool_calls": [{"id", "type": "function",
   "function": {"name", "arguments": <JSON text>}}]` (its invalid calls after them, their
   arguments as they came) and its text, or None.
@@ -173,14 +173,31 @@ def _message(message: BaseMessage) -> dict[str, Any]:
             "tool_call_id": message.tool_call_id,
         }
     out: dict[str, Any] = {"role": _role(message), "content": _content(message.content)}
-    if message.name is not None:
-        out["name"] = message.name
+    # A name as langchain-ibm reads it: the message's, else its `additional_kwargs`'.
+    name = message.name or message.additional_kwargs.get("name")
+    if name is not None:
+        out["name"] = name
     if isinstance(message, AIMessage) and (message.tool_calls or message.invalid_tool_calls):
         out["tool_calls"] = [_call(c) for c in message.tool_calls] + [
             _invalid_call(c) for c in message.invalid_tool_calls
         ]
         out["content"] = out["content"] or None  # langchain-ibm: no text is null, not ""
+    elif isinstance(message, AIMessage) and "function_call" in message.additional_kwargs:
+        out["function_call"] = message.additional_kwargs["function_call"]
+        out["content"] = out["content"] or None
+    if isinstance(message, AIMessage) and (audio := _audio(message)):
+        out["audio"] = audio
     return out
+
+
+def _audio(message: AIMessage) -> Any:
+    """An audio reply sent back as langchain-ibm sends it: by the id of an `audio` block
+    of its content, else of `additional_kwargs["audio"]` (as kept where it has none)."""
+    for block in message.content if isinstance(message.content, list) else ():
+        if isinstance(block, Mapping) and block.get("type") == "audio" and block.get("id"):
+            return {"id": block["id"]}
+    kept = message.additional_kwargs.get("audio")
+    return {"id": kept["id"]} if isinstance(kept, Mapping) and "id" in kept else kept
 
 
 def _call(call: ToolCall) -> dict[str, Any]:

@@ -14,7 +14,9 @@ A reply is `{"id", "model_id", "model", "choices": [{"index", "message": {"role"
   JSON string once is read inside it, as langchain-ibm reads both); a call whose
   arguments cannot be read is an invalid tool call with the reason, where
   langchain-ibm repairs what it can guess and calls the tool with `{}` otherwise.
-- `additional_kwargs`: `reasoning_content` / `reasoning` when the model reasons.
+- `additional_kwargs`: `reasoning_content` / `reasoning` when the model reasons, and a
+  legacy `function_call` and an `audio` reply where the message has them; the message's
+  `name` is the reply's.
 - `response_metadata`: langchain-ibm's `token_usage` (the `usage` object),
   `model_name` (the reply's `model_id`, else the model asked for), `system_fingerprint`
   ("" when absent; a null kept, as there), `finish_reason`, and `logprobs` when the
@@ -58,6 +60,9 @@ __all__ = [
 PROVIDER = "ibm"
 #: The reasoning fields a message or a delta may carry, kept as langchain-ibm keeps them.
 REASONING_KEYS = ("reasoning_content", "reasoning")
+#: What a reply's message carries that langchain-ibm keeps in `additional_kwargs`, in
+#: its order: a legacy function call and an audio reply beside the reasoning.
+KEPT_KEYS = ("function_call", "audio", *REASONING_KEYS)
 
 
 def parse_reply(body: bytes, model: str | None = None) -> AIMessage:
@@ -128,11 +133,14 @@ def _choice_metadata(choice: dict[str, Any], before: dict[str, Any]) -> dict[str
 def _message(choice: dict[str, Any], reply_id: Any, metadata: dict[str, Any]) -> AIMessage:
     """One choice's message, with the reply's id and `metadata`."""
     message = reply_dict(choice.get("message"), "choice's message")
-    extra = {k: message[k] for k in REASONING_KEYS if message.get(k)}
+    extra = {k: message[k] for k in KEPT_KEYS if message.get(k)}
+    if "function_call" in extra:
+        extra["function_call"] = dict(reply_dict(extra["function_call"], "function_call"))
     parsed, invalid = _read_calls(reply_list(message.get("tool_calls"), "tool_calls"))
     return AIMessage(
         content=reply_text(message.get("content"), "message's content") or "",
         id=reply_text(reply_id, "id"),
+        name=reply_text(message.get("name"), "message's name"),
         additional_kwargs=extra,
         response_metadata=metadata,
         tool_calls=parsed,

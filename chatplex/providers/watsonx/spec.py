@@ -31,7 +31,7 @@ SPECS = (
         otel_name="ibm.watsonx.ai",
         ls_provider="ibm",
         # langchain-core's rule, which langchain-ibm keeps: an unset temperature unsaid.
-        ls_rule=LangSmithRule(temperature_unset=False),
+        ls_rule=LangSmithRule(temperature_unset=False, zero_max_tokens=True),
         setting_aliases=(("apikey", "api_key"), ("url", "base_url")),
         llm_output=WATSONX_SHAPE,
     ),

@@ -5,12 +5,13 @@ Each `message` event's data is a chunk object: `{"id", "model_id", "choices": [{
 "delta": {"role"?, "content"?, "tool_calls"?, "reasoning_content"?}, "finish_reason"}],
 "usage"?}`. A text delta is a text chunk (with the reply's id), a tool-call delta a tool
 call chunk (its `index` as sent, its name on the call's first delta, the raw deltas in
-`additional_kwargs["tool_calls"]` as langchain-ibm keeps them), a reasoning delta goes in
-`additional_kwargs`. The chunk with the `finish_reason` carries langchain-ibm's
-`finish_reason`, `model_name` (the chunk's `model`) and `system_fingerprint` in
-`response_metadata`; a chunk with `usage` its `usage_metadata` (the prompt counted
-once however many carry usage, in the total too, where langchain-ibm's merged total
-counts it again), an event without choices an empty chunk. An
+`additional_kwargs["tool_calls"]` as langchain-ibm keeps them), a reasoning delta and a
+legacy `function_call` delta go in `additional_kwargs`. The chunk with the
+`finish_reason` carries langchain-ibm's `finish_reason`, `model_name` (the chunk's
+`model`) and `system_fingerprint` in `response_metadata`; a chunk with `usage` its
+`usage_metadata` (the prompt counted once however many carry usage, in the total too,
+where langchain-ibm's merged total counts it again), an event without choices an empty
+chunk. An
 `error` event (`{"errors": [...], "trace"}`) is a `StreamError` with the provider's
 message, and so is a body that ends before any finish reason. Fields are read by the
 kit's rule (`adapters/reading.py`): one of the wrong type is the stream's
@@ -96,6 +97,11 @@ class WatsonxStreamParser:
         text = reply_text(delta.get("content"), "delta's content") or ""
         calls = reply_list(delta.get("tool_calls"), "delta's tool_calls")
         extra = {k: delta[k] for k in REASONING_KEYS if delta.get(k)}
+        if delta.get("function_call"):  # (first, as langchain-ibm keeps it; a null name "")
+            function_call = dict(reply_dict(delta["function_call"], "delta's function_call"))
+            if function_call.get("name", "") is None:
+                function_call["name"] = ""
+            extra = {"function_call": function_call, **extra}
         if not calls and not extra:
             return text_chunk(text, reply_id)
         chunks = [self._call_chunk(call) for call in calls]

@@ -24,7 +24,7 @@ class Answer(BaseModel):
     text: str
 
 
-def test_the_record_is_the_defaults_but_the_traced_schema_retries_and_bound_choice() -> None:
+def test_the_record_is_the_defaults_but_its_traced_schema_retries_choice_and_max_tokens() -> None:
     traits = partner_traits(WatsonxAdapter.__new__(WatsonxAdapter))
     assert traits is TRAITS["WatsonxAdapter"]
     forms = {"function_calling": "openai tool", "json_schema": "openai tool", "json_mode": "given"}
@@ -33,6 +33,7 @@ def test_the_record_is_the_defaults_but_the_traced_schema_retries_and_bound_choi
         retries_and_calls=PartnerCalls(retry_layers=IBM_RETRIES),
         bound_tool_form=traits.bound_tool_form,
         word_choice_keyword="tool_choice_option",
+        call_max_tokens_field="max_tokens",
     )
     transport, rate_limited = IBM_RETRIES
     assert (transport.retries, rate_limited.retries) == (3, 10)
