@@ -76,8 +76,7 @@ class LangSmithRule:
     max_tokens_keyword: str | None = "max_tokens"
     #: Whether the model's own max_tokens is reported when the call names none.
     max_tokens_setting: bool = True
-    #: Whether a max_tokens of 0 is reported (langchain-core's rule, which
-    #: langchain-ibm keeps: any int); langchain-openai's leaves it out.
+    #: Whether a max_tokens of 0 is reported (langchain-ibm's, langchain-core's rule).
     zero_max_tokens: bool = False
     #: Without a call's model, the engine's attributes tried before its model (dotted
     #: paths: langchain-aws's `base_model_id`, `adapter.base_model_id`).
@@ -85,11 +84,9 @@ class LangSmithRule:
     #: Without a call's model, the setting whose value is appended to it as `-<value>`,
     #: unless the name holds it (AzureChatOpenAI's `model_version` field).
     model_version: str | None = None
-    #: A prefix its model names may have, not reported (langchain-google-genai's
-    #: "models/").
+    #: A prefix its model names may have, not reported (langchain-google-genai's "models/").
     model_prefix: str = ""
-    #: Whether an unset temperature is reported, as None (langchain-aws' InvokeModel
-    #: class leaves it out).
+    #: Whether an unset temperature is reported, as None (not by langchain-aws' InvokeModel).
     temperature_unset: bool = True
     #: `ls_invocation_params` (langchain-aws' Converse class): its keys, each by the
     #: engine's attribute holding the value (a dotted path: `adapter.region_name`), left
