@@ -106,6 +106,8 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if not model:
         raise TypeError(f"{_OWNER} needs model=... (e.g. 'llama3.2')")
     headers, client_timeout = _client_settings(_OWNER, client_kwargs)
+    if _own_headers(*clients):  # the clients carry the shared ones, under their own
+        headers = None
     max_tokens = sampling["max_tokens"]
     if max_tokens is not None and num_predict is not None and max_tokens != num_predict:
         raise ValueError(
@@ -240,17 +242,35 @@ def _clients_of_kwargs(
     for setting, value in (("sync_client_kwargs", sync), ("async_client_kwargs", in_async)):
         if value is not None and not isinstance(value, Mapping):
             raise TypeError(f"{setting} must be a dict, got {value!r}")
-    shared_rest = {k: v for k, v in (shared or {}).items() if k not in _CLIENT_KWARGS}
+    # (A client's own headers beside the shared ones: each client holds both, its own
+    # winning; langchain-ollama's one-level merge drops the shared ones, a kept row.)
+    kept = ("timeout",) if _own_headers(sync, in_async) else _CLIENT_KWARGS
+    shared_rest = {k: v for k, v in (shared or {}).items() if k not in kept}
     if not (shared_rest or sync or in_async):
         return
     built = {"follow_redirects": True, **shared_rest}
     partner_http_clients(
         owner,
         "client_kwargs / sync_client_kwargs / async_client_kwargs",
-        {**built, **(sync or {})},
-        {**built, **(in_async or {})},
+        _for_client(built, sync),
+        _for_client(built, in_async),
         params,
     )
+
+
+def _own_headers(*clients: Any) -> bool:
+    """Whether a client's own kwargs (`sync_client_kwargs`...) give headers."""
+    return any(isinstance(c, Mapping) and c.get("headers") for c in clients)
+
+
+def _for_client(built: dict[str, Any], own: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The shared httpx settings with a client's own over them, its headers over the
+    shared headers (not in their place)."""
+    merged = {**built, **(own or {})}
+    shared, mine = built.get("headers"), (own or {}).get("headers")
+    if isinstance(shared, Mapping) and isinstance(mine, Mapping):
+        merged["headers"] = {**shared, **mine}
+    return merged
 
 
 #: langchain-ollama's `ChatOllama` as data: the facts its LangChain class reports, how it
