@@ -1,10 +1,10 @@
 """A model deep-copied or pickled (`copy.deepcopy`, a `pickle` round trip: what a process
-pool or a cache of models does). Every partner class but langchain-anthropic's holds its
-SDK's clients (httpx clients, locks), so both raise there (TypeError; botocore's client a
-PicklingError). The drop-ins hold no client of their own, and copy and load again as the
-same model: a kept difference (LangChain raises), held here for each drop-in built
-without a request. ChatOpenAI's and AzureChatOpenAI's copies are also called side by side
-(tests/partners/_probe_y.py, `copied_and_pickled`)."""
+pool or a cache of models does). The partner classes but langchain-anthropic's and
+langchain-google-vertexai's hold their SDK's clients (httpx clients, locks), so both raise
+there (TypeError; botocore's client a PicklingError). The drop-ins hold no client of their
+own, and copy and load again as the same model: a kept difference (LangChain raises), held
+here for each drop-in. ChatOpenAI's and AzureChatOpenAI's copies are also called side by
+side (tests/partners/_probe_y.py, `copied_and_pickled`)."""
 
 from __future__ import annotations
 
@@ -21,27 +21,9 @@ import pytest
 import chatplex.langchain
 from tests.partners._builds import PARTNER_BUILDS
 
-#: Each drop-in whose partner class holds SDK clients, built with no request.
-NAMES = (
-    "ChatOpenAI",
-    "AzureChatOpenAI",
-    "ChatGroq",
-    "ChatDeepSeek",
-    "ChatXAI",
-    "ChatMistralAI",
-    "ChatFireworks",
-    "ChatTogether",
-    "ChatPerplexity",
-    "ChatSambaNova",
-    "ChatNebius",
-    "ChatCerebras",
-    "ChatOpenRouter",
-    "ChatOllama",
-    "ChatCohere",
-    "ChatGoogleGenerativeAI",
-    "ChatBedrockConverse",
-    "ChatWatsonx",
-)
+#: Each drop-in whose partner class holds SDK clients: all but ChatAnthropic and
+#: ChatVertexAI, whose partner classes copy and pickle too.
+NAMES = tuple(n for n in PARTNER_BUILDS if n not in ("ChatAnthropic", "ChatVertexAI"))
 COPIES: dict[str, Callable[[Any], Any]] = {
     "deepcopy": copy.deepcopy,
     "pickle": lambda model: pickle.loads(pickle.dumps(model)),

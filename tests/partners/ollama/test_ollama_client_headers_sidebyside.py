@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import chatplex.langchain
+from tests._replies import ollama_reply
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
@@ -36,15 +37,7 @@ DIFFERENCES: dict[str, tuple[Difference, Callable[[Any], Any]]] = {
     ),
 }
 
-_REPLY = {
-    "model": "llama3",
-    "created_at": "2025-01-01T00:00:00Z",
-    "message": {"role": "assistant", "content": "hi"},
-    "done": True,
-    "done_reason": "stop",
-    "prompt_eval_count": 1,
-    "eval_count": 1,
-}
+_REPLY = ollama_reply("hi", prompt_eval_count=1, eval_count=1)
 
 
 def test_shared_headers_beside_a_clients_own(server: ScriptedServer) -> None:
