@@ -244,8 +244,8 @@ def _clients_of_kwargs(
             raise TypeError(f"{setting} must be a dict, got {value!r}")
     # (A client's own headers beside the shared ones: each client holds both, its own
     # winning; langchain-ollama's one-level merge drops the shared ones, a kept row.)
-    kept = ("timeout",) if _own_headers(sync, in_async) else _CLIENT_KWARGS
-    shared_rest = {k: v for k, v in (shared or {}).items() if k not in kept}
+    held_apart = ("timeout",) if _own_headers(sync, in_async) else _CLIENT_KWARGS
+    shared_rest = {k: v for k, v in (shared or {}).items() if k not in held_apart}
     if not (shared_rest or sync or in_async):
         return
     built = {"follow_redirects": True, **shared_rest}
