@@ -231,12 +231,12 @@ def structured_target(
     Over InvokeModel it refuses a model whose id names no Claude model, before binding."""
     from .converse_dropin import structured_target as converse_target
 
-    converse = _over_converse(model)
-    if not converse and "claude-" not in counted_model_id(model):
-        raise ValueError(f"Structured output is not supported for model {counted_model_id(model)}")
+    converse, model_id = _over_converse(model), counted_model_id(model)
+    if not converse and "claude-" not in model_id:
+        raise ValueError(f"Structured output is not supported for model {model_id}")
     if method == "json_schema" and not converse:
         method = "function_calling"
-    warns = converse and thinking_unforced(counted_model_id(model))
+    warns = converse and thinking_unforced(model_id)
     return converse_target(model, method, schema, warns=warns, stacklevel=stacklevel + 1)
 
 
