@@ -29,6 +29,7 @@ from tests.partners._sidebyside import observe
 from tests.partners.watsonx.test_watsonx_reply_sidebyside import _event
 from tests.partners.watsonx.test_watsonx_reply_sidebyside import _merged
 from tests.partners.watsonx.test_watsonx_reply_sidebyside import streamed
+from tests.partners.watsonx.test_watsonx_sidebyside import _as_is
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _reply
 from tests.partners.watsonx.test_watsonx_sidebyside import run
@@ -237,10 +238,6 @@ def test_standard_media_blocks(media: str, call: str, cloud: ScriptedServer) -> 
     assert their["content"] == "Hello there"
     assert their_sent[0]["body"]["messages"][0]["content"][1] == MEDIA[media]
     assert ours == {"raised": {**_NONE_RAISED, "ValueError": True}} and our_sent == []
-
-
-def _as_is(outcome: Outcome) -> Outcome:
-    return outcome
 
 
 _CALL_BODY_KEYWORDS = Difference(

@@ -30,6 +30,7 @@ from tests.partners._sidebyside import observe
 from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
 from tests.partners.watsonx.test_watsonx_sidebyside import TEXT
 from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
+from tests.partners.watsonx.test_watsonx_sidebyside import _as_is
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _reply
 from tests.partners.watsonx.test_watsonx_sidebyside import _service
@@ -350,10 +351,6 @@ _FORMAT_WITHOUT_STRICT = Difference(
     "reads the one the dict lacks)",
     "raises ValueError with that message, the dict's strict named as None",
 )
-
-
-def _as_is(outcome: Outcome) -> Outcome:
-    return outcome
 
 
 #: Script -> (why it differs, how its outcome is read): each checked by its test below.

@@ -31,6 +31,7 @@ from tests.partners._sidebyside import add
 from tests.partners.watsonx import test_watsonx_gateway as gateway
 from tests.partners.watsonx.test_watsonx_sidebyside import ADD_CHOICE
 from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
+from tests.partners.watsonx.test_watsonx_sidebyside import _as_is
 from tests.partners.watsonx.test_watsonx_sidebyside import _called
 from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _reply
@@ -313,10 +314,6 @@ def test_every_kept_difference_has_its_script() -> None:
 
 
 # -- Kept differences: each script shows LangChain's outcome, then chatplex's. --
-
-
-def _as_is(outcome: Outcome) -> Outcome:
-    return outcome
 
 
 _CALL_TOOL_CHOICE = Difference(
