@@ -33,6 +33,9 @@ instead of a provider's 400 about the JSON body, or something silently sent.
   - a result answering a function call by name (legacy function calling,
     `messages.FUNCTION_RESULT_KEY`): refused, a TypeError, unless the wire sends it
     (`function_results=True`), where it answers no call id;
+  - a LangChain `ChatMessage` of a role chatplex does not know
+    (`messages.CHAT_ROLE_KEY`): refused, a ValueError naming the known roles, unless
+    the wire writes the role as given (`chat_roles=True`: a prompt template);
   - always refused (every provider does): inline data that is not valid base64 (a data
     URL, a LangChain `image` / `file` / `audio` block, an Anthropic `source`), a data
     URL or a standard `image` block whose media type is not an image, an `image_url`
@@ -54,11 +57,13 @@ from typing import NotRequired
 from typing import TypedDict
 from typing import Unpack
 
+from ..messages import CHAT_ROLE_KEY
 from ..messages import AIMessage
 from ..messages import BaseMessage
 from ..messages import HumanMessage
 from ..messages import ToolMessage
 from ..messages import answers_by_name
+from ..messages import normalise_role
 
 __all__ = [
     "BlockTypes",
@@ -109,6 +114,7 @@ class CheckRules(TypedDict):
     empty_list: NotRequired[bool]
     empty_reply: NotRequired[bool]
     function_results: NotRequired[bool]
+    chat_roles: NotRequired[bool]
 
 
 def unexpected_keyword(function: str, keywords: Iterable[str], taken: Container[str]) -> str | None:
@@ -159,6 +165,7 @@ def check_messages(
     empty_list: bool = False,
     empty_reply: bool = False,
     function_results: bool = False,
+    chat_roles: bool = False,
 ) -> None:
     """Raise ValueError/TypeError for the first message an adapter must not send.
 
@@ -166,8 +173,9 @@ def check_messages(
     `results_need_calls=False` a `ToolMessage` may answer no earlier tool call (a server
     that only fills a prompt template with it); with `empty_text=True` a user turn may
     be empty text, with `empty_list=True` any turn an empty list of blocks, with
-    `empty_reply=True` an assistant turn, and with `function_results=True` a result may
-    answer a function call by name (`messages.answers_by_name`)."""
+    `empty_reply=True` an assistant turn, with `function_results=True` a result may
+    answer a function call by name (`messages.answers_by_name`), and with
+    `chat_roles=True` a `ChatMessage` may be of any role (`messages.CHAT_ROLE_KEY`)."""
     calls: set[str] = set()  # the tool-call ids of the assistant turns so far
     for i, message in enumerate(messages):
         if not isinstance(message, BaseMessage):
@@ -209,6 +217,9 @@ def check_messages(
             )
         if message.name is not None:
             check_text(message.name, i, "its name")
+        given_role = message.additional_kwargs.get(CHAT_ROLE_KEY)
+        if given_role is not None and not chat_roles:
+            normalise_role(given_role, index=i)  # (a ValueError for a role no API has)
         if isinstance(message, AIMessage):
             for call in message.tool_calls:
                 _check_strings(call, i, f"tool call {call.get('name')!r}")

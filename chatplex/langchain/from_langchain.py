@@ -33,6 +33,7 @@ from langchain_core.messages import SystemMessage as LCSystemMessage
 from langchain_core.messages import ToolMessage as LCToolMessage
 
 from ..messages import CALL_PLACE_KEY
+from ..messages import CHAT_ROLE_KEY
 from ..messages import FUNCTION_RESULT_KEY
 from ..messages import AIMessage
 from ..messages import BaseMessage
@@ -42,6 +43,7 @@ from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
 from ..messages import message_list
+from ..messages import normalise_role
 from ..providers.openai.request import OPENAI_ROLE_KEY
 from ..specs import specs
 
@@ -110,10 +112,24 @@ def to_chatplex_message(message: LCBaseMessage, index: int = 0) -> BaseMessage:
             additional_kwargs=extra,
         )
     if isinstance(message, ChatMessage):
-        return message_from_role(message.role, _content(message.content), index=index)
+        return _chat_message(message, index)
     if isinstance(message, FunctionMessage):
         return _function_result(message, index)
     raise TypeError(f"message {index}: unsupported LangChain message {type(message).__name__}")
+
+
+def _chat_message(message: ChatMessage, index: int) -> BaseMessage:
+    """A `ChatMessage` as its role's message, or a user message where chatplex knows no
+    such role, marked with the role given (`CHAT_ROLE_KEY`): a wire whose partner
+    writes any role into its prompt writes it, every other refuses a role it has no
+    turn for before any request (`check_messages`)."""
+    content = _content(message.content)
+    given = {CHAT_ROLE_KEY: message.role}
+    try:
+        normalise_role(message.role)
+    except ValueError:
+        return HumanMessage(content, additional_kwargs=given)
+    return message_from_role(message.role, content, index=index, additional_kwargs=given)
 
 
 def _named(message: LCBaseMessage) -> dict[str, Any]:

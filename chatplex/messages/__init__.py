@@ -22,6 +22,7 @@ from ._lazy import LazyMetadata
 from ._lazy import LazyValue
 from ._merge import merge_content
 from ._messages import CALL_PLACE_KEY
+from ._messages import CHAT_ROLE_KEY
 from ._messages import FUNCTION_RESULT_KEY
 from ._messages import AIMessage
 from ._messages import AIMessageChunk
@@ -112,6 +113,7 @@ __all__ = [
     "BaseMessage",
     "Content",
     "CALL_PLACE_KEY",
+    "CHAT_ROLE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "InputTokenDetails",

@@ -49,6 +49,7 @@ __all__ = [
     "AnyMessage",
     "BaseMessage",
     "CALL_PLACE_KEY",
+    "CHAT_ROLE_KEY",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "PydanticMarks",
@@ -545,6 +546,14 @@ class ToolMessage(BaseMessage):
 #: its `tool_call_id`, which no call carries. A wire that takes such results sends it by
 #: name; every other refuses it before any request (`check_messages`' `function_results`).
 FUNCTION_RESULT_KEY = "__function_result"
+
+
+#: A message's `additional_kwargs` key holding the role of the LangChain `ChatMessage` it
+#: was given as, any role name: a role chatplex knows is that role's message type, any
+#: other a `HumanMessage`. A wire whose partner writes the role as given (Bedrock's
+#: prompt templates over InvokeModel) writes it; every other sends a known role as its
+#: type and refuses another before any request (`check_messages`' `chat_roles`).
+CHAT_ROLE_KEY = "__chat_role"
 
 
 #: A tool call's `extras` key: where its v1 `tool_call` block stood in the turn's content

@@ -27,6 +27,7 @@ from chatplex.adapters.validate import inline_image
 from chatplex.adapters.validate import not_sendable
 from chatplex.adapters.validate import unexpected_keyword
 from chatplex.errors import APIError
+from chatplex.messages import CHAT_ROLE_KEY
 from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.providers.anthropic.adapter import BLOCK_TYPES as ANTHROPIC_TYPES
 from chatplex.providers.anthropic.adapter import AnthropicAdapter
@@ -396,6 +397,18 @@ def test_a_result_by_name_is_refused_unless_the_wire_sends_it() -> None:
             block_types=OPENAI_TYPES,
             function_results=True,
         )
+
+
+def test_a_chat_message_role_no_api_has_is_refused_unless_the_wire_writes_it() -> None:
+    def given(role: str) -> list[Any]:
+        return [HumanMessage("Too long.", additional_kwargs={CHAT_ROLE_KEY: role})]
+
+    with pytest.raises(ValueError, match=r"message 0: unknown role 'critic'; known roles"):
+        check_messages(given("critic"), provider="openai", block_types=OPENAI_TYPES)
+    # A role the APIs have a turn for passes (it is sent as its type), and any role
+    # where the wire writes it as given (a prompt template).
+    check_messages(given("user"), provider="openai", block_types=OPENAI_TYPES)
+    check_messages(given("critic"), provider="bedrock", block_types=OPENAI_TYPES, chat_roles=True)
 
 
 #: The wires whose partner sends a result by name (langchain-openai, -groq,

@@ -12,6 +12,7 @@ from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex.langchain import to_chatplex_messages
 from chatplex.messages import CALL_PLACE_KEY
+from chatplex.messages import CHAT_ROLE_KEY
 from chatplex.messages import FUNCTION_RESULT_KEY
 from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
@@ -39,6 +40,23 @@ def test_system_human_tool_and_chat_messages() -> None:
     assert isinstance(tool, ToolMessage)
     assert (tool.tool_call_id, tool.status, tool.content) == ("call_1", "error", "3")
     assert isinstance(chat, HumanMessage) and chat.text == "again"
+
+
+def test_a_chat_message_is_its_roles_message_marked_with_the_role_given() -> None:
+    critic, user, assistant = to_chatplex_messages(
+        [
+            ChatMessage(role="critic", content="Too long."),
+            ChatMessage(role="user", content="Hi"),
+            ChatMessage(role="assistant", content="Hello"),
+        ]
+    )
+    # A role chatplex knows no turn for: a user message carrying it, for the wire whose
+    # prompt writes it (the others refuse it before any request: `check_messages`).
+    assert isinstance(critic, HumanMessage) and critic.text == "Too long."
+    assert critic.additional_kwargs == {CHAT_ROLE_KEY: "critic"}
+    assert isinstance(user, HumanMessage) and user.additional_kwargs == {CHAT_ROLE_KEY: "user"}
+    assert isinstance(assistant, AIMessage)
+    assert assistant.additional_kwargs == {CHAT_ROLE_KEY: "assistant"}
 
 
 def test_a_function_message_is_a_result_by_name_and_its_call_stays_on_the_turn() -> None:

@@ -273,7 +273,8 @@ class BedrockInvokeAdapter(BedrockAdapter):
         check_buildable(family, base)
         self._refuse_key_in_clear()
         # An empty assistant turn of Anthropic's body (an empty list too) goes as ".".
-        anthropic = family not in PROMPT_FAMILIES
+        prompt_family = PROMPT_FAMILIES.get(family)
+        anthropic = prompt_family is None
         check_messages(  # (a user turn of no blocks goes as "." there: `with_placeholder`)
             messages,
             provider=self.provider,
@@ -281,9 +282,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
             empty_reply=anthropic,
             empty_list=anthropic,
             empty_text=not anthropic,  # (a prompt's or messages' empty text: sent as such)
+            chat_roles=prompt_family is not None and prompt_family.roles_as_given,
         )
         # The call's shape, recorded on this call's view (`for_model`): how its reply reads.
-        self._prompt_family = PROMPT_FAMILIES.get(family)
+        self._prompt_family = prompt_family
         self._cut_stop = settings.stop
         moved: tuple[str, list[str]] | None = None  # a stream's stop, under the map's key
         if stream and settings.stop and family in self.stream_stop_keys:

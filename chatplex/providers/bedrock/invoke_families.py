@@ -191,6 +191,10 @@ class PromptFamily:
     #: The body field holding the model's kwargs (Titan's `textGenerationConfig`); None:
     #: the body itself.
     kwargs_in: str | None = None
+    #: Whether its prompt writes a LangChain `ChatMessage`'s role as given, any role
+    #: (`messages.CHAT_ROLE_KEY`), as langchain-aws's templates do; False: Chat
+    #: Completions messages, where a role the API has no turn for is refused.
+    roles_as_given: bool = True
 
 
 _HIDDEN = frozenset({"prompt_token_count", "generation_token_count", "created"})
@@ -305,6 +309,7 @@ def _chat_family(name: str, max_tokens_key: str) -> PromptFamily:
         chunk_stop=lambda data: _first(data, "choices").get("finish_reason"),
         chunk_known=lambda data: _first_has(data, "choices", ("delta", "finish_reason")),
         hidden=_HIDDEN | {"choices"},
+        roles_as_given=False,
         finish_reasons={"stop": "stop", "length": "length"},
     )
 

@@ -2,7 +2,8 @@
 `ChatPromptAdapter.convert_messages_to_prompt` builds it: Llama's chat templates (2, 3,
 4), the `[INST]` prompt (Mistral, Llama 2), Titan's `User:` / `Bot:`, DeepSeek-R1's
 `<|User|>` / `<|Assistant|>`, or Chat Completions messages (gpt-oss, Qwen). Text only.
-Each family's row (`invoke_families.py`) names its prompt."""
+A LangChain `ChatMessage` (`CHAT_ROLE_KEY`) is written with its role as given, in each
+template's form for it. Each family's row (`invoke_families.py`) names its prompt."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from ...messages import CHAT_ROLE_KEY
 from ...messages import AIMessage
 from ...messages import BaseMessage
 from ...messages import HumanMessage
@@ -77,6 +79,20 @@ def _roles(family: str, **roles: str) -> Callable[[BaseMessage], str]:
     return role
 
 
+def given_role(message: BaseMessage) -> str | None:
+    """The role of the LangChain `ChatMessage` the message was given as, which
+    langchain-aws's templates write as given; None for any other message."""
+    role = message.additional_kwargs.get(CHAT_ROLE_KEY)
+    return role if isinstance(role, str) else None
+
+
+def _role_line(message: BaseMessage, text: str) -> str | None:
+    """A `ChatMessage`'s turn in the `[INST]` and Titan templates (`\n\nCritic: ...`);
+    None for any other message."""
+    given = given_role(message)
+    return None if given is None else f"\n\n{given.capitalize()}: {text}"
+
+
 _LLAMA3_ROLE = _roles("Meta", system="system", human="user", ai="assistant")
 _LLAMA4_ROLE = _roles("Meta", system="system", human="user", ai="assistant", tool="ipython")
 
@@ -88,7 +104,8 @@ def llama3_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
     '<|begin_of_text|>\n<|start_header_id|>user<|end_header_id|>Hi<|eot_id|>\n<|start_header_id|>assistant<|end_header_id|>\n\n'
     """
     turns = [
-        f"<|start_header_id|>{_LLAMA3_ROLE(m)}<|end_header_id|>{message_text(m, 'Meta')}<|eot_id|>"
+        f"<|start_header_id|>{given_role(m) or _LLAMA3_ROLE(m)}<|end_header_id|>"
+        f"{message_text(m, 'Meta')}<|eot_id|>"
         for m in messages
     ]
     opening = "<|start_header_id|>assistant<|end_header_id|>\n\n"
@@ -99,8 +116,9 @@ def llama4_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
     """Llama 4's chat template (a tool result is an `ipython` turn ending `<|eom|>`)."""
     turns = []
     for m in messages:
-        role = _LLAMA4_ROLE(m)
-        end = "<|eom|>" if role == "ipython" else "<|eot|>"
+        given = given_role(m)
+        role = _LLAMA4_ROLE(m) if given is None else given
+        end = "<|eom|>" if given is None and role == "ipython" else "<|eot|>"
         turns.append(f"<|header_start|>{role}<|header_end|>{message_text(m, 'Meta')}{end}")
     return "\n".join(["<|begin_of_text|>", *turns, "<|header_start|>assistant<|header_end|>"])
 
@@ -110,8 +128,12 @@ def inst_prompt(family: str) -> Prompt:
     role = _roles(family, system="system", human="human", ai="ai")
     forms = {"system": "<<SYS>> {} <</SYS>>", "human": "[INST] {} [/INST]", "ai": "{}"}
 
+    def turn(message: BaseMessage) -> str:
+        text = message_text(message, family)
+        return _role_line(message, text) or forms[role(message)].format(text)
+
     def prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
-        return "\n".join(forms[role(m)].format(message_text(m, family)) for m in messages)
+        return "\n".join(turn(m) for m in messages)
 
     return prompt
 
@@ -138,10 +160,15 @@ def titan_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> str:
     >>> titan_prompt([SystemMessage("Be brief."), HumanMessage("Hi")])
     'Be brief.\n\nUser: Hi\n\nBot:'
     """
-    text = "".join(_TITAN_ROLE(m) + message_text(m, "Amazon") for m in messages)
-    if not messages or not isinstance(messages[-1], AIMessage):
+    text = "".join(_titan_turn(m) for m in messages)
+    if not messages or not isinstance(messages[-1], AIMessage) or given_role(messages[-1]):
         text += "\n\nBot: "
     return text.rstrip()
+
+
+def _titan_turn(message: BaseMessage) -> str:
+    text = message_text(message, "Amazon")
+    return _role_line(message, text) or _TITAN_ROLE(message) + text
 
 
 _DEEPSEEK_ROLE = _roles("DeepSeek", system="<|System|>", human="<|User|>", ai="<|Assistant|>")
@@ -153,8 +180,13 @@ def deepseek_prompt(messages: Sequence[BaseMessage], base_model: str = "") -> st
     >>> deepseek_prompt([HumanMessage("Hi")])
     '\n<|begin_of_sentence|><|User|>Hi<|Assistant|>\n\n'
     """
-    turns = "".join(_DEEPSEEK_ROLE(m) + message_text(m, "DeepSeek") for m in messages)
+    turns = "".join(_deepseek_role(m) + message_text(m, "DeepSeek") for m in messages)
     return f"\n<|begin_of_sentence|>{turns}<|Assistant|>\n\n"
+
+
+def _deepseek_role(message: BaseMessage) -> str:
+    given = given_role(message)
+    return _DEEPSEEK_ROLE(message) if given is None else f"<|{given}|>"
 
 
 def openai_messages(messages: Sequence[BaseMessage], base_model: str = "") -> Any:
