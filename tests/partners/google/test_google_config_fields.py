@@ -159,5 +159,40 @@ DIFFERENCES["response_modalities_per_call"] = (
     _modalities_sent,
 )
 
+#: A JSON schema for the reply, given to the constructor with the JSON media type and
+#: without it (the Gemini API reads the schema only beside `application/json`).
+SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+SCRIPTS["response_json_schema_given"] = (
+    gemini_replies(),
+    given(
+        "response_json_schema",
+        SCHEMA,
+        lambda cls, url, **kw: model(cls, url, response_mime_type="application/json", **kw),
+    ),
+)
+SCRIPTS["response_json_schema_alone_given"] = (
+    gemini_replies(),
+    given("response_json_schema", SCHEMA),
+)
+DIFFERENCES["response_json_schema_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        f"ChatGoogleGenerativeAI(response_json_schema=...) {_MOVED_UNSENT} (the JSON "
+        "media type given beside it is sent alone)",
+        "the schema is sent where the Gemini API reads it "
+        "(`generationConfig.responseJsonSchema`), as a call's is",
+    ),
+    sent_here(SCHEMA, ("generationConfig", "responseJsonSchema")),
+)
+DIFFERENCES["response_json_schema_alone_given"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        f"ChatGoogleGenerativeAI(response_json_schema=...) {_MOVED_UNSENT}",
+        "each call raises the ValueError langchain-google-genai raises for a call's schema "
+        "without `response_mime_type='application/json'`, before any request",
+    ),
+    refused_here,
+)
+
 SUITE = genai_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_config_fields_same_as_langchain_google_genai = SUITE.same_test()
