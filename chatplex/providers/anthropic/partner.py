@@ -86,16 +86,50 @@ def _conversation_betas(adapter: Adapter, messages: list[BaseMessage], settings:
     return beta
 
 
+#: The model's fields a call's None clears: langchain-anthropic's payload takes the
+#: call's None over the model's value, then leaves every None out (`max_tokens` aside:
+#: its SDK then refuses the call; `thinking` and `inference_geo` it sets again after).
+_CLEARED_BY_NONE = frozenset(
+    {
+        "temperature",
+        "top_k",
+        "top_p",
+        "stop_sequences",
+        "context_management",
+        "mcp_servers",
+        "container",
+        "user_profile_id",
+    }
+)
+
+
 def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """A call's keywords as langchain-anthropic sends them: its payload leaves out every
-    None value (`foo=None` is no keyword its SDK refuses).
+    None value (`foo=None` is no keyword its SDK refuses), the model's own sampling
+    field too where the call gives it as None (sent as the API's default).
 
-    >>> _given_values({"foo": None, "temperature": 0.2})
-    {'temperature': 0.2}
+    >>> _given_values({"foo": None, "temperature": None, "top_p": 0.5})
+    {'temperature': None, 'top_p': 0.5}
     """
     if all(value is not None for value in settings.values()):
         return settings
-    return {key: value for key, value in settings.items() if value is not None}
+    return {
+        key: value
+        for key, value in settings.items()
+        if value is not None or key in _CLEARED_BY_NONE
+    }
+
+
+def _call_applied(model: Any, settings: Mapping[str, Any]) -> None:
+    """Once a call's settings are on the model's copy: a body field the call gave as None
+    (`top_k`, `betas`) left out, not sent as null; then the constructor's `extra_body`
+    over them."""
+    for key in _CLEARED_BY_NONE.intersection(settings):
+        if settings[key] is None:
+            model.extra_body.pop(key, None)
+            if key == "stop_sequences":  # (the model's are its `stop` setting)
+                model.stop = None
+    extra_body_layer.call_applied(model, settings)
 
 
 def _anthropic_tool(tool: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +171,7 @@ TRAITS: dict[str, PartnerTraits] = {
             own_settings_refused=True,
             read_values=_given_values,
             # The constructor's `extra_body`, merged by the SDK over a call's own fields.
-            call_applied=extra_body_layer.call_applied,
+            call_applied=_call_applied,
         ),
     ),
 }

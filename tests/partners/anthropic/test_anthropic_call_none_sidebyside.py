@@ -1,0 +1,97 @@
+"""ChatAnthropic side by side on a call's keyword given as None over the model's own
+value (`invoke(x, temperature=None)`, or bound): langchain-anthropic's payload takes the
+call's None over the model's field, then leaves every None out, so the field is not
+sent at all (the API's default), for `temperature`, `top_k`, `top_p`,
+`stop_sequences`, `mcp_servers`, `context_management`, `container` and
+`user_profile_id`. The drop-in sent the model's value. A call's `max_tokens=None` is
+kept apart: theirs then refuses the call (its SDK's TypeError), ours sends the model's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import attempted
+from tests.partners.anthropic.test_anthropic_sidebyside import KEY
+from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
+from tests.partners.anthropic.test_anthropic_sidebyside import anthropic_suite
+from tests.partners.anthropic.test_anthropic_sidebyside import streamed
+
+pytest.importorskip("langchain_anthropic")
+
+#: Each field, given to the constructor so: the call's None then clears it.
+HELD: dict[str, dict[str, Any]] = {
+    "temperature": {"temperature": 0.3},
+    "top_k": {"top_k": 5},
+    "top_p": {"top_p": 0.5},
+    "stop_sequences": {"stop_sequences": ["END"]},
+    "mcp_servers": {"mcp_servers": [{"type": "url", "url": "https://m.example/sse", "name": "m"}]},
+    "context_management": {"context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]}},
+    "container": {"container": "cntr_1"},
+    "user_profile_id": {"user_profile_id": "up_1"},
+    "max_tokens": {"max_tokens": 50},
+}
+
+
+def cleared(field: str) -> Callable[[Any, str], Any]:
+    """The model built with `field`, then called with `field=None`: invoked, streamed
+    and bound (each attempted: the reply's text). (Awaited, theirs reuses an async
+    client of an earlier row's closed loop: `test_a_calls_none_clears_awaited_too`.)"""
+
+    def script(cls: Any, url: str) -> Any:
+        model = cls(model=MODEL, api_key=KEY, base_url=url, **HELD[field])
+        given = {field: None}
+        return [
+            attempted(lambda: model.invoke("Hi", **given).text),
+            attempted(lambda: "".join(c.text for c in model.stream("Hi", **given))),
+            attempted(lambda: model.bind(**given).invoke("Hi").text),
+        ]
+
+    return script
+
+
+def _max_tokens_kept(outcome: Outcome) -> Outcome:
+    """Theirs refused each call with its SDK's TypeError before any request; ours sent
+    each with the model's `max_tokens`. Then ours read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs == [{"refused": "TypeError"}] * 3 and not their_requests, theirs
+    assert len(our_requests) == 3 and all(r["body"]["max_tokens"] == 50 for r in our_requests)
+    return theirs, theirs, their_requests, their_requests
+
+
+_TEXT = {"type": "text", "text": "Hello there, friend."}
+SCRIPTS = {f"call_none_{field}": (streamed(_TEXT), cleared(field)) for field in HELD}
+DIFFERENCES = {
+    "call_none_max_tokens": (
+        Difference(
+            Reason.RAISES,
+            "a call's `max_tokens=None` takes the model's out of the payload, then its SDK "
+            "raises TypeError (`Missing required arguments`) before any request",
+            "the model's `max_tokens` is sent, the call's None leaving it as it is",
+        ),
+        _max_tokens_kept,
+    ),
+}
+
+SUITE = anthropic_suite(SCRIPTS, DIFFERENCES)
+test_call_none_same_as_langchain_anthropic = SUITE.same_test()
+
+
+@pytest.mark.parametrize("field", [f for f in HELD if f != "max_tokens"])
+def test_a_calls_none_clears_awaited_too(field: str, server: Any) -> None:
+    """The drop-in awaited: the field is not sent, as invoked."""
+    from chatplex.langchain import ChatAnthropic
+
+    server.handler = streamed(_TEXT)
+    server.seen.clear()
+    model = ChatAnthropic(model=MODEL, api_key=KEY, base_url=server.url, **HELD[field])
+    asyncio.run(model.ainvoke("Hi", **{field: None}))
+    (seen,) = server.seen
+    assert field not in seen.body, seen.body
