@@ -64,7 +64,8 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """A call's settings as google-genai's `GenerationConfig` reads them, as
     langchain-google-genai validates them before any request: a value of a field's type
     as given, one pydantic converts converted (`"0.5"`), one it refuses its
-    ValidationError, every such field in it. A `stop` string is taken (sent as a list).
+    ValidationError, every such field in it. A `stop` string is taken (sent as a list),
+    and a `safety_settings=None` left out (the model's are sent, as there).
 
     >>> _generation_values({"temperature": "0.5", "top_k": 2, "stop": "END"})
     {'temperature': 0.5, 'top_k': 2, 'stop': 'END'}
@@ -78,6 +79,8 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     from pydantic_core import InitErrorDetails
 
     read = dict(settings)
+    if "safety_settings" in read and read["safety_settings"] is None:
+        del read["safety_settings"]
     refused: list[InitErrorDetails] = []
     for key, value in settings.items():
         field = _GENERATION_FIELDS.get(key)

@@ -246,6 +246,9 @@ def build_body(
         name = _SPELLED.get(name, name)
         if name == "safetySettings":
             value = safety_settings(value)
+        if value is None:  # (a call's None over the model's: neither sent, as the SDKs)
+            config.pop(name, None)
+            continue
         if name in _RECASED:
             value = _recase(value)
         if name == "generationConfig" and isinstance(value, Mapping):
@@ -289,16 +292,28 @@ def _call_thinking(config: dict[str, Any], given: Mapping[str, Any]) -> None:
     """A call's thinking keywords merged over the model's `thinkingConfig`, as the
     partners merge them: `thinking_level` over `reasoning_effort` (its other name)."""
     thinking = dict(config.get("thinkingConfig") or {})
-    level = given.get("thinking_level", given.get("reasoning_effort"))
-    for name, value in (
-        ("thinkingLevel", level),
-        ("thinkingBudget", given.get("thinking_budget")),
-        ("includeThoughts", given.get("include_thoughts")),
-    ):
-        if value is not None:
+    for name, keywords in _CALL_THINKING.items():
+        values = [given[k] for k in keywords if k in given]
+        if not values:
+            continue
+        value = next((v for v in values if v is not None), None)
+        if value is None:  # (given as None: the model's left out, as the partners do)
+            thinking.pop(name, None)
+        else:
             thinking[name] = value
     if thinking:
         config["thinkingConfig"] = thinking
+    else:
+        config.pop("thinkingConfig", None)
+
+
+#: The `thinkingConfig` fields a call's thinking keywords set, each by its keywords in
+#: the order they win (`thinking_level` over `reasoning_effort`).
+_CALL_THINKING = {
+    "thinkingLevel": ("thinking_level", "reasoning_effort"),
+    "thinkingBudget": ("thinking_budget",),
+    "includeThoughts": ("include_thoughts",),
+}
 
 
 #: google-genai's `ThinkingConfig` fields, in its order, by their camelCase names.

@@ -149,6 +149,18 @@ def test_a_bool_in_an_int32_generation_field_goes_as_its_number() -> None:
     assert config == {"logprobs": 1, "responseLogprobs": True, "seed": 0}
 
 
+def test_a_field_given_as_none_is_not_sent_and_takes_the_settings_value_out() -> None:
+    extra = {"top_k": None, "max_output_tokens": None, "seed": 3, "thinking_budget": None}
+    settings = CallSettings(
+        model="m",
+        max_tokens=50,
+        extra_body={**extra, "thinking_config": {"thinking_budget": 100}},
+    )
+    config = build_body([HumanMessage("Hi")], settings)["generationConfig"]
+    # No null sent; the call's None over the model's limit and thinking budget: neither.
+    assert config == {"seed": 3}
+
+
 def test_camel() -> None:
     assert camel("max_output_tokens") == "maxOutputTokens"
     assert camel("maxOutputTokens") == "maxOutputTokens"

@@ -1,0 +1,55 @@
+"""ChatGoogleGenerativeAI side by side on a call's keyword given as None over the model's
+own value (`invoke(x, top_k=None)`, or bound): langchain-google-genai lays a call's
+keywords over the model's and google-genai leaves every None out of the request, so
+the field is not sent (`topK`, `seed`, `maxOutputTokens`, `presencePenalty`,
+`responseMimeType`, the thinking fields); a call's `safety_settings=None` keeps the
+model's. The drop-in sent each as null, and the model's thinking config as it was."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from tests.partners._sidebyside import attempted
+from tests.partners.google import test_google_sidebyside as genai_suite
+from tests.partners.google.test_google_sidebyside import gemini_replies
+from tests.partners.google.test_google_sidebyside import model
+
+#: Each keyword a call gives as None, and the model's own value of it.
+HELD: dict[str, dict[str, Any]] = {
+    "temperature": {"temperature": 0.3},
+    "top_k": {"top_k": 5},
+    "seed": {"seed": 3},
+    "max_output_tokens": {"max_output_tokens": 50},
+    "presence_penalty": {"presence_penalty": 0.5},
+    "response_mime_type": {"response_mime_type": "application/json"},
+    "thinking_budget": {"thinking_budget": 100},
+    "include_thoughts": {"include_thoughts": True, "thinking_budget": 100},
+    "thinking_level": {"thinking_level": "low"},
+    "safety_settings": {"safety_settings": {"HARM_CATEGORY_HARASSMENT": "BLOCK_NONE"}},
+}
+
+
+def cleared(field: str, make: Callable[..., Any] = model) -> Callable[[Any, str], Any]:
+    """The model built by `make` with `field`'s value, then called with `field=None`:
+    invoked, streamed and bound (each attempted: the reply's text)."""
+
+    def script(cls: Any, url: str) -> Any:
+        with warnings.catch_warnings():  # (a field one partner moves into model_kwargs)
+            warnings.simplefilter("ignore")
+            built = make(cls, url, **HELD[field])
+        given = {field: None}
+        return [
+            attempted(lambda: built.invoke("Hi", **given).text),
+            attempted(lambda: "".join(c.text for c in built.stream("Hi", **given))),
+            attempted(lambda: built.bind(**given).invoke("Hi").text),
+        ]
+
+    script.__name__ = f"call_none_{field}"
+    return script
+
+
+SCRIPTS = {f"call_none_{field}": (gemini_replies(), cleared(field)) for field in HELD}
+SUITE = genai_suite.SUITE.beside(SCRIPTS, {})
+test_call_none_same_as_langchain_google_genai = SUITE.same_test()
