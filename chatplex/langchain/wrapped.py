@@ -187,22 +187,24 @@ def _dropin_adapter(engine: Any) -> Adapter | None:
 def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
     """A drop-in call's own `max_tokens` in the body field its partner sends it as
     (`PartnerTraits.call_max_tokens_field`), beside the model's setting as the wire sends it
-    (as the partner sends both), or none where the model's setting wins over it
-    (`PartnerTraits.call_max_tokens_yields`)."""
+    (as the partner sends both: a call's None leaves the model's alone), or none where the
+    model's setting wins over it (`PartnerTraits.call_max_tokens_yields`)."""
     adapter = _dropin_adapter(engine)
-    if adapter is None or kwargs.get("max_tokens") is None:
+    if adapter is None or "max_tokens" not in kwargs:
         return
     traits = partner_traits(adapter)
     if traits.call_max_tokens_yields and engine.max_tokens is not None:
-        del kwargs["max_tokens"]
+        if kwargs["max_tokens"] is not None:
+            del kwargs["max_tokens"]
         return
     field = traits.call_max_tokens_field
     if callable(field):
         field = field(adapter)
     if field is None:
         return
-    body = kwargs.get("extra_body")
-    kwargs["extra_body"] = {**(body or {}), field: kwargs.pop("max_tokens")}
+    given = kwargs.pop("max_tokens")
+    if given is not None:
+        kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), field: given}
 
 
 def for_call(
