@@ -10,15 +10,14 @@ kept apart: theirs then refuses the call (its SDK's TypeError), ours sends the m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests.partners._call_none import cleared
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import attempted
 from tests.partners.anthropic.test_anthropic_sidebyside import KEY
 from tests.partners.anthropic.test_anthropic_sidebyside import MODEL
 from tests.partners.anthropic.test_anthropic_sidebyside import anthropic_suite
@@ -40,21 +39,8 @@ HELD: dict[str, dict[str, Any]] = {
 }
 
 
-def cleared(field: str) -> Callable[[Any, str], Any]:
-    """The model built with `field`, then called with `field=None`: invoked, streamed
-    and bound (each attempted: the reply's text). (Awaited, theirs reuses an async
-    client of an earlier row's closed loop: `test_a_calls_none_clears_awaited_too`.)"""
-
-    def script(cls: Any, url: str) -> Any:
-        model = cls(model=MODEL, api_key=KEY, base_url=url, **HELD[field])
-        given = {field: None}
-        return [
-            attempted(lambda: model.invoke("Hi", **given).text),
-            attempted(lambda: "".join(c.text for c in model.stream("Hi", **given))),
-            attempted(lambda: model.bind(**given).invoke("Hi").text),
-        ]
-
-    return script
+def _model(cls: Any, url: str, **held: Any) -> Any:
+    return cls(model=MODEL, api_key=KEY, base_url=url, **held)
 
 
 def _max_tokens_kept(outcome: Outcome) -> Outcome:
@@ -67,7 +53,10 @@ def _max_tokens_kept(outcome: Outcome) -> Outcome:
 
 
 _TEXT = {"type": "text", "text": "Hello there, friend."}
-SCRIPTS = {f"call_none_{field}": (streamed(_TEXT), cleared(field)) for field in HELD}
+SCRIPTS = {
+    f"call_none_{field}": (streamed(_TEXT), cleared(field, held, _model))
+    for field, held in HELD.items()
+}
 DIFFERENCES = {
     "call_none_max_tokens": (
         Difference(

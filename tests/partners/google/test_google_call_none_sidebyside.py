@@ -7,11 +7,9 @@ model's. The drop-in sent each as null, and the model's thinking config as it wa
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from typing import Any
 
-from tests.partners._sidebyside import attempted
+from tests.partners._call_none import cleared
 from tests.partners.google import test_google_sidebyside as genai_suite
 from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import model
@@ -31,25 +29,9 @@ HELD: dict[str, dict[str, Any]] = {
 }
 
 
-def cleared(field: str, make: Callable[..., Any] = model) -> Callable[[Any, str], Any]:
-    """The model built by `make` with `field`'s value, then called with `field=None`:
-    invoked, streamed and bound (each attempted: the reply's text)."""
-
-    def script(cls: Any, url: str) -> Any:
-        with warnings.catch_warnings():  # (a field one partner moves into model_kwargs)
-            warnings.simplefilter("ignore")
-            built = make(cls, url, **HELD[field])
-        given = {field: None}
-        return [
-            attempted(lambda: built.invoke("Hi", **given).text),
-            attempted(lambda: "".join(c.text for c in built.stream("Hi", **given))),
-            attempted(lambda: built.bind(**given).invoke("Hi").text),
-        ]
-
-    script.__name__ = f"call_none_{field}"
-    return script
-
-
-SCRIPTS = {f"call_none_{field}": (gemini_replies(), cleared(field)) for field in HELD}
+SCRIPTS = {
+    f"call_none_{field}": (gemini_replies(), cleared(field, held, model))
+    for field, held in HELD.items()
+}
 SUITE = genai_suite.SUITE.beside(SCRIPTS, {})
 test_call_none_same_as_langchain_google_genai = SUITE.same_test()

@@ -6,15 +6,15 @@ None out. The drop-in sent each as null, and the model's thinking config as it w
 
 from __future__ import annotations
 
+from tests.partners._call_none import cleared
 from tests.partners.google.test_google_call_none_sidebyside import HELD
-from tests.partners.google.test_google_call_none_sidebyside import cleared
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import model
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
 SCRIPTS = {
-    f"call_none_{field}": (vertex_replies(), cleared(field, model))
-    for field in HELD
+    f"call_none_{field}": (vertex_replies(), cleared(field, held, model))
+    for field, held in HELD.items()
     if field != "safety_settings"
 }
 SUITE = vertex_suite.SUITE.beside(SCRIPTS, {})
