@@ -114,7 +114,9 @@ def wire_body(
         body["p"] = settings.top_p
     if choice is not None:
         body["tool_choice"] = choice
-    body.update(extra)  # the caller's own fields win, as extra_body does on every wire
+    # The caller's own fields win, as extra_body does on every wire; one given as None is
+    # not sent (langchain-cohere leaves it out).
+    body.update({name: value for name, value in extra.items() if value is not None})
     body["stream"] = stream
     return body
 

@@ -105,6 +105,8 @@ def wire_body(
         body["tools"] = []
     for name, value in settings.extra_body.items():
         if name == "options":
+            if value is None:  # (none, as the ollama SDK reads it)
+                continue
             if not isinstance(value, Mapping):
                 raise TypeError(f"options must be a dict of Ollama options, got {value!r}")
             options.update(value)
