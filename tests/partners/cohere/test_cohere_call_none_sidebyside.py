@@ -42,18 +42,14 @@ SCRIPTS = {
     f"call_none_{field}": (cohere_replies(), cleared(field, held, _model))
     for field, held in HELD.items()
 }
-DIFFERENCES = {
-    "call_none_temperature": (
-        Difference(
-            Reason.RAISES,
-            "a call's `temperature=None` over the model's is handed to its request "
-            "builder beside the model's: TypeError (got multiple values for keyword "
-            "argument 'temperature'), nothing sent",
-            "the call is sent without a temperature: the call's None over the model's, "
-            "as langchain-openai and langchain-anthropic read a call's None",
-        ),
-        _temperature_refused,
-    ),
-}
+TEMPERATURE_REFUSED = Difference(
+    Reason.RAISES,
+    "a call's `temperature=None` over the model's is handed to its request builder "
+    "beside the model's: TypeError (got multiple values for keyword argument "
+    "'temperature'), nothing sent",
+    "the call is sent without a temperature: the call's None over the model's, as "
+    "langchain-openai and langchain-anthropic read a call's None",
+)
+DIFFERENCES = {"call_none_temperature": (TEMPERATURE_REFUSED, _temperature_refused)}
 SUITE = cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_call_none_same_as_langchain_cohere = SUITE.same_test()
