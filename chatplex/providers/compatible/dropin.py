@@ -208,7 +208,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
         held=lambda name: declared_value(record, name),
     )
     body, adapter_settings, api_params = kept.body, kept.adapter_settings, kept.api_params
-    for key in (*body, *api_params, *unnamed):
+    for key in (*body, *api_params, *(k for k in unnamed if params[k] is not None)):
         if key in profile.rejects:
             raise ValueError(
                 f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"

@@ -320,6 +320,10 @@ def test_chat_completions_parameters_are_taken_and_checked() -> None:
         pytest.raises(ValueError, match="ChatGroq: Groq does not accept 'logprobs'"),
     ):
         ChatGroq(model="m", api_key="k", logprobs=True)
+    # None is no value (a script's unset option), as langchain-groq holds and sends it
+    with pytest.warns(UserWarning, match="logprobs is not default parameter"):
+        unset = chatplex.langchain.ChatGroq(model="m", api_key="k", logprobs=None)
+    assert unset.model_kwargs == {"logprobs": None}
 
 
 def test_langchains_defaults_are_sent() -> None:
