@@ -105,8 +105,8 @@ _CLEARED_BY_NONE = frozenset(
 
 def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """A call's keywords as langchain-anthropic sends them: its payload leaves out every
-    None value (`foo=None` is no keyword its SDK refuses), the model's own sampling
-    field too where the call gives it as None (sent as the API's default).
+    None value (`foo=None` is no keyword its SDK refuses), the model's own field too
+    where the call gives it as None (`_CLEARED_BY_NONE`: the API's default is used).
 
     >>> _given_values({"foo": None, "temperature": None, "top_p": 0.5})
     {'temperature': None, 'top_p': 0.5}
@@ -122,8 +122,8 @@ def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _call_applied(model: Any, settings: Mapping[str, Any]) -> None:
     """Once a call's settings are on the model's copy: a body field the call gave as None
-    (`top_k`, `betas`) left out, not sent as null; then the constructor's `extra_body`
-    over them."""
+    (`top_k`, `mcp_servers`) left out, not sent as null; then the constructor's
+    `extra_body` over them."""
     for key in _CLEARED_BY_NONE.intersection(settings):
         if settings[key] is None:
             model.extra_body.pop(key, None)

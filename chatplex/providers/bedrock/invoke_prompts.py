@@ -87,8 +87,8 @@ def given_role(message: BaseMessage) -> str | None:
 
 
 def _role_line(message: BaseMessage, text: str) -> str | None:
-    """A `ChatMessage`'s turn in the `[INST]` and Titan templates (`\n\nCritic: ...`);
-    None for any other message."""
+    """A `ChatMessage`'s turn in the `[INST]` and Titan templates (a blank line, then
+    `Critic: ...`); None for any other message."""
     given = given_role(message)
     return None if given is None else f"\n\n{given.capitalize()}: {text}"
 
