@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .base import Adapter
     from .request_types import CallSettings
 
-__all__ = ["PartnerCalls"]
+__all__ = ["PartnerCalls", "none_left_out"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -136,3 +136,20 @@ class PartnerCalls:
     #: (a preset's `Profile.kept_tool_choices`), not as the wire's "required"; none: every word as
     #: the wire sends it.
     choices_as_given: tuple[str, ...] = ()
+
+
+def none_left_out(
+    settings: Mapping[str, Any], kept: frozenset[str] = frozenset()
+) -> Mapping[str, Any]:
+    """A call's keywords with those given as None left out, but `kept`'s: a
+    `PartnerCalls.read_values` for a partner that reads a None as none given (a
+    keyword of `kept` is a None that clears the model's value there).
+
+    >>> none_left_out({"foo": None, "temperature": None, "top_p": 0.5})
+    {'top_p': 0.5}
+    >>> none_left_out({"foo": None, "temperature": None}, frozenset({"temperature"}))
+    {'temperature': None}
+    """
+    if all(value is not None for value in settings.values()):
+        return settings
+    return {key: value for key, value in settings.items() if value is not None or key in kept}

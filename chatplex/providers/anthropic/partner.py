@@ -18,6 +18,7 @@ from typing import cast
 
 from ...adapters import extra_body_layer
 from ...adapters.partner_calls import PartnerCalls
+from ...adapters.partner_calls import none_left_out
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import CreateRefusal
 from ...messages import SystemMessage
@@ -111,13 +112,7 @@ def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     >>> _given_values({"foo": None, "temperature": None, "top_p": 0.5})
     {'temperature': None, 'top_p': 0.5}
     """
-    if all(value is not None for value in settings.values()):
-        return settings
-    return {
-        key: value
-        for key, value in settings.items()
-        if value is not None or key in _CLEARED_BY_NONE
-    }
+    return none_left_out(settings, _CLEARED_BY_NONE)
 
 
 def _call_applied(model: Any, settings: Mapping[str, Any]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.partner_calls import PartnerCalls
+from ...adapters.partner_calls import none_left_out
 from ...adapters.partner_traits import PartnerTraits
 from ..anthropic.bound import bound_anthropic_tools
 from .call_keywords import converse_refusal
@@ -201,19 +202,6 @@ def _bound_output_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {**bound, "output_config": output_config(settings["response_format"])}
 
 
-def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A call's keywords as langchain-aws's ChatBedrockConverse reads them: one given as
-    None is none given (the model's own value is sent, `temperature if temperature is
-    not None else self.temperature`; a field the model has none of is left out).
-
-    >>> _given_values({"temperature": None, "top_p": 0.5})
-    {'top_p': 0.5}
-    """
-    if all(value is not None for value in settings.values()):
-        return settings
-    return {key: value for key, value in settings.items() if value is not None}
-
-
 #: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
@@ -238,7 +226,9 @@ TRAITS: dict[str, PartnerTraits] = {
             # `invoke([])` goes as one "." user turn (`conversation.wire_messages`), as
             # langchain-aws's ChatBedrockConverse sends it; Converse answers it.
             empty_input_sent=True,
-            read_values=_given_values,
+            # (a call's None is none given: `temperature if temperature is not None else
+            # self.temperature`; a field the model has none of is left out)
+            read_values=none_left_out,
         ),
     ),
 }
