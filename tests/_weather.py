@@ -2,7 +2,8 @@
 the spec and mock-wire tests of the native wires that translate it; the Python function
 of another (`get_weather`, its docstring read for the tool's description), a history
 that has called it (`weather_history`), a schema for structured output (`City`), for
-the OpenAI mock tests, and a tool class holding nested models (`Trip`)."""
+the OpenAI mock tests, and a tool class holding nested models (`Trip`). Also the mock
+server's rule for LangChain's standard suite's other tool (`MAGIC_FUNCTION_RULE`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pydantic import Field
 
 from chatplex.messages import AIMessage
 from chatplex.messages import ToolMessage
+from chatplex.testing import ScriptRule
 
 WEATHER: dict[str, Any] = {
     "type": "function",
@@ -26,6 +28,12 @@ WEATHER: dict[str, Any] = {
         },
     },
 }
+
+
+#: "magic_function(3)" is answered with a call of `magic_function` with `{"input": 3}`.
+MAGIC_FUNCTION_RULE = ScriptRule(
+    user_text=r"magic_function\((\d+)\)", call="magic_function", args=r'{"input": \1}'
+)
 
 
 def object_schema(properties: dict[str, Any], **more: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
 from tests._aws import isolate_aws
+from tests._weather import MAGIC_FUNCTION_RULE
 
 __all__ = [
     "AZURE_VERSION",
@@ -49,9 +50,7 @@ def weather_rule(place: str = r"[^?.]+") -> ScriptRule:
 
 STANDARD_SCRIPT = MockScript(
     rules=[
-        ScriptRule(
-            user_text=r"magic_function\((\d+)\)", call="magic_function", args=r'{"input": \1}'
-        ),
+        MAGIC_FUNCTION_RULE,
         ScriptRule(
             user_text=r"named '(?P<name>[^']+)' \((?P<what>[^)]*)\)",
             call="unicode_customer",

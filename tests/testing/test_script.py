@@ -18,6 +18,7 @@ from chatplex.testing import MockServer
 from chatplex.testing import ScriptRequest
 from chatplex.testing import ScriptRule
 from chatplex.testing.mock_server import main as cli_main
+from tests._weather import MAGIC_FUNCTION_RULE
 from tests._weather import object_schema
 
 MAGIC = {
@@ -32,9 +33,7 @@ WEATHER = {
 }
 SCRIPT = MockScript(
     rules=[
-        ScriptRule(
-            user_text=r"magic_function\((\d+)\)", call="magic_function", args=r'{"input": \1}'
-        ),
+        MAGIC_FUNCTION_RULE,
         ScriptRule(
             user_text=r"weather in (?P<city>[^?]+)",
             call="get_weather",

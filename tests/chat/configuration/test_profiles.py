@@ -36,6 +36,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def write_served(folder: Path, server: MockServer, more: str) -> None:
+    """A chatplex.toml whose default profile is gpt-4o-mini on `server`, then `more`."""
+    profile = f"""
+    [profiles.default]
+    model = "openai:gpt-4o-mini"
+    base_url = "{server.openai_base_url}"
+    """
+    write(folder / "chatplex.toml", inspect.cleandoc(profile) + "\n" + inspect.cleandoc(more))
+
+
 # --- environment ----------------------------------------------------------------------
 
 
@@ -423,14 +433,12 @@ def test_secrets_from_env_references_reach_the_wire(
     monkeypatch.setenv("MY_KEY", SECRET)
     monkeypatch.setenv("MY_TOKEN", "tok-123")
     with MockServer(fault_plan=lambda request: seen.append(request)) as server:
-        write(
-            isolated / "chatplex.toml",
-            f"""
-            [profiles.default]
-            model = "openai:gpt-4o-mini"
-            base_url = "{server.openai_base_url}"
+        write_served(
+            isolated,
+            server,
+            """
             api_key = "env:MY_KEY"
-            default_headers = {{ x-auth-token = "env:MY_TOKEN", x-team = "blue" }}
+            default_headers = { x-auth-token = "env:MY_TOKEN", x-team = "blue" }
             """,
         )
         assert init_chat_model().invoke("hi").text == "Echo: hi"
@@ -699,12 +707,10 @@ def test_fallback_without_model_is_an_error(isolated: Path) -> None:
 
 def test_profile_with_fallbacks_answers_from_the_fallback(isolated: Path) -> None:
     with MockServer() as server:
-        write(
-            isolated / "chatplex.toml",
+        write_served(
+            isolated,
+            server,
             f"""
-            [profiles.default]
-            model = "openai:gpt-4o-mini"
-            base_url = "{server.openai_base_url}"
             max_retries = 0
             default_headers = {{ x-mock-fault = "status=400" }}
             fallbacks = ["claude"]
