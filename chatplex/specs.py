@@ -459,6 +459,10 @@ class ProviderSpec:
     #: Body parameters holding independent settings, a call's value (`bind`'s...) laid
     #: over the model's key by key (Anthropic's `output_config`: effort beside a format).
     layered_body_fields: tuple[str, ...] = ()
+    #: The `temperature` and `top_p` its API takes, (lowest, highest): another is refused
+    #: before any request (`chat.settings.check_settings`); None: any number is sent.
+    temperature_range: tuple[float, float] | None = (0.0, 2.0)
+    top_p_range: tuple[float, float] | None = (0.0, 1.0)
     #: Its LangChain class's settings chatplex does not have, and why: (name, reason).
     #: Passing one (other than its "off" value) is a TypeError (`chat.dropin.check_refused`).
     refused_settings: tuple[tuple[str, str], ...] = ()
@@ -490,8 +494,7 @@ def _spec_module(wire: str) -> Any:
 
 
 def field_names(text: str) -> tuple[str, ...]:
-    """The field names written in `text`, in its order (a partner class's, declared as
-    data: `PartnerFields.dumped`).
+    """The field names in `text`, in order (a partner class's: `PartnerFields.dumped`).
 
     >>> field_names("name model_name  temperature")
     ('name', 'model_name', 'temperature')
@@ -510,8 +513,7 @@ def dumped_under_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 def declared_object(path: str) -> Any:
-    """What a spec names as "module:name" (its adapter, drop-in, block reading...),
-    imported on first use."""
+    """What a spec names as "module:name" (its adapter, drop-in...), imported on use."""
     module, _, name = path.partition(":")
     return getattr(importlib.import_module(module), name)
 
@@ -559,9 +561,7 @@ def spec(name: str) -> ProviderSpec | None:
 @functools.cache
 def litellm_prefixes() -> Mapping[str, str]:
     """LiteLLM's `provider/` prefixes, each to the provider it is here (the specs'
-    `litellm_prefixes`), so that a name written so is refused with its chatplex spelling,
-    before inference could read a `<prefix>/...` as a bare model name the provider
-    would refuse.
+    `litellm_prefixes`): a name so written is refused with its chatplex spelling.
 
     >>> litellm_prefixes()["azure"]
     'azure_openai'

@@ -118,7 +118,7 @@ def check_construction(
         check_api_parameters(adapter.provider, extras, settings=SETTING_NAMES, owner=owner())
     if not isinstance(streaming, bool) or not isinstance(stream_usage, bool):
         raise TypeError("streaming and stream_usage must be True or False")
-    check_settings(settings)
+    check_settings(settings, None if adapter is None else adapter.provider)
 
 
 def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = False) -> None:
@@ -132,7 +132,7 @@ def apply(model: Bindable, settings: Mapping[str, Any], *, asynchronous: bool = 
     read = model.partner_calls.read_values
     if read is not None:  # (its partner's refusals first: their class, before any request)
         settings = read(settings)
-    check_settings(settings)
+    check_settings(settings, None if model.adapter is None else model.adapter.provider)
     if model.partner_calls.candidates_checked:
         check_candidates(settings)
     if model.partner_calls.call_aliases and model.adapter is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from typing import Literal
 
 from ..adapters.validate import check_headers
+from ..specs import spec
 
 if TYPE_CHECKING:
     from ..http import RateLimit
@@ -98,8 +99,9 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 
 
-def check_settings(values: Mapping[str, Any]) -> None:
-    """Reject bad settings before anything is sent, naming the setting."""
+def check_settings(values: Mapping[str, Any], provider: str | None = None) -> None:
+    """Reject bad settings before anything is sent, naming the setting: a `temperature`
+    or `top_p` out of the range `provider`'s API takes (its spec's; unnamed: OpenAI's)."""
     # Only the checked settings given (a call's overrides are one or two settings), each
     # in the table's order, as the first refused is the one named.
     given = _VALUE_CHECKS.keys() & values.keys()
@@ -107,7 +109,11 @@ def check_settings(values: Mapping[str, Any]) -> None:
         if name not in given:
             continue
         value = values.get(name)
-        if value is not None and not acceptable(value):
+        if value is None:
+            continue
+        if name in _RANGED:
+            acceptable, must_be = _in_range(name, provider)
+        if not acceptable(value):
             error = TypeError if name == "stop" else ValueError  # as they always were
             raise error(f"{name} must be {must_be}, got {value!r}")
     headers = values.get("extra_headers")
@@ -121,6 +127,24 @@ def check_settings(values: Mapping[str, Any]) -> None:
     query = values.get("extra_query")
     if query is not None and not isinstance(query, Mapping):
         raise TypeError(f"extra_query must be a mapping of URL query parameters, got {query!r}")
+
+
+#: The settings whose range is the provider's (`ProviderSpec.temperature_range`...).
+_RANGED = {"temperature": "temperature_range", "top_p": "top_p_range"}
+
+
+def _in_range(name: str, provider: str | None) -> tuple[Callable[[Any], bool], str]:
+    """The check of `name`'s value against the range `provider`'s API takes, and its
+    words: the table's where no spec names the provider."""
+    declared = None if provider is None else spec(provider)
+    if declared is None:
+        return _VALUE_CHECKS[name]
+    bounds = getattr(declared, _RANGED[name])
+    if bounds is None:
+        return _is_number, "a number"
+    low, high = bounds
+    words = f"a number >= {low:g}" if high == _INF else f"a number between {low:g} and {high:g}"
+    return (lambda v: _is_number(v) and low <= v <= high), words
 
 
 def check_candidates(values: Mapping[str, Any]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _faultkit import API_KEY
 from _faultkit import ask_batch
 from _faultkit import each_way
 from _faultkit import make_model
@@ -111,6 +112,43 @@ async def test_anthropic_refuses_a_temperature_above_one(silent: MockServer, syn
     model = make_model(silent, "anthropic")
     with pytest.raises(ValueError, match="between 0 and 1"):
         await ask(model, sync, "hi", temperature=1.5)
+
+
+#: Sampling values out of OpenAI's ranges, on a wire whose API takes them (its spec's
+#: `temperature_range`, `top_p_range`): sent as given, where OpenAI's are refused.
+TAKEN: dict[str, tuple[str, dict[str, Any]]] = {
+    "ollama-hot": ("ollama:llama3.2", {"temperature": 3, "top_p": 2}),
+    "ollama-below-zero": ("ollama:llama3.2", {"temperature": -0.5}),
+    "cohere-hot": ("cohere:command-a-03-2025", {"temperature": 3}),
+}
+
+
+@parity
+@pytest.mark.parametrize("case", list(TAKEN.values()), ids=list(TAKEN))
+@pytest.mark.parametrize("given", ["built", "call"])
+async def test_a_sampling_value_the_providers_api_takes_is_sent(
+    mock: MockServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sync: bool,
+    given: str,
+    case: tuple[str, dict[str, Any]],
+) -> None:
+    name, values = case
+    seen: list[Any] = []
+    monkeypatch.setattr(mock.settings, "fault_plan", seen.append)
+    built = values if given == "built" else {}
+    model = init_chat_model(name, base_url=mock.url, api_key=API_KEY, **built)
+    await ask(model.bind(**values) if given == "call" else model, sync, "hi")
+    body = seen[-1].json
+    sent = body.get("options", body)  # (Ollama's sampling values are its options)
+    assert {key: sent[key] for key in values} == values
+
+
+def test_a_sampling_value_out_of_the_providers_range_is_refused(silent: MockServer) -> None:
+    with pytest.raises(ValueError, match=r"temperature must be a number >= 0, got -1"):
+        init_chat_model("cohere:command-a-03-2025", base_url=silent.url, temperature=-1)
+    with pytest.raises(ValueError, match=r"temperature must be a number between 0 and 2, got 3"):
+        make_model(silent, "openai").bind(temperature=3)
 
 
 def test_bad_settings_fail_when_the_model_is_built(silent: MockServer) -> None:

@@ -32,5 +32,8 @@ SPECS = (
         ls_rule=LangSmithRule(max_tokens_setting=False),
         llm_output=COHERE_SHAPE,
         retry_after_ms_header="retry-after-ms",  # read by the cohere SDK (Fern's)
+        # Its API takes any non-negative temperature (the cohere SDK's `chat`: "a
+        # non-negative float"), as langchain-cohere sends it.
+        temperature_range=(0.0, float("inf")),
     ),
 )

@@ -37,5 +37,9 @@ SPECS = (
         metadata_order=KeyOrder(last=("model_name", "model_provider")),
         stream_metadata_order=KeyOrder(last=("model_name", "model_provider")),
         stream_finish_keys=("model_name", "model_provider"),  # on its last chunk alone
+        # Its runner takes any sampling value (its API checks none), as langchain-ollama
+        # sends it: `temperature=3` too.
+        temperature_range=None,
+        top_p_range=None,
     ),
 )
