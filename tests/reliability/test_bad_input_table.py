@@ -341,3 +341,58 @@ def test_the_langchain_family_sends_a_calls_n_of_zero_as_langchain_openai_does(
     with pytest.raises(APIError):
         ChatOpenAI(model="gpt-4o-mini", api_key=KEY, max_retries=0).invoke("hi", n=0)
     assert _sent_body(router)["n"] == 0
+
+
+# -- sampling values out of the range a provider's API takes -------------------------------
+
+#: (setting, value) -> the wires whose API takes it (their spec's `temperature_range`,
+#: `top_p_range`): sent, as LangChain's partner package sends it. Every other wire's API
+#: answers it with a 400, and both families refuse it when the model is built; the
+#: partner packages send it (tests/partners/test_sampling_range_sidebyside.py).
+SAMPLING: dict[tuple[str, float], tuple[str, ...]] = {
+    ("temperature", 3): ("ollama", "cohere"),
+    ("temperature", -1): ("ollama",),
+    ("top_p", 2): ("ollama",),
+}
+
+
+#: (setting, wire) the drop-in family sends where chatplex's own refuses it, as the
+#: partner sends it: a setting its class has no field for, moved into `model_kwargs`
+#: with the partner's warning (langchain-aws's InvokeModel class's) and sent as given,
+#: as every `model_kwargs` value is. (`ChatGroq` moves `top_p` there too, and refuses
+#: it as chatplex's own family does.)
+LANGCHAIN_MOVES = {("top_p", "invoke")}
+
+
+@pytest.mark.filterwarnings("ignore:WARNING! top_p is not default parameter:UserWarning")
+@pytest.mark.parametrize("wire", list(WIRES))
+@pytest.mark.parametrize("case", list(SAMPLING), ids=[f"{k}={v}" for k, v in SAMPLING])
+@pytest.mark.parametrize("family", FAMILIES)
+def test_a_sampling_value_is_sent_where_the_providers_api_takes_it(
+    router: respx.MockRouter,
+    family: str,
+    case: tuple[str, float],
+    wire: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    setting, value = case
+    name, settings = WIRES[wire]
+    if family == "langchain":
+        from chatplex.langchain import init_chat_model as build
+    else:
+        build = init_chat_model
+    if wire == "watsonx" and family == "langchain":  # langchain-ibm's name for the URL
+        settings = {**settings, "url": settings["base_url"]}
+        del settings["base_url"]
+    senders = SAMPLING[case]
+    if family == "langchain" and (setting, wire) in LANGCHAIN_MOVES:
+        senders = (wire,)
+    if wire not in senders:
+        with pytest.raises(ValueError, match=setting):  # (pydantic's ValidationError too)
+            build(name, max_retries=0, **{setting: value}, **settings)
+        return
+    with pytest.raises(APIError):  # sent: the scripted 400 came back
+        build(name, max_retries=0, **{setting: value}, **settings).invoke("hi")
+    body = _sent_body(router)
+    assert body.get("options", body)[setting] == value  # (Ollama's are its options)
