@@ -138,6 +138,21 @@ class PartnerCalls:
     choices_as_given: tuple[str, ...] = ()
 
 
+def empty_stop_left_out(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's keywords with an empty `stop` (`[]`, `""`) left out: a
+    `PartnerCalls.read_values` part for a partner that reads a call's stop as
+    `stop or self.stop` (the model's own applies, where it has one).
+
+    >>> empty_stop_left_out({"stop": [], "top_p": 0.5})
+    {'top_p': 0.5}
+    >>> empty_stop_left_out({"stop": ["END"]})
+    {'stop': ['END']}
+    """
+    if "stop" not in settings or settings["stop"] is None or len(settings["stop"]):
+        return settings
+    return {key: value for key, value in settings.items() if key != "stop"}
+
+
 def none_left_out(
     settings: Mapping[str, Any], kept: frozenset[str] = frozenset()
 ) -> Mapping[str, Any]:

@@ -18,6 +18,7 @@ from typing import cast
 
 from ...adapters import extra_body_layer
 from ...adapters.partner_calls import PartnerCalls
+from ...adapters.partner_calls import empty_stop_left_out
 from ...adapters.partner_calls import none_left_out
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import CreateRefusal
@@ -107,12 +108,13 @@ _CLEARED_BY_NONE = frozenset(
 def _given_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """A call's keywords as langchain-anthropic sends them: its payload leaves out every
     None value (`foo=None` is no keyword its SDK refuses), the model's own field too
-    where the call gives it as None (`_CLEARED_BY_NONE`: the API's default is used).
+    where the call gives it as None (`_CLEARED_BY_NONE`: the API's default is used); an
+    empty `stop` is none given (its payload's `stop or self.stop_sequences`).
 
-    >>> _given_values({"foo": None, "temperature": None, "top_p": 0.5})
+    >>> _given_values({"foo": None, "temperature": None, "top_p": 0.5, "stop": ""})
     {'temperature': None, 'top_p': 0.5}
     """
-    return none_left_out(settings, _CLEARED_BY_NONE)
+    return none_left_out(empty_stop_left_out(settings), _CLEARED_BY_NONE)
 
 
 def _call_applied(model: Any, settings: Mapping[str, Any]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from typing import cast
 
 from ...adapters.partner_calls import PartnerCalls
+from ...adapters.partner_calls import empty_stop_left_out
 from ...adapters.partner_calls import none_left_out
 from ...adapters.partner_traits import PartnerTraits
 from ..anthropic.bound import bound_anthropic_tools
@@ -203,6 +204,17 @@ def _bound_output_config(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 #: Each Bedrock adapter class's record, by its name.
+def _call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's keywords as langchain-aws reads them: a None is none given
+    (`temperature if temperature is not None else self.temperature`; a field the model
+    has none of is left out), and so is an empty `stop` (`stop or self.stop`).
+
+    >>> _call_values({"temperature": None, "stop": [], "top_p": 0.5})
+    {'top_p': 0.5}
+    """
+    return none_left_out(empty_stop_left_out(settings))
+
+
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
@@ -226,9 +238,7 @@ TRAITS: dict[str, PartnerTraits] = {
             # `invoke([])` goes as one "." user turn (`conversation.wire_messages`), as
             # langchain-aws's ChatBedrockConverse sends it; Converse answers it.
             empty_input_sent=True,
-            # (a call's None is none given: `temperature if temperature is not None else
-            # self.temperature`; a field the model has none of is left out)
-            read_values=none_left_out,
+            read_values=_call_values,
         ),
     ),
 }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.partner_calls import PartnerCalls
+from ...adapters.partner_calls import empty_stop_left_out
 from ...adapters.partner_traits import PartnerTraits
 from .adapter import config_refusal
 
@@ -175,5 +176,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # ... beside the tool form, or a json_mode call's schema as it sends it.
         structured_trace_schema={"json_mode": "as sent"},
         sent_structured_schema=_sent_schema,
+        # An empty `stop` given to a call is none given: its `stop or self.stop`.
+        retries_and_calls=PartnerCalls(read_values=empty_stop_left_out),
     ),
 }

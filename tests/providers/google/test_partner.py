@@ -4,6 +4,8 @@ structured runs' trace, which names the method alone."""
 
 from __future__ import annotations
 
+from chatplex.adapters.partner_calls import PartnerCalls
+from chatplex.adapters.partner_calls import empty_stop_left_out
 from chatplex.adapters.partner_traits import PartnerTraits
 from chatplex.langchain.traits import partner_traits
 from chatplex.providers.google.adapter import GeminiAdapter
@@ -18,7 +20,7 @@ def test_gemini_drops_bind_strict_and_a_pydantic_response_format() -> None:
     assert not gemini.bind_strict and gemini.response_format_class == "dropped"
 
 
-def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_structure() -> None:
+def test_vertex_ai_has_the_defaults_but_the_tool_choice_the_stop_and_the_traced_structure() -> None:
     vertex = VertexAIAdapter.__new__(VertexAIAdapter)
     traits = partner_traits(vertex)
     assert traits == PartnerTraits(
@@ -26,6 +28,7 @@ def test_vertex_ai_has_the_defaults_but_the_tool_choice_and_the_traced_structure
         structured_trace="method as asked",
         structured_trace_schema={"json_mode": "as sent"},
         sent_structured_schema=traits.sent_structured_schema,
+        retries_and_calls=PartnerCalls(read_values=empty_stop_left_out),
     )
     schema = {"type": "object", "title": "S"}
     assert traits.sent_structured_schema is not None
