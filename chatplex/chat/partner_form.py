@@ -61,6 +61,26 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
     )
 
 
+class FieldRange(NamedTuple):
+    """The numbers a partner's validators take for a field, bounds included (None: no
+    bound), and the words of its refusal of another.
+
+    >>> FieldRange(1, None, "top_k must be positive").refuses(0)
+    True
+    """
+
+    low: float | None
+    high: float | None
+    words: str
+
+    def refuses(self, value: Any) -> bool:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return False  # (its type is pydantic's to refuse)
+        return (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        )
+
+
 class Fallback(NamedTuple):
     """A field its validators fill in when it is not given (or given None; or given
     any empty value, with `empty`: langchain-openai's `openai_organization or
@@ -372,6 +392,9 @@ class PartnerFields:
     #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
     #: ValueError, in langchain-openai's words, which most classes like it use).
     checks_candidates: bool = False
+    #: The numbers its validators take for a field, field -> `FieldRange`: another is
+    #: refused when the model is built (a ValueError in its words: its ValidationError).
+    ranges: Mapping[str, FieldRange] = field(default_factory=dict)
     #: Fields its class requires (no default): not given, or given None, is its
     #: ValidationError, where the drop-in's engine would take its own default.
     required: frozenset[str] = frozenset()

@@ -79,6 +79,10 @@ def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
         # (a plain class has no None in it; another spelling given a value is the field's)
         if isinstance(kind, type) and form.name(keyword) not in given:
             raise ValueError(f"{keyword}: input should be a valid {kind.__name__}, not None")
+    for keyword, value in values.items() if form.ranges else ():
+        bounds = form.ranges.get(form.name(keyword))
+        if bounds is not None and bounds.refuses(value):
+            raise ValueError(bounds.words)
     n = values.get("n")
     if n is not None and form.name("n") in form.dumped:
         # (its field is an int: pydantic's reading of one, "2" taken, "two" refused)

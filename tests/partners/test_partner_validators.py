@@ -6,7 +6,10 @@ the same class (a pydantic ValidationError):
   a 400) or built a streaming model that could not stream;
 - `model=None` (a script's `model=os.environ.get(...)` with the variable unset), where
   the partner types its model a string: some drop-ins took it as not given and would
-  call their default model, others raised a TypeError."""
+  call their default model, others raised a TypeError;
+- a number out of its validators' bounds (`ChatGoogleGenerativeAI(top_k=0)`,
+  `ChatOllama(top_logprobs=0)`, `ChatOpenRouter(n=0)`), which the drop-ins built and sent
+  (`PartnerFields.ranges`, `checks_candidates`)."""
 
 from __future__ import annotations
 
@@ -174,3 +177,31 @@ def test_a_name_the_drop_in_does_not_take_is_still_a_type_error() -> None:
         chatplex.langchain.ChatOpenAI(model="m", api_key="k", temprature=0)
     with pytest.raises(TypeError, match="is not supported"):
         chatplex.langchain.ChatOpenAI(model="m", api_key="k", disabled_params={"seed": None})
+
+
+#: (drop-in name, keywords) its partner's validators refuse by value, each a number its
+#: provider would refuse too: the drop-ins built them and sent them.
+OUT_OF_BOUNDS = [
+    ("ChatGoogleGenerativeAI", {"top_k": 0}),
+    ("ChatGoogleGenerativeAI", {"top_k": -1}),
+    ("ChatGoogleGenerativeAI", {"frequency_penalty": 3}),
+    ("ChatGoogleGenerativeAI", {"presence_penalty": -2.5}),
+    ("ChatOllama", {"top_logprobs": 0}),
+    ("ChatOpenRouter", {"n": 0}),
+    ("ChatOpenRouter", {"n": 2, "streaming": True}),
+]
+
+
+@pytest.mark.parametrize(("name", "given"), OUT_OF_BOUNDS)
+def test_a_number_out_of_the_partners_bounds_is_refused_as_by_the_partner(
+    name: str, given: dict[str, Any]
+) -> None:
+    module, keywords = PARTNER_BUILDS[name]
+    partner = getattr(pytest.importorskip(module), name)
+    theirs = _outcome(partner, {**keywords, **given})
+    ours = _outcome(getattr(chatplex.langchain, name), {**keywords, **given})
+    assert theirs[0] == "ValidationError", theirs
+    # (ChatOpenRouter's `n` field bound speaks pydantic's words; its validator its own)
+    assert ours == theirs or (name == "ChatOpenRouter" and ours[0] == theirs[0]), ours
+    within = {key: 1 for key in given if key != "streaming"}  # (every bound takes 1)
+    assert _outcome(getattr(chatplex.langchain, name), {**keywords, **within}) == "built"

@@ -20,6 +20,7 @@ import httpx
 from pydantic import BeforeValidator
 from pydantic import SecretStr
 
+from ...chat.partner_form import FieldRange
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
@@ -209,6 +210,16 @@ GENAI_RECORD = PartnerClass(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(GENAI_NO_FIELD, "model_kwargs"),
         aliases=_GENAI_ALIASES,
+        # Its validator's refusals (temperature and top_p: the spec's ranges).
+        ranges={
+            "top_k": FieldRange(1, None, "top_k must be positive"),
+            "frequency_penalty": FieldRange(
+                -2.0, 2.0, "frequency_penalty must be in the range [-2.0, 2.0]"
+            ),
+            "presence_penalty": FieldRange(
+                -2.0, 2.0, "presence_penalty must be in the range [-2.0, 2.0]"
+            ),
+        },
         # Its validator's temperature where none is given: None for Gemini 3 and later.
         filled={"temperature": "temperature"},
         secrets={"google_api_key": "GOOGLE_API_KEY", "gemini_api_key": "GEMINI_API_KEY"},

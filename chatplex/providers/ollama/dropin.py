@@ -44,6 +44,7 @@ from typing import Any
 from typing import Literal
 
 from ...chat.dropin import partner_http_clients
+from ...chat.partner_form import FieldRange
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
@@ -292,6 +293,8 @@ ChatOllama = PartnerClass(
         serialized=False,
         identifying=False,
         aliases={"max_tokens": "num_predict"},
+        # Its field validator's refusal.
+        ranges={"top_logprobs": FieldRange(1, None, "`top_logprobs` must be a positive integer.")},
         dumped=field_names(
             "name disable_streaming output_version model reasoning validate_model_on_init "
             "mirostat mirostat_eta mirostat_tau num_ctx num_gpu num_thread num_predict "

@@ -149,6 +149,8 @@ OPENROUTER = Preset(
             "secrets": {"openrouter_api_key": "OPENROUTER_API_KEY"},
             # Its validator sets `model_kwargs` whatever was given.
             "assigned": frozenset({"model_kwargs"}),
+            # Its `n` field's bound (>= 1) and its validator's `n > 1 and streaming`.
+            "checks_candidates": True,
             # Its `model_dump()`: its fields in its order, by alias under these.
             "dumped": _OPENROUTER_DUMPED,
             "dump_aliases": {
