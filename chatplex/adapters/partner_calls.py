@@ -148,7 +148,8 @@ def empty_stop_left_out(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     >>> empty_stop_left_out({"stop": ["END"]})
     {'stop': ['END']}
     """
-    if "stop" not in settings or settings["stop"] is None or len(settings["stop"]):
+    stop = settings.get("stop")
+    if not isinstance(stop, (str, list, tuple)) or stop:  # (another type: chatplex's check)
         return settings
     return {key: value for key, value in settings.items() if key != "stop"}
 

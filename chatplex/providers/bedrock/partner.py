@@ -203,7 +203,6 @@ def _bound_output_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {**bound, "output_config": output_config(settings["response_format"])}
 
 
-#: Each Bedrock adapter class's record, by its name.
 def _call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """A call's keywords as langchain-aws reads them: a None is none given
     (`temperature if temperature is not None else self.temperature`; a field the model
@@ -215,6 +214,7 @@ def _call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     return none_left_out(empty_stop_left_out(settings))
 
 
+#: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
         structured_trace="method",  # its structured runs name the method alone
