@@ -15,6 +15,7 @@ from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import refused_before_sending
 
@@ -48,3 +49,12 @@ def image_sent(outcome: Outcome) -> Outcome:
     """The row's normaliser: theirs refused with TypeError before any request; ours sent
     the image's bytes (its base64, in the wire's own image form)."""
     return refused_before_sending("TypeError", lambda body: PNG in str(body))(outcome)
+
+
+def beside(suite: Suite, reply: Any, make: Callable[..., Any]) -> tuple[dict[str, Any], Suite]:
+    """The row's kept difference (a module's `DIFFERENCES`, which the porting tables
+    read), and `suite` running the script with it."""
+    differences = {"image_url_string": (STRING_REFUSED, image_sent)}
+    return differences, suite.beside(
+        {"image_url_string": (reply, image_url_string(make))}, differences
+    )

@@ -1,17 +1,10 @@
-"""ChatAnthropic side by side on an `image_url` part whose `image_url` is the URL as a string
-(`tests/partners/_image_url_string.py`): its partner raises TypeError before any
-request; the drop-in sends the image (a kept difference)."""
+"""ChatAnthropic given an `image_url` part holding its URL as a string: langchain-anthropic
+reads `image_url["url"]` of the string (a TypeError); the drop-in sends the image."""
 
 from __future__ import annotations
 
-from tests.partners._image_url_string import STRING_REFUSED
-from tests.partners._image_url_string import image_sent
-from tests.partners._image_url_string import image_url_string
-from tests.partners.anthropic import test_anthropic_sidebyside as suite_module
-from tests.partners.anthropic.test_anthropic_sidebyside import COMMON
-from tests.partners.anthropic.test_anthropic_sidebyside import messages_reply
+from tests.partners._image_url_string import beside
+from tests.partners.anthropic import test_anthropic_sidebyside as wire
 
-SCRIPTS = {"image_url_string": (messages_reply(), image_url_string(COMMON.model))}
-DIFFERENCES = {"image_url_string": (STRING_REFUSED, image_sent)}
-SUITE = suite_module.SUITE.beside(SCRIPTS, DIFFERENCES)
+DIFFERENCES, SUITE = beside(wire.SUITE, wire.messages_reply(), wire.COMMON.model)
 test_image_url_string_same_as_langchain_anthropic = SUITE.same_test()

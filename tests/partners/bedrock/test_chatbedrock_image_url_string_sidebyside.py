@@ -1,17 +1,11 @@
-"""ChatBedrock side by side on an `image_url` part whose `image_url` is the URL as a string
-(`tests/partners/_image_url_string.py`): its partner raises TypeError before any
-request; the drop-in sends the image (a kept difference)."""
+"""langchain-aws's InvokeModel class, ChatBedrock, given the `image_url` part in OpenAI's
+string form: a TypeError from its Anthropic converter, nothing sent. The drop-in sends
+the image as Anthropic's base64 `source`."""
 
 from __future__ import annotations
 
-from tests.partners._image_url_string import STRING_REFUSED
-from tests.partners._image_url_string import image_sent
-from tests.partners._image_url_string import image_url_string
-from tests.partners.bedrock import test_chatbedrock_sidebyside as suite_module
-from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
-from tests.partners.bedrock.test_chatbedrock_sidebyside import make
+from tests.partners._image_url_string import beside
+from tests.partners.bedrock import test_chatbedrock_sidebyside as invoke_model
 
-SCRIPTS = {"image_url_string": (invoke(), image_url_string(make))}
-DIFFERENCES = {"image_url_string": (STRING_REFUSED, image_sent)}
-SUITE = suite_module.SUITE.beside(SCRIPTS, DIFFERENCES)
+DIFFERENCES, SUITE = beside(invoke_model.SUITE, invoke_model.invoke(), invoke_model.make)
 test_image_url_string_same_as_langchain_aws_chatbedrock = SUITE.same_test()
