@@ -459,10 +459,9 @@ class ProviderSpec:
     #: Body parameters holding independent settings, a call's value (`bind`'s...) laid
     #: over the model's key by key (Anthropic's `output_config`: effort beside a format).
     layered_body_fields: tuple[str, ...] = ()
-    #: The `temperature` and `top_p` its API takes, (lowest, highest): another is refused
-    #: before any request (`chat.settings.check_settings`); None: any number is sent.
-    temperature_range: tuple[float, float] | None = (0.0, 2.0)
-    top_p_range: tuple[float, float] | None = (0.0, 1.0)
+    #: The values its API takes of `temperature`, `top_p`, `max_tokens` where not OpenAI's
+    #: (`chat.settings.OPENAI_RANGES`): (setting, (lowest, highest) or None: any number).
+    setting_ranges: tuple[tuple[str, tuple[float, float] | None], ...] = ()
     #: Its LangChain class's settings chatplex does not have, and why: (name, reason).
     #: Passing one (other than its "off" value) is a TypeError (`chat.dropin.check_refused`).
     refused_settings: tuple[tuple[str, str], ...] = ()

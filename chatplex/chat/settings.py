@@ -80,12 +80,34 @@ def _is_stop(value: Any) -> bool:
 
 
 _INF = float("inf")
+#: The values of the sampling settings OpenAI's API takes, (lowest, highest): checked
+#: where a provider's spec names no other (`ProviderSpec.setting_ranges`).
+OPENAI_RANGES: dict[str, tuple[float, float]] = {
+    "temperature": (0.0, 2.0),
+    "max_tokens": (1, _INF),
+    "top_p": (0.0, 1.0),
+}
+
+
+def _within(name: str, bounds: tuple[float, float] | None) -> tuple[Callable[[Any], bool], str]:
+    """The check of a sampling setting's value against `bounds` (None: any number; an
+    int for `max_tokens`), and what it must be (for the error)."""
+    kind, noun = (_is_int, "int") if name == "max_tokens" else (_is_number, "number")
+    some = "an int" if noun == "int" else "a number"
+    if bounds is None:
+        return kind, some
+    low, high = bounds
+    if high < _INF:
+        words = f"{some} between {low:g} and {high:g}"
+    else:
+        words = f"a positive {noun}" if low == 1 else f"{some} >= {low:g}"
+    return (lambda v: kind(v) and low <= v <= high), words
+
+
 #: The settings checked by value, in the order they are checked: whether a value (not
 #: None) is acceptable, and what it must be (for the error).
 _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "temperature": (lambda v: _is_number(v) and 0 <= v <= 2, "a number between 0 and 2"),
-    "max_tokens": (lambda v: _is_int(v) and v > 0, "a positive int"),
-    "top_p": (lambda v: _is_number(v) and 0 <= v <= 1, "a number between 0 and 1"),
+    **{name: _within(name, bounds) for name, bounds in OPENAI_RANGES.items()},
     "stop": (_is_stop, "a str or a list of str"),
     # `not v <= 0`, as it has always been checked: a NaN timeout passes.
     "timeout": (lambda v: _is_number(v) and not v <= 0, "a positive number of seconds"),
@@ -100,8 +122,9 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def check_settings(values: Mapping[str, Any], provider: str | None = None) -> None:
-    """Reject bad settings before anything is sent, naming the setting: a `temperature`
-    or `top_p` out of the range `provider`'s API takes (its spec's; unnamed: OpenAI's)."""
+    """Reject bad settings before anything is sent, naming the setting: a `temperature`,
+    `top_p` or `max_tokens` out of the range `provider`'s API takes (its spec's
+    `setting_ranges`; unnamed, or none declared: OpenAI's)."""
     # Only the checked settings given (a call's overrides are one or two settings), each
     # in the table's order, as the first refused is the one named.
     given = _VALUE_CHECKS.keys() & values.keys()
@@ -111,8 +134,8 @@ def check_settings(values: Mapping[str, Any], provider: str | None = None) -> No
         value = values.get(name)
         if value is None:
             continue
-        if name in _RANGED:
-            acceptable, must_be = _in_range(name, provider)
+        if name in OPENAI_RANGES and provider is not None:
+            acceptable, must_be = _in_range(name, provider, acceptable, must_be)
         if not acceptable(value):
             error = TypeError if name == "stop" else ValueError  # as they always were
             raise error(f"{name} must be {must_be}, got {value!r}")
@@ -129,22 +152,14 @@ def check_settings(values: Mapping[str, Any], provider: str | None = None) -> No
         raise TypeError(f"extra_query must be a mapping of URL query parameters, got {query!r}")
 
 
-#: The settings whose range is the provider's (`ProviderSpec.temperature_range`...).
-_RANGED = {"temperature": "temperature_range", "top_p": "top_p_range"}
-
-
-def _in_range(name: str, provider: str | None) -> tuple[Callable[[Any], bool], str]:
+def _in_range(
+    name: str, provider: str, acceptable: Callable[[Any], bool], must_be: str
+) -> tuple[Callable[[Any], bool], str]:
     """The check of `name`'s value against the range `provider`'s API takes, and its
-    words: the table's where no spec names the provider."""
-    declared = None if provider is None else spec(provider)
-    if declared is None:
-        return _VALUE_CHECKS[name]
-    bounds = getattr(declared, _RANGED[name])
-    if bounds is None:
-        return _is_number, "a number"
-    low, high = bounds
-    words = f"a number >= {low:g}" if high == _INF else f"a number between {low:g} and {high:g}"
-    return (lambda v: _is_number(v) and low <= v <= high), words
+    words: `acceptable` and `must_be`, the table's, where its spec declares none."""
+    declared = spec(provider)
+    ranges = dict(declared.setting_ranges) if declared is not None else {}
+    return _within(name, ranges[name]) if name in ranges else (acceptable, must_be)
 
 
 def check_candidates(values: Mapping[str, Any]) -> None:

@@ -467,12 +467,15 @@ def estimate_tokens(request: HTTPRequest) -> int:
     ``ceil(chars / 4) + MESSAGE_TOKENS * messages + MEDIA_TOKENS * media + output``:
     `chars` counts every string under system/messages/tools (roles and type tags too);
     media are image/audio/file parts; `output` is max_tokens (or max_completion_tokens /
-    max_output_tokens), else DEFAULT_OUTPUT_TOKENS. The reported usage corrects it.
+    max_output_tokens) where positive, else DEFAULT_OUTPUT_TOKENS (a limit of 0 is the
+    model's own to an API that takes it). The reported usage corrects it.
 
     >>> from chatplex.adapters.request_types import HTTPRequest
     >>> body = {"max_tokens": 100, "messages": [{"role": "user", "content": "x" * 396}]}
     >>> estimate_tokens(HTTPRequest("POST", "https://x", {}, body))  # 400 chars, 1 message
     203
+    >>> estimate_tokens(HTTPRequest("POST", "https://x", {}, {**body, "max_tokens": 0}))
+    1127
     """
     body = request.json
     chars = media = 0
@@ -500,7 +503,7 @@ def estimate_tokens(request: HTTPRequest) -> int:
     output = DEFAULT_OUTPUT_TOKENS
     for name in _OUTPUT_KEYS:
         size = body.get(name)
-        if type(size) is int:  # not bool
+        if type(size) is int and size > 0:  # (not bool; 0 or less: no limit of its own)
             output = size
             break
     return math.ceil(chars / 4) + MESSAGE_TOKENS * count + MEDIA_TOKENS * media + output

@@ -345,8 +345,8 @@ def test_the_langchain_family_sends_a_calls_n_of_zero_as_langchain_openai_does(
 
 # -- sampling values out of the range a provider's API takes -------------------------------
 
-#: (setting, value) -> the wires whose API takes it (their spec's `temperature_range`,
-#: `top_p_range`): sent, as LangChain's partner package sends it. Every other wire's API
+#: (setting, value) -> the wires whose API takes it (their spec's
+#: `setting_ranges`): sent, as LangChain's partner package sends it. Every other wire's API
 #: answers it with a 400, and both families refuse it when the model is built; the
 #: partner packages send it (tests/partners/test_sampling_range_sidebyside.py).
 SAMPLING: dict[tuple[str, float], tuple[str, ...]] = {

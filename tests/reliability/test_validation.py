@@ -115,12 +115,16 @@ async def test_anthropic_refuses_a_temperature_above_one(silent: MockServer, syn
 
 
 #: Sampling values out of OpenAI's ranges, on a wire whose API takes them (its spec's
-#: `temperature_range`, `top_p_range`): sent as given, where OpenAI's are refused.
+#: `setting_ranges`): sent as given, where OpenAI's are refused.
 TAKEN: dict[str, tuple[str, dict[str, Any]]] = {
     "ollama-hot": ("ollama:llama3.2", {"temperature": 3, "top_p": 2}),
     "ollama-below-zero": ("ollama:llama3.2", {"temperature": -0.5}),
+    "ollama-no-limit": ("ollama:llama3.2", {"max_tokens": -1}),  # (its `num_predict`)
     "cohere-hot": ("cohere:command-a-03-2025", {"temperature": 3}),
+    "watsonx-own-limit": ("ibm:ibm/granite-3-8b-instruct", {"max_tokens": 0}),
 }
+#: Where a wire sends a setting under another name.
+SENT_AS = {"max_tokens": "num_predict"}
 
 
 @parity
@@ -137,16 +141,23 @@ async def test_a_sampling_value_the_providers_api_takes_is_sent(
     seen: list[Any] = []
     monkeypatch.setattr(mock.settings, "fault_plan", seen.append)
     built = values if given == "built" else {}
-    model = init_chat_model(name, base_url=mock.url, api_key=API_KEY, **built)
+    where = {"token": API_KEY, "project_id": "p"} if name.startswith("ibm:") else {}
+    model = init_chat_model(name, base_url=mock.url, **(where or {"api_key": API_KEY}), **built)
     await ask(model.bind(**values) if given == "call" else model, sync, "hi")
     body = seen[-1].json
-    sent = body.get("options", body)  # (Ollama's sampling values are its options)
-    assert {key: sent[key] for key in values} == values
+    if "options" in body:  # (Ollama's sampling values are its options)
+        body = body["options"]
+        values = {SENT_AS.get(key, key): value for key, value in values.items()}
+    assert {key: body.get(key) for key in values} == values
 
 
 def test_a_sampling_value_out_of_the_providers_range_is_refused(silent: MockServer) -> None:
     with pytest.raises(ValueError, match=r"temperature must be a number >= 0, got -1"):
         init_chat_model("cohere:command-a-03-2025", base_url=silent.url, temperature=-1)
+    with pytest.raises(ValueError, match=r"max_tokens must be an int >= -2, got -3"):
+        init_chat_model("ollama:llama3.2", base_url=silent.url).bind(max_tokens=-3)
+    with pytest.raises(ValueError, match=r"temperature must be a number, got 'hot'"):
+        init_chat_model("ollama:llama3.2", base_url=silent.url, temperature="hot")
     with pytest.raises(ValueError, match=r"temperature must be a number between 0 and 2, got 3"):
         make_model(silent, "openai").bind(temperature=3)
 

@@ -34,6 +34,6 @@ SPECS = (
         retry_after_ms_header="retry-after-ms",  # read by the cohere SDK (Fern's)
         # Its API takes any non-negative temperature (the cohere SDK's `chat`: "a
         # non-negative float"), as langchain-cohere sends it.
-        temperature_range=(0.0, float("inf")),
+        setting_ranges=(("temperature", (0.0, float("inf"))),),
     ),
 )

@@ -38,8 +38,8 @@ SPECS = (
         stream_metadata_order=KeyOrder(last=("model_name", "model_provider")),
         stream_finish_keys=("model_name", "model_provider"),  # on its last chunk alone
         # Its runner takes any sampling value (its API checks none), as langchain-ollama
-        # sends it: `temperature=3` too.
-        temperature_range=None,
-        top_p_range=None,
+        # sends it (`temperature=3` too), and `num_predict` -1 (no limit) or -2 (the
+        # context's).
+        setting_ranges=(("temperature", None), ("top_p", None), ("max_tokens", (-2, float("inf")))),
     ),
 )

@@ -34,5 +34,7 @@ SPECS = (
         ls_rule=LangSmithRule(temperature_unset=False, zero_max_tokens=True),
         setting_aliases=(("apikey", "api_key"), ("url", "base_url")),
         llm_output=WATSONX_SHAPE,
+        # Its API reads `max_tokens=0` as the model's own limit, as langchain-ibm sends it.
+        setting_ranges=(("max_tokens", (0, float("inf"))),),
     ),
 )
