@@ -158,6 +158,13 @@ def test_a_sampling_value_out_of_the_providers_range_is_refused(silent: MockServ
         init_chat_model("ollama:llama3.2", base_url=silent.url).bind(max_tokens=-3)
     with pytest.raises(ValueError, match=r"temperature must be a number, got 'hot'"):
         init_chat_model("ollama:llama3.2", base_url=silent.url, temperature="hot")
+    # Anthropic's API takes a temperature of 0 to 1: refused when built, in both families.
+    with pytest.raises(ValueError, match=r"temperature must be a number between 0 and 1, got"):
+        init_chat_model("anthropic:claude-sonnet-4-5", base_url=silent.url, temperature=1.5)
+    from chatplex.langchain import ChatAnthropic
+
+    with pytest.raises(ValueError, match=r"temperature must be a number between 0 and 1, got"):
+        ChatAnthropic(model="claude-sonnet-4-5", api_key=API_KEY, temperature=1.5)
     with pytest.raises(ValueError, match=r"temperature must be a number between 0 and 2, got 3"):
         make_model(silent, "openai").bind(temperature=3)
 

@@ -379,10 +379,6 @@ class AnthropicAdapter(Adapter):
             body["system"] = system
         body["messages"] = turns
         if settings.temperature is not None:
-            if settings.temperature > 1:  # ChatModel allows up to 2 (OpenAI's range)
-                raise ValueError(
-                    f"Anthropic accepts a temperature between 0 and 1, got {settings.temperature}"
-                )
             body["temperature"] = settings.temperature
         if settings.top_p is not None:
             body["top_p"] = settings.top_p

@@ -100,6 +100,7 @@ SPECS = (
         separate_system=True,  # `system`, apart from `messages`
         model_prefixes=("claude",),
         batch_discount=0.5,  # 50% off every model its Batch API serves
+        setting_ranges=(("temperature", (0.0, 1.0)),),  # (its API's: 0 to 1)
         # langchain-anthropic's llm_output: the reply's fields
         llm_output=OutputShape(kind="reply_fields"),
         indexed_stream=True,  # langchain-anthropic streams the wire's indexed blocks
