@@ -5,6 +5,7 @@ which setting names hold secrets.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -135,7 +136,7 @@ def check_settings(values: Mapping[str, Any], provider: str | None = None) -> No
         if value is None:
             continue
         if name in OPENAI_RANGES and provider is not None:
-            acceptable, must_be = _in_range(name, provider, acceptable, must_be)
+            acceptable, must_be = _provider_range(provider, name) or (acceptable, must_be)
         if not acceptable(value):
             error = TypeError if name == "stop" else ValueError  # as they always were
             raise error(f"{name} must be {must_be}, got {value!r}")
@@ -152,14 +153,14 @@ def check_settings(values: Mapping[str, Any], provider: str | None = None) -> No
         raise TypeError(f"extra_query must be a mapping of URL query parameters, got {query!r}")
 
 
-def _in_range(
-    name: str, provider: str, acceptable: Callable[[Any], bool], must_be: str
-) -> tuple[Callable[[Any], bool], str]:
+@functools.cache
+def _provider_range(provider: str, name: str) -> tuple[Callable[[Any], bool], str] | None:
     """The check of `name`'s value against the range `provider`'s API takes, and its
-    words: `acceptable` and `must_be`, the table's, where its spec declares none."""
+    words, where its spec declares one (made once per provider and setting); None: the
+    table's (OpenAI's)."""
     declared = spec(provider)
     ranges = dict(declared.setting_ranges) if declared is not None else {}
-    return _within(name, ranges[name]) if name in ranges else (acceptable, must_be)
+    return _within(name, ranges[name]) if name in ranges else None
 
 
 def check_candidates(values: Mapping[str, Any]) -> None:
