@@ -35,6 +35,7 @@ from langchain_core.messages import ToolMessage as LCToolMessage
 from ..messages import CALL_PLACE_KEY
 from ..messages import CHAT_ROLE_KEY
 from ..messages import FUNCTION_RESULT_KEY
+from ..messages import ROLE_ALIASES
 from ..messages import AIMessage
 from ..messages import BaseMessage
 from ..messages import Content
@@ -43,7 +44,6 @@ from ..messages import SystemMessage
 from ..messages import ToolMessage
 from ..messages import message_from_role
 from ..messages import message_list
-from ..messages import normalise_role
 from ..providers.openai.request import OPENAI_ROLE_KEY
 from ..specs import specs
 
@@ -125,9 +125,7 @@ def _chat_message(message: ChatMessage, index: int) -> BaseMessage:
     turn for before any request (`check_messages`)."""
     content = _content(message.content)
     given = {CHAT_ROLE_KEY: message.role}
-    try:
-        normalise_role(message.role)
-    except ValueError:
+    if message.role not in ROLE_ALIASES:
         return HumanMessage(content, additional_kwargs=given)
     return message_from_role(message.role, content, index=index, additional_kwargs=given)
 

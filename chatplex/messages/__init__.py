@@ -14,6 +14,7 @@ from ._chunk_builders import pieces_held
 from ._chunk_builders import reply_as_chunk
 from ._chunk_builders import text_chunk
 from ._chunk_builders import with_other_candidates
+from ._coerce import ROLE_ALIASES
 from ._coerce import coerce_messages
 from ._coerce import message_from_role
 from ._coerce import message_list
@@ -114,6 +115,7 @@ __all__ = [
     "Content",
     "CALL_PLACE_KEY",
     "CHAT_ROLE_KEY",
+    "ROLE_ALIASES",
     "FUNCTION_RESULT_KEY",
     "HumanMessage",
     "InputTokenDetails",
