@@ -49,6 +49,7 @@ from ...core.frames import user_stacklevel
 from ...secret import Secret
 from ...secret import is_secret_name
 from ...secret.urls import hold_url
+from ..settings import OPENAI_RANGES
 from ..settings import check_settings
 from .registry import adapter_settings
 from .registry import split_model_name
@@ -152,12 +153,29 @@ def _parse(kind: type, text: str, where: str) -> Any:
 
 
 def _check(name: str, value: Any, where: str) -> None:
-    """Type- and range-check a typed setting now, so the error says where it came from."""
+    """Type- and range-check a typed setting now, so the error says where it came from.
+    A sampling setting's range is the provider's, checked once the model is known
+    (`_check_ranges`)."""
     kind = _TYPES[name]
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind):
         raise ConfigError(f"{where} must be of type {kind.__name__}, got {value!r}")
+    if name not in OPENAI_RANGES:
+        _checked({name: value}, None, where)
+
+
+def _check_ranges(spec: ModelSpec) -> None:
+    """The sampling settings of `spec` within the ranges its provider's API takes
+    (`ProviderSpec.setting_ranges`: Ollama takes any temperature), each error naming
+    where the value came from."""
+    provider = split_model_name(spec.model)[0]
+    for name in OPENAI_RANGES.keys() & spec.settings.keys():
+        where = spec.origins.get(name, "configuration")
+        _checked({name: spec.settings[name]}, provider, where)
+
+
+def _checked(values: Mapping[str, Any], provider: str | None, where: str) -> None:
     try:
-        check_settings({name: value})
+        check_settings(values, provider)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
@@ -498,9 +516,11 @@ def resolve(
             if origins[key] == base.origins.get(key):  # the profile's own, not env or call
                 del merged[key], origins[key]
     _raise_unset(merged)  # only now: an overridden or dropped `env:VAR` may stay unset
+    primary = ModelSpec(final, merged, origins, name)
+    _check_ranges(primary)
     fallbacks = tuple(_fallback(file, other, environ) for other in fallback_names) if file else ()
     path = file.path if file else None
-    return ResolvedConfig(ModelSpec(final, merged, origins, name), fallbacks, path)
+    return ResolvedConfig(primary, fallbacks, path)
 
 
 def _fallback(file: FileConfig, name: str, environ: Mapping[str, str] | None) -> ModelSpec:
@@ -508,4 +528,5 @@ def _fallback(file: FileConfig, name: str, environ: Mapping[str, str] | None) ->
     if not spec.model:
         raise ConfigError(f"{file.where(name)} is used as a fallback but has no model")
     _raise_unset(spec.settings)
+    _check_ranges(spec)
     return spec

@@ -103,9 +103,6 @@ def test_empty_variables_count_as_unset() -> None:
         ("CHATPLEX_TEMPERATURE", "nan", "must be a number"),
         ("CHATPLEX_TIMEOUT", "inf", "must be a number"),
         ("CHATPLEX_TIMEOUT", "1_0", "must be a number"),
-        ("CHATPLEX_TEMPERATURE", "5", "between 0 and 2"),
-        ("CHATPLEX_TOP_P", "1.5", "between 0 and 1"),
-        ("CHATPLEX_MAX_TOKENS", "0", "positive int"),
         ("CHATPLEX_MAX_RETRIES", "-1", ">= 0"),
         ("CHATPLEX_TIMEOUT", "0", "positive number"),
     ],
@@ -114,6 +111,60 @@ def test_bad_env_values_name_the_variable(var: str, value: str, message: str) ->
     with pytest.raises(ConfigError, match=message) as info:
         env_settings({var: value})
     assert str(info.value).startswith(var)
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "message"),
+    [
+        ("CHATPLEX_TEMPERATURE", "5", "between 0 and 2"),
+        ("CHATPLEX_TOP_P", "1.5", "between 0 and 1"),
+        ("CHATPLEX_MAX_TOKENS", "0", "positive int"),
+    ],
+)
+def test_a_sampling_value_out_of_the_providers_range_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("CHATPLEX_MODEL", "openai:gpt-4o-mini")
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError, match=message) as info:
+        init_chat_model()
+    assert str(info.value).startswith(var)
+
+
+def test_sampling_values_configured_are_checked_against_the_models_provider(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ranges are the provider's API's (`ProviderSpec.setting_ranges`), not OpenAI's:
+    Ollama takes a temperature of 3 and a max_tokens of -1 (no limit); Anthropic's API
+    refuses a temperature above 1, and a profile's error names the profile."""
+    monkeypatch.setenv("CHATPLEX_MODEL", "ollama:llama3")
+    monkeypatch.setenv("CHATPLEX_TEMPERATURE", "3")
+    monkeypatch.setenv("CHATPLEX_MAX_TOKENS", "-1")
+    model = init_chat_model()
+    assert isinstance(model, ChatModel)
+    assert (model.provider, model.temperature, model.max_tokens) == ("ollama", 3.0, -1)
+    monkeypatch.delenv("CHATPLEX_MODEL")
+    monkeypatch.delenv("CHATPLEX_TEMPERATURE")
+    monkeypatch.delenv("CHATPLEX_MAX_TOKENS")
+    write(
+        isolated / "chatplex.toml",
+        """
+        [profiles.local]
+        model = "ollama:llama3"
+        temperature = 3
+        [profiles.either]
+        model = "ollama:llama3"
+        temperature = 3
+        fallbacks = ["claude"]
+        [profiles.claude]
+        model = "anthropic:claude-sonnet-4-5"
+        temperature = 1.5
+        """,
+    )
+    local = init_chat_model(profile="local")
+    assert isinstance(local, ChatModel) and local.temperature == 3.0
+    with pytest.raises(ConfigError, match=r"\[profiles.claude\]: temperature must be a number "):
+        init_chat_model(profile="either")  # its fallback's range, before anything is built
 
 
 def test_chatplex_model_swaps_the_provider(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -374,7 +425,10 @@ def test_bad_files_name_file_and_key(isolated: Path, text: str, message: str) ->
 
 
 def test_errors_in_pyproject_name_the_tool_table(isolated: Path) -> None:
-    write(isolated / "pyproject.toml", "[tool.chatplex.profiles.default]\ntemperature = 9")
+    write(
+        isolated / "pyproject.toml",
+        '[tool.chatplex.profiles.default]\nmodel = "fake:x"\ntemperature = 9',
+    )
     with pytest.raises(ConfigError, match=r"pyproject.toml \[tool.chatplex.profiles.default\]"):
         init_chat_model()
 
