@@ -83,6 +83,7 @@ from .later_systems import Later
 from .later_systems import later_mode
 from .model_rules import check_model_rules
 from .request import builtin_tool
+from .request import sampling_fields
 from .request import to_wire_messages
 from .request import tool_fields
 from .response import _PROVIDER
@@ -378,12 +379,7 @@ class AnthropicAdapter(Adapter):
         if system is not None:
             body["system"] = system
         body["messages"] = turns
-        if settings.temperature is not None:
-            body["temperature"] = settings.temperature
-        if settings.top_p is not None:
-            body["top_p"] = settings.top_p
-        if settings.stop:
-            body["stop_sequences"] = list(settings.stop)
+        body.update(sampling_fields(settings))
         # (a choice given without tools is sent: Anthropic's answer to it is its own)
         beside = self.keeps_choice_without_tools
         body.update(tool_fields(settings, self.empty_tool_list_sent, beside))

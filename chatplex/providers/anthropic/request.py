@@ -515,6 +515,19 @@ def _system(
     return blocks or None
 
 
+def sampling_fields(settings: CallSettings) -> dict[str, Any]:
+    """The body's `temperature`, `top_p` and `stop_sequences`, each only when set: what
+    the Messages API and an InvokeModel body for Anthropic models both carry."""
+    fields: dict[str, Any] = {}
+    if settings.temperature is not None:
+        fields["temperature"] = settings.temperature
+    if settings.top_p is not None:
+        fields["top_p"] = settings.top_p
+    if settings.stop:
+        fields["stop_sequences"] = list(settings.stop)
+    return fields
+
+
 def tool_fields(
     settings: CallSettings,
     empty_list: bool = False,

@@ -56,6 +56,7 @@ from ...secret.arguments import hold_keys
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
 from ..anthropic.later_systems import Later
 from ..anthropic.request import plain_text
+from ..anthropic.request import sampling_fields
 from ..anthropic.request import to_wire_messages
 from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
@@ -377,12 +378,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
         if settings.max_tokens is not None:
             body["max_tokens"] = settings.max_tokens
         body.setdefault("max_tokens", DEFAULT_MAX_TOKENS)
-        if settings.temperature is not None:
-            body["temperature"] = settings.temperature
-        if settings.top_p is not None:
-            body["top_p"] = settings.top_p
-        if settings.stop:
-            body["stop_sequences"] = list(settings.stop)
+        body.update(sampling_fields(settings))
         return body
 
     def structured_output_settings(
