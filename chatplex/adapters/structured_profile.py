@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["StructuredProfile"]
+__all__ = ["StructuredProfile", "with_disabled_params"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,6 +97,10 @@ class StructuredProfile:
     #: `tool_choice`), as the wire's partner binds it for models its API refuses a forced
     #: choice on (langchain-anthropic's Claude 5.5 family).
     unforced_models: tuple[str, ...] = ()
+    #: The forced tool's keywords left unbound, each with the values left out (None:
+    #: any), as langchain-openai's `disabled_params` filter them
+    #: (`with_disabled_params`); (): none.
+    disabled: tuple[tuple[str, tuple[Any, ...] | None], ...] = ()
 
     def forces(self, model: str | None) -> bool:
         """Whether the forced tool on `model` names its `tool_choice`."""
@@ -105,3 +111,35 @@ class StructuredProfile:
         if not self.forced_tool_settings:
             return False
         return self.single_call_models is None or model in self.single_call_models
+
+    def enabled(self, keywords: dict[str, Any]) -> dict[str, Any]:
+        """The forced tool's `keywords` but those `disabled` leaves out."""
+        if not self.disabled:
+            return keywords
+        off = dict(self.disabled)
+
+        def kept(name: str, value: Any) -> bool:
+            values = off.get(name, ())
+            return values is not None and value not in values
+
+        return {name: value for name, value in keywords.items() if kept(name, value)}
+
+
+def with_disabled_params(
+    structured: StructuredProfile, disabled: Mapping[str, Any] | None
+) -> StructuredProfile:
+    """`structured` with langchain-openai's `disabled_params` (a keyword -> None, never
+    bound, or a list of the values not bound), which its `with_structured_output` applies
+    to the forced tool's `tool_choice`, `strict` and `parallel_tool_calls`
+    (`_filter_disabled_params`).
+
+    >>> off = with_disabled_params(StructuredProfile(), {"parallel_tool_calls": None})
+    >>> off.enabled({"tool_choice": "f", "parallel_tool_calls": False})
+    {'tool_choice': 'f'}
+    """
+    if not disabled:
+        return structured
+    pairs = tuple(
+        (name, None if values is None else tuple(values)) for name, values in disabled.items()
+    )
+    return dataclasses.replace(structured, disabled=pairs)

@@ -500,7 +500,7 @@ def _forced_tool(
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters, described=spec.described)
     keywords = _forced_keywords(model, spec.name, strict)
-    if "tool_choice" not in keywords:  # the model refuses a forced choice
+    if not _profile(model).forces(model.model):  # the model refuses a forced choice
         warnings.warn(
             f"{model.model} refuses a forced tool choice: the tool {spec.name!r} is offered "
             "unforced, and a reply may come without its call. Consider method='json_schema'.",
@@ -510,18 +510,21 @@ def _forced_tool(
     return model.bind_tools([tool], **keywords)
 
 
-def _forced_keywords(model: Structurable, name: str, strict: bool | None) -> dict[str, Any]:
+def _profile(model: Structurable) -> StructuredProfile:
     adapter = model.adapter
-    profile = adapter.structured if adapter is not None else StructuredProfile()
+    return adapter.structured if adapter is not None else StructuredProfile()
+
+
+def _forced_keywords(model: Structurable, name: str, strict: bool | None) -> dict[str, Any]:
+    profile = _profile(model)
     keywords: dict[str, Any] = {}
     if profile.forces(model.model):
         keywords["tool_choice"] = profile.tool_choice or name
-    if not profile.forced_tool_settings:
-        return keywords
-    keywords["strict"] = strict
-    if profile.single_call(model.model):
-        keywords["parallel_tool_calls"] = False
-    return keywords
+    if profile.forced_tool_settings:
+        keywords["strict"] = strict
+        if profile.single_call(model.model):
+            keywords["parallel_tool_calls"] = False
+    return profile.enabled(keywords)
 
 
 def forced_tool_keywords(

@@ -38,7 +38,6 @@ import json
 import os
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
@@ -55,6 +54,7 @@ from ...adapters.keys import withheld_key_note
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.structured_profile import StructuredProfile
+from ...adapters.structured_profile import with_disabled_params
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import check_headers
 from ...errors import APIError
@@ -263,9 +263,9 @@ class CompatibleAdapter(OpenAIAdapter):
         """The profile's: its default method, its refusal of tools (with its reason), its
         forced tool's choice and settings, and whether a raw reply carries
         `additional_kwargs["parsed"]` (its style's: langchain-openai's subclasses do,
-        the others not); without `parallel_tool_calls=False` where its drop-in's
-        `disabled_params` disable it, as langchain-openai's `_filter_disabled_params`."""
-        return without_disabled(_structured(self.profile), self.disabled_params)
+        the others not); less what its drop-in's `disabled_params` disable
+        (`with_disabled_params`)."""
+        return with_disabled_params(_structured(self.profile), self.disabled_params)
 
     def structured_output_settings(
         self, spec: Any, given: Any, method: str, strict: bool | None
@@ -536,20 +536,6 @@ def __getattr__(attribute: str) -> type[CompatibleAdapter]:
         if _class_name(name) == attribute:
             return preset_adapter_class(name)
     raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
-
-
-def without_disabled(
-    structured: StructuredProfile, disabled: Mapping[str, Any] | None
-) -> StructuredProfile:
-    """`structured` without `parallel_tool_calls=False` where langchain-openai's
-    `disabled_params` disable it (its `_filter_disabled_params`: None, or a list holding
-    the value it binds)."""
-    if not disabled or "parallel_tool_calls" not in disabled:
-        return structured
-    values = disabled["parallel_tool_calls"]
-    if values is None or False in values:
-        return replace(structured, single_call_models=frozenset())
-    return structured
 
 
 def _structured(profile: Profile) -> StructuredProfile:

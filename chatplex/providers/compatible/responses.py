@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...adapters.connection import adapter_repr
 from ...adapters.structured_profile import StructuredProfile
+from ...adapters.structured_profile import with_disabled_params
 from ..openai.responses_adapter import OpenAIResponsesAdapter
 
 __all__ = ["PresetResponsesAdapter"]
@@ -22,10 +23,8 @@ class PresetResponsesAdapter(OpenAIResponsesAdapter):
     def structured(self) -> StructuredProfile:  # type: ignore[override]
         """OpenAI's Responses profile, less what the preset's `disabled_params` disable
         (its partner's structured output filters them on either API)."""
-        from .adapter import without_disabled
-
         disabled = getattr(self._connection, "disabled_params", None)
-        return without_disabled(OpenAIResponsesAdapter.structured, disabled)
+        return with_disabled_params(OpenAIResponsesAdapter.structured, disabled)
 
     def __repr__(self) -> str:
         # Shown as the wire's adapter, as before it had a class of its own.

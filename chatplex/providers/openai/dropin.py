@@ -10,7 +10,7 @@ the parameter names and aliases are LangChain's (`model`/`model_name`, `max_toke
 Completions API (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is
 a TypeError naming the closest known name; newer API parameters go through
 `model_kwargs={...}` or `extra_body={...}`. LangChain settings chatplex has no
-equivalent for (`http_socket_options`, `disabled_params`, ...) raise with the reason.
+equivalent for (`http_socket_options`, SDK clients) raise with the reason.
 
 The model (`build`) is a plain `ChatModel`, named `ChatOpenAI` in events, logs, schemas
 and callbacks. `max_tokens` goes as `max_completion_tokens` to every server, as
@@ -46,6 +46,7 @@ from typing import Any
 
 from ...adapters.extra_body_layer import call_model as layered_call_model
 from ...adapters.keys import as_secret
+from ...adapters.structured_profile import with_disabled_params
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merged_last
 from ...chat.dropin import check_refused
@@ -143,6 +144,15 @@ def keep_response_headers(*adapters: Adapter | None) -> None:
             made.keeps_response_headers = True
 
 
+def disable_params(disabled: Mapping[str, Any], *adapters: Adapter | None) -> None:
+    """`adapters` (those an OpenAI drop-in made) binding structured output's forced tool
+    without what langchain-openai's `disabled_params` disable (`with_disabled_params`):
+    `{"parallel_tool_calls": None}` for a server that takes no such parameter."""
+    for made in adapters:
+        if made is not None:
+            made.structured = with_disabled_params(made.structured, disabled)
+
+
 #: The constructor's other spellings, each -> the name `build_as` reads.
 _SPELLINGS = {
     "model_name": "model",
@@ -181,6 +191,7 @@ _OWN = (
     "tiktoken_model_name",
     "openai_proxy",
     "include_response_headers",
+    "disabled_params",
 )
 #: The Responses API's own fields (refused on Chat Completions: `check_responses_only`).
 _RESPONSES_ONLY = ("reasoning", "include", "truncation", "context_management")
@@ -305,6 +316,8 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     adapter.responses_by_fields = by_fields
     if own["include_response_headers"]:
         keep_response_headers(adapter, switch)
+    if own["disabled_params"]:
+        disable_params(own["disabled_params"], adapter, switch)
     if output_version == "v0":
         from .responses_adapter import replies_v03
 

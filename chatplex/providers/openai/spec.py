@@ -107,7 +107,6 @@ _REFUSED = (
         "include_response_headers",
         "response headers are not kept; response_metadata has request_id",
     ),
-    ("disabled_params", "chatplex sends only the parameters you set"),
     ("http_socket_options", _NO_PROXY),
     ("openai_proxy", _NO_PROXY),
 )

@@ -104,6 +104,8 @@ def test_a_field_of_langchain_openai_is_taken_held_and_not_sent(
         {"parallel_tool_calls": None},
         {"parallel_tool_calls": [False]},
         {"parallel_tool_calls": [True]},
+        {"tool_choice": None},
+        {"strict": None},
     ],
 )
 def test_disabled_params_leave_structured_outputs_parameters_out(
@@ -121,7 +123,8 @@ def test_disabled_params_leave_structured_outputs_parameters_out(
             model = cls(
                 model="m-1", api_key="k-test", base_url=server.url, disabled_params=disabled
             )
-            parsed = model.with_structured_output(PLACE, method="function_calling").invoke("hi")
+            structured = model.with_structured_output(PLACE, method="function_calling", strict=True)
+            parsed = structured.invoke("hi")
             seen.append((parsed, [plain_request(s) for s in server.seen]))
     theirs, ours = seen
     assert ours == theirs

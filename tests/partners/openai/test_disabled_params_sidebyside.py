@@ -1,0 +1,115 @@
+"""`ChatOpenAI(disabled_params=...)` side by side: langchain-openai's and the drop-in
+against one local server.
+
+langchain-openai's `with_structured_output(method="function_calling")` binds the forced
+tool's `tool_choice`, `parallel_tool_calls=False` and `strict` through its
+`_filter_disabled_params`: a keyword mapped to None is never bound, one mapped to a list
+is not bound with a value in it. Its docs give `{"parallel_tool_calls": None}` for
+servers that take no such parameter. The drop-in refused the field when it was built."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from tests._replies import chat_completion
+from tests._replies import responses_reply
+from tests.partners._sidebyside import Reply
+from tests.partners._sidebyside import Seen
+from tests.partners.openai._both import scripts_test
+
+pytest.importorskip("langchain_openai")
+
+
+class City(BaseModel):
+    """A city."""
+
+    name: str
+
+
+def _structured(
+    disabled: dict[str, Any],
+    *,
+    asynchronous: bool = False,
+    responses: bool | None = None,
+    **given: Any,
+) -> Callable[[Any, str], Any]:
+    """`with_structured_output(City, include_raw=True, **given)` asked once on a model
+    built with `disabled_params=disabled`: the reply, and the warnings said."""
+
+    def script(cls: Any, url: str) -> Any:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            model = cls(
+                model="gpt-4o-mini",
+                api_key="sk-k",
+                base_url=url + "/v1",
+                max_retries=0,
+                disabled_params=disabled,
+                use_responses_api=responses,
+            )
+            out = model.with_structured_output(City, include_raw=True, **given)
+            if asynchronous:
+                reply = asyncio.run(out.ainvoke("A city in France?"))
+            else:
+                reply = out.invoke("A city in France?")
+        return {"reply": reply, "warnings": [str(w.message) for w in said]}
+
+    return script
+
+
+_CALLS = "function_calling"
+SCRIPTS = {
+    "parallel_never": _structured({"parallel_tool_calls": None}, method=_CALLS),
+    "parallel_never_async": _structured(
+        {"parallel_tool_calls": None}, method=_CALLS, asynchronous=True
+    ),
+    "parallel_false_listed": _structured({"parallel_tool_calls": [False]}, method=_CALLS),
+    "parallel_true_listed": _structured({"parallel_tool_calls": [True]}, method=_CALLS),
+    "tool_choice_never": _structured({"tool_choice": None}, method=_CALLS),
+    "strict_never": _structured({"strict": None}, method=_CALLS, strict=True),
+    "empty": _structured({}, method=_CALLS),
+    "json_schema_untouched": _structured({"parallel_tool_calls": None}),
+    "responses_parallel_never": _structured(
+        {"parallel_tool_calls": None}, method=_CALLS, responses=True
+    ),
+}
+
+
+def _answer(seen: Seen) -> Reply:
+    """A call of the schema's tool (Chat Completions), or a JSON text (Responses)."""
+    if seen.path.endswith("/responses"):
+        usage = {"input_tokens": 5, "output_tokens": 4, "total_tokens": 9}
+        return Reply(200, [json.dumps(responses_reply('{"name": "Paris"}', usage=usage)).encode()])
+    reply = chat_completion("", created=1)
+    call = {"name": "City", "arguments": '{"name": "Paris"}'}
+    reply["choices"][0]["message"]["tool_calls"] = [
+        {"id": "call_1", "type": "function", "function": call}
+    ]
+    return Reply(200, [json.dumps(reply).encode()])
+
+
+test_same_as_langchain_openai = scripts_test(SCRIPTS, _answer)
+
+
+def test_the_scripts_reach_what_the_filter_leaves_out(server: Any) -> None:
+    """The drop-in's requests: each disabled keyword absent, the others bound."""
+    import chatplex.langchain
+
+    def sent(name: str) -> dict[str, Any]:
+        server.seen.clear()
+        server.handler = _answer
+        SCRIPTS[name](chatplex.langchain.ChatOpenAI, server.url)
+        (seen,) = server.seen
+        return {k: seen.body.get(k, "<absent>") for k in ("tool_choice", "parallel_tool_calls")}
+
+    named = {"type": "function", "function": {"name": "City"}}
+    assert sent("parallel_never") == {"tool_choice": named, "parallel_tool_calls": "<absent>"}
+    assert sent("parallel_true_listed") == {"tool_choice": named, "parallel_tool_calls": False}
+    assert sent("tool_choice_never") == {"tool_choice": "<absent>", "parallel_tool_calls": False}
