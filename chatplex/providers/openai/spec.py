@@ -104,10 +104,10 @@ _REFUSED = (
     ("root_async_client", _SDK_CLIENTS),
     ("root_client", _SDK_CLIENTS),
     (
-        "include_response_headers",
-        "response headers are not kept; response_metadata has request_id",
+        "http_socket_options",
+        "chatplex opens its own connections; pass http_client=httpx.Client(transport="
+        "httpx.HTTPTransport(socket_options=...)) and http_async_client=... instead",
     ),
-    ("http_socket_options", _NO_PROXY),
     ("openai_proxy", _NO_PROXY),
 )
 
