@@ -77,7 +77,6 @@ from ...adapters.keys import holds_environment_key
 from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
-from ...adapters.structured_profile import StructuredProfile
 from ...adapters.validate import check_headers
 from ...errors import APIError
 from ...errors import MissingKeyError
@@ -164,13 +163,6 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         ErrorFamily("builtins", value_error),
     )
 
-    @property
-    def structured(self) -> StructuredProfile:  # type: ignore[override]
-        """OpenAI's, the forced tool asking for a single call (`parallel_tool_calls=False`)
-        only for a model named "gpt-4o" (a deployment's name is not the model's), as
-        AzureChatOpenAI's default `disabled_params`."""
-        return _SINGLE_CALL_GPT_4O if self._body_model else _NO_SINGLE_CALL
-
     def __init__(
         self,
         *,
@@ -248,6 +240,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         #: Whether the body names the model: always on the v1 API (it is the deployment
         #: there); on a deployment URL only when the caller gave one, as langchain-openai.
         self._body_model = body_model or self.v1
+        #: OpenAI's, the forced tool asking for a single call (`parallel_tool_calls=False`)
+        #: only for a model named "gpt-4o" (a deployment's name is not the model's), as
+        #: AzureChatOpenAI's default `disabled_params`.
+        self.structured = _SINGLE_CALL_GPT_4O if self._body_model else _NO_SINGLE_CALL
         self._api_key = api_key or None
         self._ad_token = azure_ad_token or None
         self._key_digest = key_digest(

@@ -147,10 +147,12 @@ def keep_response_headers(*adapters: Adapter | None) -> None:
 def disable_params(disabled: Mapping[str, Any], *adapters: Adapter | None) -> None:
     """`adapters` (those an OpenAI drop-in made) binding structured output's forced tool
     without what langchain-openai's `disabled_params` disable (`with_disabled_params`):
-    `{"parallel_tool_calls": None}` for a server that takes no such parameter."""
+    `{"parallel_tool_calls": None}` for a server that takes no such parameter. Given,
+    they replace AzureChatOpenAI's own default (a single call asked of gpt-4o alone)."""
     for made in adapters:
         if made is not None:
-            made.structured = with_disabled_params(made.structured, disabled)
+            every_model = dataclasses.replace(made.structured, single_call_models=None)
+            made.structured = with_disabled_params(every_model, disabled)
 
 
 #: The constructor's other spellings, each -> the name `build_as` reads.
@@ -316,7 +318,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     adapter.responses_by_fields = by_fields
     if own["include_response_headers"]:
         keep_response_headers(adapter, switch)
-    if own["disabled_params"]:
+    if own["disabled_params"] is not None:
         disable_params(own["disabled_params"], adapter, switch)
     if output_version == "v0":
         from .responses_adapter import replies_v03
