@@ -52,6 +52,7 @@ from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import settled_as_held
 from ...chat.partner_warnings import say_moved
+from ...chat.proxied import field_proxied
 from ...chat.settings import CALL_SETTINGS
 from ...specs import spec
 from ..openai import base_chat_openai
@@ -193,6 +194,9 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             del params["stream_usage"]
     given = {name: params.pop(name, default) for name, default in _SHARED.items()}
     settings = take_settings(params)
+    if row.proxy is not None:  # its calls through its proxy, as its clients go
+        name, variable = row.proxy
+        settings.update(field_proxied(name, variable, params.pop(name, None), settings))
     declared = spec(row.provider)  # (what names a model of no name: its LangChain class)
     if settings.get("name") is None and (declared and declared.langchain_class) != owner:
         settings["name"] = owner  # (its events' and errors' name, as its class's)

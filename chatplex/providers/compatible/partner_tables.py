@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-#: chatplex's answer to a partner class's proxy setting (`DropIn.refused`).
-PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
 _SDK = "chatplex sends its own requests (no SDK client); pass http_client= instead"
 
 #: chatplex's answers to a partner class's SDK clients (`DropIn.refused`).

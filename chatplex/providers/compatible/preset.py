@@ -98,6 +98,9 @@ class DropIn:
     #: whose own validator builds its clients from its own key and base URL alone): held,
     #: as its class holds them, never sent.
     unused: frozenset[str] = frozenset()
+    #: Its proxy field and the variable it falls back to, which its calls go through
+    #: (langchain-cerebras's `cerebras_proxy`, `CEREBRAS_PROXY`); None: it has none.
+    proxy: tuple[str, str] | None = None
     #: Whether its class reads langchain-openai's `disabled_params` (its structured output
     #: leaves out the parameters it disables); False: an unknown keyword.
     reads_disabled_params: bool = False

@@ -21,7 +21,6 @@ from .partner_tables import BASE_CHAT_OPENAI_CLASS
 from .partner_tables import CLIENTS
 from .partner_tables import OWN_CHAT_CLIENTS
 from .partner_tables import OWN_ROOT_CLIENTS
-from .partner_tables import PROXY
 from .preset import NO_MAX_COMPLETION_TOKENS
 from .preset import DropIn
 from .preset import Preset
@@ -292,7 +291,8 @@ CEREBRAS = Preset(
     ),
     dropin=DropIn(
         **BASE_CHAT_OPENAI_CLASS,
-        refused={**CLIENTS, "cerebras_proxy": PROXY},
+        refused=CLIENTS,
+        proxy=("cerebras_proxy", "CEREBRAS_PROXY"),
         llm_type="cerebras-chat",
         generate_reasoning_blocks=True,
         **partner_module("cerebras", "ChatCerebras"),  # its module: not serialized
@@ -301,26 +301,35 @@ CEREBRAS = Preset(
         # its order) as langchain-openai's, then its own; its validator builds the root
         # SDK clients from its own key and base URL, the chat clients their resources
         # (langchain-openai's clients: `client` is `root_client.chat.completions`).
-        partner_fields=openai_subclass_reading(
-            {"cerebras_api_key": "CEREBRAS_API_KEY"},
-            api_key="cerebras_api_key",
-            base_url="cerebras_api_base",
-            own=("cerebras_api_key", "cerebras_api_base", "cerebras_proxy", "disable_reasoning"),
-            client_optional=frozenset({"max_retries"}),
-            attributes=("cerebras_api_base", "cerebras_proxy"),
-            # (its fields' default factories: not counted set)
-            fallbacks={
-                "cerebras_api_base": (
-                    "https://api.cerebras.ai/v1/",
-                    ("CEREBRAS_API_BASE",),
-                    (),
-                    True,
+        partner_fields={
+            **openai_subclass_reading(
+                {"cerebras_api_key": "CEREBRAS_API_KEY"},
+                api_key="cerebras_api_key",
+                base_url="cerebras_api_base",
+                own=(
+                    "cerebras_api_key",
+                    "cerebras_api_base",
+                    "cerebras_proxy",
+                    "disable_reasoning",
                 ),
-                "cerebras_proxy": ("", ("CEREBRAS_PROXY",), (), True),
-            },
-            checks_candidates=True,  # (its validator checks `n`, as langchain-openai's)
-            required=frozenset({"model_name"}),
-        ),
+                client_optional=frozenset({"max_retries"}),
+                attributes=("cerebras_api_base", "cerebras_proxy"),
+                # (its fields' default factories: not counted set)
+                fallbacks={
+                    "cerebras_api_base": (
+                        "https://api.cerebras.ai/v1/",
+                        ("CEREBRAS_API_BASE",),
+                        (),
+                        True,
+                    ),
+                    "cerebras_proxy": ("", ("CEREBRAS_PROXY",), (), True),
+                },
+                checks_candidates=True,  # (its validator checks `n`, as langchain-openai's)
+                required=frozenset({"model_name"}),
+            ),
+            # Its httpx clients through `cerebras_proxy` where none is given (its validator's).
+            "resolved": {"http_client": "http_client", "http_async_client": "http_async_client"},
+        },
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         stream_usage=False,  # (its own `_stream` asks for no usage: its field stays None)
         moved=NO_MAX_COMPLETION_TOKENS,  # (its source declares no such field either)

@@ -59,7 +59,7 @@ from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_request_options
 from ...chat.partner_record import take_settings
 from ...chat.partner_warnings import say_moved
-from ...chat.proxied import proxied_clients
+from ...chat.proxied import field_proxied
 from ...specs import MoveWarning
 from . import choices
 from . import chunk_bound
@@ -95,7 +95,6 @@ __all__ = [
     "build",
     "build_as",
     "make_adapters",
-    "proxied",
 ]
 
 _OWNER = "ChatOpenAI"
@@ -344,7 +343,11 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
             "stream_idle_timeout": stream_idle_timeout,
             "stream_usage": asks_usage,
             **body,
-            **(proxied(proxy, settings) if way.proxied else {}),
+            **(
+                field_proxied("openai_proxy", "OPENAI_PROXY", proxy, settings)
+                if way.proxied
+                else {}
+            ),
             **api_params,
         },
     )
@@ -361,26 +364,6 @@ def _builtin_choice(builtin: Sequence[Mapping[str, Any]], tool_choice: Any) -> s
     """The tool choice when it names a built-in tool's type (`tool_choice="web_search"`)."""
     kinds = {t["type"] for t in builtin}
     return tool_choice if isinstance(tool_choice, str) and tool_choice in kinds else None
-
-
-def proxied(proxy: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The httpx clients through `proxy` (else `OPENAI_PROXY`) its calls go through, as
-    langchain-openai's ChatOpenAI builds them (`settings`: the constructor's, its httpx
-    clients among them); its ValueError where the script gives an httpx client of its
-    own as well."""
-    proxy = os.environ.get("OPENAI_PROXY") if proxy is None else proxy
-    http_client, http_async_client = (
-        settings.get("http_client"),
-        settings.get("http_async_client"),
-    )
-    if proxy and (http_client or http_async_client):
-        openai_proxy = proxy
-        raise ValueError(
-            "Cannot specify 'openai_proxy' if one of "
-            "'http_client'/'http_async_client' is already specified. Received:\n"
-            f"{openai_proxy=}\n{http_client=}\n{http_async_client=}"
-        )
-    return proxied_clients(proxy, "OPENAI_PROXY", settings)
 
 
 def make_adapters(wanted: AdapterSettings) -> MadeAdapters:

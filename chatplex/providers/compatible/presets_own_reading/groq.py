@@ -14,7 +14,6 @@ from ..partner_tables import GROQ_BODY
 from ..partner_tables import GROQ_CREATE
 from ..partner_tables import GROQ_NULLS
 from ..partner_tables import GROQ_USAGE_EXTRAS
-from ..partner_tables import PROXY
 from ..preset import BLOCKS_AS_GIVEN
 from ..preset import NO_MAX_COMPLETION_TOKENS
 from ..preset import DropIn
@@ -185,7 +184,8 @@ GROQ = Preset(
         body_defaults=GROQ_BODY,
         body_nulls=GROQ_NULLS,
         empty_stop_sent="always",  # (its `stop` field sent as set, `[]` too)
-        refused={**CLIENTS, "groq_proxy": PROXY},
+        refused=CLIENTS,
+        unused=frozenset({"groq_proxy"}),  # (langchain-groq's field, which nothing reads)
         # base_url=None: GROQ_API_BASE unread (its field's), the groq SDK's variable read
         unset_base_variables=("GROQ_BASE_URL",),
         empty_key_variable="GROQ_API_KEY",  # api_key="": the groq SDK's variable read

@@ -186,10 +186,9 @@ MISTRALAI = Preset(
         temperature=0.7,
         max_retries=5,
         timeout=120.0,
-        refused={
-            **CLIENTS,
-            "max_concurrent_requests": "pass rate_limit={'max_in_flight': ...} instead",
-        },
+        refused=CLIENTS,
+        # (langchain-mistralai's field, which nothing reads: `rate_limit=` caps calls here)
+        unused=frozenset({"max_concurrent_requests"}),
         body_defaults={"top_p": 1},  # langchain-mistralai's default, always sent
         stream_usage_moved="unsent",  # langchain-mistralai has no stream_usage field
         # (nor `n`, `max_completion_tokens`, Mistral's `safe_prompt` (`safe_mode` is its
