@@ -100,7 +100,7 @@ class StructuredProfile:
     #: The forced tool's keywords left unbound, each with the values left out (None:
     #: any), as langchain-openai's `disabled_params` filter them
     #: (`with_disabled_params`); (): none.
-    disabled: tuple[tuple[str, tuple[Any, ...] | None], ...] = ()
+    disabled: tuple[tuple[str, Any], ...] = ()
 
     def forces(self, model: str | None) -> bool:
         """Whether the forced tool on `model` names its `tool_choice`."""
@@ -139,7 +139,10 @@ def with_disabled_params(
     """
     if not disabled:
         return structured
+    # (a list held as a tuple, the profile's fields being immutable; another value as
+    # given: `in` reads it at the call, as langchain-openai's filter does)
     pairs = tuple(
-        (name, None if values is None else tuple(values)) for name, values in disabled.items()
+        (name, tuple(values) if isinstance(values, list) else values)
+        for name, values in disabled.items()
     )
     return dataclasses.replace(structured, disabled=pairs)

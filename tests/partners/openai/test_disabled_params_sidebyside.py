@@ -76,6 +76,7 @@ SCRIPTS = {
     "tool_choice_never": _structured({"tool_choice": None}, method=_CALLS),
     "strict_never": _structured({"strict": None}, method=_CALLS, strict=True),
     "empty": _structured({}, method=_CALLS),
+    "unread_key_not_a_list": _structured({"temperature": 1}, method=_CALLS),
     "json_schema_untouched": _structured({"parallel_tool_calls": None}),
     "responses_parallel_never": _structured(
         {"parallel_tool_calls": None}, method=_CALLS, responses=True
