@@ -65,8 +65,6 @@ if TYPE_CHECKING:
 __all__ = ["AzureChatOpenAI", "build"]
 
 _OWNER = "AzureChatOpenAI"
-#: `openai_api_type` values that mean Azure (the legacy setting; anything else is refused).
-_AZURE_API_TYPES = (None, "azure", "azure_ad")
 #: The credentials Azure's variables give; with neither set (nor one given), workload
 #: identity is tried, where all of its variables are set.
 _AZURE_CREDENTIAL_VARIABLES = ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN")
@@ -84,7 +82,11 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     no model is (the partner's `model_name` stays None: `BaseChatOpenAIData`)."""
     given = dict(keywords)
     model_version = given.pop("model_version", "")
-    check_azure_keywords(_OWNER, given.pop("openai_api_type", None), model_version)
+    # (its `openai_api_type`, else OPENAI_API_TYPE, a label its clients never read: held,
+    # shown in its `lc_attributes`, whatever it says)
+    given.pop("openai_api_type", None)
+    if not isinstance(model_version, str):
+        raise TypeError(f"model_version must be a str, got {model_version!r}")
     spelled = {
         name: pick(_OWNER, **{name: given.pop(name, None), alias: given.pop(alias, None)})
         for name, alias in (
@@ -132,19 +134,6 @@ def structured_target(
 
 
 # ---- Azure's own ways, as functions (its record's build and hooks call them) ---------
-
-
-def check_azure_keywords(owner: str, openai_api_type: str | None, model_version: Any) -> None:
-    """Its refusals of Azure's own keywords: an API type not Azure's, a model version
-    not a str."""
-    # (its field reads OPENAI_API_TYPE, which its clients never read: taken, unused)
-    if openai_api_type not in (*_AZURE_API_TYPES, os.environ.get("OPENAI_API_TYPE")):
-        raise SettingRefused(
-            f"{owner}(openai_api_type={openai_api_type!r}) is not supported: "
-            "this class speaks Azure ('azure'); use ChatOpenAI for other servers"
-        )
-    if not isinstance(model_version, str):
-        raise TypeError(f"model_version must be a str, got {model_version!r}")
 
 
 def azure_profile(model: ChatModel, profile: dict[str, Any]) -> dict[str, Any] | None:

@@ -207,8 +207,8 @@ class OpenAIWay:
     #: Its record: its form (what its validators fill in) and declared fields.
     record: PartnerClass
     #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as ChatOpenAI
-    #: builds its httpx clients through it; False (Azure's clients ignore it): a value
-    #: other than the variable's is refused.
+    #: builds its httpx clients through it; False: held and read back, carrying nothing
+    #: (Azure's clients ignore it).
     proxied: bool
     #: Whether its validator refuses LangSmith's gateway (ChatOpenAI's; not Azure's).
     langsmith_gateway: bool
@@ -251,8 +251,6 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     own = {name: given.pop(name, None) for name in _OWN}
     own["api_key"] = as_secret(own["api_key"])
     proxy = own["openai_proxy"]
-    if not way.proxied and proxy not in (None, os.environ.get("OPENAI_PROXY")):
-        given["openai_proxy"] = proxy  # (refused below; its field reads the variable)
     settings = take_settings(given)
     if way.langsmith_gateway:
         choices.refuse_langsmith_gateway(owner, own["base_url"], "OPENAI_API_BASE")

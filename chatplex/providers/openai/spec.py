@@ -97,7 +97,6 @@ _RESPONSES = frozenset(
 
 #: LangChain settings of ChatOpenAI chatplex does not have, and why (`chat.dropin.check_refused`).
 _SDK_CLIENTS = "chatplex sends its own requests (no SDK client); pass http_client= instead"
-_NO_PROXY = "pass http_client=httpx.Client(proxy=...) and http_async_client=... instead"
 _REFUSED = (
     ("async_client", _SDK_CLIENTS),
     ("client", _SDK_CLIENTS),
@@ -108,7 +107,6 @@ _REFUSED = (
         "chatplex opens its own connections; pass http_client=httpx.Client(transport="
         "httpx.HTTPTransport(socket_options=...)) and http_async_client=... instead",
     ),
-    ("openai_proxy", _NO_PROXY),
 )
 
 #: langchain-openai's order of a Chat Completions reply's response_metadata: its

@@ -160,7 +160,6 @@ def test_token_providers_pass_through() -> None:
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"openai_api_type": "openai"}, "openai_api_type='openai'"),
         ({"project": "p"}, "Azure has no projects"),
         ({"model_version": 1}, "model_version must be a str"),
     ],

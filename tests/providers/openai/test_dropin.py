@@ -98,11 +98,30 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
         assert named == outcome(partner, openai_proxy=proxy.url) == ours
     plain = ChatOpenAI(**settings)
     assert plain.http_client is None and plain.http_async_client is None
-    with pytest.raises(TypeError, match=r"AzureChatOpenAI\(openai_proxy=...\) is not supp"):
-        chatplex.langchain.AzureChatOpenAI(
-            azure_endpoint="https://x.openai.azure.com", azure_deployment="d", api_key="k",
-            api_version="2024-10-21", openai_proxy=proxy.url,
-        )  # fmt: skip
+
+
+def test_azures_proxy_and_api_type_are_held_as_langchain_openai_holds_them() -> None:
+    """AzureChatOpenAI's `openai_proxy` and `openai_api_type` are fields its clients never
+    read: built with them (a proxy on a closed port, an API type not Azure's), a call goes
+    straight to the deployment, and each reads back as given (the type in its
+    `lc_attributes` too)."""
+    import chatplex.langchain
+    from chatplex.testing import MockServer
+
+    partner = pytest.importorskip("langchain_openai").AzureChatOpenAI
+    with MockServer() as server:
+        seen = []
+        for cls in (partner, chatplex.langchain.AzureChatOpenAI):
+            model = cls(
+                azure_endpoint=server.url, azure_deployment="d", api_key="k",
+                api_version="2024-10-21", max_retries=0,
+                openai_proxy="http://127.0.0.1:9", openai_api_type="open_ai",
+            )  # fmt: skip
+            read = (model.openai_proxy, model.openai_api_type, model.lc_attributes)
+            seen.append((read, model.invoke("hi").text))
+    assert seen[0] == seen[1]
+    assert seen[1][0][:2] == ("http://127.0.0.1:9", "open_ai")
+    assert seen[1][1] == "Echo: hi"
 
 
 #: Temperatures given to models langchain-openai's `validate_temperature` reads.
