@@ -42,6 +42,13 @@ def assert_same_as_langchain_openai(
     assert_same(kept_out(outcome, differences, name))
 
 
+def at_server(cls: Any, url: str, **settings: Any) -> Any:
+    """`cls` (langchain-openai's class or the drop-in) against the scripted server at
+    `url`: a test key, no retries, gpt-4o-mini unless `settings` name a model."""
+    settings.setdefault("model", "gpt-4o-mini")
+    return cls(api_key="sk-k", base_url=url + "/v1", max_retries=0, **settings)
+
+
 def both_models(server: ScriptedServer, *, responses: bool) -> list[Any]:
     """langchain-openai's `ChatOpenAI` and the drop-in, built alike against `server`
     (gpt-4.1, no retries; on the Responses API where `responses`)."""

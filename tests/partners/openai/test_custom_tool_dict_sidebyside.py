@@ -25,6 +25,7 @@ from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
+from tests.partners.openai._both import at_server
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -50,13 +51,7 @@ def _reply(seen: Seen) -> Reply:
 
 
 def _model(cls: Any, server: ScriptedServer, responses: bool) -> Any:
-    return cls(
-        model="gpt-4.1",
-        api_key="sk-k",
-        base_url=server.url + "/v1",
-        max_retries=0,
-        use_responses_api=responses,
-    )
+    return at_server(cls, server.url, model="gpt-4.1", use_responses_api=responses)
 
 
 def _tools_sent(server: ScriptedServer) -> list[Any]:

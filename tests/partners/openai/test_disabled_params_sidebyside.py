@@ -23,6 +23,7 @@ from tests._replies import responses_reply
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import each_side
+from tests.partners.openai._both import at_server
 from tests.partners.openai._both import scripts_test
 
 pytest.importorskip("langchain_openai")
@@ -47,14 +48,7 @@ def _structured(
     def script(cls: Any, url: str) -> Any:
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
-            model = cls(
-                model="gpt-4o-mini",
-                api_key="sk-k",
-                base_url=url + "/v1",
-                max_retries=0,
-                disabled_params=disabled,
-                use_responses_api=responses,
-            )
+            model = at_server(cls, url, disabled_params=disabled, use_responses_api=responses)
             out = model.with_structured_output(City, include_raw=True, **given)
             if asynchronous:
                 reply = asyncio.run(out.ainvoke("A city in France?"))

@@ -23,6 +23,7 @@ from tests.adapters._responses_fixtures import response
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
+from tests.partners.openai._both import at_server
 
 langchain_openai = pytest.importorskip("langchain_openai")
 
@@ -48,13 +49,7 @@ def _reply(seen: Seen) -> Reply:
 
 
 def _model(cls: Any, url: str, strict: bool | None, how: str) -> Any:
-    model = cls(
-        model="gpt-4.1",
-        api_key="sk-k",
-        base_url=url + "/v1",
-        max_retries=0,
-        use_responses_api=True,
-    )
+    model = at_server(cls, url, model="gpt-4.1", use_responses_api=True)
     if how == "structured":
         return model.with_structured_output(
             Answer, method="json_schema", include_raw=True, tools=[add], strict=strict

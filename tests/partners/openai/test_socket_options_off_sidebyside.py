@@ -14,6 +14,7 @@ import pytest
 
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
+from tests.partners.openai._both import at_server
 from tests.partners.openai._both import scripts_test
 
 pytest.importorskip("langchain_openai")
@@ -21,13 +22,7 @@ pytest.importorskip("langchain_openai")
 
 def _switched_off(off: Any) -> Any:
     def script(cls: Any, url: str) -> Any:
-        model = cls(
-            model="gpt-4o-mini",
-            api_key="sk-k",
-            base_url=url + "/v1",
-            max_retries=0,
-            http_socket_options=off,
-        )
+        model = at_server(cls, url, http_socket_options=off)
         return {"read": model.http_socket_options, "reply": model.invoke("Hi")}
 
     return script
