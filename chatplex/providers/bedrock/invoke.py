@@ -54,11 +54,11 @@ from ...secret import is_secret_name
 from ...secret import merged_headers
 from ...secret.arguments import hold_keys
 from ..anthropic.adapter import BLOCK_TYPES as MESSAGES_BLOCK_TYPES
+from ..anthropic.body_fields import sampling_fields
+from ..anthropic.body_fields import tool_fields
 from ..anthropic.later_systems import Later
 from ..anthropic.request import plain_text
-from ..anthropic.request import sampling_fields
 from ..anthropic.request import to_wire_messages
-from ..anthropic.request import tool_fields
 from .adapter import BedrockAdapter
 from .cache_marks import mark_last_block
 from .conversation import EMPTY_TEXT
