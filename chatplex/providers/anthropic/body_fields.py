@@ -1,7 +1,7 @@
 """Anthropic request side: the Messages API body's fields beside its messages, from a
 call's settings: `temperature`, `top_p` and `stop_sequences` (`sampling_fields`), `tools`
 and `tool_choice` (`tool_fields`), which an InvokeModel body for Anthropic models carries
-alike (`bedrock/invoke.py`). Anthropic's built-in tools go as given (`builtin_tool`).
+alike. Anthropic's built-in tools go as given (`builtin_tool`).
 """
 
 from __future__ import annotations
