@@ -270,7 +270,10 @@ def test_what_is_refused_says_why(kwargs: dict[str, Any], match: str) -> None:
 
 
 def test_guard_last_turn_only_on_or_off_is_accepted() -> None:
-    guarded = ChatBedrockConverse(model=MODEL, region_name="us-east-1", guard_last_turn_only=True)
+    guard = {"guardrailIdentifier": "g", "guardrailVersion": "1"}
+    guarded = ChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", guard_last_turn_only=True, guardrail_config=guard
+    )
     assert guarded.adapter.guard_last_turn is True  # type: ignore[union-attr]
     llm = ChatBedrockConverse(model=MODEL, region_name="us-east-1", guard_last_turn_only=False)
     assert llm.model == MODEL
@@ -278,6 +281,14 @@ def test_guard_last_turn_only_on_or_off_is_accepted() -> None:
     assert llm.get_name() == "ChatBedrockConverse"
     named = ChatBedrockConverse(model=MODEL, region_name="us-east-1", raw_blocks=None, name="m")
     assert named.get_name() == "m"
+
+
+def test_guard_last_turn_only_without_a_guardrail_is_refused_as_langchain_aws_refuses_it() -> None:
+    # (a ValidationError, a ValueError, when the model is built: nothing to guard with)
+    partner = pytest.importorskip("langchain_aws").ChatBedrockConverse
+    for cls in (partner, ChatBedrockConverse):
+        with pytest.raises(ValueError, match="guard_last_turn_only=True"):
+            cls(model=MODEL, region_name="us-east-1", guard_last_turn_only=True)
 
 
 def test_raw_blocks_are_sent_in_place_of_the_messages_and_left_as_given() -> None:
@@ -295,8 +306,13 @@ def test_raw_blocks_are_sent_in_place_of_the_messages_and_left_as_given() -> Non
     marked = llm.adapter.build_request([HumanMessage("unread")], settings, stream=False).json  # type: ignore[union-attr]
     assert {"cachePoint": {"type": "default"}} in marked["messages"][0]["content"]
     assert raw == kept
+    guard = {"guardrailIdentifier": "g", "guardrailVersion": "1"}
     guarded = ChatBedrockConverse(
-        model=MODEL, region_name="us-east-1", guard_last_turn_only=True, **keys
+        model=MODEL,
+        region_name="us-east-1",
+        guard_last_turn_only=True,
+        guardrail_config=guard,
+        **keys,
     )
     assert guarded.build_request("ignored").json["messages"] == raw
 
