@@ -311,11 +311,6 @@ def converse_parts(
     extra_body = chosen_settings.pop("extra_body", None)
     if not isinstance(guard_last_turn, bool):
         raise TypeError(f"guard_last_turn_only must be True or False, got {guard_last_turn!r}")
-    if guard_last_turn and not body["guardrailConfig"]:  # (as langchain-aws's validator)
-        raise ValueError(
-            "guard_last_turn_only=True guards the last turn with a guardrail: pass "
-            "guardrail_config= (or leave guard_last_turn_only unset)"
-        )
     if raw_turns is not None and not (
         isinstance(raw_turns, list) and all(isinstance(t, dict) for t in raw_turns)
     ):

@@ -101,6 +101,11 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # points two frames above the line that built it), and not sent (there in
     # additionalModelRequestFields, which the model refuses).
     moved_to_model_kwargs(given, "stream_usage", outer=2)
+    if given.get("guard_last_turn_only") is True and not given.get("guardrail_config"):
+        raise ValueError(  # (as its validator refuses it: nothing to guard the turn with)
+            "guard_last_turn_only=True guards the last turn with a guardrail: pass "
+            "guardrail_config= (or leave guard_last_turn_only unset)"
+        )
     adapter, model, chosen_settings = converse_parts(_OWNER, given, _known())
     built = partner_model(ChatBedrockConverse, adapter, model, chosen_settings)
     # langchain-aws's default: the schema as a forced tool. `method="json_schema"` is
