@@ -43,10 +43,8 @@ def _choice_left_out(outcome: Outcome) -> Outcome:
     """Theirs sent the choice alone; ours the same call without it. Then ours read as
     theirs."""
     theirs, ours, their_requests, our_requests = outcome
-    (their_body,), (our_body,) = (
-        (r["body"] for r in their_requests),
-        (r["body"] for r in our_requests),
-    )
+    (their_request,), (our_request,) = their_requests, our_requests
+    their_body, our_body = their_request["body"], our_request["body"]
     assert their_body["tool_choice"] in ("auto", "none") and "tools" not in their_body
     assert {k: v for k, v in their_body.items() if k != "tool_choice"} == our_body
     assert ours == theirs
@@ -67,19 +65,17 @@ _SENT_ALONE = (
     "sends a call's `tool_choice` with no tool bound, which OpenAI's API refuses "
     "(`'tool_choice' is only allowed when 'tools' are specified`, a 400)"
 )
+
+
+def _left_out(choice: str) -> tuple[Why, Callable[[Outcome], Outcome]]:
+    """The row of a choice the drop-in leaves out without tools."""
+    instead = f'sends the call without the choice: "{choice}" with no tools means the same'
+    return Difference(Reason.REJECTED, _SENT_ALONE, instead), _choice_left_out
+
+
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    **{
-        f"choice_{choice}": (
-            Difference(
-                Reason.REJECTED,
-                _SENT_ALONE,
-                f'sends the call without the choice: "{choice}" with no tools means the '
-                "same as none",
-            ),
-            _choice_left_out,
-        )
-        for choice in ("auto", "none")
-    },
+    "choice_auto": _left_out("auto"),
+    "choice_none": _left_out("none"),
     "choice_required": (
         Difference(
             Reason.REJECTED,
