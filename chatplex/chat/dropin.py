@@ -56,10 +56,8 @@ REFUSED: dict[str, dict[str, str]] = {
 _OFF: dict[str, tuple[Any, ...]] = {
     "disable_streaming": (False,),
     "output_version": (None, "v0"),
-    "include_response_headers": (False,),
     # (langchain-openai's switch that turns its keepalive options off)
     "http_socket_options": (None, (), []),
-    "guard_last_turn_only": (False,),
 }
 
 
