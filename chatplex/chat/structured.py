@@ -499,8 +499,9 @@ def _forced_tool(
     from ..adapters.request_types import ToolSpec
 
     tool = ToolSpec(spec.name, spec.description, spec.parameters, described=spec.described)
-    keywords = _forced_keywords(model, spec.name, strict)
-    if not _profile(model).forces(model.model):  # the model refuses a forced choice
+    profile = _profile(model)
+    keywords = _forced_keywords(model, profile, spec.name, strict)
+    if not profile.forces(model.model):  # the model refuses a forced choice
         warnings.warn(
             f"{model.model} refuses a forced tool choice: the tool {spec.name!r} is offered "
             "unforced, and a reply may come without its call. Consider method='json_schema'.",
@@ -515,8 +516,9 @@ def _profile(model: Structurable) -> StructuredProfile:
     return adapter.structured if adapter is not None else StructuredProfile()
 
 
-def _forced_keywords(model: Structurable, name: str, strict: bool | None) -> dict[str, Any]:
-    profile = _profile(model)
+def _forced_keywords(
+    model: Structurable, profile: StructuredProfile, name: str, strict: bool | None
+) -> dict[str, Any]:
     keywords: dict[str, Any] = {}
     if profile.forces(model.model):
         keywords["tool_choice"] = profile.tool_choice or name
@@ -535,7 +537,7 @@ def forced_tool_keywords(
     `tool_choice` names the tool, unless the wire's profile declares the keyword its
     form takes instead (`StructuredProfile.tool_choice`, e.g. "any"); on OpenAI,
     `parallel_tool_calls` false and `strict` as given."""
-    return _forced_keywords(model, output_schema(schema).name, strict)
+    return _forced_keywords(model, _profile(model), output_schema(schema).name, strict)
 
 
 def forced_tool_model(
