@@ -14,6 +14,7 @@ from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
 from ..openai.spec import BASE_CHAT_OPENAI_GIVEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
+from ..openai.spec import BASE_CHAT_OPENAI_PROXIED
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
 from ..openai.spec import LANGCHAIN_OPENAI_STREAM
 from ..openai.spec import openai_client_arguments
@@ -328,7 +329,7 @@ CEREBRAS = Preset(
                 required=frozenset({"model_name"}),
             ),
             # Its httpx clients through `cerebras_proxy` where none is given (its validator's).
-            "resolved": {"http_client": "http_client", "http_async_client": "http_async_client"},
+            "resolved": BASE_CHAT_OPENAI_PROXIED,
         },
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         stream_usage=False,  # (its own `_stream` asks for no usage: its field stays None)

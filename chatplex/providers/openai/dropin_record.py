@@ -32,6 +32,7 @@ from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
 from .spec import BASE_CHAT_OPENAI_GIVEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
+from .spec import BASE_CHAT_OPENAI_PROXIED
 from .spec import BASE_CHAT_OPENAI_SHOWN
 from .spec import CHAT_OPENAI_CLIENT_ARGUMENTS
 
@@ -119,7 +120,7 @@ CHAT_OPENAI_FORM = PartnerFields(
     # (whether its fields alone chose the Responses API, held by the adapter made)
     completed={"use_responses_api": "adapter.responses_by_fields"},
     # Its httpx clients through `openai_proxy` where none is given (its validator's).
-    resolved={"http_client": "http_client", "http_async_client": "http_async_client"},
+    resolved=BASE_CHAT_OPENAI_PROXIED,
     dumped=BASE_CHAT_OPENAI_DUMPED,
     # Set by its validators whatever was given (its `exclude_unset` keeps them).
     assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),

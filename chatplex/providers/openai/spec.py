@@ -331,6 +331,9 @@ BASE_CHAT_OPENAI_CLIENTS: dict[str, tuple[str, ...]] = {
 #: The fields holding the script's httpx clients a BaseChatOpenAI gives its SDK clients
 #: (`PartnerFields.client_given`: sync, async).
 BASE_CHAT_OPENAI_GIVEN = ("http_client", "http_async_client")
+#: The same fields as its validator fills them in where none is given, its clients
+#: through its proxy field (`PartnerFields.resolved`: the model's own settings).
+BASE_CHAT_OPENAI_PROXIED = {name: name for name in BASE_CHAT_OPENAI_GIVEN}
 
 
 def openai_client_arguments(key: str, base: str) -> dict[str, str]:
