@@ -56,8 +56,6 @@ REFUSED: dict[str, dict[str, str]] = {
 _OFF: dict[str, tuple[Any, ...]] = {
     "disable_streaming": (False,),
     "output_version": (None, "v0"),
-    # (langchain-openai's switch that turns its keepalive options off)
-    "http_socket_options": (None, (), []),
 }
 
 

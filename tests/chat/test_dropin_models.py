@@ -72,8 +72,8 @@ def test_init_chat_model_checks_api_parameters_too() -> None:
 
 
 def test_refused_langchain_settings_say_why() -> None:
-    with pytest.raises(TypeError, match="http_client=httpx.Client"):
-        ChatOpenAI(api_key="k", http_socket_options=[(6, 1, 1)])
+    with pytest.raises(TypeError, match=r"\(no SDK client\); pass http_client="):
+        ChatOpenAI(api_key="k", root_async_client=object())
     with pytest.raises(TypeError, match="disable_streaming"):
         ChatOpenAI(model="m", api_key="k", disable_streaming=True)
     ChatOpenAI(api_key="k", cache=False, use_responses_api=False, output_version="v0")

@@ -29,8 +29,8 @@ from chatplex.langchain import ChatOpenAI
 def test_the_engines_checks_and_refusals_apply() -> None:
     with pytest.raises(TypeError, match=r"did you mean 'temperature'"):
         ChatOpenAI(model="m", api_key="k", temprature=1)
-    with pytest.raises(TypeError, match="http_client=httpx.Client"):
-        ChatOpenAI(model="m", api_key="k", http_socket_options=[(6, 1, 1)])
+    with pytest.raises(TypeError, match="no SDK client"):
+        ChatOpenAI(model="m", api_key="k", client=object())
     with pytest.raises(TypeError, match="model='a' and model_name='b'"):
         ChatAnthropic(model="a", model_name="b", api_key="k")
 

@@ -176,7 +176,7 @@ def test_a_name_the_drop_in_does_not_take_is_still_a_type_error() -> None:
     with pytest.raises(TypeError, match="did you mean 'temperature'"):
         chatplex.langchain.ChatOpenAI(model="m", api_key="k", temprature=0)
     with pytest.raises(TypeError, match="is not supported"):
-        chatplex.langchain.ChatOpenAI(model="m", api_key="k", http_socket_options=[(6, 1, 1)])
+        chatplex.langchain.ChatOpenAI(model="m", api_key="k", client=object())
 
 
 #: (drop-in name, keywords) its partner's validators refuse by value, each a number its

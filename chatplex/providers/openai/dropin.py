@@ -10,7 +10,9 @@ the parameter names and aliases are LangChain's (`model`/`model_name`, `max_toke
 Completions API (`response_format`, `user`, `parallel_tool_calls`, ...): anything else is
 a TypeError naming the closest known name; newer API parameters go through
 `model_kwargs={...}` or `extra_body={...}`. LangChain settings chatplex has no
-equivalent for (`http_socket_options`, SDK clients) raise with the reason.
+equivalent for (SDK clients) raise with the reason. `openai_proxy` and
+`http_socket_options` build the httpx clients its calls go through, as its class builds
+its SDK's.
 
 The model (`build`) is a plain `ChatModel`, named `ChatOpenAI` in events, logs, schemas
 and callbacks. `max_tokens` goes as `max_completion_tokens` to every server, as
@@ -191,6 +193,7 @@ _OWN = (
     "use_previous_response_id",
     "tiktoken_model_name",
     "openai_proxy",
+    "http_socket_options",
     "include_response_headers",
     "disabled_params",
 )
@@ -206,9 +209,10 @@ class OpenAIWay:
     owner: str
     #: Its record: its form (what its validators fill in) and declared fields.
     record: PartnerClass
-    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls, as ChatOpenAI
-    #: builds its httpx clients through it; False: held and read back, carrying nothing
-    #: (Azure's clients ignore it).
+    #: Whether `openai_proxy=` (else `OPENAI_PROXY`) carries its calls and
+    #: `http_socket_options` set its connections, as ChatOpenAI builds its httpx clients
+    #: of them; False: both held and read back, changing nothing (Azure's clients ignore
+    #: them).
     proxied: bool
     #: Whether its validator refuses LangSmith's gateway (ChatOpenAI's; not Azure's).
     langsmith_gateway: bool
@@ -342,7 +346,9 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
             "stream_usage": asks_usage,
             **body,
             **(
-                field_proxied("openai_proxy", "OPENAI_PROXY", proxy, settings)
+                field_proxied(
+                    "openai_proxy", "OPENAI_PROXY", proxy, settings, own["http_socket_options"]
+                )
                 if way.proxied
                 else {}
             ),

@@ -102,11 +102,6 @@ _REFUSED = (
     ("client", _SDK_CLIENTS),
     ("root_async_client", _SDK_CLIENTS),
     ("root_client", _SDK_CLIENTS),
-    (
-        "http_socket_options",
-        "chatplex opens its own connections; pass http_client=httpx.Client(transport="
-        "httpx.HTTPTransport(socket_options=...)) and http_async_client=... instead",
-    ),
 )
 
 #: langchain-openai's order of a Chat Completions reply's response_metadata: its

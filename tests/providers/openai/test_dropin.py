@@ -5,6 +5,7 @@ tests/providers/openai/test_choices.py."""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
@@ -100,10 +101,11 @@ def test_openai_proxy_given_or_from_the_environment_carries_the_calls(
     assert plain.http_client is None and plain.http_async_client is None
 
 
-def test_azures_proxy_and_api_type_are_held_as_langchain_openai_holds_them() -> None:
-    """AzureChatOpenAI's `openai_proxy` and `openai_api_type` are fields its clients never
-    read: built with them (a proxy on a closed port, an API type not Azure's), a call goes
-    straight to the deployment, and each reads back as given (the type in its
+def test_azures_proxy_api_type_and_socket_options_are_held_as_langchain_openai_holds_them() -> None:
+    """AzureChatOpenAI's `openai_proxy`, `openai_api_type` and `http_socket_options` are
+    fields its clients never read: built with them (a proxy on a closed port, an API type
+    not Azure's, a socket option no system has, which fails a connection it is set on), a
+    call goes straight to the deployment, and each reads back as given (the type in its
     `lc_attributes` too)."""
     import chatplex.langchain
     from chatplex.testing import MockServer
@@ -116,11 +118,14 @@ def test_azures_proxy_and_api_type_are_held_as_langchain_openai_holds_them() -> 
                 azure_endpoint=server.url, azure_deployment="d", api_key="k",
                 api_version="2024-10-21", max_retries=0,
                 openai_proxy="http://127.0.0.1:9", openai_api_type="open_ai",
+                http_socket_options=[(socket.SOL_SOCKET, 54321, 1)],
             )  # fmt: skip
             read = (model.openai_proxy, model.openai_api_type, model.lc_attributes)
+            read += (model.http_socket_options,)
             seen.append((read, model.invoke("hi").text))
     assert seen[0] == seen[1]
     assert seen[1][0][:2] == ("http://127.0.0.1:9", "open_ai")
+    assert seen[1][0][3] == [(socket.SOL_SOCKET, 54321, 1)]
     assert seen[1][1] == "Echo: hi"
 
 
