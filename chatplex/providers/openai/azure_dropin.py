@@ -48,6 +48,7 @@ from ...chat.model import ChatModel
 from ...chat.params import SettingRefused
 from ...errors import MissingKeyError
 from ...secret.urls import shown_url
+from .azure import PARALLEL_CALLS_MODEL
 from .base_chat_openai import data_of
 from .dropin import AdapterSettings
 from .dropin import ChatOpenAI
@@ -291,6 +292,15 @@ def _check_base_url(base_url: str | Secret, deployment: str | None) -> None:
         )
 
 
+def default_disabled_params(held: Mapping[str, Any]) -> dict[str, Any]:
+    """Its validator's `disabled_params` where none are given: `parallel_tool_calls` off
+    for every model name but "gpt-4o" (there none, and the field not counted set). The
+    adapter forces single calls the same way (`PARALLEL_CALLS_MODEL`)."""
+    if held.get("disabled_params") is None and held.get("model_name") != PARALLEL_CALLS_MODEL:
+        return {"disabled_params": {"parallel_tool_calls": None}}
+    return {}
+
+
 #: langchain-openai's `AzureChatOpenAI` as data: its record's facts and fields
 #: (`dropin_record.py`), how its model is built, what it does its own way (ChatOpenAI's
 #: but its profile and the model named: `BaseChatOpenAIData.model_name`).
@@ -303,5 +313,6 @@ AzureChatOpenAI = dataclasses.replace(
         profile_names=azure_profile_names,
         profile=azure_profile,
         structured_target=structured_target,
+        validated=default_disabled_params,
     ),
 )

@@ -306,15 +306,13 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
         defaults={
             **{k: v for k, v in CHAT_OPENAI_FORM.defaults.items() if k != "model_name"},
             "stream_usage": True,
-            "disabled_params": {"parallel_tool_calls": None},
             "openai_api_type": "azure",
             "validate_base_url": True,
         },
-        inert=frozenset({"disabled_params", "validate_base_url"}),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset(
-            {"model_kwargs", "openai_organization", "disabled_params", "stream_usage"}
-        ),
+        inert=frozenset({"validate_base_url"}),
+        # Set by its validators whatever was given (its `exclude_unset` keeps them); its
+        # `disabled_params` where it writes them (`azure_dropin.default_disabled_params`).
+        assigned=frozenset({"model_kwargs", "openai_organization", "stream_usage"}),
         dump_aliases=dumped_under_aliases(_AZURE_ALIASES),
         # Its validator's workload identity fallback (held by its adapters).
         completed={
