@@ -19,8 +19,11 @@ callbacks; its Gemini fields are read as `ChatVertexAI`'s are (`dropin_settings.
 
 The key: `google_api_key` / `api_key`, else `GOOGLE_API_KEY` / `GEMINI_API_KEY`.
 `base_url` or `client_options` (a URL, or `{"api_endpoint": ...}`) point at another
-server, `api_version` picks the API version ("v1beta"). `location`, a Vertex AI region,
-is held and sends nothing, as there on the Gemini API.
+server, `api_version` picks the API version ("v1beta"). Where its fields or
+`GOOGLE_GENAI_USE_VERTEXAI` choose Vertex AI (`genai_backend.on_vertex`: `vertexai=True`,
+`credentials`, `project`), the same translation goes where google-genai sends a Vertex
+AI client's calls (`genai_vertex.py`: `project`, `location`, credentials or an
+express-mode key); on the Gemini API `location` is held and sends nothing, as there.
 
 As langchain-google-genai (compared side by side in tests/partners/google): the request
 carries `temperature` 0.7 unless given (none for Gemini 3 and later), `candidateCount`
@@ -64,6 +67,9 @@ from .dropin_settings import REFUSED_ALIKE
 from .dropin_settings import attempts_as_retries
 from .dropin_settings import gemini_body
 from .dropin_settings import moved_keywords
+from .genai_backend import SDK_ON
+from .genai_backend import VARIABLE
+from .genai_backend import on_vertex
 from .request import safety_settings
 
 if TYPE_CHECKING:
@@ -101,20 +107,11 @@ DEFAULT_GENAI_MODEL = "gemini-2.5-flash"
 #: langchain-google-genai's temperature when none is given (none for Gemini 3 and later,
 #: which it leaves to the model's own default).
 DEFAULT_GENAI_TEMPERATURE = 0.7
-_ON_VERTEX = "use ChatVertexAI (provider google_vertexai) for Vertex AI"
-#: The variable that turns langchain-google-genai's class to Vertex AI where `vertexai`
-#: is not given (`_ON`), and its SDK client even where vertexai=False is (`_SDK_ON`).
-_VERTEX_VARIABLE, _ON, _SDK_ON = "GOOGLE_GENAI_USE_VERTEXAI", ("true", "1", "yes"), ("true", "1")
 #: Settings of langchain-google-genai chatplex cannot honour, and why (a TypeError,
 #: never ignored).
 REFUSED = {
     **REFUSED_ALIKE,
     "transport": "chatplex speaks REST (JSON over HTTP); transport='rest' only",
-    "credentials": "the Gemini API takes an API key; for google-auth credentials use "
-    "ChatVertexAI (provider google_vertexai)",
-    "vertexai": _ON_VERTEX,
-    # (given, langchain-google-genai speaks to Vertex AI instead of the Gemini API)
-    "project": _ON_VERTEX,
     "tuned_model_name": "tuned models are named by model=",
 }
 
@@ -216,26 +213,34 @@ def _refuse_langsmith_gateway(owner: str) -> None:
         )
 
 
+def _env_key() -> str | None:
+    """The key google-genai reads from the environment (GOOGLE_API_KEY first)."""
+    return os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY") or None
+
+
 def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-google-genai's constructor: the model from its fields as held
-    (`PartnerClass.build`), refused before any request as the partner refuses."""
+    (`PartnerClass.build`), refused before any request as the partner refuses; on the
+    Gemini API, or on Vertex AI where its fields or `GOOGLE_GENAI_USE_VERTEXAI` choose it
+    (`on_vertex`; `genai_vertex.py`)."""
     from .adapter import GeminiAdapter
 
     given = held_and_spelled(_OWNER, keywords, _SPELLINGS)
     _clients_of_client_args(_OWNER, given.pop("client_args", None), given)
-    switch = os.environ.get(_VERTEX_VARIABLE, "").lower()
-    if switch in _SDK_ON or (switch in _ON and given.get("vertexai") is None):
-        # The partner then sends to Vertex AI: never to the Gemini API instead.
+    vertexai, project = given.pop("vertexai", None), given.pop("project", None)
+    credentials, location = given.pop("credentials", None), given.pop("location", None)
+    if os.environ.get(VARIABLE, "").lower() in SDK_ON and vertexai is False:
+        # Its Gemini API client then reads the variable and sends to Vertex AI.
         raise SettingRefused(
-            f"{_OWNER} with {_VERTEX_VARIABLE} set is not supported: "
-            f"{_ON_VERTEX}, or unset it for the Gemini API"
+            f"{_OWNER}(vertexai=False) with {VARIABLE} set is not supported: "
+            "langchain-google-genai's client then sends to Vertex AI all the same; unset "
+            "the variable for the Gemini API, or pass vertexai=True"
         )
+    vertex = on_vertex(vertexai, credentials, project)
     moved_keywords(given, _OWNER, "langchain_google_genai.chat_models", 1, GENAI_NO_FIELD)
-    # Taken, sending nothing, as langchain-google-genai takes them on the Gemini API (its
-    # fields, read by chatplex.langchain): `location` names a Vertex AI region, and its
-    # validator replaces `default_metadata` with the additional headers' items.
-    for held in ("location", "default_metadata"):
-        given.pop(held, None)
+    # Taken, sending nothing, as langchain-google-genai takes it (its field, read by
+    # chatplex.langchain): its validator replaces it with the additional headers' items.
+    given.pop("default_metadata", None)
     model = given.pop("model", None) or DEFAULT_GENAI_MODEL
     key, headers = given.pop("google_api_key", None), given.pop("additional_headers", None)
     url = pick(
@@ -249,7 +254,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     temperature = given.pop("temperature") if "temperature" in given else _UNSET
     fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
     settings = take_settings(given)
-    if url is None:
+    if url is None and not vertex:  # (its gateway serves the Gemini API only)
         _refuse_langsmith_gateway(_OWNER)
     if temperature is _UNSET:
         temperature = _default_temperature(model)
@@ -267,13 +272,34 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         # Sent even when empty, as langchain-google-genai sends it.
         safety_settings=list(safety_settings(fields["safety_settings"]) or ()),
     )
-    adapter = GeminiAdapter(
-        api_key=key,
-        base_url=url,
-        default_headers=headers,
-        api_version=api_version or "v1beta",
-        partner_replies=True,
-    )
+    if vertex:
+        from .genai_vertex import GenaiVertexAdapter
+
+        if key is None and url is None:  # (a server of the script's own: no key from here)
+            key = _env_key()
+        adapter: GeminiAdapter = GenaiVertexAdapter(
+            project=project,
+            location=location,
+            credentials=credentials,
+            api_key=None if credentials is not None else key,  # (its credentials first)
+            base_url=url,
+            default_headers=headers,
+            api_version=api_version or "v1beta1",
+            partner_replies=True,
+        )
+    elif credentials is not None:  # (vertexai=False: its key, taken none beside them)
+        raise ValueError(
+            "API key required for Gemini Developer API. Provide api_key parameter or set "
+            "GOOGLE_API_KEY/GEMINI_API_KEY environment variable."
+        )
+    else:
+        adapter = GeminiAdapter(
+            api_key=key,
+            base_url=url,
+            default_headers=headers,
+            api_version=api_version or "v1beta",
+            partner_replies=True,
+        )
     adapter.system_as_human = merged
     settings.update(
         temperature=temperature,

@@ -280,6 +280,7 @@ GENAI_RECORD = PartnerClass(
             "api_version": "api_version",
             "headers": "additional_headers",
             "client_args": "client_args",
+            **{name: name for name in ("vertexai", "project", "location", "credentials")},
         },
         client_headers={"user-agent": GENAI_USER_AGENT},
         client_headers_keyword="headers",

@@ -12,10 +12,14 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from .genai_backend import on_vertex
+
 __all__ = ["gemini_client"]
 
 #: langchain-google-genai's telemetry tag on its User-Agent, where this variable is set.
 _TELEMETRY = ("GOOGLE_CLOUD_AGENT_ENGINE_ID", "+remote_reasoning_engine")
+#: The variable naming google-genai's Vertex AI project where none is given.
+_PROJECT = "GOOGLE_CLOUD_PROJECT"
 #: The User-Agent it names itself by (its version: the partner's, `{partner_version}`).
 USER_AGENT = "langchain-google-genai/{partner_version}-ChatGoogleGenerativeAI"
 
@@ -27,10 +31,16 @@ def gemini_client(
     api_version: str | None = None,
     headers: Mapping[str, str] | None = None,
     client_args: dict[str, Any] | None = None,
+    vertexai: bool | None = None,
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Any = None,
 ) -> Any:
     """A `google.genai.Client` as langchain-google-genai builds it (`headers`: its
     User-Agent, then the script's; `base_url` a {"api_endpoint": ...} dict too, its
-    legacy `client_options`)."""
+    legacy `client_options`): a Vertex AI client where its fields choose Vertex AI
+    (`genai_backend.on_vertex`), its key (never beside credentials) only in express mode."""
+
     try:
         from google.genai import Client
         from google.genai.types import HttpOptions
@@ -49,4 +59,16 @@ def gemini_client(
     # (its sync and async HTTP clients made with the same `client_args`)
     options: dict[str, Any] = {"base_url": base_url, "api_version": api_version, "headers": sent}
     options |= dict.fromkeys(("client_args", "async_client_args"), client_args)
-    return Client(api_key=api_key, http_options=HttpOptions(**options))
+    if not on_vertex(vertexai, credentials, project):
+        return Client(api_key=api_key, http_options=HttpOptions(**options))
+    # (it hands its key to google-genai through the environment, which takes it only
+    # where no credentials, project or location are given nor GOOGLE_CLOUD_PROJECT set)
+    express = credentials is None and not (project or location or os.environ.get(_PROJECT))
+    return Client(
+        vertexai=True,
+        project=project,
+        location=location,
+        credentials=credentials,
+        api_key=api_key if express else None,
+        http_options=HttpOptions(**options),
+    )

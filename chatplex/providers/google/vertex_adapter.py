@@ -44,6 +44,7 @@ from .request import vertex_builtin_tool
 from .response import OTHER_CANDIDATES
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
+from .vertex_auth import authorized
 from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
@@ -286,16 +287,7 @@ class VertexAIAdapter(_GoogleWire):
     def _call_headers(self) -> Mapping[str, Any]:
         """The headers plus the bearer token (refreshed by google-auth if it expired),
         asked once the call's input is translated."""
-        headers = dict(self._headers)
-        authorization = self._auth.authorization() if self._auth is not None else None
-        if authorization is not None:
-            headers["Authorization"] = authorization
-            quota = self._auth.quota_project()  # type: ignore[union-attr]
-            if quota is not None:  # as google-auth applies credentials, over one given
-                for name in [n for n in headers if n.lower() == "x-goog-user-project"]:
-                    del headers[name]
-                headers["x-goog-user-project"] = quota
-        return headers
+        return authorized(self._headers, self._auth)
 
     def batch_api_for(self, model: str, limits: Limits | None = None) -> GeminiBatches:
         """Vertex AI batch prediction is not built: a clear error, before anything runs."""

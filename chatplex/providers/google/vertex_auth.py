@@ -18,12 +18,13 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from ...errors import MissingKeyError
 from ...secret import Secret
 
-__all__ = ["VertexAuth"]
+__all__ = ["VertexAuth", "authorized"]
 
 _SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 _MISSING = (
@@ -134,6 +135,23 @@ class VertexAuth:
         if not isinstance(token, str) or not token:
             raise ValueError("the Vertex AI credentials gave no access token after refresh")
         return Secret(f"Bearer {token}")
+
+
+def authorized(headers: Mapping[str, Any], auth: VertexAuth | None) -> dict[str, Any]:
+    """`headers` with `auth`'s bearer token (refreshed by google-auth if it expired) and
+    the project its credentials bill, as google-auth applies credentials (its
+    `x-goog-user-project` over one given); as they are without credentials (express
+    mode: an API key) or with anonymous ones."""
+    out = dict(headers)
+    authorization = auth.authorization() if auth is not None else None
+    if auth is not None and authorization is not None:
+        out["Authorization"] = authorization
+        quota = auth.quota_project()
+        if quota is not None:
+            for name in [n for n in out if n.lower() == "x-goog-user-project"]:
+                del out[name]
+            out["x-goog-user-project"] = quota
+    return out
 
 
 def _default_credentials() -> tuple[Any, str | None]:

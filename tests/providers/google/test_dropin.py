@@ -229,8 +229,8 @@ def test_typed_errors_reach_the_caller() -> None:
 def test_unknown_and_refused_keywords_are_type_errors() -> None:
     with pytest.raises(TypeError, match="did you mean 'top_k'"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, topk=3)
-    with pytest.raises(TypeError, match="ChatVertexAI"):
-        ChatGoogleGenerativeAI(model="m", api_key=KEY, vertexai=True)
+    with pytest.raises(TypeError, match="tuned models are named by model="):
+        ChatGoogleGenerativeAI(model="m", api_key=KEY, tuned_model_name="t")
     with pytest.raises(TypeError, match="REST"):
         ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="grpc")
     ChatGoogleGenerativeAI(model="m", api_key=KEY, transport="rest")  # the off value

@@ -1,0 +1,35 @@
+"""Which backend langchain-google-genai's `ChatGoogleGenerativeAI` speaks to (its
+`_determine_backend`): Vertex AI where `vertexai=True`, else where
+`GOOGLE_GENAI_USE_VERTEXAI` says so, else where credentials or a project are given; the
+Gemini API otherwise. Its drop-in (`dropin.py`) and the SDK client it builds for a
+script (`genai_client.py`) both ask.
+
+>>> on_vertex(None, None, "my-project"), on_vertex(False, None, "my-project")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+__all__ = ["SDK_ON", "VARIABLE", "on_vertex"]
+
+#: The variable that turns the class to Vertex AI where `vertexai` is not given.
+VARIABLE = "GOOGLE_GENAI_USE_VERTEXAI"
+#: Its values for Vertex AI and for the Gemini API, as the class reads them.
+_ON, _OFF = ("true", "1", "yes"), ("false", "0", "no")
+#: Its values google-genai's client reads for Vertex AI even where the class asked for
+#: the Gemini API (`vertexai=False`).
+SDK_ON = ("true", "1")
+
+
+def on_vertex(vertexai: bool | None, credentials: Any, project: str | None) -> bool:
+    """Whether the class sends to Vertex AI, of its `vertexai`, `credentials` and
+    `project` fields and the environment."""
+    if vertexai is not None:
+        return bool(vertexai)
+    switch = os.environ.get(VARIABLE, "").lower()
+    if switch in _ON or switch in _OFF:
+        return switch in _ON
+    return credentials is not None or project is not None
