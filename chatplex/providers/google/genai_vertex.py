@@ -87,6 +87,7 @@ class GenaiVertexAdapter(GeminiAdapter):
         partner_replies: bool = False,
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
+        api_key = as_secret(api_key) or None
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta1' or 'v1', got {api_version!r}")
         named = project  # (one from the environment does not name the path at a base URL)
@@ -94,9 +95,10 @@ class GenaiVertexAdapter(GeminiAdapter):
         location = location or os.environ.get("GOOGLE_CLOUD_LOCATION") or None
         if location is not None and not re.fullmatch(r"[a-z0-9-]+", location):
             raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
-        key = as_secret(api_key) or None
-        express = key is not None and credentials is None and project is None and location is None
-        self._api_key: Secret | None = key if express else None
+        express = (
+            api_key is not None and credentials is None and project is None and location is None
+        )
+        self._api_key: Secret | None = api_key if express else None
         self._auth: VertexAuth | None = None
         if (
             base_url is not None

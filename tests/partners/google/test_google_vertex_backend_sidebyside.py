@@ -12,6 +12,7 @@ test_google_vertex_backend.py."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -68,6 +69,47 @@ _WEATHER = {
     },
 }
 
+_TEXT = {"type": "text", "text": "Summarise it."}
+_PDF = {"type": "file", "url": "gs://bucket/report.pdf", "mime_type": "application/pdf"}
+_NAMED = "google_genai:gemini-2.5-flash"
+_VERTEX = {"vertexai": True, "project": "proj-1", "location": "us-central1", "max_retries": 0}
+
+
+def _vertex_reply(seen: Seen) -> Reply:
+    """A reply as Vertex AI words it: its creation time, traffic type, token details."""
+    usage = {
+        "promptTokenCount": 3,
+        "candidatesTokenCount": 1,
+        "totalTokenCount": 4,
+        "trafficType": "ON_DEMAND",
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 3}],
+    }
+    body = {
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": "Hi"}]},
+                "finishReason": "STOP",
+                "avgLogprobs": -0.1,
+            }
+        ],
+        "usageMetadata": usage,
+        "modelVersion": "gemini-2.5-flash",
+        "createTime": "2026-12-06T05:00:00.123456Z",
+        "responseId": "resp-v",
+    }
+    return Reply(200, [json.dumps(body).encode()])
+
+
+def _init(cls: Any) -> Callable[..., Any]:
+    """LangChain's `init_chat_model`, or the drop-in's, as the class's side has it, with
+    the credentials."""
+    made: Callable[..., Any] = chatplex.langchain.init_chat_model
+    if not cls.__module__.startswith("chatplex"):
+        from langchain.chat_models import init_chat_model as made
+
+    return functools.partial(made, credentials=oauth2.Credentials(token="tok-1"))
+
+
 #: name -> (script(cls, url), the server's replies)
 SCRIPTS: dict[str, tuple[Callable[[Any, str], Any], Callable[[Seen], Reply]]] = {
     "invoke": (lambda cls, url: _model(cls, url).invoke("Hi"), gemini_replies()),
@@ -109,6 +151,23 @@ SCRIPTS: dict[str, tuple[Callable[[Any, str], Any], Callable[[Seen], Reply]]] = 
     ),
     "token_count": (
         lambda cls, url: _model(cls, url).get_num_tokens("hello there"),
+        gemini_replies(),
+    ),
+    "labels_a_vertex_field": (
+        lambda cls, url: _model(cls, url, labels={"team": "search"}).invoke("Hi"),
+        gemini_replies(),
+    ),
+    "thinking": (
+        lambda cls, url: _model(cls, url, thinking_budget=128, include_thoughts=True).invoke("Hi"),
+        gemini_replies([{"text": "Let me see.", "thought": True}, {"text": "Hello."}]),
+    ),
+    "file_in_cloud_storage": (
+        lambda cls, url: _model(cls, url).invoke([("user", [_TEXT, _PDF])]),
+        gemini_replies(),
+    ),
+    "vertex_shaped_reply": (lambda cls, url: _model(cls, url).invoke("Hi"), _vertex_reply),
+    "init_chat_model": (
+        lambda cls, url: _init(cls)(_NAMED, **_VERTEX, base_url=url).invoke("Hi"),
         gemini_replies(),
     ),
     "error_status": (

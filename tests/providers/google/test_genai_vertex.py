@@ -6,6 +6,7 @@ partner)."""
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import pytest
@@ -120,3 +121,16 @@ def test_bad_settings_are_refused_before_any_request() -> None:
         GenaiVertexAdapter(project="p", credentials=_token(), location="us central")
     with pytest.raises(NotImplementedError, match="batch prediction"):
         GenaiVertexAdapter(api_key="AQ-k").batch_api_for("gemini-2.5-flash")
+
+
+def test_a_refusal_leaves_no_key_in_clear_in_its_frames() -> None:
+    with pytest.raises(NotImplementedError, match="a gateway's") as raised:
+        GenaiVertexAdapter(api_key="AQ-secret-77", credentials=_token(), base_url="http://h:1")
+    frames = [
+        frame
+        for frame, _ in traceback.walk_tb(raised.value.__traceback__)
+        if frame.f_code.co_filename.endswith("/google/genai_vertex.py")
+    ]
+    assert frames
+    for frame in frames:
+        assert "AQ-secret-77" not in repr(frame.f_locals)
