@@ -281,7 +281,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
             project=project,
             location=location,
             credentials=credentials,
-            api_key=None if credentials is not None else key,  # (its credentials first)
+            api_key=key,  # (used in express mode only: `GenaiVertexAdapter`)
             base_url=url,
             default_headers=headers,
             api_version=api_version or "v1beta1",

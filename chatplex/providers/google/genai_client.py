@@ -40,7 +40,6 @@ def gemini_client(
     User-Agent, then the script's; `base_url` a {"api_endpoint": ...} dict too, its
     legacy `client_options`): a Vertex AI client where its fields choose Vertex AI
     (`genai_backend.on_vertex`), its key (never beside credentials) only in express mode."""
-
     try:
         from google.genai import Client
         from google.genai.types import HttpOptions
