@@ -313,6 +313,17 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     return built
 
 
+def vertex_model_named(held: Mapping[str, Any]) -> dict[str, Any]:
+    """Its validator's `model` on Vertex AI: without a `models/` prefix (Vertex AI names
+    no model so); on the Gemini API as given."""
+    model = held.get("model")
+    if not (isinstance(model, str) and model.startswith("models/")):
+        return {}
+    if not on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project")):
+        return {}
+    return {"model": model.removeprefix("models/")}
+
+
 class _Unset:
     def __repr__(self) -> str:
         return "<its LangChain default>"
@@ -328,6 +339,9 @@ ChatGoogleGenerativeAI = dataclasses.replace(
     GENAI_RECORD,
     build=build,
     hooks=PartnerHooks(
-        num_tokens=num_tokens, profile_names=profile_names, structured_target=structured_target
+        num_tokens=num_tokens,
+        profile_names=profile_names,
+        structured_target=structured_target,
+        validated=vertex_model_named,
     ),
 )

@@ -56,6 +56,13 @@ def _model(cls: Any, url: str, **settings: Any) -> Any:
     return cls(**{k: v for k, v in given.items() if v is not None})
 
 
+def _read_and_invoke(model: Any) -> Any:
+    """The model's name as it reads back (and is identified by), and a reply."""
+    return {"model": model.model, "identifying": model._identifying_params.get("model")}, (
+        model.invoke("Hi")
+    )
+
+
 def _stream(model: Any) -> list[Any]:
     return [chunk.content for chunk in model.stream("Hi")]
 
@@ -120,7 +127,7 @@ SCRIPTS: dict[str, tuple[Callable[[Any, str], Any], Callable[[Seen], Reply]]] = 
         gemini_replies(),
     ),
     "model_with_models_prefix": (
-        lambda cls, url: _model(cls, url, model="models/gemini-2.5-flash").invoke("Hi"),
+        lambda cls, url: _read_and_invoke(_model(cls, url, model="models/gemini-2.5-flash")),
         gemini_replies(),
     ),
     "publishers_model": (
