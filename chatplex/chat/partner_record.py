@@ -39,6 +39,7 @@ __all__ = [
     "REQUIRED",
     "MessagesCount",
     "PartnerClass",
+    "PartnerDeprecation",
     "PartnerField",
     "PartnerHooks",
     "as_held",
@@ -292,6 +293,19 @@ class PartnerHooks:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerDeprecation:
+    """A partner class LangChain deprecates, as its decorators warn when a script builds
+    one: `words`, a DeprecationWarning at every construction (`typing_extensions.
+    deprecated`), then langchain-core's `@deprecated` (`since`, `removal`,
+    `alternative_import`): a LangChainDeprecationWarning once a process."""
+
+    words: str
+    since: str
+    removal: str
+    alternative_import: str
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerClass:
     """The LangChain partner class a drop-in stands in for, as data: what its LangChain
     chat model (`chatplex.langchain`, which alone reads this) reports and does as that
@@ -353,6 +367,8 @@ class PartnerClass:
     #: The User-Agent and SDK headers its partner package's requests carry
     #: (`sdk_agents.py`); None: chatplex's own User-Agent (no partner package).
     sdk: SdkForms | None = None
+    #: Its deprecation, warned as its class warns (None: not deprecated).
+    deprecated: PartnerDeprecation | None = None
 
     @property
     def id_namespace(self) -> tuple[str, ...] | None:

@@ -27,6 +27,7 @@ from ..chat.partner_record import PartnerClass
 from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
 from . import dropin_serialized
+from .deprecation import warn_as_partner
 from .dropin_settings import serializable as _serializable
 from .from_langchain import counted_as_given
 from .model import ChatChatplex
@@ -61,6 +62,9 @@ class DropInChatModel(ChatChatplex):
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
 
     def __init__(self, **kwargs: Any) -> None:
+        deprecated = self._record.deprecated
+        if deprecated is not None and "_record" in type(self).__dict__:  # (not a subclass)
+            warn_as_partner(type(self).__name__, deprecated)
         # Keys, credential URLs and headers held before langchain-core's constructor
         # (`Serializable.__init__`, whose keyword locals a traceback shows) is handed them.
         hold_keys(kwargs, is_secret_name)

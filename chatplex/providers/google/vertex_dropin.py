@@ -41,6 +41,7 @@ from typing import Any
 from ...chat.dropin import pick
 from ...chat.params import SettingRefused
 from ...chat.partner_record import MessagesCount
+from ...chat.partner_record import PartnerDeprecation
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import held_and_spelled
@@ -389,6 +390,14 @@ def _project_not_found(err: Exception) -> Exception:
 ChatVertexAI = dataclasses.replace(
     VERTEX_RECORD,
     build=build,
+    # (langchain-google-vertexai 3.2 on: ChatGoogleGenerativeAI reaches Vertex AI)
+    deprecated=PartnerDeprecation(
+        words="Use [`ChatGoogleGenerativeAI`][langchain_google_genai.ChatGoogleGenerativeAI] "
+        "instead.",
+        since="3.2.0",
+        removal="4.0.0",
+        alternative_import="langchain_google_genai.ChatGoogleGenerativeAI",
+    ),
     hooks=PartnerHooks(
         num_tokens=num_tokens,
         # (langchain-google-vertexai asks countTokens, for every model)
