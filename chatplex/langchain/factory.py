@@ -22,6 +22,7 @@ ported script keeps those models, which then run on their partner package, not c
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -66,6 +67,8 @@ def init_chat_model(
                 f"model must be a string such as 'openai:gpt-4o-mini', got {type(model).__name__}"
             )
         provider, name = split_model_name(qualified_model_name(model, model_provider))
+        if model_provider is None and provider == "google_vertexai" and name == model:
+            _say_gemini_inferred(model)
         declared = spec(provider)
         if (
             declared is not None
@@ -93,6 +96,20 @@ def init_chat_model(
     if configurable:
         return made
     return ChatChatplex.from_model(made)
+
+
+def _say_gemini_inferred(model: str) -> None:
+    """LangChain's warning as its `init_chat_model` infers Vertex AI from a bare Gemini
+    name (its inference: `chatplex.specs.infer_provider`), at the script's line."""
+    warnings.warn(
+        f"Inferred `model_provider='google_vertexai'` from {model!r}. "
+        "This default will change to 'google_genai' in the next major release."
+        "To keep current behavior, pass `model_provider='google_vertexai'` "
+        f"(or use the prefix form, e.g. 'google_vertexai:{model}'); "
+        "for AI Studio / Gemini API, use 'google_genai' instead.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _langchain_builder(provider: str) -> Any:

@@ -8,6 +8,7 @@ import sys
 import types
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from langchain_core.language_models import BaseChatModel
@@ -125,3 +126,28 @@ def test_a_missing_partner_package_is_langchains_import_error() -> None:
 def test_a_provider_no_one_knows_keeps_chatplexs_hint() -> None:
     with pytest.raises(ValueError, match="did you mean 'openai'"):
         init_chat_model("opnai:gpt-4o", api_key="k")
+
+
+def test_a_bare_gemini_name_warns_as_langchain_infers_vertex_ai() -> None:
+    """LangChain's `init_chat_model` infers `google_vertexai` from a bare Gemini name with
+    a DeprecationWarning (its default changes to google_genai next); the drop-in's says
+    the same words, at the script's line; a name with its provider says nothing of it."""
+    langchain_init = pytest.importorskip("langchain.chat_models").init_chat_model
+    credentials = pytest.importorskip("google.oauth2.credentials").Credentials
+
+    def inferred(make: Any, model: str, **given: Any) -> list[tuple[str, str]]:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            make(model, project="p", credentials=credentials(token="t"), **given)
+        return [
+            (str(w.message), w.filename)
+            for w in seen
+            if "Inferred `model_provider" in str(w.message)
+        ]
+
+    theirs = inferred(langchain_init, "gemini-2.5-flash")
+    ours = inferred(init_chat_model, "gemini-2.5-flash")
+    assert ours == theirs and len(ours) == 1 and ours[0][1] == __file__
+    for make in (langchain_init, init_chat_model):
+        assert inferred(make, "google_vertexai:gemini-2.5-flash") == []
+        assert inferred(make, "gemini-2.5-flash", model_provider="google_vertexai") == []
