@@ -352,6 +352,9 @@ class ProviderSpec:
     #: `langchain_class` (langchain-ibm's ChatWatsonx: `model_id`, its `model=` naming a
     #: model of IBM's Model Gateway).
     langchain_model_keyword: str = "model"
+    #: The DeprecationWarning LangChain's `init_chat_model` gives where it infers this
+    #: provider from a bare model name (`{model}`: the name); None: none.
+    langchain_inferred_warning: str | None = None
     #: How its LangChain class fills a result's `llm_output` and `generation_info`
     #: (`chat/llm_results.py` writes it), for replies whose
     #: `response_metadata["model_provider"]` is this name; None: the model name and

@@ -62,12 +62,12 @@ class DropInChatModel(ChatChatplex):
     """The partner's SDK client attributes built so far (`sdk_clients.py`)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        deprecated = self._record.deprecated
-        if deprecated is not None and "_record" in type(self).__dict__:  # (not a subclass)
-            warn_as_partner(type(self).__name__, deprecated)
         # Keys, credential URLs and headers held before langchain-core's constructor
         # (`Serializable.__init__`, whose keyword locals a traceback shows) is handed them.
         hold_keys(kwargs, is_secret_name)
+        deprecated = self._record.deprecated
+        if deprecated is not None and "_record" in type(self).__dict__:  # (not a subclass)
+            warn_as_partner(type(self).__name__, deprecated)
         # (past ChatChatplex's own: the engine takes the keys as they are held here)
         super(ChatChatplex, self).__init__(**kwargs)
         self._built = True

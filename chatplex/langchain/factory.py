@@ -67,9 +67,9 @@ def init_chat_model(
                 f"model must be a string such as 'openai:gpt-4o-mini', got {type(model).__name__}"
             )
         provider, name = split_model_name(qualified_model_name(model, model_provider))
-        if model_provider is None and provider == "google_vertexai" and name == model:
-            _say_gemini_inferred(model)
         declared = spec(provider)
+        if model_provider is None and name == model and declared is not None:
+            _say_inferred(declared.langchain_inferred_warning, model)
         if (
             declared is not None
             and declared.langchain_init
@@ -98,18 +98,12 @@ def init_chat_model(
     return ChatChatplex.from_model(made)
 
 
-def _say_gemini_inferred(model: str) -> None:
-    """LangChain's warning as its `init_chat_model` infers Vertex AI from a bare Gemini
-    name (its inference: `chatplex.specs.infer_provider`), at the script's line."""
-    warnings.warn(
-        f"Inferred `model_provider='google_vertexai'` from {model!r}. "
-        "This default will change to 'google_genai' in the next major release."
-        "To keep current behavior, pass `model_provider='google_vertexai'` "
-        f"(or use the prefix form, e.g. 'google_vertexai:{model}'); "
-        "for AI Studio / Gemini API, use 'google_genai' instead.",
-        DeprecationWarning,
-        stacklevel=3,
-    )
+def _say_inferred(words: str | None, model: str) -> None:
+    """LangChain's DeprecationWarning where its `init_chat_model` infers a provider from a
+    bare model name and says so (`ProviderSpec.langchain_inferred_warning`), at the
+    script's line."""
+    if words is not None:
+        warnings.warn(words.format(model=model), DeprecationWarning, stacklevel=3)
 
 
 def _langchain_builder(provider: str) -> Any:

@@ -6,8 +6,13 @@ line."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,36 +40,56 @@ def _warned(build: Callable[[], Any]) -> list[tuple[str, str, str]]:
     return [(w.category.__name__, str(w.message), w.filename) for w in seen]
 
 
-@pytest.fixture
-def first_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each side as in a fresh process: its once-a-process warning not given yet."""
-    monkeypatch.setattr(deprecation, "_WARNED", set())
-    wrapper = vertexai.ChatVertexAI.__init__
-    cells = dict(zip(wrapper.__code__.co_freevars, wrapper.__closure__ or (), strict=True))
-    if "warned" in cells:  # (langchain-core's wrapper remembers in its closure)
-        cells["warned"].cell_contents = False
+#: A script building `ChatVertexAI` twice, then a subclass of it, in a fresh process:
+#: each build's warnings (category, words, whether they point at the script's line).
+_SCRIPT = """
+import json, sys, warnings
+from google.oauth2.credentials import Credentials
+module = __import__(sys.argv[1], fromlist=["ChatVertexAI"])
+settings = dict(model="gemini-2.5-flash", project="p", credentials=Credentials(token="t"))
+builds = []
+for _ in range(2):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        module.ChatVertexAI(**settings)
+    builds.append([(w.category.__name__, str(w.message), w.filename == __file__) for w in seen])
+print(json.dumps(builds))
+"""
 
 
-@pytest.mark.usefixtures("first_in_process")
-def test_building_it_warns_as_the_partner_warns() -> None:
-    cases = {}
-    for cls in (vertexai.ChatVertexAI, chatplex.langchain.ChatVertexAI):
-        first = _warned(lambda cls=cls: cls(**_settings()))
-        again = _warned(lambda cls=cls: cls(**_settings()))
-        cases[cls.__module__.split(".")[0]] = (first, again)
-    assert cases["chatplex"] == cases["langchain_google_vertexai"]
-    first, again = cases["chatplex"]
-    assert [category for category, _, _ in first] == [
-        "DeprecationWarning",
-        "LangChainDeprecationWarning",
+def _in_a_fresh_process(module: str, tmp_path: Path) -> Any:
+    script = tmp_path / f"build_{module.replace('.', '_')}.py"
+    script.write_text(_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), module],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": ""},
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_building_it_warns_as_the_partner_warns(tmp_path: Path) -> None:
+    """Each side in a process of its own: LangChain's warning is once a process."""
+    theirs = _in_a_fresh_process("langchain_google_vertexai", tmp_path)
+    ours = _in_a_fresh_process("chatplex.langchain", tmp_path)
+    assert ours == theirs
+    first, again = ours
+    assert [(category, at_line) for category, _, at_line in first] == [
+        ("DeprecationWarning", True),
+        ("LangChainDeprecationWarning", True),
     ]
     assert "deprecated in LangChain 3.2.0 and will be removed in 4.0.0" in first[1][1]
-    assert {where for _, _, where in first} == {__file__}  # (the script's line)
     assert [category for category, _, _ in again] == ["DeprecationWarning"]  # (once)
 
 
-@pytest.mark.usefixtures("first_in_process")
-def test_a_subclass_and_init_chat_model_give_no_langchain_warning() -> None:
+def test_a_subclass_and_init_chat_model_give_no_langchain_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(deprecation, "_WARNED", set())  # (as in a fresh process)
+
     class Mine(chatplex.langchain.ChatVertexAI):  # type: ignore[misc, valid-type]
         pass
 
@@ -77,9 +102,11 @@ def test_a_subclass_and_init_chat_model_give_no_langchain_warning() -> None:
         )
     )
     assert [category for category, _, _ in made] == ["DeprecationWarning"]
-    # (still the first a script builds itself)
-    assert "LangChainDeprecationWarning" in [
-        c for c, _, _ in _warned(lambda: chatplex.langchain.ChatVertexAI(**_settings()))
+    # (the first a script builds itself still gives it)
+    built = _warned(lambda: chatplex.langchain.ChatVertexAI(**_settings()))
+    assert [category for category, _, _ in built] == [
+        "DeprecationWarning",
+        "LangChainDeprecationWarning",
     ]
 
 

@@ -104,6 +104,13 @@ SPECS = (
         llm_output=VERTEX_SHAPE,
         # LangChain's choice for bare "gemini..." names (it warns it will be google_genai).
         model_prefixes=("gemini",),
+        langchain_inferred_warning=(
+            "Inferred `model_provider='google_vertexai'` from {model!r}. This default will "
+            "change to 'google_genai' in the next major release.To keep current behavior, "
+            "pass `model_provider='google_vertexai'` (or use the prefix form, e.g. "
+            "'google_vertexai:{model}'); for AI Studio / Gemini API, use 'google_genai' "
+            "instead."
+        ),
         finish_words=_FINISH_WORDS,
         separate_system=True,  # `systemInstruction`, apart from `contents`
         # A text part's signature, where langchain-google-vertexai writes it (its
