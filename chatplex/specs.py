@@ -348,12 +348,10 @@ class ProviderSpec:
     #: for it (False: a name of chatplex's own, such as "openai_responses", whose class
     #: is another name's).
     langchain_init: bool = True
-    #: The keyword LangChain's `init_chat_model` names the model with when it builds
-    #: `langchain_class` (langchain-ibm's ChatWatsonx: `model_id`, its `model=` naming a
-    #: model of IBM's Model Gateway).
+    #: The keyword LangChain's `init_chat_model` names the model with (langchain-ibm's
+    #: ChatWatsonx: `model_id`; its `model=` names a model of IBM's Model Gateway).
     langchain_model_keyword: str = "model"
-    #: The DeprecationWarning LangChain's `init_chat_model` gives where it infers this
-    #: provider from a bare model name (`{model}`: the name); None: none.
+    #: Its DeprecationWarning as it infers this provider from a bare name (`{model}`).
     langchain_inferred_warning: str | None = None
     #: How its LangChain class fills a result's `llm_output` and `generation_info`
     #: (`chat/llm_results.py` writes it), for replies whose
