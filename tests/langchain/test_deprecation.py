@@ -40,8 +40,8 @@ def _warned(build: Callable[[], Any]) -> list[tuple[str, str, str]]:
     return [(w.category.__name__, str(w.message), w.filename) for w in seen]
 
 
-#: A script building `ChatVertexAI` twice, then a subclass of it, in a fresh process:
-#: each build's warnings (category, words, whether they point at the script's line).
+#: A script building `ChatVertexAI` twice in a fresh process: each build's warnings
+#: (category, words, whether they point at the script's line).
 _SCRIPT = """
 import json, sys, warnings
 from google.oauth2.credentials import Credentials
