@@ -213,11 +213,6 @@ def _refuse_langsmith_gateway(owner: str) -> None:
         )
 
 
-def _env_key() -> str | None:
-    """The key google-genai reads from the environment (GOOGLE_API_KEY first)."""
-    return os.environ.get("GOOGLE_API_KEY") or os.environ.get("GEMINI_API_KEY") or None
-
-
 def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-google-genai's constructor: the model from its fields as held
     (`PartnerClass.build`), refused before any request as the partner refuses; on the
@@ -275,8 +270,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     if vertex:
         from .genai_vertex import GenaiVertexAdapter
 
-        if key is None and url is None:  # (a server of the script's own: no key from here)
-            key = _env_key()
         adapter: GeminiAdapter = GenaiVertexAdapter(
             project=project,
             location=location,

@@ -245,3 +245,30 @@ def test_the_variable_chooses_vertex_ai_for_both(
     )
     assert_same(outcome)
     assert outcome[2][0]["path"].startswith("/v1beta1/projects/proj-1/locations/europe-west4/")
+
+
+def test_the_environments_key_is_express_mode_for_both(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials, project or location: `GOOGLE_API_KEY` is express mode's key, sent
+    to the server given as google-genai sends it (chatplex's policy for a key from the
+    environment: `adapters.keys.environment_key`)."""
+    for variable in (*_VARIABLES, "GOOGLE_GENAI_USE_VERTEXAI"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("GOOGLE_API_KEY", "AQ-from-env")
+    server.handler = gemini_replies()
+
+    def script(cls: Any) -> Any:
+        model = _model(cls, server.url, project=None, location=None, credentials=None)
+        return json.dumps(observe(model.invoke("Hi")), sort_keys=True)
+
+    outcome = run_both(
+        server,
+        lambda: script(genai.ChatGoogleGenerativeAI),
+        lambda: script(chatplex.langchain.ChatGoogleGenerativeAI),
+        result=lambda value: value,
+        request=_request,
+        collect=True,
+    )
+    assert_same(outcome)
+    assert outcome[2][0]["credential"] == {"x-goog-api-key": "AQ-from-env"}
