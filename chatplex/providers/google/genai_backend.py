@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["SDK_ON", "VARIABLE", "on_vertex"]
+__all__ = ["SDK_ON", "VARIABLE", "on_vertex", "vertex_express"]
 
 #: The variable that turns the class to Vertex AI where `vertexai` is not given.
 VARIABLE = "GOOGLE_GENAI_USE_VERTEXAI"
@@ -33,3 +33,12 @@ def on_vertex(vertexai: bool | None, credentials: Any, project: str | None) -> b
     if switch in _ON or switch in _OFF:
         return switch in _ON
     return credentials is not None or project is not None
+
+
+def vertex_express(credentials: Any, project: str | None, location: str | None) -> bool:
+    """Whether google-genai's Vertex AI client takes an API key (express mode): only where
+    no credentials, project or location are given nor `GOOGLE_CLOUD_PROJECT` /
+    `GOOGLE_CLOUD_LOCATION` set, which win over a key it reads from the environment (as
+    langchain-google-genai hands it its key)."""
+    named = project or location or os.environ.get("GOOGLE_CLOUD_PROJECT")
+    return credentials is None and not (named or os.environ.get("GOOGLE_CLOUD_LOCATION"))

@@ -13,13 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .genai_backend import on_vertex
+from .genai_backend import vertex_express
 
 __all__ = ["gemini_client"]
 
 #: langchain-google-genai's telemetry tag on its User-Agent, where this variable is set.
 _TELEMETRY = ("GOOGLE_CLOUD_AGENT_ENGINE_ID", "+remote_reasoning_engine")
-#: The variable naming google-genai's Vertex AI project where none is given.
-_PROJECT = "GOOGLE_CLOUD_PROJECT"
 #: The User-Agent it names itself by (its version: the partner's, `{partner_version}`).
 USER_AGENT = "langchain-google-genai/{partner_version}-ChatGoogleGenerativeAI"
 
@@ -60,9 +59,7 @@ def gemini_client(
     options |= dict.fromkeys(("client_args", "async_client_args"), client_args)
     if not on_vertex(vertexai, credentials, project):
         return Client(api_key=api_key, http_options=HttpOptions(**options))
-    # (it hands its key to google-genai through the environment, which takes it only
-    # where no credentials, project or location are given nor GOOGLE_CLOUD_PROJECT set)
-    express = credentials is None and not (project or location or os.environ.get(_PROJECT))
+    express = vertex_express(credentials, project, location)
     return Client(
         vertexai=True,
         project=project,

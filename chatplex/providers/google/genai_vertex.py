@@ -44,6 +44,7 @@ from ...secret import Secret
 from ...secret.urls import hold_url
 from .adapter import GeminiAdapter
 from .adapter import _model_path
+from .genai_backend import vertex_express
 from .vertex_auth import VertexAuth
 from .vertex_auth import authorized
 
@@ -91,13 +92,11 @@ class GenaiVertexAdapter(GeminiAdapter):
         if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
             raise ValueError(f"api_version must look like 'v1beta1' or 'v1', got {api_version!r}")
         named = project  # (one from the environment does not name the path at a base URL)
+        express = api_key is not None and vertex_express(credentials, project, location)
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
         location = location or os.environ.get("GOOGLE_CLOUD_LOCATION") or None
         if location is not None and not re.fullmatch(r"[a-z0-9-]+", location):
             raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
-        express = (
-            api_key is not None and credentials is None and project is None and location is None
-        )
         self._api_key: Secret | None = api_key if express else None
         self._auth: VertexAuth | None = None
         if (
