@@ -203,22 +203,30 @@ def _request(seen: Seen) -> Any:
     return {"method": seen.method, "path": seen.path, "credential": credential, "body": seen.body}
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_same_as_langchain_google_genai_on_vertex_ai(
-    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture(autouse=True)
+def _no_google_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in (*_VARIABLES, "GOOGLE_GENAI_USE_VERTEXAI"):
         monkeypatch.delenv(variable, raising=False)
-    script, replies = SCRIPTS[name]
-    server.handler = replies
-    outcome = run_both(
+
+
+def _on_both(server: ScriptedServer, script: Callable[[Any], Any]) -> Any:
+    """`script(cls)` with the partner's class, then the drop-in's, against `server`: what
+    each returned and what it sent (`run_both`'s outcome)."""
+    return run_both(
         server,
-        lambda: script(genai.ChatGoogleGenerativeAI, server.url),
-        lambda: script(chatplex.langchain.ChatGoogleGenerativeAI, server.url),
+        lambda: script(genai.ChatGoogleGenerativeAI),
+        lambda: script(chatplex.langchain.ChatGoogleGenerativeAI),
         result=observe,
         request=_request,
         collect=True,
     )
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_same_as_langchain_google_genai_on_vertex_ai(name: str, server: ScriptedServer) -> None:
+    script, replies = SCRIPTS[name]
+    server.handler = replies
+    outcome = _on_both(server, lambda cls: script(cls, server.url))
     assert_same(outcome)
     assert outcome[2], "the partner sent nothing: the script shows nothing"
 
@@ -226,22 +234,11 @@ def test_same_as_langchain_google_genai_on_vertex_ai(
 def test_the_variable_chooses_vertex_ai_for_both(
     server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for variable in _VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
     server.handler = gemini_replies()
-
-    def script(cls: Any) -> Any:
-        model = _model(cls, server.url, vertexai=None, location="europe-west4")
-        return json.dumps(observe(model.invoke("Hi")), sort_keys=True)
-
-    outcome = run_both(
+    outcome = _on_both(
         server,
-        lambda: script(genai.ChatGoogleGenerativeAI),
-        lambda: script(chatplex.langchain.ChatGoogleGenerativeAI),
-        result=lambda value: value,
-        request=_request,
-        collect=True,
+        lambda cls: _model(cls, server.url, vertexai=None, location="europe-west4").invoke("Hi"),
     )
     assert_same(outcome)
     assert outcome[2][0]["path"].startswith("/v1beta1/projects/proj-1/locations/europe-west4/")
@@ -250,25 +247,15 @@ def test_the_variable_chooses_vertex_ai_for_both(
 def test_the_environments_key_is_express_mode_for_both(
     server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No credentials, project or location: `GOOGLE_API_KEY` is express mode's key, sent
-    to the server given as google-genai sends it (chatplex's policy for a key from the
-    environment: `adapters.keys.environment_key`)."""
-    for variable in (*_VARIABLES, "GOOGLE_GENAI_USE_VERTEXAI"):
-        monkeypatch.delenv(variable, raising=False)
+    """No credentials, project or location: `GOOGLE_API_KEY` (the key field's fallback,
+    on both) is express mode's key, sent to the server given as google-genai sends it."""
     monkeypatch.setenv("GOOGLE_API_KEY", "AQ-from-env")
     server.handler = gemini_replies()
-
-    def script(cls: Any) -> Any:
-        model = _model(cls, server.url, project=None, location=None, credentials=None)
-        return json.dumps(observe(model.invoke("Hi")), sort_keys=True)
-
-    outcome = run_both(
+    outcome = _on_both(
         server,
-        lambda: script(genai.ChatGoogleGenerativeAI),
-        lambda: script(chatplex.langchain.ChatGoogleGenerativeAI),
-        result=lambda value: value,
-        request=_request,
-        collect=True,
+        lambda cls: _model(cls, server.url, project=None, location=None, credentials=None).invoke(
+            "Hi"
+        ),
     )
     assert_same(outcome)
     assert outcome[2][0]["credential"] == {"x-goog-api-key": "AQ-from-env"}
