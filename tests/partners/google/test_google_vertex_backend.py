@@ -30,15 +30,20 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "env-project")
 
 
-def _backends(**keywords: Any) -> tuple[bool, bool]:
-    """Whether the partner, then the drop-in, would send to Vertex AI."""
+def _partner_on_vertex(**keywords: Any) -> bool:
+    """Whether the partner, built with `keywords`, would send to Vertex AI (its client's)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        partner = genai.ChatGoogleGenerativeAI(model=_MODEL, **keywords)
+        model = genai.ChatGoogleGenerativeAI(model=_MODEL, **keywords)
+    return bool(model.client._api_client.vertexai)
+
+
+def _backends(**keywords: Any) -> tuple[bool, bool]:
+    """Whether the partner, then the drop-in, would send to Vertex AI."""
     ours = chatplex.langchain.ChatGoogleGenerativeAI(model=_MODEL, **keywords)
     adapter = ours.chatplex_model.adapter
     assert isinstance(adapter, GeminiAdapter)
-    return bool(partner.client._api_client.vertexai), isinstance(adapter, GenaiVertexAdapter)
+    return _partner_on_vertex(**keywords), isinstance(adapter, GenaiVertexAdapter)
 
 
 def _token() -> Any:
@@ -88,13 +93,6 @@ def test_vertexai_false_under_the_variable_is_refused(
     assert _partner_on_vertex(vertexai=False)
     with pytest.raises(TypeError, match="GOOGLE_GENAI_USE_VERTEXAI set is not supported"):
         chatplex.langchain.ChatGoogleGenerativeAI(model=_MODEL, vertexai=False)
-
-
-def _partner_on_vertex(**keywords: Any) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = genai.ChatGoogleGenerativeAI(model=_MODEL, **keywords)
-    return bool(model.client._api_client.vertexai)
 
 
 def test_credentials_on_the_gemini_api_are_its_missing_key() -> None:
