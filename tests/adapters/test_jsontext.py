@@ -15,19 +15,21 @@ from chatplex.adapters.reading import MalformedReply
 from chatplex.adapters.reading import worth_retrying
 from chatplex.errors import StreamError
 
-VALUES = [
-    '{"choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]}',
-    '{"a": "caf\\u00e9 \\ud83d\\ude00", "b": [1, 2.5, -3e2, true, false, null]}',
-    "[1, 2]",
-    '"text"',
-    "42",
-    ' {"leading": "space"}',
-    '{"trailing": "space"}  \n',
-    '{"s": "same"}',
-]
+# Named cases: a failing one says which shape of JSON it was.
+VALUES = {
+    "stream chunk": '{"choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]}',
+    "escapes": '{"a": "caf\\u00e9 \\ud83d\\ude00", "b": [1, 2.5, -3e2, true, false, null]}',
+    "array": "[1, 2]",
+    "string": '"text"',
+    "number": "42",
+    "leading space": ' {"leading": "space"}',
+    "trailing space": '{"trailing": "space"}  \n',
+    "one key": '{"s": "same"}',
+}
+CHUNK = VALUES["stream chunk"]
 
 
-@pytest.mark.parametrize("text", VALUES)
+@pytest.mark.parametrize("text", list(VALUES.values()), ids=list(VALUES))
 def test_the_same_value_as_json_loads(text: str) -> None:
     assert loads_text(text) == json.loads(text)
 
@@ -56,7 +58,7 @@ def test_the_examples_hold() -> None:
 
 
 def test_an_event_object_is_read_as_json_loads_reads_it() -> None:
-    assert event_object(VALUES[0], "openai") == json.loads(VALUES[0])
+    assert event_object(CHUNK, "openai") == json.loads(CHUNK)
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,11 @@ def write_jsonl(path: Path, count: int, *, start: int = 0) -> Path:
     return path
 
 
+def rows_in_and_out(folder: Path, count: int) -> tuple[Path, Path]:
+    """A run's two files in `folder`: `in.jsonl` of `count` rows, and `out.jsonl` (not yet made)."""
+    return write_jsonl(folder / "in.jsonl", count), folder / "out.jsonl"
+
+
 def read_output(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 

@@ -30,6 +30,7 @@ from tests._zygote import Zygote
 from .conftest import cli_command
 from .conftest import cli_env
 from .conftest import read_output
+from .conftest import rows_in_and_out
 from .conftest import started_cli
 from .conftest import write_jsonl
 
@@ -111,8 +112,7 @@ def _served_run(
 ) -> Iterator[tuple[MockServer, subprocess.Popen[bytes], Path]]:
     """`rows` rows in flight `concurrency` at a time against a server answering after
     `latency` s, in a CLI started in its own interpreter: the server, the process, the output."""
-    source = write_jsonl(tmp_path / "in.jsonl", rows)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, rows)
     with (
         MockServer(latency=latency) as server,
         started_cli(
@@ -127,8 +127,7 @@ def _served_run(
 
 
 def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path, cli: Cli) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 2000)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 2000)
     with MockServer(latency=0.002) as server:
         # The long spellings of the options run_args spells short.
         long_form = ("--model", MODEL, "--output", str(out), "--prompt", "{text}")
@@ -151,8 +150,7 @@ def test_sigkill_then_rerun_finishes_every_row_once(tmp_path: Path, cli: Cli) ->
 def test_torn_last_line_is_repaired_by_the_next_run(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 30)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 30)
     args = (*run_args(source, out, server.url), "-q")
     assert cli(*args, cwd=tmp_path).returncode == 0
     data = out.read_bytes()
@@ -308,8 +306,7 @@ def test_no_key_in_any_file(tmp_path: Path, server: MockServer, cli: Cli) -> Non
 def test_an_openai_compatible_preset_runs_by_name(
     tmp_path: Path, server: MockServer, model: str, cli: Cli
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 3)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 3)
     url = server.openai_base_url  # ends in /v1: Groq would add its SDK path to a bare host
     args = ("-m", model, "-o", str(out), "--prompt", "{text}", "--base-url", url, "-q")
     result = cli(str(source), *args, cwd=tmp_path)
@@ -511,8 +508,7 @@ def test_configuration_mistakes_are_one_line_each(
 def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 300)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 300)
     wrong = f"http://127.0.0.1:{refusing_port()}/v1"
     # The default window (64 rows in flight): until a row is answered only the first 8
     # start, so a wrong URL costs exactly 8 error rows, as docs/bulk.md says (it was 71).
@@ -531,8 +527,7 @@ def test_a_wrong_base_url_stops_early_and_the_rerun_sends_every_row(
 def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 3)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 3)
     common = (str(source), "-o", str(out), "--base-url", server.url, "-q")
     assert cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path).returncode == 0
     sent = server.stats.requests
@@ -549,8 +544,7 @@ def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 400)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 400)
     # Slow answers keep the first run writing (holding the lock) while the others try.
     with MockServer(latency=0.05) as server:
         common = (*run_args(source, out, server.url), "-q")
@@ -572,8 +566,7 @@ def test_a_full_disk_stops_the_run_and_keeps_whole_rows(
 ) -> None:
     import resource
 
-    source = write_jsonl(tmp_path / "in.jsonl", 50)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 50)
     limit = 2000  # bytes any file of the process may reach: a disk that fills up
 
     def small_disk() -> None:
@@ -622,8 +615,7 @@ def test_a_full_disk_stops_the_run_and_keeps_whole_rows(
 def test_a_full_disk_under_report_or_sorted_output_names_the_file(
     tmp_path: Path, server: MockServer, cli: Cli, flag: str
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 3)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 3)
     common = ("-m", MODEL, "--prompt", "{text}", "-o", str(out), "--base-url", server.url, "-q")
     line = _one_line_error(cli(str(source), *common, flag, "/dev/full", cwd=tmp_path))
     assert line == "chatplex run: error: /dev/full: No space left on device", line

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from chatplex import ChatModel
 from chatplex import init_chat_model
 from chatplex.bulk import run
 from chatplex.bulk.pricing import is_budget_stop
@@ -12,7 +13,7 @@ from chatplex.errors import BudgetExceededError
 from chatplex.testing import MockServer
 
 from .conftest import read_output
-from .conftest import write_jsonl
+from .conftest import rows_in_and_out
 
 
 def test_budget_errors_are_recognised_and_others_not() -> None:
@@ -28,12 +29,18 @@ def test_replies_inside_the_block_are_priced(server: MockServer) -> None:
     assert cost["total"] > 0 and cost["currency"] == "USD"
 
 
+def _run_of(
+    tmp_path: Path, server: MockServer, rows: int, model: str
+) -> tuple[Path, Path, ChatModel]:
+    """A source file of `rows` rows, the output path, and `model` on the mock server."""
+    source, out = rows_in_and_out(tmp_path, rows)
+    return source, out, init_chat_model(model, base_url=server.url, api_key="sk-mock")
+
+
 def test_max_cost_stops_the_run_and_the_next_run_carries_on(
     tmp_path: Path, server: MockServer
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 200)
-    out = tmp_path / "out.jsonl"
-    model = init_chat_model("openai:gpt-4o-mini", base_url=server.url, api_key="sk-mock")
+    source, out, model = _run_of(tmp_path, server, 200, "openai:gpt-4o-mini")
     with pricing(None):
         one_row = model.invoke("Say row 100").response_metadata["cost"]["total"]
     sent_before = server.stats.requests
@@ -70,9 +77,7 @@ def test_a_budget_over_a_model_without_a_price_stops_the_run(
 ) -> None:
     # Its replies cost an unknown amount: a budget cannot count them, so the run stops at
     # the first one instead of running every row past the budget.
-    source = write_jsonl(tmp_path / "in.jsonl", 100)
-    out = tmp_path / "out.jsonl"
-    model = init_chat_model("openai:my-finetune", base_url=server.url, api_key="sk-mock")
+    source, out, model = _run_of(tmp_path, server, 100, "openai:my-finetune")
     summary = run(
         model, source, output=out, prompt="Say {text}", concurrency=4, max_cost=1e-6, progress=False
     )

@@ -22,6 +22,7 @@ from chatplex.errors import BadRequestError
 from chatplex.testing import MockServer
 
 from .conftest import read_output
+from .conftest import rows_in_and_out
 from .conftest import write_jsonl
 
 
@@ -32,8 +33,7 @@ def _model(server: MockServer) -> Any:
 def test_file_through_the_mock_server_then_rerun_sends_nothing(
     tmp_path: Path, server: MockServer
 ) -> None:
-    source = write_jsonl(tmp_path / "in.jsonl", 50)
-    out = tmp_path / "out.jsonl"
+    source, out = rows_in_and_out(tmp_path, 50)
     summary = run(
         _model(server), source, output=out, prompt="Say {text}", concurrency=8, progress=False
     )
