@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator
 from collections.abc import Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..core.run_config import RunnableConfig
@@ -52,11 +53,7 @@ def send_stream(
     call, cache = _outgoing(self, messages, settings, config, stream=True, sync=True)
     # Cached with its usage; `stream_usage=False` strips it from hits too.
     chunks = sending.open_stream(call) if cache is None else sending.cached_stream(call, cache)
-    if _keeps_usage(call.model):
-        return chunks
-    from .streams import without_usage
-
-    return without_usage(chunks)
+    return chunks if _keeps_usage(call.model) else _streams().without_usage(chunks)
 
 
 def asend_stream(
@@ -76,11 +73,7 @@ def _asend_stream(
 ) -> AsyncIterator[AIMessageChunk]:
     call, cache = _outgoing(self, messages, settings, config, stream=True, sync=False)
     chunks = sending.aopen_stream(call) if cache is None else sending.acached_stream(call, cache)
-    if _keeps_usage(call.model):
-        return chunks
-    from .streams import awithout_usage
-
-    return awithout_usage(chunks)
+    return chunks if _keeps_usage(call.model) else _streams().awithout_usage(chunks)
 
 
 def _outgoing(
@@ -129,6 +122,13 @@ def _keeps_usage(model: Transport) -> bool:
     """Whether a stream's chunks keep their usage: asked for (`stream_usage`), or sent
     unasked by a server whose wire keeps it (`Adapter.keeps_sent_usage`)."""
     return model.stream_usage or (model.adapter is not None and model.adapter.keeps_sent_usage)
+
+
+def _streams() -> ModuleType:
+    """chat/streams.py, loaded by the first stream whose usage is stripped."""
+    from . import streams
+
+    return streams
 
 
 def build_request(

@@ -36,6 +36,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def chatplex_toml(text: str) -> Path:
+    """`text` (dedented) as the working directory's chatplex.toml (`isolated`'s folder)."""
+    return write(Path("chatplex.toml"), text)
+
+
 def write_served(folder: Path, server: MockServer, more: str) -> None:
     """A chatplex.toml whose default profile is gpt-4o-mini on `server`, then `more`."""
     profile = f"""
@@ -132,7 +137,7 @@ def test_a_sampling_value_out_of_the_providers_range_names_the_variable(
 
 
 def test_sampling_values_configured_are_checked_against_the_models_provider(
-    isolated: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The ranges are the provider's API's (`ProviderSpec.setting_ranges`), not OpenAI's:
     Ollama takes a temperature of 3 and a max_tokens of -1 (no limit); Anthropic's API
@@ -146,8 +151,7 @@ def test_sampling_values_configured_are_checked_against_the_models_provider(
     monkeypatch.delenv("CHATPLEX_MODEL")
     monkeypatch.delenv("CHATPLEX_TEMPERATURE")
     monkeypatch.delenv("CHATPLEX_MAX_TOKENS")
-    write(  # (profiles as inline tables: TOML's other spelling of the same tables)
-        isolated / "chatplex.toml",
+    chatplex_toml(  # (profiles as inline tables: TOML's other spelling of the same tables)
         """
         profiles.local = { model = "ollama:llama3", temperature = 3, fallbacks = ["claude"] }
         profiles.claude = { model = "anthropic:claude-sonnet-4-5", temperature = 1.5 }
@@ -202,11 +206,11 @@ def test_no_model_anywhere_says_where_to_put_one() -> None:
 
 
 def test_a_model_named_in_code_reads_no_environment_and_no_file(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CHATPLEX_MODEL", "fake:from-env")
     monkeypatch.setenv("CHATPLEX_TEMPERATURE", "not a number")
-    write(isolated / "chatplex.toml", "this is not TOML")
+    chatplex_toml("this is not TOML")
     model = init_chat_model("fake:in-code")
     assert (model.model, model.temperature) == ("in-code", None)
 
@@ -222,7 +226,7 @@ def test_env_api_key_is_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_credential_urls_and_env_keys_are_held_as_they_are_read(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 49: a base URL carrying a key, from the file, `env:VAR` or CHATPLEX_BASE_URL,
     and an `env:` key are `Secret`s from the first read on; a plain URL stays a str."""
@@ -231,8 +235,7 @@ def test_credential_urls_and_env_keys_are_held_as_they_are_read(
     url = f"http://user:{SECRET}@gw.example/v1"
     monkeypatch.setenv("GW_KEY", SECRET)
     monkeypatch.setenv("GW_URL", url)
-    write(
-        isolated / "chatplex.toml",
+    chatplex_toml(
         '[profiles.file]\nmodel = "openai:gpt-4o-mini"\n'
         f'base_url = "{url}"\napi_key = "env:GW_KEY"\n'
         '[profiles.ref]\nmodel = "openai:gpt-4o-mini"\nbase_url = "env:GW_URL"\n'
@@ -250,9 +253,9 @@ def test_credential_urls_and_env_keys_are_held_as_they_are_read(
     assert env_settings()["base_url"] == Secret(url)
 
 
-def test_a_credential_url_where_a_number_goes_is_refused_unshown(isolated: Path) -> None:
+def test_a_credential_url_where_a_number_goes_is_refused_unshown() -> None:
     url = f"http://user:{SECRET}@gw.example/v1"
-    write(isolated / "chatplex.toml", f'[profiles.p]\nmodel = "fake:m"\ntimeout = "{url}"\n')
+    chatplex_toml(f'[profiles.p]\nmodel = "fake:m"\ntimeout = "{url}"\n')
     with pytest.raises(ConfigError, match="timeout must be of type float") as info:
         resolve(profile="p")
     assert SECRET not in str(info.value)
@@ -275,27 +278,27 @@ seed = 7
 """
 
 
-def test_default_profile_of_chatplex_toml(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", BASIC)
+def test_default_profile_of_chatplex_toml() -> None:
+    chatplex_toml(BASIC)
     model = init_chat_model()
     assert isinstance(model, FakeChatModel)
     assert (model.model, model.temperature, model.max_tokens) == ("cheap-model", 0.1, 100)
 
 
-def test_named_profile_and_provider_extras(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", BASIC)
+def test_named_profile_and_provider_extras() -> None:
+    chatplex_toml(BASIC)
     model = init_chat_model(profile="smart")
     assert isinstance(model, ChatModel)
     assert (model.model, model.top_p, model.extra_body) == ("smart-model", 0.9, {"seed": 7})
 
 
-def test_profile_named_default_is_the_default(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.default]\nmodel = "fake:d"')
+def test_profile_named_default_is_the_default() -> None:
+    chatplex_toml('[profiles.default]\nmodel = "fake:d"')
     assert init_chat_model().model == "d"  # type: ignore[attr-defined]
 
 
-def test_no_default_profile_and_no_env_is_no_model(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.a]\nmodel = "fake:a"')
+def test_no_default_profile_and_no_env_is_no_model() -> None:
+    chatplex_toml('[profiles.a]\nmodel = "fake:a"')
     with pytest.raises(ValueError, match="no model configured"):
         init_chat_model().invoke("hi")
 
@@ -325,13 +328,13 @@ def test_pyproject_without_tool_chatplex_is_no_config(isolated: Path) -> None:
 
 
 def test_chatplex_toml_wins_over_pyproject(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.default]\nmodel = "fake:toml"')
+    chatplex_toml('[profiles.default]\nmodel = "fake:toml"')
     write(isolated / "pyproject.toml", '[tool.chatplex.profiles.default]\nmodel = "fake:py"')
     assert init_chat_model().model == "toml"  # type: ignore[attr-defined]
 
 
 def test_config_is_read_from_the_working_directory_only(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.default]\nmodel = "fake:parent"')
+    chatplex_toml('[profiles.default]\nmodel = "fake:parent"')
     child = isolated / "child"
     child.mkdir()
     assert load_config(child) is None
@@ -347,17 +350,15 @@ def test_chatplex_config_names_the_file(monkeypatch: pytest.MonkeyPatch, isolate
         init_chat_model()
 
 
-def test_profile_chosen_by_env_and_call_argument_wins(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
-) -> None:
-    write(isolated / "chatplex.toml", BASIC)
+def test_profile_chosen_by_env_and_call_argument_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    chatplex_toml(BASIC)
     monkeypatch.setenv("CHATPLEX_PROFILE", "smart")
     assert init_chat_model().model == "smart-model"  # type: ignore[attr-defined]
     assert init_chat_model(profile="cheap").model == "cheap-model"  # type: ignore[attr-defined]
 
 
-def test_unknown_profile_lists_the_profiles(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", BASIC)
+def test_unknown_profile_lists_the_profiles() -> None:
+    chatplex_toml(BASIC)
     with pytest.raises(ConfigError, match="no profile 'fast'.*profiles: cheap, smart"):
         init_chat_model(profile="fast")
 
@@ -408,8 +409,8 @@ def test_a_profile_without_a_config_file(monkeypatch: pytest.MonkeyPatch, by_env
         ),
     ],
 )
-def test_bad_files_name_file_and_key(isolated: Path, text: str, message: str) -> None:
-    write(isolated / "chatplex.toml", text)
+def test_bad_files_name_file_and_key(text: str, message: str) -> None:
+    chatplex_toml(text)
     with pytest.raises(ConfigError, match=message) as info:
         init_chat_model()
     assert "chatplex.toml" in str(info.value)
@@ -424,19 +425,18 @@ def test_errors_in_pyproject_name_the_tool_table(isolated: Path) -> None:
         init_chat_model()
 
 
-def test_unused_profiles_are_not_resolved(isolated: Path) -> None:
+def test_unused_profiles_are_not_resolved() -> None:
     # The other profile's variable is unset: only the chosen profile's references matter.
     text = BASIC + '\n[profiles.other]\nmodel = "fake:o"\napi_key = "env:UNSET_KEY_VAR"\n'
-    write(isolated / "chatplex.toml", text)
+    chatplex_toml(text)
     assert init_chat_model().model == "cheap-model"  # type: ignore[attr-defined]
 
 
 # --- env: references and secrets ------------------------------------------------------
 
 
-def test_env_references_resolve_any_string(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
-    write(
-        isolated / "chatplex.toml",
+def test_env_references_resolve_any_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    chatplex_toml(
         """
         [profiles.default]
         model = "env:MY_MODEL"
@@ -492,15 +492,14 @@ def test_secrets_from_env_references_reach_the_wire(
     assert (headers["x-auth-token"], headers["x-team"]) == ("tok-123", "blue")
 
 
-def test_missing_env_reference_names_the_variable_not_a_value(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.default]\nmodel = "fake:x"\napi_key = "env:NOPE"')
+def test_missing_env_reference_names_the_variable_not_a_value() -> None:
+    chatplex_toml('[profiles.default]\nmodel = "fake:x"\napi_key = "env:NOPE"')
     with pytest.raises(ConfigError, match=r"\[profiles.default\] api_key.*NOPE.*is not set"):
         init_chat_model()
 
 
-def test_missing_env_reference_nested_or_in_a_fallback_is_an_error(isolated: Path) -> None:
-    write(
-        isolated / "chatplex.toml",
+def test_missing_env_reference_nested_or_in_a_fallback_is_an_error() -> None:
+    chatplex_toml(
         """
         [profiles.default]
         model = "fake:x"
@@ -515,12 +514,11 @@ def test_missing_env_reference_nested_or_in_a_fallback_is_an_error(isolated: Pat
 
 
 def test_an_overridden_or_dropped_env_reference_need_not_be_set(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # README: a profile keyed with env:OPENAI_API_KEY, swapped to Anthropic by CHATPLEX_MODEL
     # alone, must not need OPENAI_API_KEY (the profile's key is dropped anyway).
-    write(
-        isolated / "chatplex.toml",
+    chatplex_toml(
         """
         [profiles.default]
         model = "openai:gpt-4o-mini"
@@ -544,23 +542,22 @@ def test_an_overridden_or_dropped_env_reference_need_not_be_set(
     [('temperature = "env:T"', "must be a number"), ('max_tokens = "env:T"', "must be an integer")],
 )
 def test_env_reference_values_are_parsed_strictly(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path, line: str, message: str
+    monkeypatch: pytest.MonkeyPatch, line: str, message: str
 ) -> None:
     monkeypatch.setenv("T", "warm")
-    write(isolated / "chatplex.toml", f'[profiles.default]\nmodel = "fake:x"\n{line}')
+    chatplex_toml(f'[profiles.default]\nmodel = "fake:x"\n{line}')
     with pytest.raises(ConfigError, match=message):
         init_chat_model()
 
 
-def test_bad_env_reference_syntax(isolated: Path) -> None:
-    write(isolated / "chatplex.toml", '[profiles.default]\nmodel = "fake:x"\nbase_url = "env:1X"')
+def test_bad_env_reference_syntax() -> None:
+    chatplex_toml('[profiles.default]\nmodel = "fake:x"\nbase_url = "env:1X"')
     with pytest.raises(ConfigError, match="not a valid 'env:VAR' reference"):
         init_chat_model()
 
 
-def test_literal_key_in_file_warns_without_showing_it(isolated: Path) -> None:
-    write(
-        isolated / "chatplex.toml",
+def test_literal_key_in_file_warns_without_showing_it() -> None:
+    chatplex_toml(
         f"""
         [profiles.default]
         model = "openai:gpt-4o-mini"
@@ -579,9 +576,8 @@ def test_literal_key_in_file_warns_without_showing_it(isolated: Path) -> None:
     assert isinstance(model, ChatModel) and SECRET not in repr(model)
 
 
-def test_literal_secret_header_warns(isolated: Path) -> None:
-    write(
-        isolated / "chatplex.toml",
+def test_literal_secret_header_warns() -> None:
+    chatplex_toml(
         f"""
         [profiles.default]
         model = "fake:x"
@@ -594,10 +590,10 @@ def test_literal_secret_header_warns(isolated: Path) -> None:
     assert SECRET not in repr(spec)
 
 
-def test_env_reference_does_not_warn(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
+def test_env_reference_does_not_warn(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MY_KEY", SECRET)
     text = '[profiles.default]\nmodel = "fake:x"\napi_key = "env:MY_KEY"'
-    write(isolated / "chatplex.toml", text)
+    chatplex_toml(text)
     with warns_nothing():
         resolve()
 
@@ -646,12 +642,11 @@ model = "fake:other-file-model"
 )
 def test_precedence_call_over_env_over_file(
     monkeypatch: pytest.MonkeyPatch,
-    isolated: Path,
     env: dict[str, str],
     call: dict[str, Any],
     expected: tuple[Any, ...],
 ) -> None:
-    write(isolated / "chatplex.toml", LAYERED)
+    chatplex_toml(LAYERED)
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     model = init_chat_model(**call)
@@ -662,7 +657,7 @@ def test_precedence_call_over_env_over_file(
 def test_origins_say_where_each_value_came_from(
     monkeypatch: pytest.MonkeyPatch, isolated: Path
 ) -> None:
-    write(isolated / "chatplex.toml", LAYERED)
+    chatplex_toml(LAYERED)
     monkeypatch.setenv("CHATPLEX_TEMPERATURE", "0.2")
     monkeypatch.setenv("CHATPLEX_MODEL", "fake:env-model")
     resolved = resolve(settings={"max_tokens": 5})
@@ -677,11 +672,10 @@ def test_origins_say_where_each_value_came_from(
 
 
 def test_switching_provider_drops_the_profiles_connection_settings(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MY_OPENAI_KEY", SECRET)
-    write(
-        isolated / "chatplex.toml",
+    chatplex_toml(
         """
         [profiles.default]
         model = "openai:gpt-4o-mini"
@@ -728,10 +722,8 @@ temperature = 0.5
 """
 
 
-def test_fallbacks_resolve_to_their_own_profiles(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
-) -> None:
-    write(isolated / "chatplex.toml", FALLBACKS)
+def test_fallbacks_resolve_to_their_own_profiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    chatplex_toml(FALLBACKS)
     monkeypatch.setenv("CHATPLEX_TEMPERATURE", "0.9")
     resolved = resolve(settings={"max_tokens": 10})
     assert resolved.primary.settings == {"temperature": 0.9, "max_tokens": 10}
@@ -743,9 +735,9 @@ def test_fallbacks_resolve_to_their_own_profiles(
     ]
 
 
-def test_fallback_without_model_is_an_error(isolated: Path) -> None:
+def test_fallback_without_model_is_an_error() -> None:
     text = FALLBACKS.replace('fallbacks = ["second", "third"]', 'fallbacks = ["empty"]')
-    write(isolated / "chatplex.toml", text)
+    chatplex_toml(text)
     with pytest.raises(ConfigError, match=r"\[profiles.empty\] is used as a fallback"):
         resolve()
 
@@ -772,7 +764,7 @@ def test_profile_with_fallbacks_answers_from_the_fallback(isolated: Path) -> Non
     assert reply.response_metadata["provider"] == "anthropic"
 
 
-def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
+def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     from chatplex.chat.configuration import registry as models
 
     seen: dict[str, Any] = {}
@@ -782,8 +774,7 @@ def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated:
         return FakeChatModel(model=model)
 
     monkeypatch.setitem(models.PROVIDERS, "spy", spy)
-    write(
-        isolated / "chatplex.toml",
+    chatplex_toml(
         """
         [profiles.default]
         model = "spy:m"
@@ -796,15 +787,13 @@ def test_rate_limit_reaches_the_model(monkeypatch: pytest.MonkeyPatch, isolated:
         "max_retries": 5,
         "rate_limit": {"requests_per_minute": 600, "tokens_per_minute": 100000, "max_in_flight": 4},
     }
-    write(  # a budget shared by the machine's processes, from the file
-        isolated / "chatplex.toml",
+    chatplex_toml(  # a budget shared by the machine's processes, from the file
         '[profiles.default]\nmodel = "spy:m"\nrate_limit = { requests_per_minute = 60, '
         'scope = "machine" }',
     )
     init_chat_model()
     assert seen["rate_limit"] == {"requests_per_minute": 60, "scope": "machine"}
-    write(
-        isolated / "chatplex.toml",
+    chatplex_toml(
         '[profiles.default]\nmodel = "fake:m"\nrate_limit = { requests_per_minute = 60 }',
     )
     assert isinstance(init_chat_model(), FakeChatModel)
