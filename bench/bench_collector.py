@@ -1,5 +1,6 @@
 """The garbage collector's share of a batch's CPU, with chatplex's batches raising its
-young threshold (decision 015) and with the collector as CPython sets it.
+young threshold and freezing older objects (decision 015) and with the collector as
+CPython sets it.
 
     python bench/bench_collector.py              # ~2 minutes
     python bench/bench_collector.py --quick      # a smoke test of the harness

@@ -1,19 +1,27 @@
-"""The garbage collector's young threshold, raised while a batch runs (decision 015).
+"""The garbage collector while a batch runs (decision 015): its young threshold raised,
+and the objects the process holds at the batch's start frozen out of its way.
 
 CPython collects its youngest generation every 700 net container allocations (2,000 from
 3.13). A batch keeps its calls' objects alive across awaits (64 in flight; LangChain's
 `RunnableSequence.abatch` holds each step's outputs until the next step), so young
 collections promote them, and the full collections that the promotions set off walk the
-whole heap, every imported module's objects included, to free nothing: 13 % of a
-drop-in's `abatch` CPU, 1 % with the young threshold at 10,000 (bench/README.md, "The
-garbage collector in a batch").
+whole heap, every imported module's objects included, to free nothing. The first batch
+to start raises the young threshold to 10,000 and calls `gc.freeze()`: what existed
+before it (modules, classes, the previous step's outputs) is left out of every
+collection until the last batch ends and `gc.unfreeze()` gives it back. A drop-in's
+`prompt | model | parser` abatch spent a third of its CPU in those full collections.
 
-The collector is one per process, and so is this setting: the first batch to start raises
-the threshold, the last to end puts back the value it found, unless something set another
-meanwhile (that one stays). Nothing changes where the collector is disabled or its young
-threshold is already as high. `CHATPLEX_GC_THRESHOLD` sets the value (0: leave the
-collector alone). What is given up: cyclic garbage waits for 10,000 allocations, a few
-dozen calls, instead of 700, before it is freed.
+The collector is one per process, and so is this setting: the last batch to end puts
+back the threshold it found, unless something set another meanwhile (that one stays).
+What the first batch froze is thawed `THAW_AFTER` seconds after the last one ends, so
+that a chain's next steps still find it frozen (a batch starting meanwhile keeps it so),
+unless something froze more meanwhile. A process that froze objects itself (a server
+before it forks) keeps them as they are: no freeze, no thaw. Nothing changes where the
+collector is disabled; a threshold already as high stays. `CHATPLEX_GC_THRESHOLD` sets
+the value (0: leave the collector alone). What is given up: cyclic garbage waits for
+10,000 allocations, a few dozen calls, instead of 700; a cycle among objects older than
+the first batch waits until the batches pause for `THAW_AFTER` seconds. Objects made
+after it are never frozen, so what waits is bounded by the heap the first batch found.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 __all__ = ["BATCH_YOUNG_THRESHOLD", "batching", "wanted_threshold"]
 
@@ -32,6 +42,23 @@ _VARIABLE = "CHATPLEX_GC_THRESHOLD"
 _lock = threading.Lock()
 _running = 0  # batches running now, in every thread and event loop
 _raised: tuple[int, int] | None = None  # (the threshold found, the one set) while raised
+_frozen: int | None = None  # the freeze count this module's `gc.freeze()` left, while frozen
+#: Seconds after the last batch ends before what it froze is thawed: the steps of a chain
+#: after a batch (LangChain's parser over every input) still find it frozen, and a batch
+#: starting meanwhile keeps it so.
+THAW_AFTER = 10.0
+_thaw_timer: Any = None  # the pending thaw (its `cancel()`), while one is scheduled
+
+
+def _timer(seconds: float, then: Callable[[], None]) -> Any:
+    """`then` run on a daemon thread `seconds` from now; `cancel()` stops it."""
+    timer = threading.Timer(seconds, then)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+_schedule = _timer  # (tests put in a scheduler of their own)
 
 
 class _Batch:
@@ -77,10 +104,24 @@ def _start(wanted: int) -> None:
         _running += 1
         if _running > 1:
             return
+        _cancel_thaw()
+        if not wanted or not gc.isenabled():
+            return
         young, *older = gc.get_threshold()
-        if wanted and gc.isenabled() and young < wanted:
+        if young < wanted:
             _raised = (young, wanted)
             gc.set_threshold(wanted, *older)
+        _freeze()
+
+
+def _freeze() -> None:
+    """Every object tracked so far moved out of the collections' way (`gc.freeze()`),
+    unless the process froze some of its own (a server that freezes before forking
+    keeps what it chose)."""
+    global _frozen
+    if _frozen is None and gc.get_freeze_count() == 0:
+        gc.freeze()
+        _frozen = gc.get_freeze_count()
 
 
 def _end() -> None:
@@ -90,6 +131,7 @@ def _end() -> None:
         _running = max(_running - 1, 0)
         if not _running:
             _put_back()
+            _thaw_later()
 
 
 def _put_back() -> None:
@@ -105,14 +147,48 @@ def _put_back() -> None:
         gc.set_threshold(found, *older)
 
 
+def _thaw_later() -> None:
+    """`_thaw` once `THAW_AFTER` seconds pass with no batch running."""
+    global _thaw_timer
+    if _frozen is not None:
+        _thaw_timer = _schedule(THAW_AFTER, _thaw_if_idle)
+
+
+def _thaw_if_idle() -> None:
+    with _lock:
+        if not _running:  # (else the batch running now thaws it later)
+            _thaw()
+
+
+def _cancel_thaw() -> None:
+    global _thaw_timer
+    if _thaw_timer is not None:
+        _thaw_timer.cancel()
+        _thaw_timer = None
+
+
+def _thaw() -> None:
+    """What `_freeze` froze, collected again (`gc.unfreeze()`), unless something froze
+    more meanwhile (the count grew: freed objects only lower it): then all of it stays
+    frozen, as that caller wants its own."""
+    global _frozen
+    if _frozen is None:
+        return
+    frozen, _frozen = _frozen, None
+    if gc.get_freeze_count() <= frozen:
+        gc.unfreeze()
+
+
 def _after_fork_in_child() -> None:
     """A forked child runs none of its parent's batches: the threshold they raised goes
     back (unless something set another), and the lock, which another thread may have
     held at fork time, is made anew."""
-    global _lock, _running
+    global _lock, _running, _thaw_timer
     _lock = threading.Lock()
     _running = 0
+    _thaw_timer = None  # (its thread is the parent's)
     _put_back()
+    _thaw()
 
 
 if hasattr(os, "register_at_fork"):

@@ -1,6 +1,7 @@
 """chatplex/core/collector.py: the garbage collector's young threshold, raised while a
-batch runs and put back after, in every batch chatplex runs (sync and async), sharing one
-process-wide setting between nested and overlapping batches."""
+batch runs and put back after, and the objects found at its start frozen out of the
+collections' way and thawed after, in every batch chatplex runs (sync and async), sharing
+one process-wide setting between nested and overlapping batches."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gc
 import multiprocessing
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,20 +23,65 @@ from chatplex.core.collector import BATCH_YOUNG_THRESHOLD
 VARIABLE = "CHATPLEX_GC_THRESHOLD"
 
 
+class Thaws:
+    """The collector's scheduler for these tests: each thaw it is given waits here until
+    the test runs it (`due()`), instead of on a timer thread."""
+
+    def __init__(self) -> None:
+        self.pending: list[Thaws.Timer] = []
+
+    class Timer:
+        def __init__(self, seconds: float, then: Any) -> None:
+            self.seconds, self.then, self.cancelled = seconds, then, False
+
+        def cancel(self) -> None:
+            self.cancelled = True
+
+    def __call__(self, seconds: float, then: Any) -> Timer:
+        self.pending.append(Thaws.Timer(seconds, then))
+        return self.pending[-1]
+
+    def due(self) -> None:
+        """The last thaw scheduled, run as its timer would (not if it was cancelled)."""
+        timer = self.pending[-1]
+        assert timer.seconds == collector.THAW_AFTER
+        if not timer.cancelled:
+            timer.then()
+
+
 @pytest.fixture(autouse=True)
 def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, int, int]]:
-    """CPython's thresholds for each test, and whatever it found put back after."""
+    """CPython's thresholds for each test, nothing frozen (a worker forked from the test
+    suite's zygote has its imports frozen), and whatever it found put back after."""
     monkeypatch.delenv(VARIABLE, raising=False)
     found, enabled = gc.get_threshold(), gc.isenabled()
+    was_frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
     gc.set_threshold(700, 10, 10)
     gc.enable()
     yield gc.get_threshold()
     gc.set_threshold(*found)
     (gc.enable if enabled else gc.disable)()
+    collector._cancel_thaw()
+    collector._frozen = None
+    gc.unfreeze()
+    if was_frozen:
+        gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def thaws(monkeypatch: pytest.MonkeyPatch) -> Thaws:
+    scheduled = Thaws()
+    monkeypatch.setattr(collector, "_schedule", scheduled)
+    return scheduled
 
 
 def young() -> int:
     return gc.get_threshold()[0]
+
+
+def thaws_pending() -> bool:
+    return collector._thaw_timer is not None and gc.get_freeze_count() > 0
 
 
 def test_a_batch_raises_the_young_threshold_and_puts_it_back() -> None:
@@ -43,10 +90,73 @@ def test_a_batch_raises_the_young_threshold_and_puts_it_back() -> None:
     assert gc.get_threshold() == (700, 10, 10)
 
 
+def test_a_batch_freezes_the_objects_it_finds_and_thaws_them_a_while_after(
+    thaws: Thaws,
+) -> None:
+    with collector.batching():
+        assert gc.get_freeze_count() > 0
+        assert not thaws.pending
+    assert gc.get_freeze_count() > 0  # a chain's next steps still find them frozen
+    thaws.due()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_batch_starting_before_the_thaw_keeps_them_frozen(thaws: Thaws) -> None:
+    with collector.batching():
+        pass
+    with collector.batching():
+        assert thaws.pending[0].cancelled
+        thaws.pending[0].then()  # (a timer that fired as the batch started: it waits)
+        assert gc.get_freeze_count() > 0
+    assert len(thaws.pending) == 2 and gc.get_freeze_count() > 0
+    thaws.due()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_thaw_runs_on_a_daemon_timer() -> None:
+    fired = threading.Event()
+    timer = collector._timer(0, fired.set)
+    assert timer.daemon and fired.wait(5)
+
+
+def test_cyclic_garbage_made_of_older_objects_is_freed_after_the_thaw(thaws: Thaws) -> None:
+    # The cost of freezing: a cycle made before the batch and let go during it is not
+    # collected while it is frozen; once thawed, the collector sees it again.
+    class Node:
+        other: Any = None
+
+    node = Node()
+    node.other = node
+    gone = weakref.ref(node)
+    with collector.batching():
+        del node
+        gc.collect()
+        assert gone() is not None
+    thaws.due()
+    gc.collect()
+    assert gone() is None
+
+
+def test_objects_a_process_froze_itself_are_left_as_they_are() -> None:
+    # A server that freezes before forking keeps its choice: no freeze, no thaw.
+    gc.freeze()
+    own = gc.get_freeze_count()
+    with collector.batching():
+        assert gc.get_freeze_count() == own
+    assert gc.get_freeze_count() == own
+
+
+def test_what_is_frozen_during_the_batch_stays_frozen() -> None:
+    with collector.batching():
+        keep = [[] for _ in range(50)]  # tracked objects the script's own freeze takes
+        gc.freeze()
+    assert gc.get_freeze_count() > 0 and keep  # (a thaw leaves 0)
+
+
 def test_a_failing_batch_puts_it_back_too() -> None:
     with pytest.raises(KeyError), collector.batching():
         raise KeyError("refused")
-    assert young() == 700
+    assert young() == 700 and thaws_pending()
 
 
 def test_nested_batches_put_it_back_when_the_outer_one_ends() -> None:
@@ -85,7 +195,7 @@ def test_overlapping_batches_in_threads_share_one_setting() -> None:
 def test_a_disabled_collector_is_left_alone() -> None:
     gc.disable()
     with collector.batching():
-        assert young() == 700
+        assert young() == 700 and gc.get_freeze_count() == 0
         assert not gc.isenabled()
 
 
@@ -102,14 +212,17 @@ def test_a_threshold_set_during_the_batch_stays() -> None:
     assert young() == 3_000
 
 
-def test_the_variable_sets_the_value_or_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_variable_sets_the_value_or_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch, thaws: Thaws
+) -> None:
     monkeypatch.setenv(VARIABLE, "5000")
     with collector.batching():
         assert young() == 5_000
     assert young() == 700
+    thaws.due()
     monkeypatch.setenv(VARIABLE, "0")
     with collector.batching():
-        assert young() == 700
+        assert young() == 700 and gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize("value", ["many", "-1", "1.5"])
@@ -151,10 +264,10 @@ def test_chatplexs_batches_raise_it_while_they_run() -> None:
 
 
 def _in_child(report: Any) -> None:
-    found = young()
+    found, thawed = young(), gc.get_freeze_count() == 0
     with collector.batching():
-        inside = young()
-    report.put((found, inside, young()))
+        inside, frozen = young(), gc.get_freeze_count() > 0
+    report.put((found, thawed, inside, frozen, young(), thaws_pending()))
 
 
 @pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="fork only")
@@ -168,8 +281,9 @@ def test_a_child_forked_during_a_batch_starts_with_the_threshold_put_back() -> N
         child.start()
         child.join(30)
         assert young() == BATCH_YOUNG_THRESHOLD  # the parent's batch still runs
+        assert gc.get_freeze_count() > 0
     assert child.exitcode == 0
-    assert report.get(timeout=5) == (700, BATCH_YOUNG_THRESHOLD, 700)
+    assert report.get(timeout=5) == (700, True, BATCH_YOUNG_THRESHOLD, True, 700, True)
     assert young() == 700
 
 
@@ -177,7 +291,7 @@ def test_a_batch_going_on_in_a_forked_child_ends_without_counting_below_zero() -
     # As `os.fork()` inside a batch leaves the child in it: its end counts nothing below 0.
     with collector.batching():
         collector._after_fork_in_child()  # what the child runs at fork
-        assert young() == 700
+        assert young() == 700 and gc.get_freeze_count() == 0
     with collector.batching():
         assert young() == BATCH_YOUNG_THRESHOLD
     assert young() == 700
