@@ -31,7 +31,7 @@ import os
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Protocol
 
 __all__ = ["BATCH_YOUNG_THRESHOLD", "batching", "wanted_threshold"]
 
@@ -47,13 +47,19 @@ _frozen: int | None = None  # the freeze count this module's `gc.freeze()` left,
 #: after a batch (LangChain's parser over every input) still find it frozen, and a batch
 #: starting meanwhile keeps it so.
 THAW_AFTER = 10.0
-_thaw_timer: Any = None  # the pending thaw (its `cancel()`), while one is scheduled
 
 
-def _timer(seconds: float, then: Callable[[], None]) -> Any:
+class _Pending(Protocol):
+    def cancel(self) -> None: ...
+
+
+_thaw_timer: _Pending | None = None  # the pending thaw, while one is scheduled
+
+
+def _timer(seconds: float, then: Callable[[], None]) -> _Pending:
     """`then` run on a daemon thread `seconds` from now; `cancel()` stops it."""
     timer = threading.Timer(seconds, then)
-    timer.daemon = True
+    timer.name, timer.daemon = "chatplex-thaw", True
     timer.start()
     return timer
 
@@ -78,8 +84,8 @@ _BATCH = _Batch()
 
 
 def batching() -> AbstractContextManager[None]:
-    """The young threshold raised for the duration (see the module docstring); batches
-    may nest and overlap, in threads and event loops alike."""
+    """The young threshold raised and older objects frozen for the duration (see the
+    module docstring); batches may nest and overlap, in threads and event loops alike."""
     return _BATCH
 
 
@@ -150,8 +156,12 @@ def _put_back() -> None:
 def _thaw_later() -> None:
     """`_thaw` once `THAW_AFTER` seconds pass with no batch running."""
     global _thaw_timer
-    if _frozen is not None:
+    if _frozen is None:
+        return
+    try:
         _thaw_timer = _schedule(THAW_AFTER, _thaw_if_idle)
+    except RuntimeError:  # no new thread (the interpreter shutting down): thawed now
+        _thaw()
 
 
 def _thaw_if_idle() -> None:
@@ -181,8 +191,9 @@ def _thaw() -> None:
 
 def _after_fork_in_child() -> None:
     """A forked child runs none of its parent's batches: the threshold they raised goes
-    back (unless something set another), and the lock, which another thread may have
-    held at fork time, is made anew."""
+    back (unless something set another), what they froze is thawed now (the timer's
+    thread stayed in the parent), and the lock, which another thread may have held at
+    fork time, is made anew."""
     global _lock, _running, _thaw_timer
     _lock = threading.Lock()
     _running = 0

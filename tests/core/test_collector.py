@@ -116,7 +116,17 @@ def test_a_batch_starting_before_the_thaw_keeps_them_frozen(thaws: Thaws) -> Non
 def test_the_thaw_runs_on_a_daemon_timer() -> None:
     fired = threading.Event()
     timer = collector._timer(0, fired.set)
-    assert timer.daemon and fired.wait(5)
+    assert isinstance(timer, threading.Thread) and timer.daemon and fired.wait(5)
+
+
+def test_where_no_timer_can_start_it_is_thawed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_thread(seconds: float, then: Any) -> Any:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(collector, "_schedule", no_thread)
+    with collector.batching():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_cyclic_garbage_made_of_older_objects_is_freed_after_the_thaw(thaws: Thaws) -> None:
