@@ -96,6 +96,20 @@ def post(url: str, *, pool: float | None = 5.0, connect: float | None = 5.0) -> 
     )
 
 
+@asynccontextmanager
+async def served_transport(
+    handler: Handler, **limits: Any
+) -> AsyncIterator[tuple[str, AioHTTPTransport]]:
+    """`handler` served on 127.0.0.1 (its URL) and a transport of its own (`limits`: its
+    `httpx.Limits`), closed after the test, whether it passed or not."""
+    async with raw_server(handler) as url:
+        transport = AioHTTPTransport(limits=httpx.Limits(**limits))
+        try:
+            yield url, transport
+        finally:
+            await transport.aclose()
+
+
 async def test_non_stream_requests_share_one_kept_alive_connection() -> None:
     peer = Peer(same(OK))
     async with raw_server(peer) as url:
@@ -217,8 +231,7 @@ async def test_an_http_10_peer_moves_its_origin_to_aiohttp() -> None:
 
 async def test_an_unread_reply_drops_its_connection_and_frees_its_slot() -> None:
     peer = Peer(same(b"HTTP/1.1 200 OK\r\ncontent-length: 99\r\n\r\n{"))
-    async with raw_server(peer) as url:
-        transport = AioHTTPTransport()
+    async with served_transport(peer) as (url, transport):
         request = post(f"{url}/chat")
         assert transport.lean_ok(request)
         body = await transport.open_lean(request)
@@ -229,13 +242,11 @@ async def test_an_unread_reply_drops_its_connection_and_frees_its_slot() -> None
         await body.aclose()
         assert transport.connections_in_use() == 0
         assert connection.closed
-        await transport.aclose()
 
 
 async def test_the_pool_limit_and_its_timeout_hold() -> None:
     peer = Peer(same(OK))
-    async with raw_server(peer) as url:
-        transport = AioHTTPTransport(limits=httpx.Limits(max_connections=1))
+    async with served_transport(peer, max_connections=1) as (url, transport):
         first = post(f"{url}/chat")
         body = await transport.open_lean(first)
         second = post(f"{url}/chat", pool=0.05)
@@ -246,7 +257,6 @@ async def test_the_pool_limit_and_its_timeout_hold() -> None:
         again = await transport.open_lean(second)
         await again.aclose()
         assert transport.connections_in_use() == 0
-        await transport.aclose()
 
 
 async def test_a_cancelled_request_frees_its_slot_and_drops_its_connection() -> None:
@@ -254,8 +264,7 @@ async def test_a_cancelled_request_frees_its_slot_and_drops_its_connection() -> 
         await read_request(reader)
         await asyncio.sleep(NEVER)
 
-    async with raw_server(stall) as url:
-        transport = AioHTTPTransport()
+    async with served_transport(stall) as (url, transport):
         request = post(f"{url}/chat")
         task = asyncio.ensure_future(transport.open_lean(request))
         await until(lambda: transport._lean is not None and transport.connections_in_use() == 1)
@@ -265,13 +274,11 @@ async def test_a_cancelled_request_frees_its_slot_and_drops_its_connection() -> 
             await task
         assert transport.connections_in_use() == 0
         assert transport._lean is not None and not transport._lean._idle
-        await transport.aclose()
 
 
 async def test_idle_connections_expire() -> None:
     peer = Peer(same(OK))
-    async with raw_server(peer) as url:
-        transport = AioHTTPTransport(limits=httpx.Limits(keepalive_expiry=0.05))
+    async with served_transport(peer, keepalive_expiry=0.05) as (url, transport):
         request = post(f"{url}/chat")
         body = await transport.open_lean(request)
         [part async for part in body]
@@ -281,7 +288,6 @@ async def test_idle_connections_expire() -> None:
         (connection,) = [c for conns in pool._idle.values() for c in conns]
         await until(lambda: connection.closed)
         assert not pool._idle
-        await transport.aclose()
 
 
 async def test_bytes_on_an_idle_connection_close_it() -> None:
@@ -488,8 +494,7 @@ async def test_connects_cancelled_at_any_point_leave_no_socket_open() -> None:
         await read_request(reader)
         await asyncio.sleep(NEVER)
 
-    async with raw_server(stall) as url:
-        transport = AioHTTPTransport()
+    async with served_transport(stall) as (url, transport):
         with no_resource_warnings():
             for delay in (0, 0, 0.001, 0.002, 0.005, 0.01):
                 tasks = [
@@ -501,7 +506,6 @@ async def test_connects_cancelled_at_any_point_leave_no_socket_open() -> None:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 assert transport.connections_in_use() == 0
-        await transport.aclose()
 
 
 async def test_a_server_hanging_up_on_a_new_connection_fails_it_at_once() -> None:
