@@ -295,14 +295,12 @@ async def test_batch_raises_an_unhandled_error_at_once_and_cancels_the_rest(sync
     chain = RunnableLambda(work, awork).with_fallbacks(
         [backup], exceptions_to_handle=(ConnectionError,)
     )
-    started = time.monotonic()
     with pytest.raises(KeyError):
         await batch(chain, sync, list(range(12)), config={"max_concurrency": 3})
-    # Raised before the queued inputs ran (all 12 take >= 2 s at 3 at a time; the count
-    # proves it, the time only adds a generous check) ...
+    # Raised before the queued inputs ran: the count proves it, not a clock (a wall-time
+    # bound failed on a busy machine) ...
     # (a sync worker thread may take the next input before the error is seen: one more).
     limit = 4 if sync else 3
-    assert time.monotonic() - started < 1.5
     assert counts["started"] <= limit
     # ... with nothing in flight any more, and nothing starting later in the background.
     assert counts["started"] == counts["finished"]
