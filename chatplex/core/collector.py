@@ -8,7 +8,7 @@ collections promote them, and the full collections that the promotions set off w
 whole heap, every imported module's objects included, to free nothing. The first batch
 to start raises the young threshold to 10,000 and calls `gc.freeze()`: what existed
 before it (modules, classes, the previous step's outputs) is left out of every
-collection until the last batch ends and `gc.unfreeze()` gives it back. A drop-in's
+collection until `gc.unfreeze()` gives it back, after the last batch. A drop-in's
 `prompt | model | parser` abatch spent a third of its CPU in those full collections.
 
 The collector is one per process, and so is this setting: the last batch to end puts
@@ -29,9 +29,9 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Protocol
 
 __all__ = ["BATCH_YOUNG_THRESHOLD", "batching", "wanted_threshold"]
 
@@ -49,22 +49,20 @@ _frozen: int | None = None  # the freeze count this module's `gc.freeze()` left,
 THAW_AFTER = 10.0
 
 
-class _Pending(Protocol):
-    def cancel(self) -> None: ...
+_thaw_timer: object = None  # the timer that will thaw, while one waits
+_thaw_at = 0.0  # when it may thaw (`_now()`): `THAW_AFTER` after the last batch's end
 
 
-_thaw_timer: _Pending | None = None  # the pending thaw, while one is scheduled
-
-
-def _timer(seconds: float, then: Callable[[], None]) -> _Pending:
-    """`then` run on a daemon thread `seconds` from now; `cancel()` stops it."""
+def _timer(seconds: float, then: Callable[[], None]) -> threading.Timer:
+    """`then` run on a daemon thread `seconds` from now."""
     timer = threading.Timer(seconds, then)
     timer.name, timer.daemon = "chatplex-thaw", True
     timer.start()
     return timer
 
 
-_schedule = _timer  # (tests put in a scheduler of their own)
+_schedule = _timer  # (tests put in a scheduler and a clock of their own)
+_now = time.monotonic
 
 
 class _Batch:
@@ -110,7 +108,6 @@ def _start(wanted: int) -> None:
         _running += 1
         if _running > 1:
             return
-        _cancel_thaw()
         if not wanted or not gc.isenabled():
             return
         young, *older = gc.get_threshold()
@@ -154,27 +151,40 @@ def _put_back() -> None:
 
 
 def _thaw_later() -> None:
-    """`_thaw` once `THAW_AFTER` seconds pass with no batch running."""
-    global _thaw_timer
+    """`_thaw` once `THAW_AFTER` seconds pass with no batch running. One timer at a time:
+    batches that end while it waits move its moment on (`_thaw_at`), and it waits again
+    when it fires early, so a loop of small batches starts no thread each."""
+    global _thaw_at
     if _frozen is None:
         return
+    _thaw_at = _now() + THAW_AFTER
+    if _thaw_timer is None:
+        _arm(THAW_AFTER)
+
+
+def _arm(seconds: float) -> None:
+    global _thaw_timer
     try:
-        _thaw_timer = _schedule(THAW_AFTER, _thaw_if_idle)
+        _thaw_timer = _schedule(seconds, _thaw_if_idle)
     except RuntimeError:  # no new thread (the interpreter shutting down): thawed now
+        _thaw_timer = None
         _thaw()
 
 
 def _thaw_if_idle() -> None:
-    with _lock:
-        if not _running:  # (else the batch running now thaws it later)
-            _thaw()
-
-
-def _cancel_thaw() -> None:
+    """The timer's end: thawed where no batch runs and the moment has come; waits again
+    for the rest where a batch ended meanwhile; nothing while one runs (its end arms a
+    timer again)."""
     global _thaw_timer
-    if _thaw_timer is not None:
-        _thaw_timer.cancel()
+    with _lock:
         _thaw_timer = None
+        if _running or _frozen is None:
+            return
+        left = _thaw_at - _now()
+        if left > 0:
+            _arm(left)
+        else:
+            _thaw()
 
 
 def _thaw() -> None:

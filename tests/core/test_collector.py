@@ -24,29 +24,21 @@ VARIABLE = "CHATPLEX_GC_THRESHOLD"
 
 
 class Thaws:
-    """The collector's scheduler for these tests: each thaw it is given waits here until
-    the test runs it (`due()`), instead of on a timer thread."""
+    """The collector's scheduler and clock for these tests: each timer it is given waits
+    here until the test fires it (`fire`), at a time the test sets, not on a thread."""
 
     def __init__(self) -> None:
-        self.pending: list[Thaws.Timer] = []
+        self.pending: list[tuple[float, Any]] = []  # (seconds, what the timer runs)
+        self.clock = 0.0
 
-    class Timer:
-        def __init__(self, seconds: float, then: Any) -> None:
-            self.seconds, self.then, self.cancelled = seconds, then, False
+    def __call__(self, seconds: float, then: Any) -> Any:
+        self.pending.append((seconds, then))
+        return self
 
-        def cancel(self) -> None:
-            self.cancelled = True
-
-    def __call__(self, seconds: float, then: Any) -> Timer:
-        self.pending.append(Thaws.Timer(seconds, then))
-        return self.pending[-1]
-
-    def due(self) -> None:
-        """The last thaw scheduled, run as its timer would (not if it was cancelled)."""
-        timer = self.pending[-1]
-        assert timer.seconds == collector.THAW_AFTER
-        if not timer.cancelled:
-            timer.then()
+    def fire(self, at: float) -> None:
+        """The last timer scheduled, run as its thread would at `at` seconds."""
+        self.clock = at
+        self.pending[-1][1]()
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +54,7 @@ def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, i
     yield gc.get_threshold()
     gc.set_threshold(*found)
     (gc.enable if enabled else gc.disable)()
-    collector._cancel_thaw()
+    collector._thaw_timer = None
     collector._frozen = None
     gc.unfreeze()
     if was_frozen:
@@ -73,6 +65,7 @@ def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, i
 def thaws(monkeypatch: pytest.MonkeyPatch) -> Thaws:
     scheduled = Thaws()
     monkeypatch.setattr(collector, "_schedule", scheduled)
+    monkeypatch.setattr(collector, "_now", lambda: scheduled.clock)
     return scheduled
 
 
@@ -97,19 +90,35 @@ def test_a_batch_freezes_the_objects_it_finds_and_thaws_them_a_while_after(
         assert gc.get_freeze_count() > 0
         assert not thaws.pending
     assert gc.get_freeze_count() > 0  # a chain's next steps still find them frozen
-    thaws.due()
+    assert [seconds for seconds, _ in thaws.pending] == [collector.THAW_AFTER]
+    thaws.fire(collector.THAW_AFTER)
     assert gc.get_freeze_count() == 0
 
 
-def test_a_batch_starting_before_the_thaw_keeps_them_frozen(thaws: Thaws) -> None:
+def test_a_timer_ending_while_a_batch_runs_leaves_the_thaw_to_its_end(thaws: Thaws) -> None:
     with collector.batching():
         pass
+    thaws.clock = 5.0
     with collector.batching():
-        assert thaws.pending[0].cancelled
-        thaws.pending[0].then()  # (a timer that fired as the batch started: it waits)
-        assert gc.get_freeze_count() > 0
+        thaws.fire(10.0)  # (its moment came, but a batch runs: no thaw, no timer)
+        assert gc.get_freeze_count() > 0 and collector._thaw_timer is None
+        thaws.clock = 12.0
     assert len(thaws.pending) == 2 and gc.get_freeze_count() > 0
-    thaws.due()
+    thaws.fire(22.0)
+    assert gc.get_freeze_count() == 0
+
+
+def test_batches_ending_while_the_timer_waits_move_it_on_without_a_thread_each(
+    thaws: Thaws,
+) -> None:
+    for at in (0.0, 2.0, 6.0):  # three small batches: one timer
+        thaws.clock = at
+        with collector.batching():
+            pass
+    assert len(thaws.pending) == 1
+    thaws.fire(10.0)  # 4 s early for the last batch's end: waits the rest
+    assert gc.get_freeze_count() > 0 and thaws.pending[-1][0] == 6.0
+    thaws.fire(16.0)
     assert gc.get_freeze_count() == 0
 
 
@@ -142,7 +151,7 @@ def test_cyclic_garbage_made_of_older_objects_is_freed_after_the_thaw(thaws: Tha
         del node
         gc.collect()
         assert gone() is not None
-    thaws.due()
+    thaws.fire(collector.THAW_AFTER)
     gc.collect()
     assert gone() is None
 
@@ -229,7 +238,7 @@ def test_the_variable_sets_the_value_or_turns_it_off(
     with collector.batching():
         assert young() == 5_000
     assert young() == 700
-    thaws.due()
+    thaws.fire(collector.THAW_AFTER)
     monkeypatch.setenv(VARIABLE, "0")
     with collector.batching():
         assert young() == 700 and gc.get_freeze_count() == 0
