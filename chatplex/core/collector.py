@@ -14,14 +14,15 @@ collection until `gc.unfreeze()` gives it back, after the last batch. A drop-in'
 The collector is one per process, and so is this setting: the last batch to end puts
 back the threshold it found, unless something set another meanwhile (that one stays).
 What the first batch froze is thawed `THAW_AFTER` seconds after the last one ends, so
-that a chain's next steps still find it frozen (a batch starting meanwhile keeps it so),
-unless something froze more meanwhile. A process that froze objects itself (a server
-before it forks) keeps them as they are: no freeze, no thaw. Nothing changes where the
-collector is disabled; a threshold already as high stays. `CHATPLEX_GC_THRESHOLD` sets
-the value (0: leave the collector alone). What is given up: cyclic garbage waits for
-10,000 allocations, a few dozen calls, instead of 700; a cycle among objects older than
-the first batch waits until the batches pause for `THAW_AFTER` seconds. Objects made
-after it are never frozen, so what waits is bounded by the heap the first batch found.
+that a chain's next steps still find it frozen (a batch starting meanwhile keeps it so).
+A process that froze objects itself (a server before it forks) keeps them as they are:
+no freeze, no thaw. Nothing changes where the collector is disabled; a threshold already
+as high stays. `CHATPLEX_GC_THRESHOLD` sets the value (0: leave the collector alone).
+What is given up: cyclic garbage waits for 10,000 allocations, a few dozen calls,
+instead of 700; a cycle among objects older than the first batch waits until the
+batches pause for `THAW_AFTER` seconds. Objects made after it are never frozen, so what
+waits is bounded by the heap the first batch found. A freeze the process makes while
+chatplex's is in force is thawed with it (CPython thaws all or nothing).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ _VARIABLE = "CHATPLEX_GC_THRESHOLD"
 _lock = threading.Lock()
 _running = 0  # batches running now, in every thread and event loop
 _raised: tuple[int, int] | None = None  # (the threshold found, the one set) while raised
-_frozen: int | None = None  # the freeze count this module's `gc.freeze()` left, while frozen
+_frozen = False  # whether this module's `gc.freeze()` is in force
+_foreign = False  # whether the process froze objects of its own: left alone for good
 #: Seconds after the last batch ends before what it froze is thawed: the steps of a chain
 #: after a batch (LangChain's parser over every input) still find it frozen, and a batch
 #: starting meanwhile keeps it so.
@@ -120,11 +122,17 @@ def _start(wanted: int) -> None:
 def _freeze() -> None:
     """Every object tracked so far moved out of the collections' way (`gc.freeze()`),
     unless the process froze some of its own (a server that freezes before forking
-    keeps what it chose)."""
-    global _frozen
-    if _frozen is None and gc.get_freeze_count() == 0:
-        gc.freeze()
-        _frozen = gc.get_freeze_count()
+    keeps what it chose: no freeze, no thaw, from then on). `gc.get_freeze_count()`
+    walks what is frozen: it is asked only while nothing of ours is, where it is 0 at
+    once, or counts a foreign freeze once."""
+    global _frozen, _foreign
+    if _frozen or _foreign:
+        return
+    if gc.get_freeze_count():
+        _foreign = True
+        return
+    gc.freeze()
+    _frozen = True
 
 
 def _end() -> None:
@@ -155,7 +163,7 @@ def _thaw_later() -> None:
     batches that end while it waits move its moment on (`_thaw_at`), and it waits again
     when it fires early, so a loop of small batches starts no thread each."""
     global _thaw_at
-    if _frozen is None:
+    if not _frozen:
         return
     _thaw_at = _now() + THAW_AFTER
     if _thaw_timer is None:
@@ -178,7 +186,7 @@ def _thaw_if_idle() -> None:
     global _thaw_timer
     with _lock:
         _thaw_timer = None
-        if _running or _frozen is None:
+        if _running or not _frozen:
             return
         left = _thaw_at - _now()
         if left > 0:
@@ -188,14 +196,11 @@ def _thaw_if_idle() -> None:
 
 
 def _thaw() -> None:
-    """What `_freeze` froze, collected again (`gc.unfreeze()`), unless something froze
-    more meanwhile (the count grew: freed objects only lower it): then all of it stays
-    frozen, as that caller wants its own."""
+    """What `_freeze` froze, collected again (`gc.unfreeze()`: CPython thaws all that is
+    frozen, a freeze made meanwhile too)."""
     global _frozen
-    if _frozen is None:
-        return
-    frozen, _frozen = _frozen, None
-    if gc.get_freeze_count() <= frozen:
+    if _frozen:
+        _frozen = False
         gc.unfreeze()
 
 
