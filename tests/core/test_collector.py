@@ -43,9 +43,12 @@ class Thaws:
 
 @pytest.fixture(autouse=True)
 def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, int, int]]:
-    """CPython's thresholds for each test, nothing frozen (a worker forked from the test
-    suite's zygote has its imports frozen), and whatever it found put back after."""
+    """CPython's thresholds for each test, nothing frozen and the collector's state fresh
+    (a test worker freezes what it loaded, and the batches of earlier tests in it found
+    that freeze), and whatever it found put back after."""
     monkeypatch.delenv(VARIABLE, raising=False)
+    for name, fresh in (("_frozen", False), ("_foreign", False), ("_thaw_timer", None)):
+        monkeypatch.setattr(collector, name, fresh)
     found, enabled = gc.get_threshold(), gc.isenabled()
     was_frozen = gc.get_freeze_count() > 0
     gc.unfreeze()
@@ -54,8 +57,6 @@ def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, i
     yield gc.get_threshold()
     gc.set_threshold(*found)
     (gc.enable if enabled else gc.disable)()
-    collector._thaw_timer = None
-    collector._frozen = collector._foreign = False
     gc.unfreeze()
     if was_frozen:
         gc.freeze()
