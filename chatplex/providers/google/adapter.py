@@ -120,6 +120,21 @@ _MODEL_NAME = re.compile(r"[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*")
 _DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
+def checked_api_version(api_version: str, examples: str) -> str:
+    """`api_version` as a Google wire puts it in its paths (`v1`, `v1beta1`); else a
+    ValueError naming `examples`."""
+    if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
+        raise ValueError(f"api_version must look like {examples}, got {api_version!r}")
+    return api_version
+
+
+def checked_location(location: str) -> str:
+    """A Vertex AI location as it goes into a host and a path; else a ValueError."""
+    if not re.fullmatch(r"[a-z0-9-]+", location):
+        raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
+    return location
+
+
 def _model_path(model: str) -> str:
     """The model's URL segment ("models/" prefixes dropped); refuses names that would
     change the URL's path."""
@@ -429,9 +444,7 @@ class GeminiAdapter(_GoogleWire):
         api_key = as_secret(api_key)
         url = _HOME.take_url(base_url)
         del base_url  # from here on, no local of this frame holds a credential in clear
-        if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
-            raise ValueError(f"api_version must look like 'v1beta' or 'v1', got {api_version!r}")
-        self.api_version = api_version
+        self.api_version = checked_api_version(api_version, "'v1beta' or 'v1'")
         prefix = f"/{api_version}/models"
         link = _HOME.connect(api_key, url, prefix)
         if not link.key and link.where.host == _GEMINI_HOST:

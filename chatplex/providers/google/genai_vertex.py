@@ -27,7 +27,6 @@ The SDK's rules, as `ChatGoogleGenerativeAI(vertexai=True, ...)` builds its clie
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -39,14 +38,16 @@ from ...adapters.base_url import BaseURL
 from ...adapters.base_url import take_base_url
 from ...adapters.connection import adapter_repr
 from ...adapters.keys import as_secret
-from ...adapters.keys import key_digest
 from ...secret import Secret
 from ...secret.urls import hold_url
 from .adapter import GeminiAdapter
 from .adapter import _model_path
+from .adapter import checked_api_version
+from .adapter import checked_location
 from .genai_backend import vertex_express
 from .vertex_auth import VertexAuth
 from .vertex_auth import authorized
+from .vertex_auth import keyed_headers
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
@@ -89,14 +90,13 @@ class GenaiVertexAdapter(GeminiAdapter):
     ) -> None:
         base_url = hold_url(base_url)  # rebound first: no local holds a credential in clear
         api_key = as_secret(api_key) or None
-        if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
-            raise ValueError(f"api_version must look like 'v1beta1' or 'v1', got {api_version!r}")
+        checked_api_version(api_version, "'v1beta1' or 'v1'")
         named = project  # (one from the environment does not name the path at a base URL)
         express = api_key is not None and vertex_express(credentials, project, location)
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
         location = location or os.environ.get("GOOGLE_CLOUD_LOCATION") or None
-        if location is not None and not re.fullmatch(r"[a-z0-9-]+", location):
-            raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
+        if location is not None:
+            checked_location(location)
         self._api_key: Secret | None = api_key if express else None
         self._auth: VertexAuth | None = None
         if (
@@ -128,12 +128,8 @@ class GenaiVertexAdapter(GeminiAdapter):
         where = BaseURL.parse(
             take_base_url(base_url, "GOOGLE_VERTEX_BASE_URL", f"https://{host}"), prefix
         )
-        identity = self._api_key or (Secret(self._auth.identity) if self._auth else None)
-        self._key_digest = key_digest(identity, where)
+        self._key_digest, headers = keyed_headers(self._api_key, self._auth, where)
         self._partner_replies = partner_replies
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if self._api_key is not None:
-            headers["x-goog-api-key"] = self._api_key
         self._route(
             where,
             prefix,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -29,7 +28,6 @@ from ...adapters.base_url import take_base_url
 from ...adapters.bodies import loads
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
-from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
 from ...errors import APIError
 from ...messages import AIMessage
@@ -38,6 +36,8 @@ from ...secret import Secret
 from ...secret.urls import hold_url
 from .adapter import _GoogleWire
 from .adapter import _model_path
+from .adapter import checked_api_version
+from .adapter import checked_location
 from .errors import VERTEX_ERROR_FAMILIES
 from .openapi_schema import openapi_parameters
 from .request import vertex_builtin_tool
@@ -45,6 +45,7 @@ from .response import OTHER_CANDIDATES
 from .stream import GeminiStreamParser
 from .vertex_auth import VertexAuth
 from .vertex_auth import authorized
+from .vertex_auth import keyed_headers
 from .vertex_cache import cached_request
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
@@ -164,13 +165,11 @@ class VertexAIAdapter(_GoogleWire):
         api_key = as_secret(api_key) or None
         if api_key is not None and credentials is not None:
             raise ValueError("pass credentials= or api_key= (express mode), not both")
-        location = location or os.environ.get("GOOGLE_CLOUD_LOCATION") or "us-central1"
-        if not re.fullmatch(r"[a-z0-9-]+", location):
-            raise ValueError(f"location must be a Vertex AI region or 'global', got {location!r}")
-        if not re.fullmatch(r"v\d+[a-z0-9]*", api_version or ""):
-            raise ValueError(f"api_version must look like 'v1' or 'v1beta1', got {api_version!r}")
+        location = checked_location(
+            location or os.environ.get("GOOGLE_CLOUD_LOCATION") or "us-central1"
+        )
         self.location = location
-        self.api_version = api_version
+        self.api_version = checked_api_version(api_version, "'v1' or 'v1beta1'")
         self.resource = resource
         self._as_partner = as_partner
         self._auth: VertexAuth | None = None
@@ -191,11 +190,7 @@ class VertexAIAdapter(_GoogleWire):
         parts = take_base_url(base_url, "GOOGLE_VERTEX_BASE_URL", f"https://{host}")
         where = BaseURL.parse(parts, prefix)
         self._api_key = api_key
-        identity = api_key or (Secret(self._auth.identity) if self._auth else None)
-        self._key_digest = key_digest(identity, where)
-        headers: dict[str, Any] = {"content-type": "application/json"}
-        if api_key is not None:
-            headers["x-goog-api-key"] = api_key
+        self._key_digest, headers = keyed_headers(api_key, self._auth, where)
         self._route(
             where,
             prefix,

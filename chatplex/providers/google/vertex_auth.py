@@ -21,10 +21,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from ...adapters.base_url import BaseURL
+from ...adapters.keys import key_digest
 from ...errors import MissingKeyError
 from ...secret import Secret
 
-__all__ = ["VertexAuth", "authorized"]
+__all__ = ["VertexAuth", "authorized", "keyed_headers"]
 
 _SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 _MISSING = (
@@ -135,6 +137,18 @@ class VertexAuth:
         if not isinstance(token, str) or not token:
             raise ValueError("the Vertex AI credentials gave no access token after refresh")
         return Secret(f"Bearer {token}")
+
+
+def keyed_headers(
+    api_key: Secret | None, auth: VertexAuth | None, where: BaseURL
+) -> tuple[str, dict[str, Any]]:
+    """A Vertex AI adapter's rate-limit key digest (of its API key, else its credentials'
+    identity) and its JSON headers, with the key as `x-goog-api-key` in express mode."""
+    identity = api_key or (Secret(auth.identity) if auth is not None else None)
+    headers: dict[str, Any] = {"content-type": "application/json"}
+    if api_key is not None:
+        headers["x-goog-api-key"] = api_key
+    return key_digest(identity, where), headers
 
 
 def authorized(headers: Mapping[str, Any], auth: VertexAuth | None) -> dict[str, Any]:
