@@ -448,6 +448,13 @@ class PartnerFields:
     #: `http_async_client`).
     client_given: tuple[str, str] = ("", "")
 
+    def read_back(self, name: str, held: Mapping[str, Any]) -> bool:
+        """Whether its validators fill the `resolved` field `name` in, of its fields as
+        `held`: its httpx clients (`client_given`) only through its proxy (langchain-openai
+        builds them there alone; `http_socket_options` alone leave them None)."""
+        through = self.client_proxy
+        return not (through and name in self.client_given) or bool(held.get(through))
+
     def fallen_back(self, given: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
         """The `fallbacks` its validators fill in, of the fields' values `given` (None or
         missing: not given) in `environ`."""

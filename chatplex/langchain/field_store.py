@@ -231,10 +231,6 @@ class FieldStoreChatModel(DropInChatModel):
             if name in fields and value is not None:
                 held[name] = value
                 given.add(name)
-        for name, attr in form.resolved.items():
-            value = attrgetter(attr)(engine)
-            if name in fields and name not in given and value is not None:
-                held[name] = value
         for name, value in form.defaults.items():  # (its fallbacks' first: below)
             if name in fields and held.get(name) is None and name not in form.fallbacks:
                 held[name] = copy.deepcopy(value)
@@ -242,6 +238,12 @@ class FieldStoreChatModel(DropInChatModel):
             if name in fields:  # (its validator's fill, not the engine's: not sent)
                 held[name] = value
                 given.add(name)
+        # (after its fallbacks, as its validators fill `stream_usage` before its clients)
+        for name, attr in form.resolved.items():
+            if name in fields and name not in given and form.read_back(name, held):
+                value = attrgetter(attr)(engine)
+                if value is not None:
+                    held[name] = value
         for name, value in self._record.hooks.validated(held).items():
             held[name] = value
             given.add(name)

@@ -73,12 +73,26 @@ def option_the_system_lacks(cls: Any, url: str) -> Any:
     return raised
 
 
+def read_back_without_a_base_url(cls: Any, url: str) -> Any:
+    """Options given to a model of OpenAI's own host: its fields as read back. The
+    clients the options build are its calls' own, no field's (langchain-openai fills
+    `http_client` only through a proxy), and streams ask for usage as they do there."""
+    model = cls(model="gpt-4o-mini", api_key="sk-k", http_socket_options=KEEPALIVE)
+    return {
+        "http_client": model.http_client,
+        "http_async_client": model.http_async_client,
+        "stream_usage": model.stream_usage,
+        "set": sorted(model.model_fields_set & {"http_client", "stream_usage"}),
+    }
+
+
 SCRIPTS = {
     "empty_tuple": _switched_off(()),
     "empty_list": _switched_off([]),
     "options_given": options_given,
     "options_given_beside_a_client": options_given_beside_a_client,
     "option_the_system_lacks": option_the_system_lacks,
+    "read_back_without_a_base_url": read_back_without_a_base_url,
 }
 
 
