@@ -185,7 +185,7 @@ def wire_input(messages: Sequence[BaseMessage], stored: bool = True) -> list[dic
     items: list[dict[str, Any]] = []
     for message in messages:
         if isinstance(message, AIMessage):
-            items.extend(_ai_items(message, stored))
+            items.extend(_ai_items(message, stored, items))
         elif isinstance(message, ToolMessage):
             items.append(
                 _computer_call_output(message)
@@ -289,11 +289,14 @@ def _source(block: Mapping[str, Any], *, file: bool = False) -> dict[str, Any]:
     raise ValueError(f"a {block.get('type')!r} block needs url, base64 or file_id")
 
 
-def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
-    """An assistant turn as output items: its text in message items (one per message id),
-    its reasoning, built-in tool and function call items as they came (a call's
-    arguments as the reply wrote them), then the tool calls no item holds, as
-    langchain-openai sends them (arguments as `json.dumps(args, ensure_ascii=False)`)."""
+def _ai_items(
+    message: AIMessage, stored: bool = True, sent: Sequence[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """An assistant turn as output items: its text in message items (one per message id,
+    a text of an id an earlier turn's item in `sent` holds added to that item), its
+    reasoning, built-in tool and function call items as they came (a call's arguments as
+    the reply wrote them), then the tool calls no item holds, as langchain-openai sends
+    them (arguments as `json.dumps(args, ensure_ascii=False)`)."""
     if isinstance(message, AIMessageChunk):
         message = message.to_message()
     message = from_v03_message(message)
@@ -319,7 +322,7 @@ def _ai_items(message: AIMessage, stored: bool = True) -> list[dict[str, Any]]:
     for block in responses_blocks(_calls_in_place(content, call_items, message.tool_calls)):
         kind = block.get("type")
         if kind in ("text", "output_text", "refusal"):
-            current = _message_item(items, block.get("id"), stored)
+            current = _message_item(items, block.get("id"), stored, sent)
             if kind == "refusal":
                 current["content"].append({"type": "refusal", "refusal": block.get("refusal", "")})
             else:
@@ -360,14 +363,18 @@ def _calls_in_place(
     return out
 
 
-def _message_item(items: list[dict[str, Any]], msg_id: Any, stored: bool) -> dict[str, Any]:
+def _message_item(
+    items: list[dict[str, Any]], msg_id: Any, stored: bool, sent: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """The message item a text block goes into, as langchain-openai finds it: the item
-    already sent with the block's message id, else a new one (so each block without an
-    id, or with LangChain's own `lc_...`, is a message of its own), carrying the id only
-    when it is the server's (`msg_...`) and the turn is stored."""
-    for sent in items:
-        if sent.get("type") == "message" and sent.get("id") and sent["id"] == msg_id:
-            return sent
+    already sent with the block's message id, of this turn or an earlier one (a reply
+    given twice, as a cache gives it: the API refuses two items of one id), else a new
+    one (so each block without an id, or with LangChain's own `lc_...`, is a message of
+    its own), carrying the id only when it is the server's (`msg_...`) and the turn is
+    stored."""
+    for given in (*sent, *items):
+        if given.get("type") == "message" and given.get("id") and given["id"] == msg_id:
+            return given
     item: dict[str, Any] = {"type": "message", "role": "assistant", "content": []}
     if msg_id and stored and not str(msg_id).startswith("lc_"):
         item["id"] = msg_id

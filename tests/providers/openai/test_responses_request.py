@@ -480,6 +480,26 @@ def test_an_assistant_turns_text_goes_as_langchain_openai_writes_it() -> None:
     assert [item.get("id") for item in items if item["type"] != "message"] == [None, "rs_1"]
 
 
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_reply_given_twice_goes_in_its_first_turns_item(stored: bool) -> None:
+    # A cache hit gives the same reply (one `msg_...` id) to two turns: the API refuses
+    # two items of one id, and langchain-openai puts the second's text in the first's
+    # item; unstored, the items carry no id and each turn is its own.
+    reply = AIMessage([{"type": "text", "text": "Hello!", "id": "msg_1"}])
+    turns = [HumanMessage("Hi"), reply, HumanMessage("Hi"), reply, HumanMessage("Thanks")]
+    items = wire_input(turns, stored=stored)
+    texts = [
+        [p.get("text") for p in i["content"]] if i["role"] == "assistant" else i["content"]
+        for i in items
+    ]
+    if stored:
+        assert texts == ["Hi", ["Hello!", "Hello!"], "Hi", "Thanks"]
+        assert [i.get("id") for i in items] == [None, "msg_1", None, None]
+    else:
+        assert texts == ["Hi", ["Hello!"], "Hi", ["Hello!"], "Thanks"]
+        assert not any("id" in i for i in items)
+
+
 @pytest.mark.parametrize(
     ("choice", "sent"),
     [("auto", "auto"), ("none", "none"), ("any", "required"), ("required", "required")],
