@@ -73,7 +73,18 @@ SCRIPTS["foreign_tool_forms"] = (
     probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
 )
 # `counted_trimmed` (of FACTORIES) counts with LangChain's GPT-2 tokenizer, which needs
-# transformers: both raise its ImportError where it is missing, as here.
+# transformers: both raise its ImportError where it is missing, as here. A script's own
+# counter (`custom_get_token_ids`) counts on either.
+
+
+def _word_ids(text: str) -> list[int]:
+    return [len(word) for word in text.split()]
+
+
+SCRIPTS["counted_trimmed_own_ids"] = (
+    answer,
+    probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
+)
 # No `round_trip`: langchain-ollama's ChatOllama is not serializable (`dumps` writes it
 # as not implemented, which `loads` refuses), and it has no key to map.
 
