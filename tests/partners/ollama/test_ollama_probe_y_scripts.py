@@ -18,6 +18,7 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import attempted
 from tests.partners.ollama import test_ollama_sidebyside as ollama_suite
 from tests.partners.ollama.test_ollama_sidebyside import ADD_CALL
 from tests.partners.ollama.test_ollama_sidebyside import MODEL
@@ -122,9 +123,21 @@ def configurable_num_predict(cls: Any, url: str) -> Any:
     }
 
 
+def scale(xs: list[float], factor: float = 2.0) -> list[float]:
+    """Scale numbers."""
+    return [x * factor for x in xs]
+
+
+def call_function_defaulted(cls: Any, url: str) -> Any:
+    """A Python function of a list and a defaulted argument given to a call
+    (`invoke(..., tools=[scale])`)."""
+    return attempted(lambda: make(cls, url).invoke("Scale 1 and 2", tools=[scale]))
+
+
 del SCRIPTS["configurable_dropin"]
 SCRIPTS["configurable_max_tokens"] = (answer, configurable_max_tokens)
 SCRIPTS["configurable_num_predict"] = (answer, configurable_num_predict)
+SCRIPTS["call_function_defaulted"] = (answer, call_function_defaulted)
 
 
 def _strings(value: Any, change: Callable[[str], str]) -> Any:
@@ -185,6 +198,37 @@ def _foreign_tool_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
+def _function_schema_kept(outcome: Outcome) -> Outcome:
+    """Their `scale` went as the ollama SDK converts a function: `factor` required, its
+    default and the list's `items` dropped, each description ''; ours as `bind_tools`
+    sends it. Read as theirs once both are seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert len(their_requests) == len(our_requests) == 1, (their_requests, our_requests)
+    their_tool = their_requests[0]["body"]["tools"][0]["function"]["parameters"]
+    our_tool = our_requests[0]["body"]["tools"][0]["function"]["parameters"]
+    assert their_tool == {
+        "type": "object",
+        "required": ["xs", "factor"],
+        "properties": {
+            "xs": {"type": "array", "description": ""},
+            "factor": {"type": "number", "description": ""},
+        },
+    }, their_tool
+    assert our_tool == {
+        "type": "object",
+        "required": ["xs"],
+        "properties": {
+            "xs": {"type": "array", "items": {"type": "number"}},
+            "factor": {"type": "number", "default": 2.0},
+        },
+    }, our_tool
+    our_requests = [
+        {**r, "body": {**r["body"], "tools": their_requests[0]["body"]["tools"]}}
+        for r in our_requests
+    ]
+    return theirs, ours, their_requests, our_requests
+
+
 _MAX_TOKENS = ollama_suite.DIFFERENCES["max_tokens_given"][0]
 _NAMED_RESULTS = ollama_suite.DIFFERENCES["tool_round_trip"]
 
@@ -215,6 +259,19 @@ DIFFERENCES["foreign_tool_forms"] = (
         "the tool is read and sent in Ollama's format, as `bind_tools` sends a tool of any format",
     ),
     _foreign_tool_kept,
+)
+
+DIFFERENCES["call_function_defaulted"] = (
+    Difference(
+        Reason.LOSES_DATA,
+        "a Python function given to a call (`invoke(..., tools=[scale])`) goes as the "
+        "ollama SDK converts it: an argument with a default is sent as required and "
+        "without its default, a list argument without the type of its items (and each "
+        "argument's description empty where the docstring gives none)",
+        "the function is sent as `bind_tools` sends it: its JSON Schema, defaults and "
+        "item types included",
+    ),
+    _function_schema_kept,
 )
 
 #: Scripts that differ today, for a cause in a shared module (a strict xfail each).
