@@ -95,7 +95,7 @@ _configurable = probe.configurable_dropin(make)
 def configurable_max_tokens(cls: Any, url: str) -> Any:
     """The set's `configurable_dropin`, which makes `max_tokens` configurable: a field
     neither class has (chatplex's takes it as `num_predict` at construction only). What
-    it raises: its class and words (LangChain's name the fields there are)."""
+    it raises: its class and words (LangChain's name the model and its fields)."""
     try:
         _configurable(cls, url)
     except ValueError as err:
