@@ -13,10 +13,12 @@ import warnings
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 from typing import Any
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from typing_extensions import TypedDict
 
 from tests._tiktoken import offline_tiktoken
 from tests.partners._sidebyside import Difference
@@ -351,19 +353,16 @@ def tool_choices(make: Make, labels: tuple[str, ...] = tuple(_CHOICES)) -> Scrip
     return script
 
 
+class Sum(TypedDict):
+    """A sum."""
+
+    total: Annotated[int, ..., "The total."]
+
+
 def structured_forms(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`with_structured_output` of a TypedDict with `include_raw=True`, and of a JSON
         schema dict with `method="json_mode"` and `include_raw=True`: invoked."""
-        from typing import Annotated
-
-        from typing_extensions import TypedDict
-
-        class Sum(TypedDict):
-            """A sum."""
-
-            total: Annotated[int, ..., "The total."]
-
         model = make(cls, url)
         schema = sum_schema(description="A sum.")
         return {
