@@ -82,8 +82,9 @@ def _bound_tool_form(
     """The tools as the cohere SDK's `ToolV2` objects, which langchain-cohere's
     `bind_tools` binds (a callback reads `tool.function.name` among the invocation
     params; the engine reads them back as their dumps), a dict where the SDK is not
-    installed; and the tool choice as given ("any", True, a tool's name...): it binds it
-    among its keywords, unread."""
+    installed; and the tool choice as given ("any", True, a tool's name, Cohere's
+    "REQUIRED"...): it binds it among its keywords, unread."""
+    given = getattr(given, "given", given)  # (Cohere's word, as spelled: `CohereWord`)
     try:
         tool_class = importlib.import_module("cohere").ToolV2
     except (ImportError, AttributeError):

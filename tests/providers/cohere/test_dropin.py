@@ -216,10 +216,13 @@ def test_an_unknown_keyword_names_the_closest_one() -> None:
 
 
 def test_coheres_own_tool_choice_words() -> None:
+    """Bound as spelled (langchain-cohere binds them so: its callbacks' invocation params
+    and cache keys say so), a plain str; LangChain's words as given too."""
     tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     model = ChatCohere(model="m", cohere_api_key="k")
-    assert model.bind_tools([tool], tool_choice="REQUIRED").kwargs["tool_choice"] == "required"
-    assert model.bind_tools([tool], tool_choice="NONE").kwargs["tool_choice"] == "none"
+    for given in ("REQUIRED", "NONE", "required", "none"):
+        bound = model.bind_tools([tool], tool_choice=given).kwargs["tool_choice"]
+        assert (bound, type(bound)) == (given, str)
 
 
 @respx.mock(assert_all_called=True)
