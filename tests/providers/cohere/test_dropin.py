@@ -310,3 +310,20 @@ def word_tokenizer_file() -> bytes:
     words = tokenizers.Tokenizer(tokenizers.models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
     words.pre_tokenizer = tokenizers.pre_tokenizers.WhitespaceSplit()
     return str(words.to_str()).encode()
+
+
+def test_bound_tools_parameters_in_langchain_coheres_order() -> None:
+    """A bound tool's parameters read as langchain-cohere writes them (its repr is part
+    of a cache's key): `type`, `properties`, `required`, each property's `type` first."""
+    parameters = {
+        "properties": {"a": {"description": "The first.", "type": "integer", "enum": [1]}},
+        "required": ["a"],
+        "type": "object",
+    }
+    tool = {"type": "function", "function": {"name": "f", "parameters": parameters}}
+    model = ChatCohere(model="m", cohere_api_key="k")
+    [bound] = model.bind_tools([tool]).kwargs["tools"]
+    sent = bound.function.parameters
+    assert list(sent) == ["type", "properties", "required"]
+    assert list(sent["properties"]["a"]) == ["type", "description", "enum"]
+    assert sent == parameters
