@@ -10,7 +10,10 @@ import dataclasses
 import json
 import re
 from collections.abc import Callable
+from typing import Annotated
 from typing import Any
+
+from typing_extensions import TypedDict
 
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
@@ -165,6 +168,28 @@ def configurable_temperature(cls: Any, url: str) -> Any:
     }
 
 
+class Sum(TypedDict):
+    """A sum."""
+
+    total: Annotated[int, ..., "The total."]
+
+
+def structured_typed(cls: Any, url: str) -> Any:
+    """`with_structured_output` of a TypedDict (its hints resolvable, unlike
+    `structured_forms`' local one) by each method, and with `include_raw=True`."""
+    model = make(cls, url)
+    forms: dict[str, dict[str, Any]] = {
+        "default": {},
+        "include_raw": {"include_raw": True},
+        "function_calling": {"method": "function_calling"},
+        "json_mode": {"method": "json_mode"},
+    }
+    return {
+        label: attempted(lambda kw=kw: model.with_structured_output(Sum, **kw).invoke("JSON"))
+        for label, kw in forms.items()
+    }
+
+
 SCRIPTS: dict[str, Any] = {name: (answer, f(make)) for name, f in probe.FACTORIES.items()}
 SCRIPTS["counted_trimmed"] = (answer, _fresh_tokenizers(probe.counted_trimmed(make)))
 SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "command-r-plus-08-2024"))
@@ -175,6 +200,7 @@ SCRIPTS["cache_keys_required"] = (answer, cache_keys_required)
 SCRIPTS["tools_parser_chain"] = (answer, tools_parser_chain)
 SCRIPTS["cache_keys_described"] = (answer, cache_keys_described)
 SCRIPTS["configurable_temperature"] = (answer, configurable_temperature)
+SCRIPTS["structured_typed"] = (answer, structured_typed)
 SCRIPTS["foreign_tool_forms"] = (
     answer,
     probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
@@ -528,6 +554,26 @@ def _json_mode_raw(outcome: Outcome) -> Outcome:
     return theirs, {**ours, "json_mode": theirs["json_mode"]}, their_requests, our_requests
 
 
+def _typed_refused(outcome: Outcome) -> Outcome:
+    """`structured_typed`: theirs refused the TypedDict by the default method, with or
+    without the raw reply (TypeError), before any request; ours sent its schema as
+    `response_format.json_schema` and parsed the reply (beside the raw one where asked).
+    Those two read as theirs, once seen; the other methods compared."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["default"] == theirs["include_raw"] == {"refused": "TypeError"}, theirs
+    assert ours["default"] == ours["include_raw"]["parsed"] == {"total": 3}, ours
+    assert ours["include_raw"]["parsing_error"] is None, ours
+    schema = {
+        "type": "object",
+        "properties": {"total": {"description": "The total.", "type": "integer"}},
+        "required": ["total"],
+    }
+    sent = [r for r in our_requests if "json_schema" in r["body"].get("response_format", {})]
+    assert [r["body"]["response_format"]["json_schema"] for r in sent] == [schema] * 2, sent
+    mended = {**ours, "default": theirs["default"], "include_raw": theirs["include_raw"]}
+    return theirs, mended, their_requests, [r for r in our_requests if r not in sent]
+
+
 _MAX_TOKENS = cohere_suite.DIFFERENCES["constructor_max_tokens"][0]
 _STRICT = cohere_suite.DIFFERENCES["bind_tools_strict"][0]
 _NAMED = cohere_suite.DIFFERENCES["tool_choice_invocation_params"][0][0]
@@ -577,7 +623,19 @@ STRUCTURED_DICT = Difference(
     "request",
     "the schema is sent as the forced tool, and its partial outputs streamed",
 )
+TYPED_DICT = Difference(
+    Reason.RAISES,
+    "`with_structured_output` of a TypedDict by its default method (a JSON schema), "
+    "with or without `include_raw=True`, raises a TypeError (it reads the class as a "
+    "dict) before any request",
+    "the TypedDict's schema is sent as v2's `response_format.json_schema`, and the reply "
+    "parsed (beside the raw one where asked)",
+)
 DIFFERENCES: dict[str, Any] = {
+    "structured_typed": (
+        (TYPED_DICT, cohere_suite.FORCED_TOOL),
+        _all(_typed_refused, cohere_suite._forced_tool),
+    ),
     "agent_checkpointed": (FLAT_TOOLS, _flat_tools),
     "react_agent_streamed": (FLAT_TOOLS, _flat_tools),
     "agent_streamed": (
