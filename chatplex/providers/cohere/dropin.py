@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from ...chat.model import ChatModel
     from .adapter import CohereAdapter
 
-__all__ = ["ChatCohere", "build", "num_tokens", "tools_to_bind"]
+__all__ = ["ChatCohere", "CohereWord", "build", "num_tokens", "tools_to_bind"]
 
 _OWNER = "ChatCohere"
 #: Cohere's tool_choice words → chatplex's.
@@ -159,13 +159,23 @@ def _offline_count(model: ChatModel, adapter: CohereAdapter, text: str) -> int:
     return count_with(tokenizer, text)
 
 
+class CohereWord(str):
+    """chatplex's tool-choice word for one of Cohere's own (`"REQUIRED"`), holding that
+    spelling (`given`): bound as given, as langchain-cohere binds it (its callbacks' and
+    cache keys' `tool_choice`), read as chatplex's."""
+
+    given: str
+
+
 def tools_to_bind(
     model: ChatModel, tools: Sequence[Any], tool_choice: Any
 ) -> tuple[Sequence[Any], Any]:
     """`bind_tools` also takes Cohere's own `tool_choice` words (`"REQUIRED"`,
     `"NONE"`), which langchain-cohere passes to the API as given."""
-    if isinstance(tool_choice, str):
-        tool_choice = _COHERE_CHOICES.get(tool_choice, tool_choice)
+    if isinstance(tool_choice, str) and tool_choice in _COHERE_CHOICES:
+        word = CohereWord(_COHERE_CHOICES[tool_choice])
+        word.given = tool_choice
+        tool_choice = word
     return tools, tool_choice
 
 

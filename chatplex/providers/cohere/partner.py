@@ -82,15 +82,45 @@ def _bound_tool_form(
     """The tools as the cohere SDK's `ToolV2` objects, which langchain-cohere's
     `bind_tools` binds (a callback reads `tool.function.name` among the invocation
     params; the engine reads them back as their dumps), a dict where the SDK is not
-    installed; and the tool choice as given ("any", True, a tool's name...): it binds it
-    among its keywords, unread."""
+    installed; and the tool choice as given ("any", True, a tool's name, Cohere's
+    "REQUIRED"...): it binds it among its keywords, unread."""
+    given = getattr(given, "given", given)  # (Cohere's word, as spelled: `CohereWord`)
     try:
         tool_class = importlib.import_module("cohere").ToolV2
     except (ImportError, AttributeError):
         return tools, given
     return [
-        tool_class.model_validate(t) if t.get("type") == "function" else t for t in tools
+        tool_class.model_validate(_in_partner_order(t)) if t.get("type") == "function" else t
+        for t in tools
     ], given
+
+
+def _in_partner_order(tool: dict[str, Any]) -> dict[str, Any]:
+    """A function tool, its parameters' keys in the order langchain-cohere writes them
+    (`type`, `properties`, `required`; each property's `type`, `description`), the rest
+    after: a bound tool's repr is part of a cache's key, which a tool langchain-cohere
+    sends whole (simple described arguments) then shares with it."""
+    function = tool.get("function")
+    if not isinstance(function, dict) or not isinstance(function.get("parameters"), dict):
+        return tool
+    parameters = function["parameters"]
+    properties = parameters.get("properties")
+    if isinstance(properties, dict):
+        properties = {
+            name: _first(spec, ("type", "description")) if isinstance(spec, dict) else spec
+            for name, spec in properties.items()
+        }
+        parameters = {**parameters, "properties": properties}
+    parameters = _first(parameters, ("type", "properties", "required"))
+    return {**tool, "function": {**function, "parameters": parameters}}
+
+
+def _first(mapping: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """`mapping` with `keys` (those it has) first, in that order."""
+    return {
+        **{k: mapping[k] for k in keys if k in mapping},
+        **{k: v for k, v in mapping.items() if k not in keys},
+    }
 
 
 def _calls_whole(adapter: Adapter, asynchronous: bool, settings: CallSettings) -> Adapter:

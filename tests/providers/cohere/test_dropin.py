@@ -216,10 +216,13 @@ def test_an_unknown_keyword_names_the_closest_one() -> None:
 
 
 def test_coheres_own_tool_choice_words() -> None:
+    """Bound as spelled (langchain-cohere binds them so: its callbacks' invocation params
+    and cache keys say so), a plain str; LangChain's words as given too."""
     tool = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
     model = ChatCohere(model="m", cohere_api_key="k")
-    assert model.bind_tools([tool], tool_choice="REQUIRED").kwargs["tool_choice"] == "required"
-    assert model.bind_tools([tool], tool_choice="NONE").kwargs["tool_choice"] == "none"
+    for given in ("REQUIRED", "NONE", "required", "none"):
+        bound = model.bind_tools([tool], tool_choice=given).kwargs["tool_choice"]
+        assert (bound, type(bound)) == (given, str)
 
 
 @respx.mock(assert_all_called=True)
@@ -307,3 +310,20 @@ def word_tokenizer_file() -> bytes:
     words = tokenizers.Tokenizer(tokenizers.models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
     words.pre_tokenizer = tokenizers.pre_tokenizers.WhitespaceSplit()
     return str(words.to_str()).encode()
+
+
+def test_bound_tools_parameters_in_langchain_coheres_order() -> None:
+    """A bound tool's parameters read as langchain-cohere writes them (its repr is part
+    of a cache's key): `type`, `properties`, `required`, each property's `type` first."""
+    parameters = {
+        "properties": {"a": {"description": "The first.", "type": "integer", "enum": [1]}},
+        "required": ["a"],
+        "type": "object",
+    }
+    tool = {"type": "function", "function": {"name": "f", "parameters": parameters}}
+    model = ChatCohere(model="m", cohere_api_key="k")
+    [bound] = model.bind_tools([tool]).kwargs["tools"]
+    sent = bound.function.parameters
+    assert list(sent) == ["type", "properties", "required"]
+    assert list(sent["properties"]["a"]) == ["type", "description", "enum"]
+    assert sent == parameters
