@@ -574,6 +574,22 @@ def _typed_refused(outcome: Outcome) -> Outcome:
     return theirs, mended, their_requests, [r for r in our_requests if r not in sent]
 
 
+def _typed_arm_refused(outcome: Outcome) -> Outcome:
+    """`structured_forms`' TypedDict with `include_raw=True`: theirs refused it before any
+    request (TypeError, as in `_typed_refused`); ours sent its schema as
+    `response_format.json_schema`, and the reply (text, no JSON) is its parsing error
+    beside the raw reply. Read as theirs once seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["typed"] == {"refused": "TypeError"}, theirs
+    typed = ours["typed"]
+    assert typed["parsed"] is None and typed["raw"]["content"] == "Hello there, friend.", typed
+    assert "OUTPUT_PARSING_FAILURE" in str(typed["parsing_error"]), typed
+    sent = [r for r in our_requests if "json_schema" in r["body"].get("response_format", {})]
+    assert len(sent) == 1, our_requests
+    mended = {**ours, "typed": theirs["typed"]}
+    return theirs, mended, their_requests, [r for r in our_requests if r not in sent]
+
+
 _MAX_TOKENS = cohere_suite.DIFFERENCES["constructor_max_tokens"][0]
 _STRICT = cohere_suite.DIFFERENCES["bind_tools_strict"][0]
 _NAMED = cohere_suite.DIFFERENCES["tool_choice_invocation_params"][0][0]
@@ -664,7 +680,10 @@ DIFFERENCES: dict[str, Any] = {
         _all(_flat_tools, _v1_summed),
     ),
     "tools_parser_chain": ((FLAT_TOOLS, STREAMED_CALLS), _all(_flat_tools, _parsed_stream)),
-    "structured_forms": (INCLUDE_RAW_IGNORED, _json_mode_raw),
+    "structured_forms": (
+        (INCLUDE_RAW_IGNORED, TYPED_DICT),
+        _all(_typed_arm_refused, _json_mode_raw),
+    ),
     "structured_tool_streamed": (STRUCTURED_DICT, _structured_dict_refused),
     "tool_choices": (
         (CHOICE_WORDS, _NAMED, _STRICT, FLAT_TOOLS),
