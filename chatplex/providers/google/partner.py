@@ -82,6 +82,8 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     read = dict(settings)
     if "safety_settings" in read and read["safety_settings"] is None:
         del read["safety_settings"]
+    if isinstance(read.get("tools"), (list, tuple)):
+        read["tools"] = [_call_tool(tool) for tool in read["tools"]]
     refused: list[InitErrorDetails] = []
     for key, value in settings.items():
         field = _GENERATION_FIELDS.get(key)
@@ -104,6 +106,31 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     if refused:
         raise ValidationError.from_exception_data("GenerationConfig", refused)
     return read
+
+
+def _call_tool(tool: Any) -> Any:
+    """A tool given to a call (`invoke(..., tools=[f])`) as langchain-google-genai
+    declares it (`_format_base_tool_to_function_declaration`): a function or a LangChain
+    tool with its `args_schema`'s title and description in the parameters too, which
+    `bind_tools`'s conversion (`convert_to_openai_tool`) drops. Anything else as given."""
+    from langchain_core.tools import BaseTool  # (a call gave tools: LangChain is loaded)
+    from langchain_core.tools import tool as as_tool
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    if not isinstance(tool, BaseTool):
+        if not callable(tool) or isinstance(tool, type):
+            return tool
+        tool = as_tool(tool)
+    schema = tool.args_schema
+    if isinstance(schema, type) and hasattr(schema, "model_json_schema"):
+        schema = schema.model_json_schema()
+    if not isinstance(schema, dict):
+        return tool
+    declared = convert_to_openai_tool(tool)
+    function = declared["function"]
+    named = {k: schema[k] for k in ("title", "description") if isinstance(schema.get(k), str)}
+    function["parameters"] = {**named, **function.get("parameters", {})}
+    return declared
 
 
 @functools.cache
