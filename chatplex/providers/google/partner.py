@@ -2,8 +2,8 @@
 Vertex AI APIs' translation (`chatplex.adapters.partner_traits.PartnerTraits`), read
 only by `chatplex.langchain`.
 
->>> TRAITS["GeminiAdapter"].bind_strict
-False
+>>> TRAITS["GeminiAdapter"].bind_strict, TRAITS["VertexAIAdapter"].bind_strict
+(False, False)
 """
 
 from __future__ import annotations
@@ -198,6 +198,9 @@ TRAITS: dict[str, PartnerTraits] = {
         ),
     ),
     "VertexAIAdapter": PartnerTraits(
+        # langchain-google-vertexai's `bind_tools` converts the tools without `strict=`,
+        # bound beside them and never read: the tools go as without it, not made strict.
+        bind_strict=False,
         bound_tool_form=_bound_tool_form,
         structured_trace="method as asked",
         # ... beside the tool form, or a json_mode call's schema as it sends it.
