@@ -1,7 +1,9 @@
 """ChatVertexAI in the probe_y set's scripts (`tests/partners/_probe_y.py`), answered as
 the Gemini module's server answers (`test_google_probe_y_scripts.py`) and compared as
-`test_vertex_sidebyside.py` compares. (`round_trip` is not run: a model loaded has no
-credentials, and would ask Google's metadata server for some.)"""
+`test_vertex_sidebyside.py` compares. `round_trip` runs with google-auth's default
+credentials patched: a model loaded from a dump has none of its own, and would ask
+Google's metadata server for some (its class declares no secret: the script's secrets
+map names none of its)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
@@ -37,6 +41,24 @@ SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_drop
 #: Their async calls fail over REST once the reply is in (the suite's `ainvoke_text`).
 for _name in ("events_metadata", "batch_failing_row"):
     SCRIPTS[_name] = (answer, _run_their_async(probe.FACTORIES[_name](make)))
+
+
+def _default_credentials(script: probe.Script) -> probe.Script:
+    """`script` with google-auth's Application Default Credentials the suite's fixed
+    token (a model loaded from a dump has none of its own): no metadata server asked."""
+
+    def run(cls: Any, url: str) -> Any:
+        import google.auth
+
+        found = (vertex_suite.oauth2.Credentials(token=vertex_suite.TOKEN), vertex_suite.PROJECT)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(google.auth, "default", lambda *a, **k: found)
+            return script(cls, url)
+
+    return run
+
+
+SCRIPTS["round_trip"] = (answer, _default_credentials(probe.round_trip(make, "CREDENTIALS")))
 
 
 def _pairs(theirs: Any, ours: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
