@@ -121,6 +121,10 @@ SCRIPTS["foreign_tool_forms"] = (
     answer,
     probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE),
 )
+SCRIPTS["anthropic_tool_forms"] = (
+    answer,
+    probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
+)
 
 
 def refusals_alike(script: probe.Script) -> probe.Script:
@@ -136,8 +140,8 @@ def refusals_alike(script: probe.Script) -> probe.Script:
 SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
 
 
-def _choice_object_kept(outcome: Outcome) -> Outcome:
-    """Theirs declared the function and OpenAI's tool dict, and refused OpenAI's choice
+def choice_object_kept(outcome: Outcome) -> Outcome:
+    """Theirs declared the function and the other API's tool dict, and refused its choice
     object (ValueError) before any request; ours the same two, and the choice sent as
     Gemini's (`mode: ANY` allowing `mul` alone) and answered. Then ours read as theirs."""
     theirs, ours, their_requests, our_requests = outcome
@@ -151,6 +155,42 @@ def _choice_object_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, [r for r in our_requests if r not in forced]
 
 
+#: `add`'s parameters as Gemini's OpenAPI subset declares them.
+ADD_PARAMETERS = {
+    "type": "OBJECT",
+    "properties": {"a": {"type": "INTEGER"}, "b": {"type": "INTEGER"}},
+    "required": ["a", "b"],
+}
+
+
+def _anthropic_forms_kept(outcome: Outcome) -> Outcome:
+    """`choice_object_kept`, and Anthropic's tool dict declared by theirs without its
+    parameters (`input_schema` dropped), by ours with them: read as theirs once seen."""
+    theirs, ours, their_requests, our_requests = choice_object_kept(outcome)
+    bare = {"name": "add", "description": "Add two integers."}
+    declared = [r["body"]["tools"][0]["functionDeclarations"] for r in our_requests]
+    assert [bare] in [r["body"]["tools"][0]["functionDeclarations"] for r in their_requests]
+    ours_whole = declared.index([{**bare, "parameters": ADD_PARAMETERS}])
+    del declared[ours_whole][0]["parameters"]
+    return theirs, ours, their_requests, our_requests
+
+
+#: langchain-google-genai's (and -vertexai's) refusal of Anthropic's choice object.
+ANTHROPIC_OBJECT_REFUSED = Difference(
+    Reason.RAISES,
+    "refuses Anthropic's tool_choice object (`{'type': 'tool', 'name': ...}`), bound, "
+    "with a ValueError when called (an unrecognized tool choice format)",
+    "the object is read as the choice of that tool: `ANY` mode allowing that function "
+    "alone is sent",
+)
+ANTHROPIC_TOOL_BARE = Difference(
+    Reason.LOSES_DATA,
+    "a tool given to a call in Anthropic's format (`name`, `description`, "
+    "`input_schema`) is declared without its parameters: `input_schema` is dropped and "
+    "the model is never told the tool's arguments",
+    "the tool is declared with its `input_schema` as its parameters, as `bind_tools` declares it",
+)
+
 #: Why `copied_and_pickled` is kept: google-genai's client holds a lock.
 COPIES_REFUSED = Difference(
     Reason.RAISES,
@@ -163,7 +203,11 @@ COPIES_REFUSED = Difference(
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, Any] = {
-    "foreign_tool_forms": (genai_suite.OPENAI_OBJECT_REFUSED, _choice_object_kept),
+    "foreign_tool_forms": (genai_suite.OPENAI_OBJECT_REFUSED, choice_object_kept),
+    "anthropic_tool_forms": (
+        (ANTHROPIC_OBJECT_REFUSED, ANTHROPIC_TOOL_BARE),
+        _anthropic_forms_kept,
+    ),
     "copied_and_pickled": (COPIES_REFUSED, probe.copies_kept),
 }
 

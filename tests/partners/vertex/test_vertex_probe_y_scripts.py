@@ -20,8 +20,10 @@ from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autous
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import in_order
+from tests.partners.google.test_google_probe_y_scripts import ANTHROPIC_OBJECT_REFUSED
 from tests.partners.google.test_google_probe_y_scripts import answering
 from tests.partners.google.test_google_probe_y_scripts import call_ids_masked
+from tests.partners.google.test_google_probe_y_scripts import choice_object_kept
 from tests.partners.google.test_google_probe_y_scripts import refusals_alike
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import _run_their_async
@@ -36,6 +38,10 @@ SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "gemini-2.5-pro"
 SCRIPTS["foreign_tool_forms"] = (
     answer,
     probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE),
+)
+SCRIPTS["anthropic_tool_forms"] = (
+    answer,
+    probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
 )
 SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
 #: Their async calls fail over REST once the reply is in (the suite's `ainvoke_text`).
@@ -149,6 +155,14 @@ def _choice_configs(requests: list[Any]) -> list[Any]:
     return [r["body"].get("toolConfig", {}).get("functionCallingConfig") for r in requests]
 
 
+def _choice_and_floats(outcome: Outcome) -> Outcome:
+    """`choice_object_kept` (theirs refused Anthropic's choice object), and the calls'
+    arguments as `_float_texts` reads them."""
+    theirs, ours, their_requests, our_requests = choice_object_kept(outcome)
+    assert _float_texts(theirs, ours)
+    return theirs, ours, their_requests, our_requests
+
+
 def _no_contents(seen: Seen) -> Any:
     """A request as the suite reads it, an empty `contents` as none (proto3 JSON reads
     `[]` and no field alike; the REST transport leaves an empty list out)."""
@@ -167,6 +181,7 @@ DIFFERENCES: dict[str, Any] = {
     "agent_streamed": (_FLOATS, kept(_float_texts)),
     "v1_stream_summed": (_FLOATS, kept(_float_texts)),
     "foreign_tool_forms": (_FLOATS, kept(_float_texts)),
+    "anthropic_tool_forms": ((ANTHROPIC_OBJECT_REFUSED, _FLOATS), _choice_and_floats),
     "cached_then_streamed": (_FINISH, kept(_finish_words)),
     "listened_runs": (_FINISH, kept(_finish_words)),
     "streaming_disabled": ((_FLOATS, _FINISH), kept(_float_texts, _finish_words)),
