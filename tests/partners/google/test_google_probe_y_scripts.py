@@ -140,6 +140,30 @@ def refusals_alike(script: probe.Script) -> probe.Script:
 SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
 
 
+def configurable_output_tokens(make: probe.Make) -> probe.Script:
+    def script(cls: Any, url: str) -> Any:
+        """`configurable_dropin` over the fields the class has (`max_output_tokens`,
+        where LangChain's `max_tokens` is an alias): the specs, and each model chosen."""
+        from langchain_core.runnables import ConfigurableField
+
+        model = make(cls, url).configurable_fields(
+            temperature=ConfigurableField(id="temp", name="Temperature"),
+            max_output_tokens=ConfigurableField(id="most"),
+        )
+        specs = [(s.id, s.name, s.default, str(s.annotation)) for s in model.config_specs]
+        hot = model.with_config(configurable={"temp": 0.9, "most": 5}).invoke("Hi")
+        either = make(cls, url).configurable_alternatives(
+            ConfigurableField(id="which"), default_key="a", b=make(cls, url, temperature=0.0)
+        )
+        chosen = either.with_config(configurable={"which": "b"})
+        return {"specs": specs, "hot": hot, "b": chosen.invoke("Hi"), "a": either.invoke("Hi")}
+
+    return script
+
+
+SCRIPTS["configurable_output_tokens"] = (answer, configurable_output_tokens(make))
+
+
 def choice_object_kept(outcome: Outcome) -> Outcome:
     """Theirs declared the function and the other API's tool dict, and refused its choice
     object (ValueError) before any request; ours the same two, and the choice sent as

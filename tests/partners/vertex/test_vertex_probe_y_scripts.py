@@ -24,6 +24,7 @@ from tests.partners.google.test_google_probe_y_scripts import ANTHROPIC_OBJECT_R
 from tests.partners.google.test_google_probe_y_scripts import answering
 from tests.partners.google.test_google_probe_y_scripts import call_ids_masked
 from tests.partners.google.test_google_probe_y_scripts import choice_object_kept
+from tests.partners.google.test_google_probe_y_scripts import configurable_output_tokens
 from tests.partners.google.test_google_probe_y_scripts import refusals_alike
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import _run_their_async
@@ -44,6 +45,7 @@ SCRIPTS["anthropic_tool_forms"] = (
     probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
 )
 SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
+SCRIPTS["configurable_output_tokens"] = (answer, configurable_output_tokens(make))
 #: Their async calls fail over REST once the reply is in (the suite's `ainvoke_text`).
 for _name in ("events_metadata", "batch_failing_row"):
     SCRIPTS[_name] = (answer, _run_their_async(probe.FACTORIES[_name](make)))
