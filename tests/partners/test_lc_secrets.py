@@ -20,10 +20,9 @@ NO_PARTNER = {"ChatChatplex", "ChatHyperbolic"}
 
 #: Where a partner LangChain serializes declares no secrets (its dump writes the key
 #: field as it holds it): the drop-in's references, kept so that no dump carries a key.
-#: (A partner it does not serialize dumps no field: its `{}` is the drop-in's too.)
-KEPT: dict[str, dict[str, str]] = {
-    "ChatVertexAI": {"credentials": "CREDENTIALS"},
-}
+#: (A partner it does not serialize dumps no field: its `{}` is the drop-in's too; so
+#: does one whose credential field every dump excludes, ChatVertexAI's `credentials`.)
+KEPT: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture(autouse=True)

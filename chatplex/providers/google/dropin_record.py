@@ -314,6 +314,9 @@ VERTEX_RECORD = PartnerClass(
         # The keywords it moves to `model_kwargs` (with LangChain's warning): shown there.
         kept_in=dict.fromkeys(VERTEX_NO_FIELD, "model_kwargs"),
         aliases=_VERTEX_ALIASES,
+        # It declares none, and its one credential, `credentials` (an object), is
+        # excluded from every dump: no dump of its holds it, nor a reference.
+        lc_secrets={},
         # Its validator's, whatever was given: its additional headers' items.
         completed={"default_metadata": "adapter.shown_default_metadata"},
         # Its validator's location where none is given: its SDK's default, which the

@@ -2,8 +2,8 @@
 Vertex AI APIs' translation (`chatplex.adapters.partner_traits.PartnerTraits`), read
 only by `chatplex.langchain`.
 
->>> TRAITS["GeminiAdapter"].bind_strict
-False
+>>> TRAITS["GeminiAdapter"].bind_strict, TRAITS["VertexAIAdapter"].bind_strict
+(False, False)
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     read = dict(settings)
     if "safety_settings" in read and read["safety_settings"] is None:
         del read["safety_settings"]
+    if isinstance(read.get("tools"), (list, tuple)):
+        read["tools"] = [_call_tool(tool) for tool in read["tools"]]
     refused: list[InitErrorDetails] = []
     for key, value in settings.items():
         field = _GENERATION_FIELDS.get(key)
@@ -103,6 +105,73 @@ def _generation_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
                     refused.append(detail)
     if refused:
         raise ValidationError.from_exception_data("GenerationConfig", refused)
+    return read
+
+
+def _call_tool(tool: Any) -> Any:
+    """A tool given to a call (`invoke(..., tools=[f])`) as langchain-google-genai
+    declares it (`_format_base_tool_to_function_declaration`): a function or a LangChain
+    tool with its `args_schema`'s title and description in the parameters too, which
+    `bind_tools`'s conversion (`convert_to_openai_tool`) drops. Anything else as given."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    schema = _args_schema(tool)
+    if schema is None or isinstance(tool, type):  # (a class: declared as bind_tools does)
+        return tool
+    declared = convert_to_openai_tool(tool)
+    function = declared["function"]
+    named = {k: schema[k] for k in ("title", "description") if isinstance(schema.get(k), str)}
+    function["parameters"] = {**named, **function.get("parameters", {})}
+    return declared
+
+
+def _vertex_call_tool(tool: Any) -> Any:
+    """A tool given to a call as langchain-google-vertexai declares it
+    (`_format_to_gapic_function_declaration`): a function, a LangChain tool or a pydantic
+    class by its whole JSON schema (`mode="serialization"`: titles, descriptions and
+    defaults kept). Anything else as given."""
+    schema = _args_schema(tool)
+    if schema is None:
+        return tool
+    if isinstance(tool, type):
+        name, description = schema.get("title"), schema.get("description", "")
+    else:
+        tool = _as_tool(tool)
+        name = tool.name or schema.get("title")
+        description = tool.description or schema.get("description")
+    function = {"name": name, "description": description, "parameters": schema}
+    return {"type": "function", "function": function}
+
+
+def _as_tool(tool: Any) -> Any:
+    from langchain_core.tools import BaseTool  # (a call gave tools: LangChain is loaded)
+    from langchain_core.tools import tool as as_tool
+
+    return tool if isinstance(tool, BaseTool) else as_tool(tool)
+
+
+def _args_schema(tool: Any) -> dict[str, Any] | None:
+    """The JSON schema a partner declares a call's function, LangChain tool or pydantic
+    class by; None for anything else (a dict, a built-in tool...)."""
+    from langchain_core.tools import BaseTool  # (a call gave tools: LangChain is loaded)
+
+    if isinstance(tool, type):
+        found = tool if hasattr(tool, "model_json_schema") else None
+    elif isinstance(tool, BaseTool) or (callable(tool) and not isinstance(tool, dict)):
+        found = _as_tool(tool).args_schema
+    else:
+        return None
+    if isinstance(found, type) and hasattr(found, "model_json_schema"):
+        return dict(found.model_json_schema(mode="serialization"))
+    return found if isinstance(found, dict) else None
+
+
+def _vertex_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A call's settings as langchain-google-vertexai reads them: an empty `stop` left
+    out, and the tools given to the call declared as it declares them."""
+    read = empty_stop_left_out(settings)
+    if isinstance(read.get("tools"), (list, tuple)):
+        read = {**read, "tools": [_vertex_call_tool(tool) for tool in read["tools"]]}
     return read
 
 
@@ -171,12 +240,16 @@ TRAITS: dict[str, PartnerTraits] = {
         ),
     ),
     "VertexAIAdapter": PartnerTraits(
+        # langchain-google-vertexai's `bind_tools` converts the tools without `strict=`,
+        # bound beside them and never read: the tools go as without it, not made strict.
+        bind_strict=False,
         bound_tool_form=_bound_tool_form,
         structured_trace="method as asked",
         # ... beside the tool form, or a json_mode call's schema as it sends it.
         structured_trace_schema={"json_mode": "as sent"},
         sent_structured_schema=_sent_schema,
-        # An empty `stop` given to a call is none given: its `stop or self.stop`.
-        retries_and_calls=PartnerCalls(read_values=empty_stop_left_out),
+        # An empty `stop` given to a call is none given (its `stop or self.stop`); a
+        # call's tools are declared as it declares them.
+        retries_and_calls=PartnerCalls(read_values=_vertex_values),
     ),
 }

@@ -251,8 +251,9 @@ def test_a_typeddicts_response_schema_is_langchain_cores_titled_and_described() 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_parallel_tool_calls_is_google_genais_validation_error(parallel: bool) -> None:
     # langchain-google-genai binds parallel_tool_calls as given and google-genai's
-    # GenerateContentConfig refuses it (extra fields forbidden): the same error, in the
-    # same words, before any request (Gemini has no such setting).
+    # GenerateContentConfig refuses it at the call (extra fields forbidden): the same
+    # error, in the same words, at the call, before any request (Gemini has no such
+    # setting); `bind_tools` itself binds it.
     from pydantic import ValidationError
 
     from chatplex.langchain import ChatGoogleGenerativeAI
@@ -266,8 +267,10 @@ def test_parallel_tool_calls_is_google_genais_validation_error(parallel: bool) -
     model = ChatGoogleGenerativeAI(
         model="gemini-2.5-flash", api_key="k", base_url="http://127.0.0.1:9"
     )
+    bound = model.bind_tools([book], parallel_tool_calls=parallel)
+    assert bound.kwargs["parallel_tool_calls"] is parallel
     with pytest.raises(ValidationError) as ours:
-        model.bind_tools([book], parallel_tool_calls=parallel)
+        bound.invoke("Book it")
     with pytest.raises(ValidationError) as theirs:
         types.GenerateContentConfig(parallel_tool_calls=parallel)
     assert str(ours.value) == str(theirs.value)
