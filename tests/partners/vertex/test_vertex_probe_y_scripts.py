@@ -178,6 +178,17 @@ _FLOATS = vertex_suite._FLOAT_ARGUMENTS
 _FINISH = vertex_suite._FINISH
 _ASYNC = vertex_suite.DIFFERENCES["ainvoke_text"][0]
 
+
+def _response_schema_and_floats(outcome: Outcome) -> Outcome:
+    """`structured_forms`: json_mode's response schema compared apart (theirs as
+    `responseSchema`, the OpenAPI subset; ours as `responseJsonSchema`, one each); the
+    TypedDict's function declared alike; its call's arguments read as in `_float_texts`."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert [s for s in vertex_suite._declarations(their_requests, "responseSchema") if s]
+    assert [s for s in vertex_suite._declarations(our_requests, "responseJsonSchema") if s]
+    return kept(_float_texts)((theirs, ours, their_requests, our_requests))
+
+
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, Any] = {
     "agent_streamed": (_FLOATS, kept(_float_texts)),
@@ -189,7 +200,10 @@ DIFFERENCES: dict[str, Any] = {
     "streaming_disabled": ((_FLOATS, _FINISH), kept(_float_texts, _finish_words)),
     "events_metadata": (_ASYNC, _async_crashed),
     "batch_failing_row": (_ASYNC, _async_crashed),
-    "structured_forms": vertex_suite.DIFFERENCES["structured_json_mode"],
+    "structured_forms": (
+        (vertex_suite.DIFFERENCES["structured_json_mode"][0], _FLOATS),
+        _response_schema_and_floats,
+    ),
     "tool_choices": (
         (vertex_suite.DIFFERENCES["tool_choice_required"][0][0], _FLOATS),
         _any_and_floats,
