@@ -8,6 +8,7 @@ chatplex's."""
 from __future__ import annotations
 
 import gc
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -787,18 +788,19 @@ def _id_masked(value: Any) -> Any:
     return _id_shape(value) if isinstance(value, str) else value
 
 
-def cache_keys(make: Make) -> Script:
+def cache_keys(make: Make, forced: str = "add") -> Script:
     def script(cls: Any, url: str) -> Any:
         """The keys a cache stores replies under (prompt, model's string): a persistent
         cache filled by the partner's class is hit by the drop-in's. Invoked, with a
-        stop, with a tool bound and forced, and streamed."""
+        stop, with a tool bound and forced (`forced`: its name, or the wire's word), and
+        streamed."""
         from langchain_core.caches import InMemoryCache
 
         cache = InMemoryCache()
         model = make(cls, url, cache=cache, temperature=0.5)
         model.invoke("Hi")
         model.invoke("Hi", stop=["X"])
-        model.bind_tools([add], tool_choice="add").invoke("1+2?")
+        model.bind_tools([add], tool_choice=forced).invoke("1+2?")
         list(model.stream("Yo"))
         return sorted([list(key) for key in cache._cache])
 
@@ -806,3 +808,17 @@ def cache_keys(make: Make) -> Script:
 
 
 FACTORIES |= {f.__name__: f for f in (agent_checkpointed, listened_runs, cache_keys)}
+
+
+#: An object's address in a text (a class LangChain does not serialize is dumped as its
+#: repr, which holds its clients').
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def addresses_masked(value: Any) -> Any:
+    """`value` with each object's address in its texts masked."""
+    if isinstance(value, dict):
+        return {k: addresses_masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(addresses_masked(v) for v in value)
+    return _ADDRESS.sub(" at 0x…", value) if isinstance(value, str) else value

@@ -33,6 +33,7 @@ from tests.partners.cohere.test_cohere_sidebyside import KEY
 from tests.partners.cohere.test_cohere_sidebyside import MODEL
 from tests.partners.cohere.test_cohere_sidebyside import STREAM_USAGE
 from tests.partners.cohere.test_cohere_sidebyside import STREAMED_CALLS
+from tests.partners.cohere.test_cohere_sidebyside import _all
 from tests.partners.cohere.test_cohere_sidebyside import _flat_tools
 from tests.partners.cohere.test_cohere_sidebyside import _forget_tokenizers
 from tests.partners.cohere.test_cohere_sidebyside import cohere_counts
@@ -101,20 +102,6 @@ def _fresh_tokenizers(script: Callable[[Any, str], Any]) -> Callable[[Any, str],
 def _attempted(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
     """`script`, or the class of what it raised: where the partner's raises."""
     return lambda cls, url: attempted(lambda: script(cls, url))
-
-
-def cache_keys_required(cls: Any, url: str) -> Any:
-    """`cache_keys` with the tool forced in Cohere's own word (its API refuses a name):
-    the keys a cache stores replies under."""
-    from langchain_core.caches import InMemoryCache
-
-    cache = InMemoryCache()
-    model = make(cls, url, cache=cache, temperature=0.5)
-    model.invoke("Hi")
-    model.invoke("Hi", stop=["X"])
-    model.bind_tools([add], tool_choice="REQUIRED").invoke("1+2?")
-    list(model.stream("Yo"))
-    return sorted([list(key) for key in cache._cache])
 
 
 def cache_keys_described(cls: Any, url: str) -> Any:
@@ -196,7 +183,8 @@ SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "command-r-plus-
 SCRIPTS["round_trip"] = (answer, _attempted(probe.round_trip(make, "COHERE_API_KEY")))
 for _name in ("cache_keys", "configurable_dropin", "structured_tool_streamed"):
     SCRIPTS[_name] = (answer, _attempted(probe.FACTORIES[_name](make)))
-SCRIPTS["cache_keys_required"] = (answer, cache_keys_required)
+#: `cache_keys` with the tool forced in Cohere's own word (its API refuses a name).
+SCRIPTS["cache_keys_required"] = (answer, probe.cache_keys(make, forced="REQUIRED"))
 SCRIPTS["tools_parser_chain"] = (answer, tools_parser_chain)
 SCRIPTS["cache_keys_described"] = (answer, cache_keys_described)
 SCRIPTS["configurable_temperature"] = (answer, configurable_temperature)
@@ -216,15 +204,6 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _ARGS = ADD_CALL["function"]["arguments"]
 #: The call as one block, as ours has it merged (theirs too, beside its split parts).
 _ADD_BLOCK = {"args": {"a": 1, "b": 2}, "id": "add_8d3f", "name": "add", "type": "tool_call"}
-
-
-def _all(*steps: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
-    def run(outcome: Outcome) -> Outcome:
-        for step in steps:
-            outcome = step(outcome)
-        return outcome
-
-    return run
 
 
 def _usage_swapped(theirs: Any, ours: Any, their_usage: Any) -> int:
@@ -691,20 +670,8 @@ DIFFERENCES: dict[str, Any] = {
     ),
 }
 
-_ADDRESS = re.compile(r"0x[0-9a-f]+")
-
-
-def _addresses_masked(value: Any) -> Any:
-    """`value` with each object's address in a text (a model's repr) masked."""
-    if isinstance(value, dict):
-        return {k: _addresses_masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_addresses_masked(v) for v in value]
-    return _ADDRESS.sub("0x…", value) if isinstance(value, str) else value
-
-
 SUITE = dataclasses.replace(
     cohere_suite.SUITE.beside(SCRIPTS, DIFFERENCES),
-    result=lambda value: _addresses_masked(cohere_suite._comparable_result(value)),
+    result=lambda value: probe.addresses_masked(cohere_suite._comparable_result(value)),
 )
 test_probe_y_same_as_langchain_cohere = SUITE.same_test()

@@ -89,13 +89,19 @@ def make(cls: Any, url: str, **settings: Any) -> Any:
     return cls(api_key=suite.KEY, base_url=OPENAI.base(url), **settings)
 
 
-SCRIPTS = {name: factory(make) for name, factory in probe.FACTORIES.items()}
-SCRIPTS["usage_by_model"] = probe.usage_by_model(make, "gpt-4o")
-SCRIPTS["counted_trimmed"] = probe.counted_trimmed(make, model="gpt-4")
-SCRIPTS["round_trip"] = probe.round_trip(make, "OPENAI_API_KEY")
-SCRIPTS["foreign_tool_forms"] = probe.foreign_tool_forms(
-    make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE
-)
+def openai_scripts(made: Callable[..., Any]) -> dict[str, probe.Script]:
+    """Every script of the set for an OpenAI API, each model made by `made`."""
+    rows = {name: factory(made) for name, factory in probe.FACTORIES.items()}
+    rows["usage_by_model"] = probe.usage_by_model(made, "gpt-4o")
+    rows["counted_trimmed"] = probe.counted_trimmed(made, model="gpt-4")
+    rows["round_trip"] = probe.round_trip(made, "OPENAI_API_KEY")
+    rows["foreign_tool_forms"] = probe.foreign_tool_forms(
+        made, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE
+    )
+    return rows
+
+
+SCRIPTS = openai_scripts(make)
 
 FOREIGN_FORMS_WHY = probe.foreign_forms_why(
     "OpenAI",

@@ -3,7 +3,6 @@ run as the compatible suite runs its scripts: each preset's partner class and ch
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -100,20 +99,6 @@ DIFFERENCES: dict[tuple[str, str], tuple[Why, Callable[[Outcome], Outcome]]] = {
     (package, "copied_and_pickled"): (COPIES_REFUSED, probe.copies_kept) for package in _NOT_COPIED
 }
 
-#: An object's address in a repr (a class LangChain does not serialize is its repr).
-_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
-
-
-def _unaddressed(value: Any) -> Any:
-    """`value` with every object's address in its texts masked."""
-    if isinstance(value, str):
-        return _ADDRESS.sub(" at 0x…", value)
-    if isinstance(value, dict):
-        return {k: _unaddressed(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_unaddressed(v) for v in value)
-    return value
-
 
 @pytest.mark.parametrize(("package", "name"), CASES)
 def test_probe_y_same_as_the_partner_package(
@@ -123,4 +108,5 @@ def test_probe_y_same_as_the_partner_package(
     server.handler = _answer(p)
     outcome = suite.without_added_fields(suite.run_with(p, _scripts(p)[name], server))
     theirs, ours, their_requests, our_requests = kept_out(outcome, DIFFERENCES, (package, name))
-    assert_same((_unaddressed(theirs), _unaddressed(ours), their_requests, our_requests))
+    masked = probe.addresses_masked
+    assert_same((masked(theirs), masked(ours), their_requests, our_requests))

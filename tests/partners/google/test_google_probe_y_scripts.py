@@ -114,19 +114,6 @@ def make(cls: Any, url: str, **settings: Any) -> Any:
     return cls(base_url=url, google_api_key=KEY, **settings)
 
 
-SCRIPTS = {name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()}
-SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "gemini-2.5-pro"))
-SCRIPTS["round_trip"] = (answer, probe.round_trip(make, "GOOGLE_API_KEY"))
-SCRIPTS["foreign_tool_forms"] = (
-    answer,
-    probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE),
-)
-SCRIPTS["anthropic_tool_forms"] = (
-    answer,
-    probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
-)
-
-
 def refusals_alike(script: probe.Script) -> probe.Script:
     """`script` attempted: what it gives, or the class of what refused it (a setting
     neither class has, `configurable_fields(max_tokens=...)`: both refuse it)."""
@@ -135,9 +122,6 @@ def refusals_alike(script: probe.Script) -> probe.Script:
         return attempted(lambda: script(cls, url))
 
     return attempt
-
-
-SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
 
 
 def configurable_output_tokens(make: probe.Make) -> probe.Script:
@@ -161,7 +145,23 @@ def configurable_output_tokens(make: probe.Make) -> probe.Script:
     return script
 
 
-SCRIPTS["configurable_output_tokens"] = (answer, configurable_output_tokens(make))
+def gemini_scripts(made: probe.Make) -> dict[str, probe.Script]:
+    """Every script of the set for a Gemini wire, each model made by `made`."""
+    rows = {name: factory(made) for name, factory in probe.FACTORIES.items()}
+    rows["usage_by_model"] = probe.usage_by_model(made, "gemini-2.5-pro")
+    rows["foreign_tool_forms"] = probe.foreign_tool_forms(
+        made, probe.OPENAI_TOOL, probe.OPENAI_CHOICE
+    )
+    rows["anthropic_tool_forms"] = probe.foreign_tool_forms(
+        made, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE
+    )
+    rows["configurable_dropin"] = refusals_alike(probe.configurable_dropin(made))
+    rows["configurable_output_tokens"] = configurable_output_tokens(made)
+    return rows
+
+
+SCRIPTS = {name: (answer, script) for name, script in gemini_scripts(make).items()}
+SCRIPTS["round_trip"] = (answer, probe.round_trip(make, "GOOGLE_API_KEY"))
 
 
 def choice_object_kept(outcome: Outcome) -> Outcome:

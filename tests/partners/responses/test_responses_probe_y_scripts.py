@@ -23,6 +23,7 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import merged
+from tests.partners.compatible.test_openai_probe_y_scripts import openai_scripts
 from tests.partners.responses import test_responses_sidebyside as responses_suite
 from tests.partners.responses.test_responses_sidebyside import TOOL
 from tests.partners.responses.test_responses_sidebyside import Script
@@ -150,13 +151,7 @@ def cached_turns_again(made: Callable[..., Any]) -> Callable[[Any, str], Any]:
 
 def scripts(made: Callable[..., Any]) -> dict[str, Any]:
     """Every script of the set, each model made by `made`."""
-    rows = {name: factory(made) for name, factory in probe.FACTORIES.items()}
-    rows["usage_by_model"] = probe.usage_by_model(made, "gpt-4o")
-    rows["counted_trimmed"] = probe.counted_trimmed(made, model="gpt-4")
-    rows["round_trip"] = probe.round_trip(made, "OPENAI_API_KEY")
-    rows["foreign_tool_forms"] = probe.foreign_tool_forms(
-        made, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE
-    )
+    rows = openai_scripts(made)
     rows["cached_turns_again"] = cached_turns_again(made)
     return rows
 

@@ -24,8 +24,7 @@ from tests.partners.google.test_google_probe_y_scripts import ANTHROPIC_OBJECT_R
 from tests.partners.google.test_google_probe_y_scripts import answering
 from tests.partners.google.test_google_probe_y_scripts import call_ids_masked
 from tests.partners.google.test_google_probe_y_scripts import choice_object_kept
-from tests.partners.google.test_google_probe_y_scripts import configurable_output_tokens
-from tests.partners.google.test_google_probe_y_scripts import refusals_alike
+from tests.partners.google.test_google_probe_y_scripts import gemini_scripts
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import _run_their_async
 from tests.partners.vertex.test_vertex_sidebyside import model
@@ -34,18 +33,7 @@ from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 answer = answering(vertex_replies)
 make = model
 
-SCRIPTS = {name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()}
-SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "gemini-2.5-pro"))
-SCRIPTS["foreign_tool_forms"] = (
-    answer,
-    probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE),
-)
-SCRIPTS["anthropic_tool_forms"] = (
-    answer,
-    probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE),
-)
-SCRIPTS["configurable_dropin"] = (answer, refusals_alike(probe.configurable_dropin(make)))
-SCRIPTS["configurable_output_tokens"] = (answer, configurable_output_tokens(make))
+SCRIPTS = {name: (answer, script) for name, script in gemini_scripts(make).items()}
 #: Their async calls fail over REST once the reply is in (the suite's `ainvoke_text`).
 for _name in ("events_metadata", "batch_failing_row"):
     SCRIPTS[_name] = (answer, _run_their_async(probe.FACTORIES[_name](make)))
