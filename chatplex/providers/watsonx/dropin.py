@@ -345,6 +345,19 @@ ChatWatsonx = PartnerClass(
             "chat_template_kwargs reasoning_effort include_reasoning repetition_penalty "
             "length_penalty verify validate_model streaming"
         ),
+        # Its repr's fields (langchain-ibm's, in its order: `print(llm)` and the
+        # `dumpd` callbacks get). Its SDK clients (`watsonx_model`...) are never
+        # built: asking IAM and the service, they would send requests.
+        shown=field_names(
+            "name cache callbacks tags metadata custom_get_token_ids rate_limiter "
+            "disable_streaming output_version profile model_id model deployment_id "
+            "project_id space_id url apikey api_key token password username instance_id "
+            "version params frequency_penalty logprobs top_logprobs max_tokens "
+            "max_completion_tokens n presence_penalty temperature response_format top_p "
+            "time_limit logit_bias seed stop chat_template_kwargs reasoning_effort "
+            "include_reasoning repetition_penalty length_penalty verify validate_model "
+            "streaming"
+        ),
     ),
     # Its own pydantic fields (langchain-ibm 1.1's), in its order. Its SDK objects'
     # classes (`ModelInference`, `Gateway`, `APIClient`, `TextChatParameters`) are

@@ -127,8 +127,8 @@ def wire_body(
         body.update(bound)
         return body
     body["tools"] = [_tool(t) for t in settings.tools]
-    if settings.tool_choice is None:
-        body.update({"tool_choice_option": "auto", **bound})
+    if settings.tool_choice is None:  # (`bind_tools` binds "auto"; a call's own tools, none)
+        body.update(bound)
     elif gateway:
         body.update(_gateway_choice(settings.tool_choice, settings.tools, bound))
     else:  # the call's own choice replaces the bound one: the API takes one of the two

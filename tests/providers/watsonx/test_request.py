@@ -39,7 +39,8 @@ def test_the_fields_in_ibm_watsonx_ai_order() -> None:
         top_p=0.9,
         stop=("END",),
         tools=(WEATHER,),
-        extra_body={"seed": 7, "time_limit": 1000},
+        # (the option langchain-ibm's `bind_tools` binds without a choice)
+        extra_body={"seed": 7, "time_limit": 1000, "tool_choice_option": "auto"},
     )
     assert list(body) == [
         "model_id",
@@ -65,8 +66,14 @@ def test_the_fields_in_ibm_watsonx_ai_order() -> None:
             },
         }
     ]
-    # langchain-ibm's bind_tools without a choice: tool_choice_option "auto".
     assert body["tool_choice_option"] == "auto"
+
+
+def test_tools_without_a_bound_choice_send_no_choice() -> None:
+    """Tools given to a call (`invoke(..., tools=[...])`) go without a choice field, as
+    ibm-watsonx-ai's `chat(tools=...)` sends them: the API's own default."""
+    body = _body([HumanMessage("Hi")], tools=(WEATHER,))
+    assert body["tools"] and not {"tool_choice", "tool_choice_option"} & set(body)
 
 
 def test_a_space_bills_the_call_instead_of_a_project() -> None:
