@@ -36,6 +36,16 @@ from tests.partners._sidebyside import sum_schema
 Make = Callable[..., Any]
 Script = Callable[[Any, str], Any]
 
+#: The scripts every wire's module runs, by name: each factory takes the module's
+#: constructor `make(cls, url, **settings)` (`@shared` puts it here).
+FACTORIES: dict[str, Callable[[Make], Script]] = {}
+
+
+def shared(factory: Callable[[Make], Script]) -> Callable[[Make], Script]:
+    FACTORIES[factory.__name__] = factory
+    return factory
+
+
 #: One event loop for every async call of the set (a partner keeps its async client bound
 #: to its first call's loop). A probe_y module imports `shared_clients_closed` (autouse),
 #: and `tiktoken_offline` (autouse) where its scripts count tokens with tiktoken.
@@ -99,6 +109,7 @@ def _recorder() -> tuple[Any, list[Any]]:
     return Recorder(), seen
 
 
+@shared
 def callback_arguments(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """A handler's every argument of a chat model's run (the serialized model, the
@@ -114,6 +125,7 @@ def callback_arguments(make: Make) -> Script:
     return script
 
 
+@shared
 def events_metadata(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`astream_events(version="v2")` of a model with sampling settings: each event's
@@ -140,6 +152,7 @@ def events_metadata(make: Make) -> Script:
     return script
 
 
+@shared
 def cached_then_streamed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`cache=InMemoryCache()`: invoked, then streamed and awaited on the same prompt
@@ -161,6 +174,7 @@ def cached_then_streamed(make: Make) -> Script:
     return script
 
 
+@shared
 def global_cache(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`set_llm_cache(InMemoryCache())`: one model invoked twice, one given
@@ -202,6 +216,7 @@ def usage_by_model(make: Make, other: str) -> Script:
     return script
 
 
+@shared
 def introspected(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """What a script reads of a model: `_llm_type`, `_identifying_params`,
@@ -251,6 +266,7 @@ def round_trip(make: Make, key_name: str) -> Script:
     return script
 
 
+@shared
 def v1_stream_summed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`output_version="v1"`, tools bound: streamed and summed (`+`), the sum's
@@ -273,6 +289,7 @@ def v1_stream_summed(make: Make) -> Script:
     return script
 
 
+@shared
 def v0_blocks_read(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """The default output version: a tool call invoked and streamed, read as
@@ -285,6 +302,7 @@ def v0_blocks_read(make: Make) -> Script:
     return script
 
 
+@shared
 def configurable_dropin(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """The drop-in made configurable: `configurable_fields(temperature=...)` and
@@ -311,6 +329,7 @@ def configurable_dropin(make: Make) -> Script:
     return script
 
 
+@shared
 def batch_failing_row(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`batch` with `return_exceptions=True` and `max_concurrency=1` whose middle
@@ -340,6 +359,7 @@ _CHOICES: dict[str, dict[str, Any]] = {
 }
 
 
+@shared
 def tool_choices(make: Make, labels: tuple[str, ...] = tuple(_CHOICES)) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`bind_tools` with each choice ("any", "required", a name, a dict of the
@@ -360,6 +380,7 @@ class Sum(TypedDict):
     total: Annotated[int, ..., "The total."]
 
 
+@shared
 def structured_forms(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`with_structured_output` of a TypedDict with `include_raw=True`, and of a JSON
@@ -380,6 +401,7 @@ def structured_forms(make: Make) -> Script:
     return script
 
 
+@shared
 def agent_streamed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`create_agent` with one tool, streamed as "messages" and as "updates": each
@@ -408,6 +430,7 @@ def agent_streamed(make: Make) -> Script:
     return script
 
 
+@shared
 def react_agent_streamed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """LangGraph's `create_react_agent`, invoked: the messages' classes and the final
@@ -423,6 +446,7 @@ def react_agent_streamed(make: Make) -> Script:
     return script
 
 
+@shared
 def counted_trimmed(make: Make, **settings: Any) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`get_num_tokens`, `get_num_tokens_from_messages` (with tools) and
@@ -467,27 +491,7 @@ def _warned(run: Callable[[], Any]) -> Any:
     return {"value": value, "warned": [(w.category.__name__, str(w.message)) for w in seen]}
 
 
-FACTORIES: dict[str, Callable[[Make], Script]] = {
-    f.__name__: f
-    for f in (
-        callback_arguments,
-        events_metadata,
-        cached_then_streamed,
-        global_cache,
-        introspected,
-        v1_stream_summed,
-        v0_blocks_read,
-        configurable_dropin,
-        batch_failing_row,
-        tool_choices,
-        structured_forms,
-        agent_streamed,
-        react_agent_streamed,
-        counted_trimmed,
-    )
-}
-
-
+@shared
 def profiled_and_tagged(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`model.profile`; a model given `tags`, `metadata` and `name` by its
@@ -504,6 +508,7 @@ def profiled_and_tagged(make: Make) -> Script:
     return script
 
 
+@shared
 def streaming_disabled(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`disable_streaming=True` and `"tool_calling"` (tools bound and not): streamed,
@@ -523,6 +528,7 @@ def streaming_disabled(make: Make) -> Script:
     return script
 
 
+@shared
 def structured_tool_streamed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`with_structured_output(schema, method="function_calling")` streamed: the
@@ -541,6 +547,7 @@ def structured_tool_streamed(make: Make) -> Script:
     return script
 
 
+@shared
 def history_runnable(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`RunnableWithMessageHistory` over the model: two turns of one session, the
@@ -563,17 +570,6 @@ def history_runnable(make: Make) -> Script:
     return script
 
 
-FACTORIES |= {
-    f.__name__: f
-    for f in (
-        profiled_and_tagged,
-        streaming_disabled,
-        structured_tool_streamed,
-        history_runnable,
-    )
-}
-
-
 def _id_shape(value: Any) -> Any:
     """An id as its shape: a run's drawn UUID masked, the rest as sent."""
     import re
@@ -583,6 +579,7 @@ def _id_shape(value: Any) -> Any:
     )
 
 
+@shared
 def message_ids(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """The ids a script stores a reply under: invoked, each chunk of a stream and
@@ -600,9 +597,6 @@ def message_ids(make: Make) -> Script:
         }
 
     return script
-
-
-FACTORIES["message_ids"] = message_ids
 
 
 def foreign_tool_forms(make: Make, tool: dict[str, Any], choice: dict[str, Any]) -> Script:
@@ -676,6 +670,7 @@ def foreign_forms_why(provider: str, tool: str, choice: str) -> Why:
     )
 
 
+@shared
 def copied_and_pickled(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """A configured model copied (`copy.copy`, `copy.deepcopy`,
@@ -705,8 +700,6 @@ def copied_and_pickled(make: Make) -> Script:
     return script
 
 
-FACTORIES["copied_and_pickled"] = copied_and_pickled
-
 #: `copied_and_pickled`'s copies that langchain-openai's classes refuse.
 _DEEP = ("deepcopy", "model_copy_deep", "pickled")
 
@@ -733,6 +726,7 @@ def copies_kept(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
+@shared
 def agent_checkpointed(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`create_agent` with an `InMemorySaver` and a tool that fails: two turns of one
@@ -760,6 +754,7 @@ def agent_checkpointed(make: Make) -> Script:
     return script
 
 
+@shared
 def listened_runs(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`with_listeners(on_end=...)`: each run's name, type, extra (invocation params,
@@ -788,6 +783,7 @@ def _id_masked(value: Any) -> Any:
     return _id_shape(value) if isinstance(value, str) else value
 
 
+@shared
 def cache_keys(make: Make, forced: str = "add") -> Script:
     def script(cls: Any, url: str) -> Any:
         """The keys a cache stores replies under (prompt, model's string): a persistent
@@ -805,9 +801,6 @@ def cache_keys(make: Make, forced: str = "add") -> Script:
         return sorted([list(key) for key in cache._cache])
 
     return script
-
-
-FACTORIES |= {f.__name__: f for f in (agent_checkpointed, listened_runs, cache_keys)}
 
 
 #: An object's address in a text (a class LangChain does not serialize is dumped as its

@@ -281,13 +281,10 @@ def _unbuilt_client_kept(outcome: Outcome) -> Outcome:
     return theirs, ours, their_requests, our_requests
 
 
-def _both(*normalisers: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
-    def normalise(outcome: Outcome) -> Outcome:
-        for normaliser in normalisers:
-            outcome = normaliser(outcome)
-        return outcome
-
-    return normalise
+def _stop_and_client_kept(outcome: Outcome) -> Outcome:
+    """`callback_arguments`: its stop read as in `_stop_sequences_kept`, its repr as in
+    `_unbuilt_client_kept`."""
+    return _unbuilt_client_kept(_stop_sequences_kept(outcome))
 
 
 def _strings(value: Any, change: Callable[[str], str]) -> Any:
@@ -370,7 +367,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "global_cache": (_STOP_PER_CALL, _stop_sequences_kept),
     "callback_arguments": (
         (_STOP_PER_CALL, _BUILT_OFFLINE),
-        _both(_stop_sequences_kept, _unbuilt_client_kept),
+        _stop_and_client_kept,
     ),
     "profiled_and_tagged": (_BUILT_OFFLINE, _unbuilt_client_kept),
     "copied_and_pickled": (_COPIES_REFUSED, probe.copies_kept),
