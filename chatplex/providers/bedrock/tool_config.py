@@ -4,12 +4,13 @@ tool's name; "none" refused: Converse has no such choice)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.request_types import ToolSpec
 
-__all__ = ["tool_choice_object", "tool_config", "without_null_branches"]
+__all__ = ["converse_tool", "tool_choice_object", "tool_config", "without_null_branches"]
 
 
 def without_null_branches(schema: Any) -> Any:
@@ -47,11 +48,36 @@ def _null_type(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
 
 
+def converse_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A tool given in Converse's own form (`{"toolSpec": {...}}`, to a call), as it is
+    sent: as given, described by its name where it has no description, as
+    langchain-aws's `_format_tools` passes it; None for any other form.
+
+    >>> converse_tool({"toolSpec": {"name": "f", "inputSchema": {"json": {}}}})
+    {'toolSpec': {'name': 'f', 'inputSchema': {'json': {}}, 'description': 'f'}}
+    >>> converse_tool({"name": "f"}) is None
+    True
+    """
+    spec = tool.get("toolSpec")
+    if len(tool) != 1 or not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        return None
+    return {"toolSpec": {**spec, "description": spec.get("description") or spec["name"]}}
+
+
+def _tool_name(tool: ToolSpec) -> str:
+    """The name a tool choice names `tool` by: a Converse-form tool's own."""
+    spec = tool.builtin.get("toolSpec") if tool.builtin is not None else None
+    return str(spec["name"]) if isinstance(spec, Mapping) else tool.name
+
+
 def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]:
-    """The `toolConfig` of `tools` with the call's tool `choice` (None: Converse's own)."""
+    """The `toolConfig` of `tools` with the call's tool `choice` (None: Converse's own);
+    a tool given in Converse's form (`converse_tool`) goes as it was written."""
     config: dict[str, Any] = {
         "tools": [
-            {
+            dict(tool.builtin)
+            if tool.builtin is not None
+            else {
                 "toolSpec": {
                     "name": tool.name,
                     # A tool with no description goes described by its name, as
@@ -71,7 +97,7 @@ def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]
             "Bedrock Converse has no tool_choice 'none': call the model without tools "
             "(unbind them) instead"
         )
-    if choice not in ("auto", "required", "any") and choice not in {t.name for t in tools}:
+    if choice not in ("auto", "required", "any") and choice not in {_tool_name(t) for t in tools}:
         raise ValueError(f"tool_choice names {choice!r}, which is not among the bound tools")
     config["toolChoice"] = tool_choice_object(choice)
     return config

@@ -10,8 +10,10 @@ import pytest
 
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
+from chatplex.adapters.tools import to_tool_specs
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.request import converse_body
+from chatplex.providers.bedrock.tool_config import converse_tool
 from chatplex.providers.bedrock.tool_config import without_null_branches
 
 from ._converse_requests import WEATHER
@@ -78,3 +80,18 @@ def test_tool_choices_converse_cannot_say_are_refused() -> None:
         )
     with pytest.raises(ValueError, match="needs tools"):
         converse_body([HumanMessage("hi")], CallSettings(model="m", tool_choice="required"))
+
+
+def test_a_tool_in_converses_own_form_goes_as_written_and_can_be_chosen() -> None:
+    """A call's `{"toolSpec": {...}}` (read by the adapter's `builtin_tool`) is sent as
+    given, described by its name where it has none, and a choice of it names it."""
+    given = {"toolSpec": {"name": "f", "inputSchema": {"json": {"type": "object"}}}}
+    wired = converse_tool(given)
+    assert wired == {"toolSpec": {**given["toolSpec"], "description": "f"}}
+    spec = to_tool_specs([given], builtin=converse_tool)[0]
+    settings = CallSettings(model="m", tools=(spec, WEATHER), tool_choice="f")
+    body = converse_body([HumanMessage("hi")], settings)
+    assert body["toolConfig"]["tools"][0] == wired
+    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": "f"}}
+    assert converse_tool({"name": "f"}) is None and converse_tool({**given, "x": 1}) is None
+    botocore_accepts(body)
