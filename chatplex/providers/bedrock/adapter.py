@@ -94,7 +94,7 @@ from .response import REQUEST_ID_HEADER
 from .response import error_from
 from .response import parse_reply
 from .stream import BedrockStreamParser
-from .tool_config import converse_tool
+from .tool_config import cache_point_tool
 
 if TYPE_CHECKING:  # annotations only
     from typing import Self
@@ -431,9 +431,9 @@ class BedrockAdapter(Adapter):
         )
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
-        """A tool given to a call in Converse's own form (`{"toolSpec": {...}}`): sent as
-        written (`tool_config.converse_tool`), as langchain-aws sends a call's tools."""
-        return converse_tool(tool)
+        """A cache point among the tools, bound and sent in its place as given
+        (`tool_config.cache_point_tool`), as langchain-aws's ChatBedrockConverse does."""
+        return cache_point_tool(tool)
 
     #: Function-calling structured output binds its tool with `strict` when given, as
     #: langchain-aws's `bind_tools([schema], ..., strict=strict)` does, but never with

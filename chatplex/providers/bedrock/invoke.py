@@ -235,7 +235,7 @@ class BedrockInvokeAdapter(BedrockAdapter):
     given_tool_choice: Mapping[str, Any] | None = None
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
-        """None: an Anthropic body has no Converse-form tools (read as a function)."""
+        """None: Converse's cache point is no tool of an Anthropic body (a function)."""
         return None
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ...adapters.request_types import ToolSpec
 
-__all__ = ["converse_tool", "tool_choice_object", "tool_config", "without_null_branches"]
+__all__ = ["cache_point_tool", "tool_choice_object", "tool_config", "without_null_branches"]
 
 
 def without_null_branches(schema: Any) -> Any:
@@ -48,31 +48,21 @@ def _null_type(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
 
 
-def converse_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
-    """A tool given in Converse's own form (`{"toolSpec": {...}}`, to a call), as it is
-    sent: as given, described by its name where it has no description, as
-    langchain-aws's `_format_tools` passes it; None for any other form.
+def cache_point_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A cache point among the tools (`{"cachePoint": {"type": "default"}}`: the tools
+    before it cached), bound and sent in its place as given, as langchain-aws binds and
+    sends it; None for any other tool.
 
-    >>> converse_tool({"toolSpec": {"name": "f", "inputSchema": {"json": {}}}})
-    {'toolSpec': {'name': 'f', 'inputSchema': {'json': {}}, 'description': 'f'}}
-    >>> converse_tool({"name": "f"}) is None
-    True
+    >>> cache_point_tool({"cachePoint": {"type": "default"}}), cache_point_tool({"name": "f"})
+    ({'cachePoint': {'type': 'default'}}, None)
     """
-    spec = tool.get("toolSpec")
-    if len(tool) != 1 or not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-        return None
-    return {"toolSpec": {**spec, "description": spec.get("description") or spec["name"]}}
-
-
-def _tool_name(tool: ToolSpec) -> str:
-    """The name a tool choice names `tool` by: a Converse-form tool's own."""
-    spec = tool.builtin.get("toolSpec") if tool.builtin is not None else None
-    return str(spec["name"]) if isinstance(spec, Mapping) else tool.name
+    point = tool.get("cachePoint")
+    return {"cachePoint": dict(point)} if len(tool) == 1 and isinstance(point, Mapping) else None
 
 
 def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]:
     """The `toolConfig` of `tools` with the call's tool `choice` (None: Converse's own);
-    a tool given in Converse's form (`converse_tool`) goes as it was written."""
+    a cache point among them (`cache_point_tool`) in its place, as given."""
     config: dict[str, Any] = {
         "tools": [
             dict(tool.builtin)
@@ -97,7 +87,7 @@ def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]
             "Bedrock Converse has no tool_choice 'none': call the model without tools "
             "(unbind them) instead"
         )
-    if choice not in ("auto", "required", "any") and choice not in {_tool_name(t) for t in tools}:
+    if choice not in ("auto", "required", "any") and choice not in {t.name for t in tools}:
         raise ValueError(f"tool_choice names {choice!r}, which is not among the bound tools")
     config["toolChoice"] = tool_choice_object(choice)
     return config

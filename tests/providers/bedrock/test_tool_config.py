@@ -13,7 +13,7 @@ from chatplex.adapters.request_types import ToolSpec
 from chatplex.adapters.tools import to_tool_specs
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.request import converse_body
-from chatplex.providers.bedrock.tool_config import converse_tool
+from chatplex.providers.bedrock.tool_config import cache_point_tool
 from chatplex.providers.bedrock.tool_config import without_null_branches
 
 from ._converse_requests import WEATHER
@@ -82,16 +82,15 @@ def test_tool_choices_converse_cannot_say_are_refused() -> None:
         converse_body([HumanMessage("hi")], CallSettings(model="m", tool_choice="required"))
 
 
-def test_a_tool_in_converses_own_form_goes_as_written_and_can_be_chosen() -> None:
-    """A call's `{"toolSpec": {...}}` (read by the adapter's `builtin_tool`) is sent as
-    given, described by its name where it has none, and a choice of it names it."""
-    given = {"toolSpec": {"name": "f", "inputSchema": {"json": {"type": "object"}}}}
-    wired = converse_tool(given)
-    assert wired == {"toolSpec": {**given["toolSpec"], "description": "f"}}
-    spec = to_tool_specs([given], builtin=converse_tool)[0]
-    settings = CallSettings(model="m", tools=(spec, WEATHER), tool_choice="f")
+def test_a_cache_point_among_the_tools_goes_in_its_place_as_given() -> None:
+    """`bind_tools([f, {"cachePoint": ...}])` (read by the adapter's `builtin_tool`): the
+    cache point is sent after the tool, as given; a choice still names the function."""
+    point = {"cachePoint": {"type": "default"}}
+    assert cache_point_tool(point) == point and cache_point_tool({"name": "f"}) is None
+    specs = to_tool_specs([WEATHER, point], builtin=cache_point_tool)
+    settings = CallSettings(model="m", tools=specs, tool_choice=WEATHER.name)
     body = converse_body([HumanMessage("hi")], settings)
-    assert body["toolConfig"]["tools"][0] == wired
-    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": "f"}}
-    assert converse_tool({"name": "f"}) is None and converse_tool({**given, "x": 1}) is None
+    assert [list(t) for t in body["toolConfig"]["tools"]] == [["toolSpec"], ["cachePoint"]]
+    assert body["toolConfig"]["tools"][1] == point
+    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": WEATHER.name}}
     botocore_accepts(body)
