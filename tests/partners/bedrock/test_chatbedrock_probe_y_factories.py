@@ -34,6 +34,7 @@ from tests.partners.bedrock.test_chatbedrock_sidebyside import text
 from tests.partners.bedrock.test_chatbedrock_sidebyside import tool_use
 from tests.partners.bedrock.test_converse_probe_y_factories import COPIES_REFUSED
 from tests.partners.bedrock.test_converse_probe_y_factories import copies_kept
+from tests.partners.bedrock.test_converse_probe_y_factories import fresh_default_session
 from tests.partners.bedrock.test_converse_probe_y_factories import required_kept
 
 _TEXT = invoke()
@@ -125,7 +126,10 @@ SCRIPTS["counted_trimmed_own_ids"] = (
     answer,
     probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
 )
-SCRIPTS["round_trip"] = (answer, probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY"))
+SCRIPTS["round_trip"] = (
+    answer,
+    fresh_default_session(probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY")),
+)
 SCRIPTS["round_trip_keys_given"] = (
     answer,
     _attempted(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),

@@ -23,6 +23,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import in_order
+from tests.partners._sidebyside import mul
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
 from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock._scripts import MODEL
@@ -96,6 +97,22 @@ def _attempted(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
     return lambda cls, url: attempted(lambda: script(cls, url))
 
 
+def fresh_default_session(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """`script` run with boto3's default session made anew (as in a fresh process): a
+    model built without keys gets its client from it (`boto3.client`), and the one an
+    earlier test made read another test's credentials file."""
+    import boto3
+
+    def run(cls: Any, url: str) -> Any:
+        saved, boto3.DEFAULT_SESSION = boto3.DEFAULT_SESSION, None
+        try:
+            return script(cls, url)
+        finally:
+            boto3.DEFAULT_SESSION = saved
+
+    return run
+
+
 def _profile_make(cls: Any, url: str, **settings: Any) -> Any:
     """The model built with no keys: botocore reads them from the default profile of the
     credentials file (where a script's machine keeps them), which `dumps` leaves out."""
@@ -113,16 +130,42 @@ def call_tool_forms(cls: Any, url: str) -> Any:
     """A tool given to one call (`invoke(..., tools=[...])`): a Python function,
     OpenAI's tool dict, Anthropic's, Converse's own `toolSpec`, each attempted."""
     model = make(cls, url)
-    spec = {
-        "toolSpec": {
-            "name": "add",
-            "description": "Add two integers.",
-            "inputSchema": {"json": probe.OPENAI_TOOL["function"]["parameters"]},
-        }
-    }
     forms = {"function": add, "openai": probe.OPENAI_TOOL, "anthropic": probe.ANTHROPIC_TOOL}
-    forms["converse"] = spec
+    forms["converse"] = ADD_SPEC
     return {k: attempted(lambda t=t: model.invoke("1+2?", tools=[t])) for k, t in forms.items()}
+
+
+#: The tool `add` in Converse's own form.
+ADD_SPEC = {
+    "toolSpec": {
+        "name": "add",
+        "description": "Add two integers.",
+        "inputSchema": {"json": probe.OPENAI_TOOL["function"]["parameters"]},
+    }
+}
+
+
+def converse_tool_bound(cls: Any, url: str) -> Any:
+    """A tool in Converse's form bound by `bind_tools`, beside a function, chosen by
+    name: what is bound (the tools' names and forms, the choice), and its reply."""
+    bound = make(cls, url).bind_tools([ADD_SPEC, mul], tool_choice="add")
+    return {"kwargs": bound.kwargs, "reply": bound.invoke("1+2?")}
+
+
+#: Converse's cache point among the tools: the tools before it are cached.
+CACHE_POINT = {"cachePoint": {"type": "default"}}
+
+
+def cache_point_tools(cls: Any, url: str) -> Any:
+    """A cache point after a tool, bound by `bind_tools` (what is bound, the reply) and
+    given to a call (each attempted)."""
+    model = make(cls, url)
+    bound = attempted(lambda: model.bind_tools([add, CACHE_POINT]).kwargs)
+    return {
+        "bound": bound,
+        "bound_reply": attempted(lambda: model.bind_tools([add, CACHE_POINT]).invoke("1+2?")),
+        "call": attempted(lambda: model.invoke("1+2?", tools=[add, CACHE_POINT])),
+    }
 
 
 def configurable_alternatives(cls: Any, url: str) -> Any:
@@ -143,7 +186,10 @@ SCRIPTS["counted_trimmed_own_ids"] = (
     answer,
     probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
 )
-SCRIPTS["round_trip"] = (answer, probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY"))
+SCRIPTS["round_trip"] = (
+    answer,
+    fresh_default_session(probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY")),
+)
 SCRIPTS["round_trip_keys_given"] = (
     answer,
     _attempted(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
@@ -159,6 +205,8 @@ SCRIPTS["foreign_tool_forms_anthropic"] = (
     _attempted(probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE)),
 )
 SCRIPTS["call_tool_forms"] = (answer, call_tool_forms)
+SCRIPTS["converse_tool_bound"] = (answer, converse_tool_bound)
+SCRIPTS["cache_point_tools"] = (answer, cache_point_tools)
 
 
 def required_kept(
