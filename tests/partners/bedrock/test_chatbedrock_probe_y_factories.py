@@ -126,6 +126,8 @@ SCRIPTS["counted_trimmed_own_ids"] = (
     answer,
     probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
 )
+# The keys in the credentials file: `dumps` writes a key given to the constructor as a
+# secret, and `loads` needs both in its map (given one, both classes refuse alike).
 SCRIPTS["round_trip"] = (
     answer,
     fresh_default_session(probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY")),

@@ -1,6 +1,8 @@
 """ChatBedrockConverse in the probe_y set's scripts (`tests/partners/_probe_y.py`, its
-`FACTORIES`), compared as `test_bedrock_sidebyside.py` compares, against a server that
-answers as Bedrock's Converse API answers."""
+`FACTORIES`, and the parameterised ones), compared as `test_bedrock_sidebyside.py`
+compares, against a server that answers as Bedrock's Converse API answers (CountTokens
+too). Beside them, the tool forms a script hands Converse: a call's tools in each API's
+form, a Converse-form tool bound, a cache point among the tools."""
 
 from __future__ import annotations
 
@@ -113,7 +115,7 @@ def fresh_default_session(script: Callable[[Any, str], Any]) -> Callable[[Any, s
     return run
 
 
-def _profile_make(cls: Any, url: str, **settings: Any) -> Any:
+def profile_make(cls: Any, url: str, **settings: Any) -> Any:
     """The model built with no keys: botocore reads them from the default profile of the
     credentials file (where a script's machine keeps them), which `dumps` leaves out."""
     Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(DEFAULT_PROFILE)
@@ -186,14 +188,17 @@ SCRIPTS["counted_trimmed_own_ids"] = (
     answer,
     probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
 )
+# The keys in the credentials file: `dumps` writes a key given to the constructor as a
+# secret, and `loads` needs both in its map (given one, both classes refuse alike).
 SCRIPTS["round_trip"] = (
     answer,
-    fresh_default_session(probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY")),
+    fresh_default_session(probe.round_trip(profile_make, "AWS_SECRET_ACCESS_KEY")),
 )
 SCRIPTS["round_trip_keys_given"] = (
     answer,
     _attempted(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
 )
+# Theirs raises out of these factories' scripts (a configured call, a bound choice object).
 SCRIPTS["configurable_dropin"] = (answer, _attempted(probe.configurable_dropin(make)))
 SCRIPTS["configurable_alternatives"] = (answer, configurable_alternatives)
 SCRIPTS["foreign_tool_forms"] = (
@@ -271,7 +276,7 @@ def _configured(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, their_requests
 
 
-def _choice_object_read(outcome: Outcome) -> Outcome:
+def choice_object_read(outcome: Outcome) -> Outcome:
     """`foreign_tool_forms`: theirs refused binding another API's choice object (a
     ValueError, before any request); ours sent the function and the tool given to a
     call as Converse tools (both called) and the choice as Converse's, forcing `mul`.
@@ -313,8 +318,8 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     ),
     "copied_and_pickled": (COPIES_REFUSED, copies_kept),
     "configurable_dropin": (_CONFIGURED_REFUSED, _configured),
-    "foreign_tool_forms": (CONVERSE_OBJECT_REFUSED, _choice_object_read),
-    "foreign_tool_forms_anthropic": (CONVERSE_OBJECT_REFUSED, _choice_object_read),
+    "foreign_tool_forms": (CONVERSE_OBJECT_REFUSED, choice_object_read),
+    "foreign_tool_forms_anthropic": (CONVERSE_OBJECT_REFUSED, choice_object_read),
     "call_tool_forms": (
         Difference(
             Reason.RAISES,
