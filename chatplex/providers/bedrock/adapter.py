@@ -94,6 +94,7 @@ from .response import REQUEST_ID_HEADER
 from .response import error_from
 from .response import parse_reply
 from .stream import BedrockStreamParser
+from .tool_config import cache_point_tool
 
 if TYPE_CHECKING:  # annotations only
     from typing import Self
@@ -428,6 +429,11 @@ class BedrockAdapter(Adapter):
             "bind_tools(..., parallel_tool_calls=False) cannot be honoured (sent in "
             "additionalModelRequestFields, the model refuses it); leave it out"
         )
+
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A cache point among the tools, bound and sent in its place as given
+        (`tool_config.cache_point_tool`), as langchain-aws's ChatBedrockConverse does."""
+        return cache_point_tool(tool)
 
     #: Function-calling structured output binds its tool with `strict` when given, as
     #: langchain-aws's `bind_tools([schema], ..., strict=strict)` does, but never with

@@ -234,6 +234,10 @@ class BedrockInvokeAdapter(BedrockAdapter):
     #: gives with its `disable_parallel_tool_use`, which langchain-aws sends unchanged.
     given_tool_choice: Mapping[str, Any] | None = None
 
+    def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
+        """None: Converse's cache point is no tool of an Anthropic body (a function)."""
+        return None
+
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
         """InvokeModel's body is the model's own: `parallel_tool_calls` goes in it as
         given, as langchain-aws's ChatBedrock sends it (Converse's refusal is

@@ -214,6 +214,39 @@ def _call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     return none_left_out(empty_stop_left_out(settings))
 
 
+def _converse_call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`_call_values`, and a call's tools given in Converse's own form (`{"toolSpec":
+    {...}}`) read as the function each declares, as langchain-aws's ChatBedrockConverse
+    sends them (its `_format_tools`: as written, described by the name where they have
+    no description); a bound one is LangChain's form already.
+
+    >>> spec = {"name": "f", "inputSchema": {"json": {"type": "object"}}}
+    >>> _converse_call_values({"tools": [{"toolSpec": spec}]})["tools"][0]["function"]
+    {'name': 'f', 'description': 'f', 'parameters': {'type': 'object'}}
+    """
+    read = _call_values(settings)
+    tools = read.get("tools")
+    if isinstance(tools, (list, tuple)) and any(_converse_form(t) for t in tools):
+        read = {**read, "tools": [_converse_form(t) or t for t in tools]}
+    return read
+
+
+def _converse_form(tool: Any) -> dict[str, Any] | None:
+    """The function a Converse-form tool declares, in LangChain's (OpenAI's) form; None
+    for any other tool."""
+    spec = tool.get("toolSpec") if isinstance(tool, Mapping) and len(tool) == 1 else None
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        return None
+    schema = spec.get("inputSchema")
+    if not (isinstance(schema, Mapping) and isinstance(schema.get("json"), Mapping)):
+        return None
+    function = {"name": spec["name"], "description": spec.get("description") or spec["name"]}
+    function["parameters"] = dict(schema["json"])
+    if isinstance(spec.get("strict"), bool):
+        function["strict"] = spec["strict"]
+    return {"type": "function", "function": function}
+
+
 #: Each Bedrock adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "BedrockAdapter": PartnerTraits(
@@ -238,7 +271,7 @@ TRAITS: dict[str, PartnerTraits] = {
             # `invoke([])` goes as one "." user turn (`conversation.wire_messages`), as
             # langchain-aws's ChatBedrockConverse sends it; Converse answers it.
             empty_input_sent=True,
-            read_values=_call_values,
+            read_values=_converse_call_values,
         ),
     ),
 }
@@ -265,7 +298,10 @@ TRAITS["BedrockInvokeAdapter"] = dataclasses.replace(
     # Its InvokeModel call logs a failure and tells the callbacks before it raises.
     failure_report=("langchain_aws.llms.bedrock", "Error raised by bedrock service"),
     # `invoke([])` is refused before any request, as ChatBedrock refuses it.
+    # (a call's tools in Converse's form are Converse's: InvokeModel reads them not)
     retries_and_calls=dataclasses.replace(
-        TRAITS["BedrockAdapter"].retries_and_calls, empty_input_sent=False
+        TRAITS["BedrockAdapter"].retries_and_calls,
+        empty_input_sent=False,
+        read_values=_call_values,
     ),
 )

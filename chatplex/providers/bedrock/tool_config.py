@@ -4,12 +4,13 @@ tool's name; "none" refused: Converse has no such choice)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
 from ...adapters.request_types import ToolSpec
 
-__all__ = ["tool_choice_object", "tool_config", "without_null_branches"]
+__all__ = ["cache_point_tool", "tool_choice_object", "tool_config", "without_null_branches"]
 
 
 def without_null_branches(schema: Any) -> Any:
@@ -47,11 +48,26 @@ def _null_type(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
 
 
+def cache_point_tool(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A cache point among the tools (`{"cachePoint": {"type": "default"}}`: the tools
+    before it cached), bound and sent in its place as given, as langchain-aws binds and
+    sends it; None for any other tool.
+
+    >>> cache_point_tool({"cachePoint": {"type": "default"}}), cache_point_tool({"name": "f"})
+    ({'cachePoint': {'type': 'default'}}, None)
+    """
+    point = tool.get("cachePoint")
+    return {"cachePoint": dict(point)} if len(tool) == 1 and isinstance(point, Mapping) else None
+
+
 def tool_config(tools: Sequence[ToolSpec], choice: str | None) -> dict[str, Any]:
-    """The `toolConfig` of `tools` with the call's tool `choice` (None: Converse's own)."""
+    """The `toolConfig` of `tools` with the call's tool `choice` (None: Converse's own);
+    a cache point among them (`cache_point_tool`) in its place, as given."""
     config: dict[str, Any] = {
         "tools": [
-            {
+            dict(tool.builtin)
+            if tool.builtin is not None
+            else {
                 "toolSpec": {
                     "name": tool.name,
                     # A tool with no description goes described by its name, as

@@ -92,3 +92,19 @@ def test_the_invoke_adapter_binds_a_choice_object_as_given_for_anthropic_models(
     given = {"type": "function", "function": {"name": "weather"}}
     assert bound_form(claude, [weather_function()], "weather", given)[1] == given
     assert bound_form(claude, [weather_function()], "none", "none")[1] == {"type": "none"}
+
+
+def test_a_calls_tool_in_converses_form_is_read_as_its_function_on_converse_only() -> None:
+    """`invoke(..., tools=[{"toolSpec": ...}])`: ChatBedrockConverse sends the tool it
+    declares (described by its name where it has no description, its `strict` kept);
+    InvokeModel's Anthropic body has no such form, so ChatBedrock's reading leaves it."""
+    spec = {"name": "f", "strict": True, "inputSchema": {"json": {"type": "object"}}}
+    given = {"tools": [{"toolSpec": spec}, {"name": "g"}], "temperature": None}
+    converse = TRAITS["BedrockAdapter"].retries_and_calls.read_values
+    invoke = TRAITS["BedrockInvokeAdapter"].retries_and_calls.read_values
+    assert converse is not None and invoke is not None
+    function = {"name": "f", "description": "f", "parameters": {"type": "object"}, "strict": True}
+    assert converse(given) == {"tools": [{"type": "function", "function": function}, {"name": "g"}]}
+    assert invoke(given) == {"tools": given["tools"]}
+    unread = {"tools": [{"toolSpec": {"name": "f"}}]}  # (no schema: not a tool of its)
+    assert converse(unread) == unread

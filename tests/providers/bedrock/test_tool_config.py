@@ -10,8 +10,10 @@ import pytest
 
 from chatplex.adapters.request_types import CallSettings
 from chatplex.adapters.request_types import ToolSpec
+from chatplex.adapters.tools import to_tool_specs
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock.request import converse_body
+from chatplex.providers.bedrock.tool_config import cache_point_tool
 from chatplex.providers.bedrock.tool_config import without_null_branches
 
 from ._converse_requests import WEATHER
@@ -78,3 +80,17 @@ def test_tool_choices_converse_cannot_say_are_refused() -> None:
         )
     with pytest.raises(ValueError, match="needs tools"):
         converse_body([HumanMessage("hi")], CallSettings(model="m", tool_choice="required"))
+
+
+def test_a_cache_point_among_the_tools_goes_in_its_place_as_given() -> None:
+    """`bind_tools([f, {"cachePoint": ...}])` (read by the adapter's `builtin_tool`): the
+    cache point is sent after the tool, as given; a choice still names the function."""
+    point = {"cachePoint": {"type": "default"}}
+    assert cache_point_tool(point) == point and cache_point_tool({"name": "f"}) is None
+    specs = to_tool_specs([WEATHER, point], builtin=cache_point_tool)
+    settings = CallSettings(model="m", tools=specs, tool_choice=WEATHER.name)
+    body = converse_body([HumanMessage("hi")], settings)
+    assert [list(t) for t in body["toolConfig"]["tools"]] == [["toolSpec"], ["cachePoint"]]
+    assert body["toolConfig"]["tools"][1] == point
+    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": WEATHER.name}}
+    botocore_accepts(body)
