@@ -649,16 +649,20 @@ def foreign_forms_kept(refused: str) -> Callable[[Outcome], Outcome]:
     return normalise
 
 
+#: Why a call's Python function tool is kept where the partner serializes it as given.
+FUNCTION_REFUSED = Difference(
+    Reason.RAISES,
+    "a Python function given to a call as a tool (`invoke(..., tools=[add])`) raises a "
+    "TypeError (the function is not JSON serializable) before any request",
+    "the function is converted as `bind_tools` converts it, and sent",
+)
+
+
 #: Why `foreign_tool_forms` is kept (with the provider's name, the API the tool and
 #: choice are foreign to).
 def foreign_forms_why(provider: str, tool: str, choice: str) -> Why:
     return (
-        Difference(
-            Reason.RAISES,
-            "a Python function given to a call as a tool (`invoke(..., tools=[add])`) "
-            "raises a TypeError (the function is not JSON serializable) before any request",
-            "the function is converted as `bind_tools` converts it, and sent",
-        ),
+        FUNCTION_REFUSED,
         Difference(
             Reason.REJECTED,
             f"a tool given to a call in another API's format ({tool}), and a tool choice "

@@ -12,13 +12,13 @@ from typing import Any
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._sidebyside import CONVERSE_OBJECT_REFUSED
-from tests.partners._sidebyside import CONVERSE_WORDS_AS_TOOL
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
+from tests.partners.bedrock import test_converse_probe_y_factories as converse_factories
 from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import NOVA
@@ -28,7 +28,6 @@ from tests.partners.bedrock.test_converse_probe_y_factories import choice_object
 from tests.partners.bedrock.test_converse_probe_y_factories import copies_kept
 from tests.partners.bedrock.test_converse_probe_y_factories import fresh_default_session
 from tests.partners.bedrock.test_converse_probe_y_factories import profile_make
-from tests.partners.bedrock.test_converse_probe_y_factories import required_kept
 
 
 def make(cls: Any, url: str, **settings: Any) -> Any:
@@ -68,14 +67,7 @@ SCRIPTS["foreign_tool_forms"] = (
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    "tool_choices": (
-        CONVERSE_WORDS_AS_TOOL,
-        required_kept(
-            {"tool": {"name": "required"}},
-            {"any": {}},
-            lambda body: body["toolConfig"].get("toolChoice"),
-        ),
-    ),
+    "tool_choices": converse_factories.DIFFERENCES["tool_choices"],
     "copied_and_pickled": (COPIES_REFUSED, copies_kept),
     "foreign_tool_forms": (CONVERSE_OBJECT_REFUSED, choice_object_read),
 }

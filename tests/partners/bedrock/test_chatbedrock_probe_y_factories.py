@@ -33,8 +33,10 @@ from tests.partners.bedrock.test_chatbedrock_sidebyside import invoke
 from tests.partners.bedrock.test_chatbedrock_sidebyside import text
 from tests.partners.bedrock.test_chatbedrock_sidebyside import tool_use
 from tests.partners.bedrock.test_converse_probe_y_factories import COPIES_REFUSED
+from tests.partners.bedrock.test_converse_probe_y_factories import COUNTED
 from tests.partners.bedrock.test_converse_probe_y_factories import copies_kept
 from tests.partners.bedrock.test_converse_probe_y_factories import fresh_default_session
+from tests.partners.bedrock.test_converse_probe_y_factories import refused
 from tests.partners.bedrock.test_converse_probe_y_factories import required_kept
 
 _TEXT = invoke()
@@ -42,17 +44,6 @@ _JSON = invoke(text('{"total": 3}'))
 _CALL = invoke(ADD_CALL, stop="tool_use")
 _MUL = invoke(tool_use("mul", {"a": 2, "b": 3}), stop="tool_use")
 _SUM = invoke(tool_use("Sum", {"total": 3}), stop="tool_use")
-#: CountTokens' answer (`POST /model/{id}/count-tokens`).
-_COUNTED = {"inputTokens": 42}
-
-
-def _refused(message: str) -> Reply:
-    """Bedrock's 400: a ValidationException, and why."""
-    headers = {
-        "x-amzn-requestid": REQUEST_ID,
-        "x-amzn-errortype": "ValidationException:http://internal.amazon.com/coral/",
-    }
-    return Reply(400, [json.dumps({"message": message}).encode()], headers=headers)
 
 
 def answer(seen: Seen) -> Reply:
@@ -63,20 +54,20 @@ def answer(seen: Seen) -> Reply:
     body = seen.body or {}
     headers = {"x-amzn-requestid": REQUEST_ID}
     if seen.path.endswith("/count-tokens"):
-        return Reply(200, [json.dumps(_COUNTED).encode()], headers=headers)
+        return Reply(200, [json.dumps(COUNTED).encode()], headers=headers)
     messages = json.dumps(body.get("messages", []))
     if "FAIL" in messages:
-        return _refused("The model returned the following errors: Bad prompt")
+        return refused("The model returned the following errors: Bad prompt")
     tools = body.get("tools") or []
     if any("name" not in tool for tool in tools):
-        return _refused("tools.0: Input tag 'function' found using 'type' does not match")
+        return refused("tools.0: Input tag 'function' found using 'type' does not match")
     choice = body.get("tool_choice") or {}
     if choice.get("type") not in (None, "auto", "any", "tool", "none"):
-        return _refused("tool_choice: Input tag found using 'type' does not match")
+        return refused("tool_choice: Input tag found using 'type' does not match")
     names = [tool["name"] for tool in tools]
     forced = choice.get("name")
     if forced is not None and forced not in names:
-        return _refused(f"tool_choice: tool '{forced}' not found in tools")
+        return refused(f"tool_choice: tool '{forced}' not found in tools")
     if names and "tool_result" not in messages:
         called = forced or names[0]
         if called == "Sum":
@@ -170,12 +161,7 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "copied_and_pickled": (COPIES_REFUSED, copies_kept),
     "foreign_tool_forms": (
         (
-            Difference(
-                Reason.RAISES,
-                "a Python function given to a call as a tool (`invoke(..., tools=[add])`) "
-                "raises a TypeError (the function is not JSON serializable) before any request",
-                "the function is converted as `bind_tools` converts it, and sent",
-            ),
+            probe.FUNCTION_REFUSED,
             Difference(
                 Reason.REJECTED,
                 "a tool given to a call in OpenAI's format (`{'type': 'function', "

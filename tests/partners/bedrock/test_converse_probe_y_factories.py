@@ -42,10 +42,10 @@ _CALL = converse(ADD_CALL, stop="tool_use")
 _MUL = converse(tool_use("mul", {"a": 2, "b": 3}), stop="tool_use")
 _SUM = converse(tool_use("Sum", {"total": 3}), stop="tool_use")
 #: CountTokens' answer (`POST /model/{id}/count-tokens`).
-_COUNTED = {"inputTokens": 42}
+COUNTED = {"inputTokens": 42}
 
 
-def _refused(message: str) -> Reply:
+def refused(message: str) -> Reply:
     """Bedrock's 400: a ValidationException, and why."""
     headers = {
         "x-amzn-requestid": REQUEST_ID,
@@ -61,15 +61,15 @@ def answer(seen: Seen) -> Reply:
     where offered), JSON where an output format is asked, text."""
     body = seen.body or {}
     if seen.path.endswith("/count-tokens"):
-        return Reply(200, [json.dumps(_COUNTED).encode()], headers={"x-amzn-requestid": REQUEST_ID})
+        return Reply(200, [json.dumps(COUNTED).encode()], headers={"x-amzn-requestid": REQUEST_ID})
     messages = json.dumps(body.get("messages", []))
     if "FAIL" in messages:
-        return _refused("The model returned the following errors: Bad prompt")
+        return refused("The model returned the following errors: Bad prompt")
     config = body.get("toolConfig") or {}
     names = [t.get("toolSpec", {}).get("name") for t in config.get("tools", [])]
     forced = (config.get("toolChoice") or {}).get("tool", {}).get("name")
     if forced is not None and forced not in names:
-        return _refused("The provided tool choice names a tool that is not in the tool list.")
+        return refused("The provided tool choice names a tool that is not in the tool list.")
     if names and "toolResult" not in messages:
         called = forced or names[0]
         if called == "Sum":

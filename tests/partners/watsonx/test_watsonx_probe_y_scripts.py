@@ -346,12 +346,7 @@ _FOREIGN_CHOICE = Difference(
     "'function': {'name': ...}}`), and sent",
 )
 _FOREIGN_TOOLS = (
-    Difference(
-        Reason.RAISES,
-        "a Python function given to a call as a tool (`invoke(..., tools=[add])`) raises a "
-        "TypeError (the function is not JSON serializable) before any request",
-        "the function is converted as `bind_tools` converts it, and sent",
-    ),
+    probe.FUNCTION_REFUSED,
     Difference(
         Reason.REJECTED,
         "a tool given to a call in another API's format (Anthropic's `{'name': ..., "
