@@ -7,56 +7,27 @@ to a ChatBedrockConverse it builds) in the probe_y set's scripts
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from tests.partners import _probe_y as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._sidebyside import CONVERSE_OBJECT_REFUSED
 from tests.partners._sidebyside import Outcome
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import attempted
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
 from tests.partners.bedrock import test_converse_probe_y_factories as converse_factories
-from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import NOVA
 from tests.partners.bedrock.test_converse_probe_y_factories import COPIES_REFUSED
 from tests.partners.bedrock.test_converse_probe_y_factories import answer
+from tests.partners.bedrock.test_converse_probe_y_factories import bedrock_scripts
 from tests.partners.bedrock.test_converse_probe_y_factories import choice_object_read
+from tests.partners.bedrock.test_converse_probe_y_factories import constructors
 from tests.partners.bedrock.test_converse_probe_y_factories import copies_kept
-from tests.partners.bedrock.test_converse_probe_y_factories import fresh_default_session
-from tests.partners.bedrock.test_converse_probe_y_factories import profile_make
 
-
-def make(cls: Any, url: str, **settings: Any) -> Any:
-    """The suite's constructor call for a Nova model, the model given or Nova Lite."""
-    settings.setdefault("model", NOVA)
-    return cls(endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
-
-
-def _word_ids(text: str) -> list[int]:
-    return [len(word) for word in text.split()]
-
-
-SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
-    name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()
-}
-SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, "amazon.nova-pro-v1:0"))
-SCRIPTS["counted_trimmed_own_ids"] = (
-    answer,
-    probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
-)
-SCRIPTS["round_trip"] = (
-    answer,
-    fresh_default_session(
-        probe.round_trip(
-            lambda cls, url, **settings: profile_make(cls, url, **{"model": NOVA, **settings}),
-            "AWS_SECRET_ACCESS_KEY",
-        )
-    ),
-)
+#: Nova Lite's constructors: ChatBedrock hands a Nova model to the Converse API.
+make, _profile_make = constructors(NOVA)
+SCRIPTS = bedrock_scripts(answer, make, _profile_make, "amazon.nova-pro-v1:0")
 # Theirs raises out of the script: it refuses another API's choice object when bound.
 SCRIPTS["foreign_tool_forms"] = (
     answer,

@@ -6,9 +6,7 @@ InvokeModel answers for Claude (Anthropic's Messages bodies, Bedrock's event str
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from tests.partners import _probe_y as probe
@@ -21,10 +19,8 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
-from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import mul
 from tests.partners.bedrock import test_chatbedrock_sidebyside as chatbedrock_suite
-from tests.partners.bedrock._scripts import KEYS
 from tests.partners.bedrock._scripts import MODEL
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
 from tests.partners.bedrock.test_chatbedrock_sidebyside import ADD_CALL
@@ -34,8 +30,10 @@ from tests.partners.bedrock.test_chatbedrock_sidebyside import text
 from tests.partners.bedrock.test_chatbedrock_sidebyside import tool_use
 from tests.partners.bedrock.test_converse_probe_y_factories import COPIES_REFUSED
 from tests.partners.bedrock.test_converse_probe_y_factories import COUNTED
+from tests.partners.bedrock.test_converse_probe_y_factories import attempted_script
+from tests.partners.bedrock.test_converse_probe_y_factories import bedrock_scripts
+from tests.partners.bedrock.test_converse_probe_y_factories import constructors
 from tests.partners.bedrock.test_converse_probe_y_factories import copies_kept
-from tests.partners.bedrock.test_converse_probe_y_factories import fresh_default_session
 from tests.partners.bedrock.test_converse_probe_y_factories import refused
 from tests.partners.bedrock.test_converse_probe_y_factories import required_kept
 
@@ -78,54 +76,16 @@ def answer(seen: Seen) -> Reply:
     return _TEXT(seen)
 
 
-def make(cls: Any, url: str, **settings: Any) -> Any:
-    """The suite's constructor call, the model given or the suite's."""
-    settings.setdefault("model", MODEL)
-    return cls(endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
-
-
-#: The keys in the default profile of the credentials file.
-DEFAULT_PROFILE = "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
-
-
-def _profile_make(cls: Any, url: str, **settings: Any) -> Any:
-    """The model built with no keys: botocore reads them from the default profile of the
-    credentials file (where a script's machine keeps them), which `dumps` leaves out."""
-    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(DEFAULT_PROFILE)
-    settings.setdefault("model", MODEL)
-    return cls(endpoint_url=url, region_name="us-east-1", **settings)
-
-
-def _attempted(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
-    """`script`'s result, or the class of what it raised (`{"refused": name}`): for a
-    factory's script that raises on one side."""
-    return lambda cls, url: attempted(lambda: script(cls, url))
+make, _profile_make = constructors(MODEL)
 
 
 OTHER = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
 
-def _word_ids(text: str) -> list[int]:
-    return [len(word) for word in text.split()]
-
-
-SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
-    name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()
-}
-SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, OTHER))
-SCRIPTS["counted_trimmed_own_ids"] = (
-    answer,
-    probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
-)
-# The keys in the credentials file: `dumps` writes a key given to the constructor as a
-# secret, and `loads` needs both in its map (given one, both classes refuse alike).
-SCRIPTS["round_trip"] = (
-    answer,
-    fresh_default_session(probe.round_trip(_profile_make, "AWS_SECRET_ACCESS_KEY")),
-)
+SCRIPTS = bedrock_scripts(answer, make, _profile_make, OTHER)
 SCRIPTS["round_trip_keys_given"] = (
     answer,
-    _attempted(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
+    attempted_script(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
 )
 # `strict=True` warns on InvokeModel (and is not sent), on both sides: its label is a
 # script of its own that reads the warning (pytest makes chatplex's an error).

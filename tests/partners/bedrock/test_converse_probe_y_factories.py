@@ -80,11 +80,25 @@ def answer(seen: Seen) -> Reply:
     return _TEXT(seen)
 
 
-def make(cls: Any, url: str, **settings: Any) -> Any:
-    """The suite's constructor call, the model given or the suite's."""
-    settings.setdefault("model", MODEL)
-    return cls(endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
+def constructors(model: str) -> tuple[probe.Make, probe.Make]:
+    """A Bedrock class's constructor calls for its scripts, `model` unless one is given:
+    with the suite's keys, and with none (botocore reads them from the default profile
+    of the credentials file, where a script's machine keeps them; `dumps` leaves them
+    out)."""
 
+    def make(cls: Any, url: str, **settings: Any) -> Any:
+        settings.setdefault("model", model)
+        return cls(endpoint_url=url, region_name="us-east-1", **KEYS, **settings)
+
+    def profile_make(cls: Any, url: str, **settings: Any) -> Any:
+        Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(DEFAULT_PROFILE)
+        settings.setdefault("model", model)
+        return cls(endpoint_url=url, region_name="us-east-1", **settings)
+
+    return make, profile_make
+
+
+make, profile_make = constructors(MODEL)
 
 OTHER = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
@@ -93,7 +107,7 @@ def _word_ids(text: str) -> list[int]:
     return [len(word) for word in text.split()]
 
 
-def _attempted(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+def attempted_script(script: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
     """`script`'s result, or the class of what it raised (`{"refused": name}`): for a
     factory's script that raises on one side."""
     return lambda cls, url: attempted(lambda: script(cls, url))
@@ -113,14 +127,6 @@ def fresh_default_session(script: Callable[[Any, str], Any]) -> Callable[[Any, s
             boto3.DEFAULT_SESSION = saved
 
     return run
-
-
-def profile_make(cls: Any, url: str, **settings: Any) -> Any:
-    """The model built with no keys: botocore reads them from the default profile of the
-    credentials file (where a script's machine keeps them), which `dumps` leaves out."""
-    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(DEFAULT_PROFILE)
-    settings.setdefault("model", MODEL)
-    return cls(endpoint_url=url, region_name="us-east-1", **settings)
 
 
 DEFAULT_PROFILE = (
@@ -180,34 +186,41 @@ def configurable_alternatives(cls: Any, url: str) -> Any:
     return [either.with_config(configurable={"which": "b"}).invoke("Hi"), either.invoke("Hi")]
 
 
-SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = {
-    name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()
-}
-SCRIPTS["usage_by_model"] = (answer, probe.usage_by_model(make, OTHER))
-SCRIPTS["counted_trimmed_own_ids"] = (
-    answer,
-    probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
-)
-# The keys in the credentials file: `dumps` writes a key given to the constructor as a
-# secret, and `loads` needs both in its map (given one, both classes refuse alike).
-SCRIPTS["round_trip"] = (
-    answer,
-    fresh_default_session(probe.round_trip(profile_make, "AWS_SECRET_ACCESS_KEY")),
-)
+def bedrock_scripts(
+    answer: Callable[[Seen], Reply], make: probe.Make, profile_make: probe.Make, other: str
+) -> dict[str, tuple[Callable[[Seen], Reply], probe.Script]]:
+    """Every script of the set for a Bedrock class, its server's `answer` and its
+    constructors (`constructors`); `other`, another model id its usage is counted under."""
+    rows = {name: (answer, factory(make)) for name, factory in probe.FACTORIES.items()}
+    rows["usage_by_model"] = (answer, probe.usage_by_model(make, other))
+    rows["counted_trimmed_own_ids"] = (
+        answer,
+        probe.counted_trimmed(make, custom_get_token_ids=_word_ids),
+    )
+    # The keys in the credentials file: `dumps` writes a key given to the constructor as
+    # a secret, and `loads` needs both in its map (given one, both classes refuse alike).
+    rows["round_trip"] = (
+        answer,
+        fresh_default_session(probe.round_trip(profile_make, "AWS_SECRET_ACCESS_KEY")),
+    )
+    return rows
+
+
+SCRIPTS = bedrock_scripts(answer, make, profile_make, OTHER)
 SCRIPTS["round_trip_keys_given"] = (
     answer,
-    _attempted(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
+    attempted_script(probe.round_trip(make, "AWS_SECRET_ACCESS_KEY")),
 )
 # Theirs raises out of these factories' scripts (a configured call, a bound choice object).
-SCRIPTS["configurable_dropin"] = (answer, _attempted(probe.configurable_dropin(make)))
+SCRIPTS["configurable_dropin"] = (answer, attempted_script(probe.configurable_dropin(make)))
 SCRIPTS["configurable_alternatives"] = (answer, configurable_alternatives)
 SCRIPTS["foreign_tool_forms"] = (
     answer,
-    _attempted(probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE)),
+    attempted_script(probe.foreign_tool_forms(make, probe.OPENAI_TOOL, probe.OPENAI_CHOICE)),
 )
 SCRIPTS["foreign_tool_forms_anthropic"] = (
     answer,
-    _attempted(probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE)),
+    attempted_script(probe.foreign_tool_forms(make, probe.ANTHROPIC_TOOL, probe.ANTHROPIC_CHOICE)),
 )
 SCRIPTS["call_tool_forms"] = (answer, call_tool_forms)
 SCRIPTS["converse_tool_bound"] = (answer, converse_tool_bound)
