@@ -88,6 +88,10 @@ _CLIENTLESS: dict[str, tuple[str, dict[str, Any]]] = {
     "ChatOllama": ("langchain_ollama", {"model": "llama3.2", "base_url": UNIT_BASE_URL}),
 }
 _REPRS = {**_DECLARED, **_CLIENTLESS}
+#: Declared reprs compared in their side-by-side suite, against a server: langchain-ibm's
+#: ChatWatsonx asks IAM and the service when it is built (its suite's `callback_arguments`
+#: and `profiled_and_tagged` compare the repr, the SDK client it builds aside).
+_COMPARED_BESIDE = frozenset({"ChatWatsonx"})
 
 #: A drop-in's own spelling of a case, where it differs: langchain-ollama has no
 #: `max_tokens` (it drops the keyword, a kept difference: chatplex's takes it as
@@ -127,7 +131,7 @@ def _unplaced(value: Any) -> Any:
 
 def test_every_declared_repr_is_checked() -> None:
     declared = {name for name in DROP_IN_MODULES if (form := _form(name)) and form.shown}
-    assert declared == set(_REPRS)
+    assert declared == set(_REPRS) | _COMPARED_BESIDE
 
 
 @pytest.mark.filterwarnings("ignore")  # the partners' own

@@ -57,7 +57,13 @@ def _scripts(p: Package) -> dict[str, Any]:
     scripts = {name: factory(make) for name, factory in probe.FACTORIES.items()}
     if p.name in _CHOICES:
         scripts["tool_choices"] = probe.tool_choices(make, _CHOICES[p.name])
-    return scripts
+    return {name: _unaddressed(script) for name, script in scripts.items()}
+
+
+def _unaddressed(script: probe.Script) -> probe.Script:
+    """`script`'s result with object addresses masked, as recorded and compared: a class
+    LangChain does not serialize is dumped as its repr, which holds its clients'."""
+    return lambda cls, url: probe.addresses_masked(script(cls, url))
 
 
 #: The scripts whose server answers a tool call (langchain-perplexity's reply lost).
@@ -107,6 +113,4 @@ def test_probe_y_same_as_the_partner_package(
     p = PACKAGES[package]
     server.handler = _answer(p)
     outcome = suite.without_added_fields(suite.run_with(p, _scripts(p)[name], server))
-    theirs, ours, their_requests, our_requests = kept_out(outcome, DIFFERENCES, (package, name))
-    masked = probe.addresses_masked
-    assert_same((masked(theirs), masked(ours), their_requests, our_requests))
+    assert_same(kept_out(outcome, DIFFERENCES, (package, name)))
