@@ -5,6 +5,7 @@ its `answer` (IAM and watsonx.ai's text chat API)."""
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.partners import _probe_u as probe
+from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
@@ -62,6 +64,10 @@ SCRIPTS = probe.rows(
     },
 )
 
+# The script's own: its image among the blocks too (the chat API has no image part in
+# a tool result).
+SCRIPTS["tool_result_image_blocks"] = (answer, probe.tool_result_blocks(make))
+
 
 def _call_stop_beside(outcome: Outcome) -> Outcome:
     """Their invoke sent the constructor's stop as `stop` and the call's beside it as
@@ -98,6 +104,23 @@ def blocks_as_text(outcome: Outcome) -> Outcome:
     return outcome
 
 
+def _image_blocks_as_json(outcome: Outcome) -> Outcome:
+    """Their tool result sent as Python's `str()` of its blocks, the image turned into an
+    `image_url` block of a data URL; ours as the JSON of the blocks as given. Ours read
+    as theirs, once each is seen; the rest of the request, the same."""
+    theirs, ours, their_requests, our_requests = outcome
+    [their], [our] = their_requests, our_requests
+    their_result, our_result = their["body"]["messages"][-1], our["body"]["messages"][-1]
+    *texts, their_image = ast.literal_eval(their_result["content"])
+    *our_texts, our_image = json.loads(our_result["content"])
+    assert texts == our_texts and len(texts) == 2, (texts, our_texts)
+    url = f"data:image/png;base64,{PNG}"
+    assert their_image == {"type": "image_url", "image_url": {"url": url}}, their_image
+    assert our_image == {"type": "image", "base64": PNG, "mime_type": "image/png"}, our_image
+    our_result["content"] = their_result["content"]
+    return outcome
+
+
 def _model_kwargs_refused(outcome: Outcome) -> Outcome:
     """Theirs dropped `model_kwargs` (alone: no temperature sent; beside the field: the
     field's); ours refused the temperature inside it when built, alone and beside the
@@ -112,6 +135,14 @@ def _model_kwargs_refused(outcome: Outcome) -> Outcome:
     return ours, ours, our_requests, our_requests
 
 
+#: A tool result of blocks with an image, no JSON.
+IMAGE_BLOCKS_AS_REPR = Difference(
+    Reason.LOSES_DATA,
+    "a tool result of content blocks holding an image is sent as Python's `str()` of "
+    "the list (the image made an `image_url` block of a data URL), neither JSON nor an "
+    "image the chat API reads (its tool result is text alone)",
+    "the blocks are sent as their JSON, the image block as given",
+)
 #: langchain-ibm's request of no messages.
 NO_MESSAGES_SENT = Difference(
     Reason.REJECTED,
@@ -134,6 +165,7 @@ MODEL_KWARGS_DROPPED = Difference(
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stop_in_both_places": (_STOP_PER_CALL, _call_stop_beside),
     "tool_result_blocks": (_TOOL_BLOCKS, blocks_as_text),
+    "tool_result_image_blocks": (IMAGE_BLOCKS_AS_REPR, _image_blocks_as_json),
     "empty_input": (NO_MESSAGES_SENT, probe.empty_refused(lambda b: b["messages"] == [])),
     "model_kwargs_beside_field": (MODEL_KWARGS_DROPPED, _model_kwargs_refused),
 }
