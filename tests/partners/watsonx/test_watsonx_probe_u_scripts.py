@@ -27,7 +27,6 @@ from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import kept_out
 from tests.partners.compatible.test_compatible_probe_u_scripts import EMPTY_SENT
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _chats
-from tests.partners.watsonx.test_watsonx_probe_y_scripts import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _suite
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _to_the_server  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _whole
@@ -35,19 +34,21 @@ from tests.partners.watsonx.test_watsonx_probe_y_scripts import answer
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import make
 from tests.partners.watsonx.test_watsonx_sidebyside import _STOP_PER_CALL
 from tests.partners.watsonx.test_watsonx_sidebyside import _TOOL_BLOCKS
+from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 
 
 def no_json(seen: Seen) -> Reply:
     """`answer`, but a whole chat reply is text that is no JSON, with no call."""
     if not seen.path.startswith("/ml/v1/text/chat") or "stream" in seen.path:
         return answer(seen)
-    model = (seen.body or {}).get("model_id")
+    model = seen.body["model_id"]
     return Reply(pieces=[_whole("nojson", model, "No JSON here.", None)])
 
 
 _METHODS = ("function_calling", "json_mode", "json_schema")
 #: The set's every script.
-NAMES = ("stop_in_both_places", "cached_second_call", "events_with_tags", "three_tool_forms")
+NAMES: tuple[str, ...] = ("stop_in_both_places", "cached_second_call", "events_with_tags")
+NAMES += ("three_tool_forms",)
 NAMES += ("include_raw_failure", "streamed_call_pieces", "system_mid_history", "named_speakers")
 NAMES += ("empty_input", "no_streaming", "tool_result_blocks", "model_kwargs_beside_field")
 NAMES += ("structured_json_mode_bind", "batch_configs_per_row", "system_as_blocks")

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests._merged_text import merged
 from tests.partners import _probe_v as probe
 from tests.partners._probe_v import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import attempted
-from tests.partners._sidebyside import merged
 from tests.partners.watsonx.test_watsonx_probe_u_scripts import blocks_as_text
 from tests.partners.watsonx.test_watsonx_probe_u_scripts import same_test
-from tests.partners.watsonx.test_watsonx_probe_y_scripts import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _to_the_server  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import answer
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import make
 from tests.partners.watsonx.test_watsonx_sidebyside import _TOOL_BLOCKS
+from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 
 SCRIPTS = probe.rows(make, answer, tuple(probe.FACTORIES))
 # A call's `stream_usage` is no keyword of langchain-ibm's: what refused it is compared.

@@ -12,11 +12,11 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners.watsonx.test_watsonx_probe_u_scripts import same_test
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _named
-from tests.partners.watsonx.test_watsonx_probe_y_scripts import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _to_the_server  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import answer
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import make
 from tests.partners.watsonx.test_watsonx_sidebyside import USAGE
+from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_sidebyside import _reply
 
 

@@ -17,12 +17,12 @@ from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import attempted
 from tests.partners.watsonx.test_watsonx_probe_u_scripts import blocks_as_text
 from tests.partners.watsonx.test_watsonx_probe_u_scripts import same_test
-from tests.partners.watsonx.test_watsonx_probe_y_scripts import _partner_installed  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _to_the_server  # noqa: F401
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import answer
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import make
 from tests.partners.watsonx.test_watsonx_sidebyside import _TOOL_BLOCKS
 from tests.partners.watsonx.test_watsonx_sidebyside import MODEL
+from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  # noqa: F401
 
 
 def _refused(status: int, code: str, message: str) -> probe.Status:
