@@ -25,7 +25,6 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import kept_out
-from tests.partners.compatible.test_compatible_probe_u_scripts import EMPTY_SENT
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _chats
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _suite
 from tests.partners.watsonx.test_watsonx_probe_y_scripts import _to_the_server  # noqa: F401
@@ -144,13 +143,6 @@ IMAGE_BLOCKS_AS_REPR = Difference(
     "image the chat API reads (its tool result is text alone)",
     "the blocks are sent as their JSON, the image block as given",
 )
-#: langchain-ibm's request of no messages.
-NO_MESSAGES_SENT = Difference(
-    Reason.REJECTED,
-    "sends `invoke([])` and `stream([])` as a request of no messages (`messages: []`), "
-    "which watsonx.ai's chat API refuses: a chat request holds at least one message",
-    EMPTY_SENT.chatplex,
-)
 #: `model_kwargs`, no field of langchain-ibm's.
 MODEL_KWARGS_DROPPED = Difference(
     Reason.LOSES_DATA,
@@ -167,7 +159,6 @@ DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
     "stop_in_both_places": (_STOP_PER_CALL, _call_stop_beside),
     "tool_result_blocks": (_TOOL_BLOCKS, blocks_as_text),
     "tool_result_image_blocks": (IMAGE_BLOCKS_AS_REPR, _image_blocks_as_json),
-    "empty_input": (NO_MESSAGES_SENT, probe.empty_refused(lambda b: b["messages"] == [])),
     "model_kwargs_beside_field": (MODEL_KWARGS_DROPPED, _model_kwargs_refused),
 }
 
@@ -199,4 +190,14 @@ def same_test(
     return test
 
 
-test_probe_u_same_as_langchain_ibm = same_test(SCRIPTS, DIFFERENCES)
+#: Scripts that differ today (a strict xfail each).
+NOT_YET = {
+    "empty_input": (
+        "`invoke([])`: langchain-ibm sends a chat request of no messages (`messages: []`), "
+        "chatplex refuses it with a ValueError before any request. No kept row: whether "
+        "watsonx.ai's chat API refuses an empty list is not confirmed (neither its SDK nor "
+        "its published schema found here says so)"
+    ),
+}
+
+test_probe_u_same_as_langchain_ibm = same_test(SCRIPTS, DIFFERENCES, not_yet=NOT_YET)
