@@ -7,6 +7,7 @@ chatplex's."""
 
 from __future__ import annotations
 
+import copy
 import gc
 import re
 import sys
@@ -603,12 +604,13 @@ def foreign_tool_forms(make: Make, tool: dict[str, Any], choice: dict[str, Any])
     def script(cls: Any, url: str) -> Any:
         """Tools given to a call (`invoke(..., tools=[...])`) as a Python function and as
         another API's `tool` dict, and a tool bound with another API's `choice` object:
-        each invoked (or what refused it)."""
+        each invoked (or what refused it). Each given a copy of its own: a partner's SDK
+        may fill the dict in, which would reach the scripts run after it."""
         model = make(cls, url)
-        forced = model.bind_tools([add, mul], tool_choice=choice)
+        forced = model.bind_tools([add, mul], tool_choice=copy.deepcopy(choice))
         return {
             "function": attempted(lambda: model.invoke("1+2?", tools=[add])),
-            "foreign_tool": attempted(lambda: model.invoke("1+2?", tools=[tool])),
+            "foreign_tool": attempted(lambda: model.invoke("1+2?", tools=[copy.deepcopy(tool)])),
             "foreign_choice": attempted(lambda: forced.invoke("2*3?")),
         }
 
