@@ -128,6 +128,10 @@ class PartnerTraits:
     #: `disable_parallel_tool_use` inside it, as given (langchain-aws's ChatBedrock on
     #: InvokeModel); False: bound as `parallel_tool_calls=` (langchain-anthropic's).
     binds_choice_parallel_flag: bool = False
+    #: Whether its partner's `bind_tools` binds `parallel_tool_calls=` as given, whatever
+    #: the wire makes of it (`Adapter.parallel_tool_calls_body`), and its call refuses it
+    #: (langchain-google-genai: google-genai's config has no such field).
+    binds_parallel_as_given: bool = False
     #: What its `with_structured_output` names in the run's `ls_structured_output_format`
     #: beside the schema (what callbacks and tracers get among a run's options): the
     #: method and `strict` (langchain-openai's), the method alone, the method as asked

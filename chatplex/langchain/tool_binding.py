@@ -336,7 +336,10 @@ def _parallel_calls(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     `generation._target`), any other in `extra_body`."""
     parallel = kwargs.pop("parallel_tool_calls")
     choice = kwargs.get("tool_choice")
-    body = tool_call_body(adapter_of(engine), parallel, choice if isinstance(choice, str) else None)
+    adapter = adapter_of(engine)
+    if partner_traits(adapter).binds_parallel_as_given:
+        adapter = None  # (bound as given, as with no wire: its call refuses it)
+    body = tool_call_body(adapter, parallel, choice if isinstance(choice, str) else None)
     if body == {"parallel_tool_calls": parallel} or set(body) == {"tool_choice"}:
         return body
     return {

@@ -413,11 +413,11 @@ class GeminiAdapter(_GoogleWire):
     )
 
     def parallel_tool_calls_body(self, parallel: bool, tool_choice: str | None) -> dict[str, Any]:
-        """Gemini has no such setting: langchain-google-genai binds it as given and each
-        call passes it on into google-genai's `GenerateContentConfig`, which forbids
-        extra fields. Bound alike, so the call (not `bind_tools`) raises that
-        ValidationError, as an unknown call keyword does (`partner_unknown_keyword`)."""
-        return {"parallel_tool_calls": parallel}
+        """Gemini has no such setting: google-genai's `GenerateContentConfig`, which
+        forbids extra fields, refuses it, its ValidationError in that model's words,
+        before any request (langchain-google-genai binds it as given and its call raises
+        that: `PartnerTraits.binds_parallel_as_given`)."""
+        raise config_refusal("parallel_tool_calls", parallel)
 
     def builtin_tool(self, tool: Mapping[str, Any]) -> dict[str, Any] | None:
         """Gemini's built-in tools (`{"google_search": {}}`, code_execution,

@@ -220,6 +220,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # a dict there.
         response_format_class="dropped",
         bound_tool_form=_bound_tool_form,
+        # `bind_tools(parallel_tool_calls=...)` bound as given; the call refuses it.
+        binds_parallel_as_given=True,
         partner_unknown_keyword=_unknown_keyword,
         retries_and_calls=PartnerCalls(
             # Its call's generation settings validated by google-genai's pydantic model:

@@ -277,6 +277,26 @@ def test_parallel_tool_calls_is_google_genais_validation_error(parallel: bool) -
     assert ours.value.errors() == theirs.value.errors()
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_chatplexs_own_model_refuses_parallel_tool_calls_when_bound(parallel: bool) -> None:
+    # The wire refuses the setting Gemini has not (google-genai's words), before any
+    # request: only the drop-in binds it as given, for its call to refuse.
+    from pydantic import ValidationError
+
+    import chatplex
+
+    model = chatplex.init_chat_model(
+        "google_genai:gemini-2.5-flash", api_key="k", base_url="http://127.0.0.1:9"
+    )
+
+    def book(day: str) -> str:
+        """Book a table."""
+        return day
+
+    with pytest.raises(ValidationError, match="parallel_tool_calls"):
+        model.bind_tools([book], parallel_tool_calls=parallel)
+
+
 async def test_an_untitled_json_schema_goes_as_given_as_langchain_google_genai_sends_it() -> None:
     # langchain-google-genai sends a JSON-schema dict without a title as its
     # `responseJsonSchema`, as given (no name is needed); by function calling the tool
