@@ -22,6 +22,7 @@ from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.validate import unexpected_keyword
+from ...specs import KeyOrder
 from .request import API_PARAMETERS
 
 if TYPE_CHECKING:
@@ -95,6 +96,11 @@ def _bound_tool_form(
     ], given
 
 
+#: The key orders langchain-cohere writes a function's parameters and each property in.
+_PARAMETERS_ORDER = KeyOrder(first=("type", "properties", "required"))
+_PROPERTY_ORDER = KeyOrder(first=("type", "description"))
+
+
 def _in_partner_order(tool: dict[str, Any]) -> dict[str, Any]:
     """A function tool, its parameters' keys in the order langchain-cohere writes them
     (`type`, `properties`, `required`; each property's `type`, `description`), the rest
@@ -107,20 +113,12 @@ def _in_partner_order(tool: dict[str, Any]) -> dict[str, Any]:
     properties = parameters.get("properties")
     if isinstance(properties, dict):
         properties = {
-            name: _first(spec, ("type", "description")) if isinstance(spec, dict) else spec
+            name: _PROPERTY_ORDER.apply(spec) if isinstance(spec, dict) else spec
             for name, spec in properties.items()
         }
         parameters = {**parameters, "properties": properties}
-    parameters = _first(parameters, ("type", "properties", "required"))
+    parameters = _PARAMETERS_ORDER.apply(parameters)
     return {**tool, "function": {**function, "parameters": parameters}}
-
-
-def _first(mapping: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """`mapping` with `keys` (those it has) first, in that order."""
-    return {
-        **{k: mapping[k] for k in keys if k in mapping},
-        **{k: v for k, v in mapping.items() if k not in keys},
-    }
 
 
 def _calls_whole(adapter: Adapter, asynchronous: bool, settings: CallSettings) -> Adapter:
