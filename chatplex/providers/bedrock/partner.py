@@ -226,8 +226,10 @@ def _converse_call_values(settings: Mapping[str, Any]) -> Mapping[str, Any]:
     """
     read = _call_values(settings)
     tools = read.get("tools")
-    if isinstance(tools, (list, tuple)) and any(_converse_form(t) for t in tools):
-        read = {**read, "tools": [_converse_form(t) or t for t in tools]}
+    if isinstance(tools, (list, tuple)):
+        functions = [_converse_form(t) for t in tools]
+        if any(functions):
+            read = {**read, "tools": [f or t for f, t in zip(functions, tools, strict=True)]}
     return read
 
 
