@@ -38,6 +38,7 @@ from ..core.runs import FOLLOWED_PARENT_IDS
 from ..core.runs import UNKNOWN
 from ..core.runs import RecordedChainRun
 from ..messages import AIMessage
+from .sender import SERIALIZED_RUN_TYPES
 from .serialize import chain_inputs
 from .serialize import chain_outputs
 from .serialize import dumpd
@@ -331,7 +332,8 @@ def chain_run(record: ChainRecord) -> dict[str, Any]:
 def chain_wire(record: ChainRecord, project: str) -> WireRun:
     """`chain_run(record)` as chatplex's sender writes it (`WireRun`), without the dict:
     the parts a chain run writes the same every time (its `serialized`, an `extra`
-    without metadata) are written once."""
+    without metadata) are written once. Its `serialized` goes as the langsmith client
+    sends it: a prompt's only (`sender.kept_serialized`)."""
     start_text, stamp = _clock(record.start_time)
     end_text = _clock(record.end_time)[0]
     run_id = dumps(record.run_id)[1:-1]  # its JSON string's text
@@ -350,7 +352,7 @@ def chain_wire(record: ChainRecord, project: str) -> WireRun:
         _EVENTS % (start_text.encode(), end, end_text.encode()),
         dumps({"metadata": metadata}) if metadata else _NO_METADATA,
         None if failure is None else dumps(stacktrace(failure)),
-        _serialized(main["name"]),
+        _serialized(main["name"]) if main["run_type"] in SERIALIZED_RUN_TYPES else None,
     )
 
 
@@ -385,8 +387,8 @@ def _main_json(fields: dict[str, Any], project: str) -> bytes:
 
 #: A run as chatplex's sender writes it: its trace id (for sampling), its id's text, then
 #: JSON bytes: the `post.<id>` part's fields, `inputs`, `outputs`, `events`, `extra`
-#: (without `runtime`: the sender adds it), `error` (None: none) and `serialized`.
-WireRun = tuple[Any, bytes, bytes, bytes, bytes, bytes, bytes, bytes | None, bytes]
+#: (without `runtime`: the sender adds it), `error` and `serialized` (None: none).
+WireRun = tuple[Any, bytes, bytes, bytes, bytes, bytes, bytes, bytes | None, bytes | None]
 
 #: A run's `events` as JSON when it has only its start, then its end or error.
 _EVENTS = b'[{"name":"start","time":"%s"},{"name":"%s","time":"%s"}]'

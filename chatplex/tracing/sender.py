@@ -50,6 +50,8 @@ DEFAULT_ENDPOINT = "https://api.smith.langchain.com"
 #: The fields sent as parts of their own (as the langsmith client splits a run).
 BIG_FIELDS = ("inputs", "outputs", "events", "extra", "error", "serialized")
 _BIG = frozenset(BIG_FIELDS)
+#: The run types whose `serialized` the langsmith client sends (their manifests).
+SERIALIZED_RUN_TYPES = frozenset({"llm", "prompt"})
 #: Variables of the langsmith client this sender does not implement.
 UNSUPPORTED = ("LANGSMITH_RUNS_ENDPOINTS", "LANGSMITH_OTEL_ENABLED", "LANGSMITH_OTEL_ONLY")
 #: Sampling decisions remembered (a trace's runs are sent within moments of each other).
@@ -234,16 +236,16 @@ class LangSmithSender:
                 if hide_outputs:
                     outputs = b"{}"
                 extra = _with_runtime(extra, runtime)
-                if error is None:
-                    add(written[0] % (run_id, len(main), main, run_id, len(inputs), inputs,
-                                      run_id, len(outputs), outputs, run_id, len(events), events,
-                                      run_id, len(extra), extra,
-                                      run_id, len(serialized), serialized))  # fmt: skip
-                else:
-                    add(written[1] % (run_id, len(main), main, run_id, len(inputs), inputs,
-                                      run_id, len(outputs), outputs, run_id, len(events), events,
-                                      run_id, len(extra), extra, run_id, len(error), error,
-                                      run_id, len(serialized), serialized))  # fmt: skip
+                values: tuple[Any, ...] = (
+                    run_id, len(main), main, run_id, len(inputs), inputs,
+                    run_id, len(outputs), outputs, run_id, len(events), events,
+                    run_id, len(extra), extra,
+                )  # fmt: skip
+                if error is not None:
+                    values += (run_id, len(error), error)
+                if serialized is not None:
+                    values += (run_id, len(serialized), serialized)
+                add(written[error is not None, serialized is not None] % values)
                 continue
             # Each part: `--boundary`, its name, type and length, the JSON (one format).
             opening = head + dumps(run["id"])[1:-1]  # the id's JSON string, unquoted
@@ -255,6 +257,10 @@ class LangSmithSender:
                 value = run.get(key)
                 if value is None:
                     continue
+                if key == "serialized":
+                    value = kept_serialized(run.get("run_type"), value)
+                    if value is None:
+                        continue
                 if (key == "inputs" and hide_inputs) or (key == "outputs" and hide_outputs):
                     value = {}
                 elif key == "extra":  # where the run came from, as the langsmith client adds
@@ -344,16 +350,34 @@ _BIG_PARTS = tuple((key, f".{key}".encode()) for key in BIG_FIELDS)
 
 
 @functools.lru_cache(maxsize=8)
-def _written_templates(head: bytes) -> tuple[bytes, bytes]:
-    """A written run's (`records.WireRun`) parts as one bytes template each, without and
-    with its `error` part, `head` (`--boundary` and `post.`) filled in: a run is then one
-    formatting of its id, lengths and JSON, not one per part and their join (~5 us less
-    a traced chain of four runs). Made once per boundary (a sender keeps one)."""
+def _written_templates(head: bytes) -> dict[tuple[bool, bool], bytes]:
+    """A written run's (`records.WireRun`) parts as one bytes template each, keyed by
+    whether it has an `error` part and a `serialized` part, `head` (`--boundary` and
+    `post.`) filled in: a run is then one formatting of its id, lengths and JSON, not one
+    per part and their join (~5 us less a traced chain of four runs). Made once per
+    boundary (a sender keeps one)."""
     tail = _PART.split(b"%s", 2)[2]  # after the part's suffix: its type, length, JSON
     opening = head.replace(b"%", b"%%") + b"%s"  # (a boundary given to `encode` may hold %)
     parts = {suffix: opening + suffix + tail for suffix in _WRITTEN}
-    without = b"".join(part for suffix, part in parts.items() if suffix != b".error")
-    return without, b"".join(parts.values())
+    return {
+        (with_error, with_serialized): b"".join(
+            part
+            for suffix, part in parts.items()
+            if (with_error or suffix != b".error") and (with_serialized or suffix != b".serialized")
+        )
+        for with_error in (False, True)
+        for with_serialized in (False, True)
+    }
+
+
+def kept_serialized(run_type: str | None, serialized: Any) -> Any:
+    """What the langsmith client keeps of a run's `serialized` (`Client._run_transform`):
+    an llm's or a prompt's, without its `graph`; of any other run, nothing (None)."""
+    if run_type not in SERIALIZED_RUN_TYPES:
+        return None
+    if isinstance(serialized, dict) and "graph" in serialized:
+        return {k: v for k, v in serialized.items() if k != "graph"}
+    return serialized
 
 
 #: A written run's parts in their order (the run's own first).

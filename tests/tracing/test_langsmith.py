@@ -102,6 +102,14 @@ def shape(run: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def with_serialized(run: dict[str, Any]) -> set[str]:
+    """The names of the runs in `run`'s tree that were sent with their `serialized`."""
+    names = {run["name"]} if run.get("serialized") else set()
+    for child in run["children"]:
+        names |= with_serialized(child)
+    return names
+
+
 def langchain_chain(base_url: str, headers: dict[str, str] | None = None) -> Any:
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
@@ -170,6 +178,14 @@ def test_the_chain_makes_the_run_tree_langchain_makes(
     got = chatplex_trees(client, endpoint, lambda cfg: ours.invoke({"q": "hi"}, cfg))
     assert len(expected) == len(got) == 1
     assert [shape(t) for t in got] == [shape(t) for t in expected]
+    assert (
+        with_serialized(got[0])
+        == with_serialized(expected[0])
+        == {
+            "ChatPromptTemplate",
+            "ChatOpenAI",
+        }
+    )
     root = got[0]
     assert root["session_name"] == "compare"
     llm = root["children"][1]

@@ -124,7 +124,7 @@ def test_the_fake_endpoint_decodes_the_runs_it_is_sent() -> None:
 def test_each_big_field_is_a_part_of_its_own_as_the_langsmith_client_sends() -> None:
     handler = Answers()
     sender, _ = mocked(handler)
-    one = run("x", session_name="mine")
+    one = run("x", session_name="mine", run_type="llm")
     sender.send([one])
     (request,) = handler.requests
     assert request.url == "http://127.0.0.1:9/runs/multipart"
@@ -137,6 +137,26 @@ def test_each_big_field_is_a_part_of_its_own_as_the_langsmith_client_sends() -> 
     assert set(got) == expected  # no error part: the run has none
     main = got[f"post.{rid}"]
     assert main["session_name"] == "mine" and "inputs" not in main and "extra" not in main
+
+
+def test_serialized_goes_for_llm_and_prompt_runs_only_and_without_its_graph() -> None:
+    # As the langsmith client's `_run_transform` keeps it ("only retain LLM & Prompt
+    # manifests"): a chain's or parser's is not sent, a prompt's without its graph. (The
+    # runs chatplex's tracer writes itself: test_langsmith.py, beside LangChain's.)
+    handler = Answers()
+    sender, _ = mocked(handler)
+    graph = {"nodes": [], "edges": []}
+    runs = {
+        kind: run(kind, run_type=kind, serialized={"name": kind, "graph": graph})
+        for kind in ("chain", "parser", "llm", "prompt")
+    }
+    sender.send(list(runs.values()))
+    (request,) = handler.requests
+    got = parts(request)
+    with_serialized = {kind for kind, r in runs.items() if f"post.{r['id']}.serialized" in got}
+    assert with_serialized == {"llm", "prompt"}
+    for kind in ("llm", "prompt"):
+        assert got[f"post.{runs[kind]['id']}.serialized"] == {"name": kind}
 
 
 def test_workspace_goes_as_tenant_header() -> None:
