@@ -13,16 +13,20 @@ collection until `gc.unfreeze()` gives it back, after the last batch. A drop-in'
 
 The collector is one per process, and so is this setting: the last batch to end puts
 back the threshold it found, unless something set another meanwhile (that one stays).
-What the first batch froze is thawed `THAW_AFTER` seconds after the last one ends, so
-that a chain's next steps still find it frozen (a batch starting meanwhile keeps it so).
+What the first batch froze is thawed by the first collection that comes `THAW_AFTER`
+seconds after the last batch ends (a `gc.callbacks` entry), so that a chain's next steps
+still find it frozen (a batch starting meanwhile keeps it so). A thaw matters only to
+the collections after it, so the first of them makes it: no timer thread (after an
+`abatch`, one that a fork on Python 3.12+ would warn about).
 A process that froze objects itself (a server before it forks) keeps them as they are:
 no freeze, no thaw. Nothing changes where the collector is disabled; a threshold already
 as high stays. `CHATPLEX_GC_THRESHOLD` sets the value (0: leave the collector alone).
 What is given up: cyclic garbage waits for 10,000 allocations, a few dozen calls,
-instead of 700; a cycle among objects older than the first batch waits until the
-batches pause for `THAW_AFTER` seconds. Objects made after it are never frozen, so what
-waits is bounded by the heap the first batch found. A freeze the process makes while
-chatplex's is in force is thawed with it (CPython thaws all or nothing).
+instead of 700; a cycle among objects older than the first batch waits until a
+collection after the batches pause for `THAW_AFTER` seconds. Objects made after it are
+never frozen, so what waits is bounded by the heap the first batch found. A freeze the
+process makes while chatplex's is in force is thawed with it (CPython thaws all or
+nothing).
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import Any
 
 __all__ = ["BATCH_YOUNG_THRESHOLD", "batching", "wanted_threshold"]
 
@@ -45,26 +49,14 @@ _running = 0  # batches running now, in every thread and event loop
 _raised: tuple[int, int] | None = None  # (the threshold found, the one set) while raised
 _frozen = False  # whether this module's `gc.freeze()` is in force
 _foreign = False  # whether the process froze objects of its own: left alone for good
-#: Seconds after the last batch ends before what it froze is thawed: the steps of a chain
-#: after a batch (LangChain's parser over every input) still find it frozen, and a batch
-#: starting meanwhile keeps it so.
+#: Seconds after the last batch ends before a collection thaws what it froze: the steps
+#: of a chain after a batch (LangChain's parser over every input) still find it frozen,
+#: and a batch starting meanwhile keeps it so.
 THAW_AFTER = 10.0
 
 
-_thaw_timer: object = None  # the timer that will thaw, while one waits
-_thaw_at = 0.0  # when it may thaw (`_now()`): `THAW_AFTER` after the last batch's end
-
-
-def _timer(seconds: float, then: Callable[[], None]) -> threading.Timer:
-    """`then` run on a daemon thread `seconds` from now."""
-    timer = threading.Timer(seconds, then)
-    timer.name, timer.daemon = "chatplex-thaw", True
-    timer.start()
-    return timer
-
-
-_schedule = _timer  # (tests put in a scheduler and a clock of their own)
-_now = time.monotonic
+_thaw_at = 0.0  # when a collection may thaw (`_now()`): `THAW_AFTER` after the last end
+_now = time.monotonic  # (tests put in a clock of their own)
 
 
 class _Batch:
@@ -133,6 +125,8 @@ def _freeze() -> None:
         return
     gc.freeze()
     _frozen = True
+    if _on_collection not in gc.callbacks:  # (left there: removing it while a collection
+        gc.callbacks.append(_on_collection)  # calls the list would skip the next entry)
 
 
 def _end() -> None:
@@ -159,40 +153,27 @@ def _put_back() -> None:
 
 
 def _thaw_later() -> None:
-    """`_thaw` once `THAW_AFTER` seconds pass with no batch running. One timer at a time:
-    batches that end while it waits move its moment on (`_thaw_at`), and it waits again
-    when it fires early, so a loop of small batches starts no thread each."""
+    """Thawed by the first collection `THAW_AFTER` seconds from now (`_on_collection`);
+    batches that end meanwhile move the moment on."""
     global _thaw_at
-    if not _frozen:
+    if _frozen:
+        _thaw_at = _now() + THAW_AFTER
+
+
+def _on_collection(phase: str, info: Any) -> None:
+    """A `gc.callbacks` entry, there from the first freeze on: after a collection, what
+    was frozen is thawed where no batch runs and the moment has come. It runs in whatever
+    thread allocated: the lock is only tried (that thread may hold it already), and a
+    collection that finds it taken leaves the thaw to the next one."""
+    if not _frozen or phase != "stop" or _now() < _thaw_at:
         return
-    _thaw_at = _now() + THAW_AFTER
-    if _thaw_timer is None:
-        _arm(THAW_AFTER)
-
-
-def _arm(seconds: float) -> None:
-    global _thaw_timer
+    if not _lock.acquire(blocking=False):
+        return
     try:
-        _thaw_timer = _schedule(seconds, _thaw_if_idle)
-    except RuntimeError:  # no new thread (the interpreter shutting down): thawed now
-        _thaw_timer = None
-        _thaw()
-
-
-def _thaw_if_idle() -> None:
-    """The timer's end: thawed where no batch runs and the moment has come; waits again
-    for the rest where a batch ended meanwhile; nothing while one runs (its end arms a
-    timer again)."""
-    global _thaw_timer
-    with _lock:
-        _thaw_timer = None
-        if _running or not _frozen:
-            return
-        left = _thaw_at - _now()
-        if left > 0:
-            _arm(left)
-        else:
+        if not _running and _now() >= _thaw_at:
             _thaw()
+    finally:
+        _lock.release()
 
 
 def _thaw() -> None:
@@ -206,13 +187,11 @@ def _thaw() -> None:
 
 def _after_fork_in_child() -> None:
     """A forked child runs none of its parent's batches: the threshold they raised goes
-    back (unless something set another), what they froze is thawed now (the timer's
-    thread stayed in the parent), and the lock, which another thread may have held at
-    fork time, is made anew."""
-    global _lock, _running, _thaw_timer
+    back (unless something set another), what they froze is thawed now, and the lock,
+    which another thread may have held at fork time, is made anew."""
+    global _lock, _running
     _lock = threading.Lock()
     _running = 0
-    _thaw_timer = None  # (its thread is the parent's)
     _put_back()
     _thaw()
 

@@ -24,21 +24,15 @@ VARIABLE = "CHATPLEX_GC_THRESHOLD"
 
 
 class Thaws:
-    """The collector's scheduler and clock for these tests: each timer it is given waits
-    here until the test fires it (`fire`), at a time the test sets, not on a thread."""
+    """The collector's clock for these tests, and the collections that thaw (`fire`)."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[float, Any]] = []  # (seconds, what the timer runs)
         self.clock = 0.0
 
-    def __call__(self, seconds: float, then: Any) -> Any:
-        self.pending.append((seconds, then))
-        return self
-
     def fire(self, at: float) -> None:
-        """The last timer scheduled, run as its thread would at `at` seconds."""
+        """A young collection at `at` seconds (its `gc.callbacks` run as any run)."""
         self.clock = at
-        self.pending[-1][1]()
+        gc.collect(0)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +41,7 @@ def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, i
     (a test worker freezes what it loaded, and the batches of earlier tests in it found
     that freeze), and whatever it found put back after."""
     monkeypatch.delenv(VARIABLE, raising=False)
-    for name, fresh in (("_frozen", False), ("_foreign", False), ("_thaw_timer", None)):
+    for name, fresh in (("_frozen", False), ("_foreign", False), ("_thaw_at", 0.0)):
         monkeypatch.setattr(collector, name, fresh)
     found, enabled = gc.get_threshold(), gc.isenabled()
     was_frozen = gc.get_freeze_count() > 0
@@ -64,10 +58,9 @@ def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, i
 
 @pytest.fixture(autouse=True)
 def thaws(monkeypatch: pytest.MonkeyPatch) -> Thaws:
-    scheduled = Thaws()
-    monkeypatch.setattr(collector, "_schedule", scheduled)
-    monkeypatch.setattr(collector, "_now", lambda: scheduled.clock)
-    return scheduled
+    thaws = Thaws()
+    monkeypatch.setattr(collector, "_now", lambda: thaws.clock)
+    return thaws
 
 
 def young() -> int:
@@ -75,7 +68,8 @@ def young() -> int:
 
 
 def thaws_pending() -> bool:
-    return collector._thaw_timer is not None and gc.get_freeze_count() > 0
+    """Frozen by chatplex, for a later collection to thaw."""
+    return collector._frozen and gc.get_freeze_count() > 0
 
 
 def test_a_batch_raises_the_young_threshold_and_puts_it_back() -> None:
@@ -84,58 +78,63 @@ def test_a_batch_raises_the_young_threshold_and_puts_it_back() -> None:
     assert gc.get_threshold() == (700, 10, 10)
 
 
-def test_a_batch_freezes_the_objects_it_finds_and_thaws_them_a_while_after(
+def test_a_batch_freezes_the_objects_it_finds_and_a_collection_thaws_them_a_while_after(
     thaws: Thaws,
 ) -> None:
     with collector.batching():
         assert gc.get_freeze_count() > 0
-        assert not thaws.pending
     assert gc.get_freeze_count() > 0  # a chain's next steps still find them frozen
-    assert [seconds for seconds, _ in thaws.pending] == [collector.THAW_AFTER]
+    thaws.fire(collector.THAW_AFTER - 1)
+    assert thaws_pending()
     thaws.fire(collector.THAW_AFTER)
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and not collector._frozen
 
 
-def test_a_timer_ending_while_a_batch_runs_leaves_the_thaw_to_its_end(thaws: Thaws) -> None:
+def test_a_collection_while_a_batch_runs_leaves_the_thaw_to_a_later_one(thaws: Thaws) -> None:
     with collector.batching():
         pass
     thaws.clock = 5.0
     with collector.batching():
-        thaws.fire(10.0)  # (its moment came, but a batch runs: no thaw, no timer)
-        assert gc.get_freeze_count() > 0 and collector._thaw_timer is None
+        thaws.fire(10.0)  # (the first batch's moment came, but a batch runs: no thaw)
+        assert thaws_pending()
         thaws.clock = 12.0
-    assert len(thaws.pending) == 2 and gc.get_freeze_count() > 0
+    thaws.fire(21.0)
+    assert thaws_pending()
     thaws.fire(22.0)
     assert gc.get_freeze_count() == 0
 
 
-def test_batches_ending_while_the_timer_waits_move_it_on_without_a_thread_each(
-    thaws: Thaws,
-) -> None:
-    for at in (0.0, 2.0, 6.0):  # three small batches: one timer
+def test_batches_ending_meanwhile_move_the_thaw_on(thaws: Thaws) -> None:
+    for at in (0.0, 2.0, 6.0):  # three small batches
         thaws.clock = at
         with collector.batching():
             pass
-    assert len(thaws.pending) == 1
-    thaws.fire(10.0)  # 4 s early for the last batch's end: waits the rest
-    assert gc.get_freeze_count() > 0 and thaws.pending[-1][0] == 6.0
+    thaws.fire(10.0)  # 4 s early for the last batch's end
+    assert thaws_pending()
     thaws.fire(16.0)
     assert gc.get_freeze_count() == 0
 
 
-def test_the_thaw_runs_on_a_daemon_timer() -> None:
-    fired = threading.Event()
-    timer = collector._timer(0, fired.set)
-    assert isinstance(timer, threading.Thread) and timer.daemon and fired.wait(5)
-
-
-def test_where_no_timer_can_start_it_is_thawed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_thread(seconds: float, then: Any) -> Any:
-        raise RuntimeError("can't create new thread at interpreter shutdown")
-
-    monkeypatch.setattr(collector, "_schedule", no_thread)
+def test_no_thread_waits_for_the_thaw() -> None:
+    # A thread left waiting would make a fork after an abatch warn on Python 3.12+
+    # ("This process is multi-threaded, use of fork() may lead to deadlocks").
+    before = set(threading.enumerate())
     with collector.batching():
-        assert gc.get_freeze_count() > 0
+        pass
+    assert thaws_pending() and set(threading.enumerate()) == before
+
+
+def test_a_collection_in_a_thread_holding_the_lock_leaves_the_thaw_to_the_next(
+    thaws: Thaws,
+) -> None:
+    # The callback runs in whatever thread allocated, which may be inside a batch's own
+    # bookkeeping: it never waits for the lock.
+    with collector.batching():
+        pass
+    with collector._lock:
+        thaws.fire(collector.THAW_AFTER)
+        assert thaws_pending()
+    thaws.fire(collector.THAW_AFTER)
     assert gc.get_freeze_count() == 0
 
 
@@ -164,7 +163,7 @@ def test_objects_a_process_froze_itself_are_left_as_they_are() -> None:
     own = gc.get_freeze_count()
     with collector.batching():
         assert gc.get_freeze_count() == own
-    assert gc.get_freeze_count() == own and collector._thaw_timer is None
+    assert gc.get_freeze_count() == own and not collector._frozen
     gc.unfreeze()
     with collector.batching():
         assert gc.get_freeze_count() == 0
