@@ -125,8 +125,6 @@ def _freeze() -> None:
         return
     gc.freeze()
     _frozen = True
-    if _on_collection not in gc.callbacks:  # (left there: removing it while a collection
-        gc.callbacks.append(_on_collection)  # calls the list would skip the next entry)
 
 
 def _end() -> None:
@@ -158,6 +156,10 @@ def _thaw_later() -> None:
     global _thaw_at
     if _frozen:
         _thaw_at = _now() + THAW_AFTER
+        # Left there once added: removing it while a collection calls the list would skip
+        # the entry after it. Looked for at each end, in case the list was cleared.
+        if _on_collection not in gc.callbacks:
+            gc.callbacks.append(_on_collection)
 
 
 def _on_collection(phase: str, info: Any) -> None:

@@ -124,6 +124,18 @@ def test_no_thread_waits_for_the_thaw() -> None:
     assert thaws_pending() and set(threading.enumerate()) == before
 
 
+def test_a_cleared_callback_list_gets_the_thaw_back_at_the_next_batchs_end(
+    thaws: Thaws,
+) -> None:
+    with collector.batching():
+        pass
+    gc.callbacks.remove(collector._on_collection)  # (as `gc.callbacks.clear()` would)
+    with collector.batching():
+        pass
+    thaws.fire(collector.THAW_AFTER)
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_collection_in_a_thread_holding_the_lock_leaves_the_thaw_to_the_next(
     thaws: Thaws,
 ) -> None:
