@@ -158,10 +158,10 @@ def test_its_values_are_held_as_floats_and_others_refused_as_its_field_refuses()
     model = dropin(Gemini(), wait_exponential_kwargs={"min": 1, "max": 2.5, "exp_base": True})
     assert model.wait_exponential_kwargs == {"min": 1.0, "max": 2.5, "exp_base": 1.0}
     assert model.model_dump()["wait_exponential_kwargs"] == model.wait_exponential_kwargs
-    for given, where in (({"min": 1, "max": "soon"}, ("wait_exponential_kwargs", "max")),):
+    for given in ({"max": "soon"}, {"min": 1, "max": "soon"}):
         with pytest.raises(ValidationError) as refused:
             dropin(Gemini(), wait_exponential_kwargs=given)
-        assert refused.value.errors()[0]["loc"] == where
+        assert refused.value.errors()[0]["loc"] == ("wait_exponential_kwargs", "max")
 
 
 def test_a_retry_policy_given_replaces_its_waits(slept: list[float]) -> None:
