@@ -16,7 +16,8 @@ langchain-google-vertexai's do: `GOOGLE_CLOUD_REGION`, else `CLOUD_ML_REGION`, e
 langchain-google-vertexai. `request_parallelism`, `client_options`, `client_preview`,
 `examples` and `default_metadata` are taken and change nothing, as there; its
 `client_cert_source` is refused where GOOGLE_API_USE_CLIENT_CERTIFICATE is "true"
-(mutual TLS). Its requests say who calls as its SDK's do (`partner_headers`, with
+(mutual TLS). `wait_exponential_kwargs` sets its retries' waits as there
+(`vertex_waits.py`). Its requests say who calls as its SDK's do (`partner_headers`, with
 google-auth's `cred-type/...` of the credentials in use).
 
 >>> model = build({"model": "gemini-2.5-flash", "api_key": "AQ-example", "n": 2})
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ...chat.dropin import pick
+from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerDeprecation
@@ -128,8 +130,6 @@ REFUSED = {
     "system messages go as systemInstruction",
     "perform_literal_eval_on_string_raw_content": "a message's text is sent as written "
     "(never read as a Python literal of content blocks); pass the blocks as a list",
-    "wait_exponential_kwargs": "retries wait as chatplex's retry policy sets (its own "
-    "waits: retry_policy=)",
 }
 
 
@@ -157,6 +157,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     endpoint_version = given.pop("endpoint_version", "v1beta1")
     headers = given.pop("additional_headers", None)
     tuned, full = given.pop("tuned_model_name", None), given.pop("full_model_name", None)
+    waits = given.pop("wait_exponential_kwargs", None)
+    if waits is not None:
+        waits = _checked_waits(waits)
     fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
     settings = take_settings(given)
     endpoint = pick(_OWNER, base_url=base_url, api_endpoint=api_endpoint)
@@ -208,6 +211,13 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         max_retries=attempts_as_retries(settings.get("max_retries")),
     )
     built = partner_model(ChatVertexAI, adapter, model, {**settings, **body, **api_params})
+    if waits is not None and built.retry_policy is None:  # (`retry_policy=` replaces it)
+        from ...chat.retrying import retry_policy_for
+        from .vertex_waits import partner_waits
+
+        # What it retries, and how often, as without the setting: its partner calls
+        # (set on the engine after this) retry as chatplex's own, for calls and streams.
+        built.retry_policy = partner_waits(retry_policy_for(built), waits, built.max_retry_after)
     built.structured_output_method = "function_calling"  # langchain-google-vertexai's default
     routed = None if adapter.project is None else adapter.partner_full_model_name
     said = (_OWNER, model, routed)
@@ -239,6 +249,31 @@ class CredentialHeaders(PartnerHeaders):
         if made is None:
             made = self.made[used] = partner_headers(*self.said, used=used).sync
         return made
+
+
+def _checked_waits(waits: Mapping[str, Any]) -> dict[str, float]:
+    """`wait_exponential_kwargs` as its field holds it (`dict[str, float]`: numbers as
+    floats, pydantic's error for another value); a key tenacity's `wait_exponential`
+    does not take is its TypeError, which langchain-google-vertexai raises at each call
+    before any request, raised here at construction."""
+    from .vertex_waits import partner_wait
+
+    field = "wait_exponential_kwargs"  # (pydantic's error locates the value under it)
+    held: dict[str, float] = _waits_field().validate_python({field: waits})[field]
+    try:
+        partner_wait(held)
+    except TypeError as err:
+        raise PartnerTypeError(str(err)) from None
+    return held
+
+
+@functools.cache
+def _waits_field() -> Any:
+    from typing import Literal
+
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(dict[Literal["wait_exponential_kwargs"], dict[str, float]])
 
 
 #: The variable that makes the partner's SDK client present `client_cert_source`'s
