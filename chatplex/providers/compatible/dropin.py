@@ -73,6 +73,7 @@ from .preset_dropin import form_of
 from .preset_dropin import move_to_model_kwargs
 from .preset_dropin import report_asked
 from .preset_dropin import responses_settings
+from .preset_dropin import said_by_fields
 from .preset_dropin import settled_temperature
 from .preset_dropin import sorted_keywords
 from .preset_dropin import structured_method
@@ -312,6 +313,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             **api_params,
         },
     )
+    built.sdk_headers = said_by_fields(built.sdk_headers, kept.sdk_headers)
     extra_body = given["extra_body"] if held_body is None else held_body
     # Its class's BaseChatOpenAI ways (`openai/base_chat_openai.py`): its counted name, its
     # async stream's chunk bound, its empty `stop` lists.

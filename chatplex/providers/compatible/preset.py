@@ -78,6 +78,11 @@ class DropIn:
     provider: str = ""
     #: Settings of the preset's adapter it takes (OpenRouter's attribution).
     adapter_settings: tuple[str, ...] = ()
+    #: Its fields its partner's SDK sends as one of its headers (`SdkForms`), field ->
+    #: header (langchain-sambanova's `sambanova_integration_source`): the drop-in's
+    #: record sends the value held (given, else its class's default) in its place.
+    #: Partner headers only: chatplex's own models never send them.
+    sdk_header_fields: Mapping[str, str] = field(default_factory=dict)
     #: LangChain's defaults that change the request: the model, the temperature sent
     #: when none is given, the retries and timeout.
     default_model: str | None = None

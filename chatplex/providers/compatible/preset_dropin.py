@@ -35,6 +35,7 @@ from .preset import DropIn
 
 if TYPE_CHECKING:
     from ...chat.partner_form import PartnerFields
+    from ...chat.sdk_agents import PartnerHeaders
 
 __all__ = [
     "RESPONSES_SETTINGS",
@@ -48,6 +49,7 @@ __all__ = [
     "refuse_responses",
     "report_asked",
     "responses_settings",
+    "said_by_fields",
     "settled_temperature",
     "sorted_keywords",
     "structured_method",
@@ -115,6 +117,7 @@ def declared_names(row: DropIn) -> list[str]:
         *aliases(row),
         *row.body,
         *row.adapter_settings,
+        *row.sdk_header_fields,
         *row.api_fields,
         *row.ignored,
         *sorted(row.unused),
@@ -190,6 +193,9 @@ class Sorted:
     api_params: dict[str, Any]
     #: langchain-openai's `disabled_params`, where its class reads it.
     disabled: Any = None
+    #: Its SDK's headers its fields say (`DropIn.sdk_header_fields`): header -> value
+    #: (given, else held as its class holds it).
+    sdk_headers: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def sorted_keywords(
@@ -201,13 +207,15 @@ def sorted_keywords(
     held: Callable[[str], Any],
 ) -> Sorted:
     """Each keyword left (`keywords`: past chatplex's refusals) sent as its class sends
-    it: a body field, an adapter setting, an API parameter (`known`), held unread, or
-    warned of and ignored; a setting chatplex refuses a SettingRefused unless at the
-    value its class holds where none is given (`held(name)`); any other a TypeError
-    naming the closest known name."""
+    it: a body field, an adapter setting, one of its SDK's headers, an API parameter
+    (`known`), held unread, or warned of and ignored; a setting chatplex refuses a
+    SettingRefused unless at the value its class holds where none is given
+    (`held(name)`); any other a TypeError naming the closest known name. An SDK
+    header whose field is not given says the value held."""
     body: dict[str, Any] = {}
     adapter_settings: dict[str, Any] = {}
     api_params: dict[str, Any] = {}
+    sdk_headers: dict[str, Any] = {}
     disabled = None
     for key, value in keywords.items():
         if key in row.unused:
@@ -220,6 +228,8 @@ def sorted_keywords(
                 body[row.body[key]] = model_as_sent(value)
         elif key in row.adapter_settings:
             adapter_settings[key] = value
+        elif key in row.sdk_header_fields:
+            sdk_headers[row.sdk_header_fields[key]] = value
         elif key in row.ignored:
             if value:  # its class warns of a given one only, as it validates
                 warnings.warn(row.ignored[key], DeprecationWarning, stacklevel=4)
@@ -233,6 +243,7 @@ def sorted_keywords(
                 api_params[key] = model_as_sent(value)
         else:
             names = [*SHARED_NAMES, *aliases(row), *row.body, *row.adapter_settings]
+            names += row.sdk_header_fields
             hint = (
                 f"; it is neither a parameter of {owner} nor of the Chat Completions API. "
                 "Send parameters newer than chatplex with model_kwargs={...}"
@@ -241,7 +252,10 @@ def sorted_keywords(
     for key in row.adapter_settings:  # held as its class holds them (None: unsent)
         given_or_held = adapter_settings[key] if key in adapter_settings else held(key)
         adapter_settings[key] = "" if given_or_held is None else given_or_held
-    return Sorted(body, adapter_settings, api_params, disabled)
+    for key, header in row.sdk_header_fields.items():
+        if header not in sdk_headers:
+            sdk_headers[header] = held(key)
+    return Sorted(body, adapter_settings, api_params, disabled, sdk_headers)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -310,6 +324,35 @@ def refuse_responses(why: str | None, owner: str, params: dict[str, Any]) -> Non
         chosen = ["use_responses_api" if use else "use_previous_response_id"]
     if chosen:
         raise SettingRefused(f"{owner}({chosen[0]}=...) is not supported: {why}")
+
+
+def said_by_fields(
+    headers: PartnerHeaders | None, values: Mapping[str, Any]
+) -> PartnerHeaders | None:
+    """Its partner SDK's `headers` with those its fields say (`Sorted.sdk_headers`) set to
+    their values, in their places; a None value leaves that header out, as a Stainless
+    SDK omits one whose option is None.
+
+    >>> from ...chat.sdk_agents import SdkForms
+    >>> from ...chat.sdk_agents import sdk_headers
+    >>> forms = SdkForms("X/1", (("X-Source", "lib"), ("X-Other", "o")))
+    >>> said = said_by_fields(sdk_headers(forms), {"X-Source": "mine"})
+    >>> list(said.sync.items())[1:], said_by_fields(said, {"X-Source": None}).aio["X-Other"]
+    ([('X-Source', 'mine'), ('X-Other', 'o')], 'o')
+    """
+    if headers is None or not values:
+        return headers
+
+    def said(sent: Mapping[str, str]) -> dict[str, str]:
+        out = dict(sent)
+        for name, value in values.items():
+            if value is None:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+    return dataclasses.replace(headers, sync=said(headers.sync), aio=said(headers.aio))
 
 
 def report_asked(adapter: Any, asked: Mapping[str, Any], model: str) -> None:

@@ -147,7 +147,6 @@ SAMBANOVA = Preset(
                 "max_retries": 2,
                 "sambanova_integration_source": "langchain",
             },
-            inert=frozenset({"sambanova_integration_source"}),
             identifying=False,
             # Its `_default_params`: its request fields where set.
             default_params={
@@ -176,11 +175,11 @@ SAMBANOVA = Preset(
         default_model="Llama-4-Maverick-17B-128E-Instruct",
         temperature=0.7,
         max_tokens=1024,
-        refused={
-            **CLIENTS,
-            "integration_source": "an analytics header of the sambanova SDK",
-            "sambanova_integration_source": "an analytics header of the sambanova SDK",
-        },
+        refused=CLIENTS,
+        # Its LangChain attribution, its SDK's `X-Integration-Source`: "langchain" unless
+        # given. (That SDK reads SAMBANOVA_INTEGRATION_SOURCE only where handed None,
+        # which this `str` field never holds: pydantic refuses it.)
+        sdk_header_fields={"sambanova_integration_source": "X-Integration-Source"},
         stream_usage=False,
         # base_url=None: SAMBANOVA_API_BASE unread (its field's), its SDK's variable read
         unset_base_variables=("SAMBA_NOVA_BASE_URL",),
