@@ -426,6 +426,23 @@ def test_two_models_and_their_calls_share_no_attributes(mock: MockServer, otel: 
         )
 
 
+def test_a_model_name_that_is_no_string_is_reported_as_given() -> None:
+    # (an unhashable one cannot key the per-settings cache: worked out for its call alone)
+    import uuid
+
+    sink = Otel()
+    tracer = OTelTracer(sink.tracer_provider, sink.meter_provider)
+    for model in (["a", "b"], ["a", "b"], None):
+        run_id = uuid.uuid4()
+        params = {"model": model, "provider": "openai"}
+        tracer.on_chat_model_start(None, [[]], run_id=run_id, invocation_params=params)
+        tracer.on_llm_end(SimpleNamespace(generations=[]), run_id=run_id)
+    first, second, unnamed = sink.spans()
+    assert first.name == second.name == "chat ['a', 'b']"
+    assert dict(second.attributes or {})["gen_ai.request.model"] == ("a", "b")
+    assert unnamed.name == "chat" and dict(unnamed.attributes or {})["gen_ai.request.model"] == ""
+
+
 def test_the_environment_switch_for_content(monkeypatch: pytest.MonkeyPatch) -> None:
     sink = Otel()
     monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")
