@@ -27,10 +27,12 @@ convention's switch.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,13 +63,20 @@ MAX_OPEN_SPANS = 10_000
 _TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304]
 _DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48]
 
+#: A call's settings that are span attributes when set.
+_REQUEST_PARAMS = (
+    ("temperature", "gen_ai.request.temperature"),
+    ("max_tokens", "gen_ai.request.max_tokens"),
+    ("top_p", "gen_ai.request.top_p"),
+)
+
 
 class _Open:
     """A span in flight, and what its metrics need at the end."""
 
     __slots__ = ("metric_attributes", "span", "started")
 
-    def __init__(self, span: Span, metric_attributes: dict[str, Any] | None) -> None:
+    def __init__(self, span: Span, metric_attributes: Mapping[str, Any] | None) -> None:
         self.span = span
         self.started = time.perf_counter()
         self.metric_attributes = metric_attributes
@@ -127,8 +136,8 @@ class OTelTracer(Tracer):
         parent_run_id: UUID | None,
         name: str,
         client: bool,
-        attributes: dict[str, Any],
-        metric_attributes: dict[str, Any] | None = None,
+        attributes: Mapping[str, Any],
+        metric_attributes: Mapping[str, Any] | None = None,
     ) -> None:
         trace = self._trace
         parent = self._open.get(parent_run_id) if parent_run_id is not None else None
@@ -150,8 +159,8 @@ class OTelTracer(Tracer):
             run.span.set_attribute("error.type", error_type)
             run.span.record_exception(error)
             run.span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, str(error)[:200]))
-            if run.metric_attributes is not None:
-                run.metric_attributes["error.type"] = error_type
+            if run.metric_attributes is not None:  # (shared by a model's calls: copied)
+                run.metric_attributes = {**run.metric_attributes, "error.type": error_type}
         return run
 
     def _record_duration(self, run: _Open) -> None:
@@ -183,37 +192,27 @@ class OTelTracer(Tracer):
         params = told.get("invocation_params") or {}
         model = params.get("model") or ""
         provider = str(params.get("provider") or "")
-        common: dict[str, Any] = {
-            "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": _otel_name(provider),
-            "gen_ai.request.model": model,
-        }
         base_url = ((serialized or {}).get("kwargs") or {}).get("base_url")
-        if isinstance(base_url, str):
-            parts = urlsplit(base_url)
-            if parts.hostname:
-                common["server.address"] = parts.hostname
-                common["server.port"] = parts.port or (443 if parts.scheme == "https" else 80)
-        attributes = dict(common)
-        for key, attribute in (
-            ("temperature", "gen_ai.request.temperature"),
-            ("max_tokens", "gen_ai.request.max_tokens"),
-            ("top_p", "gen_ai.request.top_p"),
-        ):
+        if not isinstance(base_url, str):
+            base_url = None
+        # A model's calls share these: worked out once per settings, not per call.
+        constants = _chat_constants if isinstance(model, str) else _chat_constants.__wrapped__
+        name, common = constants(provider, model, base_url)
+        own: dict[str, Any] = {}  # this call's own
+        for key, attribute in _REQUEST_PARAMS:
             if params.get(key) is not None:
-                attributes[attribute] = params[key]
+                own[attribute] = params[key]
         stop = params.get("stop")
         if stop:
-            attributes["gen_ai.request.stop_sequences"] = (
-                [stop] if isinstance(stop, str) else list(stop)
-            )
+            own["gen_ai.request.stop_sequences"] = [stop] if isinstance(stop, str) else list(stop)
         if self.capture_content and messages:
             system, history = input_content(messages[0], provider)
             if system:
-                attributes["gen_ai.system_instructions"] = json.dumps(system, default=str)
-            attributes["gen_ai.input.messages"] = json.dumps(history, default=str)
+                own["gen_ai.system_instructions"] = json.dumps(system, default=str)
+            own["gen_ai.input.messages"] = json.dumps(history, default=str)
+        attributes = {**common, **own} if own else common
         run_id, parent_run_id = told["run_id"], told.get("parent_run_id")
-        self._begin(run_id, parent_run_id, f"chat {model}".strip(), True, attributes, common)
+        self._begin(run_id, parent_run_id, name, True, attributes, common)
 
     def on_llm_end(self, response: Any, *, run_id: UUID, **_: Any) -> None:
         run = self._finish(run_id)
@@ -223,30 +222,33 @@ class OTelTracer(Tracer):
         generations = [g for row in getattr(response, "generations", None) or () for g in row]
         message = getattr(generations[0], "message", None) if generations else None
         meta = getattr(message, "response_metadata", None) or {}
+        # The reply's attributes go to the span at once: one SDK call, not one each.
+        ended: dict[str, Any] = {}
+        metric_attributes = run.metric_attributes
         model = meta.get("model_name") or meta.get("model")
         if model:
-            span.set_attribute("gen_ai.response.model", model)
-            if run.metric_attributes is not None:
-                run.metric_attributes["gen_ai.response.model"] = model
+            ended["gen_ai.response.model"] = model
+            if metric_attributes is not None:
+                metric_attributes = {**metric_attributes, "gen_ai.response.model": model}
         response_id = meta.get("id") or _reply_id(message)
         if response_id:
-            span.set_attribute("gen_ai.response.id", str(response_id))
+            ended["gen_ai.response.id"] = str(response_id)
         reasons = [str(r) for r in map(_finish_reason, generations) if r is not None]
         if reasons:
-            span.set_attribute("gen_ai.response.finish_reasons", reasons)
+            ended["gen_ai.response.finish_reasons"] = reasons
         usage = getattr(message, "usage_metadata", None) or {}
-        self._record_duration(run)
+        if metric_attributes is not None:
+            self._duration.record(time.perf_counter() - run.started, metric_attributes)
         for key, kind in (("input_tokens", "input"), ("output_tokens", "output")):
             if usage.get(key) is None:
                 continue
-            span.set_attribute(f"gen_ai.usage.{key}", usage[key])
-            if run.metric_attributes is not None:
-                self._tokens.record(
-                    usage[key], {**run.metric_attributes, "gen_ai.token.type": kind}
-                )
+            ended[f"gen_ai.usage.{key}"] = usage[key]
+            if metric_attributes is not None:
+                self._tokens.record(usage[key], {**metric_attributes, "gen_ai.token.type": kind})
         if self.capture_content and message is not None:
-            content = json.dumps([output_message(message)], default=str)
-            span.set_attribute("gen_ai.output.messages", content)
+            ended["gen_ai.output.messages"] = json.dumps([output_message(message)], default=str)
+        if ended:
+            span.set_attributes(ended)
         span.end()
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **_: Any) -> None:
@@ -325,6 +327,25 @@ def uninstrument() -> None:
 
     while _INSTRUMENTED:
         remove_tracer(_INSTRUMENTED.pop())
+
+
+@functools.lru_cache(maxsize=256)
+def _chat_constants(
+    provider: str, model: Any, base_url: str | None
+) -> tuple[str, Mapping[str, Any]]:
+    """A chat span's name and the attributes it shares with the call's metrics, the same
+    for every call of a model with these settings (shared by them: read-only)."""
+    common: dict[str, Any] = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": _otel_name(provider),
+        "gen_ai.request.model": model,
+    }
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.hostname:
+            common["server.address"] = parts.hostname
+            common["server.port"] = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"chat {model}".strip(), common
 
 
 def _otel_name(provider: str) -> str:

@@ -381,6 +381,68 @@ async def test_a_streamed_reply_is_an_assistant_message(
     ]
 
 
+def openai_at(mock: MockServer, host: str, **settings: Any) -> Any:
+    url = mock.openai_base_url.replace("127.0.0.1", host)
+    return ChatOpenAI(model="gpt-4o-mini", base_url=url, api_key="k", **settings)
+
+
+def test_a_model_whose_settings_change_gets_the_new_attributes(
+    mock: MockServer, otel: Otel
+) -> None:
+    # A model's constant attributes are worked out once per settings, not once per model.
+    model = openai_at(mock, "127.0.0.1")
+    model.invoke("hi")
+    model.model = "gpt-other"
+    model.temperature = 0.25
+    model.invoke("hi")
+    first, second = otel.chat_spans()
+    assert first.name == "chat gpt-4o-mini" and second.name == "chat gpt-other"
+    attrs = dict(second.attributes or {})
+    assert attrs["gen_ai.request.model"] == "gpt-other"
+    assert attrs["gen_ai.request.temperature"] == 0.25
+    assert "gen_ai.request.temperature" not in dict(first.attributes or {})
+    durations = otel.metrics()["gen_ai.client.operation.duration"]
+    assert {p.attributes["gen_ai.request.model"] for p in durations} == {"gpt-4o-mini", "gpt-other"}
+
+
+def test_two_models_and_their_calls_share_no_attributes(mock: MockServer, otel: Otel) -> None:
+    fault = {"x-mock-fault": "status=400"}
+    with pytest.raises(APIStatusError):
+        openai_at(mock, "127.0.0.1", default_headers=fault, max_retries=0).invoke("hi")
+    openai_at(mock, "localhost").invoke("hi")
+    openai_at(mock, "127.0.0.1").invoke("hi")  # the failed call's settings, and no fault
+    failed, other, succeeded = otel.chat_spans()
+    assert dict(failed.attributes or {})["server.address"] == "127.0.0.1"
+    assert dict(other.attributes or {})["server.address"] == "localhost"
+    # What one call adds (its error, its reply's model) stays out of the next call's.
+    assert "error.type" not in dict(succeeded.attributes or {})
+    assert "gen_ai.response.model" not in dict(failed.attributes or {})
+    points = otel.metrics()["gen_ai.client.operation.duration"]
+    seen = sorted((p.attributes["server.address"], "error.type" in p.attributes) for p in points)
+    assert seen == [("127.0.0.1", False), ("127.0.0.1", True), ("localhost", False)]
+    for point in points:
+        assert ("gen_ai.response.model" in point.attributes) is (
+            "error.type" not in point.attributes
+        )
+
+
+def test_a_model_name_that_is_no_string_is_reported_as_given() -> None:
+    # (an unhashable one cannot key the per-settings cache: worked out for its call alone)
+    import uuid
+
+    sink = Otel()
+    tracer = OTelTracer(sink.tracer_provider, sink.meter_provider)
+    for model in (["a", "b"], ["a", "b"], None):
+        run_id = uuid.uuid4()
+        params = {"model": model, "provider": "openai"}
+        tracer.on_chat_model_start(None, [[]], run_id=run_id, invocation_params=params)
+        tracer.on_llm_end(SimpleNamespace(generations=[]), run_id=run_id)
+    first, second, unnamed = sink.spans()
+    assert first.name == second.name == "chat ['a', 'b']"
+    assert dict(second.attributes or {})["gen_ai.request.model"] == ("a", "b")
+    assert unnamed.name == "chat" and dict(unnamed.attributes or {})["gen_ai.request.model"] == ""
+
+
 def test_the_environment_switch_for_content(monkeypatch: pytest.MonkeyPatch) -> None:
     sink = Otel()
     monkeypatch.setenv("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")
