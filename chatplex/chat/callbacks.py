@@ -43,6 +43,7 @@ from ..core.chunks import aclosing_iterator
 from ..core.chunks import closing_iterator
 from ..core.handlers import AsyncCallbackHandler
 from ..core.handlers import BaseCallbackHandler
+from ..core.handlers import does_something
 from ..core.run_config import RunnableConfig
 from ..core.runs import RunListener
 from ..core.runs import RunNode
@@ -205,9 +206,7 @@ class ChatModelRun(RunNode):
         """The positions of the handlers still told about tokens."""
         if self.token_handlers is None:
             self.token_handlers = [
-                i
-                for i, h in enumerate(self.handlers)
-                if callable(getattr(h, "on_llm_new_token", None))
+                i for i, h in enumerate(self.handlers) if does_something(h, "on_llm_new_token")
             ]
         return self.token_handlers
 
@@ -238,16 +237,21 @@ class ChatModelRun(RunNode):
             for listener in self.listeners:
                 listener.on_end(self, data)
 
+    def _end_heard(self) -> bool:
+        """Whether a handler does something with `on_llm_end` (its `LLMResult` is built
+        for those only)."""
+        return any(does_something(h, "on_llm_end") for h in self.handlers)
+
     def end(self, message: AIMessage) -> None:
         """The reply: an `AIMessage`, or for a stream the merged `AIMessageChunk`."""
         self._notify_end(message)
-        if self.handlers:
+        if self.handlers and self._end_heard():
             result = _result(message)
             self._fire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
 
     async def aend(self, message: AIMessage) -> None:
         self._notify_end(message)
-        if self.handlers:
+        if self.handlers and self._end_heard():
             result = _result(message)
             if self.inline:
                 self._fire_each("on_llm_end", (result,), lambda: (_lc_result(result),))
@@ -289,7 +293,9 @@ class ChatModelRun(RunNode):
                     converted = (langchain(), kw)
                 args, kw = converted
             if method == "on_chat_model_start" and not _has_chat_model_start(handler):
-                if not getattr(handler, "ignore_llm", False):  # LangChain's fallback asks
+                if not getattr(handler, "ignore_llm", False) and does_something(
+                    handler, "on_llm_start"
+                ):  # LangChain's fallback asks (its text made for a handler that reads it)
                     groups.append(([handler], "on_llm_start", _as_prompts(args, kind), kw))
             else:
                 groups.append(([handler], method, args, kw))

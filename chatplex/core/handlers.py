@@ -22,7 +22,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AsyncCallbackHandler", "BaseCallbackHandler"]
+__all__ = ["AsyncCallbackHandler", "BaseCallbackHandler", "does_something"]
 
 _NOT_IGNORED = property(lambda self: False, doc="False: LangChain's default.")
 _START = ("run_id", "parent_run_id", "tags", "metadata")  # a start's keywords
@@ -47,7 +47,16 @@ def _event(name: str, arguments: str, keywords: tuple[str, ...], doc: str) -> An
     method.__name__ = method.__qualname__ = name
     method.__doc__ = doc
     method.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    method._does_nothing = True  # type: ignore[attr-defined]
     return method
+
+
+def does_something(handler: Any, method: str) -> bool:
+    """Whether `handler` has `method` and it is not one of these bases' methods that do
+    nothing (overridden in its class or set on the handler itself): a run calls it, and
+    builds what it is told, only then (calling a no-op has no effect to keep)."""
+    fn = getattr(handler, method, None)
+    return callable(fn) and getattr(fn, "_does_nothing", False) is not True
 
 
 class BaseCallbackHandler:
@@ -140,6 +149,8 @@ def _async_twin(method: Callable[..., Any]) -> Callable[..., Any]:
     twin.__name__ = twin.__qualname__ = method.__name__
     twin.__doc__ = method.__doc__
     twin.__signature__ = signature  # type: ignore[attr-defined]
+    if getattr(method, "_does_nothing", False):
+        twin._does_nothing = True  # type: ignore[attr-defined]
     return twin
 
 

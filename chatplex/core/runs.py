@@ -356,8 +356,8 @@ class RunNode:
         ignored = _IGNORED_BY.get(method)
         for handler in self.handlers:
             fn = getattr(handler, method, None)
-            if fn is None or not callable(fn):
-                continue
+            if fn is None or not callable(fn) or getattr(fn, "_does_nothing", False) is True:
+                continue  # (a base handler's method left as it is: `does_something`)
             if ignored is not None and getattr(handler, ignored, False):
                 continue  # LangChain's manager rule: `ignore_chain = True` hears no chain
             accepted = _accepted(type(handler), method) if hasattr(type(handler), method) else None

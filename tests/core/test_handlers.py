@@ -16,6 +16,7 @@ from typing_extensions import TypedDict
 
 import chatplex
 from chatplex import FakeChatModel
+from chatplex.core.handlers import does_something
 
 
 def _recorder(base: type, asynchronous: bool, ignore_llm: bool = False) -> Any:
@@ -120,6 +121,84 @@ def test_every_method_is_there_and_does_nothing() -> None:
             outcome = handler.on_chat_model_start({}, [[]], run_id="r")
             if base is chatplex.AsyncCallbackHandler:
                 asyncio.run(outcome)
+
+
+def test_does_something_tells_an_overridden_method_from_the_bases_no_op() -> None:
+    class Chains(chatplex.BaseCallbackHandler):
+        def on_chain_end(self, outputs: Any, **kw: Any) -> None:
+            pass
+
+    class AsyncChains(chatplex.AsyncCallbackHandler):
+        async def on_chain_end(self, outputs: Any, **kw: Any) -> None:
+            pass
+
+    class Plain:  # any object with on_* methods is a handler too
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            pass
+
+    for handler in (Chains(), AsyncChains()):
+        assert does_something(handler, "on_chain_end")
+        assert not does_something(handler, "on_llm_end")
+        assert not does_something(handler, "on_llm_start")
+    assert does_something(Plain(), "on_llm_end") and not does_something(Plain(), "on_text")
+    assigned = chatplex.BaseCallbackHandler()
+    assigned.on_llm_end = lambda response, **kw: None  # type: ignore[method-assign]
+    assert does_something(assigned, "on_llm_end")
+
+
+class _ChainsOnly(chatplex.BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.ended: list[Any] = []
+
+    def on_chain_end(self, outputs: Any, **kw: Any) -> None:
+        self.ended.append(outputs)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_model_call_builds_no_result_nor_prompt_text_for_handlers_that_ignore_them(
+    asynchronous: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler overriding only on_chain_end: the model's LLMResult and the messages as
+    # text (the on_llm_start fallback) are made for no one, and its method still runs.
+    from chatplex.chat import callbacks
+
+    def unwanted(*args: Any) -> Any:
+        raise AssertionError("built for a handler that does nothing with it")
+
+    monkeypatch.setattr(callbacks, "_result", unwanted)
+    monkeypatch.setattr(callbacks, "_as_prompts", unwanted)
+    handler = _ChainsOnly()
+    chain = chatplex.RunnableLambda(lambda x: x) | FakeChatModel(responses=["hi there"])
+    config: Any = {"callbacks": [handler]}
+    reply = (
+        asyncio.run(chain.ainvoke("hello", config))
+        if asynchronous
+        else chain.invoke("hello", config)
+    )
+    assert reply.text == "hi there"
+    assert [getattr(out, "text", out) for out in handler.ended] == ["hello", "hi there"]
+
+
+def test_a_stream_tells_its_tokens_only_to_handlers_that_read_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chatplex.chat import callbacks
+
+    def unwanted(*args: Any) -> Any:
+        raise AssertionError("a token event made for a handler that does nothing with it")
+
+    class EndOnly(chatplex.BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.ended: list[str] = []
+
+        def on_llm_end(self, response: Any, **kw: Any) -> None:
+            self.ended.append(response.generations[0][0].text)
+
+    monkeypatch.setattr(callbacks, "_token_event", unwanted)
+    handler = EndOnly()
+    model = FakeChatModel(responses=["hi there"])
+    assert "".join(c.text for c in model.stream("hello", {"callbacks": [handler]})) == "hi there"
+    assert handler.ended == ["hi there"]
 
 
 def test_the_seed_tutorials_progress_callback_runs_on_chatplex_alone() -> None:
