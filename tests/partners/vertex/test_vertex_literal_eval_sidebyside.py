@@ -58,15 +58,13 @@ def literal(cls: Any, url: str, **settings: Any) -> Any:
 
 
 def blocks_as_text(cls: Any, url: str) -> Any:
-    """A user turn whose text is a list of blocks: read, its images sent as parts."""
-    return literal(cls, url).invoke([lc.HumanMessage(str(BLOCKS))])
-
-
-def blocks_as_text_off(cls: Any, url: str) -> Any:
-    """The same text, the setting left at its default (and given False): sent as text."""
+    """A user turn whose text is a list of blocks: read, its images sent as parts; the
+    setting left at its default, or given False, the same text sent as text."""
+    turn = [lc.HumanMessage(str(BLOCKS))]
     return [
-        model(cls, url).invoke([lc.HumanMessage(str(BLOCKS))]),
-        model(cls, url, **{SETTING: False}).invoke([lc.HumanMessage(str(BLOCKS))]),
+        literal(cls, url).invoke(turn),
+        model(cls, url).invoke(turn),
+        model(cls, url, **{SETTING: False}).invoke(turn),
     ]
 
 
@@ -80,32 +78,21 @@ def agent_prompt(cls: Any, url: str) -> Any:
 
 
 def texts_each_role(cls: Any, url: str) -> Any:
-    """Each text as a system, user and assistant turn's, and as a tool result's."""
-    llm = literal(cls, url)
+    """Each text as a system, user and assistant turn's, and as a tool result's; with
+    the setting off, every text as written."""
+    call = {"name": "lookup", "args": {}, "id": "call-1"}
     out = []
-    for text in TEXTS:
-        call = {"name": "lookup", "args": {}, "id": "call-1"}
-        out.append(
-            llm.invoke(
-                [
-                    lc.SystemMessage(text),
-                    lc.HumanMessage(text),
-                    lc.AIMessage(text, tool_calls=[call]),
-                    lc.ToolMessage(text, tool_call_id="call-1"),
-                    lc.HumanMessage(text),
-                ]
-            )
-        )
+    for llm in (literal(cls, url), model(cls, url)):
+        for text in TEXTS:
+            turns = [
+                lc.SystemMessage(text),
+                lc.HumanMessage(text),
+                lc.AIMessage(text, tool_calls=[call]),
+                lc.ToolMessage(text, tool_call_id="call-1"),
+                lc.HumanMessage(text),
+            ]
+            out.append(llm.invoke(turns))
     return out
-
-
-def texts_off(cls: Any, url: str) -> Any:
-    """The same turns with the setting off: every text as written."""
-    llm = model(cls, url)
-    return [
-        llm.invoke([lc.SystemMessage(t), lc.HumanMessage(t), lc.AIMessage(t), lc.HumanMessage(t)])
-        for t in TEXTS
-    ]
 
 
 def unsupported_literals(cls: Any, url: str) -> Any:
@@ -148,10 +135,8 @@ SCRIPTS = {
     name: (vertex_replies(), script)
     for name, script in {
         "literal_blocks_as_text": blocks_as_text,
-        "literal_blocks_as_text_off": blocks_as_text_off,
         "literal_agent_prompt": agent_prompt,
         "literal_texts_each_role": texts_each_role,
-        "literal_texts_off": texts_off,
         "literal_unsupported": unsupported_literals,
         "literal_unsupported_blocks": unsupported_blocks,
         "literal_counted": counted,

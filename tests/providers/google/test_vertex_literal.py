@@ -175,6 +175,8 @@ def test_off_every_text_goes_as_written(given: dict[str, Any]) -> None:
             [{"text": "42"}],
             [{"text": "'q'"}],
         ]
+    vertex(server, **{SETTING: True}).invoke(messages)  # (on, the same turns are read)
+    assert server.body()["contents"][0]["parts"] == BLOCK_PARTS
 
 
 def test_an_unsupported_literal_is_refused_before_any_request_every_way() -> None:
