@@ -10,7 +10,8 @@ into a string; read back, they go as real parts (an image as `inlineData`).
 - text that is no literal (its SyntaxError or ValueError) stays the text;
 - an int, float (a bool too) or str is sent as its text: `"1_000"` as "1000", `"'hi'"`
   as "hi";
-- a list is sent as content blocks: its dicts as given, every other item as its text
+- a list is sent as content blocks: its dicts as given (a `tool_use` block as its
+  text, if any, a `function_call_signature` left out), every other item as its text
   (`str()`: a nested list or a tuple as written by Python), each written as a block
   given in a list is;
 - anything else (a dict, a tuple such as `"1, 2"`, a set, None, bytes, a complex) is its
@@ -75,8 +76,17 @@ def literal_content(text: str) -> str | list[dict[str, Any]]:
     if isinstance(value, (int, float, str)):
         return str(value)
     if isinstance(value, list):
-        return [
-            item if isinstance(item, dict) else {"type": "text", "text": str(item)}
-            for item in value
-        ]
+        return [block for item in value if (block := _block(item)) is not None]
     raise TypeError(f"Unsupported type: {type(value)}")
+
+
+def _block(item: Any) -> dict[str, Any] | None:
+    """A list item as its converter reads it: a dict as given, but for the blocks it
+    reads here alone (a list given as content is LangChain's, whose calls chatplex keeps
+    apart): a `tool_use` block as its text, if any; a `function_call_signature` dropped."""
+    if not isinstance(item, dict):
+        return {"type": "text", "text": str(item)}
+    kind = item.get("type")
+    if kind == "tool_use":
+        return {"type": "text", "text": item["text"]} if item.get("text") else None
+    return None if kind == "function_call_signature" else item

@@ -95,6 +95,22 @@ def texts_each_role(cls: Any, url: str) -> Any:
     return out
 
 
+def replies_as_text(cls: Any, url: str) -> Any:
+    """An assistant turn whose text is a list of a reply's blocks: a `tool_use` block
+    sent as its text (none without), a `function_call_signature` left out."""
+    said = str(
+        [
+            {"type": "tool_use", "id": "x", "name": "f", "input": {}},
+            {"type": "tool_use", "text": "said", "id": "y", "name": "f", "input": {}},
+            {"type": "function_call_signature", "signature": "c2ln"},
+            {"type": "thinking", "thinking": "Hmm."},
+            "ok",
+        ]
+    )
+    turns = [lc.HumanMessage("Hi"), lc.AIMessage(said), lc.HumanMessage("And?")]
+    return literal(cls, url).invoke(turns)
+
+
 def unsupported_literals(cls: Any, url: str) -> Any:
     """A literal it sends no part for (a dict, a tuple, None, a set, bytes, a complex):
     its TypeError before any request, in a user turn and in a system one, invoked and
@@ -140,6 +156,7 @@ SCRIPTS = {
         "literal_unsupported": unsupported_literals,
         "literal_unsupported_blocks": unsupported_blocks,
         "literal_counted": counted,
+        "literal_replies_as_text": replies_as_text,
         "literal_held": held,
     }.items()
 }

@@ -99,6 +99,12 @@ def sent_four_ways(model: ChatModel, server: Gemini, messages: list[BaseMessage]
             ],
         ),
         ("[]", []),
+        (
+            "[{'type': 'tool_use', 'id': 'x', 'name': 'f', 'input': {}}, "
+            "{'type': 'tool_use', 'text': 'said', 'id': 'y', 'name': 'f', 'input': {}}, "
+            "{'type': 'function_call_signature', 'signature': 'c2ln'}, 'ok']",
+            [{"type": "text", "text": "said"}, {"type": "text", "text": "ok"}],
+        ),
     ],
 )
 def test_a_text_is_read_as_the_partner_reads_it(text: str, read: Any) -> None:
