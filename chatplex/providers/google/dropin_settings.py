@@ -52,7 +52,6 @@ OFF_VALUES: dict[str, tuple[Any, ...]] = {
     "transport": (None, "rest"),
     "api_transport": (None, "rest"),
     "convert_system_message_to_human": (None, False),
-    "perform_literal_eval_on_string_raw_content": (None, False),
 }
 #: Of the fields, LangChain's flat thinking settings (sent as `thinkingConfig`) and
 #: those `ChatModel` takes; the others are Gemini body fields, sent when set.

@@ -47,6 +47,7 @@ from .vertex_auth import VertexAuth
 from .vertex_auth import authorized
 from .vertex_auth import keyed_headers
 from .vertex_cache import cached_request
+from .vertex_literal import literal_messages
 from .vertex_reply import VertexStreamParser
 from .vertex_reply import plain_texts
 from .vertex_reply import vertex_metadata
@@ -125,6 +126,10 @@ class VertexAIAdapter(_GoogleWire):
     #: langchain-google-vertexai's `full_model_name` field as its drop-in shows it (set by
     #: its `build`: `vertex_dropin.py`); None elsewhere. Shown, never sent.
     partner_full_model_name: str | None = None
+    #: Whether a message's text is read as a Python literal before it is written
+    #: (`vertex_literal.py`: its drop-in's `perform_literal_eval_on_string_raw_content`,
+    #: set by its `build`); False elsewhere.
+    reads_literals = False
     _one_tool = True
     _vertex_history = True
     _vertex = True
@@ -202,7 +207,10 @@ class VertexAIAdapter(_GoogleWire):
 
     def _body(self, messages: list[BaseMessage], settings: CallSettings) -> dict[str, Any]:
         """The Gemini wire's body, read as Vertex AI reads a cached request
-        (`vertex_cache.py`); a drop-in's `logprobs` as its partner reads it."""
+        (`vertex_cache.py`); a drop-in's `logprobs` as its partner reads it, and its
+        messages' text as literals where it reads them (`reads_literals`)."""
+        if self.reads_literals:
+            messages = literal_messages(messages)
         if self._as_partner and "logprobs" in settings.extra_body:
             settings = partner_logprobs(settings)
         return cached_request(super()._body(messages, settings), self.project, self.location)

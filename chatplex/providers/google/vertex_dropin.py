@@ -17,7 +17,9 @@ langchain-google-vertexai. `request_parallelism`, `client_options`, `client_prev
 `examples` and `default_metadata` are taken and change nothing, as there; its
 `client_cert_source` is refused where GOOGLE_API_USE_CLIENT_CERTIFICATE is "true"
 (mutual TLS). `wait_exponential_kwargs` sets its retries' waits as there
-(`vertex_waits.py`). Its requests say who calls as its SDK's do (`partner_headers`, with
+(`vertex_waits.py`); `perform_literal_eval_on_string_raw_content=True` reads a
+message's text as a Python literal of content as there (`vertex_literal.py`). Its
+requests say who calls as its SDK's do (`partner_headers`, with
 google-auth's `cred-type/...` of the credentials in use).
 
 >>> model = build({"model": "gemini-2.5-flash", "api_key": "AQ-example", "n": 2})
@@ -128,8 +130,6 @@ REFUSED = {
     # (langchain-google-genai's setting, which ChatGoogleGenerativeAI takes)
     "convert_system_message_to_human": "not a setting of langchain-google-vertexai; "
     "system messages go as systemInstruction",
-    "perform_literal_eval_on_string_raw_content": "a message's text is sent as written "
-    "(never read as a Python literal of content blocks); pass the blocks as a list",
 }
 
 
@@ -158,6 +158,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     headers = given.pop("additional_headers", None)
     tuned, full = given.pop("tuned_model_name", None), given.pop("full_model_name", None)
     waits = given.pop("wait_exponential_kwargs", None)
+    literals = given.pop("perform_literal_eval_on_string_raw_content", False)
     if waits is not None:
         waits = _checked_waits(waits)
     fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
@@ -198,6 +199,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         if project is not None:
             raise
         raise _project_not_found(err) from err
+    adapter.reads_literals = bool(literals)  # (its truth, as it reads the field)
     if full is not None or tuned is not None:
         adapter.resource = full or adapter.full_model_name(tuned or "")
     # Its `full_model_name` field: as given, else the tuned model's or the model's
@@ -318,6 +320,7 @@ def count_messages(
     from .count import contents_body
     from .dropin_base import count_tokens
     from .vertex_adapter import VertexAIAdapter
+    from .vertex_literal import literal_messages
 
     if tools:
         _logger.warning(
@@ -326,6 +329,8 @@ def count_messages(
         )
     adapter = model.adapter
     assert isinstance(adapter, VertexAIAdapter)  # built on one
+    if adapter.reads_literals:  # (its counts read the text as its requests do)
+        messages = literal_messages(messages)
     return count_tokens(model, contents_body(adapter.called_resource(model.model), messages))
 
 

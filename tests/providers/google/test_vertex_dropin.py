@@ -94,19 +94,6 @@ def test_refused_settings_fail_before_credentials_are_looked_up() -> None:
         ChatVertexAI(model="m", api_transport="grpc")  # no project, no ADC: never reached
 
 
-@pytest.mark.parametrize(
-    ("setting", "reason"),
-    [({"perform_literal_eval_on_string_raw_content": True}, "Python literal")],
-)
-def test_settings_that_change_what_it_does_are_refused_saying_why(
-    setting: dict[str, Any], reason: str
-) -> None:
-    # langchain-google-vertexai's literal reading of a message's text: not done here, so
-    # refused (its off value is taken). Its retry waits: test_vertex_waits.py.
-    with pytest.raises(TypeError, match=reason):
-        ChatVertexAI(model="m", project="p", credentials=FakeCredentials(), **setting)
-
-
 def test_a_client_certificate_is_refused_only_where_it_would_be_presented(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
