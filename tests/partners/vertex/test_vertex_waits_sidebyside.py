@@ -19,8 +19,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chatplex.chat import retrying
-from chatplex.core.retry import retry_policy
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 from tests.providers.google.test_vertex_waits import CALLS
 from tests.providers.google.test_vertex_waits import GIVEN
@@ -123,23 +121,6 @@ def partner_slept(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], tuple[Clie
         return client, waits
 
     return serving
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    async def asleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    def made(*args: Any, **kwargs: Any) -> Any:
-        return retry_policy(*args, sleep=sleep, asleep=asleep, **kwargs)
-
-    monkeypatch.setattr(retrying, "_retry_policy", made)
-    return waits
 
 
 @pytest.mark.parametrize("call", CALLS)

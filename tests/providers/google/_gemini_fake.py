@@ -116,6 +116,50 @@ class FakeCredentials:
         self.token, self.valid = "ya29.vertex", True
 
 
+def vertex(server: Gemini, **settings: Any) -> ChatModel:
+    """ChatVertexAI's model (chatplex's engine) over `server`, with fake credentials."""
+    return ChatVertexAI(**_vertex_keywords(server), **settings)
+
+
+def vertex_dropin_model(server: Gemini, **settings: Any) -> Any:
+    """The drop-in (`chatplex.langchain.ChatVertexAI`) `vertex` builds the model of."""
+    import chatplex.langchain
+
+    return chatplex.langchain.ChatVertexAI(**_vertex_keywords(server), **settings)
+
+
+def _vertex_keywords(server: Gemini) -> dict[str, Any]:
+    return {
+        "model": "gemini-2.5-flash",
+        "project": "p",
+        "credentials": FakeCredentials(),
+        "http_client": server.client(),
+        "http_async_client": server.async_client(),
+    }
+
+
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits a model's retries choose, in order, none slept (its policy is made with
+    these sleeps: a model built after the fixture)."""
+    from chatplex.chat import retrying
+    from chatplex.core.retry import retry_policy
+
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        return retry_policy(*args, sleep=sleep, asleep=asleep, **kwargs)
+
+    monkeypatch.setattr(retrying, "_retry_policy", made)
+    return waits
+
+
 def genai(server: Gemini, **settings: Any) -> ChatModel:
     """ChatGoogleGenerativeAI over `server`, in one attempt unless `settings` say more."""
     return build(

@@ -26,29 +26,8 @@ from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
 from tests.providers.google._gemini_fake import sends_a_legacy_call
 from tests.providers.google._gemini_fake import stops_sent
-
-
-def vertex(server: Gemini, **settings: Any) -> ChatModel:
-    return ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **settings,
-    )
-
-
-def dropin(server: Gemini, **settings: Any) -> Any:
-    """The drop-in (`chatplex.langchain.ChatVertexAI`) `vertex` builds the model of."""
-    return chatplex.langchain.ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **settings,
-    )
+from tests.providers.google._gemini_fake import vertex
+from tests.providers.google._gemini_fake import vertex_dropin_model as dropin
 
 
 def in_us_east5(server: Gemini, **settings: Any) -> ChatModel:
@@ -400,13 +379,7 @@ def test_chat_vertexai_sends_a_function_message_with_its_call_sync_and_async() -
     # additional_kwargs) and sends a model turn of no parts, which Vertex AI refuses:
     # the call goes as a functionCall, the answer as that partner writes it.
     server = Gemini()
-    model = chatplex.langchain.ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-    )
+    model = dropin(server)
     sends_a_legacy_call(model, server, "", {"content": "It is sunny."})
 
 

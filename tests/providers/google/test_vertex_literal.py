@@ -24,10 +24,11 @@ from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
 from chatplex.providers.google.vertex_literal import literal_content
 from chatplex.providers.google.vertex_literal import literal_messages
-from tests.providers.google._gemini_fake import ChatVertexAI
 from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import vertex
+from tests.providers.google._gemini_fake import vertex_dropin_model
 
 SETTING = "perform_literal_eval_on_string_raw_content"
 PNG = (
@@ -48,17 +49,6 @@ BLOCK_PARTS = [
     {"inlineData": {"mimeType": "image/png", "data": PNG}},
     {"fileData": {"fileUri": "gs://b/clip.mp4", "mimeType": "video/mp4"}},
 ]
-
-
-def vertex(server: Gemini, **settings: Any) -> ChatModel:
-    return ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **settings,
-    )
 
 
 def sent_four_ways(model: ChatModel, server: Gemini, messages: list[BaseMessage]) -> list[Any]:
@@ -208,13 +198,7 @@ def test_an_unsupported_literal_is_refused_before_any_request_every_way() -> Non
 
 def test_its_counts_read_the_text_as_its_requests_do() -> None:
     server = Gemini()
-    model = chatplex.langchain.ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        **{SETTING: True},
-    )
+    model = vertex_dropin_model(server, **{SETTING: True})
     assert getattr(model, SETTING) is True
     assert model.get_num_tokens(BLOCKS) == 4
     assert server.body()["contents"] == [{"role": "user", "parts": BLOCK_PARTS}]
@@ -224,13 +208,7 @@ def test_its_counts_read_the_text_as_its_requests_do() -> None:
 
 def test_the_dropin_takes_it_and_holds_it() -> None:
     server = Gemini()
-    on = chatplex.langchain.ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        **{SETTING: True},
-    )
+    on = vertex_dropin_model(server, **{SETTING: True})
     on.invoke(BLOCKS)
     assert server.body()["contents"] == [{"role": "user", "parts": BLOCK_PARTS}]
     off = chatplex.langchain.ChatVertexAI(model="m", project="p", credentials=FakeCredentials())

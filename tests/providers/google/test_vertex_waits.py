@@ -15,15 +15,13 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-import chatplex.langchain
-from chatplex.chat import ChatModel
-from chatplex.chat import retrying
 from chatplex.core.retry import retry_policy
 from chatplex.errors import ServerError
 from tests.providers.google._gemini_fake import ChatVertexAI
-from tests.providers.google._gemini_fake import FakeCredentials
 from tests.providers.google._gemini_fake import Gemini
 from tests.providers.google._gemini_fake import no_google_env  # noqa: F401 (autouse)
+from tests.providers.google._gemini_fake import vertex
+from tests.providers.google._gemini_fake import vertex_dropin_model as dropin
 
 #: Waits each unlike the others and LangChain's defaults: 0.5, 1.5, then 3 (the cap).
 GIVEN = {"multiplier": 0.5, "min": 0.25, "max": 3.0, "exp_base": 3.0}
@@ -45,47 +43,6 @@ class Busy(Gemini):
         info = {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": self.delay}
         error = {"code": self.status, "message": "slow down", "status": "RESOURCE_EXHAUSTED"}
         return httpx.Response(self.status, json={"error": {**error, "details": [info]}})
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The waits chosen, in order; none slept (the policy is made with these sleeps: the
-    models are built after)."""
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    async def asleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    def made(*args: Any, **kwargs: Any) -> Any:
-        return retry_policy(*args, sleep=sleep, asleep=asleep, **kwargs)
-
-    monkeypatch.setattr(retrying, "_retry_policy", made)
-    return waits
-
-
-def vertex(server: Gemini, **settings: Any) -> ChatModel:
-    return ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **settings,
-    )
-
-
-def dropin(server: Gemini, **settings: Any) -> Any:
-    return chatplex.langchain.ChatVertexAI(
-        model="gemini-2.5-flash",
-        project="p",
-        credentials=FakeCredentials(),
-        http_client=server.client(),
-        http_async_client=server.async_client(),
-        **settings,
-    )
 
 
 async def _streamed(model: Any) -> str:
