@@ -334,17 +334,7 @@ class RunNode:
     def _calls(
         self, method: str, extra: dict[str, Any]
     ) -> list[tuple[Any, Callable[..., Any], dict[str, Any]]]:
-        ignored = _IGNORED_BY.get(method)
-        heard = []
-        for handler in self.handlers:
-            fn = getattr(handler, method, None)
-            if fn is None or not callable(fn) or getattr(fn, "_does_nothing", False) is True:
-                continue  # (a base handler's method left as it is: `does_something`)
-            if ignored is not None and getattr(handler, ignored, False):
-                continue  # LangChain's manager rule: `ignore_chain = True` hears no chain
-            heard.append((handler, fn))
-        if not heard:
-            return []
+        calls = []
         if method == "on_custom_event":  # LangChain's keywords here: `name` is positional
             kwargs = {"run_id": self.run_id, "tags": self.inherited_tags, "metadata": self.metadata}
         elif method in _CLOSING:  # LangChain tells an end or error no name or metadata
@@ -363,8 +353,13 @@ class RunNode:
                 "name": self.name,
                 **extra,
             }
-        calls = []
-        for handler, fn in heard:
+        ignored = _IGNORED_BY.get(method)
+        for handler in self.handlers:
+            fn = getattr(handler, method, None)
+            if fn is None or not callable(fn) or getattr(fn, "_does_nothing", False) is True:
+                continue  # (a base handler's method left as it is: `does_something`)
+            if ignored is not None and getattr(handler, ignored, False):
+                continue  # LangChain's manager rule: `ignore_chain = True` hears no chain
             accepted = _accepted(type(handler), method) if hasattr(type(handler), method) else None
             kw = kwargs if accepted is None else {k: v for k, v in kwargs.items() if k in accepted}
             calls.append((handler, fn, kw))
