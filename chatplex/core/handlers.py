@@ -22,7 +22,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AsyncCallbackHandler", "BaseCallbackHandler", "does_something"]
+__all__ = ["AsyncCallbackHandler", "BaseCallbackHandler", "does_something", "heard_method"]
 
 _NOT_IGNORED = property(lambda self: False, doc="False: LangChain's default.")
 _START = ("run_id", "parent_run_id", "tags", "metadata")  # a start's keywords
@@ -51,12 +51,19 @@ def _event(name: str, arguments: str, keywords: tuple[str, ...], doc: str) -> An
     return method
 
 
+def heard_method(handler: Any, method: str) -> Callable[..., Any] | None:
+    """`handler`'s `method` to call; None where it has none, or it is one of these bases'
+    methods that do nothing (not overridden in its class nor set on the handler itself):
+    a run calls it, and builds what it is told, only then (a no-op has no effect to keep)."""
+    fn: Callable[..., Any] | None = getattr(handler, method, None)
+    if not callable(fn) or getattr(fn, "_does_nothing", False) is True:
+        return None
+    return fn
+
+
 def does_something(handler: Any, method: str) -> bool:
-    """Whether `handler` has `method` and it is not one of these bases' methods that do
-    nothing (overridden in its class or set on the handler itself): a run calls it, and
-    builds what it is told, only then (calling a no-op has no effect to keep)."""
-    fn = getattr(handler, method, None)
-    return callable(fn) and getattr(fn, "_does_nothing", False) is not True
+    """Whether a run calls `handler`'s `method` (`heard_method`)."""
+    return heard_method(handler, method) is not None
 
 
 class BaseCallbackHandler:

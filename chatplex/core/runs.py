@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from .handlers import heard_method
 from .portal import on_portal
 from .portal import run_sync
 from .run_config import POSITIONAL_PREFIXES
@@ -355,9 +356,8 @@ class RunNode:
             }
         ignored = _IGNORED_BY.get(method)
         for handler in self.handlers:
-            fn = getattr(handler, method, None)
-            if fn is None or not callable(fn) or getattr(fn, "_does_nothing", False) is True:
-                continue  # (a base handler's method left as it is: `does_something`)
+            if (fn := heard_method(handler, method)) is None:
+                continue  # (none, or a base handler's no-op left as it is)
             if ignored is not None and getattr(handler, ignored, False):
                 continue  # LangChain's manager rule: `ignore_chain = True` hears no chain
             accepted = _accepted(type(handler), method) if hasattr(type(handler), method) else None
