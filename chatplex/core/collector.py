@@ -163,7 +163,7 @@ def _thaw_later() -> None:
 
 
 def _on_collection(phase: str, info: Any) -> None:
-    """A `gc.callbacks` entry, there from the first freeze on: after a collection, what
+    """A `gc.callbacks` entry, there from the first batch's end on: after a collection, what
     was frozen is thawed where no batch runs and the moment has come. It runs in whatever
     thread allocated: the lock is only tried (that thread may hold it already), and a
     collection that finds it taken leaves the thaw to the next one."""
