@@ -224,12 +224,11 @@ class OTelTracer(Tracer):
         meta = getattr(message, "response_metadata", None) or {}
         # The reply's attributes go to the span at once: one SDK call, not one each.
         ended: dict[str, Any] = {}
-        metric_attributes = run.metric_attributes
         model = meta.get("model_name") or meta.get("model")
         if model:
             ended["gen_ai.response.model"] = model
-            if metric_attributes is not None:
-                metric_attributes = {**metric_attributes, "gen_ai.response.model": model}
+            if run.metric_attributes is not None:  # (shared by a model's calls: copied)
+                run.metric_attributes = {**run.metric_attributes, "gen_ai.response.model": model}
         response_id = meta.get("id") or _reply_id(message)
         if response_id:
             ended["gen_ai.response.id"] = str(response_id)
@@ -237,8 +236,8 @@ class OTelTracer(Tracer):
         if reasons:
             ended["gen_ai.response.finish_reasons"] = reasons
         usage = getattr(message, "usage_metadata", None) or {}
-        if metric_attributes is not None:
-            self._duration.record(time.perf_counter() - run.started, metric_attributes)
+        self._record_duration(run)
+        metric_attributes = run.metric_attributes
         for key, kind in (("input_tokens", "input"), ("output_tokens", "output")):
             if usage.get(key) is None:
                 continue
