@@ -171,11 +171,14 @@ def test_cyclic_garbage_made_of_older_objects_is_freed_after_the_thaw(thaws: Tha
 def test_objects_a_process_froze_itself_are_left_as_they_are() -> None:
     # A server that freezes before forking keeps its choice: no freeze, no thaw, and
     # none later either (the freeze count is a walk of what is frozen: asked once).
+    # The count may fall meanwhile (a frozen object freed by its last reference, in any
+    # thread), never rise: chatplex's freeze would add what was made since.
     gc.freeze()
     own = gc.get_freeze_count()
+    made_since = [[] for _ in range(100)]
     with collector.batching():
-        assert gc.get_freeze_count() == own
-    assert gc.get_freeze_count() == own and not collector._frozen
+        assert not collector._frozen and gc.get_freeze_count() <= own
+    assert gc.get_freeze_count() <= own and not collector._frozen and made_since
     gc.unfreeze()
     with collector.batching():
         assert gc.get_freeze_count() == 0
