@@ -17,9 +17,6 @@ from ._kit import WIRES
 #: What pickling or deep-copying an object holding a lock raises.
 _TYPE = "builtins.TypeError"
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-AROUND_GAPS: dict[tuple[str, str], str] = {}
-
 #: The wires whose partner class holds its SDK's clients (locks, sessions) from the
 #: start, so a copy of anything bound on it fails: their package, and what `pickle`
 #: raises.

@@ -1493,10 +1493,12 @@ def known_cells(scenarios: Iterable[str], wires: Iterable[str]) -> set[tuple[str
     return {(s, w) for s in scenarios for w in wires}
 
 
-def assert_rows_name_cells(known: set[tuple[str, str]], gaps: Table, differences: Table) -> None:
-    """A family's own tables name its cells only (`known`), none in both."""
-    assert set(gaps) <= known and set(differences) <= known
-    assert not set(gaps) & set(differences)
+def assert_rows_name_cells(known: set[tuple[str, str]], *tables: Table) -> None:
+    """A family's own tables (its differences, its gaps if any) name its cells only
+    (`known`), no cell in two of them."""
+    rows = [row for table in tables for row in table]
+    assert set(rows) <= known, sorted(set(rows) - known)
+    assert len(rows) == len(set(rows)), "a cell stands in two tables"
 
 
 def where_they_differ(theirs: Any, ours: Any, path: str = "") -> list[str]:

@@ -24,6 +24,7 @@ import pytest
 from chatplex.testing import MockServer
 
 from ._cells import Table
+from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import family_test
 from ._cells import where_they_differ
@@ -53,16 +54,14 @@ def named_cells(
     scenarios: Iterable[str],
     wires: tuple[str, ...],
     only: Mapping[str, tuple[str, ...]],
-    *,
-    gaps: Table,
     differences: Table,
 ) -> list[Any]:
     """The `(scenario, wire)` parameters of a file's named scenarios: each on `wires`, or
-    on the wires `only` gives it; a row of the file's `gaps` a strict xfail."""
+    on the wires `only` gives it."""
     return [
         cell
         for name in scenarios
-        for cell in cells([name], only.get(name, wires), gaps=gaps, differences=differences)
+        for cell in cells([name], only.get(name, wires), differences=differences)
     ]
 
 
@@ -102,12 +101,9 @@ def generated_test(
     return test
 
 
-def check_rows(named: list[Any], gaps: Table, differences: Table) -> None:
-    """Every row of a file's own tables is one of its named cells, and none is both a gap
-    and a kept difference."""
-    cells_named = {(c.values[0], c.values[1]) for c in named}
-    assert set(gaps) <= cells_named and set(differences) <= cells_named
-    assert not set(gaps) & set(differences)
+def check_rows(named: list[Any], differences: Table) -> None:
+    """Every row of a file's kept differences is one of its named cells."""
+    assert_rows_name_cells({(c.values[0], c.values[1]) for c in named}, differences)
 
 
 def check_kept_shapes(kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, str]]) -> None:
@@ -127,21 +123,18 @@ class NamedFamily:
     scenarios: Mapping[str, Scenario]
     wires: tuple[str, ...]
     only: Mapping[str, tuple[str, ...]]
-    gaps: Table
     differences: Table
 
     def cells(self) -> list[Any]:
-        return named_cells(
-            self.scenarios, self.wires, self.only, gaps=self.gaps, differences=self.differences
-        )
+        return named_cells(self.scenarios, self.wires, self.only, self.differences)
 
     def test(self) -> Callable[[MockServer, str, str], None]:
         """The test of the named cells, for the file to name `test_*`."""
         return family_test(self.scenarios, params=self.cells(), differences=self.differences)
 
     def check_rows(self) -> None:
-        """Every row of the file's tables is one of its named cells, none in both."""
-        check_rows(self.cells(), self.gaps, self.differences)
+        """Every row of the file's kept differences is one of its named cells."""
+        check_rows(self.cells(), self.differences)
 
     def check_rows_and_kept(
         self, kept: Mapping[str, Kept[Any]], rows: Iterable[tuple[str, str]]

@@ -1546,13 +1546,10 @@ ACADEMY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     },
 }
 
-#: Cells that differ today, xfailed strictly (each says how): none now.
-ACADEMY_GAPS: dict[tuple[str, str], str] = {}
-
 
 @pytest.mark.parametrize(
     ("scenario", "wire"),
-    cells(NOTEBOOK_SCENARIOS, ACADEMY_WIRES, gaps=ACADEMY_GAPS, differences=ACADEMY_DIFFERENCES),
+    cells(NOTEBOOK_SCENARIOS, ACADEMY_WIRES, differences=ACADEMY_DIFFERENCES),
 )
 def test_academy_script(server: MockServer, scenario: str, wire: str) -> None:
     theirs, ours = (_steady(side) for side in run_cell(SCENARIOS[scenario], WIRES[wire], server))
@@ -1561,7 +1558,7 @@ def test_academy_script(server: MockServer, scenario: str, wire: str) -> None:
 
 @pytest.mark.parametrize(
     ("scenario", "wire"),
-    cells(MODEL_SCENARIOS, OPENAI_WIRES, gaps=ACADEMY_GAPS, differences=ACADEMY_DIFFERENCES),
+    cells(MODEL_SCENARIOS, OPENAI_WIRES, differences=ACADEMY_DIFFERENCES),
 )
 def test_academy_model(server: MockServer, scenario: str, wire: str) -> None:
     outcomes = run_cell(MODEL_SCENARIOS[scenario], WIRES[wire], server)
@@ -1572,4 +1569,4 @@ def test_academy_model(server: MockServer, scenario: str, wire: str) -> None:
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(s, w) for s in NOTEBOOK_SCENARIOS for w in ACADEMY_WIRES}
     known |= {(s, w) for s in MODEL_SCENARIOS for w in OPENAI_WIRES}
-    assert_rows_name_cells(known, ACADEMY_GAPS, ACADEMY_DIFFERENCES)
+    assert_rows_name_cells(known, ACADEMY_DIFFERENCES)

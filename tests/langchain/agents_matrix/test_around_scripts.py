@@ -31,7 +31,6 @@ from langchain_core import messages as lc
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from ._around_rows import AROUND_DIFFERENCES
-from ._around_rows import AROUND_GAPS
 from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import family_test
@@ -522,10 +521,9 @@ TOOL_SCENARIOS: dict[str, Scenario] = {
 
 
 def _cells() -> list[Any]:
-    return cells(SCENARIOS, WIRES, gaps=AROUND_GAPS, differences=AROUND_DIFFERENCES) + cells(
+    return cells(SCENARIOS, WIRES, differences=AROUND_DIFFERENCES) + cells(
         TOOL_SCENARIOS,
         [w for w in WIRES if WIRES[w].tools],
-        gaps=AROUND_GAPS,
         differences=AROUND_DIFFERENCES,
     )
 
@@ -539,4 +537,4 @@ def test_every_row_names_a_cell_of_this_family() -> None:
     known = known_cells(SCENARIOS, WIRES) | known_cells(
         TOOL_SCENARIOS, [w for w in WIRES if WIRES[w].tools]
     )
-    assert_rows_name_cells(known, AROUND_GAPS, AROUND_DIFFERENCES)
+    assert_rows_name_cells(known, AROUND_DIFFERENCES)

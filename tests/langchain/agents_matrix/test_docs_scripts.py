@@ -1203,14 +1203,9 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-DOCS_GAPS: dict[tuple[str, str], str] = {}
 
-
-test_docs_script = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=DOCS_GAPS, differences=DOCS_DIFFERENCES
-)
+test_docs_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=DOCS_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), DOCS_GAPS, DOCS_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), DOCS_DIFFERENCES)

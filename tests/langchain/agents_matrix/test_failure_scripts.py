@@ -510,13 +510,7 @@ FAILURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-FAILURE_GAPS: dict[tuple[str, str], str] = {}
-
-
-test_failure_script = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=FAILURE_GAPS, differences=FAILURE_DIFFERENCES
-)
+test_failure_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=FAILURE_DIFFERENCES)
 
 
 def test_every_wire_has_words_for_a_prompt_too_long() -> None:
@@ -524,4 +518,4 @@ def test_every_wire_has_words_for_a_prompt_too_long() -> None:
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), FAILURE_GAPS, FAILURE_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), FAILURE_DIFFERENCES)

@@ -513,8 +513,6 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _images_by_url(case: Case, wire: str) -> bool:
     return wire in ("gemini", "ollama") and any(
@@ -579,9 +577,7 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
 }
 
 
-NAMED = NamedFamily(
-    SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES
-)
+NAMED = NamedFamily(SCENARIOS, SCRIPT_WIRES, ONLY, differences=GENERATED_DIFFERENCES)
 test_named_request = NAMED.test()
 
 
@@ -589,5 +585,5 @@ test_generated_request = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generate, 
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
+    rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *DOCS_DIFFERENCES}
     NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

@@ -408,8 +408,6 @@ GENERATED_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _n_beside_streaming(case: Case, wire: str) -> bool:
     return (
@@ -481,7 +479,6 @@ NAMED = NamedFamily(
     SCENARIOS,
     SCRIPT_WIRES,
     ONLY,
-    gaps=GENERATED_SETTINGS_GAPS,
     differences=GENERATED_SETTINGS_DIFFERENCES,
 )
 test_named_settings = NAMED.test()
@@ -491,5 +488,5 @@ test_generated_settings = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generate,
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    rows = {*GENERATED_SETTINGS_GAPS, *GENERATED_SETTINGS_DIFFERENCES}
+    rows = {*GENERATED_SETTINGS_DIFFERENCES}
     NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

@@ -481,11 +481,9 @@ SIDE_GENERATED_DIFFERENCES[("side_stream_stop", "perplexity")] = Difference(
     lambda theirs: _raised("builtins.TypeError", theirs),
 )
 
-SIDE_GENERATED_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _kept_row(scenario: str, wire: str) -> bool:
-    return (scenario, wire) in {**SIDE_GENERATED_DIFFERENCES, **SIDE_GENERATED_GAPS}
+    return (scenario, wire) in SIDE_GENERATED_DIFFERENCES
 
 
 def _ai_turns(case: Case) -> list[messages.AIMessage]:
@@ -612,9 +610,7 @@ def side_cases(wire: str) -> tuple[Case, ...]:
     return tuple(itertools.islice(kept, CASES_PER_WIRE))
 
 
-NAMED = NamedFamily(
-    SCENARIOS, SIDE_WIRES, ONLY, gaps=SIDE_GENERATED_GAPS, differences=SIDE_GENERATED_DIFFERENCES
-)
+NAMED = NamedFamily(SCENARIOS, SIDE_WIRES, ONLY, differences=SIDE_GENERATED_DIFFERENCES)
 test_named_side_request = NAMED.test()
 
 
@@ -634,7 +630,6 @@ def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
         *SIDE_DIFFERENCES,
         *GENERATED_DIFFERENCES,
         *SIDE_GENERATED_DIFFERENCES,
-        *SIDE_GENERATED_GAPS,
     }
     for wire in SIDE_WIRES:
         assert len(side_cases(wire)) == CASES_PER_WIRE, f"{wire}: too few cases drawn"

@@ -296,8 +296,6 @@ GENERATED_SIDE_SETTINGS_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_SIDE_SETTINGS_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _vertex_async(case: Case, wire: str) -> bool:
     return _has(wire, "vertex") and case.how == "ainvoke"
@@ -400,7 +398,6 @@ NAMED = NamedFamily(
     SCENARIOS,
     SIDE_WIRES,
     ONLY,
-    gaps=GENERATED_SIDE_SETTINGS_GAPS,
     differences=GENERATED_SIDE_SETTINGS_DIFFERENCES,
 )
 test_named_side_settings = NAMED.test()
@@ -412,5 +409,5 @@ test_generated_side_settings = generated_test(
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    rows = {*GENERATED_SIDE_SETTINGS_GAPS, *GENERATED_SIDE_SETTINGS_DIFFERENCES}
+    rows = {*GENERATED_SIDE_SETTINGS_DIFFERENCES}
     NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

@@ -14,7 +14,7 @@ partner takes (`METHODS`), `include_raw`, `strict` where the partner takes it, a
 the call is made: invoke, ainvoke, stream (every piece) or astream.
 
 What the generator found is a named scenario of `SCENARIOS` (the smallest schema and
-call showing it), judged as every matrix cell (this file's `GENERATED_GAPS` /
+call showing it), judged as every matrix cell (this file's
 `GENERATED_DIFFERENCES`); the generator keeps that shape out only by the predicate
 named beside its row (`KEPT_SHAPES`).
 """
@@ -351,8 +351,6 @@ GENERATED_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-GENERATED_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _method(case: Case) -> str | None:
     return case.keywords.get("method")
@@ -406,9 +404,7 @@ KEPT_SHAPES: dict[str, Kept[Case]] = {
 }
 
 
-NAMED = NamedFamily(
-    SCENARIOS, SCRIPT_WIRES, ONLY, gaps=GENERATED_GAPS, differences=GENERATED_DIFFERENCES
-)
+NAMED = NamedFamily(SCENARIOS, SCRIPT_WIRES, ONLY, differences=GENERATED_DIFFERENCES)
 test_named_structured = NAMED.test()
 
 
@@ -416,5 +412,5 @@ test_generated_structured = generated_test(SCRIPT_WIRES, CASES_PER_WIRE, generat
 
 
 def test_every_row_names_a_cell_and_every_kept_shape_a_row() -> None:
-    rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *GENERATED_GAPS, *DOCS_DIFFERENCES}
+    rows = {*DIFFERENCES, *GAPS, *GENERATED_DIFFERENCES, *DOCS_DIFFERENCES}
     NAMED.check_rows_and_kept(KEPT_SHAPES, rows)

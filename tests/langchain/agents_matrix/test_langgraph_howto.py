@@ -827,14 +827,9 @@ HOWTO_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-HOWTO_GAPS: dict[tuple[str, str], str] = {}
 
-
-test_langgraph_howto = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=HOWTO_GAPS, differences=HOWTO_DIFFERENCES
-)
+test_langgraph_howto = family_test(SCENARIOS, SCRIPT_WIRES, differences=HOWTO_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), HOWTO_GAPS, HOWTO_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), HOWTO_DIFFERENCES)

@@ -654,9 +654,6 @@ def _assistant_first(outcome: Any) -> bool:
     return any((body.get("messages") or [{}])[0].get("role") == "assistant" for body in sent or ())
 
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-LIBRARY_GAPS: dict[tuple[str, str], str] = {}
-
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
 LIBRARY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     **{
@@ -724,10 +721,8 @@ LIBRARY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 }
 
 
-test_library_script = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=LIBRARY_GAPS, differences=LIBRARY_DIFFERENCES
-)
+test_library_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=LIBRARY_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), LIBRARY_GAPS, LIBRARY_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), LIBRARY_DIFFERENCES)

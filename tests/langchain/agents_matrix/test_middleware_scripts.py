@@ -613,9 +613,6 @@ MIDDLEWARE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-MIDDLEWARE_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _cells() -> list[Any]:
     return [
@@ -624,7 +621,6 @@ def _cells() -> list[Any]:
         for cell in cells(
             [name],
             ONLY.get(name, SCRIPT_WIRES),
-            gaps=MIDDLEWARE_GAPS,
             differences=MIDDLEWARE_DIFFERENCES,
         )
     ]
@@ -635,4 +631,4 @@ test_middleware_script = family_test(SCENARIOS, params=_cells(), differences=MID
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(s, w) for s in SCENARIOS for w in ONLY.get(s, SCRIPT_WIRES)}
-    assert_rows_name_cells(known, MIDDLEWARE_GAPS, MIDDLEWARE_DIFFERENCES)
+    assert_rows_name_cells(known, MIDDLEWARE_DIFFERENCES)

@@ -1039,16 +1039,12 @@ MULTIAGENT_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-MULTIAGENT_GAPS: dict[tuple[str, str], str] = {}
-
 
 # langchain-aws warns it too (ignored on its side, as every partner's warning is): a
 # writer agent given the researcher's tool calls without tools of its own.
 test_multiagent_script = family_test(
     SCENARIOS,
     SCRIPT_WIRES,
-    gaps=MULTIAGENT_GAPS,
     differences=MULTIAGENT_DIFFERENCES,
     marks=[
         pytest.mark.filterwarnings(
@@ -1059,6 +1055,4 @@ test_multiagent_script = family_test(
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(
-        known_cells(SCENARIOS, SCRIPT_WIRES), MULTIAGENT_GAPS, MULTIAGENT_DIFFERENCES
-    )
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), MULTIAGENT_DIFFERENCES)

@@ -891,15 +891,12 @@ PAGE_WIRES: dict[str, tuple[str, ...]] = {
 #: Kept differences of this family (`_cells.judge` reads them beside `DIFFERENCES`).
 PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {}
 
-#: Gaps of this family: cells where chatplex's drop-in still differs, with how.
-PAGE_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _cells() -> list[Any]:
     return [
         cell
         for name in SCENARIOS
-        for cell in cells([name], PAGE_WIRES[name], gaps=PAGE_GAPS, differences=PAGE_DIFFERENCES)
+        for cell in cells([name], PAGE_WIRES[name], differences=PAGE_DIFFERENCES)
     ]
 
 
@@ -908,5 +905,5 @@ test_openai_page = family_test(SCENARIOS, params=_cells(), differences=PAGE_DIFF
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(name, wire) for name, wires in PAGE_WIRES.items() for wire in wires}
-    assert_rows_name_cells(known, PAGE_GAPS, PAGE_DIFFERENCES)
+    assert_rows_name_cells(known, PAGE_DIFFERENCES)
     assert set(PAGE_WIRES) == set(SCENARIOS)

@@ -700,9 +700,6 @@ SCENARIOS = {
 #: What pickling a model holding a lock raises.
 _TYPE = "builtins.TypeError"
 
-#: Cells that differ today with no closed reason (issue 47), each with the difference.
-PERSIST_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _copies_raised(pickled: str) -> Any:
     """Both copies of the model that had answered raised: the pickle `pickled`, the
@@ -750,7 +747,6 @@ PERSIST_DIFFERENCES: dict[tuple[str, str], Difference] = {
 test_persist_script = family_test(
     SCENARIOS,
     SCRIPT_WIRES,
-    gaps=PERSIST_GAPS,
     differences=PERSIST_DIFFERENCES,
     marks=[
         pytest.mark.filterwarnings(
@@ -762,4 +758,4 @@ test_persist_script = family_test(
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), PERSIST_GAPS, PERSIST_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), PERSIST_DIFFERENCES)

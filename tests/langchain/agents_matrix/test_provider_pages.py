@@ -690,15 +690,12 @@ PAGE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-PAGE_GAPS: dict[tuple[str, str], str] = {}
-
 
 def _cells() -> list[Any]:
     return [
         cell
         for name, (_, wires) in PAGES.items()
-        for cell in cells([name], wires, gaps=PAGE_GAPS, differences=PAGE_DIFFERENCES)
+        for cell in cells([name], wires, differences=PAGE_DIFFERENCES)
     ]
 
 
@@ -707,4 +704,4 @@ test_provider_page = family_test(SCENARIOS, params=_cells(), differences=PAGE_DI
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(name, wire) for name, (_, wires) in PAGES.items() for wire in wires}
-    assert_rows_name_cells(known, PAGE_GAPS, PAGE_DIFFERENCES)
+    assert_rows_name_cells(known, PAGE_DIFFERENCES)

@@ -464,9 +464,6 @@ _WITH_TOOLS = (
     "limiter_agent",
 )
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-RUNTIME_GAPS: dict[tuple[str, str], str] = {}
-
 _COHERE_JSON_SCHEMA = Difference(
     "raises",
     "OutputParserException: langchain-cohere's with_structured_output (json_schema, its "
@@ -581,18 +578,14 @@ def _cells() -> list[Any]:
         cells(
             [s for s in SCENARIOS if s not in _WITH_TOOLS],
             WIRES,
-            gaps=RUNTIME_GAPS,
             differences=RUNTIME_DIFFERENCES,
         )
         + cells(
             _WITH_TOOLS,
             [w for w in WIRES if WIRES[w].tools],
-            gaps=RUNTIME_GAPS,
             differences=RUNTIME_DIFFERENCES,
         )
-        + cells(
-            CLIENT_SCENARIOS, OWN_CLIENT_WIRES, gaps=RUNTIME_GAPS, differences=RUNTIME_DIFFERENCES
-        )
+        + cells(CLIENT_SCENARIOS, OWN_CLIENT_WIRES, differences=RUNTIME_DIFFERENCES)
     )
 
 
@@ -603,4 +596,4 @@ test_runtime_script = family_test(
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = known_cells(SCENARIOS, WIRES) | known_cells(CLIENT_SCENARIOS, OWN_CLIENT_WIRES)
-    assert_rows_name_cells(known, RUNTIME_GAPS, RUNTIME_DIFFERENCES)
+    assert_rows_name_cells(known, RUNTIME_DIFFERENCES)

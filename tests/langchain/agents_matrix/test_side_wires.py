@@ -41,6 +41,7 @@ from ._cells import Difference
 from ._cells import _declarations
 from ._cells import _sent_in_every_request
 from ._cells import _structured_raised
+from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import family_test
 from ._cells import raises
@@ -556,16 +557,12 @@ def _no_reasoning_reported(theirs: Any, *replies: str) -> bool:
     )
 
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIDE_GAPS: dict[tuple[str, str], str] = {}
-
-
 def _side_cells() -> list[Any]:
     """`cells` of these scenarios, the cells this file cannot compare skipped."""
     out = []
     for name in SCENARIOS:
         wires = ONLY.get(name, SIDE_WIRES)
-        for param in cells([name], wires, gaps=SIDE_GAPS, differences=SIDE_DIFFERENCES):
+        for param in cells([name], wires, differences=SIDE_DIFFERENCES):
             why = SIDE_NOT_COMPARABLE.get(param.values)
             marks = [*param.marks, pytest.mark.skip(reason=why)] if why else param.marks
             out.append(pytest.param(*param.values, marks=marks, id=param.id))
@@ -587,7 +584,6 @@ test_side_wire = family_test(
 
 def test_every_row_names_a_cell_of_this_family() -> None:
     known = {(s, w) for s in SCENARIOS for w in ONLY.get(s, SIDE_WIRES)}
-    assert set(SIDE_GAPS) <= known and set(SIDE_DIFFERENCES) <= known
+    assert_rows_name_cells(known, SIDE_DIFFERENCES)
     assert all(set(wires) <= set(SIDE_WIRES) for wires in ONLY.values())
     assert set(SIDE_NOT_COMPARABLE) <= known
-    assert not set(SIDE_GAPS) & set(SIDE_DIFFERENCES)

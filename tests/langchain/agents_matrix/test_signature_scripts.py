@@ -111,21 +111,14 @@ SCENARIOS = {
     "signed_text_replayed_async": signed_text_replayed_async,
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-SIGNATURE_GAPS: dict[tuple[str, str], str] = {}
-
 #: Cells that differ on purpose (a closed reason, a check on LangChain's outcome).
 SIGNATURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ("signed_text_replayed_async", "vertex"): _VERTEX_ASYNC_REST,
 }
 
 
-test_signature_script = family_test(
-    SCENARIOS, SIGNATURE_WIRES, gaps=SIGNATURE_GAPS, differences=SIGNATURE_DIFFERENCES
-)
+test_signature_script = family_test(SCENARIOS, SIGNATURE_WIRES, differences=SIGNATURE_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(
-        known_cells(SCENARIOS, SIGNATURE_WIRES), SIGNATURE_GAPS, SIGNATURE_DIFFERENCES
-    )
+    assert_rows_name_cells(known_cells(SCENARIOS, SIGNATURE_WIRES), SIGNATURE_DIFFERENCES)

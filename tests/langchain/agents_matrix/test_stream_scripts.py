@@ -557,14 +557,9 @@ STREAM_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-STREAM_GAPS: dict[tuple[str, str], str] = {}
 
-
-test_stream_script = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=STREAM_GAPS, differences=STREAM_DIFFERENCES
-)
+test_stream_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=STREAM_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), STREAM_GAPS, STREAM_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), STREAM_DIFFERENCES)

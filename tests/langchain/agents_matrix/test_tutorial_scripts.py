@@ -1337,16 +1337,9 @@ TUTORIAL_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-TUTORIAL_GAPS: dict[tuple[str, str], str] = {}
 
-
-test_tutorial_script = family_test(
-    SCENARIOS, SCRIPT_WIRES, gaps=TUTORIAL_GAPS, differences=TUTORIAL_DIFFERENCES
-)
+test_tutorial_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=TUTORIAL_DIFFERENCES)
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(
-        known_cells(SCENARIOS, SCRIPT_WIRES), TUTORIAL_GAPS, TUTORIAL_DIFFERENCES
-    )
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), TUTORIAL_DIFFERENCES)

@@ -713,13 +713,10 @@ UTILITY_DIFFERENCES: dict[tuple[str, str], Difference] = {
     ),
 }
 
-#: Cells where the drop-in differs, and how (strict xfail: a cell that passes leaves).
-UTILITY_GAPS: dict[tuple[str, str], str] = {}
-
 
 @pytest.mark.parametrize(
     ("scenario", "wire"),
-    cells(SCENARIOS, SCRIPT_WIRES, gaps=UTILITY_GAPS, differences=UTILITY_DIFFERENCES),
+    cells(SCENARIOS, SCRIPT_WIRES, differences=UTILITY_DIFFERENCES),
 )
 def test_utility_script(server: MockServer, scenario: str, wire: str) -> None:
     with warnings.catch_warnings():
@@ -730,4 +727,4 @@ def test_utility_script(server: MockServer, scenario: str, wire: str) -> None:
 
 
 def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), UTILITY_GAPS, UTILITY_DIFFERENCES)
+    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), UTILITY_DIFFERENCES)
