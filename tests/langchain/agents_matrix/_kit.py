@@ -45,6 +45,7 @@ from chatplex.testing import MockRequest
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
 from chatplex.testing import ScriptRule
+from chatplex.testing.script import Args
 from tests._branches import settled as settled
 
 from ._recorded import PARTNERS
@@ -76,13 +77,17 @@ def get_weather(location: str) -> str:
 TURNS = ("What is the weather in Paris?", "And the weather in Rome?")
 THREAD = {"configurable": {"thread_id": "matrix"}, **STEPS}
 
+
+def call_on(user_text: str, tool: str, args: Args) -> ScriptRule:
+    """The rule most scripts are made of: a user turn that matches `user_text` (a regular
+    expression) answered by a call of `tool` with `args` (as a rule takes them: `\\g<name>`
+    fills a group in)."""
+    return ScriptRule(user_text=user_text, call=tool, args=args)
+
+
 SCRIPT = MockScript(
     rules=[
-        ScriptRule(
-            user_text=r"weather in (?P<place>[^?.]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        ),
+        call_on(r"weather in (?P<place>[^?.]+)", "get_weather", {"location": r"\g<place>"}),
         # After the tool ran, the structured answer (a ToolStrategy's tool, when offered),
         # not another weather call: a forced tool choice picks the first tool offered.
         ScriptRule(after_tool_result=True, call="Forecast", args={"city": "Paris", "degrees": 21}),

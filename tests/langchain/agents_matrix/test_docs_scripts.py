@@ -77,6 +77,7 @@ from ._kit import SCRIPT
 from ._kit import STEPS
 from ._kit import Run
 from ._kit import arun
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -142,19 +143,15 @@ DOCS_SCRIPT = MockScript(
             args={"location": "Boston"},
             also=[{"call": "get_weather", "args": {"location": "Tokyo"}}],
         ),
-        ScriptRule(
-            user_text=r"weather like in (?P<place>[^?.]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        ),
+        call_on(r"weather like in (?P<place>[^?.]+)", "get_weather", {"location": r"\g<place>"}),
         *_answer("MovieDetails", INCEPTION_CAST, r"cast of the movie"),
         *_answer("Movie", INCEPTION, r"movie Inception"),
         *_answer("MovieDict", INCEPTION, r"movie Inception"),
         # Tools: the weather in some units, a sum.
-        ScriptRule(
-            user_text=r"weather in (?P<place>\w+) in fahrenheit",
-            call="get_weather",
-            args={"location": r"\g<place>", "units": "fahrenheit"},
+        call_on(
+            r"weather in (?P<place>\w+) in fahrenheit",
+            "get_weather",
+            {"location": r"\g<place>", "units": "fahrenheit"},
         ),
         ScriptRule(user_text=r"What is 3 \* 7", call="calculator", args={"expression": "3 * 7"}),
         # Streaming: the custom-updates page's tool takes a city.
@@ -165,10 +162,10 @@ DOCS_SCRIPT = MockScript(
             args={"city": r"\g<place>"},
         ),
         # Structured output: one answer, two answers then one, a rating out of range.
-        ScriptRule(
-            user_text=r"From our meeting",
-            call="MeetingAction",
-            args={"task": "Update the project timeline", "assignee": "Sarah", "priority": "high"},
+        call_on(
+            r"From our meeting",
+            "MeetingAction",
+            {"task": "Update the project timeline", "assignee": "Sarah", "priority": "high"},
         ),
         ScriptRule(
             user_text=r"Extract info",
@@ -184,11 +181,7 @@ DOCS_SCRIPT = MockScript(
         ScriptRule(
             user_text=r"Extract info", after_tool_result=True, call="ContactInfo", args=CONTACT
         ),
-        ScriptRule(
-            user_text=r"Parse this",
-            call="ProductRating",
-            args={"rating": 10, "comment": "Amazing product"},
-        ),
+        call_on(r"Parse this", "ProductRating", {"rating": 10, "comment": "Amazing product"}),
         ScriptRule(
             user_text=r"Parse this",
             after_tool_result=True,

@@ -52,6 +52,7 @@ from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import scripted
 from ._kit import text_of
@@ -101,21 +102,13 @@ GRAPH_SCRIPT = MockScript(
         ScriptRule(
             user_text=r"time in (?P<city>[^?.]+)", call="get_time", args={"city": r"\g<city>"}
         ),
-        ScriptRule(
-            user_text=r"plan a trip to (?P<city>[^?.]+)",
-            call="plan_trip",
-            args={"city": r"\g<city>"},
+        call_on(r"plan a trip to (?P<city>[^?.]+)", "plan_trip", {"city": r"\g<city>"}),
+        call_on(
+            r"ask the expert about (?P<city>[^?.]+)",
+            "ask_expert",
+            {"question": r"What is the weather in \g<city>?"},
         ),
-        ScriptRule(
-            user_text=r"ask the expert about (?P<city>[^?.]+)",
-            call="ask_expert",
-            args={"question": r"What is the weather in \g<city>?"},
-        ),
-        ScriptRule(
-            user_text=r"alert for (?P<city>[^?.]+)",
-            call="Alert",
-            args={"city": r"\g<city>", "level": "high"},
-        ),
+        call_on(r"alert for (?P<city>[^?.]+)", "Alert", {"city": r"\g<city>", "level": "high"}),
         ScriptRule(when=_greets_ada, after_tool_result=False, reply="Hello, Ada!"),
         *SCRIPT.rules,
     ]

@@ -48,7 +48,6 @@ from langchain_core.tools import tool
 from pydantic import BaseModel
 
 from chatplex.testing import MockScript
-from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _stream_call_split
@@ -62,6 +61,7 @@ from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import json_body
 from ._kit import masked
@@ -94,11 +94,7 @@ END = graph_module.END
 #: The matrix's script, with the tool that writes a poem.
 HOWTO_SCRIPT = MockScript(
     rules=[
-        ScriptRule(
-            user_text=r"poem about (?P<topic>[^?.]+)",
-            call="write_poem",
-            args={"topic": r"\g<topic>"},
-        ),
+        call_on(r"poem about (?P<topic>[^?.]+)", "write_poem", {"topic": r"\g<topic>"}),
         *SCRIPT.rules,
     ]
 )

@@ -57,6 +57,7 @@ from ._kit import STEPS
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -204,47 +205,31 @@ LIBRARY_SCRIPT = MockScript(
             reply=r"The forecaster says: sunny in \g<place>.",
         ),
         # trustcall: an age in words first (it does not validate), then the fix.
-        ScriptRule(
-            user_text=r"Ada Lovelace, thirty-six",
-            call="UserInfo",
-            args={"name": "Ada Lovelace", "age": "thirty-six"},
+        call_on(
+            r"Ada Lovelace, thirty-six", "UserInfo", {"name": "Ada Lovelace", "age": "thirty-six"}
         ),
         ScriptRule(call="PatchFunctionErrors", args=_doc_id, after_tool_result=True),
         ScriptRule(call="PatchDoc", args=_existing_id),
-        ScriptRule(
-            user_text=r"I am (?P<name>\w+), (?P<age>\d+)",
-            call="UserInfo",
-            args=r'{"name": "\g<name>", "age": \g<age>}',
+        call_on(
+            r"I am (?P<name>\w+), (?P<age>\d+)", "UserInfo", r'{"name": "\g<name>", "age": \g<age>}'
         ),
         # langmem: memories extracted, and saved by its tool.
-        ScriptRule(
-            user_text=r"I prefer (?P<drink>\w+)",
-            call="Memory",
-            args={"content": r"The user prefers \g<drink>."},
-        ),
-        ScriptRule(
-            user_text=r"Remember that I like (?P<drink>\w+)",
-            call="manage_memory",
-            args={"content": r"The user likes \g<drink>.", "action": "create"},
+        call_on(r"I prefer (?P<drink>\w+)", "Memory", {"content": r"The user prefers \g<drink>."}),
+        call_on(
+            r"Remember that I like (?P<drink>\w+)",
+            "manage_memory",
+            {"content": r"The user likes \g<drink>.", "action": "create"},
         ),
         ScriptRule(
             user_text=r"Remember that I like", after_tool_result=True, reply="Noted, I will."
         ),
         # MCP: the server's forecast tool.
-        ScriptRule(
-            user_text=r"Forecast for (?P<place>\w+)",
-            call="forecast",
-            args={"city": r"\g<place>"},
-        ),
+        call_on(r"Forecast for (?P<place>\w+)", "forecast", {"city": r"\g<place>"}),
         ScriptRule(
             user_text=r"Forecast for", after_tool_result=True, reply="The MCP forecast is in."
         ),
         # The plain weather loop (the forecaster sub-agent's).
-        ScriptRule(
-            user_text=r"weather in (?P<place>[^?.]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        ),
+        call_on(r"weather in (?P<place>[^?.]+)", "get_weather", {"location": r"\g<place>"}),
         ScriptRule(user_text=r"weather in", after_tool_result=True, reply="Sunny, 21 degrees."),
         # openevals: the judge's verdicts, and the simulated user's turns.
         ScriptRule(call="score", args=_verdict),

@@ -57,6 +57,7 @@ from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -88,11 +89,7 @@ NOTE = {"command": "create", "path": "/notes/trip.md", "file_text": "Paris: sunn
 MIDDLEWARE_SCRIPT = MockScript(
     rules=[
         ScriptRule(user_text=r"plan my day", call="write_todos", args={"todos": TODOS}),
-        ScriptRule(
-            user_text=r"contact for (?P<name>[^?.]+)",
-            call="lookup_contact",
-            args={"name": r"\g<name>"},
-        ),
+        call_on(r"contact for (?P<name>[^?.]+)", "lookup_contact", {"name": r"\g<name>"}),
         ScriptRule(user_text=r"note the trip", call="str_replace_based_edit_tool", args=NOTE),
         *SCRIPT.rules,
     ]

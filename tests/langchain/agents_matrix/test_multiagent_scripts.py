@@ -70,6 +70,7 @@ from ._kit import STEPS
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -109,10 +110,10 @@ MULTI_SCRIPT = MockScript(
         ScriptRule(user_text=r"\bbroken\b", after_tool_result=True, reply=FIXED),
         # Sub-agents called as tools: the supervisor asks the forecaster about the city
         # asked about; the sub-agent then calls get_weather.
-        ScriptRule(
-            user_text=r"[Aa]sk the forecaster about (?P<place>\w+)",
-            call="ask_forecaster",
-            args={"query": r"What is the weather in \g<place>?"},
+        call_on(
+            r"[Aa]sk the forecaster about (?P<place>\w+)",
+            "ask_forecaster",
+            {"query": r"What is the weather in \g<place>?"},
         ),
         # Two calls in one reply, for the reviewed pair.
         ScriptRule(
@@ -126,11 +127,7 @@ MULTI_SCRIPT = MockScript(
                 }
             ],
         ),
-        ScriptRule(
-            user_text=r"weather in (?P<place>[^?.]+)",
-            call="get_weather",
-            args={"location": r"\g<place>"},
-        ),
+        call_on(r"weather in (?P<place>[^?.]+)", "get_weather", {"location": r"\g<place>"}),
         # Context engineering: the uploaded file's city looked up by the read-only tool.
         ScriptRule(
             user_text=r"A trip to (?P<place>\w+)",
@@ -139,17 +136,17 @@ MULTI_SCRIPT = MockScript(
             when=lambda r: "Forecast for" not in json.dumps(r.body),  # once, the file told
         ),
         # Long-term memory: the user's name saved, then read back on another thread.
-        ScriptRule(
-            user_text=r"My name is (?P<name>[\w ]+)",
-            call="save_user_info",
-            args={"user_info": {"name": r"\g<name>", "language": "English"}},
+        call_on(
+            r"My name is (?P<name>[\w ]+)",
+            "save_user_info",
+            {"user_info": {"name": r"\g<name>", "language": "English"}},
         ),
         ScriptRule(user_text=r"look up my info", call="get_user_info", args={}),
         # Retrieval: the question searched in the notes.
-        ScriptRule(
-            user_text=r"[Ww]hat do the notes say about (?P<topic>\w+)",
-            call="search_notes",
-            args={"query": r"\g<topic>"},
+        call_on(
+            r"[Ww]hat do the notes say about (?P<topic>\w+)",
+            "search_notes",
+            {"query": r"\g<topic>"},
         ),
         # The guardrails page's judge: the reply found unsafe when it mentions Rome.
         *_answers(
@@ -169,10 +166,8 @@ MULTI_SCRIPT = MockScript(
             },
             when=_says(ROUTER_ASK),
         ),
-        ScriptRule(
-            user_text=r"[Pp]lan my trip to (?P<place>\w+)",
-            call="search_docs",
-            args={"query": r"Trip to \g<place>"},
+        call_on(
+            r"[Pp]lan my trip to (?P<place>\w+)", "search_docs", {"query": r"Trip to \g<place>"}
         ),
         # A sub-agent's structured answer, once its tool ran.
         *_answers("WeatherReport", {"city": "Oslo", "sky": "sunny"}, after_tool_result=True),

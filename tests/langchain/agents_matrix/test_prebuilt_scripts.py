@@ -48,6 +48,7 @@ from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -94,11 +95,7 @@ PREBUILT_SCRIPT = MockScript(
             for after in (False, True)
         ),
         ScriptRule(user_text=r"my favourite city", call="recall", args={"topic": "city"}),
-        ScriptRule(
-            user_text=r"Book a table in (?P<city>[^?.]+)",
-            call="book_table",
-            args={"city": r"\g<city>"},
-        ),
+        call_on(r"Book a table in (?P<city>[^?.]+)", "book_table", {"city": r"\g<city>"}),
         ScriptRule(when=_system_says("pirate"), after_tool_result=False, reply="Arr, matey!"),
         *SCRIPT.rules,
     ]

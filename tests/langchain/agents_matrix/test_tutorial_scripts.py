@@ -80,6 +80,7 @@ from ._kit import THREAD
 from ._kit import Run
 from ._kit import arun
 from ._kit import ask
+from ._kit import call_on
 from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
@@ -140,10 +141,8 @@ TUTORIAL_SCRIPT = MockScript(
             user_text=r"thank you", call="ResponseFormat", args={"punny_response": "Any time!"}
         ),
         # The RAG agent's retriever tool, and the two-step chain's answer from its context.
-        ScriptRule(
-            user_text=r"What is (?P<topic>task decomposition)",
-            call="retrieve_context",
-            args={"query": r"\g<topic>"},
+        call_on(
+            r"What is (?P<topic>task decomposition)", "retrieve_context", {"query": r"\g<topic>"}
         ),
         ScriptRule(
             when=_says("Use the following context"),
@@ -157,11 +156,7 @@ TUTORIAL_SCRIPT = MockScript(
             user_text=r"Jeff",
         ),
         # LangGraph's calculator.
-        ScriptRule(
-            user_text=r"Add (?P<a>\d+) and (?P<b>\d+)",
-            call="add",
-            args=r'{"a": \g<a>, "b": \g<b>}',
-        ),
+        call_on(r"Add (?P<a>\d+) and (?P<b>\d+)", "add", r'{"a": \g<a>, "b": \g<b>}'),
         # The workflows page: a router, a grader that wants a second try, a planner.
         *_answers("Route", {"step": "joke"}, user_text=r"Write me a joke"),
         *_answers(
@@ -185,15 +180,15 @@ TUTORIAL_SCRIPT = MockScript(
             user_text=r"Generate a plan for the report",
         ),
         # The supervisor and its calendar sub-agent.
-        ScriptRule(
-            user_text=r"(?i)schedule a (?P<what>team meeting)",
-            call="schedule_event",
-            args={"request": r"\g<what> tomorrow at 9am"},
+        call_on(
+            r"(?i)schedule a (?P<what>team meeting)",
+            "schedule_event",
+            {"request": r"\g<what> tomorrow at 9am"},
         ),
-        ScriptRule(
-            user_text=r"team meeting tomorrow",
-            call="create_calendar_event",
-            args={"title": "Team meeting", "start_time": "09:00", "end_time": "10:00"},
+        call_on(
+            r"team meeting tomorrow",
+            "create_calendar_event",
+            {"title": "Team meeting", "start_time": "09:00", "end_time": "10:00"},
         ),
         # The models page: two cities, two calls in one reply.
         ScriptRule(
@@ -203,11 +198,7 @@ TUTORIAL_SCRIPT = MockScript(
             also=[{"call": "get_weather", "args": {"location": "Tokyo"}}],
         ),
         # The support agent: the warranty first, then the refund.
-        ScriptRule(
-            user_text=r"phone is broken",
-            call="record_warranty_status",
-            args={"status": "in_warranty"},
-        ),
+        call_on(r"phone is broken", "record_warranty_status", {"status": "in_warranty"}),
         ScriptRule(
             user_text=r"phone is broken",
             after_tool_result=True,
