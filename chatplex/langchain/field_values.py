@@ -139,8 +139,10 @@ def held(annotation: Any, name: str, value: Any, unmasked: dict[str, Any]) -> An
 
 def _kept_masked(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """Headers held masked (`_collect_settings`) kept so: pydantic would copy them into
-    a plain dict, whose repr shows a key."""
-    return value if isinstance(value, MaskedHeaders) else handler(value)
+    a plain dict, whose repr shows a key. Validated all the same: a mapping of strings
+    the field reads as other values (`{"min": "3"}` as floats) is held as it reads it."""
+    validated = handler(value)
+    return value if isinstance(value, MaskedHeaders) and validated == value else validated
 
 
 def held_headers(value: Any, keys: frozenset[Secret]) -> Any:

@@ -10,6 +10,8 @@ import pytest
 pytest.importorskip("langchain_core")
 
 from pydantic import SecretStr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
+from pydantic import create_model  # noqa: E402
 
 from chatplex.chat.params import SettingRefused  # noqa: E402
 from chatplex.chat.partner_record import PartnerField  # noqa: E402
@@ -65,6 +67,28 @@ def test_a_declared_field_reads_its_environment_variable(monkeypatch: pytest.Mon
     )
     assert fields["title"].default_factory() == "from env"
     assert declared_fields((PartnerField("client", object),), ("client",)) == ({}, {})
+
+
+def test_a_mapping_of_strings_is_validated_as_its_field_reads_it() -> None:
+    # Held masked first, as headers are (any mapping of strings may carry a key), then
+    # validated: strings a field reads as numbers become numbers; headers stay masked.
+    annotations, fields = declared_fields(
+        (
+            PartnerField("waits", dict[str, float] | None, None),
+            PartnerField("headers", dict[str, str] | None, None),
+        ),
+        (),
+    )
+    model = create_model("Fields", **{n: (annotations[n], fields[n]) for n in annotations})
+    keys = frozenset({Secret(KEY)})
+    made = model(
+        waits=held_headers({"min": "3"}, keys),
+        headers=held_headers({"x-api-key": KEY, "x-team": "blue"}, keys),
+    )
+    assert made.waits == {"min": 3.0} and type(made.waits["min"]) is float
+    assert KEY not in repr(made.headers) and made.headers["x-api-key"] == KEY
+    with pytest.raises(ValidationError):
+        model(waits=held_headers({"min": "soon"}, keys))
 
 
 def test_changeable_keeps_mappings_lists_and_sets_only() -> None:

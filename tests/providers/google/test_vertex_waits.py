@@ -115,6 +115,10 @@ def test_its_values_are_held_as_floats_and_others_refused_as_its_field_refuses()
     model = dropin(Gemini(), wait_exponential_kwargs={"min": 1, "max": 2.5, "exp_base": True})
     assert model.wait_exponential_kwargs == {"min": 1.0, "max": 2.5, "exp_base": 1.0}
     assert model.model_dump()["wait_exponential_kwargs"] == model.wait_exponential_kwargs
+    # All strings, as headers are: still read as the floats the field takes.
+    assert dropin(Gemini(), wait_exponential_kwargs={"min": "3"}).wait_exponential_kwargs == {
+        "min": 3.0
+    }
     for given in ({"max": "soon"}, {"min": 1, "max": "soon"}):
         with pytest.raises(ValidationError) as refused:
             dropin(Gemini(), wait_exponential_kwargs=given)
