@@ -1475,8 +1475,12 @@ def family_test(
 ) -> Callable[[MockServer, str, str], None]:
     """The test of a family, for its module to name `test_*`: each cell (`cells` over
     `wires`, or `params`) run on both sides and judged, under `marks` (warning filters);
-    `gaps` and `differences`: the family's own tables."""
+    `gaps` and `differences`: the family's own tables. Over `wires`, a row of those
+    tables that names no cell of the family is refused here, failing the module's
+    collection (with `params`, the module checks its own rows)."""
     if params is None:
+        wires = tuple(wires)
+        assert_rows_name_cells(known_cells(scenarios, wires), gaps or {}, differences or {})
         params = cells(scenarios, wires, gaps=gaps, differences=differences)
 
     @pytest.mark.parametrize(("scenario", "wire"), params)

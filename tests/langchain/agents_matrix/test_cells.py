@@ -13,6 +13,7 @@ import pytest
 
 from ._cells import Difference
 from ._cells import assert_rows_name_cells
+from ._cells import family_test
 from ._generated import Kept
 from ._generated import check_kept_shapes
 from ._generated import check_rows
@@ -81,3 +82,16 @@ def test_the_generated_files_row_checks_fail_on_a_stray_row() -> None:
     check_kept_shapes({"shape": Kept("two", lambda case, wire: True)}, {("two", "groq")})
     with pytest.raises(AssertionError):
         check_kept_shapes({"shape": Kept("three", lambda case, wire: True)}, {("two", "groq")})
+
+
+def test_a_family_whose_table_names_a_cell_it_lacks_is_refused_where_it_is_made() -> None:
+    # The row check of a family over its wires, made by `family_test` when the module
+    # is collected: a stray row (a renamed scenario, a wire the family does not run on)
+    # fails there.
+    kept = Difference("loses data", "it loses", lambda theirs: True)
+    scenarios: dict[str, Any] = {"one": None, "two": None}
+    test = family_test(scenarios, ("openai",), differences={("two", "openai"): kept})
+    assert [p.id for p in test.pytestmark[0].args[1]] == ["one-openai", "two-openai"]
+    for stray in (("three", "openai"), ("one", "groq")):
+        with pytest.raises(AssertionError):
+            family_test(scenarios, ("openai",), differences={stray: kept})

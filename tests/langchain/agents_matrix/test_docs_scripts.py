@@ -69,9 +69,7 @@ from ._cells import _function_tools
 from ._cells import _openapi_without_defaults
 from ._cells import _sent_messages
 from ._cells import _tool_defaults_dropped
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._cells import ollama_unnamed_results
 from ._kit import SCRIPT
 from ._kit import STEPS
@@ -1198,7 +1196,3 @@ DOCS_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 test_docs_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=DOCS_DIFFERENCES)
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), DOCS_DIFFERENCES)

@@ -26,9 +26,7 @@ from tests._genai_leftovers import collected_at_the_end  # noqa: F401 - autouse
 from tests._silent import refusing_port
 
 from ._cells import Difference
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._cells import raises
 from ._kit import THREAD
 from ._kit import TURNS
@@ -515,7 +513,3 @@ test_failure_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=FAILURE_D
 
 def test_every_wire_has_words_for_a_prompt_too_long() -> None:
     assert set(TOO_LONG) == set(SCRIPT_WIRES)
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), FAILURE_DIFFERENCES)

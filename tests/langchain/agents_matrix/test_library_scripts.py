@@ -50,9 +50,7 @@ from ._cells import _declarations
 from ._cells import _openapi_without_defaults
 from ._cells import _tool_defaults_dropped
 from ._cells import _tool_results_unnamed
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._kit import STEPS
 from ._kit import Run
 from ._kit import arun
@@ -707,7 +705,3 @@ LIBRARY_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 test_library_script = family_test(SCENARIOS, SCRIPT_WIRES, differences=LIBRARY_DIFFERENCES)
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), LIBRARY_DIFFERENCES)

@@ -61,9 +61,7 @@ from chatplex.testing import ScriptRule
 
 from ._cells import Difference
 from ._cells import _sent_messages
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._cells import ollama_unnamed_results
 from ._cells import raises
 from ._kit import STEPS
@@ -1047,7 +1045,3 @@ test_multiagent_script = family_test(
         )
     ],
 )
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), MULTIAGENT_DIFFERENCES)

@@ -60,9 +60,7 @@ from langgraph.store import memory as store_memory
 from chatplex.testing import MockRequest
 
 from ._cells import Difference
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._cells import raises
 from ._kit import TURNS
 from ._kit import Run
@@ -755,7 +753,3 @@ test_persist_script = family_test(
         )
     ],
 )
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SCRIPT_WIRES), PERSIST_DIFFERENCES)

@@ -21,9 +21,7 @@ from chatplex.testing import MockRequest
 
 from ._cells import _VERTEX_ASYNC_REST
 from ._cells import Difference
-from ._cells import assert_rows_name_cells
 from ._cells import family_test
-from ._cells import known_cells
 from ._kit import WIRES
 from ._kit import Run
 from ._kit import arun
@@ -118,7 +116,3 @@ SIGNATURE_DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 
 test_signature_script = family_test(SCENARIOS, SIGNATURE_WIRES, differences=SIGNATURE_DIFFERENCES)
-
-
-def test_every_row_names_a_cell_of_this_family() -> None:
-    assert_rows_name_cells(known_cells(SCENARIOS, SIGNATURE_WIRES), SIGNATURE_DIFFERENCES)
