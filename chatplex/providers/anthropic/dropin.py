@@ -44,6 +44,7 @@ from ...adapters.extra_body_layer import call_model
 from ...adapters.validate import check_headers
 from ...chat.binding import merged_last
 from ...chat.dropin import pick
+from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
@@ -146,6 +147,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     for alias, name in _ALIASES.items():
         spelled[name] = pick(_OWNER, **{name: spelled[name], alias: spelled.pop(alias)})
     api_key, base_url = spelled["anthropic_api_key"], spelled["anthropic_api_url"]
+    refuse_langsmith_gateway(_OWNER, base_url, ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"))
     model, reasoning_effort = spelled["model"], spelled["reasoning_effort"]
     given.update(
         max_tokens=spelled["max_tokens"],

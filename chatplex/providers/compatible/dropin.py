@@ -44,6 +44,7 @@ from ...chat.dropin import TAIL
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
+from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
@@ -59,7 +60,6 @@ from ..openai import base_chat_openai
 from ..openai.base_chat_openai import BaseChatOpenAIData
 from ..openai.base_chat_openai import held_stop
 from ..openai.base_chat_openai import with_data
-from ..openai.choices import refuse_langsmith_gateway
 from ..openai.chunk_bound import stream_chunk_timeout
 from ..openai.sdk_account import sdk_account
 from .blocks import register_parts_blocks
@@ -219,7 +219,7 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
                 f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
             )
     if row.routes_langsmith_gateway:  # (its class's own base URL variable first)
-        refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[0])
+        refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[:1])
     # (an empty name is refused when the model is built, never replaced by the default)
     name_of_model = model if model is not None else row.default_model
     if name_of_model is None:

@@ -50,6 +50,7 @@ from typing import Any
 
 from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
+from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.params import SettingRefused
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
@@ -200,19 +201,6 @@ def num_tokens(model: ChatModel, text: str) -> int:
     return count_tokens(model, text_body(text), COUNT_ERROR_FAMILIES)
 
 
-def _refuse_langsmith_gateway(owner: str) -> None:
-    """Where `LANGSMITH_GATEWAY` is on and no server is given, langchain-google-genai
-    sends through LangSmith's gateway (`<gateway>/gemini`) with a LangSmith key:
-    chatplex does not build that routing, so it refuses (NotImplementedError, as the
-    OpenAI drop-ins do) rather than send the Google key to Google instead."""
-    raw = os.environ.get("LANGSMITH_GATEWAY", "")
-    if raw and raw.lower() not in ("false", "0", "no"):
-        raise NotImplementedError(
-            f"{owner}: sending through the LangSmith gateway (LANGSMITH_GATEWAY={raw!r}) is "
-            "not built in chatplex; unset LANGSMITH_GATEWAY, or give the server as base_url="
-        )
-
-
 def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-google-genai's constructor: the model from its fields as held
     (`PartnerClass.build`), refused before any request as the partner refuses; on the
@@ -249,8 +237,8 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     temperature = given.pop("temperature") if "temperature" in given else _UNSET
     fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
     settings = take_settings(given)
-    if url is None and not vertex:  # (its gateway serves the Gemini API only)
-        _refuse_langsmith_gateway(_OWNER)
+    if not vertex:  # (its gateway serves the Gemini API only)
+        refuse_langsmith_gateway(_OWNER, url)
     if temperature is _UNSET:
         temperature = _default_temperature(model)
     api_params = checked_keywords(

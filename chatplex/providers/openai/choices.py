@@ -24,7 +24,6 @@ __all__ = [
     "lacks_structured_outputs",
     "structured_outputs_fallback",
     "prefers_responses_api",
-    "refuse_langsmith_gateway",
     "responses_provider",
     "stream_usage_default",
     "wants_responses_api",
@@ -221,22 +220,6 @@ def init_settings(settings: dict[str, Any]) -> None:
     them (the openai spec's `init_settings`): `stream_usage` (`stream_usage_default`)."""
     if "stream_usage" not in settings:
         settings["stream_usage"] = stream_usage_default(settings)
-
-
-def refuse_langsmith_gateway(owner: str, base_url: object, variable: str) -> None:
-    """Where `LANGSMITH_GATEWAY` is on, langchain-openai's ChatOpenAI (and
-    langchain-fireworks') sends through LangSmith's gateway, with a LangSmith key, when
-    no base URL is given nor in its `variable`: chatplex does not build that routing, so
-    it refuses (NotImplementedError) rather than send to the provider instead."""
-    if base_url is not None or os.environ.get(variable):
-        return
-    raw = os.environ.get("LANGSMITH_GATEWAY", "")
-    if raw and raw.lower() not in ("false", "0", "no"):
-        raise NotImplementedError(
-            f"{owner}: sending through the LangSmith gateway (LANGSMITH_GATEWAY={raw!r}) is "
-            "not built in chatplex; unset LANGSMITH_GATEWAY, or give the gateway's "
-            "base_url= and api_key= (an OpenAI-compatible endpoint)"
-        )
 
 
 def candidates(n: int | None, streaming: bool) -> int | None:

@@ -52,6 +52,7 @@ from ...adapters.structured_profile import with_disabled_params
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merged_last
 from ...chat.dropin import check_refused
+from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.partner_record import PartnerClass
@@ -257,7 +258,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     proxy = own["openai_proxy"]
     settings = take_settings(given)
     if way.langsmith_gateway:
-        choices.refuse_langsmith_gateway(owner, own["base_url"], "OPENAI_API_BASE")
+        refuse_langsmith_gateway(owner, own["base_url"], ("OPENAI_API_BASE",))
     api_params = check_refused(owner, "openai", given)
     responses_only = {name: own[name] for name in _RESPONSES_ONLY}
     if responses_only["include"] is not None:
