@@ -419,6 +419,10 @@ class PartnerFields:
     #: Its SDK client attributes, attribute -> how it builds it: the drop-in builds the
     #: same, from the same fields, on first read (`chatplex.langchain.sdk_clients`).
     clients: Mapping[str, SdkClient] = field(default_factory=dict)
+    #: Its methods that close its SDK clients (langchain-google-genai's `aclose()`,
+    #: langchain-fireworks' `close()` and `aclose()`): method -> the client attributes it
+    #: closes, in order; a method named `a...` is a coroutine.
+    closers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The keywords its SDK clients are built with, SDK keyword -> the field it is read
     #: from (a key revealed from its `SecretStr`).
     client_arguments: Mapping[str, str] = field(default_factory=dict)

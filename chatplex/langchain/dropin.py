@@ -45,6 +45,7 @@ from .field_store import FieldStoreChatModel
 from .field_store import field_store_class
 from .field_values import declared_fields
 from .partner_class import class_view
+from .sdk_clients import client_closer
 
 __all__ = ["DropInChatModel", "langchain_class", "load_mappings", *sorted(DROP_IN_MODULES)]
 
@@ -94,6 +95,8 @@ def langchain_class(name: str) -> type[DropInChatModel]:
     # Its fields are the partner's, and hold its settings.
     form = record.fields
     lazy = () if form is None else form.clients
+    for method, clients in () if form is None else form.closers.items():
+        namespace.setdefault(method, client_closer(method, clients))
     annotations, fields = declared_fields(record.declared, lazy)
     namespace.update(fields, __annotations__=annotations)
     cls = field_store_class(name, namespace, base)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import os
 import threading
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from ..chat.partner_form import SharedHttpClient
 from ..secret import Secret
 from .remembered import Remembered
 
-__all__ = ["ClientCache", "client_arguments", "sdk_client"]
+__all__ = ["ClientCache", "client_arguments", "client_closer", "sdk_client"]
 
 
 class ClientCache(Remembered):
@@ -60,8 +61,36 @@ class ClientCache(Remembered):
                 self._built[name] = build()
             return self._built[name]
 
+    def built(self, names: tuple[str, ...]) -> list[Any]:
+        """The clients of `names` built so far, in that order (none is built here)."""
+        with self._lock:
+            return [self._built[name] for name in names if name in self._built]
+
     def __repr__(self) -> str:
         return f"ClientCache({sorted(self._built)})"
+
+
+def client_closer(method: str, names: tuple[str, ...]) -> Callable[..., Any]:
+    """The partner's `method` that closes its SDK clients `names`
+    (`PartnerFields.closers`): each one the drop-in built is closed, and none is built
+    for it. chatplex's own calls go through the process's shared pool, which stays open.
+    A method named `a...` is a coroutine that awaits a client's async close (its
+    `aclose()`, or a `close()` that is a coroutine)."""
+
+    def close(self: Any) -> None:
+        for client in self._sdk_clients.built(names):
+            client.close()
+
+    async def aclose(self: Any) -> None:
+        for client in self._sdk_clients.built(names):
+            closing = getattr(client, "aclose", None) or client.close
+            done = closing()
+            if inspect.isawaitable(done):
+                await done
+
+    closer = aclose if method.startswith("a") else close
+    closer.__name__ = closer.__qualname__ = method
+    return closer
 
 
 def sdk_client(

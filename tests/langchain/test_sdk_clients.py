@@ -32,6 +32,7 @@ from chatplex.chat.partner_form import SharedHttpClient
 from chatplex.dropins import DROP_IN_MODULES
 from chatplex.langchain.sdk_clients import ClientCache
 from chatplex.langchain.sdk_clients import client_arguments
+from chatplex.langchain.sdk_clients import client_closer
 from chatplex.langchain.sdk_clients import sdk_client
 from chatplex.testing import MockServer
 
@@ -541,3 +542,72 @@ def test_the_scripts_http_clients_are_given_to_the_sdk_clients_as_the_partners(n
         # (the chat completions resource's root client's)
         assert _http(llm.client._client) is given["http_client"]
         assert _http(llm.async_client._client) is given["http_async_client"]
+
+
+class _Client:
+    """An SDK client that records its close: sync, or (`awaited`) a coroutine."""
+
+    def __init__(self, log: list[str], name: str, awaited: bool = False) -> None:
+        self.log, self.name, self.awaited = log, name, awaited
+
+    def close(self) -> Any:
+        if not self.awaited:
+            self.log.append(self.name)
+            return None
+
+        async def closing() -> None:
+            self.log.append(self.name)
+
+        return closing()
+
+
+def test_a_closer_closes_the_clients_built_in_order_and_builds_none() -> None:
+    log: list[str] = []
+    model = type("Model", (), {"_sdk_clients": ClientCache()})()
+    model._sdk_clients.get("root", lambda: _Client(log, "root"))
+    model._sdk_clients.get("aio", lambda: _Client(log, "aio", awaited=True))
+    close = client_closer("close", ("root", "never_built"))
+    aclose = client_closer("aclose", ("aio", "root"))
+    assert close.__name__ == "close" and asyncio.iscoroutinefunction(aclose)
+    close(model)
+    asyncio.run(aclose(model))
+    assert log == ["root", "aio", "root"]
+    assert model._sdk_clients.built(("never_built",)) == []
+
+
+@pytest.mark.parametrize("name", ["ChatGoogleGenerativeAI", "ChatFireworks"])
+def test_the_partners_close_methods_are_there_as_theirs(name: str) -> None:
+    # A script that closes the model when it is done (`await llm.aclose()`) runs on the
+    # drop-in; closing one whose clients were never read builds none.
+    ours, theirs = _pair(name, {})
+    for method in ("close", "aclose"):
+        assert hasattr(ours, method) == hasattr(theirs, method), method
+        if hasattr(theirs, method):
+            closer = getattr(ours, method)
+            assert asyncio.iscoroutinefunction(closer) == asyncio.iscoroutinefunction(
+                getattr(theirs, method)
+            )
+            done = closer()
+            if asyncio.iscoroutine(done):
+                asyncio.run(done)
+    assert repr(ours._sdk_clients) == "ClientCache([])"
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_fireworks_close_and_aclose_close_its_sdk_clients_as_theirs() -> None:
+    ours, theirs = _pair("ChatFireworks", {})
+    for llm in (ours, theirs):
+        llm.client, llm.async_client  # noqa: B018 - built (ours on first read)
+        llm.close()
+        assert llm._sdk_client.is_closed() and not llm._async_sdk_client.is_closed()
+        asyncio.run(llm.aclose())
+        assert llm._async_sdk_client.is_closed()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_gemini_aclose_closes_its_sdk_clients_as_theirs() -> None:
+    for llm in _pair("ChatGoogleGenerativeAI", {}):
+        llm.client, llm.async_client  # noqa: B018 - built (ours on first read)
+        api = llm.client._api_client
+        asyncio.run(llm.aclose())
+        assert api._httpx_client.is_closed and api._async_httpx_client.is_closed

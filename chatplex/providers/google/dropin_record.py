@@ -274,6 +274,8 @@ GENAI_RECORD = PartnerClass(
             "client": SdkClient(f"{gemini_client.__module__}:{gemini_client.__name__}"),
             "async_client": SdkClient("client", "aio"),
         },
+        # Its `aclose()`: the async client, then the sync one.
+        closers={"aclose": ("async_client", "client")},
         client_arguments={
             "api_key": "google_api_key",
             "base_url": "base_url",

@@ -192,6 +192,7 @@ FIREWORKS = Preset(
                 "_sdk_client": ("fireworks:Fireworks", "", "fireworks-ai"),
                 "_async_sdk_client": ("fireworks:AsyncFireworks", "", "fireworks-ai"),
             },
+            closers={"close": ("_sdk_client",), "aclose": ("_async_sdk_client",)},
             client_arguments={
                 "api_key": "fireworks_api_key",
                 "base_url": "fireworks_api_base",
