@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib
+import inspect
 import pickle
 import sys
 import warnings
@@ -568,7 +569,7 @@ def test_a_closer_closes_the_clients_built_in_order_and_builds_none() -> None:
     model._sdk_clients.get("aio", lambda: _Client(log, "aio", awaited=True))
     close = client_closer("close", ("root", "never_built"))
     aclose = client_closer("aclose", ("aio", "root"))
-    assert close.__name__ == "close" and asyncio.iscoroutinefunction(aclose)
+    assert close.__name__ == "close" and inspect.iscoroutinefunction(aclose)
     close(model)
     asyncio.run(aclose(model))
     assert log == ["root", "aio", "root"]
@@ -584,7 +585,7 @@ def test_the_partners_close_methods_are_there_as_theirs(name: str) -> None:
         assert hasattr(ours, method) == hasattr(theirs, method), method
         if hasattr(theirs, method):
             closer = getattr(ours, method)
-            assert asyncio.iscoroutinefunction(closer) == asyncio.iscoroutinefunction(
+            assert inspect.iscoroutinefunction(closer) == inspect.iscoroutinefunction(
                 getattr(theirs, method)
             )
             done = closer()
