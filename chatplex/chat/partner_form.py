@@ -389,6 +389,10 @@ class PartnerFields:
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
+    #: Fields its validators assign only where they find a value: LangChain's gateway
+    #: helper writes the key it read from the environment, and nothing where none is
+    #: set (langchain-anthropic's `anthropic_api_key`). Counted set when held.
+    assigned_when_found: frozenset[str] = frozenset()
     #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
     #: ValueError, in langchain-openai's words, which most classes like it use).
     checks_candidates: bool = False

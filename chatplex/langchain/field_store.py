@@ -216,7 +216,8 @@ class FieldStoreChatModel(DropInChatModel):
         """The fields the partner's validators write at construction, from the model
         built: filled when not given (`PartnerFields.filled`), completed from other
         settings (`completed`) or written from the fields as validated (its hooks'
-        `validated`), counted as set whatever was given (`assigned`). The
+        `validated`), counted as set whatever was given (`assigned`, and
+        `assigned_when_found` where a value is held). The
         engine is kept (`_built_from` says what it is now built from)."""
         form = self._record.fields
         given = self.__pydantic_fields_set__ = self.model_fields_set - _DERIVED  # (none of ours)
@@ -251,7 +252,8 @@ class FieldStoreChatModel(DropInChatModel):
         for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
-        self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
+        found = {name for name in form.assigned_when_found if held.get(name)}  # ("": none)
+        self.__pydantic_fields_set__ = given | ((form.assigned | found) & fields.keys())
         self._built_from = snapshot(self._engine_keywords())
 
     def _engine_keywords(self) -> dict[str, Any]:

@@ -296,6 +296,9 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         partner = _partner_class(name)(**params)
         monkeypatch.delenv(variable)  # read at construction, as the partner reads it
         _assert_fields_match(name, dropin, partner)
+        # Counted set where its validators write the key they read (LangChain's gateway
+        # helper, langchain-openai's assignment), unset where they leave it.
+        assert _dump_option_keys(name, dropin) == _dump_option_keys(name, partner)
 
 
 def test_a_key_and_headers_read_as_given_and_never_shown() -> None:

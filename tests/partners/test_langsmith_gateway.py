@@ -143,3 +143,21 @@ def test_a_server_given_goes_before_the_gateway_on_both(
     theirs, ours = sent
     assert ours == theirs
     assert len(ours) == 1
+
+
+#: The partners' SDK client attributes: the drop-ins build theirs when first read.
+_CLIENTS = {"client", "async_client", "root_client", "root_async_client", "bedrock_client"}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", sorted(_GATEWAY))
+def test_what_the_gateways_helper_writes_is_counted_set_on_both(
+    name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The gateway off, no server given, the key in its variable: LangChain's helper
+    # writes the base URL it resolved (None too) and the key it found, and pydantic
+    # counts them set (`model_dump(exclude_unset=True)` keeps them).
+    gateway = _GATEWAY[name]
+    monkeypatch.setenv(gateway.key_variable, "k-test")
+    theirs, ours = (cls(**gateway.keywords).model_fields_set - _CLIENTS for cls in _classes(name))
+    assert ours == theirs

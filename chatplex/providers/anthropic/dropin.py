@@ -313,6 +313,7 @@ ChatAnthropic = PartnerClass(
         },
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
+        assigned_when_found=frozenset({"anthropic_api_key"}),  # (LangChain's gateway helper)
         dump_aliases=dumped_under_aliases(_ALIASES),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(

@@ -172,6 +172,7 @@ CONVERSE_RECORD = PartnerClass(
         assigned=frozenset(
             {"provider", "disable_streaming", "supports_tool_choice_values", "endpoint_url"}
         ),
+        assigned_when_found=frozenset({"bedrock_api_key"}),  # (LangChain's gateway helper)
         dump_aliases=dumped_under_aliases(_CONVERSE_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version model_id base_model_id system "

@@ -433,8 +433,8 @@ def openai_subclass_reading(
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "default_params": BASE_CHAT_OPENAI_DEFAULT_PARAMS,
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
-        # Set by its validators whatever was given (its key: the variable's value or None).
-        "assigned": frozenset({"model_kwargs", "openai_api_key"}),
+        # Set by its validators whatever was given.
+        "assigned": frozenset({"model_kwargs"}),
         "dump_aliases": {f: a for f, a in dump_aliases.items() if f != a},
         "shown": (*BASE_CHAT_OPENAI_SHOWN, *own),
         "clients": clients,

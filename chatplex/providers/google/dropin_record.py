@@ -253,6 +253,7 @@ GENAI_RECORD = PartnerClass(
         ),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "default_metadata", "base_url"}),
+        assigned_when_found=frozenset({"google_api_key"}),  # (LangChain's gateway helper)
         dump_aliases={
             **dumped_under_aliases(_GENAI_ALIASES),
             # its other pydantic aliases, of fields the drop-in takes under another name

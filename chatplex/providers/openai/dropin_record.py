@@ -123,7 +123,9 @@ CHAT_OPENAI_FORM = PartnerFields(
     resolved=BASE_CHAT_OPENAI_PROXIED,
     dumped=BASE_CHAT_OPENAI_DUMPED,
     # Set by its validators whatever was given (its `exclude_unset` keeps them).
-    assigned=frozenset({"model_kwargs", "openai_api_base", "openai_organization"}),
+    assigned=frozenset(
+        {"model_kwargs", "openai_api_base", "openai_api_key", "openai_organization"}
+    ),
     dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
     clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
     client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,

@@ -155,6 +155,9 @@ FIREWORKS = Preset(
             required=frozenset({"model_name"}),
             # Its validator fills it from its variable when not given.
             fallbacks={"fireworks_api_base": (None, ("FIREWORKS_API_BASE",))},
+            # LangChain's gateway helper writes its base URL, None too, and the key found.
+            assigned=frozenset({"fireworks_api_base"}),
+            assigned_when_found=frozenset({"fireworks_api_key"}),
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},
             # Its request defaults after `model_name`: `stop` even unset.
             identifying={
