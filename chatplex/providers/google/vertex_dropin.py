@@ -438,6 +438,9 @@ ChatVertexAI = dataclasses.replace(
         removal="4.0.0",
         alternative_import="langchain_google_genai.ChatGoogleGenerativeAI",
     ),
+    # Its class-level executor, declared None: read on a model, None (the partner's
+    # attribute is that declaration's FieldInfo, a ClassVar it never fills).
+    helpers=(("task_executor", property(lambda _model: None)),),
     hooks=PartnerHooks(
         num_tokens=num_tokens,
         # (langchain-google-vertexai asks countTokens, for every model)
