@@ -179,7 +179,7 @@ NOT_THERE: dict[tuple[str, str], str] = {
 }
 #: The drop-ins checked beside their partner but those `test_sdk_clients.py` builds,
 #: built with `_built_with`. (langchain-ibm's class asks IBM Cloud for a token when
-#: built: ChatWatsonx is not built offline here.)
+#: built: ChatWatsonx's members are read in its suite, against its local server.)
 _ALSO_CHECKED = ("ChatOllama", "ChatOpenRouter", "ChatVertexAI")
 
 
