@@ -294,15 +294,17 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     return built
 
 
-def vertex_model_named(held: Mapping[str, Any]) -> dict[str, Any]:
-    """Its validator's `model` on Vertex AI: without a `models/` prefix (Vertex AI names
-    no model so); on the Gemini API as given."""
+def validated(held: Mapping[str, Any]) -> dict[str, Any]:
+    """What its validators write, counted as set. On Vertex AI: its `model` without a
+    `models/` prefix (Vertex AI names no model so). On the Gemini API: what LangChain's
+    gateway helper writes, the base URL (None too) and the key where one was found."""
     model = held.get("model")
-    if not (isinstance(model, str) and model.startswith("models/")):
-        return {}
     if not on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project")):
-        return {}
-    return {"model": model.removeprefix("models/")}
+        found = {"google_api_key": held["google_api_key"]} if held.get("google_api_key") else {}
+        return {"base_url": held.get("base_url"), **found}
+    if isinstance(model, str) and model.startswith("models/"):
+        return {"model": model.removeprefix("models/")}
+    return {}
 
 
 class _Unset:
@@ -323,6 +325,6 @@ ChatGoogleGenerativeAI = dataclasses.replace(
         num_tokens=num_tokens,
         profile_names=profile_names,
         structured_target=structured_target,
-        validated=vertex_model_named,
+        validated=validated,
     ),
 )

@@ -251,9 +251,9 @@ GENAI_RECORD = PartnerClass(
                 "image_config": "image_config",
             }
         ),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset({"model_kwargs", "default_metadata", "base_url"}),
-        assigned_when_found=frozenset({"google_api_key"}),  # (LangChain's gateway helper)
+        # Set by its validators whatever was given (its `exclude_unset` keeps them; on
+        # the Gemini API its gateway's fields too: `dropin.validated`).
+        assigned=frozenset({"model_kwargs", "default_metadata"}),
         dump_aliases={
             **dumped_under_aliases(_GENAI_ALIASES),
             # its other pydantic aliases, of fields the drop-in takes under another name

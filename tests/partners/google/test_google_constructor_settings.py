@@ -11,7 +11,9 @@ requests.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -84,6 +86,14 @@ def fields_set_by_its_validators(cls: Any, url: str) -> Any:
     return sorted(cls(model=MODEL, google_api_key=KEY).model_dump(exclude_unset=True))
 
 
+def fields_set_on_vertex_ai(cls: Any, url: str) -> Any:
+    """On Vertex AI its validators leave the gateway's fields alone: neither `base_url`
+    nor the key read from the environment counts as set."""
+    with mock.patch.dict(os.environ, {"GOOGLE_API_KEY": KEY}):
+        llm = cls(model=MODEL, vertexai=True, project="p", location="us-central1")
+    return sorted(llm.model_dump(exclude_unset=True))
+
+
 def temperature_none(cls: Any, url: str) -> Any:
     """temperature=None sends none (its field's default, 0.7, is not sent instead), also
     after another field is assigned."""
@@ -107,6 +117,7 @@ SCRIPTS = {
     "base_url_and_client_options": (gemini_replies(), base_url_and_client_options),
     "location_on_gemini_api": (gemini_replies(), location_on_gemini_api),
     "fields_set_by_its_validators": (gemini_replies(), fields_set_by_its_validators),
+    "fields_set_on_vertex_ai": (gemini_replies(), fields_set_on_vertex_ai),
     "temperature_none": (gemini_replies(), temperature_none),
     "temperature_of_gemini_3": (gemini_replies(), temperature_of_gemini_3),
     "default_metadata_given": (gemini_replies(), _metadata("default_metadata")),
