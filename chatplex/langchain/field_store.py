@@ -235,7 +235,10 @@ class FieldStoreChatModel(DropInChatModel):
         for name, value in form.defaults.items():  # (its fallbacks' first: below)
             if name in fields and held.get(name) is None and name not in form.fallbacks:
                 held[name] = copy.deepcopy(value)
-        for name, value in form.fallen_back({n: held.get(n) for n in fields}, os.environ).items():
+        # What its validators see: None where our field's own factory read the variable.
+        unseen = {n for n, f in form.fallbacks.items() if not (n in given or f.factory)}
+        seen = {n: None if n in unseen else held.get(n) for n in fields}
+        for name, value in form.fallen_back(seen, os.environ).items():
             if name in fields:  # (its validator's fill, not the engine's: not sent)
                 held[name] = value
                 given.add(name)

@@ -124,6 +124,10 @@ def test_every_drop_in_is_listed() -> None:
     assert set(DROP_IN_MODULES) == {*_SERIALIZED, *_OTHERS}
 
 
+def _form(name: str) -> PartnerFields | None:
+    return getattr(chatplex.langchain, name)._record.fields
+
+
 def _partner_class(name: str) -> Any:
     return getattr(importlib.import_module({**_SERIALIZED, **_OTHERS}[name][0]), name)
 
@@ -298,6 +302,29 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
         _assert_fields_match(name, dropin, partner)
         # Counted set where its validators write the key they read (LangChain's gateway
         # helper, langchain-openai's assignment), unset where they leave it.
+        assert _dump_option_keys(name, dropin) == _dump_option_keys(name, partner)
+
+    @pytest.mark.filterwarnings("ignore")  # the partners' own
+    @pytest.mark.parametrize(
+        ("name", "field"),
+        [
+            (name, field)
+            for name in _NAMES
+            for field, fallback in (_form(name).fallbacks if _form(name) else {}).items()
+            if fallback.variables
+        ],
+    )
+    def test_a_field_read_from_its_variable(
+        self, name: str, field: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Its validator fills it from the variable where not given: held alike, and
+        # counted as set alike (a field its own default factory reads is not).
+        form = _form(name)
+        params = {k: v for k, v in _build_params(name, {}).items() if form.name(k) != field}
+        monkeypatch.setenv(form.fallbacks[field].variables[0], "http://127.0.0.1:9/from-env")
+        dropin = getattr(chatplex.langchain, name)(**params)
+        partner = _partner_class(name)(**params)
+        assert _read(dropin, field) == _read(partner, field)
         assert _dump_option_keys(name, dropin) == _dump_option_keys(name, partner)
 
 
