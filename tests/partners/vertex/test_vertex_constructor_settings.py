@@ -73,6 +73,8 @@ def _located(**variables: str) -> Any:
                 base_url=url,
             )
             held = {"location": llm.location, "full_model_name": llm.full_model_name}
+            # (its validator writes the location it read: counted as set)
+            held["set"] = sorted(llm.model_dump(exclude_unset=True))
             return {**held, "dumped": dumpd(llm)["kwargs"]["location"], "reply": llm.invoke("Hi")}
 
     return lambda cls, url: attempted(lambda: built(cls, url))
