@@ -217,8 +217,7 @@ class FieldStoreChatModel(DropInChatModel):
         built: filled when not given (`PartnerFields.filled`), completed from other
         settings (`completed`) or written from the fields as validated (its hooks'
         `validated`), counted as set whatever was given (`assigned`, and
-        `assigned_when_found` where a value is held). The
-        engine is kept (`_built_from` says what it is now built from)."""
+        `assigned_when_found` where held). The engine is kept (`_built_from`)."""
         form = self._record.fields
         given = self.__pydantic_fields_set__ = self.model_fields_set - _DERIVED  # (none of ours)
         if form is None:
@@ -370,6 +369,7 @@ class FieldStoreChatModel(DropInChatModel):
         }
         update.setdefault("chatplex_unmasked", unmasked)
         copied = super(DropInChatModel, self).model_copy(update=update, deep=deep)
+        copied.__pydantic_fields_set__ -= _DERIVED  # (the update's key: none of its fields)
         copied._refresh()
         return copied
 

@@ -548,3 +548,29 @@ def test_a_records_default_hooks_look_its_profile_up_by_the_models_name() -> Non
     assert PartnerHooks().profile_names(engine) == ("models/m-001",)
     assert PartnerHooks().profile(engine, {}) is None
     assert PartnerHooks().structured_target(engine, "json_mode", {}) == (engine, "json_mode")
+
+
+#: The partners' SDK objects (clients, langchain-ibm's model and gateway): their
+#: validators build and set them, the drop-ins build theirs when first read.
+_SDK_FIELDS = {
+    *("client", "async_client", "root_client", "root_async_client", "bedrock_client"),
+    *("watsonx_model", "watsonx_model_gateway"),
+}
+#: Counted as set by the partner alone, and why.
+_SET_BY_THE_PARTNER_ALONE = {
+    ("ChatVertexAI", "full_model_name"): (
+        "langchain-google-vertexai writes its resource name once, at construction; the "
+        "drop-in names the model again from its fields (a copy with another model_name "
+        "sends that model), so the name is never held as given"
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partners' own
+@pytest.mark.parametrize("name", _NAMES)
+def test_a_copy_counts_as_set_what_the_partners_copy_counts(name: str) -> None:
+    dropin, partner = _pair(name, {})
+    alone = {field for owner, field in _SET_BY_THE_PARTNER_ALONE if owner == name}
+    for update in (None, {"temperature": 0.5}):
+        ours, theirs = dropin.model_copy(update=update), partner.model_copy(update=update)
+        assert ours.model_fields_set - _SDK_FIELDS == theirs.model_fields_set - _SDK_FIELDS - alone

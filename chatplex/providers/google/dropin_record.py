@@ -352,8 +352,10 @@ VERTEX_RECORD = PartnerClass(
         ),
         default_params=frozenset({"model_name"}),  # its identifying params but that
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        # (its `location` too: its "before" validator writes the SDK's where none is given)
-        assigned=frozenset({"api_transport", "default_metadata", "location", "model_kwargs"}),
+        # (its `location` and `client_options` too: its "before" validator writes them)
+        assigned=frozenset(
+            {"api_transport", "client_options", "default_metadata", "location", "model_kwargs"}
+        ),
         dump_aliases=dumped_under_aliases(_VERTEX_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version project location request_parallelism "
