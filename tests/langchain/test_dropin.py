@@ -6,7 +6,6 @@ every drop-in class in test_standard_suites_dropins.py."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.messages import AIMessageChunk
 from pydantic import ValidationError
+from test_partner_fields import _partner_class
 from test_sdk_clients import _BUILT as BESIDE_PARTNER
 from test_sdk_clients import _pair
 
@@ -187,9 +187,7 @@ def _beside_partner(name: str) -> tuple[Any, Any]:
     """The drop-in `name` and its partner's model, built with the same keywords."""
     if name in BESIDE_PARTNER:
         return _pair(name, {})
-    record = getattr(import_module(DROP_IN_MODULES[name]), name)
-    module, _, attribute = record.partner_class.partition(":")
-    partner = getattr(import_module(module), attribute)(**_built_with(name))
+    partner = _partner_class(name)(**_built_with(name))
     return getattr(chatplex.langchain, name)(**_built_with(name)), partner
 
 

@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from test_dropin_serialized import _KEY
 from test_dropin_serialized import _SERIALIZED
 from test_dropin_serialized import _params
+from test_sdk_clients import _ATTRIBUTES as SDK_CLIENT_ATTRIBUTES
 
 import chatplex
 import chatplex.langchain
@@ -550,12 +551,9 @@ def test_a_records_default_hooks_look_its_profile_up_by_the_models_name() -> Non
     assert PartnerHooks().structured_target(engine, "json_mode", {}) == (engine, "json_mode")
 
 
-#: The partners' SDK objects (clients, langchain-ibm's model and gateway): their
+#: The partners' SDK objects (their clients, langchain-ibm's model and gateway): their
 #: validators build and set them, the drop-ins build theirs when first read.
-_SDK_FIELDS = {
-    *("client", "async_client", "root_client", "root_async_client", "bedrock_client"),
-    *("watsonx_model", "watsonx_model_gateway"),
-}
+_SDK_FIELDS = {*SDK_CLIENT_ATTRIBUTES, "watsonx_model", "watsonx_model_gateway"}
 #: Counted as set by the partner alone, and why.
 _SET_BY_THE_PARTNER_ALONE = {
     ("ChatVertexAI", "full_model_name"): (
