@@ -1,11 +1,15 @@
 """A reply's header read by its lower-case name (`header_value`), whether the headers are
-httpx's (case-insensitive) or a plain dict spelled otherwise. Pure."""
+httpx's (case-insensitive) or a plain dict spelled otherwise; LangSmith's gateway
+metadata header read as its JSON (`gateway_metadata`). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["header_value"]
+from .bodies import loads
+
+__all__ = ["GATEWAY_METADATA_HEADER", "gateway_metadata", "header_value"]
 
 
 def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -17,3 +21,16 @@ def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
     if value is None:
         value = next((v for k, v in headers.items() if k.lower() == name), None)
     return value
+
+
+#: The header LangSmith's gateway answers with: its JSON metadata (the provider and the
+#: model it resolved).
+GATEWAY_METADATA_HEADER = "x-langsmith-gateway-metadata"
+
+
+def gateway_metadata(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
+    """The JSON object of a reply's `X-LangSmith-Gateway-Metadata` header; None where
+    the header is absent, not JSON, or not an object (as langchain-core reads it)."""
+    raw = header_value(headers, GATEWAY_METADATA_HEADER)
+    parsed = loads(raw) if raw else None
+    return parsed if isinstance(parsed, dict) else None

@@ -24,6 +24,7 @@ from ..specs import ShapeKind
 from ..specs import spec
 
 __all__ = [
+    "ENGINE_KEYS",
     "ChatGeneration",
     "ChatGenerationChunk",
     "LLMResult",
@@ -75,11 +76,19 @@ class LLMResult:
 
 # -- what LangChain's providers put in an LLMResult ------------------------------------------
 
-#: response_metadata keys chatplex adds that are not part of any provider's llm_output.
-_CHATPLEX_KEYS = frozenset(
-    {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "logprobs"}
-    | {"refusal", "other_candidates", "token_usage"}
+#: response_metadata keys the engine adds to a reply on every wire: the wire's name, its
+#: own stop word, the request id, the HTTP attempts made, LangSmith's gateway metadata.
+ENGINE_KEYS = frozenset(
+    {"provider", "raw_finish_reason", "request_id", "attempts", "gateway_metadata"}
 )
+#: response_metadata keys chatplex adds that are not part of any provider's llm_output.
+_CHATPLEX_KEYS = ENGINE_KEYS | {
+    "finish_reason",
+    "logprobs",
+    "refusal",
+    "other_candidates",
+    "token_usage",
+}
 
 
 def output_shape(style: OutputShape | None) -> OutputShape | None:
@@ -101,9 +110,7 @@ def is_kind(style: OutputShape | None, kind: ShapeKind) -> bool:
 
 #: response_metadata keys of chatplex's own, never a reply's field (an `OutputShape`
 #: whose `info` is None: the reply's own fields).
-_ADDED_KEYS = frozenset(
-    {"provider", "finish_reason", "raw_finish_reason", "request_id", "attempts", "other_candidates"}
-)
+_ADDED_KEYS = ENGINE_KEYS | {"finish_reason", "other_candidates"}
 
 
 def response_fields_apart(style: OutputShape | None) -> bool:

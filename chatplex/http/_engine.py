@@ -76,12 +76,12 @@ from ._attempt_errors import then_raise
 from ._attempt_errors import timed_out
 from ._attempt_errors import typed
 from ._attempt_errors import unreadable
-from ._errors import request_id_from
 from ._errors import status_failure
 from ._errors import unexpected_content_type
 from ._reply import has_content
 from ._reply import is_json
 from ._reply import keep_body
+from ._reply import mark_opening
 from ._reply import parse_reply
 from ._reply import refuse_wrong_shape
 from ._reply import reply_chunk
@@ -557,11 +557,7 @@ class Call:
         """Every chunk so far, to emit now; the first carries the request id and the
         attempts made, as `send()`'s message does (merged stream == non-stream reply)."""
         received = self.received
-        metadata = received[0].response_metadata
-        request_id = request_id_from(self.response.headers, self.adapter)
-        if request_id is not None:
-            metadata.setdefault("request_id", request_id)
-        metadata["attempts"] = self.attempt
+        mark_opening(received[0].response_metadata, self.response, self.adapter, self.attempt)
         return received.copy()  # `received` keeps growing while these are emitted
 
     def _end(self, out: Sequence[AIMessageChunk]) -> Sequence[AIMessageChunk]:

@@ -1,14 +1,16 @@
 """What a read response becomes, for the attempt engine (`_engine.Call`): a whole body
-parsed into the reply (or its typed error), the single chunk of a stream answered with
-JSON, a reply past the size bound, and a broken stream's failure with its partial reply
-and whether another attempt is safe. Pure functions of the response and the chunks
-received: no I/O, no call state.
+parsed into the reply (or its typed error), a stream's first chunk's marks
+(`mark_opening`), the single chunk of a stream answered with JSON, a reply past the size
+bound, and a broken stream's failure with its partial reply and whether another attempt
+is safe. Pure functions of the response and the chunks received: no I/O, no call state.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
+from ..adapters.headers import gateway_metadata
 from ..adapters.reading import worth_retrying
 from ..errors import APIError
 from ..errors import ResponseTooLargeError
@@ -36,6 +38,7 @@ __all__ = [
     "is_json",
     "keep_body",
     "malformed_event",
+    "mark_opening",
     "parse_reply",
     "refuse_wrong_shape",
     "reply_chunk",
@@ -83,7 +86,25 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
         request_id = request_id_from(headers, adapter)
         if request_id is not None:
             set_metadata(message, "request_id", request_id)
+    gateway = gateway_metadata(headers)
+    if gateway is not None:  # (LangSmith's gateway answered: what it resolved)
+        set_metadata(message, "gateway_metadata", gateway)
     return message
+
+
+def mark_opening(
+    metadata: dict[str, Any], response: httpx.Response, adapter: Adapter, attempt: int
+) -> None:
+    """A stream's first chunk's `metadata` given what `parse_reply` gives a whole reply
+    (the request id, the gateway's metadata) and the attempts made."""
+    headers = response.headers
+    request_id = request_id_from(headers, adapter)
+    if request_id is not None:
+        metadata.setdefault("request_id", request_id)
+    metadata["attempts"] = attempt
+    gateway = gateway_metadata(headers)
+    if gateway is not None:
+        metadata["gateway_metadata"] = gateway
 
 
 #: What a parser raises on a reply it cannot read: JSON errors, and the `TypeError`s,

@@ -34,6 +34,7 @@ from langchain_core.messages import ToolCall
 from langchain_core.messages import ToolCallChunk
 from langchain_core.messages.ai import UsageMetadata as LCUsageMetadata
 
+from ..chat.llm_results import ENGINE_KEYS
 from ..messages import AIMessage
 from ..messages import AIMessageChunk
 from ..messages import Content
@@ -65,13 +66,11 @@ _INDEXED_UNSTREAMED = ("id", "model", "usage")
 #: botocore made; chatplex's own retries take their place, counted as `attempts`.
 _BOTOCORE_METADATA = "ResponseMetadata"
 #: What chatplex's engine adds to a reply's response_metadata on every wire and no
-#: partner package writes: the wire's name, the wire's own stop word beside the common
-#: one, the request id and the HTTP attempts made, and a refusal (a partner keeps it
-#: in `additional_kwargs` alone). The drop-ins leave them out (`partner_metadata`);
-#: chatplex's own models keep them.
-_CHATPLEX_METADATA = frozenset(
-    {"provider", "raw_finish_reason", "request_id", "attempts", "refusal"}
-)
+#: partner package writes (`ENGINE_KEYS`; a partner's gateway metadata goes in
+#: `generation_info` alone), and a refusal (a partner keeps it in `additional_kwargs`
+#: alone). The drop-ins leave them out (`partner_metadata`); chatplex's own models keep
+#: them.
+_CHATPLEX_METADATA = ENGINE_KEYS | {"refusal"}
 
 
 # ---- chatplex -> LangChain ------------------------------------------------------------

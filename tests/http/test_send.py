@@ -325,3 +325,19 @@ async def test_without_retry_headers_every_attempt_sends_the_same(
     assert len(server.seen) == 3
     assert server.seen[0] == server.seen[1] == server.seen[2]
     assert not [name for name in server.seen[0] if "retry" in name]
+
+
+@parity
+async def test_langsmith_gateways_metadata_is_kept_in_the_reply(sync: bool) -> None:
+    # The gateway's header read as its JSON object; one that is not is left out.
+    for header, kept in (('{"provider": "openai", "model": "gpt-x"}', True), ("[1]", False)):
+
+        def handler(request: httpx.Request, header: str = header) -> httpx.Response:
+            return httpx.Response(
+                200, json={"text": "hi"}, headers={"X-LangSmith-Gateway-Metadata": header}
+            )
+
+        adapter = FakeAdapter()
+        message = await call(sync, adapter, adapter.request(), clients=mock_clients(handler))
+        expected = {"provider": "openai", "model": "gpt-x"} if kept else None
+        assert message.response_metadata.get("gateway_metadata") == expected

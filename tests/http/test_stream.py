@@ -342,3 +342,18 @@ async def test_a_streams_retries_carry_their_retry_headers(sync: bool, server: L
     )
     assert merge_chunks(chunks).text == "t0 t1 "
     assert [h.get("x-retry-count") for h in server.seen] == [None, "1", "2"]
+
+
+@parity
+async def test_a_streams_first_chunk_carries_langsmith_gateways_metadata(sync: bool) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {**SSE_HEADERS, "x-langsmith-gateway-metadata": '{"provider": "anthropic"}'}
+        return httpx.Response(200, headers=headers, stream=Body([sse("a", "b")]))
+
+    chunks = await collect(
+        sync, FakeAdapter(), FakeAdapter().request(), clients=mock_clients(handler)
+    )
+    assert [c.response_metadata.get("gateway_metadata") for c in chunks] == [
+        {"provider": "anthropic"},
+        None,
+    ]
