@@ -13,7 +13,6 @@ TypeError: ChatOpenAI got model='a' and model_name='b': pass one of them
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -34,7 +33,6 @@ __all__ = [
     "check_refused",
     "partner_http_clients",
     "pick",
-    "refuse_langsmith_gateway",
     "run_config",
     "timeout_in_seconds",
     "tool_call_body",
@@ -109,23 +107,6 @@ def pick(owner: str, **candidates: Any) -> Any:
         shown = " and ".join(f"{k}={v!r}" for k, v in given.items())
         raise SettingRefused(f"{owner} got {shown}: pass one of them")
     return next(iter(given.values()), None)
-
-
-def refuse_langsmith_gateway(owner: str, base_url: object, variables: Sequence[str] = ()) -> None:
-    """Where `LANGSMITH_GATEWAY` is on ("true", or a gateway's URL) and no server is given
-    (`base_url`, or one of the partner's base URL `variables`), the partners that read it
-    (langchain-openai, -anthropic, -google-genai, -fireworks, -aws's Converse) send
-    through LangSmith's gateway with a LangSmith key. chatplex does not build that
-    routing: refused (NotImplementedError), never sent to the provider instead."""
-    if base_url is not None or any(os.environ.get(name) for name in variables):
-        return
-    raw = os.environ.get("LANGSMITH_GATEWAY", "")
-    if raw and raw.lower() not in ("false", "0", "no"):
-        raise NotImplementedError(
-            f"{owner}: sending through the LangSmith gateway (LANGSMITH_GATEWAY={raw!r}) is "
-            "not built in chatplex; unset LANGSMITH_GATEWAY, or give the server (the "
-            "gateway's or the provider's) as base_url= with its api_key="
-        )
 
 
 def check_refused(

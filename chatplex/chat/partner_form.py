@@ -2,9 +2,10 @@
 (`PartnerFields`, one per partner class, `PartnerClass.fields`): the fields its
 validators fill, complete or resolve from the model built, its aliases, its "before"
 validators' checks, the keys and order of its `model_dump()` and repr, its identifying
-and default params (`IdentifyingParams`), its `lc_secrets` and `lc_attributes`, and the
-SDK clients it builds (`SdkClient`). `chatplex.langchain` reads it (`field_store.py`);
-nothing here names a partner."""
+and default params (`IdentifyingParams`), its `lc_secrets` and `lc_attributes`, the
+SDK clients it builds (`SdkClient`) and how it follows LangSmith's gateway
+(`GatewayRoute`). `chatplex.langchain` reads it (`field_store.py`); nothing here names a
+partner."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from operator import attrgetter
 from typing import Any
 from typing import Literal
 from typing import NamedTuple
+
+from .langsmith_gateway import GatewayRoute
 
 __all__ = [
     "Fallback",
@@ -47,9 +50,10 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
     default_params = keywords.get("default_params")
     if isinstance(default_params, Mapping):
         default_params = IdentifyingParams(**default_params)
-    # (a fallback as data: its `Fallback` fields in order)
+    # (a fallback, a client, a gateway route as data: their fields in order)
     fallbacks = {k: Fallback(*v) for k, v in keywords.get("fallbacks", {}).items()}
     clients = {k: SdkClient(*v) for k, v in keywords.get("clients", {}).items()}
+    route = keywords.get("langsmith_gateway")
     return PartnerFields(
         **{
             **keywords,
@@ -57,6 +61,7 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
             "default_params": default_params,
             "fallbacks": fallbacks,
             "clients": clients,
+            "langsmith_gateway": GatewayRoute(*route) if isinstance(route, tuple) else route,
         }
     )
 
@@ -389,10 +394,9 @@ class PartnerFields:
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
-    #: Fields its validators assign only where they find a value: LangChain's gateway
-    #: helper writes the key it read from the environment, and nothing where none is
-    #: set (langchain-anthropic's `anthropic_api_key`). Counted set when held.
-    assigned_when_found: frozenset[str] = frozenset()
+    #: How its validators follow LangSmith's gateway (`LANGSMITH_GATEWAY`): the base URL
+    #: and key they resolve, written as given; None: it does not follow it.
+    langsmith_gateway: GatewayRoute | None = None
     #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
     #: ValueError, in langchain-openai's words, which most classes like it use).
     checks_candidates: bool = False

@@ -60,6 +60,7 @@ from .field_values import snapshot
 from .partner_fields import ABSENT
 from .partner_fields import engine_as_partner
 from .partner_fields import settle_as_partner
+from .partner_fields import through_gateway
 from .settings_fields import masked as _masked_setting
 from .wrapped import adapter_of
 
@@ -167,6 +168,7 @@ class FieldStoreChatModel(DropInChatModel):
                 other = values.setdefault(name, spelled_so)  # (else pydantic's choice: the name)
                 if alias not in fields:
                     values[name] = one_of(cls.__name__, name, other, alias, spelled_so)
+        through_gateway(form, values)  # (LangSmith's gateway, where the partner follows it)
         values = cls._record.hooks.settings(values)  # (its fields as it holds them)
         unmasked = dict(values.get("chatplex_unmasked") or {})
         keys = secret_values(values.values())
@@ -216,8 +218,7 @@ class FieldStoreChatModel(DropInChatModel):
         """The fields the partner's validators write at construction, from the model
         built: filled when not given (`PartnerFields.filled`), completed from other
         settings (`completed`) or written from the fields as validated (its hooks'
-        `validated`), counted as set whatever was given (`assigned`, and
-        `assigned_when_found` where held). The engine is kept (`_built_from`)."""
+        `validated`), counted as set whatever was given (`assigned`); `_built_from`."""
         form = self._record.fields
         given = self.__pydantic_fields_set__ = self.model_fields_set - _DERIVED  # (none of ours)
         if form is None:
@@ -254,8 +255,7 @@ class FieldStoreChatModel(DropInChatModel):
         for keyword, name in form.kept_in.items():  # (held there, not sent: `_kept_out`)
             if keyword in settings and name in fields:
                 held[name] = {**(held.get(name) or {}), keyword: settings[keyword]}
-        found = {name for name in form.assigned_when_found if held.get(name)}  # ("": none)
-        self.__pydantic_fields_set__ = given | ((form.assigned | found) & fields.keys())
+        self.__pydantic_fields_set__ = given | (form.assigned & fields.keys())
         self._built_from = snapshot(self._engine_keywords())
 
     def _engine_keywords(self) -> dict[str, Any]:

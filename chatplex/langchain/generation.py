@@ -19,12 +19,14 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
+from pydantic import SecretStr
 
 from ..adapters.tool_choice import normalise_tool_choice
 from ..adapters.tool_choice import parallel_from_choice
 from ..adapters.tools import to_tool_specs
 from ..chat.call_hooks import cache_under_langchain
 from ..chat.dropin import tool_call_body
+from ..chat.langsmith_gateway import GATEWAY_INFO
 from ..chat.model import ChatModel
 from ..chat.tool_binding import builtin_tool_reader
 from ..core import Runnable
@@ -462,6 +464,10 @@ def _as_partner(
         message = generation.message
         metadata = mark_last_attempt(message.response_metadata, allowed)
         if model._under_partner_name:
+            gateway = metadata.get("gateway_metadata")
+            if gateway is not None and reports_gateway(model, stream=False):
+                info = {GATEWAY_INFO: gateway, **(generation.generation_info or {})}
+                generation.generation_info = info
             wire = metadata.get("provider") or metadata.get("model_provider")
             kept = message.id if cached else partner_id(message.id, wire)
             if kept is not message.id:  # (an assignment is pydantic's, a call each)
@@ -502,6 +508,7 @@ class _StreamPlan:
             "hold": usage_closes(target),
             "helper": None if helper is None else HelperPieces(kwargs, cut_error(helper.adapter)),
             "label": _label(model, primary(target)),
+            "gateway": model._under_partner_name and reports_gateway(model, stream=True),
         }
         # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects
         # made so, a structured reply's object on its last piece.
@@ -570,3 +577,20 @@ def _cited_document(block: Any) -> bool:
     else:
         return False
     return isinstance(citations, dict) and bool(citations.get("enabled"))
+
+
+def reports_gateway(model: LangChainChat, *, stream: bool) -> bool:
+    """Whether a drop-in's partner writes LangSmith's gateway metadata into a reply's
+    `generation_info` (a stream's first piece's), where LangChain's tracer reads it
+    (`GatewayRoute.reports_metadata`): always, or where its key is a LangSmith one
+    (`lsv2_`), as its `_uses_gateway` decides."""
+    form = model._record.fields if model._record is not None else None
+    route = form.langsmith_gateway if form is not None else None
+    if route is None or not route.reports_metadata:
+        return False
+    if route.reports_metadata == "replies" and (
+        not stream or getattr(model, route.streams_report_with or "", False)
+    ):
+        return True
+    key = getattr(model, route.key_field, None)
+    return isinstance(key, SecretStr) and key.get_secret_value().startswith("lsv2_")

@@ -1,6 +1,7 @@
 """A drop-in's constructor as its partner class's: the partner's "before" validators
 on the keywords given (`settle_as_partner`: fields lifted out of `model_kwargs`,
-required fields, None refused where its field's type has none, its candidate count),
+required fields, None refused where its field's type has none, its candidate count;
+LangSmith's gateway: `through_gateway`),
 and the engine built from them, refused and speaking as the partner
 (`engine_as_partner`: its error classes and words, retries, reading of replies). The
 partner's form is its record's `fields` (`chat/partner_record.py`: a name's module names
@@ -9,16 +10,20 @@ its record); this module names no partner."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping
 from typing import Any
 from typing import Final
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 from pydantic import TypeAdapter
 
 from ..chat import ChatModel
+from ..chat.langsmith_gateway import resolve
 from ..chat.params import PartnerTypeError
 from ..chat.params import SettingRefused
+from ..chat.partner_form import PartnerFields
 from ..chat.partner_record import PartnerClass
 from ..chat.partner_warnings import refuse_given_twice
 from ..chat.partner_warnings import say_lifted
@@ -36,6 +41,7 @@ __all__ = [
     "lift_model_kwargs",
     "settle_as_partner",
     "split_model_kwargs",
+    "through_gateway",
 ]
 
 
@@ -191,3 +197,25 @@ def split_model_kwargs(record: PartnerClass, extra: Any) -> tuple[dict[str, Any]
         )
         (fields if own else rest)[name] = value
     return fields, rest
+
+
+def through_gateway(form: PartnerFields | None, values: dict[str, Any]) -> None:
+    """LangChain's gateway helper as the partner's "before" validator runs it (its form's
+    `langsmith_gateway`), on the constructor's values (its fields under their names): the
+    base URL and key resolved (`langsmith_gateway.resolve`) written back, the URL always
+    (None too), the key where one was found; pydantic then counts them set, as it counts
+    the partner's."""
+    route = form.langsmith_gateway if form is not None else None
+    if route is None or not route.applies(values):
+        return
+    given = values.get(route.key_field)
+    resolved = resolve(route, values.get(route.base_field), given)
+    values[route.base_field] = resolved.base_url
+    if resolved.from_gateway and not any(
+        values.get(name) is not None or os.environ.get(name) for name in route.routed_unless
+    ):
+        values.update(route.when_routed)
+    if resolved.api_key is not None:  # (one found is a str: held as the partner's)
+        values[route.key_field] = (
+            resolved.api_key if given is not None else SecretStr(resolved.api_key)
+        )

@@ -24,6 +24,8 @@ from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
 
+from ..chat.langsmith_gateway import GATEWAY_INFO
+from ..chat.llm_results import ENGINE_KEYS
 from ..chat.llm_results import choice_keys
 from ..chat.llm_results import is_kind
 from ..chat.llm_results import partner_style
@@ -129,7 +131,7 @@ def _candidate(message: Any, first: Any, usage: Any) -> Any:
 
 
 #: chatplex's own metadata keys a reply keeps until its partner's are written.
-_OWN_KEYS = frozenset({"provider", "raw_finish_reason", "request_id", "attempts"})
+_OWN_KEYS = ENGINE_KEYS
 
 
 def _choice_only(message: Any, info: Mapping[str, Any] | None, keys: Sequence[str] = ()) -> Any:
@@ -219,6 +221,7 @@ class Chunking(TypedDict, total=False):
     hold: Required[bool]
     helper: HelperPieces | bool | None
     label: str | None
+    gateway: bool
 
 
 def generation_chunks(
@@ -261,6 +264,7 @@ class _Ending:
     __slots__ = (
         "calls",
         "first",
+        "gateway",
         "held",
         "helper",
         "hold",
@@ -278,9 +282,13 @@ class _Ending:
         hold: bool,
         helper: HelperPieces | bool | None = None,
         label: str | None = None,
+        gateway: bool = False,
     ) -> None:
         self.translate = translate
         self.label = label  # a drop-in's wire: its style where no chunk names a provider
+        # Whether LangSmith's gateway metadata goes into the first piece's info (its
+        # partner's, `generation.reports_gateway`); then that info until it is given.
+        self.gateway: bool | dict[str, Any] = gateway
         self.hold = hold
         # The SDK helper's pieces (none held: it streams its own end); True: pieces made
         # without the call's settings.
@@ -304,6 +312,8 @@ class _Ending:
         the one held before it (it did not end the stream), then `chunk`'s unless it is
         empty and held in turn."""
         ours = _as_chunk(chunk)
+        if self.gateway is True and "gateway_metadata" in ours.response_metadata:
+            self.gateway = {GATEWAY_INFO: ours.response_metadata["gateway_metadata"]}
         if self.style is None and "model_provider" in ours.response_metadata:
             self.style = partner_style(ours.response_metadata) or ""
             self.provider = ours.response_metadata["model_provider"]
@@ -325,6 +335,8 @@ class _Ending:
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
         elif info is None and is_kind(shape, "chat_completions") and _usage_alone(ours, message):
             info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)
+        if isinstance(self.gateway, dict):  # (the partner's first piece carries it)
+            info, self.gateway = {**self.gateway, **(info or {})}, False
         piece = (
             text_piece(message)
             if info is None
@@ -346,6 +358,10 @@ class _Ending:
         """`pieces` to yield, the stream's first among them made to merge the stream in
         one pass."""
         if self.first is None and pieces:
+            if isinstance(self.gateway, dict):  # (the partner's first piece carries it)
+                info = {**self.gateway, **(pieces[0].generation_info or {})}
+                pieces[0] = ChatGenerationChunk(message=pieces[0].message, generation_info=info)
+                self.gateway = False
             self.first = pieces[0]
             merge_linearly(pieces[0])
         return tuple(pieces)

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from chatplex.chat.dropin import TAIL
-from chatplex.chat.dropin import refuse_langsmith_gateway
 from chatplex.chat.dropin import timeout_in_seconds
 from chatplex.chat.fake import FakeChatModel
 from chatplex.chat.model import ChatModel
@@ -100,24 +99,3 @@ def test_a_timeout_object_given_to_a_call_is_its_read_timeout_in_seconds() -> No
     # anything else as it is (seconds taken, the rest refused by the settings' check)
     for given in ({"timeout": 2.5}, {"timeout": "soon"}, {"timeout": object()}, {"stop": ["x"]}):
         assert timeout_in_seconds(given) is given
-
-
-@pytest.mark.parametrize("switch", ["true", "YES", "1", "https://gateway.example"])
-def test_the_langsmith_gateway_is_refused_where_no_server_is_given(
-    switch: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("EXAMPLE_BASE", raising=False)
-    monkeypatch.setenv("LANGSMITH_GATEWAY", switch)
-    with pytest.raises(NotImplementedError, match=r"ChatX: .*LANGSMITH_GATEWAY"):
-        refuse_langsmith_gateway("ChatX", None, ("EXAMPLE_BASE",))
-    refuse_langsmith_gateway("ChatX", "https://own.example", ("EXAMPLE_BASE",))
-    monkeypatch.setenv("EXAMPLE_BASE", "https://env.example")
-    refuse_langsmith_gateway("ChatX", None, ("EXAMPLE_BASE",))
-
-
-@pytest.mark.parametrize("switch", ["", "false", "No", "0"])
-def test_the_langsmith_gateway_switched_off_is_no_refusal(
-    switch: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("LANGSMITH_GATEWAY", switch)
-    refuse_langsmith_gateway("ChatX", None)

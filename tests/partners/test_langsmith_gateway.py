@@ -1,24 +1,34 @@
 """LangSmith's gateway (`LANGSMITH_GATEWAY`, read by langchain-core's `utils/_gateway`).
 
 Where it is on ("true", or a gateway's URL) and no server is given, the partners that
-read it send through the gateway with a LangSmith key. chatplex does not build that
-routing: each of those drop-ins refuses at construction (NotImplementedError), never
-sending to the provider instead. A server given, as a keyword or in the partner's own
-variable, goes before the gateway on both sides. (ChatGoogleGenerativeAI's case is in
+read it send through the gateway with a LangSmith key, and their fields show the
+gateway's URL and key; the drop-ins do the same (`chat/langsmith_gateway.py`). A server
+given, as a keyword or in the partner's own variable, goes before the gateway on both.
+langchain-openai and langchain-anthropic put the gateway's reply header in the reply's
+`generation_info` (for LangChain's tracer) where their key is a LangSmith one; the
+drop-ins do too. (ChatGoogleGenerativeAI's case is in
 `google/test_google_constructor_settings.py`.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import operator
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import LLMResult
 
 import chatplex.langchain
+from chatplex.chat.langsmith_gateway import GATEWAY_INFO
+from chatplex.langchain.wrapped import adapter_of
+from tests._replies import anthropic_message
 from tests._replies import chat_completion
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
@@ -33,10 +43,10 @@ _BEDROCK_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 class Gateway:
     """A class whose partner reads the gateway: its module, its keywords, the gateway's
     path for it, its base URL variables and its key's, and the keyword that gives a
-    server (with what the test's server URL needs after it). `endpoint`: where the
-    partner's model says it sends, for a partner that cannot send its gateway request
-    to the test's server (botocore sends a bearer key over HTTPS only); None: the
-    request is sent and its path read."""
+    server (with what the test's server URL needs after it). `sent_to`: where the
+    partner's model sends, for a partner that cannot send its gateway request to the
+    test's server (botocore sends a bearer key over HTTPS only); None: the request is
+    sent and its path read."""
 
     module: str
     keywords: dict[str, Any]
@@ -45,7 +55,7 @@ class Gateway:
     key_variable: str
     server_keyword: str
     server_suffix: str = ""
-    endpoint: Callable[[Any], str] | None = None
+    sent_to: Callable[[Any], str] | None = None
 
 
 _BEDROCK = {"region_name": "us-east-1"}
@@ -64,13 +74,16 @@ _GATEWAY = {
     ),
     "ChatBedrockConverse": Gateway(
         "langchain_aws", {"model": _BEDROCK_MODEL, **_BEDROCK}, "/bedrock", (),
-        "AWS_BEARER_TOKEN_BEDROCK", "endpoint_url", endpoint=lambda model: model.endpoint_url,
+        "AWS_BEARER_TOKEN_BEDROCK", "endpoint_url",
+        sent_to=lambda model: model.client.meta.endpoint_url,
     ),
-    # (over Converse, as langchain-aws's `_as_converse` sends: a ChatBedrockConverse's)
+    # Over Converse: langchain-aws's `_as_converse` is a ChatBedrockConverse, whose
+    # `endpoint_url` names the gateway, handed ChatBedrock's own client: it sends to
+    # the region's endpoint (path None), and so does the drop-in.
     "ChatBedrock": Gateway(
         "langchain_aws", {"model_id": _BEDROCK_MODEL, "beta_use_converse_api": True, **_BEDROCK},
-        "/bedrock", (), "AWS_BEARER_TOKEN_BEDROCK", "endpoint_url",
-        endpoint=lambda model: model._as_converse.endpoint_url,
+        "", (), "AWS_BEARER_TOKEN_BEDROCK", "endpoint_url",
+        sent_to=lambda model: model._as_converse.client.meta.endpoint_url,
     ),
 }  # fmt: skip
 
@@ -96,22 +109,33 @@ def _classes(name: str) -> tuple[Any, Any]:
 
 @pytest.mark.filterwarnings("ignore")  # the partner packages' own
 @pytest.mark.parametrize("name", sorted(_GATEWAY))
-def test_where_the_partner_sends_through_the_gateway_the_drop_in_refuses(
+def test_where_the_partner_sends_through_the_gateway_the_drop_in_does_too(
     name: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Not built in chatplex: refused before any request, never sent to the provider.
+    # The same fields counted set; the same request sent (path, key), or, where it
+    # cannot be sent here, the same endpoint its client sends to.
     gateway = _GATEWAY[name]
-    theirs, ours = _classes(name)
     monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
-    if gateway.endpoint is not None:
-        assert gateway.endpoint(theirs(**gateway.keywords)) == server.url + gateway.path
-    else:
-        sent_once(theirs(**gateway.keywords), "invoke")
-        assert [seen.path.startswith(gateway.path + "/") for seen in server.seen] == [True]
-    with pytest.raises(NotImplementedError, match="LANGSMITH_GATEWAY"):
-        ours(**gateway.keywords)
-    monkeypatch.setenv("LANGSMITH_GATEWAY", "false")  # (off: built, as the partner's)
-    ours(**gateway.keywords, api_key="k-test")
+    if gateway.sent_to is not None:  # (keys of their own: botocore asks no metadata server)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+    theirs, ours = (cls(**gateway.keywords) for cls in _classes(name))
+    assert ours.model_fields_set - _CLIENTS == theirs.model_fields_set - _CLIENTS
+    if gateway.sent_to is not None:
+        sent_to = adapter_of(ours.chatplex_model).endpoint_url
+        assert sent_to == gateway.sent_to(theirs)
+        assert sent_to == server.url + gateway.path if gateway.path else "amazonaws" in sent_to
+        return
+    sent = []
+    for model in (theirs, ours):
+        server.seen.clear()
+        sent_once(model, "invoke")
+        keys = ("authorization", "x-api-key")
+        sent.append([(seen.path, [seen.headers.get(k) for k in keys]) for seen in server.seen])
+    assert sent[1] == sent[0]
+    ((path, keys),) = sent[1]
+    assert path.startswith(gateway.path + "/")
+    assert "Bearer lsv2_test" in keys  # (LangSmith's key: LANGSMITH_API_KEY's)
 
 
 @pytest.mark.filterwarnings("ignore")
@@ -125,7 +149,7 @@ def test_a_server_given_goes_before_the_gateway_on_both(
         pytest.skip(f"{gateway.module} reads no base URL variable for {name}")
     monkeypatch.setenv("LANGSMITH_GATEWAY", "true")
     keywords = dict(gateway.keywords)
-    if gateway.endpoint is None:
+    if gateway.sent_to is None:
         keywords["api_key"] = "k-test"
     else:  # (signed with keys over HTTP: a bearer key goes over HTTPS only)
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
@@ -161,3 +185,130 @@ def test_what_the_gateways_helper_writes_is_counted_set_on_both(
     monkeypatch.setenv(gateway.key_variable, "k-test")
     theirs, ours = (cls(**gateway.keywords).model_fields_set - _CLIENTS for cls in _classes(name))
     assert ours == theirs
+
+
+_METADATA = {"provider": "openai", "model": "gpt-4o-2024-08-06"}
+
+
+def _events(*named: tuple[str | None, dict[str, Any]]) -> list[bytes]:
+    return [
+        (f"event: {event}\n" if event else "").encode() + f"data: {json.dumps(data)}\n\n".encode()
+        for event, data in named
+    ]
+
+
+def _openai_stream() -> list[bytes]:
+    head = {"id": "c-1", "object": "chat.completion.chunk", "created": 1, "model": "m-1"}
+    deltas = [{"role": "assistant", "content": ""}, {"content": "hi"}, {}]
+    chunks = [
+        {**head, "choices": [{"index": 0, "delta": d, "finish_reason": "stop" if not d else None}]}
+        for d in deltas
+    ]
+    usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+    chunks.append({**head, "choices": [], "usage": usage})
+    return [*_events(*((None, chunk) for chunk in chunks)), b"data: [DONE]\n\n"]
+
+
+def _anthropic_stream() -> list[bytes]:
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5"}
+    message |= {"content": [], "stop_reason": None, "usage": {"input_tokens": 3}}
+    block = {"type": "text", "text": ""}
+    delta = {"type": "text_delta", "text": "hi"}
+    stop = {"stop_reason": "end_turn", "stop_sequence": None}
+    return _events(
+        ("message_start", {"type": "message_start", "message": message}),
+        (
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": block},
+        ),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_delta", {"type": "message_delta", "delta": stop, "usage": {"output_tokens": 1}}),
+        ("message_stop", {"type": "message_stop"}),
+    )
+
+
+_REPLIES = {
+    "ChatOpenAI": (_REPLY, _openai_stream),
+    "ChatAnthropic": (
+        json.dumps(anthropic_message("hi", usage={"input_tokens": 3, "output_tokens": 1})).encode(),
+        _anthropic_stream,
+    ),
+}
+
+
+class _Ends(BaseCallbackHandler):
+    """The `generation_info` of each generation `on_llm_end` is given."""
+
+    def __init__(self) -> None:
+        self.infos: list[Any] = []
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.infos += [g.generation_info for gs in response.generations for g in gs]
+
+
+#: Where each partner reports the gateway's metadata, by the way the model is set up:
+#: through the gateway (a LangSmith key), with its own server and key, and (OpenAI's)
+#: with its own server and `include_response_headers=True`. langchain-openai reports a
+#: whole reply's whatever the key, a stream's only through the gateway or with the
+#: headers kept; langchain-anthropic only through the gateway.
+_REPORTED = {
+    ("ChatOpenAI", "gateway"): {"invoke", "ainvoke", "stream", "astream"},
+    ("ChatOpenAI", "own-server"): {"invoke", "ainvoke"},
+    ("ChatOpenAI", "own-server-headers"): {"invoke", "ainvoke", "stream", "astream"},
+    ("ChatAnthropic", "gateway"): {"invoke", "ainvoke", "stream", "astream"},
+    ("ChatAnthropic", "own-server"): set(),
+}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream", "astream"])
+@pytest.mark.parametrize(("name", "setup"), sorted(_REPORTED))
+def test_the_gateways_metadata_reaches_the_tracer_as_the_partners_does(
+    name: str, setup: str, how: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where the partner reports it, the header's JSON is in the reply's
+    # `generation_info` (LangChain's tracer makes it run metadata); never in the
+    # message's metadata.
+    gateway = _GATEWAY[name]
+    whole, streamed = _REPLIES[name]
+    header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
+
+    def answer(seen: Any) -> Reply:
+        if seen.body.get("stream"):
+            return Reply(200, streamed(), "text/event-stream", header)
+        return Reply(200, [whole], headers=header)
+
+    server.handler = answer
+    keywords = dict(gateway.keywords)
+    if setup == "gateway":
+        monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
+    else:
+        keywords.update(api_key="k-test", base_url=server.url + gateway.server_suffix)
+    if setup == "own-server-headers":
+        keywords["include_response_headers"] = True
+    seen = []
+    for cls in _classes(name):
+        ends = _Ends()
+        reply = _called(cls(**keywords), how, {"callbacks": [ends]})
+        seen.append((ends.infos, sorted(reply.response_metadata)))
+    theirs, ours = seen
+    assert ours == theirs
+    reported = how in _REPORTED[name, setup]
+    assert [GATEWAY_INFO in (info or {}) for info in ours[0]] == [reported]
+    assert GATEWAY_INFO not in ours[1]
+
+
+def _called(model: Any, how: str, config: dict[str, Any]) -> Any:
+    """The reply of one call made `how`, a stream's pieces merged."""
+    if how == "invoke":
+        return model.invoke("hi", config)
+    if how == "ainvoke":
+        return asyncio.run(model.ainvoke("hi", config))
+    if how == "stream":
+        return functools.reduce(operator.add, model.stream("hi", config))
+
+    async def merged() -> Any:
+        return functools.reduce(operator.add, [c async for c in model.astream("hi", config)])
+
+    return asyncio.run(merged())

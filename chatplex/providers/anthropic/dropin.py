@@ -44,7 +44,7 @@ from ...adapters.extra_body_layer import call_model
 from ...adapters.validate import check_headers
 from ...chat.binding import merged_last
 from ...chat.dropin import pick
-from ...chat.dropin import refuse_langsmith_gateway
+from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
@@ -147,7 +147,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     for alias, name in _ALIASES.items():
         spelled[name] = pick(_OWNER, **{name: spelled[name], alias: spelled.pop(alias)})
     api_key, base_url = spelled["anthropic_api_key"], spelled["anthropic_api_url"]
-    refuse_langsmith_gateway(_OWNER, base_url, ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"))
     model, reasoning_effort = spelled["model"], spelled["reasoning_effort"]
     given.update(
         max_tokens=spelled["max_tokens"],
@@ -306,14 +305,17 @@ ChatAnthropic = PartnerClass(
             "mcp_servers": "ANTHROPIC_MCP_SERVERS",
         },
         floats=frozenset({"temperature", "default_request_timeout"}),
-        fallbacks={
-            "anthropic_api_url": Fallback(
-                "https://api.anthropic.com", ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
-            )
-        },
+        langsmith_gateway=GatewayRoute(
+            "anthropic_api_url",
+            "anthropic_api_key",
+            "anthropic",
+            base_variables=("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"),
+            key_variables=("ANTHROPIC_API_KEY",),
+            default_base="https://api.anthropic.com",
+            reports_metadata="gateway",
+        ),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
-        assigned_when_found=frozenset({"anthropic_api_key"}),  # (LangChain's gateway helper)
         dump_aliases=dumped_under_aliases(_ALIASES),
         # Its fields, unset ones too; its `reasoning_effort` inside `output_config`.
         identifying=IdentifyingParams(

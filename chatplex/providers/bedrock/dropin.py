@@ -53,7 +53,6 @@ import dataclasses
 from typing import TYPE_CHECKING
 from typing import Any
 
-from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import held_and_spelled
@@ -98,7 +97,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     botocore `config`'s region, timeouts and retries read as langchain-aws's
     `_get_effective_config` reads them (`converse_dropin.converse_parts`)."""
     given = spelled(_OWNER, dict(keywords))
-    refuse_langsmith_gateway(_OWNER, given.get("endpoint_url"))
     # LangChain's stream_usage, which langchain-aws's class lacks: its warning (which
     # points two frames above the line that built it), and not sent (there in
     # additionalModelRequestFields, which the model refuses).

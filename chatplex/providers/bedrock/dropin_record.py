@@ -20,6 +20,7 @@ from typing import Sequence
 
 from pydantic import SecretStr
 
+from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
 from ...chat.partner_form import SdkClient
@@ -169,10 +170,13 @@ CONVERSE_RECORD = PartnerClass(
         # None (LangChain's default); its invocation params name the model first.
         identifying=IdentifyingParams(invoked_first=_INVOKED_MODEL),
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
-        assigned=frozenset(
-            {"provider", "disable_streaming", "supports_tool_choice_values", "endpoint_url"}
+        assigned=frozenset({"provider", "disable_streaming", "supports_tool_choice_values"}),
+        langsmith_gateway=GatewayRoute(
+            "endpoint_url",
+            "bedrock_api_key",
+            "bedrock",
+            key_variables=("AWS_BEARER_TOKEN_BEDROCK",),
         ),
-        assigned_when_found=frozenset({"bedrock_api_key"}),  # (LangChain's gateway helper)
         dump_aliases=dumped_under_aliases(_CONVERSE_ALIASES),
         dumped=field_names(
             "name disable_streaming output_version model_id base_model_id system "

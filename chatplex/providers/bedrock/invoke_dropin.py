@@ -57,7 +57,6 @@ from typing import Any
 from typing import cast
 
 from ...chat.dropin import pick
-from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.params import PartnerTypeError
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
@@ -382,8 +381,6 @@ def bedrock_parts(
                 lifted[name] = value
         converse_given |= {"guardrail_config": guardrail, "model_kwargs": rest or None}
         as_converse = spelled(owner, {**lifted, **settings, **converse_given})
-        # (its Converse model is a ChatBedrockConverse: the gateway's, as that class)
-        refuse_langsmith_gateway(owner, as_converse.get("endpoint_url"))
         adapter, name, chosen = converse_parts(owner, as_converse, known)
         adapter.chat_bedrock = held
         return adapter, name, chosen

@@ -44,7 +44,6 @@ from ...chat.dropin import TAIL
 from ...chat.dropin import UNSET
 from ...chat.dropin import check_refused
 from ...chat.dropin import pick
-from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.params import api_parameters
@@ -218,8 +217,6 @@ def build(row: DropIn, keywords: dict[str, Any]) -> ChatModel:
             raise ValueError(
                 f"{owner}: {profile.title} does not accept {key!r}: {profile.rejects[key]}"
             )
-    if row.routes_langsmith_gateway:  # (its class's own base URL variable first)
-        refuse_langsmith_gateway(owner, given["base_url"], profile.base_variables[:1])
     # (an empty name is refused when the model is built, never replaced by the default)
     name_of_model = model if model is not None else row.default_model
     if name_of_model is None:

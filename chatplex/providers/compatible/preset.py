@@ -209,9 +209,6 @@ class DropIn:
     #: Whether its own sync `_generate` moves a reply's reasoning into a content block
     #: where its model asks for reasoning (langchain-cerebras': `reasoning_blocks`).
     generate_reasoning_blocks: bool = False
-    #: Whether its class sends through LangSmith's gateway when LANGSMITH_GATEWAY is on
-    #: and no base URL is given nor in its own variable (langchain-fireworks'): refused.
-    routes_langsmith_gateway: bool = False
     #: The variables a base URL is read from where its base URL field holds None (given
     #: None, or its own variable unset): its SDK's alone, as its class hands the SDK that
     #: None, its field's own variable read (`from_env`) only where nothing is given

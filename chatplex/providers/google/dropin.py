@@ -50,7 +50,6 @@ from typing import Any
 
 from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
-from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.params import SettingRefused
 from ...chat.partner_record import PartnerHooks
 from ...chat.partner_record import checked_keywords
@@ -237,8 +236,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     temperature = given.pop("temperature") if "temperature" in given else _UNSET
     fields = {name: given.pop(name, None) for name in _GEMINI_FIELDS}
     settings = take_settings(given)
-    if not vertex:  # (its gateway serves the Gemini API only)
-        refuse_langsmith_gateway(_OWNER, url)
     if temperature is _UNSET:
         temperature = _default_temperature(model)
     api_params = checked_keywords(
@@ -295,14 +292,11 @@ def build(keywords: dict[str, Any]) -> ChatModel:
 
 
 def validated(held: Mapping[str, Any]) -> dict[str, Any]:
-    """What its validators write, counted as set. On Vertex AI: its `model` without a
-    `models/` prefix (Vertex AI names no model so). On the Gemini API: what LangChain's
-    gateway helper writes, the base URL (None too) and the key where one was found."""
+    """What its validators write, counted as set: on Vertex AI, its `model` without a
+    `models/` prefix (Vertex AI names no model so)."""
     model = held.get("model")
-    if not on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project")):
-        found = {"google_api_key": held["google_api_key"]} if held.get("google_api_key") else {}
-        return {"base_url": held.get("base_url"), **found}
-    if isinstance(model, str) and model.startswith("models/"):
+    vertex = on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project"))
+    if vertex and isinstance(model, str) and model.startswith("models/"):
         return {"model": model.removeprefix("models/")}
     return {}
 

@@ -20,6 +20,7 @@ import httpx
 from pydantic import BeforeValidator
 from pydantic import SecretStr
 
+from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.partner_form import FieldRange
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
@@ -32,6 +33,7 @@ from ...chat.sdk_agents import SdkForms
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .dropin_settings import NO_FIELD
+from .genai_backend import on_gemini_api
 from .genai_client import USER_AGENT as GENAI_USER_AGENT
 from .genai_client import gemini_client
 
@@ -251,9 +253,16 @@ GENAI_RECORD = PartnerClass(
                 "image_config": "image_config",
             }
         ),
-        # Set by its validators whatever was given (its `exclude_unset` keeps them; on
-        # the Gemini API its gateway's fields too: `dropin.validated`).
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "default_metadata"}),
+        # (the Gemini API's: its gateway proxies no Vertex AI)
+        langsmith_gateway=GatewayRoute(
+            "base_url",
+            "google_api_key",
+            "gemini",
+            key_variables=("GOOGLE_API_KEY", "GEMINI_API_KEY"),
+            applies=on_gemini_api,
+        ),
         dump_aliases={
             **dumped_under_aliases(_GENAI_ALIASES),
             # its other pydantic aliases, of fields the drop-in takes under another name

@@ -11,9 +11,10 @@ script (`genai_client.py`) both ask.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SDK_ON", "VARIABLE", "on_vertex", "vertex_express"]
+__all__ = ["SDK_ON", "VARIABLE", "on_gemini_api", "on_vertex", "vertex_express"]
 
 #: The variable that turns the class to Vertex AI where `vertexai` is not given.
 VARIABLE = "GOOGLE_GENAI_USE_VERTEXAI"
@@ -33,6 +34,12 @@ def on_vertex(vertexai: bool | None, credentials: Any, project: str | None) -> b
     if switch in _ON or switch in _OFF:
         return switch in _ON
     return credentials is not None or project is not None
+
+
+def on_gemini_api(values: Mapping[str, Any]) -> bool:
+    """Whether a constructor's keywords (before validation) choose the Gemini API, where
+    LangSmith's gateway applies (it proxies no Vertex AI)."""
+    return not on_vertex(values.get("vertexai"), values.get("credentials"), values.get("project"))
 
 
 def vertex_express(credentials: Any, project: str | None, location: str | None) -> bool:

@@ -115,7 +115,6 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         _OWNER,
         AZURE_CHAT_OPENAI_RECORD,
         proxied=False,  # langchain-openai's Azure clients ignore it
-        langsmith_gateway=False,  # (its validator does not look)
         default_model=None,
         stand_in=deployment,
         adapters=adapters,

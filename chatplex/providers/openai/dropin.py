@@ -52,7 +52,6 @@ from ...adapters.structured_profile import with_disabled_params
 from ...adapters.tools import builtin_spec
 from ...chat.binding import merged_last
 from ...chat.dropin import check_refused
-from ...chat.dropin import refuse_langsmith_gateway
 from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.partner_record import PartnerClass
@@ -215,8 +214,6 @@ class OpenAIWay:
     #: of them; False: both held and read back, changing nothing (Azure's clients ignore
     #: them).
     proxied: bool
-    #: Whether its validator refuses LangSmith's gateway (ChatOpenAI's; not Azure's).
-    langsmith_gateway: bool
     #: Its `model_name` where none is named (None: Azure's, a label only).
     default_model: str | None
     #: The model the call is named by where none is named (Azure: its deployment).
@@ -257,8 +254,6 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     own["api_key"] = as_secret(own["api_key"])
     proxy = own["openai_proxy"]
     settings = take_settings(given)
-    if way.langsmith_gateway:
-        refuse_langsmith_gateway(owner, own["base_url"], ("OPENAI_API_BASE",))
     api_params = check_refused(owner, "openai", given)
     responses_only = {name: own[name] for name in _RESPONSES_ONLY}
     if responses_only["include"] is not None:
@@ -418,7 +413,6 @@ CHAT_OPENAI_WAY = OpenAIWay(
     _OWNER,
     CHAT_OPENAI_RECORD,
     proxied=True,
-    langsmith_gateway=True,
     default_model=DEFAULT_MODEL,
     stand_in=None,
     adapters=make_adapters,

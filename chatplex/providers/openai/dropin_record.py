@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
 from ...chat.partner_form import PartnerFields
@@ -127,6 +128,22 @@ CHAT_OPENAI_FORM = PartnerFields(
         {"model_kwargs", "openai_api_base", "openai_api_key", "openai_organization"}
     ),
     dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
+    langsmith_gateway=GatewayRoute(
+        "openai_api_base",
+        "openai_api_key",
+        "openai/v1",
+        base_variables=("OPENAI_API_BASE",),
+        key_variables=("OPENAI_API_KEY",),
+        reports_metadata="replies",
+        streams_report_with="include_response_headers",
+        when_routed={"stream_usage": True},
+        routed_unless=(
+            "stream_usage",
+            *USAGE_UNLESS_GIVEN[1:],
+            "OPENAI_PROXY",
+            *BASE_CHAT_OPENAI_CLIENTS,
+        ),
+    ),
     clients={name: SdkClient(*made) for name, made in BASE_CHAT_OPENAI_CLIENTS.items()},
     client_arguments=CHAT_OPENAI_CLIENT_ARGUMENTS,
     client_optional=frozenset({"max_retries"}),
@@ -312,6 +329,7 @@ AZURE_CHAT_OPENAI_RECORD = dataclasses.replace(
             "validate_base_url": True,
         },
         inert=frozenset({"validate_base_url"}),
+        langsmith_gateway=None,  # (its validator replaces ChatOpenAI's: no gateway)
         # Set by its validators whatever was given (its `exclude_unset` keeps them); its
         # `disabled_params` where it writes them (`azure_dropin.default_disabled_params`).
         assigned=frozenset({"model_kwargs", "openai_organization", "stream_usage"}),

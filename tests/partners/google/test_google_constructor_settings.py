@@ -153,23 +153,36 @@ CONSTRUCTOR = dataclasses.replace(SUITE, scripts=SCRIPTS, differences=DIFFERENCE
 test_same_as_langchain_google_genai = CONSTRUCTOR.same_test()
 
 
-def test_where_the_partner_sends_through_the_gateway_the_drop_in_refuses(
-    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("vertexai", [None, True])
+def test_the_gateway_is_followed_on_the_gemini_api_as_the_partner_follows_it(
+    vertexai: bool | None, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # LANGSMITH_GATEWAY on and no server given: it sends to the gateway's /gemini with
-    # the LangSmith key; not built in chatplex, refused before any request (never sent
-    # to Google with the Google key instead).
+    # LANGSMITH_GATEWAY on and no server given: on the Gemini API both send to the
+    # gateway's /gemini with the LangSmith key, and their fields show the gateway's URL
+    # and key as set; on Vertex AI neither looks at it.
     server.handler = gemini_replies()
-    server.seen.clear()
     monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
     monkeypatch.setenv("LANGSMITH_GATEWAY_API_KEY", "lsv2_test")
     monkeypatch.setenv("GOOGLE_API_KEY", KEY)
-    sent_once(genai_partner.ChatGoogleGenerativeAI(model=MODEL), "invoke")
-    (seen,) = server.seen
-    assert seen.path.startswith(f"/gemini/v1beta/models/{MODEL}:generateContent"), seen.path
-    assert seen.headers["x-goog-api-key"] == "lsv2_test"
-    with pytest.raises(NotImplementedError, match="LANGSMITH_GATEWAY"):
-        OurChat(model=MODEL)
+    keywords = {"model": MODEL, "vertexai": vertexai, "project": "p-1", "location": "us-east1"}
+    seen_fields = []
+    for cls in (genai_partner.ChatGoogleGenerativeAI, OurChat):
+        server.seen.clear()
+        model = cls(**(keywords if vertexai else {"model": MODEL}))
+        seen_fields.append(
+            (model.base_url, model.google_api_key, "base_url" in model.model_fields_set)
+        )
+        if not vertexai:
+            sent_once(model, "invoke")
+            (seen,) = server.seen
+            assert seen.path.startswith(f"/gemini/v1beta/models/{MODEL}:generate"), seen.path
+            assert seen.headers["x-goog-api-key"] == "lsv2_test"
+    theirs, ours = seen_fields
+    assert ours == theirs
+    if vertexai:
+        assert ours[0] != server.url + "/gemini"
+    else:
+        assert ours[0] == server.url + "/gemini"
     # A server given goes before the gateway on both.
     for cls in (genai_partner.ChatGoogleGenerativeAI, OurChat):
         server.seen.clear()

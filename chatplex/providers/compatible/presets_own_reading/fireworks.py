@@ -147,17 +147,19 @@ FIREWORKS = Preset(
         lc_namespace=("langchain", "chat_models", "fireworks"),
         package="langchain-fireworks",
         partner_class="langchain_fireworks.chat_models:ChatFireworks",
-        routes_langsmith_gateway=True,
         partner_fields=openai_style_fields(
             "fireworks",
             attributes=("fireworks_api_base",),
             checks_candidates=True,
             required=frozenset({"model_name"}),
-            # Its validator fills it from its variable when not given.
-            fallbacks={"fireworks_api_base": (None, ("FIREWORKS_API_BASE",))},
-            # LangChain's gateway helper writes its base URL, None too, and the key found.
-            assigned=frozenset({"fireworks_api_base"}),
-            assigned_when_found=frozenset({"fireworks_api_key"}),
+            # (a `GatewayRoute`'s fields in order: base and key fields, path, variables)
+            langsmith_gateway=(
+                "fireworks_api_base",
+                "fireworks_api_key",
+                "fireworks",
+                ("FIREWORKS_API_BASE",),
+                ("FIREWORKS_API_KEY",),
+            ),
             defaults={"stream_usage": True, "n": 1, "max_retries": 2},
             # Its request defaults after `model_name`: `stop` even unset.
             identifying={

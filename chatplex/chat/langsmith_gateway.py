@@ -1,0 +1,123 @@
+"""LangSmith's gateway, as the partner classes that follow it resolve it (langchain-core's
+`utils/_gateway`, read here, never imported): where `LANGSMITH_GATEWAY` is on ("true", or
+a gateway's URL) and no server is given, a model sends to `{gateway}/{path}` with a
+LangSmith key. A partner record declares its `GatewayRoute`; `chatplex.langchain` reads
+it when a drop-in is built (`resolve`), and moves a reply's gateway metadata (the engine's
+`response_metadata["gateway_metadata"]`) into its `generation_info` where the route says
+its partner reports it.
+
+>>> route = GatewayRoute("base", "key", "prov/v1", key_variables=("PROV_KEY",))
+>>> env = {"LANGSMITH_GATEWAY": "true", "LANGSMITH_API_KEY": "lsv2_k", "PROV_KEY": "sk"}
+>>> resolve(route, None, None, env)[:2]
+('https://gateway.smith.langchain.com/prov/v1', 'lsv2_k')
+>>> resolve(route, "http://local/v1", None, env)[:2]  # a server given: its provider's key
+('http://local/v1', 'sk')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Literal
+from typing import NamedTuple
+
+__all__ = ["GATEWAY_INFO", "GatewayRoute", "Resolved", "resolve"]
+
+#: Where a partner puts the gateway's metadata in a reply's `generation_info`, for
+#: LangChain's tracer (langchain-core's `GATEWAY_METADATA_RESPONSE_KEY`).
+GATEWAY_INFO = "lc_gateway_metadata"
+
+_DEFAULT_GATEWAY = "https://gateway.smith.langchain.com"
+_OFF = ("false", "0", "no")
+_ON = ("true", "1", "yes")
+
+
+def _everywhere(values: Mapping[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class GatewayRoute:
+    """How one partner class follows the gateway: the fields its validator writes the
+    base URL and key to (given under either name), the gateway's path for its provider,
+    the variables read before the gateway (a base URL) or beside it (a key), the base
+    URL where nothing is set, and where the route applies at all (a class that speaks to
+    two APIs may follow it on one)."""
+
+    base_field: str
+    key_field: str
+    path: str
+    base_variables: tuple[str, ...] = ()
+    key_variables: tuple[str, ...] = ()
+    default_base: str | None = None
+    #: Where a reply's gateway metadata goes into its `generation_info` (LangChain's
+    #: tracer reads it there): "gateway", where its key is a LangSmith one, `lsv2_` (its
+    #: `_uses_gateway`); "replies", a whole reply's whatever the key, a stream's where
+    #: the key is a LangSmith one; "" nowhere.
+    reports_metadata: Literal["gateway", "replies", ""] = ""
+    #: With "replies": a field that makes its streams report it whatever the key (one
+    #: that has it read the raw response: `include_response_headers`).
+    streams_report_with: str | None = None
+    #: Fields its validator sets where the gateway gave the URL, unless a field of
+    #: `routed_unless` is given or a variable of it set (`stream_usage`: the gateway
+    #: passes usage on, unless the script's own clients are given).
+    when_routed: Mapping[str, Any] = field(default_factory=dict)
+    routed_unless: tuple[str, ...] = ()
+    #: Whether the route applies to a constructor's keywords (before validation).
+    applies: Callable[[Mapping[str, Any]], bool] = _everywhere
+
+
+class Resolved(NamedTuple):
+    """The base URL and key a model is built with, and whether the gateway gave the
+    URL. `api_key`: the one given, unchanged; else the one found (a str), or None."""
+
+    base_url: str | None
+    api_key: Any
+    from_gateway: bool
+
+
+def resolve(
+    route: GatewayRoute,
+    base_url: str | None,
+    api_key: Any,
+    environ: Mapping[str, str] | None = None,
+) -> Resolved:
+    """LangChain's precedence. The base URL: the one given, else the first of its
+    variables, else the gateway's, else the route's default. The key: the one given;
+    else, where the gateway gave the URL, the gateway's key (LANGSMITH_GATEWAY_API_KEY,
+    else LANGSMITH_API_KEY) before the provider's; for any other URL, the provider's
+    before the gateway's (LANGSMITH_GATEWAY_API_KEY, where the gateway is on): a gateway
+    key is never sent to a provider that has its own."""
+    env = os.environ if environ is None else environ
+    gateway = _gateway_base(env, route.path)
+    from_gateway = False
+    if base_url is None:
+        base_url = _first(env, route.base_variables)
+        if base_url is None and gateway is not None:
+            base_url, from_gateway = gateway, True
+        elif base_url is None:
+            base_url = route.default_base
+    if api_key is not None:
+        return Resolved(base_url, api_key, from_gateway)
+    gateway_key = env.get("LANGSMITH_GATEWAY_API_KEY") if gateway is not None else None
+    if not gateway_key and from_gateway:
+        gateway_key = env.get("LANGSMITH_API_KEY")
+    provider_key = _first(env, route.key_variables)
+    pair = (gateway_key, provider_key) if from_gateway else (provider_key, gateway_key)
+    return Resolved(base_url, pair[0] or pair[1] or None, from_gateway)
+
+
+def _gateway_base(env: Mapping[str, str], path: str) -> str | None:
+    raw = env.get("LANGSMITH_GATEWAY")
+    if not raw or raw.lower() in _OFF:
+        return None
+    base = _DEFAULT_GATEWAY if raw.lower() in _ON else raw.rstrip("/")
+    return f"{base}/{path}"
+
+
+def _first(env: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    return next((env[name] for name in names if env.get(name)), None)
