@@ -30,6 +30,7 @@ from chatplex.chat.langsmith_gateway import GATEWAY_INFO
 from chatplex.langchain.wrapped import adapter_of
 from tests._replies import anthropic_message
 from tests._replies import chat_completion
+from tests._replies import responses_reply
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import scripted_server
@@ -228,8 +229,38 @@ def _anthropic_stream() -> list[bytes]:
     )
 
 
+_RESPONSES_USAGE = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+
+
+def _responses_stream() -> list[bytes]:
+    whole = responses_reply("hi", usage=_RESPONSES_USAGE)
+    item = {**whole["output"][0], "status": "in_progress", "content": []}
+    part = {"type": "output_text", "text": "", "annotations": []}
+    at = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    named = [
+        ("response.created", {"response": {**whole, "status": "in_progress", "output": []}}),
+        ("response.output_item.added", {"output_index": 0, "item": item}),
+        ("response.content_part.added", {**at, "part": part}),
+        ("response.output_text.delta", {**at, "delta": "hi", "logprobs": []}),
+        ("response.output_text.done", {**at, "text": "hi", "logprobs": []}),
+        ("response.content_part.done", {**at, "part": {**part, "text": "hi"}}),
+        ("response.output_item.done", {"output_index": 0, "item": whole["output"][0]}),
+        ("response.completed", {"response": whole}),
+    ]
+    return _events(
+        *(
+            (name, {"type": name, **data, "sequence_number": n})
+            for n, (name, data) in enumerate(named)
+        )
+    )
+
+
 _REPLIES = {
     "ChatOpenAI": (_REPLY, _openai_stream),
+    "ChatOpenAI (Responses API)": (
+        json.dumps(responses_reply("hi", usage=_RESPONSES_USAGE)).encode(),
+        _responses_stream,
+    ),
     "ChatAnthropic": (
         json.dumps(anthropic_message("hi", usage={"input_tokens": 3, "output_tokens": 1})).encode(),
         _anthropic_stream,
@@ -248,12 +279,14 @@ class _Ends(BaseCallbackHandler):
 
 
 #: Where each partner reports the gateway's metadata, by the way the model is set up:
-#: through the gateway (a LangSmith key), with its own server and key, and (OpenAI's)
-#: with its own server and `include_response_headers=True`. langchain-openai reports a
+#: through the gateway (a LangSmith key; OpenAI's on the Responses API too), with its
+#: own server and key, and (OpenAI's) with its own server and
+#: `include_response_headers=True`. langchain-openai reports a
 #: whole reply's whatever the key, a stream's only through the gateway or with the
 #: headers kept; langchain-anthropic only through the gateway.
 _REPORTED = {
     ("ChatOpenAI", "gateway"): {"invoke", "ainvoke", "stream", "astream"},
+    ("ChatOpenAI", "gateway-responses"): {"invoke", "ainvoke", "stream", "astream"},
     ("ChatOpenAI", "own-server"): {"invoke", "ainvoke"},
     ("ChatOpenAI", "own-server-headers"): {"invoke", "ainvoke", "stream", "astream"},
     ("ChatAnthropic", "gateway"): {"invoke", "ainvoke", "stream", "astream"},
@@ -271,7 +304,8 @@ def test_the_gateways_metadata_reaches_the_tracer_as_the_partners_does(
     # `generation_info` (LangChain's tracer makes it run metadata); never in the
     # message's metadata.
     gateway = _GATEWAY[name]
-    whole, streamed = _REPLIES[name]
+    api = " (Responses API)" if setup.endswith("responses") else ""
+    whole, streamed = _REPLIES[name + api]
     header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
 
     def answer(seen: Any) -> Reply:
@@ -281,8 +315,9 @@ def test_the_gateways_metadata_reaches_the_tracer_as_the_partners_does(
 
     server.handler = answer
     keywords = dict(gateway.keywords)
-    if setup == "gateway":
+    if setup.startswith("gateway"):
         monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
+        keywords.update({"use_responses_api": True} if api else {})
     else:
         keywords.update(api_key="k-test", base_url=server.url + gateway.server_suffix)
     if setup == "own-server-headers":
