@@ -45,6 +45,7 @@ from .serialize import dumpd
 from .serialize import llm_result
 from .serialize import llm_result_of
 from .serialize import usage_of
+from .serialize import with_gateway
 from .writer import dumps
 
 __all__ = [
@@ -303,9 +304,11 @@ def materialized(run: dict[str, Any]) -> dict[str, Any]:
     run.pop("_had_token", None)
     response = run.pop("_usage_from", None)
     if response is not None:
+        metadata = run["extra"].setdefault("metadata", {})
         usage = usage_of(response)
         if usage is not None:
-            run["extra"].setdefault("metadata", {})["usage_metadata"] = usage
+            metadata["usage_metadata"] = usage
+        with_gateway(metadata, response)
     return run
 
 
@@ -520,11 +523,13 @@ def _chat_ending(record: Any) -> tuple[dict[str, Any], str | None, dict[str, Any
         own_usage = reply.usage_metadata
         if own_usage:
             metadata["usage_metadata"] = dict(own_usage)
+        with_gateway(metadata, reply)
         return llm_result_of([[generation]], llm_output), None, extra
     result = result_of(reply)
     usage = usage_of(result)
     if usage is not None:
         metadata["usage_metadata"] = usage
+    with_gateway(metadata, result)
     return llm_result(result), None, extra
 
 

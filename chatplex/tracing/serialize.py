@@ -30,6 +30,7 @@ __all__ = [
     "nested_message",
     "plain_data",
     "usage_of",
+    "with_gateway",
 ]
 
 
@@ -273,6 +274,26 @@ def usage_of(result: Any) -> dict[str, Any] | None:
             usage = dict(usage)
             total = usage if total is None else _add(total, usage)
     return total
+
+
+def with_gateway(metadata: dict[str, Any], reply: Any) -> None:
+    """A run's `metadata` given what LangChain's tracer takes of LangSmith's gateway
+    metadata on a reply (a message, or the first of a result's generations that has
+    it: the engine's `response_metadata["gateway_metadata"]`): all of it as
+    `ls_gateway_info`, the model and provider it resolved as `ls_model_name` and
+    `ls_provider`, over the call's own."""
+    messages = [g.message for row in getattr(reply, "generations", ()) for g in row]
+    for message in messages or [reply]:
+        gateway = (getattr(message, "response_metadata", None) or {}).get("gateway_metadata")
+        if isinstance(gateway, dict):
+            break
+    else:
+        return
+    metadata["ls_gateway_info"] = gateway
+    for source, target in (("model", "ls_model_name"), ("provider", "ls_provider")):
+        value = gateway.get(source)
+        if isinstance(value, str) and value.strip():
+            metadata[target] = value.strip()
 
 
 def _add(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ run types, tags, token usage, `ls_*` metadata, errors.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -702,3 +703,38 @@ def _without_ids(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_ids(v) for v in value]
     return value
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+@pytest.mark.parametrize("path", ["recorded", "handler"])
+async def test_langsmiths_gateway_metadata_is_the_runs_as_langchains_tracer_makes_it(
+    path: str, use_async: bool, endpoint: FakeLangSmith, chatplex_tracer: Any
+) -> None:
+    # A reply through the gateway: its metadata in the run's, the model and provider it
+    # resolved over the call's (langchain-core's `_TracerCore._attach_gateway_metadata`),
+    # on the call's own record and through the handler protocol (a handler of the
+    # script's beside the tracer).
+    import respx
+
+    from chatplex import init_chat_model
+    from chatplex.core.handlers import BaseCallbackHandler
+    from tests._replies import chat_completion
+
+    url = "https://gateway.example/openai/v1"
+    resolved = {"provider": "azure_openai", "model": " gpt-4o-2024-08-06 ", "cost": 1}
+    header = {"X-LangSmith-Gateway-Metadata": json.dumps(resolved)}
+    config = {"callbacks": [BaseCallbackHandler()]} if path == "handler" else {}
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="127.0.0.1").pass_through()  # (the tracer's endpoint)
+        reply = chat_completion("hi", created=1)
+        router.post(f"{url}/chat/completions").respond(200, json=reply, headers=header)
+        model = init_chat_model("openai:gpt-4o-mini", base_url=url, api_key="lsv2_k")
+        if use_async:
+            await model.ainvoke("hi", config)
+        else:
+            model.invoke("hi", config)
+        wait_for_all_tracers()
+    (run,) = tree(endpoint.runs)
+    meta = run["extra"]["metadata"]
+    assert meta["ls_gateway_info"] == resolved
+    assert (meta["ls_provider"], meta["ls_model_name"]) == ("azure_openai", "gpt-4o-2024-08-06")

@@ -26,6 +26,7 @@ from chatplex.tracing.serialize import dumpd
 from chatplex.tracing.serialize import jsonable
 from chatplex.tracing.serialize import llm_result
 from chatplex.tracing.serialize import usage_of
+from chatplex.tracing.serialize import with_gateway
 from tests.messages._builders import held_after_build
 
 USAGE = {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5}
@@ -306,3 +307,17 @@ def test_a_lazy_field_read_on_the_senders_thread_and_the_users_is_one_object(
     kept = getattr(message, field)
     assert _edited(kept)  # the user's edit is in the message
     assert used is kept and sent is kept  # one object on both threads
+
+
+def test_with_gateway_takes_what_langchains_tracer_takes() -> None:
+    metadata = {"ls_provider": "openai", "ls_model_name": "gpt-4o-mini"}
+    with_gateway(metadata, AIMessage(content="hi"))  # (no gateway: nothing)
+    assert metadata == {"ls_provider": "openai", "ls_model_name": "gpt-4o-mini"}
+    gateway = {"provider": "  ", "model": 3}  # (neither a name: the call's kept)
+    reply = AIMessage(content="hi", response_metadata={"gateway_metadata": gateway})
+    with_gateway(metadata, chat_result(reply))
+    assert metadata == {
+        "ls_provider": "openai",
+        "ls_model_name": "gpt-4o-mini",
+        "ls_gateway_info": gateway,
+    }
