@@ -1,10 +1,10 @@
 """LangSmith's gateway, as the partner classes that follow it resolve it (langchain-core's
 `utils/_gateway`, read here, never imported): where `LANGSMITH_GATEWAY` is on ("true", or
 a gateway's URL) and no server is given, a model sends to `{gateway}/{path}` with a
-LangSmith key. A partner record declares its `GatewayRoute`; `chatplex.langchain` reads
-it when a drop-in is built (`resolve`), and moves a reply's gateway metadata (the engine's
-`response_metadata["gateway_metadata"]`) into its `generation_info` where the route says
-its partner reports it.
+LangSmith key. A partner record declares its `GatewayRoute`, which `chatplex.langchain`
+reads when a drop-in is built (`resolve`), and its `GatewayReport`: where a reply's
+gateway metadata (the engine's `response_metadata["gateway_metadata"]`) goes into its
+`generation_info`, for LangChain's tracer.
 
 >>> route = GatewayRoute("base", "key", "prov/v1", key_variables=("PROV_KEY",))
 >>> env = {"LANGSMITH_GATEWAY": "true", "LANGSMITH_API_KEY": "lsv2_k", "PROV_KEY": "sk"}
@@ -22,10 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Literal
 from typing import NamedTuple
 
-__all__ = ["GATEWAY_INFO", "GatewayRoute", "Resolved", "resolve"]
+__all__ = ["GATEWAY_INFO", "GatewayReport", "GatewayRoute", "Resolved", "resolve"]
 
 #: Where a partner puts the gateway's metadata in a reply's `generation_info`, for
 #: LangChain's tracer (langchain-core's `GATEWAY_METADATA_RESPONSE_KEY`).
@@ -54,14 +53,6 @@ class GatewayRoute:
     base_variables: tuple[str, ...] = ()
     key_variables: tuple[str, ...] = ()
     default_base: str | None = None
-    #: Where a reply's gateway metadata goes into its `generation_info` (LangChain's
-    #: tracer reads it there): "gateway", where its key is a LangSmith one, `lsv2_` (its
-    #: `_uses_gateway`); "replies", a whole reply's whatever the key, a stream's where
-    #: the key is a LangSmith one; "" nowhere.
-    reports_metadata: Literal["gateway", "replies", ""] = ""
-    #: With "replies": a field that makes its streams report it whatever the key (one
-    #: that has it read the raw response: `include_response_headers`).
-    streams_report_with: str | None = None
     #: Fields its validator sets where the gateway gave the URL, unless a field of
     #: `routed_unless` is given or a variable of it set (`stream_usage`: the gateway
     #: passes usage on, unless the script's own clients are given).
@@ -69,6 +60,21 @@ class GatewayRoute:
     routed_unless: tuple[str, ...] = ()
     #: Whether the route applies to a constructor's keywords (before validation).
     applies: Callable[[Mapping[str, Any]], bool] = _everywhere
+
+
+@dataclass(frozen=True)
+class GatewayReport:
+    """Where a partner class puts a reply's gateway metadata into its `generation_info`
+    (LangChain's tracer reads it there; its message's metadata never has it): where its
+    key (`key_field`) is a LangSmith one, `lsv2_` (its `_uses_gateway`); on every whole
+    reply, with `whole_replies`, whatever the key; on a stream's first piece where the
+    field `streams_with` is true (one that has it read the raw response). Not on a sync
+    stream's where `sync_streams` is False (a sync `_stream` of its own)."""
+
+    key_field: str
+    whole_replies: bool = False
+    streams_with: str | None = None
+    sync_streams: bool = True
 
 
 class Resolved(NamedTuple):

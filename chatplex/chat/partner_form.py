@@ -19,6 +19,7 @@ from typing import Any
 from typing import Literal
 from typing import NamedTuple
 
+from .langsmith_gateway import GatewayReport
 from .langsmith_gateway import GatewayRoute
 
 __all__ = [
@@ -53,7 +54,7 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
     # (a fallback, a client, a gateway route as data: their fields in order)
     fallbacks = {k: Fallback(*v) for k, v in keywords.get("fallbacks", {}).items()}
     clients = {k: SdkClient(*v) for k, v in keywords.get("clients", {}).items()}
-    route = keywords.get("langsmith_gateway")
+    route, report = keywords.get("langsmith_gateway"), keywords.get("gateway_report")
     return PartnerFields(
         **{
             **keywords,
@@ -62,6 +63,7 @@ def partner_fields(keywords: Mapping[str, Any]) -> PartnerFields | None:
             "fallbacks": fallbacks,
             "clients": clients,
             "langsmith_gateway": GatewayRoute(*route) if isinstance(route, tuple) else route,
+            "gateway_report": GatewayReport(*report) if isinstance(report, tuple) else report,
         }
     )
 
@@ -397,6 +399,9 @@ class PartnerFields:
     #: How its validators follow LangSmith's gateway (`LANGSMITH_GATEWAY`): the base URL
     #: and key they resolve, written as given; None: it does not follow it.
     langsmith_gateway: GatewayRoute | None = None
+    #: Where it passes the gateway's reply metadata on to LangChain's tracer; None:
+    #: nowhere.
+    gateway_report: GatewayReport | None = None
     #: Whether its validator refuses `n` below 1, and above 1 with `streaming` (a
     #: ValueError, in langchain-openai's words, which most classes like it use).
     checks_candidates: bool = False

@@ -19,7 +19,6 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.messages import BaseMessage as LCBaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
-from pydantic import SecretStr
 
 from ..adapters.tool_choice import normalise_tool_choice
 from ..adapters.tool_choice import parallel_from_choice
@@ -48,6 +47,7 @@ from .replies import amerged_result
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
+from .replies import reports_gateway
 from .replies import usage_closes
 from .sdk_replies import asdk_pieces
 from .sdk_replies import sdk_pieces
@@ -465,7 +465,7 @@ def _as_partner(
         metadata = mark_last_attempt(message.response_metadata, allowed)
         if model._under_partner_name:
             gateway = metadata.get("gateway_metadata")
-            if gateway is not None and reports_gateway(model, stream=False):
+            if gateway is not None and reports_gateway(model, None):
                 info = {GATEWAY_INFO: gateway, **(generation.generation_info or {})}
                 generation.generation_info = info
             wire = metadata.get("provider") or metadata.get("model_provider")
@@ -508,18 +508,20 @@ class _StreamPlan:
             "hold": usage_closes(target),
             "helper": None if helper is None else HelperPieces(kwargs, cut_error(helper.adapter)),
             "label": _label(model, primary(target)),
-            "gateway": model._under_partner_name and reports_gateway(model, stream=True),
         }
         # A drop-in's stream as its partner's: the fields it keeps as its SDK's objects
         # made so, a structured reply's object on its last piece.
         self.as_partner = helper is None and model._under_partner_name
         self.adapter = adapter_of(primary(target))
         self.kwargs = kwargs
+        #: Whether a sync stream and an async one pass the gateway's metadata on.
+        self.gateway = (reports_gateway(model, "sync"), reports_gateway(model, "async"))
 
     def pieces(self) -> Iterator[ChatGenerationChunk]:
         """The stream of the model the call names (`_target`'s) as LangChain's pieces."""
         chunks = self.source.stream(self.history, engine_config(self.source), **self.kwargs)
-        pieces = generation_chunks(chunks, self.translate, **self.chunking)
+        chunking: Chunking = {**self.chunking, "gateway": self.gateway[0]}
+        pieces = generation_chunks(chunks, self.translate, **chunking)
         if self.as_partner:
             pieces = parsed_at_end(sdk_pieces(pieces, self.adapter), self.target, self.kwargs)
         return pieces
@@ -527,7 +529,8 @@ class _StreamPlan:
     def apieces(self) -> AsyncIterator[ChatGenerationChunk]:
         """`pieces` of an async stream."""
         chunks = self.source.astream(self.history, engine_config(self.source), **self.kwargs)
-        apieces = ageneration_chunks(chunks, self.translate, **self.chunking)
+        chunking: Chunking = {**self.chunking, "gateway": self.gateway[1]}
+        apieces = ageneration_chunks(chunks, self.translate, **chunking)
         if not self.as_partner:
             return apieces
         return aparsed_at_end(asdk_pieces(apieces, self.adapter), self.target, self.kwargs)
@@ -577,20 +580,3 @@ def _cited_document(block: Any) -> bool:
     else:
         return False
     return isinstance(citations, dict) and bool(citations.get("enabled"))
-
-
-def reports_gateway(model: LangChainChat, *, stream: bool) -> bool:
-    """Whether a drop-in's partner writes LangSmith's gateway metadata into a reply's
-    `generation_info` (a stream's first piece's), where LangChain's tracer reads it
-    (`GatewayRoute.reports_metadata`): always, or where its key is a LangSmith one
-    (`lsv2_`), as its `_uses_gateway` decides."""
-    form = model._record.fields if model._record is not None else None
-    route = form.langsmith_gateway if form is not None else None
-    if route is None or not route.reports_metadata:
-        return False
-    if route.reports_metadata == "replies" and (
-        not stream or getattr(model, route.streams_report_with or "", False)
-    ):
-        return True
-    key = getattr(model, route.key_field, None)
-    return isinstance(key, SecretStr) and key.get_secret_value().startswith("lsv2_")

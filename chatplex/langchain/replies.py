@@ -1,6 +1,7 @@
 """What LangChain gets back from the chatplex model under a `ChatChatplex`: a reply as a
 `ChatResult` (one generation per candidate), a stream as `ChatGenerationChunk`s,
-translated chunk by chunk and ended as the engine's own stream ends.
+translated chunk by chunk and ended as the engine's own stream ends; where a drop-in's
+partner passes LangSmith's gateway metadata on in `generation_info` (`reports_gateway`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
 from langchain_core.outputs import ChatGeneration
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.outputs import ChatResult
+from pydantic import SecretStr
 
 from ..chat.langsmith_gateway import GATEWAY_INFO
 from ..chat.llm_results import ENGINE_KEYS
@@ -55,6 +57,8 @@ from .text_pieces import text_piece
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from .chat_protocol import LangChainChat
+
 __all__ = [
     "Chunking",
     "ageneration_chunks",
@@ -62,6 +66,7 @@ __all__ = [
     "chat_result",
     "generation_chunks",
     "merged_result",
+    "reports_gateway",
     "usage_closes",
 ]
 
@@ -443,3 +448,19 @@ def _as_chunk(piece: Any) -> AIMessageChunk:
     if isinstance(piece, AIMessage):  # a runnable that answers whole, not in pieces
         return chunk_with_calls(piece)
     raise TypeError(f"a chat model streamed {type(piece).__name__}, not AIMessageChunk")
+
+
+def reports_gateway(model: LangChainChat, stream: Literal["sync", "async"] | None) -> bool:
+    """Whether a drop-in's partner writes LangSmith's gateway metadata into a reply's
+    `generation_info` (a `stream`'s first piece's: "sync" or "async"), where LangChain's
+    tracer reads it, as its record's `GatewayReport` says."""
+    form = model._record.fields if model._record is not None else None
+    report = form.gateway_report if form is not None else None
+    if report is None or not model._under_partner_name:
+        return False
+    if stream == "sync" and not report.sync_streams:
+        return False
+    if report.whole_replies if not stream else getattr(model, report.streams_with or "", False):
+        return True
+    key = getattr(model, report.key_field, None)
+    return isinstance(key, SecretStr) and key.get_secret_value().startswith("lsv2_")

@@ -347,3 +347,53 @@ def _called(model: Any, how: str, config: dict[str, Any]) -> Any:
         return functools.reduce(operator.add, [c async for c in model.astream("hi", config)])
 
     return asyncio.run(merged())
+
+
+#: The classes whose partner follows no gateway but passes its metadata on as
+#: langchain-openai's BaseChatOpenAI does: a whole reply's whatever the key (its
+#: `_generate`), a stream's where its `openai_api_key` is a LangSmith one (its `_stream`):
+#: their modules, and the streams that pass it on given `api_key="lsv2_..."`.
+#: langchain-xai's `api_key` sets its own key alone (`openai_api_key` stays None), and
+#: langchain-cerebras' sync `_stream` is its own.
+_REPORTING = {
+    "AzureChatOpenAI": ("langchain_openai", {"stream", "astream"}),
+    "ChatDeepSeek": ("langchain_deepseek", {"stream", "astream"}),
+    "ChatXAI": ("langchain_xai", set()),
+    "ChatTogether": ("langchain_together", {"stream", "astream"}),
+    "ChatNebius": ("langchain_nebius", {"stream", "astream"}),
+    "ChatCerebras": ("langchain_cerebras", {"astream"}),
+}
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream", "astream"])
+@pytest.mark.parametrize("key", ["k-test", "lsv2_test"])
+@pytest.mark.parametrize("name", sorted(_REPORTING))
+def test_a_base_chat_openais_replies_pass_the_gateways_metadata_on_as_its_partners(
+    name: str, key: str, how: str, server: ScriptedServer
+) -> None:
+    # A whole reply's whatever the key; some streams' with a LangSmith key.
+    module, streams = _REPORTING[name]
+    partner = getattr(pytest.importorskip(module), name)
+    header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
+
+    def answer(seen: Any) -> Reply:
+        if seen.body.get("stream"):
+            return Reply(200, _openai_stream(), "text/event-stream", header)
+        return Reply(200, [_REPLY], headers=header)
+
+    server.handler = answer
+    keywords: dict[str, Any] = {"model": "m-1", "api_key": key}
+    if name == "AzureChatOpenAI":
+        keywords |= {"azure_endpoint": server.url, "api_version": "2024-10-21"}
+    else:
+        keywords["base_url"] = server.url + "/v1"
+    seen = []
+    for cls in (partner, getattr(chatplex.langchain, name)):
+        ends = _Ends()
+        reply = _called(cls(**keywords), how, {"callbacks": [ends]})
+        seen.append((ends.infos, sorted(reply.response_metadata)))
+    theirs, ours = seen
+    assert ours == theirs
+    reported = how in ("invoke", "ainvoke") or (key.startswith("lsv2_") and how in streams)
+    assert [GATEWAY_INFO in (info or {}) for info in ours[0]] == [reported]

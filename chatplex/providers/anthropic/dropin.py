@@ -44,6 +44,7 @@ from ...adapters.extra_body_layer import call_model
 from ...adapters.validate import check_headers
 from ...chat.binding import merged_last
 from ...chat.dropin import pick
+from ...chat.langsmith_gateway import GatewayReport
 from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.params import HEADER_PARAMETERS
 from ...chat.partner_form import Fallback
@@ -312,8 +313,8 @@ ChatAnthropic = PartnerClass(
             base_variables=("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"),
             key_variables=("ANTHROPIC_API_KEY",),
             default_base="https://api.anthropic.com",
-            reports_metadata="gateway",
         ),
+        gateway_report=GatewayReport("anthropic_api_key"),  # (with a LangSmith key)
         # Set by its validators whatever was given (its `exclude_unset` keeps them).
         assigned=frozenset({"model_kwargs", "max_tokens"}),
         dump_aliases=dumped_under_aliases(_ALIASES),

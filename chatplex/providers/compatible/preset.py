@@ -30,6 +30,7 @@ from ..openai.spec import BASE_CHAT_OPENAI_CLIENTS
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_GATEWAY_REPORT
 from ..openai.spec import BASE_CHAT_OPENAI_GIVEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_SHOWN
@@ -429,6 +430,7 @@ def openai_subclass_reading(
         "floats": frozenset({"temperature", "request_timeout"}),
         "identifying": BASE_CHAT_OPENAI_IDENTIFYING,  # its base class's, unchanged
         "default_params": BASE_CHAT_OPENAI_DEFAULT_PARAMS,
+        "gateway_report": BASE_CHAT_OPENAI_GATEWAY_REPORT,
         "dumped": (*BASE_CHAT_OPENAI_DUMPED, *own),
         # Set by its validators whatever was given.
         "assigned": frozenset({"model_kwargs"}),

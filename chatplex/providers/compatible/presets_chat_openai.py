@@ -12,6 +12,7 @@ from ...specs import CHAT_COMPLETIONS_SHAPE
 from ...specs import LimitHeaders
 from ..openai.spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from ..openai.spec import BASE_CHAT_OPENAI_DUMPED
+from ..openai.spec import BASE_CHAT_OPENAI_GATEWAY_REPORT
 from ..openai.spec import BASE_CHAT_OPENAI_GIVEN
 from ..openai.spec import BASE_CHAT_OPENAI_IDENTIFYING
 from ..openai.spec import BASE_CHAT_OPENAI_PROXIED
@@ -203,6 +204,7 @@ XAI = Preset(
             checks_candidates=True,
             identifying=BASE_CHAT_OPENAI_IDENTIFYING,  # its class's, unchanged
             default_params=BASE_CHAT_OPENAI_DEFAULT_PARAMS,
+            gateway_report=BASE_CHAT_OPENAI_GATEWAY_REPORT,
             dumped=(
                 *BASE_CHAT_OPENAI_DUMPED,
                 "xai_api_key",
@@ -330,6 +332,8 @@ CEREBRAS = Preset(
             ),
             # Its httpx clients through `cerebras_proxy` where none is given (its validator's).
             "resolved": BASE_CHAT_OPENAI_PROXIED,
+            # (its own sync `_stream` passes no gateway metadata on; its async is its base's)
+            "gateway_report": (*BASE_CHAT_OPENAI_GATEWAY_REPORT, False),
         },
         versions=("langchain-openai",),  # a BaseChatOpenAI naming no version of its own
         stream_usage=False,  # (its own `_stream` asks for no usage: its field stays None)

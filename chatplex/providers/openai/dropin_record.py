@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from ...chat.langsmith_gateway import GatewayReport
 from ...chat.langsmith_gateway import GatewayRoute
 from ...chat.partner_form import Fallback
 from ...chat.partner_form import IdentifyingParams
@@ -31,6 +32,7 @@ from .spec import BASE_CHAT_OPENAI_CLIENTS
 from .spec import BASE_CHAT_OPENAI_DEFAULT_PARAMS
 from .spec import BASE_CHAT_OPENAI_DUMP_ALIASES
 from .spec import BASE_CHAT_OPENAI_DUMPED
+from .spec import BASE_CHAT_OPENAI_GATEWAY_REPORT
 from .spec import BASE_CHAT_OPENAI_GIVEN
 from .spec import BASE_CHAT_OPENAI_IDENTIFYING
 from .spec import BASE_CHAT_OPENAI_PROXIED
@@ -128,14 +130,13 @@ CHAT_OPENAI_FORM = PartnerFields(
         {"model_kwargs", "openai_api_base", "openai_api_key", "openai_organization"}
     ),
     dump_aliases=BASE_CHAT_OPENAI_DUMP_ALIASES,
+    gateway_report=GatewayReport(*BASE_CHAT_OPENAI_GATEWAY_REPORT),
     langsmith_gateway=GatewayRoute(
         "openai_api_base",
         "openai_api_key",
         "openai/v1",
         base_variables=("OPENAI_API_BASE",),
         key_variables=("OPENAI_API_KEY",),
-        reports_metadata="replies",
-        streams_report_with="include_response_headers",
         when_routed={"stream_usage": True},
         routed_unless=(
             "stream_usage",

@@ -274,6 +274,11 @@ BASE_CHAT_OPENAI_IDENTIFYING: dict[str, Any] = {
 #: (`{"model_name": ..., **self._default_params}`), shared by the classes built on it.
 BASE_CHAT_OPENAI_DEFAULT_PARAMS = frozenset({"model_name"})
 
+#: Where `BaseChatOpenAI` passes LangSmith's gateway metadata on (a `GatewayReport`'s
+#: fields): a whole reply's whatever the key (its `_generate`), a stream's with a
+#: LangSmith `openai_api_key` or `include_response_headers=True`; its subclasses' too.
+BASE_CHAT_OPENAI_GATEWAY_REPORT = ("openai_api_key", True, "include_response_headers")
+
 #: Its `model_dump()` keys, in its order (`PartnerFields.dumped`): LangChain's own first,
 #: then its fields but its SDK clients and the others it excludes.
 BASE_CHAT_OPENAI_DUMPED = field_names(
