@@ -305,15 +305,6 @@ def test_the_gateways_metadata_reaches_the_tracer_as_the_partners_does(
     # message's metadata.
     gateway = _GATEWAY[name]
     api = " (Responses API)" if setup.endswith("responses") else ""
-    whole, streamed = _REPLIES[name + api]
-    header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
-
-    def answer(seen: Any) -> Reply:
-        if seen.body.get("stream"):
-            return Reply(200, streamed(), "text/event-stream", header)
-        return Reply(200, [whole], headers=header)
-
-    server.handler = answer
     keywords = dict(gateway.keywords)
     if setup.startswith("gateway"):
         monkeypatch.setenv("LANGSMITH_GATEWAY", server.url)
@@ -322,16 +313,40 @@ def test_the_gateways_metadata_reaches_the_tracer_as_the_partners_does(
         keywords.update(api_key="k-test", base_url=server.url + gateway.server_suffix)
     if setup == "own-server-headers":
         keywords["include_response_headers"] = True
+    ours = _reported_on_both(server, _REPLIES[name + api], _classes(name), keywords, how)
+    reported = how in _REPORTED[name, setup]
+    assert [GATEWAY_INFO in (info or {}) for info in ours[0]] == [reported]
+    assert GATEWAY_INFO not in ours[1]
+
+
+def _reported_on_both(
+    server: ScriptedServer,
+    replies: tuple[bytes, Callable[[], list[bytes]]],
+    classes: tuple[Any, Any],
+    keywords: dict[str, Any],
+    how: str,
+) -> tuple[list[Any], list[str]]:
+    """One call made `how` by the partner's class and the drop-in (`classes`), each
+    answered with `replies` (whole, streamed) and the gateway's header: the drop-in's
+    `generation_info`s (as `on_llm_end` gets them) and its message's metadata keys,
+    checked to be the partner's."""
+    whole, streamed = replies
+    header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
+
+    def answer(seen: Any) -> Reply:
+        if seen.body.get("stream"):
+            return Reply(200, streamed(), "text/event-stream", header)
+        return Reply(200, [whole], headers=header)
+
+    server.handler = answer
     seen = []
-    for cls in _classes(name):
+    for cls in classes:
         ends = _Ends()
         reply = _called(cls(**keywords), how, {"callbacks": [ends]})
         seen.append((ends.infos, sorted(reply.response_metadata)))
     theirs, ours = seen
     assert ours == theirs
-    reported = how in _REPORTED[name, setup]
-    assert [GATEWAY_INFO in (info or {}) for info in ours[0]] == [reported]
-    assert GATEWAY_INFO not in ours[1]
+    return ours
 
 
 def _called(model: Any, how: str, config: dict[str, Any]) -> Any:
@@ -375,25 +390,12 @@ def test_a_base_chat_openais_replies_pass_the_gateways_metadata_on_as_its_partne
     # A whole reply's whatever the key; some streams' with a LangSmith key.
     module, streams = _REPORTING[name]
     partner = getattr(pytest.importorskip(module), name)
-    header = {"X-LangSmith-Gateway-Metadata": json.dumps(_METADATA)}
-
-    def answer(seen: Any) -> Reply:
-        if seen.body.get("stream"):
-            return Reply(200, _openai_stream(), "text/event-stream", header)
-        return Reply(200, [_REPLY], headers=header)
-
-    server.handler = answer
     keywords: dict[str, Any] = {"model": "m-1", "api_key": key}
     if name == "AzureChatOpenAI":
         keywords |= {"azure_endpoint": server.url, "api_version": "2024-10-21"}
     else:
         keywords["base_url"] = server.url + "/v1"
-    seen = []
-    for cls in (partner, getattr(chatplex.langchain, name)):
-        ends = _Ends()
-        reply = _called(cls(**keywords), how, {"callbacks": [ends]})
-        seen.append((ends.infos, sorted(reply.response_metadata)))
-    theirs, ours = seen
-    assert ours == theirs
+    classes = (partner, getattr(chatplex.langchain, name))
+    ours = _reported_on_both(server, _REPLIES["ChatOpenAI"], classes, keywords, how)
     reported = how in ("invoke", "ainvoke") or (key.startswith("lsv2_") and how in streams)
     assert [GATEWAY_INFO in (info or {}) for info in ours[0]] == [reported]
