@@ -1,6 +1,6 @@
 """A reply's header read by its lower-case name (`header_value`), whether the headers are
 httpx's (case-insensitive) or a plain dict spelled otherwise; LangSmith's gateway
-metadata header read as its JSON (`gateway_metadata`). Pure."""
+metadata header's value read as its JSON (`gateway_metadata`). Pure."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ def header_value(headers: Mapping[str, str] | None, name: str) -> str | None:
 GATEWAY_METADATA_HEADER = "x-langsmith-gateway-metadata"
 
 
-def gateway_metadata(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
-    """The JSON object of a reply's `X-LangSmith-Gateway-Metadata` header; None where
-    the header is absent, not JSON, or not an object (as langchain-core reads it)."""
-    raw = header_value(headers, GATEWAY_METADATA_HEADER)
-    parsed = loads(raw) if raw else None
+def gateway_metadata(value: str | None) -> dict[str, Any] | None:
+    """The JSON object in the value of a reply's `X-LangSmith-Gateway-Metadata` header
+    (`GATEWAY_METADATA_HEADER`); None where the header is absent, not JSON, or not an
+    object (as langchain-core reads it). The value is read by the caller: a reply's
+    headers are case-insensitive already, and most replies have none of it."""
+    parsed = loads(value) if value else None
     return parsed if isinstance(parsed, dict) else None

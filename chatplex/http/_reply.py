@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ..adapters.headers import GATEWAY_METADATA_HEADER
 from ..adapters.headers import gateway_metadata
 from ..adapters.reading import worth_retrying
 from ..errors import APIError
@@ -86,7 +87,7 @@ def parse_reply(adapter: Adapter, response: httpx.Response) -> AIMessage:
         request_id = request_id_from(headers, adapter)
         if request_id is not None:
             set_metadata(message, "request_id", request_id)
-    gateway = gateway_metadata(headers)
+    gateway = gateway_metadata(headers.get(GATEWAY_METADATA_HEADER))
     if gateway is not None:  # (LangSmith's gateway answered: what it resolved)
         set_metadata(message, "gateway_metadata", gateway)
     return message
@@ -102,7 +103,7 @@ def mark_opening(
     if request_id is not None:
         metadata.setdefault("request_id", request_id)
     metadata["attempts"] = attempt
-    gateway = gateway_metadata(headers)
+    gateway = gateway_metadata(headers.get(GATEWAY_METADATA_HEADER))
     if gateway is not None:
         metadata["gateway_metadata"] = gateway
 

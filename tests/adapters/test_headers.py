@@ -1,5 +1,5 @@
 """`adapters/headers.py`: a reply's header read by its lower-case name; LangSmith's gateway
-metadata header read as its JSON."""
+metadata header's value read as its JSON."""
 
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ def test_header_value_is_case_insensitive_for_plain_dicts_too() -> None:
 
 
 def test_gateway_metadata_is_the_headers_json_object() -> None:
-    header = "X-LangSmith-Gateway-Metadata"
-    assert gateway_metadata({header: '{"provider": "openai"}'}) == {"provider": "openai"}
-    assert gateway_metadata(httpx.Headers({header: '{"model": "m"}'})) == {"model": "m"}
-    for raw in ("", "not json", "[1, 2]", '"text"'):  # (absent, not JSON, not an object)
-        assert gateway_metadata({header: raw}) is None
-    assert gateway_metadata({}) is None
-    assert gateway_metadata(None) is None
+    # (the header read by its name: tests/http/test_send.py and test_stream.py)
+    assert gateway_metadata('{"provider": "openai"}') == {"provider": "openai"}
+    assert gateway_metadata('{"model": "m"}') == {"model": "m"}
+    for raw in ("", "not json", "[1, 2]", '"text"'):  # (empty, not JSON, not an object)
+        assert gateway_metadata(raw) is None
+    assert gateway_metadata(None) is None  # (absent)
