@@ -514,13 +514,12 @@ class _StreamPlan:
         self.as_partner = helper is None and model._under_partner_name
         self.adapter = adapter_of(primary(target))
         self.kwargs = kwargs
-        #: Whether a sync stream and an async one pass the gateway's metadata on.
-        self.gateway = (reports_gateway(model, "sync"), reports_gateway(model, "async"))
+        self.model = model  # (whether its stream passes the gateway's metadata on)
 
     def pieces(self) -> Iterator[ChatGenerationChunk]:
         """The stream of the model the call names (`_target`'s) as LangChain's pieces."""
         chunks = self.source.stream(self.history, engine_config(self.source), **self.kwargs)
-        chunking: Chunking = {**self.chunking, "gateway": self.gateway[0]}
+        chunking: Chunking = {**self.chunking, "gateway": reports_gateway(self.model, "sync")}
         pieces = generation_chunks(chunks, self.translate, **chunking)
         if self.as_partner:
             pieces = parsed_at_end(sdk_pieces(pieces, self.adapter), self.target, self.kwargs)
@@ -529,7 +528,7 @@ class _StreamPlan:
     def apieces(self) -> AsyncIterator[ChatGenerationChunk]:
         """`pieces` of an async stream."""
         chunks = self.source.astream(self.history, engine_config(self.source), **self.kwargs)
-        chunking: Chunking = {**self.chunking, "gateway": self.gateway[1]}
+        chunking: Chunking = {**self.chunking, "gateway": reports_gateway(self.model, "async")}
         apieces = ageneration_chunks(chunks, self.translate, **chunking)
         if not self.as_partner:
             return apieces

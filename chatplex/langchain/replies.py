@@ -340,8 +340,7 @@ class _Ending:
             info = {}  # (langchain-anthropic's first piece carries an empty generation_info)
         elif info is None and is_kind(shape, "chat_completions") and _usage_alone(ours, message):
             info = {}  # (a BaseChatOpenAI's chunk without choices: the usage one's is empty)
-        if isinstance(self.gateway, dict):  # (the partner's first piece carries it)
-            info, self.gateway = {**self.gateway, **(info or {})}, False
+        info = self._with_gateway(info)
         piece = (
             text_piece(message)
             if info is None
@@ -363,13 +362,20 @@ class _Ending:
         """`pieces` to yield, the stream's first among them made to merge the stream in
         one pass."""
         if self.first is None and pieces:
-            if isinstance(self.gateway, dict):  # (the partner's first piece carries it)
-                info = {**self.gateway, **(pieces[0].generation_info or {})}
+            if isinstance(self.gateway, dict):
+                info = self._with_gateway(pieces[0].generation_info)
                 pieces[0] = ChatGenerationChunk(message=pieces[0].message, generation_info=info)
-                self.gateway = False
             self.first = pieces[0]
             merge_linearly(pieces[0])
         return tuple(pieces)
+
+    def _with_gateway(self, info: dict[str, Any] | None) -> dict[str, Any] | None:
+        """`info` with the gateway's metadata where it waits for a piece (the partner's
+        first piece carries it), given once."""
+        if not isinstance(self.gateway, dict):
+            return info
+        waiting, self.gateway = self.gateway, False
+        return {**waiting, **(info or {})}
 
     def _info(self, chunk: AIMessageChunk, message: Any) -> dict[str, Any] | None:
         """`_piece_info`, known without asking for a stream's middle chunks."""
@@ -460,7 +466,13 @@ def reports_gateway(model: LangChainChat, stream: Literal["sync", "async"] | Non
         return False
     if stream == "sync" and not report.sync_streams:
         return False
-    if report.whole_replies if not stream else getattr(model, report.streams_with or "", False):
+    if not stream:
+        whatever_the_key = report.whole_replies
+    else:
+        whatever_the_key = report.streams_with is not None and getattr(
+            model, report.streams_with, False
+        )
+    if whatever_the_key:
         return True
     key = getattr(model, report.key_field, None)
     return isinstance(key, SecretStr) and key.get_secret_value().startswith("lsv2_")

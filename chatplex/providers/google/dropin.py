@@ -291,14 +291,15 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     return built
 
 
-def validated(held: Mapping[str, Any]) -> dict[str, Any]:
-    """What its validators write, counted as set: on Vertex AI, its `model` without a
-    `models/` prefix (Vertex AI names no model so)."""
+def vertex_model_named(held: Mapping[str, Any]) -> dict[str, Any]:
+    """Its validator's `model` on Vertex AI: without a `models/` prefix (Vertex AI names
+    no model so); on the Gemini API as given."""
     model = held.get("model")
-    vertex = on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project"))
-    if vertex and isinstance(model, str) and model.startswith("models/"):
-        return {"model": model.removeprefix("models/")}
-    return {}
+    if not (isinstance(model, str) and model.startswith("models/")):
+        return {}
+    if not on_vertex(held.get("vertexai"), held.get("credentials"), held.get("project")):
+        return {}
+    return {"model": model.removeprefix("models/")}
 
 
 class _Unset:
@@ -319,6 +320,6 @@ ChatGoogleGenerativeAI = dataclasses.replace(
         num_tokens=num_tokens,
         profile_names=profile_names,
         structured_target=structured_target,
-        validated=validated,
+        validated=vertex_model_named,
     ),
 )
