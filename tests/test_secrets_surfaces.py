@@ -236,10 +236,79 @@ async def test_no_surface_of_either_family_shows_the_key(
     if _refused(name, form):
         pytest.skip("the class refuses a URL credential")
     cls = getattr(chatplex.langchain, name) if family == "langchain" else _engine(name)
+    await _watched(cls, name, family, _settings(name, form), logs)
+
+
+#: The drop-ins whose partners send through LangSmith's gateway where `LANGSMITH_GATEWAY`
+#: is on and no base URL is given, with LangSmith's key (`chat/langsmith_gateway.py`).
+GATEWAY_ROUTED = {
+    "ChatOpenAI": {},
+    "ChatAnthropic": {},
+    "ChatFireworks": {},
+    "ChatGoogleGenerativeAI": {},
+    "ChatBedrockConverse": {"region_name": "us-east-1"},
+}
+
+
+@pytest.mark.parametrize("name", list(GATEWAY_ROUTED))
+async def test_no_surface_shows_langsmiths_key_where_the_gateway_takes_it(
+    name: str, logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key read from LANGSMITH_API_KEY for the gateway is held as every key is."""
+    monkeypatch.setenv("LANGSMITH_GATEWAY", "https://gateway.invalid")
+    monkeypatch.setenv("LANGSMITH_API_KEY", FRAME_KEY)
+    model = FRAME_MODELS.get("bedrock" if "Bedrock" in name else "", "m-1")
+    settings = {"model": model, **GATEWAY_ROUTED[name]}
+    sent = await _watched(getattr(chatplex.langchain, name), name, "langchain", settings, logs)
+    assert {request.url.host for request in sent} == {"gateway.invalid"}, sent
+
+
+def _from_environment(name: str) -> tuple[str, dict[str, Any]] | None:
+    """The variable its partner reads its key from, and its other settings; None where
+    its key is read from no variable of its own."""
+    settings = _settings(name, "api_key")
+    keyword = "aws_secret_access_key" if "Bedrock" in name else "token"
+    keyword = keyword if keyword in settings else "api_key"
+    del settings[keyword]
+    record = getattr(chatplex.langchain, name)._record
+    read = [
+        field.env[0]
+        for field in record.declared
+        if field.env and (keyword in field.spellings or field.name.endswith(f"_{keyword}"))
+    ]
+    read += [_READ_BY_ITS_ADAPTER[name]] if name in _READ_BY_ITS_ADAPTER else []
+    return (read[0], settings) if read else None
+
+
+#: The keys a drop-in's adapter reads, where no field of its record declares it.
+_READ_BY_ITS_ADAPTER = {"ChatHyperbolic": "HYPERBOLIC_API_KEY"}
+
+
+@pytest.mark.parametrize("family", ["langchain", "engine"])
+@pytest.mark.parametrize("name", _dropins())
+async def test_no_surface_shows_a_key_read_from_the_environment(
+    name: str, family: str, logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drop-in given no key reads its partner's variable: no frame of its construction
+    or calls holds it (nor the environment, whose repr shows every variable)."""
+    case = _from_environment(name)
+    if case is None:
+        pytest.skip("its partner reads no key of its own from the environment")
+    variable, settings = case
+    monkeypatch.setenv(variable, FRAME_KEY)
+    cls = getattr(chatplex.langchain, name) if family == "langchain" else _engine(name)
+    await _watched(cls, name, family, settings, logs)
+
+
+async def _watched(
+    cls: Any, name: str, family: str, settings: dict[str, Any], logs: io.StringIO
+) -> list[Any]:
+    """`cls(**settings)` built and called (sync, async, events) while its frames are
+    watched; the watched key shows on none of its surfaces. What the calls sent."""
     tracer, heard = Collect(), Heard()
     config: Any = {"callbacks": [tracer, heard]}
     with FrameWatch() as watch:
-        model = cls(**_settings(name, form), **_clients())  # (no local of this frame holds it)
+        model = cls(**settings, **_clients())  # (no local of this frame holds it)
         answered = len(REFUSED)
         errors = await _fails_both_ways(model, config)
         # Each call reached the refusing server: once, or as often as its partner's SDK
@@ -260,6 +329,7 @@ async def test_no_surface_of_either_family_shows_the_key(
     watch.assert_clean(f"{family} {name}")
     if family == "langchain":  # its construction and calls went through langchain-core
         assert any(p.startswith("langchain_core/") for p in watch.seen), watch.seen
+    return REFUSED[answered:]
 
 
 # --- the Batch API paths ------------------------------------------------------------------

@@ -6,12 +6,14 @@ reads when a drop-in is built (`resolve`), and its `GatewayReport`: where a repl
 gateway metadata (the engine's `response_metadata["gateway_metadata"]`) goes into its
 `generation_info`, for LangChain's tracer.
 
+A key it finds is a `Secret`, and the environment is read where it is used, never held
+in a local: a frame's locals (what an error tracker shows of a traceback) show no key.
+
+With `LANGSMITH_GATEWAY=true` and `LANGSMITH_API_KEY` set, a route resolves so:
+
 >>> route = GatewayRoute("base", "key", "prov/v1", key_variables=("PROV_KEY",))
->>> env = {"LANGSMITH_GATEWAY": "true", "LANGSMITH_API_KEY": "lsv2_k", "PROV_KEY": "sk"}
->>> resolve(route, None, None, env)[:2]
-('https://gateway.smith.langchain.com/prov/v1', 'lsv2_k')
->>> resolve(route, "http://local/v1", None, env)[:2]  # a server given: its provider's key
-('http://local/v1', 'sk')
+>>> resolve(route, None, None)[:2]  # doctest: +SKIP
+('https://gateway.smith.langchain.com/prov/v1', Secret('**********'))
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 from typing import NamedTuple
+
+from ..secret import Secret
 
 __all__ = ["GATEWAY_INFO", "GatewayReport", "GatewayRoute", "Resolved", "resolve"]
 
@@ -79,51 +83,50 @@ class GatewayReport:
 
 class Resolved(NamedTuple):
     """The base URL and key a model is built with, and whether the gateway gave the
-    URL. `api_key`: the one given, unchanged; else the one found (a str), or None."""
+    URL. `api_key`: the one given, unchanged; else the one found (a `Secret`), or None."""
 
     base_url: str | None
     api_key: Any
     from_gateway: bool
 
 
-def resolve(
-    route: GatewayRoute,
-    base_url: str | None,
-    api_key: Any,
-    environ: Mapping[str, str] | None = None,
-) -> Resolved:
+def resolve(route: GatewayRoute, base_url: str | None, api_key: Any) -> Resolved:
     """LangChain's precedence. The base URL: the one given, else the first of its
     variables, else the gateway's, else the route's default. The key: the one given;
     else, where the gateway gave the URL, the gateway's key (LANGSMITH_GATEWAY_API_KEY,
     else LANGSMITH_API_KEY) before the provider's; for any other URL, the provider's
     before the gateway's (LANGSMITH_GATEWAY_API_KEY, where the gateway is on): a gateway
     key is never sent to a provider that has its own."""
-    env = os.environ if environ is None else environ
-    gateway = _gateway_base(env, route.path)
+    gateway = _gateway_base(route.path)
     from_gateway = False
     if base_url is None:
-        base_url = _first(env, route.base_variables)
+        base_url = _first(route.base_variables)
         if base_url is None and gateway is not None:
             base_url, from_gateway = gateway, True
         elif base_url is None:
             base_url = route.default_base
     if api_key is not None:
         return Resolved(base_url, api_key, from_gateway)
-    gateway_key = env.get("LANGSMITH_GATEWAY_API_KEY") if gateway is not None else None
-    if not gateway_key and from_gateway:
-        gateway_key = env.get("LANGSMITH_API_KEY")
-    provider_key = _first(env, route.key_variables)
-    pair = (gateway_key, provider_key) if from_gateway else (provider_key, gateway_key)
-    return Resolved(base_url, pair[0] or pair[1] or None, from_gateway)
+    gateway_key = _secret("LANGSMITH_GATEWAY_API_KEY") if gateway is not None else None
+    if gateway_key is None and from_gateway:
+        gateway_key = _secret("LANGSMITH_API_KEY")
+    provider_key = _secret(*route.key_variables)
+    first, then = (gateway_key, provider_key) if from_gateway else (provider_key, gateway_key)
+    return Resolved(base_url, first or then, from_gateway)
 
 
-def _gateway_base(env: Mapping[str, str], path: str) -> str | None:
-    raw = env.get("LANGSMITH_GATEWAY")
+def _gateway_base(path: str) -> str | None:
+    raw = os.environ.get("LANGSMITH_GATEWAY")
     if not raw or raw.lower() in _OFF:
         return None
     base = _DEFAULT_GATEWAY if raw.lower() in _ON else raw.rstrip("/")
     return f"{base}/{path}"
 
 
-def _first(env: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    return next((env[name] for name in names if env.get(name)), None)
+def _first(names: tuple[str, ...]) -> str | None:
+    return next((os.environ[name] for name in names if os.environ.get(name)), None)
+
+
+def _secret(*names: str) -> Secret | None:
+    """The first of the variables set, as a `Secret` (its text never in a local)."""
+    return next((Secret(os.environ[name]) for name in names if os.environ.get(name)), None)

@@ -9,6 +9,7 @@ partner."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,8 +99,8 @@ class Fallback(NamedTuple):
     fills it (`factory`: langchain-xai's `xai_api_base`).
 
     >>> form = PartnerFields(fallbacks={"base": Fallback("https://x.example", ("X_BASE",))})
-    >>> form.fallen_back({}, {})["base"], form.fallen_back({}, {"X_BASE": "http://h"})
-    ('https://x.example', {'base': 'http://h'})
+    >>> form.fallen_back({})["base"], form.fallen_back({"base": "http://h"})
+    ('https://x.example', {})
     """
 
     value: Any
@@ -472,17 +473,18 @@ class PartnerFields:
         through = self.client_proxy
         return not (through and name in self.client_given) or bool(held.get(through))
 
-    def fallen_back(self, given: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    def fallen_back(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """The `fallbacks` its validators fill in, of the fields' values `given` (None or
-        missing: not given) in `environ`."""
+        missing: not given) and the environment (read where used: a frame holding
+        `os.environ` would show every key in it)."""
         out: dict[str, Any] = {}
         for name, fallback in self.fallbacks.items():
             held = given.get(name)
             if (held is not None and not (fallback.empty and not held)) or any(
-                given.get(u) is not None or environ.get(u) for u in fallback.unless
+                given.get(u) is not None or os.environ.get(u) for u in fallback.unless
             ):
                 continue
-            found = [environ[v] for v in fallback.variables if environ.get(v)]
+            found = [os.environ[v] for v in fallback.variables if os.environ.get(v)]
             value = found[0] if found else fallback.value
             if value is not None or held is not None:  # (None: unset, left out)
                 out[name] = value

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import os
 import warnings
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -238,7 +237,7 @@ class FieldStoreChatModel(DropInChatModel):
         # What its validators see: None where our field's own factory read the variable.
         unseen = {n for n, f in form.fallbacks.items() if not (n in given or f.factory)}
         seen = {n: None if n in unseen else held.get(n) for n in fields}
-        for name, value in form.fallen_back(seen, os.environ).items():
+        for name, value in form.fallen_back(seen).items():
             if name in fields:  # (its validator's fill, not the engine's: not sent)
                 held[name] = value
                 given.add(name)

@@ -215,7 +215,7 @@ def through_gateway(form: PartnerFields | None, values: dict[str, Any]) -> None:
         values.get(name) is not None or os.environ.get(name) for name in route.routed_unless
     ):
         values.update(route.when_routed)
-    if resolved.api_key is not None:  # (one found is a str: held as the partner's)
+    if resolved.api_key is not None:  # (one found is a Secret: held as the partner's)
         values[route.key_field] = (
-            resolved.api_key if given is not None else SecretStr(resolved.api_key)
+            resolved.api_key if given is not None else SecretStr(resolved.api_key.get())
         )

@@ -8,6 +8,7 @@ import pytest
 
 from chatplex.chat.langsmith_gateway import GatewayRoute
 from chatplex.chat.langsmith_gateway import resolve
+from chatplex.secret import Secret
 
 _ROUTE = GatewayRoute(
     "base",
@@ -47,14 +48,17 @@ PB, PK = "PROV_BASE", "PROV_KEY"  # (the provider's own)
     ],
 )  # fmt: skip
 def test_the_precedence_of_langchains_gateway_helper(
-    env: dict[str, str], given: tuple[str | None, str | None], expected: tuple[object, ...]
+    env: dict[str, str],
+    given: tuple[str | None, str | None],
+    expected: tuple[object, ...],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert tuple(resolve(_ROUTE, *given, env)) == expected
-
-
-def test_the_environment_read_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LANGSMITH_GATEWAY_API_KEY", "PROV_BASE", "PROV_KEY", "PROV_KEY_2"):
+    for name in (ON, GK, LK, PB, PK, "PROV_KEY_2"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANGSMITH_GATEWAY", "true")
-    monkeypatch.setenv("LANGSMITH_API_KEY", "lsv2_k")
-    assert resolve(_ROUTE, None, None) == (_GATEWAY, "lsv2_k", True)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    base_url, key, from_gateway = resolve(_ROUTE, *given)
+    if given[1] is None and key is not None:  # a key found is held: a Secret
+        assert isinstance(key, Secret)
+        key = key.get()
+    assert (base_url, key, from_gateway) == expected

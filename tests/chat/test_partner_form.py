@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from chatplex.chat.partner_form import Fallback
 from chatplex.chat.partner_form import IdentifyingParams
 from chatplex.chat.partner_form import PartnerFields
@@ -20,28 +22,43 @@ FORM = PartnerFields(
 )
 
 
-def test_fallbacks_are_filled_as_the_partners_validators_fill_them() -> None:
+def test_fallbacks_are_filled_as_the_partners_validators_fill_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def environ(**variables: str) -> None:
+        for name in ("X_URL", "X_BASE", "BASE_URL", "B", "ORG"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+
     usage = Fallback(True, unless=("base", "BASE_URL"))
     form = PartnerFields(
         fallbacks={"url": Fallback("https://x", ("X_URL", "X_BASE")), "usage": usage}
     )
-    assert form.fallen_back({}, {}) == {"url": "https://x", "usage": True}
-    environ = {"X_URL": "", "X_BASE": "http://b"}  # the first variable set
-    assert form.fallen_back({"url": None}, environ)["url"] == "http://b"  # None: not given
-    assert form.fallen_back({"url": "u"}, environ) == {"usage": True}  # given: not filled
-    assert form.fallen_back({"url": ""}, environ) == {"usage": True}  # (empty: given too)
+    environ()
+    assert form.fallen_back({}) == {"url": "https://x", "usage": True}
+    environ(X_URL="", X_BASE="http://b")  # the first variable set
+    assert form.fallen_back({"url": None})["url"] == "http://b"  # None: not given
+    assert form.fallen_back({"url": "u"}) == {"usage": True}  # given: not filled
+    assert form.fallen_back({"url": ""}) == {"usage": True}  # (empty: given too)
     # Given "base" (or BASE_URL set): usage left unset.
-    assert "usage" not in form.fallen_back({"base": "http://h"}, {})
-    assert "usage" not in form.fallen_back({}, {"BASE_URL": "http://h"})
+    environ()
+    assert "usage" not in form.fallen_back({"base": "http://h"})
+    environ(BASE_URL="http://h")
+    assert "usage" not in form.fallen_back({})
     unset = PartnerFields(fallbacks={"base": Fallback(None, ("B",))})
-    assert unset.fallen_back({}, {}) == {}
-    assert unset.fallen_back({}, {"B": "h"}) == {"base": "h"}
+    environ()
+    assert unset.fallen_back({}) == {}
+    environ(B="h")
+    assert unset.fallen_back({}) == {"base": "h"}
     # `empty`: an empty value is filled too (langchain-openai's `org or os.getenv(...)`),
     # to None where no variable is set.
     org = PartnerFields(fallbacks={"org": Fallback(None, ("ORG",), empty=True)})
-    assert org.fallen_back({"org": ""}, {"ORG": "o"}) == {"org": "o"}
-    assert org.fallen_back({"org": ""}, {}) == {"org": None}
-    assert org.fallen_back({"org": "mine"}, {"ORG": "o"}) == {}
+    environ(ORG="o")
+    assert org.fallen_back({"org": ""}) == {"org": "o"}
+    assert org.fallen_back({"org": "mine"}) == {}
+    environ()
+    assert org.fallen_back({"org": ""}) == {"org": None}
     # As data (a provider's spec): its fields in order.
     read = partner_fields({"fallbacks": {"url": ("https://x", ("X_URL",))}})
     assert read is not None and read.fallbacks == {"url": Fallback("https://x", ("X_URL",))}

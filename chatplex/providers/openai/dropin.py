@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -292,7 +291,7 @@ def build_as(way: OpenAIWay, keywords: dict[str, Any]) -> ChatModel:
     form = way.record.fields
     assert form is not None
     present = {**own, **settings}
-    filled = form.fallen_back({form.name(k): v for k, v in present.items()}, os.environ)
+    filled = form.fallen_back({form.name(k): v for k, v in present.items()})
     asks_usage = own["stream_usage"]
     if asks_usage is None:
         asks_usage = bool(filled.get("stream_usage"))
