@@ -28,7 +28,7 @@ from ..core.tracers import add_tracer
 from ..core.tracers import remove_tracer
 from ..core.tracers import tracers
 
-__all__ = ["add_tracer", "enable_from_env", "remove_tracer", "tracers", "truthy"]
+__all__ = ["add_tracer", "enable_from_env", "remove_tracer", "tracers", "truthy", "variable"]
 
 logger = logging.getLogger("chatplex.tracing")
 
@@ -42,17 +42,22 @@ def truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def variable(environ: Mapping[str, str] | None, name: str) -> str | None:
+    """`environ[name]` (None: the process's environment), read in place: a frame that
+    held `os.environ` would show every key in it to a traceback's locals."""
+    return (os.environ if environ is None else environ).get(name)
+
+
 def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
     """Register the tracers the environment asks for; returns their names
     (`"langsmith"`, `"otel"`). A switch set without its package installed is logged
     once and skipped: tracing must never break the script it watches."""
-    env = os.environ if environ is None else environ
     enabled = []
-    if any(truthy(env.get(name)) for name in LANGSMITH_SWITCHES):
-        tracer = _langsmith_tracer(env)
+    if any(truthy(variable(environ, name)) for name in LANGSMITH_SWITCHES):
+        tracer = _langsmith_tracer(environ)
         if tracer is not None:
             enabled.append("langsmith")
-    if truthy(env.get(OTEL_SWITCH)):
+    if truthy(variable(environ, OTEL_SWITCH)):
         if importlib.util.find_spec("opentelemetry") is None:
             logger.warning(
                 "CHATPLEX_OTEL is set but opentelemetry-api is not installed: "
@@ -66,7 +71,7 @@ def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
     return enabled
 
 
-def _langsmith_tracer(env: Mapping[str, str]) -> Any:
+def _langsmith_tracer(environ: Mapping[str, str] | None) -> Any:
     """The registered LangSmith tracer, made and registered now if there is none; None
     when the environment's settings are refused (logged)."""
     from .langsmith import LangSmithTracer
@@ -77,7 +82,7 @@ def _langsmith_tracer(env: Mapping[str, str]) -> Any:
     for tracer in tracers():
         if isinstance(tracer, LangSmithTracer):
             return tracer
-    unsupported = unsupported_settings(env)
+    unsupported = unsupported_settings(environ)
     if unsupported and importlib.util.find_spec("langsmith") is not None:
         tracer = LangSmithTracer(use_langsmith_client=True)
         add_tracer(tracer)
@@ -90,7 +95,7 @@ def _langsmith_tracer(env: Mapping[str, str]) -> Any:
             ", ".join(unsupported),
         )
     try:
-        settings = SenderSettings.from_env(env)
+        settings = SenderSettings.from_env(environ)
     except ValueError as exc:  # tracing must not break the script: say why it is off
         logger.warning("LangSmith tracing off: %s", exc)
         return None

@@ -40,6 +40,8 @@ import httpx
 
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
+from . import truthy
+from . import variable
 from .writer import dumps
 
 __all__ = ["LangSmithSender", "SenderSettings", "unsupported_settings"]
@@ -59,18 +61,12 @@ MAX_SAMPLED_TRACES = 10_000
 RETRIED_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-def _first(env: Mapping[str, str], *names: str) -> str | None:
+def _first(environ: Mapping[str, str] | None, *names: str) -> str | None:
     for name in names:
-        value = (env.get(name) or "").strip()
+        value = (variable(environ, name) or "").strip()
         if value:
             return value
     return None
-
-
-def _truthy(value: str | None) -> bool:
-    # As `chatplex.tracing.truthy`, which this module cannot import (the package's
-    # `__init__` imports this module: a cycle).
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -96,9 +92,8 @@ class SenderSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SenderSettings:
         """The settings as the `langsmith` client reads them (LANGSMITH_ first, then
         LANGCHAIN_)."""
-        env = os.environ if environ is None else environ
         rate_text = _first(
-            env, "LANGSMITH_TRACING_SAMPLING_RATE", "LANGCHAIN_TRACING_SAMPLING_RATE"
+            environ, "LANGSMITH_TRACING_SAMPLING_RATE", "LANGCHAIN_TRACING_SAMPLING_RATE"
         )
         try:
             rate = None if rate_text is None else float(rate_text)
@@ -108,21 +103,22 @@ class SenderSettings:
             ) from None
         return cls(
             endpoint=(
-                _first(env, "LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT") or DEFAULT_ENDPOINT
+                _first(environ, "LANGSMITH_ENDPOINT", "LANGCHAIN_ENDPOINT") or DEFAULT_ENDPOINT
             ).rstrip("/"),
-            api_key=_first(env, "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
-            project=_first(env, "LANGSMITH_PROJECT", "LANGCHAIN_PROJECT") or "default",
-            workspace_id=_first(env, "LANGSMITH_WORKSPACE_ID", "LANGCHAIN_WORKSPACE_ID"),
-            hide_inputs=_truthy(_first(env, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
-            hide_outputs=_truthy(_first(env, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")),
+            api_key=_first(environ, "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"),
+            project=_first(environ, "LANGSMITH_PROJECT", "LANGCHAIN_PROJECT") or "default",
+            workspace_id=_first(environ, "LANGSMITH_WORKSPACE_ID", "LANGCHAIN_WORKSPACE_ID"),
+            hide_inputs=truthy(_first(environ, "LANGSMITH_HIDE_INPUTS", "LANGCHAIN_HIDE_INPUTS")),
+            hide_outputs=truthy(
+                _first(environ, "LANGSMITH_HIDE_OUTPUTS", "LANGCHAIN_HIDE_OUTPUTS")
+            ),
             sampling_rate=rate,
         )
 
 
 def unsupported_settings(environ: Mapping[str, str] | None = None) -> list[str]:
     """The variables set in the environment that this sender does not implement."""
-    env = os.environ if environ is None else environ
-    return [name for name in UNSUPPORTED if (env.get(name) or "").strip()]
+    return [name for name in UNSUPPORTED if (variable(environ, name) or "").strip()]
 
 
 class LangSmithSender:

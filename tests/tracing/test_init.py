@@ -134,3 +134,22 @@ def test_import_chatplex_loads_neither_library_when_off() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("rate", ["0.5", "lots"])
+def test_no_frame_holds_the_environments_keys_while_tracing_is_switched_on(
+    rate: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process's environment is read a variable at a time: a frame that held
+    `os.environ` (a bad setting's error passes through them) would show LangSmith's key."""
+    from tests.test_secrets import FRAME_KEY
+    from tests.test_secrets import FrameWatch
+
+    monkeypatch.setenv("LANGSMITH_TRACING", "true")
+    monkeypatch.setenv("LANGSMITH_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("LANGSMITH_API_KEY", FRAME_KEY)
+    monkeypatch.setenv("LANGSMITH_TRACING_SAMPLING_RATE", rate)
+    with FrameWatch() as watch:
+        enabled = tracing.enable_from_env()
+    assert enabled == ([] if rate == "lots" else ["langsmith"])
+    watch.assert_clean("enable_from_env")
