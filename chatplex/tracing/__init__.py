@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from ..core.tracers import add_tracer
 from ..core.tracers import remove_tracer
 from ..core.tracers import tracers
+from .switches import truthy
+from .switches import variable
 
 __all__ = ["add_tracer", "enable_from_env", "remove_tracer", "tracers", "truthy", "variable"]
 
@@ -36,16 +37,6 @@ logger = logging.getLogger("chatplex.tracing")
 LANGSMITH_SWITCHES = ("LANGSMITH_TRACING_V2", "LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2")
 #: chatplex's switch for OpenTelemetry.
 OTEL_SWITCH = "CHATPLEX_OTEL"
-
-
-def truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def variable(environ: Mapping[str, str] | None, name: str) -> str | None:
-    """`environ[name]` (None: the process's environment), read in place: a frame that
-    held `os.environ` would show every key in it to a traceback's locals."""
-    return (os.environ if environ is None else environ).get(name)
 
 
 def enable_from_env(environ: Mapping[str, str] | None = None) -> list[str]:

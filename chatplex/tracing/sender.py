@@ -40,8 +40,8 @@ import httpx
 
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
-from . import truthy
-from . import variable
+from .switches import truthy
+from .switches import variable
 from .writer import dumps
 
 __all__ = ["LangSmithSender", "SenderSettings", "unsupported_settings"]

@@ -24,16 +24,6 @@ def clean() -> Iterator[None]:
         remove_tracer(tracer)
 
 
-@pytest.mark.parametrize("value", ["true", "1", "TRUE", " yes "])
-def test_truthy(value: str) -> None:
-    assert tracing.truthy(value)
-
-
-@pytest.mark.parametrize("value", [None, "", "false", "0", "no"])
-def test_not_truthy(value: str | None) -> None:
-    assert not tracing.truthy(value)
-
-
 def test_off_by_default() -> None:
     assert tracing.enable_from_env({}) == []
     assert tracing.enable_from_env({"LANGSMITH_TRACING": "false"}) == []
