@@ -292,7 +292,7 @@ ChatAnthropic = PartnerClass(
             "anthropic",
             **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "{call_timeout}"},
         ),
-        versions=(("langchain-anthropic", "1.7.7"), ("anthropic", "2.14.0")),
+        versions=(("langchain-anthropic", "1.7.10"), ("anthropic", "2.14.0")),
     ),
     fields=PartnerFields(
         kept_in=dict.fromkeys(MOVED, "model_kwargs"),
