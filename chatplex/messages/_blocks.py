@@ -3,20 +3,20 @@
 The same blocks LangChain derives (`BaseMessage.content_blocks` and the provider
 translators in `langchain_core.messages.block_translators`): `text`, `reasoning`,
 `tool_call` (and `tool_call_chunk` on stream pieces), `image` / `audio` / `file`,
-`server_tool_call` / `server_tool_result`, and `non_standard` for what has no standard
-form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
-LangChain. A provider folder adds its own with `register_blocks` when its module loads,
-as a partner package calls langchain-core's `register_translator` on import, or, where
-langchain-core ships the translator itself, declares it in its spec
-(`ProviderSpec.blocks`, loaded on the first reply read); a reply of a provider with
-neither gets LangChain's best-effort reading. This layer names no provider: it has the
-readings of the shapes wires share, on which the folders' readings build
+`server_tool_call` / `server_tool_result`, `refusal` (`_blocks_refusal.py`), and
+`non_standard` for what has no standard form. A reply's
+`response_metadata["model_provider"]` chooses the translator, as in LangChain. A
+provider folder adds its own with `register_blocks` when its module loads, as a partner
+package calls langchain-core's `register_translator` on import, or, where langchain-core
+ships the translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on
+the first reply read); a reply of a provider with neither gets LangChain's best-effort
+reading. This layer names no provider: it has the readings of the shapes wires share,
+on which the folders' readings build
 (`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
-replies;
-`anthropic_style_blocks`: a wire whose replies keep those blocks, reading its own kinds
-itself). One deliberate difference: a Chat Completions reply whose content is a list
-(chatplex's reasoning blocks) keeps its tool calls, which LangChain's Responses-API
-translator would leave out.
+replies; `anthropic_style_blocks`: a wire whose replies keep those blocks, reading its
+own kinds itself). One deliberate difference: a Chat Completions reply whose content is
+a list (chatplex's reasoning blocks) keeps its tool calls, which LangChain's
+Responses-API translator would leave out.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ..postimport import when_imported
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
+from ._blocks_refusal import kwargs_refusal
 from ._types import MessageFields
 from ._types import PieceFields
 from ._types import ReplyFields
@@ -196,7 +197,9 @@ def chat_completions_blocks(message: ReplyFields) -> list[_Block]:
     OpenAI translator reads it: its text and tool calls (tool-call chunks on a piece);
     content that is a list (reasoning blocks) keeps its blocks and its tool calls."""
     if isinstance(message.content, str):
-        return _chat_completions(message, _stream_piece(message))
+        blocks = _chat_completions(message, _stream_piece(message))
+        return blocks + kwargs_refusal(message.additional_kwargs)
+    # (A list is read as Responses-API content, as LangChain reads it: no refusal added.)
     return _with_tool_calls(_base(message.content), message)
 
 
