@@ -2,6 +2,8 @@
 from each wire's reply: `{"type": "refusal", "refusal": <the model's words, "" when it
 gave none>}`, with an `id`, a stream `index` and `extras` where the wire has them.
 
+- a Responses API `refusal` content part: its `id` and `index` kept, its other keys (and
+  its own `extras`, under them) in `extras`;
 - a Chat Completions reply or stream piece: `additional_kwargs["refusal"]`, when set,
   one block after the others;
 
@@ -15,9 +17,25 @@ from typing import Any
 
 __all__ = [
     "kwargs_refusal",
+    "responses_refusal",
 ]
 
 _Block = dict[str, Any]
+
+
+def responses_refusal(part: _Block) -> _Block:
+    """The refusal block of a Responses API `refusal` content part."""
+    out: _Block = {"type": "refusal", "refusal": part.get("refusal", "")}
+    out.update((key, part[key]) for key in ("id", "index") if key in part)
+    extras = {k: v for k, v in part.items() if k not in _RESPONSES_KNOWN}
+    if part.get("extras"):
+        extras = {**part["extras"], **extras}  # the part's own keys win
+    if extras:
+        out["extras"] = extras
+    return out
+
+
+_RESPONSES_KNOWN = frozenset({"type", "refusal", "id", "index", "extras"})
 
 
 def kwargs_refusal(additional_kwargs: Mapping[str, Any]) -> list[_Block]:

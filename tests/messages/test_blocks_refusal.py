@@ -1,6 +1,6 @@
 """Refusal blocks: a reply a model refused gives the standard `refusal` block LangChain's
 translators derive from the same message (langchain_core as the oracle): Chat
-Completions' `refusal`."""
+Completions' `refusal` (Responses API refusal parts: test_blocks_responses.py)."""
 
 from __future__ import annotations
 
