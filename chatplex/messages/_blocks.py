@@ -32,7 +32,9 @@ from ..postimport import when_imported
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
+from ._blocks_refusal import anthropic_refusal
 from ._blocks_refusal import kwargs_refusal
+from ._blocks_refusal import stop_refusal
 from ._types import MessageFields
 from ._types import PieceFields
 from ._types import ReplyFields
@@ -206,8 +208,9 @@ def chat_completions_blocks(message: ReplyFields) -> list[_Block]:
 def messages_api_blocks(message: ReplyFields) -> list[_Block]:
     """The standard blocks of a Messages-API reply or stream piece, as LangChain's
     Anthropic translator reads it (`anthropic_style_blocks` with its own kinds: thinking,
-    server tool calls and results)."""
-    return anthropic_style_blocks(message, _anthropic_block)
+    server tool calls and results, refusals; and the refusal its stop reason reports)."""
+    blocks = anthropic_style_blocks(message, _anthropic_block)
+    return stop_refusal(blocks, message.response_metadata)
 
 
 def _chat_completions(message: ReplyFields, chunk: PieceFields | None) -> list[_Block]:
@@ -259,6 +262,8 @@ def _anthropic_block(block: _Block, chunk: PieceFields | None) -> _Block:
         return _server_tool_use(block, chunk)
     if isinstance(kind, str) and kind.endswith("_tool_result"):
         return _server_tool_result(block)
+    if kind == "refusal":
+        return anthropic_refusal(block)
     wrapped: _Block = {"type": "non_standard", "value": dict(block)}
     if "index" in block:
         wrapped["index"] = wrapped["value"].pop("index")

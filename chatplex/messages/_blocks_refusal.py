@@ -6,6 +6,9 @@ gave none>}`, with an `id`, a stream `index` and `extras` where the wire has the
   its own `extras`, under them) in `extras`;
 - a Chat Completions reply or stream piece: `additional_kwargs["refusal"]`, when set,
   one block after the others;
+- an Anthropic `refusal` block: its words, `extras` and `index`; a reply stopped for
+  refusal (`stop_reason` "refusal") without one gets one from `stop_details`
+  (`explanation` the words, `category` in `extras`), after the others;
 
 Refusals a model writes as ordinary text are not told apart, as in LangChain.
 """
@@ -16,8 +19,10 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "anthropic_refusal",
     "kwargs_refusal",
     "responses_refusal",
+    "stop_refusal",
 ]
 
 _Block = dict[str, Any]
@@ -43,3 +48,30 @@ def kwargs_refusal(additional_kwargs: Mapping[str, Any]) -> list[_Block]:
     none (a reply that refused nothing has `None`, or no key)."""
     refusal = additional_kwargs.get("refusal")
     return [{"type": "refusal", "refusal": refusal}] if refusal else []
+
+
+def anthropic_refusal(block: _Block) -> _Block:
+    """The refusal block of an Anthropic `refusal` content block (keys other than its
+    words, `extras` and `index` are left out, as LangChain's translator leaves them)."""
+    out: _Block = {"type": "refusal", "refusal": block.get("refusal", "")}
+    if block.get("extras"):
+        out["extras"] = block["extras"]
+    if "index" in block:
+        out["index"] = block["index"]
+    return out
+
+
+def stop_refusal(blocks: list[_Block], response_metadata: Mapping[str, Any]) -> list[_Block]:
+    """`blocks` with the refusal an Anthropic reply reports by its stop reason added,
+    unless a refusal block already says it."""
+    if response_metadata.get("stop_reason") != "refusal":
+        return blocks
+    if any(block["type"] == "refusal" for block in blocks):
+        return blocks
+    details = response_metadata.get("stop_details")
+    if not isinstance(details, dict):
+        details = {}
+    out: _Block = {"type": "refusal", "refusal": details.get("explanation") or ""}
+    if category := details.get("category"):
+        out["extras"] = {"category": category}
+    return [*blocks, out]
