@@ -10,8 +10,9 @@ provider folder adds its own with `register_blocks` when its module loads, as a 
 package calls langchain-core's `register_translator` on import, or, where langchain-core
 ships the translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on
 the first reply read); a reply of a provider with neither gets LangChain's best-effort
-reading. This layer names no provider: it has the readings of the shapes wires share,
-on which the folders' readings build
+reading, a Gemini reply (which LangChain reads with its Google translator) with the
+refusal that translator adds. This layer names no other provider: it has the readings
+of the shapes wires share, on which the folders' readings build
 (`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
 replies; `anthropic_style_blocks`: a wire whose replies keep those blocks, reading its
 own kinds itself). One deliberate difference: a Chat Completions reply whose content is
@@ -33,6 +34,7 @@ from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
 from ._blocks_refusal import anthropic_refusal
+from ._blocks_refusal import gemini_refusal
 from ._blocks_refusal import kwargs_refusal
 from ._blocks_refusal import stop_refusal
 from ._types import MessageFields
@@ -120,8 +122,17 @@ def content_blocks(message: MessageFields) -> list[_Block]:
         # A stream piece with only tool-call fragments shows them as fragments.
         blocks = [b for b in blocks if b["type"] not in ("tool_call", "invalid_tool_call")]
         blocks += _tool_call_chunk_blocks(chunk)
-        return _with_reasoning(blocks, message)
-    return _with_reasoning(_with_tool_calls(blocks, message), message)
+        blocks = _with_reasoning(blocks, message)
+    else:
+        blocks = _with_reasoning(_with_tool_calls(blocks, message), message)
+    if provider in _GEMINI_PROVIDERS:
+        blocks += gemini_refusal(meta)
+    return blocks
+
+
+#: The providers langchain-core reads with its Google GenAI translator: no folder
+#: declares a reading for them, so the built-in one adds that translator's refusal.
+_GEMINI_PROVIDERS = frozenset({"google_genai", "google_vertexai"})
 
 
 def _translators(provider: str) -> tuple[Translate, Translate] | None:

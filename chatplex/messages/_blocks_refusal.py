@@ -9,6 +9,9 @@ gave none>}`, with an `id`, a stream `index` and `extras` where the wire has the
 - an Anthropic `refusal` block: its words, `extras` and `index`; a reply stopped for
   refusal (`stop_reason` "refusal") without one gets one from `stop_details`
   (`explanation` the words, `category` in `extras`), after the others;
+- a blocked Gemini reply (finish reason SAFETY, PROHIBITED_CONTENT or BLOCKLIST, or the
+  prompt's `block_reason`): one block after the others, `finish_message` the words, the
+  reasons in `extras`.
 
 Refusals a model writes as ordinary text are not told apart, as in LangChain.
 """
@@ -20,6 +23,7 @@ from typing import Any
 
 __all__ = [
     "anthropic_refusal",
+    "gemini_refusal",
     "kwargs_refusal",
     "responses_refusal",
     "stop_refusal",
@@ -75,3 +79,33 @@ def stop_refusal(blocks: list[_Block], response_metadata: Mapping[str, Any]) -> 
     if category := details.get("category"):
         out["extras"] = {"category": category}
     return [*blocks, out]
+
+
+#: Gemini's finish reasons for a candidate it blocked.
+_BLOCKED_FINISHES = frozenset({"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST"})
+
+
+def gemini_refusal(response_metadata: Mapping[str, Any]) -> list[_Block]:
+    """The refusal block of a Gemini reply it blocked (its candidate's finish reason, or
+    the prompt's feedback), or none."""
+    extras: _Block = {}
+    finish_reason = _reason_name(response_metadata.get("finish_reason"))
+    if finish_reason in _BLOCKED_FINISHES:
+        extras["finish_reason"] = finish_reason
+    feedback = response_metadata.get("prompt_feedback")
+    if isinstance(feedback, dict):
+        block_reason = _reason_name(feedback.get("block_reason"))
+        if block_reason and block_reason != "BLOCKED_REASON_UNSPECIFIED":
+            extras["block_reason"] = block_reason
+    if not extras:
+        return []
+    words = response_metadata.get("finish_message") or ""
+    return [{"type": "refusal", "refusal": words, "extras": extras}]
+
+
+def _reason_name(reason: object) -> str | None:
+    """A finish or block reason's name: the SDK's enum member gives its `name`, its str
+    form ("FinishReason.SAFETY") the part after the dot."""
+    if not reason:
+        return None
+    return str(getattr(reason, "name", reason)).rsplit(".", 1)[-1]

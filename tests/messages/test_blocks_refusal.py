@@ -1,7 +1,7 @@
 """Refusal blocks: a reply a model refused gives the standard `refusal` block LangChain's
 translators derive from the same message (langchain_core as the oracle), on each wire:
-Chat Completions' `refusal`, Anthropic's refusal block and stop reason (Responses API
-refusal parts: test_blocks_responses.py)."""
+Chat Completions' `refusal`, Anthropic's refusal block and stop reason, Gemini's blocked
+replies (Responses API refusal parts: test_blocks_responses.py)."""
 
 from __future__ import annotations
 
@@ -134,3 +134,89 @@ def test_an_anthropic_non_standard_block_keeps_its_index() -> None:
         {"type": "non_standard", "value": {"type": "container_upload", "file_id": "f1"}, "index": 2}
     ]
     assert message.content == [block]
+
+
+# -- Google (Gemini) ------------------------------------------------------------------------
+
+GENAI = {"model_provider": "google_genai"}
+
+
+class _Reason:
+    """An SDK enum member: its `name` is the reason."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+GEMINI_REPLIES: dict[str, Reply] = {
+    "safety, str content": AIMessage(
+        "", response_metadata={**GENAI, "finish_reason": "SAFETY", "finish_message": "Blocked."}
+    ),
+    "prohibited, list content": AIMessage(
+        [{"type": "text", "text": "a"}],
+        response_metadata={**GENAI, "finish_reason": "PROHIBITED_CONTENT"},
+    ),
+    "blocklist, after calls": AIMessage(
+        "t", tool_calls=[CALL], response_metadata={**GENAI, "finish_reason": "BLOCKLIST"}
+    ),  # type: ignore[list-item]
+    "an enum's name": AIMessage(
+        "", response_metadata={**GENAI, "finish_reason": "FinishReason.SAFETY"}
+    ),
+    "an enum member": AIMessage(
+        "", response_metadata={**GENAI, "finish_reason": _Reason("SAFETY")}
+    ),
+    "blocked prompt": AIMessage(
+        "", response_metadata={**GENAI, "prompt_feedback": {"block_reason": "OTHER"}}
+    ),
+    "both reasons": AIMessage(
+        [],
+        response_metadata={
+            **GENAI,
+            "finish_reason": "SAFETY",
+            "prompt_feedback": {"block_reason": "SAFETY", "safety_ratings": []},
+        },
+    ),
+    "vertex": AIMessage(
+        "", response_metadata={"model_provider": "google_vertexai", "finish_reason": "SAFETY"}
+    ),
+    "stream piece": AIMessageChunk("x", response_metadata={**GENAI, "finish_reason": "SAFETY"}),
+}
+
+
+@pytest.mark.parametrize("message", GEMINI_REPLIES.values(), ids=list(GEMINI_REPLIES))
+def test_a_blocked_gemini_reply_ends_with_a_refusal_block(message: Reply) -> None:
+    blocks = same_blocks(message)
+    assert blocks[-1]["type"] == "refusal"
+
+
+def test_the_gemini_refusal_names_its_reasons() -> None:
+    message = GEMINI_REPLIES["both reasons"]
+    assert message.content_blocks == [
+        {
+            "type": "refusal",
+            "refusal": "",
+            "extras": {"finish_reason": "SAFETY", "block_reason": "SAFETY"},
+        }
+    ]
+
+
+GEMINI_NOT_BLOCKED = {
+    "stop": {"finish_reason": "STOP"},
+    "recitation": {"finish_reason": "RECITATION"},
+    "unspecified block reason": {"prompt_feedback": {"block_reason": "BLOCKED_REASON_UNSPECIFIED"}},
+    "no block reason": {"prompt_feedback": {"block_reason": None}},
+    "feedback not a dict": {"prompt_feedback": "SAFETY"},
+}
+
+
+@pytest.mark.parametrize("meta", GEMINI_NOT_BLOCKED.values(), ids=list(GEMINI_NOT_BLOCKED))
+def test_a_gemini_reply_not_blocked_has_no_refusal(meta: dict[str, Any]) -> None:
+    assert not refusals(same_blocks(AIMessage("Hi", response_metadata={**GENAI, **meta})))
+
+
+def test_another_providers_safety_stop_is_no_refusal() -> None:
+    """Only the replies LangChain reads with its Gemini translator: another provider's
+    reply, or one naming none, gets no refusal for the same metadata."""
+    for meta in ({}, {"model_provider": "ollama"}):
+        message = AIMessage("", response_metadata={**meta, "finish_reason": "SAFETY"})
+        assert same_blocks(message) == []
