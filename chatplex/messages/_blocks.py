@@ -3,20 +3,21 @@
 The same blocks LangChain derives (`BaseMessage.content_blocks` and the provider
 translators in `langchain_core.messages.block_translators`): `text`, `reasoning`,
 `tool_call` (and `tool_call_chunk` on stream pieces), `image` / `audio` / `file`,
-`server_tool_call` / `server_tool_result`, and `non_standard` for what has no standard
-form. A reply's `response_metadata["model_provider"]` chooses the translator, as in
-LangChain. A provider folder adds its own with `register_blocks` when its module loads,
-as a partner package calls langchain-core's `register_translator` on import, or, where
-langchain-core ships the translator itself, declares it in its spec
-(`ProviderSpec.blocks`, loaded on the first reply read); a reply of a provider with
-neither gets LangChain's best-effort reading. This layer names no provider: it has the
-readings of the shapes wires share, on which the folders' readings build
+`server_tool_call` / `server_tool_result`, `refusal` (`_blocks_refusal.py`), and
+`non_standard` for what has no standard form. A reply's
+`response_metadata["model_provider"]` chooses the translator, as in LangChain. A
+provider folder adds its own with `register_blocks` when its module loads, as a partner
+package calls langchain-core's `register_translator` on import, or, where langchain-core
+ships the translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on
+the first reply read); a reply of a provider with neither gets LangChain's best-effort
+reading, a Gemini reply (which LangChain reads with its Google translator) with the
+refusal that translator adds. This layer names no other provider: it has the readings
+of the shapes wires share, on which the folders' readings build
 (`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
-replies;
-`anthropic_style_blocks`: a wire whose replies keep those blocks, reading its own kinds
-itself). One deliberate difference: a Chat Completions reply whose content is a list
-(chatplex's reasoning blocks) keeps its tool calls, which LangChain's Responses-API
-translator would leave out.
+replies; `anthropic_style_blocks`: a wire whose replies keep those blocks, reading its
+own kinds itself). One deliberate difference: a Chat Completions reply whose content is
+a list (chatplex's reasoning blocks) keeps its tool calls, which LangChain's
+Responses-API translator would leave out.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from ..postimport import when_imported
 from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
+from ._blocks_refusal import anthropic_refusal
+from ._blocks_refusal import gemini_refusal
+from ._blocks_refusal import kwargs_refusal
+from ._blocks_refusal import stop_refusal
 from ._types import MessageFields
 from ._types import PieceFields
 from ._types import ReplyFields
@@ -117,8 +122,17 @@ def content_blocks(message: MessageFields) -> list[_Block]:
         # A stream piece with only tool-call fragments shows them as fragments.
         blocks = [b for b in blocks if b["type"] not in ("tool_call", "invalid_tool_call")]
         blocks += _tool_call_chunk_blocks(chunk)
-        return _with_reasoning(blocks, message)
-    return _with_reasoning(_with_tool_calls(blocks, message), message)
+        blocks = _with_reasoning(blocks, message)
+    else:
+        blocks = _with_reasoning(_with_tool_calls(blocks, message), message)
+    if provider in _GEMINI_PROVIDERS:
+        blocks += gemini_refusal(meta)
+    return blocks
+
+
+#: The providers langchain-core reads with its Google GenAI translator: no folder
+#: declares a reading for them, so the built-in one adds that translator's refusal.
+_GEMINI_PROVIDERS = frozenset({"google_genai", "google_vertexai"})
 
 
 def _translators(provider: str) -> tuple[Translate, Translate] | None:
@@ -196,15 +210,18 @@ def chat_completions_blocks(message: ReplyFields) -> list[_Block]:
     OpenAI translator reads it: its text and tool calls (tool-call chunks on a piece);
     content that is a list (reasoning blocks) keeps its blocks and its tool calls."""
     if isinstance(message.content, str):
-        return _chat_completions(message, _stream_piece(message))
+        blocks = _chat_completions(message, _stream_piece(message))
+        return blocks + kwargs_refusal(message.additional_kwargs)
+    # (A list is read as Responses-API content, as LangChain reads it: no refusal added.)
     return _with_tool_calls(_base(message.content), message)
 
 
 def messages_api_blocks(message: ReplyFields) -> list[_Block]:
     """The standard blocks of a Messages-API reply or stream piece, as LangChain's
     Anthropic translator reads it (`anthropic_style_blocks` with its own kinds: thinking,
-    server tool calls and results)."""
-    return anthropic_style_blocks(message, _anthropic_block)
+    server tool calls and results, refusals; and the refusal its stop reason reports)."""
+    blocks = anthropic_style_blocks(message, _anthropic_block)
+    return stop_refusal(blocks, message.response_metadata)
 
 
 def _chat_completions(message: ReplyFields, chunk: PieceFields | None) -> list[_Block]:
@@ -256,6 +273,8 @@ def _anthropic_block(block: _Block, chunk: PieceFields | None) -> _Block:
         return _server_tool_use(block, chunk)
     if isinstance(kind, str) and kind.endswith("_tool_result"):
         return _server_tool_result(block)
+    if kind == "refusal":
+        return anthropic_refusal(block)
     wrapped: _Block = {"type": "non_standard", "value": dict(block)}
     if "index" in block:
         wrapped["index"] = wrapped["value"].pop("index")

@@ -22,6 +22,7 @@ KNOWN_BLOCK_TYPES = frozenset(
     {
         "text",
         "reasoning",
+        "refusal",
         "tool_call",
         "invalid_tool_call",
         "tool_call_chunk",

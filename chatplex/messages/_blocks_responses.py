@@ -9,9 +9,9 @@ as LangChain's OpenAI translator reads them (`_convert_to_v1_from_responses`):
 - `function_call`: the `tool_call` (or `invalid_tool_call`) with that `call_id`, the
   item's id and status in `extras`;
 - `web_search_call` / `file_search_call`: a `server_tool_call` and its `server_tool_result`;
-- other standard types are kept; everything else (a refusal, as in LangChain; and
-  code_interpreter_call, mcp_call..., which LangChain reads into server-tool blocks) is
-  `non_standard` here.
+- `refusal`: the standard `refusal` block (`_blocks_refusal.responses_refusal`);
+- other standard types are kept; everything else (code_interpreter_call, mcp_call...,
+  which LangChain reads into server-tool blocks) is `non_standard` here.
 
 Blocks carry no stream `index` (a merged message has none).
 """
@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
+
+from ._blocks_refusal import responses_refusal
 
 if TYPE_CHECKING:
     from ._messages import AIMessage
@@ -62,6 +64,8 @@ def _blocks(message: AIMessage) -> Iterator[_Block]:
                 yield call
         elif kind in _SEARCH_ARGS:
             yield from _search(block, kind)
+        elif kind == "refusal":
+            yield responses_refusal(block)
         elif kind in _STANDARD:
             yield block
         else:

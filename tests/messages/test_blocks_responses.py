@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from chatplex.messages import AIMessage
 from chatplex.providers.openai.responses_response import parse_reply
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "adapters"))
@@ -62,3 +64,30 @@ def test_other_items_are_non_standard() -> None:
     item = {"type": "mcp_list_tools", "id": "mcpl_1", "server_label": "x", "tools": []}
     blocks = parse_reply(json.dumps(response([item])).encode(), {}).content_blocks
     assert blocks == [{"type": "non_standard", "value": item}]
+
+
+RESPONSES_META = {"model_provider": "openai", "provider": "openai_responses"}
+REFUSAL_PARTS = {
+    "other keys as extras": {"type": "refusal", "refusal": "No.", "id": "msg_1", "logprobs": []},
+    "extras merged": {"type": "refusal", "refusal": "No.", "extras": {"a": 1, "b": 1}, "b": 2},
+    "index kept": {"type": "refusal", "refusal": "No.", "index": 3},
+    "no words": {"type": "refusal"},
+}
+
+
+@pytest.mark.parametrize("part", REFUSAL_PARTS.values(), ids=list(REFUSAL_PARTS))
+def test_a_refusal_part_is_langchains_refusal_block(part: dict[str, Any]) -> None:
+    text = {"type": "text", "text": "Sorry.", "annotations": []}
+    message = AIMessage([text, part], response_metadata=RESPONSES_META)
+    blocks = message.content_blocks
+    assert blocks == to_langchain_message(message).content_blocks
+    assert blocks[1]["type"] == "refusal"
+
+
+def test_a_refusal_part_keeps_its_id_index_and_extras_and_is_left_untouched() -> None:
+    part = {"type": "refusal", "refusal": "No.", "id": "msg_1", "index": 0, "extras": {"a": 1}}
+    message = AIMessage([part], response_metadata=RESPONSES_META)
+    assert message.content_blocks == [
+        {"type": "refusal", "refusal": "No.", "id": "msg_1", "index": 0, "extras": {"a": 1}}
+    ]
+    assert message.content == [part]

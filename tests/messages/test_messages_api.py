@@ -246,6 +246,7 @@ INPUTS: list[BaseMessage] = [
             {"type": "file", "source_type": "text", "url": "some text"},
             {"type": "weird", "v": 1},
             {"type": "reasoning", "reasoning": "standard already"},
+            {"type": "refusal", "refusal": "standard too", "extras": {"k": 1}},
         ]
     ),
     AIMessage(content="hi", additional_kwargs={"reasoning_content": "hmm"}, tool_calls=[CALL]),  # type: ignore[list-item]
@@ -266,6 +267,14 @@ INPUTS: list[BaseMessage] = [
         tool_call_chunks=[{"name": "f", "args": '{"', "id": "c", "index": 0}],
     ),
 ]
+
+
+def test_the_standard_block_types_are_langchains() -> None:
+    from langchain_core.messages.content import KNOWN_BLOCK_TYPES as LANGCHAINS
+
+    from chatplex.messages._blocks_input import KNOWN_BLOCK_TYPES
+
+    assert KNOWN_BLOCK_TYPES == LANGCHAINS
 
 
 def test_v0_blocks_with_an_id_keep_it() -> None:
