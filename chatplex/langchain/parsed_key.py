@@ -193,8 +193,18 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
             value = schema_json(given, message.content)
             if value is None:
                 return result
-        message.additional_kwargs = {"parsed": value, **kwargs}
+        message.additional_kwargs = _with_parsed(kwargs, value)
     return result
+
+
+def _with_parsed(kwargs: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """`kwargs` with `parsed` where langchain-openai's reader puts it: after a refusal
+    (which it reads with the message's other fields), else first."""
+    if not kwargs.get("refusal"):
+        return {"parsed": value, **kwargs}
+    items = list(kwargs.items())
+    after = [key for key, _ in items].index("refusal") + 1
+    return {**dict(items[:after]), "parsed": value, **dict(items[after:])}
 
 
 def _raise_if_cut(message: Any, adapter: Adapter) -> None:
