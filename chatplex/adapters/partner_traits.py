@@ -298,6 +298,11 @@ class PartnerTraits:
     #: for a refusal, `(module, class name)`, the refusal its words (langchain-openai's
     #: `OpenAIRefusalError`); None: the reply is parsed as any other text.
     refusal_error: tuple[str, str] | None = None
+    #: Whether its partner's `with_structured_output` passes each reply piece through a
+    #: refusal check before its parser, whatever the method (langchain-openai's
+    #: `BaseChatOpenAI`: a `_check_refusal` step raising `refusal_error` for a refusal
+    #: block or a content-filter stop); False: its parser alone reads the reply.
+    checks_refusal: bool = False
     #: What its partner's SDK raises where a reply to a call with a `response_format`
     #: stopped at the output-token limit (finish reason "length"): the openai SDK's
     #: parse() and its stream helper, `LengthFinishReasonError`, by `(module, class

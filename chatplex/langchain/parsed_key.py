@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from ..adapters.base import Adapter
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
+from .refusal_check import raise_on_refusal
 from .traits import partner_error
 from .traits import partner_traits
 
@@ -130,11 +131,11 @@ def parsed_key_parser(
     `response_format`: a `RunnableLambda` reading the whole reply's
     `additional_kwargs["parsed"]` (so a stream yields the object once, after the reply,
     and its events are a lambda's, not a parser's); None for a reply that calls a tool.
-    A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`) in
-    the refusal's words. A reply with neither raises, under a `partner`'s name, its
-    ValueError (an empty text, a Responses stream's text that is no JSON); chatplex's
-    own model, whose stream carries no `parsed`, leaves it to LangChain's pydantic
-    parser."""
+    A refusal raises the partner's `refusal_error` (`PartnerTraits.refusal_error`),
+    read as `refusal_check.raise_on_refusal` reads it. A reply with neither raises,
+    under a `partner`'s name, its ValueError (an empty text, a Responses stream's text
+    that is no JSON); chatplex's own model, whose stream carries no `parsed`, leaves it
+    to LangChain's pydantic parser."""
     fallback = None if partner else PydanticOutputParser(pydantic_object=schema)
     # A partial of a module function, not a closure: the structured model pickles and
     # deep-copies; a partial's name keeps the lambda's runs "RunnableLambda", as
@@ -152,9 +153,8 @@ def _read_parsed(
     found = message.additional_kwargs.get("parsed")
     if found is not None:
         return schema(**found) if isinstance(found, dict) else found
-    refusal = message.additional_kwargs.get("refusal") or _refusal_block(message)
-    if refusal and refusal_error is not None:
-        raise partner_error(refusal_error, refusal, args=(refusal,))
+    if refusal_error is not None:
+        raise_on_refusal(message, refusal_error, any_provider=fallback is not None)
     if message.tool_calls:
         return None
     if fallback is not None:
@@ -163,16 +163,6 @@ def _read_parsed(
         "Structured Output response does not have a 'parsed' field nor a 'refusal' "
         f"field. Received message:\n\n{message}"
     )
-
-
-def _refusal_block(message: Any) -> Any:
-    """The refusal of a reply whose content holds it as a block (the Responses API's),
-    read as langchain-openai's parser reads it: a standard block of no standard kind."""
-    for block in message.content_blocks:
-        value = block.get("value") if block.get("type") == "non_standard" else None
-        if isinstance(value, dict) and "refusal" in value:
-            return value["refusal"]
-    return None
 
 
 def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> ChatResult:
@@ -203,8 +193,18 @@ def mark_parsed(result: ChatResult, inner: Any, settings: Mapping[str, Any]) -> 
             value = schema_json(given, message.content)
             if value is None:
                 return result
-        message.additional_kwargs = {"parsed": value, **kwargs}
+        message.additional_kwargs = _with_parsed(kwargs, value)
     return result
+
+
+def _with_parsed(kwargs: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """`kwargs` with `parsed` where langchain-openai's reader puts it: after a refusal
+    (which it reads with the message's other fields), else first."""
+    if not kwargs.get("refusal"):
+        return {"parsed": value, **kwargs}
+    items = list(kwargs.items())
+    after = [key for key, _ in items].index("refusal") + 1
+    return {**dict(items[:after]), "parsed": value, **dict(items[after:])}
 
 
 def _raise_if_cut(message: Any, adapter: Adapter) -> None:

@@ -39,6 +39,10 @@ binds on every model, through `bind_tools`) is read as the partner packages read
 spelling (Anthropic's `output_config`, another's schema field); and where the
 partner's reply to it carries `additional_kwargs["parsed"]` (langchain-openai's: the
 SDK's parse()), so does ours (`parsed_key.py`).
+
+A drop-in whose partner checks each reply piece for a refusal before its parser
+(langchain-openai's `BaseChatOpenAI`, `PartnerTraits.checks_refusal`) has that step too
+(`refusal_check.py`), whatever the method.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ from ..chat.structured import output_schema
 from .parsed_key import ClassFormat
 from .parsed_key import parsed_key_parser
 from .reasoning_parsers import reasoning_parser
+from .refusal_check import refusal_check
 from .tool_binding import forced_tool_binding
 from .tool_binding import partner_output_schema
 from .tool_binding import warn_strict_dropped
@@ -200,7 +205,7 @@ def structured_output(
         parser = reasoning_parser(schema if pydantic else None)
     else:
         parser = PydanticOutputParser(pydantic_object=schema) if pydantic else JsonOutputParser()
-    return parsed(bound, parser, include_raw)
+    return parsed(bound, _checked(parser, adapter, partner), include_raw)
 
 
 def streamed_format(engine: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -351,7 +356,7 @@ def _function_calling(
         # Its parser of a whole reply where the partner does not stream the model.
         whole = bool(llm.disable_streaming) or (whole_unless_streaming and not llm.streaming)
         parser = tools_parser(schema, repairing=repairing or whole_unless_streaming, whole=whole)
-        return parsed(bound, parser, include_raw)
+        return parsed(bound, _checked(parser, adapter, partner), include_raw)
     refused = None if adapter is None else adapter.structured.tools_refused
     if refused:
         raise ValueError(
@@ -378,7 +383,7 @@ def _function_calling(
             f"method={default_method(inner)!r} (this model's default) asks for the schema"
         )
         parser = parser | _call_required(why)
-    return parsed(bound, parser, include_raw)
+    return parsed(bound, _checked(parser, adapter, partner), include_raw)
 
 
 def call_format(inner: Any, settings: dict[str, Any]) -> None:
@@ -448,6 +453,17 @@ def _is_pydantic_class(value: Any) -> TypeGuard[type[BaseModel]]:
 def _adapter(inner: Any) -> Adapter | None:
     """The wire of the chatplex model underneath (None for another runnable)."""
     return inner.adapter if isinstance(inner, ChatModel) else None
+
+
+def _checked(
+    parser: LCRunnable[Any, Any], adapter: Adapter | None, partner: bool
+) -> LCRunnable[Any, Any]:
+    """`parser`, after the refusal check of a drop-in's partner that checks each reply
+    piece before its parser (`PartnerTraits.checks_refusal`)."""
+    traits = partner_traits(adapter)
+    if not partner or not traits.checks_refusal or traits.refusal_error is None:
+        return parser
+    return refusal_check(traits.refusal_error) | parser
 
 
 def _raise_if_no_tool_calls(name: str) -> LCRunnable[Any, Any]:

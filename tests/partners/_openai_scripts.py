@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import chatplex.langchain
+from tests.partners._sidebyside import RANDOM
 from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptsOver
@@ -41,17 +43,22 @@ def comparable_result(value: Any) -> Any:
     return observe(value)
 
 
+#: A message's run id, drawn per run, as an error's words show it (the message's repr).
+_RUN_ID = re.compile(r"lc_run--[0-9a-f-]{36}")
+
+
 def refusal_read(err: BaseException | None) -> dict[str, Any] | None:
     """A refusal's error as a script reads it: whether it is langchain-openai's
-    `OpenAIRefusalError` (what its `except` clause catches), its words and args."""
+    `OpenAIRefusalError` (what its `except` clause catches), its words and args (a
+    message's run id in them masked)."""
     if err is None:
         return None
     refusal = importlib.import_module("langchain_openai.chat_models.base").OpenAIRefusalError
     return {
         "refusal_error": isinstance(err, refusal),
         "name": type(err).__name__,
-        "str": str(err),
-        "args": err.args,
+        "str": _RUN_ID.sub(RANDOM, str(err)),
+        "args": tuple(_RUN_ID.sub(RANDOM, a) if isinstance(a, str) else a for a in err.args),
     }
 
 

@@ -208,6 +208,9 @@ def _preset(profile: Profile) -> PartnerTraits:
         # `bind_tools` rewrites a bound response_format as langchain-openai's does where
         # the partner class is its `BaseChatOpenAI`.
         binds_response_format=profile.sdk_helper,
+        # Its structured output checks each piece for a refusal as langchain-openai's
+        # `BaseChatOpenAI` does.
+        checks_refusal=profile.sdk_helper,
         # Its bind_tools copies a LangChain tool's extras as langchain-openai's does.
         passed_tool_extras=BESIDE_FIELDS if profile.passes_tool_extras else (),
         # Its kept fields whose items its partner keeps as its SDK's objects.

@@ -253,6 +253,7 @@ TRAITS: dict[str, PartnerTraits] = {
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
+        checks_refusal=True,
         length_error=_LENGTH_ERROR,
         **_BIND_TOOLS,
         retries_and_calls=BASE_CHAT_OPENAI_CALLS,
@@ -268,6 +269,7 @@ TRAITS: dict[str, PartnerTraits] = {
         # Its Responses path gives the JSON decoder's message alone.
         invalid_arguments_words="decoder",
         refusal_error=_REFUSAL_ERROR,
+        checks_refusal=True,
         # Its stream of a class's format goes by responses.create(), not parse().
         streams_class_as_schema=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.

@@ -6,7 +6,8 @@ with the partner's class and with chatplex's.
 langchain-openai's parser of a reply to a pydantic `response_format` raises its
 `OpenAIRefusalError` in the refusal's words (`with_structured_output(method="json_schema")`,
 streamed too; `include_raw=True` gives it as `parsing_error`), and its stream of such a call
-carries the refusal whole on its final piece alone.
+carries the refusal whole on its final piece alone. Its structured output reads a reply a
+content filter stopped as a refusal too, whatever the method.
 """
 
 from __future__ import annotations
@@ -68,6 +69,24 @@ def refused(seen: Seen) -> Reply:
         for choice in [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
         + [{"index": 0, "delta": {}, "finish_reason": "stop"}]
     ]
+    return chunks_streamed(body, chunks, head, CHAT_USAGE)
+
+
+def filtered(seen: Seen) -> Reply:
+    """A Chat Completions server whose content filter stopped the reply: no text, the
+    finish reason `content_filter` (whole, or streamed as a finishing piece)."""
+    body = seen.body or {}
+    head = {"id": "chatcmpl-1", "created": 1764000000, "model": body.get("model")}
+    if not body.get("stream"):
+        choice = {"index": 0, "message": {"role": "assistant", "content": None}}
+        choice["finish_reason"] = "content_filter"
+        whole = {**head, "object": "chat.completion", "choices": [choice], "usage": CHAT_USAGE}
+        return Reply(200, [json.dumps(whole).encode()])
+    choices = [
+        {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None},
+        {"index": 0, "delta": {}, "finish_reason": "content_filter"},
+    ]
+    chunks = [{**head, "object": "chat.completion.chunk", "choices": [c]} for c in choices]
     return chunks_streamed(body, chunks, head, CHAT_USAGE)
 
 
@@ -172,6 +191,22 @@ def test_same_as_langchain_openai(package: str, name: str, server: ScriptedServe
     server.handler = refused
     outcome = run_over(CLASSES[package], SCRIPTS[name], server)
     assert_same(kept_out(outcome, DIFFERENCES, (package, name)))
+
+
+def filtered_tool_call(cls: Any, p: Package, url: str) -> Any:
+    """A forced tool's call stopped by a content filter, whole and streamed: a refusal
+    whatever the method, as langchain-openai's step before its parser reads one."""
+    model = _model(cls, p, url).with_structured_output(Answer, method="function_calling")
+    return [
+        refusal_raised(lambda: model.invoke("Something bad")),
+        refusal_raised(lambda: list(model.stream("Something bad"))),
+    ]
+
+
+@pytest.mark.parametrize("package", sorted(CLASSES))
+def test_a_content_filter_stop_is_a_refusal(package: str, server: ScriptedServer) -> None:
+    server.handler = filtered
+    assert_same(run_over(CLASSES[package], filtered_tool_call, server))
 
 
 def test_the_refusal_is_langchain_openais_error_in_its_words(server: ScriptedServer) -> None:
