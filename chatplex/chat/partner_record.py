@@ -267,6 +267,11 @@ class PartnerHooks:
     #: Whether its `_generate` streams the call (the pieces merged, each reported to the
     #: run's handlers) when its `streaming` field is True, `disable_streaming` or not.
     generate_streams: bool = False
+    #: Whether its `_stream` reports each piece to the run it is handed
+    #: (`on_llm_new_token`, the piece's text): LangChain's v2 event path
+    #: (`stream_events(version="v3")`, a v2 handler) hands it one, and hears no piece
+    #: otherwise. Default: it reports none.
+    stream_reports_tokens: bool = False
     #: How its own sync `_generate` (not `_agenerate`, nor its streams) reshapes a
     #: reply's message, of its fields as held (`field(name)`), the message's content and
     #: additional_kwargs: their new values, None where it leaves them. None: it does not.

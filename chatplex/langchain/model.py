@@ -63,6 +63,8 @@ from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
 from .generation import Generation
+from .replies import areported
+from .replies import reported
 from .settings_fields import LANGCHAIN_ALIASES
 from .settings_fields import build
 from .settings_fields import collect_settings
@@ -466,6 +468,14 @@ class ChatChatplex(BaseChatModel):
         record = self._record
         return self._under_partner_name and record is not None and record.async_through_sync
 
+    @property
+    def _reports_tokens(self) -> bool:
+        """Whether `_stream` reports each piece to the run it is handed, as the partner's
+        does (`PartnerHooks.stream_reports_tokens`)."""
+        record = self._record
+        reports = record is not None and record.hooks.stream_reports_tokens
+        return self._under_partner_name and reports
+
     def _should_stream(
         self,
         *,
@@ -538,7 +548,8 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # A generator: the call is made when LangChain first asks for a piece.
         self._before_call()
-        yield from Generation(self, messages, stop, kwargs).stream()
+        pieces = Generation(self, messages, stop, kwargs).stream()
+        yield from reported(pieces, run_manager if self._reports_tokens else None)
 
     async def _astream(
         self,
@@ -548,11 +559,11 @@ class ChatChatplex(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         self._before_call()
-        pieces = (
-            super()._astream(messages, stop, run_manager, **kwargs)
-            if self._async_through_sync("_stream")
-            else Generation(self, messages, stop, kwargs).astream()
-        )
+        if self._async_through_sync("_stream"):
+            pieces = super()._astream(messages, stop, run_manager, **kwargs)
+        else:
+            pieces = Generation(self, messages, stop, kwargs).astream()
+            pieces = areported(pieces, run_manager if self._reports_tokens else None)
         async for piece in pieces:
             yield piece
 

@@ -63,9 +63,11 @@ __all__ = [
     "Chunking",
     "ageneration_chunks",
     "amerged_result",
+    "areported",
     "chat_result",
     "generation_chunks",
     "merged_result",
+    "reported",
     "reports_gateway",
     "usage_closes",
 ]
@@ -170,17 +172,9 @@ def merged_result(
     hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """A stream's pieces merged into one reply, each reported to the run's handlers as it
-    comes (`on_llm_new_token`, given `hook_kwargs` too): an `invoke` whose partner class
-    streams underneath (`ProviderSpec.invoke_streams`)."""
-    extra = dict(hook_kwargs or {})
-
-    def reported() -> Iterator[ChatGenerationChunk]:
-        for piece in pieces:
-            if run is not None:
-                run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
-            yield piece
-
-    return generate_from_stream(reported())
+    comes (`reported`): an `invoke` whose partner class streams underneath
+    (`ProviderSpec.invoke_streams`)."""
+    return generate_from_stream(reported(pieces, run, hook_kwargs))
 
 
 async def amerged_result(
@@ -189,15 +183,34 @@ async def amerged_result(
     hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """`merged_result` of an async stream."""
+    return await agenerate_from_stream(areported(pieces, run, hook_kwargs))
+
+
+def reported(
+    pieces: Iterator[ChatGenerationChunk],
+    run: CallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
+) -> Iterator[ChatGenerationChunk]:
+    """`pieces`, each reported to the run's handlers before it is given
+    (`on_llm_new_token`: its text, given `hook_kwargs` too); None: as they come."""
     extra = dict(hook_kwargs or {})
+    for piece in pieces:
+        if run is not None:
+            run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
+        yield piece
 
-    async def reported() -> AsyncIterator[ChatGenerationChunk]:
-        async for piece in pieces:
-            if run is not None:
-                await run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
-            yield piece
 
-    return await agenerate_from_stream(reported())
+async def areported(
+    pieces: AsyncIterator[ChatGenerationChunk],
+    run: AsyncCallbackManagerForLLMRun | None,
+    hook_kwargs: Mapping[str, Any] | None = None,
+) -> AsyncIterator[ChatGenerationChunk]:
+    """`reported` of an async stream."""
+    extra = dict(hook_kwargs or {})
+    async for piece in pieces:
+        if run is not None:
+            await run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
+        yield piece
 
 
 def _as_made(piece: ChatGenerationChunk) -> ChatGenerationChunk:

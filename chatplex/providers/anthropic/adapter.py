@@ -139,6 +139,10 @@ BLOCK_TYPES = BlockTypes(
     suffixes=("_tool_result",),
 )
 
+#: Blocks only the Messages API's own wire takes (InvokeModel's shares `BLOCK_TYPES`): a
+#: compaction, sent back, and LangChain's `refusal`, left out (the API has no such input).
+_API_ONLY_BLOCKS = ("compaction", "refusal")
+
 
 #: `max_tokens` sent when none is set, per model: langchain-anthropic's rule (the
 #: model's `max_output_tokens` in its model profiles, looked up by exact name; 4096 for
@@ -344,7 +348,7 @@ class AnthropicAdapter(Adapter):
         #: its messages named (langchain-anthropic's `reuse_last_container`).
         self.reuse_last_container = reuse_last_container
         self._secret_names = secret_header_names(secret_headers)
-        self.block_types = BLOCK_TYPES.plus(extra_block_types)
+        self.block_types = BLOCK_TYPES.plus(_API_ONLY_BLOCKS).plus(extra_block_types)
         # Header names are case-insensitive: lower-case them so defaults can override ours.
         # Credentials among them are kept as `Secret`s, revealed only into each request.
         extra: dict[str, Any] = {}
@@ -367,7 +371,8 @@ class AnthropicAdapter(Adapter):
         """Validate and translate one call; raises ValueError/TypeError before any I/O."""
         if not settings.model:
             raise ValueError("a model name is required")
-        check_messages(messages, provider=_PROVIDER, block_types=self.block_types)
+        # (an assistant turn of no blocks is left out, or sent last, as an empty one)
+        check_messages(messages, provider=_PROVIDER, block_types=self.block_types, empty_reply=True)
         max_tokens = settings.max_tokens
         if max_tokens is None:
             max_tokens = self.default_max_tokens or default_max_tokens_for(settings.model)

@@ -438,5 +438,6 @@ ChatAnthropic = PartnerClass(
         call_model=call_model,  # (the constructor's extra_body under a call's own)
         # (langchain-anthropic counts a list of messages at once, for every model)
         messages_count=MessagesCount(num_tokens_from_messages),
+        stream_reports_tokens=True,
     ),
 )

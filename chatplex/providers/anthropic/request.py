@@ -9,8 +9,9 @@ without trailing whitespace (the API's rules for a prefill);
 OpenAI-style `image_url` blocks become Anthropic `image` blocks, LangChain's standard
 `file` blocks `document` blocks. Assistant content goes
 as it is (thinking blocks, cited text blocks with their `citations`), except the
-`reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take: without
-them the message goes with its other blocks; and the
+`reasoning` blocks of OpenAI-compatible replies, which Anthropic does not take, and
+LangChain's `refusal` blocks, which the API has no input block for: without them the
+message goes with its other blocks (a turn of nothing else is an empty one); and the
 server's own calls (`server_tool_use`, `mcp_tool_use`) go with the keys the API takes,
 as langchain-anthropic sends them.
 """
@@ -95,6 +96,8 @@ def to_wire_messages(
                 joined = False
                 continue
             content = empty_reply if i < last and empty_reply else ""  # the final: empty
+            if empty_reply is None and isinstance(messages[i].content, list):
+                content = []  # (as langchain-anthropic sends a list it left every block of)
             role = "assistant"
         else:
             role, content = _turn(messages[i], i, error_flags, invalid_calls, result_marks_up)
@@ -127,14 +130,19 @@ def _without_trailing_space(content: str | list[_Block]) -> str | list[_Block]:
 
 
 def _empty_reply(msg: BaseMessage, invalid_calls: bool) -> bool:
-    """An AI message with no content and no tool calls (a stream's last chunk kept alone,
-    a reply of nothing)."""
+    """An AI message with no content (or refusals alone, which are not sent) and no tool
+    calls (a stream's last chunk kept alone, a reply of nothing, a refused one)."""
     return (
         isinstance(msg, AIMessage)
-        and not msg.content
+        and (not msg.content or (isinstance(msg.content, list) and all(map(_refusal, msg.content))))
         and not msg.tool_calls
         and not (invalid_calls and _sendable_invalid(msg))
     )
+
+
+def _refusal(block: Any) -> bool:
+    """LangChain's refusal block, which `_blocks` leaves out: the API has no such input."""
+    return isinstance(block, dict) and block.get("type") == "refusal"
 
 
 def _turn(
@@ -315,6 +323,10 @@ _REPLY_BLOCK_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: A reply's blocks sent back whole but for a stream's `index`, which the API refuses.
+_UNINDEXED = frozenset({"advisor_tool_result", "compaction"})
+
+
 def _reply_block(block: _Block, keys: tuple[str, ...]) -> _Block:
     out = {k: v for k, v in block.items() if k in keys}
     if out.get("type") == "thinking" and "signature" in out:
@@ -323,7 +335,8 @@ def _reply_block(block: _Block, keys: tuple[str, ...]) -> _Block:
 
 
 def _blocks(content: list[Any], i: int) -> list[_Block]:
-    """Content blocks for the wire; empty text blocks (which Anthropic rejects) dropped."""
+    """Content blocks for the wire; empty text blocks (which Anthropic rejects) and
+    refusals dropped."""
     out: list[_Block] = []
     for block in content:
         if isinstance(block, str):
@@ -333,10 +346,12 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
                 f"message {i}: a content block must be a dict, got {type(block).__name__}"
             )
         kind = block.get("type")
-        if kind == "text" and not block.get("text"):
+        if (kind == "text" and not block.get("text")) or _refusal(block):
             continue
         if kind in _REPLY_BLOCK_KEYS:
             block = _reply_block(block, _REPLY_BLOCK_KEYS[kind])
+        elif kind in _UNINDEXED:
+            block = {k: v for k, v in block.items() if k != "index"}
         elif kind == "text":  # what Anthropic takes of it, as langchain-anthropic narrows it
             block = {k: v for k, v in block.items() if k in _ANTHROPIC_TEXT_KEYS}
             if block.get("citations"):

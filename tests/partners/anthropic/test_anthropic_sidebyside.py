@@ -54,10 +54,14 @@ ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
 
 
 def messages_reply(
-    *content: dict[str, Any], stop: str = "end_turn", usage: dict[str, Any] | None = None
+    *content: dict[str, Any],
+    stop: str = "end_turn",
+    usage: dict[str, Any] | None = None,
+    more: dict[str, Any] | None = None,
 ) -> Callable[[Seen], Reply]:
     """A scripted Messages API: one whole reply of `content` blocks (a text by default),
-    its `usage` as given (default: 12 tokens in, 7 out)."""
+    its `usage` as given (default: 12 tokens in, 7 out), `more` top-level fields over
+    these."""
     blocks = list(content) or [{"type": "text", "text": "Hello there, friend."}]
     counted = usage or {"input_tokens": 12, "output_tokens": 7}
 
@@ -71,6 +75,7 @@ def messages_reply(
             "stop_reason": stop,
             "stop_sequence": None,
             "usage": counted,
+            **(more or {}),
         }
         return Reply(200, [json.dumps(reply).encode()], headers={"request-id": "req_01"})
 
@@ -411,6 +416,44 @@ def v1_cited_history(cls: Any, url: str) -> Any:
     first = model.invoke([_document_question()])
     again = [_document_question(), first, HumanMessage("Sure?")]
     return {"first": first, "second": model.invoke(again)}
+
+
+#: A reply the model refused: why, as the API gives it beside `stop_reason`.
+REFUSED = {"stop_details": {"type": "refusal", "category": "cyber", "explanation": "Not allowed."}}
+
+
+def refused_history(cls: Any, url: str) -> Any:
+    """A refused reply (read as LangChain's v1 blocks too: a `refusal` block among them)
+    sent back before a new question and last; and a message given a refusal block."""
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+
+    out = []
+    for version in ("v0", "v1"):
+        model = cls(model=MODEL, api_key=KEY, base_url=url, output_version=version)
+        first = model.invoke("Hack it")
+        later = model.invoke([HumanMessage("Hack it"), first, HumanMessage("Why?")])
+        out.append({"first": first, "later": later, "last": model.invoke(["Hack it", first])})
+    given = AIMessage([{"type": "text", "text": "No."}, {"type": "refusal", "refusal": "No."}])
+    out.append(_model(cls, url).invoke([HumanMessage("Hack it"), given, HumanMessage("Why?")]))
+    return out
+
+
+def compaction_history(cls: Any, url: str) -> Any:
+    """A reply's compaction and advisor result, as a stream indexes them, sent back."""
+    from langchain_core.messages import AIMessage
+    from langchain_core.messages import HumanMessage
+
+    advice = {"type": "advisor_result", "text": "Fine."}
+    given = AIMessage(
+        [
+            {"type": "compaction", "content": "Earlier: a greeting.", "index": 0},
+            {"type": "advisor_tool_result", "tool_use_id": "srvtoolu_1", "content": advice}
+            | {"index": 1},
+            {"type": "text", "text": "Hi.", "index": 2},
+        ]
+    )
+    return _model(cls, url).invoke([HumanMessage("Hi"), given, HumanMessage("More?")])
 
 
 def cited_stream_chunks(cls: Any, url: str) -> Any:
@@ -796,6 +839,12 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
     "cited_history": (messages_reply(CITED), cited_history),
     "cited_stream_chunks": (streamed(CITED), cited_stream_chunks),
     "v1_cited_history": (messages_reply(CITED), v1_cited_history),
+    "refused_history": (messages_reply(ANSWER, stop="refusal", more=REFUSED), refused_history),
+    "refused_empty_history": (
+        messages_reply(stop="refusal", more={**REFUSED, "content": []}),
+        refused_history,
+    ),
+    "compaction_history": (messages_reply(), compaction_history),
     "thinking_stream_history": (
         streamed(THINKING, REDACTED, ADD_CALL, stop="tool_use"),
         thinking_stream_history,
