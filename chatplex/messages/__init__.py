@@ -55,6 +55,7 @@ from ._types import add_usage
 if TYPE_CHECKING:
     from ._blocks import anthropic_style_blocks
     from ._blocks import chat_completions_blocks
+    from ._blocks import generate_content_blocks
     from ._blocks import keep_index_and_extras
     from ._blocks import messages_api_blocks
     from ._blocks import register_blocks
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "anthropic_style_blocks": "._blocks",
     "chat_completions_blocks": "._blocks",
+    "generate_content_blocks": "._blocks",
     "messages_api_blocks": "._blocks",
     "responses_blocks": "._blocks_responses",
     "keep_index_and_extras": "._blocks",
@@ -137,6 +139,7 @@ __all__ = [
     "answers_by_name",
     "anthropic_style_blocks",
     "chat_completions_blocks",
+    "generate_content_blocks",
     "chunk_with_calls",
     "coerce_messages",
     "content_text",

@@ -10,12 +10,12 @@ provider folder adds its own with `register_blocks` when its module loads, as a 
 package calls langchain-core's `register_translator` on import, or, where langchain-core
 ships the translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on
 the first reply read); a reply of a provider with neither gets LangChain's best-effort
-reading, a Gemini reply (which LangChain reads with its Google translator) with the
-refusal that translator adds. This layer names no other provider: it has the readings
-of the shapes wires share, on which the folders' readings build
-(`chat_completions_blocks`: Chat Completions replies; `messages_api_blocks`: Messages-API
-replies; `anthropic_style_blocks`: a wire whose replies keep those blocks, reading its
-own kinds itself). One deliberate difference: a Chat Completions reply whose content is
+reading. This layer names no other provider: it has the readings of the shapes wires
+share, on which the folders' readings build (`chat_completions_blocks`: Chat Completions
+replies; `messages_api_blocks`: Messages-API replies; `generate_content_blocks`:
+generateContent replies, the best-effort reading with the refusal of a blocked reply;
+`anthropic_style_blocks`: a wire whose replies keep those blocks, reading its own kinds
+itself). One deliberate difference: a Chat Completions reply whose content is
 a list (chatplex's reasoning blocks) keeps its tool calls, which LangChain's
 Responses-API translator would leave out.
 """
@@ -34,7 +34,7 @@ from ..specs import declared_object
 from ..specs import spec
 from ._blocks_input import from_input_block
 from ._blocks_refusal import anthropic_refusal
-from ._blocks_refusal import gemini_refusal
+from ._blocks_refusal import blocked_refusal
 from ._blocks_refusal import kwargs_refusal
 from ._blocks_refusal import stop_refusal
 from ._types import MessageFields
@@ -44,6 +44,7 @@ from ._types import ReplyFields
 __all__ = [
     "anthropic_style_blocks",
     "chat_completions_blocks",
+    "generate_content_blocks",
     "content_blocks",
     "keep_index_and_extras",
     "messages_api_blocks",
@@ -116,23 +117,27 @@ def content_blocks(message: MessageFields) -> list[_Block]:
             return translate(message) if chunk is None else translate_chunk(chunk)
         except NotImplementedError:
             pass  # the built-in reading, as LangChain falls back
+    return _best_effort(message, chunk)
+
+
+def _best_effort(message: ReplyFields, chunk: PieceFields | None) -> list[_Block]:
+    """LangChain's best-effort reading of a reply or stream piece."""
     blocks = _base(message.content)
     piece = chunk is not None and chunk.tool_call_chunks and not chunk.content
     if piece and chunk is not None and chunk.chunk_position != "last":
         # A stream piece with only tool-call fragments shows them as fragments.
         blocks = [b for b in blocks if b["type"] not in ("tool_call", "invalid_tool_call")]
         blocks += _tool_call_chunk_blocks(chunk)
-        blocks = _with_reasoning(blocks, message)
-    else:
-        blocks = _with_reasoning(_with_tool_calls(blocks, message), message)
-    if provider in _GEMINI_PROVIDERS:
-        blocks += gemini_refusal(meta)
-    return blocks
+        return _with_reasoning(blocks, message)
+    return _with_reasoning(_with_tool_calls(blocks, message), message)
 
 
-#: The providers langchain-core reads with its Google GenAI translator: no folder
-#: declares a reading for them, so the built-in one adds that translator's refusal.
-_GEMINI_PROVIDERS = frozenset({"google_genai", "google_vertexai"})
+def generate_content_blocks(message: ReplyFields) -> list[_Block]:
+    """The standard blocks of a generateContent reply or stream piece, where its folder
+    reads no kinds of its own: LangChain's best-effort reading, and the refusal its
+    translator adds where the reply was blocked (`blocked_refusal`)."""
+    blocks = _best_effort(message, _stream_piece(message))
+    return blocks + blocked_refusal(message.response_metadata)
 
 
 def _translators(provider: str) -> tuple[Translate, Translate] | None:

@@ -9,9 +9,9 @@ gave none>}`, with an `id`, a stream `index` and `extras` where the wire has the
 - an Anthropic `refusal` block: its words, `extras` and `index`; a reply stopped for
   refusal (`stop_reason` "refusal") without one gets one from `stop_details`
   (`explanation` the words, `category` in `extras`), after the others;
-- a blocked Gemini reply (finish reason SAFETY, PROHIBITED_CONTENT or BLOCKLIST, or the
-  prompt's `block_reason`): one block after the others, `finish_message` the words, the
-  reasons in `extras`.
+- a blocked generateContent reply (finish reason SAFETY, PROHIBITED_CONTENT or BLOCKLIST,
+  or the prompt's `block_reason`): one block after the others, `finish_message` the
+  words, the reasons in `extras`.
 
 Refusals a model writes as ordinary text are not told apart, as in LangChain.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 __all__ = [
     "anthropic_refusal",
-    "gemini_refusal",
+    "blocked_refusal",
     "kwargs_refusal",
     "responses_refusal",
     "stop_refusal",
@@ -81,12 +81,12 @@ def stop_refusal(blocks: list[_Block], response_metadata: Mapping[str, Any]) -> 
     return [*blocks, out]
 
 
-#: Gemini's finish reasons for a candidate it blocked.
+#: generateContent's finish reasons for a candidate it blocked.
 _BLOCKED_FINISHES = frozenset({"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST"})
 
 
-def gemini_refusal(response_metadata: Mapping[str, Any]) -> list[_Block]:
-    """The refusal block of a Gemini reply it blocked (its candidate's finish reason, or
+def blocked_refusal(response_metadata: Mapping[str, Any]) -> list[_Block]:
+    """The refusal block of a generateContent reply it blocked (its candidate's finish reason, or
     the prompt's feedback), or none."""
     extras: _Block = {}
     finish_reason = _reason_name(response_metadata.get("finish_reason"))

@@ -189,7 +189,7 @@ def test_a_blocked_gemini_reply_ends_with_a_refusal_block(message: Reply) -> Non
     assert blocks[-1]["type"] == "refusal"
 
 
-def test_the_gemini_refusal_names_its_reasons() -> None:
+def test_the_blocked_refusal_names_its_reasons() -> None:
     message = GEMINI_REPLIES["both reasons"]
     assert message.content_blocks == [
         {

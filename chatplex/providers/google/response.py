@@ -65,6 +65,7 @@ from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import ToolCallChunk
 from ...messages import UsageMetadata
+from ...messages import generate_content_blocks
 from ...messages import merge_content
 from ...messages import with_other_candidates
 from .contents import FUNCTION_SIGNATURES_KEY
@@ -536,3 +537,10 @@ def payload_error(data: Any, cls: type[APIError], request_id: str | None = None)
         body=data,
         retryable=retryable,
     )
+
+
+def reply_blocks(message: AIMessage) -> list[dict[str, Any]]:
+    """A Gemini or Vertex AI reply's `content_blocks` (its spec's `blocks`), as
+    langchain-core's Google translator reads them as far as chatplex reads them: the
+    best-effort reading, and a blocked reply's refusal (`generate_content_blocks`)."""
+    return generate_content_blocks(message)

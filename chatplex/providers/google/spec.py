@@ -62,6 +62,10 @@ VERTEX_SHAPE = OutputShape(
     streamed=(*_CANDIDATE_KEYS, "grounding_metadata"),
 )
 
+#: How its replies' `content_blocks` read (langchain-core's Google translator, as far as
+#: chatplex reads it: the best-effort reading, a blocked reply's refusal).
+_BLOCKS = "chatplex.providers.google.response:reply_blocks"
+
 SPECS = (
     ProviderSpec(
         "google_genai",
@@ -89,6 +93,7 @@ SPECS = (
         stream_finish_keys=("model_name",),
         stream_empty_lists=("safety_ratings",),
         separate_system=True,  # `systemInstruction`, apart from `contents`
+        blocks=_BLOCKS,
     ),
     ProviderSpec(
         "google_vertexai",
@@ -116,5 +121,6 @@ SPECS = (
         # A text part's signature, where langchain-google-vertexai writes it (its
         # -genai sibling's is in LangChain's standard `extras`).
         text_block_keys=("thought_signature",),
+        blocks=_BLOCKS,
     ),
 )

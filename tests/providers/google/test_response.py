@@ -292,3 +292,16 @@ def test_partner_grounding_is_as_sent_without_the_sdk(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "google.genai.types", None)  # (its import fails)
     raw = {"webSearchQueries": ["q"]}
     assert partner_grounding(raw) is raw
+
+
+def test_a_blocked_reply_reads_with_a_refusal_block_as_langchains_translator_adds() -> None:
+    """The spec's declared reading (`reply_blocks`): a candidate stopped for SAFETY ends
+    its content_blocks with a refusal, as langchain-core 1.8's Google translator reads
+    the same reply; one that answered has none."""
+    lc = pytest.importorskip("langchain_core.messages")
+    for finish, refused in (("SAFETY", True), ("STOP", False)):
+        reply = parse_reply(body({"text": "Partly"}, finish=finish), {})
+        blocks = reply.content_blocks
+        assert (blocks[-1]["type"] == "refusal") is refused, blocks
+        theirs = lc.AIMessage(reply.content, response_metadata=dict(reply.response_metadata))
+        assert blocks == theirs.content_blocks
