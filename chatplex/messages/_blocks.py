@@ -10,7 +10,7 @@ provider folder adds its own with `register_blocks` when its module loads, as a 
 package calls langchain-core's `register_translator` on import, or, where langchain-core
 ships the translator itself, declares it in its spec (`ProviderSpec.blocks`, loaded on
 the first reply read); a reply of a provider with neither gets LangChain's best-effort
-reading. This layer names no other provider: it has the readings of the shapes wires
+reading. This layer names no provider: it has the readings of the shapes wires
 share, on which the folders' readings build (`chat_completions_blocks`: Chat Completions
 replies; `messages_api_blocks`: Messages-API replies; `generate_content_blocks`:
 generateContent replies, the best-effort reading with the refusal of a blocked reply;
@@ -44,8 +44,8 @@ from ._types import ReplyFields
 __all__ = [
     "anthropic_style_blocks",
     "chat_completions_blocks",
-    "generate_content_blocks",
     "content_blocks",
+    "generate_content_blocks",
     "keep_index_and_extras",
     "messages_api_blocks",
     "register_blocks",
