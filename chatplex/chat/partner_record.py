@@ -42,6 +42,8 @@ __all__ = [
     "PartnerDeprecation",
     "PartnerField",
     "PartnerHooks",
+    "StreamTokens",
+    "TokenTold",
     "as_held",
     "checked_keywords",
     "held_and_spelled",
@@ -50,6 +52,8 @@ __all__ = [
     "settled_as_held",
     "take_request_options",
     "take_settings",
+    "told_as_text",
+    "told_with_logprobs",
     "validators_run",
 ]
 
@@ -202,6 +206,40 @@ def _count_unless_keywords(
     return None if keywords else count(model, messages, tools)
 
 
+#: What a partner's `_stream` tells `on_llm_new_token` of one piece
+#: (`PartnerHooks.stream_tokens`): the token and the hook's keywords; None: nothing.
+TokenTold = tuple[Any, dict[str, Any]] | None
+
+
+def told_as_text(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """The piece's text, and the piece: what most partners' `_stream` tells of each."""
+    return piece.text, {"chunk": piece}
+
+
+def told_with_logprobs(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """`told_as_text` with the piece's log probabilities (None where it has none), as
+    langchain-openai's Chat Completions stream tells them, and the partners written
+    after it."""
+    logprobs = (piece.generation_info or {}).get("logprobs")
+    return piece.text, {"chunk": piece, "logprobs": logprobs}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamTokens:
+    """What a partner's `_stream` tells the run it is handed of each piece
+    (`on_llm_new_token`): LangChain's v2 event path (`stream_events(version="v3")`, a v2
+    handler) hands it one, and hears no piece otherwise."""
+
+    #: Given its fields as held (`field(name)`), the adapter of the wire that streams,
+    #: and the piece as its `_stream` makes it: the token and the hook's keywords, None
+    #: for a piece it tells nothing of.
+    tell: Callable[[Callable[[str], Any], Adapter, Any], TokenTold] = told_as_text
+    #: The keys of a piece's `generation_info` its message's `response_metadata` holds
+    #: too, as its `_stream` makes the piece (LangChain's `stream()` merges the rest in
+    #: later); True: all of them.
+    metadata_keeps: frozenset[str] | bool = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
@@ -267,11 +305,9 @@ class PartnerHooks:
     #: Whether its `_generate` streams the call (the pieces merged, each reported to the
     #: run's handlers) when its `streaming` field is True, `disable_streaming` or not.
     generate_streams: bool = False
-    #: Whether its `_stream` reports each piece to the run it is handed
-    #: (`on_llm_new_token`, the piece's text): LangChain's v2 event path
-    #: (`stream_events(version="v3")`, a v2 handler) hands it one, and hears no piece
-    #: otherwise. Default: it reports none.
-    stream_reports_tokens: bool = False
+    #: What its `_stream` tells the run it is handed of each piece (`StreamTokens`);
+    #: None (the default): it tells none.
+    stream_tokens: StreamTokens | None = None
     #: How its own sync `_generate` (not `_agenerate`, nor its streams) reshapes a
     #: reply's message, of its fields as held (`field(name)`), the message's content and
     #: additional_kwargs: their new values, None where it leaves them. None: it does not.

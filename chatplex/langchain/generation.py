@@ -42,11 +42,15 @@ from .parsed_key import cut_error
 from .parsed_key import mark_parsed
 from .parsed_key import parsed_at_end
 from .replies import Chunking
+from .replies import Teller
 from .replies import ageneration_chunks
 from .replies import amerged_result
+from .replies import areported
+from .replies import as_made
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
+from .replies import reported
 from .replies import reports_gateway
 from .replies import usage_closes
 from .sdk_replies import asdk_pieces
@@ -125,23 +129,30 @@ class Generation:
         _signalled(model, target, run_manager.get_sync() if run_manager else None)
         return _result(model, reply, called, target, kwargs)
 
-    def stream(self) -> Iterator[ChatGenerationChunk]:
-        """`model._stream(messages, stop, **kwargs)`. LangChain reports each token to the
-        callbacks itself (and adds the closing chunk_position="last" chunk: the engine
-        adds none inside it), so this only translates."""
+    def stream(self, run: CallbackManagerForLLMRun | None) -> Iterator[ChatGenerationChunk]:
+        """`model._stream(messages, stop, run, **kwargs)`. LangChain reports each token to
+        the callbacks itself (and adds the closing chunk_position="last" chunk: the engine
+        adds none inside it) where it hands no run; a drop-in tells the run it is handed
+        what its partner's `_stream` tells (`PartnerHooks.stream_tokens`)."""
         plan = self._stream_plan(asynchronous=False)
         report = _failure_report(self.model, plan.target)
         pieces = plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
         how = _v1_written(self.model, plan.target)
-        return pieces if how is None else _V1Blocks(how).pieces(pieces)
+        pieces = pieces if how is None else _V1Blocks(how).pieces(pieces)
+        tell = _partner_teller(self.model, plan.adapter)
+        return pieces if tell is None else reported(pieces, run, tell)
 
-    def astream(self) -> AsyncIterator[ChatGenerationChunk]:
-        """`model._astream(messages, stop, **kwargs)`."""
+    def astream(
+        self, run: AsyncCallbackManagerForLLMRun | None
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        """`model._astream(messages, stop, run, **kwargs)`."""
         plan = self._stream_plan(asynchronous=True)
         report = _failure_report(self.model, plan.target)
         pieces = plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
         how = _v1_written(self.model, plan.target)
-        return pieces if how is None else _V1Blocks(how).apieces(pieces)
+        pieces = pieces if how is None else _V1Blocks(how).apieces(pieces)
+        tell = _partner_teller(self.model, plan.adapter)
+        return pieces if tell is None else areported(pieces, run, tell)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
         model, messages, kwargs = self.model, self.messages, self.kwargs
@@ -416,6 +427,22 @@ def _log_failure(report: tuple[str, str]) -> None:
 
 def _named(model: LangChainChat, called: str) -> str | None:
     return None if model._under_partner_name else called
+
+
+def _partner_teller(model: LangChainChat, adapter: Any) -> Teller | None:
+    """What a drop-in's stream tells each token's hook, as its partner's `_stream` does
+    (`PartnerHooks.stream_tokens`, of its fields and the wire that streams); None: it
+    tells nothing (chatplex's own model under LangChain, and the partners that tell none)."""
+    record = model._record
+    told = None if record is None else record.hooks.stream_tokens
+    if told is None or not model._under_partner_name:
+        return None
+    tell, keeps = told.tell, told.metadata_keeps
+
+    def field(name: str) -> Any:
+        return getattr(model, name, None)
+
+    return lambda piece: tell(field, adapter, as_made(piece, keeps))
 
 
 def _token_kwargs(model: LangChainChat, target: Any) -> dict[str, Any]:

@@ -63,8 +63,6 @@ from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
 from .generation import Generation
-from .replies import areported
-from .replies import reported
 from .settings_fields import LANGCHAIN_ALIASES
 from .settings_fields import build
 from .settings_fields import collect_settings
@@ -468,14 +466,6 @@ class ChatChatplex(BaseChatModel):
         record = self._record
         return self._under_partner_name and record is not None and record.async_through_sync
 
-    @property
-    def _reports_tokens(self) -> bool:
-        """Whether `_stream` reports each piece to the run it is handed, as the partner's
-        does (`PartnerHooks.stream_reports_tokens`)."""
-        record = self._record
-        reports = record is not None and record.hooks.stream_reports_tokens
-        return self._under_partner_name and reports
-
     def _should_stream(
         self,
         *,
@@ -548,8 +538,7 @@ class ChatChatplex(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # A generator: the call is made when LangChain first asks for a piece.
         self._before_call()
-        pieces = Generation(self, messages, stop, kwargs).stream()
-        yield from reported(pieces, run_manager if self._reports_tokens else None)
+        yield from Generation(self, messages, stop, kwargs).stream(run_manager)
 
     async def _astream(
         self,
@@ -562,8 +551,7 @@ class ChatChatplex(BaseChatModel):
         if self._async_through_sync("_stream"):
             pieces = super()._astream(messages, stop, run_manager, **kwargs)
         else:
-            pieces = Generation(self, messages, stop, kwargs).astream()
-            pieces = areported(pieces, run_manager if self._reports_tokens else None)
+            pieces = Generation(self, messages, stop, kwargs).astream(run_manager)
         async for piece in pieces:
             yield piece
 

@@ -7,6 +7,7 @@ partner passes LangSmith's gateway metadata on in `generation_info` (`reports_ga
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -61,9 +62,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Chunking",
+    "Teller",
     "ageneration_chunks",
     "amerged_result",
     "areported",
+    "as_made",
     "chat_result",
     "generation_chunks",
     "merged_result",
@@ -172,9 +175,9 @@ def merged_result(
     hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """A stream's pieces merged into one reply, each reported to the run's handlers as it
-    comes (`reported`): an `invoke` whose partner class streams underneath
-    (`ProviderSpec.invoke_streams`)."""
-    return generate_from_stream(reported(pieces, run, hook_kwargs))
+    comes (its text, the piece and `hook_kwargs`): an `invoke` whose partner class
+    streams underneath (`ProviderSpec.invoke_streams`)."""
+    return generate_from_stream(reported(pieces, run, _as_text(hook_kwargs)))
 
 
 async def amerged_result(
@@ -183,45 +186,60 @@ async def amerged_result(
     hook_kwargs: Mapping[str, Any] | None = None,
 ) -> ChatResult:
     """`merged_result` of an async stream."""
-    return await agenerate_from_stream(areported(pieces, run, hook_kwargs))
+    return await agenerate_from_stream(areported(pieces, run, _as_text(hook_kwargs)))
+
+
+#: What a stream tells each token's hook of one piece: the token and the hook's
+#: keywords; None: nothing (`PartnerHooks.stream_tokens`).
+Teller = Callable[[ChatGenerationChunk], "tuple[Any, dict[str, Any]] | None"]
 
 
 def reported(
     pieces: Iterator[ChatGenerationChunk],
     run: CallbackManagerForLLMRun | None,
-    hook_kwargs: Mapping[str, Any] | None = None,
+    tell: Teller,
 ) -> Iterator[ChatGenerationChunk]:
     """`pieces`, each reported to the run's handlers before it is given
-    (`on_llm_new_token`: its text, given `hook_kwargs` too); None: as they come."""
-    extra = dict(hook_kwargs or {})
+    (`on_llm_new_token`, what `tell` says of it); no run: as they come."""
+    if run is None:
+        yield from pieces
+        return
     for piece in pieces:
-        if run is not None:
-            run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
+        if (told := tell(piece)) is not None:
+            run.on_llm_new_token(told[0], **told[1])
         yield piece
 
 
 async def areported(
     pieces: AsyncIterator[ChatGenerationChunk],
     run: AsyncCallbackManagerForLLMRun | None,
-    hook_kwargs: Mapping[str, Any] | None = None,
+    tell: Teller,
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`reported` of an async stream."""
-    extra = dict(hook_kwargs or {})
     async for piece in pieces:
-        if run is not None:
-            await run.on_llm_new_token(piece.text, chunk=_as_made(piece), **extra)
+        if run is not None and (told := tell(piece)) is not None:
+            await run.on_llm_new_token(told[0], **told[1])
         yield piece
 
 
-def _as_made(piece: ChatGenerationChunk) -> ChatGenerationChunk:
-    """`piece` as the partner's own stream makes it, which its invoke reports: the keys
-    of its `generation_info` left out of its message's metadata (a partner whose
-    finishing piece has them in `generation_info` alone; LangChain's `stream()` merges
-    them into the message before it reports a piece, and the merged reply has them)."""
+def _as_text(hook_kwargs: Mapping[str, Any] | None) -> Teller:
+    """Each piece told as its text and itself, with `hook_kwargs`."""
+    extra = dict(hook_kwargs or {})
+    return lambda piece: (piece.text, {"chunk": as_made(piece), **extra})
+
+
+def as_made(
+    piece: ChatGenerationChunk, metadata_keeps: frozenset[str] | bool = frozenset()
+) -> ChatGenerationChunk:
+    """`piece` as the partner's own stream makes it, which its `_stream` reports: the keys
+    of its `generation_info` left out of its message's metadata but `metadata_keeps`
+    (True: all kept; `StreamTokens.metadata_keeps`). LangChain's `stream()` merges them
+    into the message before it reports a piece, and the merged reply has them."""
     info, meta = piece.generation_info, piece.message.response_metadata
-    if not info or not any(key in info for key in meta):
+    if metadata_keeps is True or not info or not any(key in info for key in meta):
         return piece
-    kept = {k: v for k, v in meta.items() if k not in info}
+    keeps = metadata_keeps or frozenset()
+    kept = {k: v for k, v in meta.items() if k not in info or k in keeps}
     message = piece.message.model_copy(update={"response_metadata": kept})
     return ChatGenerationChunk(message=message, generation_info=info)
 

@@ -61,3 +61,28 @@ def test_a_keywordless_count_leaves_any_keyword_to_langchain_cores_count() -> No
     assert counted("m", said, ["tool"], {}) == 3
     assert counted("m", said, None, {"colour": "red"}) is None
     assert asked == [("m", said, ["tool"])]  # not asked where a keyword was given
+
+
+class _Piece:
+    """A stream's piece as a teller reads it: its text and generation_info."""
+
+    def __init__(self, text: str, generation_info: dict[str, Any] | None = None) -> None:
+        self.text = text
+        self.generation_info = generation_info
+
+
+def test_a_piece_is_told_as_its_text_and_itself_with_its_logprobs_where_asked() -> None:
+    from chatplex.chat.partner_record import StreamTokens
+    from chatplex.chat.partner_record import told_as_text
+    from chatplex.chat.partner_record import told_with_logprobs
+
+    plain, scored = _Piece("hi"), _Piece("yo", {"logprobs": {"content": []}})
+    assert told_as_text(lambda name: None, None, plain) == ("hi", {"chunk": plain})  # type: ignore[arg-type]
+    assert told_with_logprobs(lambda name: None, None, plain) == (  # type: ignore[arg-type]
+        "hi",
+        {"chunk": plain, "logprobs": None},
+    )
+    told = told_with_logprobs(lambda name: None, None, scored)  # type: ignore[arg-type]
+    assert told == ("yo", {"chunk": scored, "logprobs": {"content": []}})
+    assert StreamTokens() == StreamTokens(told_as_text, frozenset())
+    assert PartnerHooks().stream_tokens is None  # (a class tells none by default)

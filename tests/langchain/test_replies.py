@@ -610,3 +610,77 @@ async def test_a_streams_first_piece_merges_the_stream_in_one_pass(
     merged, theirs = pieces[0] + pieces[1:], plain[0] + plain[1:]
     assert type(merged) is type(theirs) is ChatGenerationChunk
     assert merged.model_dump() == theirs.model_dump()
+
+
+def _finishing_piece() -> ChatGenerationChunk:
+    from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+
+    meta = {"finish_reason": "stop", "model_name": "m", "model_provider": "p"}
+    message = LCAIMessageChunk(content="", response_metadata=meta)
+    return ChatGenerationChunk(
+        message=message, generation_info={"finish_reason": "stop", "model_name": "m"}
+    )
+
+
+def test_a_piece_as_made_keeps_in_its_metadata_only_the_info_keys_its_partner_keeps() -> None:
+    piece = _finishing_piece()
+    apart = replies.as_made(piece)
+    assert apart.message.response_metadata == {"model_provider": "p"}
+    assert apart.generation_info == piece.generation_info
+    some = replies.as_made(piece, frozenset({"model_name"}))
+    assert some.message.response_metadata == {"model_name": "m", "model_provider": "p"}
+    assert replies.as_made(piece, True) is piece
+    assert piece.message.response_metadata["finish_reason"] == "stop"  # (not changed)
+
+
+class _Run:
+    """A run's manager, as `reported` calls it: each told token and its keywords."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[Any, dict[str, Any]]] = []
+
+    def on_llm_new_token(self, token: Any, **keywords: Any) -> None:
+        self.told.append((token, keywords))
+
+
+class _AsyncRun(_Run):
+    async def on_llm_new_token(self, token: Any, **keywords: Any) -> None:  # type: ignore[override]
+        self.told.append((token, keywords))
+
+
+def _tell(piece: ChatGenerationChunk) -> tuple[Any, dict[str, Any]] | None:
+    """Each piece's text with its length, none of an empty one."""
+    return (piece.text, {"n": len(piece.text)}) if piece.text else None
+
+
+def _told_pieces() -> list[ChatGenerationChunk]:
+    from langchain_core.messages import AIMessageChunk as LCAIMessageChunk
+
+    return [ChatGenerationChunk(message=LCAIMessageChunk(content=t)) for t in ("ab", "", "c")]
+
+
+def test_a_stream_reported_tells_the_run_what_its_teller_says_of_each_piece() -> None:
+    run, pieces = _Run(), _told_pieces()
+    assert list(replies.reported(iter(pieces), run, _tell)) == pieces  # type: ignore[arg-type]
+    assert run.told == [("ab", {"n": 2}), ("c", {"n": 1})]
+    assert list(replies.reported(iter(pieces), None, _tell)) == pieces
+
+
+async def test_an_async_stream_reported_tells_the_run_the_same() -> None:
+    run, pieces = _AsyncRun(), _told_pieces()
+
+    async def given() -> AsyncIterator[ChatGenerationChunk]:
+        for piece in pieces:
+            yield piece
+
+    got = [p async for p in replies.areported(given(), run, _tell)]  # type: ignore[arg-type]
+    assert got == pieces
+    assert run.told == [("ab", {"n": 2}), ("c", {"n": 1})]
+
+
+def test_an_invoke_streaming_underneath_tells_each_piece_its_text_the_piece_as_made() -> None:
+    run, piece = _Run(), _finishing_piece()
+    replies.merged_result(iter([piece]), run, {"verbose": True})  # type: ignore[arg-type]
+    [(token, keywords)] = run.told
+    assert token == "" and keywords["verbose"] is True
+    assert keywords["chunk"].message.response_metadata == {"model_provider": "p"}
