@@ -57,6 +57,7 @@ from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_request_options
@@ -438,6 +439,6 @@ ChatAnthropic = PartnerClass(
         call_model=call_model,  # (the constructor's extra_body under a call's own)
         # (langchain-anthropic counts a list of messages at once, for every model)
         messages_count=MessagesCount(num_tokens_from_messages),
-        stream_reports_tokens=True,
+        stream_tokens=StreamTokens(),
     ),
 )

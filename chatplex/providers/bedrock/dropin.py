@@ -55,6 +55,7 @@ from typing import Any
 
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
@@ -149,6 +150,7 @@ ChatBedrockConverse = dataclasses.replace(
         profile_names=profile_names,
         profile=profile,
         structured_target=structured_target,
+        stream_tokens=StreamTokens(),
         unforced_reply_raises=unforced_reply_raises,
     ),
     helpers=(("create_cache_point", staticmethod(create_cache_point)),),

@@ -62,6 +62,7 @@ from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import keywordless
 from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
@@ -564,6 +565,7 @@ ChatBedrock = dataclasses.replace(
         profile=profile,
         structured_target=structured_target,
         unforced_reply_raises=unforced_reply_raises,
+        stream_tokens=StreamTokens(),
         # It streams a call whenever `streaming=True` (its `_generate`, on Converse too),
         # `disable_streaming` set or not; it sets no per-model `disable_streaming`.
         generate_streams=True,

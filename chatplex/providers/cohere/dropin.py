@@ -33,6 +33,7 @@ on the last chunk, as langchain-cohere's (`partner.py`'s `PartnerCalls.stream_ad
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
@@ -48,15 +49,19 @@ from ...chat.partner_form import SdkClient
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
+from ...chat.partner_record import TokenTold
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
+from ...chat.partner_record import told_as_text
 from ...chat.sdk_agents import SdkForms
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from ...specs import field_names
 
 if TYPE_CHECKING:
+    from ...adapters.base import Adapter
     from ...chat.model import ChatModel
     from .adapter import CohereAdapter
 
@@ -179,6 +184,17 @@ def tools_to_bind(
     return tools, tool_choice
 
 
+def told_until_end(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """What langchain-cohere's `_stream` tells each token's hook: each piece's text and
+    the piece, but the closing one (the message's end, which it makes after its last
+    report). It tells a tool-call piece's as the SDK's delta object, a call's last
+    arguments piece twice: here its text, once (a kept difference,
+    tests/partners/cohere/test_cohere_probe_y_scripts.py)."""
+    if getattr(piece.message, "chunk_position", None) == "last":
+        return None
+    return told_as_text(field, adapter, piece)
+
+
 #: langchain-cohere's `ChatCohere` as data: the facts its LangChain class reports, how it
 #: writes its fields, its own pydantic fields, how its model is built, and what it does
 #: its own way (its token count, its tool choice words).
@@ -252,5 +268,9 @@ ChatCohere = PartnerClass(
         PartnerField("preamble", str | None),
     ),
     build=build,
-    hooks=PartnerHooks(num_tokens=num_tokens, tools_to_bind=tools_to_bind),
+    hooks=PartnerHooks(
+        num_tokens=num_tokens,
+        tools_to_bind=tools_to_bind,
+        stream_tokens=StreamTokens(told_until_end),
+    ),
 )

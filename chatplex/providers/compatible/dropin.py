@@ -35,6 +35,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Any
 
 from ...adapters.extra_body_layer import call_model as layered_call_model
@@ -50,7 +52,10 @@ from ...chat.params import api_parameters
 from ...chat.params import check_api_parameters
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
+from ...chat.partner_record import TokenTold
 from ...chat.partner_record import settled_as_held
+from ...chat.partner_record import told_with_logprobs
 from ...chat.partner_warnings import say_moved
 from ...chat.proxied import field_proxied
 from ...chat.settings import CALL_SETTINGS
@@ -80,6 +85,9 @@ from .preset_dropin import unnamed_parameters
 from .spec import DROPINS
 from .spec import SPECS
 from .style import reasoning_blocks
+
+if TYPE_CHECKING:
+    from ...adapters.base import Adapter
 
 __all__ = [
     "RECORDS",
@@ -363,6 +371,23 @@ def _structured_target(
     return model, structured_method(row, method)
 
 
+def _told_content(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """The piece's content as the token, and the piece (langchain-mistralai's `_stream`)."""
+    return piece.message.content, {"chunk": piece}
+
+
+#: What a preset's partner `_stream` tells each token's hook (`PartnerHooks.stream_tokens`):
+#: BaseChatOpenAI's (each piece's text, the piece, its log probabilities over Chat
+#: Completions) but where this table says otherwise.
+_CHAT_OPENAI_TOKENS = StreamTokens(base_chat_openai.told_by_api)
+_TOKENS_TOLD = {
+    # (its pieces' messages keep their generation_info's keys: made from it)
+    "groq": StreamTokens(told_with_logprobs, metadata_keeps=True),
+    "mistralai": StreamTokens(_told_content),
+    "perplexity": StreamTokens(),
+}
+
+
 #: Its class's ways (`PartnerHooks`) every preset shares: its BaseChatOpenAI ways, which
 #: do nothing where its row counts no tokens with tiktoken (`base_chat_openai.py`).
 _SHARED_HOOKS = PartnerHooks(
@@ -384,6 +409,7 @@ def _record(row: DropIn) -> PartnerClass:
             settings=functools.partial(_settled, row.provider),
             structured_target=functools.partial(_structured_target, row),
             generated=reasoning_blocks if row.generate_reasoning_blocks else None,
+            stream_tokens=_TOKENS_TOLD.get(row.provider, _CHAT_OPENAI_TOKENS),
         ),
     )
 

@@ -52,6 +52,7 @@ from ...chat.dropin import partner_http_clients
 from ...chat.dropin import pick
 from ...chat.params import SettingRefused
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
@@ -321,5 +322,7 @@ ChatGoogleGenerativeAI = dataclasses.replace(
         profile_names=profile_names,
         structured_target=structured_target,
         validated=vertex_model_named,
+        # (its pieces' messages name their model, as their generation_info does)
+        stream_tokens=StreamTokens(metadata_keeps=frozenset({"model_name"})),
     ),
 )

@@ -36,6 +36,7 @@ import os
 import platform
 import re
 import urllib.parse
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ from ...chat.params import SettingRefused
 from ...chat.partner_record import MessagesCount
 from ...chat.partner_record import PartnerDeprecation
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
+from ...chat.partner_record import TokenTold
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import keywordless
@@ -64,6 +67,7 @@ from .dropin_settings import moved_keywords
 from .request import safety_settings
 
 if TYPE_CHECKING:
+    from ...adapters.base import Adapter
     from ...chat.model import ChatModel
     from ...messages import BaseMessage
     from .vertex_auth import VertexAuth
@@ -424,6 +428,13 @@ def _project_not_found(err: Exception) -> Exception:
     return err
 
 
+def told_if_text(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """What langchain-google-vertexai's `_stream` tells each token's hook: a piece whose
+    content is text, that text and the piece; nothing of a piece of blocks."""
+    content = piece.message.content
+    return (content, {"chunk": piece}) if isinstance(content, str) else None
+
+
 #: langchain-google-vertexai's `ChatVertexAI`: its facts (`dropin_record.py`), how its
 #: model is built, and what it does its own way (its profile key, its countTokens
 #: counts, every structured output method but json_mode by function calling).
@@ -447,5 +458,6 @@ ChatVertexAI = dataclasses.replace(
         messages_count=MessagesCount(num_tokens_from_messages),
         profile_names=profile_names,
         structured_target=structured_target,
+        stream_tokens=StreamTokens(told_if_text),
     ),
 )

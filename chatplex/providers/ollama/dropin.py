@@ -37,6 +37,7 @@ drops without a word, leaving the reply unbounded) is sent as `num_predict`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -50,6 +51,8 @@ from ...chat.partner_record import REQUIRED
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
+from ...chat.partner_record import TokenTold
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_settings
@@ -59,6 +62,7 @@ from ...secret.arguments import hold_keys
 from ...specs import field_names
 
 if TYPE_CHECKING:
+    from ...adapters.base import Adapter
     from ...chat.model import ChatModel
     from .adapter import OllamaAdapter
 
@@ -274,6 +278,12 @@ def _for_client(built: dict[str, Any], own: Mapping[str, Any] | None) -> dict[st
     return merged
 
 
+def told_verbose(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """What langchain-ollama's `_stream` tells each token's hook: the piece's text and
+    its `verbose` field, not the piece."""
+    return piece.text, {"verbose": field("verbose")}
+
+
 #: langchain-ollama's `ChatOllama` as data: the facts its LangChain class reports, how it
 #: writes its fields, its own pydantic fields, how its model is built, and what it does
 #: its own way (a call's `options`, no tool choice).
@@ -343,5 +353,9 @@ ChatOllama = PartnerClass(
         PartnerField("sync_client_kwargs", dict | None, {}),
     ),
     build=build,
-    hooks=PartnerHooks(tools_to_bind=tools_to_bind, call_model=call_model),
+    hooks=PartnerHooks(
+        tools_to_bind=tools_to_bind,
+        call_model=call_model,
+        stream_tokens=StreamTokens(told_verbose),
+    ),
 )

@@ -8,7 +8,9 @@ whose partner class is one:
   (`stop_dropin.py`): `call_settings`;
 - an async stream's bound on each chunk's wait, `stream_chunk_timeout`
   (`chunk_bound.py`): `async_stream`;
-- a call's `Timeout` object taken in seconds (`PartnerCalls.timeout_objects`).
+- a call's `Timeout` object taken in seconds (`PartnerCalls.timeout_objects`);
+- what its `_stream` tells each token's hook, by the API it streams from:
+  `told_by_api`.
 
 A model's own settings of these are a `BaseChatOpenAIData` its adapter holds
 (`OpenAIAdapter.base_chat_openai`, the Responses adapter's too), which its record's
@@ -36,9 +38,13 @@ from typing import Any
 from typing import TypeVar
 
 from ...chat.partner_record import MessagesCount
+from ...chat.partner_record import TokenTold
+from ...chat.partner_record import told_as_text
+from ...chat.partner_record import told_with_logprobs
 from ...chat.token_counts import wire_counts
 from .chunk_bound import bounded_for_async
 from .chunk_bound import chunk_timeouts
+from .responses_adapter import OpenAIResponsesAdapter
 from .stop_dropin import EmptyStop
 from .stop_dropin import sent_stop_settings
 
@@ -64,6 +70,7 @@ __all__ = [
     "held_stop",
     "num_tokens_from_messages",
     "sent_stop_settings",
+    "told_by_api",
     "token_ids",
     "with_data",
 ]
@@ -226,3 +233,12 @@ def async_stream(
     if data is None:
         return stream(model, messages, settings, config)
     return bounded_stream(model, data.stream_chunk_timeout, stream, messages, settings, config)
+
+
+def told_by_api(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
+    """What its `_stream` tells each token's hook (`StreamTokens.tell`): over
+    the Responses API, the piece's text and the piece; over Chat Completions, its log
+    probabilities too."""
+    if isinstance(adapter, OpenAIResponsesAdapter):
+        return told_as_text(field, adapter, piece)
+    return told_with_logprobs(field, adapter, piece)

@@ -55,6 +55,7 @@ from ...chat.dropin import timeout_in_seconds
 from ...chat.model import ChatModel
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import held_and_spelled
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import take_request_options
@@ -68,6 +69,7 @@ from .base_chat_openai import MESSAGES_COUNT
 from .base_chat_openai import BaseChatOpenAIData
 from .base_chat_openai import held_stop
 from .base_chat_openai import token_ids
+from .base_chat_openai import told_by_api
 from .base_chat_openai import with_data
 from .choices import check_responses_only
 from .choices import is_builtin_tool
@@ -532,5 +534,6 @@ ChatOpenAI = dataclasses.replace(
         profile=chat_openai_profile,
         token_ids=token_ids,
         finish_binding=finish_binding,
+        stream_tokens=StreamTokens(told_by_api),
     ),
 )

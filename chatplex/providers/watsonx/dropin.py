@@ -62,10 +62,12 @@ from ...chat.partner_form import PartnerFields
 from ...chat.partner_record import PartnerClass
 from ...chat.partner_record import PartnerField
 from ...chat.partner_record import PartnerHooks
+from ...chat.partner_record import StreamTokens
 from ...chat.partner_record import checked_keywords
 from ...chat.partner_record import partner_model
 from ...chat.partner_record import settled_as_held
 from ...chat.partner_record import take_settings
+from ...chat.partner_record import told_with_logprobs
 from ...chat.sdk_agents import SdkForms
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
@@ -414,5 +416,6 @@ ChatWatsonx = PartnerClass(
         assigned=assigned,
         call_model=call_model,
         call_only=frozenset({"params"}),
+        stream_tokens=StreamTokens(told_with_logprobs),
     ),
 )

@@ -125,3 +125,18 @@ def test_tokens_are_counted_with_the_counted_name() -> None:
         "gpt-4", said
     )
     assert base.num_tokens_from_messages(model, said, None, {"other": 1}) is None
+
+
+def test_its_stream_tells_logprobs_over_chat_completions_and_none_over_responses() -> None:
+    from chatplex.providers.openai.base_chat_openai import told_by_api
+    from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
+
+    class Piece:
+        text = "hi"
+        generation_info = {"logprobs": {"content": []}}
+
+    piece = Piece()
+    chat = told_by_api(lambda name: None, OpenAIAdapter(api_key="sk-x"), piece)
+    assert chat == ("hi", {"chunk": piece, "logprobs": {"content": []}})
+    responses = told_by_api(lambda name: None, OpenAIResponsesAdapter(api_key="sk-x"), piece)
+    assert responses == ("hi", {"chunk": piece})
