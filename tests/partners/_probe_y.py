@@ -127,6 +127,64 @@ def callback_arguments(make: Make) -> Script:
 
 
 @shared
+def v3_tokens(make: Make, *, asynchronous: bool = True) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`stream_events(version="v3")`, sync and async (unless not `asynchronous`), of a
+        text and a tool call: what a handler's `on_llm_new_token` hears of each piece
+        (LangChain's v2 event path hears only what the model's `_stream` reports to the
+        run it is handed): the token, the hook's keywords, the piece as made (its message;
+        not its `generation_info`, which `stream()` hands a handler the same, and
+        `callback_arguments` leaves out too)."""
+        from langchain_core.callbacks import BaseCallbackHandler
+
+        heard: list[Any] = []
+
+        class Tokens(BaseCallbackHandler):
+            def on_llm_new_token(self, token: str, **kw: Any) -> None:
+                chunk = kw.get("chunk")
+                message = getattr(chunk, "message", None)
+                shown = {k: v for k, v in kw.items() if k not in _RUN_KEYWORDS}
+                heard.append(
+                    {
+                        "token": token,
+                        "kw": _plain(shown),
+                        "content": getattr(message, "content", None),
+                        "metadata": _undated(_plain(getattr(message, "response_metadata", None))),
+                        "usage": getattr(message, "usage_metadata", None),
+                        "position": getattr(message, "chunk_position", None),
+                    }
+                )
+
+        async def streamed(bound: Any, config: Any) -> None:
+            await (await bound.astream_events("1+2?", config, version="v3"))
+
+        model = make(cls, url)
+        out = {}
+        for name, bound in (("text", model), ("call", model.bind_tools([add]))):
+            config: Any = {"callbacks": [Tokens()]}
+            list(bound.stream_events("1+2?", config, version="v3"))
+            if asynchronous:
+                LOOP.run_until_complete(streamed(bound, config))
+            out[name], heard[:] = list(heard), []
+        return out
+
+    return script
+
+
+#: The keywords LangChain's callback manager gives every hook (the run's ids and tags).
+_RUN_KEYWORDS = frozenset({"run_id", "parent_run_id", "tags"})
+
+
+def _undated(metadata: Any) -> Any:
+    """`metadata` without the reply's `date` header where it keeps botocore's
+    `ResponseMetadata` (the second each reply was sent: the two sides may straddle one)."""
+    headers = ((metadata or {}).get("ResponseMetadata") or {}).get("HTTPHeaders")
+    if isinstance(headers, dict):
+        headers.pop("date", None)
+    return metadata
+
+
+@shared
 def events_metadata(make: Make) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`astream_events(version="v2")` of a model with sampling settings: each event's

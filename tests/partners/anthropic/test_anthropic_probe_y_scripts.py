@@ -101,37 +101,6 @@ def stream_usage_off(cls: Any, url: str) -> Any:
 SCRIPTS["stream_usage_off"] = (answer, stream_usage_off)
 
 
-def v3_tokens(cls: Any, url: str) -> Any:
-    """`stream_events(version="v3")`, sync and async, of a text and a tool call: what a
-    handler's `on_llm_new_token` hears of each piece (the token, the piece as made)."""
-    from langchain_core.callbacks import BaseCallbackHandler
-
-    heard: list[Any] = []
-
-    class Tokens(BaseCallbackHandler):
-        def on_llm_new_token(self, token: str, *, chunk: Any = None, **kw: Any) -> None:
-            message = chunk.message
-            heard.append(
-                (token, sorted(kw), chunk.generation_info, message.content)
-                + (message.response_metadata, message.usage_metadata, message.chunk_position)
-            )
-
-    async def streamed(bound: Any, said: str, config: Any) -> None:
-        await (await bound.astream_events(said, config, version="v3"))
-
-    model = make(cls, url)
-    out = {}
-    for name, bound in (("text", model), ("call", model.bind_tools([add]))):
-        config: Any = {"callbacks": [Tokens()]}
-        list(bound.stream_events("1+2?", config, version="v3"))
-        probe.LOOP.run_until_complete(streamed(bound, "1+2?", config))
-        out[name], heard[:] = list(heard), []
-    return out
-
-
-SCRIPTS["v3_tokens"] = (answer, v3_tokens)
-
-
 def _model_named(outcome: Outcome) -> Outcome:
     """Theirs streamed the content and the closing chunk (why it stopped); ours the same
     after an opening chunk naming the model, as it streams with the usage asked for. Then

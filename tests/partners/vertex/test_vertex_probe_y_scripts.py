@@ -37,6 +37,7 @@ SCRIPTS = {name: (answer, script) for name, script in gemini_scripts(make).items
 #: Their async calls fail over REST once the reply is in (the suite's `ainvoke_text`).
 for _name in ("events_metadata", "batch_failing_row"):
     SCRIPTS[_name] = (answer, _run_their_async(probe.FACTORIES[_name](make)))
+SCRIPTS["v3_tokens"] = (answer, probe.v3_tokens(make, asynchronous=False))
 
 
 def _default_credentials(script: probe.Script) -> probe.Script:
