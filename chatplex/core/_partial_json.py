@@ -14,7 +14,7 @@ from typing import Any
 
 from ..messages import parse_partial_json
 
-__all__ = ["json_delta", "needs_jsonpatch", "parse_json_markdown"]
+__all__ = ["checked_diff", "json_delta", "parse_json_markdown"]
 
 _FENCE = re.compile(r"```(json)?(.*)", re.DOTALL)
 _ACTION_INPUT = re.compile(r'("action_input"\:\s*")(.*?)(")', re.DOTALL)
@@ -47,8 +47,11 @@ def parse_json_markdown(text: str) -> Any:
         return _parse(text if match is None else match.group(2))
 
 
-def needs_jsonpatch() -> None:
-    """A parser made with `diff=True` checks, when made, that it can make its deltas."""
+def checked_diff(diff: bool) -> bool:
+    """A parser's `diff` setting, checked when the parser is made: `diff=True` needs
+    jsonpatch to make its deltas (an ImportError naming it, not one mid-stream)."""
+    if not diff:
+        return diff
     try:
         import jsonpatch  # noqa: F401
     except ImportError as exc:
@@ -56,6 +59,7 @@ def needs_jsonpatch() -> None:
             "diff=True (JSON Patch deltas, as LangChain's parsers stream them) needs the "
             "jsonpatch package: pip install jsonpatch"
         ) from exc
+    return diff
 
 
 def json_delta(previous: Any, value: Any) -> list[dict[str, Any]]:

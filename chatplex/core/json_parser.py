@@ -18,8 +18,8 @@ from collections.abc import AsyncIterator
 from collections.abc import Iterator
 from typing import Any
 
+from ._partial_json import checked_diff
 from ._partial_json import json_delta
-from ._partial_json import needs_jsonpatch
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
 from .parsers import OutputParserException
@@ -76,11 +76,9 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
     def __init__(
         self, *, pydantic_object: Any = None, diff: bool = False, name: str | None = None
     ) -> None:
-        if diff:
-            needs_jsonpatch()
         self._named(name)
         self.pydantic_object = pydantic_object
-        self.diff = diff
+        self.diff = checked_diff(diff)
 
     def get_format_instructions(self) -> str:
         """What to tell the model (LangChain's wording)."""

@@ -21,8 +21,8 @@ from typing import Any
 
 from ..messages import AIMessage
 from ..messages import BaseMessage
+from ._partial_json import checked_diff
 from ._partial_json import json_delta
-from ._partial_json import needs_jsonpatch
 from ._partial_json import parse_json_markdown
 from ._pure import PureRunnable
 from .parsers import OutputParserException
@@ -98,13 +98,11 @@ class JsonOutputToolsParser(ParserMethods, PureRunnable[Any, Any]):
         diff: bool = False,
         name: str | None = None,
     ) -> None:
-        if diff:
-            needs_jsonpatch()
         self._named(name)
         self.strict = strict
         self.return_id = return_id
         self.first_tool_only = first_tool_only
-        self.diff = diff
+        self.diff = checked_diff(diff)
 
     def parse(self, text: str) -> Any:
         raise NotImplementedError("a tools parser reads a message's tool calls, not text")

@@ -3,6 +3,7 @@ replies (whole and streamed, sync and async), and the same failures."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -142,3 +143,19 @@ def test_raw_openai_calls_in_additional_kwargs() -> None:
     expected = theirs.invoke(lc_message)
     assert ours.invoke(AIMessage("", additional_kwargs={"tool_calls": raw})) == expected
     assert expected == [{"args": {"a": 5}, "id": "r1", "type": "Add"}]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: core.JsonOutputToolsParser(diff=True),
+        lambda: core.JsonOutputKeyToolsParser(key_name="Add", diff=True),
+    ],
+)
+def test_diff_without_jsonpatch_names_it(
+    make: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonpatch", None)  # as if not installed
+    with pytest.raises(ImportError, match="pip install jsonpatch"):
+        make()
+    assert core.JsonOutputToolsParser().diff is False  # made without it when no deltas
