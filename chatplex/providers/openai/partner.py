@@ -33,6 +33,7 @@ from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import CreateRefusal
 from . import base_chat_openai
 from .kept_reply import cut_reply
+from .kept_reply import filtered_reply
 from .kept_reply import keeping
 from .kept_reply import kept
 
@@ -224,6 +225,9 @@ _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
 #: What the openai SDK's parse(), which langchain-openai's Chat Completions path calls
 #: for a call with a `response_format`, raises for a reply cut at the token limit.
 _LENGTH_ERROR = (("openai", "LengthFinishReasonError"), cut_reply)
+#: ... and for a reply a content filter stopped, whatever the format, before
+#: langchain-openai's refusal check reads one.
+_CONTENT_FILTER_ERROR = (("openai", "ContentFilterFinishReasonError"), filtered_reply)
 
 #: A BaseChatOpenAI's ways of sending a call, read of the partner data a model built
 #: from its record holds (`base_chat_openai.py`; nothing on a model holding none). The
@@ -255,6 +259,7 @@ TRAITS: dict[str, PartnerTraits] = {
         refusal_error=_REFUSAL_ERROR,
         checks_refusal=True,
         length_error=_LENGTH_ERROR,
+        content_filter_error=_CONTENT_FILTER_ERROR,
         **_BIND_TOOLS,
         retries_and_calls=BASE_CHAT_OPENAI_CALLS,
     ),
