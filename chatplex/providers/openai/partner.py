@@ -169,13 +169,20 @@ def _chat_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
 def _azure_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     """OpenAI's (a stream's usage as the call asks, its reply kept for a format), and one
     whose body names the model where the call names one (`model=`, the deployment's name
-    too), as langchain-openai's payload then does."""
+    too), as langchain-openai's payload then does; with a `response_format`, one reading
+    a reply Azure's filter withheld as any other, which the SDK's parse() then refuses
+    (`content_filter_error`), before AzureChatOpenAI's own check of the reply."""
     own = cast("AzureOpenAIAdapter", adapter)
     base = _chat_for_call(own, settings)
-    if own._body_model or not isinstance(settings.get("model"), str):
+    named = not own._body_model and isinstance(settings.get("model"), str)
+    parsed = settings.get("response_format") is not None and own.withheld_reply_raises
+    if not named and not parsed:
         return base
     clone = cast("AzureOpenAIAdapter", base if base is not own else copy.copy(own))
-    clone._body_model = True
+    if named:
+        clone._body_model = True
+    if parsed:
+        clone.withheld_reply_raises = False
     return clone
 
 
