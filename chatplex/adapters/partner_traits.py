@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPENAI_TRACE_SCHEMA",
-    "LengthError",
+    "CutError",
     "MissingKeyForm",
     "PartnerTraits",
     "TraceSchemaForm",
@@ -50,9 +50,10 @@ OPENAI_TRACE_SCHEMA: Mapping[str, TraceSchemaForm] = {
     "json_mode": "given",
 }
 
-#: A partner's error for a reply cut at the output-token limit (`PartnerTraits.length_error`):
-#: its class, `(module, class name)`, and `(kept reply body, raw usage) -> (words, fields)`.
-LengthError = tuple[tuple[str, str], Callable[[bytes | None, Any], tuple[str, dict[str, Any]]]]
+#: A partner's error for a reply cut short, at the output-token limit or by a content filter
+#: (`PartnerTraits.length_error`, `content_filter_error`): its class, `(module, class
+#: name)`, and `(kept reply body, raw usage) -> (words, fields)`.
+CutError = tuple[tuple[str, str], Callable[[bytes | None, Any], tuple[str, dict[str, Any]]]]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -308,7 +309,12 @@ class PartnerTraits:
     #: parse() and its stream helper, `LengthFinishReasonError`, by `(module, class
     #: name)`, and its words and fields given the body of the reply its adapter kept
     #: (None: none kept) and the reply's raw usage. None: the reply is parsed.
-    length_error: LengthError | None = None
+    length_error: CutError | None = None
+    #: What its partner's SDK raises, as `length_error` does, where such a reply was
+    #: stopped by a content filter (finish reason "content_filter"): the openai SDK's
+    #: `ContentFilterFinishReasonError`, before any refusal check. None: the reply is
+    #: parsed (its structured output's refusal check, `checks_refusal`, reads it).
+    content_filter_error: CutError | None = None
     #: The `additional_kwargs` fields whose items its partner keeps as its SDK's pydantic
     #: objects on a whole reply (langchain-perplexity's `search_results`), each with its
     #: SDK model; empty: none.

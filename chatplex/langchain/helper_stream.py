@@ -90,13 +90,13 @@ class HelperPieces:
     def __init__(
         self,
         settings: Mapping[str, Any] | None = None,
-        cut: Callable[[bytes | None, Any], BaseException] | None = None,
+        cut: Callable[[bytes | None, Any], BaseException | None] | None = None,
     ) -> None:
         # The call's format, which the final completion's `parsed` is read with.
         self._format = (settings or {}).get("response_format")
-        # How the helper's error for a reply cut at the token limit is made (None: it
-        # raises none): at the cut chunk for a class's format (no usage yet), else
-        # reading the final completion.
+        # How the helper's error for a reply cut short (at the token limit, by a content
+        # filter) is made (None: it raises none): at the cut chunk for a class's format
+        # (no usage yet), else reading the final completion.
         self._cut = cut
         self._chunks: list[AIMessageChunk] = []  # chatplex's, merged for the final piece
         self._seen: set[str] = set()  # what has streamed: content, refusal, logprobs...
@@ -112,8 +112,8 @@ class HelperPieces:
     ) -> list[ChatGenerationChunk]:
         """The pieces of the events `chunk` fires (`piece`: its translation, None where
         LangChain's model streams nothing for it)."""
-        if self._cut is not None and isinstance(self._format, ClassFormat) and _is_cut(chunk):
-            raise self._cut(None, {})
+        if isinstance(self._format, ClassFormat):
+            self._raise_if_cut({"finish_reason": chunk.response_metadata.get("finish_reason")})
         self._chunks.append(chunk)
         if isinstance(self._format, ClassFormat) and chunk.content:
             _partial_read(self._chunks)
@@ -128,8 +128,7 @@ class HelperPieces:
         if not self._chunks:
             return []
         reply = merge_chunks(self._chunks).to_message()
-        if self._cut is not None and any(_is_cut(chunk) for chunk in self._chunks):
-            raise self._cut(None, reply.response_metadata)
+        self._raise_if_cut(reply.response_metadata)
         reply.response_metadata.pop(HELPER_PIECE_PROVIDER, None)
         metadata = reply.response_metadata
         if reply.id and "id" not in metadata:
@@ -149,6 +148,12 @@ class HelperPieces:
         message.additional_kwargs["refusal"] = refusal
         message.usage_metadata = reply.usage_metadata
         return [ChatGenerationChunk(message=message, generation_info=output)]
+
+    def _raise_if_cut(self, metadata: Mapping[str, Any]) -> None:
+        """Raise the helper's error where `metadata`'s finish reason is one it raises for."""
+        err = None if self._cut is None else self._cut(None, metadata)
+        if err is not None:
+            raise err
 
     def _chunk_piece(
         self, chunk: AIMessageChunk, piece: ChatGenerationChunk
@@ -218,11 +223,6 @@ class HelperPieces:
         if self._v1:
             message.response_metadata["output_version"] = "v1"
         return ChatGenerationChunk(message=message, generation_info={})
-
-
-def _is_cut(chunk: AIMessageChunk) -> bool:
-    """Whether `chunk` ends its reply at the output-token limit."""
-    return chunk.response_metadata.get("finish_reason") == "length"
 
 
 def _partial_read(chunks: list[AIMessageChunk]) -> None:

@@ -26,6 +26,7 @@ from langchain_core.runnables import RunnableLambda
 from pydantic import BaseModel
 
 from ..adapters.base import Adapter
+from ..adapters.partner_traits import CutError
 from ..adapters.tools import to_tool_specs
 from ..chat import ChatModel
 from .refusal_check import raise_on_refusal
@@ -208,30 +209,40 @@ def _with_parsed(kwargs: Mapping[str, Any], value: Any) -> dict[str, Any]:
 
 
 def _raise_if_cut(message: Any, adapter: Adapter) -> None:
-    """Raise its partner's error for a reply cut at the output-token limit, where its
-    partner's SDK raises one reading a reply to a `response_format` call
-    (`PartnerTraits.length_error`), with the kept reply's HTTP response as `.response`."""
-    if message.response_metadata.get("finish_reason") != "length":
+    """Raise its partner's error for a reply cut short (at the output-token limit, by a
+    content filter), where its partner's SDK raises one reading a reply to a
+    `response_format` call (`cut_error`), with the kept reply's HTTP response as
+    `.response`."""
+    make = cut_error(adapter)
+    if make is None:
         return
     read = partner_traits(adapter).kept_reply
     reply = None if read is None else read(adapter)
-    make = cut_error(adapter)
-    if make is not None:
-        err = make(None if reply is None else reply[1], message.response_metadata)
+    err = make(None if reply is None else reply[1], message.response_metadata)
+    if err is not None:
         _with_response(err, adapter)
         raise err
 
 
-def cut_error(adapter: Adapter | None) -> Callable[[bytes | None, Any], BaseException] | None:
-    """How its partner's error for a reply cut at the output-token limit, of a
-    `response_format` call, is made (`PartnerTraits.length_error`), given the reply's
-    body (None: not kept) and its `response_metadata`; None: its partner raises none."""
-    made = partner_traits(adapter).length_error
-    if made is None:
+def cut_error(
+    adapter: Adapter | None,
+) -> Callable[[bytes | None, Mapping[str, Any]], BaseException | None] | None:
+    """How its partner's error for a reply of a `response_format` call cut short is made,
+    given the reply's body (None: not kept) and its `response_metadata`: for the finish
+    reason "length" `PartnerTraits.length_error`, for "content_filter"
+    `PartnerTraits.content_filter_error`; None from it where its partner raises none for
+    the reply, and None for a partner that raises neither."""
+    traits = partner_traits(adapter)
+    errors = {"length": traits.length_error, "content_filter": traits.content_filter_error}
+    declared: dict[Any, CutError] = {r: made for r, made in errors.items() if made is not None}
+    if not declared:
         return None
-    named, words_of = made
 
-    def make(body: bytes | None, metadata: Mapping[str, Any]) -> BaseException:
+    def make(body: bytes | None, metadata: Mapping[str, Any]) -> BaseException | None:
+        made = declared.get(metadata.get("finish_reason"))
+        if made is None:
+            return None
+        named, words_of = made
         words, fields = words_of(body, metadata.get("token_usage"))
         return partner_error(named, words, fields=fields)
 

@@ -27,6 +27,7 @@ from chatplex.langchain.convert import StreamTranslator
 from chatplex.langchain.helper_stream import HelperPieces
 from chatplex.langchain.helper_stream import helper_target
 from chatplex.langchain.parsed_key import ClassFormat
+from chatplex.langchain.parsed_key import cut_error
 from chatplex.messages import AIMessageChunk
 from chatplex.testing import MockScript
 from chatplex.testing import MockServer
@@ -210,6 +211,36 @@ def test_a_format_given_as_a_class_is_parsed_into_it_on_the_final_piece() -> Non
         "parsed": None,
         "refusal": None,
     }
+
+
+def test_a_filtered_stream_raises_the_helpers_error_where_the_helper_does() -> None:
+    # The openai SDK's helper: at the finishing chunk for a class's format, else reading
+    # the final completion (its usage in it); a stream that finished raises nothing.
+    openai = pytest.importorskip("openai")
+    cut = cut_error(ChatOpenAI(model="gpt-4o-mini", api_key="sk-1").chatplex_model.adapter)
+    chunks = [
+        AIMessageChunk(content="", id="c1", response_metadata=dict(HEAD)),
+        AIMessageChunk(content="", id="c1", response_metadata={"finish_reason": "content_filter"}),
+        AIMessageChunk(
+            content="", id="c1", response_metadata={"token_usage": RECORD}, usage_metadata=USAGE
+        ),
+    ]
+    given = ClassFormat({"type": "json_schema", "json_schema": {"name": "_Answer"}}, _Answer)
+    helper = HelperPieces({"response_format": given}, cut)
+    helper.pieces(chunks[0], None)
+    with pytest.raises(openai.ContentFilterFinishReasonError) as at_chunk:
+        helper.pieces(chunks[1], None)
+    assert at_chunk.value.completion.usage is None
+    helper = HelperPieces({"response_format": {"type": "json_object"}}, cut)
+    for chunk in chunks:
+        helper.pieces(chunk, None)
+    with pytest.raises(openai.ContentFilterFinishReasonError) as at_end:
+        helper.final()
+    assert at_end.value.completion.usage.total_tokens == 5
+    finished = HelperPieces({"response_format": given}, cut)
+    for chunk in _json_text_stream():
+        finished.pieces(chunk, None)
+    assert finished.final()[-1].message.additional_kwargs["parsed"] == _Answer(a=1)
 
 
 def test_a_partners_own_provider_on_the_chunks_is_on_every_piece_but_the_final() -> None:

@@ -151,6 +151,10 @@ class AzureOpenAIAdapter(OpenAIAdapter):
     #: Whether a reply Azure's filter withheld (finish_reason `content_filter`) raises
     #: `ContentFilterError`; False on the copy its partner record's `partner_reading` gives.
     withheld_raises = True
+    #: Whether a whole reply it withheld raises so; False on the copy a drop-in's call with
+    #: a `response_format` reads it with (`partner.py`), whose partner's SDK parse() raises
+    #: its own error for it (`PartnerTraits.content_filter_error`).
+    withheld_reply_raises = True
 
     #: The provider name `init_chat_model` knows it by (`provider` is the wire's, "openai":
     #: the OpenAI SDK's errors, structured-output method and metadata apply).
@@ -401,7 +405,7 @@ class AzureOpenAIAdapter(OpenAIAdapter):
         if "prompt_filter_results" in data:
             message.response_metadata["prompt_filter_results"] = data["prompt_filter_results"]
         for choice in choices:
-            if choice.get("finish_reason") == FILTERED:
+            if choice.get("finish_reason") == FILTERED and self.withheld_reply_raises:
                 raise withheld_reply(message.response_metadata, choice, headers)
         return message
 

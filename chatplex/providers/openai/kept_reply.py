@@ -28,7 +28,7 @@ from typing import TypeVar
 from ...secret import Secret
 from ...secret.urls import shown_url
 
-__all__ = ["KeptReply", "cut_reply", "keep", "keeping", "kept"]
+__all__ = ["KeptReply", "cut_reply", "filtered_reply", "keep", "keeping", "kept"]
 
 #: A reply as kept: the URL it came from (credentials masked), its body, its headers.
 KeptReply = tuple[str, bytes, dict[str, str]]
@@ -62,20 +62,49 @@ def kept(adapter: Any) -> KeptReply | None:
 
 #: The words of the openai SDK's `LengthFinishReasonError`, before the usage.
 _CUT_WORDS = "Could not parse response content as the length limit was reached"
+#: The words of the openai SDK's `ContentFilterFinishReasonError`.
+_FILTERED_WORDS = (
+    "Could not parse response content as the request was rejected by the content filter"
+)
 
 
 def cut_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str, Any]]:
     """The words and `completion` of the openai SDK's `LengthFinishReasonError` for a
-    reply cut at the output-token limit: its body (else a completion holding the raw
-    `usage` alone, where there is one) read as the SDK's `ChatCompletion`, where the SDK
-    is imported, as a script catching its error has it; its usage in the words."""
-    sdk = sys.modules.get("openai")
-    if body is None and isinstance(usage, Mapping):
-        shell = {"id": "", "choices": [], "created": 0, "model": "", "object": "chat.completion"}
-        body = json.dumps({**shell, "usage": usage}).encode()
-    completion = None
-    if body is not None and sdk is not None:
-        with contextlib.suppress(ValueError):
-            completion = sdk.types.chat.ChatCompletion.model_validate_json(body)
+    reply cut at the output-token limit (`_completion`), its usage in the words."""
+    completion = _completion(body, usage, "length")
     usage = getattr(completion, "usage", None)
     return (f"{_CUT_WORDS} - {usage}" if usage else _CUT_WORDS), {"completion": completion}
+
+
+def filtered_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str, Any]]:
+    """The words and `completion` of the openai SDK's `ContentFilterFinishReasonError`
+    for a reply a content filter stopped (`_completion`).
+
+    >>> words, fields = filtered_reply(None)
+    >>> words.endswith("rejected by the content filter")
+    True
+    """
+    return _FILTERED_WORDS, {"completion": _completion(body, usage, "content_filter")}
+
+
+def _completion(body: bytes | None, usage: Any, reason: str) -> Any:
+    """The openai SDK's `ChatCompletion` its error carries, where the SDK is imported (a
+    script catching its error has it), read without validation as the SDK reads a reply:
+    the kept reply's body; else (a stream's) its one choice ended for `reason`, with the
+    raw `usage` where the stream had one. None where the SDK is not imported."""
+    sdk = sys.modules.get("openai")
+    if sdk is None:
+        return None
+    data: Any = None
+    if body is not None:
+        with contextlib.suppress(ValueError):
+            data = json.loads(body)
+    else:
+        message = {"role": "assistant", "content": None}
+        choice = {"index": 0, "finish_reason": reason, "message": message}
+        usage = usage if isinstance(usage, Mapping) else None
+        data = {"id": "", "choices": [choice], "created": 0, "model": "", "usage": usage}
+        data["object"] = "chat.completion"
+    if not isinstance(data, dict):
+        return None
+    return sdk.types.chat.ChatCompletion.construct(**data)

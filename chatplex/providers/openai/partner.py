@@ -33,6 +33,7 @@ from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import CreateRefusal
 from . import base_chat_openai
 from .kept_reply import cut_reply
+from .kept_reply import filtered_reply
 from .kept_reply import keeping
 from .kept_reply import kept
 
@@ -168,13 +169,20 @@ def _chat_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
 def _azure_for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     """OpenAI's (a stream's usage as the call asks, its reply kept for a format), and one
     whose body names the model where the call names one (`model=`, the deployment's name
-    too), as langchain-openai's payload then does."""
+    too), as langchain-openai's payload then does; with a `response_format`, one reading
+    a reply Azure's filter withheld as any other, which the SDK's parse() then refuses
+    (`content_filter_error`), before AzureChatOpenAI's own check of the reply."""
     own = cast("AzureOpenAIAdapter", adapter)
     base = _chat_for_call(own, settings)
-    if own._body_model or not isinstance(settings.get("model"), str):
+    named = not own._body_model and isinstance(settings.get("model"), str)
+    parsed = settings.get("response_format") is not None and own.withheld_reply_raises
+    if not named and not parsed:
         return base
     clone = cast("AzureOpenAIAdapter", base if base is not own else copy.copy(own))
-    clone._body_model = True
+    if named:
+        clone._body_model = True
+    if parsed:
+        clone.withheld_reply_raises = False
     return clone
 
 
@@ -224,6 +232,9 @@ _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
 #: What the openai SDK's parse(), which langchain-openai's Chat Completions path calls
 #: for a call with a `response_format`, raises for a reply cut at the token limit.
 _LENGTH_ERROR = (("openai", "LengthFinishReasonError"), cut_reply)
+#: ... and for a reply a content filter stopped, whatever the format, before
+#: langchain-openai's refusal check reads one.
+_CONTENT_FILTER_ERROR = (("openai", "ContentFilterFinishReasonError"), filtered_reply)
 
 #: A BaseChatOpenAI's ways of sending a call, read of the partner data a model built
 #: from its record holds (`base_chat_openai.py`; nothing on a model holding none). The
@@ -255,6 +266,7 @@ TRAITS: dict[str, PartnerTraits] = {
         refusal_error=_REFUSAL_ERROR,
         checks_refusal=True,
         length_error=_LENGTH_ERROR,
+        content_filter_error=_CONTENT_FILTER_ERROR,
         **_BIND_TOOLS,
         retries_and_calls=BASE_CHAT_OPENAI_CALLS,
     ),

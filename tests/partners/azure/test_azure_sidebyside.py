@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from tests.partners._openai_scripts import OpenAIScripts
 from tests.partners._openai_scripts import arguments_sent
@@ -307,6 +308,57 @@ def content_filter_finish_stream(cls: Any, url: str) -> Any:
     return {"sync": run(), "async": asyncio.run(arun())}
 
 
+class Total(BaseModel):
+    """A sum."""
+
+    total: int
+
+
+def _filter_read(err: BaseException) -> Any:
+    """A filtered reply's error as a script's `except` reads it: the openai SDK's (its
+    words, its completion's finish reasons, `.response` where a whole reply's), or
+    another's class and words."""
+    if not isinstance(err, openai.ContentFilterFinishReasonError):
+        return [type(err).__name__, isinstance(err, ValueError), str(err)]
+    finish = [c.finish_reason for c in err.completion.choices]
+    return [type(err).__name__, str(err), finish, getattr(err, "response", None) is not None]
+
+
+def content_filter_finish_structured(cls: Any, url: str) -> Any:
+    # A call with a format goes through the openai SDK's parse() or its stream helper,
+    # which raises its own error for the withheld reply, before AzureChatOpenAI's check.
+    model = _model(cls, url)
+    ways = {
+        "json_schema": model.with_structured_output(Total, method="json_schema"),
+        "json_mode_raw": model.with_structured_output(Total, method="json_mode", include_raw=True),
+        "json_object": model.bind(response_format={"type": "json_object"}),
+    }
+
+    async def awaited() -> dict[str, list[Any]]:
+        # (one loop: the partner's async client is bound to the first loop it ran on)
+        found: dict[str, list[Any]] = {}
+        for name, runnable in ways.items():
+            for run in (runnable.ainvoke, runnable.astream):
+                try:
+                    got = run("Sum")
+                    _ = [piece async for piece in got] if run == runnable.astream else await got
+                except Exception as exc:  # noqa: BLE001 - the error is what is observed
+                    found.setdefault(name, []).append(_filter_read(exc))
+        return found
+
+    sync = {
+        name: [
+            _filter_read(raised(run)["error"])
+            for run in (
+                lambda r=runnable: r.invoke("Sum"),
+                lambda r=runnable: list(r.stream("Sum")),
+            )
+        ]
+        for name, runnable in ways.items()
+    }
+    return {"sync": sync, "async": asyncio.run(awaited())}
+
+
 def error_404_deployment(cls: Any, url: str) -> Any:
     return OPENAI.error(cls, url)
 
@@ -475,6 +527,10 @@ SCRIPTS: dict[str, tuple[Script, Callable[[Any, str], Any]]] = {
     "content_filter_finish_stream": (
         Script("Some", finish="content_filter", filters=HIGH),
         content_filter_finish_stream,
+    ),
+    "content_filter_finish_structured": (
+        Script("", finish="content_filter", filters=HIGH),
+        content_filter_finish_structured,
     ),
     "error_400": (
         _err(400, "Invalid value for 'temperature'", "invalid_value", "invalid_request_error"),

@@ -7,11 +7,17 @@ langchain-openai's parser of a reply to a pydantic `response_format` raises its
 `OpenAIRefusalError` in the refusal's words (`with_structured_output(method="json_schema")`,
 streamed too; `include_raw=True` gives it as `parsing_error`), and its stream of such a call
 carries the refusal whole on its final piece alone. Its structured output reads a reply a
-content filter stopped as a refusal too, whatever the method.
+content filter stopped as a refusal too, whatever the method; but a call with a
+`response_format` (json_schema, json_mode, one bound) goes through the openai SDK's
+parse() or its stream helper, which raises `openai.ContentFilterFinishReasonError` for it
+first: on a whole reply, and on a stream at its finishing chunk for a class's format,
+else reading the final completion (after the refusal check, unless `include_raw=True`
+reads the whole stream first).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +39,7 @@ from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import assert_same
 from tests.partners._sidebyside import kept_out
 from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import module_loop
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import plain_request
 from tests.partners._sidebyside import run_both
@@ -46,6 +53,10 @@ from tests.partners.compatible.test_openai_reasoning_sidebyside import OPENAI
 pytest.importorskip("langchain_openai")
 
 REFUSAL = "I can't help with that."
+
+#: One loop for every async call: langchain-openai shares its default async client
+#: across models, bound to the loop that first used it.
+_LOOP, _shared_clients_closed = module_loop()
 
 #: The classes compared: ChatOpenAI's, and two partners on its `BaseChatOpenAI`.
 CLASSES = {"openai": OPENAI, "xai": PACKAGES["xai"], "deepseek": PACKAGES["deepseek"]}
@@ -207,6 +218,76 @@ def filtered_tool_call(cls: Any, p: Package, url: str) -> Any:
 def test_a_content_filter_stop_is_a_refusal(package: str, server: ScriptedServer) -> None:
     server.handler = filtered
     assert_same(run_over(CLASSES[package], filtered_tool_call, server))
+
+
+def _filter_read(err: BaseException) -> dict[str, Any]:
+    """The openai SDK's error for a filtered reply as a script reads it (the refusal's
+    as `refusal_read`): its class and words, and the completion's finish reasons."""
+    sdk = importlib.import_module("openai")
+    if not isinstance(err, sdk.ContentFilterFinishReasonError):
+        return {"other": refusal_read(err)}
+    completion = err.completion
+    return {
+        "filter_error": True,
+        "sdk_error": isinstance(err, sdk.OpenAIError),
+        "name": type(err).__name__,
+        "str": str(err),
+        "finish": None if completion is None else [c.finish_reason for c in completion.choices],
+    }
+
+
+#: The runnables a script asks structured output of, over the model as built.
+_FORMATS: dict[str, Callable[[Any], Any]] = {
+    "json_schema": lambda m: m.with_structured_output(Answer, method="json_schema"),
+    "json_mode": lambda m: m.with_structured_output(Answer, method="json_mode"),
+    "json_mode_raw": lambda m: m.with_structured_output(
+        Answer, method="json_mode", include_raw=True
+    ),
+    "dict_schema": lambda m: m.with_structured_output(
+        {**Answer.model_json_schema(), "title": "Answer"}, method="json_schema"
+    ),
+    "class_format": lambda m: m.bind(response_format=Answer),
+    "json_object": lambda m: m.bind(response_format={"type": "json_object"}),
+}
+
+
+def filtered_structured(cls: Any, p: Package, url: str) -> Any:
+    """Each way of asking for a format, invoked and streamed, sync and async, over a
+    reply a content filter stopped: what a script's `except` gets."""
+    model = _model(cls, p, url)
+
+    def each(runnable: Any) -> dict[str, Any]:
+        async def pieces() -> list[Any]:
+            return [piece async for piece in runnable.astream("Something bad")]
+
+        runs = {
+            "invoke": lambda: runnable.invoke("Something bad"),
+            "ainvoke": lambda: _LOOP.run_until_complete(runnable.ainvoke("Something bad")),
+            "stream": lambda: list(runnable.stream("Something bad")),
+            "astream": lambda: _LOOP.run_until_complete(pieces()),
+        }
+        got = {}
+        for how, run in runs.items():
+            try:
+                got[how] = {"returned": run()}
+            except Exception as exc:  # noqa: BLE001 - the error is what is observed
+                got[how] = _filter_read(exc)
+        return got
+
+    return {name: each(make(model)) for name, make in _FORMATS.items()}
+
+
+@pytest.mark.parametrize("package", sorted(CLASSES))
+def test_a_filtered_reply_to_a_format_raises_the_sdks_error(
+    package: str, server: ScriptedServer
+) -> None:
+    server.handler = filtered
+    outcome = run_over(CLASSES[package], filtered_structured, server)
+    assert_same(outcome)
+    theirs = outcome[0]
+    # (ChatDeepSeek's json_schema is a tool call: its refusal check reads the stop)
+    assert theirs["json_mode"]["invoke"]["filter_error"], theirs
+    assert theirs["json_mode"]["stream"]["other"]["refusal_error"], theirs
 
 
 def test_the_refusal_is_langchain_openais_error_in_its_words(server: ScriptedServer) -> None:

@@ -19,6 +19,7 @@ from chatplex.errors import ContentFilterError
 from chatplex.langchain.traits import partner_traits
 from chatplex.messages import merge_chunks
 from chatplex.providers.openai.azure import AzureOpenAIAdapter
+from tests.providers._partner import for_call
 from tests.providers._partner import sdk_helper
 from tests.providers.openai._azure import ENDPOINT
 from tests.providers.openai._azure import KEY
@@ -211,6 +212,21 @@ def test_a_filtered_reply_is_the_sdks_api_error(azure: respx.Router) -> None:
     with pytest.raises(openai.APIError) as info:
         model().invoke("hi")
     assert isinstance(info.value, ContentFilterError)
+
+
+def test_the_copy_a_drop_ins_format_call_reads_a_withheld_reply_as_any_other() -> None:
+    # Its partner's SDK parse() raises its own error for the reply (`parsed_key.py`),
+    # before AzureChatOpenAI's check would: the reply is read, its verdict kept.
+    adapter = AzureOpenAIAdapter(azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY)
+    body = json.dumps(completion(choice={"finish_reason": "content_filter"})).encode()
+    with pytest.raises(ContentFilterError):
+        adapter.parse_response(body, {})
+    reading = for_call(adapter, {"response_format": {"type": "json_object"}})
+    assert not reading.withheld_reply_raises and adapter.withheld_reply_raises
+    reply = reading.parse_response(body, {})
+    assert reply.response_metadata["finish_reason"] == "content_filter"
+    assert reply.response_metadata["content_filter_results"] == FILTERS
+    assert for_call(adapter, {}).withheld_reply_raises  # a call without a format: raised
 
 
 def test_read_as_the_sdk_helper_an_azure_stream_skips_the_filter_verdict() -> None:

@@ -1,11 +1,16 @@
 """A call's reply kept on the adapter copy a call with a `response_format` uses, read
-back for the error of a reply that fails its class; other calls keep nothing."""
+back for the error of a reply that fails its class; other calls keep nothing. The openai
+SDK's errors for a reply cut short carry it as their `completion`."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from chatplex.providers.openai.adapter import OpenAIAdapter
+from chatplex.providers.openai.kept_reply import cut_reply
+from chatplex.providers.openai.kept_reply import filtered_reply
 from chatplex.providers.openai.kept_reply import keeping
 from chatplex.providers.openai.kept_reply import kept
 from chatplex.providers.openai.responses_adapter import OpenAIResponsesAdapter
@@ -35,3 +40,25 @@ def test_the_responses_adapter_keeps_its_reply_too() -> None:
     adapter.parse_response(body, {})
     reply = kept(adapter)
     assert reply is not None and reply[0].endswith("/responses") and reply[1] == body
+
+
+def test_a_filtered_replys_error_carries_the_completion_as_the_sdk_reads_it() -> None:
+    pytest.importorskip("openai")
+    # A whole reply's body, read without validation as the SDK reads a reply (a
+    # server's null model too); a stream's: its one choice, with the usage if any.
+    reply = chat_completion("", created=1)
+    reply["choices"][0]["finish_reason"] = "content_filter"
+    reply["model"] = None
+    words, fields = filtered_reply(json.dumps(reply).encode())
+    assert words == (
+        "Could not parse response content as the request was rejected by the content filter"
+    )
+    completion = fields["completion"]
+    assert [c.finish_reason for c in completion.choices] == ["content_filter"]
+    assert completion.model is None and completion.id == "chatcmpl-1"
+    streamed = filtered_reply(None, {"prompt_tokens": 3, "completion_tokens": 0, "total_tokens": 3})
+    assert streamed[1]["completion"].usage.total_tokens == 3
+    assert [c.finish_reason for c in streamed[1]["completion"].choices] == ["content_filter"]
+    words, fields = cut_reply(None)
+    assert words.endswith("length limit was reached") and fields["completion"].usage is None
+    assert [c.finish_reason for c in fields["completion"].choices] == ["length"]
