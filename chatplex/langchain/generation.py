@@ -42,11 +42,11 @@ from .parsed_key import cut_error
 from .parsed_key import mark_parsed
 from .parsed_key import parsed_at_end
 from .replies import Chunking
+from .replies import Keeps
 from .replies import Teller
 from .replies import ageneration_chunks
 from .replies import amerged_result
 from .replies import areported
-from .replies import as_made
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
@@ -132,15 +132,16 @@ class Generation:
     def stream(self, run: CallbackManagerForLLMRun | None) -> Iterator[ChatGenerationChunk]:
         """`model._stream(messages, stop, run, **kwargs)`. LangChain reports each token to
         the callbacks itself (and adds the closing chunk_position="last" chunk: the engine
-        adds none inside it) where it hands no run; a drop-in tells the run it is handed
-        what its partner's `_stream` tells (`PartnerHooks.stream_tokens`)."""
+        adds none inside it) where it hands no run; a drop-in's pieces are as its
+        partner's `_stream` makes them, and it tells the run it is handed what that
+        `_stream` tells (`PartnerHooks.stream_tokens`)."""
         plan = self._stream_plan(asynchronous=False)
         report = _failure_report(self.model, plan.target)
         pieces = plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
         how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).pieces(pieces)
-        tell = _partner_teller(self.model, plan.adapter)
-        return pieces if tell is None else reported(pieces, run, tell)
+        told = _partner_teller(self.model, plan.adapter)
+        return pieces if told is None else reported(pieces, run, *told)
 
     def astream(
         self, run: AsyncCallbackManagerForLLMRun | None
@@ -151,8 +152,8 @@ class Generation:
         pieces = plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
         how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).apieces(pieces)
-        tell = _partner_teller(self.model, plan.adapter)
-        return pieces if tell is None else areported(pieces, run, tell)
+        told = _partner_teller(self.model, plan.adapter)
+        return pieces if told is None else areported(pieces, run, *told)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
         model, messages, kwargs = self.model, self.messages, self.kwargs
@@ -429,10 +430,11 @@ def _named(model: LangChainChat, called: str) -> str | None:
     return None if model._under_partner_name else called
 
 
-def _partner_teller(model: LangChainChat, adapter: Any) -> Teller | None:
+def _partner_teller(model: LangChainChat, adapter: Any) -> tuple[Teller, Keeps] | None:
     """What a drop-in's stream tells each token's hook, as its partner's `_stream` does
-    (`PartnerHooks.stream_tokens`, of its fields and the wire that streams); None: it
-    tells nothing (chatplex's own model under LangChain, and the partners that tell none)."""
+    (`PartnerHooks.stream_tokens`, of its fields and the wire that streams), and how its
+    pieces are made (`as_made`); None: it tells nothing (chatplex's own model under
+    LangChain, and the partners that tell none)."""
     record = model._record
     told = None if record is None else record.hooks.stream_tokens
     if told is None or not model._under_partner_name:
@@ -442,7 +444,7 @@ def _partner_teller(model: LangChainChat, adapter: Any) -> Teller | None:
     def field(name: str) -> Any:
         return getattr(model, name, None)
 
-    return lambda piece: tell(field, adapter, as_made(piece, keeps))
+    return (lambda piece: tell(field, adapter, piece)), keeps
 
 
 def _token_kwargs(model: LangChainChat, target: Any) -> dict[str, Any]:

@@ -194,18 +194,24 @@ async def amerged_result(
 Teller = Callable[[ChatGenerationChunk], "tuple[Any, dict[str, Any]] | None"]
 
 
+#: Which of a piece's `generation_info` keys its message's metadata keeps as its
+#: partner's stream makes it (`as_made`); None: the piece as translated.
+Keeps = frozenset[str] | bool | None
+
+
 def reported(
     pieces: Iterator[ChatGenerationChunk],
     run: CallbackManagerForLLMRun | None,
     tell: Teller,
+    keeps: Keeps = None,
 ) -> Iterator[ChatGenerationChunk]:
-    """`pieces`, each reported to the run's handlers before it is given
-    (`on_llm_new_token`, what `tell` says of it); no run: as they come."""
-    if run is None:
-        yield from pieces
-        return
+    """`pieces` (each as its partner's stream makes it, where `keeps` says how), each
+    reported to the run's handlers before it is given (`on_llm_new_token`, what `tell`
+    says of it; no run: none)."""
     for piece in pieces:
-        if (told := tell(piece)) is not None:
+        if keeps is not None:
+            piece = as_made(piece, keeps)
+        if run is not None and (told := tell(piece)) is not None:
             run.on_llm_new_token(told[0], **told[1])
         yield piece
 
@@ -214,9 +220,12 @@ async def areported(
     pieces: AsyncIterator[ChatGenerationChunk],
     run: AsyncCallbackManagerForLLMRun | None,
     tell: Teller,
+    keeps: Keeps = None,
 ) -> AsyncIterator[ChatGenerationChunk]:
     """`reported` of an async stream."""
     async for piece in pieces:
+        if keeps is not None:
+            piece = as_made(piece, keeps)
         if run is not None and (told := tell(piece)) is not None:
             await run.on_llm_new_token(told[0], **told[1])
         yield piece
@@ -231,10 +240,11 @@ def _as_text(hook_kwargs: Mapping[str, Any] | None) -> Teller:
 def as_made(
     piece: ChatGenerationChunk, metadata_keeps: frozenset[str] | bool = frozenset()
 ) -> ChatGenerationChunk:
-    """`piece` as the partner's own stream makes it, which its `_stream` reports: the keys
-    of its `generation_info` left out of its message's metadata but `metadata_keeps`
-    (True: all kept; `StreamTokens.metadata_keeps`). LangChain's `stream()` merges them
-    into the message before it reports a piece, and the merged reply has them."""
+    """`piece` as the partner's own stream makes it, which its `_stream` yields and
+    reports: the keys of its `generation_info` left out of its message's metadata but
+    `metadata_keeps` (True: all kept; `StreamTokens.metadata_keeps`). LangChain's
+    `stream()` merges them into the message before it gives a piece, and the merged reply
+    has them; its v3 events read a first piece's metadata as made."""
     info, meta = piece.generation_info, piece.message.response_metadata
     if metadata_keeps is True or not info or not any(key in info for key in meta):
         return piece

@@ -684,3 +684,11 @@ def test_an_invoke_streaming_underneath_tells_each_piece_its_text_the_piece_as_m
     [(token, keywords)] = run.told
     assert token == "" and keywords["verbose"] is True
     assert keywords["chunk"].message.response_metadata == {"model_provider": "p"}
+
+
+def test_a_drop_ins_stream_gives_each_piece_as_its_partner_makes_it_told_or_not() -> None:
+    run, piece = _Run(), _finishing_piece()
+    [given] = replies.reported(iter([piece]), None, _tell, frozenset())  # type: ignore[arg-type]
+    assert given.message.response_metadata == {"model_provider": "p"}  # (the rest in its info)
+    [kept] = replies.reported(iter([piece]), run, _tell, True)  # type: ignore[arg-type]
+    assert kept is piece and run.told == []  # (an empty piece: `_tell` tells none)
