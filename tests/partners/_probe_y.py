@@ -171,6 +171,40 @@ def v3_tokens(make: Make, *, asynchronous: bool = True) -> Script:
     return script
 
 
+@shared
+def v3_events(make: Make, *, asynchronous: bool = True) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """`stream_events(version="v3")`'s protocol events, sync and async (unless not
+        `asynchronous`), of a text and a tool call: each as given but its run's id
+        (drawn per run) and the reply's date (`_event_read`)."""
+
+        async def streamed(bound: Any) -> list[Any]:
+            return [e async for e in await bound.astream_events("1+2?", version="v3")]
+
+        model = make(cls, url)
+        out: dict[str, Any] = {}
+        for name, bound in (("text", model), ("call", model.bind_tools([add]))):
+            runs = [list(bound.stream_events("1+2?", version="v3"))]
+            if asynchronous:
+                runs.append(LOOP.run_until_complete(streamed(bound)))
+            out[name] = [[_event_read(_plain(e)) for e in run] for run in runs]
+        return out
+
+    return script
+
+
+def _event_read(event: Any) -> Any:
+    """`event` with a message's run id (`lc_run--<uuid>`, LangChain's) as `<run>`, its
+    metadata `_undated`."""
+    if not isinstance(event, dict):
+        return event
+    if isinstance(event.get("metadata"), dict):
+        _undated(event["metadata"])
+    if str(event.get("id", "")).startswith("lc_run--"):
+        return {**event, "id": "<run>"}
+    return event
+
+
 #: The keywords LangChain's callback manager gives every hook (the run's ids and tags).
 _RUN_KEYWORDS = frozenset({"run_id", "parent_run_id", "tags"})
 
