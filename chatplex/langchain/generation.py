@@ -42,14 +42,13 @@ from .parsed_key import cut_error
 from .parsed_key import mark_parsed
 from .parsed_key import parsed_at_end
 from .replies import Chunking
-from .replies import Keeps
-from .replies import Teller
 from .replies import ageneration_chunks
 from .replies import amerged_result
 from .replies import areported
 from .replies import chat_result
 from .replies import generation_chunks
 from .replies import merged_result
+from .replies import partner_teller
 from .replies import reported
 from .replies import reports_gateway
 from .replies import usage_closes
@@ -140,7 +139,7 @@ class Generation:
         pieces = plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
         how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).pieces(pieces)
-        told = _partner_teller(self.model, plan.adapter)
+        told = partner_teller(self.model, plan.adapter)
         return pieces if told is None else reported(pieces, run, *told)
 
     def astream(
@@ -152,7 +151,7 @@ class Generation:
         pieces = plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
         how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).apieces(pieces)
-        told = _partner_teller(self.model, plan.adapter)
+        told = partner_teller(self.model, plan.adapter)
         return pieces if told is None else areported(pieces, run, *told)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
@@ -428,23 +427,6 @@ def _log_failure(report: tuple[str, str]) -> None:
 
 def _named(model: LangChainChat, called: str) -> str | None:
     return None if model._under_partner_name else called
-
-
-def _partner_teller(model: LangChainChat, adapter: Any) -> tuple[Teller, Keeps] | None:
-    """What a drop-in's stream tells each token's hook, as its partner's `_stream` does
-    (`PartnerHooks.stream_tokens`, of its fields and the wire that streams), and how its
-    pieces are made (`as_made`); None: it tells nothing (chatplex's own model under
-    LangChain, and the partners that tell none)."""
-    record = model._record
-    told = None if record is None else record.hooks.stream_tokens
-    if told is None or not model._under_partner_name:
-        return None
-    tell, keeps = told.tell, told.metadata_keeps
-
-    def field(name: str) -> Any:
-        return getattr(model, name, None)
-
-    return (lambda piece: tell(field, adapter, piece)), keeps
 
 
 def _token_kwargs(model: LangChainChat, target: Any) -> dict[str, Any]:

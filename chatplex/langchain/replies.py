@@ -70,6 +70,7 @@ __all__ = [
     "chat_result",
     "generation_chunks",
     "merged_result",
+    "partner_teller",
     "reported",
     "reports_gateway",
     "usage_closes",
@@ -229,6 +230,23 @@ async def areported(
         if run is not None and (told := tell(piece)) is not None:
             await run.on_llm_new_token(told[0], **told[1])
         yield piece
+
+
+def partner_teller(model: Any, adapter: Any) -> tuple[Teller, Keeps] | None:
+    """What a drop-in's stream tells each token's hook, as its partner's `_stream` does
+    (`PartnerHooks.stream_tokens`, of its fields and the wire that streams), and how its
+    pieces are made (`as_made`); None: it tells nothing (chatplex's own model under
+    LangChain, and the partners that tell none)."""
+    record = model._record
+    told = None if record is None else record.hooks.stream_tokens
+    if told is None or not model._under_partner_name:
+        return None
+    tell, keeps = told.tell, told.metadata_keeps
+
+    def field(name: str) -> Any:
+        return getattr(model, name, None)
+
+    return (lambda piece: tell(field, adapter, piece)), keeps
 
 
 def _as_text(hook_kwargs: Mapping[str, Any] | None) -> Teller:

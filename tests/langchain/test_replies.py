@@ -692,3 +692,17 @@ def test_a_drop_ins_stream_gives_each_piece_as_its_partner_makes_it_told_or_not(
     assert given.message.response_metadata == {"model_provider": "p"}  # (the rest in its info)
     [kept] = replies.reported(iter([piece]), run, _tell, True)  # type: ignore[arg-type]
     assert kept is piece and run.told == []  # (an empty piece: `_tell` tells none)
+
+
+def test_a_drop_in_tells_as_its_partner_and_chatplexs_own_model_tells_nothing() -> None:
+    from chatplex.langchain import ChatOpenAI
+    from chatplex.providers.openai.adapter import OpenAIAdapter
+
+    drop_in = ChatOpenAI(model="gpt-4o-mini", api_key="sk-x", logprobs=True)
+    told = replies.partner_teller(drop_in, OpenAIAdapter(api_key="sk-x"))
+    assert told is not None
+    tell, keeps = told
+    piece = _told_pieces()[0]
+    assert tell(piece) == ("ab", {"chunk": piece, "logprobs": None}) and keeps == frozenset()
+    own = ChatChatplex(model="openai:m", base_url=base_url("openai"), api_key="sk-x")
+    assert replies.partner_teller(own, OpenAIAdapter(api_key="sk-x")) is None
