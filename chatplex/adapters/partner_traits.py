@@ -200,8 +200,10 @@ class PartnerTraits:
     #: (reasoning "lc_reasoning", text "lc_text", tool call i "lc_tc_i":
     #: langchain-fireworks); "content", its text as a text block numbered among the
     #: content's blocks alone, tool calls aside (a preset's: `Profile.v1_stream_indexed`);
-    #: None: LangChain's.
-    v1_stream_indexed: Literal["kinds", "content"] | None = None
+    #: "marked", its content as it came, each piece's metadata marked `output_version:
+    #: "v1"` (langchain-openai's Chat Completions stream; LangChain's `stream()` writes
+    #: the blocks, its v3 events read the mark); None: LangChain's.
+    v1_stream_indexed: Literal["kinds", "content", "marked"] | None = None
     #: The `with_structured_output` methods whose `strict=` its partner drops, sending
     #: the schema as without it (langchain-xai's function calling, langchain-sambanova's
     #: and -perplexity's json_schema, langchain-aws's InvokeModel class's function calling).

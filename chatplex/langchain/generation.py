@@ -214,8 +214,8 @@ class _V1Blocks:
     (`PartnerTraits.v1_stream_indexed` names the partners): "kinds", reasoning, text and
     tool-call pieces indexed "lc_reasoning", "lc_text", "lc_tc_<i>" (numbered in order
     of kind, a call 0 would merge into the reasoning before it); "content", text as a
-    text block, numbered among the content's blocks alone. In place: the pieces are this
-    stream's own."""
+    text block, numbered among the content's blocks alone; "marked", only the metadata's
+    mark. In place: the pieces are this stream's own."""
 
     __slots__ = ("how", "index", "kind")
 
@@ -228,11 +228,13 @@ class _V1Blocks:
         message = piece.message
         if not isinstance(message, LCAIMessageChunk):
             return piece
+        if self.how == "marked":
+            _mark_v1(message)
+            return piece
         if self.how == "kinds":
             if isinstance(message.content, str):
                 message.content = _kinds(message)
-                metadata = message.response_metadata
-                message.response_metadata = {**metadata, "output_version": "v1"}
+                _mark_v1(message)
             return piece
         content = message.content
         blocks: list[Any] = (
@@ -256,6 +258,10 @@ class _V1Blocks:
     ) -> AsyncIterator[ChatGenerationChunk]:
         async for piece in pieces:
             yield self.piece(piece)
+
+
+def _mark_v1(message: LCAIMessageChunk) -> None:
+    message.response_metadata = {**message.response_metadata, "output_version": "v1"}
 
 
 def _kinds(message: LCAIMessageChunk) -> list[Any]:

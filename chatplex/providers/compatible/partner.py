@@ -188,6 +188,9 @@ _PROFILE_FACTS = tuple(
 def _preset(profile: Profile) -> PartnerTraits:
     """A preset's record: its profile's partner facts over the shared record."""
     facts = {name: getattr(profile, name) for name in _PROFILE_FACTS}
+    if profile.sdk_helper and profile.v1_stream_indexed is None:
+        # (its v1 stream's pieces marked as langchain-openai's BaseChatOpenAI marks them)
+        facts["v1_stream_indexed"] = "marked"
     shared = TRAITS["CompatibleAdapter"]
     forms = profile.structured_trace_schema
     calls = dataclasses.replace(

@@ -265,6 +265,8 @@ TRAITS: dict[str, PartnerTraits] = {
         partner_reading=_openai_partner_reading,
         refusal_error=_REFUSAL_ERROR,
         checks_refusal=True,
+        # (its Chat Completions pieces carry `output_version`, their content as it came)
+        v1_stream_indexed="marked",
         length_error=_LENGTH_ERROR,
         content_filter_error=_CONTENT_FILTER_ERROR,
         **_BIND_TOOLS,
