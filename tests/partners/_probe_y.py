@@ -174,7 +174,7 @@ def v3_tokens(make: Make, *, asynchronous: bool = True) -> Script:
 
 
 @shared
-def v3_events(make: Make, *, asynchronous: bool = True) -> Script:
+def v3_events(make: Make, *, asynchronous: bool = True, **settings: Any) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`stream_events(version="v3")`'s protocol events, sync and async (unless not
         `asynchronous`), of a text and a tool call: each as given but its run's id
@@ -184,7 +184,7 @@ def v3_events(make: Make, *, asynchronous: bool = True) -> Script:
             with _v3_beta_quiet():
                 return [e async for e in await bound.astream_events("1+2?", version="v3")]
 
-        model = make(cls, url)
+        model = make(cls, url, **settings)
         out: dict[str, Any] = {}
         for name, bound in (("text", model), ("call", model.bind_tools([add]))):
             runs = [list(bound.stream_events("1+2?", version="v3"))]
@@ -194,6 +194,12 @@ def v3_events(make: Make, *, asynchronous: bool = True) -> Script:
         return out
 
     return script
+
+
+@shared
+def v3_events_v1(make: Make, *, asynchronous: bool = True) -> Script:
+    """`v3_events` of a model built with `output_version="v1"`."""
+    return v3_events(make, asynchronous=asynchronous, output_version="v1")
 
 
 @contextlib.contextmanager

@@ -700,6 +700,10 @@ DIFFERENCES: dict[str, Any] = {
         (STREAM_USAGE, ASTREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS),
         _all(_flat_tools, _v3_events_read),
     ),
+    "v3_events_v1": (
+        (STREAM_USAGE, ASTREAM_USAGE, FLAT_TOOLS, STREAMED_CALLS),
+        _all(_flat_tools, _v3_events_read),
+    ),
     "v3_tokens": (
         (FLAT_TOOLS, STREAMED_CALLS, TOOL_TOKENS),
         _all(_flat_tools, _tool_tokens_told),

@@ -39,6 +39,7 @@ for _name in ("events_metadata", "batch_failing_row"):
     SCRIPTS[_name] = (answer, _run_their_async(probe.FACTORIES[_name](make)))
 SCRIPTS["v3_tokens"] = (answer, probe.v3_tokens(make, asynchronous=False))
 SCRIPTS["v3_events"] = (answer, probe.v3_events(make, asynchronous=False))
+SCRIPTS["v3_events_v1"] = (answer, probe.v3_events_v1(make, asynchronous=False))
 
 
 def _default_credentials(script: probe.Script) -> probe.Script:
@@ -184,6 +185,7 @@ DIFFERENCES: dict[str, Any] = {
     "agent_streamed": (_FLOATS, kept(_float_texts)),
     "v1_stream_summed": (_FLOATS, kept(_float_texts)),
     "v3_events": (_FLOATS, kept(_float_texts)),
+    "v3_events_v1": (_FLOATS, kept(_float_texts)),
     "foreign_tool_forms": (_FLOATS, kept(_float_texts)),
     "anthropic_tool_forms": ((ANTHROPIC_OBJECT_REFUSED, _FLOATS), _choice_and_floats),
     "cached_then_streamed": (_FINISH, kept(_finish_words)),
