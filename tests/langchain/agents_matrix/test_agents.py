@@ -4,6 +4,8 @@ the partner package's class and chatplex's, compared (`_kit.py`)."""
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from ._kit import TURNS
 from ._kit import Run
 from ._kit import arun
 from ._kit import get_weather
+from ._kit import masked
 from ._kit import text_of
 
 agents = pytest.importorskip("langchain.agents")
@@ -71,10 +74,46 @@ def agent_stream_messages(run: Run) -> Any:
     return {"tokens": pieces, "messages": agent.get_state(THREAD).values["messages"]}
 
 
+def agent_stream_events_v3(run: Run) -> Any:
+    """The first turn's `stream_events(version="v3")`: each protocol event as given but
+    its timestamp, ids and checkpoint namespaces drawn per run (LangGraph gives the
+    messages channel the chat model's own events)."""
+    from langchain_core._api.beta_decorator import LangChainBetaWarning
+
+    agent = _agent(run)
+    with warnings.catch_warnings():  # (LangGraph's v3 protocol: beta)
+        warnings.simplefilter("ignore", LangChainBetaWarning)
+        said = {"messages": [("user", TURNS[0])]}
+        events = list(agent.stream_events(said, THREAD, version="v3"))
+    return [_steady({**e, "params": _untimed(e["params"])}) for e in events]
+
+
+def _untimed(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != "timestamp"}
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _steady(value: Any) -> Any:
+    """`value` with what a run draws afresh masked: its volatile keys (`masked`), the
+    UUIDs in a checkpoint namespace."""
+    value = masked(value)
+    if isinstance(value, dict):
+        return {
+            k: _UUID.sub("<uuid>", v) if k.endswith("checkpoint_ns") else _steady(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_steady(v) for v in value]
+    return value
+
+
 SCENARIOS = {
     "agent_two_turns": agent_two_turns,
     "agent_two_turns_async": agent_two_turns_async,
     "agent_stream_messages": agent_stream_messages,
+    "agent_stream_events_v3": agent_stream_events_v3,
 }
 
 
