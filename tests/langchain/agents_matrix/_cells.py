@@ -73,6 +73,7 @@ WITH_TOOLS = (
     "agent_two_turns_async",
     "agent_stream_messages",
     "agent_stream_events_v3",
+    "agent_astream_events_v3",
     "summarization",
     "model_retry",
     "model_retry_async",
@@ -88,6 +89,7 @@ ASYNC = (
     "auto_strategy_async",
     "stream_messages_async",
     "astream_events",
+    "agent_astream_events_v3",
 )
 
 
@@ -623,15 +625,18 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
         "carries Cohere's usage",
         _streamed_no_usage,
     ),
-    ("agent_stream_events_v3", "cohere"): Difference(
-        "raises",
-        "pydantic_core.ValidationError: under stream_events(version='v3') the agent's "
-        "message is built from the protocol events, its content a list of v1 blocks, "
-        "which langchain-cohere sends back as the assistant turn's tool_plan (a str "
-        "field of its SDK's AssistantChatMessageV2): the second model call fails before "
-        "any request; chatplex sends the history and the agent answers",
-        raises("pydantic_core._pydantic_core.ValidationError"),
-    ),
+    **{
+        (scenario, "cohere"): Difference(
+            "raises",
+            "pydantic_core.ValidationError: under stream_events(version='v3') the agent's "
+            "message is built from the protocol events, its content a list of v1 blocks, "
+            "which langchain-cohere sends back as the assistant turn's tool_plan (a str "
+            "field of its SDK's AssistantChatMessageV2): the second model call fails before "
+            "any request; chatplex sends the history and the agent answers",
+            raises("pydantic_core._pydantic_core.ValidationError"),
+        )
+        for scenario in ("agent_stream_events_v3", "agent_astream_events_v3")
+    },
     ("agent_stream_messages", "cohere"): Difference(
         "loses data",
         "langchain-cohere's sync stream yields the last argument piece of a tool call again "
@@ -1327,14 +1332,15 @@ DIFFERENCES: dict[tuple[str, str], Difference] = {
 
 #: (Open today: rows of this session's new script sets; each says what differs.)
 GAPS: dict[tuple[str, str], str] = {
-    ("agent_stream_events_v3", "mistralai"): (
+    (scenario, "mistralai"): (
         "the mock server streams a call's arguments in pieces (Mistral's API sends a call "
         "whole); LangChain's v3 bridge reads each piece through langchain-mistralai's "
         "content-block translator and ends the call with no name and no arguments on both "
         "sides. langchain-mistralai gives each piece a random id, so the agent runs a "
         "nameless tool and answers; chatplex's later pieces carry no id (as sent), and "
         "LangGraph's ToolNode raises a ValidationError (tool_call_id None)"
-    ),
+    )
+    for scenario in ("agent_stream_events_v3", "agent_astream_events_v3")
 }
 
 #: Gaps in one field of every reply of a wire, whatever the scenario: `(wire, path)`

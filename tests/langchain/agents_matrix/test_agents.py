@@ -88,6 +88,21 @@ def agent_stream_events_v3(run: Run) -> Any:
     return [_steady({**e, "params": _untimed(e["params"])}) for e in events]
 
 
+def agent_astream_events_v3(run: Run) -> Any:
+    """`agent_stream_events_v3` awaited (`astream_events(version="v3")`)."""
+    from langchain_core._api.beta_decorator import LangChainBetaWarning
+
+    async def body() -> Any:
+        agent = _agent(run)
+        with warnings.catch_warnings():  # (LangGraph's v3 protocol: beta)
+            warnings.simplefilter("ignore", LangChainBetaWarning)
+            said = {"messages": [("user", TURNS[0])]}
+            return [e async for e in await agent.astream_events(said, THREAD, version="v3")]
+
+    events = arun(body)
+    return [_steady({**e, "params": _untimed(e["params"])}) for e in events]
+
+
 def _untimed(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k != "timestamp"}
 
@@ -114,6 +129,7 @@ SCENARIOS = {
     "agent_two_turns_async": agent_two_turns_async,
     "agent_stream_messages": agent_stream_messages,
     "agent_stream_events_v3": agent_stream_events_v3,
+    "agent_astream_events_v3": agent_astream_events_v3,
 }
 
 
