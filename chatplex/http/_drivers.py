@@ -4,12 +4,15 @@ Each runs the call's attempts: wait for a permit (with a budget), send, read the
 whole, or read by read, handing each to the engine and yielding the chunks it returns
 (a gzip or deflate body decoded in bounded pieces: `_decoding`) --
 and on any failure let the engine decide: it raises, or says how long to sleep before the
-next attempt. The response is closed on every way out of an attempt; the engine releases
-the permit. A non-stream call yields nothing: its reply is `call.message`.
+next attempt. The response is closed on every way out of an attempt (`close_response`);
+the engine releases the permit. A non-stream call yields nothing: its reply is
+`call.message`.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import AsyncGenerator
 from collections.abc import Generator
 from typing import TYPE_CHECKING
@@ -32,7 +35,28 @@ if TYPE_CHECKING:
     from ..messages import AIMessageChunk
     from ._engine import Call
 
-__all__ = ["adrive", "drive"]
+__all__ = ["adrive", "close_response", "drive"]
+
+#: Whether this thread is inside a garbage collection (`gc.callbacks`).
+_collecting = threading.local()
+
+
+def _watch_collections(phase: str, info: dict[str, int]) -> None:
+    _collecting.now = phase == "start"
+
+
+gc.callbacks.append(_watch_collections)
+
+
+def close_response(response: httpx.Response) -> None:
+    """`response.close()`, on a thread of its own where a garbage collection finalizes an
+    abandoned stream (LangChain leaves one unclosed when a parallel branch fails): the
+    collection may run inside httpcore's connection-pool lock on this thread (a request
+    allocating), which that close takes too, and would wait for itself."""
+    if getattr(_collecting, "now", False):
+        threading.Thread(target=response.close, name="chatplex-close", daemon=True).start()
+    else:
+        response.close()
 
 
 def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, None, None]:
@@ -75,7 +99,7 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
         finally:
             active.call = None
             if response is not None:
-                response.close()
+                close_response(response)
         retry.sleep(delay)
 
 

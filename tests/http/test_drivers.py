@@ -316,3 +316,53 @@ async def test_a_gzip_bomb_ends_at_the_deadline_between_decoded_pieces(
     # About 30 readings (some calls read the clock twice a piece): 30 pieces at most,
     # never the 1024 pieces of the bomb, and never the first read's 64 MiB in one go.
     assert 0 < call.nbytes <= 30 * PIECE
+
+
+class _PoolLockedResponse:
+    """A response whose close takes a lock, as httpcore's takes its pool's: whether it
+    got it (within a bound: never a hang)."""
+
+    def __init__(self, lock: Any) -> None:
+        self.lock, self.closed = lock, []
+
+    def close(self) -> None:
+        got = self.lock.acquire(timeout=2)
+        self.closed.append(got)
+        if got:
+            self.lock.release()
+
+
+def test_a_response_closed_inside_a_collection_waits_on_no_lock_this_thread_holds() -> None:
+    import gc
+    import threading
+
+    from chatplex.http._drivers import close_response
+
+    lock = threading.Lock()
+    response = _PoolLockedResponse(lock)
+
+    class Abandoned:  # (a stream left unclosed, in a cycle: freed by a collection)
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            close_response(response)  # type: ignore[arg-type]
+
+    with lock:  # (the pool's lock, held while a request allocates and a collection runs)
+        Abandoned()
+        gc.collect()
+        assert response.closed == []  # not closed inline: it would wait on this thread
+    deadline = time.monotonic() + 5
+    while not response.closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert response.closed == [True]  # closed once the lock was let go
+
+
+def test_a_response_closed_outside_a_collection_is_closed_at_once() -> None:
+    import threading
+
+    from chatplex.http._drivers import close_response
+
+    response = _PoolLockedResponse(threading.Lock())
+    close_response(response)  # type: ignore[arg-type]
+    assert response.closed == [True]
