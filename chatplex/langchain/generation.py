@@ -134,25 +134,27 @@ class Generation:
         adds none inside it) where it hands no run; a drop-in's pieces are as its
         partner's `_stream` makes them, and it tells the run it is handed what that
         `_stream` tells (`PartnerHooks.stream_tokens`)."""
-        plan = self._stream_plan(asynchronous=False)
-        report = _failure_report(self.model, plan.target)
+        plan, report, how, told = self._stream_ways(asynchronous=False)
         pieces = plan.pieces() if report is None else _logged_if_refused(plan.pieces(), report)
-        how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).pieces(pieces)
-        told = partner_teller(self.model, plan.adapter)
         return pieces if told is None else reported(pieces, run, *told)
 
     def astream(
         self, run: AsyncCallbackManagerForLLMRun | None
     ) -> AsyncIterator[ChatGenerationChunk]:
         """`model._astream(messages, stop, run, **kwargs)`."""
-        plan = self._stream_plan(asynchronous=True)
-        report = _failure_report(self.model, plan.target)
+        plan, report, how, told = self._stream_ways(asynchronous=True)
         pieces = plan.apieces() if report is None else _alogged_if_refused(plan.apieces(), report)
-        how = _v1_written(self.model, plan.target)
         pieces = pieces if how is None else _V1Blocks(how).apieces(pieces)
-        told = partner_teller(self.model, plan.adapter)
         return pieces if told is None else areported(pieces, run, *told)
+
+    def _stream_ways(self, *, asynchronous: bool) -> tuple[_StreamPlan, Any, str | None, Any]:
+        """Both streams' parts: the plan, a refused call's failure report, how its v1
+        blocks are written and what it tells each token's hook (`partner_teller`)."""
+        plan = self._stream_plan(asynchronous=asynchronous)
+        model, target = self.model, plan.target
+        report, how = _failure_report(model, target), _v1_written(model, target)
+        return plan, report, how, partner_teller(model, plan.adapter)
 
     def _stream_plan(self, *, asynchronous: bool) -> _StreamPlan:
         model, messages, kwargs = self.model, self.messages, self.kwargs
