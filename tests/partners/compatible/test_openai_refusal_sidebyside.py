@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from tests.langchain.test_parsed_key import WAYS
 from tests.partners._openai_scripts import chunks_streamed
 from tests.partners._openai_scripts import refusal_raised
 from tests.partners._openai_scripts import refusal_read
@@ -236,19 +237,10 @@ def _filter_read(err: BaseException) -> dict[str, Any]:
     }
 
 
-#: The runnables a script asks structured output of, over the model as built.
-_FORMATS: dict[str, Callable[[Any], Any]] = {
-    "json_schema": lambda m: m.with_structured_output(Answer, method="json_schema"),
-    "json_mode": lambda m: m.with_structured_output(Answer, method="json_mode"),
-    "json_mode_raw": lambda m: m.with_structured_output(
-        Answer, method="json_mode", include_raw=True
-    ),
-    "dict_schema": lambda m: m.with_structured_output(
-        {**Answer.model_json_schema(), "title": "Answer"}, method="json_schema"
-    ),
-    "class_format": lambda m: m.bind(response_format=Answer),
-    "json_object": lambda m: m.bind(response_format={"type": "json_object"}),
-}
+#: The runnables a script asks structured output of, over the model as built: the ways
+#: through the SDK's parse() or its stream helper (`test_parsed_key.WAYS`).
+_PARSED_WAYS = ("json_schema", "json_mode", "json_mode_raw", "dict_schema", "class_format")
+_FORMATS = {name: WAYS[name] for name in (*_PARSED_WAYS, "json_object")}
 
 
 def filtered_structured(cls: Any, p: Package, url: str) -> Any:
