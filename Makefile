@@ -33,14 +33,16 @@ $(VENV)/.installed: $(BIN)/uv pyproject.toml
 # step took ~50 s with pip and ~7 s with uv (a warm cache each), and it is part of every
 # CI run's `make test`. At the versions of the lock (decision 014): a fresh clone tests
 # what main was tested and recorded with, not what the index holds that day.
-# --compile-bytecode: uv writes every installed module's bytecode once, on both cores
-# (~40 s of wall, ~70 s of CPU on a clean clone). Without it the pytest workers, started
-# together on a fresh venv, each compiled the same ~8,600 modules they import as they
-# collected (~40 s of CPU apiece, 2.5 min before the first test of a loaded run).
+# No --compile-bytecode: the bytecode of what runs is written as it is first imported (the
+# pytest run writes it, see `test`), most of it once, by the process that imports the
+# libraries before the workers fork (tests/_worker_zygote.py). Having uv compile every
+# installed module instead took 34 s of wall and 38 s of CPU on a clean clone, where the
+# install takes 9 s and 7 s without it, and the collection that then compiles what it
+# imports costs ~5 s of CPU more (measured idle, a warm uv cache, both on one machine).
 DEV_LOCK := requirements-dev.lock
 $(VENV)/.installed-dev: $(BIN)/uv pyproject.toml $(DEV_LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[docs,ray,vertexai]' \
-		--group dev --constraints $(DEV_LOCK) --compile-bytecode
+		--group dev --constraints $(DEV_LOCK)
 	touch $(VENV)/.installed $@
 
 # The lock moved to the newest versions that install together, with .installed-dev's
