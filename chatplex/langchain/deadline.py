@@ -6,17 +6,23 @@ langchain-core's `ensure_config` files a key it does not know under `configurabl
 call starts (`invoke`, `ainvoke`, the first piece of `stream` / `astream`) and reaches the
 engine's call through a context variable: the engine then bounds every send, retry and
 stream read by it, sync and async, and raises `DeadlineExceededError` (a `TimeoutError`).
+LangChain's v3 streams (`stream_events(version="v3")`) start the call later, from their
+pump: `DeadlineOfV3Streams` fixes the deadline when the stream is asked for and puts it in
+force where the pump makes the stream's events.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from contextlib import nullcontext
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
@@ -29,7 +35,13 @@ from ..core.chunks import closing_iterator
 from ..core.run_config import check_timeout
 from ..core.run_config import passed_deadline
 
-__all__ = ["adeadline_pieces", "deadline_pieces", "engine_config", "run_deadline"]
+__all__ = [
+    "DeadlineOfV3Streams",
+    "adeadline_pieces",
+    "deadline_pieces",
+    "engine_config",
+    "run_deadline",
+]
 
 T = TypeVar("T")
 
@@ -131,6 +143,49 @@ async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T
             finally:
                 _DEADLINE.reset(token)
             yield piece
+
+
+#: Each v3 stream's deadline, fixed when the stream was asked for, until its pump starts.
+_V3_DEADLINES: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+class DeadlineOfV3Streams:
+    """A LangChain chat model's v3 streams under the run config's deadline, as its other
+    calls: LangChain makes the stream object at once and its events later, as they are
+    pulled (sync) or from a task (async), outside the frame that was given the config.
+    (A mixin before `BaseChatModel`: each method is LangChain's, the deadline added.)"""
+
+    if not TYPE_CHECKING:  # (typed as LangChain's own, by its overloads)
+
+        def stream_events(self, input, config=None, *, version="v2", **kwargs):
+            events = super().stream_events(input, config, version=version, **kwargs)
+            return _with_deadline(events, _deadline(config)) if version == "v3" else events
+
+        def astream_events(self, input, config=None, *, version="v2", **kwargs):
+            events = super().astream_events(input, config, version=version, **kwargs)
+            return _made_with_deadline(events, _deadline(config)) if version == "v3" else events
+
+    def _iter_v2_events(self, messages: Any, *, stream: Any, **kwargs: Any) -> Iterator[Any]:
+        events = super()._iter_v2_events(messages, stream=stream, **kwargs)  # type: ignore[misc]
+        deadline = _V3_DEADLINES.pop(stream, None)
+        return events if deadline is None else _within(events, deadline)
+
+    def _aiter_v2_events(self, messages: Any, *, stream: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        events = super()._aiter_v2_events(messages, stream=stream, **kwargs)  # type: ignore[misc]
+        deadline = _V3_DEADLINES.pop(stream, None)
+        return events if deadline is None else _awithin(events, deadline)
+
+
+def _with_deadline(stream: T, deadline: float | None) -> T:
+    """`stream`, its deadline (fixed when it was asked for) kept for `_iter_v2_events`.
+    (LangChain's own frame makes the stream: its beta warning is given as to the partner.)"""
+    if deadline is not None:
+        _V3_DEADLINES[stream] = deadline
+    return stream
+
+
+async def _made_with_deadline(made: Awaitable[T], deadline: float | None) -> T:
+    return _with_deadline(await made, deadline)
 
 
 def engine_config(engine: Runnable[Any, Any]) -> RunnableConfig:

@@ -59,6 +59,7 @@ from ..secret.arguments import hold_keys
 from ..secret.urls import redact_url
 from .batching import abatch_keeping_finished
 from .batching import batch_keeping_finished
+from .deadline import DeadlineOfV3Streams
 from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
@@ -80,7 +81,7 @@ from .wrapped import primary
 __all__ = ["ChatChatplex", "to_langchain"]
 
 
-class ChatChatplex(BaseChatModel):
+class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
     """A LangChain chat model whose calls go through a chatplex chat model.
 
     Build it from a "provider:model" name and chatplex settings, as

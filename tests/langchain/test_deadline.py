@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda
 
@@ -82,6 +83,51 @@ def test_a_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
     _bounded(read)
     assert "Hel" in got  # the piece that came is handed on before the deadline ends it
     _bounded(lambda: asyncio.run(ask_stream(model, False, "hi", config={"timeout": 0.5})))
+
+
+def _v3_events(model: Any, sync: bool, config: Any) -> list[Any]:
+    """The events of LangChain's v3 stream (`stream_events` / `astream_events`)."""
+    if sync:
+        return list(model.stream_events("hi", version="v3", config=config))
+
+    async def events() -> list[Any]:
+        stream = await model.astream_events("hi", version="v3", config=config)
+        return [event async for event in stream]
+
+    return asyncio.run(events())
+
+
+@pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+@pytest.mark.parametrize("make", [_openai, _anthropic], ids=["openai", "anthropic"])
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_v3_stream_ends_at_the_deadline_against_a_silent_server(
+    silent: SilentServer, make: Any, sync: bool
+) -> None:
+    """LangChain's v3 stream starts the call from its pump, after `stream_events` has
+    returned: the deadline fixed when it was asked for holds there too."""
+    _bounded(lambda: _v3_events(make(silent.url), sync, {"timeout": 0.5}))
+
+
+@pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+def test_a_v3_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
+    stops_mid_stream: SilentServer, sync: bool
+) -> None:
+    model = _openai(stops_mid_stream.url)
+    got: list[Any] = []
+    handler = _Heard(got)
+    _bounded(lambda: _v3_events(model, sync, {"timeout": 0.5, "callbacks": [handler]}))
+    assert "Hel" in got  # the piece that came was told before the deadline ended the call
+
+
+class _Heard(BaseCallbackHandler):
+    """The tokens a v3 stream tells its run's handlers."""
+
+    def __init__(self, tokens: list[Any]) -> None:
+        self.tokens = tokens
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        self.tokens.append(token)
 
 
 def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
