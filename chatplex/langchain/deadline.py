@@ -14,9 +14,7 @@ force where the pump makes the stream's events.
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import AsyncIterator
-from collections.abc import Awaitable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
+from langchain_core.runnables import RunnableConfig as LCRunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
 
 from ..core import Runnable
@@ -145,47 +144,58 @@ async def _awithin(pieces: AsyncIterator[T], deadline: float) -> AsyncIterator[T
             yield piece
 
 
-#: Each v3 stream's deadline, fixed when the stream was asked for, until its pump starts.
-_V3_DEADLINES: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+#: The deadline of each v3 stream asked for and not started yet, by its run's id.
+_V3_DEADLINES: dict[Any, float] = {}
 
 
 class DeadlineOfV3Streams:
     """A LangChain chat model's v3 streams under the run config's deadline, as its other
     calls: LangChain makes the stream object at once and its events later, as they are
     pulled (sync) or from a task (async), outside the frame that was given the config.
+    The deadline goes by the run's id, so the stream is made and awaited as LangChain's
+    own (its beta warning given where the partner's is).
     (A mixin before `BaseChatModel`: each method is LangChain's, the deadline added.)"""
 
     if not TYPE_CHECKING:  # (typed as LangChain's own, by its overloads)
 
         def stream_events(self, input, config=None, *, version="v2", **kwargs):
-            events = super().stream_events(input, config, version=version, **kwargs)
-            return _with_deadline(events, _deadline(config)) if version == "v3" else events
+            config = _run_with_deadline(config) if version == "v3" else config
+            return super().stream_events(input, config, version=version, **kwargs)
 
         def astream_events(self, input, config=None, *, version="v2", **kwargs):
-            events = super().astream_events(input, config, version=version, **kwargs)
-            return _made_with_deadline(events, _deadline(config)) if version == "v3" else events
+            config = _run_with_deadline(config) if version == "v3" else config
+            return super().astream_events(input, config, version=version, **kwargs)
 
-    def _iter_v2_events(self, messages: Any, *, stream: Any, **kwargs: Any) -> Iterator[Any]:
-        events = super()._iter_v2_events(messages, stream=stream, **kwargs)  # type: ignore[misc]
-        deadline = _V3_DEADLINES.pop(stream, None)
+    def _iter_v2_events(self, messages: Any, *, run_manager: Any, **kwargs: Any) -> Iterator[Any]:
+        events = super()._iter_v2_events(messages, run_manager=run_manager, **kwargs)  # type: ignore[misc]
+        deadline = _V3_DEADLINES.pop(run_manager.run_id, None)
         return events if deadline is None else _within(events, deadline)
 
-    def _aiter_v2_events(self, messages: Any, *, stream: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        events = super()._aiter_v2_events(messages, stream=stream, **kwargs)  # type: ignore[misc]
-        deadline = _V3_DEADLINES.pop(stream, None)
+    def _aiter_v2_events(
+        self, messages: Any, *, run_manager: Any, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        events = super()._aiter_v2_events(messages, run_manager=run_manager, **kwargs)  # type: ignore[misc]
+        deadline = _V3_DEADLINES.pop(run_manager.run_id, None)
         return events if deadline is None else _awithin(events, deadline)
 
 
-def _with_deadline(stream: T, deadline: float | None) -> T:
-    """`stream`, its deadline (fixed when it was asked for) kept for `_iter_v2_events`.
-    (LangChain's own frame makes the stream: its beta warning is given as to the partner.)"""
-    if deadline is not None:
-        _V3_DEADLINES[stream] = deadline
-    return stream
+def _run_with_deadline(config: LCRunnableConfig | None) -> LCRunnableConfig | None:
+    """`config` naming its run's id (drawn here as LangChain draws it, unless given), that
+    run's deadline kept for its pump: fixed now, when the stream is asked for. Deadlines
+    of streams never started are dropped once they have passed."""
+    deadline = _deadline(config)
+    if deadline is None:
+        return config
+    from langchain_core.utils.uuid import uuid7  # (langchain-core 1.8 and up, as v3)
 
-
-async def _made_with_deadline(made: Awaitable[T], deadline: float | None) -> T:
-    return _with_deadline(await made, deadline)
+    config = LCRunnableConfig(**(config or {}))
+    run_id = config.setdefault("run_id", uuid7())
+    now = time.monotonic()
+    for stale, passed in list(_V3_DEADLINES.items()):
+        if passed <= now:
+            _V3_DEADLINES.pop(stale, None)
+    _V3_DEADLINES[run_id] = deadline
+    return config
 
 
 def engine_config(engine: Runnable[Any, Any]) -> RunnableConfig:
