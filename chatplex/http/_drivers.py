@@ -15,6 +15,7 @@ import gc
 import threading
 from collections.abc import AsyncGenerator
 from collections.abc import Generator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._clamp import active
@@ -48,15 +49,31 @@ def _watch_collections(phase: str, info: dict[str, int]) -> None:
 gc.callbacks.append(_watch_collections)
 
 
-def close_response(response: httpx.Response) -> None:
-    """`response.close()`, on a thread of its own where a garbage collection finalizes an
-    abandoned stream (LangChain leaves one unclosed when a parallel branch fails): the
-    collection may run inside httpcore's connection-pool lock on this thread (a request
-    allocating), which that close takes too, and would wait for itself."""
+#: The reads of the streams being read. Held here, they stay out of the garbage a
+#: collection finalizes when a stream is abandoned in a reference cycle (finalized there,
+#: httpcore's iterator closes its stream inline); `close_response` closes and drops them.
+_READING: set[Iterator[bytes]] = set()
+
+
+def close_response(response: httpx.Response, reads: Iterator[bytes] | None = None) -> None:
+    """`response.close()` (its stream's `reads` closed first), on a thread of its own
+    where a garbage collection finalizes an abandoned stream (LangChain leaves one
+    unclosed when a parallel branch fails): the collection may run inside httpcore's
+    connection-pool lock on this thread (a request allocating), which that close takes
+    too, and would wait for itself."""
     if getattr(_collecting, "now", False):
-        threading.Thread(target=response.close, name="chatplex-close", daemon=True).start()
+        threading.Thread(
+            target=_close, args=(response, reads), name="chatplex-close", daemon=True
+        ).start()
     else:
-        response.close()
+        _close(response, reads)
+
+
+def _close(response: httpx.Response, reads: Iterator[bytes] | None) -> None:
+    if reads is not None:
+        getattr(reads, "close", lambda: None)()  # (a generator's, which closes the stream)
+        _READING.discard(reads)
+    response.close()
 
 
 def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, None, None]:
@@ -70,7 +87,7 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
         call.begin()
         if budget is not None:
             call.permit_acquired(budget.acquire(call.tokens, deadline=call.deadline))
-        response = None
+        response = reads = None
         active.call = call
         try:
             lean = sync_lean_pool(http, req) if owned and not call.stream else None
@@ -85,7 +102,9 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
                 yield from call.body_read()
             else:
                 feed = call.bytes_received
-                for raw in body_reads(response):
+                reads = body_reads(response)
+                _READING.add(reads)
+                for raw in reads:
                     chunks = feed(raw)
                     if chunks:
                         yield from chunks
@@ -99,7 +118,7 @@ def drive(call: Call, client: httpx.Client | None) -> Generator[AIMessageChunk, 
         finally:
             active.call = None
             if response is not None:
-                close_response(response)
+                close_response(response, reads)
         retry.sleep(delay)
 
 

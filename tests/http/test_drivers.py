@@ -366,3 +366,54 @@ def test_a_response_closed_outside_a_collection_is_closed_at_once() -> None:
     response = _PoolLockedResponse(threading.Lock())
     close_response(response)  # type: ignore[arg-type]
     assert response.closed == [True]
+
+
+class _PoolLockedBody(httpx.SyncByteStream):
+    """A stream's body as httpcore's pool hands it: its iterator, finalized, closes it,
+    and the close takes the pool's lock (`_PoolLockedResponse`)."""
+
+    def __init__(self, lock: Any, parts: list[bytes]) -> None:
+        self.parts, self.pool, self.open = parts, _PoolLockedResponse(lock), True
+
+    def __iter__(self) -> Any:
+        try:
+            yield from self.parts
+        finally:
+            self.close()
+
+    def close(self) -> None:  # (once, as httpcore's)
+        if self.open:
+            self.open = False
+            self.pool.close()
+
+
+def test_a_stream_abandoned_mid_way_and_collected_waits_on_no_lock_this_thread_holds() -> None:
+    """LangChain leaves a stream unread when a parallel branch fails; a collection that
+    frees it may run inside the next request on this thread, holding the pool's lock: the
+    abandoned stream's body is closed on a thread of its own, not there (it would wait on
+    this thread for ever)."""
+    import gc
+    import threading
+
+    lock = threading.Lock()
+    body = _PoolLockedBody(lock, [sse("a", done=False), sse("b")])
+    client = httpx.Client(transport=httpx.MockTransport(answers(events(body))[1]))  # type: ignore[arg-type]
+
+    class Abandoned:  # (the stream's consumer, left in a cycle: freed by a collection)
+        def __init__(self) -> None:
+            self.me, self.pieces = self, drive(new_call(True), client)
+            next(self.pieces)
+
+    gc.disable()  # (no collection before the lock is held)
+    try:
+        Abandoned()
+        with lock:  # (the pool's lock, held while a request allocates and a collection runs)
+            gc.collect()
+            assert body.pool.closed == []  # not closed inline: it would wait on this thread
+    finally:
+        gc.enable()
+    deadline = time.monotonic() + 5
+    while not body.pool.closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert body.pool.closed == [True]  # closed once the lock was let go
+    client.close()
