@@ -1,0 +1,198 @@
+"""Scripts the wires' probe_z modules share (tests/partners/<wire>/test_*_probe_z_scripts.py):
+multimodal input and provider-native content, as a LangChain user writes them. An image
+or a PDF in each form a script gives it (a v1 standard block, OpenAI's `image_url` data
+URL), in a human turn and in a tool's result (a `content_and_artifact` tool's too, sent
+back in a second call); and a reply holding the provider's own content (citations,
+annotations, grounding, its server tools' blocks), read through `.content_blocks` and
+`.text` and replayed in the next turn. Each factory takes a suite's constructor
+`make(cls, url, **settings)` and gives a `script(cls, url)` that its suite runs with the
+partner's class and with chatplex's, as the probe_y set's (`_probe_y.py`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tests.partners._probe_y import LOOP
+from tests.partners._probe_y import Make
+from tests.partners._probe_y import Script
+from tests.partners._sidebyside import PNG
+from tests.partners._sidebyside import RANDOM
+from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import blocks_observed
+from tests.partners._sidebyside import merged
+from tests.partners._sidebyside import observe
+
+#: A PDF's first bytes, base64 (`%PDF-1.4`): a file block's data.
+PDF = "JVBERi0xLjQK"
+
+#: The forms of media a script gives, by name.
+MEDIA: dict[str, dict[str, Any]] = {
+    "v1_url": {"type": "image", "url": "https://example.com/cat.png"},
+    "v1_base64": {"type": "image", "base64": PNG, "mime_type": "image/png"},
+    "data_url": {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}},
+    "pdf": {"type": "file", "base64": PDF, "mime_type": "application/pdf"},
+}
+
+#: Every wire's forms in a human turn; the forms a tool's result holds.
+ALL_FORMS = tuple(MEDIA)
+RESULT_FORMS = ("v1_base64", "data_url", "pdf")
+
+
+def _asked(form: str) -> list[Any]:
+    from langchain_core.messages import HumanMessage
+
+    return [HumanMessage([{"type": "text", "text": "What is this?"}, MEDIA[form]])]
+
+
+def media_in_question(make: Make, forms: tuple[str, ...] = ALL_FORMS) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A human turn of a text and one medium of each form of `forms`, invoked (the
+        reply, or the class of what refused it); the first form streamed (merged) and
+        awaited too."""
+        model = make(cls, url)
+        out = {form: attempted(lambda f=form: model.invoke(_asked(f))) for form in forms}
+        out["streamed"] = attempted(lambda: merged(list(model.stream(_asked(forms[0])))))
+        out["awaited"] = attempted(lambda: LOOP.run_until_complete(model.ainvoke(_asked(forms[0]))))
+        return out
+
+    return script
+
+
+#: The call a tool's result answers, and the turns before it.
+_CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
+
+
+def media_in_tool_result(make: Make, forms: tuple[str, ...] = RESULT_FORMS) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A tool's result holding a text and one medium of each form of `forms` (and one
+        holding the image alone), then answered: the reply, or the class of what
+        refused it."""
+        from langchain_core.messages import AIMessage
+        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import ToolMessage
+
+        def answered(content: Any) -> Any:
+            history = [
+                HumanMessage("1+2?"),
+                AIMessage("", tool_calls=[_CALL]),  # type: ignore[list-item]
+                ToolMessage(content, tool_call_id="call_1", name="add"),
+            ]
+            return attempted(lambda: make(cls, url).invoke(history))
+
+        out = {f: answered([{"type": "text", "text": "Drawn:"}, MEDIA[f]]) for f in forms}
+        out["alone"] = answered([MEDIA[forms[0]]])
+        return out
+
+    return script
+
+
+def _drawn_tool() -> Any:
+    """`add` as a `content_and_artifact` tool: its content a text and an image, its
+    artifact the numbers added."""
+    from langchain_core.tools import tool
+
+    @tool("add", response_format="content_and_artifact")
+    def drawn(a: int, b: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Add two integers, and draw the sum."""
+        return [{"type": "text", "text": str(a + b)}, MEDIA["v1_base64"]], {"sum": [a, b]}
+
+    return drawn
+
+
+def artifact_round(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A `content_and_artifact` tool bound, called by the model, run on the call it
+        made (its ToolMessage: a text and an image, the artifact aside), and its result
+        sent back: invoked, and streamed (merged)."""
+        from langchain_core.messages import HumanMessage
+
+        drawn = _drawn_tool()
+        bound = make(cls, url).bind_tools([drawn])
+        first = bound.invoke("1+2?")
+        results = [drawn.invoke(call) for call in first.tool_calls]
+        history = [HumanMessage("1+2?"), first, *results]
+        return {
+            "first": first,
+            "results": [(r.content, r.artifact, r.name, r.status) for r in results],
+            "second": attempted(lambda: bound.invoke(history)),
+            "streamed": attempted(lambda: merged(list(bound.stream(history)))),
+        }
+
+    return script
+
+
+#: An id LangChain draws per run for a block that came without one (`lc_` and a uuid4).
+_DRAWN = re.compile(r"lc_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def drawn_ids_masked(value: Any) -> Any:
+    """`observe(value)` with each id LangChain drew (`_DRAWN`) read as `RANDOM`."""
+    value = observe(value)
+    if isinstance(value, dict):
+        return {k: drawn_ids_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [drawn_ids_masked(v) for v in value]
+    return RANDOM if isinstance(value, str) and _DRAWN.fullmatch(value) else value
+
+
+def _read(message: Any) -> dict[str, Any]:
+    """A reply as a script reads it: the message, its `content_blocks` and `.text`."""
+    return {
+        "message": message,
+        "content_blocks": blocks_observed(message.content_blocks),
+        "text": message.text,
+    }
+
+
+def native_reply(
+    make: Make, tools: tuple[Any, ...] = (), prompt: str = "Weather in Paris?", **settings: Any
+) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A reply holding the provider's own content (the server's: citations,
+        annotations, grounding, server tools' blocks), to a model given `settings`
+        and bound `tools`: invoked and streamed (merged), each read as `.content`,
+        `.content_blocks`, `.text` and `response_metadata`, then sent back in the next
+        turn's history."""
+        from langchain_core.messages import HumanMessage
+
+        model = make(cls, url, **settings)
+        bound = model.bind_tools(list(tools)) if tools else model
+        first = bound.invoke(prompt)
+        total = merged(list(bound.stream(prompt)))
+
+        def replayed(reply: Any) -> Any:
+            return attempted(lambda: bound.invoke([HumanMessage(prompt), reply, "Thanks"]))
+
+        return drawn_ids_masked(
+            {
+                "invoked": _read(first),
+                "streamed": _read(total),
+                "invoked_replayed": replayed(first),
+                "streamed_replayed": replayed(total),
+            }
+        )
+
+    return script
+
+
+def scripts(
+    make: Make,
+    *,
+    forms: tuple[str, ...] = ALL_FORMS,
+    result_forms: tuple[str, ...] = RESULT_FORMS,
+    native: Callable[..., Script] | None = None,
+) -> dict[str, Script]:
+    """The set's scripts for a wire over its constructor `make`: the `forms` it takes in
+    a human turn, the `result_forms` in a tool's result, and its provider-native reply
+    read with the default output version and with `output_version="v1"` (`native`:
+    `native_reply` with the wire's bound tools, given `make` and the settings)."""
+    native = native or native_reply
+    return {
+        "media_in_question": media_in_question(make, forms),
+        "media_in_tool_result": media_in_tool_result(make, result_forms),
+        "artifact_round": artifact_round(make),
+        "native_reply": native(make),
+        "native_reply_v1": native(make, output_version="v1"),
+    }
