@@ -33,9 +33,12 @@ def native(made: Any, **settings: Any) -> probe.Script:
 
 
 _FORMS = tuple(form for form in probe.ALL_FORMS if form != "v1_url")
+_DETAILED = tuple(form for form in probe.ALL_DETAILED if form != "pdf_url")
 SCRIPTS = {
     name: (answer, script)
-    for name, script in probe.scripts(probe_y.make, forms=_FORMS, native=native).items()
+    for name, script in probe.scripts(
+        probe_y.make, forms=_FORMS, detailed=_DETAILED, native=native
+    ).items()
 }
 DIFFERENCES: dict[str, Any] = {}
 
