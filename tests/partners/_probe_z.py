@@ -39,11 +39,33 @@ MEDIA: dict[str, dict[str, Any]] = {
 ALL_FORMS = tuple(MEDIA)
 RESULT_FORMS = ("v1_base64", "data_url", "pdf")
 
+#: Media with more than their data, by name: a detail, a cache mark, a provider's file
+#: id, a PDF's name, an image whose MIME type is not given, a PDF by URL.
+DETAILED: dict[str, dict[str, Any]] = {
+    "image_url_detail": {
+        "type": "image_url",
+        "image_url": {**MEDIA["data_url"]["image_url"], "detail": "low"},
+    },
+    "v1_detail": {**MEDIA["v1_base64"], "extras": {"detail": "low"}},
+    "v1_cached": {**MEDIA["v1_base64"], "extras": {"cache_control": {"type": "ephemeral"}}},
+    "image_file_id": {"type": "image", "file_id": "file-abc123"},
+    "pdf_file_id": {"type": "file", "file_id": "file-abc123"},
+    "pdf_named": {**MEDIA["pdf"], "filename": "report.pdf"},
+    "no_mime_type": {"type": "image", "base64": PNG},
+    "pdf_url": {
+        "type": "file",
+        "url": "https://example.com/doc.pdf",
+        "mime_type": "application/pdf",
+    },
+}
+ALL_DETAILED = tuple(DETAILED)
+
 
 def _asked(form: str) -> list[Any]:
     from langchain_core.messages import HumanMessage
 
-    return [HumanMessage([{"type": "text", "text": "What is this?"}, MEDIA[form]])]
+    block = MEDIA.get(form) or DETAILED[form]
+    return [HumanMessage([{"type": "text", "text": "What is this?"}, block])]
 
 
 def media_in_question(make: Make, forms: tuple[str, ...] = ALL_FORMS) -> Script:
@@ -56,6 +78,16 @@ def media_in_question(make: Make, forms: tuple[str, ...] = ALL_FORMS) -> Script:
         out["streamed"] = attempted(lambda: merged(list(model.stream(_asked(forms[0])))))
         out["awaited"] = attempted(lambda: LOOP.run_until_complete(model.ainvoke(_asked(forms[0]))))
         return out
+
+    return script
+
+
+def media_detailed(make: Make, forms: tuple[str, ...] = ALL_DETAILED) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A human turn of a text and one medium of each `DETAILED` form of `forms`,
+        invoked: the reply, or the class of what refused it."""
+        model = make(cls, url)
+        return {form: attempted(lambda f=form: model.invoke(_asked(f))) for form in forms}
 
     return script
 
@@ -177,20 +209,132 @@ def native_reply(
     return script
 
 
+#: A web search's reply as each provider's partner gives it, and as LangChain's v1 blocks.
+_SOURCE = {"url": "https://w.example", "title": "W"}
+FOREIGN_REPLIES: dict[str, dict[str, Any]] = {
+    "anthropic": {
+        "content": [
+            {
+                "type": "server_tool_use",
+                "id": "srvtoolu_01",
+                "name": "web_search",
+                "input": {"query": "q"},
+            },
+            {
+                "type": "web_search_tool_result",
+                "tool_use_id": "srvtoolu_01",
+                "content": [{"type": "web_search_result", **_SOURCE, "encrypted_content": "EC=="}],
+            },
+            {
+                "type": "text",
+                "text": "Sunny.",
+                "citations": [
+                    {
+                        "type": "web_search_result_location",
+                        **_SOURCE,
+                        "encrypted_index": "EI==",
+                        "cited_text": "Sunny.",
+                    }
+                ],
+            },
+        ],
+        "response_metadata": {"model_provider": "anthropic", "model_name": "claude-haiku-4-5"},
+    },
+    "responses": {
+        "content": [
+            {
+                "type": "text",
+                "text": "Sunny.",
+                "annotations": [
+                    {"type": "url_citation", **_SOURCE, "start_index": 0, "end_index": 6}
+                ],
+                "id": "msg_1",
+            }
+        ],
+        "additional_kwargs": {
+            "tool_outputs": [
+                {
+                    "type": "web_search_call",
+                    "id": "ws_1",
+                    "status": "completed",
+                    "action": {"type": "search", "query": "q"},
+                }
+            ]
+        },
+        "response_metadata": {
+            "model_provider": "openai",
+            "model_name": "gpt-4o-mini",
+            "id": "resp_1",
+        },
+    },
+    "gemini": {
+        "content": "Sunny.",
+        "response_metadata": {
+            "model_provider": "google_genai",
+            "model_name": "gemini-2.5-flash",
+            "grounding_metadata": {
+                "web_search_queries": ["q"],
+                "grounding_chunks": [{"web": {"uri": _SOURCE["url"], "title": "W"}}],
+            },
+        },
+    },
+    "v1": {
+        "content": [
+            {"type": "reasoning", "reasoning": "Look it up."},
+            {
+                "type": "server_tool_call",
+                "id": "ws_1",
+                "name": "web_search",
+                "args": {"query": "q"},
+            },
+            {"type": "server_tool_result", "tool_call_id": "ws_1", "status": "success"},
+            {"type": "text", "text": "Sunny.", "annotations": [{"type": "citation", **_SOURCE}]},
+        ],
+        "response_metadata": {"output_version": "v1"},
+    },
+}
+
+
+def foreign_reply_replayed(make: Make) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A web search's reply from each provider's partner (its own content: server
+        tools' blocks, citations, annotations, grounding), and one of LangChain's v1
+        blocks, in the history of a next turn (a conversation moved to this model):
+        the reply, or the class of what refused it."""
+        from langchain_core.messages import AIMessage
+        from langchain_core.messages import HumanMessage
+
+        def replayed(fields: dict[str, Any]) -> Any:
+            history = [
+                HumanMessage("Weather in Paris?"),
+                AIMessage(**fields),
+                HumanMessage("Thanks"),
+            ]
+            return attempted(lambda: make(cls, url).invoke(history))
+
+        return {name: replayed(fields) for name, fields in FOREIGN_REPLIES.items()}
+
+    return script
+
+
 def scripts(
     make: Make,
     *,
     forms: tuple[str, ...] = ALL_FORMS,
+    detailed: tuple[str, ...] = ALL_DETAILED,
     result_forms: tuple[str, ...] = RESULT_FORMS,
     native: Callable[..., Script] | None = None,
 ) -> dict[str, Script]:
     """The set's scripts for a wire over its constructor `make`: the `forms` it takes in
-    a human turn, the `result_forms` in a tool's result, and its provider-native reply
-    read with the default output version and with `output_version="v1"` (`native`:
-    `native_reply` with the wire's bound tools, given `make` and the settings)."""
+    a human turn (and the `detailed` ones), the `result_forms` in a tool's result, the
+    other providers' replies replayed, and its provider-native reply read with the
+    default output version and with `output_version="v1"` (`native`: `native_reply`
+    with the wire's bound tools, given `make` and the settings)."""
     native = native or native_reply
     return {
         "media_in_question": media_in_question(make, forms),
+        "media_detailed": media_detailed(make, detailed),
+        "foreign_reply_replayed": foreign_reply_replayed(make),
         "media_in_tool_result": media_in_tool_result(make, result_forms),
         "artifact_round": artifact_round(make),
         "native_reply": native(make),

@@ -10,6 +10,9 @@ from typing import Any
 
 from tests.partners import _probe_z as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners.responses import test_responses_sidebyside as responses_suite
@@ -35,7 +38,37 @@ def native(made: Any, **settings: Any) -> probe.Script:
 
 
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(make, native=native).items()}
-DIFFERENCES: dict[str, Any] = {}
+#: An image given by a file id, as the Responses API's `input_image` takes it.
+_BY_FILE_ID = {"type": "input_image", "file_id": "file-abc123"}
+
+
+def _image_file_id_sent(outcome: Outcome) -> Outcome:
+    """Theirs refused the image given by its file id (ValueError) before any request;
+    ours sent it as an `input_image` of that `file_id` and was answered. Then ours is
+    read as theirs, without that request."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert theirs["image_file_id"] == {"refused": "ValueError"}, theirs
+    assert ours["image_file_id"]["type"] == "AIMessage", ours
+    sent = [r for r in our_requests if _BY_FILE_ID in r["body"]["input"][0]["content"]]
+    assert len(sent) == 1, our_requests
+    ours = {**ours, "image_file_id": theirs["image_file_id"]}
+    return theirs, ours, their_requests, [r for r in our_requests if r not in sent]
+
+
+DIFFERENCES: dict[str, Any] = {
+    "media_detailed": (
+        Difference(
+            Reason.RAISES,
+            "a standard image block given by a provider's file id (`{'type': 'image', "
+            "'file_id': ...}`) raises ValueError before any request (only 'url' and "
+            "'base64' sources are read), where the Responses API takes an image by its "
+            "file id",
+            "the image is sent as an `input_image` of that `file_id`, as a file block "
+            "given by its id is sent as an `input_file`",
+        ),
+        _image_file_id_sent,
+    ),
+}
 
 SUITE = dataclasses.replace(responses_suite.SUITE.beside(SCRIPTS, DIFFERENCES), answer=None)
 test_probe_z_same_as_langchain_openai = SUITE.same_test()
