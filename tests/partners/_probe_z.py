@@ -11,14 +11,17 @@ partner's class and with chatplex's, as the probe_y set's (`_probe_y.py`)."""
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
+from tests.partners._probe_u import _the_scripts
 from tests.partners._probe_y import LOOP
 from tests.partners._probe_y import Make
 from tests.partners._probe_y import Script
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import RANDOM
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import blocks_observed
 from tests.partners._sidebyside import merged
@@ -68,15 +71,19 @@ def _asked(form: str) -> list[Any]:
     return [HumanMessage([{"type": "text", "text": "What is this?"}, block])]
 
 
-def media_in_question(make: Make, forms: tuple[str, ...] = ALL_FORMS) -> Script:
+def media_in_question(
+    make: Make, forms: tuple[str, ...] = ALL_FORMS, *, asynchronous: bool = True
+) -> Script:
     def script(cls: Any, url: str) -> Any:
         """A human turn of a text and one medium of each form of `forms`, invoked (the
-        reply, or the class of what refused it); the first form streamed (merged) and
-        awaited too."""
+        reply, or the class of what refused it); the first form streamed (merged), and
+        awaited where `asynchronous`."""
         model = make(cls, url)
         out = {form: attempted(lambda f=form: model.invoke(_asked(f))) for form in forms}
         out["streamed"] = attempted(lambda: merged(list(model.stream(_asked(forms[0])))))
-        out["awaited"] = attempted(lambda: LOOP.run_until_complete(model.ainvoke(_asked(forms[0]))))
+        if asynchronous:
+            awaited = LOOP.run_until_complete
+            out["awaited"] = attempted(lambda: awaited(model.ainvoke(_asked(forms[0]))))
         return out
 
     return script
@@ -317,6 +324,33 @@ def foreign_reply_replayed(make: Make) -> Script:
     return script
 
 
+def heard(script: Script) -> Script:
+    """`script` with what it warned of (the partner's warnings are a script's too: a
+    Converse file's missing name, a tool result sent as text), as `{"result", "warned"}`."""
+
+    def run(cls: Any, url: str) -> Any:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            result = script(cls, url)
+        said = [(w.category.__name__, str(w.message)) for w in seen if _the_scripts(w.category)]
+        return {"result": result, "warned": said}
+
+    return run
+
+
+def within(normalise: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
+    """A kept difference's `normalise` of a script's result, run on its `heard` script's
+    outcome (what each side warned of compared as it is)."""
+
+    def run(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        read = normalise((theirs["result"], ours["result"], their_requests, our_requests))
+        their_result, our_result, their_requests, our_requests = read
+        return {**theirs, "result": their_result}, {**ours, "result": our_result}, *read[2:]
+
+    return run
+
+
 def scripts(
     make: Make,
     *,
@@ -324,15 +358,17 @@ def scripts(
     detailed: tuple[str, ...] = ALL_DETAILED,
     result_forms: tuple[str, ...] = RESULT_FORMS,
     native: Callable[..., Script] | None = None,
+    asynchronous: bool = True,
 ) -> dict[str, Script]:
-    """The set's scripts for a wire over its constructor `make`: the `forms` it takes in
-    a human turn (and the `detailed` ones), the `result_forms` in a tool's result, the
-    other providers' replies replayed, and its provider-native reply read with the
-    default output version and with `output_version="v1"` (`native`: `native_reply`
-    with the wire's bound tools, given `make` and the settings)."""
+    """The set's scripts (each `heard`) for a wire over its constructor `make`: the `forms`
+    it takes in a human turn (and the `detailed` ones), the `result_forms` in a tool's
+    result, the other providers' replies replayed, and its provider-native reply read
+    with the default output version and with `output_version="v1"` (`native`:
+    `native_reply` with the wire's bound tools, given `make` and the settings); an async
+    call only where `asynchronous`."""
     native = native or native_reply
-    return {
-        "media_in_question": media_in_question(make, forms),
+    rows = {
+        "media_in_question": media_in_question(make, forms, asynchronous=asynchronous),
         "media_detailed": media_detailed(make, detailed),
         "foreign_reply_replayed": foreign_reply_replayed(make),
         "media_in_tool_result": media_in_tool_result(make, result_forms),
@@ -340,3 +376,4 @@ def scripts(
         "native_reply": native(make),
         "native_reply_v1": native(make, output_version="v1"),
     }
+    return {name: heard(script) for name, script in rows.items()}

@@ -1,7 +1,7 @@
 """ChatOpenAI on the Responses API in the probe_z set's scripts (`tests/partners/_probe_z.py`):
 media in a question and in a tool's result, a `content_and_artifact` tool's round, and a
 web search's reply (its `web_search_call` item, a text with a `url_citation` annotation)
-read back and replayed; compared as `test_responses_sidebyside.py` compares."""
+read back and replayed, with `output_version="responses/v1"` too; compared as `test_responses_sidebyside.py` compares."""
 
 from __future__ import annotations
 
@@ -38,6 +38,11 @@ def native(made: Any, **settings: Any) -> probe.Script:
 
 
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(make, native=native).items()}
+#: The web search's reply in the Responses API's own blocks too.
+SCRIPTS["native_reply_responses_v1"] = (
+    answer,
+    probe.heard(native(make, output_version="responses/v1")),
+)
 #: An image given by a file id, as the Responses API's `input_image` takes it.
 _BY_FILE_ID = {"type": "input_image", "file_id": "file-abc123"}
 
@@ -66,7 +71,7 @@ DIFFERENCES: dict[str, Any] = {
             "the image is sent as an `input_image` of that `file_id`, as a file block "
             "given by its id is sent as an `input_file`",
         ),
-        _image_file_id_sent,
+        probe.within(_image_file_id_sent),
     ),
 }
 
