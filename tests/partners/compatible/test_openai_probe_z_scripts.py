@@ -113,7 +113,7 @@ DIFFERENCES: dict[tuple[str, str], Any] = {
             "a ValueError naming the block's type before any request (the adapter setting "
             "`extra_block_types` sends it as given)",
         ),
-        _refused_unsent,
+        probe.within(_refused_unsent),
     ),
 }
 
