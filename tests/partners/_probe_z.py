@@ -2,11 +2,14 @@
 multimodal input and provider-native content, as a LangChain user writes them. An image
 or a PDF in each form a script gives it (a v1 standard block, OpenAI's `image_url` data
 URL), in a human turn and in a tool's result (a `content_and_artifact` tool's too, sent
-back in a second call); and a reply holding the provider's own content (citations,
-annotations, grounding, its server tools' blocks), read through `.content_blocks` and
-`.text` and replayed in the next turn. Each factory takes a suite's constructor
-`make(cls, url, **settings)` and gives a `script(cls, url)` that its suite runs with the
-partner's class and with chatplex's, as the probe_y set's (`_probe_y.py`)."""
+back in a second call), and with more than its data (a detail, a cache mark, a file id,
+a name); a reply holding the provider's own content (citations, annotations, grounding,
+its server tools' blocks), read through `.content_blocks` and `.text` and replayed in
+the next turn; and such a reply of every other provider replayed (a conversation moved
+to another model). Each factory takes a suite's constructor `make(cls, url, **settings)`
+and gives a `script(cls, url)` that its suite runs with the partner's class and with
+chatplex's, as the probe_y set's (`_probe_y.py`); `scripts` gives a wire's rows, each
+with what it warned of (`heard`)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tests.partners._probe_y import Make
 from tests.partners._probe_y import Script
 from tests.partners._sidebyside import PNG
 from tests.partners._sidebyside import RANDOM
+from tests.partners._sidebyside import Handler
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import attempted
 from tests.partners._sidebyside import blocks_observed
@@ -185,6 +189,19 @@ def _read(message: Any) -> dict[str, Any]:
     }
 
 
+def with_search(
+    answered: Handler, searched: Handler, is_search: Callable[[dict[str, Any]], bool]
+) -> Handler:
+    """A wire's server answering as `answered`, and with its search's reply (`searched`)
+    where a tool the request binds is its search (`is_search`)."""
+
+    def answer(seen: Any) -> Any:
+        tools = (seen.body or {}).get("tools") or []
+        return searched(seen) if any(is_search(tool) for tool in tools) else answered(seen)
+
+    return answer
+
+
 def native_reply(
     make: Make, tools: tuple[Any, ...] = (), prompt: str = "Weather in Paris?", **settings: Any
 ) -> Script:
@@ -288,12 +305,7 @@ FOREIGN_REPLIES: dict[str, dict[str, Any]] = {
     "v1": {
         "content": [
             {"type": "reasoning", "reasoning": "Look it up."},
-            {
-                "type": "server_tool_call",
-                "id": "ws_1",
-                "name": "web_search",
-                "args": {"query": "q"},
-            },
+            {"type": "server_tool_call", "id": "ws_1", "name": "web_search", "args": {}},
             {"type": "server_tool_result", "tool_call_id": "ws_1", "status": "success"},
             {"type": "text", "text": "Sunny.", "annotations": [{"type": "citation", **_SOURCE}]},
         ],

@@ -5,12 +5,11 @@ compared as `test_anthropic_sidebyside.py` compares."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tests.partners import _probe_z as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners.anthropic.test_anthropic_probe_y_scripts import answer as answered
 from tests.partners.anthropic.test_anthropic_probe_y_scripts import make
 from tests.partners.anthropic.test_anthropic_sidebyside import SEARCHED
@@ -35,16 +34,9 @@ _CITED = {
 _SEARCHED = streamed(*SEARCHED[:2], _CITED)
 
 
-def answer(seen: Seen) -> Reply:
-    """The probe_y set's Messages API, and the web search's reply where it is bound."""
-    tools = (seen.body or {}).get("tools") or []
-    if any(tool.get("name") == "web_search" for tool in tools):
-        return _SEARCHED(seen)
-    return answered(seen)
-
-
-def native(made: Any, **settings: Any) -> probe.Script:
-    return probe.native_reply(made, (SEARCH,), **settings)
+#: The probe_y set's Messages API, and the web search's reply where it is bound.
+answer = probe.with_search(answered, _SEARCHED, lambda tool: tool.get("name") == "web_search")
+native = functools.partial(probe.native_reply, tools=(SEARCH,))
 
 
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(make, native=native).items()}

@@ -7,12 +7,11 @@ compares."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from tests.partners import _probe_z as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners.google import test_google_probe_y_scripts as probe_y
 from tests.partners.google.test_google_sidebyside import gemini_replies
 from tests.partners.google.test_google_sidebyside import with_grounding
@@ -20,16 +19,14 @@ from tests.partners.google.test_google_sidebyside import with_grounding
 _GROUNDED = with_grounding(gemini_replies())
 
 
-def answer(seen: Seen) -> Reply:
-    """The probe_y set's Gemini, and a grounded reply where Google Search is a tool."""
-    tools = (seen.body or {}).get("tools") or []
-    if any("googleSearch" in tool or "google_search" in tool for tool in tools):
-        return _GROUNDED(seen)
-    return probe_y.answer(seen)
+def searching(tool: dict[str, Any]) -> bool:
+    """Whether a tool sent is Google Search."""
+    return "googleSearch" in tool or "google_search" in tool
 
 
-def native(made: Any, **settings: Any) -> probe.Script:
-    return probe.native_reply(made, ({"google_search": {}},), **settings)
+#: The probe_y set's Gemini, and a grounded reply where Google Search is a tool.
+answer = probe.with_search(probe_y.answer, _GROUNDED, searching)
+native = functools.partial(probe.native_reply, tools=({"google_search": {}},))
 
 
 _FORMS = tuple(form for form in probe.ALL_FORMS if form != "v1_url")

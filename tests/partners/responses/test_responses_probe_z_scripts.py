@@ -1,11 +1,13 @@
 """ChatOpenAI on the Responses API in the probe_z set's scripts (`tests/partners/_probe_z.py`):
 media in a question and in a tool's result, a `content_and_artifact` tool's round, and a
 web search's reply (its `web_search_call` item, a text with a `url_citation` annotation)
-read back and replayed, with `output_version="responses/v1"` too; compared as `test_responses_sidebyside.py` compares."""
+read back and replayed, with `output_version="responses/v1"` too; compared as
+`test_responses_sidebyside.py` compares."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from tests.partners import _probe_z as probe
@@ -13,8 +15,6 @@ from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autous
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners.responses import test_responses_sidebyside as responses_suite
 from tests.partners.responses.test_responses_probe_y_scripts import _own_ids
 from tests.partners.responses.test_responses_probe_y_scripts import answer as answered
@@ -25,16 +25,9 @@ from tests.partners.responses.test_responses_sidebyside import answer as replyin
 _SEARCHED = _own_ids(replying(WEB))
 
 
-def answer(seen: Seen) -> Reply:
-    """The probe_y set's Responses API, and the web search's reply where it is bound."""
-    tools = (seen.body or {}).get("tools") or []
-    if any(tool.get("type") == "web_search" for tool in tools):
-        return _SEARCHED(seen)
-    return answered(seen)
-
-
-def native(made: Any, **settings: Any) -> probe.Script:
-    return probe.native_reply(made, ({"type": "web_search"},), **settings)
+#: The probe_y set's Responses API, and the web search's reply where it is bound.
+answer = probe.with_search(answered, _SEARCHED, lambda tool: tool.get("type") == "web_search")
+native = functools.partial(probe.native_reply, tools=({"type": "web_search"},))
 
 
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(make, native=native).items()}

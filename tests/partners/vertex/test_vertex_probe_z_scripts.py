@@ -13,28 +13,22 @@ from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autous
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
-from tests.partners._sidebyside import Reply
-from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import in_order
 from tests.partners.google.test_google_probe_y_scripts import answering
 from tests.partners.google.test_google_probe_z_scripts import _DETAILED
 from tests.partners.google.test_google_probe_z_scripts import _FORMS
 from tests.partners.google.test_google_probe_z_scripts import native
+from tests.partners.google.test_google_probe_z_scripts import searching
 from tests.partners.google.test_google_sidebyside import with_grounding
 from tests.partners.vertex import test_vertex_probe_y_scripts as probe_y
 from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
 _GROUNDED = with_grounding(vertex_replies())
-_ANSWER = answering(vertex_replies)
 
 
-def answer(seen: Seen) -> Reply:
-    """The probe_y set's Vertex AI, and a grounded reply where Google Search is a tool."""
-    tools = (seen.body or {}).get("tools") or []
-    if any("googleSearch" in tool or "google_search" in tool for tool in tools):
-        return _GROUNDED(seen)
-    return _ANSWER(seen)
+#: The probe_y set's Vertex AI, and a grounded reply where Google Search is a tool.
+answer = probe.with_search(answering(vertex_replies), _GROUNDED, searching)
 
 
 _ROWS = probe.scripts(
