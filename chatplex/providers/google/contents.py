@@ -405,8 +405,8 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
     parts: list[dict[str, Any]] = []
     content = message.content
     provider = message.response_metadata.get("model_provider")
-    own = provider in _GEMINI_REPLIES
-    foreign = provider is not None and not own
+    geminis = provider in _GEMINI_REPLIES
+    foreign = provider is not None and not geminis
     # langchain-google-genai sends a Gemini reply's v1 reasoning back only with the
     # signature Gemini checks: an unsigned one goes unsent (and is logged).
     v1_gemini = (
@@ -433,7 +433,7 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
                     parts.append(server)
             elif isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
                 # (-vertexai sends a v1 reply's reasoning back only where Gemini's)
-                if foreign or (v1 and signed == _VERTEX_SIGNATURES and not own):
+                if foreign or (v1 and signed == _VERTEX_SIGNATURES and not geminis):
                     continue
                 text = block.get("thinking", block.get("reasoning", ""))
                 part: dict[str, Any] = {"text": text, "thought": True}

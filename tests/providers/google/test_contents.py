@@ -263,13 +263,14 @@ def test_a_legacy_call_that_is_no_name_and_json_object_is_refused_naming_the_mes
 def test_a_v1_reply_goes_back_as_each_partner_sends_it(
     provider: str | None, vertex: bool, thought: bool
 ) -> None:
-    """A v1 reply's blocks (reasoning, a web search's call and result, a text): its
+    """A v1 reply's blocks (texts, reasoning, a web search's call and result): its
     search goes unsent, unwarned, to either API (only a code run has a Gemini part); its
     reasoning to the Gemini API, and to Vertex AI only where the reply is Gemini's, as
     langchain-google-vertexai converts v1 content."""
     metadata = {"output_version": "v1", **({"model_provider": provider} if provider else {})}
     reply = AIMessage(
         [
+            {"type": "text", "text": "Hm."},
             {"type": "reasoning", "reasoning": "Look it up."},
             {"type": "server_tool_call", "id": "ws_1", "name": "web_search", "args": {}},
             {"type": "server_tool_result", "tool_call_id": "ws_1", "status": "success"},
@@ -281,4 +282,4 @@ def test_a_v1_reply_goes_back_as_each_partner_sends_it(
         warnings.simplefilter("error")
         _, contents = wire_contents([HumanMessage("Weather?"), reply], vertex_history=vertex)
     said = [{"text": "Look it up.", "thought": True}] if thought else []
-    assert contents[1]["parts"] == [*said, {"text": "Sunny."}]
+    assert contents[1]["parts"] == [{"text": "Hm."}, *said, {"text": "Sunny."}]
