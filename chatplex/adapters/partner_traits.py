@@ -243,6 +243,11 @@ class PartnerTraits:
     #: Raise what its partner raises formatting a call's messages, which it does before
     #: `partner_refusal`'s TypeError, `(adapter, messages) -> None`; None: nothing.
     check_partner_messages: Callable[[Adapter, list[BaseMessage]], None] | None = None
+    #: The `model_provider`s of its partner's own replies, where it reads another
+    #: provider's reply in a history (an assistant turn naming another) as LangChain's
+    #: v1 `content_blocks`, sending what its wire has of them (langchain-google-genai:
+    #: a web search's blocks dropped, the cited text sent); None: as it is.
+    own_reply_providers: frozenset[str] | None = None
     #: The body field a call's own `max_tokens` is sent as, where its partner sends it
     #: apart from the model's setting (langchain-openai's AzureChatOpenAI:
     #: "max_tokens"), or a function of the adapter giving it (langchain-aws's ChatBedrock:

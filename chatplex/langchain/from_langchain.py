@@ -47,7 +47,12 @@ from ..messages import message_list
 from ..providers.openai.request import OPENAI_ROLE_KEY
 from ..specs import specs
 
-__all__ = ["counted_as_given", "to_chatplex_message", "to_chatplex_messages"]
+__all__ = [
+    "counted_as_given",
+    "foreign_replies_as_blocks",
+    "to_chatplex_message",
+    "to_chatplex_messages",
+]
 
 #: LangChain's (langchain-openai's) key for the `developer` role of a SystemMessage.
 _LC_OPENAI_ROLE = "__openai_role__"
@@ -63,6 +68,32 @@ _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call"})
 def to_chatplex_messages(messages: Iterable[LCBaseMessage]) -> list[BaseMessage]:
     """LangChain messages as chatplex messages, in order."""
     return [to_chatplex_message(m, i) for i, m in enumerate(messages)]
+
+
+def foreign_replies_as_blocks(
+    messages: list[LCBaseMessage], own: frozenset[str] | None
+) -> list[LCBaseMessage]:
+    """`messages` with each reply of another provider (its `model_provider` named and not
+    one of `own`) whose content is blocks read as LangChain's v1 `content_blocks` (its
+    provider's blocks translated by langchain-core: a web search's as `server_tool_call`
+    and `server_tool_result`, citations as `annotations`) and so marked
+    (`output_version="v1"`), as a partner that reads them so reads them
+    (`PartnerTraits.own_reply_providers`); `own` None: `messages` as given."""
+    if own is None:
+        return messages
+    return [
+        m.model_copy(
+            update={
+                "content": m.content_blocks,
+                "response_metadata": {**m.response_metadata, "output_version": "v1"},
+            }
+        )
+        if isinstance(m, LCAIMessage)
+        and isinstance(m.content, list)
+        and m.response_metadata.get("model_provider") not in (None, *own)
+        else m
+        for m in messages
+    ]
 
 
 def counted_as_given(messages: object) -> list[BaseMessage]:

@@ -63,6 +63,7 @@ from .deadline import DeadlineOfV3Streams
 from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
 from .deadline import run_deadline
+from .from_langchain import foreign_replies_as_blocks
 from .generation import Generation
 from .settings_fields import LANGCHAIN_ALIASES
 from .settings_fields import build
@@ -76,6 +77,7 @@ from .trace_params import invocation_params
 from .trace_params import ls_params
 from .trace_versions import OWN
 from .traits import partner_traits
+from .wrapped import adapter_of
 from .wrapped import primary
 
 __all__ = ["ChatChatplex", "to_langchain"]
@@ -379,6 +381,14 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
         if not given and self._changed_in_place():
             self._refresh()
 
+    def _generation(
+        self, messages: list[LCBaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Generation:
+        """One call's generation, of `messages` as its partner reads them (another
+        provider's reply as LangChain's v1 blocks, where its partner reads it so)."""
+        own = partner_traits(adapter_of(primary(self.chatplex_model))).own_reply_providers
+        return Generation(self, foreign_replies_as_blocks(messages, own), stop, kwargs)
+
     def _generate(
         self,
         messages: list[LCBaseMessage],
@@ -387,7 +397,7 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         self._before_call()
-        return Generation(self, messages, stop, kwargs).generate(run_manager)
+        return self._generation(messages, stop, kwargs).generate(run_manager)
 
     def _combine_llm_outputs(self, llm_outputs: list[dict[str, Any] | None], /) -> dict[str, Any]:
         # `generate()`'s llm_output: langchain-openai combines its rows' (each names its
@@ -455,7 +465,7 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
         if self._async_through_sync("_generate"):
             return await super()._agenerate(messages, stop, run_manager, **kwargs)
         self._before_call()
-        return await Generation(self, messages, stop, kwargs).agenerate(run_manager)
+        return await self._generation(messages, stop, kwargs).agenerate(run_manager)
 
     def _async_through_sync(self, method: str) -> bool:
         """Whether an async call runs the sync `method` in a thread, as LangChain runs
@@ -539,7 +549,7 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # A generator: the call is made when LangChain first asks for a piece.
         self._before_call()
-        yield from Generation(self, messages, stop, kwargs).stream(run_manager)
+        yield from self._generation(messages, stop, kwargs).stream(run_manager)
 
     async def _astream(
         self,
@@ -552,7 +562,7 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
         if self._async_through_sync("_stream"):
             pieces = super()._astream(messages, stop, run_manager, **kwargs)
         else:
-            pieces = Generation(self, messages, stop, kwargs).astream(run_manager)
+            pieces = self._generation(messages, stop, kwargs).astream(run_manager)
         async for piece in pieces:
             yield piece
 

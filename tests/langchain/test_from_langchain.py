@@ -11,6 +11,7 @@ from langchain_core.messages import SystemMessage as LCSystem
 from langchain_core.messages import ToolMessage as LCTool
 
 from chatplex.langchain import to_chatplex_messages
+from chatplex.langchain.from_langchain import foreign_replies_as_blocks
 from chatplex.messages import CALL_PLACE_KEY
 from chatplex.messages import CHAT_ROLE_KEY
 from chatplex.messages import FUNCTION_RESULT_KEY
@@ -213,3 +214,35 @@ def test_a_call_written_only_in_content_is_sent_as_a_call() -> None:
         ("call_1", "add", {"a": 1, "b": 2}),
         ("call_2", "mul", {"a": 2}),
     ]
+
+
+#: A web search's reply as langchain-anthropic gives it: the server's call, its result,
+#: a text citing it.
+_SEARCHED = LCAI(
+    content=[
+        {"type": "server_tool_use", "id": "srv_1", "name": "web_search", "input": {"query": "q"}},
+        {"type": "web_search_tool_result", "tool_use_id": "srv_1", "content": []},
+        {"type": "text", "text": "Sunny."},
+    ],
+    response_metadata={"model_provider": "anthropic"},
+)
+
+
+def test_another_providers_reply_is_read_as_langchains_v1_blocks() -> None:
+    """Where a partner reads another provider's reply as LangChain's v1 blocks, its
+    content is its `content_blocks`, marked v1; the wire's own replies, replies naming
+    no provider and text content go as given (the same objects)."""
+    own = LCAI(content=[{"type": "text", "text": "Hi."}], response_metadata={"model_provider": "g"})
+    unnamed = LCAI(content=[{"type": "text", "text": "Hi."}])
+    text = LCAI(content="Hi.", response_metadata={"model_provider": "anthropic"})
+    given = [LCHuman("Weather?"), _SEARCHED, own, unnamed, text]
+    read = foreign_replies_as_blocks(given, frozenset({"g"}))
+    assert [m is g for m, g in zip(read, given, strict=True)] == [True, False, True, True, True]
+    assert [b["type"] for b in read[1].content] == [  # type: ignore[index]
+        "server_tool_call",
+        "server_tool_result",
+        "text",
+    ]
+    assert read[1].response_metadata == {"model_provider": "anthropic", "output_version": "v1"}
+    assert _SEARCHED.content[0]["type"] == "server_tool_use"  # type: ignore[index]
+    assert foreign_replies_as_blocks(given, None) is given

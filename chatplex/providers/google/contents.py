@@ -405,7 +405,8 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
     parts: list[dict[str, Any]] = []
     content = message.content
     provider = message.response_metadata.get("model_provider")
-    foreign = provider is not None and provider not in _GEMINI_REPLIES
+    geminis = provider in _GEMINI_REPLIES
+    foreign = provider is not None and not geminis
     # langchain-google-genai sends a Gemini reply's v1 reasoning back only with the
     # signature Gemini checks: an unsigned one goes unsent (and is logged).
     v1_gemini = (
@@ -427,11 +428,12 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
                     continue
                 block = value
             if isinstance(block, Mapping) and block.get("type") in _SERVER_BLOCKS:
-                server = _server_part(block, v1=v1 and signed == _GENAI_SIGNATURES)
+                server = _server_part(block, v1=v1)
                 if server is not None:
                     parts.append(server)
             elif isinstance(block, Mapping) and block.get("type") in ("thinking", "reasoning"):
-                if foreign:
+                # (-vertexai sends a v1 reply's reasoning back only where Gemini's)
+                if foreign or (v1 and signed == _VERTEX_SIGNATURES and not geminis):
                     continue
                 text = block.get("thinking", block.get("reasoning", ""))
                 part: dict[str, Any] = {"text": text, "thought": True}

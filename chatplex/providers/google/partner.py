@@ -223,6 +223,8 @@ TRAITS: dict[str, PartnerTraits] = {
         # `bind_tools(parallel_tool_calls=...)` bound as given; the call refuses it.
         binds_parallel_as_given=True,
         partner_unknown_keyword=_unknown_keyword,
+        # Another provider's reply in a history is read as LangChain's v1 blocks.
+        own_reply_providers=frozenset({"google_genai", "google_vertexai"}),
         retries_and_calls=PartnerCalls(
             # Its call's generation settings validated by google-genai's pydantic model:
             # `temperature="hot"` its ValidationError, before any request.

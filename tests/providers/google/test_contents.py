@@ -4,6 +4,8 @@ provider's thinking left out."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from chatplex.adapters.request_types import CallSettings
@@ -252,3 +254,32 @@ def test_a_legacy_call_that_is_no_name_and_json_object_is_refused_naming_the_mes
     for vertex in (False, True):
         with pytest.raises(ValueError, match=r"message 1: a function_call needs a name and its"):
             wire_contents([HumanMessage("hi"), turn], vertex_history=vertex)
+
+
+@pytest.mark.parametrize(
+    ("provider", "vertex", "thought"),
+    [(None, False, True), (None, True, False), ("google_vertexai", True, True)],
+)
+def test_a_v1_reply_goes_back_as_each_partner_sends_it(
+    provider: str | None, vertex: bool, thought: bool
+) -> None:
+    """A v1 reply's blocks (texts, reasoning, a web search's call and result): its
+    search goes unsent, unwarned, to either API (only a code run has a Gemini part); its
+    reasoning to the Gemini API, and to Vertex AI only where the reply is Gemini's, as
+    langchain-google-vertexai converts v1 content."""
+    metadata = {"output_version": "v1", **({"model_provider": provider} if provider else {})}
+    reply = AIMessage(
+        [
+            {"type": "text", "text": "Hm."},
+            {"type": "reasoning", "reasoning": "Look it up."},
+            {"type": "server_tool_call", "id": "ws_1", "name": "web_search", "args": {}},
+            {"type": "server_tool_result", "tool_call_id": "ws_1", "status": "success"},
+            {"type": "text", "text": "Sunny."},
+        ],
+        response_metadata=metadata,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, contents = wire_contents([HumanMessage("Weather?"), reply], vertex_history=vertex)
+    said = [{"text": "Look it up.", "thought": True}] if thought else []
+    assert contents[1]["parts"] == [{"text": "Hm."}, *said, {"text": "Sunny."}]
