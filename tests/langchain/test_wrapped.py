@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from _lckit import base_url
 
+from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._aws import isolate_aws
+from tests._local_server import serving
 from tests._recorded import sent_bodies
 
 
@@ -325,3 +328,23 @@ async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
         await _called(ChatOpenAI(**given, max_completion_tokens=16), mode, sync, {"max_tokens": 42})
     assert [b.get("max_output_tokens") for b in bodies[:2]] == [16, 42]
     assert bodies[2]["max_completion_tokens"] == 42
+
+
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+def test_a_format_sent_on_every_call_is_read_as_a_calls(wire: str) -> None:
+    """A `response_format` in `model_kwargs` is in each of langchain-openai's payloads,
+    so its parse() reads the reply: the SDK's error with the reply's completion and
+    HTTP response (not AzureChatOpenAI's own ValueError; its side by side:
+    tests/partners/azure/test_azure_sidebyside.py)."""
+    openai = pytest.importorskip("openai")
+    from tests.langchain._lckit import openai_or_azure
+    from tests.langchain.test_parsed_key import _Filtered
+
+    cls = AzureChatOpenAI if wire == "azure" else ChatOpenAI
+    given = {"model_kwargs": {"response_format": {"type": "json_object"}}, "max_retries": 0}
+    filtered = pytest.raises(openai.ContentFilterFinishReasonError)
+    with serving(_Filtered) as url, filtered as raised:
+        cls(**openai_or_azure(wire, url), **given).invoke("Something bad")
+    assert type(raised.value.completion).__name__ == "ChatCompletion"
+    assert raised.value.completion.id == "chatcmpl-1"
+    assert raised.value.response.status_code == 200  # type: ignore[attr-defined]
