@@ -10,6 +10,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -366,3 +367,30 @@ def test_a_response_closed_outside_a_collection_is_closed_at_once() -> None:
     response = _PoolLockedResponse(threading.Lock())
     close_response(response)  # type: ignore[arg-type]
     assert response.closed == [True]
+
+
+def test_a_response_freed_by_the_collection_at_exit_is_closed_and_the_process_ends() -> None:
+    """A stream left unclosed until the interpreter's last collection (a script's
+    `stream()` abandoned in a cycle) is closed inline: a thread started then never runs,
+    and `Thread.start` would wait for it for ever (the process hung at exit)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from chatplex.http._drivers import close_response\n"
+        "class Response:\n"
+        "    def close(self):\n"
+        "        os.write(1, b'closed')\n"
+        "class Abandoned:\n"
+        "    def __init__(self):\n"
+        "        self.me = self\n"
+        "    def __del__(self):\n"
+        "        close_response(Response())\n"
+        "Abandoned()\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])  # (this checkout's chatplex)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert (out.returncode, out.stdout) == (0, "closed"), out.stderr
