@@ -52,7 +52,9 @@ OPENAI_TRACE_SCHEMA: Mapping[str, TraceSchemaForm] = {
 
 #: A partner's error for a reply cut short, at the output-token limit or by a content filter
 #: (`PartnerTraits.length_error`, `content_filter_error`): its class, `(module, class
-#: name)`, and `(kept reply body, raw usage) -> (words, fields)`.
+#: name)`, and `(kept reply body, reply read) -> (words, fields)`: the body of a whole
+#: reply its adapter kept, else (None) the reply as read so far (a stream's chunks merged,
+#: its `response_metadata` holding the raw usage as `token_usage`; None: not known).
 CutError = tuple[tuple[str, str], Callable[[bytes | None, Any], tuple[str, dict[str, Any]]]]
 
 
@@ -315,7 +317,8 @@ class PartnerTraits:
     #: stopped at the output-token limit (finish reason "length"): the openai SDK's
     #: parse() and its stream helper, `LengthFinishReasonError`, by `(module, class
     #: name)`, and its words and fields given the body of the reply its adapter kept
-    #: (None: none kept) and the reply's raw usage. None: the reply is parsed.
+    #: (None: none kept, a stream's) and the reply as read (`CutError`). None: the reply
+    #: is parsed.
     length_error: CutError | None = None
     #: What its partner's SDK raises, as `length_error` does, where such a reply was
     #: stopped by a content filter (finish reason "content_filter"): the openai SDK's

@@ -12,6 +12,7 @@ the engine releases the permit. A non-stream call yields nothing: its reply is
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import AsyncGenerator
 from collections.abc import Generator
@@ -60,8 +61,10 @@ def close_response(response: httpx.Response, reads: Iterator[bytes] | None = Non
     where a garbage collection finalizes an abandoned stream (LangChain leaves one
     unclosed when a parallel branch fails): the collection may run inside httpcore's
     connection-pool lock on this thread (a request allocating), which that close takes
-    too, and would wait for itself."""
-    if getattr(_collecting, "now", False):
+    too, and would wait for itself. Inline while the interpreter shuts down: no thread
+    starts then (`Thread.start` would wait for ever on the exit's last collection), and no
+    request holds the lock."""
+    if getattr(_collecting, "now", False) and not sys.is_finalizing():
         threading.Thread(
             target=_close, args=(response, reads), name="chatplex-close", daemon=True
         ).start()

@@ -24,7 +24,6 @@ usage the final completion has).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +36,7 @@ from ..chat.llm_results import result_of
 from ..messages import AIMessageChunk
 from ..messages import merge_chunks
 from .parsed_key import ClassFormat
+from .parsed_key import MakeCut
 from .parsed_key import parsed_value
 from .traits import partner_traits
 
@@ -88,15 +88,14 @@ class HelperPieces:
     )
 
     def __init__(
-        self,
-        settings: Mapping[str, Any] | None = None,
-        cut: Callable[[bytes | None, Any], BaseException | None] | None = None,
+        self, settings: Mapping[str, Any] | None = None, cut: MakeCut | None = None
     ) -> None:
         # The call's format, which the final completion's `parsed` is read with.
         self._format = (settings or {}).get("response_format")
         # How the helper's error for a reply cut short (at the token limit, by a content
-        # filter) is made (None: it raises none): at the cut chunk for a class's format
-        # (no usage yet), else reading the final completion.
+        # filter) is made (None: it raises none): at the cut chunk for a class's format,
+        # else reading the final completion; it carries the helper's snapshot of the
+        # stream so far (`_snapshot`).
         self._cut = cut
         self._chunks: list[AIMessageChunk] = []  # chatplex's, merged for the final piece
         self._seen: set[str] = set()  # what has streamed: content, refusal, logprobs...
@@ -112,9 +111,12 @@ class HelperPieces:
     ) -> list[ChatGenerationChunk]:
         """The pieces of the events `chunk` fires (`piece`: its translation, None where
         LangChain's model streams nothing for it)."""
-        if isinstance(self._format, ClassFormat):
-            self._raise_if_cut({"finish_reason": chunk.response_metadata.get("finish_reason")})
+        before = self._chunks[-1] if self._chunks else None
         self._chunks.append(chunk)
+        if isinstance(self._format, ClassFormat):
+            # (the helper raises reading the chunk's choices, before it takes its usage)
+            finish = {"finish_reason": chunk.response_metadata.get("finish_reason")}
+            self._raise_if_cut(finish, before)
         if isinstance(self._format, ClassFormat) and chunk.content:
             _partial_read(self._chunks)
         self._stamp = self._stamp or chunk.response_metadata.get(HELPER_PIECE_PROVIDER)
@@ -128,7 +130,7 @@ class HelperPieces:
         if not self._chunks:
             return []
         reply = merge_chunks(self._chunks).to_message()
-        self._raise_if_cut(reply.response_metadata)
+        self._raise_if_cut(reply.response_metadata, self._chunks[-1])
         reply.response_metadata.pop(HELPER_PIECE_PROVIDER, None)
         metadata = reply.response_metadata
         if reply.id and "id" not in metadata:
@@ -149,11 +151,24 @@ class HelperPieces:
         message.usage_metadata = reply.usage_metadata
         return [ChatGenerationChunk(message=message, generation_info=output)]
 
-    def _raise_if_cut(self, metadata: Mapping[str, Any]) -> None:
-        """Raise the helper's error where `metadata`'s finish reason is one it raises for."""
-        err = None if self._cut is None else self._cut(None, metadata)
+    def _raise_if_cut(self, metadata: Mapping[str, Any], usage_of: AIMessageChunk | None) -> None:
+        """Raise the helper's error where `metadata`'s finish reason is one it raises for,
+        with its snapshot of the stream so far, the usage `usage_of`'s (`_snapshot`)."""
+        if self._cut is None:
+            return
+        err = self._cut(None, metadata, lambda: self._snapshot(usage_of))
         if err is not None:
             raise err
+
+    def _snapshot(self, usage_of: AIMessageChunk | None) -> Any:
+        """The stream read so far as the helper's completion snapshot holds it: the chunks
+        merged (id, model, text, finish reason), the raw usage the one it read last
+        carried (`usage_of`: a chunk's usage is taken after its choices are read, so at a
+        cut chunk the one before's), none where it carried none."""
+        reply = merge_chunks(self._chunks).to_message()
+        usage = None if usage_of is None else usage_of.response_metadata.get("token_usage")
+        reply.response_metadata = {**reply.response_metadata, "token_usage": usage}
+        return reply
 
     def _chunk_piece(
         self, chunk: AIMessageChunk, piece: ChatGenerationChunk

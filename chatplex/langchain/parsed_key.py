@@ -35,6 +35,7 @@ from .traits import partner_traits
 
 __all__ = [
     "ClassFormat",
+    "MakeCut",
     "aparsed_at_end",
     "cut_error",
     "mark_parsed",
@@ -218,32 +219,41 @@ def _raise_if_cut(message: Any, adapter: Adapter) -> None:
         return
     read = partner_traits(adapter).kept_reply
     reply = None if read is None else read(adapter)
-    err = make(None if reply is None else reply[1], message.response_metadata)
+    err = make(None if reply is None else reply[1], message.response_metadata, lambda: message)
     if err is not None:
         _with_response(err, adapter)
         raise err
 
 
-def cut_error(
-    adapter: Adapter | None,
-) -> Callable[[bytes | None, Mapping[str, Any]], BaseException | None] | None:
-    """How its partner's error for a reply of a `response_format` call cut short is made,
-    given the reply's body (None: not kept) and its `response_metadata`: for the finish
-    reason "length" `PartnerTraits.length_error`, for "content_filter"
-    `PartnerTraits.content_filter_error`; None from it where its partner raises none for
-    the reply, and None for a partner that raises neither."""
+#: How a cut reply's error is made (`cut_error`): `(body, response_metadata, read)`, the
+#: reply's body (None: not kept, a stream's), its metadata (the finish reason) and what
+#: gives the reply as read so far (called only where an error is made; None: unknown).
+MakeCut = Callable[
+    [bytes | None, Mapping[str, Any], Callable[[], Any] | None], BaseException | None
+]
+
+
+def cut_error(adapter: Adapter | None) -> MakeCut | None:
+    """How its partner's error for a reply of a `response_format` call cut short is made
+    (`MakeCut`): for the finish reason "length" `PartnerTraits.length_error`, for
+    "content_filter" `PartnerTraits.content_filter_error`; None from it where its partner
+    raises none for the reply, and None for a partner that raises neither."""
     traits = partner_traits(adapter)
     errors = {"length": traits.length_error, "content_filter": traits.content_filter_error}
     declared: dict[Any, CutError] = {r: made for r, made in errors.items() if made is not None}
     if not declared:
         return None
 
-    def make(body: bytes | None, metadata: Mapping[str, Any]) -> BaseException | None:
+    def make(
+        body: bytes | None,
+        metadata: Mapping[str, Any],
+        read: Callable[[], Any] | None = None,
+    ) -> BaseException | None:
         made = declared.get(metadata.get("finish_reason"))
         if made is None:
             return None
         named, words_of = made
-        words, fields = words_of(body, metadata.get("token_usage"))
+        words, fields = words_of(body, None if read is None else read())
         return partner_error(named, words, fields=fields)
 
     return make

@@ -395,6 +395,10 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     given where the wire takes it, or chatplex does not know the wire's parameters."""
     given = settings.get("response_format")
     adapter = _adapter(inner)
+    if given is None and adapter is not None and adapter.structured.parsed_key:
+        # (a class the model sends on every call, `model_kwargs`', read as a call's)
+        own = (getattr(inner, "extra_body", None) or {}).get("response_format")
+        given = own if _is_pydantic_class(own) else None
     pydantic = given if _is_pydantic_class(given) else None
     if adapter is not None and adapter.structured.parsed_key and pydantic is not None:
         # A pydantic class, as langchain-openai takes it (the SDK sends its schema).

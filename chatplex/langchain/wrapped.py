@@ -212,13 +212,18 @@ def for_call(
 ) -> Runnable[Any, Any]:
     """`target`, or a shallow copy over the adapter this call's settings need
     (`PartnerTraits.for_call`) and of the model its keywords as given call for (a
-    drop-in's `hooks`: `PartnerHooks.call_model`)."""
+    drop-in's `hooks`: `PartnerHooks.call_model`). The adapter's hook sees a
+    `response_format` the model sends on every call (`model_kwargs`') as the call's:
+    its partner's payload holds it as one."""
     if hooks is not None and isinstance(target, ChatModel):
         target = hooks.call_model(target, kwargs)
     if not isinstance(target, ChatModel) or target.adapter is None:
         return target
     adapter = target.adapter
     call = partner_traits(adapter).for_call
+    sent = target.extra_body.get("response_format")
+    if sent is not None and kwargs.get("response_format") is None:
+        kwargs = {**kwargs, "response_format": sent}
     own = adapter if call is None else call(adapter, kwargs)
     if own is adapter:
         return target

@@ -10,6 +10,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -417,3 +418,30 @@ def test_a_stream_abandoned_mid_way_and_collected_waits_on_no_lock_this_thread_h
         time.sleep(0.01)
     assert body.pool.closed == [True]  # closed once the lock was let go
     client.close()
+
+
+def test_a_response_freed_by_the_collection_at_exit_is_closed_and_the_process_ends() -> None:
+    """A stream left unclosed until the interpreter's last collection (a script's
+    `stream()` abandoned in a cycle) is closed inline: a thread started then never runs,
+    and `Thread.start` would wait for it for ever (the process hung at exit)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from chatplex.http._drivers import close_response\n"
+        "class Response:\n"
+        "    def close(self):\n"
+        "        os.write(1, b'closed')\n"
+        "class Abandoned:\n"
+        "    def __init__(self):\n"
+        "        self.me = self\n"
+        "    def __del__(self):\n"
+        "        close_response(Response())\n"
+        "Abandoned()\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])  # (this checkout's chatplex)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert (out.returncode, out.stdout) == (0, "closed"), out.stderr

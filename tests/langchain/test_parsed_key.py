@@ -112,11 +112,15 @@ FILTER_WORDS = "Could not parse response content as the request was rejected by 
 def test_the_cut_error_is_the_sdks_for_each_finish_reason_it_raises_for() -> None:
     make = cut_error(OpenAIAdapter(api_key="sk-k"))
     assert make is not None
-    filtered = make(None, {"finish_reason": "content_filter", "token_usage": {"total_tokens": 5}})
+    metadata = {"finish_reason": "content_filter", "token_usage": {"total_tokens": 5}}
+    read = LCAIMessage("", id="chatcmpl-9", response_metadata=metadata)
+    filtered = make(None, metadata, lambda: read)
     assert isinstance(filtered, openai.ContentFilterFinishReasonError)
     assert str(filtered) == FILTER_WORDS and filtered.completion.usage.total_tokens == 5
+    assert filtered.completion.id == "chatcmpl-9"  # the reply as read (a stream's)
     assert isinstance(make(None, {"finish_reason": "length"}), openai.LengthFinishReasonError)
-    assert make(None, {"finish_reason": "stop"}) is None
+    # The reply read only for an error made.
+    assert make(None, {"finish_reason": "stop"}, lambda: pytest.fail("read")) is None
     # A wire whose partner raises neither has none.
     assert cut_error(AnthropicAdapter(api_key="sk-ant-k")) is None
 

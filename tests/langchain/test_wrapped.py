@@ -4,15 +4,21 @@ inside fallbacks, the keywords its partner refuses."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _lckit import base_url
+from pydantic import BaseModel
 
+from chatplex.langchain import AzureChatOpenAI
 from chatplex.langchain import ChatChatplex
+from chatplex.langchain import ChatOpenAI
 from chatplex.testing import MockServer
 from tests._aws import isolate_aws
+from tests._local_server import Answering
+from tests._local_server import serving
 from tests._recorded import sent_bodies
 
 
@@ -325,3 +331,87 @@ async def test_on_the_responses_api_the_models_max_tokens_wins_over_the_calls(
         await _called(ChatOpenAI(**given, max_completion_tokens=16), mode, sync, {"max_tokens": 42})
     assert [b.get("max_output_tokens") for b in bodies[:2]] == [16, 42]
     assert bodies[2]["max_completion_tokens"] == 42
+
+
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+def test_a_format_sent_on_every_call_is_read_as_a_calls(wire: str) -> None:
+    """A `response_format` in `model_kwargs` is in each of langchain-openai's payloads,
+    so its parse() reads the reply: the SDK's error with the reply's completion and
+    HTTP response (not AzureChatOpenAI's own ValueError; its side by side:
+    tests/partners/azure/test_azure_sidebyside.py)."""
+    openai = pytest.importorskip("openai")
+    from tests.langchain._lckit import openai_or_azure
+    from tests.langchain.test_parsed_key import _Filtered
+
+    cls = AzureChatOpenAI if wire == "azure" else ChatOpenAI
+    given = {"model_kwargs": {"response_format": {"type": "json_object"}}, "max_retries": 0}
+    filtered = pytest.raises(openai.ContentFilterFinishReasonError)
+    with serving(_Filtered) as url, filtered as raised:
+        cls(**openai_or_azure(wire, url), **given).invoke("Something bad")
+    assert type(raised.value.completion).__name__ == "ChatCompletion"
+    assert raised.value.completion.id == "chatcmpl-1"
+    assert raised.value.response.status_code == 200  # type: ignore[attr-defined]
+
+
+class _Answer(BaseModel):
+    """An answer."""
+
+    text: str
+
+
+class _Cut(Answering):
+    """A Chat Completions server answering JSON (`finish`: "stop"), or JSON cut at the
+    token limit ("length"), whole or streamed."""
+
+    finish = "stop"
+
+    def do_POST(self) -> None:
+        body = json.loads(self.read_body())
+        self.sent.append(body.get("response_format"))
+        text = '{"text": "a"}' if self.finish == "stop" else '{"text": "a'
+        head = {"id": "chatcmpl-1", "created": 1, "model": "gpt-4o-mini"}
+        if not body.get("stream"):
+            message = {"role": "assistant", "content": text}
+            choice = {"index": 0, "message": message, "finish_reason": self.finish}
+            whole = {**head, "object": "chat.completion", "choices": [choice]}
+            self.answer(200, json.dumps(whole).encode())
+            return
+        deltas = [({"role": "assistant", "content": text}, None), ({}, self.finish)]
+        events = [
+            {**head, "object": "chat.completion.chunk", "choices": [choice]}
+            for choice in [{"index": 0, "delta": d, "finish_reason": f} for d, f in deltas]
+        ]
+        sent = b"".join(b"data: %s\n\n" % json.dumps(e).encode() for e in events)
+        self.answer(200, sent + b"data: [DONE]\n\n", "text/event-stream")
+
+
+@pytest.mark.parametrize("wire", ["openai", "azure"])
+def test_a_class_sent_on_every_call_is_read_as_a_calls(wire: str) -> None:
+    """A pydantic class in `model_kwargs`' `response_format` goes, as in langchain-openai's
+    payload, to the openai SDK's parse() (`call_format`): its JSON schema sent, the reply
+    read into `parsed` (invoked and streamed), a cut reply the SDK's error; the drop-in
+    raised a TypeError (the class is no JSON) where the partner answers."""
+    openai = pytest.importorskip("openai")
+    from tests.langchain._lckit import openai_or_azure
+
+    cls = AzureChatOpenAI if wire == "azure" else ChatOpenAI
+    given = {"model_kwargs": {"response_format": _Answer}, "max_retries": 0}
+    sent: list[Any] = []
+    with serving(_Cut, sent=sent) as url:
+        model = cls(**openai_or_azure(wire, url), **given)
+        reply = model.invoke("x")
+        pieces = list(model.stream("x"))
+    assert reply.additional_kwargs["parsed"] == _Answer(text="a")
+    # (the stream's final completion's piece alone)
+    assert [p.additional_kwargs["parsed"] for p in pieces if "parsed" in p.additional_kwargs] == [
+        _Answer(text="a")
+    ]
+    assert [s["json_schema"]["name"] for s in sent] == ["_Answer", "_Answer"]
+    with serving(_Cut, sent=[], finish="length") as url:
+        model = cls(**openai_or_azure(wire, url), **given)
+        with pytest.raises(openai.LengthFinishReasonError) as raised:
+            model.invoke("x")
+        assert type(raised.value.completion).__name__ == "ChatCompletion"
+        with pytest.raises(openai.LengthFinishReasonError) as raised:
+            list(model.stream("x"))
+        assert type(raised.value.completion).__name__ == "ParsedChatCompletion[object]"

@@ -25,6 +25,7 @@ from ...adapters.partner_traits import MissingKeyForm
 from ...adapters.partner_traits import PartnerTraits
 from ...adapters.tools import BESIDE_FIELDS
 from ...adapters.validate import unexpected_keyword
+from ..openai.kept_reply import keeping
 from ..openai.partner import OPENAI_MISSING_KEY
 from ..openai.partner import TRAITS as OPENAI_TRAITS
 from ..openai.partner import bound_choice
@@ -67,9 +68,12 @@ def _for_call(adapter: Adapter, settings: Mapping[str, Any]) -> Adapter:
     `reasoning_effort` and `service_tier` where its style reports the ones asked
     (langchain-groq reports the call's over the model's), and the call's own `model=`
     where its style reports the model asked (`ReplyStyle.model_asked_in`: the model that
-    answered, where its partner names its constructor's)."""
+    answered, where its partner names its constructor's). A call with a
+    `response_format` keeps its reply, as OpenAI's does (`kept_reply.py`): the openai
+    SDK's error for a reply cut short carries it, and so does a parse's `.response`."""
     own = cast(CompatibleAdapter, adapter)
     base = usage_for_call(own, settings) if own.profile.stream_options else own
+    base = keeping(base, settings)
     style = own.profile.style
     if style is None:
         return base

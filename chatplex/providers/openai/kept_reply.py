@@ -68,15 +68,15 @@ _FILTERED_WORDS = (
 )
 
 
-def cut_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str, Any]]:
+def cut_reply(body: bytes | None, reply: Any = None) -> tuple[str, dict[str, Any]]:
     """The words and `completion` of the openai SDK's `LengthFinishReasonError` for a
     reply cut at the output-token limit (`_completion`), its usage in the words."""
-    completion = _completion(body, usage, "length")
+    completion = _completion(body, reply, "length")
     usage = getattr(completion, "usage", None)
     return (f"{_CUT_WORDS} - {usage}" if usage else _CUT_WORDS), {"completion": completion}
 
 
-def filtered_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str, Any]]:
+def filtered_reply(body: bytes | None, reply: Any = None) -> tuple[str, dict[str, Any]]:
     """The words and `completion` of the openai SDK's `ContentFilterFinishReasonError`
     for a reply a content filter stopped (`_completion`).
 
@@ -84,27 +84,55 @@ def filtered_reply(body: bytes | None, usage: Any = None) -> tuple[str, dict[str
     >>> words.endswith("rejected by the content filter")
     True
     """
-    return _FILTERED_WORDS, {"completion": _completion(body, usage, "content_filter")}
+    return _FILTERED_WORDS, {"completion": _completion(body, reply, "content_filter")}
 
 
-def _completion(body: bytes | None, usage: Any, reason: str) -> Any:
-    """The openai SDK's `ChatCompletion` its error carries, where the SDK is imported (a
-    script catching its error has it), read without validation as the SDK reads a reply:
-    the kept reply's body; else (a stream's) its one choice ended for `reason`, with the
-    raw `usage` where the stream had one. None where the SDK is not imported."""
+def _completion(body: bytes | None, reply: Any, reason: str) -> Any:
+    """The completion the openai SDK's error carries, where the SDK is imported (a script
+    catching its error has it), read without validation as the SDK reads a reply: the
+    kept reply's body as its `ChatCompletion` (parse()'s); else a stream's, as its
+    helper's snapshot (`_snapshot`). None where the SDK is not imported."""
     sdk = sys.modules.get("openai")
     if sdk is None:
         return None
+    if body is None:
+        return _snapshot(sdk, reply, reason)
     data: Any = None
-    if body is not None:
-        with contextlib.suppress(ValueError):
-            data = json.loads(body)
-    else:
-        message = {"role": "assistant", "content": None}
-        choice = {"index": 0, "finish_reason": reason, "message": message}
-        usage = usage if isinstance(usage, Mapping) else None
-        data = {"id": "", "choices": [choice], "created": 0, "model": "", "usage": usage}
-        data["object"] = "chat.completion"
+    with contextlib.suppress(ValueError):
+        data = json.loads(body)
     if not isinstance(data, dict):
         return None
     return sdk.types.chat.ChatCompletion.construct(**data)
+
+
+def _snapshot(sdk: Any, reply: Any, reason: str) -> Any:
+    """The openai SDK's stream helper's completion where it raises: a
+    `ParsedChatCompletion` of the stream read so far, `reply` (its chunks merged, a
+    chatplex or LangChain message): its id, model and fingerprint, its one choice's
+    text (and refusal, where one streamed) and finish reason, and the raw usage its
+    `response_metadata` holds as `token_usage` (the helper's: the last chunk read's).
+    Without `reply`, one choice ended for `reason`. (The helper's `created` is not kept
+    on a stream's chunks: 0.)"""
+    metadata = getattr(reply, "response_metadata", None) or {}
+    kwargs = getattr(reply, "additional_kwargs", None) or {}
+    content = getattr(reply, "content", None)
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": content if isinstance(content, str) else None,
+    }
+    if "refusal" in kwargs:
+        message["refusal"] = kwargs["refusal"]
+    finish = metadata.get("raw_finish_reason") or metadata.get("finish_reason") or reason
+    usage = metadata.get("token_usage")
+    data: dict[str, Any] = {
+        "id": getattr(reply, "id", None) or "",
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
+        "created": 0,
+        "model": metadata.get("model_name") or "",
+        "object": "chat.completion",
+        "system_fingerprint": metadata.get("system_fingerprint"),
+        "usage": usage if isinstance(usage, Mapping) else None,
+    }
+    if metadata.get("service_tier") is not None:
+        data["service_tier"] = metadata["service_tier"]
+    return sdk.types.chat.ParsedChatCompletion[object].construct(**data)

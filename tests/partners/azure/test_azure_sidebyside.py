@@ -332,6 +332,8 @@ def content_filter_finish_structured(cls: Any, url: str) -> Any:
         "json_schema": model.with_structured_output(Total, method="json_schema"),
         "json_mode_raw": model.with_structured_output(Total, method="json_mode", include_raw=True),
         "json_object": model.bind(response_format={"type": "json_object"}),
+        # (a format the model sends on every call: its payload's, as a call's)
+        "model_kwargs": _model(cls, url, model_kwargs={"response_format": {"type": "json_object"}}),
     }
 
     async def awaited() -> dict[str, list[Any]]:

@@ -12,7 +12,10 @@ content filter stopped as a refusal too, whatever the method; but a call with a
 parse() or its stream helper, which raises `openai.ContentFilterFinishReasonError` for it
 first: on a whole reply, and on a stream at its finishing chunk for a class's format,
 else reading the final completion (after the refusal check, unless `include_raw=True`
-reads the whole stream first).
+reads the whole stream first). A reply cut at the token limit raises its
+`LengthFinishReasonError` on the same paths. Either error carries the completion as the
+SDK read it: the whole reply's `ChatCompletion` (and the call's HTTP response), or a
+stream's `ParsedChatCompletion` snapshot.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ _LOOP, _shared_clients_closed = module_loop()
 
 #: The classes compared: ChatOpenAI's, and two partners on its `BaseChatOpenAI`.
 CLASSES = {"openai": OPENAI, "xai": PACKAGES["xai"], "deepseek": PACKAGES["deepseek"]}
+#: ... and, for a reply cut short, a third (whose partner builds the openai SDK's client).
+CUT_CLASSES = {**CLASSES, "together": PACKAGES["together"]}
 
 
 def refused(seen: Seen) -> Reply:
@@ -98,6 +103,30 @@ def filtered(seen: Seen) -> Reply:
         {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None},
         {"index": 0, "delta": {}, "finish_reason": "content_filter"},
     ]
+    chunks = [{**head, "object": "chat.completion.chunk", "choices": [c]} for c in choices]
+    return chunks_streamed(body, chunks, head, CHAT_USAGE)
+
+
+#: The text of a reply cut at the token limit: JSON begun, not ended.
+CUT_TEXT = '{"text": "It was a dark'
+
+
+def cut(seen: Seen) -> Reply:
+    """A Chat Completions server whose reply stopped at the output-token limit: JSON
+    begun, the finish reason `length` (whole, or streamed: the text in pieces, then the
+    finish)."""
+    body = seen.body or {}
+    head = {"id": "chatcmpl-cut", "created": 1764000000, "model": body.get("model")}
+    head["system_fingerprint"] = "fp_1"
+    if not body.get("stream"):
+        message = {"role": "assistant", "content": CUT_TEXT}
+        choice = {"index": 0, "message": message, "finish_reason": "length"}
+        whole = {**head, "object": "chat.completion", "choices": [choice], "usage": CHAT_USAGE}
+        return Reply(200, [json.dumps(whole).encode()])
+    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+    deltas += [{"content": piece} for piece in thirds(CUT_TEXT)]
+    choices = [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
+    choices.append({"index": 0, "delta": {}, "finish_reason": "length"})
     chunks = [{**head, "object": "chat.completion.chunk", "choices": [c]} for c in choices]
     return chunks_streamed(body, chunks, head, CHAT_USAGE)
 
@@ -222,18 +251,48 @@ def test_a_content_filter_stop_is_a_refusal(package: str, server: ScriptedServer
 
 
 def _filter_read(err: BaseException) -> dict[str, Any]:
-    """The openai SDK's error for a filtered reply as a script reads it (the refusal's
-    as `refusal_read`): its class and words, and the completion's finish reasons."""
+    """The openai SDK's error for a reply cut short (filtered, or at the token limit) as
+    a script reads it (the refusal's as `refusal_read`): its class and words, the
+    completion it carries (`_completion_read`) and the HTTP response's status."""
     sdk = importlib.import_module("openai")
-    if not isinstance(err, sdk.ContentFilterFinishReasonError):
+    cut_errors = (sdk.ContentFilterFinishReasonError, sdk.LengthFinishReasonError)
+    if not isinstance(err, cut_errors):
         return {"other": refusal_read(err)}
-    completion = err.completion
+    response = getattr(err, "response", None)
     return {
-        "filter_error": True,
+        "cut_error": True,
         "sdk_error": isinstance(err, sdk.OpenAIError),
         "name": type(err).__name__,
         "str": str(err),
-        "finish": None if completion is None else [c.finish_reason for c in completion.choices],
+        "completion": _completion_read(err.completion),
+        "response": None if response is None else response.status_code,
+    }
+
+
+def _completion_read(completion: Any) -> dict[str, Any] | None:
+    """What a script reads of the SDK's completion: its class, id, model, fingerprint,
+    each choice's finish reason and message (its class, role, text, refusal), the usage."""
+    if completion is None:
+        return None
+    usage = completion.usage
+    return {
+        "type": type(completion).__name__,
+        "id": completion.id,
+        "model": completion.model,
+        "object": completion.object,
+        "system_fingerprint": completion.system_fingerprint,
+        "choices": [
+            {
+                "index": c.index,
+                "finish_reason": c.finish_reason,
+                "message": type(c.message).__name__,
+                "role": c.message.role,
+                "content": c.message.content,
+                "refusal": c.message.refusal,
+            }
+            for c in completion.choices
+        ],
+        "usage": None if usage is None else usage.model_dump(exclude_none=True),
     }
 
 
@@ -269,17 +328,36 @@ def filtered_structured(cls: Any, p: Package, url: str) -> Any:
     return {name: each(make(model)) for name, make in _FORMATS.items()}
 
 
-@pytest.mark.parametrize("package", sorted(CLASSES))
+@pytest.mark.parametrize("package", sorted(CUT_CLASSES))
 def test_a_filtered_reply_to_a_format_raises_the_sdks_error(
     package: str, server: ScriptedServer
 ) -> None:
     server.handler = filtered
-    outcome = run_over(CLASSES[package], filtered_structured, server)
+    outcome = run_over(CUT_CLASSES[package], filtered_structured, server)
     assert_same(outcome)
     theirs = outcome[0]
     # (ChatDeepSeek's json_schema is a tool call: its refusal check reads the stop)
-    assert theirs["json_mode"]["invoke"]["filter_error"], theirs
+    assert theirs["json_mode"]["invoke"]["cut_error"], theirs
+    assert theirs["json_mode"]["invoke"]["completion"]["id"] == "chatcmpl-1", theirs
     assert theirs["json_mode"]["stream"]["other"]["refusal_error"], theirs
+
+
+@pytest.mark.parametrize("package", sorted(CUT_CLASSES))
+def test_a_reply_cut_at_the_token_limit_raises_the_sdks_error(
+    package: str, server: ScriptedServer
+) -> None:
+    """The SDK's `LengthFinishReasonError` on each way, its completion the partner's: the
+    whole reply's (with the HTTP response), a stream's `ParsedChatCompletion` snapshot
+    (at the finishing chunk for a class's format, else the final one with the usage)."""
+    server.handler = cut
+    outcome = run_over(CUT_CLASSES[package], filtered_structured, server)
+    assert_same(outcome)
+    theirs = outcome[0]
+    invoked, streamed = theirs["class_format"]["invoke"], theirs["class_format"]["stream"]
+    assert invoked["name"] == "LengthFinishReasonError" and invoked["response"] == 200, theirs
+    assert invoked["completion"]["choices"][0]["content"] == CUT_TEXT, theirs
+    assert streamed["completion"]["type"] == "ParsedChatCompletion[object]", theirs
+    assert streamed["completion"]["choices"][0]["content"] == CUT_TEXT, theirs
 
 
 def test_the_refusal_is_langchain_openais_error_in_its_words(server: ScriptedServer) -> None:

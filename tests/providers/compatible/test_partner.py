@@ -50,6 +50,20 @@ def test_a_call_with_its_own_reasoning_effort_gets_an_adapter_reporting_it() -> 
     assert for_call(xai, {"reasoning_effort": "low"}) is xai
 
 
+def test_a_presets_call_with_a_response_format_keeps_its_reply() -> None:
+    """As OpenAI's: the openai SDK's error for a reply cut short carries the completion
+    read from it, and a failed parse its HTTP response; with a reported effort too."""
+    fmt = {"response_format": {"type": "json_object"}}
+    xai = preset_adapter_class("xai")(api_key="xai-test")
+    assert xai.kept_reply is None and for_call(xai, {}) is xai
+    kept = for_call(xai, fmt)
+    assert kept is not xai and kept.kept_reply == [] and xai.kept_reply is None
+    groq = preset_adapter_class("groq")(api_key="gsk-test")
+    both = for_call(groq, {**fmt, "reasoning_effort": "none"})
+    assert both.kept_reply == [] and both.profile.style.reasoning_effort == "none"
+    assert groq.kept_reply is None
+
+
 def test_a_presets_response_format_stream_goes_through_the_helper_where_its_partner_does() -> None:
     # ChatDeepSeek and ChatXAI (BaseChatOpenAIs) stream it through the openai SDK's
     # helper, whose pieces name langchain-openai's provider (ChatXAI's own on each); the

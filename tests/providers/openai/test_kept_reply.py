@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from chatplex.messages import AIMessageChunk
 from chatplex.providers.openai.adapter import OpenAIAdapter
 from chatplex.providers.openai.kept_reply import cut_reply
 from chatplex.providers.openai.kept_reply import filtered_reply
@@ -56,9 +57,33 @@ def test_a_filtered_replys_error_carries_the_completion_as_the_sdk_reads_it() ->
     completion = fields["completion"]
     assert [c.finish_reason for c in completion.choices] == ["content_filter"]
     assert completion.model is None and completion.id == "chatcmpl-1"
-    streamed = filtered_reply(None, {"prompt_tokens": 3, "completion_tokens": 0, "total_tokens": 3})
-    assert streamed[1]["completion"].usage.total_tokens == 3
-    assert [c.finish_reason for c in streamed[1]["completion"].choices] == ["content_filter"]
-    words, fields = cut_reply(None)
+    assert type(completion).__name__ == "ChatCompletion"  # parse()'s, not a snapshot
+    # A stream's: the helper's ParsedChatCompletion snapshot of the reply read so far.
+    usage = {"prompt_tokens": 3, "completion_tokens": 0, "total_tokens": 3}
+    metadata = {"finish_reason": "content_filter", "model_name": "m", "token_usage": usage}
+    so_far = AIMessageChunk(content="", id="chatcmpl-2", response_metadata=metadata)
+    streamed = filtered_reply(None, so_far)[1]["completion"]
+    assert type(streamed).__name__ == "ParsedChatCompletion[object]"
+    assert (streamed.id, streamed.model, streamed.usage.total_tokens) == ("chatcmpl-2", "m", 3)
+    assert [c.finish_reason for c in streamed.choices] == ["content_filter"]
+    assert type(streamed.choices[0].message).__name__ == "ParsedChatCompletionMessage[object]"
+
+
+def test_a_cut_streams_error_carries_the_helpers_snapshot() -> None:
+    pytest.importorskip("openai")
+    # The text so far, the raw finish reason, a refusal where one streamed; the usage in
+    # the words where the snapshot has one, as the SDK's.
+    metadata = {"finish_reason": "length", "model_name": "m", "system_fingerprint": "fp"}
+    cut = AIMessageChunk(content='{"a": "b', id="c", response_metadata=metadata)
+    words, fields = cut_reply(None, cut)
     assert words.endswith("length limit was reached") and fields["completion"].usage is None
+    choice = fields["completion"].choices[0]
+    assert (choice.finish_reason, choice.message.content) == ("length", '{"a": "b')
+    assert choice.message.refusal is None and fields["completion"].system_fingerprint == "fp"
+    usage = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    cut.response_metadata["token_usage"] = usage
+    words, fields = cut_reply(None, cut)
+    assert words.endswith(" - " + repr(fields["completion"].usage))
+    # Not known (no reply read): one choice ended for the reason.
+    words, fields = cut_reply(None)
     assert [c.finish_reason for c in fields["completion"].choices] == ["length"]
