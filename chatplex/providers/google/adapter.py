@@ -120,6 +120,39 @@ _MODEL_NAME = re.compile(r"[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*")
 _DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
+#: The `model_provider` of Gemini's replies; another's reply is foreign.
+_GEMINIS = frozenset({"google_genai", "google_vertexai"})
+
+
+def foreign_unsendable_dropped(
+    messages: Sequence[BaseMessage], block_types: BlockTypes
+) -> list[BaseMessage]:
+    """`messages` with another provider's replies (a `model_provider` named, not Gemini's)
+    rid of their blocks of a type no Gemini part holds (Anthropic's `redacted_thinking`):
+    langchain-google-genai reads such a reply by its standard blocks and drops those,
+    where it refuses them in a reply of its own (as the check does)."""
+    out: list[BaseMessage] = []
+    for message in messages:
+        provider = message.response_metadata.get("model_provider")
+        if (
+            isinstance(message, AIMessage)
+            and provider is not None
+            and provider not in _GEMINIS
+            and isinstance(message.content, list)
+        ):
+            kept = [
+                block
+                for block in message.content
+                if not isinstance(block, Mapping)
+                or not isinstance(block.get("type"), str)
+                or block_types.allows(block["type"])
+            ]
+            if len(kept) < len(message.content):
+                message = message.model_copy(update={"content": kept})
+        out.append(message)
+    return out
+
+
 def checked_api_version(api_version: str, examples: str) -> str:
     """`api_version` as a Google wire puts it in its paths (`v1`, `v1beta1`); else a
     ValueError naming `examples`."""
@@ -200,6 +233,8 @@ class _GoogleWire(Adapter):
             messages = without_empty_user_turns(messages)
         if self.system_as_human:
             messages = system_as_human(messages)
+        if not self._vertex_history:
+            messages = foreign_unsendable_dropped(messages, self.block_types)
         # Legacy function calling: both partners send a result by name.
         # Vertex AI's partner leaves a user turn's empty text out (`vertex_history`).
         check_call(

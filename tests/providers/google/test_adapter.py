@@ -370,3 +370,20 @@ def test_any_with_no_tools_is_refused_at_the_call_in_the_spelling_bound() -> Non
     partner = GeminiAdapter(api_key=KEY, partner_replies=True)
     with pytest.raises(ValueError, match=r"^Received tool_choice='any' but no formatted_tools"):
         partner.build_request(HI, settings, stream=False)
+
+
+def test_a_foreign_replys_blocks_gemini_cannot_hold_are_dropped_not_refused() -> None:
+    # langchain-google-genai reads another provider's reply by its standard blocks and
+    # drops what no Gemini part holds (Anthropic's redacted thinking); its own are refused.
+    redacted = {"type": "redacted_thinking", "data": "EncryptedThought=="}
+    reply = AIMessage(
+        [redacted, {"type": "text", "text": "Two."}],
+        response_metadata={"model_provider": "anthropic"},
+    )
+    history = [HumanMessage("q"), reply, HumanMessage("Sure?")]
+    settings = CallSettings(model="gemini-2.5-flash")
+    request = GeminiAdapter(api_key=KEY).build_request(history, settings, stream=False)
+    assert request.json["contents"][1] == {"role": "model", "parts": [{"text": "Two."}]}
+    own = AIMessage([redacted], response_metadata={"model_provider": "google_genai"})
+    with pytest.raises(ValueError, match="redacted_thinking"):
+        GeminiAdapter(api_key=KEY).build_request([HumanMessage("q"), own], settings, stream=False)
