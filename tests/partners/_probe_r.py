@@ -1,0 +1,198 @@
+"""Scripts the wires' probe_r modules share (tests/partners/<wire>/test_*_probe_r_scripts.py):
+reasoning models as a LangChain user scripts them. Reasoning asked for in each way the
+partner takes it (a constructor's setting, a call's keyword), and the request each sends;
+the reply read back (`.content`, `.content_blocks` and their `reasoning` blocks, `.text`,
+the usage's reasoning tokens, `response_metadata`), invoked, awaited and streamed (each
+piece, and the merged stream); the reply replayed in the next turns as an agent does (a
+tool's call and result between, the thinking's signature or encrypted reasoning sent
+back), with `output_version="v1"` too; and a reasoning reply of every other provider's
+partner replayed (a conversation moved to another model). Each factory takes a suite's
+constructor `make(cls, url, **settings)` and gives a `script(cls, url)` that its suite
+runs with the partner's class and with chatplex's, as the probe_y set's (`_probe_y.py`);
+`scripts` gives a wire's rows, each with what it warned of (`_probe_z.heard`)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tests.partners._probe_y import LOOP
+from tests.partners._probe_y import Make
+from tests.partners._probe_y import Script
+from tests.partners._probe_z import drawn_ids_masked
+from tests.partners._probe_z import heard
+from tests.partners._sidebyside import add
+from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import merged
+
+QUESTION = "How many r in berry?"
+SUM = "1+2?"
+
+
+def _read(message: Any) -> dict[str, Any]:
+    """A reply as a script reads it: the message (its content, usage, metadata), its
+    `content_blocks`, its reasoning blocks alone and `.text`."""
+    blocks = message.content_blocks
+    return {
+        "message": message,
+        "content_blocks": blocks,
+        "reasoning": [b for b in blocks if b.get("type") == "reasoning"],
+        "text": message.text,
+    }
+
+
+def reasoning_read(make: Make, **settings: Any) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A reasoning model given `settings`: its reply invoked, awaited and streamed,
+        each read as a script reads it (`_read`): the stream's every piece, and the
+        pieces merged."""
+        model = make(cls, url, **settings)
+        chunks = list(model.stream(QUESTION))
+        return drawn_ids_masked(
+            {
+                "invoked": _read(model.invoke(QUESTION)),
+                "awaited": _read(LOOP.run_until_complete(model.ainvoke(QUESTION))),
+                "pieces": [_read(chunk) for chunk in chunks],
+                "merged": _read(merged(chunks)),
+            }
+        )
+
+    return script
+
+
+def reasoning_asked(make: Make, ways: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """Reasoning asked for each way of `ways` (name: the constructor's settings, the
+        call's keywords), invoked once: its reply's blocks, or the class of what refused
+        it (the requests sent are compared). Each side is given copies (a partner built
+        on langchain-core's `build_model_kwargs` empties the `model_kwargs` it is given
+        of its own fields: the other side's run would see them gone)."""
+
+        def asked(settings: dict[str, Any], call: dict[str, Any]) -> Any:
+            settings, call = copy.deepcopy((settings, call))
+            reply = make(cls, url, **settings).invoke(QUESTION, **call)
+            return reply.content_blocks
+
+        out = {name: attempted(lambda w=way: asked(*w)) for name, way in ways.items()}
+        return drawn_ids_masked(out)
+
+    return script
+
+
+def _each_read(**replies: Any) -> dict[str, Any]:
+    """Each reply read (`_read`), or what refused it as it is."""
+    return {k: _read(v) if hasattr(v, "content_blocks") else v for k, v in replies.items()}
+
+
+def agent_turns(make: Make, *, streamed: bool = False, **settings: Any) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A reasoning model given `settings`, `add` bound, as an agent runs it (each turn
+        invoked, or streamed and merged where `streamed`): its reply calling the tool,
+        the tool's result, its answer, then a new question after the whole history (every
+        reply sent back, its reasoning with its signature or encrypted content)."""
+        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import ToolMessage
+
+        bound = make(cls, url, **settings).bind_tools([add])
+
+        def ask(history: list[Any]) -> Any:
+            return merged(list(bound.stream(history))) if streamed else bound.invoke(history)
+
+        first = ask([HumanMessage(SUM)])
+        calls = first.tool_calls
+        results = [ToolMessage("3", tool_call_id=call["id"], name=call["name"]) for call in calls]
+        history = [HumanMessage(SUM), first, *results]
+        second = attempted(lambda: ask(history))
+        third = attempted(lambda: ask([*history, second, HumanMessage("And 3+4?")]))
+        return drawn_ids_masked({"first": _read(first), **_each_read(second=second, third=third)})
+
+    return script
+
+
+#: A reasoning reply as each provider's partner gives it (the default output version),
+#: and as LangChain's v1 blocks.
+FOREIGN_REASONING: dict[str, dict[str, Any]] = {
+    "anthropic": {
+        "content": [
+            {"type": "thinking", "thinking": "Count them.", "signature": "sig-01"},
+            {"type": "redacted_thinking", "data": "EncryptedThought=="},
+            {"type": "text", "text": "Two."},
+        ],
+        "response_metadata": {"model_provider": "anthropic", "model_name": "claude-haiku-4-5"},
+    },
+    "responses": {
+        "content": [{"type": "text", "text": "Two.", "annotations": [], "id": "msg_1"}],
+        "additional_kwargs": {
+            "reasoning": {
+                "type": "reasoning",
+                "id": "rs_1",
+                "summary": [{"type": "summary_text", "text": "Count them."}],
+                "encrypted_content": "gAAA-enc",
+            }
+        },
+        "response_metadata": {"model_provider": "openai", "model_name": "o4-mini", "id": "resp_1"},
+    },
+    "gemini": {
+        "content": [
+            {"type": "thinking", "thinking": "Count them."},
+            {"type": "text", "text": "Two."},
+        ],
+        "response_metadata": {"model_provider": "google_genai", "model_name": "gemini-2.5-flash"},
+    },
+    "deepseek": {
+        "content": "Two.",
+        "additional_kwargs": {"reasoning_content": "Count them."},
+        "response_metadata": {"model_provider": "deepseek", "model_name": "deepseek-reasoner"},
+    },
+    "v1": {
+        "content": [
+            {"type": "reasoning", "reasoning": "Count them.", "id": "rs_1"},
+            {"type": "text", "text": "Two."},
+        ],
+        "response_metadata": {"output_version": "v1"},
+    },
+}
+
+
+def foreign_reasoning_replayed(make: Make, **settings: Any) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A reasoning reply from each provider's partner (a thought and its signature, a
+        redacted one, an encrypted reasoning item, DeepSeek's `reasoning_content`), and
+        one of LangChain's v1 blocks, in the history of a next turn (a conversation moved
+        to this model, given `settings`): the reply, or the class of what refused it."""
+        from langchain_core.messages import AIMessage
+        from langchain_core.messages import HumanMessage
+
+        model = make(cls, url, **settings)
+
+        def replayed(fields: dict[str, Any]) -> Any:
+            history = [HumanMessage(QUESTION), AIMessage(**fields), HumanMessage("Sure?")]
+            return attempted(lambda: model.invoke(history))
+
+        return {name: replayed(fields) for name, fields in FOREIGN_REASONING.items()}
+
+    return script
+
+
+def scripts(
+    make: Make,
+    thinking: dict[str, Any],
+    ways: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+    *,
+    v1: bool = True,
+) -> dict[str, Script]:
+    """The set's scripts (each `heard`) for a wire over its constructor `make`, its
+    reasoning asked for by the settings `thinking` (and each of `ways`): read, asked,
+    an agent's turns invoked and streamed (and read as LangChain's v1 blocks where `v1`),
+    and the other providers' reasoning replayed."""
+    rows = {
+        "reasoning_read": reasoning_read(make, **thinking),
+        "reasoning_asked": reasoning_asked(make, ways),
+        "agent_turns": agent_turns(make, **thinking),
+        "agent_turns_streamed": agent_turns(make, streamed=True, **thinking),
+        "foreign_reasoning_replayed": foreign_reasoning_replayed(make, **thinking),
+    }
+    if v1:
+        rows["reasoning_read_v1"] = reasoning_read(make, output_version="v1", **thinking)
+        rows["agent_turns_v1"] = agent_turns(make, output_version="v1", **thinking)
+    return {name: heard(script) for name, script in rows.items()}
