@@ -189,7 +189,8 @@ def _run_with_deadline(config: LCRunnableConfig | None) -> LCRunnableConfig | No
     from langchain_core.utils.uuid import uuid7  # (langchain-core 1.8 and up, as v3)
 
     config = LCRunnableConfig(**(config or {}))
-    run_id = config.setdefault("run_id", uuid7())
+    run_id = config.get("run_id") or uuid7()
+    config["run_id"] = run_id
     now = time.monotonic()
     for stale, passed in list(_V3_DEADLINES.items()):
         if passed <= now:

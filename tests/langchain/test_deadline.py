@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,19 @@ def test_a_v3_stream_that_stops_mid_way_ends_at_the_deadline_with_what_came(
     assert "Hel" in got  # the piece that came was told before the deadline ended the call
 
 
+@pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+@pytest.mark.parametrize("given", ["an id", "None"])
+def test_a_v3_stream_keeps_the_run_id_its_config_gives(silent: SilentServer, given: str) -> None:
+    """The deadline goes with the run's id: one the config gives is the run's (handlers
+    see it), and a `run_id` of None is LangChain's "draw one"."""
+    run_id = uuid.uuid4() if given == "an id" else None
+    heard: list[Any] = []
+    config = {"timeout": 0.5, "run_id": run_id, "callbacks": [_Heard(heard)]}
+    _bounded(lambda: _v3_events(_openai(silent.url), True, config))
+    started = [entry for entry in heard if isinstance(entry, uuid.UUID)]
+    assert len(started) == 1 and (run_id is None or started == [run_id])
+
+
 class _Heard(BaseCallbackHandler):
     """The tokens a v3 stream tells its run's handlers."""
 
@@ -128,6 +142,9 @@ class _Heard(BaseCallbackHandler):
 
     def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
         self.tokens.append(token)
+
+    def on_chat_model_start(self, *args: Any, run_id: uuid.UUID, **kwargs: Any) -> None:
+        self.tokens.append(run_id)
 
 
 def test_the_deadline_reaches_the_model_inside_langchains_chain_and_lambda(
