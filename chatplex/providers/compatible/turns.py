@@ -18,6 +18,7 @@ assistant's list content (Magistral's `thinking` parts) sent back as its blocks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from typing import cast
 
@@ -27,12 +28,37 @@ from ...messages import BaseMessage
 from ...messages import ToolMessage
 from .profile import TurnStyle
 
-__all__ = ["reasoning_details", "styled_turns"]
+__all__ = ["reasoning_details", "styled_turns", "unsendable_dropped"]
 
 #: Assistant blocks no Chat Completions server takes back (chatplex's reasoning blocks,
 #: another provider's own); a provider's `thinking` part (its text pieces a list) is
 #: kept by `assistant_parts`.
 _NOT_SENT_BACK = frozenset({"reasoning", "redacted_thinking", "tool_use", "server_tool_use"})
+
+
+def unsendable_dropped(
+    messages: list[BaseMessage], sendable: Callable[[str], bool]
+) -> list[BaseMessage]:
+    """`messages` with each assistant turn's blocks of a type not `sendable` left out
+    (an empty string where none is left), for a style whose partner sends an assistant's
+    text blocks alone (`TurnStyle.joined_text`): langchain-deepseek drops every other
+    block of a replayed reply (Anthropic's `redacted_thinking`), where the check would
+    refuse it."""
+    out: list[BaseMessage] = []
+    for message in messages:
+        content = message.content
+        if isinstance(message, AIMessage) and isinstance(content, list):
+            kept = [
+                block
+                for block in content
+                if not isinstance(block, dict)
+                or not isinstance(block.get("type"), str)
+                or sendable(block["type"])
+            ]
+            if len(kept) < len(content):
+                message = message.model_copy(update={"content": kept or ""})
+        out.append(message)
+    return out
 
 
 def styled_turns(

@@ -170,6 +170,31 @@ def test_deepseek_history_is_langchain_deepseeks() -> None:
     assert ours[1]["content"] == "Hi thé" and ours[2]["content"].startswith('[{"type": "text"')
 
 
+#: Another provider's reply (Anthropic's): a thought, a redacted one, the answer.
+_FOREIGN = [
+    {"type": "thinking", "thinking": "Count.", "signature": "sig"},
+    {"type": "redacted_thinking", "data": "Encrypted=="},
+    {"type": "text", "text": "Two."},
+]
+
+
+@pytest.mark.parametrize("blocks", [_FOREIGN, _FOREIGN[1:2]])
+def test_deepseek_sends_a_replayed_replys_text_alone_as_langchain_deepseek(
+    blocks: list[dict[str, Any]],
+) -> None:
+    """A block no Chat Completions turn holds (`redacted_thinking`) in another
+    provider's reply is left out with the rest, as langchain-deepseek leaves it out,
+    where the check refused it (ValueError)."""
+    deepseek = pytest.importorskip("langchain_deepseek")
+    partner_model = deepseek.ChatDeepSeek(api_key="k", model="m")
+    theirs = partner_model._get_request_payload([lc.HumanMessage("q"), lc.AIMessage(blocks)])
+    adapter = preset_adapter_class("deepseek")(api_key="k", base_url="http://127.0.0.1:9")
+    history = [cp.HumanMessage("q"), cp.AIMessage(blocks)]
+    ours = adapter.build_request(history, CallSettings(model="m"), stream=False).json
+    assert ours["messages"] == theirs["messages"]
+    assert ours["messages"][1]["content"] == ("Two." if len(blocks) > 1 else "")
+
+
 def test_sambanova_sends_an_assistants_text_joined_where_its_partner_loses_it() -> None:
     """langchain-sambanova sends an assistant's list content as "" (null beside calls):
     the reply's text lost, a kept difference; sent as one string, SambaNova's type."""
