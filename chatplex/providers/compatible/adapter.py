@@ -308,8 +308,9 @@ class CompatibleAdapter(OpenAIAdapter):
         """The OpenAI adapter's request, with the profile's refusals and renames applied
         (a ValueError naming the provider before any request)."""
         profile = self.profile
-        if profile.turns is not None and profile.turns.joined_text:
-            messages = unsendable_dropped(messages, self.block_types.allows)
+        turns = profile.turns
+        if turns is not None and (turns.joined_text or turns.text_parts_only):
+            messages = unsendable_dropped(messages, self.block_types.allows, turns)
         request = super().build_request(messages, settings, stream=stream)
         body = dict(request.json)
         for name, reason in profile.rejects.items():

@@ -37,25 +37,32 @@ _NOT_SENT_BACK = frozenset({"reasoning", "redacted_thinking", "tool_use", "serve
 
 
 def unsendable_dropped(
-    messages: list[BaseMessage], sendable: Callable[[str], bool]
+    messages: list[BaseMessage], sendable: Callable[[str], bool], style: TurnStyle
 ) -> list[BaseMessage]:
     """`messages` with each assistant turn's blocks of a type not `sendable` left out
-    (an empty string where none is left), for a style whose partner sends an assistant's
-    text blocks alone (`TurnStyle.joined_text`): langchain-deepseek drops every other
-    block of a replayed reply (Anthropic's `redacted_thinking`), where the check would
-    refuse it."""
+    (an empty string where none is left, an empty text for each where the text is
+    joined), for a style whose partner sends an assistant's
+    text blocks alone (`TurnStyle.joined_text`, `text_parts_only`): langchain-deepseek
+    and -groq drop every other block of a replayed reply (Anthropic's
+    `redacted_thinking`), where the check would refuse it."""
     out: list[BaseMessage] = []
     for message in messages:
         content = message.content
         if isinstance(message, AIMessage) and isinstance(content, list):
+            # langchain-deepseek joins the text of a turn its other blocks left (""
+            # beside calls too): an empty text stands for each dropped block
+            blank = {"type": "text", "text": ""}
             kept = [
                 block
-                for block in content
                 if not isinstance(block, dict)
                 or not isinstance(block.get("type"), str)
                 or sendable(block["type"])
+                else blank
+                for block in content
             ]
-            if len(kept) < len(content):
+            if not style.joined_text:
+                kept = [block for block in kept if block is not blank]
+            if kept != content:
                 message = message.model_copy(update={"content": kept or ""})
         out.append(message)
     return out
