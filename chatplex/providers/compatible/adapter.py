@@ -88,6 +88,7 @@ from .spec import PROFILES
 from .style import StyledStreamParser
 from .style import style_reply
 from .turns import styled_turns
+from .turns import unsendable_dropped
 
 if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
@@ -306,8 +307,11 @@ class CompatibleAdapter(OpenAIAdapter):
     ) -> HTTPRequest:
         """The OpenAI adapter's request, with the profile's refusals and renames applied
         (a ValueError naming the provider before any request)."""
-        request = super().build_request(messages, settings, stream=stream)
         profile = self.profile
+        turns = profile.turns
+        if turns is not None and (turns.joined_text or turns.text_parts_only):
+            messages = unsendable_dropped(messages, self.block_types.allows, turns)
+        request = super().build_request(messages, settings, stream=stream)
         body = dict(request.json)
         for name, reason in profile.rejects.items():
             if name in body:

@@ -18,6 +18,7 @@ assistant's list content (Magistral's `thinking` parts) sent back as its blocks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from typing import cast
 
@@ -27,12 +28,44 @@ from ...messages import BaseMessage
 from ...messages import ToolMessage
 from .profile import TurnStyle
 
-__all__ = ["reasoning_details", "styled_turns"]
+__all__ = ["reasoning_details", "styled_turns", "unsendable_dropped"]
 
 #: Assistant blocks no Chat Completions server takes back (chatplex's reasoning blocks,
 #: another provider's own); a provider's `thinking` part (its text pieces a list) is
 #: kept by `assistant_parts`.
 _NOT_SENT_BACK = frozenset({"reasoning", "redacted_thinking", "tool_use", "server_tool_use"})
+
+
+def unsendable_dropped(
+    messages: list[BaseMessage], sendable: Callable[[str], bool], style: TurnStyle
+) -> list[BaseMessage]:
+    """`messages` with each assistant turn's blocks of a type not `sendable` left out
+    (an empty string where none is left, an empty text for each where the text is
+    joined), for a style whose partner sends an assistant's
+    text blocks alone (`TurnStyle.joined_text`, `text_parts_only`): langchain-deepseek
+    and -groq drop every other block of a replayed reply (Anthropic's
+    `redacted_thinking`), where the check would refuse it."""
+    out: list[BaseMessage] = []
+    for message in messages:
+        content = message.content
+        if isinstance(message, AIMessage) and isinstance(content, list):
+            # langchain-deepseek joins the text of a turn its other blocks left (""
+            # beside calls too): an empty text stands for each dropped block
+            blank = {"type": "text", "text": ""}
+            kept = [
+                block
+                if not isinstance(block, dict)
+                or not isinstance(block.get("type"), str)
+                or sendable(block["type"])
+                else blank
+                for block in content
+            ]
+            if not style.joined_text:
+                kept = [block for block in kept if block is not blank]
+            if kept != content:
+                message = message.model_copy(update={"content": kept or ""})
+        out.append(message)
+    return out
 
 
 def styled_turns(

@@ -170,6 +170,47 @@ def test_deepseek_history_is_langchain_deepseeks() -> None:
     assert ours[1]["content"] == "Hi thé" and ours[2]["content"].startswith('[{"type": "text"')
 
 
+#: Another provider's reply (Anthropic's): a thought, a redacted one, the answer.
+_FOREIGN = [
+    {"type": "thinking", "thinking": "Count.", "signature": "sig"},
+    {"type": "redacted_thinking", "data": "Encrypted=="},
+    {"type": "text", "text": "Two."},
+]
+
+
+def _partner_sent(preset: str, history: list[Any]) -> list[dict[str, Any]]:
+    if preset == "groq":
+        groq = pytest.importorskip("langchain_groq.chat_models")
+        return [groq._convert_message_to_dict(m) for m in history]
+    deepseek = pytest.importorskip("langchain_deepseek")
+    partner_model = deepseek.ChatDeepSeek(api_key="k", model="m")
+    return list(partner_model._get_request_payload(history)["messages"])
+
+
+@pytest.mark.parametrize("preset", ["deepseek", "groq"])
+def test_a_replayed_replys_unsendable_blocks_are_left_out_as_the_partner_does(
+    preset: str,
+) -> None:
+    """A block no Chat Completions turn holds (`redacted_thinking`) in another
+    provider's reply is left out with the rest, as langchain-deepseek and -groq leave it
+    out (their text alone), where the check refused it (ValueError)."""
+
+    def history(m: Any) -> list[Any]:
+        return [
+            m.HumanMessage("q"),
+            m.AIMessage(_FOREIGN),
+            m.AIMessage(_FOREIGN[1:2]),
+            m.AIMessage(_FOREIGN[1:2], tool_calls=[CALLED]),
+            m.ToolMessage("3", tool_call_id="call_1"),
+        ]
+
+    theirs = _partner_sent(preset, history(lc))
+    adapter = preset_adapter_class(preset)(api_key="k", base_url="http://127.0.0.1:9")
+    ours = adapter.build_request(history(cp), CallSettings(model="m"), stream=False).json
+    assert ours["messages"] == theirs
+    assert "redacted_thinking" not in json.dumps(ours)
+
+
 def test_sambanova_sends_an_assistants_text_joined_where_its_partner_loses_it() -> None:
     """langchain-sambanova sends an assistant's list content as "" (null beside calls):
     the reply's text lost, a kept difference; sent as one string, SambaNova's type."""
