@@ -94,6 +94,7 @@ from .tool_binding import warn_strict_dropped
 from .tool_parsers import tools_parser
 from .traits import partner_traits
 from .traits import strict_dropped
+from .wrapped import body_format
 from .wrapped import declared_spec
 from .wrapped import primary
 
@@ -397,7 +398,7 @@ def call_format(inner: Any, settings: dict[str, Any]) -> None:
     adapter = _adapter(inner)
     if given is None and adapter is not None and adapter.structured.parsed_key:
         # (a class the model sends on every call, `model_kwargs`', read as a call's)
-        own = (getattr(inner, "extra_body", None) or {}).get("response_format")
+        own = body_format(inner)
         given = own if _is_pydantic_class(own) else None
     pydantic = given if _is_pydantic_class(given) else None
     if adapter is not None and adapter.structured.parsed_key and pydantic is not None:

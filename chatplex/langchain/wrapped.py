@@ -25,6 +25,7 @@ from .traits import partner_traits
 __all__ = [
     "adapter_of",
     "allowed_attempts",
+    "body_format",
     "declared_spec",
     "for_call",
     "invoke_streams",
@@ -207,6 +208,12 @@ def partner_max_tokens(engine: Any, kwargs: dict[str, Any]) -> None:
         kwargs["extra_body"] = {**(kwargs.get("extra_body") or {}), field: given}
 
 
+def body_format(target: Any) -> Any:
+    """The `response_format` the chatplex model `target` sends on every call (given in its
+    `model_kwargs`), which its partner's payload holds as a call's; None: none."""
+    return target.extra_body.get("response_format") if isinstance(target, ChatModel) else None
+
+
 def for_call(
     target: Runnable[Any, Any], kwargs: dict[str, Any], hooks: PartnerHooks | None = None
 ) -> Runnable[Any, Any]:
@@ -221,7 +228,7 @@ def for_call(
         return target
     adapter = target.adapter
     call = partner_traits(adapter).for_call
-    sent = target.extra_body.get("response_format")
+    sent = body_format(target)
     if sent is not None and kwargs.get("response_format") is None:
         kwargs = {**kwargs, "response_format": sent}
     own = adapter if call is None else call(adapter, kwargs)
