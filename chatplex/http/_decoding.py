@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import AsyncIterator
+from collections.abc import Generator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from typing import cast
 
 import httpx
 
@@ -35,12 +37,12 @@ _RAW_DEFLATE = -zlib.MAX_WBITS
 _BITS = {"gzip": _GZIP, "x-gzip": _GZIP, "deflate": _DEFLATE}
 
 
-def body_reads(response: httpx.Response) -> Iterator[bytes]:
+def body_reads(response: httpx.Response) -> Generator[bytes, None, None]:
     """The body of `response`, decoded, no piece longer than `PIECE` when it is gzip or
-    deflate; else `response.iter_bytes()` itself."""
+    deflate; else `response.iter_bytes()` itself (a generator, as httpx writes it)."""
     bits = _bits(response)
     if bits is None or response.is_stream_consumed:  # (read already: decoded already)
-        return response.iter_bytes()
+        return cast("Generator[bytes, None, None]", response.iter_bytes())
     return _sync_pieces(response.iter_raw(), bits)
 
 
@@ -99,7 +101,7 @@ class _Inflater:
             raise httpx.DecodingError(str(exc)) from exc
 
 
-def _sync_pieces(raws: Iterator[bytes], bits: int) -> Iterator[bytes]:
+def _sync_pieces(raws: Iterator[bytes], bits: int) -> Generator[bytes, None, None]:
     inflater = _Inflater(bits)
     for raw in raws:
         yield from inflater.pieces(raw)

@@ -16,7 +16,6 @@ import sys
 import threading
 from collections.abc import AsyncGenerator
 from collections.abc import Generator
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._clamp import active
@@ -53,10 +52,12 @@ gc.callbacks.append(_watch_collections)
 #: The reads of the streams being read. Held here, they stay out of the garbage a
 #: collection finalizes when a stream is abandoned in a reference cycle (finalized there,
 #: httpcore's iterator closes its stream inline); `close_response` closes and drops them.
-_READING: set[Iterator[bytes]] = set()
+_READING: set[Generator[bytes, None, None]] = set()
 
 
-def close_response(response: httpx.Response, reads: Iterator[bytes] | None = None) -> None:
+def close_response(
+    response: httpx.Response, reads: Generator[bytes, None, None] | None = None
+) -> None:
     """`response.close()` (its stream's `reads` closed first), on a thread of its own
     where a garbage collection finalizes an abandoned stream (LangChain leaves one
     unclosed when a parallel branch fails): the collection may run inside httpcore's
@@ -72,9 +73,9 @@ def close_response(response: httpx.Response, reads: Iterator[bytes] | None = Non
         _close(response, reads)
 
 
-def _close(response: httpx.Response, reads: Iterator[bytes] | None) -> None:
+def _close(response: httpx.Response, reads: Generator[bytes, None, None] | None) -> None:
     if reads is not None:
-        getattr(reads, "close", lambda: None)()  # (a generator's, which closes the stream)
+        reads.close()  # (which closes the stream)
         _READING.discard(reads)
     response.close()
 
