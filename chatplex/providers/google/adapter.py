@@ -60,6 +60,7 @@ from ...messages import BaseMessage
 from ...secret import MASK
 from ...secret import Secret
 from ...secret import held_keys
+from .contents import GEMINI_REPLIES
 from .contents import system_as_human
 from .contents import without_empty_user_turns
 from .errors import ERROR_FAMILIES
@@ -120,10 +121,6 @@ _MODEL_NAME = re.compile(r"[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*")
 _DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
-#: The `model_provider` of Gemini's replies; another's reply is foreign.
-_GEMINIS = frozenset({"google_genai", "google_vertexai"})
-
-
 def foreign_unsendable_dropped(
     messages: Sequence[BaseMessage], block_types: BlockTypes
 ) -> list[BaseMessage]:
@@ -137,7 +134,7 @@ def foreign_unsendable_dropped(
         if (
             isinstance(message, AIMessage)
             and provider is not None
-            and provider not in _GEMINIS
+            and provider not in GEMINI_REPLIES
             and isinstance(message.content, list)
         ):
             kept = [

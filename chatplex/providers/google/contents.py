@@ -52,6 +52,7 @@ __all__ = [
     "EMPTY_TURN_WARNING",
     "SYSTEM_AS_HUMAN_WARNING",
     "FUNCTION_SIGNATURES_KEY",
+    "GEMINI_REPLIES",
     "PART_RESOLUTION_WARNING",
     "per_part_resolution",
     "video_metadata",
@@ -386,7 +387,7 @@ def _media_part(url: Any, mime: str | None, i: int) -> dict[str, Any]:
 
 
 #: The `model_provider`s of Gemini's own replies (the Gemini API's and Vertex AI's).
-_GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
+GEMINI_REPLIES = frozenset({"google_genai", "google_vertexai"})
 
 #: langchain-google-genai's logger of the v1 blocks it does not send back: a script's
 #: log handler sees the same record under the same name.
@@ -405,13 +406,13 @@ def _model_parts(message: AIMessage, i: int, signed: frozenset[str]) -> list[dic
     parts: list[dict[str, Any]] = []
     content = message.content
     provider = message.response_metadata.get("model_provider")
-    geminis = provider in _GEMINI_REPLIES
+    geminis = provider in GEMINI_REPLIES
     foreign = provider is not None and not geminis
     # langchain-google-genai sends a Gemini reply's v1 reasoning back only with the
     # signature Gemini checks: an unsigned one goes unsent (and is logged).
     v1_gemini = (
         signed == _GENAI_SIGNATURES
-        and provider in _GEMINI_REPLIES
+        and provider in GEMINI_REPLIES
         and message.response_metadata.get("output_version") == "v1"
     )
     if isinstance(content, str):

@@ -17,6 +17,7 @@ from ...adapters.partner_calls import PartnerCalls
 from ...adapters.partner_calls import empty_stop_left_out
 from ...adapters.partner_traits import PartnerTraits
 from .adapter import config_refusal
+from .contents import GEMINI_REPLIES
 
 if TYPE_CHECKING:
     from ...adapters.base import Adapter
@@ -224,7 +225,7 @@ TRAITS: dict[str, PartnerTraits] = {
         binds_parallel_as_given=True,
         partner_unknown_keyword=_unknown_keyword,
         # Another provider's reply in a history is read as LangChain's v1 blocks.
-        own_reply_providers=frozenset({"google_genai", "google_vertexai"}),
+        own_reply_providers=GEMINI_REPLIES,
         retries_and_calls=PartnerCalls(
             # Its call's generation settings validated by google-genai's pydantic model:
             # `temperature="hot"` its ValidationError, before any request.
