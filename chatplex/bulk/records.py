@@ -3,7 +3,8 @@
 Every row has `at`: the unix time (s) it finished, which the report charts across runs.
 
 Success: `{"id", "text", "usage", "cost", "attempts", "latency_s", "cached", "at"}`; `text` is
-the reply's text, or for a structured output (a dict, a list, a pydantic model) the
+the reply's text (`tool_calls` and `refusal`, the model's words of refusal, are added
+when the reply has them), or for a structured output (a dict, a list, a pydantic model) the
 JSON value itself. `usage` is the reply's `usage_metadata`, `cost` the USD total the
 reply carries (`response_metadata["cost"]["total"]`, None when the price is unknown or
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
@@ -94,6 +95,23 @@ def _is_foreign_ai_message(output: Any) -> bool:
     )
 
 
+def _refusal(output: Any) -> str | None:
+    """The model's words of refusal, None when it refused nothing: a refusal is no text
+    (its `text` is empty), so without this the row would read as an empty answer. Read
+    from the standard `refusal` blocks every wire's reply has (a LangChain 0.3 message
+    has no `content_blocks`: its `additional_kwargs["refusal"]`)."""
+    blocks = getattr(output, "content_blocks", None)
+    if isinstance(blocks, list):
+        words = [
+            str(block.get("refusal") or "")
+            for block in blocks
+            if isinstance(block, dict) and block.get("type") == "refusal"
+        ]
+        return "\n".join(words) if words else None
+    refusal = output.additional_kwargs.get("refusal")
+    return str(refusal) if refusal else None
+
+
 def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str, Any]:
     """The output row for a finished call's result."""
     if isinstance(output, AIMessage) or _is_foreign_ai_message(output):
@@ -115,6 +133,9 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
             record["tool_calls"] = [
                 {"name": call["name"], "args": call["args"]} for call in output.tool_calls
             ]
+        refusal = _refusal(output)
+        if refusal is not None:
+            record["refusal"] = refusal
         return record
     return {
         "id": row_id,

@@ -121,3 +121,26 @@ def test_a_langchain_ai_message_is_recorded_as_chatplexs() -> None:
     assert (record["usage"], record["cost"], record["attempts"]) == (usage, 1.5, 2)
     assert record["model"] == "gpt-4o-mini"
     assert record["tool_calls"] == [{"name": "add", "args": {"a": 1}}]
+
+
+@pytest.mark.parametrize(
+    ("content", "additional", "metadata", "words"),
+    [
+        # Chat Completions: the words in additional_kwargs, no text.
+        ("", {"refusal": "I can't help."}, {"model_provider": "openai"}, "I can't help."),
+        # The Responses API: a refusal content part.
+        ([{"type": "refusal", "refusal": "No."}], {}, {"model_provider": "openai"}, "No."),
+        # Anthropic's stop reason with no explanation: still a refusal, of no words.
+        ("", {}, {"model_provider": "anthropic", "stop_reason": "refusal"}, ""),
+    ],
+)
+def test_a_refusal_is_kept_not_recorded_as_an_empty_answer(
+    content: object, additional: dict[str, object], metadata: dict[str, object], words: str
+) -> None:
+    reply = AIMessage(content, additional_kwargs=additional, response_metadata=metadata)  # type: ignore[arg-type]
+    record = success_record("a", reply, 0.0)
+    assert record["text"] == "" and record["refusal"] == words
+    assert "refusal" not in success_record("b", AIMessage("fine"), 0.0)
+    messages = pytest.importorskip("langchain_core.messages")
+    foreign = messages.AIMessage(content, additional_kwargs=additional, response_metadata=metadata)
+    assert success_record("a", foreign, 0.0)["refusal"] == words
