@@ -33,7 +33,8 @@ from this run or an earlier one), 2 bad input or configuration (nothing was sent
 run stopped by its setup (its first 8 rows could not reach the provider, the output
 could not be written, or --max-cost was given for a model the price table does not
 price: the message says which), 3 --max-cost reached with rows left (each run spends at
-most its own budget: the same command carries on), 130 stopped by Ctrl-C, 70 an internal
+most its own budget: the same command carries on), 130 stopped by Ctrl-C (143 by
+SIGTERM: either way the rows in flight are finished and written), 70 an internal
 error (a bug: CHATPLEX_DEBUG=1 shows the traceback), and with `--batch-api` 75 when the
 batch is submitted or still running (run the same command again later to collect it).
 Every error is one line on stderr.
@@ -86,6 +87,7 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in chatplex, not in the input or the setup
 EXIT_BUDGET = 3  # --max-cost reached: rows are left; the same command carries on
@@ -377,6 +379,8 @@ def run_command(args: argparse.Namespace) -> int:
         return _error(summary.stop_reason or "stopped", EXIT_USAGE)
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
+    if summary.stop_reason == "terminated":
+        return EXIT_TERMINATED
     if summary.failed or summary.failed_before:
         return EXIT_FAILED_ROWS
     return EXIT_BUDGET if summary.stop_reason is not None else EXIT_OK

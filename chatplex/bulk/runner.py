@@ -7,9 +7,9 @@ coroutine exists for a row before a worker takes it, and nothing of a finished r
 kept but counters. (LangChain's `abatch` creates every coroutine up front and holds
 every result; chatplex's `abatch` holds every result.)
 
-Stopping: the first Ctrl-C (SIGINT) stops taking rows and lets the rows in flight
-finish and be written; a second one cancels them (they are not written: the next run
-sends them again). A reached cost budget stops the same way as the first Ctrl-C.
+Stopping: the first Ctrl-C (SIGINT) or SIGTERM stops taking rows and lets the rows in
+flight finish and be written; a second one cancels them (they are not written: the next
+run sends them again). A reached cost budget stops the same way as the first Ctrl-C.
 Either way the summary is printed and returned. A SIGKILL loses the rows in flight and
 nothing else (see `journal`).
 
@@ -308,12 +308,29 @@ async def _tick(display: ProgressDisplay, every_s: float) -> None:
         display.refresh()
 
 
-def _on_sigint(control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]) -> None:
+#: The signals that stop a run gracefully, the stop reason each gives, and how the
+#: notice names a second one. SIGTERM is how `kill`, systemd, Docker and Kubernetes stop
+#: a process: as the first Ctrl-C, the rows in flight (paid for) are finished and
+#: written, rather than lost with the lock left behind.
+_STOP_SIGNALS = {
+    signal.SIGINT: ("interrupted", "Ctrl-C"),
+    signal.SIGTERM: ("terminated", "SIGTERM"),
+}
+
+
+def _on_stop_signal(
+    signum: signal.Signals,
+    control: _Control,
+    workers: list[asyncio.Task[None]],
+    notice: IO[str],
+) -> None:
     control.interrupts += 1
+    reason, name = _STOP_SIGNALS[signum]
     if control.interrupts == 1:
-        control.stop("interrupted")
+        control.stop(reason)
         print(
-            "\nchatplex run: stopping: finishing the rows in flight (Ctrl-C again to cancel them)",
+            f"\nchatplex run: stopping: finishing the rows in flight ({name} again to "
+            "cancel them)",
             file=notice,
             flush=True,
         )
@@ -324,18 +341,21 @@ def _on_sigint(control: _Control, workers: list[asyncio.Task[None]], notice: IO[
 
 
 @contextlib.contextmanager
-def _sigint_handler(
+def _stop_signal_handlers(
     enabled: bool, control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]
 ) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the run gracefully while it runs (main thread only)."""
     loop = asyncio.get_running_loop()
     if not enabled or threading.current_thread() is not threading.main_thread():
         yield
         return
-    loop.add_signal_handler(signal.SIGINT, _on_sigint, control, workers, notice)
+    for signum in _STOP_SIGNALS:
+        loop.add_signal_handler(signum, _on_stop_signal, signum, control, workers, notice)
     try:
         yield
     finally:
-        loop.remove_signal_handler(signal.SIGINT)
+        for signum in _STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
 
 
 async def _run_workers(workers: list[asyncio.Task[None]]) -> None:
@@ -378,7 +398,8 @@ async def arun(
     in an error). At most `concurrency` rows in flight. `max_cost` (USD) stops taking
     rows once the replies' cost reaches it. `progress`: a bar on a terminal, a line every
     `progress_interval_s` seconds otherwise (to `progress_file`, stderr by default), and
-    the summary at the end. `handle_sigint`: Ctrl-C stops gracefully (main thread only).
+    the summary at the end. `handle_sigint`: Ctrl-C and SIGTERM stop gracefully (main
+    thread only).
     `report`: write an HTML page charting the whole output there (every run that wrote
     to it; see `report`), listing `report_settings` (what the run was asked to do).
     `made_with` (the CLI: the models), with `prompt`, is kept beside the output, in
@@ -411,7 +432,7 @@ async def arun(
         ]
         ticker = asyncio.create_task(_tick(display, 1.0)) if display is not None else None
         try:
-            with _sigint_handler(handle_sigint, control, workers, notice):
+            with _stop_signal_handlers(handle_sigint, control, workers, notice):
                 await _run_workers(workers)
         finally:
             if ticker is not None:

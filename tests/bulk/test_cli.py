@@ -162,19 +162,27 @@ def test_torn_last_line_is_repaired_by_the_next_run(
     assert server.stats.requests == 31
 
 
-def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "status", "reason"),
+    # SIGTERM: how kill, systemd, Docker and Kubernetes stop a process.
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_sigint_or_sigterm_finishes_in_flight_rows_and_prints_the_summary(
+    tmp_path: Path, signum: signal.Signals, status: int, reason: str
+) -> None:
     # Four rows in flight at almost any moment, whenever the signal lands (the 500 take
     # 12 s), each answered soon after it.
     with _served_run(tmp_path, 500, 0.1, 4, stderr=subprocess.PIPE) as (server, process, out):
         _wait_for_lines(out, 4, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=30)
     text = stderr.decode()
-    assert process.returncode == 130, text
-    assert "finishing the rows in flight" in text and "stopped: interrupted" in text
+    assert process.returncode == status, text
+    assert "finishing the rows in flight" in text and f"stopped: {reason}" in text
     written = len(read_output(out))
     # Every request the server answered was written: nothing in flight was dropped.
     assert written == server.stats.requests < 500
+    assert not out.with_name(out.name + ".lock").exists()  # the lock released with it
 
 
 def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
