@@ -8,7 +8,9 @@ when the reply has them), or for a structured output (a dict, a list, a pydantic
 JSON value itself. `usage` is the reply's `usage_metadata`, `cost` the USD total the
 reply carries (`response_metadata["cost"]["total"]`, None when the price is unknown or
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
-names its model (routing: which model answered).
+names its model (routing: which model answered). A structured output or a parser's value
+carries no usage: its row's `usage`, `cost`, `cached` and `model` are those of the
+replies its call got (the runner counts them while the call runs).
 
 Error: `{"id", "error": {"type", "status", "message", "kind"}, "at"}`: the exception's class,
 the HTTP status for provider errors (else None), its message (provider errors are already
@@ -30,6 +32,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..chat.accounting.usage import UsageTracker
 from ..errors import APIConnectionError
 from ..errors import DeadlineExceededError
 from ..messages import AIMessage
@@ -112,8 +115,12 @@ def _refusal(output: Any) -> str | None:
     return str(refusal) if refusal else None
 
 
-def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str, Any]:
-    """The output row for a finished call's result."""
+def success_record(
+    row_id: str | int, output: Any, latency_s: float, spent: UsageTracker | None = None
+) -> dict[str, Any]:
+    """The output row for a finished call's result. `spent`: what the call's replies
+    used, counted while it ran (`track_usage`), for an output that carries no usage of
+    its own (a structured output, a parser's value)."""
     if isinstance(output, AIMessage) or _is_foreign_ai_message(output):
         meta = output.response_metadata
         text = output.text
@@ -146,7 +153,28 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
         "latency_s": round(latency_s, 4),
         "cached": False,
         "at": _now(),
+        **_spent_fields(spent),
     }
+
+
+def _spent_fields(spent: UsageTracker | None) -> dict[str, Any]:
+    """A row's `usage`, `cost`, `cached` and `model` from what its call's replies used:
+    the replies were paid for even where the output (a parsed value) dropped them."""
+    total = spent.total if spent is not None else None
+    if spent is None or total is None or not (total.requests or total.cached):
+        return {}
+    fields: dict[str, Any] = {
+        "usage": {
+            "input_tokens": total.input_tokens,
+            "output_tokens": total.output_tokens,
+            "total_tokens": total.total_tokens,
+        },
+        "cost": None if total.unpriced else total.cost,  # (a cache hit costs nothing)
+        "cached": total.requests == 0,
+    }
+    if len(spent.by_model) == 1:
+        fields["model"] = next(iter(spent.by_model))
+    return fields
 
 
 def error_kind(error: BaseException) -> str:

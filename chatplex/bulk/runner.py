@@ -49,6 +49,7 @@ from typing import ParamSpec
 from typing import TypeVar
 
 from ..chat.accounting.usage import UsageTracker
+from ..chat.accounting.usage import track_usage
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..core import collector
@@ -270,8 +271,10 @@ async def _work(
             return
         stats.in_flight += 1
         started = time.perf_counter()
+        spent = track_usage()  # this row's replies (a parsed output drops their usage)
         try:
-            output = await runnable.ainvoke(row.input, config)
+            with spent:
+                output = await runnable.ainvoke(row.input, config)
         except asyncio.CancelledError:  # a second Ctrl-C: its request may have been sent
             stats.cancelled += 1
             raise
@@ -284,7 +287,7 @@ async def _work(
                 stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
         else:
             control.finished(None)
-            record = success_record(row.id, output, time.perf_counter() - started)
+            record = success_record(row.id, output, time.perf_counter() - started, spent)
             if _write(journal, record, control):
                 stats.record_success(record)
             unpriced = unpriced_under_budget(budget)
@@ -329,8 +332,7 @@ def _on_stop_signal(
     if control.interrupts == 1:
         control.stop(reason)
         print(
-            f"\nchatplex run: stopping: finishing the rows in flight ({name} again to "
-            "cancel them)",
+            f"\nchatplex run: stopping: finishing the rows in flight ({name} again to cancel them)",
             file=notice,
             flush=True,
         )

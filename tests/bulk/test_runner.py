@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from chatplex import RunnableLambda
+from chatplex import StrOutputParser
 from chatplex import init_chat_model
 from chatplex.bulk import InputError
 from chatplex.bulk import Row
@@ -46,6 +48,29 @@ def test_file_through_the_mock_server_then_rerun_sends_nothing(
     again = run(_model(server), source, output=out, prompt="Say {text}", progress=False)
     assert (again.skipped, again.succeeded, server.stats.requests) == (50, 0, 50)
     assert len(read_output(out)) == 50
+
+
+@pytest.mark.parametrize("parsed", ["structured", "parser"])
+def test_a_parsed_output_keeps_the_usage_and_cost_of_its_replies(
+    tmp_path: Path, server: MockServer, parsed: str
+) -> None:
+    class Answer(BaseModel):
+        answer: str
+
+    model = _model(server)
+    chain = (
+        model.with_structured_output(Answer)
+        if parsed == "structured"
+        else model | (StrOutputParser())
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run(chain, ["a", "b"], output=out, progress=False)
+    rows = read_output(out)
+    # The replies were paid for: a parsed value carries no usage, the row still does.
+    assert all(r["usage"]["output_tokens"] > 0 and r["cost"] > 0 for r in rows)
+    assert all(r["model"] == "gpt-4o-mini" and r["cached"] is False for r in rows)
+    assert summary.cost == pytest.approx(sum(r["cost"] for r in rows)) and summary.cost > 0
+    assert summary.output_tokens == sum(r["usage"]["output_tokens"] for r in rows)
 
 
 async def test_async_twin_from_an_async_iterable(tmp_path: Path) -> None:
