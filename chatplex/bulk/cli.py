@@ -74,6 +74,7 @@ from .inputs import iter_rows
 from .journal import JournalError
 from .journal import export_sorted
 from .runner import DEFAULT_CONCURRENCY
+from .runner import refuse_overwrites
 from .runner import run
 
 __all__ = [
@@ -343,6 +344,8 @@ def run_command(args: argparse.Namespace) -> int:
         model = model_from_args(args, specs)
         if args.batch_api:
             return batch_command(args, model)
+        written = {"--report": args.report, "--sorted-output": args.sorted_output}
+        refuse_overwrites(args.input, args.output, written)  # before a row is paid for
         summary = run(
             model,
             args.input,

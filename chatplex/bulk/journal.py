@@ -371,6 +371,8 @@ def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | in
     the rows written. Holds an index of the output (id key → file offset, ~100 bytes a
     row) while it runs; an id with no row in the output is an error naming it."""
     output, target = Path(output), Path(target)
+    if target.exists() and target.samefile(output):  # opening it to write would empty it
+        raise JournalError(f"{target}: it is the output; name another file for the export")
     offsets: dict[int, int] = {}
     with output.open("rb") as file:
         offset = 0

@@ -75,7 +75,7 @@ from .report import write_report
 from .stats import RunStats
 from .summary import RunSummary
 
-__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "run"]
+__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "refuse_overwrites", "run"]
 
 DEFAULT_CONCURRENCY = 64
 
@@ -240,18 +240,34 @@ def _open_source(
     return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
 
 
-def _refuse_same_file(rows: RowSource, output: str | Path) -> None:
-    """An output that is the input file: its rows would be read as the output's (every
-    row "already done") and its torn last line cut. Refused before either is touched."""
-    if not isinstance(rows, (str, Path)):
-        return
-    source, target = Path(rows), Path(output)
+def _same_file(one: Path, other: Path) -> bool:
     try:
-        same = target.exists() and source.exists() and source.samefile(target)
+        if one.exists() and other.exists() and one.samefile(other):
+            return True  # (a hard link, a symlink)
     except OSError:
-        same = False
-    if same or source.resolve() == target.resolve():
+        pass
+    return one.resolve() == other.resolve()
+
+
+def refuse_overwrites(
+    rows: RowSource, output: str | Path, written: Mapping[str, str | Path | None]
+) -> None:
+    """Refuse, before anything is read or sent, a run whose files overlap: an output that
+    is the input file (its rows would be read as the output's, every row "already done",
+    and its torn last line cut), or a file it writes besides (`written`, by the name the
+    caller knows it by: "--report") that is the input, the output or another of them (the
+    replies paid for, or the input, overwritten at the end of the run)."""
+    source = Path(rows) if isinstance(rows, (str, Path)) else None
+    if source is not None and _same_file(source, Path(output)):
         raise InputError(f"{output}: the output is the input file; name another output")
+    kept = [("the input file", source), ("the output", Path(output))]
+    for name, path in written.items():
+        if path is None:
+            continue
+        for what, other in kept:
+            if other is not None and _same_file(Path(path), other):
+                raise InputError(f"{name} {path}: it is {what}; name another file")
+        kept.append((name, Path(path)))
 
 
 async def _work(
@@ -412,7 +428,7 @@ async def arun(
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     if max_cost is not None and not max_cost > 0:  # (nan too)
         raise ValueError(f"max_cost must be positive, got {max_cost}")
-    _refuse_same_file(rows, output)
+    refuse_overwrites(rows, output, {"report": report})
     source, total = _open_source(rows, prompt)
     notice = progress_file if progress_file is not None else sys.stderr
     control = _Control()

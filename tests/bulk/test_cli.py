@@ -387,6 +387,27 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path, cli: Cli) -> Non
     assert source.read_bytes() == before
 
 
+def test_a_file_written_besides_that_is_the_input_or_the_output_is_refused(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
+    source, out = rows_in_and_out(tmp_path, 3)
+    args = (*run_args(source, out, server.url), "-q")
+    assert cli(*args, cwd=tmp_path).returncode == 0
+    files = {path: path.read_bytes() for path in (source, out)}
+    other = str(tmp_path / "x.html")
+    for flags, said in (
+        (("--sorted-output", "out.jsonl"), "--sorted-output out.jsonl: it is the output"),
+        (("--report", "out.jsonl"), "--report out.jsonl: it is the output"),
+        (("--report", "in.jsonl"), "--report in.jsonl: it is the input file"),
+        (("--report", other, "--sorted-output", other), "it is --report"),
+    ):
+        refused = cli(*args, *flags, cwd=tmp_path)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    # Checked before the run: the replies paid for and the input are as they were.
+    assert {path: path.read_bytes() for path in files} == files
+    assert server.stats.requests == 3 and not Path(other).exists()
+
+
 def test_cache_flag_makes_a_rerun_cost_nothing(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:

@@ -203,6 +203,11 @@ def test_export_sorted_follows_input_order(tmp_path: Path) -> None:
     assert [r["text"] for r in _lines(tmp_path / "sorted.jsonl")] == ["a", "b", "c"]
     with pytest.raises(JournalError, match="no row for id 4"):
         export_sorted(path, tmp_path / "sorted.jsonl", [1, 4])
+    before = path.read_bytes()
+    for same in (path, tmp_path / "." / "out.jsonl"):  # opened to write, it would be emptied
+        with pytest.raises(JournalError, match="it is the output"):
+            export_sorted(path, same, [1, 2, 3])
+    assert path.read_bytes() == before
 
 
 def test_no_lock_file_stays_after_a_run(tmp_path: Path) -> None:

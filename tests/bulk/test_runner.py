@@ -157,6 +157,19 @@ def test_an_output_that_is_the_input_file_is_refused_untouched(tmp_path: Path) -
     assert source.read_bytes() == b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}'
 
 
+def test_a_report_that_is_the_input_or_the_output_is_refused_before_any_call(
+    tmp_path: Path,
+) -> None:
+    source, out = rows_in_and_out(tmp_path, 3)
+    model = FakeChatModel(responses=["ok"])
+    assert run(model, source, output=out, prompt="{text}", progress=False).succeeded == 3
+    files = {path: path.read_bytes() for path in (source, out)}
+    for report, named in ((source, "the input file"), (out, "the output")):
+        with pytest.raises(InputError, match=f"report {report}: it is {named}"):
+            run(model, source, output=out, prompt="{text}", progress=False, report=report)
+    assert {path: path.read_bytes() for path in files} == files  # the paid rows still there
+
+
 def test_bad_file_fails_before_any_request(tmp_path: Path, server: MockServer) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 20)
     with source.open("a") as file:
