@@ -339,13 +339,18 @@ def run_command(args: argparse.Namespace) -> int:
     """Run `chatplex run` with parsed arguments; the exit status."""
     try:
         _refuse_batch_flags(args)
+        # Before the cache file is opened (made, if new) and any row is paid for.
+        written = {
+            "--cache": args.cache,
+            "--report": args.report,
+            "--sorted-output": args.sorted_output,
+        }
+        refuse_overwrites(args.input, args.output, written)
         _check_collector_setting()
         specs = model_specs(args)
         model = model_from_args(args, specs)
         if args.batch_api:
             return batch_command(args, model)
-        written = {"--report": args.report, "--sorted-output": args.sorted_output}
-        refuse_overwrites(args.input, args.output, written)  # before a row is paid for
         summary = run(
             model,
             args.input,

@@ -400,6 +400,9 @@ def test_a_file_written_besides_that_is_the_input_or_the_output_is_refused(
         (("--report", "out.jsonl"), "--report out.jsonl: it is the output"),
         (("--report", "in.jsonl"), "--report in.jsonl: it is the input file"),
         (("--report", other, "--sorted-output", other), "it is --report"),
+        # SQLite would make its database there, then the run append rows to it.
+        (("--cache", "out.jsonl"), "--cache out.jsonl: it is the output"),
+        (("--cache", "in.jsonl"), "--cache in.jsonl: it is the input file"),
     ):
         refused = cli(*args, *flags, cwd=tmp_path)
         assert refused.returncode == 2 and said in refused.stderr, refused.stderr
