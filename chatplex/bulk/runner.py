@@ -183,6 +183,10 @@ def _check_unique(rows: Iterable[Row]) -> Iterator[Row]:
         yield row
 
 
+#: Rows already done the feed skips before it lets the event loop run others.
+_SKIPS_BETWEEN_YIELDS = 1024
+
+
 class _Feed:
     """The next row not yet in the journal; sync sources need no lock (each `next` runs
     without awaiting), async ones are read by one worker at a time."""
@@ -214,11 +218,17 @@ class _Feed:
             return row
 
     async def next(self) -> Row | None:
+        skipped = 0
         while True:
             row = await self._next_raw()
             if row is None or not self._journal.is_done(row.id):
                 return row
             self._stats.skipped += 1
+            skipped += 1
+            if skipped % _SKIPS_BETWEEN_YIELDS == 0:
+                # A resume skips its done rows without awaiting (a sync source): let
+                # Ctrl-C, SIGTERM and the progress bar in meanwhile.
+                await asyncio.sleep(0)
 
 
 def _open_source(
@@ -284,6 +294,8 @@ async def _work(
         row = await feed.next()
         if row is None:
             control.drain()
+            return
+        if control.stopping:  # stopped while the feed skipped done rows: not started
             return
         stats.in_flight += 1
         started = time.perf_counter()

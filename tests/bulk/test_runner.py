@@ -17,7 +17,10 @@ from chatplex.bulk import InputError
 from chatplex.bulk import Row
 from chatplex.bulk import arun
 from chatplex.bulk import run
+from chatplex.bulk.journal import Journal
 from chatplex.bulk.runner import SETUP_STOP_AFTER
+from chatplex.bulk.runner import _Feed
+from chatplex.bulk.stats import RunStats
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import APIConnectionError
 from chatplex.errors import BadRequestError
@@ -71,6 +74,27 @@ def test_a_parsed_output_keeps_the_usage_and_cost_of_its_replies(
     assert all(r["model"] == "gpt-4o-mini" and r["cached"] is False for r in rows)
     assert summary.cost == pytest.approx(sum(r["cost"] for r in rows)) and summary.cost > 0
     assert summary.output_tokens == sum(r["usage"]["output_tokens"] for r in rows)
+
+
+async def test_skipping_done_rows_lets_the_event_loop_run(tmp_path: Path) -> None:
+    # A resume skips its done rows from a sync source; a Ctrl-C, SIGTERM or progress
+    # redraw meanwhile is a callback of the loop, which must get its turn.
+    done = 5000
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(json.dumps({"id": i, "text": "x"}) + "\n" for i in range(done)))
+    stats = RunStats(total=done + 1)
+    with Journal(out) as journal:
+        feed = _Feed(iter([Row(i, "q", i) for i in range(done + 1)]), journal, stats)
+        seen: list[int] = []
+
+        async def meanwhile() -> None:
+            seen.append(stats.skipped)
+
+        other = asyncio.create_task(meanwhile())
+        row = await feed.next()
+        await other
+    assert row is not None and row.id == done and stats.skipped == done
+    assert seen[0] < done  # ran while the feed was still skipping
 
 
 async def test_async_twin_from_an_async_iterable(tmp_path: Path) -> None:
