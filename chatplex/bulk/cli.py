@@ -12,8 +12,9 @@ Output: one JSON line a row, appended as each row finishes --
     {"id", "error": {"type", "status", "message", "kind"}, "at"}
 -- and rerunning the same command resumes: rows already there are skipped, save those
 that failed for a passing reason or the setup (connection, 429, 5xx, 401/403/404), which
-are sent again (--retry-failed: every error row). A rerun with another model or --prompt
-is refused (OUT.jsonl.run.json keeps them): its rows would mix with the earlier ones.
+are sent again (--retry-failed: every error row). A rerun with another model, base URL
+or --prompt is refused (OUT.jsonl.run.json keeps them): its rows would mix with the
+earlier ones.
 
 Example, offline (chatplex's mock server answers "Echo: ..." to any key):
     python -m chatplex.testing.mock_server --port 8765 &
@@ -67,6 +68,7 @@ from ..core import Runnable
 from ..core import collector
 from ..errors import ChatplexError
 from ..secret import Secret
+from ..secret.urls import redact_url
 from ..secret.urls import redact_urls_in
 from .inputs import InputError
 from .inputs import check_input
@@ -363,7 +365,7 @@ def run_command(args: argparse.Namespace) -> int:
             progress_interval_s=args.progress_interval,
             report=args.report,
             report_settings=_report_settings(args) if args.report else None,
-            made_with={"model": [spec.model for spec in specs]},
+            made_with=_made_with(specs),
         )
         if args.sorted_output:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
@@ -392,6 +394,19 @@ def run_command(args: argparse.Namespace) -> int:
     if summary.failed or summary.failed_before:
         return EXIT_FAILED_ROWS
     return EXIT_BUDGET if summary.stop_reason is not None else EXIT_OK
+
+
+def _made_with(specs: Sequence[ModelSpec]) -> dict[str, object]:
+    """What the output's rows are made with, kept beside it (`journal`): the models and
+    where their requests go (a base URL given by a flag, the environment or a profile,
+    credential-looking parts masked; None for the provider's own). A rerun that asks
+    elsewhere, the help's mock-server example without --base-url, would take the mock's
+    rows as done."""
+    urls = (spec.revealed_settings().get("base_url") for spec in specs)
+    return {
+        "model": [spec.model for spec in specs],
+        "base_url": [redact_url(str(url)) if url else None for url in urls],
+    }
 
 
 def _report_settings(args: argparse.Namespace) -> dict[str, object]:

@@ -19,11 +19,12 @@ holder's pid written in it) from before that rewrite until it closes, then remov
 OUT.lock; a second run on the same output is refused with a `JournalLockedError` naming
 the holder.
 
-Given `made_with` (the CLI: the models and the prompt template), a journal keeps it
-beside the output, in OUT.run.json, when the output starts empty, and refuses to resume
-an output whose OUT.run.json says otherwise (`SettingsChangedError`, naming each
+Given `made_with` (the CLI: the models, their base URLs and the prompt template), a
+journal keeps it beside the output, in OUT.run.json, when the output starts empty, and
+refuses to resume an output whose OUT.run.json says otherwise (`SettingsChangedError`, naming each
 change): rows made one way would mix with rows made another. An output with rows and no
-OUT.run.json (written by a run that recorded nothing) is resumed unchecked.
+OUT.run.json (written by a run that recorded nothing) is resumed unchecked, and a
+setting an older OUT.run.json lacks (`_KEPT_LATER`) is not compared.
 
 Writes are checked: a write cut short (a full disk) is cut back to the last whole line
 and raises `OutputWriteError`; the rows before it stay.
@@ -131,6 +132,10 @@ def run_settings_path(output: str | Path) -> Path:
     return output.with_name(output.name + ".run.json")
 
 
+#: Settings a record written before they were kept lacks: not compared with it.
+_KEPT_LATER = frozenset({"base_url"})
+
+
 def _check_made_with(path: Path, made_with: Mapping[str, object]) -> None:
     """Keep `made_with` beside an output that starts empty; refuse an output whose rows
     were made with other settings."""
@@ -150,7 +155,9 @@ def _check_made_with(path: Path, made_with: Mapping[str, object]) -> None:
     if not isinstance(before, dict):
         raise JournalError(f"{record}: not a JSON object; fix or delete it")
     changed = [
-        name for name in sorted(now.keys() | before.keys()) if before.get(name) != now.get(name)
+        name
+        for name in sorted(now.keys() | before.keys())
+        if before.get(name) != now.get(name) and (name in before or name not in _KEPT_LATER)
     ]
     if changed:
         words = "; ".join(

@@ -569,6 +569,10 @@ def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
     ):
         line = _one_line_error(cli(*common, *changed, cwd=tmp_path))
         assert "holds rows made with other settings" in line and words in line, line
+    # The mock's rows, then the same command asking the provider: not taken as its rows.
+    elsewhere = (str(source), "-o", str(out), "-m", MODEL, "--prompt", "{text}", "-q")
+    line = _one_line_error(cli(*elsewhere, cwd=tmp_path))
+    assert f"base_url was ['{server.url}'], now [None]" in line, line
     assert server.stats.requests == sent
     rerun = cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr

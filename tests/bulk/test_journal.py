@@ -282,6 +282,17 @@ def test_an_output_made_with_other_settings_is_refused_untouched(tmp_path: Path)
         assert journal.is_done(1) and not journal.is_done(2)
 
 
+def test_a_setting_an_older_record_lacks_is_not_compared(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": 1, "text": "x"}\n')
+    run_settings_path(path).write_text('{"model": ["m"], "prompt": null}')  # no base_url
+    made = {"model": ["m"], "prompt": None, "base_url": ["http://127.0.0.1:1/v1"]}
+    with Journal(path, made_with=made) as journal:
+        assert journal.is_done(1)
+    with pytest.raises(SettingsChangedError, match="model was"):  # the others still are
+        Journal(path, made_with={**made, "model": ["other"]})
+
+
 def test_settings_are_recorded_only_where_they_describe_every_row(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     path.write_text('{"id": 1, "text": "x"}\n')  # rows of a run that recorded nothing
