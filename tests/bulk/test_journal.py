@@ -293,6 +293,25 @@ def test_a_setting_an_older_record_lacks_is_not_compared(tmp_path: Path) -> None
         Journal(path, made_with={**made, "model": ["other"]})
 
 
+def test_an_output_of_only_rows_sent_again_takes_the_new_settings(tmp_path: Path) -> None:
+    # A wrong URL or model costs a few error rows; the rerun with the right one sends them
+    # again, so no row of the old settings stays to mix with the new ones.
+    path = tmp_path / "out.jsonl"
+    unreached = {"type": "APIConnectionError", "status": None, "message": "m"}
+    path.write_text(json.dumps({"id": 1, "error": {**unreached, "kind": "transient"}}) + "\n")
+    wrong = {"model": ["m"], "base_url": ["http://127.0.0.1:1/v1"]}
+    run_settings_path(path).write_text(json.dumps(wrong))
+    right = {**wrong, "base_url": [None]}
+    with Journal(path, made_with=right) as journal:
+        assert not journal.is_done(1)  # sent again
+    assert json.loads(run_settings_path(path).read_text()) == right
+    # A row that stays (its own fault: not sent again unless --retry-failed) still holds.
+    path.write_text(json.dumps({"id": 1, "error": {**unreached, "kind": "input"}}) + "\n")
+    with pytest.raises(SettingsChangedError, match="base_url was"):
+        Journal(path, made_with=wrong)
+    Journal(path, made_with=wrong, retry_failed=True).close()
+
+
 def test_settings_are_recorded_only_where_they_describe_every_row(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     path.write_text('{"id": 1, "text": "x"}\n')  # rows of a run that recorded nothing
