@@ -19,7 +19,9 @@ and whose fault it was (`error_kind`): "transient" (connection, timeout, 408/409
 5xx) and "setup" (401/403/404: the key, a permission, the URL or the model name) are sent
 again by a plain rerun; "input" (400, 413, 422, a content filter: the row itself) only
 with `--retry-failed`. Rows written before `kind` existed are classified from their
-type and status.
+type and status. A reply that came but could not be parsed (a structured output that
+does not fit its schema) was paid for: the row keeps its text, `error["reply"]`, and its
+`usage` and `cost`.
 
 These functions are the one place output rows are built, for any runner (the bulk run,
 a provider Batch API job) that writes the same file.
@@ -207,21 +209,27 @@ def _kind_of_status(status: int) -> str:
     return "input"
 
 
-def error_record(row_id: str | int, error: BaseException) -> dict[str, Any]:
-    """The output row for a call that failed."""
+def error_record(
+    row_id: str | int, error: BaseException, spent: UsageTracker | None = None
+) -> dict[str, Any]:
+    """The output row for a call that failed. A reply that came and could not be parsed
+    was paid for: its text (the error's `llm_output`) is kept as `error["reply"]`, and
+    with `spent` (what the call's replies used) the row has their `usage` and `cost`."""
     message = redact_urls_in(str(error))[:_MAX_ERROR_MESSAGE]
     status = getattr(error, "status_code", getattr(error, "status", None))
     status = status if isinstance(status, int) and not isinstance(status, bool) else None
-    return {
-        "id": row_id,
-        "error": {
-            "type": type(error).__name__,
-            "status": status,
-            "message": message,
-            "kind": error_kind(error),
-        },
-        "at": _now(),
+    described: dict[str, Any] = {
+        "type": type(error).__name__,
+        "status": status,
+        "message": message,
+        "kind": error_kind(error),
     }
+    reply = getattr(error, "llm_output", None)
+    if isinstance(reply, str):
+        described["reply"] = reply
+    spent_fields = _spent_fields(spent)
+    paid = {name: spent_fields[name] for name in ("usage", "cost") if name in spent_fields}
+    return {"id": row_id, "error": described, **paid, "at": _now()}
 
 
 def encode(record: dict[str, Any]) -> bytes:

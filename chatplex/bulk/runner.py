@@ -311,8 +311,10 @@ async def _work(
                 control.stop("cost budget reached")  # not sent: the next run sends it
                 continue
             control.finished(exc)
-            if _write(journal, error_record(row.id, exc), control):
-                stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
+            record = error_record(row.id, exc, spent)
+            if _write(journal, record, control):
+                latency = time.perf_counter() - started
+                stats.record_failure(getattr(exc, "attempts", 1), latency, record)
         else:
             control.finished(None)
             record = success_record(row.id, output, time.perf_counter() - started, spent)

@@ -11,6 +11,7 @@ from chatplex.bulk.records import error_record
 from chatplex.bulk.records import record_cost
 from chatplex.bulk.records import row_error_kind
 from chatplex.bulk.records import success_record
+from chatplex.core import OutputParserException
 from chatplex.errors import APIConnectionError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import RateLimitError
@@ -144,3 +145,12 @@ def test_a_refusal_is_kept_not_recorded_as_an_empty_answer(
     messages = pytest.importorskip("langchain_core.messages")
     foreign = messages.AIMessage(content, additional_kwargs=additional, response_metadata=metadata)
     assert success_record("a", foreign, 0.0)["refusal"] == words
+
+
+def test_an_error_row_keeps_a_reply_that_did_not_parse() -> None:
+    error = OutputParserException("not JSON", llm_output="Sure! Here it is: {")
+    written = error_record("a", error)
+    assert written["error"]["reply"] == "Sure! Here it is: {"
+    assert "usage" not in written and "cost" not in written  # nothing counted: none claimed
+    limited = RateLimitError("slow", status=429, provider="openai")
+    assert "reply" not in error_record("b", limited)["error"]

@@ -76,6 +76,23 @@ def test_a_parsed_output_keeps_the_usage_and_cost_of_its_replies(
     assert summary.output_tokens == sum(r["usage"]["output_tokens"] for r in rows)
 
 
+def test_a_reply_that_does_not_parse_keeps_its_text_usage_and_cost(
+    tmp_path: Path, server: MockServer
+) -> None:
+    class Answer(BaseModel):
+        answer: str
+
+    server.settings.reply_text = "not JSON at all"
+    out = tmp_path / "out.jsonl"
+    summary = run(_model(server).with_structured_output(Answer), ["a"], output=out, progress=False)
+    (row,) = read_output(out)
+    # Paid for: the reply's words stay in the row, and its price in the row and the summary.
+    assert row["error"]["type"] == "StructuredOutputError" and row["error"]["kind"] == "input"
+    assert row["error"]["reply"] == "not JSON at all"
+    assert row["usage"]["output_tokens"] > 0 and row["cost"] > 0
+    assert summary.failed == 1 and summary.cost == pytest.approx(row["cost"])
+
+
 async def test_skipping_done_rows_lets_the_event_loop_run(tmp_path: Path) -> None:
     # A resume skips its done rows from a sync source; a Ctrl-C, SIGTERM or progress
     # redraw meanwhile is a callback of the loop, which must get its turn.
