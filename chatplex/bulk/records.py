@@ -4,7 +4,8 @@ Every row has `at`: the unix time (s) it finished, which the report charts acros
 
 Success: `{"id", "text", "usage", "cost", "attempts", "latency_s", "cached", "at"}`; `text` is
 the reply's text (`tool_calls` and `refusal`, the model's words of refusal, are added
-when the reply has them), or for a structured output (a dict, a list, a pydantic model) the
+when the reply has them, and `finish_reason` when it did not end of itself: "length",
+a text cut at the token limit), or for a structured output (a dict, a list, a pydantic model) the
 JSON value itself. `usage` is the reply's `usage_metadata`, `cost` the USD total the
 reply carries (`response_metadata["cost"]["total"]`, None when the price is unknown or
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
@@ -50,6 +51,10 @@ __all__ = [
     "row_error_kind",
     "success_record",
 ]
+
+#: Finish reasons of a reply that ended of itself; any other is written in its row, so
+#: that a text cut at the token limit ("length") is not read as a whole answer.
+_ENDED_OF_ITSELF = frozenset({"stop", "tool_calls", "function_call"})
 
 #: An error message is a diagnosis, not a payload: long bodies are cut.
 _MAX_ERROR_MESSAGE = 2000
@@ -145,6 +150,9 @@ def success_record(
         refusal = _refusal(output)
         if refusal is not None:
             record["refusal"] = refusal
+        finish = meta.get("finish_reason")
+        if isinstance(finish, str) and finish not in _ENDED_OF_ITSELF:
+            record["finish_reason"] = finish  # "length": the text is cut at the limit
         return record
     return {
         "id": row_id,

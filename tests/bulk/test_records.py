@@ -154,3 +154,15 @@ def test_an_error_row_keeps_a_reply_that_did_not_parse() -> None:
     assert "usage" not in written and "cost" not in written  # nothing counted: none claimed
     limited = RateLimitError("slow", status=429, provider="openai")
     assert "reply" not in error_record("b", limited)["error"]
+
+
+def test_a_reply_cut_at_the_token_limit_says_so() -> None:
+    def finished(reason: str) -> AIMessage:
+        return AIMessage("Once upon a", response_metadata={"finish_reason": reason})
+
+    assert success_record("a", finished("length"), 0.0)["finish_reason"] == "length"
+    assert success_record("a", finished("content_filter"), 0.0)["finish_reason"] == (
+        "content_filter"
+    )
+    for whole in ("stop", "tool_calls"):  # ended of itself: nothing to say
+        assert "finish_reason" not in success_record("a", finished(whole), 0.0)
