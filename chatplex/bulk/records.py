@@ -236,7 +236,9 @@ def error_record(
     if isinstance(reply, str):
         described["reply"] = reply
     spent_fields = _spent_fields(spent)
-    paid = {name: spent_fields[name] for name in ("usage", "cost") if name in spent_fields}
+    paid: dict[str, Any] = {
+        name: spent_fields[name] for name in ("usage", "cost") if name in spent_fields
+    }
     return {"id": row_id, "error": described, **paid, "at": _now()}
 
 
