@@ -12,8 +12,9 @@ Output: one JSON line a row, appended as each row finishes --
     {"id", "error": {"type", "status", "message", "kind"}, "at"}
 -- and rerunning the same command resumes: rows already there are skipped, save those
 that failed for a passing reason or the setup (connection, 429, 5xx, 401/403/404), which
-are sent again (--retry-failed: every error row). A rerun with another model or --prompt
-is refused (OUT.jsonl.run.json keeps them): its rows would mix with the earlier ones.
+are sent again (--retry-failed: every error row). A rerun with another model, base URL
+or --prompt is refused (OUT.jsonl.run.json keeps them): its rows would mix with the
+earlier ones.
 
 Example, offline (chatplex's mock server answers "Echo: ..." to any key):
     python -m chatplex.testing.mock_server --port 8765 &
@@ -33,7 +34,8 @@ from this run or an earlier one), 2 bad input or configuration (nothing was sent
 run stopped by its setup (its first 8 rows could not reach the provider, the output
 could not be written, or --max-cost was given for a model the price table does not
 price: the message says which), 3 --max-cost reached with rows left (each run spends at
-most its own budget: the same command carries on), 130 stopped by Ctrl-C, 70 an internal
+most its own budget: the same command carries on), 130 stopped by Ctrl-C (143 by
+SIGTERM: either way the rows in flight are finished and written), 70 an internal
 error (a bug: CHATPLEX_DEBUG=1 shows the traceback), and with `--batch-api` 75 when the
 batch is submitted or still running (run the same command again later to collect it).
 Every error is one line on stderr.
@@ -66,6 +68,7 @@ from ..core import Runnable
 from ..core import collector
 from ..errors import ChatplexError
 from ..secret import Secret
+from ..secret.urls import redact_url
 from ..secret.urls import redact_urls_in
 from .inputs import InputError
 from .inputs import check_input
@@ -73,6 +76,7 @@ from .inputs import iter_rows
 from .journal import JournalError
 from .journal import export_sorted
 from .runner import DEFAULT_CONCURRENCY
+from .runner import refuse_overwrites
 from .runner import run
 
 __all__ = [
@@ -86,6 +90,7 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 EXIT_PENDING = 75  # EX_TEMPFAIL: the batch is not finished; run the command again later
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in chatplex, not in the input or the setup
 EXIT_BUDGET = 3  # --max-cost reached: rows are left; the same command carries on
@@ -336,6 +341,13 @@ def run_command(args: argparse.Namespace) -> int:
     """Run `chatplex run` with parsed arguments; the exit status."""
     try:
         _refuse_batch_flags(args)
+        # Before the cache file is opened (made, if new) and any row is paid for.
+        written = {
+            "--cache": args.cache,
+            "--report": args.report,
+            "--sorted-output": args.sorted_output,
+        }
+        refuse_overwrites(args.input, args.output, written)
         _check_collector_setting()
         specs = model_specs(args)
         model = model_from_args(args, specs)
@@ -353,7 +365,7 @@ def run_command(args: argparse.Namespace) -> int:
             progress_interval_s=args.progress_interval,
             report=args.report,
             report_settings=_report_settings(args) if args.report else None,
-            made_with={"model": [spec.model for spec in specs]},
+            made_with=_made_with(specs),
         )
         if args.sorted_output:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
@@ -377,9 +389,24 @@ def run_command(args: argparse.Namespace) -> int:
         return _error(summary.stop_reason or "stopped", EXIT_USAGE)
     if summary.stop_reason in ("interrupted", "cancelled"):
         return EXIT_INTERRUPTED
+    if summary.stop_reason == "terminated":
+        return EXIT_TERMINATED
     if summary.failed or summary.failed_before:
         return EXIT_FAILED_ROWS
     return EXIT_BUDGET if summary.stop_reason is not None else EXIT_OK
+
+
+def _made_with(specs: Sequence[ModelSpec]) -> dict[str, object]:
+    """What the output's rows are made with, kept beside it (`journal`): the models and
+    where their requests go (a base URL given by a flag, the environment or a profile,
+    credential-looking parts masked; None for the provider's own). A rerun that asks
+    elsewhere, the help's mock-server example without --base-url, would take the mock's
+    rows as done."""
+    urls = (spec.revealed_settings().get("base_url") for spec in specs)
+    return {
+        "model": [spec.model for spec in specs],
+        "base_url": [redact_url(str(url)) if url else None for url in urls],
+    }
 
 
 def _report_settings(args: argparse.Namespace) -> dict[str, object]:

@@ -19,6 +19,7 @@ import csv
 import functools
 import importlib
 import json
+import re
 import string
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -134,9 +135,30 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
             if not text.strip():
                 continue  # blank lines (a trailing newline) are not rows
             try:
-                yield line_no, json.loads(text)
+                record = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
+            if _SURROGATE_ESCAPE.search(text):
+                _refuse_lone_surrogates(record, f"{path}:{line_no}")
+            yield line_no, record
+
+
+#: A `\uD800`-`\uDFFF` escape: half of a pair, or (alone) text no request can carry.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(record: Any, where: str) -> None:
+    """A JSON line whose `\\u` escapes leave half a surrogate pair (a string cut between
+    the two halves) decodes to text that cannot be sent as UTF-8: found now, not when the
+    row's turn comes hours into the run."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        half = exc.object[exc.start : exc.start + 1]
+        raise InputError(
+            f"{where}: a lone surrogate escape (\\u{ord(half):04x}, half of a pair: a string "
+            "cut in two?) is text that cannot be sent; fix or drop it"
+        ) from None
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, Any]]:

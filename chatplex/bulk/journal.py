@@ -19,11 +19,14 @@ holder's pid written in it) from before that rewrite until it closes, then remov
 OUT.lock; a second run on the same output is refused with a `JournalLockedError` naming
 the holder.
 
-Given `made_with` (the CLI: the models and the prompt template), a journal keeps it
-beside the output, in OUT.run.json, when the output starts empty, and refuses to resume
-an output whose OUT.run.json says otherwise (`SettingsChangedError`, naming each
-change): rows made one way would mix with rows made another. An output with rows and no
-OUT.run.json (written by a run that recorded nothing) is resumed unchecked.
+Given `made_with` (the CLI: the models, their base URLs and the prompt template), a
+journal keeps it beside the output, in OUT.run.json, when the output starts empty, and
+refuses to resume an output whose OUT.run.json says otherwise (`SettingsChangedError`, naming each
+change): rows made one way would mix with rows made another. Error rows this run
+sends again are no such rows: an output of only those (a wrong URL or model, fixed)
+takes the new settings. An output with rows and no
+OUT.run.json (written by a run that recorded nothing) is resumed unchecked, and a
+setting an older OUT.run.json lacks (`_KEPT_LATER`) is not compared.
 
 Writes are checked: a write cut short (a full disk) is cut back to the last whole line
 and raises `OutputWriteError`; the rows before it stay.
@@ -131,12 +134,17 @@ def run_settings_path(output: str | Path) -> Path:
     return output.with_name(output.name + ".run.json")
 
 
-def _check_made_with(path: Path, made_with: Mapping[str, object]) -> None:
-    """Keep `made_with` beside an output that starts empty; refuse an output whose rows
+#: Settings a record written before they were kept lacks: not compared with it.
+_KEPT_LATER = frozenset({"base_url"})
+
+
+def _check_made_with(path: Path, made_with: Mapping[str, object], every_error: bool) -> None:
+    """Keep `made_with` beside an output that keeps no row yet (empty, or only error rows
+    this run sends again: a wrong URL or model fixed, say); refuse an output whose rows
     were made with other settings."""
     record = run_settings_path(path)
     now = json.loads(json.dumps(made_with))  # (tuples as the lists the file holds)
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists() or not _keeps_a_row(path, every_error):
         temporary = record.with_name(record.name + ".tmp")
         temporary.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n")
         temporary.replace(record)
@@ -150,7 +158,9 @@ def _check_made_with(path: Path, made_with: Mapping[str, object]) -> None:
     if not isinstance(before, dict):
         raise JournalError(f"{record}: not a JSON object; fix or delete it")
     changed = [
-        name for name in sorted(now.keys() | before.keys()) if before.get(name) != now.get(name)
+        name
+        for name in sorted(now.keys() | before.keys())
+        if before.get(name) != now.get(name) and (name in before or name not in _KEPT_LATER)
     ]
     if changed:
         words = "; ".join(
@@ -188,24 +198,42 @@ def _cut_torn_tail(path: Path) -> int:
         return size - keep
 
 
+def _dropped(record: dict[str, Any], every_error: bool) -> bool:
+    """Whether a rerun drops the row to send it again (see the module's docstring)."""
+    error = record.get("error")
+    if error is None:
+        return False
+    return every_error or not isinstance(error, dict) or row_error_kind(error) in RERUN_KINDS
+
+
+def _keeps_a_row(path: Path, every_error: bool) -> bool:
+    """Whether the file holds a row a rerun keeps (read up to the first; a line that is
+    not a row counts as kept: the repair names or cuts it)."""
+    with path.open("rb") as source:
+        for line in source:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return True
+            if not isinstance(record, dict) or not _dropped(record, every_error):
+                return True
+    return False
+
+
 def _rerun_errors(path: Path, every_error: bool) -> int:
     """Rewrite the file without the error rows to send again (atomically, and only when
     there are some); how many were dropped."""
 
-    def dropped(record: dict[str, Any]) -> bool:
-        error = record.get("error")
-        if error is None:
-            return False
-        return every_error or not isinstance(error, dict) or row_error_kind(error) in RERUN_KINDS
-
     with path.open("rb") as source:
-        if not any(dropped(_parse(line, path, n)) for n, line in enumerate(source, start=1)):
+        if not any(
+            _dropped(_parse(line, path, n), every_error) for n, line in enumerate(source, start=1)
+        ):
             return 0
     count = 0
     temporary = path.with_name(path.name + ".retry-tmp")
     with path.open("rb") as source, temporary.open("wb") as target:
         for line_no, line in enumerate(source, start=1):
-            if dropped(_parse(line, path, line_no)):
+            if _dropped(_parse(line, path, line_no), every_error):
                 count += 1
             else:
                 target.write(line)
@@ -285,7 +313,7 @@ class Journal:
         self._lock_fd = _lock(self.path)  # before anything reads or rewrites the file
         try:
             if made_with is not None:  # before `_repair` rewrites a file it may refuse
-                _check_made_with(self.path, made_with)
+                _check_made_with(self.path, made_with, retry_failed)
             if self.path.exists():
                 self._repair(retry_failed)
             # Unbuffered: each row is one write() syscall, whole or (on a crash) cut short.
@@ -371,6 +399,8 @@ def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | in
     the rows written. Holds an index of the output (id key → file offset, ~100 bytes a
     row) while it runs; an id with no row in the output is an error naming it."""
     output, target = Path(output), Path(target)
+    if target.exists() and target.samefile(output):  # opening it to write would empty it
+        raise JournalError(f"{target}: it is the output; name another file for the export")
     offsets: dict[int, int] = {}
     with output.open("rb") as file:
         offset = 0

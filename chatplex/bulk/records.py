@@ -3,11 +3,15 @@
 Every row has `at`: the unix time (s) it finished, which the report charts across runs.
 
 Success: `{"id", "text", "usage", "cost", "attempts", "latency_s", "cached", "at"}`; `text` is
-the reply's text, or for a structured output (a dict, a list, a pydantic model) the
+the reply's text (`tool_calls` and `refusal`, the model's words of refusal, are added
+when the reply has them, and `finish_reason` when it did not end of itself: "length",
+a text cut at the token limit), or for a structured output (a dict, a list, a pydantic model) the
 JSON value itself. `usage` is the reply's `usage_metadata`, `cost` the USD total the
 reply carries (`response_metadata["cost"]["total"]`, None when the price is unknown or
 nothing priced it), `cached` whether a cache answered. `model` is added when the reply
-names its model (routing: which model answered).
+names its model (routing: which model answered). A structured output or a parser's value
+carries no usage: its row's `usage`, `cost`, `cached` and `model` are those of the
+replies its call got (the runner counts them while the call runs).
 
 Error: `{"id", "error": {"type", "status", "message", "kind"}, "at"}`: the exception's class,
 the HTTP status for provider errors (else None), its message (provider errors are already
@@ -16,7 +20,9 @@ and whose fault it was (`error_kind`): "transient" (connection, timeout, 408/409
 5xx) and "setup" (401/403/404: the key, a permission, the URL or the model name) are sent
 again by a plain rerun; "input" (400, 413, 422, a content filter: the row itself) only
 with `--retry-failed`. Rows written before `kind` existed are classified from their
-type and status.
+type and status. A reply that came but could not be parsed (a structured output that
+does not fit its schema) was paid for: the row keeps its text, `error["reply"]`, and its
+`usage` and `cost`.
 
 These functions are the one place output rows are built, for any runner (the bulk run,
 a provider Batch API job) that writes the same file.
@@ -29,6 +35,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..chat.accounting.usage import UsageTracker
 from ..errors import APIConnectionError
 from ..errors import DeadlineExceededError
 from ..messages import AIMessage
@@ -44,6 +51,10 @@ __all__ = [
     "row_error_kind",
     "success_record",
 ]
+
+#: Finish reasons of a reply that ended of itself; any other is written in its row, so
+#: that a text cut at the token limit ("length") is not read as a whole answer.
+_ENDED_OF_ITSELF = frozenset({"stop", "tool_calls", "function_call"})
 
 #: An error message is a diagnosis, not a payload: long bodies are cut.
 _MAX_ERROR_MESSAGE = 2000
@@ -94,8 +105,29 @@ def _is_foreign_ai_message(output: Any) -> bool:
     )
 
 
-def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str, Any]:
-    """The output row for a finished call's result."""
+def _refusal(output: Any) -> str | None:
+    """The model's words of refusal, None when it refused nothing: a refusal is no text
+    (its `text` is empty), so without this the row would read as an empty answer. Read
+    from the standard `refusal` blocks every wire's reply has (a LangChain 0.3 message
+    has no `content_blocks`: its `additional_kwargs["refusal"]`)."""
+    blocks = getattr(output, "content_blocks", None)
+    if isinstance(blocks, list):
+        words = [
+            str(block.get("refusal") or "")
+            for block in blocks
+            if isinstance(block, dict) and block.get("type") == "refusal"
+        ]
+        return "\n".join(words) if words else None
+    refusal = output.additional_kwargs.get("refusal")
+    return str(refusal) if refusal else None
+
+
+def success_record(
+    row_id: str | int, output: Any, latency_s: float, spent: UsageTracker | None = None
+) -> dict[str, Any]:
+    """The output row for a finished call's result. `spent`: what the call's replies
+    used, counted while it ran (`track_usage`), for an output that carries no usage of
+    its own (a structured output, a parser's value)."""
     if isinstance(output, AIMessage) or _is_foreign_ai_message(output):
         meta = output.response_metadata
         text = output.text
@@ -115,6 +147,12 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
             record["tool_calls"] = [
                 {"name": call["name"], "args": call["args"]} for call in output.tool_calls
             ]
+        refusal = _refusal(output)
+        if refusal is not None:
+            record["refusal"] = refusal
+        finish = meta.get("finish_reason")
+        if isinstance(finish, str) and finish not in _ENDED_OF_ITSELF:
+            record["finish_reason"] = finish  # "length": the text is cut at the limit
         return record
     return {
         "id": row_id,
@@ -125,7 +163,28 @@ def success_record(row_id: str | int, output: Any, latency_s: float) -> dict[str
         "latency_s": round(latency_s, 4),
         "cached": False,
         "at": _now(),
+        **_spent_fields(spent),
     }
+
+
+def _spent_fields(spent: UsageTracker | None) -> dict[str, Any]:
+    """A row's `usage`, `cost`, `cached` and `model` from what its call's replies used:
+    the replies were paid for even where the output (a parsed value) dropped them."""
+    total = spent.total if spent is not None else None
+    if spent is None or total is None or not (total.requests or total.cached):
+        return {}
+    fields: dict[str, Any] = {
+        "usage": {
+            "input_tokens": total.input_tokens,
+            "output_tokens": total.output_tokens,
+            "total_tokens": total.total_tokens,
+        },
+        "cost": None if total.unpriced else total.cost,  # (a cache hit costs nothing)
+        "cached": total.requests == 0,
+    }
+    if len(spent.by_model) == 1:
+        fields["model"] = next(iter(spent.by_model))
+    return fields
 
 
 def error_kind(error: BaseException) -> str:
@@ -158,21 +217,29 @@ def _kind_of_status(status: int) -> str:
     return "input"
 
 
-def error_record(row_id: str | int, error: BaseException) -> dict[str, Any]:
-    """The output row for a call that failed."""
+def error_record(
+    row_id: str | int, error: BaseException, spent: UsageTracker | None = None
+) -> dict[str, Any]:
+    """The output row for a call that failed. A reply that came and could not be parsed
+    was paid for: its text (the error's `llm_output`) is kept as `error["reply"]`, and
+    with `spent` (what the call's replies used) the row has their `usage` and `cost`."""
     message = redact_urls_in(str(error))[:_MAX_ERROR_MESSAGE]
     status = getattr(error, "status_code", getattr(error, "status", None))
     status = status if isinstance(status, int) and not isinstance(status, bool) else None
-    return {
-        "id": row_id,
-        "error": {
-            "type": type(error).__name__,
-            "status": status,
-            "message": message,
-            "kind": error_kind(error),
-        },
-        "at": _now(),
+    described: dict[str, Any] = {
+        "type": type(error).__name__,
+        "status": status,
+        "message": message,
+        "kind": error_kind(error),
     }
+    reply = getattr(error, "llm_output", None)
+    if isinstance(reply, str):
+        described["reply"] = reply
+    spent_fields = _spent_fields(spent)
+    paid: dict[str, Any] = {
+        name: spent_fields[name] for name in ("usage", "cost") if name in spent_fields
+    }
+    return {"id": row_id, "error": described, **paid, "at": _now()}
 
 
 def encode(record: dict[str, Any]) -> bytes:

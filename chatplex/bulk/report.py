@@ -71,7 +71,7 @@ class OutputHistory:
             seen[0] += 1
         else:
             self.succeeded += 1
-            add_row_usage(self, row)
+        add_row_usage(self, row)  # (an error row's: a reply that came and did not parse)
         at = row.get("at")
         if not isinstance(at, (int, float)) or isinstance(at, bool):
             self.untimed += 1

@@ -7,9 +7,9 @@ coroutine exists for a row before a worker takes it, and nothing of a finished r
 kept but counters. (LangChain's `abatch` creates every coroutine up front and holds
 every result; chatplex's `abatch` holds every result.)
 
-Stopping: the first Ctrl-C (SIGINT) stops taking rows and lets the rows in flight
-finish and be written; a second one cancels them (they are not written: the next run
-sends them again). A reached cost budget stops the same way as the first Ctrl-C.
+Stopping: the first Ctrl-C (SIGINT) or SIGTERM stops taking rows and lets the rows in
+flight finish and be written; a second one cancels them (they are not written: the next
+run sends them again). A reached cost budget stops the same way as the first Ctrl-C.
 Either way the summary is printed and returned. A SIGKILL loses the rows in flight and
 nothing else (see `journal`).
 
@@ -49,6 +49,7 @@ from typing import ParamSpec
 from typing import TypeVar
 
 from ..chat.accounting.usage import UsageTracker
+from ..chat.accounting.usage import track_usage
 from ..core import Runnable
 from ..core import RunnableConfig
 from ..core import collector
@@ -74,7 +75,7 @@ from .report import write_report
 from .stats import RunStats
 from .summary import RunSummary
 
-__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "run"]
+__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "refuse_overwrites", "run"]
 
 DEFAULT_CONCURRENCY = 64
 
@@ -182,6 +183,10 @@ def _check_unique(rows: Iterable[Row]) -> Iterator[Row]:
         yield row
 
 
+#: Rows already done the feed skips before it lets the event loop run others.
+_SKIPS_BETWEEN_YIELDS = 1024
+
+
 class _Feed:
     """The next row not yet in the journal; sync sources need no lock (each `next` runs
     without awaiting), async ones are read by one worker at a time."""
@@ -213,11 +218,17 @@ class _Feed:
             return row
 
     async def next(self) -> Row | None:
+        skipped = 0
         while True:
             row = await self._next_raw()
             if row is None or not self._journal.is_done(row.id):
                 return row
             self._stats.skipped += 1
+            skipped += 1
+            if skipped % _SKIPS_BETWEEN_YIELDS == 0:
+                # A resume skips its done rows without awaiting (a sync source): let
+                # Ctrl-C, SIGTERM and the progress bar in meanwhile.
+                await asyncio.sleep(0)
 
 
 def _open_source(
@@ -239,18 +250,34 @@ def _open_source(
     return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
 
 
-def _refuse_same_file(rows: RowSource, output: str | Path) -> None:
-    """An output that is the input file: its rows would be read as the output's (every
-    row "already done") and its torn last line cut. Refused before either is touched."""
-    if not isinstance(rows, (str, Path)):
-        return
-    source, target = Path(rows), Path(output)
+def _same_file(one: Path, other: Path) -> bool:
     try:
-        same = target.exists() and source.exists() and source.samefile(target)
+        if one.exists() and other.exists() and one.samefile(other):
+            return True  # (a hard link, a symlink)
     except OSError:
-        same = False
-    if same or source.resolve() == target.resolve():
+        pass
+    return one.resolve() == other.resolve()
+
+
+def refuse_overwrites(
+    rows: RowSource, output: str | Path, written: Mapping[str, str | Path | None]
+) -> None:
+    """Refuse, before anything is read or sent, a run whose files overlap: an output that
+    is the input file (its rows would be read as the output's, every row "already done",
+    and its torn last line cut), or a file it writes besides (`written`, by the name the
+    caller knows it by: "--report") that is the input, the output or another of them (the
+    replies paid for, or the input, overwritten at the end of the run)."""
+    source = Path(rows) if isinstance(rows, (str, Path)) else None
+    if source is not None and _same_file(source, Path(output)):
         raise InputError(f"{output}: the output is the input file; name another output")
+    kept = [("the input file", source), ("the output", Path(output))]
+    for name, path in written.items():
+        if path is None:
+            continue
+        for what, other in kept:
+            if other is not None and _same_file(Path(path), other):
+                raise InputError(f"{name} {path}: it is {what}; name another file")
+        kept.append((name, Path(path)))
 
 
 async def _work(
@@ -268,10 +295,14 @@ async def _work(
         if row is None:
             control.drain()
             return
+        if control.stopping:  # stopped while the feed skipped done rows: not started
+            return
         stats.in_flight += 1
         started = time.perf_counter()
+        spent = track_usage()  # this row's replies (a parsed output drops their usage)
         try:
-            output = await runnable.ainvoke(row.input, config)
+            with spent:
+                output = await runnable.ainvoke(row.input, config)
         except asyncio.CancelledError:  # a second Ctrl-C: its request may have been sent
             stats.cancelled += 1
             raise
@@ -280,11 +311,13 @@ async def _work(
                 control.stop("cost budget reached")  # not sent: the next run sends it
                 continue
             control.finished(exc)
-            if _write(journal, error_record(row.id, exc), control):
-                stats.record_failure(getattr(exc, "attempts", 1), time.perf_counter() - started)
+            record = error_record(row.id, exc, spent)
+            if _write(journal, record, control):
+                latency = time.perf_counter() - started
+                stats.record_failure(getattr(exc, "attempts", 1), latency, record)
         else:
             control.finished(None)
-            record = success_record(row.id, output, time.perf_counter() - started)
+            record = success_record(row.id, output, time.perf_counter() - started, spent)
             if _write(journal, record, control):
                 stats.record_success(record)
             unpriced = unpriced_under_budget(budget)
@@ -308,12 +341,28 @@ async def _tick(display: ProgressDisplay, every_s: float) -> None:
         display.refresh()
 
 
-def _on_sigint(control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]) -> None:
+#: The signals that stop a run gracefully, the stop reason each gives, and how the
+#: notice names a second one. SIGTERM is how `kill`, systemd, Docker and Kubernetes stop
+#: a process: as the first Ctrl-C, the rows in flight (paid for) are finished and
+#: written, rather than lost with the lock left behind.
+_STOP_SIGNALS = {
+    signal.SIGINT: ("interrupted", "Ctrl-C"),
+    signal.SIGTERM: ("terminated", "SIGTERM"),
+}
+
+
+def _on_stop_signal(
+    signum: signal.Signals,
+    control: _Control,
+    workers: list[asyncio.Task[None]],
+    notice: IO[str],
+) -> None:
     control.interrupts += 1
+    reason, name = _STOP_SIGNALS[signum]
     if control.interrupts == 1:
-        control.stop("interrupted")
+        control.stop(reason)
         print(
-            "\nchatplex run: stopping: finishing the rows in flight (Ctrl-C again to cancel them)",
+            f"\nchatplex run: stopping: finishing the rows in flight ({name} again to cancel them)",
             file=notice,
             flush=True,
         )
@@ -324,18 +373,21 @@ def _on_sigint(control: _Control, workers: list[asyncio.Task[None]], notice: IO[
 
 
 @contextlib.contextmanager
-def _sigint_handler(
+def _stop_signal_handlers(
     enabled: bool, control: _Control, workers: list[asyncio.Task[None]], notice: IO[str]
 ) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the run gracefully while it runs (main thread only)."""
     loop = asyncio.get_running_loop()
     if not enabled or threading.current_thread() is not threading.main_thread():
         yield
         return
-    loop.add_signal_handler(signal.SIGINT, _on_sigint, control, workers, notice)
+    for signum in _STOP_SIGNALS:
+        loop.add_signal_handler(signum, _on_stop_signal, signum, control, workers, notice)
     try:
         yield
     finally:
-        loop.remove_signal_handler(signal.SIGINT)
+        for signum in _STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
 
 
 async def _run_workers(workers: list[asyncio.Task[None]]) -> None:
@@ -378,7 +430,8 @@ async def arun(
     in an error). At most `concurrency` rows in flight. `max_cost` (USD) stops taking
     rows once the replies' cost reaches it. `progress`: a bar on a terminal, a line every
     `progress_interval_s` seconds otherwise (to `progress_file`, stderr by default), and
-    the summary at the end. `handle_sigint`: Ctrl-C stops gracefully (main thread only).
+    the summary at the end. `handle_sigint`: Ctrl-C and SIGTERM stop gracefully (main
+    thread only).
     `report`: write an HTML page charting the whole output there (every run that wrote
     to it; see `report`), listing `report_settings` (what the run was asked to do).
     `made_with` (the CLI: the models), with `prompt`, is kept beside the output, in
@@ -389,7 +442,7 @@ async def arun(
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     if max_cost is not None and not max_cost > 0:  # (nan too)
         raise ValueError(f"max_cost must be positive, got {max_cost}")
-    _refuse_same_file(rows, output)
+    refuse_overwrites(rows, output, {"report": report})
     source, total = _open_source(rows, prompt)
     notice = progress_file if progress_file is not None else sys.stderr
     control = _Control()
@@ -411,7 +464,7 @@ async def arun(
         ]
         ticker = asyncio.create_task(_tick(display, 1.0)) if display is not None else None
         try:
-            with _sigint_handler(handle_sigint, control, workers, notice):
+            with _stop_signal_handlers(handle_sigint, control, workers, notice):
                 await _run_workers(workers)
         finally:
             if ticker is not None:

@@ -171,10 +171,15 @@ class RunStats:
             self.clock() - self.started, record.get("latency_s") or 0.0, failed=False
         )
 
-    def record_failure(self, attempts: int, latency_s: float) -> None:
-        """Count a row that ended in an error after `attempts` HTTP attempts."""
+    def record_failure(
+        self, attempts: int, latency_s: float, record: Mapping[str, Any] | None = None
+    ) -> None:
+        """Count a row that ended in an error after `attempts` HTTP attempts (its
+        `record`'s usage and cost: a reply that came but did not parse was paid for)."""
         self.failed += 1
         self.requests += attempts
+        if record is not None:
+            add_row_usage(self, record)
         self.timeline.record(self.clock() - self.started, latency_s, failed=True)
 
     def finish(self) -> None:

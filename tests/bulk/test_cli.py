@@ -162,19 +162,27 @@ def test_torn_last_line_is_repaired_by_the_next_run(
     assert server.stats.requests == 31
 
 
-def test_sigint_finishes_in_flight_rows_and_prints_the_summary(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "status", "reason"),
+    # SIGTERM: how kill, systemd, Docker and Kubernetes stop a process.
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_sigint_or_sigterm_finishes_in_flight_rows_and_prints_the_summary(
+    tmp_path: Path, signum: signal.Signals, status: int, reason: str
+) -> None:
     # Four rows in flight at almost any moment, whenever the signal lands (the 500 take
     # 12 s), each answered soon after it.
     with _served_run(tmp_path, 500, 0.1, 4, stderr=subprocess.PIPE) as (server, process, out):
         _wait_for_lines(out, 4, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=30)
     text = stderr.decode()
-    assert process.returncode == 130, text
-    assert "finishing the rows in flight" in text and "stopped: interrupted" in text
+    assert process.returncode == status, text
+    assert "finishing the rows in flight" in text and f"stopped: {reason}" in text
     written = len(read_output(out))
     # Every request the server answered was written: nothing in flight was dropped.
     assert written == server.stats.requests < 500
+    assert not out.with_name(out.name + ".lock").exists()  # the lock released with it
 
 
 def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
@@ -379,6 +387,30 @@ def test_an_output_that_is_the_input_is_refused(tmp_path: Path, cli: Cli) -> Non
     assert source.read_bytes() == before
 
 
+def test_a_file_written_besides_that_is_the_input_or_the_output_is_refused(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
+    source, out = rows_in_and_out(tmp_path, 3)
+    args = (*run_args(source, out, server.url), "-q")
+    assert cli(*args, cwd=tmp_path).returncode == 0
+    files = {path: path.read_bytes() for path in (source, out)}
+    other = str(tmp_path / "x.html")
+    for flags, said in (
+        (("--sorted-output", "out.jsonl"), "--sorted-output out.jsonl: it is the output"),
+        (("--report", "out.jsonl"), "--report out.jsonl: it is the output"),
+        (("--report", "in.jsonl"), "--report in.jsonl: it is the input file"),
+        (("--report", other, "--sorted-output", other), "it is --report"),
+        # SQLite would make its database there, then the run append rows to it.
+        (("--cache", "out.jsonl"), "--cache out.jsonl: it is the output"),
+        (("--cache", "in.jsonl"), "--cache in.jsonl: it is the input file"),
+    ):
+        refused = cli(*args, *flags, cwd=tmp_path)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    # Checked before the run: the replies paid for and the input are as they were.
+    assert {path: path.read_bytes() for path in files} == files
+    assert server.stats.requests == 3 and not Path(other).exists()
+
+
 def test_cache_flag_makes_a_rerun_cost_nothing(
     tmp_path: Path, server: MockServer, cli: Cli
 ) -> None:
@@ -537,6 +569,10 @@ def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
     ):
         line = _one_line_error(cli(*common, *changed, cwd=tmp_path))
         assert "holds rows made with other settings" in line and words in line, line
+    # The mock's rows, then the same command asking the provider: not taken as its rows.
+    elsewhere = (str(source), "-o", str(out), "-m", MODEL, "--prompt", "{text}", "-q")
+    line = _one_line_error(cli(*elsewhere, cwd=tmp_path))
+    assert f"base_url was ['{server.url}'], now [None]" in line, line
     assert server.stats.requests == sent
     rerun = cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr

@@ -81,6 +81,16 @@ def test_broken_json_line_and_unknown_format(tmp_path: Path) -> None:
         check_input(tmp_path / "missing.jsonl")
 
 
+def test_a_lone_surrogate_escape_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    pair = '{"id": "a", "prompt": "smile \\ud83d\\ude00"}\n'  # a whole pair: an emoji
+    path.write_text(pair + '{"id": "b", "prompt": "cut \\ud83d"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"in.jsonl:2: a lone surrogate escape \(\\ud83d"):
+        check_input(path)
+    path.write_text(pair, encoding="utf-8")
+    assert [row.input for row in iter_rows(path)] == ["smile \U0001f600"]
+
+
 def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
     csv_path = tmp_path / "in.csv"
     csv_path.write_bytes("id,text\r\na7,hello\r\nb8,world\r\n".encode("utf-8-sig"))

@@ -203,6 +203,11 @@ def test_export_sorted_follows_input_order(tmp_path: Path) -> None:
     assert [r["text"] for r in _lines(tmp_path / "sorted.jsonl")] == ["a", "b", "c"]
     with pytest.raises(JournalError, match="no row for id 4"):
         export_sorted(path, tmp_path / "sorted.jsonl", [1, 4])
+    before = path.read_bytes()
+    for same in (path, tmp_path / "." / "out.jsonl"):  # opened to write, it would be emptied
+        with pytest.raises(JournalError, match="it is the output"):
+            export_sorted(path, same, [1, 2, 3])
+    assert path.read_bytes() == before
 
 
 def test_no_lock_file_stays_after_a_run(tmp_path: Path) -> None:
@@ -275,6 +280,36 @@ def test_an_output_made_with_other_settings_is_refused_untouched(tmp_path: Path)
     assert not (tmp_path / "out.jsonl.lock").exists()
     with Journal(path, made_with=made) as journal:  # the same settings resume
         assert journal.is_done(1) and not journal.is_done(2)
+
+
+def test_a_setting_an_older_record_lacks_is_not_compared(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": 1, "text": "x"}\n')
+    run_settings_path(path).write_text('{"model": ["m"], "prompt": null}')  # no base_url
+    made = {"model": ["m"], "prompt": None, "base_url": ["http://127.0.0.1:1/v1"]}
+    with Journal(path, made_with=made) as journal:
+        assert journal.is_done(1)
+    with pytest.raises(SettingsChangedError, match="model was"):  # the others still are
+        Journal(path, made_with={**made, "model": ["other"]})
+
+
+def test_an_output_of_only_rows_sent_again_takes_the_new_settings(tmp_path: Path) -> None:
+    # A wrong URL or model costs a few error rows; the rerun with the right one sends them
+    # again, so no row of the old settings stays to mix with the new ones.
+    path = tmp_path / "out.jsonl"
+    unreached = {"type": "APIConnectionError", "status": None, "message": "m"}
+    path.write_text(json.dumps({"id": 1, "error": {**unreached, "kind": "transient"}}) + "\n")
+    wrong = {"model": ["m"], "base_url": ["http://127.0.0.1:1/v1"]}
+    run_settings_path(path).write_text(json.dumps(wrong))
+    right = {**wrong, "base_url": [None]}
+    with Journal(path, made_with=right) as journal:
+        assert not journal.is_done(1)  # sent again
+    assert json.loads(run_settings_path(path).read_text()) == right
+    # A row that stays (its own fault: not sent again unless --retry-failed) still holds.
+    path.write_text(json.dumps({"id": 1, "error": {**unreached, "kind": "input"}}) + "\n")
+    with pytest.raises(SettingsChangedError, match="base_url was"):
+        Journal(path, made_with=wrong)
+    Journal(path, made_with=wrong, retry_failed=True).close()
 
 
 def test_settings_are_recorded_only_where_they_describe_every_row(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from chatplex.bulk.records import error_record
 from chatplex.bulk.records import record_cost
 from chatplex.bulk.records import row_error_kind
 from chatplex.bulk.records import success_record
+from chatplex.core import OutputParserException
 from chatplex.errors import APIConnectionError
 from chatplex.errors import DeadlineExceededError
 from chatplex.errors import RateLimitError
@@ -121,3 +122,47 @@ def test_a_langchain_ai_message_is_recorded_as_chatplexs() -> None:
     assert (record["usage"], record["cost"], record["attempts"]) == (usage, 1.5, 2)
     assert record["model"] == "gpt-4o-mini"
     assert record["tool_calls"] == [{"name": "add", "args": {"a": 1}}]
+
+
+@pytest.mark.parametrize(
+    ("content", "additional", "metadata", "words"),
+    [
+        # Chat Completions: the words in additional_kwargs, no text.
+        ("", {"refusal": "I can't help."}, {"model_provider": "openai"}, "I can't help."),
+        # The Responses API: a refusal content part.
+        ([{"type": "refusal", "refusal": "No."}], {}, {"model_provider": "openai"}, "No."),
+        # Anthropic's stop reason with no explanation: still a refusal, of no words.
+        ("", {}, {"model_provider": "anthropic", "stop_reason": "refusal"}, ""),
+    ],
+)
+def test_a_refusal_is_kept_not_recorded_as_an_empty_answer(
+    content: object, additional: dict[str, object], metadata: dict[str, object], words: str
+) -> None:
+    reply = AIMessage(content, additional_kwargs=additional, response_metadata=metadata)  # type: ignore[arg-type]
+    record = success_record("a", reply, 0.0)
+    assert record["text"] == "" and record["refusal"] == words
+    assert "refusal" not in success_record("b", AIMessage("fine"), 0.0)
+    messages = pytest.importorskip("langchain_core.messages")
+    foreign = messages.AIMessage(content, additional_kwargs=additional, response_metadata=metadata)
+    assert success_record("a", foreign, 0.0)["refusal"] == words
+
+
+def test_an_error_row_keeps_a_reply_that_did_not_parse() -> None:
+    error = OutputParserException("not JSON", llm_output="Sure! Here it is: {")
+    written = error_record("a", error)
+    assert written["error"]["reply"] == "Sure! Here it is: {"
+    assert "usage" not in written and "cost" not in written  # nothing counted: none claimed
+    limited = RateLimitError("slow", status=429, provider="openai")
+    assert "reply" not in error_record("b", limited)["error"]
+
+
+def test_a_reply_cut_at_the_token_limit_says_so() -> None:
+    def finished(reason: str) -> AIMessage:
+        return AIMessage("Once upon a", response_metadata={"finish_reason": reason})
+
+    assert success_record("a", finished("length"), 0.0)["finish_reason"] == "length"
+    assert success_record("a", finished("content_filter"), 0.0)["finish_reason"] == (
+        "content_filter"
+    )
+    for whole in ("stop", "tool_calls"):  # ended of itself: nothing to say
+        assert "finish_reason" not in success_record("a", finished(whole), 0.0)

@@ -61,6 +61,17 @@ def test_the_history_covers_every_run_of_the_output(tmp_path: Path) -> None:
     }
 
 
+def test_a_reply_that_did_not_parse_counts_in_the_totals(tmp_path: Path) -> None:
+    unparsed = {"type": "StructuredOutputError", "status": None, "message": "not JSON"}
+    paid = {"usage": {"input_tokens": 4, "output_tokens": 3}, "cost": 0.002}
+    path = tmp_path / "out.jsonl"
+    path.write_text(_row(START) + _row(START + 1, error={**unparsed, "reply": "no"}, **paid))
+    history = read_history(path)
+    assert (history.succeeded, history.failed) == (1, 1)
+    assert (history.input_tokens, history.output_tokens) == (7, 5)
+    assert history.cost == pytest.approx(0.003)
+
+
 def test_the_page_has_settings_totals_ticked_charts_and_an_error_table(tmp_path: Path) -> None:
     settings = {"command": "chatplex run in.jsonl -m openai:gpt-4o-mini", "concurrency": 64}
     page = render_report(_summary(), read_history(_output(tmp_path)), settings)

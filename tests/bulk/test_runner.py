@@ -8,14 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from chatplex import RunnableLambda
+from chatplex import StrOutputParser
 from chatplex import init_chat_model
 from chatplex.bulk import InputError
 from chatplex.bulk import Row
 from chatplex.bulk import arun
 from chatplex.bulk import run
+from chatplex.bulk.journal import Journal
 from chatplex.bulk.runner import SETUP_STOP_AFTER
+from chatplex.bulk.runner import _Feed
+from chatplex.bulk.stats import RunStats
 from chatplex.chat.fake import FakeChatModel
 from chatplex.errors import APIConnectionError
 from chatplex.errors import BadRequestError
@@ -46,6 +51,67 @@ def test_file_through_the_mock_server_then_rerun_sends_nothing(
     again = run(_model(server), source, output=out, prompt="Say {text}", progress=False)
     assert (again.skipped, again.succeeded, server.stats.requests) == (50, 0, 50)
     assert len(read_output(out)) == 50
+
+
+@pytest.mark.parametrize("parsed", ["structured", "parser"])
+def test_a_parsed_output_keeps_the_usage_and_cost_of_its_replies(
+    tmp_path: Path, server: MockServer, parsed: str
+) -> None:
+    class Answer(BaseModel):
+        answer: str
+
+    model = _model(server)
+    chain = (
+        model.with_structured_output(Answer)
+        if parsed == "structured"
+        else model | (StrOutputParser())
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run(chain, ["a", "b"], output=out, progress=False)
+    rows = read_output(out)
+    # The replies were paid for: a parsed value carries no usage, the row still does.
+    assert all(r["usage"]["output_tokens"] > 0 and r["cost"] > 0 for r in rows)
+    assert all(r["model"] == "gpt-4o-mini" and r["cached"] is False for r in rows)
+    assert summary.cost == pytest.approx(sum(r["cost"] for r in rows)) and summary.cost > 0
+    assert summary.output_tokens == sum(r["usage"]["output_tokens"] for r in rows)
+
+
+def test_a_reply_that_does_not_parse_keeps_its_text_usage_and_cost(
+    tmp_path: Path, server: MockServer
+) -> None:
+    class Answer(BaseModel):
+        answer: str
+
+    server.settings.reply_text = "not JSON at all"
+    out = tmp_path / "out.jsonl"
+    summary = run(_model(server).with_structured_output(Answer), ["a"], output=out, progress=False)
+    (row,) = read_output(out)
+    # Paid for: the reply's words stay in the row, and its price in the row and the summary.
+    assert row["error"]["type"] == "StructuredOutputError" and row["error"]["kind"] == "input"
+    assert row["error"]["reply"] == "not JSON at all"
+    assert row["usage"]["output_tokens"] > 0 and row["cost"] > 0
+    assert summary.failed == 1 and summary.cost == pytest.approx(row["cost"])
+
+
+async def test_skipping_done_rows_lets_the_event_loop_run(tmp_path: Path) -> None:
+    # A resume skips its done rows from a sync source; a Ctrl-C, SIGTERM or progress
+    # redraw meanwhile is a callback of the loop, which must get its turn.
+    done = 5000
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(json.dumps({"id": i, "text": "x"}) + "\n" for i in range(done)))
+    stats = RunStats(total=done + 1)
+    with Journal(out) as journal:
+        feed = _Feed(iter([Row(i, "q", i) for i in range(done + 1)]), journal, stats)
+        seen: list[int] = []
+
+        async def meanwhile() -> None:
+            seen.append(stats.skipped)
+
+        other = asyncio.create_task(meanwhile())
+        row = await feed.next()
+        await other
+    assert row is not None and row.id == done and stats.skipped == done
+    assert seen[0] < done  # ran while the feed was still skipping
 
 
 async def test_async_twin_from_an_async_iterable(tmp_path: Path) -> None:
@@ -130,6 +196,19 @@ def test_an_output_that_is_the_input_file_is_refused_untouched(tmp_path: Path) -
         with pytest.raises(InputError, match="the output is the input file"):
             run(FakeChatModel(), source, output=output, prompt="{text}", progress=False)
     assert source.read_bytes() == b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}'
+
+
+def test_a_report_that_is_the_input_or_the_output_is_refused_before_any_call(
+    tmp_path: Path,
+) -> None:
+    source, out = rows_in_and_out(tmp_path, 3)
+    model = FakeChatModel(responses=["ok"])
+    assert run(model, source, output=out, prompt="{text}", progress=False).succeeded == 3
+    files = {path: path.read_bytes() for path in (source, out)}
+    for report, named in ((source, "the input file"), (out, "the output")):
+        with pytest.raises(InputError, match=f"report {report}: it is {named}"):
+            run(model, source, output=out, prompt="{text}", progress=False, report=report)
+    assert {path: path.read_bytes() for path in files} == files  # the paid rows still there
 
 
 def test_bad_file_fails_before_any_request(tmp_path: Path, server: MockServer) -> None:
