@@ -76,7 +76,7 @@ from .inputs import iter_rows
 from .journal import JournalError
 from .journal import export_sorted
 from .runner import DEFAULT_CONCURRENCY
-from .runner import refuse_overwrites
+from .runner import check_run_files
 from .runner import run
 
 __all__ = [
@@ -347,7 +347,7 @@ def run_command(args: argparse.Namespace) -> int:
             "--report": args.report,
             "--sorted-output": args.sorted_output,
         }
-        refuse_overwrites(args.input, args.output, written)
+        check_run_files(args.input, args.output, written)
         _check_collector_setting()
         specs = model_specs(args)
         model = model_from_args(args, specs)

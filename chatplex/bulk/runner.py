@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import signal
 import sys
 import threading
@@ -75,7 +76,7 @@ from .report import write_report
 from .stats import RunStats
 from .summary import RunSummary
 
-__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "refuse_overwrites", "run"]
+__all__ = ["DEFAULT_CONCURRENCY", "SETUP_STOP_AFTER", "arun", "check_run_files", "run"]
 
 DEFAULT_CONCURRENCY = 64
 
@@ -259,14 +260,16 @@ def _same_file(one: Path, other: Path) -> bool:
     return one.resolve() == other.resolve()
 
 
-def refuse_overwrites(
+def check_run_files(
     rows: RowSource, output: str | Path, written: Mapping[str, str | Path | None]
 ) -> None:
     """Refuse, before anything is read or sent, a run whose files overlap: an output that
     is the input file (its rows would be read as the output's, every row "already done",
     and its torn last line cut), or a file it writes besides (`written`, by the name the
     caller knows it by: "--report") that is the input, the output or another of them (the
-    replies paid for, or the input, overwritten at the end of the run)."""
+    replies paid for, or the input, overwritten at the end of the run). Such a file that
+    cannot be made where it is named (a folder, in a folder that does not exist or is not
+    writable) is refused too: found at the end, it was found after every row was paid."""
     source = Path(rows) if isinstance(rows, (str, Path)) else None
     if source is not None and _same_file(source, Path(output)):
         raise InputError(f"{output}: the output is the input file; name another output")
@@ -277,7 +280,18 @@ def refuse_overwrites(
         for what, other in kept:
             if other is not None and _same_file(Path(path), other):
                 raise InputError(f"{name} {path}: it is {what}; name another file")
+        _refuse_unwritable(name, Path(path))
         kept.append((name, Path(path)))
+
+
+def _refuse_unwritable(name: str, path: Path) -> None:
+    if path.is_dir():
+        raise InputError(f"{name} {path}: it is a folder; name a file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"{name} {path}: the folder {folder} does not exist")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise InputError(f"{name} {path}: not writable here")
 
 
 async def _work(
@@ -442,7 +456,7 @@ async def arun(
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     if max_cost is not None and not max_cost > 0:  # (nan too)
         raise ValueError(f"max_cost must be positive, got {max_cost}")
-    refuse_overwrites(rows, output, {"report": report})
+    check_run_files(rows, output, {"report": report})
     source, total = _open_source(rows, prompt)
     notice = progress_file if progress_file is not None else sys.stderr
     control = _Control()

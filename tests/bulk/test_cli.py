@@ -658,6 +658,25 @@ def test_a_full_disk_under_report_or_sorted_output_names_the_file(
     assert len(read_output(out)) == 3  # the run's rows are all kept
 
 
+@pytest.mark.parametrize("flag", ["--report", "--sorted-output"])
+def test_a_file_written_at_the_end_that_cannot_be_made_exits_2_before_any_request(
+    tmp_path: Path,
+    server: MockServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flag: str,
+) -> None:
+    from chatplex.bulk.cli import main
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-mock-test-key-1234")
+    source = write_jsonl(tmp_path / "in.jsonl", 2)
+    target = tmp_path / "no-such-folder" / "out"
+    status = main([*run_args(source, tmp_path / "out.jsonl", server.url), "-q", flag, str(target)])
+    assert status == 2
+    assert f"{flag} {target}: the folder" in capsys.readouterr().err
+    assert server.stats.requests == 0
+
+
 def test_a_bad_collector_setting_exits_2_before_any_request(
     tmp_path: Path,
     server: MockServer,

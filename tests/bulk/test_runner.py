@@ -211,6 +211,22 @@ def test_a_report_that_is_the_input_or_the_output_is_refused_before_any_call(
     assert {path: path.read_bytes() for path in files} == files  # the paid rows still there
 
 
+def test_a_report_that_cannot_be_made_is_refused_before_any_call(
+    tmp_path: Path, server: MockServer
+) -> None:
+    # Found at the end of the run, it was found after every row was paid for.
+    source, out = rows_in_and_out(tmp_path, 3)
+    cases = {
+        tmp_path / "missing" / "report.html": "the folder .*missing does not exist",
+        tmp_path: "it is a folder",
+    }
+    for report, words in cases.items():
+        with pytest.raises(InputError, match=words):
+            run(_model(server), source, output=out, prompt="{text}", progress=False, report=report)
+    assert server.stats.requests == 0
+    assert not out.exists()
+
+
 def test_bad_file_fails_before_any_request(tmp_path: Path, server: MockServer) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", 20)
     with source.open("a") as file:
