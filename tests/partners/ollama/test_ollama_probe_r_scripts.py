@@ -6,7 +6,6 @@ reasoning replayed; compared as `test_ollama_probe_y_scripts.py` compares."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -118,7 +117,5 @@ DIFFERENCES["foreign_reasoning_replayed"] = (
     within(_gemini_thinking_sent),
 )
 
-SUITE = dataclasses.replace(
-    probe_y.SUITE.beside(SCRIPTS, DIFFERENCES), result=probe_y.SUITE.result
-)
+SUITE = probe_y.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_r_same_as_langchain_ollama = SUITE.same_test()
