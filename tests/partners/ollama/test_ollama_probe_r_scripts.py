@@ -95,7 +95,8 @@ def _gemini_thinking_sent(outcome: Outcome) -> Outcome:
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = dict.fromkeys(
-    ("agent_turns", "agent_turns_streamed", "agent_turns_v1"), probe_y._NAMED_RESULTS
+    ("agent_turns", "agent_turns_streamed", "agent_turns_v1", "foreign_calls_replayed"),
+    probe_y._NAMED_RESULTS,
 )
 DIFFERENCES["reasoning_asked"] = (
     Difference(
