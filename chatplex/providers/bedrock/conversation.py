@@ -288,8 +288,8 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
                 out.append({"text": block["text"]})
             elif kind == "reasoning":  # a v1 reply's keeps its signature in `extras`
                 extras = block.get("extras")
-                said = {**extras, **block} if isinstance(extras, dict) else block
-                _add_reasoning(out, said, block.get("reasoning"))
+                signed = {**extras, **block} if isinstance(extras, dict) else block
+                _add_reasoning(out, signed, block.get("reasoning"))
             elif kind == "reasoning_content":  # langchain-aws's
                 said = block.get("reasoning_content")
                 if isinstance(said, dict):
