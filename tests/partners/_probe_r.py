@@ -189,6 +189,26 @@ FOREIGN_CALLING: dict[str, dict[str, Any]] = {
         "tool_calls": [{**_CALL, "id": "toolu_01"}],
         "response_metadata": {"model_provider": "anthropic", "model_name": "claude-haiku-4-5"},
     },
+    "responses": {
+        "content": [],
+        "additional_kwargs": {
+            "reasoning": {
+                "type": "reasoning",
+                "id": "rs_1",
+                "summary": [{"type": "summary_text", "text": "Add them."}],
+                "encrypted_content": "gAAA-enc",
+            },
+            "__openai_function_call_ids__": {"call_r1": "fc_1"},
+        },
+        "tool_calls": [{**_CALL, "id": "call_r1"}],
+        "response_metadata": {"model_provider": "openai", "model_name": "o4-mini", "id": "resp_1"},
+    },
+    "gemini": {
+        "content": [{"type": "thinking", "thinking": "Add them."}],
+        "additional_kwargs": {"__gemini_function_call_thought_signatures__": {"call_g1": "c2ln"}},
+        "tool_calls": [{**_CALL, "id": "call_g1"}],
+        "response_metadata": {"model_provider": "google_genai", "model_name": "gemini-2.5-flash"},
+    },
     "deepseek": {
         "content": "",
         "additional_kwargs": {"reasoning_content": "Add them."},
@@ -209,7 +229,9 @@ FOREIGN_CALLING: dict[str, dict[str, Any]] = {
 def foreign_calls_replayed(make: Make, **settings: Any) -> Script:
     def script(cls: Any, url: str) -> Any:
         """A reasoning reply calling a tool from each provider's partner (a thought, a
-        redacted one, a tool use; DeepSeek's `reasoning_content` beside the call), and
+        redacted one, a tool use; an encrypted reasoning item beside a function call's
+        ids; a thought beside a call's signature; DeepSeek's `reasoning_content` beside
+        the call), and
         one of LangChain's v1 blocks, then the tool's result, sent to this model given
         `settings`, `add` bound (an agent's loop moved to another model mid-way): the
         reply, or the class of what refused it."""

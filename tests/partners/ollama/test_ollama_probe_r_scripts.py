@@ -79,24 +79,27 @@ def _thinking_kept(outcome: Outcome) -> Outcome:
     return theirs, {**ours, unset: rest}, their_requests, our_requests
 
 
-def _gemini_thinking_sent(outcome: Outcome) -> Outcome:
+def _gemini_thinking_sent(thought: str) -> Callable[[Outcome], Outcome]:
     """Theirs refused Gemini's thinking block (no request); ours sent it as the turn's
-    `thinking` and read the reply: its request and reply taken out once seen."""
-    theirs, ours, their_requests, our_requests = outcome
-    assert theirs["gemini"] == {"refused": "ValueError"}, theirs
-    more = list(our_requests)
-    for request in their_requests:
-        more.remove(request)
-    (sent,) = more
-    turn = sent["body"]["messages"][1]
-    assert (turn["thinking"], turn["content"]) == ("Count them.", "\nTwo."), sent
-    return theirs, {**ours, "gemini": theirs["gemini"]}, their_requests, their_requests
+    `thinking` (`thought`) and read the reply: its request and reply taken out once
+    seen."""
+
+    def read(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        assert theirs["gemini"] == {"refused": "ValueError"}, theirs
+        more = list(our_requests)
+        for request in their_requests:
+            more.remove(request)
+        (sent,) = more
+        assert sent["body"]["messages"][1]["thinking"] == thought, sent
+        return theirs, {**ours, "gemini": theirs["gemini"]}, their_requests, their_requests
+
+    return read
 
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = dict.fromkeys(
-    ("agent_turns", "agent_turns_streamed", "agent_turns_v1", "foreign_calls_replayed"),
-    probe_y._NAMED_RESULTS,
+    ("agent_turns", "agent_turns_streamed", "agent_turns_v1"), probe_y._NAMED_RESULTS
 )
 DIFFERENCES["reasoning_asked"] = (
     Difference(
@@ -115,7 +118,21 @@ DIFFERENCES["foreign_reasoning_replayed"] = (
         "content type, a ValueError): a conversation cannot move from Gemini to Ollama",
         "the thinking is sent as the assistant turn's Ollama `thinking`, beside its text",
     ),
-    within(_gemini_thinking_sent),
+    within(_gemini_thinking_sent("Count them.")),
+)
+
+
+def _calls_replayed(outcome: Outcome) -> Outcome:
+    """The tool's result named (the suite's own), then Gemini's calling reply's
+    thinking sent where theirs refused it."""
+    named = probe_y._NAMED_RESULTS[1](outcome)
+    return within(_gemini_thinking_sent("Add them."))(named)
+
+
+# Its reply calling a tool too, the tool's result named as in every Ollama suite.
+DIFFERENCES["foreign_calls_replayed"] = (
+    (DIFFERENCES["foreign_reasoning_replayed"][0], probe_y._NAMED_RESULTS[0]),
+    _calls_replayed,
 )
 
 SUITE = probe_y.SUITE.beside(SCRIPTS, DIFFERENCES)
