@@ -6,7 +6,8 @@ the usage's reasoning tokens, `response_metadata`), invoked, awaited and streame
 piece, and the merged stream); the reply replayed in the next turns as an agent does (a
 tool's call and result between, the thinking's signature or encrypted reasoning sent
 back), with `output_version="v1"` too; and a reasoning reply of every other provider's
-partner replayed (a conversation moved to another model). Each factory takes a suite's
+partner replayed (a conversation moved to another model), and one calling a tool, its
+result after it (an agent's loop moved mid-way). Each factory takes a suite's
 constructor `make(cls, url, **settings)` and gives a `script(cls, url)` that its suite
 runs with the partner's class and with chatplex's, as the probe_y set's (`_probe_y.py`);
 `scripts` gives a wire's rows, each with what it warned of (`_probe_z.heard`)."""
@@ -174,6 +175,83 @@ def foreign_reasoning_replayed(make: Make, **settings: Any) -> Script:
     return script
 
 
+#: The tool call each of `FOREIGN_CALLING`'s replies makes, and its id.
+_CALL = {"name": "add", "args": {"a": 1, "b": 2}, "type": "tool_call"}
+#: A reasoning reply calling a tool (no text) as each provider's partner gives it, and
+#: as LangChain's v1 blocks.
+FOREIGN_CALLING: dict[str, dict[str, Any]] = {
+    "anthropic": {
+        "content": [
+            {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"},
+            {"type": "redacted_thinking", "data": "EncryptedThought=="},
+            {"type": "tool_use", "id": "toolu_01", "name": "add", "input": {"a": 1, "b": 2}},
+        ],
+        "tool_calls": [{**_CALL, "id": "toolu_01"}],
+        "response_metadata": {"model_provider": "anthropic", "model_name": "claude-haiku-4-5"},
+    },
+    "responses": {
+        "content": [],
+        "additional_kwargs": {
+            "reasoning": {
+                "type": "reasoning",
+                "id": "rs_1",
+                "summary": [{"type": "summary_text", "text": "Add them."}],
+                "encrypted_content": "gAAA-enc",
+            },
+            "__openai_function_call_ids__": {"call_r1": "fc_1"},
+        },
+        "tool_calls": [{**_CALL, "id": "call_r1"}],
+        "response_metadata": {"model_provider": "openai", "model_name": "o4-mini", "id": "resp_1"},
+    },
+    "gemini": {
+        "content": [{"type": "thinking", "thinking": "Add them."}],
+        "additional_kwargs": {"__gemini_function_call_thought_signatures__": {"call_g1": "c2ln"}},
+        "tool_calls": [{**_CALL, "id": "call_g1"}],
+        "response_metadata": {"model_provider": "google_genai", "model_name": "gemini-2.5-flash"},
+    },
+    "deepseek": {
+        "content": "",
+        "additional_kwargs": {"reasoning_content": "Add them."},
+        "tool_calls": [{**_CALL, "id": "call_00_a1"}],
+        "response_metadata": {"model_provider": "deepseek", "model_name": "deepseek-reasoner"},
+    },
+    "v1": {
+        "content": [
+            {"type": "reasoning", "reasoning": "Add them.", "id": "rs_1"},
+            {**_CALL, "id": "call_v1"},
+        ],
+        "tool_calls": [{**_CALL, "id": "call_v1"}],
+        "response_metadata": {"output_version": "v1"},
+    },
+}
+
+
+def foreign_calls_replayed(make: Make, **settings: Any) -> Script:
+    def script(cls: Any, url: str) -> Any:
+        """A reasoning reply calling a tool from each provider's partner (a thought, a
+        redacted one, a tool use; an encrypted reasoning item beside a function call's
+        ids; a thought beside a call's signature; DeepSeek's `reasoning_content` beside
+        the call), and
+        one of LangChain's v1 blocks, then the tool's result, sent to this model given
+        `settings`, `add` bound (an agent's loop moved to another model mid-way): the
+        reply, or the class of what refused it."""
+        from langchain_core.messages import AIMessage
+        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import ToolMessage
+
+        bound = make(cls, url, **settings).bind_tools([add])
+
+        def replayed(fields: dict[str, Any]) -> Any:
+            (call,) = fields["tool_calls"]
+            result = ToolMessage("3", tool_call_id=call["id"], name="add")
+            history = [HumanMessage(SUM), AIMessage(**fields), result]
+            return attempted(lambda: bound.invoke(history))
+
+        return drawn_ids_masked({name: replayed(f) for name, f in FOREIGN_CALLING.items()})
+
+    return script
+
+
 def scripts(
     make: Make,
     thinking: dict[str, Any],
@@ -184,13 +262,14 @@ def scripts(
     """The set's scripts (each `heard`) for a wire over its constructor `make`, its
     reasoning asked for by the settings `thinking` (and each of `ways`): read, asked,
     an agent's turns invoked and streamed (and read as LangChain's v1 blocks where `v1`),
-    and the other providers' reasoning replayed."""
+    and the other providers' reasoning replayed, alone and calling a tool."""
     rows = {
         "reasoning_read": reasoning_read(make, **thinking),
         "reasoning_asked": reasoning_asked(make, ways),
         "agent_turns": agent_turns(make, **thinking),
         "agent_turns_streamed": agent_turns(make, streamed=True, **thinking),
         "foreign_reasoning_replayed": foreign_reasoning_replayed(make, **thinking),
+        "foreign_calls_replayed": foreign_calls_replayed(make, **thinking),
     }
     if v1:
         rows["reasoning_read_v1"] = reasoning_read(make, output_version="v1", **thinking)

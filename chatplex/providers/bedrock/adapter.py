@@ -106,8 +106,8 @@ __all__ = [
 ]
 
 #: Content blocks this adapter sends: text, images, files and videos (base64), and the reasoning,
-#: tool-use and server-tool blocks of previous replies (sent back as they came). Others
-#: are refused before any request.
+#: tool-use and server-tool blocks of previous replies (sent back as they came; Anthropic's
+#: `redacted_thinking` left out). Others are refused before any request.
 BLOCK_TYPES = BlockTypes(
     frozenset(
         {
@@ -119,6 +119,7 @@ BLOCK_TYPES = BlockTypes(
             "reasoning",
             "reasoning_content",
             "thinking",
+            "redacted_thinking",
             "tool_use",
             "guard_content",
         }

@@ -21,8 +21,10 @@ its alternating `messages` turns (`wire_messages`).
   `http(s)` image URL is refused before any request.
 - Assistant turns: text, `toolUse` for each tool call, and the signed reasoning blocks
   of a previous reply (`reasoningContent`: Claude needs them back with tool results;
-  an Anthropic `thinking` block too, unless another provider's reply holds it);
-  reasoning without a signature is not sent. A server-side tool's call and result
+  an Anthropic `thinking` block too, unless another provider's reply holds it; a v1
+  reply's signature and redacted thought from its `extras`); reasoning without a
+  signature is not sent, nor Anthropic's `redacted_thinking` (as langchain-aws leaves
+  it out). A server-side tool's call and result
   (`server_tool_call` / `server_tool_result` blocks, as `response.py` reads
   them) go back in place as `toolUse` with `"type": "server_tool_use"` and `toolResult`
   with its own `type` and `status`, as Bedrock returned them (a recorded next turn shows
@@ -284,8 +286,10 @@ def _assistant_blocks(msg: AIMessage, i: int) -> list[_Block]:
             kind = block.get("type")
             if kind == "text" and str(block.get("text") or "").strip():
                 out.append({"text": block["text"]})
-            elif kind == "reasoning":
-                _add_reasoning(out, block, block.get("reasoning"))
+            elif kind == "reasoning":  # a v1 reply's keeps its signature in `extras`
+                extras = block.get("extras")
+                signed = {**extras, **block} if isinstance(extras, dict) else block
+                _add_reasoning(out, signed, block.get("reasoning"))
             elif kind == "reasoning_content":  # langchain-aws's
                 said = block.get("reasoning_content")
                 if isinstance(said, dict):
@@ -336,6 +340,8 @@ def _add_reasoning(out: list[_Block], said: Mapping[str, Any], text: Any) -> Non
     `said`) as Converse takes it back: redacted, or signed; an unsigned one is left out."""
     redacted = said.get("redacted_content")
     signature = said.get("signature")
+    if isinstance(redacted, bytes):  # langchain-aws's reply holds botocore's decoded blob
+        redacted = base64.b64encode(redacted).decode("ascii")
     if isinstance(redacted, str) and redacted:
         out.append({"reasoningContent": {"redactedContent": redacted}})
     elif isinstance(signature, str) and signature:

@@ -80,6 +80,7 @@ DEEPSEEK = Preset(
         # without it (400 "Missing `reasoning_content` field in the assistant message").
         turns=TurnStyle(
             joined_text=True,
+            empty_beside_kept=True,
             tool_list_json=True,
             null_arguments=True,
             reasoning_key="reasoning_content",

@@ -261,6 +261,11 @@ class TurnStyle:
     #: Whether an assistant's list content goes as its text blocks' text joined into one
     #: string ("" where none), as langchain-deepseek sends it (DeepSeek takes a string).
     joined_text: bool = False
+    #: With `joined_text`: whether a turn with tool calls and no text goes as "" where
+    #: its content held a block langchain-openai's payload keeps (another provider's
+    #: redacted thought), null where none: langchain-deepseek joins the text after
+    #: langchain-openai has nulled an empty content. False: null, as langchain-sambanova.
+    empty_beside_kept: bool = False
     #: Whether an assistant's list content goes as its text parts alone ("" where none),
     #: as langchain-groq sends it: Groq takes text parts only in an assistant turn (the
     #: groq SDK's `ChatCompletionAssistantMessageParam`), so a replayed image is left out.

@@ -85,6 +85,9 @@ def styled_turns(
         content = turn.get("content")
         if isinstance(content, list) and turn["role"] == "assistant" and style.joined_text:
             turn["content"] = "".join(_text_pieces(content))
+        if style.joined_text and turn.get("tool_calls") and not turn.get("content"):
+            kept = style.empty_beside_kept and _kept_by_openai(message.content)
+            turn["content"] = "" if kept else None
         elif isinstance(content, list) and turn["role"] == "assistant" and style.text_parts_only:
             # none left: "", or null beside tool calls, as langchain-groq sends it
             turn["content"] = [p for p in content if _is_text(p)] or (
@@ -94,6 +97,24 @@ def styled_turns(
             turn["content"] = json.dumps(content)  # as the partner writes it: ASCII, spaced
         out.append(turn)
     return out
+
+
+#: Blocks langchain-openai leaves out of an assistant's content (its reading of v1
+#: blocks, then its payload's): a block of another type is kept.
+_LEFT_OUT_BY_OPENAI = frozenset(
+    {"reasoning", "tool_call", "invalid_tool_call", "tool_use", "thinking"}
+    | {"reasoning_content", "function_call", "code_interpreter_call"}
+)
+
+
+def _kept_by_openai(content: Any) -> bool:
+    """Whether langchain-openai's payload keeps any of an assistant's list `content`."""
+    return isinstance(content, list) and not all(map(_left_out_by_openai, content))
+
+
+def _left_out_by_openai(block: Any) -> bool:
+    kind = block.get("type") if isinstance(block, dict) else None
+    return kind in _LEFT_OUT_BY_OPENAI or (kind == "refusal" and not block.get("refusal"))
 
 
 def _assistant(message: AIMessage, turn: dict[str, Any], style: TurnStyle) -> dict[str, Any]:

@@ -71,6 +71,11 @@ def reasoning(value: str, signature: str = "sig-1") -> Block:
     return {"reasoningContent": {"reasoningText": {"text": value, "signature": signature}}}
 
 
+def redacted(data: str) -> Block:
+    """A redacted thought: its encrypted bytes (base64 in JSON)."""
+    return {"reasoningContent": {"redactedContent": data}}
+
+
 def tool_use(name: str, args: dict[str, Any], tool_id: str = "tooluse_abc123") -> Block:
     return {"toolUse": {"toolUseId": tool_id, "name": name, "input": args}}
 
@@ -87,7 +92,8 @@ def converse(
     stream_error: tuple[str, str] | None = None,
 ) -> Callable[[Seen], Reply]:
     """A scripted Converse: JSON for `/converse`, event-stream messages for
-    `/converse-stream` (text and reasoning in pieces, a tool's input in two pieces),
+    `/converse-stream` (text and reasoning in pieces, its signature and a redacted
+    thought in one delta each, a tool's input in two pieces),
     an error `(exception name, message)` with `status`, or an exception message after
     the first event of a stream."""
     content = list(blocks) or [text("Hello there, friend.")]
@@ -136,6 +142,9 @@ def _block_events(index: int, block: Block) -> list[bytes]:
         for part in (raw[: len(raw) // 2], raw[len(raw) // 2 :]):
             delta = {"toolUse": {"input": part}}
             out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
+    elif "redactedContent" in block.get("reasoningContent", {}):
+        delta = {"reasoningContent": block["reasoningContent"]}  # one delta, as Bedrock's
+        out.append(_event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}))
     elif "reasoningContent" in block:
         said = block["reasoningContent"]["reasoningText"]
         for part in thirds(said["text"]):

@@ -168,6 +168,8 @@ def _block_events(index: int, block: Block) -> list[bytes]:
         opened = {**block, "input": {}}
     elif kind == "thinking":
         opened = {"type": "thinking", "thinking": "", "signature": ""}
+    elif kind == "redacted_thinking":  # whole in its start, as Anthropic streams it
+        opened = dict(block)
     else:
         opened = {"type": "text", "text": ""}
     out = [_chunk({"type": "content_block_start", "index": index, "content_block": opened})]
@@ -177,6 +179,8 @@ def _block_events(index: int, block: Block) -> list[bytes]:
     elif kind == "thinking":
         deltas = [{"type": "thinking_delta", "thinking": p} for p in thirds(block["thinking"])]
         deltas.append({"type": "signature_delta", "signature": block["signature"]})
+    elif kind == "redacted_thinking":
+        deltas = []
     else:
         deltas = [{"type": "text_delta", "text": p} for p in thirds(block["text"])]
     out.extend(_chunk({"type": "content_block_delta", "index": index, "delta": d}) for d in deltas)

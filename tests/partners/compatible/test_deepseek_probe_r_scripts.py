@@ -7,12 +7,15 @@ scripts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from tests.partners import _probe_r as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._probe_z import within
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
@@ -55,6 +58,20 @@ DIFFERENCES: dict[tuple[str, str], Any] = {
     ("deepseek", name): (_SENT_BACK, _thinking_sent_back)
     for name in ("agent_turns", "agent_turns_streamed", "agent_turns_v1")
 }
+
+
+def _own_call_thinking_sent(outcome: Outcome) -> Outcome:
+    """Our DeepSeek tool-call turn replayed with its `reasoning_content`, theirs without
+    (every other turn alike): read as theirs once seen."""
+    theirs, ours, their_requests, our_requests = outcome
+    said = probe.FOREIGN_CALLING["deepseek"]["additional_kwargs"]["reasoning_content"]
+    turns = [t for r in our_requests for t in r["body"]["messages"] if "reasoning_content" in t]
+    assert [t.pop("reasoning_content") for t in turns] == [said], our_requests
+    assert "reasoning_content" not in json.dumps(their_requests), their_requests
+    return theirs, ours, their_requests, our_requests
+
+
+DIFFERENCES["deepseek", "foreign_calls_replayed"] = (_SENT_BACK, within(_own_call_thinking_sent))
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

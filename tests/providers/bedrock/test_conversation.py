@@ -7,6 +7,7 @@ accepted by botocore's validation."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from chatplex.messages import AIMessage
 from chatplex.messages import HumanMessage
 from chatplex.messages import SystemMessage
 from chatplex.messages import ToolMessage
+from chatplex.providers.bedrock.adapter import BedrockAdapter
 from chatplex.providers.bedrock.conversation import wire_messages
 from chatplex.providers.bedrock.request import converse_body
 from chatplex.providers.bedrock.response import parse_reply
@@ -397,3 +399,74 @@ def test_an_answered_invalid_call_goes_as_a_tool_use_and_an_unanswered_one_does_
         ("t1", {}),
         ("t2", {"a": 2}),
     ]
+
+
+def _partner_turns(content: list[Any], metadata: dict[str, Any]) -> list[Any]:
+    """langchain-aws's turns for a user turn, a reply of `content`, a user turn."""
+    partner = pytest.importorskip("langchain_aws.chat_models.bedrock_converse")
+    from langchain_core.messages import AIMessage as LCAI
+    from langchain_core.messages import HumanMessage as LCHuman
+
+    theirs, _ = partner._messages_to_bedrock(
+        [LCHuman("a"), LCAI(content, response_metadata=metadata), LCHuman("b")],
+        model_id="us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    )
+    return list(theirs)
+
+
+def test_a_v1_replys_thoughts_go_back_signed_and_redacted() -> None:
+    """A reply read as LangChain's v1 blocks (`output_version="v1"`) holds its thought's
+    signature and a redacted thought in `extras`: both go back as Converse's
+    `reasoningContent`, as langchain-aws sends them (Claude refuses a tool loop's
+    assistant turn without its thinking)."""
+    content = [
+        {"type": "reasoning", "reasoning": "hm", "extras": {"signature": "c2ln"}},
+        {"type": "reasoning", "extras": {"redacted_content": "ZW5j"}},
+        {"type": "text", "text": "ok"},
+    ]
+    metadata = {"output_version": "v1", "model_provider": "bedrock_converse"}
+    _, turns = wire_messages(
+        [HumanMessage("a"), AIMessage(content, response_metadata=metadata), HumanMessage("b")]
+    )
+    assert turns[1]["content"] == [
+        {"reasoningContent": {"reasoningText": {"text": "hm", "signature": "c2ln"}}},
+        {"reasoningContent": {"redactedContent": "ZW5j"}},
+        {"text": "ok"},
+    ]
+    assert _partner_turns(content, metadata)[1] == turns[1]
+
+
+def test_a_redacted_thought_read_by_langchain_aws_goes_back_as_base64() -> None:
+    """langchain-aws's reply holds a redacted thought as bytes (botocore's blob): sent
+    back as the base64 text Converse's JSON takes, where bytes were left out."""
+    said = {"redacted_content": b"EtkECkgI"}
+    ai = AIMessage([{"type": "reasoning_content", "reasoning_content": said}, "ok"])
+    _, turns = wire_messages([HumanMessage("a"), ai])
+    assert turns[1]["content"][0] == {"reasoningContent": {"redactedContent": "RXRrRUNrZ0k="}}
+
+
+@pytest.mark.parametrize("provider", [None, "anthropic"])
+def test_anthropics_redacted_thinking_is_left_out_as_langchain_aws_leaves_it(
+    provider: str | None,
+) -> None:
+    """Anthropic's `redacted_thinking` block (a ChatAnthropic reply's, a hand-written
+    history's) has no Converse form langchain-aws sends: left out of the turn, as it
+    leaves it, where chatplex refused it (ValueError)."""
+    content = [
+        {"type": "thinking", "thinking": "hm", "signature": "c2ln"},
+        {"type": "redacted_thinking", "data": "EncryptedThought=="},
+        {"type": "text", "text": "ok"},
+    ]
+    metadata = {} if provider is None else {"model_provider": provider}
+    ai = AIMessage(content, response_metadata=metadata)
+    adapter = BedrockAdapter(
+        region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    request = adapter.build_request(
+        [HumanMessage("a"), ai, HumanMessage("b")],
+        CallSettings(model="us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        stream=False,
+    )
+    turns = request.json["messages"]
+    assert "EncryptedThought" not in json.dumps(turns)
+    assert _partner_turns(content, metadata)[1] == turns[1]

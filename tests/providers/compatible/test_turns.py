@@ -179,9 +179,9 @@ _FOREIGN = [
 
 
 def _partner_sent(preset: str, history: list[Any]) -> list[dict[str, Any]]:
-    if preset == "groq":
-        groq = pytest.importorskip("langchain_groq.chat_models")
-        return [groq._convert_message_to_dict(m) for m in history]
+    if preset in ("groq", "sambanova"):
+        module = pytest.importorskip(f"langchain_{preset}.chat_models")
+        return [module._convert_message_to_dict(m) for m in history]
     deepseek = pytest.importorskip("langchain_deepseek")
     partner_model = deepseek.ChatDeepSeek(api_key="k", model="m")
     return list(partner_model._get_request_payload(history)["messages"])
@@ -209,6 +209,38 @@ def test_a_replayed_replys_unsendable_blocks_are_left_out_as_the_partner_does(
     ours = adapter.build_request(history(cp), CallSettings(model="m"), stream=False).json
     assert ours["messages"] == theirs
     assert "redacted_thinking" not in json.dumps(ours)
+
+
+_USE = {"type": "tool_use", "id": "call_1", "name": "add", "input": {"a": 1}}
+#: Anthropic's tool-calling replies (no text), as a next turn's history holds them.
+_CALLING = {
+    "thought_redacted_call": [_FOREIGN[0], _FOREIGN[1], _USE],
+    "thought_call": [_FOREIGN[0], _USE],
+    "redacted_call": [_FOREIGN[1], _USE],
+    "empty": [],
+}
+
+
+@pytest.mark.parametrize("preset", ["deepseek", "sambanova"])
+@pytest.mark.parametrize("shape", sorted(_CALLING))
+def test_a_replayed_calling_turn_without_text_goes_as_the_partner_sends_it(
+    preset: str, shape: str
+) -> None:
+    """Another provider's tool-calling reply without text replayed: its content "" or
+    null as the partner sends it. langchain-deepseek joins the text after
+    langchain-openai's payload nulls a content none of whose blocks it keeps (a thought,
+    a tool use): "" where a redacted thought was left, null where nothing was;
+    langchain-sambanova sends null for any."""
+
+    def history(m: Any) -> list[Any]:
+        calling = m.AIMessage(_CALLING[shape], tool_calls=[CALLED])
+        return [m.HumanMessage("q"), calling, m.ToolMessage("3", tool_call_id="call_1")]
+
+    theirs = _partner_sent(preset, history(lc))
+    adapter = preset_adapter_class(preset)(api_key="k", base_url="http://127.0.0.1:9")
+    ours = adapter.build_request(history(cp), CallSettings(model="m"), stream=False).json
+    assert ours["messages"][1]["content"] == theirs[1]["content"]
+    assert ours["messages"] == theirs
 
 
 def test_sambanova_sends_an_assistants_text_joined_where_its_partner_loses_it() -> None:
