@@ -83,11 +83,12 @@ def styled_turns(
         elif isinstance(message, ToolMessage) and style.tool_name:
             turn["name"] = message.name
         content = turn.get("content")
-        if isinstance(content, list) and turn["role"] == "assistant" and style.joined_text:
-            turn["content"] = "".join(_text_pieces(content))
-        if style.joined_text and turn.get("tool_calls") and not turn.get("content"):
-            kept = style.empty_beside_kept and _kept_by_openai(message.content)
-            turn["content"] = "" if kept else None
+        if turn["role"] == "assistant" and style.joined_text:
+            if isinstance(content, list):
+                turn["content"] = "".join(_text_pieces(content))
+            if turn.get("tool_calls") and not turn.get("content"):
+                kept = style.empty_beside_kept and _kept_by_openai(message.content)
+                turn["content"] = "" if kept else None
         elif isinstance(content, list) and turn["role"] == "assistant" and style.text_parts_only:
             # none left: "", or null beside tool calls, as langchain-groq sends it
             turn["content"] = [p for p in content if _is_text(p)] or (
