@@ -15,6 +15,7 @@ runs with the partner's class and with chatplex's, as the probe_y set's (`_probe
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from tests.partners._probe_y import LOOP
@@ -22,8 +23,12 @@ from tests.partners._probe_y import Make
 from tests.partners._probe_y import Script
 from tests.partners._probe_z import drawn_ids_masked
 from tests.partners._probe_z import heard
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Outcome
+from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import in_order
 from tests.partners._sidebyside import merged
 
 QUESTION = "How many r in berry?"
@@ -275,3 +280,89 @@ def scripts(
         rows["reasoning_read_v1"] = reasoning_read(make, output_version="v1", **thinking)
         rows["agent_turns_v1"] = agent_turns(make, output_version="v1", **thinking)
     return {name: heard(script) for name, script in rows.items()}
+
+
+#: Anthropic's words (Bedrock's too) for a tool loop's assistant turn sent back without its
+#: thinking, and for a thought without its signature.
+_UNTHOUGHT = (
+    "messages.{turn}.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+    "`{found}`. When `thinking` is enabled, a final `assistant` message must start with a "
+    "thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "
+    "We recommend you include thinking blocks from previous turns. To avoid this "
+    "requirement, disable `thinking`. Please consult our documentation at "
+    "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+)
+_UNSIGNED = "messages.{turn}.content.{block}.thinking.signature: Field required"
+#: The block types an assistant turn of Anthropic's Messages API may hold.
+_TURN_BLOCKS = ("text", "image", "document", "thinking", "redacted_thinking", "tool_use")
+_UNKNOWN = (
+    "messages.{turn}.content.{block}.type: Input tag '{kind}' found using 'type' does not "
+    "match any of the expected tags: " + ", ".join(f"'{t}'" for t in _TURN_BLOCKS)
+)
+
+
+def claude_refusal(messages: list[dict[str, Any]], thinks: bool) -> str | None:
+    """Why Claude (Anthropic's API, Bedrock's InvokeModel) refuses `messages`: an
+    assistant's block of a type the API has not, a thought sent back without its
+    signature, or (thinking on) a tool loop's assistant turn (before a turn of tool
+    results) not starting with its thinking; None where it takes them."""
+    for turn, message in enumerate(messages):
+        content = message.get("content")
+        for index, block in enumerate(content if isinstance(content, list) else []):
+            kind = block.get("type")
+            if message.get("role") == "assistant" and kind not in _TURN_BLOCKS:
+                return _UNKNOWN.format(turn=turn, block=index, kind=kind)
+            if kind == "thinking" and not block.get("signature"):
+                return _UNSIGNED.format(turn=turn, block=index)
+    last = messages[-1].get("content")
+    if thinks and len(messages) > 1 and "tool_result" in json.dumps(last):
+        turn = len(messages) - 2
+        content = messages[turn].get("content")
+        first = content[0] if isinstance(content, list) and content else {"type": "text"}
+        if first.get("type") not in ("thinking", "redacted_thinking"):
+            return _UNTHOUGHT.format(turn=turn, found=first.get("type"))
+    return None
+
+
+#: Why a Claude wire's turn differs where another provider's thought (Gemini's `thinking`
+#: block, which carries no signature) is replayed to it.
+UNSIGNED_THOUGHT = Difference(
+    Reason.REJECTED,
+    "another provider's thought replayed (Gemini's `thinking` block, no signature) is "
+    "sent as a Claude thinking block without its signature, which Claude refuses "
+    "(`thinking.signature: Field required`)",
+    "a thinking block without a signature is left out of the turn: Claude takes none",
+)
+
+
+def _signed_turns(request: dict[str, Any]) -> dict[str, Any]:
+    """A request with every unsigned thinking block left out of its assistant turns."""
+    body = request.get("body") or {}
+    turns = [
+        {**turn, "content": [b for b in turn["content"] if not _unsigned(b)]}
+        if turn.get("role") == "assistant" and isinstance(turn.get("content"), list)
+        else turn
+        for turn in body.get("messages") or []
+    ]
+    return {**request, "body": {**body, "messages": turns}} if turns else request
+
+
+def _unsigned(block: Any) -> bool:
+    return (
+        isinstance(block, dict) and block.get("type") == "thinking" and not block.get("signature")
+    )
+
+
+def unsigned_thoughts_left_out(outcome: Outcome) -> Outcome:
+    """`UNSIGNED_THOUGHT`'s reading of a `foreign_*_replayed` script's outcome: theirs
+    sent Gemini's reply with its unsigned thought and was refused; ours sent the same
+    turn without it. Read as ours once their requests, that block left out, are checked
+    to be ours (the compare does), and their refused Gemini replay is checked to be
+    the only result that differs."""
+    theirs, ours, their_requests, our_requests = outcome
+    signed = in_order([_signed_turns(r) for r in their_requests])
+    assert signed != in_order(their_requests), "theirs sent no unsigned thought"
+    if theirs.get("gemini") != ours.get("gemini"):
+        assert set(theirs["gemini"]) == {"refused"}, theirs["gemini"]
+        theirs = {**theirs, "gemini": ours["gemini"]}
+    return theirs, ours, signed, our_requests

@@ -335,8 +335,8 @@ def _reply_block(block: _Block, keys: tuple[str, ...]) -> _Block:
 
 
 def _blocks(content: list[Any], i: int) -> list[_Block]:
-    """Content blocks for the wire; empty text blocks (which Anthropic rejects) and
-    refusals dropped."""
+    """Content blocks for the wire; empty text blocks and thoughts without a signature
+    (another provider's), which Anthropic rejects, and refusals dropped."""
     out: list[_Block] = []
     for block in content:
         if isinstance(block, str):
@@ -348,6 +348,8 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         kind = block.get("type")
         if (kind == "text" and not block.get("text")) or _refusal(block):
             continue
+        if kind == "thinking" and not block.get("signature"):
+            continue  # another provider's thought (Gemini's): Anthropic refuses it unsigned
         if kind in _REPLY_BLOCK_KEYS:
             block = _reply_block(block, _REPLY_BLOCK_KEYS[kind])
         elif kind in _UNINDEXED:

@@ -11,8 +11,10 @@ from typing import Any
 
 from tests.partners import _probe_r as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._probe_z import within
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
+from tests.partners.anthropic.test_anthropic_probe_y_scripts import _refused
 from tests.partners.anthropic.test_anthropic_probe_y_scripts import make
 from tests.partners.anthropic.test_anthropic_sidebyside import ADD_CALL
 from tests.partners.anthropic.test_anthropic_sidebyside import REDACTED
@@ -25,10 +27,16 @@ _ANSWERED = streamed(THINKING, {"type": "text", "text": "There are two."})
 
 
 def answer(seen: Seen) -> Reply:
-    """A thinking Messages API: a thought, a redacted one and a call of `add` while the
+    """A thinking Messages API: its 400 for a history Claude refuses
+    (`probe.claude_refusal`); a thought, a redacted one and a call of `add` while the
     conversation holds no tool's result and tools are bound; else a thought and a text."""
     body = seen.body or {}
-    called = "tool_result" in json.dumps(body.get("messages", []))
+    messages = body.get("messages") or []
+    thinks = (body.get("thinking") or {}).get("type") in ("enabled", "adaptive")
+    why = probe.claude_refusal(messages, thinks)
+    if why is not None:
+        return Reply(400, [json.dumps(_refused(why)).encode()])
+    called = "tool_result" in json.dumps(messages)
     return _CALLED(seen) if body.get("tools") and not called else _ANSWERED(seen)
 
 
@@ -43,7 +51,11 @@ WAYS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(make, THOUGHTFUL, WAYS).items()}
-DIFFERENCES: dict[str, Any] = {}
+#: Script -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, Any] = dict.fromkeys(
+    ("foreign_reasoning_replayed", "foreign_calls_replayed"),
+    (probe.UNSIGNED_THOUGHT, within(probe.unsigned_thoughts_left_out)),
+)
 
 SUITE = anthropic_suite(SCRIPTS, DIFFERENCES)
 test_probe_r_same_as_langchain_anthropic = SUITE.same_test()

@@ -38,46 +38,6 @@ _REPLIES = {
     (False, True): invoke(ADD_CALL, stop="tool_use"),
     (False, False): invoke(text("Two.")),
 }
-#: Bedrock's words (Anthropic's) for a tool loop's assistant turn sent back without its
-#: thinking, and for a thought without its signature.
-_UNTHOUGHT = (
-    "messages.{turn}.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
-    "`{found}`. When `thinking` is enabled, a final `assistant` message must start with a "
-    "thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "
-    "We recommend you include thinking blocks from previous turns. To avoid this "
-    "requirement, disable `thinking`. Please consult our documentation at "
-    "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
-)
-_UNSIGNED = "messages.{turn}.content.{block}.thinking.signature: Field required"
-#: The block types an assistant turn of Anthropic's Messages API may hold.
-_TURN_BLOCKS = ("text", "image", "document", "thinking", "redacted_thinking", "tool_use")
-_UNKNOWN = (
-    "messages.{turn}.content.{block}.type: Input tag '{kind}' found using 'type' does not "
-    "match any of the expected tags: " + ", ".join(f"'{t}'" for t in _TURN_BLOCKS)
-)
-
-
-def _refusal(messages: list[dict[str, Any]], thinks: bool) -> str | None:
-    """Why Claude refuses `messages`: an assistant's block of a type the API has not, a
-    thought sent back without its signature, or (thinking on) a tool loop's assistant
-    turn (before a turn of tool results) not starting with its thinking; None where it
-    takes them."""
-    for turn, message in enumerate(messages):
-        content = message.get("content")
-        for index, block in enumerate(content if isinstance(content, list) else []):
-            kind = block.get("type")
-            if message.get("role") == "assistant" and kind not in _TURN_BLOCKS:
-                return _UNKNOWN.format(turn=turn, block=index, kind=kind)
-            if kind == "thinking" and not block.get("signature"):
-                return _UNSIGNED.format(turn=turn, block=index)
-    last = messages[-1].get("content")
-    if thinks and len(messages) > 1 and "tool_result" in json.dumps(last):
-        turn = len(messages) - 2
-        content = messages[turn].get("content")
-        first = content[0] if isinstance(content, list) and content else {"type": "text"}
-        if first.get("type") not in ("thinking", "redacted_thinking"):
-            return _UNTHOUGHT.format(turn=turn, found=first.get("type"))
-    return None
 
 
 def answer(seen: Seen) -> Reply:
@@ -88,7 +48,7 @@ def answer(seen: Seen) -> Reply:
     body = seen.body or {}
     messages = body.get("messages") or []
     thinks = (body.get("thinking") or {}).get("type") in ("enabled", "adaptive")
-    why = _refusal(messages, thinks)
+    why = probe.claude_refusal(messages, thinks)
     if why is not None:
         return refused(why)
     called = bool(body.get("tools")) and "tool_result" not in json.dumps(messages)
@@ -129,20 +89,25 @@ def _unsigned_left_out(outcome: Outcome) -> Outcome:
 
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
-DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = {
-    "foreign_reasoning_replayed": (
-        Difference(
-            Reason.REJECTED,
-            "another provider's reply read as LangChain's v1 blocks, holding a reasoning "
-            "block without a signature, is sent with that block as it is (`type: "
-            "reasoning`), which Bedrock refuses (ValidationException)",
-            "a thought without a signature is left out of the turn, as Claude takes none",
-        ),
-        within(_unsigned_left_out),
-    ),
-}
-# A tool-calling v1 reply holds the same block (ours then refused for its missing thinking).
-DIFFERENCES["foreign_calls_replayed"] = DIFFERENCES["foreign_reasoning_replayed"]
+_V1_UNSIGNED = Difference(
+    Reason.REJECTED,
+    "another provider's reply read as LangChain's v1 blocks, holding a reasoning "
+    "block without a signature, is sent with that block as it is (`type: "
+    "reasoning`), which Bedrock refuses (ValidationException)",
+    "a thought without a signature is left out of the turn, as Claude takes none",
+)
+
+
+def _both_left_out(outcome: Outcome) -> Outcome:
+    return probe.unsigned_thoughts_left_out(_unsigned_left_out(outcome))
+
+
+#: Script -> (why it may differ, how the outcome is read before comparing). A
+#: tool-calling v1 reply holds the same block (ours then refused for its missing thinking).
+DIFFERENCES: dict[str, tuple[Why, Callable[[Outcome], Outcome]]] = dict.fromkeys(
+    ("foreign_reasoning_replayed", "foreign_calls_replayed"),
+    ((_V1_UNSIGNED, probe.UNSIGNED_THOUGHT), within(_both_left_out)),
+)
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_r_same_as_langchain_aws_chatbedrock = SUITE.same_test()

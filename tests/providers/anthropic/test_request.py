@@ -430,3 +430,21 @@ def test_a_text_block_goes_with_the_fields_anthropic_takes() -> None:
             "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}],
         }
     ]
+
+
+def test_a_thought_without_a_signature_is_left_out_of_its_turn() -> None:
+    # Gemini's reply replayed (a conversation moved to Claude): Claude refuses a thinking
+    # block it did not sign ("thinking.signature: Field required"), where its own signed
+    # ones must go back as they came.
+    gemini = AIMessage(
+        [{"type": "thinking", "thinking": "Count them."}, {"type": "text", "text": "Two."}],
+        response_metadata={"model_provider": "google_genai"},
+    )
+    signed = {"type": "thinking", "thinking": "Add them.", "signature": "sig-01"}
+    claude = AIMessage(
+        [signed, {"type": "text", "text": "Three."}],
+        response_metadata={"model_provider": "anthropic"},
+    )
+    _, turns = to_wire_messages([HumanMessage("q"), gemini, HumanMessage("r"), claude])
+    assert turns[1]["content"] == [{"type": "text", "text": "Two."}]
+    assert turns[3]["content"] == [signed, {"type": "text", "text": "Three."}]
