@@ -349,7 +349,7 @@ def _blocks(content: list[Any], i: int) -> list[_Block]:
         if (kind == "text" and not block.get("text")) or _refusal(block):
             continue
         if kind == "thinking" and not block.get("signature"):
-            continue  # another provider's thought (Gemini's): Anthropic refuses it unsigned
+            continue  # another provider's thought: Anthropic refuses it unsigned
         if kind in _REPLY_BLOCK_KEYS:
             block = _reply_block(block, _REPLY_BLOCK_KEYS[kind])
         elif kind in _UNINDEXED:
