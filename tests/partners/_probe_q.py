@@ -38,6 +38,7 @@ from tests.partners._probe_y import Make
 from tests.partners._probe_y import Script
 from tests.partners._probe_z import heard
 from tests.partners._sidebyside import Handler
+from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import attempted
@@ -367,6 +368,22 @@ def structured(
         }
 
     return script
+
+
+def refused_unsent(error: str) -> Callable[[Outcome], Outcome]:
+    """A kept RAISES row's normaliser for `structured`: their schema refused (`error`, a
+    class name) each time, before any request; ours sent both requests (what it read of
+    the replies is the suite's other rows' to compare). Then ours is read as theirs."""
+
+    def normalise(outcome: Outcome) -> Outcome:
+        theirs, ours, their_requests, our_requests = outcome
+        refused = {"refused": error}
+        assert theirs == {"include_raw": refused, "parsed": refused}, theirs
+        assert not their_requests and len(our_requests) == 2, (their_requests, our_requests)
+        assert "refused" not in ours["include_raw"], ours
+        return theirs, theirs, their_requests, their_requests
+
+    return normalise
 
 
 def scripts(

@@ -47,31 +47,50 @@ answer = gemini_answer(gemini_replies)
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}
 
 
-def _declarations(requests: list[Any]) -> list[dict[str, Any]]:
-    return [
-        declaration
-        for request in requests
-        for tool in (request["body"] or {}).get("tools") or []
-        for declaration in tool.get("functionDeclarations") or []
-    ]
+def _schema_pairs(their_requests: list[Any], our_requests: list[Any]) -> list[Any]:
+    """Each schema their requests sent in the OpenAPI subset (a declaration's
+    `parameters`, `responseSchema`) where ours sent it whole (`parametersJsonSchema`,
+    `responseJsonSchema`): (the dict holding theirs, the dict holding ours, the key of
+    each)."""
+    pairs = []
+    for theirs, ours in zip(their_requests, our_requests, strict=True):
+        their_body, our_body = theirs["body"] or {}, ours["body"] or {}
+        holders = [(their_body.get("generationConfig"), our_body.get("generationConfig"))]
+        for their_tool, our_tool in zip(
+            their_body.get("tools") or [], our_body.get("tools") or [], strict=True
+        ):
+            declared = (
+                their_tool.get("functionDeclarations"),
+                our_tool.get("functionDeclarations"),
+            )
+            holders += list(zip(*(d or [] for d in declared), strict=True))
+        for their_holder, our_holder in holders:
+            for subset, whole in (
+                ("parameters", "parametersJsonSchema"),
+                ("responseSchema", "responseJsonSchema"),
+            ):
+                if subset in (their_holder or {}) and whole in (our_holder or {}):
+                    pairs.append((their_holder, our_holder, subset, whole))
+    return pairs
 
 
 def whole_schemas(outcome: Outcome) -> Outcome:
-    """Their declarations' `parameters` (the OpenAPI subset, what it lacks dropped), ours
-    `parametersJsonSchema` (the JSON Schema as given), at least one, compared apart: each
-    of theirs seen to say less than ours (fewer keys), or a recursive model's children
+    """Their schemas in the OpenAPI subset (a declaration's `parameters`, a
+    `responseSchema`: what the subset lacks dropped), ours whole (`parametersJsonSchema`,
+    `responseJsonSchema`), at least one, compared apart: each of their functions'
+    parameters seen to say less than ours (fewer keys), or a recursive model's children
     as strings where ours leaves them open (langchain-core's conversion cuts the
-    recursion to `{}`)."""
+    recursion to `{}`); a response schema goes whole whatever it holds (Vertex's suite's
+    kept difference)."""
     theirs, ours, their_requests, our_requests = outcome
-    pairs = zip(_declarations(their_requests), _declarations(our_requests), strict=True)
-    apart = [(t, o) for t, o in pairs if "parameters" in t and "parametersJsonSchema" in o]
-    assert apart, (their_requests, our_requests)
-    for their_declaration, our_declaration in apart:
-        subset = json.dumps(their_declaration.pop("parameters"))
-        whole = json.dumps(our_declaration.pop("parametersJsonSchema"))
+    pairs = _schema_pairs(their_requests, our_requests)
+    assert pairs, (their_requests, our_requests)
+    for their_holder, our_holder, subset_key, whole_key in pairs:
+        subset = json.dumps(their_holder.pop(subset_key))
+        whole = json.dumps(our_holder.pop(whole_key))
         fewer = len(_KEYS.findall(subset)) < len(_KEYS.findall(whole))
         as_text = _AS_TEXT in subset and _OPEN in whole
-        assert fewer or as_text, (subset, whole)
+        assert fewer or as_text or subset_key == "responseSchema", (subset, whole)
     return theirs, ours, their_requests, our_requests
 
 
