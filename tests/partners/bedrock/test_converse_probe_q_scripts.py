@@ -1,0 +1,76 @@
+"""ChatBedrockConverse in the probe_q set's scripts (`tests/partners/_probe_q.py`): the
+schemas a script's tools and structured output send (nested models, `$defs`, `Optional`,
+`Literal`, `Enum`, unions, a recursive model, a TypedDict, a JSON schema dict, an OpenAI
+tool dict, `@tool` functions), each as Converse's `toolSpec.inputSchema` or output
+format, with `strict=True` where taken; the parsed output of a scripted call or JSON
+text, and of one that does not fit; answered as the probe_y set's Converse API answers
+the rest, compared as `test_bedrock_sidebyside.py` compares."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from tests.partners import _probe_q as probe
+from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._probe_z import within
+from tests.partners._sidebyside import Difference
+from tests.partners._sidebyside import Reason
+from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
+from tests.partners.bedrock.test_bedrock_sidebyside import converse
+from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
+from tests.partners.bedrock.test_bedrock_sidebyside import text
+from tests.partners.bedrock.test_bedrock_sidebyside import tool_use
+from tests.partners.bedrock.test_converse_probe_y_factories import answer as probe_y_answer
+from tests.partners.bedrock.test_converse_probe_y_factories import make
+
+METHODS = ("function_calling", "json_schema", "prompt_prefill")
+
+
+def declared(body: dict[str, Any]) -> list[str]:
+    """The tools a Converse request offers, by name."""
+    tools = (body.get("toolConfig") or {}).get("tools") or []
+    return [tool["toolSpec"]["name"] for tool in tools if "toolSpec" in tool]
+
+
+answer = probe.answering(
+    lambda name, args: converse(tool_use(name, args), stop="tool_use"),
+    lambda words: converse(text(words)),
+    declared,
+    probe_y_answer,
+)
+SCRIPTS = {
+    name: (answer, script)
+    for name, script in probe.scripts(
+        make, METHODS, strict=("function_calling",), strict_tools=True
+    ).items()
+}
+#: Script -> (why it may differ, how the outcome is read before comparing).
+DIFFERENCES: dict[str, Any] = {
+    "json_schema_Order": (
+        Difference(
+            Reason.RAISES,
+            "`with_structured_output(..., method='json_schema')` of a TypedDict raises "
+            "ValueError (Unsupported schema type: expected a Pydantic model class or a "
+            "dict) before any request",
+            "the TypedDict's JSON Schema is sent as the output format, and the reply "
+            "parsed as a dict",
+        ),
+        within(probe.refused_unsent("ValueError")),
+    ),
+}
+
+#: Scripts that differ today (a strict xfail each).
+NOT_YET = {
+    f"prompt_prefill_{name}": (
+        "chatplex's `with_structured_output` takes no method='prompt_prefill' (a "
+        "ValueError naming the methods it takes), where langchain-aws's Converse class "
+        "adds the schema to the system message, prefills the assistant's turn with a "
+        "JSON fence, stops at the closing fence and parses the text: no partner hook "
+        "gives a drop-in a structured method of its partner's own"
+    )
+    for name in ("Person", "Drawing", "Node", "Team", "unfit")
+}
+
+SUITE = dataclasses.replace(converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES), not_yet=NOT_YET)
+test_probe_q_same_as_langchain_aws_converse = SUITE.same_test()
