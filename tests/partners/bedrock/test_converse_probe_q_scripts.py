@@ -8,11 +8,11 @@ the rest, compared as `test_bedrock_sidebyside.py` compares."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from tests.partners import _probe_q as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
+from tests.partners._probe_z import heard
 from tests.partners._probe_z import within
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Reason
@@ -45,6 +45,31 @@ SCRIPTS = {
         make, METHODS, strict=("function_calling",), strict_tools=True
     ).items()
 }
+
+
+def prefill_beside_system(cls: Any, url: str) -> Any:
+    """`method="prompt_prefill"` on a conversation that has a system message (its text,
+    and its blocks before a cache point), and on a model given its own stop sequence:
+    each invoked (the instructions go after the system's text, the stops together)."""
+    from langchain_core.messages import HumanMessage
+    from langchain_core.messages import SystemMessage
+
+    asked = HumanMessage(probe.question("Person"))
+    blocks = [{"type": "text", "text": "Be brief."}, {"cachePoint": {"type": "default"}}]
+    model = make(cls, url)
+    structured = model.with_structured_output(probe.Person, method="prompt_prefill")
+    stopping = make(cls, url, stop_sequences=["```"])
+    return {
+        "text": structured.invoke([SystemMessage("Be brief."), asked]),
+        "blocks": structured.invoke([SystemMessage(blocks), asked]),
+        "own_stop": stopping.with_structured_output(probe.TEAM, method="prompt_prefill").invoke(
+            probe.question("Team")
+        ),
+    }
+
+
+SCRIPTS["prompt_prefill_beside_system"] = (answer, heard(prefill_beside_system))
+
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, Any] = {
     "json_schema_Order": (
@@ -60,17 +85,5 @@ DIFFERENCES: dict[str, Any] = {
     ),
 }
 
-#: Scripts that differ today (a strict xfail each).
-NOT_YET = {
-    f"prompt_prefill_{name}": (
-        "chatplex's `with_structured_output` takes no method='prompt_prefill' (a "
-        "ValueError naming the methods it takes), where langchain-aws's Converse class "
-        "adds the schema to the system message, prefills the assistant's turn with a "
-        "JSON fence, stops at the closing fence and parses the text: no partner hook "
-        "gives a drop-in a structured method of its partner's own"
-    )
-    for name in ("Person", "Drawing", "Node", "Team", "unfit")
-}
-
-SUITE = dataclasses.replace(converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES), not_yet=NOT_YET)
+SUITE = converse_suite.SUITE.beside(SCRIPTS, DIFFERENCES)
 test_probe_q_same_as_langchain_aws_converse = SUITE.same_test()
