@@ -137,7 +137,7 @@ def structured_output(
     partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
     if partner:
         hooks = (llm._record or _NO_RECORD).hooks  # (its partner's answer)
-        if method in hooks.prefills:  # (a method of its partner's own)
+        if method is not None and method in hooks.prefills:  # (its partner's own method)
             return prefilled(llm, hooks.prefills[method], method, schema, include_raw, kwargs)
         inner, method = hooks.structured_target(llm.chatplex_model, method, schema)
         if inner is not llm.chatplex_model:
