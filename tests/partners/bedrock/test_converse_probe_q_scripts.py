@@ -14,8 +14,6 @@ from tests.partners import _probe_q as probe
 from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autouse: the set's loop's clients closed
 from tests.partners._probe_z import heard
 from tests.partners._probe_z import within
-from tests.partners._sidebyside import Difference
-from tests.partners._sidebyside import Reason
 from tests.partners.bedrock import test_bedrock_sidebyside as converse_suite
 from tests.partners.bedrock.test_bedrock_sidebyside import converse
 from tests.partners.bedrock.test_bedrock_sidebyside import isolated_aws  # noqa: F401 - autouse: no AWS setting of the machine leaks in
@@ -72,15 +70,9 @@ SCRIPTS["prompt_prefill_beside_system"] = (answer, heard(prefill_beside_system))
 
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, Any] = {
+    # (the suite's: a TypedDict refused by its json_schema method)
     "json_schema_Order": (
-        Difference(
-            Reason.RAISES,
-            "`with_structured_output(..., method='json_schema')` of a TypedDict raises "
-            "ValueError (Unsupported schema type: expected a Pydantic model class or a "
-            "dict) before any request",
-            "the TypedDict's JSON Schema is sent as the output format, and the reply "
-            "parsed as a dict",
-        ),
+        converse_suite.DIFFERENCES["structured_typeddict"][0],
         within(probe.refused_unsent("ValueError")),
     ),
 }
