@@ -40,6 +40,8 @@ STRICT: dict[str, tuple[tuple[str, ...], bool]] = {
     "xai": (("function_calling", "json_schema"), False),
     "deepseek": ((), True),
     "mistralai": ((), False),
+    "fireworks": ((), False),
+    "together": ((), False),
 }
 _PACKAGES = {"openai": OPENAI, **{name: PACKAGES[name] for name in STRICT if name != "openai"}}
 
@@ -73,6 +75,14 @@ SCRIPTS = {
 }
 
 
+def _format_holding_schema(body: dict[str, Any]) -> dict[str, Any]:
+    """The dict holding a request's response format's `schema` (OpenAI's `json_schema`,
+    or the format itself, as Fireworks takes it)."""
+    fmt = body["response_format"]
+    held: dict[str, Any] = fmt.get("json_schema", fmt)
+    return held
+
+
 def recursion_kept(outcome: Outcome) -> Outcome:
     """Their response format's schema with the tree's recursion cut (its children's
     items `{}`), ours a `$ref` to its own definition in `$defs`, in each request; then
@@ -80,8 +90,8 @@ def recursion_kept(outcome: Outcome) -> Outcome:
     theirs, ours, their_requests, our_requests = outcome
     assert len(their_requests) == len(our_requests) == 2, (their_requests, our_requests)
     for their_request, our_request in zip(their_requests, our_requests, strict=True):
-        their_format = their_request["body"]["response_format"]["json_schema"]
-        our_format = our_request["body"]["response_format"]["json_schema"]
+        their_format = _format_holding_schema(their_request["body"])
+        our_format = _format_holding_schema(our_request["body"])
         assert their_format["schema"]["properties"]["children"]["items"] == {}, their_format
         our_schema = our_format["schema"]
         assert our_schema["$ref"] == "#/$defs/Node", our_format
@@ -107,6 +117,7 @@ DIFFERENCES: dict[tuple[str, str], Any] = {
         ("groq", "json_schema_Node"),
         ("groq", "json_schema_strict_Node"),
         ("mistralai", "json_schema_Node"),
+        ("fireworks", "json_schema_Node"),
     )
 }
 
