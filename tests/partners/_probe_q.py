@@ -283,6 +283,13 @@ def asked(body: Any) -> dict[str, Any] | None:
     return copy.deepcopy((UNFIT if "UNFIT" in marks else ARGS)[names[-1]])
 
 
+def function_names(body: dict[str, Any]) -> list[str]:
+    """The tools a request in OpenAI's Chat Completions form offers (`{"type":
+    "function", "function": {"name": ...}}`), by name: the `declared` of the wires that
+    take that form."""
+    return [(tool.get("function") or {}).get("name") for tool in body.get("tools") or []]
+
+
 def answering(
     call: Callable[[str, dict[str, Any]], Handler],
     text: Callable[[str], Handler],

@@ -27,11 +27,6 @@ from tests.partners.cohere.test_cohere_sidebyside import cohere_replies
 METHODS = ("function_calling", "tool_calling", "json_schema", "json_mode")
 
 
-def declared(body: dict[str, Any]) -> list[str]:
-    """The tools a Cohere request offers, by name."""
-    return [(t.get("function") or {}).get("name") for t in body.get("tools") or []]
-
-
 def _called(name: str, args: dict[str, Any]) -> Any:
     """Cohere's call of `name` with `args` (the scripted stream names its call `add`:
     renamed)."""
@@ -47,7 +42,7 @@ def _called(name: str, args: dict[str, Any]) -> Any:
     return answer
 
 
-answer = probe.answering(_called, cohere_replies, declared, probe_y.answer)
+answer = probe.answering(_called, cohere_replies, probe.function_names, probe_y.answer)
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}
 
 

@@ -46,18 +46,13 @@ STRICT: dict[str, tuple[tuple[str, ...], bool]] = {
 _PACKAGES = {"openai": OPENAI, **{name: PACKAGES[name] for name in STRICT if name != "openai"}}
 
 
-def declared(body: dict[str, Any]) -> list[str]:
-    """The functions a Chat Completions request offers, by name."""
-    return [(t.get("function") or {}).get("name") for t in body.get("tools") or []]
-
-
 def _answer(p: Package) -> Any:
     """The package's server answering the set's questions: a call of the tool offered
     (or forced), else the arguments as JSON text; the probe_y set's answers else."""
     return probe.answering(
         lambda name, args: suite.answer(Script(tool_args=args), p),
         lambda text: suite.answer(Script(text), p),
-        declared,
+        probe.function_names,
         answering(
             suite.answer(Script(), p),
             suite.answer(Script(tool_args={"a": 1, "b": 2}), p),

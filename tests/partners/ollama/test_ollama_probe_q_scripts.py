@@ -22,17 +22,12 @@ from tests.partners.ollama.test_ollama_sidebyside import ollama_replies
 METHODS = ("function_calling", "json_schema", "json_mode")
 
 
-def declared(body: dict[str, Any]) -> list[str]:
-    """The tools an Ollama request offers, by name."""
-    return [(t.get("function") or {}).get("name") for t in body.get("tools") or []]
-
-
 answer = probe.answering(
     lambda name, args: ollama_replies(
         "", tool_calls=[{"function": {"name": name, "arguments": args}}]
     ),
     ollama_replies,
-    declared,
+    probe.function_names,
     probe_y.answer,
 )
 SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}

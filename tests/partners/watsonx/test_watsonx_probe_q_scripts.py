@@ -33,11 +33,6 @@ from tests.partners.watsonx.test_watsonx_sidebyside import _partner_installed  #
 METHODS = ("function_calling", "json_schema", "json_mode")
 
 
-def declared(body: dict[str, Any]) -> list[str]:
-    """The tools a chat request offers, by name."""
-    return [(t.get("function") or {}).get("name") for t in body.get("tools") or []]
-
-
 def _replying(content: str, call: dict[str, Any] | None) -> Handler:
     """The chat API's reply (a stream: its events) of `content` or a call of `call`."""
 
@@ -56,7 +51,7 @@ def _replying(content: str, call: dict[str, Any] | None) -> Handler:
 answer = probe.answering(
     lambda name, args: _replying("", {"name": name, "arguments": json.dumps(args)}),
     lambda text: _replying(text, None),
-    declared,
+    probe.function_names,
     probe_y.answer,
 )
 SCRIPTS = {
