@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Final
@@ -42,6 +43,7 @@ __all__ = [
     "PartnerDeprecation",
     "PartnerField",
     "PartnerHooks",
+    "Prefill",
     "StreamTokens",
     "TokenTold",
     "as_held",
@@ -241,6 +243,18 @@ class StreamTokens:
 
 
 @dataclass(frozen=True, slots=True)
+class Prefill:
+    """A structured-output method of a partner's own that prefills the reply
+    (langchain-aws's "prompt_prefill"): the schema's `instructions` (of its JSON schema,
+    which they may edit) added to the system message, the assistant's turn begun with
+    `value`, the reply stopped at `stop` and parsed as JSON."""
+
+    instructions: Callable[[dict[str, Any]], str]
+    value: str
+    stop: str
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerHooks:
     """What a partner class does its own way, as plain functions `chatplex.langchain`
     calls: of the constructor's keywords, or of the `ChatModel` built from them
@@ -293,6 +307,8 @@ class PartnerHooks:
     #: `OutputParserException` (the partners' `_raise_if_no_tool_calls` step); False: it
     #: parses to None, as a partner adding that step only for some models leaves it.
     unforced_reply_raises: Callable[[ChatModel], bool] = _raises
+    #: Its `with_structured_output`'s methods of its own that prefill the reply, by name.
+    prefills: Mapping[str, Prefill] = field(default_factory=dict)
     #: `text`'s token ids as its `get_token_ids` gives them where it has a tokenizer of
     #: its own (langchain-openai's tiktoken); None: langchain-core's.
     token_ids: Callable[[ChatModel, str], list[int] | None] = _no_token_ids

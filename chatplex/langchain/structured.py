@@ -86,6 +86,7 @@ from ..chat.structured import format_settings
 from ..chat.structured import output_schema
 from .parsed_key import ClassFormat
 from .parsed_key import parsed_key_parser
+from .prefilled import prefilled
 from .reasoning_parsers import reasoning_parser
 from .refusal_check import refusal_check
 from .tool_binding import forced_tool_binding
@@ -136,6 +137,8 @@ def structured_output(
     partner = llm._under_partner_name and isinstance(llm.chatplex_model, ChatModel)
     if partner:
         hooks = (llm._record or _NO_RECORD).hooks  # (its partner's answer)
+        if method is not None and method in hooks.prefills:  # (its partner's own method)
+            return prefilled(llm, hooks.prefills[method], method, schema, include_raw, kwargs)
         inner, method = hooks.structured_target(llm.chatplex_model, method, schema)
         if inner is not llm.chatplex_model:
             llm = llm.model_copy(update={"chatplex_model": inner})

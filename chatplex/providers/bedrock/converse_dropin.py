@@ -13,6 +13,7 @@ its constructor is `converse_parts`, which both records' builds build on.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import warnings
@@ -25,6 +26,7 @@ from ...chat.dropin import check_refused
 from ...chat.params import SettingRefused
 from ...chat.params import unknown_keyword
 from ...chat.partner_profiles import found_profile
+from ...chat.partner_record import Prefill
 from ...chat.partner_record import keywordless
 from .dropin_record import BODY_KEYWORDS
 from .dropin_record import CONVERSE_RECORD
@@ -52,6 +54,7 @@ __all__ = [
     "num_tokens_from_messages",
     "profile",
     "profile_names",
+    "PROMPT_PREFILL",
     "settings",
     "structured_target",
     "tools_to_bind",
@@ -443,3 +446,29 @@ REFUSED = {
     "client": _CLIENTS,
     "bedrock_client": _CLIENTS,
 }
+
+
+#: langchain-aws's instructions for `method="prompt_prefill"`, as it words them.
+_PREFILL_INSTRUCTIONS = """You MUST respond with a single JSON object matching the schema provided. For this schema you'll be provided with all the "properties" and their types, as well as the required properties.
+
+As an example, for the schema {{"properties": {{"foo": {{"title": "Foo", "description": "a list of strings", "type": "array", "items": {{"type": "string"}}}}}}, "required": ["foo"]}}
+the object {{"foo": ["bar", "baz"]}} is a well-formatted instance of the schema. The object {{"properties": {{"foo": ["bar", "baz"]}}}} is NOT well-formatted.
+
+Do not include any preamble, explanation, or text outside the JSON. Wrap the JSON in a ```json ... ``` fenced code block.
+
+## Response Schema:
+{schema}
+"""  # noqa: E501
+
+
+def _prefill_instructions(schema: dict[str, Any]) -> str:
+    """langchain-aws's instructions of `schema`, its `title` and `type` taken out of it
+    (the schema its run traces is the one edited, as langchain-aws's)."""
+    schema.pop("title", None)
+    schema.pop("type", None)
+    return _PREFILL_INSTRUCTIONS.format(schema=json.dumps(schema, indent=2, ensure_ascii=False))
+
+
+#: `with_structured_output(method="prompt_prefill")`: the schema's instructions in the
+#: system message, the reply begun as a JSON code block and stopped at its fence.
+PROMPT_PREFILL = Prefill(_prefill_instructions, "```json", "```")

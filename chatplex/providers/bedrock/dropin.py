@@ -61,6 +61,7 @@ from ...chat.partner_record import partner_model
 from ...chat.partner_warnings import moved_to_model_kwargs
 from ...chat.settings import SETTING_NAMES
 from .botocore_dropin import converse_model_headers
+from .converse_dropin import PROMPT_PREFILL
 from .converse_dropin import converse_parts
 from .converse_dropin import counts_messages
 from .converse_dropin import disable_streaming
@@ -152,6 +153,7 @@ ChatBedrockConverse = dataclasses.replace(
         structured_target=structured_target,
         stream_tokens=StreamTokens(),
         unforced_reply_raises=unforced_reply_raises,
+        prefills={"prompt_prefill": PROMPT_PREFILL},
     ),
     helpers=(("create_cache_point", staticmethod(create_cache_point)),),
     built_from_settings=frozenset({"profile"}),

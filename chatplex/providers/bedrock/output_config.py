@@ -27,8 +27,7 @@ def output_config(response_format: Any) -> dict[str, Any]:
     inner = fmt.get("json_schema") or fmt.get("jsonSchema") or {}
     schema = inner.get("schema", {})
     schema = json.loads(schema) if isinstance(schema, str) else copy.deepcopy(schema)
-    # The schema's own description (a pydantic model's docstring), as langchain-aws sends.
-    described = schema.get("description") if isinstance(schema, dict) else None
+    described = _own_description(schema)
     _closed_objects(schema)
     name = inner.get("name") or "output_schema"
     definition = {
@@ -38,6 +37,19 @@ def output_config(response_format: Any) -> dict[str, Any]:
     }
     structure = {"jsonSchema": definition}
     return {"textFormat": {"type": "json_schema", "structure": structure}}
+
+
+def _own_description(schema: Any) -> str | None:
+    """The schema's own description (a pydantic model's docstring), as langchain-aws
+    sends it: at its top, or in the definition its top-level `$ref` names (a recursive
+    model's schema is a `$ref` to itself in `$defs`)."""
+    if not isinstance(schema, dict):
+        return None
+    ref = schema.get("$ref")
+    if "description" not in schema and isinstance(ref, str) and ref.startswith("#/$defs/"):
+        named = (schema.get("$defs") or {}).get(ref.removeprefix("#/$defs/"))
+        return named.get("description") if isinstance(named, dict) else None
+    return schema.get("description")
 
 
 def _closed_objects(schema: Any) -> None:

@@ -184,6 +184,15 @@ def tools_to_bind(
     return tools, tool_choice
 
 
+def structured_target(
+    model: ChatModel, method: str | None, schema: Any
+) -> tuple[ChatModel, str | None]:
+    """`with_structured_output` also takes langchain-cohere's `"tool_calling"`, its
+    other name for `"function_calling"`."""
+    named = "function_calling" if method == "tool_calling" else method
+    return model._structured_target(named, schema)
+
+
 def told_until_end(field: Callable[[str], Any], adapter: Adapter, piece: Any) -> TokenTold:
     """What langchain-cohere's `_stream` tells each token's hook: each piece's text and
     the piece, but the closing one (the message's end, which it makes after its last
@@ -271,6 +280,7 @@ ChatCohere = PartnerClass(
     hooks=PartnerHooks(
         num_tokens=num_tokens,
         tools_to_bind=tools_to_bind,
+        structured_target=structured_target,
         stream_tokens=StreamTokens(told_until_end),
     ),
 )

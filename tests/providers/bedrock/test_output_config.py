@@ -41,6 +41,28 @@ def test_response_format_json_schema_is_native_structured_output() -> None:
     assert body["outputConfig"] == own
 
 
+def test_a_recursive_models_description_is_its_definitions() -> None:
+    """A recursive pydantic model's schema is a `$ref` to its own definition, which holds
+    its docstring: that is the format's description (langchain-aws sends the docstring),
+    not its name."""
+    schema = {
+        "$defs": {
+            "Node": {
+                "description": "A node of a tree.",
+                "type": "object",
+                "properties": {"children": {"items": {"$ref": "#/$defs/Node"}, "type": "array"}},
+            }
+        },
+        "$ref": "#/$defs/Node",
+    }
+    fmt = {"type": "json_schema", "json_schema": {"name": "Node", "schema": schema}}
+    body = converse_body(
+        [HumanMessage("hi")], CallSettings(model="m", extra_body={"response_format": fmt})
+    )
+    sent = body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]
+    assert sent["description"] == "A node of a tree."
+
+
 def test_json_mode_has_no_converse_form() -> None:
     with pytest.raises(ValueError, match="no Bedrock Converse form"):
         converse_body(

@@ -215,6 +215,23 @@ def test_an_unknown_keyword_names_the_closest_one() -> None:
         ChatCohere(model="m", cohere_api_key="k", zzz_unheard_of=1)
 
 
+def test_tool_calling_is_function_calling(respx_mock: Any) -> None:
+    """langchain-cohere's method="tool_calling" is its "function_calling": the schema's
+    tool is sent and its call parsed, sync and async."""
+    call = {"id": "c1", "type": "function", "function": {"name": "Pair", "arguments": '{"a": 1}'}}
+    message = {"role": "assistant", "tool_plan": "Call.", "tool_calls": [call]}
+    reply = {**REPLY, "finish_reason": "TOOL_CALL", "message": message}
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=reply))
+    schema = {"title": "Pair", "type": "object", "properties": {"a": {"type": "integer"}}}
+    model = ChatCohere(model="m", cohere_api_key="k").with_structured_output(
+        schema, method="tool_calling"
+    )
+    assert model.invoke("hi") == {"a": 1}
+    assert asyncio.run(model.ainvoke("hi")) == {"a": 1}
+    sent = [json.loads(request.content) for request, _ in route.calls]
+    assert [body["tools"][0]["function"]["name"] for body in sent] == ["Pair", "Pair"]
+
+
 def test_coheres_own_tool_choice_words() -> None:
     """Bound as spelled (langchain-cohere binds them so: its callbacks' invocation params
     and cache keys say so), a plain str; LangChain's words as given too."""
