@@ -37,6 +37,7 @@ from langchain_core import messages
 from langchain_core.decisions import BaseDecisionModel
 from langchain_core.decisions import ClassifierResponse
 from langchain_core.tools import tool
+from pydantic import BaseModel
 
 from tests.adapters._responses_fixtures import REFUSAL_ITEM
 from tests.adapters._responses_fixtures import message_item
@@ -71,6 +72,7 @@ from .test_middleware_scripts import offline_weather
 from .test_model_api import _requests
 
 agents = pytest.importorskip("langchain.agents")
+structured = pytest.importorskip("langchain.agents.structured_output")
 middleware = pytest.importorskip("langchain.agents.middleware")
 internal = pytest.importorskip("langchain.agents.middleware.internal_call_transformer")
 
@@ -98,6 +100,12 @@ def _each_turn(*handlers: Callable[[Seen], Reply]) -> Callable[[ScriptedServer],
         return lambda seen: handlers[min(len(server.seen), len(handlers)) - 1](seen)
 
     return answer
+
+
+class Answer(BaseModel):
+    """The answer a structured agent asks for."""
+
+    text: str
 
 
 # ---- ModelRefusalMiddleware --------------------------------------------------------------------
@@ -154,11 +162,17 @@ def _refusal_of(call: Callable[[], Any]) -> Any:
 
 
 def refusal_raised(run: Run) -> Any:
-    """`ModelRefusalMiddleware` over each wire's refusal, invoked and async: what the
+    """`ModelRefusalMiddleware` over each wire's refusal, invoked, async and with a
+    `ProviderStrategy` (the refusal read from its parsing error's message): what the
     agent raised (or returned); and, with no middleware, the refusal blocks of the
     agent's last message."""
     with _answered_by(run, lambda _: REFUSING[run.wire.name]) as (at, _server):
-        guarded = agents.create_agent(at.make(), middleware=[middleware.ModelRefusalMiddleware()])
+        refusals = [middleware.ModelRefusalMiddleware()]
+        guarded = agents.create_agent(at.make(), middleware=refusals)
+        strategy = structured.ProviderStrategy(Answer)
+        structured_agent = agents.create_agent(
+            at.make(), middleware=refusals, response_format=strategy
+        )
         plain = agents.create_agent(at.make())
 
         async def body() -> Any:
@@ -168,8 +182,20 @@ def refusal_raised(run: Run) -> Any:
         return {
             "invoked": _refusal_of(lambda: observe(guarded.invoke(ask("Something bad"), STEPS))),
             "async": _refusal_of(lambda: observe(arun(body))),
+            "structured": _refusal_of(
+                lambda: observe(structured_agent.invoke(ask("Something bad"), STEPS))
+            ),
             "blocks": masked([b for b in last.content_blocks if b["type"] == "refusal"]),
         }
+
+
+def refusal_v1(run: Run) -> Any:
+    """`ModelRefusalMiddleware` over each wire's refusal, the model's content LangChain's
+    standard blocks (`output_version="v1"`): what the agent raised or returned."""
+    with _answered_by(run, lambda _: REFUSING[run.wire.name]) as (at, _server):
+        refusals = [middleware.ModelRefusalMiddleware()]
+        agent = agents.create_agent(at.make(output_version="v1"), middleware=refusals)
+        return _refusal_of(lambda: observe(agent.invoke(ask("Something bad"), STEPS)))
 
 
 def refusal_streamed(run: Run) -> Any:
@@ -504,6 +530,7 @@ ONLY: dict[str, tuple[str, ...]] = {
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "refusal_raised": refusal_raised,
     "refusal_streamed": refusal_streamed,
+    "refusal_v1": refusal_v1,
     "prompt_blocked": prompt_blocked,
     "tool_search_deferred": tool_search_deferred,
     "tool_search_replayed": tool_search_replayed,
@@ -514,9 +541,9 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
 }
 
 
-def _blocked_prompt_returned(outcome: Any) -> bool:
-    """The agent returned (no ModelRefusalError): the blocked prompt's reply, whose
-    metadata names no provider, gave no refusal block."""
+def _refusal_let_through(outcome: Any) -> bool:
+    """The agent returned its state (no ModelRefusalError): the reply gave no refusal
+    block."""
     return isinstance(outcome, dict) and "messages" in outcome and "raised" not in outcome
 
 
@@ -538,6 +565,14 @@ NEWEST_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "middleware raises ModelRefusalError as for the whole reply",
         _streamed_refusal_dropped,
     ),
+    ("refusal_v1", "gemini"): Difference(
+        "loses data",
+        "langchain-google-genai's whole reply stopped for SAFETY, under "
+        "output_version='v1', has no refusal block (its stream's has one): "
+        "ModelRefusalMiddleware lets it through as an empty answer; chatplex's has the "
+        "block on both, and the middleware raises ModelRefusalError",
+        _refusal_let_through,
+    ),
     ("prompt_blocked", "gemini"): Difference(
         "loses data",
         "langchain-google-genai's reply to a blocked prompt drops `model_provider` (and "
@@ -545,7 +580,7 @@ NEWEST_DIFFERENCES: dict[tuple[str, str], Difference] = {
         "langchain-core's Gemini translator never reads its `block_reason` as a refusal "
         "block and ModelRefusalMiddleware lets the empty answer through; chatplex keeps "
         "them, and the middleware raises ModelRefusalError",
-        _blocked_prompt_returned,
+        _refusal_let_through,
     ),
 }
 
