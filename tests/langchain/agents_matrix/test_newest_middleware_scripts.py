@@ -15,6 +15,8 @@ reached the server and what each middleware decided.
 - `ModelRouterMiddleware` / `ModelChoice` and `AutoModeMiddleware`, with a decision
   model of the script's own: the route taken and the model each request carried, the
   blocked call's result as the server got it.
+- `ModelFallbackMiddleware` beside a provider's prompt caching: the cache marks it strips
+  for a fallback by the models' `_llm_type`.
 - `ToolErrorMiddleware`: a tool's error sent back as the handler words it, or raised.
 - `InternalCallTransformer`: a middleware's own model call (tagged with
   `internal_call_metadata()`) kept out of `stream_events(version="v3")`'s messages.
@@ -58,7 +60,9 @@ from ._cells import assert_rows_name_cells
 from ._cells import cells
 from ._cells import family_test
 from ._kit import STEPS
+from ._kit import THREAD
 from ._kit import TURNS
+from ._kit import WIRES
 from ._kit import Raised
 from ._kit import Run
 from ._kit import arun
@@ -67,13 +71,17 @@ from ._kit import get_weather
 from ._kit import masked
 from ._kit import observe
 from ._kit import outcome_of
+from ._kit import requests_seen
+from .test_middleware_scripts import _CACHE_MARKS
 from .test_middleware_scripts import _last_turn
+from .test_middleware_scripts import _marked
 from .test_middleware_scripts import offline_weather
 from .test_model_api import _requests
 
 agents = pytest.importorskip("langchain.agents")
 structured = pytest.importorskip("langchain.agents.structured_output")
 middleware = pytest.importorskip("langchain.agents.middleware")
+memory = pytest.importorskip("langgraph.checkpoint.memory")
 internal = pytest.importorskip("langchain.agents.middleware.internal_call_transformer")
 
 pytestmark = pytest.mark.xdist_group("agents_matrix_newest_middleware_scripts")
@@ -457,6 +465,43 @@ def auto_mode_blocked(run: Run) -> Any:
     }
 
 
+# ---- ModelFallbackMiddleware's sanitizing ------------------------------------------------------
+
+
+def fallback_sanitized(run: Run) -> Any:
+    """The wire's prompt-caching middleware (langchain-anthropic's, langchain-fireworks')
+    beside `ModelFallbackMiddleware(<ChatOpenAI>)`, the first request refused (400):
+    the fallback's request stripped of the cache marks by the models' `_llm_type`, the
+    marks and session affinity each request carried, and the messages."""
+    if run.wire.name == "anthropic":
+        caching = pytest.importorskip("langchain_anthropic.middleware")
+        cache = caching.AnthropicPromptCachingMiddleware(ttl="1h", min_messages_to_cache=0)
+    else:
+        caching = pytest.importorskip("langchain_fireworks.middleware")
+        cache = caching.FireworksPromptCachingMiddleware()
+    fallback = dataclasses.replace(run, wire=WIRES["openai"]).make()
+    agent = agents.create_agent(
+        run.make(),
+        tools=[get_weather],
+        system_prompt="You are a weather bot.",
+        middleware=[cache, middleware.ModelFallbackMiddleware(fallback)],
+        checkpointer=memory.InMemorySaver(),
+    )
+    marks = _CACHE_MARKS | {"prompt_cache_key"}
+    seen = requests_seen(
+        run,
+        lambda r: {
+            "path": r.path,
+            "affinity": r.headers.get("x-session-affinity"),
+            "marked": _marked(r.json or {}, marks),
+        },
+        lambda _, count: "status=400" if count == 1 else None,
+    )
+    with seen as sent:
+        said = agent.invoke(ask(TURNS[0]), THREAD)["messages"]
+    return {"messages": said, "sent": sent}
+
+
 # ---- ToolErrorMiddleware ------------------------------------------------------------------------
 
 
@@ -525,6 +570,7 @@ def internal_call_hidden(run: Run) -> Any:
 ONLY: dict[str, tuple[str, ...]] = {
     "prompt_blocked": ("gemini",),
     "tool_search_replayed": ("responses", "anthropic"),
+    "fallback_sanitized": ("anthropic", "fireworks"),
 }
 
 SCENARIOS: dict[str, Callable[[Run], Any]] = {
@@ -536,6 +582,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "tool_search_replayed": tool_search_replayed,
     "model_routed": model_routed,
     "auto_mode_blocked": auto_mode_blocked,
+    "fallback_sanitized": fallback_sanitized,
     "tool_error_returned": tool_error_returned,
     "internal_call_hidden": internal_call_hidden,
 }
