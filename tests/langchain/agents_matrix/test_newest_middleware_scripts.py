@@ -505,7 +505,7 @@ def fallback_sanitized(run: Run) -> Any:
 # ---- ToolErrorMiddleware ------------------------------------------------------------------------
 
 
-def tool_error_returned(run: Run) -> Any:
+def tool_error_worded(run: Run) -> Any:
     """`ToolErrorMiddleware` over a tool that fails: its handler's words sent back as
     the error result (the last turn of the request after it, in the wire's form); async,
     a handler that returns None lets the tool's error through."""
@@ -583,7 +583,7 @@ SCENARIOS: dict[str, Callable[[Run], Any]] = {
     "model_routed": model_routed,
     "auto_mode_blocked": auto_mode_blocked,
     "fallback_sanitized": fallback_sanitized,
-    "tool_error_returned": tool_error_returned,
+    "tool_error_worded": tool_error_worded,
     "internal_call_hidden": internal_call_hidden,
 }
 
