@@ -125,6 +125,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_chain_scripts.py",  # a further set: LCEL and runnables
     "langchain/agents_matrix/test_handler_scripts.py",  # a further set: callback handlers
     "langchain/agents_matrix/test_middleware_scripts.py",  # a further set: v1 middleware
+    "langchain/agents_matrix/test_newest_middleware_scripts.py",  # the newest v1 middleware
     "langchain/agents_matrix/test_multiagent_scripts.py",  # the docs' multi-agent, HITL pages
     "langchain/agents_matrix/test_openai_pages.py",  # a further set: OpenAI-family pages
     "langchain/agents_matrix/test_tutorial_scripts.py",  # a further set: the docs' tutorials

@@ -8,6 +8,9 @@ back, as the Responses items and blocks they came from, as langchain-openai's
   `web_search_call` (its action and status), `file_search_call` (queries, results),
   `code_interpreter_call` (code, container, outputs). A pair of another tool is left
   as it is (the request leaves out what is no Responses item).
+- Tool search: its `server_tool_call` and `server_tool_result` (named `tool_search`), each
+  as its own `tool_search_call` and `tool_search_output` item (their ids differ, so they
+  are no pair).
 - Citations: a text block's v1 `citation` annotations as `url_citation` (with a URL) or
   `file_citation`.
 - Function calls: a tool call that came as a v1 `tool_call` block (its `extras` on the
@@ -30,7 +33,7 @@ _STATUS = {"success": "completed", "error": "failed"}
 def responses_blocks(content: list[Any]) -> list[Any]:
     """`content` with its standard blocks as the Responses ones they came from; other
     blocks as they are."""
-    cited = [_with_responses_citations(b) for b in content]
+    cited = [_tool_search_item(_with_responses_citations(b)) for b in content]
     return _calls_joined(_reasoning_joined(cited))
 
 
@@ -133,6 +136,36 @@ def _call_item(call: dict[str, Any], result: dict[str, Any]) -> dict[str, Any] |
         item["status"] = result["extras"]["status"]
     item["type"] = f"{name}_call"
     return item
+
+
+def _tool_search_item(block: Any) -> Any:
+    """A tool search's v1 call or result as its Responses item, in langchain-openai's key
+    order (the call's `call_id` is not sent back, as langchain-openai sends none); any
+    other block as it is."""
+    if not isinstance(block, dict):
+        return block
+    extras = block.get("extras") or {}
+    if block.get("type") == "server_tool_call" and block.get("name") == "tool_search":
+        item: dict[str, Any] = {"id": block["id"]}
+        if extras.get("status"):
+            item["status"] = extras["status"]
+        item["type"] = "tool_search_call"
+        if "args" in block:
+            item["arguments"] = block["args"]
+        if extras.get("execution"):
+            item["execution"] = extras["execution"]
+        return item
+    if block.get("type") == "server_tool_result" and extras.get("name") == "tool_search":
+        item = {"id": block.get("tool_call_id", "")}
+        status = block.get("status")
+        if status:
+            item["status"] = _STATUS.get(status, status)
+        item.update(type="tool_search_output", execution="server")
+        output = block.get("output")
+        if isinstance(output, dict) and "tools" in output:
+            item["tools"] = output["tools"]
+        return item
+    return block
 
 
 def _with_responses_citations(block: Any) -> Any:

@@ -73,3 +73,36 @@ def test_standard_reasoning_parts_are_joined_by_item() -> None:
         [{"type": "summary_text", "text": "One."}, {"type": "summary_text", "text": "Two."}],
         [{"type": "summary_text", "text": "Other."}],
     ]
+
+
+def test_a_tool_search_call_and_its_output_are_their_own_items() -> None:
+    # Their ids differ (the output item's is its own): no pair, each its own item, as
+    # langchain-openai sends them back; the call's `call_id` stays out, as there.
+    found = {"tools": [{"type": "function", "name": "lookup", "defer_loading": True}]}
+    blocks = [
+        {
+            "type": "server_tool_call",
+            "name": "tool_search",
+            "id": "ts_1",
+            "args": {"query": "order"},
+            "extras": {"call_id": "c1", "execution": "server", "status": "completed"},
+        },
+        {
+            "type": "server_tool_result",
+            "tool_call_id": "tso_1",
+            "output": found,
+            "status": "success",
+            "extras": {"name": "tool_search", "call_id": "c1", "execution": "server"},
+        },
+    ]
+    assert responses_blocks(blocks) == [
+        {
+            "id": "ts_1",
+            "status": "completed",
+            "type": "tool_search_call",
+            "arguments": {"query": "order"},
+            "execution": "server",
+        },
+        {"id": "tso_1", "status": "completed", "type": "tool_search_output", "execution": "server"}
+        | found,
+    ]
