@@ -52,9 +52,14 @@ __all__ = [
     "success_record",
 ]
 
-#: Finish reasons of a reply that ended of itself; any other is written in its row, so
-#: that a text cut at the token limit ("length") is not read as a whole answer.
-_ENDED_OF_ITSELF = frozenset({"stop", "tool_calls", "function_call"})
+#: Finish reasons of a reply that ended of itself, in each API's words (OpenAI's and the
+#: normalised "stop", Gemini's "STOP", Cohere's "COMPLETE" and "TOOL_CALL", Anthropic's
+#: `stop_reason`s); any other is written in its row, so that a text cut at the token
+#: limit ("length", "MAX_TOKENS", "max_tokens") is not read as a whole answer.
+_ENDED_OF_ITSELF = frozenset(
+    {"stop", "tool_calls", "function_call", "STOP", "COMPLETE", "TOOL_CALL"}
+    | {"end_turn", "tool_use", "stop_sequence", "STOP_SEQUENCE"}
+)
 
 #: An error message is a diagnosis, not a payload: long bodies are cut.
 _MAX_ERROR_MESSAGE = 2000
@@ -150,7 +155,7 @@ def success_record(
         refusal = _refusal(output)
         if refusal is not None:
             record["refusal"] = refusal
-        finish = meta.get("finish_reason")
+        finish = meta.get("finish_reason") or meta.get("stop_reason")  # (ChatAnthropic's)
         if isinstance(finish, str) and finish not in _ENDED_OF_ITSELF:
             record["finish_reason"] = finish  # "length": the text is cut at the limit
         return record

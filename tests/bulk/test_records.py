@@ -164,5 +164,11 @@ def test_a_reply_cut_at_the_token_limit_says_so() -> None:
     assert success_record("a", finished("content_filter"), 0.0)["finish_reason"] == (
         "content_filter"
     )
-    for whole in ("stop", "tool_calls"):  # ended of itself: nothing to say
+    # Ended of itself, in each API's words (Gemini's, Cohere's): nothing to say.
+    for whole in ("stop", "tool_calls", "STOP", "COMPLETE", "TOOL_CALL"):
         assert "finish_reason" not in success_record("a", finished(whole), 0.0)
+    assert success_record("a", finished("MAX_TOKENS"), 0.0)["finish_reason"] == "MAX_TOKENS"
+    # ChatAnthropic's reply (langchain-anthropic's) says it by its `stop_reason` alone.
+    for reason, written in (("end_turn", None), ("max_tokens", "max_tokens")):
+        anthropic = AIMessage("Once upon a", response_metadata={"stop_reason": reason})
+        assert success_record("a", anthropic, 0.0).get("finish_reason") == written
