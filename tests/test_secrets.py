@@ -400,8 +400,11 @@ def test_the_httpx_request_log_line_masks_a_key_in_the_url(
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         client.post(f"https://gw.test/v1/chat?api-version=2&api-key={KEY}&sig={TOKEN}")
+        # A client given a URL with user info (LangSmith's sender, to a proxy's endpoint)
+        client.post(f"https://gw:{KEY}@gw.test/runs/multipart")
     logs = all_logs.getvalue()
     assert "api-version=2&api-key=***&sig=***" in logs
+    assert "POST https://***@gw.test/runs/multipart" in logs
     assert_no_secret("the logs", logs)
 
 
