@@ -570,8 +570,10 @@ class EchoServer:
             def _answer(self, status: int, content_type: str, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("content-type", content_type)
-                if self.headers.get("x-echo") != "no":  # a response header quoting it too
+                if self.headers.get("x-echo") != "no":  # response headers quoting it too
                     self.send_header("x-debug-auth", self.headers.get("authorization") or "")
+                    # (named like nothing: httpcore's DEBUG trace shows every header)
+                    self.send_header("x-request-echo", self.headers.get("authorization") or "")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
