@@ -300,8 +300,10 @@ def test_a_credential_in_the_endpoint_shows_in_no_error_repr_or_log(
     """Sent as given; masked where the sender shows its endpoint: its reprs, the error a
     failed batch raises (a 401, a connection error whose text names the URL) and the
     batcher's warning quoting that error."""
-    failure: Any = 401 if answer == "refused" else httpx.ConnectError(
-        f"cannot reach {CREDENTIAL_ENDPOINTS[form]}/runs/multipart"
+    failure: Any = (
+        401
+        if answer == "refused"
+        else httpx.ConnectError(f"cannot reach {CREDENTIAL_ENDPOINTS[form]}/runs/multipart")
     )
     handler = Answers(*[failure] * 4)
     sender = LangSmithSender(
