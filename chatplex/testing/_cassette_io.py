@@ -6,10 +6,11 @@ Server-Sent Events, byte for byte) next to `greeting-0.meta.json`, the sidecar w
 request (method, uri, headers, body), status and response headers -- the same layout as
 the shared wire corpus, so corpus tooling reads recordings too.
 
-Nothing secret is written: credential headers are replaced by `<scrubbed>`, cookies and
-organisation ids are dropped, sensitive query parameters are masked, and every occurrence
-of a key seen in the request or in a `*_API_KEY`-like environment variable is replaced
-anywhere in the files.
+Nothing secret is written: credential headers (and those the model marks with
+`secret_headers=`) are replaced by `<scrubbed>`, cookies and organisation ids are
+dropped, sensitive query parameters are masked, and every occurrence of a key seen in
+the request or in a `*_API_KEY`-like environment variable is replaced anywhere in the
+files.
 """
 
 from __future__ import annotations
