@@ -400,8 +400,11 @@ def test_the_httpx_request_log_line_masks_a_key_in_the_url(
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         client.post(f"https://gw.test/v1/chat?api-version=2&api-key={KEY}&sig={TOKEN}")
+        # A client given a URL with user info (LangSmith's sender, to a proxy's endpoint)
+        client.post(f"https://gw:{KEY}@gw.test/runs/multipart")
     logs = all_logs.getvalue()
     assert "api-version=2&api-key=***&sig=***" in logs
+    assert "POST https://***@gw.test/runs/multipart" in logs
     assert_no_secret("the logs", logs)
 
 
@@ -567,8 +570,10 @@ class EchoServer:
             def _answer(self, status: int, content_type: str, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("content-type", content_type)
-                if self.headers.get("x-echo") != "no":  # a response header quoting it too
+                if self.headers.get("x-echo") != "no":  # response headers quoting it too
                     self.send_header("x-debug-auth", self.headers.get("authorization") or "")
+                    # (named like nothing: httpcore's DEBUG trace shows every header)
+                    self.send_header("x-request-echo", self.headers.get("authorization") or "")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

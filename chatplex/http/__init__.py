@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ._pool import get_sync_client
     from ._pool import pool_settings
     from ._ratelimit import Budget
+    from ._redaction import request_secrets
     from ._redaction import scrub_secrets
     from ._redaction import secret_url
     from ._send import CallOptions
@@ -72,6 +73,7 @@ __all__ = [
     "iter_sse_events",
     "pool_settings",
     "retry_after_from",
+    "request_secrets",
     "retry_policy",
     "scrub_secrets",
     "secret_url",
@@ -107,6 +109,7 @@ _HOME = {
     "pool_settings": "._pool",
     "retry_after_from": "._errors",
     "retry_policy": "..core.retry",
+    "request_secrets": "._redaction",
     "scrub_secrets": "._redaction",
     "secret_url": "._redaction",
     "send": "._send",

@@ -304,8 +304,9 @@ def _header_pair() -> re.Pattern[str]:
 
 class _RedactURLs(logging.Filter):
     """Masks credential-looking query values in the records of the logger it is on, and
-    the values of credential-named headers in httpcore's trace of response headers (a
-    server that echoes `x-api-key` back)."""
+    in httpcore's trace of response headers the values of credential-named headers (a
+    server that echoes `x-api-key` back) and of an authorization scheme's (`Bearer ...`
+    echoed under any name)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -321,8 +322,10 @@ class _RedactURLs(logging.Filter):
 
 
 def _mask_header_pair(match: re.Match[str]) -> str:
-    name = match.group(1)
-    return f"(b'{name}', b'{MASK}')" if is_secret_header(name) else match.group(0)
+    # By its name, or its value: a server echoing `Authorization` under a name of its own
+    name, value = match.groups()
+    secret = is_secret_header(name) or is_credential_value(value)
+    return f"(b'{name}', b'{MASK}')" if secret else match.group(0)
 
 
 _filter = _RedactURLs("chatplex")

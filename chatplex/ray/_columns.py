@@ -13,6 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..secret.urls import redact_urls_in
+
 __all__ = ["OUTPUT_COLUMNS", "USAGE_TYPE", "Outcome", "outcome_columns", "row_outcome"]
 
 USAGE_TYPE = pa.struct(
@@ -32,7 +34,9 @@ Outcome = tuple["str | None", "dict[str, int] | None", "float | None", "str | No
 def row_outcome(result: Any) -> Outcome:
     """One row's outcome from what its runnable returned or raised."""
     if isinstance(result, BaseException):
-        return None, None, None, f"{type(result).__name__}: {result}"
+        # (masked as `chatplex run` writes its error rows: a client's error may quote
+        # the URL it was given, with its user info or `?key=`)
+        return None, None, None, redact_urls_in(f"{type(result).__name__}: {result}")
     usage = getattr(result, "usage_metadata", None)
     used = None
     if usage:

@@ -42,6 +42,8 @@ __all__ = [
 
 # name=value pairs of URL queries inside free text (log lines, exception messages).
 _QUERY_PAIR = r"([?&;])([^=&#\s?;\"'<>]+)=([^&#\s;\"'<>]*)"
+# A URL's user info inside free text: `scheme://` and what precedes the host's `@`.
+_USERINFO = r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s\"'<>]+@"
 
 
 def is_secret_query(name: str) -> bool:
@@ -83,11 +85,16 @@ def redact_url(url: str) -> str:
 
 
 def redact_urls_in(text: str) -> str:
-    """`text` with the credential-looking query values of any URL in it masked.
+    """`text` with the user info and credential-looking query values of any URL in it
+    masked, as `redact_url` masks one.
 
     >>> redact_urls_in('POST https://gw.example/v1?key=sk-1&alt=sse "HTTP/1.1 200 OK"')
     'POST https://gw.example/v1?key=***&alt=sse "HTTP/1.1 200 OK"'
+    >>> redact_urls_in("refused at http://me:pw@gw.example/runs: HTTP 401")
+    'refused at http://***@gw.example/runs: HTTP 401'
     """
+    if "@" in text:
+        text = _pattern(_USERINFO).sub(rf"\1{MASK}@", text)
     if "=" not in text:
         return text
     return _pattern(_QUERY_PAIR).sub(_redact_match, text)

@@ -6,10 +6,11 @@ Server-Sent Events, byte for byte) next to `greeting-0.meta.json`, the sidecar w
 request (method, uri, headers, body), status and response headers -- the same layout as
 the shared wire corpus, so corpus tooling reads recordings too.
 
-Nothing secret is written: credential headers are replaced by `<scrubbed>`, cookies and
-organisation ids are dropped, sensitive query parameters are masked, and every occurrence
-of a key seen in the request or in a `*_API_KEY`-like environment variable is replaced
-anywhere in the files.
+Nothing secret is written: credential headers (and those the model marks with
+`secret_headers=`) are replaced by `<scrubbed>`, cookies and organisation ids are
+dropped, sensitive query parameters are masked, and every occurrence of a key seen in
+the request or in a `*_API_KEY`-like environment variable is replaced anywhere in the
+files.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class Exchange:
     status: int
     response_headers: list[tuple[str, str]]
     body: bytes = b""
+    #: The credential values the request carried by chatplex's rules, with the headers
+    #: the model marked secret (`secret_headers=`) and those carrying its key, whatever
+    #: their names (`chatplex.http.request_secrets`).
+    secrets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,22 +112,30 @@ class Scrubber:
     'https://x.test/v1'
     """
 
-    def __init__(self, secrets: Iterable[str]) -> None:
+    def __init__(self, secrets: Iterable[str], carried: Iterable[str] = ()) -> None:
         found = {s for s in secrets if len(s) >= _MIN_SECRET}
         self.secrets = sorted(found, key=len, reverse=True)  # longest first
+        # (a header holding one of these is scrubbed whole, however short)
+        self.carried = frozenset(carried)
 
     @classmethod
     def for_request(
-        cls, headers: Iterable[tuple[str, str]], environ: Mapping[str, str] | None = None
+        cls,
+        headers: Iterable[tuple[str, str]],
+        environ: Mapping[str, str] | None = None,
+        carried: Iterable[str] = (),
     ) -> Scrubber:
-        """Secrets from the request's credential headers and the environment's keys."""
+        """Secrets from the request's credential headers, the credentials it `carried`
+        (`Exchange.secrets`: what chatplex marked, under any name) and the environment's
+        keys."""
         env = os.environ if environ is None else environ
         secrets = {v for k, v in env.items() if _SECRET_ENV.search(k)}
+        carried = set(carried)
         for name, value in headers:
             if _is_secret_header(name):
                 secrets.add(value)
                 secrets.add(value.partition(" ")[2])  # "Bearer <key>"
-        return cls(secrets)
+        return cls(secrets | carried, carried)
 
     def text(self, value: str) -> str:
         for secret in self.secrets:
@@ -151,7 +164,8 @@ class Scrubber:
             key = name.lower()
             if response and key in DROPPED_RESPONSE_HEADERS:
                 continue
-            clean = SCRUBBED if _is_secret_header(key) else self.text(value)
+            secret = _is_secret_header(key) or value in self.carried
+            clean = SCRUBBED if secret else self.text(value)
             out[key] = f"{out[key]}, {clean}" if key in out else clean
         return out
 

@@ -32,6 +32,7 @@ from typing import Literal
 
 import httpx
 
+from ..http import request_secrets
 from . import _guard
 from ._cassette_io import Exchange
 from ._cassette_io import Recording
@@ -177,6 +178,7 @@ class Cassette:
                 request_body=request.content,
                 status=response.status_code,
                 response_headers=list(response.headers.multi_items()),
+                secrets=request_secrets(request),
             )
             self._exchanges.append(exchange)
 
@@ -196,7 +198,7 @@ class Cassette:
             return
         remove_cassette(self.directory, self.name)
         for exchange in exchanges:
-            scrubber = Scrubber.for_request(exchange.request_headers)
+            scrubber = Scrubber.for_request(exchange.request_headers, carried=exchange.secrets)
             _write(self.directory, self.name, exchange, scrubber, source=self.source)
 
     # ---- replay ---------------------------------------------------------------------------

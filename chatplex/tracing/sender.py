@@ -40,6 +40,8 @@ import httpx
 
 from ..adapters.header_values import check_headers_sent
 from ..http import retry_after_from
+from ..secret.urls import redact_url
+from ..secret.urls import redact_urls_in
 from .switches import truthy
 from .switches import variable
 from .writer import dumps
@@ -71,9 +73,10 @@ def _first(environ: Mapping[str, str] | None, *names: str) -> str | None:
 
 @dataclass(frozen=True)
 class SenderSettings:
-    """Where and how runs go. `api_key` is left out of the repr."""
+    """Where and how runs go. `api_key` is left out of the repr, and the endpoint's
+    user info and credential query values are masked in it (`redact_url`)."""
 
-    endpoint: str = DEFAULT_ENDPOINT
+    endpoint: str = field(default=DEFAULT_ENDPOINT, repr=False)
     api_key: str | None = field(default=None, repr=False)
     project: str = "default"
     workspace_id: str | None = None
@@ -83,10 +86,23 @@ class SenderSettings:
 
     def __post_init__(self) -> None:
         if not self.endpoint.startswith(("http://", "https://")):
-            raise ValueError(f"LangSmith endpoint must be an http(s) URL, got {self.endpoint!r}")
+            shown = redact_url(self.endpoint)
+            raise ValueError(f"LangSmith endpoint must be an http(s) URL, got {shown!r}")
         rate = self.sampling_rate
         if rate is not None and not 0.0 <= rate <= 1.0:
             raise ValueError(f"LANGSMITH_TRACING_SAMPLING_RATE must be in [0, 1], got {rate}")
+
+    @property
+    def shown_endpoint(self) -> str:
+        """The endpoint as reprs, logs and errors show it."""
+        return redact_url(self.endpoint)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in ("project", "workspace_id", "hide_inputs", "hide_outputs", "sampling_rate")
+        )
+        return f"SenderSettings(endpoint={self.shown_endpoint!r}, {fields})"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SenderSettings:
@@ -157,7 +173,7 @@ class LangSmithSender:
 
     def __repr__(self) -> str:
         s = self.settings
-        return f"LangSmithSender(endpoint={s.endpoint!r}, project={s.project!r})"
+        return f"LangSmithSender(endpoint={s.shown_endpoint!r}, project={s.project!r})"
 
     @property
     def project(self) -> str:
@@ -307,21 +323,22 @@ class LangSmithSender:
 
     def _post(self, body: bytes | list[bytes], content_type: str, count: int) -> None:
         url = f"{self.settings.endpoint}/runs/multipart"
+        shown = f"{self.settings.shown_endpoint}/runs/multipart"  # (what the errors quote)
         headers = {"Content-Type": content_type}
         if type(body) is list:  # its length given: httpx sends it as it is, not chunked
             headers["Content-Length"] = str(sum(map(len, body)))
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self._client().post(url, content=body, headers=headers)
-            except httpx.TransportError as exc:  # its text names the URL, not the headers
-                problem = f"{type(exc).__name__}: {exc}"
+            except httpx.TransportError as exc:  # its text may name the URL, never the headers
+                problem = redact_urls_in(f"{type(exc).__name__}: {exc}")
                 wait = self._backoff(attempt)
             else:
                 if response.status_code < 300:
                     return
                 problem = f"HTTP {response.status_code}"
                 if response.status_code not in RETRIED_STATUSES:
-                    raise RuntimeError(f"LangSmith refused {count} runs at {url}: {problem}")
+                    raise RuntimeError(f"LangSmith refused {count} runs at {shown}: {problem}")
                 asked = retry_after_from(response.headers)  # seconds or an HTTP date
                 # A wait of 0 (or a date past) is no hint: the backoff, as a model's retries.
                 wait = asked if asked is not None and asked > 0 else self._backoff(attempt)
@@ -330,7 +347,7 @@ class LangSmithSender:
             logger.debug("LangSmith: %s, retrying in %.2f s", problem, wait)
             self._sleep(min(wait, self.max_retry_wait))
         raise RuntimeError(
-            f"LangSmith did not take {count} runs at {url} after "
+            f"LangSmith did not take {count} runs at {shown} after "
             f"{self.max_attempts} attempts: {problem}"
         )
 

@@ -30,6 +30,15 @@ def test_a_reply_gives_text_and_usage_an_exception_gives_error() -> None:
     assert row_outcome({"a": 1}) == ('{"a": 1}', None, None, None)
 
 
+def test_an_error_quoting_a_url_shows_its_credentials_masked() -> None:
+    """As `chatplex run`'s error rows: a client that is not chatplex's quotes the URL it
+    was given (requests' "Max retries exceeded with url: /v1?key=...")."""
+    secret = "sk-SENTINEL-9b7e21"
+    error = ConnectionError(f"failed: https://u:{secret}@gw.example/v1/chat?key={secret}&a=1")
+    shown = row_outcome(error)[3]
+    assert shown == "ConnectionError: failed: https://***@gw.example/v1/chat?key=***&a=1"
+
+
 def test_a_priced_reply_gives_its_cost_an_unknown_model_none() -> None:
     usage = {"input_tokens": 1000, "output_tokens": 200, "total_tokens": 1200}
     known = AIMessage(

@@ -8,6 +8,7 @@ import pytest
 
 from chatplex.secret import Secret
 from chatplex.secret.urls import query_added
+from chatplex.secret.urls import redact_urls_in
 from tests.secret.test_init import KEY
 
 
@@ -136,3 +137,18 @@ def test_a_query_added_to_a_held_url_stays_held_and_replaces_names_it_repeats() 
     )
     bare = "https://gw.example/v1"
     assert query_added(bare, None, {"gone": None}) == (bare, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"POST http://u:{KEY}@h:1/runs HTTP/1.1", "POST http://***@h:1/runs HTTP/1.1"),
+        (f"at 'https://{KEY}@h/v1?key={KEY}&a=2'", "at 'https://***@h/v1?key=***&a=2'"),
+        ("write to me@example.com", "write to me@example.com"),  # no URL: kept
+        ("http://h/p@x", "http://h/p@x"),  # an @ in the path: no user info
+    ],
+)
+def test_user_info_of_a_url_in_text_is_masked(text: str, shown: str) -> None:
+    """As `redact_url` masks one URL: httpx's request log line and errors that quote a
+    client's URL (LangSmith's sender) show no proxy password."""
+    assert redact_urls_in(text) == shown

@@ -120,6 +120,28 @@ def test_keys_in_bodies_and_urls_are_scrubbed_too(provider_env: MockServer, tmp_
     assert "SENTINEL" not in text and text.count("<scrubbed>") >= 3
 
 
+async def test_a_header_the_model_marks_secret_is_scrubbed_whatever_its_name(
+    provider_env: MockServer, tmp_path: Path
+) -> None:
+    """A header named like nothing (`x-tenant`) that the model marks `secret_headers=`
+    is a credential as its errors and logs show it: no cassette file holds its value."""
+    pass_ = "tenant-SENTINEL-4c1e9a"
+    model = init_chat_model(
+        "openai:gpt-4o-mini",
+        default_headers={"x-tenant": pass_},
+        secret_headers=("x-tenant",),
+        max_retries=0,
+    )
+    with Cassette("marked", tmp_path, mode="record"):
+        model.invoke("sync")
+        await model.ainvoke("async")
+        assert [c async for c in model.astream("stream")]
+    for meta_path in tmp_path.glob("*.meta.json"):
+        assert json.loads(meta_path.read_text())["request"]["headers"]["x-tenant"] == "<scrubbed>"
+    for path in tmp_path.iterdir():
+        assert b"SENTINEL" not in path.read_bytes(), path.name
+
+
 def test_missing_cassette_says_how_to_record(tmp_path: Path) -> None:
     with pytest.raises(CassetteNotFoundError, match="CHATPLEX_RECORD=1"):
         Cassette("never", tmp_path).start()

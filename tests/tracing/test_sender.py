@@ -284,6 +284,51 @@ def test_a_failing_batch_is_logged_by_the_batcher_without_the_key(
     assert KEY not in caplog.text
 
 
+#: A credential in the endpoint's URL: a proxy's user info, a gateway's query key.
+ENDPOINT_SECRET = "pw-SENTINEL-0d5e7b"
+CREDENTIAL_ENDPOINTS = {
+    "userinfo": f"http://ls:{ENDPOINT_SECRET}@127.0.0.1:9",
+    "query": f"http://127.0.0.1:9/api?key={ENDPOINT_SECRET}",
+}
+
+
+@pytest.mark.parametrize("answer", ["refused", "unreachable"])
+@pytest.mark.parametrize("form", list(CREDENTIAL_ENDPOINTS))
+def test_a_credential_in_the_endpoint_shows_in_no_error_repr_or_log(
+    form: str, answer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sent as given; masked where the sender shows its endpoint: its reprs, the error a
+    failed batch raises (a 401, a connection error whose text names the URL) and the
+    batcher's warning quoting that error."""
+    failure: Any = (
+        401
+        if answer == "refused"
+        else httpx.ConnectError(f"cannot reach {CREDENTIAL_ENDPOINTS[form]}/runs/multipart")
+    )
+    handler = Answers(*[failure] * 4)
+    sender = LangSmithSender(
+        settings(CREDENTIAL_ENDPOINTS[form]),
+        transport=httpx.MockTransport(handler),
+        sleep=lambda _: None,
+        max_attempts=2,
+    )
+    batcher = RunBatcher(sender.send, interval=0.01)
+    with caplog.at_level(logging.DEBUG, logger="chatplex.tracing"):
+        batcher.put(run("a"))
+        assert batcher.flush(timeout=30)
+    with pytest.raises(RuntimeError) as caught:
+        sender.send([run("b")])
+    sent = handler.requests[0]
+    if form == "userinfo":  # (httpx sends it as Basic auth)
+        assert sent.headers["authorization"].startswith("Basic ")
+    else:
+        assert ENDPOINT_SECRET in httpx.URL.__str__(sent.url)
+    assert "runs not sent" in caplog.text
+    shown = f"{caught.value}\n{caplog.text}\n{sender!r}\n{sender.settings!r}"
+    assert "SENTINEL" not in shown, shown
+    assert "***" in str(caught.value)
+
+
 # ---- settings ---------------------------------------------------------------------------
 
 

@@ -48,6 +48,8 @@ from typing import Any
 from ...core.frames import user_stacklevel
 from ...secret import Secret
 from ...secret import is_secret_name
+from ...secret import secret_values
+from ...secret.arguments import masked_settings
 from ...secret.urls import hold_url
 from ..settings import OPENAI_RANGES
 from ..settings import check_settings
@@ -213,7 +215,9 @@ class ModelSpec:
 
     `origins` maps "model" and each setting to where its value came from
     ("call argument", "CHATPLEX_TEMPERATURE", "chatplex.toml [profiles.cheap]").
-    The repr masks every secret-looking setting (`api_key`, `authorization`, ...).
+    The repr masks settings as a model's are shown (`masked_settings`): a credential's
+    name (`api_key`, `authorization`, a header `secret_headers` names), a value carrying
+    the spec's key, a URL's credentials.
     """
 
     model: str
@@ -222,7 +226,7 @@ class ModelSpec:
     profile: str | None = None
 
     def __repr__(self) -> str:
-        shown = _masked(self.settings, "")
+        shown = masked_settings(self.settings, keys=secret_values(self.settings.values()))
         return f"ModelSpec(model={self.model!r}, settings={shown!r}, profile={self.profile!r})"
 
     def revealed_settings(self) -> dict[str, Any]:
@@ -235,12 +239,6 @@ class ModelSpec:
         stays the `Secret` it was read as (adapters take one wherever they take a key or
         a base URL); one nested in a table (a header) is revealed, as the model takes it."""
         return {k: v if isinstance(v, Secret) else _reveal(v) for k, v in self.settings.items()}
-
-
-def _masked(value: Any, key: str) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _masked(v, str(k)) for k, v in value.items()}
-    return "***" if is_secret_name(key) and value else value
 
 
 def _reveal(value: Any) -> Any:

@@ -225,6 +225,30 @@ def test_env_api_key_is_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SECRET not in repr(model) and SECRET not in repr(getattr(model, "adapter", None))
 
 
+def test_a_specs_repr_masks_headers_as_the_models_settings_are_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A header the profile marks `secret_headers`, and one carrying the key under a name
+    like nothing, are masked in `resolve()`'s repr, as in the model's."""
+    monkeypatch.setenv("TENANT_PASS", "tenant-SENTINEL-77e0a1")
+    monkeypatch.setenv("GW_KEY", SECRET)
+    chatplex_toml(
+        """
+        [profiles.default]
+        model = "openai:gpt-4o-mini"
+        api_key = "env:GW_KEY"
+        default_headers = { x-tenant = "env:TENANT_PASS", x-route = "env:GW_KEY", x-team = "a" }
+        secret_headers = ["x-tenant"]
+        """
+    )
+    resolved = resolve()
+    shown = repr(resolved) + str(resolved.primary)
+    assert "SENTINEL" not in shown, shown
+    assert "'x-team': 'a'" in shown
+    model = init_chat_model()
+    assert "SENTINEL" not in repr(model)
+
+
 def test_credential_urls_and_env_keys_are_held_as_they_are_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
