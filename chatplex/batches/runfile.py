@@ -88,7 +88,8 @@ def run_file(
     rows: Iterable[tuple[Any, Any]] | None = None,
 ) -> RunFileResult:
     """Submit `input_path`'s rows (first call) or collect them into `output_path` (any
-    later call, once the batch ended); see the module docstring. `rows`: (id, input)
+    later call, once the batch ended; with `wait`, the first call too, once it has
+    submitted them); see the module docstring. `rows`: (id, input)
     pairs to submit instead of reading `input_path` (`chatplex run --batch-api` passes
     its checked rows: CSV, Parquet, `--prompt` templates)."""
     output = Path(output_path)
@@ -108,9 +109,11 @@ def run_file(
 
             job = submit_batch(runnable, inputs(), handle_dir=folder, limits=limits)
         os.replace(ids_partial, ids_path)
-        return RunFileResult("submitted", job._summary(), job.path)
-    _, _, post = split_chain(runnable)
-    job = load(find(str(existing[-1])), model=split_chain(runnable)[0], then=post)
+        if not wait:
+            return RunFileResult("submitted", job._summary(), job.path)
+    else:
+        _, _, post = split_chain(runnable)
+        job = load(find(str(existing[-1])), model=split_chain(runnable)[0], then=post)
     status = job.wait(poll_interval, timeout, progress=False) if wait else job.status()
     if not status.done:
         return RunFileResult("running", status, job.path)

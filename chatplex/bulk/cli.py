@@ -42,8 +42,8 @@ Every error is one line on stderr.
 
 `--batch-api` sends the rows through the provider's Batch API (half price, results
 within 24 h) with `chatplex.batches.run_file`: the first run submits and keeps the handle
-in `OUT.jsonl.batch/`; a later run polls once (or, with `--wait`, until the batch ended)
-and then writes OUT.jsonl in the same row format, in input order.
+in `OUT.jsonl.batch/`; a later run polls once (or, with `--wait`, until the batch ended:
+the first run too) and then writes OUT.jsonl in the same row format, in input order.
 """
 
 from __future__ import annotations

@@ -61,6 +61,18 @@ def test_wait_collects_in_one_call(make_model: Callable[..., Any], tmp_path: Pat
     assert result.real_time_cost == pytest.approx(2 * result.cost)
 
 
+def test_wait_on_the_first_call_submits_then_collects(
+    make_model: Callable[..., Any], tmp_path: Path
+) -> None:
+    # `chatplex run --batch-api --wait` run once: it returned "submitted" (exit 75).
+    source, output = _input(tmp_path, 5), tmp_path / "out.jsonl"
+    result = run_file(
+        make_model("openai"), source, output, wait=True, poll_interval=0.02, timeout=30
+    )
+    assert result.state == "written" and result.status.succeeded == 6
+    assert len(output.read_text().splitlines()) == 6
+
+
 def test_bad_rows_fail_before_anything_is_sent(
     make_model: Callable[..., Any], tmp_path: Path
 ) -> None:
