@@ -81,6 +81,8 @@ class RunSummary:
 
     def format(self) -> str:
         cost = "unknown (no price)" if self.cost is None else f"${self.cost:.6f}"
+        if self.cost is None and not self.requests:
+            cost = "$0 (nothing sent)"  # a resume with every row done: no price to miss
         status = "complete" if self.stop_reason is None else f"stopped: {self.stop_reason}"
         lines = [
             f"chatplex run: {status} -> {self.output}",

@@ -35,4 +35,7 @@ def test_stopped_run_says_how_to_finish() -> None:
     summary = RunSummary.from_stats(stats, output=Path("o.jsonl"), stop_reason="interrupted")
     assert not summary.complete
     assert "stopped: interrupted" in str(summary) and "command again" in str(summary)
-    assert "unknown (no price)" in str(summary)
+    assert "cost      $0 (nothing sent)" in str(summary)  # (no row was sent: nothing spent)
+    stats.requests = 2  # two sent, none priced
+    unpriced = RunSummary.from_stats(stats, output=Path("o.jsonl"), stop_reason="interrupted")
+    assert "cost      unknown (no price)" in str(unpriced)
