@@ -290,6 +290,12 @@ def function_names(body: dict[str, Any]) -> list[str]:
     return [(tool.get("function") or {}).get("name") for tool in body.get("tools") or []]
 
 
+def tool_names(body: dict[str, Any]) -> list[str]:
+    """The tools a request in Anthropic's Messages form offers (`{"name": ...,
+    "input_schema": ...}`), by name: the `declared` of Anthropic's API and InvokeModel."""
+    return [tool["name"] for tool in body.get("tools") or [] if "name" in tool]
+
+
 def answering(
     call: Callable[[str, dict[str, Any]], Handler],
     text: Callable[[str], Handler],

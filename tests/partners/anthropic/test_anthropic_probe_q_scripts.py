@@ -22,7 +22,7 @@ METHODS = ("function_calling", "json_schema")
 answer = probe.answering(
     lambda name, args: streamed({**ADD_CALL, "name": name, "input": args}, stop="tool_use"),
     lambda text: streamed({"type": "text", "text": text}),
-    lambda body: [tool["name"] for tool in body.get("tools") or [] if "name" in tool],
+    probe.tool_names,
     probe_y_answer,
 )
 SCRIPTS = {

@@ -26,7 +26,7 @@ METHODS = ("function_calling",)
 answer = probe.answering(
     lambda name, args: invoke(tool_use(name, args), stop="tool_use"),
     lambda words: invoke(text(words)),
-    lambda body: [tool["name"] for tool in body.get("tools") or [] if "name" in tool],
+    probe.tool_names,
     probe_y_answer,
 )
 SCRIPTS = {
