@@ -264,7 +264,8 @@ class RunNode:
         listeners: list[RunListener],
     ) -> None:
         parent: RunNode | None = config.get("_parent_run")
-        self.run_id = new_run_id()
+        # The caller's `run_id` names this run; `child_config` keeps it from its children.
+        self.run_id = config.get("run_id") or new_run_id()
         self._id: str | None = None  # `id`, made when first read
         self.parent = parent
         self.name: str = config.get("run_name") or name
