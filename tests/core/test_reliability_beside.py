@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import chatplex
 from tests.core._families import langchain
 from tests.core._families import same
 
@@ -165,9 +166,28 @@ def test_a_retried_batch_keeps_each_rows_own_result() -> None:
         )
         return [repr(o) for o in retried.batch([1, 2, 3], return_exceptions=True)], sorted(calls)
 
-    import chatplex
-
     theirs, ours = outcomes(langchain()), outcomes(chatplex)
     assert ours[1] == theirs[1] == [1, 2, 2, 2, 3, 3, 3]  # the same attempts
     assert theirs[0] == ["1", "2", "2"]  # row 3's error lost
     assert ours[0] == ["1", "2", "ValueError('always')"]
+
+
+def test_exception_key_leaves_the_callers_dict_alone() -> None:
+    """Kept difference: langchain-core writes the error into the caller's own input dict
+    (after the call it holds `err`, and a retry with the same dict hands the primary a
+    stale error); chatplex gives the fallback a copy. The fallback sees the same keys."""
+
+    def outcome(m: Any) -> Any:
+        def bad(d: Any) -> Any:
+            raise ValueError("x")
+
+        given = {"q": 1}
+        chain = m.RunnableLambda(bad).with_fallbacks(
+            [m.RunnableLambda(lambda d: sorted(d))], exception_key="err"
+        )
+        return chain.invoke(given), chain.batch([{"q": 2}]), sorted(given)
+
+    theirs, ours = outcome(langchain()), outcome(chatplex)
+    assert ours[:2] == theirs[:2] == (["err", "q"], [["err", "q"]])
+    assert theirs[2] == ["err", "q"]
+    assert ours[2] == ["q"]
