@@ -85,3 +85,23 @@ def test_text_is_read_from_list_content() -> None:
         return m.StrOutputParser().invoke(message), list(chunks.stream(1))
 
     assert same(scenario) == ("ab", ["a", "b"])
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, 3, None], ids=["dict", "int", "none"])
+def test_a_parser_given_no_text_raises_a_value_error(value: Any) -> None:
+    """langchain-core raises pydantic's ValidationError (a ValueError) there; chatplex a
+    TypeError that is also a ValueError, so a ported `except ValueError` catches it."""
+
+    def scenario(m: Any) -> Any:
+        caught = []
+        for parser in (
+            m.StrOutputParser(),
+            m.JsonOutputParser(),
+            m.CommaSeparatedListOutputParser(),
+        ):
+            with pytest.raises(ValueError):
+                parser.invoke(value)
+            caught.append(type(parser).__name__)
+        return caught
+
+    same(scenario)
