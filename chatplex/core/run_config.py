@@ -15,12 +15,16 @@ from collections.abc import Awaitable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypedDict
 from typing import TypeVar
 
 from ..errors import DeadlineExceededError
 from . import tracers
+
+if TYPE_CHECKING:
+    import uuid
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -62,6 +66,7 @@ class RunnableConfig(TypedDict, total=False):
         configurable: values for configurable fields (e.g. the model to use).
         deadline: the absolute `time.monotonic()` value derived from `timeout`.
         recursion_limit: LangChain's key, accepted.
+        run_id: the id of this call's run (its children get their own), as in LangChain.
 
     Examples:
         >>> from chatplex import RunnableLambda
@@ -79,6 +84,7 @@ class RunnableConfig(TypedDict, total=False):
     configurable: dict[str, Any]
     deadline: float
     recursion_limit: int
+    run_id: uuid.UUID | None
     # Private, kept by the run tree (core/runs.py): the run a call nests under, and
     # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
     _parent_run: Any
