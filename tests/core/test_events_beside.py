@@ -120,3 +120,27 @@ def test_a_maps_events_are_streamed_where_langchain_raises() -> None:
         ("on_chain_end", 0, []),
     ]
     assert seen[-1][-1] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"include_names": ["Inner"]},
+        {"include_types": ["prompt"]},
+        {"include_tags": ["inner"]},
+        {"exclude_names": ["q"]},
+        {"exclude_types": ["chain"]},
+        {"exclude_tags": ["top"]},
+        {"include_types": ["chain"], "exclude_names": ["inner"]},
+        {"include_names": ["q"], "include_tags": ["seq:step:1"]},
+    ],
+)
+def test_an_event_streams_filters_choose_langchains_events(chosen: dict[str, Any]) -> None:
+    def scenario(m: Any) -> Any:
+        async def run() -> list[Any]:
+            stream = _nested(m).astream_events({"q": "hi"}, version="v2", **chosen)
+            return [(e["event"], e["name"]) async for e in stream]
+
+        return asyncio.run(run())
+
+    same(scenario)
