@@ -96,8 +96,8 @@ def _func_name(func: Callable[..., Any]) -> str:
 class RunnableLambda(Runnable[Any, Any]):
     """Wrap a function of one argument (optionally also taking `config=`).
 
-    If the function returns a Runnable, that runnable is invoked with the same input
-    (handy for routing).
+    If the function returns a Runnable, that runnable is invoked (or streamed, piece by
+    piece) with the same input (handy for routing).
 
     Examples:
         >>> RunnableLambda(lambda x: x.upper()).invoke("hi")
