@@ -3,6 +3,7 @@ streaming, maps streaming, branches, `.map()`, generators in a chain."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
@@ -126,3 +127,26 @@ def test_a_branch_or_assign_refuses_what_langchain_refuses() -> None:
         return refused
 
     same(scenario)
+
+
+def test_an_empty_map_or_assign_runs_as_langchains() -> None:
+    """A script builds `RunnableParallel(**steps)` or `.assign(**steps)` from a dict
+    that may be empty: LangChain's give `{}` and the input."""
+
+    def scenario(m: Any) -> Any:
+        async def both(r: Any, value: Any) -> Any:
+            return await r.ainvoke(value), [p async for p in r.astream(value)]
+
+        empty, assign = m.RunnableParallel(), m.RunnablePassthrough.assign()
+        return (
+            empty.invoke(1),
+            list(empty.stream(1)),
+            empty.batch([1, 2]),
+            asyncio.run(both(empty, 1)),
+            (m.RunnablePassthrough() | {}).invoke(1),
+            assign.invoke({"a": 1}),
+            list(assign.stream({"a": 1})),
+            asyncio.run(both(assign, {"a": 1})),
+        )
+
+    assert same(scenario)[:3] == ({}, [], [{}, {}])
