@@ -126,3 +126,17 @@ def test_a_prompt_fills_one_variable_from_a_bare_value_only() -> None:
         return _messages(one.invoke("hi")), _messages(one.invoke({"q": 1, "extra": 2}))
 
     same(scenario)
+
+
+def test_an_optional_placeholder_given_none_is_left_out_where_langchain_refuses() -> None:
+    """Kept difference: langchain-core raises ValueError for `None` given to an optional
+    placeholder; chatplex reads it as left out, as a missing key is."""
+
+    def make(m: Any) -> Any:
+        return m.ChatPromptTemplate.from_messages(
+            [m.MessagesPlaceholder("history", optional=True), ("human", "{q}")]
+        )
+
+    with pytest.raises(ValueError, match="list of base messages"):
+        make(langchain()).invoke({"q": 1, "history": None})
+    assert _messages(make(chatplex).invoke({"q": 1, "history": None})) == [("HumanMessage", "1")]
