@@ -187,8 +187,6 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
 
     def __init__(self, steps: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
         merged = {**(steps or {}), **kwargs}
-        if not merged:
-            raise ValueError("RunnableParallel needs at least one branch")
         self.steps: dict[str, Runnable[Any, Any]] = {
             key: coerce_to_runnable(value) for key, value in merged.items()
         }
@@ -220,7 +218,7 @@ class RunnableParallel(Runnable[Input, dict[str, Any]]):
     def _threads(self, config: RunnableConfig) -> int:
         """A thread per branch, at most the config's `max_concurrency` (LangChain's
         executor for a map's sync calls is bounded so too)."""
-        return min(len(self.steps), config.get("max_concurrency") or len(self.steps))
+        return max(1, min(len(self.steps), config.get("max_concurrency") or len(self.steps)))
 
     def _invoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> dict[str, Any]:
         if len(self.steps) == 1:

@@ -22,7 +22,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from concurrent.futures import FIRST_EXCEPTION
+from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
@@ -141,8 +141,10 @@ def iter_threads(
                 futures[executor.submit(ctx.run, call, index)] = index
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in finished:
+                # Each result as soon as its thread is done (`batch_as_completed` yields it
+                # while the others run); those done together, in input order.
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=futures.__getitem__):
                     exc = future.exception()
                     if exc is not None and not return_exceptions:
                         raise exc

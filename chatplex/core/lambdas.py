@@ -96,8 +96,8 @@ def _func_name(func: Callable[..., Any]) -> str:
 class RunnableLambda(Runnable[Any, Any]):
     """Wrap a function of one argument (optionally also taking `config=`).
 
-    If the function returns a Runnable, that runnable is invoked with the same input
-    (handy for routing).
+    If the function returns a Runnable, that runnable is invoked (or streamed, piece by
+    piece) with the same input (handy for routing).
 
     Examples:
         >>> RunnableLambda(lambda x: x.upper()).invoke("hi")
@@ -144,22 +144,22 @@ class RunnableLambda(Runnable[Any, Any]):
             return run_sync(self._ainvoke(input, config, **kwargs))
         if self._is_gen:
             return collect_chunks(self._stream(input, config, **kwargs))
+        out = self._call(input, inner, kwargs)
+        if isinstance(out, Runnable):
+            return out.invoke(input, self._nested(inner, input))
+        return out
+
+    def _call(self, input: Any, inner: RunnableConfig, kwargs: dict[str, Any]) -> Any:
+        """The sync function's own output, under the ambient config."""
         token = _CONFIG.set(inner)
         try:
             args, kw = self._args(input, inner, kwargs)
-            out = self.func(*args, **kw)
+            return self.func(*args, **kw)
         finally:
             _CONFIG.reset(token)
-        if isinstance(out, Runnable):
-            return out.invoke(
-                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
-            )
-        return out
 
-    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
-        inner = child_config(config)
-        if self._is_gen or self._is_agen:
-            return await acollect_chunks(self._astream(input, config, **kwargs))
+    async def _acall(self, input: Any, inner: RunnableConfig, kwargs: dict[str, Any]) -> Any:
+        """The function's own output (`afunc` first), awaited, under the ambient config."""
         func = self.afunc or self.func
         token = _CONFIG.set(inner)
         try:
@@ -169,17 +169,34 @@ class RunnableLambda(Runnable[Any, Any]):
                 out = await out
         finally:
             _CONFIG.reset(token)
+        return out
+
+    def _nested(self, inner: RunnableConfig, input: Any) -> RunnableConfig:
+        """The config of a runnable the function returned: one level deeper."""
+        return nested_config(inner, f"RunnableLambda({self.get_name()})", input)
+
+    async def _ainvoke(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Any:
+        inner = child_config(config)
+        if self._is_gen or self._is_agen:
+            return await acollect_chunks(self._astream(input, config, **kwargs))
+        out = await self._acall(input, inner, kwargs)
         if isinstance(out, Runnable):
-            return await out.ainvoke(
-                input, nested_config(inner, f"RunnableLambda({self.get_name()})", input)
-            )
+            return await out.ainvoke(input, self._nested(inner, input))
         return out
 
     def _stream(self, input: Any, config: RunnableConfig, **kwargs: Any) -> Iterator[Any]:
-        if not self._is_gen:
+        if self._is_async or self._is_agen:
             yield self._invoke(input, config, **kwargs)
             return
         inner = child_config(config)
+        if not self._is_gen:
+            out = self._call(input, inner, kwargs)
+            # A runnable returned is streamed, piece by piece, as LangChain's lambda does.
+            if isinstance(out, Runnable):
+                yield from out.stream(input, self._nested(inner, input))
+            else:
+                yield out
+            return
         # Each step of the generator runs in a context carrying the ambient config,
         # without leaking it into the consumer's context between steps.
         ctx = contextvars.copy_context()
@@ -202,10 +219,15 @@ class RunnableLambda(Runnable[Any, Any]):
             for piece in self._stream(input, config, **kwargs):
                 yield piece
             return
-        if not self._is_agen:
-            yield await self._ainvoke(input, config, **kwargs)
-            return
         inner = child_config(config)
+        if not self._is_agen:
+            out = await self._acall(input, inner, kwargs)
+            if isinstance(out, Runnable):
+                async for piece in out.astream(input, self._nested(inner, input)):
+                    yield piece
+            else:
+                yield out
+            return
         args, kw = self._args(input, inner, kwargs)
         agen = self.func(*args, **kw)
         try:

@@ -11,7 +11,13 @@ from ..messages import BaseMessage
 from ._pure import PureRunnable
 from .run_config import RunnableConfig
 
-__all__ = ["OutputParserException", "ParserMethods", "StrOutputParser", "parser_text"]
+__all__ = [
+    "NotTextError",
+    "OutputParserException",
+    "ParserMethods",
+    "StrOutputParser",
+    "parser_text",
+]
 
 
 class OutputParserException(ChatplexError, ValueError):  # noqa: N818 - LangChain's name
@@ -33,6 +39,12 @@ class OutputParserException(ChatplexError, ValueError):  # noqa: N818 - LangChai
         self.send_to_llm = send_to_llm
 
 
+class NotTextError(TypeError, ValueError):
+    """A parser given neither a message nor a str: a TypeError, and the ValueError
+    (pydantic's ValidationError) LangChain's parsers raise there, so a ported
+    `except ValueError` still catches."""
+
+
 def parser_text(value: Any, parser: str) -> str:
     """The text a parser reads: a message's (or chunk's) text, or a str."""
     if isinstance(value, BaseMessage):
@@ -42,7 +54,7 @@ def parser_text(value: Any, parser: str) -> str:
     text = getattr(value, "text", None)  # another library's message
     if isinstance(text, str) and hasattr(value, "content"):
         return text
-    raise TypeError(f"{parser} expects a message or a str, got {type(value).__name__}")
+    raise NotTextError(f"{parser} expects a message or a str, got {type(value).__name__}")
 
 
 class ParserMethods:

@@ -150,8 +150,6 @@ _NONE: Any = object()
 
 def assign_steps(steps: Mapping[str, Any]) -> RunnableAssign:
     """`RunnableAssign` over a parallel map of `steps` (what `.assign(**steps)` adds)."""
-    if not steps:
-        raise ValueError("assign() needs at least one key=runnable to add")
     return RunnableAssign(RunnableParallel(dict(steps)))
 
 

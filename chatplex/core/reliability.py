@@ -339,7 +339,6 @@ class _Rounds:
         self.handled = handled
         self.return_exceptions = return_exceptions
         self.slots: list[Any] = [None] * count
-        self.first_errors: dict[int, BaseException] = {}
         self.last_errors: dict[int, BaseException] = {}
         self.pending = list(range(count))
 
@@ -360,7 +359,6 @@ class _Rounds:
             if type(out) is _Handled:
                 out = out.error
             if isinstance(out, self.handled) and isinstance(out, BaseException):
-                self.first_errors.setdefault(index, out)
                 self.last_errors[index] = out
                 again.append(index)
             else:
@@ -371,8 +369,10 @@ class _Rounds:
         return bool(again)
 
     def results(self) -> list[Any]:
-        for index in self.pending:  # failed everywhere: report the first runnable's error
-            self.slots[index] = self.first_errors[index]
+        # Failed everywhere: the last runnable's error, as LangChain's batch reports it
+        # (its invoke raises the first one's).
+        for index in self.pending:
+            self.slots[index] = self.last_errors[index]
         if self.pending and not self.return_exceptions:
             raise self.slots[self.pending[0]]
         return self.slots

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections.abc import Awaitable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypedDict
 from typing import TypeVar
 
 from ..errors import DeadlineExceededError
 from . import tracers
+
+if TYPE_CHECKING:
+    import uuid
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -61,6 +66,7 @@ class RunnableConfig(TypedDict, total=False):
         configurable: values for configurable fields (e.g. the model to use).
         deadline: the absolute `time.monotonic()` value derived from `timeout`.
         recursion_limit: LangChain's key, accepted.
+        run_id: the id of this call's run (its children get their own), as in LangChain.
 
     Examples:
         >>> from chatplex import RunnableLambda
@@ -78,6 +84,7 @@ class RunnableConfig(TypedDict, total=False):
     configurable: dict[str, Any]
     deadline: float
     recursion_limit: int
+    run_id: uuid.UUID | None
     # Private, kept by the run tree (core/runs.py): the run a call nests under, and
     # the positional tag (`seq:step:N`, `map:key:K`) a composite gave this child only.
     _parent_run: Any
@@ -188,6 +195,7 @@ def child_config(config: RunnableConfig, *, tag: str | None = None) -> RunnableC
     down: runs label themselves with their own position, not their ancestors'."""
     child: dict[str, Any] = dict(config)  # a C-level copy, then drop: faster than filtering
     child.pop("run_name", None)
+    child.pop("run_id", None)  # the caller's run's id, not its children's
     child.pop("_position_tag", None)
     if tag is not None:
         child["tags"] = [*config.get("tags", ()), tag]
@@ -217,6 +225,7 @@ def user_config(config: RunnableConfig) -> RunnableConfig:
     Filled here, at the edge to user code, rather than in `ensure_config`: a plain call
     never reads them, and every call would pay for four containers it does not use."""
     out: dict[str, Any] = dict(config)
+    out.pop("run_id", None)  # the id of the run calling this code, not of what it calls
     out["tags"] = [t for t in config.get("tags") or () if not t.startswith(POSITIONAL_PREFIXES)]
     out["metadata"] = dict(config.get("metadata") or {})
     out["configurable"] = dict(config.get("configurable") or {})
@@ -239,6 +248,15 @@ def get_config_list(
         configs: list[RunnableConfig] = [dict(c) for c in config]  # type: ignore[misc]
     else:
         configs = [dict(config) if config else {} for _ in range(length)]  # type: ignore[misc]
+        if length > 1 and configs[0].get("run_id") is not None:
+            # One id names one run: the first input's (LangChain's rule and warning).
+            warnings.warn(
+                "Provided run_id be used only for the first element of the batch.",
+                category=RuntimeWarning,
+                stacklevel=3,
+            )
+            for c in configs[1:]:
+                del c["run_id"]
     for c in configs:  # reject a bad max_concurrency/timeout before anything starts
         _validate(c)
     if tracers.ACTIVE:

@@ -264,7 +264,7 @@ class RunNode:
         listeners: list[RunListener],
     ) -> None:
         parent: RunNode | None = config.get("_parent_run")
-        self.run_id = new_run_id()
+        self.run_id: uuid.UUID = config.get("run_id") or new_run_id()  # the caller's, if given
         self._id: str | None = None  # `id`, made when first read
         self.parent = parent
         self.name: str = config.get("run_name") or name

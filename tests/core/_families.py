@@ -30,8 +30,19 @@ def langchain() -> SimpleNamespace:
     names: dict[str, Any] = {}
     for module_name in _LANGCHAIN_MODULES:
         module = pytest.importorskip(module_name)
-        names.update({n: getattr(module, n) for n in getattr(module, "__all__", ())})
+        public = getattr(module, "__all__", None) or _defined_in(module)
+        names.update({n: getattr(module, n) for n in public})
     return SimpleNamespace(**names)
+
+
+def _defined_in(module: Any) -> list[str]:
+    """The public names a module without `__all__` defines itself (its classes and
+    functions, not what it imports): `langchain_core.exceptions`'s exceptions."""
+    return [
+        n
+        for n, v in vars(module).items()
+        if not n.startswith("_") and getattr(v, "__module__", None) == module.__name__
+    ]
 
 
 def same(scenario: Callable[[Any], Any]) -> Any:

@@ -60,6 +60,6 @@ def test_assign_on_an_assign_and_on_any_runnable(sync: bool) -> None:
     assert got == [{"t": "ab", "n": 2, "m": 4}, {"t": "x", "up": "X"}, [{"t": "y", "up": "Y"}]]
 
 
-def test_assign_needs_something_to_add() -> None:
-    with pytest.raises(ValueError, match="at least one"):
-        RunnableLambda(lambda x: x).assign()
+def test_assign_with_nothing_to_add_passes_the_dict_on() -> None:
+    # as LangChain's: `assign(**steps)` with steps built by a script may be empty
+    assert RunnableLambda(lambda x: {"a": x}).assign().invoke(1) == {"a": 1}
