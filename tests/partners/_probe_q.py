@@ -399,6 +399,22 @@ def refused_unsent(error: str) -> Callable[[Outcome], Outcome]:
     return normalise
 
 
+def answered_scripts(
+    answer: Handler,
+    make: Make,
+    methods: tuple[str, ...],
+    *,
+    strict: tuple[str, ...] = (),
+    strict_tools: bool = False,
+    asynchronous: bool = True,
+) -> dict[str, tuple[Handler, Script]]:
+    """`scripts`' rows as a suite runs them: each script with the server's `answer`."""
+    rows = scripts(
+        make, methods, strict=strict, strict_tools=strict_tools, asynchronous=asynchronous
+    )
+    return {name: (answer, script) for name, script in rows.items()}
+
+
 def scripts(
     make: Make,
     methods: tuple[str, ...],

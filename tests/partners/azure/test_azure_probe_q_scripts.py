@@ -26,12 +26,9 @@ answer = probe.answering(
     probe.function_names,
     probe_y.answer,
 )
-SCRIPTS = {
-    name: (answer, script)
-    for name, script in probe.scripts(
-        probe_y.make, METHODS, strict=("function_calling", "json_schema"), strict_tools=True
-    ).items()
-}
+SCRIPTS = probe.answered_scripts(
+    answer, probe_y.make, METHODS, strict=("function_calling", "json_schema"), strict_tools=True
+)
 DIFFERENCES: dict[str, Any] = {}
 
 SUITE = dataclasses.replace(azure_suite.SUITE.beside(SCRIPTS, DIFFERENCES), answer=None)

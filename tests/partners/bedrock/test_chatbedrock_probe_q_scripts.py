@@ -29,10 +29,7 @@ answer = probe.answering(
     probe.tool_names,
     probe_y_answer,
 )
-SCRIPTS = {
-    name: (answer, script)
-    for name, script in probe.scripts(make, METHODS, strict=METHODS, strict_tools=True).items()
-}
+SCRIPTS = probe.answered_scripts(answer, make, METHODS, strict=METHODS, strict_tools=True)
 DIFFERENCES: dict[str, Any] = {}
 
 SUITE = chatbedrock_suite.SUITE.beside(SCRIPTS, DIFFERENCES)

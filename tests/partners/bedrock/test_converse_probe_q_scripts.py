@@ -37,12 +37,9 @@ answer = probe.answering(
     declared,
     probe_y_answer,
 )
-SCRIPTS = {
-    name: (answer, script)
-    for name, script in probe.scripts(
-        make, METHODS, strict=("function_calling",), strict_tools=True
-    ).items()
-}
+SCRIPTS = probe.answered_scripts(
+    answer, make, METHODS, strict=("function_calling",), strict_tools=True
+)
 
 
 def prefill_beside_system(cls: Any, url: str) -> Any:

@@ -43,7 +43,7 @@ def _called(name: str, args: dict[str, Any]) -> Any:
 
 
 answer = probe.answering(_called, cohere_replies, probe.function_names, probe_y.answer)
-SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}
+SCRIPTS = probe.answered_scripts(answer, probe_y.make, METHODS)
 
 
 def flattened(outcome: Outcome) -> Outcome:

@@ -44,7 +44,7 @@ def gemini_answer(replies: Any) -> Handler:
 
 
 answer = gemini_answer(gemini_replies)
-SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}
+SCRIPTS = probe.answered_scripts(answer, probe_y.make, METHODS)
 
 
 def _schema_pairs(their_requests: list[Any], our_requests: list[Any]) -> list[Any]:

@@ -30,7 +30,7 @@ answer = probe.answering(
     probe.function_names,
     probe_y.answer,
 )
-SCRIPTS = {name: (answer, script) for name, script in probe.scripts(probe_y.make, METHODS).items()}
+SCRIPTS = probe.answered_scripts(answer, probe_y.make, METHODS)
 
 
 def _within(part: Any, whole: Any) -> bool:

@@ -26,10 +26,7 @@ from tests.partners.vertex import test_vertex_sidebyside as vertex_suite
 from tests.partners.vertex.test_vertex_sidebyside import vertex_replies
 
 answer = gemini_answer(vertex_replies)
-SCRIPTS = {
-    name: (answer, script)
-    for name, script in probe.scripts(probe_y.make, METHODS, asynchronous=False).items()
-}
+SCRIPTS = probe.answered_scripts(answer, probe_y.make, METHODS, asynchronous=False)
 
 
 def floats(outcome: Outcome) -> Outcome:

@@ -54,12 +54,9 @@ answer = probe.answering(
     probe.function_names,
     probe_y.answer,
 )
-SCRIPTS = {
-    name: (answer, script)
-    for name, script in probe.scripts(
-        probe_y.make, METHODS, strict=("function_calling", "json_schema"), strict_tools=True
-    ).items()
-}
+SCRIPTS = probe.answered_scripts(
+    answer, probe_y.make, METHODS, strict=("function_calling", "json_schema"), strict_tools=True
+)
 #: Script -> (why it may differ, how the outcome is read before comparing).
 DIFFERENCES: dict[str, Any] = {}
 NOT_YET: dict[str, str] = {}
