@@ -50,10 +50,9 @@ class PairSorter:
         self.most_held = 0
 
     def add(self, a: int, b: int) -> None:
-        self._held.append(a << 64 | b)
-        if len(self._held) > self.most_held:
-            self.most_held = len(self._held)
-        if len(self._held) >= self._run_size:
+        held = self._held
+        held.append(a << 64 | b)
+        if len(held) >= self._run_size:
             self._spill()
 
     def _new_run(self, records: Iterable[bytes]) -> Path:
@@ -70,6 +69,7 @@ class PairSorter:
         return path
 
     def _spill(self) -> None:
+        self.most_held = max(self.most_held, len(self._held))  # (the most: just before)
         self._held.sort()
         self._runs.append(self._new_run(n.to_bytes(_RECORD, "big") for n in self._held))
         self._held = []
