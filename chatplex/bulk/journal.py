@@ -31,7 +31,8 @@ setting an older OUT.run.json lacks (`_KEPT_LATER`) is not compared.
 Writes are checked: a write cut short (a full disk) is cut back to the last whole line
 and raises `OutputWriteError`; the rows before it stay.
 
-`export_sorted` writes the rows in input order to another file.
+`export_sorted` writes the rows in input order to another file, in memory that does not
+grow with the rows (an external sort, see `extsort`).
 """
 
 from __future__ import annotations
@@ -41,13 +42,17 @@ import fcntl
 import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from typing import Any
 
+from .extsort import RUN_SIZE
+from .extsort import PairSorter
 from .idset import IdSet
 from .idset import id_key
 from .records import RERUN_KINDS
@@ -394,26 +399,49 @@ class Journal:
         self.close()
 
 
-def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | int]) -> int:
+def export_sorted(
+    output: str | Path, target: str | Path, ids: Iterable[str | int], *, run_size: int = RUN_SIZE
+) -> int:
     """Write `output`'s rows to `target` in the order of `ids` (the input's order);
-    the rows written. Holds an index of the output (id key → file offset, ~100 bytes a
-    row) while it runs; an id with no row in the output is an error naming it."""
+    the rows written. An id with no row in the output is an error naming it (the first
+    in `ids`), raised before `target` is opened; an id given twice gets its row twice,
+    and of two rows with one id the later is written.
+
+    Memory does not grow with the rows: an external sort (`extsort`, at most `run_size`
+    pairs held at once) matches each id's key with its row's offset, then puts the
+    offsets in input order. Its temporary files (~50 bytes a row, in TMPDIR) are
+    removed at the end, whether or not the export succeeded."""
     output, target = Path(output), Path(target)
     if target.exists() and target.samefile(output):  # opening it to write would empty it
         raise JournalError(f"{target}: it is the output; name another file for the export")
-    offsets: dict[int, int] = {}
-    with output.open("rb") as file:
+    with (
+        tempfile.TemporaryDirectory(prefix="chatplex-sort-") as temporary,
+        output.open("rb") as file,
+    ):
+        folder = Path(temporary)
+        rows = PairSorter(folder, run_size=run_size)  # (id key, row offset)
         offset = 0
         for line_no, line in enumerate(file, start=1):
-            offsets[id_key(_parse(line, output, line_no)["id"])] = offset
+            rows.add(id_key(_parse(line, output, line_no)["id"]), offset)
             offset += len(line)
+        found = _last_per_key(rows.sorted())
+        # Each id is kept in a file of its own, so that a missing one can be named; its
+        # offset there is its place in the input order.
+        with (folder / "ids").open("w+b") as id_file:
+            wanted = PairSorter(folder, run_size=run_size)  # (id key, place)
+            for row_id in ids:
+                wanted.add(id_key(row_id), id_file.tell())
+                id_file.write(json.dumps(row_id).encode() + b"\n")
+            order = PairSorter(folder, run_size=run_size)  # (place, row offset)
+            missing = _join(found, wanted.sorted(), order)
+            if missing is not None:
+                id_file.seek(missing)
+                row_id = json.loads(id_file.readline())
+                raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
         written = 0
         try:
             with target.open("wb") as out:
-                for row_id in ids:
-                    position = offsets.get(id_key(row_id))
-                    if position is None:
-                        raise JournalError(f"{output}: no row for id {row_id!r}; run again first")
+                for _, position in order.sorted():
                     file.seek(position)
                     out.write(file.readline())
                     written += 1
@@ -422,3 +450,31 @@ def export_sorted(output: str | Path, target: str | Path, ids: Iterable[str | in
                 exc.filename = str(target)
             raise
     return written
+
+
+def _last_per_key(pairs: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Of sorted (key, offset) pairs, the last of each key (a later row wins)."""
+    last: tuple[int, int] | None = None
+    for pair in pairs:
+        if last is not None and pair[0] != last[0]:
+            yield last
+        last = pair
+    if last is not None:
+        yield last
+
+
+def _join(
+    found: Iterator[tuple[int, int]], wanted: Iterator[tuple[int, int]], order: PairSorter
+) -> int | None:
+    """Add (place, row offset) to `order` for each wanted (key, place), both sorted by
+    key; the first place whose key has no row, if any."""
+    missing: int | None = None
+    current = next(found, None)
+    for key, place in wanted:
+        while current is not None and current[0] < key:
+            current = next(found, None)
+        if current is not None and current[0] == key:
+            order.add(place, current[1])
+        elif missing is None or place < missing:
+            missing = place
+    return missing

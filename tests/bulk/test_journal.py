@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,67 @@ def test_export_sorted_follows_input_order(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+def test_export_sorted_keeps_duplicates_as_before(tmp_path: Path) -> None:
+    """An id given twice gets its row twice; of two rows with one id, the later."""
+    path = tmp_path / "out.jsonl"
+    rows = [{"id": 1, "text": "old"}, {"id": "1", "text": "s"}, {"id": 1, "text": "new"}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert export_sorted(path, tmp_path / "sorted.jsonl", [1, "1", 1]) == 3
+    assert [r["text"] for r in _lines(tmp_path / "sorted.jsonl")] == ["new", "s", "new"]
+
+
+@pytest.mark.parametrize("ids", [[1, 5, 4], [1, 4, 5]])
+def test_export_sorted_names_the_first_missing_id_and_leaves_the_target(
+    tmp_path: Path, ids: list[int]
+) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": 1, "text": "a"}\n')
+    target = tmp_path / "sorted.jsonl"
+    target.write_text("kept\n")
+    with pytest.raises(JournalError, match=f"no row for id {ids[1]};"):
+        export_sorted(path, target, ids)
+    assert target.read_text() == "kept\n"
+
+
+@pytest.fixture
+def sort_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the export's temporary files go (checked empty after it)."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_export_sorted_holds_at_most_a_run_and_leaves_no_files(
+    tmp_path: Path, sort_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chatplex.bulk import journal
+
+    sorters: dict[int, journal.PairSorter] = {}
+
+    class Recorded(journal.PairSorter):
+        def add(self, a: int, b: int) -> None:
+            super().add(a, b)
+            sorters[id(self)] = self
+            # all sorters together, not just each: one run's worth in memory in all
+            assert sum(len(s._held) for s in sorters.values()) <= 3
+
+    monkeypatch.setattr(journal, "PairSorter", Recorded)
+    path = tmp_path / "out.jsonl"
+    order = list(range(40))
+    random.Random(3).shuffle(order)
+    path.write_bytes(b"".join(f'{{"id": {i}, "text": "t{i}"}}\n'.encode() for i in order))
+    assert export_sorted(path, tmp_path / "sorted.jsonl", range(40), run_size=3) == 40
+    assert [r["text"] for r in _lines(tmp_path / "sorted.jsonl")] == [f"t{i}" for i in range(40)]
+    assert len(sorters) == 3 and all(s.most_held == 3 for s in sorters.values())
+    assert list(sort_folder.iterdir()) == []
+    with pytest.raises(JournalError, match="no row for id 40"):
+        export_sorted(path, tmp_path / "sorted.jsonl", range(41), run_size=3)
+    assert list(sort_folder.iterdir()) == []
+
+
 def test_no_lock_file_stays_after_a_run(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     with Journal(path) as journal:
@@ -251,7 +313,9 @@ def test_a_lock_file_removed_as_it_was_taken_is_taken_again(
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-def test_a_sorted_export_that_cannot_be_written_names_its_file(tmp_path: Path) -> None:
+def test_a_sorted_export_that_cannot_be_written_names_its_file(
+    tmp_path: Path, sort_folder: Path
+) -> None:
     import errno
 
     path = tmp_path / "out.jsonl"
@@ -260,6 +324,7 @@ def test_a_sorted_export_that_cannot_be_written_names_its_file(tmp_path: Path) -
     with pytest.raises(OSError, match="/dev/full") as info:
         export_sorted(path, "/dev/full", ["a"])
     assert info.value.errno == errno.ENOSPC and info.value.filename == "/dev/full"
+    assert list(sort_folder.iterdir()) == []
 
 
 def test_an_output_made_with_other_settings_is_refused_untouched(tmp_path: Path) -> None:
