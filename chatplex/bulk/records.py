@@ -52,8 +52,8 @@ __all__ = [
     "success_record",
 ]
 
-#: Finish reasons of a reply that ended of itself, in each API's words (OpenAI's and the
-#: normalised "stop", Gemini's "STOP", Cohere's "COMPLETE" and "TOOL_CALL", Anthropic's
+#: Finish reasons of a reply that ended of itself, in each API's words (the normalised
+#: "stop", the upper-case ones of the APIs that spell them so, the Messages API's
 #: `stop_reason`s); any other is written in its row, so that a text cut at the token
 #: limit ("length", "MAX_TOKENS", "max_tokens") is not read as a whole answer.
 _ENDED_OF_ITSELF = frozenset(
