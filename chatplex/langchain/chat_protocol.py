@@ -18,6 +18,7 @@ from typing import Self
 if TYPE_CHECKING:
     from langchain_core.language_models import LanguageModelInput
     from langchain_core.messages import AIMessage as LCAIMessage
+    from langchain_core.prompt_values import PromptValue
     from langchain_core.runnables import Runnable as LCRunnable
     from pydantic import SecretStr
 
@@ -50,6 +51,8 @@ class LangChainChat(Protocol):
     def _sent_model_name(self) -> str: ...
 
     def _setting(self, name: str, engine: Any = None) -> Any: ...
+
+    def _convert_input(self, model_input: LanguageModelInput) -> PromptValue: ...
 
     def _mask_credentials(self) -> None: ...
 

@@ -15,12 +15,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 from langchain_core.messages import BaseMessage
-from langchain_core.messages import HumanMessage
 from langchain_core.messages import SystemMessage
-from langchain_core.messages import convert_to_messages
 from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.output_parsers import PydanticOutputParser
-from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable as LCRunnable
 from langchain_core.runnables import RunnableLambda
 from langchain_core.runnables import RunnableMap
@@ -59,7 +56,7 @@ def prefilled(
     instructions = prefill.instructions(json_schema)  # (which may edit the schema traced)
 
     def prepare(given: Any) -> list[BaseMessage]:
-        messages = _messages(given)
+        messages = llm._convert_input(given).to_messages()  # (its ValueError, as the partner's)
         return [*with_system_text(messages, instructions), AIMessage(content=prefill.value)]
 
     held = llm.chatplex_model.stop
@@ -81,16 +78,6 @@ def prefilled(
         | RunnableMap(raw=bound)
         | parsed.with_fallbacks([unparsed], exception_key="parsing_error")
     )
-
-
-def _messages(given: Any) -> list[BaseMessage]:
-    """A model's input as its messages, as a chat model's `_convert_input` reads it: a
-    prompt value's, a text as a human turn, a list of message-likes."""
-    if isinstance(given, PromptValue):
-        return given.to_messages()
-    if isinstance(given, str):
-        return [HumanMessage(content=given)]
-    return convert_to_messages(given)
 
 
 def with_system_text(messages: list[BaseMessage], text: str) -> list[BaseMessage]:
