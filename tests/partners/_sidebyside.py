@@ -30,6 +30,7 @@ import re
 import threading
 import warnings
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -278,6 +279,15 @@ def each_side(
 def in_order(requests: list[Any]) -> list[Any]:
     """Requests in a stable order: a batch's run concurrently, in any order."""
     return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def beyond(ours: Iterable[Any], theirs: Iterable[Any]) -> list[Any]:
+    """Our requests that theirs do not match, each of theirs matched once (a kept
+    difference's reading where ours sent more: its requests then read as theirs)."""
+    more = list(ours)
+    for request in theirs:
+        more.remove(request)
+    return more
 
 
 def _collected() -> None:

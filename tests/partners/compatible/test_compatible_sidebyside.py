@@ -52,6 +52,7 @@ from tests.partners._sidebyside import Suite
 from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import attempted
+from tests.partners._sidebyside import beyond
 from tests.partners._sidebyside import bound_choices
 from tests.partners._sidebyside import called_choice
 from tests.partners._sidebyside import choices_kept
@@ -1844,9 +1845,7 @@ def _one_call_refused(key: str, error: str, stop: Any) -> Callable[[Outcome], Ou
         assert theirs[key] == {"refused": error}, theirs
         assert not (isinstance(ours[key], dict) and "refused" in ours[key]), ours
         assert {**ours, key: None} == {**theirs, key: None}
-        more = list(our_requests)
-        for request in their_requests:
-            more.remove(request)
+        more = beyond(our_requests, their_requests)
         assert [r["body"].get("stop", LEFT_OUT) for r in more] == [stop], more
         return theirs, theirs, their_requests, their_requests
 

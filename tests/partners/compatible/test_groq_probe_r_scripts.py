@@ -18,6 +18,7 @@ from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import assert_same
+from tests.partners._sidebyside import beyond
 from tests.partners._sidebyside import kept_out
 from tests.partners.compatible import test_compatible_sidebyside as suite
 from tests.partners.compatible.test_compatible_probe_u_scripts import FIELD_INSIDE_REFUSED
@@ -62,10 +63,7 @@ def _field_inside_sent(outcome: Outcome) -> Outcome:
     seen."""
     theirs, ours, their_requests, our_requests = outcome
     assert theirs["model_kwargs"] == {"refused": "ValidationError"}, theirs
-    more = list(our_requests)
-    for request in their_requests:
-        more.remove(request)
-    (sent,) = more
+    (sent,) = beyond(our_requests, their_requests)
     assert sent["body"]["reasoning_format"] == "parsed", sent
     ours = {**ours, "model_kwargs": theirs["model_kwargs"]}
     return theirs, ours, their_requests, their_requests

@@ -19,6 +19,7 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import Reply
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Why
+from tests.partners._sidebyside import beyond
 from tests.partners.ollama import test_ollama_probe_y_scripts as probe_y
 from tests.partners.ollama.test_ollama_sidebyside import ADD_CALL
 from tests.partners.ollama.test_ollama_sidebyside import ollama_replies
@@ -87,10 +88,7 @@ def _gemini_thinking_sent(thought: str) -> Callable[[Outcome], Outcome]:
     def read(outcome: Outcome) -> Outcome:
         theirs, ours, their_requests, our_requests = outcome
         assert theirs["gemini"] == {"refused": "ValueError"}, theirs
-        more = list(our_requests)
-        for request in their_requests:
-            more.remove(request)
-        (sent,) = more
+        (sent,) = beyond(our_requests, their_requests)
         assert sent["body"]["messages"][1]["thinking"] == thought, sent
         return theirs, {**ours, "gemini": theirs["gemini"]}, their_requests, their_requests
 

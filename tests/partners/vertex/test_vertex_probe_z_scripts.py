@@ -13,6 +13,7 @@ from tests.partners._probe_y import shared_clients_closed  # noqa: F401 - autous
 from tests.partners._sidebyside import Difference
 from tests.partners._sidebyside import Outcome
 from tests.partners._sidebyside import Reason
+from tests.partners._sidebyside import beyond
 from tests.partners._sidebyside import in_order
 from tests.partners.google.test_google_probe_y_scripts import answering
 from tests.partners.google.test_google_probe_z_scripts import _DETAILED
@@ -79,10 +80,8 @@ def _tool_media_folded(outcome: Outcome) -> Outcome:
     theirs, ours, their_requests, our_requests = outcome
     assert theirs["result"]["data_url"] == {"refused": "TypeError"}, theirs
     assert all("base64" in _parts(r)[-1]["functionResponse"]["response"] for r in their_requests)
-    folded = [_folded(r) for r in our_requests]
-    for request in map(_folded, their_requests):
-        folded.remove(request)
-    (extra,) = folded  # the image_url block's request, whose medium is the v1 one's
+    # The image_url block's request, whose medium is the v1 one's.
+    (extra,) = beyond(map(_folded, our_requests), map(_folded, their_requests))
     assert _parts(extra)[-1] == (probe.PNG, "Drawn:"), extra
     result = {**ours["result"], "data_url": theirs["result"]["data_url"]}
     return theirs, {**ours, "result": result}, their_requests, their_requests
