@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .chat.callbacks import UsageMetadataCallbackHandler as UsageMetadataCallbackHandler
     from .chat.callbacks import get_usage_metadata_callback as get_usage_metadata_callback
     from .chat.function_tools import tool as tool
+    from .core import AddableDict as AddableDict
     from .core import AIMessagePromptTemplate as AIMessagePromptTemplate
     from .core import AsyncCallbackHandler as AsyncCallbackHandler
     from .core import BaseCallbackHandler as BaseCallbackHandler
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from .core import ChatPromptValue as ChatPromptValue
     from .core import CommaSeparatedListOutputParser as CommaSeparatedListOutputParser
     from .core import ConfigurableField as ConfigurableField
+    from .core import ConfigurableFieldMultiOption as ConfigurableFieldMultiOption
+    from .core import ConfigurableFieldSingleOption as ConfigurableFieldSingleOption
     from .core import ConfigurableFieldSpec as ConfigurableFieldSpec
     from .core import FewShotChatMessagePromptTemplate as FewShotChatMessagePromptTemplate
     from .core import HumanMessagePromptTemplate as HumanMessagePromptTemplate
@@ -54,13 +57,17 @@ if TYPE_CHECKING:
     from .core import PydanticOutputParser as PydanticOutputParser
     from .core import PydanticToolsParser as PydanticToolsParser
     from .core import Runnable as Runnable
+    from .core import RunnableAssign as RunnableAssign
+    from .core import RunnableBinding as RunnableBinding
     from .core import RunnableBranch as RunnableBranch
     from .core import RunnableConfig as RunnableConfig
     from .core import RunnableGenerator as RunnableGenerator
     from .core import RunnableLambda as RunnableLambda
     from .core import RunnableParallel as RunnableParallel
     from .core import RunnablePassthrough as RunnablePassthrough
+    from .core import RunnablePick as RunnablePick
     from .core import RunnableSequence as RunnableSequence
+    from .core import RunnableWithFallbacks as RunnableWithFallbacks
     from .core import RunnableWithMessageHistory as RunnableWithMessageHistory
     from .core import SimpleJsonOutputParser as SimpleJsonOutputParser
     from .core import StrOutputParser as StrOutputParser
@@ -161,6 +168,15 @@ _LAZY = {
             "RunnableWithMessageHistory",
             "ToolException",
             "adispatch_custom_event",
+            # the pieces `pick`, `assign`, `bind` and `with_fallbacks` return, and their
+            # stream's chunks, for a script that checks or builds them by name
+            "AddableDict",
+            "ConfigurableFieldMultiOption",
+            "ConfigurableFieldSingleOption",
+            "RunnableAssign",
+            "RunnableBinding",
+            "RunnablePick",
+            "RunnableWithFallbacks",
             "chain",
             "dispatch_custom_event",
         ),

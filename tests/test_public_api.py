@@ -131,6 +131,15 @@ EXPECTED = [
     "BaseChatMessageHistory",
     "InMemoryChatMessageHistory",
     "RunnableWithMessageHistory",
+    # What `pick`, `assign`, `bind`, `with_fallbacks` and `configurable_alternatives`
+    # return or take, by LangChain's names.
+    "AddableDict",
+    "ConfigurableFieldMultiOption",
+    "ConfigurableFieldSingleOption",
+    "RunnableAssign",
+    "RunnableBinding",
+    "RunnablePick",
+    "RunnableWithFallbacks",
 ]
 
 #: The names issue 25 added, each one of LangChain's (where LangChain has it).
