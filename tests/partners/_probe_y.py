@@ -567,8 +567,13 @@ def counted_trimmed(make: Make, **settings: Any) -> Script:
     def script(cls: Any, url: str) -> Any:
         """`get_num_tokens`, `get_num_tokens_from_messages` (with tools) and
         `trim_messages(token_counter=model)`: what each gives or raises."""
+        from langchain_core.language_models import base as language_models
         from langchain_core.messages import trim_messages
 
+        # langchain-core warns of its GPT-2 fallback counter once a process (a module
+        # flag), to whichever side counts first: both count as after that warning, so
+        # the outcome does not hang on the order (a replayed partner side counts nothing).
+        language_models._GPT2_TOKENIZER_WARNED = True
         model = make(cls, url, **settings)
         history = [
             ("system", "Be brief."),
