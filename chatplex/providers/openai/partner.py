@@ -216,15 +216,6 @@ def _copied_as(adapter: Adapter, cls: type[Adapter]) -> Adapter:
     return reading
 
 
-#: What langchain-openai's `bind_tools`, one method for both APIs, does: it rewrites a
-#: bound response_format into its own form, copies a LangChain tool's extras
-#: defer_loading and async, and binds the tools and choice in OpenAI's form.
-_BIND_TOOLS: dict[str, Any] = {
-    "binds_response_format": True,
-    "passed_tool_extras": BESIDE_FIELDS,
-    "bound_tool_form": _bound_tool_form,
-}
-
 #: What langchain-openai's parser of a reply to a pydantic `response_format` raises for
 #: a refusal (its `_oai_structured_outputs_parser`).
 _REFUSAL_ERROR = ("langchain_openai.chat_models.base", "OpenAIRefusalError")
@@ -251,6 +242,21 @@ BASE_CHAT_OPENAI_CALLS = PartnerCalls(
     stream_bodies_retried=False,
 )
 
+#: What langchain-openai does alike on both APIs. Its `bind_tools`, one method for both,
+#: rewrites a bound response_format into its own form, copies a LangChain tool's extras
+#: defer_loading and async, and binds the tools and choice in OpenAI's form. Its parser
+#: of a reply to a pydantic format checks for a refusal. It keeps a reply as
+#: `kept` does and sends a call as `BASE_CHAT_OPENAI_CALLS` says.
+_BOTH_APIS: dict[str, Any] = {
+    "binds_response_format": True,
+    "passed_tool_extras": BESIDE_FIELDS,
+    "bound_tool_form": _bound_tool_form,
+    "refusal_error": _REFUSAL_ERROR,
+    "checks_refusal": True,
+    "kept_reply": kept,
+    "retries_and_calls": BASE_CHAT_OPENAI_CALLS,
+}
+
 #: Each OpenAI adapter class's record, by its name.
 TRAITS: dict[str, PartnerTraits] = {
     "OpenAIAdapter": PartnerTraits(
@@ -260,39 +266,31 @@ TRAITS: dict[str, PartnerTraits] = {
         # OpenAI's built-in tools (web_search, file_search...) are the Responses API's.
         builtin_tools="elsewhere",
         for_call=_chat_for_call,
-        kept_reply=kept,
         sdk_helper_adapter=sdk_helper_adapter,
         partner_reading=_openai_partner_reading,
-        refusal_error=_REFUSAL_ERROR,
-        checks_refusal=True,
         # (its Chat Completions pieces carry `output_version`, their content as it came)
         v1_stream_indexed="marked",
         length_error=_LENGTH_ERROR,
         content_filter_error=_CONTENT_FILTER_ERROR,
-        **_BIND_TOOLS,
-        retries_and_calls=BASE_CHAT_OPENAI_CALLS,
+        **_BOTH_APIS,
     ),
     "OpenAIResponsesAdapter": PartnerTraits(
         # A call's `max_tokens` is not sent beside the model's, as langchain-openai's
         # Responses payload lets the constructor's `max_completion_tokens` win.
         call_max_tokens_yields=True,
         for_call=keeping,
-        kept_reply=kept,
         # langchain-openai sends any `tool_choice` object to the Responses API as given.
         sends_unread_tool_choice=True,
         # Its Responses path gives the JSON decoder's message alone.
         invalid_arguments_words="decoder",
-        refusal_error=_REFUSAL_ERROR,
-        checks_refusal=True,
         # Its stream of a class's format goes by responses.create(), not parse().
         streams_class_as_schema=True,
         # OpenAI's built-in tools go in the request's `tools`, beside its functions.
         builtin_tools="sent",
-        **_BIND_TOOLS,
         # langchain-openai hands a call's keywords it does not rename (`bind(seed=3)` on
         # a Responses model) to the openai SDK's `Responses.create()`.
         partner_unknown_keyword=CreateRefusal("Responses"),
-        retries_and_calls=BASE_CHAT_OPENAI_CALLS,  # (its streams' retries as its Chat Completions')
+        **_BOTH_APIS,
     ),
 }
 TRAITS["AzureOpenAIAdapter"] = dataclasses.replace(
