@@ -119,24 +119,42 @@ class JsonOutputParser(ParserMethods, PureRunnable[Any, Any]):
     def _transform(
         self, chunks: Iterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> Iterator[Any]:
-        text, previous = "", None
+        so_far = _SoFar(self)
         for chunk in chunks:
-            text += parser_text(chunk, type(self).__name__)
-            value = self._step(text, previous)
-            if value is not None and value != previous:
-                yield json_delta(previous, value) if self.diff else value
-                previous = value
+            piece = so_far.add(chunk)
+            if piece is not _SAME:
+                yield piece
 
     async def _atransform(
         self, chunks: AsyncIterator[Any], config: RunnableConfig, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        text, previous = "", None
+        so_far = _SoFar(self)
         async for chunk in chunks:
-            text += parser_text(chunk, type(self).__name__)
-            value = self._step(text, previous)
-            if value is not None and value != previous:
-                yield json_delta(previous, value) if self.diff else value
-                previous = value
+            piece = so_far.add(chunk)
+            if piece is not _SAME:
+                yield piece
+
+
+_SAME = object()
+
+
+class _SoFar:
+    """A stream's text so far and the value it parses to (the plan both `transform`s
+    share): `add` returns what to yield, or `_SAME` when there is no value yet or it
+    did not change."""
+
+    def __init__(self, parser: JsonOutputParser) -> None:
+        self._parser = parser
+        self._text = ""
+        self._value: Any = None
+
+    def add(self, chunk: Any) -> Any:
+        self._text += parser_text(chunk, type(self._parser).__name__)
+        value = self._parser._step(self._text, self._value)
+        if value is None or value == self._value:
+            return _SAME
+        previous, self._value = self._value, value
+        return json_delta(previous, value) if self._parser.diff else value
 
 
 #: LangChain's older name for the same parser.
