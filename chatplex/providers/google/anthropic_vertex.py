@@ -35,11 +35,15 @@ from ...adapters.keys import as_secret
 from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
+from ...messages import AIMessage
+from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...secret import Secret
 from ...secret.urls import hold_url
 from ..anthropic.adapter import ANTHROPIC_VERSION
 from ..anthropic.adapter import AnthropicAdapter
+from ..anthropic.response import SDK_BLOCK_FIELDS
+from ..anthropic.stream import AnthropicStreamParser
 from .adapter import checked_location
 from .vertex_auth import VertexAuth
 from .vertex_auth import authorized
@@ -182,6 +186,17 @@ class AnthropicVertexAdapter(AnthropicAdapter):
         names = frozenset(request.secret_headers) | {"authorization"}
         return post_json(url, body, headers, names, secret_url)
 
+    def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
+        """Anthropic's reply; its drop-in's as its partner reads it (`_as_partner_reads`)."""
+        reply = super().parse_response(body, headers)
+        return _as_partner_reads(reply) if self._text_as_blocks else reply
+
+    def stream_parser(self, headers: Mapping[str, str]) -> AnthropicStreamParser:
+        """Anthropic's parser; its drop-in's chunks as its partner reads them."""
+        if not self._text_as_blocks:
+            return super().stream_parser(headers)
+        return _PartnerStreamParser(request_id=headers.get("request-id"))
+
     def batch_api_for(self, model: str, limits: Limits | None = None) -> AnthropicBatches:
         """Not on Vertex AI (the anthropic SDK's Vertex client has no Batch API either)."""
         raise NotImplementedError(
@@ -196,3 +211,32 @@ def _texts_as_blocks(body: dict[str, Any]) -> None:
     for turn in body.get("messages") or ():
         if isinstance(turn.get("content"), str):
             turn["content"] = [{"type": "text", "text": turn["content"]}]
+
+
+def _as_partner_reads(message: AIMessage) -> Any:
+    """`message` as langchain-google-vertexai's `ChatAnthropicVertex` reads a reply: no
+    `model_provider` in its metadata (it names none), no empty `input_token_details`,
+    a whole reply's blocks as the anthropic SDK's models dump them (None where unset)."""
+    message.response_metadata.pop("model_provider", None)
+    if isinstance(message.content, list) and not isinstance(message, AIMessageChunk):
+        message.content = [_dumped(block) for block in message.content]
+    usage = message.usage_metadata
+    if usage is not None and not usage.get("input_token_details", True):
+        usage.pop("input_token_details", None)
+    return message
+
+
+class _PartnerStreamParser(AnthropicStreamParser):
+    """Anthropic's stream parser, its chunks as `_as_partner_reads` reads a reply."""
+
+    def feed(self, event: Any) -> AIMessageChunk | None:
+        chunk = super().feed(event)
+        return None if chunk is None else _as_partner_reads(chunk)
+
+
+def _dumped(block: Any) -> Any:
+    """A reply's block with each field of its SDK model, None where the reply has none."""
+    fields = SDK_BLOCK_FIELDS.get(block.get("type")) if isinstance(block, dict) else None
+    if fields is None:
+        return block
+    return {**{name: block.get(name) for name in fields}, **block}

@@ -21,6 +21,7 @@ Application Default Credentials) or a fixed `access_token`, `api_endpoint` /
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ from ...chat.sdk_agents import SdkForms
 from ...chat.sdk_agents import stainless_headers
 from ...specs import dumped_under_aliases
 from ...specs import field_names
+from .vertex_dropin import _project_not_found
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
@@ -137,8 +139,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         given.pop(name, None)
     model = given.pop("model_name", None)
     project, location = given.pop("project", None), given.pop("location", None)
-    if project is None:
-        raise ValueError("project is required for ChatAnthropicVertex")
+    if project is None and not os.environ.get("GOOGLE_CLOUD_PROJECT"):
+        # (its Vertex AI SDK's lookup finds none: google-auth's error in its words)
+        raise _no_project()
     credentials, token = given.pop("credentials", None), given.pop("access_token", None)
     endpoint, headers = given.pop("api_endpoint", None), given.pop("additional_headers", None)
     max_tokens = given.pop("max_output_tokens", None)
@@ -160,6 +163,17 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     )
     sent = {k: v for k, v in body.items() if v is not None}
     return partner_model(ChatAnthropicVertex, adapter, model, {**settings, **sent, **api_params})
+
+
+def _no_project() -> Exception:
+    """What it raises where no project is given nor set: its Vertex AI SDK's lookup's
+    `GoogleAuthError` (`vertex_dropin._project_not_found`); without google-auth, a
+    ValueError in the same words."""
+    try:
+        from google.auth.exceptions import GoogleAuthError
+    except ImportError:
+        return _project_not_found(ValueError("Vertex AI needs a project"))
+    return _project_not_found(GoogleAuthError("no project"))  # type: ignore[no-untyped-call]
 
 
 #: Its own pydantic fields, in its order.
