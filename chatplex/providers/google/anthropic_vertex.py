@@ -124,8 +124,7 @@ class AnthropicVertexAdapter(AnthropicAdapter):
         project = project or os.environ.get("GOOGLE_CLOUD_PROJECT") or None
         if not project:
             raise ValueError(
-                "Claude on Vertex AI needs a project: pass project=... or set "
-                "GOOGLE_CLOUD_PROJECT"
+                "Claude on Vertex AI needs a project: pass project=... or set GOOGLE_CLOUD_PROJECT"
             )
         self.project: str = project
         self.location = location
@@ -236,7 +235,8 @@ class _PartnerStreamParser(AnthropicStreamParser):
 
 def _dumped(block: Any) -> Any:
     """A reply's block with each field of its SDK model, None where the reply has none."""
-    fields = SDK_BLOCK_FIELDS.get(block.get("type")) if isinstance(block, dict) else None
+    kind = block.get("type") if isinstance(block, dict) else None
+    fields = SDK_BLOCK_FIELDS.get(kind) if isinstance(kind, str) else None
     if fields is None:
         return block
     return {**{name: block.get(name) for name in fields}, **block}

@@ -48,7 +48,13 @@ from .vertex_dropin import _project_not_found
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["FALLBACK_MAX_TOKENS", "MAX_OUTPUT_TOKENS", "ChatAnthropicVertex", "build", "max_tokens_for"]
+__all__ = [
+    "FALLBACK_MAX_TOKENS",
+    "MAX_OUTPUT_TOKENS",
+    "ChatAnthropicVertex",
+    "build",
+    "max_tokens_for",
+]
 
 _OWNER = "ChatAnthropicVertex"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..anthropic.spec import SPECS as _ANTHROPIC_SPECS
 from ...specs import LangSmithRule
 from ...specs import OutputShape
 from ...specs import ProviderSpec
 from ...specs import SettingDefault
+from ..anthropic.spec import SPECS as _ANTHROPIC_SPECS
 
 #: langchain-google-vertexai's and -genai's transport switches: REST is what chatplex
 #: speaks, so "rest" changes nothing (grpc is refused).

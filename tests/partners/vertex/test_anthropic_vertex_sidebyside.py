@@ -143,7 +143,6 @@ SCRIPTS: dict[str, tuple[Callable[[Seen], Reply], Callable[[Any, str], Any]]] = 
 }
 
 
-
 def _sampling_sent(outcome: Outcome) -> Outcome:
     """Theirs raised the SDK's TypeError before any request; ours sent the settings:
     read as theirs once both are seen so."""
