@@ -21,6 +21,7 @@ DROP_IN_MODULES: dict[str, str] = {
     "ChatAnthropic": "chatplex.providers.anthropic.dropin",
     "ChatGoogleGenerativeAI": "chatplex.providers.google.dropin",
     "ChatVertexAI": "chatplex.providers.google.vertex_dropin",
+    "ChatAnthropicVertex": "chatplex.providers.google.anthropic_vertex_dropin",
     "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
     "ChatOllama": "chatplex.providers.ollama.dropin",

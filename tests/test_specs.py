@@ -190,10 +190,12 @@ def test_the_hooks_a_spec_names_load_and_its_styles_are_known() -> None:
 
 
 def test_only_anthropic_streams_in_indexed_blocks() -> None:
-    # langchain-anthropic's stream (`langchain.convert.StreamTranslator`); every other
-    # partner class streams chatplex's chunks as they are.
+    # langchain-anthropic's stream (`langchain.convert.StreamTranslator`), and Claude on
+    # Vertex AI's (its wire's); every other partner class streams chatplex's chunks as
+    # they are.
     assert [name for name, declared in specs.specs().items() if declared.indexed_stream] == [
-        "anthropic"
+        "anthropic",
+        "google_anthropic_vertex",
     ]
 
 

@@ -39,6 +39,7 @@ SAMPLE_PATHS = {
     "/v1/responses": "responses",
     "/v1/messages": "anthropic",
     "/v1/messages/count_tokens": "anthropic",
+    "/v1/projects/p/locations/l/publishers/anthropic/models/c:rawPredict": "anthropic_vertex",
     "/openai/deployments/d/chat/completions": "azure",
     "/azure/openai/responses": "azure_responses",
     "/model/m/converse": "bedrock",

@@ -233,7 +233,7 @@ def _parse_content(raw: Any) -> tuple[Content, list[ToolCall]]:
 
 #: The field order of the SDK's block models, which langchain-anthropic's content shows
 #: (`Message.model_dump()`): a printed reply lists a block's keys in it.
-_SDK_FIELDS = {
+SDK_BLOCK_FIELDS = {
     "text": ("citations", "text", "type"),
     "tool_use": ("id", "caller", "input", "name", "type", "toolset_name"),
     "thinking": ("signature", "thinking", "type"),
@@ -302,7 +302,7 @@ def sdk_result(block: _Block) -> _Block:
     if block.get("type") != "mcp_tool_result" or not isinstance(content, list):
         return block
     texts = [
-        _in_order(item, _SDK_FIELDS["text"], frozenset({"citations"}))
+        _in_order(item, SDK_BLOCK_FIELDS["text"], frozenset({"citations"}))
         if isinstance(item, dict) and item.get("type") == "text"
         else item
         for item in content
@@ -313,7 +313,7 @@ def sdk_result(block: _Block) -> _Block:
 def _in_sdk_order(block: _Block) -> _Block:
     """`block` with its keys in the SDK model's field order (others after them)."""
     kind = block.get("type")
-    order = _SDK_FIELDS.get(kind) if isinstance(kind, str) else None
+    order = SDK_BLOCK_FIELDS.get(kind) if isinstance(kind, str) else None
     return block if order is None else _in_order(block, order)
 
 

@@ -1,11 +1,15 @@
-"""Google's provider names: the Gemini Developer API and Vertex AI."""
+"""Google's provider names: the Gemini Developer API and Vertex AI, and Anthropic's
+Claude on Vertex AI (Anthropic's Messages wire there: its facts are Anthropic's)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from ...specs import LangSmithRule
 from ...specs import OutputShape
 from ...specs import ProviderSpec
 from ...specs import SettingDefault
+from ..anthropic.spec import SPECS as _ANTHROPIC_SPECS
 
 #: langchain-google-vertexai's and -genai's transport switches: REST is what chatplex
 #: speaks, so "rest" changes nothing (grpc is refused).
@@ -122,5 +126,21 @@ SPECS = (
         # -genai sibling's is in LangChain's standard `extras`).
         text_block_keys=("thought_signature",),
         blocks=_BLOCKS,
+    ),
+    # Claude on Vertex AI (langchain-google-vertexai's model garden): Anthropic's
+    # Messages wire and replies, at Vertex AI's endpoints with Google's credentials.
+    dataclasses.replace(
+        _ANTHROPIC_SPECS[0],
+        name="google_anthropic_vertex",
+        adapter="chatplex.providers.google.anthropic_vertex:AnthropicVertexAdapter",
+        langchain_class="ChatAnthropicVertex",
+        litellm_prefixes=(),
+        otel_name="gcp.vertex_ai",
+        model_prefixes=(),  # (a bare "claude..." is Anthropic's own API)
+        batch_discount=None,  # no Batch API on Vertex AI's Anthropic endpoint
+        # Vertex AI's reply headers name no Anthropic rate limits.
+        limit_headers=None,
+        ls_rule=LangSmithRule(stop_setting=False, max_tokens_keyword="max_output_tokens"),
+        setting_aliases=(("api_endpoint", "base_url"), ("additional_headers", "default_headers")),
     ),
 )
