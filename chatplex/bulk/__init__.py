@@ -14,6 +14,7 @@ are skipped. See `runner` (the window, stopping), `journal` (the output file, re
 from __future__ import annotations
 
 from ..chat.configuration.router import ModelRouter
+from .asked import InputChangedError
 from .inputs import InputError
 from .inputs import Row
 from .inputs import check_input
@@ -32,6 +33,7 @@ from .summary import RunSummary
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
+    "InputChangedError",
     "InputError",
     "Journal",
     "JournalError",

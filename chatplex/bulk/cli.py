@@ -14,7 +14,11 @@ Output: one JSON line a row, appended as each row finishes --
 that failed for a passing reason or the setup (connection, 429, 5xx, 401/403/404), which
 are sent again (--retry-failed: every error row). A rerun with another model, base URL
 or --prompt is refused (OUT.jsonl.run.json keeps them): its rows would mix with the
-earlier ones.
+earlier ones. So is a rerun whose input asks a done row something else than it was
+asked (each row keeps a digest of its request, "asked"): an edited prompt, or a line
+inserted above rows whose id is their line number. Name another output, or give
+--redo-changed to ask those rows again and replace their rows. (Rows without "asked",
+written by an earlier chatplex or by --batch-api, resume unchecked.)
 
 Example, offline (chatplex's mock server answers "Echo: ..." to any key):
     python -m chatplex.testing.mock_server --port 8765 &
@@ -162,6 +166,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--retry-failed", action="store_true", help="re-send every row that ended in an error"
     )
     parser.add_argument(
+        "--redo-changed",
+        action="store_true",
+        help="ask again the done rows whose input changed, replacing their rows",
+    )
+    parser.add_argument(
         "--base-url",
         metavar="URL",
         help="the provider's base URL: a proxy, a mock server (default: the provider's)",
@@ -289,6 +298,7 @@ _REAL_TIME_ONLY = {
     "--cache": "cache",
     "--max-cost": "max_cost",
     "--retry-failed": "retry_failed",
+    "--redo-changed": "redo_changed",
     "--report": "report",
     "--sorted-output": "sorted_output",
     "--rpm": "rpm",
@@ -366,6 +376,7 @@ def run_command(args: argparse.Namespace) -> int:
             report=args.report,
             report_settings=_report_settings(args) if args.report else None,
             made_with=_made_with(specs),
+            redo_changed=args.redo_changed,
         )
         if args.sorted_output:
             ids = (row.id for row in iter_rows(args.input, prompt=args.prompt))
@@ -431,6 +442,7 @@ def _report_settings(args: argparse.Namespace) -> dict[str, object]:
         "cache": args.cache,
         "profile": args.profile,
         "retry failed": args.retry_failed or None,
+        "redo changed": args.redo_changed or None,
     }
     shown.update({name: value for name, value in optional.items() if value is not None})
     return shown

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["FAN_IN", "RUN_SIZE", "PairSorter"]
+__all__ = ["FAN_IN", "RUN_SIZE", "PairSorter", "last_per_key"]
 
 #: Pairs held at once (~45 bytes each as Python ints: ~6 MB).
 RUN_SIZE = 1 << 17
@@ -94,3 +94,15 @@ class PairSorter:
             yield int.from_bytes(record[:8], "big"), int.from_bytes(record[8:], "big")
         for path in runs:
             path.unlink()
+
+
+def last_per_key(pairs: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Of sorted (key, value) pairs, the last of each key: its largest value (of row
+    offsets, the later row)."""
+    last: tuple[int, int] | None = None
+    for pair in pairs:
+        if last is not None and pair[0] != last[0]:
+            yield last
+        last = pair
+    if last is not None:
+        yield last

@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -53,8 +54,10 @@ from typing import Any
 
 from .extsort import RUN_SIZE
 from .extsort import PairSorter
+from .extsort import last_per_key
 from .idset import IdSet
 from .idset import id_key
+from .records import ASKED
 from .records import RERUN_KINDS
 from .records import encode
 from .records import row_error_kind
@@ -105,6 +108,8 @@ class JournalState:
     failed: int = 0
     dropped_failed: int = 0
     torn_bytes: int = 0
+    asked: int = 0  # rows that record what they were asked (`asked`)
+    redone: int = 0  # rows dropped by `redo`, to be asked again
 
 
 def _parse(line: bytes, path: Path, line_no: int) -> dict[str, Any]:
@@ -226,19 +231,21 @@ def _keeps_a_row(path: Path, every_error: bool) -> bool:
 
 
 def _rerun_errors(path: Path, every_error: bool) -> int:
-    """Rewrite the file without the error rows to send again (atomically, and only when
-    there are some); how many were dropped."""
+    """Rewrite the file without the error rows to send again; how many were dropped."""
+    return _rewrite_without(path, lambda record: _dropped(record, every_error))
 
+
+def _rewrite_without(path: Path, drop: Callable[[dict[str, Any]], bool]) -> int:
+    """Rewrite the file without the rows `drop` picks (atomically, and only when there
+    are some); how many were dropped."""
     with path.open("rb") as source:
-        if not any(
-            _dropped(_parse(line, path, n), every_error) for n, line in enumerate(source, start=1)
-        ):
+        if not any(drop(_parse(line, path, n)) for n, line in enumerate(source, start=1)):
             return 0
     count = 0
     temporary = path.with_name(path.name + ".retry-tmp")
     with path.open("rb") as source, temporary.open("wb") as target:
         for line_no, line in enumerate(source, start=1):
-            if _dropped(_parse(line, path, line_no), every_error):
+            if drop(_parse(line, path, line_no)):
                 count += 1
             else:
                 target.write(line)
@@ -346,10 +353,28 @@ class Journal:
             for line_no, line in enumerate(file, start=1):
                 record = _parse(line, self.path, line_no)
                 self.state.done.add(id_key(record["id"]))
+                self.state.asked += ASKED in record
                 if "error" in record:
                     self.state.failed += 1
                 else:
                     self.state.succeeded += 1
+
+    def redo(self, keys: IdSet) -> int:
+        """Drop the rows whose id's `id_key` is in `keys` (to be asked again), with the
+        same atomic rewrite as the error rows a rerun sends again; how many."""
+        if self._file is None:
+            raise ValueError(f"journal {self.path} is closed")
+        count = _rewrite_without(self.path, lambda record: id_key(record["id"]) in keys)
+        if count:
+            # The rewrite is a new file: append to it, not to the one it replaced.
+            self._file.close()
+            self._file = self.path.open("ab", buffering=0)
+            self._end = self._file.seek(0, os.SEEK_END)
+            self.state.done = IdSet()
+            self.state.succeeded = self.state.failed = self.state.asked = 0
+            self._read_done()
+        self.state.redone += count
+        return count
 
     def is_done(self, row_id: str | int) -> bool:
         return id_key(row_id) in self.state.done
@@ -424,7 +449,7 @@ def export_sorted(
         for line_no, line in enumerate(file, start=1):
             rows.add(id_key(_parse(line, output, line_no)["id"]), offset)
             offset += len(line)
-        found = _last_per_key(rows.sorted())
+        found = last_per_key(rows.sorted())
         # Each id is kept in a file of its own, so that a missing one can be named; its
         # offset there is its place in the input order.
         with (folder / "ids").open("w+b") as id_file:
@@ -450,17 +475,6 @@ def export_sorted(
                 exc.filename = str(target)
             raise
     return written
-
-
-def _last_per_key(pairs: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Of sorted (key, offset) pairs, the last of each key (a later row wins)."""
-    last: tuple[int, int] | None = None
-    for pair in pairs:
-        if last is not None and pair[0] != last[0]:
-            yield last
-        last = pair
-    if last is not None:
-        yield last
 
 
 def _join(

@@ -24,6 +24,9 @@ type and status. A reply that came but could not be parsed (a structured output 
 does not fit its schema) was paid for: the row keeps its text, `error["reply"]`, and its
 `usage` and `cost`.
 
+A bulk run adds `asked` to each row it writes (success or error): a digest of what the
+row asked (`asked`), so that a resume notices an input edited since.
+
 These functions are the one place output rows are built, for any runner (the bulk run,
 a provider Batch API job) that writes the same file.
 """
@@ -42,6 +45,7 @@ from ..messages import AIMessage
 from ..secret.urls import redact_urls_in
 
 __all__ = [
+    "ASKED",
     "ERROR_KINDS",
     "RERUN_KINDS",
     "encode",
@@ -63,6 +67,9 @@ _ENDED_OF_ITSELF = frozenset(
 
 #: An error message is a diagnosis, not a payload: long bodies are cut.
 _MAX_ERROR_MESSAGE = 2000
+
+#: The field of a row written by a bulk run that holds a digest of its request (`asked`).
+ASKED = "asked"
 
 #: Whose fault a failed row was; a plain rerun sends the RERUN_KINDS again.
 ERROR_KINDS = ("transient", "setup", "input")

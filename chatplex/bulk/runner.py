@@ -57,6 +57,8 @@ from ..core import collector
 from ..errors import APIConnectionError
 from ..errors import APITimeoutError
 from ..secret.urls import redact_urls_in
+from .asked import check_asked
+from .asked import request_digest
 from .idset import IdSet
 from .idset import id_key
 from .inputs import InputError
@@ -70,6 +72,7 @@ from .pricing import pricing
 from .pricing import unpriced_under_budget
 from .progress import ProgressDisplay
 from .progress import make_display
+from .records import ASKED
 from .records import error_record
 from .records import success_record
 from .report import write_report
@@ -169,6 +172,14 @@ def _write(journal: Journal, record: dict[str, Any], control: _Control) -> bool:
     return True
 
 
+def _asked(record: dict[str, Any], row: Row) -> dict[str, Any]:
+    """The row with what it asked (`asked`), so that a resume notices an edited input."""
+    digest = request_digest(row.input)
+    if digest is not None:
+        record[ASKED] = digest
+    return record
+
+
 def _as_row(item: Any, index: int) -> Row:
     return item if isinstance(item, Row) else Row(index, item, index)
 
@@ -251,6 +262,16 @@ def _open_source(
     return _check_unique(_as_row(item, i) for i, item in enumerate(rows)), count
 
 
+def _reread(rows: RowSource, prompt: str | None) -> Callable[[], Iterable[Row]] | None:
+    """The rows again, from the start, for the resume's check of what each asked; None
+    for a source read once (an iterator, an async iterable)."""
+    if isinstance(rows, (str, Path)):
+        return functools.partial(iter_rows, rows, prompt=prompt)
+    if isinstance(rows, Sequence):
+        return lambda: (_as_row(item, i) for i, item in enumerate(rows))
+    return None
+
+
 def _same_file(one: Path, other: Path) -> bool:
     try:
         if one.exists() and other.exists() and one.samefile(other):
@@ -325,13 +346,15 @@ async def _work(
                 control.stop("cost budget reached")  # not sent: the next run sends it
                 continue
             control.finished(exc)
-            record = error_record(row.id, exc, spent)
+            record = _asked(error_record(row.id, exc, spent), row)
             if _write(journal, record, control):
                 latency = time.perf_counter() - started
                 stats.record_failure(getattr(exc, "attempts", 1), latency, record)
         else:
             control.finished(None)
-            record = success_record(row.id, output, time.perf_counter() - started, spent)
+            record = _asked(
+                success_record(row.id, output, time.perf_counter() - started, spent), row
+            )
             if _write(journal, record, control):
                 stats.record_success(record)
             unpriced = unpriced_under_budget(budget)
@@ -435,6 +458,7 @@ async def arun(
     report: str | Path | None = None,
     report_settings: Mapping[str, object] | None = None,
     made_with: Mapping[str, object] | None = None,
+    redo_changed: bool = False,
 ) -> RunSummary:
     """Run every row through `runnable`, appending one output row each to `output`.
 
@@ -450,7 +474,11 @@ async def arun(
     to it; see `report`), listing `report_settings` (what the run was asked to do).
     `made_with` (the CLI: the models), with `prompt`, is kept beside the output, in
     OUT.run.json: a later run on the same output with others is refused
-    (`SettingsChangedError`), as its rows would mix with these.
+    (`SettingsChangedError`), as its rows would mix with these. A row done whose input
+    asks something else now (an edited prompt; a line inserted above rows whose id is
+    their line) is refused before any request (`InputChangedError`), or with
+    `redo_changed` asked again, its row replaced (see `asked`; a file or a sequence is
+    checked, an iterator cannot be read twice and is not).
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -467,6 +495,7 @@ async def arun(
             output, retry_failed=retry_failed, made_with={**(made_with or {}), "prompt": prompt}
         ) as journal,
     ):
+        check_asked(journal, _reread(rows, prompt), redo_changed=redo_changed)
         stats = RunStats(total=total)
         display = make_display(stats, notice, interval_s=progress_interval_s) if progress else None
         feed = _Feed(source, journal, stats)
@@ -493,6 +522,7 @@ async def arun(
         stop_reason=control.stop_reason,
         fault=control.fault,
         failed_before=journal.state.failed,
+        redone=journal.state.redone,
     )
     if report is not None:
         write_report(report, summary, output, report_settings)

@@ -20,7 +20,9 @@ class RunSummary:
     in flight by a second Ctrl-C (their requests may have reached the provider, and are
     not in `requests`; the next run sends them again); `cost` None when nothing was
     priced; `stop_reason` None when every row was taken; `fault` "setup" or "output"
-    when the run's setup, not its rows, stopped it (see `runner`)."""
+    when the run's setup, not its rows, stopped it (see `runner`); `redone`: rows done
+    before whose input changed, dropped from the output to be asked again
+    (`redo_changed`)."""
 
     output: Path
     total: int | None
@@ -39,6 +41,7 @@ class RunSummary:
     fault: str | None = None
     failed_before: int = 0
     cancelled: int = 0
+    redone: int = 0
 
     @classmethod
     def from_stats(
@@ -49,6 +52,7 @@ class RunSummary:
         stop_reason: str | None,
         fault: str | None = None,
         failed_before: int = 0,
+        redone: int = 0,
     ) -> RunSummary:
         return cls(
             output=output,
@@ -68,6 +72,7 @@ class RunSummary:
             fault=fault,
             failed_before=failed_before,
             cancelled=stats.cancelled,
+            redone=redone,
         )
 
     @property
@@ -102,6 +107,11 @@ class RunSummary:
                     f"  model     {name}: {totals.rows} rows, "
                     f"{totals.input_tokens + totals.output_tokens} tokens, {model_cost}"
                 )
+        if self.redone:
+            lines.append(
+                f"  {self.redone} rows whose input changed were taken out of the output "
+                "to be asked again"
+            )
         if self.cancelled:
             lines.append(
                 f"  {self.cancelled} rows cancelled in flight: their requests may have "

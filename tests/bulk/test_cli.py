@@ -491,6 +491,8 @@ def test_batch_api_refuses_what_it_cannot_honour_before_any_request(
     assert mixed.returncode == 2 and "--cache, --max-cost cannot go with --batch-api" in (
         mixed.stderr
     )
+    redo = cli(*common, "--batch-api", "--redo-changed", cwd=tmp_path)
+    assert redo.returncode == 2 and "--redo-changed cannot go with --batch-api" in redo.stderr
     alone = cli(*common, "--wait", cwd=tmp_path)
     assert alone.returncode == 2 and "--wait goes with --batch-api" in alone.stderr
     bad = tmp_path / "bad.jsonl"
@@ -577,6 +579,32 @@ def test_a_rerun_with_another_prompt_or_model_is_refused_before_any_request(
     rerun = cli(*common, "-m", MODEL, "--prompt", "{text}", cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     _check_complete(out, 3)
+
+
+def test_an_edited_input_is_refused_then_redo_changed_asks_only_those_rows(
+    tmp_path: Path, server: MockServer, cli: Cli
+) -> None:
+    source, out = rows_in_and_out(tmp_path, 10)
+    ordered, report = tmp_path / "sorted.jsonl", tmp_path / "run.html"
+    common = (*run_args(source, out, server.url), "-q")
+    assert cli(*common, cwd=tmp_path).returncode == 0
+    sent = server.stats.requests
+    lines = source.read_text().splitlines()
+    lines[4] = '{"id": "r4", "text": "row 4, edited"}'
+    source.write_text("\n".join(lines) + "\n")
+    line = _one_line_error(cli(*common, cwd=tmp_path))
+    assert "1 rows done there were asked something else" in line and "'r4' (line 5)" in line
+    assert "--redo-changed" in line and server.stats.requests == sent
+    extra = ("--redo-changed", "--sorted-output", str(ordered), "--report", str(report))
+    redo = cli(*run_args(source, out, server.url), *extra, cwd=tmp_path)
+    assert redo.returncode == 0, redo.stderr
+    assert server.stats.requests == sent + 1
+    assert "9 already in the output" in redo.stderr and "1 rows whose input changed" in redo.stderr
+    rows = read_output(ordered)
+    assert [row["id"] for row in rows] == [f"r{i}" for i in range(10)]
+    assert rows[4]["text"] == "Echo: row 4, edited" and len(read_output(out)) == 10
+    assert "redo changed" in report.read_text()
+    assert cli(*common, cwd=tmp_path).returncode == 0 and server.stats.requests == sent + 1
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, cli: Cli) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from chatplex.bulk.extsort import PairSorter
+from chatplex.bulk.extsort import last_per_key
 
 
 def test_pairs_come_back_in_order_holding_at_most_a_run(tmp_path: Path) -> None:
@@ -31,3 +32,9 @@ def test_sizes_that_cannot_sort_are_refused(tmp_path: Path) -> None:
         PairSorter(tmp_path, run_size=0)
     with pytest.raises(ValueError, match="fan_in"):
         PairSorter(tmp_path, fan_in=1)
+
+
+def test_last_per_key_keeps_the_largest_value_of_each_key() -> None:
+    pairs = [(1, 5), (1, 9), (2, 3), (4, 1), (4, 2), (4, 7)]
+    assert list(last_per_key(iter(pairs))) == [(1, 9), (2, 3), (4, 7)]
+    assert list(last_per_key(iter([]))) == []

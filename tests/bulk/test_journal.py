@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from chatplex.bulk.idset import IdSet
+from chatplex.bulk.idset import id_key
 from chatplex.bulk.journal import Journal
 from chatplex.bulk.journal import JournalError
 from chatplex.bulk.journal import JournalLockedError
@@ -398,3 +400,24 @@ def test_an_unreadable_settings_record_is_named(tmp_path: Path) -> None:
     run_settings_path(path).write_text("{")
     with pytest.raises(JournalError, match="out.jsonl.run.json: cannot read it"):
         Journal(path, made_with={"prompt": None})
+
+
+def test_redo_drops_rows_and_later_writes_land_in_the_file_it_rewrote(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": i, "text": f"t{i}", "asked": "0" * 16}) + "\n" for i in range(4))
+    )
+    with Journal(path) as journal:
+        assert journal.state.asked == 4
+        keys = IdSet()
+        keys.add(id_key(1))
+        keys.add(id_key(3))
+        assert journal.redo(keys) == 2
+        assert not journal.is_done(1) and journal.is_done(2)
+        assert (journal.state.succeeded, journal.state.redone) == (2, 2)
+        journal.write({"id": 1, "text": "again"})  # (to the old, unlinked file, it was lost)
+    assert [(row["id"], row["text"]) for row in _lines(path)] == [
+        (0, "t0"),
+        (2, "t2"),
+        (1, "again"),
+    ]
