@@ -140,8 +140,9 @@ def check_asked(
     if redo_changed:
         journal.redo(changed.keys)
         return
+    rows_were = "row done there was" if changed.count == 1 else "rows done there were"
     raise InputChangedError(
-        f"{journal.path}: {changed.count} rows done there were asked something else than "
+        f"{journal.path}: {changed.count} {rows_were} asked something else than "
         f"the input asks now ({changed.named()}): an edited prompt, or a line inserted or "
         "removed above rows whose id is their line number. Resuming would keep answers to "
         "questions no longer asked. Name another output to start afresh, or give "

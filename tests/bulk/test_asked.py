@@ -131,7 +131,7 @@ def test_redo_changed_asks_only_the_changed_rows_and_replaces_them(
 def test_a_list_of_inputs_is_checked_as_a_file_is(tmp_path: Path, server: MockServer) -> None:
     out = tmp_path / "out.jsonl"
     run(_model(server), ["a", "b", "c"], output=out, progress=False)
-    with pytest.raises(InputChangedError, match=r"1 rows .*\(1 \(line 1\)\)"):
+    with pytest.raises(InputChangedError, match=r"1 row .*\(1 \(line 1\)\)"):
         run(_model(server), ["a", "B", "c"], output=out, progress=False)
 
 

@@ -593,7 +593,7 @@ def test_an_edited_input_is_refused_then_redo_changed_asks_only_those_rows(
     lines[4] = '{"id": "r4", "text": "row 4, edited"}'
     source.write_text("\n".join(lines) + "\n")
     line = _one_line_error(cli(*common, cwd=tmp_path))
-    assert "1 rows done there were asked something else" in line and "'r4' (line 5)" in line
+    assert "1 row done there was asked something else" in line and "'r4' (line 5)" in line
     assert "--redo-changed" in line and server.stats.requests == sent
     extra = ("--redo-changed", "--sorted-output", str(ordered), "--report", str(report))
     redo = cli(*run_args(source, out, server.url), *extra, cwd=tmp_path)
