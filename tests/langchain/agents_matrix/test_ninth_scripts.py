@@ -73,6 +73,7 @@ from .test_langgraph_howto import PARTNER_ERRORS
 from .test_langgraph_howto import _error_class
 from .test_langgraph_howto import _model_node_graph
 from .test_langgraph_howto import _plain
+from .test_langgraph_howto import _requests
 from .test_langgraph_howto import _where
 from .test_library_scripts import _plain as _drawn_masked
 from .test_scripts import FORECAST
@@ -118,10 +119,6 @@ def _messages_sent(bodies: list[dict[str, Any]]) -> Any:
 _FAULTS = ("status=429", "status=400", "status=503", "reset")
 
 
-def _failing_once(run: Run, fault: str) -> Any:
-    return requests_seen(run, json_body, lambda _, count: fault if count == 1 else None)
-
-
 def _default_retry(run: Run, use_async: bool) -> Any:
     """A model node (the model not retrying) with `RetryPolicy` and LangGraph's default
     `retry_on`, its first reply each fault: how the run ended, how many requests it
@@ -131,12 +128,12 @@ def _default_retry(run: Run, use_async: bool) -> Any:
     app = _model_node_graph(model, retry_policy=policy).compile()
     out: dict[str, Any] = {}
     for fault in _FAULTS:
-        with _failing_once(run, fault) as seen:
+        with _requests(run, failing=1, fault=fault) as seen:
             if use_async:
                 ended = outcome_of(lambda: arun(lambda: app.ainvoke(ask(HELLO), STEPS)))
             else:
                 ended = outcome_of(lambda: app.invoke(ask(HELLO), STEPS))
-        with _failing_once(run, fault):
+        with _requests(run, failing=1, fault=fault):
             try:
                 model.invoke(HELLO)
                 retried: Any = "no error"
@@ -184,9 +181,9 @@ def default_retry_stream(run: Run) -> Any:
     app = graph.compile()
     out: dict[str, Any] = {}
     for fault in _STREAM_FAULTS:
-        with _failing_once(run, fault) as seen:
+        with _requests(run, failing=1, fault=fault) as seen:
             ended = outcome_of(lambda: app.invoke(ask(HELLO), STEPS))
-        with _failing_once(run, fault):
+        with _requests(run, failing=1, fault=fault):
             try:
                 list(model.stream(HELLO))
                 retried: Any = "no error"
@@ -214,7 +211,7 @@ def task_retry_policy(run: Run) -> Any:
     def workflow(text: str) -> Any:
         return answer(text).result()
 
-    with _failing_once(run, "status=500") as seen:
+    with _requests(run, failing=1, fault="status=500") as seen:
         reply = outcome_of(lambda: workflow.invoke(HELLO, STEPS))
     return {"reply": reply, "requests": len(seen)}
 
@@ -237,7 +234,7 @@ def task_retry_on_partner_class(run: Run) -> Any:
     async def workflow(text: str) -> str:
         return await answer(text)
 
-    with _failing_once(run, "status=429") as seen:
+    with _requests(run, failing=1, fault="status=429") as seen:
         reply = outcome_of(lambda: arun(lambda: workflow.ainvoke(HELLO, STEPS)))
     return {"reply": reply, "requests": len(seen)}
 
@@ -347,7 +344,7 @@ def overwrite_messages(run: Run) -> Any:
     return {"sent": _messages_sent(seen[1:]), "final": final["messages"]}
 
 
-class _Counted(agents.AgentState):  # type: ignore[type-arg]
+class _Counted(agents.AgentState):
     model_calls: NotRequired[int]
 
 
@@ -592,7 +589,7 @@ def _tool_texts(messages: Any) -> list[str]:
 # ---- tools and maps ---------------------------------------------------------------------------
 
 
-class _Remembered(agents.AgentState):  # type: ignore[type-arg]
+class _Remembered(agents.AgentState):
     city: NotRequired[str]
 
 
