@@ -256,8 +256,10 @@ def node_run_timeout(run: Run) -> Any:
     """A model node under `TimeoutPolicy(run_timeout=...)`, awaited, its reply stalled past
     it: how the run ends; then the same node given time: its reply."""
     model = run.make(max_retries=0)
-    app = _async_model_graph(model, timeout=lg_types.TimeoutPolicy(run_timeout=0.5))
-    with requests_seen(run, json_body, lambda _, count: "stall=3" if count == 1 else None):
+    # A bound far from both ends (a reply here takes milliseconds; the stall outlasts it
+    # by seconds), so a busy machine does not decide the outcome.
+    app = _async_model_graph(model, timeout=lg_types.TimeoutPolicy(run_timeout=1.5))
+    with requests_seen(run, json_body, lambda _, count: "stall=6" if count == 1 else None):
         stalled = outcome_of(lambda: arun(lambda: app.ainvoke(ask(HELLO), STEPS)))
     after = outcome_of(lambda: arun(lambda: app.ainvoke(ask(HELLO), STEPS)))
     return {
@@ -268,8 +270,9 @@ def node_run_timeout(run: Run) -> Any:
 
 def node_idle_timeout_stream(run: Run) -> Any:
     """A node streaming the model under `TimeoutPolicy(idle_timeout=...)`, the server
-    pausing between events so the whole stream (~3 s) outlasts the idle bound while no
-    gap does: each token's callback counts as progress, so the run ends with the reply."""
+    pausing 0.3 s between events so the whole stream (~3 s) outlasts the idle bound
+    (2.5 s, eight times a gap: a busy machine does not stretch a gap to it) while no gap
+    does: each token's callback counts as progress, so the run ends with the reply."""
     model = run.make(max_retries=0)
 
     async def call_model(state: Any) -> dict[str, Any]:
@@ -279,7 +282,7 @@ def node_idle_timeout_stream(run: Run) -> Any:
         return {"messages": [merged]}
 
     graph = graph_module.StateGraph(graph_module.MessagesState)
-    graph.add_node("model", call_model, timeout=lg_types.TimeoutPolicy(idle_timeout=1.5))
+    graph.add_node("model", call_model, timeout=lg_types.TimeoutPolicy(idle_timeout=2.5))
     graph.add_edge(graph_module.START, "model")
     app = graph.compile()
     # Streamed once first, undelayed: a first call's imports are no gap the bound judges.
