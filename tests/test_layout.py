@@ -135,6 +135,7 @@ CROSS_CUTTING = {
     "langchain/agents_matrix/test_caught_scripts.py",  # a sixth set: errors a script catches
     "langchain/agents_matrix/test_runtime_scripts.py",  # a seventh set: run-time hand-ins
     "langchain/agents_matrix/test_around_scripts.py",  # an eighth set: kept around the model
+    "langchain/agents_matrix/test_ninth_scripts.py",  # a ninth set: graph policies, time travel
     "langchain/agents_matrix/test_docs_scripts.py",  # a further set: the docs' core pages
     "langchain/agents_matrix/test_langgraph_howto.py",  # a further set: LangGraph how-tos
     "langchain/agents_matrix/test_provider_pages.py",  # a further set: providers' pages
