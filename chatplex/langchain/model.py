@@ -57,8 +57,9 @@ from ..secret import Secret
 from ..secret import is_secret_name
 from ..secret.arguments import hold_keys
 from ..secret.urls import redact_url
+from .batching import CutBatches
 from .batching import abatch_keeping_finished
-from .batching import batch_keeping_finished
+from .batching import batch_of
 from .deadline import DeadlineOfV3Streams
 from .deadline import adeadline_pieces
 from .deadline import deadline_pieces
@@ -83,7 +84,7 @@ from .wrapped import primary
 __all__ = ["ChatChatplex", "to_langchain"]
 
 
-class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
+class ChatChatplex(DeadlineOfV3Streams, CutBatches, BaseChatModel):
     """A LangChain chat model whose calls go through a chatplex chat model.
 
     Build it from a "provider:model" name and chatplex settings, as
@@ -436,10 +437,9 @@ class ChatChatplex(DeadlineOfV3Streams, BaseChatModel):
         return_exceptions: bool = False,
         **kwargs: Any,
     ) -> list[LCAIMessage]:
-        # LangChain's, with the replies that had finished kept on the error raised.
-        if return_exceptions or not inputs:
-            return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
-        return batch_keeping_finished(self, inputs, config, kwargs)
+        # LangChain's, with the replies that had finished kept on the error raised, and
+        # its calls cut on Ctrl-C.
+        return batch_of(self, inputs, config, return_exceptions, kwargs)
 
     async def abatch(
         self,
