@@ -404,7 +404,8 @@ def _on_stop_signal(
             flush=True,
         )
     else:
-        control.stop_reason = "cancelled"
+        # The last signal names the stop, as a shell's exit status does (143: SIGTERM).
+        control.stop_reason = "terminated" if signum == signal.SIGTERM else "cancelled"
         for worker in workers:
             worker.cancel()
 

@@ -185,21 +185,28 @@ def test_sigint_or_sigterm_finishes_in_flight_rows_and_prints_the_summary(
     assert not out.with_name(out.name + ".lock").exists()  # the lock released with it
 
 
-def test_second_sigint_cancels_rows_in_flight(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "status", "reason"),
+    # The status is the second signal's: a shell reports 143 for a process SIGTERM ended.
+    [(signal.SIGINT, 130, "cancelled"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_a_second_signal_cancels_rows_in_flight(
+    tmp_path: Path, signum: signal.Signals, status: int, reason: str
+) -> None:
     with _served_run(tmp_path, 50, 30, 4, stderr=subprocess.PIPE) as (server, process, out):
         deadline = time.monotonic() + 30
         while server.stats.requests < 4 and time.monotonic() < deadline:
             time.sleep(0.01)
-        process.send_signal(signal.SIGINT)
-        # The second Ctrl-C once the first was handled (two before the handler runs
+        process.send_signal(signum)
+        # The second signal once the first was handled (two before the handler runs
         # would be seen as one), not after a guess at how long that takes.
         assert process.stderr is not None
         seen = _read_until(process.stderr.fileno(), b"finishing the rows in flight", 30)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         _, rest = process.communicate(timeout=20)  # far less than the 30 s latency
-    assert process.returncode == 130
+    assert process.returncode == status
     said = (seen + rest).decode()
-    assert "stopped: cancelled" in said
+    assert f"stopped: {reason}" in said
     assert out.read_bytes() == b""  # cancelled rows are not written: the rerun sends them
     # Their requests were sent (the server saw them): the summary says so.
     assert server.stats.requests == 4
