@@ -23,6 +23,7 @@ DROP_IN_MODULES: dict[str, str] = {
     "ChatVertexAI": "chatplex.providers.google.vertex_dropin",
     "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
+    "ChatAnthropicBedrock": "chatplex.providers.bedrock.anthropic_dropin",
     "ChatOllama": "chatplex.providers.ollama.dropin",
     **dict.fromkeys(
         (
