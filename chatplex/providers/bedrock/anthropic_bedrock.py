@@ -4,8 +4,8 @@ client sends it (langchain-aws's `ChatAnthropicBedrock`, chatplex's `anthropic_b
 The body is the Messages request of Anthropic's own wire (`providers/anthropic/`: the
 declared crossing from this folder), changed where the SDK changes it: no `model` (it is
 in the path, `POST /model/{model}/invoke`), no `stream` (the path says it:
-`/invoke-with-response-stream`), `anthropic_version: "bedrock-2023-05-31"` unless the
-body names one, a request's betas also as `anthropic_beta`. Region, endpoint, SigV4
+`/invoke-with-response-stream`), the `anthropic_version` the SDK sends (its API version,
+chatplex's `anthropic_version` setting) unless the body names one, a request's betas also as `anthropic_beta`. Region, endpoint, SigV4
 signing (or a Bedrock API key) and the event-stream framing are the Converse adapter's
 (`adapter.py`); a stream's `chunk` events carry Anthropic's stream events, read by the
 Anthropic wire's parser. Replies and errors are Anthropic's (its SDK's classes).
@@ -18,13 +18,14 @@ Anthropic wire's parser. Replies and errors are Anthropic's (its SDK's classes).
 ...     stream=False)
 >>> request.url
 'https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke'
->>> request.json["anthropic_version"], "model" in request.json
-('bedrock-2023-05-31', False)
+>>> request.json["anthropic_version"] == adapter.anthropic_version, "model" in request.json
+(True, False)
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 import json
 import os
@@ -49,16 +50,42 @@ from ..anthropic.stream import AnthropicStreamParser
 from .adapter import BedrockAdapter
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
-from .invoke import ANTHROPIC_VERSION
+from ..anthropic.adapter import ANTHROPIC_VERSION
 from .response import REQUEST_ID_HEADER
 from .stream import BedrockStreamParser
 
-__all__ = ["ENDPOINT_VARIABLE", "AnthropicBedrockAdapter", "AnthropicBedrockStreamParser"]
+__all__ = [
+    "ENDPOINT_VARIABLE",
+    "AnthropicBedrockAdapter",
+    "AnthropicBedrockStreamParser",
+    "guardrail_headers",
+]
 
 #: The anthropic SDK's variable for the Bedrock endpoint (a proxy, a VPC endpoint).
 ENDPOINT_VARIABLE = "ANTHROPIC_BEDROCK_BASE_URL"
 _BETA_HEADER = "anthropic-beta"
+_CALL_FIELDS = frozenset({"guardrail_config"})
 _PROFILE_HEADER = "anthropic-user-profile-id"
+
+
+def guardrail_headers(config: Mapping[str, Any] | None) -> dict[str, str]:
+    """Bedrock's guardrail headers of a Converse-style `guardrail_config`, as langchain-aws
+    writes them (InvokeModel takes guardrails as headers): none for none, a ValueError in
+    its words without an identifier or a version."""
+    if not config:
+        return {}
+    identifier, version = config.get("guardrailIdentifier"), config.get("guardrailVersion")
+    if not identifier or not version:
+        raise ValueError(
+            "guardrail_config requires both 'guardrailIdentifier' and 'guardrailVersion'."
+        )
+    headers = {
+        "X-Amzn-Bedrock-GuardrailIdentifier": str(identifier),
+        "X-Amzn-Bedrock-GuardrailVersion": str(version),
+    }
+    if trace := config.get("trace"):
+        headers["X-Amzn-Bedrock-Trace"] = str(trace).upper()
+    return headers
 
 
 class AnthropicBedrockAdapter(AnthropicAdapter):
@@ -66,7 +93,9 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
     Bedrock API key). Its AWS settings are `BedrockAdapter`'s (region, endpoint,
     credentials, profile); the others are `AnthropicAdapter`'s, but its key and base
     URL (Bedrock's are AWS's). The endpoint: `endpoint_url=`, else
-    `ANTHROPIC_BEDROCK_BASE_URL` (the SDK's), else the region's bedrock-runtime."""
+    `ANTHROPIC_BEDROCK_BASE_URL` (the SDK's), else the region's bedrock-runtime.
+    `guardrail_config`: a Bedrock guardrail's, sent as its headers; a call's
+    `guardrail_config=` replaces it."""
 
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
 
@@ -85,12 +114,13 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         credentials_profile_name: str | None = None,
         api_key: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
-        anthropic_version: str = ANTHROPIC_VERSION,
+        anthropic_version: str = ANTHROPIC_VERSION,  # (the SDK's, sent in the body)
         default_max_tokens: int | None = None,
         extra_block_types: Sequence[str] = (),
         effort_set: bool = False,
         later_systems: bool = False,
         reuse_last_container: bool = False,
+        guardrail_config: Mapping[str, Any] | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
         aws_access_key_id, aws_secret_access_key = as_secret(aws_access_key_id), as_secret(
@@ -107,6 +137,8 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
             api_key=api_key,
         )
         del aws_access_key_id, aws_secret_access_key, aws_session_token, api_key
+        guardrail_headers(guardrail_config)  # (refused before any call)
+        self.guardrail_config = guardrail_config
         #: The endpoint and region, as the Converse adapter resolved them.
         self.endpoint_url = self._aws.endpoint_url
         self.region_name = self._aws.region_name
@@ -128,18 +160,28 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
             f"endpoint_url={getattr(self, 'endpoint_url', None)!r})"
         )
 
+    @property
+    def call_body_fields(self) -> frozenset[str]:
+        """A call's `guardrail_config`, taken (its headers sent in the model's place)."""
+        return _CALL_FIELDS
+
     def build_request(
         self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Anthropic's request, moved onto InvokeModel as `AnthropicBedrock` moves it,
         and signed; raises before any I/O."""
         self._aws._refuse_key_in_clear()
+        extra = dict(settings.extra_body)
+        guardrail = extra.pop("guardrail_config", None) or self.guardrail_config
+        guarded = guardrail_headers(guardrail)
+        settings = dataclasses.replace(settings, extra_body=extra)
         request = super().build_request(messages, settings, stream=stream)
         body = dict(request.json)
         model = str(body.pop("model"))
         body.pop("stream", None)
-        body.setdefault("anthropic_version", ANTHROPIC_VERSION)
+        body.setdefault("anthropic_version", self.anthropic_version)
         headers = {k: v for k, v in request.headers.items() if k.lower() != "anthropic-version"}
+        headers.update(guarded)  # (over the model's own, as the SDK's `extra_headers`)
         betas = header_value(headers, _BETA_HEADER)
         if betas:
             body.setdefault("anthropic_beta", betas.split(","))
@@ -169,7 +211,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
 class AnthropicBedrockStreamParser:
     """An `invoke-with-response-stream` body's messages: each `chunk` event's Anthropic
     stream event read by the Anthropic wire's parser; an exception message raised as
-    Bedrock's. Usage as `ChatAnthropicBedrock` reports it: the input on the first chunk
+    the anthropic SDK raises it (an error event's). Usage as `ChatAnthropicBedrock` reports it: the input on the first chunk
     (Bedrock counts it in `message_start`), the output on the closing one."""
 
     __slots__ = ("_aws", "_inner", "_request_id")
@@ -180,8 +222,10 @@ class AnthropicBedrockStreamParser:
         self._aws = BedrockStreamParser(request_id, None)
 
     def feed(self, event: EventStreamMessage | SSEEvent) -> AIMessageChunk | None:
-        if not isinstance(event, EventStreamMessage) or event.message_type != "event":
-            return self._aws.feed(event)  # raises: the stream's error
+        if not isinstance(event, EventStreamMessage):
+            return self._aws.feed(event)  # raises: no event-stream framing
+        if event.message_type != "event":  # as the SDK reads it: an `error` event
+            return self._inner.feed(SSEEvent(event="error", data=json.dumps(_error(event))))
         if event.event_type != "chunk":
             return None  # events newer than chatplex
         data = self._event(event.payload)
@@ -216,6 +260,19 @@ class AnthropicBedrockStreamParser:
                 request_id=self._request_id,
             )
         return data
+
+
+def _error(event: EventStreamMessage) -> dict[str, Any]:
+    """An exception message as the anthropic SDK's Bedrock decoder reads it: Anthropic's
+    error event, of the exception's type and message."""
+    message = event.error_message
+    try:
+        given = json.loads(event.payload) if event.payload else {}
+    except ValueError:
+        given = {}
+    if isinstance(given, dict) and isinstance(given.get("message"), str):
+        message = given["message"]
+    return {"type": "error", "error": {"type": event.event_type, "message": message}}
 
 
 def _input_usage(usage: Mapping[str, Any]) -> UsageMetadata:

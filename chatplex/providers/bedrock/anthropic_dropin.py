@@ -6,8 +6,8 @@ model from it.
 Its fields are `ChatAnthropic`'s (`providers/anthropic/dropin.py`, whose `build_on` builds
 it) and langchain-aws's: `region_name` (else `AWS_REGION`, `AWS_DEFAULT_REGION` or the
 profile's), `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token` (else their
-variables, else botocore's chain) and `guardrail_config` (alias `guardrails`), sent as
-Bedrock's guardrail headers. Its requests are Anthropic's Messages body on Bedrock's
+variables, else botocore's chain) and `guardrail_config` (alias `guardrails`; a call's replaces it), sent
+as Bedrock's guardrail headers. Its requests are Anthropic's Messages body on Bedrock's
 InvokeModel, SigV4-signed (`anthropic_bedrock.py`). As the partner, its endpoint is the
 region's unless `ANTHROPIC_BEDROCK_BASE_URL` says otherwise (its `base_url` /
 `anthropic_api_url` field is held, not used), and its token counts raise (the SDK has
@@ -42,35 +42,16 @@ from ...specs import field_names
 from ..anthropic.dropin import ChatAnthropic
 from ..anthropic.dropin import build_on
 from .anthropic_bedrock import AnthropicBedrockAdapter
+from .anthropic_bedrock import guardrail_headers
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
 
-__all__ = ["ChatAnthropicBedrock", "build", "guardrail_headers"]
+__all__ = ["ChatAnthropicBedrock", "build"]
 
 _OWNER = "ChatAnthropicBedrock"
 #: Its AWS fields, handed to the adapter.
 _AWS_FIELDS = ("region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token")
-
-
-def guardrail_headers(config: Any) -> dict[str, str]:
-    """Bedrock's guardrail headers of a `guardrail_config` (langchain-aws's
-    `_guardrail_config_to_headers`): none for none, a ValueError in its words without an
-    identifier or a version."""
-    if not config:
-        return {}
-    identifier, version = config.get("guardrailIdentifier"), config.get("guardrailVersion")
-    if not identifier or not version:
-        raise ValueError(
-            "guardrail_config requires both 'guardrailIdentifier' and 'guardrailVersion'."
-        )
-    headers = {
-        "X-Amzn-Bedrock-GuardrailIdentifier": str(identifier),
-        "X-Amzn-Bedrock-GuardrailVersion": str(version),
-    }
-    if trace := config.get("trace"):
-        headers["X-Amzn-Bedrock-Trace"] = str(trace).upper()
-    return headers
 
 
 def build(keywords: dict[str, Any]) -> ChatModel:
@@ -80,13 +61,11 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     aws = {name: given.pop(name, None) for name in _AWS_FIELDS}
     guardrail = given.pop("guardrail_config", None) or given.pop("guardrails", None)
     given.pop("guardrails", None)
-    guarded = guardrail_headers(guardrail)  # (refused at construction, as theirs)
-    if guarded:
-        given["default_headers"] = {**(given.get("default_headers") or {}), **guarded}
+    guardrail_headers(guardrail)  # (refused at construction, as theirs)
 
     def on_bedrock(api_key: Any, base_url: Any, **options: Any) -> AnthropicBedrockAdapter:
         # (its key and base URL are ChatAnthropic's fields, unused on Bedrock)
-        return AnthropicBedrockAdapter(**aws, **options)
+        return AnthropicBedrockAdapter(**aws, guardrail_config=guardrail, **options)
 
     return build_on(given, ChatAnthropicBedrock, _OWNER, on_bedrock)
 
@@ -97,8 +76,14 @@ def _no_counts(
     tools: Sequence[Any] | None,
     keywords: dict[str, Any],
 ) -> int:
-    """The anthropic SDK counts no tokens on Bedrock: its error, raised before a request."""
-    raise NotImplementedError("Token counting is not supported in Bedrock yet")
+    """The anthropic SDK counts no tokens on Bedrock: its error (the SDK's class where it
+    is installed, as the partner's), raised before a request."""
+    words = "Token counting is not supported in Bedrock yet"
+    try:
+        import anthropic
+    except ImportError:
+        raise NotImplementedError(words) from None
+    raise anthropic.AnthropicError(words)
 
 
 _AWS_SECRETS = {
