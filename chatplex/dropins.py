@@ -10,7 +10,7 @@ of chatplex.
 
 from __future__ import annotations
 
-__all__ = ["DROP_IN_MODULES"]
+__all__ = ["DROP_IN_MODULES", "NOT_DROPPED_IN"]
 
 #: Drop-in name -> the module of its engine (the class of that name there). It is also the
 #: registry of provider folders: `chatplex.specs.WIRES` is the folders named here, in this
@@ -44,4 +44,12 @@ DROP_IN_MODULES: dict[str, str] = {
     ),
     "ChatCohere": "chatplex.providers.cohere.dropin",
     "ChatWatsonx": "chatplex.providers.watsonx.dropin",
+}
+
+#: LangChain class names chatplex has no drop-in for -> the partner module that has them:
+#: `from chatplex.langchain import <name>` raises an ImportError naming it.
+NOT_DROPPED_IN: dict[str, str] = {
+    "ChatAnthropicMantle": "langchain_aws",
+    "ChatOpenAIMantle": "langchain_aws",
+    "ChatBedrockNovaSonic": "langchain_aws",
 }

@@ -239,7 +239,6 @@ def num_tokens_from_messages(
     (`tool_choice`, `thinking`, ... `user_profile_id`, `extra_body`, `extra_headers`,
     `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
     errors)."""
-    from .adapter import AnthropicAdapter
     from .count_tokens import read_input_tokens
     from .errors import COUNT_ERROR_FAMILIES
 

@@ -4,8 +4,9 @@ client sends it (langchain-aws's `ChatAnthropicBedrock`, chatplex's `anthropic_b
 The body is the Messages request of Anthropic's own wire (`providers/anthropic/`: the
 declared crossing from this folder), changed where the SDK changes it: no `model` (it is
 in the path, `POST /model/{model}/invoke`), no `stream` (the path says it:
-`/invoke-with-response-stream`), the `anthropic_version` the SDK sends (its API version,
-chatplex's `anthropic_version` setting) unless the body names one, a request's betas also as `anthropic_beta`. Region, endpoint, SigV4
+`/invoke-with-response-stream`), `anthropic_version: "bedrock-2023-05-31"` (Bedrock's;
+the SDK sends its own API version, which Bedrock's InvokeModel does not take) unless the
+body names one, a request's betas also as `anthropic_beta`. Region, endpoint, SigV4
 signing (or a Bedrock API key) and the event-stream framing are the Converse adapter's
 (`adapter.py`); a stream's `chunk` events carry Anthropic's stream events, read by the
 Anthropic wire's parser. Replies and errors are Anthropic's (its SDK's classes).
@@ -18,15 +19,15 @@ Anthropic wire's parser. Replies and errors are Anthropic's (its SDK's classes).
 ...     stream=False)
 >>> request.url
 'https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke'
->>> request.json["anthropic_version"] == adapter.anthropic_version, "model" in request.json
-(True, False)
+>>> request.json["anthropic_version"], "model" in request.json
+('bedrock-2023-05-31', False)
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import binascii
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -50,7 +51,7 @@ from ..anthropic.stream import AnthropicStreamParser
 from .adapter import BedrockAdapter
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
-from ..anthropic.adapter import ANTHROPIC_VERSION
+from .invoke import ANTHROPIC_VERSION as BEDROCK_VERSION
 from .response import REQUEST_ID_HEADER
 from .stream import BedrockStreamParser
 
@@ -95,7 +96,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
     URL (Bedrock's are AWS's). The endpoint: `endpoint_url=`, else
     `ANTHROPIC_BEDROCK_BASE_URL` (the SDK's), else the region's bedrock-runtime.
     `guardrail_config`: a Bedrock guardrail's, sent as its headers; a call's
-    `guardrail_config=` replaces it."""
+    `guardrail_config=` replaces it. `now`: the signature's clock (tests freeze it)."""
 
     stream_framing: Callable[[], EventStreamDecoder] = EventStreamDecoder
 
@@ -114,17 +115,19 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         credentials_profile_name: str | None = None,
         api_key: str | Secret | None = None,
         default_headers: Mapping[str, str] | None = None,
-        anthropic_version: str = ANTHROPIC_VERSION,  # (the SDK's, sent in the body)
+        anthropic_version: str = BEDROCK_VERSION,  # (sent in the body)
         default_max_tokens: int | None = None,
         extra_block_types: Sequence[str] = (),
         effort_set: bool = False,
         later_systems: bool = False,
         reuse_last_container: bool = False,
         guardrail_config: Mapping[str, Any] | None = None,
+        now: Callable[[], Any] | None = None,
     ) -> None:
         # Rebound first: no local of this frame holds a key in clear (tracebacks).
-        aws_access_key_id, aws_secret_access_key = as_secret(aws_access_key_id), as_secret(
-            aws_secret_access_key
+        aws_access_key_id, aws_secret_access_key = (
+            as_secret(aws_access_key_id),
+            as_secret(aws_secret_access_key),
         )
         aws_session_token, api_key = as_secret(aws_session_token), as_secret(api_key)
         self._aws = BedrockAdapter(
@@ -135,6 +138,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
             aws_session_token=aws_session_token,
             credentials_profile_name=credentials_profile_name,
             api_key=api_key,
+            now=now,
         )
         del aws_access_key_id, aws_secret_access_key, aws_session_token, api_key
         guardrail_headers(guardrail_config)  # (refused before any call)
@@ -179,7 +183,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         body = dict(request.json)
         model = str(body.pop("model"))
         body.pop("stream", None)
-        body.setdefault("anthropic_version", self.anthropic_version)
+        body.setdefault("anthropic_version", self.anthropic_version)  # (Bedrock's)
         headers = {k: v for k, v in request.headers.items() if k.lower() != "anthropic-version"}
         headers.update(guarded)  # (over the model's own, as the SDK's `extra_headers`)
         betas = header_value(headers, _BETA_HEADER)
@@ -211,8 +215,9 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
 class AnthropicBedrockStreamParser:
     """An `invoke-with-response-stream` body's messages: each `chunk` event's Anthropic
     stream event read by the Anthropic wire's parser; an exception message raised as
-    the anthropic SDK raises it (an error event's). Usage as `ChatAnthropicBedrock` reports it: the input on the first chunk
-    (Bedrock counts it in `message_start`), the output on the closing one."""
+    the anthropic SDK raises it (an error event's). Usage as `ChatAnthropicBedrock`
+    reports it: the input on the first chunk (Bedrock counts it in `message_start`),
+    the output on the closing one."""
 
     __slots__ = ("_aws", "_inner", "_request_id")
 
@@ -237,7 +242,9 @@ class AnthropicBedrockStreamParser:
                 chunk.usage_metadata = _input_usage(usage)
         elif chunk is not None and kind == "message_delta" and chunk.usage_metadata:
             out = chunk.usage_metadata.get("output_tokens", 0)
-            chunk.usage_metadata = UsageMetadata(input_tokens=0, output_tokens=out, total_tokens=out)
+            chunk.usage_metadata = UsageMetadata(
+                input_tokens=0, output_tokens=out, total_tokens=out
+            )
         return chunk
 
     def finish(self) -> None:

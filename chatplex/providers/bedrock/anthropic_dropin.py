@@ -3,15 +3,15 @@
 (`PartnerClass`): `chatplex.langchain.ChatAnthropicBedrock` makes its LangChain chat
 model from it.
 
-Its fields are `ChatAnthropic`'s (`providers/anthropic/dropin.py`, whose `build_on` builds
-it) and langchain-aws's: `region_name` (else `AWS_REGION`, `AWS_DEFAULT_REGION` or the
-profile's), `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token` (else their
-variables, else botocore's chain) and `guardrail_config` (alias `guardrails`; a call's replaces it), sent
-as Bedrock's guardrail headers. Its requests are Anthropic's Messages body on Bedrock's
-InvokeModel, SigV4-signed (`anthropic_bedrock.py`). As the partner, its endpoint is the
-region's unless `ANTHROPIC_BEDROCK_BASE_URL` says otherwise (its `base_url` /
-`anthropic_api_url` field is held, not used), and its token counts raise (the SDK has
-none on Bedrock).
+Its fields are `ChatAnthropic`'s (`providers/anthropic/dropin.py`, whose `build_on`
+builds it) and langchain-aws's: `region_name` (else `AWS_REGION`, `AWS_DEFAULT_REGION`
+or the profile's), `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token`
+(else their variables, else botocore's chain) and `guardrail_config` (alias
+`guardrails`; a call's replaces it), sent as Bedrock's guardrail headers. Its requests
+are Anthropic's Messages body on Bedrock's InvokeModel, SigV4-signed
+(`anthropic_bedrock.py`). As the partner, its endpoint is the region's unless
+`ANTHROPIC_BEDROCK_BASE_URL` says otherwise (its `base_url` / `anthropic_api_url` field
+is held, not used), and its token counts raise (the SDK has none on Bedrock).
 
 >>> model = build({"model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
 ...                "region_name": "us-west-2", "aws_access_key_id": "AKIDEXAMPLE",
@@ -30,15 +30,15 @@ from typing import Any
 from pydantic import SecretStr
 
 from ...chat.partner_form import SdkClient
-from ...chat.partner_record import PartnerClass
-from ...chat.partner_record import PartnerField
 from ...chat.partner_record import MessagesCount
+from ...chat.partner_record import PartnerField
 from ...chat.sdk_agents import SdkForms
 from ...chat.sdk_agents import stainless_headers
 from ...messages import BaseMessage
 from ...secret import is_secret_name
 from ...secret.arguments import hold_keys
 from ...specs import field_names
+from ..anthropic.adapter import ANTHROPIC_VERSION as API_VERSION
 from ..anthropic.dropin import ChatAnthropic
 from ..anthropic.dropin import build_on
 from .anthropic_bedrock import AnthropicBedrockAdapter
@@ -64,7 +64,10 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     guardrail_headers(guardrail)  # (refused at construction, as theirs)
 
     def on_bedrock(api_key: Any, base_url: Any, **options: Any) -> AnthropicBedrockAdapter:
-        # (its key and base URL are ChatAnthropic's fields, unused on Bedrock)
+        # (its key and base URL are ChatAnthropic's fields, unused on Bedrock; its version
+        # Bedrock's unless `anthropic_version=` says otherwise)
+        if options["anthropic_version"] == API_VERSION:
+            del options["anthropic_version"]
         return AnthropicBedrockAdapter(**aws, guardrail_config=guardrail, **options)
 
     return build_on(given, ChatAnthropicBedrock, _OWNER, on_bedrock)
@@ -143,8 +146,7 @@ ChatAnthropicBedrock = dataclasses.replace(
             "default_headers": "default_headers",
             "timeout": "default_request_timeout",
         },
-        client_proxy=None,
-        client_proxy_classes=(),
+        client_proxy="",  # (its Bedrock clients take no proxy)
         client_shared=None,
     ),
     profiles="aws",

@@ -22,13 +22,13 @@ from tests.partners._sidebyside import Reason
 from tests.partners._sidebyside import ScriptedServer
 from tests.partners._sidebyside import Seen
 from tests.partners._sidebyside import Suite
+from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import add
 from tests.partners._sidebyside import constructed
 from tests.partners._sidebyside import error_classes
 from tests.partners._sidebyside import merged
 from tests.partners._sidebyside import observe
 from tests.partners._sidebyside import raised
-from tests.partners._sidebyside import Why
 from tests.partners._sidebyside import sum_schema
 from tests.partners.anthropic.test_anthropic_probe_y_scripts import (
     DIFFERENCES as ANTHROPIC_DIFFERENCES,
@@ -206,7 +206,10 @@ def refusal(run: Any) -> dict[str, Any]:
     input pydantic quotes (chatplex's hide it: they may hold keys)."""
     err = raised(run)["error"]
     if hasattr(err, "errors"):
-        return {"class": type(err).__name__, "errors": err.errors(include_input=False, include_context=False)}
+        return {
+            "class": type(err).__name__,
+            "errors": err.errors(include_input=False, include_context=False),
+        }
     return {"class": type(err).__name__, "words": str(err)}
 
 
@@ -267,7 +270,9 @@ def fields_held(cls: Any, url: str) -> Any:
 
 
 def token_count(cls: Any, url: str) -> Any:
-    return repr(raised(lambda: make(cls, url).get_num_tokens_from_messages([lc.HumanMessage("hi")])))
+    return repr(
+        raised(lambda: make(cls, url).get_num_tokens_from_messages([lc.HumanMessage("hi")]))
+    )
 
 
 def error_validation(cls: Any, url: str) -> Any:
@@ -375,22 +380,57 @@ def _refused_when_built(outcome: Outcome) -> Outcome:
     return theirs, theirs, their_requests, our_requests
 
 
-#: Kept differences (script -> (why, normaliser)): ChatAnthropic's, which it inherits.
+#: The body's `anthropic_version`: the anthropic SDK's API version (theirs), Bedrock's
+#: (ours).
+THEIR_VERSION, OUR_VERSION = "2026-10-21", "bedrock-2023-05-31"
+VERSION_WHY = Difference(
+    Reason.REJECTED,
+    "sends the anthropic SDK's own API version as the body's `anthropic_version` "
+    '(`"2026-10-21"`), where Bedrock takes an Anthropic model\'s InvokeModel body only with '
+    '`anthropic_version: "bedrock-2023-05-31"` (its documented value)',
+    'the body\'s `anthropic_version` is `"bedrock-2023-05-31"`, as Bedrock documents it',
+)
+
+
+def _bedrock_version(outcome: Outcome) -> Outcome:
+    """Theirs sent the SDK's version in every body, ours Bedrock's; the rest the same.
+    Then our requests read as theirs."""
+    theirs, ours, their_requests, our_requests = outcome
+    assert their_requests and len(our_requests) == len(their_requests)
+    assert all(r["body"]["anthropic_version"] == THEIR_VERSION for r in their_requests)
+    assert all(r["body"]["anthropic_version"] == OUR_VERSION for r in our_requests)
+    read = [{**r, "body": {**r["body"], "anthropic_version": THEIR_VERSION}} for r in our_requests]
+    return theirs, ours, their_requests, read
+
+
+def _both(first: Any, then: Any) -> Any:
+    return lambda outcome: then(first(outcome))
+
+
+#: Scripts that send no request (refused before one, or none asked).
+UNSENT = ("guardrail_incomplete", "token_count", "profile_keyword", "fields_held")
+
+#: Kept differences (script -> (why, normaliser)): Bedrock's version in every body sent,
+#: and ChatAnthropic's, which it inherits.
 DIFFERENCES: dict[str, tuple[Why, Any]] = {
-    "stream_usage_off": (ANTHROPIC_DIFFERENCES["stream_usage_off"][0], _model_named),
-    "profile_keyword": (
-        Difference(
-            Reason.RAISES,
-            "takes a keyword it has no field for (`credentials_profile_name=`, a field of "
-            "langchain-aws's other Bedrock classes) into `model_kwargs` with a warning, then "
-            "raises TypeError at every call (`Messages.create() got an unexpected keyword "
-            "argument`)",
-            "the constructor raises TypeError (`SettingRefused`), naming the keyword, before "
-            "any request",
-        ),
-        _refused_when_built,
-    ),
+    name: (VERSION_WHY, _bedrock_version) for name in SCRIPTS if name not in UNSENT
 }
+DIFFERENCES["stream_usage_off"] = (
+    (VERSION_WHY, ANTHROPIC_DIFFERENCES["stream_usage_off"][0]),
+    _both(_bedrock_version, _model_named),
+)
+DIFFERENCES["profile_keyword"] = (
+    Difference(
+        Reason.RAISES,
+        "takes a keyword it has no field for (`credentials_profile_name=`, a field of "
+        "langchain-aws's other Bedrock classes) into `model_kwargs` with a warning, then "
+        "raises TypeError at every call (`Messages.create() got an unexpected keyword "
+        "argument`)",
+        "the constructor raises TypeError (`SettingRefused`), naming the keyword, before "
+        "any request",
+    ),
+    _refused_when_built,
+)
 
 
 def _request(seen: Seen) -> Any:
