@@ -177,7 +177,7 @@ def betas_given(cls: Any, url: str) -> Any:
     return make(cls, url, betas=["context-1m-2025-08-07"]).invoke("Say hello")
 
 
-def stop_sequences(cls: Any, url: str) -> Any:
+def stop_words_given(cls: Any, url: str) -> Any:
     return make(cls, url, stop=["END"]).invoke("Say hello", stop=["STOP"])
 
 
@@ -316,7 +316,7 @@ SCRIPTS: dict[str, tuple[Any, Any]] = {
     "thinking_invoke": (invoke(thinking("Hmm, 1+2."), text("3")), thinking_invoke),
     "thinking_stream": (invoke(thinking("Hmm, 1+2."), text("3")), thinking_stream),
     "betas_given": (invoke(), betas_given),
-    "stop_sequences": (invoke(stop="stop_sequence"), stop_sequences),
+    "stop_words_given": (invoke(stop="stop_sequence"), stop_words_given),
     "cache_usage": (invoke(counts=CACHED), cache_usage),
     "cache_usage_stream": (invoke(counts=CACHED), cache_usage_stream),
     "guardrail_headers": (invoke(), guardrail_headers),
