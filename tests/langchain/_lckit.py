@@ -104,6 +104,7 @@ MODELS = {
     "ollama": "llama3.2",
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
+    "anthropic_bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "perplexity": "sonar",
     "google_vertexai": "gemini-2.5-flash",
     "cohere": "command-a-03-2025",

@@ -43,6 +43,7 @@ from ..anthropic.dropin import ChatAnthropic
 from ..anthropic.dropin import build_on
 from .anthropic_bedrock import AnthropicBedrockAdapter
 from .anthropic_bedrock import guardrail_headers
+from .invoke import _GEO_PREFIXES
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
@@ -89,6 +90,25 @@ def _no_counts(
     raise anthropic.AnthropicError(words)
 
 
+def _key_unread(given: dict[str, Any]) -> dict[str, Any]:
+    """Its "before" validator: `anthropic_api_key` "" unless given by that name (a key
+    given as `api_key` is not held)."""
+    if given.get("anthropic_api_key"):
+        return given
+    return {k: v for k, v in given.items() if k != "api_key"}
+
+
+def _profile_names(model: ChatModel) -> tuple[str, ...]:
+    """The model id, then without its regional prefix (langchain-aws's lookup)."""
+    prefix, _, rest = model.model.partition(".")
+    return (model.model, rest) if rest and prefix.lower() in _GEO_PREFIXES else (model.model,)
+
+
+def _found_or_empty(model: ChatModel, found: dict[str, Any]) -> dict[str, Any]:
+    """Its profile: empty, not None, where langchain-aws's data has no such model."""
+    return found
+
+
 _AWS_SECRETS = {
     "aws_access_key_id": "AWS_ACCESS_KEY_ID",
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
@@ -131,6 +151,8 @@ ChatAnthropicBedrock = dataclasses.replace(
         # Its key field is "" unless given (its validator's): no variable fills it.
         langsmith_gateway=dataclasses.replace(_GATEWAY, key_variables=()),
         aliases={**_FIELDS.aliases, "guardrails": "guardrail_config"},
+        dump_aliases={**_FIELDS.dump_aliases, "guardrail_config": "guardrails"},
+        assigned=_FIELDS.assigned | {"anthropic_api_key"},  # (its validator sets it)
         dumped=_FIELDS.dumped + field_names(_THEIRS),
         shown=_FIELDS.shown + field_names(_THEIRS),
         clients={
@@ -162,5 +184,13 @@ ChatAnthropicBedrock = dataclasses.replace(
     ),
     build=build,
     # ChatAnthropic's, but its token counts: the SDK's Bedrock client has none.
-    hooks=dataclasses.replace(ChatAnthropic.hooks, messages_count=MessagesCount(_no_counts)),
+    hooks=dataclasses.replace(
+        ChatAnthropic.hooks,
+        settings=_key_unread,
+        rebuilt_settings=_key_unread,
+        messages_count=MessagesCount(_no_counts),
+        # (the model id, then without its regional prefix, as langchain-aws looks it up)
+        profile_names=_profile_names,
+        profile=_found_or_empty,
+    ),
 )
