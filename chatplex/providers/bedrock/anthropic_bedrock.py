@@ -46,6 +46,7 @@ from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...messages import UsageMetadata
 from ...secret import Secret
+from ...secret.urls import hold_url
 from ..anthropic.adapter import AnthropicAdapter
 from ..anthropic.stream import AnthropicStreamParser
 from .adapter import BedrockAdapter
@@ -93,8 +94,9 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
     """Anthropic's Messages API over Bedrock's InvokeModel, signed with SigV4 (or a
     Bedrock API key). Its AWS settings are `BedrockAdapter`'s (region, endpoint,
     credentials, profile); the others are `AnthropicAdapter`'s, but its key and base
-    URL (Bedrock's are AWS's). The endpoint: `endpoint_url=`, else
-    `ANTHROPIC_BEDROCK_BASE_URL` (the SDK's), else the region's bedrock-runtime.
+    URL (Bedrock's are AWS's). The endpoint: `endpoint_url=` (or its alias `base_url=`,
+    as the Converse adapter's), else `ANTHROPIC_BEDROCK_BASE_URL` (the SDK's), else the
+    region's bedrock-runtime.
     `guardrail_config`: a Bedrock guardrail's, sent as its headers; a call's
     `guardrail_config=` replaces it. `now`: the signature's clock (tests freeze it)."""
 
@@ -109,6 +111,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         *,
         region_name: str | None = None,
         endpoint_url: str | None = None,
+        base_url: str | None = None,
         aws_access_key_id: str | Secret | None = None,
         aws_secret_access_key: str | Secret | None = None,
         aws_session_token: str | Secret | None = None,
@@ -124,7 +127,9 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         guardrail_config: Mapping[str, Any] | None = None,
         now: Callable[[], Any] | None = None,
     ) -> None:
-        # Rebound first: no local of this frame holds a key in clear (tracebacks).
+        # Rebound first: no local of this frame holds a key in clear (tracebacks), nor a
+        # URL carrying one (refused by the Converse adapter, held until then).
+        endpoint_url, base_url = hold_url(endpoint_url), hold_url(base_url)
         aws_access_key_id, aws_secret_access_key = (
             as_secret(aws_access_key_id),
             as_secret(aws_secret_access_key),
@@ -132,7 +137,9 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         aws_session_token, api_key = as_secret(aws_session_token), as_secret(api_key)
         self._aws = BedrockAdapter(
             region_name=region_name,
-            endpoint_url=endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or None,
+            endpoint_url=endpoint_url,
+            base_url=base_url
+            or (None if endpoint_url else hold_url(os.environ.get(ENDPOINT_VARIABLE))),
             aws_access_key_id=aws_access_key_id,
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
