@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from urllib.parse import quote
 
 from ...adapters.headers import header_value
 from ...adapters.keys import as_secret
+from ...adapters.keys import reveal
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.sse_event import SSEEvent
@@ -46,6 +46,8 @@ from ...messages import AIMessageChunk
 from ...messages import BaseMessage
 from ...messages import UsageMetadata
 from ...secret import Secret
+from ...secret import held_keys
+from ...secret import merged_headers
 from ...secret.urls import hold_url
 from ..anthropic.adapter import AnthropicAdapter
 from ..anthropic.stream import AnthropicStreamParser
@@ -180,30 +182,31 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
     ) -> HTTPRequest:
         """Anthropic's request, moved onto InvokeModel as `AnthropicBedrock` moves it,
-        and signed; raises before any I/O."""
+        and signed (`_post`); raises before any I/O."""
         self._aws._refuse_key_in_clear()
-        extra = dict(settings.extra_body)
-        guardrail = extra.pop("guardrail_config", None) or self.guardrail_config
-        guarded = guardrail_headers(guardrail)
-        settings = dataclasses.replace(settings, extra_body=extra)
-        request = super().build_request(messages, settings, stream=stream)
-        body = dict(request.json)
-        model = str(body.pop("model"))
-        body.pop("stream", None)
+        return super().build_request(messages, settings, stream=stream)
+
+    def _post(self, body: dict[str, Any], headers: dict[str, Any]) -> HTTPRequest:
+        model, stream = str(body.pop("model")), bool(body.pop("stream", False))
+        # A call's guardrail in the model's place, as the SDK's `extra_headers` (over them).
+        guardrail = body.pop("guardrail_config", None) or self.guardrail_config
         body.setdefault("anthropic_version", self.anthropic_version)  # (Bedrock's)
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "anthropic-version"}
-        headers.update(guarded)  # (over the model's own, as the SDK's `extra_headers`)
-        betas = header_value(headers, _BETA_HEADER)
+        held = {k: v for k, v in headers.items() if k.lower() != "anthropic-version"}
+        held.update(guardrail_headers(guardrail))
+        betas = header_value(held, _BETA_HEADER)
         if betas:
             body.setdefault("anthropic_beta", betas.split(","))
-        profile = next((k for k in headers if k.lower() == _PROFILE_HEADER), None)
+        profile = next((k for k in held if k.lower() == _PROFILE_HEADER), None)
         if profile is not None:  # (the SDK sends it in the body on Bedrock)
-            body.setdefault("user_profile_id", headers.pop(profile))
+            body.setdefault("user_profile_id", held.pop(profile))
         if stream:
-            headers["accept"] = "application/vnd.amazon.eventstream"
+            held["accept"] = "application/vnd.amazon.eventstream"
         action = "invoke-with-response-stream" if stream else "invoke"
         url = f"{self.endpoint_url}/model/{quote(model, safe=':;')}/{action}"
-        return self._aws._signed_post(url, body, headers)
+        # Revealed into a dict whose repr masks them, marked with the values held (botocore's
+        # signing log masks them), signed as the Converse adapter's.
+        revealed = merged_headers(reveal(held, self._secret_names), keys=held_keys(held.values()))
+        return self._aws._signed_post(url, body, revealed)
 
     def credential_ids(self) -> frozenset[str]:
         return self._aws.credential_ids()
