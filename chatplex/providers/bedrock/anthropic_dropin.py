@@ -114,6 +114,8 @@ _AWS_SECRETS = {
     "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
     "aws_session_token": "AWS_SESSION_TOKEN",
 }
+#: langchain-aws's token on its SDK clients' User-Agent.
+_TAG = "x-client-framework:langchain-aws"
 _THEIRS = "region_name aws_access_key_id aws_secret_access_key aws_session_token guardrail_config"
 _FIELDS = ChatAnthropic.fields
 assert _FIELDS is not None and _FIELDS.langsmith_gateway is not None
@@ -132,15 +134,15 @@ ChatAnthropicBedrock = dataclasses.replace(
     llm_type="anthropic-bedrock-chat",
     namespace=("langchain", "chat_models", "anthropic_bedrock"),
     partner_class="langchain_aws.chat_models.anthropic:ChatAnthropicBedrock",
+    # Its SDK client's own User-Agent (its class's name), tagged by langchain-aws.
     sdk=SdkForms(
-        "AnthropicBedrock/Python {anthropic} x-client-framework:langchain-aws",
+        (
+            "AnthropicBedrock/Python {anthropic} " + _TAG,
+            "AsyncAnthropicBedrock/Python {anthropic} " + _TAG,
+        ),
         stainless_headers(
             "anthropic",
-            **{
-                "X-Stainless-Raw-Response": "raw",
-                "x-stainless-timeout": "{call_timeout}",
-                "X-Stainless-Async": "false",
-            },
+            **{"X-Stainless-Raw-Response": "raw", "x-stainless-timeout": "{call_timeout}"},
         ),
         versions=(("anthropic", "2.14.0"),),
     ),
@@ -159,6 +161,8 @@ ChatAnthropicBedrock = dataclasses.replace(
             "_client": SdkClient("anthropic:AnthropicBedrock"),
             "_async_client": SdkClient("anthropic:AsyncAnthropicBedrock"),
         },
+        # Its SDK client's own User-Agent, tagged by langchain-aws.
+        client_headers={"User-Agent": "{client_class}/Python {client_version} " + _TAG},
         client_arguments={
             "aws_region": "region_name",
             "aws_access_key": "aws_access_key_id",
