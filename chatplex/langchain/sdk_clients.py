@@ -128,9 +128,9 @@ def client_arguments(
     revealed, headers as a plain dict; those `client_optional` left out when None; its
     `client_fixed` values; its `client_headers` under the script's (`{partner_version}`
     in one: `version`; `{client_class}` and `{client_version}`: the name of the SDK
-    class built, "module:Class" `client`, and its distribution's version); an httpx client (async for an `asynchronous` SDK client): the
-    script's (`client_given`), else the one
-    shared by every model of the same settings where the partner shares one
+    class built, "module:Class" `client`, and its distribution's version); an httpx
+    client (async for an `asynchronous` SDK client): the script's (`client_given`), else
+    the one shared by every model of the same settings where the partner shares one
     (`client_shared`), else through its `client_proxy` where one is set.
 
     >>> form = PartnerFields(
