@@ -90,14 +90,6 @@ def _no_counts(
     raise anthropic.AnthropicError(words)
 
 
-def _key_unread(given: dict[str, Any]) -> dict[str, Any]:
-    """Its "before" validator: `anthropic_api_key` "" unless given by that name (a key
-    given as `api_key` is not held)."""
-    if given.get("anthropic_api_key"):
-        return given
-    return {k: v for k, v in given.items() if k != "api_key"}
-
-
 def _profile_names(model: ChatModel) -> tuple[str, ...]:
     """The model id, then without its regional prefix (langchain-aws's lookup)."""
     prefix, _, rest = model.model.partition(".")
@@ -154,7 +146,10 @@ ChatAnthropicBedrock = dataclasses.replace(
         langsmith_gateway=dataclasses.replace(_GATEWAY, key_variables=()),
         aliases={**_FIELDS.aliases, "guardrails": "guardrail_config"},
         dump_aliases={**_FIELDS.dump_aliases, "guardrail_config": "guardrails"},
-        assigned=_FIELDS.assigned | {"anthropic_api_key"},  # (its validator sets it)
+        # Its validator sets its key field "" unless given by that name, so a key given
+        # as `api_key` is not held.
+        assigned=_FIELDS.assigned | {"anthropic_api_key"},
+        aliases_dropped=frozenset({"api_key"}),
         dumped=_FIELDS.dumped + field_names(_THEIRS),
         shown=_FIELDS.shown + field_names(_THEIRS),
         clients={
@@ -190,8 +185,6 @@ ChatAnthropicBedrock = dataclasses.replace(
     # ChatAnthropic's, but its token counts: the SDK's Bedrock client has none.
     hooks=dataclasses.replace(
         ChatAnthropic.hooks,
-        settings=_key_unread,
-        rebuilt_settings=_key_unread,
         messages_count=MessagesCount(_no_counts),
         # (the model id, then without its regional prefix, as langchain-aws looks it up)
         profile_names=_profile_names,
