@@ -269,6 +269,16 @@ def fields_held(cls: Any, url: str) -> Any:
     }
 
 
+def what_a_tracer_reads(cls: Any, url: str) -> Any:
+    """Its LangSmith params, of the model as built and of calls overriding its settings."""
+    calls = [{}, {"stop": ["x"], "temperature": 0.2}, {"model": "other-model", "max_tokens": 9}]
+    return [
+        make(cls, url, **settings)._get_ls_params(**call)
+        for settings in ({}, {"temperature": 0, "max_tokens": 100, "stop": ["s"]})
+        for call in calls
+    ]
+
+
 def token_count(cls: Any, url: str) -> Any:
     return repr(
         raised(lambda: make(cls, url).get_num_tokens_from_messages([lc.HumanMessage("hi")]))
@@ -332,6 +342,7 @@ SCRIPTS: dict[str, tuple[Any, Any]] = {
     "default_max_tokens": (invoke(), default_max_tokens),
     "fields_held": (invoke(), fields_held),
     "token_count": (invoke(), token_count),
+    "what_a_tracer_reads": (invoke(), what_a_tracer_reads),
     "error_validation": (
         invoke(status=400, error=("ValidationException", "messages: field required")),
         error_validation,
@@ -408,7 +419,13 @@ def _both(first: Any, then: Any) -> Any:
 
 
 #: Scripts that send no request (refused before one, or none asked).
-UNSENT = ("guardrail_incomplete", "token_count", "profile_keyword", "fields_held")
+UNSENT = (
+    "guardrail_incomplete",
+    "token_count",
+    "profile_keyword",
+    "fields_held",
+    "what_a_tracer_reads",
+)
 
 #: Kept differences (script -> (why, normaliser)): Bedrock's version in every body sent,
 #: and ChatAnthropic's, which it inherits.
