@@ -399,7 +399,7 @@ class PartnerFields:
     assigned: frozenset[str] = frozenset()
     #: Aliases whose value its "before" validator discards: it sets the field when not
     #: given under its own name, and pydantic keeps the name's value over the alias's
-    #: (langchain-aws's ChatAnthropicBedrock's `api_key`, its key field set to "").
+    #: (a key field set "" by a subclass whose SDK takes no key: the key's alias).
     aliases_dropped: frozenset[str] = frozenset()
     #: How its validators follow LangSmith's gateway (`LANGSMITH_GATEWAY`): the base URL
     #: and key they resolve, written as given; None: it does not follow it.

@@ -75,3 +75,13 @@ def test_token_counts_raise_the_sdks_error() -> None:
     model = Drop(model=MODEL, region_name="us-west-2", **KEYS)
     with pytest.raises(anthropic.AnthropicError, match="not supported in Bedrock"):
         model.get_num_tokens_from_messages([HumanMessage("hi")])
+
+
+def test_a_key_given_as_api_key_is_not_held_as_langchain_aws_drops_it() -> None:
+    from chatplex.langchain import ChatAnthropicBedrock as Drop
+
+    model = Drop(model=MODEL, region_name="us-west-2", api_key="sk-dropped", **KEYS)
+    assert model.anthropic_api_key.get_secret_value() == ""
+    assert "anthropic_api_key" in model.model_fields_set  # (its validator's: set)
+    named = Drop(model=MODEL, region_name="us-west-2", anthropic_api_key="sk-kept", **KEYS)
+    assert named.anthropic_api_key.get_secret_value() == "sk-kept"
