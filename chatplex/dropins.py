@@ -10,7 +10,7 @@ of chatplex.
 
 from __future__ import annotations
 
-__all__ = ["DROP_IN_MODULES"]
+__all__ = ["DROP_IN_MODULES", "NOT_DROPPED_IN"]
 
 #: Drop-in name -> the module of its engine (the class of that name there). It is also the
 #: registry of provider folders: `chatplex.specs.WIRES` is the folders named here, in this
@@ -24,6 +24,7 @@ DROP_IN_MODULES: dict[str, str] = {
     "ChatAnthropicVertex": "chatplex.providers.google.anthropic_vertex_dropin",
     "ChatBedrock": "chatplex.providers.bedrock.invoke_dropin",
     "ChatBedrockConverse": "chatplex.providers.bedrock.dropin",
+    "ChatAnthropicBedrock": "chatplex.providers.bedrock.anthropic_dropin",
     "ChatOllama": "chatplex.providers.ollama.dropin",
     **dict.fromkeys(
         (
@@ -44,4 +45,12 @@ DROP_IN_MODULES: dict[str, str] = {
     ),
     "ChatCohere": "chatplex.providers.cohere.dropin",
     "ChatWatsonx": "chatplex.providers.watsonx.dropin",
+}
+
+#: LangChain class names chatplex has no drop-in for -> the partner module that has them:
+#: `from chatplex.langchain import <name>` raises an ImportError naming it.
+NOT_DROPPED_IN: dict[str, str] = {
+    "ChatAnthropicMantle": "langchain_aws",
+    "ChatOpenAIMantle": "langchain_aws",
+    "ChatBedrockNovaSonic": "langchain_aws",
 }

@@ -48,9 +48,9 @@ SUITE_PAGES: dict[str, str | None] = {
 }
 
 #: Suite modules whose rows belong to another page than their suite's, by the start of
-#: their names (langchain-aws's ChatBedrock, beside ChatBedrockConverse in the bedrock
-#: suite).
-MODULE_PAGES = {"test_chatbedrock_": "bedrock"}
+#: their names (langchain-aws's ChatBedrock and ChatAnthropicBedrock, beside
+#: ChatBedrockConverse in the bedrock suite).
+MODULE_PAGES = {"test_chatbedrock_": "bedrock", "test_anthropic_bedrock_": "anthropic_bedrock"}
 
 #: Suite folder -> the porting page's per-wire heading its table goes under.
 PORTING_SECTIONS = {

@@ -20,3 +20,12 @@ def test_each_name_is_defined_under_that_name_in_its_module(name: str) -> None:
         assert found.namespace is None  # (not serialized)
     else:
         assert found.partner_class.rpartition(":")[2] == name
+
+
+@pytest.mark.parametrize("name", sorted(dropins.NOT_DROPPED_IN))
+def test_a_class_without_a_drop_in_is_an_import_error_naming_its_partner(name: str) -> None:
+    """A script ported by its import line learns which package has the class."""
+    partner = dropins.NOT_DROPPED_IN[name]
+    assert name not in dropins.DROP_IN_MODULES
+    with pytest.raises(ImportError, match=rf"from {partner} import {name}"):
+        exec(f"from chatplex.langchain import {name}", {})

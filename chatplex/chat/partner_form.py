@@ -397,6 +397,10 @@ class PartnerFields:
     #: them set: its `model_dump(exclude_unset=True)` keeps them; langchain-openai's
     #: `model_kwargs`, `openai_organization`). A `fallbacks` field it fills counts too.
     assigned: frozenset[str] = frozenset()
+    #: Aliases whose value its "before" validator discards: it sets the field when not
+    #: given under its own name, and pydantic keeps the name's value over the alias's
+    #: (a key field set "" by a subclass whose SDK takes no key: the key's alias).
+    aliases_dropped: frozenset[str] = frozenset()
     #: How its validators follow LangSmith's gateway (`LANGSMITH_GATEWAY`): the base URL
     #: and key they resolve, written as given; None: it does not follow it.
     langsmith_gateway: GatewayRoute | None = None

@@ -30,6 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from ..dropins import DROP_IN_MODULES
+from ..dropins import NOT_DROPPED_IN
 from .convert import StreamTranslator
 from .convert import to_langchain_message
 from .dropin import langchain_class
@@ -59,4 +60,10 @@ def __getattr__(name: str) -> type[DropInChatModel]:
     # Each drop-in's LangChain chat model, made on first use (`dropin.langchain_class`).
     if name in DROP_IN_MODULES:
         return langchain_class(name)
+    if name in NOT_DROPPED_IN:  # (a script ported by its import line: say what to use)
+        partner = NOT_DROPPED_IN[name]
+        raise ImportError(
+            f"chatplex has no drop-in for {name}: use its partner's own class, "
+            f"`from {partner} import {name}` (pip install {partner.replace('_', '-')})"
+        )
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

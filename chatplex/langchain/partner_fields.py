@@ -55,18 +55,21 @@ ABSENT: Final = _Absent()
 
 
 def settle_as_partner(record: PartnerClass, values: dict[str, Any]) -> None:
-    """What the partner class's validators do to the constructor's keywords `values`
-    before anything is built: its fields lifted out of `model_kwargs`, a keyword it
-    keeps in a dict field given there too (`PartnerFields.kept_twice`), a field it
-    requires refused when missing (`PartnerFields.required`) and None refused for a
-    field it types without None (`PartnerFields.annotations`: its model's name, where
-    the drop-in would take either as not given and call its default model), its
-    candidate count read as its int field reads it (`n` among `PartnerFields.dumped`)
-    and checked (`PartnerFields.checks_candidates`, its words)."""
+    """What the partner class's validators do to the constructor's keywords `values` before
+    anything is built: its fields lifted out of `model_kwargs`, the aliases it drops
+    (`PartnerFields.aliases_dropped`), a keyword it keeps in a dict field given there
+    too (`PartnerFields.kept_twice`), a field it requires refused when missing
+    (`PartnerFields.required`) and None refused for a field it types without None
+    (`PartnerFields.annotations`: its model's name, where the drop-in would take either
+    as not given and call its default model), its candidate count read as its int field
+    reads it (`n` among `PartnerFields.dumped`) and checked
+    (`PartnerFields.checks_candidates`, its words)."""
     lift_model_kwargs(record, values)
     form = record.fields
     if form is None:
         return
+    for alias in form.aliases_dropped:
+        values.pop(alias, None)
     for keyword, holder in form.kept_in.items():  # (given twice: as its validator settles it)
         given, held = values.get(keyword, ABSENT), values.get(holder)
         within = held.get(keyword, ABSENT) if isinstance(held, Mapping) else ABSENT

@@ -110,7 +110,7 @@ def sdk_client(
         if spec.module is None:  # read on another of its clients
             base = sdk_client(form, cache, spec.factory, field, version)
         else:
-            arguments = client_arguments(form, field, spec.asynchronous, version)
+            arguments = client_arguments(form, field, spec.asynchronous, version, spec.factory)
             base = _factory(spec)(**arguments)
         return attrgetter(spec.path)(base) if spec.path else base
 
@@ -118,14 +118,19 @@ def sdk_client(
 
 
 def client_arguments(
-    form: PartnerFields, field: Callable[[str], Any], asynchronous: bool = False, version: str = ""
+    form: PartnerFields,
+    field: Callable[[str], Any],
+    asynchronous: bool = False,
+    version: str = "",
+    client: str = "",
 ) -> dict[str, Any]:
     """The keywords the partner builds its SDK clients with: each field's value, a key
     revealed, headers as a plain dict; those `client_optional` left out when None; its
     `client_fixed` values; its `client_headers` under the script's (`{partner_version}`
-    in one: `version`); an httpx client (async for an `asynchronous` SDK client): the
-    script's (`client_given`), else the one
-    shared by every model of the same settings where the partner shares one
+    in one: `version`; `{client_class}` and `{client_version}`: the name of the SDK
+    class built, "module:Class" `client`, and its distribution's version); an httpx
+    client (async for an `asynchronous` SDK client): the script's (`client_given`), else
+    the one shared by every model of the same settings where the partner shares one
     (`client_shared`), else through its `client_proxy` where one is set.
 
     >>> form = PartnerFields(
@@ -145,7 +150,7 @@ def client_arguments(
         out[keyword] = _revealed(value)
     out.update(form.client_fixed)
     if form.client_headers:
-        fields = _RevealedFields(field, partner_version=version)
+        fields = _RevealedFields(field, client, partner_version=version)
         own = {header: value.format_map(fields) for header, value in form.client_headers.items()}
         keyword = form.client_headers_keyword
         out[keyword] = {**own, **(out.get(keyword) or {})}
@@ -198,11 +203,16 @@ _kept_http_client = functools.lru_cache(maxsize=128)(_new_http_client)
 class _RevealedFields(dict[str, Any]):
     """The fields a header template reads (`str.format_map`), each read when named."""
 
-    def __init__(self, field: Callable[[str], Any], **known: Any) -> None:
+    def __init__(self, field: Callable[[str], Any], client: str = "", **known: Any) -> None:
         super().__init__(known)
-        self._field = field
+        self._field, self._client = field, client
 
     def __missing__(self, name: str) -> Any:
+        module, _, cls = self._client.partition(":")
+        if name == "client_class":
+            return cls
+        if name == "client_version":  # (its package's, as the SDK's own User-Agent says)
+            return importlib.import_module(module.partition(".")[0]).__version__
         return _revealed(self._field(name))
 
 

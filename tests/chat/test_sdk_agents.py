@@ -72,6 +72,11 @@ PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "ChatBedrockConverse": ("langchain_aws", _BEDROCK),
     "ChatBedrock": ("langchain_aws", _BEDROCK),
+    # (its endpoint is the anthropic SDK's variable's: `seen` sets it)
+    "ChatAnthropicBedrock": (
+        "langchain_aws",
+        {k: v for k, v in _BEDROCK.items() if k != "endpoint_url"},
+    ),
     # IBM Cloud's URL, answered by the patched transports: ibm-watsonx-ai refuses any
     # other. Its first request (the project's details, asked when built) is sent by the
     # same SDK client as its chat requests.
@@ -91,6 +96,7 @@ _KEYS: dict[str, str | None] = {
     "ChatCohere": "cohere_api_key",
     "ChatBedrock": None,
     "ChatBedrockConverse": None,
+    "ChatAnthropicBedrock": None,
     "ChatWatsonx": None,
 }
 
@@ -143,6 +149,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Seen]:
         monkeypatch.setattr(client.HTTPTransport, "handle_request", answer)
         monkeypatch.setattr(client.AsyncHTTPTransport, "handle_async_request", aanswer)
     with serving(_Recorder, seen=headers) as url:
+        monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", url)
         yield Seen(url, headers)
 
 
@@ -268,7 +275,8 @@ def flaky(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
             if failure is not None:
                 retry_now = {"retry-after-ms": "1", "retry-after": "0"}
                 return client.Response(failure, headers=retry_now, json={"error": {"type": "x"}})
-            anthropic = request.url.path.endswith("/messages")
+            # (Anthropic's Messages reply: its own API's, or on Bedrock's InvokeModel)
+            anthropic = request.url.path.endswith(("/messages", "/invoke"))
             return client.Response(200, json=_ANTHROPIC_REPLY if anthropic else _OPENAI_REPLY)
 
         async def aanswer(self: Any, request: Any, answer: Any = answer) -> Any:

@@ -104,6 +104,7 @@ MODELS = {
     "ollama": "llama3.2",
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
+    "anthropic_bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "perplexity": "sonar",
     "google_vertexai": "gemini-2.5-flash",
     "cohere": "command-a-03-2025",
@@ -129,6 +130,7 @@ OVERRIDES = {
     "ollama": "qwen3",
     "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "anthropic_bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "perplexity": "sonar-pro",
     "google_vertexai": "gemini-2.5-pro",
     "cohere": "command-r-plus-08-2024",

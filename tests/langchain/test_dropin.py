@@ -141,6 +141,7 @@ _IBM = {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p", "api_key"
 _BUILT: dict[str, dict[str, Any]] = {
     "ChatBedrock": _BEDROCK,
     "ChatBedrockConverse": _BEDROCK,
+    "ChatAnthropicBedrock": _BEDROCK,
     "AzureChatOpenAI": {**_AZURE, "api_version": "2024-06-01", "api_key": "k-test"},
     "ChatVertexAI": {"model": "gemini-2.0-flash", "project": "p", "api_key": "k-test"},
     "ChatWatsonx": {"model_id": "ibm/granite-3-8b-instruct", **_IBM},

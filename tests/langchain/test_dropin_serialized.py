@@ -34,6 +34,8 @@ _SERIALIZED: dict[str, tuple[str, str, dict[str, Any]]] = {
         "bedrock_converse",
         {"endpoint_url": UNIT_BASE_URL},
     ),
+    # (its endpoint is the SDK's variable's, read at a call: none here)
+    "ChatAnthropicBedrock": ("langchain_aws", "anthropic_bedrock", {}),
     "ChatGoogleGenerativeAI": (
         "langchain_google_genai",
         "google_genai",
@@ -85,7 +87,7 @@ def _params(name: str, settings: dict[str, Any]) -> dict[str, Any]:
     """The parameters `_pair` builds the drop-in `name` and its partner class with."""
     _, wire, connection = _SERIALIZED[name]
     params = {"model": SUITE_MODELS[wire], **connection, **copy.deepcopy(settings)}
-    if wire.startswith("bedrock"):
+    if "bedrock" in wire:  # (AWS credentials: anthropic_bedrock's too)
         params.update(BEDROCK_CREDENTIALS)
     elif wire == "google_vertexai":
         params["credentials"] = FakeGoogleCredentials()

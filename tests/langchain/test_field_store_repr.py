@@ -72,6 +72,15 @@ _DECLARED: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_fireworks", "accounts/fireworks/models/llama-v3p1-8b-instruct"
     ),
     "ChatXAI": keyed("langchain_xai", "grok-3-mini"),
+    "ChatAnthropicBedrock": (
+        "langchain_aws",
+        {
+            "model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "region_name": "eu-west-3",
+            "aws_access_key_id": "AKIAEXAMPLE",
+            "aws_secret_access_key": _KEY,
+        },
+    ),
 }
 
 #: More keywords, each case built on top of the wire's.

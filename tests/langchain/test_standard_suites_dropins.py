@@ -159,6 +159,10 @@ DROP_INS: dict[str, DropIn] = {
         ),
     ),
     "ChatBedrock": DropIn("bedrock", url_param="endpoint_url", extra=BEDROCK_CREDENTIALS),
+    # (its endpoint is the anthropic SDK's variable's: `_AnthropicBedrockEndpoint`)
+    "ChatAnthropicBedrock": DropIn(
+        "anthropic_bedrock", url_param="", extra=BEDROCK_CREDENTIALS, anthropic_inputs=True
+    ),
     "ChatBedrockConverse": DropIn(
         "bedrock_converse",
         url_param="endpoint_url",
@@ -303,8 +307,8 @@ class _Capabilities:
             return {**params, "base_url": url, **VERTEX_SETTINGS, "credentials": credentials}
         if case.wire == "azure_openai":
             url = url.removesuffix("/v1")  # the server's root: Azure's paths are its own
-        if case.wire.startswith("bedrock"):
-            return {**params, case.url_param: url}  # signed with BEDROCK_CREDENTIALS
+        if "bedrock" in case.wire:  # signed with BEDROCK_CREDENTIALS
+            return {**params, case.url_param: url} if case.url_param else params
         if case.wire == "ibm":  # (its `model=` names a model of IBM's Model Gateway)
             named = {"model_id": params.pop("model")}
             return {**named, **params, case.url_param: url, "token": key}
@@ -523,6 +527,26 @@ class TestChatBedrockConverseUnit(_BedrockUnit):
 
 class TestChatBedrockConverseIntegration(_BedrockIntegration):
     name = "ChatBedrockConverse"
+
+
+class _AnthropicBedrockEndpoint(BedrockIsolated):
+    """ChatAnthropicBedrock's endpoint: the anthropic SDK's variable (its class has no
+    field for it), the mock's root in the integration suite."""
+
+    name = "ChatAnthropicBedrock"
+    endpoint = UNIT_BASE_URL
+
+    @pytest.fixture(autouse=True)
+    def _endpoint(self, monkeypatch: pytest.MonkeyPatch, _isolated_aws: None) -> None:
+        monkeypatch.setenv("ANTHROPIC_BEDROCK_BASE_URL", self.endpoint or base_url(""))
+
+
+class TestChatAnthropicBedrockUnit(_AnthropicBedrockEndpoint, _Unit):
+    pass
+
+
+class TestChatAnthropicBedrockIntegration(_AnthropicBedrockEndpoint, _Integration):
+    endpoint = ""  # (the mock's root, once it runs)
 
 
 class _LangchainAwsConverseIntegration(TestChatBedrockConverseIntegration):

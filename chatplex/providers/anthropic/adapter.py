@@ -418,6 +418,11 @@ class AnthropicAdapter(Adapter):
         _move_header_parameters(body, headers)
         if betas is not None:
             headers[name] = betas
+        return self._post(body, headers)
+
+    def _post(self, body: dict[str, Any], headers: dict[str, Any]) -> HTTPRequest:
+        """The request of a Messages `body`, its `headers` held (credentials as `Secret`s,
+        revealed only into the request); a subclass may send it elsewhere."""
         return post_json(self._url, body, headers, self._secret_names, self._secret_url)
 
     def count_tokens_request(

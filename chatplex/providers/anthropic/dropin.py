@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -83,11 +84,13 @@ from .later_systems import TOOL_CHANGES
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
+    from .adapter import AnthropicAdapter
 
 __all__ = [
     "UNNAMED_PARAMETERS",
     "ChatAnthropic",
     "build",
+    "build_on",
     "num_tokens_from_messages",
     "tools_to_bind",
 ]
@@ -135,8 +138,27 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     """langchain-anthropic's constructor: the model from its fields as held
     (`PartnerClass.build`). A keyword its class has no field for (`MOVED`)
     is moved into `model_kwargs` with its warning and sent as given."""
+    return build_on(keywords, ChatAnthropic, _OWNER, _api_adapter)
+
+
+def _api_adapter(api_key: Any, base_url: Any, **options: Any) -> AnthropicAdapter:
+    """Anthropic's own API: LangChain's base URL variable first, then the SDK's (the
+    environment's key goes along)."""
     from .adapter import AnthropicAdapter
 
+    variables = ("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL")
+    return AnthropicAdapter(api_key=api_key, base_url=base_url, base_variables=variables, **options)
+
+
+def build_on(
+    keywords: dict[str, Any],
+    record: PartnerClass,
+    owner: str,
+    make_adapter: Callable[..., AnthropicAdapter],
+) -> ChatModel:
+    """The model of `record`, a `ChatAnthropic` or a subclass of it (named `owner`), from
+    its fields as held: `make_adapter(api_key, base_url, **options)` makes its wire's
+    adapter (an `AnthropicAdapter`; the options are the Messages body's)."""
     given = dict(keywords)
     hold_keys(given, is_secret_name)
     for name in [name for name in given if name in MOVED]:
@@ -147,7 +169,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         given["extra_body"] = held["extra_body"]
     spelled = {name: given.pop(name, None) for name in (*_ALIASES, *_ALIASES.values())}
     for alias, name in _ALIASES.items():
-        spelled[name] = pick(_OWNER, **{name: spelled[name], alias: spelled.pop(alias)})
+        spelled[name] = pick(owner, **{name: spelled[name], alias: spelled.pop(alias)})
     api_key, base_url = spelled["anthropic_api_key"], spelled["anthropic_api_url"]
     model, reasoning_effort = spelled["model"], spelled["reasoning_effort"]
     given.update(
@@ -166,9 +188,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     before: dict[str, Any] = {}  # (its SDK's request options in `model_kwargs`: sent as such)
     if "model_kwargs" in settings:
         settings["model_kwargs"], before = take_request_options(settings["model_kwargs"], settings)
-    api_params = checked_keywords(ChatAnthropic, _OWNER, "anthropic", given)
+    api_params = checked_keywords(record, owner, "anthropic", given)
     if model is None:  # (an empty name: refused when the model is built, a ValueError)
-        raise TypeError(f"{_OWNER} needs model=... (e.g. 'claude-sonnet-4-5')")
+        raise TypeError(f"{owner} needs model=... (e.g. 'claude-sonnet-4-5')")
     check_headers(default_headers, "default_headers")  # (before merging them)
     headers = merged_headers(default_headers)
     if betas:
@@ -179,11 +201,9 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         sent["output_config"] = {**(output_config or {})}
         if reasoning_effort is not None:
             sent["output_config"]["effort"] = reasoning_effort
-    adapter = AnthropicAdapter(
-        api_key=api_key,
-        base_url=base_url,
-        # LangChain's variable first, then the SDK's (the environment's key goes along).
-        base_variables=("ANTHROPIC_API_URL", "ANTHROPIC_BASE_URL"),
+    adapter = make_adapter(
+        api_key,
+        base_url,
         anthropic_version=anthropic_version,
         default_headers=headers,
         default_max_tokens=(
@@ -203,9 +223,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
     # Through its proxy, where one is set, as langchain-anthropic's httpx clients.
     proxied = proxied_clients(anthropic_proxy, "ANTHROPIC_PROXY", settings)
     extra_body = settings.pop("extra_body", None)  # (merged last, as the SDK merges it)
-    built = partner_model(
-        ChatAnthropic, adapter, model, {**settings, **sent, **proxied, **api_params}
-    )
+    built = partner_model(record, adapter, model, {**settings, **sent, **proxied, **api_params})
     return merged_last(built, extra_body, (adapter,), before)  # (under a call's own)
 
 
@@ -221,7 +239,6 @@ def num_tokens_from_messages(
     (`tool_choice`, `thinking`, ... `user_profile_id`, `extra_body`, `extra_headers`,
     `extra_query`, `timeout`). Sent as the model's calls are (its retries, timeout,
     errors)."""
-    from .adapter import AnthropicAdapter
     from .count_tokens import read_input_tokens
     from .errors import COUNT_ERROR_FAMILIES
 

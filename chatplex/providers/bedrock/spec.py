@@ -1,6 +1,8 @@
 """AWS Bedrock's provider names: `bedrock_converse` (Converse, LangChain's
-`ChatBedrockConverse`), and `bedrock` (LangChain's `ChatBedrock`: InvokeModel for
-Anthropic models, Converse when `beta_use_converse_api` or for Nova)."""
+`ChatBedrockConverse`), `bedrock` (LangChain's `ChatBedrock`: InvokeModel for
+Anthropic models, Converse when `beta_use_converse_api` or for Nova), and
+`anthropic_bedrock` (LangChain's `ChatAnthropicBedrock`: Anthropic's Messages API over
+InvokeModel, as the anthropic SDK's `AnthropicBedrock` sends it)."""
 
 from __future__ import annotations
 
@@ -92,5 +94,21 @@ SPECS = (
         # Its forced call parsed whole by ToolsOutputParser unless streaming=True.
         whole_reply_tool_parser=True,
         stop_word_key="stop_reason",  # the InvokeModel body's (Anthropic's models)
+    ),
+    # Its wire is Anthropic's (the adapter's `provider`): its body parameters, reply
+    # metadata and errors are that name's; this row holds what Bedrock changes.
+    ProviderSpec(
+        "anthropic_bedrock",
+        "chatplex.providers.bedrock.anthropic_bedrock:AnthropicBedrockAdapter",
+        langchain_class="ChatAnthropicBedrock",
+        otel_name="aws.bedrock",  # (the anthropic SDK's Bedrock client's)
+        ls_provider="anthropic-bedrock",
+        ls_rule=LangSmithRule(stop_setting=False),  # its stop is `stop_sequences`
+        separate_system=True,
+        setting_aliases=(("region", "region_name"),),
+        finish_reason_written=False,
+        stop_word_key="stop_reason",
+        request_id_header="request-id",  # (the anthropic SDK's; Bedrock sends none)
+        retry_after_ms_header="retry-after-ms",
     ),
 )

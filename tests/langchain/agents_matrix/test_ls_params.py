@@ -38,6 +38,9 @@ _NO_PARTNER: dict[str, str | None] = {"ChatHyperbolic": None}
 #: here), by the test reading its `ls_*` params.
 _COMPARED_APART = {
     "ChatWatsonx": "tests/partners/watsonx/test_watsonx_sidebyside.py::test_what_a_tracer_reads",
+    "ChatAnthropicBedrock": (
+        "tests/partners/bedrock/test_anthropic_bedrock_sidebyside.py::what_a_tracer_reads"
+    ),
     **dict.fromkeys(
         ("ChatCerebras", "ChatOpenRouter"),
         "tests/langchain/agents_matrix/test_ls_params.py::test_ls_params_of_a_class_built_alone",
