@@ -212,11 +212,12 @@ class RunnableWithFallbacks(BatchForwarding[Input, Output]):
     `exceptions_to_handle` (see `Runnable.with_fallbacks`). When all fail, the first
     runnable's error is raised (the others' are added to it as notes on Python 3.11+).
 
-    >>> from chatplex import RunnableLambda
-    >>> def broken(x: str) -> str:
-    ...     raise KeyError(x)
-    >>> RunnableLambda(broken).with_fallbacks([RunnableLambda(str.upper)]).invoke("ok")
-    'OK'
+    Examples:
+        >>> from chatplex import RunnableLambda
+        >>> def broken(x: str) -> str:
+        ...     raise KeyError(x)
+        >>> RunnableLambda(broken).with_fallbacks([RunnableLambda(str.upper)]).invoke("ok")
+        'OK'
     """
 
     _run_start_style = OWN_START  # LangChain's fallbacks starts its own run
