@@ -234,10 +234,10 @@ ChatAnthropicVertex = PartnerClass(
     lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
     profiles="google_vertexai",
     declared=_DECLARED,
-    # The anthropic SDK's `AnthropicVertex` client: its User-Agent and platform headers,
-    # the call's timeout as its NOT_GIVEN sentinel where none is.
+    # The anthropic SDK's `AnthropicVertex` clients (sync, async): their User-Agents and
+    # platform headers, the call's timeout as its NOT_GIVEN sentinel where none is.
     sdk=SdkForms(
-        "AnthropicVertex/Python {anthropic}",
+        ("AnthropicVertex/Python {anthropic}", "AsyncAnthropicVertex/Python {anthropic}"),
         stainless_headers("anthropic", **{"x-stainless-timeout": "{call_timeout}"}),
         versions=(("anthropic", "2.15.0"),),
     ),
