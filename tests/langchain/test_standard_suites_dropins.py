@@ -640,6 +640,20 @@ class TestChatAnthropicVertexUnit(_Unit):
         return {k: v for k, v in super().standard_chat_model_params.items() if k != "api_key"}
 
 
+@pytest.mark.filterwarnings("ignore")  # the partner's own (api_key moved to model_kwargs)
+def test_anthropic_vertex_api_key_fails_every_partner_call_and_is_refused_when_built() -> None:
+    from langchain_google_vertexai.model_garden import ChatAnthropicVertex as Partner
+
+    suite = TestChatAnthropicVertexUnit()
+    params = {**suite.chat_model_params, "max_retries": 0, "api_key": "test"}
+    partner = Partner(**params)
+    assert partner.model_kwargs == {"api_key": "test"}
+    with pytest.raises(TypeError, match="unexpected keyword argument 'api_key'"):
+        partner.invoke("hi")  # before any request
+    with pytest.raises(TypeError, match="unexpected keyword argument 'api_key'"):
+        suite.chat_model_class(**params)
+
+
 ANTHROPIC_VERTEX_V1_STREAM = (
     "as langchain-google-vertexai's ChatAnthropicVertex: with output_version='v1', a "
     "streamed tool call's content block keeps empty args ({}) where its tool_calls hold "
