@@ -436,6 +436,18 @@ def test_anthropic_vertex_holds_its_access_token_masked_where_the_partner_shows_
     assert token not in repr(dropin) + dropin.model_dump_json() + str(dropin.model_dump())
 
 
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_anthropic_vertex_calls_the_location_of_the_vertex_sdks_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No location given: langchain-google-vertexai's is its Vertex AI SDK's default
+    # (GOOGLE_CLOUD_REGION), which its anthropic SDK client calls.
+    monkeypatch.setenv("GOOGLE_CLOUD_REGION", "europe-west1")
+    dropin, partner = _pair("ChatAnthropicVertex", {})
+    assert partner.location == partner.client.region == "europe-west1"
+    assert dropin.location == dropin.chatplex_model.adapter.location == "europe-west1"
+
+
 def _dump_option_keys(name: str, model: Any) -> dict[str, list[str]]:
     """The keys of `model`'s dumps with `exclude_unset=True` and with `by_alias=True`,
     but the fields it keeps on purpose (`KEPT`)."""
