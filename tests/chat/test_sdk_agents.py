@@ -77,6 +77,16 @@ PARTNERS: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_aws",
         {k: v for k, v in _BEDROCK.items() if k != "endpoint_url"},
     ),
+    # (a fixed token: its SDK client asks Google for none)
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        {
+            "model": "claude-sonnet-4-5@20250929",
+            "project": "p",
+            "access_token": "t",
+            "base_url": URL,
+        },
+    ),
     # IBM Cloud's URL, answered by the patched transports: ibm-watsonx-ai refuses any
     # other. Its first request (the project's details, asked when built) is sent by the
     # same SDK client as its chat requests.
@@ -97,6 +107,7 @@ _KEYS: dict[str, str | None] = {
     "ChatBedrock": None,
     "ChatBedrockConverse": None,
     "ChatAnthropicBedrock": None,
+    "ChatAnthropicVertex": None,
     "ChatWatsonx": None,
 }
 
@@ -226,7 +237,11 @@ STAINLESS = sorted(
     for n in DROP_IN_MODULES
     if (forms := record(n).sdk) is not None and "x-stainless-retry-count" in dict(forms.headers)
 )
-_RETRIED = [n for n in STAINLESS if n not in ("ChatFireworks", "ChatCerebras")]
+#: langchain-google-vertexai's ChatAnthropicVertex retries itself too (its SDK client's
+#: max_retries=0, its waits 4 s and more).
+_RETRIED = [
+    n for n in STAINLESS if n not in ("ChatFireworks", "ChatCerebras", "ChatAnthropicVertex")
+]
 
 
 @pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])

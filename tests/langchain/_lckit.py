@@ -105,6 +105,7 @@ MODELS = {
     "bedrock_converse": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",  # InvokeModel (ChatBedrock)
     "anthropic_bedrock": "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "google_anthropic_vertex": "claude-haiku-4-5@20251001",
     "perplexity": "sonar",
     "google_vertexai": "gemini-2.5-flash",
     "cohere": "command-a-03-2025",
@@ -131,6 +132,7 @@ OVERRIDES = {
     "bedrock_converse": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "anthropic_bedrock": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "google_anthropic_vertex": "claude-sonnet-4-5@20250929",
     "perplexity": "sonar-pro",
     "google_vertexai": "gemini-2.5-pro",
     "cohere": "command-r-plus-08-2024",

@@ -142,6 +142,11 @@ _BUILT: dict[str, dict[str, Any]] = {
     "ChatBedrock": _BEDROCK,
     "ChatBedrockConverse": _BEDROCK,
     "ChatAnthropicBedrock": _BEDROCK,
+    "ChatAnthropicVertex": {
+        "model": "claude-sonnet-4-5@20250929",
+        "project": "p",
+        "access_token": "t",
+    },
     "AzureChatOpenAI": {**_AZURE, "api_version": "2024-06-01", "api_key": "k-test"},
     "ChatVertexAI": {"model": "gemini-2.0-flash", "project": "p", "api_key": "k-test"},
     "ChatWatsonx": {"model_id": "ibm/granite-3-8b-instruct", **_IBM},

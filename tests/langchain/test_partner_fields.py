@@ -68,6 +68,12 @@ _OTHERS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "ibm",
         {"url": "https://us-south.ml.cloud.ibm.com", "token": _KEY, "project_id": "p"},
     ),
+    # (a fixed access token: langchain-google-vertexai's asks Google for none then)
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        "google_anthropic_vertex",
+        {"project": "p", "base_url": UNIT_BASE_URL, "access_token": "t"},
+    ),
 }
 #: Every drop-in whose partner package is installed.
 _NAMES = [
@@ -103,10 +109,13 @@ OPEN: dict[tuple[str, str], str] = {
     },
     # (built for `model=`, which the cases give: its `watsonx_model` is None then)
     ("ChatWatsonx", "watsonx_model_gateway"): _CLIENTS,
-    ("ChatVertexAI", "client_options"): (
-        "a google.api_core ClientOptions object langchain-google-vertexai builds for its "
-        "SDK client: chatplex builds no SDK client, so there is no honest value to hold"
-    ),
+    **{
+        (name, "client_options"): (
+            "a google.api_core ClientOptions object langchain-google-vertexai builds for its "
+            "SDK client: chatplex builds no SDK client, so there is no honest value to hold"
+        )
+        for name in ("ChatVertexAI", "ChatAnthropicVertex")
+    },
 }
 
 #: Kept differences, each held by its own test below.
@@ -114,6 +123,10 @@ KEPT: dict[tuple[str, str], str] = {
     ("ChatOllama", "num_predict"): (
         "langchain-ollama has no `max_tokens` and drops a given one (the model runs "
         "unlimited); the drop-in takes it as Ollama's `num_predict`"
+    ),
+    ("ChatAnthropicVertex", "access_token"): (
+        "langchain-google-vertexai holds its OAuth token as a plain str, shown in its "
+        "repr and written in its dumps; chatplex shows no credential anywhere (masked)"
     ),
 }
 
@@ -285,6 +298,7 @@ class TestThePartnersFieldsReadTheSame(BedrockIsolated):
                 "ChatBedrock",
                 "ChatBedrockConverse",
                 "ChatVertexAI",
+                "ChatAnthropicVertex",
                 "ChatOllama",
                 "ChatCohere",
             )
@@ -411,6 +425,27 @@ def test_model_dump_takes_the_partners_choices_of_keys(case: str) -> None:
         ours, theirs = dropin.model_dump(**choices), partner.model_dump(**choices)
         assert list(ours) == list(theirs), choices
         assert repr(ours) == repr(theirs)  # the key a masked SecretStr, or "**********"
+
+
+def test_anthropic_vertex_holds_its_access_token_masked_where_the_partner_shows_it() -> None:
+    token = "ya29.token-7f3a"
+    dropin, partner = _pair("ChatAnthropicVertex", {"access_token": token})
+    shown = repr(partner) + partner.model_dump_json()
+    assert partner.access_token == token and token in shown  # the partner's, in clear
+    assert dropin.access_token == "***"
+    assert token not in repr(dropin) + dropin.model_dump_json() + str(dropin.model_dump())
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_anthropic_vertex_calls_the_location_of_the_vertex_sdks_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No location given: langchain-google-vertexai's is its Vertex AI SDK's default
+    # (GOOGLE_CLOUD_REGION), which its anthropic SDK client calls.
+    monkeypatch.setenv("GOOGLE_CLOUD_REGION", "europe-west1")
+    dropin, partner = _pair("ChatAnthropicVertex", {})
+    assert partner.location == partner.client.region == "europe-west1"
+    assert dropin.location == dropin.chatplex_model.adapter.location == "europe-west1"
 
 
 def _dump_option_keys(name: str, model: Any) -> dict[str, list[str]]:

@@ -181,6 +181,8 @@ DROP_INS: dict[str, DropIn] = {
         ),
     ),
     "ChatVertexAI": DropIn("google_vertexai"),
+    # (a project and a fixed token: its SDK client asks Google for none; `params`)
+    "ChatAnthropicVertex": DropIn("google_anthropic_vertex", anthropic_inputs=True),
     "ChatGroq": DropIn(
         "groq",
         url_param="groq_api_base",
@@ -305,6 +307,8 @@ class _Capabilities:
                 return {"model_name": MODELS[case.wire], "project": "test-proj"}
             credentials = FakeGoogleCredentials()
             return {**params, "base_url": url, **VERTEX_SETTINGS, "credentials": credentials}
+        if case.wire == "google_anthropic_vertex":  # (the anthropic SDK's base URL: /v1)
+            return {**params, "base_url": f"{url}/v1", "project": "proj", "access_token": key}
         if case.wire == "azure_openai":
             url = url.removesuffix("/v1")  # the server's root: Azure's paths are its own
         if "bedrock" in case.wire:  # signed with BEDROCK_CREDENTIALS
@@ -616,6 +620,77 @@ class TestChatVertexAIUnit(_Unit):
 
 class TestChatVertexAIIntegration(_Integration):
     name = "ChatVertexAI"
+
+
+#: A kept difference (the partner raises): langchain-google-vertexai's ChatAnthropicVertex
+#: has no key field and moves the unit suite's `api_key="test"` into `model_kwargs`, so
+#: every call raises the anthropic SDK's TypeError; the drop-in refuses it when built.
+ANTHROPIC_VERTEX_NO_KEY = (
+    "langchain-google-vertexai's ChatAnthropicVertex takes api_key= into model_kwargs "
+    "and every call raises the SDK's TypeError; the drop-in refuses it when built"
+)
+
+
+class TestChatAnthropicVertexUnit(_Unit):
+    name = "ChatAnthropicVertex"
+
+    @property
+    def standard_chat_model_params(self) -> dict[str, Any]:
+        # (its Google auth: no key; `ANTHROPIC_VERTEX_NO_KEY`)
+        return {k: v for k, v in super().standard_chat_model_params.items() if k != "api_key"}
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own (api_key moved to model_kwargs)
+def test_anthropic_vertex_api_key_fails_every_partner_call_and_is_refused_when_built() -> None:
+    from langchain_google_vertexai.model_garden import ChatAnthropicVertex as Partner
+
+    suite = TestChatAnthropicVertexUnit()
+    params = {**suite.chat_model_params, "max_retries": 0, "api_key": "test"}
+    partner = Partner(**params)
+    assert partner.model_kwargs == {"api_key": "test"}
+    with pytest.raises(TypeError, match="unexpected keyword argument 'api_key'"):
+        partner.invoke("hi")  # before any request
+    with pytest.raises(TypeError, match="unexpected keyword argument 'api_key'"):
+        suite.chat_model_class(**params)
+
+
+ANTHROPIC_VERTEX_V1_STREAM = (
+    "as langchain-google-vertexai's ChatAnthropicVertex: with output_version='v1', a "
+    "streamed tool call's content block keeps empty args ({}) where its tool_calls hold "
+    "them; test_langchain_google_vertexai_fails_it_too runs its class through it here"
+)
+
+
+class TestChatAnthropicVertexIntegration(_Integration):
+    name = "ChatAnthropicVertex"
+
+    @pytest.mark.xfail(strict=True, reason=ANTHROPIC_VERTEX_V1_STREAM)
+    @pytest.mark.parametrize("model", [{"output_version": "v1"}], indirect=True)
+    def test_tool_calling(self, model: BaseChatModel) -> None:
+        super().test_tool_calling(model)
+
+    @pytest.mark.parametrize("model", [{}], indirect=True)
+    def test_tool_calling_v0(self, model: BaseChatModel) -> None:
+        super().test_tool_calling(model)
+
+
+class _LangchainGoogleAnthropicVertexIntegration(TestChatAnthropicVertexIntegration):
+    """The same suite on langchain-google-vertexai's own class (not collected)."""
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        from langchain_google_vertexai.model_garden import ChatAnthropicVertex as Partner
+
+        return Partner
+
+
+@pytest.mark.filterwarnings("ignore")  # the partner's own
+def test_langchain_google_vertexai_fails_it_too() -> None:
+    suite = _LangchainGoogleAnthropicVertexIntegration()
+    params = {**suite.standard_chat_model_params, **suite.chat_model_params}
+    model = suite.chat_model_class(**params, output_version="v1")
+    with pytest.raises(AssertionError, match=r"\{\} == \{'input': 3\}"):
+        ChatModelIntegrationTests.test_tool_calling(suite, model)
 
 
 class TestChatGroqUnit(_Unit):

@@ -32,12 +32,14 @@ from urllib.parse import quote
 from ...adapters.base_url import endpoint_url
 from ...adapters.connection import post_json
 from ...adapters.keys import as_secret
+from ...adapters.keys import hold_secrets
 from ...adapters.keys import key_digest
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
+from ...secret import MASK
 from ...secret import Secret
 from ...secret.urls import hold_url
 from ..anthropic.adapter import ANTHROPIC_VERSION
@@ -139,8 +141,18 @@ class AnthropicVertexAdapter(AnthropicAdapter):
             secret_headers=secret_headers,
             extra_block_types=extra_block_types,
         )
+        # (its drop-in's partner holds the additional headers' items as default_metadata)
+        held = hold_secrets(default_headers or {}, self._secret_names, ())
+        self.held_default_headers = tuple(held.items())
         identity = token or (Secret(self._auth.identity) if self._auth is not None else None)
         self._key_digest = key_digest(identity, self.base_url)
+
+    @property
+    def shown_default_metadata(self) -> tuple[tuple[str, Any], ...]:
+        """Its drop-in's partner's `default_metadata`: the additional headers' items, a
+        credential header's value masked (`GeminiAdapter.shown_default_metadata`)."""
+        held = self.held_default_headers
+        return tuple((n, MASK if isinstance(v, Secret) else v) for n, v in held)
 
     def __repr__(self) -> str:
         return (

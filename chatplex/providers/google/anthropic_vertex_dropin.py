@@ -44,6 +44,7 @@ from ...chat.sdk_agents import stainless_headers
 from ...specs import dumped_under_aliases
 from ...specs import field_names
 from .vertex_dropin import _project_not_found
+from .vertex_dropin import partner_location
 
 if TYPE_CHECKING:
     from ...chat.model import ChatModel
@@ -159,7 +160,7 @@ def build(keywords: dict[str, Any]) -> ChatModel:
         raise TypeError(f"{_OWNER} needs model_name=... (e.g. 'claude-sonnet-4-5@20250929')")
     adapter = AnthropicVertexAdapter(
         project=project,
-        location=location or "us-central1",
+        location=partner_location(location),
         credentials=credentials,
         access_token=token,
         base_url=endpoint,
@@ -192,7 +193,7 @@ _DECLARED = (
     PartnerField("max_retries", int, 3),
     PartnerField("stop", list[str] | None, alias="stop_sequences"),
     PartnerField("model_name", str | None, alias="model"),
-    PartnerField("full_model_name", str | None),
+    PartnerField("full_model_name", str | None, excluded=True),
     PartnerField("client_options", excluded=True),
     PartnerField("api_endpoint", str | None, alias="base_url"),
     PartnerField("api_transport", str | None, alias="transport"),
@@ -233,19 +234,37 @@ ChatAnthropicVertex = PartnerClass(
     lifts_model_kwargs=0,  # its validator's (langchain-core's build_model_kwargs)
     profiles="google_vertexai",
     declared=_DECLARED,
-    # The anthropic SDK's `AnthropicVertex` client: its User-Agent and platform headers,
-    # the call's timeout as its NOT_GIVEN sentinel where none is.
+    # The anthropic SDK's `AnthropicVertex` clients (sync, async): their User-Agents and
+    # platform headers, the call's timeout as its NOT_GIVEN sentinel where none is.
     sdk=SdkForms(
-        "AnthropicVertex/Python {anthropic}",
+        ("AnthropicVertex/Python {anthropic}", "AsyncAnthropicVertex/Python {anthropic}"),
         stainless_headers("anthropic", **{"x-stainless-timeout": "{call_timeout}"}),
         versions=(("anthropic", "2.15.0"),),
     ),
     fields=PartnerFields(
         aliases=_ALIASES,
         lc_secrets={},
-        # Its "before" validator's max_output_tokens where none is given.
-        filled={"max_output_tokens": "adapter.default_max_tokens"},
-        assigned=frozenset({"model_kwargs", "max_output_tokens", "default_metadata"}),
+        # Its "before" validators' max_output_tokens where none is given, and location:
+        # its Vertex AI SDK's default (`vertex_dropin.partner_location`), called.
+        # Its `max_tokens` property reads its max_output_tokens.
+        filled={
+            "max_output_tokens": "adapter.default_max_tokens",
+            "max_tokens": "adapter.default_max_tokens",
+            "location": "adapter.location",
+        },
+        # Its validator's, whatever was given: its additional headers' items.
+        completed={"default_metadata": "adapter.shown_default_metadata"},
+        # Set by its validators whatever was given (its `exclude_unset` keeps them).
+        assigned=frozenset(
+            {
+                "model_kwargs",
+                "max_output_tokens",
+                "default_metadata",
+                "location",
+                "api_transport",
+                "client_options",
+            }
+        ),
         dump_aliases=dumped_under_aliases(_ALIASES),
         identifying=IdentifyingParams(
             always={"model_name": "model_name"},
@@ -259,8 +278,9 @@ ChatAnthropicVertex = PartnerClass(
         ),
         dumped=field_names(
             "name disable_streaming output_version project location request_parallelism "
-            "max_retries stop model_name full_model_name api_endpoint api_transport "
-            "default_metadata additional_headers client_cert_source endpoint_version "
+            "max_retries stop model_name api_endpoint api_transport "
+            "default_metadata additional_headers client_cert_source credentials "
+            "endpoint_version "
             "temperature frequency_penalty presence_penalty max_output_tokens top_p top_k "
             "n seed streaming safety_settings tuned_model_name response_modalities "
             "thinking_budget include_thoughts audio_timestamp timeout access_token "

@@ -42,7 +42,7 @@ _COMPARED_APART = {
         "tests/partners/bedrock/test_anthropic_bedrock_sidebyside.py::what_a_tracer_reads"
     ),
     **dict.fromkeys(
-        ("ChatCerebras", "ChatOpenRouter"),
+        ("ChatCerebras", "ChatOpenRouter", "ChatAnthropicVertex"),
         "tests/langchain/agents_matrix/test_ls_params.py::test_ls_params_of_a_class_built_alone",
     ),
 }
@@ -131,12 +131,43 @@ def test_ls_params_of_each_partners_own_settings(
         _assert_same(WIRES[wire], partner, ours, call)
 
 
+#: Classes compared built alone, by their partner's module and the keywords both take
+#: (ChatAnthropicVertex's: a project and a fixed token, with which it asks Google for none).
+_ALONE = {
+    **{name: PARTNER_BUILDS[name] for name in ("ChatCerebras", "ChatOpenRouter")},
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        {"model": "claude-haiku-4-5@20251001", "project": "p", "access_token": "t"},
+    ),
+}
+
+
+#: Classes whose `ls_*` params still differ, and how (each a strict xfail until fixed).
+NOT_YET = {
+    "ChatAnthropicVertex": (
+        "langchain-google-vertexai's ChatAnthropicVertex keeps LangChain's default "
+        "`_get_ls_params`: ls_provider 'anthropicvertex' (the drop-in says "
+        "'google_anthropic_vertex'), no ls_temperature when unset, ls_max_tokens from a "
+        "call's max_tokens; the rule is google_anthropic_vertex's spec's "
+        "(chatplex/providers/google/spec.py: ls_provider, ls_rule)"
+    ),
+}
+
+
 @pytest.mark.filterwarnings("ignore")  # the partners' own
 @pytest.mark.parametrize("settings", SETTINGS, ids=["bare", "standard", "others"])
-@pytest.mark.parametrize("name", ["ChatCerebras", "ChatOpenRouter"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
+        if n in NOT_YET
+        else n
+        for n in sorted(_ALONE)
+    ],
+)
 def test_ls_params_of_a_class_built_alone(name: str, settings: dict[str, Any]) -> None:
     # (`_get_ls_params` sends nothing: both built by the same constructor call, no server)
-    module, keywords = PARTNER_BUILDS[name]
+    module, keywords = _ALONE[name]
     partner = getattr(importlib.import_module(module), name)(**keywords, **settings)
     ours = getattr(chatplex.langchain, name)(**keywords, **settings)
     for call in CALLS:
