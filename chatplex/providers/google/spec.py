@@ -140,7 +140,10 @@ SPECS = (
         batch_discount=None,  # no Batch API on Vertex AI's Anthropic endpoint
         # Vertex AI's reply headers name no Anthropic rate limits.
         limit_headers=None,
-        ls_rule=LangSmithRule(stop_setting=False, max_tokens_keyword="max_output_tokens"),
+        # Its class keeps LangChain's default `_get_ls_params` (the provider named from
+        # the class, a call's `max_tokens`, no temperature unless set).
+        ls_provider="anthropicvertex",
+        ls_rule=LangSmithRule(stop_setting=False, temperature_unset=False),
         setting_aliases=(("api_endpoint", "base_url"), ("additional_headers", "default_headers")),
     ),
 )

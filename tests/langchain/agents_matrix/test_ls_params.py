@@ -143,15 +143,7 @@ _ALONE = {
 
 
 #: Classes whose `ls_*` params still differ, and how (each a strict xfail until fixed).
-NOT_YET = {
-    "ChatAnthropicVertex": (
-        "langchain-google-vertexai's ChatAnthropicVertex keeps LangChain's default "
-        "`_get_ls_params`: ls_provider 'anthropicvertex' (the drop-in says "
-        "'google_anthropic_vertex'), no ls_temperature when unset, ls_max_tokens from a "
-        "call's max_tokens; the rule is google_anthropic_vertex's spec's "
-        "(chatplex/providers/google/spec.py: ls_provider, ls_rule)"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.mark.filterwarnings("ignore")  # the partners' own
