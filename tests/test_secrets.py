@@ -1676,6 +1676,10 @@ def _keys(provider: str, form: str) -> dict[str, Any]:
         # watsonx.ai bills a project; its API key goes only to IBM Cloud IAM (not a mock
         # transport here), so the watched credential is the bearer token it would give.
         return {"project_id": "p-frame", **({"token": FRAME_KEY} if FRAME_FORMS[form][1] else {})}
+    if "anthropicvertex" in provider.lower().replace("_", ""):
+        # Claude on Vertex AI: a project, and an OAuth token (the credential watched).
+        token = FRAME_KEY if FRAME_FORMS[form][1] else "ya29-other"
+        return {"project": "p-frame", "access_token": token}
     if FRAME_FORMS[form][1]:
         return {"api_key": FRAME_KEY}
     # Vertex AI needs a credential: express mode's key (not the one watched) will do.

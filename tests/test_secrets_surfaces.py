@@ -117,6 +117,8 @@ def _settings(name: str, form: str) -> dict[str, Any]:
         keys = {"project_id": "p-frame", "token": key}
     elif name == "AzureChatOpenAI":
         keys = {"api_key": key, "api_version": "2024-10-21"}
+    elif name == "ChatAnthropicVertex":  # (a project, and an OAuth token: the key here)
+        keys = {"project": "p-frame", "access_token": key}
     else:
         keys = {"api_key": key}
     record = getattr(chatplex.langchain, name)._record  # (its fields' spellings too)
@@ -133,6 +135,8 @@ def _settings(name: str, form: str) -> dict[str, Any]:
     elif form == "userinfo":
         keys.pop("api_key", None)
         keys.pop("token", None)
+        if name == "ChatAnthropicVertex":  # (its token not the one watched here)
+            keys["access_token"] = PLAIN
         if name == "ChatVertexAI":  # (Vertex AI needs a credential: express mode's key)
             keys["api_key"] = "vertex-express"
         keys[url] = f"http://{FRAME_USER}:{FRAME_KEY}@gateway.invalid/openai/v1"
@@ -268,6 +272,7 @@ def _from_environment(name: str) -> tuple[str, dict[str, Any]] | None:
     its key is read from no variable of its own."""
     settings = _settings(name, "api_key")
     keyword = "aws_secret_access_key" if "Bedrock" in name else "token"
+    keyword = "access_token" if name == "ChatAnthropicVertex" else keyword
     keyword = keyword if keyword in settings else "api_key"
     del settings[keyword]
     record = getattr(chatplex.langchain, name)._record

@@ -34,11 +34,9 @@ from ...adapters.connection import post_json
 from ...adapters.keys import as_secret
 from ...adapters.keys import hold_secrets
 from ...adapters.keys import key_digest
-from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...messages import AIMessage
 from ...messages import AIMessageChunk
-from ...messages import BaseMessage
 from ...secret import MASK
 from ...secret import Secret
 from ...secret.urls import hold_url
@@ -54,10 +52,10 @@ if TYPE_CHECKING:
     from ...adapters.batch_api import Limits
     from ..anthropic.batch import AnthropicBatches
 
-__all__ = ["BASE_URL_VARIABLE", "AnthropicVertexAdapter", "default_base_url"]
+__all__ = ["BASE_VARIABLE", "AnthropicVertexAdapter", "default_base_url"]
 
 #: The anthropic SDK's variable for the Vertex base URL (`AnthropicVertex`'s).
-BASE_URL_VARIABLE = "ANTHROPIC_VERTEX_BASE_URL"
+BASE_VARIABLE = "ANTHROPIC_VERTEX_BASE_URL"
 #: The anthropic SDK's regions with hosts of their own (multi-region endpoints).
 _OWN_HOSTS = {
     "global": "https://aiplatform.googleapis.com/v1",
@@ -132,7 +130,8 @@ class AnthropicVertexAdapter(AnthropicAdapter):
         self.location = location
         self._token = token
         self._text_as_blocks = as_partner
-        base = base_url or os.environ.get(BASE_URL_VARIABLE) or default_base_url(location)
+        # (the variable's URL held as given: its user info is no local in clear)
+        base = base_url or hold_url(os.environ.get(BASE_VARIABLE)) or default_base_url(location)
         super().__init__(
             base_url=base,
             anthropic_version=anthropic_version,
@@ -166,25 +165,19 @@ class AnthropicVertexAdapter(AnthropicAdapter):
         """The credentials' holder (None with a fixed `access_token`)."""
         return self._auth
 
-    def build_request(
-        self, messages: Sequence[BaseMessage], settings: CallSettings, *, stream: bool
-    ) -> HTTPRequest:
-        """The Messages request (`AnthropicAdapter.build_request`, which validates and
-        translates first: bad input fails before any token refresh) at Vertex AI's
+    def _post(self, body: dict[str, Any], headers: dict[str, Any]) -> HTTPRequest:
+        """The Messages request (built, validated and translated by `AnthropicAdapter`,
+        its `headers` still held: no local holds a credential in clear) at Vertex AI's
         endpoint of its model, its body without `model`, with `anthropic_version`."""
-        request = super().build_request(messages, settings, stream=stream)
-        body = dict(request.json or {})
-        model = str(body.pop("model"))
+        model, stream = str(body.pop("model")), bool(body.get("stream"))
         body.setdefault("anthropic_version", self.anthropic_version)  # (extra_body's wins)
         if self._text_as_blocks:
             _texts_as_blocks(body)
-        headers: dict[str, Any] = {
-            k: v for k, v in request.headers.items() if k.lower() != "anthropic-version"
-        }
+        held = {k: v for k, v in headers.items() if k.lower() != "anthropic-version"}
         if self._token is not None:
-            headers["Authorization"] = Secret(f"Bearer {self._token.get()}")
+            held["Authorization"] = Secret("Bearer " + self._token.get())
         else:
-            headers = authorized(headers, self._auth)
+            held = authorized(held, self._auth)
         path = (
             f"/projects/{quote(self.project, safe='')}/locations/{self.location}/publishers/"
             f"anthropic/models/{quote(model, safe='@')}:"
@@ -194,8 +187,7 @@ class AnthropicVertexAdapter(AnthropicAdapter):
         if self.secret_base_url is not None:
             secret_url = Secret(endpoint_url(self.secret_base_url.get(), path))
         url = endpoint_url(self.base_url, path)
-        names = frozenset(request.secret_headers) | {"authorization"}
-        return post_json(url, body, headers, names, secret_url)
+        return post_json(url, body, held, self._secret_names | {"authorization"}, secret_url)
 
     def parse_response(self, body: bytes, headers: Mapping[str, str]) -> AIMessage:
         """Anthropic's reply; its drop-in's as its partner reads it (`_as_partner_reads`)."""
