@@ -60,6 +60,14 @@ PARTNER_BUILDS: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_google_vertexai",
         {"model": "gemini-2.0-flash", "project": "p", "location": "us-central1"},
     ),
+    "ChatAnthropicBedrock": (
+        "langchain_aws",
+        {"model": "anthropic.claude-3-haiku-20240307-v1:0", "region_name": "us-east-1"},
+    ),
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        {"model": "claude-3-5-haiku@20241022", "project": "p", "location": "us-east5"},
+    ),
 }
 
 
