@@ -192,7 +192,7 @@ _DECLARED = (
     PartnerField("max_retries", int, 3),
     PartnerField("stop", list[str] | None, alias="stop_sequences"),
     PartnerField("model_name", str | None, alias="model"),
-    PartnerField("full_model_name", str | None),
+    PartnerField("full_model_name", str | None, excluded=True),
     PartnerField("client_options", excluded=True),
     PartnerField("api_endpoint", str | None, alias="base_url"),
     PartnerField("api_transport", str | None, alias="transport"),
@@ -259,7 +259,7 @@ ChatAnthropicVertex = PartnerClass(
         ),
         dumped=field_names(
             "name disable_streaming output_version project location request_parallelism "
-            "max_retries stop model_name full_model_name api_endpoint api_transport "
+            "max_retries stop model_name api_endpoint api_transport "
             "default_metadata additional_headers client_cert_source endpoint_version "
             "temperature frequency_penalty presence_penalty max_output_tokens top_p top_k "
             "n seed streaming safety_settings tuned_model_name response_modalities "
