@@ -30,9 +30,9 @@ import binascii
 import json
 import os
 from collections.abc import Callable
-from functools import cache
 from collections.abc import Mapping
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -96,12 +96,13 @@ def guardrail_headers(config: Mapping[str, Any] | None) -> dict[str, str]:
 
 
 @cache
-def _session_error(missing: type[Exception]) -> type[Exception]:
+def _session_error() -> type[Exception]:
     """The error of a signature with no AWS credentials: the Converse adapter's
-    (`missing`: botocore's NoCredentialsError, chatplex's `MissingKeyError`), also the
-    RuntimeError the anthropic SDK's `AnthropicBedrock` raises there (so a drop-in's call
-    raises that class, as langchain-aws's `ChatAnthropicBedrock`), named as `missing`.
+    (botocore's NoCredentialsError, chatplex's `MissingKeyError`, named as botocore's),
+    also the RuntimeError the anthropic SDK's `AnthropicBedrock` raises there (so a
+    drop-in's call raises that class, as langchain-aws's `ChatAnthropicBedrock`).
     Pickled whole."""
+    missing = type(_no_credentials(""))
 
     def reduce(self: Exception) -> tuple[Any, ...]:
         return (_session_missing, (str(self),))
@@ -115,8 +116,7 @@ def _session_error(missing: type[Exception]) -> type[Exception]:
 
 def _session_missing(words: str) -> Exception:
     """`_session_error`'s error in `words` (what unpickling calls)."""
-    missing = _no_credentials(words)
-    return _session_error(type(missing))(words)
+    return _session_error()(words)
 
 
 class AnthropicBedrockAdapter(AnthropicAdapter):
@@ -236,7 +236,7 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         try:
             return self._aws._signed_post(url, body, revealed)
         except MissingKeyError as err:  # no AWS credentials
-            raise _session_error(type(err))(str(err)) from err.__cause__
+            raise _session_error()(str(err)) from err.__cause__
 
     def credential_ids(self) -> frozenset[str]:
         return self._aws.credential_ids()
