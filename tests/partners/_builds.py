@@ -60,6 +60,14 @@ PARTNER_BUILDS: dict[str, tuple[str, dict[str, Any]]] = {
         "langchain_google_vertexai",
         {"model": "gemini-2.0-flash", "project": "p", "location": "us-central1"},
     ),
+    "ChatAnthropicBedrock": (
+        "langchain_aws",
+        {"model": "anthropic.claude-3-haiku-20240307-v1:0", "region_name": "us-east-1"},
+    ),
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        {"model": "claude-3-5-haiku@20241022", "project": "p", "location": "us-east5"},
+    ),
 }
 
 
@@ -70,7 +78,8 @@ def without_model(name: str) -> tuple[str, dict[str, Any]]:
 
 
 #: Drop-in name -> (partner module, its constructor's keywords for a local server at
-#: `url`, a key read from the environment): the suites that answer both from one server.
+#: `url`, a key read from the environment or a fixed token): the suites that answer both
+#: from one server.
 AT_URL: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "ChatOpenAI": ("langchain_openai", lambda url: {"model": "gpt-4o-mini", "base_url": url}),
     "ChatGroq": ("langchain_groq", lambda url: {"model": "llama-3.1-8b-instant", "base_url": url}),
@@ -82,5 +91,15 @@ AT_URL: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "ChatAnthropic": (
         "langchain_anthropic",
         lambda url: {"model": "claude-haiku-4-5", "base_url": url},
+    ),
+    "ChatAnthropicVertex": (
+        "langchain_google_vertexai.model_garden",
+        lambda url: {
+            "model": "claude-haiku-4-5@20251001",
+            "project": "p",
+            "location": "us-east5",
+            "base_url": url + "/v1",
+            "access_token": "t",
+        },
     ),
 }

@@ -1,6 +1,7 @@
 """A model deep-copied or pickled (`copy.deepcopy`, a `pickle` round trip: what a process
-pool or a cache of models does). The partner classes but langchain-anthropic's and
-langchain-google-vertexai's hold their SDK's clients (httpx clients, locks), so both raise
+pool or a cache of models does). The partner classes but langchain-anthropic's ChatAnthropic
+(and langchain-aws's ChatAnthropicBedrock, its subclass) and langchain-google-vertexai's
+ChatVertexAI hold their SDK's clients (httpx clients, locks), so they raise
 there (TypeError; botocore's client a PicklingError). The drop-ins hold no client of their
 own, and copy and load again as the same model: a kept difference (LangChain raises), held
 here for each drop-in. ChatOpenAI's and AzureChatOpenAI's copies are also called side by
@@ -21,9 +22,10 @@ import pytest
 import chatplex.langchain
 from tests.partners._builds import PARTNER_BUILDS
 
-#: Each drop-in whose partner class holds SDK clients: all but ChatAnthropic and
-#: ChatVertexAI, whose partner classes copy and pickle too.
-NAMES = tuple(n for n in PARTNER_BUILDS if n not in ("ChatAnthropic", "ChatVertexAI"))
+#: Each drop-in whose partner class holds SDK clients: all but ChatAnthropic,
+#: ChatAnthropicBedrock and ChatVertexAI, whose partner classes copy and pickle too.
+_COPIED_BY_THE_PARTNER = ("ChatAnthropic", "ChatAnthropicBedrock", "ChatVertexAI")
+NAMES = tuple(n for n in PARTNER_BUILDS if n not in _COPIED_BY_THE_PARTNER)
 COPIES: dict[str, Callable[[Any], Any]] = {
     "deepcopy": copy.deepcopy,
     "pickle": lambda model: pickle.loads(pickle.dumps(model)),

@@ -48,6 +48,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "ChatVertexAI": {"project": "p", "location": "us-central1"},
     "ChatBedrock": {"region_name": "us-east-1"},
     "ChatBedrockConverse": {"region_name": "us-east-1"},
+    "ChatAnthropicBedrock": {"region_name": "us-east-1"},
+    "ChatAnthropicVertex": {"project": "p", "location": "us-east5"},
     "ChatWatsonx": {"url": "https://us-south.ml.cloud.ibm.com", "project_id": "p"},
 }
 
@@ -56,6 +58,8 @@ MODEL_KEYWORD = {"ChatBedrock": "model_id", "ChatWatsonx": "model_id"}
 MODELS = {
     "ChatBedrock": "anthropic.claude-3-haiku-20240307-v1:0",
     "ChatBedrockConverse": "anthropic.claude-3-haiku-20240307-v1:0",
+    "ChatAnthropicBedrock": "anthropic.claude-3-haiku-20240307-v1:0",
+    "ChatAnthropicVertex": "claude-3-5-haiku@20241022",
 }
 
 #: Variables that would hand a model a credential or another host: none is set.
@@ -252,7 +256,9 @@ _NO_KEY_AT_BUILD = {
     "vllm",
     "bedrock",
     "bedrock_converse",
+    "anthropic_bedrock",
     "google_vertexai",
+    "google_anthropic_vertex",
 }
 #: What a provider needs beyond its key to be built (a service URL, a version, a project).
 _OWN_SETTINGS: dict[str, dict[str, Any]] = {
@@ -319,12 +325,20 @@ def test_a_script_importing_only_the_drop_ins_sees_the_partners_sdk_class(
 
 #: The drop-ins whose partner builds with no credentials (a cloud's chain, read at the
 #: first call) and whose first call raises its SDK's class, before any request.
-CALL_REFUSALS = ("ChatBedrock", "ChatBedrockConverse", "ChatVertexAI")
+CALL_REFUSALS = (
+    "ChatBedrock",
+    "ChatBedrockConverse",
+    "ChatAnthropicBedrock",
+    "ChatVertexAI",
+    "ChatAnthropicVertex",
+)
 #: chatplex's own provider of each.
 _OWN_PROVIDER = {
     "ChatBedrock": "bedrock",
     "ChatBedrockConverse": "bedrock_converse",
+    "ChatAnthropicBedrock": "anthropic_bedrock",
     "ChatVertexAI": "google_vertexai",
+    "ChatAnthropicVertex": "google_anthropic_vertex",
 }
 
 

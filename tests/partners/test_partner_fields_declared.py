@@ -45,6 +45,12 @@ DIFFERENCES: dict[tuple[str, str, str], str] = {
     ("ChatVertexAI", "safety_settings", "annotation"): (
         "the Vertex AI SDK's SafetySetting list or int-enum dict"
     ),
+    ("ChatAnthropicVertex", "client_options", "annotation"): "google-api-core's ClientOptions",
+    ("ChatAnthropicVertex", "credentials", "annotation"): "google-auth's Credentials",
+    ("ChatAnthropicVertex", "response_modalities", "annotation"): "the Vertex AI SDK's int enum",
+    ("ChatAnthropicVertex", "safety_settings", "annotation"): (
+        "the Vertex AI SDK's SafetySetting list or int-enum dict"
+    ),
     # A kept difference (agents matrix `read_timeout`, Reason.RAISES): langchain-aws's int
     # field refuses timeout=0.1 at construction; the drop-in times the call out.
     ("ChatBedrockConverse", "timeout", "annotation"): "a float timeout taken (its int refuses)",

@@ -32,6 +32,7 @@ import os
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -41,6 +42,7 @@ from ...adapters.keys import reveal
 from ...adapters.request_types import CallSettings
 from ...adapters.request_types import HTTPRequest
 from ...adapters.sse_event import SSEEvent
+from ...errors import MissingKeyError
 from ...errors import StreamError
 from ...messages import AIMessageChunk
 from ...messages import BaseMessage
@@ -52,6 +54,7 @@ from ...secret.urls import hold_url
 from ..anthropic.adapter import AnthropicAdapter
 from ..anthropic.stream import AnthropicStreamParser
 from .adapter import BedrockAdapter
+from .auth import _no_credentials
 from .eventstream import EventStreamDecoder
 from .eventstream import EventStreamMessage
 from .invoke import ANTHROPIC_VERSION as BEDROCK_VERSION
@@ -90,6 +93,30 @@ def guardrail_headers(config: Mapping[str, Any] | None) -> dict[str, str]:
     if trace := config.get("trace"):
         headers["X-Amzn-Bedrock-Trace"] = str(trace).upper()
     return headers
+
+
+@cache
+def _session_error() -> type[Exception]:
+    """The error of a signature with no AWS credentials: the Converse adapter's
+    (botocore's NoCredentialsError, chatplex's `MissingKeyError`, named as botocore's),
+    also the RuntimeError the anthropic SDK's `AnthropicBedrock` raises there (so a
+    drop-in's call raises that class, as langchain-aws's `ChatAnthropicBedrock`).
+    Pickled whole."""
+    missing = type(_no_credentials(""))
+
+    def reduce(self: Exception) -> tuple[Any, ...]:
+        return (_session_missing, (str(self),))
+
+    return type(
+        missing.__name__,
+        (RuntimeError, missing),
+        {"__reduce__": reduce, "__module__": missing.__module__},
+    )
+
+
+def _session_missing(words: str) -> Exception:
+    """`_session_error`'s error in `words` (what unpickling calls)."""
+    return _session_error()(words)
 
 
 class AnthropicBedrockAdapter(AnthropicAdapter):
@@ -206,7 +233,10 @@ class AnthropicBedrockAdapter(AnthropicAdapter):
         # Revealed into a dict whose repr masks them, marked with the values held (botocore's
         # signing log masks them), signed as the Converse adapter's.
         revealed = merged_headers(reveal(held, self._secret_names), keys=held_keys(held.values()))
-        return self._aws._signed_post(url, body, revealed)
+        try:
+            return self._aws._signed_post(url, body, revealed)
+        except MissingKeyError as err:  # no AWS credentials
+            raise _session_error()(str(err)) from err.__cause__
 
     def credential_ids(self) -> frozenset[str]:
         return self._aws.credential_ids()

@@ -183,6 +183,14 @@ def _no_project() -> Exception:
     return _project_not_found(GoogleAuthError("no project"))  # type: ignore[no-untyped-call]
 
 
+def structured_target(
+    model: ChatModel, method: str | None, schema: Any
+) -> tuple[ChatModel, str | None]:
+    """langchain-google-vertexai's `with_structured_output` answers every method by a
+    forced tool call (the method asked is taken and not read)."""
+    return model._structured_target("function_calling", schema)
+
+
 #: Its own pydantic fields, in its order.
 _DECLARED = (
     PartnerField("client", excluded=True),
@@ -288,5 +296,5 @@ ChatAnthropicVertex = PartnerClass(
         ),
     ),
     build=build,
-    hooks=PartnerHooks(),
+    hooks=PartnerHooks(structured_target=structured_target),
 )

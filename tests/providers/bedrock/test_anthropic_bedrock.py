@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import json
+import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chatplex.adapters.request_types import CallSettings
+from chatplex.errors import MissingKeyError
 from chatplex.errors import StreamError
 from chatplex.messages import HumanMessage
 from chatplex.providers.bedrock import anthropic_bedrock
@@ -21,6 +25,7 @@ from chatplex.providers.bedrock.anthropic_bedrock import AnthropicBedrockAdapter
 from chatplex.providers.bedrock.anthropic_bedrock import AnthropicBedrockStreamParser
 from chatplex.providers.bedrock.anthropic_bedrock import guardrail_headers
 from chatplex.providers.bedrock.eventstream import EventStreamMessage
+from tests._aws import isolate_aws
 from tests.providers.bedrock._keys import SECRET
 from tests.providers.bedrock._keys import keyed_with
 
@@ -197,3 +202,25 @@ def test_chatplexs_own_model_calls_it_sync_and_async() -> None:
         f"/model/{MODEL}/invoke": 2,
         f"/model/{MODEL}/invoke-with-response-stream": 1,
     }, paths
+
+
+def test_no_aws_credentials_is_the_sdks_runtime_error_too_and_pickles_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The anthropic SDK's AnthropicBedrock raises RuntimeError there; chatplex's own
+    # family keeps its one class (MissingKeyError) and botocore's name.
+    import botocore.exceptions
+
+    isolate_aws(monkeypatch, tmp_path)
+    adapter = AnthropicBedrockAdapter(region_name="us-east-1")
+    with pytest.raises(MissingKeyError) as raised:
+        adapter.build_request([HumanMessage("Hi")], CallSettings(model="m"), stream=False)
+    err = raised.value
+    assert isinstance(err, RuntimeError)
+    assert isinstance(err, botocore.exceptions.NoCredentialsError)
+    assert (type(err).__module__, type(err).__qualname__) == (
+        "botocore.exceptions",
+        "NoCredentialsError",
+    )
+    for copied in (pickle.loads(pickle.dumps(err)), copy.deepcopy(err)):
+        assert type(copied) is type(err) and str(copied) == str(err)
