@@ -5,9 +5,13 @@ And a port nothing listens on: what a provider that is down looks like."""
 from __future__ import annotations
 
 import atexit
+import signal
 import socket
 import threading
+import time
+from collections.abc import Callable
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -92,6 +96,50 @@ def _read_request(conn: socket.socket) -> None:
         if not piece:
             return
         body += piece
+
+
+def closed_by_the_peer(connection: socket.socket) -> bool:
+    """The client closed a held connection: an end of stream, or a reset where it closed
+    with bytes it had not read yet (the piece sent on a stream cut before reading it)."""
+    try:
+        return connection.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+class CtrlC(BaseException):
+    """What `interrupted`'s signal raises in the main thread: a BaseException, as
+    KeyboardInterrupt is, but not one pytest takes for the user's Ctrl-C."""
+
+
+def _raise_ctrl_c(signum: int, frame: Any) -> None:
+    raise CtrlC
+
+
+def interrupted(call: Callable[[], Any], silent: SilentServer, requests: int, wait: float) -> float:
+    """`call()` in the main thread, Ctrl-C'd (`CtrlC`) once `silent` has read `requests`
+    requests (or `wait` seconds passed): the seconds it took to raise."""
+    main = threading.main_thread()
+    assert threading.current_thread() is main
+
+    def interrupt_once_all_are_in_flight() -> None:
+        deadline = time.monotonic() + wait
+        # (each request read whole: no byte of one left for the caller's checks)
+        while silent.requests_read < requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        signal.pthread_kill(main.ident or 0, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, _raise_ctrl_c)
+    interrupter = threading.Thread(target=interrupt_once_all_are_in_flight)
+    try:
+        started = time.monotonic()
+        interrupter.start()
+        with pytest.raises(CtrlC):
+            call()
+        return time.monotonic() - started
+    finally:
+        interrupter.join()
+        signal.signal(signal.SIGUSR1, previous)
 
 
 # Fixtures of every suite, registered by tests/conftest.py's `pytest_plugins` (a module

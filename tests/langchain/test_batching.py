@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
-import socket
-import threading
-import time
 from typing import Any
 
 import pytest
@@ -19,6 +15,8 @@ from chatplex.langchain.batching import abatch_keeping_finished
 from chatplex.langchain.batching import batch_keeping_finished
 from tests._silent import OPENAI_PIECE
 from tests._silent import SilentServer
+from tests._silent import closed_by_the_peer
+from tests._silent import interrupted
 
 
 def _doubled_but_three(value: int) -> int:
@@ -68,15 +66,6 @@ def test_both_raise_the_collectors_young_threshold_while_they_run() -> None:
     assert gc.get_threshold()[0] == 700
 
 
-class _CtrlC(BaseException):
-    """What the test's signal raises in the main thread: a BaseException, as
-    KeyboardInterrupt is, but not one pytest takes for the user's Ctrl-C."""
-
-
-def _raise_ctrl_c(signum: int, frame: Any) -> None:
-    raise _CtrlC
-
-
 @pytest.mark.parametrize("name", ["ChatOpenAI", "ChatAnthropic"])
 def test_ctrl_c_in_a_drop_ins_sync_batch_cuts_its_calls_in_flight(
     silent: SilentServer, name: str
@@ -104,38 +93,9 @@ def test_ctrl_c_in_a_streamed_drop_in_batch_cuts_its_streams_in_flight(stalls: s
 
 
 def _interrupted_batch(model: Any, silent: SilentServer) -> None:
-    main = threading.main_thread()
-    assert threading.current_thread() is main
-
-    def interrupt_once_all_are_in_flight() -> None:
-        deadline = time.monotonic() + 30
-        # (each request read whole: no byte of one left for the checks below)
-        while silent.requests_read < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        signal.pthread_kill(main.ident or 0, signal.SIGUSR1)
-
-    previous = signal.signal(signal.SIGUSR1, _raise_ctrl_c)
-    interrupter = threading.Thread(target=interrupt_once_all_are_in_flight)
-    try:
-        started = time.monotonic()
-        interrupter.start()
-        with pytest.raises(_CtrlC):
-            model.batch(["a", "b", "c"])
-        took = time.monotonic() - started
-    finally:
-        interrupter.join()
-        signal.signal(signal.SIGUSR1, previous)
+    took = interrupted(lambda: model.batch(["a", "b", "c"]), silent, 3, wait=30)
     assert took < 30  # not the 60 s timeout: the three reads were cut
     for connection in list(silent._held):
         connection.settimeout(30)
-        assert _closed_by_the_peer(connection)
+        assert closed_by_the_peer(connection)
     assert len(silent._held) == 3  # and no retry came
-
-
-def _closed_by_the_peer(connection: socket.socket) -> bool:
-    """The client closed it: an end of stream, or a reset where the client closed with
-    bytes it had not read yet (the piece sent on a stream cut before reading it)."""
-    try:
-        return connection.recv(1) == b""
-    except ConnectionResetError:
-        return True

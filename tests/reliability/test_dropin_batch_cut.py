@@ -14,11 +14,8 @@ the time taken rather than hanging the suite.
 from __future__ import annotations
 
 import asyncio
-import signal
-import socket
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,6 +26,8 @@ import chatplex.langchain as dropins
 from tests._calls import connections_left
 from tests._leaks import no_resource_warnings
 from tests._silent import SilentServer
+from tests._silent import closed_by_the_peer
+from tests._silent import interrupted
 
 #: The stalled reads' own bound: far past PROMPTLY, so only a cut read ends in time.
 STALL_BOUND = 60
@@ -50,14 +49,7 @@ def _all_closed(silent: SilentServer, requests: int) -> None:
     assert len(silent._held) == requests  # and no retry came
     for connection in list(silent._held):
         connection.settimeout(PROMPTLY)
-        assert _closed_by_the_peer(connection)
-
-
-def _closed_by_the_peer(connection: socket.socket) -> bool:
-    try:
-        return connection.recv(1) == b""
-    except ConnectionResetError:
-        return True
+        assert closed_by_the_peer(connection)
 
 
 def _wait_for_requests(silent: SilentServer, requests: int) -> None:
@@ -101,44 +93,17 @@ async def test_leaving_abatch_as_completed_early_cancels_the_calls_still_running
     _all_closed(silent, 2)
 
 
-class _CtrlC(BaseException):
-    """What the test's signal raises in the main thread: a BaseException, as
-    KeyboardInterrupt is, but not one pytest takes for the user's Ctrl-C."""
-
-
-def _interrupted(call: Callable[[], Any], silent: SilentServer, requests: int) -> float:
-    """`call()` in the main thread, Ctrl-C'd once the server holds `requests` requests:
-    the seconds it took to raise."""
-    main = threading.main_thread()
-    assert threading.current_thread() is main
-
-    def interrupt_once_all_are_in_flight() -> None:
-        _wait_for_requests(silent, requests)
-        signal.pthread_kill(main.ident or 0, signal.SIGUSR1)
-
-    def raise_ctrl_c(signum: int, frame: Any) -> None:
-        raise _CtrlC
-
-    previous = signal.signal(signal.SIGUSR1, raise_ctrl_c)
-    interrupter = threading.Thread(target=interrupt_once_all_are_in_flight)
-    try:
-        started = time.monotonic()
-        interrupter.start()
-        with pytest.raises(_CtrlC):
-            call()
-        return time.monotonic() - started
-    finally:
-        interrupter.join()
-        signal.signal(signal.SIGUSR1, previous)
-
-
 @names
 @pytest.mark.parametrize("how", ["batch_as_completed", "batch_returning_exceptions"])
 def test_ctrl_c_cuts_the_calls_in_flight(silent: SilentServer, name: str, how: str) -> None:
     model = _model(name, silent)
     if how == "batch_as_completed":
-        took = _interrupted(lambda: list(model.batch_as_completed(["a", "b", "c"])), silent, 3)
+        took = interrupted(
+            lambda: list(model.batch_as_completed(["a", "b", "c"])), silent, 3, PROMPTLY
+        )
     else:
-        took = _interrupted(lambda: model.batch(["a", "b", "c"], return_exceptions=True), silent, 3)
+        took = interrupted(
+            lambda: model.batch(["a", "b", "c"], return_exceptions=True), silent, 3, PROMPTLY
+        )
     assert took < PROMPTLY  # not the stalled reads' 60 s: they were cut
     _all_closed(silent, 3)
