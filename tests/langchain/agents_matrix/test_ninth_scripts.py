@@ -25,6 +25,7 @@ package's class beside chatplex's, compared (`_kit.py`).
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from typing import Annotated
 from typing import Any
 from typing import NotRequired
@@ -126,16 +127,25 @@ def _default_retry(run: Run, use_async: bool) -> Any:
     model = run.make(max_retries=0)
     policy = lg_types.RetryPolicy(max_attempts=2, initial_interval=0.0, jitter=False)
     app = _model_node_graph(model, retry_policy=policy).compile()
+    if use_async:
+        return _each_fault(
+            run, _FAULTS, lambda: arun(lambda: app.ainvoke(ask(HELLO), STEPS)), model.invoke
+        )
+    return _each_fault(run, _FAULTS, lambda: app.invoke(ask(HELLO), STEPS), model.invoke)
+
+
+def _each_fault(
+    run: Run, faults: tuple[str, ...], run_app: Callable[[], Any], call: Callable[[str], Any]
+) -> dict[str, Any]:
+    """For each of `faults` met once: how `run_app()` ended, the requests it made, and
+    `default_retry_on` of the error `call(HELLO)` (the model's own call) raised there."""
     out: dict[str, Any] = {}
-    for fault in _FAULTS:
+    for fault in faults:
         with _requests(run, failing=1, fault=fault) as seen:
-            if use_async:
-                ended = outcome_of(lambda: arun(lambda: app.ainvoke(ask(HELLO), STEPS)))
-            else:
-                ended = outcome_of(lambda: app.invoke(ask(HELLO), STEPS))
+            ended = outcome_of(run_app)
         with _requests(run, failing=1, fault=fault):
             try:
-                model.invoke(HELLO)
+                call(HELLO)
                 retried: Any = "no error"
             except Exception as exc:  # noqa: BLE001 - the error is what is judged
                 retried = lg_types.default_retry_on(exc)
@@ -179,22 +189,9 @@ def default_retry_stream(run: Run) -> Any:
     graph.add_node("model", call_model, retry_policy=policy)
     graph.add_edge(graph_module.START, "model")
     app = graph.compile()
-    out: dict[str, Any] = {}
-    for fault in _STREAM_FAULTS:
-        with _requests(run, failing=1, fault=fault) as seen:
-            ended = outcome_of(lambda: app.invoke(ask(HELLO), STEPS))
-        with _requests(run, failing=1, fault=fault):
-            try:
-                list(model.stream(HELLO))
-                retried: Any = "no error"
-            except Exception as exc:  # noqa: BLE001 - the error is what is judged
-                retried = lg_types.default_retry_on(exc)
-        out[fault] = {
-            "ended": text_of(ended["messages"][-1].content) if isinstance(ended, dict) else ended,
-            "requests": len(seen),
-            "default_retry_on": retried,
-        }
-    return out
+    return _each_fault(
+        run, _STREAM_FAULTS, lambda: app.invoke(ask(HELLO), STEPS), lambda t: list(model.stream(t))
+    )
 
 
 def task_retry_policy(run: Run) -> Any:
